@@ -1,0 +1,44 @@
+import type { GeoPoint } from '../shared/geo.ts';
+
+/**
+ * The minimal profile the case-management system shares about a job seeker.
+ * It holds no sensitive attribute (age, sex, nationality, health, family situation): see DESIGN.md, principle 4.
+ */
+export interface JobSeekerProfile {
+  /** Target occupations as ROME codes, such as `M1805`. */
+  targetOccupations: string[];
+  /** French education level, 3 (CAP/BEP) to 8 (doctorate). */
+  educationLevel: number;
+  /** Skill codes. */
+  skills: string[];
+  yearsExperience: number;
+  monthsUnemployed: number;
+  /** Home location; null when only the commune code is known. */
+  location: GeoPoint | null;
+  /** INSEE commune code, such as `75056`. */
+  communeCode: string | null;
+  mobilityRadiusKm: number;
+  remoteOk: boolean;
+  /** ISO date (YYYY-MM-DD) from which the person can start a course; null when now. */
+  availableFrom: string | null;
+}
+
+export interface JobSeeker extends JobSeekerProfile {
+  /** The case-management system's id. */
+  id: string;
+  /** The counselor whose caseload holds this person. */
+  counselorId: string;
+  /** The person objected to AI processing (GDPR Art. 21). */
+  aiObjection: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the integration sends to create or update a job seeker. */
+export interface JobSeekerInput extends JobSeekerProfile {
+  counselorId: string;
+}
+
+export const ROME_CODE = /^[A-N]\d{4}$/;
+export const MIN_EDUCATION_LEVEL = 3;
+export const MAX_EDUCATION_LEVEL = 8;
