@@ -1,0 +1,104 @@
+import express, { type Express } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { TokenVerifier } from './auth/token-verifier.ts';
+import type { Config } from './config.ts';
+import { createCourseRoutes } from './courses/course-routes.ts';
+import type { CourseService } from './courses/course-service.ts';
+import { createCors } from './http/cors.ts';
+import { createHttpMetrics } from './http/metrics.ts';
+import { operationIdOf } from './http/operation-id.ts';
+import { findPrincipal } from './http/principal-context.ts';
+import { createErrorHandler, problem, sendProblem } from './http/problem.ts';
+import { createBearerAuthHandler } from './http/security.ts';
+import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
+import type { JobSeekerService } from './job-seekers/job-seeker-service.ts';
+import { createOperationsRoutes } from './operations/operations-routes.ts';
+import type { ReadinessProbe } from './operations/readiness.ts';
+
+/** The services the HTTP layer calls; built by `src/container.ts`. */
+export interface AppServices {
+  jobSeekers: JobSeekerService;
+  courses: CourseService;
+  readiness: ReadinessProbe;
+}
+
+export interface AppDependencies {
+  config: Config;
+  /** The parsed OpenAPI document (`openapi/openapi.yaml`). */
+  openApiDocument: Record<string, unknown>;
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  services: AppServices;
+}
+
+/** Builds the Express app. It does no I/O of its own, so tests build it in-process. */
+export function createApp(deps: AppDependencies): Express {
+  const { config, openApiDocument, logger, services } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const metrics = createHttpMetrics({ collectProcessMetrics: config.nodeEnv !== 'test' });
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      customProps: (req) => ({ operation: operationIdOf(req) }),
+      serializers: {
+        req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(createCors(config.http.corsOrigins));
+  app.use(metrics.middleware);
+
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+
+  app.use(
+    express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
+  );
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: openApiDocument as never,
+      validateApiSpec: config.nodeEnv !== 'production',
+      validateRequests: { allErrors: true },
+      validateResponses: config.http.validateResponses ? { allErrors: true } : false,
+      validateSecurity: { handlers: { bearerAuth: createBearerAuthHandler(deps.verifyToken) } },
+      ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
+    }),
+  );
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.http.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => findPrincipal(req)?.subject ?? ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: (_req, res) => {
+        sendProblem(
+          res,
+          problem(429, 'rate-limited', 'Too many requests', 'slow down and retry after the window resets'),
+        );
+      },
+    }),
+  );
+
+  app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
+  app.use(createJobSeekerRoutes(services.jobSeekers));
+  app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
+
+  app.use((_req, res) => {
+    sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));
+  });
+  app.use(createErrorHandler(logger));
+  return app;
+}

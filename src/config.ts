@@ -1,0 +1,109 @@
+import path from 'node:path';
+
+/** Everything the process reads from its environment. `process.env` is read nowhere else. */
+export interface Config {
+  nodeEnv: 'production' | 'development' | 'test';
+  port: number;
+  /** Folder for the SQLite file and locally generated keys. */
+  dataDir: string;
+  /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
+  databaseUrl: string | undefined;
+  /** Folder holding model folders (`<name>-<version>/`). */
+  modelsDir: string;
+  /** Fill an empty database with the demo catalog and caseload on start. */
+  seedDemo: boolean;
+  auth: AuthConfig;
+  http: HttpConfig;
+  logLevel: string;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** Production: the identity provider's JWKS. Absent: a key pair generated in `dataDir`. */
+  jwksUrl: string | undefined;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+}
+
+export interface HttpConfig {
+  /** Origins allowed by CORS; empty means no cross-origin access. */
+  corsOrigins: string[];
+  /** Largest JSON body, as understood by express.json (e.g. `100kb`). */
+  jsonBodyLimit: string;
+  /** Largest catalog import body, in bytes. */
+  importBodyLimitBytes: number;
+  rateLimitPerMinute: number;
+  /** Validate responses against the OpenAPI document (always in tests and development). */
+  validateResponses: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks the configuration; throws a readable error on a bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = readEnum(env, 'NODE_ENV', ['production', 'development', 'test'], 'development');
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  return {
+    nodeEnv,
+    port: readInt(env, 'PORT', 8080),
+    dataDir,
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
+    seedDemo: readBool(env, 'SEED_DEMO', true),
+    auth: {
+      issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
+      audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
+      jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
+      algorithms: readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']),
+      clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
+    },
+    http: {
+      corsOrigins: readList(env, 'CORS_ORIGINS', []),
+      jsonBodyLimit: env.JSON_BODY_LIMIT ?? '100kb',
+      importBodyLimitBytes: readInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
+      rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+      validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
+    },
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function readInt(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function readList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,2 @@
+/** Catalog rules: upsert, import, search. */
+export class CourseService {}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; SQLite when absent. */
+  databaseUrl: string | undefined;
+  /** Folder of the SQLite file (created when missing). */
+  dataDir: string;
+  /** SQLite file name inside `dataDir`; `:memory:` is not supported (WAL needs a file). */
+  sqliteFile?: string;
+}
+
+/** Opens the database: PostgreSQL when a URL is given, else SQLite in WAL mode in the data folder. */
+export function openDatabase(options: DatabaseOptions): Knex {
+  if (options.databaseUrl !== undefined) {
+    return knex({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+    });
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const filename = path.join(options.dataDir, options.sqliteFile ?? 'aiguillage.sqlite');
+  return knex({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (connection: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        // WAL lets readers work beside the writer; FULL sync because the decision log must survive a crash.
+        connection.pragma('journal_mode = WAL');
+        connection.pragma('synchronous = FULL');
+        connection.pragma('busy_timeout = 5000');
+        connection.pragma('foreign_keys = ON');
+        done(null, connection);
+      },
+    },
+  });
+}
+
+interface SqliteConnection {
+  pragma(source: string): unknown;
+}
+
+export function engineOf(db: Knex): Engine {
+  const client = String(db.client.config.client);
+  return client === 'pg' ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,28 @@
+import type { RequestHandler } from 'express';
+
+/** CORS for an explicit allow-list of origins; other origins get no CORS headers at all. */
+export function createCors(allowedOrigins: readonly string[]): RequestHandler {
+  const allowed = new Set(allowedOrigins);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && allowed.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        'ETag, Location, RateLimit, RateLimit-Policy, Retry-After',
+      );
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE');
+        res.setHeader(
+          'Access-Control-Allow-Headers',
+          'Authorization, Content-Type, If-Match, Idempotency-Key, X-Audit-Purpose',
+        );
+        res.setHeader('Access-Control-Max-Age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
+    res.vary('Origin');
+    next();
+  };
+}

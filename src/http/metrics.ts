@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { operationIdOf } from './operation-id.ts';
+
+export interface HttpMetrics {
+  registry: Registry;
+  /** Records count and latency per operationId once the response is sent. */
+  middleware: RequestHandler;
+}
+
+/** A registry per app, so that several apps in one process (tests) do not share counters. */
+export function createHttpMetrics(options: { collectProcessMetrics: boolean }): HttpMetrics {
+  const registry = new Registry();
+  if (options.collectProcessMetrics) collectDefaultMetrics({ register: registry });
+  const labelNames = ['operation', 'method', 'status'] as const;
+  const requests = new Counter({
+    name: 'aiguillage_http_requests_total',
+    help: 'HTTP requests by operationId, method and status',
+    labelNames,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'aiguillage_http_request_duration_seconds',
+    help: 'HTTP request latency by operationId, method and status',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const middleware: RequestHandler = (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const labels = {
+        operation: operationIdOf(req) ?? 'unmatched',
+        method: req.method,
+        status: String(res.statusCode),
+      };
+      requests.inc(labels);
+      latency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
+  return { registry, middleware };
+}

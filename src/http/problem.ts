@@ -1,0 +1,150 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import {
+  ConflictError,
+  type DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '../shared/errors.ts';
+import { operationIdOf } from './operation-id.ts';
+
+const PROBLEM_BASE = 'https://aiguillage.example/problems/';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** Writes an RFC 9457 problem document. */
+export function sendProblem(res: Response, problem: ProblemDocument): void {
+  res.status(problem.status).type('application/problem+json').json(problem);
+}
+
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDocument {
+  return { type: PROBLEM_BASE + slug, title, status, detail, ...extensions };
+}
+
+const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => DomainError, number, string, string]> =
+  [
+    [NotFoundError, 404, 'not-found', 'Not found'],
+    [ConflictError, 409, 'conflict', 'Conflict with the current state'],
+    [ForbiddenError, 403, 'forbidden', 'Not allowed'],
+    [InvalidInputError, 422, 'invalid-input', 'The request breaks a rule'],
+    [PreconditionFailedError, 412, 'precondition-failed', 'The object has changed since you read it'],
+    [PreconditionRequiredError, 428, 'precondition-required', 'If-Match is required'],
+    [PayloadTooLargeError, 413, 'payload-too-large', 'The body is too large'],
+  ];
+
+/** HTTP errors raised by express-openapi-validator and body-parser: they carry a status. */
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  errors?: Array<{ path?: string; message?: string }>;
+  headers?: Record<string, string>;
+}
+
+/** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    for (const [kind, status, slug, title] of DOMAIN_STATUS) {
+      if (error instanceof kind) {
+        sendProblem(res, problem(status, slug, title, error.message, error.details));
+        return;
+      }
+    }
+    const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
+    const status = http.status ?? http.statusCode ?? 500;
+    if (status >= 500) {
+      logger.error({ err: error, operation: operationIdOf(req) }, 'unhandled error');
+      sendProblem(
+        res,
+        problem(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'),
+      );
+      return;
+    }
+    sendProblem(res, mapHttpError(http, status, res));
+  };
+}
+
+function mapHttpError(http: HttpLikeError, status: number, res: Response): ProblemDocument {
+  const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
+  switch (status) {
+    case 400: {
+      if (http.type === 'entity.parse.failed') {
+        return problem(
+          400,
+          'malformed-body',
+          'The body is not valid JSON',
+          'the request body could not be parsed',
+        );
+      }
+      const errors = (http.errors ?? []).map((e) => ({
+        path: e.path ?? '',
+        message: e.message ?? 'is invalid',
+      }));
+      const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
+      return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
+    }
+    case 401: {
+      const description = firstMessage.replace(/"/g, "'");
+      const missing = /required/i.test(description);
+      res.setHeader(
+        'WWW-Authenticate',
+        missing
+          ? 'Bearer realm="aiguillage"'
+          : `Bearer realm="aiguillage", error="invalid_token", error_description="${description}"`,
+      );
+      return problem(
+        401,
+        'unauthorized',
+        'Authentication required',
+        description || 'a valid bearer token is required',
+      );
+    }
+    case 403:
+      return problem(403, 'forbidden', 'Not allowed', firstMessage);
+    case 404:
+      return problem(404, 'not-found', 'Not found', 'no such resource');
+    case 405: {
+      const allow = http.headers?.Allow ?? http.headers?.allow;
+      if (allow !== undefined) res.setHeader('Allow', allow);
+      return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
+    }
+    case 413:
+      return problem(
+        413,
+        'payload-too-large',
+        'The body is too large',
+        'the request body exceeds the size limit',
+      );
+    case 415:
+      return problem(415, 'unsupported-media-type', 'Unsupported media type', firstMessage);
+    default:
+      return problem(status, 'http-error', 'The request was refused', firstMessage);
+  }
+}

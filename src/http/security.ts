@@ -1,0 +1,37 @@
+import type { Request } from 'express';
+import { AuthenticationError } from '../auth/principal.ts';
+import type { TokenVerifier } from '../auth/token-verifier.ts';
+import { setPrincipal } from './principal-context.ts';
+
+class SecurityFailure extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The `bearerAuth` handler for express-openapi-validator. The roles an operation accepts are the
+ * role names of its security requirement in the OpenAPI document; nothing else grants access.
+ */
+export function createBearerAuthHandler(verifyToken: TokenVerifier) {
+  return async (req: Request, acceptedRoles: string[]): Promise<boolean> => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+    if (match?.[1] === undefined) throw new SecurityFailure(401, 'a bearer token is required');
+    try {
+      const principal = await verifyToken(match[1]);
+      if (acceptedRoles.length > 0 && !principal.roles.some((role) => acceptedRoles.includes(role))) {
+        throw new SecurityFailure(403, `this operation needs one of the roles: ${acceptedRoles.join(', ')}`);
+      }
+      setPrincipal(req, principal);
+      return true;
+    } catch (error) {
+      if (error instanceof SecurityFailure) throw error;
+      if (error instanceof AuthenticationError) throw new SecurityFailure(401, error.message);
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { components } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
+import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+import type { JobSeekerService } from './job-seeker-service.ts';
+
+type JobSeekerInputBody = components['schemas']['JobSeekerInput'];
+type JobSeekerBody = components['schemas']['JobSeeker'];
+
+export function createJobSeekerRoutes(service: JobSeekerService): Router {
+  const router = Router();
+
+  router.put('/v1/job-seekers/:seekerId', async function putJobSeeker(req, res) {
+    const { jobSeeker, created } = await service.upsertJobSeeker(
+      req.params.seekerId,
+      toJobSeekerInput(req.body as JobSeekerInputBody),
+    );
+    res.status(created ? 201 : 200).json(toJobSeekerBody(jobSeeker));
+  });
+
+  router.get('/v1/job-seekers/:seekerId', async function getJobSeeker(req, res) {
+    const jobSeeker = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId);
+    res.json(toJobSeekerBody(jobSeeker));
+  });
+
+  return router;
+}
+
+function toJobSeekerInput(body: JobSeekerInputBody): JobSeekerInput {
+  return {
+    counselorId: body.counselorId,
+    targetOccupations: body.targetOccupations,
+    educationLevel: body.educationLevel,
+    skills: body.skills,
+    yearsExperience: body.yearsExperience,
+    monthsUnemployed: body.monthsUnemployed,
+    location: body.location ?? null,
+    communeCode: body.communeCode ?? null,
+    mobilityRadiusKm: body.mobilityRadiusKm,
+    remoteOk: body.remoteOk,
+    availableFrom: body.availableFrom ?? null,
+  };
+}
+
+function toJobSeekerBody(jobSeeker: JobSeeker): JobSeekerBody {
+  return { ...jobSeeker };
+}

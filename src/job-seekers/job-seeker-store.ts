@@ -1,0 +1,9 @@
+import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+
+/** Persistence of job-seeker profiles. */
+export interface JobSeekerStore {
+  /** The profile, or undefined when there is none. */
+  findById(id: string): Promise<JobSeeker | undefined>;
+  /** Creates or replaces the profile; `created` tells which. The objection flag is kept. */
+  upsert(id: string, input: JobSeekerInput, now: Date): Promise<{ jobSeeker: JobSeeker; created: boolean }>;
+}

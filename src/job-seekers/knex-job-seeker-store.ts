@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+import {
+  readBoolean,
+  readNullableNumber,
+  readNullableString,
+  readNumber,
+  readStringArray,
+} from '../db/row-values.ts';
+import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+import type { JobSeekerStore } from './job-seeker-store.ts';
+
+const TABLE = 'job_seekers';
+
+export class KnexJobSeekerStore implements JobSeekerStore {
+  constructor(private readonly db: Knex) {}
+
+  async findById(id: string): Promise<JobSeeker | undefined> {
+    const row = await this.db(TABLE).where({ id }).first();
+    return row === undefined ? undefined : toJobSeeker(row);
+  }
+
+  async upsert(
+    id: string,
+    input: JobSeekerInput,
+    now: Date,
+  ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
+    return this.db.transaction(async (trx) => {
+      const existing = await trx(TABLE).where({ id }).forUpdate().first('id');
+      const stamp = now.toISOString();
+      const values = toRow(input, stamp);
+      if (existing === undefined) {
+        await trx(TABLE).insert({ id, ...values, ai_objection: false, created_at: stamp });
+      } else {
+        await trx(TABLE).where({ id }).update(values);
+      }
+      const row = await trx(TABLE).where({ id }).first();
+      return { jobSeeker: toJobSeeker(row), created: existing === undefined };
+    });
+  }
+}
+
+function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
+  return {
+    counselor_id: input.counselorId,
+    target_occupations: JSON.stringify(input.targetOccupations),
+    education_level: input.educationLevel,
+    skills: JSON.stringify(input.skills),
+    years_experience: input.yearsExperience,
+    months_unemployed: input.monthsUnemployed,
+    lat: input.location?.lat ?? null,
+    lon: input.location?.lon ?? null,
+    commune_code: input.communeCode,
+    mobility_radius_km: input.mobilityRadiusKm,
+    remote_ok: input.remoteOk,
+    available_from: input.availableFrom,
+    updated_at: stamp,
+  };
+}
+
+function toJobSeeker(row: Record<string, unknown>): JobSeeker {
+  const lat = readNullableNumber(row.lat);
+  const lon = readNullableNumber(row.lon);
+  return {
+    id: String(row.id),
+    counselorId: String(row.counselor_id),
+    targetOccupations: readStringArray(row.target_occupations),
+    educationLevel: readNumber(row.education_level),
+    skills: readStringArray(row.skills),
+    yearsExperience: readNumber(row.years_experience),
+    monthsUnemployed: readNumber(row.months_unemployed),
+    location: lat === null || lon === null ? null : { lat, lon },
+    communeCode: readNullableString(row.commune_code),
+    mobilityRadiusKm: readNumber(row.mobility_radius_km),
+    remoteOk: readBoolean(row.remote_ok),
+    availableFrom: readNullableString(row.available_from),
+    aiObjection: readBoolean(row.ai_objection),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}

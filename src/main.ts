@@ -1,0 +1,42 @@
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createContainer } from './container.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const config = loadConfig();
+const container = await createContainer(config);
+const { logger } = container;
+const app = createApp(container);
+const server = app.listen(config.port, () => {
+  logger.info(
+    {
+      port: config.port,
+      engine: config.databaseUrl === undefined ? 'sqlite' : 'postgres',
+      dataDir: config.dataDir,
+    },
+    `Aiguillage listening on http://localhost:${config.port} (docs at /docs)`,
+  );
+});
+
+let stopping = false;
+async function shutDown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: readiness fails, in-flight requests finish');
+  container.services.readiness.markShuttingDown();
+  const force = setTimeout(() => {
+    logger.error('in-flight requests did not finish in time; exiting');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  server.close(async () => {
+    await container.close();
+    logger.info('stopped');
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+}
+
+process.on('SIGTERM', () => void shutDown('SIGTERM'));
+process.on('SIGINT', () => void shutDown('SIGINT'));

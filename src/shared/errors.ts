@@ -1,0 +1,35 @@
+/**
+ * Domain errors. Services throw them without any notion of HTTP; the error handler in
+ * `src/http/problem.ts` maps each kind to a status and a problem+json body.
+ */
+export class DomainError extends Error {
+  /** Extra members for the problem document (RFC 9457 extensions). */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** The object does not exist, or the caller may not know that it exists. */
+export class NotFoundError extends DomainError {}
+
+/** The request clashes with the current state (e.g. publishing a set with pending items). */
+export class ConflictError extends DomainError {}
+
+/** The caller is known but not allowed to do this. */
+export class ForbiddenError extends DomainError {}
+
+/** The input is well-formed but breaks a domain rule. */
+export class InvalidInputError extends DomainError {}
+
+/** The caller's copy of the object is stale (ETag mismatch). */
+export class PreconditionFailedError extends DomainError {}
+
+/** A precondition header is needed (If-Match). */
+export class PreconditionRequiredError extends DomainError {}
+
+/** The payload is larger than allowed. */
+export class PayloadTooLargeError extends DomainError {}

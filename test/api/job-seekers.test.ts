@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aJobSeeker } from '../support/builders.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('job seekers API', () => {
+  let t: TestApp;
+  let integration: string;
+  let counselorA: string;
+  let counselorB: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    integration = await t.tokenFor('integration', 'svc-crm');
+    counselorA = await t.tokenFor('counselor', 'c-001');
+    counselorB = await t.tokenFor('counselor', 'c-002');
+  });
+  afterAll(() => t.close());
+
+  it('creates a job seeker with 201, then updates it with 200', async () => {
+    const created = await t.http
+      .put('/v1/job-seekers/js-1')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'js-1', counselorId: 'c-001', aiObjection: false });
+
+    const updated = await t.http
+      .put('/v1/job-seekers/js-1')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ monthsUnemployed: 9 }));
+    expect(updated.status).toBe(200);
+    expect(updated.body.monthsUnemployed).toBe(9);
+    expect(updated.body.createdAt).toBe(created.body.createdAt);
+  });
+
+  it('shows a job seeker to the counselor whose caseload holds them', async () => {
+    await t.http.put('/v1/job-seekers/js-2').auth(integration, { type: 'bearer' }).send(aJobSeeker());
+    const res = await t.http.get('/v1/job-seekers/js-2').auth(counselorA, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: 'js-2',
+      targetOccupations: ['J1501'],
+      location: { lat: 45.764, lon: 4.8357 },
+    });
+  });
+
+  it('answers another counselor exactly as for a missing job seeker', async () => {
+    await t.http.put('/v1/job-seekers/js-3').auth(integration, { type: 'bearer' }).send(aJobSeeker());
+    const other = await t.http.get('/v1/job-seekers/js-3').auth(counselorB, { type: 'bearer' });
+    const missing = await t.http.get('/v1/job-seekers/js-404').auth(counselorB, { type: 'bearer' });
+    expect(other.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
+    const strip = (body: { detail: string }) => ({ ...body, detail: body.detail.replace(/js-\d+/, 'ID') });
+    expect(strip(other.body)).toEqual(strip(missing.body));
+  });
+
+  it('lists each invalid field of a profile', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-4')
+      .auth(integration, { type: 'bearer' })
+      .send({
+        ...aJobSeeker(),
+        targetOccupations: ['Z9999'],
+        educationLevel: 9,
+        location: { lat: 95, lon: 2 },
+      });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const paths = (res.body.errors as Array<{ path: string }>).map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/body/targetOccupations/0', '/body/educationLevel', '/body/location/lat']),
+    );
+  });
+
+  it('keeps a job seeker without coordinates when the commune code is known', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-5')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ location: null, communeCode: '2A004', availableFrom: null }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ location: null, communeCode: '2A004', availableFrom: null });
+  });
+});

@@ -1,0 +1,59 @@
+import type { Express } from 'express';
+import supertest from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../src/app.ts';
+import { mintLocalToken } from '../../src/auth/mint-token.ts';
+import type { Role } from '../../src/auth/principal.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestApp {
+  app: Express;
+  container: Container;
+  config: Config;
+  database: TestDatabase;
+  /** supertest bound to the in-process app. */
+  http: TestAgent;
+  /** A valid token for `sub` with the given role(s), signed by the app's local key. */
+  tokenFor(role: Role | Role[], subject?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  now?: () => Date;
+}
+
+/** The real app on a fresh migrated database, with response validation on. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: database.dataDir,
+    ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+    SEED_DEMO: 'false',
+    VALIDATE_RESPONSES: 'true',
+    ...options.env,
+  });
+  const container = await createContainer(config, options.now === undefined ? {} : { now: options.now });
+  const app = createApp(container);
+  return {
+    app,
+    container,
+    config,
+    database,
+    http: supertest(app),
+    tokenFor: async (role, subject = 'tester') => {
+      if (container.localKeys === undefined) throw new Error('the test app has no local keys');
+      return mintLocalToken(config.auth, container.localKeys, {
+        subject,
+        roles: Array.isArray(role) ? role : [role],
+      });
+    },
+    close: async () => {
+      await container.close();
+      await database.drop();
+    },
+  };
+}
