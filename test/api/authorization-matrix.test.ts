@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/auth/principal.ts';
+import { listDocumentedOperations } from '../support/openapi-operations.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** Who may call what: the product's statement, checked against the contract and the server. */
+const ALLOWED: Record<string, Role[]> = {
+  putJobSeeker: ['integration', 'admin'],
+  getJobSeeker: ['counselor'],
+  listCourses: ['counselor', 'admin'],
+  getCourse: ['counselor', 'admin'],
+  putCourse: ['admin'],
+  importCourses: ['admin'],
+};
+
+const operations = listDocumentedOperations().filter((op) => op.operationId in ALLOWED);
+
+describe('authorization by role', () => {
+  let t: TestApp;
+  const tokens = new Map<Role, string>();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const role of ROLES) tokens.set(role, await t.tokenFor(role, `${role}-1`));
+  });
+  afterAll(() => t.close());
+
+  it('documents exactly the roles of the matrix for each operation', () => {
+    const documented = Object.fromEntries(operations.map((op) => [op.operationId, [...(op.roles ?? [])].sort()]));
+    const expected = Object.fromEntries(Object.entries(ALLOWED).map(([id, roles]) => [id, [...roles].sort()]));
+    expect(documented).toEqual(expected);
+  });
+
+  const cells = operations.flatMap((op) =>
+    ROLES.map((role) => [op.operationId, role, ALLOWED[op.operationId]?.includes(role) ?? false, op] as const),
+  );
+  it.each(cells)('%s as %s: allowed=%s', async (_id, role, allowed, op) => {
+    const res = await t.http[op.method](op.samplePath)
+      .auth(tokens.get(role) ?? '', { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(op.method === 'get' ? undefined : '{}');
+    if (allowed) {
+      expect([401, 403]).not.toContain(res.status);
+    } else {
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aJobSeeker } from '../support/builders.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('HTTP hardening', () => {
+  let t: TestApp;
+  let integration: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CORS_ORIGINS: 'https://crm.example', RATE_LIMIT_PER_MINUTE: '5' } });
+    integration = await t.tokenFor('integration', 'svc-crm');
+  });
+  afterAll(() => t.close());
+
+  it('answers an oversized body with 413 problem+json', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-big')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills: Array.from({ length: 5000 }, (_, i) => `skill-number-${i}-with-padding`) }));
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const res = await t.http.get('/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers a wrong method with 405 problem+json and an Allow header', async () => {
+    const res = await t.http.delete('/v1/courses');
+    expect(res.status).toBe(405);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers.allow).toMatch(/GET/);
+  });
+
+  it('answers malformed JSON with 400 problem+json, without internals', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-x')
+      .auth(integration, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send('{"counselorId": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|node_modules|SyntaxError/);
+  });
+
+  it('sets security headers on errors too, and no X-Powered-By', async () => {
+    const res = await t.http.get('/v1/nothing-here');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows CORS only for configured origins', async () => {
+    const allowed = await t.http
+      .options('/v1/courses')
+      .set('Origin', 'https://crm.example')
+      .set('Access-Control-Request-Method', 'GET');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://crm.example');
+    const refused = await t.http.get('/healthz').set('Origin', 'https://evil.example');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('limits requests per token subject with 429 and RateLimit headers', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-rate');
+    const other = await t.tokenFor('counselor', 'c-other');
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof t.http.get>> | undefined;
+    for (let i = 0; i < 7; i += 1) {
+      last = await t.http.get('/v1/job-seekers/js-none').auth(counselor, { type: 'bearer' });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(last?.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(last?.headers.ratelimit).toBeDefined();
+    expect(last?.headers['ratelimit-policy']).toBeDefined();
+    const someoneElse = await t.http.get('/v1/job-seekers/js-none').auth(other, { type: 'bearer' });
+    expect(someoneElse.status).toBe(404);
+  });
+});
+
+describe('operations endpoints', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('reports liveness and readiness', async () => {
+    expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await t.http.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.database).toBe('ok');
+  });
+
+  it('fails readiness first when shutting down', async () => {
+    t.container.services.readiness.markShuttingDown();
+    const res = await t.http.get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'not_ready', checks: { process: 'shutting_down' } });
+  });
+
+  it('counts requests per operationId in Prometheus metrics', async () => {
+    await t.http.get('/healthz');
+    const res = await t.http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/aiguillage_http_requests_total\{operation="getHealth",method="GET",status="200"\} \d+/);
+    expect(res.text).toMatch(/aiguillage_http_request_duration_seconds_bucket\{le="0.005",operation="getHealth"/);
+  });
+
+  it('serves the OpenAPI document and renders it at /docs', async () => {
+    const doc = await t.http.get('/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    const docs = await t.http.get('/docs/');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toMatch(/swagger-ui/i);
+  });
+});
