@@ -10,20 +10,34 @@ import type { Config } from './config.ts';
 import { createCourseRoutes } from './courses/course-routes.ts';
 import type { CourseService } from './courses/course-service.ts';
 import { createCors } from './http/cors.ts';
-import { createHttpMetrics } from './http/metrics.ts';
+import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, problem, sendProblem } from './http/problem.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
 import type { JobSeekerService } from './job-seekers/job-seeker-service.ts';
+import type { ModelRegistry } from './model-registry/model-registry.ts';
+import { createModelRoutes } from './model-registry/model-routes.ts';
 import { createOperationsRoutes } from './operations/operations-routes.ts';
 import type { ReadinessProbe } from './operations/readiness.ts';
+import { createPortalRoutes } from './portal/portal-routes.ts';
+import type { PortalService } from './portal/portal-service.ts';
+import { createRecommendationRoutes } from './recommendations/recommendation-routes.ts';
+import type { RecommendationService } from './recommendations/recommendation-service.ts';
+import type { ReviewService } from './recommendations/review-service.ts';
+import { createSettingsRoutes } from './settings/settings-routes.ts';
+import type { SettingsService } from './settings/settings-service.ts';
 
 /** The services the HTTP layer calls; built by `src/container.ts`. */
 export interface AppServices {
   jobSeekers: JobSeekerService;
   courses: CourseService;
+  settings: SettingsService;
+  models: ModelRegistry;
+  recommendations: RecommendationService;
+  review: ReviewService;
+  portal: PortalService;
   readiness: ReadinessProbe;
 }
 
@@ -33,17 +47,17 @@ export interface AppDependencies {
   openApiDocument: Record<string, unknown>;
   verifyToken: TokenVerifier;
   logger: Logger;
+  metrics: HttpMetrics;
   services: AppServices;
 }
 
 /** Builds the Express app. It does no I/O of its own, so tests build it in-process. */
 export function createApp(deps: AppDependencies): Express {
-  const { config, openApiDocument, logger, services } = deps;
+  const { config, openApiDocument, logger, metrics, services } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  const metrics = createHttpMetrics({ collectProcessMetrics: config.nodeEnv !== 'test' });
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -95,6 +109,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(createJobSeekerRoutes(services.jobSeekers));
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
+  app.use(createRecommendationRoutes(services.recommendations, services.review));
+  app.use(createPortalRoutes(services.portal));
+  app.use(createSettingsRoutes(services.settings));
+  app.use(createModelRoutes(services.models));
 
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));

@@ -10,10 +10,13 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Folder holding model folders (`<name>-<version>/`). */
   modelsDir: string;
+  /** The model folder registered and activated on start when no model is active. */
+  shippedModel: string;
   /** Fill an empty database with the demo catalog and caseload on start. */
   seedDemo: boolean;
   auth: AuthConfig;
   http: HttpConfig;
+  audit: AuditConfig;
   logLevel: string;
 }
 
@@ -38,6 +41,18 @@ export interface HttpConfig {
   validateResponses: boolean;
 }
 
+/** The decision log's settings. Key files left unset are generated under `dataDir/keys` on first use. */
+export interface AuditConfig {
+  /** Sign a checkpoint every N events (0: only on demand). */
+  checkpointEvery: number;
+  /** PKCS#8 PEM of the Ed25519 key that signs checkpoints. */
+  signingKeyFile: string | undefined;
+  /** 32 random bytes, base64: wraps the per-job-seeker data keys. */
+  masterKeyFile: string | undefined;
+  /** At least 32 random bytes, base64: the HMAC key of pseudonyms. */
+  pseudonymKeyFile: string | undefined;
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Reads and checks the configuration; throws a readable error on a bad value. */
@@ -50,7 +65,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
-    seedDemo: readBool(env, 'SEED_DEMO', true),
+    shippedModel: env.SHIPPED_MODEL ?? 'aiguillage-ebm-1.0.0',
+    seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
@@ -65,12 +81,23 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
       validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
     },
+    audit: {
+      checkpointEvery: readInt(env, 'AUDIT_CHECKPOINT_EVERY', 1000),
+      signingKeyFile: readPath(env, 'AUDIT_SIGNING_KEY_FILE'),
+      masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
+      pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
+    },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function readPath(env: Env, name: string): string | undefined {
+  const raw = nonEmpty(env[name]);
+  return raw === undefined ? undefined : path.resolve(raw);
 }
 
 function readInt(env: Env, name: string, fallback: number): number {

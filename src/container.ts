@@ -5,20 +5,37 @@ import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
+import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
+import { seedDemoData } from './demo/seed-demo-data.ts';
 import { createLogger } from './http/logger.ts';
+import { createHttpMetrics, type HttpMetrics } from './http/metrics.ts';
 import { loadOpenApiDocument } from './http/openapi-document.ts';
+import { KnexIdempotencyStore } from './idempotency/knex-idempotency-store.ts';
 import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
+import { KnexModelStore } from './model-registry/knex-model-store.ts';
+import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ReadinessProbe } from './operations/readiness.ts';
+import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
+import { PortalService } from './portal/portal-service.ts';
+import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
+import { RecommendationService } from './recommendations/recommendation-service.ts';
+import { ReviewService } from './recommendations/review-service.ts';
+import { OnnxScorer } from './scoring/onnx-scorer.ts';
+import { KnexSettingsStore } from './settings/knex-settings-store.ts';
+import { SettingsService } from './settings/settings-service.ts';
 
 /** Everything the process runs on, built once; `close()` releases it. */
 export interface Container {
   config: Config;
   db: Knex;
   logger: Logger;
+  metrics: HttpMetrics;
   services: AppServices;
+  decisionLog: DecisionLogParts;
   verifyToken: TokenVerifier;
   /** The local signing keys, when no identity provider is configured. */
   localKeys: LocalKeys | undefined;
@@ -37,35 +54,96 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let registry: ModelRegistry | undefined;
   try {
     await migrateToLatest(db);
     const localKeys =
       config.auth.jwksUrl === undefined ? await loadOrCreateLocalKeys(config.dataDir) : undefined;
     const verifyToken = createTokenVerifier(config.auth, localKeys?.publicJwk);
+    const metrics = createHttpMetrics({ collectProcessMetrics: config.nodeEnv !== 'test' });
+    const log = createDecisionLog(db, config, now);
+    const { decisionLog } = log;
 
-    const jobSeekers = new JobSeekerService(new KnexJobSeekerStore(db), now);
-    const courses = new CourseService();
-    const readiness = new ReadinessProbe([
-      {
-        name: 'database',
-        run: async () => {
-          await db.raw('select 1');
-          return 'ok';
+    const jobSeekerStore = new KnexJobSeekerStore(db);
+    const courseStore = new KnexCourseStore(db);
+    const recommendationStore = new KnexRecommendationStore(db);
+    const settingsStore = new KnexSettingsStore(db);
+    if (config.seedDemo) {
+      const seeded = await seedDemoData({ courses: courseStore, jobSeekers: jobSeekerStore }, now());
+      if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
+    }
+    registry = new ModelRegistry({
+      store: new KnexModelStore(db),
+      decisionLog,
+      loadScorer: (folder, sha256) => OnnxScorer.load(folder, sha256),
+      modelsDir: config.modelsDir,
+      now,
+    });
+    await registry.start(config.shippedModel);
+    const models = registry;
+
+    const services: AppServices = {
+      jobSeekers: new JobSeekerService(jobSeekerStore, now),
+      courses: new CourseService(courseStore, now),
+      settings: new SettingsService(settingsStore, decisionLog, now),
+      models,
+      recommendations: new RecommendationService({
+        store: recommendationStore,
+        jobSeekers: jobSeekerStore,
+        courses: courseStore,
+        settings: settingsStore,
+        idempotency: new KnexIdempotencyStore(db),
+        decisionLog,
+        models,
+        now,
+      }),
+      review: new ReviewService({
+        store: recommendationStore,
+        courses: courseStore,
+        decisionLog,
+        now,
+        onWarning: metrics.countWarning,
+      }),
+      portal: new PortalService({
+        jobSeekers: jobSeekerStore,
+        recommendations: recommendationStore,
+        feedback: new KnexFeedbackStore(db),
+        decisionLog,
+        now,
+        onWarning: metrics.countWarning,
+      }),
+      readiness: new ReadinessProbe([
+        {
+          name: 'database',
+          run: async () => {
+            await db.raw('select 1');
+            return 'ok';
+          },
         },
-      },
-    ]);
+        {
+          name: 'model',
+          run: async () => ((await models.current()) === undefined ? 'not_configured' : 'ok'),
+        },
+      ]),
+    };
 
     return {
       config,
       db,
       logger,
-      services: { jobSeekers, courses, readiness },
+      metrics,
+      services,
+      decisionLog: log,
       verifyToken,
       localKeys,
       openApiDocument: loadOpenApiDocument(),
-      close: () => db.destroy(),
+      close: async () => {
+        await models.close();
+        await db.destroy();
+      },
     };
   } catch (error) {
+    await registry?.close();
     await db.destroy();
     throw error;
   }

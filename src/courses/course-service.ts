@@ -1,2 +1,121 @@
+import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
+import {
+  COURSE_ID,
+  type Course,
+  type CourseInput,
+  type CoursePage,
+  type CoursePageRequest,
+  type CourseRecord,
+  type CourseSearch,
+  MAX_PAGE_SIZE,
+} from './course.ts';
+import {
+  type ImportLine,
+  type ImportReport,
+  InvalidImportError,
+  type LineError,
+  MAX_REPORTED_LINE_ERRORS,
+} from './course-import.ts';
+import type { CourseStore } from './course-store.ts';
+import { type FieldProblem, validateCourseRecord } from './validate-course-record.ts';
+
 /** Catalog rules: upsert, import, search. */
-export class CourseService {}
+export class CourseService {
+  constructor(
+    private readonly store: CourseStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates or replaces one course; `created` tells which. */
+  async putCourse(id: string, input: CourseInput): Promise<{ course: Course; created: boolean }> {
+    const check = validateCourseRecord({ ...input, id });
+    if ('errors' in check) {
+      throw new InvalidInputError('the course breaks the catalog rules', {
+        errors: check.errors.map((problem) => ({ path: problem.field, message: problem.reason })),
+      });
+    }
+    return this.store.upsert(check.course, this.now());
+  }
+
+  /** The course; NotFoundError when the catalog has none with this id. */
+  async getCourse(id: string): Promise<Course> {
+    const course = await this.store.findById(id);
+    if (course === undefined) throw new NotFoundError(`course ${id} was not found`);
+    return course;
+  }
+
+  /** One page of the courses matching every filter, ordered by id. */
+  async listCourses(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage> {
+    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
+      throw new InvalidInputError(`the page size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    return this.store.search(search, page);
+  }
+
+  /**
+   * Imports courses line by line, all or nothing. Every line is validated (and ids must not repeat)
+   * before anything is written; when any line is invalid, InvalidImportError lists the bad lines and
+   * nothing is written. Otherwise all courses are written in one transaction. The lines are consumed
+   * as they are read, and once a line is invalid no course is kept in memory any more.
+   */
+  async importCourses(lines: AsyncIterable<ImportLine>): Promise<ImportReport> {
+    const courses: CourseRecord[] = [];
+    const firstLineOfId = new Map<string, number>();
+    const lineErrors: LineError[] = [];
+    let invalidLineCount = 0;
+    let errorCount = 0;
+    for await (const entry of lines) {
+      const problems = 'problems' in entry ? [...entry.problems] : [];
+      let course: CourseRecord | undefined;
+      if ('value' in entry) {
+        const check = validateCourseRecord(entry.value);
+        if ('errors' in check) problems.push(...check.errors);
+        else course = check.course;
+        const duplicate = checkDuplicateId(idOf(entry.value), entry.line, firstLineOfId);
+        if (duplicate !== undefined) problems.push(duplicate);
+      }
+      if (problems.length > 0) {
+        invalidLineCount += 1;
+        errorCount += problems.length;
+        for (const problem of problems) {
+          if (lineErrors.length < MAX_REPORTED_LINE_ERRORS) lineErrors.push({ line: entry.line, ...problem });
+        }
+        courses.length = 0;
+      } else if (course !== undefined && invalidLineCount === 0) {
+        courses.push(course);
+      }
+    }
+    if (invalidLineCount > 0) {
+      const truncated = errorCount > lineErrors.length;
+      const detail =
+        `${invalidLineCount} invalid ${invalidLineCount === 1 ? 'line' : 'lines'}; nothing was imported` +
+        (truncated ? `; only the first ${lineErrors.length} of ${errorCount} errors are listed` : '');
+      throw new InvalidImportError(detail, lineErrors, invalidLineCount, truncated);
+    }
+    if (courses.length === 0) {
+      throw new InvalidImportError('the import holds no course; nothing was imported', [], 0, false);
+    }
+    const { created, updated } = await this.store.upsertMany(courses, this.now());
+    return { imported: courses.length, created, updated };
+  }
+}
+
+/** The id a record claims, when it is a usable id: even an otherwise invalid line reserves it. */
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
+  return typeof value.id === 'string' && COURSE_ID.test(value.id) ? value.id : undefined;
+}
+
+function checkDuplicateId(
+  id: string | undefined,
+  line: number,
+  firstLineOfId: Map<string, number>,
+): FieldProblem | undefined {
+  if (id === undefined) return undefined;
+  const first = firstLineOfId.get(id);
+  if (first === undefined) {
+    firstLineOfId.set(id, line);
+    return undefined;
+  }
+  return { field: 'id', reason: `repeats the id of line ${first}` };
+}

@@ -35,3 +35,57 @@ export interface Course extends CourseInput {
   id: string;
   updatedAt: string;
 }
+
+/** A course as an import line or an upsert carries it: its id and its fields. */
+export interface CourseRecord extends CourseInput {
+  id: string;
+}
+
+/** Course ids are the catalog owner's; the same shape as every external id of the API. */
+export const COURSE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** Catalog search filters; they combine with AND, and an absent filter does not restrict. */
+export interface CourseSearch {
+  /** Words that must all appear in the title or the provider, case-insensitively. */
+  text?: string;
+  /** A ROME code among the course's target occupations. */
+  occupation?: string;
+  modality?: Modality;
+  /** Courses held within `radiusKm` of `point`; courses without a location are left out. */
+  near?: { point: GeoPoint; radiusKm: number };
+  funded?: boolean;
+  certifying?: boolean;
+  active?: boolean;
+  /** Next session on or after this ISO date. */
+  startsAfter?: string;
+  /** Next session on or before this ISO date. */
+  startsBefore?: string;
+}
+
+/** Where a page starts and how long it is: pages are ordered by course id. */
+export interface CoursePageRequest {
+  /** The id of the last course of the previous page; absent for the first page. */
+  after?: string;
+  limit: number;
+}
+
+export interface CoursePage {
+  items: Course[];
+  /** The id to pass as `after` for the next page; null on the last page. */
+  nextAfter: string | null;
+}
+
+/** The courses a person could follow, as the recommendation engine asks for them. */
+export interface CandidateFilter {
+  /** Only courses whose next session starts after this day; courses with no planned session are left out. */
+  referenceDate: Date;
+  /** The person's home and mobility radius; null when the home is unknown (then only remote learning can be shown reachable). */
+  near: { point: GeoPoint; radiusKm: number } | null;
+  /** The person accepts remote learning: remote and hybrid courses are reachable from anywhere. */
+  includeRemote: boolean;
+  /** The person's education level: courses requiring more are left out. */
+  maxPrerequisiteLevel: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;

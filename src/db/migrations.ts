@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import * as createJobSeekers from '../../migrations/20261129120000_create_job_seekers.ts';
 import * as createCourses from '../../migrations/20261129120100_create_courses.ts';
+import * as createDecisionEvents from '../../migrations/20261129130000_create_decision_events.ts';
+import * as createReviewTables from '../../migrations/20261129140000_create_review_tables.ts';
+import * as createModels from '../../migrations/20261129150000_create_models.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +17,9 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129120000_create_job_seekers', createJobSeekers],
   ['20261129120100_create_courses', createCourses],
+  ['20261129130000_create_decision_events', createDecisionEvents],
+  ['20261129140000_create_review_tables', createReviewTables],
+  ['20261129150000_create_models', createModels],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
@@ -24,17 +30,24 @@ const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
 
 const migratorConfig: Knex.MigratorConfig = { migrationSource };
 
-/** Brings the schema to the latest migration. */
-export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest(migratorConfig);
+/** Brings the schema to the latest migration; returns the names of the migrations it ran. */
+export async function migrateToLatest(db: Knex): Promise<string[]> {
+  const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+  return ran;
 }
 
-/** Undoes every migration (tests and `npm run migrate -- --rollback-all`). */
-export async function rollbackAll(db: Knex): Promise<void> {
-  await db.migrate.rollback(migratorConfig, true);
+/** Undoes every migration (tests and `npm run migrate -- --rollback`); returns the names undone. */
+export async function rollbackAll(db: Knex): Promise<string[]> {
+  const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];
+  return undone;
 }
 
+/** Names of the migrations not yet run, in order. */
 export async function listPendingMigrations(db: Knex): Promise<string[]> {
-  const [, pending] = (await db.migrate.list(migratorConfig)) as [unknown, Array<{ file?: string } | string>];
-  return pending.map((entry) => (typeof entry === 'string' ? entry : (entry.file ?? String(entry))));
+  // knex hands back the migration source's own entries for pending migrations, not names.
+  const [, pending] = (await db.migrate.list(migratorConfig)) as [
+    unknown,
+    Array<readonly [string, Migration]>,
+  ];
+  return pending.map((entry) => migrationSource.getMigrationName(entry));
 }

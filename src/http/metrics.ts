@@ -6,6 +6,8 @@ export interface HttpMetrics {
   registry: Registry;
   /** Records count and latency per operationId once the response is sent. */
   middleware: RequestHandler;
+  /** Counts a free-text warning (sensitive term) by field. */
+  countWarning(warning: { field: string }): void;
 }
 
 /** A registry per app, so that several apps in one process (tests) do not share counters. */
@@ -26,6 +28,12 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const warnings = new Counter({
+    name: 'aiguillage_sensitive_term_warnings_total',
+    help: 'Free-text fields flagged as mentioning sensitive information, by field',
+    labelNames: ['field'] as const,
+    registers: [registry],
+  });
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
@@ -39,5 +47,5 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     });
     next();
   };
-  return { registry, middleware };
+  return { registry, middleware, countWarning: (warning) => warnings.inc({ field: warning.field }) };
 }

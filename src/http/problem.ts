@@ -9,6 +9,7 @@ import {
   PayloadTooLargeError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  ServiceUnavailableError,
 } from '../shared/errors.ts';
 import { operationIdOf } from './operation-id.ts';
 
@@ -17,6 +18,16 @@ const PROBLEM_BASE = 'https://aiguillage.example/problems/';
 export interface FieldError {
   path: string;
   message: string;
+}
+
+/**
+ * A request that passed the contract but is still malformed (an opaque cursor we did not give
+ * out, say); answered like a validation error, 400 with `errors`.
+ */
+export class RequestValidationError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; '));
+  }
 }
 
 export interface ProblemDocument {
@@ -52,6 +63,7 @@ const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => DomainErr
     [PreconditionFailedError, 412, 'precondition-failed', 'The object has changed since you read it'],
     [PreconditionRequiredError, 428, 'precondition-required', 'If-Match is required'],
     [PayloadTooLargeError, 413, 'payload-too-large', 'The body is too large'],
+    [ServiceUnavailableError, 503, 'unavailable', 'Temporarily unavailable'],
   ];
 
 /** HTTP errors raised by express-openapi-validator and body-parser: they carry a status. */
@@ -69,6 +81,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    if (error instanceof RequestValidationError) {
+      sendProblem(
+        res,
+        problem(400, 'validation', 'The request is invalid', error.message, { errors: error.errors }),
+      );
       return;
     }
     for (const [kind, status, slug, title] of DOMAIN_STATUS) {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 
 /** Persistence of job-seeker profiles. */
@@ -6,4 +7,6 @@ export interface JobSeekerStore {
   findById(id: string): Promise<JobSeeker | undefined>;
   /** Creates or replaces the profile; `created` tells which. The objection flag is kept. */
   upsert(id: string, input: JobSeekerInput, now: Date): Promise<{ jobSeeker: JobSeeker; created: boolean }>;
+  /** Records the person's objection to AI processing; false when there is no such person. */
+  recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
 }

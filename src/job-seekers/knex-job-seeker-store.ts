@@ -37,6 +37,13 @@ export class KnexJobSeekerStore implements JobSeekerStore {
       return { jobSeeker: toJobSeeker(row), created: existing === undefined };
     });
   }
+
+  async recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean> {
+    const changed = await trx(TABLE)
+      .where({ id })
+      .update({ ai_objection: true, updated_at: now.toISOString() });
+    return changed > 0;
+  }
 }
 
 function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {

@@ -33,3 +33,6 @@ export class PreconditionRequiredError extends DomainError {}
 
 /** The payload is larger than allowed. */
 export class PayloadTooLargeError extends DomainError {}
+
+/** A dependency the operation needs is not available now (no active model, say). */
+export class ServiceUnavailableError extends DomainError {}

@@ -39,7 +39,8 @@ describe('authentication', () => {
     badTokens['wrong issuer'] = await signed('https://evil.example', auth.audience);
     badTokens['wrong audience'] = await signed(auth.issuer, 'another-api');
     const payload = { ...claims, sub: 'c-001', iss: auth.issuer, aud: auth.audience, exp: now + 600 };
-    badTokens['alg none'] = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}.`;
+    badTokens['alg none'] =
+      `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}.`;
     const stranger = await generateKeyPair('ES256');
     badTokens['unknown key id'] = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: 'not-our-key' })

@@ -26,13 +26,19 @@ describe('authorization by role', () => {
   afterAll(() => t.close());
 
   it('documents exactly the roles of the matrix for each operation', () => {
-    const documented = Object.fromEntries(operations.map((op) => [op.operationId, [...(op.roles ?? [])].sort()]));
-    const expected = Object.fromEntries(Object.entries(ALLOWED).map(([id, roles]) => [id, [...roles].sort()]));
+    const documented = Object.fromEntries(
+      operations.map((op) => [op.operationId, [...(op.roles ?? [])].sort()]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(ALLOWED).map(([id, roles]) => [id, [...roles].sort()]),
+    );
     expect(documented).toEqual(expected);
   });
 
   const cells = operations.flatMap((op) =>
-    ROLES.map((role) => [op.operationId, role, ALLOWED[op.operationId]?.includes(role) ?? false, op] as const),
+    ROLES.map(
+      (role) => [op.operationId, role, ALLOWED[op.operationId]?.includes(role) ?? false, op] as const,
+    ),
   );
   it.each(cells)('%s as %s: allowed=%s', async (_id, role, allowed, op) => {
     const res = await t.http[op.method](op.samplePath)

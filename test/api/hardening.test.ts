@@ -107,8 +107,12 @@ describe('operations endpoints', () => {
     await t.http.get('/healthz');
     const res = await t.http.get('/metrics');
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/aiguillage_http_requests_total\{operation="getHealth",method="GET",status="200"\} \d+/);
-    expect(res.text).toMatch(/aiguillage_http_request_duration_seconds_bucket\{le="0.005",operation="getHealth"/);
+    expect(res.text).toMatch(
+      /aiguillage_http_requests_total\{operation="getHealth",method="GET",status="200"\} \d+/,
+    );
+    expect(res.text).toMatch(
+      /aiguillage_http_request_duration_seconds_bucket\{le="0.005",operation="getHealth"/,
+    );
   });
 
   it('serves the OpenAPI document and renders it at /docs', async () => {

@@ -10,7 +10,10 @@ const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 describe('the OpenAPI contract', () => {
   it('has generated types that match the document (run `npm run gen:api` after a change)', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-gen-')), 'api.ts');
-    execFileSync(bin('openapi-typescript'), ['openapi/openapi.yaml', '-o', out], { cwd: root, stdio: 'pipe' });
+    execFileSync(bin('openapi-typescript'), ['openapi/openapi.yaml', '-o', out], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     const fresh = fs.readFileSync(out, 'utf8');
     const committed = fs.readFileSync(path.join(root, 'src/http/generated/api.ts'), 'utf8');
     expect(committed === fresh, 'src/http/generated/api.ts is stale: run npm run gen:api').toBe(true);

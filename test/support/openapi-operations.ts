@@ -27,7 +27,8 @@ export function listDocumentedOperations(): DocumentedOperation[] {
       const operation = item[method] as OperationObject | undefined;
       if (operation?.operationId === undefined) continue;
       const security = operation.security;
-      const roles = security !== undefined && security.length === 0 ? undefined : (security?.[0]?.bearerAuth ?? []);
+      const roles =
+        security !== undefined && security.length === 0 ? undefined : (security?.[0]?.bearerAuth ?? []);
       operations.push({
         operationId: operation.operationId,
         method,

@@ -142,8 +142,18 @@ export interface paths {
         /**
          * Import courses in bulk
          * @description NDJSON (one course per line) or CSV (header row; list fields separated by `|`), chosen by
-         *     Content-Type. Each line carries the course `id`; existing courses are replaced. All or
-         *     nothing: when any line is invalid nothing is written and the 422 lists every bad line.
+         *     Content-Type, in UTF-8. Each line carries the course `id` and the fields of `CourseInput`,
+         *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
+         *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
+         *     more were left out). An id repeated within one import is an error on the later line. A body
+         *     without any course is refused with a 422 and no line error.
+         *
+         *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
+         *     order; an empty cell is null, or an empty list in `targetOccupations` and `skills`; booleans
+         *     are `true`/`false`. Lines are numbered from 1, the header being line 1; blank lines count.
+         *
+         *     The body is read as a stream and refused with a 413 as soon as it exceeds the configured
+         *     limit (`IMPORT_BODY_LIMIT_BYTES`).
          */
         post: operations["importCourses"];
         delete?: never;
@@ -166,6 +176,463 @@ export interface paths {
         get: operations["getCourse"];
         /** Create or replace a course */
         put: operations["putCourse"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/job-seekers/{seekerId}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the model for suggestions for a job seeker
+         * @description Filters the catalog (active, next session ahead, within the mobility radius or remote when the
+         *     person accepts remote, prerequisites met), scores the candidates with the active model in one
+         *     batch and stores the top ones as a set awaiting the counselor's review. Nothing reaches the job
+         *     seeker until a counselor has decided every item and published.
+         *
+         *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
+         *     manual path (catalog search). Retrying with the same `Idempotency-Key` and body replays the
+         *     first answer; the same key with another body is refused with 422.
+         */
+        post: operations["createRecommendations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The counselor's review queue
+         * @description The caller's own sets, newest first, with optional filters.
+         */
+        get: operations["listRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a set for review
+         * @description The counselor's first read records when the set was opened; decision times are counted from
+         *     then. In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
+         *     A set awaiting a second review can be read by any other counselor.
+         */
+        get: operations["getRecommendationSet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/items/{itemId}/decision": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject one item
+         * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
+         */
+        post: operations["decideRecommendationItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/items": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a course the model did not suggest
+         * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
+         */
+        post: operations["addRecommendationItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/order": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the order in which approved items reach the job seeker */
+        put: operations["orderRecommendationItems"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/shortlist": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the counselor's own shortlist (blind-first mode)
+         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded.
+         */
+        post: operations["submitShortlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/publish": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the approved items to the job seeker
+         * @description Needs every item decided and at least one approved. When the set was sampled for a second
+         *     review it moves to `awaiting_second_review` instead; another counselor then publishes it.
+         *     A published set is immutable.
+         */
+        post: operations["publishRecommendationSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/second-review": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Second counselor's review of a sampled set
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review.
+         */
+        post: operations["secondReviewRecommendationSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/discard": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard a set that will not be published */
+        post: operations["discardRecommendationSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reason-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published list of rejection reason codes */
+        get: operations["listReasonCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the operating modes */
+        get: operations["getSettings"];
+        /**
+         * Change the operating modes
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged.
+         */
+        put: operations["putSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job seeker's validated suggestions
+         * @description The approved items of the latest published set only, in the counselor's order, with plain-language explanations. Never a score.
+         */
+        get: operations["listMyRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/recommendations/{itemId}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Why this course was suggested to me
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest.
+         */
+        get: operations["getMyExplanation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/recommendations/{itemId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tell the counselor what you think of a suggestion */
+        post: operations["giveFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/objection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Object to AI processing of my data
+         * @description From then on the model is not run for this person; the counselor proposes courses by hand (GDPR Art. 21).
+         */
+        post: operations["objectToAiProcessing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything stored about me */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The model registry */
+        get: operations["listModels"];
+        put?: never;
+        /**
+         * Register a model folder
+         * @description Registers `<MODELS_DIR>/<folder>` (model.onnx, manifest.json, MODEL_CARD.md). Refused with 422
+         *     when model.onnx does not have the stated sha256, when the manifest is invalid or its features
+         *     are not the ones the service computes, or when the runtime cannot load the model.
+         */
+        post: operations["registerModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{modelId}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a model the active one (or roll back to an earlier one) */
+        post: operations["activateModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{modelId}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The model card
+         * @description Intended use and limits, data minimisation, evaluation, shape functions and group rates, as Markdown.
+         */
+        get: operations["getModelCard"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -210,15 +677,22 @@ export interface components {
          *           "field": "modality",
          *           "reason": "must be one of in_person, remote, hybrid"
          *         }
-         *       ]
+         *       ],
+         *       "invalidLineCount": 2,
+         *       "lineErrorsTruncated": false
          *     }
          */
         ImportProblem: components["schemas"]["Problem"] & {
             /** @description Every invalid line (1-based; the CSV header is line 1). */
             lineErrors: components["schemas"]["LineError"][];
+            /** @description How many lines were invalid, including those whose errors were left out. */
+            invalidLineCount?: number;
+            /** @description True when `lineErrors` stops at its cap and more errors were found. */
+            lineErrorsTruncated?: boolean;
         };
         LineError: {
             line: number;
+            /** @description The field (`location.lat`, `skills[2]`), the CSV column, or `(line)` for the line as a whole. */
             field: string;
             reason: string;
         };
@@ -386,6 +860,323 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "type": "https://aiguillage.example/problems/ai-unavailable",
+         *       "title": "Conflict with the current state",
+         *       "status": 409,
+         *       "detail": "the job seeker objected to AI processing; propose courses from the catalog",
+         *       "manualPath": "/v1/courses?occupation=J1501"
+         *     }
+         */
+        ManualPathProblem: components["schemas"]["Problem"] & {
+            /** @description Where the counselor can propose courses without the AI (catalog search). */
+            manualPath: string;
+        };
+        /** @enum {string} */
+        RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired";
+        CreateRecommendationsRequest: {
+            /**
+             * @description How many suggestions to keep (top-k).
+             * @default 10
+             */
+            limit: number;
+        };
+        ModelRef: {
+            id: string;
+            version: string;
+            sha256: string;
+        };
+        CourseSummary: {
+            id: components["schemas"]["ExternalId"];
+            title: string;
+            provider: string;
+            modality: components["schemas"]["Modality"];
+            /** Format: date */
+            nextSessionStart: string | null;
+            city: string | null;
+            location: components["schemas"]["GeoPoint"] | null;
+        };
+        Attribution: {
+            feature: string;
+            /** @description The feature's name in French. */
+            label: string;
+            /** @description The feature's value for this person and course. */
+            value: number;
+            /** @description Additive effect on the log-odds, relative to the baseline. */
+            contribution: number;
+        };
+        AttributionMethod: {
+            /** @enum {string} */
+            method: "exact-additive" | "sampled-shapley";
+            samples?: number;
+            errorEstimate?: number;
+        };
+        RecommendationItem: {
+            /** Format: uuid */
+            itemId: string;
+            course: components["schemas"]["CourseSummary"];
+            /** @description The model's rank; null for a counselor's addition. */
+            rank: number | null;
+            /** @description Position shown to the job seeker once approved. */
+            displayOrder: number | null;
+            /** @description The model's probability of a good outcome; null for additions. */
+            score: number | null;
+            /** @enum {string} */
+            source: "model" | "counselor";
+            /** @enum {string} */
+            decision: "pending" | "approved" | "rejected";
+            reasonCode: string | null;
+            comment: string | null;
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Seconds from the set's opening to this decision. */
+            decisionSeconds: number | null;
+            /** @description Why the counselor added the course. */
+            addedReason: string | null;
+            /** @description Per-feature contributions, sorted by absolute contribution (empty for additions). */
+            attributions: components["schemas"]["Attribution"][];
+            /** @description A short text for the counselor, with numbers. */
+            explanation: string;
+        };
+        Warning: {
+            /** @enum {string} */
+            code: "sensitive_term";
+            field: string;
+            message: string;
+            terms?: string[];
+        };
+        RecommendationSet: {
+            /** Format: uuid */
+            id: string;
+            seekerId: components["schemas"]["ExternalId"];
+            counselorId: components["schemas"]["ExternalId"];
+            status: components["schemas"]["RecommendationStatus"];
+            model: components["schemas"]["ModelRef"];
+            attributionMethod: components["schemas"]["AttributionMethod"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            version: number;
+            /** @description Why no course passed the filters, when none did. */
+            noCandidateReason: string | null;
+            /** @description The counselor's message to the job seeker. */
+            message: string | null;
+            discardReason: string | null;
+            secondReview: {
+                required: boolean;
+                firstReviewerId: string | null;
+                reviewerId: string | null;
+            };
+            /** @description The counselor's own shortlist in blind-first mode, and its overlap with the model. */
+            shortlist: null | {
+                courseIds: components["schemas"]["ExternalId"][];
+                /** Format: date-time */
+                submittedAt: string;
+                /** @description How many shortlisted courses the model also suggested. */
+                overlap: number;
+            };
+            /** @description True while blind-first hides the model's items. */
+            itemsHidden: boolean;
+            items: components["schemas"]["RecommendationItem"][];
+            warnings?: components["schemas"]["Warning"][];
+        };
+        RecommendationSetSummary: {
+            /** Format: uuid */
+            id: string;
+            seekerId: components["schemas"]["ExternalId"];
+            status: components["schemas"]["RecommendationStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            itemCount: number;
+            pendingCount: number;
+            model: components["schemas"]["ModelRef"];
+        };
+        RecommendationSetPage: {
+            items: components["schemas"]["RecommendationSetSummary"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "decision": "reject",
+         *       "reasonCode": "too_far",
+         *       "comment": "La personne ne peut pas se déplacer à Lyon."
+         *     }
+         */
+        DecisionRequest: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description Required for a rejection. */
+            reasonCode?: string;
+            comment?: string;
+        };
+        /**
+         * @example {
+         *       "courseId": "FOR-0042",
+         *       "reason": "Formation courte qui correspond au projet discuté en entretien."
+         *     }
+         */
+        AddItemRequest: {
+            courseId: components["schemas"]["ExternalId"];
+            reason: string;
+        };
+        OrderRequest: {
+            /** @description Every approved item, in the order the job seeker should see them. */
+            itemIds: string[];
+        };
+        ShortlistRequest: {
+            courseIds: components["schemas"]["ExternalId"][];
+        };
+        PublishRequest: {
+            /** @description A message to the job seeker. */
+            message?: string;
+        };
+        SecondReviewRequest: {
+            /** @enum {string} */
+            decision: "approve" | "return";
+            comment?: string;
+        };
+        DiscardRequest: {
+            reason: string;
+        };
+        ReasonCode: {
+            code: string;
+            label: string;
+            commentRequired?: boolean;
+        };
+        SettingsInput: components["schemas"]["SettingsFields"];
+        /**
+         * @example {
+         *       "aiEnabled": true,
+         *       "blindFirst": false,
+         *       "secondReviewRate": 0.1,
+         *       "setTtlHours": 168,
+         *       "fastDecisionSeconds": 10
+         *     }
+         */
+        SettingsFields: {
+            /** @description Kill switch; when false counselors work from the catalog only. */
+            aiEnabled: boolean;
+            /** @description Counselors submit their own shortlist before seeing the model's. */
+            blindFirst: boolean;
+            /** @description Share of sets sampled for a second counselor's review. */
+            secondReviewRate: number;
+            /** @description Hours before an unpublished set expires. */
+            setTtlHours: number;
+            /** @description Decisions faster than this count as fast in oversight figures. */
+            fastDecisionSeconds: number;
+        };
+        Settings: components["schemas"]["SettingsFields"] & {
+            /** Format: date-time */
+            updatedAt: string | null;
+            updatedBy: string | null;
+        };
+        MyRecommendation: {
+            /** Format: uuid */
+            itemId: string;
+            order: number;
+            course: components["schemas"]["CourseSummary"];
+            returnToEmploymentRate: number | null;
+            /**
+             * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
+             * @enum {string}
+             */
+            suggestedBy: "model" | "counselor";
+            /** @description Plain-language reasons, in French. */
+            explanation: string;
+        };
+        MyRecommendations: {
+            /** Format: date-time */
+            publishedAt: string | null;
+            message: string | null;
+            items: components["schemas"]["MyRecommendation"][];
+        };
+        MyExplanation: {
+            /** Format: uuid */
+            itemId: string;
+            course: components["schemas"]["CourseSummary"];
+            aiContribution: string;
+            summary: string;
+            reasons: {
+                /** @enum {string} */
+                direction: "for" | "against";
+                text: string;
+                /** @enum {string} */
+                weight: "strong" | "moderate" | "slight";
+            }[];
+            dataUsed: {
+                label: string;
+                value: string;
+                source: string;
+            }[];
+            howToContest: string;
+        };
+        FeedbackRequest: {
+            /** @enum {string} */
+            response: "interested" | "not_interested" | "enrolled";
+            comment?: string;
+        };
+        Feedback: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            itemId: string;
+            /** @enum {string} */
+            response: "interested" | "not_interested" | "enrolled";
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            warnings?: components["schemas"]["Warning"][];
+        };
+        ObjectionRequest: {
+            comment?: string;
+        };
+        Objection: {
+            aiObjection: boolean;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        MyData: {
+            profile: components["schemas"]["JobSeeker"];
+            recommendations: components["schemas"]["MyRecommendation"][];
+            feedback: components["schemas"]["Feedback"][];
+        };
+        RegisterModelRequest: {
+            /** @description A folder name inside the models directory. */
+            folder: string;
+            /** @description The SHA-256 of model.onnx you expect. */
+            sha256: string;
+        };
+        Model: {
+            id: string;
+            name: string;
+            version: string;
+            sha256: string;
+            /** @enum {string} */
+            status: "registered" | "active" | "retired";
+            /** @enum {string} */
+            attributionMethod: "exact-additive" | "sampled-shapley";
+            /** @description Evaluation metrics from the manifest (holdout AUC, log loss...). */
+            metrics: {
+                [key: string]: number;
+            };
+            registeredBy: string;
+            /** Format: date-time */
+            registeredAt: string;
+            activatedBy: string | null;
+            /** Format: date-time */
+            activatedAt: string | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+        };
     };
     responses: {
         /** @description The request does not match the contract; `errors` lists each invalid field. */
@@ -493,6 +1284,69 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information. */
+        SetChanged: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RecommendationSet"];
+            };
+        };
+        /** @description The set's state does not allow this (e.g. publishing with a pending item, acting on an expired set). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://aiguillage.example/problems/conflict",
+                 *       "title": "Conflict with the current state",
+                 *       "status": 409,
+                 *       "detail": "every item must be decided before publishing; 2 are pending"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The ETag in If-Match is stale; read the set again. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description If-Match is missing. */
+        PreconditionRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is well-formed but breaks a rule (unknown reason code, course not found, idempotency key reused with another body...). */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No model is active or loaded. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -506,6 +1360,15 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
+        SetId: string;
+        ItemId: string;
+        /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+        IfMatch: string;
+        /**
+         * @description The registry id, `<name>-<version>`.
+         * @example aiguillage-ebm-1.0.0
+         */
+        ModelId: string;
     };
     requestBodies: never;
     headers: {
@@ -520,6 +1383,13 @@ export interface components {
         RateLimitPolicy: string;
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
+        /**
+         * @description A strong validator of the set's current version; send it back in If-Match.
+         * @example "3"
+         */
+        ETag: string;
+        /** @description The URL of the created resource. */
+        Location: string;
     };
     pathItems: never;
 }
@@ -855,6 +1725,662 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description The course breaks a catalog rule (a safety net behind the schema, which states the same rules). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createRecommendations: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended creation (a UUID, say). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateRecommendationsRequest"];
+            };
+        };
+        responses: {
+            /** @description The set, awaiting review (or awaiting the counselor's own shortlist in blind-first mode). */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationSet"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The AI may not be used for this person now; `manualPath` says where to go instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ManualPathProblem"];
+                };
+            };
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRecommendations: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RecommendationStatus"];
+                seekerId?: components["schemas"]["ExternalId"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationSetPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getRecommendationSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The set. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationSet"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    decideRecommendationItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    addRecommendationItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddItemRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    orderRecommendationItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    submitShortlist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShortlistRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    publishRecommendationSet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    secondReviewRecommendationSet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondReviewRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    discardRecommendationSet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscardRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listReasonCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every reason code with its label. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReasonCode"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    putSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The settings as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listMyRecommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The validated suggestions (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRecommendations"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getMyExplanation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The explanation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExplanation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    giveFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback was recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    objectToAiProcessing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ObjectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The objection is recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's data, as JSON. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyData"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered model, newest first; exactly one is active once any is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    registerModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterModelRequest"];
+            };
+        };
+        responses: {
+            /** @description The model is registered (not active yet). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    activateModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model is now the only active one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getModelCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The card. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -1,0 +1,32 @@
+import type {
+  CandidateFilter,
+  Course,
+  CoursePage,
+  CoursePageRequest,
+  CourseRecord,
+  CourseSearch,
+} from './course.ts';
+
+/** Persistence of the training course catalog. */
+export interface CourseStore {
+  /** The course, or undefined when there is none. */
+  findById(id: string): Promise<Course | undefined>;
+  /** Creates or replaces one course; `created` tells which. */
+  upsert(course: CourseRecord, now: Date): Promise<{ course: Course; created: boolean }>;
+  /**
+   * Creates or replaces many courses in one transaction: all are written or none. The ids must be
+   * distinct. Returns how many were new and how many replaced an existing course.
+   */
+  upsertMany(courses: readonly CourseRecord[], now: Date): Promise<{ created: number; updated: number }>;
+  /** One page of the courses matching every filter, ordered by id. */
+  search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage>;
+  /**
+   * The active courses a person could follow, ordered by id: prerequisite met, next session not
+   * past (or not planned yet), and reachable: an in-person or hybrid course within the radius, or a
+   * remote or hybrid course when the person accepts remote learning. Without a known home, distance
+   * does not restrict (remote-only courses still need `includeRemote`).
+   */
+  findCandidates(filter: CandidateFilter): Promise<Course[]>;
+  /** How many courses the catalog holds, active or not. */
+  count(): Promise<number>;
+}

@@ -1,0 +1,245 @@
+import type { Knex } from 'knex';
+import {
+  readBoolean,
+  readNullableNumber,
+  readNullableString,
+  readNumber,
+  readStringArray,
+} from '../db/row-values.ts';
+import {
+  type CandidateFilter,
+  type Course,
+  type CoursePage,
+  type CoursePageRequest,
+  type CourseRecord,
+  type CourseSearch,
+  MODALITIES,
+  type Modality,
+} from './course.ts';
+import type { CourseStore } from './course-store.ts';
+import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
+
+const COURSES = 'courses';
+const OCCUPATIONS = 'course_occupations';
+/**
+ * Rows per statement. knex writes a multi-row insert on SQLite as a compound SELECT, which fails
+ * past 500 terms; 400 also keeps the bound parameters of a statement far below either engine's cap.
+ */
+const CHUNK_SIZE = 400;
+
+export class KnexCourseStore implements CourseStore {
+  constructor(private readonly db: Knex) {}
+
+  async findById(id: string): Promise<Course | undefined> {
+    const row = await this.db(COURSES).where({ id }).first();
+    return row === undefined ? undefined : toCourse(row);
+  }
+
+  async upsert(course: CourseRecord, now: Date): Promise<{ course: Course; created: boolean }> {
+    return this.db.transaction(async (trx) => {
+      const existing = await trx(COURSES).where({ id: course.id }).forUpdate().first('id');
+      const row = toRow(course, now.toISOString());
+      if (existing === undefined) await trx(COURSES).insert(row);
+      else await trx(COURSES).where({ id: course.id }).update(row);
+      await replaceOccupations(trx, [course]);
+      const saved = await trx(COURSES).where({ id: course.id }).first();
+      return { course: toCourse(saved), created: existing === undefined };
+    });
+  }
+
+  async upsertMany(
+    courses: readonly CourseRecord[],
+    now: Date,
+  ): Promise<{ created: number; updated: number }> {
+    const stamp = now.toISOString();
+    return this.db.transaction(async (trx) => {
+      let updated = 0;
+      for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
+        const ids = chunk.map((course) => course.id);
+        const existing = await trx(COURSES).whereIn('id', ids).count({ n: '*' });
+        updated += readNumber(existing[0]?.n ?? 0);
+        await trx(COURSES)
+          .insert(chunk.map((course) => toRow(course, stamp)))
+          .onConflict('id')
+          .merge();
+        await replaceOccupations(trx, chunk);
+      }
+      return { created: courses.length - updated, updated };
+    });
+  }
+
+  async search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage> {
+    const query = this.db(COURSES).select('*');
+    applyFilters(query, search);
+    if (page.after !== undefined) query.where('id', '>', page.after);
+    const rows: Array<Record<string, unknown>> = await query.orderBy('id', 'asc').limit(page.limit + 1);
+    const items = rows.slice(0, page.limit).map(toCourse);
+    const last = items.at(-1);
+    return { items, nextAfter: rows.length > page.limit && last !== undefined ? last.id : null };
+  }
+
+  async findCandidates(filter: CandidateFilter): Promise<Course[]> {
+    const firstDay = filter.referenceDate.toISOString().slice(0, 10);
+    const query = this.db(COURSES)
+      .select('*')
+      .where('active', true)
+      .where('prerequisite_level', '<=', filter.maxPrerequisiteLevel)
+      .where('next_session_start', '>', firstDay)
+      .where((reachable) => {
+        const near = filter.near;
+        // Without a known home nothing held in person can be shown to be reachable.
+        if (near === null) reachable.whereRaw('1 = 0');
+        else {
+          reachable.where((inPerson) => {
+            inPerson.whereNot('modality', 'remote');
+            applyRadius(inPerson, planRadiusFilter(near.point, near.radiusKm));
+          });
+        }
+        if (filter.includeRemote) reachable.orWhereNot('modality', 'in_person');
+      });
+    const rows: Array<Record<string, unknown>> = await query.orderBy('id', 'asc');
+    return rows.map(toCourse);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db(COURSES).count({ n: '*' });
+    return readNumber(row?.n ?? 0);
+  }
+}
+
+/** Keeps the one-row-per-ROME-code index table equal to each course's target occupations. */
+async function replaceOccupations(trx: Knex.Transaction, courses: readonly CourseRecord[]): Promise<void> {
+  await trx(OCCUPATIONS)
+    .whereIn(
+      'course_id',
+      courses.map((course) => course.id),
+    )
+    .delete();
+  const rows = courses.flatMap((course) =>
+    course.targetOccupations.map((code) => ({ course_id: course.id, rome_code: code })),
+  );
+  for (const chunk of chunksOf(rows, CHUNK_SIZE)) await trx(OCCUPATIONS).insert(chunk);
+}
+
+function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
+  for (const word of wordsOf(search.text ?? '')) {
+    // lower() on both sides: the same engine folds both, so the match is case-insensitive alike on
+    // PostgreSQL (whose LIKE is case-sensitive) and SQLite (whose lower() folds ASCII letters only).
+    const pattern = `%${escapeLike(word)}%`;
+    query.where((sub) => {
+      sub
+        .whereRaw("lower(title) like lower(cast(? as text)) escape '\\'", [pattern])
+        .orWhereRaw("lower(provider) like lower(cast(? as text)) escape '\\'", [pattern]);
+    });
+  }
+  if (search.occupation !== undefined) {
+    const code = search.occupation;
+    query.whereExists((sub) => {
+      sub
+        .select(1)
+        .from(OCCUPATIONS)
+        .whereRaw(`${OCCUPATIONS}.course_id = ${COURSES}.id`)
+        .andWhere(`${OCCUPATIONS}.rome_code`, code);
+    });
+  }
+  if (search.modality !== undefined) query.where('modality', search.modality);
+  if (search.funded !== undefined) query.where('funded', search.funded);
+  if (search.certifying !== undefined) query.where('certifying', search.certifying);
+  if (search.active !== undefined) query.where('active', search.active);
+  if (search.startsAfter !== undefined) query.where('next_session_start', '>=', search.startsAfter);
+  if (search.startsBefore !== undefined) query.where('next_session_start', '<=', search.startsBefore);
+  if (search.near !== undefined)
+    applyRadius(query, planRadiusFilter(search.near.point, search.near.radiusKm));
+}
+
+/** The radius test of {@link RadiusFilter} as SQL: a bounding box, then the arithmetic distance. */
+function applyRadius(query: Knex.QueryBuilder, filter: RadiusFilter): void {
+  query.whereBetween('lat', [filter.minLat, filter.maxLat]);
+  query.where((any) => {
+    for (const window of filter.windows) {
+      const t = '(lat - ?)';
+      const k = `(? + ? * ${t} + ? * ${t} * ${t})`;
+      const x = `((lon - ?) * ${k})`;
+      const kBindings = [filter.a, filter.b, filter.centerLat, filter.c, filter.centerLat, filter.centerLat];
+      const xBindings = [window.originLon, ...kBindings];
+      any.orWhere((inWindow) => {
+        inWindow
+          .whereBetween('lon', [window.minLon, window.maxLon])
+          .whereRaw(`${t} * ${t} + ${x} * ${x} <= ?`, [
+            filter.centerLat,
+            filter.centerLat,
+            ...xBindings,
+            ...xBindings,
+            filter.maxSquaredDegrees,
+          ]);
+      });
+    }
+  });
+}
+
+function wordsOf(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
+}
+
+function escapeLike(word: string): string {
+  return word.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function toRow(course: CourseRecord, stamp: string): Record<string, unknown> {
+  return {
+    id: course.id,
+    title: course.title,
+    provider: course.provider,
+    target_occupations: JSON.stringify(course.targetOccupations),
+    skills: JSON.stringify(course.skills),
+    exit_level: course.exitLevel,
+    prerequisite_level: course.prerequisiteLevel,
+    duration_hours: course.durationHours,
+    modality: course.modality,
+    lat: course.location?.lat ?? null,
+    lon: course.location?.lon ?? null,
+    city: course.city,
+    next_session_start: course.nextSessionStart,
+    funded: course.funded,
+    certifying: course.certifying,
+    return_to_employment_rate: course.returnToEmploymentRate,
+    active: course.active,
+    updated_at: stamp,
+  };
+}
+
+function toCourse(row: Record<string, unknown>): Course {
+  const lat = readNullableNumber(row.lat);
+  const lon = readNullableNumber(row.lon);
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    provider: String(row.provider),
+    targetOccupations: readStringArray(row.target_occupations),
+    skills: readStringArray(row.skills),
+    exitLevel: readNumber(row.exit_level),
+    prerequisiteLevel: readNumber(row.prerequisite_level),
+    durationHours: readNumber(row.duration_hours),
+    modality: readModality(row.modality),
+    location: lat === null || lon === null ? null : { lat, lon },
+    city: readNullableString(row.city),
+    nextSessionStart: readNullableString(row.next_session_start),
+    funded: readBoolean(row.funded),
+    certifying: readBoolean(row.certifying),
+    returnToEmploymentRate: readNullableNumber(row.return_to_employment_rate),
+    active: readBoolean(row.active),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+function readModality(value: unknown): Modality {
+  const modality = MODALITIES.find((known) => known === value);
+  if (modality !== undefined) return modality;
+  throw new Error(`unexpected modality in the database: ${String(value)}`);
+}

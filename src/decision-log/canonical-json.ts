@@ -1,0 +1,65 @@
+/** A value that survives JSON unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A value that has no canonical JSON form (not finite, undefined, a class instance, a cycle…). */
+export class CanonicalJsonError extends TypeError {}
+
+/**
+ * The canonical JSON text of a value, in the style of RFC 8785 (JCS): object members sorted by
+ * the UTF-16 code units of their names, no whitespace, strings escaped as `JSON.stringify` does
+ * and numbers in ECMAScript's shortest round-trip form. The same value always gives the same
+ * text, so its hash is stable across engines, exports and re-parsing.
+ *
+ * Anything that would not read back as the same value is refused rather than silently changed:
+ * non-finite numbers, `undefined`, functions, symbols, bigints, class instances (Date, Map…),
+ * sparse arrays and cycles.
+ */
+export function canonicalJson(value: unknown): string {
+  return writeValue(value, '$', new Set());
+}
+
+function writeValue(value: unknown, where: string, ancestors: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value))
+        throw new CanonicalJsonError(`${where} is ${value}, which JSON cannot hold`);
+      // Number#toString is the shortest form that reads back as the same double; it writes -0 as "0".
+      return String(value);
+    case 'object':
+      if (value === null) return 'null';
+      return writeContainer(value, where, ancestors);
+    default:
+      throw new CanonicalJsonError(`${where} is ${typeof value}, which JSON cannot hold`);
+  }
+}
+
+function writeContainer(value: object, where: string, ancestors: Set<object>): string {
+  if (ancestors.has(value)) throw new CanonicalJsonError(`${where} refers back to itself`);
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const parts: string[] = [];
+      for (let index = 0; index < value.length; index += 1) {
+        if (!Object.hasOwn(value, index)) throw new CanonicalJsonError(`${where}[${index}] is a hole`);
+        parts.push(writeValue(value[index], `${where}[${index}]`, ancestors));
+      }
+      return `[${parts.join(',')}]`;
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw new CanonicalJsonError(`${where} is a ${value.constructor.name}, not a plain object`);
+    }
+    const record = value as Record<string, unknown>;
+    // Default sort compares UTF-16 code units, which is the order RFC 8785 asks for.
+    const members = Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${writeValue(record[key], `${where}.${key}`, ancestors)}`);
+    return `{${members.join(',')}}`;
+  } finally {
+    ancestors.delete(value);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config.ts';
+import { CheckpointSigner } from './checkpoint-signer.ts';
+import { loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
+import { KnexDecisionLog } from './knex-decision-log.ts';
+import { KnexSubjectKeyring } from './knex-subject-keyring.ts';
+import { Pseudonymiser } from './pseudonymiser.ts';
+
+/** The decision log and the pieces services share with it. */
+export interface DecisionLogParts {
+  /** Both the append port ({@link DecisionLog}) and the auditors' reader ({@link DecisionLogReader}). */
+  decisionLog: KnexDecisionLog;
+  subjectKeyring: KnexSubjectKeyring;
+  pseudonymiser: Pseudonymiser;
+}
+
+/**
+ * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
+ * its keys. Called once by the composition root.
+ */
+export function createDecisionLog(
+  db: Knex,
+  config: Pick<Config, 'dataDir' | 'audit'>,
+  now: () => Date = () => new Date(),
+): DecisionLogParts {
+  const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
+  const pseudonymiser = new Pseudonymiser(keys.pseudonymKey);
+  const subjectKeyring = new KnexSubjectKeyring(db, keys.masterKey, pseudonymiser, now);
+  const decisionLog = new KnexDecisionLog(db, {
+    pseudonymiser,
+    keyring: subjectKeyring,
+    signer: new CheckpointSigner(keys.signingKey),
+    checkpointEvery: config.audit.checkpointEvery,
+    now,
+  });
+  return { decisionLog, subjectKeyring, pseudonymiser };
+}

@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import type { Role } from '../auth/principal.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+/** Every kind of event the log records (DESIGN.md, "The decision log"). */
+export const DECISION_EVENT_TYPES = [
+  'recommendation.generated',
+  'recommendation.opened',
+  'shortlist.submitted',
+  'item.decided',
+  'item.added',
+  'items.reordered',
+  'second_review.requested',
+  'second_review.completed',
+  'recommendation.published',
+  'recommendation.discarded',
+  'recommendation.expired',
+  'feedback.given',
+  'objection.recorded',
+  'job_seeker.upserted',
+  'course.upserted',
+  'catalog.imported',
+  'model.registered',
+  'model.activated',
+  'settings.changed',
+  'subject.erased',
+  'retention.purged',
+  'audit.queried',
+] as const;
+
+export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];
+
+export function isDecisionEventType(value: unknown): value is DecisionEventType {
+  return typeof value === 'string' && (DECISION_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Who acted: a person through their role, or the application itself (expiry, retention). */
+export type ActorRole = Role | 'system';
+
+/** The actor as recorded: the role and a pseudonym, never the id itself. */
+export interface DecisionActor {
+  role: ActorRole;
+  pseudonym: string;
+}
+
+/** What a service hands to the log; the log pseudonymises ids and encrypts the personal part. */
+export interface NewDecisionEvent {
+  type: DecisionEventType;
+  /** The caller's id (token subject). Kept in clear only for the `system` role. */
+  actor: { role: ActorRole; id: string };
+  /** The job seeker the event is about, if any; recorded as a pseudonym. */
+  subjectId?: string | null;
+  /**
+   * The public part, readable by auditors: model ids, scores, attributions, reason codes,
+   * counts. It must hold no direct identifier of a person.
+   */
+  payload: Record<string, unknown>;
+  /**
+   * The personal part (free-text comments, profile values…), encrypted with the subject's own
+   * key so that erasing the subject makes it unreadable. Needs `subjectId`.
+   */
+  personal?: unknown;
+}
+
+/**
+ * An event as stored and exported, without trusting its shape: this is what verification
+ * reads. `hash` is SHA-256 over `prevHash` followed by the canonical JSON of every other field.
+ */
+export interface RecordedDecisionEvent {
+  seq: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  actor: { role: string; pseudonym: string };
+  subject: string | null;
+  payload: unknown;
+  /** The sealed personal part (`p1.<keyId>.<iv>.<ciphertext>.<tag>`); the hash covers the ciphertext. */
+  personal: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** A logged event, as services and auditors see it. */
+export interface DecisionEvent extends RecordedDecisionEvent {
+  type: DecisionEventType;
+  actor: DecisionActor;
+  payload: Record<string, unknown>;
+}
+
+/** The `prevHash` of event 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hash an event must carry: SHA-256(prevHash ‖ canonical JSON of the event without its hash), hex. */
+export function computeEventHash(event: Omit<RecordedDecisionEvent, 'hash'>): string {
+  // Fields are picked one by one so that anything else an export carries stays outside the hash.
+  const covered = {
+    seq: event.seq,
+    eventId: event.eventId,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    actor: { role: event.actor.role, pseudonym: event.actor.pseudonym },
+    subject: event.subject,
+    payload: event.payload,
+    personal: event.personal,
+    prevHash: event.prevHash,
+  };
+  return crypto
+    .createHash('sha256')
+    .update(event.prevHash, 'utf8')
+    .update(canonicalJson(covered), 'utf8')
+    .digest('hex');
+}

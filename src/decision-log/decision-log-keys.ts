@@ -1,0 +1,72 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AuditConfig } from '../config.ts';
+
+/** The decision log's secrets. */
+export interface DecisionLogKeys {
+  /** Ed25519 private key that signs checkpoints. */
+  signingKey: KeyObject;
+  /** AES-256 key that wraps each job seeker's data key. */
+  masterKey: Buffer;
+  /** HMAC key of pseudonyms. */
+  pseudonymKey: Buffer;
+}
+
+/**
+ * Loads the decision log's keys. A file named in the configuration must exist: generating a
+ * fresh master or pseudonym key in its place would silently make past data unreadable or
+ * unlinkable. When no file is configured, the key lives in `<dataDir>/keys` and is generated on
+ * first use, readable by its owner only.
+ */
+export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig): DecisionLogKeys {
+  const folder = path.join(dataDir, 'keys');
+  const signingPem = readOrCreate(
+    audit.signingKeyFile,
+    path.join(folder, 'decision-log-signing-key.pem'),
+    () =>
+      crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+  const signingKey = crypto.createPrivateKey(signingPem);
+  if (signingKey.asymmetricKeyType !== 'ed25519') {
+    throw new Error('the decision-log signing key must be an Ed25519 private key (PKCS#8 PEM)');
+  }
+  const masterKey = decodeSecret(
+    readOrCreate(audit.masterKeyFile, path.join(folder, 'decision-log-master.key'), generateSecret),
+    'master key',
+  );
+  if (masterKey.length !== 32) throw new Error('the decision-log master key must be 32 bytes (base64)');
+  const pseudonymKey = decodeSecret(
+    readOrCreate(audit.pseudonymKeyFile, path.join(folder, 'pseudonym.key'), generateSecret),
+    'pseudonym key',
+  );
+  if (pseudonymKey.length < 32) throw new Error('the pseudonym key must be at least 32 bytes (base64)');
+  return { signingKey, masterKey, pseudonymKey };
+}
+
+function readOrCreate(configured: string | undefined, fallback: string, generate: () => string): string {
+  if (configured !== undefined) {
+    if (!fs.existsSync(configured)) throw new Error(`the configured key file ${configured} does not exist`);
+    return fs.readFileSync(configured, 'utf8');
+  }
+  if (!fs.existsSync(fallback)) {
+    fs.mkdirSync(path.dirname(fallback), { recursive: true });
+    // `wx` fails if another process created the file first; its key then wins.
+    try {
+      fs.writeFileSync(fallback, generate(), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return fs.readFileSync(fallback, 'utf8');
+}
+
+function generateSecret(): string {
+  return `${crypto.randomBytes(32).toString('base64')}\n`;
+}
+
+function decodeSecret(text: string, name: string): Buffer {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new Error(`the ${name} file must hold base64 text`);
+  return Buffer.from(trimmed, trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64');
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import type { Checkpoint } from './checkpoint-signer.ts';
+import type {
+  DecisionEvent,
+  DecisionEventType,
+  NewDecisionEvent,
+  RecordedDecisionEvent,
+} from './decision-event.ts';
+import type { ChainVerification } from './verify-chain.ts';
+
+/**
+ * The append port services use. A state change and its event commit together (principle 3):
+ * the service opens the transaction (with {@link DecisionLog.withTransaction}), makes its change
+ * through its store with that transaction, then appends, as the last write of the transaction.
+ */
+export interface DecisionLog {
+  /**
+   * Appends one event inside the caller's transaction and returns it as recorded (seq, hash…).
+   * Appends are serialised on the chain head, which the transaction holds until it ends: the
+   * chain never forks, and a rolled-back transaction leaves no gap. Every `checkpointEvery`
+   * events a signed checkpoint is written in the same transaction.
+   */
+  append(trx: Knex.Transaction, event: NewDecisionEvent): Promise<DecisionEvent>;
+  /**
+   * Runs `work` in a transaction fit for appending. On SQLite its first statement takes the
+   * write lock (as `BEGIN IMMEDIATE` would), so another process's commit cannot make the later
+   * append fail with SQLITE_BUSY; on PostgreSQL it is a plain read-committed transaction.
+   */
+  withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** Signs a checkpoint of the current head now; undefined when the log is empty. */
+  createCheckpoint(): Promise<Checkpoint | undefined>;
+}
+
+/** The last event of the chain (seq 0 and the genesis hash when the log is empty). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** A page of events, in seq order. */
+export interface EventQuery {
+  /** Only events after this seq (the cursor). */
+  afterSeq?: number;
+  /** At most this many (default 100, at most 1000). */
+  limit?: number;
+  types?: readonly DecisionEventType[];
+  /** A job seeker's pseudonym. */
+  subject?: string;
+}
+
+/** What auditors read: events, checkpoints, the head, and verification. */
+export interface DecisionLogReader {
+  listEvents(query?: EventQuery): Promise<DecisionEvent[]>;
+  /** Every event from `fromSeq` to `toSeq` (inclusive), read page by page, as recorded. */
+  streamEvents(range?: { fromSeq?: number; toSeq?: number }): AsyncIterable<RecordedDecisionEvent>;
+  readHead(): Promise<ChainHead>;
+  /** Checkpoints in seq order, after the cursor. */
+  listCheckpoints(query?: { afterSeq?: number; limit?: number }): Promise<Checkpoint[]>;
+  /**
+   * Verifies events `fromSeq` (default 1) to `toSeq` (default: the head) against their hashes,
+   * the signed checkpoints in the range and, when verifying to the head, the head row and any
+   * checkpoint beyond it (truncation). A range not starting at 1 trusts the stored hash of the
+   * event before it, unless a checkpoint covers that event.
+   */
+  verifyRange(fromSeq?: number, toSeq?: number): Promise<ChainVerification>;
+  /** The SPKI PEM of the key that signs checkpoints. */
+  exportPublicKeyPem(): string;
+}

@@ -1,0 +1,370 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { ROLES } from '../auth/principal.ts';
+import { engineOf } from '../db/database.ts';
+import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import { canonicalJson } from './canonical-json.ts';
+import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
+import {
+  type ActorRole,
+  computeEventHash,
+  type DecisionEvent,
+  GENESIS_HASH,
+  isDecisionEventType,
+  type NewDecisionEvent,
+  type RecordedDecisionEvent,
+} from './decision-event.ts';
+import type { ChainHead, DecisionLog, DecisionLogReader, EventQuery } from './decision-log.ts';
+import type { Pseudonymiser } from './pseudonymiser.ts';
+import type { SubjectKeyring } from './subject-keyring.ts';
+import { type ChainVerification, verifyChain } from './verify-chain.ts';
+
+const EVENTS = 'decision_events';
+const HEAD = 'decision_log_head';
+const CHECKPOINTS = 'decision_checkpoints';
+const HEAD_ID = 1;
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+const STREAM_PAGE = 500;
+
+export interface KnexDecisionLogOptions {
+  pseudonymiser: Pseudonymiser;
+  keyring: SubjectKeyring;
+  signer: CheckpointSigner;
+  /** Sign a checkpoint in the append transaction of every N-th event (0: only on demand). */
+  checkpointEvery: number;
+  now?: () => Date;
+}
+
+/** The decision log in the application's database (SQLite or PostgreSQL). */
+export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
+  private readonly pseudonymiser: Pseudonymiser;
+  private readonly keyring: SubjectKeyring;
+  private readonly signer: CheckpointSigner;
+  private readonly checkpointEvery: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Knex,
+    options: KnexDecisionLogOptions,
+  ) {
+    if (!Number.isInteger(options.checkpointEvery) || options.checkpointEvery < 0) {
+      throw new Error('checkpointEvery must be a non-negative integer');
+    }
+    this.pseudonymiser = options.pseudonymiser;
+    this.keyring = options.keyring;
+    this.signer = options.signer;
+    this.checkpointEvery = options.checkpointEvery;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async append(trx: Knex.Transaction, event: NewDecisionEvent): Promise<DecisionEvent> {
+    if (!isDecisionEventType(event.type)) {
+      throw new Error(`unknown decision event type ${String(event.type)}`);
+    }
+    if (!isActorRole(event.actor.role)) throw new Error(`unknown actor role ${String(event.actor.role)}`);
+    if (event.actor.id === '') throw new Error('a decision event needs the id of its actor');
+    if (typeof event.payload !== 'object' || event.payload === null || Array.isArray(event.payload)) {
+      throw new Error('a decision event payload is a JSON object');
+    }
+    // Copied through its canonical text, so the caller can no longer change what gets hashed.
+    const payload = JSON.parse(canonicalJson(event.payload)) as Record<string, unknown>;
+    const subjectId = event.subjectId ?? null;
+    let personal: string | null = null;
+    if (event.personal !== undefined) {
+      if (subjectId === null) throw new Error('a personal part needs the job seeker it is about');
+      personal = await this.keyring.encryptPersonal(trx, subjectId, event.personal);
+    }
+
+    // Moving the head first locks it until the transaction ends (row lock on PostgreSQL, write
+    // lock on SQLite): the next appender waits here and then reads this event's seq and hash.
+    const claimed = await trx(HEAD)
+      .where({ id: HEAD_ID })
+      .update({ seq: trx.raw('?? + 1', ['seq']) })
+      .returning(['seq', 'hash']);
+    const head = claimed[0];
+    if (head === undefined) throw new Error('the decision log head is missing');
+
+    const unhashed: Omit<DecisionEvent, 'hash'> = {
+      seq: readNumber(head.seq),
+      eventId: crypto.randomUUID(),
+      type: event.type,
+      occurredAt: this.now().toISOString(),
+      actor: {
+        role: event.actor.role,
+        // System jobs are not people: their names stay readable for auditors.
+        pseudonym:
+          event.actor.role === 'system' ? event.actor.id : this.pseudonymiser.pseudonymise(event.actor.id),
+      },
+      subject: subjectId === null ? null : this.pseudonymiser.pseudonymise(subjectId),
+      payload,
+      personal,
+      prevHash: String(head.hash),
+    };
+    const recorded: DecisionEvent = { ...unhashed, hash: computeEventHash(unhashed) };
+    await trx(EVENTS).insert(toEventRow(recorded));
+    await trx(HEAD).where({ id: HEAD_ID }).update({ hash: recorded.hash });
+    if (this.checkpointEvery > 0 && recorded.seq % this.checkpointEvery === 0) {
+      await trx(CHECKPOINTS).insert(
+        toCheckpointRow(this.signer.sign(recorded.seq, recorded.hash, recorded.occurredAt)),
+      );
+    }
+    return recorded;
+  }
+
+  async withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (trx) => {
+      if (engineOf(this.db) === 'sqlite') {
+        // SQLite's BEGIN is deferred: a transaction that reads first and writes later fails with
+        // SQLITE_BUSY when another connection committed in between. A write first takes the lock
+        // now, waiting for it under busy_timeout, just as BEGIN IMMEDIATE would.
+        await lockHead(trx);
+      }
+      return work(trx);
+    });
+  }
+
+  async createCheckpoint(): Promise<Checkpoint | undefined> {
+    return this.withTransaction(async (trx) => {
+      // Locked so that the head cannot move between reading and signing it.
+      const head = await lockHead(trx);
+      if (head.seq === 0) return undefined;
+      const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
+      if (existing !== undefined) return toCheckpoint(existing);
+      const checkpoint = this.signer.sign(head.seq, head.hash, this.now().toISOString());
+      await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
+      return checkpoint;
+    });
+  }
+
+  async listEvents(query: EventQuery = {}): Promise<DecisionEvent[]> {
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    const builder = this.db(EVENTS)
+      .where('seq', '>', query.afterSeq ?? 0)
+      .orderBy('seq')
+      .limit(limit);
+    if (query.types !== undefined && query.types.length > 0) builder.whereIn('type', [...query.types]);
+    if (query.subject !== undefined) builder.where({ subject: query.subject });
+    const rows: Array<Record<string, unknown>> = await builder;
+    return rows.map(toDecisionEvent);
+  }
+
+  async *streamEvents(
+    range: { fromSeq?: number; toSeq?: number } = {},
+  ): AsyncIterable<RecordedDecisionEvent> {
+    let afterSeq = (range.fromSeq ?? 1) - 1;
+    for (;;) {
+      const page = this.db(EVENTS).where('seq', '>', afterSeq).orderBy('seq').limit(STREAM_PAGE);
+      if (range.toSeq !== undefined) page.where('seq', '<=', range.toSeq);
+      const rows: Array<Record<string, unknown>> = await page;
+      for (const row of rows) {
+        const event = toRecordedEvent(row);
+        afterSeq = event.seq;
+        yield event;
+      }
+      if (rows.length < STREAM_PAGE) return;
+    }
+  }
+
+  async readHead(): Promise<ChainHead> {
+    const row = await this.db(HEAD).where({ id: HEAD_ID }).first();
+    if (row === undefined) throw new Error('the decision log head is missing');
+    return { seq: readNumber(row.seq), hash: String(row.hash) };
+  }
+
+  async listCheckpoints(query: { afterSeq?: number; limit?: number } = {}): Promise<Checkpoint[]> {
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    const rows: Array<Record<string, unknown>> = await this.db(CHECKPOINTS)
+      .where('seq', '>', query.afterSeq ?? -1)
+      .orderBy('seq')
+      .limit(limit);
+    return rows.map(toCheckpoint);
+  }
+
+  async verifyRange(fromSeq = 1, toSeq?: number): Promise<ChainVerification> {
+    if (!Number.isInteger(fromSeq) || fromSeq < 1) throw new InvalidInputError('fromSeq must be 1 or more');
+    if (toSeq !== undefined && (!Number.isInteger(toSeq) || toSeq < fromSeq - 1)) {
+      throw new InvalidInputError('toSeq must not be before fromSeq');
+    }
+    // One statement, so that the head, the last event and the last checkpoint come from one
+    // snapshot: appends committed while the verification runs are then left out, not taken for
+    // tampering.
+    const state = await this.db(HEAD)
+      .where({ id: HEAD_ID })
+      .first(
+        'seq',
+        'hash',
+        this.db(EVENTS).max('seq').as('last_event_seq'),
+        this.db(CHECKPOINTS).max('seq').as('last_checkpoint_seq'),
+      );
+    if (state === undefined) throw new Error('the decision log head is missing');
+    const head: ChainHead = { seq: readNumber(state.seq), hash: String(state.hash) };
+    const lastEventSeq = readNullableNumber(state.last_event_seq) ?? 0;
+    const lastCheckpointSeq = readNullableNumber(state.last_checkpoint_seq) ?? 0;
+    if (fromSeq > head.seq + 1) {
+      throw new InvalidInputError(`fromSeq is beyond the head of the log (${head.seq})`);
+    }
+    const rangeEnd = toSeq === undefined ? head.seq : Math.min(toSeq, head.seq);
+    const toHead = rangeEnd === head.seq;
+
+    let prevHash = GENESIS_HASH;
+    if (fromSeq > 1) {
+      const before = await this.db(EVENTS)
+        .where({ seq: fromSeq - 1 })
+        .first('hash');
+      if (before === undefined) {
+        return brokenBeforeRange(
+          fromSeq - 1,
+          `event ${fromSeq - 1}, which the range starts after, is missing`,
+        );
+      }
+      prevHash = String(before.hash);
+    }
+    const result = await verifyChain(this.streamEvents({ fromSeq, toSeq: rangeEnd }), {
+      fromSeq,
+      prevHash,
+      // Up to the head, a checkpoint beyond it is kept: it shows that the tail was cut off.
+      checkpoints: this.streamCheckpoints(
+        fromSeq - 1,
+        toHead ? Math.max(head.seq, lastCheckpointSeq) : rangeEnd,
+      ),
+      publicKey: this.signer.publicKey,
+      expectedHead: toHead ? head : { seq: rangeEnd },
+    });
+    if (result.ok && toHead && lastEventSeq > head.seq) {
+      return {
+        ...result,
+        ok: false,
+        firstBadSeq: head.seq + 1,
+        reason: `events up to seq ${lastEventSeq} are stored beyond the head of the log at seq ${head.seq}`,
+      };
+    }
+    return result;
+  }
+
+  exportPublicKeyPem(): string {
+    return this.signer.exportPublicKeyPem();
+  }
+
+  private async *streamCheckpoints(fromSeq: number, toSeq: number): AsyncIterable<Checkpoint> {
+    let afterSeq = fromSeq - 1;
+    for (;;) {
+      const page = this.db(CHECKPOINTS)
+        .where('seq', '>', afterSeq)
+        .andWhere('seq', '<=', toSeq)
+        .orderBy('seq')
+        .limit(STREAM_PAGE);
+      const rows: Array<Record<string, unknown>> = await page;
+      for (const row of rows) {
+        const checkpoint = toCheckpoint(row);
+        afterSeq = checkpoint.seq;
+        yield checkpoint;
+      }
+      if (rows.length < STREAM_PAGE) return;
+    }
+  }
+}
+
+/** A write that changes nothing but takes the head's lock; returns the head. */
+async function lockHead(trx: Knex.Transaction): Promise<ChainHead> {
+  const rows = await trx(HEAD)
+    .where({ id: HEAD_ID })
+    .update({ seq: trx.raw('??', ['seq']) })
+    .returning(['seq', 'hash']);
+  const head = rows[0];
+  if (head === undefined) throw new Error('the decision log head is missing');
+  return { seq: readNumber(head.seq), hash: String(head.hash) };
+}
+
+function brokenBeforeRange(seq: number, reason: string): ChainVerification {
+  return {
+    ok: false,
+    checked: 0,
+    checkpointsChecked: 0,
+    firstBadSeq: seq,
+    reason,
+    lastSeq: seq - 1,
+    lastHash: '',
+  };
+}
+
+function isActorRole(value: unknown): value is ActorRole {
+  return value === 'system' || (ROLES as readonly unknown[]).includes(value);
+}
+
+function toEventRow(event: DecisionEvent): Record<string, unknown> {
+  return {
+    seq: event.seq,
+    event_id: event.eventId,
+    type: event.type,
+    occurred_at: event.occurredAt,
+    actor_role: event.actor.role,
+    actor_pseudonym: event.actor.pseudonym,
+    subject: event.subject,
+    payload: canonicalJson(event.payload),
+    personal: event.personal,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function toRecordedEvent(row: Record<string, unknown>): RecordedDecisionEvent {
+  const payloadText = String(row.payload);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadText);
+  } catch {
+    // Kept as text: the event then fails its hash check instead of stopping the verification.
+    payload = payloadText;
+  }
+  return {
+    seq: readNumber(row.seq),
+    eventId: String(row.event_id),
+    type: String(row.type),
+    occurredAt: String(row.occurred_at),
+    actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
+    subject: readNullableString(row.subject),
+    payload,
+    personal: readNullableString(row.personal),
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
+}
+
+function toDecisionEvent(row: Record<string, unknown>): DecisionEvent {
+  const event = toRecordedEvent(row);
+  const { type, actor, payload } = event;
+  if (!isDecisionEventType(type) || !isActorRole(actor.role)) {
+    throw new Error(`decision event ${event.seq} has an unknown type or actor role`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error(`decision event ${event.seq} has a payload that is not a JSON object`);
+  }
+  return {
+    ...event,
+    type,
+    actor: { role: actor.role, pseudonym: actor.pseudonym },
+    payload: payload as Record<string, unknown>,
+  };
+}
+
+function toCheckpointRow(checkpoint: Checkpoint): Record<string, unknown> {
+  return {
+    seq: checkpoint.seq,
+    hash: checkpoint.hash,
+    signed_at: checkpoint.signedAt,
+    key_id: checkpoint.keyId,
+    signature: checkpoint.signature,
+  };
+}
+
+function toCheckpoint(row: Record<string, unknown>): Checkpoint {
+  return {
+    seq: readNumber(row.seq),
+    hash: String(row.hash),
+    signedAt: String(row.signed_at),
+    keyId: String(row.key_id),
+    signature: String(row.signature),
+  };
+}

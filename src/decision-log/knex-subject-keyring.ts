@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { canonicalJson } from './canonical-json.ts';
+import type { Pseudonymiser } from './pseudonymiser.ts';
+import { openSealedBytes, sealBytes } from './sealed-box.ts';
+import type { OpenedPersonalPart, SubjectKeyring } from './subject-keyring.ts';
+
+const TABLE = 'subject_keys';
+const PERSONAL_PREFIX = 'p1';
+
+/**
+ * Data keys in the `subject_keys` table, one per job seeker (by pseudonym, so the table holds no
+ * id), each wrapped with AES-256-GCM under the master key.
+ */
+export class KnexSubjectKeyring implements SubjectKeyring {
+  readonly #masterKey: Buffer;
+
+  constructor(
+    private readonly db: Knex,
+    masterKey: Buffer,
+    private readonly pseudonymiser: Pseudonymiser,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+    this.#masterKey = Buffer.from(masterKey);
+  }
+
+  async encryptPersonal(trx: Knex.Transaction, seekerId: string, value: unknown): Promise<string> {
+    const plaintext = Buffer.from(canonicalJson(value), 'utf8');
+    const { keyId, dataKey } = await this.findOrCreateKey(trx, this.pseudonymiser.pseudonymise(seekerId));
+    return [PERSONAL_PREFIX, keyId, sealBytes(dataKey, plaintext, personalContext(keyId))].join('.');
+  }
+
+  async decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart> {
+    const [prefix, keyId, ...box] = sealed.split('.');
+    if (prefix !== PERSONAL_PREFIX || keyId === undefined || box.length !== 3) {
+      throw new Error('not a sealed personal part');
+    }
+    const row = await (trx ?? this.db)(TABLE).where({ key_id: keyId }).first();
+    if (row === undefined) return { status: 'shredded' };
+    const dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
+    const plaintext = openSealedBytes(dataKey, box.join('.'), personalContext(keyId));
+    return { status: 'readable', value: JSON.parse(plaintext.toString('utf8')) };
+  }
+
+  async shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean> {
+    const deleted = await trx(TABLE)
+      .where({ subject: this.pseudonymiser.pseudonymise(seekerId) })
+      .delete();
+    return deleted > 0;
+  }
+
+  private async findOrCreateKey(
+    trx: Knex.Transaction,
+    subject: string,
+  ): Promise<{ keyId: string; dataKey: Buffer }> {
+    let row = await trx(TABLE).where({ subject }).first();
+    if (row === undefined) {
+      const keyId = crypto.randomUUID();
+      const wrapped = sealBytes(this.#masterKey, crypto.randomBytes(32), wrapContext(keyId, subject));
+      // A concurrent transaction may create the same subject's key: its key wins, ours is dropped.
+      await trx(TABLE)
+        .insert({ key_id: keyId, subject, wrapped_key: wrapped, created_at: this.now().toISOString() })
+        .onConflict('subject')
+        .ignore();
+      row = await trx(TABLE).where({ subject }).first();
+      if (row === undefined) throw new Error(`the data key of subject ${subject} could not be created`);
+    }
+    const keyId = String(row.key_id);
+    return { keyId, dataKey: this.unwrap(keyId, subject, String(row.wrapped_key)) };
+  }
+
+  private unwrap(keyId: string, subject: string, wrapped: string): Buffer {
+    return openSealedBytes(this.#masterKey, wrapped, wrapContext(keyId, subject));
+  }
+}
+
+function wrapContext(keyId: string, subject: string): string {
+  return `aiguillage.subject-key.v1:${keyId}:${subject}`;
+}
+
+function personalContext(keyId: string): string {
+  return `aiguillage.personal.v1:${keyId}`;
+}

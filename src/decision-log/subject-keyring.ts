@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+
+/**
+ * Per-job-seeker data keys for the personal parts of decision events (crypto-shredding).
+ * Destroying a person's key makes every personal part sealed with it unreadable, while the
+ * events and their hashes stay as they are.
+ */
+export interface SubjectKeyring {
+  /**
+   * Seals a JSON value with the job seeker's data key, creating the key on first use, inside
+   * the caller's transaction. Returns `p1.<keyId>.<iv>.<ciphertext>.<tag>`.
+   */
+  encryptPersonal(trx: Knex.Transaction, seekerId: string, value: unknown): Promise<string>;
+  /** The sealed value, or `shredded` when its key was destroyed. Throws when it was tampered with. */
+  decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart>;
+  /** Destroys the job seeker's data key; false when there was none. */
+  shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean>;
+}
+
+/** A personal part after decryption. */
+export type OpenedPersonalPart = { status: 'readable'; value: unknown } | { status: 'shredded' };

@@ -1,0 +1,183 @@
+import type { KeyObject } from 'node:crypto';
+import { type Checkpoint, verifyCheckpointSignature } from './checkpoint-signer.ts';
+import { computeEventHash, GENESIS_HASH, type RecordedDecisionEvent } from './decision-event.ts';
+
+/** The outcome of checking a run of events. */
+export interface ChainVerification {
+  ok: boolean;
+  /** Events that passed before the first failure (all of them when ok). */
+  checked: number;
+  /** Checkpoints whose hash (and signature, when a key was given) matched. */
+  checkpointsChecked: number;
+  /**
+   * The first seq that cannot be trusted, or null when ok. For a broken link it is the event
+   * that breaks it; when only a signed checkpoint or the head disagrees with a chain that is
+   * consistent in itself, the chain was rewritten after the last checkpoint that agreed, and
+   * this is the seq just after that checkpoint.
+   */
+  firstBadSeq: number | null;
+  /** What failed, in words; null when ok. */
+  reason: string | null;
+  /** The last seq and hash that passed. */
+  lastSeq: number;
+  lastHash: string;
+}
+
+export interface VerifyChainOptions {
+  /** The seq the first event must carry (default 1). */
+  fromSeq?: number;
+  /** The `prevHash` the first event must carry (default: the genesis hash). */
+  prevHash?: string;
+  /** Signed checkpoints in ascending seq order; each must match the event at its seq. */
+  checkpoints?: Iterable<Checkpoint> | AsyncIterable<Checkpoint>;
+  /** When given, every checkpoint's signature is checked against this Ed25519 public key. */
+  publicKey?: KeyObject | string;
+  /** Where the chain must end: a shorter chain was truncated, a longer one was added to. */
+  expectedHead?: { seq: number; hash?: string };
+}
+
+/**
+ * Checks that events form one unbroken chain: consecutive seqs, each `prevHash` equal to the
+ * previous event's hash, each hash equal to the hash of its content, agreement with every
+ * checkpoint, and the expected end. Events are read one at a time (constant memory), so a
+ * whole export can be streamed through it. Stops at the first failure.
+ */
+export async function verifyChain(
+  events: Iterable<RecordedDecisionEvent> | AsyncIterable<RecordedDecisionEvent>,
+  options: VerifyChainOptions = {},
+): Promise<ChainVerification> {
+  const fromSeq = options.fromSeq ?? 1;
+  const nextCheckpoint = pullFrom(options.checkpoints ?? []);
+  let expectedSeq = fromSeq;
+  let prevHash = options.prevHash ?? GENESIS_HASH;
+  // The hash before `prevHash`, to recognise an event slipped in between two others.
+  let hashBeforePrev: string | undefined;
+  let checked = 0;
+  let checkpointsChecked = 0;
+  // Seqs up to here agree with a signed checkpoint (or are the trusted starting point).
+  let trustedUpTo = fromSeq - 1;
+
+  const fail = (firstBadSeq: number, reason: string): ChainVerification => ({
+    ok: false,
+    checked,
+    checkpointsChecked,
+    firstBadSeq,
+    reason,
+    lastSeq: expectedSeq - 1,
+    lastHash: prevHash,
+  });
+  /** Checks a checkpoint against the hash of the event at its seq; a reason when it disagrees. */
+  const checkCheckpoint = (checkpoint: Checkpoint, hash: string): string | undefined => {
+    if (options.publicKey !== undefined && !verifyCheckpointSignature(checkpoint, options.publicKey)) {
+      return `the checkpoint at seq ${checkpoint.seq} has an invalid signature`;
+    }
+    if (checkpoint.hash !== hash) {
+      return `event ${checkpoint.seq} has hash ${hash}, but the checkpoint signed at ${checkpoint.signedAt} says ${checkpoint.hash}`;
+    }
+    checkpointsChecked += 1;
+    return undefined;
+  };
+
+  let checkpoint = await nextCheckpoint();
+  // Checkpoints before the range are not about it, except one at the starting point itself.
+  while (checkpoint !== undefined && checkpoint.seq < fromSeq) {
+    if (checkpoint.seq === fromSeq - 1) {
+      const reason = checkCheckpoint(checkpoint, prevHash);
+      if (reason !== undefined) return fail(fromSeq, reason);
+    }
+    checkpoint = await nextCheckpoint();
+  }
+
+  for await (const event of events) {
+    const broken = findBrokenLink(event, expectedSeq, prevHash, hashBeforePrev);
+    if (broken !== undefined) return fail(broken.seq, broken.reason);
+    if (options.expectedHead !== undefined && event.seq > options.expectedHead.seq) {
+      return fail(
+        event.seq,
+        `event ${event.seq} lies beyond the head of the log at seq ${options.expectedHead.seq}`,
+      );
+    }
+    checked += 1;
+    expectedSeq += 1;
+    hashBeforePrev = prevHash;
+    prevHash = event.hash;
+    while (checkpoint !== undefined && checkpoint.seq <= event.seq) {
+      if (checkpoint.seq < event.seq) return fail(checkpoint.seq, 'the checkpoints are not in seq order');
+      const reason = checkCheckpoint(checkpoint, event.hash);
+      if (reason !== undefined) return fail(trustedUpTo + 1, reason);
+      trustedUpTo = checkpoint.seq;
+      checkpoint = await nextCheckpoint();
+    }
+  }
+
+  const lastSeq = expectedSeq - 1;
+  if (checkpoint !== undefined) {
+    return fail(
+      lastSeq + 1,
+      `the log ends at seq ${lastSeq}, but a checkpoint was signed at seq ${checkpoint.seq}`,
+    );
+  }
+  const head = options.expectedHead;
+  if (head !== undefined) {
+    if (lastSeq < head.seq) {
+      return fail(lastSeq + 1, `the log ends at seq ${lastSeq}, but its head is at seq ${head.seq}`);
+    }
+    if (head.hash !== undefined && prevHash !== head.hash) {
+      return fail(trustedUpTo + 1, `event ${lastSeq} has hash ${prevHash}, but the head says ${head.hash}`);
+    }
+  }
+  return {
+    ok: true,
+    checked,
+    checkpointsChecked,
+    firstBadSeq: null,
+    reason: null,
+    lastSeq,
+    lastHash: prevHash,
+  };
+}
+
+function findBrokenLink(
+  event: RecordedDecisionEvent,
+  expectedSeq: number,
+  prevHash: string,
+  hashBeforePrev: string | undefined,
+): { seq: number; reason: string } | undefined {
+  if (event.seq !== expectedSeq) {
+    // A repeated seq means one of the two events that claim it is not genuine.
+    const seq = event.seq === expectedSeq - 1 ? event.seq : expectedSeq;
+    return { seq, reason: `expected event ${expectedSeq}, found seq ${String(event.seq)}` };
+  }
+  if (event.prevHash !== prevHash && event.prevHash === hashBeforePrev) {
+    return {
+      seq: expectedSeq - 1,
+      reason: `event ${expectedSeq - 1} was slipped in: event ${expectedSeq} points to the event before it`,
+    };
+  }
+  if (event.prevHash !== prevHash) {
+    return {
+      seq: expectedSeq,
+      reason: `event ${expectedSeq} does not point to the hash of the event before it`,
+    };
+  }
+  let hash: string;
+  try {
+    hash = computeEventHash(event);
+  } catch (error) {
+    return { seq: expectedSeq, reason: `event ${expectedSeq} cannot be hashed: ${(error as Error).message}` };
+  }
+  if (hash !== event.hash) {
+    return { seq: expectedSeq, reason: `event ${expectedSeq} does not match its hash` };
+  }
+  return undefined;
+}
+
+/** A function giving the next item of a sync or async iterable, then undefined. */
+function pullFrom<T>(items: Iterable<T> | AsyncIterable<T>): () => Promise<T | undefined> {
+  const iterator: Iterator<T> | AsyncIterator<T> =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  return async () => {
+    const next = await iterator.next();
+    return next.done === true ? undefined : next.value;
+  };
+}

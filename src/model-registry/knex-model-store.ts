@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import { readJson, readNullableString } from '../db/row-values.ts';
+import { parseModelManifest } from '../model/manifest.ts';
+import type { ModelStore } from './model-store.ts';
+import type { ModelStatus, RegisteredModel } from './registered-model.ts';
+
+const TABLE = 'models';
+
+export class KnexModelStore implements ModelStore {
+  constructor(private readonly db: Knex) {}
+
+  async findById(id: string, trx?: Knex.Transaction): Promise<RegisteredModel | undefined> {
+    const row = await (trx ?? this.db)(TABLE).where({ id }).first();
+    return row === undefined ? undefined : toModel(row);
+  }
+
+  async findActive(trx?: Knex.Transaction): Promise<RegisteredModel | undefined> {
+    const row = await (trx ?? this.db)(TABLE).where({ status: 'active' }).first();
+    return row === undefined ? undefined : toModel(row);
+  }
+
+  async list(): Promise<RegisteredModel[]> {
+    const rows = await this.db(TABLE).orderBy([
+      { column: 'registered_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+    return rows.map(toModel);
+  }
+
+  async insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void> {
+    await trx(TABLE).insert({
+      id: model.id,
+      name: model.name,
+      version: model.version,
+      sha256: model.sha256,
+      folder: model.folder,
+      manifest: JSON.stringify(model.manifest),
+      status: model.status,
+      registered_by: model.registeredBy,
+      registered_at: model.registeredAt,
+      activated_by: model.activatedBy,
+      activated_at: model.activatedAt,
+      retired_at: model.retiredAt,
+    });
+  }
+
+  async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<void> {
+    const stamp = now.toISOString();
+    await trx(TABLE)
+      .where({ status: 'active' })
+      .whereNot({ id })
+      .update({ status: 'retired', retired_at: stamp });
+    await trx(TABLE)
+      .where({ id })
+      .update({ status: 'active', activated_by: by, activated_at: stamp, retired_at: null });
+  }
+}
+
+function toModel(row: Record<string, unknown>): RegisteredModel {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    version: String(row.version),
+    sha256: String(row.sha256),
+    folder: String(row.folder),
+    manifest: parseModelManifest(readJson(row.manifest)),
+    status: row.status as ModelStatus,
+    registeredBy: String(row.registered_by),
+    registeredAt: String(row.registered_at),
+    activatedBy: readNullableString(row.activated_by),
+    activatedAt: readNullableString(row.activated_at),
+    retiredAt: readNullableString(row.retired_at),
+  };
+}

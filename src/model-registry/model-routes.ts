@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import type { components } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
+import type { ModelRegistry } from './model-registry.ts';
+import type { RegisteredModel } from './registered-model.ts';
+
+type ModelBody = components['schemas']['Model'];
+type RegisterBody = components['schemas']['RegisterModelRequest'];
+
+export function createModelRoutes(registry: ModelRegistry): Router {
+  const router = Router();
+
+  router.get('/v1/models', async function listModels(_req, res) {
+    res.json((await registry.listModels()).map(toModelBody));
+  });
+
+  router.post('/v1/models', async function registerModel(req, res) {
+    const body = req.body as RegisterBody;
+    const model = await registry.registerModel(requirePrincipal(req), body.folder, body.sha256);
+    res.status(201).json(toModelBody(model));
+  });
+
+  router.post('/v1/models/:modelId/activate', async function activateModel(req, res) {
+    res.json(toModelBody(await registry.activateModel(requirePrincipal(req), req.params.modelId)));
+  });
+
+  router.get('/v1/models/:modelId/card', async function getModelCard(req, res) {
+    res.type('text/markdown; charset=utf-8').send(await registry.getModelCard(req.params.modelId));
+  });
+
+  return router;
+}
+
+function toModelBody(model: RegisteredModel): ModelBody {
+  const metrics = Object.fromEntries(
+    Object.entries(model.manifest.metrics).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+  return {
+    id: model.id,
+    name: model.name,
+    version: model.version,
+    sha256: model.sha256,
+    status: model.status,
+    attributionMethod: model.manifest.attributionMethod,
+    metrics,
+    registeredBy: model.registeredBy,
+    registeredAt: model.registeredAt,
+    activatedBy: model.activatedBy,
+    activatedAt: model.activatedAt,
+    retiredAt: model.retiredAt,
+  };
+}

@@ -1,0 +1,13 @@
+import type { Knex } from 'knex';
+import type { RegisteredModel } from './registered-model.ts';
+
+/** Persistence of the model registry. */
+export interface ModelStore {
+  findById(id: string, trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
+  findActive(trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
+  /** Every model, newest registration first. */
+  list(): Promise<RegisteredModel[]>;
+  insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
+  /** Makes `id` the only active model; the previous one becomes `retired`. */
+  activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<void>;
+}

@@ -1,0 +1,186 @@
+import { FEATURES, type FeatureKind } from './features.ts';
+import type { ModelManifest } from './manifest.ts';
+
+/** One feature's part in a score, as stored with a suggestion and shown to counselors. */
+export interface Attribution {
+  feature: string;
+  /** French label from the manifest. */
+  label: string;
+  /** The feature's value for this person and course. */
+  value: number;
+  /** Additive contribution in logit space relative to the feature's baseline. */
+  contribution: number;
+}
+
+/** The two texts of a suggestion: one for the counselor, one for the job seeker. */
+export interface SuggestionExplanation {
+  counselorText: string;
+  jobSeekerText: string;
+  jobSeekerReasons: JobSeekerReason[];
+}
+
+/** Contributions smaller than this (in logit) are too small to be worth a sentence. */
+export const NEGLIGIBLE_CONTRIBUTION = 0.05;
+const MAX_REASONS_FOR = 3;
+const MAX_REASONS_AGAINST = 2;
+
+const KINDS: ReadonlyMap<string, FeatureKind> = new Map(
+  FEATURES.map((feature) => [feature.name, feature.kind]),
+);
+
+/** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
+export function rankAttributions(
+  manifest: ModelManifest,
+  values: ArrayLike<number>,
+  contributions: ArrayLike<number>,
+): Attribution[] {
+  if (values.length !== manifest.features.length || contributions.length !== manifest.features.length) {
+    throw new RangeError(`expected ${manifest.features.length} values and contributions`);
+  }
+  return manifest.features
+    .map((feature, f) => ({
+      feature: feature.name,
+      label: feature.labelFr,
+      value: values[f] ?? 0,
+      contribution: contributions[f] ?? 0,
+    }))
+    .map((attribution, order) => ({ attribution, order }))
+    .sort(
+      (a, b) =>
+        Math.abs(b.attribution.contribution) - Math.abs(a.attribution.contribution) || a.order - b.order,
+    )
+    .map(({ attribution }) => attribution);
+}
+
+/**
+ * Writes the counselor's text: the estimated chance, then the main reasons for and against with
+ * the person's value and the contribution in logit points, against the manifest's baselines.
+ */
+export function writeCounselorExplanation(score: number, attributions: readonly Attribution[]): string {
+  const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
+  const describe = (a: Attribution) => `${a.label} = ${formatValue(a)} (${formatSigned(a.contribution)})`;
+  const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatPercent(score)}.`];
+  parts.push(
+    reasonsFor.length === 0
+      ? 'Aucun facteur favorable marquant.'
+      : `Pour : ${reasonsFor.map(describe).join(' ; ')}.`,
+  );
+  parts.push(
+    reasonsAgainst.length === 0
+      ? 'Aucun facteur défavorable marquant.'
+      : `Contre : ${reasonsAgainst.map(describe).join(' ; ')}.`,
+  );
+  parts.push('Contributions en points de logit, par rapport au profil de référence du modèle.');
+  return parts.join(' ');
+}
+
+/** One plain-language reason for the job seeker, with a rough weight instead of a number. */
+export interface JobSeekerReason {
+  direction: 'for' | 'against';
+  text: string;
+  weight: 'strong' | 'moderate' | 'slight';
+}
+
+/** Contributions (in logit) from which a reason is told as strong or moderate. */
+const STRONG_CONTRIBUTION = 0.5;
+const MODERATE_CONTRIBUTION = 0.2;
+
+/**
+ * The main reasons for and against a course, in the manifest's plain French phrases: what the
+ * weighting applied to the person amounts to, without numbers (CRPA L311-3-1).
+ */
+export function listJobSeekerReasons(
+  manifest: ModelManifest,
+  attributions: readonly Attribution[],
+): JobSeekerReason[] {
+  const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
+  const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
+  const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
+    const size = Math.abs(a.contribution);
+    return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
+  };
+  const reasons: JobSeekerReason[] = [];
+  for (const a of reasonsFor) {
+    const text = phrases.get(a.feature)?.positivePhraseFr;
+    if (text !== undefined) reasons.push({ direction: 'for', text, weight: weightOf(a) });
+  }
+  for (const a of reasonsAgainst) {
+    const text = phrases.get(a.feature)?.negativePhraseFr;
+    if (text !== undefined) reasons.push({ direction: 'against', text, weight: weightOf(a) });
+  }
+  return reasons;
+}
+
+/**
+ * Writes the job seeker's text in plain French from the manifest's phrases: why the course was
+ * suggested and what to discuss, with no score, no number and no technical term.
+ */
+export function writeJobSeekerExplanation(
+  manifest: ModelManifest,
+  attributions: readonly Attribution[],
+): string {
+  const reasons = listJobSeekerReasons(manifest, attributions);
+  const positive = reasons.filter((r) => r.direction === 'for').map((r) => r.text);
+  const negative = reasons.filter((r) => r.direction === 'against').map((r) => r.text);
+  const sentences: string[] = [];
+  sentences.push(
+    positive.length === 0
+      ? 'Votre conseiller a retenu cette formation pour vous.'
+      : `Cette formation vous est proposée surtout parce que ${joinFrench(positive)}.`,
+  );
+  if (negative.length > 0) {
+    sentences.push(`Points à voir avec votre conseiller : ${joinFrench(negative)}.`);
+  }
+  return sentences.join(' ');
+}
+
+/** Writes both texts of one suggestion. */
+export function explainSuggestion(
+  manifest: ModelManifest,
+  score: number,
+  attributions: readonly Attribution[],
+): SuggestionExplanation {
+  return {
+    counselorText: writeCounselorExplanation(score, attributions),
+    jobSeekerText: writeJobSeekerExplanation(manifest, attributions),
+    jobSeekerReasons: listJobSeekerReasons(manifest, attributions),
+  };
+}
+
+function selectReasons(attributions: readonly Attribution[]): {
+  reasonsFor: Attribution[];
+  reasonsAgainst: Attribution[];
+} {
+  const sorted = [...attributions].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return {
+    reasonsFor: sorted.filter((a) => a.contribution >= NEGLIGIBLE_CONTRIBUTION).slice(0, MAX_REASONS_FOR),
+    reasonsAgainst: sorted
+      .filter((a) => a.contribution <= -NEGLIGIBLE_CONTRIBUTION)
+      .slice(0, MAX_REASONS_AGAINST),
+  };
+}
+
+function joinFrench(items: readonly string[]): string {
+  if (items.length <= 1) {
+    return items.join('');
+  }
+  return `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
+}
+
+function formatValue(attribution: Attribution): string {
+  if (KINDS.get(attribution.feature) === 'binary') {
+    return attribution.value === 1 ? 'oui' : 'non';
+  }
+  return new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(attribution.value);
+}
+
+function formatSigned(value: number): string {
+  const text = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+    Math.abs(value),
+  );
+  return value < 0 ? `−${text}` : `+${text}`;
+}
+
+function formatPercent(value: number): string {
+  return `${Math.round(value * 100)} %`;
+}

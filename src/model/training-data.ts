@@ -1,0 +1,52 @@
+import type { Dataset } from './ebm.ts';
+import { FEATURE_COUNT, writeFeatures } from './features.ts';
+import { createRandom } from './random.ts';
+import type { SyntheticPair, SyntheticPopulation } from './synthetic-population.ts';
+
+/** The three disjoint parts of a population, split by person so no one sits on two sides. */
+export interface DataSplit {
+  train: Dataset;
+  validation: Dataset;
+  holdout: Dataset;
+  /** The pairs behind the holdout rows, in row order (for group evaluation). */
+  holdoutPairs: SyntheticPair[];
+}
+
+export const VALIDATION_SHARE = 0.15;
+export const HOLDOUT_SHARE = 0.15;
+
+/**
+ * Splits the population's pairs by person (70 % train, 15 % validation for early stopping,
+ * 15 % holdout for the card) and computes their feature rows with the serving features module.
+ */
+export function splitPopulation(population: SyntheticPopulation): DataSplit {
+  const random = createRandom(population.options.seed ^ 0x5eed5);
+  const side = population.seekers.map(() => {
+    const u = random.next();
+    return u < HOLDOUT_SHARE ? 'holdout' : u < HOLDOUT_SHARE + VALIDATION_SHARE ? 'validation' : 'train';
+  });
+  const pick = (name: string) => population.pairs.filter((pair) => side[pair.seekerIndex] === name);
+  const holdoutPairs = pick('holdout');
+  return {
+    train: buildDataset(population, pick('train')),
+    validation: buildDataset(population, pick('validation')),
+    holdout: buildDataset(population, holdoutPairs),
+    holdoutPairs,
+  };
+}
+
+/** Returns the feature matrix and outcomes of the given pairs, as the model sees them. */
+export function buildDataset(population: SyntheticPopulation, pairs: readonly SyntheticPair[]): Dataset {
+  const rows = new Float32Array(pairs.length * FEATURE_COUNT);
+  const labels = new Uint8Array(pairs.length);
+  pairs.forEach((pair, i) => {
+    const seeker = population.seekers[pair.seekerIndex];
+    const course = population.courses[pair.courseIndex];
+    if (seeker === undefined || course === undefined) {
+      throw new RangeError(`pair ${i} points outside the population`);
+    }
+    writeFeatures(seeker.profile, course.course, population.referenceDate, rows, i * FEATURE_COUNT);
+    labels[i] = pair.outcome;
+  });
+  return { rows, rowCount: pairs.length, labels };
+}

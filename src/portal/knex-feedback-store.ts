@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { readNullableString } from '../db/row-values.ts';
+import type { Feedback } from './feedback.ts';
+import type { FeedbackStore } from './feedback-store.ts';
+
+const TABLE = 'feedback';
+
+export class KnexFeedbackStore implements FeedbackStore {
+  constructor(private readonly db: Knex) {}
+
+  async insert(trx: Knex.Transaction, feedback: Feedback): Promise<void> {
+    await trx(TABLE).insert({
+      id: feedback.id,
+      item_id: feedback.itemId,
+      seeker_id: feedback.seekerId,
+      response: feedback.response,
+      comment: feedback.comment,
+      created_at: feedback.createdAt,
+    });
+  }
+
+  async listForSeeker(seekerId: string): Promise<Feedback[]> {
+    const rows = await this.db(TABLE)
+      .where({ seeker_id: seekerId })
+      .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    return rows.map((row) => ({
+      id: String(row.id),
+      itemId: String(row.item_id),
+      seekerId: String(row.seeker_id),
+      response: row.response as Feedback['response'],
+      comment: readNullableString(row.comment),
+      createdAt: String(row.created_at),
+    }));
+  }
+}

@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { JobSeekerReason } from '../model/explanations.ts';
+import type {
+  CourseSnapshot,
+  RecommendationItem,
+  RecommendationSet,
+} from '../recommendations/recommendation.ts';
+import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { Feedback, FeedbackResponse } from './feedback.ts';
+import type { FeedbackStore } from './feedback-store.ts';
+
+/** A validated suggestion as the job seeker sees it: never a score. */
+export interface MyRecommendation {
+  itemId: string;
+  order: number;
+  course: CourseSnapshot;
+  returnToEmploymentRate: number | null;
+  suggestedBy: 'model' | 'counselor';
+  explanation: string;
+}
+
+export interface MyRecommendations {
+  publishedAt: string | null;
+  message: string | null;
+  items: MyRecommendation[];
+}
+
+export interface MyExplanation {
+  itemId: string;
+  course: CourseSnapshot;
+  aiContribution: string;
+  summary: string;
+  reasons: JobSeekerReason[];
+  dataUsed: Array<{ label: string; value: string; source: string }>;
+  howToContest: string;
+}
+
+export interface MyData {
+  profile: JobSeeker;
+  recommendations: MyRecommendation[];
+  feedback: Feedback[];
+}
+
+const HOW_TO_CONTEST =
+  'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
+  'qui la réexaminera lui-même. Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier ' +
+  'depuis votre espace (rubrique « Mes données »), sans conséquence sur votre accompagnement. Pour toute question sur ' +
+  'vos données, écrivez au délégué à la protection des données ; vous pouvez aussi saisir la CNIL.';
+
+export interface PortalServiceDeps {
+  jobSeekers: JobSeekerStore;
+  recommendations: RecommendationStore;
+  feedback: FeedbackStore;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  onWarning?: (warning: ScreeningWarning) => void;
+}
+
+/**
+ * What a job seeker sees and can do: only the approved items of their latest published set,
+ * their explanation, feedback, objection to AI processing, and an export of their data.
+ */
+export class PortalService {
+  constructor(private readonly deps: PortalServiceDeps) {}
+
+  async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
+    const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
+    if (set === undefined) return { publishedAt: null, message: null, items: [] };
+    return { publishedAt: set.publishedAt, message: set.message, items: toMyRecommendations(set) };
+  }
+
+  /** Why a course was suggested: the AI's part, the data used, the weighting, and how to contest. */
+  async getMyExplanation(seeker: Principal, itemId: string): Promise<MyExplanation> {
+    const item = await this.findMyItem(seeker, itemId);
+    const profile = await this.deps.jobSeekers.findById(seeker.subject);
+    if (item.source === 'counselor') {
+      return {
+        itemId,
+        course: item.course,
+        aiContribution:
+          'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',
+        summary: item.seekerExplanation.summary,
+        reasons: [],
+        dataUsed: [],
+        howToContest: HOW_TO_CONTEST,
+      };
+    }
+    return {
+      itemId,
+      course: item.course,
+      aiContribution:
+        'Un outil d’aide à la décision a suggéré cette formation parmi les formations du catalogue ; votre conseiller l’a ' +
+        'examinée et validée avant qu’elle vous soit proposée.',
+      summary: item.seekerExplanation.summary,
+      reasons: item.seekerExplanation.reasons,
+      dataUsed: profile === undefined ? [] : describeDataUsed(profile),
+      howToContest: HOW_TO_CONTEST,
+    };
+  }
+
+  async giveFeedback(
+    seeker: Principal,
+    itemId: string,
+    input: { response: FeedbackResponse; comment?: string },
+  ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[] }> {
+    await this.findMyItem(seeker, itemId);
+    const comment = input.comment?.trim() || null;
+    const feedback: Feedback = {
+      id: crypto.randomUUID(),
+      itemId,
+      seekerId: seeker.subject,
+      response: input.response,
+      comment,
+      createdAt: this.deps.now().toISOString(),
+    };
+    await this.deps.decisionLog.withTransaction(async (trx) => {
+      await this.deps.feedback.insert(trx, feedback);
+      await this.deps.decisionLog.append(trx, {
+        type: 'feedback.given',
+        actor: { role: 'job_seeker', id: seeker.subject },
+        subjectId: seeker.subject,
+        payload: { itemId, response: input.response, hasComment: comment !== null },
+        ...(comment === null ? {} : { personal: { comment } }),
+      });
+    });
+    const warnings = screenText('comment', comment);
+    for (const warning of warnings) this.deps.onWarning?.(warning);
+    return { feedback, warnings };
+  }
+
+  /**
+   * Records the objection to AI processing (GDPR Art. 21): from now on the model is not run for
+   * this person, and sets still open are withdrawn so that none of them can be published.
+   */
+  async objectToAiProcessing(seeker: Principal, comment?: string): Promise<{ recordedAt: string }> {
+    const now = this.deps.now();
+    const note = comment?.trim() || null;
+    await this.deps.decisionLog.withTransaction(async (trx) => {
+      if (!(await this.deps.jobSeekers.recordObjection(trx, seeker.subject, now))) {
+        throw new NotFoundError('no job-seeker file is known for you');
+      }
+      const open = await this.deps.recommendations.findOpenForSeeker(seeker.subject, trx);
+      for (const set of open) {
+        const version = set.version;
+        set.status = 'discarded';
+        set.discardReason = 'objection to AI processing';
+        await this.deps.recommendations.save(trx, set, version);
+      }
+      await this.deps.decisionLog.append(trx, {
+        type: 'objection.recorded',
+        actor: { role: 'job_seeker', id: seeker.subject },
+        subjectId: seeker.subject,
+        payload: { withdrawnSetIds: open.map((set) => set.id) },
+        ...(note === null ? {} : { personal: { comment: note } }),
+      });
+    });
+    return { recordedAt: now.toISOString() };
+  }
+
+  /** Everything stored about the person that they may see: profile, published suggestions, feedback. */
+  async exportMyData(seeker: Principal): Promise<MyData> {
+    const profile = await this.deps.jobSeekers.findById(seeker.subject);
+    if (profile === undefined) throw new NotFoundError('no job-seeker file is known for you');
+    const published = await this.deps.recommendations.listPublished(seeker.subject);
+    return {
+      profile,
+      recommendations: published.flatMap(toMyRecommendations),
+      feedback: await this.deps.feedback.listForSeeker(seeker.subject),
+    };
+  }
+
+  /** An approved item of the person's latest published set; anything else is "not found". */
+  private async findMyItem(seeker: Principal, itemId: string): Promise<RecommendationItem> {
+    const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
+    const item = set?.items.find((candidate) => candidate.id === itemId && candidate.decision === 'approved');
+    if (item === undefined) throw new NotFoundError(`suggestion ${itemId} was not found`);
+    return item;
+  }
+}
+
+function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
+  return set.items
+    .filter((item) => item.decision === 'approved')
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+    .map((item, index) => ({
+      itemId: item.id,
+      order: index + 1,
+      course: item.course,
+      returnToEmploymentRate: item.course.returnToEmploymentRate,
+      suggestedBy: item.source,
+      explanation: item.seekerExplanation.summary,
+    }));
+}
+
+function describeDataUsed(profile: JobSeeker): MyExplanation['dataUsed'] {
+  const source = `votre dossier de demandeur d’emploi, transmis par votre agence (mis à jour le ${profile.updatedAt.slice(0, 10)})`;
+  const yesNo = (value: boolean) => (value ? 'oui' : 'non');
+  return [
+    { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
+    { label: 'Niveau de diplôme', value: `niveau ${profile.educationLevel}`, source },
+    { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
+    { label: 'Années d’expérience', value: String(profile.yearsExperience), source },
+    { label: 'Mois sans emploi', value: String(profile.monthsUnemployed), source },
+    {
+      label: 'Lieu de résidence',
+      value:
+        profile.location === null ? (profile.communeCode ?? 'non renseigné') : 'coordonnées de votre adresse',
+      source,
+    },
+    { label: 'Rayon de mobilité', value: `${profile.mobilityRadiusKm} km`, source },
+    { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
+    { label: 'Disponible à partir du', value: profile.availableFrom ?? 'dès maintenant', source },
+  ];
+}

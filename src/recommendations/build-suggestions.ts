@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import type { Course } from '../courses/course.ts';
+import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
+import type { Scorer } from '../scoring/scorer.ts';
+import type { AttributionMethodInfo, RecommendationItem } from './recommendation.ts';
+
+export interface Suggestions {
+  items: RecommendationItem[];
+  attributionMethod: AttributionMethodInfo;
+}
+
+/**
+ * Scores every candidate in one batch, keeps the `limit` best and writes their attributions
+ * and both explanations, once: they are stored, never recomputed.
+ */
+export async function buildSuggestions(
+  scorer: Scorer,
+  profile: JobSeekerProfile,
+  candidates: readonly Course[],
+  referenceDate: Date,
+  limit: number,
+): Promise<Suggestions> {
+  const result = await scorer.scoreCourses(profile, candidates, referenceDate);
+  const byId = new Map(candidates.map((course) => [course.id, course]));
+  const top = [...result.scores]
+    .filter((row) => Number.isFinite(row.score))
+    .sort((a, b) => b.score - a.score || a.courseId.localeCompare(b.courseId))
+    .slice(0, limit);
+  const attributed = await scorer.attribute(profile, top, referenceDate);
+  const items = attributed.rows.map((row, index): RecommendationItem => {
+    const course = byId.get(row.courseId);
+    if (course === undefined) throw new Error(`scored an unknown course ${row.courseId}`);
+    const attributions = rankAttributions(scorer.manifest, row.features, row.contributions);
+    const texts = explainSuggestion(scorer.manifest, row.score, attributions);
+    return {
+      id: crypto.randomUUID(),
+      course: {
+        id: course.id,
+        title: course.title,
+        provider: course.provider,
+        modality: course.modality,
+        nextSessionStart: course.nextSessionStart,
+        city: course.city,
+        location: course.location,
+        returnToEmploymentRate: course.returnToEmploymentRate,
+      },
+      rank: index + 1,
+      displayOrder: null,
+      score: row.score,
+      features: row.features,
+      attributions,
+      counselorExplanation: texts.counselorText,
+      seekerExplanation: { summary: texts.jobSeekerText, reasons: texts.jobSeekerReasons },
+      source: 'model',
+      decision: 'pending',
+      reasonCode: null,
+      comment: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionSeconds: null,
+      addedReason: null,
+    };
+  });
+  return { items, attributionMethod: attributed.method };
+}

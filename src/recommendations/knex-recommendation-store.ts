@@ -1,0 +1,258 @@
+import type { Knex } from 'knex';
+import {
+  readBoolean,
+  readJson,
+  readNullableNumber,
+  readNullableString,
+  readNumber,
+} from '../db/row-values.ts';
+import {
+  OPEN_STATUSES,
+  type RecommendationItem,
+  type RecommendationSet,
+  type SetStatus,
+} from './recommendation.ts';
+import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
+
+const SETS = 'recommendation_sets';
+const ITEMS = 'recommendation_items';
+
+export class KnexRecommendationStore implements RecommendationStore {
+  constructor(private readonly db: Knex) {}
+
+  async insert(trx: Knex.Transaction, set: RecommendationSet): Promise<void> {
+    await trx(SETS).insert({ id: set.id, ...toSetRow(set) });
+    if (set.items.length > 0) await trx(ITEMS).insert(set.items.map((item) => toItemRow(set.id, item)));
+  }
+
+  async findById(id: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
+    const db = trx ?? this.db;
+    const row = await db(SETS).where({ id }).first();
+    if (row === undefined) return undefined;
+    const items = await db(ITEMS).where({ set_id: id });
+    return toSet(row, items);
+  }
+
+  async save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean> {
+    // The guarded update comes first: on PostgreSQL it takes the row lock that serialises two tabs.
+    const changed = await trx(SETS)
+      .where({ id: set.id, version: expectedVersion })
+      .update({ ...toSetRow(set), version: expectedVersion + 1 });
+    if (changed === 0) return false;
+    set.version = expectedVersion + 1;
+    const existing = new Set(
+      (await trx(ITEMS).where({ set_id: set.id }).select('id')).map((row) => String(row.id)),
+    );
+    for (const item of set.items) {
+      const row = toItemRow(set.id, item);
+      if (existing.has(item.id)) await trx(ITEMS).where({ id: item.id }).update(row);
+      else await trx(ITEMS).insert(row);
+    }
+    return true;
+  }
+
+  async list(query: SetQuery): Promise<SetSummary[]> {
+    const builder = this.db(SETS)
+      .where('counselor_id', query.counselorId)
+      .select(
+        `${SETS}.*`,
+        this.db.raw(`(select count(*) from ${ITEMS} i where i.set_id = ${SETS}.id) as item_count`),
+        this.db.raw(
+          `(select count(*) from ${ITEMS} i where i.set_id = ${SETS}.id and i.decision = 'pending') as pending_count`,
+        ),
+      )
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit);
+    if (query.status !== undefined) builder.where('status', query.status);
+    if (query.seekerId !== undefined) builder.where('seeker_id', query.seekerId);
+    if (query.after !== undefined) {
+      const { createdAt, id } = query.after;
+      builder.where((w) =>
+        w
+          .where('created_at', '<', createdAt)
+          .orWhere((x) => x.where('created_at', createdAt).where('id', '<', id)),
+      );
+    }
+    const rows = await builder;
+    return rows.map((row) => ({
+      id: String(row.id),
+      seekerId: String(row.seeker_id),
+      status: row.status as SetStatus,
+      createdAt: String(row.created_at),
+      expiresAt: String(row.expires_at),
+      itemCount: readNumber(row.item_count),
+      pendingCount: readNumber(row.pending_count),
+      model: {
+        id: String(row.model_id),
+        version: String(row.model_version),
+        sha256: String(row.model_sha256),
+      },
+    }));
+  }
+
+  async findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined> {
+    const row = await this.db(SETS)
+      .where({ seeker_id: seekerId, status: 'published' })
+      .orderBy([
+        { column: 'published_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('id');
+    return row === undefined ? undefined : this.findById(String(row.id));
+  }
+
+  async listPublished(seekerId: string): Promise<RecommendationSet[]> {
+    const rows = await this.db(SETS)
+      .where({ seeker_id: seekerId, status: 'published' })
+      .orderBy([
+        { column: 'published_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .select('id');
+    const sets = await Promise.all(rows.map((row) => this.findById(String(row.id))));
+    return sets.filter((set): set is RecommendationSet => set !== undefined);
+  }
+
+  async findOpenForSeeker(seekerId: string, trx: Knex.Transaction): Promise<RecommendationSet[]> {
+    const rows = await trx(SETS)
+      .where({ seeker_id: seekerId })
+      .whereIn('status', [...OPEN_STATUSES])
+      .select('id');
+    const sets = await Promise.all(rows.map((row) => this.findById(String(row.id), trx)));
+    return sets.filter((set): set is RecommendationSet => set !== undefined);
+  }
+
+  async findDue(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db(SETS)
+      .whereIn('status', [...OPEN_STATUSES])
+      .where('expires_at', '<=', now.toISOString())
+      .orderBy('expires_at')
+      .limit(limit)
+      .select('id');
+    return rows.map((row) => String(row.id));
+  }
+}
+
+function toSetRow(set: RecommendationSet): Record<string, unknown> {
+  return {
+    seeker_id: set.seekerId,
+    counselor_id: set.counselorId,
+    status: set.status,
+    model_id: set.model.id,
+    model_version: set.model.version,
+    model_sha256: set.model.sha256,
+    attribution_method: JSON.stringify(set.attributionMethod),
+    created_by: set.createdBy,
+    created_at: set.createdAt,
+    expires_at: set.expiresAt,
+    opened_at: set.openedAt,
+    published_at: set.publishedAt,
+    published_by: set.publishedBy,
+    version: set.version,
+    no_candidate_reason: set.noCandidateReason,
+    message: set.message,
+    discard_reason: set.discardReason,
+    second_review_required: set.secondReview.required,
+    first_reviewer_id: set.secondReview.firstReviewerId,
+    second_reviewer_id: set.secondReview.reviewerId,
+    shortlist: set.shortlist === null ? null : JSON.stringify(set.shortlist.courseIds),
+    shortlist_submitted_at: set.shortlist?.submittedAt ?? null,
+    shortlist_overlap: set.shortlist?.overlap ?? null,
+  };
+}
+
+function toItemRow(setId: string, item: RecommendationItem): Record<string, unknown> {
+  return {
+    id: item.id,
+    set_id: setId,
+    course_id: item.course.id,
+    course_snapshot: JSON.stringify(item.course),
+    rank: item.rank,
+    display_order: item.displayOrder,
+    score: item.score,
+    features: item.features === null ? null : JSON.stringify(item.features),
+    attributions: JSON.stringify(item.attributions),
+    counselor_explanation: item.counselorExplanation,
+    seeker_explanation: JSON.stringify(item.seekerExplanation),
+    source: item.source,
+    decision: item.decision,
+    reason_code: item.reasonCode,
+    comment: item.comment,
+    decided_by: item.decidedBy,
+    decided_at: item.decidedAt,
+    decision_seconds: item.decisionSeconds,
+    added_reason: item.addedReason,
+  };
+}
+
+function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unknown>>): RecommendationSet {
+  const shortlistIds =
+    row.shortlist === null || row.shortlist === undefined ? null : (readJson(row.shortlist) as string[]);
+  const items = itemRows.map(toItem).sort(compareItems);
+  return {
+    id: String(row.id),
+    seekerId: String(row.seeker_id),
+    counselorId: String(row.counselor_id),
+    status: row.status as SetStatus,
+    model: { id: String(row.model_id), version: String(row.model_version), sha256: String(row.model_sha256) },
+    attributionMethod: readJson(row.attribution_method) as RecommendationSet['attributionMethod'],
+    createdBy: String(row.created_by),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+    openedAt: readNullableString(row.opened_at),
+    publishedAt: readNullableString(row.published_at),
+    publishedBy: readNullableString(row.published_by),
+    version: readNumber(row.version),
+    noCandidateReason: readNullableString(row.no_candidate_reason),
+    message: readNullableString(row.message),
+    discardReason: readNullableString(row.discard_reason),
+    secondReview: {
+      required: readBoolean(row.second_review_required),
+      firstReviewerId: readNullableString(row.first_reviewer_id),
+      reviewerId: readNullableString(row.second_reviewer_id),
+    },
+    shortlist:
+      shortlistIds === null
+        ? null
+        : {
+            courseIds: shortlistIds,
+            submittedAt: String(row.shortlist_submitted_at),
+            overlap: readNumber(row.shortlist_overlap),
+          },
+    items,
+  };
+}
+
+function toItem(row: Record<string, unknown>): RecommendationItem {
+  return {
+    id: String(row.id),
+    course: readJson(row.course_snapshot) as RecommendationItem['course'],
+    rank: readNullableNumber(row.rank),
+    displayOrder: readNullableNumber(row.display_order),
+    score: readNullableNumber(row.score),
+    features:
+      row.features === null || row.features === undefined ? null : (readJson(row.features) as number[]),
+    attributions: readJson(row.attributions) as RecommendationItem['attributions'],
+    counselorExplanation: String(row.counselor_explanation),
+    seekerExplanation: readJson(row.seeker_explanation) as RecommendationItem['seekerExplanation'],
+    source: row.source as RecommendationItem['source'],
+    decision: row.decision as RecommendationItem['decision'],
+    reasonCode: readNullableString(row.reason_code),
+    comment: readNullableString(row.comment),
+    decidedBy: readNullableString(row.decided_by),
+    decidedAt: readNullableString(row.decided_at),
+    decisionSeconds: readNullableNumber(row.decision_seconds),
+    addedReason: readNullableString(row.added_reason),
+  };
+}
+
+/** Model items by rank, then the counselor's additions in the order they were made. */
+function compareItems(a: RecommendationItem, b: RecommendationItem): number {
+  const rankA = a.rank ?? Number.POSITIVE_INFINITY;
+  const rankB = b.rank ?? Number.POSITIVE_INFINITY;
+  if (rankA !== rankB) return rankA - rankB;
+  return (a.decidedAt ?? '').localeCompare(b.decidedAt ?? '') || a.id.localeCompare(b.id);
+}

@@ -1,0 +1,85 @@
+import type { components } from '../http/generated/api.ts';
+import { RequestValidationError } from '../http/problem.ts';
+import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
+import type { RecommendationItem, RecommendationSet } from './recommendation.ts';
+import type { SetSummary } from './recommendation-store.ts';
+
+type SetBody = components['schemas']['RecommendationSet'];
+type ItemBody = components['schemas']['RecommendationItem'];
+type SummaryBody = components['schemas']['RecommendationSetSummary'];
+
+/** The set as counselors see it; the model's items stay hidden while a blind-first shortlist is awaited. */
+export function toSetBody(set: RecommendationSet, warnings: ScreeningWarning[] = []): SetBody {
+  const itemsHidden = set.status === 'awaiting_shortlist';
+  return {
+    id: set.id,
+    seekerId: set.seekerId,
+    counselorId: set.counselorId,
+    status: set.status,
+    model: set.model,
+    attributionMethod: set.attributionMethod,
+    createdAt: set.createdAt,
+    expiresAt: set.expiresAt,
+    openedAt: set.openedAt,
+    publishedAt: set.publishedAt,
+    version: set.version,
+    noCandidateReason: set.noCandidateReason,
+    message: set.message,
+    discardReason: set.discardReason,
+    secondReview: { ...set.secondReview },
+    shortlist: set.shortlist === null ? null : { ...set.shortlist },
+    itemsHidden,
+    items: itemsHidden ? [] : set.items.map(toItemBody),
+    ...(warnings.length === 0 ? {} : { warnings }),
+  };
+}
+
+function toItemBody(item: RecommendationItem): ItemBody {
+  return {
+    itemId: item.id,
+    course: {
+      id: item.course.id,
+      title: item.course.title,
+      provider: item.course.provider,
+      modality: item.course.modality,
+      nextSessionStart: item.course.nextSessionStart,
+      city: item.course.city,
+      location: item.course.location,
+    },
+    rank: item.rank,
+    displayOrder: item.displayOrder,
+    score: item.score,
+    source: item.source,
+    decision: item.decision,
+    reasonCode: item.reasonCode,
+    comment: item.comment,
+    decidedBy: item.decidedBy,
+    decidedAt: item.decidedAt,
+    decisionSeconds: item.decisionSeconds,
+    addedReason: item.addedReason,
+    attributions: item.attributions,
+    explanation: item.counselorExplanation,
+  };
+}
+
+export function toSummaryBody(summary: SetSummary): SummaryBody {
+  return { ...summary };
+}
+
+/** The queue's opaque cursor: the (createdAt, id) of the last set of a page. */
+export function encodeSetCursor(summary: Pick<SetSummary, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([summary.createdAt, summary.id]), 'utf8').toString('base64url');
+}
+
+export function decodeSetCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
+      const [createdAt, id] = value as [string, string];
+      if (encodeSetCursor({ createdAt, id }) === cursor) return { createdAt, id };
+    }
+  } catch {
+    // fall through: not one of our cursors
+  }
+  throw new RequestValidationError([{ path: '/query/cursor', message: 'is not a cursor this API gave out' }]);
+}

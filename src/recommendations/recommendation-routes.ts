@@ -1,0 +1,143 @@
+import { type Request, type Response, Router } from 'express';
+import type { components, operations } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
+import { etagOf, REASON_CODES, type RecommendationSet } from './recommendation.ts';
+import { decodeSetCursor, encodeSetCursor, toSetBody, toSummaryBody } from './recommendation-mapping.ts';
+import type { RecommendationService } from './recommendation-service.ts';
+import type { ReviewResult, ReviewService } from './review-service.ts';
+
+type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
+type CreateBody = components['schemas']['CreateRecommendationsRequest'];
+type DecisionBody = components['schemas']['DecisionRequest'];
+type AddItemBody = components['schemas']['AddItemRequest'];
+type OrderBody = components['schemas']['OrderRequest'];
+type ShortlistBody = components['schemas']['ShortlistRequest'];
+type PublishBody = components['schemas']['PublishRequest'];
+type SecondReviewBody = components['schemas']['SecondReviewRequest'];
+type DiscardBody = components['schemas']['DiscardRequest'];
+
+const DEFAULT_PAGE_SIZE = 50;
+
+export function createRecommendationRoutes(
+  suggestions: RecommendationService,
+  review: ReviewService,
+): Router {
+  const router = Router();
+
+  router.post('/v1/job-seekers/:seekerId/recommendations', async function createRecommendations(req, res) {
+    const body = (req.body ?? {}) as CreateBody;
+    const { set } = await suggestions.createRecommendations(requirePrincipal(req), req.params.seekerId, {
+      idempotencyKey: String(req.get('Idempotency-Key')),
+      ...(body.limit === undefined ? {} : { limit: body.limit }),
+    });
+    res.location(`/v1/recommendations/${set.id}`);
+    sendSet(res, 201, set);
+  });
+
+  router.get('/v1/recommendations', async function listRecommendations(req, res) {
+    const query = req.query as ListQuery;
+    const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
+    const page = await suggestions.listRecommendations(requirePrincipal(req), {
+      limit,
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
+      ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),
+    });
+    const last = page.at(-1);
+    res.json({
+      items: page.map(toSummaryBody),
+      nextCursor: page.length === limit && last !== undefined ? encodeSetCursor(last) : null,
+    });
+  });
+
+  router.get('/v1/recommendations/:setId', async function getRecommendationSet(req, res) {
+    sendSet(res, 200, await suggestions.getRecommendationSet(requirePrincipal(req), req.params.setId));
+  });
+
+  router.post(
+    '/v1/recommendations/:setId/items/:itemId/decision',
+    async function decideRecommendationItem(req, res) {
+      const body = req.body as DecisionBody;
+      const result = await review.decideItem(
+        requirePrincipal(req),
+        req.params.setId,
+        req.params.itemId,
+        ifMatch(req),
+        {
+          decision: body.decision,
+          ...(body.reasonCode === undefined ? {} : { reasonCode: body.reasonCode }),
+          ...(body.comment === undefined ? {} : { comment: body.comment }),
+        },
+      );
+      sendResult(res, 200, result);
+    },
+  );
+
+  router.post('/v1/recommendations/:setId/items', async function addRecommendationItem(req, res) {
+    const body = req.body as AddItemBody;
+    sendResult(res, 201, await review.addItem(requirePrincipal(req), req.params.setId, ifMatch(req), body));
+  });
+
+  router.put('/v1/recommendations/:setId/order', async function orderRecommendationItems(req, res) {
+    const body = req.body as OrderBody;
+    sendResult(
+      res,
+      200,
+      await review.orderItems(requirePrincipal(req), req.params.setId, ifMatch(req), body.itemIds),
+    );
+  });
+
+  router.post('/v1/recommendations/:setId/shortlist', async function submitShortlist(req, res) {
+    const body = req.body as ShortlistBody;
+    const result = await review.submitShortlist(
+      requirePrincipal(req),
+      req.params.setId,
+      ifMatch(req),
+      body.courseIds,
+    );
+    sendResult(res, 200, result);
+  });
+
+  router.post('/v1/recommendations/:setId/publish', async function publishRecommendationSet(req, res) {
+    const body = (req.body ?? {}) as PublishBody;
+    const result = await review.publish(requirePrincipal(req), req.params.setId, ifMatch(req), {
+      ...(body.message === undefined ? {} : { message: body.message }),
+    });
+    sendResult(res, 200, result);
+  });
+
+  router.post(
+    '/v1/recommendations/:setId/second-review',
+    async function secondReviewRecommendationSet(req, res) {
+      const body = req.body as SecondReviewBody;
+      const result = await review.secondReview(requirePrincipal(req), req.params.setId, ifMatch(req), {
+        decision: body.decision,
+        ...(body.comment === undefined ? {} : { comment: body.comment }),
+      });
+      sendResult(res, 200, result);
+    },
+  );
+
+  router.post('/v1/recommendations/:setId/discard', async function discardRecommendationSet(req, res) {
+    const body = req.body as DiscardBody;
+    sendResult(res, 200, await review.discard(requirePrincipal(req), req.params.setId, ifMatch(req), body));
+  });
+
+  router.get('/v1/reason-codes', function listReasonCodes(_req, res) {
+    res.json(REASON_CODES.map((reason) => ({ ...reason })));
+  });
+
+  return router;
+}
+
+function ifMatch(req: Request): string | undefined {
+  return req.get('If-Match');
+}
+
+function sendSet(res: Response, status: number, set: RecommendationSet): void {
+  res.status(status).set('ETag', etagOf(set)).json(toSetBody(set));
+}
+
+function sendResult(res: Response, status: number, result: ReviewResult): void {
+  res.status(status).set('ETag', etagOf(result.set)).json(toSetBody(result.set, result.warnings));
+}

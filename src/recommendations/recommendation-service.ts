@@ -1,0 +1,239 @@
+import crypto from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import type { Course } from '../courses/course.ts';
+import type { CourseStore } from '../courses/course-store.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { ActiveModelSource } from '../scoring/active-model.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
+import { ConflictError, InvalidInputError, ServiceUnavailableError } from '../shared/errors.ts';
+import { buildSuggestions } from './build-suggestions.ts';
+import { isSampledForSecondReview, type RecommendationSet, type SetStatus } from './recommendation.ts';
+import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
+import { canSee, expireIfDue, setNotFound } from './set-access.ts';
+
+export const DEFAULT_TOP_K = 10;
+export const MAX_TOP_K = 50;
+
+export interface RecommendationServiceDeps {
+  store: RecommendationStore;
+  jobSeekers: JobSeekerStore;
+  courses: CourseStore;
+  settings: SettingsStore;
+  idempotency: IdempotencyStore;
+  decisionLog: DecisionLog;
+  models: ActiveModelSource;
+  now: () => Date;
+}
+
+export interface CreateRequest {
+  limit?: number;
+  /** The caller's Idempotency-Key. */
+  idempotencyKey: string;
+}
+
+export interface CreateResult {
+  set: RecommendationSet;
+  /** True when this answers a retry with the same key and body. */
+  replayed: boolean;
+}
+
+/** Suggestions: computing them, the counselor's queue, and reading a set for review. */
+export class RecommendationService {
+  constructor(private readonly deps: RecommendationServiceDeps) {}
+
+  /**
+   * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
+   * set awaiting review. Refused (with the manual path) when the AI is off or the person objected.
+   */
+  async createRecommendations(
+    counselor: Principal,
+    seekerId: string,
+    request: CreateRequest,
+  ): Promise<CreateResult> {
+    const { deps } = this;
+    const limit = request.limit ?? DEFAULT_TOP_K;
+    const requestHash = hashRequest('createRecommendations', seekerId, { limit });
+    const replay = await this.findReplay(counselor, request.idempotencyKey, requestHash);
+    if (replay !== undefined) return { set: replay, replayed: true };
+
+    const seeker = await deps.jobSeekers.findById(seekerId);
+    if (seeker === undefined || seeker.counselorId !== counselor.subject) throw jobSeekerNotFound(seekerId);
+    const settings = await deps.settings.get();
+    if (!settings.aiEnabled) throw manualPath(seeker, 'suggestions are switched off');
+    if (seeker.aiObjection)
+      throw manualPath(seeker, 'the job seeker objected to AI processing of their data');
+    const model = await deps.models.current();
+    if (model === undefined)
+      throw new ServiceUnavailableError('no model is active; propose courses from the catalog');
+
+    const now = deps.now();
+    const candidates = await deps.courses.findCandidates({
+      referenceDate: now,
+      near: seeker.location === null ? null : { point: seeker.location, radiusKm: seeker.mobilityRadiusKm },
+      includeRemote: seeker.remoteOk,
+      maxPrerequisiteLevel: seeker.educationLevel,
+    });
+    const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
+    const setId = crypto.randomUUID();
+    const set: RecommendationSet = {
+      id: setId,
+      seekerId,
+      counselorId: seeker.counselorId,
+      status: settings.blindFirst && suggestions.items.length > 0 ? 'awaiting_shortlist' : 'pending_review',
+      model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
+      attributionMethod: suggestions.attributionMethod,
+      createdBy: counselor.subject,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + settings.setTtlHours * 3_600_000).toISOString(),
+      openedAt: null,
+      publishedAt: null,
+      publishedBy: null,
+      version: 1,
+      noCandidateReason: suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates) : null,
+      message: null,
+      discardReason: null,
+      secondReview: {
+        required: isSampledForSecondReview(setId, settings.secondReviewRate),
+        firstReviewerId: null,
+        reviewerId: null,
+      },
+      shortlist: null,
+      items: suggestions.items,
+    };
+
+    try {
+      await deps.decisionLog.withTransaction(async (trx) => {
+        await deps.store.insert(trx, set);
+        await deps.idempotency.insert(trx, {
+          subject: counselor.subject,
+          key: request.idempotencyKey,
+          operation: 'createRecommendations',
+          requestHash,
+          responseStatus: 201,
+          responseBody: JSON.stringify(set),
+          createdAt: now.toISOString(),
+        });
+        await deps.decisionLog.append(trx, {
+          type: 'recommendation.generated',
+          actor: { role: 'counselor', id: counselor.subject },
+          subjectId: seekerId,
+          payload: {
+            setId,
+            model: set.model,
+            attributionMethod: set.attributionMethod,
+            candidateCount: candidates.length,
+            status: set.status,
+            secondReviewRequired: set.secondReview.required,
+            items: set.items.map((item) => ({
+              itemId: item.id,
+              courseId: item.course.id,
+              rank: item.rank,
+              score: item.score,
+              contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
+            })),
+          },
+          personal: {
+            featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
+          },
+        });
+      });
+    } catch (error) {
+      // A concurrent retry with the same key won the race: answer as it did.
+      const raced = await this.findReplay(counselor, request.idempotencyKey, requestHash);
+      if (raced !== undefined) return { set: raced, replayed: true };
+      throw error;
+    }
+    return { set, replayed: false };
+  }
+
+  /** The counselor's own sets, newest first. */
+  async listRecommendations(
+    counselor: Principal,
+    filter: {
+      status?: SetStatus;
+      seekerId?: string;
+      after?: { createdAt: string; id: string };
+      limit: number;
+    },
+  ): Promise<SetSummary[]> {
+    return this.deps.store.list({ counselorId: counselor.subject, ...filter });
+  }
+
+  /**
+   * A set for review. The owner's first read records the opening (decision times count from
+   * then); a set whose lifetime has passed is marked expired first.
+   */
+  async getRecommendationSet(counselor: Principal, setId: string): Promise<RecommendationSet> {
+    const { deps } = this;
+    const found = await deps.store.findById(setId);
+    if (found === undefined || !canSee(counselor, found)) throw setNotFound(setId);
+    const now = deps.now();
+    const set = await expireIfDue(deps, found, now);
+    if (set.openedAt !== null || set.counselorId !== counselor.subject || set.status === 'expired')
+      return set;
+    return deps.decisionLog.withTransaction(async (trx) => {
+      const fresh = await deps.store.findById(setId, trx);
+      if (fresh === undefined || fresh.openedAt !== null) return fresh ?? set;
+      const version = fresh.version;
+      fresh.openedAt = now.toISOString();
+      if (!(await deps.store.save(trx, fresh, version))) return fresh;
+      await deps.decisionLog.append(trx, {
+        type: 'recommendation.opened',
+        actor: { role: 'counselor', id: counselor.subject },
+        subjectId: fresh.seekerId,
+        payload: { setId, secondsSinceCreation: (now.getTime() - Date.parse(fresh.createdAt)) / 1000 },
+      });
+      return fresh;
+    });
+  }
+
+  private async findReplay(
+    counselor: Principal,
+    key: string,
+    requestHash: string,
+  ): Promise<RecommendationSet | undefined> {
+    const previous = await this.deps.idempotency.find(counselor.subject, key);
+    if (previous === undefined) return undefined;
+    if (previous.requestHash !== requestHash || previous.operation !== 'createRecommendations') {
+      throw new InvalidInputError('this Idempotency-Key was already used for a different request', {
+        idempotencyKey: key,
+      });
+    }
+    return JSON.parse(previous.responseBody) as RecommendationSet;
+  }
+}
+
+function hashRequest(operation: string, target: string, body: unknown): string {
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify([operation, target, body]))
+    .digest('hex');
+}
+
+function manualPath(seeker: JobSeeker, why: string): ConflictError {
+  const occupation = seeker.targetOccupations[0];
+  const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
+  if (seeker.location !== null) {
+    query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
+    query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
+  }
+  return new ConflictError(`${why}; propose courses from the catalog instead`, {
+    type: 'https://aiguillage.example/problems/ai-unavailable',
+    manualPath: `/v1/courses?${query.toString()}`,
+  });
+}
+
+function explainNoCandidate(seeker: JobSeeker, candidates: readonly Course[]): string {
+  if (candidates.length > 0) return 'no candidate course could be scored';
+  const where =
+    seeker.location === null
+      ? seeker.remoteOk
+        ? 'no remote course'
+        : 'the profile has no coordinates and remote courses are not accepted, so no course'
+      : `no course within ${seeker.mobilityRadiusKm} km${seeker.remoteOk ? ' nor any remote course' : ''}`;
+  return `${where} is active, starts in the future and is open at level ${seeker.educationLevel}`;
+}

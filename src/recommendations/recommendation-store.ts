@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+import type { RecommendationSet, SetStatus } from './recommendation.ts';
+
+export interface SetSummary {
+  id: string;
+  seekerId: string;
+  status: SetStatus;
+  createdAt: string;
+  expiresAt: string;
+  itemCount: number;
+  pendingCount: number;
+  model: RecommendationSet['model'];
+}
+
+export interface SetQuery {
+  counselorId: string;
+  status?: SetStatus;
+  seekerId?: string;
+  /** Keyset cursor: the (createdAt, id) of the last set of the previous page. */
+  after?: { createdAt: string; id: string };
+  limit: number;
+}
+
+/** Persistence of recommendation sets and their items. */
+export interface RecommendationStore {
+  insert(trx: Knex.Transaction, set: RecommendationSet): Promise<void>;
+  /** The set with its items (in model rank order, additions last), or undefined. */
+  findById(id: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined>;
+  /**
+   * Writes the set and its items if the stored version is still `expectedVersion`, bumping it.
+   * Returns false, writing nothing, when someone else changed the set first.
+   */
+  save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean>;
+  list(query: SetQuery): Promise<SetSummary[]>;
+  /** The job seeker's most recently published set, or undefined. */
+  findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;
+  /** The job seeker's published sets, newest first. */
+  listPublished(seekerId: string): Promise<RecommendationSet[]>;
+  /** The job seeker's sets that are still open (awaiting shortlist, review or second review). */
+  findOpenForSeeker(seekerId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
+  /** Ids of open sets whose lifetime has passed. */
+  findDue(now: Date, limit: number): Promise<string[]>;
+}

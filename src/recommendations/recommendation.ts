@@ -1,0 +1,173 @@
+import crypto from 'node:crypto';
+import type { Modality } from '../courses/course.ts';
+import type { JobSeekerReason } from '../model/explanations.ts';
+import type { GeoPoint } from '../shared/geo.ts';
+
+export const SET_STATUSES = [
+  'awaiting_shortlist',
+  'pending_review',
+  'awaiting_second_review',
+  'published',
+  'discarded',
+  'expired',
+] as const;
+export type SetStatus = (typeof SET_STATUSES)[number];
+
+/** States in which a set can still change; the others are final. */
+export const OPEN_STATUSES: readonly SetStatus[] = [
+  'awaiting_shortlist',
+  'pending_review',
+  'awaiting_second_review',
+];
+
+export type ItemSource = 'model' | 'counselor';
+export type ItemDecision = 'pending' | 'approved' | 'rejected';
+
+/** One feature's share in a suggestion (log-odds, relative to the manifest baseline). */
+export interface Attribution {
+  feature: string;
+  label: string;
+  value: number;
+  contribution: number;
+}
+
+/** How the attributions of a set were obtained. */
+export interface AttributionMethodInfo {
+  method: 'exact-additive' | 'sampled-shapley';
+  samples?: number;
+  errorEstimate?: number;
+}
+
+/** The model that produced a set. */
+export interface ModelRef {
+  id: string;
+  version: string;
+  sha256: string;
+}
+
+/** The course as it was when suggested: later catalog edits do not rewrite what was reviewed. */
+export interface CourseSnapshot {
+  id: string;
+  title: string;
+  provider: string;
+  modality: Modality;
+  nextSessionStart: string | null;
+  city: string | null;
+  location: GeoPoint | null;
+  returnToEmploymentRate: number | null;
+}
+
+/** The job seeker's explanation, written when the suggestion was made and never recomputed. */
+export interface SeekerExplanation {
+  summary: string;
+  reasons: JobSeekerReason[];
+}
+
+export interface RecommendationItem {
+  id: string;
+  course: CourseSnapshot;
+  /** The model's rank (1 = best); null for a counselor's addition. */
+  rank: number | null;
+  /** Position shown to the job seeker; set for approved items. */
+  displayOrder: number | null;
+  score: number | null;
+  /** The feature vector the model saw; null for additions. */
+  features: number[] | null;
+  attributions: Attribution[];
+  counselorExplanation: string;
+  seekerExplanation: SeekerExplanation;
+  source: ItemSource;
+  decision: ItemDecision;
+  reasonCode: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionSeconds: number | null;
+  addedReason: string | null;
+}
+
+export interface Shortlist {
+  courseIds: string[];
+  submittedAt: string;
+  /** How many shortlisted courses the model also suggested. */
+  overlap: number;
+}
+
+export interface RecommendationSet {
+  id: string;
+  seekerId: string;
+  /** The counselor whose caseload held the person when the set was made; the set's owner. */
+  counselorId: string;
+  status: SetStatus;
+  model: ModelRef;
+  attributionMethod: AttributionMethodInfo;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  openedAt: string | null;
+  publishedAt: string | null;
+  publishedBy: string | null;
+  /** Bumped by every change; the ETag. */
+  version: number;
+  noCandidateReason: string | null;
+  message: string | null;
+  discardReason: string | null;
+  secondReview: { required: boolean; firstReviewerId: string | null; reviewerId: string | null };
+  shortlist: Shortlist | null;
+  items: RecommendationItem[];
+}
+
+/** Rejection reasons counselors choose from (the published list). */
+export const REASON_CODES = [
+  {
+    code: 'not_matching_project',
+    label: 'Ne correspond pas au projet professionnel',
+    commentRequired: false,
+  },
+  { code: 'prerequisites_not_met', label: 'Prérequis non remplis en pratique', commentRequired: false },
+  { code: 'too_far', label: 'Trop éloignée ou mobilité insuffisante', commentRequired: false },
+  { code: 'schedule_incompatible', label: 'Dates ou rythme incompatibles', commentRequired: false },
+  { code: 'already_trained', label: 'Formation déjà suivie ou équivalente', commentRequired: false },
+  { code: 'person_declined', label: 'La personne ne souhaite pas cette formation', commentRequired: false },
+  { code: 'better_alternative', label: 'Une autre formation convient mieux', commentRequired: false },
+  {
+    code: 'quality_concern',
+    label: 'Doute sur la qualité ou les résultats de la formation',
+    commentRequired: false,
+  },
+  { code: 'other', label: 'Autre motif (commentaire obligatoire)', commentRequired: true },
+] as const;
+
+export function findReasonCode(code: string) {
+  return REASON_CODES.find((reason) => reason.code === code);
+}
+
+export function isOpen(set: RecommendationSet): boolean {
+  return OPEN_STATUSES.includes(set.status);
+}
+
+/** An open set whose lifetime has passed; it can only become `expired`. */
+export function isDue(set: RecommendationSet, now: Date): boolean {
+  return isOpen(set) && now.getTime() >= Date.parse(set.expiresAt);
+}
+
+export function countPending(set: RecommendationSet): number {
+  return set.items.filter((item) => item.decision === 'pending').length;
+}
+
+/** The strong ETag of a set's current version. */
+export function etagOf(set: Pick<RecommendationSet, 'version'>): string {
+  return `"${set.version}"`;
+}
+
+/**
+ * Whether a set is sampled for a second review: a stable function of its id, so the sampling is
+ * reproducible by an auditor, and a share `rate` of sets is drawn.
+ */
+export function isSampledForSecondReview(setId: string, rate: number): boolean {
+  if (rate <= 0) return false;
+  if (rate >= 1) return true;
+  const draw =
+    crypto.createHash('sha256').update(`second-review:${setId}`).digest().readUInt32BE(0) / 2 ** 32;
+  return draw < rate;
+}

@@ -1,0 +1,416 @@
+import crypto from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import type { CourseStore } from '../courses/course-store.ts';
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../shared/errors.ts';
+import {
+  countPending,
+  findReasonCode,
+  OPEN_STATUSES,
+  type RecommendationItem,
+  type RecommendationSet,
+} from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+import { canSee, expireIfDue, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
+
+export interface ReviewServiceDeps {
+  store: RecommendationStore;
+  courses: CourseStore;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  /** Called once per free-text warning (metrics). */
+  onWarning?: (warning: ScreeningWarning) => void;
+}
+
+/** A set after a review action, with warnings about its free text. */
+export interface ReviewResult {
+  set: RecommendationSet;
+  warnings: ScreeningWarning[];
+}
+
+interface Change {
+  events: Array<Omit<NewDecisionEvent, 'actor' | 'subjectId'>>;
+  warnings?: ScreeningWarning[];
+}
+
+type Mutation = (set: RecommendationSet, now: Date) => Change | Promise<Change>;
+
+/**
+ * The counselor's review: one item at a time (there is no bulk approval), additions, order,
+ * blind-first shortlist, publication, second review and discarding. Every action needs the
+ * set's current ETag and appends its decision event in the same transaction.
+ */
+export class ReviewService {
+  constructor(private readonly deps: ReviewServiceDeps) {}
+
+  /** Approves or rejects one item; a rejection needs a published reason code. */
+  async decideItem(
+    counselor: Principal,
+    setId: string,
+    itemId: string,
+    ifMatch: string | undefined,
+    decision: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'decide an item', (set, now) => {
+      requireStatus(set, ['pending_review'], 'decide an item');
+      const item = findItem(set, itemId);
+      const comment = decision.comment?.trim() || null;
+      let reasonCode: string | null = null;
+      if (decision.decision === 'reject') {
+        const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
+        if (reason === undefined) {
+          throw new InvalidInputError('a rejection needs a reason code from GET /v1/reason-codes', {
+            reasonCode: decision.reasonCode ?? null,
+          });
+        }
+        if (reason.commentRequired && comment === null) {
+          throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
+        }
+        reasonCode = reason.code;
+      }
+      item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
+      item.reasonCode = reasonCode;
+      item.comment = comment;
+      item.decidedBy = counselor.subject;
+      item.decidedAt = now.toISOString();
+      item.decisionSeconds = secondsSinceOpened(set, now);
+      if (item.decision === 'rejected') item.displayOrder = null;
+      return {
+        warnings: screenText('comment', comment),
+        events: [
+          {
+            type: 'item.decided',
+            payload: {
+              setId,
+              itemId,
+              courseId: item.course.id,
+              source: item.source,
+              rank: item.rank,
+              score: item.score,
+              decision: item.decision,
+              reasonCode,
+              decisionSeconds: item.decisionSeconds,
+              hasComment: comment !== null,
+            },
+            ...(comment === null ? {} : { personal: { comment } }),
+          },
+        ],
+      };
+    });
+  }
+
+  /** Adds a course the model did not suggest, approved, marked as the counselor's. */
+  async addItem(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    addition: { courseId: string; reason: string },
+  ): Promise<ReviewResult> {
+    const course = await this.deps.courses.findById(addition.courseId);
+    if (course === undefined || !course.active) {
+      throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
+    }
+    return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
+      requireStatus(set, ['pending_review'], 'add a course');
+      if (set.items.some((item) => item.course.id === course.id)) {
+        throw new ConflictError(`course ${course.id} is already in the set`);
+      }
+      const reason = addition.reason.trim();
+      const item: RecommendationItem = {
+        id: crypto.randomUUID(),
+        course: {
+          id: course.id,
+          title: course.title,
+          provider: course.provider,
+          modality: course.modality,
+          nextSessionStart: course.nextSessionStart,
+          city: course.city,
+          location: course.location,
+          returnToEmploymentRate: course.returnToEmploymentRate,
+        },
+        rank: null,
+        displayOrder: null,
+        score: null,
+        features: null,
+        attributions: [],
+        counselorExplanation: `Ajoutée par le conseiller : ${reason}`,
+        seekerExplanation: {
+          summary: 'Votre conseiller vous propose cette formation après avoir étudié votre situation.',
+          reasons: [],
+        },
+        source: 'counselor',
+        decision: 'approved',
+        reasonCode: null,
+        comment: null,
+        decidedBy: counselor.subject,
+        decidedAt: now.toISOString(),
+        decisionSeconds: secondsSinceOpened(set, now),
+        addedReason: reason,
+      };
+      set.items.push(item);
+      return {
+        warnings: screenText('reason', reason),
+        events: [
+          {
+            type: 'item.added',
+            payload: { setId, itemId: item.id, courseId: course.id, decisionSeconds: item.decisionSeconds },
+            personal: { reason },
+          },
+        ],
+      };
+    });
+  }
+
+  /** Sets the order in which the approved items will reach the job seeker. */
+  async orderItems(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    itemIds: string[],
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'order the items', (set) => {
+      requireStatus(set, ['pending_review'], 'order the items');
+      const approved = set.items.filter((item) => item.decision === 'approved').map((item) => item.id);
+      const same = approved.length === itemIds.length && approved.every((id) => itemIds.includes(id));
+      if (!same) {
+        throw new InvalidInputError('list every approved item exactly once', { approvedItemIds: approved });
+      }
+      for (const item of set.items) {
+        const index = itemIds.indexOf(item.id);
+        item.displayOrder = index === -1 ? null : index + 1;
+      }
+      return { events: [{ type: 'items.reordered', payload: { setId, itemIds } }] };
+    });
+  }
+
+  /** Blind-first: the counselor's own picks, before the model's items are shown. */
+  async submitShortlist(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    courseIds: string[],
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'submit a shortlist', (set, now) => {
+      requireStatus(set, ['awaiting_shortlist'], 'submit a shortlist');
+      const modelCourses = new Set(set.items.filter((i) => i.source === 'model').map((i) => i.course.id));
+      const overlap = courseIds.filter((id) => modelCourses.has(id)).length;
+      set.shortlist = { courseIds, submittedAt: now.toISOString(), overlap };
+      set.status = 'pending_review';
+      return {
+        events: [
+          {
+            type: 'shortlist.submitted',
+            payload: {
+              setId,
+              courseIds,
+              shortlistSize: courseIds.length,
+              modelItemCount: modelCourses.size,
+              overlap,
+              secondsSinceOpened: secondsSinceOpened(set, now),
+            },
+          },
+        ],
+      };
+    });
+  }
+
+  /**
+   * Publishes the approved items, or hands the set to a second counselor when it was sampled
+   * for a second review. Every item must be decided and one at least approved.
+   */
+  async publish(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    options: { message?: string },
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'publish', (set, now) => {
+      requireStatus(set, ['pending_review'], 'publish');
+      const pending = countPending(set);
+      if (pending > 0) {
+        throw new ConflictError(`every item must be decided before publishing; ${pending} still pending`, {
+          pendingItemIds: set.items.filter((item) => item.decision === 'pending').map((item) => item.id),
+        });
+      }
+      if (!set.items.some((item) => item.decision === 'approved')) {
+        throw new ConflictError('nothing is approved; approve or add a course, or discard the set');
+      }
+      const message = options.message?.trim() || null;
+      set.message = message;
+      settleDisplayOrder(set);
+      const warnings = screenText('message', message);
+      const personal = message === null ? {} : { personal: { message } };
+      if (set.secondReview.required && set.secondReview.reviewerId === null) {
+        set.status = 'awaiting_second_review';
+        set.secondReview.firstReviewerId = counselor.subject;
+        return { warnings, events: [{ type: 'second_review.requested', payload: { setId }, ...personal }] };
+      }
+      publishNow(set, counselor, now);
+      return {
+        warnings,
+        events: [{ type: 'recommendation.published', payload: publishedPayload(set), ...personal }],
+      };
+    });
+  }
+
+  /** A second counselor approves (publishes) or returns a sampled set; never its first reviewer. */
+  async secondReview(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    review: { decision: 'approve' | 'return'; comment?: string },
+  ): Promise<ReviewResult> {
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'review a second time',
+      (set, now) => {
+        requireStatus(set, ['awaiting_second_review'], 'review a second time');
+        if (set.secondReview.firstReviewerId === counselor.subject) {
+          throw new ForbiddenError(
+            'a second review must be made by a counselor other than the first reviewer',
+          );
+        }
+        const comment = review.comment?.trim() || null;
+        const personal = comment === null ? {} : { personal: { comment } };
+        const completed = {
+          type: 'second_review.completed' as const,
+          payload: { setId, decision: review.decision },
+          ...personal,
+        };
+        if (review.decision === 'return') {
+          set.status = 'pending_review';
+          set.secondReview.firstReviewerId = null;
+          return { warnings: screenText('comment', comment), events: [completed] };
+        }
+        set.secondReview.reviewerId = counselor.subject;
+        publishNow(set, counselor, now);
+        return {
+          warnings: screenText('comment', comment),
+          events: [completed, { type: 'recommendation.published', payload: publishedPayload(set) }],
+        };
+      },
+      { secondReviewer: true },
+    );
+  }
+
+  /** Discards an open set with a reason; nothing of it reaches the job seeker. */
+  async discard(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    options: { reason: string },
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'discard', (set) => {
+      requireStatus(set, [...OPEN_STATUSES], 'discard');
+      const reason = options.reason.trim();
+      set.status = 'discarded';
+      set.discardReason = reason;
+      return {
+        warnings: screenText('reason', reason),
+        events: [
+          {
+            type: 'recommendation.discarded',
+            payload: { setId, pendingItems: countPending(set) },
+            personal: { reason },
+          },
+        ],
+      };
+    });
+  }
+
+  /** Loads, checks access and ETag, applies the mutation and its events in one transaction. */
+  private async change(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    action: string,
+    mutate: Mutation,
+    options: { secondReviewer?: boolean } = {},
+  ): Promise<ReviewResult> {
+    const { deps } = this;
+    const found = await deps.store.findById(setId);
+    if (found === undefined || !canSee(counselor, found)) throw setNotFound(setId);
+    if (!options.secondReviewer && found.counselorId !== counselor.subject) {
+      throw new ForbiddenError(`only the set's counselor may ${action}`);
+    }
+    const now = deps.now();
+    await expireIfDue(deps, found, now);
+    const result = await deps.decisionLog.withTransaction(async (trx) => {
+      const set = await deps.store.findById(setId, trx);
+      if (set === undefined) throw setNotFound(setId);
+      const version = set.version;
+      const change = await mutate(set, now);
+      requireCurrentEtag({ ...set, version }, ifMatch);
+      if (!(await deps.store.save(trx, set, version))) {
+        throw new PreconditionFailedError(
+          'the set has changed since you read it; read it again before acting',
+        );
+      }
+      for (const event of change.events) {
+        await deps.decisionLog.append(trx, {
+          ...event,
+          actor: { role: 'counselor', id: counselor.subject },
+          subjectId: set.seekerId,
+        });
+      }
+      return { set, warnings: change.warnings ?? [] };
+    });
+    for (const warning of result.warnings) deps.onWarning?.(warning);
+    return result;
+  }
+}
+
+function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
+  const item = set.items.find((candidate) => candidate.id === itemId);
+  if (item === undefined) throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
+  return item;
+}
+
+function secondsSinceOpened(set: RecommendationSet, now: Date): number | null {
+  if (set.openedAt === null) return null;
+  return Math.max(0, (now.getTime() - Date.parse(set.openedAt)) / 1000);
+}
+
+/** Approved items keep the counselor's order; those never placed follow, by model rank, additions last. */
+function settleDisplayOrder(set: RecommendationSet): void {
+  const approved = set.items.filter((item) => item.decision === 'approved');
+  approved.sort(
+    (a, b) =>
+      (a.displayOrder ?? Number.POSITIVE_INFINITY) - (b.displayOrder ?? Number.POSITIVE_INFINITY) ||
+      (a.rank ?? Number.POSITIVE_INFINITY) - (b.rank ?? Number.POSITIVE_INFINITY),
+  );
+  approved.forEach((item, index) => {
+    item.displayOrder = index + 1;
+  });
+  for (const item of set.items) if (item.decision !== 'approved') item.displayOrder = null;
+}
+
+function publishNow(set: RecommendationSet, counselor: Principal, now: Date): void {
+  set.status = 'published';
+  set.publishedAt = now.toISOString();
+  set.publishedBy = counselor.subject;
+}
+
+function publishedPayload(set: RecommendationSet): Record<string, unknown> {
+  const approved = set.items
+    .filter((item) => item.decision === 'approved')
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
+  return {
+    setId: set.id,
+    approvedItemIds: approved.map((item) => item.id),
+    approvedCount: approved.length,
+    rejectedCount: set.items.filter((item) => item.decision === 'rejected').length,
+    addedCount: set.items.filter((item) => item.source === 'counselor').length,
+    secondReview: set.secondReview.required,
+  };
+}

@@ -1,0 +1,89 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '../shared/errors.ts';
+import { etagOf, isDue, type RecommendationSet } from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+
+export function setNotFound(setId: string): NotFoundError {
+  return new NotFoundError(`recommendation set ${setId} was not found`);
+}
+
+/**
+ * Who may see a set: its owner, and, while it awaits a second review, any other counselor (the
+ * second reviewer is a peer, not the first reviewer). Anyone else gets the answer of a missing set.
+ */
+export function canSee(counselor: Principal, set: RecommendationSet): boolean {
+  if (set.counselorId === counselor.subject) return true;
+  return set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject;
+}
+
+/** Checks If-Match against the set's current ETag (strong comparison). */
+export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | undefined): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new PreconditionRequiredError(
+      "send the set's ETag in If-Match: changes need the version you reviewed",
+      {
+        currentEtag: etagOf(set),
+      },
+    );
+  }
+  const candidates = ifMatch.split(',').map((tag) => tag.trim());
+  if (!candidates.includes(etagOf(set))) {
+    throw new PreconditionFailedError('the set has changed since you read it; read it again before acting', {
+      currentEtag: etagOf(set),
+    });
+  }
+}
+
+/**
+ * Moves an open set whose lifetime has passed to `expired`, with its event, in a transaction of
+ * its own; returns the set as it is now.
+ */
+export async function expireIfDue(
+  deps: { store: RecommendationStore; decisionLog: DecisionLog },
+  set: RecommendationSet,
+  now: Date,
+): Promise<RecommendationSet> {
+  if (!isDue(set, now)) return set;
+  return deps.decisionLog.withTransaction(async (trx) => {
+    const fresh = await deps.store.findById(set.id, trx);
+    if (fresh === undefined || !isDue(fresh, now)) return fresh ?? set;
+    const version = fresh.version;
+    fresh.status = 'expired';
+    if (!(await deps.store.save(trx, fresh, version))) return fresh;
+    await deps.decisionLog.append(trx, {
+      type: 'recommendation.expired',
+      actor: { role: 'system', id: 'expiry' },
+      subjectId: fresh.seekerId,
+      payload: {
+        setId: fresh.id,
+        expiresAt: fresh.expiresAt,
+        pendingItems: fresh.items.filter((i) => i.decision === 'pending').length,
+      },
+    });
+    return fresh;
+  });
+}
+
+/** Refuses any change to a set that is not open for review any more. */
+export function requireStatus(
+  set: RecommendationSet,
+  allowed: RecommendationSet['status'][],
+  action: string,
+): void {
+  if (allowed.includes(set.status)) return;
+  const why =
+    set.status === 'expired'
+      ? 'the set has expired; ask for new suggestions'
+      : set.status === 'published'
+        ? 'the set is published and can no longer change'
+        : set.status === 'discarded'
+          ? 'the set was discarded'
+          : `the set is ${set.status.replace(/_/g, ' ')}`;
+  throw new ConflictError(`cannot ${action}: ${why}`, { status: set.status });
+}

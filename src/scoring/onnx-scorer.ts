@@ -1,0 +1,163 @@
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import { FEATURE_NAMES, writeFeatures } from '../model/features.ts';
+import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
+import { type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
+import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
+import type {
+  AttributionResult,
+  CourseScore,
+  ModelIdentity,
+  ScorableCourse,
+  Scorer,
+  ScoringResult,
+} from './scorer.ts';
+
+/** Raw outputs of one batched run over an [N, F] matrix. */
+export interface MatrixScores {
+  /** [N] probabilities. */
+  scores: Float32Array;
+  /** [N, F] row-major contributions, or null when the model has no such output. */
+  contributions: Float32Array | null;
+}
+
+/**
+ * Scores with an ONNX model through onnxruntime-node: the only module that imports the runtime.
+ * One session per model, warmed up at load (the first run is slow), one run per request.
+ */
+export class OnnxScorer implements Scorer {
+  readonly model: ModelIdentity;
+
+  private constructor(
+    readonly manifest: ModelManifest,
+    sha256: string,
+    private readonly session: InferenceSession,
+  ) {
+    this.model = { name: manifest.name, version: manifest.version, sha256 };
+  }
+
+  /**
+   * Loads `<folder>/model.onnx` and `manifest.json`, refusing bytes whose SHA-256 is not `expectedSha256`
+   * and a manifest whose features are not the ones this code computes.
+   */
+  static async load(folder: string, expectedSha256: string): Promise<OnnxScorer> {
+    return OnnxScorer.create(await readModelFolder(folder, expectedSha256));
+  }
+
+  /** Builds a scorer from a model already read (and checked) by the caller. */
+  static async create(loaded: LoadedModelFolder): Promise<OnnxScorer> {
+    const { manifest, onnx, sha256 } = loaded;
+    assertFeatureList(manifest, FEATURE_NAMES);
+    const session = await InferenceSession.create(onnx, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+    });
+    const outputs = [manifest.outputs.score, manifest.outputs.contributions].filter(
+      (name) => name !== undefined,
+    );
+    const missing = [
+      ...[manifest.input].filter((name) => !session.inputNames.includes(name)),
+      ...outputs.filter((name) => !session.outputNames.includes(name)),
+    ];
+    if (missing.length > 0) {
+      await session.release();
+      throw new Error(`the ONNX graph lacks ${missing.join(', ')} named in the manifest`);
+    }
+    const scorer = new OnnxScorer(manifest, sha256, session);
+    await scorer.scoreMatrix(
+      Float32Array.from(manifest.features, (feature) => feature.baseline),
+      1,
+    );
+    return scorer;
+  }
+
+  async scoreCourses(
+    profile: JobSeekerProfile,
+    courses: readonly ScorableCourse[],
+    referenceDate: Date,
+  ): Promise<ScoringResult> {
+    const featureCount = this.manifest.features.length;
+    const matrix = new Float32Array(courses.length * featureCount);
+    courses.forEach((course, i) => {
+      writeFeatures(profile, course, referenceDate, matrix, i * featureCount);
+    });
+    const { scores, contributions } =
+      courses.length === 0
+        ? { scores: new Float32Array(0), contributions: null }
+        : await this.scoreMatrix(matrix, courses.length);
+    return {
+      model: this.model,
+      attributionMethod: this.manifest.attributionMethod,
+      scores: courses.map((course, i) => {
+        const start = i * featureCount;
+        const end = start + featureCount;
+        return {
+          courseId: course.id,
+          score: scores[i] ?? Number.NaN,
+          features: Array.from(matrix.subarray(start, end)),
+          contributions: contributions === null ? null : Array.from(contributions.subarray(start, end)),
+        };
+      }),
+    };
+  }
+
+  async attribute(
+    _profile: JobSeekerProfile,
+    scored: readonly CourseScore[],
+    _referenceDate: Date,
+  ): Promise<AttributionResult> {
+    const exact = scored.every((row) => row.contributions !== null);
+    if (exact && this.manifest.attributionMethod === 'exact-additive') {
+      return {
+        rows: scored.map((row) => ({ ...row, contributions: row.contributions ?? [] })),
+        method: { method: 'exact-additive' },
+      };
+    }
+    const featureCount = this.manifest.features.length;
+    const rows = Float32Array.from(scored.flatMap((row) => row.features));
+    const baseline = Float32Array.from(this.manifest.features, (feature) => feature.baseline);
+    const estimate = await estimateShapleyValues(rows, scored.length, baseline, async (matrix, count) => {
+      return (await this.scoreMatrix(matrix, count)).scores;
+    });
+    return {
+      rows: scored.map((row, i) => ({
+        ...row,
+        contributions: Array.from(estimate.values.subarray(i * featureCount, (i + 1) * featureCount)),
+      })),
+      method: {
+        method: 'sampled-shapley',
+        samples: DEFAULT_SHAPLEY_OPTIONS.permutations,
+        errorEstimate: estimate.errorEstimate,
+      },
+    };
+  }
+
+  /** Runs the model once on a row-major [rowCount, F] matrix. */
+  async scoreMatrix(features: Float32Array, rowCount: number): Promise<MatrixScores> {
+    const featureCount = this.manifest.features.length;
+    if (features.length !== rowCount * featureCount) {
+      throw new RangeError(`expected ${rowCount} × ${featureCount} values, got ${features.length}`);
+    }
+    const { outputs } = this.manifest;
+    const fetches =
+      outputs.contributions === undefined ? [outputs.score] : [outputs.score, outputs.contributions];
+    const results = await this.session.run(
+      { [this.manifest.input]: new Tensor('float32', features, [rowCount, featureCount]) },
+      fetches,
+    );
+    const scores = results[outputs.score]?.data;
+    if (!(scores instanceof Float32Array)) {
+      throw new Error(`output ${outputs.score} is not a float32 tensor`);
+    }
+    const contributions =
+      outputs.contributions === undefined ? undefined : results[outputs.contributions]?.data;
+    if (contributions !== undefined && !(contributions instanceof Float32Array)) {
+      throw new Error(`output ${outputs.contributions} is not a float32 tensor`);
+    }
+    return { scores, contributions: contributions ?? null };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Free-text screening. Counselors' comments and messages should not carry special-category data
+ * (GDPR Art. 9) or other sensitive facts; a hit is not refused but comes back as a warning so the
+ * writer can rephrase. The lists are deliberately short and literal: a warning that fires too
+ * often gets ignored.
+ */
+const SENSITIVE_TERMS: Record<string, readonly string[]> = {
+  health: [
+    'maladie',
+    'malade',
+    'cancer',
+    'diabete',
+    'depression',
+    'handicap',
+    'handicape',
+    'handicapee',
+    'mdph',
+    'rqth',
+    'invalidite',
+    'hospitalise',
+    'hospitalisation',
+    'therapie',
+    'psychiatre',
+    'psychiatrique',
+    'enceinte',
+    'grossesse',
+    'illness',
+    'disease',
+    'disability',
+    'disabled',
+    'pregnant',
+    'pregnancy',
+    'hospital',
+    'therapy',
+    'depressed',
+    'sick leave',
+    'arret maladie',
+    'addiction',
+    'alcoolique',
+    'alcoholic',
+    'vih',
+    'hiv',
+    'sida',
+    'aids',
+  ],
+  religion: [
+    'religion',
+    'religieux',
+    'religieuse',
+    'musulman',
+    'musulmane',
+    'chretien',
+    'chretienne',
+    'juif',
+    'juive',
+    'catholique',
+    'islam',
+    'ramadan',
+    'voile',
+    'mosquee',
+    'eglise',
+    'synagogue',
+    'muslim',
+    'christian',
+    'jewish',
+    'catholic',
+    'church',
+    'mosque',
+  ],
+  origin: [
+    'origine',
+    'ethnie',
+    'ethnique',
+    'race',
+    'racial',
+    'nationalite',
+    'immigre',
+    'immigree',
+    'sans papiers',
+    'etranger',
+    'etrangere',
+    'ethnic',
+    'ethnicity',
+    'nationality',
+    'immigrant',
+    'migrant',
+    'refugie',
+    'refugee',
+  ],
+  union: [
+    'syndicat',
+    'syndique',
+    'syndiquee',
+    'syndical',
+    'syndicale',
+    'cgt',
+    'cfdt',
+    'trade union',
+    'union member',
+  ],
+  sexualOrientation: [
+    'homosexuel',
+    'homosexuelle',
+    'gay',
+    'lesbienne',
+    'bisexuel',
+    'bisexuelle',
+    'transgenre',
+    'orientation sexuelle',
+    'homosexual',
+    'lesbian',
+    'bisexual',
+    'transgender',
+    'sexual orientation',
+  ],
+  politics: ['politique', 'militant', 'militante', 'parti politique', 'political', 'activist'],
+  justice: [
+    'casier judiciaire',
+    'condamne',
+    'condamnee',
+    'prison',
+    'incarcere',
+    'criminal record',
+    'convicted',
+    'jail',
+  ],
+};
+
+export interface ScreeningWarning {
+  code: 'sensitive_term';
+  /** The request field the text came from. */
+  field: string;
+  message: string;
+  /** The terms found, as written in the list. */
+  terms: string[];
+}
+
+const PATTERNS = Object.entries(SENSITIVE_TERMS).flatMap(([category, terms]) =>
+  terms.map((term) => ({
+    category,
+    term,
+    pattern: new RegExp(`(^|[^a-z0-9])${term.replace(/ /g, '\\s+')}($|[^a-z0-9])`),
+  })),
+);
+
+/** Lowercases and strips accents so that "Maladie" and "maladié" match "maladie". */
+function normalise(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+}
+
+/** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
+export function screenText(field: string, text: string | null | undefined): ScreeningWarning[] {
+  if (text === null || text === undefined || text.trim() === '') return [];
+  const normalised = normalise(text);
+  const hits = PATTERNS.filter(({ pattern }) => pattern.test(normalised));
+  if (hits.length === 0) return [];
+  const categories = [...new Set(hits.map((hit) => hit.category))];
+  return [
+    {
+      code: 'sensitive_term',
+      field,
+      message: `this text seems to mention sensitive information (${categories.join(', ')}); keep to what the training decision needs`,
+      terms: hits.map((hit) => hit.term),
+    },
+  ];
+}

@@ -1,0 +1,26 @@
+/** The operating modes of the review workflow. */
+export interface Settings {
+  /** Kill switch: when false, no suggestion is computed and counselors use the catalog. */
+  aiEnabled: boolean;
+  /** Counselors submit their own shortlist before they see the model's items. */
+  blindFirst: boolean;
+  /** Share (0..1) of sets sampled for a second counselor's review before publication. */
+  secondReviewRate: number;
+  /** Hours before an unpublished set expires. */
+  setTtlHours: number;
+  /** Decisions faster than this many seconds count as fast in the oversight figures. */
+  fastDecisionSeconds: number;
+}
+
+export interface StoredSettings extends Settings {
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  aiEnabled: true,
+  blindFirst: false,
+  secondReviewRate: 0,
+  setTtlHours: 168,
+  fastDecisionSeconds: 10,
+};

@@ -1,0 +1,149 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AuditConfig, loadConfig } from '../../src/config.ts';
+import { CheckpointSigner, verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
+import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
+import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
+
+const NO_FILES: AuditConfig = {
+  checkpointEvery: 1000,
+  signingKeyFile: undefined,
+  masterKeyFile: undefined,
+  pseudonymKeyFile: undefined,
+};
+
+describe('the decision log keys', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-keys-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('are generated in the data folder on first use, readable by their owner only, and reused after', () => {
+    const first = loadOrCreateDecisionLogKeys(dataDir, NO_FILES);
+    const files = fs.readdirSync(path.join(dataDir, 'keys')).sort();
+    expect(files).toEqual(['decision-log-master.key', 'decision-log-signing-key.pem', 'pseudonym.key']);
+    for (const file of files) expect(fs.statSync(path.join(dataDir, 'keys', file)).mode & 0o077).toBe(0);
+    expect(first.masterKey).toHaveLength(32);
+    expect(first.signingKey.asymmetricKeyType).toBe('ed25519');
+
+    const again = loadOrCreateDecisionLogKeys(dataDir, NO_FILES);
+    expect(again.masterKey.equals(first.masterKey)).toBe(true);
+    expect(new Pseudonymiser(again.pseudonymKey).pseudonymise('js-1')).toBe(
+      new Pseudonymiser(first.pseudonymKey).pseudonymise('js-1'),
+    );
+    expect(new CheckpointSigner(again.signingKey).keyId).toBe(new CheckpointSigner(first.signingKey).keyId);
+  });
+
+  it('are read from the configured files, for production', () => {
+    const signingKeyFile = path.join(dataDir, 'signing.pem');
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+    fs.writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const masterKeyFile = path.join(dataDir, 'master.key');
+    const master = crypto.randomBytes(32);
+    fs.writeFileSync(masterKeyFile, `${master.toString('base64')}\n`);
+    const pseudonymKeyFile = path.join(dataDir, 'pseudonym.key');
+    fs.writeFileSync(pseudonymKeyFile, crypto.randomBytes(48).toString('base64url'));
+
+    const keys = loadOrCreateDecisionLogKeys(dataDir, {
+      ...NO_FILES,
+      signingKeyFile,
+      masterKeyFile,
+      pseudonymKeyFile,
+    });
+    expect(keys.masterKey.equals(master)).toBe(true);
+    expect(keys.pseudonymKey).toHaveLength(48);
+    const checkpoint = new CheckpointSigner(keys.signingKey).sign(
+      7,
+      'a'.repeat(64),
+      '2026-11-30T10:00:00.000Z',
+    );
+    expect(verifyCheckpointSignature(checkpoint, publicKey)).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'keys'))).toBe(false);
+  });
+
+  it('are never generated in place of a configured file that is missing', () => {
+    const missing = path.join(dataDir, 'nowhere', 'master.key');
+    expect(() => loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, masterKeyFile: missing })).toThrow(
+      /does not exist/,
+    );
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('are refused when they are of the wrong kind or size', () => {
+    const ecKeyFile = path.join(dataDir, 'ec.pem');
+    const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    fs.writeFileSync(ecKeyFile, ec.export({ type: 'pkcs8', format: 'pem' }));
+    expect(() => loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, signingKeyFile: ecKeyFile })).toThrow(
+      /Ed25519/,
+    );
+
+    const shortKeyFile = path.join(dataDir, 'short.key');
+    fs.writeFileSync(shortKeyFile, crypto.randomBytes(16).toString('base64'));
+    expect(() => loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, masterKeyFile: shortKeyFile })).toThrow(
+      /32 bytes/,
+    );
+    expect(() =>
+      loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, pseudonymKeyFile: shortKeyFile }),
+    ).toThrow(/32 bytes/);
+  });
+});
+
+describe('checkpoint signatures', () => {
+  const signer = new CheckpointSigner(crypto.generateKeyPairSync('ed25519').privateKey);
+  const checkpoint = signer.sign(1000, 'b'.repeat(64), '2026-11-30T10:00:00.000Z');
+
+  it('verify with the exported public key PEM', () => {
+    const pem = signer.exportPublicKeyPem();
+    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(verifyCheckpointSignature(checkpoint, pem)).toBe(true);
+    expect(checkpoint.keyId).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('fail when the seq, the hash, the time or the signature changed, or with another key', () => {
+    expect(verifyCheckpointSignature({ ...checkpoint, seq: 999 }, signer.publicKey)).toBe(false);
+    expect(verifyCheckpointSignature({ ...checkpoint, hash: 'c'.repeat(64) }, signer.publicKey)).toBe(false);
+    expect(
+      verifyCheckpointSignature({ ...checkpoint, signedAt: '2026-12-01T10:00:00.000Z' }, signer.publicKey),
+    ).toBe(false);
+    expect(verifyCheckpointSignature({ ...checkpoint, signature: 'AAAA' }, signer.publicKey)).toBe(false);
+    const other = crypto.generateKeyPairSync('ed25519').publicKey;
+    expect(verifyCheckpointSignature(checkpoint, other)).toBe(false);
+  });
+
+  it('carry the RFC 7638 thumbprint of the key as key id', async () => {
+    const { calculateJwkThumbprint } = await import('jose');
+    const jwk = signer.publicKey.export({ format: 'jwk' });
+    expect(checkpoint.keyId).toBe(
+      await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) }),
+    );
+  });
+});
+
+describe('the audit configuration', () => {
+  it('defaults to a checkpoint every 1000 events and keys generated in the data folder', () => {
+    expect(loadConfig({}).audit).toEqual(NO_FILES);
+  });
+
+  it('reads the checkpoint interval and the key files from the environment', () => {
+    const audit = loadConfig({
+      AUDIT_CHECKPOINT_EVERY: '250',
+      AUDIT_SIGNING_KEY_FILE: '/secrets/signing.pem',
+      AUDIT_MASTER_KEY_FILE: '/secrets/master.key',
+      AUDIT_PSEUDONYM_KEY_FILE: 'relative/pseudonym.key',
+    }).audit;
+    expect(audit).toEqual({
+      checkpointEvery: 250,
+      signingKeyFile: '/secrets/signing.pem',
+      masterKeyFile: '/secrets/master.key',
+      pseudonymKeyFile: path.resolve('relative/pseudonym.key'),
+    });
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY: '-1' })).toThrow(/AUDIT_CHECKPOINT_EVERY/);
+  });
+});

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
+import { computeEventHash, GENESIS_HASH } from '../../src/decision-log/decision-event.ts';
+import { anEvent, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('the decision log', () => {
+  let log: DecisionLogFixture;
+  let clock = new Date('2026-11-30T09:00:00.000Z');
+
+  beforeAll(async () => {
+    log = await startDecisionLog({ checkpointEvery: 5, now: () => clock });
+  });
+  afterAll(async () => {
+    await log.close();
+  });
+  beforeEach(() => {
+    clock = new Date(clock.getTime() + 1000);
+  });
+
+  it('starts empty, at the genesis hash', async () => {
+    expect(await log.decisionLog.readHead()).toEqual({ seq: 0, hash: GENESIS_HASH });
+    expect(await log.decisionLog.createCheckpoint()).toBeUndefined();
+    expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: 0 });
+  });
+
+  it('records an event with seq 1, a fresh id, the clock time, pseudonyms and a hash chained to genesis', async () => {
+    const event = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+
+    expect(event).toMatchObject({
+      seq: 1,
+      type: 'item.decided',
+      occurredAt: clock.toISOString(),
+      actor: { role: 'counselor', pseudonym: log.pseudonymiser.pseudonymise('c-001') },
+      subject: log.pseudonymiser.pseudonymise('js-001'),
+      payload: { setId: 'set-1', itemId: 'item-1', decision: 'approved', secondsSinceOpened: 42.5 },
+      personal: null,
+      prevHash: GENESIS_HASH,
+    });
+    expect(event.eventId).toMatch(UUID);
+    expect(event.hash).toBe(computeEventHash(event));
+    expect(await log.decisionLog.readHead()).toEqual({ seq: 1, hash: event.hash });
+    expect(await log.decisionLog.listEvents()).toEqual([event]);
+  });
+
+  it('never stores the ids of the actor or the job seeker', async () => {
+    await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(
+        trx,
+        anEvent({ actor: { role: 'counselor', id: 'counselor-secret-id' }, subjectId: 'seeker-secret-id' }),
+      ),
+    );
+    const rows = JSON.stringify(await log.db('decision_events').select());
+    expect(rows).not.toContain('counselor-secret-id');
+    expect(rows).not.toContain('seeker-secret-id');
+  });
+
+  it('keeps the name of a system actor readable', async () => {
+    const event = await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(
+        trx,
+        anEvent({
+          type: 'recommendation.expired',
+          actor: { role: 'system', id: 'expiry-job' },
+          payload: { setId: 's' },
+        }),
+      ),
+    );
+    expect(event.actor).toEqual({ role: 'system', pseudonym: 'expiry-job' });
+  });
+
+  it('chains each event to the one before it', async () => {
+    const head = await log.decisionLog.readHead();
+    const event = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    expect(event.seq).toBe(head.seq + 1);
+    expect(event.prevHash).toBe(head.hash);
+  });
+
+  it('keeps no trace of an event whose transaction rolls back, and leaves no gap', async () => {
+    const before = await log.decisionLog.readHead();
+    await expect(
+      log.decisionLog.withTransaction(async (trx) => {
+        await log.decisionLog.append(trx, anEvent());
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await log.decisionLog.readHead()).toEqual(before);
+
+    const next = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    expect(next.seq).toBe(before.seq + 1);
+    expect(next.prevHash).toBe(before.hash);
+  });
+
+  it('refuses a payload that JSON cannot hold, and appends nothing', async () => {
+    const before = await log.decisionLog.readHead();
+    await expect(
+      log.decisionLog.withTransaction((trx) =>
+        log.decisionLog.append(trx, anEvent({ payload: { score: Number.NaN } })),
+      ),
+    ).rejects.toThrow(/NaN/);
+    await expect(
+      log.decisionLog.withTransaction((trx) =>
+        log.decisionLog.append(trx, anEvent({ subjectId: null, personal: { comment: 'x' } })),
+      ),
+    ).rejects.toThrow(/needs the job seeker/);
+    expect(await log.decisionLog.readHead()).toEqual(before);
+  });
+
+  it('is not changed by the caller changing the payload object after the append', async () => {
+    const payload: Record<string, unknown> = { decision: 'approved' };
+    const event = await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(trx, anEvent({ payload })),
+    );
+    payload.decision = 'rejected';
+    expect(event.payload).toEqual({ decision: 'approved' });
+    expect(event.hash).toBe(computeEventHash(event));
+  });
+
+  it('signs a checkpoint in the append transaction of every N-th event, and none for a rolled-back one', async () => {
+    const head = await log.decisionLog.readHead();
+    const toNextMultiple = 5 - (head.seq % 5);
+    await log.decisionLog.withTransaction(async (trx) => {
+      for (let index = 0; index < toNextMultiple; index += 1) await log.decisionLog.append(trx, anEvent());
+    });
+    const checkpointSeq = head.seq + toNextMultiple;
+    const checkpoints = await log.decisionLog.listCheckpoints();
+    const latest = checkpoints.at(-1);
+    expect(latest?.seq).toBe(checkpointSeq);
+    expect(latest?.hash).toBe((await log.decisionLog.readHead()).hash);
+    expect(checkpoints.map((checkpoint) => checkpoint.seq % 5)).toEqual(checkpoints.map(() => 0));
+    expect(latest && verifyCheckpointSignature(latest, log.decisionLog.exportPublicKeyPem())).toBe(true);
+
+    await expect(
+      log.decisionLog.withTransaction(async (trx) => {
+        for (let index = 0; index < 5; index += 1) await log.decisionLog.append(trx, anEvent());
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await log.decisionLog.listCheckpoints()).at(-1)?.seq).toBe(checkpointSeq);
+  });
+
+  it('signs a checkpoint of the head on demand, once per head', async () => {
+    await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    const head = await log.decisionLog.readHead();
+    const checkpoint = await log.decisionLog.createCheckpoint();
+    expect(checkpoint).toMatchObject({ seq: head.seq, hash: head.hash, signedAt: clock.toISOString() });
+    expect(await log.decisionLog.createCheckpoint()).toEqual(checkpoint);
+    expect((await log.decisionLog.listCheckpoints()).filter((c) => c.seq === head.seq)).toHaveLength(1);
+  });
+
+  it('pages through events by cursor and filters them by type and subject', async () => {
+    await log.decisionLog.withTransaction(async (trx) => {
+      await log.decisionLog.append(
+        trx,
+        anEvent({ type: 'feedback.given', subjectId: 'js-filter', payload: { a: 1 } }),
+      );
+      await log.decisionLog.append(
+        trx,
+        anEvent({ type: 'objection.recorded', subjectId: 'js-filter', payload: {} }),
+      );
+      await log.decisionLog.append(
+        trx,
+        anEvent({ type: 'feedback.given', subjectId: 'js-other', payload: { a: 2 } }),
+      );
+    });
+    const all = await log.decisionLog.listEvents({ limit: 1000 });
+    expect(all.map((event) => event.seq)).toEqual(all.map((_, index) => index + 1));
+
+    const page = await log.decisionLog.listEvents({ afterSeq: 3, limit: 2 });
+    expect(page.map((event) => event.seq)).toEqual([4, 5]);
+
+    const feedback = await log.decisionLog.listEvents({ types: ['feedback.given'] });
+    expect(feedback.map((event) => event.payload)).toEqual([{ a: 1 }, { a: 2 }]);
+
+    const subject = log.pseudonymiser.pseudonymise('js-filter');
+    const about = await log.decisionLog.listEvents({
+      subject,
+      types: ['feedback.given', 'objection.recorded'],
+    });
+    expect(about.map((event) => event.type)).toEqual(['feedback.given', 'objection.recorded']);
+  });
+
+  it('streams every event as recorded, and the whole log verifies', async () => {
+    const streamed = [];
+    for await (const event of log.decisionLog.streamEvents()) streamed.push(event);
+    expect(streamed).toEqual(await log.decisionLog.listEvents({ limit: 1000 }));
+
+    const head = await log.decisionLog.readHead();
+    const result = await log.decisionLog.verifyRange();
+    expect(result).toMatchObject({
+      ok: true,
+      checked: head.seq,
+      firstBadSeq: null,
+      lastSeq: head.seq,
+      lastHash: head.hash,
+    });
+    expect(result.checkpointsChecked).toBe((await log.decisionLog.listCheckpoints()).length);
+  });
+
+  it('verifies a part of the log from the hash of the event before it', async () => {
+    const result = await log.decisionLog.verifyRange(3, 6);
+    expect(result).toMatchObject({ ok: true, checked: 4, lastSeq: 6 });
+    await expect(log.decisionLog.verifyRange(0)).rejects.toThrow(/fromSeq/);
+    await expect(log.decisionLog.verifyRange(5, 2)).rejects.toThrow(/toSeq/);
+  });
+});

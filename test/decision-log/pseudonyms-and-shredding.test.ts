@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnexSubjectKeyring } from '../../src/decision-log/knex-subject-keyring.ts';
+import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
+import { anEvent, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
+
+describe('pseudonyms', () => {
+  const pseudonymiser = new Pseudonymiser(crypto.randomBytes(32));
+
+  it('gives the same short pseudonym for the same id, and different ones for different ids', () => {
+    const pseudonym = pseudonymiser.pseudonymise('js-001');
+    expect(pseudonym).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(pseudonymiser.pseudonymise('js-001')).toBe(pseudonym);
+    expect(pseudonymiser.pseudonymise('js-002')).not.toBe(pseudonym);
+  });
+
+  it('depends on the key, so nobody without it can test a guessed id', () => {
+    const other = new Pseudonymiser(crypto.randomBytes(32));
+    expect(other.pseudonymise('js-001')).not.toBe(pseudonymiser.pseudonymise('js-001'));
+    const unkeyed = crypto
+      .createHash('sha256')
+      .update('js-001')
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
+    expect(pseudonymiser.pseudonymise('js-001')).not.toBe(unkeyed);
+  });
+
+  it('refuses a key shorter than 32 bytes', () => {
+    expect(() => new Pseudonymiser(crypto.randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('personal parts and crypto-shredding', () => {
+  let log: DecisionLogFixture;
+
+  beforeAll(async () => {
+    log = await startDecisionLog();
+  });
+  afterAll(async () => {
+    await log.close();
+  });
+
+  const seal = (seekerId: string, value: unknown) =>
+    log.db.transaction((trx) => log.subjectKeyring.encryptPersonal(trx, seekerId, value));
+
+  it('seals a value that only the keyring opens again, with a fresh IV each time', async () => {
+    const value = { comment: 'Souhaite une formation près de Lyon', skills: ['accueil'] };
+    const first = await seal('js-alice', value);
+    const second = await seal('js-alice', value);
+
+    expect(first).toMatch(/^p1\.[0-9a-f-]{36}\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(first).not.toContain('Lyon');
+    expect(second).not.toBe(first);
+    expect(await log.subjectKeyring.decryptPersonal(first)).toEqual({ status: 'readable', value });
+    expect(await log.subjectKeyring.decryptPersonal(second)).toEqual({ status: 'readable', value });
+  });
+
+  it('keeps one wrapped key per job seeker, found by pseudonym, with no id and no raw key in the table', async () => {
+    await seal('js-bob', { a: 1 });
+    await seal('js-bob', { a: 2 });
+    const rows = await log.db('subject_keys').where({ subject: log.pseudonymiser.pseudonymise('js-bob') });
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(await log.db('subject_keys').select())).not.toMatch(/js-alice|js-bob/);
+    expect(String(rows[0]?.wrapped_key).split('.')).toHaveLength(3);
+  });
+
+  it('refuses a sealed value that was tampered with', async () => {
+    const sealed = await seal('js-alice', { comment: 'ok' });
+    const parts = sealed.split('.');
+    const ciphertext = Buffer.from(parts[3] ?? '', 'base64url');
+    ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
+    parts[3] = ciphertext.toString('base64url');
+    await expect(log.subjectKeyring.decryptPersonal(parts.join('.'))).rejects.toThrow();
+    await expect(log.subjectKeyring.decryptPersonal('not-sealed')).rejects.toThrow(/not a sealed/);
+  });
+
+  it('cannot unwrap the data keys without the master key', async () => {
+    const sealed = await seal('js-alice', { comment: 'ok' });
+    const withAnotherMaster = new KnexSubjectKeyring(log.db, crypto.randomBytes(32), log.pseudonymiser);
+    await expect(withAnotherMaster.decryptPersonal(sealed)).rejects.toThrow();
+  });
+
+  it('after erasure, makes the person’s personal parts unreadable while the chain still verifies', async () => {
+    const appended = await log.decisionLog.withTransaction(async (trx) => [
+      await log.decisionLog.append(trx, anEvent({ subjectId: 'js-carol', personal: { comment: 'carol 1' } })),
+      await log.decisionLog.append(trx, anEvent({ subjectId: 'js-dave', personal: { comment: 'dave 1' } })),
+      await log.decisionLog.append(trx, anEvent({ subjectId: 'js-carol', personal: { comment: 'carol 2' } })),
+    ]);
+    const [carol1, dave1, carol2] = appended.map((event) => event.personal ?? '');
+    expect(await log.subjectKeyring.decryptPersonal(carol1 ?? '')).toEqual({
+      status: 'readable',
+      value: { comment: 'carol 1' },
+    });
+    const before = await log.decisionLog.listEvents({ limit: 1000 });
+
+    const erasure = await log.decisionLog.withTransaction(async (trx) => {
+      expect(await log.subjectKeyring.shredSubjectKey(trx, 'js-carol')).toBe(true);
+      return log.decisionLog.append(
+        trx,
+        anEvent({
+          type: 'subject.erased',
+          actor: { role: 'admin', id: 'admin-1' },
+          subjectId: 'js-carol',
+          payload: {},
+        }),
+      );
+    });
+
+    expect(await log.subjectKeyring.decryptPersonal(carol1 ?? '')).toEqual({ status: 'shredded' });
+    expect(await log.subjectKeyring.decryptPersonal(carol2 ?? '')).toEqual({ status: 'shredded' });
+    expect(await log.subjectKeyring.decryptPersonal(dave1 ?? '')).toEqual({
+      status: 'readable',
+      value: { comment: 'dave 1' },
+    });
+    expect(await log.decisionLog.listEvents({ limit: 1000 })).toEqual([...before, erasure]);
+    expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: erasure.seq });
+  });
+
+  it('says when there was no key to shred, and gives a re-registered person a new key', async () => {
+    const old = await seal('js-erin', { comment: 'before' });
+    expect(await log.db.transaction((trx) => log.subjectKeyring.shredSubjectKey(trx, 'js-erin'))).toBe(true);
+    expect(await log.db.transaction((trx) => log.subjectKeyring.shredSubjectKey(trx, 'js-erin'))).toBe(false);
+
+    const fresh = await seal('js-erin', { comment: 'after' });
+    expect(fresh.split('.')[1]).not.toBe(old.split('.')[1]);
+    expect(await log.subjectKeyring.decryptPersonal(old)).toEqual({ status: 'shredded' });
+    expect(await log.subjectKeyring.decryptPersonal(fresh)).toEqual({
+      status: 'readable',
+      value: { comment: 'after' },
+    });
+  });
+
+  it('keeps no key when the transaction that created it rolls back', async () => {
+    await expect(
+      log.db.transaction(async (trx) => {
+        await log.subjectKeyring.encryptPersonal(trx, 'js-frank', { comment: 'x' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(
+      await log.db('subject_keys').where({ subject: log.pseudonymiser.pseudonymise('js-frank') }),
+    ).toEqual([]);
+  });
+
+  it('creates one key when many transactions seal for the same new person at once', async () => {
+    const sealed = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        log.decisionLog.withTransaction((trx) =>
+          log.subjectKeyring.encryptPersonal(trx, 'js-grace', { index }),
+        ),
+      ),
+    );
+    expect(new Set(sealed.map((value) => value.split('.')[1])).size).toBe(1);
+    for (const [index, value] of sealed.entries()) {
+      expect(await log.subjectKeyring.decryptPersonal(value)).toEqual({
+        status: 'readable',
+        value: { index },
+      });
+    }
+  });
+});

@@ -1,0 +1,158 @@
+import type { Knex } from 'knex';
+import supertest from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { mintLocalToken } from '../../src/auth/mint-token.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContainer } from '../../src/container.ts';
+import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
+import { DEMO_COURSE_COUNT, generateDemoData } from '../../src/demo/generate-demo-data.ts';
+import { type DemoDataStores, seedDemoData, writeDemoData } from '../../src/demo/seed-demo-data.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const firstStart = new Date('2027-02-01T08:00:00.000Z');
+const secondStart = new Date('2027-02-15T08:00:00.000Z');
+
+async function countRows(db: Knex, table: string): Promise<number> {
+  const [row] = await db(table).count({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
+describe('seeding the demo through the stores', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let stores: DemoDataStores & { courses: KnexCourseStore; jobSeekers: KnexJobSeekerStore };
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    stores = { courses: new KnexCourseStore(db), jobSeekers: new KnexJobSeekerStore(db) };
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('fills an empty database with the whole demo, as generated', async () => {
+    const summary = await seedDemoData(stores, firstStart);
+    expect(summary).toEqual({
+      courses: { created: DEMO_COURSE_COUNT, updated: 0 },
+      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length, updated: 0 },
+    });
+    expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
+    expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
+
+    const expected = generateDemoData({ referenceDate: firstStart });
+    const lastCourse = expected.courses.at(-1);
+    expect(await stores.courses.findById(lastCourse?.id ?? '')).toMatchObject({ ...lastCourse });
+    const aSeeker = expected.jobSeekers[0];
+    expect(await stores.jobSeekers.findById(aSeeker?.id ?? '')).toMatchObject({
+      ...aSeeker?.input,
+      aiObjection: false,
+    });
+  });
+
+  it('leaves a database that already holds the demo as it is', async () => {
+    await seedDemoData(stores, firstStart);
+    expect(await seedDemoData(stores, secondStart)).toBeUndefined();
+    expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
+    expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
+    expect((await stores.courses.findById('demo-0001'))?.updatedAt).toBe(firstStart.toISOString());
+  });
+
+  it('adds nothing to a database that holds a real catalog', async () => {
+    await stores.courses.upsert({ id: 'FOR-0001', ...aCourse() }, firstStart);
+    expect(await seedDemoData(stores, firstStart)).toBeUndefined();
+    expect(await countRows(db, 'courses')).toBe(1);
+    expect(await countRows(db, 'job_seekers')).toBe(0);
+  });
+
+  it('rewrites the demo rows in place on request, dated anew, and leaves other rows alone', async () => {
+    await seedDemoData(stores, firstStart);
+    await stores.courses.upsert(
+      { id: 'demo-0002', ...aCourse({ title: 'Changed during a demo' }) },
+      firstStart,
+    );
+    await stores.courses.upsert({ id: 'FOR-0001', ...aCourse() }, firstStart);
+    await stores.jobSeekers.upsert('js-9', aJobSeeker(), firstStart);
+
+    const summary = await writeDemoData(stores, secondStart);
+
+    expect(summary).toEqual({
+      courses: { created: 0, updated: DEMO_COURSE_COUNT },
+      jobSeekers: { created: 0, updated: DEMO_JOB_SEEKER_IDS.length },
+    });
+    const regenerated = generateDemoData({ referenceDate: secondStart }).courses[1];
+    expect(await stores.courses.findById('demo-0002')).toMatchObject({ ...regenerated });
+    expect(await stores.courses.findById('FOR-0001')).toMatchObject({ title: aCourse().title });
+    expect(await stores.jobSeekers.findById('js-9')).toBeDefined();
+    expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT + 1);
+    expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length + 1);
+  });
+});
+
+describe('the demo on start', () => {
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(() => database.drop());
+
+  function demoConfig() {
+    return loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: database.dataDir,
+      ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+      SEED_DEMO: 'true',
+    });
+  }
+
+  it('is written on the first start, and a second start duplicates nothing', async () => {
+    const first = await createContainer(demoConfig(), { now: () => firstStart });
+    try {
+      const token = await mintLocalToken(first.config.auth, first.localKeys ?? assertKeys(), {
+        subject: 'c-001',
+        roles: ['counselor'],
+      });
+      const res = await supertest(createApp(first))
+        .get('/v1/job-seekers/js-1001')
+        .auth(token, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: 'js-1001', counselorId: 'c-001' });
+    } finally {
+      await first.close();
+    }
+
+    const second = await createContainer(demoConfig(), { now: () => secondStart });
+    try {
+      expect(await countRows(second.db, 'courses')).toBe(DEMO_COURSE_COUNT);
+      expect(await countRows(second.db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
+      const [row] = await second.db('courses').where({ id: 'demo-0001' }).select('updated_at');
+      expect(row?.updated_at).toBe(firstStart.toISOString());
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('is not written when SEED_DEMO is false', async () => {
+    const container = await createContainer({ ...demoConfig(), seedDemo: false });
+    try {
+      expect(await countRows(container.db, 'courses')).toBe(0);
+      expect(await countRows(container.db, 'job_seekers')).toBe(0);
+    } finally {
+      await container.close();
+    }
+  });
+});
+
+function assertKeys(): never {
+  throw new Error('the demo container has no local keys');
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  explainSuggestion,
+  rankAttributions,
+  writeCounselorExplanation,
+  writeJobSeekerExplanation,
+} from '../../src/model/explanations.ts';
+import { FEATURE_COUNT, FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
+import { parseModelManifest } from '../../src/model/manifest.ts';
+import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
+
+const manifest = parseModelManifest(
+  JSON.parse(await readFile(join(SHIPPED_MODEL_FOLDER, MANIFEST_FILE), 'utf8')),
+);
+
+function attributionsFor(
+  contributions: Partial<Record<FeatureName, number>>,
+  values: Partial<Record<FeatureName, number>> = {},
+) {
+  const valueRow = FEATURE_NAMES.map((name) => values[name] ?? 0);
+  const contributionRow = FEATURE_NAMES.map((name) => contributions[name] ?? 0);
+  return rankAttributions(manifest, valueRow, contributionRow);
+}
+
+const MIXED = attributionsFor(
+  { occupationMatch: 0.58, employmentRate: 0.84, funded: 0.02, distanceKm: -0.4, prerequisiteMet: -0.91 },
+  { occupationMatch: 2, employmentRate: 0.78, distanceKm: 45.25, prerequisiteMet: 0, funded: 1 },
+);
+
+describe('rankAttributions', () => {
+  it('sorts by the size of the contribution and carries the French label and the value', () => {
+    expect(MIXED.slice(0, 3).map((a) => a.feature)).toEqual([
+      'prerequisiteMet',
+      'employmentRate',
+      'occupationMatch',
+    ]);
+    expect(MIXED[0]).toEqual({
+      feature: 'prerequisiteMet',
+      label: 'Niveau d’entrée atteint',
+      value: 0,
+      contribution: -0.91,
+    });
+    expect(MIXED).toHaveLength(FEATURE_COUNT);
+  });
+
+  it('refuses rows of the wrong length', () => {
+    expect(() => rankAttributions(manifest, [1, 2], [0.1, 0.2])).toThrow(RangeError);
+  });
+});
+
+describe('writeCounselorExplanation', () => {
+  const text = writeCounselorExplanation(0.7234, MIXED);
+
+  it('gives the estimated chance and the main reasons with numbers', () => {
+    expect(text).toContain('Chance estimée de retour à l’emploi à 6 mois : 72 %.');
+    expect(text).toContain(
+      'Pour : Taux de retour à l’emploi de la formation = 0,78 (+0,84) ; Correspondance avec le métier visé = 2 (+0,58).',
+    );
+    expect(text).toContain(
+      'Contre : Niveau d’entrée atteint = non (−0,91) ; Distance du domicile (km) = 45,25 (−0,40).',
+    );
+  });
+
+  it('leaves out negligible contributions', () => {
+    expect(text).not.toContain('Financée');
+  });
+
+  it('says so when nothing speaks for or against the course', () => {
+    const neutral = writeCounselorExplanation(0.4, attributionsFor({}));
+    expect(neutral).toContain('Aucun facteur favorable marquant.');
+    expect(neutral).toContain('Aucun facteur défavorable marquant.');
+  });
+});
+
+describe('writeJobSeekerExplanation', () => {
+  const text = writeJobSeekerExplanation(manifest, MIXED);
+
+  it('explains the main reasons in plain French with the manifest phrases', () => {
+    expect(text).toBe(
+      'Cette formation vous est proposée surtout parce que beaucoup d’anciens stagiaires de cette formation ont ' +
+        'retrouvé un emploi et la formation correspond au métier que vous visez. Points à voir avec votre ' +
+        'conseiller : la formation demande un niveau d’entrée plus élevé que le vôtre et la formation a lieu loin de chez vous.',
+    );
+  });
+
+  it('shows no score, number or technical term', () => {
+    expect(text).not.toMatch(/\d|score|logit|contribution|modèle/i);
+  });
+
+  it('still says something when no feature stands out', () => {
+    expect(writeJobSeekerExplanation(manifest, attributionsFor({}))).toBe(
+      'Votre conseiller a retenu cette formation pour vous.',
+    );
+  });
+});
+
+describe('explainSuggestion', () => {
+  it('writes both texts at once', () => {
+    const explanation = explainSuggestion(manifest, 0.5, MIXED);
+    expect(explanation.counselorText).toContain('50 %');
+    expect(explanation.jobSeekerText).toContain('Cette formation vous est proposée');
+  });
+});

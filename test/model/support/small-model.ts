@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_POPULATION_OPTIONS } from '../../../src/model/synthetic-population.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainModelOptions } from '../../../src/model/train-model.ts';
+
+/** A population small enough to train in a couple of seconds, for tests that need a real model. */
+export const SMALL_TRAIN_OPTIONS: TrainModelOptions = {
+  ...DEFAULT_TRAIN_OPTIONS,
+  version: '0.0.0-test',
+  population: { ...DEFAULT_POPULATION_OPTIONS, seed: 7, seekerCount: 1200, courseCount: 120 },
+};
+
+/** The model folder shipped in the repository. */
+export const SHIPPED_MODEL_FOLDER = fileURLToPath(
+  new URL('../../../models/aiguillage-ebm-1.0.0', import.meta.url),
+);

@@ -1,0 +1,164 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sigmoid } from '../../src/model/additive-model.ts';
+import { computeFeatures, FEATURE_COUNT } from '../../src/model/features.ts';
+import { ManifestError } from '../../src/model/manifest.ts';
+import {
+  computeSha256,
+  MODEL_FILE,
+  ModelIntegrityError,
+  readModelFolder,
+} from '../../src/model/model-folder.ts';
+import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
+import type { ScorableCourse } from '../../src/scoring/scorer.ts';
+import { SHIPPED_MODEL_FOLDER } from '../model/support/small-model.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
+
+const REFERENCE = new Date('2027-01-04T00:00:00Z');
+const SHA256 = computeSha256(new Uint8Array(await readFile(join(SHIPPED_MODEL_FOLDER, MODEL_FILE))));
+
+function someCourses(): ScorableCourse[] {
+  return [
+    { id: 'c-exact', ...aCourse() },
+    { id: 'c-remote', ...aCourse({ modality: 'remote', location: null, city: null }) },
+    { id: 'c-far', ...aCourse({ targetOccupations: ['M1805'], location: { lat: 48.8566, lon: 2.3522 } }) },
+    { id: 'c-unknown-rate', ...aCourse({ returnToEmploymentRate: null, nextSessionStart: null }) },
+  ];
+}
+
+describe('OnnxScorer', () => {
+  let scorer: OnnxScorer;
+
+  beforeAll(async () => {
+    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHA256);
+  });
+
+  afterAll(async () => {
+    await scorer.close();
+  });
+
+  it('names the model it scores with, by name, version and hash', () => {
+    expect(scorer.model).toEqual({ name: 'aiguillage-ebm', version: '1.0.0', sha256: SHA256 });
+  });
+
+  it('scores one person against several courses in one batch, in the order given', async () => {
+    const person = aJobSeeker();
+    const result = await scorer.scoreCourses(person, someCourses(), REFERENCE);
+    expect(result.model).toEqual(scorer.model);
+    expect(result.attributionMethod).toBe('exact-additive');
+    expect(result.scores.map((score) => score.courseId)).toEqual([
+      'c-exact',
+      'c-remote',
+      'c-far',
+      'c-unknown-rate',
+    ]);
+    for (const [i, course] of someCourses().entries()) {
+      const scored = result.scores[i];
+      expect(scored?.score).toBeGreaterThan(0);
+      expect(scored?.score).toBeLessThan(1);
+      expect(scored?.features).toEqual(Array.from(computeFeatures(person, course, REFERENCE)));
+      expect(scored?.contributions).toHaveLength(FEATURE_COUNT);
+    }
+  });
+
+  it('returns contributions that add up to the score with the intercept', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+    for (const scored of result.scores) {
+      const logit = (scored.contributions ?? []).reduce(
+        (sum, value) => sum + value,
+        scorer.manifest.intercept ?? 0,
+      );
+      expect(scored.score).toBeCloseTo(sigmoid(logit), 5);
+    }
+  });
+
+  it('ranks an exact-occupation course nearby above an unrelated course far away', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+    const byId = new Map(result.scores.map((score) => [score.courseId, score.score]));
+    expect(byId.get('c-exact')).toBeGreaterThan(byId.get('c-far') ?? 1);
+  });
+
+  it('answers an empty list without running the model', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), [], REFERENCE);
+    expect(result.scores).toEqual([]);
+  });
+
+  it('scores hundreds of courses in one run', async () => {
+    const courses = Array.from({ length: 500 }, (_, i) => ({
+      id: `c-${i}`,
+      ...aCourse({ durationHours: 35 + i }),
+    }));
+    const result = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+    expect(result.scores).toHaveLength(500);
+    expect(new Set(result.scores.map((score) => score.score)).size).toBeGreaterThan(1);
+  });
+
+  it('refuses a model folder whose bytes do not have the expected hash', async () => {
+    await expect(OnnxScorer.load(SHIPPED_MODEL_FOLDER, '0'.repeat(64))).rejects.toThrow(ModelIntegrityError);
+  });
+
+  it('refuses a manifest whose features are not the ones this code computes', async () => {
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const features = [...loaded.manifest.features].reverse();
+    await expect(
+      OnnxScorer.create({ ...loaded, manifest: { ...loaded.manifest, features } }),
+    ).rejects.toThrow(ManifestError);
+  });
+
+  it('refuses a manifest naming an output the graph does not have', async () => {
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const manifest = { ...loaded.manifest, outputs: { score: 'probability' } };
+    await expect(OnnxScorer.create({ ...loaded, manifest })).rejects.toThrow('lacks probability');
+  });
+
+  it('hands back the exact contributions as attributions for the shipped model', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+    const attributed = await scorer.attribute(aJobSeeker(), result.scores, REFERENCE);
+    expect(attributed.method).toEqual({ method: 'exact-additive' });
+    expect(attributed.rows.map((row) => row.contributions)).toEqual(
+      result.scores.map((score) => score.contributions),
+    );
+  });
+
+  it('samples Shapley values for a model without contributions, which match the exact ones of an additive model', async () => {
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const manifest = {
+      ...loaded.manifest,
+      outputs: { score: 'score' },
+      attributionMethod: 'sampled-shapley' as const,
+    };
+    const plain = await OnnxScorer.create({ ...loaded, manifest });
+    try {
+      const exact = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+      const scored = await plain.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+      const attributed = await plain.attribute(aJobSeeker(), scored.scores, REFERENCE);
+      expect(attributed.method.method).toBe('sampled-shapley');
+      expect(attributed.method.errorEstimate).toBeLessThan(1e-3);
+      attributed.rows.forEach((row, i) => {
+        row.contributions.forEach((value, f) => {
+          expect(value).toBeCloseTo(exact.scores[i]?.contributions?.[f] ?? Number.NaN, 3);
+        });
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('gives null contributions for a model registered without them', async () => {
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const manifest = {
+      ...loaded.manifest,
+      outputs: { score: 'score' },
+      attributionMethod: 'sampled-shapley' as const,
+    };
+    const plain = await OnnxScorer.create({ ...loaded, manifest });
+    try {
+      const result = await plain.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+      expect(result.attributionMethod).toBe('sampled-shapley');
+      expect(result.scores.every((score) => score.contributions === null)).toBe(true);
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { screenText } from '../../src/screening/sensitive-terms.ts';
+
+describe('free-text screening', () => {
+  it('warns about a health term in French, whatever the accents and case', () => {
+    const [warning] = screenText('comment', 'Personne en Arrêt Maladie depuis mars');
+    expect(warning).toMatchObject({ code: 'sensitive_term', field: 'comment' });
+    expect(warning?.terms).toContain('arret maladie');
+    expect(warning?.message).toMatch(/health/);
+  });
+
+  it('warns about religion, origin, union membership and sexual orientation, in English too', () => {
+    expect(screenText('message', 'She is Muslim')).toHaveLength(1);
+    expect(screenText('message', "d'origine marocaine")).toHaveLength(1);
+    expect(screenText('message', 'membre de la CGT')).toHaveLength(1);
+    expect(screenText('message', 'he is gay')).toHaveLength(1);
+  });
+
+  it('does not warn about ordinary professional text', () => {
+    expect(screenText('comment', 'Trop loin du domicile, horaires incompatibles avec la garde.')).toEqual([]);
+    expect(screenText('comment', 'La formation de cariste correspond au projet.')).toEqual([]);
+  });
+
+  it('matches whole words only', () => {
+    expect(screenText('comment', 'entreprise de pavoisement')).toEqual([]);
+    expect(screenText('comment', 'le voile est un sujet')).toHaveLength(1);
+  });
+
+  it('ignores empty and missing text', () => {
+    expect(screenText('comment', undefined)).toEqual([]);
+    expect(screenText('comment', '   ')).toEqual([]);
+  });
+});
