@@ -103,7 +103,13 @@ export interface paths {
          */
         put: operations["putJobSeeker"];
         post?: never;
-        delete?: never;
+        /**
+         * Erase a job seeker (right to erasure)
+         * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
+         *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
+         *     appends `subject.erased`. The decision log itself still verifies.
+         */
+        delete: operations["eraseJobSeeker"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1561,6 +1567,35 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    eraseJobSeeker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's data is erased. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
