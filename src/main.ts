@@ -9,13 +9,11 @@ const container = await createContainer(config);
 const { logger } = container;
 const app = createApp(container);
 const server = app.listen(config.port, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(
-    {
-      port: config.port,
-      engine: config.databaseUrl === undefined ? 'sqlite' : 'postgres',
-      dataDir: config.dataDir,
-    },
-    `Aiguillage listening on http://localhost:${config.port} (docs at /docs)`,
+    { port, engine: config.databaseUrl === undefined ? 'sqlite' : 'postgres', dataDir: config.dataDir },
+    `Aiguillage listening on http://localhost:${port} (docs at /docs)`,
   );
 });
 

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_ENGINE } from '../support/test-database.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('the server process', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-main-'));
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.runIf(TEST_ENGINE === 'sqlite')(
+    'starts on an empty data folder, serves, logs without tokens or ids, and exits cleanly on SIGTERM',
+    async () => {
+      const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          PORT: '0',
+          SEED_DEMO: 'false',
+          LOG_LEVEL: 'info',
+          NODE_ENV: 'test',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = server;
+      let output = '';
+      server.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 60_000);
+        server.stdout?.on('data', () => {
+          const match = /"port":(\d+)/.exec(output);
+          if (match?.[1] !== undefined) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        });
+      });
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', model: 'ok' } });
+      expect(fs.existsSync(path.join(dataDir, 'aiguillage.sqlite'))).toBe(true);
+      const refused = await fetch(`http://127.0.0.1:${port}/v1/job-seekers/js-secret-id`, {
+        headers: { Authorization: 'Bearer not.a-real.token-4242' },
+      });
+      expect(refused.status).toBe(401);
+
+      const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toMatch(/shutting down: readiness fails/);
+      expect(output).toMatch(/"msg":"stopped"/);
+      expect(output).toMatch(/"operation":"getJobSeeker"/);
+      expect(output, 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
+    },
+    90_000,
+  );
+});
