@@ -5,10 +5,14 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { createAuditRoutes } from './audit/audit-routes.ts';
+import type { AuditService } from './audit/audit-service.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
 import { createCourseRoutes } from './courses/course-routes.ts';
 import type { CourseService } from './courses/course-service.ts';
+import { createErasureRoutes } from './erasure/erasure-routes.ts';
+import type { ErasureService } from './erasure/erasure-service.ts';
 import { createCors } from './http/cors.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
@@ -38,6 +42,8 @@ export interface AppServices {
   recommendations: RecommendationService;
   review: ReviewService;
   portal: PortalService;
+  erasure: ErasureService;
+  audit: AuditService;
   readiness: ReadinessProbe;
 }
 
@@ -108,11 +114,13 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(createJobSeekerRoutes(services.jobSeekers));
+  app.use(createErasureRoutes(services.erasure));
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
   app.use(createRecommendationRoutes(services.recommendations, services.review));
   app.use(createPortalRoutes(services.portal));
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
+  app.use(createAuditRoutes(services.audit));
 
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));

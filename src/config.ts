@@ -17,6 +17,7 @@ export interface Config {
   auth: AuthConfig;
   http: HttpConfig;
   audit: AuditConfig;
+  retention: RetentionConfig;
   logLevel: string;
 }
 
@@ -53,6 +54,27 @@ export interface AuditConfig {
   pseudonymKeyFile: string | undefined;
 }
 
+/**
+ * How long data is kept (see `src/retention/`). The decision log is never purged before its
+ * period, and that period is never under six months (AI Act Art. 26(6)).
+ */
+export interface RetentionConfig {
+  /**
+   * Days a subject's decision-log events stay readable in full. Events are never deleted; once a
+   * job seeker has had no event for this long, their key is shredded. At least 183.
+   */
+  logDays: number;
+  /** Days finished recommendation sets (with their items and feedback) and feedback are kept. */
+  personalDays: number;
+  /** Hours an Idempotency-Key and its stored answer are kept. */
+  idempotencyHours: number;
+  /** Run the daily purge inside the API process (off in tests). */
+  dailyJob: boolean;
+}
+
+/** AI Act Art. 26(6): deployers keep the logs for at least six months. */
+export const MIN_LOG_RETENTION_DAYS = 183;
+
 type Env = Record<string, string | undefined>;
 
 /** Reads and checks the configuration; throws a readable error on a bad value. */
@@ -87,6 +109,12 @@ export function loadConfig(env: Env = process.env): Config {
       masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
     },
+    retention: {
+      logDays: readLogRetentionDays(env),
+      personalDays: readPositiveInt(env, 'RETENTION_PERSONAL_DAYS', 730),
+      idempotencyHours: readPositiveInt(env, 'RETENTION_IDEMPOTENCY_HOURS', 24),
+      dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
+    },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }
@@ -107,6 +135,23 @@ function readInt(env: Env, name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function readPositiveInt(env: Env, name: string, fallback: number): number {
+  const value = readInt(env, name, fallback);
+  if (value < 1) throw new Error(`${name} must be 1 or more, got "${env[name] ?? ''}"`);
+  return value;
+}
+
+function readLogRetentionDays(env: Env): number {
+  const days = readInt(env, 'RETENTION_LOG_DAYS', 3650);
+  if (days < MIN_LOG_RETENTION_DAYS) {
+    throw new Error(
+      `RETENTION_LOG_DAYS must be at least ${MIN_LOG_RETENTION_DAYS} (six months: the AI Act, ` +
+        `Art. 26(6), requires deployers to keep the logs that long), got "${env.RETENTION_LOG_DAYS ?? ''}"`,
+    );
+  }
+  return days;
 }
 
 function readBool(env: Env, name: string, fallback: boolean): boolean {

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AppServices } from './app.ts';
+import { AuditService } from './audit/audit-service.ts';
+import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
@@ -10,6 +12,9 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
 import { seedDemoData } from './demo/seed-demo-data.ts';
+import { ErasureService } from './erasure/erasure-service.ts';
+import { KnexErasureStore } from './erasure/knex-erasure-store.ts';
+import { KnexStorageScrubber } from './erasure/knex-storage-scrubber.ts';
 import { createLogger } from './http/logger.ts';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.ts';
 import { loadOpenApiDocument } from './http/openapi-document.ts';
@@ -24,6 +29,9 @@ import { PortalService } from './portal/portal-service.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
 import { RecommendationService } from './recommendations/recommendation-service.ts';
 import { ReviewService } from './recommendations/review-service.ts';
+import { createRetentionService } from './retention/create-retention.ts';
+import { type DailyRetentionJob, startDailyRetentionJob } from './retention/daily-retention-job.ts';
+import type { RetentionService } from './retention/retention-service.ts';
 import { OnnxScorer } from './scoring/onnx-scorer.ts';
 import { KnexSettingsStore } from './settings/knex-settings-store.ts';
 import { SettingsService } from './settings/settings-service.ts';
@@ -36,6 +44,8 @@ export interface Container {
   metrics: HttpMetrics;
   services: AppServices;
   decisionLog: DecisionLogParts;
+  /** Purges expired data; also run daily in-process when `config.retention.dailyJob` is on. */
+  retention: RetentionService;
   verifyToken: TokenVerifier;
   /** The local signing keys, when no identity provider is configured. */
   localKeys: LocalKeys | undefined;
@@ -112,6 +122,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
         onWarning: metrics.countWarning,
       }),
+      erasure: new ErasureService({
+        store: new KnexErasureStore(),
+        decisionLog,
+        keyring: log.subjectKeyring,
+        scrubber: new KnexStorageScrubber(db),
+      }),
+      audit: new AuditService({
+        events: new KnexAuditEventStore(db),
+        log: decisionLog,
+        keyring: log.subjectKeyring,
+        models,
+        settings: { getSettings: () => settingsStore.get() },
+      }),
       readiness: new ReadinessProbe([
         {
           name: 'database',
@@ -127,6 +150,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ]),
     };
 
+    const retention = createRetentionService(db, decisionLog, config.retention, now);
+    const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
+      ? startDailyRetentionJob(retention, logger)
+      : undefined;
+
     return {
       config,
       db,
@@ -134,10 +162,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
       metrics,
       services,
       decisionLog: log,
+      retention,
       verifyToken,
       localKeys,
       openApiDocument: loadOpenApiDocument(),
       close: async () => {
+        await retentionJob?.stop();
         await models.close();
         await db.destroy();
       },

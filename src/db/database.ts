@@ -37,6 +37,9 @@ export function openDatabase(options: DatabaseOptions): Knex {
         connection.pragma('synchronous = FULL');
         connection.pragma('busy_timeout = 5000');
         connection.pragma('foreign_keys = ON');
+        // Deleted rows are overwritten with zeros instead of lingering in free space: an erased
+        // job seeker's data must not be recoverable from the file (see src/erasure/).
+        connection.pragma('secure_delete = ON');
         done(null, connection);
       },
     },

@@ -4,6 +4,8 @@ import * as createCourses from '../../migrations/20261129120100_create_courses.t
 import * as createDecisionEvents from '../../migrations/20261129130000_create_decision_events.ts';
 import * as createReviewTables from '../../migrations/20261129140000_create_review_tables.ts';
 import * as createModels from '../../migrations/20261129150000_create_models.ts';
+import * as addAuditIndexes from '../../migrations/20261129160000_add_audit_indexes.ts';
+import * as addOneActiveModelIndex from '../../migrations/20261129170000_add_one_active_model_index.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +22,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129130000_create_decision_events', createDecisionEvents],
   ['20261129140000_create_review_tables', createReviewTables],
   ['20261129150000_create_models', createModels],
+  ['20261129170000_add_one_active_model_index', addOneActiveModelIndex],
+  ['20261129160000_add_audit_indexes', addAuditIndexes],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

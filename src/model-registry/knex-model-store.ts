@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { engineOf } from '../db/database.ts';
 import { readJson, readNullableString } from '../db/row-values.ts';
 import { parseModelManifest } from '../model/manifest.ts';
 import type { ModelStore } from './model-store.ts';
@@ -44,7 +45,14 @@ export class KnexModelStore implements ModelStore {
     });
   }
 
-  async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<void> {
+  async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined> {
+    if (engineOf(trx) === 'postgres') {
+      // Without it, two activations committing concurrently under read committed each retire only
+      // the model active in their own snapshot, and both models end up active. EXCLUSIVE still lets
+      // readers in. (SQLite: the transaction already holds the database's write lock.)
+      await trx.raw(`lock table ${TABLE} in exclusive mode`);
+    }
+    const previous = await this.findActive(trx);
     const stamp = now.toISOString();
     await trx(TABLE)
       .where({ status: 'active' })
@@ -53,6 +61,7 @@ export class KnexModelStore implements ModelStore {
     await trx(TABLE)
       .where({ id })
       .update({ status: 'active', activated_by: by, activated_at: stamp, retired_at: null });
+    return previous?.id;
   }
 }
 

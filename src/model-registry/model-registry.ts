@@ -3,8 +3,14 @@ import path from 'node:path';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { FEATURE_NAMES } from '../model/features.ts';
-import { assertFeatureList, ManifestError } from '../model/manifest.ts';
-import { CARD_FILE, ModelIntegrityError, readModelFolder } from '../model/model-folder.ts';
+import { assertFeatureList, ManifestError, type ModelManifest } from '../model/manifest.ts';
+import {
+  CARD_FILE,
+  MANIFEST_FILE,
+  MODEL_FILE,
+  ModelIntegrityError,
+  readModelFolder,
+} from '../model/model-folder.ts';
 import type { ActiveModel, ActiveModelSource } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.ts';
@@ -26,6 +32,9 @@ export interface ModelRegistryDeps {
 }
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+/** The contract's pattern for a model id in a path, and the models table's column widths. */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,139}$/;
+const MAX_NAME_LENGTH = 64;
 const SYSTEM = { role: 'system', id: 'startup' } as const;
 
 /**
@@ -47,9 +56,9 @@ export class ModelRegistry implements ActiveModelSource {
   async start(shippedFolder: string): Promise<void> {
     if ((await this.deps.store.findActive()) === undefined) {
       const sha256 = (await readModelFolder(path.join(this.deps.modelsDir, shippedFolder))).sha256;
-      const existing = (await this.deps.store.list()).find((model) => model.folder === shippedFolder);
-      const model = existing ?? (await this.registerModel(SYSTEM, shippedFolder, sha256));
-      await this.activateModel(SYSTEM, model.id);
+      const model = await this.findOrRegister(shippedFolder, sha256);
+      // Another process starting at the same time may have activated it meanwhile.
+      if ((await this.deps.store.findActive()) === undefined) await this.activateModel(SYSTEM, model.id);
     }
     await this.current();
   }
@@ -82,7 +91,12 @@ export class ModelRegistry implements ActiveModelSource {
   /** The model card (Markdown) shipped in the model's folder. */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
-    return fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE), 'utf8');
+    try {
+      return await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new NotFoundError(`the card of model ${id} is no longer in the models directory`);
+    }
   }
 
   /**
@@ -98,10 +112,15 @@ export class ModelRegistry implements ActiveModelSource {
     if (!FOLDER_NAME.test(folder))
       throw new InvalidInputError('folder must be a folder name inside the models directory');
     const location = path.join(this.deps.modelsDir, folder);
+    if (!(await isFolder(location)))
+      throw new InvalidInputError(`folder ${folder} is not in the models directory`);
     let manifest: RegisteredModel['manifest'];
     try {
       const loaded = await readModelFolder(location, sha256);
       assertFeatureList(loaded.manifest, FEATURE_NAMES);
+      assertModelId(loaded.manifest);
+      // The card is served to auditors and counselors: a model without one is not registrable.
+      await fs.access(path.join(location, CARD_FILE));
       manifest = loaded.manifest;
       await (await this.deps.loadScorer(location, loaded.sha256)).close();
     } catch (error) {
@@ -121,23 +140,28 @@ export class ModelRegistry implements ActiveModelSource {
       activatedAt: null,
       retiredAt: null,
     };
-    if ((await this.deps.store.findById(model.id)) !== undefined) {
-      throw new ConflictError(`model ${model.id} is already registered`);
-    }
-    await this.deps.decisionLog.withTransaction(async (trx) => {
-      await this.deps.store.insert(trx, model);
-      await this.deps.decisionLog.append(trx, {
-        type: 'model.registered',
-        actor: actorOf(actor),
-        payload: {
-          modelId: model.id,
-          version: model.version,
-          sha256: model.sha256,
-          attributionMethod: manifest.attributionMethod,
-          metrics: manifest.metrics,
-        },
+    const duplicate = () => new ConflictError(`model ${model.id} is already registered`);
+    if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+    try {
+      await this.deps.decisionLog.withTransaction(async (trx) => {
+        await this.deps.store.insert(trx, model);
+        await this.deps.decisionLog.append(trx, {
+          type: 'model.registered',
+          actor: actorOf(actor),
+          payload: {
+            modelId: model.id,
+            version: model.version,
+            sha256: model.sha256,
+            attributionMethod: manifest.attributionMethod,
+            metrics: manifest.metrics,
+          },
+        });
       });
-    });
+    } catch (error) {
+      // A concurrent registration of the same id won the race (the insert broke the primary key).
+      if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+      throw error;
+    }
     return model;
   }
 
@@ -156,10 +180,9 @@ export class ModelRegistry implements ActiveModelSource {
         `model ${id} cannot be loaded any more: ${describeRegistrationError(error, model.folder).message}`,
       );
     }
-    const previous = await this.deps.store.findActive();
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
-        await this.deps.store.activate(
+        const previousId = await this.deps.store.activate(
           trx,
           id,
           'subject' in actor ? actor.subject : actor.id,
@@ -168,7 +191,7 @@ export class ModelRegistry implements ActiveModelSource {
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
           actor: actorOf(actor),
-          payload: { modelId: id, sha256: model.sha256, previousModelId: previous?.id ?? null },
+          payload: { modelId: id, sha256: model.sha256, previousModelId: previousId ?? null },
         });
       });
     } catch (error) {
@@ -184,6 +207,20 @@ export class ModelRegistry implements ActiveModelSource {
     for (const timer of this.#retiring) clearTimeout(timer);
     await this.#active?.scorer.close();
     this.#active = undefined;
+  }
+
+  /** The model registered from `folder`, registering it when no process has yet. */
+  private async findOrRegister(folder: string, sha256: string): Promise<RegisteredModel> {
+    const find = async () => (await this.deps.store.list()).find((model) => model.folder === folder);
+    const existing = await find();
+    if (existing !== undefined) return existing;
+    try {
+      return await this.registerModel(SYSTEM, folder, sha256);
+    } catch (error) {
+      const registered = error instanceof ConflictError ? await find() : undefined;
+      if (registered === undefined) throw error;
+      return registered;
+    }
   }
 
   private async load(model: RegisteredModel): Promise<ActiveModel | undefined> {
@@ -209,6 +246,29 @@ function actorOf(actor: Principal | typeof SYSTEM): { role: 'admin' | 'system'; 
   return 'subject' in actor ? { role: 'admin', id: actor.subject } : { role: 'system', id: actor.id };
 }
 
+/** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */
+function assertModelId(manifest: ModelManifest): void {
+  const id = `${manifest.name}-${manifest.version}`;
+  if (
+    !MODEL_ID.test(id) ||
+    manifest.name.length > MAX_NAME_LENGTH ||
+    manifest.version.length > MAX_NAME_LENGTH
+  ) {
+    throw new ManifestError(
+      '$.name',
+      `name and version must form an id matching ${MODEL_ID.source}, each at most ${MAX_NAME_LENGTH} characters`,
+    );
+  }
+}
+
+async function isFolder(location: string): Promise<boolean> {
+  try {
+    return (await fs.stat(location)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function describeRegistrationError(error: unknown, folder: string): Error {
   if (error instanceof ModelIntegrityError) {
     return new InvalidInputError('model.onnx does not have the stated sha256', {
@@ -218,10 +278,11 @@ function describeRegistrationError(error: unknown, folder: string): Error {
   }
   if (error instanceof ManifestError)
     return new InvalidInputError(`the manifest is not valid: ${error.message}`);
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new InvalidInputError(
-      `folder ${folder} has no model.onnx or manifest.json in the models directory`,
-    );
+  const { code, path: missing } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT') {
+    const file =
+      missing === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(missing);
+    return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`);
   }
   return new InvalidInputError(`the model cannot be loaded: ${(error as Error).message}`);
 }

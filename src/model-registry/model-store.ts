@@ -8,6 +8,9 @@ export interface ModelStore {
   /** Every model, newest registration first. */
   list(): Promise<RegisteredModel[]>;
   insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
-  /** Makes `id` the only active model; the previous one becomes `retired`. */
-  activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<void>;
+  /**
+   * Makes `id` the only active model; the previous one becomes `retired`. Serialised against other
+   * activations, so exactly one model is active when they race. Returns the previously active id.
+   */
+  activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { CourseInput } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import { distanceKm } from '../shared/geo.ts';
+import { distanceKm, type GeoPoint } from '../shared/geo.ts';
 import type { MonotoneDirection } from './monotonize.ts';
 
 /** How a feature's values are spread, which drives binning and plotting. */
@@ -130,12 +130,70 @@ export const FEATURE_NAMES: readonly FeatureName[] = FEATURES.map((feature) => f
 export const FEATURE_COUNT = FEATURES.length;
 
 const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
+const DAYS_PER_WEEK = 7;
 const ROME_DOMAIN_LENGTH = 3;
+/** As src/shared/geo.ts has it: {@link createDistanceFrom} must agree with distanceKm to the last bit. */
+const EARTH_RADIUS_KM = 6371.0088;
+/** Above this many skills a course's distinct skills are counted with a Set rather than by scanning. */
+const SKILL_SCAN_LIMIT = 32;
+
+/** Writes the feature row of one course into `target` at `offset`, for the person and date it was made for. */
+export type FeatureWriter = (course: CourseInput, target: Float32Array, offset: number) => void;
+
+/**
+ * Prepares the feature writer of one person as of `referenceDate`: what depends on the person alone
+ * (skill and occupation sets, the reference and availability days) is worked out once, so that filling an
+ * [N, F] matrix costs little more per course than reading the course. Training and serving both write
+ * through it, so the two cannot drift; it yields exactly the values of the per-field functions below.
+ */
+export function createFeatureWriter(profile: JobSeekerProfile, referenceDate: Date): FeatureWriter {
+  const targets = new Set(profile.targetOccupations);
+  const domains = [...new Set(profile.targetOccupations.map(toRomeDomain))];
+  const held = new Set(profile.skills);
+  const distanceFromHome = profile.location === null ? null : createDistanceFrom(profile.location);
+  const { mobilityRadiusKm, educationLevel, remoteOk, monthsUnemployed, yearsExperience } = profile;
+  const referenceDay = Math.floor(referenceDate.getTime() / DAY_MS);
+  // Parsed on first need, as before: a person whose courses have no planned session never needs it.
+  let startDay: number | undefined;
+  const readStartDay = (): number => {
+    startDay ??= computeStartDay(profile.availableFrom, referenceDay);
+    return startDay;
+  };
+  return (course, target, offset) => {
+    if (offset < 0 || offset + FEATURE_COUNT > target.length) {
+      throw new RangeError(`no room for ${FEATURE_COUNT} features at offset ${offset}`);
+    }
+    const distance =
+      course.modality === 'remote'
+        ? 0
+        : distanceFromHome === null || course.location === null
+          ? mobilityRadiusKm
+          : distanceFromHome(course.location);
+    const rate = course.returnToEmploymentRate;
+    target[offset] = matchOccupations(targets, domains, course.targetOccupations);
+    target[offset + 1] = coverSkills(held, course.skills);
+    target[offset + 2] = distance;
+    target[offset + 3] = distance <= mobilityRadiusKm ? 1 : 0;
+    target[offset + 4] = course.modality !== 'in_person' && remoteOk ? 1 : 0;
+    target[offset + 5] = course.exitLevel - educationLevel;
+    target[offset + 6] = educationLevel >= course.prerequisiteLevel ? 1 : 0;
+    target[offset + 7] = course.durationHours;
+    target[offset + 8] =
+      course.nextSessionStart === null
+        ? WEEKS_WHEN_NO_SESSION
+        : countWeeksFrom(readStartDay(), course.nextSessionStart);
+    target[offset + 9] = course.funded ? 1 : 0;
+    target[offset + 10] = course.certifying ? 1 : 0;
+    target[offset + 11] = rate ?? IMPUTED_EMPLOYMENT_RATE;
+    target[offset + 12] = rate === null ? 1 : 0;
+    target[offset + 13] = monthsUnemployed;
+    target[offset + 14] = yearsExperience;
+  };
+}
 
 /**
  * Writes the feature row of one (person, course) pair into `target` at `offset`, in {@link FEATURES} order.
- * Serving fills an [N, F] matrix with it directly; training uses the same code, so the two cannot drift.
+ * For many courses of one person, prepare the writer once with {@link createFeatureWriter}.
  */
 export function writeFeatures(
   profile: JobSeekerProfile,
@@ -144,26 +202,7 @@ export function writeFeatures(
   target: Float32Array,
   offset = 0,
 ): void {
-  if (offset < 0 || offset + FEATURE_COUNT > target.length) {
-    throw new RangeError(`no room for ${FEATURE_COUNT} features at offset ${offset}`);
-  }
-  const distance = computeDistanceKm(profile, course);
-  const rate = course.returnToEmploymentRate;
-  target[offset] = computeOccupationMatch(profile.targetOccupations, course.targetOccupations);
-  target[offset + 1] = computeSkillsCoverage(profile.skills, course.skills);
-  target[offset + 2] = distance;
-  target[offset + 3] = distance <= profile.mobilityRadiusKm ? 1 : 0;
-  target[offset + 4] = course.modality !== 'in_person' && profile.remoteOk ? 1 : 0;
-  target[offset + 5] = course.exitLevel - profile.educationLevel;
-  target[offset + 6] = profile.educationLevel >= course.prerequisiteLevel ? 1 : 0;
-  target[offset + 7] = course.durationHours;
-  target[offset + 8] = computeWeeksToStart(profile.availableFrom, course.nextSessionStart, referenceDate);
-  target[offset + 9] = course.funded ? 1 : 0;
-  target[offset + 10] = course.certifying ? 1 : 0;
-  target[offset + 11] = rate ?? IMPUTED_EMPLOYMENT_RATE;
-  target[offset + 12] = rate === null ? 1 : 0;
-  target[offset + 13] = profile.monthsUnemployed;
-  target[offset + 14] = profile.yearsExperience;
+  createFeatureWriter(profile, referenceDate)(course, target, offset);
 }
 
 /** Returns the feature row of one (person, course) pair, in {@link FEATURES} order. */
@@ -182,11 +221,7 @@ export function computeOccupationMatch(
   targets: readonly string[],
   courseOccupations: readonly string[],
 ): number {
-  if (courseOccupations.some((code) => targets.includes(code))) {
-    return 2;
-  }
-  const domains = new Set(targets.map((code) => code.slice(0, ROME_DOMAIN_LENGTH)));
-  return courseOccupations.some((code) => domains.has(code.slice(0, ROME_DOMAIN_LENGTH))) ? 1 : 0;
+  return matchOccupations(new Set(targets), [...new Set(targets.map(toRomeDomain))], courseOccupations);
 }
 
 /** Returns the share of the course's distinct skills the person holds; 0 when the course lists none. */
@@ -194,18 +229,7 @@ export function computeSkillsCoverage(
   personSkills: readonly string[],
   courseSkills: readonly string[],
 ): number {
-  const taught = new Set(courseSkills);
-  if (taught.size === 0) {
-    return 0;
-  }
-  const held = new Set(personSkills);
-  let covered = 0;
-  for (const skill of taught) {
-    if (held.has(skill)) {
-      covered += 1;
-    }
-  }
-  return covered / taught.size;
+  return coverSkills(new Set(personSkills), courseSkills);
 }
 
 /** Returns the distance feature: 0 when remote, the mobility radius when a location is unknown. */
@@ -228,15 +252,157 @@ export function computeWeeksToStart(
   if (nextSessionStart === null) {
     return WEEKS_WHEN_NO_SESSION;
   }
-  const reference = Math.floor(referenceDate.getTime() / DAY_MS) * DAY_MS;
-  const from = availableFrom === null ? reference : Math.max(reference, parseIsoDay(availableFrom));
-  return (parseIsoDay(nextSessionStart) - from) / WEEK_MS;
+  return countWeeksFrom(
+    computeStartDay(availableFrom, Math.floor(referenceDate.getTime() / DAY_MS)),
+    nextSessionStart,
+  );
 }
 
+function toRomeDomain(code: string): string {
+  return code.slice(0, ROME_DOMAIN_LENGTH);
+}
+
+function matchOccupations(
+  targets: ReadonlySet<string>,
+  domains: readonly string[],
+  courseOccupations: readonly string[],
+): number {
+  for (const code of courseOccupations) {
+    if (targets.has(code)) {
+      return 2;
+    }
+  }
+  for (const code of courseOccupations) {
+    for (const domain of domains) {
+      if (isInRomeDomain(code, domain)) {
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/**
+ * Whether `code` starts with `domain` as {@link toRomeDomain} cuts it, without cutting a new string per
+ * course: a full domain is a prefix, a shorter one (from a code under three characters) must be the code.
+ */
+function isInRomeDomain(code: string, domain: string): boolean {
+  return domain.length === ROME_DOMAIN_LENGTH ? code.startsWith(domain) : code === domain;
+}
+
+/**
+ * Counts the course's distinct skills and those held without building a Set per course: courses list a
+ * handful of skills, which a scan of the earlier ones dedupes faster than hashing.
+ */
+function coverSkills(held: ReadonlySet<string>, courseSkills: readonly string[]): number {
+  if (courseSkills.length > SKILL_SCAN_LIMIT) {
+    const taught = new Set(courseSkills);
+    let covered = 0;
+    for (const skill of taught) {
+      if (held.has(skill)) covered += 1;
+    }
+    return covered / taught.size;
+  }
+  let distinct = 0;
+  let covered = 0;
+  for (let i = 0; i < courseSkills.length; i += 1) {
+    const skill = courseSkills[i];
+    if (skill === undefined || isListedBefore(courseSkills, skill, i)) continue;
+    distinct += 1;
+    if (held.has(skill)) covered += 1;
+  }
+  return distinct === 0 ? 0 : covered / distinct;
+}
+
+function isListedBefore(values: readonly string[], value: string, end: number): boolean {
+  for (let j = 0; j < end; j += 1) {
+    if (values[j] === value) return true;
+  }
+  return false;
+}
+
+/**
+ * Weeks from a day number to a session start. Whole days divided by 7 give the very doubles that
+ * millisecond timestamps divided by a week's milliseconds gave: both are the rounded same ratio.
+ */
+function countWeeksFrom(startDay: number, nextSessionStart: string): number {
+  return (parseIsoDay(nextSessionStart) - startDay) / DAYS_PER_WEEK;
+}
+
+/**
+ * Prepares the great-circle distance from one point: {@link distanceKm}'s haversine with the origin's
+ * cosine worked out once, term for term in the same order so that it returns the very same doubles
+ * (a test holds it to that).
+ */
+export function createDistanceFrom(origin: GeoPoint): (point: GeoPoint) => number {
+  const originLat = origin.lat;
+  const originLon = origin.lon;
+  const cosOrigin = Math.cos(toRadians(originLat));
+  return (point) => {
+    const dLat = toRadians(point.lat - originLat);
+    const dLon = toRadians(point.lon - originLon);
+    const h = Math.sin(dLat / 2) ** 2 + cosOrigin * Math.cos(toRadians(point.lat)) * Math.sin(dLon / 2) ** 2;
+    return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  };
+}
+
+function toRadians(degrees: number): number {
+  return (degrees * Math.PI) / 180;
+}
+
+/** The later of the reference day and the availability day, as a day number since 1970-01-01. */
+function computeStartDay(availableFrom: string | null, referenceDay: number): number {
+  return availableFrom === null ? referenceDay : Math.max(referenceDay, parseIsoDay(availableFrom));
+}
+
+const DIGIT_0 = 48;
+
+/**
+ * Returns the day number (days since 1970-01-01, UTC) of the date a string starts with. Plain
+ * `YYYY-MM-DD` prefixes are read arithmetically, as Date.parse reads them (a day past the month's end
+ * rolls over); anything else goes through Date.parse itself, so both paths agree on every input.
+ */
 function parseIsoDay(isoDate: string): number {
+  const year = readDigits(isoDate, 0, 4);
+  const month = readDigits(isoDate, 5, 2);
+  const day = readDigits(isoDate, 8, 2);
+  if (
+    isoDate.charCodeAt(4) === 0x2d &&
+    isoDate.charCodeAt(7) === 0x2d &&
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31
+  ) {
+    return countDaysSinceEpoch(year, month, day);
+  }
   const time = Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(time)) {
     throw new RangeError(`not an ISO date: ${isoDate}`);
   }
-  return time;
+  return time / DAY_MS;
+}
+
+/** Reads `length` decimal digits at `start`; -1 when any of them is not a digit. */
+function readDigits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (years 0 to 9999; `day` may run past the month). */
+function countDaysSinceEpoch(year: number, month: number, day: number): number {
+  // Counted from 1 March, so that the leap day ends the year: the classic civil-to-days method.
+  const shiftedYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shiftedYear / 400);
+  const yearOfEra = shiftedYear - era * 400;
+  const monthFromMarch = (month + 9) % 12;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }

@@ -3,6 +3,7 @@ import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
+import { selectTopScores } from '../scoring/select-top-scores.ts';
 import type { AttributionMethodInfo, RecommendationItem } from './recommendation.ts';
 
 export interface Suggestions {
@@ -21,12 +22,9 @@ export async function buildSuggestions(
   referenceDate: Date,
   limit: number,
 ): Promise<Suggestions> {
-  const result = await scorer.scoreCourses(profile, candidates, referenceDate);
+  const result = await scorer.scoreCourses(profile, candidates, referenceDate, { keepBest: limit });
   const byId = new Map(candidates.map((course) => [course.id, course]));
-  const top = [...result.scores]
-    .filter((row) => Number.isFinite(row.score))
-    .sort((a, b) => b.score - a.score || a.courseId.localeCompare(b.courseId))
-    .slice(0, limit);
+  const top = selectTopScores(result.scores, limit);
   const attributed = await scorer.attribute(profile, top, referenceDate);
   const items = attributed.rows.map((row, index): RecommendationItem => {
     const course = byId.get(row.courseId);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
-import type { Course } from '../courses/course.ts';
+import type { CandidateFilter, Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
@@ -17,6 +17,8 @@ import { canSee, expireIfDue, setNotFound } from './set-access.ts';
 
 export const DEFAULT_TOP_K = 10;
 export const MAX_TOP_K = 50;
+/** How many due sets one queue read expires at most; the rest follow on the next reads. */
+const EXPIRY_BATCH_SIZE = 100;
 
 export interface RecommendationServiceDeps {
   store: RecommendationStore;
@@ -71,12 +73,7 @@ export class RecommendationService {
       throw new ServiceUnavailableError('no model is active; propose courses from the catalog');
 
     const now = deps.now();
-    const candidates = await deps.courses.findCandidates({
-      referenceDate: now,
-      near: seeker.location === null ? null : { point: seeker.location, radiusKm: seeker.mobilityRadiusKm },
-      includeRemote: seeker.remoteOk,
-      maxPrerequisiteLevel: seeker.educationLevel,
-    });
+    const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
     const setId = crypto.randomUUID();
     const set: RecommendationSet = {
@@ -150,7 +147,10 @@ export class RecommendationService {
     return { set, replayed: false };
   }
 
-  /** The counselor's own sets, newest first. */
+  /**
+   * The counselor's own sets, newest first. Sets whose lifetime has passed are marked expired
+   * first, so that the queue (and its status filter) never shows them as still open.
+   */
   async listRecommendations(
     counselor: Principal,
     filter: {
@@ -160,7 +160,20 @@ export class RecommendationService {
       limit: number;
     },
   ): Promise<SetSummary[]> {
+    await this.expireDueSets();
     return this.deps.store.list({ counselorId: counselor.subject, ...filter });
+  }
+
+  /** Moves open sets whose lifetime has passed to `expired`, each with its event. */
+  async expireDueSets(batchSize = EXPIRY_BATCH_SIZE): Promise<number> {
+    const { deps } = this;
+    const now = deps.now();
+    const due = await deps.store.findDue(now, batchSize);
+    for (const setId of due) {
+      const set = await deps.store.findById(setId);
+      if (set !== undefined) await expireIfDue(deps, set, now);
+    }
+    return due.length;
   }
 
   /**
@@ -205,6 +218,19 @@ export class RecommendationService {
     }
     return JSON.parse(previous.responseBody) as RecommendationSet;
   }
+}
+
+/**
+ * The hard filters for one person: active, next session ahead, reachable (within the mobility
+ * radius, or remote when accepted), prerequisites met. Shared with the benchmark.
+ */
+export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): CandidateFilter {
+  return {
+    referenceDate,
+    near: seeker.location === null ? null : { point: seeker.location, radiusKm: seeker.mobilityRadiusKm },
+    includeRemote: seeker.remoteOk,
+    maxPrerequisiteLevel: seeker.educationLevel,
+  };
 }
 
 function hashRequest(operation: string, target: string, body: unknown): string {

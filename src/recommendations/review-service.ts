@@ -114,12 +114,14 @@ export class ReviewService {
     ifMatch: string | undefined,
     addition: { courseId: string; reason: string },
   ): Promise<ReviewResult> {
+    // Read before the set's transaction (SQLite has one connection), judged after the access and
+    // ETag checks: someone else's set must answer 404 whatever course is sent.
     const course = await this.deps.courses.findById(addition.courseId);
-    if (course === undefined || !course.active) {
-      throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
-    }
     return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
       requireStatus(set, ['pending_review'], 'add a course');
+      if (course === undefined || !course.active) {
+        throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
+      }
       if (set.items.some((item) => item.course.id === course.id)) {
         throw new ConflictError(`course ${course.id} is already in the set`);
       }
@@ -349,8 +351,15 @@ export class ReviewService {
       const set = await deps.store.findById(setId, trx);
       if (set === undefined) throw setNotFound(setId);
       const version = set.version;
+      // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
+      // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
+      // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
+      // version the caller read.
+      if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
+        requireStatus(set, [], action);
+      }
+      requireCurrentEtag(set, ifMatch);
       const change = await mutate(set, now);
-      requireCurrentEtag({ ...set, version }, ifMatch);
       if (!(await deps.store.save(trx, set, version))) {
         throw new PreconditionFailedError(
           'the set has changed since you read it; read it again before acting',

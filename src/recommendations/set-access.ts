@@ -85,5 +85,6 @@ export function requireStatus(
         : set.status === 'discarded'
           ? 'the set was discarded'
           : `the set is ${set.status.replace(/_/g, ' ')}`;
-  throw new ConflictError(`cannot ${action}: ${why}`, { status: set.status });
+  // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
+  throw new ConflictError(`cannot ${action}: ${why}`, { setStatus: set.status });
 }

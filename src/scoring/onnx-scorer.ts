@@ -1,6 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import { FEATURE_NAMES, writeFeatures } from '../model/features.ts';
+import { createFeatureWriter, FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
 import { type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
 import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
@@ -10,8 +10,10 @@ import type {
   ModelIdentity,
   ScorableCourse,
   Scorer,
+  ScoringOptions,
   ScoringResult,
 } from './scorer.ts';
+import { selectTopScores } from './select-top-scores.ts';
 
 /** Raw outputs of one batched run over an [N, F] matrix. */
 export interface MatrixScores {
@@ -75,29 +77,42 @@ export class OnnxScorer implements Scorer {
     profile: JobSeekerProfile,
     courses: readonly ScorableCourse[],
     referenceDate: Date,
+    options: ScoringOptions = {},
   ): Promise<ScoringResult> {
     const featureCount = this.manifest.features.length;
     const matrix = new Float32Array(courses.length * featureCount);
-    courses.forEach((course, i) => {
-      writeFeatures(profile, course, referenceDate, matrix, i * featureCount);
-    });
+    const writeRow = createFeatureWriter(profile, referenceDate);
+    for (let i = 0; i < courses.length; i += 1) {
+      const course = courses[i];
+      if (course !== undefined) writeRow(course, matrix, i * featureCount);
+    }
     const { scores, contributions } =
       courses.length === 0
         ? { scores: new Float32Array(0), contributions: null }
         : await this.scoreMatrix(matrix, courses.length);
+    const toRow = (course: ScorableCourse, i: number): CourseScore => ({
+      courseId: course.id,
+      score: scores[i] ?? Number.NaN,
+      features: copyRow(matrix, i, featureCount),
+      contributions: contributions === null ? null : copyRow(contributions, i, featureCount),
+    });
     return {
       model: this.model,
       attributionMethod: this.manifest.attributionMethod,
-      scores: courses.map((course, i) => {
-        const start = i * featureCount;
-        const end = start + featureCount;
-        return {
-          courseId: course.id,
-          score: scores[i] ?? Number.NaN,
-          features: Array.from(matrix.subarray(start, end)),
-          contributions: contributions === null ? null : Array.from(contributions.subarray(start, end)),
-        };
-      }),
+      scores:
+        options.keepBest === undefined
+          ? courses.map(toRow)
+          : selectTopScores(
+              courses.map((course, index) => ({
+                courseId: course.id,
+                score: scores[index] ?? Number.NaN,
+                course,
+                index,
+              })),
+              options.keepBest,
+            )
+              .sort((a, b) => a.index - b.index)
+              .map(({ course, index }) => toRow(course, index)),
     };
   }
 
@@ -122,7 +137,7 @@ export class OnnxScorer implements Scorer {
     return {
       rows: scored.map((row, i) => ({
         ...row,
-        contributions: Array.from(estimate.values.subarray(i * featureCount, (i + 1) * featureCount)),
+        contributions: copyRow(estimate.values, i, featureCount),
       })),
       method: {
         method: 'sampled-shapley',
@@ -160,4 +175,16 @@ export class OnnxScorer implements Scorer {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * Copies row `row` of a row-major matrix into a plain array. A plain loop: `Array.from` over a
+ * typed-array view goes through the iterator protocol and made building 10,000 rows cost several
+ * times the ONNX run itself.
+ */
+function copyRow(matrix: Float32Array | Float64Array, row: number, width: number): number[] {
+  const values = new Array<number>(width);
+  const start = row * width;
+  for (let k = 0; k < width; k += 1) values[k] = matrix[start + k] ?? Number.NaN;
+  return values;
 }

@@ -27,6 +27,17 @@ export interface CourseScore {
   contributions: number[] | null;
 }
 
+/** How much of a batch {@link Scorer.scoreCourses} returns. */
+export interface ScoringOptions {
+  /**
+   * Returns only the rows of the `keepBest` best courses with a finite score, as `selectTopScores`
+   * ranks them (still in the order the courses were given), instead of a row per course: a request
+   * keeps 10 courses of up to 10,000, and copying out the features and contributions of every one
+   * costs as much as the run. An implementation may return more rows; callers still pick the best.
+   */
+  keepBest?: number;
+}
+
 /** The scores of a batch of courses, in the order the courses were given, with the model that made them. */
 export interface ScoringResult {
   model: ModelIdentity;
@@ -69,6 +80,7 @@ export interface Scorer {
     profile: JobSeekerProfile,
     courses: readonly ScorableCourse[],
     referenceDate: Date,
+    options?: ScoringOptions,
   ): Promise<ScoringResult>;
   /**
    * Returns attributions for already scored courses (typically the few kept for a suggestion set): the

@@ -646,6 +646,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the decision log
+         * @description Events as recorded and hashed, oldest first. Actors and job seekers appear as keyed pseudonyms;
+         *     the personal part of an event appears as its sealed ciphertext (or null) and is never decrypted.
+         *     Filters combine with AND. The query is itself appended to the log as `audit.queried`, with its
+         *     purpose, before the page is returned.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the decision log, streamed
+         * @description Every matching event up to the head of the log when the export starts, streamed page by page
+         *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
+         *     per line with exactly the fields it was hashed with, for `npm run audit:verify`; an export
+         *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
+         *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
+         *     for reading: the payload as JSON text and only whether a personal part exists.
+         */
+        get: operations["exportAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the hash chain and its signed checkpoints
+         * @description Recomputes the hash of every event from `fromSeq` (default 1) to `toSeq` (default: the head),
+         *     checks each link, every signed checkpoint in the range and, up to the head, the head itself
+         *     (a truncated or extended log fails). A range that does not start at 1 trusts the stored hash
+         *     of the event before it unless a checkpoint covers it.
+         */
+        get: operations["verifyAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed checkpoints
+         * @description Ed25519 signatures over (seq, head hash, time), in seq order; verify them with
+         *     `GET /v1/audit/public-key`. To check an export offline, take the checkpoints up to its
+         *     `X-Audit-To-Seq` (`toSeq`): a checkpoint beyond the end of an export reads as a cut-off log.
+         */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key that signs the checkpoints
+         * @description The Ed25519 public key (SPKI PEM), as JSON or, with `Accept text/plain`, as the PEM text alone.
+         */
+        get: operations["getAuditPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/stats/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is human oversight real? Reliance figures
+         * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
+         *     approval, rejection and addition rates, the median time spent on a decision, the share of
+         *     decisions faster than `fastDecisionSeconds`, the share of sets opened before their first
+         *     decision and the blind-first overlap. Computed from the decision log alone (`recommendation.generated`,
+         *     `recommendation.opened`, `shortlist.submitted`, `item.decided`, `item.added`), so the figures
+         *     survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
+         *     their later reviews count too.
+         */
+        get: operations["getOversightStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/stats/attributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which features weigh in the suggestions
+         * @description Mean absolute (and signed) stored attribution per feature and model version, over the sets generated in the period.
+         */
+        get: operations["getAttributionStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/stats/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Have the inputs drifted from the training data?
+         * @description Population stability index per feature between each model's training reference (its manifest's
+         *     `referenceDistributions`) and the feature vectors it scored in the period. The vectors are
+         *     sealed with each job seeker's key: the sets of erased job seekers are skipped and counted.
+         *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
+         */
+        get: operations["getDriftStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1183,6 +1365,181 @@ export interface components {
             /** Format: date-time */
             retiredAt: string | null;
         };
+        /**
+         * @description The kind of a decision-log event.
+         * @enum {string}
+         */
+        DecisionEventType: "recommendation.generated" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
+        /**
+         * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
+         * @example 8kL2wq0Yc1mVbR3n5sTt9A
+         */
+        Pseudonym: string;
+        /**
+         * @description A decision-log event exactly as recorded: `hash` is SHA-256 over `prevHash` followed by the
+         *     canonical JSON of every other field. Shown without trusting its content, so that a tampered row
+         *     can still be read (verification says where the chain breaks).
+         */
+        AuditEvent: {
+            seq: number;
+            eventId: string;
+            /** @description A `DecisionEventType`. */
+            type: string;
+            /** @description ISO 8601 instant in UTC. */
+            occurredAt: string;
+            actor: {
+                /** @description The role the actor acted in, or `system`. */
+                role: string;
+                pseudonym: string;
+            };
+            /** @description The job seeker's pseudonym. */
+            subject: string | null;
+            /** @description The public part (model, scores, attributions, reason codes, counts); no direct identifier. */
+            payload: unknown;
+            /** @description The personal part sealed with the job seeker's own key (`p1.<keyId>.<iv>.<ciphertext>.<tag>`), never decrypted here; unreadable for good once the job seeker is erased. */
+            personal: string | null;
+            prevHash: string;
+            hash: string;
+        };
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            nextCursor: string | null;
+        };
+        ChainHead: {
+            seq: number;
+            hash: string;
+        };
+        /**
+         * @example {
+         *       "ok": true,
+         *       "checked": 1000,
+         *       "checkpointsChecked": 1,
+         *       "firstBadSeq": null,
+         *       "reason": null,
+         *       "lastSeq": 1000,
+         *       "head": {
+         *         "seq": 1001,
+         *         "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+         *       }
+         *     }
+         */
+        ChainVerification: {
+            ok: boolean;
+            /** @description Events that passed before the first failure (all of them when ok). */
+            checked: number;
+            checkpointsChecked: number;
+            /** @description The first seq that cannot be trusted; null when ok. */
+            firstBadSeq: number | null;
+            reason: string | null;
+            /** @description The last seq that passed. */
+            lastSeq: number;
+            head: components["schemas"]["ChainHead"];
+        };
+        Checkpoint: {
+            seq: number;
+            hash: string;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description RFC 7638 thumbprint of the signing key. */
+            keyId: string;
+            /** @description Ed25519 over the canonical JSON of {type: "aiguillage.decision-log.checkpoint.v1", seq, hash, signedAt}, base64url. */
+            signature: string;
+        };
+        CheckpointPage: {
+            items: components["schemas"]["Checkpoint"][];
+            nextCursor: string | null;
+        };
+        AuditPublicKey: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            keyId: string;
+            publicKeyPem: string;
+        };
+        OversightStats: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            fastDecisionSeconds: number;
+            rows: components["schemas"]["OversightRow"][];
+        };
+        /** @description How one counselor reviewed the sets one model version generated for them in one ISO week. Rates are null when there is nothing to divide by. */
+        OversightRow: {
+            /** @description The counselor's pseudonym. */
+            counselor: string;
+            modelId: string;
+            modelVersion: string;
+            /** @description ISO 8601 week of the sets' generation. */
+            week: string;
+            sets: number;
+            /** @description Items the model suggested. */
+            items: number;
+            /** @description Model items with a decision (the last one counts). */
+            decisions: number;
+            approvalRate: number | null;
+            rejectionRate: number | null;
+            /** @description Courses the counselor added. */
+            additions: number;
+            /** @description additions / (decisions + additions). */
+            additionRate: number | null;
+            /** @description Decisions made on an opened set, whose time is known. */
+            timedDecisions: number;
+            /** @description Median time spent on a decision: seconds since the previous decision or addition in the set, or since it was opened. */
+            medianDecisionSeconds: number | null;
+            /** @description Share of timed decisions faster than fastDecisionSeconds. */
+            fastDecisionShare: number | null;
+            /** @description Sets with at least one decision or addition. */
+            reviewedSets: number;
+            openedBeforeFirstDecisionShare: number | null;
+            /** @description Sets where the counselor submitted their own shortlist first. */
+            blindFirstSets: number;
+            /** @description Mean of overlap / shortlist size. */
+            blindFirstOverlap: number | null;
+        };
+        AttributionStats: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            models: components["schemas"]["ModelAttributions"][];
+        };
+        ModelAttributions: {
+            modelId: string;
+            modelVersion: string;
+            sets: number;
+            items: number;
+            /** @description Heaviest first. */
+            features: {
+                feature: string;
+                meanAbsContribution: number;
+                meanContribution: number;
+            }[];
+        };
+        DriftStats: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            models: components["schemas"]["ModelDrift"][];
+            /** @description Sets generated by a model the registry does not know. */
+            unknownModelSets: number;
+        };
+        ModelDrift: {
+            modelId: string;
+            modelVersion: string;
+            active: boolean;
+            sets: number;
+            /** @description Feature vectors compared (one per suggested item). */
+            vectors: number;
+            /** @description Sets skipped because the job seeker was erased. */
+            erasedSets: number;
+            unreadableSets: number;
+            features: {
+                feature: string;
+                psi: number | null;
+                level: ("stable" | "moderate" | "significant") | null;
+            }[];
+        };
     };
     responses: {
         /** @description The request does not match the contract; `errors` lists each invalid field. */
@@ -1375,6 +1732,23 @@ export interface components {
          * @example aiguillage-ebm-1.0.0
          */
         ModelId: string;
+        /**
+         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+         * @example quarterly oversight review
+         */
+        AuditPurpose: string;
+        /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+        AuditFrom: string;
+        /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+        AuditTo: string;
+        /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+        AuditEventTypes: components["schemas"]["DecisionEventType"][];
+        /** @description The actor's pseudonym (a counselor's, say). */
+        AuditActor: components["schemas"]["Pseudonym"];
+        /** @description The job seeker's pseudonym. */
+        AuditSubject: components["schemas"]["Pseudonym"];
+        /** @description Events of the sets this model version generated (and its registration). */
+        AuditModelVersion: string;
     };
     requestBodies: never;
     headers: {
@@ -2416,6 +2790,320 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                type?: components["parameters"]["AuditEventTypes"];
+                /** @description The actor's pseudonym (a counselor's, say). */
+                actor?: components["parameters"]["AuditActor"];
+                /** @description The job seeker's pseudonym. */
+                subject?: components["parameters"]["AuditSubject"];
+                /** @description Events of the sets this model version generated (and its registration). */
+                modelVersion?: components["parameters"]["AuditModelVersion"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events; `nextCursor` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                format?: "ndjson" | "csv";
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                type?: components["parameters"]["AuditEventTypes"];
+                /** @description The actor's pseudonym (a counselor's, say). */
+                actor?: components["parameters"]["AuditActor"];
+                /** @description The job seeker's pseudonym. */
+                subject?: components["parameters"]["AuditSubject"];
+                /** @description Events of the sets this model version generated (and its registration). */
+                modelVersion?: components["parameters"]["AuditModelVersion"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events, streamed. */
+            200: {
+                headers: {
+                    /** @description How many events the export holds. */
+                    "X-Audit-Event-Count"?: number;
+                    /**
+                     * @description The head of the log when the export started, where a checkpoint is signed on demand (so the
+                     *     whole export is covered by a signature); later events are left out.
+                     */
+                    "X-Audit-To-Seq"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"actor":{"pseudonym":"8kL2…","role":"counselor"},"eventId":"…","hash":"…","occurredAt":"2026-11-30T09:12:44.120Z","payload":{…},"personal":null,"prevHash":"…","seq":1,"subject":"Qx0…","type":"item.decided"} */
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyAuditLog: {
+        parameters: {
+            query?: {
+                fromSeq?: number;
+                toSeq?: number;
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the range holds; when not, the first seq that cannot be trusted and why. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                /** @description Only checkpoints at or before this seq. */
+                toSeq?: number;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of checkpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAuditPublicKey: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPublicKey"];
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getOversightStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+                /** @description The threshold for a fast decision; defaults to the current setting. */
+                fastDecisionSeconds?: number;
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per counselor, model version and week. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OversightStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAttributionStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per model version, features heaviest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributionStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getDriftStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per model that scored in the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
     };

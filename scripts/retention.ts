@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { type Config, loadConfig } from '../src/config.ts';
+import { engineOf, openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrations.ts';
+import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
+import { createRetentionService } from '../src/retention/create-retention.ts';
+
+new Command('npm run retention --')
+  .description(
+    'Purges what has outlived its retention period, now: finished recommendation sets and feedback older ' +
+      'than RETENTION_PERSONAL_DAYS, Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
+      'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
+      'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does this ' +
+      'once a day (RETENTION_DAILY_JOB).',
+  )
+  .parse();
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(`retention: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
+const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+try {
+  await migrateToLatest(db);
+  const { decisionLog } = createDecisionLog(db, config);
+  const report = await createRetentionService(db, decisionLog, config.retention).purgeExpired();
+  const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  const { purged, cutoffs } = report;
+  console.log(
+    [
+      `${where}: retention run recorded as decision event ${report.seq}`,
+      `  recommendation sets created before ${cutoffs.personalData}: ${purged.recommendationSets} purged ` +
+        `(${purged.recommendationItems} items)`,
+      `  feedback given before ${cutoffs.personalData}: ${purged.feedback} purged`,
+      `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,
+      `  job seekers with no decision event since ${cutoffs.log}: ${purged.subjectKeys} keys shredded`,
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error(`retention failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await db.destroy();
+}

@@ -1,0 +1,19 @@
+import type { DecisionEventType } from '../decision-log/decision-event.ts';
+
+/** Which decision-log events an auditor asks for; every criterion given must hold. */
+export interface AuditEventFilter {
+  /** `occurredAt` at or after this instant (ISO 8601 in UTC, as the log writes it). */
+  from?: string;
+  /** `occurredAt` before this instant. */
+  to?: string;
+  types?: readonly DecisionEventType[];
+  /** The actor's pseudonym (usually a counselor's). */
+  actor?: string;
+  /** The job seeker's pseudonym. */
+  subject?: string;
+  /**
+   * A model version: the events that name it (`recommendation.generated`, `model.registered`) and
+   * every event about a recommendation set it generated (opening, decisions, publication…).
+   */
+  modelVersion?: string;
+}

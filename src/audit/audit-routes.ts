@@ -1,0 +1,196 @@
+import { type Request, Router } from 'express';
+import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
+import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { components, operations } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
+import { RequestValidationError } from '../http/problem.ts';
+import type { AuditEventFilter } from './audit-event-filter.ts';
+import type { AuditPeriod, AuditRequest, AuditService } from './audit-service.ts';
+import {
+  CSV_HEADER,
+  EXPORT_MEDIA_TYPES,
+  type ExportFormat,
+  formatCsvRow,
+  formatNdjsonLine,
+} from './event-export-format.ts';
+import { writeStreamed } from './write-streamed.ts';
+
+type AuditEventBody = components['schemas']['AuditEvent'];
+type AuditEventPageBody = components['schemas']['AuditEventPage'];
+type ChainVerificationBody = components['schemas']['ChainVerification'];
+type CheckpointBody = components['schemas']['Checkpoint'];
+type CheckpointPageBody = components['schemas']['CheckpointPage'];
+type AuditPublicKeyBody = components['schemas']['AuditPublicKey'];
+type OversightStatsBody = components['schemas']['OversightStats'];
+type AttributionStatsBody = components['schemas']['AttributionStats'];
+type DriftStatsBody = components['schemas']['DriftStats'];
+type EventsQuery = NonNullable<operations['listAuditEvents']['parameters']['query']>;
+type ExportQuery = NonNullable<operations['exportAuditEvents']['parameters']['query']>;
+type VerifyQuery = NonNullable<operations['verifyAuditLog']['parameters']['query']>;
+type CheckpointsQuery = NonNullable<operations['listAuditCheckpoints']['parameters']['query']>;
+type OversightQuery = NonNullable<operations['getOversightStats']['parameters']['query']>;
+type PeriodQuery = Pick<OversightQuery, 'from' | 'to'>;
+
+const DEFAULT_PAGE_SIZE = 50;
+const PURPOSE_HEADER = 'x-audit-purpose';
+
+/** The auditor's routes (`/v1/audit/...`); the contract admits the `auditor` role only. */
+export function createAuditRoutes(service: AuditService): Router {
+  const router = Router();
+
+  router.get('/v1/audit/events', async function listAuditEvents(req, res) {
+    const query = req.query as EventsQuery;
+    const page = await service.listEvents(readAuditRequest(req), toEventFilter(query), {
+      afterSeq: decodeSeqCursor(query.cursor),
+      limit: readLimit(query.limit),
+    });
+    const body: AuditEventPageBody = {
+      items: page.events.map(toAuditEventBody),
+      nextCursor: encodeSeqCursor(page.nextAfterSeq),
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/audit/events/export', async function exportAuditEvents(req, res) {
+    const query = req.query as ExportQuery;
+    const format: ExportFormat = query.format === 'csv' ? 'csv' : 'ndjson';
+    const exported = await service.exportEvents(readAuditRequest(req), toEventFilter(query), format);
+    res.status(200);
+    res.setHeader('Content-Type', EXPORT_MEDIA_TYPES[format]);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="decision-log-to-${exported.toSeq}.${format}"`,
+    );
+    res.setHeader('X-Audit-Event-Count', String(exported.count));
+    res.setHeader('X-Audit-To-Seq', String(exported.toSeq));
+    await writeStreamed(res, formatLines(exported.events, format));
+  });
+
+  router.get('/v1/audit/verify', async function verifyAuditLog(req, res) {
+    const query = req.query as VerifyQuery;
+    const range: { fromSeq?: number; toSeq?: number } = {};
+    if (query.fromSeq !== undefined) range.fromSeq = Number(query.fromSeq);
+    if (query.toSeq !== undefined) range.toSeq = Number(query.toSeq);
+    const verification = await service.verify(readAuditRequest(req), range);
+    const body: ChainVerificationBody = {
+      ok: verification.ok,
+      checked: verification.checked,
+      checkpointsChecked: verification.checkpointsChecked,
+      firstBadSeq: verification.firstBadSeq,
+      reason: verification.reason,
+      lastSeq: verification.lastSeq,
+      head: verification.head,
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/audit/checkpoints', async function listAuditCheckpoints(req, res) {
+    const query = req.query as CheckpointsQuery;
+    const page = await service.listCheckpoints(readAuditRequest(req), {
+      afterSeq: decodeSeqCursor(query.cursor),
+      limit: readLimit(query.limit),
+      ...(query.toSeq === undefined ? {} : { toSeq: Number(query.toSeq) }),
+    });
+    const body: CheckpointPageBody = {
+      items: page.checkpoints.map(toCheckpointBody),
+      nextCursor: encodeSeqCursor(page.nextAfterSeq),
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/audit/public-key', async function getAuditPublicKey(req, res) {
+    const key = await service.readPublicKey(readAuditRequest(req));
+    if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
+      res.type('text/plain').send(key.publicKeyPem);
+      return;
+    }
+    const body: AuditPublicKeyBody = key;
+    res.json(body);
+  });
+
+  router.get('/v1/audit/stats/oversight', async function getOversightStats(req, res) {
+    const query = req.query as OversightQuery;
+    const report = await service.computeOversight(
+      readAuditRequest(req),
+      toPeriod(query),
+      query.fastDecisionSeconds === undefined ? undefined : Number(query.fastDecisionSeconds),
+    );
+    const body: OversightStatsBody = report;
+    res.json(body);
+  });
+
+  router.get('/v1/audit/stats/attributions', async function getAttributionStats(req, res) {
+    const report = await service.computeAttributions(
+      readAuditRequest(req),
+      toPeriod(req.query as PeriodQuery),
+    );
+    const body: AttributionStatsBody = report;
+    res.json(body);
+  });
+
+  router.get('/v1/audit/stats/drift', async function getDriftStats(req, res) {
+    const report = await service.computeDrift(readAuditRequest(req), toPeriod(req.query as PeriodQuery));
+    const body: DriftStatsBody = report;
+    res.json(body);
+  });
+
+  return router;
+}
+
+/** The caller and the purpose the contract makes them state. */
+function readAuditRequest(req: Request): AuditRequest {
+  return { auditor: requirePrincipal(req), purpose: String(req.header(PURPOSE_HEADER) ?? '').trim() };
+}
+
+function toPeriod(query: PeriodQuery): AuditPeriod {
+  const period: AuditPeriod = {};
+  // Normalised to the log's own form (UTC, milliseconds), so that text comparison orders instants.
+  if (query.from !== undefined) period.from = new Date(String(query.from)).toISOString();
+  if (query.to !== undefined) period.to = new Date(String(query.to)).toISOString();
+  return period;
+}
+
+function toEventFilter(query: EventsQuery): AuditEventFilter {
+  const filter: AuditEventFilter = toPeriod(query);
+  if (query.type !== undefined) filter.types = query.type;
+  if (query.actor !== undefined) filter.actor = query.actor;
+  if (query.subject !== undefined) filter.subject = query.subject;
+  if (query.modelVersion !== undefined) filter.modelVersion = query.modelVersion;
+  return filter;
+}
+
+function readLimit(limit: number | undefined): number {
+  return limit === undefined ? DEFAULT_PAGE_SIZE : Number(limit);
+}
+
+/** The cursor of a page in seq order: the last seq it held, in decimal. */
+function encodeSeqCursor(afterSeq: number | null): string | null {
+  return afterSeq === null ? null : String(afterSeq);
+}
+
+function decodeSeqCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const seq = /^[1-9]\d{0,14}$/.test(cursor) ? Number(cursor) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new RequestValidationError([
+      { path: '/query/cursor', message: 'is not a cursor this API gave out' },
+    ]);
+  }
+  return seq;
+}
+
+function toAuditEventBody(event: RecordedDecisionEvent): AuditEventBody {
+  return { ...event, actor: { ...event.actor } };
+}
+
+function toCheckpointBody(checkpoint: Checkpoint): CheckpointBody {
+  return { ...checkpoint };
+}
+
+async function* formatLines(
+  events: AsyncIterable<RecordedDecisionEvent>,
+  format: ExportFormat,
+): AsyncIterable<string> {
+  if (format === 'csv') yield CSV_HEADER;
+  for await (const event of events) yield format === 'csv' ? formatCsvRow(event) : formatNdjsonLine(event);
+}

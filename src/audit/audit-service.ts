@@ -1,0 +1,284 @@
+import crypto from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
+import { computeKeyId } from '../decision-log/checkpoint-signer.ts';
+import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { ChainHead, DecisionLog, DecisionLogReader } from '../decision-log/decision-log.ts';
+import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import type { ChainVerification } from '../decision-log/verify-chain.ts';
+import type { RegisteredModel } from '../model-registry/registered-model.ts';
+import type { Settings } from '../settings/settings.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
+import type { AuditEventFilter } from './audit-event-filter.ts';
+import type { AuditEventStore } from './audit-event-store.ts';
+import { computeDriftStats, type DriftReference, type ModelDrift } from './drift-stats.ts';
+import type { ExportFormat } from './event-export-format.ts';
+import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
+import { computeOversightStats, OVERSIGHT_EVENT_TYPES, type OversightRow } from './oversight-stats.ts';
+
+export interface AuditServiceDeps {
+  events: AuditEventStore;
+  /** The log: appends `audit.queried`, and gives the head, checkpoints and verification. */
+  log: DecisionLog & DecisionLogReader;
+  /** Opens the sealed feature vectors for drift; an erased job seeker's can no longer be opened. */
+  keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
+  models: { listModels(): Promise<RegisteredModel[]> };
+  settings: { getSettings(): Promise<Settings> };
+}
+
+/** Who asks, and why: every auditor query states its purpose and is itself logged. */
+export interface AuditRequest {
+  auditor: Principal;
+  purpose: string;
+}
+
+/** A time range over the log; both ends optional (ISO 8601 in UTC). */
+export interface AuditPeriod {
+  from?: string;
+  to?: string;
+}
+
+export interface AuditEventsPage {
+  events: RecordedDecisionEvent[];
+  /** The seq to continue after, or null when this was the last page. */
+  nextAfterSeq: number | null;
+}
+
+export interface AuditExport {
+  /** The head when the export began: later events are left out. */
+  toSeq: number;
+  count: number;
+  events: AsyncIterable<RecordedDecisionEvent>;
+}
+
+export interface AuditVerification extends ChainVerification {
+  /** The head of the log after the verification. */
+  head: ChainHead;
+}
+
+export interface CheckpointsPage {
+  checkpoints: Checkpoint[];
+  nextAfterSeq: number | null;
+}
+
+export interface AuditPublicKey {
+  algorithm: 'Ed25519';
+  /** RFC 7638 thumbprint, as in each checkpoint's `keyId`. */
+  keyId: string;
+  publicKeyPem: string;
+}
+
+export interface OversightReport extends AuditPeriod {
+  fastDecisionSeconds: number;
+  rows: OversightRow[];
+}
+
+export interface AttributionReport extends AuditPeriod {
+  models: ModelAttributions[];
+}
+
+export interface DriftStatsReport extends AuditPeriod {
+  models: ModelDrift[];
+  unknownModelSets: number;
+}
+
+/**
+ * The auditor's side of the decision log (issue 4): filtered reads, streamed exports,
+ * verification, checkpoints and the oversight, attribution and drift figures, all computed from
+ * the log itself so that they survive erasure. Every query appends `audit.queried` with its
+ * purpose before any result is handed back: no read leaves without its trace.
+ */
+export class AuditService {
+  constructor(private readonly deps: AuditServiceDeps) {}
+
+  /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
+  async listEvents(
+    request: AuditRequest,
+    filter: AuditEventFilter,
+    page: { afterSeq: number; limit: number },
+  ): Promise<AuditEventsPage> {
+    checkPeriod(filter);
+    const found = await this.deps.events.listEvents(filter, {
+      afterSeq: page.afterSeq,
+      limit: page.limit + 1,
+    });
+    const events = found.slice(0, page.limit);
+    const last = events.at(-1);
+    await this.record(request, 'listAuditEvents', { ...filter, afterSeq: page.afterSeq }, events.length);
+    return { events, nextAfterSeq: found.length > page.limit && last !== undefined ? last.seq : null };
+  }
+
+  /**
+   * Every matching event up to the current head, to be streamed out. The query (with its count)
+   * is logged first; the events are then read page by page as the caller consumes them.
+   */
+  async exportEvents(
+    request: AuditRequest,
+    filter: AuditEventFilter,
+    format: ExportFormat,
+  ): Promise<AuditExport> {
+    checkPeriod(filter);
+    // Signed at the head on demand, so that a signature covers the whole export offline.
+    const checkpoint = await this.deps.log.createCheckpoint();
+    const toSeq = checkpoint?.seq ?? 0;
+    const count = await this.deps.events.countEvents(filter, toSeq);
+    await this.record(request, 'exportAuditEvents', { ...filter, format, toSeq }, count);
+    return { toSeq, count, events: this.deps.events.streamEvents(filter, toSeq) };
+  }
+
+  /** Verifies the chain from `fromSeq` (default 1) to `toSeq` (default: the head). */
+  async verify(
+    request: AuditRequest,
+    range: { fromSeq?: number; toSeq?: number },
+  ): Promise<AuditVerification> {
+    const verification = await this.deps.log.verifyRange(range.fromSeq, range.toSeq);
+    await this.record(request, 'verifyAuditLog', range, verification.checked);
+    return { ...verification, head: await this.deps.log.readHead() };
+  }
+
+  /** Signed checkpoints after the cursor (and up to `toSeq`), in seq order. */
+  async listCheckpoints(
+    request: AuditRequest,
+    page: { afterSeq: number; limit: number; toSeq?: number },
+  ): Promise<CheckpointsPage> {
+    const { toSeq } = page;
+    const found = (
+      await this.deps.log.listCheckpoints({ afterSeq: page.afterSeq, limit: page.limit + 1 })
+    ).filter((checkpoint) => toSeq === undefined || checkpoint.seq <= toSeq);
+    const checkpoints = found.slice(0, page.limit);
+    const last = checkpoints.at(-1);
+    await this.record(request, 'listAuditCheckpoints', page, checkpoints.length);
+    return { checkpoints, nextAfterSeq: found.length > page.limit && last !== undefined ? last.seq : null };
+  }
+
+  /** The Ed25519 public key that verifies the checkpoints. */
+  async readPublicKey(request: AuditRequest): Promise<AuditPublicKey> {
+    const publicKeyPem = this.deps.log.exportPublicKeyPem();
+    await this.record(request, 'getAuditPublicKey', {}, 1);
+    return { algorithm: 'Ed25519', keyId: computeKeyId(crypto.createPublicKey(publicKeyPem)), publicKeyPem };
+  }
+
+  /**
+   * Reliance figures per counselor, model version and ISO week, for the sets generated in the
+   * period; `fastDecisionSeconds` defaults to the current setting.
+   */
+  async computeOversight(
+    request: AuditRequest,
+    period: AuditPeriod,
+    fastDecisionSeconds?: number,
+  ): Promise<OversightReport> {
+    checkPeriod(period);
+    const threshold = fastDecisionSeconds ?? (await this.deps.settings.getSettings()).fastDecisionSeconds;
+    const { seq: toSeq } = await this.deps.log.readHead();
+    // A set is reviewed while it lives: its reviews are over within its lifetime after the period.
+    const reviewsUntil =
+      period.to === undefined
+        ? undefined
+        : new Date(
+            Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000,
+          ).toISOString();
+    const events = this.deps.events.streamContents(
+      { types: OVERSIGHT_EVENT_TYPES, ...pickDefined({ from: period.from, to: reviewsUntil }) },
+      toSeq,
+    );
+    const rows = await computeOversightStats(events, { ...period, fastDecisionSeconds: threshold });
+    await this.record(
+      request,
+      'getOversightStats',
+      { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
+      rows.length,
+    );
+    return { ...period, fastDecisionSeconds: threshold, rows };
+  }
+
+  /** Mean absolute stored attribution per feature and model version, over the sets generated in the period. */
+  async computeAttributions(request: AuditRequest, period: AuditPeriod): Promise<AttributionReport> {
+    checkPeriod(period);
+    const { seq: toSeq } = await this.deps.log.readHead();
+    const models = await computeAttributionStats(this.deps.events.streamContents(generatedIn(period), toSeq));
+    await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length);
+    return { ...period, models };
+  }
+
+  /**
+   * Population stability index per feature between each model's training reference and the
+   * vectors it scored in the period. Sets of erased job seekers cannot be opened any more: they
+   * are skipped and counted.
+   */
+  async computeDrift(request: AuditRequest, period: AuditPeriod): Promise<DriftStatsReport> {
+    checkPeriod(period);
+    const references = new Map<string, DriftReference>(
+      (await this.deps.models.listModels()).map((model) => [
+        model.id,
+        {
+          modelId: model.id,
+          modelVersion: model.version,
+          active: model.status === 'active',
+          distributions: model.manifest.referenceDistributions,
+        },
+      ]),
+    );
+    const { seq: toSeq } = await this.deps.log.readHead();
+    const report = await computeDriftStats(
+      this.deps.events.streamEvents(generatedIn(period), toSeq),
+      references,
+      (sealed) => this.deps.keyring.decryptPersonal(sealed),
+    );
+    await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length);
+    return { ...period, ...report };
+  }
+
+  /**
+   * The longest lifetime a set may have had: `setTtlHours` now, or at any time the log recorded
+   * a change of it. No set can be opened or decided after it.
+   */
+  private async readLongestSetLifetimeHours(): Promise<number> {
+    let longest = (await this.deps.settings.getSettings()).setTtlHours;
+    for await (const event of this.deps.events.streamContents({ types: ['settings.changed'] })) {
+      for (const change of readArrayField(readRecord(event.payload), 'changes')) {
+        const fields = readRecord(change);
+        if (readStringField(fields, 'setting') !== 'setTtlHours') continue;
+        for (const hours of [readNumberField(fields, 'from'), readNumberField(fields, 'to')]) {
+          if (hours !== undefined) longest = Math.max(longest, hours);
+        }
+      }
+    }
+    return longest;
+  }
+
+  /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
+  private async record(
+    request: AuditRequest,
+    operation: string,
+    filters: Record<string, unknown>,
+    resultCount: number,
+  ): Promise<void> {
+    await this.deps.log.withTransaction(async (trx) => {
+      await this.deps.log.append(trx, {
+        type: 'audit.queried',
+        actor: { role: 'auditor', id: request.auditor.subject },
+        payload: { operation, purpose: request.purpose, filters: pickDefined(filters), resultCount },
+      });
+    });
+  }
+}
+
+function generatedIn(period: AuditPeriod): AuditEventFilter {
+  return { types: ['recommendation.generated'], ...pickDefined({ from: period.from, to: period.to }) };
+}
+
+function checkPeriod(period: AuditPeriod): void {
+  if (period.from !== undefined && period.to !== undefined && period.from >= period.to) {
+    throw new InvalidInputError('the period must end after it starts', { from: period.from, to: period.to });
+  }
+}
+
+/** The object without its undefined members (optional properties, and no JSON form in the log). */
+function pickDefined<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,62 @@
+import { canonicalJson } from '../decision-log/canonical-json.ts';
+import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The media type of each export format. */
+export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/**
+ * One NDJSON line: the event with exactly the fields it was recorded and hashed with
+ * (seq, eventId, type, occurredAt, actor, subject, payload, personal, prevHash, hash), so that the
+ * offline verifier can recompute every hash from the line alone.
+ */
+export function formatNdjsonLine(event: RecordedDecisionEvent): string {
+  return `${canonicalJson(event)}\n`;
+}
+
+const CSV_COLUMNS = [
+  'seq',
+  'eventId',
+  'type',
+  'occurredAt',
+  'actorRole',
+  'actorPseudonym',
+  'subject',
+  'payload',
+  'hasPersonal',
+  'prevHash',
+  'hash',
+] as const;
+
+/** The first line of a CSV export. */
+export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
+
+/**
+ * One CSV row (RFC 4180), for reading in a spreadsheet: the payload as its canonical JSON text and
+ * only whether a sealed personal part exists. Verification uses the NDJSON export.
+ */
+export function formatCsvRow(event: RecordedDecisionEvent): string {
+  const cells = [
+    String(event.seq),
+    event.eventId,
+    event.type,
+    event.occurredAt,
+    event.actor.role,
+    event.actor.pseudonym,
+    event.subject ?? '',
+    typeof event.payload === 'string' ? event.payload : canonicalJson(event.payload),
+    event.personal === null ? 'false' : 'true',
+    event.prevHash,
+    event.hash,
+  ];
+  return `${cells.map(quoteCsvCell).join(',')}\r\n`;
+}
+
+function quoteCsvCell(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}

@@ -1,0 +1,266 @@
+import type { DecisionEventType } from '../decision-log/decision-event.ts';
+import type { EventContent } from './audit-event-store.ts';
+import {
+  divideOrNull,
+  formatIsoWeek,
+  readArrayField,
+  readNumberField,
+  readRecord,
+  readStringField,
+  roundTo,
+} from './event-fields.ts';
+
+/** The events the oversight figures are computed from (never from the operational tables). */
+export const OVERSIGHT_EVENT_TYPES: readonly DecisionEventType[] = [
+  'recommendation.generated',
+  'recommendation.opened',
+  'shortlist.submitted',
+  'item.decided',
+  'item.added',
+];
+
+/** The period and threshold of an oversight report. */
+export interface OversightOptions {
+  /** Sets generated at or after this instant (ISO 8601, UTC). */
+  from?: string;
+  /** Sets generated before this instant. */
+  to?: string;
+  /** Decisions made in less time than this count as fast. */
+  fastDecisionSeconds: number;
+}
+
+/**
+ * How one counselor reviewed the sets one model version generated for them in one ISO week
+ * (the week the set was generated). Rates are null when there is nothing to divide by.
+ */
+export interface OversightRow {
+  /** The counselor's pseudonym (the actor who requested the set). */
+  counselor: string;
+  modelId: string;
+  modelVersion: string;
+  /** `2026-W48`. */
+  week: string;
+  sets: number;
+  /** Items the model suggested in those sets. */
+  items: number;
+  /** Model items with a decision (the last one counts when a counselor changed their mind). */
+  decisions: number;
+  approvalRate: number | null;
+  rejectionRate: number | null;
+  /** Courses the counselor added. */
+  additions: number;
+  /** Additions among everything reviewed: additions / (decisions + additions). */
+  additionRate: number | null;
+  /** Decisions whose time is known (the set had been opened). */
+  timedDecisions: number;
+  /**
+   * Median time spent on a decision: seconds since the counselor's previous decision or addition
+   * in the same set, or since the set was opened for the first one.
+   */
+  medianDecisionSeconds: number | null;
+  /** Share of timed decisions that took less than the threshold. */
+  fastDecisionShare: number | null;
+  /** Sets with at least one decision or addition. */
+  reviewedSets: number;
+  /** Share of reviewed sets that were opened before their first decision. */
+  openedBeforeFirstDecisionShare: number | null;
+  /** Sets where the counselor submitted a shortlist first (blind-first mode). */
+  blindFirstSets: number;
+  /** Mean share of the counselor's own shortlist that the model also suggested. */
+  blindFirstOverlap: number | null;
+}
+
+interface SetState {
+  group: GroupTotals;
+  opened: boolean;
+  reviewed: boolean;
+  /** Seconds since opening of the last decision or addition, for the time of the next one. */
+  lastActSeconds: number;
+  decisions: Map<string, string>;
+}
+
+interface GroupTotals {
+  counselor: string;
+  modelId: string;
+  modelVersion: string;
+  week: string;
+  sets: number;
+  items: number;
+  approved: number;
+  rejected: number;
+  additions: number;
+  decisionSeconds: number[];
+  fastDecisions: number;
+  reviewedSets: number;
+  openedFirst: number;
+  blindFirstSets: number;
+  overlapSum: number;
+  overlapCount: number;
+}
+
+/**
+ * Computes the oversight figures (DESIGN.md principle 6) from decision-log events in seq order:
+ * the sets generated in the period and everything recorded about them afterwards. Events of
+ * other types, and events about sets generated outside the period, are ignored.
+ */
+export async function computeOversightStats(
+  events: AsyncIterable<EventContent> | Iterable<EventContent>,
+  options: OversightOptions,
+): Promise<OversightRow[]> {
+  const groups = new Map<string, GroupTotals>();
+  const sets = new Map<string, SetState>();
+
+  for await (const event of events) {
+    const payload = readRecord(event.payload);
+    const setId = readStringField(payload, 'setId');
+    if (setId === undefined) continue;
+    if (event.type === 'recommendation.generated') {
+      if (!isInPeriod(event.occurredAt, options)) continue;
+      const model = readRecord(payload?.model);
+      const group = findGroup(groups, {
+        counselor: event.actor.pseudonym,
+        modelId: readStringField(model, 'id') ?? 'unknown',
+        modelVersion: readStringField(model, 'version') ?? 'unknown',
+        week: formatIsoWeek(event.occurredAt),
+      });
+      group.sets += 1;
+      group.items += readArrayField(payload, 'items').length;
+      sets.set(setId, { group, opened: false, reviewed: false, lastActSeconds: 0, decisions: new Map() });
+      continue;
+    }
+    const set = sets.get(setId);
+    if (set === undefined) continue;
+    switch (event.type) {
+      case 'recommendation.opened':
+        set.opened = true;
+        break;
+      case 'shortlist.submitted': {
+        set.group.blindFirstSets += 1;
+        const size = readNumberField(payload, 'shortlistSize');
+        const overlap = readNumberField(payload, 'overlap');
+        if (size !== undefined && size > 0 && overlap !== undefined) {
+          set.group.overlapSum += overlap / size;
+          set.group.overlapCount += 1;
+        }
+        break;
+      }
+      case 'item.decided': {
+        markReviewed(set);
+        const itemId = readStringField(payload, 'itemId');
+        const decision = readStringField(payload, 'decision');
+        if (itemId !== undefined && decision !== undefined) set.decisions.set(itemId, decision);
+        const spent = takeActSeconds(set, readNumberField(payload, 'decisionSeconds'));
+        if (spent !== undefined) {
+          set.group.decisionSeconds.push(spent);
+          if (spent < options.fastDecisionSeconds) set.group.fastDecisions += 1;
+        }
+        break;
+      }
+      case 'item.added':
+        markReviewed(set);
+        set.group.additions += 1;
+        takeActSeconds(set, readNumberField(payload, 'decisionSeconds'));
+        break;
+      default:
+        break;
+    }
+  }
+
+  for (const set of sets.values()) {
+    for (const decision of set.decisions.values()) {
+      if (decision === 'approved') set.group.approved += 1;
+      else if (decision === 'rejected') set.group.rejected += 1;
+    }
+  }
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        a.week.localeCompare(b.week) ||
+        a.counselor.localeCompare(b.counselor) ||
+        a.modelId.localeCompare(b.modelId),
+    )
+    .map(toRow);
+}
+
+function isInPeriod(instant: string, options: Pick<OversightOptions, 'from' | 'to'>): boolean {
+  return (
+    (options.from === undefined || instant >= options.from) &&
+    (options.to === undefined || instant < options.to)
+  );
+}
+
+function findGroup(
+  groups: Map<string, GroupTotals>,
+  key: Pick<GroupTotals, 'counselor' | 'modelId' | 'modelVersion' | 'week'>,
+): GroupTotals {
+  const id = JSON.stringify([key.counselor, key.modelId, key.modelVersion, key.week]);
+  let group = groups.get(id);
+  if (group === undefined) {
+    group = {
+      ...key,
+      sets: 0,
+      items: 0,
+      approved: 0,
+      rejected: 0,
+      additions: 0,
+      decisionSeconds: [],
+      fastDecisions: 0,
+      reviewedSets: 0,
+      openedFirst: 0,
+      blindFirstSets: 0,
+      overlapSum: 0,
+      overlapCount: 0,
+    };
+    groups.set(id, group);
+  }
+  return group;
+}
+
+function markReviewed(set: SetState): void {
+  if (set.reviewed) return;
+  set.reviewed = true;
+  set.group.reviewedSets += 1;
+  if (set.opened) set.group.openedFirst += 1;
+}
+
+/** The time an act took, from its seconds since opening; undefined when the set was never opened. */
+function takeActSeconds(set: SetState, secondsSinceOpened: number | undefined): number | undefined {
+  if (secondsSinceOpened === undefined) return undefined;
+  const spent = Math.max(0, secondsSinceOpened - set.lastActSeconds);
+  set.lastActSeconds = Math.max(set.lastActSeconds, secondsSinceOpened);
+  return spent;
+}
+
+function computeMedian(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function toRow(group: GroupTotals): OversightRow {
+  const decisions = group.approved + group.rejected;
+  const timed = group.decisionSeconds.length;
+  return {
+    counselor: group.counselor,
+    modelId: group.modelId,
+    modelVersion: group.modelVersion,
+    week: group.week,
+    sets: group.sets,
+    items: group.items,
+    decisions,
+    approvalRate: roundTo(divideOrNull(group.approved, decisions), 4),
+    rejectionRate: roundTo(divideOrNull(group.rejected, decisions), 4),
+    additions: group.additions,
+    additionRate: roundTo(divideOrNull(group.additions, decisions + group.additions), 4),
+    timedDecisions: timed,
+    medianDecisionSeconds: roundTo(computeMedian(group.decisionSeconds), 2),
+    fastDecisionShare: roundTo(divideOrNull(group.fastDecisions, timed), 4),
+    reviewedSets: group.reviewedSets,
+    openedBeforeFirstDecisionShare: roundTo(divideOrNull(group.openedFirst, group.reviewedSets), 4),
+    blindFirstSets: group.blindFirstSets,
+    blindFirstOverlap: roundTo(divideOrNull(group.overlapSum, group.overlapCount), 4),
+  };
+}

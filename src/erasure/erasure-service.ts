@@ -1,0 +1,46 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
+import type { ErasureReport } from './erasure.ts';
+import type { ErasureStore } from './erasure-store.ts';
+import type { StorageScrubber } from './storage-scrubber.ts';
+
+export interface ErasureServiceDeps {
+  store: ErasureStore;
+  decisionLog: DecisionLog;
+  keyring: SubjectKeyring;
+  scrubber: StorageScrubber;
+}
+
+/** The right to erasure (GDPR Art. 17) for job seekers. */
+export class ErasureService {
+  constructor(private readonly deps: ErasureServiceDeps) {}
+
+  /**
+   * Erases a job seeker in one transaction: their profile, suggestions, feedback and stored
+   * idempotent answers are deleted, their decision-log key is destroyed (the personal parts of
+   * their events become unreadable while the chain still verifies), and `subject.erased` records
+   * what was erased. Then the deleted bytes are cleared from the database files. Unknown when
+   * there is neither a profile nor a key left.
+   */
+  async eraseJobSeeker(admin: Principal, seekerId: string): Promise<ErasureReport> {
+    const { deps } = this;
+    const { erased, subjectKeyShredded, seq } = await deps.decisionLog.withTransaction(async (trx) => {
+      const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
+      const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
+      // Throwing rolls back: nothing of this person was left to erase.
+      if (rows.profiles === 0 && !shredded) throw jobSeekerNotFound(seekerId);
+      // No personal part: it would need a key, and would create a new one for this person.
+      const event = await deps.decisionLog.append(trx, {
+        type: 'subject.erased',
+        actor: { role: 'admin', id: admin.subject },
+        subjectId: seekerId,
+        payload: { erased: { ...rows }, subjectKeyShredded: shredded },
+      });
+      return { erased: rows, subjectKeyShredded: shredded, seq: event.seq };
+    });
+    const storage = await deps.scrubber.scrubDeletedRows();
+    return { erased, subjectKeyShredded, seq, storage };
+  }
+}

@@ -1,0 +1,32 @@
+/** Rows deleted when a job seeker's data is erased, per kind. */
+export interface ErasedRows {
+  /** The profile itself: 1, or 0 when only the decision-log key was left. */
+  profiles: number;
+  recommendationSets: number;
+  recommendationItems: number;
+  feedback: number;
+  /** Stored answers to an Idempotency-Key that held one of the person's sets. */
+  idempotencyKeys: number;
+}
+
+/** What an erasure did. */
+export interface ErasureReport {
+  erased: ErasedRows;
+  /** The person's decision-log key was destroyed: the personal parts of their events are unreadable. */
+  subjectKeyShredded: boolean;
+  /** The seq of the `subject.erased` event. */
+  seq: number;
+  /** Whether the deleted bytes were also cleared from the database files (see {@link ScrubOutcome}). */
+  storage: ScrubOutcome;
+}
+
+/** How far deleted rows were removed from the database files. */
+export interface ScrubOutcome {
+  /**
+   * SQLite: the rows were zeroed (`secure_delete`) and the write-ahead log was checkpointed and
+   * truncated. PostgreSQL: the tables were vacuumed (dead tuples removed, space not zeroed).
+   * False when the engine could not do it now (another connection was reading the WAL).
+   */
+  complete: boolean;
+  detail: string;
+}

@@ -1,0 +1,22 @@
+import type { Knex } from 'knex';
+import type { RetentionConfig } from '../config.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { KnexStorageScrubber } from '../erasure/knex-storage-scrubber.ts';
+import { KnexRetentionStore } from './knex-retention-store.ts';
+import { RetentionService } from './retention-service.ts';
+
+/** The retention service on an open, migrated database; shared by the container and `npm run retention`. */
+export function createRetentionService(
+  db: Knex,
+  decisionLog: DecisionLog,
+  periods: RetentionConfig,
+  now: () => Date = () => new Date(),
+): RetentionService {
+  return new RetentionService({
+    store: new KnexRetentionStore(db),
+    decisionLog,
+    scrubber: new KnexStorageScrubber(db),
+    periods,
+    now,
+  });
+}

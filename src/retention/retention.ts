@@ -1,0 +1,53 @@
+import type { RetentionConfig } from '../config.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The instants before which each kind of data has expired. */
+export interface RetentionCutoffs {
+  /** Finished recommendation sets (created before) and feedback (given before). */
+  personalData: string;
+  /** Idempotency keys (created before). */
+  idempotencyKeys: string;
+  /** Job seekers with no decision event since then have their decision-log key shredded. */
+  log: string;
+}
+
+/** Rows removed by one retention run. */
+export interface PurgedRows {
+  recommendationSets: number;
+  recommendationItems: number;
+  feedback: number;
+  idempotencyKeys: number;
+  /** Decision-log keys destroyed: the personal parts of those people's events are unreadable. */
+  subjectKeys: number;
+}
+
+/** What one retention run did; it is also the payload of its `retention.purged` event. */
+export interface RetentionReport {
+  ranAt: string;
+  periods: { personalDays: number; idempotencyHours: number; logDays: number };
+  cutoffs: RetentionCutoffs;
+  purged: PurgedRows;
+  /** The seq of the `retention.purged` event. */
+  seq: number;
+  /** Whether the purged bytes were also cleared from the database files (false when nothing was purged). */
+  storageScrubbed: boolean;
+}
+
+/** The cutoffs of a run at `now`. */
+export function computeRetentionCutoffs(
+  now: Date,
+  periods: Pick<RetentionConfig, 'personalDays' | 'idempotencyHours' | 'logDays'>,
+): RetentionCutoffs {
+  const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  return {
+    personalData: before(periods.personalDays * DAY_MS),
+    idempotencyKeys: before(periods.idempotencyHours * HOUR_MS),
+    log: before(periods.logDays * DAY_MS),
+  };
+}
+
+export function countPurged(purged: PurgedRows): number {
+  return Object.values(purged).reduce((sum, count) => sum + count, 0);
+}

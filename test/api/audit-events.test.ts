@@ -1,0 +1,422 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/auth/principal.ts';
+import type { Checkpoint } from '../../src/decision-log/checkpoint-signer.ts';
+import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { verifyChain } from '../../src/decision-log/verify-chain.ts';
+import {
+  aGeneratedEvent,
+  appendEvents,
+  collectText,
+  pseudonymOf,
+  SHIPPED_MODEL,
+} from '../audit/support/audit-events.ts';
+import { dropAppendOnlyGuards } from '../decision-log/support/tampering.ts';
+import { listDocumentedOperations } from '../support/openapi-operations.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { aClock } from '../support/workflow.ts';
+
+const PURPOSE = 'quarterly oversight review';
+const DAY = 86_400_000;
+
+interface EventBody extends RecordedDecisionEvent {
+  payload: Record<string, unknown>;
+}
+
+describe('auditor API: the decision log', () => {
+  const clock = aClock(new Date('2026-10-05T09:00:00.000Z'));
+  let t: TestApp;
+  let auditor: string;
+  const setOfModel2 = crypto.randomUUID();
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    auditor = await t.tokenFor('auditor', 'dpo-1');
+    // Day 1: c-001 works for js-1 with the shipped model; an admin changes a setting.
+    await appendEvents(t, [
+      aGeneratedEvent({ counselorId: 'c-001', seekerId: 'js-1' }),
+      {
+        type: 'item.decided',
+        actor: { role: 'counselor', id: 'c-001' },
+        subjectId: 'js-1',
+        payload: { setId: 'set-a', itemId: 'item-a', decision: 'rejected', reasonCode: 'too_far' },
+        personal: { comment: 'canary-7f3c: the course is too far from Vénissieux' },
+      },
+      {
+        type: 'settings.changed',
+        actor: { role: 'admin', id: 'ops-1' },
+        payload: { changes: [{ setting: 'blindFirst', from: false, to: true }] },
+      },
+    ]);
+    clock.advance(DAY);
+    // Day 2: c-002 works for js-2 with a second model version.
+    await appendEvents(t, [
+      aGeneratedEvent({
+        counselorId: 'c-002',
+        seekerId: 'js-2',
+        setId: setOfModel2,
+        model: { id: 'aiguillage-ebm-2.0.0', version: '2.0.0', sha256: 'b'.repeat(64) },
+      }),
+      {
+        type: 'recommendation.opened',
+        actor: { role: 'counselor', id: 'c-002' },
+        subjectId: 'js-2',
+        payload: { setId: setOfModel2, secondsSinceCreation: 12 },
+      },
+    ]);
+    clock.advance(DAY);
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string, token = auditor, purpose: string | null = PURPOSE) => {
+    const request = t.http.get(path).auth(token, { type: 'bearer' });
+    return purpose === null ? request : request.set('X-Audit-Purpose', purpose);
+  };
+  const listAll = async (query = ''): Promise<EventBody[]> => {
+    const res = await get(`/v1/audit/events?limit=200${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as EventBody[];
+  };
+  const auditQueries = async (): Promise<EventBody[]> => {
+    const events: EventBody[] = [];
+    for await (const event of t.container.decisionLog.decisionLog.streamEvents()) {
+      if (event.type === 'audit.queried') events.push(event as EventBody);
+    }
+    return events;
+  };
+
+  describe('access', () => {
+    const auditOperations = listDocumentedOperations().filter((op) => op.template.startsWith('/v1/audit/'));
+
+    it('documents the auditor role, and only it, on every audit operation', () => {
+      expect(auditOperations.map((op) => op.operationId).sort()).toEqual([
+        'exportAuditEvents',
+        'getAttributionStats',
+        'getAuditPublicKey',
+        'getDriftStats',
+        'getOversightStats',
+        'listAuditCheckpoints',
+        'listAuditEvents',
+        'verifyAuditLog',
+      ]);
+      for (const op of auditOperations) expect(op.roles).toEqual(['auditor']);
+    });
+
+    it.each(ROLES.filter((role) => role !== 'auditor'))('refuses the %s role with 403', async (role) => {
+      const token = await t.tokenFor(role, `${role}-1`);
+      for (const op of auditOperations) {
+        const res = await get(op.samplePath, token);
+        expect(res.status, op.operationId).toBe(403);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    });
+
+    it('answers 400 when the purpose is missing or blank, and logs nothing', async () => {
+      const before = (await auditQueries()).length;
+      const missing = await get('/v1/audit/events', auditor, null);
+      expect(missing.status).toBe(400);
+      expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(missing.body.errors).toContainEqual(
+        expect.objectContaining({ path: '/headers/x-audit-purpose' }),
+      );
+      expect((await get('/v1/audit/stats/oversight', auditor, '   ')).status).toBe(400);
+      expect((await get('/v1/audit/verify', auditor, 'x'.repeat(201))).status).toBe(400);
+      expect((await auditQueries()).length).toBe(before);
+    });
+  });
+
+  describe('the audit trail of audits', () => {
+    it('appends audit.queried with the operation, filters, purpose and result count', async () => {
+      const actor = pseudonymOf(t, 'c-001');
+      const res = await get(
+        `/v1/audit/events?type=item.decided,recommendation.generated&actor=${actor}`,
+        auditor,
+        '  complaint 2026-114 ',
+      );
+      expect(res.status).toBe(200);
+      const logged = (await auditQueries()).at(-1);
+      expect(logged).toMatchObject({
+        type: 'audit.queried',
+        actor: { role: 'auditor', pseudonym: pseudonymOf(t, 'dpo-1') },
+        subject: null,
+        payload: {
+          operation: 'listAuditEvents',
+          purpose: 'complaint 2026-114',
+          filters: { types: ['item.decided', 'recommendation.generated'], actor, afterSeq: 0 },
+          resultCount: 2,
+        },
+      });
+    });
+
+    it('logs every kind of audit query once', async () => {
+      const before = (await auditQueries()).length;
+      const paths = [
+        '/v1/audit/events',
+        '/v1/audit/events/export',
+        '/v1/audit/verify',
+        '/v1/audit/checkpoints',
+        '/v1/audit/public-key',
+        '/v1/audit/stats/oversight',
+        '/v1/audit/stats/attributions',
+        '/v1/audit/stats/drift',
+      ];
+      for (const path of paths)
+        expect((await get(path).buffer(true).parse(collectText())).status, path).toBe(200);
+      const logged = (await auditQueries()).slice(before);
+      expect(logged.map((event) => event.payload.operation)).toEqual([
+        'listAuditEvents',
+        'exportAuditEvents',
+        'verifyAuditLog',
+        'listAuditCheckpoints',
+        'getAuditPublicKey',
+        'getOversightStats',
+        'getAttributionStats',
+        'getDriftStats',
+      ]);
+      expect(logged.every((event) => event.payload.purpose === PURPOSE)).toBe(true);
+    });
+  });
+
+  describe('GET /v1/audit/events', () => {
+    it('shows events as recorded: pseudonyms, and the personal part sealed, never decrypted', async () => {
+      const res = await get('/v1/audit/events?type=item.decided');
+      expect(res.status).toBe(200);
+      const [decided] = res.body.items as EventBody[];
+      expect(decided).toMatchObject({
+        actor: { role: 'counselor', pseudonym: pseudonymOf(t, 'c-001') },
+        subject: pseudonymOf(t, 'js-1'),
+        payload: { decision: 'rejected', reasonCode: 'too_far' },
+      });
+      expect(decided?.personal).toMatch(/^p1\./);
+      expect(JSON.stringify(res.body)).not.toMatch(/canary-7f3c|c-001|js-1/);
+    });
+
+    it('filters by type, repeated or comma-separated', async () => {
+      const comma = await listAll('&type=settings.changed,recommendation.opened');
+      const repeated = await listAll('&type=settings.changed&type=recommendation.opened');
+      expect(comma.map((event) => event.type)).toEqual(['settings.changed', 'recommendation.opened']);
+      expect(repeated).toEqual(comma);
+      expect((await get('/v1/audit/events?type=made.up')).status).toBe(400);
+    });
+
+    it('filters by counselor and by job seeker pseudonym', async () => {
+      const byCounselor = await listAll(`&actor=${pseudonymOf(t, 'c-002')}`);
+      expect(byCounselor.map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'recommendation.opened',
+      ]);
+      const bySubject = await listAll(`&subject=${pseudonymOf(t, 'js-1')}`);
+      expect(bySubject.map((event) => event.type)).toEqual(['recommendation.generated', 'item.decided']);
+    });
+
+    it('filters by time range, from inclusive and to exclusive', async () => {
+      const types = '&type=recommendation.generated,item.decided,settings.changed,recommendation.opened';
+      const dayOne = await listAll(`${types}&from=2026-10-05T09:00:00Z&to=2026-10-06T09:00:00Z`);
+      expect(dayOne.map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'item.decided',
+        'settings.changed',
+      ]);
+      const dayTwo = await listAll(`${types}&from=2026-10-06T11:00:00%2B02:00&to=2026-10-06T09:00:01Z`);
+      expect(dayTwo.map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'recommendation.opened',
+      ]);
+      expect((await get('/v1/audit/events?from=2026-10-06T00:00:00Z&to=2026-10-05T00:00:00Z')).status).toBe(
+        422,
+      );
+    });
+
+    it('filters by model version: its sets and everything about them', async () => {
+      const events = await listAll('&modelVersion=2.0.0');
+      expect(events.map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'recommendation.opened',
+      ]);
+      expect(events.every((event) => event.payload.setId === setOfModel2)).toBe(true);
+      const shipped = await listAll(`&modelVersion=${SHIPPED_MODEL.version}&type=recommendation.generated`);
+      expect(shipped).toHaveLength(1);
+    });
+
+    it('walks the whole log page by page with the cursor', async () => {
+      const everything = await listAll(
+        '&type=recommendation.generated,item.decided,settings.changed,recommendation.opened',
+      );
+      const walked: EventBody[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const query: string = cursor === '' ? '' : `&cursor=${cursor}`;
+        const res = await get(
+          `/v1/audit/events?limit=2&type=recommendation.generated,item.decided,settings.changed,recommendation.opened${query}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(2);
+        walked.push(...(res.body.items as EventBody[]));
+        cursor = res.body.nextCursor as string | null;
+      }
+      expect(walked).toEqual(everything);
+      expect(everything).toHaveLength(5);
+    });
+
+    it('answers 400 to a cursor it did not give out', async () => {
+      const res = await get('/v1/audit/events?cursor=abc');
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { path: '/query/cursor', message: 'is not a cursor this API gave out' },
+      ]);
+    });
+  });
+
+  describe('GET /v1/audit/events/export', () => {
+    it('streams NDJSON that verifies offline against the checkpoints and the public key', async () => {
+      const res = await get('/v1/audit/events/export?format=ndjson').buffer(true).parse(collectText());
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+      const text = res.body as string;
+      const events = text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RecordedDecisionEvent);
+      const toSeq = Number(res.headers['x-audit-to-seq']);
+      expect(events).toHaveLength(Number(res.headers['x-audit-event-count']));
+      expect(events.at(-1)?.seq).toBe(toSeq);
+      expect(Object.keys(events[0] ?? {}).sort()).toEqual([
+        'actor',
+        'eventId',
+        'hash',
+        'occurredAt',
+        'payload',
+        'personal',
+        'prevHash',
+        'seq',
+        'subject',
+        'type',
+      ]);
+
+      const checkpoints = await get(`/v1/audit/checkpoints?toSeq=${toSeq}&limit=200`);
+      const publicKey = await get('/v1/audit/public-key').set('Accept', 'text/plain');
+      expect(publicKey.headers['content-type']).toMatch(/^text\/plain/);
+      const items = checkpoints.body.items as Checkpoint[];
+      // The export signs a checkpoint at its last event, so the whole export is covered.
+      expect(items.at(-1)?.seq).toBe(toSeq);
+      const verdict = await verifyChain(events, {
+        checkpoints: items,
+        publicKey: publicKey.text,
+        expectedHead: { seq: toSeq },
+      });
+      expect(verdict).toMatchObject({ ok: true, checked: toSeq, firstBadSeq: null });
+
+      const forged = events.map((event) => structuredClone(event));
+      (forged[1]?.payload as Record<string, unknown>).decision = 'approved';
+      expect(await verifyChain(forged, { checkpoints: items, publicKey: publicKey.text })).toMatchObject({
+        ok: false,
+        firstBadSeq: 2,
+      });
+    });
+
+    it('exports CSV with a header row and one row per matching event', async () => {
+      const res = await get('/v1/audit/events/export?format=csv&type=item.decided,settings.changed')
+        .buffer(true)
+        .parse(collectText());
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      const lines = (res.body as string).trimEnd().split('\r\n');
+      expect(lines[0]).toBe(
+        'seq,eventId,type,occurredAt,actorRole,actorPseudonym,subject,payload,hasPersonal,prevHash,hash',
+      );
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain(',item.decided,');
+      expect(lines[1]).toContain(',true,');
+      expect(lines[1]).toContain('"{""decision"":""rejected""');
+      expect(res.body).not.toContain('canary-7f3c');
+    });
+
+    it('streams a log of thousands of events in chunks', async () => {
+      await appendEvents(
+        t,
+        Array.from({ length: 3000 }, (_, index) => ({
+          type: 'item.decided' as const,
+          actor: { role: 'counselor' as const, id: `c-${index % 7}` },
+          subjectId: `js-${index % 50}`,
+          payload: {
+            setId: `set-${index >> 3}`,
+            itemId: `item-${index}`,
+            decision: 'approved',
+            decisionSeconds: 12,
+          },
+        })),
+      );
+      const chunks: number[] = [];
+      const res = await get('/v1/audit/events/export').buffer(true).parse(collectText(chunks));
+      expect(res.status).toBe(200);
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+      const lines = (res.body as string).trimEnd().split('\n');
+      expect(lines.length).toBe(Number(res.headers['x-audit-event-count']));
+      expect(lines.length).toBeGreaterThan(3000);
+      expect(chunks.length).toBeGreaterThan(5);
+    });
+  });
+
+  describe('verification, checkpoints and the public key', () => {
+    it('verifies the whole log and a range, and reports the head', async () => {
+      const whole = await get('/v1/audit/verify');
+      expect(whole.status).toBe(200);
+      expect(whole.body).toMatchObject({ ok: true, firstBadSeq: null, reason: null });
+      expect(whole.body.checked).toBe(whole.body.lastSeq);
+      expect(whole.body.head.seq).toBe(whole.body.lastSeq + 1);
+
+      const range = await get('/v1/audit/verify?fromSeq=2&toSeq=4');
+      expect(range.body).toMatchObject({ ok: true, checked: 3, lastSeq: 4 });
+      expect((await get('/v1/audit/verify?fromSeq=0')).status).toBe(400);
+      expect((await get('/v1/audit/verify?fromSeq=99999999')).status).toBe(422);
+    });
+
+    it('lists checkpoints page by page, each signed by the published key', async () => {
+      const key = await get('/v1/audit/public-key');
+      expect(key.status).toBe(200);
+      expect(key.body).toMatchObject({
+        algorithm: 'Ed25519',
+        publicKeyPem: expect.stringMatching(/BEGIN PUBLIC KEY/),
+      });
+      await t.container.decisionLog.decisionLog.createCheckpoint();
+      await appendEvents(t, [
+        { type: 'settings.changed', actor: { role: 'admin', id: 'ops-1' }, payload: { changes: [] } },
+      ]);
+      await t.container.decisionLog.decisionLog.createCheckpoint();
+
+      const first = await get('/v1/audit/checkpoints?limit=1');
+      expect(first.body.items).toHaveLength(1);
+      expect(first.body.nextCursor).not.toBeNull();
+      const rest = await get(`/v1/audit/checkpoints?limit=200&cursor=${first.body.nextCursor}`);
+      const all = [...first.body.items, ...rest.body.items] as Checkpoint[];
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      expect(rest.body.nextCursor).toBeNull();
+      for (const checkpoint of all) expect(checkpoint.keyId).toBe(key.body.keyId);
+      const upTo = all[1]?.seq ?? 0;
+      const limited = await get(`/v1/audit/checkpoints?toSeq=${upTo}`);
+      expect((limited.body.items as Checkpoint[]).map((c) => c.seq)).toEqual(
+        all.slice(0, 2).map((c) => c.seq),
+      );
+    });
+
+    it('reports the first bad seq of a log edited in the database', async () => {
+      await dropAppendOnlyGuards(t.container.db);
+      await t.container
+        .db('decision_events')
+        .where({ seq: 2 })
+        .update({ payload: '{"decision":"approved"}' });
+      await t.container.db('decision_events').where({ seq: 3 }).update({ payload: '{"setId":' });
+      const res = await get('/v1/audit/verify');
+      expect(res.body).toMatchObject({ ok: false, firstBadSeq: 2 });
+      // The tampered rows can still be listed, and filtered on their payload.
+      const listed = await get('/v1/audit/events?limit=3');
+      expect((listed.body.items as EventBody[]).slice(1).map((event) => event.payload)).toEqual([
+        { decision: 'approved' },
+        '{"setId":',
+      ]);
+      const byModel = await get('/v1/audit/events?modelVersion=2.0.0');
+      expect(byModel.status).toBe(200);
+      expect(byModel.body.items).toHaveLength(2);
+    });
+  });
+});

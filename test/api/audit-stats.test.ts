@@ -1,0 +1,301 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { ReferenceDistribution } from '../../src/model/manifest.ts';
+import { appendEvents, pseudonymOf } from '../audit/support/audit-events.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import {
+  aClock,
+  act,
+  aWorkflowSeeker,
+  createSet,
+  decide,
+  decideAll,
+  putSettings,
+  REACHABLE_COURSE_IDS,
+  readSet,
+  type SetBody,
+  seedCatalogAndSeeker,
+} from '../support/workflow.ts';
+
+const SECOND = 1000;
+const WEEK = 7 * 86_400_000;
+const SHIPPED = 'aiguillage-ebm-1.0.0';
+
+interface OversightRowBody {
+  counselor: string;
+  modelId: string;
+  week: string;
+  [figure: string]: unknown;
+}
+
+/**
+ * The oversight, attribution and drift figures on a scripted review: counselors drive the real
+ * API on a clock the test moves, and the figures are read back as an auditor.
+ */
+describe('auditor API: oversight, attribution and drift figures', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let auditor: string;
+  let c1: string;
+  let c2: string;
+  const generated: SetBody[] = [];
+
+  const get = (path: string) =>
+    t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'oversight review Q4');
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    auditor = await t.tokenFor('auditor', 'dpo-1');
+    c1 = await t.tokenFor('counselor', 'c-001');
+    c2 = await t.tokenFor('counselor', 'c-002');
+    await seedCatalogAndSeeker(t, 'js-1');
+    await seedCatalogAndSeeker(t, 'js-2', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    // Week 40, c-001. Set A: opened, then three decisions taking 4 s, 30 s and 3 s, an addition, published.
+    const a = await createSet(t, c1, 'js-1', { limit: 3 });
+    generated.push(a.set);
+    let { etag } = await readSet(t, c1, a.set.id);
+    const [first, second, third] = a.set.items;
+    for (const [item, seconds, body] of [
+      [first, 4, { decision: 'approve' }],
+      [second, 30, { decision: 'reject', reasonCode: 'not_matching_project' }],
+      [third, 3, { decision: 'approve' }],
+    ] as const) {
+      clock.advance(seconds * SECOND);
+      const res = await decide(t, c1, a.set.id, item?.itemId ?? '', etag, body);
+      expect(res.status).toBe(200);
+      etag = String(res.headers.etag);
+    }
+    clock.advance(20 * SECOND);
+    const extra = REACHABLE_COURSE_IDS.find((id) => !a.set.items.some((item) => item.course.id === id));
+    const added = await act(t, c1, a.set.id, 'items', etag, {
+      courseId: extra,
+      reason: 'Projet discuté en entretien',
+    });
+    expect(added.status).toBe(201);
+    expect((await act(t, c1, a.set.id, 'publish', String(added.headers.etag))).status).toBe(200);
+
+    // Set B: decided straight from the creation answer, never opened: its decisions have no time.
+    const b = await createSet(t, c1, 'js-1', { limit: 2 });
+    generated.push(b.set);
+    etag = b.etag;
+    for (const item of b.set.items) {
+      const res = await decide(t, c1, b.set.id, item.itemId, etag, { decision: 'approve' });
+      expect(res.status).toBe(200);
+      etag = String(res.headers.etag);
+    }
+
+    // Week 41, c-002 in blind-first mode: their own shortlist of five first, then three quick approvals.
+    clock.advance(WEEK);
+    await putSettings(t, { blindFirst: true });
+    const c = await createSet(t, c2, 'js-2', { limit: 3 });
+    const opened = await readSet(t, c2, c.set.id);
+    const shortlisted = await act(t, c2, c.set.id, 'shortlist', opened.etag, {
+      courseIds: REACHABLE_COURSE_IDS,
+    });
+    expect(shortlisted.status).toBe(200);
+    generated.push((await decideAll(t, c2, c.set.id)).set);
+  });
+  afterAll(() => t.close());
+
+  describe('GET /v1/audit/stats/oversight', () => {
+    const rowsOf = async (query = ''): Promise<OversightRowBody[]> => {
+      const res = await get(`/v1/audit/stats/oversight${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.rows as OversightRowBody[];
+    };
+
+    it('gives one row per counselor, model version and week, from the log', async () => {
+      const rows = await rowsOf();
+      expect(rows).toEqual([
+        {
+          counselor: pseudonymOf(t, 'c-001'),
+          modelId: SHIPPED,
+          modelVersion: '1.0.0',
+          week: '2026-W40',
+          sets: 2,
+          items: 5,
+          decisions: 5,
+          approvalRate: 0.8,
+          rejectionRate: 0.2,
+          additions: 1,
+          additionRate: 0.1667,
+          timedDecisions: 3,
+          medianDecisionSeconds: 4,
+          fastDecisionShare: 0.6667,
+          reviewedSets: 2,
+          openedBeforeFirstDecisionShare: 0.5,
+          blindFirstSets: 0,
+          blindFirstOverlap: null,
+        },
+        {
+          counselor: pseudonymOf(t, 'c-002'),
+          modelId: SHIPPED,
+          modelVersion: '1.0.0',
+          week: '2026-W41',
+          sets: 1,
+          items: 3,
+          decisions: 3,
+          approvalRate: 1,
+          rejectionRate: 0,
+          additions: 0,
+          additionRate: 0,
+          timedDecisions: 3,
+          medianDecisionSeconds: 0,
+          fastDecisionShare: 1,
+          reviewedSets: 1,
+          openedBeforeFirstDecisionShare: 1,
+          blindFirstSets: 1,
+          blindFirstOverlap: 0.6,
+        },
+      ]);
+    });
+
+    it('reads the fast-decision threshold from the settings, or from the query', async () => {
+      expect((await get('/v1/audit/stats/oversight')).body.fastDecisionSeconds).toBe(10);
+      const strict = await get('/v1/audit/stats/oversight?fastDecisionSeconds=2');
+      expect(strict.body.fastDecisionSeconds).toBe(2);
+      expect(strict.body.rows[0].fastDecisionShare).toBe(0);
+    });
+
+    it('selects sets by the time they were generated', async () => {
+      const rows = await rowsOf('?from=2026-10-05T00:00:00Z');
+      expect(rows.map((row) => row.week)).toEqual(['2026-W41']);
+      expect(await rowsOf('?to=2026-10-01T08:00:00Z')).toEqual([]);
+    });
+
+    it('still holds after the job seekers are erased', async () => {
+      const before = await rowsOf();
+      const admin = await t.tokenFor('admin', 'ops-1');
+      expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
+      expect(await rowsOf()).toEqual(before);
+    });
+  });
+
+  describe('GET /v1/audit/stats/attributions', () => {
+    it('averages the stored attributions per feature for the model version', async () => {
+      const res = await get('/v1/audit/stats/attributions');
+      expect(res.status).toBe(200);
+      const [model, ...others] = res.body.models;
+      expect(others).toEqual([]);
+      const items = generated.flatMap((set) => set.items.filter((item) => item.source === 'model'));
+      expect(model).toMatchObject({ modelId: SHIPPED, modelVersion: '1.0.0', sets: 3, items: items.length });
+      const features = model.features as Array<{ feature: string; meanAbsContribution: number }>;
+      for (const { feature, meanAbsContribution } of features) {
+        const contributions = items.map(
+          (item) => item.attributions.find((a) => a.feature === feature)?.contribution ?? Number.NaN,
+        );
+        const expected =
+          contributions.reduce((sum, value) => sum + Math.abs(value), 0) / contributions.length;
+        expect(meanAbsContribution, feature).toBeCloseTo(expected, 5);
+      }
+      const weights = features.map((feature) => feature.meanAbsContribution);
+      expect(weights).toEqual([...weights].sort((x, y) => y - x));
+    });
+  });
+
+  describe('GET /v1/audit/stats/drift', () => {
+    const driftWeek = { from: '2026-11-02T00:00:00Z', to: '2026-11-09T00:00:00Z' };
+    let references: ReferenceDistribution[];
+
+    beforeAll(async () => {
+      references = (await t.container.services.models.getModel(SHIPPED)).manifest.referenceDistributions;
+      clock.advance(Date.parse(driftWeek.from) - clock.now().getTime() + 3_600_000);
+    });
+
+    const driftOf = async (period: { from: string; to: string }) => {
+      const res = await get(`/v1/audit/stats/drift?from=${period.from}&to=${period.to}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as {
+        models: Array<{
+          modelId: string;
+          vectors: number;
+          erasedSets: number;
+          features: Array<{ feature: string; psi: number; level: string }>;
+        }>;
+      };
+    };
+
+    it('finds no drift when the scored vectors follow the training reference', async () => {
+      await appendEvents(t, generatedEvents(vectorsFollowing(references, 1000), 'js-drift'));
+      const [model] = (await driftOf(driftWeek)).models;
+      expect(model).toMatchObject({ modelId: SHIPPED, vectors: 1000, erasedSets: 0 });
+      for (const feature of model?.features ?? []) {
+        expect(feature.psi, feature.feature).toBeLessThan(0.01);
+        expect(feature.level).toBe('stable');
+      }
+      expect(model?.features.map((f) => f.feature)).toEqual(references.map((r) => r.feature));
+    });
+
+    it('shows a shifted feature as significant drift, and skips erased job seekers', async () => {
+      const nextWeek = { from: '2026-11-09T00:00:00Z', to: '2026-11-16T00:00:00Z' };
+      clock.advance(WEEK);
+      const distance = references.findIndex((r) => r.feature === 'distanceKm');
+      const far = vectorsFollowing(references, 500).map((vector) =>
+        vector.map((v, i) => (i === distance ? 500 : v)),
+      );
+      await appendEvents(t, [
+        ...generatedEvents(far, 'js-far'),
+        ...generatedEvents(far.slice(0, 10), 'js-gone'),
+      ]);
+      const { decisionLog, subjectKeyring } = t.container.decisionLog;
+      await decisionLog.withTransaction((trx) => subjectKeyring.shredSubjectKey(trx, 'js-gone'));
+
+      const [model] = (await driftOf(nextWeek)).models;
+      expect(model).toMatchObject({ vectors: 500, erasedSets: 1 });
+      const byFeature = new Map(model?.features.map((f) => [f.feature, f]));
+      expect(byFeature.get('distanceKm')).toMatchObject({ level: 'significant' });
+      expect(byFeature.get('skillsCoverage')?.psi).toBeLessThan(0.01);
+    });
+  });
+});
+
+/** `count` vectors whose every feature falls in the reference bins in the reference shares. */
+function vectorsFollowing(references: readonly ReferenceDistribution[], count: number): number[][] {
+  const columns = references.map((reference) => {
+    // Largest remainder, so that the counts sum to `count`.
+    const exact = reference.shares.map((share) => share * count);
+    const counts = exact.map(Math.floor);
+    const order = exact
+      .map((value, bin) => [value - Math.floor(value), bin] as const)
+      .sort((a, b) => b[0] - a[0]);
+    for (let k = 0; counts.reduce((s, c) => s + c, 0) < count; k += 1) {
+      const bin = order[k % order.length]?.[1] ?? 0;
+      counts[bin] = (counts[bin] ?? 0) + 1;
+    }
+    // Bin k holds (edges[k-1], edges[k]]; the last one everything above the last edge.
+    const last = reference.edges.at(-1) ?? 0;
+    return counts.flatMap((n, bin) => new Array<number>(n).fill(reference.edges[bin] ?? last + 1));
+  });
+  return Array.from({ length: count }, (_, row) =>
+    columns.map((column) => column[(row * 7919) % count] ?? 0),
+  );
+}
+
+/** One `recommendation.generated` event per ten vectors, for one job seeker. */
+function generatedEvents(vectors: number[][], seekerId: string): NewDecisionEvent[] {
+  const events: NewDecisionEvent[] = [];
+  for (let start = 0; start < vectors.length; start += 10) {
+    const batch = vectors
+      .slice(start, start + 10)
+      .map((features, index) => ({ itemId: `${seekerId}-${start + index}`, features }));
+    events.push({
+      type: 'recommendation.generated',
+      actor: { role: 'counselor', id: 'c-001' },
+      subjectId: seekerId,
+      payload: {
+        setId: `${seekerId}-set-${start}`,
+        model: { id: SHIPPED, version: '1.0.0', sha256: '0'.repeat(64) },
+        items: batch.map((item, rank) => ({
+          itemId: item.itemId,
+          courseId: 'FOR-1',
+          rank: rank + 1,
+          score: 0.5,
+          contributions: {},
+        })),
+      },
+      personal: { featureVectors: batch },
+    });
+  }
+  return events;
+}

@@ -1,0 +1,340 @@
+import { cp, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/auth/principal.ts';
+import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
+import { CARD_FILE } from '../../src/model/model-folder.ts';
+import {
+  createModelsDir,
+  readShippedModel,
+  SHIPPED_FOLDER,
+  type TestModelFolder,
+  writeMlpModelFolder,
+  writeShippedVariant,
+} from '../model-registry/support/model-folders.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+interface ModelBody {
+  id: string;
+  status: 'registered' | 'active' | 'retired';
+  sha256: string;
+  attributionMethod: string;
+  registeredBy: string;
+  activatedBy: string | null;
+  activatedAt: string | null;
+  retiredAt: string | null;
+}
+
+describe('model registry API', () => {
+  let t: TestApp;
+  let modelsDir: { dir: string; remove(): Promise<void> };
+  let admin: string;
+  let auditor: string;
+  let shippedSha: string;
+  let mlp: TestModelFolder;
+  let nextVersion: TestModelFolder;
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    shippedSha = (await readShippedModel()).sha256;
+    mlp = await writeMlpModelFolder(modelsDir.dir);
+    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.1.0', (manifest) => ({
+      ...manifest,
+      version: '1.1.0',
+    }));
+    t = await startTestApp({ env: { MODELS_DIR: modelsDir.dir } });
+    admin = await t.tokenFor('admin', 'ops-1');
+    auditor = await t.tokenFor('auditor', 'audit-1');
+  });
+  afterAll(async () => {
+    await t.close();
+    await modelsDir.remove();
+  });
+
+  async function listModels(): Promise<ModelBody[]> {
+    const res = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body as ModelBody[];
+  }
+
+  async function register(folder: string, sha256: string) {
+    return t.http.post('/v1/models').auth(admin, { type: 'bearer' }).send({ folder, sha256 });
+  }
+
+  async function activate(id: string) {
+    return t.http.post(`/v1/models/${id}/activate`).auth(admin, { type: 'bearer' }).send();
+  }
+
+  async function listEvents(type: DecisionEventType) {
+    return t.container.decisionLog.decisionLog.listEvents({ types: [type] });
+  }
+
+  describe('on start', () => {
+    it('registers and activates the shipped model when none is active', async () => {
+      const models = await listModels();
+      expect(models).toEqual([
+        expect.objectContaining({
+          id: 'aiguillage-ebm-1.0.0',
+          status: 'active',
+          sha256: shippedSha,
+          attributionMethod: 'exact-additive',
+          registeredBy: 'startup',
+          activatedBy: 'startup',
+        }),
+      ]);
+      const registered = await listEvents('model.registered');
+      expect(registered[0]).toMatchObject({
+        actor: { role: 'system' },
+        payload: { modelId: 'aiguillage-ebm-1.0.0', sha256: shippedSha },
+      });
+      const activated = await listEvents('model.activated');
+      expect(activated[0]).toMatchObject({
+        payload: { modelId: 'aiguillage-ebm-1.0.0', previousModelId: null },
+      });
+    });
+
+    it('reports the model as ready once it is loaded', async () => {
+      const res = await t.http.get('/readyz');
+      expect(res.status).toBe(200);
+      expect(res.body.checks.model).toBe('ok');
+    });
+  });
+
+  describe('registering', () => {
+    it('registers a model folder without activating it, and logs it', async () => {
+      const res = await register(mlp.folder, mlp.sha256.toUpperCase());
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({
+        id: 'test-mlp-0.1.0',
+        name: 'test-mlp',
+        version: '0.1.0',
+        sha256: mlp.sha256,
+        status: 'registered',
+        attributionMethod: 'sampled-shapley',
+        registeredBy: 'ops-1',
+        activatedBy: null,
+      });
+      const events = await listEvents('model.registered');
+      expect(events.at(-1)).toMatchObject({
+        actor: { role: 'admin' },
+        payload: { modelId: 'test-mlp-0.1.0', sha256: mlp.sha256, attributionMethod: 'sampled-shapley' },
+      });
+      const active = (await listModels()).filter((model) => model.status === 'active');
+      expect(active.map((model) => model.id)).toEqual(['aiguillage-ebm-1.0.0']);
+    });
+
+    it('refuses bytes whose sha256 is not the stated one, saying both', async () => {
+      const stated = 'ab'.repeat(32);
+      const res = await register(nextVersion.folder, stated);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ expectedSha256: stated, actualSha256: shippedSha });
+      expect((await listModels()).map((model) => model.id)).not.toContain(nextVersion.id);
+    });
+
+    it('refuses a manifest whose feature list is not the one the service computes', async () => {
+      const renamed = await writeShippedVariant(modelsDir.dir, 'ebm-with-age-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-with-age',
+        features: manifest.features.map((feature, f) =>
+          f === 14 ? { ...feature, name: 'ageYears' } : feature,
+        ),
+        referenceDistributions: manifest.referenceDistributions.map((distribution, f) =>
+          f === 14 ? { ...distribution, feature: 'ageYears' } : distribution,
+        ),
+      }));
+      const res = await register(renamed.folder, renamed.sha256);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/\$\.features.*ageYears/);
+    });
+
+    it('refuses a manifest listing the right features in another order', async () => {
+      const reordered = await writeShippedVariant(modelsDir.dir, 'ebm-reordered-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-reordered',
+        features: [...manifest.features].reverse(),
+        referenceDistributions: [...manifest.referenceDistributions].reverse(),
+      }));
+      const res = await register(reordered.folder, reordered.sha256);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/\$\.features/);
+    });
+
+    it('refuses a folder that is not in the models directory', async () => {
+      const res = await register('no-such-model-9.9.9', shippedSha);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/no-such-model-9\.9\.9/);
+    });
+
+    it.each(['../aiguillage-ebm-1.0.0', '..', '/etc', 'models/../../etc'])(
+      'refuses the folder name %s, which would leave the models directory',
+      async (folder) => {
+        const res = await register(folder, shippedSha);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      },
+    );
+
+    it('refuses a folder without a model card', async () => {
+      const bare = await writeShippedVariant(modelsDir.dir, 'ebm-no-card-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-no-card',
+      }));
+      await rm(path.join(modelsDir.dir, bare.folder, CARD_FILE));
+      const res = await register(bare.folder, bare.sha256);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
+    });
+
+    it('refuses a manifest whose name and version would not make an id the API can address', async () => {
+      const spaced = await writeShippedVariant(modelsDir.dir, 'ebm-spaced', (manifest) => ({
+        ...manifest,
+        name: 'mon modèle/ebm',
+      }));
+      const res = await register(spaced.folder, spaced.sha256);
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/\$\.name/);
+    });
+
+    it('refuses a name and version already registered, from the same folder or another', async () => {
+      const again = await register(SHIPPED_FOLDER, shippedSha);
+      expect(again.status).toBe(409);
+      await cp(path.join(modelsDir.dir, SHIPPED_FOLDER), path.join(modelsDir.dir, 'copy-of-shipped'), {
+        recursive: true,
+      });
+      const copy = await register('copy-of-shipped', shippedSha);
+      expect(copy.status).toBe(409);
+      expect(copy.body.detail).toMatch(/aiguillage-ebm-1\.0\.0 is already registered/);
+    });
+  });
+
+  describe('activating', () => {
+    it('makes the model the only active one and retires the previous one, in the log too', async () => {
+      expect((await register(nextVersion.folder, nextVersion.sha256)).status).toBe(201);
+      const res = await activate(nextVersion.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ id: 'aiguillage-ebm-1.1.0', status: 'active', activatedBy: 'ops-1' });
+
+      const models = await listModels();
+      expect(models.filter((model) => model.status === 'active').map((model) => model.id)).toEqual([
+        'aiguillage-ebm-1.1.0',
+      ]);
+      expect(models.find((model) => model.id === 'aiguillage-ebm-1.0.0')).toMatchObject({
+        status: 'retired',
+        retiredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+      expect((await listEvents('model.activated')).at(-1)).toMatchObject({
+        actor: { role: 'admin' },
+        payload: {
+          modelId: 'aiguillage-ebm-1.1.0',
+          sha256: shippedSha,
+          previousModelId: 'aiguillage-ebm-1.0.0',
+        },
+      });
+      expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.1.0');
+    });
+
+    it('rolls back to a retired model', async () => {
+      const res = await activate('aiguillage-ebm-1.0.0');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'active', retiredAt: null });
+      const models = await listModels();
+      expect(models.find((model) => model.id === 'aiguillage-ebm-1.1.0')?.status).toBe('retired');
+      expect(models.filter((model) => model.status === 'active')).toHaveLength(1);
+    });
+
+    it('leaves exactly one model active when several activations race', async () => {
+      const answers = await Promise.all(
+        ['aiguillage-ebm-1.1.0', 'test-mlp-0.1.0', 'aiguillage-ebm-1.0.0'].map((id) => activate(id)),
+      );
+      expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+      const active = (await listModels()).filter((model) => model.status === 'active');
+      expect(active).toHaveLength(1);
+      expect((await t.container.services.models.current())?.id).toBe(active[0]?.id);
+      // Serialised: each activation names as previous the model the one before it activated.
+      const activations = (await listEvents('model.activated')).slice(-3);
+      expect(activations.at(-1)?.payload.modelId).toBe(active[0]?.id);
+      activations.slice(1).forEach((event, i) => {
+        expect(event.payload.previousModelId).toBe(activations[i]?.payload.modelId);
+      });
+      await activate('aiguillage-ebm-1.0.0');
+    });
+
+    it('answers 404 for a model that is not registered', async () => {
+      const res = await activate('never-registered-1.0.0');
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+  });
+
+  describe('the model card', () => {
+    it('serves the card of the model folder as Markdown', async () => {
+      const res = await t.http.get('/v1/models/aiguillage-ebm-1.0.0/card').auth(auditor, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/markdown/);
+      const onDisk = await readFile(path.join(modelsDir.dir, SHIPPED_FOLDER, CARD_FILE), 'utf8');
+      expect(res.text).toBe(onDisk);
+      expect(res.text).toMatch(/^# Model card — aiguillage-ebm 1\.0\.0/);
+    });
+
+    it('answers 404, not a server error, when the card was removed from the folder after registration', async () => {
+      const gone = await writeShippedVariant(modelsDir.dir, 'ebm-card-gone-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-card-gone',
+      }));
+      expect((await register(gone.folder, gone.sha256)).status).toBe(201);
+      await rm(path.join(modelsDir.dir, gone.folder, CARD_FILE));
+      const res = await t.http.get(`/v1/models/${gone.id}/card`).auth(auditor, { type: 'bearer' });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
+    it('answers 404 for the card of a model that is not registered', async () => {
+      const res = await t.http
+        .get('/v1/models/never-registered-1.0.0/card')
+        .auth(auditor, { type: 'bearer' });
+      expect(res.status).toBe(404);
+    });
+  });
+
+  describe('who may do what', () => {
+    const ALLOWED: Record<string, Role[]> = {
+      listModels: ['admin', 'auditor'],
+      registerModel: ['admin'],
+      activateModel: ['admin'],
+      getModelCard: ['admin', 'auditor', 'counselor'],
+    };
+    const requests: Record<string, (token: string) => Promise<{ status: number }>> = {
+      listModels: (token) => t.http.get('/v1/models').auth(token, { type: 'bearer' }),
+      // A folder that does not exist: the admin gets past authorization to a 422, nothing changes.
+      registerModel: (token) =>
+        t.http
+          .post('/v1/models')
+          .auth(token, { type: 'bearer' })
+          .send({ folder: 'not-there-0.0.1', sha256: '0'.repeat(64) }),
+      activateModel: (token) =>
+        t.http.post('/v1/models/aiguillage-ebm-1.0.0/activate').auth(token, { type: 'bearer' }).send(),
+      getModelCard: (token) =>
+        t.http.get('/v1/models/aiguillage-ebm-1.0.0/card').auth(token, { type: 'bearer' }),
+    };
+    const cells = Object.keys(ALLOWED).flatMap((operation) =>
+      ROLES.map((role) => [operation, role, ALLOWED[operation]?.includes(role) ?? false] as const),
+    );
+
+    it.each(cells)('%s as %s: allowed=%s', async (operation, role, allowed) => {
+      const token = await t.tokenFor(role, `${role}-matrix`);
+      const res = await requests[operation]?.(token);
+      if (allowed) {
+        expect(res?.status).toBeGreaterThanOrEqual(200);
+        expect([401, 403]).not.toContain(res?.status);
+      } else {
+        expect(res?.status).toBe(403);
+      }
+    });
+
+    it('refuses every operation without a token', async () => {
+      const res = await t.http.get('/v1/models');
+      expect(res.status).toBe(401);
+    });
+  });
+});

@@ -1,0 +1,307 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import {
+  aClock,
+  aWorkflowSeeker,
+  createSet,
+  newIdempotencyKey,
+  putSettings,
+  REACHABLE_COURSE_IDS,
+  readSet,
+  requestSet,
+  type SetBody,
+  seedCatalogAndSeeker,
+  syncSeeker,
+} from '../support/workflow.ts';
+
+describe('suggestions API', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let counselor: string;
+  let otherCounselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    otherCounselor = await t.tokenFor('counselor', 'c-002');
+    await seedCatalogAndSeeker(t, 'js-1');
+  });
+  afterAll(() => t.close());
+
+  describe('suggesting', () => {
+    it('creates a set awaiting review from the reachable courses only, with the model that made it', async () => {
+      const res = await requestSet(t, counselor, 'js-1');
+      expect(res.status).toBe(201);
+      const set = res.body as SetBody & { model: { id: string; sha256: string }; counselorId: string };
+      expect(res.headers.location).toBe(`/v1/recommendations/${set.id}`);
+      expect(res.headers.etag).toBe(`"${set.version}"`);
+      expect(set).toMatchObject({
+        seekerId: 'js-1',
+        counselorId: 'c-001',
+        status: 'pending_review',
+        openedAt: null,
+        itemsHidden: false,
+        noCandidateReason: null,
+      });
+      expect(set.model.id).toBe('aiguillage-ebm-1.0.0');
+      expect(set.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(set.items.map((item) => item.course.id).sort()).toEqual([...REACHABLE_COURSE_IDS].sort());
+      expect(set.items.map((item) => item.rank)).toEqual([1, 2, 3, 4, 5]);
+      for (const item of set.items) {
+        expect(item).toMatchObject({ source: 'model', decision: 'pending', decisionSeconds: null });
+        expect(item.explanation.length).toBeGreaterThan(0);
+        const sizes = item.attributions.map((a) => Math.abs(a.contribution));
+        expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+      }
+      const scores = set.items.map((item) => item.score ?? -1);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    });
+
+    it('keeps only the top-k items asked for', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      expect(set.items.map((item) => item.rank)).toEqual([1, 2]);
+    });
+
+    it('refuses a top-k above 50 as a validation error', async () => {
+      const res = await requestSet(t, counselor, 'js-1', { limit: 51 });
+      expect(res.status).toBe(400);
+    });
+
+    it('answers another counselor as for a job seeker that does not exist', async () => {
+      const other = await requestSet(t, otherCounselor, 'js-1');
+      const missing = await requestSet(t, otherCounselor, 'js-nobody');
+      expect(other.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect(other.body.detail.replace('js-1', 'ID')).toBe(missing.body.detail.replace('js-nobody', 'ID'));
+    });
+
+    it('creates a set with no items and says why when no course passes the filters', async () => {
+      await syncSeeker(
+        t,
+        'js-far',
+        aWorkflowSeeker({
+          location: { lat: 43.2965, lon: 5.3698 },
+          communeCode: '13055',
+          mobilityRadiusKm: 10,
+        }),
+      );
+      const res = await requestSet(t, counselor, 'js-far');
+      expect(res.status).toBe(201);
+      expect(res.body.items).toEqual([]);
+      expect(res.body.status).toBe('pending_review');
+      expect(res.body.noCandidateReason).toMatch(/no course within 10 km/);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the first answer for the same key and body', async () => {
+      const key = newIdempotencyKey();
+      const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
+      const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(again.headers.location).toBe(first.headers.location);
+      const queue = await t.http
+        .get('/v1/recommendations')
+        .query({ seekerId: 'js-1', limit: 200 })
+        .auth(counselor, { type: 'bearer' });
+      expect(queue.body.items.filter((s: { id: string }) => s.id === first.body.id)).toHaveLength(1);
+    });
+
+    it('refuses the same key with another body with 422', async () => {
+      const key = newIdempotencyKey();
+      const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
+      const other = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 4 });
+      expect(first.status).toBe(201);
+      expect(other.status).toBe(422);
+      expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('refuses the same key for another job seeker with 422', async () => {
+      await syncSeeker(t, 'js-2');
+      const key = newIdempotencyKey();
+      expect((await requestSet(t, counselor, 'js-1', { idempotencyKey: key })).status).toBe(201);
+      expect((await requestSet(t, counselor, 'js-2', { idempotencyKey: key })).status).toBe(422);
+    });
+
+    it('treats keys as per counselor', async () => {
+      await syncSeeker(t, 'js-b1', aWorkflowSeeker({ counselorId: 'c-002' }));
+      const key = newIdempotencyKey();
+      const mine = await requestSet(t, counselor, 'js-1', { idempotencyKey: key });
+      const theirs = await requestSet(t, otherCounselor, 'js-b1', { idempotencyKey: key });
+      expect(mine.status).toBe(201);
+      expect(theirs.status).toBe(201);
+      expect(theirs.body.id).not.toBe(mine.body.id);
+    });
+
+    it('refuses a request without Idempotency-Key with 400', async () => {
+      const res = await t.http
+        .post('/v1/job-seekers/js-1/recommendations')
+        .auth(counselor, { type: 'bearer' })
+        .send();
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('creates one set only when the same key is sent twice at once', async () => {
+      const key = newIdempotencyKey();
+      const [a, b] = await Promise.all([
+        requestSet(t, counselor, 'js-1', { idempotencyKey: key }),
+        requestSet(t, counselor, 'js-1', { idempotencyKey: key }),
+      ]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body.id).toBe(b.body.id);
+    });
+  });
+
+  describe('the queue', () => {
+    it("lists the counselor's own sets only, newest first, filtered by status and job seeker", async () => {
+      await syncSeeker(t, 'js-q', aWorkflowSeeker());
+      await syncSeeker(t, 'js-qb', aWorkflowSeeker({ counselorId: 'c-002' }));
+      const first = await createSet(t, counselor, 'js-q');
+      clock.advance(1000);
+      const second = await createSet(t, counselor, 'js-q');
+      await createSet(t, otherCounselor, 'js-qb');
+
+      const mine = await t.http
+        .get('/v1/recommendations')
+        .query({ seekerId: 'js-q' })
+        .auth(counselor, { type: 'bearer' });
+      expect(mine.status).toBe(200);
+      expect(mine.body.items.map((s: { id: string }) => s.id)).toEqual([second.set.id, first.set.id]);
+      expect(mine.body.items[0]).toMatchObject({ status: 'pending_review', itemCount: 5, pendingCount: 5 });
+
+      const theirs = await t.http
+        .get('/v1/recommendations')
+        .query({ seekerId: 'js-qb' })
+        .auth(counselor, { type: 'bearer' });
+      expect(theirs.body.items).toEqual([]);
+
+      const published = await t.http
+        .get('/v1/recommendations')
+        .query({ status: 'published' })
+        .auth(counselor, { type: 'bearer' });
+      expect(published.body.items).toEqual([]);
+    });
+
+    it('pages through the queue with the cursor without repeating or skipping a set', async () => {
+      const all = await t.http
+        .get('/v1/recommendations')
+        .query({ limit: 200 })
+        .auth(counselor, { type: 'bearer' });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await t.http
+          .get('/v1/recommendations')
+          .query({ limit: 3, ...(cursor === undefined ? {} : { cursor }) })
+          .auth(counselor, { type: 'bearer' });
+        expect(page.status).toBe(200);
+        seen.push(...page.body.items.map((s: { id: string }) => s.id));
+        cursor = page.body.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(all.body.items.map((s: { id: string }) => s.id));
+      expect(seen.length).toBeGreaterThan(3);
+    });
+
+    it('refuses a cursor it did not give out with 400', async () => {
+      const res = await t.http
+        .get('/v1/recommendations')
+        .query({ cursor: 'bm90LWEtY3Vyc29y' })
+        .auth(counselor, { type: 'bearer' });
+      expect(res.status).toBe(400);
+    });
+  });
+
+  describe('opening a set', () => {
+    it("records the counselor's first read once, with its event", async () => {
+      const { set } = await createSet(t, counselor, 'js-1');
+      clock.advance(90_000);
+      const opened = await readSet(t, counselor, set.id);
+      expect(opened.set.openedAt).toBe(clock.now().toISOString());
+      expect(opened.etag).not.toBe(`"${set.version}"`);
+      clock.advance(5000);
+      const again = await readSet(t, counselor, set.id);
+      expect(again.set.openedAt).toBe(opened.set.openedAt);
+      expect(again.etag).toBe(opened.etag);
+
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.opened'],
+        limit: 1000,
+      });
+      const mine = events.filter((event) => event.payload.setId === set.id);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.payload.secondsSinceCreation).toBe(90);
+    });
+
+    it("answers another counselor's read of a set exactly as a missing set's", async () => {
+      const { set } = await createSet(t, counselor, 'js-1');
+      const other = await t.http
+        .get(`/v1/recommendations/${set.id}`)
+        .auth(otherCounselor, { type: 'bearer' });
+      const missingId = '00000000-0000-4000-8000-000000000000';
+      const missing = await t.http
+        .get(`/v1/recommendations/${missingId}`)
+        .auth(otherCounselor, { type: 'bearer' });
+      expect(other.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect({ ...other.body, detail: other.body.detail.replace(set.id, 'ID') }).toEqual({
+        ...missing.body,
+        detail: missing.body.detail.replace(missingId, 'ID'),
+      });
+      const stillClosed = await t.container.services.recommendations.getRecommendationSet(
+        { subject: 'c-001', roles: ['counselor'] },
+        set.id,
+      );
+      expect(stillClosed.openedAt).not.toBeNull();
+    });
+  });
+
+  describe('the manual path', () => {
+    it('answers 409 with the catalog search to use when the AI is switched off, and that search works', async () => {
+      await putSettings(t, { aiEnabled: false });
+      try {
+        const res = await requestSet(t, counselor, 'js-1');
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.type).toBe('https://aiguillage.example/problems/ai-unavailable');
+        expect(res.body.manualPath).toMatch(/^\/v1\/courses\?/);
+
+        const search = await t.http.get(res.body.manualPath).auth(counselor, { type: 'bearer' });
+        expect(search.status).toBe(200);
+        const ids = search.body.items.map((course: { id: string }) => course.id);
+        expect(ids).toEqual(expect.arrayContaining(['LYON-AS-1', 'LYON-AS-2', 'LYON-ASH']));
+        expect(ids).not.toContain('PARIS-AS');
+        expect(ids).not.toContain('LYON-OLD');
+      } finally {
+        await putSettings(t, {});
+      }
+      expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
+    });
+
+    it('answers 409 with the manual path for a job seeker who objected, and the search still works', async () => {
+      await syncSeeker(t, 'js-objects');
+      const seeker = await t.tokenFor('job_seeker', 'js-objects');
+      const objection = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({});
+      expect(objection.status).toBe(200);
+
+      const res = await requestSet(t, counselor, 'js-objects');
+      expect(res.status).toBe(409);
+      expect(res.body.detail).toMatch(/objected/);
+      const search = await t.http.get(res.body.manualPath).auth(counselor, { type: 'bearer' });
+      expect(search.status).toBe(200);
+      expect(search.body.items.length).toBeGreaterThan(0);
+      expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
+    });
+  });
+
+  it('publishes the list of rejection reason codes', async () => {
+    const res = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    const codes = res.body.map((reason: { code: string }) => reason.code);
+    expect(codes).toEqual(expect.arrayContaining(['too_far', 'not_matching_project', 'other']));
+    expect(res.body.find((reason: { code: string }) => reason.code === 'other').commentRequired).toBe(true);
+  });
+});

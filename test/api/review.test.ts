@@ -1,0 +1,595 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import {
+  aClock,
+  act,
+  createSet,
+  decide,
+  decideAll,
+  type ItemBody,
+  putSettings,
+  readSet,
+  type SetBody,
+  seedCatalogAndSeeker,
+} from '../support/workflow.ts';
+
+const HOUR = 3_600_000;
+const MISSING_SET = '00000000-0000-4000-8000-000000000000';
+
+describe('review API', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let counselor: string;
+  let otherCounselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    otherCounselor = await t.tokenFor('counselor', 'c-002');
+    await seedCatalogAndSeeker(t, 'js-1');
+  });
+  afterAll(() => t.close());
+
+  async function openSet(): Promise<{ set: SetBody; etag: string }> {
+    const { set } = await createSet(t, counselor, 'js-1');
+    return readSet(t, counselor, set.id);
+  }
+
+  function firstItem(set: SetBody): ItemBody {
+    const item = set.items[0];
+    if (item === undefined) throw new Error('the set has no item');
+    return item;
+  }
+
+  async function warningCount(field: string): Promise<number> {
+    const metrics = await t.http.get('/metrics');
+    const line = metrics.text
+      .split('\n')
+      .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  }
+
+  describe('deciding an item', () => {
+    it('approves one item and bumps the ETag, leaving the others pending', async () => {
+      const { set, etag } = await openSet();
+      const item = firstItem(set);
+      const res = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+      expect(res.status).toBe(200);
+      expect(res.headers.etag).not.toBe(etag);
+      const decided = (res.body as SetBody).items;
+      expect(decided.find((i) => i.itemId === item.itemId)).toMatchObject({
+        decision: 'approved',
+        decidedBy: 'c-001',
+      });
+      expect(decided.filter((i) => i.decision === 'pending')).toHaveLength(set.items.length - 1);
+    });
+
+    it('records the seconds since the set was opened with each decision', async () => {
+      const { set } = await createSet(t, counselor, 'js-1');
+      clock.advance(30_000);
+      const opened = await readSet(t, counselor, set.id);
+      clock.advance(42_000);
+      const res = await decide(t, counselor, set.id, firstItem(set).itemId, opened.etag, {
+        decision: 'approve',
+      });
+      expect(res.body.items[0].decisionSeconds).toBe(42);
+    });
+
+    it('refuses a rejection without a reason code with 422', async () => {
+      const { set, etag } = await openSet();
+      const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, { decision: 'reject' });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('refuses a reason code that is not on the published list with 422', async () => {
+      const { set, etag } = await openSet();
+      const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'does_not_exist',
+      });
+      expect(res.status).toBe(422);
+    });
+
+    it('refuses the reason "other" without a comment with 422, and accepts it with one', async () => {
+      const { set, etag } = await openSet();
+      const itemId = firstItem(set).itemId;
+      const bare = await decide(t, counselor, set.id, itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'other',
+      });
+      expect(bare.status).toBe(422);
+      const blank = await decide(t, counselor, set.id, itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'other',
+        comment: '   ',
+      });
+      expect(blank.status).toBe(422);
+      const explained = await decide(t, counselor, set.id, itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'other',
+        comment: 'Session complète selon le centre de formation.',
+      });
+      expect(explained.status).toBe(200);
+      expect(explained.body.items[0]).toMatchObject({ decision: 'rejected', reasonCode: 'other' });
+      expect(explained.body.warnings).toBeUndefined();
+    });
+
+    it('warns about a sensitive term in a comment, still records it, and counts the warning', async () => {
+      const before = await warningCount('comment');
+      const { set, etag } = await openSet();
+      const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'too_far',
+        comment: 'Reconnue RQTH, trajets difficiles.',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.warnings).toEqual([
+        expect.objectContaining({ code: 'sensitive_term', field: 'comment', terms: ['rqth'] }),
+      ]);
+      expect(res.body.items[0].decision).toBe('rejected');
+      expect(await warningCount('comment')).toBe(before + 1);
+    });
+
+    it('answers 404 for an item that is not in the set', async () => {
+      const { set, etag } = await openSet();
+      const res = await decide(t, counselor, set.id, MISSING_SET, etag, { decision: 'approve' });
+      expect(res.status).toBe(404);
+    });
+
+    it('has no bulk approval route', async () => {
+      const { set, etag } = await openSet();
+      for (const path of [
+        `/v1/recommendations/${set.id}/approve`,
+        `/v1/recommendations/${set.id}/items/decision`,
+      ]) {
+        const res = await t.http
+          .post(path)
+          .auth(counselor, { type: 'bearer' })
+          .set('If-Match', etag)
+          .send({ decision: 'approve' });
+        expect([404, 405]).toContain(res.status);
+      }
+      const document = (await t.http.get('/openapi.json')).body as { paths: Record<string, unknown> };
+      const reviewPaths = Object.keys(document.paths).filter((path) =>
+        path.startsWith('/v1/recommendations/'),
+      );
+      expect(reviewPaths.filter((path) => path.includes('decision'))).toEqual([
+        '/v1/recommendations/{setId}/items/{itemId}/decision',
+      ]);
+      expect(reviewPaths.some((path) => /approve|bulk|batch/i.test(path))).toBe(false);
+    });
+  });
+
+  describe("a counselor's addition", () => {
+    it('is approved, marked as the counselor’s, and leaves the model’s items as they were', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const opened = await readSet(t, counselor, set.id);
+      const res = await act(t, counselor, set.id, 'items', opened.etag, {
+        courseId: 'LYON-SEC',
+        reason: 'Projet de reconversion vers le secrétariat médical discuté en entretien.',
+      });
+      expect(res.status).toBe(201);
+      const body = res.body as SetBody;
+      const added = body.items.find((item) => item.course.id === 'LYON-SEC');
+      expect(added).toMatchObject({
+        source: 'counselor',
+        decision: 'approved',
+        rank: null,
+        score: null,
+        attributions: [],
+      });
+      const modelItems = body.items.filter((item) => item.source === 'model');
+      expect(modelItems).toEqual(opened.set.items);
+    });
+
+    it('refuses a course that is already in the set with 409', async () => {
+      const { set, etag } = await openSet();
+      const res = await act(t, counselor, set.id, 'items', etag, {
+        courseId: firstItem(set).course.id,
+        reason: 'Déjà proposée par le modèle.',
+      });
+      expect(res.status).toBe(409);
+    });
+
+    it('refuses an unknown or inactive course with 422', async () => {
+      const { set, etag } = await openSet();
+      for (const courseId of ['NOPE-1', 'LYON-OLD']) {
+        const res = await act(t, counselor, set.id, 'items', etag, {
+          courseId,
+          reason: 'Une raison valable.',
+        });
+        expect(res.status).toBe(422);
+      }
+    });
+
+    it('refuses an addition without a reason with 400', async () => {
+      const { set, etag } = await openSet();
+      const res = await act(t, counselor, set.id, 'items', etag, { courseId: 'PARIS-AS' });
+      expect(res.status).toBe(400);
+    });
+  });
+
+  describe('ordering', () => {
+    it('sets the order of the approved items and refuses an incomplete list with 422', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 3 });
+      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 2 });
+      const approved = decided.items
+        .filter((item) => item.decision === 'approved')
+        .map((item) => item.itemId);
+      expect(approved).toHaveLength(2);
+      const incomplete = await t.http
+        .put(`/v1/recommendations/${set.id}/order`)
+        .auth(counselor, { type: 'bearer' })
+        .set('If-Match', etag)
+        .send({ itemIds: [approved[0]] });
+      expect(incomplete.status).toBe(422);
+      const reversed = [...approved].reverse();
+      const res = await t.http
+        .put(`/v1/recommendations/${set.id}/order`)
+        .auth(counselor, { type: 'bearer' })
+        .set('If-Match', etag)
+        .send({ itemIds: reversed });
+      expect(res.status).toBe(200);
+      const orders = Object.fromEntries(
+        (res.body as SetBody).items.map((item) => [item.itemId, item.displayOrder]),
+      );
+      expect(reversed.map((id) => orders[id])).toEqual([1, 2]);
+    });
+  });
+
+  describe('publishing', () => {
+    it('refuses to publish while an item is pending with 409, naming the pending items', async () => {
+      const { set, etag } = await openSet();
+      const item = firstItem(set);
+      const decided = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+      const res = await act(t, counselor, set.id, 'publish', decided.headers.etag);
+      expect(res.status).toBe(409);
+      expect(res.body.pendingItemIds).toHaveLength(set.items.length - 1);
+      expect(res.body.pendingItemIds).not.toContain(item.itemId);
+    });
+
+    it('refuses to publish when nothing is approved with 409', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const { etag } = await decideAll(t, counselor, set.id, { approve: 0 });
+      expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(409);
+    });
+
+    it('needs If-Match: 428 without it, 412 with a stale one', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const stale = (await readSet(t, counselor, set.id)).etag;
+      const { etag } = await decideAll(t, counselor, set.id);
+      const missing = await act(t, counselor, set.id, 'publish', undefined);
+      expect(missing.status).toBe(428);
+      expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+      const outdated = await act(t, counselor, set.id, 'publish', stale);
+      expect(outdated.status).toBe(412);
+      expect(outdated.body.currentEtag).toBe(etag);
+      expect((await readSet(t, counselor, set.id)).set.status).toBe('pending_review');
+      expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(200);
+    });
+
+    it('answers 428 for a missing If-Match before looking at the state of the set', async () => {
+      const { set } = await openSet();
+      expect((await act(t, counselor, set.id, 'publish', undefined)).status).toBe(428);
+      expect(
+        (await decide(t, counselor, set.id, firstItem(set).itemId, undefined, { decision: 'approve' }))
+          .status,
+      ).toBe(428);
+      expect((await act(t, counselor, set.id, 'discard', undefined, { reason: 'Plus utile.' })).status).toBe(
+        428,
+      );
+    });
+
+    it('lets exactly one of two tabs publish with the same ETag; the other gets 412', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      const [a, b] = await Promise.all([
+        act(t, counselor, set.id, 'publish', etag, { message: 'Onglet A' }),
+        act(t, counselor, set.id, 'publish', etag, { message: 'Onglet B' }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 412]);
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.published'],
+        limit: 1000,
+      });
+      expect(events.filter((event) => event.payload.setId === set.id)).toHaveLength(1);
+    });
+
+    it('lets exactly one of two tabs decide with the same ETag; the other gets 412', async () => {
+      const { set, etag } = await openSet();
+      const [first, second] = set.items;
+      if (first === undefined || second === undefined) throw new Error('needs two items');
+      const [a, b] = await Promise.all([
+        decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' }),
+        decide(t, counselor, set.id, second.itemId, etag, { decision: 'reject', reasonCode: 'too_far' }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 412]);
+      const after = (await readSet(t, counselor, set.id)).set;
+      expect(after.items.filter((item) => item.decision !== 'pending')).toHaveLength(1);
+    });
+
+    it('keeps a published set immutable', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      const published = await act(t, counselor, set.id, 'publish', etag);
+      expect(published.status).toBe(200);
+      expect(published.body.status).toBe('published');
+      const current = published.headers.etag;
+      const item = firstItem(published.body as SetBody);
+      expect(
+        (
+          await decide(t, counselor, set.id, item.itemId, current, {
+            decision: 'reject',
+            reasonCode: 'too_far',
+          })
+        ).status,
+      ).toBe(409);
+      expect((await act(t, counselor, set.id, 'publish', current)).status).toBe(409);
+      expect((await act(t, counselor, set.id, 'discard', current, { reason: 'Trop tard.' })).status).toBe(
+        409,
+      );
+      expect(
+        (await act(t, counselor, set.id, 'items', current, { courseId: 'PARIS-AS', reason: 'Ajout tardif.' }))
+          .status,
+      ).toBe(409);
+    });
+
+    it('warns about a sensitive term in the message to the job seeker and counts it', async () => {
+      const before = await warningCount('message');
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      const res = await act(t, counselor, set.id, 'publish', etag, {
+        message: 'Vu votre grossesse, la formation à distance est à privilégier.',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.warnings).toEqual([
+        expect.objectContaining({ field: 'message', terms: ['grossesse'] }),
+      ]);
+      expect(await warningCount('message')).toBe(before + 1);
+    });
+  });
+
+  describe('discarding', () => {
+    it('discards an open set with a reason; it can no longer be published', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      const res = await act(t, counselor, set.id, 'discard', etag, {
+        reason: 'La personne a trouvé un emploi.',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 'discarded',
+        discardReason: 'La personne a trouvé un emploi.',
+      });
+      expect((await act(t, counselor, set.id, 'publish', res.headers.etag)).status).toBe(409);
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.discarded'],
+        limit: 1000,
+      });
+      const event = events.find((candidate) => candidate.payload.setId === set.id);
+      expect(event?.payload).toEqual({ setId: set.id, pendingItems: 0 });
+      expect(event?.personal).toMatch(/^p1\./);
+    });
+  });
+
+  describe('ownership', () => {
+    it("answers counselor B exactly as for a missing set, for a read and for every action on A's set", async () => {
+      const { set, etag } = await openSet();
+      const itemId = firstItem(set).itemId;
+      const attempts: Array<(id: string) => Promise<{ status: number; body: { detail: string } }>> = [
+        (id) => t.http.get(`/v1/recommendations/${id}`).auth(otherCounselor, { type: 'bearer' }),
+        (id) => decide(t, otherCounselor, id, itemId, etag, { decision: 'approve' }),
+        (id) => act(t, otherCounselor, id, 'items', etag, { courseId: 'PARIS-AS', reason: 'Une raison.' }),
+        (id) => act(t, otherCounselor, id, 'items', etag, { courseId: 'NOPE-404', reason: 'Une raison.' }),
+        (id) =>
+          t.http
+            .put(`/v1/recommendations/${id}/order`)
+            .auth(otherCounselor, { type: 'bearer' })
+            .set('If-Match', etag)
+            .send({ itemIds: [itemId] }),
+        (id) => act(t, otherCounselor, id, 'shortlist', etag, { courseIds: [] }),
+        (id) => act(t, otherCounselor, id, 'publish', etag),
+        (id) => act(t, otherCounselor, id, 'second-review', etag, { decision: 'approve' }),
+        (id) => act(t, otherCounselor, id, 'discard', etag, { reason: 'Pas à moi.' }),
+      ];
+      for (const attempt of attempts) {
+        const theirs = await attempt(set.id);
+        const missing = await attempt(MISSING_SET);
+        expect(theirs.status).toBe(404);
+        expect(missing.status).toBe(404);
+        expect(theirs.body.detail.replace(set.id, 'ID')).toBe(missing.body.detail.replace(MISSING_SET, 'ID'));
+      }
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.every((item) => item.decision === 'pending')).toBe(true);
+    });
+
+    it("hides A's sets from B's queue", async () => {
+      await openSet();
+      const queue = await t.http.get('/v1/recommendations').auth(otherCounselor, { type: 'bearer' });
+      expect(queue.status).toBe(200);
+      expect(queue.body.items).toEqual([]);
+    });
+  });
+
+  describe('expiry', () => {
+    it('marks a set past its lifetime expired, refuses to publish it with 409 and logs the expiry', async () => {
+      await putSettings(t, { setTtlHours: 2 });
+      try {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        const { etag } = await decideAll(t, counselor, set.id);
+        clock.advance(2 * HOUR + 1000);
+
+        const res = await act(t, counselor, set.id, 'publish', etag);
+        expect(res.status).toBe(409);
+        expect(res.body.setStatus).toBe('expired');
+
+        const read = await readSet(t, counselor, set.id);
+        expect(read.set.status).toBe('expired');
+        expect((await act(t, counselor, set.id, 'publish', read.etag)).status).toBe(409);
+
+        const queue = await t.http
+          .get('/v1/recommendations')
+          .query({ status: 'expired' })
+          .auth(counselor, { type: 'bearer' });
+        expect(queue.body.items.map((s: { id: string }) => s.id)).toContain(set.id);
+
+        const events = await t.container.decisionLog.decisionLog.listEvents({
+          types: ['recommendation.expired'],
+          limit: 1000,
+        });
+        const mine = events.filter((event) => event.payload.setId === set.id);
+        expect(mine).toHaveLength(1);
+        expect(mine[0]?.actor.role).toBe('system');
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('shows a set that expired unread as expired in the queue', async () => {
+      await putSettings(t, { setTtlHours: 1 });
+      try {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        clock.advance(HOUR + 1000);
+        const queue = await t.http
+          .get('/v1/recommendations')
+          .query({ seekerId: 'js-1', limit: 200 })
+          .auth(counselor, { type: 'bearer' });
+        expect(queue.body.items.find((s: { id: string }) => s.id === set.id)?.status).toBe('expired');
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+  });
+
+  describe('blind-first mode', () => {
+    it("hides the model's items until the counselor's own shortlist is in, then records the overlap", async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const { set: created } = await createSet(t, counselor, 'js-1', { limit: 3 });
+        expect(created).toMatchObject({ status: 'awaiting_shortlist', itemsHidden: true, items: [] });
+        const { set, etag } = await readSet(t, counselor, created.id);
+        expect(set).toMatchObject({ status: 'awaiting_shortlist', itemsHidden: true, items: [] });
+
+        const tooEarly = await act(t, counselor, set.id, 'publish', etag);
+        expect(tooEarly.status).toBe(409);
+
+        const modelCourses = (
+          await t.container.services.recommendations.getRecommendationSet(
+            { subject: 'c-001', roles: ['counselor'] },
+            set.id,
+          )
+        ).items.map((item) => item.course.id);
+        const shortlist = [modelCourses[0] ?? 'none', 'PARIS-AS'];
+        const res = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: shortlist });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          status: 'pending_review',
+          itemsHidden: false,
+          shortlist: { courseIds: shortlist, overlap: 1 },
+        });
+        expect(res.body.items).toHaveLength(3);
+
+        const events = await t.container.decisionLog.decisionLog.listEvents({
+          types: ['shortlist.submitted'],
+          limit: 1000,
+        });
+        expect(events.find((event) => event.payload.setId === set.id)?.payload).toMatchObject({
+          overlap: 1,
+          shortlistSize: 2,
+          modelItemCount: 3,
+        });
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('accepts an empty shortlist', async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const { set, etag } = await openSet();
+        const res = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: [] });
+        expect(res.status).toBe(200);
+        expect(res.body.shortlist).toMatchObject({ courseIds: [], overlap: 0 });
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+  });
+
+  describe('second review', () => {
+    it('samples every set at rate 1; the first reviewer cannot approve it, another counselor publishes it', async () => {
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+        expect(set.secondReview).toEqual({ required: true, firstReviewerId: null, reviewerId: null });
+        const { etag } = await decideAll(t, counselor, set.id);
+        const handed = await act(t, counselor, set.id, 'publish', etag);
+        expect(handed.status).toBe(200);
+        expect(handed.body).toMatchObject({
+          status: 'awaiting_second_review',
+          secondReview: { firstReviewerId: 'c-001', reviewerId: null },
+        });
+        const self = await act(t, counselor, set.id, 'second-review', handed.headers.etag, {
+          decision: 'approve',
+        });
+        expect(self.status).toBe(403);
+
+        const peerView = await readSet(t, otherCounselor, set.id);
+        expect(peerView.set.status).toBe('awaiting_second_review');
+        expect(peerView.set.openedAt).toBe(set.openedAt ?? peerView.set.openedAt);
+        const approved = await act(t, otherCounselor, set.id, 'second-review', peerView.etag, {
+          decision: 'approve',
+        });
+        expect(approved.status).toBe(200);
+        expect(approved.body).toMatchObject({
+          status: 'published',
+          secondReview: { required: true, firstReviewerId: 'c-001', reviewerId: 'c-002' },
+        });
+        const seeker = await t.tokenFor('job_seeker', 'js-1');
+        const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+        expect(mine.body.items).toHaveLength(2);
+
+        const { decisionLog, pseudonymiser } = t.container.decisionLog;
+        const events = (await decisionLog.listEvents({ limit: 1000 })).filter(
+          (event) => event.payload.setId === set.id,
+        );
+        const tail = events.slice(-3).map((event) => [event.type, event.actor.pseudonym]);
+        expect(tail).toEqual([
+          ['second_review.requested', pseudonymiser.pseudonymise('c-001')],
+          ['second_review.completed', pseudonymiser.pseudonymise('c-002')],
+          ['recommendation.published', pseudonymiser.pseudonymise('c-002')],
+        ]);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('lets the second counselor return the set to review; it is then not visible to them any more', async () => {
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        const { etag } = await decideAll(t, counselor, set.id);
+        const handed = await act(t, counselor, set.id, 'publish', etag);
+        const returned = await act(t, otherCounselor, set.id, 'second-review', handed.headers.etag, {
+          decision: 'return',
+          comment: 'Vérifier les dates de session.',
+        });
+        expect(returned.status).toBe(200);
+        expect(returned.body.status).toBe('pending_review');
+        const peer = await t.http
+          .get(`/v1/recommendations/${set.id}`)
+          .auth(otherCounselor, { type: 'bearer' });
+        expect(peer.status).toBe(404);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('samples no set at rate 0', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      expect(set.secondReview.required).toBe(false);
+    });
+  });
+});

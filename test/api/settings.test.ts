@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { aClock } from '../support/workflow.ts';
+
+const DEFAULTS = {
+  aiEnabled: true,
+  blindFirst: false,
+  secondReviewRate: 0,
+  setTtlHours: 168,
+  fastDecisionSeconds: 10,
+};
+
+describe('settings API', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(() => t.close());
+
+  it('starts from the documented defaults, changed by nobody', async () => {
+    const res = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...DEFAULTS, updatedAt: null, updatedBy: null });
+  });
+
+  it('replaces the settings, says who changed them and when, and logs what changed', async () => {
+    const next = { ...DEFAULTS, aiEnabled: false, secondReviewRate: 0.25 };
+    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(next);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...next, updatedAt: clock.now().toISOString(), updatedBy: 'ops-1' });
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.body).toEqual(res.body);
+
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
+    const last = events.at(-1);
+    expect(last?.actor.role).toBe('admin');
+    expect(last?.actor.pseudonym).not.toBe('ops-1');
+    expect(last?.payload.changes).toEqual([
+      { setting: 'aiEnabled', from: true, to: false },
+      { setting: 'secondReviewRate', from: 0, to: 0.25 },
+    ]);
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+  });
+
+  it.each([
+    ['a rate above 1', { ...DEFAULTS, secondReviewRate: 1.5 }, '/body/secondReviewRate'],
+    ['a lifetime of zero hours', { ...DEFAULTS, setTtlHours: 0 }, '/body/setTtlHours'],
+    ['a fractional lifetime', { ...DEFAULTS, setTtlHours: 1.5 }, '/body/setTtlHours'],
+    ['a kill switch that is not a boolean', { ...DEFAULTS, aiEnabled: 'no' }, '/body/aiEnabled'],
+  ])('refuses %s with 400 naming the field', async (_name, body, path) => {
+    const before = await t.container.decisionLog.decisionLog.readHead();
+    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(body);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(before);
+  });
+
+  it('refuses a partial or unknown setting with 400', async () => {
+    const { fastDecisionSeconds: _left, ...partial } = DEFAULTS;
+    expect((await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(partial)).status).toBe(400);
+    const extra = { ...DEFAULTS, autoApprove: true };
+    expect((await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(extra)).status).toBe(400);
+  });
+
+  it('is for admins only', async () => {
+    for (const role of ['counselor', 'auditor', 'job_seeker', 'integration'] as const) {
+      const token = await t.tokenFor(role, `${role}-1`);
+      expect((await t.http.get('/v1/settings').auth(token, { type: 'bearer' })).status).toBe(403);
+      expect((await t.http.put('/v1/settings').auth(token, { type: 'bearer' }).send(DEFAULTS)).status).toBe(
+        403,
+      );
+    }
+  });
+});

@@ -1,0 +1,255 @@
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/auth/principal.ts';
+import type { ModelManifest } from '../../src/model/manifest.ts';
+import { readModelFolder } from '../../src/model/model-folder.ts';
+import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
+import { ModelRegistry, type ScorerLoader } from '../../src/model-registry/model-registry.ts';
+import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
+import type {
+  AttributionResult,
+  CourseScore,
+  ModelIdentity,
+  ScorableCourse,
+  Scorer,
+  ScoringResult,
+} from '../../src/scoring/scorer.ts';
+import { ConflictError, InvalidInputError } from '../../src/shared/errors.ts';
+import { type DecisionLogFixture, startDecisionLog } from '../decision-log/support/decision-log-fixture.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
+import {
+  createModelsDir,
+  SHIPPED_FOLDER,
+  type TestModelFolder,
+  writeMlpModelFolder,
+  writeShippedVariant,
+} from './support/model-folders.ts';
+
+const ADMIN: Principal = { subject: 'ops-1', roles: ['admin'] };
+const REFERENCE = new Date('2027-01-04T00:00:00Z');
+const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
+
+/**
+ * A scorer that holds every call until the test opens its gate, and fails once closed, as a
+ * released ONNX session would: a request that still used it after a swap would fail.
+ */
+class GatedScorer implements Scorer {
+  readonly model: ModelIdentity;
+  closed = false;
+  #open: () => void = () => {};
+  #gate = new Promise<void>((resolve) => {
+    this.#open = resolve;
+  });
+
+  constructor(readonly manifest: ModelManifest) {
+    this.model = { name: manifest.name, version: manifest.version, sha256: 'f'.repeat(64) };
+  }
+
+  openGate(): void {
+    this.#open();
+  }
+
+  async scoreCourses(
+    _profile: unknown,
+    courses: readonly ScorableCourse[],
+    _referenceDate: Date,
+  ): Promise<ScoringResult> {
+    await this.#gate;
+    this.assertOpen();
+    return {
+      model: this.model,
+      attributionMethod: this.manifest.attributionMethod,
+      scores: courses.map((course) => ({ courseId: course.id, score: 0.5, features: [], contributions: [] })),
+    };
+  }
+
+  async attribute(_profile: unknown, scored: readonly CourseScore[]): Promise<AttributionResult> {
+    await this.#gate;
+    this.assertOpen();
+    return {
+      rows: scored.map((row) => ({ ...row, contributions: row.contributions ?? [] })),
+      method: { method: this.manifest.attributionMethod },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.model.name} ${this.model.version} was used after close`);
+  }
+}
+
+describe('ModelRegistry', () => {
+  let modelsDir: { dir: string; remove(): Promise<void> };
+  let nextVersion: TestModelFolder;
+  let mlp: TestModelFolder;
+  let log: DecisionLogFixture;
+  const registries: ModelRegistry[] = [];
+
+  function createRegistry(
+    loadScorer: ScorerLoader = (folder, sha256) => OnnxScorer.load(folder, sha256),
+    retireGraceMs?: number,
+  ): ModelRegistry {
+    const registry = new ModelRegistry({
+      store: new KnexModelStore(log.db),
+      decisionLog: log.decisionLog,
+      loadScorer,
+      modelsDir: modelsDir.dir,
+      now: () => new Date(),
+      ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
+    });
+    registries.push(registry);
+    return registry;
+  }
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.1.0', (manifest) => ({
+      ...manifest,
+      version: '1.1.0',
+    }));
+    mlp = await writeMlpModelFolder(modelsDir.dir);
+  });
+  afterAll(async () => {
+    await modelsDir.remove();
+  });
+  beforeEach(async () => {
+    log = await startDecisionLog();
+  });
+  afterEach(async () => {
+    for (const registry of registries.splice(0)) await registry.close();
+    await log.close();
+  });
+
+  it('refuses a folder name that leaves the models directory, even behind the API', async () => {
+    const registry = createRegistry();
+    for (const folder of ['../models', '..', '/etc', 'a/../../b']) {
+      await expect(registry.registerModel(ADMIN, folder, '0'.repeat(64))).rejects.toThrow(InvalidInputError);
+    }
+  });
+
+  it('registers the shipped model once when two processes start together on an empty database', async () => {
+    const first = createRegistry();
+    const second = createRegistry();
+    await Promise.all([first.start(SHIPPED_FOLDER), second.start(SHIPPED_FOLDER)]);
+    const models = await first.listModels();
+    expect(models.map((model) => [model.id, model.status])).toEqual([[SHIPPED_ID, 'active']]);
+    expect((await first.current())?.id).toBe(SHIPPED_ID);
+    expect((await second.current())?.id).toBe(SHIPPED_ID);
+  });
+
+  it('notices an activation made by another process on its next request', async () => {
+    const here = createRegistry();
+    const elsewhere = createRegistry();
+    await here.start(SHIPPED_FOLDER);
+    await elsewhere.start(SHIPPED_FOLDER);
+    const before = await here.current();
+
+    await elsewhere.registerModel(ADMIN, mlp.folder, mlp.sha256);
+    await elsewhere.activateModel(ADMIN, mlp.id);
+
+    const after = await here.current();
+    expect(after?.id).toBe(mlp.id);
+    expect(after?.scorer).not.toBe(before?.scorer);
+    expect(after?.scorer.manifest.attributionMethod).toBe('sampled-shapley');
+  });
+
+  it('never activates a model that can no longer be loaded, and keeps serving the active one', async () => {
+    let failing = false;
+    const registry = createRegistry(async (folder, sha256) => {
+      if (failing) throw new Error('the runtime cannot read this graph');
+      return OnnxScorer.load(folder, sha256);
+    });
+    await registry.start(SHIPPED_FOLDER);
+    await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+    failing = true;
+    await expect(registry.activateModel(ADMIN, nextVersion.id)).rejects.toThrow(ConflictError);
+    expect((await registry.getModel(nextVersion.id)).status).toBe('registered');
+    expect((await registry.current())?.id).toBe(SHIPPED_ID);
+  });
+
+  it('lets requests in flight finish on the model they started with while another is activated', async () => {
+    const loaded: GatedScorer[] = [];
+    const registry = createRegistry(async (folder) => {
+      const scorer = new GatedScorer((await readModelFolder(folder)).manifest);
+      loaded.push(scorer);
+      return scorer;
+    }, 500);
+    await registry.start(SHIPPED_FOLDER);
+    await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+    const courses = [{ id: 'c-1', ...aCourse() }];
+    const serve = async () => {
+      const model = await registry.current();
+      if (model === undefined) throw new Error('no active model');
+      const scored = await model.scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+      await model.scorer.attribute(aJobSeeker(), scored.scores, REFERENCE);
+      return scored.model.version;
+    };
+    const first = (await registry.current())?.scorer as GatedScorer | undefined;
+    const inFlight = Array.from({ length: 20 }, serve);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await registry.activateModel(ADMIN, nextVersion.id);
+    // The requests outlast the swap itself, though not the retirement grace.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const scorer of loaded) scorer.openGate();
+
+    expect(await Promise.all(inFlight)).toEqual(Array(20).fill('1.0.0'));
+    expect(await serve()).toBe('1.1.0');
+    expect(first?.closed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(first?.closed).toBe(true);
+  });
+
+  it('swaps real ONNX models under load without failing a request', async () => {
+    const registry = createRegistry();
+    await registry.start(SHIPPED_FOLDER);
+    await registry.registerModel(ADMIN, mlp.folder, mlp.sha256);
+    const courses = Array.from({ length: 300 }, (_, i) => ({
+      id: `c-${i}`,
+      ...aCourse({ durationHours: 100 + i * 5 }),
+    }));
+    const serve = async () => {
+      const model = await registry.current();
+      if (model === undefined) throw new Error('no active model');
+      const scored = await model.scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+      const top = [...scored.scores].sort((a, b) => b.score - a.score).slice(0, 10);
+      const attributed = await model.scorer.attribute(aJobSeeker(), top, REFERENCE);
+      return { name: scored.model.name, method: attributed.method.method };
+    };
+    const before = Array.from({ length: 30 }, serve);
+    const activation = registry.activateModel(ADMIN, mlp.id);
+    const during = Array.from({ length: 30 }, serve);
+    await activation;
+    const after = Array.from({ length: 10 }, serve);
+
+    const results = await Promise.all([...before, ...during, ...after]);
+    expect(results).toHaveLength(70);
+    for (const result of results) {
+      expect([
+        { name: 'aiguillage-ebm', method: 'exact-additive' },
+        { name: 'test-mlp', method: 'sampled-shapley' },
+      ]).toContainEqual(result);
+    }
+    expect(results.slice(-10).every((result) => result.name === 'test-mlp')).toBe(true);
+  });
+
+  it('keeps the bytes it registered: a model whose file changed afterwards cannot be activated', async () => {
+    const registry = createRegistry();
+    await registry.start(SHIPPED_FOLDER);
+    const swapped = await writeShippedVariant(modelsDir.dir, 'ebm-swapped-1.0.0', (manifest) => ({
+      ...manifest,
+      name: 'ebm-swapped',
+    }));
+    await registry.registerModel(ADMIN, swapped.folder, swapped.sha256);
+    await cp(
+      path.join(modelsDir.dir, mlp.folder, 'model.onnx'),
+      path.join(modelsDir.dir, swapped.folder, 'model.onnx'),
+    );
+    await expect(registry.activateModel(ADMIN, swapped.id)).rejects.toThrow(/sha256/);
+    expect((await registry.current())?.id).toBe(SHIPPED_ID);
+  });
+});

@@ -1,0 +1,181 @@
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { formatJson } from '../../../src/model/format-json.ts';
+import type { ModelManifest } from '../../../src/model/manifest.ts';
+import {
+  CARD_FILE,
+  computeSha256,
+  MANIFEST_FILE,
+  MODEL_FILE,
+  readModelFolder,
+} from '../../../src/model/model-folder.ts';
+import {
+  encodeOnnxModel,
+  ONNX_DATA_TYPE,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from '../../../src/model/onnx-proto.ts';
+import { createRandom } from '../../../src/model/random.ts';
+import { SHIPPED_MODEL_FOLDER } from '../../model/support/small-model.ts';
+
+/** The shipped model's folder name, as the container registers it on start. */
+export const SHIPPED_FOLDER = path.basename(SHIPPED_MODEL_FOLDER);
+
+/** A model folder written for a test: where it is and what to register it with. */
+export interface TestModelFolder {
+  /** Folder name inside the models directory. */
+  folder: string;
+  /** The registry id it gets (`<name>-<version>`). */
+  id: string;
+  sha256: string;
+}
+
+/** A fresh models directory holding a copy of the shipped model folder. */
+export async function createModelsDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aiguillage-models-'));
+  await cp(SHIPPED_MODEL_FOLDER, path.join(dir, SHIPPED_FOLDER), { recursive: true });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The shipped model's manifest and sha256. */
+export async function readShippedModel(): Promise<{ manifest: ModelManifest; sha256: string }> {
+  const { manifest, sha256 } = await readModelFolder(SHIPPED_MODEL_FOLDER);
+  return { manifest, sha256 };
+}
+
+/**
+ * Writes a copy of the shipped model under another folder, with its manifest changed by `edit`
+ * (a new version, a reordered feature list...). The ONNX bytes stay the shipped ones.
+ */
+export async function writeShippedVariant(
+  modelsDir: string,
+  folder: string,
+  edit: (manifest: ModelManifest) => ModelManifest,
+): Promise<TestModelFolder> {
+  const { manifest, sha256 } = await readShippedModel();
+  const edited = edit(manifest);
+  await cp(SHIPPED_MODEL_FOLDER, path.join(modelsDir, folder), { recursive: true });
+  await writeFile(path.join(modelsDir, folder, MANIFEST_FILE), formatJson(edited));
+  return { folder, id: `${edited.name}-${edited.version}`, sha256 };
+}
+
+export interface MlpModelOptions {
+  name?: string;
+  version?: string;
+  /** Seed of the weights. */
+  seed?: number;
+  hiddenUnits?: number;
+}
+
+/** Names in the MLP's graph, different from the shipped model's so that the manifest must say them. */
+export const MLP_INPUT = 'x';
+export const MLP_OUTPUT = 'probability';
+
+/**
+ * Writes a small non-additive model: a one-hidden-layer perceptron
+ * `sigmoid(w2 · tanh(W1 · ((x − baseline) ⊙ s) + b1) + b2)` over the 15 features, with seeded
+ * weights and no `contributions` output, so its attributions must be sampled. Each input is scaled
+ * by `s` (one over its training range) so that no feature saturates the hidden units alone.
+ */
+export async function writeMlpModelFolder(
+  modelsDir: string,
+  options: MlpModelOptions = {},
+): Promise<TestModelFolder> {
+  const { manifest: shipped } = await readShippedModel();
+  const name = options.name ?? 'test-mlp';
+  const version = options.version ?? '0.1.0';
+  const hidden = options.hiddenUnits ?? 8;
+  const featureCount = shipped.features.length;
+  const random = createRandom(options.seed ?? 11);
+  const center = Float32Array.from(shipped.features, (feature) => feature.baseline);
+  const scale = Float32Array.from(shipped.referenceDistributions, (distribution) => {
+    const range = (distribution.edges.at(-1) ?? 0) - (distribution.edges[0] ?? 0);
+    return range > 0 ? 1 / range : 1;
+  });
+  const w1 = Float32Array.from({ length: featureCount * hidden }, () => random.nextNormal() * 1.2);
+  const b1 = Float32Array.from({ length: hidden }, () => random.nextNormal() * 0.3);
+  const w2 = Float32Array.from({ length: hidden }, () => random.nextNormal() * 1.5);
+  const b2 = Float32Array.of(-0.4);
+
+  const initializer: OnnxTensor[] = [
+    floatTensor('center', [featureCount], center),
+    floatTensor('scale', [featureCount], scale),
+    floatTensor('w1', [featureCount, hidden], w1),
+    floatTensor('b1', [hidden], b1),
+    floatTensor('w2', [hidden, 1], w2),
+    floatTensor('b2', [1], b2),
+    int64Tensor('squeeze_axes', [1]),
+  ];
+  const node: OnnxNode[] = [
+    { name: 'center_x', opType: 'Sub', input: [MLP_INPUT, 'center'], output: ['centered'] },
+    { name: 'scale_x', opType: 'Mul', input: ['centered', 'scale'], output: ['scaled'] },
+    { name: 'layer1', opType: 'MatMul', input: ['scaled', 'w1'], output: ['z1'] },
+    { name: 'bias1', opType: 'Add', input: ['z1', 'b1'], output: ['a1'] },
+    { name: 'activation', opType: 'Tanh', input: ['a1'], output: ['h'] },
+    { name: 'layer2', opType: 'MatMul', input: ['h', 'w2'], output: ['z2'] },
+    { name: 'bias2', opType: 'Add', input: ['z2', 'b2'], output: ['logit'] },
+    { name: 'sigmoid', opType: 'Sigmoid', input: ['logit'], output: ['probability_2d'] },
+    { name: 'flatten', opType: 'Squeeze', input: ['probability_2d', 'squeeze_axes'], output: [MLP_OUTPUT] },
+  ];
+  const onnx = encodeOnnxModel({
+    irVersion: 8,
+    producerName: 'aiguillage-tests',
+    producerVersion: version,
+    domain: 'fr.aiguillage.tests',
+    modelVersion: 1,
+    docString: 'A small non-additive test model.',
+    opsetImport: [{ domain: '', version: 17 }],
+    metadataProps: [],
+    graph: {
+      name: `${name}-${version}`,
+      docString: 'One hidden tanh layer; no contributions output.',
+      node,
+      initializer,
+      input: [tensorInfo(MLP_INPUT, [{ dimParam: 'N' }, { dimValue: featureCount }])],
+      output: [tensorInfo(MLP_OUTPUT, [{ dimParam: 'N' }])],
+    },
+  });
+
+  const { intercept: _intercept, training: _training, ...rest } = shipped;
+  const manifest: ModelManifest = {
+    ...rest,
+    name,
+    version,
+    description: 'A small perceptron with seeded weights, for tests of model-agnostic attributions.',
+    input: MLP_INPUT,
+    outputs: { score: MLP_OUTPUT },
+    attributionMethod: 'sampled-shapley',
+    // Untrained: the metrics of a coin flip.
+    metrics: { holdoutAuc: 0.5, holdoutLogLoss: Math.LN2 },
+  };
+  const folder = `${name}-${version}`;
+  const location = path.join(modelsDir, folder);
+  await mkdir(location, { recursive: true });
+  await writeFile(path.join(location, MODEL_FILE), onnx);
+  await writeFile(path.join(location, MANIFEST_FILE), formatJson(manifest));
+  await writeFile(
+    path.join(location, CARD_FILE),
+    `# Model card — ${name} ${version}\n\nA test perceptron. Not for use.\n`,
+  );
+  return { folder, id: folder, sha256: computeSha256(onnx) };
+}
+
+// Raw tensor data is little-endian, as typed arrays are on every platform Node runs tests on.
+function floatTensor(name: string, dims: number[], values: Float32Array): OnnxTensor {
+  return { name, dims, dataType: ONNX_DATA_TYPE.float, rawData: new Uint8Array(values.slice().buffer) };
+}
+
+function int64Tensor(name: string, values: number[]): OnnxTensor {
+  return {
+    name,
+    dims: [values.length],
+    dataType: ONNX_DATA_TYPE.int64,
+    rawData: new Uint8Array(BigInt64Array.from(values, (value) => BigInt(value)).buffer),
+  };
+}
+
+function tensorInfo(name: string, dim: OnnxValueInfo['type']['tensorType']['shape']['dim']): OnnxValueInfo {
+  return { name, type: { tensorType: { elemType: ONNX_DATA_TYPE.float, shape: { dim } } } };
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const runFile = promisify(execFile);
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('npm run retention', () => {
+  let database: TestDatabase;
+
+  /** Runs `npm run retention` as npm would, against the test database. */
+  async function runRetentionCli(env: Record<string, string> = {}): Promise<CliRun> {
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    try {
+      const { stdout, stderr } = await runFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/retention.ts'],
+        {
+          cwd: repositoryRoot,
+          env: {
+            ...inherited,
+            NO_COLOR: '1',
+            NODE_ENV: 'test',
+            DATA_DIR: database.dataDir,
+            ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+            ...env,
+          },
+        },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('refuses a log period under six months before touching the database', async () => {
+    const run = await runRetentionCli({ RETENTION_LOG_DAYS: '90' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('RETENTION_LOG_DAYS must be at least 183');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('purges, prints what it did and records each run in the decision log', async () => {
+    const first = await runRetentionCli();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('retention run recorded as decision event 1');
+    expect(first.stdout).toMatch(/Idempotency-Key answers stored before \S+: 0 purged/);
+    const second = await runRetentionCli({ RETENTION_PERSONAL_DAYS: '30' });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('decision event 2');
+
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: database.dataDir });
+    const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    try {
+      const { decisionLog } = createDecisionLog(db, config);
+      const events = await decisionLog.listEvents();
+      expect(events.map((event) => [event.type, event.payload.periods])).toEqual([
+        ['retention.purged', { personalDays: 730, idempotencyHours: 24, logDays: 3650 }],
+        ['retention.purged', { personalDays: 30, idempotencyHours: 24, logDays: 3650 }],
+      ]);
+      expect(await decisionLog.verifyRange()).toMatchObject({ ok: true, checked: 2 });
+    } finally {
+      await db.destroy();
+    }
+  });
+});

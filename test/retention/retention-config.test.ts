@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+describe('retention settings', () => {
+  it('keeps the log ten years, personal data two years and Idempotency-Keys a day by default', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).retention).toEqual({
+      logDays: 3650,
+      personalDays: 730,
+      idempotencyHours: 24,
+      dailyJob: true,
+    });
+  });
+
+  it('refuses a log period under six months, naming the rule', () => {
+    expect(() => loadConfig({ RETENTION_LOG_DAYS: '182' })).toThrow(
+      /RETENTION_LOG_DAYS must be at least 183 .*AI Act, Art\. 26\(6\).*got "182"/,
+    );
+    expect(loadConfig({ RETENTION_LOG_DAYS: '183' }).retention.logDays).toBe(183);
+  });
+
+  it('refuses a period of zero or a value that is not a whole number', () => {
+    expect(() => loadConfig({ RETENTION_PERSONAL_DAYS: '0' })).toThrow(
+      /RETENTION_PERSONAL_DAYS must be 1 or more/,
+    );
+    expect(() => loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '1.5' })).toThrow(/RETENTION_IDEMPOTENCY_HOURS/);
+  });
+
+  it('runs the daily job outside tests unless it is switched off', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).retention.dailyJob).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).retention.dailyJob).toBe(true);
+    expect(loadConfig({ RETENTION_DAILY_JOB: 'false' }).retention.dailyJob).toBe(false);
+  });
+});

@@ -1,0 +1,232 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { startDailyRetentionJob } from '../../src/retention/daily-retention-job.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import {
+  aClock,
+  act,
+  createAndPublish,
+  createSet,
+  seedCatalogAndSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+async function retentionEvents(t: TestApp): Promise<DecisionEvent[]> {
+  return t.container.decisionLog.decisionLog.listEvents({ types: ['retention.purged'], limit: 1000 });
+}
+
+async function countRows(t: TestApp, table: string): Promise<number> {
+  const row = await t.container.db(table).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+async function giveFeedback(t: TestApp, seekerId: string, itemId: string): Promise<void> {
+  const token = await t.tokenFor('job_seeker', seekerId);
+  const res = await t.http
+    .post(`/v1/me/recommendations/${itemId}/feedback`)
+    .auth(token, { type: 'bearer' })
+    .send({ response: 'interested', comment: 'Ça m’intéresse' });
+  expect(res.status).toBe(201);
+}
+
+describe('purging personal data past its retention period', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let oldSetId: string;
+  let staleSetId: string;
+  let recentSetId: string;
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_PERSONAL_DAYS: '60' } });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    // Day 0: one published set with feedback, and one set nobody ever looks at again.
+    await seedCatalogAndSeeker(t, 'js-old');
+    const published = await createAndPublish(t, counselor, 'js-old', { approve: 1 });
+    oldSetId = published.id;
+    const approved = published.items.find((item) => item.decision === 'approved');
+    await giveFeedback(t, 'js-old', approved?.itemId ?? '');
+    await seedCatalogAndSeeker(t, 'js-stale');
+    staleSetId = (await createSet(t, counselor, 'js-stale')).set.id;
+  });
+  afterAll(() => t.close());
+
+  it('purges nothing that is still within its period, and records the run all the same', async () => {
+    clock.advance(HOUR);
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged).toEqual({
+      recommendationSets: 0,
+      recommendationItems: 0,
+      feedback: 0,
+      idempotencyKeys: 0,
+      subjectKeys: 0,
+    });
+    expect(report.storageScrubbed).toBe(false);
+    const [event] = await retentionEvents(t);
+    expect(event).toMatchObject({
+      seq: report.seq,
+      actor: { role: 'system', pseudonym: 'retention' },
+      subject: null,
+      personal: null,
+      payload: {
+        periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650 },
+        cutoffs: report.cutoffs,
+        purged: report.purged,
+      },
+    });
+    expect(report.cutoffs.personalData).toBe(new Date(clock.now().getTime() - 60 * DAY).toISOString());
+  });
+
+  it('drops stored Idempotency-Key answers after 24 hours', async () => {
+    expect(await countRows(t, 'idempotency_keys')).toBe(2);
+    clock.advance(24 * HOUR);
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged.idempotencyKeys).toBe(2);
+    expect(report.storageScrubbed).toBe(true);
+    expect(await countRows(t, 'idempotency_keys')).toBe(0);
+  });
+
+  it('purges finished and long-stale sets with their items and feedback, and keeps recent ones', async () => {
+    clock.advance(30 * DAY);
+    await seedCatalogAndSeeker(t, 'js-recent');
+    const recent = await createAndPublish(t, counselor, 'js-recent', { approve: 1 });
+    recentSetId = recent.id;
+    await giveFeedback(
+      t,
+      'js-recent',
+      recent.items.find((item) => item.decision === 'approved')?.itemId ?? '',
+    );
+    const itemsBefore = await countRows(t, 'recommendation_items');
+    const oldItems = Number(
+      (
+        await t.container
+          .db('recommendation_items')
+          .whereIn('set_id', [oldSetId, staleSetId])
+          .count({ n: '*' })
+      )[0]?.n,
+    );
+
+    // Day 68: the old set is 68 days old; the stale one expired on day 7, over 60 days ago.
+    clock.advance(37 * DAY);
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged).toMatchObject({
+      recommendationSets: 2,
+      recommendationItems: oldItems,
+      feedback: 1,
+      idempotencyKeys: 1,
+      subjectKeys: 0,
+    });
+    expect(await countRows(t, 'recommendation_items')).toBe(itemsBefore - oldItems);
+    expect(await countRows(t, 'feedback')).toBe(1);
+    const ids = (await t.container.db('recommendation_sets').select('id')).map((row) => row.id);
+    expect(ids).toEqual([recentSetId]);
+    const portal = await t.http
+      .get('/v1/me/recommendations')
+      .auth(await t.tokenFor('job_seeker', 'js-old'), { type: 'bearer' });
+    expect(JSON.stringify(portal.body)).not.toContain(oldSetId);
+  });
+
+  it('keeps the decision log whole: the chain verifies and no event was removed', async () => {
+    const head = await t.container.decisionLog.decisionLog.readHead();
+    expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({
+      ok: true,
+      checked: head.seq,
+    });
+    const generated = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.generated'],
+    });
+    expect(generated.map((event) => event.payload.setId)).toEqual([oldSetId, staleSetId, recentSetId]);
+  });
+
+  it('skips a scheduled run when one was recorded within the interval', async () => {
+    expect(await t.container.retention.purgeIfDue(DAY - HOUR)).toBeUndefined();
+    clock.advance(DAY);
+    expect(await t.container.retention.purgeIfDue(DAY - HOUR)).toMatchObject({
+      ranAt: clock.now().toISOString(),
+    });
+  });
+
+  it('runs once a day in the background, and stops cleanly', async () => {
+    const before = (await retentionEvents(t)).length;
+    clock.advance(DAY);
+    const job = startDailyRetentionJob(t.container.retention, pino({ level: 'silent' }), {
+      firstCheckAfterMs: 0,
+      intervalMs: 20,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The clock stands still: the later checks find today's run and skip.
+    expect((await retentionEvents(t)).length).toBe(before + 1);
+    clock.advance(DAY);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await job.stop();
+    const after = (await retentionEvents(t)).length;
+    expect(after).toBe(before + 2);
+    clock.advance(DAY);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await retentionEvents(t)).length).toBe(after);
+  });
+});
+
+describe('the end of the log period', () => {
+  let t: TestApp;
+  let clock: TestClock;
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '183' } });
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalogAndSeeker(t, 'js-gone');
+    await seedCatalogAndSeeker(t, 'js-active');
+    await createSet(t, counselor, 'js-gone');
+    await createSet(t, counselor, 'js-active');
+    // Still followed 100 days later.
+    clock.advance(100 * DAY);
+    const { set } = await createSet(t, counselor, 'js-active');
+    const discarded = await act(t, counselor, set.id, 'discard', '"1"', {
+      reason: 'Projet en cours de révision',
+    });
+    expect(discarded.status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  const personalPartsOf = async (seekerId: string) => {
+    const { decisionLog, pseudonymiser, subjectKeyring } = t.container.decisionLog;
+    const events = await decisionLog.listEvents({
+      subject: pseudonymiser.pseudonymise(seekerId),
+      limit: 1000,
+    });
+    return Promise.all(
+      events.flatMap((event) =>
+        event.personal === null ? [] : [subjectKeyring.decryptPersonal(event.personal)],
+      ),
+    );
+  };
+
+  it('never shreds a key before the log period is over', async () => {
+    clock.advance(80 * DAY);
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged.subjectKeys).toBe(0);
+    expect(await personalPartsOf('js-gone')).toEqual([expect.objectContaining({ status: 'readable' })]);
+  });
+
+  it('shreds the key of a person with no event for the whole log period, keeping their events', async () => {
+    // Day 190: js-gone's last event is 190 days old; js-active's is 90 days old.
+    clock.advance(10 * DAY);
+    const eventsBefore = (await t.container.decisionLog.decisionLog.readHead()).seq;
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged.subjectKeys).toBe(1);
+    expect(await personalPartsOf('js-gone')).toEqual([{ status: 'shredded' }]);
+    const active = await personalPartsOf('js-active');
+    expect(active.length).toBeGreaterThanOrEqual(2);
+    for (const part of active) expect(part.status).toBe('readable');
+    expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({
+      ok: true,
+      checked: eventsBefore + 1,
+    });
+  });
+});

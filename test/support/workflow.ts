@@ -1,0 +1,351 @@
+import crypto from 'node:crypto';
+import type { CourseInput } from '../../src/courses/course.ts';
+import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
+import type { Settings } from '../../src/settings/settings.ts';
+import { aCourse, aJobSeeker } from './builders.ts';
+import type { TestApp } from './test-app.ts';
+
+/** The day the workflow tests live on: every builder course starts after it. */
+export const WORKFLOW_START = new Date('2026-10-01T08:00:00.000Z');
+
+/** A clock a test can move forward; hand `clock.now` to `startTestApp({ now })`. */
+export interface TestClock {
+  now: () => Date;
+  advance(milliseconds: number): void;
+}
+
+export function aClock(start: Date = WORKFLOW_START): TestClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advance: (milliseconds) => {
+      current += milliseconds;
+    },
+  };
+}
+
+/**
+ * A small catalog around Lyon for a job seeker aiming at J1501 (aide-soignant): courses that pass
+ * the hard filters, and others that must never be suggested (too far, inactive, level too high).
+ */
+export const WORKFLOW_CATALOG: Record<string, CourseInput> = {
+  'LYON-AS-1': aCourse(),
+  'LYON-AS-2': aCourse({ title: 'Aide-soignant en alternance', provider: 'Croix-Rouge Lyon' }),
+  'LYON-ASH': aCourse({
+    title: 'Agent de service hospitalier',
+    provider: 'GRETA Lyon',
+    skills: ['hygiene', 'accueil'],
+    exitLevel: 3,
+    durationHours: 280,
+    location: { lat: 45.75, lon: 4.85 },
+  }),
+  'VILLEURBANNE-AES': aCourse({
+    title: 'Accompagnant éducatif et social',
+    provider: 'IRFSS Villeurbanne',
+    targetOccupations: ['K1302'],
+    skills: ['accueil'],
+    exitLevel: 3,
+    durationHours: 525,
+    location: { lat: 45.7719, lon: 4.8902 },
+    city: 'Villeurbanne',
+    returnToEmploymentRate: null,
+  }),
+  'LYON-SEC': aCourse({
+    title: 'Secrétaire médical',
+    provider: 'AFPA Lyon',
+    targetOccupations: ['M1609'],
+    skills: ['accueil', 'bureautique'],
+    location: { lat: 45.77, lon: 4.82 },
+    returnToEmploymentRate: 0.64,
+  }),
+  'PARIS-AS': aCourse({
+    title: 'Aide-soignant',
+    provider: 'IFSI Paris',
+    location: { lat: 48.8566, lon: 2.3522 },
+    city: 'Paris',
+  }),
+  'LYON-OLD': aCourse({ title: 'Ancienne session', active: false, nextSessionStart: null }),
+  'LYON-IDE': aCourse({
+    title: 'Infirmier',
+    provider: 'IFSI Lyon',
+    exitLevel: 6,
+    prerequisiteLevel: 4,
+    durationHours: 4200,
+  }),
+};
+
+/** Course ids of the catalog that pass the hard filters for {@link aWorkflowSeeker}. */
+export const REACHABLE_COURSE_IDS = ['LYON-AS-1', 'LYON-AS-2', 'LYON-ASH', 'LYON-SEC', 'VILLEURBANNE-AES'];
+
+/** A job seeker in Lyon, level 3, 30 km of mobility, on counselor `c-001`'s caseload. */
+export function aWorkflowSeeker(overrides: Partial<JobSeekerInput> = {}): JobSeekerInput {
+  return aJobSeeker({ counselorId: 'c-001', ...overrides });
+}
+
+/** Writes the catalog through the API, as an admin. */
+export async function seedCatalog(t: TestApp, catalog: Record<string, CourseInput> = WORKFLOW_CATALOG) {
+  const admin = await t.tokenFor('admin', 'ops-1');
+  for (const [id, course] of Object.entries(catalog)) {
+    const res = await t.http.put(`/v1/courses/${id}`).auth(admin, { type: 'bearer' }).send(course);
+    if (res.status !== 200 && res.status !== 201) {
+      throw new Error(`could not write course ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+}
+
+/** Syncs a job seeker as the case-management integration would. */
+export async function syncSeeker(t: TestApp, seekerId: string, input: JobSeekerInput = aWorkflowSeeker()) {
+  const integration = await t.tokenFor('integration', 'svc-crm');
+  const res = await t.http
+    .put(`/v1/job-seekers/${seekerId}`)
+    .auth(integration, { type: 'bearer' })
+    .send(input);
+  if (res.status !== 200 && res.status !== 201) {
+    throw new Error(`could not sync job seeker ${seekerId}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+const seededApps = new WeakSet<TestApp>();
+
+/** The workflow catalog (written once per app) and one job seeker on `c-001`'s caseload (or the given counselor's). */
+export async function seedCatalogAndSeeker(
+  t: TestApp,
+  seekerId = 'js-1',
+  input: JobSeekerInput = aWorkflowSeeker(),
+): Promise<{ seekerId: string }> {
+  if (!seededApps.has(t)) {
+    await seedCatalog(t);
+    seededApps.add(t);
+  }
+  await syncSeeker(t, seekerId, input);
+  return { seekerId };
+}
+
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+/** POST …/recommendations with a fresh Idempotency-Key unless one is given. */
+export function requestSet(
+  t: TestApp,
+  token: string,
+  seekerId: string,
+  options: { idempotencyKey?: string; limit?: number } = {},
+) {
+  const request = t.http
+    .post(`/v1/job-seekers/${seekerId}/recommendations`)
+    .auth(token, { type: 'bearer' })
+    .set('Idempotency-Key', options.idempotencyKey ?? newIdempotencyKey());
+  return options.limit === undefined ? request.send() : request.send({ limit: options.limit });
+}
+
+/** The body of a set as the API returns it (the parts the tests read). */
+export interface SetBody {
+  id: string;
+  seekerId: string;
+  status: string;
+  version: number;
+  openedAt: string | null;
+  itemsHidden: boolean;
+  noCandidateReason: string | null;
+  items: ItemBody[];
+  shortlist: { courseIds: string[]; overlap: number; submittedAt: string } | null;
+  secondReview: { required: boolean; firstReviewerId: string | null; reviewerId: string | null };
+  warnings?: Array<{ code: string; field: string; terms: string[] }>;
+}
+
+export interface ItemBody {
+  itemId: string;
+  course: { id: string; title: string };
+  rank: number | null;
+  displayOrder: number | null;
+  score: number | null;
+  source: 'model' | 'counselor';
+  decision: 'pending' | 'approved' | 'rejected';
+  decisionSeconds: number | null;
+  attributions: Array<{ feature: string; contribution: number }>;
+  explanation: string;
+}
+
+/** Creates a set and checks it was created; returns it with its ETag. */
+export async function createSet(
+  t: TestApp,
+  token: string,
+  seekerId = 'js-1',
+  options: { limit?: number } = {},
+): Promise<{ set: SetBody; etag: string }> {
+  const res = await requestSet(t, token, seekerId, options);
+  if (res.status !== 201)
+    throw new Error(`could not create a set: ${res.status} ${JSON.stringify(res.body)}`);
+  return { set: res.body as SetBody, etag: String(res.headers.etag) };
+}
+
+/** GET a set (the owner's first read opens it); returns the set and its ETag. */
+export async function readSet(
+  t: TestApp,
+  token: string,
+  setId: string,
+): Promise<{ set: SetBody; etag: string }> {
+  const res = await t.http.get(`/v1/recommendations/${setId}`).auth(token, { type: 'bearer' });
+  if (res.status !== 200)
+    throw new Error(`could not read set ${setId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { set: res.body as SetBody, etag: String(res.headers.etag) };
+}
+
+/** One decision on one item, with the given If-Match (none when undefined). */
+export function decide(
+  t: TestApp,
+  token: string,
+  setId: string,
+  itemId: string,
+  etag: string | undefined,
+  body: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
+) {
+  const request = t.http
+    .post(`/v1/recommendations/${setId}/items/${itemId}/decision`)
+    .auth(token, { type: 'bearer' });
+  return (etag === undefined ? request : request.set('If-Match', etag)).send(body);
+}
+
+/** POST …/{action} on a set with the given If-Match (none when undefined). */
+export function act(
+  t: TestApp,
+  token: string,
+  setId: string,
+  action: 'publish' | 'discard' | 'shortlist' | 'second-review' | 'items',
+  etag: string | undefined,
+  body: object = {},
+) {
+  const request = t.http.post(`/v1/recommendations/${setId}/${action}`).auth(token, { type: 'bearer' });
+  return (etag === undefined ? request : request.set('If-Match', etag)).send(body);
+}
+
+/**
+ * Decides every pending item one by one (there is no bulk approval): approves the first
+ * `approve` items by rank and rejects the rest with a reason. Returns the set and its ETag.
+ */
+export async function decideAll(
+  t: TestApp,
+  token: string,
+  setId: string,
+  options: { approve?: number } = {},
+): Promise<{ set: SetBody; etag: string }> {
+  let { set, etag } = await readSet(t, token, setId);
+  const toApprove = options.approve ?? Number.POSITIVE_INFINITY;
+  let approved = 0;
+  for (const item of set.items.filter((candidate) => candidate.decision === 'pending')) {
+    const body =
+      approved < toApprove
+        ? { decision: 'approve' as const }
+        : { decision: 'reject' as const, reasonCode: 'not_matching_project' };
+    if (body.decision === 'approve') approved += 1;
+    const res = await decide(t, token, setId, item.itemId, etag, body);
+    if (res.status !== 200)
+      throw new Error(`could not decide ${item.itemId}: ${res.status} ${JSON.stringify(res.body)}`);
+    set = res.body as SetBody;
+    etag = String(res.headers.etag);
+  }
+  return { set, etag };
+}
+
+/** Creates a set, decides every item (approving `approve` of them) and publishes it. */
+export async function createAndPublish(
+  t: TestApp,
+  token: string,
+  seekerId = 'js-1',
+  options: { approve?: number; message?: string } = {},
+): Promise<SetBody> {
+  const { set: created } = await createSet(t, token, seekerId);
+  const { etag } = await decideAll(
+    t,
+    token,
+    created.id,
+    options.approve === undefined ? {} : { approve: options.approve },
+  );
+  const res = await act(
+    t,
+    token,
+    created.id,
+    'publish',
+    etag,
+    options.message === undefined ? {} : { message: options.message },
+  );
+  if (res.status !== 200)
+    throw new Error(`could not publish ${created.id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as SetBody;
+}
+
+/** Replaces the settings as an admin, starting from the defaults. */
+export async function putSettings(t: TestApp, changes: Partial<Settings>): Promise<void> {
+  const admin = await t.tokenFor('admin', 'ops-1');
+  const res = await t.http
+    .put('/v1/settings')
+    .auth(admin, { type: 'bearer' })
+    .send({
+      aiEnabled: true,
+      blindFirst: false,
+      secondReviewRate: 0,
+      setTtlHours: 168,
+      fastDecisionSeconds: 10,
+      ...changes,
+    });
+  if (res.status !== 200)
+    throw new Error(`could not change settings: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** A domain set for unit tests of the rules: one pending model item, owned by `c-001`. */
+export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): RecommendationSet {
+  const course = WORKFLOW_CATALOG['LYON-AS-1'];
+  return {
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    seekerId: 'js-1',
+    counselorId: 'c-001',
+    status: 'pending_review',
+    model: { id: 'aiguillage-ebm-1.0.0', version: '1.0.0', sha256: 'a'.repeat(64) },
+    attributionMethod: { method: 'exact-additive' },
+    createdBy: 'c-001',
+    createdAt: WORKFLOW_START.toISOString(),
+    expiresAt: new Date(WORKFLOW_START.getTime() + 168 * 3_600_000).toISOString(),
+    openedAt: null,
+    publishedAt: null,
+    publishedBy: null,
+    version: 1,
+    noCandidateReason: null,
+    message: null,
+    discardReason: null,
+    secondReview: { required: false, firstReviewerId: null, reviewerId: null },
+    shortlist: null,
+    items: [
+      {
+        id: 'a1b2c3d4-0000-4000-8000-000000000101',
+        course: {
+          id: 'LYON-AS-1',
+          title: course?.title ?? 'Aide-soignant',
+          provider: course?.provider ?? 'IFSI Lyon',
+          modality: 'in_person',
+          nextSessionStart: '2027-01-11',
+          city: 'Lyon',
+          location: { lat: 45.764, lon: 4.8357 },
+          returnToEmploymentRate: 0.81,
+        },
+        rank: 1,
+        displayOrder: null,
+        score: 0.7,
+        features: [1, 0.5],
+        attributions: [],
+        counselorExplanation: 'Score 0.70',
+        seekerExplanation: { summary: 'Cette formation correspond à votre projet.', reasons: [] },
+        source: 'model',
+        decision: 'pending',
+        reasonCode: null,
+        comment: null,
+        decidedBy: null,
+        decidedAt: null,
+        decisionSeconds: null,
+        addedReason: null,
+      },
+    ],
+    ...overrides,
+  };
+}
