@@ -143,6 +143,18 @@ async function runBench(): Promise<void> {
   const sampleBody: unknown = JSON.parse(sample);
   const itemCount = (sampleBody as { items: unknown[] }).items.length;
 
+  // The same creation called in-process, without HTTP: what the service costs on its own.
+  const serviceTimes: number[] = [];
+  for (let i = 0; i < CANDIDATE_REPETITIONS; i += 1) {
+    const started = performance.now();
+    await container.services.recommendations.createRecommendations(
+      { subject: COUNSELOR_ID, roles: ['counselor'] },
+      SEEKER_ID,
+      { idempotencyKey: crypto.randomUUID() },
+    );
+    serviceTimes.push(performance.now() - started);
+  }
+
   const bare = express();
   bare.use(express.json());
   bare.post(recommendPath, (_req, res) => {
@@ -170,6 +182,13 @@ async function runBench(): Promise<void> {
       fmt(roundTrip.p99),
       fmt(roundTrip.mean),
       fmt(roundTrip.rps),
+    ],
+    [
+      '(breakdown) service call, no HTTP',
+      fmt(median(serviceTimes)),
+      fmt(percentile(serviceTimes, 0.99)),
+      fmt(mean(serviceTimes)),
+      '—',
     ],
     [
       '(breakdown) candidate query alone',

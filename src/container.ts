@@ -93,7 +93,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const models = registry;
 
     const services: AppServices = {
-      jobSeekers: new JobSeekerService(jobSeekerStore, now),
+      jobSeekers: new JobSeekerService(jobSeekerStore, decisionLog, now),
       courses: new CourseService(courseStore, now),
       settings: new SettingsService(settingsStore, decisionLog, now),
       models,

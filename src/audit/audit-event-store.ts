@@ -19,6 +19,12 @@ export type EventContent = Pick<
 >;
 
 /**
+ * An event as stored, its payload kept as the canonical JSON text it was hashed with: what
+ * exports write, without parsing and re-serialising every payload.
+ */
+export type StoredEvent = Omit<RecordedDecisionEvent, 'payload'> & { payloadText: string };
+
+/**
  * The auditors' filtered reads of the decision log. Events come back exactly as recorded (the
  * shape verification reads), whatever they hold, so a tampered row can still be listed.
  */
@@ -29,6 +35,8 @@ export interface AuditEventStore {
   countEvents(filter: AuditEventFilter, toSeq: number): Promise<number>;
   /** Every matching event up to `toSeq`, in seq order, read page by page so that memory stays constant. */
   streamEvents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<RecordedDecisionEvent>;
+  /** As {@link streamEvents}, with each payload as its stored text. */
+  streamStoredEvents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<StoredEvent>;
   /** As {@link streamEvents}, reading only the public content (lighter on a large log). */
   streamContents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<EventContent>;
 }

@@ -5,6 +5,7 @@ import type { components, operations } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
+import type { StoredEvent } from './audit-event-store.ts';
 import type { AuditPeriod, AuditRequest, AuditService } from './audit-service.ts';
 import {
   CSV_HEADER,
@@ -187,10 +188,7 @@ function toCheckpointBody(checkpoint: Checkpoint): CheckpointBody {
   return { ...checkpoint };
 }
 
-async function* formatLines(
-  events: AsyncIterable<RecordedDecisionEvent>,
-  format: ExportFormat,
-): AsyncIterable<string> {
+async function* formatLines(events: AsyncIterable<StoredEvent>, format: ExportFormat): AsyncIterable<string> {
   if (format === 'csv') yield CSV_HEADER;
   for await (const event of events) yield format === 'csv' ? formatCsvRow(event) : formatNdjsonLine(event);
 }

@@ -11,7 +11,7 @@ import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
-import type { AuditEventStore } from './audit-event-store.ts';
+import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
 import { computeDriftStats, type DriftReference, type ModelDrift } from './drift-stats.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
@@ -49,7 +49,7 @@ export interface AuditExport {
   /** The head when the export began: later events are left out. */
   toSeq: number;
   count: number;
-  events: AsyncIterable<RecordedDecisionEvent>;
+  events: AsyncIterable<StoredEvent>;
 }
 
 export interface AuditVerification extends ChainVerification {
@@ -124,7 +124,7 @@ export class AuditService {
     const toSeq = checkpoint?.seq ?? 0;
     const count = await this.deps.events.countEvents(filter, toSeq);
     await this.record(request, 'exportAuditEvents', { ...filter, format, toSeq }, count);
-    return { toSeq, count, events: this.deps.events.streamEvents(filter, toSeq) };
+    return { toSeq, count, events: this.deps.events.streamStoredEvents(filter, toSeq) };
   }
 
   /** Verifies the chain from `fromSeq` (default 1) to `toSeq` (default: the head). */

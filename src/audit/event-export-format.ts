@@ -1,5 +1,4 @@
-import { canonicalJson } from '../decision-log/canonical-json.ts';
-import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { StoredEvent } from './audit-event-store.ts';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -11,12 +10,19 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * One NDJSON line: the event with exactly the fields it was recorded and hashed with
- * (seq, eventId, type, occurredAt, actor, subject, payload, personal, prevHash, hash), so that the
- * offline verifier can recompute every hash from the line alone.
+ * One NDJSON line: the event with exactly the fields it was recorded and hashed with, members in
+ * canonical order and the payload written as stored (the canonical JSON text that was hashed),
+ * so that the offline verifier recomputes every hash from the line alone. For an event as the
+ * log writes it, the line is the canonical JSON of the recorded event.
  */
-export function formatNdjsonLine(event: RecordedDecisionEvent): string {
-  return `${canonicalJson(event)}\n`;
+export function formatNdjsonLine(event: StoredEvent): string {
+  const text = JSON.stringify;
+  return (
+    `{"actor":{"pseudonym":${text(event.actor.pseudonym)},"role":${text(event.actor.role)}},` +
+    `"eventId":${text(event.eventId)},"hash":${text(event.hash)},"occurredAt":${text(event.occurredAt)},` +
+    `"payload":${event.payloadText},"personal":${text(event.personal)},"prevHash":${text(event.prevHash)},` +
+    `"seq":${event.seq},"subject":${text(event.subject)},"type":${text(event.type)}}\n`
+  );
 }
 
 const CSV_COLUMNS = [
@@ -37,10 +43,10 @@ const CSV_COLUMNS = [
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
 
 /**
- * One CSV row (RFC 4180), for reading in a spreadsheet: the payload as its canonical JSON text and
- * only whether a sealed personal part exists. Verification uses the NDJSON export.
+ * One CSV row (RFC 4180), for reading in a spreadsheet: the payload as its JSON text and only
+ * whether a sealed personal part exists. Verification uses the NDJSON export.
  */
-export function formatCsvRow(event: RecordedDecisionEvent): string {
+export function formatCsvRow(event: StoredEvent): string {
   const cells = [
     String(event.seq),
     event.eventId,
@@ -49,7 +55,7 @@ export function formatCsvRow(event: RecordedDecisionEvent): string {
     event.actor.role,
     event.actor.pseudonym,
     event.subject ?? '',
-    typeof event.payload === 'string' ? event.payload : canonicalJson(event.payload),
+    event.payloadText,
     event.personal === null ? 'false' : 'true',
     event.prevHash,
     event.hash,

@@ -3,7 +3,7 @@ import { engineOf } from '../db/database.ts';
 import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import type { DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
-import type { AuditEventPage, AuditEventStore, EventContent } from './audit-event-store.ts';
+import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
 
 const EVENTS = 'decision_events';
 const STREAM_PAGE = 1000;
@@ -53,6 +53,12 @@ export class KnexAuditEventStore implements AuditEventStore {
   async *streamEvents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<RecordedDecisionEvent> {
     for await (const page of this.streamPages(filter, toSeq, ['*'])) {
       for (const row of page) yield toRecordedEvent(row);
+    }
+  }
+
+  async *streamStoredEvents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<StoredEvent> {
+    for await (const page of this.streamPages(filter, toSeq, ['*'])) {
+      for (const row of page) yield toStoredEvent(row);
     }
   }
 
@@ -201,8 +207,7 @@ async function* mergePagesBySeq(sources: ReadonlyArray<AsyncIterable<Row[]>>): A
   if (merged.length > 0) yield merged;
 }
 
-function readPayload(row: Row): unknown {
-  const text = String(row.payload);
+function parsePayload(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -218,11 +223,11 @@ function toEventContent(row: Row): EventContent {
     occurredAt: String(row.occurred_at),
     actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
     subject: readNullableString(row.subject),
-    payload: readPayload(row),
+    payload: parsePayload(String(row.payload)),
   };
 }
 
-function toRecordedEvent(row: Row): RecordedDecisionEvent {
+function toStoredEvent(row: Row): StoredEvent {
   return {
     seq: readNumber(row.seq),
     eventId: String(row.event_id),
@@ -230,9 +235,14 @@ function toRecordedEvent(row: Row): RecordedDecisionEvent {
     occurredAt: String(row.occurred_at),
     actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
     subject: readNullableString(row.subject),
-    payload: readPayload(row),
+    payloadText: String(row.payload),
     personal: readNullableString(row.personal),
     prevHash: String(row.prev_hash),
     hash: String(row.hash),
   };
+}
+
+function toRecordedEvent(row: Row): RecordedDecisionEvent {
+  const { payloadText, ...event } = toStoredEvent(row);
+  return { ...event, payload: parsePayload(payloadText) };
 }

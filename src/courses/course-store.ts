@@ -21,10 +21,11 @@ export interface CourseStore {
   /** One page of the courses matching every filter, ordered by id. */
   search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage>;
   /**
-   * The active courses a person could follow, ordered by id: prerequisite met, next session not
-   * past (or not planned yet), and reachable: an in-person or hybrid course within the radius, or a
-   * remote or hybrid course when the person accepts remote learning. Without a known home, distance
-   * does not restrict (remote-only courses still need `includeRemote`).
+   * The active courses a person could follow, ordered by id: prerequisite met, next session planned
+   * and strictly after the reference day, and reachable: an in-person or hybrid course within the
+   * radius, or a remote or hybrid course when the person accepts remote learning. Without a known
+   * home only the latter can be reachable. Sees every catalog write committed before the call, from
+   * any process. The courses returned are shared and frozen: copy one to change it.
    */
   findCandidates(filter: CandidateFilter): Promise<Course[]>;
   /** How many courses the catalog holds, active or not. */

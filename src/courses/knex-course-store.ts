@@ -16,11 +16,15 @@ import {
   MODALITIES,
   type Modality,
 } from './course.ts';
+import { CatalogSnapshot } from './catalog-snapshot.ts';
 import type { CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 
 const COURSES = 'courses';
 const OCCUPATIONS = 'course_occupations';
+/** The one row whose version every catalog write increments (see {@link CatalogSnapshot}). */
+const CATALOG_STATE = 'catalog_state';
+const CATALOG_STATE_ID = 1;
 /**
  * Rows per statement. knex writes a multi-row insert on SQLite as a compound SELECT, which fails
  * past 500 terms; 400 also keeps the bound parameters of a statement far below either engine's cap.
@@ -28,7 +32,20 @@ const OCCUPATIONS = 'course_occupations';
 const CHUNK_SIZE = 400;
 
 export class KnexCourseStore implements CourseStore {
-  constructor(private readonly db: Knex) {}
+  private readonly snapshot: CatalogSnapshot;
+
+  constructor(private readonly db: Knex) {
+    this.snapshot = new CatalogSnapshot({
+      readVersion: () => readCatalogVersion(db),
+      readCandidateCourses: async () => {
+        const rows: Array<Record<string, unknown>> = await db(COURSES)
+          .select('*')
+          .where('active', true)
+          .whereNotNull('next_session_start');
+        return rows.map(toCourse);
+      },
+    });
+  }
 
   async findById(id: string): Promise<Course | undefined> {
     const row = await this.db(COURSES).where({ id }).first();
@@ -37,6 +54,7 @@ export class KnexCourseStore implements CourseStore {
 
   async upsert(course: CourseRecord, now: Date): Promise<{ course: Course; created: boolean }> {
     return this.db.transaction(async (trx) => {
+      await bumpCatalogVersion(trx);
       const existing = await trx(COURSES).where({ id: course.id }).forUpdate().first('id');
       const row = toRow(course, now.toISOString());
       if (existing === undefined) await trx(COURSES).insert(row);
@@ -52,6 +70,7 @@ export class KnexCourseStore implements CourseStore {
     now: Date,
   ): Promise<{ created: number; updated: number }> {
     const stamp = now.toISOString();
+    await this.db('catalog_state').increment('version', 1);
     return this.db.transaction(async (trx) => {
       let updated = 0;
       for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
@@ -79,32 +98,31 @@ export class KnexCourseStore implements CourseStore {
   }
 
   async findCandidates(filter: CandidateFilter): Promise<Course[]> {
-    const firstDay = filter.referenceDate.toISOString().slice(0, 10);
-    const query = this.db(COURSES)
-      .select('*')
-      .where('active', true)
-      .where('prerequisite_level', '<=', filter.maxPrerequisiteLevel)
-      .where('next_session_start', '>', firstDay)
-      .where((reachable) => {
-        const near = filter.near;
-        // Without a known home nothing held in person can be shown to be reachable.
-        if (near === null) reachable.whereRaw('1 = 0');
-        else {
-          reachable.where((inPerson) => {
-            inPerson.whereNot('modality', 'remote');
-            applyRadius(inPerson, planRadiusFilter(near.point, near.radiusKm));
-          });
-        }
-        if (filter.includeRemote) reachable.orWhereNot('modality', 'in_person');
-      });
-    const rows: Array<Record<string, unknown>> = await query.orderBy('id', 'asc');
-    return rows.map(toCourse);
+    return this.snapshot.findCandidates(filter);
   }
 
   async count(): Promise<number> {
     const [row] = await this.db(COURSES).count({ n: '*' });
     return readNumber(row?.n ?? 0);
   }
+}
+
+/**
+ * Increments the catalog version inside the write's transaction, so that it commits (or rolls back)
+ * with the write. First thing in the transaction: every catalog write then takes the version row's
+ * lock before any course row's, in one order, and on SQLite the transaction starts as a writer.
+ */
+async function bumpCatalogVersion(trx: Knex.Transaction): Promise<void> {
+  const changed = await trx(CATALOG_STATE).where({ id: CATALOG_STATE_ID }).increment('version', 1);
+  if (changed !== 1) throw new Error('the catalog_state row is missing: the schema is not migrated');
+}
+
+async function readCatalogVersion(db: Knex): Promise<number> {
+  const row: Record<string, unknown> | undefined = await db(CATALOG_STATE)
+    .where({ id: CATALOG_STATE_ID })
+    .first('version');
+  if (row === undefined) throw new Error('the catalog_state row is missing: the schema is not migrated');
+  return readNumber(row.version);
 }
 
 /** Keeps the one-row-per-ROME-code index table equal to each course's target occupations. */
@@ -152,7 +170,10 @@ function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
     applyRadius(query, planRadiusFilter(search.near.point, search.near.radiusKm));
 }
 
-/** The radius test of {@link RadiusFilter} as SQL: a bounding box, then the arithmetic distance. */
+/**
+ * The radius test of {@link RadiusFilter} as SQL: a bounding box, then the arithmetic distance, with
+ * the operations of `isWithinRadius` (the in-memory test) in the same order: keep both in step.
+ */
 function applyRadius(query: Knex.QueryBuilder, filter: RadiusFilter): void {
   query.whereBetween('lat', [filter.minLat, filter.maxLat]);
   query.where((any) => {

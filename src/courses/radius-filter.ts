@@ -65,6 +65,23 @@ export function planRadiusFilter(center: GeoPoint, radiusKm: number): RadiusFilt
   };
 }
 
+/**
+ * The radius test of {@link RadiusFilter} in JavaScript, for courses already in memory. The same
+ * operations in the same order as the SQL of the knex store's radius search (IEEE doubles on both
+ * engines), so that a course at the edge falls on the same side of it in memory as in the database.
+ */
+export function isWithinRadius(filter: RadiusFilter, point: GeoPoint): boolean {
+  if (point.lat < filter.minLat || point.lat > filter.maxLat) return false;
+  const t = point.lat - filter.centerLat;
+  for (const window of filter.windows) {
+    if (point.lon < window.minLon || point.lon > window.maxLon) continue;
+    const k = filter.a + filter.b * t + filter.c * t * t;
+    const x = (point.lon - window.originLon) * k;
+    if (t * t + x * x <= filter.maxSquaredDegrees) return true;
+  }
+  return false;
+}
+
 /** The longitude bands to scan; a box across the antimeridian is split in two. */
 function planLongitudeWindows(lon0: number, halfWidth: number): LongitudeWindow[] {
   const west = lon0 - halfWidth;

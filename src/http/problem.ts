@@ -51,7 +51,9 @@ export function problem(
   detail: string,
   extensions: Record<string, unknown> = {},
 ): ProblemDocument {
-  return { type: PROBLEM_BASE + slug, title, status, detail, ...extensions };
+  // Extensions add members; they never replace the standard ones (a `type` may only refine the slug).
+  const { type, title: _title, status: _status, detail: _detail, ...members } = extensions;
+  return { ...members, type: typeof type === 'string' ? type : PROBLEM_BASE + slug, title, status, detail };
 }
 
 const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => DomainError, number, string, string]> =

@@ -12,6 +12,7 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
 
   router.put('/v1/job-seekers/:seekerId', async function putJobSeeker(req, res) {
     const { jobSeeker, created } = await service.upsertJobSeeker(
+      requirePrincipal(req),
       req.params.seekerId,
       toJobSeekerInput(req.body as JobSeekerInputBody),
     );

@@ -5,8 +5,16 @@ import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 export interface JobSeekerStore {
   /** The profile, or undefined when there is none. */
   findById(id: string): Promise<JobSeeker | undefined>;
-  /** Creates or replaces the profile; `created` tells which. The objection flag is kept. */
-  upsert(id: string, input: JobSeekerInput, now: Date): Promise<{ jobSeeker: JobSeeker; created: boolean }>;
+  /**
+   * Creates or replaces the profile; `created` tells which, `previous` is the profile it replaced.
+   * The objection flag is kept. Runs in `trx` when given, else in a transaction of its own.
+   */
+  upsert(
+    id: string,
+    input: JobSeekerInput,
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<{ jobSeeker: JobSeeker; created: boolean; previous?: JobSeeker }>;
   /** Records the person's objection to AI processing; false when there is no such person. */
   recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
 }

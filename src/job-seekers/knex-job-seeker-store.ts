@@ -23,19 +23,24 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     id: string,
     input: JobSeekerInput,
     now: Date,
-  ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
-    return this.db.transaction(async (trx) => {
-      const existing = await trx(TABLE).where({ id }).forUpdate().first('id');
+    trx?: Knex.Transaction,
+  ): Promise<{ jobSeeker: JobSeeker; created: boolean; previous?: JobSeeker }> {
+    const write = async (t: Knex.Transaction) => {
+      const existing = await t(TABLE).where({ id }).forUpdate().first();
       const stamp = now.toISOString();
       const values = toRow(input, stamp);
       if (existing === undefined) {
-        await trx(TABLE).insert({ id, ...values, ai_objection: false, created_at: stamp });
+        await t(TABLE).insert({ id, ...values, ai_objection: false, created_at: stamp });
       } else {
-        await trx(TABLE).where({ id }).update(values);
+        await t(TABLE).where({ id }).update(values);
       }
-      const row = await trx(TABLE).where({ id }).first();
-      return { jobSeeker: toJobSeeker(row), created: existing === undefined };
-    });
+      const row = await t(TABLE).where({ id }).first();
+      const jobSeeker = toJobSeeker(row);
+      return existing === undefined
+        ? { jobSeeker, created: true }
+        : { jobSeeker, created: false, previous: toJobSeeker(existing) };
+    };
+    return trx === undefined ? this.db.transaction(write) : write(trx);
   }
 
   async recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean> {

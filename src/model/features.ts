@@ -134,8 +134,6 @@ const DAYS_PER_WEEK = 7;
 const ROME_DOMAIN_LENGTH = 3;
 /** As src/shared/geo.ts has it: {@link createDistanceFrom} must agree with distanceKm to the last bit. */
 const EARTH_RADIUS_KM = 6371.0088;
-/** Above this many skills a course's distinct skills are counted with a Set rather than by scanning. */
-const SKILL_SCAN_LIMIT = 32;
 
 /** Writes the feature row of one course into `target` at `offset`, for the person and date it was made for. */
 export type FeatureWriter = (course: CourseInput, target: Float32Array, offset: number) => void;
@@ -147,18 +145,13 @@ export type FeatureWriter = (course: CourseInput, target: Float32Array, offset: 
  * through it, so the two cannot drift; it yields exactly the values of the per-field functions below.
  */
 export function createFeatureWriter(profile: JobSeekerProfile, referenceDate: Date): FeatureWriter {
-  const targets = new Set(profile.targetOccupations);
-  const domains = [...new Set(profile.targetOccupations.map(toRomeDomain))];
-  const held = new Set(profile.skills);
+  const matchOccupations = createOccupationMatch(profile.targetOccupations);
+  const coverSkills = createSkillsCoverage(profile.skills);
   const distanceFromHome = profile.location === null ? null : createDistanceFrom(profile.location);
   const { mobilityRadiusKm, educationLevel, remoteOk, monthsUnemployed, yearsExperience } = profile;
   const referenceDay = Math.floor(referenceDate.getTime() / DAY_MS);
   // Parsed on first need, as before: a person whose courses have no planned session never needs it.
   let startDay: number | undefined;
-  const readStartDay = (): number => {
-    startDay ??= computeStartDay(profile.availableFrom, referenceDay);
-    return startDay;
-  };
   return (course, target, offset) => {
     if (offset < 0 || offset + FEATURE_COUNT > target.length) {
       throw new RangeError(`no room for ${FEATURE_COUNT} features at offset ${offset}`);
@@ -169,19 +162,21 @@ export function createFeatureWriter(profile: JobSeekerProfile, referenceDate: Da
         : distanceFromHome === null || course.location === null
           ? mobilityRadiusKm
           : distanceFromHome(course.location);
+    let weeksToStart = WEEKS_WHEN_NO_SESSION;
+    if (course.nextSessionStart !== null) {
+      startDay ??= computeStartDay(profile.availableFrom, referenceDay);
+      weeksToStart = countWeeksFrom(startDay, course.nextSessionStart);
+    }
     const rate = course.returnToEmploymentRate;
-    target[offset] = matchOccupations(targets, domains, course.targetOccupations);
-    target[offset + 1] = coverSkills(held, course.skills);
+    target[offset] = matchOccupations(course.targetOccupations);
+    target[offset + 1] = coverSkills(course.skills);
     target[offset + 2] = distance;
     target[offset + 3] = distance <= mobilityRadiusKm ? 1 : 0;
     target[offset + 4] = course.modality !== 'in_person' && remoteOk ? 1 : 0;
     target[offset + 5] = course.exitLevel - educationLevel;
     target[offset + 6] = educationLevel >= course.prerequisiteLevel ? 1 : 0;
     target[offset + 7] = course.durationHours;
-    target[offset + 8] =
-      course.nextSessionStart === null
-        ? WEEKS_WHEN_NO_SESSION
-        : countWeeksFrom(readStartDay(), course.nextSessionStart);
+    target[offset + 8] = weeksToStart;
     target[offset + 9] = course.funded ? 1 : 0;
     target[offset + 10] = course.certifying ? 1 : 0;
     target[offset + 11] = rate ?? IMPUTED_EMPLOYMENT_RATE;
@@ -221,7 +216,7 @@ export function computeOccupationMatch(
   targets: readonly string[],
   courseOccupations: readonly string[],
 ): number {
-  return matchOccupations(new Set(targets), [...new Set(targets.map(toRomeDomain))], courseOccupations);
+  return createOccupationMatch(targets)(courseOccupations);
 }
 
 /** Returns the share of the course's distinct skills the person holds; 0 when the course lists none. */
@@ -229,7 +224,7 @@ export function computeSkillsCoverage(
   personSkills: readonly string[],
   courseSkills: readonly string[],
 ): number {
-  return coverSkills(new Set(personSkills), courseSkills);
+  return createSkillsCoverage(personSkills)(courseSkills);
 }
 
 /** Returns the distance feature: 0 when remote, the mobility radius when a location is unknown. */
@@ -262,63 +257,61 @@ function toRomeDomain(code: string): string {
   return code.slice(0, ROME_DOMAIN_LENGTH);
 }
 
-function matchOccupations(
-  targets: ReadonlySet<string>,
-  domains: readonly string[],
-  courseOccupations: readonly string[],
-): number {
-  for (const code of courseOccupations) {
-    if (targets.has(code)) {
-      return 2;
-    }
-  }
-  for (const code of courseOccupations) {
-    for (const domain of domains) {
-      if (isInRomeDomain(code, domain)) {
-        return 1;
+/**
+ * Prepares {@link computeOccupationMatch} for one person's targets. The level of each ROME code met is
+ * remembered, since a catalog names the same few hundred codes over and over: a course's match is then
+ * the best level of its codes, which is 2 for any exact code, else 1 for any shared domain, else 0.
+ */
+function createOccupationMatch(targets: readonly string[]): (courseOccupations: readonly string[]) => number {
+  const exact = new Set(targets);
+  const domains = new Set(targets.map(toRomeDomain));
+  const levels = new Map<string, number>();
+  return (courseOccupations) => {
+    let best = 0;
+    for (const code of courseOccupations) {
+      let level = levels.get(code);
+      if (level === undefined) {
+        level = exact.has(code) ? 2 : domains.has(toRomeDomain(code)) ? 1 : 0;
+        levels.set(code, level);
       }
+      if (level > best) best = level;
     }
-  }
-  return 0;
+    return best;
+  };
+}
+
+/** What the skills coverage remembers of one skill code. */
+interface SkillSeen {
+  held: boolean;
+  /** The last course (by call count) that listed it, so that a skill listed twice counts once. */
+  lastCourse: number;
 }
 
 /**
- * Whether `code` starts with `domain` as {@link toRomeDomain} cuts it, without cutting a new string per
- * course: a full domain is a prefix, a shorter one (from a code under three characters) must be the code.
+ * Prepares {@link computeSkillsCoverage} for one person's skills: one lookup per skill a course lists
+ * both tells whether the person holds it and whether the course already listed it, with no Set per course.
  */
-function isInRomeDomain(code: string, domain: string): boolean {
-  return domain.length === ROME_DOMAIN_LENGTH ? code.startsWith(domain) : code === domain;
-}
-
-/**
- * Counts the course's distinct skills and those held without building a Set per course: courses list a
- * handful of skills, which a scan of the earlier ones dedupes faster than hashing.
- */
-function coverSkills(held: ReadonlySet<string>, courseSkills: readonly string[]): number {
-  if (courseSkills.length > SKILL_SCAN_LIMIT) {
-    const taught = new Set(courseSkills);
+function createSkillsCoverage(personSkills: readonly string[]): (courseSkills: readonly string[]) => number {
+  const held = new Set(personSkills);
+  const seen = new Map<string, SkillSeen>();
+  let course = 0;
+  return (courseSkills) => {
+    course += 1;
+    let distinct = 0;
     let covered = 0;
-    for (const skill of taught) {
-      if (held.has(skill)) covered += 1;
+    for (const skill of courseSkills) {
+      let entry = seen.get(skill);
+      if (entry === undefined) {
+        entry = { held: held.has(skill), lastCourse: 0 };
+        seen.set(skill, entry);
+      }
+      if (entry.lastCourse === course) continue;
+      entry.lastCourse = course;
+      distinct += 1;
+      if (entry.held) covered += 1;
     }
-    return covered / taught.size;
-  }
-  let distinct = 0;
-  let covered = 0;
-  for (let i = 0; i < courseSkills.length; i += 1) {
-    const skill = courseSkills[i];
-    if (skill === undefined || isListedBefore(courseSkills, skill, i)) continue;
-    distinct += 1;
-    if (held.has(skill)) covered += 1;
-  }
-  return distinct === 0 ? 0 : covered / distinct;
-}
-
-function isListedBefore(values: readonly string[], value: string, end: number): boolean {
-  for (let j = 0; j < end; j += 1) {
-    if (values[j] === value) return true;
-  }
-  return false;
+    return distinct === 0 ? 0 : covered / distinct;
+  };
 }
 
 /**

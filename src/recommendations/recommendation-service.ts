@@ -243,7 +243,8 @@ function hashRequest(operation: string, target: string, body: unknown): string {
 function manualPath(seeker: JobSeeker, why: string): ConflictError {
   const occupation = seeker.targetOccupations[0];
   const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
-  if (seeker.location !== null) {
+  // A radius search leaves remote courses out, so it is only proposed to someone who cannot learn remotely.
+  if (seeker.location !== null && !seeker.remoteOk) {
     query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
     query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
   }

@@ -13,7 +13,7 @@ import type {
   ScoringOptions,
   ScoringResult,
 } from './scorer.ts';
-import { selectTopScores } from './select-top-scores.ts';
+import { selectTopIndexes } from './select-top-scores.ts';
 
 /** Raw outputs of one batched run over an [N, F] matrix. */
 export interface MatrixScores {
@@ -90,29 +90,25 @@ export class OnnxScorer implements Scorer {
       courses.length === 0
         ? { scores: new Float32Array(0), contributions: null }
         : await this.scoreMatrix(matrix, courses.length);
-    const toRow = (course: ScorableCourse, i: number): CourseScore => ({
-      courseId: course.id,
-      score: scores[i] ?? Number.NaN,
-      features: copyRow(matrix, i, featureCount),
-      contributions: contributions === null ? null : copyRow(contributions, i, featureCount),
+    const toRow = (index: number): CourseScore => ({
+      courseId: courses[index]?.id ?? '',
+      score: scores[index] ?? Number.NaN,
+      features: copyRow(matrix, index, featureCount),
+      contributions: contributions === null ? null : copyRow(contributions, index, featureCount),
     });
+    const kept =
+      options.keepBest === undefined
+        ? courses.map((_, index) => index)
+        : selectTopIndexes(
+            courses.length,
+            (index) => scores[index] ?? Number.NaN,
+            (index) => courses[index]?.id ?? '',
+            options.keepBest,
+          ).sort((a, b) => a - b);
     return {
       model: this.model,
       attributionMethod: this.manifest.attributionMethod,
-      scores:
-        options.keepBest === undefined
-          ? courses.map(toRow)
-          : selectTopScores(
-              courses.map((course, index) => ({
-                courseId: course.id,
-                score: scores[index] ?? Number.NaN,
-                course,
-                index,
-              })),
-              options.keepBest,
-            )
-              .sort((a, b) => a.index - b.index)
-              .map(({ course, index }) => toRow(course, index)),
+      scores: kept.map(toRow),
     };
   }
 

@@ -6,91 +6,81 @@ export interface RankedScore {
 
 /**
  * Returns the `limit` best rows with a finite score, best first, ties broken by course id and then by
- * input order: exactly what sorting every row and keeping the first `limit` gives, with a bounded heap
- * of `limit` rows instead, since a request keeps 10 courses of up to 10,000.
+ * input order: exactly what sorting every row and keeping the first `limit` gives.
  */
 export function selectTopScores<T extends RankedScore>(rows: readonly T[], limit: number): T[] {
-  const count = Math.trunc(limit);
-  if (!(count < rows.length) || count < 0) {
-    // Keeping every row, or `slice`'s counting from the end: nothing for a heap to save.
-    return rows
-      .map((row, index) => ({ row, index }))
-      .filter(({ row }) => Number.isFinite(row.score))
-      .sort(compareEntries)
-      .slice(0, limit)
-      .map(({ row }) => row);
+  const ranked = selectTopIndexes(
+    rows.length,
+    (index) => rows[index]?.score ?? Number.NaN,
+    (index) => rows[index]?.courseId ?? '',
+    limit,
+  );
+  const top: T[] = [];
+  for (const index of ranked) {
+    const row = rows[index];
+    if (row !== undefined) top.push(row);
   }
-  if (!(count > 0)) {
+  return top;
+}
+
+/**
+ * Returns the positions of the `limit` best of `count` scored courses with a finite score, best first,
+ * ties broken by course id and then by position, reading each course through the accessors: the scorer
+ * ranks its raw scores with it before building any row. A bounded heap of `limit` positions rather than a
+ * sort of every course, since a request keeps 10 courses of up to 10,000.
+ */
+export function selectTopIndexes(
+  count: number,
+  scoreAt: (index: number) => number,
+  courseIdAt: (index: number) => string,
+  limit: number,
+): number[] {
+  // Negative when `a` ranks before `b`; the positions make the order total, as a stable sort's would.
+  const compare = (a: number, b: number): number =>
+    scoreAt(b) - scoreAt(a) || courseIdAt(a).localeCompare(courseIdAt(b)) || a - b;
+  const finite: (index: number) => boolean = (index) => Number.isFinite(scoreAt(index));
+  const kept = Math.trunc(limit);
+  if (!(kept < count) || kept < 0) {
+    // Keeping every course, or `slice`'s counting from the end: nothing for a heap to save.
+    return Array.from({ length: count }, (_, index) => index)
+      .filter(finite)
+      .sort(compare)
+      .slice(0, limit);
+  }
+  if (!(kept > 0)) {
     return [];
   }
-  // A heap whose root is the worst row kept: a new row only has to beat the root to get in.
-  const heap: Array<{ row: T; index: number }> = [];
-  for (let index = 0; index < rows.length; index += 1) {
-    const row = rows[index];
-    if (row === undefined || !Number.isFinite(row.score)) continue;
-    const entry = { row, index };
-    if (heap.length < count) {
-      heap.push(entry);
-      siftUp(heap, heap.length - 1);
-    } else if (heap[0] !== undefined && compareEntries(entry, heap[0]) < 0) {
-      heap[0] = entry;
-      siftDown(heap, 0);
+  // The root is the worst position kept: a course only has to beat it to get in.
+  const heap: number[] = [];
+  const at = (slot: number): number => heap[slot] ?? -1;
+  const swap = (i: number, j: number): void => {
+    const held = at(i);
+    heap[i] = at(j);
+    heap[j] = held;
+  };
+  for (let index = 0; index < count; index += 1) {
+    if (!finite(index)) continue;
+    if (heap.length < kept) {
+      heap.push(index);
+      for (let child = heap.length - 1; child > 0; ) {
+        const parent = (child - 1) >> 1;
+        if (compare(at(child), at(parent)) <= 0) break;
+        swap(child, parent);
+        child = parent;
+      }
+    } else if (compare(index, at(0)) < 0) {
+      heap[0] = index;
+      for (let parent = 0; ; ) {
+        const left = 2 * parent + 1;
+        const right = left + 1;
+        let worst = parent;
+        if (left < heap.length && compare(at(left), at(worst)) > 0) worst = left;
+        if (right < heap.length && compare(at(right), at(worst)) > 0) worst = right;
+        if (worst === parent) break;
+        swap(parent, worst);
+        parent = worst;
+      }
     }
   }
-  return heap.sort(compareEntries).map(({ row }) => row);
-}
-
-interface Entry {
-  row: RankedScore;
-  index: number;
-}
-
-/** Negative when `a` ranks before `b`: higher score, then course id, then input order (sort is stable). */
-function compareEntries(a: Entry, b: Entry): number {
-  return b.row.score - a.row.score || a.row.courseId.localeCompare(b.row.courseId) || a.index - b.index;
-}
-
-/** Moves the entry at `at` up while it ranks after its parent, so the worst entry stays at the root. */
-function siftUp(heap: Entry[], at: number): void {
-  let child = at;
-  while (child > 0) {
-    const parent = (child - 1) >> 1;
-    if (!swapWhenRankedBefore(heap, parent, child)) return;
-    child = parent;
-  }
-}
-
-/** Moves the entry at `at` down while one of its children ranks after it. */
-function siftDown(heap: Entry[], at: number): void {
-  let parent = at;
-  for (;;) {
-    const left = 2 * parent + 1;
-    const right = left + 1;
-    let worst = parent;
-    if (left < heap.length && rankedAfter(heap, left, worst)) worst = left;
-    if (right < heap.length && rankedAfter(heap, right, worst)) worst = right;
-    if (worst === parent) return;
-    swap(heap, parent, worst);
-    parent = worst;
-  }
-}
-
-function rankedAfter(heap: Entry[], i: number, j: number): boolean {
-  const a = heap[i];
-  const b = heap[j];
-  return a !== undefined && b !== undefined && compareEntries(a, b) > 0;
-}
-
-function swapWhenRankedBefore(heap: Entry[], parent: number, child: number): boolean {
-  if (!rankedAfter(heap, child, parent)) return false;
-  swap(heap, parent, child);
-  return true;
-}
-
-function swap(heap: Entry[], i: number, j: number): void {
-  const a = heap[i];
-  const b = heap[j];
-  if (a === undefined || b === undefined) return;
-  heap[i] = b;
-  heap[j] = a;
+  return heap.sort(compare);
 }

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/principal.ts';
 import type { Checkpoint } from '../../src/decision-log/checkpoint-signer.ts';
-import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { DECISION_EVENT_TYPES, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import { verifyChain } from '../../src/decision-log/verify-chain.ts';
+import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import {
   aGeneratedEvent,
   appendEvents,
@@ -100,6 +101,13 @@ describe('auditor API: the decision log', () => {
         'verifyAuditLog',
       ]);
       for (const op of auditOperations) expect(op.roles).toEqual(['auditor']);
+    });
+
+    it('documents every event type the log records as a filter value', () => {
+      const document = loadOpenApiDocument() as {
+        components: { schemas: Record<string, { enum?: string[] }> };
+      };
+      expect(document.components.schemas.DecisionEventType?.enum).toEqual([...DECISION_EVENT_TYPES]);
     });
 
     it.each(ROLES.filter((role) => role !== 'auditor'))('refuses the %s role with 403', async (role) => {

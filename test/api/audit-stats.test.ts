@@ -162,6 +162,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       const rows = await rowsOf('?from=2026-10-05T00:00:00Z');
       expect(rows.map((row) => row.week)).toEqual(['2026-W41']);
       expect(await rowsOf('?to=2026-10-01T08:00:00Z')).toEqual([]);
+      // Set A alone, with the reviews made after the end of the period.
+      const [setA] = await rowsOf('?to=2026-10-01T08:00:00.001Z');
+      expect(setA).toMatchObject({ sets: 1, items: 3, decisions: 3, additions: 1, timedDecisions: 3 });
     });
 
     it('still holds after the job seekers are erased', async () => {

@@ -81,4 +81,25 @@ describe('job seekers API', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ location: null, communeCode: '2A004', availableFrom: null });
   });
+
+  it('logs each sync as job_seeker.upserted with the fields that changed, never their values', async () => {
+    await t.http.put('/v1/job-seekers/js-6').auth(integration, { type: 'bearer' }).send(aJobSeeker());
+    await t.http
+      .put('/v1/job-seekers/js-6')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ monthsUnemployed: 11, counselorId: 'c-002' }));
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = (await decisionLog.listEvents({ types: ['job_seeker.upserted'] })).filter(
+      (event) => event.subject === pseudonymiser.pseudonymise('js-6'),
+    );
+    expect(events.map((event) => event.payload)).toEqual([
+      { created: true, changedFields: [], caseloadChanged: false },
+      { created: false, changedFields: ['counselorId', 'monthsUnemployed'], caseloadChanged: true },
+    ]);
+    expect(events[0]?.actor).toEqual({
+      role: 'integration',
+      pseudonym: pseudonymiser.pseudonymise('svc-crm'),
+    });
+    expect(JSON.stringify(events)).not.toMatch(/c-002|js-6|"11"/);
+  });
 });

@@ -140,6 +140,7 @@ describe('the whole review loop', () => {
       await decisionLog.listEvents({ afterSeq: headBefore.seq, limit: 1000 })
     ).filter((event) => event.subject === pseudonymiser.pseudonymise('js-loop'));
     expect(events.map((event) => event.type)).toEqual([
+      'job_seeker.upserted',
       'recommendation.generated',
       'recommendation.opened',
       'item.decided',
@@ -153,7 +154,8 @@ describe('the whole review loop', () => {
     ]);
     const counselorPseudonym = pseudonymiser.pseudonymise('c-001');
     expect(counselorPseudonym).not.toBe('c-001');
-    for (const event of events.slice(0, -1)) {
+    expect(events[0]?.actor.role).toBe('integration');
+    for (const event of events.slice(1, -1)) {
       expect(event.actor).toEqual({ role: 'counselor', pseudonym: counselorPseudonym });
     }
     expect(events.at(-1)?.actor).toEqual({
@@ -166,7 +168,8 @@ describe('the whole review loop', () => {
       expect(text).not.toContain('c-001');
       expect(event.payload.setId ?? setId).toBe(setId);
     }
-    const generated = events[0];
+    const ofType = (type: string) => events.find((event) => event.type === type);
+    const generated = ofType('recommendation.generated');
     expect(generated?.payload.model).toEqual(created.body.model);
     expect(generated?.personal).toMatch(/^p1\./);
     const decided = events.filter((event) => event.type === 'item.decided').map((event) => event.payload);
@@ -178,13 +181,13 @@ describe('the whole review loop', () => {
         ['rejected', 'already_trained', 60],
       ],
     );
-    expect(events[8]?.payload).toMatchObject({
+    expect(ofType('recommendation.published')?.payload).toMatchObject({
       approvedItemIds: order,
       approvedCount: 3,
       rejectedCount: 2,
       addedCount: 1,
     });
-    expect(events[9]?.payload).toMatchObject({ itemId: third.itemId, response: 'interested' });
+    expect(ofType('feedback.given')?.payload).toMatchObject({ itemId: third.itemId, response: 'interested' });
 
     const verification = await decisionLog.verifyRange();
     expect(verification.ok).toBe(true);

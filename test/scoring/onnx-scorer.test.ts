@@ -12,6 +12,7 @@ import {
 } from '../../src/model/model-folder.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { ScorableCourse } from '../../src/scoring/scorer.ts';
+import { selectTopScores } from '../../src/scoring/select-top-scores.ts';
 import { SHIPPED_MODEL_FOLDER } from '../model/support/small-model.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
@@ -92,6 +93,21 @@ describe('OnnxScorer', () => {
     const result = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
     expect(result.scores).toHaveLength(500);
     expect(new Set(result.scores.map((score) => score.score)).size).toBeGreaterThan(1);
+  });
+
+  it('keeps only the rows of the best courses when asked, unchanged and in the order given', async () => {
+    const courses = Array.from({ length: 300 }, (_, i) => ({
+      id: `c-${String(i).padStart(3, '0')}`,
+      ...aCourse({ durationHours: 35 + ((i * 37) % 300), returnToEmploymentRate: (i % 10) / 10 }),
+    }));
+    const every = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+    const best = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE, { keepBest: 10 });
+    const expectedIds = selectTopScores(every.scores, 10).map((row) => row.courseId);
+    expect(best.scores.map((row) => row.courseId)).toEqual(
+      every.scores.map((row) => row.courseId).filter((id) => expectedIds.includes(id)),
+    );
+    expect(best.scores).toEqual(every.scores.filter((row) => expectedIds.includes(row.courseId)));
+    expect(selectTopScores(best.scores, 10)).toEqual(selectTopScores(every.scores, 10));
   });
 
   it('refuses a model folder whose bytes do not have the expected hash', async () => {

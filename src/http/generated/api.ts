@@ -680,7 +680,8 @@ export interface paths {
          * Export the decision log, streamed
          * @description Every matching event up to the head of the log when the export starts, streamed page by page
          *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
-         *     per line with exactly the fields it was hashed with, for `npm run audit:verify`; an export
+         *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
+         *     was stored and hashed, for `npm run audit:verify`; an export
          *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
          *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
          *     for reading: the payload as JSON text and only whether a personal part exists.

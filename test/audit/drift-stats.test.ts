@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classifyPsi,
+  computeDriftStats,
+  computePsi,
+  type DriftReference,
+  type ScoredEvent,
+} from '../../src/audit/drift-stats.ts';
+import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
+
+const REFERENCE: DriftReference = {
+  modelId: 'ebm-1.0.0',
+  modelVersion: '1.0.0',
+  active: true,
+  distributions: [
+    // Bins (-inf, 0], (0, 10], (10, +inf)
+    { feature: 'distanceKm', edges: [0, 10], shares: [0.2, 0.5, 0.3] },
+    { feature: 'funded', edges: [0], shares: [0.4, 0.6] },
+  ],
+};
+
+/** A set of vectors sealed as the text of the vectors themselves; the fake keyring opens it. */
+function aSet(vectors: unknown, modelId = 'ebm-1.0.0'): ScoredEvent {
+  return {
+    type: 'recommendation.generated',
+    payload: { setId: 's', model: { id: modelId, version: '1.0.0' } },
+    personal: JSON.stringify({ featureVectors: (vectors as unknown[]).map((features) => ({ features })) }),
+  };
+}
+
+async function open(sealed: string): Promise<OpenedPersonalPart> {
+  if (sealed.includes('erased')) return { status: 'shredded' };
+  if (sealed.includes('tampered')) throw new Error('the tag does not match');
+  return { status: 'readable', value: JSON.parse(sealed) };
+}
+
+describe('population stability index', () => {
+  it('is zero for the same shares and grows with the shift', () => {
+    expect(computePsi([0.2, 0.5, 0.3], [0.2, 0.5, 0.3])).toBe(0);
+    expect(computePsi([0.5, 0.5], [0.9, 0.1])).toBeCloseTo(0.4 * Math.log(1.8) + 0.4 * Math.log(5), 10);
+    expect(computePsi([0.5, 0.5], [0.6, 0.4])).toBeLessThan(computePsi([0.5, 0.5], [0.9, 0.1]));
+  });
+
+  it('stays finite when a bin is empty on one side', () => {
+    expect(Number.isFinite(computePsi([0, 1], [0.5, 0.5]))).toBe(true);
+  });
+
+  it('reads below 0.1 as stable, below 0.25 as moderate, above as significant', () => {
+    expect([0.05, 0.1, 0.2, 0.25, 1].map(classifyPsi)).toEqual([
+      'stable',
+      'moderate',
+      'moderate',
+      'significant',
+      'significant',
+    ]);
+  });
+});
+
+describe('drift figures', () => {
+  it('bins each value as the model reads it, edges belonging to the bin below', async () => {
+    // 2 of 10 at or below 0, 5 in (0, 10] (10 itself included), 3 above: the reference exactly.
+    const distances = [-1, 0, 0.5, 3, 7, 9.99, 10, 10.01, 50, 400];
+    const funded = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+    const vectors = distances.map((distance, i) => [distance, funded[i]]);
+    const { models } = await computeDriftStats([aSet(vectors)], new Map([['ebm-1.0.0', REFERENCE]]), open);
+    expect(models[0]).toMatchObject({ sets: 1, vectors: 10, erasedSets: 0, unreadableSets: 0 });
+    expect(models[0]?.features).toEqual([
+      { feature: 'distanceKm', psi: 0, level: 'stable' },
+      { feature: 'funded', psi: 0, level: 'stable' },
+    ]);
+  });
+
+  it('counts erased, unreadable and unknown-model sets without reading them', async () => {
+    const report = await computeDriftStats(
+      [
+        aSet([[1, 1]]),
+        { ...aSet([[1, 1]]), personal: 'erased' },
+        { ...aSet([[1, 1]]), personal: 'tampered' },
+        aSet([[1, 1, 1]]),
+        aSet([['far', 1]]),
+        { ...aSet([[1, 1]]), personal: null },
+        aSet([[1, 1]], 'ebm-9.9.9'),
+        { type: 'item.decided', payload: {}, personal: null },
+      ],
+      new Map([['ebm-1.0.0', REFERENCE]]),
+      open,
+    );
+    expect(report.unknownModelSets).toBe(1);
+    expect(report.models[0]).toMatchObject({ sets: 6, vectors: 1, erasedSets: 1, unreadableSets: 4 });
+  });
+
+  it('gives no index for a model whose every set was erased', async () => {
+    const { models } = await computeDriftStats(
+      [{ ...aSet([[1, 1]]), personal: 'erased' }],
+      new Map([['ebm-1.0.0', REFERENCE]]),
+      open,
+    );
+    expect(models[0]?.features.every((feature) => feature.psi === null && feature.level === null)).toBe(true);
+  });
+});

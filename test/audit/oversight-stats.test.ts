@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { EventContent } from '../../src/audit/audit-event-store.ts';
+import { formatIsoWeek } from '../../src/audit/event-fields.ts';
+import { computeOversightStats } from '../../src/audit/oversight-stats.ts';
+
+let seq = 0;
+function anEvent(
+  type: string,
+  occurredAt: string,
+  payload: Record<string, unknown>,
+  counselor = 'C1',
+): EventContent {
+  seq += 1;
+  return {
+    seq,
+    type,
+    occurredAt,
+    actor: { role: 'counselor', pseudonym: counselor },
+    subject: 'S1',
+    payload,
+  };
+}
+
+function generated(
+  setId: string,
+  occurredAt: string,
+  options: { version?: string; items?: number; counselor?: string } = {},
+) {
+  const version = options.version ?? '1.0.0';
+  return anEvent(
+    'recommendation.generated',
+    occurredAt,
+    {
+      setId,
+      model: { id: `ebm-${version}`, version, sha256: 'a'.repeat(64) },
+      items: Array.from({ length: options.items ?? 2 }, (_, i) => ({ itemId: `${setId}-${i}` })),
+    },
+    options.counselor,
+  );
+}
+
+function decided(setId: string, itemId: string, decision: string, decisionSeconds: number | null) {
+  return anEvent('item.decided', '2026-03-04T10:00:00.000Z', { setId, itemId, decision, decisionSeconds });
+}
+
+describe('oversight figures', () => {
+  it('counts the last decision of an item a counselor changed, and times every decision', async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('s1', '2026-03-04T09:00:00.000Z'),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's1' }),
+        decided('s1', 's1-0', 'approved', 5),
+        decided('s1', 's1-0', 'rejected', 65),
+        decided('s1', 's1-1', 'approved', 66),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      sets: 1,
+      items: 2,
+      decisions: 2,
+      approvalRate: 0.5,
+      rejectionRate: 0.5,
+      timedDecisions: 3,
+      medianDecisionSeconds: 5,
+      fastDecisionShare: 0.6667,
+      openedBeforeFirstDecisionShare: 1,
+    });
+  });
+
+  it('leaves out sets generated outside the period, and events about unknown sets', async () => {
+    const rows = await computeOversightStats(
+      [
+        generated('early', '2026-02-27T23:59:59.999Z'),
+        generated('in', '2026-03-02T00:00:00.000Z'),
+        generated('late', '2026-03-09T00:00:00.000Z'),
+        decided('early', 'early-0', 'approved', 3),
+        decided('in', 'in-0', 'approved', 3),
+        decided('nowhere', 'x', 'rejected', 3),
+      ],
+      { from: '2026-03-01T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z', fastDecisionSeconds: 10 },
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ week: '2026-W10', sets: 1, decisions: 1 });
+  });
+
+  it('keeps counselors, model versions and weeks apart', async () => {
+    const rows = await computeOversightStats(
+      [
+        generated('a', '2026-03-02T09:00:00.000Z', { counselor: 'C1' }),
+        generated('b', '2026-03-02T09:00:00.000Z', { counselor: 'C2' }),
+        generated('c', '2026-03-02T09:00:00.000Z', { counselor: 'C1', version: '2.0.0' }),
+        generated('d', '2026-03-09T09:00:00.000Z', { counselor: 'C1' }),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(rows.map((row) => [row.week, row.counselor, row.modelVersion])).toEqual([
+      ['2026-W10', 'C1', '1.0.0'],
+      ['2026-W10', 'C1', '2.0.0'],
+      ['2026-W10', 'C2', '1.0.0'],
+      ['2026-W11', 'C1', '1.0.0'],
+    ]);
+  });
+
+  it('leaves untimed decisions out of the times, and reads a decision before opening as not opened first', async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z'),
+        decided('s', 's-0', 'approved', null),
+        anEvent('recommendation.opened', '2026-03-04T09:05:00.000Z', { setId: 's' }),
+        decided('s', 's-1', 'approved', 40),
+        anEvent('item.added', '2026-03-04T09:06:00.000Z', {
+          setId: 's',
+          itemId: 'added',
+          decisionSeconds: 70,
+        }),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      decisions: 2,
+      timedDecisions: 1,
+      medianDecisionSeconds: 40,
+      fastDecisionShare: 0,
+      additions: 1,
+      additionRate: 0.3333,
+      openedBeforeFirstDecisionShare: 0,
+    });
+  });
+
+  it('averages the blind-first overlap over the shortlists', async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('a', '2026-03-04T09:00:00.000Z'),
+        generated('b', '2026-03-04T09:00:00.000Z'),
+        anEvent('shortlist.submitted', '2026-03-04T09:01:00.000Z', {
+          setId: 'a',
+          shortlistSize: 4,
+          overlap: 1,
+        }),
+        anEvent('shortlist.submitted', '2026-03-04T09:01:00.000Z', {
+          setId: 'b',
+          shortlistSize: 2,
+          overlap: 2,
+        }),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({ blindFirstSets: 2, blindFirstOverlap: 0.625, approvalRate: null });
+  });
+});
+
+describe('ISO weeks', () => {
+  it.each([
+    ['2026-01-01T12:00:00.000Z', '2026-W01'],
+    ['2025-12-29T00:00:00.000Z', '2026-W01'],
+    ['2027-01-01T00:00:00.000Z', '2026-W53'],
+    ['2027-01-04T00:00:00.000Z', '2027-W01'],
+    ['2024-12-30T00:00:00.000Z', '2025-W01'],
+    ['2026-10-01T08:00:00.000Z', '2026-W40'],
+    ['2026-03-08T23:59:59.999Z', '2026-W10'],
+  ])('puts %s in %s', (instant, week) => {
+    expect(formatIsoWeek(instant)).toBe(week);
+  });
+});
