@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
-import type { PortalService } from './portal-service.ts';
+import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
+import type { MyRecommendation, PortalService } from './portal-service.ts';
 
 type FeedbackBody = components['schemas']['FeedbackRequest'];
 type ObjectionBody = components['schemas']['ObjectionRequest'];
@@ -10,11 +11,13 @@ export function createPortalRoutes(service: PortalService): Router {
   const router = Router();
 
   router.get('/v1/me/recommendations', async function listMyRecommendations(req, res) {
-    res.json(await service.listMyRecommendations(requirePrincipal(req)));
+    const mine = await service.listMyRecommendations(requirePrincipal(req));
+    res.json({ ...mine, items: mine.items.map(toMyRecommendationBody) });
   });
 
   router.get('/v1/me/recommendations/:itemId/explanation', async function getMyExplanation(req, res) {
-    res.json(await service.getMyExplanation(requirePrincipal(req), req.params.itemId));
+    const explanation = await service.getMyExplanation(requirePrincipal(req), req.params.itemId);
+    res.json({ ...explanation, course: toCourseSummaryBody(explanation.course) });
   });
 
   router.post('/v1/me/recommendations/:itemId/feedback', async function giveFeedback(req, res) {
@@ -35,8 +38,16 @@ export function createPortalRoutes(service: PortalService): Router {
 
   router.get('/v1/me/data', async function exportMyData(req, res) {
     const data = await service.exportMyData(requirePrincipal(req));
-    res.json({ ...data, feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible) });
+    res.json({
+      profile: data.profile,
+      recommendations: data.recommendations.map(toMyRecommendationBody),
+      feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
+    });
   });
 
   return router;
+}
+
+function toMyRecommendationBody(item: MyRecommendation): components['schemas']['MyRecommendation'] {
+  return { ...item, course: toCourseSummaryBody(item.course) };
 }

@@ -1,12 +1,13 @@
 import type { components } from '../http/generated/api.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
-import type { RecommendationItem, RecommendationSet } from './recommendation.ts';
+import type { CourseSnapshot, RecommendationItem, RecommendationSet } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
 type ItemBody = components['schemas']['RecommendationItem'];
 type SummaryBody = components['schemas']['RecommendationSetSummary'];
+type CourseSummaryBody = components['schemas']['CourseSummary'];
 
 /** The set as counselors see it; the model's items stay hidden while a blind-first shortlist is awaited. */
 export function toSetBody(set: RecommendationSet, warnings: ScreeningWarning[] = []): SetBody {
@@ -37,15 +38,7 @@ export function toSetBody(set: RecommendationSet, warnings: ScreeningWarning[] =
 function toItemBody(item: RecommendationItem): ItemBody {
   return {
     itemId: item.id,
-    course: {
-      id: item.course.id,
-      title: item.course.title,
-      provider: item.course.provider,
-      modality: item.course.modality,
-      nextSessionStart: item.course.nextSessionStart,
-      city: item.course.city,
-      location: item.course.location,
-    },
+    course: toCourseSummaryBody(item.course),
     rank: item.rank,
     displayOrder: item.displayOrder,
     score: item.score,
@@ -59,6 +52,19 @@ function toItemBody(item: RecommendationItem): ItemBody {
     addedReason: item.addedReason,
     attributions: item.attributions,
     explanation: item.counselorExplanation,
+  };
+}
+
+/** The course as shown beside a suggestion, to counselors and job seekers alike. */
+export function toCourseSummaryBody(course: CourseSnapshot): CourseSummaryBody {
+  return {
+    id: course.id,
+    title: course.title,
+    provider: course.provider,
+    modality: course.modality,
+    nextSessionStart: course.nextSessionStart,
+    city: course.city,
+    location: course.location,
   };
 }
 
