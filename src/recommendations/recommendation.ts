@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Modality } from '../courses/course.ts';
+import type { Course, Modality } from '../courses/course.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
@@ -55,6 +55,20 @@ export interface CourseSnapshot {
   city: string | null;
   location: GeoPoint | null;
   returnToEmploymentRate: number | null;
+}
+
+/** The snapshot of a catalog course kept with a suggestion. */
+export function snapshotCourse(course: Course): CourseSnapshot {
+  return {
+    id: course.id,
+    title: course.title,
+    provider: course.provider,
+    modality: course.modality,
+    nextSessionStart: course.nextSessionStart,
+    city: course.city,
+    location: course.location,
+    returnToEmploymentRate: course.returnToEmploymentRate,
+  };
 }
 
 /** The job seeker's explanation, written when the suggestion was made and never recomputed. */

@@ -17,6 +17,7 @@ import {
   OPEN_STATUSES,
   type RecommendationItem,
   type RecommendationSet,
+  snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import { canSee, expireIfDue, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
@@ -128,16 +129,7 @@ export class ReviewService {
       const reason = addition.reason.trim();
       const item: RecommendationItem = {
         id: crypto.randomUUID(),
-        course: {
-          id: course.id,
-          title: course.title,
-          provider: course.provider,
-          modality: course.modality,
-          nextSessionStart: course.nextSessionStart,
-          city: course.city,
-          location: course.location,
-          returnToEmploymentRate: course.returnToEmploymentRate,
-        },
+        course: snapshotCourse(course),
         rank: null,
         displayOrder: null,
         score: null,
