@@ -96,7 +96,10 @@ function selectCandidates(entries: readonly Entry[], filter: CandidateFilter): C
     }
     const reachable =
       (entry.followableRemotely && filter.includeRemote) ||
-      (entry.heldOnSite && radius !== null && entry.location !== null && isWithinRadius(radius, entry.location));
+      (entry.heldOnSite &&
+        radius !== null &&
+        entry.location !== null &&
+        isWithinRadius(radius, entry.location));
     if (reachable) found.push(entry.course);
   }
   return found;

@@ -6,6 +6,7 @@ import {
   readNumber,
   readStringArray,
 } from '../db/row-values.ts';
+import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
   type CandidateFilter,
   type Course,
@@ -16,7 +17,6 @@ import {
   MODALITIES,
   type Modality,
 } from './course.ts';
-import { CatalogSnapshot } from './catalog-snapshot.ts';
 import type { CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 
@@ -70,8 +70,8 @@ export class KnexCourseStore implements CourseStore {
     now: Date,
   ): Promise<{ created: number; updated: number }> {
     const stamp = now.toISOString();
-    await this.db('catalog_state').increment('version', 1);
     return this.db.transaction(async (trx) => {
+      await bumpCatalogVersion(trx);
       let updated = 0;
       for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
         const ids = chunk.map((course) => course.id);

@@ -23,8 +23,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129130000_create_decision_events', createDecisionEvents],
   ['20261129140000_create_review_tables', createReviewTables],
   ['20261129150000_create_models', createModels],
-  ['20261129170000_add_one_active_model_index', addOneActiveModelIndex],
   ['20261129160000_add_audit_indexes', addAuditIndexes],
+  ['20261129170000_add_one_active_model_index', addOneActiveModelIndex],
   ['20261129180000_create_catalog_state', createCatalogState],
 ];
 

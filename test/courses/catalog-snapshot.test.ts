@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CatalogSource, CatalogSnapshot } from '../../src/courses/catalog-snapshot.ts';
+import { CatalogSnapshot, type CatalogSource } from '../../src/courses/catalog-snapshot.ts';
 import type { CandidateFilter, Course, CourseInput } from '../../src/courses/course.ts';
 import { aCourse } from '../support/builders.ts';
 

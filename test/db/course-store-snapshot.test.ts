@@ -15,7 +15,7 @@ import { readNumber } from '../../src/db/row-values.ts';
 import { createDemoRandom, type DemoRandom } from '../../src/demo/demo-random.ts';
 import { distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 const REFERENCE: CandidateFilter = {
@@ -88,6 +88,28 @@ describe('KnexCourseStore candidates from the in-memory catalog', () => {
     });
   });
 
+  describe('writes at the same time', () => {
+    // Two connections of one Node process on one SQLite file would block each other's event loop.
+    it.runIf(TEST_ENGINE === 'postgres')(
+      'all commit when two processes write the same courses in opposite orders, and count once each',
+      async () => {
+        const before = await catalogVersion();
+        const ids = ['CONC-1', 'CONC-2', 'CONC-3'];
+        await Promise.all(
+          Array.from({ length: 16 }, (_, n) => {
+            const store = n % 2 === 0 ? writer : reader;
+            const order = n % 4 < 2 ? ids : [...ids].reverse();
+            const courses = order.map((id) => aRecord(id, { durationHours: n + 1 }));
+            return n % 3 === 0 ? store.upsert(aRecord('CONC-1'), NOW) : store.upsertMany(courses, NOW);
+          }),
+        );
+        expect(await catalogVersion()).toBe(before + 16);
+        expect(await candidateIds(reader, 'CONC-')).toEqual(ids);
+        expect(await candidateIds(writer, 'CONC-')).toEqual(ids);
+      },
+    );
+  });
+
   describe('the catalog version', () => {
     it('goes up once per import, however many statements the import takes', async () => {
       const before = await catalogVersion();
@@ -131,7 +153,9 @@ describe('KnexCourseStore candidates from the in-memory catalog', () => {
         const centre = random.pick(centres);
         // A few in-person courses without a known place: nothing can show them to be within reach.
         const location =
-          modality === 'remote' || random.chance(0.03) ? null : pointAround(random, centre.point, centre.spreadDegrees);
+          modality === 'remote' || random.chance(0.03)
+            ? null
+            : pointAround(random, centre.point, centre.spreadDegrees);
         if (location !== null) located.push(location);
         courses.push(
           aRecord(`AGREE-${String(n).padStart(4, '0')}`, {
