@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
-import { problem, sendProblem } from '../http/problem.ts';
+import { problem, RequestValidationError, sendProblem } from '../http/problem.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { type Course, type CourseInput, type CourseSearch, DEFAULT_PAGE_SIZE, MODALITIES } from './course.ts';
 import { decodeCourseCursor, encodeCourseCursor } from './course-cursor.ts';
@@ -27,20 +27,17 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
   router.get('/v1/courses', async function listCourses(req, res) {
     const query = req.query as ListCoursesQuery;
     const search = toCourseSearch(query);
-    if ('invalid' in search) {
-      sendInvalidQuery(res, search.invalid);
-      return;
-    }
     let after: string | undefined;
     if (query.cursor !== undefined) {
       after = decodeCourseCursor(String(query.cursor));
       if (after === undefined) {
-        sendInvalidQuery(res, { path: '/query/cursor', message: 'is not a cursor this API gave out' });
-        return;
+        throw new RequestValidationError([
+          { path: '/query/cursor', message: 'is not a cursor this API gave out' },
+        ]);
       }
     }
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
-    const page = await service.listCourses(search.search, after === undefined ? { limit } : { after, limit });
+    const page = await service.listCourses(search, after === undefined ? { limit } : { after, limit });
     const body: CoursePageBody = {
       items: page.items.map(toCourseBody),
       nextCursor: page.nextAfter === null ? null : encodeCourseCursor(page.nextAfter),
@@ -96,16 +93,11 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
   return router;
 }
 
-interface QueryError {
-  path: string;
-  message: string;
-}
-
 /**
  * Maps the validated query to search filters. The contract cannot say that `near` and `withinKm`
  * come together, nor bound the latitude inside `near`, so those checks are made here.
  */
-function toCourseSearch(query: ListCoursesQuery): { search: CourseSearch } | { invalid: QueryError } {
+function toCourseSearch(query: ListCoursesQuery): CourseSearch {
   const search: CourseSearch = {};
   if (query.q !== undefined) search.text = String(query.q);
   if (query.occupation !== undefined) search.occupation = String(query.occupation);
@@ -119,23 +111,15 @@ function toCourseSearch(query: ListCoursesQuery): { search: CourseSearch } | { i
   if (active !== undefined) search.active = active;
   if (query.startsAfter !== undefined) search.startsAfter = String(query.startsAfter);
   if (query.startsBefore !== undefined) search.startsBefore = String(query.startsBefore);
-  if (query.near === undefined && query.withinKm === undefined) return { search };
-  if (query.near === undefined)
-    return { invalid: { path: '/query/near', message: 'is required with withinKm' } };
-  if (query.withinKm === undefined) {
-    return { invalid: { path: '/query/withinKm', message: 'is required with near' } };
-  }
+  if (query.near === undefined && query.withinKm === undefined) return search;
+  if (query.near === undefined) invalidQuery('/query/near', 'is required with withinKm');
+  if (query.withinKm === undefined) invalidQuery('/query/withinKm', 'is required with near');
   const [lat, lon] = String(query.near).split(',').map(Number);
   if (lat === undefined || lon === undefined || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-    return {
-      invalid: {
-        path: '/query/near',
-        message: 'must be lat,lon with lat in [-90, 90] and lon in [-180, 180]',
-      },
-    };
+    invalidQuery('/query/near', 'must be lat,lon with lat in [-90, 90] and lon in [-180, 180]');
   }
   search.near = { point: { lat, lon }, radiusKm: Number(query.withinKm) };
-  return { search };
+  return search;
 }
 
 /** The validator coerces booleans already; the text form is accepted too, defensively. */
@@ -145,20 +129,9 @@ function readBooleanParam(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** The same 400 problem as the validator's, for the rules the contract cannot express. */
-function sendInvalidQuery(res: Response, error: QueryError): void {
-  sendProblem(
-    res,
-    problem(
-      400,
-      'validation',
-      'The request is invalid',
-      `${error.path.replace(/^\//, '')} ${error.message}`,
-      {
-        errors: [error],
-      },
-    ),
-  );
+/** The same 400 as the validator's, for the rules the contract cannot express. */
+function invalidQuery(path: string, message: string): never {
+  throw new RequestValidationError([{ path, message }]);
 }
 
 /** The import is read as UTF-8 text as it arrives; another charset or a compressed body is refused. */
