@@ -94,7 +94,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
     const services: AppServices = {
       jobSeekers: new JobSeekerService(jobSeekerStore, decisionLog, now),
-      courses: new CourseService(courseStore, now),
+      courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, now),
       models,
       recommendations: new RecommendationService({

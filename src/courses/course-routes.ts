@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
 import { problem, RequestValidationError, sendProblem } from '../http/problem.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { type Course, type CourseInput, type CourseSearch, DEFAULT_PAGE_SIZE, MODALITIES } from './course.ts';
@@ -63,7 +64,7 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
       // Not destroyed on early exit: the socket must live to carry the 413 or 422 answer.
       const body = req.iterator({ destroyOnReturn: false });
       const lines = req.is('text/csv') ? readCsvLines(body, limit) : readNdjsonLines(body, limit);
-      const report: ImportReportBody = await service.importCourses(lines);
+      const report: ImportReportBody = await service.importCourses(requirePrincipal(req), lines);
       res.json(report);
     } catch (error) {
       closeUnlessRead(req, res);
@@ -80,6 +81,7 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
 
   router.put('/v1/courses/:courseId', async function putCourse(req, res) {
     const { course, created } = await service.putCourse(
+      requirePrincipal(req),
       req.params.courseId,
       toCourseInput(req.body as CourseInputBody),
     );

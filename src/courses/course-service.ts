@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
 import {
   COURSE_ID,
@@ -19,22 +21,36 @@ import {
 import type { CourseStore } from './course-store.ts';
 import { type FieldProblem, validateCourseRecord } from './validate-course-record.ts';
 
-/** Catalog rules: upsert, import, search. */
+/** Catalog rules: upsert, import, search. Every change to the catalog is logged. */
 export class CourseService {
   constructor(
     private readonly store: CourseStore,
+    private readonly decisionLog: DecisionLog,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Creates or replaces one course; `created` tells which. */
-  async putCourse(id: string, input: CourseInput): Promise<{ course: Course; created: boolean }> {
+  /** Creates or replaces one course (`created` tells which), logged as `course.upserted`. */
+  async putCourse(
+    admin: Principal,
+    id: string,
+    input: CourseInput,
+  ): Promise<{ course: Course; created: boolean }> {
     const check = validateCourseRecord({ ...input, id });
     if ('errors' in check) {
       throw new InvalidInputError('the course breaks the catalog rules', {
         errors: check.errors.map((problem) => ({ path: problem.field, message: problem.reason })),
       });
     }
-    return this.store.upsert(check.course, this.now());
+    const course = check.course;
+    return this.decisionLog.withTransaction(async (trx) => {
+      const result = await this.store.upsert(course, this.now(), trx);
+      await this.decisionLog.append(trx, {
+        type: 'course.upserted',
+        actor: { role: 'admin', id: admin.subject },
+        payload: { courseId: id, created: result.created, active: course.active },
+      });
+      return result;
+    });
   }
 
   /** The course; NotFoundError when the catalog has none with this id. */
@@ -58,7 +74,7 @@ export class CourseService {
    * nothing is written. Otherwise all courses are written in one transaction. The lines are consumed
    * as they are read, and once a line is invalid no course is kept in memory any more.
    */
-  async importCourses(lines: AsyncIterable<ImportLine>): Promise<ImportReport> {
+  async importCourses(admin: Principal, lines: AsyncIterable<ImportLine>): Promise<ImportReport> {
     const courses: CourseRecord[] = [];
     const firstLineOfId = new Map<string, number>();
     const lineErrors: LineError[] = [];
@@ -95,8 +111,16 @@ export class CourseService {
     if (courses.length === 0) {
       throw new InvalidImportError('the import holds no course; nothing was imported', [], 0, false);
     }
-    const { created, updated } = await this.store.upsertMany(courses, this.now());
-    return { imported: courses.length, created, updated };
+    return this.decisionLog.withTransaction(async (trx) => {
+      const { created, updated } = await this.store.upsertMany(courses, this.now(), trx);
+      const report = { imported: courses.length, created, updated };
+      await this.decisionLog.append(trx, {
+        type: 'catalog.imported',
+        actor: { role: 'admin', id: admin.subject },
+        payload: report,
+      });
+      return report;
+    });
   }
 }
 

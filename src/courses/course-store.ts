@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type {
   CandidateFilter,
   Course,
@@ -12,12 +13,20 @@ export interface CourseStore {
   /** The course, or undefined when there is none. */
   findById(id: string): Promise<Course | undefined>;
   /** Creates or replaces one course; `created` tells which. */
-  upsert(course: CourseRecord, now: Date): Promise<{ course: Course; created: boolean }>;
+  upsert(
+    course: CourseRecord,
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<{ course: Course; created: boolean }>;
   /**
    * Creates or replaces many courses in one transaction: all are written or none. The ids must be
    * distinct. Returns how many were new and how many replaced an existing course.
    */
-  upsertMany(courses: readonly CourseRecord[], now: Date): Promise<{ created: number; updated: number }>;
+  upsertMany(
+    courses: readonly CourseRecord[],
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<{ created: number; updated: number }>;
   /** One page of the courses matching every filter, ordered by id. */
   search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage>;
   /**

@@ -52,8 +52,12 @@ export class KnexCourseStore implements CourseStore {
     return row === undefined ? undefined : toCourse(row);
   }
 
-  async upsert(course: CourseRecord, now: Date): Promise<{ course: Course; created: boolean }> {
-    return this.db.transaction(async (trx) => {
+  async upsert(
+    course: CourseRecord,
+    now: Date,
+    outer?: Knex.Transaction,
+  ): Promise<{ course: Course; created: boolean }> {
+    return inTransaction(this.db, outer, async (trx) => {
       await bumpCatalogVersion(trx);
       const existing = await trx(COURSES).where({ id: course.id }).forUpdate().first('id');
       const row = toRow(course, now.toISOString());
@@ -68,9 +72,10 @@ export class KnexCourseStore implements CourseStore {
   async upsertMany(
     courses: readonly CourseRecord[],
     now: Date,
+    outer?: Knex.Transaction,
   ): Promise<{ created: number; updated: number }> {
     const stamp = now.toISOString();
-    return this.db.transaction(async (trx) => {
+    return inTransaction(this.db, outer, async (trx) => {
       await bumpCatalogVersion(trx);
       let updated = 0;
       for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
@@ -105,6 +110,15 @@ export class KnexCourseStore implements CourseStore {
     const [row] = await this.db(COURSES).count({ n: '*' });
     return readNumber(row?.n ?? 0);
   }
+}
+
+/** Runs `work` in the caller's transaction, or in one of its own. */
+function inTransaction<T>(
+  db: Knex,
+  outer: Knex.Transaction | undefined,
+  work: (trx: Knex.Transaction) => Promise<T>,
+) {
+  return outer === undefined ? db.transaction(work) : work(outer);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CourseInput } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import { distanceKm, type GeoPoint } from '../shared/geo.ts';
+import { createDistanceFrom, distanceKm } from '../shared/geo.ts';
 import type { MonotoneDirection } from './monotonize.ts';
 
 /** How a feature's values are spread, which drives binning and plotting. */
@@ -132,9 +132,6 @@ export const FEATURE_COUNT = FEATURES.length;
 const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;
 const ROME_DOMAIN_LENGTH = 3;
-/** As src/shared/geo.ts has it: {@link createDistanceFrom} must agree with distanceKm to the last bit. */
-const EARTH_RADIUS_KM = 6371.0088;
-
 /** Writes the feature row of one course into `target` at `offset`, for the person and date it was made for. */
 export type FeatureWriter = (course: CourseInput, target: Float32Array, offset: number) => void;
 
@@ -320,27 +317,6 @@ function createSkillsCoverage(personSkills: readonly string[]): (courseSkills: r
  */
 function countWeeksFrom(startDay: number, nextSessionStart: string): number {
   return (parseIsoDay(nextSessionStart) - startDay) / DAYS_PER_WEEK;
-}
-
-/**
- * Prepares the great-circle distance from one point: {@link distanceKm}'s haversine with the origin's
- * cosine worked out once, term for term in the same order so that it returns the very same doubles
- * (a test holds it to that).
- */
-export function createDistanceFrom(origin: GeoPoint): (point: GeoPoint) => number {
-  const originLat = origin.lat;
-  const originLon = origin.lon;
-  const cosOrigin = Math.cos(toRadians(originLat));
-  return (point) => {
-    const dLat = toRadians(point.lat - originLat);
-    const dLon = toRadians(point.lon - originLon);
-    const h = Math.sin(dLat / 2) ** 2 + cosOrigin * Math.cos(toRadians(point.lat)) * Math.sin(dLon / 2) ** 2;
-    return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-  };
-}
-
-function toRadians(degrees: number): number {
-  return (degrees * Math.PI) / 180;
 }
 
 /** The later of the reference day and the availability day, as a day number since 1970-01-01. */

@@ -4,7 +4,7 @@ import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
-import type { AttributionMethodInfo, RecommendationItem } from './recommendation.ts';
+import { type AttributionMethodInfo, type RecommendationItem, snapshotCourse } from './recommendation.ts';
 
 export interface Suggestions {
   items: RecommendationItem[];
@@ -33,16 +33,7 @@ export async function buildSuggestions(
     const texts = explainSuggestion(scorer.manifest, row.score, attributions);
     return {
       id: crypto.randomUUID(),
-      course: {
-        id: course.id,
-        title: course.title,
-        provider: course.provider,
-        modality: course.modality,
-        nextSessionStart: course.nextSessionStart,
-        city: course.city,
-        location: course.location,
-        returnToEmploymentRate: course.returnToEmploymentRate,
-      },
+      course: snapshotCourse(course),
       rank: index + 1,
       displayOrder: null,
       score: row.score,

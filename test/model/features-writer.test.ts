@@ -3,14 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
 import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
 import {
-  createDistanceFrom,
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
   IMPUTED_EMPLOYMENT_RATE,
   WEEKS_WHEN_NO_SESSION,
 } from '../../src/model/features.ts';
-import { distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
+import { createDistanceFrom, distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const REFERENCE = new Date('2027-01-04T09:30:00Z');

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCourse } from '../support/builders.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('catalog changes in the decision log', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(() => t.close());
+
+  it('logs one course upsert, then an import, each with the admin as actor', async () => {
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const head = await decisionLog.readHead();
+    await t.http.put('/v1/courses/LOG-1').auth(admin, { type: 'bearer' }).send(aCourse());
+    const lines = ['LOG-2', 'LOG-1'].map((id) => JSON.stringify({ id, ...aCourse() })).join('\n');
+    const imported = await t.http
+      .post('/v1/courses/import')
+      .auth(admin, { type: 'bearer' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(lines);
+    expect(imported.status).toBe(200);
+    const events = await decisionLog.listEvents({ afterSeq: head.seq });
+    expect(events.map((event) => [event.type, event.payload])).toEqual([
+      ['course.upserted', { courseId: 'LOG-1', created: true, active: true }],
+      ['catalog.imported', { imported: 2, created: 1, updated: 1 }],
+    ]);
+    expect(events.map((event) => event.actor)).toEqual([
+      { role: 'admin', pseudonym: pseudonymiser.pseudonymise('ops-1') },
+      { role: 'admin', pseudonym: pseudonymiser.pseudonymise('ops-1') },
+    ]);
+  });
+
+  it('logs nothing for an import that writes nothing', async () => {
+    const { decisionLog } = t.container.decisionLog;
+    const head = await decisionLog.readHead();
+    const res = await t.http
+      .post('/v1/courses/import')
+      .auth(admin, { type: 'bearer' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ id: 'LOG-3', ...aCourse() })}\n{"id":"LOG-4"}`);
+    expect(res.status).toBe(422);
+    expect((await decisionLog.readHead()).seq).toBe(head.seq);
+  });
+});
