@@ -19,6 +19,7 @@ import { generateDemoData } from '../src/demo/generate-demo-data.ts';
 import type { JobSeekerInput } from '../src/job-seekers/job-seeker.ts';
 import { KnexJobSeekerStore } from '../src/job-seekers/knex-job-seeker-store.ts';
 import { candidateFilterFor, DEFAULT_TOP_K } from '../src/recommendations/recommendation-service.ts';
+import { selectTopScores } from '../src/scoring/select-top-scores.ts';
 
 /** Issue 5: the API's p50 within 1.5× of (the scorer's own time + a bare Express JSON round trip). */
 const TARGET_RATIO = 1.5;
@@ -110,9 +111,9 @@ async function runBench(): Promise<void> {
   if (model === undefined) throw new Error('no active model');
   const { scorer } = model;
   const scoreOnce = async (): Promise<void> => {
-    const scored = await scorer.scoreCourses(seeker, candidates, referenceDate);
-    const top = [...scored.scores].sort((a, b) => b.score - a.score).slice(0, DEFAULT_TOP_K);
-    await scorer.attribute(seeker, top, referenceDate);
+    // As the service scores: one batch, the best kept, their attributions.
+    const scored = await scorer.scoreCourses(seeker, candidates, referenceDate, { keepBest: DEFAULT_TOP_K });
+    await scorer.attribute(seeker, selectTopScores(scored.scores, DEFAULT_TOP_K), referenceDate);
   };
   for (let i = 0; i < 10; i += 1) await scoreOnce();
   const scorerTimes: number[] = [];

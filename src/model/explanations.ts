@@ -167,17 +167,19 @@ function joinFrench(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
 }
 
+// Built once: constructing an Intl.NumberFormat costs far more than formatting with it.
+const VALUE_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const SIGNED_FORMAT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 function formatValue(attribution: Attribution): string {
   if (KINDS.get(attribution.feature) === 'binary') {
     return attribution.value === 1 ? 'oui' : 'non';
   }
-  return new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(attribution.value);
+  return VALUE_FORMAT.format(attribution.value);
 }
 
 function formatSigned(value: number): string {
-  const text = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
-    Math.abs(value),
-  );
+  const text = SIGNED_FORMAT.format(Math.abs(value));
   return value < 0 ? `−${text}` : `+${text}`;
 }
 
