@@ -15,6 +15,11 @@ export class KnexModelStore implements ModelStore {
     return row === undefined ? undefined : toModel(row);
   }
 
+  async findActiveId(): Promise<string | undefined> {
+    const row = await this.db(TABLE).where({ status: 'active' }).first('id');
+    return row === undefined ? undefined : String(row.id);
+  }
+
   async findActive(trx?: Knex.Transaction): Promise<RegisteredModel | undefined> {
     const row = await (trx ?? this.db)(TABLE).where({ status: 'active' }).first();
     return row === undefined ? undefined : toModel(row);

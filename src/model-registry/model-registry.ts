@@ -64,10 +64,10 @@ export class ModelRegistry implements ActiveModelSource {
   }
 
   async current(): Promise<ActiveModel | undefined> {
-    const active = await this.deps.store.findActive();
-    if (active === undefined) return undefined;
-    if (this.#active?.id === active.id) return this.#active;
-    this.#loading ??= this.load(active).finally(() => {
+    const activeId = await this.deps.store.findActiveId();
+    if (activeId === undefined) return undefined;
+    if (this.#active?.id === activeId) return this.#active;
+    this.#loading ??= this.loadActive().finally(() => {
       this.#loading = undefined;
     });
     return this.#loading;
@@ -221,6 +221,11 @@ export class ModelRegistry implements ActiveModelSource {
       if (registered === undefined) throw error;
       return registered;
     }
+  }
+
+  private async loadActive(): Promise<ActiveModel | undefined> {
+    const model = await this.deps.store.findActive();
+    return model === undefined ? undefined : this.load(model);
   }
 
   private async load(model: RegisteredModel): Promise<ActiveModel | undefined> {

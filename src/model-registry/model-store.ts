@@ -5,6 +5,8 @@ import type { RegisteredModel } from './registered-model.ts';
 export interface ModelStore {
   findById(id: string, trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
   findActive(trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
+  /** The active model's id alone: checked on every suggestion, so it must stay cheap. */
+  findActiveId(): Promise<string | undefined>;
   /** Every model, newest registration first. */
   list(): Promise<RegisteredModel[]>;
   insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
