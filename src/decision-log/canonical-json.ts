@@ -63,3 +63,13 @@ function writeContainer(value: object, where: string, ancestors: Set<object>): s
     ancestors.delete(value);
   }
 }
+
+/** Whether `text` is JSON in canonical form: the canonical JSON of the value it holds is itself. */
+export function isCanonicalJson(text: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(text)) === text;
+  } catch {
+    // Not JSON, or JSON without a canonical form (a number too large for a double, say).
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
-import { engineOf } from '../db/database.ts';
+import { type Engine, engineOf } from '../db/database.ts';
 import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -18,7 +18,7 @@ import {
 import type { ChainHead, DecisionLog, DecisionLogReader, EventQuery } from './decision-log.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
-import { type ChainVerification, verifyChain } from './verify-chain.ts';
+import { type ChainVerification, type StoredEventHashInput, verifyStoredChain } from './verify-chain.ts';
 
 const EVENTS = 'decision_events';
 const HEAD = 'decision_log_head';
@@ -26,7 +26,9 @@ const CHECKPOINTS = 'decision_checkpoints';
 const HEAD_ID = 1;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
-const STREAM_PAGE = 500;
+const STREAM_PAGE = 1000;
+/** Rows per page when verifying: small rows, one column of text each. */
+const VERIFY_PAGE = 1000;
 
 export interface KnexDecisionLogOptions {
   pseudonymiser: Pseudonymiser;
@@ -207,6 +209,12 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     }
     const rangeEnd = toSeq === undefined ? head.seq : Math.min(toSeq, head.seq);
     const toHead = rangeEnd === head.seq;
+    // The last checkpoint this verification checks: it vouches for every event up to it.
+    const coveredUpTo = toHead
+      ? lastCheckpointSeq
+      : (readNullableNumber(
+          (await this.db(CHECKPOINTS).where('seq', '<=', rangeEnd).max('seq as seq'))[0]?.seq,
+        ) ?? 0);
 
     let prevHash = GENESIS_HASH;
     if (fromSeq > 1) {
@@ -221,7 +229,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       }
       prevHash = String(before.hash);
     }
-    const result = await verifyChain(this.streamEvents({ fromSeq, toSeq: rangeEnd }), {
+    const result = await verifyStoredChain(this.streamHashInputs(fromSeq, rangeEnd, coveredUpTo), {
       fromSeq,
       prevHash,
       // Up to the head, a checkpoint beyond it is kept: it shows that the tail was cut off.
@@ -245,6 +253,40 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
 
   exportPublicKeyPem(): string {
     return this.signer.exportPublicKeyPem();
+  }
+
+  /**
+   * Events `fromSeq` to `toSeq` as verification reads them, a page at a time: the database
+   * assembles the text each hash covers, so one column comes back instead of every column of
+   * the event, and no text is built in JavaScript. Events after `coveredUpTo` also bring their
+   * payload, to be checked for canonical form.
+   */
+  private async *streamHashInputs(
+    fromSeq: number,
+    toSeq: number,
+    coveredUpTo: number,
+  ): AsyncIterable<StoredEventHashInput[]> {
+    const hashedText = this.db.raw(`${writeHashedTextSql(engineOf(this.db))} as hashed_text`);
+    const uncoveredPayload = this.db.raw('case when ?? > ? then ?? end as uncovered_payload', [
+      'seq',
+      coveredUpTo,
+      'payload',
+    ]);
+    let afterSeq = fromSeq - 1;
+    for (;;) {
+      const rows: Array<Record<string, unknown>> = await this.db(EVENTS)
+        .select('seq', 'prev_hash', 'hash', hashedText, uncoveredPayload)
+        .where('seq', '>', afterSeq)
+        .andWhere('seq', '<=', toSeq)
+        .orderBy('seq')
+        .limit(VERIFY_PAGE);
+      const page = rows.map(toHashInput);
+      const last = page.at(-1);
+      if (last === undefined) return;
+      afterSeq = last.seq;
+      yield page;
+      if (rows.length < VERIFY_PAGE) return;
+    }
   }
 
   private async *streamCheckpoints(fromSeq: number, toSeq: number): AsyncIterable<Checkpoint> {
@@ -291,6 +333,58 @@ function brokenBeforeRange(seq: number, reason: string): ChainVerification {
 
 function isActorRole(value: unknown): value is ActorRole {
   return value === 'system' || (ROLES as readonly unknown[]).includes(value);
+}
+
+/**
+ * SQL for the text an event's hash covers after its `prevHash`, as `computeEventHash` writes it:
+ * the covered members in canonical order, each string column quoted by the engine's own JSON
+ * quoting (which escapes exactly as JSON.stringify, and so canonicalJson, does; see
+ * test/decision-log/hashed-text-sql.test.ts), null as `null`, seq as its digits, and the payload
+ * column inserted as stored. Column names are constants: nothing here comes from a caller.
+ * SQLite's concat() needs SQLite 3.44, which better-sqlite3 12 bundles.
+ */
+export function writeHashedTextSql(engine: Engine): string {
+  const quote =
+    engine === 'postgres'
+      ? (column: string) => `coalesce(to_json(cast(${column} as text))::text, 'null')`
+      : (column: string) => `json_quote(cast(${column} as text))`;
+  // One concat rather than a chain of ||, each of which would copy the text built so far.
+  return `concat(${[
+    `'{"actor":{"pseudonym":'`,
+    quote('actor_pseudonym'),
+    `',"role":'`,
+    quote('actor_role'),
+    `'},"eventId":'`,
+    quote('event_id'),
+    `',"occurredAt":'`,
+    quote('occurred_at'),
+    `',"payload":'`,
+    'payload',
+    `',"personal":'`,
+    quote('personal'),
+    `',"prevHash":'`,
+    quote('prev_hash'),
+    `',"seq":'`,
+    'cast(seq as text)',
+    `',"subject":'`,
+    quote('subject'),
+    `',"type":'`,
+    quote('type'),
+    `'}'`,
+  ].join(', ')})`;
+}
+
+function toHashInput(row: Record<string, unknown>): StoredEventHashInput {
+  const input: StoredEventHashInput = {
+    seq: readNumber(row.seq),
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+    hashedText: readNullableString(row.hashed_text),
+  };
+  if (row.uncovered_payload !== null && row.uncovered_payload !== undefined) {
+    input.uncoveredPayload = String(row.uncovered_payload);
+  }
+  return input;
 }
 
 function toEventRow(event: DecisionEvent): Record<string, unknown> {

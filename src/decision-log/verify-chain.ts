@@ -1,4 +1,5 @@
-import type { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
+import { isCanonicalJson } from './canonical-json.ts';
 import { type Checkpoint, verifyCheckpointSignature } from './checkpoint-signer.ts';
 import { computeEventHash, GENESIS_HASH, type RecordedDecisionEvent } from './decision-event.ts';
 
@@ -46,6 +47,89 @@ export async function verifyChain(
   events: Iterable<RecordedDecisionEvent> | AsyncIterable<RecordedDecisionEvent>,
   options: VerifyChainOptions = {},
 ): Promise<ChainVerification> {
+  return verifyLinks(onePerPage(events), RECORDED_EVENTS, options);
+}
+
+/**
+ * An event as a store reads it for verification: its place in the chain and the exact text its
+ * hash covers, assembled by the store from the stored columns without parsing the payload.
+ */
+export interface StoredEventHashInput {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  /**
+   * What the hash covers after `prevHash`: the members `computeEventHash` covers, in canonical
+   * order and escaping, with the payload column inserted as it is stored (canonical JSON when
+   * untouched). Null when the store could not assemble it.
+   */
+  hashedText: string | null;
+  /**
+   * The stored payload text, given for an event that no signed checkpoint covers: it must then
+   * be canonical JSON itself (see {@link verifyStoredChain}).
+   */
+  uncoveredPayload?: string;
+}
+
+/**
+ * As {@link verifyChain}, for events a store reads a page at a time, each with the text its hash
+ * covers. Hashing the stored payload text as it is, rather than a parsed and re-serialised copy,
+ * fails on any changed byte, re-formatting included; and the log only ever hashes canonical
+ * payloads, so a signed checkpoint vouches for every event up to it. After the last checkpoint,
+ * whoever can write to the table could re-hash an event around a payload that is not canonical
+ * JSON, which parsing and re-serialising would have caught: there the store also gives the
+ * payload, and it must be canonical.
+ */
+export async function verifyStoredChain(
+  pages: AsyncIterable<readonly StoredEventHashInput[]>,
+  options: VerifyChainOptions = {},
+): Promise<ChainVerification> {
+  return verifyLinks(pages, STORED_EVENTS, options);
+}
+
+/** What the chain check reads from one item: where it sits in the chain and the hash of its content. */
+interface ChainReader<T> {
+  seqOf(item: T): number;
+  prevHashOf(item: T): string;
+  hashOf(item: T): string;
+  /** The hash the item's content gives; throws when it has none. */
+  computeHash(item: T): string;
+}
+
+const RECORDED_EVENTS: ChainReader<RecordedDecisionEvent> = {
+  seqOf: (event) => event.seq,
+  prevHashOf: (event) => event.prevHash,
+  hashOf: (event) => event.hash,
+  computeHash: (event) => computeEventHash(event),
+};
+
+const STORED_EVENTS: ChainReader<StoredEventHashInput> = {
+  seqOf: (event) => event.seq,
+  prevHashOf: (event) => event.prevHash,
+  hashOf: (event) => event.hash,
+  computeHash: (event) => {
+    if (event.hashedText === null) throw new Error('its hashed text could not be assembled');
+    const payload = event.uncoveredPayload;
+    if (payload !== undefined && !isCanonicalJson(payload)) {
+      throw new Error('its payload is not canonical JSON, and no signed checkpoint covers it');
+    }
+    return crypto
+      .createHash('sha256')
+      .update(event.prevHash, 'utf8')
+      .update(event.hashedText, 'utf8')
+      .digest('hex');
+  },
+};
+
+/**
+ * The chain check itself, over pages of items: a page is checked without awaiting anything but
+ * the next checkpoint, so a large log costs one await per page rather than one per event.
+ */
+async function verifyLinks<T>(
+  pages: Iterable<readonly T[]> | AsyncIterable<readonly T[]>,
+  reader: ChainReader<T>,
+  options: VerifyChainOptions,
+): Promise<ChainVerification> {
   const fromSeq = options.fromSeq ?? 1;
   const nextCheckpoint = pullFrom(options.checkpoints ?? []);
   let expectedSeq = fromSeq;
@@ -88,25 +172,26 @@ export async function verifyChain(
     checkpoint = await nextCheckpoint();
   }
 
-  for await (const event of events) {
-    const broken = findBrokenLink(event, expectedSeq, prevHash, hashBeforePrev);
-    if (broken !== undefined) return fail(broken.seq, broken.reason);
-    if (options.expectedHead !== undefined && event.seq > options.expectedHead.seq) {
-      return fail(
-        event.seq,
-        `event ${event.seq} lies beyond the head of the log at seq ${options.expectedHead.seq}`,
-      );
-    }
-    checked += 1;
-    expectedSeq += 1;
-    hashBeforePrev = prevHash;
-    prevHash = event.hash;
-    while (checkpoint !== undefined && checkpoint.seq <= event.seq) {
-      if (checkpoint.seq < event.seq) return fail(checkpoint.seq, 'the checkpoints are not in seq order');
-      const reason = checkCheckpoint(checkpoint, event.hash);
-      if (reason !== undefined) return fail(trustedUpTo + 1, reason);
-      trustedUpTo = checkpoint.seq;
-      checkpoint = await nextCheckpoint();
+  for await (const page of pages) {
+    for (const item of page) {
+      const seq = reader.seqOf(item);
+      const broken = findBrokenLink(item, reader, expectedSeq, prevHash, hashBeforePrev);
+      if (broken !== undefined) return fail(broken.seq, broken.reason);
+      if (options.expectedHead !== undefined && seq > options.expectedHead.seq) {
+        return fail(seq, `event ${seq} lies beyond the head of the log at seq ${options.expectedHead.seq}`);
+      }
+      const hash = reader.hashOf(item);
+      checked += 1;
+      expectedSeq += 1;
+      hashBeforePrev = prevHash;
+      prevHash = hash;
+      while (checkpoint !== undefined && checkpoint.seq <= seq) {
+        if (checkpoint.seq < seq) return fail(checkpoint.seq, 'the checkpoints are not in seq order');
+        const reason = checkCheckpoint(checkpoint, hash);
+        if (reason !== undefined) return fail(trustedUpTo + 1, reason);
+        trustedUpTo = checkpoint.seq;
+        checkpoint = await nextCheckpoint();
+      }
     }
   }
 
@@ -137,24 +222,27 @@ export async function verifyChain(
   };
 }
 
-function findBrokenLink(
-  event: RecordedDecisionEvent,
+function findBrokenLink<T>(
+  item: T,
+  reader: ChainReader<T>,
   expectedSeq: number,
   prevHash: string,
   hashBeforePrev: string | undefined,
 ): { seq: number; reason: string } | undefined {
-  if (event.seq !== expectedSeq) {
+  const seq = reader.seqOf(item);
+  if (seq !== expectedSeq) {
     // A repeated seq means one of the two events that claim it is not genuine.
-    const seq = event.seq === expectedSeq - 1 ? event.seq : expectedSeq;
-    return { seq, reason: `expected event ${expectedSeq}, found seq ${String(event.seq)}` };
+    const firstBad = seq === expectedSeq - 1 ? seq : expectedSeq;
+    return { seq: firstBad, reason: `expected event ${expectedSeq}, found seq ${String(seq)}` };
   }
-  if (event.prevHash !== prevHash && event.prevHash === hashBeforePrev) {
+  const itemPrevHash = reader.prevHashOf(item);
+  if (itemPrevHash !== prevHash && itemPrevHash === hashBeforePrev) {
     return {
       seq: expectedSeq - 1,
       reason: `event ${expectedSeq - 1} was slipped in: event ${expectedSeq} points to the event before it`,
     };
   }
-  if (event.prevHash !== prevHash) {
+  if (itemPrevHash !== prevHash) {
     return {
       seq: expectedSeq,
       reason: `event ${expectedSeq} does not point to the hash of the event before it`,
@@ -162,14 +250,26 @@ function findBrokenLink(
   }
   let hash: string;
   try {
-    hash = computeEventHash(event);
+    hash = reader.computeHash(item);
   } catch (error) {
     return { seq: expectedSeq, reason: `event ${expectedSeq} cannot be hashed: ${(error as Error).message}` };
   }
-  if (hash !== event.hash) {
+  if (hash !== reader.hashOf(item)) {
     return { seq: expectedSeq, reason: `event ${expectedSeq} does not match its hash` };
   }
   return undefined;
+}
+
+/**
+ * An array as one page; the items of any other iterable each as a page of its own, so that
+ * nothing is read ahead of the check (a reader may note where the reading stopped).
+ */
+async function* onePerPage<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<readonly T[]> {
+  if (Array.isArray(items)) {
+    yield items;
+    return;
+  }
+  for await (const item of items) yield [item];
 }
 
 /** A function giving the next item of a sync or async iterable, then undefined. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CanonicalJsonError, canonicalJson } from '../../src/decision-log/canonical-json.ts';
+import { CanonicalJsonError, canonicalJson, isCanonicalJson } from '../../src/decision-log/canonical-json.ts';
 
 describe('canonical JSON', () => {
   it('sorts object members at every depth and writes no whitespace', () => {
@@ -96,5 +96,15 @@ describe('canonical JSON', () => {
         expect(canonicalJson(reversed)).toBe(canonicalJson(value));
       }),
     );
+  });
+
+  it('tells canonical text from text that parsing and re-serialising would change', () => {
+    expect(isCanonicalJson('{"a":[1,"x",null],"b":{"c":true}}')).toBe(true);
+    for (const text of ['{"b":1,"a":2}', '{"a": 1}', '{"a":1.0}', '{"a":"\\u0041"}', '{"a":1', '1e400', ''])
+      expect(isCanonicalJson(text), text).toBe(false);
+  });
+
+  it('takes every canonical text for canonical', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => isCanonicalJson(canonicalJson(value))));
   });
 });

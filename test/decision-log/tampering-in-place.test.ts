@@ -1,8 +1,13 @@
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeEventHash, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
-import { appendMany, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
-import { aForgedEventAfter, dropAppendOnlyGuards } from './support/tampering.ts';
+import {
+  anEvent,
+  appendMany,
+  type DecisionLogFixture,
+  startDecisionLog,
+} from './support/decision-log-fixture.ts';
+import { aForgedEventAfter, dropAppendOnlyGuards, rehashAsHead } from './support/tampering.ts';
 
 const TARGET_SEQ = 438;
 
@@ -52,6 +57,32 @@ describe('verifying a 1,000-event log tampered with in the database', () => {
   it('detects a payload that is no longer JSON, without stopping', async () => {
     await db('decision_events').where({ seq: TARGET_SEQ }).update({ payload: '{"decision":' });
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
+  });
+
+  it('detects a payload re-formatted without changing its meaning', async () => {
+    const row = await db('decision_events').where({ seq: TARGET_SEQ }).first('payload');
+    const reformatted = JSON.stringify(JSON.parse(String(row.payload)), null, 1);
+    await db('decision_events').where({ seq: TARGET_SEQ }).update({ payload: reformatted });
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
+  });
+
+  it('refuses a re-hashed event after the last checkpoint whose payload is not canonical JSON', async () => {
+    await fixture.decisionLog.withTransaction(async (trx) => {
+      for (let index = 0; index < 3; index += 1) await fixture.decisionLog.append(trx, anEvent());
+    });
+    // No checkpoint covers events 1001 to 1003: a rewrite in canonical form goes unseen there…
+    await db('decision_events').where({ seq: 1003 }).update({ payload: '{"decision":"rejected"}' });
+    await rehashAsHead(db, 1003);
+    expect(await verify()).toMatchObject({ ok: true, checked: 1003 });
+
+    // …but a payload that parsing and re-serialising would have changed does not pass.
+    await db('decision_events').where({ seq: 1003 }).update({ payload: '{"decision": "rejected"}' });
+    await rehashAsHead(db, 1003);
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 1003,
+      reason: expect.stringContaining('not canonical JSON'),
+    });
   });
 
   it('detects a deleted event', async () => {

@@ -4,6 +4,7 @@ import { engineOf } from '../../../src/db/database.ts';
 import type { Checkpoint } from '../../../src/decision-log/checkpoint-signer.ts';
 import { computeEventHash, type RecordedDecisionEvent } from '../../../src/decision-log/decision-event.ts';
 import type { ChainHead } from '../../../src/decision-log/decision-log.ts';
+import { writeHashedTextSql } from '../../../src/decision-log/knex-decision-log.ts';
 import type { DecisionLogFixture } from './decision-log-fixture.ts';
 
 /** The whole log as an auditor exports it. */
@@ -45,6 +46,25 @@ export function aForgedEventAfter(previous: RecordedDecisionEvent): RecordedDeci
   };
   forged.hash = computeEventHash(forged);
   return forged;
+}
+
+/**
+ * What an attacker who knows how verification reads the table does after editing a row: gives
+ * it the hash of its columns as they now are, and makes it the head. Returns that hash.
+ */
+export async function rehashAsHead(db: Knex, seq: number): Promise<string> {
+  const row = await db('decision_events')
+    .where({ seq })
+    .first('prev_hash', db.raw(`${writeHashedTextSql(engineOf(db))} as hashed_text`));
+  if (row === undefined) throw new Error(`no event ${seq}`);
+  const hash = crypto
+    .createHash('sha256')
+    .update(String(row.prev_hash))
+    .update(String(row.hashed_text))
+    .digest('hex');
+  await db('decision_events').where({ seq }).update({ hash });
+  await db('decision_log_head').update({ seq, hash });
+  return hash;
 }
 
 /** Removes the triggers that keep the log append-only, as a database owner could. */
