@@ -1,6 +1,7 @@
 import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { distanceKm, type GeoPoint } from '../shared/geo.ts';
+import { createRandom, type Random } from '../shared/random.ts';
 import { computeFeatures } from './features.ts';
 import {
   AGE_BANDS,
@@ -9,7 +10,6 @@ import {
   SEXES,
   type SensitiveAttributes,
 } from './generative-story.ts';
-import { createRandom, type Random } from './random.ts';
 import {
   listDomainSkills,
   SYNTHETIC_CITIES,

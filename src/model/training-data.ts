@@ -1,6 +1,6 @@
+import { createRandom } from '../shared/random.ts';
 import type { Dataset } from './ebm.ts';
 import { FEATURE_COUNT, writeFeatures } from './features.ts';
-import { createRandom } from './random.ts';
 import type { SyntheticPair, SyntheticPopulation } from './synthetic-population.ts';
 
 /** The three disjoint parts of a population, split by person so no one sits on two sides. */

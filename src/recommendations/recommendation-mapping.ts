@@ -57,15 +57,9 @@ function toItemBody(item: RecommendationItem): ItemBody {
 
 /** The course as shown beside a suggestion, to counselors and job seekers alike. */
 export function toCourseSummaryBody(course: CourseSnapshot): CourseSummaryBody {
-  return {
-    id: course.id,
-    title: course.title,
-    provider: course.provider,
-    modality: course.modality,
-    nextSessionStart: course.nextSessionStart,
-    city: course.city,
-    location: course.location,
-  };
+  // The rate is shown to job seekers beside the course, not inside it.
+  const { returnToEmploymentRate: _rate, ...summary } = course;
+  return summary;
 }
 
 export function toSummaryBody(summary: SetSummary): SummaryBody {

@@ -1,4 +1,4 @@
-import { createRandom } from '../model/random.ts';
+import { createRandom } from '../shared/random.ts';
 
 /** Scores a row-major [count, F] matrix in one batch, returning [count] probabilities. */
 export type BatchEvaluator = (matrix: Float32Array, count: number) => Promise<Float32Array>;

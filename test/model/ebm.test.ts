@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { predictLogit, writeContributions } from '../../src/model/additive-model.ts';
 import { findBin } from '../../src/model/binning.ts';
 import { type Dataset, DEFAULT_EBM_OPTIONS, trainEbm } from '../../src/model/ebm.ts';
-import { createRandom } from '../../src/model/random.ts';
+import { createRandom } from '../../src/shared/random.ts';
 
 const NAMES = ['flag', 'level', 'noise'];
 const FEATURES = NAMES.map((name) => ({ name }));

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictLogit, sigmoid, writeContributions } from '../../src/model/additive-model.ts';
 import { FEATURE_COUNT } from '../../src/model/features.ts';
 import { decodeOnnxModel } from '../../src/model/onnx-proto.ts';
-import { createRandom } from '../../src/model/random.ts';
 import { type TrainedModel, trainModel } from '../../src/model/train-model.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
+import { createRandom } from '../../src/shared/random.ts';
 import { SMALL_TRAIN_OPTIONS } from './support/small-model.ts';
 
 const ROWS = 5000;

@@ -17,7 +17,7 @@ import {
   type OnnxTensor,
   type OnnxValueInfo,
 } from '../../../src/model/onnx-proto.ts';
-import { createRandom } from '../../../src/model/random.ts';
+import { createRandom } from '../../../src/shared/random.ts';
 import { SHIPPED_MODEL_FOLDER } from '../../model/support/small-model.ts';
 
 /** The shipped model's folder name, as the container registers it on start. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/model/random.ts';
+import { createRandom } from '../../src/shared/random.ts';
 
 describe('createRandom', () => {
   it('repeats the same sequence for the same seed', () => {
