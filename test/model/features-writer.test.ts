@@ -204,15 +204,32 @@ describe('createFeatureWriter', () => {
 });
 
 describe('createDistanceFrom', () => {
-  it('gives the same doubles as distanceKm, to the last bit', () => {
+  /** The textbook haversine, written independently of src/shared/geo.ts. */
+  function haversineKm(a: GeoPoint, b: GeoPoint): number {
+    const rad = Math.PI / 180;
+    const h =
+      Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+      Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+    return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  it('agrees with the textbook haversine, and distanceKm is the same function', () => {
     fc.assert(
       fc.property(aPoint, fc.array(aPoint, { minLength: 1, maxLength: 20 }), (origin: GeoPoint, points) => {
         const distanceFromOrigin = createDistanceFrom(origin);
         for (const point of points) {
-          expect(Object.is(distanceFromOrigin(point), distanceKm(origin, point))).toBe(true);
+          const km = distanceFromOrigin(point);
+          expect(Math.abs(km - haversineKm(origin, point))).toBeLessThan(1e-9 * Math.max(1, km));
+          expect(Object.is(km, distanceKm(origin, point))).toBe(true);
         }
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('measures Paris to Lyon at about 392 km', () => {
+    const km = distanceKm({ lat: 48.8566, lon: 2.3522 }, { lat: 45.764, lon: 4.8357 });
+    expect(km).toBeGreaterThan(390);
+    expect(km).toBeLessThan(394);
   });
 });
