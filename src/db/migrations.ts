@@ -7,6 +7,7 @@ import * as createModels from '../../migrations/20261129150000_create_models.ts'
 import * as addAuditIndexes from '../../migrations/20261129160000_add_audit_indexes.ts';
 import * as addOneActiveModelIndex from '../../migrations/20261129170000_add_one_active_model_index.ts';
 import * as createCatalogState from '../../migrations/20261129180000_create_catalog_state.ts';
+import * as keyDecisionEventsBySeq from '../../migrations/20261129190000_key_decision_events_by_seq.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129160000_add_audit_indexes', addAuditIndexes],
   ['20261129170000_add_one_active_model_index', addOneActiveModelIndex],
   ['20261129180000_create_catalog_state', createCatalogState],
+  ['20261129190000_key_decision_events_by_seq', keyDecisionEventsBySeq],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

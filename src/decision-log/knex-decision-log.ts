@@ -46,6 +46,8 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   private readonly signer: CheckpointSigner;
   private readonly checkpointEvery: number;
   private readonly now: () => Date;
+  /** The head as each open transaction holds it locked: after its lock, then after each append. */
+  private readonly lockedHeads = new WeakMap<Knex.Transaction, ChainHead>();
 
   constructor(
     private readonly db: Knex,
@@ -79,17 +81,12 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       personal = await this.keyring.encryptPersonal(trx, subjectId, event.personal);
     }
 
-    // Moving the head first locks it until the transaction ends (row lock on PostgreSQL, write
-    // lock on SQLite): the next appender waits here and then reads this event's seq and hash.
-    const claimed = await trx(HEAD)
-      .where({ id: HEAD_ID })
-      .update({ seq: trx.raw('?? + 1', ['seq']) })
-      .returning(['seq', 'hash']);
-    const head = claimed[0];
-    if (head === undefined) throw new Error('the decision log head is missing');
-
+    // Locking the head (row lock on PostgreSQL, write lock on SQLite) holds it until the transaction
+    // ends: the next appender waits there and then reads this event's seq and hash. Within one
+    // transaction the head stays where this transaction's last append left it.
+    const head = this.lockedHeads.get(trx) ?? (await lockHead(trx));
     const unhashed: Omit<DecisionEvent, 'hash'> = {
-      seq: readNumber(head.seq),
+      seq: head.seq + 1,
       eventId: crypto.randomUUID(),
       type: event.type,
       occurredAt: this.now().toISOString(),
@@ -102,11 +99,12 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       subject: subjectId === null ? null : this.pseudonymiser.pseudonymise(subjectId),
       payload,
       personal,
-      prevHash: String(head.hash),
+      prevHash: head.hash,
     };
     const recorded: DecisionEvent = { ...unhashed, hash: computeEventHash(unhashed) };
     await trx(EVENTS).insert(toEventRow(recorded));
-    await trx(HEAD).where({ id: HEAD_ID }).update({ hash: recorded.hash });
+    await trx(HEAD).where({ id: HEAD_ID }).update({ seq: recorded.seq, hash: recorded.hash });
+    this.lockedHeads.set(trx, { seq: recorded.seq, hash: recorded.hash });
     if (this.checkpointEvery > 0 && recorded.seq % this.checkpointEvery === 0) {
       await trx(CHECKPOINTS).insert(
         toCheckpointRow(this.signer.sign(recorded.seq, recorded.hash, recorded.occurredAt)),
@@ -121,7 +119,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         // SQLite's BEGIN is deferred: a transaction that reads first and writes later fails with
         // SQLITE_BUSY when another connection committed in between. A write first takes the lock
         // now, waiting for it under busy_timeout, just as BEGIN IMMEDIATE would.
-        await lockHead(trx);
+        this.lockedHeads.set(trx, await lockHead(trx));
       }
       return work(trx);
     });
@@ -130,7 +128,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   async createCheckpoint(): Promise<Checkpoint | undefined> {
     return this.withTransaction(async (trx) => {
       // Locked so that the head cannot move between reading and signing it.
-      const head = await lockHead(trx);
+      const head = this.lockedHeads.get(trx) ?? (await lockHead(trx));
       if (head.seq === 0) return undefined;
       const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
       if (existing !== undefined) return toCheckpoint(existing);

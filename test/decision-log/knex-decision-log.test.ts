@@ -77,6 +77,28 @@ describe('the decision log', () => {
     expect(event.prevHash).toBe(head.hash);
   });
 
+  it('chains several events appended in one transaction, and the head ends at the last', async () => {
+    const head = await log.decisionLog.readHead();
+    const [first, second, third] = await log.decisionLog.withTransaction(async (trx) => [
+      await log.decisionLog.append(trx, anEvent()),
+      await log.decisionLog.append(trx, anEvent()),
+      await log.decisionLog.append(trx, anEvent()),
+    ]);
+    expect([first?.seq, second?.seq, third?.seq]).toEqual([head.seq + 1, head.seq + 2, head.seq + 3]);
+    expect(first?.prevHash).toBe(head.hash);
+    expect(second?.prevHash).toBe(first?.hash);
+    expect(third?.prevHash).toBe(second?.hash);
+    expect(await log.decisionLog.readHead()).toEqual({ seq: head.seq + 3, hash: third?.hash });
+    expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: head.seq + 3 });
+  });
+
+  it('appends in a transaction the caller opened on the database itself', async () => {
+    const head = await log.decisionLog.readHead();
+    const event = await log.db.transaction((trx) => log.decisionLog.append(trx, anEvent()));
+    expect(event).toMatchObject({ seq: head.seq + 1, prevHash: head.hash });
+    expect(await log.decisionLog.readHead()).toEqual({ seq: event.seq, hash: event.hash });
+  });
+
   it('keeps no trace of an event whose transaction rolls back, and leaves no gap', async () => {
     const before = await log.decisionLog.readHead();
     await expect(
