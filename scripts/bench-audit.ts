@@ -19,8 +19,10 @@ import { CheckpointSigner } from '../src/decision-log/checkpoint-signer.ts';
 import { createDecisionLog, type DecisionLogParts } from '../src/decision-log/create-decision-log.ts';
 import {
   GENESIS_HASH,
+  hashEventText,
   type NewDecisionEvent,
   type RecordedDecisionEvent,
+  writeHashedText,
 } from '../src/decision-log/decision-event.ts';
 import { loadOrCreateDecisionLogKeys } from '../src/decision-log/decision-log-keys.ts';
 import { Pseudonymiser } from '../src/decision-log/pseudonymiser.ts';
@@ -543,23 +545,19 @@ function aSealedLookalike(bytes: number): string {
   return `p1.${crypto.randomUUID()}.${part(12)}.${part(bytes)}.${part(16)}`;
 }
 
-/**
- * The event hash computed from a stored row: SHA-256 over `prev_hash` and the canonical JSON of
- * the event, assembled around the stored payload text (already canonical) in canonical member
- * order. It equals `computeEventHash` of the parsed event; verifyRange checks it on the log.
- */
+/** The event hash of a row as the log would store it, around its payload text (canonical). */
 function hashRow(row: EventRow): string {
-  const text = JSON.stringify;
-  return crypto
-    .createHash('sha256')
-    .update(row.prev_hash)
-    .update(
-      `{"actor":{"pseudonym":${text(row.actor_pseudonym)},"role":${text(row.actor_role)}},` +
-        `"eventId":${text(row.event_id)},"occurredAt":${text(row.occurred_at)},"payload":${row.payload},` +
-        `"personal":${text(row.personal)},"prevHash":${text(row.prev_hash)},"seq":${row.seq},` +
-        `"subject":${text(row.subject)},"type":${text(row.type)}}`,
-    )
-    .digest('hex');
+  const event = {
+    seq: row.seq,
+    eventId: row.event_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    actor: { role: row.actor_role, pseudonym: row.actor_pseudonym },
+    subject: row.subject,
+    personal: row.personal,
+    prevHash: row.prev_hash,
+  };
+  return hashEventText(row.prev_hash, writeHashedText(event, row.payload));
 }
 
 function aDecidedEvent(index: number): NewDecisionEvent {

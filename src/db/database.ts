@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
+import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -40,13 +41,14 @@ export function openDatabase(options: DatabaseOptions): Knex {
         // Deleted rows are overwritten with zeros instead of lingering in free space: an erased
         // job seeker's data must not be recoverable from the file (see src/erasure/).
         connection.pragma('secure_delete = ON');
+        cacheStatements(connection);
         done(null, connection);
       },
     },
   });
 }
 
-interface SqliteConnection {
+interface SqliteConnection extends PreparingConnection {
   pragma(source: string): unknown;
 }
 

@@ -92,21 +92,28 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** The hash an event must carry: SHA-256(prevHash ‖ canonical JSON of the event without its hash), hex. */
 export function computeEventHash(event: Omit<RecordedDecisionEvent, 'hash'>): string {
-  // Fields are picked one by one so that anything else an export carries stays outside the hash.
-  const covered = {
-    seq: event.seq,
-    eventId: event.eventId,
-    type: event.type,
-    occurredAt: event.occurredAt,
-    actor: { role: event.actor.role, pseudonym: event.actor.pseudonym },
-    subject: event.subject,
-    payload: event.payload,
-    personal: event.personal,
-    prevHash: event.prevHash,
-  };
-  return crypto
-    .createHash('sha256')
-    .update(event.prevHash, 'utf8')
-    .update(canonicalJson(covered), 'utf8')
-    .digest('hex');
+  return hashEventText(event.prevHash, writeHashedText(event, canonicalJson(event.payload)));
+}
+
+/**
+ * The canonical JSON of the event without its hash, written around `payloadText`, the canonical
+ * JSON of its payload: members in canonical order, each written as `canonicalJson` writes it.
+ * Fields are picked one by one so that anything else an export carries stays outside the hash.
+ */
+export function writeHashedText(
+  event: Omit<RecordedDecisionEvent, 'hash' | 'payload'>,
+  payloadText: string,
+): string {
+  const json = canonicalJson;
+  return (
+    `{"actor":{"pseudonym":${json(event.actor.pseudonym)},"role":${json(event.actor.role)}},` +
+    `"eventId":${json(event.eventId)},"occurredAt":${json(event.occurredAt)},"payload":${payloadText},` +
+    `"personal":${json(event.personal)},"prevHash":${json(event.prevHash)},"seq":${json(event.seq)},` +
+    `"subject":${json(event.subject)},"type":${json(event.type)}}`
+  );
+}
+
+/** SHA-256 over `prevHash` and the hashed text, hex. */
+export function hashEventText(prevHash: string, hashedText: string): string {
+  return crypto.createHash('sha256').update(prevHash, 'utf8').update(hashedText, 'utf8').digest('hex');
 }

@@ -8,12 +8,13 @@ import { canonicalJson } from './canonical-json.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
 import {
   type ActorRole,
-  computeEventHash,
   type DecisionEvent,
   GENESIS_HASH,
+  hashEventText,
   isDecisionEventType,
   type NewDecisionEvent,
   type RecordedDecisionEvent,
+  writeHashedText,
 } from './decision-event.ts';
 import type { ChainHead, DecisionLog, DecisionLogReader, EventQuery } from './decision-log.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
@@ -72,8 +73,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     if (typeof event.payload !== 'object' || event.payload === null || Array.isArray(event.payload)) {
       throw new Error('a decision event payload is a JSON object');
     }
-    // Copied through its canonical text, so the caller can no longer change what gets hashed.
-    const payload = JSON.parse(canonicalJson(event.payload)) as Record<string, unknown>;
+    // Written once as canonical JSON: stored and hashed as such, and copied from it, so that the
+    // caller can no longer change what gets hashed.
+    const payloadText = canonicalJson(event.payload);
+    const payload = JSON.parse(payloadText) as Record<string, unknown>;
     const subjectId = event.subjectId ?? null;
     let personal: string | null = null;
     if (event.personal !== undefined) {
@@ -101,8 +104,11 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       personal,
       prevHash: head.hash,
     };
-    const recorded: DecisionEvent = { ...unhashed, hash: computeEventHash(unhashed) };
-    await trx(EVENTS).insert(toEventRow(recorded));
+    const recorded: DecisionEvent = {
+      ...unhashed,
+      hash: hashEventText(unhashed.prevHash, writeHashedText(unhashed, payloadText)),
+    };
+    await trx(EVENTS).insert(toEventRow(recorded, payloadText));
     await trx(HEAD).where({ id: HEAD_ID }).update({ seq: recorded.seq, hash: recorded.hash });
     this.lockedHeads.set(trx, { seq: recorded.seq, hash: recorded.hash });
     if (this.checkpointEvery > 0 && recorded.seq % this.checkpointEvery === 0) {
@@ -385,7 +391,7 @@ function toHashInput(row: Record<string, unknown>): StoredEventHashInput {
   return input;
 }
 
-function toEventRow(event: DecisionEvent): Record<string, unknown> {
+function toEventRow(event: DecisionEvent, payloadText: string): Record<string, unknown> {
   return {
     seq: event.seq,
     event_id: event.eventId,
@@ -394,7 +400,7 @@ function toEventRow(event: DecisionEvent): Record<string, unknown> {
     actor_role: event.actor.role,
     actor_pseudonym: event.actor.pseudonym,
     subject: event.subject,
-    payload: canonicalJson(event.payload),
+    payload: payloadText,
     personal: event.personal,
     prev_hash: event.prevHash,
     hash: event.hash,

@@ -1,7 +1,12 @@
-import crypto, { type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { isCanonicalJson } from './canonical-json.ts';
 import { type Checkpoint, verifyCheckpointSignature } from './checkpoint-signer.ts';
-import { computeEventHash, GENESIS_HASH, type RecordedDecisionEvent } from './decision-event.ts';
+import {
+  computeEventHash,
+  GENESIS_HASH,
+  hashEventText,
+  type RecordedDecisionEvent,
+} from './decision-event.ts';
 
 /** The outcome of checking a run of events. */
 export interface ChainVerification {
@@ -113,11 +118,7 @@ const STORED_EVENTS: ChainReader<StoredEventHashInput> = {
     if (payload !== undefined && !isCanonicalJson(payload)) {
       throw new Error('its payload is not canonical JSON, and no signed checkpoint covers it');
     }
-    return crypto
-      .createHash('sha256')
-      .update(event.prevHash, 'utf8')
-      .update(event.hashedText, 'utf8')
-      .digest('hex');
+    return hashEventText(event.prevHash, event.hashedText);
   },
 };
 

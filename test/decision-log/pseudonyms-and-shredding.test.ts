@@ -14,6 +14,17 @@ describe('pseudonyms', () => {
     expect(pseudonymiser.pseudonymise('js-002')).not.toBe(pseudonym);
   });
 
+  it('is the keyed HMAC of the id, also for ids seen again after many others', () => {
+    const key = crypto.randomBytes(32);
+    const remembering = new Pseudonymiser(key);
+    const hmac = (id: string) =>
+      crypto.createHmac('sha256', key).update(id).digest().subarray(0, 16).toString('base64url');
+    const ids = Array.from({ length: 25_000 }, (_, index) => `js-${index}`);
+    for (const id of [...ids, ...ids.slice(0, 100), ...ids.slice(-100)]) {
+      expect(remembering.pseudonymise(id)).toBe(hmac(id));
+    }
+  });
+
   it('depends on the key, so nobody without it can test a guessed id', () => {
     const other = new Pseudonymiser(crypto.randomBytes(32));
     expect(other.pseudonymise('js-001')).not.toBe(pseudonymiser.pseudonymise('js-001'));
