@@ -201,7 +201,7 @@ async function benchVerification(log: DecisionLogParts): Promise<void> {
 
   // Rounds alternate between the two sides, and the best of each counts: other work on the
   // machine slows one round or another, not the code being measured.
-  const rounds = 3;
+  const rounds = 5;
   const verifyRuns: number[] = [];
   const hashRuns: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
