@@ -6,7 +6,7 @@ import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { StoredEvent } from './audit-event-store.ts';
-import type { AuditPeriod, AuditRequest, AuditService } from './audit-service.ts';
+import { type AuditPeriod, type AuditRequest, type AuditService, auditRequestFor } from './audit-service.ts';
 import {
   CSV_HEADER,
   EXPORT_MEDIA_TYPES,
@@ -140,7 +140,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
 /** The caller and the purpose the contract makes them state. */
 function readAuditRequest(req: Request): AuditRequest {
-  return { auditor: requirePrincipal(req), purpose: String(req.header(PURPOSE_HEADER) ?? '').trim() };
+  return auditRequestFor(requirePrincipal(req), String(req.header(PURPOSE_HEADER) ?? '').trim());
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {

@@ -7,6 +7,7 @@ import type { ChainHead, DecisionLog, DecisionLogReader } from '../decision-log/
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import type { ChainVerification } from '../decision-log/verify-chain.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
+import { screenText } from '../screening/sensitive-terms.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
@@ -31,6 +32,24 @@ export interface AuditServiceDeps {
 export interface AuditRequest {
   auditor: Principal;
   purpose: string;
+}
+
+/**
+ * The request of `auditor` for `purpose`. The purpose is recorded in the public part of
+ * `audit.queried`, readable for as long as the log is kept, where erasure cannot reach it: one
+ * that mentions sensitive facts (health, religion, origin…, as the free-text screening finds
+ * them) is refused, so that nobody's special-category data ends up there for good.
+ */
+export function auditRequestFor(auditor: Principal, purpose: string): AuditRequest {
+  const [warning] = screenText('purpose', purpose);
+  if (warning !== undefined) {
+    throw new InvalidInputError(
+      'the X-Audit-Purpose header is kept readable in the decision log for good: state the purpose ' +
+        `without sensitive details about anyone (it mentions ${warning.terms.join(', ')})`,
+      { header: 'X-Audit-Purpose', terms: warning.terms },
+    );
+  }
+  return { auditor, purpose };
 }
 
 /** A time range over the log; both ends optional (ISO 8601 in UTC). */

@@ -961,8 +961,11 @@ export interface components {
          *       "availableFrom": "2027-01-04"
          *     }
          */
-        JobSeekerFields: {
+        JobSeekerFields: components["schemas"]["JobSeekerProfile"] & {
             counselorId: components["schemas"]["ExternalId"];
+        };
+        /** @description The profile fields the model reads. */
+        JobSeekerProfile: {
             targetOccupations: components["schemas"]["RomeCode"][];
             educationLevel: components["schemas"]["EducationLevel"];
             skills: components["schemas"]["SkillCode"][];
@@ -1336,7 +1339,27 @@ export interface components {
         MyData: {
             profile: components["schemas"]["JobSeeker"];
             recommendations: components["schemas"]["MyRecommendation"][];
+            /** @description The profile kept with each published set of suggestions, as the model saw it. Sets made before profiles were kept have none. */
+            profilesUsed: components["schemas"]["ProfileUsed"][];
             feedback: components["schemas"]["Feedback"][];
+        };
+        ProfileUsed: {
+            /**
+             * Format: date-time
+             * @description When the suggestions were made from this profile.
+             */
+            suggestedAt: string;
+            /** @description The suggestions in `recommendations` that were made from it. */
+            itemIds: string[];
+            profile: components["schemas"]["ProfileSnapshot"];
+        };
+        /** @description The profile as it was when suggestions were made from it. */
+        ProfileSnapshot: components["schemas"]["JobSeekerProfile"] & {
+            /**
+             * Format: date-time
+             * @description When the profile had last been updated before the suggestions were made.
+             */
+            updatedAt: string;
         };
         RegisterModelRequest: {
             /** @description A folder name inside the models directory. */
@@ -1734,7 +1757,7 @@ export interface components {
          */
         ModelId: string;
         /**
-         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
          * @example quarterly oversight review
          */
         AuditPurpose: string;
@@ -2816,7 +2839,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -2861,7 +2884,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -2904,7 +2927,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -2942,7 +2965,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -2964,6 +2987,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2972,7 +2996,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -2995,6 +3019,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3010,7 +3035,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -3046,7 +3071,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -3082,7 +3107,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`).
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
