@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import {
   readBoolean,
+  readGeoPoint,
   readNullableNumber,
   readNullableString,
   readNumber,
   readStringArray,
+  toGeoPointColumns,
 } from '../db/row-values.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -237,8 +239,7 @@ function toRow(course: CourseRecord, stamp: string): Record<string, unknown> {
     prerequisite_level: course.prerequisiteLevel,
     duration_hours: course.durationHours,
     modality: course.modality,
-    lat: course.location?.lat ?? null,
-    lon: course.location?.lon ?? null,
+    ...toGeoPointColumns(course.location),
     city: course.city,
     next_session_start: course.nextSessionStart,
     funded: course.funded,
@@ -250,8 +251,6 @@ function toRow(course: CourseRecord, stamp: string): Record<string, unknown> {
 }
 
 function toCourse(row: Record<string, unknown>): Course {
-  const lat = readNullableNumber(row.lat);
-  const lon = readNullableNumber(row.lon);
   return {
     id: String(row.id),
     title: String(row.title),
@@ -262,7 +261,7 @@ function toCourse(row: Record<string, unknown>): Course {
     prerequisiteLevel: readNumber(row.prerequisite_level),
     durationHours: readNumber(row.duration_hours),
     modality: readModality(row.modality),
-    location: lat === null || lon === null ? null : { lat, lon },
+    location: readGeoPoint(row),
     city: readNullableString(row.city),
     nextSessionStart: readNullableString(row.next_session_start),
     funded: readBoolean(row.funded),

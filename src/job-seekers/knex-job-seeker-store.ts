@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import {
   readBoolean,
-  readNullableNumber,
+  readGeoPoint,
   readNullableString,
   readNumber,
   readStringArray,
+  toGeoPointColumns,
 } from '../db/row-values.ts';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
@@ -59,8 +60,7 @@ function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
     skills: JSON.stringify(input.skills),
     years_experience: input.yearsExperience,
     months_unemployed: input.monthsUnemployed,
-    lat: input.location?.lat ?? null,
-    lon: input.location?.lon ?? null,
+    ...toGeoPointColumns(input.location),
     commune_code: input.communeCode,
     mobility_radius_km: input.mobilityRadiusKm,
     remote_ok: input.remoteOk,
@@ -70,8 +70,6 @@ function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
 }
 
 function toJobSeeker(row: Record<string, unknown>): JobSeeker {
-  const lat = readNullableNumber(row.lat);
-  const lon = readNullableNumber(row.lon);
   return {
     id: String(row.id),
     counselorId: String(row.counselor_id),
@@ -80,7 +78,7 @@ function toJobSeeker(row: Record<string, unknown>): JobSeeker {
     skills: readStringArray(row.skills),
     yearsExperience: readNumber(row.years_experience),
     monthsUnemployed: readNumber(row.months_unemployed),
-    location: lat === null || lon === null ? null : { lat, lon },
+    location: readGeoPoint(row),
     communeCode: readNullableString(row.commune_code),
     mobilityRadiusKm: readNumber(row.mobility_radius_km),
     remoteOk: readBoolean(row.remote_ok),
