@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import {
-  aClock,
   act,
   createAndPublish,
   createSet,
   decideAll,
   putSettings,
   readSet,
-  seedCatalogAndSeeker,
   syncSeeker,
+  type TestClock,
 } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
 
@@ -25,16 +25,14 @@ function keysOf(value: unknown): string[] {
 }
 
 describe('job seeker portal API', () => {
-  const clock = aClock();
   let t: TestApp;
+  let clock: TestClock;
   let counselor: string;
   let store: KnexRecommendationStore;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
-    counselor = await t.tokenFor('counselor', 'c-001');
+    ({ t, clock, counselor } = await startWorkflowApp());
     store = new KnexRecommendationStore(t.container.db);
-    await seedCatalogAndSeeker(t, 'js-1');
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import {
-  aClock,
   aWorkflowSeeker,
   createSet,
   newIdempotencyKey,
@@ -10,21 +9,19 @@ import {
   readSet,
   requestSet,
   type SetBody,
-  seedCatalogAndSeeker,
   syncSeeker,
+  type TestClock,
 } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
 
 describe('suggestions API', () => {
-  const clock = aClock();
   let t: TestApp;
+  let clock: TestClock;
   let counselor: string;
   let otherCounselor: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
-    counselor = await t.tokenFor('counselor', 'c-001');
-    otherCounselor = await t.tokenFor('counselor', 'c-002');
-    await seedCatalogAndSeeker(t, 'js-1');
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
   });
   afterAll(() => t.close());
 

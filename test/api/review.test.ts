@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import {
-  aClock,
   act,
   createSet,
   decide,
@@ -10,23 +9,21 @@ import {
   putSettings,
   readSet,
   type SetBody,
-  seedCatalogAndSeeker,
+  type TestClock,
 } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
 const MISSING_SET = '00000000-0000-4000-8000-000000000000';
 
 describe('review API', () => {
-  const clock = aClock();
   let t: TestApp;
+  let clock: TestClock;
   let counselor: string;
   let otherCounselor: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
-    counselor = await t.tokenFor('counselor', 'c-001');
-    otherCounselor = await t.tokenFor('counselor', 'c-002');
-    await seedCatalogAndSeeker(t, 'js-1');
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
   });
   afterAll(() => t.close());
 
