@@ -1,4 +1,5 @@
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { DecisionEventContent, StoredDecisionEvent } from '../decision-log/stored-decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 
 /** A page request over the log: events with `afterSeq < seq <= toSeq`, in seq order. */
@@ -9,20 +10,11 @@ export interface AuditEventPage {
   toSeq?: number;
 }
 
-/**
- * The public content of an event, without its sealed personal part and hashes: what the
- * oversight and attribution figures read.
- */
-export type EventContent = Pick<
-  RecordedDecisionEvent,
-  'seq' | 'type' | 'occurredAt' | 'actor' | 'subject' | 'payload'
->;
+/** What the oversight and attribution figures read: an event's public content. */
+export type EventContent = DecisionEventContent;
 
-/**
- * An event as stored, its payload kept as the canonical JSON text it was hashed with: what
- * exports write, without parsing and re-serialising every payload.
- */
-export type StoredEvent = Omit<RecordedDecisionEvent, 'payload'> & { payloadText: string };
+/** What exports write: an event with its payload as the text it was hashed with. */
+export type StoredEvent = StoredDecisionEvent;
 
 /**
  * The auditors' filtered reads of the decision log. Events come back exactly as recorded (the

@@ -1,3 +1,4 @@
+import { writeStoredEventText } from '../decision-log/stored-decision-event.ts';
 import type { StoredEvent } from './audit-event-store.ts';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
@@ -10,19 +11,12 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * One NDJSON line: the event with exactly the fields it was recorded and hashed with, members in
- * canonical order and the payload written as stored (the canonical JSON text that was hashed),
- * so that the offline verifier recomputes every hash from the line alone. For an event as the
- * log writes it, the line is the canonical JSON of the recorded event.
+ * One NDJSON line: the event with exactly the fields it was recorded and hashed with, as the
+ * decision log writes a stored event out (its payload as the text that was hashed), so that the
+ * offline verifier recomputes every hash from the line alone.
  */
 export function formatNdjsonLine(event: StoredEvent): string {
-  const text = JSON.stringify;
-  return (
-    `{"actor":{"pseudonym":${text(event.actor.pseudonym)},"role":${text(event.actor.role)}},` +
-    `"eventId":${text(event.eventId)},"hash":${text(event.hash)},"occurredAt":${text(event.occurredAt)},` +
-    `"payload":${event.payloadText},"personal":${text(event.personal)},"prevHash":${text(event.prevHash)},` +
-    `"seq":${event.seq},"subject":${text(event.subject)},"type":${text(event.type)}}\n`
-  );
+  return `${writeStoredEventText(event)}\n`;
 }
 
 const CSV_COLUMNS = [

@@ -1,13 +1,18 @@
 import type { Knex } from 'knex';
 import { engineOf } from '../db/database.ts';
-import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
+import { readNullableNumber, readNumber } from '../db/row-values.ts';
 import type { DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import {
+  EVENT_CONTENT_COLUMNS,
+  toEventContent,
+  toRecordedEvent,
+  toStoredEvent,
+} from '../decision-log/stored-decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
 
 const EVENTS = 'decision_events';
 const STREAM_PAGE = 1000;
-const CONTENT_COLUMNS = ['seq', 'type', 'occurred_at', 'actor_role', 'actor_pseudonym', 'subject', 'payload'];
 
 /** Seqs `after < seq <= upTo` (no upper bound when undefined). */
 interface SeqRange {
@@ -63,7 +68,7 @@ export class KnexAuditEventStore implements AuditEventStore {
   }
 
   async *streamContents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<EventContent> {
-    for await (const page of this.streamPages(filter, toSeq, CONTENT_COLUMNS)) {
+    for await (const page of this.streamPages(filter, toSeq, EVENT_CONTENT_COLUMNS)) {
       for (const row of page) yield toEventContent(row);
     }
   }
@@ -205,44 +210,4 @@ async function* mergePagesBySeq(sources: ReadonlyArray<AsyncIterable<Row[]>>): A
     }
   }
   if (merged.length > 0) yield merged;
-}
-
-function parsePayload(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Shown as the stored text: verification reports such a row, the listing must not hide it.
-    return text;
-  }
-}
-
-function toEventContent(row: Row): EventContent {
-  return {
-    seq: readNumber(row.seq),
-    type: String(row.type),
-    occurredAt: String(row.occurred_at),
-    actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
-    subject: readNullableString(row.subject),
-    payload: parsePayload(String(row.payload)),
-  };
-}
-
-function toStoredEvent(row: Row): StoredEvent {
-  return {
-    seq: readNumber(row.seq),
-    eventId: String(row.event_id),
-    type: String(row.type),
-    occurredAt: String(row.occurred_at),
-    actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
-    subject: readNullableString(row.subject),
-    payloadText: String(row.payload),
-    personal: readNullableString(row.personal),
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
-}
-
-function toRecordedEvent(row: Row): RecordedDecisionEvent {
-  const { payloadText, ...event } = toStoredEvent(row);
-  return { ...event, payload: parsePayload(payloadText) };
 }

@@ -18,6 +18,7 @@ import {
 } from './decision-event.ts';
 import type { ChainHead, DecisionLog, DecisionLogReader, EventQuery } from './decision-log.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
+import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
 import { type ChainVerification, type StoredEventHashInput, verifyStoredChain } from './verify-chain.ts';
 
@@ -389,45 +390,6 @@ function toHashInput(row: Record<string, unknown>): StoredEventHashInput {
     input.uncoveredPayload = String(row.uncovered_payload);
   }
   return input;
-}
-
-function toEventRow(event: DecisionEvent, payloadText: string): Record<string, unknown> {
-  return {
-    seq: event.seq,
-    event_id: event.eventId,
-    type: event.type,
-    occurred_at: event.occurredAt,
-    actor_role: event.actor.role,
-    actor_pseudonym: event.actor.pseudonym,
-    subject: event.subject,
-    payload: payloadText,
-    personal: event.personal,
-    prev_hash: event.prevHash,
-    hash: event.hash,
-  };
-}
-
-function toRecordedEvent(row: Record<string, unknown>): RecordedDecisionEvent {
-  const payloadText = String(row.payload);
-  let payload: unknown;
-  try {
-    payload = JSON.parse(payloadText);
-  } catch {
-    // Kept as text: the event then fails its hash check instead of stopping the verification.
-    payload = payloadText;
-  }
-  return {
-    seq: readNumber(row.seq),
-    eventId: String(row.event_id),
-    type: String(row.type),
-    occurredAt: String(row.occurred_at),
-    actor: { role: String(row.actor_role), pseudonym: String(row.actor_pseudonym) },
-    subject: readNullableString(row.subject),
-    payload,
-    personal: readNullableString(row.personal),
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
 }
 
 function toDecisionEvent(row: Record<string, unknown>): DecisionEvent {

@@ -5,6 +5,7 @@ import { engineOf } from '../../src/db/database.ts';
 import { canonicalJson } from '../../src/decision-log/canonical-json.ts';
 import { computeEventHash, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import { writeHashedTextSql } from '../../src/decision-log/knex-decision-log.ts';
+import { toEventRow } from '../../src/decision-log/stored-decision-event.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import { type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
 
@@ -28,21 +29,9 @@ describe('the text the database assembles for an event hash', () => {
 
   /** Stores the events as rows (not through the log: any content goes) and reads back each hashed text. */
   const assemble = async (events: UnhashedEvent[]): Promise<Map<number, string>> => {
-    await fixture.db('decision_events').insert(
-      events.map((event) => ({
-        seq: event.seq,
-        event_id: event.eventId,
-        type: event.type,
-        occurred_at: event.occurredAt,
-        actor_role: event.actor.role,
-        actor_pseudonym: event.actor.pseudonym,
-        subject: event.subject,
-        payload: canonicalJson(event.payload),
-        personal: event.personal,
-        prev_hash: event.prevHash,
-        hash: '',
-      })),
-    );
+    await fixture
+      .db('decision_events')
+      .insert(events.map((event) => toEventRow({ ...event, hash: '' }, canonicalJson(event.payload))));
     const rows: Array<{ seq: unknown; hashed_text: unknown }> = await fixture
       .db('decision_events')
       .select('seq', fixture.db.raw(`${writeHashedTextSql(engineOf(fixture.db))} as hashed_text`))

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeEventHash, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { toEventRow } from '../../src/decision-log/stored-decision-event.ts';
 import {
   anEvent,
   appendMany,
@@ -186,18 +187,7 @@ async function restoreSnapshot(db: Knex, snapshot: Snapshot): Promise<void> {
   });
 }
 
+/** The row of an event forged outside the log, its payload written by JSON.stringify. */
 function toRow(event: RecordedDecisionEvent): Record<string, unknown> {
-  return {
-    seq: event.seq,
-    event_id: event.eventId,
-    type: event.type,
-    occurred_at: event.occurredAt,
-    actor_role: event.actor.role,
-    actor_pseudonym: event.actor.pseudonym,
-    subject: event.subject,
-    payload: JSON.stringify(event.payload),
-    personal: event.personal,
-    prev_hash: event.prevHash,
-    hash: event.hash,
-  };
+  return toEventRow(event, JSON.stringify(event.payload));
 }
