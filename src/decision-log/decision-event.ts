@@ -97,20 +97,37 @@ export function computeEventHash(event: Omit<RecordedDecisionEvent, 'hash'>): st
 
 /**
  * The canonical JSON of the event without its hash, written around `payloadText`, the canonical
- * JSON of its payload: members in canonical order, each written as `canonicalJson` writes it.
- * Fields are picked one by one so that anything else an export carries stays outside the hash.
+ * JSON of its payload. Fields are picked one by one so that anything else an export carries
+ * stays outside the hash.
  */
 export function writeHashedText(
   event: Omit<RecordedDecisionEvent, 'hash' | 'payload'>,
   payloadText: string,
 ): string {
-  const json = canonicalJson;
+  return writeEventText(event, payloadText, undefined);
+}
+
+/**
+ * An event's members in canonical order (`hash` among them when given), each written as
+ * `canonicalJson` writes it, around the payload's text as given.
+ */
+export function writeEventText(
+  event: Omit<RecordedDecisionEvent, 'hash' | 'payload'>,
+  payloadText: string,
+  hash: string | undefined,
+): string {
+  const hashMember = hash === undefined ? '' : `"hash":${json(hash)},`;
   return (
     `{"actor":{"pseudonym":${json(event.actor.pseudonym)},"role":${json(event.actor.role)}},` +
-    `"eventId":${json(event.eventId)},"occurredAt":${json(event.occurredAt)},"payload":${payloadText},` +
-    `"personal":${json(event.personal)},"prevHash":${json(event.prevHash)},"seq":${json(event.seq)},` +
-    `"subject":${json(event.subject)},"type":${json(event.type)}}`
+    `"eventId":${json(event.eventId)},${hashMember}"occurredAt":${json(event.occurredAt)},` +
+    `"payload":${payloadText},"personal":${json(event.personal)},"prevHash":${json(event.prevHash)},` +
+    `"seq":${json(event.seq)},"subject":${json(event.subject)},"type":${json(event.type)}}`
   );
+}
+
+/** One member's value as `canonicalJson` writes it; strings, the common case, directly. */
+function json(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
 }
 
 /** SHA-256 over `prevHash` and the hashed text, hex. */

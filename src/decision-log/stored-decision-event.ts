@@ -1,5 +1,5 @@
 import { readNullableString, readNumber } from '../db/row-values.ts';
-import type { RecordedDecisionEvent } from './decision-event.ts';
+import { type RecordedDecisionEvent, writeEventText } from './decision-event.ts';
 
 /**
  * An event as stored, its payload kept as the text it was hashed with: what exports write,
@@ -91,13 +91,7 @@ export function toEventContent(row: DecisionEventRow): DecisionEventContent {
  * as it was found, for verification to report.
  */
 export function writeStoredEventText(event: StoredDecisionEvent): string {
-  const text = JSON.stringify;
-  return (
-    `{"actor":{"pseudonym":${text(event.actor.pseudonym)},"role":${text(event.actor.role)}},` +
-    `"eventId":${text(event.eventId)},"hash":${text(event.hash)},"occurredAt":${text(event.occurredAt)},` +
-    `"payload":${event.payloadText},"personal":${text(event.personal)},"prevHash":${text(event.prevHash)},` +
-    `"seq":${event.seq},"subject":${text(event.subject)},"type":${text(event.type)}}`
-  );
+  return writeEventText(event, event.payloadText, event.hash);
 }
 
 function readActor(row: DecisionEventRow): RecordedDecisionEvent['actor'] {
