@@ -8,6 +8,7 @@ import * as addAuditIndexes from '../../migrations/20261129160000_add_audit_inde
 import * as addOneActiveModelIndex from '../../migrations/20261129170000_add_one_active_model_index.ts';
 import * as createCatalogState from '../../migrations/20261129180000_create_catalog_state.ts';
 import * as keyDecisionEventsBySeq from '../../migrations/20261129190000_key_decision_events_by_seq.ts';
+import * as addProfileSnapshotToSets from '../../migrations/20261129200000_add_profile_snapshot_to_sets.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129170000_add_one_active_model_index', addOneActiveModelIndex],
   ['20261129180000_create_catalog_state', createCatalogState],
   ['20261129190000_key_decision_events_by_seq', keyDecisionEventsBySeq],
+  ['20261129200000_add_profile_snapshot_to_sets', addProfileSnapshotToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

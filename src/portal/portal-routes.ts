@@ -41,6 +41,7 @@ export function createPortalRoutes(service: PortalService): Router {
     res.json({
       profile: data.profile,
       recommendations: data.recommendations.map(toMyRecommendationBody),
+      profilesUsed: data.profilesUsed,
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
     });
   });

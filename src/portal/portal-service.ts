@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import {
   type CourseSnapshot,
   isOpen,
+  type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
 } from '../recommendations/recommendation.ts';
@@ -43,9 +44,19 @@ export interface MyExplanation {
   howToContest: string;
 }
 
+/** The profile kept with one published set: the data its suggestions were made from. */
+export interface ProfileUsed {
+  /** When the set was made. */
+  suggestedAt: string;
+  /** The set's suggestions the person sees (its approved items). */
+  itemIds: string[];
+  profile: ProfileSnapshot;
+}
+
 export interface MyData {
   profile: JobSeeker;
   recommendations: MyRecommendation[];
+  profilesUsed: ProfileUsed[];
   feedback: Feedback[];
 }
 
@@ -79,10 +90,12 @@ export class PortalService {
     return { publishedAt: set.publishedAt, message: set.message, items: toMyRecommendations(set) };
   }
 
-  /** Why a course was suggested: the AI's part, the data used, the weighting, and how to contest. */
+  /**
+   * Why a course was suggested: the AI's part, the data used, the weighting, and how to contest.
+   * The data used is the profile kept with the set, as the model saw it.
+   */
   async getMyExplanation(seeker: Principal, itemId: string): Promise<MyExplanation> {
-    const item = await this.findMyItem(seeker, itemId);
-    const profile = await this.deps.jobSeekers.findById(seeker.subject);
+    const { set, item } = await this.findMyItem(seeker, itemId);
     if (item.source === 'counselor') {
       return {
         itemId,
@@ -103,9 +116,34 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: profile === undefined ? [] : describeDataUsed(profile),
+      dataUsed: await this.describeDataUsedFor(seeker, set),
       howToContest: HOW_TO_CONTEST,
     };
+  }
+
+  /**
+   * The profile kept with the set. A set made before profiles were kept has none: the current
+   * profile is shown instead, and its source says so.
+   */
+  private async describeDataUsedFor(
+    seeker: Principal,
+    set: RecommendationSet,
+  ): Promise<MyExplanation['dataUsed']> {
+    const suggestedOn = dayOf(set.createdAt);
+    if (set.profileSnapshot !== undefined) {
+      const kept = set.profileSnapshot;
+      return describeDataUsed(
+        kept,
+        `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${dayOf(kept.updatedAt)})`,
+      );
+    }
+    const current = await this.deps.jobSeekers.findById(seeker.subject);
+    if (current === undefined) return [];
+    return describeDataUsed(
+      current,
+      `${FILE_SOURCE}, dans son état actuel (mis à jour le ${dayOf(current.updatedAt)}) : ` +
+        `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
+    );
   }
 
   async giveFeedback(
@@ -180,7 +218,10 @@ export class PortalService {
     throw new ConflictError('the suggestions are being changed right now; send the objection again');
   }
 
-  /** Everything stored about the person that they may see: profile, published suggestions, feedback. */
+  /**
+   * Everything stored about the person that they may see: profile, published suggestions, the
+   * profiles kept with them, feedback.
+   */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
     if (profile === undefined) throw new NotFoundError('no job-seeker file is known for you');
@@ -188,35 +229,62 @@ export class PortalService {
     return {
       profile,
       recommendations: published.flatMap(toMyRecommendations),
+      profilesUsed: published.flatMap(toProfilesUsed),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
     };
   }
 
-  /** An approved item of the person's latest published set; anything else is "not found". */
-  private async findMyItem(seeker: Principal, itemId: string): Promise<RecommendationItem> {
+  /** An approved item of the person's latest published set, with the set; anything else is "not found". */
+  private async findMyItem(
+    seeker: Principal,
+    itemId: string,
+  ): Promise<{ set: RecommendationSet; item: RecommendationItem }> {
     const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
     const item = set?.items.find((candidate) => candidate.id === itemId && candidate.decision === 'approved');
-    if (item === undefined) throw new NotFoundError(`suggestion ${itemId} was not found`);
-    return item;
+    if (set === undefined || item === undefined)
+      throw new NotFoundError(`suggestion ${itemId} was not found`);
+    return { set, item };
   }
 }
 
-function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
+/** The items of a published set the person sees, in the counselor's order. */
+function listShownItems(set: RecommendationSet): RecommendationItem[] {
   return set.items
     .filter((item) => item.decision === 'approved')
-    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-    .map((item, index) => ({
-      itemId: item.id,
-      order: index + 1,
-      course: item.course,
-      returnToEmploymentRate: item.course.returnToEmploymentRate,
-      suggestedBy: item.source,
-      explanation: item.seekerExplanation.summary,
-    }));
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
 }
 
-function describeDataUsed(profile: JobSeeker): MyExplanation['dataUsed'] {
-  const source = `votre dossier de demandeur d’emploi, transmis par votre agence (mis à jour le ${profile.updatedAt.slice(0, 10)})`;
+function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
+  return listShownItems(set).map((item, index) => ({
+    itemId: item.id,
+    order: index + 1,
+    course: item.course,
+    returnToEmploymentRate: item.course.returnToEmploymentRate,
+    suggestedBy: item.source,
+    explanation: item.seekerExplanation.summary,
+  }));
+}
+
+function toProfilesUsed(set: RecommendationSet): ProfileUsed[] {
+  if (set.profileSnapshot === undefined) return [];
+  return [
+    {
+      suggestedAt: set.createdAt,
+      itemIds: listShownItems(set).map((item) => item.id),
+      profile: set.profileSnapshot,
+    },
+  ];
+}
+
+const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';
+
+/** The calendar day (YYYY-MM-DD) of an ISO timestamp. */
+function dayOf(timestamp: string): string {
+  return timestamp.slice(0, 10);
+}
+
+/** The profile fields the model used, in plain words, each with where it came from. */
+function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanation['dataUsed'] {
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
   return [
     { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },

@@ -11,7 +11,12 @@ import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, InvalidInputError, ServiceUnavailableError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
-import { isSampledForSecondReview, type RecommendationSet, type SetStatus } from './recommendation.ts';
+import {
+  isSampledForSecondReview,
+  type RecommendationSet,
+  type SetStatus,
+  snapshotProfile,
+} from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { canSee, expireIfDue, setNotFound } from './set-access.ts';
 
@@ -100,6 +105,7 @@ export class RecommendationService {
       },
       shortlist: null,
       items: suggestions.items,
+      profileSnapshot: snapshotProfile(seeker),
     };
 
     try {
@@ -111,7 +117,7 @@ export class RecommendationService {
           operation: 'createRecommendations',
           requestHash,
           responseStatus: 201,
-          responseBody: JSON.stringify(set),
+          responseBody: JSON.stringify(toStoredAnswer(set)),
           createdAt: now.toISOString(),
         });
         await deps.decisionLog.append(trx, {
@@ -231,6 +237,15 @@ export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): Cand
     includeRemote: seeker.remoteOk,
     maxPrerequisiteLevel: seeker.educationLevel,
   };
+}
+
+/**
+ * The set as kept for a retried request: a replay only answers the counselor, who never sees the
+ * profile snapshot, so this copy of the person's data is not kept under the counselor's key.
+ */
+function toStoredAnswer(set: RecommendationSet): RecommendationSet {
+  const { profileSnapshot: _profile, ...answer } = set;
+  return answer;
 }
 
 function hashRequest(operation: string, target: string, body: unknown): string {

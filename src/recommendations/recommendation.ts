@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Course, Modality } from '../courses/course.ts';
+import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
@@ -71,6 +72,32 @@ export function snapshotCourse(course: Course): CourseSnapshot {
   };
 }
 
+/**
+ * The profile as the model saw it when a set was made: a later update of the profile does not
+ * rewrite the data the person is told their suggestions were based on.
+ */
+export interface ProfileSnapshot extends JobSeekerProfile {
+  /** When the profile had last been updated before the set was made. */
+  updatedAt: string;
+}
+
+/** The snapshot of a job seeker's profile kept with a set: the profile fields only, no ids. */
+export function snapshotProfile(seeker: JobSeeker): ProfileSnapshot {
+  return {
+    targetOccupations: [...seeker.targetOccupations],
+    educationLevel: seeker.educationLevel,
+    skills: [...seeker.skills],
+    yearsExperience: seeker.yearsExperience,
+    monthsUnemployed: seeker.monthsUnemployed,
+    location: seeker.location === null ? null : { ...seeker.location },
+    communeCode: seeker.communeCode,
+    mobilityRadiusKm: seeker.mobilityRadiusKm,
+    remoteOk: seeker.remoteOk,
+    availableFrom: seeker.availableFrom,
+    updatedAt: seeker.updatedAt,
+  };
+}
+
 /** The job seeker's explanation, written when the suggestion was made and never recomputed. */
 export interface SeekerExplanation {
   summary: string;
@@ -129,6 +156,12 @@ export interface RecommendationSet {
   secondReview: { required: boolean; firstReviewerId: string | null; reviewerId: string | null };
   shortlist: Shortlist | null;
   items: RecommendationItem[];
+  /**
+   * The profile the model saw. Personal data shown to the job seeker only, never in the
+   * counselor's view of the set. Absent on sets made before snapshots were kept, and on the copy
+   * of a set stored as an idempotent answer.
+   */
+  profileSnapshot?: ProfileSnapshot;
 }
 
 /** Rejection reasons counselors choose from (the published list). */

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import {
+  aClock,
+  aWorkflowSeeker,
+  createAndPublish,
+  newIdempotencyKey,
+  readSet,
+  requestSet,
+  type SetBody,
+  seedCatalog,
+  syncSeeker,
+} from '../support/workflow.ts';
+
+const DAY = 24 * 3_600_000;
+
+interface DataUsed {
+  label: string;
+  value: string;
+  source: string;
+}
+
+/** The profile as the model sees it when the set is made. */
+const AT_SUGGESTION = aWorkflowSeeker({
+  skills: ['accueil', 'hygiene'],
+  yearsExperience: 4,
+  monthsUnemployed: 7,
+  mobilityRadiusKm: 30,
+});
+
+/** The same person, updated by their agency after the suggestions were published. */
+const LATER: JobSeekerInput = {
+  ...AT_SUGGESTION,
+  skills: ['accueil', 'hygiene', 'bureautique'],
+  yearsExperience: 5,
+  monthsUnemployed: 11,
+  mobilityRadiusKm: 45,
+};
+
+function shownValue(dataUsed: DataUsed[], label: string): string | undefined {
+  return dataUsed.find((entry) => entry.label === label)?.value;
+}
+
+describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendations/{itemId}/explanation)', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let counselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalog(t);
+  });
+  afterAll(() => t.close());
+
+  /** Syncs the person, suggests and publishes one approved item, then lets two days pass. */
+  async function publishForSeeker(seekerId: string, profile: JobSeekerInput = AT_SUGGESTION) {
+    await syncSeeker(t, seekerId, profile);
+    const suggestedOn = clock.now().toISOString().slice(0, 10);
+    const set = await createAndPublish(t, counselor, seekerId, { approve: 1 });
+    const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
+    if (itemId === undefined) throw new Error('the published set has no approved item');
+    clock.advance(2 * DAY);
+    return { set, itemId, suggestedOn, token: await t.tokenFor('job_seeker', seekerId) };
+  }
+
+  async function readDataUsed(token: string, itemId: string): Promise<DataUsed[]> {
+    const res = await t.http
+      .get(`/v1/me/recommendations/${itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body.dataUsed as DataUsed[];
+  }
+
+  it('the explanation shows the profile the model saw, not a later update', async () => {
+    const { itemId, suggestedOn, token } = await publishForSeeker('js-snapshot');
+    await syncSeeker(t, 'js-snapshot', LATER);
+    const updatedOn = clock.now().toISOString().slice(0, 10);
+
+    const dataUsed = await readDataUsed(token, itemId);
+
+    expect(shownValue(dataUsed, 'Compétences')).toBe('accueil, hygiene');
+    expect(shownValue(dataUsed, 'Années d’expérience')).toBe('4');
+    expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('7');
+    expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('30 km');
+    for (const entry of dataUsed) {
+      expect(entry.source).toMatch(/dossier/);
+      expect(entry.source).toContain(`tel qu’il était le ${suggestedOn}, date de cette suggestion`);
+      expect(entry.source).not.toContain(updatedOn);
+    }
+  });
+
+  it('shows the current profile for a set made before profiles were kept, and says so', async () => {
+    const { set, itemId, token } = await publishForSeeker('js-legacy');
+    // What a set stored before the snapshot column existed looks like.
+    await t.container.db('recommendation_sets').where({ id: set.id }).update({ profile_snapshot: null });
+    await syncSeeker(t, 'js-legacy', LATER);
+
+    const dataUsed = await readDataUsed(token, itemId);
+
+    expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('11');
+    expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('45 km');
+    for (const entry of dataUsed) {
+      expect(entry.source).toMatch(/dans son état actuel \(mis à jour le \d{4}-\d{2}-\d{2}\)/);
+      expect(entry.source).toMatch(
+        /à la date de cette suggestion, le \d{4}-\d{2}-\d{2}, n’a pas été conservé/,
+      );
+    }
+  });
+
+  it('exports the profile kept with each published set in the person’s data', async () => {
+    const { itemId, token } = await publishForSeeker('js-export');
+    await syncSeeker(t, 'js-export', LATER);
+
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    expect(res.body.profile).toMatchObject({ monthsUnemployed: 11 });
+    expect(res.body.profilesUsed).toHaveLength(1);
+    const [used] = res.body.profilesUsed;
+    expect(used.itemIds).toEqual([itemId]);
+    const { counselorId: _owner, ...profileFields } = AT_SUGGESTION;
+    expect(used.profile).toEqual({ ...profileFields, updatedAt: expect.any(String) });
+    expect(Date.parse(used.profile.updatedAt)).toBeLessThanOrEqual(Date.parse(used.suggestedAt));
+    expect(Date.parse(used.suggestedAt)).toBeLessThan(Date.parse(res.body.profile.updatedAt));
+  });
+
+  it('keeps the profile out of the counselor’s view of the set, first answer, replay and read alike', async () => {
+    await syncSeeker(t, 'js-counselor-view', AT_SUGGESTION);
+    const idempotencyKey = newIdempotencyKey();
+    const created = await requestSet(t, counselor, 'js-counselor-view', { idempotencyKey });
+    const replayed = await requestSet(t, counselor, 'js-counselor-view', { idempotencyKey });
+    expect(created.status).toBe(201);
+    expect(replayed.status).toBe(201);
+    const setId = (created.body as SetBody).id;
+    const { set: read } = await readSet(t, counselor, setId);
+
+    for (const body of [created.body, replayed.body, read]) {
+      expect(Object.keys(body)).not.toContain('profileSnapshot');
+      expect(JSON.stringify(body)).not.toContain('targetOccupations');
+    }
+    // The stored idempotent answer, kept under the counselor's key, holds no copy of the profile.
+    const stored = await t.container.db('idempotency_keys').where({ key: idempotencyKey }).first();
+    expect(String(stored?.response_body)).not.toContain('targetOccupations');
+  });
+
+  it('erasing the person removes the kept profile with their sets', async () => {
+    const rareSkill = 'soudure-tig-erasure-check';
+    await publishForSeeker('js-erased', { ...AT_SUGGESTION, skills: [rareSkill] });
+    const keptCopies = () =>
+      t.container
+        .db('recommendation_sets')
+        .where('profile_snapshot', 'like', `%${rareSkill}%`)
+        .count('* as n');
+    expect(Number((await keptCopies())[0]?.n)).toBe(1);
+
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
+
+    expect(res.status).toBe(204);
+    expect(Number((await keptCopies())[0]?.n)).toBe(0);
+  });
+});

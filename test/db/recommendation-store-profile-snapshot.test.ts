@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import {
+  type ProfileSnapshot,
+  type RecommendationSet,
+  snapshotProfile,
+} from '../../src/recommendations/recommendation.ts';
+import { aJobSeeker } from '../support/builders.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { aRecommendationSet } from '../support/workflow.ts';
+
+const SEEKER_ID = 'js-snapshot-store';
+
+describe('KnexRecommendationStore keeps the profile the model saw with the set', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexRecommendationStore;
+  let snapshot: ProfileSnapshot;
+  let nextId = 0;
+
+  /** A set of the seeker's with ids of its own (the builder's are fixed). */
+  function aSet(overrides: Partial<RecommendationSet> = {}): RecommendationSet {
+    nextId += 1;
+    const suffix = String(nextId).padStart(12, '0');
+    const base = aRecommendationSet({ id: `00000000-0000-4000-8000-${suffix}`, seekerId: SEEKER_ID });
+    const items = base.items.map((item) => ({ ...item, id: `00000000-0000-4000-9000-${suffix}` }));
+    return { ...base, items, ...overrides };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    store = new KnexRecommendationStore(db);
+    const { jobSeeker } = await new KnexJobSeekerStore(db).upsert(
+      SEEKER_ID,
+      aJobSeeker({ location: null, communeCode: '69123', availableFrom: null }),
+      new Date('2026-09-30T10:00:00.000Z'),
+    );
+    snapshot = snapshotProfile(jobSeeker);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('reads back the snapshot it was given, and keeps it when the set is saved again', async () => {
+    const set = aSet({ profileSnapshot: snapshot });
+    await db.transaction((trx) => store.insert(trx, set));
+    expect((await store.findById(set.id))?.profileSnapshot).toStrictEqual(snapshot);
+
+    set.status = 'discarded';
+    set.discardReason = 'test';
+    expect(await db.transaction((trx) => store.save(trx, set, set.version))).toBe(true);
+
+    expect((await store.findById(set.id))?.profileSnapshot).toStrictEqual(snapshot);
+  });
+
+  it('reads a set stored without a snapshot as having none', async () => {
+    const set = aSet();
+    await db.transaction((trx) => store.insert(trx, set));
+    expect(await store.findById(set.id)).not.toHaveProperty('profileSnapshot');
+  });
+});
