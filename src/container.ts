@@ -29,6 +29,7 @@ import { PortalService } from './portal/portal-service.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
 import { RecommendationService } from './recommendations/recommendation-service.ts';
 import { ReviewService } from './recommendations/review-service.ts';
+import { withdrawOpenSets } from './recommendations/withdraw-open-sets.ts';
 import { createRetentionService } from './retention/create-retention.ts';
 import { type DailyRetentionJob, startDailyRetentionJob } from './retention/daily-retention-job.ts';
 import type { RetentionService } from './retention/retention-service.ts';
@@ -93,7 +94,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const models = registry;
 
     const services: AppServices = {
-      jobSeekers: new JobSeekerService(jobSeekerStore, decisionLog, now),
+      jobSeekers: new JobSeekerService(jobSeekerStore, decisionLog, now, (trx, seekerId) =>
+        withdrawOpenSets(recommendationStore, trx, seekerId, 'the job seeker moved to another counselor'),
+      ),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, now),
       models,

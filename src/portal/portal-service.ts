@@ -1,20 +1,19 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
-import {
-  type CourseSnapshot,
-  isOpen,
-  type ProfileSnapshot,
-  type RecommendationItem,
-  type RecommendationSet,
+import type {
+  CourseSnapshot,
+  ProfileSnapshot,
+  RecommendationItem,
+  RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
-import { ConflictError, NotFoundError } from '../shared/errors.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 
@@ -59,8 +58,6 @@ export interface MyData {
   profilesUsed: ProfileUsed[];
   feedback: Feedback[];
 }
-
-const WITHDRAW_ATTEMPTS = 3;
 
 const HOW_TO_CONTEST =
   'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
@@ -187,9 +184,12 @@ export class PortalService {
       if (!(await this.deps.jobSeekers.recordObjection(trx, seeker.subject, now))) {
         throw new NotFoundError('no job-seeker file is known for you');
       }
-      const open = await this.deps.recommendations.findOpenForSeeker(seeker.subject, trx);
-      const withdrawn: string[] = [];
-      for (const set of open) if (await this.withdrawSet(trx, set)) withdrawn.push(set.id);
+      const withdrawn = await withdrawOpenSets(
+        this.deps.recommendations,
+        trx,
+        seeker.subject,
+        'objection to AI processing',
+      );
       await this.deps.decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: { role: 'job_seeker', id: seeker.subject },
@@ -199,23 +199,6 @@ export class PortalService {
       });
     });
     return { recordedAt: now.toISOString() };
-  }
-
-  /**
-   * Discards one open set for the objection. A counselor may change the set meanwhile (on
-   * PostgreSQL the guarded save then misses): read it again and retry while it is still open.
-   */
-  private async withdrawSet(trx: Knex.Transaction, first: RecommendationSet): Promise<boolean> {
-    let set: RecommendationSet | undefined = first;
-    for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt += 1) {
-      if (set === undefined || !isOpen(set)) return false;
-      const version = set.version;
-      set.status = 'discarded';
-      set.discardReason = 'objection to AI processing';
-      if (await this.deps.recommendations.save(trx, set, version)) return true;
-      set = await this.deps.recommendations.findById(first.id, trx);
-    }
-    throw new ConflictError('the suggestions are being changed right now; send the objection again');
   }
 
   /**

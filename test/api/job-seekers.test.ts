@@ -93,8 +93,13 @@ describe('job seekers API', () => {
       (event) => event.subject === pseudonymiser.pseudonymise('js-6'),
     );
     expect(events.map((event) => event.payload)).toEqual([
-      { created: true, changedFields: [], caseloadChanged: false },
-      { created: false, changedFields: ['counselorId', 'monthsUnemployed'], caseloadChanged: true },
+      { created: true, changedFields: [], caseloadChanged: false, withdrawnSetIds: [] },
+      {
+        created: false,
+        changedFields: ['counselorId', 'monthsUnemployed'],
+        caseloadChanged: true,
+        withdrawnSetIds: [],
+      },
     ]);
     expect(events[0]?.actor).toEqual({
       role: 'integration',
