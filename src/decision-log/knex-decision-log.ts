@@ -48,7 +48,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   private readonly signer: CheckpointSigner;
   private readonly checkpointEvery: number;
   private readonly now: () => Date;
-  /** The head as each open transaction holds it locked: after its lock, then after each append. */
+  /**
+   * The head as each open transaction holds it locked: after its lock, then after each append.
+   * Appends therefore go through the transaction object itself, never a savepoint opened in it.
+   */
   private readonly lockedHeads = new WeakMap<Knex.Transaction, ChainHead>();
 
   constructor(
