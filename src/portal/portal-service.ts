@@ -127,7 +127,7 @@ export class PortalService {
     set: RecommendationSet,
   ): Promise<MyExplanation['dataUsed']> {
     const suggestedOn = dayOf(set.createdAt);
-    if (set.profileSnapshot !== undefined) {
+    if (set.profileSnapshot !== null) {
       const kept = set.profileSnapshot;
       return describeDataUsed(
         kept,
@@ -249,7 +249,7 @@ function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
 }
 
 function toProfilesUsed(set: RecommendationSet): ProfileUsed[] {
-  if (set.profileSnapshot === undefined) return [];
+  if (set.profileSnapshot === null) return [];
   return [
     {
       suggestedAt: set.createdAt,

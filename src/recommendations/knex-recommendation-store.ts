@@ -162,7 +162,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     shortlist: set.shortlist === null ? null : JSON.stringify(set.shortlist.courseIds),
     shortlist_submitted_at: set.shortlist?.submittedAt ?? null,
     shortlist_overlap: set.shortlist?.overlap ?? null,
-    profile_snapshot: set.profileSnapshot === undefined ? null : JSON.stringify(set.profileSnapshot),
+    profile_snapshot: set.profileSnapshot === null ? null : JSON.stringify(set.profileSnapshot),
   };
 }
 
@@ -225,9 +225,10 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
             overlap: readNumber(row.shortlist_overlap),
           },
     items,
-    ...(row.profile_snapshot === null || row.profile_snapshot === undefined
-      ? {}
-      : { profileSnapshot: readJson(row.profile_snapshot) as ProfileSnapshot }),
+    profileSnapshot:
+      row.profile_snapshot === null || row.profile_snapshot === undefined
+        ? null
+        : (readJson(row.profile_snapshot) as ProfileSnapshot),
   };
 }
 

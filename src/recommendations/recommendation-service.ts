@@ -244,8 +244,7 @@ export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): Cand
  * profile snapshot, so this copy of the person's data is not kept under the counselor's key.
  */
 function toStoredAnswer(set: RecommendationSet): RecommendationSet {
-  const { profileSnapshot: _profile, ...answer } = set;
-  return answer;
+  return { ...set, profileSnapshot: null };
 }
 
 function hashRequest(operation: string, target: string, body: unknown): string {

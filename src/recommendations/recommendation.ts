@@ -158,10 +158,10 @@ export interface RecommendationSet {
   items: RecommendationItem[];
   /**
    * The profile the model saw. Personal data shown to the job seeker only, never in the
-   * counselor's view of the set. Absent on sets made before snapshots were kept, and on the copy
+   * counselor's view of the set. Null on sets made before snapshots were kept, and on the copy
    * of a set stored as an idempotent answer.
    */
-  profileSnapshot?: ProfileSnapshot;
+  profileSnapshot: ProfileSnapshot | null;
 }
 
 /** Rejection reasons counselors choose from (the published list). */

@@ -63,6 +63,6 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
   it('reads a set stored without a snapshot as having none', async () => {
     const set = aSet();
     await db.transaction((trx) => store.insert(trx, set));
-    expect(await store.findById(set.id)).not.toHaveProperty('profileSnapshot');
+    expect((await store.findById(set.id))?.profileSnapshot).toBeNull();
   });
 });

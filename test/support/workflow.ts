@@ -316,6 +316,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     discardReason: null,
     secondReview: { required: false, firstReviewerId: null, reviewerId: null },
     shortlist: null,
+    profileSnapshot: null,
     items: [
       {
         id: 'a1b2c3d4-0000-4000-8000-000000000101',
