@@ -79,21 +79,25 @@ interface SetState {
   decisions: Map<string, string>;
 }
 
-interface GroupTotals {
-  counselor: string;
-  modelId: string;
-  modelVersion: string;
-  week: string;
-  sets: number;
-  items: number;
+/** What a row is computed from, gathered while the events are read. */
+interface GroupTotals
+  extends Pick<
+    OversightRow,
+    | 'counselor'
+    | 'modelId'
+    | 'modelVersion'
+    | 'week'
+    | 'sets'
+    | 'items'
+    | 'additions'
+    | 'reviewedSets'
+    | 'blindFirstSets'
+  > {
   approved: number;
   rejected: number;
-  additions: number;
   decisionSeconds: number[];
   fastDecisions: number;
-  reviewedSets: number;
   openedFirst: number;
-  blindFirstSets: number;
   overlapSum: number;
   overlapCount: number;
 }

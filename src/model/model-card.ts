@@ -14,20 +14,24 @@ import type { CalibrationBin } from './metrics.ts';
 import type { PopulationOptions } from './synthetic-population.ts';
 import { HOLDOUT_SHARE, VALIDATION_SHARE } from './training-data.ts';
 
+/** Facts of a training run that the model card reports. */
+export interface TrainingSummary {
+  rounds: number;
+  bestRound: number;
+  validationLogLoss: number;
+  trainingRows: number;
+  validationRows: number;
+  holdoutRows: number;
+  /** AUC of the simulation's true probabilities on the holdout: the ceiling any model could reach. */
+  oracleAuc: number;
+}
+
 /** What the card is written from. */
 export interface ModelCardInput {
   manifest: ModelManifest;
   sha256: string;
   model: AdditiveModel;
-  summary: {
-    rounds: number;
-    bestRound: number;
-    validationLogLoss: number;
-    trainingRows: number;
-    validationRows: number;
-    holdoutRows: number;
-    oracleAuc: number;
-  };
+  summary: TrainingSummary;
   calibration: CalibrationBin[];
   groups: GroupEvaluation[];
   options: { population: PopulationOptions; ebm: EbmOptions };

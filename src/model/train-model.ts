@@ -11,7 +11,7 @@ import {
   computeCalibration,
   computeLogLoss,
 } from './metrics.ts';
-import { renderModelCard } from './model-card.ts';
+import { renderModelCard, type TrainingSummary } from './model-card.ts';
 import { computeSha256, type ModelFolderContents } from './model-folder.ts';
 import { exportToOnnx, ONNX_CONTRIBUTIONS_OUTPUT, ONNX_INPUT, ONNX_SCORE_OUTPUT } from './onnx-export.ts';
 import { renderShapeSvg } from './shape-plot.ts';
@@ -35,18 +35,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainModelOptions = {
   population: DEFAULT_POPULATION_OPTIONS,
   ebm: DEFAULT_EBM_OPTIONS,
 };
-
-/** Facts of a training run that the model card reports. */
-export interface TrainingSummary {
-  rounds: number;
-  bestRound: number;
-  validationLogLoss: number;
-  trainingRows: number;
-  validationRows: number;
-  holdoutRows: number;
-  /** AUC of the simulation's true probabilities on the holdout: the ceiling any model could reach. */
-  oracleAuc: number;
-}
 
 /** A trained model with everything its folder holds and what the card says about it. */
 export interface TrainedModel extends ModelFolderContents {

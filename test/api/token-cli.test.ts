@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -11,34 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
+import { runScript, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const runFile = promisify(execFile);
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `npm run token -- <args>` as npm would, against the given data folder. */
-async function runTokenCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const { AUTH_JWKS_URL: _ignored, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await runFile(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/token.ts', ...args],
-      {
-        cwd: repositoryRoot,
-        env: { ...inherited, NO_COLOR: '1', ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function runTokenCli(args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  return runScript('token.ts', args, { env, unset: ['AUTH_JWKS_URL'] });
 }
 
 function lastLineOf(output: string): string {

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../src/decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
@@ -13,15 +10,7 @@ import {
   startDecisionLog,
 } from '../decision-log/support/decision-log-fixture.ts';
 import { rechain } from '../decision-log/support/tampering.ts';
-
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const runFile = promisify(execFile);
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runScript, type ScriptRun } from '../support/run-script.ts';
 
 interface JsonVerdict {
   ok: boolean;
@@ -34,18 +23,8 @@ interface JsonVerdict {
 }
 
 /** Runs `npm run audit:verify -- <args>` as npm would. */
-async function runVerifier(args: string[]): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await runFile(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/audit-verify.ts', ...args],
-      { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1' } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function runVerifier(args: string[]): Promise<ScriptRun> {
+  return runScript('audit-verify.ts', args);
 }
 
 describe('npm run audit:verify (offline verification of an export)', () => {

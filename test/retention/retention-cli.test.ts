@@ -1,48 +1,24 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
+import { runScript, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-const runFile = promisify(execFile);
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('npm run retention', () => {
   let database: TestDatabase;
 
   /** Runs `npm run retention` as npm would, against the test database. */
-  async function runRetentionCli(env: Record<string, string> = {}): Promise<CliRun> {
-    const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    try {
-      const { stdout, stderr } = await runFile(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/retention.ts'],
-        {
-          cwd: repositoryRoot,
-          env: {
-            ...inherited,
-            NO_COLOR: '1',
-            NODE_ENV: 'test',
-            DATA_DIR: database.dataDir,
-            ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
-            ...env,
-          },
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
+  function runRetentionCli(env: Record<string, string> = {}): Promise<ScriptRun> {
+    return runScript('retention.ts', [], {
+      unset: ['DATABASE_URL'],
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: database.dataDir,
+        ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+        ...env,
+      },
+    });
   }
 
   beforeAll(async () => {

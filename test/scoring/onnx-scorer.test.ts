@@ -28,6 +28,17 @@ function someCourses(): ScorableCourse[] {
   ];
 }
 
+/** The shipped model registered as if it had no `contributions` output: attributions are sampled. */
+async function loadWithoutContributions(): Promise<OnnxScorer> {
+  const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+  const manifest = {
+    ...loaded.manifest,
+    outputs: { score: 'score' },
+    attributionMethod: 'sampled-shapley' as const,
+  };
+  return OnnxScorer.create({ ...loaded, manifest });
+}
+
 describe('OnnxScorer', () => {
   let scorer: OnnxScorer;
 
@@ -138,13 +149,7 @@ describe('OnnxScorer', () => {
   });
 
   it('samples Shapley values for a model without contributions, which match the exact ones of an additive model', async () => {
-    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
-    const manifest = {
-      ...loaded.manifest,
-      outputs: { score: 'score' },
-      attributionMethod: 'sampled-shapley' as const,
-    };
-    const plain = await OnnxScorer.create({ ...loaded, manifest });
+    const plain = await loadWithoutContributions();
     try {
       const exact = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
       const scored = await plain.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
@@ -162,13 +167,7 @@ describe('OnnxScorer', () => {
   });
 
   it('gives null contributions for a model registered without them', async () => {
-    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
-    const manifest = {
-      ...loaded.manifest,
-      outputs: { score: 'score' },
-      attributionMethod: 'sampled-shapley' as const,
-    };
-    const plain = await OnnxScorer.create({ ...loaded, manifest });
+    const plain = await loadWithoutContributions();
     try {
       const result = await plain.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
       expect(result.attributionMethod).toBe('sampled-shapley');

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const runFile = promisify(execFile);
+
+/** How a command-line script ended. */
+export interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ScriptOptions {
+  /** Set over the test's own environment. */
+  env?: Record<string, string>;
+  /** Variables of the test's environment the script must not see. */
+  unset?: string[];
+}
+
+/**
+ * Runs `scripts/<file>` as its npm script does (`node --import tsx`), from the repository root,
+ * and reports how it ended instead of throwing on a non-zero exit.
+ */
+export async function runScript(
+  file: string,
+  args: string[] = [],
+  options: ScriptOptions = {},
+): Promise<ScriptRun> {
+  const inherited = { ...process.env };
+  for (const name of options.unset ?? []) delete inherited[name];
+  try {
+    const { stdout, stderr } = await runFile(
+      process.execPath,
+      ['--import', 'tsx', `scripts/${file}`, ...args],
+      {
+        cwd: repositoryRoot,
+        env: { ...inherited, NO_COLOR: '1', ...options.env },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
