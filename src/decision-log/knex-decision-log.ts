@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
 import { type Engine, engineOf } from '../db/database.ts';
 import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
+import { selectArrayRows } from '../db/sqlite-array-rows.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
@@ -274,27 +275,44 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     toSeq: number,
     coveredUpTo: number,
   ): AsyncIterable<StoredEventHashInput[]> {
-    const hashedText = this.db.raw(`${writeHashedTextSql(engineOf(this.db))} as hashed_text`);
-    const uncoveredPayload = this.db.raw('case when ?? > ? then ?? end as uncovered_payload', [
-      'seq',
-      coveredUpTo,
-      'payload',
-    ]);
     let afterSeq = fromSeq - 1;
     for (;;) {
-      const rows: Array<Record<string, unknown>> = await this.db(EVENTS)
-        .select('seq', 'prev_hash', 'hash', hashedText, uncoveredPayload)
-        .where('seq', '>', afterSeq)
-        .andWhere('seq', '<=', toSeq)
-        .orderBy('seq')
-        .limit(VERIFY_PAGE);
-      const page = rows.map(toHashInput);
+      const page = await this.readHashInputs(afterSeq, toSeq, coveredUpTo);
       const last = page.at(-1);
       if (last === undefined) return;
       afterSeq = last.seq;
       yield page;
-      if (rows.length < VERIFY_PAGE) return;
+      if (page.length < VERIFY_PAGE) return;
     }
+  }
+
+  /** One page of {@link streamHashInputs}: on SQLite as arrays of values, the bulk of the read's cost being per row. */
+  private async readHashInputs(
+    afterSeq: number,
+    toSeq: number,
+    coveredUpTo: number,
+  ): Promise<StoredEventHashInput[]> {
+    const engine = engineOf(this.db);
+    const columns = `seq, prev_hash, hash, ${writeHashedTextSql(engine)} as hashed_text, case when seq > ? then payload end as uncovered_payload`;
+    if (engine === 'sqlite') {
+      const rows = await selectArrayRows(
+        this.db,
+        `select ${columns} from ${EVENTS} where seq > ? and seq <= ? order by seq limit ?`,
+        [coveredUpTo, afterSeq, toSeq, VERIFY_PAGE],
+      );
+      return rows.map(([seq, prevHash, hash, hashedText, uncoveredPayload]) =>
+        toHashInput(seq, prevHash, hash, hashedText, uncoveredPayload),
+      );
+    }
+    const rows: Array<Record<string, unknown>> = await this.db(EVENTS)
+      .select(this.db.raw(columns, [coveredUpTo]))
+      .where('seq', '>', afterSeq)
+      .andWhere('seq', '<=', toSeq)
+      .orderBy('seq')
+      .limit(VERIFY_PAGE);
+    return rows.map((row) =>
+      toHashInput(row.seq, row.prev_hash, row.hash, row.hashed_text, row.uncovered_payload),
+    );
   }
 
   private async *streamCheckpoints(fromSeq: number, toSeq: number): AsyncIterable<Checkpoint> {
@@ -382,15 +400,21 @@ export function writeHashedTextSql(engine: Engine): string {
   ].join(', ')})`;
 }
 
-function toHashInput(row: Record<string, unknown>): StoredEventHashInput {
+function toHashInput(
+  seq: unknown,
+  prevHash: unknown,
+  hash: unknown,
+  hashedText: unknown,
+  uncoveredPayload: unknown,
+): StoredEventHashInput {
   const input: StoredEventHashInput = {
-    seq: readNumber(row.seq),
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-    hashedText: readNullableString(row.hashed_text),
+    seq: readNumber(seq),
+    prevHash: String(prevHash),
+    hash: String(hash),
+    hashedText: readNullableString(hashedText),
   };
-  if (row.uncovered_payload !== null && row.uncovered_payload !== undefined) {
-    input.uncoveredPayload = String(row.uncovered_payload);
+  if (uncoveredPayload !== null && uncoveredPayload !== undefined) {
+    input.uncoveredPayload = String(uncoveredPayload);
   }
   return input;
 }
