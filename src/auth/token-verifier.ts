@@ -12,11 +12,77 @@ import { AuthenticationError, isRole, type Principal } from './principal.ts';
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** How long a token, once verified, is taken as verified without checking its signature again. */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Verified tokens remembered at most (the least recently used make room). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
+
+export interface TokenVerifierOptions {
+  /** Milliseconds since the epoch; the clock the remembered tokens expire by. */
+  now?: () => number;
+}
+
+interface VerifiedToken {
+  principal: Principal;
+  /** Milliseconds since the epoch: the earlier of the token's own expiry and the end of the TTL. */
+  validUntil: number;
+}
+
+/** A token's signature and claims checked: who it names, and when it stops being valid (ms since the epoch). */
+export type SignatureVerifier = (token: string) => Promise<{ principal: Principal; expiresAt: number }>;
+
 /**
  * Builds the verifier: the identity provider's JWKS in production, else the local public key.
  * Only asymmetric algorithms from the allow-list are accepted, so `none` and HS* never verify.
+ * Verified tokens are remembered for a minute (see {@link rememberVerifiedTokens}).
  */
-export function createTokenVerifier(config: AuthConfig, localPublicJwk: JWK | undefined): TokenVerifier {
+export function createTokenVerifier(
+  config: AuthConfig,
+  localPublicJwk: JWK | undefined,
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
+  const now = options.now ?? Date.now;
+  return rememberVerifiedTokens(createSignatureVerifier(config, localPublicJwk, now), now);
+}
+
+/**
+ * A client sends the same token with every request until it expires, and checking its signature
+ * costs more than half a millisecond of each request (the check runs on the thread pool). So a
+ * verified token is taken as verified for {@link VERIFIED_TOKEN_TTL_MS}, never past its own
+ * expiry: this adds at most a minute to the time a key withdrawn by the identity provider is
+ * still honoured. Tokens that fail are never remembered.
+ */
+export function rememberVerifiedTokens(verify: SignatureVerifier, now: () => number): TokenVerifier {
+  const verified = new Map<string, VerifiedToken>();
+  return async (token) => {
+    const remembered = verified.get(token);
+    if (remembered !== undefined) {
+      verified.delete(token);
+      if (now() < remembered.validUntil) {
+        // Moved to the end: the map's first entry is always the least recently used.
+        verified.set(token, remembered);
+        return copyPrincipal(remembered.principal);
+      }
+    }
+    const { principal, expiresAt } = await verify(token);
+    verified.set(token, { principal, validUntil: Math.min(expiresAt, now() + VERIFIED_TOKEN_TTL_MS) });
+    if (verified.size > VERIFIED_TOKEN_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    return copyPrincipal(principal);
+  };
+}
+
+function copyPrincipal(principal: Principal): Principal {
+  return { subject: principal.subject, roles: [...principal.roles] };
+}
+
+function createSignatureVerifier(
+  config: AuthConfig,
+  localPublicJwk: JWK | undefined,
+  now: () => number,
+): SignatureVerifier {
   const algorithms = config.algorithms.filter((alg) => alg !== 'none' && !alg.startsWith('HS'));
   const keySet = resolveKeySet(config, localPublicJwk);
   return async (token) => {
@@ -27,6 +93,7 @@ export function createTokenVerifier(config: AuthConfig, localPublicJwk: JWK | un
         algorithms,
         clockTolerance: config.clockToleranceSeconds,
         requiredClaims: ['sub', 'exp'],
+        currentDate: new Date(now()),
       });
       const roles = payload.roles;
       if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
@@ -35,7 +102,9 @@ export function createTokenVerifier(config: AuthConfig, localPublicJwk: JWK | un
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw new AuthenticationError('the token has no subject');
       }
-      return { subject: payload.sub, roles };
+      // `exp` is required above; jose accepts the token while now < exp + tolerance.
+      const expiresAt = ((payload.exp ?? 0) + config.clockToleranceSeconds) * 1000;
+      return { principal: { subject: payload.sub, roles }, expiresAt };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       throw new AuthenticationError(describeJoseError(error));

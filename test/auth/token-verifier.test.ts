@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalKeys, loadOrCreateLocalKeys } from '../../src/auth/local-keys.ts';
+import { mintLocalToken } from '../../src/auth/mint-token.ts';
+import { AuthenticationError, type Principal } from '../../src/auth/principal.ts';
+import {
+  createTokenVerifier,
+  rememberVerifiedTokens,
+  type SignatureVerifier,
+  VERIFIED_TOKEN_CACHE_SIZE,
+  VERIFIED_TOKEN_TTL_MS,
+} from '../../src/auth/token-verifier.ts';
+import { loadConfig } from '../../src/config.ts';
+
+const START = Date.parse('2026-11-29T09:00:00Z');
+
+/** A signature check that counts its calls and accepts every token for `lifetimeMs`. */
+function countingVerifier(clock: { now: number }, lifetimeMs = 3_600_000) {
+  const calls: string[] = [];
+  const verify: SignatureVerifier = async (token) => {
+    calls.push(token);
+    return {
+      principal: { subject: `sub-of-${token}`, roles: ['counselor'] },
+      expiresAt: clock.now + lifetimeMs,
+    };
+  };
+  return { calls, verify };
+}
+
+describe('remembering verified tokens', () => {
+  it('checks a token once, then takes it as verified until the TTL ends', async () => {
+    const clock = { now: START };
+    const { calls, verify } = countingVerifier(clock);
+    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+
+    expect(await verifier('t1')).toEqual({ subject: 'sub-of-t1', roles: ['counselor'] });
+    clock.now += VERIFIED_TOKEN_TTL_MS - 1;
+    await verifier('t1');
+    expect(calls).toEqual(['t1']);
+    clock.now += 1;
+    await verifier('t1');
+    expect(calls).toEqual(['t1', 't1']);
+  });
+
+  it('never takes a token as verified past its own expiry', async () => {
+    const clock = { now: START };
+    const { calls, verify } = countingVerifier(clock, 10_000);
+    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+
+    await verifier('short');
+    clock.now += 9_999;
+    await verifier('short');
+    expect(calls).toHaveLength(1);
+    clock.now += 1;
+    await verifier('short');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('does not remember a refused token', async () => {
+    let refuse = true;
+    let calls = 0;
+    const verifier = rememberVerifiedTokens(
+      async () => {
+        calls += 1;
+        if (refuse) throw new AuthenticationError("the token's signature is invalid");
+        return { principal: { subject: 'c-1', roles: ['counselor'] }, expiresAt: START + 3_600_000 };
+      },
+      () => START,
+    );
+
+    await expect(verifier('t')).rejects.toThrow(AuthenticationError);
+    await expect(verifier('t')).rejects.toThrow(AuthenticationError);
+    refuse = false;
+    await expect(verifier('t')).resolves.toEqual({ subject: 'c-1', roles: ['counselor'] });
+    expect(calls).toBe(3);
+  });
+
+  it('keeps the most recently used tokens up to its capacity', async () => {
+    const clock = { now: START };
+    const { calls, verify } = countingVerifier(clock);
+    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+
+    for (let i = 0; i < VERIFIED_TOKEN_CACHE_SIZE; i += 1) await verifier(`t${i}`);
+    await verifier('t0');
+    await verifier('one more');
+    calls.length = 0;
+    // "t1" was the least recently used: it made room for "one more"; "t0" was used again and stayed.
+    await verifier('t0');
+    await verifier('one more');
+    expect(calls).toEqual([]);
+    await verifier('t1');
+    expect(calls).toEqual(['t1']);
+  });
+
+  it('hands out a copy: changing a principal changes nothing remembered', async () => {
+    const clock = { now: START };
+    const verifier = rememberVerifiedTokens(countingVerifier(clock).verify, () => clock.now);
+    const first: Principal = await verifier('t');
+    first.roles.push('admin');
+    first.subject = 'someone else';
+    expect(await verifier('t')).toEqual({ subject: 'sub-of-t', roles: ['counselor'] });
+  });
+});
+
+describe('createTokenVerifier', () => {
+  let dataDir: string;
+  let keys: LocalKeys;
+  const config = loadConfig({ NODE_ENV: 'test' });
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-token-'));
+    keys = await loadOrCreateLocalKeys(dataDir);
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses a remembered token once its expiry (with the clock tolerance) has passed', async () => {
+    const clock = { now: Date.now() };
+    const verifier = createTokenVerifier(config.auth, keys.publicJwk, { now: () => clock.now });
+    const token = await mintLocalToken(config.auth, keys, {
+      subject: 'c-1',
+      roles: ['counselor'],
+      expiresInSeconds: 20,
+    });
+
+    await expect(verifier(token)).resolves.toEqual({ subject: 'c-1', roles: ['counselor'] });
+    clock.now += (20 + config.auth.clockToleranceSeconds - 2) * 1000;
+    await expect(verifier(token)).resolves.toEqual({ subject: 'c-1', roles: ['counselor'] });
+    clock.now += 3_000;
+    await expect(verifier(token)).rejects.toThrow('the token has expired');
+  });
+});
