@@ -8,6 +8,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
+import { foldText } from '../shared/fold-text.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
   type CandidateFilter,
@@ -21,6 +22,7 @@ import {
 } from './course.ts';
 import type { CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
+import { courseSearchText } from './search-text.ts';
 
 const COURSES = 'courses';
 const OCCUPATIONS = 'course_occupations';
@@ -157,14 +159,8 @@ async function replaceOccupations(trx: Knex.Transaction, courses: readonly Cours
 
 function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
   for (const word of wordsOf(search.text ?? '')) {
-    // lower() on both sides: the same engine folds both, so the match is case-insensitive alike on
-    // PostgreSQL (whose LIKE is case-sensitive) and SQLite (whose lower() folds ASCII letters only).
-    const pattern = `%${escapeLike(word)}%`;
-    query.where((sub) => {
-      sub
-        .whereRaw("lower(title) like lower(cast(? as text)) escape '\\'", [pattern])
-        .orWhereRaw("lower(provider) like lower(cast(? as text)) escape '\\'", [pattern]);
-    });
+    // The words folded as the stored search text is (see courseSearchText).
+    query.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(foldText(word))}%`]);
   }
   if (search.occupation !== undefined) {
     const code = search.occupation;
@@ -233,6 +229,7 @@ function toRow(course: CourseRecord, stamp: string): Record<string, unknown> {
     id: course.id,
     title: course.title,
     provider: course.provider,
+    search_text: courseSearchText(course),
     target_occupations: JSON.stringify(course.targetOccupations),
     skills: JSON.stringify(course.skills),
     exit_level: course.exitLevel,

@@ -9,6 +9,7 @@ import * as addOneActiveModelIndex from '../../migrations/20261129170000_add_one
 import * as createCatalogState from '../../migrations/20261129180000_create_catalog_state.ts';
 import * as keyDecisionEventsBySeq from '../../migrations/20261129190000_key_decision_events_by_seq.ts';
 import * as addProfileSnapshotToSets from '../../migrations/20261129200000_add_profile_snapshot_to_sets.ts';
+import * as addSearchTextToCourses from '../../migrations/20261129210000_add_search_text_to_courses.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129180000_create_catalog_state', createCatalogState],
   ['20261129190000_key_decision_events_by_seq', keyDecisionEventsBySeq],
   ['20261129200000_add_profile_snapshot_to_sets', addProfileSnapshotToSets],
+  ['20261129210000_add_search_text_to_courses', addSearchTextToCourses],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -1,3 +1,5 @@
+import { foldText } from '../shared/fold-text.ts';
+
 /**
  * Free-text screening. Counselors' comments and messages should not carry special-category data
  * (GDPR Art. 9) or other sensitive facts; a hit is not refused but comes back as a warning so the
@@ -143,18 +145,11 @@ const PATTERNS = Object.entries(SENSITIVE_TERMS).flatMap(([category, terms]) =>
   })),
 );
 
-/** Lowercases and strips accents so that "Maladie" and "maladié" match "maladie". */
-function normalise(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
-}
-
 /** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
 export function screenText(field: string, text: string | null | undefined): ScreeningWarning[] {
   if (text === null || text === undefined || text.trim() === '') return [];
-  const normalised = normalise(text);
+  // Folded so that "Maladie" and "maladié" match "maladie".
+  const normalised = foldText(text);
   const hits = PATTERNS.filter(({ pattern }) => pattern.test(normalised));
   if (hits.length === 0) return [];
   const categories = [...new Set(hits.map((hit) => hit.category))];

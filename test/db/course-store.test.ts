@@ -179,6 +179,13 @@ describe('KnexCourseStore', () => {
       expect(await searchAll({ text: '  afpa   bâtiment ' })).toEqual(['FIND-1']);
     });
 
+    it('matches words whatever their accents and the case of accented letters', async () => {
+      for (const text of ['electricien', 'ÉLECTRICIEN', 'élèctricien batiment', 'BÂTIMENT']) {
+        expect(await searchAll({ text })).toEqual(['FIND-1']);
+      }
+      expect(await searchAll({ text: 'lycee' })).toEqual(['FIND-4']);
+    });
+
     it('takes %, _ and \\ in the words literally', async () => {
       expect(await searchAll({ text: '100%' })).toEqual(['FIND-2']);
       expect(await searchAll({ text: 'plombier_' })).toEqual(['FIND-3']);
@@ -187,8 +194,7 @@ describe('KnexCourseStore', () => {
     });
 
     it('filters by modality, funding, certification and session dates', async () => {
-      // Words in ASCII: SQLite's lower() folds ASCII letters only, so 'É' is matched by 'É' alone there.
-      const text = 'plombier soudeur afpa'.split(' ');
+      const text = 'plombier soudeur électricien'.split(' ');
       const among = async (search: CourseSearch) => {
         const found = new Set<string>();
         for (const word of text) for (const id of await searchAll({ ...search, text: word })) found.add(id);

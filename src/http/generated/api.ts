@@ -2000,7 +2000,7 @@ export interface operations {
     listCourses: {
         parameters: {
             query?: {
-                /** @description Words that must all appear in the title or provider (case-insensitive). */
+                /** @description Words that must all appear in the title or provider, ignoring case and accents. */
                 q?: string;
                 /** @description A ROME code the course leads to. */
                 occupation?: components["schemas"]["RomeCode"];
