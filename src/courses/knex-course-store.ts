@@ -126,9 +126,10 @@ function inTransaction<T>(
 }
 
 /**
- * Increments the catalog version inside the write's transaction, so that it commits (or rolls back)
- * with the write. First thing in the transaction: every catalog write then takes the version row's
- * lock before any course row's, in one order, and on SQLite the transaction starts as a writer.
+ * Increments the catalog version first thing in the write's transaction: every catalog write then
+ * takes the version row's lock before any course row's, in one order, and on SQLite the transaction
+ * starts as a writer. (Triggers on `courses` bump it again with the changes themselves, so that a
+ * change made by hand in SQL is noticed too.)
  */
 async function bumpCatalogVersion(trx: Knex.Transaction): Promise<void> {
   const changed = await trx(CATALOG_STATE).where({ id: CATALOG_STATE_ID }).increment('version', 1);

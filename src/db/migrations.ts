@@ -10,6 +10,7 @@ import * as createCatalogState from '../../migrations/20261129180000_create_cata
 import * as keyDecisionEventsBySeq from '../../migrations/20261129190000_key_decision_events_by_seq.ts';
 import * as addProfileSnapshotToSets from '../../migrations/20261129200000_add_profile_snapshot_to_sets.ts';
 import * as addSearchTextToCourses from '../../migrations/20261129210000_add_search_text_to_courses.ts';
+import * as bumpCatalogVersionOnAnyChange from '../../migrations/20261129220000_bump_catalog_version_on_any_change.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129190000_key_decision_events_by_seq', keyDecisionEventsBySeq],
   ['20261129200000_add_profile_snapshot_to_sets', addProfileSnapshotToSets],
   ['20261129210000_add_search_text_to_courses', addSearchTextToCourses],
+  ['20261129220000_bump_catalog_version_on_any_change', bumpCatalogVersionOnAnyChange],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
