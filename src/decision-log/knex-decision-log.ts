@@ -286,7 +286,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     }
   }
 
-  /** One page of {@link streamHashInputs}: on SQLite as arrays of values, the bulk of the read's cost being per row. */
+  /**
+   * One page of {@link streamHashInputs}. On SQLite the rows come as arrays of values: most of the
+   * read's cost is per row, and an object per row was a sixth of it.
+   */
   private async readHashInputs(
     afterSeq: number,
     toSeq: number,
