@@ -148,6 +148,19 @@ describe('course catalog API', () => {
       expect(await search({ q: 'soignant plombier' })).toEqual([]);
     });
 
+    it('finds words whatever their accents: "securite" finds "sécurité"', async () => {
+      expect(await search({ q: 'securite' })).toEqual(['CAT-04']);
+      expect(await search({ q: 'DÉVELOPPEUR' })).toEqual(['CAT-03']);
+    });
+
+    it('reads a + between words as a space, as forms and URLSearchParams send it', async () => {
+      const query = new URLSearchParams({ q: 'greta cuisinier' }).toString();
+      expect(query).toBe('q=greta+cuisinier');
+      const res = await t.http.get(`/v1/courses?${query}`).auth(counselor, { type: 'bearer' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.items.map((course: { id: string }) => course.id)).toEqual(['CAT-06']);
+    });
+
     it('treats LIKE wildcards in the words as plain characters', async () => {
       expect(await search({ q: '%' })).toEqual([]);
       expect(await search({ q: 'aide_soignant' })).toEqual([]);

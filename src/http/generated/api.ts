@@ -2000,7 +2000,7 @@ export interface operations {
     listCourses: {
         parameters: {
             query?: {
-                /** @description Words that must all appear in the title or provider, ignoring case and accents. */
+                /** @description Words that must all appear in the title or provider, ignoring case and accents. Spaces may be sent as `+` (as forms and URLSearchParams do) or `%20`; encode a `+` meant literally as `%2B`. */
                 q?: string;
                 /** @description A ROME code the course leads to. */
                 occupation?: components["schemas"]["RomeCode"];
