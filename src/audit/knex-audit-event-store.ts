@@ -10,6 +10,7 @@ import {
 } from '../decision-log/stored-decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
+import { payloadTextSql } from './payload-text-sql.ts';
 
 const EVENTS = 'decision_events';
 const STREAM_PAGE = 1000;
@@ -152,29 +153,22 @@ export class KnexAuditEventStore implements AuditEventStore {
     if (filter.subject !== undefined) query.where('subject', filter.subject);
     const version = filter.modelVersion;
     if (version !== undefined) {
-      // The one filter without an index: only `recommendation.generated` names the model, the
-      // review events name its set. Combined with a time range or a type it reads little.
-      const modelVersion = this.payloadText(['model', 'version']);
-      const setId = this.payloadText(['setId']);
+      // Only `recommendation.generated` names the model; the review events name its set. The sets
+      // of a version come from a partial index of the generated events (model version, set id).
+      const engine = engineOf(this.db);
+      const modelVersion = payloadTextSql(engine, ['model', 'version']);
+      const setId = payloadTextSql(engine, ['setId']);
+      const registeredVersion = payloadTextSql(engine, ['version']);
       query.where((any) => {
         any
           .whereRaw(`${modelVersion} = ?`, [version])
-          .orWhereRaw(`(type = 'model.registered' and ${this.payloadText(['version'])} = ?)`, [version])
+          .orWhereRaw(`(type = 'model.registered' and ${registeredVersion} = ?)`, [version])
           .orWhereRaw(
             `${setId} in (select ${setId} from ${EVENTS} where type = 'recommendation.generated' and ${modelVersion} = ?)`,
             [version],
           );
       });
     }
-  }
-
-  /** SQL for one text member of the payload, null when the payload is not JSON. */
-  private payloadText(path: readonly string[]): string {
-    if (path.some((name) => !/^[A-Za-z]+$/.test(name)))
-      throw new Error(`unsafe payload path ${path.join('.')}`);
-    return engineOf(this.db) === 'postgres'
-      ? `decision_payload_text(payload, '{${path.join(',')}}')`
-      : `(case when json_valid(payload) then json_extract(payload, '$.${path.join('.')}') end)`;
   }
 }
 

@@ -11,6 +11,7 @@ import * as keyDecisionEventsBySeq from '../../migrations/20261129190000_key_dec
 import * as addProfileSnapshotToSets from '../../migrations/20261129200000_add_profile_snapshot_to_sets.ts';
 import * as addSearchTextToCourses from '../../migrations/20261129210000_add_search_text_to_courses.ts';
 import * as bumpCatalogVersionOnAnyChange from '../../migrations/20261129220000_bump_catalog_version_on_any_change.ts';
+import * as indexSetsByModelVersion from '../../migrations/20261129230000_index_sets_by_model_version.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129200000_add_profile_snapshot_to_sets', addProfileSnapshotToSets],
   ['20261129210000_add_search_text_to_courses', addSearchTextToCourses],
   ['20261129220000_bump_catalog_version_on_any_change', bumpCatalogVersionOnAnyChange],
+  ['20261129230000_index_sets_by_model_version', indexSetsByModelVersion],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

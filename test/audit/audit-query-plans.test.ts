@@ -106,6 +106,11 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['COVERING INDEX decision_events_occurred_at_seq_index', 'decision_events_type_seq_index'],
     ],
     [
+      'a model version (its sets from the generated events)',
+      page({ modelVersion: '1.1.0' }),
+      ['decision_events_generated_model_version_index (<expr>=?)'],
+    ],
+    [
       'an export count',
       () => store.countEvents({ actor: 'C1' }, 100),
       ['decision_events_actor_pseudonym_seq_index'],
