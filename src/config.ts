@@ -28,6 +28,8 @@ export interface AuthConfig {
   jwksUrl: string | undefined;
   algorithms: string[];
   clockToleranceSeconds: number;
+  /** Seconds a verified token is taken as verified without checking it again (0: every request). */
+  verifiedTokenSeconds: number;
 }
 
 export interface HttpConfig {
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
       algorithms: readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']),
       clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
+      verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
     },
     http: {
       corsOrigins: readList(env, 'CORS_ORIGINS', []),

@@ -12,8 +12,6 @@ import { AuthenticationError, isRole, type Principal } from './principal.ts';
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-/** How long a token, once verified, is taken as verified without checking its signature again. */
-export const VERIFIED_TOKEN_TTL_MS = 60_000;
 /** Verified tokens remembered at most (the least recently used make room). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
@@ -34,7 +32,7 @@ export type SignatureVerifier = (token: string) => Promise<{ principal: Principa
 /**
  * Builds the verifier: the identity provider's JWKS in production, else the local public key.
  * Only asymmetric algorithms from the allow-list are accepted, so `none` and HS* never verify.
- * Verified tokens are remembered for a minute (see {@link rememberVerifiedTokens}).
+ * Verified tokens are remembered for `config.verifiedTokenSeconds` (see {@link rememberVerifiedTokens}).
  */
 export function createTokenVerifier(
   config: AuthConfig,
@@ -42,17 +40,23 @@ export function createTokenVerifier(
   options: TokenVerifierOptions = {},
 ): TokenVerifier {
   const now = options.now ?? Date.now;
-  return rememberVerifiedTokens(createSignatureVerifier(config, localPublicJwk, now), now);
+  const verify = createSignatureVerifier(config, localPublicJwk, now);
+  if (config.verifiedTokenSeconds === 0) return async (token) => (await verify(token)).principal;
+  return rememberVerifiedTokens(verify, { ttlMs: config.verifiedTokenSeconds * 1000, now });
 }
 
 /**
  * A client sends the same token with every request until it expires, and checking its signature
  * costs more than half a millisecond of each request (the check runs on the thread pool). So a
- * verified token is taken as verified for {@link VERIFIED_TOKEN_TTL_MS}, never past its own
- * expiry: this adds at most a minute to the time a key withdrawn by the identity provider is
- * still honoured. Tokens that fail are never remembered.
+ * verified token is taken as verified for `ttlMs`, never past its own expiry: this adds at most
+ * `ttlMs` to the time a key withdrawn by the identity provider is still honoured. Tokens that fail
+ * are never remembered.
  */
-export function rememberVerifiedTokens(verify: SignatureVerifier, now: () => number): TokenVerifier {
+export function rememberVerifiedTokens(
+  verify: SignatureVerifier,
+  options: { ttlMs: number; now: () => number },
+): TokenVerifier {
+  const { ttlMs, now } = options;
   const verified = new Map<string, VerifiedToken>();
   return async (token) => {
     const remembered = verified.get(token);
@@ -65,7 +69,7 @@ export function rememberVerifiedTokens(verify: SignatureVerifier, now: () => num
       }
     }
     const { principal, expiresAt } = await verify(token);
-    verified.set(token, { principal, validUntil: Math.min(expiresAt, now() + VERIFIED_TOKEN_TTL_MS) });
+    verified.set(token, { principal, validUntil: Math.min(expiresAt, now() + ttlMs) });
     if (verified.size > VERIFIED_TOKEN_CACHE_SIZE) {
       const oldest = verified.keys().next().value;
       if (oldest !== undefined) verified.delete(oldest);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as jose from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalKeys, loadOrCreateLocalKeys } from '../../src/auth/local-keys.ts';
 import { mintLocalToken } from '../../src/auth/mint-token.ts';
 import { AuthenticationError, type Principal } from '../../src/auth/principal.ts';
@@ -10,11 +11,17 @@ import {
   rememberVerifiedTokens,
   type SignatureVerifier,
   VERIFIED_TOKEN_CACHE_SIZE,
-  VERIFIED_TOKEN_TTL_MS,
 } from '../../src/auth/token-verifier.ts';
 import { loadConfig } from '../../src/config.ts';
 
+// jose's own verification, counted: how often a token's signature is really checked.
+vi.mock('jose', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('jose')>();
+  return { ...actual, jwtVerify: vi.fn(actual.jwtVerify) };
+});
+
 const START = Date.parse('2026-11-29T09:00:00Z');
+const TTL_MS = 60_000;
 
 /** A signature check that counts its calls and accepts every token for `lifetimeMs`. */
 function countingVerifier(clock: { now: number }, lifetimeMs = 3_600_000) {
@@ -33,10 +40,10 @@ describe('remembering verified tokens', () => {
   it('checks a token once, then takes it as verified until the TTL ends', async () => {
     const clock = { now: START };
     const { calls, verify } = countingVerifier(clock);
-    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+    const verifier = rememberVerifiedTokens(verify, { ttlMs: TTL_MS, now: () => clock.now });
 
     expect(await verifier('t1')).toEqual({ subject: 'sub-of-t1', roles: ['counselor'] });
-    clock.now += VERIFIED_TOKEN_TTL_MS - 1;
+    clock.now += TTL_MS - 1;
     await verifier('t1');
     expect(calls).toEqual(['t1']);
     clock.now += 1;
@@ -47,7 +54,7 @@ describe('remembering verified tokens', () => {
   it('never takes a token as verified past its own expiry', async () => {
     const clock = { now: START };
     const { calls, verify } = countingVerifier(clock, 10_000);
-    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+    const verifier = rememberVerifiedTokens(verify, { ttlMs: TTL_MS, now: () => clock.now });
 
     await verifier('short');
     clock.now += 9_999;
@@ -67,7 +74,7 @@ describe('remembering verified tokens', () => {
         if (refuse) throw new AuthenticationError("the token's signature is invalid");
         return { principal: { subject: 'c-1', roles: ['counselor'] }, expiresAt: START + 3_600_000 };
       },
-      () => START,
+      { ttlMs: TTL_MS, now: () => START },
     );
 
     await expect(verifier('t')).rejects.toThrow(AuthenticationError);
@@ -80,7 +87,7 @@ describe('remembering verified tokens', () => {
   it('keeps the most recently used tokens up to its capacity', async () => {
     const clock = { now: START };
     const { calls, verify } = countingVerifier(clock);
-    const verifier = rememberVerifiedTokens(verify, () => clock.now);
+    const verifier = rememberVerifiedTokens(verify, { ttlMs: TTL_MS, now: () => clock.now });
 
     for (let i = 0; i < VERIFIED_TOKEN_CACHE_SIZE; i += 1) await verifier(`t${i}`);
     await verifier('t0');
@@ -96,7 +103,10 @@ describe('remembering verified tokens', () => {
 
   it('hands out a copy: changing a principal changes nothing remembered', async () => {
     const clock = { now: START };
-    const verifier = rememberVerifiedTokens(countingVerifier(clock).verify, () => clock.now);
+    const verifier = rememberVerifiedTokens(countingVerifier(clock).verify, {
+      ttlMs: TTL_MS,
+      now: () => clock.now,
+    });
     const first: Principal = await verifier('t');
     first.roles.push('admin');
     first.subject = 'someone else';
@@ -114,6 +124,30 @@ describe('createTokenVerifier', () => {
     keys = await loadOrCreateLocalKeys(dataDir);
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  beforeEach(() => {
+    vi.mocked(jose.jwtVerify).mockClear();
+  });
+
+  const tokenFor = (subject: string) =>
+    mintLocalToken(config.auth, keys, { subject, roles: ['counselor'], expiresInSeconds: 600 });
+
+  it("checks a token's signature once within AUTH_VERIFIED_TOKEN_SECONDS", async () => {
+    const verifier = createTokenVerifier(config.auth, keys.publicJwk);
+    const token = await tokenFor('c-2');
+    expect(config.auth.verifiedTokenSeconds).toBe(60);
+    await verifier(token);
+    await verifier(token);
+    expect(jose.jwtVerify).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks it on every request when AUTH_VERIFIED_TOKEN_SECONDS is 0', async () => {
+    const everyTime = loadConfig({ NODE_ENV: 'test', AUTH_VERIFIED_TOKEN_SECONDS: '0' });
+    const verifier = createTokenVerifier(everyTime.auth, keys.publicJwk);
+    const token = await tokenFor('c-3');
+    await expect(verifier(token)).resolves.toEqual({ subject: 'c-3', roles: ['counselor'] });
+    await expect(verifier(token)).resolves.toEqual({ subject: 'c-3', roles: ['counselor'] });
+    expect(jose.jwtVerify).toHaveBeenCalledTimes(2);
+  });
 
   it('refuses a remembered token once its expiry (with the clock tolerance) has passed', async () => {
     const clock = { now: Date.now() };
