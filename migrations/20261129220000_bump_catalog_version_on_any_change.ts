@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { engineOf } from '../src/db/database.ts';
 
 const SQLITE_EVENTS = ['insert', 'update', 'delete'] as const;
 
@@ -10,7 +11,7 @@ const SQLITE_EVENTS = ['insert', 'update', 'delete'] as const;
  * deadlocking. PostgreSQL bumps once per statement; SQLite, which only has row triggers, once per row.
  */
 export async function up(knex: Knex): Promise<void> {
-  if (String(knex.client.config.client) === 'pg') {
+  if (engineOf(knex) === 'postgres') {
     await knex.raw(`
       create function bump_catalog_version() returns trigger language plpgsql as $$
       begin
@@ -32,7 +33,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  if (String(knex.client.config.client) === 'pg') {
+  if (engineOf(knex) === 'postgres') {
     await knex.raw('drop trigger courses_bump_catalog_version on courses');
     await knex.raw('drop function bump_catalog_version()');
     return;

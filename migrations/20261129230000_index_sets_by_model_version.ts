@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { payloadTextSql } from '../src/audit/payload-text-sql.ts';
+import { engineOf } from '../src/db/database.ts';
 
 const INDEX = 'decision_events_generated_model_version_index';
 
@@ -11,7 +12,7 @@ const INDEX = 'decision_events_generated_model_version_index';
  * that one type pay for it when appended.
  */
 export async function up(knex: Knex): Promise<void> {
-  const engine = String(knex.client.config.client) === 'pg' ? 'postgres' : 'sqlite';
+  const engine = engineOf(knex);
   const version = payloadTextSql(engine, ['model', 'version']);
   const setId = payloadTextSql(engine, ['setId']);
   await knex.raw(

@@ -6,7 +6,7 @@ interface ArrayReadingStatement {
   all(...bindings: unknown[]): unknown[];
 }
 
-interface PreparingConnection {
+interface ArrayReadingConnection {
   prepare(sql: string): ArrayReadingStatement;
 }
 
@@ -22,7 +22,7 @@ export async function selectArrayRows(
   sql: string,
   bindings: readonly unknown[],
 ): Promise<unknown[][]> {
-  const connection = (await db.client.acquireConnection()) as PreparingConnection;
+  const connection = (await db.client.acquireConnection()) as ArrayReadingConnection;
   try {
     const statement = connection.prepare(sql);
     try {

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { foldText } from '../../src/shared/fold-text.ts';
+
+describe('folding text for searches and screening', () => {
+  it('drops case, accents and other marks, and writes ligatures out', () => {
+    expect(foldText('Électricien du BÂTIMENT')).toBe('electricien du batiment');
+    expect(foldText('Cœur de métier, Ægée, Straße')).toBe('coeur de metier, aegee, strasse');
+    expect(foldText('ÇA ÏLE Ñ')).toBe('ca ile n');
+  });
+
+  it('keeps what is not a letter as it is', () => {
+    expect(foldText('100% _\\ - 3D')).toBe('100% _\\ - 3d');
+  });
+});
