@@ -53,10 +53,9 @@ export class OnnxScorer implements Scorer {
     const session = await InferenceSession.create(onnx, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
-      // By default the runtime's worker threads busy-wait after each run (about 13 ms of CPU after a
-      // 10,000-row run on a 2-core machine), taking the core the event loop needs for the next
-      // request's features. Sleeping threads give the same outputs.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      // The runtime's worker threads keep their default and busy-wait a moment after each run. Put
+      // to sleep instead, they woke late after the suggestion's commit had waited on the disk: the
+      // next run took 13–16 ms instead of 9 (decision record 0009).
     });
     const outputs = [manifest.outputs.score, manifest.outputs.contributions].filter(
       (name) => name !== undefined,
@@ -96,6 +95,7 @@ export class OnnxScorer implements Scorer {
         : await this.scoreMatrix(matrix, courses.length);
     const toRow = (index: number): CourseScore => ({
       courseId: courses[index]?.id ?? '',
+      index,
       score: scores[index] ?? Number.NaN,
       features: copyRow(matrix, index, featureCount),
       contributions: contributions === null ? null : copyRow(contributions, index, featureCount),

@@ -16,6 +16,8 @@ export interface ModelIdentity {
 /** The model's view of one candidate course for one person. */
 export interface CourseScore {
   courseId: string;
+  /** The course's position in the batch given to {@link Scorer.scoreCourses}. */
+  index: number;
   /** Probability of being back in employment within 6 months of the course, 0..1. */
   score: number;
   /** The feature row the model saw, in manifest order (kept for the decision log). */
@@ -48,6 +50,8 @@ export interface ScoringResult {
 /** A scored course with its attributions, whatever the method. */
 export interface AttributedScore {
   courseId: string;
+  /** The course's position in the batch given to {@link Scorer.scoreCourses}. */
+  index: number;
   score: number;
   features: number[];
   /** Each feature's contribution in logit space relative to its baseline, in manifest order. */

@@ -60,7 +60,13 @@ class GatedScorer implements Scorer {
     return {
       model: this.model,
       attributionMethod: this.manifest.attributionMethod,
-      scores: courses.map((course) => ({ courseId: course.id, score: 0.5, features: [], contributions: [] })),
+      scores: courses.map((course, index) => ({
+        courseId: course.id,
+        index,
+        score: 0.5,
+        features: [],
+        contributions: [],
+      })),
     };
   }
 

@@ -121,6 +121,19 @@ describe('OnnxScorer', () => {
     expect(selectTopScores(best.scores, 10)).toEqual(selectTopScores(every.scores, 10));
   });
 
+  it('gives each row the position of its course in the batch, kept rows too', async () => {
+    const courses = Array.from({ length: 50 }, (_, i) => ({
+      id: `c-${String(49 - i).padStart(2, '0')}`,
+      ...aCourse({ durationHours: 35 + i * 11 }),
+    }));
+    const every = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+    expect(every.scores.map((row) => row.index)).toEqual(courses.map((_, i) => i));
+    const best = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE, { keepBest: 5 });
+    for (const row of best.scores) expect(courses[row.index]?.id).toBe(row.courseId);
+    const attributed = await scorer.attribute(aJobSeeker(), best.scores, REFERENCE);
+    expect(attributed.rows.map((row) => row.index)).toEqual(best.scores.map((row) => row.index));
+  });
+
   it('refuses a model folder whose bytes do not have the expected hash', async () => {
     await expect(OnnxScorer.load(SHIPPED_MODEL_FOLDER, '0'.repeat(64))).rejects.toThrow(ModelIntegrityError);
   });
