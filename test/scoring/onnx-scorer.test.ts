@@ -132,6 +132,14 @@ describe('OnnxScorer', () => {
     for (const row of best.scores) expect(courses[row.index]?.id).toBe(row.courseId);
     const attributed = await scorer.attribute(aJobSeeker(), best.scores, REFERENCE);
     expect(attributed.rows.map((row) => row.index)).toEqual(best.scores.map((row) => row.index));
+    const plain = await loadWithoutContributions();
+    try {
+      const sampled = await plain.attribute(aJobSeeker(), best.scores, REFERENCE);
+      expect(sampled.method.method).toBe('sampled-shapley');
+      expect(sampled.rows.map((row) => row.index)).toEqual(best.scores.map((row) => row.index));
+    } finally {
+      await plain.close();
+    }
   });
 
   it('refuses a model folder whose bytes do not have the expected hash', async () => {
