@@ -65,6 +65,12 @@ export class ReviewService {
       const item = findItem(set, itemId);
       const comment = decision.comment?.trim() || null;
       let reasonCode: string | null = null;
+      if (decision.decision === 'approve' && decision.reasonCode !== undefined) {
+        // Dropping it would hide a client that meant to reject.
+        throw new InvalidInputError('a reason code goes with a rejection only', {
+          reasonCode: decision.reasonCode,
+        });
+      }
       if (decision.decision === 'reject') {
         const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
         if (reason === undefined) {
@@ -192,8 +198,20 @@ export class ReviewService {
     ifMatch: string | undefined,
     courseIds: string[],
   ): Promise<ReviewResult> {
+    // Read before the set's transaction and judged inside it, as for an addition.
+    const unknown: string[] = [];
+    for (const courseId of courseIds) {
+      const course = await this.deps.courses.findById(courseId);
+      if (course === undefined || !course.active) unknown.push(courseId);
+    }
     return this.change(counselor, setId, ifMatch, 'submit a shortlist', (set, now) => {
       requireStatus(set, ['awaiting_shortlist'], 'submit a shortlist');
+      if (unknown.length > 0) {
+        // An unknown id would count as a pick the model missed and skew the overlap figure.
+        throw new InvalidInputError('a shortlist names active courses of the catalog only', {
+          courseIds: unknown,
+        });
+      }
       const modelCourses = new Set(set.items.filter((i) => i.source === 'model').map((i) => i.course.id));
       const overlap = courseIds.filter((id) => modelCourses.has(id)).length;
       set.shortlist = { courseIds, submittedAt: now.toISOString(), overlap };

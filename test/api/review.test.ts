@@ -88,6 +88,20 @@ describe('review API', () => {
       expect(res.status).toBe(422);
     });
 
+    it('refuses an approval that carries a reason code with 422, leaving the item pending', async () => {
+      const { set, etag } = await openSet();
+      const itemId = firstItem(set).itemId;
+      const res = await decide(t, counselor, set.id, itemId, etag, {
+        decision: 'approve',
+        reasonCode: 'too_far',
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toMatch(/rejection only/);
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.find((i) => i.itemId === itemId)?.decision).toBe('pending');
+    });
+
     it('refuses the reason "other" without a comment with 422, and accepts it with one', async () => {
       const { set, etag } = await openSet();
       const itemId = firstItem(set).itemId;
@@ -497,6 +511,23 @@ describe('review API', () => {
           shortlistSize: 2,
           modelItemCount: 3,
         });
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('refuses a shortlist naming a course the catalog does not hold with 422; the set still awaits it', async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const { set, etag } = await openSet();
+        const res = await act(t, counselor, set.id, 'shortlist', etag, {
+          courseIds: ['PARIS-AS', 'NO-SUCH-COURSE'],
+        });
+        expect(res.status).toBe(422);
+        expect(res.body.courseIds).toEqual(['NO-SUCH-COURSE']);
+        const after = await readSet(t, counselor, set.id);
+        expect(after.etag).toBe(etag);
+        expect(after.set).toMatchObject({ status: 'awaiting_shortlist', shortlist: null });
       } finally {
         await putSettings(t, {});
       }

@@ -971,9 +971,9 @@ export interface components {
             skills: components["schemas"]["SkillCode"][];
             yearsExperience: number;
             monthsUnemployed: number;
-            /** @description Home location; null when only the commune code is known. */
+            /** @description Home location; null when only the commune code is known. Distances are measured from it alone: without it, only remote and hybrid courses are within reach, and only when `remoteOk` is true. */
             location: components["schemas"]["GeoPoint"] | null;
-            /** @description INSEE commune code. */
+            /** @description INSEE commune code, kept as given; it does not stand in for `location`. */
             communeCode: string | null;
             mobilityRadiusKm: number;
             remoteOk: boolean;
@@ -1206,7 +1206,7 @@ export interface components {
         DecisionRequest: {
             /** @enum {string} */
             decision: "approve" | "reject";
-            /** @description Required for a rejection. */
+            /** @description Required for a rejection; refused with an approval. */
             reasonCode?: string;
             comment?: string;
         };
@@ -1225,6 +1225,7 @@ export interface components {
             itemIds: string[];
         };
         ShortlistRequest: {
+            /** @description Active courses of the catalog; any other id is refused with 422. */
             courseIds: components["schemas"]["ExternalId"][];
         };
         PublishRequest: {
