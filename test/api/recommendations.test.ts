@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
+  act,
   aWorkflowSeeker,
   createSet,
+  decideAll,
   newIdempotencyKey,
   putSettings,
   REACHABLE_COURSE_IDS,
@@ -105,6 +107,25 @@ describe('suggestions API', () => {
         .query({ seekerId: 'js-1', limit: 200 })
         .auth(counselor, { type: 'bearer' });
       expect(queue.body.items.filter((s: { id: string }) => s.id === first.body.id)).toHaveLength(1);
+    });
+
+    it('replays the first answer unchanged after the set was opened, decided, added to and published', async () => {
+      const key = newIdempotencyKey();
+      const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
+      expect(first.status).toBe(201);
+      const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
+      const added = await act(t, counselor, first.body.id, 'items', etag, {
+        courseId: 'PARIS-AS',
+        reason: 'Piste évoquée en entretien.',
+      });
+      expect(added.status).toBe(201);
+      const published = await act(t, counselor, first.body.id, 'publish', String(added.headers.etag));
+      expect(published.body.status).toBe('published');
+
+      const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.etag).toBe(first.headers.etag);
     });
 
     it('refuses the same key with another body with 422', async () => {
