@@ -44,6 +44,24 @@ const SENSITIVE_TERMS: Record<string, readonly string[]> = {
     'hiv',
     'sida',
     'aids',
+    // Phrases rather than "santé" alone: "les métiers de la santé" is everyday training vocabulary.
+    'probleme de sante',
+    'raison de sante',
+    'etat de sante',
+    'health problem',
+    'health condition',
+    'medical condition',
+    'fauteuil roulant',
+    'wheelchair',
+    'burn out',
+    'burnout',
+    'autisme',
+    'autiste',
+    'sourd',
+    'sourde',
+    'malvoyant',
+    'malvoyante',
+    'deaf',
   ],
   religion: [
     'religion',
@@ -141,9 +159,18 @@ const PATTERNS = Object.entries(SENSITIVE_TERMS).flatMap(([category, terms]) =>
   terms.map((term) => ({
     category,
     term,
-    pattern: new RegExp(`(^|[^a-z0-9])${term.replace(/ /g, '\\s+')}($|[^a-z0-9])`),
+    pattern: termPattern(term),
   })),
 );
+
+/**
+ * Whole words, each also in the plural ("maladies", "problèmes de santé"), the words of a phrase
+ * apart by spaces or hyphens ("burn-out", "arrêt-maladie").
+ */
+function termPattern(term: string): RegExp {
+  const words = term.split(' ').map((word) => `${word}s?`);
+  return new RegExp(`(^|[^a-z0-9])${words.join('[\\s-]+')}($|[^a-z0-9])`);
+}
 
 /** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
 export function screenText(field: string, text: string | null | undefined): ScreeningWarning[] {

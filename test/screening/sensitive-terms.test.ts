@@ -16,6 +16,21 @@ describe('free-text screening', () => {
     expect(screenText('message', 'he is gay')).toHaveLength(1);
   });
 
+  it('warns about plurals, phrases and hyphenated forms', () => {
+    expect(screenText('comment', 'Plusieurs maladies chroniques')[0]?.terms).toEqual(['maladie']);
+    expect(screenText('comment', 'A des problèmes de santé importants')[0]?.terms).toEqual([
+      'probleme de sante',
+    ]);
+    expect(screenText('comment', 'En burn-out depuis juin')[0]?.terms).toEqual(['burn out']);
+    expect(screenText('comment', 'Se déplace en fauteuil roulant')[0]?.terms).toEqual(['fauteuil roulant']);
+    expect(screenText('message', 'Two health conditions to discuss')).toHaveLength(1);
+  });
+
+  it('does not warn about health care as a field of training', () => {
+    expect(screenText('comment', 'Vise les métiers de la santé : projet solide.')).toEqual([]);
+    expect(screenText('comment', 'Formation sanitaire et sociale, proche du domicile.')).toEqual([]);
+  });
+
   it('does not warn about ordinary professional text', () => {
     expect(screenText('comment', 'Trop loin du domicile, horaires incompatibles avec la garde.')).toEqual([]);
     expect(screenText('comment', 'La formation de cariste correspond au projet.')).toEqual([]);
