@@ -199,7 +199,7 @@ describe('suggestions API', () => {
 
       const published = await t.http
         .get('/v1/recommendations')
-        .query({ status: 'published' })
+        .query({ status: 'published', seekerId: 'js-q' })
         .auth(counselor, { type: 'bearer' });
       expect(published.body.items).toEqual([]);
     });
