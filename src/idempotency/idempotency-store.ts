@@ -9,7 +9,7 @@ export interface IdempotencyRecord {
   /** SHA-256 of the request (operation, target and body): another body with the same key is refused. */
   requestHash: string;
   responseStatus: number;
-  /** The first answer, serialised by the service that made it. */
+  /** What the service that made the first answer needs to give it again, serialised by it. */
   responseBody: string;
   createdAt: string;
 }

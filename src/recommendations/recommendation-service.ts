@@ -12,6 +12,7 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, InvalidInputError, ServiceUnavailableError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
 import {
+  firstAnswerOf,
   isSampledForSecondReview,
   type RecommendationSet,
   type SetStatus,
@@ -117,7 +118,7 @@ export class RecommendationService {
           operation: 'createRecommendations',
           requestHash,
           responseStatus: 201,
-          responseBody: JSON.stringify(toStoredAnswer(set)),
+          responseBody: JSON.stringify({ id: setId, seekerId, status: set.status } satisfies StoredCreation),
           createdAt: now.toISOString(),
         });
         await deps.decisionLog.append(trx, {
@@ -222,7 +223,11 @@ export class RecommendationService {
         idempotencyKey: key,
       });
     }
-    return JSON.parse(previous.responseBody) as RecommendationSet;
+    const stored = JSON.parse(previous.responseBody) as StoredCreation;
+    const set = await this.deps.store.findById(stored.id);
+    // Erasure deletes the key with the set; a key outliving its set has nothing left to replay.
+    if (set === undefined) throw setNotFound(stored.id);
+    return firstAnswerOf(set, stored.status);
   }
 }
 
@@ -240,11 +245,14 @@ export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): Cand
 }
 
 /**
- * The set as kept for a retried request: a replay only answers the counselor, who never sees the
- * profile snapshot, so this copy of the person's data is not kept under the counselor's key.
+ * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
+ * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
+ * and attributions under the counselor's key. Keys written as whole sets read the same way.
  */
-function toStoredAnswer(set: RecommendationSet): RecommendationSet {
-  return { ...set, profileSnapshot: null };
+interface StoredCreation {
+  id: string;
+  seekerId: string;
+  status: SetStatus;
 }
 
 function hashRequest(operation: string, target: string, body: unknown): string {

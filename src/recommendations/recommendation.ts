@@ -158,10 +158,46 @@ export interface RecommendationSet {
   items: RecommendationItem[];
   /**
    * The profile the model saw. Personal data shown to the job seeker only, never in the
-   * counselor's view of the set. Null on sets made before snapshots were kept, and on the copy
-   * of a set stored as an idempotent answer.
+   * counselor's view of the set. Null on sets made before snapshots were kept, and in the first
+   * answer replayed to a retried creation.
    */
   profileSnapshot: ProfileSnapshot | null;
+}
+
+/**
+ * The set as its creation answered it, rebuilt from the set as it is now: the model's items in
+ * rank order and undecided, nothing opened, added, reviewed or published yet, at version 1. The
+ * model's items are never rewritten, so this is the first answer exactly; a retried creation gets
+ * it back (`status` is the one the set was created with). It leaves the profile snapshot out, as
+ * the counselor's view always does.
+ */
+export function firstAnswerOf(set: RecommendationSet, status: SetStatus): RecommendationSet {
+  const modelItems = set.items
+    .filter((item) => item.source === 'model')
+    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+  return {
+    ...set,
+    status,
+    openedAt: null,
+    publishedAt: null,
+    publishedBy: null,
+    version: 1,
+    message: null,
+    discardReason: null,
+    secondReview: { required: set.secondReview.required, firstReviewerId: null, reviewerId: null },
+    shortlist: null,
+    items: modelItems.map((item) => ({
+      ...item,
+      displayOrder: null,
+      decision: 'pending',
+      reasonCode: null,
+      comment: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionSeconds: null,
+    })),
+    profileSnapshot: null,
+  };
 }
 
 /** Rejection reasons counselors choose from (the published list). */

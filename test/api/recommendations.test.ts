@@ -128,6 +128,24 @@ describe('suggestions API', () => {
       expect(again.headers.etag).toBe(first.headers.etag);
     });
 
+    it('replays a blind-first creation as it answered, items hidden, after the shortlist is in', async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const key = newIdempotencyKey();
+        const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(first.body).toMatchObject({ status: 'awaiting_shortlist', itemsHidden: true });
+        const { etag } = await readSet(t, counselor, first.body.id);
+        expect((await act(t, counselor, first.body.id, 'shortlist', etag, { courseIds: [] })).status).toBe(
+          200,
+        );
+
+        const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(again.body).toEqual(first.body);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('refuses the same key with another body with 422', async () => {
       const key = newIdempotencyKey();
       const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
