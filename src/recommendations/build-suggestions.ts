@@ -4,7 +4,12 @@ import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
-import { type AttributionMethodInfo, type RecommendationItem, snapshotCourse } from './recommendation.ts';
+import {
+  type AttributionMethodInfo,
+  type RecommendationItem,
+  snapshotCourse,
+  UNDECIDED,
+} from './recommendation.ts';
 
 export interface Suggestions {
   items: RecommendationItem[];
@@ -36,20 +41,14 @@ export async function buildSuggestions(
       id: crypto.randomUUID(),
       course: snapshotCourse(course),
       rank: index + 1,
-      displayOrder: null,
       score: row.score,
       features: row.features,
       attributions,
       counselorExplanation: texts.counselorText,
       seekerExplanation: { summary: texts.jobSeekerText, reasons: texts.jobSeekerReasons },
       source: 'model',
-      decision: 'pending',
-      reasonCode: null,
-      comment: null,
-      decidedBy: null,
-      decidedAt: null,
-      decisionSeconds: null,
       addedReason: null,
+      ...UNDECIDED,
     };
   });
   return { items, attributionMethod: attributed.method };

@@ -164,6 +164,17 @@ export interface RecommendationSet {
   profileSnapshot: ProfileSnapshot | null;
 }
 
+/** A model item's review fields as the set is created: nothing decided, no order chosen. */
+export const UNDECIDED = {
+  displayOrder: null,
+  decision: 'pending',
+  reasonCode: null,
+  comment: null,
+  decidedBy: null,
+  decidedAt: null,
+  decisionSeconds: null,
+} as const satisfies Partial<RecommendationItem>;
+
 /**
  * The set as its creation answered it, rebuilt from the set as it is now: the model's items in
  * rank order and undecided, nothing opened, added, reviewed or published yet, at version 1. The
@@ -186,16 +197,7 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
     discardReason: null,
     secondReview: { required: set.secondReview.required, firstReviewerId: null, reviewerId: null },
     shortlist: null,
-    items: modelItems.map((item) => ({
-      ...item,
-      displayOrder: null,
-      decision: 'pending',
-      reasonCode: null,
-      comment: null,
-      decidedBy: null,
-      decidedAt: null,
-      decisionSeconds: null,
-    })),
+    items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),
     profileSnapshot: null,
   };
 }
