@@ -516,15 +516,15 @@ describe('review API', () => {
       }
     });
 
-    it('refuses a shortlist naming a course the catalog does not hold with 422; the set still awaits it', async () => {
+    it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422', async () => {
       await putSettings(t, { blindFirst: true });
       try {
         const { set, etag } = await openSet();
         const res = await act(t, counselor, set.id, 'shortlist', etag, {
-          courseIds: ['PARIS-AS', 'NO-SUCH-COURSE'],
+          courseIds: ['PARIS-AS', 'NO-SUCH-COURSE', 'LYON-OLD'],
         });
         expect(res.status).toBe(422);
-        expect(res.body.courseIds).toEqual(['NO-SUCH-COURSE']);
+        expect(res.body.courseIds).toEqual(['NO-SUCH-COURSE', 'LYON-OLD']);
         const after = await readSet(t, counselor, set.id);
         expect(after.etag).toBe(etag);
         expect(after.set).toMatchObject({ status: 'awaiting_shortlist', shortlist: null });

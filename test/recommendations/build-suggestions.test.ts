@@ -1,17 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/courses/course.ts';
-import { computeSha256, MODEL_FILE } from '../../src/model/model-folder.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
 import { selectTopScores } from '../../src/scoring/select-top-scores.ts';
-import { SHIPPED_MODEL_FOLDER } from '../model/support/small-model.ts';
+import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
-const SHA256 = computeSha256(new Uint8Array(await readFile(join(SHIPPED_MODEL_FOLDER, MODEL_FILE))));
 
 /** Candidates in id order, as the catalog gives them, with scores spread by duration and rate. */
 const CANDIDATES: Course[] = Array.from({ length: 40 }, (_, i) => ({
@@ -28,7 +24,7 @@ describe('buildSuggestions', () => {
   let scorer: OnnxScorer;
 
   beforeAll(async () => {
-    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHA256);
+    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
   });
   afterAll(async () => {
     await scorer.close();

@@ -1,23 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sigmoid } from '../../src/model/additive-model.ts';
 import { computeFeatures, FEATURE_COUNT } from '../../src/model/features.ts';
 import { ManifestError } from '../../src/model/manifest.ts';
-import {
-  computeSha256,
-  MODEL_FILE,
-  ModelIntegrityError,
-  readModelFolder,
-} from '../../src/model/model-folder.ts';
+import { ModelIntegrityError, readModelFolder } from '../../src/model/model-folder.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { ScorableCourse } from '../../src/scoring/scorer.ts';
 import { selectTopScores } from '../../src/scoring/select-top-scores.ts';
-import { SHIPPED_MODEL_FOLDER } from '../model/support/small-model.ts';
+import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
-const SHA256 = computeSha256(new Uint8Array(await readFile(join(SHIPPED_MODEL_FOLDER, MODEL_FILE))));
 
 function someCourses(): ScorableCourse[] {
   return [
@@ -30,7 +22,7 @@ function someCourses(): ScorableCourse[] {
 
 /** The shipped model registered as if it had no `contributions` output: attributions are sampled. */
 async function loadWithoutContributions(): Promise<OnnxScorer> {
-  const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+  const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
   const manifest = {
     ...loaded.manifest,
     outputs: { score: 'score' },
@@ -43,7 +35,7 @@ describe('OnnxScorer', () => {
   let scorer: OnnxScorer;
 
   beforeAll(async () => {
-    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHA256);
+    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
   });
 
   afterAll(async () => {
@@ -51,7 +43,7 @@ describe('OnnxScorer', () => {
   });
 
   it('names the model it scores with, by name, version and hash', () => {
-    expect(scorer.model).toEqual({ name: 'aiguillage-ebm', version: '1.0.0', sha256: SHA256 });
+    expect(scorer.model).toEqual({ name: 'aiguillage-ebm', version: '1.0.0', sha256: SHIPPED_MODEL_SHA256 });
   });
 
   it('scores one person against several courses in one batch, in the order given', async () => {
@@ -147,7 +139,7 @@ describe('OnnxScorer', () => {
   });
 
   it('refuses a manifest whose features are not the ones this code computes', async () => {
-    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
     const features = [...loaded.manifest.features].reverse();
     await expect(
       OnnxScorer.create({ ...loaded, manifest: { ...loaded.manifest, features } }),
@@ -155,7 +147,7 @@ describe('OnnxScorer', () => {
   });
 
   it('refuses a manifest naming an output the graph does not have', async () => {
-    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHA256);
+    const loaded = await readModelFolder(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
     const manifest = { ...loaded.manifest, outputs: { score: 'probability' } };
     await expect(OnnxScorer.create({ ...loaded, manifest })).rejects.toThrow('lacks probability');
   });

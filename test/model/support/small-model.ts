@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { computeSha256, MODEL_FILE } from '../../../src/model/model-folder.ts';
 import { DEFAULT_POPULATION_OPTIONS } from '../../../src/model/synthetic-population.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainModelOptions } from '../../../src/model/train-model.ts';
 
@@ -12,4 +15,9 @@ export const SMALL_TRAIN_OPTIONS: TrainModelOptions = {
 /** The model folder shipped in the repository. */
 export const SHIPPED_MODEL_FOLDER = fileURLToPath(
   new URL('../../../models/aiguillage-ebm-1.0.0', import.meta.url),
+);
+
+/** The hash of the shipped model's ONNX file, as the registry checks it. */
+export const SHIPPED_MODEL_SHA256 = computeSha256(
+  new Uint8Array(await readFile(join(SHIPPED_MODEL_FOLDER, MODEL_FILE))),
 );
