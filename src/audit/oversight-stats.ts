@@ -17,6 +17,8 @@ export const OVERSIGHT_EVENT_TYPES: readonly DecisionEventType[] = [
   'shortlist.submitted',
   'item.decided',
   'item.added',
+  'recommendation.published',
+  'explanation.opened',
 ];
 
 /** The period and threshold of an oversight report. */
@@ -68,6 +70,12 @@ export interface OversightRow {
   blindFirstSets: number;
   /** Mean share of the counselor's own shortlist that the model also suggested. */
   blindFirstOverlap: number | null;
+  /** Items that reached the job seekers: the approved items of published sets, additions included. */
+  publishedItems: number;
+  /** Published items whose explanation the job seeker read at least once. */
+  explanationsOpened: number;
+  /** explanationsOpened / publishedItems. */
+  explanationOpenedShare: number | null;
 }
 
 interface SetState {
@@ -77,6 +85,10 @@ interface SetState {
   /** Seconds since opening of the last decision or addition, for the time of the next one. */
   lastActSeconds: number;
   decisions: Map<string, string>;
+  /** The items published to the job seeker (none until the set is published). */
+  published: ReadonlySet<string>;
+  /** Published items whose explanation was read. */
+  explained: Set<string>;
 }
 
 /** What a row is computed from, gathered while the events are read. */
@@ -92,6 +104,8 @@ interface GroupTotals
     | 'additions'
     | 'reviewedSets'
     | 'blindFirstSets'
+    | 'publishedItems'
+    | 'explanationsOpened'
   > {
   approved: number;
   rejected: number;
@@ -129,7 +143,15 @@ export async function computeOversightStats(
       });
       group.sets += 1;
       group.items += readArrayField(payload, 'items').length;
-      sets.set(setId, { group, opened: false, reviewed: false, lastActSeconds: 0, decisions: new Map() });
+      sets.set(setId, {
+        group,
+        opened: false,
+        reviewed: false,
+        lastActSeconds: 0,
+        decisions: new Map(),
+        published: new Set(),
+        explained: new Set(),
+      });
       continue;
     }
     const set = sets.get(setId);
@@ -165,6 +187,16 @@ export async function computeOversightStats(
         set.group.additions += 1;
         takeActSeconds(set, readNumberField(payload, 'decisionSeconds'));
         break;
+      case 'recommendation.published':
+        set.published = new Set(
+          readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
+        );
+        break;
+      case 'explanation.opened': {
+        const itemId = readStringField(payload, 'itemId');
+        if (itemId !== undefined && set.published.has(itemId)) set.explained.add(itemId);
+        break;
+      }
       default:
         break;
     }
@@ -175,6 +207,8 @@ export async function computeOversightStats(
       if (decision === 'approved') set.group.approved += 1;
       else if (decision === 'rejected') set.group.rejected += 1;
     }
+    set.group.publishedItems += set.published.size;
+    set.group.explanationsOpened += set.explained.size;
   }
   return [...groups.values()]
     .sort(
@@ -214,6 +248,8 @@ function findGroup(
       blindFirstSets: 0,
       overlapSum: 0,
       overlapCount: 0,
+      publishedItems: 0,
+      explanationsOpened: 0,
     };
     groups.set(id, group);
   }
@@ -266,5 +302,8 @@ function toRow(group: GroupTotals): OversightRow {
     openedBeforeFirstDecisionShare: roundTo(divideOrNull(group.openedFirst, group.reviewedSets), 4),
     blindFirstSets: group.blindFirstSets,
     blindFirstOverlap: roundTo(divideOrNull(group.overlapSum, group.overlapCount), 4),
+    publishedItems: group.publishedItems,
+    explanationsOpened: group.explanationsOpened,
+    explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),
   };
 }

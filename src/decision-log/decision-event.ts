@@ -15,6 +15,7 @@ export const DECISION_EVENT_TYPES = [
   'recommendation.published',
   'recommendation.discarded',
   'recommendation.expired',
+  'explanation.opened',
   'feedback.given',
   'objection.recorded',
   'job_seeker.upserted',

@@ -89,10 +89,19 @@ export class PortalService {
 
   /**
    * Why a course was suggested: the AI's part, the data used, the weighting, and how to contest.
-   * The data used is the profile kept with the set, as the model saw it.
+   * The data used is the profile kept with the set, as the model saw it. Every reading is logged
+   * (`explanation.opened`): the oversight figures count the items whose explanation was read.
    */
   async getMyExplanation(seeker: Principal, itemId: string): Promise<MyExplanation> {
     const { set, item } = await this.findMyItem(seeker, itemId);
+    await this.deps.decisionLog.withTransaction(async (trx) => {
+      await this.deps.decisionLog.append(trx, {
+        type: 'explanation.opened',
+        actor: { role: 'job_seeker', id: seeker.subject },
+        subjectId: seeker.subject,
+        payload: { setId: set.id, itemId, suggestedBy: item.source },
+      });
+    });
     if (item.source === 'counselor') {
       return {
         itemId,

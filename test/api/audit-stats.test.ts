@@ -74,6 +74,14 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     });
     expect(added.status).toBe(201);
     expect((await act(t, c1, a.set.id, 'publish', String(added.headers.etag))).status).toBe(200);
+    // js-1 reads the explanation of one of the three published items, twice.
+    const seeker = await t.tokenFor('job_seeker', 'js-1');
+    for (let reading = 0; reading < 2; reading += 1) {
+      const explanation = await t.http
+        .get(`/v1/me/recommendations/${first?.itemId}/explanation`)
+        .auth(seeker, { type: 'bearer' });
+      expect(explanation.status).toBe(200);
+    }
 
     // Set B: decided straight from the creation answer, never opened: its decisions have no time.
     const b = await createSet(t, c1, 'js-1', { limit: 2 });
@@ -105,7 +113,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       return res.body.rows as OversightRowBody[];
     };
 
-    it('gives one row per counselor, model version and week, from the log', async () => {
+    it('gives one row per counselor, model version and week, from the log, explanations read included', async () => {
       const rows = await rowsOf();
       expect(rows).toEqual([
         {
@@ -127,6 +135,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           openedBeforeFirstDecisionShare: 0.5,
           blindFirstSets: 0,
           blindFirstOverlap: null,
+          publishedItems: 3,
+          explanationsOpened: 1,
+          explanationOpenedShare: 0.3333,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -147,6 +158,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           openedBeforeFirstDecisionShare: 1,
           blindFirstSets: 1,
           blindFirstOverlap: 0.6,
+          publishedItems: 0,
+          explanationsOpened: 0,
+          explanationOpenedShare: null,
         },
       ]);
     });

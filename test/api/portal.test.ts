@@ -280,6 +280,37 @@ describe('job seeker portal API', () => {
         .auth(owner, { type: 'bearer' });
       expect(own.status).toBe(200);
     });
+
+    it("logs every reading of an explanation under the job seeker's pseudonym, and nothing for a refused one", async () => {
+      await syncSeeker(t, 'js-reader');
+      await syncSeeker(t, 'js-curious');
+      const set = await createAndPublish(t, counselor, 'js-reader', { approve: 1 });
+      const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
+      const { decisionLog, pseudonymiser } = t.container.decisionLog;
+      const readings = async () =>
+        (await decisionLog.listEvents({ types: ['explanation.opened'], limit: 1000 })).filter(
+          (event) => event.payload.itemId === itemId,
+        );
+      const read = async (seekerId: string) =>
+        t.http
+          .get(`/v1/me/recommendations/${itemId}/explanation`)
+          .auth(await t.tokenFor('job_seeker', seekerId), { type: 'bearer' });
+
+      expect((await read('js-curious')).status).toBe(404);
+      expect(await readings()).toEqual([]);
+      expect((await read('js-reader')).status).toBe(200);
+      expect((await read('js-reader')).status).toBe(200);
+      const logged = await readings();
+      expect(logged).toHaveLength(2);
+      const reader = pseudonymiser.pseudonymise('js-reader');
+      for (const event of logged) {
+        expect(event.actor).toEqual({ role: 'job_seeker', pseudonym: reader });
+        expect(event.subject).toBe(reader);
+        expect(event.payload).toEqual({ setId: set.id, itemId, suggestedBy: 'model' });
+        expect(event.personal).toBeNull();
+      }
+      expect((await decisionLog.verifyRange()).ok).toBe(true);
+    });
   });
 
   describe('feedback and data', () => {

@@ -148,6 +148,36 @@ describe('oversight figures', () => {
     );
     expect(row).toMatchObject({ blindFirstSets: 2, blindFirstOverlap: 0.625, approvalRate: null });
   });
+
+  it('counts the published items whose explanation the job seeker read, each once', async () => {
+    const read = (setId: string, itemId: string) =>
+      anEvent('explanation.opened', '2026-03-05T08:00:00.000Z', { setId, itemId, suggestedBy: 'model' });
+    const [row] = await computeOversightStats(
+      [
+        generated('a', '2026-03-04T09:00:00.000Z', { items: 3 }),
+        generated('b', '2026-03-04T09:00:00.000Z'),
+        anEvent('recommendation.published', '2026-03-04T10:00:00.000Z', {
+          setId: 'a',
+          approvedItemIds: ['a-0', 'a-2', 'a-added'],
+        }),
+        read('a', 'a-0'),
+        read('a', 'a-0'),
+        read('a', 'a-added'),
+        // Not published: set b never was, a-1 was rejected.
+        read('b', 'b-0'),
+        read('a', 'a-1'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({ publishedItems: 3, explanationsOpened: 2, explanationOpenedShare: 0.6667 });
+  });
+
+  it('has no share of explanations read while nothing is published', async () => {
+    const [row] = await computeOversightStats([generated('a', '2026-03-04T09:00:00.000Z')], {
+      fastDecisionSeconds: 10,
+    });
+    expect(row).toMatchObject({ publishedItems: 0, explanationsOpened: 0, explanationOpenedShare: null });
+  });
 });
 
 describe('ISO weeks', () => {

@@ -507,7 +507,7 @@ export interface paths {
         };
         /**
          * Why this course was suggested to me
-         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest.
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
          */
         get: operations["getMyExplanation"];
         put?: never;
@@ -1394,7 +1394,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
+        DecisionEventType: "recommendation.generated" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -1520,6 +1520,12 @@ export interface components {
             blindFirstSets: number;
             /** @description Mean of overlap / shortlist size. */
             blindFirstOverlap: number | null;
+            /** @description Items that reached the job seekers: the approved items of the published sets, the counselor's additions included. */
+            publishedItems: number;
+            /** @description Published items whose explanation the job seeker read at least once (each reading is an `explanation.opened` event). */
+            explanationsOpened: number;
+            /** @description explanationsOpened / publishedItems. */
+            explanationOpenedShare: number | null;
         };
         AttributionStats: {
             /** Format: date-time */
