@@ -46,6 +46,23 @@ describe('settings API', () => {
     await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
   });
 
+  it('takes back the body GET returned, changed where needed: who and when are the service’s own', async () => {
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    clock.advance(60_000);
+    const edited = { ...read.body, blindFirst: true, updatedBy: 'someone-else', updatedAt: null };
+    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(edited);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({
+      ...DEFAULTS,
+      blindFirst: true,
+      updatedAt: clock.now().toISOString(),
+      updatedBy: 'ops-1',
+    });
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
+    expect(events.at(-1)?.payload.changes).toEqual([{ setting: 'blindFirst', from: false, to: true }]);
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+  });
+
   it.each([
     ['a rate above 1', { ...DEFAULTS, secondReviewRate: 1.5 }, '/body/secondReviewRate'],
     ['a lifetime of zero hours', { ...DEFAULTS, setTtlHours: 0 }, '/body/setTtlHours'],

@@ -1245,7 +1245,16 @@ export interface components {
             label: string;
             commentRequired?: boolean;
         };
-        SettingsInput: components["schemas"]["SettingsFields"];
+        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt` and `updatedBy` are then ignored, since the service records who made the change and when. */
+        SettingsInput: components["schemas"]["SettingsFields"] & {
+            /**
+             * Format: date-time
+             * @description As read; ignored.
+             */
+            updatedAt?: string | null;
+            /** @description As read; ignored. */
+            updatedBy?: string | null;
+        };
         /**
          * @example {
          *       "aiEnabled": true,
