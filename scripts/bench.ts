@@ -79,6 +79,7 @@ const BARE_DURATION_SECONDS = 1;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bench-'));
 const config = loadConfig({
   NODE_ENV: 'production',
+  AUTH_LOCAL_KEYS: 'true',
   DATA_DIR: dataDir,
   MODELS_DIR: path.resolve('models'),
   SEED_DEMO: 'false',

@@ -24,7 +24,10 @@ export interface Config {
 export interface AuthConfig {
   issuer: string;
   audience: string;
-  /** Production: the identity provider's JWKS. Absent: a key pair generated in `dataDir`. */
+  /**
+   * Production: the identity provider's JWKS. Absent: a key pair generated in `dataDir`, which
+   * production accepts only with `AUTH_LOCAL_KEYS=true` (whoever reads that folder can mint tokens).
+   */
   jwksUrl: string | undefined;
   algorithms: string[];
   clockToleranceSeconds: number;
@@ -94,7 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
-      jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
+      jwksUrl: readJwksUrl(env, nodeEnv),
       algorithms: readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']),
       clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
       verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
@@ -155,6 +158,20 @@ function readLogRetentionDays(env: Env): number {
     );
   }
   return days;
+}
+
+/** Production signs no tokens with a key of its own unless the operator says so. */
+function readJwksUrl(env: Env, nodeEnv: Config['nodeEnv']): string | undefined {
+  const jwksUrl = nonEmpty(env.AUTH_JWKS_URL);
+  const localKeys = readBool(env, 'AUTH_LOCAL_KEYS', false);
+  if (nodeEnv === 'production' && jwksUrl === undefined && !localKeys) {
+    throw new Error(
+      "AUTH_JWKS_URL must be set when NODE_ENV=production (the identity provider's JWKS); to sign tokens " +
+        'with a key pair generated in DATA_DIR/keys instead, set AUTH_LOCAL_KEYS=true ' +
+        '(anyone who can read that folder can then mint tokens)',
+    );
+  }
+  return jwksUrl;
 }
 
 function readBool(env: Env, name: string, fallback: boolean): boolean {

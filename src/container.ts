@@ -112,6 +112,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }),
       review: new ReviewService({
         store: recommendationStore,
+        jobSeekers: jobSeekerStore,
         courses: courseStore,
         decisionLog,
         now,
@@ -153,7 +154,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ]),
     };
 
-    const retention = createRetentionService(db, decisionLog, config.retention, now);
+    const retention = createRetentionService(db, log, config.retention, now);
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
       ? startDailyRetentionJob(retention, logger)
       : undefined;

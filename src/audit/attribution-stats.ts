@@ -1,5 +1,5 @@
-import type { EventContent } from './audit-event-store.ts';
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
+import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** How much one feature weighed in a model's suggestions. */
 export interface FeatureAttribution {
@@ -15,7 +15,12 @@ export interface ModelAttributions {
   modelId: string;
   modelVersion: string;
   sets: number;
+  /** Items whose attributions were read. */
   items: number;
+  /** Sets whose attributions are unreadable because the job seeker was erased (their key is destroyed). */
+  erasedSets: number;
+  /** Sets whose attributions could not be read (tampered, or of another shape). */
+  unreadableSets: number;
   /** Heaviest first. */
   features: FeatureAttribution[];
 }
@@ -26,20 +31,18 @@ interface FeatureTotals {
   count: number;
 }
 
-interface ModelTotals {
-  modelId: string;
-  modelVersion: string;
-  sets: number;
-  items: number;
-  features: Map<string, FeatureTotals>;
-}
+type ModelTotals = Omit<ModelAttributions, 'features'> & { features: Map<string, FeatureTotals> };
 
 /**
  * Averages the attributions stored in `recommendation.generated` events per model version. They
- * are the explanations as they were given (principle 2), never recomputed.
+ * are the explanations as they were given (principle 2), never recomputed. Scores and
+ * attributions are derived from the person's data, so they are sealed in the event's personal
+ * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
+ * Events written before they were sealed carry them in the public payload, and are read there.
  */
 export async function computeAttributionStats(
-  events: AsyncIterable<EventContent> | Iterable<EventContent>,
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  openPersonal: OpenPersonalPart,
 ): Promise<ModelAttributions[]> {
   const models = new Map<string, ModelTotals>();
   for await (const event of events) {
@@ -51,34 +54,27 @@ export async function computeAttributionStats(
     const key = JSON.stringify([modelId, modelVersion]);
     let totals = models.get(key);
     if (totals === undefined) {
-      totals = { modelId, modelVersion, sets: 0, items: 0, features: new Map() };
+      totals = {
+        modelId,
+        modelVersion,
+        sets: 0,
+        items: 0,
+        erasedSets: 0,
+        unreadableSets: 0,
+        features: new Map(),
+      };
       models.set(key, totals);
     }
     totals.sets += 1;
-    for (const item of readArrayField(payload, 'items')) {
-      const contributions = readRecord(readRecord(item)?.contributions);
-      if (contributions === undefined) continue;
-      totals.items += 1;
-      for (const [feature, value] of Object.entries(contributions)) {
-        if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-        let sums = totals.features.get(feature);
-        if (sums === undefined) {
-          sums = { absSum: 0, sum: 0, count: 0 };
-          totals.features.set(feature, sums);
-        }
-        sums.absSum += Math.abs(value);
-        sums.sum += value;
-        sums.count += 1;
-      }
-    }
+    const items = await readScoredItems(event, payload, openPersonal);
+    if (items === 'shredded') totals.erasedSets += 1;
+    else if (items === undefined) totals.unreadableSets += 1;
+    else addContributions(totals, items);
   }
   return [...models.values()]
     .sort((a, b) => a.modelId.localeCompare(b.modelId) || a.modelVersion.localeCompare(b.modelVersion))
     .map((totals) => ({
-      modelId: totals.modelId,
-      modelVersion: totals.modelVersion,
-      sets: totals.sets,
-      items: totals.items,
+      ...totals,
       features: [...totals.features.entries()]
         .map(([feature, sums]) => ({
           feature,
@@ -87,4 +83,39 @@ export async function computeAttributionStats(
         }))
         .sort((a, b) => b.meanAbsContribution - a.meanAbsContribution || a.feature.localeCompare(b.feature)),
     }));
+}
+
+/**
+ * The set's scored items: from the sealed personal part (`attributions`), or from the public
+ * payload's items for events written before scores and attributions were sealed.
+ */
+async function readScoredItems(
+  event: ScoredEvent,
+  payload: Record<string, unknown> | undefined,
+  openPersonal: OpenPersonalPart,
+): Promise<unknown[] | 'shredded' | undefined> {
+  const publicItems = readArrayField(payload, 'items');
+  if (publicItems.some((item) => readRecord(item)?.contributions !== undefined)) return publicItems;
+  const personal = await readPersonalRecord(event.personal, openPersonal);
+  if (personal === undefined || personal === 'shredded') return personal;
+  return readArrayField(personal, 'attributions');
+}
+
+function addContributions(totals: ModelTotals, items: readonly unknown[]): void {
+  for (const item of items) {
+    const contributions = readRecord(readRecord(item)?.contributions);
+    if (contributions === undefined) continue;
+    totals.items += 1;
+    for (const [feature, value] of Object.entries(contributions)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      let sums = totals.features.get(feature);
+      if (sums === undefined) {
+        sums = { absSum: 0, sum: 0, count: 0 };
+        totals.features.set(feature, sums);
+      }
+      sums.absSum += Math.abs(value);
+      sums.sum += value;
+      sums.count += 1;
+    }
+  }
 }

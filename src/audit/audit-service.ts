@@ -211,11 +211,17 @@ export class AuditService {
     return { ...period, fastDecisionSeconds: threshold, rows };
   }
 
-  /** Mean absolute stored attribution per feature and model version, over the sets generated in the period. */
+  /**
+   * Mean absolute stored attribution per feature and model version, over the sets generated in the
+   * period. Sets of erased job seekers cannot be opened any more: they are skipped and counted.
+   */
   async computeAttributions(request: AuditRequest, period: AuditPeriod): Promise<AttributionReport> {
     checkPeriod(period);
     const { seq: toSeq } = await this.deps.log.readHead();
-    const models = await computeAttributionStats(this.deps.events.streamContents(generatedIn(period), toSeq));
+    const models = await computeAttributionStats(
+      this.deps.events.streamEvents(generatedIn(period), toSeq),
+      (sealed) => this.deps.keyring.decryptPersonal(sealed),
+    );
     await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length);
     return { ...period, models };
   }

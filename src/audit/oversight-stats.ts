@@ -53,11 +53,12 @@ export interface OversightRow {
   additions: number;
   /** Additions among everything reviewed: additions / (decisions + additions). */
   additionRate: number | null;
-  /** Decisions whose time is known (the set had been opened). */
+  /** Decisions whose time is known. */
   timedDecisions: number;
   /**
    * Median time spent on a decision: seconds since the counselor's previous decision or addition
-   * in the same set, or since the set was opened for the first one.
+   * in the same set, or, for the first one, since the set was opened, or since it was generated
+   * when the counselor decided straight from the creation answer, which shows every item.
    */
   medianDecisionSeconds: number | null;
   /** Share of timed decisions that took less than the threshold. */
@@ -82,8 +83,8 @@ interface SetState {
   group: GroupTotals;
   opened: boolean;
   reviewed: boolean;
-  /** Seconds since opening of the last decision or addition, for the time of the next one. */
-  lastActSeconds: number;
+  /** When the counselor last acted on the set or first saw it (ms), for the time of the next act. */
+  lastActAt: number;
   decisions: Map<string, string>;
   /** The items published to the job seeker (none until the set is published). */
   published: ReadonlySet<string>;
@@ -147,7 +148,7 @@ export async function computeOversightStats(
         group,
         opened: false,
         reviewed: false,
-        lastActSeconds: 0,
+        lastActAt: Date.parse(event.occurredAt),
         decisions: new Map(),
         published: new Set(),
         explained: new Set(),
@@ -159,8 +160,11 @@ export async function computeOversightStats(
     switch (event.type) {
       case 'recommendation.opened':
         set.opened = true;
+        set.lastActAt = Math.max(set.lastActAt, Date.parse(event.occurredAt));
         break;
       case 'shortlist.submitted': {
+        // Blind-first: the model's items are shown from here on.
+        set.lastActAt = Math.max(set.lastActAt, Date.parse(event.occurredAt));
         set.group.blindFirstSets += 1;
         const size = readNumberField(payload, 'shortlistSize');
         const overlap = readNumberField(payload, 'overlap');
@@ -175,7 +179,7 @@ export async function computeOversightStats(
         const itemId = readStringField(payload, 'itemId');
         const decision = readStringField(payload, 'decision');
         if (itemId !== undefined && decision !== undefined) set.decisions.set(itemId, decision);
-        const spent = takeActSeconds(set, readNumberField(payload, 'decisionSeconds'));
+        const spent = takeActSeconds(set, event.occurredAt);
         if (spent !== undefined) {
           set.group.decisionSeconds.push(spent);
           if (spent < options.fastDecisionSeconds) set.group.fastDecisions += 1;
@@ -185,7 +189,7 @@ export async function computeOversightStats(
       case 'item.added':
         markReviewed(set);
         set.group.additions += 1;
-        takeActSeconds(set, readNumberField(payload, 'decisionSeconds'));
+        takeActSeconds(set, event.occurredAt);
         break;
       case 'recommendation.published':
         set.published = new Set(
@@ -263,11 +267,15 @@ function markReviewed(set: SetState): void {
   if (set.opened) set.group.openedFirst += 1;
 }
 
-/** The time an act took, from its seconds since opening; undefined when the set was never opened. */
-function takeActSeconds(set: SetState, secondsSinceOpened: number | undefined): number | undefined {
-  if (secondsSinceOpened === undefined) return undefined;
-  const spent = Math.max(0, secondsSinceOpened - set.lastActSeconds);
-  set.lastActSeconds = Math.max(set.lastActSeconds, secondsSinceOpened);
+/**
+ * The seconds an act took: since the counselor's previous act on the set, or since they first saw
+ * it (opened, or generated and answered in full); undefined for an unreadable time.
+ */
+function takeActSeconds(set: SetState, occurredAt: string): number | undefined {
+  const at = Date.parse(occurredAt);
+  if (Number.isNaN(at) || Number.isNaN(set.lastActAt)) return undefined;
+  const spent = Math.max(0, at - set.lastActAt) / 1000;
+  set.lastActAt = Math.max(set.lastActAt, at);
   return spent;
 }
 

@@ -32,8 +32,8 @@ export function createPortalRoutes(service: PortalService): Router {
 
   router.post('/v1/me/objection', async function objectToAiProcessing(req, res) {
     const body = (req.body ?? {}) as ObjectionBody;
-    const { recordedAt } = await service.objectToAiProcessing(requirePrincipal(req), body.comment);
-    res.json({ aiObjection: true, recordedAt });
+    const { recordedAt, warnings } = await service.objectToAiProcessing(requirePrincipal(req), body.comment);
+    res.json({ aiObjection: true, recordedAt, ...(warnings.length === 0 ? {} : { warnings }) });
   });
 
   router.get('/v1/me/data', async function exportMyData(req, res) {

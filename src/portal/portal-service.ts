@@ -186,7 +186,10 @@ export class PortalService {
    * Records the objection to AI processing (GDPR Art. 21): from now on the model is not run for
    * this person, and sets still open are withdrawn so that none of them can be published.
    */
-  async objectToAiProcessing(seeker: Principal, comment?: string): Promise<{ recordedAt: string }> {
+  async objectToAiProcessing(
+    seeker: Principal,
+    comment?: string,
+  ): Promise<{ recordedAt: string; warnings: ScreeningWarning[] }> {
     const now = this.deps.now();
     const note = comment?.trim() || null;
     await this.deps.decisionLog.withTransaction(async (trx) => {
@@ -207,7 +210,9 @@ export class PortalService {
         ...(note === null ? {} : { personal: { comment: note } }),
       });
     });
-    return { recordedAt: now.toISOString() };
+    const warnings = screenText('comment', note);
+    for (const warning of warnings) this.deps.onWarning?.(warning);
+    return { recordedAt: now.toISOString(), warnings };
   }
 
   /**

@@ -17,6 +17,7 @@ import type { RecommendationStore, SetQuery, SetSummary } from './recommendation
 
 const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
+const JOB_SEEKERS = 'job_seekers';
 
 export class KnexRecommendationStore implements RecommendationStore {
   constructor(private readonly db: Knex) {}
@@ -55,6 +56,14 @@ export class KnexRecommendationStore implements RecommendationStore {
   async list(query: SetQuery): Promise<SetSummary[]> {
     const builder = this.db(SETS)
       .where('counselor_id', query.counselorId)
+      // Only while the job seeker is still on the counselor's caseload.
+      .whereExists((sub) =>
+        sub
+          .select(this.db.raw('1'))
+          .from(`${JOB_SEEKERS} as js`)
+          .whereRaw(`js.id = ${SETS}.seeker_id`)
+          .where('js.counselor_id', query.counselorId),
+      )
       .select(
         `${SETS}.*`,
         this.db.raw(`(select count(*) from ${ITEMS} i where i.set_id = ${SETS}.id) as item_count`),

@@ -19,7 +19,7 @@ import {
   snapshotProfile,
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
-import { canSee, expireIfDue, setNotFound } from './set-access.ts';
+import { expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
 
 export const DEFAULT_TOP_K = 10;
 export const MAX_TOP_K = 50;
@@ -132,16 +132,17 @@ export class RecommendationService {
             candidateCount: candidates.length,
             status: set.status,
             secondReviewRequired: set.secondReview.required,
-            items: set.items.map((item) => ({
+            items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
+          },
+          // Scores and attributions are sealed with the features they come from: an additive model's
+          // contributions are step functions of the person's values, which its card publishes.
+          personal: {
+            featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
+            attributions: set.items.map((item) => ({
               itemId: item.id,
-              courseId: item.course.id,
-              rank: item.rank,
               score: item.score,
               contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
             })),
-          },
-          personal: {
-            featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
           },
         });
       });
@@ -189,8 +190,7 @@ export class RecommendationService {
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<RecommendationSet> {
     const { deps } = this;
-    const found = await deps.store.findById(setId);
-    if (found === undefined || !canSee(counselor, found)) throw setNotFound(setId);
+    const found = await findVisibleSet(deps, counselor, setId);
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
     if (set.openedAt !== null || set.counselorId !== counselor.subject || set.status === 'expired')

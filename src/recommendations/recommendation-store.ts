@@ -31,6 +31,7 @@ export interface RecommendationStore {
    * Returns false, writing nothing, when someone else changed the set first.
    */
   save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean>;
+  /** The counselor's own sets of the job seekers still on their caseload, newest first. */
   list(query: SetQuery): Promise<SetSummary[]>;
   /** The job seeker's most recently published set, or undefined. */
   findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import {
   ConflictError,
@@ -20,10 +21,12 @@ import {
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { canSee, expireIfDue, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
+import { expireIfDue, findVisibleSet, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
 
 export interface ReviewServiceDeps {
   store: RecommendationStore;
+  /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
+  jobSeekers: Pick<JobSeekerStore, 'findById'>;
   courses: CourseStore;
   decisionLog: DecisionLog;
   now: () => Date;
@@ -101,7 +104,6 @@ export class ReviewService {
               courseId: item.course.id,
               source: item.source,
               rank: item.rank,
-              score: item.score,
               decision: item.decision,
               reasonCode,
               decisionSeconds: item.decisionSeconds,
@@ -350,8 +352,7 @@ export class ReviewService {
     options: { secondReviewer?: boolean } = {},
   ): Promise<ReviewResult> {
     const { deps } = this;
-    const found = await deps.store.findById(setId);
-    if (found === undefined || !canSee(counselor, found)) throw setNotFound(setId);
+    const found = await findVisibleSet(deps, counselor, setId);
     if (!options.secondReviewer && found.counselorId !== counselor.subject) {
       throw new ForbiddenError(`only the set's counselor may ${action}`);
     }

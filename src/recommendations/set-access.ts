@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import {
   ConflictError,
   NotFoundError,
@@ -14,12 +15,27 @@ export function setNotFound(setId: string): NotFoundError {
 }
 
 /**
- * Who may see a set: its owner, and, while it awaits a second review, any other counselor (the
- * second reviewer is a peer, not the first reviewer). Anyone else gets the answer of a missing set.
+ * The set, if the counselor may see it: its owner while the job seeker is still on their caseload
+ * (a counselor the person moved away from sees none of their sets any more), and, while it awaits
+ * a second review, any other counselor (the second reviewer is a peer, not the first reviewer).
+ * Anyone else gets the answer of a missing set.
  */
-export function canSee(counselor: Principal, set: RecommendationSet): boolean {
-  if (set.counselorId === counselor.subject) return true;
-  return set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject;
+export async function findVisibleSet(
+  deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findById'> },
+  counselor: Principal,
+  setId: string,
+): Promise<RecommendationSet> {
+  const set = await deps.store.findById(setId);
+  if (set === undefined) throw setNotFound(setId);
+  if (set.counselorId === counselor.subject) {
+    const seeker = await deps.jobSeekers.findById(set.seekerId);
+    if (seeker?.counselorId !== counselor.subject) throw setNotFound(setId);
+    return set;
+  }
+  if (set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject) {
+    return set;
+  }
+  throw setNotFound(setId);
 }
 
 /** Checks If-Match against the set's current ETag (strong comparison). */

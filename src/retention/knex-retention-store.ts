@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { readBoolean } from '../db/row-values.ts';
 import { OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
+import type { IdleJobSeeker } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 const FINISHED_STATUSES = SET_STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
@@ -14,11 +16,7 @@ export class KnexRetentionStore implements RetentionStore {
     const expiredSetIds = () =>
       trx('recommendation_sets')
         .select('id')
-        .where((finished) =>
-          finished.whereIn('status', FINISHED_STATUSES).andWhere('created_at', '<', before),
-        )
-        // An open set past its expiry for the whole period was simply never looked at again.
-        .orWhere((stale) => stale.whereIn('status', OPEN_STATUSES).andWhere('expires_at', '<', before));
+        .where((expired) => whereSetExpired(expired, before));
     const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', expiredSetIds());
     // Children first, so the counts are exact whatever the foreign keys cascade.
     const feedback = await trx('feedback').whereIn('item_id', itemIds()).delete();
@@ -29,6 +27,35 @@ export class KnexRetentionStore implements RetentionStore {
 
   async purgeFeedback(trx: Knex.Transaction, before: string): Promise<number> {
     return trx('feedback').where('created_at', '<', before).delete();
+  }
+
+  async findIdleJobSeekers(trx: Knex.Transaction, before: string): Promise<IdleJobSeeker[]> {
+    // Idle: the profile was last written (synced, or an objection recorded) before the cutoff, and
+    // the person has no set this purge keeps and no feedback given since the cutoff. Anything newer
+    // is activity: a counselor asked for suggestions, the person answered one, or the
+    // case-management system still follows them.
+    const rows: Array<Record<string, unknown>> = await trx('job_seekers')
+      .select('id', 'ai_objection')
+      .where('updated_at', '<', before)
+      .whereNotExists((keptSets) =>
+        keptSets
+          .select(trx.raw('1'))
+          .from('recommendation_sets')
+          .whereRaw('?? = ??', ['recommendation_sets.seeker_id', 'job_seekers.id'])
+          .whereNot((expired) => whereSetExpired(expired, before, 'recommendation_sets')),
+      )
+      .whereNotExists((recentFeedback) =>
+        recentFeedback
+          .select(trx.raw('1'))
+          .from('feedback')
+          .whereRaw('?? = ??', ['feedback.seeker_id', 'job_seekers.id'])
+          .andWhere('feedback.created_at', '>=', before),
+      )
+      .orderBy('id')
+      // PostgreSQL: a sync or a new set racing with the run waits for it, or makes the profile active
+      // first. SQLite: the run's transaction already holds the write lock.
+      .forUpdate();
+    return rows.map((row) => ({ id: String(row.id), aiObjection: readBoolean(row.ai_objection) }));
   }
 
   async purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number> {
@@ -56,4 +83,19 @@ export class KnexRetentionStore implements RetentionStore {
       .first('occurred_at');
     return row === undefined ? undefined : String(row.occurred_at);
   }
+}
+
+/**
+ * A set past its retention: finished (published, discarded, expired) and created before `before`,
+ * or still open but past its expiry for the whole period (simply never looked at again).
+ */
+function whereSetExpired(builder: Knex.QueryBuilder, before: string, table?: string): Knex.QueryBuilder {
+  const column = (name: string) => (table === undefined ? name : `${table}.${name}`);
+  return builder
+    .where((finished) =>
+      finished.whereIn(column('status'), FINISHED_STATUSES).andWhere(column('created_at'), '<', before),
+    )
+    .orWhere((stale) =>
+      stale.whereIn(column('status'), OPEN_STATUSES).andWhere(column('expires_at'), '<', before),
+    );
 }

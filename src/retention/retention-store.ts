@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { IdleJobSeeker } from './retention.ts';
 
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
@@ -13,6 +14,11 @@ export interface RetentionStore {
   ): Promise<{ sets: number; items: number; feedback: number }>;
   /** Deletes feedback given before `before`. */
   purgeFeedback(trx: Knex.Transaction, before: string): Promise<number>;
+  /**
+   * The job seekers with no activity since `before` (see {@link IdleJobSeeker}), in id order. Read
+   * before the run purges sets and feedback, which would hide recent feedback on an expired set.
+   */
+  findIdleJobSeekers(trx: Knex.Transaction, before: string): Promise<IdleJobSeeker[]>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

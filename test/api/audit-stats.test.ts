@@ -83,7 +83,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(explanation.status).toBe(200);
     }
 
-    // Set B: decided straight from the creation answer, never opened: its decisions have no time.
+    // Set B: decided straight from the creation answer, never opened, at once: timed from its creation (0 s).
     const b = await createSet(t, c1, 'js-1', { limit: 2 });
     generated.push(b.set);
     etag = b.etag;
@@ -128,9 +128,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           rejectionRate: 0.2,
           additions: 1,
           additionRate: 0.1667,
-          timedDecisions: 3,
-          medianDecisionSeconds: 4,
-          fastDecisionShare: 0.6667,
+          timedDecisions: 5,
+          medianDecisionSeconds: 3,
+          fastDecisionShare: 0.8,
           reviewedSets: 2,
           openedBeforeFirstDecisionShare: 0.5,
           blindFirstSets: 0,
@@ -169,7 +169,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect((await get('/v1/audit/stats/oversight')).body.fastDecisionSeconds).toBe(10);
       const strict = await get('/v1/audit/stats/oversight?fastDecisionSeconds=2');
       expect(strict.body.fastDecisionSeconds).toBe(2);
-      expect(strict.body.rows[0].fastDecisionShare).toBe(0);
+      // Only set B's two decisions, made at once, are under 2 s.
+      expect(strict.body.rows[0].fastDecisionShare).toBe(0.4);
     });
 
     it('selects sets by the time they were generated', async () => {
@@ -190,13 +191,23 @@ describe('auditor API: oversight, attribution and drift figures', () => {
   });
 
   describe('GET /v1/audit/stats/attributions', () => {
-    it('averages the stored attributions per feature for the model version', async () => {
+    it('averages the sealed attributions per feature for the model version, skipping erased job seekers', async () => {
       const res = await get('/v1/audit/stats/attributions');
       expect(res.status).toBe(200);
       const [model, ...others] = res.body.models;
       expect(others).toEqual([]);
-      const items = generated.flatMap((set) => set.items.filter((item) => item.source === 'model'));
-      expect(model).toMatchObject({ modelId: SHIPPED, modelVersion: '1.0.0', sets: 3, items: items.length });
+      // js-1 was erased above (the oversight figures still hold): sets A and B can no longer be read.
+      const readable = generated.filter((set) => set.seekerId !== 'js-1');
+      expect(readable).toHaveLength(1);
+      const items = readable.flatMap((set) => set.items.filter((item) => item.source === 'model'));
+      expect(model).toMatchObject({
+        modelId: SHIPPED,
+        modelVersion: '1.0.0',
+        sets: 3,
+        items: items.length,
+        erasedSets: 2,
+        unreadableSets: 0,
+      });
       const features = model.features as Array<{ feature: string; meanAbsContribution: number }>;
       for (const { feature, meanAbsContribution } of features) {
         const contributions = items.map(

@@ -27,14 +27,15 @@ describe('a job seeker moving to another counselor', () => {
 
     await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
 
-    const { set: withdrawn, etag: current } = await readSet(t, counselor, open.id);
-    expect(withdrawn).toMatchObject({
+    // The previous counselor can no longer read them: the table tells.
+    const stored = (setId: string) =>
+      t.container.db('recommendation_sets').where({ id: setId }).first('status', 'discard_reason');
+    expect(await stored(open.id)).toEqual({
       status: 'discarded',
-      discardReason: 'the job seeker moved to another counselor',
+      discard_reason: 'the job seeker moved to another counselor',
     });
-    expect((await act(t, counselor, open.id, 'publish', etag)).status).toBe(412);
-    expect((await act(t, counselor, open.id, 'publish', current)).status).toBe(409);
-    expect((await readSet(t, counselor, published.id)).set.status).toBe('published');
+    expect((await stored(published.id))?.status).toBe('published');
+    expect((await act(t, counselor, open.id, 'publish', etag)).status).toBe(404);
 
     const seeker = await t.tokenFor('job_seeker', 'js-1');
     const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
@@ -45,6 +46,30 @@ describe('a job seeker moving to another counselor', () => {
       (event) => event.subject === pseudonymiser.pseudonymise('js-1'),
     );
     expect(syncs.at(-1)?.payload).toMatchObject({ caseloadChanged: true, withdrawnSetIds: [open.id] });
+  });
+
+  it("shows the previous counselor none of the person's sets any more: 404 to read or act, gone from the queue", async () => {
+    const previous = await t.http
+      .get('/v1/recommendations?seekerId=js-1')
+      .auth(counselor, { type: 'bearer' });
+    expect(previous.status).toBe(200);
+    expect(previous.body.items).toEqual([]);
+    const before = await t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' });
+    expect(before.body.items.map((set: { seekerId: string }) => set.seekerId)).not.toContain('js-1');
+    const theirs: Array<{ id: string; version: number }> = await t.container
+      .db('recommendation_sets')
+      .where({ seeker_id: 'js-1' })
+      .select('id', 'version');
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const { id: setId, version } of theirs) {
+      for (const token of [counselor, otherCounselor]) {
+        const read = await t.http.get(`/v1/recommendations/${setId}`).auth(token, { type: 'bearer' });
+        expect(read.status).toBe(404);
+        expect(read.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+      const discard = await act(t, counselor, setId, 'discard', `"${version}"`, { reason: 'clean-up' });
+      expect(discard.status).toBe(404);
+    }
   });
 
   it('lets the new counselor ask for fresh suggestions, and the previous one no longer', async () => {

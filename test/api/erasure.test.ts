@@ -107,6 +107,13 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       expect(payload).not.toMatch(/"(features|featureVectors|skills|location|lat|lon|communeCode)"/);
       expect(event.personal).not.toBeNull();
     }
+    // Scores and attributions are functions of the person's values (an additive model's steps are
+    // published in its card): sealed too, in every event about the person.
+    const decided = eventsBefore.filter((event) => event.type === 'item.decided');
+    expect(decided.length).toBeGreaterThan(0);
+    for (const event of [...generated, ...decided]) {
+      expect(JSON.stringify(event.payload)).not.toMatch(/"(score|contributions|attributions)"/);
+    }
   });
 
   it('is refused to anyone but an admin', async () => {

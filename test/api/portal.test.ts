@@ -362,6 +362,36 @@ describe('job seeker portal API', () => {
       expect(await metric()).toBe(before + 1);
     });
 
+    it('warns about a sensitive term in an objection comment and counts it', async () => {
+      const metric = async () => {
+        const text = (await t.http.get('/metrics')).text;
+        const line = text
+          .split('\n')
+          .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="comment"}'));
+        return line === undefined ? 0 : Number(line.split(' ').at(-1));
+      };
+      const before = await metric();
+      await syncSeeker(t, 'js-object-sensitive');
+      const seeker = await t.tokenFor('job_seeker', 'js-object-sensitive');
+      const res = await t.http
+        .post('/v1/me/objection')
+        .auth(seeker, { type: 'bearer' })
+        .send({ comment: 'Mon handicap, je préfère en parler à ma conseillère.' });
+      expect(res.status).toBe(200);
+      expect(res.body.aiObjection).toBe(true);
+      expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
+      expect(await metric()).toBe(before + 1);
+
+      await syncSeeker(t, 'js-object-plain');
+      const plain = await t.http
+        .post('/v1/me/objection')
+        .auth(await t.tokenFor('job_seeker', 'js-object-plain'), { type: 'bearer' })
+        .send({ comment: 'Je préfère en parler avec ma conseillère.' });
+      expect(plain.status).toBe(200);
+      expect(plain.body).not.toHaveProperty('warnings');
+      expect(await metric()).toBe(before + 1);
+    });
+
     it('answers 404 for the data export of a person the service does not know', async () => {
       const stranger = await t.tokenFor('job_seeker', 'js-unknown');
       expect((await t.http.get('/v1/me/data').auth(stranger, { type: 'bearer' })).status).toBe(404);

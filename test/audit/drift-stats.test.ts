@@ -4,8 +4,8 @@ import {
   computeDriftStats,
   computePsi,
   type DriftReference,
-  type ScoredEvent,
 } from '../../src/audit/drift-stats.ts';
+import type { ScoredEvent } from '../../src/audit/personal-part.ts';
 import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
 
 const REFERENCE: DriftReference = {

@@ -39,8 +39,9 @@ function generated(
   );
 }
 
-function decided(setId: string, itemId: string, decision: string, decisionSeconds: number | null) {
-  return anEvent('item.decided', '2026-03-04T10:00:00.000Z', { setId, itemId, decision, decisionSeconds });
+/** A decision at `occurredAt`: the figures time it from the events' own times. */
+function decided(setId: string, itemId: string, decision: string, occurredAt = '2026-03-04T10:00:00.000Z') {
+  return anEvent('item.decided', occurredAt, { setId, itemId, decision });
 }
 
 describe('oversight figures', () => {
@@ -49,9 +50,9 @@ describe('oversight figures', () => {
       [
         generated('s1', '2026-03-04T09:00:00.000Z'),
         anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's1' }),
-        decided('s1', 's1-0', 'approved', 5),
-        decided('s1', 's1-0', 'rejected', 65),
-        decided('s1', 's1-1', 'approved', 66),
+        decided('s1', 's1-0', 'approved', '2026-03-04T09:01:05.000Z'),
+        decided('s1', 's1-0', 'rejected', '2026-03-04T09:02:05.000Z'),
+        decided('s1', 's1-1', 'approved', '2026-03-04T09:02:06.000Z'),
       ],
       { fastDecisionSeconds: 10 },
     );
@@ -74,9 +75,9 @@ describe('oversight figures', () => {
         generated('early', '2026-02-27T23:59:59.999Z'),
         generated('in', '2026-03-02T00:00:00.000Z'),
         generated('late', '2026-03-09T00:00:00.000Z'),
-        decided('early', 'early-0', 'approved', 3),
-        decided('in', 'in-0', 'approved', 3),
-        decided('nowhere', 'x', 'rejected', 3),
+        decided('early', 'early-0', 'approved'),
+        decided('in', 'in-0', 'approved'),
+        decided('nowhere', 'x', 'rejected'),
       ],
       { from: '2026-03-01T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z', fastDecisionSeconds: 10 },
     );
@@ -102,30 +103,43 @@ describe('oversight figures', () => {
     ]);
   });
 
-  it('leaves untimed decisions out of the times, and reads a decision before opening as not opened first', async () => {
+  it('times a decision made straight from the creation answer from the generation, and reads it as not opened first', async () => {
     const [row] = await computeOversightStats(
       [
         generated('s', '2026-03-04T09:00:00.000Z'),
-        decided('s', 's-0', 'approved', null),
+        decided('s', 's-0', 'approved', '2026-03-04T09:00:04.000Z'),
         anEvent('recommendation.opened', '2026-03-04T09:05:00.000Z', { setId: 's' }),
-        decided('s', 's-1', 'approved', 40),
-        anEvent('item.added', '2026-03-04T09:06:00.000Z', {
-          setId: 's',
-          itemId: 'added',
-          decisionSeconds: 70,
-        }),
+        decided('s', 's-1', 'approved', '2026-03-04T09:05:40.000Z'),
+        anEvent('item.added', '2026-03-04T09:06:10.000Z', { setId: 's', itemId: 'added' }),
       ],
       { fastDecisionSeconds: 10 },
     );
     expect(row).toMatchObject({
       decisions: 2,
-      timedDecisions: 1,
-      medianDecisionSeconds: 40,
-      fastDecisionShare: 0,
+      timedDecisions: 2,
+      medianDecisionSeconds: 22,
+      fastDecisionShare: 0.5,
       additions: 1,
       additionRate: 0.3333,
       openedBeforeFirstDecisionShare: 0,
     });
+  });
+
+  it("times a blind-first set's first decision from the shortlist, when the model's items appear", async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z'),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's' }),
+        anEvent('shortlist.submitted', '2026-03-04T09:10:00.000Z', {
+          setId: 's',
+          shortlistSize: 2,
+          overlap: 1,
+        }),
+        decided('s', 's-0', 'approved', '2026-03-04T09:10:03.000Z'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({ timedDecisions: 1, medianDecisionSeconds: 3, fastDecisionShare: 1 });
   });
 
   it('averages the blind-first overlap over the shortlists', async () => {

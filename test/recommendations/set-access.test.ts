@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
-import { canSee, requireCurrentEtag, requireStatus } from '../../src/recommendations/set-access.ts';
+import type { JobSeeker } from '../../src/job-seekers/job-seeker.ts';
+import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
+import { findVisibleSet, requireCurrentEtag, requireStatus } from '../../src/recommendations/set-access.ts';
 import {
   ConflictError,
+  NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
 } from '../../src/shared/errors.ts';
@@ -11,8 +14,22 @@ import { aRecommendationSet } from '../support/workflow.ts';
 const owner: Principal = { subject: 'c-001', roles: ['counselor'] };
 const peer: Principal = { subject: 'c-002', roles: ['counselor'] };
 
+/** Whether `counselor` gets the set, the job seeker being on `caseloadOf`'s caseload (404 otherwise). */
+async function canSee(counselor: Principal, set: RecommendationSet, caseloadOf = set.counselorId) {
+  const stores = {
+    store: { findById: async () => set },
+    jobSeekers: { findById: async () => ({ id: set.seekerId, counselorId: caseloadOf }) as JobSeeker },
+  };
+  try {
+    return (await findVisibleSet(stores, counselor, set.id)) === set;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
 describe('who may see a set', () => {
-  it('shows a set to its counselor and hides it from the others while it is under review', () => {
+  it('shows a set to its counselor and hides it from the others while it is under review', async () => {
     for (const status of [
       'awaiting_shortlist',
       'pending_review',
@@ -21,20 +38,28 @@ describe('who may see a set', () => {
       'expired',
     ] as const) {
       const set = aRecommendationSet({ status });
-      expect(canSee(owner, set)).toBe(true);
-      expect(canSee(peer, set)).toBe(false);
+      expect(await canSee(owner, set)).toBe(true);
+      expect(await canSee(peer, set)).toBe(false);
     }
   });
 
-  it('shows a set awaiting a second review to another counselor, never to a peer who was its first reviewer', () => {
+  it('hides every set from a counselor the job seeker moved away from, and does not give them to the new one', async () => {
+    for (const status of ['pending_review', 'published', 'discarded'] as const) {
+      const set = aRecommendationSet({ status });
+      expect(await canSee(owner, set, 'c-002')).toBe(false);
+      expect(await canSee(peer, set, 'c-002')).toBe(false);
+    }
+  });
+
+  it('shows a set awaiting a second review to another counselor, never to a peer who was its first reviewer', async () => {
     const set = aRecommendationSet({
       status: 'awaiting_second_review',
       secondReview: { required: true, firstReviewerId: 'c-001', reviewerId: null },
     });
-    expect(canSee(peer, set)).toBe(true);
-    expect(canSee(owner, set)).toBe(true);
+    expect(await canSee(peer, set)).toBe(true);
+    expect(await canSee(owner, set)).toBe(true);
     const reviewedByPeer = { ...set, secondReview: { ...set.secondReview, firstReviewerId: 'c-002' } };
-    expect(canSee(peer, reviewedByPeer)).toBe(false);
+    expect(await canSee(peer, reviewedByPeer)).toBe(false);
   });
 });
 

@@ -1,14 +1,18 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
 import { startDailyRetentionJob } from '../../src/retention/daily-retention-job.ts';
+import type { RetentionReport } from '../../src/retention/retention.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   act,
   createAndPublish,
   createSet,
+  type SetBody,
   seedCatalogAndSeeker,
+  syncSeeker,
   type TestClock,
 } from '../support/workflow.ts';
 
@@ -22,6 +26,23 @@ async function retentionEvents(t: TestApp): Promise<DecisionEvent[]> {
 async function countRows(t: TestApp, table: string): Promise<number> {
   const row = await t.container.db(table).count({ n: '*' }).first();
   return Number(row?.n ?? 0);
+}
+
+/** The personal parts of a job seeker's decision events, opened (or found shredded). */
+async function readPersonalParts(t: TestApp, seekerId: string): Promise<OpenedPersonalPart[]> {
+  const { decisionLog, pseudonymiser, subjectKeyring } = t.container.decisionLog;
+  const events = await decisionLog.listEvents({ subject: pseudonymiser.pseudonymise(seekerId), limit: 1000 });
+  return Promise.all(
+    events.flatMap((event) =>
+      event.personal === null ? [] : [subjectKeyring.decryptPersonal(event.personal)],
+    ),
+  );
+}
+
+function approvedItemOf(set: SetBody): string {
+  const approved = set.items.find((item) => item.decision === 'approved');
+  if (approved === undefined) throw new Error(`set ${set.id} has no approved item`);
+  return approved.itemId;
 }
 
 async function giveFeedback(t: TestApp, seekerId: string, itemId: string): Promise<void> {
@@ -60,6 +81,7 @@ describe('purging personal data past its retention period', () => {
     clock.advance(HOUR);
     const report = await t.container.retention.purgeExpired();
     expect(report.purged).toEqual({
+      jobSeekers: 0,
       recommendationSets: 0,
       recommendationItems: 0,
       feedback: 0,
@@ -77,6 +99,7 @@ describe('purging personal data past its retention period', () => {
         periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650 },
         cutoffs: report.cutoffs,
         purged: report.purged,
+        objectionsPurged: 0,
       },
     });
     expect(report.cutoffs.personalData).toBe(new Date(clock.now().getTime() - 60 * DAY).toISOString());
@@ -111,15 +134,17 @@ describe('purging personal data past its retention period', () => {
       )[0]?.n,
     );
 
-    // Day 68: the old set is 68 days old; the stale one expired on day 7, over 60 days ago.
+    // Day 68: the old set is 68 days old; the stale one expired on day 7, over 60 days ago. Nothing
+    // happened to js-old and js-stale since day 0: their profiles go too, with their keys.
     clock.advance(37 * DAY);
     const report = await t.container.retention.purgeExpired();
     expect(report.purged).toMatchObject({
+      jobSeekers: 2,
       recommendationSets: 2,
       recommendationItems: oldItems,
       feedback: 1,
       idempotencyKeys: 1,
-      subjectKeys: 0,
+      subjectKeys: 2,
     });
     expect(await countRows(t, 'recommendation_items')).toBe(itemsBefore - oldItems);
     expect(await countRows(t, 'feedback')).toBe(1);
@@ -172,6 +197,110 @@ describe('purging personal data past its retention period', () => {
   });
 });
 
+describe('purging the profiles of job seekers with no activity for the personal-data period', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let report: RetentionReport;
+  let eventsBefore: number;
+
+  const personalPartsOf = (seekerId: string) => readPersonalParts(t, seekerId);
+  const profileIds = async () =>
+    (await t.container.db('job_seekers').select('id').orderBy('id')).map((row) => String(row.id));
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_PERSONAL_DAYS: '60' } });
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    // Day 0: everyone is synced; two people are never heard of again.
+    await seedCatalogAndSeeker(t, 'js-idle');
+    const published = await createAndPublish(t, counselor, 'js-idle', { approve: 1 });
+    await giveFeedback(t, 'js-idle', approvedItemOf(published));
+    await seedCatalogAndSeeker(t, 'js-objector');
+    const objection = await t.http
+      .post('/v1/me/objection')
+      .auth(await t.tokenFor('job_seeker', 'js-objector'), { type: 'bearer' })
+      .send({ comment: 'Je refuse le traitement automatisé' });
+    expect(objection.status).toBe(200);
+    await seedCatalogAndSeeker(t, 'js-synced');
+    await seedCatalogAndSeeker(t, 'js-new-set');
+    await seedCatalogAndSeeker(t, 'js-feedback');
+    const answered = await createAndPublish(t, counselor, 'js-feedback', { approve: 1 });
+    expect(await personalPartsOf('js-idle')).not.toEqual([]);
+    expect(await personalPartsOf('js-objector')).not.toEqual([]);
+
+    // Day 50: the case-management system syncs one person again, a counselor asks for suggestions
+    // for another, and a third answers the suggestion published for them on day 0.
+    clock.advance(50 * DAY);
+    await syncSeeker(t, 'js-synced');
+    await createSet(t, counselor, 'js-new-set');
+    await giveFeedback(t, 'js-feedback', approvedItemOf(answered));
+
+    // Day 61: the cutoff is day 1.
+    clock.advance(11 * DAY);
+    eventsBefore = (await t.container.decisionLog.decisionLog.readHead()).seq;
+    report = await t.container.retention.purgeExpired();
+  });
+  afterAll(() => t.close());
+
+  it('purges a profile idle past the cutoff with everything about the person, and shreds their key', async () => {
+    expect(await profileIds()).not.toContain('js-idle');
+    expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-idle' })).toEqual([]);
+    expect(await t.container.db('feedback').where({ seeker_id: 'js-idle' })).toEqual([]);
+    // Their earlier events stay, sealed for good.
+    const parts = await personalPartsOf('js-idle');
+    expect(parts).not.toEqual([]);
+    for (const part of parts) expect(part).toEqual({ status: 'shredded' });
+  });
+
+  it('purges an idle objector too, and counts the objections that went with the profiles', async () => {
+    expect(await profileIds()).not.toContain('js-objector');
+    expect(await personalPartsOf('js-objector')).toEqual([{ status: 'shredded' }]);
+    expect(report.objectionsPurged).toBe(1);
+  });
+
+  it('counts the purged profiles in the run’s event, without naming anyone', async () => {
+    expect(report.purged).toMatchObject({ jobSeekers: 2, subjectKeys: 2 });
+    const [event] = await retentionEvents(t);
+    expect(event).toMatchObject({
+      seq: report.seq,
+      subject: null,
+      personal: null,
+      payload: { purged: report.purged, objectionsPurged: 1 },
+    });
+    const { pseudonymiser } = t.container.decisionLog;
+    const recorded = JSON.stringify(event);
+    for (const seekerId of ['js-idle', 'js-objector']) {
+      expect(recorded).not.toContain(seekerId);
+      expect(recorded).not.toContain(pseudonymiser.pseudonymise(seekerId));
+    }
+  });
+
+  it('keeps a profile the case-management system synced within the period', async () => {
+    expect(await profileIds()).toContain('js-synced');
+    for (const part of await personalPartsOf('js-synced')) expect(part.status).toBe('readable');
+  });
+
+  it('keeps a profile not synced since, whose counselor asked for suggestions within the period', async () => {
+    expect(await profileIds()).toContain('js-new-set');
+    expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-new-set' })).toHaveLength(1);
+    const parts = await personalPartsOf('js-new-set');
+    expect(parts).not.toEqual([]);
+    for (const part of parts) expect(part.status).toBe('readable');
+  });
+
+  it('keeps a profile not synced since, whose owner gave feedback within the period', async () => {
+    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-synced']);
+    for (const part of await personalPartsOf('js-feedback')) expect(part.status).toBe('readable');
+  });
+
+  it('leaves a decision log that still verifies, every event in place', async () => {
+    expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({
+      ok: true,
+      checked: eventsBefore + 1,
+    });
+  });
+});
+
 describe('the end of the log period', () => {
   let t: TestApp;
   let clock: TestClock;
@@ -194,18 +323,7 @@ describe('the end of the log period', () => {
   });
   afterAll(() => t.close());
 
-  const personalPartsOf = async (seekerId: string) => {
-    const { decisionLog, pseudonymiser, subjectKeyring } = t.container.decisionLog;
-    const events = await decisionLog.listEvents({
-      subject: pseudonymiser.pseudonymise(seekerId),
-      limit: 1000,
-    });
-    return Promise.all(
-      events.flatMap((event) =>
-        event.personal === null ? [] : [subjectKeyring.decryptPersonal(event.personal)],
-      ),
-    );
-  };
+  const personalPartsOf = (seekerId: string) => readPersonalParts(t, seekerId);
 
   it('never shreds a key before the log period is over', async () => {
     clock.advance(80 * DAY);

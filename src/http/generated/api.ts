@@ -231,7 +231,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The caller's own sets, newest first, with optional filters.
+         * @description The caller's own sets, newest first, with optional filters; only those of job seekers still on the caller's caseload.
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -255,7 +255,8 @@ export interface paths {
          * Read a set for review
          * @description The counselor's first read records when the set was opened; decision times are counted from
          *     then. In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
-         *     A set awaiting a second review can be read by any other counselor.
+         *     A set awaiting a second review can be read by any other counselor. A counselor the job seeker moved
+         *     away from gets 404 for every set of that person, as for a missing one.
          */
         get: operations["getRecommendationSet"];
         put?: never;
@@ -1345,6 +1346,7 @@ export interface components {
             aiObjection: boolean;
             /** Format: date-time */
             recordedAt: string;
+            warnings?: components["schemas"]["Warning"][];
         };
         MyData: {
             profile: components["schemas"]["JobSeeker"];
@@ -1516,9 +1518,9 @@ export interface components {
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions made on an opened set, whose time is known. */
+            /** @description Decisions whose time is known. */
             timedDecisions: number;
-            /** @description Median time spent on a decision: seconds since the previous decision or addition in the set, or since it was opened. */
+            /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
             /** @description Share of timed decisions faster than fastDecisionSeconds. */
             fastDecisionShare: number | null;
@@ -1543,11 +1545,17 @@ export interface components {
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
         };
+        /** @description Scores and attributions are derived from the person's data, so the log seals them with the person's key; the sets of erased job seekers can no longer be read and are counted apart. */
         ModelAttributions: {
             modelId: string;
             modelVersion: string;
             sets: number;
+            /** @description Items whose attributions were read. */
             items: number;
+            /** @description Sets skipped because the job seeker was erased (their key is destroyed). */
+            erasedSets: number;
+            /** @description Sets whose attributions could not be read (tampered, or of another shape). */
+            unreadableSets: number;
             /** @description Heaviest first. */
             features: {
                 feature: string;

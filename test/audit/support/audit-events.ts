@@ -40,9 +40,12 @@ export function aGeneratedEvent(options: {
       candidateCount: items.length + 3,
       status: 'pending_review',
       secondReviewRequired: false,
-      items: items.map(({ features: _features, ...item }) => item),
+      items: items.map(({ itemId, courseId, rank }) => ({ itemId, courseId, rank })),
     },
-    personal: { featureVectors: items.map((item) => ({ itemId: item.itemId, features: item.features })) },
+    personal: {
+      featureVectors: items.map((item) => ({ itemId: item.itemId, features: item.features })),
+      attributions: items.map(({ itemId, score, contributions }) => ({ itemId, score, contributions })),
+    },
   };
 }
 

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { computeAttributionStats } from '../../src/audit/attribution-stats.ts';
+import type { ScoredEvent } from '../../src/audit/personal-part.ts';
+import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
+
+type Contributions = Record<string, number>;
+
+/** A set as the service records it now: the public items name courses only, the attributions are sealed. */
+function aSealedSet(
+  items: Contributions[],
+  options: { version?: string; sealed?: string } = {},
+): ScoredEvent {
+  const ids = items.map((_, i) => `item-${i}`);
+  return {
+    type: 'recommendation.generated',
+    payload: {
+      setId: 's',
+      model: { id: `ebm-${options.version ?? '1.0.0'}`, version: options.version ?? '1.0.0' },
+      items: ids.map((itemId, i) => ({ itemId, courseId: `C${i}`, rank: i + 1 })),
+    },
+    personal:
+      options.sealed ??
+      JSON.stringify({
+        featureVectors: ids.map((itemId) => ({ itemId, features: [1, 2] })),
+        attributions: items.map((contributions, i) => ({ itemId: ids[i], score: 0.5, contributions })),
+      }),
+  };
+}
+
+/** A set recorded before scores and attributions were sealed: they sit in the public items. */
+function anOlderSet(items: Contributions[]): ScoredEvent {
+  return {
+    type: 'recommendation.generated',
+    payload: {
+      setId: 'old',
+      model: { id: 'ebm-1.0.0', version: '1.0.0' },
+      items: items.map((contributions, i) => ({
+        itemId: `old-${i}`,
+        rank: i + 1,
+        score: 0.5,
+        contributions,
+      })),
+    },
+    personal: JSON.stringify({ featureVectors: [] }),
+  };
+}
+
+/** Stands in for the keyring: `erased` marks a shredded key, `tampered` a part that fails to open. */
+async function open(sealed: string): Promise<OpenedPersonalPart> {
+  if (sealed === 'erased') return { status: 'shredded' };
+  if (sealed === 'tampered') throw new Error('the tag does not match');
+  return { status: 'readable', value: JSON.parse(sealed) };
+}
+
+describe('attribution figures', () => {
+  it('averages the attributions sealed with each set, per model version, heaviest feature first', async () => {
+    const [model] = await computeAttributionStats(
+      [
+        aSealedSet([
+          { distanceKm: -0.4, funded: 0.1 },
+          { distanceKm: 0.2, funded: 0.3 },
+        ]),
+      ],
+      open,
+    );
+    expect(model).toEqual({
+      modelId: 'ebm-1.0.0',
+      modelVersion: '1.0.0',
+      sets: 1,
+      items: 2,
+      erasedSets: 0,
+      unreadableSets: 0,
+      features: [
+        { feature: 'distanceKm', meanAbsContribution: 0.3, meanContribution: -0.1 },
+        { feature: 'funded', meanAbsContribution: 0.2, meanContribution: 0.2 },
+      ],
+    });
+  });
+
+  it('reads the attributions of sets recorded before they were sealed from their public items', async () => {
+    const [model] = await computeAttributionStats(
+      [anOlderSet([{ distanceKm: -0.4 }]), aSealedSet([{ distanceKm: 0.2 }])],
+      open,
+    );
+    expect(model).toMatchObject({
+      sets: 2,
+      items: 2,
+      features: [{ feature: 'distanceKm', meanContribution: -0.1 }],
+    });
+  });
+
+  it('skips and counts the sets of erased job seekers, and those whose sealed part does not open', async () => {
+    const models = await computeAttributionStats(
+      [
+        aSealedSet([{ distanceKm: 1 }]),
+        aSealedSet([{ distanceKm: 5 }], { sealed: 'erased' }),
+        aSealedSet([{ distanceKm: 5 }], { sealed: 'tampered' }),
+        aSealedSet([{ distanceKm: 7 }], { version: '2.0.0', sealed: 'erased' }),
+      ],
+      open,
+    );
+    expect(models).toEqual([
+      expect.objectContaining({ modelVersion: '1.0.0', sets: 3, items: 1, erasedSets: 1, unreadableSets: 1 }),
+      expect.objectContaining({ modelVersion: '2.0.0', sets: 1, items: 0, erasedSets: 1, features: [] }),
+    ]);
+    expect(models[0]?.features).toEqual([
+      { feature: 'distanceKm', meanAbsContribution: 1, meanContribution: 1 },
+    ]);
+  });
+});
