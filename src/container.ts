@@ -79,10 +79,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const courseStore = new KnexCourseStore(db);
     const recommendationStore = new KnexRecommendationStore(db);
     const settingsStore = new KnexSettingsStore(db);
-    if (config.seedDemo) {
-      const seeded = await seedDemoData({ courses: courseStore, jobSeekers: jobSeekerStore }, now());
-      if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
-    }
     registry = new ModelRegistry({
       store: new KnexModelStore(db),
       decisionLog,
@@ -153,6 +149,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
         },
       ]),
     };
+
+    if (config.seedDemo) {
+      const stores = { courses: courseStore, jobSeekers: jobSeekerStore };
+      const seeded = await seedDemoData({ stores, services }, now());
+      if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
+    }
 
     const retention = createRetentionService(db, log, config.retention, now);
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob

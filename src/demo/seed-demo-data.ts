@@ -1,12 +1,26 @@
+import type { Principal } from '../auth/principal.ts';
+import type { CourseRecord } from '../courses/course.ts';
+import type { ImportLine } from '../courses/course-import.ts';
+import type { CourseService } from '../courses/course-service.ts';
 import type { CourseStore } from '../courses/course-store.ts';
+import type { JobSeekerService } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { DEMO_JOB_SEEKER_IDS } from './demo-job-seekers.ts';
 import { type DemoDataOptions, generateDemoData } from './generate-demo-data.ts';
 
-/** The stores the demo is written through: the container's on first start, the seed script's. */
-export interface DemoDataStores {
-  courses: Pick<CourseStore, 'count' | 'upsertMany'>;
-  jobSeekers: Pick<JobSeekerStore, 'findById' | 'upsert'>;
+/**
+ * Where the demo goes: whether the database is empty is read from the stores; the rows are
+ * written through the services, so that each write has its event in the decision log as any
+ * import or sync has (and a demo profile moved to another counselor has its open sets withdrawn).
+ */
+export interface DemoDataTarget {
+  stores: { courses: Pick<CourseStore, 'count'>; jobSeekers: Pick<JobSeekerStore, 'findById'> };
+  services: DemoDataServices;
+}
+
+export interface DemoDataServices {
+  courses: Pick<CourseService, 'importCourses'>;
+  jobSeekers: Pick<JobSeekerService, 'upsertJobSeeker'>;
 }
 
 /** How many demo rows were new and how many replaced a row with the same id. */
@@ -14,6 +28,9 @@ export interface DemoWriteSummary {
   courses: { created: number; updated: number };
   jobSeekers: { created: number; updated: number };
 }
+
+/** Who writes the demo, as the log records it: the catalog as an admin's import, the profiles as syncs. */
+export const DEMO_WRITER: Principal = { subject: 'demo-data', roles: ['admin', 'integration'] };
 
 type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'>;
 
@@ -23,33 +40,38 @@ type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'>;
  * start (or a database holding a real catalog) is left as it is: undefined is returned then.
  */
 export async function seedDemoData(
-  stores: DemoDataStores,
+  target: DemoDataTarget,
   now: Date,
   generation: DemoGeneration = {},
 ): Promise<DemoWriteSummary | undefined> {
-  if ((await stores.courses.count()) > 0) return undefined;
+  if ((await target.stores.courses.count()) > 0) return undefined;
   for (const id of DEMO_JOB_SEEKER_IDS) {
-    if ((await stores.jobSeekers.findById(id)) !== undefined) return undefined;
+    if ((await target.stores.jobSeekers.findById(id)) !== undefined) return undefined;
   }
-  return writeDemoData(stores, now, generation);
+  return writeDemoData(target.services, now, generation);
 }
 
 /**
- * Writes every demo row, whatever the database holds: demo courses and job seekers are created
- * or replaced by id (their session dates move to `now`), and no other row is touched.
+ * Writes every demo row, whatever the database holds: demo courses (one import) and job seekers
+ * (one sync each) are created or replaced by id, their session dates moved to `now`; no other row
+ * is touched.
  */
 export async function writeDemoData(
-  stores: DemoDataStores,
+  services: DemoDataServices,
   now: Date,
   generation: DemoGeneration = {},
 ): Promise<DemoWriteSummary> {
   const data = generateDemoData({ ...generation, referenceDate: now });
-  const courses = await stores.courses.upsertMany(data.courses, now);
+  const { created, updated } = await services.courses.importCourses(DEMO_WRITER, asImportLines(data.courses));
   const jobSeekers = { created: 0, updated: 0 };
   for (const { id, input } of data.jobSeekers) {
-    const { created } = await stores.jobSeekers.upsert(id, input, now);
-    if (created) jobSeekers.created += 1;
+    const synced = await services.jobSeekers.upsertJobSeeker(DEMO_WRITER, id, input);
+    if (synced.created) jobSeekers.created += 1;
     else jobSeekers.updated += 1;
   }
-  return { courses, jobSeekers };
+  return { courses: { created, updated }, jobSeekers };
+}
+
+async function* asImportLines(courses: readonly CourseRecord[]): AsyncGenerator<ImportLine> {
+  for (const [index, course] of courses.entries()) yield { line: index + 1, value: course };
 }

@@ -6,14 +6,20 @@ import { mintLocalToken } from '../../src/auth/mint-token.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContainer } from '../../src/container.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import { DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
 import { DEMO_COURSE_COUNT, generateDemoData } from '../../src/demo/generate-demo-data.ts';
-import { type DemoDataStores, seedDemoData, writeDemoData } from '../../src/demo/seed-demo-data.ts';
+import {
+  DEMO_WRITER,
+  type DemoDataTarget,
+  seedDemoData,
+  writeDemoData,
+} from '../../src/demo/seed-demo-data.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { aClock, type TestClock } from '../support/workflow.ts';
 
 const firstStart = new Date('2027-02-01T08:00:00.000Z');
 const secondStart = new Date('2027-02-15T08:00:00.000Z');
@@ -23,25 +29,28 @@ async function countRows(db: Knex, table: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-describe('seeding the demo through the stores', () => {
-  let database: TestDatabase;
+describe('seeding the demo through the services', () => {
+  let t: TestApp;
   let db: Knex;
-  let stores: DemoDataStores & { courses: KnexCourseStore; jobSeekers: KnexJobSeekerStore };
+  let clock: TestClock;
+  let target: DemoDataTarget;
+  let stores: { courses: KnexCourseStore; jobSeekers: KnexJobSeekerStore };
 
   beforeEach(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    clock = aClock(firstStart);
+    t = await startTestApp({ now: clock.now });
+    db = t.container.db;
     stores = { courses: new KnexCourseStore(db), jobSeekers: new KnexJobSeekerStore(db) };
+    target = { stores, services: t.container.services };
   });
 
-  afterEach(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterEach(() => t.close());
+
+  const eventsOfType = async (type: DecisionEventType) =>
+    t.container.decisionLog.decisionLog.listEvents({ types: [type], limit: 1000 });
 
   it('fills an empty database with the whole demo, as generated', async () => {
-    const summary = await seedDemoData(stores, firstStart);
+    const summary = await seedDemoData(target, firstStart);
     expect(summary).toEqual({
       courses: { created: DEMO_COURSE_COUNT, updated: 0 },
       jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length, updated: 0 },
@@ -59,23 +68,43 @@ describe('seeding the demo through the stores', () => {
     });
   });
 
+  it('logs the demo as any data: one catalog import, one sync per job seeker, and the chain verifies', async () => {
+    await seedDemoData(target, firstStart);
+    const imports = await eventsOfType('catalog.imported');
+    expect(imports.map((event) => [event.actor.role, event.payload])).toEqual([
+      ['admin', { imported: DEMO_COURSE_COUNT, created: DEMO_COURSE_COUNT, updated: 0 }],
+    ]);
+    const syncs = await eventsOfType('job_seeker.upserted');
+    const { pseudonymiser } = t.container.decisionLog;
+    expect(syncs.map((event) => event.subject).sort()).toEqual(
+      DEMO_JOB_SEEKER_IDS.map((id) => pseudonymiser.pseudonymise(id)).sort(),
+    );
+    for (const event of [...imports, ...syncs]) {
+      expect(event.actor.pseudonym).toBe(pseudonymiser.pseudonymise(DEMO_WRITER.subject));
+    }
+    expect((await t.container.decisionLog.decisionLog.verifyRange()).ok).toBe(true);
+  });
+
   it('leaves a database that already holds the demo as it is', async () => {
-    await seedDemoData(stores, firstStart);
-    expect(await seedDemoData(stores, secondStart)).toBeUndefined();
+    await seedDemoData(target, firstStart);
+    clock.advance(secondStart.getTime() - firstStart.getTime());
+    const head = await t.container.decisionLog.decisionLog.readHead();
+    expect(await seedDemoData(target, secondStart)).toBeUndefined();
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
     expect((await stores.courses.findById('demo-0001'))?.updatedAt).toBe(firstStart.toISOString());
+    expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
   });
 
   it('adds nothing to a database that holds a real catalog', async () => {
     await stores.courses.upsert({ id: 'FOR-0001', ...aCourse() }, firstStart);
-    expect(await seedDemoData(stores, firstStart)).toBeUndefined();
+    expect(await seedDemoData(target, firstStart)).toBeUndefined();
     expect(await countRows(db, 'courses')).toBe(1);
     expect(await countRows(db, 'job_seekers')).toBe(0);
   });
 
   it('rewrites the demo rows in place on request, dated anew, and leaves other rows alone', async () => {
-    await seedDemoData(stores, firstStart);
+    await seedDemoData(target, firstStart);
     await stores.courses.upsert(
       { id: 'demo-0002', ...aCourse({ title: 'Changed during a demo' }) },
       firstStart,
@@ -83,7 +112,8 @@ describe('seeding the demo through the stores', () => {
     await stores.courses.upsert({ id: 'FOR-0001', ...aCourse() }, firstStart);
     await stores.jobSeekers.upsert('js-9', aJobSeeker(), firstStart);
 
-    const summary = await writeDemoData(stores, secondStart);
+    clock.advance(secondStart.getTime() - firstStart.getTime());
+    const summary = await writeDemoData(t.container.services, secondStart);
 
     expect(summary).toEqual({
       courses: { created: 0, updated: DEMO_COURSE_COUNT },
@@ -91,10 +121,12 @@ describe('seeding the demo through the stores', () => {
     });
     const regenerated = generateDemoData({ referenceDate: secondStart }).courses[1];
     expect(await stores.courses.findById('demo-0002')).toMatchObject({ ...regenerated });
+    expect((await stores.courses.findById('demo-0002'))?.updatedAt).toBe(secondStart.toISOString());
     expect(await stores.courses.findById('FOR-0001')).toMatchObject({ title: aCourse().title });
     expect(await stores.jobSeekers.findById('js-9')).toBeDefined();
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT + 1);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length + 1);
+    expect(await eventsOfType('catalog.imported')).toHaveLength(2);
   });
 });
 
