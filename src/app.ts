@@ -91,6 +91,8 @@ export function createApp(deps: AppDependencies): Express {
       apiSpec: openApiDocument as never,
       validateApiSpec: config.nodeEnv !== 'production',
       validateRequests: { allErrors: true },
+      // Dates are checked for real (no 30 February), not only for their shape.
+      ajvFormats: { mode: 'full' },
       validateResponses: config.http.validateResponses ? { allErrors: true } : false,
       validateSecurity: { handlers: { bearerAuth: createBearerAuthHandler(deps.verifyToken) } },
       ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,

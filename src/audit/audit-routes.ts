@@ -2,6 +2,7 @@ import { type Request, Router } from 'express';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { components, operations } from '../http/generated/api.ts';
+import { readHeaderText } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
@@ -140,15 +141,29 @@ export function createAuditRoutes(service: AuditService): Router {
 
 /** The caller and the purpose the contract makes them state. */
 function readAuditRequest(req: Request): AuditRequest {
-  return auditRequestFor(requirePrincipal(req), String(req.header(PURPOSE_HEADER) ?? '').trim());
+  return auditRequestFor(
+    requirePrincipal(req),
+    readHeaderText(String(req.header(PURPOSE_HEADER) ?? '')).trim(),
+  );
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {
   const period: AuditPeriod = {};
   // Normalised to the log's own form (UTC, milliseconds), so that text comparison orders instants.
-  if (query.from !== undefined) period.from = new Date(String(query.from)).toISOString();
-  if (query.to !== undefined) period.to = new Date(String(query.to)).toISOString();
+  if (query.from !== undefined) period.from = toInstant('from', query.from);
+  if (query.to !== undefined) period.to = toInstant('to', query.to);
   return period;
+}
+
+/** A date-time the contract accepts but no clock shows (a leap second, 23:59:60) is refused. */
+function toInstant(name: 'from' | 'to', value: unknown): string {
+  const time = Date.parse(String(value));
+  if (Number.isNaN(time)) {
+    throw new RequestValidationError([
+      { path: `/query/${name}`, message: 'is not an instant this log can compare' },
+    ]);
+  }
+  return new Date(time).toISOString();
 }
 
 function toEventFilter(query: EventsQuery): AuditEventFilter {

@@ -76,6 +76,8 @@ interface HttpLikeError {
   message?: string;
   errors?: Array<{ path?: string; message?: string }>;
   headers?: Record<string, string>;
+  /** body-parser: the raw body it could not take. */
+  body?: string;
 }
 
 /** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
@@ -117,12 +119,20 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
   switch (status) {
     case 400: {
       if (http.type === 'entity.parse.failed') {
-        return problem(
-          400,
-          'malformed-body',
-          'The body is not valid JSON',
-          'the request body could not be parsed',
-        );
+        // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
+        return isJsonScalar(http.body)
+          ? problem(
+              400,
+              'malformed-body',
+              'The body is not a JSON object',
+              'the request body must be a JSON object',
+            )
+          : problem(
+              400,
+              'malformed-body',
+              'The body is not valid JSON',
+              'the request body could not be parsed',
+            );
       }
       const errors = (http.errors ?? []).map((e) => ({
         path: e.path ?? '',
@@ -167,5 +177,15 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
       return problem(415, 'unsupported-media-type', 'Unsupported media type', firstMessage);
     default:
       return problem(status, 'http-error', 'The request was refused', firstMessage);
+  }
+}
+
+function isJsonScalar(body: string | undefined): boolean {
+  if (body === undefined) return false;
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value !== 'object' || value === null;
+  } catch {
+    return false;
   }
 }

@@ -227,6 +227,9 @@ export class RecommendationService {
     const set = await this.deps.store.findById(stored.id);
     // Erasure deletes the key with the set; a key outliving its set has nothing left to replay.
     if (set === undefined) throw setNotFound(stored.id);
+    // A retry answers as a new request would once the person has moved to another caseload.
+    const seeker = await this.deps.jobSeekers.findById(set.seekerId);
+    if (seeker?.counselorId !== counselor.subject) throw jobSeekerNotFound(set.seekerId);
     return firstAnswerOf(set, stored.status);
   }
 }

@@ -49,6 +49,17 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
     );
   }
   const candidates = ifMatch.split(',').map((tag) => tag.trim());
+  if (candidates.includes('*')) {
+    throw new PreconditionRequiredError(
+      "If-Match: * does not say which version you reviewed; send the set's ETag",
+      { currentEtag: etagOf(set) },
+    );
+  }
+  if (candidates.includes(`W/${etagOf(set)}`)) {
+    throw new PreconditionFailedError("a weak ETag does not name one version; send the set's strong ETag", {
+      currentEtag: etagOf(set),
+    });
+  }
   if (!candidates.includes(etagOf(set))) {
     throw new PreconditionFailedError('the set has changed since you read it; read it again before acting', {
       currentEtag: etagOf(set),

@@ -266,6 +266,26 @@ describe('auditor API: the decision log', () => {
       expect(everything).toHaveLength(5);
     });
 
+    it('answers 400 to an instant no clock shows (a leap second, 30 February), on every period query', async () => {
+      for (const path of [
+        '/v1/audit/events',
+        '/v1/audit/events/export',
+        '/v1/audit/stats/oversight',
+        '/v1/audit/stats/attributions',
+        '/v1/audit/stats/drift',
+      ]) {
+        for (const [name, value] of [
+          ['from', '2026-12-31T23:59:60Z'],
+          ['to', '2026-02-30T00:00:00Z'],
+        ] as const) {
+          const res = await get(`${path}?${name}=${encodeURIComponent(value)}`);
+          expect(res.status, `${path} ${name}=${value}`).toBe(400);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(`/query/${name}`);
+        }
+      }
+    });
+
     it('answers 400 to a cursor it did not give out', async () => {
       const res = await get('/v1/audit/events?cursor=abc');
       expect(res.status).toBe(400);

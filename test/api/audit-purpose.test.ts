@@ -52,4 +52,33 @@ describe('auditor API: the stated purpose', () => {
     expect(res.status).toBe(200);
     expect((await auditQueries()).at(-1)?.purpose).toBe('quarterly oversight review');
   });
+
+  /** The header as curl or a browser sends it: the text's UTF-8 bytes (Node reads them one per character). */
+  const asUtf8Bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+  it('reads an accented purpose as the UTF-8 it was sent in, and records it as written', async () => {
+    const purpose = 'contrôle trimestriel du comité éthique';
+    for (const sent of [asUtf8Bytes(purpose), purpose]) {
+      const res = await t.http
+        .get('/v1/audit/verify')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('X-Audit-Purpose', sent);
+      expect(res.status).toBe(200);
+      expect((await auditQueries()).at(-1)?.purpose).toBe(purpose);
+    }
+  });
+
+  it('refuses an accented purpose that mentions health or disability, whichever way it is encoded', async () => {
+    const before = await auditQueries();
+    for (const purpose of ['problème de santé de la personne', "dossier d'un demandeur handicapé"]) {
+      for (const sent of [asUtf8Bytes(purpose), purpose]) {
+        const res = await t.http
+          .get('/v1/audit/verify')
+          .set('authorization', `Bearer ${auditor}`)
+          .set('X-Audit-Purpose', sent);
+        expect(res.status, purpose).toBe(422);
+      }
+    }
+    expect(await auditQueries()).toEqual(before);
+  });
 });

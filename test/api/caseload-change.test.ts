@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   readSet,
+  requestSet,
   syncSeeker,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -81,6 +82,22 @@ describe('a job seeker moving to another counselor', () => {
       .set('Idempotency-Key', 'previous-counselor-1')
       .send({});
     expect(refused.status).toBe(404);
+  });
+
+  it('answers a retry of an earlier creation with 404 once the person has moved, as a new request', async () => {
+    await syncSeeker(t, 'js-retry');
+    const key = 'retry-after-move-0001';
+    expect((await requestSet(t, counselor, 'js-retry', { idempotencyKey: key })).status).toBe(201);
+    expect((await requestSet(t, counselor, 'js-retry', { idempotencyKey: key })).status).toBe(201);
+
+    await syncSeeker(t, 'js-retry', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    const retry = await requestSet(t, counselor, 'js-retry', { idempotencyKey: key });
+    expect(retry.status).toBe(404);
+    expect(retry.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(retry.body)).not.toMatch(/items|score|attributions/);
+    const fresh = await requestSet(t, counselor, 'js-retry');
+    expect(fresh.body).toEqual(retry.body);
   });
 
   it('withdraws nothing when the sync keeps the same counselor', async () => {

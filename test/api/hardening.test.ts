@@ -45,6 +45,19 @@ describe('HTTP hardening', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|node_modules|SyntaxError/);
   });
 
+  it('answers a JSON body that is not an object (null, a number) with 400 saying so', async () => {
+    for (const body of ['null', '3', '"text"']) {
+      const res = await t.http
+        .put('/v1/job-seekers/js-x')
+        .auth(integration, { type: 'bearer' })
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status, body).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.title, body).toBe('The body is not a JSON object');
+    }
+  });
+
   it('sets security headers on errors too, and no X-Powered-By', async () => {
     const res = await t.http.get('/v1/nothing-here');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

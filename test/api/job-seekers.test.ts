@@ -73,6 +73,20 @@ describe('job seekers API', () => {
     );
   });
 
+  it('refuses a date no calendar has (30 February) with 400 naming the field', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-dates')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...aJobSeeker(), availableFrom: '2027-02-30' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['/body/availableFrom']);
+    const leapDay = await t.http
+      .put('/v1/job-seekers/js-dates')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...aJobSeeker(), availableFrom: '2028-02-29' });
+    expect(leapDay.status).toBe(201);
+  });
+
   it('keeps a job seeker without coordinates when the commune code is known', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-5')

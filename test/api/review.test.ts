@@ -219,6 +219,23 @@ describe('review API', () => {
       const res = await act(t, counselor, set.id, 'items', etag, { courseId: 'PARIS-AS' });
       expect(res.status).toBe(400);
     });
+
+    it('refuses a reason of spaces, for an addition and a discard, with 400 naming the field', async () => {
+      const { set, etag } = await openSet();
+      for (const [action, body] of [
+        ['items', { courseId: 'PARIS-AS', reason: '     ' }],
+        ['items', { courseId: 'PARIS-AS', reason: ' a  b ' }],
+        ['discard', { reason: '    ' }],
+      ] as const) {
+        const res = await act(t, counselor, set.id, action, etag, body);
+        expect(res.status, `${action} ${JSON.stringify(body)}`).toBe(400);
+        expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('/body/reason');
+      }
+      expect((await readSet(t, counselor, set.id)).set).toMatchObject({
+        status: 'pending_review',
+        version: set.version,
+      });
+    });
   });
 
   describe('ordering', () => {

@@ -79,6 +79,13 @@ describe('If-Match', () => {
     expect(() => requireCurrentEtag(set, '3')).toThrow(PreconditionFailedError);
   });
 
+  it('refuses If-Match: * (428) and a weak tag (412), saying the strong ETag is needed', () => {
+    expect(() => requireCurrentEtag(set, '*')).toThrow(PreconditionRequiredError);
+    expect(() => requireCurrentEtag(set, '*')).toThrow(/does not say which version/);
+    expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(PreconditionFailedError);
+    expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(/weak ETag/);
+  });
+
   it('tells a stale caller the current ETag', () => {
     try {
       requireCurrentEtag(set, '"1"');

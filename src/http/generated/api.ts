@@ -271,7 +271,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -297,7 +297,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -322,7 +322,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -344,7 +344,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -369,7 +369,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -396,7 +396,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -421,7 +421,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -1219,6 +1219,7 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
+            /** @description At least three characters other than spaces. */
             reason: string;
         };
         OrderRequest: {
@@ -1239,6 +1240,7 @@ export interface components {
             comment?: string;
         };
         DiscardRequest: {
+            /** @description At least three characters other than spaces. */
             reason: string;
         };
         ReasonCode: {
@@ -1773,7 +1775,7 @@ export interface components {
         Cursor: string;
         SetId: string;
         ItemId: string;
-        /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+        /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
         IfMatch: string;
         /**
          * @description The registry id, `<name>-<version>`.
@@ -2308,7 +2310,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2339,7 +2341,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2369,7 +2371,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2399,7 +2401,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2429,7 +2431,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2458,7 +2460,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2487,7 +2489,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag. Required by every state-changing call (428 without it, 412 when stale). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
