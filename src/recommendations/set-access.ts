@@ -15,9 +15,10 @@ export function setNotFound(setId: string): NotFoundError {
 }
 
 /**
- * The set, if the counselor may see it: its owner while the job seeker is still on their caseload
- * (a counselor the person moved away from sees none of their sets any more), and, while it awaits
- * a second review, any other counselor (the second reviewer is a peer, not the first reviewer).
+ * The set, if the counselor may see it: any set of a job seeker on their caseload now (their own,
+ * or a previous counselor's, which shows them what the person was offered; acting stays the
+ * owner's), and, while it awaits a second review, any other counselor (the second reviewer is a
+ * peer, not the first reviewer). A counselor the person moved away from sees none of their sets.
  * Anyone else gets the answer of a missing set.
  */
 export async function findVisibleSet(
@@ -27,11 +28,8 @@ export async function findVisibleSet(
 ): Promise<RecommendationSet> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
-  if (set.counselorId === counselor.subject) {
-    const seeker = await deps.jobSeekers.findById(set.seekerId);
-    if (seeker?.counselorId !== counselor.subject) throw setNotFound(setId);
-    return set;
-  }
+  const seeker = await deps.jobSeekers.findById(set.seekerId);
+  if (seeker?.counselorId === counselor.subject) return set;
   if (set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject) {
     return set;
   }

@@ -63,14 +63,31 @@ describe('a job seeker moving to another counselor', () => {
       .select('id', 'version');
     expect(theirs.length).toBeGreaterThan(0);
     for (const { id: setId, version } of theirs) {
-      for (const token of [counselor, otherCounselor]) {
-        const read = await t.http.get(`/v1/recommendations/${setId}`).auth(token, { type: 'bearer' });
-        expect(read.status).toBe(404);
-        expect(read.headers['content-type']).toMatch(/application\/problem\+json/);
-      }
+      const read = await t.http.get(`/v1/recommendations/${setId}`).auth(counselor, { type: 'bearer' });
+      expect(read.status).toBe(404);
+      expect(read.headers['content-type']).toMatch(/application\/problem\+json/);
       const discard = await act(t, counselor, setId, 'discard', `"${version}"`, { reason: 'clean-up' });
       expect(discard.status).toBe(404);
     }
+  });
+
+  it('shows the new counselor what the person was offered before, without letting them act on it', async () => {
+    const published: Array<{ id: string; version: number }> = await t.container
+      .db('recommendation_sets')
+      .where({ seeker_id: 'js-1', counselor_id: 'c-001', status: 'published' })
+      .select('id', 'version');
+    expect(published).toHaveLength(1);
+    const [{ id: setId, version } = { id: '', version: 0 }] = published;
+    const read = await t.http.get(`/v1/recommendations/${setId}`).auth(otherCounselor, { type: 'bearer' });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: setId, status: 'published', counselorId: 'c-001' });
+    const discard = await act(t, otherCounselor, setId, 'discard', `"${version}"`, { reason: 'clean-up' });
+    expect(discard.status).toBe(403);
+    // Their own queue holds their own sets only.
+    const queue = await t.http
+      .get('/v1/recommendations?seekerId=js-1')
+      .auth(otherCounselor, { type: 'bearer' });
+    expect(queue.body.items.map((set: { id: string }) => set.id)).not.toContain(setId);
   });
 
   it('lets the new counselor ask for fresh suggestions, and the previous one no longer', async () => {

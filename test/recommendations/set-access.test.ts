@@ -43,11 +43,11 @@ describe('who may see a set', () => {
     }
   });
 
-  it('hides every set from a counselor the job seeker moved away from, and does not give them to the new one', async () => {
+  it('hides every set from a counselor the job seeker moved away from, and shows them to the new one', async () => {
     for (const status of ['pending_review', 'published', 'discarded'] as const) {
       const set = aRecommendationSet({ status });
       expect(await canSee(owner, set, 'c-002')).toBe(false);
-      expect(await canSee(peer, set, 'c-002')).toBe(false);
+      expect(await canSee(peer, set, 'c-002')).toBe(true);
     }
   });
 

@@ -255,8 +255,9 @@ export interface paths {
          * Read a set for review
          * @description The counselor's first read records when the set was opened; decision times are counted from
          *     then. In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
-         *     A set awaiting a second review can be read by any other counselor. A counselor the job seeker moved
-         *     away from gets 404 for every set of that person, as for a missing one.
+         *     A set awaiting a second review can be read by any other counselor. Sets are read by the counselor of
+         *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
+         *     as for a missing one; the new counselor can read the earlier sets but not act on them (403).
          */
         get: operations["getRecommendationSet"];
         put?: never;
