@@ -8,8 +8,8 @@ import { createRetentionService } from '../src/retention/create-retention.ts';
 new Command('npm run retention --')
   .description(
     'Purges what has outlived its retention period, now: finished recommendation sets and feedback older ' +
-      'than RETENTION_PERSONAL_DAYS, job seekers with no activity for that long (erased as DELETE ' +
-      '/v1/job-seekers/{id} would), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
+      'than RETENTION_PERSONAL_DAYS, job seekers with no activity for that long (their rows deleted as ' +
+      'DELETE /v1/job-seekers/{id} would; objectors kept), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
       'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
       'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does this ' +
       'once a day (RETENTION_DAILY_JOB).',
@@ -27,10 +27,10 @@ try {
 const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateToLatest(db);
-  const log = createDecisionLog(db, config);
-  const report = await createRetentionService(db, log, config.retention).purgeExpired();
+  const { decisionLog } = createDecisionLog(db, config);
+  const report = await createRetentionService(db, decisionLog, config.retention).purgeExpired();
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
-  const { purged, cutoffs, objectionsPurged } = report;
+  const { purged, cutoffs } = report;
   console.log(
     [
       `${where}: retention run recorded as decision event ${report.seq}`,
@@ -38,7 +38,7 @@ try {
         `(${purged.recommendationItems} items)`,
       `  feedback given before ${cutoffs.personalData}: ${purged.feedback} purged`,
       `  job seekers with no activity since ${cutoffs.personalData}: ${purged.jobSeekers} profiles purged ` +
-        `with their keys (${objectionsPurged} had objected to AI processing)`,
+        '(those who objected to AI processing are kept)',
       `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,
       `  job seekers with no decision event since ${cutoffs.log}: ${purged.subjectKeys} keys shredded`,
     ].join('\n'),

@@ -8,7 +8,8 @@ const program = new Command('npm run seed --')
   .description(
     'Write the demo data again, dated from today: demo courses demo-0001… (one import) and demo job ' +
       'seekers js-1001… (caseloads of c-001, c-002, c-003; one sync each) are created or replaced by ' +
-      'id, each write logged; no other row is touched and nothing is deleted.',
+      'id, each write logged as any import or sync (a demo profile moved back to its counselor has its ' +
+      'open sets withdrawn); no other row is touched.',
   )
   .option('--yes', 'confirm writing demo rows when NODE_ENV=production')
   .parse();

@@ -26,9 +26,11 @@ export interface AuthConfig {
   audience: string;
   /**
    * Production: the identity provider's JWKS. Absent: a key pair generated in `dataDir`, which
-   * production accepts only with `AUTH_LOCAL_KEYS=true` (whoever reads that folder can mint tokens).
+   * production accepts only with `localKeysAllowed` (whoever reads that folder can mint tokens).
    */
   jwksUrl: string | undefined;
+  /** `AUTH_LOCAL_KEYS=true`: production may verify tokens against the generated key pair. */
+  localKeysAllowed: boolean;
   algorithms: string[];
   clockToleranceSeconds: number;
   /** Seconds a verified token is taken as verified without checking it again (0: every request). */
@@ -97,7 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
-      jwksUrl: readJwksUrl(env, nodeEnv),
+      jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
+      localKeysAllowed: readBool(env, 'AUTH_LOCAL_KEYS', false),
       algorithms: readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']),
       clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
       verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
@@ -160,20 +163,6 @@ function readLogRetentionDays(env: Env): number {
   return days;
 }
 
-/** Production signs no tokens with a key of its own unless the operator says so. */
-function readJwksUrl(env: Env, nodeEnv: Config['nodeEnv']): string | undefined {
-  const jwksUrl = nonEmpty(env.AUTH_JWKS_URL);
-  const localKeys = readBool(env, 'AUTH_LOCAL_KEYS', false);
-  if (nodeEnv === 'production' && jwksUrl === undefined && !localKeys) {
-    throw new Error(
-      "AUTH_JWKS_URL must be set when NODE_ENV=production (the identity provider's JWKS); to sign tokens " +
-        'with a key pair generated in DATA_DIR/keys instead, set AUTH_LOCAL_KEYS=true ' +
-        '(anyone who can read that folder can then mint tokens)',
-    );
-  }
-  return jwksUrl;
-}
-
 function readBool(env: Env, name: string, fallback: boolean): boolean {
   const raw = nonEmpty(env[name])?.toLowerCase();
   if (raw === undefined) return fallback;
@@ -198,4 +187,19 @@ function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[
     throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+/**
+ * Production verifies tokens against the identity provider's keys, not a key pair of its own,
+ * unless the operator says so (`AUTH_LOCAL_KEYS=true`). Checked where tokens are verified (the
+ * container), so that scripts which verify none (migrate, retention) run without it.
+ */
+export function checkTokenKeys(config: Pick<Config, 'nodeEnv' | 'auth'>): void {
+  if (config.nodeEnv === 'production' && config.auth.jwksUrl === undefined && !config.auth.localKeysAllowed) {
+    throw new Error(
+      "AUTH_JWKS_URL must be set when NODE_ENV=production (the identity provider's JWKS); to sign tokens " +
+        'with a key pair generated in DATA_DIR/keys instead, set AUTH_LOCAL_KEYS=true ' +
+        '(anyone who can read that folder can then mint tokens)',
+    );
+  }
 }

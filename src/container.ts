@@ -5,7 +5,7 @@ import { AuditService } from './audit/audit-service.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
-import type { Config } from './config.ts';
+import { type Config, checkTokenKeys } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { openDatabase } from './db/database.ts';
@@ -62,6 +62,7 @@ export interface ContainerOptions {
 
 /** The composition root: the only place that opens the database and builds stores and services. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
+  checkTokenKeys(config);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -156,7 +157,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
     }
 
-    const retention = createRetentionService(db, log, config.retention, now);
+    const retention = createRetentionService(db, decisionLog, config.retention, now);
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
       ? startDailyRetentionJob(retention, logger)
       : undefined;

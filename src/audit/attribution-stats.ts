@@ -87,18 +87,19 @@ export async function computeAttributionStats(
 
 /**
  * The set's scored items: from the sealed personal part (`attributions`), or from the public
- * payload's items for events written before scores and attributions were sealed.
+ * payload's items for events written before scores and attributions were sealed. Either way a set
+ * whose job seeker was erased counts as erased: the figures use nothing of theirs.
  */
 async function readScoredItems(
   event: ScoredEvent,
   payload: Record<string, unknown> | undefined,
   openPersonal: OpenPersonalPart,
 ): Promise<unknown[] | 'shredded' | undefined> {
+  const personal = await readPersonalRecord(event.personal, openPersonal);
+  if (personal === 'shredded') return personal;
   const publicItems = readArrayField(payload, 'items');
   if (publicItems.some((item) => readRecord(item)?.contributions !== undefined)) return publicItems;
-  const personal = await readPersonalRecord(event.personal, openPersonal);
-  if (personal === undefined || personal === 'shredded') return personal;
-  return readArrayField(personal, 'attributions');
+  return personal === undefined ? undefined : readArrayField(personal, 'attributions');
 }
 
 function addContributions(totals: ModelTotals, items: readonly unknown[]): void {

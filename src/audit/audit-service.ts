@@ -16,7 +16,12 @@ import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
 import { computeDriftStats, type DriftReference, type ModelDrift } from './drift-stats.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
-import { computeOversightStats, OVERSIGHT_EVENT_TYPES, type OversightRow } from './oversight-stats.ts';
+import {
+  computeOversightStats,
+  OVERSIGHT_READING_EVENT_TYPES,
+  OVERSIGHT_REVIEW_EVENT_TYPES,
+  type OversightRow,
+} from './oversight-stats.ts';
 
 export interface AuditServiceDeps {
   events: AuditEventStore;
@@ -197,11 +202,20 @@ export class AuditService {
         : new Date(
             Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000,
           ).toISOString();
-    const events = this.deps.events.streamContents(
-      { types: OVERSIGHT_EVENT_TYPES, ...pickDefined({ from: period.from, to: reviewsUntil }) },
+    const { events } = this.deps;
+    const reviews = events.streamContents(
+      { types: OVERSIGHT_REVIEW_EVENT_TYPES, ...pickDefined({ from: period.from, to: reviewsUntil }) },
       toSeq,
     );
-    const rows = await computeOversightStats(events, { ...period, fastDecisionSeconds: threshold });
+    // People read their explanations whenever they like: every reading up to the head counts.
+    const readings = events.streamContents(
+      { types: OVERSIGHT_READING_EVENT_TYPES, ...pickDefined({ from: period.from }) },
+      toSeq,
+    );
+    const rows = await computeOversightStats(inTurn(reviews, readings), {
+      ...period,
+      fastDecisionSeconds: threshold,
+    });
     await this.record(
       request,
       'getOversightStats',
@@ -287,6 +301,11 @@ export class AuditService {
       });
     });
   }
+}
+
+/** The items of each source, one source after the other. */
+async function* inTurn<T>(...sources: AsyncIterable<T>[]): AsyncIterable<T> {
+  for (const source of sources) yield* source;
 }
 
 function generatedIn(period: AuditPeriod): AuditEventFilter {

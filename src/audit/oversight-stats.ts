@@ -10,16 +10,20 @@ import {
   roundTo,
 } from './event-fields.ts';
 
-/** The events the oversight figures are computed from (never from the operational tables). */
-export const OVERSIGHT_EVENT_TYPES: readonly DecisionEventType[] = [
+/**
+ * The events the oversight figures are computed from (never from the operational tables): the
+ * review of a set, over within its lifetime, and then the job seeker's readings of its
+ * explanations, which come at any time after publication.
+ */
+export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.generated',
   'recommendation.opened',
   'shortlist.submitted',
   'item.decided',
   'item.added',
   'recommendation.published',
-  'explanation.opened',
 ];
+export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = ['explanation.opened'];
 
 /** The period and threshold of an oversight report. */
 export interface OversightOptions {

@@ -1,9 +1,8 @@
-import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
-import type { ErasedRows, ErasureReport } from './erasure.ts';
+import type { ErasureReport } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';
 
@@ -28,7 +27,8 @@ export class ErasureService {
   async eraseJobSeeker(admin: Principal, seekerId: string): Promise<ErasureReport> {
     const { deps } = this;
     const { erased, subjectKeyShredded, seq } = await deps.decisionLog.withTransaction(async (trx) => {
-      const { rows, shredded } = await eraseJobSeekerData(deps, trx, seekerId);
+      const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
+      const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
       // Throwing rolls back: nothing of this person was left to erase.
       if (rows.profiles === 0 && !shredded) throw jobSeekerNotFound(seekerId);
       // No personal part: it would need a key, and would create a new one for this person.
@@ -43,20 +43,4 @@ export class ErasureService {
     const storage = await deps.scrubber.scrubDeletedRows();
     return { erased, subjectKeyShredded, seq, storage };
   }
-}
-
-/**
- * Deletes everything stored about one job seeker (profile, sets, items, feedback, stored
- * idempotent answers) and destroys their decision-log key, inside the caller's transaction. The
- * one way to erase a person: the erasure endpoint and the retention purge both call it, and each
- * appends its own event.
- */
-export async function eraseJobSeekerData(
-  deps: Pick<ErasureServiceDeps, 'store' | 'keyring'>,
-  trx: Knex.Transaction,
-  seekerId: string,
-): Promise<{ rows: ErasedRows; shredded: boolean }> {
-  const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
-  const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
-  return { rows, shredded };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 /**
@@ -56,7 +56,7 @@ export class JobSeekerService {
    */
   async getJobSeekerForCounselor(counselor: Principal, id: string): Promise<JobSeeker> {
     const jobSeeker = await this.store.findById(id);
-    if (jobSeeker === undefined || jobSeeker.counselorId !== counselor.subject) throw jobSeekerNotFound(id);
+    if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }
 }

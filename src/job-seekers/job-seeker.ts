@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
 /**
@@ -42,3 +43,14 @@ export interface JobSeekerInput extends JobSeekerProfile {
 export const ROME_CODE = /^[A-N]\d{4}$/;
 export const MIN_EDUCATION_LEVEL = 3;
 export const MAX_EDUCATION_LEVEL = 8;
+
+/**
+ * Whether the person is on the counselor's caseload now: the one rule by which a counselor reads
+ * a profile, asks for suggestions and reads the person's sets.
+ */
+export function isOnCaseloadOf(
+  seeker: Pick<JobSeeker, 'counselorId'> | undefined,
+  counselor: Principal,
+): boolean {
+  return seeker !== undefined && seeker.counselorId === counselor.subject;
+}

@@ -94,6 +94,8 @@ export class PortalService {
    */
   async getMyExplanation(seeker: Principal, itemId: string): Promise<MyExplanation> {
     const { set, item } = await this.findMyItem(seeker, itemId);
+    const explanation = await this.explain(seeker, set, item);
+    // Logged once the answer is ready: a reading that fails is no reading.
     await this.deps.decisionLog.withTransaction(async (trx) => {
       await this.deps.decisionLog.append(trx, {
         type: 'explanation.opened',
@@ -102,6 +104,15 @@ export class PortalService {
         payload: { setId: set.id, itemId, suggestedBy: item.source },
       });
     });
+    return explanation;
+  }
+
+  private async explain(
+    seeker: Principal,
+    set: RecommendationSet,
+    item: RecommendationItem,
+  ): Promise<MyExplanation> {
+    const { id: itemId } = item;
     if (item.source === 'counselor') {
       return {
         itemId,

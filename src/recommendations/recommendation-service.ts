@@ -4,7 +4,7 @@ import type { CandidateFilter, Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
@@ -69,7 +69,7 @@ export class RecommendationService {
     if (replay !== undefined) return { set: replay, replayed: true };
 
     const seeker = await deps.jobSeekers.findById(seekerId);
-    if (seeker === undefined || seeker.counselorId !== counselor.subject) throw jobSeekerNotFound(seekerId);
+    if (seeker === undefined || !isOnCaseloadOf(seeker, counselor)) throw jobSeekerNotFound(seekerId);
     const settings = await deps.settings.get();
     if (!settings.aiEnabled) throw manualPath(seeker, 'suggestions are switched off');
     if (seeker.aiObjection)
@@ -150,14 +150,17 @@ export class RecommendationService {
       // A concurrent retry with the same key won the race: answer as it did.
       const raced = await this.findReplay(counselor, request.idempotencyKey, requestHash);
       if (raced !== undefined) return { set: raced, replayed: true };
+      // The person was erased (or purged as idle) meanwhile: the set's foreign key refused it.
+      if ((await deps.jobSeekers.findById(seekerId)) === undefined) throw jobSeekerNotFound(seekerId);
       throw error;
     }
     return { set, replayed: false };
   }
 
   /**
-   * The counselor's own sets, newest first. Sets whose lifetime has passed are marked expired
-   * first, so that the queue (and its status filter) never shows them as still open.
+   * The sets of the counselor's caseload, newest first (a previous counselor's included, for people
+   * who moved to them). Sets whose lifetime has passed are marked expired first, so that the queue
+   * (and its status filter) never shows them as still open.
    */
   async listRecommendations(
     counselor: Principal,
@@ -228,8 +231,9 @@ export class RecommendationService {
     // Erasure deletes the key with the set; a key outliving its set has nothing left to replay.
     if (set === undefined) throw setNotFound(stored.id);
     // A retry answers as a new request would once the person has moved to another caseload.
-    const seeker = await this.deps.jobSeekers.findById(set.seekerId);
-    if (seeker?.counselorId !== counselor.subject) throw jobSeekerNotFound(set.seekerId);
+    if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
+      throw jobSeekerNotFound(set.seekerId);
+    }
     return firstAnswerOf(set, stored.status);
   }
 }

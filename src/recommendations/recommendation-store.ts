@@ -31,7 +31,10 @@ export interface RecommendationStore {
    * Returns false, writing nothing, when someone else changed the set first.
    */
   save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean>;
-  /** The counselor's own sets of the job seekers still on their caseload, newest first. */
+  /**
+   * The sets of the job seekers on the counselor's caseload now, newest first: their own, and those
+   * a previous counselor made for someone who has since moved to them.
+   */
   list(query: SetQuery): Promise<SetSummary[]>;
   /** The job seeker's most recently published set, or undefined. */
   findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;

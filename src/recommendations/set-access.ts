@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import {
   ConflictError,
@@ -28,8 +29,7 @@ export async function findVisibleSet(
 ): Promise<RecommendationSet> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
-  const seeker = await deps.jobSeekers.findById(set.seekerId);
-  if (seeker?.counselorId === counselor.subject) return set;
+  if (isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId), counselor)) return set;
   if (set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject) {
     return set;
   }

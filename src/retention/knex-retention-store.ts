@@ -1,7 +1,5 @@
 import type { Knex } from 'knex';
-import { readBoolean } from '../db/row-values.ts';
 import { OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
-import type { IdleJobSeeker } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 const FINISHED_STATUSES = SET_STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
@@ -29,14 +27,11 @@ export class KnexRetentionStore implements RetentionStore {
     return trx('feedback').where('created_at', '<', before).delete();
   }
 
-  async findIdleJobSeekers(trx: Knex.Transaction, before: string): Promise<IdleJobSeeker[]> {
-    // Idle: the profile was last written (synced, or an objection recorded) before the cutoff, and
-    // the person has no set this purge keeps and no feedback given since the cutoff. Anything newer
-    // is activity: a counselor asked for suggestions, the person answered one, or the
-    // case-management system still follows them.
+  async findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]> {
     const rows: Array<Record<string, unknown>> = await trx('job_seekers')
-      .select('id', 'ai_objection')
+      .select('id')
       .where('updated_at', '<', before)
+      .where('ai_objection', false)
       .whereNotExists((keptSets) =>
         keptSets
           .select(trx.raw('1'))
@@ -52,10 +47,13 @@ export class KnexRetentionStore implements RetentionStore {
           .andWhere('feedback.created_at', '>=', before),
       )
       .orderBy('id')
-      // PostgreSQL: a sync or a new set racing with the run waits for it, or makes the profile active
-      // first. SQLite: the run's transaction already holds the write lock.
+      .limit(limit)
+      // PostgreSQL: a sync waits for the run (or the run for it), and the run then sees the profile
+      // as written. A suggestion or feedback racing with the run does not write the profile: if the
+      // run erases the person first, its insert fails on the foreign key and is answered as for a
+      // person the service does not know.
       .forUpdate();
-    return rows.map((row) => ({ id: String(row.id), aiObjection: readBoolean(row.ai_objection) }));
+    return rows.map((row) => String(row.id));
   }
 
   async purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number> {

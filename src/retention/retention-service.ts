@@ -1,17 +1,18 @@
 import type { RetentionConfig } from '../config.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import { eraseJobSeekerData } from '../erasure/erasure-service.ts';
 import type { ErasureStore } from '../erasure/erasure-store.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { computeRetentionCutoffs, countPurged, type PurgedRows, type RetentionReport } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
+/** Idle profiles deleted by one run at most, so that a first run on a large database stays short. */
+export const IDLE_PROFILES_PER_RUN = 500;
+
 export interface RetentionServiceDeps {
   store: RetentionStore;
   decisionLog: DecisionLog;
-  /** How an idle profile is purged: exactly as an erasure deletes a person, key included. */
-  erasure: { store: ErasureStore; keyring: SubjectKeyring };
+  /** How an idle profile is purged: with the rows an erasure deletes (the log key is left to the log period). */
+  erasure: Pick<ErasureStore, 'eraseJobSeekerRows'>;
   scrubber: StorageScrubber;
   periods: Pick<RetentionConfig, 'personalDays' | 'idempotencyHours' | 'logDays'>;
   now: () => Date;
@@ -19,10 +20,11 @@ export interface RetentionServiceDeps {
 
 /**
  * Purges what has outlived its retention period. A job seeker with no activity for the whole
- * personal-data period is erased as a whole, their decision-log key included. The decision log
- * itself is never deleted from: once a job seeker has had no event for the whole log period, their
- * key is shredded, which leaves the events (and the chain) in place with their personal parts
- * unreadable.
+ * personal-data period is deleted with everything an erasure deletes, at most
+ * {@link IDLE_PROFILES_PER_RUN} a run (the next runs take the rest). The decision log itself is
+ * never deleted from: once a job seeker has had no event for the whole log period, their key is
+ * shredded, which leaves the events (and the chain) in place with their personal parts unreadable;
+ * a purged profile's key waits for that too, so the log stays readable for the whole log period.
  */
 export class RetentionService {
   constructor(private readonly deps: RetentionServiceDeps) {}
@@ -34,9 +36,9 @@ export class RetentionService {
     const cutoffs = computeRetentionCutoffs(now, deps.periods);
     const { personalDays, idempotencyHours, logDays } = deps.periods;
     const periods = { personalDays, idempotencyHours, logDays };
-    const { purged, objectionsPurged, seq } = await deps.decisionLog.withTransaction(async (trx) => {
+    const { purged, seq } = await deps.decisionLog.withTransaction(async (trx) => {
       // Before the sets go: feedback given within the period on an expired set is still activity.
-      const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData);
+      const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
       const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);
       const rows: PurgedRows = {
         jobSeekers: 0,
@@ -46,31 +48,26 @@ export class RetentionService {
         idempotencyKeys: 0,
         subjectKeys: 0,
       };
-      // Objectors go too: keeping a profile to remember the objection would keep the very data
-      // the person objected to having processed. The count says how many objections went with it.
-      let objectionsPurged = 0;
-      for (const seeker of idle) {
-        const erased = await eraseJobSeekerData(deps.erasure, trx, seeker.id);
-        rows.jobSeekers += erased.rows.profiles;
-        rows.recommendationSets += erased.rows.recommendationSets;
-        rows.recommendationItems += erased.rows.recommendationItems;
-        rows.feedback += erased.rows.feedback;
-        rows.idempotencyKeys += erased.rows.idempotencyKeys;
-        if (erased.shredded) rows.subjectKeys += 1;
-        if (seeker.aiObjection) objectionsPurged += 1;
+      for (const seekerId of idle) {
+        const erased = await deps.erasure.eraseJobSeekerRows(trx, seekerId);
+        rows.jobSeekers += erased.profiles;
+        rows.recommendationSets += erased.recommendationSets;
+        rows.recommendationItems += erased.recommendationItems;
+        rows.feedback += erased.feedback;
+        rows.idempotencyKeys += erased.idempotencyKeys;
       }
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
-      rows.subjectKeys += await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
+      rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
       // Counts only: the purged people are named nowhere, not even by pseudonym.
       const event = await deps.decisionLog.append(trx, {
         type: 'retention.purged',
         actor: { role: 'system', id: 'retention' },
-        payload: { periods, cutoffs, purged: rows, objectionsPurged },
+        payload: { periods, cutoffs, purged: rows },
       });
-      return { purged: rows, objectionsPurged, seq: event.seq };
+      return { purged: rows, seq: event.seq };
     });
     const storageScrubbed = countPurged(purged) > 0 && (await deps.scrubber.scrubDeletedRows()).complete;
-    return { ranAt: now.toISOString(), periods, cutoffs, purged, objectionsPurged, seq, storageScrubbed };
+    return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { IdleJobSeeker } from './retention.ts';
 
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
@@ -15,10 +14,15 @@ export interface RetentionStore {
   /** Deletes feedback given before `before`. */
   purgeFeedback(trx: Knex.Transaction, before: string): Promise<number>;
   /**
-   * The job seekers with no activity since `before` (see {@link IdleJobSeeker}), in id order. Read
-   * before the run purges sets and feedback, which would hide recent feedback on an expired set.
+   * The ids of at most `limit` idle job seekers, in id order: the profile was last written (synced
+   * by the case-management system, or an objection recorded) before `before`; no set was created
+   * for them since (and none is still open short of being expired for the whole period); they
+   * gave no feedback since. No counselor, no person and no upstream system touched their file
+   * within the period. Someone who objected to AI processing is never idle: purging the profile
+   * would forget the objection, and a later sync would bring the model back for them. Read before
+   * the run purges sets and feedback, which would hide recent feedback on an expired set.
    */
-  findIdleJobSeekers(trx: Knex.Transaction, before: string): Promise<IdleJobSeeker[]>;
+  findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

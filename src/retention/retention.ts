@@ -7,7 +7,7 @@ const DAY_MS = 24 * HOUR_MS;
 export interface RetentionCutoffs {
   /**
    * Finished recommendation sets (created before), feedback (given before), and job-seeker
-   * profiles idle since then (see {@link IdleJobSeeker}).
+   * profiles idle since then (see `RetentionStore.findIdleJobSeekers`).
    */
   personalData: string;
   /** Idempotency keys (created before). */
@@ -17,34 +17,20 @@ export interface RetentionCutoffs {
 }
 
 /**
- * A job seeker with no activity for the whole personal-data period, whose profile is purged. The
- * definition: the profile was last written (synced by the case-management system, or an objection
- * recorded) before the cutoff; no recommendation set was created for them since the cutoff (and
- * none is still open short of being expired for the whole period); and they gave no feedback since
- * the cutoff. In short: no counselor, no person and no upstream system has touched their file
- * within the period, so nothing of theirs is still needed.
- */
-export interface IdleJobSeeker {
-  id: string;
-  /** The person had objected to AI processing: the objection goes with the profile. */
-  aiObjection: boolean;
-}
-
-/**
- * Rows removed by one retention run, whichever rule removed them: the sets, feedback, stored
- * answers and keys of purged profiles are counted with the others.
+ * Rows removed by one retention run, whichever rule removed them: the sets, feedback and stored
+ * answers of purged profiles are counted with the others.
  */
 export interface PurgedRows {
-  /** Profiles idle for the whole personal-data period, erased as an erasure does. */
+  /**
+   * Profiles idle for the whole personal-data period, deleted with their rows as an erasure does.
+   * Their decision-log key is left to the log period, as everyone's.
+   */
   jobSeekers: number;
   recommendationSets: number;
   recommendationItems: number;
   feedback: number;
   idempotencyKeys: number;
-  /**
-   * Decision-log keys destroyed, of purged profiles and of people with no event for the whole log
-   * period: the personal parts of those people's events are unreadable.
-   */
+  /** Decision-log keys destroyed: the personal parts of those people's events are unreadable. */
   subjectKeys: number;
 }
 
@@ -54,12 +40,6 @@ export interface RetentionReport {
   periods: { personalDays: number; idempotencyHours: number; logDays: number };
   cutoffs: RetentionCutoffs;
   purged: PurgedRows;
-  /**
-   * How many of the purged profiles carried an objection to AI processing. Recorded so that the
-   * objection does not vanish unseen: a person synced again later starts with a new profile,
-   * without it.
-   */
-  objectionsPurged: number;
   /** The seq of the `retention.purged` event. */
   seq: number;
   /** Whether the purged bytes were also cleared from the database files (false when nothing was purged). */

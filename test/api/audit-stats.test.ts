@@ -103,6 +103,12 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     });
     expect(shortlisted.status).toBe(200);
     generated.push((await decideAll(t, c2, c.set.id)).set);
+
+    // Week 41 too, long after set A's lifetime: js-1 reads another of its explanations.
+    const late = await t.http
+      .get(`/v1/me/recommendations/${third?.itemId}/explanation`)
+      .auth(seeker, { type: 'bearer' });
+    expect(late.status).toBe(200);
   });
   afterAll(() => t.close());
 
@@ -136,8 +142,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           blindFirstSets: 0,
           blindFirstOverlap: null,
           publishedItems: 3,
-          explanationsOpened: 1,
-          explanationOpenedShare: 0.3333,
+          explanationsOpened: 2,
+          explanationOpenedShare: 0.6667,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -180,6 +186,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       // Set A alone, with the reviews made after the end of the period.
       const [setA] = await rowsOf('?to=2026-10-01T08:00:00.001Z');
       expect(setA).toMatchObject({ sets: 1, items: 3, decisions: 3, additions: 1, timedDecisions: 3 });
+      // Readings count whenever they came, the one a week after the set's lifetime included.
+      expect(setA).toMatchObject({ publishedItems: 3, explanationsOpened: 2 });
     });
 
     it('still holds after the job seekers are erased', async () => {
@@ -191,12 +199,18 @@ describe('auditor API: oversight, attribution and drift figures', () => {
   });
 
   describe('GET /v1/audit/stats/attributions', () => {
+    beforeAll(async () => {
+      // js-1 is erased (here, or already by the oversight test above): its sets can no longer be read.
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const erased = await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' });
+      expect([204, 404]).toContain(erased.status);
+    });
+
     it('averages the sealed attributions per feature for the model version, skipping erased job seekers', async () => {
       const res = await get('/v1/audit/stats/attributions');
       expect(res.status).toBe(200);
       const [model, ...others] = res.body.models;
       expect(others).toEqual([]);
-      // js-1 was erased above (the oversight figures still hold): sets A and B can no longer be read.
       const readable = generated.filter((set) => set.seekerId !== 'js-1');
       expect(readable).toHaveLength(1);
       const items = readable.flatMap((set) => set.items.filter((item) => item.source === 'model'));

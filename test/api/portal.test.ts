@@ -314,6 +314,15 @@ describe('job seeker portal API', () => {
   });
 
   describe('feedback and data', () => {
+    /** The comment warnings counted so far, as /metrics reports them. */
+    const commentWarningCount = async () => {
+      const text = (await t.http.get('/metrics')).text;
+      const line = text
+        .split('\n')
+        .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="comment"}'));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+
     it('records feedback with 201 and returns it in the data export with the profile and the suggestions', async () => {
       await syncSeeker(t, 'js-data');
       const set = await createAndPublish(t, counselor, 'js-data', { approve: 2 });
@@ -341,14 +350,7 @@ describe('job seeker portal API', () => {
     });
 
     it('warns about a sensitive term in feedback and counts it', async () => {
-      const metric = async () => {
-        const text = (await t.http.get('/metrics')).text;
-        const line = text
-          .split('\n')
-          .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="comment"}'));
-        return line === undefined ? 0 : Number(line.split(' ').at(-1));
-      };
-      const before = await metric();
+      const before = await commentWarningCount();
       await syncSeeker(t, 'js-sensitive');
       const set = await createAndPublish(t, counselor, 'js-sensitive', { approve: 1 });
       const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
@@ -359,18 +361,11 @@ describe('job seeker portal API', () => {
         .send({ response: 'not_interested', comment: 'Mon handicap rend ce métier difficile.' });
       expect(res.status).toBe(201);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
-      expect(await metric()).toBe(before + 1);
+      expect(await commentWarningCount()).toBe(before + 1);
     });
 
     it('warns about a sensitive term in an objection comment and counts it', async () => {
-      const metric = async () => {
-        const text = (await t.http.get('/metrics')).text;
-        const line = text
-          .split('\n')
-          .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="comment"}'));
-        return line === undefined ? 0 : Number(line.split(' ').at(-1));
-      };
-      const before = await metric();
+      const before = await commentWarningCount();
       await syncSeeker(t, 'js-object-sensitive');
       const seeker = await t.tokenFor('job_seeker', 'js-object-sensitive');
       const res = await t.http
@@ -380,7 +375,7 @@ describe('job seeker portal API', () => {
       expect(res.status).toBe(200);
       expect(res.body.aiObjection).toBe(true);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
-      expect(await metric()).toBe(before + 1);
+      expect(await commentWarningCount()).toBe(before + 1);
 
       await syncSeeker(t, 'js-object-plain');
       const plain = await t.http
@@ -389,7 +384,7 @@ describe('job seeker portal API', () => {
         .send({ comment: 'Je préfère en parler avec ma conseillère.' });
       expect(plain.status).toBe(200);
       expect(plain.body).not.toHaveProperty('warnings');
-      expect(await metric()).toBe(before + 1);
+      expect(await commentWarningCount()).toBe(before + 1);
     });
 
     it('answers 404 for the data export of a person the service does not know', async () => {

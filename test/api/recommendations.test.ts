@@ -93,6 +93,26 @@ describe('suggestions API', () => {
   });
 
   describe('Idempotency-Key', () => {
+    it('answers 404, not 500, when the person is erased while their suggestions are being computed', async () => {
+      await syncSeeker(t, 'js-vanishing');
+      const model = await t.container.services.models.current();
+      if (model === undefined) throw new Error('no active model');
+      const { scorer } = model;
+      const scoreCourses = scorer.scoreCourses.bind(scorer);
+      scorer.scoreCourses = async (...args) => {
+        await t.container.db('job_seekers').where({ id: 'js-vanishing' }).delete();
+        return scoreCourses(...args);
+      };
+      try {
+        const res = await requestSet(t, counselor, 'js-vanishing');
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      } finally {
+        scorer.scoreCourses = scoreCourses;
+      }
+      expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-vanishing' })).toEqual([]);
+    });
+
     it('replays the first answer for the same key and body', async () => {
       const key = newIdempotencyKey();
       const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });

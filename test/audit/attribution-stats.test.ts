@@ -28,7 +28,7 @@ function aSealedSet(
 }
 
 /** A set recorded before scores and attributions were sealed: they sit in the public items. */
-function anOlderSet(items: Contributions[]): ScoredEvent {
+function anOlderSet(items: Contributions[], sealed = JSON.stringify({ featureVectors: [] })): ScoredEvent {
   return {
     type: 'recommendation.generated',
     payload: {
@@ -41,7 +41,7 @@ function anOlderSet(items: Contributions[]): ScoredEvent {
         contributions,
       })),
     },
-    personal: JSON.stringify({ featureVectors: [] }),
+    personal: sealed,
   };
 }
 
@@ -87,6 +87,11 @@ describe('attribution figures', () => {
       items: 2,
       features: [{ feature: 'distanceKm', meanContribution: -0.1 }],
     });
+  });
+
+  it('counts an older set of an erased job seeker as erased, its clear attributions unused', async () => {
+    const [model] = await computeAttributionStats([anOlderSet([{ distanceKm: -0.4 }], 'erased')], open);
+    expect(model).toMatchObject({ sets: 1, items: 0, erasedSets: 1, features: [] });
   });
 
   it('skips and counts the sets of erased job seekers, and those whose sealed part does not open', async () => {

@@ -2,7 +2,10 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventFilter } from '../../src/audit/audit-event-filter.ts';
 import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
-import { OVERSIGHT_EVENT_TYPES } from '../../src/audit/oversight-stats.ts';
+import {
+  OVERSIGHT_READING_EVENT_TYPES,
+  OVERSIGHT_REVIEW_EVENT_TYPES,
+} from '../../src/audit/oversight-stats.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
@@ -102,7 +105,12 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     ],
     [
       'the oversight read',
-      stream({ types: OVERSIGHT_EVENT_TYPES, from: WEEK.from }),
+      stream({ types: OVERSIGHT_REVIEW_EVENT_TYPES, from: WEEK.from }),
+      ['COVERING INDEX decision_events_occurred_at_seq_index', 'decision_events_type_seq_index'],
+    ],
+    [
+      'the explanation readings for the oversight figures',
+      stream({ types: OVERSIGHT_READING_EVENT_TYPES, from: WEEK.from }),
       ['COVERING INDEX decision_events_occurred_at_seq_index', 'decision_events_type_seq_index'],
     ],
     [

@@ -39,7 +39,7 @@ describe('npm run retention', () => {
     expect(first.stdout).toContain('retention run recorded as decision event 1');
     expect(first.stdout).toMatch(/Idempotency-Key answers stored before \S+: 0 purged/);
     expect(first.stdout).toMatch(
-      /job seekers with no activity since \S+: 0 profiles purged with their keys \(0 had objected/,
+      /job seekers with no activity since \S+: 0 profiles purged \(those who objected/,
     );
     const second = await runRetentionCli({ RETENTION_PERSONAL_DAYS: '30' });
     expect(second.code).toBe(0);

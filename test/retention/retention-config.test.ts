@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 
 describe('retention settings', () => {
   it('keeps the log ten years, personal data two years and Idempotency-Keys a day by default', () => {
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true' }).retention).toEqual({
+    expect(loadConfig({ NODE_ENV: 'production' }).retention).toEqual({
       logDays: 3650,
       personalDays: 730,
       idempotencyHours: 24,

@@ -99,7 +99,6 @@ describe('purging personal data past its retention period', () => {
         periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650 },
         cutoffs: report.cutoffs,
         purged: report.purged,
-        objectionsPurged: 0,
       },
     });
     expect(report.cutoffs.personalData).toBe(new Date(clock.now().getTime() - 60 * DAY).toISOString());
@@ -135,7 +134,8 @@ describe('purging personal data past its retention period', () => {
     );
 
     // Day 68: the old set is 68 days old; the stale one expired on day 7, over 60 days ago. Nothing
-    // happened to js-old and js-stale since day 0: their profiles go too, with their keys.
+    // happened to js-old and js-stale since day 0: their profiles go too (their log keys wait for
+    // the log period).
     clock.advance(37 * DAY);
     const report = await t.container.retention.purgeExpired();
     expect(report.purged).toMatchObject({
@@ -144,7 +144,7 @@ describe('purging personal data past its retention period', () => {
       recommendationItems: oldItems,
       feedback: 1,
       idempotencyKeys: 1,
-      subjectKeys: 2,
+      subjectKeys: 0,
     });
     expect(await countRows(t, 'recommendation_items')).toBe(itemsBefore - oldItems);
     expect(await countRows(t, 'feedback')).toBe(1);
@@ -242,42 +242,40 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
   afterAll(() => t.close());
 
-  it('purges a profile idle past the cutoff with everything about the person, and shreds their key', async () => {
+  it('purges a profile idle past the cutoff with everything about the person, and leaves their log key to the log period', async () => {
     expect(await profileIds()).not.toContain('js-idle');
     expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-idle' })).toEqual([]);
     expect(await t.container.db('feedback').where({ seeker_id: 'js-idle' })).toEqual([]);
-    // Their earlier events stay, sealed for good.
+    // Their earlier events stay, readable to the figures until the log period ends.
     const parts = await personalPartsOf('js-idle');
     expect(parts).not.toEqual([]);
-    for (const part of parts) expect(part).toEqual({ status: 'shredded' });
+    for (const part of parts) expect(part.status).toBe('readable');
   });
 
-  it('purges an idle objector too, and counts the objections that went with the profiles', async () => {
-    expect(await profileIds()).not.toContain('js-objector');
-    expect(await personalPartsOf('js-objector')).toEqual([{ status: 'shredded' }]);
-    expect(report.objectionsPurged).toBe(1);
+  it('keeps the profile of an idle person who objected: the objection would go with it', async () => {
+    expect(await profileIds()).toContain('js-objector');
+    const [row] = await t.container.db('job_seekers').where({ id: 'js-objector' }).select('ai_objection');
+    expect(Boolean(row?.ai_objection)).toBe(true);
   });
 
   it('counts the purged profiles in the run’s event, without naming anyone', async () => {
-    expect(report.purged).toMatchObject({ jobSeekers: 2, subjectKeys: 2 });
+    expect(report.purged).toMatchObject({ jobSeekers: 1, subjectKeys: 0 });
     const [event] = await retentionEvents(t);
     expect(event).toMatchObject({
       seq: report.seq,
       subject: null,
       personal: null,
-      payload: { purged: report.purged, objectionsPurged: 1 },
+      payload: { purged: report.purged },
     });
     const { pseudonymiser } = t.container.decisionLog;
     const recorded = JSON.stringify(event);
-    for (const seekerId of ['js-idle', 'js-objector']) {
-      expect(recorded).not.toContain(seekerId);
-      expect(recorded).not.toContain(pseudonymiser.pseudonymise(seekerId));
-    }
+    expect(recorded).not.toContain('js-idle');
+    expect(recorded).not.toContain(pseudonymiser.pseudonymise('js-idle'));
   });
 
   it('keeps a profile the case-management system synced within the period', async () => {
     expect(await profileIds()).toContain('js-synced');
-    for (const part of await personalPartsOf('js-synced')) expect(part.status).toBe('readable');
+    expect(await t.container.db('job_seekers').where({ id: 'js-synced' })).toHaveLength(1);
   });
 
   it('keeps a profile not synced since, whose counselor asked for suggestions within the period', async () => {
@@ -289,7 +287,7 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('keeps a profile not synced since, whose owner gave feedback within the period', async () => {
-    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-synced']);
+    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-objector', 'js-synced']);
     for (const part of await personalPartsOf('js-feedback')) expect(part.status).toBe('readable');
   });
 

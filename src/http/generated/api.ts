@@ -231,7 +231,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The caller's own sets, newest first, with optional filters; only those of job seekers still on the caller's caseload.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them.
          */
         get: operations["listRecommendations"];
         put?: never;
