@@ -178,16 +178,22 @@ export class PortalService {
       comment,
       createdAt: this.deps.now().toISOString(),
     };
-    await this.deps.decisionLog.withTransaction(async (trx) => {
-      await this.deps.feedback.insert(trx, feedback);
-      await this.deps.decisionLog.append(trx, {
-        type: 'feedback.given',
-        actor: { role: 'job_seeker', id: seeker.subject },
-        subjectId: seeker.subject,
-        payload: { itemId, response: input.response, hasComment: comment !== null },
-        ...(comment === null ? {} : { personal: { comment } }),
+    try {
+      await this.deps.decisionLog.withTransaction(async (trx) => {
+        await this.deps.feedback.insert(trx, feedback);
+        await this.deps.decisionLog.append(trx, {
+          type: 'feedback.given',
+          actor: { role: 'job_seeker', id: seeker.subject },
+          subjectId: seeker.subject,
+          payload: { itemId, response: input.response, hasComment: comment !== null },
+          ...(comment === null ? {} : { personal: { comment } }),
+        });
       });
-    });
+    } catch (error) {
+      // Erased or purged meanwhile, the item is gone and its foreign key refused the feedback.
+      await this.findMyItem(seeker, itemId);
+      throw error;
+    }
     const warnings = screenText('comment', comment);
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return { feedback, warnings };

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
@@ -347,6 +348,31 @@ describe('job seeker portal API', () => {
       expect(data.body.recommendations).toHaveLength(2);
       expect(data.body.feedback).toEqual([res.body]);
       expect(keysOf(data.body.recommendations)).not.toContain('score');
+    });
+
+    it('answers 404, not 500, to feedback on an item erased while the feedback was being written', async () => {
+      await syncSeeker(t, 'js-erased-meanwhile');
+      const set = await createAndPublish(t, counselor, 'js-erased-meanwhile', { approve: 1 });
+      const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
+      // The erasure commits between the item's lookup and the feedback's transaction.
+      const log = t.container.decisionLog.decisionLog;
+      const original = log.withTransaction;
+      const withTransaction = original.bind(log);
+      log.withTransaction = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
+        log.withTransaction = original;
+        await t.container.db('job_seekers').where({ id: 'js-erased-meanwhile' }).delete();
+        return withTransaction(work);
+      };
+      try {
+        const res = await t.http
+          .post(`/v1/me/recommendations/${itemId}/feedback`)
+          .auth(await t.tokenFor('job_seeker', 'js-erased-meanwhile'), { type: 'bearer' })
+          .send({ response: 'interested' });
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      } finally {
+        log.withTransaction = original;
+      }
     });
 
     it('warns about a sensitive term in feedback and counts it', async () => {
