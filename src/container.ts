@@ -86,6 +86,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       loadScorer: (folder, sha256) => OnnxScorer.load(folder, sha256),
       modelsDir: config.modelsDir,
       now,
+      pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
     });
     await registry.start(config.shippedModel);
     const models = registry;

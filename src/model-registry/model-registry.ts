@@ -27,6 +27,8 @@ export interface ModelRegistryDeps {
   /** Folder holding `<name>-<version>/` model folders. */
   modelsDir: string;
   now: () => Date;
+  /** The decision log's pseudonym of a person's id: auditors see admins as the log shows them. */
+  pseudonymise: (id: string) => string;
   /** How long a replaced scorer stays open for requests still using it. */
   retireGraceMs?: number;
 }
@@ -80,6 +82,22 @@ export class ModelRegistry implements ActiveModelSource {
 
   async listModels(): Promise<RegisteredModel[]> {
     return this.deps.store.list();
+  }
+
+  /**
+   * The models as `viewer` may see them: an admin sees who registered and activated each; anyone
+   * else (an auditor) sees those people as the decision log shows them, by pseudonym, the
+   * application itself by name, so that the registry does not give the log's pseudonyms away.
+   */
+  async listModelsFor(viewer: Principal): Promise<RegisteredModel[]> {
+    const models = await this.listModels();
+    if (viewer.roles.includes('admin')) return models;
+    const asLogged = (id: string) => (id === SYSTEM.id ? id : this.deps.pseudonymise(id));
+    return models.map((model) => ({
+      ...model,
+      registeredBy: asLogged(model.registeredBy),
+      activatedBy: model.activatedBy === null ? null : asLogged(model.activatedBy),
+    }));
   }
 
   async getModel(id: string): Promise<RegisteredModel> {

@@ -10,8 +10,8 @@ type RegisterBody = components['schemas']['RegisterModelRequest'];
 export function createModelRoutes(registry: ModelRegistry): Router {
   const router = Router();
 
-  router.get('/v1/models', async function listModels(_req, res) {
-    res.json((await registry.listModels()).map(toModelBody));
+  router.get('/v1/models', async function listModels(req, res) {
+    res.json((await registry.listModelsFor(requirePrincipal(req))).map(toModelBody));
   });
 
   router.post('/v1/models', async function registerModel(req, res) {

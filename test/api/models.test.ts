@@ -234,6 +234,25 @@ describe('model registry API', () => {
       expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.1.0');
     });
 
+    it('shows auditors who registered and activated a model as the log does: by pseudonym, the application by name', async () => {
+      const asAuditor = await t.http.get('/v1/models').auth(auditor, { type: 'bearer' });
+      expect(asAuditor.status).toBe(200);
+      const { pseudonymiser } = t.container.decisionLog;
+      const next = (asAuditor.body as ModelBody[]).find((model) => model.id === nextVersion.id);
+      expect(next).toMatchObject({
+        registeredBy: pseudonymiser.pseudonymise('ops-1'),
+        activatedBy: pseudonymiser.pseudonymise('ops-1'),
+      });
+      const activated = (await listEvents('model.activated')).find(
+        (event) => event.payload.modelId === nextVersion.id,
+      );
+      expect(activated?.actor.pseudonym).toBe(next?.activatedBy);
+      const shipped = (asAuditor.body as ModelBody[]).find((model) => model.id === 'aiguillage-ebm-1.0.0');
+      expect(shipped).toMatchObject({ registeredBy: 'startup', activatedBy: 'startup' });
+      expect(JSON.stringify(asAuditor.body)).not.toContain('ops-1');
+      expect((await listModels()).find((model) => model.id === nextVersion.id)?.registeredBy).toBe('ops-1');
+    });
+
     it('rolls back to a retired model', async () => {
       const res = await activate('aiguillage-ebm-1.0.0');
       expect(res.status).toBe(200);

@@ -105,6 +105,7 @@ describe('ModelRegistry', () => {
       loadScorer,
       modelsDir: modelsDir.dir,
       now: () => new Date(),
+      pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
     });
     registries.push(registry);

@@ -1395,9 +1395,11 @@ export interface components {
             metrics: {
                 [key: string]: number;
             };
+            /** @description Who registered the model: the admin's id for admins; for auditors the pseudonym the decision log shows (`startup` for the application itself). */
             registeredBy: string;
             /** Format: date-time */
             registeredAt: string;
+            /** @description Who activated it, shown as registeredBy is. */
             activatedBy: string | null;
             /** Format: date-time */
             activatedAt: string | null;
