@@ -12,6 +12,7 @@ import * as addProfileSnapshotToSets from '../../migrations/20261129200000_add_p
 import * as addSearchTextToCourses from '../../migrations/20261129210000_add_search_text_to_courses.ts';
 import * as bumpCatalogVersionOnAnyChange from '../../migrations/20261129220000_bump_catalog_version_on_any_change.ts';
 import * as indexSetsByModelVersion from '../../migrations/20261129230000_index_sets_by_model_version.ts';
+import * as versionSettings from '../../migrations/20261130090000_version_settings.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129210000_add_search_text_to_courses', addSearchTextToCourses],
   ['20261129220000_bump_catalog_version_on_any_change', bumpCatalogVersionOnAnyChange],
   ['20261129230000_index_sets_by_model_version', indexSetsByModelVersion],
+  ['20261130090000_version_settings', versionSettings],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

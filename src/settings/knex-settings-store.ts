@@ -11,7 +11,7 @@ export class KnexSettingsStore implements SettingsStore {
 
   async get(trx?: Knex.Transaction): Promise<StoredSettings> {
     const row = await (trx ?? this.db)(TABLE).where({ id: ROW_ID }).first();
-    if (row === undefined) return { ...DEFAULT_SETTINGS, updatedAt: null, updatedBy: null };
+    if (row === undefined) return { ...DEFAULT_SETTINGS, updatedAt: null, updatedBy: null, version: 0 };
     return {
       aiEnabled: readBoolean(row.ai_enabled),
       blindFirst: readBoolean(row.blind_first),
@@ -20,26 +20,44 @@ export class KnexSettingsStore implements SettingsStore {
       fastDecisionSeconds: readNumber(row.fast_decision_seconds),
       updatedAt: readNullableString(row.updated_at),
       updatedBy: readNullableString(row.updated_by),
+      version: readNumber(row.version),
     };
   }
 
   async put(
     trx: Knex.Transaction,
     settings: Settings,
-    updatedBy: string,
-    now: Date,
-  ): Promise<StoredSettings> {
-    const row = {
-      id: ROW_ID,
+    change: { updatedBy: string; now: Date; expectedVersion?: number },
+  ): Promise<StoredSettings | undefined> {
+    const values = {
       ai_enabled: settings.aiEnabled,
       blind_first: settings.blindFirst,
       second_review_rate: settings.secondReviewRate,
       set_ttl_hours: settings.setTtlHours,
       fast_decision_seconds: settings.fastDecisionSeconds,
-      updated_at: now.toISOString(),
-      updated_by: updatedBy,
+      updated_at: change.now.toISOString(),
+      updated_by: change.updatedBy,
     };
-    await trx(TABLE).insert(row).onConflict('id').merge();
+    const { expectedVersion } = change;
+    if (expectedVersion === undefined) {
+      await trx(TABLE)
+        .insert({ id: ROW_ID, ...values, version: 1 })
+        .onConflict('id')
+        .merge({ ...values, version: trx.raw('?? + 1', [`${TABLE}.version`]) });
+    } else if (expectedVersion === 0) {
+      // The first change: whoever inserts the row first wins, the other finds it there.
+      const inserted = await trx(TABLE)
+        .insert({ id: ROW_ID, ...values, version: 1 })
+        .onConflict('id')
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) return undefined;
+    } else {
+      const changed = await trx(TABLE)
+        .where({ id: ROW_ID, version: expectedVersion })
+        .update({ ...values, version: expectedVersion + 1 });
+      if (changed === 0) return undefined;
+    }
     return this.get(trx);
   }
 }

@@ -1,29 +1,41 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsService } from './settings-service.ts';
 
 type SettingsInputBody = components['schemas']['SettingsInput'];
+type SettingsBody = components['schemas']['Settings'];
 
 export function createSettingsRoutes(service: SettingsService): Router {
   const router = Router();
 
   router.get('/v1/settings', async function getSettings(_req, res) {
-    res.json(await service.getSettings());
+    sendSettings(res, await service.getSettings());
   });
 
   router.put('/v1/settings', async function putSettings(req, res) {
     const body = req.body as SettingsInputBody;
-    res.json(
-      await service.putSettings(requirePrincipal(req), {
+    const saved = await service.putSettings(
+      requirePrincipal(req),
+      {
         aiEnabled: body.aiEnabled,
         blindFirst: body.blindFirst,
         secondReviewRate: body.secondReviewRate,
         setTtlHours: body.setTtlHours,
         fastDecisionSeconds: body.fastDecisionSeconds,
-      }),
+      },
+      req.header('if-match'),
     );
+    sendSettings(res, saved);
   });
 
   return router;
+}
+
+/** The settings with their version as the ETag, not in the body. */
+function sendSettings(res: Response, settings: StoredSettings): void {
+  const { version: _version, ...fields } = settings;
+  const body: SettingsBody = fields;
+  res.set('ETag', settingsEtag(settings)).json(body);
 }

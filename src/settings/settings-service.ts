@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import type { Settings, StoredSettings } from './settings.ts';
+import { PreconditionFailedError } from '../shared/errors.ts';
+import { type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 /** The operating modes; every change is logged with what it was before. */
@@ -15,11 +16,21 @@ export class SettingsService {
     return this.store.get();
   }
 
-  /** Replaces the settings and appends `settings.changed` with the fields that changed. */
-  async putSettings(admin: Principal, settings: Settings): Promise<StoredSettings> {
+  /**
+   * Replaces the settings and appends `settings.changed` with the fields that changed. With
+   * If-Match, only if the settings are still the version the caller read (412 otherwise); without
+   * it, the last change wins, so that the kill switch can be thrown at once.
+   */
+  async putSettings(admin: Principal, settings: Settings, ifMatch?: string): Promise<StoredSettings> {
     return this.decisionLog.withTransaction(async (trx) => {
       const before = await this.store.get(trx);
-      const saved = await this.store.put(trx, settings, admin.subject, this.now());
+      const expectedVersion = readExpectedVersion(ifMatch, before);
+      const saved = await this.store.put(trx, settings, {
+        updatedBy: admin.subject,
+        now: this.now(),
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
+      if (saved === undefined) throw staleSettings(await this.store.get(trx));
       const changes = (Object.keys(settings) as Array<keyof Settings>)
         .filter((key) => before[key] !== settings[key])
         .map((key) => ({ setting: key, from: before[key], to: settings[key] }));
@@ -31,4 +42,24 @@ export class SettingsService {
       return saved;
     });
   }
+}
+
+/**
+ * The version an If-Match names: undefined without one (or with `*`, which any settings match);
+ * a tag that is not the current one is stale whatever it says.
+ */
+function readExpectedVersion(ifMatch: string | undefined, current: StoredSettings): number | undefined {
+  const tags = (ifMatch ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+  if (tags.length === 0 || tags.includes('*')) return undefined;
+  if (!tags.includes(settingsEtag(current))) throw staleSettings(current);
+  return current.version;
+}
+
+function staleSettings(current: StoredSettings): PreconditionFailedError {
+  return new PreconditionFailedError('the settings have changed since you read them; read them again', {
+    currentEtag: settingsEtag(current),
+  });
 }

@@ -5,5 +5,13 @@ import type { Settings, StoredSettings } from './settings.ts';
 export interface SettingsStore {
   /** The settings, or the defaults when nobody has changed them yet. */
   get(trx?: Knex.Transaction): Promise<StoredSettings>;
-  put(trx: Knex.Transaction, settings: Settings, updatedBy: string, now: Date): Promise<StoredSettings>;
+  /**
+   * Replaces the settings, bumping their version. With `expectedVersion`, only if they are still
+   * at that version: undefined, writing nothing, when another change came first.
+   */
+  put(
+    trx: Knex.Transaction,
+    settings: Settings,
+    change: { updatedBy: string; now: Date; expectedVersion?: number },
+  ): Promise<StoredSettings | undefined>;
 }

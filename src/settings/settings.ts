@@ -15,6 +15,13 @@ export interface Settings {
 export interface StoredSettings extends Settings {
   updatedAt: string | null;
   updatedBy: string | null;
+  /** Bumped by every change; 0 for the documented defaults, before any change. */
+  version: number;
+}
+
+/** The settings' strong ETag: their version. */
+export function settingsEtag(settings: Pick<StoredSettings, 'version'>): string {
+  return `"${settings.version}"`;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

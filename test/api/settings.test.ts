@@ -84,6 +84,52 @@ describe('settings API', () => {
     expect((await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(extra)).status).toBe(400);
   });
 
+  describe('If-Match', () => {
+    const put = (body: object, ifMatch?: string) => {
+      const request = t.http.put('/v1/settings').auth(admin, { type: 'bearer' });
+      return (ifMatch === undefined ? request : request.set('If-Match', ifMatch)).send(body);
+    };
+    const read = () => t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+
+    it('gives the settings an ETag that every change moves on', async () => {
+      const first = await read();
+      expect(first.headers.etag).toMatch(/^"\d+"$/);
+      const changed = await put({ ...DEFAULTS, setTtlHours: 72 }, first.headers.etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(first.headers.etag);
+      expect((await read()).headers.etag).toBe(changed.headers.etag);
+      await put(DEFAULTS);
+    });
+
+    it('refuses a change made on settings read before another admin changed them, with 412, writing nothing', async () => {
+      const { etag } = (await read()).headers;
+      expect((await put({ ...DEFAULTS, blindFirst: true })).status).toBe(200);
+      const head = await t.container.decisionLog.decisionLog.readHead();
+      const stale = await put({ ...DEFAULTS, aiEnabled: false }, etag);
+      expect(stale.status).toBe(412);
+      expect(stale.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(stale.body.currentEtag).toBe((await read()).headers.etag);
+      expect((await read()).body).toMatchObject({ aiEnabled: true, blindFirst: true });
+      expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
+      await put(DEFAULTS);
+    });
+
+    it('lets exactly one of two admins change the settings they both read', async () => {
+      const { etag } = (await read()).headers;
+      const answers = await Promise.all([
+        put({ ...DEFAULTS, secondReviewRate: 0.5 }, etag),
+        put({ ...DEFAULTS, fastDecisionSeconds: 30 }, etag),
+      ]);
+      expect(answers.map((res) => res.status).sort()).toEqual([200, 412]);
+      await put(DEFAULTS);
+    });
+
+    it('changes the settings without If-Match, so that the kill switch can be thrown at once', async () => {
+      expect((await put({ ...DEFAULTS, aiEnabled: false })).status).toBe(200);
+      expect((await put(DEFAULTS)).status).toBe(200);
+    });
+  });
+
   it('is for admins only', async () => {
     for (const role of ['counselor', 'auditor', 'job_seeker', 'integration'] as const) {
       const token = await t.tokenFor(role, `${role}-1`);

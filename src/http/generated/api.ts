@@ -468,7 +468,7 @@ export interface paths {
         get: operations["getSettings"];
         /**
          * Change the operating modes
-         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged.
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
          */
         put: operations["putSettings"];
         post?: never;
@@ -1817,6 +1817,11 @@ export interface components {
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
         /**
+         * @description A strong validator of the settings' version; send it back in If-Match to change them.
+         * @example "4"
+         */
+        SettingsETag: string;
+        /**
          * @description A strong validator of the set's current version; send it back in If-Match.
          * @example "3"
          */
@@ -2553,6 +2558,7 @@ export interface operations {
             /** @description The current settings. */
             200: {
                 headers: {
+                    ETag: components["headers"]["SettingsETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,7 +2574,10 @@ export interface operations {
     putSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The settings' ETag as read; optional. */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2581,6 +2590,7 @@ export interface operations {
             /** @description The settings as changed. */
             200: {
                 headers: {
+                    ETag: components["headers"]["SettingsETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2590,6 +2600,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description The settings changed since the ETag in If-Match was read; read them again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };
