@@ -213,7 +213,7 @@ describe('suggestions API', () => {
   });
 
   describe('the queue', () => {
-    it("lists the counselor's own sets only, newest first, filtered by status and job seeker", async () => {
+    it("lists the sets of the counselor's caseload only, newest first, filtered by status and job seeker", async () => {
       await syncSeeker(t, 'js-q', aWorkflowSeeker());
       await syncSeeker(t, 'js-qb', aWorkflowSeeker({ counselorId: 'c-002' }));
       const first = await createSet(t, counselor, 'js-q');
