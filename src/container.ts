@@ -93,7 +93,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
     const services: AppServices = {
       jobSeekers: new JobSeekerService(jobSeekerStore, decisionLog, now, (trx, seekerId) =>
-        withdrawOpenSets(recommendationStore, trx, seekerId, 'the job seeker moved to another counselor'),
+        withdrawOpenSets(recommendationStore, trx, seekerId, {
+          reason: 'the job seeker moved to another counselor',
+          modelSetsOnly: false,
+        }),
       ),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, now),

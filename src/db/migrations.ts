@@ -13,17 +13,20 @@ import * as addSearchTextToCourses from '../../migrations/20261129210000_add_sea
 import * as bumpCatalogVersionOnAnyChange from '../../migrations/20261129220000_bump_catalog_version_on_any_change.ts';
 import * as indexSetsByModelVersion from '../../migrations/20261129230000_index_sets_by_model_version.ts';
 import * as versionSettings from '../../migrations/20261130090000_version_settings.ts';
+import * as allowSetsWithoutModel from '../../migrations/20261130100000_allow_sets_without_model.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
+  /** `transaction: false` runs the migration outside a transaction (knex's own option). */
+  config?: { transaction?: boolean };
 }
 
 /**
  * Every migration, in order. They are imported statically because knex's own loader cannot
  * import TypeScript under every runner (tsx, vitest); a new migration file is added here too.
  */
-const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129120000_create_job_seekers', createJobSeekers],
   ['20261129120100_create_courses', createCourses],
   ['20261129130000_create_decision_events', createDecisionEvents],
@@ -38,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129220000_bump_catalog_version_on_any_change', bumpCatalogVersionOnAnyChange],
   ['20261129230000_index_sets_by_model_version', indexSetsByModelVersion],
   ['20261130090000_version_settings', versionSettings],
+  ['20261130100000_allow_sets_without_model', allowSetsWithoutModel],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

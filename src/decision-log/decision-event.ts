@@ -5,6 +5,7 @@ import { canonicalJson } from './canonical-json.ts';
 /** Every kind of event the log records (DESIGN.md, "The decision log"). */
 export const DECISION_EVENT_TYPES = [
   'recommendation.generated',
+  'recommendation.created_manually',
   'recommendation.opened',
   'shortlist.submitted',
   'item.decided',

@@ -201,7 +201,8 @@ export class PortalService {
 
   /**
    * Records the objection to AI processing (GDPR Art. 21): from now on the model is not run for
-   * this person, and sets still open are withdrawn so that none of them can be published.
+   * this person, and the model's sets still open are withdrawn so that none of them can be
+   * published. A set the counselor is making by hand stays: it is how they go on without the AI.
    */
   async objectToAiProcessing(
     seeker: Principal,
@@ -213,12 +214,10 @@ export class PortalService {
       if (!(await this.deps.jobSeekers.recordObjection(trx, seeker.subject, now))) {
         throw new NotFoundError('no job-seeker file is known for you');
       }
-      const withdrawn = await withdrawOpenSets(
-        this.deps.recommendations,
-        trx,
-        seeker.subject,
-        'objection to AI processing',
-      );
+      const withdrawn = await withdrawOpenSets(this.deps.recommendations, trx, seeker.subject, {
+        reason: 'objection to AI processing',
+        modelSetsOnly: true,
+      });
       await this.deps.decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: { role: 'job_seeker', id: seeker.subject },

@@ -7,6 +7,8 @@ import {
   readNumber,
 } from '../db/row-values.ts';
 import {
+  type AttributionMethodInfo,
+  type ModelRef,
   OPEN_STATUSES,
   type ProfileSnapshot,
   type RecommendationItem,
@@ -88,11 +90,7 @@ export class KnexRecommendationStore implements RecommendationStore {
       expiresAt: String(row.expires_at),
       itemCount: readNumber(row.item_count),
       pendingCount: readNumber(row.pending_count),
-      model: {
-        id: String(row.model_id),
-        version: String(row.model_version),
-        sha256: String(row.model_sha256),
-      },
+      model: toModelRef(row),
     }));
   }
 
@@ -139,15 +137,21 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 }
 
+/** The set's model; none for a set made by hand. */
+function toModelRef(row: Record<string, unknown>): ModelRef | null {
+  if (row.model_id === null || row.model_id === undefined) return null;
+  return { id: String(row.model_id), version: String(row.model_version), sha256: String(row.model_sha256) };
+}
+
 function toSetRow(set: RecommendationSet): Record<string, unknown> {
   return {
     seeker_id: set.seekerId,
     counselor_id: set.counselorId,
     status: set.status,
-    model_id: set.model.id,
-    model_version: set.model.version,
-    model_sha256: set.model.sha256,
-    attribution_method: JSON.stringify(set.attributionMethod),
+    model_id: set.model?.id ?? null,
+    model_version: set.model?.version ?? null,
+    model_sha256: set.model?.sha256 ?? null,
+    attribution_method: set.attributionMethod === null ? null : JSON.stringify(set.attributionMethod),
     created_by: set.createdBy,
     created_at: set.createdAt,
     expires_at: set.expiresAt,
@@ -201,8 +205,11 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
     seekerId: String(row.seeker_id),
     counselorId: String(row.counselor_id),
     status: row.status as SetStatus,
-    model: { id: String(row.model_id), version: String(row.model_version), sha256: String(row.model_sha256) },
-    attributionMethod: readJson(row.attribution_method) as RecommendationSet['attributionMethod'],
+    model: toModelRef(row),
+    attributionMethod:
+      row.attribution_method === null || row.attribution_method === undefined
+        ? null
+        : (readJson(row.attribution_method) as AttributionMethodInfo),
     createdBy: String(row.created_by),
     createdAt: String(row.created_at),
     expiresAt: String(row.expires_at),

@@ -34,6 +34,19 @@ export function createRecommendationRoutes(
     sendSet(res, 201, set);
   });
 
+  router.post(
+    '/v1/job-seekers/:seekerId/manual-recommendations',
+    async function createManualRecommendations(req, res) {
+      const { set } = await suggestions.createManualRecommendations(
+        requirePrincipal(req),
+        req.params.seekerId,
+        { idempotencyKey: String(req.get('Idempotency-Key')) },
+      );
+      res.location(`/v1/recommendations/${set.id}`);
+      sendSet(res, 201, set);
+    },
+  );
+
   router.get('/v1/recommendations', async function listRecommendations(req, res) {
     const query = req.query as ListQuery;
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);

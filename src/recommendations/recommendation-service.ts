@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { CandidateFilter, Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
@@ -14,6 +15,7 @@ import { buildSuggestions } from './build-suggestions.ts';
 import {
   firstAnswerOf,
   isSampledForSecondReview,
+  newSet,
   type RecommendationSet,
   type SetStatus,
   snapshotProfile,
@@ -64,12 +66,14 @@ export class RecommendationService {
   ): Promise<CreateResult> {
     const { deps } = this;
     const limit = request.limit ?? DEFAULT_TOP_K;
-    const requestHash = hashRequest('createRecommendations', seekerId, { limit });
-    const replay = await this.findReplay(counselor, request.idempotencyKey, requestHash);
+    const creation = {
+      operation: 'createRecommendations',
+      requestHash: hashRequest('createRecommendations', seekerId, { limit }),
+    } as const;
+    const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
     if (replay !== undefined) return { set: replay, replayed: true };
 
-    const seeker = await deps.jobSeekers.findById(seekerId);
-    if (seeker === undefined || !isOnCaseloadOf(seeker, counselor)) throw jobSeekerNotFound(seekerId);
+    const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
     if (!settings.aiEnabled) throw manualPath(seeker, 'suggestions are switched off');
     if (seeker.aiObjection)
@@ -82,76 +86,130 @@ export class RecommendationService {
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
     const setId = crypto.randomUUID();
-    const set: RecommendationSet = {
-      id: setId,
-      seekerId,
-      counselorId: seeker.counselorId,
-      status: settings.blindFirst && suggestions.items.length > 0 ? 'awaiting_shortlist' : 'pending_review',
-      model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
-      attributionMethod: suggestions.attributionMethod,
-      createdBy: counselor.subject,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + settings.setTtlHours * 3_600_000).toISOString(),
-      openedAt: null,
-      publishedAt: null,
-      publishedBy: null,
-      version: 1,
-      noCandidateReason: suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates) : null,
-      message: null,
-      discardReason: null,
-      secondReview: {
-        required: isSampledForSecondReview(setId, settings.secondReviewRate),
-        firstReviewerId: null,
-        reviewerId: null,
+    const set = newSet(
+      {
+        id: setId,
+        seekerId,
+        counselorId: seeker.counselorId,
+        status: settings.blindFirst && suggestions.items.length > 0 ? 'awaiting_shortlist' : 'pending_review',
+        model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
+        attributionMethod: suggestions.attributionMethod,
+        createdBy: counselor.subject,
+        noCandidateReason: suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates) : null,
+        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
+        items: suggestions.items,
+        profileSnapshot: snapshotProfile(seeker),
       },
-      shortlist: null,
-      items: suggestions.items,
-      profileSnapshot: snapshotProfile(seeker),
-    };
+      now,
+      settings.setTtlHours,
+    );
 
+    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, {
+      type: 'recommendation.generated',
+      payload: {
+        setId,
+        model: set.model,
+        attributionMethod: set.attributionMethod,
+        candidateCount: candidates.length,
+        status: set.status,
+        secondReviewRequired: set.secondReview.required,
+        items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
+      },
+      // Scores and attributions are sealed with the features they come from: an additive model's
+      // contributions are step functions of the person's values, which its card publishes.
+      personal: {
+        featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
+        attributions: set.items.map((item) => ({
+          itemId: item.id,
+          score: item.score,
+          contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
+        })),
+      },
+    });
+  }
+
+  /**
+   * The manual path: an empty set with no model, which the counselor fills from the catalog and
+   * publishes as any other. Open whatever the settings and the person's objection, since nothing
+   * about the person is scored; never sampled for a second review, which oversees the model.
+   */
+  async createManualRecommendations(
+    counselor: Principal,
+    seekerId: string,
+    request: Pick<CreateRequest, 'idempotencyKey'>,
+  ): Promise<CreateResult> {
+    const { deps } = this;
+    const creation = {
+      operation: 'createManualRecommendations',
+      requestHash: hashRequest('createManualRecommendations', seekerId, {}),
+    } as const;
+    const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
+    if (replay !== undefined) return { set: replay, replayed: true };
+
+    const seeker = await this.findOnCaseload(counselor, seekerId);
+    const settings = await deps.settings.get();
+    const set = newSet(
+      {
+        id: crypto.randomUUID(),
+        seekerId,
+        counselorId: seeker.counselorId,
+        status: 'pending_review',
+        model: null,
+        attributionMethod: null,
+        createdBy: counselor.subject,
+        noCandidateReason: null,
+        secondReviewRequired: false,
+        items: [],
+        profileSnapshot: null,
+      },
+      deps.now(),
+      settings.setTtlHours,
+    );
+    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, {
+      type: 'recommendation.created_manually',
+      payload: { setId: set.id, status: set.status },
+    });
+  }
+
+  /**
+   * Stores a new set with its Idempotency-Key and its creation event, in one transaction. A
+   * concurrent retry with the same key that won the race is answered as it was.
+   */
+  private async storeNewSet(
+    counselor: Principal,
+    set: RecommendationSet,
+    idempotencyKey: string,
+    creation: Creation,
+    event: Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>,
+  ): Promise<CreateResult> {
+    const { deps } = this;
     try {
       await deps.decisionLog.withTransaction(async (trx) => {
         await deps.store.insert(trx, set);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,
-          key: request.idempotencyKey,
-          operation: 'createRecommendations',
-          requestHash,
+          key: idempotencyKey,
+          operation: creation.operation,
+          requestHash: creation.requestHash,
           responseStatus: 201,
-          responseBody: JSON.stringify({ id: setId, seekerId, status: set.status } satisfies StoredCreation),
-          createdAt: now.toISOString(),
+          responseBody: JSON.stringify({
+            id: set.id,
+            seekerId: set.seekerId,
+            status: set.status,
+          } satisfies StoredCreation),
+          createdAt: set.createdAt,
         });
         await deps.decisionLog.append(trx, {
-          type: 'recommendation.generated',
+          ...event,
           actor: { role: 'counselor', id: counselor.subject },
-          subjectId: seekerId,
-          payload: {
-            setId,
-            model: set.model,
-            attributionMethod: set.attributionMethod,
-            candidateCount: candidates.length,
-            status: set.status,
-            secondReviewRequired: set.secondReview.required,
-            items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
-          },
-          // Scores and attributions are sealed with the features they come from: an additive model's
-          // contributions are step functions of the person's values, which its card publishes.
-          personal: {
-            featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
-            attributions: set.items.map((item) => ({
-              itemId: item.id,
-              score: item.score,
-              contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
-            })),
-          },
+          subjectId: set.seekerId,
         });
       });
     } catch (error) {
-      // A concurrent retry with the same key won the race: answer as it did.
-      const raced = await this.findReplay(counselor, request.idempotencyKey, requestHash);
+      const raced = await this.findReplay(counselor, idempotencyKey, creation);
       if (raced !== undefined) return { set: raced, replayed: true };
       // The person was erased (or purged as idle) meanwhile: the set's foreign key refused it.
-      if ((await deps.jobSeekers.findById(seekerId)) === undefined) throw jobSeekerNotFound(seekerId);
+      if ((await deps.jobSeekers.findById(set.seekerId)) === undefined) throw jobSeekerNotFound(set.seekerId);
       throw error;
     }
     return { set, replayed: false };
@@ -214,14 +272,21 @@ export class RecommendationService {
     });
   }
 
+  /** The job seeker, when they are on the counselor's caseload; "not found" otherwise. */
+  private async findOnCaseload(counselor: Principal, seekerId: string): Promise<JobSeeker> {
+    const seeker = await this.deps.jobSeekers.findById(seekerId);
+    if (seeker === undefined || !isOnCaseloadOf(seeker, counselor)) throw jobSeekerNotFound(seekerId);
+    return seeker;
+  }
+
   private async findReplay(
     counselor: Principal,
     key: string,
-    requestHash: string,
+    creation: Creation,
   ): Promise<RecommendationSet | undefined> {
     const previous = await this.deps.idempotency.find(counselor.subject, key);
     if (previous === undefined) return undefined;
-    if (previous.requestHash !== requestHash || previous.operation !== 'createRecommendations') {
+    if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
       throw new InvalidInputError('this Idempotency-Key was already used for a different request', {
         idempotencyKey: key,
       });
@@ -256,6 +321,12 @@ export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): Cand
  * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
  * and attributions under the counselor's key. Keys written as whole sets read the same way.
  */
+/** Which creation a request is, and its body's hash, as an Idempotency-Key keeps them. */
+interface Creation {
+  operation: 'createRecommendations' | 'createManualRecommendations';
+  requestHash: string;
+}
+
 interface StoredCreation {
   id: string;
   seekerId: string;
@@ -277,9 +348,10 @@ function manualPath(seeker: JobSeeker, why: string): ConflictError {
     query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
     query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
   }
-  return new ConflictError(`${why}; propose courses from the catalog instead`, {
+  return new ConflictError(`${why}; propose courses from the catalog instead, in a set of your own`, {
     type: 'https://aiguillage.example/problems/ai-unavailable',
     manualPath: `/v1/courses?${query.toString()}`,
+    manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
   });
 }
 

@@ -140,8 +140,9 @@ export interface RecommendationSet {
   /** The counselor whose caseload held the person when the set was made; the set's owner. */
   counselorId: string;
   status: SetStatus;
-  model: ModelRef;
-  attributionMethod: AttributionMethodInfo;
+  /** The model that suggested the items; null for a set the counselor makes by hand (the manual path). */
+  model: ModelRef | null;
+  attributionMethod: AttributionMethodInfo | null;
   createdBy: string;
   createdAt: string;
   expiresAt: string;
@@ -162,6 +163,39 @@ export interface RecommendationSet {
    * answer replayed to a retried creation.
    */
   profileSnapshot: ProfileSnapshot | null;
+}
+
+/** What a new set is made of; the rest starts empty (nothing opened, reviewed or published). */
+export type NewSetFields = Pick<
+  RecommendationSet,
+  | 'id'
+  | 'seekerId'
+  | 'counselorId'
+  | 'status'
+  | 'model'
+  | 'attributionMethod'
+  | 'createdBy'
+  | 'noCandidateReason'
+  | 'items'
+  | 'profileSnapshot'
+> & { secondReviewRequired: boolean };
+
+/** A set as its creation stores it, at version 1, open for `ttlHours` from `now`. */
+export function newSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
+  const { secondReviewRequired, ...made } = fields;
+  return {
+    ...made,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
+    openedAt: null,
+    publishedAt: null,
+    publishedBy: null,
+    version: 1,
+    message: null,
+    discardReason: null,
+    secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null },
+    shortlist: null,
+  };
 }
 
 /** A model item's review fields as the set is created: nothing decided, no order chosen. */

@@ -7,19 +7,21 @@ import type { RecommendationStore } from './recommendation-store.ts';
 const WITHDRAW_ATTEMPTS = 3;
 
 /**
- * Discards every set of the job seeker still open for review, in the caller's transaction, so
- * that none of them can be published any more; returns their ids for the caller's log event.
- * Used when the person objects to AI processing and when they move to another counselor.
+ * Discards the job seeker's sets still open for review, in the caller's transaction, so that none
+ * of them can be published any more; returns their ids for the caller's log event. Used when the
+ * person moves to another counselor (every open set), and when they object to AI processing (the
+ * model's sets only: a set the counselor makes by hand is the path their objection leaves open).
  */
 export async function withdrawOpenSets(
   store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>,
   trx: Knex.Transaction,
   seekerId: string,
-  reason: string,
+  withdrawal: { reason: string; modelSetsOnly: boolean },
 ): Promise<string[]> {
   const withdrawn: string[] = [];
   for (const set of await store.findOpenForSeeker(seekerId, trx)) {
-    if (await withdrawSet(store, trx, set, reason)) withdrawn.push(set.id);
+    if (withdrawal.modelSetsOnly && set.model === null) continue;
+    if (await withdrawSet(store, trx, set, withdrawal.reason)) withdrawn.push(set.id);
   }
   return withdrawn;
 }

@@ -13,6 +13,7 @@ const ALLOWED: Record<string, Role[]> = {
   importCourses: ['admin'],
   eraseJobSeeker: ['admin'],
   createRecommendations: ['counselor'],
+  createManualRecommendations: ['counselor'],
   listRecommendations: ['counselor'],
   getRecommendationSet: ['counselor'],
   decideRecommendationItem: ['counselor'],

@@ -69,6 +69,24 @@ describe('oversight figures', () => {
     });
   });
 
+  it('leaves out sets made by hand: the figures measure how counselors review the model', async () => {
+    const rows = await computeOversightStats(
+      [
+        anEvent('recommendation.created_manually', '2026-03-04T09:00:00.000Z', { setId: 'hand' }),
+        anEvent('item.added', '2026-03-04T09:00:01.000Z', { setId: 'hand', itemId: 'hand-0' }),
+        anEvent('recommendation.published', '2026-03-04T09:00:02.000Z', {
+          setId: 'hand',
+          approvedItemIds: ['hand-0'],
+        }),
+        generated('model', '2026-03-04T09:00:00.000Z'),
+        decided('model', 'model-0', 'approved'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sets: 1, additions: 0, publishedItems: 0, decisions: 1 });
+  });
+
   it('leaves out sets generated outside the period, and events about unknown sets', async () => {
     const rows = await computeOversightStats(
       [

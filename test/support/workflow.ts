@@ -140,11 +140,22 @@ export function requestSet(
   return options.limit === undefined ? request.send() : request.send({ limit: options.limit });
 }
 
+/** POST …/manual-recommendations (a set the counselor fills by hand) with a fresh Idempotency-Key unless one is given. */
+export function requestManualSet(t: TestApp, token: string, seekerId: string, idempotencyKey?: string) {
+  return t.http
+    .post(`/v1/job-seekers/${seekerId}/manual-recommendations`)
+    .auth(token, { type: 'bearer' })
+    .set('Idempotency-Key', idempotencyKey ?? newIdempotencyKey())
+    .send();
+}
+
 /** The body of a set as the API returns it (the parts the tests read). */
 export interface SetBody {
   id: string;
   seekerId: string;
   status: string;
+  model: { id: string; version: string; sha256: string } | null;
+  attributionMethod: { method: string } | null;
   version: number;
   openedAt: string | null;
   itemsHidden: boolean;

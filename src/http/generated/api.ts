@@ -212,10 +212,45 @@ export interface paths {
          *     seeker until a counselor has decided every item and published.
          *
          *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
-         *     manual path (catalog search). Retrying with the same `Idempotency-Key` and body replays the
+         *     manual path: the catalog search, and a set of the counselor's own to put the courses in
+         *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`). Retrying with the same `Idempotency-Key` and body replays the
          *     first answer; the same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/job-seekers/{seekerId}/manual-recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a set of the counselor's own, without the AI
+         * @description The manual path (DESIGN principle 5): an empty set awaiting review, with no model
+         *     (`model` and `attributionMethod` are null), to which the counselor adds courses found in the
+         *     catalog (`POST /v1/recommendations/{setId}/items`) and which they publish as any other set.
+         *     It works whatever the settings, and for a person who objected to AI processing: nothing about
+         *     the person is scored, no profile is kept with the set, and their objection does not withdraw
+         *     it. It is never sampled for a second review, and the oversight figures (which measure how
+         *     counselors review the model) leave it out. Only the counselor whose caseload holds the person
+         *     may start one. Retrying with the same `Idempotency-Key` replays the first answer; the same
+         *     key used for another request is refused with 422.
+         */
+        post: operations["createManualRecommendations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1059,13 +1094,16 @@ export interface components {
          *       "type": "https://aiguillage.example/problems/ai-unavailable",
          *       "title": "Conflict with the current state",
          *       "status": 409,
-         *       "detail": "the job seeker objected to AI processing; propose courses from the catalog",
-         *       "manualPath": "/v1/courses?occupation=J1501"
+         *       "detail": "the job seeker objected to AI processing; propose courses from the catalog in a set of your own",
+         *       "manualPath": "/v1/courses?active=true&occupation=J1501",
+         *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
          */
         ManualPathProblem: components["schemas"]["Problem"] & {
-            /** @description Where the counselor can propose courses without the AI (catalog search). */
+            /** @description Where the counselor can find courses without the AI (catalog search). */
             manualPath: string;
+            /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
+            manualSetPath: string;
         };
         /** @enum {string} */
         RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired";
@@ -1147,8 +1185,10 @@ export interface components {
             seekerId: components["schemas"]["ExternalId"];
             counselorId: components["schemas"]["ExternalId"];
             status: components["schemas"]["RecommendationStatus"];
-            model: components["schemas"]["ModelRef"];
-            attributionMethod: components["schemas"]["AttributionMethod"];
+            /** @description The model that suggested the items; null for a set the counselor made by hand. */
+            model: components["schemas"]["ModelRef"] | null;
+            /** @description How the attributions were obtained; null for a set made by hand. */
+            attributionMethod: components["schemas"]["AttributionMethod"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1192,7 +1232,8 @@ export interface components {
             expiresAt: string;
             itemCount: number;
             pendingCount: number;
-            model: components["schemas"]["ModelRef"];
+            /** @description The model that suggested the items; null for a set the counselor made by hand. */
+            model: components["schemas"]["ModelRef"] | null;
         };
         RecommendationSetPage: {
             items: components["schemas"]["RecommendationSetSummary"][];
@@ -1410,7 +1451,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -2253,6 +2294,43 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createManualRecommendations: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended creation (a UUID, say). */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The empty set, awaiting the counselor's courses. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationSet"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listRecommendations: {

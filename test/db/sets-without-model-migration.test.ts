@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { aRecommendationSet } from '../support/workflow.ts';
+
+const MIGRATION = '20261130100000_allow_sets_without_model';
+const SEEKER_ID = 'js-before-manual-sets';
+const FEEDBACK_ID = '00000000-0000-4000-8000-00000000f00d';
+
+/**
+ * Sets may go without a model from this migration on. On SQLite the table is rebuilt: a rebuild with
+ * the foreign-key checks on would have deleted every item and feedback through their cascades.
+ */
+describe(`migration ${MIGRATION}`, () => {
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('keeps every set, item and feedback written before it, with their cascades, and then stores a set with no model', async () => {
+    const earlier = MIGRATIONS.slice(
+      0,
+      MIGRATIONS.findIndex(([name]) => name === MIGRATION),
+    );
+    expect(earlier.length).toBe(MIGRATIONS.length - 1);
+    await db.migrate.latest({
+      migrationSource: {
+        getMigrations: async () => [...earlier],
+        getMigrationName: ([name]) => name,
+        getMigration: async ([, migration]) => migration,
+      },
+    });
+    await new KnexJobSeekerStore(db).upsert(SEEKER_ID, aJobSeeker(), new Date('2026-10-01T08:00:00.000Z'));
+    const store = new KnexRecommendationStore(db);
+    const modelSet = aRecommendationSet({ seekerId: SEEKER_ID });
+    const [item] = modelSet.items;
+    if (item === undefined) throw new Error('the builder makes one item');
+    await db.transaction(async (trx) => {
+      await store.insert(trx, modelSet);
+      await new KnexFeedbackStore(db).insert(trx, {
+        id: FEEDBACK_ID,
+        itemId: item.id,
+        seekerId: SEEKER_ID,
+        response: 'interested',
+        comment: null,
+        createdAt: '2026-10-02T08:00:00.000Z',
+      });
+    });
+
+    expect(await migrateToLatest(db)).toEqual([MIGRATION]);
+
+    expect(await store.findById(modelSet.id)).toEqual(modelSet);
+    expect(await db('feedback').where({ item_id: item.id }).pluck('id')).toEqual([FEEDBACK_ID]);
+    const handMade = aRecommendationSet({
+      id: '00000000-0000-4000-8000-0000000000aa',
+      seekerId: SEEKER_ID,
+      model: null,
+      attributionMethod: null,
+      items: [],
+    });
+    await db.transaction((trx) => store.insert(trx, handMade));
+    expect(await store.findById(handMade.id)).toEqual(handMade);
+
+    // The rebuilt table still cascades: deleting a set deletes its items and their feedback.
+    await db('recommendation_sets').where({ id: modelSet.id }).delete();
+    expect(await db('recommendation_items').where({ set_id: modelSet.id }).pluck('id')).toEqual([]);
+    expect(await db('feedback').where({ item_id: item.id }).pluck('id')).toEqual([]);
+  });
+});
