@@ -11,27 +11,49 @@ import type { JobSeekerStore } from './job-seeker-store.ts';
  */
 export type OpenSetsWithdrawal = (trx: Knex.Transaction, seekerId: string) => Promise<string[]>;
 
+/**
+ * Whether the person objected to AI processing and was not erased since, as the decision log
+ * records it: an objection outlives the profile it was recorded on.
+ */
+export type ObjectionOnRecord = (seekerId: string) => Promise<boolean>;
+
+export interface JobSeekerServiceDeps {
+  store: JobSeekerStore;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  withdrawOpenSets: OpenSetsWithdrawal;
+  objectionOnRecord: ObjectionOnRecord;
+}
+
 export class JobSeekerService {
-  constructor(
-    private readonly store: JobSeekerStore,
-    private readonly decisionLog: DecisionLog,
-    private readonly now: () => Date,
-    private readonly withdrawOpenSets: OpenSetsWithdrawal,
-  ) {}
+  constructor(private readonly deps: JobSeekerServiceDeps) {}
 
   /**
    * Creates or replaces a profile as synced from the case-management system, and logs the sync
    * (which fields changed, not their values: those stay in the profile). When the person moves to
    * another counselor, the sets still open with the previous one are withdrawn: the previous
-   * counselor may no longer publish to them, and the new one starts from fresh suggestions.
+   * counselor may no longer publish to them, and the new one starts from fresh suggestions. A
+   * profile created for someone whose earlier profile was purged as idle gets their objection back
+   * (the case-management system does not carry it).
    */
   async upsertJobSeeker(
     caller: Principal,
     id: string,
     input: JobSeekerInput,
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
-    return this.decisionLog.withTransaction(async (trx) => {
-      const { jobSeeker, created, previous } = await this.store.upsert(id, input, this.now(), trx);
+    const { deps } = this;
+    // Read before the transaction: on SQLite it would wait for its own connection.
+    const objected = await deps.objectionOnRecord(id);
+    return deps.decisionLog.withTransaction(async (trx) => {
+      const now = deps.now();
+      const upserted = await deps.store.upsert(id, input, now, trx);
+      const { created, previous } = upserted;
+      let { jobSeeker } = upserted;
+      const objectionRestored = created && objected;
+      if (objectionRestored) {
+        await deps.store.recordObjection(trx, id, now);
+        jobSeeker = { ...jobSeeker, aiObjection: true };
+      }
       const changedFields =
         previous === undefined
           ? []
@@ -39,12 +61,12 @@ export class JobSeekerService {
               (field) => JSON.stringify(previous[field]) !== JSON.stringify(input[field]),
             );
       const caseloadChanged = changedFields.includes('counselorId');
-      const withdrawnSetIds = caseloadChanged ? await this.withdrawOpenSets(trx, id) : [];
-      await this.decisionLog.append(trx, {
+      const withdrawnSetIds = caseloadChanged ? await deps.withdrawOpenSets(trx, id) : [];
+      await deps.decisionLog.append(trx, {
         type: 'job_seeker.upserted',
         actor: { role: caller.roles.includes('integration') ? 'integration' : 'admin', id: caller.subject },
         subjectId: id,
-        payload: { created, changedFields, caseloadChanged, withdrawnSetIds },
+        payload: { created, changedFields, caseloadChanged, withdrawnSetIds, objectionRestored },
       });
       return { jobSeeker, created };
     });
@@ -55,7 +77,7 @@ export class JobSeekerService {
    * is the same as for an id that does not exist.
    */
   async getJobSeekerForCounselor(counselor: Principal, id: string): Promise<JobSeeker> {
-    const jobSeeker = await this.store.findById(id);
+    const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }

@@ -180,21 +180,26 @@ export type NewSetFields = Pick<
   | 'profileSnapshot'
 > & { secondReviewRequired: boolean };
 
-/** A set as its creation stores it, at version 1, open for `ttlHours` from `now`. */
+/** A set's review fields as it is created: nothing opened, shortlisted or published, at version 1. */
+const UNREVIEWED = {
+  openedAt: null,
+  publishedAt: null,
+  publishedBy: null,
+  version: 1,
+  message: null,
+  discardReason: null,
+  shortlist: null,
+} as const satisfies Partial<RecommendationSet>;
+
+/** A set as its creation stores it, open for `ttlHours` from `now`. */
 export function newSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
   const { secondReviewRequired, ...made } = fields;
   return {
     ...made,
+    ...UNREVIEWED,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
-    openedAt: null,
-    publishedAt: null,
-    publishedBy: null,
-    version: 1,
-    message: null,
-    discardReason: null,
     secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null },
-    shortlist: null,
   };
 }
 
@@ -222,15 +227,9 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
     .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   return {
     ...set,
+    ...UNREVIEWED,
     status,
-    openedAt: null,
-    publishedAt: null,
-    publishedBy: null,
-    version: 1,
-    message: null,
-    discardReason: null,
     secondReview: { required: set.secondReview.required, firstReviewerId: null, reviewerId: null },
-    shortlist: null,
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),
     profileSnapshot: null,
   };

@@ -31,7 +31,6 @@ export class KnexRetentionStore implements RetentionStore {
     const rows: Array<Record<string, unknown>> = await trx('job_seekers')
       .select('id')
       .where('updated_at', '<', before)
-      .where('ai_objection', false)
       .whereNotExists((keptSets) =>
         keptSets
           .select(trx.raw('1'))

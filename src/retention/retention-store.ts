@@ -18,8 +18,8 @@ export interface RetentionStore {
    * by the case-management system, or an objection recorded) before `before`; no set was created
    * for them since (and none is still open short of being expired for the whole period); they
    * gave no feedback since. No counselor, no person and no upstream system touched their file
-   * within the period. Someone who objected to AI processing is never idle: purging the profile
-   * would forget the objection, and a later sync would bring the model back for them. Read before
+   * within the period. Someone who objected to AI processing is purged like anyone: the decision
+   * log keeps their objection, which a later sync restores (`readObjectionOnRecord`). Read before
    * the run purges sets and feedback, which would hide recent feedback on an expired set.
    */
   findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;

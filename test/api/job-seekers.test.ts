@@ -107,12 +107,19 @@ describe('job seekers API', () => {
       (event) => event.subject === pseudonymiser.pseudonymise('js-6'),
     );
     expect(events.map((event) => event.payload)).toEqual([
-      { created: true, changedFields: [], caseloadChanged: false, withdrawnSetIds: [] },
+      {
+        created: true,
+        changedFields: [],
+        caseloadChanged: false,
+        withdrawnSetIds: [],
+        objectionRestored: false,
+      },
       {
         created: false,
         changedFields: ['counselorId', 'monthsUnemployed'],
         caseloadChanged: true,
         withdrawnSetIds: [],
+        objectionRestored: false,
       },
     ]);
     expect(events[0]?.actor).toEqual({

@@ -11,6 +11,7 @@ import {
   act,
   createAndPublish,
   createSet,
+  requestSet,
   type SetBody,
   seedCatalogAndSeeker,
   syncSeeker,
@@ -253,14 +254,12 @@ describe('purging the profiles of job seekers with no activity for the personal-
     for (const part of parts) expect(part.status).toBe('readable');
   });
 
-  it('keeps the profile of an idle person who objected: the objection would go with it', async () => {
-    expect(await profileIds()).toContain('js-objector');
-    const [row] = await t.container.db('job_seekers').where({ id: 'js-objector' }).select('ai_objection');
-    expect(Boolean(row?.ai_objection)).toBe(true);
+  it('purges the idle profile of a person who objected too', async () => {
+    expect(await profileIds()).not.toContain('js-objector');
   });
 
   it('counts the purged profiles in the run’s event, without naming anyone', async () => {
-    expect(report.purged).toMatchObject({ jobSeekers: 1, subjectKeys: 0 });
+    expect(report.purged).toMatchObject({ jobSeekers: 2, subjectKeys: 0 });
     const [event] = await retentionEvents(t);
     expect(event).toMatchObject({
       seq: report.seq,
@@ -285,7 +284,7 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('keeps a profile not synced since, whose owner gave feedback within the period', async () => {
-    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-objector', 'js-synced']);
+    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-synced']);
   });
 
   it('leaves a decision log that still verifies, every event in place', async () => {
@@ -299,13 +298,69 @@ describe('purging the profiles of job seekers with no activity for the personal-
     const store = new KnexRetentionStore(t.container.db);
     await syncSeeker(t, 'js-idle-a');
     await syncSeeker(t, 'js-idle-b');
-    // A cutoff after everything: every profile but the objector's is idle by then.
+    // A cutoff after everything: every profile is idle by then.
     const cutoff = new Date(clock.now().getTime() + DAY).toISOString();
     const idle = await t.container.db.transaction((trx) => store.findIdleJobSeekers(trx, cutoff, 1));
     expect(idle).toEqual(['js-feedback']);
     const all = await t.container.db.transaction((trx) => store.findIdleJobSeekers(trx, cutoff, 500));
-    expect(all).toEqual(expect.arrayContaining(['js-idle-a', 'js-idle-b']));
-    expect(all).not.toContain('js-objector');
+    expect(all).toEqual(['js-feedback', 'js-idle-a', 'js-idle-b', 'js-new-set', 'js-synced']);
+  });
+});
+
+describe('an objection outlives the idle profile it was recorded on', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+
+  const profileOf = (seekerId: string) => t.container.db('job_seekers').where({ id: seekerId }).first();
+  const objectionRestored = async () => {
+    const events = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['job_seeker.upserted'],
+      limit: 1000,
+    });
+    return events.at(-1)?.payload.objectionRestored;
+  };
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_PERSONAL_DAYS: '60' } });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalogAndSeeker(t, 'js-objector');
+    const objection = await t.http
+      .post('/v1/me/objection')
+      .auth(await t.tokenFor('job_seeker', 'js-objector'), { type: 'bearer' })
+      .send({});
+    expect(objection.status).toBe(200);
+    clock.advance(61 * DAY);
+    expect((await t.container.retention.purgeExpired()).purged.jobSeekers).toBe(1);
+    expect(await profileOf('js-objector')).toBeUndefined();
+  });
+  afterAll(() => t.close());
+
+  it('gives a person re-synced after the purge their objection back, so the model stays off for them', async () => {
+    await syncSeeker(t, 'js-objector');
+    expect(Boolean((await profileOf('js-objector'))?.ai_objection)).toBe(true);
+    expect(await objectionRestored()).toBe(true);
+    const refused = await requestSet(t, counselor, 'js-objector');
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/objected/);
+  });
+
+  it('does not bring back the objection of a person erased since: erasure takes it with everything else', async () => {
+    const admin = await t.tokenFor('admin', 'ops-1');
+    expect((await t.http.delete('/v1/job-seekers/js-objector').auth(admin, { type: 'bearer' })).status).toBe(
+      204,
+    );
+    await syncSeeker(t, 'js-objector');
+    expect(Boolean((await profileOf('js-objector'))?.ai_objection)).toBe(false);
+    expect(await objectionRestored()).toBe(false);
+    expect((await requestSet(t, counselor, 'js-objector')).status).toBe(201);
+  });
+
+  it('leaves a new person with no objection', async () => {
+    await syncSeeker(t, 'js-never-objected');
+    expect(Boolean((await profileOf('js-never-objected'))?.ai_objection)).toBe(false);
+    expect(await objectionRestored()).toBe(false);
   });
 });
 

@@ -99,7 +99,10 @@ export interface paths {
         /**
          * Create or update a job seeker's profile
          * @description Called by the case-management system's service account. Replaces the minimal profile and the
-         *     caseload assignment (`counselorId`). The profile holds no sensitive attribute.
+         *     caseload assignment (`counselorId`). The profile holds no sensitive attribute. The objection
+         *     to AI processing (`aiObjection`) is the person's, not the sync's: it is kept on update, and a
+         *     profile created for someone whose earlier profile was purged for inactivity gets it back from
+         *     the decision log (not after an erasure).
          */
         put: operations["putJobSeeker"];
         post?: never;
