@@ -30,8 +30,7 @@ export function createRecommendationRoutes(
       idempotencyKey: String(req.get('Idempotency-Key')),
       ...(body.limit === undefined ? {} : { limit: body.limit }),
     });
-    res.location(`/v1/recommendations/${set.id}`);
-    sendSet(res, 201, set);
+    sendCreated(res, set);
   });
 
   router.post(
@@ -42,8 +41,7 @@ export function createRecommendationRoutes(
         req.params.seekerId,
         { idempotencyKey: String(req.get('Idempotency-Key')) },
       );
-      res.location(`/v1/recommendations/${set.id}`);
-      sendSet(res, 201, set);
+      sendCreated(res, set);
     },
   );
 
@@ -149,6 +147,12 @@ function ifMatch(req: Request): string | undefined {
 
 function sendSet(res: Response, status: number, set: RecommendationSet): void {
   res.status(status).set('ETag', etagOf(set)).json(toSetBody(set));
+}
+
+/** A new set (or a creation's replayed first answer), with where to find it. */
+function sendCreated(res: Response, set: RecommendationSet): void {
+  res.location(`/v1/recommendations/${set.id}`);
+  sendSet(res, 201, set);
 }
 
 function sendResult(res: Response, status: number, result: ReviewResult): void {

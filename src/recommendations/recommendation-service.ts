@@ -8,7 +8,8 @@ import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import type { ActiveModelSource } from '../scoring/active-model.ts';
+import type { ActiveModel, ActiveModelSource } from '../scoring/active-model.ts';
+import type { Settings } from '../settings/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, InvalidInputError, ServiceUnavailableError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
@@ -75,12 +76,10 @@ export class RecommendationService {
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
-    if (!settings.aiEnabled) throw manualPath(seeker, 'suggestions are switched off');
-    if (seeker.aiObjection)
-      throw manualPath(seeker, 'the job seeker objected to AI processing of their data');
     const model = await deps.models.current();
-    if (model === undefined)
-      throw new ServiceUnavailableError('no model is active; propose courses from the catalog');
+    const unavailable = whyModelUnavailable(settings, seeker, model);
+    if (unavailable !== undefined || model === undefined)
+      throw manualPath(seeker, unavailable ?? 'no_active_model');
 
     const now = deps.now();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
@@ -148,9 +147,20 @@ export class RecommendationService {
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
+    const reason = whyModelUnavailable(settings, seeker, await deps.models.current());
+    // Only where the model may not be used: a counselor who could have had its suggestions would
+    // otherwise pick courses after seeing them, outside the review, the second review and the
+    // oversight figures, and the person would be told the AI had no part in them.
+    if (reason === undefined) {
+      throw new ConflictError(
+        'suggestions can be asked for this person: ask for them, reject those that do not fit and add your own courses to that set; a set by hand is for when the AI may not be used',
+        { suggestionsPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/recommendations` },
+      );
+    }
+    const setId = crypto.randomUUID();
     const set = newSet(
       {
-        id: crypto.randomUUID(),
+        id: setId,
         seekerId,
         counselorId: seeker.counselorId,
         status: 'pending_review',
@@ -158,7 +168,7 @@ export class RecommendationService {
         attributionMethod: null,
         createdBy: counselor.subject,
         noCandidateReason: null,
-        secondReviewRequired: false,
+        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
         items: [],
         profileSnapshot: null,
       },
@@ -167,7 +177,12 @@ export class RecommendationService {
     );
     return this.storeNewSet(counselor, set, request.idempotencyKey, creation, {
       type: 'recommendation.created_manually',
-      payload: { setId: set.id, status: set.status },
+      payload: {
+        setId,
+        status: set.status,
+        modelUnavailable: reason,
+        secondReviewRequired: set.secondReview.required,
+      },
     });
   }
 
@@ -316,17 +331,17 @@ export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): Cand
   };
 }
 
-/**
- * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
- * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
- * and attributions under the counselor's key. Keys written as whole sets read the same way.
- */
 /** Which creation a request is, and its body's hash, as an Idempotency-Key keeps them. */
 interface Creation {
   operation: 'createRecommendations' | 'createManualRecommendations';
   requestHash: string;
 }
 
+/**
+ * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
+ * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
+ * and attributions under the counselor's key. Keys written as whole sets read the same way.
+ */
 interface StoredCreation {
   id: string;
   seekerId: string;
@@ -340,7 +355,28 @@ function hashRequest(operation: string, target: string, body: unknown): string {
     .digest('hex');
 }
 
-function manualPath(seeker: JobSeeker, why: string): ConflictError {
+/** Why the model may not be used for a person now: the three doors to the manual path. */
+export type ModelUnavailable = 'switched_off' | 'objection' | 'no_active_model';
+
+function whyModelUnavailable(
+  settings: Settings,
+  seeker: JobSeeker,
+  model: ActiveModel | undefined,
+): ModelUnavailable | undefined {
+  if (!settings.aiEnabled) return 'switched_off';
+  if (seeker.aiObjection) return 'objection';
+  if (model === undefined) return 'no_active_model';
+  return undefined;
+}
+
+const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
+  switched_off: 'suggestions are switched off',
+  objection: 'the job seeker objected to AI processing of their data',
+  no_active_model: 'no model is active',
+};
+
+/** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
+function manualPath(seeker: JobSeeker, why: ModelUnavailable): ConflictError | ServiceUnavailableError {
   const occupation = seeker.targetOccupations[0];
   const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
   // A radius search leaves remote courses out, so it is only proposed to someone who cannot learn remotely.
@@ -348,11 +384,16 @@ function manualPath(seeker: JobSeeker, why: string): ConflictError {
     query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
     query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
   }
-  return new ConflictError(`${why}; propose courses from the catalog instead, in a set of your own`, {
+  const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
+  const details = {
     type: 'https://aiguillage.example/problems/ai-unavailable',
     manualPath: `/v1/courses?${query.toString()}`,
     manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
-  });
+  };
+  // No active model is the deployment's state, not the person's: the service is what is missing.
+  return why === 'no_active_model'
+    ? new ServiceUnavailableError(detail, details)
+    : new ConflictError(detail, details);
 }
 
 function explainNoCandidate(seeker: JobSeeker, candidates: readonly Course[]): string {

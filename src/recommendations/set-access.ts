@@ -104,7 +104,7 @@ export function requireStatus(
   if (allowed.includes(set.status)) return;
   const why =
     set.status === 'expired'
-      ? 'the set has expired; ask for new suggestions'
+      ? 'the set has expired; start a new one'
       : set.status === 'published'
         ? 'the set is published and can no longer change'
         : set.status === 'discarded'

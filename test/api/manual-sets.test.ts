@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  aWorkflowSeeker,
   createSet,
   newIdempotencyKey,
   putSettings,
@@ -21,8 +22,16 @@ describe('sets made by hand (the manual path)', () => {
   let counselor: string;
   let otherCounselor: string;
 
+  /** A person who objected to AI processing: the model may not be used for them. */
+  const OBJECTOR = 'js-hand';
+
   beforeAll(async () => {
     ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
+    await syncSeeker(t, OBJECTOR);
+    const seeker = await t.tokenFor('job_seeker', OBJECTOR);
+    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
+      200,
+    );
   });
   afterAll(() => t.close());
 
@@ -41,7 +50,7 @@ describe('sets made by hand (the manual path)', () => {
   }
 
   it('with the AI switched off, the 409 names where to start a set by hand, which the counselor fills from the catalog search and publishes', async () => {
-    await putSettings(t, { aiEnabled: false, secondReviewRate: 1 });
+    await putSettings(t, { aiEnabled: false });
     let published: SetBody;
     try {
       const refused = await requestSet(t, counselor, 'js-1');
@@ -63,7 +72,6 @@ describe('sets made by hand (the manual path)', () => {
         attributionMethod: null,
         items: [],
         noCandidateReason: null,
-        // Second reviews oversee the model: a set made by hand is never sampled, even at a rate of 1.
         secondReview: { required: false },
       });
 
@@ -113,23 +121,100 @@ describe('sets made by hand (the manual path)', () => {
     expect(data.body.profilesUsed).toEqual([]);
   });
 
-  it('logs its creation as made by hand, naming no model and carrying nothing about the person', async () => {
+  it('logs its creation as made by hand, with why the model was not used, naming no model and carrying nothing about the person', async () => {
     const before = (await listEvents('recommendation.created_manually')).length;
-    const res = await requestManualSet(t, counselor, 'js-1');
+    const res = await requestManualSet(t, counselor, OBJECTOR);
     expect(res.status).toBe(201);
     const events = await listEvents('recommendation.created_manually');
     expect(events).toHaveLength(before + 1);
     const event = events.at(-1);
-    expect(event?.payload).toEqual({ setId: res.body.id, status: 'pending_review' });
+    expect(event?.payload).toEqual({
+      setId: res.body.id,
+      status: 'pending_review',
+      modelUnavailable: 'objection',
+      secondReviewRequired: false,
+    });
     expect(event?.personal).toBeNull();
     expect(event?.actor.role).toBe('counselor');
-    expect(event?.subject).not.toBe('js-1');
+    expect(event?.subject).toBe(t.container.decisionLog.pseudonymiser.pseudonymise(OBJECTOR));
+  });
+
+  it('is refused (409) while suggestions can be asked for the person: what the model shows stays in the review', async () => {
+    const res = await requestManualSet(t, counselor, 'js-1');
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.detail).toMatch(/suggestions can be asked for this person/);
+    expect(res.body.suggestionsPath).toBe('/v1/job-seekers/js-1/recommendations');
+  });
+
+  it('with no active model, the 503 names the manual path too, and a set by hand can be started', async () => {
+    const active = await t.container.db('models').where({ status: 'active' }).pluck('id');
+    await t.container.db('models').where({ status: 'active' }).update({ status: 'retired' });
+    try {
+      const refused = await requestSet(t, counselor, 'js-1');
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({
+        type: 'https://aiguillage.example/problems/ai-unavailable',
+        detail: expect.stringMatching(/no model is active/),
+        manualSetPath: '/v1/job-seekers/js-1/manual-recommendations',
+      });
+      const created = await requestManualSet(t, counselor, 'js-1');
+      expect(created.status).toBe(201);
+      expect((await listEvents('recommendation.created_manually')).at(-1)?.payload.modelUnavailable).toBe(
+        'no_active_model',
+      );
+    } finally {
+      await t.container.db('models').whereIn('id', active).update({ status: 'active' });
+    }
+  });
+
+  it('is sampled for a second review like any set', async () => {
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      const res = await requestManualSet(t, counselor, OBJECTOR);
+      expect(res.body.secondReview.required).toBe(true);
+      const etag = await addCourse(res.body.id, String(res.headers.etag), 'LYON-AS-1');
+      const publish = await act(t, counselor, res.body.id, 'publish', etag);
+      expect(publish.status).toBe(200);
+      expect(publish.body.status).toBe('awaiting_second_review');
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('starts awaiting review in blind-first mode: there are no model items to hide', async () => {
+    await putSettings(t, { blindFirst: true });
+    try {
+      const res = await requestManualSet(t, counselor, OBJECTOR);
+      expect(res.body).toMatchObject({ status: 'pending_review', itemsHidden: false });
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('is withdrawn, as every open set, when the person moves to another counselor', async () => {
+    await syncSeeker(t, 'js-hand-moves');
+    const seeker = await t.tokenFor('job_seeker', 'js-hand-moves');
+    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
+      200,
+    );
+    const res = await requestManualSet(t, counselor, 'js-hand-moves');
+    expect(res.status).toBe(201);
+    await syncSeeker(t, 'js-hand-moves', aWorkflowSeeker({ counselorId: 'c-002' }));
+    const after = await readSet(t, otherCounselor, res.body.id);
+    expect(after.set).toMatchObject({
+      status: 'discarded',
+      discardReason: 'the job seeker moved to another counselor',
+    });
   });
 
   it('is open to the counselor of a person who objected to AI processing, and their objection does not withdraw it', async () => {
     await syncSeeker(t, 'js-manual-objects');
     const modelSet = (await createSet(t, counselor, 'js-manual-objects')).set;
+    // Started while the AI was switched off.
+    await putSettings(t, { aiEnabled: false });
     const handMade = await requestManualSet(t, counselor, 'js-manual-objects');
+    await putSettings(t, {});
     expect(handMade.status).toBe(201);
 
     const seeker = await t.tokenFor('job_seeker', 'js-manual-objects');
@@ -152,14 +237,14 @@ describe('sets made by hand (the manual path)', () => {
   });
 
   it('cannot be published empty', async () => {
-    const res = await requestManualSet(t, counselor, 'js-1');
+    const res = await requestManualSet(t, counselor, OBJECTOR);
     const publish = await act(t, counselor, res.body.id, 'publish', String(res.headers.etag));
     expect(publish.status).toBe(409);
     expect(publish.body.detail).toMatch(/approved/);
   });
 
   it("is started only by the counselor whose caseload holds the person: anyone else's request answers 404", async () => {
-    const res = await requestManualSet(t, otherCounselor, 'js-1');
+    const res = await requestManualSet(t, otherCounselor, OBJECTOR);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect((await requestManualSet(t, counselor, 'js-nobody')).status).toBe(404);
@@ -167,16 +252,16 @@ describe('sets made by hand (the manual path)', () => {
 
   it('replays the first answer for the same Idempotency-Key, and refuses the key for another request with 422', async () => {
     const key = newIdempotencyKey();
-    const first = await requestManualSet(t, counselor, 'js-1', key);
+    const first = await requestManualSet(t, counselor, OBJECTOR, key);
     expect(first.status).toBe(201);
     const etag = await addCourse(first.body.id, String(first.headers.etag), 'LYON-AS-1');
     expect(etag).not.toBe(String(first.headers.etag));
 
-    const retry = await requestManualSet(t, counselor, 'js-1', key);
+    const retry = await requestManualSet(t, counselor, OBJECTOR, key);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
 
-    const otherRequest = await requestSet(t, counselor, 'js-1', { idempotencyKey: key });
+    const otherRequest = await requestSet(t, counselor, OBJECTOR, { idempotencyKey: key });
     expect(otherRequest.status).toBe(422);
     const modelKey = newIdempotencyKey();
     expect((await requestSet(t, counselor, 'js-1', { idempotencyKey: modelKey })).status).toBe(201);

@@ -106,7 +106,7 @@ describe('state rules', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConflictError);
       const conflict = error as ConflictError;
-      expect(conflict.message).toBe('cannot publish: the set has expired; ask for new suggestions');
+      expect(conflict.message).toBe('cannot publish: the set has expired; start a new one');
       expect(conflict.details).toEqual({ setStatus: 'expired' });
       expect(conflict.details).not.toHaveProperty('status');
     }

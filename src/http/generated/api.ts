@@ -216,7 +216,8 @@ export interface paths {
          *
          *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
          *     manual path: the catalog search, and a set of the counselor's own to put the courses in
-         *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`). Retrying with the same `Idempotency-Key` and body replays the
+         *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, 503 with
+         *     the same. Retrying with the same `Idempotency-Key` and body replays the
          *     first answer; the same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
@@ -243,15 +244,19 @@ export interface paths {
         put?: never;
         /**
          * Start a set of the counselor's own, without the AI
-         * @description The manual path (DESIGN principle 5): an empty set awaiting review, with no model
-         *     (`model` and `attributionMethod` are null), to which the counselor adds courses found in the
-         *     catalog (`POST /v1/recommendations/{setId}/items`) and which they publish as any other set.
-         *     It works whatever the settings, and for a person who objected to AI processing: nothing about
-         *     the person is scored, no profile is kept with the set, and their objection does not withdraw
-         *     it. It is never sampled for a second review, and the oversight figures (which measure how
-         *     counselors review the model) leave it out. Only the counselor whose caseload holds the person
-         *     may start one. Retrying with the same `Idempotency-Key` replays the first answer; the same
-         *     key used for another request is refused with 422.
+         * @description The manual path (DESIGN principle 5), for when the model may not be used for this person: the
+         *     AI is switched off, the person objected to AI processing, or no model is active. An empty set
+         *     awaiting review, with no model (`model` and `attributionMethod` are null), to which the
+         *     counselor adds courses found in the catalog (`POST /v1/recommendations/{setId}/items`) and
+         *     which they publish as any other set; it is sampled for a second review like any set. Nothing
+         *     about the person is scored, no profile is kept with the set, and an objection does not
+         *     withdraw it. The log records `recommendation.created_manually` with the reason the model was
+         *     not used; the oversight figures, which measure how counselors review the model, leave such
+         *     sets out. When suggestions can be asked for, answers 409: the counselor asks for them, rejects
+         *     those that do not fit and adds their own, so that what the model showed them stays in the
+         *     review. Only the counselor whose caseload holds the person may start one. Retrying with the
+         *     same `Idempotency-Key` replays the first answer; the same key used for another request is
+         *     refused with 422.
          */
         post: operations["createManualRecommendations"];
         delete?: never;
@@ -1798,15 +1803,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No model is active or loaded. */
-        ServiceUnavailable: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
     };
     parameters: {
         /**
@@ -2285,7 +2281,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The AI may not be used for this person now; `manualPath` says where to go instead. */
+            /** @description The AI may not be used for this person now; `manualPath` and `manualSetPath` say where to go instead. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2296,7 +2292,15 @@ export interface operations {
             };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description No model is active; `manualPath` and `manualSetPath` say where to go instead. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ManualPathProblem"];
+                };
+            };
         };
     };
     createManualRecommendations: {
@@ -2332,6 +2336,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description Suggestions can be asked for this person (`suggestionsPath`); a set by hand is for when they cannot. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
         };
