@@ -8,11 +8,11 @@ import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import type { ActiveModel, ActiveModelSource } from '../scoring/active-model.ts';
-import type { Settings } from '../settings/settings.ts';
+import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { ConflictError, InvalidInputError, ServiceUnavailableError } from '../shared/errors.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
+import { manualPath, suggestionsAvailable, whyModelUnavailable } from './manual-path.ts';
 import {
   firstAnswerOf,
   isSampledForSecondReview,
@@ -151,12 +151,7 @@ export class RecommendationService {
     // Only where the model may not be used: a counselor who could have had its suggestions would
     // otherwise pick courses after seeing them, outside the review, the second review and the
     // oversight figures, and the person would be told the AI had no part in them.
-    if (reason === undefined) {
-      throw new ConflictError(
-        'suggestions can be asked for this person: ask for them, reject those that do not fit and add your own courses to that set; a set by hand is for when the AI may not be used',
-        { suggestionsPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/recommendations` },
-      );
-    }
+    if (reason === undefined) throw suggestionsAvailable(seeker);
     const setId = crypto.randomUUID();
     const set = newSet(
       {
@@ -353,47 +348,6 @@ function hashRequest(operation: string, target: string, body: unknown): string {
     .createHash('sha256')
     .update(JSON.stringify([operation, target, body]))
     .digest('hex');
-}
-
-/** Why the model may not be used for a person now: the three doors to the manual path. */
-export type ModelUnavailable = 'switched_off' | 'objection' | 'no_active_model';
-
-function whyModelUnavailable(
-  settings: Settings,
-  seeker: JobSeeker,
-  model: ActiveModel | undefined,
-): ModelUnavailable | undefined {
-  if (!settings.aiEnabled) return 'switched_off';
-  if (seeker.aiObjection) return 'objection';
-  if (model === undefined) return 'no_active_model';
-  return undefined;
-}
-
-const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
-  switched_off: 'suggestions are switched off',
-  objection: 'the job seeker objected to AI processing of their data',
-  no_active_model: 'no model is active',
-};
-
-/** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
-function manualPath(seeker: JobSeeker, why: ModelUnavailable): ConflictError | ServiceUnavailableError {
-  const occupation = seeker.targetOccupations[0];
-  const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
-  // A radius search leaves remote courses out, so it is only proposed to someone who cannot learn remotely.
-  if (seeker.location !== null && !seeker.remoteOk) {
-    query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
-    query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
-  }
-  const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
-  const details = {
-    type: 'https://aiguillage.example/problems/ai-unavailable',
-    manualPath: `/v1/courses?${query.toString()}`,
-    manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
-  };
-  // No active model is the deployment's state, not the person's: the service is what is missing.
-  return why === 'no_active_model'
-    ? new ServiceUnavailableError(detail, details)
-    : new ConflictError(detail, details);
 }
 
 function explainNoCandidate(seeker: JobSeeker, candidates: readonly Course[]): string {

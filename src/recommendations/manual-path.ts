@@ -1,0 +1,56 @@
+import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import type { ActiveModel } from '../scoring/active-model.ts';
+import type { Settings } from '../settings/settings.ts';
+import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
+
+/** Why the model may not be used for a person now: the three doors to the manual path. */
+export type ModelUnavailable = 'switched_off' | 'objection' | 'no_active_model';
+
+export function whyModelUnavailable(
+  settings: Settings,
+  seeker: JobSeeker,
+  model: ActiveModel | undefined,
+): ModelUnavailable | undefined {
+  if (!settings.aiEnabled) return 'switched_off';
+  if (seeker.aiObjection) return 'objection';
+  if (model === undefined) return 'no_active_model';
+  return undefined;
+}
+
+const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
+  switched_off: 'suggestions are switched off',
+  objection: 'the job seeker objected to AI processing of their data',
+  no_active_model: 'no model is active',
+};
+
+/** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
+export function manualPath(
+  seeker: JobSeeker,
+  why: ModelUnavailable,
+): ConflictError | ServiceUnavailableError {
+  const occupation = seeker.targetOccupations[0];
+  const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
+  // A radius search leaves remote courses out, so it is only proposed to someone who cannot learn remotely.
+  if (seeker.location !== null && !seeker.remoteOk) {
+    query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
+    query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
+  }
+  const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
+  const details = {
+    type: 'https://aiguillage.example/problems/ai-unavailable',
+    manualPath: `/v1/courses?${query.toString()}`,
+    manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
+  };
+  // No active model is the deployment's state, not the person's: the service is what is missing.
+  return why === 'no_active_model'
+    ? new ServiceUnavailableError(detail, details)
+    : new ConflictError(detail, details);
+}
+
+/** The refusal of a set by hand while the model may be used: where to ask for its suggestions. */
+export function suggestionsAvailable(seeker: JobSeeker): ConflictError {
+  return new ConflictError(
+    'suggestions can be asked for this person: ask for them, reject those that do not fit and add your own courses to that set; a set by hand is for when the AI may not be used',
+    { suggestionsPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/recommendations` },
+  );
+}
