@@ -21,7 +21,6 @@ import { loadOpenApiDocument } from './http/openapi-document.ts';
 import { KnexIdempotencyStore } from './idempotency/knex-idempotency-store.ts';
 import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
-import { readObjectionOnRecord } from './job-seekers/objection-on-record.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ReadinessProbe } from './operations/readiness.ts';
@@ -100,9 +99,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         withdrawOpenSets: (trx, seekerId) =>
           withdrawOpenSets(recommendationStore, trx, seekerId, {
             reason: 'the job seeker moved to another counselor',
-            modelSetsOnly: false,
           }),
-        objectionOnRecord: readObjectionOnRecord(decisionLog, (id) => log.pseudonymiser.pseudonymise(id)),
       }),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, now),

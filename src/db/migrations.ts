@@ -14,6 +14,7 @@ import * as bumpCatalogVersionOnAnyChange from '../../migrations/20261129220000_
 import * as indexSetsByModelVersion from '../../migrations/20261129230000_index_sets_by_model_version.ts';
 import * as versionSettings from '../../migrations/20261130090000_version_settings.ts';
 import * as allowSetsWithoutModel from '../../migrations/20261130100000_allow_sets_without_model.ts';
+import * as indexOpenSetsMadeByHand from '../../migrations/20261130110000_index_open_sets_made_by_hand.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261129230000_index_sets_by_model_version', indexSetsByModelVersion],
   ['20261130090000_version_settings', versionSettings],
   ['20261130100000_allow_sets_without_model', allowSetsWithoutModel],
+  ['20261130110000_index_open_sets_made_by_hand', indexOpenSetsMadeByHand],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -29,6 +29,16 @@ export interface DecisionLog {
   withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** Signs a checkpoint of the current head now; undefined when the log is empty. */
   createCheckpoint(): Promise<Checkpoint | undefined>;
+  /**
+   * The type of the latest event about a job seeker among `types`, read in the caller's
+   * transaction (the log is never deleted from, so it outlives their profile); undefined when
+   * there is none.
+   */
+  findLatestEventTypeAbout(
+    trx: Knex.Transaction,
+    subjectId: string,
+    types: readonly DecisionEventType[],
+  ): Promise<DecisionEventType | undefined>;
 }
 
 /** The last event of the chain (seq 0 and the genesis hash when the log is empty). */

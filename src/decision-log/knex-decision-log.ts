@@ -10,6 +10,7 @@ import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
 import {
   type ActorRole,
   type DecisionEvent,
+  type DecisionEventType,
   GENESIS_HASH,
   hashEventText,
   isDecisionEventType,
@@ -147,6 +148,19 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
       return checkpoint;
     });
+  }
+
+  async findLatestEventTypeAbout(
+    trx: Knex.Transaction,
+    subjectId: string,
+    types: readonly DecisionEventType[],
+  ): Promise<DecisionEventType | undefined> {
+    const row = await trx(EVENTS)
+      .where({ subject: this.pseudonymiser.pseudonymise(subjectId) })
+      .whereIn('type', [...types])
+      .orderBy('seq', 'desc')
+      .first('type');
+    return row === undefined ? undefined : (String(row.type) as DecisionEventType);
   }
 
   async listEvents(query: EventQuery = {}): Promise<DecisionEvent[]> {

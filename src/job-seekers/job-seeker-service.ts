@@ -11,18 +11,11 @@ import type { JobSeekerStore } from './job-seeker-store.ts';
  */
 export type OpenSetsWithdrawal = (trx: Knex.Transaction, seekerId: string) => Promise<string[]>;
 
-/**
- * Whether the person objected to AI processing and was not erased since, as the decision log
- * records it: an objection outlives the profile it was recorded on.
- */
-export type ObjectionOnRecord = (seekerId: string) => Promise<boolean>;
-
 export interface JobSeekerServiceDeps {
   store: JobSeekerStore;
   decisionLog: DecisionLog;
   now: () => Date;
   withdrawOpenSets: OpenSetsWithdrawal;
-  objectionOnRecord: ObjectionOnRecord;
 }
 
 export class JobSeekerService {
@@ -42,14 +35,12 @@ export class JobSeekerService {
     input: JobSeekerInput,
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
     const { deps } = this;
-    // Read before the transaction: on SQLite it would wait for its own connection.
-    const objected = await deps.objectionOnRecord(id);
     return deps.decisionLog.withTransaction(async (trx) => {
       const now = deps.now();
       const upserted = await deps.store.upsert(id, input, now, trx);
       const { created, previous } = upserted;
       let { jobSeeker } = upserted;
-      const objectionRestored = created && objected;
+      const objectionRestored = created && (await hasStandingObjection(deps.decisionLog, trx, id));
       if (objectionRestored) {
         await deps.store.recordObjection(trx, id, now);
         jobSeeker = { ...jobSeeker, aiObjection: true };
@@ -81,6 +72,20 @@ export class JobSeekerService {
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }
+}
+
+/**
+ * Whether the person objected to AI processing and was not erased since, as the decision log
+ * records it: purging an idle profile appends neither event, so the objection outlives the
+ * profile; an erasure takes it with everything else.
+ */
+async function hasStandingObjection(
+  log: Pick<DecisionLog, 'findLatestEventTypeAbout'>,
+  trx: Knex.Transaction,
+  seekerId: string,
+): Promise<boolean> {
+  const latest = await log.findLatestEventTypeAbout(trx, seekerId, ['objection.recorded', 'subject.erased']);
+  return latest === 'objection.recorded';
 }
 
 export function jobSeekerNotFound(id: string): NotFoundError {

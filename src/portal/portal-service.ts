@@ -216,7 +216,7 @@ export class PortalService {
       }
       const withdrawn = await withdrawOpenSets(this.deps.recommendations, trx, seeker.subject, {
         reason: 'objection to AI processing',
-        modelSetsOnly: true,
+        madeBy: 'model',
       });
       await this.deps.decisionLog.append(trx, {
         type: 'objection.recorded',

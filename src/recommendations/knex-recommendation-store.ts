@@ -15,7 +15,7 @@ import {
   type RecommendationSet,
   type SetStatus,
 } from './recommendation.ts';
-import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
+import type { RecommendationStore, SetMaker, SetQuery, SetSummary } from './recommendation-store.ts';
 
 const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
@@ -117,11 +117,18 @@ export class KnexRecommendationStore implements RecommendationStore {
     return sets.filter((set): set is RecommendationSet => set !== undefined);
   }
 
-  async findOpenForSeeker(seekerId: string, trx: Knex.Transaction): Promise<RecommendationSet[]> {
-    const rows = await trx(SETS)
+  async findOpenForSeeker(
+    seekerId: string,
+    trx: Knex.Transaction,
+    madeBy?: SetMaker,
+  ): Promise<RecommendationSet[]> {
+    const query = trx(SETS)
       .where({ seeker_id: seekerId })
       .whereIn('status', [...OPEN_STATUSES])
       .select('id');
+    if (madeBy === 'hand') query.whereNull('model_id');
+    if (madeBy === 'model') query.whereNotNull('model_id');
+    const rows = await query;
     const sets = await Promise.all(rows.map((row) => this.findById(String(row.id), trx)));
     return sets.filter((set): set is RecommendationSet => set !== undefined);
   }

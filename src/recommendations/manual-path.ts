@@ -1,30 +1,32 @@
 import type { JobSeeker } from '../job-seekers/job-seeker.ts';
-import type { ActiveModel } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
 
 /** Why the model may not be used for a person now: the three doors to the manual path. */
-export type ModelUnavailable = 'switched_off' | 'objection' | 'no_active_model';
+export type ModelUnavailable = 'objection' | 'switched_off' | 'no_active_model';
 
-export function whyModelUnavailable(
+/**
+ * What bars the model for this person whatever the model: their objection (the lasting reason,
+ * named first), or the kill switch. Checked before the model is loaded, so that a model that
+ * fails to load never blocks the manual path.
+ */
+export function findWhatBarsModel(
   settings: Settings,
   seeker: JobSeeker,
-  model: ActiveModel | undefined,
-): ModelUnavailable | undefined {
-  if (!settings.aiEnabled) return 'switched_off';
+): Exclude<ModelUnavailable, 'no_active_model'> | undefined {
   if (seeker.aiObjection) return 'objection';
-  if (model === undefined) return 'no_active_model';
+  if (!settings.aiEnabled) return 'switched_off';
   return undefined;
 }
 
 const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
-  switched_off: 'suggestions are switched off',
   objection: 'the job seeker objected to AI processing of their data',
+  switched_off: 'suggestions are switched off',
   no_active_model: 'no model is active',
 };
 
 /** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
-export function manualPath(
+export function refuseForManualPath(
   seeker: JobSeeker,
   why: ModelUnavailable,
 ): ConflictError | ServiceUnavailableError {
@@ -48,7 +50,7 @@ export function manualPath(
 }
 
 /** The refusal of a set by hand while the model may be used: where to ask for its suggestions. */
-export function suggestionsAvailable(seeker: JobSeeker): ConflictError {
+export function refuseWhileSuggestionsAvailable(seeker: JobSeeker): ConflictError {
   return new ConflictError(
     'suggestions can be asked for this person: ask for them, reject those that do not fit and add your own courses to that set; a set by hand is for when the AI may not be used',
     { suggestionsPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/recommendations` },

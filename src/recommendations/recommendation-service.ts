@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { CandidateFilter, Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
@@ -12,17 +13,18 @@ import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
-import { manualPath, suggestionsAvailable, whyModelUnavailable } from './manual-path.ts';
+import { findWhatBarsModel, refuseForManualPath, refuseWhileSuggestionsAvailable } from './manual-path.ts';
 import {
+  buildNewSet,
   firstAnswerOf,
   isSampledForSecondReview,
-  newSet,
   type RecommendationSet,
   type SetStatus,
   snapshotProfile,
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
+import { withdrawOpenSets } from './withdraw-open-sets.ts';
 
 export const DEFAULT_TOP_K = 10;
 export const MAX_TOP_K = 50;
@@ -58,7 +60,8 @@ export class RecommendationService {
 
   /**
    * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
-   * set awaiting review. Refused (with the manual path) when the AI is off or the person objected.
+   * set awaiting review, withdrawing the person's open sets made by hand. Refused (with the manual
+   * path) when the AI is off, the person objected, or no model is active.
    */
   async createRecommendations(
     counselor: Principal,
@@ -76,16 +79,16 @@ export class RecommendationService {
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
+    const barred = findWhatBarsModel(settings, seeker);
+    if (barred !== undefined) throw refuseForManualPath(seeker, barred);
     const model = await deps.models.current();
-    const unavailable = whyModelUnavailable(settings, seeker, model);
-    if (unavailable !== undefined || model === undefined)
-      throw manualPath(seeker, unavailable ?? 'no_active_model');
+    if (model === undefined) throw refuseForManualPath(seeker, 'no_active_model');
 
     const now = deps.now();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
     const setId = crypto.randomUUID();
-    const set = newSet(
+    const set = buildNewSet(
       {
         id: setId,
         seekerId,
@@ -103,7 +106,7 @@ export class RecommendationService {
       settings.setTtlHours,
     );
 
-    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, {
+    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async (trx) => ({
       type: 'recommendation.generated',
       payload: {
         setId,
@@ -113,6 +116,12 @@ export class RecommendationService {
         status: set.status,
         secondReviewRequired: set.secondReview.required,
         items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
+        // A set by hand is for when the model may not be used: once it may, the suggestions take
+        // over, so that none of what they show can be published as the counselor's own choice.
+        withdrawnSetIds: await withdrawOpenSets(deps.store, trx, seekerId, {
+          reason: 'suggestions were asked for this person',
+          madeBy: 'hand',
+        }),
       },
       // Scores and attributions are sealed with the features they come from: an additive model's
       // contributions are step functions of the person's values, which its card publishes.
@@ -124,13 +133,13 @@ export class RecommendationService {
           contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
         })),
       },
-    });
+    }));
   }
 
   /**
    * The manual path: an empty set with no model, which the counselor fills from the catalog and
-   * publishes as any other. Open whatever the settings and the person's objection, since nothing
-   * about the person is scored; never sampled for a second review, which oversees the model.
+   * publishes as any other, sampled for a second review like any set. Only while the model may not
+   * be used for the person (AI off, objection, no active model); nothing about them is scored.
    */
   async createManualRecommendations(
     counselor: Principal,
@@ -147,13 +156,15 @@ export class RecommendationService {
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
-    const reason = whyModelUnavailable(settings, seeker, await deps.models.current());
+    const reason =
+      findWhatBarsModel(settings, seeker) ??
+      ((await deps.models.current()) === undefined ? 'no_active_model' : undefined);
     // Only where the model may not be used: a counselor who could have had its suggestions would
     // otherwise pick courses after seeing them, outside the review, the second review and the
     // oversight figures, and the person would be told the AI had no part in them.
-    if (reason === undefined) throw suggestionsAvailable(seeker);
+    if (reason === undefined) throw refuseWhileSuggestionsAvailable(seeker);
     const setId = crypto.randomUUID();
-    const set = newSet(
+    const set = buildNewSet(
       {
         id: setId,
         seekerId,
@@ -170,7 +181,7 @@ export class RecommendationService {
       deps.now(),
       settings.setTtlHours,
     );
-    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, {
+    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async () => ({
       type: 'recommendation.created_manually',
       payload: {
         setId,
@@ -178,19 +189,20 @@ export class RecommendationService {
         modelUnavailable: reason,
         secondReviewRequired: set.secondReview.required,
       },
-    });
+    }));
   }
 
   /**
-   * Stores a new set with its Idempotency-Key and its creation event, in one transaction. A
-   * concurrent retry with the same key that won the race is answered as it was.
+   * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
+   * `writeEvent` may use for what the creation changes besides). A concurrent retry with the same
+   * key that won the race is answered as it was.
    */
   private async storeNewSet(
     counselor: Principal,
     set: RecommendationSet,
     idempotencyKey: string,
     creation: Creation,
-    event: Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>,
+    writeEvent: (trx: Knex.Transaction) => Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>,
   ): Promise<CreateResult> {
     const { deps } = this;
     try {
@@ -210,7 +222,7 @@ export class RecommendationService {
           createdAt: set.createdAt,
         });
         await deps.decisionLog.append(trx, {
-          ...event,
+          ...(await writeEvent(trx)),
           actor: { role: 'counselor', id: counselor.subject },
           subjectId: set.seekerId,
         });

@@ -12,6 +12,9 @@ export interface SetSummary {
   model: RecommendationSet['model'];
 }
 
+/** Who made a set: the model (with the counselor's review), or the counselor by hand. */
+export type SetMaker = 'model' | 'hand';
+
 export interface SetQuery {
   counselorId: string;
   status?: SetStatus;
@@ -40,8 +43,11 @@ export interface RecommendationStore {
   findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;
   /** The job seeker's published sets, newest first. */
   listPublished(seekerId: string): Promise<RecommendationSet[]>;
-  /** The job seeker's sets that are still open (awaiting shortlist, review or second review). */
-  findOpenForSeeker(seekerId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
+  /**
+   * The job seeker's sets that are still open (awaiting shortlist, review or second review):
+   * every one, or only those the model made, or only those made by hand.
+   */
+  findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
   /** Ids of open sets whose lifetime has passed. */
   findDue(now: Date, limit: number): Promise<string[]>;
 }

@@ -192,7 +192,7 @@ const UNREVIEWED = {
 } as const satisfies Partial<RecommendationSet>;
 
 /** A set as its creation stores it, open for `ttlHours` from `now`. */
-export function newSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
+export function buildNewSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
   const { secondReviewRequired, ...made } = fields;
   return {
     ...made,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ConflictError } from '../shared/errors.ts';
 import { isOpen, type RecommendationSet } from './recommendation.ts';
-import type { RecommendationStore } from './recommendation-store.ts';
+import type { RecommendationStore, SetMaker } from './recommendation-store.ts';
 
 /** Tries per set while a counselor keeps changing it. */
 const WITHDRAW_ATTEMPTS = 3;
@@ -9,18 +9,18 @@ const WITHDRAW_ATTEMPTS = 3;
 /**
  * Discards the job seeker's sets still open for review, in the caller's transaction, so that none
  * of them can be published any more; returns their ids for the caller's log event. Used when the
- * person moves to another counselor (every open set), and when they object to AI processing (the
- * model's sets only: a set the counselor makes by hand is the path their objection leaves open).
+ * person moves to another counselor (every open set), when they object to AI processing (the
+ * model's sets: a set made by hand is the path their objection leaves open), and when suggestions
+ * are asked for them (the sets made by hand, which are for when the model may not be used).
  */
 export async function withdrawOpenSets(
   store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>,
   trx: Knex.Transaction,
   seekerId: string,
-  withdrawal: { reason: string; modelSetsOnly: boolean },
+  withdrawal: { reason: string; madeBy?: SetMaker },
 ): Promise<string[]> {
   const withdrawn: string[] = [];
-  for (const set of await store.findOpenForSeeker(seekerId, trx)) {
-    if (withdrawal.modelSetsOnly && set.model === null) continue;
+  for (const set of await store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy)) {
     if (await withdrawSet(store, trx, set, withdrawal.reason)) withdrawn.push(set.id);
   }
   return withdrawn;

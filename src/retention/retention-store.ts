@@ -19,7 +19,7 @@ export interface RetentionStore {
    * for them since (and none is still open short of being expired for the whole period); they
    * gave no feedback since. No counselor, no person and no upstream system touched their file
    * within the period. Someone who objected to AI processing is purged like anyone: the decision
-   * log keeps their objection, which a later sync restores (`readObjectionOnRecord`). Read before
+   * log keeps their objection, which a later sync creating the profile again restores. Read before
    * the run purges sets and feedback, which would hide recent feedback on an expired set.
    */
   findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;

@@ -5,6 +5,7 @@ import {
   aWorkflowSeeker,
   createSet,
   newIdempotencyKey,
+  objectToAi,
   putSettings,
   readSet,
   requestManualSet,
@@ -28,10 +29,7 @@ describe('sets made by hand (the manual path)', () => {
   beforeAll(async () => {
     ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
     await syncSeeker(t, OBJECTOR);
-    const seeker = await t.tokenFor('job_seeker', OBJECTOR);
-    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
-      200,
-    );
+    await objectToAi(t, OBJECTOR);
   });
   afterAll(() => t.close());
 
@@ -43,6 +41,18 @@ describe('sets made by hand (the manual path)', () => {
     });
     expect(res.status).toBe(201);
     return String(res.headers.etag);
+  }
+
+  /** A set by hand started while the AI is switched off (then switched on again). */
+  async function requestManualSetWithAiOff(seekerId: string) {
+    await putSettings(t, { aiEnabled: false });
+    try {
+      const res = await requestManualSet(t, counselor, seekerId);
+      expect(res.status).toBe(201);
+      return res;
+    } finally {
+      await putSettings(t, {});
+    }
   }
 
   async function listEvents(type: 'recommendation.created_manually' | 'objection.recorded') {
@@ -194,10 +204,7 @@ describe('sets made by hand (the manual path)', () => {
 
   it('is withdrawn, as every open set, when the person moves to another counselor', async () => {
     await syncSeeker(t, 'js-hand-moves');
-    const seeker = await t.tokenFor('job_seeker', 'js-hand-moves');
-    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
-      200,
-    );
+    await objectToAi(t, 'js-hand-moves');
     const res = await requestManualSet(t, counselor, 'js-hand-moves');
     expect(res.status).toBe(201);
     await syncSeeker(t, 'js-hand-moves', aWorkflowSeeker({ counselorId: 'c-002' }));
@@ -211,16 +218,10 @@ describe('sets made by hand (the manual path)', () => {
   it('is open to the counselor of a person who objected to AI processing, and their objection does not withdraw it', async () => {
     await syncSeeker(t, 'js-manual-objects');
     const modelSet = (await createSet(t, counselor, 'js-manual-objects')).set;
-    // Started while the AI was switched off.
-    await putSettings(t, { aiEnabled: false });
-    const handMade = await requestManualSet(t, counselor, 'js-manual-objects');
-    await putSettings(t, {});
-    expect(handMade.status).toBe(201);
+    const handMade = await requestManualSetWithAiOff('js-manual-objects');
 
+    await objectToAi(t, 'js-manual-objects');
     const seeker = await t.tokenFor('job_seeker', 'js-manual-objects');
-    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
-      200,
-    );
     expect((await listEvents('objection.recorded')).at(-1)?.payload.withdrawnSetIds).toEqual([modelSet.id]);
     expect((await readSet(t, counselor, modelSet.id)).set.status).toBe('discarded');
     const kept = await readSet(t, counselor, handMade.body.id);
@@ -230,10 +231,33 @@ describe('sets made by hand (the manual path)', () => {
     expect((await requestSet(t, counselor, 'js-manual-objects')).status).toBe(409);
     const another = await requestManualSet(t, counselor, 'js-manual-objects');
     expect(another.status).toBe(201);
+    expect(another.body).toMatchObject({ model: null, status: 'pending_review' });
     const etag = await addCourse(kept.set.id, kept.etag, 'LYON-SEC');
     expect((await act(t, counselor, kept.set.id, 'publish', etag)).status).toBe(200);
     const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
     expect(mine.body.items.map((item: { course: { id: string } }) => item.course.id)).toEqual(['LYON-SEC']);
+  });
+
+  it('is withdrawn when suggestions are asked for the person, so that none of them can be published as chosen by hand', async () => {
+    await syncSeeker(t, 'js-hand-then-model');
+    const handMade = await requestManualSetWithAiOff('js-hand-then-model');
+
+    const suggested = (await createSet(t, counselor, 'js-hand-then-model')).set;
+    const withdrawn = await readSet(t, counselor, handMade.body.id);
+    expect(withdrawn.set).toMatchObject({
+      status: 'discarded',
+      discardReason: 'suggestions were asked for this person',
+    });
+    const added = await act(t, counselor, handMade.body.id, 'items', withdrawn.etag, {
+      courseId: 'LYON-AS-1',
+      reason: 'Repris des suggestions',
+    });
+    expect(added.status).toBe(409);
+    const [generated] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.generated'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-hand-then-model'),
+    });
+    expect(generated?.payload).toMatchObject({ setId: suggested.id, withdrawnSetIds: [handMade.body.id] });
   });
 
   it('cannot be published empty', async () => {

@@ -227,3 +227,37 @@ describe('the decision log', () => {
     await expect(log.decisionLog.verifyRange(5, 2)).rejects.toThrow(/toSeq/);
   });
 });
+
+describe('the latest event about a job seeker among some types (what outlives a profile)', () => {
+  let log: DecisionLogFixture;
+
+  beforeAll(async () => {
+    log = await startDecisionLog({ checkpointEvery: 0 });
+  });
+  afterAll(async () => {
+    await log.close();
+  });
+
+  const latestAbout = (seekerId: string) =>
+    log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.findLatestEventTypeAbout(trx, seekerId, ['objection.recorded', 'subject.erased']),
+    );
+  const append = (type: 'objection.recorded' | 'subject.erased' | 'feedback.given', subjectId: string) =>
+    log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(trx, anEvent({ type, subjectId, payload: {} })),
+    );
+
+  it('answers the type of the latest such event about the person, whatever came before or about others', async () => {
+    expect(await latestAbout('js-a')).toBeUndefined();
+    await append('objection.recorded', 'js-a');
+    await append('feedback.given', 'js-a');
+    expect(await latestAbout('js-a')).toBe('objection.recorded');
+    await append('subject.erased', 'js-a');
+    await append('objection.recorded', 'js-b');
+    expect(await latestAbout('js-a')).toBe('subject.erased');
+    await append('objection.recorded', 'js-a');
+    expect(await latestAbout('js-a')).toBe('objection.recorded');
+    expect(await latestAbout('js-b')).toBe('objection.recorded');
+    expect(await latestAbout('js-c')).toBeUndefined();
+  });
+});

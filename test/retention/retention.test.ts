@@ -9,8 +9,10 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   act,
+  aWorkflowSeeker,
   createAndPublish,
   createSet,
+  objectToAi,
   requestSet,
   type SetBody,
   seedCatalogAndSeeker,
@@ -313,9 +315,12 @@ describe('an objection outlives the idle profile it was recorded on', () => {
   let counselor: string;
 
   const profileOf = (seekerId: string) => t.container.db('job_seekers').where({ id: seekerId }).first();
-  const objectionRestored = async () => {
-    const events = await t.container.decisionLog.decisionLog.listEvents({
+  /** Whether the person's latest sync gave them their objection back. */
+  const objectionRestoredFor = async (seekerId: string) => {
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = await decisionLog.listEvents({
       types: ['job_seeker.upserted'],
+      subject: pseudonymiser.pseudonymise(seekerId),
       limit: 1000,
     });
     return events.at(-1)?.payload.objectionRestored;
@@ -326,11 +331,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     t = await startTestApp({ now: clock.now, env: { RETENTION_PERSONAL_DAYS: '60' } });
     counselor = await t.tokenFor('counselor', 'c-001');
     await seedCatalogAndSeeker(t, 'js-objector');
-    const objection = await t.http
-      .post('/v1/me/objection')
-      .auth(await t.tokenFor('job_seeker', 'js-objector'), { type: 'bearer' })
-      .send({});
-    expect(objection.status).toBe(200);
+    await objectToAi(t, 'js-objector');
     clock.advance(61 * DAY);
     expect((await t.container.retention.purgeExpired()).purged.jobSeekers).toBe(1);
     expect(await profileOf('js-objector')).toBeUndefined();
@@ -340,27 +341,36 @@ describe('an objection outlives the idle profile it was recorded on', () => {
   it('gives a person re-synced after the purge their objection back, so the model stays off for them', async () => {
     await syncSeeker(t, 'js-objector');
     expect(Boolean((await profileOf('js-objector'))?.ai_objection)).toBe(true);
-    expect(await objectionRestored()).toBe(true);
+    expect(await objectionRestoredFor('js-objector')).toBe(true);
     const refused = await requestSet(t, counselor, 'js-objector');
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/objected/);
   });
 
+  it('keeps the objection of a profile synced again while it exists', async () => {
+    await syncSeeker(t, 'js-still-objects');
+    await objectToAi(t, 'js-still-objects');
+    await syncSeeker(t, 'js-still-objects', aWorkflowSeeker({ monthsUnemployed: 12 }));
+    expect(Boolean((await profileOf('js-still-objects'))?.ai_objection)).toBe(true);
+    expect(await objectionRestoredFor('js-still-objects')).toBe(false);
+  });
+
   it('does not bring back the objection of a person erased since: erasure takes it with everything else', async () => {
+    await syncSeeker(t, 'js-erased');
+    await objectToAi(t, 'js-erased');
     const admin = await t.tokenFor('admin', 'ops-1');
-    expect((await t.http.delete('/v1/job-seekers/js-objector').auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
-    await syncSeeker(t, 'js-objector');
-    expect(Boolean((await profileOf('js-objector'))?.ai_objection)).toBe(false);
-    expect(await objectionRestored()).toBe(false);
-    expect((await requestSet(t, counselor, 'js-objector')).status).toBe(201);
+    const erased = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
+    expect(erased.status).toBe(204);
+    await syncSeeker(t, 'js-erased');
+    expect(Boolean((await profileOf('js-erased'))?.ai_objection)).toBe(false);
+    expect(await objectionRestoredFor('js-erased')).toBe(false);
+    expect((await requestSet(t, counselor, 'js-erased')).status).toBe(201);
   });
 
   it('leaves a new person with no objection', async () => {
     await syncSeeker(t, 'js-never-objected');
     expect(Boolean((await profileOf('js-never-objected'))?.ai_objection)).toBe(false);
-    expect(await objectionRestored()).toBe(false);
+    expect(await objectionRestoredFor('js-never-objected')).toBe(false);
   });
 });
 

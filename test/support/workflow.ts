@@ -140,6 +140,13 @@ export function requestSet(
   return options.limit === undefined ? request.send() : request.send({ limit: options.limit });
 }
 
+/** The job seeker objects to AI processing of their data (POST /v1/me/objection). */
+export async function objectToAi(t: TestApp, seekerId: string): Promise<void> {
+  const token = await t.tokenFor('job_seeker', seekerId);
+  const res = await t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({});
+  if (res.status !== 200) throw new Error(`could not object: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 /** POST …/manual-recommendations (a set the counselor fills by hand) with a fresh Idempotency-Key unless one is given. */
 export function requestManualSet(t: TestApp, token: string, seekerId: string, idempotencyKey?: string) {
   return t.http

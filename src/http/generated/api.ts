@@ -254,7 +254,8 @@ export interface paths {
          *     not used; the oversight figures, which measure how counselors review the model, leave such
          *     sets out. When suggestions can be asked for, answers 409: the counselor asks for them, rejects
          *     those that do not fit and adds their own, so that what the model showed them stays in the
-         *     review. Only the counselor whose caseload holds the person may start one. Retrying with the
+         *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
+         *     hand. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
          *     refused with 422.
          */
@@ -1102,7 +1103,7 @@ export interface components {
          *       "type": "https://aiguillage.example/problems/ai-unavailable",
          *       "title": "Conflict with the current state",
          *       "status": 409,
-         *       "detail": "the job seeker objected to AI processing; propose courses from the catalog in a set of your own",
+         *       "detail": "the job seeker objected to AI processing of their data; propose courses from the catalog instead, in a set of your own",
          *       "manualPath": "/v1/courses?active=true&occupation=J1501",
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
@@ -1112,6 +1113,10 @@ export interface components {
             manualPath: string;
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
             manualSetPath: string;
+        };
+        SuggestionsAvailableProblem: components["schemas"]["Problem"] & {
+            /** @description Where to ask for the model's suggestions for this person instead. */
+            suggestionsPath: string;
         };
         /** @enum {string} */
         RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired";
@@ -2342,7 +2347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["SuggestionsAvailableProblem"];
                 };
             };
             422: components["responses"]["UnprocessableContent"];
