@@ -258,6 +258,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     keyring: log.subjectKeyring,
     models: { listModels: async () => [] },
     settings: { getSettings: async () => DEFAULT_SETTINGS },
+    minPeoplePerFigure: 1,
   });
   const request = {
     auditor: { subject: 'bench-auditor', roles: ['auditor' as const] },

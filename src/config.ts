@@ -53,6 +53,11 @@ export interface HttpConfig {
 export interface AuditConfig {
   /** Sign a checkpoint every N events (0: only on demand). */
   checkpointEvery: number;
+  /**
+   * The fewest job seekers a figure opened from sealed parts (attributions, drift) may rest on;
+   * below it the figure is withheld, as it would give one person's values back.
+   */
+  minPeoplePerFigure: number;
   /** PKCS#8 PEM of the Ed25519 key that signs checkpoints. */
   signingKeyFile: string | undefined;
   /** 32 random bytes, base64: wraps the per-job-seeker data keys. */
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     audit: {
       checkpointEvery: readInt(env, 'AUDIT_CHECKPOINT_EVERY', 1000),
+      minPeoplePerFigure: readPositiveInt(env, 'AUDIT_MIN_PEOPLE', 10),
       signingKeyFile: readPath(env, 'AUDIT_SIGNING_KEY_FILE'),
       masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),

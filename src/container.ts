@@ -118,6 +118,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         store: recommendationStore,
         jobSeekers: jobSeekerStore,
         courses: courseStore,
+        settings: settingsStore,
         decisionLog,
         now,
         onWarning: metrics.countWarning,
@@ -142,6 +143,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         keyring: log.subjectKeyring,
         models,
         settings: { getSettings: () => settingsStore.get() },
+        minPeoplePerFigure: config.audit.minPeoplePerFigure,
       }),
       readiness: new ReadinessProbe([
         {

@@ -17,6 +17,13 @@ export interface ModelAttributions {
   sets: number;
   /** Items whose attributions were read. */
   items: number;
+  /** Job seekers whose attributions were read. */
+  people: number;
+  /**
+   * True when fewer job seekers than the minimum were read: the features are then left out, since
+   * the means over a handful of people give their values back through the model card's steps.
+   */
+  withheld: boolean;
   /** Sets whose attributions are unreadable because the job seeker was erased (their key is destroyed). */
   erasedSets: number;
   /** Sets whose attributions could not be read (tampered, or of another shape). */
@@ -31,7 +38,10 @@ interface FeatureTotals {
   count: number;
 }
 
-type ModelTotals = Omit<ModelAttributions, 'features'> & { features: Map<string, FeatureTotals> };
+type ModelTotals = Omit<ModelAttributions, 'features' | 'people' | 'withheld'> & {
+  features: Map<string, FeatureTotals>;
+  people: Set<string>;
+};
 
 /**
  * Averages the attributions stored in `recommendation.generated` events per model version. They
@@ -39,10 +49,12 @@ type ModelTotals = Omit<ModelAttributions, 'features'> & { features: Map<string,
  * attributions are derived from the person's data, so they are sealed in the event's personal
  * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
  * Events written before they were sealed carry them in the public payload, and are read there.
+ * A model's features are withheld when fewer than `minPeople` job seekers were read.
  */
 export async function computeAttributionStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   openPersonal: OpenPersonalPart,
+  minPeople: number,
 ): Promise<ModelAttributions[]> {
   const models = new Map<string, ModelTotals>();
   for await (const event of events) {
@@ -62,6 +74,7 @@ export async function computeAttributionStats(
         erasedSets: 0,
         unreadableSets: 0,
         features: new Map(),
+        people: new Set(),
       };
       models.set(key, totals);
     }
@@ -69,13 +82,18 @@ export async function computeAttributionStats(
     const items = await readScoredItems(event, payload, openPersonal);
     if (items === 'shredded') totals.erasedSets += 1;
     else if (items === undefined) totals.unreadableSets += 1;
-    else addContributions(totals, items);
+    else {
+      addContributions(totals, items);
+      if (event.subject !== null) totals.people.add(event.subject);
+    }
   }
   return [...models.values()]
     .sort((a, b) => a.modelId.localeCompare(b.modelId) || a.modelVersion.localeCompare(b.modelVersion))
-    .map((totals) => ({
+    .map(({ people, ...totals }) => ({
       ...totals,
-      features: [...totals.features.entries()]
+      people: people.size,
+      withheld: people.size < minPeople,
+      features: (people.size < minPeople ? [] : [...totals.features.entries()])
         .map(([feature, sums]) => ({
           feature,
           meanAbsContribution: roundTo(sums.absSum / sums.count, 6) ?? 0,

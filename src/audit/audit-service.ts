@@ -31,6 +31,8 @@ export interface AuditServiceDeps {
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   models: { listModels(): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };
+  /** Attribution and drift figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
+  minPeoplePerFigure: number;
 }
 
 /** Who asks, and why: every auditor query states its purpose and is itself logged. */
@@ -235,6 +237,7 @@ export class AuditService {
     const models = await computeAttributionStats(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
+      this.deps.minPeoplePerFigure,
     );
     await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length);
     return { ...period, models };
@@ -263,6 +266,7 @@ export class AuditService {
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       references,
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
+      this.deps.minPeoplePerFigure,
     );
     await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length);
     return { ...period, ...report };

@@ -35,6 +35,13 @@ export interface ModelDrift {
   erasedSets: number;
   /** Sets skipped because their personal part could not be read (tampered or of another shape). */
   unreadableSets: number;
+  /** Job seekers whose feature vectors were read. */
+  people: number;
+  /**
+   * True when fewer job seekers than the minimum were read: every feature's index is then null,
+   * since the distribution of a handful of people tells where their values lie.
+   */
+  withheld: boolean;
   features: FeatureDrift[];
 }
 
@@ -76,17 +83,20 @@ interface ModelCounts {
   vectors: number;
   erasedSets: number;
   unreadableSets: number;
+  people: Set<string>;
 }
 
 /**
  * Compares the feature vectors scored in `recommendation.generated` events (their sealed personal
  * part, opened with the job seeker's key) with each model's training reference. A set whose
- * job seeker was erased can no longer be read: it is skipped and counted.
+ * job seeker was erased can no longer be read: it is skipped and counted. The indexes are withheld
+ * when fewer than `minPeople` job seekers were read.
  */
 export async function computeDriftStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   references: ReadonlyMap<string, DriftReference>,
   openPersonal: OpenPersonalPart,
+  minPeople: number,
 ): Promise<DriftReport> {
   const models = new Map<string, ModelCounts>();
   let unknownModelSets = 0;
@@ -108,6 +118,7 @@ export async function computeDriftStats(
         vectors: 0,
         erasedSets: 0,
         unreadableSets: 0,
+        people: new Set(),
       };
       models.set(modelId, counts);
     }
@@ -115,12 +126,15 @@ export async function computeDriftStats(
     const vectors = await readFeatureVectors(event.personal, openPersonal, counts.edges.length);
     if (vectors === 'shredded') counts.erasedSets += 1;
     else if (vectors === undefined) counts.unreadableSets += 1;
-    else countVectors(counts, vectors);
+    else {
+      countVectors(counts, vectors);
+      if (event.subject !== null) counts.people.add(event.subject);
+    }
   }
   return {
     models: [...models.values()]
       .sort((a, b) => a.reference.modelId.localeCompare(b.reference.modelId))
-      .map(toModelDrift),
+      .map((counts) => toModelDrift(counts, minPeople)),
     unknownModelSets,
   };
 }
@@ -162,8 +176,9 @@ function countVectors(counts: ModelCounts, vectors: number[][]): void {
   }
 }
 
-function toModelDrift(counts: ModelCounts): ModelDrift {
+function toModelDrift(counts: ModelCounts, minPeople: number): ModelDrift {
   const { reference } = counts;
+  const withheld = counts.people.size < minPeople;
   return {
     modelId: reference.modelId,
     modelVersion: reference.modelVersion,
@@ -172,8 +187,10 @@ function toModelDrift(counts: ModelCounts): ModelDrift {
     vectors: counts.vectors,
     erasedSets: counts.erasedSets,
     unreadableSets: counts.unreadableSets,
+    people: counts.people.size,
+    withheld,
     features: reference.distributions.map((distribution, feature) => {
-      if (counts.vectors === 0) return { feature: distribution.feature, psi: null, level: null };
+      if (counts.vectors === 0 || withheld) return { feature: distribution.feature, psi: null, level: null };
       const actual = (counts.counts[feature] ?? []).map((count) => count / counts.vectors);
       const psi = computePsi(distribution.shares, actual);
       return { feature: distribution.feature, psi: roundTo(psi, 6), level: classifyPsi(psi) };

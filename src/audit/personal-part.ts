@@ -3,7 +3,7 @@ import type { OpenedPersonalPart } from '../decision-log/subject-keyring.ts';
 import { readRecord } from './event-fields.ts';
 
 /** What the figures that need personal parts read of an event. */
-export type ScoredEvent = Pick<RecordedDecisionEvent, 'type' | 'payload' | 'personal'>;
+export type ScoredEvent = Pick<RecordedDecisionEvent, 'type' | 'subject' | 'payload' | 'personal'>;
 
 /** Opens a sealed personal part (the subject keyring's `decryptPersonal`). */
 export type OpenPersonalPart = (sealed: string) => Promise<OpenedPersonalPart>;

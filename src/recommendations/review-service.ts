@@ -5,6 +5,7 @@ import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -28,6 +29,8 @@ export interface ReviewServiceDeps {
   /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
   courses: CourseStore;
+  /** The kill switch: while suggestions are off, none of the model's may be approved or published. */
+  settings: Pick<SettingsStore, 'get'>;
   decisionLog: DecisionLog;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
@@ -63,57 +66,64 @@ export class ReviewService {
     ifMatch: string | undefined,
     decision: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'decide an item', (set, now) => {
-      requireStatus(set, ['pending_review'], 'decide an item');
-      const item = findItem(set, itemId);
-      const comment = decision.comment?.trim() || null;
-      let reasonCode: string | null = null;
-      if (decision.decision === 'approve' && decision.reasonCode !== undefined) {
-        // Dropping it would hide a client that meant to reject.
-        throw new InvalidInputError('a reason code goes with a rejection only', {
-          reasonCode: decision.reasonCode,
-        });
-      }
-      if (decision.decision === 'reject') {
-        const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
-        if (reason === undefined) {
-          throw new InvalidInputError('a rejection needs a reason code from GET /v1/reason-codes', {
-            reasonCode: decision.reasonCode ?? null,
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'decide an item',
+      (set, now) => {
+        requireStatus(set, ['pending_review'], 'decide an item');
+        const item = findItem(set, itemId);
+        const comment = decision.comment?.trim() || null;
+        let reasonCode: string | null = null;
+        if (decision.decision === 'approve' && decision.reasonCode !== undefined) {
+          // Dropping it would hide a client that meant to reject.
+          throw new InvalidInputError('a reason code goes with a rejection only', {
+            reasonCode: decision.reasonCode,
           });
         }
-        if (reason.commentRequired && comment === null) {
-          throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
+        if (decision.decision === 'reject') {
+          const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
+          if (reason === undefined) {
+            throw new InvalidInputError('a rejection needs a reason code from GET /v1/reason-codes', {
+              reasonCode: decision.reasonCode ?? null,
+            });
+          }
+          if (reason.commentRequired && comment === null) {
+            throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
+          }
+          reasonCode = reason.code;
         }
-        reasonCode = reason.code;
-      }
-      item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
-      item.reasonCode = reasonCode;
-      item.comment = comment;
-      item.decidedBy = counselor.subject;
-      item.decidedAt = now.toISOString();
-      item.decisionSeconds = secondsSinceOpened(set, now);
-      if (item.decision === 'rejected') item.displayOrder = null;
-      return {
-        warnings: screenText('comment', comment),
-        events: [
-          {
-            type: 'item.decided',
-            payload: {
-              setId,
-              itemId,
-              courseId: item.course.id,
-              source: item.source,
-              rank: item.rank,
-              decision: item.decision,
-              reasonCode,
-              decisionSeconds: item.decisionSeconds,
-              hasComment: comment !== null,
+        item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
+        item.reasonCode = reasonCode;
+        item.comment = comment;
+        item.decidedBy = counselor.subject;
+        item.decidedAt = now.toISOString();
+        item.decisionSeconds = secondsSinceOpened(set, now);
+        if (item.decision === 'rejected') item.displayOrder = null;
+        return {
+          warnings: screenText('comment', comment),
+          events: [
+            {
+              type: 'item.decided',
+              payload: {
+                setId,
+                itemId,
+                courseId: item.course.id,
+                source: item.source,
+                rank: item.rank,
+                decision: item.decision,
+                reasonCode,
+                decisionSeconds: item.decisionSeconds,
+                hasComment: comment !== null,
+              },
+              ...(comment === null ? {} : { personal: { comment } }),
             },
-            ...(comment === null ? {} : { personal: { comment } }),
-          },
-        ],
-      };
-    });
+          ],
+        };
+      },
+      { releasesModelOutput: decision.decision === 'approve' },
+    );
   }
 
   /** Adds a course the model did not suggest, approved, marked as the counselor's. */
@@ -246,33 +256,40 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { message?: string },
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'publish', (set, now) => {
-      requireStatus(set, ['pending_review'], 'publish');
-      const pending = countPending(set);
-      if (pending > 0) {
-        throw new ConflictError(`every item must be decided before publishing; ${pending} still pending`, {
-          pendingItemIds: set.items.filter((item) => item.decision === 'pending').map((item) => item.id),
-        });
-      }
-      if (!set.items.some((item) => item.decision === 'approved')) {
-        throw new ConflictError('nothing is approved; approve or add a course, or discard the set');
-      }
-      const message = options.message?.trim() || null;
-      set.message = message;
-      settleDisplayOrder(set);
-      const warnings = screenText('message', message);
-      const personal = message === null ? {} : { personal: { message } };
-      if (set.secondReview.required && set.secondReview.reviewerId === null) {
-        set.status = 'awaiting_second_review';
-        set.secondReview.firstReviewerId = counselor.subject;
-        return { warnings, events: [{ type: 'second_review.requested', payload: { setId }, ...personal }] };
-      }
-      publishNow(set, counselor, now);
-      return {
-        warnings,
-        events: [{ type: 'recommendation.published', payload: publishedPayload(set), ...personal }],
-      };
-    });
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'publish',
+      (set, now) => {
+        requireStatus(set, ['pending_review'], 'publish');
+        const pending = countPending(set);
+        if (pending > 0) {
+          throw new ConflictError(`every item must be decided before publishing; ${pending} still pending`, {
+            pendingItemIds: set.items.filter((item) => item.decision === 'pending').map((item) => item.id),
+          });
+        }
+        if (!set.items.some((item) => item.decision === 'approved')) {
+          throw new ConflictError('nothing is approved; approve or add a course, or discard the set');
+        }
+        const message = options.message?.trim() || null;
+        set.message = message;
+        settleDisplayOrder(set);
+        const warnings = screenText('message', message);
+        const personal = message === null ? {} : { personal: { message } };
+        if (set.secondReview.required && set.secondReview.reviewerId === null) {
+          set.status = 'awaiting_second_review';
+          set.secondReview.firstReviewerId = counselor.subject;
+          return { warnings, events: [{ type: 'second_review.requested', payload: { setId }, ...personal }] };
+        }
+        publishNow(set, counselor, now);
+        return {
+          warnings,
+          events: [{ type: 'recommendation.published', payload: publishedPayload(set), ...personal }],
+        };
+      },
+      { releasesModelOutput: true },
+    );
   }
 
   /** A second counselor approves (publishes) or returns a sampled set; never its first reviewer. */
@@ -313,7 +330,7 @@ export class ReviewService {
           events: [completed, { type: 'recommendation.published', payload: publishedPayload(set) }],
         };
       },
-      { secondReviewer: true },
+      { secondReviewer: true, releasesModelOutput: review.decision === 'approve' },
     );
   }
 
@@ -349,12 +366,20 @@ export class ReviewService {
     ifMatch: string | undefined,
     action: string,
     mutate: Mutation,
-    options: { secondReviewer?: boolean } = {},
+    options: { secondReviewer?: boolean; releasesModelOutput?: boolean } = {},
   ): Promise<ReviewResult> {
     const { deps } = this;
     const found = await findVisibleSet(deps, counselor, setId);
     if (!options.secondReviewer && found.counselorId !== counselor.subject) {
       throw new ForbiddenError(`only the set's counselor may ${action}`);
+    }
+    // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
+    // produced before stays where it is, unapproved and unpublished, until they are on again.
+    if (options.releasesModelOutput && found.model !== null && !(await deps.settings.get()).aiEnabled) {
+      throw new ConflictError(
+        `cannot ${action}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
+        { setStatus: found.status },
+      );
     }
     const now = deps.now();
     await expireIfDue(deps, found, now);

@@ -44,7 +44,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'oversight review Q4');
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
+    // A handful of scripted people: the figures are read whatever their number (see below for the minimum).
+    t = await startTestApp({ now: clock.now, env: { AUDIT_MIN_PEOPLE: '1' } });
     auditor = await t.tokenFor('auditor', 'dpo-1');
     c1 = await t.tokenFor('counselor', 'c-001');
     c2 = await t.tokenFor('counselor', 'c-002');
@@ -341,3 +342,30 @@ function generatedEvents(vectors: number[][], seekerId: string): NewDecisionEven
   }
   return events;
 }
+
+describe('auditor API: figures opened from sealed parts rest on enough people', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: aClock().now });
+    await seedCatalogAndSeeker(t, 'js-alone');
+    await createSet(t, await t.tokenFor('counselor', 'c-001'), 'js-alone');
+  });
+  afterAll(() => t.close());
+
+  it('withholds the attribution and drift figures of a model that suggested to fewer than AUDIT_MIN_PEOPLE (10) job seekers', async () => {
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const get = (path: string) =>
+      t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'revue des explications');
+    const attributions = await get('/v1/audit/stats/attributions');
+    expect(attributions.status).toBe(200);
+    expect(attributions.body.models).toEqual([
+      expect.objectContaining({ sets: 1, people: 1, withheld: true, features: [] }),
+    ]);
+    const drift = await get('/v1/audit/stats/drift');
+    expect(drift.status).toBe(200);
+    const [model] = drift.body.models;
+    expect(model).toMatchObject({ sets: 1, people: 1, withheld: true });
+    expect(model.features.every((feature: { psi: unknown }) => feature.psi === null)).toBe(true);
+  });
+});

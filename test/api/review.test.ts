@@ -637,4 +637,46 @@ describe('review API', () => {
       expect(set.secondReview.required).toBe(false);
     });
   });
+
+  describe('the kill switch stops what the model already suggested', () => {
+    it('refuses to approve or publish a model suggestion while suggestions are off, lets the set be discarded, and resumes once they are on', async () => {
+      const { set, etag } = await openSet();
+      const [first, second] = set.items;
+      if (first === undefined || second === undefined) throw new Error('two items expected');
+      const approved = await decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' });
+      let current = String(approved.headers.etag);
+      const other = await openSet();
+
+      await putSettings(t, { aiEnabled: false });
+      try {
+        const approval = await decide(t, counselor, set.id, second.itemId, current, { decision: 'approve' });
+        expect(approval.status).toBe(409);
+        expect(approval.body.detail).toMatch(/suggestions are switched off/);
+        const rejection = await decide(t, counselor, set.id, second.itemId, current, {
+          decision: 'reject',
+          reasonCode: 'not_matching_project',
+        });
+        expect(rejection.status).toBe(200);
+        current = String(rejection.headers.etag);
+        for (const item of set.items.slice(2)) {
+          const res = await decide(t, counselor, set.id, item.itemId, current, {
+            decision: 'reject',
+            reasonCode: 'not_matching_project',
+          });
+          current = String(res.headers.etag);
+        }
+        const publish = await act(t, counselor, set.id, 'publish', current);
+        expect(publish.status).toBe(409);
+        expect((await readSet(t, counselor, set.id)).set.status).toBe('pending_review');
+
+        const discarded = await act(t, counselor, other.set.id, 'discard', other.etag, {
+          reason: 'Outil suspendu',
+        });
+        expect(discarded.status).toBe(200);
+      } finally {
+        await putSettings(t, {});
+      }
+      expect((await act(t, counselor, set.id, 'publish', current)).status).toBe(200);
+    });
+  });
 });

@@ -8,11 +8,12 @@ type Contributions = Record<string, number>;
 /** A set as the service records it now: the public items name courses only, the attributions are sealed. */
 function aSealedSet(
   items: Contributions[],
-  options: { version?: string; sealed?: string } = {},
+  options: { version?: string; sealed?: string; subject?: string } = {},
 ): ScoredEvent {
   const ids = items.map((_, i) => `item-${i}`);
   return {
     type: 'recommendation.generated',
+    subject: options.subject ?? 'P1',
     payload: {
       setId: 's',
       model: { id: `ebm-${options.version ?? '1.0.0'}`, version: options.version ?? '1.0.0' },
@@ -31,6 +32,7 @@ function aSealedSet(
 function anOlderSet(items: Contributions[], sealed = JSON.stringify({ featureVectors: [] })): ScoredEvent {
   return {
     type: 'recommendation.generated',
+    subject: 'P0',
     payload: {
       setId: 'old',
       model: { id: 'ebm-1.0.0', version: '1.0.0' },
@@ -53,6 +55,25 @@ async function open(sealed: string): Promise<OpenedPersonalPart> {
 }
 
 describe('attribution figures', () => {
+  it('withholds the features of a model when fewer job seekers than the minimum were read: their means would give the values back', async () => {
+    const sets = ['P1', 'P2', 'P3'].map((subject) => aSealedSet([{ distanceKm: -0.4 }], { subject }));
+    const [withheld] = await computeAttributionStats(
+      [...sets, aSealedSet([{ distanceKm: 1 }], { subject: 'P4', sealed: 'erased' })],
+      open,
+      4,
+    );
+    expect(withheld).toMatchObject({ sets: 4, items: 3, people: 3, withheld: true, features: [] });
+    const [shown] = await computeAttributionStats(sets, open, 3);
+    expect(shown).toMatchObject({ people: 3, withheld: false, features: [{ feature: 'distanceKm' }] });
+    // The same person many times is still one person.
+    const [onePerson] = await computeAttributionStats(
+      ['P1', 'P1', 'P1'].map((subject) => aSealedSet([{ distanceKm: -0.4 }], { subject })),
+      open,
+      2,
+    );
+    expect(onePerson).toMatchObject({ sets: 3, people: 1, withheld: true, features: [] });
+  });
+
   it('averages the attributions sealed with each set, per model version, heaviest feature first', async () => {
     const [model] = await computeAttributionStats(
       [
@@ -62,6 +83,7 @@ describe('attribution figures', () => {
         ]),
       ],
       open,
+      1,
     );
     expect(model).toEqual({
       modelId: 'ebm-1.0.0',
@@ -70,6 +92,8 @@ describe('attribution figures', () => {
       items: 2,
       erasedSets: 0,
       unreadableSets: 0,
+      people: 1,
+      withheld: false,
       features: [
         { feature: 'distanceKm', meanAbsContribution: 0.3, meanContribution: -0.1 },
         { feature: 'funded', meanAbsContribution: 0.2, meanContribution: 0.2 },
@@ -81,6 +105,7 @@ describe('attribution figures', () => {
     const [model] = await computeAttributionStats(
       [anOlderSet([{ distanceKm: -0.4 }]), aSealedSet([{ distanceKm: 0.2 }])],
       open,
+      1,
     );
     expect(model).toMatchObject({
       sets: 2,
@@ -90,7 +115,7 @@ describe('attribution figures', () => {
   });
 
   it('counts an older set of an erased job seeker as erased, its clear attributions unused', async () => {
-    const [model] = await computeAttributionStats([anOlderSet([{ distanceKm: -0.4 }], 'erased')], open);
+    const [model] = await computeAttributionStats([anOlderSet([{ distanceKm: -0.4 }], 'erased')], open, 1);
     expect(model).toMatchObject({ sets: 1, items: 0, erasedSets: 1, features: [] });
   });
 
@@ -103,6 +128,7 @@ describe('attribution figures', () => {
         aSealedSet([{ distanceKm: 7 }], { version: '2.0.0', sealed: 'erased' }),
       ],
       open,
+      1,
     );
     expect(models).toEqual([
       expect.objectContaining({ modelVersion: '1.0.0', sets: 3, items: 1, erasedSets: 1, unreadableSets: 1 }),

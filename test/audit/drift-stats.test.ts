@@ -20,9 +20,10 @@ const REFERENCE: DriftReference = {
 };
 
 /** A set of vectors sealed as the text of the vectors themselves; the fake keyring opens it. */
-function aSet(vectors: unknown, modelId = 'ebm-1.0.0'): ScoredEvent {
+function aSet(vectors: unknown, modelId = 'ebm-1.0.0', subject = 'P1'): ScoredEvent {
   return {
     type: 'recommendation.generated',
+    subject,
     payload: { setId: 's', model: { id: modelId, version: '1.0.0' } },
     personal: JSON.stringify({ featureVectors: (vectors as unknown[]).map((features) => ({ features })) }),
   };
@@ -62,7 +63,7 @@ describe('drift figures', () => {
     const distances = [-1, 0, 0.5, 3, 7, 9.99, 10, 10.01, 50, 400];
     const funded = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
     const vectors = distances.map((distance, i) => [distance, funded[i]]);
-    const { models } = await computeDriftStats([aSet(vectors)], new Map([['ebm-1.0.0', REFERENCE]]), open);
+    const { models } = await computeDriftStats([aSet(vectors)], new Map([['ebm-1.0.0', REFERENCE]]), open, 1);
     expect(models[0]).toMatchObject({ sets: 1, vectors: 10, erasedSets: 0, unreadableSets: 0 });
     expect(models[0]?.features).toEqual([
       { feature: 'distanceKm', psi: 0, level: 'stable' },
@@ -80,10 +81,11 @@ describe('drift figures', () => {
         aSet([['far', 1]]),
         { ...aSet([[1, 1]]), personal: null },
         aSet([[1, 1]], 'ebm-9.9.9'),
-        { type: 'item.decided', payload: {}, personal: null },
+        { type: 'item.decided', subject: null, payload: {}, personal: null },
       ],
       new Map([['ebm-1.0.0', REFERENCE]]),
       open,
+      1,
     );
     expect(report.unknownModelSets).toBe(1);
     expect(report.models[0]).toMatchObject({ sets: 6, vectors: 1, erasedSets: 1, unreadableSets: 4 });
@@ -94,7 +96,29 @@ describe('drift figures', () => {
       [{ ...aSet([[1, 1]]), personal: 'erased' }],
       new Map([['ebm-1.0.0', REFERENCE]]),
       open,
+      1,
     );
     expect(models[0]?.features.every((feature) => feature.psi === null && feature.level === null)).toBe(true);
+  });
+
+  it('withholds every index when fewer job seekers than the minimum were read, however many vectors they had', async () => {
+    const vectors = Array.from({ length: 50 }, () => [3, 1]);
+    const references = new Map([['ebm-1.0.0', REFERENCE]]);
+    const { models } = await computeDriftStats(
+      [aSet(vectors, 'ebm-1.0.0', 'P1'), aSet(vectors, 'ebm-1.0.0', 'P2')],
+      references,
+      open,
+      3,
+    );
+    expect(models[0]).toMatchObject({ vectors: 100, people: 2, withheld: true });
+    expect(models[0]?.features.every((feature) => feature.psi === null && feature.level === null)).toBe(true);
+    const shown = await computeDriftStats(
+      ['P1', 'P2', 'P3'].map((subject) => aSet(vectors, 'ebm-1.0.0', subject)),
+      references,
+      open,
+      3,
+    );
+    expect(shown.models[0]).toMatchObject({ people: 3, withheld: false });
+    expect(shown.models[0]?.features[0]?.psi).not.toBeNull();
   });
 });

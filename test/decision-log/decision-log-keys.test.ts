@@ -10,6 +10,7 @@ import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
 
 const NO_FILES: AuditConfig = {
   checkpointEvery: 1000,
+  minPeoplePerFigure: 10,
   signingKeyFile: undefined,
   masterKeyFile: undefined,
   pseudonymKeyFile: undefined,
@@ -131,19 +132,23 @@ describe('the audit configuration', () => {
     expect(loadConfig({}).audit).toEqual(NO_FILES);
   });
 
-  it('reads the checkpoint interval and the key files from the environment', () => {
+  it('reads the checkpoint interval, the minimum of people per figure and the key files from the environment', () => {
+    expect(loadConfig({}).audit.minPeoplePerFigure).toBe(10);
     const audit = loadConfig({
       AUDIT_CHECKPOINT_EVERY: '250',
+      AUDIT_MIN_PEOPLE: '25',
       AUDIT_SIGNING_KEY_FILE: '/secrets/signing.pem',
       AUDIT_MASTER_KEY_FILE: '/secrets/master.key',
       AUDIT_PSEUDONYM_KEY_FILE: 'relative/pseudonym.key',
     }).audit;
     expect(audit).toEqual({
       checkpointEvery: 250,
+      minPeoplePerFigure: 25,
       signingKeyFile: '/secrets/signing.pem',
       masterKeyFile: '/secrets/master.key',
       pseudonymKeyFile: path.resolve('relative/pseudonym.key'),
     });
     expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY: '-1' })).toThrow(/AUDIT_CHECKPOINT_EVERY/);
+    expect(() => loadConfig({ AUDIT_MIN_PEOPLE: '0' })).toThrow(/AUDIT_MIN_PEOPLE/);
   });
 });

@@ -1323,7 +1323,7 @@ export interface components {
          *     }
          */
         SettingsFields: {
-            /** @description Kill switch; when false counselors work from the catalog only. */
+            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved or published (409) until it is true again; such sets can be discarded. */
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
@@ -1615,7 +1615,11 @@ export interface components {
             erasedSets: number;
             /** @description Sets whose attributions could not be read (tampered, or of another shape). */
             unreadableSets: number;
-            /** @description Heaviest first. */
+            /** @description Job seekers whose attributions were read. */
+            people: number;
+            /** @description True when fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10) were read: `features` is then empty, since means over a handful of people give their values back through the steps the model card publishes (a short period around one set would otherwise open that person's sealed data). */
+            withheld: boolean;
+            /** @description Heaviest first; empty when withheld. */
             features: {
                 feature: string;
                 meanAbsContribution: number;
@@ -1641,6 +1645,10 @@ export interface components {
             /** @description Sets skipped because the job seeker was erased. */
             erasedSets: number;
             unreadableSets: number;
+            /** @description Job seekers whose feature vectors were read. */
+            people: number;
+            /** @description True when fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10) were read: every index is then null, since the distribution of a handful of people tells where their values lie. */
+            withheld: boolean;
             features: {
                 feature: string;
                 psi: number | null;
