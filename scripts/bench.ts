@@ -80,6 +80,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bench-'));
 const config = loadConfig({
   NODE_ENV: 'production',
   AUTH_LOCAL_KEYS: 'true',
+  AUDIT_LOCAL_KEYS: 'true',
   DATA_DIR: dataDir,
   MODELS_DIR: path.resolve('models'),
   SEED_DEMO: 'false',

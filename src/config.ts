@@ -64,6 +64,11 @@ export interface AuditConfig {
   masterKeyFile: string | undefined;
   /** At least 32 random bytes, base64: the HMAC key of pseudonyms. */
   pseudonymKeyFile: string | undefined;
+  /**
+   * Keys generated in `DATA_DIR/keys` for those no file names: the embedded default, which
+   * production accepts only when told so (`AUDIT_LOCAL_KEYS=true`).
+   */
+  localKeysAllowed: boolean;
 }
 
 /**
@@ -123,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
       signingKeyFile: readPath(env, 'AUDIT_SIGNING_KEY_FILE'),
       masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
+      localKeysAllowed: readBool(env, 'AUDIT_LOCAL_KEYS', false),
     },
     retention: {
       logDays: readLogRetentionDays(env),
@@ -193,6 +199,29 @@ function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[
     throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+/**
+ * Production names the decision log's key files, unless the operator says otherwise
+ * (`AUDIT_LOCAL_KEYS=true`). Generated next to the data, the master key would be backed up with
+ * the keys it wraps (undoing the shredding of an erased person's key in every backup), and each
+ * machine sharing a PostgreSQL database would make its own pseudonym key: one person, several
+ * pseudonyms, and an erasure that misses all but one.
+ */
+export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
+  const { audit } = config;
+  const unnamed = [
+    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile],
+    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile],
+    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile],
+  ].flatMap(([name, file]) => (file === undefined ? [name] : []));
+  if (config.nodeEnv === 'production' && unnamed.length > 0 && !audit.localKeysAllowed) {
+    throw new Error(
+      `${unnamed.join(', ')} must be set when NODE_ENV=production (secret files kept apart from the data ` +
+        'and its backups, the same for every process); to generate the missing ones in DATA_DIR/keys ' +
+        'instead, set AUDIT_LOCAL_KEYS=true (one machine only; backups then hold the master key)',
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Config } from '../config.ts';
+import { type Config, checkLogKeys } from '../config.ts';
 import { CheckpointSigner } from './checkpoint-signer.ts';
 import { loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
 import { KnexDecisionLog } from './knex-decision-log.ts';
@@ -16,13 +16,15 @@ export interface DecisionLogParts {
 
 /**
  * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
- * its keys. Called once by the composition root.
+ * its keys; production needs its key files named (`checkLogKeys`). Called once by the
+ * composition root, and by the scripts that append (retention).
  */
 export function createDecisionLog(
   db: Knex,
-  config: Pick<Config, 'dataDir' | 'audit'>,
+  config: Pick<Config, 'nodeEnv' | 'dataDir' | 'audit'>,
   now: () => Date = () => new Date(),
 ): DecisionLogParts {
+  checkLogKeys(config);
   const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
   const pseudonymiser = new Pseudonymiser(keys.pseudonymKey);
   const subjectKeyring = new KnexSubjectKeyring(db, keys.masterKey, pseudonymiser, now);

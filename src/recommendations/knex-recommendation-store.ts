@@ -57,8 +57,6 @@ export class KnexRecommendationStore implements RecommendationStore {
 
   async list(query: SetQuery): Promise<SetSummary[]> {
     const builder = this.db(SETS)
-      // The sets of the job seekers on the counselor's caseload now (by the seeker_id index).
-      .whereIn('seeker_id', this.db(JOB_SEEKERS).select('id').where('counselor_id', query.counselorId))
       .select(
         `${SETS}.*`,
         this.db.raw(`(select count(*) from ${ITEMS} i where i.set_id = ${SETS}.id) as item_count`),
@@ -71,6 +69,15 @@ export class KnexRecommendationStore implements RecommendationStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(query.limit);
+    if (query.queue === 'second_review') {
+      builder.where('status', 'awaiting_second_review').whereNot('first_reviewer_id', query.counselorId);
+    } else {
+      // The sets of the job seekers on the counselor's caseload now (by the seeker_id index).
+      builder.whereIn(
+        'seeker_id',
+        this.db(JOB_SEEKERS).select('id').where('counselor_id', query.counselorId),
+      );
+    }
     if (query.status !== undefined) builder.where('status', query.status);
     if (query.seekerId !== undefined) builder.where('seeker_id', query.seekerId);
     if (query.after !== undefined) {

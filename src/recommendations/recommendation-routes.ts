@@ -50,6 +50,7 @@ export function createRecommendationRoutes(
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const page = await suggestions.listRecommendations(requirePrincipal(req), {
       limit,
+      ...(query.queue === undefined ? {} : { queue: query.queue }),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
       ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),

@@ -245,6 +245,7 @@ export class RecommendationService {
   async listRecommendations(
     counselor: Principal,
     filter: {
+      queue?: 'caseload' | 'second_review';
       status?: SetStatus;
       seekerId?: string;
       after?: { createdAt: string; id: string };

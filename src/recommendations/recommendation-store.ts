@@ -17,6 +17,11 @@ export type SetMaker = 'model' | 'hand';
 
 export interface SetQuery {
   counselorId: string;
+  /**
+   * `caseload` (default): the sets of the counselor's caseload; `second_review`: the sets of any
+   * caseload awaiting a second review that this counselor did not review first.
+   */
+  queue?: 'caseload' | 'second_review';
   status?: SetStatus;
   seekerId?: string;
   /** Keyset cursor: the (createdAt, id) of the last set of the previous page. */

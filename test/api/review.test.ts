@@ -9,6 +9,7 @@ import {
   putSettings,
   readSet,
   type SetBody,
+  syncSeeker,
   type TestClock,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -564,6 +565,29 @@ describe('review API', () => {
   });
 
   describe('second review', () => {
+    it('lists the sets awaiting a second review to every other counselor (queue=second_review), never to their first reviewer', async () => {
+      await syncSeeker(t, 'js-second-queue');
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const { set } = await createSet(t, counselor, 'js-second-queue', { limit: 1 });
+        const { etag } = await decideAll(t, counselor, set.id);
+        expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(200);
+        const queueOf = async (token: string, query: string) =>
+          (await t.http.get(`/v1/recommendations?${query}`).auth(token, { type: 'bearer' })).body.items.map(
+            (summary: { id: string }) => summary.id,
+          );
+        expect(await queueOf(otherCounselor, 'queue=second_review')).toContain(set.id);
+        expect(await queueOf(otherCounselor, 'queue=caseload')).not.toContain(set.id);
+        expect(await queueOf(counselor, 'queue=second_review')).not.toContain(set.id);
+        expect(await queueOf(counselor, 'status=awaiting_second_review')).toContain(set.id);
+        const peer = await readSet(t, otherCounselor, set.id);
+        await act(t, otherCounselor, set.id, 'second-review', peer.etag, { decision: 'approve' });
+        expect(await queueOf(otherCounselor, 'queue=second_review')).not.toContain(set.id);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('samples every set at rate 1; the first reviewer cannot approve it, another counselor publishes it', async () => {
       await putSettings(t, { secondReviewRate: 1 });
       try {

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditConfig, loadConfig } from '../../src/config.ts';
+import { type AuditConfig, checkLogKeys, loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import { CheckpointSigner, verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
+import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
 import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
 
@@ -14,6 +16,7 @@ const NO_FILES: AuditConfig = {
   signingKeyFile: undefined,
   masterKeyFile: undefined,
   pseudonymKeyFile: undefined,
+  localKeysAllowed: false,
 };
 
 describe('the decision log keys', () => {
@@ -147,8 +150,44 @@ describe('the audit configuration', () => {
       signingKeyFile: '/secrets/signing.pem',
       masterKeyFile: '/secrets/master.key',
       pseudonymKeyFile: path.resolve('relative/pseudonym.key'),
+      localKeysAllowed: false,
     });
     expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY: '-1' })).toThrow(/AUDIT_CHECKPOINT_EVERY/);
     expect(() => loadConfig({ AUDIT_MIN_PEOPLE: '0' })).toThrow(/AUDIT_MIN_PEOPLE/);
+  });
+});
+
+describe('the decision log keys in production', () => {
+  const check = (env: Record<string, string>) => () => checkLogKeys(loadConfig(env));
+  const files = {
+    AUDIT_MASTER_KEY_FILE: '/secrets/master.key',
+    AUDIT_PSEUDONYM_KEY_FILE: '/secrets/pseudonym.key',
+    AUDIT_SIGNING_KEY_FILE: '/secrets/signing.pem',
+  };
+
+  it('must be named, each missing file by name, or generated locally only when AUDIT_LOCAL_KEYS=true says so', () => {
+    expect(check({ NODE_ENV: 'production' })).toThrow(
+      /AUDIT_MASTER_KEY_FILE, AUDIT_PSEUDONYM_KEY_FILE, AUDIT_SIGNING_KEY_FILE must be set.*AUDIT_LOCAL_KEYS=true/,
+    );
+    const { AUDIT_SIGNING_KEY_FILE: _signing, ...twoOfThree } = files;
+    expect(check({ NODE_ENV: 'production', ...twoOfThree })).toThrow(/^AUDIT_SIGNING_KEY_FILE must be set/);
+    expect(check({ NODE_ENV: 'production', ...files })).not.toThrow();
+    expect(check({ NODE_ENV: 'production', AUDIT_LOCAL_KEYS: 'true' })).not.toThrow();
+    for (const env of [{ NODE_ENV: 'development' }, { NODE_ENV: 'test' }, {}])
+      expect(check(env)).not.toThrow();
+  });
+
+  it('are checked before the log is built, so that no key is generated next to the data', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-prod-keys-'));
+    const db = openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      expect(() => createDecisionLog(db, loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir }))).toThrow(
+        /AUDIT_MASTER_KEY_FILE/,
+      );
+      expect(fs.existsSync(path.join(dataDir, 'keys'))).toBe(false);
+    } finally {
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

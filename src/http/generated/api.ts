@@ -275,7 +275,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first.
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -2365,6 +2365,8 @@ export interface operations {
     listRecommendations: {
         parameters: {
             query?: {
+                /** @description `caseload` (default): the sets of the caller's caseload; `second_review`: the sets awaiting a second review by the caller. */
+                queue?: "caseload" | "second_review";
                 status?: components["schemas"]["RecommendationStatus"];
                 seekerId?: components["schemas"]["ExternalId"];
                 /** @description Page size. */
