@@ -97,7 +97,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         now,
         withdrawOpenSets: (trx, seekerId) =>
-          withdrawOpenSets(recommendationStore, trx, seekerId, {
+          withdrawOpenSets({ store: recommendationStore, decisionLog }, trx, seekerId, {
             reason: 'the job seeker moved to another counselor',
           }),
       }),

@@ -214,7 +214,8 @@ export class PortalService {
       if (!(await this.deps.jobSeekers.recordObjection(trx, seeker.subject, now))) {
         throw new NotFoundError('no job-seeker file is known for you');
       }
-      const withdrawn = await withdrawOpenSets(this.deps.recommendations, trx, seeker.subject, {
+      const { recommendations: store, decisionLog } = this.deps;
+      const withdrawn = await withdrawOpenSets({ store, decisionLog }, trx, seeker.subject, {
         reason: 'objection to AI processing',
         madeBy: 'model',
       });

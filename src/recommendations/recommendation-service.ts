@@ -118,7 +118,7 @@ export class RecommendationService {
         items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
         // A set by hand is for when the model may not be used: once it may, the suggestions take
         // over, so that none of what they show can be published as the counselor's own choice.
-        withdrawnSetIds: await withdrawOpenSets(deps.store, trx, seekerId, {
+        withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
           reason: 'suggestions were asked for this person',
           madeBy: 'hand',
         }),

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { isOpen, type RecommendationSet } from './recommendation.ts';
+import { countPending, isOpen, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore, SetMaker } from './recommendation-store.ts';
 
 /** Tries per set while a counselor keeps changing it. */
@@ -14,14 +15,28 @@ const WITHDRAW_ATTEMPTS = 3;
  * are asked for them (the sets made by hand, which are for when the model may not be used).
  */
 export async function withdrawOpenSets(
-  store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>,
+  deps: {
+    store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>;
+    decisionLog: Pick<DecisionLog, 'append'>;
+  },
   trx: Knex.Transaction,
   seekerId: string,
   withdrawal: { reason: string; madeBy?: SetMaker },
 ): Promise<string[]> {
+  const { store, decisionLog } = deps;
   const withdrawn: string[] = [];
-  for (const set of await store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy)) {
-    if (await withdrawSet(store, trx, set, withdrawal.reason)) withdrawn.push(set.id);
+  for (const found of await store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy)) {
+    const set = await withdrawSet(store, trx, found, withdrawal.reason);
+    if (set === undefined) continue;
+    // Each set's end is logged as its own discard, so that an auditor following a set (or a model
+    // version's sets) sees it end; the reason is the application's, not free text.
+    await decisionLog.append(trx, {
+      type: 'recommendation.discarded',
+      actor: { role: 'system', id: 'withdrawal' },
+      subjectId: set.seekerId,
+      payload: { setId: set.id, pendingItems: countPending(set), withdrawnBecause: withdrawal.reason },
+    });
+    withdrawn.push(set.id);
   }
   return withdrawn;
 }
@@ -35,14 +50,14 @@ async function withdrawSet(
   trx: Knex.Transaction,
   first: RecommendationSet,
   reason: string,
-): Promise<boolean> {
+): Promise<RecommendationSet | undefined> {
   let set: RecommendationSet | undefined = first;
   for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt += 1) {
-    if (set === undefined || !isOpen(set)) return false;
+    if (set === undefined || !isOpen(set)) return undefined;
     const version = set.version;
     set.status = 'discarded';
     set.discardReason = reason;
-    if (await store.save(trx, set, version)) return true;
+    if (await store.save(trx, set, version)) return set;
     set = await store.findById(first.id, trx);
   }
   throw new ConflictError('the suggestions of this job seeker are being changed right now; try again');

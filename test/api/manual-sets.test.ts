@@ -258,6 +258,15 @@ describe('sets made by hand (the manual path)', () => {
       subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-hand-then-model'),
     });
     expect(generated?.payload).toMatchObject({ setId: suggested.id, withdrawnSetIds: [handMade.body.id] });
+    const discarded = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.discarded'],
+      limit: 1000,
+    });
+    expect(discarded.find((event) => event.payload.setId === handMade.body.id)?.payload).toEqual({
+      setId: handMade.body.id,
+      pendingItems: 0,
+      withdrawnBecause: 'suggestions were asked for this person',
+    });
   });
 
   it('cannot be published empty', async () => {

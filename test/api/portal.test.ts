@@ -448,6 +448,18 @@ describe('job seeker portal API', () => {
         limit: 1000,
       });
       expect(events.at(-1)?.payload.withdrawnSetIds).toEqual([set.id]);
+      // The set's end is logged as its own event, which an auditor following the set finds.
+      const discarded = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.discarded'],
+        limit: 1000,
+      });
+      expect(discarded.filter((event) => event.payload.setId === set.id)).toEqual([
+        expect.objectContaining({
+          actor: { role: 'system', pseudonym: 'withdrawal' },
+          payload: { setId: set.id, pendingItems: 0, withdrawnBecause: 'objection to AI processing' },
+          personal: null,
+        }),
+      ]);
       const refused = await t.http
         .post('/v1/job-seekers/js-object/recommendations')
         .auth(counselor, { type: 'bearer' })
