@@ -702,5 +702,34 @@ describe('review API', () => {
       }
       expect((await act(t, counselor, set.id, 'publish', current)).status).toBe(200);
     });
+
+    it('refuses the second reviewer’s approval of a model set while suggestions are off, and lets them return it', async () => {
+      await putSettings(t, { secondReviewRate: 1 });
+      let handed: { id: string; etag: string };
+      try {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        const { etag } = await decideAll(t, counselor, set.id);
+        const res = await act(t, counselor, set.id, 'publish', etag);
+        expect(res.body.status).toBe('awaiting_second_review');
+        handed = { id: set.id, etag: String(res.headers.etag) };
+      } finally {
+        await putSettings(t, {});
+      }
+      await putSettings(t, { aiEnabled: false });
+      try {
+        const approval = await act(t, otherCounselor, handed.id, 'second-review', handed.etag, {
+          decision: 'approve',
+        });
+        expect(approval.status).toBe(409);
+        expect(approval.body.detail).toMatch(/suggestions are switched off/);
+        const returned = await act(t, otherCounselor, handed.id, 'second-review', handed.etag, {
+          decision: 'return',
+        });
+        expect(returned.status).toBe(200);
+        expect(returned.body.status).toBe('pending_review');
+      } finally {
+        await putSettings(t, {});
+      }
+    });
   });
 });
