@@ -23,6 +23,8 @@ import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
 import type { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import type { ModelRegistry } from './model-registry/model-registry.ts';
 import { createModelRoutes } from './model-registry/model-routes.ts';
+import { createObjectionRoutes } from './objection/objection-routes.ts';
+import type { ObjectionService } from './objection/objection-service.ts';
 import { createOperationsRoutes } from './operations/operations-routes.ts';
 import type { ReadinessProbe } from './operations/readiness.ts';
 import { createPortalRoutes } from './portal/portal-routes.ts';
@@ -42,6 +44,7 @@ export interface AppServices {
   recommendations: RecommendationService;
   review: ReviewService;
   portal: PortalService;
+  objection: ObjectionService;
   erasure: ErasureService;
   audit: AuditService;
   readiness: ReadinessProbe;
@@ -120,6 +123,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
   app.use(createRecommendationRoutes(services.recommendations, services.review));
   app.use(createPortalRoutes(services.portal));
+  app.use(createObjectionRoutes(services.objection));
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
   app.use(createAuditRoutes(services.audit));

@@ -23,6 +23,7 @@ import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
+import { ObjectionService } from './objection/objection-service.ts';
 import { ReadinessProbe } from './operations/readiness.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
 import { PortalService } from './portal/portal-service.ts';
@@ -127,6 +128,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         feedback: new KnexFeedbackStore(db),
+        decisionLog,
+        now,
+        onWarning: metrics.countWarning,
+      }),
+      objection: new ObjectionService({
+        jobSeekers: jobSeekerStore,
+        recommendations: recommendationStore,
         decisionLog,
         now,
         onWarning: metrics.countWarning,

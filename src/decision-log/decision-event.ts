@@ -19,6 +19,7 @@ export const DECISION_EVENT_TYPES = [
   'explanation.opened',
   'feedback.given',
   'objection.recorded',
+  'objection.withdrawn',
   'job_seeker.upserted',
   'course.upserted',
   'catalog.imported',

@@ -30,15 +30,14 @@ export interface DecisionLog {
   /** Signs a checkpoint of the current head now; undefined when the log is empty. */
   createCheckpoint(): Promise<Checkpoint | undefined>;
   /**
-   * The type of the latest event about a job seeker among `types`, read in the caller's
-   * transaction (the log is never deleted from, so it outlives their profile); undefined when
-   * there is none.
+   * The latest event about a job seeker among `types`, read in `trx` when given (the log is never
+   * deleted from, so it outlives their profile); undefined when there is none.
    */
-  findLatestEventTypeAbout(
-    trx: Knex.Transaction,
+  findLatestEventAbout(
     subjectId: string,
     types: readonly DecisionEventType[],
-  ): Promise<DecisionEventType | undefined>;
+    trx?: Knex.Transaction,
+  ): Promise<DecisionEvent | undefined>;
 }
 
 /** The last event of the chain (seq 0 and the genesis hash when the log is empty). */

@@ -150,17 +150,17 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     });
   }
 
-  async findLatestEventTypeAbout(
-    trx: Knex.Transaction,
+  async findLatestEventAbout(
     subjectId: string,
     types: readonly DecisionEventType[],
-  ): Promise<DecisionEventType | undefined> {
-    const row = await trx(EVENTS)
+    trx?: Knex.Transaction,
+  ): Promise<DecisionEvent | undefined> {
+    const row = await (trx ?? this.db)(EVENTS)
       .where({ subject: this.pseudonymiser.pseudonymise(subjectId) })
       .whereIn('type', [...types])
       .orderBy('seq', 'desc')
-      .first('type');
-    return row === undefined ? undefined : (String(row.type) as DecisionEventType);
+      .first();
+    return row === undefined ? undefined : toDecisionEvent(row);
   }
 
   async listEvents(query: EventQuery = {}): Promise<DecisionEvent[]> {

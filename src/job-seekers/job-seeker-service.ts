@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
@@ -26,8 +27,9 @@ export class JobSeekerService {
    * (which fields changed, not their values: those stay in the profile). When the person moves to
    * another counselor, the sets still open with the previous one are withdrawn: the previous
    * counselor may no longer publish to them, and the new one starts from fresh suggestions. A
-   * profile created for someone whose earlier profile was purged as idle gets their objection back
-   * (the case-management system does not carry it).
+   * profile created for someone whose earlier profile was purged as idle gets back the objection
+   * the decision log says still stands (the case-management system does not carry it): one they
+   * withdrew, or that an erasure took, stays gone.
    */
   async upsertJobSeeker(
     caller: Principal,
@@ -40,7 +42,8 @@ export class JobSeekerService {
       const upserted = await deps.store.upsert(id, input, now, trx);
       const { created, previous } = upserted;
       let { jobSeeker } = upserted;
-      const objectionRestored = created && (await hasStandingObjection(deps.decisionLog, trx, id));
+      const objectionRestored =
+        created && (await findStandingObjection(deps.decisionLog, id, trx)) !== undefined;
       if (objectionRestored) {
         await deps.store.recordObjection(trx, id, now);
         jobSeeker = { ...jobSeeker, aiObjection: true };
@@ -74,20 +77,11 @@ export class JobSeekerService {
   }
 }
 
-/**
- * Whether the person objected to AI processing and was not erased since, as the decision log
- * records it: purging an idle profile appends neither event, so the objection outlives the
- * profile; an erasure takes it with everything else.
- */
-async function hasStandingObjection(
-  log: Pick<DecisionLog, 'findLatestEventTypeAbout'>,
-  trx: Knex.Transaction,
-  seekerId: string,
-): Promise<boolean> {
-  const latest = await log.findLatestEventTypeAbout(trx, seekerId, ['objection.recorded', 'subject.erased']);
-  return latest === 'objection.recorded';
-}
-
 export function jobSeekerNotFound(id: string): NotFoundError {
   return new NotFoundError(`job seeker ${id} was not found`);
+}
+
+/** What a job seeker is told about their own file when the service holds none. */
+export function ownFileNotFound(): NotFoundError {
+  return new NotFoundError('no job-seeker file is known for you');
 }

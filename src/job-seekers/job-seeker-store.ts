@@ -3,8 +3,8 @@ import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 
 /** Persistence of job-seeker profiles. */
 export interface JobSeekerStore {
-  /** The profile, or undefined when there is none. */
-  findById(id: string): Promise<JobSeeker | undefined>;
+  /** The profile, or undefined when there is none; read in `trx` when given. */
+  findById(id: string, trx?: Knex.Transaction): Promise<JobSeeker | undefined>;
   /**
    * Creates or replaces the profile; `created` tells which, `previous` is the profile it replaced.
    * The objection flag is kept. Runs in `trx` when given, else in a transaction of its own.
@@ -17,4 +17,9 @@ export interface JobSeekerStore {
   ): Promise<{ jobSeeker: JobSeeker; created: boolean; previous?: JobSeeker }>;
   /** Records the person's objection to AI processing; false when there is no such person. */
   recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
+  /**
+   * Lifts the person's objection to AI processing; false when none stood (or there is no such
+   * person). Only a standing objection is changed, so two withdrawals at once lift it once.
+   */
+  withdrawObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
 }

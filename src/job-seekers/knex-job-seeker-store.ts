@@ -15,8 +15,8 @@ const TABLE = 'job_seekers';
 export class KnexJobSeekerStore implements JobSeekerStore {
   constructor(private readonly db: Knex) {}
 
-  async findById(id: string): Promise<JobSeeker | undefined> {
-    const row = await this.db(TABLE).where({ id }).first();
+  async findById(id: string, trx?: Knex.Transaction): Promise<JobSeeker | undefined> {
+    const row = await (trx ?? this.db)(TABLE).where({ id }).first();
     return row === undefined ? undefined : toJobSeeker(row);
   }
 
@@ -48,6 +48,13 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     const changed = await trx(TABLE)
       .where({ id })
       .update({ ai_objection: true, updated_at: now.toISOString() });
+    return changed > 0;
+  }
+
+  async withdrawObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean> {
+    const changed = await trx(TABLE)
+      .where({ id, ai_objection: true })
+      .update({ ai_objection: false, updated_at: now.toISOString() });
     return changed > 0;
   }
 }

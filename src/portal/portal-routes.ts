@@ -5,7 +5,6 @@ import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.t
 import type { MyRecommendation, PortalService } from './portal-service.ts';
 
 type FeedbackBody = components['schemas']['FeedbackRequest'];
-type ObjectionBody = components['schemas']['ObjectionRequest'];
 
 export function createPortalRoutes(service: PortalService): Router {
   const router = Router();
@@ -30,16 +29,11 @@ export function createPortalRoutes(service: PortalService): Router {
     res.status(201).json({ ...visible, ...(warnings.length === 0 ? {} : { warnings }) });
   });
 
-  router.post('/v1/me/objection', async function objectToAiProcessing(req, res) {
-    const body = (req.body ?? {}) as ObjectionBody;
-    const { recordedAt, warnings } = await service.objectToAiProcessing(requirePrincipal(req), body.comment);
-    res.json({ aiObjection: true, recordedAt, ...(warnings.length === 0 ? {} : { warnings }) });
-  });
-
   router.get('/v1/me/data', async function exportMyData(req, res) {
     const data = await service.exportMyData(requirePrincipal(req));
     res.json({
       profile: data.profile,
+      objection: data.objection,
       recommendations: data.recommendations.map(toMyRecommendationBody),
       profilesUsed: data.profilesUsed,
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),

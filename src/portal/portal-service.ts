@@ -2,8 +2,11 @@ import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import { ownFileNotFound } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
+import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import type { StandingObjection } from '../objection/objection.ts';
 import type {
   CourseSnapshot,
   ProfileSnapshot,
@@ -11,7 +14,6 @@ import type {
   RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
-import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
@@ -54,6 +56,7 @@ export interface ProfileUsed {
 
 export interface MyData {
   profile: JobSeeker;
+  objection: StandingObjection | null;
   recommendations: MyRecommendation[];
   profilesUsed: ProfileUsed[];
   feedback: Feedback[];
@@ -61,8 +64,9 @@ export interface MyData {
 
 const HOW_TO_CONTEST =
   'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
-  'qui la réexaminera lui-même. Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier ' +
-  'depuis votre espace (rubrique « Mes données »), sans conséquence sur votre accompagnement. Pour toute question sur ' +
+  'qui la réexaminera lui-même. Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
+  'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
+  'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. Pour toute question sur ' +
   'vos données, écrivez au délégué à la protection des données ; vous pouvez aussi saisir la CNIL.';
 
 export interface PortalServiceDeps {
@@ -76,7 +80,8 @@ export interface PortalServiceDeps {
 
 /**
  * What a job seeker sees and can do: only the approved items of their latest published set,
- * their explanation, feedback, objection to AI processing, and an export of their data.
+ * their explanation, feedback, and an export of their data (their objection to AI processing is
+ * the objection service's).
  */
 export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
@@ -200,48 +205,20 @@ export class PortalService {
   }
 
   /**
-   * Records the objection to AI processing (GDPR Art. 21): from now on the model is not run for
-   * this person, and the model's sets still open are withdrawn so that none of them can be
-   * published. A set the counselor is making by hand stays: it is how they go on without the AI.
-   */
-  async objectToAiProcessing(
-    seeker: Principal,
-    comment?: string,
-  ): Promise<{ recordedAt: string; warnings: ScreeningWarning[] }> {
-    const now = this.deps.now();
-    const note = comment?.trim() || null;
-    await this.deps.decisionLog.withTransaction(async (trx) => {
-      if (!(await this.deps.jobSeekers.recordObjection(trx, seeker.subject, now))) {
-        throw new NotFoundError('no job-seeker file is known for you');
-      }
-      const { recommendations: store, decisionLog } = this.deps;
-      const withdrawn = await withdrawOpenSets({ store, decisionLog }, trx, seeker.subject, {
-        reason: 'objection to AI processing',
-        madeBy: 'model',
-      });
-      await this.deps.decisionLog.append(trx, {
-        type: 'objection.recorded',
-        actor: { role: 'job_seeker', id: seeker.subject },
-        subjectId: seeker.subject,
-        payload: { withdrawnSetIds: withdrawn },
-        ...(note === null ? {} : { personal: { comment: note } }),
-      });
-    });
-    const warnings = screenText('comment', note);
-    for (const warning of warnings) this.deps.onWarning?.(warning);
-    return { recordedAt: now.toISOString(), warnings };
-  }
-
-  /**
-   * Everything stored about the person that they may see: profile, published suggestions, the
-   * profiles kept with them, feedback.
+   * Everything stored about the person that they may see: profile, their objection to AI
+   * processing while it stands (who recorded it, when, how), published suggestions, the profiles
+   * kept with them, feedback.
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
-    if (profile === undefined) throw new NotFoundError('no job-seeker file is known for you');
+    if (profile === undefined) throw ownFileNotFound();
     const published = await this.deps.recommendations.listPublished(seeker.subject);
+    const objection = profile.aiObjection
+      ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
+      : undefined;
     return {
       profile,
+      objection: objection ?? null,
       recommendations: published.flatMap(toMyRecommendations),
       profilesUsed: published.flatMap(toProfilesUsed),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),

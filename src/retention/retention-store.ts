@@ -15,12 +15,13 @@ export interface RetentionStore {
   purgeFeedback(trx: Knex.Transaction, before: string): Promise<number>;
   /**
    * The ids of at most `limit` idle job seekers, in id order: the profile was last written (synced
-   * by the case-management system, or an objection recorded) before `before`; no set was created
-   * for them since (and none is still open short of being expired for the whole period); they
-   * gave no feedback since. No counselor, no person and no upstream system touched their file
-   * within the period. Someone who objected to AI processing is purged like anyone: the decision
-   * log keeps their objection, which a later sync creating the profile again restores. Read before
-   * the run purges sets and feedback, which would hide recent feedback on an expired set.
+   * by the case-management system, or an objection recorded or withdrawn) before `before`; no set
+   * was created for them since (and none is still open short of being expired for the whole
+   * period); they gave no feedback since. No counselor, no person and no upstream system touched
+   * their file within the period. Someone who objected to AI processing is purged like anyone: the
+   * decision log keeps their objection (or its withdrawal), which a later sync creating the
+   * profile again follows. Read before the run purges sets and feedback, which would hide recent
+   * feedback on an expired set.
    */
   findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;
   /** Deletes stored Idempotency-Key answers created before `before`. */

@@ -435,7 +435,12 @@ describe('job seeker portal API', () => {
         .auth(seeker, { type: 'bearer' })
         .send({ comment: 'Je préfère en parler avec ma conseillère.' });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ aiObjection: true, recordedAt: clock.now().toISOString() });
+      expect(res.body).toEqual({
+        aiObjection: true,
+        recordedAt: clock.now().toISOString(),
+        recordedBy: 'job_seeker',
+        channel: 'portal',
+      });
 
       const after = await readSet(t, counselor, set.id);
       expect(after.set.status).toBe('discarded');

@@ -112,6 +112,45 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       expect((await store.findById(id))?.aiObjection).toBe(true);
     });
 
+    it('withdraws a standing objection and stamps the change', async () => {
+      const id = freshId();
+      const input = aJobSeeker();
+      await store.upsert(id, input, monday);
+      await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
+
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, tuesday));
+
+      expect(withdrawn).toBe(true);
+      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, tuesday, false));
+    });
+
+    it('withdraws nothing, and leaves the profile untouched, when no objection stands', async () => {
+      const id = freshId();
+      const input = aJobSeeker();
+      await store.upsert(id, input, monday);
+
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, tuesday));
+      const unknown = await subject.inTransaction((trx) =>
+        store.withdrawObjection(trx, 'js-never-seen', tuesday),
+      );
+
+      expect(withdrawn).toBe(false);
+      expect(unknown).toBe(false);
+      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, monday, false));
+    });
+
+    it('reads a profile inside the caller’s transaction, as that transaction sees it', async () => {
+      const id = freshId();
+      await store.upsert(id, aJobSeeker(), monday);
+
+      const seenInside = await subject.inTransaction(async (trx) => {
+        await store.recordObjection(trx, id, tuesday);
+        return store.findById(id, trx);
+      });
+
+      expect(seenInside?.aiObjection).toBe(true);
+    });
+
     it('gives back a profile without location, commune or start date as nulls', async () => {
       const id = freshId();
       const input = aJobSeeker({ location: null, communeCode: null, availableFrom: null });

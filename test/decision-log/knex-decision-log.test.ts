@@ -238,10 +238,12 @@ describe('the latest event about a job seeker among some types (what outlives a 
     await log.close();
   });
 
-  const latestAbout = (seekerId: string) =>
-    log.decisionLog.withTransaction((trx) =>
-      log.decisionLog.findLatestEventTypeAbout(trx, seekerId, ['objection.recorded', 'subject.erased']),
+  const latestAbout = async (seekerId: string) => {
+    const latest = await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.findLatestEventAbout(seekerId, ['objection.recorded', 'subject.erased'], trx),
     );
+    return latest?.type;
+  };
   const append = (type: 'objection.recorded' | 'subject.erased' | 'feedback.given', subjectId: string) =>
     log.decisionLog.withTransaction((trx) =>
       log.decisionLog.append(trx, anEvent({ type, subjectId, payload: {} })),
@@ -259,5 +261,15 @@ describe('the latest event about a job seeker among some types (what outlives a 
     expect(await latestAbout('js-a')).toBe('objection.recorded');
     expect(await latestAbout('js-b')).toBe('objection.recorded');
     expect(await latestAbout('js-c')).toBeUndefined();
+  });
+
+  it('answers the whole event, as recorded, also outside a transaction', async () => {
+    const appended = await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(
+        trx,
+        anEvent({ type: 'objection.recorded', subjectId: 'js-d', payload: { channel: 'letter' } }),
+      ),
+    );
+    expect(await log.decisionLog.findLatestEventAbout('js-d', ['objection.recorded'])).toEqual(appended);
   });
 });

@@ -102,7 +102,7 @@ export interface paths {
          *     caseload assignment (`counselorId`). The profile holds no sensitive attribute. The objection
          *     to AI processing (`aiObjection`) is the person's, not the sync's: it is kept on update, and a
          *     profile created for someone whose earlier profile was purged for inactivity gets it back from
-         *     the decision log (not after an erasure).
+         *     the decision log (not after an erasure, nor after the person withdrew it).
          */
         put: operations["putJobSeeker"];
         post?: never;
@@ -113,6 +113,41 @@ export interface paths {
          *     appends `subject.erased`. The decision log itself still verifies.
          */
         delete: operations["eraseJobSeeker"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/job-seekers/{seekerId}/objection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a job seeker's objection to AI processing on their behalf
+         * @description For a person who told their counselor (at the desk, by letter, by phone, by email) rather
+         *     than objecting in the portal, which many job seekers cannot reach (GDPR Art. 21). The effects
+         *     are those of `POST /v1/me/objection`: from then on the model is not run for this person, and
+         *     the model's sets still open for them are withdrawn. `channel` says how the person expressed
+         *     it; the comment is sealed in the decision log with the person's key, and comes back with
+         *     `warnings` when it seems to mention sensitive information. Recording it while an objection
+         *     already stands is answered as the first time (200) and logged again: each expression is the
+         *     person's. Only the counselor whose caseload holds the person may record it; anyone else gets
+         *     the same 404 as for a missing id. Only the person may withdraw it (`DELETE /v1/me/objection`):
+         *     a counselor, who reviews the AI's suggestions, may not lift it.
+         */
+        post: operations["recordObjectionForJobSeeker"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -594,10 +629,21 @@ export interface paths {
         put?: never;
         /**
          * Object to AI processing of my data
-         * @description From then on the model is not run for this person; the counselor proposes courses by hand (GDPR Art. 21).
+         * @description From then on the model is not run for this person; the counselor proposes courses by hand
+         *     (GDPR Art. 21). Objecting again while an objection stands is answered as the first time (200)
+         *     and logged again.
          */
         post: operations["objectToAiProcessing"];
-        delete?: never;
+        /**
+         * Withdraw my objection to AI processing
+         * @description Lifts the standing objection, however it was recorded (in the portal or by the counselor):
+         *     from then on the counselor may ask for suggestions again, still reviewing each one before the
+         *     person sees it. Only the person may withdraw it: a counselor may not, since the pressure to
+         *     use the AI would then come from the very person who reviews it. Logged as
+         *     `objection.withdrawn`; a profile created again later (after an idle profile was purged)
+         *     starts without the objection. 409 when no objection stands.
+         */
+        delete: operations["withdrawObjection"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1399,14 +1445,40 @@ export interface components {
         ObjectionRequest: {
             comment?: string;
         };
-        Objection: {
-            aiObjection: boolean;
+        CounselorObjectionRequest: {
+            channel: components["schemas"]["CounselorObjectionChannel"];
+            /** @description What the person said or wrote, if it helps; sealed with the person's key in the decision log. */
+            comment?: string;
+        };
+        /**
+         * @description How the person expressed their objection to their counselor.
+         * @enum {string}
+         */
+        CounselorObjectionChannel: "in_person" | "letter" | "phone" | "email";
+        /** @description The objection to AI processing that stands, as last recorded. */
+        StandingObjection: {
             /** Format: date-time */
             recordedAt: string;
+            /**
+             * @description Whether the person recorded it in the portal or their counselor recorded it for them.
+             * @enum {string}
+             */
+            recordedBy: "job_seeker" | "counselor";
+            /**
+             * @description How the person expressed it.
+             * @enum {string}
+             */
+            channel: "portal" | "in_person" | "letter" | "phone" | "email";
+        };
+        Objection: components["schemas"]["StandingObjection"] & {
+            /** @constant */
+            aiObjection: true;
             warnings?: components["schemas"]["Warning"][];
         };
         MyData: {
             profile: components["schemas"]["JobSeeker"];
+            /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
+            objection: components["schemas"]["StandingObjection"] | null;
             recommendations: components["schemas"]["MyRecommendation"][];
             /** @description The profile kept with each published set of suggestions, as the model saw it. Sets made before profiles were kept have none. */
             profilesUsed: components["schemas"]["ProfileUsed"][];
@@ -1464,7 +1536,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -2081,6 +2153,43 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    recordObjectionForJobSeeker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CounselorObjectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The objection is recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2829,6 +2938,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    withdrawObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objection is withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description No objection to AI processing stands for the person; there is nothing to withdraw. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

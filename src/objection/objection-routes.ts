@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { components } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
+import type { ObjectionService, RecordedObjection } from './objection-service.ts';
+
+type ObjectionBody = components['schemas']['ObjectionRequest'];
+type CounselorObjectionBody = components['schemas']['CounselorObjectionRequest'];
+
+export function createObjectionRoutes(service: ObjectionService): Router {
+  const router = Router();
+
+  router.post('/v1/me/objection', async function objectToAiProcessing(req, res) {
+    const body = (req.body ?? {}) as ObjectionBody;
+    res.json(toObjectionBody(await service.objectToAiProcessing(requirePrincipal(req), body.comment)));
+  });
+
+  router.delete('/v1/me/objection', async function withdrawObjection(req, res) {
+    await service.withdrawObjection(requirePrincipal(req));
+    res.status(204).end();
+  });
+
+  router.post('/v1/job-seekers/:seekerId/objection', async function recordObjectionForJobSeeker(req, res) {
+    const body = req.body as CounselorObjectionBody;
+    const recorded = await service.recordObjectionForJobSeeker(requirePrincipal(req), req.params.seekerId, {
+      channel: body.channel,
+      ...(body.comment === undefined ? {} : { comment: body.comment }),
+    });
+    res.json(toObjectionBody(recorded));
+  });
+
+  return router;
+}
+
+function toObjectionBody({ warnings, ...standing }: RecordedObjection): components['schemas']['Objection'] {
+  return { aiObjection: true, ...standing, ...(warnings.length === 0 ? {} : { warnings }) };
+}

@@ -1,0 +1,134 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
+import { jobSeekerNotFound, ownFileNotFound } from '../job-seekers/job-seeker-service.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
+import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { ConflictError } from '../shared/errors.ts';
+import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
+
+export interface ObjectionServiceDeps {
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'recordObjection' | 'withdrawObjection'>;
+  recommendations: RecommendationStore;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  onWarning?: (warning: ScreeningWarning) => void;
+}
+
+/** An objection as just recorded, with the warnings about its comment. */
+export interface RecordedObjection extends StandingObjection {
+  warnings: ScreeningWarning[];
+}
+
+/** Who records an objection and how the person expressed it. */
+interface Recording {
+  actor: { role: 'job_seeker' | 'counselor'; id: string };
+  channel: ObjectionChannel;
+  comment: string | undefined;
+  /** Throws when the actor may not record it for this person (or there is no such person). */
+  checkAccess: (file: JobSeeker | undefined) => void;
+}
+
+/**
+ * The objection to AI processing (GDPR Art. 21): recorded by the person in the portal or by their
+ * counselor on their behalf, withdrawn by the person only. While it stands the model is not run
+ * for them and counselors take the manual path.
+ */
+export class ObjectionService {
+  constructor(private readonly deps: ObjectionServiceDeps) {}
+
+  /** The person objects in the portal. */
+  async objectToAiProcessing(seeker: Principal, comment?: string): Promise<RecordedObjection> {
+    return this.record(seeker.subject, {
+      actor: { role: 'job_seeker', id: seeker.subject },
+      channel: 'portal',
+      comment,
+      checkAccess: (file) => {
+        if (file === undefined) throw ownFileNotFound();
+      },
+    });
+  }
+
+  /**
+   * The person's counselor records the objection they expressed at the desk, by letter, phone or
+   * email: many job seekers cannot reach the portal. Anyone but the counselor whose caseload holds
+   * the person is answered as for a missing person.
+   */
+  async recordObjectionForJobSeeker(
+    counselor: Principal,
+    seekerId: string,
+    input: { channel: CounselorObjectionChannel; comment?: string },
+  ): Promise<RecordedObjection> {
+    return this.record(seekerId, {
+      actor: { role: 'counselor', id: counselor.subject },
+      channel: input.channel,
+      comment: input.comment,
+      checkAccess: (file) => {
+        if (!isOnCaseloadOf(file, counselor)) throw jobSeekerNotFound(seekerId);
+      },
+    });
+  }
+
+  /**
+   * The person lifts their objection, however it was recorded; counselors may ask for suggestions
+   * again. Only the person may: a counselor lifting it would let the pressure to use the AI come
+   * from the one who reviews its suggestions.
+   */
+  async withdrawObjection(seeker: Principal): Promise<void> {
+    const { jobSeekers, decisionLog, now } = this.deps;
+    await decisionLog.withTransaction(async (trx) => {
+      if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, now()))) {
+        if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) throw ownFileNotFound();
+        throw new ConflictError(
+          'no objection to AI processing stands for you: there is nothing to withdraw',
+          {
+            type: 'https://aiguillage.example/problems/no-objection',
+          },
+        );
+      }
+      await decisionLog.append(trx, {
+        type: 'objection.withdrawn',
+        actor: { role: 'job_seeker', id: seeker.subject },
+        subjectId: seeker.subject,
+        payload: {},
+      });
+    });
+  }
+
+  /**
+   * Records the objection: from now on the model is not run for this person, and the model's sets
+   * still open are withdrawn so that none of them can be published. A set the counselor is making
+   * by hand stays: it is how they go on without the AI. Recording it again while it stands is
+   * logged again, as each expression is the person's.
+   */
+  private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
+    const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
+    const comment = recording.comment?.trim() || null;
+    const event = await decisionLog.withTransaction(async (trx) => {
+      recording.checkAccess(await jobSeekers.findById(seekerId, trx));
+      await jobSeekers.recordObjection(trx, seekerId, now());
+      const withdrawn = await withdrawOpenSets({ store, decisionLog }, trx, seekerId, {
+        reason: 'objection to AI processing',
+        madeBy: 'model',
+      });
+      return decisionLog.append(trx, {
+        type: 'objection.recorded',
+        actor: recording.actor,
+        subjectId: seekerId,
+        // How the person expressed it is the application's vocabulary; what they said is sealed.
+        payload: { channel: recording.channel, withdrawnSetIds: withdrawn },
+        ...(comment === null ? {} : { personal: { comment } }),
+      });
+    });
+    const warnings = screenText('comment', comment);
+    for (const warning of warnings) this.deps.onWarning?.(warning);
+    return {
+      recordedAt: event.occurredAt,
+      recordedBy: recording.actor.role,
+      channel: recording.channel,
+      warnings,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { DecisionEvent, DecisionEventType } from '../decision-log/decision-event.ts';
+
+/** How a person may tell their counselor they object, for the counselor to record it. */
+export const COUNSELOR_OBJECTION_CHANNELS = ['in_person', 'letter', 'phone', 'email'] as const;
+export type CounselorObjectionChannel = (typeof COUNSELOR_OBJECTION_CHANNELS)[number];
+
+/** How the person expressed their objection: in the portal themselves, or to their counselor. */
+export type ObjectionChannel = 'portal' | CounselorObjectionChannel;
+
+/** An objection to AI processing (GDPR Art. 21) that stands, as last recorded. */
+export interface StandingObjection {
+  recordedAt: string;
+  /** The person themselves (in the portal), or their counselor on their behalf. */
+  recordedBy: 'job_seeker' | 'counselor';
+  channel: ObjectionChannel;
+}
+
+/**
+ * The events that decide whether a person's objection stands: the latest of them about the
+ * person. A withdrawal lifts it; an erasure takes it with everything else.
+ */
+export const OBJECTION_DECIDING_EVENT_TYPES = [
+  'objection.recorded',
+  'objection.withdrawn',
+  'subject.erased',
+] as const satisfies readonly DecisionEventType[];
+
+/** The objection the person's latest deciding event leaves standing; undefined when none does. */
+export function readStandingObjection(
+  latest: Pick<DecisionEvent, 'type' | 'occurredAt' | 'actor' | 'payload'> | undefined,
+): StandingObjection | undefined {
+  if (latest?.type !== 'objection.recorded') return undefined;
+  const { channel } = latest.payload;
+  return {
+    recordedAt: latest.occurredAt,
+    recordedBy: latest.actor.role === 'counselor' ? 'counselor' : 'job_seeker',
+    // Objections logged before the channel was recorded could only be made in the portal.
+    channel: isCounselorObjectionChannel(channel) ? channel : 'portal',
+  };
+}
+
+function isCounselorObjectionChannel(value: unknown): value is CounselorObjectionChannel {
+  return typeof value === 'string' && (COUNSELOR_OBJECTION_CHANNELS as readonly string[]).includes(value);
+}
