@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
+import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
@@ -12,6 +13,7 @@ import type {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
+import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
@@ -22,6 +24,11 @@ export interface MyRecommendation {
   itemId: string;
   order: number;
   course: CourseSnapshot;
+  /**
+   * False once the catalog no longer offers the course: it stays in the list, as the counselor
+   * validated it, and the person is told rather than left to find out.
+   */
+  courseAvailable: boolean;
   returnToEmploymentRate: number | null;
   suggestedBy: 'model' | 'counselor';
   explanation: string;
@@ -68,6 +75,8 @@ const HOW_TO_CONTEST =
 export interface PortalServiceDeps {
   jobSeekers: JobSeekerStore;
   recommendations: RecommendationStore;
+  /** Which published courses the catalog still offers. */
+  courses: Pick<CourseStore, 'findActiveIds'>;
   feedback: FeedbackStore;
   decisionLog: DecisionLog;
   now: () => Date;
@@ -84,7 +93,11 @@ export class PortalService {
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
     const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
     if (set === undefined) return { publishedAt: null, message: null, items: [] };
-    return { publishedAt: set.publishedAt, message: set.message, items: toMyRecommendations(set) };
+    return {
+      publishedAt: set.publishedAt,
+      message: set.message,
+      items: toMyRecommendations(set, await this.withdrawnCoursesOf([set])),
+    };
   }
 
   /**
@@ -240,12 +253,18 @@ export class PortalService {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
     if (profile === undefined) throw new NotFoundError('no job-seeker file is known for you');
     const published = await this.deps.recommendations.listPublished(seeker.subject);
+    const withdrawn = await this.withdrawnCoursesOf(published);
     return {
       profile,
-      recommendations: published.flatMap(toMyRecommendations),
+      recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
       profilesUsed: published.flatMap(toProfilesUsed),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
     };
+  }
+
+  /** The courses of these sets' shown items that the catalog no longer offers, in one query. */
+  private async withdrawnCoursesOf(sets: readonly RecommendationSet[]): Promise<ReadonlySet<string>> {
+    return findWithdrawnCourseIds(this.deps.courses, sets.flatMap(listShownItems));
   }
 
   /** An approved item of the person's latest published set, with the set; anything else is "not found". */
@@ -268,11 +287,15 @@ function listShownItems(set: RecommendationSet): RecommendationItem[] {
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
 }
 
-function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
+function toMyRecommendations(
+  set: RecommendationSet,
+  withdrawnCourseIds: ReadonlySet<string>,
+): MyRecommendation[] {
   return listShownItems(set).map((item, index) => ({
     itemId: item.id,
     order: index + 1,
     course: item.course,
+    courseAvailable: !withdrawnCourseIds.has(item.course.id),
     returnToEmploymentRate: item.course.returnToEmploymentRate,
     suggestedBy: item.source,
     explanation: item.seekerExplanation.summary,
