@@ -127,6 +127,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       portal: new PortalService({
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
+        courses: courseStore,
         feedback: new KnexFeedbackStore(db),
         decisionLog,
         now,

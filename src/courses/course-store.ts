@@ -12,6 +12,11 @@ import type {
 export interface CourseStore {
   /** The course, or undefined when there is none. */
   findById(id: string): Promise<Course | undefined>;
+  /**
+   * Which of these courses are active, in one query (per 400 ids); an id the catalog does not hold
+   * is not. Pass the transaction when inside one (SQLite has a single connection).
+   */
+  findActiveIds(ids: readonly string[], trx?: Knex.Transaction): Promise<Set<string>>;
   /** Creates or replaces one course; `created` tells which. */
   upsert(
     course: CourseRecord,

@@ -56,6 +56,18 @@ export class KnexCourseStore implements CourseStore {
     return row === undefined ? undefined : toCourse(row);
   }
 
+  async findActiveIds(ids: readonly string[], trx?: Knex.Transaction): Promise<Set<string>> {
+    const active = new Set<string>();
+    for (const chunk of chunksOf([...new Set(ids)], CHUNK_SIZE)) {
+      const found: unknown[] = await (trx ?? this.db)(COURSES)
+        .whereIn('id', chunk)
+        .where('active', true)
+        .pluck('id');
+      for (const id of found) active.add(String(id));
+    }
+    return active;
+  }
+
   async upsert(
     course: CourseRecord,
     now: Date,

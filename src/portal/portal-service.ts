@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
+import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { ownFileNotFound } from '../job-seekers/job-seeker-service.ts';
@@ -14,6 +15,7 @@ import type {
   RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
@@ -24,6 +26,11 @@ export interface MyRecommendation {
   itemId: string;
   order: number;
   course: CourseSnapshot;
+  /**
+   * False once the catalog no longer offers the course: it stays in the list, as the counselor
+   * validated it, and the person is told rather than left to find out.
+   */
+  courseAvailable: boolean;
   returnToEmploymentRate: number | null;
   suggestedBy: 'model' | 'counselor';
   explanation: string;
@@ -72,6 +79,8 @@ const HOW_TO_CONTEST =
 export interface PortalServiceDeps {
   jobSeekers: JobSeekerStore;
   recommendations: RecommendationStore;
+  /** Which published courses the catalog still offers. */
+  courses: Pick<CourseStore, 'findActiveIds'>;
   feedback: FeedbackStore;
   decisionLog: DecisionLog;
   now: () => Date;
@@ -89,7 +98,11 @@ export class PortalService {
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
     const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
     if (set === undefined) return { publishedAt: null, message: null, items: [] };
-    return { publishedAt: set.publishedAt, message: set.message, items: toMyRecommendations(set) };
+    return {
+      publishedAt: set.publishedAt,
+      message: set.message,
+      items: toMyRecommendations(set, await this.withdrawnCoursesOf([set])),
+    };
   }
 
   /**
@@ -216,13 +229,19 @@ export class PortalService {
     const objection = profile.aiObjection
       ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
       : undefined;
+    const withdrawn = await this.withdrawnCoursesOf(published);
     return {
       profile,
       objection: objection ?? null,
-      recommendations: published.flatMap(toMyRecommendations),
+      recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
       profilesUsed: published.flatMap(toProfilesUsed),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
     };
+  }
+
+  /** The courses of these sets' shown items that the catalog no longer offers, in one query. */
+  private async withdrawnCoursesOf(sets: readonly RecommendationSet[]): Promise<ReadonlySet<string>> {
+    return findWithdrawnCourseIds(this.deps.courses, sets.flatMap(listShownItems));
   }
 
   /** An approved item of the person's latest published set, with the set; anything else is "not found". */
@@ -245,11 +264,15 @@ function listShownItems(set: RecommendationSet): RecommendationItem[] {
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
 }
 
-function toMyRecommendations(set: RecommendationSet): MyRecommendation[] {
+function toMyRecommendations(
+  set: RecommendationSet,
+  withdrawnCourseIds: ReadonlySet<string>,
+): MyRecommendation[] {
   return listShownItems(set).map((item, index) => ({
     itemId: item.id,
     order: index + 1,
     course: item.course,
+    courseAvailable: !withdrawnCourseIds.has(item.course.id),
     returnToEmploymentRate: item.course.returnToEmploymentRate,
     suggestedBy: item.source,
     explanation: item.seekerExplanation.summary,

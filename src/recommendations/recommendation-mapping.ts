@@ -1,7 +1,7 @@
 import type { components } from '../http/generated/api.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
-import type { CourseSnapshot, RecommendationItem, RecommendationSet } from './recommendation.ts';
+import type { CourseSnapshot, RecommendationItem, SetView } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
@@ -9,8 +9,11 @@ type ItemBody = components['schemas']['RecommendationItem'];
 type SummaryBody = components['schemas']['RecommendationSetSummary'];
 type CourseSummaryBody = components['schemas']['CourseSummary'];
 
-/** The set as counselors see it; the model's items stay hidden while a blind-first shortlist is awaited. */
-export function toSetBody(set: RecommendationSet, warnings: ScreeningWarning[] = []): SetBody {
+/**
+ * The set as counselors see it, each item saying whether the catalog still offers its course; the
+ * model's items stay hidden while a blind-first shortlist is awaited.
+ */
+export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: ScreeningWarning[] = []): SetBody {
   const itemsHidden = set.status === 'awaiting_shortlist';
   return {
     id: set.id,
@@ -30,15 +33,18 @@ export function toSetBody(set: RecommendationSet, warnings: ScreeningWarning[] =
     secondReview: { ...set.secondReview },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
-    items: itemsHidden ? [] : set.items.map(toItemBody),
+    items: itemsHidden
+      ? []
+      : set.items.map((item) => toItemBody(item, !withdrawnCourseIds.has(item.course.id))),
     ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 
-function toItemBody(item: RecommendationItem): ItemBody {
+function toItemBody(item: RecommendationItem, courseAvailable: boolean): ItemBody {
   return {
     itemId: item.id,
     course: toCourseSummaryBody(item.course),
+    courseAvailable,
     rank: item.rank,
     displayOrder: item.displayOrder,
     score: item.score,

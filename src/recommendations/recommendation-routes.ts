@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
-import { etagOf, REASON_CODES, type RecommendationSet } from './recommendation.ts';
+import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
 import { decodeSetCursor, encodeSetCursor, toSetBody, toSummaryBody } from './recommendation-mapping.ts';
 import type { RecommendationService } from './recommendation-service.ts';
 import type { ReviewResult, ReviewService } from './review-service.ts';
@@ -26,22 +26,22 @@ export function createRecommendationRoutes(
 
   router.post('/v1/job-seekers/:seekerId/recommendations', async function createRecommendations(req, res) {
     const body = (req.body ?? {}) as CreateBody;
-    const { set } = await suggestions.createRecommendations(requirePrincipal(req), req.params.seekerId, {
+    const created = await suggestions.createRecommendations(requirePrincipal(req), req.params.seekerId, {
       idempotencyKey: String(req.get('Idempotency-Key')),
       ...(body.limit === undefined ? {} : { limit: body.limit }),
     });
-    sendCreated(res, set);
+    sendCreated(res, created);
   });
 
   router.post(
     '/v1/job-seekers/:seekerId/manual-recommendations',
     async function createManualRecommendations(req, res) {
-      const { set } = await suggestions.createManualRecommendations(
+      const created = await suggestions.createManualRecommendations(
         requirePrincipal(req),
         req.params.seekerId,
         { idempotencyKey: String(req.get('Idempotency-Key')) },
       );
-      sendCreated(res, set);
+      sendCreated(res, created);
     },
   );
 
@@ -146,16 +146,16 @@ function ifMatch(req: Request): string | undefined {
   return req.get('If-Match');
 }
 
-function sendSet(res: Response, status: number, set: RecommendationSet): void {
-  res.status(status).set('ETag', etagOf(set)).json(toSetBody(set));
+function sendSet(res: Response, status: number, view: SetView): void {
+  res.status(status).set('ETag', etagOf(view.set)).json(toSetBody(view));
 }
 
 /** A new set (or a creation's replayed first answer), with where to find it. */
-function sendCreated(res: Response, set: RecommendationSet): void {
-  res.location(`/v1/recommendations/${set.id}`);
-  sendSet(res, 201, set);
+function sendCreated(res: Response, view: SetView): void {
+  res.location(`/v1/recommendations/${view.set.id}`);
+  sendSet(res, 201, view);
 }
 
 function sendResult(res: Response, status: number, result: ReviewResult): void {
-  res.status(status).set('ETag', etagOf(result.set)).json(toSetBody(result.set, result.warnings));
+  res.status(status).set('ETag', etagOf(result.set)).json(toSetBody(result, result.warnings));
 }

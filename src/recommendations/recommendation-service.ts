@@ -20,11 +20,13 @@ import {
   isSampledForSecondReview,
   type RecommendationSet,
   type SetStatus,
+  type SetView,
   snapshotProfile,
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
+import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
 export const DEFAULT_TOP_K = 10;
 export const MAX_TOP_K = 50;
@@ -48,8 +50,7 @@ export interface CreateRequest {
   idempotencyKey: string;
 }
 
-export interface CreateResult {
-  set: RecommendationSet;
+export interface CreateResult extends SetView {
   /** True when this answers a retry with the same key and body. */
   replayed: boolean;
 }
@@ -75,7 +76,7 @@ export class RecommendationService {
       requestHash: hashRequest('createRecommendations', seekerId, { limit }),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return { set: replay, replayed: true };
+    if (replay !== undefined) return { ...(await this.viewOf(replay)), replayed: true };
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -152,7 +153,7 @@ export class RecommendationService {
       requestHash: hashRequest('createManualRecommendations', seekerId, {}),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return { set: replay, replayed: true };
+    if (replay !== undefined) return { ...(await this.viewOf(replay)), replayed: true };
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -229,12 +230,14 @@ export class RecommendationService {
       });
     } catch (error) {
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
-      if (raced !== undefined) return { set: raced, replayed: true };
+      if (raced !== undefined) return { ...(await this.viewOf(raced)), replayed: true };
       // The person was erased (or purged as idle) meanwhile: the set's foreign key refused it.
       if ((await deps.jobSeekers.findById(set.seekerId)) === undefined) throw jobSeekerNotFound(set.seekerId);
       throw error;
     }
-    return { set, replayed: false };
+    // Its courses were read active as candidates a moment ago (a set by hand has none yet): the
+    // catalog is not asked again on the suggestion's path; the next read of the set does.
+    return { set, withdrawnCourseIds: new Set(), replayed: false };
   }
 
   /**
@@ -269,10 +272,15 @@ export class RecommendationService {
   }
 
   /**
-   * A set for review. The owner's first read records the opening (decision times count from
-   * then); a set whose lifetime has passed is marked expired first.
+   * A set for review, with the courses the catalog withdrew since they were suggested or added. The
+   * owner's first read records the opening (decision times count from then); a set whose lifetime
+   * has passed is marked expired first.
    */
-  async getRecommendationSet(counselor: Principal, setId: string): Promise<RecommendationSet> {
+  async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
+    return this.viewOf(await this.openRecommendationSet(counselor, setId));
+  }
+
+  private async openRecommendationSet(counselor: Principal, setId: string): Promise<RecommendationSet> {
     const { deps } = this;
     const found = await findVisibleSet(deps, counselor, setId);
     const now = deps.now();
@@ -293,6 +301,11 @@ export class RecommendationService {
       });
       return fresh;
     });
+  }
+
+  /** The set with its courses the catalog no longer offers, read now (outside any transaction). */
+  private async viewOf(set: RecommendationSet): Promise<SetView> {
+    return { set, withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, set.items) };
   }
 
   /** The job seeker, when they are on the counselor's caseload; "not found" otherwise. */

@@ -165,6 +165,16 @@ export interface RecommendationSet {
   profileSnapshot: ProfileSnapshot | null;
 }
 
+/**
+ * A set as shown to counselors, with what the catalog says of its courses now: the ids of those it
+ * no longer offers. Read whenever the set is shown, never stored: the items keep their courses as
+ * they were reviewed.
+ */
+export interface SetView {
+  set: RecommendationSet;
+  withdrawnCourseIds: ReadonlySet<string>;
+}
+
 /** What a new set is made of; the rest starts empty (nothing opened, reviewed or published). */
 export type NewSetFields = Pick<
   RecommendationSet,
@@ -251,6 +261,12 @@ export const REASON_CODES = [
   {
     code: 'quality_concern',
     label: 'Doute sur la qualité ou les résultats de la formation',
+    commentRequired: false,
+  },
+  // For a course the catalog withdrew after it was suggested: such an item can only be rejected.
+  {
+    code: 'course_unavailable',
+    label: 'Formation plus proposée (retirée du catalogue)',
     commentRequired: false,
   },
   { code: 'other', label: 'Autre motif (commentaire obligatoire)', commentRequired: true },

@@ -19,15 +19,22 @@ import {
   OPEN_STATUSES,
   type RecommendationItem,
   type RecommendationSet,
+  type SetView,
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import { expireIfDue, findVisibleSet, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
+import {
+  findWithdrawnCourseIds,
+  listWithdrawnApprovals,
+  refuseWithdrawnCourses,
+} from './withdrawn-courses.ts';
 
 export interface ReviewServiceDeps {
   store: RecommendationStore;
   /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
   courses: CourseStore;
   /** The kill switch: while suggestions are off, none of the model's may be approved or published. */
   settings: Pick<SettingsStore, 'get'>;
@@ -38,8 +45,7 @@ export interface ReviewServiceDeps {
 }
 
 /** A set after a review action, with warnings about its free text. */
-export interface ReviewResult {
-  set: RecommendationSet;
+export interface ReviewResult extends SetView {
   warnings: ScreeningWarning[];
 }
 
@@ -48,7 +54,15 @@ interface Change {
   warnings?: ScreeningWarning[];
 }
 
-type Mutation = (set: RecommendationSet, now: Date) => Change | Promise<Change>;
+/**
+ * A review action on the set as read in its transaction. `withdrawnCourseIds`: its courses the
+ * catalog no longer offers, read in the same transaction.
+ */
+type Mutation = (
+  set: RecommendationSet,
+  now: Date,
+  withdrawnCourseIds: ReadonlySet<string>,
+) => Change | Promise<Change>;
 
 /**
  * The counselor's review: one item at a time (there is no bulk approval), additions, order,
@@ -58,7 +72,10 @@ type Mutation = (set: RecommendationSet, now: Date) => Change | Promise<Change>;
 export class ReviewService {
   constructor(private readonly deps: ReviewServiceDeps) {}
 
-  /** Approves or rejects one item; a rejection needs a published reason code. */
+  /**
+   * Approves or rejects one item; a rejection needs a published reason code. An item whose course
+   * the catalog withdrew since can only be rejected.
+   */
   async decideItem(
     counselor: Principal,
     setId: string,
@@ -71,7 +88,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'decide an item',
-      (set, now) => {
+      (set, now, withdrawnCourseIds) => {
         requireStatus(set, ['pending_review'], 'decide an item');
         const item = findItem(set, itemId);
         const comment = decision.comment?.trim() || null;
@@ -81,6 +98,13 @@ export class ReviewService {
           throw new InvalidInputError('a reason code goes with a rejection only', {
             reasonCode: decision.reasonCode,
           });
+        }
+        if (decision.decision === 'approve' && withdrawnCourseIds.has(item.course.id)) {
+          throw refuseWithdrawnCourses(
+            'approve the item',
+            [item],
+            'it can be rejected, with reason code "course_unavailable"',
+          );
         }
         if (decision.decision === 'reject') {
           const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
@@ -248,7 +272,8 @@ export class ReviewService {
 
   /**
    * Publishes the approved items, or hands the set to a second counselor when it was sampled
-   * for a second review. Every item must be decided and one at least approved.
+   * for a second review. Every item must be decided, one at least approved, and every approved
+   * course still offered by the catalog.
    */
   async publish(
     counselor: Principal,
@@ -261,7 +286,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      (set, now) => {
+      (set, now, withdrawnCourseIds) => {
         requireStatus(set, ['pending_review'], 'publish');
         const pending = countPending(set);
         if (pending > 0) {
@@ -271,6 +296,14 @@ export class ReviewService {
         }
         if (!set.items.some((item) => item.decision === 'approved')) {
           throw new ConflictError('nothing is approved; approve or add a course, or discard the set');
+        }
+        const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
+        if (withdrawn.length > 0) {
+          throw refuseWithdrawnCourses(
+            'publish',
+            withdrawn,
+            'reject those items, with reason code "course_unavailable", then publish',
+          );
         }
         const message = options.message?.trim() || null;
         set.message = message;
@@ -292,7 +325,10 @@ export class ReviewService {
     );
   }
 
-  /** A second counselor approves (publishes) or returns a sampled set; never its first reviewer. */
+  /**
+   * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. Not
+   * approved while the catalog no longer offers one of its approved courses: only a return then.
+   */
   async secondReview(
     counselor: Principal,
     setId: string,
@@ -304,11 +340,19 @@ export class ReviewService {
       setId,
       ifMatch,
       'review a second time',
-      (set, now) => {
+      (set, now, withdrawnCourseIds) => {
         requireStatus(set, ['awaiting_second_review'], 'review a second time');
         if (set.secondReview.firstReviewerId === counselor.subject) {
           throw new ForbiddenError(
             'a second review must be made by a counselor other than the first reviewer',
+          );
+        }
+        const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
+        if (review.decision === 'approve' && withdrawn.length > 0) {
+          throw refuseWithdrawnCourses(
+            'approve the set',
+            withdrawn,
+            'return the set, so that its counselor can reject those items',
           );
         }
         const comment = review.comment?.trim() || null;
@@ -395,7 +439,12 @@ export class ReviewService {
         requireStatus(set, [], action);
       }
       requireCurrentEtag(set, ifMatch);
-      const change = await mutate(set, now);
+      // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
+      // Not locked: a catalog import locks its rows chunk by chunk, and locking a set's few courses
+      // in another order could deadlock with it. A withdrawal committed while this action runs is
+      // then one made just after it, which every view of the item shows.
+      const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
+      const change = await mutate(set, now, withdrawnCourseIds);
       if (!(await deps.store.save(trx, set, version))) {
         throw new PreconditionFailedError(
           'the set has changed since you read it; read it again before acting',
@@ -408,7 +457,7 @@ export class ReviewService {
           subjectId: set.seekerId,
         });
       }
-      return { set, warnings: change.warnings ?? [] };
+      return { set, withdrawnCourseIds, warnings: change.warnings ?? [] };
     });
     for (const warning of result.warnings) deps.onWarning?.(warning);
     return result;

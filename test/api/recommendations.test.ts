@@ -311,7 +311,7 @@ describe('suggestions API', () => {
         { subject: 'c-001', roles: ['counselor'] },
         set.id,
       );
-      expect(stillClosed.openedAt).not.toBeNull();
+      expect(stillClosed.set.openedAt).not.toBeNull();
     });
   });
 

@@ -509,7 +509,7 @@ describe('review API', () => {
             { subject: 'c-001', roles: ['counselor'] },
             set.id,
           )
-        ).items.map((item) => item.course.id);
+        ).set.items.map((item) => item.course.id);
         const shortlist = [modelCourses[0] ?? 'none', 'PARIS-AS'];
         const res = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: shortlist });
         expect(res.status).toBe(200);

@@ -229,6 +229,24 @@ describe('KnexCourseStore', () => {
     });
   });
 
+  describe('which courses are still offered', () => {
+    it('names the active ones among the ids, leaving out inactive and unknown ones, also past one statement', async () => {
+      const many = Array.from({ length: 450 }, (_, i) => aRecord(`OFFERED-${String(i).padStart(3, '0')}`));
+      await store.upsertMany(many, NOW);
+      await store.upsert(aRecord('OFFERED-GONE', { active: false }), NOW);
+      const ids = [...many.map((course) => course.id), 'OFFERED-GONE', 'OFFERED-UNKNOWN', 'OFFERED-000'];
+      const active = await store.findActiveIds(ids);
+      expect([...active].sort()).toEqual(many.map((course) => course.id));
+      expect(await store.findActiveIds([])).toEqual(new Set());
+    });
+
+    it('reads inside a transaction, on its connection', async () => {
+      await store.upsert(aRecord('OFFERED-TRX'), NOW);
+      const active = await db.transaction((trx) => store.findActiveIds(['OFFERED-TRX', 'OFFERED-GONE'], trx));
+      expect(active).toEqual(new Set(['OFFERED-TRX']));
+    });
+  });
+
   describe('candidates for a person', () => {
     const lyon = { lat: 45.764, lon: 4.8357 };
     const paris = { lat: 48.8566, lon: 2.3522 };

@@ -176,6 +176,7 @@ export interface SetBody {
 export interface ItemBody {
   itemId: string;
   course: { id: string; title: string };
+  courseAvailable: boolean;
   rank: number | null;
   displayOrder: number | null;
   score: number | null;

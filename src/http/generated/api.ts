@@ -365,6 +365,9 @@ export interface paths {
         /**
          * Approve or reject one item
          * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
+         *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
+         *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
+         *     it can be rejected, with `course_unavailable`.
          */
         post: operations["decideRecommendationItem"];
         delete?: never;
@@ -461,9 +464,11 @@ export interface paths {
         put?: never;
         /**
          * Publish the approved items to the job seeker
-         * @description Needs every item decided and at least one approved. When the set was sampled for a second
-         *     review it moves to `awaiting_second_review` instead; another counselor then publishes it.
-         *     A published set is immutable.
+         * @description Needs every item decided and at least one approved, and every approved course still offered by
+         *     the catalog: when the catalog withdrew one since it was suggested or added (`courseAvailable:
+         *     false`), the answer is 409 with `withdrawnItems` and nothing changes; reject those items first.
+         *     When the set was sampled for a second review it moves to `awaiting_second_review` instead;
+         *     another counselor then publishes it. A published set is immutable.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -488,7 +493,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -526,7 +531,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The published list of rejection reason codes */
+        /**
+         * The published list of rejection reason codes
+         * @description Labels are in French, as counselors see them. `course_unavailable` is for a course the catalog no longer offers.
+         */
         get: operations["listReasonCodes"];
         put?: never;
         post?: never;
@@ -566,7 +574,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order, with plain-language explanations. Never a score.
+         * @description The approved items of the latest published set only, in the counselor's order, with plain-language explanations. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -1164,6 +1172,14 @@ export interface components {
             /** @description Where to ask for the model's suggestions for this person instead. */
             suggestionsPath: string;
         };
+        ReviewConflictProblem: components["schemas"]["Problem"] & {
+            /** @description The items whose course the catalog no longer offers, when that is why the action is refused. */
+            withdrawnItems?: {
+                /** Format: uuid */
+                itemId: string;
+                courseId: components["schemas"]["ExternalId"];
+            }[];
+        };
         /** @enum {string} */
         RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired";
         CreateRecommendationsRequest: {
@@ -1188,6 +1204,8 @@ export interface components {
             city: string | null;
             location: components["schemas"]["GeoPoint"] | null;
         };
+        /** @description Whether the catalog still offers the course now. False once it was made inactive (by an import or an admin) after it was suggested or added: `course` shows it as it was then. Such an item cannot be approved, nor a set approving it published; a published one stays visible to the job seeker, marked so. */
+        CourseAvailable: boolean;
         Attribution: {
             feature: string;
             /** @description The feature's name in French. */
@@ -1207,6 +1225,7 @@ export interface components {
             /** Format: uuid */
             itemId: string;
             course: components["schemas"]["CourseSummary"];
+            courseAvailable: components["schemas"]["CourseAvailable"];
             /** @description The model's rank; null for a counselor's addition. */
             rank: number | null;
             /** @description Position shown to the job seeker once approved. */
@@ -1345,7 +1364,8 @@ export interface components {
             reason: string;
         };
         ReasonCode: {
-            code: string;
+            /** @enum {string} */
+            code: "not_matching_project" | "prerequisites_not_met" | "too_far" | "schedule_incompatible" | "already_trained" | "person_declined" | "better_alternative" | "quality_concern" | "course_unavailable" | "other";
             label: string;
             commentRequired?: boolean;
         };
@@ -1390,6 +1410,7 @@ export interface components {
             itemId: string;
             order: number;
             course: components["schemas"]["CourseSummary"];
+            courseAvailable: components["schemas"]["CourseAvailable"];
             returnToEmploymentRate: number | null;
             /**
              * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
@@ -1859,6 +1880,29 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
+        ReviewConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://aiguillage.example/problems/course-withdrawn",
+                 *       "title": "Conflict with the current state",
+                 *       "status": 409,
+                 *       "detail": "cannot approve: course LYON-AS-2 \"Aide-soignant en alternance\" was withdrawn from the catalog after being suggested (it is no longer active); reject the item instead, with reason code \"course_unavailable\"",
+                 *       "withdrawnItems": [
+                 *         {
+                 *           "itemId": "6f1c2a9e-8b7d-4e3f-9a1b-2c3d4e5f6a7b",
+                 *           "courseId": "LYON-AS-2"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ReviewConflictProblem"];
             };
         };
         /** @description The ETag in If-Match is stale; read the set again. */
@@ -2556,7 +2600,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
@@ -2676,7 +2720,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -2705,7 +2749,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
