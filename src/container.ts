@@ -84,11 +84,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     registry = new ModelRegistry({
       store: new KnexModelStore(db),
       decisionLog,
-      loadScorer: (folder, sha256) => OnnxScorer.load(folder, sha256),
+      loadScorer: (folder, expected) => OnnxScorer.load(folder, expected),
       modelsDir: config.modelsDir,
       now,
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+      logger,
     });
+    // A model that cannot be loaded is logged and leaves the process without one: it starts anyway.
     await registry.start(config.shippedModel);
     const models = registry;
 
@@ -163,8 +165,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
           },
         },
         {
+          // An active model that cannot be loaded keeps the instance ready: counselors keep the
+          // manual path, and suggestions answer 503 until it loads.
           name: 'model',
-          run: async () => ((await models.current()) === undefined ? 'not_configured' : 'ok'),
+          run: async () => {
+            const { status } = await models.currentState();
+            return status === 'loaded' ? 'ok' : status === 'none' ? 'not_configured' : 'unavailable';
+          },
         },
       ]),
     };

@@ -1,24 +1,31 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, ManifestError, type ModelManifest } from '../model/manifest.ts';
 import {
+  assertSha256,
   CARD_FILE,
+  computeSha256,
+  type ExpectedModelHashes,
   MANIFEST_FILE,
   MODEL_FILE,
   ModelIntegrityError,
   readModelFolder,
 } from '../model/model-folder.ts';
-import type { ActiveModel, ActiveModelSource } from '../scoring/active-model.ts';
+import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
 
-/** Loads a model folder into a scorer, refusing bytes whose SHA-256 differs (onnxruntime in production). */
-export type ScorerLoader = (folder: string, sha256: string) => Promise<Scorer>;
+/**
+ * Loads a model folder into a scorer, refusing a model.onnx or manifest.json whose SHA-256 differs
+ * from the registered one (onnxruntime in production).
+ */
+export type ScorerLoader = (folder: string, expected: ExpectedModelHashes) => Promise<Scorer>;
 
 export interface ModelRegistryDeps {
   store: ModelStore;
@@ -31,7 +38,25 @@ export interface ModelRegistryDeps {
   pseudonymise: (id: string) => string;
   /** How long a replaced scorer stays open for requests still using it. */
   retireGraceMs?: number;
+  /**
+   * How long after a failed load of the active model the next request tries again (measured on
+   * `now`); until then the model is reported unavailable without touching the disk. 30 s by default.
+   */
+  loadRetryMs?: number;
+  /** Where load failures (error) and recoveries (info) are logged. */
+  logger?: Pick<Logger, 'error' | 'info'>;
 }
+
+/** The active model's last failed load in this process. */
+interface LoadFailure {
+  modelId: string;
+  reason: string;
+  /** `now()` of the attempt, in ms. */
+  at: number;
+}
+
+const DEFAULT_LOAD_RETRY_MS = 30_000;
+const SILENT: Pick<Logger, 'error' | 'info'> = { error: () => {}, info: () => {} };
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 /** The contract's pattern for a model id in a path, and the models table's column widths. */
@@ -43,32 +68,65 @@ const SYSTEM = { role: 'system', id: 'startup' } as const;
  * The model registry: registers model folders after checking their bytes and manifest, keeps
  * exactly one model active, and serves the active model's scorer. A process notices an
  * activation made by another process on its next request and loads that model.
+ *
+ * model.onnx and manifest.json are checked against their registered hashes at every load, the card
+ * each time it is served. An active model that cannot be loaded (a file missing or changed, a graph
+ * the runtime refuses) leaves the process without a usable model, not stopped: the failure is
+ * logged, suggestions are refused with the manual path, and a later request tries again once
+ * `loadRetryMs` has passed.
  */
 export class ModelRegistry implements ActiveModelSource {
   #active: ActiveModel | undefined;
-  #loading: Promise<ActiveModel | undefined> | undefined;
+  #loading: Promise<ActiveModelState> | undefined;
+  #failure: LoadFailure | undefined;
   readonly #retiring = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: ModelRegistryDeps) {}
 
   /**
    * On start: when no model is active, registers and activates the shipped model folder; then
-   * loads the active model and warms it up.
+   * loads the active model and warms it up. A model that cannot be registered, activated or loaded
+   * is logged and leaves the process without a usable model: it starts all the same, so that
+   * counselors keep the manual path.
    */
   async start(shippedFolder: string): Promise<void> {
     if ((await this.deps.store.findActive()) === undefined) {
-      const sha256 = (await readModelFolder(path.join(this.deps.modelsDir, shippedFolder))).sha256;
-      const model = await this.findOrRegister(shippedFolder, sha256);
-      // Another process starting at the same time may have activated it meanwhile.
-      if ((await this.deps.store.findActive()) === undefined) await this.activateModel(SYSTEM, model.id);
+      try {
+        const shipped = path.join(this.deps.modelsDir, shippedFolder);
+        let sha256: string;
+        try {
+          sha256 = (await readModelFolder(shipped)).sha256;
+        } catch (error) {
+          throw describeRegistrationError(error, shippedFolder);
+        }
+        const model = await this.findOrRegister(shippedFolder, sha256);
+        // Another process starting at the same time may have activated it meanwhile.
+        if ((await this.deps.store.findActive()) === undefined) await this.activateModel(SYSTEM, model.id);
+      } catch (error) {
+        // Refusals about the folder's files; anything else (the database, say) still stops the start.
+        if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
+        this.logger.error(
+          { folder: shippedFolder, reason: error.message },
+          'the shipped model could not be registered and activated: no model is active, suggestions are refused and the manual path stays open',
+        );
+      }
     }
-    await this.current();
+    await this.currentState();
   }
 
   async current(): Promise<ActiveModel | undefined> {
+    const state = await this.currentState();
+    return state.status === 'loaded' ? state.model : undefined;
+  }
+
+  async currentState(): Promise<ActiveModelState> {
     const activeId = await this.deps.store.findActiveId();
-    if (activeId === undefined) return undefined;
-    if (this.#active?.id === activeId) return this.#active;
+    if (activeId === undefined) return { status: 'none' };
+    if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
+    const failure = this.#failure;
+    if (failure?.modelId === activeId && !this.isRetryDue(failure)) {
+      return { status: 'unavailable', modelId: activeId, reason: failure.reason };
+    }
     this.#loading ??= this.loadActive().finally(() => {
       this.#loading = undefined;
     });
@@ -106,21 +164,37 @@ export class ModelRegistry implements ActiveModelSource {
     return model;
   }
 
-  /** The model card (Markdown) shipped in the model's folder. */
+  /**
+   * The model card (Markdown) shipped in the model's folder, refused when its bytes are no longer
+   * the registered ones: a changed card is never served. A model registered before cards were
+   * hashed has its card served unchecked.
+   */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
+    let card: Buffer;
     try {
-      return await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE), 'utf8');
+      card = await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       throw new NotFoundError(`the card of model ${id} is no longer in the models directory`);
     }
+    try {
+      assertSha256(CARD_FILE, computeSha256(card), model.cardSha256);
+    } catch (error) {
+      if (!(error instanceof ModelIntegrityError)) throw error;
+      throw fileChanged(
+        `the card of model ${id} in the models directory is no longer the one registered; it is not served`,
+        error,
+      );
+    }
+    return card.toString('utf8');
   }
 
   /**
-   * Registers the model in `folder` of the models directory. Refused when model.onnx does not
-   * have the stated SHA-256, when the manifest is invalid or does not list the features this
-   * code computes, or when the runtime cannot load it.
+   * Registers the model in `folder` of the models directory, with the SHA-256 of its manifest and
+   * card. Refused when model.onnx does not have the stated SHA-256, when the manifest is invalid or
+   * does not list the features this code computes, when there is no card, or when the runtime
+   * cannot load it.
    */
   async registerModel(
     actor: Principal | typeof SYSTEM,
@@ -133,14 +207,18 @@ export class ModelRegistry implements ActiveModelSource {
     if (!(await isFolder(location)))
       throw new InvalidInputError(`folder ${folder} is not in the models directory`);
     let manifest: RegisteredModel['manifest'];
+    let manifestSha256: string;
+    let cardSha256: string;
     try {
       const loaded = await readModelFolder(location, sha256);
       assertFeatureList(loaded.manifest, FEATURE_NAMES);
       assertModelId(loaded.manifest);
       // The card is served to auditors and counselors: a model without one is not registrable.
-      await fs.access(path.join(location, CARD_FILE));
+      cardSha256 = computeSha256(await fs.readFile(path.join(location, CARD_FILE)));
       manifest = loaded.manifest;
-      await (await this.deps.loadScorer(location, loaded.sha256)).close();
+      manifestSha256 = loaded.manifestSha256;
+      // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
+      await (await this.deps.loadScorer(location, { sha256: loaded.sha256, manifestSha256 })).close();
     } catch (error) {
       throw describeRegistrationError(error, folder);
     }
@@ -149,6 +227,8 @@ export class ModelRegistry implements ActiveModelSource {
       name: manifest.name,
       version: manifest.version,
       sha256: sha256.toLowerCase(),
+      manifestSha256,
+      cardSha256,
       folder,
       manifest,
       status: 'registered',
@@ -170,6 +250,8 @@ export class ModelRegistry implements ActiveModelSource {
             modelId: model.id,
             version: model.version,
             sha256: model.sha256,
+            manifestSha256: model.manifestSha256,
+            cardSha256: model.cardSha256,
             attributionMethod: manifest.attributionMethod,
             metrics: manifest.metrics,
           },
@@ -185,18 +267,18 @@ export class ModelRegistry implements ActiveModelSource {
 
   /**
    * Makes a registered model the active one, atomically (the previous one is retired). The new
-   * scorer is loaded first, so a model that cannot load is never activated; requests already
-   * running finish on the scorer they started with.
+   * scorer is loaded first, so a model that cannot load (or whose model.onnx or manifest.json is
+   * no longer the registered one) is never activated; requests already running finish on the
+   * scorer they started with.
    */
   async activateModel(actor: Principal | typeof SYSTEM, id: string): Promise<RegisteredModel> {
     const model = await this.getModel(id);
     let scorer: Scorer;
     try {
-      scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), model.sha256);
+      scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
     } catch (error) {
-      throw new ConflictError(
-        `model ${id} cannot be loaded any more: ${describeRegistrationError(error, model.folder).message}`,
-      );
+      const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
+      throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
@@ -241,20 +323,43 @@ export class ModelRegistry implements ActiveModelSource {
     }
   }
 
-  private async loadActive(): Promise<ActiveModel | undefined> {
-    const model = await this.deps.store.findActive();
-    return model === undefined ? undefined : this.load(model);
+  private get logger(): Pick<Logger, 'error' | 'info'> {
+    return this.deps.logger ?? SILENT;
   }
 
-  private async load(model: RegisteredModel): Promise<ActiveModel | undefined> {
-    const scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), model.sha256);
+  private isRetryDue(failure: LoadFailure): boolean {
+    const now = this.deps.now().getTime();
+    // A clock set back (a test's, or the system's) is no reason to wait longer.
+    return now < failure.at || now - failure.at >= (this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS);
+  }
+
+  /** Loads the active model; a failure is remembered and logged, never thrown. */
+  private async loadActive(): Promise<ActiveModelState> {
+    const model = await this.deps.store.findActive();
+    if (model === undefined) return { status: 'none' };
+    let scorer: Scorer;
+    try {
+      scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
+    } catch (error) {
+      const reason = describeLoadFailure(error, model.folder);
+      this.#failure = { modelId: model.id, reason, at: this.deps.now().getTime() };
+      this.logger.error(
+        { modelId: model.id, folder: model.folder, reason },
+        'the active model could not be loaded: suggestions are refused and the manual path stays open until it loads',
+      );
+      return { status: 'unavailable', modelId: model.id, reason };
+    }
+    if (this.#failure?.modelId === model.id) {
+      this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');
+    }
     this.swap({ id: model.id, scorer });
-    return this.#active;
+    return { status: 'loaded', model: { id: model.id, scorer } };
   }
 
   private swap(next: ActiveModel): void {
     const old = this.#active;
     this.#active = next;
+    this.#failure = undefined;
     if (old === undefined || old.scorer === next.scorer) return;
     const timer = setTimeout(() => {
       this.#retiring.delete(timer);
@@ -292,9 +397,37 @@ async function isFolder(location: string): Promise<boolean> {
   }
 }
 
+/** The hashes a registered model's files must still have when it is loaded. */
+function hashesOf(model: RegisteredModel): ExpectedModelHashes {
+  return { sha256: model.sha256, manifestSha256: model.manifestSha256 };
+}
+
+/** A file of a registered model that is no longer the one registered (problem `model-file-changed`). */
+function fileChanged(message: string, error: ModelIntegrityError): ConflictError {
+  return new ConflictError(message, {
+    type: 'https://aiguillage.example/problems/model-file-changed',
+    file: error.file,
+    expectedSha256: error.expectedSha256,
+    actualSha256: error.actualSha256,
+  });
+}
+
+/** Why a registered model could not be loaded, for the log and for a refused activation. */
+function describeLoadFailure(error: unknown, folder: string): string {
+  if (error instanceof ModelIntegrityError) {
+    return `${error.file} is no longer the one registered (sha256 ${error.actualSha256}, registered ${error.expectedSha256})`;
+  }
+  return describeRegistrationError(error, folder).message;
+}
+
 function describeRegistrationError(error: unknown, folder: string): Error {
   if (error instanceof ModelIntegrityError) {
-    return new InvalidInputError('model.onnx does not have the stated sha256', {
+    // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.
+    const message =
+      error.file === MODEL_FILE
+        ? 'model.onnx does not have the stated sha256'
+        : `${error.file} changed while the model was being registered`;
+    return new InvalidInputError(message, {
       expectedSha256: error.expectedSha256,
       actualSha256: error.actualSha256,
     });

@@ -42,6 +42,8 @@ function toModelBody(model: RegisteredModel): ModelBody {
     name: model.name,
     version: model.version,
     sha256: model.sha256,
+    manifestSha256: model.manifestSha256,
+    cardSha256: model.cardSha256,
     status: model.status,
     attributionMethod: model.manifest.attributionMethod,
     metrics,

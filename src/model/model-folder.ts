@@ -22,16 +22,27 @@ export interface ModelFolderContents {
 export interface LoadedModelFolder {
   manifest: ModelManifest;
   onnx: Uint8Array;
+  /** SHA-256 of model.onnx. */
   sha256: string;
+  /** SHA-256 of manifest.json, the bytes the manifest was parsed from. */
+  manifestSha256: string;
 }
 
-/** The bytes of model.onnx are not the ones the caller expected. */
+/** The hashes a model folder must have: model.onnx's, and manifest.json's when one was registered. */
+export interface ExpectedModelHashes {
+  sha256: string;
+  /** Null (or absent) for a model registered before manifests were hashed: its manifest is not checked. */
+  manifestSha256?: string | null;
+}
+
+/** The bytes of a model folder's file (model.onnx, manifest.json, MODEL_CARD.md) are not the ones expected. */
 export class ModelIntegrityError extends Error {
   constructor(
     readonly expectedSha256: string,
     readonly actualSha256: string,
+    readonly file: string = MODEL_FILE,
   ) {
-    super(`model.onnx has sha256 ${actualSha256}, expected ${expectedSha256}`);
+    super(`${file} has sha256 ${actualSha256}, expected ${expectedSha256}`);
     this.name = 'ModelIntegrityError';
   }
 }
@@ -60,15 +71,30 @@ export async function writeModelFolder(outDir: string, contents: ModelFolderCont
 }
 
 /**
- * Reads a model folder's manifest and ONNX bytes. With `expectedSha256`, refuses bytes whose hash
- * differs, so a model is only ever used under the identity it was registered with.
+ * Reads a model folder's manifest and ONNX bytes. With expected hashes, refuses a model.onnx, and a
+ * manifest.json, whose hash differs, so a model is only ever used under the identity it was
+ * registered with: the manifest holds the baselines and the phrases job seekers are shown. The
+ * manifest is parsed from the very bytes that were hashed.
  */
-export async function readModelFolder(folder: string, expectedSha256?: string): Promise<LoadedModelFolder> {
+export async function readModelFolder(
+  folder: string,
+  expected?: string | ExpectedModelHashes,
+): Promise<LoadedModelFolder> {
+  const hashes: Partial<ExpectedModelHashes> =
+    typeof expected === 'string' ? { sha256: expected } : (expected ?? {});
   const onnx = new Uint8Array(await readFile(join(folder, MODEL_FILE)));
   const sha256 = computeSha256(onnx);
-  if (expectedSha256 !== undefined && sha256 !== expectedSha256.toLowerCase()) {
-    throw new ModelIntegrityError(expectedSha256, sha256);
+  assertSha256(MODEL_FILE, sha256, hashes.sha256);
+  const manifestBytes = await readFile(join(folder, MANIFEST_FILE));
+  const manifestSha256 = computeSha256(manifestBytes);
+  assertSha256(MANIFEST_FILE, manifestSha256, hashes.manifestSha256);
+  const manifest = parseModelManifest(JSON.parse(manifestBytes.toString('utf8')));
+  return { manifest, onnx, sha256, manifestSha256 };
+}
+
+/** Refuses a file whose hash is not the expected one; nothing to check when none is expected. */
+export function assertSha256(file: string, actual: string, expected: string | null | undefined): void {
+  if (expected !== undefined && expected !== null && actual !== expected.toLowerCase()) {
+    throw new ModelIntegrityError(expected, actual, file);
   }
-  const manifest = parseModelManifest(JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')));
-  return { manifest, onnx, sha256 };
 }

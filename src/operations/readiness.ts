@@ -1,14 +1,24 @@
+/**
+ * A check's state. `unavailable`: the dependency is configured but cannot be used now, and what
+ * the instance serves works without it (the active model: counselors keep the manual path), so the
+ * instance stays ready; the body says so.
+ */
+export type CheckState = 'ok' | 'not_configured' | 'unavailable';
+
 /** One named check of readiness (database reachable, model loaded...). */
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when healthy; `not_configured` when there is nothing to check yet. */
-  run(): Promise<'ok' | 'not_configured'>;
+  /** Resolves when the check could run; `not_configured` when there is nothing to check yet. */
+  run(): Promise<CheckState>;
 }
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, 'ok' | 'failing' | 'shutting_down' | 'not_configured'>;
+  checks: Record<string, CheckState | 'failing' | 'shutting_down'>;
 }
+
+/** The states an instance is ready in: only a failing check or a shutdown take it out. */
+const READY_STATES: ReadonlySet<string> = new Set<CheckState>(['ok', 'not_configured', 'unavailable']);
 
 /** Readiness of the process: fails first when shutting down, so load balancers stop sending. */
 export class ReadinessProbe {
@@ -33,7 +43,7 @@ export class ReadinessProbe {
         checks[check.name] = 'failing';
       }
     }
-    const ready = Object.values(checks).every((state) => state === 'ok' || state === 'not_configured');
+    const ready = Object.values(checks).every((state) => READY_STATES.has(state));
     return { ready, checks };
   }
 }

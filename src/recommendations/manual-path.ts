@@ -1,9 +1,26 @@
 import type { JobSeeker } from '../job-seekers/job-seeker.ts';
+import type { ActiveModelState } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
 
-/** Why the model may not be used for a person now: the three doors to the manual path. */
-export type ModelUnavailable = 'objection' | 'switched_off' | 'no_active_model';
+/**
+ * Why the model may not be used for a person now: the doors to the manual path. `model_unavailable`:
+ * a model is active but this process cannot load it (a file missing, or changed since registration).
+ */
+export type ModelUnavailable = 'objection' | 'switched_off' | 'no_active_model' | 'model_unavailable';
+
+/** The reasons that come from the deployment, not from the person or the settings. */
+type NoUsableModel = Extract<ModelUnavailable, 'no_active_model' | 'model_unavailable'>;
+
+/**
+ * Why the active model cannot be used, whoever the person: none is active, or it cannot be loaded.
+ * Undefined when it is loaded.
+ */
+export function findWhyNoUsableModel(state: ActiveModelState): NoUsableModel | undefined {
+  if (state.status === 'none') return 'no_active_model';
+  if (state.status === 'unavailable') return 'model_unavailable';
+  return undefined;
+}
 
 /**
  * What bars the model for this person whatever the model: their objection (the lasting reason,
@@ -13,7 +30,7 @@ export type ModelUnavailable = 'objection' | 'switched_off' | 'no_active_model';
 export function findWhatBarsModel(
   settings: Settings,
   seeker: JobSeeker,
-): Exclude<ModelUnavailable, 'no_active_model'> | undefined {
+): Exclude<ModelUnavailable, NoUsableModel> | undefined {
   if (seeker.aiObjection) return 'objection';
   if (!settings.aiEnabled) return 'switched_off';
   return undefined;
@@ -23,6 +40,7 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
   objection: 'the job seeker objected to AI processing of their data',
   switched_off: 'suggestions are switched off',
   no_active_model: 'no model is active',
+  model_unavailable: 'the active model could not be loaded',
 };
 
 /** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
@@ -40,11 +58,12 @@ export function refuseForManualPath(
   const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
   const details = {
     type: 'https://aiguillage.example/problems/ai-unavailable',
+    reason: why,
     manualPath: `/v1/courses?${query.toString()}`,
     manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
   };
-  // No active model is the deployment's state, not the person's: the service is what is missing.
-  return why === 'no_active_model'
+  // No usable model is the deployment's state, not the person's: the service is what is missing.
+  return why === 'no_active_model' || why === 'model_unavailable'
     ? new ServiceUnavailableError(detail, details)
     : new ConflictError(detail, details);
 }

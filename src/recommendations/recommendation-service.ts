@@ -13,7 +13,12 @@ import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
-import { findWhatBarsModel, refuseForManualPath, refuseWhileSuggestionsAvailable } from './manual-path.ts';
+import {
+  findWhatBarsModel,
+  findWhyNoUsableModel,
+  refuseForManualPath,
+  refuseWhileSuggestionsAvailable,
+} from './manual-path.ts';
 import {
   buildNewSet,
   firstAnswerOf,
@@ -62,7 +67,8 @@ export class RecommendationService {
   /**
    * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
    * set awaiting review, withdrawing the person's open sets made by hand. Refused (with the manual
-   * path) when the AI is off, the person objected, or no model is active.
+   * path) when the AI is off, the person objected, no model is active, or the active model cannot be
+   * loaded.
    */
   async createRecommendations(
     counselor: Principal,
@@ -82,8 +88,11 @@ export class RecommendationService {
     const settings = await deps.settings.get();
     const barred = findWhatBarsModel(settings, seeker);
     if (barred !== undefined) throw refuseForManualPath(seeker, barred);
-    const model = await deps.models.current();
-    if (model === undefined) throw refuseForManualPath(seeker, 'no_active_model');
+    const current = await deps.models.currentState();
+    if (current.status === 'none') throw refuseForManualPath(seeker, 'no_active_model');
+    // Logged by the registry with its cause; the counselor is told where to go instead.
+    if (current.status === 'unavailable') throw refuseForManualPath(seeker, 'model_unavailable');
+    const { model } = current;
 
     const now = deps.now();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
@@ -140,7 +149,8 @@ export class RecommendationService {
   /**
    * The manual path: an empty set with no model, which the counselor fills from the catalog and
    * publishes as any other, sampled for a second review like any set. Only while the model may not
-   * be used for the person (AI off, objection, no active model); nothing about them is scored.
+   * be used for the person (AI off, objection, no active model, the active model cannot be loaded);
+   * nothing about them is scored.
    */
   async createManualRecommendations(
     counselor: Principal,
@@ -158,8 +168,7 @@ export class RecommendationService {
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
     const reason =
-      findWhatBarsModel(settings, seeker) ??
-      ((await deps.models.current()) === undefined ? 'no_active_model' : undefined);
+      findWhatBarsModel(settings, seeker) ?? findWhyNoUsableModel(await deps.models.currentState());
     // Only where the model may not be used: a counselor who could have had its suggestions would
     // otherwise pick courses after seeing them, outside the review, the second review and the
     // oversight figures, and the person would be told the AI had no part in them.

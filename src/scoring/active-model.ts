@@ -7,8 +7,23 @@ export interface ActiveModel {
   scorer: Scorer;
 }
 
+/**
+ * Where the active model stands in this process: loaded; none active; or active but not loadable
+ * here (a file missing, changed since registration, or refused by the runtime), which leaves the
+ * process without a usable model until a later attempt loads it.
+ */
+export type ActiveModelState =
+  | { status: 'loaded'; model: ActiveModel }
+  | { status: 'none' }
+  | { status: 'unavailable'; modelId: string; reason: string };
+
 /** Where services get the active model; the registry swaps it on activation. */
 export interface ActiveModelSource {
-  /** The active model (reloaded when another process activated a new one), or undefined when none is active. */
+  /**
+   * The active model (reloaded when another process activated a new one), or undefined when none
+   * is active or it cannot be loaded now. Never throws because a model fails to load.
+   */
   current(): Promise<ActiveModel | undefined>;
+  /** The same, saying why there is no model to use. */
+  currentState(): Promise<ActiveModelState>;
 }

@@ -2,7 +2,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { createFeatureWriter, FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
-import { type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
+import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
 import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
 import type {
   AttributionResult,
@@ -39,15 +39,16 @@ export class OnnxScorer implements Scorer {
   }
 
   /**
-   * Loads `<folder>/model.onnx` and `manifest.json`, refusing bytes whose SHA-256 is not `expectedSha256`
-   * and a manifest whose features are not the ones this code computes.
+   * Loads `<folder>/model.onnx` and `manifest.json`, refusing bytes whose SHA-256 is not the expected
+   * one (model.onnx's alone when given a string; the manifest's too when given its hash) and a
+   * manifest whose features are not the ones this code computes.
    */
-  static async load(folder: string, expectedSha256: string): Promise<OnnxScorer> {
-    return OnnxScorer.create(await readModelFolder(folder, expectedSha256));
+  static async load(folder: string, expected: string | ExpectedModelHashes): Promise<OnnxScorer> {
+    return OnnxScorer.create(await readModelFolder(folder, expected));
   }
 
   /** Builds a scorer from a model already read (and checked) by the caller. */
-  static async create(loaded: LoadedModelFolder): Promise<OnnxScorer> {
+  static async create(loaded: Pick<LoadedModelFolder, 'manifest' | 'onnx' | 'sha256'>): Promise<OnnxScorer> {
     const { manifest, onnx, sha256 } = loaded;
     assertFeatureList(manifest, FEATURE_NAMES);
     const session = await InferenceSession.create(onnx, {

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
-import { CARD_FILE } from '../../src/model/model-folder.ts';
+import { CARD_FILE, MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import {
   createModelsDir,
+  hashModelFile,
   readShippedModel,
+  rewordManifest,
+  rewriteCard,
   SHIPPED_FOLDER,
   type TestModelFolder,
   writeMlpModelFolder,
@@ -18,6 +21,8 @@ interface ModelBody {
   id: string;
   status: 'registered' | 'active' | 'retired';
   sha256: string;
+  manifestSha256: string | null;
+  cardSha256: string | null;
   attributionMethod: string;
   registeredBy: string;
   activatedBy: string | null;
@@ -93,6 +98,16 @@ describe('model registry API', () => {
       });
     });
 
+    it('registers the shipped model with the sha256 of its manifest and card, and logs them', async () => {
+      const manifestSha256 = await hashModelFile(modelsDir.dir, SHIPPED_FOLDER, MANIFEST_FILE);
+      const cardSha256 = await hashModelFile(modelsDir.dir, SHIPPED_FOLDER, CARD_FILE);
+      expect((await listModels())[0]).toMatchObject({ manifestSha256, cardSha256 });
+      expect((await listEvents('model.registered'))[0]?.payload).toMatchObject({
+        manifestSha256,
+        cardSha256,
+      });
+    });
+
     it('reports the model as ready once it is loaded', async () => {
       const res = await t.http.get('/readyz');
       expect(res.status).toBe(200);
@@ -121,6 +136,26 @@ describe('model registry API', () => {
       });
       const active = (await listModels()).filter((model) => model.status === 'active');
       expect(active.map((model) => model.id)).toEqual(['aiguillage-ebm-1.0.0']);
+    });
+
+    it('stores the sha256 of manifest.json and MODEL_CARD.md at registration, shows them to auditors and logs them', async () => {
+      const hashed = await writeShippedVariant(modelsDir.dir, 'ebm-hashed-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-hashed',
+      }));
+      const manifestSha256 = await hashModelFile(modelsDir.dir, hashed.folder, MANIFEST_FILE);
+      const cardSha256 = await hashModelFile(modelsDir.dir, hashed.folder, CARD_FILE);
+      const res = await register(hashed.folder, hashed.sha256);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ sha256: hashed.sha256, manifestSha256, cardSha256 });
+      const asAuditor = await t.http.get('/v1/models').auth(auditor, { type: 'bearer' });
+      expect((asAuditor.body as ModelBody[]).find((model) => model.id === hashed.id)).toMatchObject({
+        manifestSha256,
+        cardSha256,
+      });
+      expect((await listEvents('model.registered')).at(-1)).toMatchObject({
+        payload: { modelId: hashed.id, sha256: hashed.sha256, manifestSha256, cardSha256 },
+      });
     });
 
     it('refuses bytes whose sha256 is not the stated one, saying both', async () => {
@@ -279,6 +314,33 @@ describe('model registry API', () => {
       await activate('aiguillage-ebm-1.0.0');
     });
 
+    it('refuses (409) to activate a model whose manifest.json changed since registration, naming the file and both hashes', async () => {
+      const reworded = await writeShippedVariant(modelsDir.dir, 'ebm-reworded-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-reworded',
+      }));
+      const registered = await register(reworded.folder, reworded.sha256);
+      expect(registered.status).toBe(201);
+      const change = await rewordManifest(modelsDir.dir, reworded.folder);
+      try {
+        const res = await activate(reworded.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          type: 'https://aiguillage.example/problems/model-file-changed',
+          detail: expect.stringMatching(/manifest\.json is no longer the one registered/),
+          file: MANIFEST_FILE,
+          expectedSha256: registered.body.manifestSha256,
+          actualSha256: await hashModelFile(modelsDir.dir, reworded.folder, MANIFEST_FILE),
+        });
+        const models = await listModels();
+        expect(models.find((model) => model.id === reworded.id)?.status).toBe('registered');
+        expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.0.0');
+      } finally {
+        await change.restore();
+      }
+    });
+
     it('answers 404 for a model that is not registered', async () => {
       const res = await activate('never-registered-1.0.0');
       expect(res.status).toBe(404);
@@ -306,6 +368,35 @@ describe('model registry API', () => {
       const res = await t.http.get(`/v1/models/${gone.id}/card`).auth(auditor, { type: 'bearer' });
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
+    it('answers 409 for a card changed since registration, with both hashes, and does not serve the changed text', async () => {
+      const carded = await writeShippedVariant(modelsDir.dir, 'ebm-card-changed-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-card-changed',
+      }));
+      const registered = await register(carded.folder, carded.sha256);
+      expect(registered.status).toBe(201);
+      const change = await rewriteCard(modelsDir.dir, carded.folder);
+      try {
+        const res = await t.http.get(`/v1/models/${carded.id}/card`).auth(auditor, { type: 'bearer' });
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          type: 'https://aiguillage.example/problems/model-file-changed',
+          detail: expect.stringMatching(/no longer the one registered/),
+          file: CARD_FILE,
+          expectedSha256: registered.body.cardSha256,
+          actualSha256: await hashModelFile(modelsDir.dir, carded.folder, CARD_FILE),
+        });
+        expect(res.text).not.toMatch(/no known limits/);
+        expect(res.text).not.toMatch(/# Model card/);
+      } finally {
+        await change.restore();
+      }
+      const restored = await t.http.get(`/v1/models/${carded.id}/card`).auth(auditor, { type: 'bearer' });
+      expect(restored.status).toBe(200);
+      expect(restored.text).toMatch(/^# Model card/);
     });
 
     it('answers 404 for the card of a model that is not registered', async () => {

@@ -3,9 +3,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
-import { readModelFolder } from '../../src/model/model-folder.ts';
+import { CARD_FILE, MANIFEST_FILE, readModelFolder } from '../../src/model/model-folder.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
-import { ModelRegistry, type ScorerLoader } from '../../src/model-registry/model-registry.ts';
+import {
+  ModelRegistry,
+  type ModelRegistryDeps,
+  type ScorerLoader,
+} from '../../src/model-registry/model-registry.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type {
   AttributionResult,
@@ -20,6 +24,8 @@ import { type DecisionLogFixture, startDecisionLog } from '../decision-log/suppo
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 import {
   createModelsDir,
+  hashModelFile,
+  rewordManifest,
   SHIPPED_FOLDER,
   type TestModelFolder,
   writeMlpModelFolder,
@@ -96,8 +102,9 @@ describe('ModelRegistry', () => {
   const registries: ModelRegistry[] = [];
 
   function createRegistry(
-    loadScorer: ScorerLoader = (folder, sha256) => OnnxScorer.load(folder, sha256),
+    loadScorer: ScorerLoader = (folder, expected) => OnnxScorer.load(folder, expected),
     retireGraceMs?: number,
+    more: Partial<Pick<ModelRegistryDeps, 'now' | 'loadRetryMs' | 'logger'>> = {},
   ): ModelRegistry {
     const registry = new ModelRegistry({
       store: new KnexModelStore(log.db),
@@ -107,6 +114,7 @@ describe('ModelRegistry', () => {
       now: () => new Date(),
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
+      ...more,
     });
     registries.push(registry);
     return registry;
@@ -166,9 +174,9 @@ describe('ModelRegistry', () => {
 
   it('never activates a model that can no longer be loaded, and keeps serving the active one', async () => {
     let failing = false;
-    const registry = createRegistry(async (folder, sha256) => {
+    const registry = createRegistry(async (folder, expected) => {
       if (failing) throw new Error('the runtime cannot read this graph');
-      return OnnxScorer.load(folder, sha256);
+      return OnnxScorer.load(folder, expected);
     });
     await registry.start(SHIPPED_FOLDER);
     await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
@@ -258,5 +266,161 @@ describe('ModelRegistry', () => {
     );
     await expect(registry.activateModel(ADMIN, swapped.id)).rejects.toThrow(/sha256/);
     expect((await registry.current())?.id).toBe(SHIPPED_ID);
+  });
+
+  describe('the manifest and the card, checked like model.onnx', () => {
+    it('registers the sha256 of manifest.json and of MODEL_CARD.md with the model, and logs both in model.registered', async () => {
+      const registry = createRegistry();
+      const variant = await writeShippedVariant(modelsDir.dir, 'ebm-hashed-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-hashed',
+      }));
+      const manifestSha256 = await hashModelFile(modelsDir.dir, variant.folder, MANIFEST_FILE);
+      const cardSha256 = await hashModelFile(modelsDir.dir, variant.folder, CARD_FILE);
+
+      const model = await registry.registerModel(ADMIN, variant.folder, variant.sha256);
+
+      expect(model).toMatchObject({ sha256: variant.sha256, manifestSha256, cardSha256 });
+      expect(await registry.getModel(variant.id)).toMatchObject({ manifestSha256, cardSha256 });
+      const [registered] = await log.decisionLog.listEvents({ types: ['model.registered'] });
+      expect(registered?.payload).toMatchObject({
+        modelId: variant.id,
+        sha256: variant.sha256,
+        manifestSha256,
+        cardSha256,
+      });
+    });
+
+    it('refuses to activate a model whose manifest.json changed after registration, naming the file and both hashes', async () => {
+      const registry = createRegistry();
+      await registry.start(SHIPPED_FOLDER);
+      const variant = await writeShippedVariant(modelsDir.dir, 'ebm-reworded-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-reworded',
+      }));
+      const model = await registry.registerModel(ADMIN, variant.folder, variant.sha256);
+      const change = await rewordManifest(modelsDir.dir, variant.folder);
+
+      const refusal = await registry.activateModel(ADMIN, variant.id).catch((error: unknown) => error);
+
+      expect(refusal).toBeInstanceOf(ConflictError);
+      expect((refusal as ConflictError).message).toMatch(/manifest\.json is no longer the one registered/);
+      expect((refusal as ConflictError).details).toMatchObject({
+        file: MANIFEST_FILE,
+        expectedSha256: model.manifestSha256,
+        actualSha256: await hashModelFile(modelsDir.dir, variant.folder, MANIFEST_FILE),
+      });
+      expect((await registry.getModel(variant.id)).status).toBe('registered');
+      expect((await registry.current())?.id).toBe(SHIPPED_ID);
+
+      await change.restore();
+      expect((await registry.activateModel(ADMIN, variant.id)).status).toBe('active');
+    });
+
+    it("refuses a changed manifest.json at load: a process noticing another's activation reports the model unavailable, without throwing", async () => {
+      const here = createRegistry();
+      const elsewhere = createRegistry();
+      await here.start(SHIPPED_FOLDER);
+      await elsewhere.start(SHIPPED_FOLDER);
+      const variant = await writeShippedVariant(modelsDir.dir, 'ebm-elsewhere-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-elsewhere',
+      }));
+      await elsewhere.registerModel(ADMIN, variant.folder, variant.sha256);
+      await elsewhere.activateModel(ADMIN, variant.id);
+      // The folder this process reads is not the one the model was registered from any more.
+      await rewordManifest(modelsDir.dir, variant.folder);
+
+      expect(await here.currentState()).toEqual({
+        status: 'unavailable',
+        modelId: variant.id,
+        reason: expect.stringMatching(/manifest\.json is no longer the one registered/),
+      });
+      expect(await here.current()).toBeUndefined();
+      // The process that loaded it before the change keeps the bytes it checked.
+      expect((await elsewhere.current())?.id).toBe(variant.id);
+    });
+
+    it('starts with an active model whose manifest.json changed, reports it unavailable and logs why at error level', async () => {
+      const first = createRegistry();
+      await first.start(SHIPPED_FOLDER);
+      const variant = await writeShippedVariant(modelsDir.dir, 'ebm-restart-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-restart',
+      }));
+      await first.registerModel(ADMIN, variant.folder, variant.sha256);
+      await first.activateModel(ADMIN, variant.id);
+      await rewordManifest(modelsDir.dir, variant.folder);
+      const logged: Array<{ level: string; fields: unknown; message: unknown }> = [];
+      const record =
+        (level: string) =>
+        (fields: unknown, message?: unknown): void => {
+          logged.push({ level, fields, message });
+        };
+
+      const restarted = createRegistry(undefined, undefined, {
+        logger: { error: record('error'), info: record('info') },
+      });
+      await restarted.start(SHIPPED_FOLDER);
+
+      expect((await restarted.currentState()).status).toBe('unavailable');
+      expect(logged).toEqual([
+        {
+          level: 'error',
+          fields: expect.objectContaining({
+            modelId: variant.id,
+            reason: expect.stringMatching(/manifest\.json is no longer the one registered/),
+          }),
+          message: expect.stringMatching(/the active model could not be loaded/),
+        },
+      ]);
+    });
+
+    it('tries to load an unavailable model again only once the retry interval has passed, then serves it', async () => {
+      await createRegistry().start(SHIPPED_FOLDER);
+      let time = Date.parse('2027-01-04T08:00:00Z');
+      let failing = true;
+      let loads = 0;
+      const registry = createRegistry(
+        async (folder, expected) => {
+          loads += 1;
+          if (failing) throw new Error('the runtime cannot read this graph');
+          return OnnxScorer.load(folder, expected);
+        },
+        undefined,
+        { now: () => new Date(time), loadRetryMs: 30_000 },
+      );
+
+      await registry.start(SHIPPED_FOLDER);
+      expect(loads).toBe(1);
+      for (let i = 0; i < 5; i += 1) {
+        expect(await registry.currentState()).toMatchObject({ status: 'unavailable', modelId: SHIPPED_ID });
+      }
+      failing = false;
+      time += 29_999;
+      expect(await registry.current()).toBeUndefined();
+      expect(loads).toBe(1);
+
+      time += 1;
+      expect((await registry.current())?.id).toBe(SHIPPED_ID);
+      expect(loads).toBe(2);
+      await registry.current();
+      expect(loads).toBe(2);
+    });
+
+    it('starts without an active model when the shipped folder cannot be registered, and logs why', async () => {
+      const errors: unknown[] = [];
+      const registry = createRegistry(undefined, undefined, {
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+      });
+      await registry.start('no-such-model-9.9.9');
+      expect(await registry.currentState()).toEqual({ status: 'none' });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          folder: 'no-such-model-9.9.9',
+          reason: expect.stringMatching(/no-such-model/),
+        }),
+      ]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Logger } from 'pino';
 import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.ts';
@@ -23,11 +24,17 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   now?: () => Date;
+  logger?: Logger;
+  /**
+   * Start on this database and data folder (keys included) instead of fresh ones, as a restarted
+   * process would: close the previous app's container first, not the app (which drops them).
+   */
+  database?: TestDatabase;
 }
 
 /** The real app on a fresh migrated database, with response validation on. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: database.dataDir,
@@ -36,7 +43,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
-  const container = await createContainer(config, options.now === undefined ? {} : { now: options.now });
+  const container = await createContainer(config, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   const app = createApp(container);
   return {
     app,

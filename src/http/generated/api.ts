@@ -30,7 +30,11 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Ready when the database answers (and, once a model is active, when it is loaded) and the process is not shutting down.
+         * @description Ready when the database answers and the process is not shutting down. The `model` check is
+         *     `ok` when the active model is loaded, `not_configured` when none is active, and `unavailable`
+         *     when the active model cannot be loaded (a file missing, or changed since registration): the
+         *     instance stays ready then, since counselors keep the manual path, while asking for
+         *     suggestions answers 503 until the model loads again (retried at most every 30 seconds).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -251,8 +255,9 @@ export interface paths {
          *
          *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
          *     manual path: the catalog search, and a set of the counselor's own to put the courses in
-         *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, 503 with
-         *     the same. Retrying with the same `Idempotency-Key` and body replays the
+         *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, or an active
+         *     model that cannot be loaded (its files missing or changed since registration), 503 with the
+         *     same. `reason` says which. Retrying with the same `Idempotency-Key` and body replays the
          *     first answer; the same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
@@ -280,7 +285,8 @@ export interface paths {
         /**
          * Start a set of the counselor's own, without the AI
          * @description The manual path (DESIGN principle 5), for when the model may not be used for this person: the
-         *     AI is switched off, the person objected to AI processing, or no model is active. An empty set
+         *     AI is switched off, the person objected to AI processing, no model is active, or the active
+         *     model cannot be loaded. An empty set
          *     awaiting review, with no model (`model` and `attributionMethod` are null), to which the
          *     counselor adds courses found in the catalog (`POST /v1/recommendations/{setId}/items`) and
          *     which they publish as any other set; it is sampled for a second review like any set. Nothing
@@ -686,9 +692,12 @@ export interface paths {
         put?: never;
         /**
          * Register a model folder
-         * @description Registers `<MODELS_DIR>/<folder>` (model.onnx, manifest.json, MODEL_CARD.md). Refused with 422
-         *     when model.onnx does not have the stated sha256, when the manifest is invalid or its features
-         *     are not the ones the service computes, or when the runtime cannot load the model.
+         * @description Registers `<MODELS_DIR>/<folder>` (model.onnx, manifest.json, MODEL_CARD.md), with the SHA-256
+         *     of each: from then on model.onnx and manifest.json are checked at every load, and the card
+         *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
+         *     the manifest is invalid or its features are not the ones the service computes, when there is
+         *     no card, or when the runtime cannot load the model. The log records `model.registered` with
+         *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`).
          */
         post: operations["registerModel"];
         delete?: never;
@@ -712,7 +721,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a model the active one (or roll back to an earlier one) */
+        /**
+         * Make a model the active one (or roll back to an earlier one)
+         * @description The model is loaded first: refused with 409 when it cannot be, in particular when its
+         *     model.onnx or manifest.json is no longer the one registered (problem type
+         *     `model-file-changed`, with the file and the registered and actual hashes).
+         */
         post: operations["activateModel"];
         delete?: never;
         options?: never;
@@ -735,7 +749,10 @@ export interface paths {
         };
         /**
          * The model card
-         * @description Intended use and limits, data minimisation, evaluation, shape functions and group rates, as Markdown.
+         * @description Intended use and limits, data minimisation, evaluation, shape functions and group rates, as
+         *     Markdown: the card registered with the model. A card whose bytes in the models directory are
+         *     no longer the registered ones is never served (409). The card of a model registered before
+         *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked.
          */
         get: operations["getModelCard"];
         put?: never;
@@ -1005,15 +1022,17 @@ export interface components {
          * @example {
          *       "status": "ready",
          *       "checks": {
-         *         "database": "ok"
+         *         "database": "ok",
+         *         "model": "ok"
          *       }
          *     }
          */
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable";
             };
         };
         ExternalId: string;
@@ -1158,15 +1177,43 @@ export interface components {
          *       "title": "Conflict with the current state",
          *       "status": 409,
          *       "detail": "the job seeker objected to AI processing of their data; propose courses from the catalog instead, in a set of your own",
+         *       "reason": "objection",
          *       "manualPath": "/v1/courses?active=true&occupation=J1501",
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
          */
         ManualPathProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description Why the model may not be used: the person objected, the AI is switched off (409), no
+             *     model is active, or the active model cannot be loaded (503). The same value the log
+             *     records as `modelUnavailable` for a set then made by hand.
+             * @enum {string}
+             */
+            reason: "objection" | "switched_off" | "no_active_model" | "model_unavailable";
             /** @description Where the counselor can find courses without the AI (catalog search). */
             manualPath: string;
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
             manualSetPath: string;
+        };
+        /**
+         * @description A file of a registered model is no longer the one registered.
+         * @example {
+         *       "type": "https://aiguillage.example/problems/model-file-changed",
+         *       "title": "Conflict with the current state",
+         *       "status": 409,
+         *       "detail": "the card of model aiguillage-ebm-1.0.0 in the models directory is no longer the one registered; it is not served",
+         *       "file": "MODEL_CARD.md",
+         *       "expectedSha256": "3f1b9c0e5a7d2b4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d",
+         *       "actualSha256": "9d7b5a3c1e0f8d6b4a2c0e9f7d5b3a1c9e8f6d4b2a0c8e7f5d3b1a9c7e6f4d2b"
+         *     }
+         */
+        ModelFileChangedProblem: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            file: "model.onnx" | "manifest.json" | "MODEL_CARD.md";
+            /** @description The hash registered. */
+            expectedSha256: string;
+            /** @description The hash of the file as the models directory holds it now. */
+            actualSha256: string;
         };
         SuggestionsAvailableProblem: components["schemas"]["Problem"] & {
             /** @description Where to ask for the model's suggestions for this person instead. */
@@ -1533,7 +1580,12 @@ export interface components {
             id: string;
             name: string;
             version: string;
+            /** @description SHA-256 of model.onnx as registered; checked at every load. */
             sha256: string;
+            /** @description SHA-256 of manifest.json as registered (features, baselines, the phrases job seekers read); checked at every load. Null for a model registered before manifests were hashed, whose manifest is not checked. */
+            manifestSha256: string | null;
+            /** @description SHA-256 of MODEL_CARD.md as registered; checked each time the card is served. Null for a model registered before cards were hashed, whose card is served unchecked. */
+            cardSha256: string | null;
             /** @enum {string} */
             status: "registered" | "active" | "retired";
             /** @enum {string} */
@@ -2458,7 +2510,7 @@ export interface operations {
             };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No model is active; `manualPath` and `manualSetPath` say where to go instead. */
+            /** @description No model is active (`reason` `no_active_model`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3124,7 +3176,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description The model cannot be loaded; `file`, `expectedSha256` and `actualSha256` when one of its files is no longer the one registered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ModelFileChangedProblem"] | components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3156,6 +3216,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The card in the models directory is no longer the one registered; it is not served. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ModelFileChangedProblem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { formatJson } from '../../../src/model/format-json.ts';
@@ -178,4 +178,49 @@ function int64Tensor(name: string, values: number[]): OnnxTensor {
 
 function tensorInfo(name: string, dim: OnnxValueInfo['type']['tensorType']['shape']['dim']): OnnxValueInfo {
   return { name, type: { tensorType: { elemType: ONNX_DATA_TYPE.float, shape: { dim } } } };
+}
+
+/**
+ * Rewrites a model folder's file as someone editing the models directory would, and returns how to
+ * put the original bytes back.
+ */
+export async function changeModelFile(
+  modelsDir: string,
+  folder: string,
+  file: string,
+  change: (content: string) => string,
+): Promise<{ restore(): Promise<void> }> {
+  const location = path.join(modelsDir, folder, file);
+  const original = await readFile(location);
+  await writeFile(location, change(original.toString('utf8')));
+  return { restore: () => writeFile(location, original) };
+}
+
+/**
+ * Changes a model folder's manifest.json into another valid manifest: the first feature's phrase
+ * for job seekers reworded, which the model card and the ONNX bytes do not show.
+ */
+export function rewordManifest(modelsDir: string, folder: string): Promise<{ restore(): Promise<void> }> {
+  return changeModelFile(modelsDir, folder, MANIFEST_FILE, (content) => {
+    const manifest = JSON.parse(content) as ModelManifest;
+    const [first, ...rest] = manifest.features;
+    if (first === undefined) throw new Error('the manifest lists no feature');
+    const reworded = { ...first, positivePhraseFr: 'cette formation est faite pour vous' };
+    return formatJson({ ...manifest, features: [reworded, ...rest] });
+  });
+}
+
+/** Changes a model folder's MODEL_CARD.md: a sentence added at the end. */
+export function rewriteCard(modelsDir: string, folder: string): Promise<{ restore(): Promise<void> }> {
+  return changeModelFile(
+    modelsDir,
+    folder,
+    CARD_FILE,
+    (content) => `${content}\nThis model has no known limits.\n`,
+  );
+}
+
+/** The SHA-256 of a file of a model folder as it is now. */
+export async function hashModelFile(modelsDir: string, folder: string, file: string): Promise<string> {
+  return computeSha256(await readFile(path.join(modelsDir, folder, file)));
 }
