@@ -100,7 +100,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         now,
         withdrawOpenSets: (trx, seekerId) =>
-          withdrawOpenSets({ store: recommendationStore, decisionLog }, trx, seekerId, {
+          withdrawOpenSets({ store: recommendationStore, decisionLog, now }, trx, seekerId, {
             reason: 'the job seeker moved to another counselor',
           }),
       }),

@@ -16,6 +16,7 @@ import * as versionSettings from '../../migrations/20261130090000_version_settin
 import * as allowSetsWithoutModel from '../../migrations/20261130100000_allow_sets_without_model.ts';
 import * as indexOpenSetsMadeByHand from '../../migrations/20261130110000_index_open_sets_made_by_hand.ts';
 import * as hashModelManifestsAndCards from '../../migrations/20261130120000_hash_model_manifests_and_cards.ts';
+import * as addClosedAtToSets from '../../migrations/20261130130000_add_closed_at_to_sets.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130100000_allow_sets_without_model', allowSetsWithoutModel],
   ['20261130110000_index_open_sets_made_by_hand', indexOpenSetsMadeByHand],
   ['20261130120000_hash_model_manifests_and_cards', hashModelManifestsAndCards],
+  ['20261130130000_add_closed_at_to_sets', addClosedAtToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -109,7 +109,7 @@ export class ObjectionService {
     const event = await decisionLog.withTransaction(async (trx) => {
       recording.checkAccess(await jobSeekers.findById(seekerId, trx));
       await jobSeekers.recordObjection(trx, seekerId, now());
-      const withdrawn = await withdrawOpenSets({ store, decisionLog }, trx, seekerId, {
+      const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
         reason: 'objection to AI processing',
         madeBy: 'model',
       });

@@ -35,7 +35,10 @@ export function createPortalRoutes(service: PortalService): Router {
       profile: data.profile,
       objection: data.objection,
       recommendations: data.recommendations.map(toMyRecommendationBody),
-      profilesUsed: data.profilesUsed,
+      suggestionSets: data.suggestionSets.map((set) => ({
+        ...set,
+        items: set.items.map((item) => ({ ...item, course: toCourseSummaryBody(item.course) })),
+      })),
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
     });
   });

@@ -10,7 +10,6 @@ import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type {
   CourseSnapshot,
-  ProfileSnapshot,
   RecommendationItem,
   RecommendationSet,
 } from '../recommendations/recommendation.ts';
@@ -20,6 +19,7 @@ import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.
 import { NotFoundError } from '../shared/errors.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
+import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
 export interface MyRecommendation {
@@ -52,20 +52,13 @@ export interface MyExplanation {
   howToContest: string;
 }
 
-/** The profile kept with one published set: the data its suggestions were made from. */
-export interface ProfileUsed {
-  /** When the set was made. */
-  suggestedAt: string;
-  /** The set's suggestions the person sees (its approved items). */
-  itemIds: string[];
-  profile: ProfileSnapshot;
-}
-
 export interface MyData {
   profile: JobSeeker;
   objection: StandingObjection | null;
+  /** The suggestions the person was given: the approved items of their published sets, newest set first. */
   recommendations: MyRecommendation[];
-  profilesUsed: ProfileUsed[];
+  /** Every set made about them, newest first, with what was done with it once reviewed. */
+  suggestionSets: MySuggestionSet[];
   feedback: Feedback[];
 }
 
@@ -219,13 +212,17 @@ export class PortalService {
 
   /**
    * Everything stored about the person that they may see: profile, their objection to AI
-   * processing while it stands (who recorded it, when, how), published suggestions, the profiles
-   * kept with them, feedback.
+   * processing while it stands (who recorded it, when, how), the suggestions they were given, every
+   * set made about them (with what the counselor did with each course once the review was over, and
+   * the profile it was made from), feedback.
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
     if (profile === undefined) throw ownFileNotFound();
-    const published = await this.deps.recommendations.listPublished(seeker.subject);
+    const sets = await this.deps.recommendations.listForSeeker(seeker.subject);
+    const published = sets
+      .filter((set) => set.status === 'published')
+      .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
     const objection = profile.aiObjection
       ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
       : undefined;
@@ -234,7 +231,7 @@ export class PortalService {
       profile,
       objection: objection ?? null,
       recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
-      profilesUsed: published.flatMap(toProfilesUsed),
+      suggestionSets: sets.map(toMySuggestionSet),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
     };
   }
@@ -277,17 +274,6 @@ function toMyRecommendations(
     suggestedBy: item.source,
     explanation: item.seekerExplanation.summary,
   }));
-}
-
-function toProfilesUsed(set: RecommendationSet): ProfileUsed[] {
-  if (set.profileSnapshot === null) return [];
-  return [
-    {
-      suggestedAt: set.createdAt,
-      itemIds: listShownItems(set).map((item) => item.id),
-      profile: set.profileSnapshot,
-    },
-  ];
 }
 
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';

@@ -112,16 +112,26 @@ export class KnexRecommendationStore implements RecommendationStore {
     return row === undefined ? undefined : this.findById(String(row.id));
   }
 
-  async listPublished(seekerId: string): Promise<RecommendationSet[]> {
+  async listForSeeker(seekerId: string): Promise<RecommendationSet[]> {
     const rows = await this.db(SETS)
-      .where({ seeker_id: seekerId, status: 'published' })
+      .where({ seeker_id: seekerId })
       .orderBy([
-        { column: 'published_at', order: 'desc' },
+        { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
-      ])
-      .select('id');
-    const sets = await Promise.all(rows.map((row) => this.findById(String(row.id))));
-    return sets.filter((set): set is RecommendationSet => set !== undefined);
+      ]);
+    if (rows.length === 0) return [];
+    const itemRows: Array<Record<string, unknown>> = await this.db(ITEMS).whereIn(
+      'set_id',
+      this.db(SETS).select('id').where({ seeker_id: seekerId }),
+    );
+    const itemsBySet = new Map<string, Array<Record<string, unknown>>>();
+    for (const item of itemRows) {
+      const setId = String(item.set_id);
+      const items = itemsBySet.get(setId) ?? [];
+      items.push(item);
+      itemsBySet.set(setId, items);
+    }
+    return rows.map((row) => toSet(row, itemsBySet.get(String(row.id)) ?? []));
   }
 
   async findOpenForSeeker(
@@ -172,6 +182,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     opened_at: set.openedAt,
     published_at: set.publishedAt,
     published_by: set.publishedBy,
+    closed_at: set.closedAt,
     version: set.version,
     no_candidate_reason: set.noCandidateReason,
     message: set.message,
@@ -230,6 +241,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
     openedAt: readNullableString(row.opened_at),
     publishedAt: readNullableString(row.published_at),
     publishedBy: readNullableString(row.published_by),
+    closedAt: readNullableString(row.closed_at),
     version: readNumber(row.version),
     noCandidateReason: readNullableString(row.no_candidate_reason),
     message: readNullableString(row.message),

@@ -46,8 +46,11 @@ export interface RecommendationStore {
   list(query: SetQuery): Promise<SetSummary[]>;
   /** The job seeker's most recently published set, or undefined. */
   findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;
-  /** The job seeker's published sets, newest first. */
-  listPublished(seekerId: string): Promise<RecommendationSet[]>;
+  /**
+   * Every set of the job seeker with its items, newest first, whoever their counselor was (the
+   * person's data export): two queries whatever the number of sets.
+   */
+  listForSeeker(seekerId: string): Promise<RecommendationSet[]>;
   /**
    * The job seeker's sets that are still open (awaiting shortlist, review or second review):
    * every one, or only those the model made, or only those made by hand.

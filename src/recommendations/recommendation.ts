@@ -149,6 +149,11 @@ export interface RecommendationSet {
   openedAt: string | null;
   publishedAt: string | null;
   publishedBy: string | null;
+  /**
+   * When the review ended (published, discarded, expired or withdrawn); null while open, and for
+   * sets discarded before this was kept.
+   */
+  closedAt: string | null;
   /** Bumped by every change; the ETag. */
   version: number;
   noCandidateReason: string | null;
@@ -195,6 +200,7 @@ const UNREVIEWED = {
   openedAt: null,
   publishedAt: null,
   publishedBy: null,
+  closedAt: null,
   version: 1,
   message: null,
   discardReason: null,
@@ -274,6 +280,16 @@ export const REASON_CODES = [
 
 export function findReasonCode(code: string) {
   return REASON_CODES.find((reason) => reason.code === code);
+}
+
+/** Ends a set's review: it becomes `status`, final, at `at`. */
+export function closeSet(
+  set: RecommendationSet,
+  status: 'published' | 'discarded' | 'expired',
+  at: string,
+): void {
+  set.status = status;
+  set.closedAt = at;
 }
 
 export function isOpen(set: RecommendationSet): boolean {

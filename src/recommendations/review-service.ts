@@ -14,6 +14,7 @@ import {
   PreconditionFailedError,
 } from '../shared/errors.ts';
 import {
+  closeSet,
   countPending,
   findReasonCode,
   OPEN_STATUSES,
@@ -385,10 +386,10 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'discard', (set) => {
+    return this.change(counselor, setId, ifMatch, 'discard', (set, now) => {
       requireStatus(set, [...OPEN_STATUSES], 'discard');
       const reason = options.reason.trim();
-      set.status = 'discarded';
+      closeSet(set, 'discarded', now.toISOString());
       set.discardReason = reason;
       return {
         warnings: screenText('reason', reason),
@@ -490,8 +491,8 @@ function settleDisplayOrder(set: RecommendationSet): void {
 }
 
 function publishNow(set: RecommendationSet, counselor: Principal, now: Date): void {
-  set.status = 'published';
   set.publishedAt = now.toISOString();
+  closeSet(set, 'published', set.publishedAt);
   set.publishedBy = counselor.subject;
 }
 

@@ -8,7 +8,7 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from '../shared/errors.ts';
-import { etagOf, isDue, type RecommendationSet } from './recommendation.ts';
+import { closeSet, etagOf, isDue, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 
 export function setNotFound(setId: string): NotFoundError {
@@ -79,7 +79,8 @@ export async function expireIfDue(
     const fresh = await deps.store.findById(set.id, trx);
     if (fresh === undefined || !isDue(fresh, now)) return fresh ?? set;
     const version = fresh.version;
-    fresh.status = 'expired';
+    // Its review ended when its lifetime passed, whenever the expiry is noticed.
+    closeSet(fresh, 'expired', fresh.expiresAt);
     if (!(await deps.store.save(trx, fresh, version))) return fresh;
     await deps.decisionLog.append(trx, {
       type: 'recommendation.expired',

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { countPending, isOpen, type RecommendationSet } from './recommendation.ts';
+import { closeSet, countPending, isOpen, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore, SetMaker } from './recommendation-store.ts';
 
 /** Tries per set while a counselor keeps changing it. */
@@ -18,6 +18,7 @@ export async function withdrawOpenSets(
   deps: {
     store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>;
     decisionLog: Pick<DecisionLog, 'append'>;
+    now: () => Date;
   },
   trx: Knex.Transaction,
   seekerId: string,
@@ -25,8 +26,9 @@ export async function withdrawOpenSets(
 ): Promise<string[]> {
   const { store, decisionLog } = deps;
   const withdrawn: string[] = [];
+  const at = deps.now().toISOString();
   for (const found of await store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy)) {
-    const set = await withdrawSet(store, trx, found, withdrawal.reason);
+    const set = await withdrawSet(store, trx, found, { reason: withdrawal.reason, at });
     if (set === undefined) continue;
     // Each set's end is logged as its own discard, so that an auditor following a set (or a model
     // version's sets) sees it end; the reason is the application's, not free text.
@@ -49,14 +51,14 @@ async function withdrawSet(
   store: Pick<RecommendationStore, 'findById' | 'save'>,
   trx: Knex.Transaction,
   first: RecommendationSet,
-  reason: string,
+  withdrawal: { reason: string; at: string },
 ): Promise<RecommendationSet | undefined> {
   let set: RecommendationSet | undefined = first;
   for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt += 1) {
     if (set === undefined || !isOpen(set)) return undefined;
     const version = set.version;
-    set.status = 'discarded';
-    set.discardReason = reason;
+    closeSet(set, 'discarded', withdrawal.at);
+    set.discardReason = withdrawal.reason;
     if (await store.save(trx, set, version)) return set;
     set = await store.findById(first.id, trx);
   }

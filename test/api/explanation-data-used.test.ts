@@ -117,13 +117,13 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
 
     expect(res.status).toBe(200);
     expect(res.body.profile).toMatchObject({ monthsUnemployed: 11 });
-    expect(res.body.profilesUsed).toHaveLength(1);
-    const [used] = res.body.profilesUsed;
-    expect(used.itemIds).toEqual([itemId]);
+    expect(res.body.suggestionSets).toHaveLength(1);
+    const [set] = res.body.suggestionSets;
+    expect(set.items.map((item: { itemId: string }) => item.itemId)).toContain(itemId);
     const { counselorId: _owner, ...profileFields } = AT_SUGGESTION;
-    expect(used.profile).toEqual({ ...profileFields, updatedAt: expect.any(String) });
-    expect(Date.parse(used.profile.updatedAt)).toBeLessThanOrEqual(Date.parse(used.suggestedAt));
-    expect(Date.parse(used.suggestedAt)).toBeLessThan(Date.parse(res.body.profile.updatedAt));
+    expect(set.profileUsed).toEqual({ ...profileFields, updatedAt: expect.any(String) });
+    expect(Date.parse(set.profileUsed.updatedAt)).toBeLessThanOrEqual(Date.parse(set.createdAt));
+    expect(Date.parse(set.createdAt)).toBeLessThan(Date.parse(res.body.profile.updatedAt));
   });
 
   it('keeps the profile out of the counselor’s view of the set, first answer, replay and read alike', async () => {

@@ -128,7 +128,8 @@ describe('sets made by hand (the manual path)', () => {
 
     // No profile is kept with a set made by hand: nothing about the person was scored for it.
     const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
-    expect(data.body.profilesUsed).toEqual([]);
+    const handMade = data.body.suggestionSets.find((entry: { id: string }) => entry.id === published.id);
+    expect(handMade.profileUsed).toBeNull();
   });
 
   it('logs its creation as made by hand, with why the model was not used, naming no model and carrying nothing about the person', async () => {

@@ -329,6 +329,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     openedAt: null,
     publishedAt: null,
     publishedBy: null,
+    closedAt: null,
     version: 1,
     noCandidateReason: null,
     message: null,

@@ -670,7 +670,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything stored about me */
+        /**
+         * Everything stored about me
+         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection, the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items.
+         */
         get: operations["exportMyData"];
         put?: never;
         post?: never;
@@ -1479,19 +1482,21 @@ export interface components {
             course: components["schemas"]["CourseSummary"];
             aiContribution: string;
             summary: string;
-            reasons: {
-                /** @enum {string} */
-                direction: "for" | "against";
-                text: string;
-                /** @enum {string} */
-                weight: "strong" | "moderate" | "slight";
-            }[];
+            reasons: components["schemas"]["JobSeekerReason"][];
             dataUsed: {
                 label: string;
                 value: string;
                 source: string;
             }[];
             howToContest: string;
+        };
+        /** @description One reason for or against a course, in plain words, with a rough weight instead of a number. */
+        JobSeekerReason: {
+            /** @enum {string} */
+            direction: "for" | "against";
+            text: string;
+            /** @enum {string} */
+            weight: "strong" | "moderate" | "slight";
         };
         FeedbackRequest: {
             /** @enum {string} */
@@ -1547,20 +1552,83 @@ export interface components {
             profile: components["schemas"]["JobSeeker"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
+            /** @description The suggestions the person was given (the approved items of their published sets), newest set first. */
             recommendations: components["schemas"]["MyRecommendation"][];
-            /** @description The profile kept with each published set of suggestions, as the model saw it. Sets made before profiles were kept have none. */
-            profilesUsed: components["schemas"]["ProfileUsed"][];
+            /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them. A set whose review is over (published, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
+            suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
         };
-        ProfileUsed: {
+        /** @description One set of suggestions made about the person, as the record of what was done with their file. */
+        MySuggestionSet: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["RecommendationStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Whether the AI suggested courses (each then reviewed by a counselor) or a counselor made the set by hand.
+             * @enum {string}
+             */
+            madeBy: "model" | "counselor";
+            /** @description The model that made the set; null for a set made by hand. */
+            model: {
+                id: string;
+                version: string;
+            } | null;
             /**
              * Format: date-time
-             * @description When the suggestions were made from this profile.
+             * @description When the counselor gave the set to the person.
              */
-            suggestedAt: string;
-            /** @description The suggestions in `recommendations` that were made from it. */
-            itemIds: string[];
-            profile: components["schemas"]["ProfileSnapshot"];
+            publishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When its review ended (published, discarded or expired); null while it is under review, and for a set discarded before this was kept.
+             */
+            closedAt: string | null;
+            /** @description The counselor's message to the person, for a published set. */
+            message: string | null;
+            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason. */
+            discardReason: string | null;
+            /** @description The profile kept with a set whose review is over, as the suggestions were made from it; null while it is under review, and for sets made before profiles were kept. */
+            profileUsed: components["schemas"]["ProfileSnapshot"] | null;
+            /** @description Every item of a set whose review is over, in the model's order then the counselor's additions; empty while the set is under review. */
+            items: components["schemas"]["MySuggestionItem"][];
+        };
+        /** @description One course of a set whose review is over, and what the counselor did with it. A record, not advice. */
+        MySuggestionItem: {
+            /** Format: uuid */
+            itemId: string;
+            course: components["schemas"]["CourseSummary"];
+            /**
+             * @description Whether the AI suggested the course or the counselor added it.
+             * @enum {string}
+             */
+            suggestedBy: "model" | "counselor";
+            /**
+             * @description The counselor's decision; `not_decided` when the set was discarded or expired before they decided.
+             * @enum {string}
+             */
+            decision: "approved" | "rejected" | "not_decided";
+            /** @description Why the counselor rejected it; null unless rejected. */
+            rejection: {
+                reasonCode: string;
+                /** @description The reason in plain words (the published list of reasons). */
+                reason: string;
+                /** @description The counselor's comment. */
+                comment: string | null;
+            } | null;
+            /** @description Why the counselor added the course; null for the model's suggestions. */
+            addedReason: string | null;
+            /** @description What the model estimated about the person for this course, in plain words; null for a course the counselor added. */
+            modelEstimate: components["schemas"]["MyModelEstimate"] | null;
+        };
+        MyModelEstimate: {
+            /** @description The model's estimated chance that the person returns to employment within six months after this course, in percent. */
+            returnToEmploymentPercent: number;
+            /** @description The estimate as the counselor read it, in French. */
+            statement: string;
+            /** @description What weighed for and against, in plain words, as the person's explanation tells it. */
+            reasons: components["schemas"]["JobSeekerReason"][];
         };
         /** @description The profile as it was when suggestions were made from it. */
         ProfileSnapshot: components["schemas"]["JobSeekerProfile"] & {

@@ -1,0 +1,347 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import {
+  act,
+  aWorkflowSeeker,
+  createAndPublish,
+  createSet,
+  decide,
+  objectToAi,
+  putSettings,
+  readSet,
+  requestManualSet,
+  type SetBody,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+
+/** A set as the person's data export lists it (the parts the tests read). */
+interface MySet {
+  id: string;
+  status: string;
+  createdAt: string;
+  madeBy: 'model' | 'counselor';
+  model: { id: string; version: string } | null;
+  publishedAt: string | null;
+  closedAt: string | null;
+  message: string | null;
+  discardReason: string | null;
+  profileUsed: object | null;
+  items: MyItem[];
+}
+
+interface MyItem {
+  itemId: string;
+  course: { id: string; title: string };
+  suggestedBy: 'model' | 'counselor';
+  decision: 'approved' | 'rejected' | 'not_decided';
+  rejection: { reasonCode: string; reason: string; comment: string | null } | null;
+  addedReason: string | null;
+  modelEstimate: {
+    returnToEmploymentPercent: number;
+    statement: string;
+    reasons: Array<{ direction: string; text: string; weight: string }>;
+  } | null;
+}
+
+/** Every key of a JSON value, at any depth. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+  }
+  return [];
+}
+
+/** The access right lists every set made about the person, with what was done with it once reviewed. */
+describe('the person’s data export (GET /v1/me/data): the suggestion sets made about them', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+  });
+  afterAll(() => t.close());
+
+  async function exportSets(seekerId: string): Promise<MySet[]> {
+    const token = await t.tokenFor('job_seeker', seekerId);
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body.suggestionSets as MySet[];
+  }
+
+  async function exportSet(seekerId: string, setId: string): Promise<MySet> {
+    const found = (await exportSets(seekerId)).find((set) => set.id === setId);
+    if (found === undefined) throw new Error(`set ${setId} is not in the export of ${seekerId}`);
+    return found;
+  }
+
+  /** A set of three model items: the first approved, the second rejected as too far with a comment, the third rejected for another reason; then published. */
+  async function publishWithRejections(seekerId: string): Promise<SetBody> {
+    await syncSeeker(t, seekerId);
+    const { set: created } = await createSet(t, counselor, seekerId, { limit: 3 });
+    let { set, etag } = await readSet(t, counselor, created.id);
+    const [first, second, third] = set.items;
+    if (first === undefined || second === undefined || third === undefined)
+      throw new Error('expected three items');
+    for (const [item, body] of [
+      [first, { decision: 'approve' as const }],
+      [second, { decision: 'reject' as const, reasonCode: 'too_far', comment: 'Trop loin sans voiture.' }],
+      [
+        third,
+        { decision: 'reject' as const, reasonCode: 'other', comment: 'Formation complète cette année.' },
+      ],
+    ] as const) {
+      const res = await decide(t, counselor, set.id, item.itemId, etag, body);
+      expect(res.status).toBe(200);
+      set = res.body as SetBody;
+      etag = String(res.headers.etag);
+    }
+    const published = await act(t, counselor, set.id, 'publish', etag, { message: 'Une piste à creuser.' });
+    expect(published.status).toBe(200);
+    return published.body as SetBody;
+  }
+
+  it('lists a rejected suggestion with its reason in plain words and the counselor’s comment once the set is published', async () => {
+    const set = await publishWithRejections('js-rejected');
+    const [, tooFar, other] = set.items;
+
+    const mine = await exportSet('js-rejected', set.id);
+
+    expect(mine).toMatchObject({
+      status: 'published',
+      madeBy: 'model',
+      model: { id: set.model?.id, version: set.model?.version },
+      message: 'Une piste à creuser.',
+      discardReason: null,
+    });
+    expect(mine.publishedAt).not.toBeNull();
+    expect(mine.closedAt).toBe(mine.publishedAt);
+    expect(mine.items).toHaveLength(3);
+    expect(mine.items.find((item) => item.itemId === tooFar?.itemId)).toMatchObject({
+      suggestedBy: 'model',
+      decision: 'rejected',
+      rejection: {
+        reasonCode: 'too_far',
+        reason: 'Trop éloignée ou mobilité insuffisante',
+        comment: 'Trop loin sans voiture.',
+      },
+      addedReason: null,
+    });
+    expect(mine.items.find((item) => item.itemId === other?.itemId)?.rejection).toMatchObject({
+      reasonCode: 'other',
+      comment: 'Formation complète cette année.',
+    });
+    expect(mine.items.filter((item) => item.decision === 'approved')).toHaveLength(1);
+    expect(mine.profileUsed).not.toBeNull();
+  });
+
+  it('lists a discarded set with its reason and every item, those never decided included', async () => {
+    await syncSeeker(t, 'js-discarded');
+    const { set: created } = await createSet(t, counselor, 'js-discarded', { limit: 2 });
+    const { set: read, etag } = await readSet(t, counselor, created.id);
+    const [rejected] = read.items;
+    const decided = await decide(t, counselor, read.id, String(rejected?.itemId), etag, {
+      decision: 'reject',
+      reasonCode: 'already_trained',
+    });
+    const discarded = await act(t, counselor, read.id, 'discard', String(decided.headers.etag), {
+      reason: 'La personne a trouvé un emploi.',
+    });
+    expect(discarded.status).toBe(200);
+
+    const mine = await exportSet('js-discarded', read.id);
+
+    expect(mine).toMatchObject({
+      status: 'discarded',
+      discardReason: 'La personne a trouvé un emploi.',
+      publishedAt: null,
+      message: null,
+    });
+    expect(mine.closedAt).not.toBeNull();
+    expect(mine.items.map((item) => item.decision).sort()).toEqual(['not_decided', 'rejected']);
+    expect(mine.items.find((item) => item.decision === 'rejected')?.rejection).toMatchObject({
+      reasonCode: 'already_trained',
+      reason: 'Formation déjà suivie ou équivalente',
+      comment: null,
+    });
+    const token = await t.tokenFor('job_seeker', 'js-discarded');
+    const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+    expect(data.body.recommendations).toEqual([]);
+  });
+
+  it('lists a set withdrawn by the person’s objection with the application’s reason and its items', async () => {
+    await syncSeeker(t, 'js-withdrawn');
+    const { set } = await createSet(t, counselor, 'js-withdrawn', { limit: 2 });
+    await objectToAi(t, 'js-withdrawn');
+
+    const mine = await exportSet('js-withdrawn', set.id);
+
+    expect(mine).toMatchObject({ status: 'discarded', discardReason: 'objection to AI processing' });
+    expect(mine.closedAt).not.toBeNull();
+    expect(mine.items).toHaveLength(2);
+    expect(mine.items.every((item) => item.decision === 'not_decided')).toBe(true);
+  });
+
+  it('lists an expired set as closed when its lifetime passed, with every item never decided', async () => {
+    await syncSeeker(t, 'js-expired');
+    await putSettings(t, { setTtlHours: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-expired', { limit: 2 });
+      clock.advance(HOUR + 1);
+      expect((await readSet(t, counselor, set.id)).set.status).toBe('expired');
+
+      const mine = await exportSet('js-expired', set.id);
+
+      expect(mine.status).toBe('expired');
+      const row = await t.container.db('recommendation_sets').where({ id: set.id }).first('expires_at');
+      expect(mine.closedAt).toBe(row.expires_at);
+      expect(mine.items.map((item) => item.decision)).toEqual(['not_decided', 'not_decided']);
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('lists a set still under review with its status and creation date and none of its items', async () => {
+    await syncSeeker(t, 'js-open');
+    const { set } = await createSet(t, counselor, 'js-open', { limit: 2 });
+    await decide(
+      t,
+      counselor,
+      set.id,
+      String(set.items[0]?.itemId),
+      (await readSet(t, counselor, set.id)).etag,
+      {
+        decision: 'approve',
+      },
+    );
+
+    const mine = await exportSet('js-open', set.id);
+
+    expect(mine).toEqual({
+      id: set.id,
+      status: 'pending_review',
+      createdAt: expect.any(String),
+      madeBy: 'model',
+      model: { id: set.model?.id, version: set.model?.version },
+      publishedAt: null,
+      closedAt: null,
+      message: null,
+      discardReason: null,
+      profileUsed: null,
+      items: [],
+    });
+  });
+
+  it('shows no model part for a set made by hand', async () => {
+    await syncSeeker(t, 'js-by-hand');
+    await objectToAi(t, 'js-by-hand');
+    const created = await requestManualSet(t, counselor, 'js-by-hand');
+    expect(created.status).toBe(201);
+    const added = await act(t, counselor, created.body.id, 'items', String(created.headers.etag), {
+      courseId: 'LYON-ASH',
+      reason: 'Formation choisie avec la personne en entretien',
+    });
+    expect(added.status).toBe(201);
+    const published = await act(t, counselor, created.body.id, 'publish', String(added.headers.etag));
+    expect(published.status).toBe(200);
+
+    const mine = await exportSet('js-by-hand', created.body.id);
+
+    expect(mine).toMatchObject({ status: 'published', madeBy: 'counselor', model: null, profileUsed: null });
+    expect(mine.items).toEqual([
+      {
+        itemId: expect.any(String),
+        course: expect.objectContaining({ id: 'LYON-ASH' }),
+        suggestedBy: 'counselor',
+        decision: 'approved',
+        rejection: null,
+        addedReason: 'Formation choisie avec la personne en entretien',
+        modelEstimate: null,
+      },
+    ]);
+  });
+
+  it('tells the model’s estimate as a percentage and its reasons in plain words, never as a raw score', async () => {
+    const set = await publishWithRejections('js-estimate');
+    const seeker = await t.tokenFor('job_seeker', 'js-estimate');
+    const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    const mine = (data.body.suggestionSets as MySet[]).find((entry) => entry.id === set.id);
+
+    for (const item of set.items) {
+      const exported = mine?.items.find((entry) => entry.itemId === item.itemId);
+      const percent = Math.round(Number(item.score) * 100);
+      expect(exported?.modelEstimate).toMatchObject({
+        returnToEmploymentPercent: percent,
+        statement: `Chance estimée de retour à l’emploi à 6 mois : ${percent} %.`,
+      });
+      // Phrased as the counselor read it.
+      expect(item.explanation.startsWith(String(exported?.modelEstimate?.statement))).toBe(true);
+    }
+    // The reasons are those the person's explanation gives, for rejected suggestions too.
+    const approved = mine?.items.find((item) => item.decision === 'approved');
+    const explanation = await t.http
+      .get(`/v1/me/recommendations/${approved?.itemId}/explanation`)
+      .auth(seeker, { type: 'bearer' });
+    expect(approved?.modelEstimate?.reasons).toEqual(explanation.body.reasons);
+    expect(mine?.items.some((item) => (item.modelEstimate?.reasons.length ?? 0) > 0)).toBe(true);
+    const keys = keysOf(data.body.suggestionSets);
+    for (const raw of ['score', 'attributions', 'contribution', 'features', 'explanation'])
+      expect(keys).not.toContain(raw);
+  });
+
+  it('lists the sets made under a previous counselor, and never another person’s', async () => {
+    const mine = await createAndPublish(t, counselor, 'js-1');
+    await syncSeeker(t, 'js-moved');
+    const { set: before } = await createSet(t, counselor, 'js-moved', { limit: 2 });
+    await syncSeeker(t, 'js-moved', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    const moved = await exportSets('js-moved');
+
+    expect(moved.map((set) => set.id)).toEqual([before.id]);
+    expect(moved[0]).toMatchObject({
+      status: 'discarded',
+      discardReason: 'the job seeker moved to another counselor',
+    });
+    expect(moved[0]?.items).toHaveLength(2);
+    const ownIds: string[] = await t.container
+      .db('recommendation_sets')
+      .where({ seeker_id: 'js-1' })
+      .orderBy('created_at', 'desc')
+      .pluck('id');
+    const listed = (await exportSets('js-1')).map((set) => set.id);
+    expect(listed).toContain(mine.id);
+    expect(new Set(listed)).toEqual(new Set(ownIds));
+  });
+
+  it('leaves the person’s suggestions (GET /v1/me/recommendations) as they were: the approved items of the latest published set, no score', async () => {
+    const set = await publishWithRejections('js-unchanged');
+    const token = await t.tokenFor('job_seeker', 'js-unchanged');
+
+    const res = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    const approved = set.items.filter((item) => item.decision === 'approved');
+    expect(res.body.message).toBe('Une piste à creuser.');
+    expect(res.body.items.map((item: { itemId: string }) => item.itemId)).toEqual(
+      approved.map((item) => item.itemId),
+    );
+    expect(Object.keys(res.body.items[0]).sort()).toEqual(
+      [
+        'course',
+        'courseAvailable',
+        'explanation',
+        'itemId',
+        'order',
+        'returnToEmploymentRate',
+        'suggestedBy',
+      ].sort(),
+    );
+    expect(keysOf(res.body)).not.toContain('score');
+    expect(keysOf(res.body)).not.toContain('modelEstimate');
+  });
+});
