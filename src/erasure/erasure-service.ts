@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
+import { DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
@@ -21,16 +23,23 @@ export class ErasureService {
    * Erases a job seeker in one transaction: their profile, suggestions, feedback and stored
    * idempotent answers are deleted, their decision-log key is destroyed (the personal parts of
    * their events become unreadable while the chain still verifies), and `subject.erased` records
-   * what was erased. Then the deleted bytes are cleared from the database files. Unknown when
-   * there is neither a profile nor a key left.
+   * what was erased. Then the deleted bytes are cleared from the database files.
+   *
+   * A person whose profile was purged as idle and whose key retention has since destroyed still
+   * has events in the log, an objection among them perhaps, which a later sync would bring back:
+   * their erasure is recorded all the same, so that it takes the objection too and the request is
+   * on record as honoured. Unknown when the log holds nothing about them either, or nothing since
+   * their last erasure.
    */
   async eraseJobSeeker(admin: Principal, seekerId: string): Promise<ErasureReport> {
     const { deps } = this;
     const { erased, subjectKeyShredded, seq } = await deps.decisionLog.withTransaction(async (trx) => {
       const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
       const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
-      // Throwing rolls back: nothing of this person was left to erase.
-      if (rows.profiles === 0 && !shredded) throw jobSeekerNotFound(seekerId);
+      // Throwing rolls back: nothing of this person is held, nor has been since their last erasure.
+      if (rows.profiles === 0 && !shredded && !(await isInLogSinceErasure(deps.decisionLog, trx, seekerId))) {
+        throw jobSeekerNotFound(seekerId);
+      }
       // No personal part: it would need a key, and would create a new one for this person.
       const event = await deps.decisionLog.append(trx, {
         type: 'subject.erased',
@@ -43,4 +52,14 @@ export class ErasureService {
     const storage = await deps.scrubber.scrubDeletedRows();
     return { erased, subjectKeyShredded, seq, storage };
   }
+}
+
+/** Whether the log holds events about the person that no erasure followed. */
+async function isInLogSinceErasure(
+  log: Pick<DecisionLog, 'findLatestEventAbout'>,
+  trx: Knex.Transaction,
+  seekerId: string,
+): Promise<boolean> {
+  const latest = await log.findLatestEventAbout(seekerId, DECISION_EVENT_TYPES, trx);
+  return latest !== undefined && latest.type !== 'subject.erased';
 }

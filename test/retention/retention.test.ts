@@ -374,6 +374,66 @@ describe('an objection outlives the idle profile it was recorded on', () => {
   });
 });
 
+describe('an erasure asked once the profile is purged and the log key destroyed', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let admin: string;
+
+  const erase = (seekerId: string) =>
+    t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+  const erasuresOf = (seekerId: string) =>
+    t.container.decisionLog.decisionLog.listEvents({
+      types: ['subject.erased'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise(seekerId),
+    });
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({
+      now: clock.now,
+      env: { RETENTION_PERSONAL_DAYS: '60', RETENTION_LOG_DAYS: '183' },
+    });
+    admin = await t.tokenFor('admin', 'ops-1');
+    await seedCatalogAndSeeker(t, 'js-long-gone');
+    // Suggestions give the person a log key (their scores are sealed), which retention destroys.
+    expect((await requestSet(t, await t.tokenFor('counselor', 'c-001'), 'js-long-gone')).status).toBe(201);
+    await objectToAi(t, 'js-long-gone');
+    clock.advance(61 * DAY);
+    expect((await t.container.retention.purgeExpired()).purged.jobSeekers).toBe(1);
+    clock.advance(200 * DAY);
+    expect((await t.container.retention.purgeExpired()).purged.subjectKeys).toBe(1);
+  });
+  afterAll(() => t.close());
+
+  it('is recorded although nothing is left to delete, and takes the objection a later sync would bring back', async () => {
+    const res = await erase('js-long-gone');
+    expect(res.status).toBe(204);
+    const [erased] = await erasuresOf('js-long-gone');
+    expect(erased?.payload).toMatchObject({ subjectKeyShredded: false, erased: { profiles: 0 } });
+    expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
+
+    await syncSeeker(t, 'js-long-gone');
+    const profile = await t.container.db('job_seekers').where({ id: 'js-long-gone' }).first();
+    expect(Boolean(profile?.ai_objection)).toBe(false);
+  });
+
+  it('answers 404 to an erasure asked again right after one, and appends nothing', async () => {
+    // The profile re-synced above is erased; the log then ends on that erasure.
+    expect((await erase('js-long-gone')).status).toBe(204);
+    const erasures = (await erasuresOf('js-long-gone')).length;
+    const again = await erase('js-long-gone');
+    expect(again.status).toBe(404);
+    expect(await erasuresOf('js-long-gone')).toHaveLength(erasures);
+  });
+
+  it('still answers 404 for someone the log has never heard of', async () => {
+    const res = await erase('js-never-known');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(await erasuresOf('js-never-known')).toEqual([]);
+  });
+});
+
 describe('the end of the log period', () => {
   let t: TestApp;
   let clock: TestClock;

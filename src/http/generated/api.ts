@@ -114,7 +114,11 @@ export interface paths {
          * Erase a job seeker (right to erasure)
          * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
-         *     appends `subject.erased`. The decision log itself still verifies.
+         *     appends `subject.erased`. The decision log itself still verifies. A person of whom only
+         *     log events are left (profile purged as idle, key destroyed at the end of the log period)
+         *     is erased all the same: `subject.erased` is appended, and takes their objection to AI
+         *     processing with it. 404 when nothing about the person is held, nor logged since their last
+         *     erasure.
          */
         delete: operations["eraseJobSeeker"];
         options?: never;
