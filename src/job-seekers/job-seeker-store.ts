@@ -6,6 +6,12 @@ export interface JobSeekerStore {
   /** The profile, or undefined when there is none; read in `trx` when given. */
   findById(id: string, trx?: Knex.Transaction): Promise<JobSeeker | undefined>;
   /**
+   * The profile, locked until `trx` ends, so that what the caller decides from it (an objection, a
+   * caseload) cannot change before it commits; undefined when there is none. (SQLite's write
+   * transaction already keeps every other writer out.)
+   */
+  lockById(trx: Knex.Transaction, id: string): Promise<JobSeeker | undefined>;
+  /**
    * Creates or replaces the profile; `created` tells which, `previous` is the profile it replaced.
    * The objection flag is kept. Runs in `trx` when given, else in a transaction of its own.
    */

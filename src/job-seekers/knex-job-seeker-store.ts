@@ -20,6 +20,11 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     return row === undefined ? undefined : toJobSeeker(row);
   }
 
+  async lockById(trx: Knex.Transaction, id: string): Promise<JobSeeker | undefined> {
+    const row = await trx(TABLE).where({ id }).forUpdate().first();
+    return row === undefined ? undefined : toJobSeeker(row);
+  }
+
   async upsert(
     id: string,
     input: JobSeekerInput,

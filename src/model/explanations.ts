@@ -59,7 +59,7 @@ export function rankAttributions(
 export function writeCounselorExplanation(score: number, attributions: readonly Attribution[]): string {
   const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
   const describe = (a: Attribution) => `${a.label} = ${formatValue(a)} (${formatSigned(a.contribution)})`;
-  const parts = [writeEstimatedChance(score)];
+  const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatPercent(score)}.`];
   parts.push(
     reasonsFor.length === 0
       ? 'Aucun facteur favorable marquant.'
@@ -72,16 +72,6 @@ export function writeCounselorExplanation(score: number, attributions: readonly 
   );
   parts.push('Contributions en points de logit, par rapport au profil de référence du modèle.');
   return parts.join(' ');
-}
-
-/** The model's score as a whole percentage: how its estimate is told to people. */
-export function toPercent(score: number): number {
-  return Math.round(score * 100);
-}
-
-/** The estimated chance in words, as the counselor's text opens and the person's data export tells it. */
-export function writeEstimatedChance(score: number): string {
-  return `Chance estimée de retour à l’emploi à 6 mois : ${toPercent(score)} %.`;
 }
 
 /** One plain-language reason for the job seeker, with a rough weight instead of a number. */
@@ -191,4 +181,8 @@ function formatValue(attribution: Attribution): string {
 function formatSigned(value: number): string {
   const text = SIGNED_FORMAT.format(Math.abs(value));
   return value < 0 ? `−${text}` : `+${text}`;
+}
+
+function formatPercent(value: number): string {
+  return `${Math.round(value * 100)} %`;
 }

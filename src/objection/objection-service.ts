@@ -10,7 +10,7 @@ import { ConflictError } from '../shared/errors.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
 
 export interface ObjectionServiceDeps {
-  jobSeekers: Pick<JobSeekerStore, 'findById' | 'recordObjection' | 'withdrawObjection'>;
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'lockById' | 'recordObjection' | 'withdrawObjection'>;
   recommendations: RecommendationStore;
   decisionLog: DecisionLog;
   now: () => Date;
@@ -107,7 +107,9 @@ export class ObjectionService {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
     const comment = recording.comment?.trim() || null;
     const event = await decisionLog.withTransaction(async (trx) => {
-      recording.checkAccess(await jobSeekers.findById(seekerId, trx));
+      // Locked: a suggestion being stored for the person waits for this objection, or this one
+      // for it, and then withdraws it below.
+      recording.checkAccess(await jobSeekers.lockById(trx, seekerId));
       await jobSeekers.recordObjection(trx, seekerId, now());
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
         reason: 'objection to AI processing',

@@ -220,6 +220,7 @@ export class PortalService {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
     if (profile === undefined) throw ownFileNotFound();
     const sets = await this.deps.recommendations.listForSeeker(seeker.subject);
+    const now = this.deps.now();
     const published = sets
       .filter((set) => set.status === 'published')
       .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
@@ -231,7 +232,7 @@ export class PortalService {
       profile,
       objection: objection ?? null,
       recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
-      suggestionSets: sets.map(toMySuggestionSet),
+      suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
     };
   }

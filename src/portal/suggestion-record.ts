@@ -1,8 +1,8 @@
-import { type JobSeekerReason, toPercent, writeEstimatedChance } from '../model/explanations.ts';
 import {
   type CourseSnapshot,
   findReasonCode,
   type ItemSource,
+  isDue,
   isOpen,
   type ProfileSnapshot,
   type RecommendationItem,
@@ -12,8 +12,11 @@ import {
 
 /**
  * One set of suggestions made about the person, as their data export shows it: the record of what
- * was done with their file, not advice. A set still under review shows no items and no profile,
- * since nothing the model produced reaches the person before a counselor has reviewed it.
+ * was done with their file, not advice. Nothing the model produced reaches the person without a
+ * counselor's act on it (DESIGN principle 1), so a set still under review shows no items and no
+ * profile, a closed set shows the courses a counselor decided on or added and only counts those
+ * never decided, and no item shows the model's estimate or reasons (the approved ones of a
+ * published set are explained in the portal).
  */
 export interface MySuggestionSet {
   id: string;
@@ -29,6 +32,8 @@ export interface MySuggestionSet {
   discardReason: string | null;
   profileUsed: ProfileSnapshot | null;
   items: MySuggestionItem[];
+  /** The model's suggestions of a closed set that no counselor decided on: counted, not shown. */
+  undecidedSuggestions: number;
 }
 
 /** One course of a set whose review is over, and what the counselor did with it. */
@@ -36,23 +41,19 @@ export interface MySuggestionItem {
   itemId: string;
   course: CourseSnapshot;
   suggestedBy: ItemSource;
-  /** `not_decided` when the set was discarded or expired before the counselor decided. */
-  decision: 'approved' | 'rejected' | 'not_decided';
+  decision: 'approved' | 'rejected';
   rejection: { reasonCode: string; reason: string; comment: string | null } | null;
   addedReason: string | null;
-  modelEstimate: MyModelEstimate | null;
 }
 
-/** What the model estimated, told as the counselor read it and as the person's explanation words it: never a raw score. */
-export interface MyModelEstimate {
-  returnToEmploymentPercent: number;
-  statement: string;
-  reasons: JobSeekerReason[];
-}
-
-/** The record of one set for its person. */
-export function toMySuggestionSet(set: RecommendationSet): MySuggestionSet {
+/**
+ * The record of one set for its person, as of `now`: a set whose lifetime has passed is shown
+ * expired (at the end of its lifetime) even when nobody has read it since.
+ */
+export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySuggestionSet {
+  const set = isDue(stored, now) ? { ...stored, status: 'expired' as const, closedAt: stored.expiresAt } : stored;
   const reviewed = !isOpen(set);
+  const decided = reviewed ? set.items.filter(isDecided) : [];
   return {
     id: set.id,
     status: set.status,
@@ -64,16 +65,23 @@ export function toMySuggestionSet(set: RecommendationSet): MySuggestionSet {
     message: set.status === 'published' ? set.message : null,
     discardReason: set.status === 'discarded' ? set.discardReason : null,
     profileUsed: reviewed ? set.profileSnapshot : null,
-    items: reviewed ? set.items.map(toMySuggestionItem) : [],
+    items: decided.map(toMySuggestionItem),
+    undecidedSuggestions: reviewed ? set.items.length - decided.length : 0,
   };
 }
 
-function toMySuggestionItem(item: RecommendationItem): MySuggestionItem {
+type DecidedItem = RecommendationItem & { decision: 'approved' | 'rejected' };
+
+function isDecided(item: RecommendationItem): item is DecidedItem {
+  return item.decision !== 'pending';
+}
+
+function toMySuggestionItem(item: DecidedItem): MySuggestionItem {
   return {
     itemId: item.id,
     course: item.course,
     suggestedBy: item.source,
-    decision: item.decision === 'pending' ? 'not_decided' : item.decision,
+    decision: item.decision,
     rejection:
       item.decision === 'rejected' && item.reasonCode !== null
         ? {
@@ -84,14 +92,5 @@ function toMySuggestionItem(item: RecommendationItem): MySuggestionItem {
           }
         : null,
     addedReason: item.addedReason,
-    modelEstimate:
-      item.source === 'model' && item.score !== null
-        ? {
-            returnToEmploymentPercent: toPercent(item.score),
-            statement: writeEstimatedChance(item.score),
-            // Stored with the suggestion when it was made, never recomputed.
-            reasons: item.seekerExplanation.reasons,
-          }
-        : null,
   };
 }

@@ -11,7 +11,7 @@ import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { InvalidInputError } from '../shared/errors.ts';
+import { DomainError, InvalidInputError } from '../shared/errors.ts';
 import { buildSuggestions } from './build-suggestions.ts';
 import {
   findWhatBarsModel,
@@ -204,8 +204,9 @@ export class RecommendationService {
 
   /**
    * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
-   * `writeEvent` may use for what the creation changes besides). A concurrent retry with the same
-   * key that won the race is answered as it was.
+   * `writeEvent` may use for what the creation changes besides), once the person is seen, locked,
+   * still on the set's caseload and, for the model's sets, still not objecting. A concurrent retry
+   * with the same key that won the race is answered as it was.
    */
   private async storeNewSet(
     counselor: Principal,
@@ -217,6 +218,11 @@ export class RecommendationService {
     const { deps } = this;
     try {
       await deps.decisionLog.withTransaction(async (trx) => {
+        // Read again, locked: an objection or a move to another counselor committed since the
+        // checks above would otherwise find nothing to withdraw, and this set would survive it.
+        const seeker = await deps.jobSeekers.lockById(trx, set.seekerId);
+        if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
+        if (set.model !== null && seeker.aiObjection) throw refuseForManualPath(seeker, 'objection');
         await deps.store.insert(trx, set);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,
@@ -238,10 +244,9 @@ export class RecommendationService {
         });
       });
     } catch (error) {
+      if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
       if (raced !== undefined) return { ...(await this.viewOf(raced)), replayed: true };
-      // The person was erased (or purged as idle) meanwhile: the set's foreign key refused it.
-      if ((await deps.jobSeekers.findById(set.seekerId)) === undefined) throw jobSeekerNotFound(set.seekerId);
       throw error;
     }
     // Its courses were read active as candidates a moment ago (a set by hand has none yet): the

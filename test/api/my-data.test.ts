@@ -31,20 +31,16 @@ interface MySet {
   discardReason: string | null;
   profileUsed: object | null;
   items: MyItem[];
+  undecidedSuggestions: number;
 }
 
 interface MyItem {
   itemId: string;
   course: { id: string; title: string };
   suggestedBy: 'model' | 'counselor';
-  decision: 'approved' | 'rejected' | 'not_decided';
+  decision: 'approved' | 'rejected';
   rejection: { reasonCode: string; reason: string; comment: string | null } | null;
   addedReason: string | null;
-  modelEstimate: {
-    returnToEmploymentPercent: number;
-    statement: string;
-    reasons: Array<{ direction: string; text: string; weight: string }>;
-  } | null;
 }
 
 /** Every key of a JSON value, at any depth. */
@@ -140,7 +136,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(mine.profileUsed).not.toBeNull();
   });
 
-  it('lists a discarded set with its reason and every item, those never decided included', async () => {
+  it('lists a discarded set with its reason and the items decided, counting those never decided without showing them', async () => {
     await syncSeeker(t, 'js-discarded');
     const { set: created } = await createSet(t, counselor, 'js-discarded', { limit: 2 });
     const { set: read, etag } = await readSet(t, counselor, created.id);
@@ -163,7 +159,8 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       message: null,
     });
     expect(mine.closedAt).not.toBeNull();
-    expect(mine.items.map((item) => item.decision).sort()).toEqual(['not_decided', 'rejected']);
+    expect(mine.items.map((item) => item.decision)).toEqual(['rejected']);
+    expect(mine.undecidedSuggestions).toBe(1);
     expect(mine.items.find((item) => item.decision === 'rejected')?.rejection).toMatchObject({
       reasonCode: 'already_trained',
       reason: 'Formation déjà suivie ou équivalente',
@@ -174,7 +171,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(data.body.recommendations).toEqual([]);
   });
 
-  it('lists a set withdrawn by the person’s objection with the application’s reason and its items', async () => {
+  it('lists a set withdrawn by the person’s objection with the application’s reason, its suggestions counted, none shown', async () => {
     await syncSeeker(t, 'js-withdrawn');
     const { set } = await createSet(t, counselor, 'js-withdrawn', { limit: 2 });
     await objectToAi(t, 'js-withdrawn');
@@ -183,11 +180,11 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
 
     expect(mine).toMatchObject({ status: 'discarded', discardReason: 'objection to AI processing' });
     expect(mine.closedAt).not.toBeNull();
-    expect(mine.items).toHaveLength(2);
-    expect(mine.items.every((item) => item.decision === 'not_decided')).toBe(true);
+    expect(mine.items).toEqual([]);
+    expect(mine.undecidedSuggestions).toBe(2);
   });
 
-  it('lists an expired set as closed when its lifetime passed, with every item never decided', async () => {
+  it('lists an expired set as closed when its lifetime passed, its suggestions never decided counted, none shown', async () => {
     await syncSeeker(t, 'js-expired');
     await putSettings(t, { setTtlHours: 1 });
     try {
@@ -200,7 +197,8 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       expect(mine.status).toBe('expired');
       const row = await t.container.db('recommendation_sets').where({ id: set.id }).first('expires_at');
       expect(mine.closedAt).toBe(row.expires_at);
-      expect(mine.items.map((item) => item.decision)).toEqual(['not_decided', 'not_decided']);
+      expect(mine.items).toEqual([]);
+      expect(mine.undecidedSuggestions).toBe(2);
     } finally {
       await putSettings(t, {});
     }
@@ -234,6 +232,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       discardReason: null,
       profileUsed: null,
       items: [],
+      undecidedSuggestions: 0,
     });
   });
 
@@ -261,37 +260,53 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
         decision: 'approved',
         rejection: null,
         addedReason: 'Formation choisie avec la personne en entretien',
-        modelEstimate: null,
       },
     ]);
   });
 
-  it('tells the model’s estimate as a percentage and its reasons in plain words, never as a raw score', async () => {
+  it('never gives the person the model’s estimate, score or reasons for a course, decided or not', async () => {
     const set = await publishWithRejections('js-estimate');
     const seeker = await t.tokenFor('job_seeker', 'js-estimate');
     const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
     const mine = (data.body.suggestionSets as MySet[]).find((entry) => entry.id === set.id);
 
-    for (const item of set.items) {
-      const exported = mine?.items.find((entry) => entry.itemId === item.itemId);
-      const percent = Math.round(Number(item.score) * 100);
-      expect(exported?.modelEstimate).toMatchObject({
-        returnToEmploymentPercent: percent,
-        statement: `Chance estimée de retour à l’emploi à 6 mois : ${percent} %.`,
-      });
-      // Phrased as the counselor read it.
-      expect(item.explanation.startsWith(String(exported?.modelEstimate?.statement))).toBe(true);
-    }
-    // The reasons are those the person's explanation gives, for rejected suggestions too.
-    const approved = mine?.items.find((item) => item.decision === 'approved');
-    const explanation = await t.http
-      .get(`/v1/me/recommendations/${approved?.itemId}/explanation`)
-      .auth(seeker, { type: 'bearer' });
-    expect(approved?.modelEstimate?.reasons).toEqual(explanation.body.reasons);
-    expect(mine?.items.some((item) => (item.modelEstimate?.reasons.length ?? 0) > 0)).toBe(true);
+    expect(mine?.items).toHaveLength(3);
     const keys = keysOf(data.body.suggestionSets);
-    for (const raw of ['score', 'attributions', 'contribution', 'features', 'explanation'])
+    for (const raw of [
+      'score',
+      'modelEstimate',
+      'attributions',
+      'contribution',
+      'features',
+      'explanation',
+      'reasons',
+    ])
       expect(keys).not.toContain(raw);
+    const text = JSON.stringify(data.body.suggestionSets);
+    expect(text).not.toMatch(/Chance estimée|%/);
+    for (const item of set.items) expect(text).not.toContain(String(item.score));
+  });
+
+  it('shows an open set whose lifetime has passed as expired, though nobody has read it since', async () => {
+    await syncSeeker(t, 'js-unread-expiry');
+    await putSettings(t, { setTtlHours: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-unread-expiry', { limit: 2 });
+      clock.advance(HOUR + 1);
+
+      const mine = await exportSet('js-unread-expiry', set.id);
+
+      expect(mine.status).toBe('expired');
+      const row = await t.container
+        .db('recommendation_sets')
+        .where({ id: set.id })
+        .first('expires_at', 'status');
+      expect(row.status).toBe('pending_review');
+      expect(mine.closedAt).toBe(row.expires_at);
+      expect(mine.undecidedSuggestions).toBe(2);
+    } finally {
+      await putSettings(t, {});
+    }
   });
 
   it('lists the sets made under a previous counselor, and never another person’s', async () => {
@@ -307,7 +322,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       status: 'discarded',
       discardReason: 'the job seeker moved to another counselor',
     });
-    expect(moved[0]?.items).toHaveLength(2);
+    expect(moved[0]?.undecidedSuggestions).toBe(2);
     const ownIds: string[] = await t.container
       .db('recommendation_sets')
       .where({ seeker_id: 'js-1' })

@@ -1383,6 +1383,7 @@ export interface components {
             decision: "approve" | "reject";
             /** @description Required for a rejection; refused with an approval. */
             reasonCode?: string;
+            /** @description Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
             comment?: string;
         };
         /**
@@ -1393,7 +1394,7 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
-            /** @description At least three characters other than spaces. */
+            /** @description At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         OrderRequest: {
@@ -1414,7 +1415,7 @@ export interface components {
             comment?: string;
         };
         DiscardRequest: {
-            /** @description At least three characters other than spaces. */
+            /** @description At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         ReasonCode: {
@@ -1595,8 +1596,10 @@ export interface components {
             discardReason: string | null;
             /** @description The profile kept with a set whose review is over, as the suggestions were made from it; null while it is under review, and for sets made before profiles were kept. */
             profileUsed: components["schemas"]["ProfileSnapshot"] | null;
-            /** @description Every item of a set whose review is over, in the model's order then the counselor's additions; empty while the set is under review. */
+            /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. */
             items: components["schemas"]["MySuggestionItem"][];
+            /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. */
+            undecidedSuggestions: number;
         };
         /** @description One course of a set whose review is over, and what the counselor did with it. A record, not advice. */
         MySuggestionItem: {
@@ -1609,10 +1612,10 @@ export interface components {
              */
             suggestedBy: "model" | "counselor";
             /**
-             * @description The counselor's decision; `not_decided` when the set was discarded or expired before they decided.
+             * @description The counselor's decision.
              * @enum {string}
              */
-            decision: "approved" | "rejected" | "not_decided";
+            decision: "approved" | "rejected";
             /** @description Why the counselor rejected it; null unless rejected. */
             rejection: {
                 reasonCode: string;
@@ -1623,16 +1626,6 @@ export interface components {
             } | null;
             /** @description Why the counselor added the course; null for the model's suggestions. */
             addedReason: string | null;
-            /** @description What the model estimated about the person for this course, in plain words; null for a course the counselor added. */
-            modelEstimate: components["schemas"]["MyModelEstimate"] | null;
-        };
-        MyModelEstimate: {
-            /** @description The model's estimated chance that the person returns to employment within six months after this course, in percent. */
-            returnToEmploymentPercent: number;
-            /** @description The estimate as the counselor read it, in French. */
-            statement: string;
-            /** @description What weighed for and against, in plain words, as the person's explanation tells it. */
-            reasons: components["schemas"]["JobSeekerReason"][];
         };
         /** @description The profile as it was when suggestions were made from it. */
         ProfileSnapshot: components["schemas"]["JobSeekerProfile"] & {

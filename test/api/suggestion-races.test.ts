@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CourseStore } from '../../src/courses/course-store.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { aWorkflowSeeker, objectToAi, requestSet, syncSeeker } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/**
+ * What changes about the person while their suggestions are being made (after the checks, before
+ * the set is stored) is seen when the set is stored: the set is refused rather than left open
+ * where the change would have withdrawn it.
+ */
+describe('a change to the person while their suggestions are being made', () => {
+  let t: TestApp;
+  let counselor: string;
+  let duringScoring: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    // Runs the change once the candidates are read: the moment the model works on them.
+    const courses = (t.container.services.recommendations as unknown as { deps: { courses: CourseStore } })
+      .deps.courses;
+    const findCandidates = courses.findCandidates.bind(courses);
+    courses.findCandidates = async (filter) => {
+      const candidates = await findCandidates(filter);
+      const change = duringScoring;
+      duringScoring = undefined;
+      await change?.();
+      return candidates;
+    };
+  });
+  afterAll(() => t.close());
+
+  const setsOf = (seekerId: string) => t.container.db('recommendation_sets').where({ seeker_id: seekerId });
+
+  it('refuses to store the model’s suggestions for a person who objected meanwhile, and names the manual path', async () => {
+    await syncSeeker(t, 'js-objects-meanwhile');
+    duringScoring = () => objectToAi(t, 'js-objects-meanwhile');
+
+    const res = await requestSet(t, counselor, 'js-objects-meanwhile');
+
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ reason: 'objection', manualSetPath: expect.any(String) });
+    expect(await setsOf('js-objects-meanwhile')).toEqual([]);
+  });
+
+  it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {
+    await syncSeeker(t, 'js-moves-meanwhile');
+    duringScoring = () => syncSeeker(t, 'js-moves-meanwhile', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    const res = await requestSet(t, counselor, 'js-moves-meanwhile');
+
+    expect(res.status).toBe(404);
+    expect(await setsOf('js-moves-meanwhile')).toEqual([]);
+  });
+
+  it('stores them when nothing changed', async () => {
+    await syncSeeker(t, 'js-unchanged');
+    duringScoring = async () => {};
+
+    expect((await requestSet(t, counselor, 'js-unchanged')).status).toBe(201);
+    expect(await setsOf('js-unchanged')).toHaveLength(1);
+  });
+});
