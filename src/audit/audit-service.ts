@@ -197,13 +197,17 @@ export class AuditService {
     checkPeriod(period);
     const threshold = fastDecisionSeconds ?? (await this.deps.settings.getSettings()).fastDecisionSeconds;
     const { seq: toSeq } = await this.deps.log.readHead();
-    // A set is reviewed while it lives: its reviews are over within its lifetime after the period.
+    // A set is reviewed while it lives: its reviews are over within its lifetime after the period,
+    // or within the lifetime a second review gave it anew.
     const reviewsUntil =
       period.to === undefined
         ? undefined
-        : new Date(
-            Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000,
-          ).toISOString();
+        : laterOf(
+            new Date(
+              Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000,
+            ).toISOString(),
+            await this.readLatestRenewedExpiry(period.from),
+          );
     const { events } = this.deps;
     const reviews = events.streamContents(
       { types: OVERSIGHT_REVIEW_EVENT_TYPES, ...pickDefined({ from: period.from, to: reviewsUntil }) },
@@ -290,6 +294,24 @@ export class AuditService {
     return longest;
   }
 
+  /**
+   * The latest expiry given anew to a set by a second review (handed to the second reviewer, or
+   * returned) since `from`: a set generated in a period may be reviewed until then. Renewals come
+   * after the set was generated, so none older than the period's start matters.
+   */
+  private async readLatestRenewedExpiry(from: string | undefined): Promise<string | undefined> {
+    let latest: string | undefined;
+    const renewals = this.deps.events.streamContents({
+      types: ['second_review.requested', 'second_review.completed'],
+      ...pickDefined({ from }),
+    });
+    for await (const event of renewals) {
+      const expiresAt = readStringField(readRecord(event.payload), 'expiresAt');
+      latest = latest === undefined ? expiresAt : laterOf(latest, expiresAt);
+    }
+    return latest;
+  }
+
   /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
   private async record(
     request: AuditRequest,
@@ -329,4 +351,9 @@ function pickDefined<T extends Record<string, unknown>>(
   return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
+}
+
+/** The later of two ISO 8601 instants; `a` when `b` is missing. */
+function laterOf(a: string, b: string | undefined): string {
+  return b !== undefined && Date.parse(b) > Date.parse(a) ? b : a;
 }

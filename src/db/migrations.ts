@@ -17,6 +17,7 @@ import * as allowSetsWithoutModel from '../../migrations/20261130100000_allow_se
 import * as indexOpenSetsMadeByHand from '../../migrations/20261130110000_index_open_sets_made_by_hand.ts';
 import * as hashModelManifestsAndCards from '../../migrations/20261130120000_hash_model_manifests_and_cards.ts';
 import * as addClosedAtToSets from '../../migrations/20261130130000_add_closed_at_to_sets.ts';
+import * as addSecondReviewReturnToSets from '../../migrations/20261130140000_add_second_review_return_to_sets.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130110000_index_open_sets_made_by_hand', indexOpenSetsMadeByHand],
   ['20261130120000_hash_model_manifests_and_cards', hashModelManifestsAndCards],
   ['20261130130000_add_closed_at_to_sets', addClosedAtToSets],
+  ['20261130140000_add_second_review_return_to_sets', addSecondReviewReturnToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

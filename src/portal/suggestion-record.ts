@@ -30,6 +30,12 @@ export interface MySuggestionSet {
   message: string | null;
   /** The counselor's reason, or the application's for a withdrawal, for a discarded set. */
   discardReason: string | null;
+  /**
+   * The last time a second counselor sent the set back to the person's counselor, with their
+   * comment: part of what was done with the file (GDPR Art. 15), shown once the review is over, as
+   * the items are. Who sent it back is left out, as for every decision in the record.
+   */
+  secondReviewReturn: { at: string; comment: string | null } | null;
   profileUsed: ProfileSnapshot | null;
   items: MySuggestionItem[];
   /** The model's suggestions of a closed set that no counselor decided on: counted, not shown. */
@@ -64,6 +70,10 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
     closedAt: set.closedAt,
     message: set.status === 'published' ? set.message : null,
     discardReason: set.status === 'discarded' ? set.discardReason : null,
+    secondReviewReturn:
+      reviewed && set.secondReview.returned !== null
+        ? { at: set.secondReview.returned.at, comment: set.secondReview.returned.comment }
+        : null,
     profileUsed: reviewed ? set.profileSnapshot : null,
     items: decided.map(toMySuggestionItem),
     undecidedSuggestions: reviewed ? set.items.length - decided.length : 0,

@@ -190,6 +190,9 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
+    returned_by: set.secondReview.returned?.by ?? null,
+    returned_at: set.secondReview.returned?.at ?? null,
+    return_comment: set.secondReview.returned?.comment ?? null,
     shortlist: set.shortlist === null ? null : JSON.stringify(set.shortlist.courseIds),
     shortlist_submitted_at: set.shortlist?.submittedAt ?? null,
     shortlist_overlap: set.shortlist?.overlap ?? null,
@@ -250,6 +253,14 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),
       reviewerId: readNullableString(row.second_reviewer_id),
+      returned:
+        row.returned_at === null || row.returned_at === undefined
+          ? null
+          : {
+              by: String(row.returned_by),
+              at: String(row.returned_at),
+              comment: readNullableString(row.return_comment),
+            },
     },
     shortlist:
       shortlistIds === null

@@ -134,6 +134,27 @@ export interface Shortlist {
   overlap: number;
 }
 
+/**
+ * The last time a second reviewer sent a set back to its counselor, kept on the set so that the
+ * counselor reads why. A counselor-to-counselor note: the job seeker sees it only in their data
+ * export, once the set's review is over.
+ */
+export interface SecondReviewReturn {
+  /** The second reviewer. */
+  by: string;
+  at: string;
+  comment: string | null;
+}
+
+/** Whether a set needs a second counselor's approval, who reviewed it, and its last return. */
+export interface SecondReview {
+  required: boolean;
+  firstReviewerId: string | null;
+  reviewerId: string | null;
+  /** The last return to its counselor; null when it was never returned. */
+  returned: SecondReviewReturn | null;
+}
+
 export interface RecommendationSet {
   id: string;
   seekerId: string;
@@ -159,7 +180,7 @@ export interface RecommendationSet {
   noCandidateReason: string | null;
   message: string | null;
   discardReason: string | null;
-  secondReview: { required: boolean; firstReviewerId: string | null; reviewerId: string | null };
+  secondReview: SecondReview;
   shortlist: Shortlist | null;
   items: RecommendationItem[];
   /**
@@ -207,6 +228,11 @@ const UNREVIEWED = {
   shortlist: null,
 } as const satisfies Partial<RecommendationSet>;
 
+/** When a lifetime of `ttlHours` started at `now` ends. */
+export function computeExpiry(now: Date, ttlHours: number): string {
+  return new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
+}
+
 /** A set as its creation stores it, open for `ttlHours` from `now`. */
 export function buildNewSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
   const { secondReviewRequired, ...made } = fields;
@@ -214,8 +240,8 @@ export function buildNewSet(fields: NewSetFields, now: Date, ttlHours: number): 
     ...made,
     ...UNREVIEWED,
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
-    secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null },
+    expiresAt: computeExpiry(now, ttlHours),
+    secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null, returned: null },
   };
 }
 
@@ -245,7 +271,12 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
     ...set,
     ...UNREVIEWED,
     status,
-    secondReview: { required: set.secondReview.required, firstReviewerId: null, reviewerId: null },
+    secondReview: {
+      required: set.secondReview.required,
+      firstReviewerId: null,
+      reviewerId: null,
+      returned: null,
+    },
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),
     profileSnapshot: null,
   };

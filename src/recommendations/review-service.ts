@@ -15,6 +15,7 @@ import {
 } from '../shared/errors.ts';
 import {
   closeSet,
+  computeExpiry,
   countPending,
   findReasonCode,
   OPEN_STATUSES,
@@ -37,7 +38,10 @@ export interface ReviewServiceDeps {
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
   /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
   courses: CourseStore;
-  /** The kill switch: while suggestions are off, none of the model's may be approved or published. */
+  /**
+   * The kill switch (while suggestions are off, none of the model's may be approved or published),
+   * and the lifetime a set handed to or returned from a second review gets anew.
+   */
   settings: Pick<SettingsStore, 'get'>;
   decisionLog: DecisionLog;
   now: () => Date;
@@ -57,12 +61,14 @@ interface Change {
 
 /**
  * A review action on the set as read in its transaction. `withdrawnCourseIds`: its courses the
- * catalog no longer offers, read in the same transaction.
+ * catalog no longer offers, read in the same transaction. `renewLifetime` gives the set a full
+ * lifetime (`setTtlHours`) from now, read in the same transaction, and returns its new expiry.
  */
 type Mutation = (
   set: RecommendationSet,
   now: Date,
   withdrawnCourseIds: ReadonlySet<string>,
+  renewLifetime: () => Promise<string>,
 ) => Change | Promise<Change>;
 
 /**
@@ -287,7 +293,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      (set, now, withdrawnCourseIds) => {
+      async (set, now, withdrawnCourseIds, renewLifetime) => {
         requireStatus(set, ['pending_review'], 'publish');
         const pending = countPending(set);
         if (pending > 0) {
@@ -314,7 +320,12 @@ export class ReviewService {
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
-          return { warnings, events: [{ type: 'second_review.requested', payload: { setId }, ...personal }] };
+          // The second reviewer gets a full lifetime, however late the first review came.
+          const expiresAt = await renewLifetime();
+          return {
+            warnings,
+            events: [{ type: 'second_review.requested', payload: { setId, expiresAt }, ...personal }],
+          };
         }
         publishNow(set, counselor, now);
         return {
@@ -341,7 +352,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'review a second time',
-      (set, now, withdrawnCourseIds) => {
+      async (set, now, withdrawnCourseIds, renewLifetime) => {
         requireStatus(set, ['awaiting_second_review'], 'review a second time');
         if (set.secondReview.firstReviewerId === counselor.subject) {
           throw new ForbiddenError(
@@ -358,21 +369,33 @@ export class ReviewService {
         }
         const comment = review.comment?.trim() || null;
         const personal = comment === null ? {} : { personal: { comment } };
-        const completed = {
-          type: 'second_review.completed' as const,
-          payload: { setId, decision: review.decision },
-          ...personal,
-        };
+        const warnings = screenText('comment', comment);
         if (review.decision === 'return') {
           set.status = 'pending_review';
           set.secondReview.firstReviewerId = null;
-          return { warnings: screenText('comment', comment), events: [completed] };
+          // Kept on the set, so that its counselor reads why it came back.
+          set.secondReview.returned = { by: counselor.subject, at: now.toISOString(), comment };
+          // The counselor gets a full lifetime to act on the return.
+          const expiresAt = await renewLifetime();
+          return {
+            warnings,
+            events: [
+              {
+                type: 'second_review.completed',
+                payload: { setId, decision: review.decision, expiresAt },
+                ...personal,
+              },
+            ],
+          };
         }
         set.secondReview.reviewerId = counselor.subject;
         publishNow(set, counselor, now);
         return {
-          warnings: screenText('comment', comment),
-          events: [completed, { type: 'recommendation.published', payload: publishedPayload(set) }],
+          warnings,
+          events: [
+            { type: 'second_review.completed', payload: { setId, decision: review.decision }, ...personal },
+            { type: 'recommendation.published', payload: publishedPayload(set) },
+          ],
         };
       },
       { secondReviewer: true, releasesModelOutput: review.decision === 'approve' },
@@ -445,7 +468,11 @@ export class ReviewService {
       // in another order could deadlock with it. A withdrawal committed while this action runs is
       // then one made just after it, which every view of the item shows.
       const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
-      const change = await mutate(set, now, withdrawnCourseIds);
+      const renewLifetime = async () => {
+        set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
+        return set.expiresAt;
+      };
+      const change = await mutate(set, now, withdrawnCourseIds, renewLifetime);
       if (!(await deps.store.save(trx, set, version))) {
         throw new PreconditionFailedError(
           'the set has changed since you read it; read it again before acting',

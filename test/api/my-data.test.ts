@@ -230,6 +230,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       closedAt: null,
       message: null,
       discardReason: null,
+      secondReviewReturn: null,
       profileUsed: null,
       items: [],
       undecidedSuggestions: 0,

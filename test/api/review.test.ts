@@ -592,7 +592,12 @@ describe('review API', () => {
       await putSettings(t, { secondReviewRate: 1 });
       try {
         const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
-        expect(set.secondReview).toEqual({ required: true, firstReviewerId: null, reviewerId: null });
+        expect(set.secondReview).toEqual({
+          required: true,
+          firstReviewerId: null,
+          reviewerId: null,
+          returned: null,
+        });
         const { etag } = await decideAll(t, counselor, set.id);
         const handed = await act(t, counselor, set.id, 'publish', etag);
         expect(handed.status).toBe(200);

@@ -164,12 +164,19 @@ export interface SetBody {
   model: { id: string; version: string; sha256: string } | null;
   attributionMethod: { method: string } | null;
   version: number;
+  createdAt: string;
   openedAt: string | null;
   itemsHidden: boolean;
   noCandidateReason: string | null;
   items: ItemBody[];
   shortlist: { courseIds: string[]; overlap: number; submittedAt: string } | null;
-  secondReview: { required: boolean; firstReviewerId: string | null; reviewerId: string | null };
+  expiresAt: string;
+  secondReview: {
+    required: boolean;
+    firstReviewerId: string | null;
+    reviewerId: string | null;
+    returned: { by: string; at: string; comment: string | null } | null;
+  };
   warnings?: Array<{ code: string; field: string; terms: string[] }>;
 }
 
@@ -334,7 +341,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     noCandidateReason: null,
     message: null,
     discardReason: null,
-    secondReview: { required: false, firstReviewerId: null, reviewerId: null },
+    secondReview: { required: false, firstReviewerId: null, reviewerId: null, returned: null },
     shortlist: null,
     profileSnapshot: null,
     items: [

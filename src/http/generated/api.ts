@@ -477,8 +477,10 @@ export interface paths {
          * @description Needs every item decided and at least one approved, and every approved course still offered by
          *     the catalog: when the catalog withdrew one since it was suggested or added (`courseAvailable:
          *     false`), the answer is 409 with `withdrawnItems` and nothing changes; reject those items first.
-         *     When the set was sampled for a second review it moves to `awaiting_second_review` instead;
-         *     another counselor then publishes it. A published set is immutable.
+         *     When the set was sampled for a second review it moves to `awaiting_second_review` instead,
+         *     with a full lifetime from now (`expiresAt` renewed by `setTtlHours`) so that the second
+         *     reviewer has the time to review it; another counselor then publishes it. A published set is
+         *     immutable.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -503,7 +505,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -1323,7 +1325,10 @@ export interface components {
             attributionMethod: components["schemas"]["AttributionMethod"] | null;
             /** Format: date-time */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the set expires if still open; renewed by a full lifetime when it is handed to a second reviewer and when it is returned.
+             */
             expiresAt: string;
             /** Format: date-time */
             openedAt: string | null;
@@ -1339,6 +1344,15 @@ export interface components {
                 required: boolean;
                 firstReviewerId: string | null;
                 reviewerId: string | null;
+                /** @description The last time a second reviewer returned the set to its counselor, and why; null when it never was. */
+                returned: null | {
+                    /** @description The second reviewer who returned it. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                    /** @description The second reviewer's comment to the counselor. */
+                    comment: string | null;
+                };
             };
             /** @description The counselor's own shortlist in blind-first mode, and its overlap with the model. */
             shortlist: null | {
@@ -1596,6 +1610,12 @@ export interface components {
             discardReason: string | null;
             /** @description The profile kept with a set whose review is over, as the suggestions were made from it; null while it is under review, and for sets made before profiles were kept. */
             profileUsed: components["schemas"]["ProfileSnapshot"] | null;
+            /** @description For a set whose review is over, the last time a second counselor sent it back to the person's counselor, with their comment to that counselor; null while the set is under review, and when it was never sent back. */
+            secondReviewReturn: {
+                /** Format: date-time */
+                at: string;
+                comment: string | null;
+            } | null;
             /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. */
             items: components["schemas"]["MySuggestionItem"][];
             /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. */

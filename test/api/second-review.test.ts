@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { TestApp } from '../support/test-app.ts';
+import {
+  act,
+  createSet,
+  decideAll,
+  putSettings,
+  readSet,
+  type SetBody,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+/** The default `setTtlHours`, which `putSettings` keeps. */
+const TTL_HOURS = 168;
+const RETURN_COMMENT = 'Vérifier les dates de session avec la personne avant de publier.';
+
+describe('the lifetime and the return of a set sent to a second reviewer', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let otherCounselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
+  });
+  beforeEach(() => putSettings(t, { secondReviewRate: 1 }));
+  afterAll(() => t.close());
+
+  const inFullLifetime = () => new Date(clock.now().getTime() + TTL_HOURS * HOUR).toISOString();
+
+  /** A set of `seekerId` decided by its counselor `hoursLater` after it was made, then handed on. */
+  async function handToSecondReview(
+    seekerId: string,
+    hoursLater: number,
+  ): Promise<{ set: SetBody; etag: string }> {
+    const { set } = await createSet(t, counselor, seekerId, { limit: 2 });
+    clock.advance(hoursLater * HOUR);
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const handed = await act(t, counselor, set.id, 'publish', etag);
+    expect(handed.status).toBe(200);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    return { set: handed.body as SetBody, etag: String(handed.headers.etag) };
+  }
+
+  async function returnSet(setId: string, etag: string, comment?: string) {
+    const res = await act(t, otherCounselor, setId, 'second-review', etag, {
+      decision: 'return',
+      ...(comment === undefined ? {} : { comment }),
+    });
+    expect(res.status).toBe(200);
+    return res;
+  }
+
+  async function eventsOf(setId: string): Promise<RecordedDecisionEvent[]> {
+    return (await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 })).filter(
+      (event) => event.payload.setId === setId,
+    );
+  }
+
+  async function openPersonal(event: RecordedDecisionEvent | undefined): Promise<unknown> {
+    if (event?.personal === null || event?.personal === undefined) return undefined;
+    return t.container.decisionLog.subjectKeyring.decryptPersonal(event.personal);
+  }
+
+  it('gives the second reviewer a full lifetime from the moment the set is handed to them', async () => {
+    const { set: created } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    clock.advance((TTL_HOURS - 1) * HOUR);
+    const { etag } = await decideAll(t, counselor, created.id);
+    const handed = await act(t, counselor, created.id, 'publish', etag);
+    expect(handed.status).toBe(200);
+    expect(handed.body).toMatchObject({ status: 'awaiting_second_review', expiresAt: inFullLifetime() });
+    expect(handed.body.expiresAt).not.toBe(created.expiresAt);
+    expect(handed.headers.etag).toBe(`"${handed.body.version}"`);
+    expect(handed.headers.etag).not.toBe(etag);
+    const queue = await t.http
+      .get('/v1/recommendations?queue=second_review')
+      .auth(otherCounselor, { type: 'bearer' });
+    expect(queue.body.items.find((summary: { id: string }) => summary.id === created.id)).toMatchObject({
+      expiresAt: inFullLifetime(),
+    });
+  });
+
+  it('lets the second reviewer approve a set that would have expired under its first lifetime', async () => {
+    const { set } = await handToSecondReview('js-1', TTL_HOURS - 1);
+    clock.advance(2 * HOUR);
+    expect(clock.now().getTime()).toBeGreaterThan(Date.parse(set.createdAt) + TTL_HOURS * HOUR);
+    const peer = await readSet(t, otherCounselor, set.id);
+    expect(peer.set.status).toBe('awaiting_second_review');
+    const approved = await act(t, otherCounselor, set.id, 'second-review', peer.etag, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('published');
+  });
+
+  it('still expires a set the second reviewer leaves for longer than a full lifetime', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    clock.advance(TTL_HOURS * HOUR);
+    const late = await act(t, otherCounselor, set.id, 'second-review', etag, { decision: 'approve' });
+    expect(late.status).toBe(409);
+    expect(late.body.setStatus).toBe('expired');
+  });
+
+  it('gives the counselor a full lifetime again when the second reviewer returns the set', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 100);
+    const handedExpiry = set.expiresAt;
+    clock.advance(100 * HOUR);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    expect(returned.body).toMatchObject({ status: 'pending_review', expiresAt: inFullLifetime() });
+    expect(returned.headers.etag).not.toBe(etag);
+
+    // Past the lifetime the second reviewer was given, within the one the return gave.
+    clock.advance(100 * HOUR);
+    expect(clock.now().getTime()).toBeGreaterThan(Date.parse(handedExpiry));
+    const mine = await readSet(t, counselor, set.id);
+    expect(mine.set.status).toBe('pending_review');
+    const again = await act(t, counselor, set.id, 'publish', mine.etag);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'awaiting_second_review', expiresAt: inFullLifetime() });
+  });
+
+  it('shows the counselor who returned the set, when and why, in the set and in every review answer', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    const returnedAt = clock.now().toISOString();
+    const returned = await returnSet(set.id, etag, `  ${RETURN_COMMENT} `);
+    const expected = { by: 'c-002', at: returnedAt, comment: RETURN_COMMENT };
+    expect(returned.body.secondReview).toEqual({
+      required: true,
+      firstReviewerId: null,
+      reviewerId: null,
+      returned: expected,
+    });
+
+    clock.advance(HOUR);
+    const mine = await readSet(t, counselor, set.id);
+    expect(mine.set.secondReview.returned).toEqual(expected);
+    const item = mine.set.items.find((candidate) => candidate.decision === 'rejected');
+    if (item === undefined) throw new Error('the set has no rejected item');
+    const decided = await t.http
+      .post(`/v1/recommendations/${set.id}/items/${item.itemId}/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', mine.etag)
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.secondReview.returned).toEqual(expected);
+    const handedAgain = await act(t, counselor, set.id, 'publish', String(decided.headers.etag));
+    expect(handedAgain.status).toBe(200);
+    expect(handedAgain.body.secondReview.returned).toEqual(expected);
+    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
+      decision: 'approve',
+    });
+    expect(approved.body).toMatchObject({ status: 'published', secondReview: { returned: expected } });
+  });
+
+  it('records a return without a comment as a return, with no comment', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    const returned = await returnSet(set.id, etag);
+    expect(returned.body.secondReview.returned).toEqual({
+      by: 'c-002',
+      at: clock.now().toISOString(),
+      comment: null,
+    });
+  });
+
+  it('never shows the return comment to the job seeker, and lists it in their data export only once the set is closed', async () => {
+    await syncSeeker(t, 'js-returned');
+    const seeker = await t.tokenFor('job_seeker', 'js-returned');
+    const { set, etag } = await handToSecondReview('js-returned', 1);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    const exportedSet = async () => {
+      const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+      expect(data.status).toBe(200);
+      return data.body.suggestionSets.find((mine: { id: string }) => mine.id === set.id);
+    };
+    const underReview = await exportedSet();
+    expect(underReview).toMatchObject({ status: 'pending_review', secondReviewReturn: null });
+    expect(JSON.stringify(underReview)).not.toContain(RETURN_COMMENT);
+
+    const handedAgain = await act(t, counselor, set.id, 'publish', String(returned.headers.etag));
+    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
+      decision: 'approve',
+    });
+    expect(approved.body.status).toBe('published');
+
+    const portal = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    expect(portal.status).toBe(200);
+    expect(portal.body.items.length).toBeGreaterThan(0);
+    expect(JSON.stringify(portal.body)).not.toContain(RETURN_COMMENT);
+    for (const item of portal.body.items as Array<{ itemId: string }>) {
+      const explanation = await t.http
+        .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+        .auth(seeker, { type: 'bearer' });
+      expect(explanation.status).toBe(200);
+      expect(JSON.stringify(explanation.body)).not.toContain(RETURN_COMMENT);
+    }
+
+    const closed = await exportedSet();
+    expect(closed.secondReviewReturn).toEqual({
+      at: returned.body.secondReview.returned.at,
+      comment: RETURN_COMMENT,
+    });
+    expect(JSON.stringify(closed)).not.toContain('c-002');
+  });
+
+  it('warns about a sensitive term in the return comment, and keeps it', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    const comment = 'Attendre la décision de la MDPH avant de proposer ces formations.';
+    const returned = await returnSet(set.id, etag, comment);
+    expect(returned.body.warnings).toEqual([
+      expect.objectContaining({ code: 'sensitive_term', field: 'comment', terms: ['mdph'] }),
+    ]);
+    expect(returned.body.secondReview.returned.comment).toBe(comment);
+  });
+
+  it('logs the new expiry in the public part of the hand-over and return events, the comment sealed', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 50);
+    const handedExpiry = inFullLifetime();
+    clock.advance(3 * HOUR);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    expect(returned.body.expiresAt).toBe(inFullLifetime());
+
+    const events = await eventsOf(set.id);
+    const requested = events.find((event) => event.type === 'second_review.requested');
+    const completed = events.find((event) => event.type === 'second_review.completed');
+    expect(requested?.payload).toEqual({ setId: set.id, expiresAt: handedExpiry });
+    expect(completed?.payload).toEqual({
+      setId: set.id,
+      decision: 'return',
+      expiresAt: returned.body.expiresAt,
+    });
+    expect(JSON.stringify(completed?.payload)).not.toContain(RETURN_COMMENT);
+    expect(await openPersonal(completed)).toMatchObject({
+      status: 'readable',
+      value: { comment: RETURN_COMMENT },
+    });
+  });
+
+  it('counts in the oversight figures the decisions made after a return, past the set’s first lifetime', async () => {
+    clock.advance(HOUR);
+    const from = clock.now().toISOString();
+    const { set, etag } = await handToSecondReview('js-1', 100);
+    clock.advance(160 * HOUR);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    clock.advance(100 * HOUR);
+    const rejected = returned.body.items.find((item: { decision: string }) => item.decision === 'rejected');
+    const decided = await t.http
+      .post(`/v1/recommendations/${set.id}/items/${rejected.itemId}/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', String(returned.headers.etag))
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const rowsOf = async (query: string) => {
+      const res = await t.http
+        .get(`/v1/audit/stats/oversight?${query}`)
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', 'oversight of returned sets');
+      expect(res.status).toBe(200);
+      return res.body.rows;
+    };
+    // The set alone was generated since `from`; a period ending just after it must see all its reviews.
+    const everything = await rowsOf(`from=${from}`);
+    expect(everything).toHaveLength(1);
+    const periodEnd = new Date(Date.parse(from) + 1).toISOString();
+    expect(await rowsOf(`from=${from}&to=${periodEnd}`)).toEqual(everything);
+  });
+
+  it('deletes the return with its set when the person is erased', async () => {
+    await syncSeeker(t, 'js-erased-after-return');
+    const { set, etag } = await handToSecondReview('js-erased-after-return', 1);
+    await returnSet(set.id, etag, RETURN_COMMENT);
+    const stored = () => t.container.db('recommendation_sets').where({ id: set.id }).first('return_comment');
+    expect(await stored()).toEqual({ return_comment: RETURN_COMMENT });
+
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const erased = await t.http
+      .delete('/v1/job-seekers/js-erased-after-return')
+      .auth(admin, { type: 'bearer' });
+    expect(erased.status).toBe(204);
+    expect(await stored()).toBeUndefined();
+  });
+});
