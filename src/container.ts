@@ -101,7 +101,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
         withdrawOpenSets: (trx, seekerId) =>
           withdrawOpenSets({ store: recommendationStore, decisionLog, now }, trx, seekerId, {
-            reason: 'the job seeker moved to another counselor',
+            reason: 'la personne suit désormais un autre conseiller',
           }),
       }),
       courses: new CourseService(courseStore, decisionLog, now),

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import { DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
+import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { ErasureReport } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';

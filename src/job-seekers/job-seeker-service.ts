@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
-import { NotFoundError } from '../shared/errors.ts';
-import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput } from './job-seeker.ts';
+import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput, jobSeekerNotFound } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 /**
@@ -75,13 +74,4 @@ export class JobSeekerService {
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }
-}
-
-export function jobSeekerNotFound(id: string): NotFoundError {
-  return new NotFoundError(`job seeker ${id} was not found`);
-}
-
-/** What a job seeker is told about their own file when the service holds none. */
-export function ownFileNotFound(): NotFoundError {
-  return new NotFoundError('no job-seeker file is known for you');
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
 /**
@@ -53,4 +54,13 @@ export function isOnCaseloadOf(
   counselor: Principal,
 ): boolean {
   return seeker !== undefined && seeker.counselorId === counselor.subject;
+}
+
+export function jobSeekerNotFound(id: string): NotFoundError {
+  return new NotFoundError(`job seeker ${id} was not found`);
+}
+
+/** What a job seeker is told about their own file when the service holds none. */
+export function ownFileNotFound(): NotFoundError {
+  return new NotFoundError('no job-seeker file is known for you');
 }

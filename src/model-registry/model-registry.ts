@@ -133,11 +133,6 @@ export class ModelRegistry implements ActiveModelSource {
     return this.#loading;
   }
 
-  /** True once the active model (if any) is loaded in this process. */
-  isLoaded(): boolean {
-    return this.#active !== undefined;
-  }
-
   async listModels(): Promise<RegisteredModel[]> {
     return this.deps.store.list();
   }

@@ -1,7 +1,11 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
-import { jobSeekerNotFound, ownFileNotFound } from '../job-seekers/job-seeker-service.ts';
+import {
+  isOnCaseloadOf,
+  type JobSeeker,
+  jobSeekerNotFound,
+  ownFileNotFound,
+} from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
@@ -112,7 +116,7 @@ export class ObjectionService {
       recording.checkAccess(await jobSeekers.lockById(trx, seekerId));
       await jobSeekers.recordObjection(trx, seekerId, now());
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
-        reason: 'objection to AI processing',
+        reason: 'la personne s’est opposée au traitement par l’IA',
         madeBy: 'model',
       });
       return decisionLog.append(trx, {

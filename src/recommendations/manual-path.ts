@@ -16,10 +16,16 @@ type NoUsableModel = Extract<ModelUnavailable, 'no_active_model' | 'model_unavai
  * Why the active model cannot be used, whoever the person: none is active, or it cannot be loaded.
  * Undefined when it is loaded.
  */
+export function findWhyNoUsableModel(state: Exclude<ActiveModelState, { status: 'loaded' }>): NoUsableModel;
+export function findWhyNoUsableModel(state: ActiveModelState): NoUsableModel | undefined;
 export function findWhyNoUsableModel(state: ActiveModelState): NoUsableModel | undefined {
   if (state.status === 'none') return 'no_active_model';
   if (state.status === 'unavailable') return 'model_unavailable';
   return undefined;
+}
+
+function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
+  return why === 'no_active_model' || why === 'model_unavailable';
 }
 
 /**
@@ -63,7 +69,7 @@ export function refuseForManualPath(
     manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
   };
   // No usable model is the deployment's state, not the person's: the service is what is missing.
-  return why === 'no_active_model' || why === 'model_unavailable'
+  return isNoUsableModel(why)
     ? new ServiceUnavailableError(detail, details)
     : new ConflictError(detail, details);
 }

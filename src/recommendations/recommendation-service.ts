@@ -6,8 +6,7 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import { isOnCaseloadOf, type JobSeeker } from '../job-seekers/job-seeker.ts';
-import { jobSeekerNotFound } from '../job-seekers/job-seeker-service.ts';
+import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -89,9 +88,8 @@ export class RecommendationService {
     const barred = findWhatBarsModel(settings, seeker);
     if (barred !== undefined) throw refuseForManualPath(seeker, barred);
     const current = await deps.models.currentState();
-    if (current.status === 'none') throw refuseForManualPath(seeker, 'no_active_model');
-    // Logged by the registry with its cause; the counselor is told where to go instead.
-    if (current.status === 'unavailable') throw refuseForManualPath(seeker, 'model_unavailable');
+    // A failed load is logged by the registry with its cause; the counselor is told where to go.
+    if (current.status !== 'loaded') throw refuseForManualPath(seeker, findWhyNoUsableModel(current));
     const { model } = current;
 
     const now = deps.now();
@@ -129,7 +127,7 @@ export class RecommendationService {
         // A set by hand is for when the model may not be used: once it may, the suggestions take
         // over, so that none of what they show can be published as the counselor's own choice.
         withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
-          reason: 'suggestions were asked for this person',
+          reason: 'des propositions de l’IA ont été demandées pour la personne',
           madeBy: 'hand',
         }),
       },

@@ -22,6 +22,7 @@ export async function withdrawOpenSets(
   },
   trx: Knex.Transaction,
   seekerId: string,
+  /** `reason` is in French: the counselor reads it as the set's discard reason, the person in their data export. */
   withdrawal: { reason: string; madeBy?: SetMaker },
 ): Promise<string[]> {
   const { store, decisionLog } = deps;

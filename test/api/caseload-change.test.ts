@@ -33,7 +33,7 @@ describe('a job seeker moving to another counselor', () => {
       t.container.db('recommendation_sets').where({ id: setId }).first('status', 'discard_reason');
     expect(await stored(open.id)).toEqual({
       status: 'discarded',
-      discard_reason: 'the job seeker moved to another counselor',
+      discard_reason: 'la personne suit désormais un autre conseiller',
     });
     expect((await stored(published.id))?.status).toBe('published');
     expect((await act(t, counselor, open.id, 'publish', etag)).status).toBe(404);

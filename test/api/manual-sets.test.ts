@@ -212,7 +212,7 @@ describe('sets made by hand (the manual path)', () => {
     const after = await readSet(t, otherCounselor, res.body.id);
     expect(after.set).toMatchObject({
       status: 'discarded',
-      discardReason: 'the job seeker moved to another counselor',
+      discardReason: 'la personne suit désormais un autre conseiller',
     });
   });
 
@@ -247,7 +247,7 @@ describe('sets made by hand (the manual path)', () => {
     const withdrawn = await readSet(t, counselor, handMade.body.id);
     expect(withdrawn.set).toMatchObject({
       status: 'discarded',
-      discardReason: 'suggestions were asked for this person',
+      discardReason: 'des propositions de l’IA ont été demandées pour la personne',
     });
     const added = await act(t, counselor, handMade.body.id, 'items', withdrawn.etag, {
       courseId: 'LYON-AS-1',
@@ -266,7 +266,7 @@ describe('sets made by hand (the manual path)', () => {
     expect(discarded.find((event) => event.payload.setId === handMade.body.id)?.payload).toEqual({
       setId: handMade.body.id,
       pendingItems: 0,
-      withdrawnBecause: 'suggestions were asked for this person',
+      withdrawnBecause: 'des propositions de l’IA ont été demandées pour la personne',
     });
   });
 

@@ -178,7 +178,10 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
 
     const mine = await exportSet('js-withdrawn', set.id);
 
-    expect(mine).toMatchObject({ status: 'discarded', discardReason: 'objection to AI processing' });
+    expect(mine).toMatchObject({
+      status: 'discarded',
+      discardReason: 'la personne s’est opposée au traitement par l’IA',
+    });
     expect(mine.closedAt).not.toBeNull();
     expect(mine.items).toEqual([]);
     expect(mine.undecidedSuggestions).toBe(2);
@@ -321,7 +324,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(moved.map((set) => set.id)).toEqual([before.id]);
     expect(moved[0]).toMatchObject({
       status: 'discarded',
-      discardReason: 'the job seeker moved to another counselor',
+      discardReason: 'la personne suit désormais un autre conseiller',
     });
     expect(moved[0]?.undecidedSuggestions).toBe(2);
     const ownIds: string[] = await t.container

@@ -461,7 +461,11 @@ describe('job seeker portal API', () => {
       expect(discarded.filter((event) => event.payload.setId === set.id)).toEqual([
         expect.objectContaining({
           actor: { role: 'system', pseudonym: 'withdrawal' },
-          payload: { setId: set.id, pendingItems: 0, withdrawnBecause: 'objection to AI processing' },
+          payload: {
+            setId: set.id,
+            pendingItems: 0,
+            withdrawnBecause: 'la personne s’est opposée au traitement par l’IA',
+          },
           personal: null,
         }),
       ]);
