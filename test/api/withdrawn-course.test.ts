@@ -127,6 +127,23 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
       });
     });
 
+    it('refuses course_unavailable for an item whose course is still offered with 422 naming the course; nothing changes', async () => {
+      const { set, etag } = await openSetFor('js-w-offered');
+      const item = itemAt(set, 0);
+
+      const res = await decide(t, counselor, set.id, item.itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'course_unavailable',
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toContain(`course ${item.course.id} "${item.course.title}" is still offered`);
+      expect(res.body).toMatchObject({ reasonCode: 'course_unavailable', courseId: item.course.id });
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.find((i) => i.itemId === item.itemId)?.decision).toBe('pending');
+    });
+
     it('answers a stale If-Match with 412 and keeps the kill switch refusal first, before the withdrawn course', async () => {
       const { set, etag } = await openSetFor('js-w-order');
       const [first, second] = set.items;

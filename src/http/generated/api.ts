@@ -377,7 +377,8 @@ export interface paths {
          * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
          *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
          *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
-         *     it can be rejected, with `course_unavailable`.
+         *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
+         *     item whose course is still offered, it is refused with 422 naming the course (`reasonCode`, `courseId`).
          */
         post: operations["decideRecommendationItem"];
         delete?: never;
@@ -545,7 +546,7 @@ export interface paths {
         };
         /**
          * The published list of rejection reason codes
-         * @description Labels are in French, as counselors see them. `course_unavailable` is for a course the catalog no longer offers.
+         * @description Labels are in French, as counselors see them. `course_unavailable` is for a course the catalog no longer offers, and is refused (422) for any other.
          */
         get: operations["listReasonCodes"];
         put?: never;
@@ -1799,15 +1800,17 @@ export interface components {
             sets: number;
             /** @description Items the model suggested. */
             items: number;
-            /** @description Model items with a decision (the last one counts). */
+            /** @description Model items with a decision (the last one counts), catalog rejections left out. */
             decisions: number;
             approvalRate: number | null;
             rejectionRate: number | null;
+            /** @description Model items whose last decision is a rejection with `course_unavailable` (the catalog withdrew the course): no judgement on the model, so counted here and left out of `decisions`, the rates and the decision times. */
+            catalogRejections: number;
             /** @description Courses the counselor added. */
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions whose time is known. */
+            /** @description Decisions whose time is known (catalog rejections left out). */
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
