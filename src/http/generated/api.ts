@@ -2033,7 +2033,7 @@ export interface components {
                  *       "type": "https://aiguillage.example/problems/course-withdrawn",
                  *       "title": "Conflict with the current state",
                  *       "status": 409,
-                 *       "detail": "cannot approve: course LYON-AS-2 \"Aide-soignant en alternance\" was withdrawn from the catalog after being suggested (it is no longer active); reject the item instead, with reason code \"course_unavailable\"",
+                 *       "detail": "cannot approve the item: course LYON-AS-2 \"Aide-soignant en alternance\" was withdrawn from the catalog after being suggested (it is no longer active); it can be rejected, with reason code \"course_unavailable\"",
                  *       "withdrawnItems": [
                  *         {
                  *           "itemId": "6f1c2a9e-8b7d-4e3f-9a1b-2c3d4e5f6a7b",
