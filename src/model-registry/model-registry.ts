@@ -56,6 +56,19 @@ interface LoadFailure {
 }
 
 const DEFAULT_LOAD_RETRY_MS = 30_000;
+
+/**
+ * Read errors that mean the models directory holds no readable card where the registered one was:
+ * there is nothing to serve until an admin puts it back (404, like a card removed), rather than a
+ * fault of the service. Other errors (a disk fault, too many open files) stay unexpected.
+ */
+const UNREADABLE_CARD: Readonly<Record<string, string>> = {
+  ENOENT: 'is no longer there',
+  ENOTDIR: 'is no longer there (its folder is not a folder)',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'is not readable by the service (permission denied)',
+  EPERM: 'is not readable by the service (permission denied)',
+};
 const SILENT: Pick<Logger, 'error' | 'info'> = { error: () => {}, info: () => {} };
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -167,7 +180,8 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * The model card (Markdown) shipped in the model's folder, refused when its bytes are no longer
    * the registered ones: a changed card is never served. A model registered before cards were
-   * hashed has its card served unchecked.
+   * hashed has its card served unchecked. No readable card where it was (removed, a folder, not
+   * readable) is a NotFoundError naming the file.
    */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
@@ -175,8 +189,21 @@ export class ModelRegistry implements ActiveModelSource {
     try {
       card = await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      throw new NotFoundError(`the card of model ${id} is no longer in the models directory`);
+      const { code } = error as NodeJS.ErrnoException;
+      const why = code === undefined ? undefined : UNREADABLE_CARD[code];
+      if (why === undefined) throw error;
+      const file = `${model.folder}/${CARD_FILE}`;
+      // Answered 404, so the log is where operators learn that a registered card needs putting back.
+      this.logger.error(
+        { modelId: id, file, code },
+        'a registered model card cannot be read: it is not served',
+      );
+      throw new NotFoundError(
+        `the card of model ${id} cannot be read: ${file} in the models directory ${why}`,
+        {
+          file: CARD_FILE,
+        },
+      );
     }
     try {
       assertSha256(CARD_FILE, computeSha256(card), model.cardSha256);

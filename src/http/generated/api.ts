@@ -762,7 +762,9 @@ export interface paths {
          * @description Intended use and limits, data minimisation, evaluation, shape functions and group rates, as
          *     Markdown: the card registered with the model. A card whose bytes in the models directory are
          *     no longer the registered ones is never served (409). The card of a model registered before
-         *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked.
+         *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked. A card the
+         *     models directory no longer holds as a readable file (removed, replaced by a folder, not readable
+         *     by the service) answers 404 naming the file: there is no card to serve until an admin puts it back.
          */
         get: operations["getModelCard"];
         put?: never;
@@ -3303,7 +3305,24 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such model, or its folder in the models directory holds no readable card (`file` names it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "the card of model aiguillage-ebm-1.0.0 cannot be read: aiguillage-ebm-1.0.0/MODEL_CARD.md in the models directory is a folder, not a file",
+                     *       "file": "MODEL_CARD.md"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The card in the models directory is no longer the one registered; it is not served. */
             409: {
                 headers: {
