@@ -138,7 +138,12 @@ export class ModelRegistry implements ActiveModelSource {
     if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
     const failure = this.#failure;
     if (failure?.modelId === activeId && !this.isRetryDue(failure)) {
-      return { status: 'unavailable', modelId: activeId, reason: failure.reason };
+      return {
+        status: 'unavailable',
+        modelId: activeId,
+        reason: failure.reason,
+        retryAfterMs: this.loadRetryMs,
+      };
     }
     this.#loading ??= this.loadActive().finally(() => {
       this.#loading = undefined;
@@ -354,10 +359,14 @@ export class ModelRegistry implements ActiveModelSource {
     return this.deps.logger ?? SILENT;
   }
 
+  private get loadRetryMs(): number {
+    return this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS;
+  }
+
   private isRetryDue(failure: LoadFailure): boolean {
     const now = this.deps.now().getTime();
     // A clock set back (a test's, or the system's) is no reason to wait longer.
-    return now < failure.at || now - failure.at >= (this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS);
+    return now < failure.at || now - failure.at >= this.loadRetryMs;
   }
 
   /** Loads the active model; a failure is remembered and logged, never thrown. */
@@ -374,7 +383,7 @@ export class ModelRegistry implements ActiveModelSource {
         { modelId: model.id, folder: model.folder, reason },
         'the active model could not be loaded: suggestions are refused and the manual path stays open until it loads',
       );
-      return { status: 'unavailable', modelId: model.id, reason };
+      return { status: 'unavailable', modelId: model.id, reason, retryAfterMs: this.loadRetryMs };
     }
     if (this.#failure?.modelId === model.id) {
       this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');

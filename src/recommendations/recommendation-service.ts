@@ -91,7 +91,9 @@ export class RecommendationService {
     const current = await deps.models.currentState();
     if (current.status === 'none') throw refuseForManualPath(seeker, 'no_active_model');
     // Logged by the registry with its cause; the counselor is told where to go instead.
-    if (current.status === 'unavailable') throw refuseForManualPath(seeker, 'model_unavailable');
+    if (current.status === 'unavailable') {
+      throw refuseForManualPath(seeker, 'model_unavailable', current.retryAfterMs);
+    }
     const { model } = current;
 
     const now = deps.now();

@@ -2603,6 +2603,8 @@ export interface operations {
             /** @description No model is active (`reason` `no_active_model`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
             503: {
                 headers: {
+                    /** @description With `model_unavailable` only, the seconds after which this process tries to load the model again (its retry interval, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
