@@ -57,7 +57,9 @@ export interface MySuggestionItem {
  * expired (at the end of its lifetime) even when nobody has read it since.
  */
 export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySuggestionSet {
-  const set = isDue(stored, now) ? { ...stored, status: 'expired' as const, closedAt: stored.expiresAt } : stored;
+  const set = isDue(stored, now)
+    ? { ...stored, status: 'expired' as const, closedAt: stored.expiresAt }
+    : stored;
   const reviewed = !isOpen(set);
   const decided = reviewed ? set.items.filter(isDecided) : [];
   return {
