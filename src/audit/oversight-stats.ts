@@ -1,4 +1,5 @@
 import type { DecisionEventType } from '../decision-log/decision-event.ts';
+import { COURSE_UNAVAILABLE_REASON } from '../recommendations/recommendation.ts';
 import type { EventContent } from './audit-event-store.ts';
 import {
   divideOrNull,
@@ -49,15 +50,23 @@ export interface OversightRow {
   sets: number;
   /** Items the model suggested in those sets. */
   items: number;
-  /** Model items with a decision (the last one counts when a counselor changed their mind). */
+  /**
+   * Model items with a decision (the last one counts when a counselor changed their mind), rejections
+   * forced by the catalog left out: they are no judgement on the model.
+   */
   decisions: number;
   approvalRate: number | null;
   rejectionRate: number | null;
+  /**
+   * Model items whose last decision is a rejection for a course the catalog withdrew
+   * (`course_unavailable`): counted here, outside the decisions, the rates and the times.
+   */
+  catalogRejections: number;
   /** Courses the counselor added. */
   additions: number;
   /** Additions among everything reviewed: additions / (decisions + additions). */
   additionRate: number | null;
-  /** Decisions whose time is known. */
+  /** Decisions whose time is known (catalog rejections left out). */
   timedDecisions: number;
   /**
    * Median time spent on a decision: seconds since the counselor's previous decision or addition
@@ -89,6 +98,7 @@ interface SetState {
   reviewed: boolean;
   /** When the counselor last acted on the set or first saw it (ms), for the time of the next act. */
   lastActAt: number;
+  /** Each item's last decision: `approved`, `rejected`, or `catalog` for a catalog rejection. */
   decisions: Map<string, string>;
   /** The items published to the job seeker (none until the set is published). */
   published: ReadonlySet<string>;
@@ -114,6 +124,7 @@ interface GroupTotals
   > {
   approved: number;
   rejected: number;
+  catalogRejections: number;
   decisionSeconds: number[];
   fastDecisions: number;
   openedFirst: number;
@@ -182,9 +193,15 @@ export async function computeOversightStats(
         markReviewed(set);
         const itemId = readStringField(payload, 'itemId');
         const decision = readStringField(payload, 'decision');
-        if (itemId !== undefined && decision !== undefined) set.decisions.set(itemId, decision);
+        // The catalog's doing, not the counselor's judgement of the model; still an act that the
+        // time of the next decision counts from.
+        const forcedByCatalog =
+          decision === 'rejected' && readStringField(payload, 'reasonCode') === COURSE_UNAVAILABLE_REASON;
+        if (itemId !== undefined && decision !== undefined) {
+          set.decisions.set(itemId, forcedByCatalog ? 'catalog' : decision);
+        }
         const spent = takeActSeconds(set, event.occurredAt);
-        if (spent !== undefined) {
+        if (spent !== undefined && !forcedByCatalog) {
           set.group.decisionSeconds.push(spent);
           if (spent < options.fastDecisionSeconds) set.group.fastDecisions += 1;
         }
@@ -214,6 +231,7 @@ export async function computeOversightStats(
     for (const decision of set.decisions.values()) {
       if (decision === 'approved') set.group.approved += 1;
       else if (decision === 'rejected') set.group.rejected += 1;
+      else if (decision === 'catalog') set.group.catalogRejections += 1;
     }
     set.group.publishedItems += set.published.size;
     set.group.explanationsOpened += set.explained.size;
@@ -248,6 +266,7 @@ function findGroup(
       items: 0,
       approved: 0,
       rejected: 0,
+      catalogRejections: 0,
       additions: 0,
       decisionSeconds: [],
       fastDecisions: 0,
@@ -305,6 +324,7 @@ function toRow(group: GroupTotals): OversightRow {
     decisions,
     approvalRate: roundTo(divideOrNull(group.approved, decisions), 4),
     rejectionRate: roundTo(divideOrNull(group.rejected, decisions), 4),
+    catalogRejections: group.catalogRejections,
     additions: group.additions,
     additionRate: roundTo(divideOrNull(group.additions, decisions + group.additions), 4),
     timedDecisions: timed,

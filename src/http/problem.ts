@@ -96,6 +96,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     for (const [kind, status, slug, title] of DOMAIN_STATUS) {
       if (error instanceof kind) {
+        if (error instanceof ServiceUnavailableError && error.retryAfterSeconds !== undefined) {
+          res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        }
         sendProblem(res, problem(status, slug, title, error.message, error.details));
         return;
       }

@@ -56,6 +56,19 @@ interface LoadFailure {
 }
 
 const DEFAULT_LOAD_RETRY_MS = 30_000;
+
+/**
+ * Read errors that mean the models directory holds no readable card where the registered one was:
+ * there is nothing to serve until an admin puts it back (404, like a card removed), rather than a
+ * fault of the service. Other errors (a disk fault, too many open files) stay unexpected.
+ */
+const UNREADABLE_CARD: Readonly<Record<string, string>> = {
+  ENOENT: 'is no longer there',
+  ENOTDIR: 'is no longer there (its folder is not a folder)',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'is not readable by the service (permission denied)',
+  EPERM: 'is not readable by the service (permission denied)',
+};
 const SILENT: Pick<Logger, 'error' | 'info'> = { error: () => {}, info: () => {} };
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -125,7 +138,12 @@ export class ModelRegistry implements ActiveModelSource {
     if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
     const failure = this.#failure;
     if (failure?.modelId === activeId && !this.isRetryDue(failure)) {
-      return { status: 'unavailable', modelId: activeId, reason: failure.reason };
+      return {
+        status: 'unavailable',
+        modelId: activeId,
+        reason: failure.reason,
+        retryAfterMs: this.loadRetryMs,
+      };
     }
     this.#loading ??= this.loadActive().finally(() => {
       this.#loading = undefined;
@@ -162,7 +180,8 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * The model card (Markdown) shipped in the model's folder, refused when its bytes are no longer
    * the registered ones: a changed card is never served. A model registered before cards were
-   * hashed has its card served unchecked.
+   * hashed has its card served unchecked. No readable card where it was (removed, a folder, not
+   * readable) is a NotFoundError naming the file.
    */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
@@ -170,8 +189,21 @@ export class ModelRegistry implements ActiveModelSource {
     try {
       card = await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      throw new NotFoundError(`the card of model ${id} is no longer in the models directory`);
+      const { code } = error as NodeJS.ErrnoException;
+      const why = code === undefined ? undefined : UNREADABLE_CARD[code];
+      if (why === undefined) throw error;
+      const file = `${model.folder}/${CARD_FILE}`;
+      // Answered 404, so the log is where operators learn that a registered card needs putting back.
+      this.logger.error(
+        { modelId: id, file, code },
+        'a registered model card cannot be read: it is not served',
+      );
+      throw new NotFoundError(
+        `the card of model ${id} cannot be read: ${file} in the models directory ${why}`,
+        {
+          file: CARD_FILE,
+        },
+      );
     }
     try {
       assertSha256(CARD_FILE, computeSha256(card), model.cardSha256);
@@ -322,10 +354,14 @@ export class ModelRegistry implements ActiveModelSource {
     return this.deps.logger ?? SILENT;
   }
 
+  private get loadRetryMs(): number {
+    return this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS;
+  }
+
   private isRetryDue(failure: LoadFailure): boolean {
     const now = this.deps.now().getTime();
     // A clock set back (a test's, or the system's) is no reason to wait longer.
-    return now < failure.at || now - failure.at >= (this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS);
+    return now < failure.at || now - failure.at >= this.loadRetryMs;
   }
 
   /** Loads the active model; a failure is remembered and logged, never thrown. */
@@ -342,7 +378,7 @@ export class ModelRegistry implements ActiveModelSource {
         { modelId: model.id, folder: model.folder, reason },
         'the active model could not be loaded: suggestions are refused and the manual path stays open until it loads',
       );
-      return { status: 'unavailable', modelId: model.id, reason };
+      return { status: 'unavailable', modelId: model.id, reason, retryAfterMs: this.loadRetryMs };
     }
     if (this.#failure?.modelId === model.id) {
       this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');

@@ -49,10 +49,14 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
   model_unavailable: 'the active model could not be loaded',
 };
 
-/** The refusal that names the manual path: the catalog search, and a set of the counselor's own. */
+/**
+ * The refusal that names the manual path: the catalog search, and a set of the counselor's own.
+ * `retryAfterMs`: when the model may be usable again, for a model that failed to load.
+ */
 export function refuseForManualPath(
   seeker: JobSeeker,
   why: ModelUnavailable,
+  retryAfterMs?: number,
 ): ConflictError | ServiceUnavailableError {
   const occupation = seeker.targetOccupations[0];
   const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
@@ -69,9 +73,12 @@ export function refuseForManualPath(
     manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
   };
   // No usable model is the deployment's state, not the person's: the service is what is missing.
-  return isNoUsableModel(why)
-    ? new ServiceUnavailableError(detail, details)
-    : new ConflictError(detail, details);
+  if (isNoUsableModel(why)) {
+    const retryAfterSeconds =
+      retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new ServiceUnavailableError(detail, details, retryAfterSeconds);
+  }
+  return new ConflictError(detail, details);
 }
 
 /** The refusal of a set by hand while the model may be used: where to ask for its suggestions. */

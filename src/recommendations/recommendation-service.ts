@@ -88,8 +88,11 @@ export class RecommendationService {
     const barred = findWhatBarsModel(settings, seeker);
     if (barred !== undefined) throw refuseForManualPath(seeker, barred);
     const current = await deps.models.currentState();
-    // A failed load is logged by the registry with its cause; the counselor is told where to go.
-    if (current.status !== 'loaded') throw refuseForManualPath(seeker, findWhyNoUsableModel(current));
+    if (current.status !== 'loaded') {
+      // A failed load is logged by the registry with its cause; the counselor is told where to go.
+      const retryAfterMs = current.status === 'unavailable' ? current.retryAfterMs : undefined;
+      throw refuseForManualPath(seeker, findWhyNoUsableModel(current), retryAfterMs);
+    }
     const { model } = current;
 
     const now = deps.now();

@@ -282,6 +282,12 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
   };
 }
 
+/**
+ * The reason for rejecting an item whose course the catalog withdrew after it was suggested or
+ * added, and for no other: it says the catalog decided, not the counselor.
+ */
+export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
+
 /** Rejection reasons counselors choose from (the published list). */
 export const REASON_CODES = [
   {
@@ -302,7 +308,7 @@ export const REASON_CODES = [
   },
   // For a course the catalog withdrew after it was suggested: such an item can only be rejected.
   {
-    code: 'course_unavailable',
+    code: COURSE_UNAVAILABLE_REASON,
     label: 'Formation plus proposée (retirée du catalogue)',
     commentRequired: false,
   },

@@ -14,6 +14,7 @@ import {
   PreconditionFailedError,
 } from '../shared/errors.ts';
 import {
+  COURSE_UNAVAILABLE_REASON,
   closeSet,
   computeExpiry,
   countPending,
@@ -81,7 +82,7 @@ export class ReviewService {
 
   /**
    * Approves or rejects one item; a rejection needs a published reason code. An item whose course
-   * the catalog withdrew since can only be rejected.
+   * the catalog withdrew since can only be rejected; `course_unavailable` rejects only such an item.
    */
   async decideItem(
     counselor: Principal,
@@ -110,7 +111,7 @@ export class ReviewService {
           throw refuseWithdrawnCourses(
             'approve the item',
             [item],
-            'it can be rejected, with reason code "course_unavailable"',
+            `it can be rejected, with reason code "${COURSE_UNAVAILABLE_REASON}"`,
           );
         }
         if (decision.decision === 'reject') {
@@ -122,6 +123,14 @@ export class ReviewService {
           }
           if (reason.commentRequired && comment === null) {
             throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
+          }
+          if (reason.code === COURSE_UNAVAILABLE_REASON && !withdrawnCourseIds.has(item.course.id)) {
+            // The person's data export and the oversight figures would blame the catalog for the
+            // counselor's own judgement.
+            throw new InvalidInputError(
+              `reason code "${reason.code}" is for a course the catalog withdrew; course ${item.course.id} "${item.course.title}" is still offered: reject the item with the reason that applies`,
+              { reasonCode: reason.code, courseId: item.course.id },
+            );
           }
           reasonCode = reason.code;
         }
@@ -309,7 +318,7 @@ export class ReviewService {
           throw refuseWithdrawnCourses(
             'publish',
             withdrawn,
-            'reject those items, with reason code "course_unavailable", then publish',
+            `reject those items, with reason code "${COURSE_UNAVAILABLE_REASON}", then publish`,
           );
         }
         const message = options.message?.trim() || null;

@@ -15,7 +15,13 @@ export interface ActiveModel {
 export type ActiveModelState =
   | { status: 'loaded'; model: ActiveModel }
   | { status: 'none' }
-  | { status: 'unavailable'; modelId: string; reason: string };
+  | {
+      status: 'unavailable';
+      modelId: string;
+      reason: string;
+      /** When a later request tries to load it again: the registry's retry interval. */
+      retryAfterMs: number;
+    };
 
 /** Where services get the active model; the registry swaps it on activation. */
 export interface ActiveModelSource {

@@ -35,4 +35,12 @@ export class PreconditionRequiredError extends DomainError {}
 export class PayloadTooLargeError extends DomainError {}
 
 /** A dependency the operation needs is not available now (no active model, say). */
-export class ServiceUnavailableError extends DomainError {}
+export class ServiceUnavailableError extends DomainError {
+  /** When trying again may help, if that is known (the answer's Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, details: Record<string, unknown> = {}, retryAfterSeconds?: number) {
+    super(message, details);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -164,6 +164,8 @@ describe('sets made by hand (the manual path)', () => {
     try {
       const refused = await requestSet(t, counselor, 'js-1');
       expect(refused.status).toBe(503);
+      // Nothing changes until an admin activates a model: no time to wait is given.
+      expect(refused.headers['retry-after']).toBeUndefined();
       expect(refused.body).toMatchObject({
         type: 'https://aiguillage.example/problems/ai-unavailable',
         detail: expect.stringMatching(/no model is active/),

@@ -90,6 +90,12 @@ describe('an active model that cannot be loaded', () => {
     expect(search.body.items.length).toBeGreaterThan(0);
   });
 
+  it("says when to ask again: Retry-After on the 503 is the registry's retry interval, 30 seconds", async () => {
+    const res = await requestSet(t, counselor, 'js-1');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('30');
+  });
+
   it('lets the counselor start a set by hand, logged with the model_unavailable reason', async () => {
     const res = await requestManualSet(t, counselor, 'js-1');
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -1,4 +1,4 @@
-import { cp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
@@ -368,6 +368,28 @@ describe('model registry API', () => {
       const res = await t.http.get(`/v1/models/${gone.id}/card`).auth(auditor, { type: 'bearer' });
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        file: CARD_FILE,
+        detail: expect.stringMatching(/is no longer there$/),
+      });
+    });
+
+    it('answers 404 naming the file, not a server error, when the card was replaced by a folder', async () => {
+      const hollow = await writeShippedVariant(modelsDir.dir, 'ebm-card-folder-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-card-folder',
+      }));
+      expect((await register(hollow.folder, hollow.sha256)).status).toBe(201);
+      const card = path.join(modelsDir.dir, hollow.folder, CARD_FILE);
+      await rm(card);
+      await mkdir(card);
+      const res = await t.http.get(`/v1/models/${hollow.id}/card`).auth(auditor, { type: 'bearer' });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        file: CARD_FILE,
+        detail: `the card of model ${hollow.id} cannot be read: ${hollow.folder}/${CARD_FILE} in the models directory is a folder, not a file`,
+      });
     });
 
     it('answers 409 for a card changed since registration, with both hashes, and does not serve the changed text', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -14,6 +15,18 @@ import {
   WORKFLOW_CATALOG,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/** The example the contract gives of a refused approval, a course LYON-AS-2 withdrawn. */
+function reviewConflictExample(): { detail: string; [member: string]: unknown } {
+  const document = loadOpenApiDocument() as {
+    components: { responses: { ReviewConflict: { content: Record<string, { example: unknown }> } } };
+  };
+  const example = document.components.responses.ReviewConflict.content['application/problem+json']?.example;
+  if (typeof example !== 'object' || example === null || !('detail' in example)) {
+    throw new Error('the contract has no ReviewConflict example with a detail');
+  }
+  return example as { detail: string };
+}
 
 /** A course of the catalog the model never suggests to the workflow's job seekers (too far). */
 const FAR_COURSE = 'PARIS-AS';
@@ -106,6 +119,21 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
       expect(after.set.items.find((i) => i.itemId === item.itemId)?.decision).toBe('pending');
     });
 
+    it("answers that refusal with the text of the contract's ReviewConflict example", async () => {
+      const { set, etag } = await openSetFor('js-w-example');
+      const item = itemAt(set, 0);
+      await withdrawByAdmin(item.course.id);
+
+      const res = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+      const example = reviewConflictExample();
+      const named = `${item.course.id} "${item.course.title}"`;
+      expect(res.body).toEqual({
+        ...example,
+        detail: example.detail.replace(/LYON-AS-2 "[^"]*"/, named),
+        withdrawnItems: [{ itemId: item.itemId, courseId: item.course.id }],
+      });
+    });
+
     it('lets such an item be rejected with the published reason course_unavailable', async () => {
       const codes = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
       expect(codes.body).toContainEqual(
@@ -125,6 +153,23 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
         reasonCode: 'course_unavailable',
         courseAvailable: false,
       });
+    });
+
+    it('refuses course_unavailable for an item whose course is still offered with 422 naming the course; nothing changes', async () => {
+      const { set, etag } = await openSetFor('js-w-offered');
+      const item = itemAt(set, 0);
+
+      const res = await decide(t, counselor, set.id, item.itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'course_unavailable',
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toContain(`course ${item.course.id} "${item.course.title}" is still offered`);
+      expect(res.body).toMatchObject({ reasonCode: 'course_unavailable', courseId: item.course.id });
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.find((i) => i.itemId === item.itemId)?.decision).toBe('pending');
     });
 
     it('answers a stale If-Match with 412 and keeps the kill switch refusal first, before the withdrawn course', async () => {

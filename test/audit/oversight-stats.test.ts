@@ -69,6 +69,42 @@ describe('oversight figures', () => {
     });
   });
 
+  it('counts rejections forced by the catalog apart, outside the rates, the decisions and the decision times', async () => {
+    const catalogRejection = (itemId: string, occurredAt: string) =>
+      anEvent('item.decided', occurredAt, {
+        setId: 's',
+        itemId,
+        decision: 'rejected',
+        reasonCode: 'course_unavailable',
+      });
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z', { items: 4 }),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's' }),
+        catalogRejection('s-0', '2026-03-04T09:01:01.000Z'),
+        catalogRejection('s-1', '2026-03-04T09:01:02.000Z'),
+        anEvent('item.decided', '2026-03-04T09:01:32.000Z', {
+          setId: 's',
+          itemId: 's-2',
+          decision: 'rejected',
+          reasonCode: 'too_far',
+        }),
+        decided('s', 's-3', 'approved', '2026-03-04T09:02:12.000Z'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      decisions: 2,
+      approvalRate: 0.5,
+      rejectionRate: 0.5,
+      catalogRejections: 2,
+      timedDecisions: 2,
+      medianDecisionSeconds: 35,
+      fastDecisionShare: 0,
+      reviewedSets: 1,
+    });
+  });
+
   it('leaves out sets made by hand: the figures measure how counselors review the model', async () => {
     const rows = await computeOversightStats(
       [

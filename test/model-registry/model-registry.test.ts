@@ -335,6 +335,7 @@ describe('ModelRegistry', () => {
         status: 'unavailable',
         modelId: variant.id,
         reason: expect.stringMatching(/manifest\.json is no longer the one registered/),
+        retryAfterMs: 30_000,
       });
       expect(await here.current()).toBeUndefined();
       // The process that loaded it before the change keeps the bytes it checked.

@@ -377,7 +377,8 @@ export interface paths {
          * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
          *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
          *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
-         *     it can be rejected, with `course_unavailable`.
+         *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
+         *     item whose course is still offered, it is refused with 422 naming the course (`reasonCode`, `courseId`).
          */
         post: operations["decideRecommendationItem"];
         delete?: never;
@@ -545,7 +546,7 @@ export interface paths {
         };
         /**
          * The published list of rejection reason codes
-         * @description Labels are in French, as counselors see them. `course_unavailable` is for a course the catalog no longer offers.
+         * @description Labels are in French, as counselors see them. `course_unavailable` is for a course the catalog no longer offers, and is refused (422) for any other.
          */
         get: operations["listReasonCodes"];
         put?: never;
@@ -761,7 +762,9 @@ export interface paths {
          * @description Intended use and limits, data minimisation, evaluation, shape functions and group rates, as
          *     Markdown: the card registered with the model. A card whose bytes in the models directory are
          *     no longer the registered ones is never served (409). The card of a model registered before
-         *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked.
+         *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked. A card the
+         *     models directory no longer holds as a readable file (removed, replaced by a folder, not readable
+         *     by the service) answers 404 naming the file: there is no card to serve until an admin puts it back.
          */
         get: operations["getModelCard"];
         put?: never;
@@ -1799,15 +1802,17 @@ export interface components {
             sets: number;
             /** @description Items the model suggested. */
             items: number;
-            /** @description Model items with a decision (the last one counts). */
+            /** @description Model items with a decision (the last one counts), catalog rejections left out. */
             decisions: number;
             approvalRate: number | null;
             rejectionRate: number | null;
+            /** @description Model items whose last decision is a rejection with `course_unavailable` (the catalog withdrew the course): no judgement on the model, so counted here and left out of `decisions`, the rates and the decision times. */
+            catalogRejections: number;
             /** @description Courses the counselor added. */
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions whose time is known. */
+            /** @description Decisions whose time is known (catalog rejections left out). */
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
@@ -2030,7 +2035,7 @@ export interface components {
                  *       "type": "https://aiguillage.example/problems/course-withdrawn",
                  *       "title": "Conflict with the current state",
                  *       "status": 409,
-                 *       "detail": "cannot approve: course LYON-AS-2 \"Aide-soignant en alternance\" was withdrawn from the catalog after being suggested (it is no longer active); reject the item instead, with reason code \"course_unavailable\"",
+                 *       "detail": "cannot approve the item: course LYON-AS-2 \"Aide-soignant en alternance\" was withdrawn from the catalog after being suggested (it is no longer active); it can be rejected, with reason code \"course_unavailable\"",
                  *       "withdrawnItems": [
                  *         {
                  *           "itemId": "6f1c2a9e-8b7d-4e3f-9a1b-2c3d4e5f6a7b",
@@ -2598,6 +2603,8 @@ export interface operations {
             /** @description No model is active (`reason` `no_active_model`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
             503: {
                 headers: {
+                    /** @description With `model_unavailable` only, the seconds after which this process tries to load the model again (its retry interval, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,7 +3307,24 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such model, or its folder in the models directory holds no readable card (`file` names it). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "the card of model aiguillage-ebm-1.0.0 cannot be read: aiguillage-ebm-1.0.0/MODEL_CARD.md in the models directory is a folder, not a file",
+                     *       "file": "MODEL_CARD.md"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The card in the models directory is no longer the one registered; it is not served. */
             409: {
                 headers: {
