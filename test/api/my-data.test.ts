@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   decide,
+  keysOf,
   objectToAi,
   putSettings,
   readSet,
@@ -41,15 +42,6 @@ interface MyItem {
   decision: 'approved' | 'rejected';
   rejection: { reasonCode: string; reason: string; comment: string | null } | null;
   addedReason: string | null;
-}
-
-/** Every key of a JSON value, at any depth. */
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf);
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
-  }
-  return [];
 }
 
 /** The access right lists every set made about the person, with what was done with it once reviewed. */

@@ -11,6 +11,7 @@ import {
   seedCatalogAndSeeker,
   syncSeeker,
   type TestClock,
+  wasObjectionRestored,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
@@ -288,13 +289,7 @@ describe('an objection and its withdrawal, once the idle profile was purged and 
   /** Syncs the person again and says whether the sync gave their objection back. */
   const resync = async (seekerId: string) => {
     await syncSeeker(t, seekerId);
-    const { decisionLog, pseudonymiser } = t.container.decisionLog;
-    const events = await decisionLog.listEvents({
-      types: ['job_seeker.upserted'],
-      subject: pseudonymiser.pseudonymise(seekerId),
-      limit: 1000,
-    });
-    return events.at(-1)?.payload.objectionRestored;
+    return wasObjectionRestored(t, seekerId);
   };
 
   beforeAll(async () => {

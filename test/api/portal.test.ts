@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  keysOf,
   putSettings,
   readSet,
   syncSeeker,
@@ -14,15 +15,6 @@ import {
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
-
-/** Every key of a JSON value, at any depth. */
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf);
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
-  }
-  return [];
-}
 
 describe('job seeker portal API', () => {
   let t: TestApp;

@@ -18,6 +18,7 @@ import {
   seedCatalogAndSeeker,
   syncSeeker,
   type TestClock,
+  wasObjectionRestored,
 } from '../support/workflow.ts';
 
 const HOUR = 3_600_000;
@@ -315,16 +316,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
   let counselor: string;
 
   const profileOf = (seekerId: string) => t.container.db('job_seekers').where({ id: seekerId }).first();
-  /** Whether the person's latest sync gave them their objection back. */
-  const objectionRestoredFor = async (seekerId: string) => {
-    const { decisionLog, pseudonymiser } = t.container.decisionLog;
-    const events = await decisionLog.listEvents({
-      types: ['job_seeker.upserted'],
-      subject: pseudonymiser.pseudonymise(seekerId),
-      limit: 1000,
-    });
-    return events.at(-1)?.payload.objectionRestored;
-  };
+  const objectionRestoredFor = (seekerId: string) => wasObjectionRestored(t, seekerId);
 
   beforeAll(async () => {
     clock = aClock();

@@ -147,6 +147,26 @@ export async function objectToAi(t: TestApp, seekerId: string): Promise<void> {
   if (res.status !== 200) throw new Error(`could not object: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/** Whether the person's latest sync gave them back an objection the decision log still holds. */
+export async function wasObjectionRestored(t: TestApp, seekerId: string): Promise<unknown> {
+  const { decisionLog, pseudonymiser } = t.container.decisionLog;
+  const events = await decisionLog.listEvents({
+    types: ['job_seeker.upserted'],
+    subject: pseudonymiser.pseudonymise(seekerId),
+    limit: 1000,
+  });
+  return events.at(-1)?.payload.objectionRestored;
+}
+
+/** Every key of a JSON value, at any depth: to show that a body holds no field of some name. */
+export function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+  }
+  return [];
+}
+
 /** POST …/manual-recommendations (a set the counselor fills by hand) with a fresh Idempotency-Key unless one is given. */
 export function requestManualSet(t: TestApp, token: string, seekerId: string, idempotencyKey?: string) {
   return t.http
