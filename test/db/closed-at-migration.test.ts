@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261130130000_add_closed_at_to_sets';
@@ -59,15 +60,8 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('backfills closed_at: published_at for published sets, expires_at for expired ones, null for the others', async () => {
-    const index = MIGRATIONS.findIndex(([name]) => name === MIGRATION);
-    expect(index).toBeGreaterThan(0);
-    await db.migrate.latest({
-      migrationSource: {
-        getMigrations: async () => MIGRATIONS.slice(0, index),
-        getMigrationName: ([name]) => name,
-        getMigration: async ([, migration]) => migration,
-      },
-    });
+    const index = indexOfMigration(MIGRATION);
+    await migrateFirst(db, index);
     await db('job_seekers').insert({
       id: SEEKER_ID,
       counselor_id: 'c-001',

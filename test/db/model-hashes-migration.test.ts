@@ -10,6 +10,7 @@ import {
   rewriteCard,
   SHIPPED_FOLDER,
 } from '../model-registry/support/model-folders.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
@@ -40,14 +41,8 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('leaves the hashes of models registered before it null, and those models still load, score and serve their card', async () => {
-    const index = MIGRATIONS.findIndex(([name]) => name === MIGRATION);
-    await db.migrate.latest({
-      migrationSource: {
-        getMigrations: async () => MIGRATIONS.slice(0, index),
-        getMigrationName: ([name]) => name,
-        getMigration: async ([, migration]) => migration,
-      },
-    });
+    const index = indexOfMigration(MIGRATION);
+    await migrateFirst(db, index);
     const { manifest, sha256 } = await readShippedModel();
     await db('models').insert({
       id: SHIPPED_ID,

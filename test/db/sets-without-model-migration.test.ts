@@ -7,6 +7,7 @@ import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import { aJobSeeker } from '../support/builders.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
@@ -72,15 +73,8 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('keeps every set, item and feedback written before it, with their cascades, and then stores a set with no model', async () => {
-    const index = MIGRATIONS.findIndex(([name]) => name === MIGRATION);
-    const migrateThrough = (count: number) =>
-      db.migrate.latest({
-        migrationSource: {
-          getMigrations: async () => MIGRATIONS.slice(0, count),
-          getMigrationName: ([name]) => name,
-          getMigration: async ([, migration]) => migration,
-        },
-      });
+    const index = indexOfMigration(MIGRATION);
+    const migrateThrough = (count: number) => migrateFirst(db, count);
     await migrateThrough(index);
     await new KnexJobSeekerStore(db).upsert(SEEKER_ID, aJobSeeker(), new Date('2026-10-01T08:00:00.000Z'));
     const store = new KnexRecommendationStore(db);
