@@ -12,6 +12,11 @@ export interface Config {
   modelsDir: string;
   /** The model folder registered and activated on start when no model is active. */
   shippedModel: string;
+  /**
+   * Seconds after a failed load of the active model (or a failed registration of the shipped one)
+   * before a request tries again; also the 503's `Retry-After`.
+   */
+  modelLoadRetrySeconds: number;
   /** Fill an empty database with the demo catalog and caseload on start. */
   seedDemo: boolean;
   auth: AuthConfig;
@@ -105,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
     shippedModel: env.SHIPPED_MODEL ?? 'aiguillage-ebm-1.0.0',
+    modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',

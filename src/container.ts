@@ -86,11 +86,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
       decisionLog,
       loadScorer: (folder, expected) => OnnxScorer.load(folder, expected),
       modelsDir: config.modelsDir,
+      loadRetryMs: config.modelLoadRetrySeconds * 1000,
       now,
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       logger,
     });
-    // A model that cannot be loaded is logged and leaves the process without one: it starts anyway.
+    // A model that cannot be registered or loaded is logged and leaves the process without one: it
+    // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
     await registry.start(config.shippedModel);
     const models = registry;
 
@@ -165,8 +167,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
           },
         },
         {
-          // An active model that cannot be loaded keeps the instance ready: counselors keep the
-          // manual path, and suggestions answer 503 until it loads.
+          // An active model that cannot be loaded, or a shipped one that could not be registered,
+          // keeps the instance ready: counselors keep the manual path, and suggestions answer 503
+          // until a retry succeeds. `not_configured`: none active, and none failed to register.
           name: 'model',
           run: async () => {
             const { status } = await models.currentState();

@@ -39,17 +39,26 @@ export interface ModelRegistryDeps {
   /** How long a replaced scorer stays open for requests still using it. */
   retireGraceMs?: number;
   /**
-   * How long after a failed load of the active model the next request tries again (measured on
-   * `now`); until then the model is reported unavailable without touching the disk. 30 s by default.
+   * How long after a failed load of the active model, or a failed registration of the shipped one,
+   * the next request tries again (measured on `now`); until then the model is reported unavailable
+   * without touching the disk. 30 s by default (`MODEL_LOAD_RETRY_SECONDS`).
    */
   loadRetryMs?: number;
-  /** Where load failures (error) and recoveries (info) are logged. */
+  /** Where failed loads and registrations (error) and recoveries (info) are logged. */
   logger?: Pick<Logger, 'error' | 'info'>;
 }
 
 /** The active model's last failed load in this process. */
 interface LoadFailure {
   modelId: string;
+  reason: string;
+  /** `now()` of the attempt, in ms. */
+  at: number;
+}
+
+/** The shipped model's last failed registration in this process, while no model is active. */
+interface RegistrationFailure {
+  folder: string;
   reason: string;
   /** `now()` of the attempt, in ms. */
   at: number;
@@ -86,12 +95,14 @@ const SYSTEM = { role: 'system', id: 'startup' } as const;
  * each time it is served. An active model that cannot be loaded (a file missing or changed, a graph
  * the runtime refuses) leaves the process without a usable model, not stopped: the failure is
  * logged, suggestions are refused with the manual path, and a later request tries again once
- * `loadRetryMs` has passed.
+ * `loadRetryMs` has passed. So does a shipped model that could not be registered on an empty
+ * database: reported unavailable (not merely "none active") and registered again on that interval.
  */
 export class ModelRegistry implements ActiveModelSource {
   #active: ActiveModel | undefined;
   #loading: Promise<ActiveModelState> | undefined;
   #failure: LoadFailure | undefined;
+  #registrationFailure: RegistrationFailure | undefined;
   readonly #retiring = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: ModelRegistryDeps) {}
@@ -100,30 +111,11 @@ export class ModelRegistry implements ActiveModelSource {
    * On start: when no model is active, registers and activates the shipped model folder; then
    * loads the active model and warms it up. A model that cannot be registered, activated or loaded
    * is logged and leaves the process without a usable model: it starts all the same, so that
-   * counselors keep the manual path.
+   * counselors keep the manual path, and a later request tries again once `loadRetryMs` has passed
+   * (so that putting the files right heals the process without a restart).
    */
   async start(shippedFolder: string): Promise<void> {
-    if ((await this.deps.store.findActive()) === undefined) {
-      try {
-        const shipped = path.join(this.deps.modelsDir, shippedFolder);
-        let sha256: string;
-        try {
-          sha256 = (await readModelFolder(shipped)).sha256;
-        } catch (error) {
-          throw describeRegistrationError(error, shippedFolder);
-        }
-        const model = await this.findOrRegister(shippedFolder, sha256);
-        // Another process starting at the same time may have activated it meanwhile.
-        if ((await this.deps.store.findActive()) === undefined) await this.activateModel(SYSTEM, model.id);
-      } catch (error) {
-        // Refusals about the folder's files; anything else (the database, say) still stops the start.
-        if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
-        this.logger.error(
-          { folder: shippedFolder, reason: error.message },
-          'the shipped model could not be registered and activated: no model is active, suggestions are refused and the manual path stays open',
-        );
-      }
-    }
+    if ((await this.deps.store.findActiveId()) === undefined) await this.registerShipped(shippedFolder);
     await this.currentState();
   }
 
@@ -134,18 +126,16 @@ export class ModelRegistry implements ActiveModelSource {
 
   async currentState(): Promise<ActiveModelState> {
     const activeId = await this.deps.store.findActiveId();
-    if (activeId === undefined) return { status: 'none' };
-    if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
-    const failure = this.#failure;
-    if (failure?.modelId === activeId && !this.isRetryDue(failure)) {
-      return {
-        status: 'unavailable',
-        modelId: activeId,
-        reason: failure.reason,
-        retryAfterMs: this.loadRetryMs,
-      };
+    if (activeId === undefined) {
+      const failure = this.#registrationFailure;
+      if (failure === undefined) return { status: 'none' };
+      if (!this.isRetryDue(failure.at)) return this.registrationUnavailable(failure);
+    } else {
+      if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
+      const failure = this.#failure;
+      if (failure?.modelId === activeId && !this.isRetryDue(failure.at)) return this.loadUnavailable(failure);
     }
-    this.#loading ??= this.loadActive().finally(() => {
+    this.#loading ??= this.refresh().finally(() => {
       this.#loading = undefined;
     });
     return this.#loading;
@@ -336,6 +326,40 @@ export class ModelRegistry implements ActiveModelSource {
     this.#active = undefined;
   }
 
+  /**
+   * Registers and activates the shipped model folder (unless another process starting at the same
+   * time did). A refusal about the folder's files is remembered and logged, not thrown; anything
+   * else (the database, say) is thrown, and stops a start.
+   */
+  private async registerShipped(folder: string): Promise<void> {
+    const failed = this.#registrationFailure !== undefined;
+    try {
+      const shipped = path.join(this.deps.modelsDir, folder);
+      let sha256: string;
+      try {
+        sha256 = (await readModelFolder(shipped)).sha256;
+      } catch (error) {
+        throw describeRegistrationError(error, folder);
+      }
+      const model = await this.findOrRegister(folder, sha256);
+      // Another process starting at the same time may have activated it meanwhile.
+      if ((await this.deps.store.findActiveId()) === undefined) await this.activateModel(SYSTEM, model.id);
+    } catch (error) {
+      // Refusals about the folder's files; anything else (the database, say) is not the model's fault.
+      if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
+      this.#registrationFailure = { folder, reason: error.message, at: this.deps.now().getTime() };
+      this.logger.error(
+        { folder, reason: error.message, retryAfterMs: this.loadRetryMs },
+        'the shipped model could not be registered and activated: no model is active, suggestions are refused and the manual path stays open until it can be',
+      );
+      return;
+    }
+    this.#registrationFailure = undefined;
+    if (failed) {
+      this.logger.info({ folder }, 'the shipped model was registered and activated: suggestions are back');
+    }
+  }
+
   /** The model registered from `folder`, registering it when no process has yet. */
   private async findOrRegister(folder: string, sha256: string): Promise<RegisteredModel> {
     const find = async () => (await this.deps.store.list()).find((model) => model.folder === folder);
@@ -358,16 +382,44 @@ export class ModelRegistry implements ActiveModelSource {
     return this.deps.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS;
   }
 
-  private isRetryDue(failure: LoadFailure): boolean {
+  /** Whether a failed attempt made at `at` (ms on `now`) may be tried again. */
+  private isRetryDue(at: number): boolean {
     const now = this.deps.now().getTime();
     // A clock set back (a test's, or the system's) is no reason to wait longer.
-    return now < failure.at || now - failure.at >= this.loadRetryMs;
+    return now < at || now - at >= this.loadRetryMs;
+  }
+
+  private loadUnavailable(failure: LoadFailure): ActiveModelState {
+    const { modelId, reason } = failure;
+    return { status: 'unavailable', cause: 'load', modelId, reason, retryAfterMs: this.loadRetryMs };
+  }
+
+  private registrationUnavailable(failure: RegistrationFailure): ActiveModelState {
+    const { folder, reason } = failure;
+    return { status: 'unavailable', cause: 'registration', folder, reason, retryAfterMs: this.loadRetryMs };
+  }
+
+  /**
+   * Registers the shipped model again when a start could not and still no model is active, then
+   * loads the active model. Run by one request at a time.
+   */
+  private async refresh(): Promise<ActiveModelState> {
+    const failure = this.#registrationFailure;
+    if (failure !== undefined && (await this.deps.store.findActiveId()) === undefined) {
+      await this.registerShipped(failure.folder);
+    }
+    return this.loadActive();
   }
 
   /** Loads the active model; a failure is remembered and logged, never thrown. */
   private async loadActive(): Promise<ActiveModelState> {
     const model = await this.deps.store.findActive();
-    if (model === undefined) return { status: 'none' };
+    if (model === undefined) {
+      const failure = this.#registrationFailure;
+      return failure === undefined ? { status: 'none' } : this.registrationUnavailable(failure);
+    }
+    // Just activated here (the shipped model registered again): already loaded.
+    if (this.#active?.id === model.id) return { status: 'loaded', model: this.#active };
     let scorer: Scorer;
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
@@ -378,7 +430,7 @@ export class ModelRegistry implements ActiveModelSource {
         { modelId: model.id, folder: model.folder, reason },
         'the active model could not be loaded: suggestions are refused and the manual path stays open until it loads',
       );
-      return { status: 'unavailable', modelId: model.id, reason, retryAfterMs: this.loadRetryMs };
+      return this.loadUnavailable(this.#failure);
     }
     if (this.#failure?.modelId === model.id) {
       this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');
@@ -391,6 +443,8 @@ export class ModelRegistry implements ActiveModelSource {
     const old = this.#active;
     this.#active = next;
     this.#failure = undefined;
+    // A model is active and loaded: the shipped one no longer needs registering.
+    this.#registrationFailure = undefined;
     if (old === undefined || old.scorer === next.scorer) return;
     const timer = setTimeout(() => {
       this.#retiring.delete(timer);

@@ -6,26 +6,38 @@ import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
 /**
  * Why the model may not be used for a person now: the doors to the manual path. `model_unavailable`:
  * a model is active but this process cannot load it (a file missing, or changed since registration).
+ * `shipped_model_not_registered`: none is active because the shipped model this deployment is
+ * configured with could not be registered (as opposed to `no_active_model`, where none was ever
+ * configured or an admin has yet to activate one).
  */
-export type ModelUnavailable = 'objection' | 'switched_off' | 'no_active_model' | 'model_unavailable';
+export type ModelUnavailable =
+  | 'objection'
+  | 'switched_off'
+  | 'no_active_model'
+  | 'model_unavailable'
+  | 'shipped_model_not_registered';
+
+const NO_USABLE_MODEL = ['no_active_model', 'model_unavailable', 'shipped_model_not_registered'] as const;
 
 /** The reasons that come from the deployment, not from the person or the settings. */
-type NoUsableModel = Extract<ModelUnavailable, 'no_active_model' | 'model_unavailable'>;
+type NoUsableModel = (typeof NO_USABLE_MODEL)[number];
 
 /**
- * Why the active model cannot be used, whoever the person: none is active, or it cannot be loaded.
- * Undefined when it is loaded.
+ * Why the active model cannot be used, whoever the person: none is active, the shipped one could
+ * not be registered, or the active one cannot be loaded. Undefined when it is loaded.
  */
 export function findWhyNoUsableModel(state: Exclude<ActiveModelState, { status: 'loaded' }>): NoUsableModel;
 export function findWhyNoUsableModel(state: ActiveModelState): NoUsableModel | undefined;
 export function findWhyNoUsableModel(state: ActiveModelState): NoUsableModel | undefined {
   if (state.status === 'none') return 'no_active_model';
-  if (state.status === 'unavailable') return 'model_unavailable';
+  if (state.status === 'unavailable') {
+    return state.cause === 'registration' ? 'shipped_model_not_registered' : 'model_unavailable';
+  }
   return undefined;
 }
 
 function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
-  return why === 'no_active_model' || why === 'model_unavailable';
+  return (NO_USABLE_MODEL as readonly string[]).includes(why);
 }
 
 /**
@@ -47,11 +59,13 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
   switched_off: 'suggestions are switched off',
   no_active_model: 'no model is active',
   model_unavailable: 'the active model could not be loaded',
+  shipped_model_not_registered: 'no model is active: the shipped model could not be registered',
 };
 
 /**
  * The refusal that names the manual path: the catalog search, and a set of the counselor's own.
- * `retryAfterMs`: when the model may be usable again, for a model that failed to load.
+ * `retryAfterMs`: when the model may be usable again, for a model that failed to load or to be
+ * registered.
  */
 export function refuseForManualPath(
   seeker: JobSeeker,

@@ -89,7 +89,7 @@ export class RecommendationService {
     if (barred !== undefined) throw refuseForManualPath(seeker, barred);
     const current = await deps.models.currentState();
     if (current.status !== 'loaded') {
-      // A failed load is logged by the registry with its cause; the counselor is told where to go.
+      // A failed load or registration is logged by the registry with its cause; the counselor is told where to go.
       const retryAfterMs = current.status === 'unavailable' ? current.retryAfterMs : undefined;
       throw refuseForManualPath(seeker, findWhyNoUsableModel(current), retryAfterMs);
     }

@@ -8,18 +8,31 @@ export interface ActiveModel {
 }
 
 /**
- * Where the active model stands in this process: loaded; none active; or active but not loadable
- * here (a file missing, changed since registration, or refused by the runtime), which leaves the
- * process without a usable model until a later attempt loads it.
+ * Where the active model stands in this process: loaded; none active; or unavailable, which leaves
+ * the process without a usable model until a later attempt succeeds. Unavailable has two causes:
+ * the active model cannot be loaded here (`load`: a file missing, changed since registration, or
+ * refused by the runtime), or no model is active because the shipped model configured to be
+ * registered on an empty database could not be (`registration`: a wrong folder name, files missing
+ * or unreadable).
  */
 export type ActiveModelState =
   | { status: 'loaded'; model: ActiveModel }
   | { status: 'none' }
   | {
       status: 'unavailable';
+      cause: 'load';
       modelId: string;
       reason: string;
       /** When a later request tries to load it again: the registry's retry interval. */
+      retryAfterMs: number;
+    }
+  | {
+      status: 'unavailable';
+      cause: 'registration';
+      /** The shipped model's folder in the models directory. */
+      folder: string;
+      reason: string;
+      /** When a later request tries to register it again: the registry's retry interval. */
       retryAfterMs: number;
     };
 

@@ -333,6 +333,7 @@ describe('ModelRegistry', () => {
 
       expect(await here.currentState()).toEqual({
         status: 'unavailable',
+        cause: 'load',
         modelId: variant.id,
         reason: expect.stringMatching(/manifest\.json is no longer the one registered/),
         retryAfterMs: 30_000,
@@ -409,19 +410,89 @@ describe('ModelRegistry', () => {
       expect(loads).toBe(2);
     });
 
-    it('starts without an active model when the shipped folder cannot be registered, and logs why', async () => {
+    it('starts without an active model when the shipped folder cannot be registered, reports it unavailable (not none) and logs why', async () => {
       const errors: unknown[] = [];
       const registry = createRegistry(undefined, undefined, {
         logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
       });
       await registry.start('no-such-model-9.9.9');
-      expect(await registry.currentState()).toEqual({ status: 'none' });
+      expect(await registry.currentState()).toEqual({
+        status: 'unavailable',
+        cause: 'registration',
+        folder: 'no-such-model-9.9.9',
+        reason: expect.stringMatching(/no-such-model-9\.9\.9/),
+        retryAfterMs: 30_000,
+      });
+      expect(await registry.listModels()).toEqual([]);
       expect(errors).toEqual([
         expect.objectContaining({
           folder: 'no-such-model-9.9.9',
           reason: expect.stringMatching(/no-such-model/),
         }),
       ]);
+    });
+
+    it('registers the shipped model on a later request once its folder is there and the retry interval has passed, without a restart', async () => {
+      let time = Date.parse('2027-01-04T08:00:00Z');
+      const logged: Array<{ level: string; fields: unknown }> = [];
+      const registry = createRegistry(undefined, undefined, {
+        now: () => new Date(time),
+        loadRetryMs: 10_000,
+        logger: {
+          error: (fields: unknown) => logged.push({ level: 'error', fields }),
+          info: (fields: unknown) => logged.push({ level: 'info', fields }),
+        },
+      });
+      await registry.start('shipped-late');
+      for (let i = 0; i < 3; i += 1) {
+        expect(await registry.currentState()).toMatchObject({
+          status: 'unavailable',
+          cause: 'registration',
+          retryAfterMs: 10_000,
+        });
+      }
+      // The operator puts the folder where the configuration says it is.
+      await cp(path.join(modelsDir.dir, SHIPPED_FOLDER), path.join(modelsDir.dir, 'shipped-late'), {
+        recursive: true,
+      });
+      time += 9_999;
+      expect(await registry.current()).toBeUndefined();
+      expect(await registry.listModels()).toEqual([]);
+
+      time += 1;
+      expect((await registry.current())?.id).toBe(SHIPPED_ID);
+      expect(await registry.listModels()).toEqual([
+        expect.objectContaining({ id: SHIPPED_ID, folder: 'shipped-late', status: 'active' }),
+      ]);
+      const events = await log.decisionLog.listEvents({ types: ['model.registered', 'model.activated'] });
+      expect(events.map((event) => event.type)).toEqual(['model.registered', 'model.activated']);
+      // One failure logged at start (not one per request), then the recovery.
+      expect(logged.map((line) => line.level)).toEqual(['error', 'info']);
+    });
+
+    it('logs a failed registration again at most once per retry interval', async () => {
+      let time = Date.parse('2027-01-04T08:00:00Z');
+      const errors: unknown[] = [];
+      const registry = createRegistry(undefined, undefined, {
+        now: () => new Date(time),
+        loadRetryMs: 10_000,
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+      });
+      await registry.start('never-there-1.0.0');
+      for (let i = 0; i < 4; i += 1) {
+        time += 5_000;
+        expect((await registry.currentState()).status).toBe('unavailable');
+      }
+      // At start, then at 10 s and 20 s.
+      expect(errors).toHaveLength(3);
+    });
+
+    it('serves a model an admin activates after the shipped one could not be registered', async () => {
+      const registry = createRegistry();
+      await registry.start('no-such-model-9.9.9');
+      await registry.registerModel(ADMIN, mlp.folder, mlp.sha256);
+      await registry.activateModel(ADMIN, mlp.id);
+      expect(await registry.currentState()).toMatchObject({ status: 'loaded', model: { id: mlp.id } });
     });
   });
 });

@@ -31,10 +31,14 @@ export interface paths {
         /**
          * Readiness probe
          * @description Ready when the database answers and the process is not shutting down. The `model` check is
-         *     `ok` when the active model is loaded, `not_configured` when none is active, and `unavailable`
-         *     when the active model cannot be loaded (a file missing, or changed since registration): the
-         *     instance stays ready then, since counselors keep the manual path, while asking for
-         *     suggestions answers 503 until the model loads again (retried at most every 30 seconds).
+         *     `ok` when the active model is loaded; `unavailable` when the active model cannot be loaded (a
+         *     file missing, or changed since registration), or when none is active because the shipped
+         *     model this deployment starts with could not be registered (a wrong folder name, files
+         *     missing or unreadable); `not_configured` when none is active otherwise, until an admin
+         *     activates one. The instance stays ready while `unavailable`, since counselors keep the manual
+         *     path, and asking for suggestions answers 503 until a later attempt succeeds (the model is
+         *     loaded, or the shipped model registered, again at most every `MODEL_LOAD_RETRY_SECONDS`, 30
+         *     by default).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -260,8 +264,8 @@ export interface paths {
          *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
          *     manual path: the catalog search, and a set of the counselor's own to put the courses in
          *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, or an active
-         *     model that cannot be loaded (its files missing or changed since registration), 503 with the
-         *     same. `reason` says which. Retrying with the same `Idempotency-Key` and body replays the
+         *     model that cannot be loaded (its files missing or changed since registration), or a shipped
+         *     model that could not be registered, 503 with the same. `reason` says which. Retrying with the same `Idempotency-Key` and body replays the
          *     first answer; the same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
@@ -289,8 +293,8 @@ export interface paths {
         /**
          * Start a set of the counselor's own, without the AI
          * @description The manual path (DESIGN principle 5), for when the model may not be used for this person: the
-         *     AI is switched off, the person objected to AI processing, no model is active, or the active
-         *     model cannot be loaded. An empty set
+         *     AI is switched off, the person objected to AI processing, no model is active (the shipped
+         *     model could not be registered, say), or the active model cannot be loaded. An empty set
          *     awaiting review, with no model (`model` and `attributionMethod` are null), to which the
          *     counselor adds courses found in the catalog (`POST /v1/recommendations/{setId}/items`) and
          *     which they publish as any other set; it is sampled for a second review like any set. Nothing
@@ -1197,11 +1201,12 @@ export interface components {
         ManualPathProblem: components["schemas"]["Problem"] & {
             /**
              * @description Why the model may not be used: the person objected, the AI is switched off (409), no
-             *     model is active, or the active model cannot be loaded (503). The same value the log
-             *     records as `modelUnavailable` for a set then made by hand.
+             *     model is active, none is active because the shipped model could not be registered,
+             *     or the active model cannot be loaded (503). The same value the log records as
+             *     `modelUnavailable` for a set then made by hand.
              * @enum {string}
              */
-            reason: "objection" | "switched_off" | "no_active_model" | "model_unavailable";
+            reason: "objection" | "switched_off" | "no_active_model" | "shipped_model_not_registered" | "model_unavailable";
             /** @description Where the counselor can find courses without the AI (catalog search). */
             manualPath: string;
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
@@ -2600,10 +2605,10 @@ export interface operations {
             };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No model is active (`reason` `no_active_model`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
+            /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
             503: {
                 headers: {
-                    /** @description With `model_unavailable` only, the seconds after which this process tries to load the model again (its retry interval, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model. */
+                    /** @description With `model_unavailable` and `shipped_model_not_registered`, the seconds after which this process tries to load the model, or register the shipped one, again (its retry interval, `MODEL_LOAD_RETRY_SECONDS`, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };

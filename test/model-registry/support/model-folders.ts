@@ -196,6 +196,18 @@ export async function changeModelFile(
   return { restore: () => writeFile(location, original) };
 }
 
+/** Removes a file of a model folder, and returns how to put it back. */
+export async function removeModelFile(
+  modelsDir: string,
+  folder: string,
+  file: string,
+): Promise<{ restore(): Promise<void> }> {
+  const location = path.join(modelsDir, folder, file);
+  const original = await readFile(location);
+  await rm(location);
+  return { restore: () => writeFile(location, original) };
+}
+
 /**
  * Changes a model folder's manifest.json into another valid manifest: the first feature's phrase
  * for job seekers reworded, which the model card and the ONNX bytes do not show.
