@@ -18,6 +18,7 @@ import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, problem, sendProblem } from './http/problem.ts';
+import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
 import type { JobSeekerService } from './job-seekers/job-seeker-service.ts';
@@ -101,6 +102,8 @@ export function createApp(deps: AppDependencies): Express {
       ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
     }),
   );
+  // After the validator: it has matched the operation, authenticated the caller and checked the rest.
+  app.use(refuseUnexpectedBody);
   app.use(
     rateLimit({
       windowMs: 60_000,

@@ -1,6 +1,18 @@
 import type { Request } from 'express';
 
+/** The parts of the contract's operation object that the HTTP layer reads. */
+export interface MatchedOperation {
+  operationId?: string;
+  /** Absent, or null once the validator has read the contract, when the operation takes no request body. */
+  requestBody?: unknown;
+}
+
+/** The operation of the contract the validator matched for this request, if any. */
+export function findMatchedOperation(req: Request): MatchedOperation | undefined {
+  return (req as Request & { openapi?: { schema?: MatchedOperation } }).openapi?.schema;
+}
+
 /** The operationId the validator matched for this request, if any. */
 export function operationIdOf(req: Request): string | undefined {
-  return (req as Request & { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
+  return findMatchedOperation(req)?.operationId;
 }

@@ -1897,7 +1897,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request does not match the contract; `errors` lists each invalid field. */
+        /**
+         * @description The request does not match the contract; `errors` lists each invalid field. An operation
+         *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
+         *     body, an empty one or `{}` is fine.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
