@@ -378,7 +378,7 @@ describe('ModelRegistry', () => {
       ]);
     });
 
-    it('tries to load an unavailable model again only once the retry interval has passed, then serves it', async () => {
+    it('tries to load an unavailable model again only once its retry interval has passed, then serves it', async () => {
       await createRegistry().start(SHIPPED_FOLDER);
       let time = Date.parse('2027-01-04T08:00:00Z');
       let failing = true;
@@ -390,16 +390,20 @@ describe('ModelRegistry', () => {
           return OnnxScorer.load(folder, expected);
         },
         undefined,
-        { now: () => new Date(time), loadRetryMs: 30_000 },
+        { now: () => new Date(time), loadRetryMs: 12_000 },
       );
 
       await registry.start(SHIPPED_FOLDER);
       expect(loads).toBe(1);
       for (let i = 0; i < 5; i += 1) {
-        expect(await registry.currentState()).toMatchObject({ status: 'unavailable', modelId: SHIPPED_ID });
+        expect(await registry.currentState()).toMatchObject({
+          status: 'unavailable',
+          modelId: SHIPPED_ID,
+          retryAfterMs: 12_000,
+        });
       }
       failing = false;
-      time += 29_999;
+      time += 11_999;
       expect(await registry.current()).toBeUndefined();
       expect(loads).toBe(1);
 
