@@ -5,6 +5,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { createAccessRecordRoutes } from './access-record/access-record-routes.ts';
+import type { AccessRecordService } from './access-record/access-record-service.ts';
 import { createAuditRoutes } from './audit/audit-routes.ts';
 import type { AuditService } from './audit/audit-service.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
@@ -47,6 +49,7 @@ export interface AppServices {
   portal: PortalService;
   objection: ObjectionService;
   erasure: ErasureService;
+  accessRecords: AccessRecordService;
   audit: AuditService;
   readiness: ReadinessProbe;
 }
@@ -123,6 +126,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(createJobSeekerRoutes(services.jobSeekers));
   app.use(createErasureRoutes(services.erasure));
+  app.use(createAccessRecordRoutes(services.accessRecords));
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
   app.use(createRecommendationRoutes(services.recommendations, services.review));
   app.use(createPortalRoutes(services.portal));

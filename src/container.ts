@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { AccessRecordService } from './access-record/access-record-service.ts';
 import type { AppServices } from './app.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
@@ -80,6 +81,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const jobSeekerStore = new KnexJobSeekerStore(db);
     const courseStore = new KnexCourseStore(db);
     const recommendationStore = new KnexRecommendationStore(db);
+    const feedbackStore = new KnexFeedbackStore(db);
     const settingsStore = new KnexSettingsStore(db);
     registry = new ModelRegistry({
       store: new KnexModelStore(db),
@@ -132,7 +134,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         courses: courseStore,
-        feedback: new KnexFeedbackStore(db),
+        feedback: feedbackStore,
         decisionLog,
         now,
         onWarning: metrics.countWarning,
@@ -149,6 +151,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         keyring: log.subjectKeyring,
         scrubber: new KnexStorageScrubber(db),
+      }),
+      accessRecords: new AccessRecordService({
+        jobSeekers: jobSeekerStore,
+        recommendations: recommendationStore,
+        feedback: feedbackStore,
+        decisionLog,
+        keyring: log.subjectKeyring,
+        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        models,
+        retention: config.retention,
+        now,
       }),
       audit: new AuditService({
         events: new KnexAuditEventStore(db),

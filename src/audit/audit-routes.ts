@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { components, operations } from '../http/generated/api.ts';
-import { readHeaderText } from '../http/header-text.ts';
+import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
@@ -141,10 +141,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
 /** The caller and the purpose the contract makes them state. */
 function readAuditRequest(req: Request): AuditRequest {
-  return auditRequestFor(
-    requirePrincipal(req),
-    readHeaderText(String(req.header(PURPOSE_HEADER) ?? '')).trim(),
-  );
+  return auditRequestFor(requirePrincipal(req), readHeaderField(req, PURPOSE_HEADER));
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {

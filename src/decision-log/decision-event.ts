@@ -27,11 +27,21 @@ export const DECISION_EVENT_TYPES = [
   'model.activated',
   'settings.changed',
   'subject.erased',
+  'subject.access_exported',
   'retention.purged',
   'audit.queried',
 ] as const;
 
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];
+
+/**
+ * Events that record that a person was given their data, and nothing else: no processing of the
+ * data, so none makes it, or the person's log key, kept any longer (retention), and none is
+ * something held about them that an erasure could take (erasure).
+ */
+export const ACCESS_GIVEN_EVENT_TYPES = [
+  'subject.access_exported',
+] as const satisfies readonly DecisionEventType[];
 
 export function isDecisionEventType(value: unknown): value is DecisionEventType {
   return typeof value === 'string' && (DECISION_EVENT_TYPES as readonly string[]).includes(value);

@@ -38,6 +38,17 @@ export interface DecisionLog {
     types: readonly DecisionEventType[],
     trx?: Knex.Transaction,
   ): Promise<DecisionEvent | undefined>;
+  /**
+   * Every event about a job seeker, oldest first, exactly as recorded (nothing in them trusted, so
+   * that an altered row is still shown), read in `trx` when given.
+   */
+  listEventsAbout(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]>;
+  /**
+   * Takes the chain head's lock in `trx` now, if it does not hold it yet, and returns the head. Until
+   * `trx` ends no other transaction can append, and so none can commit a logged change: what `trx`
+   * reads from then on is the state the log describes up to that head.
+   */
+  lockHead(trx: Knex.Transaction): Promise<ChainHead>;
 }
 
 /** The last event of the chain (seq 0 and the genesis hash when the log is empty). */

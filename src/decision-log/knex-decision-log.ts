@@ -93,7 +93,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     // Locking the head (row lock on PostgreSQL, write lock on SQLite) holds it until the transaction
     // ends: the next appender waits there and then reads this event's seq and hash. Within one
     // transaction the head stays where this transaction's last append left it.
-    const head = this.lockedHeads.get(trx) ?? (await lockHead(trx));
+    const head = await this.lockHead(trx);
     const unhashed: Omit<DecisionEvent, 'hash'> = {
       seq: head.seq + 1,
       eventId: crypto.randomUUID(),
@@ -131,7 +131,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         // SQLite's BEGIN is deferred: a transaction that reads first and writes later fails with
         // SQLITE_BUSY when another connection committed in between. A write first takes the lock
         // now, waiting for it under busy_timeout, just as BEGIN IMMEDIATE would.
-        this.lockedHeads.set(trx, await lockHead(trx));
+        await this.lockHead(trx);
       }
       return work(trx);
     });
@@ -140,7 +140,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   async createCheckpoint(): Promise<Checkpoint | undefined> {
     return this.withTransaction(async (trx) => {
       // Locked so that the head cannot move between reading and signing it.
-      const head = this.lockedHeads.get(trx) ?? (await lockHead(trx));
+      const head = await this.lockHead(trx);
       if (head.seq === 0) return undefined;
       const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
       if (existing !== undefined) return toCheckpoint(existing);
@@ -161,6 +161,19 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       .orderBy('seq', 'desc')
       .first();
     return row === undefined ? undefined : toDecisionEvent(row);
+  }
+
+  async listEventsAbout(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]> {
+    const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(EVENTS)
+      .where({ subject: this.pseudonymiser.pseudonymise(subjectId) })
+      .orderBy('seq');
+    return rows.map(toRecordedEvent);
+  }
+
+  async lockHead(trx: Knex.Transaction): Promise<ChainHead> {
+    const head = this.lockedHeads.get(trx) ?? (await lockHeadRow(trx));
+    this.lockedHeads.set(trx, head);
+    return head;
   }
 
   async listEvents(query: EventQuery = {}): Promise<DecisionEvent[]> {
@@ -352,7 +365,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
 }
 
 /** A write that changes nothing but takes the head's lock; returns the head. */
-async function lockHead(trx: Knex.Transaction): Promise<ChainHead> {
+async function lockHeadRow(trx: Knex.Transaction): Promise<ChainHead> {
   const rows = await trx(HEAD)
     .where({ id: HEAD_ID })
     .update({ seq: trx.raw('??', ['seq']) })

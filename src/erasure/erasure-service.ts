@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
-import { DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
+import { ACCESS_GIVEN_EVENT_TYPES, DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
@@ -54,12 +54,20 @@ export class ErasureService {
   }
 }
 
-/** Whether the log holds events about the person that no erasure followed. */
+/** Events that may hold something about the person: every kind but the record of access given. */
+const HOLDING_EVENT_TYPES = DECISION_EVENT_TYPES.filter(
+  (type) => !(ACCESS_GIVEN_EVENT_TYPES as readonly string[]).includes(type),
+);
+
+/**
+ * Whether the log holds events about the person that no erasure followed (access given to what
+ * remained after an erasure holds nothing new).
+ */
 async function isInLogSinceErasure(
   log: Pick<DecisionLog, 'findLatestEventAbout'>,
   trx: Knex.Transaction,
   seekerId: string,
 ): Promise<boolean> {
-  const latest = await log.findLatestEventAbout(seekerId, DECISION_EVENT_TYPES, trx);
+  const latest = await log.findLatestEventAbout(seekerId, HOLDING_EVENT_TYPES, trx);
   return latest !== undefined && latest.type !== 'subject.erased';
 }

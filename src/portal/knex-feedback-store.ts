@@ -19,8 +19,8 @@ export class KnexFeedbackStore implements FeedbackStore {
     });
   }
 
-  async listForSeeker(seekerId: string): Promise<Feedback[]> {
-    const rows = await this.db(TABLE)
+  async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<Feedback[]> {
+    const rows = await (trx ?? this.db)(TABLE)
       .where({ seeker_id: seekerId })
       .orderBy([{ column: 'created_at' }, { column: 'id' }]);
     return rows.map((row) => ({

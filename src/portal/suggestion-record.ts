@@ -1,13 +1,13 @@
 import {
   type CourseSnapshot,
-  findReasonCode,
   type ItemSource,
-  isDue,
   isOpen,
+  labelReasonCode,
   type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
   type SetStatus,
+  viewSetAt,
 } from '../recommendations/recommendation.ts';
 
 /**
@@ -57,9 +57,7 @@ export interface MySuggestionItem {
  * expired (at the end of its lifetime) even when nobody has read it since.
  */
 export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySuggestionSet {
-  const set = isDue(stored, now)
-    ? { ...stored, status: 'expired' as const, closedAt: stored.expiresAt }
-    : stored;
+  const set = viewSetAt(stored, now);
   const reviewed = !isOpen(set);
   const decided = reviewed ? set.items.filter(isDecided) : [];
   return {
@@ -98,8 +96,7 @@ function toMySuggestionItem(item: DecidedItem): MySuggestionItem {
       item.decision === 'rejected' && item.reasonCode !== null
         ? {
             reasonCode: item.reasonCode,
-            // A code no longer in the published list is shown as it was recorded.
-            reason: findReasonCode(item.reasonCode)?.label ?? item.reasonCode,
+            reason: labelReasonCode(item.reasonCode),
             comment: item.comment,
           }
         : null,

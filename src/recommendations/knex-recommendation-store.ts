@@ -112,17 +112,18 @@ export class KnexRecommendationStore implements RecommendationStore {
     return row === undefined ? undefined : this.findById(String(row.id));
   }
 
-  async listForSeeker(seekerId: string): Promise<RecommendationSet[]> {
-    const rows = await this.db(SETS)
+  async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet[]> {
+    const db = trx ?? this.db;
+    const rows = await db(SETS)
       .where({ seeker_id: seekerId })
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ]);
     if (rows.length === 0) return [];
-    const itemRows: Array<Record<string, unknown>> = await this.db(ITEMS).whereIn(
+    const itemRows: Array<Record<string, unknown>> = await db(ITEMS).whereIn(
       'set_id',
-      this.db(SETS).select('id').where({ seeker_id: seekerId }),
+      db(SETS).select('id').where({ seeker_id: seekerId }),
     );
     const itemsBySet = new Map<string, Array<Record<string, unknown>>>();
     for (const item of itemRows) {

@@ -48,9 +48,10 @@ export interface RecommendationStore {
   findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;
   /**
    * Every set of the job seeker with its items, newest first, whoever their counselor was (the
-   * person's data export): two queries whatever the number of sets.
+   * person's data export, the access record): two queries whatever the number of sets, in `trx`
+   * when given.
    */
-  listForSeeker(seekerId: string): Promise<RecommendationSet[]>;
+  listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet[]>;
   /**
    * The job seeker's sets that are still open (awaiting shortlist, review or second review):
    * every one, or only those the model made, or only those made by hand.

@@ -319,6 +319,11 @@ export function findReasonCode(code: string) {
   return REASON_CODES.find((reason) => reason.code === code);
 }
 
+/** A reason code in plain words; a code no longer in the published list, as it was recorded. */
+export function labelReasonCode(code: string): string {
+  return findReasonCode(code)?.label ?? code;
+}
+
 /** Ends a set's review: it becomes `status`, final, at `at`. */
 export function closeSet(
   set: RecommendationSet,
@@ -336,6 +341,14 @@ export function isOpen(set: RecommendationSet): boolean {
 /** An open set whose lifetime has passed; it can only become `expired`. */
 export function isDue(set: RecommendationSet, now: Date): boolean {
   return isOpen(set) && now.getTime() >= Date.parse(set.expiresAt);
+}
+
+/**
+ * The set as it stands at `now`: one whose lifetime has passed is expired, at the end of its
+ * lifetime, even when nobody has read it since (which is what records the expiry).
+ */
+export function viewSetAt(set: RecommendationSet, now: Date): RecommendationSet {
+  return isDue(set, now) ? { ...set, status: 'expired', closedAt: set.expiresAt } : set;
 }
 
 export function countPending(set: RecommendationSet): number {

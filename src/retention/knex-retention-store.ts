@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
 
@@ -60,7 +61,8 @@ export class KnexRetentionStore implements RetentionStore {
   }
 
   async shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number> {
-    // By pseudonym, as the keyring stores them: retention never sees the people's ids.
+    // By pseudonym, as the keyring stores them: retention never sees the people's ids. Giving the
+    // person their data is not activity: it keeps nothing longer.
     return trx('subject_keys')
       .where('created_at', '<', before)
       .whereNotExists((recent) =>
@@ -68,7 +70,8 @@ export class KnexRetentionStore implements RetentionStore {
           .select(trx.raw('1'))
           .from('decision_events')
           .whereRaw('?? = ??', ['decision_events.subject', 'subject_keys.subject'])
-          .andWhere('decision_events.occurred_at', '>=', before),
+          .andWhere('decision_events.occurred_at', '>=', before)
+          .whereNotIn('decision_events.type', [...ACCESS_GIVEN_EVENT_TYPES]),
       )
       .delete();
   }

@@ -27,8 +27,9 @@ export interface RetentionStore {
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**
-   * Destroys the decision-log keys of job seekers who have had no event since `before`; returns
-   * how many. Their events stay, their personal parts become unreadable.
+   * Destroys the decision-log keys of job seekers who have had no event since `before` (giving them
+   * their data aside: `ACCESS_GIVEN_EVENT_TYPES`); returns how many. Their events stay, their
+   * personal parts become unreadable.
    */
   shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number>;
   /** When the last `retention.purged` event was recorded, if ever. */

@@ -12,6 +12,7 @@ const ALLOWED: Record<string, Role[]> = {
   putCourse: ['admin'],
   importCourses: ['admin'],
   eraseJobSeeker: ['admin'],
+  getAccessRecord: ['admin'],
   recordObjectionForJobSeeker: ['counselor'],
   createRecommendations: ['counselor'],
   createManualRecommendations: ['counselor'],

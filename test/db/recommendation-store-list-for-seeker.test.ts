@@ -14,8 +14,9 @@ const OTHER_SEEKER = 'js-export-other';
 const MANY_SETS_SEEKER = 'js-export-many';
 
 /**
- * The person's data export reads every set of theirs through `listForSeeker`: each set with its own
- * items and nobody else's, newest first (the id breaks a tie), in two queries.
+ * The person's data export and the access record read every set of theirs through `listForSeeker`:
+ * each set with its own items and nobody else's, newest first (the id breaks a tie), in two queries,
+ * in the caller's transaction when given.
  */
 describe('KnexRecommendationStore.listForSeeker', () => {
   let database: TestDatabase;
@@ -128,6 +129,23 @@ describe('KnexRecommendationStore.listForSeeker', () => {
     expect((await store.listForSeeker(OTHER_SEEKER)).map((set) => set.id)).toEqual(
       [...others].reverse().map((set) => set.id),
     );
+  });
+
+  it("reads in the caller's transaction when given one: a set it inserted, not yet committed", async () => {
+    const set = aSet('js-export-pending', '2026-10-06T08:00:00.000Z', [1, 2]);
+    await new KnexJobSeekerStore(db).upsert(
+      'js-export-pending',
+      aJobSeeker(),
+      new Date('2026-10-06T07:00:00.000Z'),
+    );
+    const rolledBack = new Error('rolled back');
+    const seen = db.transaction(async (trx) => {
+      await store.insert(trx, set);
+      expect(await store.listForSeeker('js-export-pending', trx)).toEqual([asRead(set)]);
+      throw rolledBack;
+    });
+    await expect(seen).rejects.toBe(rolledBack);
+    expect(await store.listForSeeker('js-export-pending')).toEqual([]);
   });
 
   it('gives nothing for a person without sets', async () => {

@@ -273,3 +273,58 @@ describe('the latest event about a job seeker among some types (what outlives a 
     expect(await log.decisionLog.findLatestEventAbout('js-d', ['objection.recorded'])).toEqual(appended);
   });
 });
+
+describe('every event about a job seeker, read under the held head (what an access record reads)', () => {
+  let log: DecisionLogFixture;
+
+  beforeAll(async () => {
+    log = await startDecisionLog({ checkpointEvery: 0 });
+  });
+  afterAll(async () => {
+    await log.close();
+  });
+
+  const append = (subjectId: string | null, personal?: unknown) =>
+    log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(trx, anEvent({ subjectId, ...(personal === undefined ? {} : { personal }) })),
+    );
+
+  it("lists every event about the person, oldest first, as recorded, and never another person's", async () => {
+    const first = await append('js-listed', { comment: 'première' });
+    await append('js-other');
+    await append(null);
+    const second = await append('js-listed');
+
+    const outside = await log.decisionLog.listEventsAbout('js-listed');
+    const inside = await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.listEventsAbout('js-listed', trx),
+    );
+
+    expect(outside).toEqual([first, second]);
+    expect(inside).toEqual(outside);
+    expect(await log.decisionLog.listEventsAbout('js-unknown')).toEqual([]);
+  });
+
+  it('sees in its transaction the events appended there before they commit', async () => {
+    const seen = await log.decisionLog.withTransaction(async (trx) => {
+      await log.decisionLog.append(trx, anEvent({ subjectId: 'js-pending' }));
+      return log.decisionLog.listEventsAbout('js-pending', trx);
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('holds the head from lockHead: another append waits for the holder to end, and follows the head it gave', async () => {
+    let held = true;
+    let other: Promise<{ seq: number; whileHeld: boolean }> | undefined;
+    const { head, seen } = await log.decisionLog.withTransaction(async (trx) => {
+      const locked = await log.decisionLog.lockHead(trx);
+      other = append('js-racing').then((event) => ({ seq: event.seq, whileHeld: held }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const events = await log.decisionLog.listEventsAbout('js-racing', trx);
+      held = false;
+      return { head: locked, seen: events };
+    });
+    expect(seen).toEqual([]);
+    expect(await other).toEqual({ seq: head.seq + 1, whileHeld: false });
+  });
+});

@@ -130,6 +130,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/job-seekers/{seekerId}/access-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything held about a job seeker, for a formal access request
+         * @description The answer to a data-subject access request (GDPR Art. 15; AI Act Art. 86), for the operations
+         *     team that handles the person's other requests: every personal datum held about one person,
+         *     whatever counselor holds them. Unlike the person's own export (`GET /v1/me/data`), which shows
+         *     nothing the model produced without a counselor's act on it, this record includes what the model
+         *     computed about them: every set of suggestions with every item (also undecided ones, and those a
+         *     counselor never saw in blind-first mode) with its score, feature values, attributions and both
+         *     explanations; the feedback the person gave; and every decision-log event about them, oldest
+         *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
+         *     erasure or at the end of the log period, `unreadable` when it cannot be opened). Staff appear by
+         *     the pseudonym the decision log gives them, never by their id. A short statement of the
+         *     processing (purposes, source, recipients, the retention periods configured, the logic involved
+         *     and the person's rights) comes with it, in French, as the person reads it.
+         *
+         *     Producing the record is logged as `subject.access_exported` (the request reference and counts,
+         *     no personal data, no personal part, so no data key is made for a person who has none), in the
+         *     transaction that reads it, which holds the head of the log from its start: the record answers
+         *     the log exactly as it stood just before that event, whose seq is `exportSeq`. Giving access is
+         *     not activity: it does not keep the person's data, or their log key, any longer. After an
+         *     erasure what remains is the pseudonymous events, their personal parts shredded. 404 when
+         *     nothing at all is held about the person (no profile, set, feedback or event).
+         */
+        get: operations["getAccessRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/job-seekers/{seekerId}/objection": {
         parameters: {
             query?: never;
@@ -1663,6 +1708,225 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description Everything held about one job seeker, as the answer to a formal access request (GDPR Art. 15; AI Act Art. 86). */
+        AccessRecord: {
+            seekerId: components["schemas"]["ExternalId"];
+            /** @description The person's pseudonym in the decision log, the `subject` of every event in `events`. */
+            subject: components["schemas"]["Pseudonym"];
+            /** @description The reference of the request this record answers, as given in `X-Access-Request`. */
+            accessRequest: string;
+            /**
+             * Format: date-time
+             * @description When the record was produced: the `occurredAt` of its `subject.access_exported` event.
+             */
+            producedAt: string;
+            /** @description The seq of the `subject.access_exported` event that logs this answer. The record answers the log as it stood just before it: `events` holds every event about the person with a lower seq, and the profile, sets and feedback are those that log describes (no other change could be logged meanwhile). */
+            exportSeq: number;
+            /** @description The profile as stored now; null when none is held (never synced, purged as idle, or erased). */
+            profile: components["schemas"]["AccessRecordProfile"] | null;
+            /** @description The person's objection to AI processing as it stands in the decision log (it outlives a purged profile); null when none does. */
+            objection: components["schemas"]["StandingObjection"] | null;
+            /** @description Every set of suggestions made about the person, whatever its status, newest first. */
+            suggestionSets: components["schemas"]["AccessRecordSet"][];
+            /** @description The person's answers to the suggestions they were given, oldest first. */
+            feedback: components["schemas"]["Feedback"][];
+            /** @description Every decision-log event about the person, oldest first, up to `exportSeq` (excluded). */
+            events: components["schemas"]["AccessRecordEvent"][];
+            processing: components["schemas"]["AccessRecordProcessing"];
+        };
+        /** @description The profile as stored now; the counselor whose caseload holds the person appears by pseudonym. */
+        AccessRecordProfile: components["schemas"]["JobSeekerProfile"] & {
+            id: components["schemas"]["ExternalId"];
+            /** @description The counselor whose caseload holds the person, by their pseudonym in the decision log. */
+            counselor: components["schemas"]["Pseudonym"];
+            aiObjection: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description One set of suggestions made about the person, as stored, with every one of its items. Staff appear by their pseudonym in the decision log. */
+        AccessRecordSet: {
+            /** Format: uuid */
+            id: string;
+            /** @description As the set stands; an open set whose lifetime has passed is expired (at the end of its lifetime), as the person's own export shows it. */
+            status: components["schemas"]["RecommendationStatus"];
+            /**
+             * @description Whether the model suggested the courses or a counselor made the set by hand.
+             * @enum {string}
+             */
+            madeBy: "model" | "counselor";
+            /** @description The model that made the set (id, version, SHA-256 of its model.onnx); null for a set made by hand. */
+            model: components["schemas"]["ModelRef"] | null;
+            /** @description How the attributions were obtained; null for a set made by hand. */
+            attributionMethod: components["schemas"]["AttributionMethod"] | null;
+            /** @description The counselor whose caseload held the person when the set was made. */
+            counselor: components["schemas"]["Pseudonym"];
+            /** @description Who asked for the set. */
+            createdBy: components["schemas"]["Pseudonym"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When a counselor first read it.
+             */
+            openedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @description Who published it, by pseudonym. */
+            publishedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When its review ended; null while open, and for sets discarded before this was kept.
+             */
+            closedAt: string | null;
+            /** @description Why the model found no course to suggest. */
+            noCandidateReason: string | null;
+            /** @description The counselor's message to the person. */
+            message: string | null;
+            /** @description Why the set was discarded, in the counselor's words or the application's (a withdrawal). */
+            discardReason: string | null;
+            /** @description The counselor's own shortlist in blind-first mode, made before the model's suggestions were shown. */
+            shortlist: {
+                courseIds: components["schemas"]["ExternalId"][];
+                /** Format: date-time */
+                submittedAt: string;
+                /** @description How many shortlisted courses the model also suggested. */
+                overlap: number;
+            } | null;
+            secondReview: {
+                required: boolean;
+                /** @description By pseudonym. */
+                firstReviewer: string | null;
+                /** @description The second reviewer, by pseudonym. */
+                reviewer: string | null;
+                /** @description The last time the second reviewer sent the set back to the person's counselor. */
+                returned: {
+                    /** @description By pseudonym. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                    comment: string | null;
+                } | null;
+            };
+            /** @description The profile as the model saw it when the set was made; null for sets made before profiles were kept. */
+            profileUsed: components["schemas"]["ProfileSnapshot"] | null;
+            /** @description Every item, in the model's rank order then the counselor's additions, whatever its decision, including those no counselor saw (blind-first, or a set closed first). */
+            items: components["schemas"]["AccessRecordItem"][];
+        };
+        /** @description One course of a set, with what the model computed about the person for it and what the counselor did with it. */
+        AccessRecordItem: {
+            /** Format: uuid */
+            itemId: string;
+            course: components["schemas"]["CourseSummary"];
+            /** @description The course's historical return-to-employment rate, as it was when suggested. */
+            returnToEmploymentRate: number | null;
+            /** @description The model's rank (1 = best); null for a counselor's addition. */
+            rank: number | null;
+            /** @description The position the person was shown it in. */
+            displayOrder: number | null;
+            /** @enum {string} */
+            source: "model" | "counselor";
+            /** @description The model's estimated chance of a return to employment within 6 months; null for a counselor's addition. */
+            score: number | null;
+            /** @description The values the model read for the person and this course, in the model's column order; null for a counselor's addition. */
+            features: {
+                feature: string;
+                /** @description The feature's name in French; null when the model is no longer registered. */
+                label: string | null;
+                value: number;
+            }[] | null;
+            /** @description Each feature's share in the score, heaviest first; empty for a counselor's addition. */
+            attributions: components["schemas"]["Attribution"][];
+            /** @description The explanation counselors read. */
+            counselorExplanation: string;
+            /** @description The explanation in plain words, as the person reads it in the portal. */
+            seekerExplanation: {
+                summary: string;
+                reasons: components["schemas"]["JobSeekerReason"][];
+            };
+            /** @enum {string} */
+            decision: "pending" | "approved" | "rejected";
+            reasonCode: string | null;
+            /** @description The rejection reason in plain words (the published list of reasons). */
+            reason: string | null;
+            /** @description The counselor's comment on the decision. */
+            comment: string | null;
+            /** @description Who decided, by pseudonym. */
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Seconds the counselor spent on the decision. */
+            decisionSeconds: number | null;
+            /** @description Why the counselor added the course; null for the model's suggestions. */
+            addedReason: string | null;
+        };
+        /** @description A decision-log event about the person, as recorded (staff by pseudonym), with its personal part opened. */
+        AccessRecordEvent: {
+            seq: number;
+            /** @description A `DecisionEventType`. */
+            type: string;
+            /** @description ISO 8601 instant in UTC. */
+            occurredAt: string;
+            actor: {
+                /** @description The role the actor acted in, or `system`. */
+                role: string;
+                /** @description The actor's pseudonym (the name of a system job). */
+                pseudonym: string;
+            };
+            /** @description The public part, as auditors read it. */
+            payload: unknown;
+            /** @description The personal part, opened with the person's key: `readable` with its `value`; `shredded` when the key was destroyed (erasure, or the end of the log period); `unreadable` when it cannot be opened (altered, say). Null when the event has none. */
+            personal: {
+                /** @enum {string} */
+                status: "readable" | "shredded" | "unreadable";
+                /** @description The personal part (with `readable` only). */
+                value?: unknown;
+            } | null;
+            /** @description The event's hash in the chain, to match it with an auditor's export. */
+            hash: string;
+        };
+        /** @description A short statement of the processing, in French, as the person reads it. */
+        AccessRecordProcessing: {
+            purposes: string[];
+            dataCategories: string[];
+            source: string;
+            recipients: string[];
+            /** @description The retention periods this service is configured with, as its retention job applies them. */
+            retention: {
+                /** @description `RETENTION_PERSONAL_DAYS` */
+                personalDataDays: number;
+                /** @description `RETENTION_LOG_DAYS` */
+                logDays: number;
+                /** @description `RETENTION_IDEMPOTENCY_HOURS` */
+                idempotencyHours: number;
+                statement: string;
+            };
+            /** @description The logic involved (GDPR Art. 15(1)(h)); no decision about the person is automated. */
+            logic: {
+                statement: string;
+                /** @description The active model and every model that made a set about the person. */
+                models: {
+                    id: string;
+                    version: string;
+                    sha256: string;
+                    active: boolean;
+                    /** @description Whether it made a set about the person. */
+                    usedForPerson: boolean;
+                    /** @enum {string} */
+                    attributionMethod: "exact-additive" | "sampled-shapley";
+                    /** @description Where its model card is served (`GET /v1/models/{modelId}/card`). */
+                    card: string;
+                }[];
+            };
+            rights: {
+                /** @enum {string} */
+                right: "access" | "rectification" | "objection" | "erasure" | "complaint";
+                how: string;
+            }[];
+        };
         RegisterModelRequest: {
             /** @description A folder name inside the models directory. */
             folder: string;
@@ -1702,7 +1966,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "retention.purged" | "audit.queried";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -2110,6 +2374,11 @@ export interface components {
          * @example quarterly oversight review
          */
         AuditPurpose: string;
+        /**
+         * @description The reference of the access request this record answers (the ticket or letter number, say). Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or names the person by their id is refused with 422.
+         * @example DSAR-2026-0142
+         */
+        AccessRequest: string;
         /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
         AuditFrom: string;
         /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
@@ -2348,6 +2617,64 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAccessRecord: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The reference of the access request this record answers (the ticket or letter number, say). Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or names the person by their id is refused with 422.
+                 * @example DSAR-2026-0142
+                 */
+                "X-Access-Request": components["parameters"]["AccessRequest"];
+            };
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's record, as JSON. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The request reference mentions sensitive details about someone, or names the person; it would stay readable in the decision log for good. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/invalid-input",
+                     *       "title": "The request breaks a rule",
+                     *       "status": 422,
+                     *       "detail": "the X-Access-Request header is kept readable in the decision log for good: give the reference of the request without sensitive details about anyone (it mentions handicap)",
+                     *       "header": "X-Access-Request",
+                     *       "terms": [
+                     *         "handicap"
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

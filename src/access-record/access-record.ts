@@ -1,0 +1,283 @@
+import type { Principal } from '../auth/principal.ts';
+import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { ManifestFeature } from '../model/manifest.ts';
+import type { StandingObjection } from '../objection/objection.ts';
+import type { Feedback } from '../portal/feedback.ts';
+import {
+  type Attribution,
+  type AttributionMethodInfo,
+  type CourseSnapshot,
+  type ItemDecision,
+  type ItemSource,
+  labelReasonCode,
+  type ModelRef,
+  type ProfileSnapshot,
+  type RecommendationSet,
+  type SeekerExplanation,
+  type SetStatus,
+  viewSetAt,
+} from '../recommendations/recommendation.ts';
+import { screenText } from '../screening/sensitive-terms.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import { foldText } from '../shared/fold-text.ts';
+import type { ProcessingStatement } from './processing-statement.ts';
+
+/** A formal access request as the admin answers it: who answers, for whom, and its reference. */
+export interface AccessRequest {
+  admin: Principal;
+  seekerId: string;
+  /** The request's reference (a ticket or letter number), as `X-Access-Request` gives it. */
+  reference: string;
+}
+
+/**
+ * The request of `admin` answering `reference` for `seekerId`. The reference is recorded in the
+ * public part of `subject.access_exported`, readable for as long as the log is kept, where erasure
+ * cannot reach it: one that mentions sensitive facts (as the free-text screening finds them) is
+ * refused, as an audit purpose is, and so is one holding the person's id, which would tie their
+ * pseudonym to them for good.
+ */
+export function accessRequestFor(admin: Principal, seekerId: string, reference: string): AccessRequest {
+  const [warning] = screenText('reference', reference);
+  if (warning !== undefined) {
+    throw new InvalidInputError(
+      'the X-Access-Request header is kept readable in the decision log for good: give the reference of the ' +
+        `request without sensitive details about anyone (it mentions ${warning.terms.join(', ')})`,
+      { header: 'X-Access-Request', terms: warning.terms },
+    );
+  }
+  if (mentionsId(reference, seekerId)) {
+    throw new InvalidInputError(
+      'the X-Access-Request header is kept readable in the decision log for good, where people appear only by ' +
+        'pseudonym: give the reference of the request without the person’s id',
+      { header: 'X-Access-Request' },
+    );
+  }
+  return { admin, seekerId, reference };
+}
+
+/** Whether `text` holds `id` as a whole word, whatever its case. */
+function mentionsId(text: string, id: string): boolean {
+  const escaped = foldText(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(foldText(text));
+}
+
+/** A personal part of an event, opened with the person's key, or why it could not be. */
+export type OpenedPart =
+  | { status: 'readable'; value: unknown }
+  | { status: 'shredded' }
+  | { status: 'unreadable' };
+
+/** A decision-log event about the person, as recorded, with its personal part opened. */
+export interface AccessRecordEvent {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  actor: { role: string; pseudonym: string };
+  payload: unknown;
+  /** Null when the event has no personal part. */
+  personal: OpenedPart | null;
+  hash: string;
+}
+
+/** A feature value the model read, named as its manifest names it. */
+export interface NamedFeatureValue {
+  feature: string;
+  /** The French label; null when the model is no longer in the registry. */
+  label: string | null;
+  value: number;
+}
+
+/** One item of a set, with everything the model computed for it and what a counselor did with it. */
+export interface AccessRecordItem {
+  itemId: string;
+  course: CourseSnapshot;
+  rank: number | null;
+  displayOrder: number | null;
+  source: ItemSource;
+  score: number | null;
+  features: NamedFeatureValue[] | null;
+  attributions: Attribution[];
+  counselorExplanation: string;
+  seekerExplanation: SeekerExplanation;
+  decision: ItemDecision;
+  reasonCode: string | null;
+  /** The reason code in plain words (the published list). */
+  reason: string | null;
+  comment: string | null;
+  /** Staff by their pseudonym in the decision log, here and below. */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionSeconds: number | null;
+  addedReason: string | null;
+}
+
+/** One set made about the person, as stored, with every item. */
+export interface AccessRecordSet {
+  id: string;
+  status: SetStatus;
+  madeBy: 'model' | 'counselor';
+  model: ModelRef | null;
+  attributionMethod: AttributionMethodInfo | null;
+  counselor: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  openedAt: string | null;
+  publishedAt: string | null;
+  publishedBy: string | null;
+  closedAt: string | null;
+  noCandidateReason: string | null;
+  message: string | null;
+  discardReason: string | null;
+  shortlist: RecommendationSet['shortlist'];
+  secondReview: {
+    required: boolean;
+    firstReviewer: string | null;
+    reviewer: string | null;
+    returned: { by: string; at: string; comment: string | null } | null;
+  };
+  profileUsed: ProfileSnapshot | null;
+  items: AccessRecordItem[];
+}
+
+/** The profile as stored, the counselor holding the person by pseudonym. */
+export interface AccessRecordProfile extends JobSeekerProfile {
+  id: string;
+  counselor: string;
+  aiObjection: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Everything held about one job seeker, as the answer to a formal access request. */
+export interface AccessRecord {
+  seekerId: string;
+  /** The person's pseudonym in the decision log. */
+  subject: string;
+  accessRequest: string;
+  producedAt: string;
+  /** The seq of the `subject.access_exported` event; the record answers the log just before it. */
+  exportSeq: number;
+  profile: AccessRecordProfile | null;
+  objection: StandingObjection | null;
+  suggestionSets: AccessRecordSet[];
+  feedback: Feedback[];
+  events: AccessRecordEvent[];
+  processing: ProcessingStatement;
+}
+
+/** What `subject.access_exported` records of an answer: counts, no personal data. */
+export interface AccessRecordCounts {
+  profiles: number;
+  suggestionSets: number;
+  items: number;
+  feedback: number;
+  events: number;
+  personalParts: { readable: number; shredded: number; unreadable: number };
+}
+
+export function countAccessRecord(
+  record: Pick<AccessRecord, 'profile' | 'suggestionSets' | 'feedback' | 'events'>,
+): AccessRecordCounts {
+  const parts = record.events.flatMap((event) => (event.personal === null ? [] : [event.personal.status]));
+  const partsWith = (status: OpenedPart['status']) => parts.filter((part) => part === status).length;
+  return {
+    profiles: record.profile === null ? 0 : 1,
+    suggestionSets: record.suggestionSets.length,
+    items: record.suggestionSets.reduce((sum, set) => sum + set.items.length, 0),
+    feedback: record.feedback.length,
+    events: record.events.length,
+    personalParts: {
+      readable: partsWith('readable'),
+      shredded: partsWith('shredded'),
+      unreadable: partsWith('unreadable'),
+    },
+  };
+}
+
+/** The features each registered model reads, in its column order, by model id. */
+export type FeaturesByModel = ReadonlyMap<string, readonly ManifestFeature[]>;
+
+/**
+ * A stored set as the record gives it, as it stands at `now` (see `viewSetAt`), staff shown by
+ * `pseudonymise`, feature values named by the model's manifest.
+ */
+export function toAccessRecordSet(
+  stored: RecommendationSet,
+  now: Date,
+  pseudonymise: (id: string) => string,
+  featuresByModel: FeaturesByModel,
+): AccessRecordSet {
+  const set = viewSetAt(stored, now);
+  const staff = (id: string | null) => (id === null ? null : pseudonymise(id));
+  const { secondReview } = set;
+  const features = set.model === null ? undefined : featuresByModel.get(set.model.id);
+  return {
+    id: set.id,
+    status: set.status,
+    madeBy: set.model === null ? 'counselor' : 'model',
+    model: set.model,
+    attributionMethod: set.attributionMethod,
+    counselor: pseudonymise(set.counselorId),
+    createdBy: pseudonymise(set.createdBy),
+    createdAt: set.createdAt,
+    expiresAt: set.expiresAt,
+    openedAt: set.openedAt,
+    publishedAt: set.publishedAt,
+    publishedBy: staff(set.publishedBy),
+    closedAt: set.closedAt,
+    noCandidateReason: set.noCandidateReason,
+    message: set.message,
+    discardReason: set.discardReason,
+    shortlist: set.shortlist,
+    secondReview: {
+      required: secondReview.required,
+      firstReviewer: staff(secondReview.firstReviewerId),
+      reviewer: staff(secondReview.reviewerId),
+      returned:
+        secondReview.returned === null
+          ? null
+          : {
+              by: pseudonymise(secondReview.returned.by),
+              at: secondReview.returned.at,
+              comment: secondReview.returned.comment,
+            },
+    },
+    profileUsed: set.profileSnapshot,
+    items: set.items.map((item) => ({
+      itemId: item.id,
+      course: item.course,
+      rank: item.rank,
+      displayOrder: item.displayOrder,
+      source: item.source,
+      score: item.score,
+      features: item.features === null ? null : nameFeatureValues(item.features, features),
+      attributions: item.attributions,
+      counselorExplanation: item.counselorExplanation,
+      seekerExplanation: item.seekerExplanation,
+      decision: item.decision,
+      reasonCode: item.reasonCode,
+      reason: item.reasonCode === null ? null : labelReasonCode(item.reasonCode),
+      comment: item.comment,
+      decidedBy: staff(item.decidedBy),
+      decidedAt: item.decidedAt,
+      decisionSeconds: item.decisionSeconds,
+      addedReason: item.addedReason,
+    })),
+  };
+}
+
+/** A feature vector with its names, or numbered columns when the manifest is unknown or does not fit. */
+function nameFeatureValues(
+  values: readonly number[],
+  features: readonly ManifestFeature[] | undefined,
+): NamedFeatureValue[] {
+  const named = features !== undefined && features.length === values.length ? features : undefined;
+  return values.map((value, index) => {
+    const feature = named?.[index];
+    return feature === undefined
+      ? { feature: `column ${index + 1}`, label: null, value }
+      : { feature: feature.name, label: feature.labelFr, value };
+  });
+}

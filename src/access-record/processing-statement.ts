@@ -1,0 +1,172 @@
+import type { RetentionConfig } from '../config.ts';
+import type { AttributionMethod } from '../model/manifest.ts';
+import type { RegisteredModel } from '../model-registry/registered-model.ts';
+import type { RecommendationSet } from '../recommendations/recommendation.ts';
+
+/** The rights the statement tells the person about. */
+export type DataSubjectRight = 'access' | 'rectification' | 'objection' | 'erasure' | 'complaint';
+
+/** A model involved in the processing: the active one, and those that made a set about the person. */
+export interface ModelInvolved {
+  id: string;
+  version: string;
+  sha256: string;
+  active: boolean;
+  usedForPerson: boolean;
+  attributionMethod: AttributionMethod;
+  /** Where its card is served. */
+  card: string;
+}
+
+/**
+ * What GDPR Art. 15(1) asks an access answer to say beside the data, in French as the person reads
+ * it (the portal speaks French): purposes, categories, source, recipients, retention, the logic
+ * involved and the person's rights. Short and factual: what this service does, nothing more.
+ */
+export interface ProcessingStatement {
+  purposes: string[];
+  dataCategories: string[];
+  source: string;
+  recipients: string[];
+  retention: {
+    personalDataDays: number;
+    logDays: number;
+    idempotencyHours: number;
+    statement: string;
+  };
+  logic: { statement: string; models: ModelInvolved[] };
+  rights: Array<{ right: DataSubjectRight; how: string }>;
+}
+
+export type RetentionPeriods = Pick<RetentionConfig, 'personalDays' | 'logDays' | 'idempotencyHours'>;
+
+/** The statement of the processing, with the retention periods configured and the models involved. */
+export function describeProcessing(periods: RetentionPeriods, models: ModelInvolved[]): ProcessingStatement {
+  const { personalDays, logDays, idempotencyHours } = periods;
+  return {
+    purposes: [
+      'Aider votre conseiller à vous proposer des formations : un outil d’aide à la décision suggère des formations du ' +
+        'catalogue, que votre conseiller examine une à une ; aucune ne vous est proposée sans son accord.',
+      'Garder la trace de chaque suggestion, décision et publication dans un journal des décisions protégé contre la ' +
+        'modification, pour le contrôle humain et les audits (règlement européen sur l’IA, art. 12 et 26).',
+      'Vérifier que le contrôle humain est réel (taux d’approbation, temps passé par décision), sur des données ' +
+        'pseudonymisées.',
+    ],
+    dataCategories: [
+      'Votre profil : métiers visés, niveau de diplôme, compétences, années d’expérience, mois sans emploi, lieu de ' +
+        'résidence (coordonnées ou commune), rayon de mobilité, formation à distance acceptée, date de disponibilité, ' +
+        'conseiller qui vous suit.',
+      'Les suggestions faites à votre sujet : le profil utilisé, les formations suggérées, la chance de retour à ' +
+        'l’emploi estimée par le modèle, les valeurs qu’il a lues et la part de chacune, les explications.',
+      'Les décisions de vos conseillers sur chaque formation, leurs motifs, commentaires et messages.',
+      'Vos réponses aux formations proposées, et votre opposition à l’utilisation de l’outil si vous l’avez exprimée.',
+      'Le journal des décisions : chaque événement qui vous concerne, sous un pseudonyme ; ce qui vous est personnel y ' +
+        'est chiffré avec une clé propre à vous.',
+    ],
+    source:
+      'Votre profil et le conseiller qui vous suit viennent du système de gestion des dossiers de votre agence, qui ' +
+      'les transmet à ce service ; le reste est produit par ce service : suggestions du modèle, décisions de vos ' +
+      'conseillers, vos réponses.',
+    recipients: [
+      'Le conseiller qui vous suit et, pour un second avis, un autre conseiller.',
+      'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
+        'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble.',
+      'Les administrateurs du service, pour répondre à vos demandes, comme celle-ci.',
+    ],
+    retention: {
+      personalDataDays: personalDays,
+      logDays,
+      idempotencyHours,
+      statement:
+        `Les suggestions terminées sont supprimées ${personalDays} jours après avoir été faites, avec les décisions et ` +
+        `vos réponses ; vos réponses le sont ${personalDays} jours après avoir été données. Votre profil est supprimé ` +
+        `après ${personalDays} jours sans activité sur votre dossier. Le journal des décisions n’est jamais effacé : ` +
+        `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +
+        'une), la clé qui chiffre ce qui vous y est personnel est détruite et ces données deviennent illisibles. ' +
+        'Les copies techniques des réponses du ' +
+        `service sont gardées ${idempotencyHours} heures.`,
+    },
+    logic: {
+      statement:
+        'Aucune décision n’est prise automatiquement : chaque formation suggérée par le modèle est examinée par un ' +
+        'conseiller, qui l’approuve ou la rejette avant que vous la voyiez. Le modèle estime, pour chaque formation, la ' +
+        'chance de retour à l’emploi dans les 6 mois, à partir de valeurs calculées sur votre profil et sur la ' +
+        'formation ; la part de chaque valeur dans cette estimation est conservée avec chaque suggestion. Elle est ' +
+        'exacte pour un modèle additif (exact-additive) et estimée par échantillonnage pour les autres ' +
+        '(sampled-shapley). La fiche de chaque modèle décrit son fonctionnement, ses données d’entraînement et ses ' +
+        'limites.',
+      models,
+    },
+    rights: [
+      {
+        right: 'access',
+        how:
+          'Ce relevé répond à votre demande d’accès (RGPD, art. 15 ; règlement européen sur l’IA, art. 86). Votre espace ' +
+          '(rubrique « Mes données ») montre aussi vos données à tout moment.',
+      },
+      {
+        right: 'rectification',
+        how:
+          'Votre profil vient du dossier de votre agence : pour le corriger, adressez-vous à votre conseiller ; la ' +
+          'correction arrive ici avec la mise à jour suivante du dossier. Vous pouvez aussi discuter ou contester une ' +
+          'proposition auprès de lui.',
+      },
+      {
+        right: 'objection',
+        how:
+          'Vous pouvez vous opposer à l’utilisation de l’outil d’aide pour votre dossier, depuis votre espace ou en le ' +
+          'disant à votre conseiller, sans conséquence sur votre accompagnement ; vous seul pouvez ensuite retirer ' +
+          'cette opposition.',
+      },
+      {
+        right: 'erasure',
+        how:
+          'Vous pouvez demander l’effacement de vos données au délégué à la protection des données : votre profil, vos ' +
+          'suggestions et vos réponses sont supprimés, et ce qui vous est personnel dans le journal devient illisible.',
+      },
+      {
+        right: 'complaint',
+        how: 'Vous pouvez adresser une réclamation à la CNIL (www.cnil.fr).',
+      },
+    ],
+  };
+}
+
+/**
+ * The active model and every model that made one of `sets`, as the registry knows them. A model
+ * the registry no longer holds is described from the set it made.
+ */
+export function listModelsInvolved(
+  registered: readonly RegisteredModel[],
+  sets: readonly RecommendationSet[],
+): ModelInvolved[] {
+  const used = new Map<string, RecommendationSet>();
+  for (const set of sets) if (set.model !== null && !used.has(set.model.id)) used.set(set.model.id, set);
+  const involved: ModelInvolved[] = registered
+    .filter((model) => model.status === 'active' || used.has(model.id))
+    .map((model) => ({
+      id: model.id,
+      version: model.version,
+      sha256: model.sha256,
+      active: model.status === 'active',
+      usedForPerson: used.has(model.id),
+      attributionMethod: model.manifest.attributionMethod,
+      card: cardPathOf(model.id),
+    }));
+  for (const [id, set] of used) {
+    if (set.model === null || set.attributionMethod === null) continue;
+    if (involved.some((model) => model.id === id)) continue;
+    involved.push({
+      ...set.model,
+      active: false,
+      usedForPerson: true,
+      attributionMethod: set.attributionMethod.method,
+      card: cardPathOf(id),
+    });
+  }
+  return involved;
+}
+
+function cardPathOf(modelId: string): string {
+  return `/v1/models/${encodeURIComponent(modelId)}/card`;
+}

@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import type { Feedback } from '../../src/portal/feedback.ts';
+import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { aRecommendationSet } from '../support/workflow.ts';
+
+const ITEM_ID = 'a1b2c3d4-0000-4000-8000-000000000101';
+
+/** The person's data export and the access record read the person's feedback through `listForSeeker`. */
+describe('KnexFeedbackStore.listForSeeker', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexFeedbackStore;
+
+  /** Feedback of `seekerId` on the one item of the test set, given at `createdAt`. */
+  function aFeedback(id: number, seekerId: string, createdAt: string): Feedback {
+    return {
+      id: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+      itemId: ITEM_ID,
+      seekerId,
+      response: 'interested',
+      comment: id % 2 === 0 ? null : `commentaire ${id}`,
+      createdAt,
+    };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    store = new KnexFeedbackStore(db);
+    const seekers = new KnexJobSeekerStore(db);
+    for (const id of ['js-1', 'js-2', 'js-3']) {
+      await seekers.upsert(id, aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
+    }
+    await db.transaction((trx) => new KnexRecommendationStore(db).insert(trx, aRecommendationSet()));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it("gives the person's feedback oldest first, and never another person's", async () => {
+    const later = aFeedback(1, 'js-1', '2026-10-02T08:00:00.000Z');
+    const earlier = aFeedback(2, 'js-1', '2026-10-01T08:00:00.000Z');
+    const other = aFeedback(3, 'js-2', '2026-10-01T09:00:00.000Z');
+    await db.transaction(async (trx) => {
+      for (const feedback of [later, other, earlier]) await store.insert(trx, feedback);
+    });
+    expect(await store.listForSeeker('js-1')).toEqual([earlier, later]);
+    expect(await store.listForSeeker('js-unknown')).toEqual([]);
+  });
+
+  it("reads in the caller's transaction when given one: feedback it inserted, not yet committed", async () => {
+    const pending = aFeedback(4, 'js-3', '2026-10-03T08:00:00.000Z');
+    const rolledBack = new Error('rolled back');
+    const seen = db.transaction(async (trx) => {
+      await store.insert(trx, pending);
+      expect(await store.listForSeeker('js-3', trx)).toEqual([pending]);
+      throw rolledBack;
+    });
+    await expect(seen).rejects.toBe(rolledBack);
+    expect(await store.listForSeeker('js-3')).toEqual([]);
+  });
+});
