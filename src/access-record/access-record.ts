@@ -17,7 +17,7 @@ import {
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
-import { screenText } from '../screening/sensitive-terms.ts';
+import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { foldText } from '../shared/fold-text.ts';
 import type { ProcessingStatement } from './processing-statement.ts';
@@ -38,14 +38,7 @@ export interface AccessRequest {
  * pseudonym to them for good.
  */
 export function accessRequestFor(admin: Principal, seekerId: string, reference: string): AccessRequest {
-  const [warning] = screenText('reference', reference);
-  if (warning !== undefined) {
-    throw new InvalidInputError(
-      'the X-Access-Request header is kept readable in the decision log for good: give the reference of the ' +
-        `request without sensitive details about anyone (it mentions ${warning.terms.join(', ')})`,
-      { header: 'X-Access-Request', terms: warning.terms },
-    );
-  }
+  refuseSensitiveLoggedText('X-Access-Request', reference, 'give the reference of the request');
   if (mentionsId(reference, seekerId)) {
     throw new InvalidInputError(
       'the X-Access-Request header is kept readable in the decision log for good, where people appear only by ' +

@@ -14,7 +14,10 @@ export interface ModelInvolved {
   active: boolean;
   usedForPerson: boolean;
   attributionMethod: AttributionMethod;
-  /** Where its card is served. */
+  /**
+   * Where its card is served, to the admin answering the request, who hands it to the person with
+   * the record: the person's own token cannot read it.
+   */
   card: string;
 }
 
@@ -93,8 +96,8 @@ export function describeProcessing(periods: RetentionPeriods, models: ModelInvol
         'chance de retour à l’emploi dans les 6 mois, à partir de valeurs calculées sur votre profil et sur la ' +
         'formation ; la part de chaque valeur dans cette estimation est conservée avec chaque suggestion. Elle est ' +
         'exacte pour un modèle additif (exact-additive) et estimée par échantillonnage pour les autres ' +
-        '(sampled-shapley). La fiche de chaque modèle décrit son fonctionnement, ses données d’entraînement et ses ' +
-        'limites.',
+        '(sampled-shapley). La fiche de chaque modèle, qui décrit son fonctionnement, ses données d’entraînement et ' +
+        'ses limites, est jointe à cette réponse.',
       models,
     },
     rights: [

@@ -7,7 +7,7 @@ import type { ChainHead, DecisionLog, DecisionLogReader } from '../decision-log/
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import type { ChainVerification } from '../decision-log/verify-chain.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
-import { screenText } from '../screening/sensitive-terms.ts';
+import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
@@ -48,14 +48,7 @@ export interface AuditRequest {
  * them) is refused, so that nobody's special-category data ends up there for good.
  */
 export function auditRequestFor(auditor: Principal, purpose: string): AuditRequest {
-  const [warning] = screenText('purpose', purpose);
-  if (warning !== undefined) {
-    throw new InvalidInputError(
-      'the X-Audit-Purpose header is kept readable in the decision log for good: state the purpose ' +
-        `without sensitive details about anyone (it mentions ${warning.terms.join(', ')})`,
-      { header: 'X-Audit-Purpose', terms: warning.terms },
-    );
-  }
+  refuseSensitiveLoggedText('X-Audit-Purpose', purpose, 'state the purpose');
   return { auditor, purpose };
 }
 

@@ -53,23 +53,38 @@ export class KnexModelStore implements ModelStore {
   }
 
   async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined> {
-    if (engineOf(trx) === 'postgres') {
-      // Without it, two activations committing concurrently under read committed each retire only
-      // the model active in their own snapshot, and both models end up active. EXCLUSIVE still lets
-      // readers in. (SQLite: the transaction already holds the database's write lock.)
-      await trx.raw(`lock table ${TABLE} in exclusive mode`);
-    }
+    await lockForActivation(trx);
     const previous = await this.findActive(trx);
     const stamp = now.toISOString();
     await trx(TABLE)
       .where({ status: 'active' })
       .whereNot({ id })
       .update({ status: 'retired', retired_at: stamp });
-    await trx(TABLE)
-      .where({ id })
-      .update({ status: 'active', activated_by: by, activated_at: stamp, retired_at: null });
+    await markActive(trx, id, by, stamp);
     return previous?.id;
   }
+
+  async activateIfNoneActive(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<boolean> {
+    await lockForActivation(trx);
+    if ((await this.findActive(trx)) !== undefined) return false;
+    await markActive(trx, id, by, now.toISOString());
+    return true;
+  }
+}
+
+/**
+ * Serialises activations. Without it, on PostgreSQL two activations committing concurrently under
+ * read committed each see only the model active in their own snapshot, and both models end up
+ * active. EXCLUSIVE still lets readers in. (SQLite: the transaction already holds the write lock.)
+ */
+async function lockForActivation(trx: Knex.Transaction): Promise<void> {
+  if (engineOf(trx) === 'postgres') await trx.raw(`lock table ${TABLE} in exclusive mode`);
+}
+
+async function markActive(trx: Knex.Transaction, id: string, by: string, stamp: string): Promise<void> {
+  await trx(TABLE)
+    .where({ id })
+    .update({ status: 'active', activated_by: by, activated_at: stamp, retired_at: null });
 }
 
 function toModel(row: Record<string, unknown>): RegisteredModel {

@@ -289,6 +289,21 @@ export class ModelRegistry implements ActiveModelSource {
    * scorer they started with.
    */
   async activateModel(actor: Principal | typeof SYSTEM, id: string): Promise<RegisteredModel> {
+    await this.activate(actor, id, 'replace');
+    return this.getModel(id);
+  }
+
+  /**
+   * Loads model `id` and makes it active with its `model.activated` event: retiring the active one
+   * (`replace`), or only when none is active (`if_none_active`, checked in the activating
+   * transaction), so that registering the shipped model again never overrules a model an admin has
+   * activated meanwhile. Returns whether it was activated.
+   */
+  private async activate(
+    actor: Principal | typeof SYSTEM,
+    id: string,
+    mode: 'replace' | 'if_none_active',
+  ): Promise<boolean> {
     const model = await this.getModel(id);
     let scorer: Scorer;
     try {
@@ -297,26 +312,31 @@ export class ModelRegistry implements ActiveModelSource {
       const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
       throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
+    let activated = false;
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
-        const previousId = await this.deps.store.activate(
-          trx,
-          id,
-          'subject' in actor ? actor.subject : actor.id,
-          this.deps.now(),
-        );
+        const by = 'subject' in actor ? actor.subject : actor.id;
+        const now = this.deps.now();
+        let previousId: string | undefined;
+        if (mode === 'replace') previousId = await this.deps.store.activate(trx, id, by, now);
+        else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
           actor: actorOf(actor),
           payload: { modelId: id, sha256: model.sha256, previousModelId: previousId ?? null },
         });
+        activated = true;
       });
     } catch (error) {
       await scorer.close();
       throw error;
     }
+    if (!activated) {
+      await scorer.close();
+      return false;
+    }
     this.swap({ id, scorer });
-    return this.getModel(id);
+    return true;
   }
 
   /** Closes the scorers this process holds. */
@@ -342,8 +362,10 @@ export class ModelRegistry implements ActiveModelSource {
         throw describeRegistrationError(error, folder);
       }
       const model = await this.findOrRegister(folder, sha256);
-      // Another process starting at the same time may have activated it meanwhile.
-      if ((await this.deps.store.findActiveId()) === undefined) await this.activateModel(SYSTEM, model.id);
+      // Another process, or an admin, may have activated a model meanwhile: it stays active.
+      if ((await this.deps.store.findActiveId()) === undefined) {
+        await this.activate(SYSTEM, model.id, 'if_none_active');
+      }
     } catch (error) {
       // Refusals about the folder's files; anything else (the database, say) is not the model's fault.
       if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;

@@ -15,4 +15,9 @@ export interface ModelStore {
    * activations, so exactly one model is active when they race. Returns the previously active id.
    */
   activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined>;
+  /**
+   * Makes `id` active only when no model is, checked under the same serialisation as `activate`:
+   * a model an admin activated meanwhile is never overruled. Returns whether it was activated.
+   */
+  activateIfNoneActive(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<boolean>;
 }

@@ -365,13 +365,24 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
       expect.objectContaining({ path: '/headers/x-access-request' }),
     );
     expect((await requestRecord(t, admin, SEEKER, '   ')).status).toBe(400);
-    expect((await requestRecord(t, admin, SEEKER, 'x'.repeat(101))).status).toBe(400);
     expect(await headSeq(t)).toBe(head);
+  });
+
+  it('takes only a ticket number as the reference (400 for words, spaces or over 64 characters), and logs nothing', async () => {
+    const head = await headSeq(t);
+    for (const reference of ['DSAR 2026 Mme Dupont', 'Demande de M. Martin', '-2026', 'x'.repeat(65)]) {
+      const res = await requestRecord(t, admin, SEEKER, reference);
+      expect(res.status, reference).toBe(400);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ path: '/headers/x-access-request' }));
+    }
+    expect((await requestRecord(t, admin, SEEKER, 'CNIL/2026_12.0142-b')).status).toBe(200);
+    expect((await requestRecord(t, admin, SEEKER, 'x'.repeat(64))).status).toBe(200);
+    expect(await headSeq(t)).toBe(head + 2);
   });
 
   it('refuses a reference that mentions a sensitive term (422), says why, and logs nothing', async () => {
     const head = await headSeq(t);
-    const res = await requestRecord(t, admin, SEEKER, 'DSAR-12 personne handicapée');
+    const res = await requestRecord(t, admin, SEEKER, 'DSAR-12-handicapee');
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.detail).toMatch(/X-Access-Request.*kept readable.*handicape/);
@@ -381,12 +392,12 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
 
   it("refuses a reference that holds the person's id (422): it would tie their pseudonym to them for good", async () => {
     const head = await headSeq(t);
-    for (const reference of [`DSAR ${SEEKER}`, `dsar/${SEEKER.toUpperCase()}/2026`]) {
+    for (const reference of [`DSAR-${SEEKER}`, `dsar/${SEEKER.toUpperCase()}/2026`]) {
       const res = await requestRecord(t, admin, SEEKER, reference);
       expect(res.status, reference).toBe(422);
       expect(res.body.detail).toMatch(/without the person’s id/);
     }
-    expect((await requestRecord(t, admin, SEEKER, `DSAR ${SEEKER}2`)).status).toBe(200);
+    expect((await requestRecord(t, admin, SEEKER, `DSAR-${SEEKER}2`)).status).toBe(200);
     expect(await headSeq(t)).toBe(head + 1);
   });
 

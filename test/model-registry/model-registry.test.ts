@@ -491,6 +491,50 @@ describe('ModelRegistry', () => {
       expect(errors).toHaveLength(3);
     });
 
+    it('never overrules a model an admin activates while the shipped one is being registered again', async () => {
+      let time = Date.parse('2027-01-04T08:00:00Z');
+      let loadsOfShipped = 0;
+      let reachActivation: () => void = () => {};
+      const activationReached = new Promise<void>((resolve) => {
+        reachActivation = resolve;
+      });
+      let releaseActivation: () => void = () => {};
+      const activationReleased = new Promise<void>((resolve) => {
+        releaseActivation = resolve;
+      });
+      const registry = createRegistry(
+        async (folder, expected) => {
+          // The first load checks the registration; the second is the activation's, held open.
+          if (path.basename(folder) === 'shipped-racing') loadsOfShipped += 1;
+          if (path.basename(folder) === 'shipped-racing' && loadsOfShipped === 2) {
+            reachActivation();
+            await activationReleased;
+          }
+          return OnnxScorer.load(folder, expected);
+        },
+        undefined,
+        { now: () => new Date(time), loadRetryMs: 10_000 },
+      );
+      await registry.start('shipped-racing');
+      await cp(path.join(modelsDir.dir, SHIPPED_FOLDER), path.join(modelsDir.dir, 'shipped-racing'), {
+        recursive: true,
+      });
+      time += 10_000;
+      const retry = registry.currentState();
+      await activationReached;
+      await registry.registerModel(ADMIN, mlp.folder, mlp.sha256);
+      await registry.activateModel(ADMIN, mlp.id);
+      releaseActivation();
+
+      expect(await retry).toMatchObject({ status: 'loaded', model: { id: mlp.id } });
+      const statuses = Object.fromEntries(
+        (await registry.listModels()).map((model) => [model.id, model.status]),
+      );
+      expect(statuses).toEqual({ [mlp.id]: 'active', [SHIPPED_ID]: 'registered' });
+      const activations = await log.decisionLog.listEvents({ types: ['model.activated'] });
+      expect(activations.map((event) => event.payload.modelId)).toEqual([mlp.id]);
+    });
+
     it('serves a model an admin activates after the shipped one could not be registered', async () => {
       const registry = createRegistry();
       await registry.start('no-such-model-9.9.9');

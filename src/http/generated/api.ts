@@ -1917,7 +1917,7 @@ export interface components {
                     usedForPerson: boolean;
                     /** @enum {string} */
                     attributionMethod: "exact-additive" | "sampled-shapley";
-                    /** @description Where its model card is served (`GET /v1/models/{modelId}/card`). */
+                    /** @description Where its model card is served (`GET /v1/models/{modelId}/card`), for the admin to hand it to the person with the record, as the statement says: the person's own token cannot read it. */
                     card: string;
                 }[];
             };
@@ -2375,7 +2375,7 @@ export interface components {
          */
         AuditPurpose: string;
         /**
-         * @description The reference of the access request this record answers (the ticket or letter number, say). Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or names the person by their id is refused with 422.
+         * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id is refused with 422.
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
@@ -2625,7 +2625,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The reference of the access request this record answers (the ticket or letter number, say). Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or names the person by their id is refused with 422.
+                 * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id is refused with 422.
                  * @example DSAR-2026-0142
                  */
                 "X-Access-Request": components["parameters"]["AccessRequest"];

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccessRecordService } from '../../src/access-record/access-record-service.ts';
+import { loadConfig } from '../../src/config.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import {
+  anEvent,
+  type DecisionLogFixture,
+  startDecisionLog,
+} from '../decision-log/support/decision-log-fixture.ts';
+
+const SEEKER = 'js-001';
+const ADMIN = { subject: 'a-001', roles: ['admin' as const] };
+
+/**
+ * The record is the log as it stood just before its own event: a change logged by another
+ * transaction while the record is being read waits for it (PostgreSQL, where transactions run side
+ * by side; SQLite's single connection serialises them anyway).
+ */
+describe('the access record under concurrent changes', () => {
+  let log: DecisionLogFixture;
+
+  beforeEach(async () => {
+    log = await startDecisionLog();
+  });
+  afterEach(async () => {
+    await log.close();
+  });
+
+  it('holds the head of the log while it reads, so that an event logged meanwhile comes after the export', async () => {
+    await log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(trx, anEvent({ subjectId: SEEKER })),
+    );
+    let pauseReached: () => void = () => {};
+    const paused = new Promise<void>((resolve) => {
+      pauseReached = resolve;
+    });
+    let resume: () => void = () => {};
+    const resumed = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const sets = new KnexRecommendationStore(log.db);
+    const service = new AccessRecordService({
+      jobSeekers: new KnexJobSeekerStore(log.db),
+      // Read, then held: the record is half read when the other transaction tries to log.
+      recommendations: {
+        listForSeeker: async (seekerId, trx) => {
+          const found = await sets.listForSeeker(seekerId, trx);
+          pauseReached();
+          await resumed;
+          return found;
+        },
+      },
+      feedback: new KnexFeedbackStore(log.db),
+      decisionLog: log.decisionLog,
+      keyring: log.subjectKeyring,
+      pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+      models: { listModels: async () => [] },
+      retention: loadConfig({ NODE_ENV: 'test' }).retention,
+      now: () => new Date(),
+    });
+
+    const record = service.produceAccessRecord({ admin: ADMIN, seekerId: SEEKER, reference: 'DSAR-1' });
+    await paused;
+    const concurrent = log.decisionLog.withTransaction((trx) =>
+      log.decisionLog.append(trx, anEvent({ subjectId: SEEKER, payload: { setId: 'set-2' } })),
+    );
+    // Time enough for the other transaction to commit, were it not held back.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    resume();
+
+    const { exportSeq, events } = await record;
+    const logged = await concurrent;
+    expect(logged.seq).toBe(exportSeq + 1);
+    expect(events.map((event) => event.seq)).toEqual([1]);
+    expect(exportSeq).toBe(2);
+  });
+});
