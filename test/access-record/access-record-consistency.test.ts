@@ -9,6 +9,7 @@ import {
   type DecisionLogFixture,
   startDecisionLog,
 } from '../decision-log/support/decision-log-fixture.ts';
+import { createGate } from '../support/gate.ts';
 
 const SEEKER = 'js-001';
 const ADMIN = { subject: 'a-001', roles: ['admin' as const] };
@@ -32,14 +33,8 @@ describe('the access record under concurrent changes', () => {
     await log.decisionLog.withTransaction((trx) =>
       log.decisionLog.append(trx, anEvent({ subjectId: SEEKER })),
     );
-    let pauseReached: () => void = () => {};
-    const paused = new Promise<void>((resolve) => {
-      pauseReached = resolve;
-    });
-    let resume: () => void = () => {};
-    const resumed = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
+    const paused = createGate();
+    const resumed = createGate();
     const sets = new KnexRecommendationStore(log.db);
     const service = new AccessRecordService({
       jobSeekers: new KnexJobSeekerStore(log.db),
@@ -47,8 +42,8 @@ describe('the access record under concurrent changes', () => {
       recommendations: {
         listForSeeker: async (seekerId, trx) => {
           const found = await sets.listForSeeker(seekerId, trx);
-          pauseReached();
-          await resumed;
+          paused.open();
+          await resumed.opened;
           return found;
         },
       },
@@ -62,13 +57,13 @@ describe('the access record under concurrent changes', () => {
     });
 
     const record = service.produceAccessRecord({ admin: ADMIN, seekerId: SEEKER, reference: 'DSAR-1' });
-    await paused;
+    await paused.opened;
     const concurrent = log.decisionLog.withTransaction((trx) =>
       log.decisionLog.append(trx, anEvent({ subjectId: SEEKER, payload: { setId: 'set-2' } })),
     );
     // Time enough for the other transaction to commit, were it not held back.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    resume();
+    resumed.open();
 
     const { exportSeq, events } = await record;
     const logged = await concurrent;

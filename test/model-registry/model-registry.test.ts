@@ -22,6 +22,7 @@ import type {
 import { ConflictError, InvalidInputError } from '../../src/shared/errors.ts';
 import { type DecisionLogFixture, startDecisionLog } from '../decision-log/support/decision-log-fixture.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { createGate } from '../support/gate.ts';
 import {
   createModelsDir,
   hashModelFile,
@@ -494,21 +495,15 @@ describe('ModelRegistry', () => {
     it('never overrules a model an admin activates while the shipped one is being registered again', async () => {
       let time = Date.parse('2027-01-04T08:00:00Z');
       let loadsOfShipped = 0;
-      let reachActivation: () => void = () => {};
-      const activationReached = new Promise<void>((resolve) => {
-        reachActivation = resolve;
-      });
-      let releaseActivation: () => void = () => {};
-      const activationReleased = new Promise<void>((resolve) => {
-        releaseActivation = resolve;
-      });
+      const activationReached = createGate();
+      const activationReleased = createGate();
       const registry = createRegistry(
         async (folder, expected) => {
           // The first load checks the registration; the second is the activation's, held open.
           if (path.basename(folder) === 'shipped-racing') loadsOfShipped += 1;
           if (path.basename(folder) === 'shipped-racing' && loadsOfShipped === 2) {
-            reachActivation();
-            await activationReleased;
+            activationReached.open();
+            await activationReleased.opened;
           }
           return OnnxScorer.load(folder, expected);
         },
@@ -521,10 +516,10 @@ describe('ModelRegistry', () => {
       });
       time += 10_000;
       const retry = registry.currentState();
-      await activationReached;
+      await activationReached.opened;
       await registry.registerModel(ADMIN, mlp.folder, mlp.sha256);
       await registry.activateModel(ADMIN, mlp.id);
-      releaseActivation();
+      activationReleased.open();
 
       expect(await retry).toMatchObject({ status: 'loaded', model: { id: mlp.id } });
       const statuses = Object.fromEntries(
