@@ -1,5 +1,5 @@
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
-import type { OpenedPersonalPart } from '../decision-log/subject-keyring.ts';
+import { type OpenedPersonalPart, UnreadablePersonalPartError } from '../decision-log/subject-keyring.ts';
 import { readRecord } from './event-fields.ts';
 
 /** What the figures that need personal parts read of an event. */
@@ -17,10 +17,13 @@ export async function readPersonalRecord(
   openPersonal: OpenPersonalPart,
 ): Promise<Record<string, unknown> | 'shredded' | undefined> {
   if (sealed === null) return undefined;
+  let opened: OpenedPersonalPart;
   try {
-    const opened = await openPersonal(sealed);
-    return opened.status === 'shredded' ? 'shredded' : readRecord(opened.value);
-  } catch {
-    return undefined;
+    opened = await openPersonal(sealed);
+  } catch (error) {
+    // Altered or malformed: nothing to read. Anything else (the database) is not the part's fault.
+    if (error instanceof UnreadablePersonalPartError) return undefined;
+    throw error;
   }
+  return opened.status === 'shredded' ? 'shredded' : readRecord(opened.value);
 }

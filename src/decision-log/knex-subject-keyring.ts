@@ -3,7 +3,11 @@ import type { Knex } from 'knex';
 import { canonicalJson } from './canonical-json.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { openSealedBytes, sealBytes } from './sealed-box.ts';
-import type { OpenedPersonalPart, SubjectKeyring } from './subject-keyring.ts';
+import {
+  type OpenedPersonalPart,
+  type SubjectKeyring,
+  UnreadablePersonalPartError,
+} from './subject-keyring.ts';
 
 const TABLE = 'subject_keys';
 const PERSONAL_PREFIX = 'p1';
@@ -34,13 +38,19 @@ export class KnexSubjectKeyring implements SubjectKeyring {
   async decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart> {
     const [prefix, keyId, ...box] = sealed.split('.');
     if (prefix !== PERSONAL_PREFIX || keyId === undefined || box.length !== 3) {
-      throw new Error('not a sealed personal part');
+      throw new UnreadablePersonalPartError('not a sealed personal part');
     }
     const row = await (trx ?? this.db)(TABLE).where({ key_id: keyId }).first();
     if (row === undefined) return { status: 'shredded' };
-    const dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
-    const plaintext = openSealedBytes(dataKey, box.join('.'), personalContext(keyId));
-    return { status: 'readable', value: JSON.parse(plaintext.toString('utf8')) };
+    try {
+      const dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
+      const plaintext = openSealedBytes(dataKey, box.join('.'), personalContext(keyId));
+      return { status: 'readable', value: JSON.parse(plaintext.toString('utf8')) };
+    } catch (error) {
+      throw new UnreadablePersonalPartError(`the personal part sealed with key ${keyId} cannot be opened`, {
+        cause: error,
+      });
+    }
   }
 
   async shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean> {

@@ -11,7 +11,11 @@ export interface SubjectKeyring {
    * the caller's transaction. Returns `p1.<keyId>.<iv>.<ciphertext>.<tag>`.
    */
   encryptPersonal(trx: Knex.Transaction, seekerId: string, value: unknown): Promise<string>;
-  /** The sealed value, or `shredded` when its key was destroyed. Throws when it was tampered with. */
+  /**
+   * The sealed value, or `shredded` when its key was destroyed. Throws an
+   * {@link UnreadablePersonalPartError} when it was tampered with or is not a sealed part; a failure
+   * to reach the keys (the database) is thrown as it comes.
+   */
   decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart>;
   /** Destroys the job seeker's data key; false when there was none. */
   shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean>;
@@ -19,3 +23,11 @@ export interface SubjectKeyring {
 
 /** A personal part after decryption. */
 export type OpenedPersonalPart = { status: 'readable'; value: unknown } | { status: 'shredded' };
+
+/** A personal part that cannot be opened: not a sealed part, altered, or not JSON. */
+export class UnreadablePersonalPartError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnreadablePersonalPartError';
+  }
+}

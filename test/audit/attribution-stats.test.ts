@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeAttributionStats } from '../../src/audit/attribution-stats.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
-import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
+import {
+  type OpenedPersonalPart,
+  UnreadablePersonalPartError,
+} from '../../src/decision-log/subject-keyring.ts';
 
 type Contributions = Record<string, number>;
 
@@ -50,7 +53,7 @@ function anOlderSet(items: Contributions[], sealed = JSON.stringify({ featureVec
 /** Stands in for the keyring: `erased` marks a shredded key, `tampered` a part that fails to open. */
 async function open(sealed: string): Promise<OpenedPersonalPart> {
   if (sealed === 'erased') return { status: 'shredded' };
-  if (sealed === 'tampered') throw new Error('the tag does not match');
+  if (sealed === 'tampered') throw new UnreadablePersonalPartError('the tag does not match');
   return { status: 'readable', value: JSON.parse(sealed) };
 }
 

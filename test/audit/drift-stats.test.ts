@@ -6,7 +6,10 @@ import {
   type DriftReference,
 } from '../../src/audit/drift-stats.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
-import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
+import {
+  type OpenedPersonalPart,
+  UnreadablePersonalPartError,
+} from '../../src/decision-log/subject-keyring.ts';
 
 const REFERENCE: DriftReference = {
   modelId: 'ebm-1.0.0',
@@ -31,7 +34,7 @@ function aSet(vectors: unknown, modelId = 'ebm-1.0.0', subject = 'P1'): ScoredEv
 
 async function open(sealed: string): Promise<OpenedPersonalPart> {
   if (sealed.includes('erased')) return { status: 'shredded' };
-  if (sealed.includes('tampered')) throw new Error('the tag does not match');
+  if (sealed.includes('tampered')) throw new UnreadablePersonalPartError('the tag does not match');
   return { status: 'readable', value: JSON.parse(sealed) };
 }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnexSubjectKeyring } from '../../src/decision-log/knex-subject-keyring.ts';
 import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
+import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyring.ts';
 import { anEvent, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
 
 describe('pseudonyms', () => {
@@ -82,8 +83,13 @@ describe('personal parts and crypto-shredding', () => {
     const ciphertext = Buffer.from(parts[3] ?? '', 'base64url');
     ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
     parts[3] = ciphertext.toString('base64url');
-    await expect(log.subjectKeyring.decryptPersonal(parts.join('.'))).rejects.toThrow();
+    await expect(log.subjectKeyring.decryptPersonal(parts.join('.'))).rejects.toBeInstanceOf(
+      UnreadablePersonalPartError,
+    );
     await expect(log.subjectKeyring.decryptPersonal('not-sealed')).rejects.toThrow(/not a sealed/);
+    await expect(log.subjectKeyring.decryptPersonal('not-sealed')).rejects.toBeInstanceOf(
+      UnreadablePersonalPartError,
+    );
   });
 
   it('cannot unwrap the data keys without the master key', async () => {
