@@ -84,7 +84,16 @@ const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 /** The contract's pattern for a model id in a path, and the models table's column widths. */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,139}$/;
 const MAX_NAME_LENGTH = 64;
-const SYSTEM = { role: 'system', id: 'startup' } as const;
+/**
+ * The application registering and activating the shipped model itself: on start, or on a later
+ * request once a start could not. Their names are not pseudonymised: they are nobody.
+ */
+const SYSTEM_ACTORS = {
+  startup: { role: 'system', id: 'startup' },
+  retry: { role: 'system', id: 'shipped-model-retry' },
+} as const;
+type SystemActor = (typeof SYSTEM_ACTORS)[keyof typeof SYSTEM_ACTORS];
+const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTORS).map((actor) => actor.id));
 
 /**
  * The model registry: registers model folders after checking their bytes and manifest, keeps
@@ -153,7 +162,7 @@ export class ModelRegistry implements ActiveModelSource {
   async listModelsFor(viewer: Principal): Promise<RegisteredModel[]> {
     const models = await this.listModels();
     if (viewer.roles.includes('admin')) return models;
-    const asLogged = (id: string) => (id === SYSTEM.id ? id : this.deps.pseudonymise(id));
+    const asLogged = (id: string) => (SYSTEM_ACTOR_IDS.has(id) ? id : this.deps.pseudonymise(id));
     return models.map((model) => ({
       ...model,
       registeredBy: asLogged(model.registeredBy),
@@ -214,7 +223,7 @@ export class ModelRegistry implements ActiveModelSource {
    * cannot load it.
    */
   async registerModel(
-    actor: Principal | typeof SYSTEM,
+    actor: Principal | SystemActor,
     folder: string,
     sha256: string,
   ): Promise<RegisteredModel> {
@@ -288,7 +297,7 @@ export class ModelRegistry implements ActiveModelSource {
    * no longer the registered one) is never activated; requests already running finish on the
    * scorer they started with.
    */
-  async activateModel(actor: Principal | typeof SYSTEM, id: string): Promise<RegisteredModel> {
+  async activateModel(actor: Principal | SystemActor, id: string): Promise<RegisteredModel> {
     await this.activate(actor, id, 'replace');
     return this.getModel(id);
   }
@@ -300,7 +309,7 @@ export class ModelRegistry implements ActiveModelSource {
    * activated meanwhile. Returns whether it was activated.
    */
   private async activate(
-    actor: Principal | typeof SYSTEM,
+    actor: Principal | SystemActor,
     id: string,
     mode: 'replace' | 'if_none_active',
   ): Promise<boolean> {
@@ -353,6 +362,7 @@ export class ModelRegistry implements ActiveModelSource {
    */
   private async registerShipped(folder: string): Promise<void> {
     const failed = this.#registrationFailure !== undefined;
+    const actor = failed ? SYSTEM_ACTORS.retry : SYSTEM_ACTORS.startup;
     try {
       const shipped = path.join(this.deps.modelsDir, folder);
       let sha256: string;
@@ -361,10 +371,10 @@ export class ModelRegistry implements ActiveModelSource {
       } catch (error) {
         throw describeRegistrationError(error, folder);
       }
-      const model = await this.findOrRegister(folder, sha256);
+      const model = await this.findOrRegister(actor, folder, sha256);
       // Another process, or an admin, may have activated a model meanwhile: it stays active.
       if ((await this.deps.store.findActiveId()) === undefined) {
-        await this.activate(SYSTEM, model.id, 'if_none_active');
+        await this.activate(actor, model.id, 'if_none_active');
       }
     } catch (error) {
       // Refusals about the folder's files; anything else (the database, say) is not the model's fault.
@@ -383,12 +393,12 @@ export class ModelRegistry implements ActiveModelSource {
   }
 
   /** The model registered from `folder`, registering it when no process has yet. */
-  private async findOrRegister(folder: string, sha256: string): Promise<RegisteredModel> {
+  private async findOrRegister(actor: SystemActor, folder: string, sha256: string): Promise<RegisteredModel> {
     const find = async () => (await this.deps.store.list()).find((model) => model.folder === folder);
     const existing = await find();
     if (existing !== undefined) return existing;
     try {
-      return await this.registerModel(SYSTEM, folder, sha256);
+      return await this.registerModel(actor, folder, sha256);
     } catch (error) {
       const registered = error instanceof ConflictError ? await find() : undefined;
       if (registered === undefined) throw error;
@@ -477,7 +487,7 @@ export class ModelRegistry implements ActiveModelSource {
   }
 }
 
-function actorOf(actor: Principal | typeof SYSTEM): { role: 'admin' | 'system'; id: string } {
+function actorOf(actor: Principal | SystemActor): { role: 'admin' | 'system'; id: string } {
   return 'subject' in actor ? { role: 'admin', id: actor.subject } : { role: 'system', id: actor.id };
 }
 

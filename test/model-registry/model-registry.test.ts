@@ -471,6 +471,19 @@ describe('ModelRegistry', () => {
       ]);
       const events = await log.decisionLog.listEvents({ types: ['model.registered', 'model.activated'] });
       expect(events.map((event) => event.type)).toEqual(['model.registered', 'model.activated']);
+      // Done by the application on a later request, not at start: the log tells the two apart.
+      expect(events.map((event) => event.actor)).toEqual([
+        { role: 'system', pseudonym: 'shipped-model-retry' },
+        { role: 'system', pseudonym: 'shipped-model-retry' },
+      ]);
+      for (const viewer of [ADMIN, { subject: 'au-001', roles: ['auditor' as const] }]) {
+        expect(await registry.listModelsFor(viewer)).toEqual([
+          expect.objectContaining({
+            registeredBy: 'shipped-model-retry',
+            activatedBy: 'shipped-model-retry',
+          }),
+        ]);
+      }
       // One failure logged at start (not one per request), then the recovery.
       expect(logged.map((line) => line.level)).toEqual(['error', 'info']);
     });

@@ -1951,7 +1951,7 @@ export interface components {
             metrics: {
                 [key: string]: number;
             };
-            /** @description Who registered the model: the admin's id for admins; for auditors the pseudonym the decision log shows (`startup` for the application itself). */
+            /** @description Who registered the model: the admin's id for admins; for auditors the pseudonym the decision log shows (the application itself by name: `startup` on start, `shipped-model-retry` when it registers the shipped model on a later request). */
             registeredBy: string;
             /** Format: date-time */
             registeredAt: string;
