@@ -488,6 +488,30 @@ describe('ModelRegistry', () => {
       expect(logged.map((line) => line.level)).toEqual(['error', 'info']);
     });
 
+    it('registers the shipped model once when several requests find the retry due together', async () => {
+      let time = Date.parse('2027-01-04T08:00:00Z');
+      const loadedFolders: string[] = [];
+      const registry = createRegistry(
+        (folder, expected) => {
+          loadedFolders.push(path.basename(folder));
+          return OnnxScorer.load(folder, expected);
+        },
+        undefined,
+        { now: () => new Date(time), loadRetryMs: 10_000 },
+      );
+      await registry.start('shipped-together');
+      await cp(path.join(modelsDir.dir, SHIPPED_FOLDER), path.join(modelsDir.dir, 'shipped-together'), {
+        recursive: true,
+      });
+      time += 10_000;
+      const states = await Promise.all([1, 2, 3].map(() => registry.currentState()));
+      expect(states.map((state) => state.status)).toEqual(['loaded', 'loaded', 'loaded']);
+      // One registration (its check load) and one activation, whatever the number of requests.
+      expect(loadedFolders).toEqual(['shipped-together', 'shipped-together']);
+      const events = await log.decisionLog.listEvents({ types: ['model.registered', 'model.activated'] });
+      expect(events.map((event) => event.type)).toEqual(['model.registered', 'model.activated']);
+    });
+
     it('logs a failed registration again at most once per retry interval', async () => {
       let time = Date.parse('2027-01-04T08:00:00Z');
       const errors: unknown[] = [];
