@@ -5,7 +5,7 @@ import type { Request } from 'express';
  * byte, while clients send text as UTF-8: "santé" arrives as "santÃ©". The bytes are read again
  * as UTF-8 when they form valid UTF-8; otherwise (a client that did send latin1) they are kept.
  */
-export function readHeaderText(raw: string): string {
+function readHeaderText(raw: string): string {
   const bytes = Buffer.from(raw, 'latin1');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   return text.includes('\uFFFD') ? raw : text;

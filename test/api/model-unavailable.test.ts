@@ -1,6 +1,6 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelsDir, rewordManifest, SHIPPED_FOLDER } from '../model-registry/support/model-folders.ts';
+import { captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
@@ -17,13 +17,6 @@ const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
 /** A person who objected to AI processing. */
 const OBJECTOR = 'js-objector';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  modelId?: string;
-  reason?: string;
-}
-
 /**
  * A process whose active model cannot be loaded (here, its manifest.json was edited after
  * registration) starts and serves: suggestions are refused with the manual path, which works, and
@@ -35,7 +28,7 @@ describe('an active model that cannot be loaded', () => {
   let t: TestApp;
   let counselor: string;
   let restoreManifest: () => Promise<void>;
-  const logged: LogLine[] = [];
+  const logs = captureLogs();
 
   beforeAll(async () => {
     modelsDir = await createModelsDir();
@@ -49,8 +42,7 @@ describe('an active model that cannot be loaded', () => {
 
     // Someone edits a phrase shown to job seekers in the models directory, then the process restarts.
     restoreManifest = (await rewordManifest(modelsDir.dir, SHIPPED_FOLDER)).restore;
-    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-    t = await startTestApp({ env, now: clock.now, database: before.database, logger });
+    t = await startTestApp({ env, now: clock.now, database: before.database, logger: logs.logger });
     counselor = await t.tokenFor('counselor', 'c-001');
   });
   afterAll(async () => {
@@ -58,8 +50,7 @@ describe('an active model that cannot be loaded', () => {
     await modelsDir.remove();
   });
 
-  const loadFailures = () =>
-    logged.filter((line) => line.level === 50 && /the active model could not be loaded/.test(line.msg));
+  const loadFailures = () => logs.find('error', /the active model could not be loaded/);
 
   it('starts and serves, and logs at error level why the active model could not be loaded', async () => {
     expect((await t.http.get('/healthz')).status).toBe(200);
@@ -141,7 +132,7 @@ describe('an active model that cannot be loaded', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.model).toMatchObject({ id: SHIPPED_ID });
     expect((await t.http.get('/readyz')).body.checks.model).toBe('ok');
-    expect(logged.filter((line) => line.level === 30 && /loaded again/.test(line.msg))).toHaveLength(1);
+    expect(logs.find('info', /loaded again/)).toHaveLength(1);
     expect(loadFailures()).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_FILE } from '../../src/model/model-folder.ts';
 import { createModelsDir, removeModelFile, SHIPPED_FOLDER } from '../model-registry/support/model-folders.ts';
+import { captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
@@ -12,13 +12,6 @@ import {
 } from '../support/workflow.ts';
 
 const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
-
-interface LogLine {
-  level: number;
-  msg: string;
-  folder?: string;
-  reason?: string;
-}
 
 /**
  * A first start on an empty database whose shipped model folder has lost its model.onnx: the
@@ -32,17 +25,16 @@ describe('a shipped model that cannot be registered', () => {
   let t: TestApp;
   let counselor: string;
   let restoreModelFile: () => Promise<void>;
-  const logged: LogLine[] = [];
+  const logs = captureLogs();
 
   beforeAll(async () => {
     modelsDir = await createModelsDir();
     restoreModelFile = (await removeModelFile(modelsDir.dir, SHIPPED_FOLDER, MODEL_FILE)).restore;
     clock = aClock();
-    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
     t = await startTestApp({
       env: { MODELS_DIR: modelsDir.dir, MODEL_LOAD_RETRY_SECONDS: '5' },
       now: clock.now,
-      logger,
+      logger: logs.logger,
     });
     await seedCatalogAndSeeker(t, 'js-1');
     counselor = await t.tokenFor('counselor', 'c-001');
@@ -52,8 +44,7 @@ describe('a shipped model that cannot be registered', () => {
     await modelsDir.remove();
   });
 
-  const registrationFailures = () =>
-    logged.filter((line) => line.level === 50 && /shipped model could not be registered/.test(line.msg));
+  const registrationFailures = () => logs.find('error', /shipped model could not be registered/);
 
   it('starts and logs at error level which folder could not be registered and why', async () => {
     expect((await t.http.get('/healthz')).status).toBe(200);
@@ -112,9 +103,7 @@ describe('a shipped model that cannot be registered', () => {
       ['model.registered', 'system'],
       ['model.activated', 'system'],
     ]);
-    expect(
-      logged.filter((line) => line.level === 30 && /registered and activated/.test(line.msg)),
-    ).toHaveLength(1);
+    expect(logs.find('info', /registered and activated/)).toHaveLength(1);
     expect(registrationFailures()).toHaveLength(1);
   });
 });

@@ -1,0 +1,31 @@
+import pino, { type Logger } from 'pino';
+
+/** One JSON line the application logged, with the fields the tests read. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+const LEVELS = { info: 30, error: 50 } as const;
+
+export interface CapturedLogs {
+  logger: Logger;
+  lines: LogLine[];
+  /** The lines logged at `level` whose message matches. */
+  find(level: keyof typeof LEVELS, message: RegExp): LogLine[];
+}
+
+/** A logger at info level that keeps every line, for tests that check what an operator would see. */
+export function captureLogs(): CapturedLogs {
+  const lines: LogLine[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
+  );
+  return {
+    logger,
+    lines,
+    find: (level, message) => lines.filter((line) => line.level === LEVELS[level] && message.test(line.msg)),
+  };
+}
