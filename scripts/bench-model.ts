@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { CourseInput } from '../src/courses/course.ts';
+import { type CourseBatch, createCourseBatch } from '../src/model/course-table.ts';
 import { createFeatureWriter } from '../src/model/features.ts';
 import { readModelFolder } from '../src/model/model-folder.ts';
 import { DEFAULT_POPULATION_OPTIONS, generatePopulation } from '../src/model/synthetic-population.ts';
@@ -64,7 +64,7 @@ interface Row {
 
 const results: Row[] = [];
 for (const size of SIZES) {
-  const courses = allCourses.slice(0, size);
+  const courses = createCourseBatch(allCourses.slice(0, size));
   const matrix = new Float32Array(size * featureCount);
   writeMatrix(courses, matrix);
   const raw = () => scorer.scoreMatrix(matrix, size);
@@ -79,10 +79,11 @@ for (const size of SIZES) {
 }
 
 // Where the scorer's time goes at 10,000 rows, beside the run itself.
+const everyCourse = createCourseBatch(allCourses);
 const fullMatrix = new Float32Array(allCourses.length * featureCount);
-const fullScoring = await agnostic.scoreCourses(profile, allCourses, referenceDate);
+const fullScoring = await agnostic.scoreCourses(profile, everyCourse, referenceDate);
 const [featuresMs, selectMs] = await timeSideBySide(
-  [async () => writeMatrix(allCourses, fullMatrix), async () => selectTopScores(fullScoring.scores, TOP_K)],
+  [async () => writeMatrix(everyCourse, fullMatrix), async () => selectTopScores(fullScoring.scores, TOP_K)],
   options.repetitions,
   options.warmup,
 );
@@ -132,12 +133,10 @@ process.stdout.write(out.join(''));
 await scorer.close();
 await agnostic.close();
 
-/** Writes the feature matrix of `courses` as the scorer does: one writer prepared for the person. */
-function writeMatrix(courses: readonly CourseInput[], matrix: Float32Array): void {
-  const writeRow = createFeatureWriter(profile, referenceDate);
-  courses.forEach((course, i) => {
-    writeRow(course, matrix, i * featureCount);
-  });
+/** Writes the feature matrix of a batch as the scorer does: one writer prepared for the person. */
+function writeMatrix({ table, rows }: CourseBatch, matrix: Float32Array): void {
+  const writeRow = createFeatureWriter(profile, referenceDate, table);
+  for (let i = 0; i < rows.length; i += 1) writeRow(rows[i] ?? -1, matrix, i * featureCount);
 }
 
 /**

@@ -204,7 +204,7 @@ async function runBench(): Promise<void> {
 
   console.log(
     `catalog: ${courses.length} courses imported in ${catalogSeconds.toFixed(1)} s; ` +
-      `${candidates.length} pass the hard filters for ${SEEKER_ID} (Lyon, 40 km, level 4, remote ok)`,
+      `${candidates.courses.length} pass the hard filters for ${SEEKER_ID} (Lyon, 40 km, level 4, remote ok)`,
   );
   console.log(
     `${options.rounds} rounds, each: scorer ${before} runs (scoreCourses + top ${DEFAULT_TOP_K} + attribute), ` +

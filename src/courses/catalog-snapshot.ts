@@ -1,5 +1,8 @@
+import { buildCourseTable, type CourseBatch, type CourseTable } from '../model/course-table.ts';
 import type { CandidateFilter, Course } from './course.ts';
 import { isWithinRadius, planRadiusFilter } from './radius-filter.ts';
+
+const DAY_MS = 86_400_000;
 
 /** Where a {@link CatalogSnapshot} reads the catalog: the database, as committed at each read. */
 export interface CatalogSource {
@@ -9,35 +12,19 @@ export interface CatalogSource {
   readCandidateCourses(): Promise<Course[]>;
 }
 
-/** Bits of {@link Columns.reach}. */
-const HELD_ON_SITE = 1;
-const FOLLOWABLE_REMOTELY = 2;
-
-/**
- * The candidate courses with what the filters read laid out in typed arrays, one slot per course:
- * a search scans a few hundred contiguous kilobytes instead of visiting ten thousand objects.
- */
-interface Columns {
-  /** Frozen, ordered by course id. */
-  courses: readonly Course[];
-  prerequisiteLevel: Int8Array;
-  /** The next session's ISO date as a number, 20261205 for 2026-12-05: ordered as the dates are. */
-  nextSessionDay: Int32Array;
-  /** NaN where the course has no location. */
-  lat: Float64Array;
-  lon: Float64Array;
-  /** HELD_ON_SITE (in person or hybrid) and FOLLOWABLE_REMOTELY (remote or hybrid). */
-  reach: Uint8Array;
-}
-
 interface Loaded {
   version: number;
-  columns: Columns;
+  /** Frozen, ordered by course id. */
+  courses: readonly Course[];
+  /** What the filters and the features read of them, laid out in typed arrays, one slot per course. */
+  table: CourseTable;
 }
 
 /**
  * The active catalog in memory, for the candidate search of every recommendation: reading and
- * mapping thousands of rows per request cost more than scoring them. Each search first reads the
+ * mapping thousands of rows per request cost more than scoring them. Laid out once per load, as the
+ * scorer reads it: a search scans a few hundred contiguous kilobytes instead of visiting ten
+ * thousand objects, and hands the scorer the rows it found. Each search first reads the
  * stored catalog version (one single-row select) and reloads the whole snapshot when it differs
  * from the one held, so a search sees every catalog write committed before it started, whichever
  * API process made it. Concurrent searches share one reload. Courses are frozen: every caller
@@ -50,12 +37,11 @@ export class CatalogSnapshot {
   constructor(private readonly source: CatalogSource) {}
 
   /**
-   * The active courses a person could follow, ordered by id; the rules are those of
-   * {@link CourseStore.findCandidates}.
+   * The active courses a person could follow, ordered by id, as a batch for the scorer; the rules are
+   * those of {@link CourseStore.findCandidates}.
    */
-  async findCandidates(filter: CandidateFilter): Promise<Course[]> {
-    const { columns } = await this.current();
-    return selectCandidates(columns, filter);
+  async findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>> {
+    return selectCandidates(await this.current(), filter);
   }
 
   private async current(): Promise<Loaded> {
@@ -81,8 +67,11 @@ export class CatalogSnapshot {
     // The version first: the courses read next are at least as new, so a write committed in between
     // only costs one more reload, whereas the other order could hold a stale catalog as current.
     const version = await this.source.readVersion();
-    const courses = await this.source.readCandidateCourses();
-    this.loaded = { version, columns: toColumns(courses) };
+    const courses = (await this.source.readCandidateCourses())
+      .filter((course) => course.active && course.nextSessionStart !== null)
+      .map(freezeCourse)
+      .sort(compareIds);
+    this.loaded = { version, courses, table: buildCourseTable(courses) };
     return this.loaded;
   }
 }
@@ -92,65 +81,33 @@ export class CatalogSnapshot {
  * reference day, the prerequisite met, and reachable (on site within the radius, the same test as
  * the radius search in SQL, or remote learning when accepted; with no known home only the latter).
  */
-function selectCandidates(columns: Columns, filter: CandidateFilter): Course[] {
-  const firstDay = dayNumber(filter.referenceDate.toISOString().slice(0, 10));
+function selectCandidates({ courses, table }: Loaded, filter: CandidateFilter): CourseBatch<Course> {
+  const referenceDay = Math.floor(filter.referenceDate.getTime() / DAY_MS);
   const radius = filter.near === null ? null : planRadiusFilter(filter.near.point, filter.near.radiusKm);
-  const remoteBit = filter.includeRemote ? FOLLOWABLE_REMOTELY : 0;
-  const { courses, prerequisiteLevel, nextSessionDay, lat, lon, reach } = columns;
+  const { prerequisiteLevel, nextSessionDay, lat, lon, remoteOnly, followableRemotely } = table;
   const point = { lat: 0, lon: 0 };
   const found: Course[] = [];
+  const rows = new Int32Array(courses.length);
   // An index loop: `forEach` and `for…of` over the frozen array cost several times as much.
   for (let i = 0; i < courses.length; i += 1) {
     // Typed arrays are as long as `courses`: the fallbacks are never taken.
     if (
-      !((prerequisiteLevel[i] ?? 0) <= filter.maxPrerequisiteLevel && (nextSessionDay[i] ?? 0) > firstDay)
+      !((prerequisiteLevel[i] ?? 0) <= filter.maxPrerequisiteLevel && (nextSessionDay[i] ?? 0) > referenceDay)
     ) {
       continue;
     }
-    const bits = reach[i] ?? 0;
     point.lat = lat[i] ?? Number.NaN;
     point.lon = lon[i] ?? Number.NaN;
     const reachable =
-      (bits & remoteBit) !== 0 ||
-      (radius !== null &&
-        (bits & HELD_ON_SITE) !== 0 &&
-        !Number.isNaN(point.lat) &&
-        isWithinRadius(radius, point));
+      (filter.includeRemote && followableRemotely[i] === 1) ||
+      (radius !== null && remoteOnly[i] === 0 && !Number.isNaN(point.lat) && isWithinRadius(radius, point));
     const course = courses[i];
-    if (reachable && course !== undefined) found.push(course);
+    if (reachable && course !== undefined) {
+      rows[found.length] = i;
+      found.push(course);
+    }
   }
-  return found;
-}
-
-/** The active courses with a planned session, frozen and ordered by id, in columns. */
-function toColumns(all: readonly Course[]): Columns {
-  const courses = all
-    .filter((course) => course.active && course.nextSessionStart !== null)
-    .map(freezeCourse)
-    .sort(compareIds);
-  const columns: Columns = {
-    courses,
-    prerequisiteLevel: new Int8Array(courses.length),
-    nextSessionDay: new Int32Array(courses.length),
-    lat: new Float64Array(courses.length),
-    lon: new Float64Array(courses.length),
-    reach: new Uint8Array(courses.length),
-  };
-  courses.forEach((course, i) => {
-    columns.prerequisiteLevel[i] = course.prerequisiteLevel;
-    columns.nextSessionDay[i] = dayNumber(course.nextSessionStart ?? '');
-    columns.lat[i] = course.location?.lat ?? Number.NaN;
-    columns.lon[i] = course.location?.lon ?? Number.NaN;
-    columns.reach[i] =
-      (course.modality !== 'remote' ? HELD_ON_SITE : 0) |
-      (course.modality !== 'in_person' ? FOLLOWABLE_REMOTELY : 0);
-  });
-  return columns;
-}
-
-/** 2026-12-05 → 20261205. */
-function dayNumber(isoDate: string): number {
-  return Number(isoDate.replaceAll('-', ''));
+  return { courses: found, table, rows: rows.subarray(0, found.length) };
 }
 
 function freezeCourse(course: Course): Course {

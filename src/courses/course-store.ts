@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CourseBatch } from '../model/course-table.ts';
 import type {
   CandidateFilter,
   Course,
@@ -39,9 +40,10 @@ export interface CourseStore {
    * and strictly after the reference day, and reachable: an in-person or hybrid course within the
    * radius, or a remote or hybrid course when the person accepts remote learning. Without a known
    * home only the latter can be reachable. Sees every catalog write committed before the call, from
-   * any process. The courses returned are shared and frozen: copy one to change it.
+   * any process. The courses returned are shared and frozen: copy one to change it. They come as a
+   * batch for the scorer, with the course side of their features laid out beforehand.
    */
-  findCandidates(filter: CandidateFilter): Promise<Course[]>;
+  findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>>;
   /** How many courses the catalog holds, active or not. */
   count(): Promise<number>;
 }

@@ -8,6 +8,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
+import type { CourseBatch } from '../model/course-table.ts';
 import { foldText } from '../shared/fold-text.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -118,7 +119,7 @@ export class KnexCourseStore implements CourseStore {
     return { items, nextAfter: rows.length > page.limit && last !== undefined ? last.id : null };
   }
 
-  async findCandidates(filter: CandidateFilter): Promise<Course[]> {
+  async findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>> {
     return this.snapshot.findCandidates(filter);
   }
 

@@ -1,7 +1,13 @@
 import { type AdditiveModel, predictLogit, sigmoid } from './additive-model.ts';
-import { FEATURE_COUNT, writeFeatures } from './features.ts';
+import { buildCourseTable, type CourseTable } from './course-table.ts';
+import { createFeatureWriter, FEATURE_COUNT } from './features.ts';
 import { AGE_BANDS, computeTrueLogit, SEXES, type SensitiveAttributes } from './generative-story.ts';
-import type { SyntheticPair, SyntheticPopulation } from './synthetic-population.ts';
+import {
+  buildTrueCourseTable,
+  createTrueFeatureWriter,
+  type SyntheticPair,
+  type SyntheticPopulation,
+} from './synthetic-population.ts';
 
 /** Suggestions per person, as a counselor would see them. */
 export const SUGGESTIONS_PER_PERSON = 10;
@@ -52,7 +58,13 @@ export function evaluateGroups(
   holdoutPredictions: ArrayLike<number>,
 ): GroupEvaluation[] {
   const people = [...new Set(holdoutPairs.map((pair) => pair.seekerIndex))];
-  const tops = new Map(people.map((seekerIndex) => [seekerIndex, rankTop10(model, population, seekerIndex)]));
+  const catalog: Catalog = {
+    courses: buildCourseTable(population.courses.map((synthetic) => synthetic.course)),
+    trueCourses: buildTrueCourseTable(population.courses),
+  };
+  const tops = new Map(
+    people.map((seekerIndex) => [seekerIndex, rankTop10(model, population, catalog, seekerIndex)]),
+  );
   const groups: Array<{
     attribute: GroupEvaluation['attribute'];
     group: string;
@@ -111,32 +123,38 @@ export function evaluateGroups(
   return rows;
 }
 
-function rankTop10(model: AdditiveModel, population: SyntheticPopulation, seekerIndex: number): PersonTop10 {
+/** The population's courses laid out for scoring, as the catalog shows them and at their true locations. */
+interface Catalog {
+  courses: CourseTable;
+  trueCourses: CourseTable;
+}
+
+function rankTop10(
+  model: AdditiveModel,
+  population: SyntheticPopulation,
+  catalog: Catalog,
+  seekerIndex: number,
+): PersonTop10 {
   const seeker = population.seekers[seekerIndex];
   if (seeker === undefined) {
     throw new RangeError(`no person ${seekerIndex}`);
   }
   const courses = population.courses;
   const matrix = new Float32Array(courses.length * FEATURE_COUNT);
-  courses.forEach((synthetic, c) => {
-    writeFeatures(seeker.profile, synthetic.course, population.referenceDate, matrix, c * FEATURE_COUNT);
-  });
+  const writeRow = createFeatureWriter(seeker.profile, population.referenceDate, catalog.courses);
+  for (let c = 0; c < courses.length; c += 1) writeRow(c, matrix, c * FEATURE_COUNT);
   const scores = courses.map((_, c) => sigmoid(predictLogit(model, matrix, c * FEATURE_COUNT)));
   const top = scores
     .map((score, c) => ({ score, c }))
     .sort((a, b) => b.score - a.score || a.c - b.c)
     .slice(0, SUGGESTIONS_PER_PERSON);
   const trueRow = new Float32Array(FEATURE_COUNT);
+  const writeTrueRow = createTrueFeatureWriter(seeker, population.referenceDate, catalog.trueCourses);
   let trueSum = 0;
   for (const { c } of top) {
     const synthetic = courses[c];
     if (synthetic !== undefined) {
-      writeFeatures(
-        { ...seeker.profile, location: seeker.trueLocation },
-        { ...synthetic.course, location: synthetic.trueLocation },
-        population.referenceDate,
-        trueRow,
-      );
+      writeTrueRow(c, trueRow, 0);
       trueSum += sigmoid(computeTrueLogit(trueRow, synthetic.quality, seeker.sensitive));
     }
   }

@@ -2,7 +2,8 @@ import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { distanceKm, type GeoPoint } from '../shared/geo.ts';
 import { createRandom, type Random } from '../shared/random.ts';
-import { computeFeatures } from './features.ts';
+import { buildCourseTable, type CourseTable } from './course-table.ts';
+import { createFeatureWriter, FEATURE_COUNT, type FeatureWriter } from './features.ts';
 import {
   AGE_BANDS,
   type AgeBand,
@@ -95,22 +96,41 @@ export function generatePopulation(
     generateSeeker(random, i, referenceDate),
   );
   const pairs: SyntheticPair[] = [];
+  const trueCourses = buildTrueCourseTable(courses);
+  const trueRow = new Float32Array(FEATURE_COUNT);
   seekers.forEach((seeker, seekerIndex) => {
+    const writeTrueRow = createTrueFeatureWriter(seeker, referenceDate, trueCourses);
     for (const courseIndex of drawCandidates(random, seeker, courses, options.candidatesPerSeeker)) {
       const synthetic = courses[courseIndex];
       if (synthetic === undefined) {
         continue;
       }
-      const trueRow = computeFeatures(
-        { ...seeker.profile, location: seeker.trueLocation },
-        { ...synthetic.course, location: synthetic.trueLocation },
-        referenceDate,
-      );
+      writeTrueRow(courseIndex, trueRow, 0);
       const probability = sigmoid(computeTrueLogit(trueRow, synthetic.quality, seeker.sensitive));
       pairs.push({ seekerIndex, courseIndex, probability, outcome: random.next() < probability ? 1 : 0 });
     }
   });
   return { options, referenceDate, seekers, courses, pairs };
+}
+
+/** The courses at their true locations, which only the simulation knows, for the true outcomes. */
+export function buildTrueCourseTable(courses: readonly SyntheticCourse[]): CourseTable {
+  return buildCourseTable(
+    courses.map((synthetic) => ({ ...synthetic.course, location: synthetic.trueLocation })),
+  );
+}
+
+/** The feature writer of a person at their true home, over a {@link buildTrueCourseTable} table. */
+export function createTrueFeatureWriter(
+  seeker: SyntheticSeeker,
+  referenceDate: Date,
+  trueCourses: CourseTable,
+): FeatureWriter {
+  return createFeatureWriter(
+    { ...seeker.profile, location: seeker.trueLocation },
+    referenceDate,
+    trueCourses,
+  );
 }
 
 function generateSeeker(random: Random, index: number, referenceDate: Date): SyntheticSeeker {

@@ -1,6 +1,7 @@
 import { createRandom } from '../shared/random.ts';
+import { buildCourseTable } from './course-table.ts';
 import type { Dataset } from './ebm.ts';
-import { FEATURE_COUNT, writeFeatures } from './features.ts';
+import { createFeatureWriter, FEATURE_COUNT, type FeatureWriter } from './features.ts';
 import type { SyntheticPair, SyntheticPopulation } from './synthetic-population.ts';
 
 /** The three disjoint parts of a population, split by person so no one sits on two sides. */
@@ -39,13 +40,21 @@ export function splitPopulation(population: SyntheticPopulation): DataSplit {
 export function buildDataset(population: SyntheticPopulation, pairs: readonly SyntheticPair[]): Dataset {
   const rows = new Float32Array(pairs.length * FEATURE_COUNT);
   const labels = new Uint8Array(pairs.length);
+  const courses = buildCourseTable(population.courses.map((synthetic) => synthetic.course));
+  // Pairs come person by person: one writer per person met.
+  let writer: { seekerIndex: number; writeRow: FeatureWriter } | undefined;
   pairs.forEach((pair, i) => {
     const seeker = population.seekers[pair.seekerIndex];
-    const course = population.courses[pair.courseIndex];
-    if (seeker === undefined || course === undefined) {
+    if (seeker === undefined || !(pair.courseIndex >= 0 && pair.courseIndex < courses.size)) {
       throw new RangeError(`pair ${i} points outside the population`);
     }
-    writeFeatures(seeker.profile, course.course, population.referenceDate, rows, i * FEATURE_COUNT);
+    if (writer?.seekerIndex !== pair.seekerIndex) {
+      writer = {
+        seekerIndex: pair.seekerIndex,
+        writeRow: createFeatureWriter(seeker.profile, population.referenceDate, courses),
+      };
+    }
+    writer.writeRow(pair.courseIndex, rows, i * FEATURE_COUNT);
     labels[i] = pair.outcome;
   });
   return { rows, rowCount: pairs.length, labels };

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { CourseBatch } from '../model/course-table.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
@@ -23,7 +24,7 @@ export interface Suggestions {
 export async function buildSuggestions(
   scorer: Scorer,
   profile: JobSeekerProfile,
-  candidates: readonly Course[],
+  candidates: CourseBatch<Course>,
   referenceDate: Date,
   limit: number,
 ): Promise<Suggestions> {
@@ -33,7 +34,7 @@ export async function buildSuggestions(
   const items = attributed.rows.map((row, index): RecommendationItem => {
     // By position: reading the id of every candidate again, after the run has pushed them out of
     // the processor's caches, cost about 2 ms.
-    const course = candidates[row.index];
+    const course = candidates.courses[row.index];
     if (course?.id !== row.courseId) throw new Error(`scored an unknown course ${row.courseId}`);
     const attributions = rankAttributions(scorer.manifest, row.features, row.contributions);
     const texts = explainSuggestion(scorer.manifest, row.score, attributions);

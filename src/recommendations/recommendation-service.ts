@@ -108,7 +108,8 @@ export class RecommendationService {
         model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
         attributionMethod: suggestions.attributionMethod,
         createdBy: counselor.subject,
-        noCandidateReason: suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates) : null,
+        noCandidateReason:
+          suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates.courses) : null,
         secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
         items: suggestions.items,
         profileSnapshot: snapshotProfile(seeker),
@@ -123,7 +124,7 @@ export class RecommendationService {
         setId,
         model: set.model,
         attributionMethod: set.attributionMethod,
-        candidateCount: candidates.length,
+        candidateCount: candidates.courses.length,
         status: set.status,
         secondReviewRequired: set.secondReview.required,
         items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),

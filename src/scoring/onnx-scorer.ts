@@ -1,5 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { CourseBatch } from '../model/course-table.ts';
 import { createFeatureWriter, FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
 import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
@@ -8,7 +9,6 @@ import type {
   AttributionResult,
   CourseScore,
   ModelIdentity,
-  ScorableCourse,
   Scorer,
   ScoringOptions,
   ScoringResult,
@@ -79,21 +79,23 @@ export class OnnxScorer implements Scorer {
 
   async scoreCourses(
     profile: JobSeekerProfile,
-    courses: readonly ScorableCourse[],
+    batch: CourseBatch,
     referenceDate: Date,
     options: ScoringOptions = {},
   ): Promise<ScoringResult> {
-    const featureCount = this.manifest.features.length;
-    const matrix = new Float32Array(courses.length * featureCount);
-    const writeRow = createFeatureWriter(profile, referenceDate);
-    for (let i = 0; i < courses.length; i += 1) {
-      const course = courses[i];
-      if (course !== undefined) writeRow(course, matrix, i * featureCount);
+    const { courses, rows } = batch;
+    const count = rows.length;
+    if (courses.length !== count) {
+      throw new RangeError(`a batch of ${courses.length} courses names ${count} rows`);
     }
+    const featureCount = this.manifest.features.length;
+    const matrix = new Float32Array(count * featureCount);
+    const writeRow = createFeatureWriter(profile, referenceDate, batch.table);
+    for (let i = 0; i < count; i += 1) writeRow(rows[i] ?? -1, matrix, i * featureCount);
     const { scores, contributions } =
-      courses.length === 0
+      count === 0
         ? { scores: new Float32Array(0), contributions: null }
-        : await this.scoreMatrix(matrix, courses.length);
+        : await this.scoreMatrix(matrix, count);
     const toRow = (index: number): CourseScore => ({
       courseId: courses[index]?.id ?? '',
       index,
@@ -105,7 +107,7 @@ export class OnnxScorer implements Scorer {
       options.keepBest === undefined
         ? courses.map((_, index) => index)
         : selectTopIndexes(
-            courses.length,
+            count,
             (index) => scores[index] ?? Number.NaN,
             (index) => courses[index]?.id ?? '',
             options.keepBest,

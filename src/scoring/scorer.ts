@@ -1,9 +1,6 @@
-import type { CourseInput } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { CourseBatch } from '../model/course-table.ts';
 import type { AttributionMethod, ModelManifest } from '../model/manifest.ts';
-
-/** A catalog course as scoring needs it: its fields and its id. */
-export type ScorableCourse = CourseInput & { id: string };
 
 /** Which model produced a score: stored with every suggestion (DESIGN.md, principle 2). */
 export interface ModelIdentity {
@@ -79,10 +76,10 @@ export interface AttributionResult {
 export interface Scorer {
   readonly model: ModelIdentity;
   readonly manifest: ModelManifest;
-  /** Scores one person against N candidate courses in one batch, as of `referenceDate`. */
+  /** Scores one person against the N courses of a batch in one run, as of `referenceDate`. */
   scoreCourses(
     profile: JobSeekerProfile,
-    courses: readonly ScorableCourse[],
+    batch: CourseBatch,
     referenceDate: Date,
     options?: ScoringOptions,
   ): Promise<ScoringResult>;

@@ -42,7 +42,7 @@ class FakeCatalog implements CatalogSource {
 }
 
 async function idsFound(snapshot: CatalogSnapshot, filter: CandidateFilter = FILTER): Promise<string[]> {
-  return (await snapshot.findCandidates(filter)).map((course) => course.id);
+  return (await snapshot.findCandidates(filter)).courses.map((course) => course.id);
 }
 
 describe('CatalogSnapshot', () => {
@@ -141,12 +141,12 @@ describe('CatalogSnapshot', () => {
     const catalog = new FakeCatalog();
     catalog.write([aStoredCourse('A')]);
     const snapshot = new CatalogSnapshot(catalog);
-    const [course] = await snapshot.findCandidates(FILTER);
+    const [course] = (await snapshot.findCandidates(FILTER)).courses;
     expect(course).toBeDefined();
     expect(() => {
       (course as Course).title = 'changed';
     }).toThrow(TypeError);
     expect(() => (course as Course).skills.push('x')).toThrow(TypeError);
-    expect((await snapshot.findCandidates(FILTER))[0]?.title).toBe('Aide-soignant');
+    expect((await snapshot.findCandidates(FILTER)).courses[0]?.title).toBe('Aide-soignant');
   });
 });

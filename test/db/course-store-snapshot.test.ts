@@ -61,7 +61,7 @@ describe('KnexCourseStore candidates from the in-memory catalog', () => {
 
   async function candidateIds(store: KnexCourseStore, prefix: string): Promise<string[]> {
     const found = await store.findCandidates(REFERENCE);
-    return found.map((course) => course.id).filter((id) => id.startsWith(prefix));
+    return found.courses.map((course) => course.id).filter((id) => id.startsWith(prefix));
   }
 
   describe('across processes', () => {
@@ -225,7 +225,7 @@ describe('KnexCourseStore candidates from the in-memory catalog', () => {
           maxPrerequisiteLevel: random.nextInt(3, 8),
         };
         const expected = await searchCandidates(filter);
-        const actual = (await reader.findCandidates(filter))
+        const actual = (await reader.findCandidates(filter)).courses
           .map((course) => course.id)
           .filter((id) => id.startsWith('AGREE-'));
         expect(actual, JSON.stringify(filter)).toEqual(expected);

@@ -277,7 +277,7 @@ describe('KnexCourseStore', () => {
         includeRemote,
         maxPrerequisiteLevel: 4,
       });
-      return found.map((course) => course.id).filter((id) => id.startsWith('CAND-'));
+      return found.courses.map((course) => course.id).filter((id) => id.startsWith('CAND-'));
     }
 
     it('keeps active courses near home whose prerequisite is met and whose next session is ahead', async () => {

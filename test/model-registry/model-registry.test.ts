@@ -2,6 +2,7 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
+import { type CourseBatch, createCourseBatch } from '../../src/model/course-table.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import { CARD_FILE, MANIFEST_FILE, readModelFolder } from '../../src/model/model-folder.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
@@ -15,7 +16,6 @@ import type {
   AttributionResult,
   CourseScore,
   ModelIdentity,
-  ScorableCourse,
   Scorer,
   ScoringResult,
 } from '../../src/scoring/scorer.ts';
@@ -59,7 +59,7 @@ class GatedScorer implements Scorer {
 
   async scoreCourses(
     _profile: unknown,
-    courses: readonly ScorableCourse[],
+    { courses }: CourseBatch,
     _referenceDate: Date,
   ): Promise<ScoringResult> {
     await this.#gate;
@@ -196,7 +196,7 @@ describe('ModelRegistry', () => {
     }, 500);
     await registry.start(SHIPPED_FOLDER);
     await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
-    const courses = [{ id: 'c-1', ...aCourse() }];
+    const courses = createCourseBatch([{ id: 'c-1', ...aCourse() }]);
     const serve = async () => {
       const model = await registry.current();
       if (model === undefined) throw new Error('no active model');
@@ -224,10 +224,9 @@ describe('ModelRegistry', () => {
     const registry = createRegistry();
     await registry.start(SHIPPED_FOLDER);
     await registry.registerModel(ADMIN, mlp.folder, mlp.sha256);
-    const courses = Array.from({ length: 300 }, (_, i) => ({
-      id: `c-${i}`,
-      ...aCourse({ durationHours: 100 + i * 5 }),
-    }));
+    const courses = createCourseBatch(
+      Array.from({ length: 300 }, (_, i) => ({ id: `c-${i}`, ...aCourse({ durationHours: 100 + i * 5 }) })),
+    );
     const serve = async () => {
       const model = await registry.current();
       if (model === undefined) throw new Error('no active model');

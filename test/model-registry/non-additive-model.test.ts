@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCourseBatch } from '../../src/model/course-table.ts';
 import { FEATURE_NAMES } from '../../src/model/features.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
@@ -47,10 +48,10 @@ describe('the small non-additive test model', () => {
   });
 
   it('gets sampled attributions whose orderings disagree, hence a non-zero error estimate', async () => {
-    const courses = [
+    const courses = createCourseBatch([
       { id: 'c-1', ...aCourse() },
       { id: 'c-2', ...aCourse({ targetOccupations: ['K2503'], durationHours: 300, funded: false }) },
-    ];
+    ]);
     const scored = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
     expect(scored.scores.every((row) => row.contributions === null)).toBe(true);
     const attributed = await scorer.attribute(aJobSeeker(), scored.scores, REFERENCE);

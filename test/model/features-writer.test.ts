@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
 import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
+import { buildCourseTable } from '../../src/model/course-table.ts';
 import {
+  computeFeatures,
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
@@ -133,10 +135,10 @@ describe('createFeatureWriter', () => {
         fc.integer({ min: 19_000, max: 22_000 }),
         (profile, courses, referenceDay) => {
           const referenceDate = new Date(referenceDay * DAY_MS + 34_200_000);
-          const writeRow = createFeatureWriter(profile, referenceDate);
+          const writeRow = createFeatureWriter(profile, referenceDate, buildCourseTable(courses));
           const matrix = new Float32Array(courses.length * FEATURE_COUNT);
-          courses.forEach((course, i) => {
-            writeRow(course, matrix, i * FEATURE_COUNT);
+          courses.forEach((_, i) => {
+            writeRow(i, matrix, i * FEATURE_COUNT);
           });
           courses.forEach((course, i) => {
             const row = matrix.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
@@ -149,17 +151,20 @@ describe('createFeatureWriter', () => {
   });
 
   it('counts a skill listed twice once in each course that lists it', () => {
-    const writeRow = createFeatureWriter(aJobSeeker({ skills: ['a'] }), REFERENCE);
+    const courses = buildCourseTable([
+      aCourse({ skills: ['a', 'a', 'b'] }),
+      aCourse({ skills: ['b', 'a', 'a', 'c'] }),
+    ]);
+    const writeRow = createFeatureWriter(aJobSeeker({ skills: ['a'] }), REFERENCE, courses);
     const matrix = new Float32Array(2 * FEATURE_COUNT);
     const coverage = FEATURE_NAMES.indexOf('skillsCoverage');
-    writeRow(aCourse({ skills: ['a', 'a', 'b'] }), matrix, 0);
-    writeRow(aCourse({ skills: ['b', 'a', 'a', 'c'] }), matrix, FEATURE_COUNT);
+    writeRow(0, matrix, 0);
+    writeRow(1, matrix, FEATURE_COUNT);
     expect([matrix[coverage], matrix[FEATURE_COUNT + coverage]]).toEqual([0.5, Math.fround(1 / 3)]);
   });
 
   it('reads every day of the calendar as Date.parse does, including days past the end of a month', () => {
-    const writeRow = createFeatureWriter(aJobSeeker({ availableFrom: null }), new Date(0));
-    const row = new Float32Array(FEATURE_COUNT);
+    const person = aJobSeeker({ availableFrom: null });
     const weeks = FEATURE_NAMES.indexOf('weeksToStart');
     const mismatches: string[] = [];
     const everyYearNearNow = Array.from({ length: 301 }, (_, i) => 1900 + i);
@@ -168,7 +173,7 @@ describe('createFeatureWriter', () => {
       for (let month = 1; month <= 12; month += 1) {
         for (let day = 1; day <= 31; day += 1) {
           const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-          writeRow(aCourse({ nextSessionStart: date }), row, 0);
+          const row = computeFeatures(person, aCourse({ nextSessionStart: date }), new Date(0));
           if (row[weeks] !== Math.fround(Date.parse(`${date}T00:00:00Z`) / (7 * DAY_MS)))
             mismatches.push(date);
         }
@@ -178,28 +183,35 @@ describe('createFeatureWriter', () => {
   });
 
   it('refuses a session date that is not an ISO date', () => {
-    const writeRow = createFeatureWriter(aJobSeeker(), REFERENCE);
     for (const date of ['2027-13-01', '2027-02-32', '2027-1-01', '01/02/2027', '']) {
-      expect(() => writeRow(aCourse({ nextSessionStart: date }), new Float32Array(FEATURE_COUNT), 0)).toThrow(
-        RangeError,
-      );
+      expect(() => buildCourseTable([aCourse({ nextSessionStart: date })])).toThrow(RangeError);
     }
   });
 
   it('reads the availability date only when a course has a session', () => {
-    const writeRow = createFeatureWriter(aJobSeeker({ availableFrom: 'soon' }), REFERENCE);
+    const person = aJobSeeker({ availableFrom: 'soon' });
+    const courses = buildCourseTable([
+      aCourse({ nextSessionStart: null }),
+      aCourse({ nextSessionStart: '2027-02-01' }),
+    ]);
+    const writeRow = createFeatureWriter(person, REFERENCE, courses);
     const row = new Float32Array(FEATURE_COUNT);
-    writeRow(aCourse({ nextSessionStart: null }), row, 0);
+    writeRow(0, row, 0);
     expect(row[FEATURE_NAMES.indexOf('weeksToStart')]).toBe(WEEKS_WHEN_NO_SESSION);
-    expect(() => writeRow(aCourse({ nextSessionStart: '2027-02-01' }), row, 0)).toThrow(RangeError);
+    expect(() => writeRow(1, row, 0)).toThrow(RangeError);
   });
 
   it('refuses to write past the end of the matrix', () => {
-    const writeRow = createFeatureWriter(aJobSeeker(), REFERENCE);
-    expect(() => writeRow(aCourse(), new Float32Array(2 * FEATURE_COUNT), FEATURE_COUNT + 1)).toThrow(
-      RangeError,
-    );
-    expect(() => writeRow(aCourse(), new Float32Array(FEATURE_COUNT), -1)).toThrow(RangeError);
+    const writeRow = createFeatureWriter(aJobSeeker(), REFERENCE, buildCourseTable([aCourse()]));
+    expect(() => writeRow(0, new Float32Array(2 * FEATURE_COUNT), FEATURE_COUNT + 1)).toThrow(RangeError);
+    expect(() => writeRow(0, new Float32Array(FEATURE_COUNT), -1)).toThrow(RangeError);
+  });
+
+  it('refuses a row the table does not hold', () => {
+    const writeRow = createFeatureWriter(aJobSeeker(), REFERENCE, buildCourseTable([aCourse(), aCourse()]));
+    for (const row of [-1, 2, 0.5, Number.NaN]) {
+      expect(() => writeRow(row, new Float32Array(FEATURE_COUNT), 0)).toThrow(RangeError);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/courses/course.ts';
+import { type CourseBatch, createCourseBatch } from '../../src/model/course-table.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
@@ -10,15 +11,17 @@ import { aCourse, aJobSeeker } from '../support/builders.ts';
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
 
 /** Candidates in id order, as the catalog gives them, with scores spread by duration and rate. */
-const CANDIDATES: Course[] = Array.from({ length: 40 }, (_, i) => ({
-  id: `c-${String(i).padStart(2, '0')}`,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  ...aCourse({
-    title: `Formation ${i}`,
-    durationHours: 35 + ((i * 37) % 400),
-    returnToEmploymentRate: (i % 10) / 10,
-  }),
-}));
+const CANDIDATES: CourseBatch<Course> = createCourseBatch(
+  Array.from({ length: 40 }, (_, i) => ({
+    id: `c-${String(i).padStart(2, '0')}`,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    ...aCourse({
+      title: `Formation ${i}`,
+      durationHours: 35 + ((i * 37) % 400),
+      returnToEmploymentRate: (i % 10) / 10,
+    }),
+  })),
+);
 
 describe('buildSuggestions', () => {
   let scorer: OnnxScorer;
@@ -38,7 +41,7 @@ describe('buildSuggestions', () => {
 
     expect(items.map((item) => item.course.id)).toEqual(best.map((row) => row.courseId));
     expect(items.map((item) => item.course.title)).toEqual(
-      best.map((row) => CANDIDATES.find((course) => course.id === row.courseId)?.title),
+      best.map((row) => CANDIDATES.courses.find((course) => course.id === row.courseId)?.title),
     );
     expect(items.map((item) => item.score)).toEqual(best.map((row) => row.score));
   });
@@ -50,7 +53,7 @@ describe('buildSuggestions', () => {
       manifest: scorer.manifest,
       scoreCourses: async (...args) => {
         const result = await scorer.scoreCourses(...args);
-        const mirrored = (index: number) => CANDIDATES.length - 1 - index;
+        const mirrored = (index: number) => CANDIDATES.courses.length - 1 - index;
         return { ...result, scores: result.scores.map((row) => ({ ...row, index: mirrored(row.index) })) };
       },
       attribute: (...args) => scorer.attribute(...args),

@@ -1,24 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sigmoid } from '../../src/model/additive-model.ts';
+import { buildCourseTable, createCourseBatch } from '../../src/model/course-table.ts';
 import { computeFeatures, FEATURE_COUNT } from '../../src/model/features.ts';
 import { ManifestError } from '../../src/model/manifest.ts';
 import { ModelIntegrityError, readModelFolder } from '../../src/model/model-folder.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
-import type { ScorableCourse } from '../../src/scoring/scorer.ts';
 import { selectTopScores } from '../../src/scoring/select-top-scores.ts';
 import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
 
-function someCourses(): ScorableCourse[] {
-  return [
+const someCourses = () =>
+  createCourseBatch([
     { id: 'c-exact', ...aCourse() },
     { id: 'c-remote', ...aCourse({ modality: 'remote', location: null, city: null }) },
     { id: 'c-far', ...aCourse({ targetOccupations: ['M1805'], location: { lat: 48.8566, lon: 2.3522 } }) },
     { id: 'c-unknown-rate', ...aCourse({ returnToEmploymentRate: null, nextSessionStart: null }) },
-  ];
-}
+  ]);
 
 /** The shipped model registered as if it had no `contributions` output: attributions are sampled. */
 async function loadWithoutContributions(): Promise<OnnxScorer> {
@@ -57,7 +56,7 @@ describe('OnnxScorer', () => {
       'c-far',
       'c-unknown-rate',
     ]);
-    for (const [i, course] of someCourses().entries()) {
+    for (const [i, course] of someCourses().courses.entries()) {
       const scored = result.scores[i];
       expect(scored?.score).toBeGreaterThan(0);
       expect(scored?.score).toBeLessThan(1);
@@ -84,7 +83,7 @@ describe('OnnxScorer', () => {
   });
 
   it('answers an empty list without running the model', async () => {
-    const result = await scorer.scoreCourses(aJobSeeker(), [], REFERENCE);
+    const result = await scorer.scoreCourses(aJobSeeker(), createCourseBatch([]), REFERENCE);
     expect(result.scores).toEqual([]);
   });
 
@@ -93,7 +92,7 @@ describe('OnnxScorer', () => {
       id: `c-${i}`,
       ...aCourse({ durationHours: 35 + i }),
     }));
-    const result = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+    const result = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(courses), REFERENCE);
     expect(result.scores).toHaveLength(500);
     expect(new Set(result.scores.map((score) => score.score)).size).toBeGreaterThan(1);
   });
@@ -103,8 +102,10 @@ describe('OnnxScorer', () => {
       id: `c-${String(i).padStart(3, '0')}`,
       ...aCourse({ durationHours: 35 + ((i * 37) % 300), returnToEmploymentRate: (i % 10) / 10 }),
     }));
-    const every = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
-    const best = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE, { keepBest: 10 });
+    const every = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(courses), REFERENCE);
+    const best = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(courses), REFERENCE, {
+      keepBest: 10,
+    });
     const expectedIds = selectTopScores(every.scores, 10).map((row) => row.courseId);
     expect(best.scores.map((row) => row.courseId)).toEqual(
       every.scores.map((row) => row.courseId).filter((id) => expectedIds.includes(id)),
@@ -118,9 +119,11 @@ describe('OnnxScorer', () => {
       id: `c-${String(49 - i).padStart(2, '0')}`,
       ...aCourse({ durationHours: 35 + i * 11 }),
     }));
-    const every = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
+    const every = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(courses), REFERENCE);
     expect(every.scores.map((row) => row.index)).toEqual(courses.map((_, i) => i));
-    const best = await scorer.scoreCourses(aJobSeeker(), courses, REFERENCE, { keepBest: 5 });
+    const best = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(courses), REFERENCE, {
+      keepBest: 5,
+    });
     for (const row of best.scores) expect(courses[row.index]?.id).toBe(row.courseId);
     const attributed = await scorer.attribute(aJobSeeker(), best.scores, REFERENCE);
     expect(attributed.rows.map((row) => row.index)).toEqual(best.scores.map((row) => row.index));
@@ -132,6 +135,34 @@ describe('OnnxScorer', () => {
     } finally {
       await plain.close();
     }
+  });
+
+  it('scores the rows of a table the batch names, in the order of the batch', async () => {
+    const courses = someCourses().courses;
+    const table = buildCourseTable(courses);
+    const picked = [courses[2], courses[0]].filter((course) => course !== undefined);
+    const result = await scorer.scoreCourses(
+      aJobSeeker(),
+      { courses: picked, table, rows: Int32Array.of(2, 0) },
+      REFERENCE,
+    );
+    const alone = await scorer.scoreCourses(aJobSeeker(), createCourseBatch(picked), REFERENCE);
+    expect(result.scores.map((row) => row.courseId)).toEqual(['c-far', 'c-exact']);
+    expect(result.scores).toEqual(alone.scores);
+  });
+
+  it('refuses a batch whose courses and rows differ in number, or a row the table does not hold', async () => {
+    const { courses, table } = someCourses();
+    await expect(
+      scorer.scoreCourses(aJobSeeker(), { courses, table, rows: Int32Array.of(0) }, REFERENCE),
+    ).rejects.toThrow(RangeError);
+    await expect(
+      scorer.scoreCourses(
+        aJobSeeker(),
+        { courses: courses.slice(0, 1), table, rows: Int32Array.of(4) },
+        REFERENCE,
+      ),
+    ).rejects.toThrow(RangeError);
   });
 
   it('refuses a model folder whose bytes do not have the expected hash', async () => {

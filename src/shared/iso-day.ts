@@ -1,0 +1,52 @@
+const DAY_MS = 86_400_000;
+const DIGIT_0 = 48;
+
+/**
+ * Returns the day number (days since 1970-01-01, UTC) of the date a string starts with. Plain
+ * `YYYY-MM-DD` prefixes are read arithmetically, as Date.parse reads them (a day past the month's end
+ * rolls over); anything else goes through Date.parse itself, so both paths agree on every input.
+ */
+export function parseIsoDay(isoDate: string): number {
+  const year = readDigits(isoDate, 0, 4);
+  const month = readDigits(isoDate, 5, 2);
+  const day = readDigits(isoDate, 8, 2);
+  if (
+    isoDate.charCodeAt(4) === 0x2d &&
+    isoDate.charCodeAt(7) === 0x2d &&
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31
+  ) {
+    return countDaysSinceEpoch(year, month, day);
+  }
+  const time = Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(time)) {
+    throw new RangeError(`not an ISO date: ${isoDate}`);
+  }
+  return time / DAY_MS;
+}
+
+/** Reads `length` decimal digits at `start`; -1 when any of them is not a digit. */
+function readDigits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (years 0 to 9999; `day` may run past the month). */
+function countDaysSinceEpoch(year: number, month: number, day: number): number {
+  // Counted from 1 March, so that the leap day ends the year: the classic civil-to-days method.
+  const shiftedYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shiftedYear / 400);
+  const yearOfEra = shiftedYear - era * 400;
+  const monthFromMarch = (month + 9) % 12;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
