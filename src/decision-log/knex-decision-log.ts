@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
 import { type Engine, engineOf } from '../db/database.ts';
 import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { selectArrayRows } from '../db/sqlite-array-rows.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
 import {
@@ -96,7 +96,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     const head = await this.lockHead(trx);
     const unhashed: Omit<DecisionEvent, 'hash'> = {
       seq: head.seq + 1,
-      eventId: crypto.randomUUID(),
+      eventId: createTimeOrderedId(),
       type: event.type,
       occurredAt: this.now().toISOString(),
       actor: {

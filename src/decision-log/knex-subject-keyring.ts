@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { openSealedBytes, sealBytes } from './sealed-box.ts';
@@ -66,7 +67,7 @@ export class KnexSubjectKeyring implements SubjectKeyring {
   ): Promise<{ keyId: string; dataKey: Buffer }> {
     let row = await trx(TABLE).where({ subject }).first();
     if (row === undefined) {
-      const keyId = crypto.randomUUID();
+      const keyId = createTimeOrderedId();
       const wrapped = sealBytes(this.#masterKey, crypto.randomBytes(32), wrapContext(keyId, subject));
       // A concurrent transaction may create the same subject's key: its key wins, ours is dropped.
       await trx(TABLE)

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -16,6 +15,7 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import type { Feedback, FeedbackResponse } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
@@ -181,7 +181,7 @@ export class PortalService {
     await this.findMyItem(seeker, itemId);
     const comment = input.comment?.trim() || null;
     const feedback: Feedback = {
-      id: crypto.randomUUID(),
+      id: createTimeOrderedId(),
       itemId,
       seekerId: seeker.subject,
       response: input.response,

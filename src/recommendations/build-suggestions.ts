@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { CourseBatch } from '../model/course-table.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   type AttributionMethodInfo,
   type RecommendationItem,
@@ -39,7 +39,7 @@ export async function buildSuggestions(
     const attributions = rankAttributions(scorer.manifest, row.features, row.contributions);
     const texts = explainSuggestion(scorer.manifest, row.score, attributions);
     return {
-      id: crypto.randomUUID(),
+      id: createTimeOrderedId(),
       course: snapshotCourse(course),
       rank: index + 1,
       score: row.score,

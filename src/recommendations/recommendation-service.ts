@@ -11,6 +11,7 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { DomainError, InvalidInputError } from '../shared/errors.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
 import {
   findWhatBarsModel,
@@ -98,7 +99,7 @@ export class RecommendationService {
     const now = deps.now();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
-    const setId = crypto.randomUUID();
+    const setId = createTimeOrderedId();
     const set = buildNewSet(
       {
         id: setId,
@@ -175,7 +176,7 @@ export class RecommendationService {
     // otherwise pick courses after seeing them, outside the review, the second review and the
     // oversight figures, and the person would be told the AI had no part in them.
     if (reason === undefined) throw refuseWhileSuggestionsAvailable(seeker);
-    const setId = crypto.randomUUID();
+    const setId = createTimeOrderedId();
     const set = buildNewSet(
       {
         id: setId,

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
@@ -13,6 +12,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
 } from '../shared/errors.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -186,7 +186,7 @@ export class ReviewService {
       }
       const reason = addition.reason.trim();
       const item: RecommendationItem = {
-        id: crypto.randomUUID(),
+        id: createTimeOrderedId(),
         course: snapshotCourse(course),
         rank: null,
         displayOrder: null,

@@ -3,7 +3,7 @@ import { verifyCheckpointSignature } from '../../src/decision-log/checkpoint-sig
 import { computeEventHash, GENESIS_HASH } from '../../src/decision-log/decision-event.ts';
 import { anEvent, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('the decision log', () => {
   let log: DecisionLogFixture;
