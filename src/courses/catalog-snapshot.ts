@@ -1,4 +1,5 @@
 import { buildCourseTable, type CourseBatch, type CourseTable } from '../model/course-table.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 import type { CandidateFilter, Course } from './course.ts';
 import { isWithinRadius, planRadiusFilter } from './radius-filter.ts';
 
@@ -68,7 +69,7 @@ export class CatalogSnapshot {
     // only costs one more reload, whereas the other order could hold a stale catalog as current.
     const version = await this.source.readVersion();
     const courses = (await this.source.readCandidateCourses())
-      .filter((course) => course.active && course.nextSessionStart !== null)
+      .filter((course) => course.active && hasReadableSession(course))
       .map(freezeCourse)
       .sort(compareIds);
     this.loaded = { version, courses, table: buildCourseTable(courses) };
@@ -108,6 +109,21 @@ function selectCandidates({ courses, table }: Loaded, filter: CandidateFilter): 
     }
   }
   return { courses: found, table, rows: rows.subarray(0, found.length) };
+}
+
+/**
+ * A planned session whose date can be read. Imports only store valid dates; a date broken by hand in
+ * SQL leaves its course out of the candidates (it could be neither filtered nor scored) instead of
+ * failing every suggestion.
+ */
+function hasReadableSession(course: Course): boolean {
+  if (course.nextSessionStart === null) return false;
+  try {
+    parseIsoDay(course.nextSessionStart);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function freezeCourse(course: Course): Course {

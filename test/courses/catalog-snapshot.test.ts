@@ -137,6 +137,13 @@ describe('CatalogSnapshot', () => {
     expect(await idsFound(snapshot)).toEqual(['B', 'C', 'a']);
   });
 
+  it('leaves out a course whose session date cannot be read, and still serves the others', async () => {
+    const catalog = new FakeCatalog();
+    catalog.write([aStoredCourse('A'), aStoredCourse('BROKEN', { nextSessionStart: '2027-13-45' })]);
+    const snapshot = new CatalogSnapshot(catalog);
+    expect(await idsFound(snapshot)).toEqual(['A']);
+  });
+
   it('hands out frozen courses, so that no caller can change what the others see', async () => {
     const catalog = new FakeCatalog();
     catalog.write([aStoredCourse('A')]);
