@@ -29,6 +29,7 @@ import { Pseudonymiser } from '../src/decision-log/pseudonymiser.ts';
 import { createDemoRandom, type DemoRandom } from '../src/demo/demo-random.ts';
 import { FEATURE_NAMES } from '../src/model/features.ts';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.ts';
+import { createTimeOrderedId } from '../src/shared/time-ordered-id.ts';
 
 /** Targets of issue 4, item 7. */
 const APPEND_TARGET = 3;
@@ -411,7 +412,7 @@ async function generateLog(file: string): Promise<void> {
     clock += gapMs * (0.5 + random.next());
     const row: EventRow = {
       seq,
-      event_id: crypto.randomUUID(),
+      event_id: createTimeOrderedId(clock),
       type: event.type,
       occurred_at: new Date(clock).toISOString(),
       actor_role: event.actor.role,

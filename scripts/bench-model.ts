@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { type CourseBatch, createCourseBatch } from '../src/model/course-table.ts';
-import { createFeatureWriter } from '../src/model/features.ts';
+import { type CourseBatch, createCourseBatch } from '../src/courses/course-table.ts';
+import { computeFeatureMatrix } from '../src/model/features.ts';
 import { readModelFolder } from '../src/model/model-folder.ts';
 import { DEFAULT_POPULATION_OPTIONS, generatePopulation } from '../src/model/synthetic-population.ts';
 import { OnnxScorer } from '../src/scoring/onnx-scorer.ts';
@@ -65,8 +65,7 @@ interface Row {
 const results: Row[] = [];
 for (const size of SIZES) {
   const courses = createCourseBatch(allCourses.slice(0, size));
-  const matrix = new Float32Array(size * featureCount);
-  writeMatrix(courses, matrix);
+  const matrix = writeMatrix(courses);
   const raw = () => scorer.scoreMatrix(matrix, size);
   // As buildSuggestions does it: rows kept for the top k only, then the top k and their attributions.
   const endToEnd = async () => {
@@ -80,10 +79,10 @@ for (const size of SIZES) {
 
 // Where the scorer's time goes at 10,000 rows, beside the run itself.
 const everyCourse = createCourseBatch(allCourses);
-const fullMatrix = new Float32Array(allCourses.length * featureCount);
+const fullMatrix = writeMatrix(everyCourse);
 const fullScoring = await agnostic.scoreCourses(profile, everyCourse, referenceDate);
 const [featuresMs, selectMs] = await timeSideBySide(
-  [async () => writeMatrix(everyCourse, fullMatrix), async () => selectTopScores(fullScoring.scores, TOP_K)],
+  [async () => writeMatrix(everyCourse), async () => selectTopScores(fullScoring.scores, TOP_K)],
   options.repetitions,
   options.warmup,
 );
@@ -133,10 +132,9 @@ process.stdout.write(out.join(''));
 await scorer.close();
 await agnostic.close();
 
-/** Writes the feature matrix of a batch as the scorer does: one writer prepared for the person. */
-function writeMatrix({ table, rows }: CourseBatch, matrix: Float32Array): void {
-  const writeRow = createFeatureWriter(profile, referenceDate, table);
-  for (let i = 0; i < rows.length; i += 1) writeRow(rows[i] ?? -1, matrix, i * featureCount);
+/** The feature matrix of a batch, as the scorer computes it. */
+function writeMatrix({ table, rows }: CourseBatch): Float32Array {
+  return computeFeatureMatrix(profile, referenceDate, table, rows);
 }
 
 /**

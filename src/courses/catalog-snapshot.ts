@@ -1,9 +1,7 @@
-import { buildCourseTable, type CourseBatch, type CourseTable } from '../model/course-table.ts';
-import { parseIsoDay } from '../shared/iso-day.ts';
+import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
 import type { CandidateFilter, Course } from './course.ts';
+import { buildCourseTable, type CourseBatch, type CourseTable } from './course-table.ts';
 import { isWithinRadius, planRadiusFilter } from './radius-filter.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Where a {@link CatalogSnapshot} reads the catalog: the database, as committed at each read. */
 export interface CatalogSource {
@@ -83,7 +81,7 @@ export class CatalogSnapshot {
  * the radius search in SQL, or remote learning when accepted; with no known home only the latter).
  */
 function selectCandidates({ courses, table }: Loaded, filter: CandidateFilter): CourseBatch<Course> {
-  const referenceDay = Math.floor(filter.referenceDate.getTime() / DAY_MS);
+  const referenceDay = toDayNumber(filter.referenceDate);
   const radius = filter.near === null ? null : planRadiusFilter(filter.near.point, filter.near.radiusKm);
   const { prerequisiteLevel, nextSessionDay, lat, lon, remoteOnly, followableRemotely } = table;
   const point = { lat: 0, lon: 0 };

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { CourseBatch } from '../model/course-table.ts';
 import type {
   CandidateFilter,
   Course,
@@ -8,6 +7,7 @@ import type {
   CourseRecord,
   CourseSearch,
 } from './course.ts';
+import type { CourseBatch } from './course-table.ts';
 
 /** Persistence of the training course catalog. */
 export interface CourseStore {
@@ -41,7 +41,8 @@ export interface CourseStore {
    * radius, or a remote or hybrid course when the person accepts remote learning. Without a known
    * home only the latter can be reachable. Sees every catalog write committed before the call, from
    * any process. The courses returned are shared and frozen: copy one to change it. They come as a
-   * batch for the scorer, with the course side of their features laid out beforehand.
+   * batch for the scorer, with the course side of their features laid out beforehand. A course whose
+   * session date cannot be read (a hand edit in SQL) is never a candidate.
    */
   findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>>;
   /** How many courses the catalog holds, active or not. */

@@ -8,7 +8,6 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
-import type { CourseBatch } from '../model/course-table.ts';
 import { foldText } from '../shared/fold-text.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -22,6 +21,7 @@ import {
   type Modality,
 } from './course.ts';
 import type { CourseStore } from './course-store.ts';
+import type { CourseBatch } from './course-table.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 import { courseSearchText } from './search-text.ts';
 

@@ -1,8 +1,8 @@
 import type { CourseInput } from '../courses/course.ts';
+import { buildCourseTable, type CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
-import { parseIsoDay } from '../shared/iso-day.ts';
-import { buildCourseTable, type CourseTable } from './course-table.ts';
+import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
 import type { MonotoneDirection } from './monotonize.ts';
 
 /** How a feature's values are spread, which drives binning and plotting. */
@@ -131,7 +131,6 @@ export const FEATURE_NAMES: readonly FeatureName[] = FEATURES.map((feature) => f
 
 export const FEATURE_COUNT = FEATURES.length;
 
-const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;
 const ROME_DOMAIN_LENGTH = 3;
 
@@ -139,7 +138,7 @@ const ROME_DOMAIN_LENGTH = 3;
 export type FeatureWriter = (row: number, target: Float32Array, offset: number) => void;
 
 /**
- * Prepares the feature writer of one person as of `referenceDate`, for the courses of `courses`: what
+ * Prepares the feature writer of one person as of `referenceDate`, for the courses of `table`: what
  * depends on the person alone (the level of each ROME code, which skills they hold, the reference and
  * availability days) is worked out once, so that filling an [N, F] matrix costs little more per
  * course than reading its slots. Training and serving both write through it, so the two cannot drift.
@@ -147,14 +146,14 @@ export type FeatureWriter = (row: number, target: Float32Array, offset: number) 
 export function createFeatureWriter(
   profile: JobSeekerProfile,
   referenceDate: Date,
-  courses: CourseTable,
+  table: CourseTable,
 ): FeatureWriter {
-  const occupationLevels = rateOccupations(profile.targetOccupations, courses.occupationCodes);
+  const occupationLevels = rateOccupations(profile.targetOccupations, table.occupationCodes);
   const held = new Set(profile.skills);
-  const skillHeld = Uint8Array.from(courses.skillCodes, (skill) => (held.has(skill) ? 1 : 0));
+  const skillHeld = Uint8Array.from(table.skillCodes, (skill) => (held.has(skill) ? 1 : 0));
   const distanceFromHome = profile.location === null ? null : createDistanceFrom(profile.location);
   const { mobilityRadiusKm, educationLevel, remoteOk, monthsUnemployed, yearsExperience } = profile;
-  const referenceDay = Math.floor(referenceDate.getTime() / DAY_MS);
+  const referenceDay = toDayNumber(referenceDate);
   const {
     size,
     occupationStart,
@@ -172,11 +171,12 @@ export function createFeatureWriter(
     funded,
     certifying,
     employmentRate,
-  } = courses;
+  } = table;
   const point = { lat: 0, lon: 0 };
   // Parsed on first need: a person whose courses have no planned session never needs it.
   let startDay: number | undefined;
-  // Typed arrays are `size` long and rows are checked: the `?? 0` fallbacks are never taken.
+  // Rows are checked, and every array is as long as the rows and numbers it is read at: the `?? 0`
+  // fallbacks are never taken.
   return (row, target, offset) => {
     // An unsigned shift keeps only whole rows from 0 up: -1, 0.5 and NaN all come out different.
     if (row >>> 0 !== row || row >= size) {
@@ -227,7 +227,23 @@ export function createFeatureWriter(
   };
 }
 
-/** Returns the feature row of one (person, course) pair, in {@link FEATURES} order. */
+/**
+ * Returns the [N, F] feature matrix of one person against the courses in `rows` of `table`, row-major
+ * in the order of `rows`: what a model scores in one run.
+ */
+export function computeFeatureMatrix(
+  profile: JobSeekerProfile,
+  referenceDate: Date,
+  table: CourseTable,
+  rows: ArrayLike<number>,
+): Float32Array {
+  const matrix = new Float32Array(rows.length * FEATURE_COUNT);
+  const writeRow = createFeatureWriter(profile, referenceDate, table);
+  for (let i = 0; i < rows.length; i += 1) writeRow(rows[i] ?? -1, matrix, i * FEATURE_COUNT);
+  return matrix;
+}
+
+/** Returns the feature row of one (person, course) pair, in {@link FEATURES} order (tests, one-off checks). */
 export function computeFeatures(
   profile: JobSeekerProfile,
   course: CourseInput,

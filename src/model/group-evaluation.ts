@@ -1,8 +1,9 @@
+import { type CourseTable, listRows } from '../courses/course-table.ts';
 import { type AdditiveModel, predictLogit, sigmoid } from './additive-model.ts';
-import { buildCourseTable, type CourseTable } from './course-table.ts';
-import { createFeatureWriter, FEATURE_COUNT } from './features.ts';
+import { computeFeatureMatrix, FEATURE_COUNT } from './features.ts';
 import { AGE_BANDS, computeTrueLogit, SEXES, type SensitiveAttributes } from './generative-story.ts';
 import {
+  buildCatalogTable,
   buildTrueCourseTable,
   createTrueFeatureWriter,
   type SyntheticPair,
@@ -59,8 +60,8 @@ export function evaluateGroups(
 ): GroupEvaluation[] {
   const people = [...new Set(holdoutPairs.map((pair) => pair.seekerIndex))];
   const catalog: Catalog = {
-    courses: buildCourseTable(population.courses.map((synthetic) => synthetic.course)),
-    trueCourses: buildTrueCourseTable(population.courses),
+    table: buildCatalogTable(population.courses),
+    trueTable: buildTrueCourseTable(population.courses),
   };
   const tops = new Map(
     people.map((seekerIndex) => [seekerIndex, rankTop10(model, population, catalog, seekerIndex)]),
@@ -125,8 +126,8 @@ export function evaluateGroups(
 
 /** The population's courses laid out for scoring, as the catalog shows them and at their true locations. */
 interface Catalog {
-  courses: CourseTable;
-  trueCourses: CourseTable;
+  table: CourseTable;
+  trueTable: CourseTable;
 }
 
 function rankTop10(
@@ -140,16 +141,19 @@ function rankTop10(
     throw new RangeError(`no person ${seekerIndex}`);
   }
   const courses = population.courses;
-  const matrix = new Float32Array(courses.length * FEATURE_COUNT);
-  const writeRow = createFeatureWriter(seeker.profile, population.referenceDate, catalog.courses);
-  for (let c = 0; c < courses.length; c += 1) writeRow(c, matrix, c * FEATURE_COUNT);
+  const matrix = computeFeatureMatrix(
+    seeker.profile,
+    population.referenceDate,
+    catalog.table,
+    listRows(catalog.table),
+  );
   const scores = courses.map((_, c) => sigmoid(predictLogit(model, matrix, c * FEATURE_COUNT)));
   const top = scores
     .map((score, c) => ({ score, c }))
     .sort((a, b) => b.score - a.score || a.c - b.c)
     .slice(0, SUGGESTIONS_PER_PERSON);
   const trueRow = new Float32Array(FEATURE_COUNT);
-  const writeTrueRow = createTrueFeatureWriter(seeker, population.referenceDate, catalog.trueCourses);
+  const writeTrueRow = createTrueFeatureWriter(seeker, population.referenceDate, catalog.trueTable);
   let trueSum = 0;
   for (const { c } of top) {
     const synthetic = courses[c];

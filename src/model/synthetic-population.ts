@@ -1,8 +1,8 @@
 import type { Course } from '../courses/course.ts';
+import { buildCourseTable, type CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { distanceKm, type GeoPoint } from '../shared/geo.ts';
 import { createRandom, type Random } from '../shared/random.ts';
-import { buildCourseTable, type CourseTable } from './course-table.ts';
 import { createFeatureWriter, FEATURE_COUNT, type FeatureWriter } from './features.ts';
 import {
   AGE_BANDS,
@@ -111,6 +111,11 @@ export function generatePopulation(
     }
   });
   return { options, referenceDate, seekers, courses, pairs };
+}
+
+/** The courses as the catalog shows them, laid out for the features. */
+export function buildCatalogTable(courses: readonly SyntheticCourse[]): CourseTable {
+  return buildCourseTable(courses.map((synthetic) => synthetic.course));
 }
 
 /** The courses at their true locations, which only the simulation knows, for the true outcomes. */

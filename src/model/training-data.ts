@@ -1,8 +1,7 @@
 import { createRandom } from '../shared/random.ts';
-import { buildCourseTable } from './course-table.ts';
 import type { Dataset } from './ebm.ts';
 import { createFeatureWriter, FEATURE_COUNT, type FeatureWriter } from './features.ts';
-import type { SyntheticPair, SyntheticPopulation } from './synthetic-population.ts';
+import { buildCatalogTable, type SyntheticPair, type SyntheticPopulation } from './synthetic-population.ts';
 
 /** The three disjoint parts of a population, split by person so no one sits on two sides. */
 export interface DataSplit {
@@ -40,18 +39,18 @@ export function splitPopulation(population: SyntheticPopulation): DataSplit {
 export function buildDataset(population: SyntheticPopulation, pairs: readonly SyntheticPair[]): Dataset {
   const rows = new Float32Array(pairs.length * FEATURE_COUNT);
   const labels = new Uint8Array(pairs.length);
-  const courses = buildCourseTable(population.courses.map((synthetic) => synthetic.course));
+  const table = buildCatalogTable(population.courses);
   // Pairs come person by person: one writer per person met.
   let writer: { seekerIndex: number; writeRow: FeatureWriter } | undefined;
   pairs.forEach((pair, i) => {
     const seeker = population.seekers[pair.seekerIndex];
-    if (seeker === undefined || !(pair.courseIndex >= 0 && pair.courseIndex < courses.size)) {
+    if (seeker === undefined || !(pair.courseIndex >= 0 && pair.courseIndex < table.size)) {
       throw new RangeError(`pair ${i} points outside the population`);
     }
     if (writer?.seekerIndex !== pair.seekerIndex) {
       writer = {
         seekerIndex: pair.seekerIndex,
-        writeRow: createFeatureWriter(seeker.profile, population.referenceDate, courses),
+        writeRow: createFeatureWriter(seeker.profile, population.referenceDate, table),
       };
     }
     writer.writeRow(pair.courseIndex, rows, i * FEATURE_COUNT);

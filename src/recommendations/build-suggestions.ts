@@ -1,6 +1,6 @@
 import type { Course } from '../courses/course.ts';
+import type { CourseBatch } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import type { CourseBatch } from '../model/course-table.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';

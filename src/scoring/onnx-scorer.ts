@@ -1,7 +1,7 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { CourseBatch } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import type { CourseBatch } from '../model/course-table.ts';
-import { createFeatureWriter, FEATURE_NAMES } from '../model/features.ts';
+import { computeFeatureMatrix, FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
 import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
 import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
@@ -88,10 +88,9 @@ export class OnnxScorer implements Scorer {
     if (courses.length !== count) {
       throw new RangeError(`a batch of ${courses.length} courses names ${count} rows`);
     }
+    // The manifest's features are the ones this code computes, in order (checked at load).
     const featureCount = this.manifest.features.length;
-    const matrix = new Float32Array(count * featureCount);
-    const writeRow = createFeatureWriter(profile, referenceDate, batch.table);
-    for (let i = 0; i < count; i += 1) writeRow(rows[i] ?? -1, matrix, i * featureCount);
+    const matrix = computeFeatureMatrix(profile, referenceDate, batch.table, rows);
     const { scores, contributions } =
       count === 0
         ? { scores: new Float32Array(0), contributions: null }

@@ -1,5 +1,5 @@
+import type { CourseBatch } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import type { CourseBatch } from '../model/course-table.ts';
 import type { AttributionMethod, ModelManifest } from '../model/manifest.ts';
 
 /** Which model produced a score: stored with every suggestion (DESIGN.md, principle 2). */

@@ -1,6 +1,11 @@
 const DAY_MS = 86_400_000;
 const DIGIT_0 = 48;
 
+/** The UTC day of an instant, as a day number (days since 1970-01-01). */
+export function toDayNumber(instant: Date): number {
+  return Math.floor(instant.getTime() / DAY_MS);
+}
+
 /**
  * Returns the day number (days since 1970-01-01, UTC) of the date a string starts with. Plain
  * `YYYY-MM-DD` prefixes are read arithmetically, as Date.parse reads them (a day past the month's end

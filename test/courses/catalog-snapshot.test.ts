@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogSnapshot, type CatalogSource } from '../../src/courses/catalog-snapshot.ts';
 import type { CandidateFilter, Course, CourseInput } from '../../src/courses/course.ts';
-import { aCourse } from '../support/builders.ts';
+import { computeFeatures, createFeatureWriter, FEATURE_COUNT } from '../../src/model/features.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const FILTER: CandidateFilter = {
   referenceDate: new Date('2027-01-01T08:00:00Z'),
@@ -135,6 +136,28 @@ describe('CatalogSnapshot', () => {
     ]);
     const snapshot = new CatalogSnapshot(catalog);
     expect(await idsFound(snapshot)).toEqual(['B', 'C', 'a']);
+  });
+
+  it('hands the scorer, for each course found, the row of the table that holds that course', async () => {
+    const catalog = new FakeCatalog();
+    catalog.write([
+      aStoredCourse('A', { durationHours: 35, skills: ['accueil'] }),
+      aStoredCourse('B-TOO-HIGH', { prerequisiteLevel: 7 }),
+      aStoredCourse('C', { durationHours: 400, modality: 'remote', location: null, city: null }),
+      aStoredCourse('D-PAST', { nextSessionStart: '2026-12-01' }),
+      aStoredCourse('E', { durationHours: 120, targetOccupations: ['M1805'], returnToEmploymentRate: null }),
+    ]);
+    const batch = await new CatalogSnapshot(catalog).findCandidates({ ...FILTER, includeRemote: true });
+    expect(batch.courses.map((course) => course.id)).toEqual(['A', 'C', 'E']);
+    const person = aJobSeeker({ skills: ['accueil'], remoteOk: true });
+    const writeRow = createFeatureWriter(person, FILTER.referenceDate, batch.table);
+    batch.courses.forEach((course, k) => {
+      const row = new Float32Array(FEATURE_COUNT);
+      writeRow(batch.rows[k] ?? -1, row, 0);
+      expect(Array.from(row), course.id).toEqual(
+        Array.from(computeFeatures(person, course, FILTER.referenceDate)),
+      );
+    });
   });
 
   it('leaves out a course whose session date cannot be read, and still serves the others', async () => {

@@ -2,7 +2,7 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
-import { type CourseBatch, createCourseBatch } from '../../src/model/course-table.ts';
+import { type CourseBatch, createCourseBatch } from '../../src/courses/course-table.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import { CARD_FILE, MANIFEST_FILE, readModelFolder } from '../../src/model/model-folder.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourseBatch } from '../../src/model/course-table.ts';
+import { createCourseBatch } from '../../src/courses/course-table.ts';
 import { FEATURE_NAMES } from '../../src/model/features.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';

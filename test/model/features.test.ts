@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
+import { buildCourseTable } from '../../src/courses/course-table.ts';
 import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
-import { buildCourseTable } from '../../src/model/course-table.ts';
 import {
   computeFeatures,
   createFeatureWriter,

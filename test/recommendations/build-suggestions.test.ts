@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/courses/course.ts';
-import { type CourseBatch, createCourseBatch } from '../../src/model/course-table.ts';
+import { type CourseBatch, createCourseBatch } from '../../src/courses/course-table.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';

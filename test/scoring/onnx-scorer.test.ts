@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCourseTable, createCourseBatch } from '../../src/courses/course-table.ts';
 import { sigmoid } from '../../src/model/additive-model.ts';
-import { buildCourseTable, createCourseBatch } from '../../src/model/course-table.ts';
 import { computeFeatures, FEATURE_COUNT } from '../../src/model/features.ts';
 import { ManifestError } from '../../src/model/manifest.ts';
 import { ModelIntegrityError, readModelFolder } from '../../src/model/model-folder.ts';

@@ -1,11 +1,12 @@
-import type { CourseInput } from '../courses/course.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
+import type { CourseInput } from './course.ts';
 
 /**
  * The course side of the features, laid out once for many scorings: one slot per course in typed
  * arrays, ROME codes and skills numbered. Filling a feature matrix then reads a few hundred
  * contiguous kilobytes instead of visiting thousands of course objects, whose places in the heap
  * made the same work take up to twice as long from one process to the next (decision record 0009).
+ * A table is shared by every scoring of its catalog snapshot: its arrays are only ever read.
  */
 export interface CourseTable {
   /** How many courses the table holds. */
@@ -17,7 +18,7 @@ export interface CourseTable {
   readonly occupationIds: Int32Array;
   /** The distinct skill codes of the courses; a skill's number is its position here. */
   readonly skillCodes: readonly string[];
-  /** Course `i`'s distinct skills (a skill listed twice once), laid out as its ROME codes are. */
+  /** Course `i`'s distinct skills (a skill it lists twice appears once), laid out as its ROME codes are. */
   readonly skillStart: Int32Array;
   readonly skillIds: Int32Array;
   /** 1 for a remote course, which is 0 km away. */
@@ -93,11 +94,13 @@ export function buildCourseTable(courses: readonly CourseInput[]): CourseTable {
 export function createCourseBatch<C extends CourseInput & { readonly id: string }>(
   courses: readonly C[],
 ): CourseBatch<C> {
-  return {
-    courses,
-    table: buildCourseTable(courses),
-    rows: Int32Array.from(courses, (_, i) => i),
-  };
+  const table = buildCourseTable(courses);
+  return { courses, table, rows: listRows(table) };
+}
+
+/** Every row of a table, in order. */
+export function listRows(table: CourseTable): Int32Array {
+  return Int32Array.from({ length: table.size }, (_, i) => i);
 }
 
 /** The codes each course lists, numbered in the order first met, as one array with each course's start. */
