@@ -10,8 +10,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Folder holding model folders (`<name>-<version>/`). */
   modelsDir: string;
-  /** The model folder registered and activated on start when no model is active. */
-  shippedModel: string;
+  /**
+   * The model folder registered and activated on start when no model is active; null (an empty
+   * `SHIPPED_MODEL`) for none: the deployment brings its own model through the registry.
+   */
+  shippedModel: string | null;
   /**
    * Seconds after a failed load of the active model (or a failed registration of the shipped one)
    * before a request tries again; also the 503's `Retry-After`.
@@ -109,7 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
-    shippedModel: env.SHIPPED_MODEL ?? 'aiguillage-ebm-1.0.0',
+    shippedModel:
+      env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.0.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
     modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     auth: {

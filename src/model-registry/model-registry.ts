@@ -117,14 +117,17 @@ export class ModelRegistry implements ActiveModelSource {
   constructor(private readonly deps: ModelRegistryDeps) {}
 
   /**
-   * On start: when no model is active, registers and activates the shipped model folder; then
+   * On start: when no model is active, registers and activates the shipped model folder (if the
+   * deployment has one: `null` for none); then
    * loads the active model and warms it up. A model that cannot be registered, activated or loaded
    * is logged and leaves the process without a usable model: it starts all the same, so that
    * counselors keep the manual path, and a later request tries again once `loadRetryMs` has passed
    * (so that putting the files right heals the process without a restart).
    */
-  async start(shippedFolder: string): Promise<void> {
-    if ((await this.deps.store.findActiveId()) === undefined) await this.registerShipped(shippedFolder);
+  async start(shippedFolder: string | null): Promise<void> {
+    if (shippedFolder !== null && (await this.deps.store.findActiveId()) === undefined) {
+      await this.registerShipped(shippedFolder);
+    }
     await this.currentState();
   }
 

@@ -23,3 +23,18 @@ describe('the model load retry interval (MODEL_LOAD_RETRY_SECONDS)', () => {
     }
   });
 });
+
+describe('the shipped model (SHIPPED_MODEL)', () => {
+  it('is the model folder shipped with the code by default', () => {
+    expect(loadConfig({}).shippedModel).toBe('aiguillage-ebm-1.0.0');
+  });
+
+  it('names another folder', () => {
+    expect(loadConfig({ SHIPPED_MODEL: 'acme-model-2.0.0' }).shippedModel).toBe('acme-model-2.0.0');
+  });
+
+  it('is none when set empty, for a deployment that registers its own model', () => {
+    expect(loadConfig({ SHIPPED_MODEL: '' }).shippedModel).toBeNull();
+    expect(loadConfig({ SHIPPED_MODEL: '  ' }).shippedModel).toBeNull();
+  });
+});
