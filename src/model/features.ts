@@ -1,5 +1,4 @@
-import type { CourseInput } from '../courses/course.ts';
-import { buildCourseTable, type CourseTable } from '../courses/course-table.ts';
+import type { CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
 import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
@@ -241,17 +240,6 @@ export function computeFeatureMatrix(
   const writeRow = createFeatureWriter(profile, referenceDate, table);
   for (let i = 0; i < rows.length; i += 1) writeRow(rows[i] ?? -1, matrix, i * FEATURE_COUNT);
   return matrix;
-}
-
-/** Returns the feature row of one (person, course) pair, in {@link FEATURES} order (tests, one-off checks). */
-export function computeFeatures(
-  profile: JobSeekerProfile,
-  course: CourseInput,
-  referenceDate: Date,
-): Float32Array {
-  const row = new Float32Array(FEATURE_COUNT);
-  createFeatureWriter(profile, referenceDate, buildCourseTable([course]))(0, row, 0);
-  return row;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   aClock,
   act,
   createSet,
-  decide,
+  decideEach,
   putSettings,
   readSet,
   requestManualSet,
@@ -75,20 +75,17 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
 
     clock.advance(HOUR);
     const { set: created } = await createSet(t, counselor, SEEKER, { limit: 3 });
-    let { set, etag } = await readSet(t, counselor, created.id);
-    const [first, second, third] = set.items;
+    const read = await readSet(t, counselor, created.id);
+    const [first, second, third] = read.set.items;
     if (first === undefined || second === undefined || third === undefined) throw new Error('three items');
-    for (const [item, body] of [
-      [first, { decision: 'approve' as const }],
-      [second, { decision: 'reject' as const, reasonCode: 'too_far', comment: 'Trop loin sans voiture.' }],
-      [third, { decision: 'reject' as const, reasonCode: 'better_alternative' }],
-    ] as const) {
-      const res = await decide(t, counselor, set.id, item.itemId, etag, body);
-      expect(res.status).toBe(200);
-      set = res.body as SetBody;
-      etag = String(res.headers.etag);
-    }
-    const publication = await act(t, counselor, set.id, 'publish', etag, { message: 'Une piste à creuser.' });
+    const { etag } = await decideEach(t, counselor, created.id, read.etag, [
+      [first.itemId, { decision: 'approve' }],
+      [second.itemId, { decision: 'reject', reasonCode: 'too_far', comment: 'Trop loin sans voiture.' }],
+      [third.itemId, { decision: 'reject', reasonCode: 'better_alternative' }],
+    ]);
+    const publication = await act(t, counselor, created.id, 'publish', etag, {
+      message: 'Une piste à creuser.',
+    });
     expect(publication.status).toBe(200);
     published = publication.body as SetBody;
 

@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   decide,
+  decideEach,
   keysOf,
   objectToAi,
   putSettings,
@@ -72,24 +73,18 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
   async function publishWithRejections(seekerId: string): Promise<SetBody> {
     await syncSeeker(t, seekerId);
     const { set: created } = await createSet(t, counselor, seekerId, { limit: 3 });
-    let { set, etag } = await readSet(t, counselor, created.id);
-    const [first, second, third] = set.items;
+    const read = await readSet(t, counselor, created.id);
+    const [first, second, third] = read.set.items;
     if (first === undefined || second === undefined || third === undefined)
       throw new Error('expected three items');
-    for (const [item, body] of [
-      [first, { decision: 'approve' as const }],
-      [second, { decision: 'reject' as const, reasonCode: 'too_far', comment: 'Trop loin sans voiture.' }],
-      [
-        third,
-        { decision: 'reject' as const, reasonCode: 'other', comment: 'Formation complète cette année.' },
-      ],
-    ] as const) {
-      const res = await decide(t, counselor, set.id, item.itemId, etag, body);
-      expect(res.status).toBe(200);
-      set = res.body as SetBody;
-      etag = String(res.headers.etag);
-    }
-    const published = await act(t, counselor, set.id, 'publish', etag, { message: 'Une piste à creuser.' });
+    const { etag } = await decideEach(t, counselor, created.id, read.etag, [
+      [first.itemId, { decision: 'approve' }],
+      [second.itemId, { decision: 'reject', reasonCode: 'too_far', comment: 'Trop loin sans voiture.' }],
+      [third.itemId, { decision: 'reject', reasonCode: 'other', comment: 'Formation complète cette année.' }],
+    ]);
+    const published = await act(t, counselor, created.id, 'publish', etag, {
+      message: 'Une piste à creuser.',
+    });
     expect(published.status).toBe(200);
     return published.body as SetBody;
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogSnapshot, type CatalogSource } from '../../src/courses/catalog-snapshot.ts';
 import type { CandidateFilter, Course, CourseInput } from '../../src/courses/course.ts';
-import { computeFeatures, createFeatureWriter, FEATURE_COUNT } from '../../src/model/features.ts';
+import { createFeatureWriter, FEATURE_COUNT } from '../../src/model/features.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { computeFeatures } from '../support/features.ts';
 
 const FILTER: CandidateFilter = {
   referenceDate: new Date('2027-01-01T08:00:00Z'),

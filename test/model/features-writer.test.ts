@@ -4,7 +4,6 @@ import type { CourseInput } from '../../src/courses/course.ts';
 import { buildCourseTable } from '../../src/courses/course-table.ts';
 import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
 import {
-  computeFeatures,
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
@@ -13,6 +12,7 @@ import {
 } from '../../src/model/features.ts';
 import { createDistanceFrom, distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { computeFeatures } from '../support/features.ts';
 
 const REFERENCE = new Date('2027-01-04T09:30:00Z');
 const DAY_MS = 86_400_000;

@@ -3,7 +3,6 @@ import type { CourseInput } from '../../src/courses/course.ts';
 import { buildCourseTable } from '../../src/courses/course-table.ts';
 import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
 import {
-  computeFeatures,
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
@@ -12,6 +11,7 @@ import {
   WEEKS_WHEN_NO_SESSION,
 } from '../../src/model/features.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { computeFeatures } from '../support/features.ts';
 
 const LYON = { lat: 45.764, lon: 4.8357 };
 const VILLEURBANNE = { lat: 45.7719, lon: 4.8902 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { computeFeatures } from '../../src/model/features.ts';
 import { computeTrueLogit, type SensitiveAttributes } from '../../src/model/generative-story.ts';
 import { DEFAULT_POPULATION_OPTIONS, generatePopulation } from '../../src/model/synthetic-population.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { computeFeatures } from '../support/features.ts';
 
 const OPTIONS = { ...DEFAULT_POPULATION_OPTIONS, seed: 11, seekerCount: 3000, courseCount: 150 };
 const population = generatePopulation(OPTIONS);

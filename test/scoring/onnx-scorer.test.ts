@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCourseTable, createCourseBatch } from '../../src/courses/course-table.ts';
 import { sigmoid } from '../../src/model/additive-model.ts';
-import { computeFeatures, FEATURE_COUNT } from '../../src/model/features.ts';
+import { FEATURE_COUNT } from '../../src/model/features.ts';
 import { ManifestError } from '../../src/model/manifest.ts';
 import { ModelIntegrityError, readModelFolder } from '../../src/model/model-folder.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import { selectTopScores } from '../../src/scoring/select-top-scores.ts';
 import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { computeFeatures } from '../support/features.ts';
 
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
 

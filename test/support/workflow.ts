@@ -239,6 +239,9 @@ export async function readSet(
   return { set: res.body as SetBody, etag: String(res.headers.etag) };
 }
 
+/** What a counselor sends to decide one item. */
+export type DecisionBody = { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string };
+
 /** One decision on one item, with the given If-Match (none when undefined). */
 export function decide(
   t: TestApp,
@@ -246,7 +249,7 @@ export function decide(
   setId: string,
   itemId: string,
   etag: string | undefined,
-  body: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
+  body: DecisionBody,
 ) {
   const request = t.http
     .post(`/v1/recommendations/${setId}/items/${itemId}/decision`)
@@ -277,22 +280,44 @@ export async function decideAll(
   setId: string,
   options: { approve?: number } = {},
 ): Promise<{ set: SetBody; etag: string }> {
-  let { set, etag } = await readSet(t, token, setId);
+  const { set, etag } = await readSet(t, token, setId);
   const toApprove = options.approve ?? Number.POSITIVE_INFINITY;
-  let approved = 0;
-  for (const item of set.items.filter((candidate) => candidate.decision === 'pending')) {
-    const body =
-      approved < toApprove
-        ? { decision: 'approve' as const }
-        : { decision: 'reject' as const, reasonCode: 'not_matching_project' };
-    if (body.decision === 'approve') approved += 1;
-    const res = await decide(t, token, setId, item.itemId, etag, body);
-    if (res.status !== 200)
-      throw new Error(`could not decide ${item.itemId}: ${res.status} ${JSON.stringify(res.body)}`);
-    set = res.body as SetBody;
-    etag = String(res.headers.etag);
+  const pending = set.items.filter((candidate) => candidate.decision === 'pending');
+  return decideEach(
+    t,
+    token,
+    setId,
+    etag,
+    pending.map((item, index) => [
+      item.itemId,
+      index < toApprove
+        ? { decision: 'approve' }
+        : { decision: 'reject', reasonCode: 'not_matching_project' },
+    ]),
+  );
+}
+
+/**
+ * Decides the given items one by one, in order, each with the ETag the previous decision answered
+ * (the first with `etag`). Returns the set and its ETag.
+ */
+export async function decideEach(
+  t: TestApp,
+  token: string,
+  setId: string,
+  etag: string,
+  decisions: ReadonlyArray<readonly [itemId: string, body: DecisionBody]>,
+): Promise<{ set: SetBody; etag: string }> {
+  let current: { set: SetBody | undefined; etag: string } = { set: undefined, etag };
+  for (const [itemId, body] of decisions) {
+    const res = await decide(t, token, setId, itemId, current.etag, body);
+    if (res.status !== 200) {
+      throw new Error(`could not decide ${itemId}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    current = { set: res.body as SetBody, etag: String(res.headers.etag) };
   }
-  return { set, etag };
+  if (current.set === undefined) return readSet(t, token, setId);
+  return { set: current.set, etag: current.etag };
 }
 
 /** Creates a set, decides every item (approving `approve` of them) and publishes it. */
