@@ -119,7 +119,24 @@ export function writeJobSeekerExplanation(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
 ): string {
-  const reasons = listJobSeekerReasons(manifest, attributions);
+  return writeJobSeekerText(listJobSeekerReasons(manifest, attributions));
+}
+
+/** Writes both texts of one suggestion. */
+export function explainSuggestion(
+  manifest: ModelManifest,
+  score: number,
+  attributions: readonly Attribution[],
+): SuggestionExplanation {
+  const jobSeekerReasons = listJobSeekerReasons(manifest, attributions);
+  return {
+    counselorText: writeCounselorExplanation(score, attributions),
+    jobSeekerText: writeJobSeekerText(jobSeekerReasons),
+    jobSeekerReasons,
+  };
+}
+
+function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   const positive = reasons.filter((r) => r.direction === 'for').map((r) => r.text);
   const negative = reasons.filter((r) => r.direction === 'against').map((r) => r.text);
   const sentences: string[] = [];
@@ -132,19 +149,6 @@ export function writeJobSeekerExplanation(
     sentences.push(`Points à voir avec votre conseiller : ${joinFrench(negative)}.`);
   }
   return sentences.join(' ');
-}
-
-/** Writes both texts of one suggestion. */
-export function explainSuggestion(
-  manifest: ModelManifest,
-  score: number,
-  attributions: readonly Attribution[],
-): SuggestionExplanation {
-  return {
-    counselorText: writeCounselorExplanation(score, attributions),
-    jobSeekerText: writeJobSeekerExplanation(manifest, attributions),
-    jobSeekerReasons: listJobSeekerReasons(manifest, attributions),
-  };
 }
 
 function selectReasons(attributions: readonly Attribution[]): {

@@ -74,6 +74,16 @@ describe('canonical JSON', () => {
     expect(() => canonicalJson(value)).toThrow(/\$\.a\.b\[0\] refers back to itself/);
   });
 
+  it('says where a refused value sits', () => {
+    expect(() => canonicalJson({ items: [{ score: 1 }, { score: Number.NaN }] })).toThrow(
+      /^\$\.items\[1\]\.score is NaN/,
+    );
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is being refused
+    expect(() => canonicalJson({ list: [1, , 3] })).toThrow(/^\$\.list\[1\] is a hole/);
+    expect(() => canonicalJson([{ when: new Date(0) }])).toThrow(/^\$\[0\]\.when is a Date/);
+    expect(() => canonicalJson(undefined)).toThrow(/^\$ is undefined/);
+  });
+
   it('writes the same object twice when it is shared but not circular', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');

@@ -20,4 +20,11 @@ describe('createTimeOrderedId', () => {
     const ids = Array.from({ length: 1000 }, () => createTimeOrderedId(1_764_504_000_000));
     expect(new Set(ids).size).toBe(1000);
   });
+
+  it('keeps ids apart across refills of its pool of random bytes', () => {
+    // The pool holds ~400 ids' worth: 5,000 ids draw it about a dozen times.
+    const ids = Array.from({ length: 5000 }, () => createTimeOrderedId(1_764_504_000_000));
+    expect(new Set(ids).size).toBe(5000);
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+  });
 });
