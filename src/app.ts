@@ -75,7 +75,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     pinoHttp({
       logger,
-      customProps: (req) => ({ operation: operationIdOf(req) }),
+      // The operation is known once the validator has matched the route, so it goes on the line
+      // written when the response is done (set on the request's own logger, it came too early).
+      customSuccessObject: (req, _res, line: object) => ({ ...line, operation: operationIdOf(req) }),
+      customErrorObject: (req, _res, _error, line: object) => ({ ...line, operation: operationIdOf(req) }),
       serializers: {
         req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
