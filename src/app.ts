@@ -75,8 +75,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     pinoHttp({
       logger,
-      // The operation is known once the validator has matched the route, so it goes on the line
-      // written when the response is done (set on the request's own logger, it came too early).
+      // The validator matches the operation after this middleware has run: it goes on the line
+      // written when the response is done, not on a logger made for each request before it is known.
       customSuccessObject: (req, _res, line: object) => ({ ...line, operation: operationIdOf(req) }),
       customErrorObject: (req, _res, _error, line: object) => ({ ...line, operation: operationIdOf(req) }),
       serializers: {
