@@ -20,6 +20,7 @@ import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, problem, sendProblem } from './http/problem.ts';
+import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
+  app.use(refuseNulCharacters);
   app.use(
     rateLimit({
       windowMs: 60_000,

@@ -22,9 +22,11 @@ export interface DecisionLog {
    */
   append(trx: Knex.Transaction, event: NewDecisionEvent): Promise<DecisionEvent>;
   /**
-   * Runs `work` in a transaction fit for appending. On SQLite its first statement takes the
-   * write lock (as `BEGIN IMMEDIATE` would), so another process's commit cannot make the later
-   * append fail with SQLITE_BUSY; on PostgreSQL it is a plain read-committed transaction.
+   * Runs `work` in a transaction fit for appending, whose first statement locks the chain's head
+   * until the commit: writers take turns before they read, on both engines. What `work` reads
+   * (the settings, a set, a person) then cannot change under it before its change and event are
+   * committed; on SQLite the lock is taken as `BEGIN IMMEDIATE` would take it, so another
+   * process's commit cannot make the later append fail with SQLITE_BUSY.
    */
   withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** Signs a checkpoint of the current head now; undefined when the log is empty. */

@@ -127,12 +127,12 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
 
   async withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(async (trx) => {
-      if (engineOf(this.db) === 'sqlite') {
-        // SQLite's BEGIN is deferred: a transaction that reads first and writes later fails with
-        // SQLITE_BUSY when another connection committed in between. A write first takes the lock
-        // now, waiting for it under busy_timeout, just as BEGIN IMMEDIATE would.
-        await this.lockHead(trx);
-      }
+      // The head's lock first, on both engines: writers take their turn before they read, so what
+      // a transaction checks (the settings, a set's version, a person) cannot change under it
+      // before it commits, and no two writers wait on each other's rows in opposite orders.
+      // SQLite's BEGIN is deferred: this write takes its lock now, waiting under busy_timeout, just
+      // as BEGIN IMMEDIATE would; PostgreSQL's row lock holds the head until the commit.
+      await this.lockHead(trx);
       return work(trx);
     });
   }

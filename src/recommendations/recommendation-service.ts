@@ -208,8 +208,8 @@ export class RecommendationService {
   /**
    * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
    * `writeEvent` may use for what the creation changes besides), once the person is seen, locked,
-   * still on the set's caseload and, for the model's sets, still not objecting. A concurrent retry
-   * with the same key that won the race is answered as it was.
+   * still on the set's caseload and, for the model's sets, still open to them (suggestions on, no
+   * objection). A concurrent retry with the same key that won the race is answered as it was.
    */
   private async storeNewSet(
     counselor: Principal,
@@ -221,11 +221,15 @@ export class RecommendationService {
     const { deps } = this;
     try {
       await deps.decisionLog.withTransaction(async (trx) => {
-        // Read again, locked: an objection or a move to another counselor committed since the
-        // checks above would otherwise find nothing to withdraw, and this set would survive it.
+        // Read again, locked: an objection, a move to another counselor or the suggestions
+        // switched off, committed since the checks above, would otherwise find nothing to withdraw
+        // or stop, and this set would survive them.
         const seeker = await deps.jobSeekers.lockById(trx, set.seekerId);
         if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
-        if (set.model !== null && seeker.aiObjection) throw refuseForManualPath(seeker, 'objection');
+        if (set.model !== null) {
+          const barred = findWhatBarsModel(await deps.settings.get(trx), seeker);
+          if (barred !== undefined) throw refuseForManualPath(seeker, barred);
+        }
         await deps.store.insert(trx, set);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,

@@ -450,19 +450,20 @@ export class ReviewService {
     if (!options.secondReviewer && found.counselorId !== counselor.subject) {
       throw new ForbiddenError(`only the set's counselor may ${action}`);
     }
-    // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
-    // produced before stays where it is, unapproved and unpublished, until they are on again.
-    if (options.releasesModelOutput && found.model !== null && !(await deps.settings.get()).aiEnabled) {
-      throw new ConflictError(
-        `cannot ${action}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
-        { setStatus: found.status },
-      );
-    }
     const now = deps.now();
     await expireIfDue(deps, found, now);
     const result = await deps.decisionLog.withTransaction(async (trx) => {
       const set = await deps.store.findById(setId, trx);
       if (set === undefined) throw setNotFound(setId);
+      // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
+      // produced before stays where it is, unapproved and unpublished, until they are on again.
+      // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
+      if (options.releasesModelOutput && set.model !== null && !(await deps.settings.get(trx)).aiEnabled) {
+        throw new ConflictError(
+          `cannot ${action}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
+          { setStatus: set.status },
+        );
+      }
       const version = set.version;
       // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
       // version the first one just changed gets 412, not the 409 of the state it cannot see yet.

@@ -708,6 +708,31 @@ describe('review API', () => {
       expect((await act(t, counselor, set.id, 'publish', current)).status).toBe(200);
     });
 
+    it('refuses to publish when suggestions were switched off while the request was on its way', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      // The switch-off commits after the request's own checks, just before its transaction.
+      const log = t.container.decisionLog.decisionLog;
+      const withTransaction = log.withTransaction.bind(log);
+      let switchOff: (() => Promise<void>) | undefined = () => putSettings(t, { aiEnabled: false });
+      log.withTransaction = async (work) => {
+        const change = switchOff;
+        switchOff = undefined;
+        await change?.();
+        return withTransaction(work);
+      };
+      try {
+        const publish = await act(t, counselor, set.id, 'publish', etag);
+
+        expect(publish.status).toBe(409);
+        expect(publish.body.detail).toMatch(/suggestions are switched off/);
+        expect((await readSet(t, counselor, set.id)).set.status).toBe('pending_review');
+      } finally {
+        log.withTransaction = withTransaction;
+        await putSettings(t, {});
+      }
+    });
+
     it('refuses the second reviewer’s approval of a model set while suggestions are off, and lets them return it', async () => {
       await putSettings(t, { secondReviewRate: 1 });
       let handed: { id: string; etag: string };

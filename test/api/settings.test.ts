@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SettingsStore } from '../../src/settings/settings-store.ts';
+import { createGate } from '../support/gate.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { aClock } from '../support/workflow.ts';
 
@@ -122,6 +124,48 @@ describe('settings API', () => {
       ]);
       expect(answers.map((res) => res.status).sort()).toEqual([200, 412]);
       await put(DEFAULTS);
+    });
+
+    it('logs two changes made at once without If-Match each from what the other left', async () => {
+      // The first change is held in its transaction once it has read the settings it replaces.
+      const store = (t.container.services.settings as unknown as { store: SettingsStore }).store;
+      const get = store.get.bind(store);
+      const hasRead = createGate();
+      const release = createGate();
+      let holding = true;
+      store.get = async (trx) => {
+        const settings = await get(trx);
+        if (trx !== undefined && holding) {
+          holding = false;
+          hasRead.open();
+          await release.opened;
+        }
+        return settings;
+      };
+      const head = await t.container.decisionLog.decisionLog.readHead();
+      try {
+        const first = Promise.resolve(put({ ...DEFAULTS, aiEnabled: false }));
+        await hasRead.opened;
+        const second = Promise.resolve(put(DEFAULTS));
+        // Time for the second change to read the settings too, were it not made to wait its turn.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        release.open();
+        expect((await Promise.all([first, second])).map((res) => res.status)).toEqual([200, 200]);
+      } finally {
+        store.get = get;
+      }
+
+      const changes = (
+        await t.container.decisionLog.decisionLog.listEvents({
+          types: ['settings.changed'],
+          afterSeq: head.seq,
+        })
+      ).map((event) => event.payload.changes);
+      expect(changes).toEqual([
+        [{ setting: 'aiEnabled', from: true, to: false }],
+        [{ setting: 'aiEnabled', from: false, to: true }],
+      ]);
+      expect((await read()).body.aiEnabled).toBe(true);
     });
 
     it('changes the settings without If-Match, so that the kill switch can be thrown at once', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseStore } from '../../src/courses/course-store.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, objectToAi, requestSet, syncSeeker } from '../support/workflow.ts';
+import { aWorkflowSeeker, objectToAi, putSettings, requestSet, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -52,6 +52,21 @@ describe('a change to the person while their suggestions are being made', () => 
 
     expect(res.status).toBe(404);
     expect(await setsOf('js-moves-meanwhile')).toEqual([]);
+  });
+
+  it('refuses to store the model’s suggestions once they were switched off meanwhile, and names the manual path', async () => {
+    await syncSeeker(t, 'js-switched-off-meanwhile');
+    duringScoring = () => putSettings(t, { aiEnabled: false });
+    try {
+      const res = await requestSet(t, counselor, 'js-switched-off-meanwhile');
+
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body).toMatchObject({ reason: 'switched_off', manualSetPath: expect.any(String) });
+      expect(await setsOf('js-switched-off-meanwhile')).toEqual([]);
+    } finally {
+      await putSettings(t, {});
+    }
   });
 
   it('stores them when nothing changed', async () => {
