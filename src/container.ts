@@ -136,6 +136,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         courses: courseStore,
         feedback: feedbackStore,
         decisionLog,
+        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
         now,
         onWarning: metrics.countWarning,
       }),

@@ -2,7 +2,7 @@ import { readPersonalRecord } from '../audit/personal-part.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { OpenedPersonalPart, SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import { type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
+import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
@@ -11,11 +11,11 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import {
   type AccessRecord,
   type AccessRecordEvent,
-  type AccessRecordProfile,
   type AccessRequest,
   countAccessRecord,
   type FeaturesByModel,
   type OpenedPart,
+  toAccessRecordProfile,
   toAccessRecordSet,
 } from './access-record.ts';
 import { describeProcessing, listModelsInvolved, type RetentionPeriods } from './processing-statement.ts';
@@ -100,14 +100,6 @@ export class AccessRecordService {
       };
     });
   }
-}
-
-function toAccessRecordProfile(
-  profile: JobSeeker,
-  pseudonymise: (id: string) => string,
-): AccessRecordProfile {
-  const { counselorId, ...rest } = profile;
-  return { ...rest, counselor: pseudonymise(counselorId) };
 }
 
 /** An event as recorded, its personal part opened; one that cannot be opened is marked `unreadable`. */

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { ManifestFeature } from '../model/manifest.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type { Feedback } from '../portal/feedback.ts';
@@ -134,13 +134,24 @@ export interface AccessRecordSet {
   items: AccessRecordItem[];
 }
 
-/** The profile as stored, the counselor holding the person by pseudonym. */
+/**
+ * The profile as stored, the counselor holding the person by pseudonym: staff are not the
+ * person's data (GDPR Art. 15(4)). Given in the access record and in the person's own export.
+ */
 export interface AccessRecordProfile extends JobSeekerProfile {
   id: string;
   counselor: string;
   aiObjection: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export function toAccessRecordProfile(
+  profile: JobSeeker,
+  pseudonymise: (id: string) => string,
+): AccessRecordProfile {
+  const { counselorId, ...rest } = profile;
+  return { ...rest, counselor: pseudonymise(counselorId) };
 }
 
 /** Everything held about one job seeker, as the answer to a formal access request. */

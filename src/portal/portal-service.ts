@@ -1,7 +1,8 @@
+import { type AccessRecordProfile, toAccessRecordProfile } from '../access-record/access-record.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import { type JobSeeker, type JobSeekerProfile, ownFileNotFound } from '../job-seekers/job-seeker.ts';
+import { type JobSeekerProfile, ownFileNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
@@ -52,7 +53,8 @@ export interface MyExplanation {
 }
 
 export interface MyData {
-  profile: JobSeeker;
+  /** As the access record gives it: the counselor holding the person by pseudonym. */
+  profile: AccessRecordProfile;
   objection: StandingObjection | null;
   /** The suggestions the person was given: the approved items of their published sets, newest set first. */
   recommendations: MyRecommendation[];
@@ -75,6 +77,8 @@ export interface PortalServiceDeps {
   courses: Pick<CourseStore, 'findActiveIds'>;
   feedback: FeedbackStore;
   decisionLog: DecisionLog;
+  /** Staff appear in the person's export by their pseudonym in the decision log. */
+  pseudonymise: (id: string) => string;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning) => void;
 }
@@ -228,7 +232,7 @@ export class PortalService {
       : undefined;
     const withdrawn = await this.withdrawnCoursesOf(published);
     return {
-      profile,
+      profile: toAccessRecordProfile(profile, this.deps.pseudonymise),
       objection: objection ?? null,
       recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),

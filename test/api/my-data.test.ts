@@ -300,6 +300,22 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     }
   });
 
+  it('gives the person’s profile as stored, their counselor by pseudonym rather than by staff id', async () => {
+    await syncSeeker(t, 'js-profile');
+    const token = await t.tokenFor('job_seeker', 'js-profile');
+
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    expect(res.body.profile).toMatchObject({
+      id: 'js-profile',
+      counselor: t.container.decisionLog.pseudonymiser.pseudonymise('c-001'),
+      aiObjection: false,
+    });
+    expect(res.body.profile).not.toHaveProperty('counselorId');
+    expect(JSON.stringify(res.body)).not.toContain('c-001');
+  });
+
   it('lists the sets made under a previous counselor, and never another person’s', async () => {
     const mine = await createAndPublish(t, counselor, 'js-1');
     await syncSeeker(t, 'js-moved');

@@ -1621,7 +1621,7 @@ export interface components {
             warnings?: components["schemas"]["Warning"][];
         };
         MyData: {
-            profile: components["schemas"]["JobSeeker"];
+            profile: components["schemas"]["AccessRecordProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description The suggestions the person was given (the approved items of their published sets), newest set first. */
@@ -1734,7 +1734,7 @@ export interface components {
             events: components["schemas"]["AccessRecordEvent"][];
             processing: components["schemas"]["AccessRecordProcessing"];
         };
-        /** @description The profile as stored now; the counselor whose caseload holds the person appears by pseudonym. */
+        /** @description The profile as stored now, in the access record and in the person's own export; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in what the person is given. */
         AccessRecordProfile: components["schemas"]["JobSeekerProfile"] & {
             id: components["schemas"]["ExternalId"];
             /** @description The counselor whose caseload holds the person, by their pseudonym in the decision log. */
