@@ -89,7 +89,7 @@ const MODERATE_CONTRIBUTION = 0.2;
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
  * weighting applied to the person amounts to, without numbers (CRPA L311-3-1).
  */
-export function listJobSeekerReasons(
+function listJobSeekerReasons(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
 ): JobSeekerReason[] {
@@ -111,17 +111,6 @@ export function listJobSeekerReasons(
   return reasons;
 }
 
-/**
- * Writes the job seeker's text in plain French from the manifest's phrases: why the course was
- * suggested and what to discuss, with no score, no number and no technical term.
- */
-export function writeJobSeekerExplanation(
-  manifest: ModelManifest,
-  attributions: readonly Attribution[],
-): string {
-  return writeJobSeekerText(listJobSeekerReasons(manifest, attributions));
-}
-
 /** Writes both texts of one suggestion. */
 export function explainSuggestion(
   manifest: ModelManifest,
@@ -136,6 +125,10 @@ export function explainSuggestion(
   };
 }
 
+/**
+ * Writes the job seeker's text in plain French from the reasons' phrases: why the course was
+ * suggested and what to discuss, with no score, no number and no technical term.
+ */
 function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   const positive = reasons.filter((r) => r.direction === 'for').map((r) => r.text);
   const negative = reasons.filter((r) => r.direction === 'against').map((r) => r.text);

@@ -5,7 +5,6 @@ import {
   explainSuggestion,
   rankAttributions,
   writeCounselorExplanation,
-  writeJobSeekerExplanation,
 } from '../../src/model/explanations.ts';
 import { FEATURE_COUNT, FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
@@ -75,8 +74,8 @@ describe('writeCounselorExplanation', () => {
   });
 });
 
-describe('writeJobSeekerExplanation', () => {
-  const text = writeJobSeekerExplanation(manifest, MIXED);
+describe('the job seeker’s text', () => {
+  const text = explainSuggestion(manifest, 0.5, MIXED).jobSeekerText;
 
   it('explains the main reasons in plain French with the manifest phrases', () => {
     expect(text).toBe(
@@ -91,7 +90,7 @@ describe('writeJobSeekerExplanation', () => {
   });
 
   it('still says something when no feature stands out', () => {
-    expect(writeJobSeekerExplanation(manifest, attributionsFor({}))).toBe(
+    expect(explainSuggestion(manifest, 0.5, attributionsFor({})).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',
     );
   });
@@ -102,5 +101,17 @@ describe('explainSuggestion', () => {
     const explanation = explainSuggestion(manifest, 0.5, MIXED);
     expect(explanation.counselorText).toContain('50 %');
     expect(explanation.jobSeekerText).toContain('Cette formation vous est proposée');
+  });
+
+  it('tells the job seeker the very reasons it lists for them, and no other', () => {
+    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED);
+    expect(jobSeekerReasons.length).toBeGreaterThan(1);
+    for (const reason of jobSeekerReasons) expect(jobSeekerText).toContain(reason.text);
+    const phrases = manifest.features.flatMap((feature) => [
+      feature.positivePhraseFr,
+      feature.negativePhraseFr,
+    ]);
+    const told = phrases.filter((phrase) => phrase !== undefined && jobSeekerText.includes(phrase));
+    expect(told).toHaveLength(jobSeekerReasons.length);
   });
 });
