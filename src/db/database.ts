@@ -14,13 +14,18 @@ export interface DatabaseOptions {
   sqliteFile?: string;
 }
 
-/** Opens the database: PostgreSQL when a URL is given, else SQLite in WAL mode in the data folder. */
+/**
+ * Opens the database: PostgreSQL when a URL is given, else SQLite in WAL mode in the data folder.
+ * A failed statement's error carries its SQL with placeholders, not its values (`compileSqlOnError`):
+ * the values are a person's data, and the error reaches the log.
+ */
 export function openDatabase(options: DatabaseOptions): Knex {
   if (options.databaseUrl !== undefined) {
     return knex({
       client: 'pg',
       connection: options.databaseUrl,
       pool: { min: 0, max: 10 },
+      compileSqlOnError: false,
     });
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
@@ -29,6 +34,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    compileSqlOnError: false,
     pool: {
       min: 1,
       max: 1,

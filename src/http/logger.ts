@@ -1,11 +1,12 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * JSON logs. Tokens and anything personal are redacted; request lines carry the route template,
- * not the URL, so that ids of job seekers never reach the logs.
+ * not the URL, so that ids of job seekers never reach the logs. `destination`: where the lines go
+ * (standard output when absent).
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -20,5 +21,33 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+    serializers: { err: serializeError },
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
+}
+
+/** What a logged error keeps. */
+interface LoggedError {
+  type: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  cause?: LoggedError;
+}
+
+/**
+ * An error's kind, message, code and stack, and its cause's, and nothing else: a database driver
+ * hangs the row it refused on its errors (PostgreSQL's `detail`: "Key (id)=(js-1) already exists"),
+ * which pino's own serializer would log with the rest of the error's properties.
+ */
+export function serializeError(error: unknown, depth = 0): LoggedError {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.constructor.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+    ...(error.cause === undefined || depth >= 3 ? {} : { cause: serializeError(error.cause, depth + 1) }),
+  };
 }

@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/http/logger.ts';
 
 /** One JSON line the application logged, with the fields the tests read. */
 export interface LogLine {
@@ -16,13 +17,13 @@ export interface CapturedLogs {
   find(level: keyof typeof LEVELS, message: RegExp): LogLine[];
 }
 
-/** A logger at info level that keeps every line, for tests that check what an operator would see. */
+/**
+ * The application's logger at info level, keeping every line, for tests that check what an
+ * operator would see.
+ */
 export function captureLogs(): CapturedLogs {
   const lines: LogLine[] = [];
-  const logger = pino(
-    { level: 'info' },
-    { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
-  );
+  const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
   return {
     logger,
     lines,
