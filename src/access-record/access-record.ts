@@ -7,6 +7,7 @@ import {
   type Attribution,
   type AttributionMethodInfo,
   type CourseSnapshot,
+  type EarlierModelSuggestion,
   type ItemDecision,
   type ItemSource,
   labelReasonCode,
@@ -103,6 +104,7 @@ export interface AccessRecordItem {
   decidedAt: string | null;
   decisionSeconds: number | null;
   addedReason: string | null;
+  earlierModelSuggestion: EarlierModelSuggestion | null;
 }
 
 /** One set made about the person, as stored, with every item. */
@@ -268,6 +270,7 @@ export function toAccessRecordSet(
       decidedAt: item.decidedAt,
       decisionSeconds: item.decisionSeconds,
       addedReason: item.addedReason,
+      earlierModelSuggestion: item.earlierModelSuggestion,
     })),
   };
 }

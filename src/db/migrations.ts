@@ -18,6 +18,7 @@ import * as indexOpenSetsMadeByHand from '../../migrations/20261130110000_index_
 import * as hashModelManifestsAndCards from '../../migrations/20261130120000_hash_model_manifests_and_cards.ts';
 import * as addClosedAtToSets from '../../migrations/20261130130000_add_closed_at_to_sets.ts';
 import * as addSecondReviewReturnToSets from '../../migrations/20261130140000_add_second_review_return_to_sets.ts';
+import * as addEarlierModelSuggestionToItems from '../../migrations/20261130150000_add_earlier_model_suggestion_to_items.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130120000_hash_model_manifests_and_cards', hashModelManifestsAndCards],
   ['20261130130000_add_closed_at_to_sets', addClosedAtToSets],
   ['20261130140000_add_second_review_return_to_sets', addSecondReviewReturnToSets],
+  ['20261130150000_add_earlier_model_suggestion_to_items', addEarlierModelSuggestionToItems],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -131,8 +131,7 @@ export class PortalService {
       return {
         itemId,
         course: item.course,
-        aiContribution:
-          'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',
+        aiContribution: describeAddition(item),
         summary: item.seekerExplanation.summary,
         reasons: [],
         dataUsed: [],
@@ -306,4 +305,20 @@ function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanat
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
     { label: 'Disponible à partir du', value: profile.availableFrom ?? 'dès maintenant', source },
   ];
+}
+
+const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+
+/**
+ * The AI's part in a course the counselor added: none, unless the model had suggested the same
+ * course to the person before, which they are told (the counselor may have chosen it after seeing it).
+ */
+function describeAddition(item: RecommendationItem): string {
+  const added = 'Cette formation a été ajoutée par votre conseiller.';
+  const earlier = item.earlierModelSuggestion;
+  if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
+  return (
+    `${added} L’outil d’aide à la décision vous l’avait suggérée dans une sélection précédente, le ` +
+    `${FRENCH_DAY.format(new Date(earlier.suggestedAt))} ; votre conseiller l’a retenue lui-même ici.`
+  );
 }

@@ -1,5 +1,6 @@
 import {
   type CourseSnapshot,
+  type EarlierModelSuggestion,
   type ItemSource,
   isOpen,
   labelReasonCode,
@@ -50,6 +51,8 @@ export interface MySuggestionItem {
   decision: 'approved' | 'rejected';
   rejection: { reasonCode: string; reason: string; comment: string | null } | null;
   addedReason: string | null;
+  /** For an addition: where and when the model had suggested the same course to the person. */
+  earlierModelSuggestion: EarlierModelSuggestion | null;
 }
 
 /**
@@ -101,5 +104,6 @@ function toMySuggestionItem(item: DecidedItem): MySuggestionItem {
           }
         : null,
     addedReason: item.addedReason,
+    earlierModelSuggestion: item.earlierModelSuggestion,
   };
 }

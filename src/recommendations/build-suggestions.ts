@@ -49,6 +49,7 @@ export async function buildSuggestions(
       seekerExplanation: { summary: texts.jobSeekerText, reasons: texts.jobSeekerReasons },
       source: 'model',
       addedReason: null,
+      earlierModelSuggestion: null,
       ...UNDECIDED,
     };
   });

@@ -8,6 +8,7 @@ import {
 } from '../db/row-values.ts';
 import {
   type AttributionMethodInfo,
+  type EarlierModelSuggestion,
   type ModelRef,
   OPEN_STATUSES,
   type ProfileSnapshot,
@@ -151,6 +152,23 @@ export class KnexRecommendationStore implements RecommendationStore {
     return sets.filter((set): set is RecommendationSet => set !== undefined);
   }
 
+  async findEarlierModelSuggestion(
+    setId: string,
+    courseId: string,
+  ): Promise<EarlierModelSuggestion | undefined> {
+    const row = await this.db(`${ITEMS} as i`)
+      .join(`${SETS} as s`, 's.id', 'i.set_id')
+      .where('s.seeker_id', this.db(SETS).select('seeker_id').where({ id: setId }))
+      .whereNot('s.id', setId)
+      .where({ 'i.course_id': courseId, 'i.source': 'model' })
+      .orderBy([
+        { column: 's.created_at', order: 'desc' },
+        { column: 's.id', order: 'desc' },
+      ])
+      .first('s.id as set_id', 's.created_at as created_at');
+    return row === undefined ? undefined : { setId: String(row.set_id), suggestedAt: String(row.created_at) };
+  }
+
   async findDue(now: Date, limit: number): Promise<string[]> {
     const rows = await this.db(SETS)
       .whereIn('status', [...OPEN_STATUSES])
@@ -222,6 +240,8 @@ function toItemRow(setId: string, item: RecommendationItem): Record<string, unkn
     decided_at: item.decidedAt,
     decision_seconds: item.decisionSeconds,
     added_reason: item.addedReason,
+    earlier_set_id: item.earlierModelSuggestion?.setId ?? null,
+    earlier_suggested_at: item.earlierModelSuggestion?.suggestedAt ?? null,
   };
 }
 
@@ -299,6 +319,10 @@ function toItem(row: Record<string, unknown>): RecommendationItem {
     decidedAt: readNullableString(row.decided_at),
     decisionSeconds: readNullableNumber(row.decision_seconds),
     addedReason: readNullableString(row.added_reason),
+    earlierModelSuggestion:
+      row.earlier_set_id === null || row.earlier_set_id === undefined
+        ? null
+        : { setId: String(row.earlier_set_id), suggestedAt: String(row.earlier_suggested_at) },
   };
 }
 

@@ -56,6 +56,7 @@ function toItemBody(item: RecommendationItem, courseAvailable: boolean): ItemBod
     decidedAt: item.decidedAt,
     decisionSeconds: item.decisionSeconds,
     addedReason: item.addedReason,
+    earlierModelSuggestion: item.earlierModelSuggestion,
     attributions: item.attributions,
     explanation: item.counselorExplanation,
   };

@@ -194,13 +194,19 @@ export class RecommendationService {
       deps.now(),
       settings.setTtlHours,
     );
-    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async () => ({
+    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async (trx) => ({
       type: 'recommendation.created_manually',
       payload: {
         setId,
         status: set.status,
         modelUnavailable: reason,
         secondReviewRequired: set.secondReview.required,
+        // One way at a time for a person: the model's open sets (which may not be published while
+        // the model may not be used) end, so that the counselor works from this set alone.
+        withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
+          reason: 'une sélection à la main a été commencée pour la personne',
+          madeBy: 'model',
+        }),
       },
     }));
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RecommendationSet, SetStatus } from './recommendation.ts';
+import type { EarlierModelSuggestion, RecommendationSet, SetStatus } from './recommendation.ts';
 
 export interface SetSummary {
   id: string;
@@ -57,6 +57,11 @@ export interface RecommendationStore {
    * every one, or only those the model made, or only those made by hand.
    */
   findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
+  /**
+   * The latest set, other than `setId`, in which the model suggested `courseId` to the person
+   * `setId` is for; undefined when it never did.
+   */
+  findEarlierModelSuggestion(setId: string, courseId: string): Promise<EarlierModelSuggestion | undefined>;
   /** Ids of open sets whose lifetime has passed. */
   findDue(now: Date, limit: number): Promise<string[]>;
 }

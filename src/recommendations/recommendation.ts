@@ -125,6 +125,18 @@ export interface RecommendationItem {
   decidedAt: string | null;
   decisionSeconds: number | null;
   addedReason: string | null;
+  /**
+   * For a course the counselor added: the person's latest earlier set in which the model had
+   * suggested the same course. Null otherwise (and for the model's own items).
+   */
+  earlierModelSuggestion: EarlierModelSuggestion | null;
+}
+
+/** Where and when the model had suggested a course the counselor added later. */
+export interface EarlierModelSuggestion {
+  setId: string;
+  /** When that set was made. */
+  suggestedAt: string;
 }
 
 export interface Shortlist {

@@ -176,6 +176,7 @@ export class ReviewService {
     // Read before the set's transaction (SQLite has one connection), judged after the access and
     // ETag checks: someone else's set must answer 404 whatever course is sent.
     const course = await this.deps.courses.findById(addition.courseId);
+    const earlier = await this.deps.store.findEarlierModelSuggestion(setId, addition.courseId);
     return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
       requireStatus(set, ['pending_review'], 'add a course');
       if (course === undefined || !course.active) {
@@ -206,6 +207,9 @@ export class ReviewService {
         decidedAt: now.toISOString(),
         decisionSeconds: secondsSinceOpened(set, now),
         addedReason: reason,
+        // The model's earlier suggestion of the same course is told with it: a course seen among
+        // the model's suggestions and then added by hand is not one the AI had no part in.
+        earlierModelSuggestion: earlier ?? null,
       };
       set.items.push(item);
       return {
@@ -213,7 +217,13 @@ export class ReviewService {
         events: [
           {
             type: 'item.added',
-            payload: { setId, itemId: item.id, courseId: course.id, decisionSeconds: item.decisionSeconds },
+            payload: {
+              setId,
+              itemId: item.id,
+              courseId: course.id,
+              decisionSeconds: item.decisionSeconds,
+              earlierModelSetId: earlier?.setId ?? null,
+            },
             personal: { reason },
           },
         ],

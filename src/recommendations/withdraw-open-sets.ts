@@ -11,8 +11,9 @@ const WITHDRAW_ATTEMPTS = 3;
  * Discards the job seeker's sets still open for review, in the caller's transaction, so that none
  * of them can be published any more; returns their ids for the caller's log event. Used when the
  * person moves to another counselor (every open set), when they object to AI processing (the
- * model's sets: a set made by hand is the path their objection leaves open), and when suggestions
- * are asked for them (the sets made by hand, which are for when the model may not be used).
+ * model's sets: a set made by hand is the path their objection leaves open), when suggestions
+ * are asked for them (the sets made by hand, which are for when the model may not be used), and when
+ * a set by hand is started for them (the model's sets).
  */
 export async function withdrawOpenSets(
   deps: {

@@ -144,6 +144,7 @@ describe('sets made by hand (the manual path)', () => {
       status: 'pending_review',
       modelUnavailable: 'objection',
       secondReviewRequired: false,
+      withdrawnSetIds: [],
     });
     expect(event?.personal).toBeNull();
     expect(event?.actor.role).toBe('counselor');
@@ -220,13 +221,11 @@ describe('sets made by hand (the manual path)', () => {
 
   it('is open to the counselor of a person who objected to AI processing, and their objection does not withdraw it', async () => {
     await syncSeeker(t, 'js-manual-objects');
-    const modelSet = (await createSet(t, counselor, 'js-manual-objects')).set;
     const handMade = await requestManualSetWithAiOff('js-manual-objects');
 
     await objectToAi(t, 'js-manual-objects');
     const seeker = await t.tokenFor('job_seeker', 'js-manual-objects');
-    expect((await listEvents('objection.recorded')).at(-1)?.payload.withdrawnSetIds).toEqual([modelSet.id]);
-    expect((await readSet(t, counselor, modelSet.id)).set.status).toBe('discarded');
+    expect((await listEvents('objection.recorded')).at(-1)?.payload.withdrawnSetIds).toEqual([]);
     const kept = await readSet(t, counselor, handMade.body.id);
     expect(kept.set.status).toBe('pending_review');
 
@@ -270,6 +269,76 @@ describe('sets made by hand (the manual path)', () => {
       pendingItems: 0,
       withdrawnBecause: 'des propositions de l’IA ont été demandées pour la personne',
     });
+  });
+
+  it("withdraws the person's open sets of the model's suggestions when it is started, so that the counselor works from one set", async () => {
+    await syncSeeker(t, 'js-model-then-hand');
+    const suggested = (await createSet(t, counselor, 'js-model-then-hand')).set;
+
+    const handMade = await requestManualSetWithAiOff('js-model-then-hand');
+
+    const withdrawn = await readSet(t, counselor, suggested.id);
+    expect(withdrawn.set).toMatchObject({
+      status: 'discarded',
+      discardReason: 'une sélection à la main a été commencée pour la personne',
+    });
+    const created = (await listEvents('recommendation.created_manually')).at(-1);
+    expect(created?.payload).toMatchObject({ setId: handMade.body.id, withdrawnSetIds: [suggested.id] });
+  });
+
+  it('tells the person that the model had suggested a course the counselor then added by hand, and when', async () => {
+    await syncSeeker(t, 'js-seen-then-added');
+    const suggested = (await createSet(t, counselor, 'js-seen-then-added')).set;
+    const seen = suggested.items[0]?.course.id;
+    expect(seen).toBeDefined();
+    const neverSuggested = 'PARIS-AS';
+    expect(suggested.items.map((item) => item.course.id)).not.toContain(neverSuggested);
+    clock.advance(3_600_000);
+
+    const handMade = await requestManualSetWithAiOff('js-seen-then-added');
+    let etag = await addCourse(handMade.body.id, String(handMade.headers.etag), String(seen));
+    etag = await addCourse(handMade.body.id, etag, neverSuggested);
+    const { set, etag: read } = await readSet(t, counselor, handMade.body.id);
+    expect(set.items.map((item) => [item.course.id, item.earlierModelSuggestion])).toEqual([
+      [seen, { setId: suggested.id, suggestedAt: suggested.createdAt }],
+      [neverSuggested, null],
+    ]);
+    const added = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['item.added'],
+      limit: 1000,
+    });
+    expect(
+      added
+        .filter((event) => event.payload.setId === handMade.body.id)
+        .map((e) => e.payload.earlierModelSetId),
+    ).toEqual([suggested.id, null]);
+    expect((await act(t, counselor, handMade.body.id, 'publish', read)).status).toBe(200);
+
+    const seeker = await t.tokenFor('job_seeker', 'js-seen-then-added');
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const explain = async (courseId: string) => {
+      const item = mine.body.items.find((entry: { course: { id: string } }) => entry.course.id === courseId);
+      const res = await t.http
+        .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+        .auth(seeker, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      return String(res.body.aiContribution);
+    };
+    const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
+      new Date(suggested.createdAt),
+    );
+    expect(await explain(String(seen))).toBe(
+      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision vous l’avait suggérée ' +
+        `dans une sélection précédente, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
+    );
+    expect(await explain(neverSuggested)).toBe(
+      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',
+    );
+    const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    const record = data.body.suggestionSets.find((entry: { id: string }) => entry.id === handMade.body.id);
+    expect(
+      record.items.map((item: { earlierModelSuggestion: unknown }) => item.earlierModelSuggestion),
+    ).toEqual([{ setId: suggested.id, suggestedAt: suggested.createdAt }, null]);
   });
 
   it('cannot be published empty', async () => {

@@ -210,6 +210,7 @@ export interface ItemBody {
   source: 'model' | 'counselor';
   decision: 'pending' | 'approved' | 'rejected';
   decisionSeconds: number | null;
+  earlierModelSuggestion: { setId: string; suggestedAt: string } | null;
   attributions: Array<{ feature: string; contribution: number }>;
   explanation: string;
 }
@@ -417,6 +418,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
         decidedAt: null,
         decisionSeconds: null,
         addedReason: null,
+        earlierModelSuggestion: null,
       },
     ],
     ...overrides,

@@ -349,7 +349,10 @@ export interface paths {
          *     sets out. When suggestions can be asked for, answers 409: the counselor asks for them, rejects
          *     those that do not fit and adds their own, so that what the model showed them stays in the
          *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
-         *     hand. Only the counselor whose caseload holds the person may start one. Retrying with the
+         *     hand, and starting a set by hand withdraws the person's open sets of the model's suggestions
+         *     (the event lists them as `withdrawnSetIds`). A course added by hand that the model had
+         *     suggested to the person in an earlier set carries that set (`earlierModelSuggestion`), and the
+         *     person is told so. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
          *     refused with 422.
          */
@@ -1354,11 +1357,19 @@ export interface components {
             decisionSeconds: number | null;
             /** @description Why the counselor added the course. */
             addedReason: string | null;
+            earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
             /** @description Per-feature contributions, sorted by absolute contribution (empty for additions). */
             attributions: components["schemas"]["Attribution"][];
             /** @description A short text for the counselor, with numbers. */
             explanation: string;
         };
+        /** @description For a course the counselor added: the person's latest earlier set in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
+        EarlierModelSuggestion: {
+            /** Format: uuid */
+            setId: string;
+            /** Format: date-time */
+            suggestedAt: string;
+        } | null;
         Warning: {
             /** @enum {string} */
             code: "sensitive_term";
@@ -1699,6 +1710,7 @@ export interface components {
             } | null;
             /** @description Why the counselor added the course; null for the model's suggestions. */
             addedReason: string | null;
+            earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
         };
         /** @description The profile as it was when suggestions were made from it. */
         ProfileSnapshot: components["schemas"]["JobSeekerProfile"] & {
@@ -1862,6 +1874,7 @@ export interface components {
             decisionSeconds: number | null;
             /** @description Why the counselor added the course; null for the model's suggestions. */
             addedReason: string | null;
+            earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
         };
         /** @description A decision-log event about the person, as recorded (staff by pseudonym), with its personal part opened. */
         AccessRecordEvent: {
