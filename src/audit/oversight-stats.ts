@@ -191,6 +191,12 @@ export async function computeOversightStats(
       }
       case 'item.decided': {
         markReviewed(set);
+        if (readStringField(payload, 'source') === 'counselor') {
+          // Rejecting their own addition is no judgement of the model: an act the time of the next
+          // decision counts from, as the addition itself, not a decision in the figures.
+          takeActSeconds(set, event.occurredAt);
+          break;
+        }
         const itemId = readStringField(payload, 'itemId');
         const decision = readStringField(payload, 'decision');
         // The catalog's doing, not the counselor's judgement of the model; still an act that the

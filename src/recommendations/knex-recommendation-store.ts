@@ -169,6 +169,19 @@ export class KnexRecommendationStore implements RecommendationStore {
     return row === undefined ? undefined : { setId: String(row.set_id), suggestedAt: String(row.created_at) };
   }
 
+  async findOwedSecondReview(seekerId: string): Promise<string | undefined> {
+    const latestPublication = this.db(SETS)
+      .where({ seeker_id: seekerId, status: 'published' })
+      .max('published_at');
+    const row = await this.db(SETS)
+      .where({ seeker_id: seekerId, second_review_required: true })
+      .whereNot('status', 'published')
+      .where('created_at', '>', this.db.raw("coalesce(?, '')", [latestPublication]))
+      .orderBy('created_at', 'desc')
+      .first('id');
+    return row === undefined ? undefined : String(row.id);
+  }
+
   async findDue(now: Date, limit: number): Promise<string[]> {
     const rows = await this.db(SETS)
       .whereIn('status', [...OPEN_STATUSES])

@@ -29,7 +29,7 @@ import {
   snapshotProfile,
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
-import { expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
+import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
@@ -97,9 +97,10 @@ export class RecommendationService {
     const { model } = current;
 
     const now = deps.now();
+    const setId = createTimeOrderedId();
+    const secondReview = await this.drawSecondReview(setId, seekerId, settings.secondReviewRate);
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
-    const setId = createTimeOrderedId();
     const set = buildNewSet(
       {
         id: setId,
@@ -111,7 +112,7 @@ export class RecommendationService {
         createdBy: counselor.subject,
         noCandidateReason:
           suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates.courses) : null,
-        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
+        secondReviewRequired: secondReview.required,
         items: suggestions.items,
         profileSnapshot: snapshotProfile(seeker),
       },
@@ -128,6 +129,7 @@ export class RecommendationService {
         candidateCount: candidates.courses.length,
         status: set.status,
         secondReviewRequired: set.secondReview.required,
+        secondReviewOwedBy: secondReview.owedBy,
         items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
         // A set by hand is for when the model may not be used: once it may, the suggestions take
         // over, so that none of what they show can be published as the counselor's own choice.
@@ -177,6 +179,7 @@ export class RecommendationService {
     // oversight figures, and the person would be told the AI had no part in them.
     if (reason === undefined) throw refuseWhileSuggestionsAvailable(seeker);
     const setId = createTimeOrderedId();
+    const secondReview = await this.drawSecondReview(setId, seekerId, settings.secondReviewRate);
     const set = buildNewSet(
       {
         id: setId,
@@ -187,7 +190,7 @@ export class RecommendationService {
         attributionMethod: null,
         createdBy: counselor.subject,
         noCandidateReason: null,
-        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
+        secondReviewRequired: secondReview.required,
         items: [],
         profileSnapshot: null,
       },
@@ -201,6 +204,7 @@ export class RecommendationService {
         status: set.status,
         modelUnavailable: reason,
         secondReviewRequired: set.secondReview.required,
+        secondReviewOwedBy: secondReview.owedBy,
         // One way at a time for a person: the model's open sets (which may not be published while
         // the model may not be used) end, so that the counselor works from this set alone.
         withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
@@ -282,20 +286,8 @@ export class RecommendationService {
       limit: number;
     },
   ): Promise<SetSummary[]> {
-    await this.expireDueSets();
+    await expireDueSets(this.deps, this.deps.now(), EXPIRY_BATCH_SIZE);
     return this.deps.store.list({ counselorId: counselor.subject, ...filter });
-  }
-
-  /** Moves open sets whose lifetime has passed to `expired`, each with its event. */
-  async expireDueSets(batchSize = EXPIRY_BATCH_SIZE): Promise<number> {
-    const { deps } = this;
-    const now = deps.now();
-    const due = await deps.store.findDue(now, batchSize);
-    for (const setId of due) {
-      const set = await deps.store.findById(setId);
-      if (set !== undefined) await expireIfDue(deps, set, now);
-    }
-    return due.length;
   }
 
   /**
@@ -328,6 +320,21 @@ export class RecommendationService {
       });
       return fresh;
     });
+  }
+
+  /**
+   * Whether a new set needs a second review: drawn by its id at the configured rate, or owed by an
+   * earlier set of the person drawn for one and not published since (`owedBy`). A counselor who
+   * discards a drawn set, or lets it expire, and starts another does not draw again.
+   */
+  private async drawSecondReview(
+    setId: string,
+    seekerId: string,
+    rate: number,
+  ): Promise<{ required: boolean; owedBy: string | null }> {
+    if (isSampledForSecondReview(setId, rate)) return { required: true, owedBy: null };
+    const owedBy = (await this.deps.store.findOwedSecondReview(seekerId)) ?? null;
+    return { required: owedBy !== null, owedBy };
   }
 
   /** The set with its courses the catalog no longer offers, read now (outside any transaction). */

@@ -62,6 +62,12 @@ export interface RecommendationStore {
    * `setId` is for; undefined when it never did.
    */
   findEarlierModelSuggestion(setId: string, courseId: string): Promise<EarlierModelSuggestion | undefined>;
+  /**
+   * A set of the person drawn for a second review, made since their latest publication and not
+   * published (still open, discarded, withdrawn or expired): the second review it still owes, which
+   * the person's next set takes over. Undefined when none.
+   */
+  findOwedSecondReview(seekerId: string): Promise<string | undefined>;
   /** Ids of open sets whose lifetime has passed. */
   findDue(now: Date, limit: number): Promise<string[]>;
 }

@@ -96,6 +96,23 @@ export async function expireIfDue(
   });
 }
 
+/**
+ * Moves up to `batchSize` open sets whose lifetime has passed to `expired`, each with its event;
+ * returns how many were due (fewer than `batchSize`: none is left).
+ */
+export async function expireDueSets(
+  deps: { store: RecommendationStore; decisionLog: DecisionLog },
+  now: Date,
+  batchSize: number,
+): Promise<number> {
+  const due = await deps.store.findDue(now, batchSize);
+  for (const setId of due) {
+    const set = await deps.store.findById(setId);
+    if (set !== undefined) await expireIfDue(deps, set, now);
+  }
+  return due.length;
+}
+
 /** Refuses any change to a set that is not open for review any more. */
 export function requireStatus(
   set: RecommendationSet,

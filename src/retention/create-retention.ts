@@ -3,6 +3,8 @@ import type { RetentionConfig } from '../config.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { KnexErasureStore } from '../erasure/knex-erasure-store.ts';
 import { KnexStorageScrubber } from '../erasure/knex-storage-scrubber.ts';
+import { KnexRecommendationStore } from '../recommendations/knex-recommendation-store.ts';
+import { expireDueSets } from '../recommendations/set-access.ts';
 import { KnexRetentionStore } from './knex-retention-store.ts';
 import { RetentionService } from './retention-service.ts';
 
@@ -15,6 +17,8 @@ export function createRetentionService(
 ): RetentionService {
   return new RetentionService({
     store: new KnexRetentionStore(db),
+    expireDueSets: (now, batchSize) =>
+      expireDueSets({ store: new KnexRecommendationStore(db), decisionLog }, now, batchSize),
     decisionLog,
     // Idle profiles go with the rows the erasure feature deletes, by its own store.
     erasure: new KnexErasureStore(),

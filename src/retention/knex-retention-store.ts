@@ -62,7 +62,8 @@ export class KnexRetentionStore implements RetentionStore {
 
   async shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number> {
     // By pseudonym, as the keyring stores them: retention never sees the people's ids. Giving the
-    // person their data is not activity: it keeps nothing longer.
+    // person their data, or noticing that a set's lifetime has passed, is not activity: it keeps
+    // nothing longer.
     return trx('subject_keys')
       .where('created_at', '<', before)
       .whereNotExists((recent) =>
@@ -71,7 +72,7 @@ export class KnexRetentionStore implements RetentionStore {
           .from('decision_events')
           .whereRaw('?? = ??', ['decision_events.subject', 'subject_keys.subject'])
           .andWhere('decision_events.occurred_at', '>=', before)
-          .whereNotIn('decision_events.type', [...ACCESS_GIVEN_EVENT_TYPES]),
+          .whereNotIn('decision_events.type', [...ACCESS_GIVEN_EVENT_TYPES, 'recommendation.expired']),
       )
       .delete();
   }

@@ -144,6 +144,7 @@ describe('sets made by hand (the manual path)', () => {
       status: 'pending_review',
       modelUnavailable: 'objection',
       secondReviewRequired: false,
+      secondReviewOwedBy: null,
       withdrawnSetIds: [],
     });
     expect(event?.personal).toBeNull();

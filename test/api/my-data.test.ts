@@ -251,6 +251,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
         decision: 'approved',
         rejection: null,
         addedReason: 'Formation choisie avec la personne en entretien',
+        earlierModelSuggestion: null,
       },
     ]);
   });

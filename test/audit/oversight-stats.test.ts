@@ -105,6 +105,40 @@ describe('oversight figures', () => {
     });
   });
 
+  it("leaves the counselor's decisions on their own additions out of the decisions on the model, timing from them still", async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z', { items: 1 }),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's' }),
+        anEvent('item.added', '2026-03-04T09:01:30.000Z', { setId: 's', itemId: 'own' }),
+        anEvent('item.decided', '2026-03-04T09:01:31.000Z', {
+          setId: 's',
+          itemId: 'own',
+          source: 'counselor',
+          decision: 'rejected',
+          reasonCode: 'not_matching_project',
+        }),
+        anEvent('item.decided', '2026-03-04T09:01:51.000Z', {
+          setId: 's',
+          itemId: 's-0',
+          source: 'model',
+          decision: 'approved',
+        }),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      items: 1,
+      additions: 1,
+      decisions: 1,
+      approvalRate: 1,
+      rejectionRate: 0,
+      timedDecisions: 1,
+      medianDecisionSeconds: 20,
+      fastDecisionShare: 0,
+    });
+  });
+
   it('leaves out sets made by hand: the figures measure how counselors review the model', async () => {
     const rows = await computeOversightStats(
       [

@@ -161,6 +161,16 @@ describe('purging personal data past its retention period', () => {
     expect(JSON.stringify(portal.body)).not.toContain(oldSetId);
   });
 
+  it('ends in the log, as expired, a set nobody looked at again before purging it', async () => {
+    const expired = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.expired'],
+      limit: 1000,
+    });
+    expect(expired.map((event) => event.payload.setId)).toEqual([staleSetId]);
+    const purge = (await retentionEvents(t)).at(-1);
+    expect(expired[0]?.seq).toBeLessThan(purge?.seq ?? 0);
+  });
+
   it('keeps the decision log whole: the chain verifies and no event was removed', async () => {
     const head = await t.container.decisionLog.decisionLog.readHead();
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({
@@ -291,9 +301,10 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('leaves a decision log that still verifies, every event in place', async () => {
+    // Two events more: the expiry of js-new-set's set (its lifetime ended on day 57), then the run's.
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({
       ok: true,
-      checked: eventsBefore + 1,
+      checked: eventsBefore + 2,
     });
   });
 
