@@ -72,7 +72,9 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use(helmet());
+  // Without `upgrade-insecure-requests`: over plain HTTP (a local start, a VM's address) it made
+  // browsers fetch the documentation's scripts over HTTPS, and /docs stayed blank.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     pinoHttp({
       logger,

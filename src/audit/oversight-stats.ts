@@ -82,8 +82,10 @@ export interface OversightRow {
   openedBeforeFirstDecisionShare: number | null;
   /** Sets where the counselor submitted a shortlist first (blind-first mode). */
   blindFirstSets: number;
-  /** Mean share of the counselor's own shortlist that the model also suggested. */
+  /** Mean share of the counselor's own shortlist that the model also suggested (empty shortlists left out). */
   blindFirstOverlap: number | null;
+  /** Blind-first sets whose shortlist was empty: the model's items seen without a shortlist of one's own. */
+  emptyShortlists: number;
   /** Items that reached the job seekers: the approved items of published sets, additions included. */
   publishedItems: number;
   /** Published items whose explanation the job seeker read at least once. */
@@ -119,6 +121,7 @@ interface GroupTotals
     | 'additions'
     | 'reviewedSets'
     | 'blindFirstSets'
+    | 'emptyShortlists'
     | 'publishedItems'
     | 'explanationsOpened'
   > {
@@ -183,6 +186,7 @@ export async function computeOversightStats(
         set.group.blindFirstSets += 1;
         const size = readNumberField(payload, 'shortlistSize');
         const overlap = readNumberField(payload, 'overlap');
+        if (size === 0) set.group.emptyShortlists += 1;
         if (size !== undefined && size > 0 && overlap !== undefined) {
           set.group.overlapSum += overlap / size;
           set.group.overlapCount += 1;
@@ -279,6 +283,7 @@ function findGroup(
       reviewedSets: 0,
       openedFirst: 0,
       blindFirstSets: 0,
+      emptyShortlists: 0,
       overlapSum: 0,
       overlapCount: 0,
       publishedItems: 0,
@@ -340,6 +345,7 @@ function toRow(group: GroupTotals): OversightRow {
     openedBeforeFirstDecisionShare: roundTo(divideOrNull(group.openedFirst, group.reviewedSets), 4),
     blindFirstSets: group.blindFirstSets,
     blindFirstOverlap: roundTo(divideOrNull(group.overlapSum, group.overlapCount), 4),
+    emptyShortlists: group.emptyShortlists,
     publishedItems: group.publishedItems,
     explanationsOpened: group.explanationsOpened,
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),

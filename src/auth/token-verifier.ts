@@ -111,7 +111,7 @@ function createSignatureVerifier(
       return { principal: { subject: payload.sub, roles }, expiresAt };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
-      throw new AuthenticationError(describeJoseError(error));
+      throw new AuthenticationError(describeJoseError(error, config.jwksUrl === undefined));
     }
   };
 }
@@ -122,12 +122,18 @@ function resolveKeySet(config: AuthConfig, localPublicJwk: JWK | undefined): JWT
   return createLocalJWKSet({ keys: [localPublicJwk] });
 }
 
-function describeJoseError(error: unknown): string {
+/** What was wrong with a token; `localKeys`: the API signs its own tokens (no identity provider). */
+function describeJoseError(error: unknown, localKeys: boolean): string {
   if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return `the token's "${error.claim}" claim is not accepted`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "the token's signing algorithm is not allowed";
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'the token was signed with an unknown key';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) {
+    // Most often a token minted with `npm run token` for another data folder than the API's.
+    return localKeys
+      ? "the token was signed with an unknown key: mint it with `npm run token` and the API's own DATA_DIR"
+      : 'the token was signed with an unknown key';
+  }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "the token's signature is invalid";
   return 'the token is malformed or not trusted';
 }

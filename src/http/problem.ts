@@ -177,7 +177,14 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
         'the request body exceeds the size limit',
       );
     case 415:
-      return problem(415, 'unsupported-media-type', 'Unsupported media type', firstMessage);
+      return problem(
+        415,
+        'unsupported-media-type',
+        'Unsupported media type',
+        res.req.headers['content-type'] === undefined
+          ? 'the request has no Content-Type: send its body with the media type the operation takes (application/json, for a JSON body)'
+          : firstMessage,
+      );
     default:
       return problem(status, 'http-error', 'The request was refused', firstMessage);
   }

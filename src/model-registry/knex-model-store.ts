@@ -52,16 +52,22 @@ export class KnexModelStore implements ModelStore {
     });
   }
 
-  async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined> {
+  async activate(
+    trx: Knex.Transaction,
+    id: string,
+    by: string,
+    now: Date,
+  ): Promise<{ changed: boolean; previousId: string | undefined }> {
     await lockForActivation(trx);
     const previous = await this.findActive(trx);
+    if (previous?.id === id) return { changed: false, previousId: id };
     const stamp = now.toISOString();
     await trx(TABLE)
       .where({ status: 'active' })
       .whereNot({ id })
       .update({ status: 'retired', retired_at: stamp });
     await markActive(trx, id, by, stamp);
-    return previous?.id;
+    return { changed: true, previousId: previous?.id };
   }
 
   async activateIfNoneActive(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<boolean> {

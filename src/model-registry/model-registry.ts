@@ -330,8 +330,12 @@ export class ModelRegistry implements ActiveModelSource {
         const by = 'subject' in actor ? actor.subject : actor.id;
         const now = this.deps.now();
         let previousId: string | undefined;
-        if (mode === 'replace') previousId = await this.deps.store.activate(trx, id, by, now);
-        else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
+        if (mode === 'replace') {
+          const activation = await this.deps.store.activate(trx, id, by, now);
+          // Activating the active model again changes nothing: no event, no reload.
+          if (!activation.changed) return;
+          previousId = activation.previousId;
+        } else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
           actor: actorOf(actor),

@@ -12,9 +12,15 @@ export interface ModelStore {
   insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
   /**
    * Makes `id` the only active model; the previous one becomes `retired`. Serialised against other
-   * activations, so exactly one model is active when they race. Returns the previously active id.
+   * activations, so exactly one model is active when they race. Returns whether anything changed
+   * (not when `id` was the active one already) and the previously active id.
    */
-  activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<string | undefined>;
+  activate(
+    trx: Knex.Transaction,
+    id: string,
+    by: string,
+    now: Date,
+  ): Promise<{ changed: boolean; previousId: string | undefined }>;
   /**
    * Makes `id` active only when no model is, checked under the same serialisation as `activate`:
    * a model an admin activated meanwhile is never overruled. Returns whether it was activated.

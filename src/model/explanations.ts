@@ -168,11 +168,25 @@ function joinFrench(items: readonly string[]): string {
 const VALUE_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const SIGNED_FORMAT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/**
+ * Values a counselor reads as words or percentages rather than as the model's codes: the match
+ * level of the target occupation, and the shares (0 to 1).
+ */
+const VALUE_WORDS: ReadonlyMap<string, (value: number) => string> = new Map([
+  [
+    'occupationMatch',
+    (value: number) => (value >= 2 ? 'métier exact' : value >= 1 ? 'même domaine' : 'aucune'),
+  ],
+  ['employmentRate', formatPercent],
+  ['skillsCoverage', formatPercent],
+]);
+
 function formatValue(attribution: Attribution): string {
   if (KINDS.get(attribution.feature) === 'binary') {
     return attribution.value === 1 ? 'oui' : 'non';
   }
-  return VALUE_FORMAT.format(attribution.value);
+  const words = VALUE_WORDS.get(attribution.feature);
+  return words === undefined ? VALUE_FORMAT.format(attribution.value) : words(attribution.value);
 }
 
 function formatSigned(value: number): string {

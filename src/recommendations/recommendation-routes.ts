@@ -114,6 +114,7 @@ export function createRecommendationRoutes(
     const body = (req.body ?? {}) as PublishBody;
     const result = await review.publish(requirePrincipal(req), req.params.setId, ifMatch(req), {
       ...(body.message === undefined ? {} : { message: body.message }),
+      acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
     });
     sendResult(res, 200, result);
   });

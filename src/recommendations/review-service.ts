@@ -305,7 +305,7 @@ export class ReviewService {
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    options: { message?: string },
+    options: { message?: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<ReviewResult> {
     return this.change(
       counselor,
@@ -332,9 +332,16 @@ export class ReviewService {
           );
         }
         const message = options.message?.trim() || null;
+        const warnings = screenText('message', message);
+        if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
+          // The person reads it as soon as it is published: the counselor rephrases or confirms first.
+          throw new InvalidInputError(
+            'the message seems to mention sensitive information; rephrase it, or send it again with acknowledgeSensitiveTerms: true to publish it as written',
+            { warnings },
+          );
+        }
         set.message = message;
         settleDisplayOrder(set);
-        const warnings = screenText('message', message);
         const personal = message === null ? {} : { personal: { message } };
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';

@@ -36,6 +36,9 @@ export async function findVisibleSet(
   throw setNotFound(setId);
 }
 
+/** An entity tag as HTTP writes it: quoted, weak or strong. */
+const ENTITY_TAG = /^(W\/)?"[^"]*"$/;
+
 /** Checks If-Match against the set's current ETag (strong comparison). */
 export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | undefined): void {
   if (ifMatch === undefined || ifMatch.trim() === '') {
@@ -47,6 +50,14 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
     );
   }
   const candidates = ifMatch.split(',').map((tag) => tag.trim());
+  if (!candidates.some((tag) => tag === '*' || ENTITY_TAG.test(tag))) {
+    // A bare version number (`If-Match: 3`) names nothing: saying "changed" would send the counselor
+    // to read again a set that did not change.
+    throw new PreconditionRequiredError(
+      `If-Match holds no entity tag: send the ETag header as it came, quotes included (If-Match: ${etagOf(set)})`,
+      { currentEtag: etagOf(set) },
+    );
+  }
   if (candidates.includes('*')) {
     throw new PreconditionRequiredError(
       "If-Match: * does not say which version you reviewed; send the set's ETag",

@@ -108,6 +108,14 @@ describe('authentication', () => {
     }
   });
 
+  it("says how to mint a token the API knows when one is signed with another data folder's key", async () => {
+    const res = await t.http.get('/v1/courses').auth(String(badTokens['unknown key id']), { type: 'bearer' });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toBe(
+      "the token was signed with an unknown key: mint it with `npm run token` and the API's own DATA_DIR",
+    );
+  });
+
   it('refuses a header that is not a bearer token', async () => {
     const res = await t.http.get('/v1/courses').set('Authorization', 'Basic dXNlcjpwYXNz');
     expect(res.status).toBe(401);

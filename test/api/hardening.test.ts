@@ -45,6 +45,13 @@ describe('HTTP hardening', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|node_modules|SyntaxError/);
   });
 
+  it('answers a body-taking request sent without Content-Type with 415 saying to send one', async () => {
+    const res = await t.http.put('/v1/job-seekers/js-no-type').auth(integration, { type: 'bearer' });
+    expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toMatch(/^the request has no Content-Type: .*application\/json/);
+  });
+
   it('answers a JSON body that is not an object (null, a number) with 400 saying so', async () => {
     for (const body of ['null', '3', '"text"']) {
       const res = await t.http
@@ -135,5 +142,12 @@ describe('operations endpoints', () => {
     const docs = await t.http.get('/docs/');
     expect(docs.status).toBe(200);
     expect(docs.text).toMatch(/swagger-ui/i);
+  });
+
+  it('serves /docs over plain HTTP too: its policy does not send the browser to HTTPS for its scripts', async () => {
+    const docs = await t.http.get('/docs/');
+    const policy = String(docs.headers['content-security-policy']);
+    expect(policy).toMatch(/script-src 'self'/);
+    expect(policy).not.toMatch(/upgrade-insecure-requests/);
   });
 });

@@ -297,6 +297,23 @@ describe('model registry API', () => {
       expect(models.filter((model) => model.status === 'active')).toHaveLength(1);
     });
 
+    it('changes and logs nothing when the active model is activated again', async () => {
+      const active = (await listModels()).find((model) => model.status === 'active');
+      expect(active).toBeDefined();
+      const eventsBefore = (await listEvents('model.activated')).length;
+      const current = await t.container.services.models.current();
+
+      const res = await t.http
+        .post(`/v1/models/${active?.id}/activate`)
+        .auth(await t.tokenFor('admin', 'ops-2'), { type: 'bearer' })
+        .send();
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(active);
+      expect(await listEvents('model.activated')).toHaveLength(eventsBefore);
+      expect(await t.container.services.models.current()).toBe(current);
+    });
+
     it('leaves exactly one model active when several activations race', async () => {
       const answers = await Promise.all(
         ['aiguillage-ebm-1.1.0', 'test-mlp-0.1.0', 'aiguillage-ebm-1.0.0'].map((id) => activate(id)),

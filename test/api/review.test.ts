@@ -364,14 +364,30 @@ describe('review API', () => {
       ).toBe(409);
     });
 
-    it('warns about a sensitive term in the message to the job seeker and counts it', async () => {
+    it('refuses a message to the job seeker that seems to mention sensitive information until the counselor confirms it, then warns and counts it', async () => {
       const before = await warningCount('message');
       const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
       const { etag } = await decideAll(t, counselor, set.id);
+      const message = 'Vu votre grossesse, la formation à distance est à privilégier.';
+
+      const refused = await act(t, counselor, set.id, 'publish', etag, { message });
+      expect(refused.status).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.detail).toMatch(/acknowledgeSensitiveTerms/);
+      expect(refused.body.warnings).toEqual([
+        expect.objectContaining({ code: 'sensitive_term', field: 'message', terms: ['grossesse'] }),
+      ]);
+      const unchanged = await readSet(t, counselor, set.id);
+      expect(unchanged.etag).toBe(etag);
+      expect(unchanged.set).toMatchObject({ status: 'pending_review', message: null });
+      expect(await warningCount('message')).toBe(before);
+
       const res = await act(t, counselor, set.id, 'publish', etag, {
-        message: 'Vu votre grossesse, la formation à distance est à privilégier.',
+        message,
+        acknowledgeSensitiveTerms: true,
       });
       expect(res.status).toBe(200);
+      expect(res.body.message).toBe(message);
       expect(res.body.warnings).toEqual([
         expect.objectContaining({ field: 'message', terms: ['grossesse'] }),
       ]);

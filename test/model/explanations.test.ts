@@ -56,11 +56,27 @@ describe('writeCounselorExplanation', () => {
   it('gives the estimated chance and the main reasons with numbers', () => {
     expect(text).toContain('Chance estimée de retour à l’emploi à 6 mois : 72 %.');
     expect(text).toContain(
-      'Pour : Taux de retour à l’emploi de la formation = 0,78 (+0,84) ; Correspondance avec le métier visé = 2 (+0,58).',
+      'Pour : Taux de retour à l’emploi de la formation = 78 % (+0,84) ; Correspondance avec le métier visé = métier exact (+0,58).',
     );
     expect(text).toContain(
       'Contre : Niveau d’entrée atteint = non (−0,91) ; Distance du domicile (km) = 45,25 (−0,40).',
     );
+  });
+
+  it('reads the occupation match as words and the shares as percentages, not as the model’s codes', () => {
+    const levels = [0, 1, 2].map((level) =>
+      writeCounselorExplanation(
+        0.5,
+        attributionsFor(
+          { occupationMatch: 0.5, skillsCoverage: 0.3 },
+          { occupationMatch: level, skillsCoverage: 0.25 },
+        ),
+      ),
+    );
+    expect(levels[0]).toContain('Correspondance avec le métier visé = aucune (+0,50)');
+    expect(levels[1]).toContain('Correspondance avec le métier visé = même domaine (+0,50)');
+    expect(levels[2]).toContain('Correspondance avec le métier visé = métier exact (+0,50)');
+    expect(levels[2]).toContain('= 25 % (+0,30)');
   });
 
   it('leaves out negligible contributions', () => {

@@ -76,7 +76,12 @@ describe('If-Match', () => {
     expect(() => requireCurrentEtag(set, '"2", "3"')).not.toThrow();
     expect(() => requireCurrentEtag(set, '"2"')).toThrow(PreconditionFailedError);
     expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(PreconditionFailedError);
-    expect(() => requireCurrentEtag(set, '3')).toThrow(PreconditionFailedError);
+  });
+
+  it('refuses a bare version number (428), saying the ETag goes quoted, rather than calling the set changed', () => {
+    expect(() => requireCurrentEtag(set, '3')).toThrow(PreconditionRequiredError);
+    expect(() => requireCurrentEtag(set, '3')).toThrow(/quotes included \(If-Match: "3"\)/);
+    expect(() => requireCurrentEtag(set, '2, 3')).toThrow(PreconditionRequiredError);
   });
 
   it('refuses If-Match: * (428) and a weak tag (412), saying the strong ETag is needed', () => {

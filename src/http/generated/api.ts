@@ -413,7 +413,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -443,7 +443,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -468,7 +468,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -490,7 +490,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -502,7 +502,7 @@ export interface paths {
         put?: never;
         /**
          * Submit the counselor's own shortlist (blind-first mode)
-         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded.
+         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded; an empty shortlist is counted apart in the oversight figures (`emptyShortlists`), where the overlap leaves it out.
          */
         post: operations["submitShortlist"];
         delete?: never;
@@ -515,7 +515,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -534,6 +534,11 @@ export interface paths {
          *     with a full lifetime from now (`expiresAt` renewed by `setTtlHours`) so that the second
          *     reviewer has the time to review it; another counselor then publishes it. A published set is
          *     immutable.
+         *
+         *     The message goes to the person as it is written. One that seems to mention sensitive
+         *     information (health, disability, origin, religion...) is refused with 422 and the warning
+         *     (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true: the counselor
+         *     rephrases it, or confirms it and the answer carries the warning.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -546,7 +551,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -571,7 +576,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -787,7 +792,9 @@ export interface paths {
          * Make a model the active one (or roll back to an earlier one)
          * @description The model is loaded first: refused with 409 when it cannot be, in particular when its
          *     model.onnx or manifest.json is no longer the one registered (problem type
-         *     `model-file-changed`, with the file and the registered and actual hashes).
+         *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
+         *     model that is active already changes nothing and logs nothing: the answer is the model as it
+         *     stands.
          */
         post: operations["activateModel"];
         delete?: never;
@@ -1486,6 +1493,14 @@ export interface components {
         PublishRequest: {
             /** @description A message to the job seeker. */
             message?: string;
+            /**
+             * @description Publish a message that seems to mention sensitive information as written (otherwise 422).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
+        };
+        SensitiveMessageProblem: components["schemas"]["Problem"] & {
+            warnings: components["schemas"]["Warning"][];
         };
         SecondReviewRequest: {
             /** @enum {string} */
@@ -2105,8 +2120,10 @@ export interface components {
             openedBeforeFirstDecisionShare: number | null;
             /** @description Sets where the counselor submitted their own shortlist first. */
             blindFirstSets: number;
-            /** @description Mean of overlap / shortlist size. */
+            /** @description Mean of overlap / shortlist size, empty shortlists left out. */
             blindFirstOverlap: number | null;
+            /** @description Blind-first sets whose shortlist was empty: the model's items were shown without a shortlist of the counselor's own (allowed, and counted here). */
+            emptyShortlists: number;
             /** @description Items that reached the job seekers: the approved items of the published sets, the counselor's additions included. */
             publishedItems: number;
             /** @description Published items whose explanation the job seeker read at least once (each reading is an `explanation.opened` event). */
@@ -2342,7 +2359,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description If-Match is missing. */
+        /** @description If-Match is missing, or names no version (`*`, or no quoted entity tag). */
         PreconditionRequired: {
             headers: {
                 [name: string]: unknown;
@@ -2375,7 +2392,7 @@ export interface components {
         Cursor: string;
         SetId: string;
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+        /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
         IfMatch: string;
         /**
          * @description The registry id, `<name>-<version>`.
@@ -3073,7 +3090,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3104,7 +3121,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3134,7 +3151,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3164,7 +3181,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3194,7 +3211,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3215,6 +3232,15 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
+            /** @description The message seems to mention sensitive information and was not confirmed; nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3223,7 +3249,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3252,7 +3278,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it or with `*`, which names no version; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
