@@ -81,6 +81,7 @@ export function createAuditRoutes(service: AuditService): Router {
       firstBadSeq: verification.firstBadSeq,
       reason: verification.reason,
       lastSeq: verification.lastSeq,
+      unanchored: verification.unanchored,
       head: verification.head,
     };
     res.json(body);

@@ -3,9 +3,13 @@ import type { Principal } from '../auth/principal.ts';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import { computeKeyId } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
-import type { ChainHead, DecisionLog, DecisionLogReader } from '../decision-log/decision-log.ts';
+import type {
+  ChainHead,
+  DecisionLog,
+  DecisionLogReader,
+  RangeVerification,
+} from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import type { ChainVerification } from '../decision-log/verify-chain.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -71,7 +75,7 @@ export interface AuditExport {
   events: AsyncIterable<StoredEvent>;
 }
 
-export interface AuditVerification extends ChainVerification {
+export interface AuditVerification extends RangeVerification {
   /** The head of the log after the verification. */
   head: ChainHead;
 }

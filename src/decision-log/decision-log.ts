@@ -84,7 +84,18 @@ export interface DecisionLogReader {
    * checkpoint beyond it (truncation). A range not starting at 1 trusts the stored hash of the
    * event before it, unless a checkpoint covers that event.
    */
-  verifyRange(fromSeq?: number, toSeq?: number): Promise<ChainVerification>;
+  verifyRange(fromSeq?: number, toSeq?: number): Promise<RangeVerification>;
   /** The SPKI PEM of the key that signs checkpoints. */
   exportPublicKeyPem(): string;
+}
+
+/** A verification of the stored log, with the stretch no signed checkpoint vouches for. */
+export interface RangeVerification extends ChainVerification {
+  /**
+   * The verified events after the last signed checkpoint that covers them: they chain correctly,
+   * but someone able to write the database could rewrite or cut them off and re-hash the chain
+   * unnoticed, since no signature covers them. Null when every verified event is covered, or when
+   * the verification failed.
+   */
+  unanchored: { fromSeq: number; toSeq: number } | null;
 }

@@ -18,7 +18,13 @@ import {
   type RecordedDecisionEvent,
   writeHashedText,
 } from './decision-event.ts';
-import type { ChainHead, DecisionLog, DecisionLogReader, EventQuery } from './decision-log.ts';
+import type {
+  ChainHead,
+  DecisionLog,
+  DecisionLogReader,
+  EventQuery,
+  RangeVerification,
+} from './decision-log.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
@@ -220,7 +226,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     return rows.map(toCheckpoint);
   }
 
-  async verifyRange(fromSeq = 1, toSeq?: number): Promise<ChainVerification> {
+  async verifyRange(fromSeq = 1, toSeq?: number): Promise<RangeVerification> {
     if (!Number.isInteger(fromSeq) || fromSeq < 1) throw new InvalidInputError('fromSeq must be 1 or more');
     if (toSeq !== undefined && (!Number.isInteger(toSeq) || toSeq < fromSeq - 1)) {
       throw new InvalidInputError('toSeq must not be before fromSeq');
@@ -258,10 +264,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         .where({ seq: fromSeq - 1 })
         .first('hash');
       if (before === undefined) {
-        return brokenBeforeRange(
-          fromSeq - 1,
-          `event ${fromSeq - 1}, which the range starts after, is missing`,
-        );
+        return {
+          ...brokenBeforeRange(fromSeq - 1, `event ${fromSeq - 1}, which the range starts after, is missing`),
+          unanchored: null,
+        };
       }
       prevHash = String(before.hash);
     }
@@ -282,9 +288,15 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         ok: false,
         firstBadSeq: head.seq + 1,
         reason: `events up to seq ${lastEventSeq} are stored beyond the head of the log at seq ${head.seq}`,
+        unanchored: null,
       };
     }
-    return result;
+    const anchoredFrom = Math.max(coveredUpTo + 1, fromSeq);
+    return {
+      ...result,
+      unanchored:
+        result.ok && result.lastSeq >= anchoredFrom ? { fromSeq: anchoredFrom, toSeq: result.lastSeq } : null,
+    };
   }
 
   exportPublicKeyPem(): string {

@@ -399,6 +399,23 @@ describe('auditor API: the decision log', () => {
       expect((await get('/v1/audit/verify?fromSeq=99999999')).status).toBe(422);
     });
 
+    it('names the verified events no signed checkpoint covers yet, and none once one does', async () => {
+      const checkpoint = await t.container.decisionLog.decisionLog.createCheckpoint();
+      const covered = await get('/v1/audit/verify');
+      expect(covered.body).toMatchObject({ ok: true, lastSeq: checkpoint?.seq, unanchored: null });
+
+      // That verification was logged after the checkpoint: the next one finds its event uncovered.
+      const after = await get('/v1/audit/verify');
+      const head = Number(checkpoint?.seq) + 1;
+      expect(after.body).toMatchObject({
+        ok: true,
+        lastSeq: head,
+        unanchored: { fromSeq: head, toSeq: head },
+      });
+      const range = await get(`/v1/audit/verify?fromSeq=2&toSeq=${checkpoint?.seq}`);
+      expect(range.body.unanchored).toBeNull();
+    });
+
     it('lists checkpoints page by page, each signed by the published key', async () => {
       const key = await get('/v1/audit/public-key');
       expect(key.status).toBe(200);

@@ -895,7 +895,10 @@ export interface paths {
          * @description Recomputes the hash of every event from `fromSeq` (default 1) to `toSeq` (default: the head),
          *     checks each link, every signed checkpoint in the range and, up to the head, the head itself
          *     (a truncated or extended log fails). A range that does not start at 1 trusts the stored hash
-         *     of the event before it unless a checkpoint covers it.
+         *     of the event before it unless a checkpoint covers it. `unanchored` names the verified events
+         *     after the last signed checkpoint: the chain alone cannot show that they were not rewritten
+         *     by someone able to write the database (checkpoints are signed every `AUDIT_CHECKPOINT_EVERY`
+         *     events and before each export).
          */
         get: operations["verifyAuditLog"];
         put?: never;
@@ -2042,6 +2045,7 @@ export interface components {
          *       "firstBadSeq": null,
          *       "reason": null,
          *       "lastSeq": 1000,
+         *       "unanchored": null,
          *       "head": {
          *         "seq": 1001,
          *         "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -2058,6 +2062,11 @@ export interface components {
             reason: string | null;
             /** @description The last seq that passed. */
             lastSeq: number;
+            /** @description The verified events after the last signed checkpoint that covers them: they chain correctly, but no signature vouches for them, so a rewrite or a cut of that stretch by someone able to write the database would go unnoticed until a checkpoint is signed. Null when every verified event is covered, or when the verification failed. */
+            unanchored: {
+                fromSeq: number;
+                toSeq: number;
+            } | null;
             head: components["schemas"]["ChainHead"];
         };
         Checkpoint: {
