@@ -119,6 +119,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         idempotency: new KnexIdempotencyStore(db),
         decisionLog,
         models,
+        feedback: feedbackStore,
         now,
       }),
       review: new ReviewService({

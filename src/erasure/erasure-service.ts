@@ -4,6 +4,7 @@ import { ACCESS_GIVEN_EVENT_TYPES, DECISION_EVENT_TYPES } from '../decision-log/
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
+import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { ErasureReport } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';
@@ -25,11 +26,12 @@ export class ErasureService {
    * their events become unreadable while the chain still verifies), and `subject.erased` records
    * what was erased. Then the deleted bytes are cleared from the database files.
    *
-   * A person whose profile was purged as idle and whose key retention has since destroyed still
-   * has events in the log, an objection among them perhaps, which a later sync would bring back:
-   * their erasure is recorded all the same, so that it takes the objection too and the request is
-   * on record as honoured. Unknown when the log holds nothing about them either, or nothing since
-   * their last erasure.
+   * An objection to AI processing that stands is kept in the event (`standingObjection`): erasing
+   * the person's data does not withdraw it, which only they may do, and a profile synced again
+   * gets it back. A person whose profile was purged as idle and whose key retention has since
+   * destroyed still has events in the log: their erasure is recorded all the same, so that the
+   * request is on record as honoured. Unknown when the log holds nothing about them either, or
+   * nothing since their last erasure.
    */
   async eraseJobSeeker(admin: Principal, seekerId: string): Promise<ErasureReport> {
     const { deps } = this;
@@ -40,12 +42,13 @@ export class ErasureService {
       if (rows.profiles === 0 && !shredded && !(await isInLogSinceErasure(deps.decisionLog, trx, seekerId))) {
         throw jobSeekerNotFound(seekerId);
       }
+      const standingObjection = (await findStandingObjection(deps.decisionLog, seekerId, trx)) ?? null;
       // No personal part: it would need a key, and would create a new one for this person.
       const event = await deps.decisionLog.append(trx, {
         type: 'subject.erased',
         actor: { role: 'admin', id: admin.subject },
         subjectId: seekerId,
-        payload: { erased: { ...rows }, subjectKeyShredded: shredded },
+        payload: { erased: { ...rows }, subjectKeyShredded: shredded, standingObjection },
       });
       return { erased: rows, subjectKeyShredded: shredded, seq: event.seq };
     });

@@ -27,8 +27,8 @@ export class JobSeekerService {
    * another counselor, the sets still open with the previous one are withdrawn: the previous
    * counselor may no longer publish to them, and the new one starts from fresh suggestions. A
    * profile created for someone whose earlier profile was purged as idle gets back the objection
-   * the decision log says still stands (the case-management system does not carry it): one they
-   * withdrew, or that an erasure took, stays gone.
+   * the decision log says still stands (the case-management system does not carry it), an erasure
+   * since notwithstanding: one they withdrew stays gone.
    */
   async upsertJobSeeker(
     caller: Principal,

@@ -1,4 +1,4 @@
-import { FEATURES, type FeatureKind } from './features.ts';
+import { FEATURES, type FeatureDefinition, type FeatureKind } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
 
 /** One feature's part in a score, as stored with a suggestion and shown to counselors. */
@@ -26,6 +26,13 @@ const MAX_REASONS_AGAINST = 2;
 
 const KINDS: ReadonlyMap<string, FeatureKind> = new Map(
   FEATURES.map((feature) => [feature.name, feature.kind]),
+);
+
+/** Features about the person alone: no reason why one course rather than another (see `personOnly`). */
+const PERSON_ONLY: ReadonlySet<string> = new Set(
+  (FEATURES as readonly FeatureDefinition[])
+    .filter((feature) => feature.personOnly === true)
+    .map((feature) => feature.name),
 );
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
@@ -87,14 +94,18 @@ const MODERATE_CONTRIBUTION = 0.2;
 
 /**
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
- * weighting applied to the person amounts to, without numbers (CRPA L311-3-1).
+ * weighting applied to the person amounts to, without numbers (CRPA L311-3-1). Features about the
+ * person alone are left out: they weigh the same on every course, so they are no reason for this
+ * one, and their phrases ("votre expérience est encore limitée") would read as a judgement.
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
-  const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
+  const { reasonsFor, reasonsAgainst } = selectReasons(
+    attributions.filter((attribution) => !PERSON_ONLY.has(attribution.feature)),
+  );
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';

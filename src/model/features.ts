@@ -18,6 +18,12 @@ export interface FeatureDefinition {
    * explain (e.g. long experience counting against someone would act as an age proxy).
    */
   monotone?: MonotoneDirection;
+  /**
+   * The value depends on the person alone: it moves every course's score alike, so it tells nothing
+   * of why one course was suggested rather than another. The job seeker's reasons leave it out; the
+   * counselor's text and the person's record keep its weight.
+   */
+  personOnly?: true;
 }
 
 /**
@@ -114,12 +120,14 @@ export const FEATURES = [
   {
     name: 'monthsUnemployed',
     kind: 'continuous',
+    personOnly: true,
     definition: 'Months since the person became unemployed.',
   },
   {
     name: 'yearsExperience',
     kind: 'continuous',
     monotone: 'increasing',
+    personOnly: true,
     definition: 'Years of professional experience.',
   },
 ] as const satisfies readonly FeatureDefinition[];

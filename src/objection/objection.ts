@@ -17,7 +17,7 @@ export interface StandingObjection {
 
 /**
  * The events that decide whether a person's objection stands: the latest of them about the
- * person. A withdrawal lifts it; an erasure takes it with everything else.
+ * person. A withdrawal lifts it; an erasure keeps the one that stood (`standingObjection`).
  */
 export const OBJECTION_DECIDING_EVENT_TYPES = [
   'objection.recorded',
@@ -29,12 +29,25 @@ export const OBJECTION_DECIDING_EVENT_TYPES = [
 export function readStandingObjection(
   latest: Pick<DecisionEvent, 'type' | 'occurredAt' | 'actor' | 'payload'> | undefined,
 ): StandingObjection | undefined {
+  if (latest?.type === 'subject.erased') return readKeptObjection(latest.payload.standingObjection);
   if (latest?.type !== 'objection.recorded') return undefined;
   const { channel } = latest.payload;
   return {
     recordedAt: latest.occurredAt,
     recordedBy: latest.actor.role === 'counselor' ? 'counselor' : 'job_seeker',
     // Objections logged before the channel was recorded could only be made in the portal.
+    channel: isCounselorObjectionChannel(channel) ? channel : 'portal',
+  };
+}
+
+/** The objection an erasure kept, as its event records it; undefined for none (or erasures before it was kept). */
+function readKeptObjection(kept: unknown): StandingObjection | undefined {
+  if (typeof kept !== 'object' || kept === null) return undefined;
+  const { recordedAt, recordedBy, channel } = kept as Record<string, unknown>;
+  if (typeof recordedAt !== 'string') return undefined;
+  return {
+    recordedAt,
+    recordedBy: recordedBy === 'counselor' ? 'counselor' : 'job_seeker',
     channel: isCounselorObjectionChannel(channel) ? channel : 'portal',
   };
 }

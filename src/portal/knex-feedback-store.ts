@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { readNullableString } from '../db/row-values.ts';
+import type { ItemFeedback, SetFeedbackReader } from '../recommendations/set-feedback.ts';
 import type { Feedback } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 
 const TABLE = 'feedback';
 
-export class KnexFeedbackStore implements FeedbackStore {
+export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
   constructor(private readonly db: Knex) {}
 
   async insert(trx: Knex.Transaction, feedback: Feedback): Promise<void> {
@@ -17,6 +18,21 @@ export class KnexFeedbackStore implements FeedbackStore {
       comment: feedback.comment,
       created_at: feedback.createdAt,
     });
+  }
+
+  async listForSet(setId: string): Promise<ItemFeedback[]> {
+    const rows = await this.db(`${TABLE} as f`)
+      .join('recommendation_items as i', 'i.id', 'f.item_id')
+      .where('i.set_id', setId)
+      .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
+      .select('f.id', 'f.item_id', 'f.response', 'f.comment', 'f.created_at');
+    return rows.map((row) => ({
+      id: String(row.id),
+      itemId: String(row.item_id),
+      response: String(row.response),
+      comment: readNullableString(row.comment),
+      createdAt: String(row.created_at),
+    }));
   }
 
   async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<Feedback[]> {

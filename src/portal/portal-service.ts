@@ -244,16 +244,23 @@ export class PortalService {
     return findWithdrawnCourseIds(this.deps.courses, sets.flatMap(listShownItems));
   }
 
-  /** An approved item of the person's latest published set, with the set; anything else is "not found". */
+  /**
+   * An approved item of one of the person's published sets, with the set; anything else is "not
+   * found". Not only the latest: a course published to them earlier stays theirs to ask about and
+   * answer on, as their data export lists it.
+   */
   private async findMyItem(
     seeker: Principal,
     itemId: string,
   ): Promise<{ set: RecommendationSet; item: RecommendationItem }> {
-    const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
-    const item = set?.items.find((candidate) => candidate.id === itemId && candidate.decision === 'approved');
-    if (set === undefined || item === undefined)
-      throw new NotFoundError(`suggestion ${itemId} was not found`);
-    return { set, item };
+    for (const set of await this.deps.recommendations.listForSeeker(seeker.subject)) {
+      if (set.status !== 'published') continue;
+      const item = set.items.find(
+        (candidate) => candidate.id === itemId && candidate.decision === 'approved',
+      );
+      if (item !== undefined) return { set, item };
+    }
+    throw new NotFoundError(`suggestion ${itemId} was not found`);
   }
 }
 
@@ -311,14 +318,15 @@ const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZon
 
 /**
  * The AI's part in a course the counselor added: none, unless the model had suggested the same
- * course to the person before, which they are told (the counselor may have chosen it after seeing it).
+ * course for the person before, in a set they may never have seen, which they are told (the
+ * counselor may have chosen it after seeing it).
  */
 function describeAddition(item: RecommendationItem): string {
   const added = 'Cette formation a été ajoutée par votre conseiller.';
   const earlier = item.earlierModelSuggestion;
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
-    `${added} L’outil d’aide à la décision vous l’avait suggérée dans une sélection précédente, le ` +
-    `${FRENCH_DAY.format(new Date(earlier.suggestedAt))} ; votre conseiller l’a retenue lui-même ici.`
+    `${added} L’outil d’aide à la décision l’avait proposée à votre conseiller pour vous dans une sélection ` +
+    `précédente, le ${FRENCH_DAY.format(new Date(earlier.suggestedAt))} ; votre conseiller l’a retenue lui-même ici.`
   );
 }

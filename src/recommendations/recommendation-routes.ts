@@ -15,6 +15,8 @@ type ShortlistBody = components['schemas']['ShortlistRequest'];
 type PublishBody = components['schemas']['PublishRequest'];
 type SecondReviewBody = components['schemas']['SecondReviewRequest'];
 type DiscardBody = components['schemas']['DiscardRequest'];
+type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
+type FeedbackBody = components['schemas']['Feedback'];
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -64,6 +66,20 @@ export function createRecommendationRoutes(
 
   router.get('/v1/recommendations/:setId', async function getRecommendationSet(req, res) {
     sendSet(res, 200, await suggestions.getRecommendationSet(requirePrincipal(req), req.params.setId));
+  });
+
+  router.get('/v1/recommendations/:setId/feedback', async function listSetFeedback(req, res) {
+    const feedback = await suggestions.listSetFeedback(requirePrincipal(req), req.params.setId);
+    const body: SetFeedbackListBody = {
+      items: feedback.map((answer) => ({
+        id: answer.id,
+        itemId: answer.itemId,
+        response: answer.response as FeedbackBody['response'],
+        comment: answer.comment,
+        createdAt: answer.createdAt,
+      })),
+    };
+    res.status(200).json(body);
   });
 
   router.post(

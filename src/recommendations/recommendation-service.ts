@@ -30,6 +30,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
+import type { ItemFeedback, SetFeedbackReader } from './set-feedback.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
@@ -46,6 +47,7 @@ export interface RecommendationServiceDeps {
   idempotency: IdempotencyStore;
   decisionLog: DecisionLog;
   models: ActiveModelSource;
+  feedback: SetFeedbackReader;
   now: () => Date;
 }
 
@@ -335,6 +337,12 @@ export class RecommendationService {
     if (isSampledForSecondReview(setId, rate)) return { required: true, owedBy: null };
     const owedBy = (await this.deps.store.findOwedSecondReview(seekerId)) ?? null;
     return { required: owedBy !== null, owedBy };
+  }
+
+  /** What the job seeker answered about the set's courses, for whoever may read the set. */
+  async listSetFeedback(counselor: Principal, setId: string): Promise<ItemFeedback[]> {
+    const set = await findVisibleSet(this.deps, counselor, setId);
+    return this.deps.feedback.listForSet(set.id);
   }
 
   /** The set with its courses the catalog no longer offers, read now (outside any transaction). */

@@ -18,6 +18,7 @@ const ALLOWED: Record<string, Role[]> = {
   createManualRecommendations: ['counselor'],
   listRecommendations: ['counselor'],
   getRecommendationSet: ['counselor'],
+  listSetFeedback: ['counselor'],
   decideRecommendationItem: ['counselor'],
   addRecommendationItem: ['counselor'],
   orderRecommendationItems: ['counselor'],

@@ -329,8 +329,8 @@ describe('sets made by hand (the manual path)', () => {
       new Date(suggested.createdAt),
     );
     expect(await explain(String(seen))).toBe(
-      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision vous l’avait suggérée ' +
-        `dans une sélection précédente, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
+      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision l’avait proposée à votre ' +
+        `conseiller pour vous dans une sélection précédente, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
     );
     expect(await explain(neverSuggested)).toBe(
       'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',

@@ -182,7 +182,7 @@ describe('job seeker portal API', () => {
       }
     });
 
-    it('shows only the latest published set', async () => {
+    it('shows only the latest published set, and still explains a course published earlier', async () => {
       await syncSeeker(t, 'js-latest');
       const older = await createAndPublish(t, counselor, 'js-latest', { approve: 1 });
       clock.advance(60_000);
@@ -196,10 +196,16 @@ describe('job seeker portal API', () => {
         newerApproved.sort(),
       );
       const olderItem = older.items.find((item) => item.decision === 'approved');
-      const stale = await t.http
+      const earlier = await t.http
         .get(`/v1/me/recommendations/${olderItem?.itemId}/explanation`)
         .auth(seeker, { type: 'bearer' });
-      expect(stale.status).toBe(404);
+      expect(earlier.status).toBe(200);
+      expect(earlier.body.itemId).toBe(olderItem?.itemId);
+      const answered = await t.http
+        .post(`/v1/me/recommendations/${olderItem?.itemId}/feedback`)
+        .auth(seeker, { type: 'bearer' })
+        .send({ response: 'enrolled' });
+      expect(answered.status).toBe(201);
     });
   });
 

@@ -105,6 +105,20 @@ describe('the job seeker’s text', () => {
     expect(text).not.toMatch(/\d|score|logit|contribution|modèle/i);
   });
 
+  it('leaves out what weighs on every course alike (the person’s experience and time without a job), which the counselor still reads', () => {
+    const personal = attributionsFor(
+      { yearsExperience: -0.9, monthsUnemployed: -0.6, employmentRate: 0.3 },
+      { yearsExperience: 8, monthsUnemployed: 7, employmentRate: 0.7 },
+    );
+    const explanation = explainSuggestion(manifest, 0.5, personal);
+    expect(explanation.jobSeekerReasons.map((reason) => reason.direction)).toEqual(['for']);
+    expect(explanation.jobSeekerText).toBe(
+      'Cette formation vous est proposée surtout parce que beaucoup d’anciens stagiaires de cette formation ont retrouvé un emploi.',
+    );
+    expect(explanation.counselorText).toContain('Années d’expérience = 8 (−0,90)');
+    expect(explanation.counselorText).toContain('Mois sans emploi = 7 (−0,60)');
+  });
+
   it('still says something when no feature stands out', () => {
     expect(explainSuggestion(manifest, 0.5, attributionsFor({})).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',

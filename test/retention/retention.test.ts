@@ -358,16 +358,30 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     expect(await objectionRestoredFor('js-still-objects')).toBe(false);
   });
 
-  it('does not bring back the objection of a person erased since: erasure takes it with everything else', async () => {
+  it('brings back the objection of a person erased since: erasing their data does not withdraw it', async () => {
     await syncSeeker(t, 'js-erased');
     await objectToAi(t, 'js-erased');
     const admin = await t.tokenFor('admin', 'ops-1');
     const erased = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
     expect(erased.status).toBe(204);
     await syncSeeker(t, 'js-erased');
-    expect(Boolean((await profileOf('js-erased'))?.ai_objection)).toBe(false);
-    expect(await objectionRestoredFor('js-erased')).toBe(false);
-    expect((await requestSet(t, counselor, 'js-erased')).status).toBe(201);
+    expect(Boolean((await profileOf('js-erased'))?.ai_objection)).toBe(true);
+    expect(await objectionRestoredFor('js-erased')).toBe(true);
+    expect((await requestSet(t, counselor, 'js-erased')).status).toBe(409);
+  });
+
+  it('leaves the objection gone when the person withdrew it before their erasure', async () => {
+    await syncSeeker(t, 'js-withdrew-then-erased');
+    await objectToAi(t, 'js-withdrew-then-erased');
+    const seeker = await t.tokenFor('job_seeker', 'js-withdrew-then-erased');
+    expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    expect(
+      (await t.http.delete('/v1/job-seekers/js-withdrew-then-erased').auth(admin, { type: 'bearer' })).status,
+    ).toBe(204);
+    await syncSeeker(t, 'js-withdrew-then-erased');
+    expect(await objectionRestoredFor('js-withdrew-then-erased')).toBe(false);
+    expect((await requestSet(t, counselor, 'js-withdrew-then-erased')).status).toBe(201);
   });
 
   it('leaves a new person with no objection', async () => {
@@ -408,16 +422,20 @@ describe('an erasure asked once the profile is purged and the log key destroyed'
   });
   afterAll(() => t.close());
 
-  it('is recorded although nothing is left to delete, and takes the objection a later sync would bring back', async () => {
+  it('is recorded although nothing is left to delete, and keeps the objection a later sync brings back', async () => {
     const res = await erase('js-long-gone');
     expect(res.status).toBe(204);
     const [erased] = await erasuresOf('js-long-gone');
-    expect(erased?.payload).toMatchObject({ subjectKeyShredded: false, erased: { profiles: 0 } });
+    expect(erased?.payload).toMatchObject({
+      subjectKeyShredded: false,
+      erased: { profiles: 0 },
+      standingObjection: { recordedBy: 'job_seeker', channel: 'portal', recordedAt: expect.any(String) },
+    });
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
 
     await syncSeeker(t, 'js-long-gone');
     const profile = await t.container.db('job_seekers').where({ id: 'js-long-gone' }).first();
-    expect(Boolean(profile?.ai_objection)).toBe(false);
+    expect(Boolean(profile?.ai_objection)).toBe(true);
   });
 
   it('answers 404 to an erasure asked again right after one, and appends nothing', async () => {

@@ -118,11 +118,14 @@ export interface paths {
          * Erase a job seeker (right to erasure)
          * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
-         *     appends `subject.erased`. The decision log itself still verifies. A person of whom only
-         *     log events are left (profile purged as idle, key destroyed at the end of the log period)
-         *     is erased all the same: `subject.erased` is appended, and takes their objection to AI
-         *     processing with it. 404 when nothing about the person is held, nor logged since their last
-         *     erasure.
+         *     appends `subject.erased`. The decision log itself still verifies. What the log keeps in the
+         *     clear stays, under the person's pseudonym, for the log period: which courses were suggested,
+         *     the decisions and reason codes, the kinds of answers given. An objection to AI processing
+         *     that stands is kept too (`standingObjection` in the event): the person's will outlives their
+         *     data, a profile synced again gets it back, and only the person can withdraw it. A person of
+         *     whom only log events are left (profile purged as idle, key destroyed at the end of the log
+         *     period) is erased all the same. 404 when nothing about the person is held, nor logged since
+         *     their last erasure.
          */
         delete: operations["eraseJobSeeker"];
         options?: never;
@@ -409,6 +412,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/recommendations/{setId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read what the job seeker answered about the courses of a set
+         * @description The job seeker's answers to the courses published to them from this set
+         *     (`POST /v1/me/recommendations/{itemId}/feedback`), oldest first, their comments included: how
+         *     the counselor hears back. Read by whoever may read the set, as `GET /v1/recommendations/{setId}`
+         *     (404 otherwise, as for a missing set). Empty until the set is published and answered.
+         */
+        get: operations["listSetFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recommendations/{setId}/items/{itemId}/decision": {
         parameters: {
             query?: never;
@@ -666,7 +694,7 @@ export interface paths {
         };
         /**
          * Why this course was suggested to me
-         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
          */
         get: operations["getMyExplanation"];
         put?: never;
@@ -688,7 +716,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Tell the counselor what you think of a suggestion */
+        /**
+         * Tell the counselor what you think of a suggestion
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`).
+         */
         post: operations["giveFeedback"];
         delete?: never;
         options?: never;
@@ -1603,6 +1634,9 @@ export interface components {
             /** @enum {string} */
             response: "interested" | "not_interested" | "enrolled";
             comment?: string;
+        };
+        SetFeedbackList: {
+            items: components["schemas"]["Feedback"][];
         };
         Feedback: {
             /** Format: uuid */
@@ -3086,6 +3120,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecommendationSet"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listSetFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answers, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetFeedbackList"];
                 };
             };
             400: components["responses"]["BadRequest"];

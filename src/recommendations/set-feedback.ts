@@ -1,0 +1,14 @@
+/** A job seeker's answer about one course of a set, as the counselor reads it. */
+export interface ItemFeedback {
+  id: string;
+  itemId: string;
+  response: string;
+  comment: string | null;
+  createdAt: string;
+}
+
+/** Where the answers about a set's courses are read (the portal keeps them). */
+export interface SetFeedbackReader {
+  /** The answers about the items of set `setId`, oldest first. */
+  listForSet(setId: string): Promise<ItemFeedback[]>;
+}
