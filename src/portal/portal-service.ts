@@ -289,8 +289,28 @@ function toMyRecommendations(
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';
 
 /** The calendar day (YYYY-MM-DD) of an ISO timestamp. */
-function dayOf(timestamp: string): string {
-  return timestamp.slice(0, 10);
+const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+
+/** The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier 2027 ». */
+function dayOf(timestampOrDay: string): string {
+  // A calendar date is read at midday, so that no time zone moves it to the day before.
+  const instant = timestampOrDay.length === 10 ? `${timestampOrDay}T12:00:00Z` : timestampOrDay;
+  return FRENCH_DAY.format(new Date(instant));
+}
+
+/** The French qualification levels (3 to 8) with the diplomas people know them by. */
+const EDUCATION_LEVELS: Readonly<Record<number, string>> = {
+  3: 'CAP, BEP',
+  4: 'baccalauréat',
+  5: 'bac + 2 (BTS, DUT)',
+  6: 'bac + 3 (licence, BUT)',
+  7: 'bac + 5 (master)',
+  8: 'doctorat',
+};
+
+function describeEducationLevel(level: number): string {
+  const diplomas = EDUCATION_LEVELS[level];
+  return diplomas === undefined ? `niveau ${level}` : `niveau ${level} (${diplomas})`;
 }
 
 /** The profile fields the model used, in plain words, each with where it came from. */
@@ -298,7 +318,7 @@ function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanat
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
   return [
     { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
-    { label: 'Niveau de diplôme', value: `niveau ${profile.educationLevel}`, source },
+    { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
     { label: 'Années d’expérience', value: String(profile.yearsExperience), source },
     { label: 'Mois sans emploi', value: String(profile.monthsUnemployed), source },
@@ -310,11 +330,13 @@ function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanat
     },
     { label: 'Rayon de mobilité', value: `${profile.mobilityRadiusKm} km`, source },
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
-    { label: 'Disponible à partir du', value: profile.availableFrom ?? 'dès maintenant', source },
+    {
+      label: 'Disponible à partir du',
+      value: profile.availableFrom === null ? 'dès maintenant' : dayOf(profile.availableFrom),
+      source,
+    },
   ];
 }
-
-const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
 /**
  * The AI's part in a course the counselor added: none, unless the model had suggested the same
@@ -327,6 +349,6 @@ function describeAddition(item: RecommendationItem): string {
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
     `${added} L’outil d’aide à la décision l’avait proposée à votre conseiller pour vous dans une sélection ` +
-    `précédente, le ${FRENCH_DAY.format(new Date(earlier.suggestedAt))} ; votre conseiller l’a retenue lui-même ici.`
+    `précédente, le ${dayOf(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
   );
 }

@@ -57,7 +57,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
   /** Syncs the person, suggests and publishes one approved item, then lets two days pass. */
   async function publishForSeeker(seekerId: string, profile: JobSeekerInput = AT_SUGGESTION) {
     await syncSeeker(t, seekerId, profile);
-    const suggestedOn = clock.now().toISOString().slice(0, 10);
+    const suggestedOn = frenchDay(clock.now());
     const set = await createAndPublish(t, counselor, seekerId, { approve: 1 });
     const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
     if (itemId === undefined) throw new Error('the published set has no approved item');
@@ -76,7 +76,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
   it('the explanation shows the profile the model saw, not a later update', async () => {
     const { itemId, suggestedOn, token } = await publishForSeeker('js-snapshot');
     await syncSeeker(t, 'js-snapshot', LATER);
-    const updatedOn = clock.now().toISOString().slice(0, 10);
+    const updatedOn = frenchDay(clock.now());
 
     const dataUsed = await readDataUsed(token, itemId);
 
@@ -84,6 +84,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(shownValue(dataUsed, 'Années d’expérience')).toBe('4');
     expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('7');
     expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('30 km');
+    expect(shownValue(dataUsed, 'Niveau de diplôme')).toMatch(/^niveau \d \(.+\)$/);
     for (const entry of dataUsed) {
       expect(entry.source).toMatch(/dossier/);
       expect(entry.source).toContain(`tel qu’il était le ${suggestedOn}, date de cette suggestion`);
@@ -102,9 +103,9 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('11');
     expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('45 km');
     for (const entry of dataUsed) {
-      expect(entry.source).toMatch(/dans son état actuel \(mis à jour le \d{4}-\d{2}-\d{2}\)/);
+      expect(entry.source).toMatch(/dans son état actuel \(mis à jour le \d{1,2} \p{L}+ \d{4}\)/u);
       expect(entry.source).toMatch(
-        /à la date de cette suggestion, le \d{4}-\d{2}-\d{2}, n’a pas été conservé/,
+        /à la date de cette suggestion, le \d{1,2} \p{L}+ \d{4}, n’a pas été conservé/u,
       );
     }
   });
@@ -162,3 +163,8 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(Number((await keptCopies())[0]?.n)).toBe(0);
   });
 });
+
+/** A day as the portal writes it for the person: « 30 novembre 2026 ». */
+function frenchDay(instant: Date): string {
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(instant);
+}
