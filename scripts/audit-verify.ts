@@ -4,7 +4,12 @@ import { Command } from 'commander';
 import { readNdjsonLines } from '../src/courses/read-ndjson-lines.ts';
 import { type Checkpoint, computeKeyId } from '../src/decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../src/decision-log/decision-event.ts';
-import { type ChainVerification, verifyChain } from '../src/decision-log/verify-chain.ts';
+import {
+  type ChainVerification,
+  findUnanchored,
+  type SeqRange,
+  verifyChain,
+} from '../src/decision-log/verify-chain.ts';
 
 /** Exit codes: the export holds (0), it does not (1), it could not be checked at all (2). */
 const INTACT = 0;
@@ -35,7 +40,7 @@ interface Verdict extends ChainVerification {
   checkpointsGiven: number;
   keyId: string;
   /** Events after the last checkpoint that matched: chained, but no signature covers them. */
-  unanchored: { fromSeq: number; toSeq: number } | null;
+  unanchored: SeqRange | null;
   warnings: string[];
 }
 
@@ -145,9 +150,8 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
     );
   }
 
-  const lastAnchor = checkpoints.filter((c) => c.seq <= outcome.lastSeq).at(-1)?.seq ?? fromSeq - 1;
-  const unanchored =
-    outcome.ok && outcome.lastSeq > lastAnchor ? { fromSeq: lastAnchor + 1, toSeq: outcome.lastSeq } : null;
+  const lastAnchor = checkpoints.filter((c) => c.seq <= outcome.lastSeq).at(-1)?.seq ?? 0;
+  const unanchored = findUnanchored(outcome, fromSeq, lastAnchor);
   if (unanchored !== null && options.checkpoints !== undefined) {
     warnings.push(
       `events ${unanchored.fromSeq} to ${unanchored.toSeq} come after the last signed checkpoint: they chain ` +

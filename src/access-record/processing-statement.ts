@@ -126,8 +126,8 @@ export function describeProcessing(periods: RetentionPeriods, models: ModelInvol
         how:
           'Vous pouvez demander l’effacement de vos données au délégué à la protection des données : votre profil, vos ' +
           'suggestions et vos réponses sont supprimés, et ce qui est chiffré à votre nom dans le journal (votre profil ' +
-          'tel que le modèle l’a lu, les estimations, vos commentaires) devient illisible. Le journal garde, sous un ' +
-          `pseudonyme et pendant ${logDays} jours, ce qu’il montre en clair aux auditeurs : quelles formations ont été ` +
+          'tel que le modèle l’a lu, les estimations, vos commentaires) devient illisible. Le journal, qui n’est jamais ' +
+          'effacé, garde sous un pseudonyme ce qu’il montre en clair aux auditeurs : quelles formations ont été ' +
           'suggérées, les décisions prises et leurs motifs, le type de vos réponses. Une opposition à l’outil d’aide ' +
           'qui est en cours reste enregistrée : si votre dossier revient, elle s’applique, et vous seul pouvez la retirer.',
       },

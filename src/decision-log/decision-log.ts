@@ -6,7 +6,7 @@ import type {
   NewDecisionEvent,
   RecordedDecisionEvent,
 } from './decision-event.ts';
-import type { ChainVerification } from './verify-chain.ts';
+import type { ChainVerification, SeqRange } from './verify-chain.ts';
 
 /**
  * The append port services use. A state change and its event commit together (principle 3):
@@ -97,5 +97,5 @@ export interface RangeVerification extends ChainVerification {
    * unnoticed, since no signature covers them. Null when every verified event is covered, or when
    * the verification failed.
    */
-  unanchored: { fromSeq: number; toSeq: number } | null;
+  unanchored: SeqRange | null;
 }

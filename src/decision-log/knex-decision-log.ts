@@ -28,7 +28,12 @@ import type {
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
-import { type ChainVerification, type StoredEventHashInput, verifyStoredChain } from './verify-chain.ts';
+import {
+  type ChainVerification,
+  findUnanchored,
+  type StoredEventHashInput,
+  verifyStoredChain,
+} from './verify-chain.ts';
 
 const EVENTS = 'decision_events';
 const HEAD = 'decision_log_head';
@@ -291,12 +296,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         unanchored: null,
       };
     }
-    const anchoredFrom = Math.max(coveredUpTo + 1, fromSeq);
-    return {
-      ...result,
-      unanchored:
-        result.ok && result.lastSeq >= anchoredFrom ? { fromSeq: anchoredFrom, toSeq: result.lastSeq } : null,
-    };
+    return { ...result, unanchored: findUnanchored(result, fromSeq, coveredUpTo) };
   }
 
   exportPublicKeyPem(): string {

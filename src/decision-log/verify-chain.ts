@@ -29,6 +29,29 @@ export interface ChainVerification {
   lastHash: string;
 }
 
+/** Verified events, by their first and last seq. */
+export interface SeqRange {
+  fromSeq: number;
+  toSeq: number;
+}
+
+/**
+ * The verified events (from `fromSeq` on) after `anchoredUpTo`, the last signed checkpoint covering
+ * them (0 for none): they chain correctly, but no signature vouches for them, so whoever can write
+ * the store could rewrite or cut them off unnoticed. Null when there are none, or when the
+ * verification failed.
+ */
+export function findUnanchored(
+  verification: Pick<ChainVerification, 'ok' | 'lastSeq'>,
+  fromSeq: number,
+  anchoredUpTo: number,
+): SeqRange | null {
+  const first = Math.max(anchoredUpTo + 1, fromSeq);
+  return verification.ok && verification.lastSeq >= first
+    ? { fromSeq: first, toSeq: verification.lastSeq }
+    : null;
+}
+
 export interface VerifyChainOptions {
   /** The seq the first event must carry (default 1). */
   fromSeq?: number;

@@ -324,7 +324,7 @@ export class ModelRegistry implements ActiveModelSource {
       const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
       throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
-    let activated = false;
+    let outcome: 'activated' | 'already_active' | 'skipped' = 'skipped';
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         const by = 'subject' in actor ? actor.subject : actor.id;
@@ -332,8 +332,11 @@ export class ModelRegistry implements ActiveModelSource {
         let previousId: string | undefined;
         if (mode === 'replace') {
           const activation = await this.deps.store.activate(trx, id, by, now);
-          // Activating the active model again changes nothing: no event, no reload.
-          if (!activation.changed) return;
+          // Activating the active model again changes nothing in the registry: no event.
+          if (!activation.changed) {
+            outcome = 'already_active';
+            return;
+          }
           previousId = activation.previousId;
         } else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
         await this.deps.decisionLog.append(trx, {
@@ -341,18 +344,20 @@ export class ModelRegistry implements ActiveModelSource {
           actor: actorOf(actor),
           payload: { modelId: id, sha256: model.sha256, previousModelId: previousId ?? null },
         });
-        activated = true;
+        outcome = 'activated';
       });
     } catch (error) {
       await scorer.close();
       throw error;
     }
-    if (!activated) {
+    // Already active but not loaded here (a failed load waiting for its retry): the model this
+    // process just loaded serves from now on.
+    if (outcome === 'skipped' || (outcome === 'already_active' && this.#active?.id === id)) {
       await scorer.close();
       return false;
     }
     this.swap({ id, scorer });
-    return true;
+    return outcome === 'activated';
   }
 
   /** Closes the scorers this process holds. */

@@ -65,7 +65,12 @@ export function rankAttributions(
  */
 export function writeCounselorExplanation(score: number, attributions: readonly Attribution[]): string {
   const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
-  const describe = (a: Attribution) => `${a.label} = ${formatValue(a)} (${formatSigned(a.contribution)})`;
+  // An unknown rate is fed to the model as a fixed stand-in: told as unknown, not as that share.
+  const rateUnknown = attributions.some((a) => a.feature === 'employmentRateMissing' && a.value === 1);
+  const describe = (a: Attribution) => {
+    const value = a.feature === 'employmentRate' && rateUnknown ? 'inconnu' : formatValue(a);
+    return `${a.label} = ${value} (${formatSigned(a.contribution)})`;
+  };
   const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatPercent(score)}.`];
   parts.push(
     reasonsFor.length === 0

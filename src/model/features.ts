@@ -19,7 +19,8 @@ export interface FeatureDefinition {
    */
   monotone?: MonotoneDirection;
   /**
-   * The value depends on the person alone: it moves every course's score alike, so it tells nothing
+   * The value depends on the person alone: under an additive model it moves every course's score
+   * alike (under another, by as much as it interacts with the course's values), so it tells little
    * of why one course was suggested rather than another. The job seeker's reasons leave it out; the
    * counselor's text and the person's record keep its weight.
    */

@@ -31,23 +31,21 @@ export function readStandingObjection(
 ): StandingObjection | undefined {
   if (latest?.type === 'subject.erased') return readKeptObjection(latest.payload.standingObjection);
   if (latest?.type !== 'objection.recorded') return undefined;
-  const { channel } = latest.payload;
-  return {
-    recordedAt: latest.occurredAt,
-    recordedBy: latest.actor.role === 'counselor' ? 'counselor' : 'job_seeker',
-    // Objections logged before the channel was recorded could only be made in the portal.
-    channel: isCounselorObjectionChannel(channel) ? channel : 'portal',
-  };
+  return toStandingObjection(latest.occurredAt, latest.actor.role, latest.payload.channel);
 }
 
 /** The objection an erasure kept, as its event records it; undefined for none (or erasures before it was kept). */
 function readKeptObjection(kept: unknown): StandingObjection | undefined {
   if (typeof kept !== 'object' || kept === null) return undefined;
   const { recordedAt, recordedBy, channel } = kept as Record<string, unknown>;
-  if (typeof recordedAt !== 'string') return undefined;
+  return typeof recordedAt === 'string' ? toStandingObjection(recordedAt, recordedBy, channel) : undefined;
+}
+
+function toStandingObjection(recordedAt: string, recordedBy: unknown, channel: unknown): StandingObjection {
   return {
     recordedAt,
     recordedBy: recordedBy === 'counselor' ? 'counselor' : 'job_seeker',
+    // Objections logged before the channel was recorded could only be made in the portal.
     channel: isCounselorObjectionChannel(channel) ? channel : 'portal',
   };
 }

@@ -1,12 +1,6 @@
-export const FEEDBACK_RESPONSES = ['interested', 'not_interested', 'enrolled'] as const;
-export type FeedbackResponse = (typeof FEEDBACK_RESPONSES)[number];
+import type { ItemFeedback } from '../recommendations/set-feedback.ts';
 
 /** A job seeker's response to one of their published suggestions. */
-export interface Feedback {
-  id: string;
-  itemId: string;
+export interface Feedback extends ItemFeedback {
   seekerId: string;
-  response: FeedbackResponse;
-  comment: string | null;
-  createdAt: string;
 }

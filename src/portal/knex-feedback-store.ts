@@ -29,7 +29,7 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
     return rows.map((row) => ({
       id: String(row.id),
       itemId: String(row.item_id),
-      response: String(row.response),
+      response: row.response as ItemFeedback['response'],
       comment: readNullableString(row.comment),
       createdAt: String(row.created_at),
     }));

@@ -13,11 +13,12 @@ import type {
   RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import type { Feedback, FeedbackResponse } from './feedback.ts';
+import type { Feedback } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
@@ -84,9 +85,9 @@ export interface PortalServiceDeps {
 }
 
 /**
- * What a job seeker sees and can do: only the approved items of their latest published set,
- * their explanation, feedback, and an export of their data (their objection to AI processing is
- * the objection service's).
+ * What a job seeker sees and can do: the approved items of their latest published set; the
+ * explanation of, and feedback on, any course published to them (earlier sets' too); and an export
+ * of their data (their objection to AI processing is the objection service's).
  */
 export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
@@ -288,7 +289,6 @@ function toMyRecommendations(
 
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';
 
-/** The calendar day (YYYY-MM-DD) of an ISO timestamp. */
 const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
 /** The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier 2027 ». */
@@ -348,7 +348,7 @@ function describeAddition(item: RecommendationItem): string {
   const earlier = item.earlierModelSuggestion;
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
-    `${added} L’outil d’aide à la décision l’avait proposée à votre conseiller pour vous dans une sélection ` +
-    `précédente, le ${dayOf(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
+    `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une sélection précédente, le ` +
+    `${dayOf(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
   );
 }

@@ -159,7 +159,7 @@ export class KnexRecommendationStore implements RecommendationStore {
     const row = await this.db(`${ITEMS} as i`)
       .join(`${SETS} as s`, 's.id', 'i.set_id')
       .where('s.seeker_id', this.db(SETS).select('seeker_id').where({ id: setId }))
-      .whereNot('s.id', setId)
+      .where('s.created_at', '<', this.db(SETS).select('created_at').where({ id: setId }))
       .where({ 'i.course_id': courseId, 'i.source': 'model' })
       .orderBy([
         { column: 's.created_at', order: 'desc' },
@@ -169,14 +169,14 @@ export class KnexRecommendationStore implements RecommendationStore {
     return row === undefined ? undefined : { setId: String(row.set_id), suggestedAt: String(row.created_at) };
   }
 
-  async findOwedSecondReview(seekerId: string): Promise<string | undefined> {
-    const latestPublication = this.db(SETS)
+  async findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined> {
+    const latestPublication = trx(SETS)
       .where({ seeker_id: seekerId, status: 'published' })
       .max('published_at');
-    const row = await this.db(SETS)
+    const row = await trx(SETS)
       .where({ seeker_id: seekerId, second_review_required: true })
       .whereNot('status', 'published')
-      .where('created_at', '>', this.db.raw("coalesce(?, '')", [latestPublication]))
+      .where('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication]))
       .orderBy('created_at', 'desc')
       .first('id');
     return row === undefined ? undefined : String(row.id);

@@ -16,7 +16,6 @@ type PublishBody = components['schemas']['PublishRequest'];
 type SecondReviewBody = components['schemas']['SecondReviewRequest'];
 type DiscardBody = components['schemas']['DiscardRequest'];
 type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
-type FeedbackBody = components['schemas']['Feedback'];
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -74,7 +73,7 @@ export function createRecommendationRoutes(
       items: feedback.map((answer) => ({
         id: answer.id,
         itemId: answer.itemId,
-        response: answer.response as FeedbackBody['response'],
+        response: answer.response,
         comment: answer.comment,
         createdAt: answer.createdAt,
       })),

@@ -36,8 +36,6 @@ import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
 export const DEFAULT_TOP_K = 10;
 export const MAX_TOP_K = 50;
-/** How many due sets one queue read expires at most; the rest follow on the next reads. */
-const EXPIRY_BATCH_SIZE = 100;
 
 export interface RecommendationServiceDeps {
   store: RecommendationStore;
@@ -100,7 +98,6 @@ export class RecommendationService {
 
     const now = deps.now();
     const setId = createTimeOrderedId();
-    const secondReview = await this.drawSecondReview(setId, seekerId, settings.secondReviewRate);
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
     const set = buildNewSet(
@@ -114,7 +111,7 @@ export class RecommendationService {
         createdBy: counselor.subject,
         noCandidateReason:
           suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates.courses) : null,
-        secondReviewRequired: secondReview.required,
+        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
         items: suggestions.items,
         profileSnapshot: snapshotProfile(seeker),
       },
@@ -122,35 +119,41 @@ export class RecommendationService {
       settings.setTtlHours,
     );
 
-    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async (trx) => ({
-      type: 'recommendation.generated',
-      payload: {
-        setId,
-        model: set.model,
-        attributionMethod: set.attributionMethod,
-        candidateCount: candidates.courses.length,
-        status: set.status,
-        secondReviewRequired: set.secondReview.required,
-        secondReviewOwedBy: secondReview.owedBy,
-        items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
-        // A set by hand is for when the model may not be used: once it may, the suggestions take
-        // over, so that none of what they show can be published as the counselor's own choice.
-        withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
-          reason: 'des propositions de l’IA ont été demandées pour la personne',
-          madeBy: 'hand',
-        }),
-      },
-      // Scores and attributions are sealed with the features they come from: an additive model's
-      // contributions are step functions of the person's values, which its card publishes.
-      personal: {
-        featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
-        attributions: set.items.map((item) => ({
-          itemId: item.id,
-          score: item.score,
-          contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
-        })),
-      },
-    }));
+    return this.storeNewSet(
+      counselor,
+      set,
+      request.idempotencyKey,
+      creation,
+      async (trx, secondReviewOwedBy) => ({
+        type: 'recommendation.generated',
+        payload: {
+          setId,
+          model: set.model,
+          attributionMethod: set.attributionMethod,
+          candidateCount: candidates.courses.length,
+          status: set.status,
+          secondReviewRequired: set.secondReview.required,
+          secondReviewOwedBy,
+          items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
+          // A set by hand is for when the model may not be used: once it may, the suggestions take
+          // over, so that none of what they show can be published as the counselor's own choice.
+          withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
+            reason: 'des propositions de l’IA ont été demandées pour la personne',
+            madeBy: 'hand',
+          }),
+        },
+        // Scores and attributions are sealed with the features they come from: an additive model's
+        // contributions are step functions of the person's values, which its card publishes.
+        personal: {
+          featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
+          attributions: set.items.map((item) => ({
+            itemId: item.id,
+            score: item.score,
+            contributions: Object.fromEntries(item.attributions.map((a) => [a.feature, a.contribution])),
+          })),
+        },
+      }),
+    );
   }
 
   /**
@@ -181,7 +184,6 @@ export class RecommendationService {
     // oversight figures, and the person would be told the AI had no part in them.
     if (reason === undefined) throw refuseWhileSuggestionsAvailable(seeker);
     const setId = createTimeOrderedId();
-    const secondReview = await this.drawSecondReview(setId, seekerId, settings.secondReviewRate);
     const set = buildNewSet(
       {
         id: setId,
@@ -192,43 +194,54 @@ export class RecommendationService {
         attributionMethod: null,
         createdBy: counselor.subject,
         noCandidateReason: null,
-        secondReviewRequired: secondReview.required,
+        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
         items: [],
         profileSnapshot: null,
       },
       deps.now(),
       settings.setTtlHours,
     );
-    return this.storeNewSet(counselor, set, request.idempotencyKey, creation, async (trx) => ({
-      type: 'recommendation.created_manually',
-      payload: {
-        setId,
-        status: set.status,
-        modelUnavailable: reason,
-        secondReviewRequired: set.secondReview.required,
-        secondReviewOwedBy: secondReview.owedBy,
-        // One way at a time for a person: the model's open sets (which may not be published while
-        // the model may not be used) end, so that the counselor works from this set alone.
-        withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
-          reason: 'une sélection à la main a été commencée pour la personne',
-          madeBy: 'model',
-        }),
-      },
-    }));
+    return this.storeNewSet(
+      counselor,
+      set,
+      request.idempotencyKey,
+      creation,
+      async (trx, secondReviewOwedBy) => ({
+        type: 'recommendation.created_manually',
+        payload: {
+          setId,
+          status: set.status,
+          modelUnavailable: reason,
+          secondReviewRequired: set.secondReview.required,
+          secondReviewOwedBy,
+          // One way at a time for a person: the model's open sets (which may not be published while
+          // the model may not be used) end, so that the counselor works from this set alone.
+          withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
+            reason: 'une sélection à la main a été commencée pour la personne',
+            madeBy: 'model',
+          }),
+        },
+      }),
+    );
   }
 
   /**
    * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
    * `writeEvent` may use for what the creation changes besides), once the person is seen, locked,
    * still on the set's caseload and, for the model's sets, still open to them (suggestions on, no
-   * objection). A concurrent retry with the same key that won the race is answered as it was.
+   * objection). A set not drawn for a second review takes over the one an earlier set still owes
+   * (`writeEvent` gets that set's id). A concurrent retry with the same key that won the race is
+   * answered as it was.
    */
   private async storeNewSet(
     counselor: Principal,
     set: RecommendationSet,
     idempotencyKey: string,
     creation: Creation,
-    writeEvent: (trx: Knex.Transaction) => Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>,
+    writeEvent: (
+      trx: Knex.Transaction,
+      secondReviewOwedBy: string | null,
+    ) => Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>,
   ): Promise<CreateResult> {
     const { deps } = this;
     try {
@@ -242,6 +255,13 @@ export class RecommendationService {
           const barred = findWhatBarsModel(await deps.settings.get(trx), seeker);
           if (barred !== undefined) throw refuseForManualPath(seeker, barred);
         }
+        // A set not drawn takes over the second review an earlier drawn set of the person still
+        // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
+        // Read under the log's lock, so that two creations at once cannot both miss it.
+        const secondReviewOwedBy = set.secondReview.required
+          ? null
+          : ((await deps.store.findOwedSecondReview(set.seekerId, trx)) ?? null);
+        if (secondReviewOwedBy !== null) set.secondReview.required = true;
         await deps.store.insert(trx, set);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,
@@ -257,7 +277,7 @@ export class RecommendationService {
           createdAt: set.createdAt,
         });
         await deps.decisionLog.append(trx, {
-          ...(await writeEvent(trx)),
+          ...(await writeEvent(trx, secondReviewOwedBy)),
           actor: { role: 'counselor', id: counselor.subject },
           subjectId: set.seekerId,
         });
@@ -288,7 +308,7 @@ export class RecommendationService {
       limit: number;
     },
   ): Promise<SetSummary[]> {
-    await expireDueSets(this.deps, this.deps.now(), EXPIRY_BATCH_SIZE);
+    await expireDueSets(this.deps, this.deps.now(), 'batch');
     return this.deps.store.list({ counselorId: counselor.subject, ...filter });
   }
 
@@ -322,21 +342,6 @@ export class RecommendationService {
       });
       return fresh;
     });
-  }
-
-  /**
-   * Whether a new set needs a second review: drawn by its id at the configured rate, or owed by an
-   * earlier set of the person drawn for one and not published since (`owedBy`). A counselor who
-   * discards a drawn set, or lets it expire, and starts another does not draw again.
-   */
-  private async drawSecondReview(
-    setId: string,
-    seekerId: string,
-    rate: number,
-  ): Promise<{ required: boolean; owedBy: string | null }> {
-    if (isSampledForSecondReview(setId, rate)) return { required: true, owedBy: null };
-    const owedBy = (await this.deps.store.findOwedSecondReview(seekerId)) ?? null;
-    return { required: owedBy !== null, owedBy };
   }
 
   /** What the job seeker answered about the set's courses, for whoever may read the set. */

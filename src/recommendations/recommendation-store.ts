@@ -58,8 +58,8 @@ export interface RecommendationStore {
    */
   findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
   /**
-   * The latest set, other than `setId`, in which the model suggested `courseId` to the person
-   * `setId` is for; undefined when it never did.
+   * The latest set made before `setId` in which the model suggested `courseId` for the person
+   * `setId` is for (whoever their counselor was then, shown or not); undefined when none did.
    */
   findEarlierModelSuggestion(setId: string, courseId: string): Promise<EarlierModelSuggestion | undefined>;
   /**
@@ -67,7 +67,7 @@ export interface RecommendationStore {
    * published (still open, discarded, withdrawn or expired): the second review it still owes, which
    * the person's next set takes over. Undefined when none.
    */
-  findOwedSecondReview(seekerId: string): Promise<string | undefined>;
+  findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined>;
   /** Ids of open sets whose lifetime has passed. */
   findDue(now: Date, limit: number): Promise<string[]>;
 }

@@ -107,21 +107,32 @@ export async function expireIfDue(
   });
 }
 
+/** How many due sets one step of the expiry sweep takes. */
+const EXPIRY_BATCH_SIZE = 100;
+/** The steps of a whole sweep at most (a first run on a large database leaves the rest to the next). */
+const MAX_EXPIRY_BATCHES = 1000;
+
 /**
- * Moves up to `batchSize` open sets whose lifetime has passed to `expired`, each with its event;
- * returns how many were due (fewer than `batchSize`: none is left).
+ * Moves open sets whose lifetime has passed to `expired`, each with its event: one batch of them
+ * (a counselor's queue read, kept short), or every one (`all`, before a retention run). Returns how
+ * many were due.
  */
 export async function expireDueSets(
   deps: { store: RecommendationStore; decisionLog: DecisionLog },
   now: Date,
-  batchSize: number,
+  scope: 'batch' | 'all',
 ): Promise<number> {
-  const due = await deps.store.findDue(now, batchSize);
-  for (const setId of due) {
-    const set = await deps.store.findById(setId);
-    if (set !== undefined) await expireIfDue(deps, set, now);
+  let expired = 0;
+  for (let batch = 0; batch < (scope === 'all' ? MAX_EXPIRY_BATCHES : 1); batch += 1) {
+    const due = await deps.store.findDue(now, EXPIRY_BATCH_SIZE);
+    for (const setId of due) {
+      const set = await deps.store.findById(setId);
+      if (set !== undefined) await expireIfDue(deps, set, now);
+    }
+    expired += due.length;
+    if (due.length < EXPIRY_BATCH_SIZE) break;
   }
-  return due.length;
+  return expired;
 }
 
 /** Refuses any change to a set that is not open for review any more. */

@@ -1,8 +1,11 @@
+/** What a job seeker may answer about a course published to them. */
+export type FeedbackResponse = 'interested' | 'not_interested' | 'enrolled';
+
 /** A job seeker's answer about one course of a set, as the counselor reads it. */
 export interface ItemFeedback {
   id: string;
   itemId: string;
-  response: string;
+  response: FeedbackResponse;
   comment: string | null;
   createdAt: string;
 }

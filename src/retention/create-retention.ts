@@ -17,8 +17,8 @@ export function createRetentionService(
 ): RetentionService {
   return new RetentionService({
     store: new KnexRetentionStore(db),
-    expireDueSets: (now, batchSize) =>
-      expireDueSets({ store: new KnexRecommendationStore(db), decisionLog }, now, batchSize),
+    expireDueSets: (now) =>
+      expireDueSets({ store: new KnexRecommendationStore(db), decisionLog }, now, 'all'),
     decisionLog,
     // Idle profiles go with the rows the erasure feature deletes, by its own store.
     erasure: new KnexErasureStore(),

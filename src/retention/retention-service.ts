@@ -8,18 +8,13 @@ import type { RetentionStore } from './retention-store.ts';
 /** Idle profiles deleted by one run at most, so that a first run on a large database stays short. */
 export const IDLE_PROFILES_PER_RUN = 500;
 
-/** Sets expired by one step of the sweep before a purge, and the steps of one run at most. */
-const EXPIRY_BATCH_SIZE = 100;
-const MAX_EXPIRY_BATCHES = 1000;
-
 export interface RetentionServiceDeps {
   store: RetentionStore;
   /**
-   * Marks up to `batchSize` open sets whose lifetime has passed as expired, each with its event;
-   * returns how many were due. Run before a purge, so that a set nobody looked at again ends in
-   * the log before it is deleted.
+   * Marks the open sets whose lifetime has passed as expired, each with its event. Run before a
+   * purge, so that a set nobody looked at again ends in the log before it is deleted.
    */
-  expireDueSets: (now: Date, batchSize: number) => Promise<number>;
+  expireDueSets: (now: Date) => Promise<number>;
   decisionLog: DecisionLog;
   /** How an idle profile is purged: with the rows an erasure deletes (the log key is left to the log period). */
   erasure: Pick<ErasureStore, 'eraseJobSeekerRows'>;
@@ -46,9 +41,7 @@ export class RetentionService {
     const cutoffs = computeRetentionCutoffs(now, deps.periods);
     const { personalDays, idempotencyHours, logDays } = deps.periods;
     const periods = { personalDays, idempotencyHours, logDays };
-    for (let batch = 0; batch < MAX_EXPIRY_BATCHES; batch += 1) {
-      if ((await deps.expireDueSets(now, EXPIRY_BATCH_SIZE)) < EXPIRY_BATCH_SIZE) break;
-    }
+    await deps.expireDueSets(now);
     const { purged, seq } = await deps.decisionLog.withTransaction(async (trx) => {
       // Before the sets go: feedback given within the period on an expired set is still activity.
       const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);

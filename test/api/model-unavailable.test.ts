@@ -136,3 +136,41 @@ describe('an active model that cannot be loaded', () => {
     expect(loadFailures()).toHaveLength(1);
   });
 });
+
+describe('the active model activated again while this process could not load it', () => {
+  let modelsDir: { dir: string; remove(): Promise<void> };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    const env = { MODELS_DIR: modelsDir.dir };
+    const before = await startTestApp({ env });
+    await seedCatalogAndSeeker(before, 'js-1');
+    await before.container.close();
+    const { restore } = await rewordManifest(modelsDir.dir, SHIPPED_FOLDER);
+    t = await startTestApp({ env, database: before.database, logger: captureLogs().logger });
+    await restore();
+  });
+  afterAll(async () => {
+    await t.close();
+    await modelsDir.remove();
+  });
+
+  it('serves it at once, without waiting for the retry interval, and logs no activation', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(503);
+    const activations = async () =>
+      (await t.container.decisionLog.decisionLog.listEvents({ types: ['model.activated'], limit: 1000 }))
+        .length;
+    const before = await activations();
+
+    const res = await t.http
+      .post(`/v1/models/${SHIPPED_ID}/activate`)
+      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' })
+      .send();
+
+    expect(res.status).toBe(200);
+    expect(await activations()).toBe(before);
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
+  });
+});

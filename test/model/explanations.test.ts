@@ -79,6 +79,18 @@ describe('writeCounselorExplanation', () => {
     expect(levels[2]).toContain('= 25 % (+0,30)');
   });
 
+  it('tells an unknown return-to-employment rate as unknown, not as the share the model is given in its place', () => {
+    const unknown = writeCounselorExplanation(
+      0.62,
+      attributionsFor(
+        { employmentRate: -0.3, employmentRateMissing: -0.2 },
+        { employmentRate: 0.5, employmentRateMissing: 1 },
+      ),
+    );
+    expect(unknown).toContain('Taux de retour à l’emploi de la formation = inconnu (−0,30)');
+    expect(unknown).not.toContain('50 %');
+  });
+
   it('leaves out negligible contributions', () => {
     expect(text).not.toContain('Financée');
   });
