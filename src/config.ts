@@ -22,6 +22,11 @@ export interface Config {
   modelLoadRetrySeconds: number;
   /** Fill an empty database with the demo catalog and caseload on start. */
   seedDemo: boolean;
+  /**
+   * How job seekers reach the data protection officer (an address, a form's URL), told where they
+   * are told how to ask about their data; unset, they are told to ask their agency for it.
+   */
+  privacyContact: string | undefined;
   auth: AuthConfig;
   http: HttpConfig;
   audit: AuditConfig;
@@ -116,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
       env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.0.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
     modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
+    privacyContact: nonEmpty(env.PRIVACY_CONTACT?.trim()),
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',

@@ -138,6 +138,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         decisionLog,
         pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
         onWarning: metrics.countWarning,
       }),
@@ -163,6 +164,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
         models,
         retention: config.retention,
+        ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
       }),
       audit: new AuditService({

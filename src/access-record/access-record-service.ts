@@ -33,6 +33,8 @@ export interface AccessRecordServiceDeps {
   models: { listModels(): Promise<RegisteredModel[]> };
   /** The retention periods configured, as the retention job applies them. */
   retention: RetentionPeriods;
+  /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
+  privacyContact?: string;
   now: () => Date;
 }
 
@@ -96,7 +98,11 @@ export class AccessRecordService {
         exportSeq: exported.seq,
         objection: objection ?? null,
         ...content,
-        processing: describeProcessing(deps.retention, listModelsInvolved(registered, sets)),
+        processing: describeProcessing(
+          deps.retention,
+          listModelsInvolved(registered, sets),
+          deps.privacyContact,
+        ),
       };
     });
   }

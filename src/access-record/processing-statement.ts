@@ -43,8 +43,20 @@ export interface ProcessingStatement {
 
 export type RetentionPeriods = Pick<RetentionConfig, 'personalDays' | 'logDays' | 'idempotencyHours'>;
 
-/** The statement of the processing, with the retention periods configured and the models involved. */
-export function describeProcessing(periods: RetentionPeriods, models: ModelInvolved[]): ProcessingStatement {
+/** Where the person reaches the data protection officer, as the texts they read say it. */
+export function describePrivacyContact(privacyContact: string | undefined): string {
+  return privacyContact ?? 'votre agence vous donne ses coordonnées';
+}
+
+/**
+ * The statement of the processing, with the retention periods configured, the models involved and
+ * how to reach the data protection officer (`privacyContact`, when configured).
+ */
+export function describeProcessing(
+  periods: RetentionPeriods,
+  models: ModelInvolved[],
+  privacyContact?: string,
+): ProcessingStatement {
   const { personalDays, logDays, idempotencyHours } = periods;
   return {
     purposes: [
@@ -124,7 +136,8 @@ export function describeProcessing(periods: RetentionPeriods, models: ModelInvol
       {
         right: 'erasure',
         how:
-          'Vous pouvez demander l’effacement de vos données au délégué à la protection des données : votre profil, vos ' +
+          'Vous pouvez demander l’effacement de vos données au délégué à la protection des données ' +
+          `(${describePrivacyContact(privacyContact)}) : votre profil, vos ` +
           'suggestions et vos réponses sont supprimés, et ce qui est chiffré à votre nom dans le journal (votre profil ' +
           'tel que le modèle l’a lu, les estimations, vos commentaires) devient illisible. Le journal, qui n’est jamais ' +
           'effacé, garde sous un pseudonyme ce qu’il montre en clair aux auditeurs : quelles formations ont été ' +

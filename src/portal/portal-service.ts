@@ -1,4 +1,5 @@
 import { type AccessRecordProfile, toAccessRecordProfile } from '../access-record/access-record.ts';
+import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -64,12 +65,17 @@ export interface MyData {
   feedback: Feedback[];
 }
 
-const HOW_TO_CONTEST =
-  'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
-  'qui la réexaminera lui-même. Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
-  'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
-  'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. Pour toute question sur ' +
-  'vos données, écrivez au délégué à la protection des données ; vous pouvez aussi saisir la CNIL.';
+/** How to contest a suggestion, and whom to ask about one's data (`privacyContact`, when configured). */
+function describeHowToContest(privacyContact: string | undefined): string {
+  return (
+    'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
+    'qui la réexaminera lui-même. Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
+    'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
+    'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. Pour toute question sur ' +
+    `vos données, écrivez au délégué à la protection des données (${describePrivacyContact(privacyContact)}) ; vous ` +
+    'pouvez aussi saisir la CNIL.'
+  );
+}
 
 export interface PortalServiceDeps {
   jobSeekers: JobSeekerStore;
@@ -80,6 +86,8 @@ export interface PortalServiceDeps {
   decisionLog: DecisionLog;
   /** Staff appear in the person's export by their pseudonym in the decision log. */
   pseudonymise: (id: string) => string;
+  /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
+  privacyContact?: string;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning) => void;
 }
@@ -136,7 +144,7 @@ export class PortalService {
         summary: item.seekerExplanation.summary,
         reasons: [],
         dataUsed: [],
-        howToContest: HOW_TO_CONTEST,
+        howToContest: describeHowToContest(this.deps.privacyContact),
       };
     }
     return {
@@ -148,7 +156,7 @@ export class PortalService {
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
       dataUsed: await this.describeDataUsedFor(seeker, set),
-      howToContest: HOW_TO_CONTEST,
+      howToContest: describeHowToContest(this.deps.privacyContact),
     };
   }
 

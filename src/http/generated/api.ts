@@ -119,8 +119,8 @@ export interface paths {
          * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
          *     appends `subject.erased`. The decision log itself still verifies. What the log keeps in the
-         *     clear stays, under the person's pseudonym, for the log period: which courses were suggested,
-         *     the decisions and reason codes, the kinds of answers given. An objection to AI processing
+         *     clear stays, under the person's pseudonym (the log is never deleted from): which courses were
+         *     suggested, the decisions and reason codes, the kinds of answers given. An objection to AI processing
          *     that stands is kept too (`standingObjection` in the event): the person's will outlives their
          *     data, a profile synced again gets it back, and only the person can withdraw it. A person of
          *     whom only log events are left (profile purged as idle, key destroyed at the end of the log
