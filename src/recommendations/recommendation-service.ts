@@ -97,9 +97,9 @@ export class RecommendationService {
     const { model } = current;
 
     const now = deps.now();
-    const setId = createTimeOrderedId();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
+    const setId = createTimeOrderedId();
     const set = buildNewSet(
       {
         id: setId,

@@ -92,7 +92,8 @@ export async function expireIfDue(
     const version = fresh.version;
     // Its review ended when its lifetime passed, whenever the expiry is noticed.
     closeSet(fresh, 'expired', fresh.expiresAt);
-    if (!(await deps.store.save(trx, fresh, version))) return fresh;
+    // Changed meanwhile (PostgreSQL): the set as stored, not the copy just marked expired.
+    if (!(await deps.store.save(trx, fresh, version))) return (await deps.store.findById(set.id, trx)) ?? set;
     await deps.decisionLog.append(trx, {
       type: 'recommendation.expired',
       actor: { role: 'system', id: 'expiry' },
@@ -114,25 +115,23 @@ const MAX_EXPIRY_BATCHES = 1000;
 
 /**
  * Moves open sets whose lifetime has passed to `expired`, each with its event: one batch of them
- * (a counselor's queue read, kept short), or every one (`all`, before a retention run). Returns how
- * many were due.
+ * (a counselor's queue read, kept short), or every one (`all`, before a retention run).
  */
 export async function expireDueSets(
   deps: { store: RecommendationStore; decisionLog: DecisionLog },
   now: Date,
   scope: 'batch' | 'all',
-): Promise<number> {
-  let expired = 0;
+): Promise<void> {
   for (let batch = 0; batch < (scope === 'all' ? MAX_EXPIRY_BATCHES : 1); batch += 1) {
     const due = await deps.store.findDue(now, EXPIRY_BATCH_SIZE);
+    let expiredNow = 0;
     for (const setId of due) {
       const set = await deps.store.findById(setId);
-      if (set !== undefined) await expireIfDue(deps, set, now);
+      if (set !== undefined && (await expireIfDue(deps, set, now)).status === 'expired') expiredNow += 1;
     }
-    expired += due.length;
-    if (due.length < EXPIRY_BATCH_SIZE) break;
+    // The last batch; or one that could not expire a set (changed meanwhile), which the next would find again.
+    if (due.length < EXPIRY_BATCH_SIZE || expiredNow === 0) break;
   }
-  return expired;
 }
 
 /** Refuses any change to a set that is not open for review any more. */

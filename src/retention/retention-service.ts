@@ -14,7 +14,7 @@ export interface RetentionServiceDeps {
    * Marks the open sets whose lifetime has passed as expired, each with its event. Run before a
    * purge, so that a set nobody looked at again ends in the log before it is deleted.
    */
-  expireDueSets: (now: Date) => Promise<number>;
+  expireDueSets: (now: Date) => Promise<void>;
   decisionLog: DecisionLog;
   /** How an idle profile is purged: with the rows an erasure deletes (the log key is left to the log period). */
   erasure: Pick<ErasureStore, 'eraseJobSeekerRows'>;
