@@ -71,6 +71,9 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // ETags are the contract's: a set's and the settings' versions, which If-Match and If-None-Match
+  // name. Express's own (a hash of every other body) would answer 304s the contract does not declare.
+  app.set('etag', false);
 
   // Without `upgrade-insecure-requests`: over plain HTTP (a local start, a VM's address) it made
   // browsers fetch the documentation's scripts over HTTPS, and /docs stayed blank.

@@ -242,6 +242,16 @@ describe('suggestions API', () => {
       expect(published.body.items).toEqual([]);
     });
 
+    it('gives the queue no ETag, which the contract does not declare, so that it is never answered 304', async () => {
+      const read = () => t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' });
+      const first = await read();
+      expect(first.status).toBe(200);
+      expect(first.headers.etag).toBeUndefined();
+      const again = await read().set('If-None-Match', 'W/"1"');
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+    });
+
     it('pages through the queue with the cursor without repeating or skipping a set', async () => {
       const all = await t.http
         .get('/v1/recommendations')
@@ -290,6 +300,26 @@ describe('suggestions API', () => {
       const mine = events.filter((event) => event.payload.setId === set.id);
       expect(mine).toHaveLength(1);
       expect(mine[0]?.payload.secondsSinceCreation).toBe(90);
+    });
+
+    it("answers 304 with no body to If-None-Match holding the set's current ETag, and the set once it changed", async () => {
+      const { set } = await createSet(t, counselor, 'js-1');
+      const { etag } = await readSet(t, counselor, set.id);
+      const read = () =>
+        t.http
+          .get(`/v1/recommendations/${set.id}`)
+          .auth(counselor, { type: 'bearer' })
+          .set('If-None-Match', etag);
+      const unchanged = await read();
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.text).toBe('');
+      expect(unchanged.headers.etag).toBe(etag);
+
+      await act(t, counselor, set.id, 'discard', etag, { reason: 'la personne a trouvé un emploi' });
+      const changed = await read();
+      expect(changed.status).toBe(200);
+      expect(changed.body.status).toBe('discarded');
+      expect(changed.headers.etag).not.toBe(etag);
     });
 
     it("answers another counselor's read of a set exactly as a missing set's", async () => {

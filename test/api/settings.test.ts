@@ -103,6 +103,20 @@ describe('settings API', () => {
       await put(DEFAULTS);
     });
 
+    it('answers 304 with no body to If-None-Match holding the current ETag, and the settings once changed', async () => {
+      const etag = String((await read()).headers.etag);
+      const unchanged = await read().set('If-None-Match', etag);
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.text).toBe('');
+      expect(unchanged.headers.etag).toBe(etag);
+
+      await put({ ...DEFAULTS, fastDecisionSeconds: 12 }, etag);
+      const changed = await read().set('If-None-Match', etag);
+      expect(changed.status).toBe(200);
+      expect(changed.body.fastDecisionSeconds).toBe(12);
+      await put(DEFAULTS);
+    });
+
     it('refuses a change made on settings read before another admin changed them, with 412, writing nothing', async () => {
       const { etag } = (await read()).headers;
       expect((await put({ ...DEFAULTS, blindFirst: true })).status).toBe(200);

@@ -2343,6 +2343,22 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The set has not changed since the ETag sent in If-None-Match; no body. */
+        SetNotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The settings have not changed since the ETag sent in If-None-Match; no body. */
+        SettingsNotModified: {
+            headers: {
+                ETag: components["headers"]["SettingsETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information. */
         SetChanged: {
             headers: {
@@ -2437,6 +2453,8 @@ export interface components {
         ItemId: string;
         /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
         IfMatch: string;
+        /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
+        IfNoneMatch: string;
         /**
          * @description The registry id, `<name>-<version>`.
          * @example aiguillage-ebm-1.0.0
@@ -3104,7 +3122,10 @@ export interface operations {
     getRecommendationSet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 setId: components["parameters"]["SetId"];
             };
@@ -3122,6 +3143,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecommendationSet"];
                 };
             };
+            304: components["responses"]["SetNotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3400,7 +3422,10 @@ export interface operations {
     getSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3416,6 +3441,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settings"];
                 };
             };
+            304: components["responses"]["SettingsNotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
