@@ -22,6 +22,7 @@ import {
 import {
   buildNewSet,
   firstAnswerOf,
+  isOpen,
   isSampledForSecondReview,
   type RecommendationSet,
   type SetStatus,
@@ -314,8 +315,8 @@ export class RecommendationService {
 
   /**
    * A set for review, with the courses the catalog withdrew since they were suggested or added. The
-   * owner's first read records the opening (decision times count from then); a set whose lifetime
-   * has passed is marked expired first.
+   * owner's first read of an open set records the opening (decision times count from then); a set
+   * whose lifetime has passed is marked expired first.
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
     return this.viewOf(await this.openRecommendationSet(counselor, setId));
@@ -326,11 +327,12 @@ export class RecommendationService {
     const found = await findVisibleSet(deps, counselor, setId);
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    if (set.openedAt !== null || set.counselorId !== counselor.subject || set.status === 'expired')
-      return set;
+    // A set whose review is over (published, discarded, expired) is read, never opened: its
+    // version and its log stay as the review left them.
+    if (set.openedAt !== null || set.counselorId !== counselor.subject || !isOpen(set)) return set;
     return deps.decisionLog.withTransaction(async (trx) => {
       const fresh = await deps.store.findById(setId, trx);
-      if (fresh === undefined || fresh.openedAt !== null) return fresh ?? set;
+      if (fresh === undefined || fresh.openedAt !== null || !isOpen(fresh)) return fresh ?? set;
       const version = fresh.version;
       fresh.openedAt = now.toISOString();
       if (!(await deps.store.save(trx, fresh, version))) return fresh;

@@ -322,6 +322,23 @@ describe('suggestions API', () => {
       expect(changed.headers.etag).not.toBe(etag);
     });
 
+    it('does not open a set first read after its review ended: version and log stay as they were', async () => {
+      const { set, etag } = await createSet(t, counselor, 'js-1');
+      const closed = await act(t, counselor, set.id, 'discard', etag, {
+        reason: 'la personne a trouvé un emploi',
+      });
+      expect(closed.status).toBe(200);
+
+      const read = await readSet(t, counselor, set.id);
+      expect(read.set.openedAt).toBeNull();
+      expect(read.etag).toBe(closed.headers.etag);
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.opened'],
+        limit: 1000,
+      });
+      expect(events.filter((event) => event.payload.setId === set.id)).toEqual([]);
+    });
+
     it("answers another counselor's read of a set exactly as a missing set's", async () => {
       const { set } = await createSet(t, counselor, 'js-1');
       const other = await t.http
