@@ -88,7 +88,7 @@ async function benchAppend(): Promise<void> {
   // The rows the raw side inserts: the same events, as append records them (seq, hash…).
   const scratch = openDatabase({ databaseUrl: undefined, dataDir, sqliteFile: 'rows.sqlite' });
   await migrateToLatest(scratch);
-  const scratchLog = createDecisionLog(scratch, config);
+  const scratchLog = await createDecisionLog(scratch, config);
   await scratchLog.decisionLog.withTransaction(async (trx) => {
     for (const event of [...events, ...events]) await scratchLog.decisionLog.append(trx, event);
   });
@@ -97,7 +97,7 @@ async function benchAppend(): Promise<void> {
 
   const db = openDatabase({ databaseUrl: undefined, dataDir, sqliteFile: 'append.sqlite' });
   await migrateToLatest(db);
-  const log = createDecisionLog(db, config);
+  const log = await createDecisionLog(db, config);
   // A fresh copy of the table on a connection set up as the application's (WAL, synchronous=FULL).
   const rawDb = openDatabase({ databaseUrl: undefined, dataDir, sqliteFile: 'raw.sqlite' });
   await migrateToLatest(rawDb);
@@ -163,7 +163,7 @@ async function benchAppend(): Promise<void> {
 async function benchLargeLog(): Promise<void> {
   const db = openDatabase({ databaseUrl: undefined, dataDir });
   await migrateToLatest(db);
-  const log = createDecisionLog(db, config);
+  const log = await createDecisionLog(db, config);
   const generation = await timeAsync(() => generateLog(path.join(dataDir, 'aiguillage.sqlite')));
   const fileBytes = fs.statSync(path.join(dataDir, 'aiguillage.sqlite')).size;
   console.log(

@@ -27,7 +27,7 @@ try {
 const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateToLatest(db);
-  const { decisionLog } = createDecisionLog(db, config);
+  const { decisionLog } = await createDecisionLog(db, config);
   const report = await createRetentionService(db, decisionLog, config.retention).purgeExpired();
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
   const { purged, cutoffs } = report;

@@ -75,7 +75,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       config.auth.jwksUrl === undefined ? await loadOrCreateLocalKeys(config.dataDir) : undefined;
     const verifyToken = createTokenVerifier(config.auth, localKeys?.publicJwk);
     const metrics = createHttpMetrics({ collectProcessMetrics: config.nodeEnv !== 'test' });
-    const log = createDecisionLog(db, config, now);
+    const log = await createDecisionLog(db, config, now);
     const { decisionLog } = log;
 
     const jobSeekerStore = new KnexJobSeekerStore(db);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { type Config, checkLogKeys } from '../config.ts';
 import { CheckpointSigner } from './checkpoint-signer.ts';
 import { loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
+import { checkKeysMatchDatabase } from './key-fingerprints.ts';
 import { KnexDecisionLog } from './knex-decision-log.ts';
 import { KnexSubjectKeyring } from './knex-subject-keyring.ts';
 import { Pseudonymiser } from './pseudonymiser.ts';
@@ -16,16 +17,21 @@ export interface DecisionLogParts {
 
 /**
  * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
- * its keys; production needs its key files named (`checkLogKeys`). Called once by the
- * composition root, and by the scripts that append (retention).
+ * its keys, which must be those the database's log is written with (`checkKeysMatchDatabase`);
+ * production needs its key files named (`checkLogKeys`). Called once by the composition root,
+ * and by the scripts that append (retention).
  */
-export function createDecisionLog(
+export async function createDecisionLog(
   db: Knex,
   config: Pick<Config, 'nodeEnv' | 'dataDir' | 'audit'>,
   now: () => Date = () => new Date(),
-): DecisionLogParts {
+): Promise<DecisionLogParts> {
   checkLogKeys(config);
   const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
+  const { signingKeyFile, masterKeyFile, pseudonymKeyFile } = config.audit;
+  const named = [signingKeyFile, masterKeyFile, pseudonymKeyFile].filter((file) => file !== undefined);
+  const keysFrom = [...named, ...(named.length < 3 ? [`${config.dataDir}/keys`] : [])].join(', ');
+  await checkKeysMatchDatabase(db, keys, keysFrom, now());
   const pseudonymiser = new Pseudonymiser(keys.pseudonymKey);
   const subjectKeyring = new KnexSubjectKeyring(db, keys.masterKey, pseudonymiser, now);
   const decisionLog = new KnexDecisionLog(db, {

@@ -16,7 +16,7 @@ export function createRetentionService(
   now: () => Date = () => new Date(),
 ): RetentionService {
   return new RetentionService({
-    store: new KnexRetentionStore(db),
+    store: new KnexRetentionStore(),
     expireDueSets: (now) =>
       expireDueSets({ store: new KnexRecommendationStore(db), decisionLog }, now, 'all'),
     decisionLog,

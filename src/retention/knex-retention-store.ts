@@ -6,8 +6,6 @@ import type { RetentionStore } from './retention-store.ts';
 const FINISHED_STATUSES = SET_STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
 
 export class KnexRetentionStore implements RetentionStore {
-  constructor(private readonly db: Knex) {}
-
   async purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
@@ -77,8 +75,8 @@ export class KnexRetentionStore implements RetentionStore {
       .delete();
   }
 
-  async findLastRunAt(): Promise<string | undefined> {
-    const row = await this.db('decision_events')
+  async findLastRunAt(trx: Knex.Transaction): Promise<string | undefined> {
+    const row = await trx('decision_events')
       .where({ type: 'retention.purged' })
       .orderBy('seq', 'desc')
       .first('occurred_at');

@@ -36,13 +36,32 @@ export class RetentionService {
 
   /** Purges everything expired now, in one transaction with its `retention.purged` event. */
   async purgeExpired(): Promise<RetentionReport> {
+    const report = await this.purge(undefined);
+    if (report === undefined) throw new Error('a retention run without a minimum gap always runs');
+    return report;
+  }
+
+  /**
+   * Runs {@link purgeExpired} unless a run was recorded less than `minimumGapMs` ago (by this or
+   * another process on the same database); undefined when skipped. The last run is read under the
+   * log's lock, in the purge's transaction: of processes checking at the same moment, one purges.
+   */
+  async purgeIfDue(minimumGapMs: number): Promise<RetentionReport | undefined> {
+    return this.purge(minimumGapMs);
+  }
+
+  private async purge(minimumGapMs: number | undefined): Promise<RetentionReport | undefined> {
     const { deps } = this;
     const now = deps.now();
     const cutoffs = computeRetentionCutoffs(now, deps.periods);
     const { personalDays, idempotencyHours, logDays } = deps.periods;
     const periods = { personalDays, idempotencyHours, logDays };
     await deps.expireDueSets(now);
-    const { purged, seq } = await deps.decisionLog.withTransaction(async (trx) => {
+    const run = await deps.decisionLog.withTransaction(async (trx) => {
+      if (minimumGapMs !== undefined) {
+        const lastRunAt = await deps.store.findLastRunAt(trx);
+        if (lastRunAt !== undefined && now.getTime() - Date.parse(lastRunAt) < minimumGapMs) return undefined;
+      }
       // Before the sets go: feedback given within the period on an expired set is still activity.
       const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
       const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);
@@ -72,19 +91,9 @@ export class RetentionService {
       });
       return { purged: rows, seq: event.seq };
     });
+    if (run === undefined) return undefined;
+    const { purged, seq } = run;
     const storageScrubbed = countPurged(purged) > 0 && (await deps.scrubber.scrubDeletedRows()).complete;
     return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
-  }
-
-  /**
-   * Runs {@link purgeExpired} unless a run was recorded less than `minimumGapMs` ago (by this or
-   * another process on the same database); undefined when skipped.
-   */
-  async purgeIfDue(minimumGapMs: number): Promise<RetentionReport | undefined> {
-    const lastRunAt = await this.deps.store.findLastRunAt();
-    if (lastRunAt !== undefined && this.deps.now().getTime() - Date.parse(lastRunAt) < minimumGapMs) {
-      return undefined;
-    }
-    return this.purgeExpired();
   }
 }

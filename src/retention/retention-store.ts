@@ -33,5 +33,5 @@ export interface RetentionStore {
    */
   shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number>;
   /** When the last `retention.purged` event was recorded, if ever. */
-  findLastRunAt(): Promise<string | undefined>;
+  findLastRunAt(trx: Knex.Transaction): Promise<string | undefined>;
 }

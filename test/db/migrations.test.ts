@@ -51,6 +51,24 @@ describe('migrations', () => {
 });
 
 /** Application tables (knex's own bookkeeping left out) with their column names and types. */
+describe.runIf(TEST_ENGINE === 'postgres')('migrations started by two processes at once', () => {
+  it('bring an empty PostgreSQL database to the latest schema once, both processes starting', async () => {
+    const database = await createTestDatabase();
+    const processes = [1, 2].map(() =>
+      openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }),
+    );
+    try {
+      const ran = await Promise.all(processes.map((db) => migrateToLatest(db)));
+      const applied = await listAppliedMigrations(processes[0] as Knex);
+      expect(ran.flat().sort()).toEqual([...applied].sort());
+      expect(await listPendingMigrations(processes[1] as Knex)).toEqual([]);
+    } finally {
+      for (const db of processes) await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
 async function describeSchema(db: Knex): Promise<Record<string, Record<string, string>>> {
   const schema: Record<string, Record<string, string>> = {};
   for (const table of await listApplicationTables(db)) {

@@ -82,7 +82,7 @@ describe('concurrent appends', () => {
       });
       const otherDb = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
-        const other = createDecisionLog(otherDb, config).decisionLog;
+        const other = (await createDecisionLog(otherDb, config)).decisionLog;
         await Promise.all(
           Array.from({ length: 80 }, (_, index) =>
             index % 2 === 0 ? appendSlowly(log.decisionLog, `a-${index}`) : appendSlowly(other, `b-${index}`),

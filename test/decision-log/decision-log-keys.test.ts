@@ -181,9 +181,9 @@ describe('the decision log keys in production', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-prod-keys-'));
     const db = openDatabase({ databaseUrl: undefined, dataDir });
     try {
-      expect(() => createDecisionLog(db, loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir }))).toThrow(
-        /AUDIT_MASTER_KEY_FILE/,
-      );
+      await expect(
+        createDecisionLog(db, loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })),
+      ).rejects.toThrow(/AUDIT_MASTER_KEY_FILE/);
       expect(fs.existsSync(path.join(dataDir, 'keys'))).toBe(false);
     } finally {
       await db.destroy();

@@ -48,7 +48,7 @@ describe('npm run retention', () => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: database.dataDir });
     const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     try {
-      const { decisionLog } = createDecisionLog(db, config);
+      const { decisionLog } = await createDecisionLog(db, config);
       const events = await decisionLog.listEvents();
       expect(events.map((event) => [event.type, event.payload.periods])).toEqual([
         ['retention.purged', { personalDays: 730, idempotencyHours: 24, logDays: 3650 }],

@@ -191,6 +191,17 @@ describe('purging personal data past its retention period', () => {
     });
   });
 
+  it('purges once when two processes check at the same moment', async () => {
+    const before = (await retentionEvents(t)).length;
+    clock.advance(DAY);
+    const reports = await Promise.all([
+      t.container.retention.purgeIfDue(DAY - HOUR),
+      t.container.retention.purgeIfDue(DAY - HOUR),
+    ]);
+    expect(reports.filter((report) => report !== undefined)).toHaveLength(1);
+    expect(await retentionEvents(t)).toHaveLength(before + 1);
+  });
+
   it('runs once a day in the background, and stops cleanly', async () => {
     const before = (await retentionEvents(t)).length;
     clock.advance(DAY);
@@ -309,7 +320,7 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('takes at most the given number of idle profiles a run, in id order', async () => {
-    const store = new KnexRetentionStore(t.container.db);
+    const store = new KnexRetentionStore();
     await syncSeeker(t, 'js-idle-a');
     await syncSeeker(t, 'js-idle-b');
     // A cutoff after everything: every profile is idle by then.

@@ -16,7 +16,7 @@ const config = loadConfig({
   AUDIT_CHECKPOINT_EVERY: '7',
 });
 const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-const { decisionLog } = createDecisionLog(db, config);
+const { decisionLog } = await createDecisionLog(db, config);
 const seqs: number[] = [];
 try {
   for (let index = 0; index < Number(count); index += 1) {

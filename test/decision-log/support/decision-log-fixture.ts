@@ -27,7 +27,7 @@ export async function startDecisionLog(options: DecisionLogFixtureOptions = {}):
     DATA_DIR: database.dataDir,
     AUDIT_CHECKPOINT_EVERY: String(options.checkpointEvery ?? 1000),
   });
-  const parts = createDecisionLog(db, config, options.now);
+  const parts = await createDecisionLog(db, config, options.now);
   return {
     ...parts,
     database,

@@ -1,0 +1,59 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { DecisionLogKeys } from './decision-log-keys.ts';
+
+type Purpose = 'signing' | 'master' | 'pseudonym';
+
+const TABLE = 'log_key_fingerprints';
+
+/**
+ * What identifies each key without revealing it: the public half's hash for the signing key, a
+ * keyed hash of a fixed text for the secret ones.
+ */
+export function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
+  const publicKey = crypto.createPublicKey(keys.signingKey).export({ type: 'spki', format: 'der' });
+  const keyed = (key: Buffer, purpose: Purpose) =>
+    crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
+  return {
+    signing: crypto.createHash('sha256').update(publicKey).digest('hex'),
+    master: keyed(keys.masterKey, 'master'),
+    pseudonym: keyed(keys.pseudonymKey, 'pseudonym'),
+  };
+}
+
+/**
+ * Records the keys' fingerprints on a database that has none, and refuses keys other than those
+ * recorded: every process on one database must share them (the same key files, or the same
+ * DATA_DIR where they are generated).
+ */
+export async function checkKeysMatchDatabase(
+  db: Knex,
+  keys: DecisionLogKeys,
+  keysFrom: string,
+  now: Date,
+): Promise<void> {
+  const mine = fingerprintKeys(keys);
+  const rows = Object.entries(mine).map(([purpose, fingerprint]) => ({
+    purpose,
+    fingerprint,
+    recorded_at: now.toISOString(),
+  }));
+  // The first process to get here records its keys; a process started at the same moment reads them.
+  await db(TABLE).insert(rows).onConflict('purpose').ignore();
+  const recorded: { purpose: string; fingerprint: string }[] = await db(TABLE).select(
+    'purpose',
+    'fingerprint',
+  );
+  const differing = recorded
+    .filter((row) => row.fingerprint !== mine[row.purpose as Purpose])
+    .map((row) => row.purpose)
+    .sort();
+  if (differing.length > 0) {
+    throw new Error(
+      `this database's decision log is written with other keys than this process's (${differing.join(', ')}; ` +
+        `read from ${keysFrom}): every process on one database needs the same keys, the same ` +
+        'AUDIT_*_KEY_FILE files or the same DATA_DIR. Started with these, it would sign checkpoints that fail ' +
+        'verification, give people second pseudonyms, and hide data keys from an erasure',
+    );
+  }
+}
