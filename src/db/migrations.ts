@@ -20,7 +20,7 @@ import * as addClosedAtToSets from '../../migrations/20261130130000_add_closed_a
 import * as addSecondReviewReturnToSets from '../../migrations/20261130140000_add_second_review_return_to_sets.ts';
 import * as addEarlierModelSuggestionToItems from '../../migrations/20261130150000_add_earlier_model_suggestion_to_items.ts';
 import * as createLogKeyFingerprints from '../../migrations/20261201100000_create_log_key_fingerprints.ts';
-import { engineOf } from './database.ts';
+import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -66,30 +66,27 @@ const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
 const migratorConfig: Knex.MigratorConfig = { migrationSource };
 
 /**
- * Brings the schema to the latest migration; returns the names of the migrations it ran. On
- * PostgreSQL, processes starting together take turns (a session advisory lock held on a connection
- * of its own): knex's own lock is taken after it creates its tables, and refuses rather than waits
- * when a migration runs outside a transaction, so that one of them failed to start.
+ * Brings the schema to the latest migration; returns the names of the migrations it ran. Processes
+ * starting together take turns (`inMigrationTurn`): knex's own lock is taken after it creates its
+ * tables, and refuses rather than waits when a migration runs outside a transaction. In its turn a
+ * process is the only one migrating, so a lock knex still shows was left by a process that died
+ * while migrating, and is freed.
  */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const latest = async () => {
+  return inMigrationTurn(db, async () => {
+    await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
     return ran;
-  };
-  if (engineOf(db) !== 'postgres') return latest();
-  return db.transaction(async (trx) => {
-    await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
-    return latest();
   });
 }
 
-/** The advisory lock's key on PostgreSQL: any number, the same in every process. */
-const MIGRATION_LOCK_KEY = 2_026_113_001;
-
 /** Undoes every migration (tests and `npm run migrate -- --rollback`); returns the names undone. */
 export async function rollbackAll(db: Knex): Promise<string[]> {
-  const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];
-  return undone;
+  return inMigrationTurn(db, async () => {
+    await db.migrate.forceFreeMigrationsLock(migratorConfig);
+    const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];
+    return undone;
+  });
 }
 
 /** Names of the migrations not yet run, in order. */

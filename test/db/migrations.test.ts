@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, openDatabase } from '../../src/db/database.ts';
 import { listPendingMigrations, migrateToLatest, rollbackAll } from '../../src/db/migrations.ts';
+import { runScript, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 /** Tables the first migrations create; the schema snapshot covers any later ones too. */
@@ -51,20 +52,50 @@ describe('migrations', () => {
 });
 
 /** Application tables (knex's own bookkeeping left out) with their column names and types. */
-describe.runIf(TEST_ENGINE === 'postgres')('migrations started by two processes at once', () => {
-  it('bring an empty PostgreSQL database to the latest schema once, both processes starting', async () => {
-    const database = await createTestDatabase();
-    const processes = [1, 2].map(() =>
-      openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }),
-    );
+describe('migrations run by several processes', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  function runMigrateCli(): Promise<ScriptRun> {
+    return runScript('migrate.ts', [], {
+      unset: ['DATABASE_URL'],
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: database.dataDir,
+        ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+      },
+    });
+  }
+
+  it('take turns: two processes migrating an empty database at once both finish, the schema made once', async () => {
+    const runs = await Promise.all([runMigrateCli(), runMigrateCli()]);
+    expect(runs.map((run) => [run.code, run.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(runs.map((run) => run.stdout).join('\n')).toMatch(/nothing to do/);
+    const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     try {
-      const ran = await Promise.all(processes.map((db) => migrateToLatest(db)));
-      const applied = await listAppliedMigrations(processes[0] as Knex);
-      expect(ran.flat().sort()).toEqual([...applied].sort());
-      expect(await listPendingMigrations(processes[1] as Knex)).toEqual([]);
+      expect(await listPendingMigrations(db)).toEqual([]);
     } finally {
-      for (const db of processes) await db.destroy();
-      await database.drop();
+      await db.destroy();
+    }
+  });
+
+  it('free the migration lock a process killed while migrating left behind', async () => {
+    const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    try {
+      await migrateToLatest(db);
+      const applied = await listAppliedMigrations(db);
+      await rollbackAll(db);
+      await db('knex_migrations_lock').update({ is_locked: 1 });
+      expect(await migrateToLatest(db)).toEqual(applied);
+    } finally {
+      await db.destroy();
     }
   });
 });
