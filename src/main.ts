@@ -8,7 +8,13 @@ const config = loadConfig();
 const container = await createContainer(config);
 const { logger } = container;
 const app = createApp(container);
-const server = app.listen(config.port, () => {
+const server = app.listen(config.port, (error?: Error) => {
+  if (error !== undefined) {
+    // The port taken, say: a process that serves nothing must not stay up (nor run the daily purge).
+    logger.fatal({ err: error }, `cannot listen on port ${config.port}: ${error.message}`);
+    void container.close().finally(() => process.exit(1));
+    return;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,43 @@ describe('the server process', () => {
       expect(output).toMatch(/"msg":"stopped"/);
       expect(output).toMatch(/"operation":"getJobSeeker"/);
       expect(output, 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
+    },
+    90_000,
+  );
+
+  it.runIf(TEST_ENGINE === 'sqlite')(
+    'exits with an error, saying why, when its port is taken',
+    async () => {
+      const taken = net.createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+      const { port } = taken.address() as AddressInfo;
+      try {
+        const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+          cwd: root,
+          env: {
+            ...process.env,
+            DATA_DIR: dataDir,
+            PORT: String(port),
+            SEED_DEMO: 'false',
+            LOG_LEVEL: 'info',
+            NODE_ENV: 'test',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child = server;
+        let output = '';
+        server.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        const code = await new Promise<number | null>((resolve) =>
+          server.on('exit', (exit) => resolve(exit)),
+        );
+        expect(code).toBe(1);
+        expect(output).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
+        expect(output).not.toMatch(/Aiguillage listening/);
+      } finally {
+        taken.close();
+      }
     },
     90_000,
   );
