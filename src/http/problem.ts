@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { findStorageUnavailable, type StorageUnavailable } from '../db/storage-unavailable.ts';
 import {
   ConflictError,
   type DomainError,
@@ -68,6 +69,12 @@ const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => DomainErr
     [ServiceUnavailableError, 503, 'unavailable', 'Temporarily unavailable'],
   ];
 
+const STORAGE_DETAIL: Record<StorageUnavailable['reason'], string> = {
+  busy: 'the database is busy with other work; what this request had begun was undone: retry in a moment',
+  full: 'the database has no space left to write; what this request had begun was undone: retry later',
+  unreachable: 'the database cannot be reached; what this request had begun was undone: retry later',
+};
+
 /** HTTP errors raised by express-openapi-validator and body-parser: they carry a status. */
 interface HttpLikeError {
   status?: number;
@@ -102,6 +109,22 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         sendProblem(res, problem(status, slug, title, error.message, error.details));
         return;
       }
+    }
+    const unavailable = findStorageUnavailable(error);
+    if (unavailable !== undefined) {
+      // Not a bug, but the operators must know (a full disk, a lock held too long).
+      logger.error(
+        { err: error, operation: operationIdOf(req), storage: unavailable.reason },
+        'database unavailable',
+      );
+      res.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
+      sendProblem(
+        res,
+        problem(503, 'unavailable', 'Temporarily unavailable', STORAGE_DETAIL[unavailable.reason], {
+          retryAfterSeconds: unavailable.retryAfterSeconds,
+        }),
+      );
+      return;
     }
     const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
     const status = http.status ?? http.statusCode ?? 500;

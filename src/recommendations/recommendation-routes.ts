@@ -3,7 +3,7 @@ import type { components, operations } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
 import { decodeSetCursor, encodeSetCursor, toSetBody, toSummaryBody } from './recommendation-mapping.ts';
-import type { RecommendationService } from './recommendation-service.ts';
+import type { CreateResult, RecommendationService } from './recommendation-service.ts';
 import type { ReviewResult, ReviewService } from './review-service.ts';
 
 type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
@@ -166,10 +166,11 @@ function sendSet(res: Response, status: number, view: SetView): void {
   res.status(status).set('ETag', etagOf(view.set)).json(toSetBody(view));
 }
 
-/** A new set (or a creation's replayed first answer), with where to find it. */
-function sendCreated(res: Response, view: SetView): void {
-  res.location(`/v1/recommendations/${view.set.id}`);
-  sendSet(res, 201, view);
+/** A new set (or a creation's replayed first answer, said as such), with where to find it. */
+function sendCreated(res: Response, created: CreateResult): void {
+  res.location(`/v1/recommendations/${created.set.id}`);
+  if (created.replayed) res.set('Idempotent-Replayed', 'true');
+  sendSet(res, 201, created);
 }
 
 function sendResult(res: Response, status: number, result: ReviewResult): void {

@@ -72,13 +72,16 @@ describe('HTTP hardening', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
-  it('allows CORS only for configured origins', async () => {
+  it('allows CORS only for configured origins, with the headers the contract uses', async () => {
     const allowed = await t.http
       .options('/v1/courses')
       .set('Origin', 'https://crm.example')
       .set('Access-Control-Request-Method', 'GET');
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://crm.example');
+    // What the contract's conditional and idempotent requests send and read, a browser may too.
+    expect(allowed.headers['access-control-allow-headers']).toContain('If-None-Match');
+    expect(allowed.headers['access-control-expose-headers']).toContain('Idempotent-Replayed');
     const refused = await t.http.get('/healthz').set('Origin', 'https://evil.example');
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -386,6 +386,7 @@ describe('sets made by hand (the manual path)', () => {
     const retry = await requestManualSet(t, counselor, OBJECTOR, key);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
 
     const otherRequest = await requestSet(t, counselor, OBJECTOR, { idempotencyKey: key });
     expect(otherRequest.status).toBe(422);

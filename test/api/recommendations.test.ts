@@ -113,7 +113,7 @@ describe('suggestions API', () => {
       expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-vanishing' })).toEqual([]);
     });
 
-    it('replays the first answer for the same key and body', async () => {
+    it('replays the first answer for the same key and body, saying it is a replay', async () => {
       const key = newIdempotencyKey();
       const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
       const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
@@ -122,6 +122,8 @@ describe('suggestions API', () => {
       expect(again.body).toEqual(first.body);
       expect(again.headers.etag).toBe(first.headers.etag);
       expect(again.headers.location).toBe(first.headers.location);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(again.headers['idempotent-replayed']).toBe('true');
       const queue = await t.http
         .get('/v1/recommendations')
         .query({ seekerId: 'js-1', limit: 200 })

@@ -1,0 +1,53 @@
+/**
+ * Why the database cannot take a request now: busy (another process holds the write lock, the
+ * pool is exhausted), full (no space left to write), unreachable (down, restarting, refusing
+ * connections). A request failing for one of these is not a bug: it may succeed when retried.
+ */
+export interface StorageUnavailable {
+  reason: 'busy' | 'full' | 'unreachable';
+  retryAfterSeconds: number;
+}
+
+const RETRY_AFTER_SECONDS: Record<StorageUnavailable['reason'], number> = {
+  busy: 2,
+  full: 60,
+  unreachable: 10,
+};
+
+/** PostgreSQL SQLSTATEs, by what they say of the server. */
+const POSTGRES_STATES: Record<string, StorageUnavailable['reason']> = {
+  '40P01': 'busy', // deadlock detected (the other transaction went on)
+  '55P03': 'busy', // lock not available
+  '53100': 'full', // disk full
+  '53300': 'unreachable', // too many connections
+  '57P01': 'unreachable', // administrator shutdown
+  '57P02': 'unreachable', // crash shutdown
+  '57P03': 'unreachable', // cannot connect now (starting up)
+  '08000': 'unreachable',
+  '08001': 'unreachable',
+  '08003': 'unreachable',
+  '08006': 'unreachable',
+};
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/** What makes `error` (or the error it wraps) a database unavailable for now; undefined otherwise. */
+export function findStorageUnavailable(error: unknown): StorageUnavailable | undefined {
+  for (let current = error, depth = 0; depth < 3; depth += 1) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    const reason = classify(current as { code?: unknown; name?: unknown });
+    if (reason !== undefined) return { reason, retryAfterSeconds: RETRY_AFTER_SECONDS[reason] };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function classify(error: { code?: unknown; name?: unknown }): StorageUnavailable['reason'] | undefined {
+  // knex could not get a connection from its pool in time.
+  if (error.name === 'KnexTimeoutError') return 'busy';
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code === 'SQLITE_FULL') return 'full';
+  if (NETWORK_CODES.has(code)) return 'unreachable';
+  return POSTGRES_STATES[code];
+}

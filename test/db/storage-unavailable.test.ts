@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { findStorageUnavailable } from '../../src/db/storage-unavailable.ts';
+
+describe('a database unavailable for now', () => {
+  it.each([
+    [{ code: 'SQLITE_BUSY' }, 'busy', 2],
+    [{ code: 'SQLITE_BUSY_SNAPSHOT' }, 'busy', 2],
+    [{ code: 'SQLITE_FULL' }, 'full', 60],
+    [{ name: 'KnexTimeoutError' }, 'busy', 2],
+    [{ code: '55P03' }, 'busy', 2],
+    [{ code: '53100' }, 'full', 60],
+    [{ code: '57P03' }, 'unreachable', 10],
+    [{ code: 'ECONNREFUSED' }, 'unreachable', 10],
+    [new Error('pool', { cause: { code: '08006' } }), 'unreachable', 10],
+  ])('is told from the driver’s error %o', (error, reason, retryAfterSeconds) => {
+    expect(findStorageUnavailable(error)).toEqual({ reason, retryAfterSeconds });
+  });
+
+  it.each([
+    [new Error('a bug')],
+    [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }],
+    [{ code: '23505' }],
+    ['SQLITE_BUSY'],
+    [undefined],
+  ])('is not found in an error that is a bug or a broken rule: %o', (error) => {
+    expect(findStorageUnavailable(error)).toBeUndefined();
+  });
+});
