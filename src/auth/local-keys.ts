@@ -8,6 +8,7 @@ import {
   importJWK,
   type JWK,
 } from 'jose';
+import { writeFileOnce } from '../shared/write-file-once.ts';
 
 export const LOCAL_SIGNING_ALGORITHM = 'ES256';
 
@@ -29,12 +30,8 @@ export async function loadOrCreateLocalKeys(dataDir: string): Promise<LocalKeys>
     const { privateKey } = await generateKeyPair(LOCAL_SIGNING_ALGORITHM, { extractable: true });
     const jwk = await exportJWK(privateKey);
     fs.mkdirSync(folder, { recursive: true });
-    // `wx` fails if another process created the file first; its key then wins.
-    try {
-      fs.writeFileSync(privatePath, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    // Another process starting at the same moment may have made one first: its key then wins.
+    writeFileOnce(privatePath, JSON.stringify(jwk), 0o600);
   }
   const privateJwk = JSON.parse(fs.readFileSync(privatePath, 'utf8')) as JWK;
   const { d: _secret, ...publicPart } = privateJwk;

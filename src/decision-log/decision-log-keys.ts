@@ -2,6 +2,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditConfig } from '../config.ts';
+import { writeFileOnce } from '../shared/write-file-once.ts';
 
 /** The decision log's secrets. */
 export interface DecisionLogKeys {
@@ -51,12 +52,8 @@ function readOrCreate(configured: string | undefined, fallback: string, generate
   }
   if (!fs.existsSync(fallback)) {
     fs.mkdirSync(path.dirname(fallback), { recursive: true });
-    // `wx` fails if another process created the file first; its key then wins.
-    try {
-      fs.writeFileSync(fallback, generate(), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    // Another process starting at the same moment may have made one first: its key then wins.
+    writeFileOnce(fallback, generate(), 0o600);
   }
   return fs.readFileSync(fallback, 'utf8');
 }
