@@ -56,10 +56,9 @@ export function createRecommendationRoutes(
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
       ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),
     });
-    const last = page.at(-1);
     res.json({
-      items: page.map(toSummaryBody),
-      nextCursor: page.length === limit && last !== undefined ? encodeSetCursor(last) : null,
+      items: page.items.map(toSummaryBody),
+      nextCursor: page.nextAfter === null ? null : encodeSetCursor(page.nextAfter),
     });
   });
 

@@ -296,7 +296,8 @@ export class RecommendationService {
   /**
    * The sets of the counselor's caseload, newest first (a previous counselor's included, for people
    * who moved to them). Sets whose lifetime has passed are marked expired first, so that the queue
-   * (and its status filter) never shows them as still open.
+   * (and its status filter) never shows them as still open. `nextAfter` is the last set of the page
+   * when another page follows (one more set is read to know), null on the last page.
    */
   async listRecommendations(
     counselor: Principal,
@@ -307,9 +308,16 @@ export class RecommendationService {
       after?: { createdAt: string; id: string };
       limit: number;
     },
-  ): Promise<SetSummary[]> {
+  ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
     await expireDueSets(this.deps, this.deps.now(), 'batch');
-    return this.deps.store.list({ counselorId: counselor.subject, ...filter });
+    const found = await this.deps.store.list({
+      counselorId: counselor.subject,
+      ...filter,
+      limit: filter.limit + 1,
+    });
+    const items = found.slice(0, filter.limit);
+    const last = items.at(-1);
+    return { items, nextAfter: found.length > filter.limit && last !== undefined ? last : null };
   }
 
   /**

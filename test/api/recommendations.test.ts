@@ -272,6 +272,23 @@ describe('suggestions API', () => {
       expect(seen.length).toBeGreaterThan(3);
     });
 
+    it('gives a next cursor only when another page follows', async () => {
+      const list = (query: Record<string, string | number>) =>
+        t.http.get('/v1/recommendations').query(query).auth(counselor, { type: 'bearer' });
+      const all = (await list({ limit: 200 })).body.items as Array<{ id: string }>;
+      expect(all.length).toBeGreaterThan(1);
+
+      const exact = await list({ limit: all.length });
+      expect(exact.body.items).toHaveLength(all.length);
+      expect(exact.body.nextCursor).toBeNull();
+
+      const short = await list({ limit: all.length - 1 });
+      expect(short.body.nextCursor).not.toBeNull();
+      const rest = await list({ limit: all.length - 1, cursor: short.body.nextCursor });
+      expect(rest.body.items.map((s: { id: string }) => s.id)).toEqual([all.at(-1)?.id]);
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
     it('refuses a cursor it did not give out with 400', async () => {
       const res = await t.http
         .get('/v1/recommendations')
