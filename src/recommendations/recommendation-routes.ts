@@ -72,6 +72,8 @@ export function createRecommendationRoutes(
       items: feedback.map((answer) => ({
         id: answer.id,
         itemId: answer.itemId,
+        courseId: answer.courseId,
+        title: answer.title,
         response: answer.response,
         comment: answer.comment,
         createdAt: answer.createdAt,

@@ -30,7 +30,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
-import type { ItemFeedback, SetFeedbackReader } from './set-feedback.ts';
+import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
@@ -353,9 +353,14 @@ export class RecommendationService {
   }
 
   /** What the job seeker answered about the set's courses, for whoever may read the set. */
-  async listSetFeedback(counselor: Principal, setId: string): Promise<ItemFeedback[]> {
+  async listSetFeedback(counselor: Principal, setId: string): Promise<SetFeedbackAnswer[]> {
     const set = await findVisibleSet(this.deps, counselor, setId);
-    return this.deps.feedback.listForSet(set.id);
+    const courses = new Map(set.items.map((item) => [item.id, item.course]));
+    return (await this.deps.feedback.listForSet(set.id)).map((answer) => {
+      const course = courses.get(answer.itemId);
+      if (course === undefined) throw new Error(`answer ${answer.id} is about no item of set ${set.id}`);
+      return { ...answer, courseId: course.id, title: course.title };
+    });
   }
 
   /** The set with its courses the catalog no longer offers, read now (outside any transaction). */

@@ -1636,7 +1636,13 @@ export interface components {
             comment?: string;
         };
         SetFeedbackList: {
-            items: components["schemas"]["Feedback"][];
+            items: components["schemas"]["SetFeedback"][];
+        };
+        /** @description An answer with the course it is about, as the set keeps it: the counselor need not read the set again. */
+        SetFeedback: components["schemas"]["Feedback"] & {
+            courseId: components["schemas"]["ExternalId"];
+            /** @description The course's title as it was when suggested or added. */
+            title: string;
         };
         Feedback: {
             /** Format: uuid */
