@@ -20,6 +20,7 @@ import {
   countPending,
   findReasonCode,
   OPEN_STATUSES,
+  REASON_CODES,
   type RecommendationItem,
   type RecommendationSet,
   type SetView,
@@ -117,9 +118,12 @@ export class ReviewService {
         if (decision.decision === 'reject') {
           const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
           if (reason === undefined) {
-            throw new InvalidInputError('a rejection needs a reason code from GET /v1/reason-codes', {
-              reasonCode: decision.reasonCode ?? null,
-            });
+            const allowedReasonCodes = REASON_CODES.map((known) => known.code);
+            const given = decision.reasonCode === undefined ? 'no reason code' : `"${decision.reasonCode}"`;
+            throw new InvalidInputError(
+              `a rejection needs a reason code from the published list, not ${given}: one of ${allowedReasonCodes.join(', ')} (GET /v1/reason-codes gives their labels)`,
+              { reasonCode: decision.reasonCode ?? null, allowedReasonCodes },
+            );
           }
           if (reason.commentRequired && comment === null) {
             throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
@@ -182,8 +186,12 @@ export class ReviewService {
       if (course === undefined || !course.active) {
         throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
       }
-      if (set.items.some((item) => item.course.id === course.id)) {
-        throw new ConflictError(`course ${course.id} is already in the set`);
+      const already = set.items.find((item) => item.course.id === course.id);
+      if (already !== undefined) {
+        throw new ConflictError(
+          `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
+          { itemId: already.id, decision: already.decision },
+        );
       }
       const reason = addition.reason.trim();
       const item: RecommendationItem = {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REASON_CODES } from '../../src/recommendations/recommendation.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -80,13 +81,16 @@ describe('review API', () => {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     });
 
-    it('refuses a reason code that is not on the published list with 422', async () => {
+    it('refuses a reason code that is not on the published list with 422, listing the allowed codes', async () => {
       const { set, etag } = await openSet();
       const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
         decision: 'reject',
         reasonCode: 'does_not_exist',
       });
       expect(res.status).toBe(422);
+      const published = REASON_CODES.map((reason) => reason.code);
+      expect(res.body).toMatchObject({ reasonCode: 'does_not_exist', allowedReasonCodes: published });
+      expect(res.body.detail).toContain(`not "does_not_exist": one of ${published.join(', ')}`);
     });
 
     it('refuses an approval that carries a reason code with 422, leaving the item pending', async () => {
@@ -195,13 +199,18 @@ describe('review API', () => {
       expect(modelItems).toEqual(opened.set.items);
     });
 
-    it('refuses a course that is already in the set with 409', async () => {
+    it('refuses a course that is already in the set with 409, naming its item and decision to decide instead', async () => {
       const { set, etag } = await openSet();
+      const item = firstItem(set);
       const res = await act(t, counselor, set.id, 'items', etag, {
-        courseId: firstItem(set).course.id,
+        courseId: item.course.id,
         reason: 'Déjà proposée par le modèle.',
       });
       expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ itemId: item.itemId, decision: 'pending' });
+      expect(res.body.detail).toBe(
+        `course ${item.course.id} is already in the set as item ${item.itemId} (pending); decide that item instead (POST /v1/recommendations/${set.id}/items/${item.itemId}/decision)`,
+      );
     });
 
     it('refuses an unknown or inactive course with 422', async () => {
@@ -469,6 +478,9 @@ describe('review API', () => {
         const res = await act(t, counselor, set.id, 'publish', etag);
         expect(res.status).toBe(409);
         expect(res.body.setStatus).toBe('expired');
+        expect(res.body.detail).toBe(
+          'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations)',
+        );
 
         const read = await readSet(t, counselor, set.id);
         expect(read.set.status).toBe('expired');
@@ -519,6 +531,15 @@ describe('review API', () => {
 
         const tooEarly = await act(t, counselor, set.id, 'publish', etag);
         expect(tooEarly.status).toBe(409);
+        const deciding = await decide(t, counselor, set.id, set.id, etag, { decision: 'approve' });
+        expect(deciding.status).toBe(409);
+        expect(deciding.body).toMatchObject({
+          type: expect.stringMatching(/conflict$/),
+          setStatus: 'awaiting_shortlist',
+        });
+        expect(deciding.body.detail).toContain(
+          `submit it first (POST /v1/recommendations/${set.id}/shortlist)`,
+        );
 
         const modelCourses = (
           await t.container.services.recommendations.getRecommendationSet(

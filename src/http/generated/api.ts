@@ -454,7 +454,8 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject one item
-         * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
+         * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`;
+         *     without one, or with one not on that list, it is refused with 422 listing the codes (`allowedReasonCodes`).
          *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
          *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
          *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
@@ -484,6 +485,8 @@ export interface paths {
         /**
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
+         *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
+         *     be decided instead.
          */
         post: operations["addRecommendationItem"];
         delete?: never;
