@@ -384,6 +384,37 @@ describe('suggestions API', () => {
       expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
     });
 
+    it('names a search for each target occupation near the person, and one for remote courses when they accept them', async () => {
+      await syncSeeker(
+        t,
+        'js-manual-remote',
+        aWorkflowSeeker({ targetOccupations: ['J1501', 'K1302'], remoteOk: true, mobilityRadiusKm: 20 }),
+      );
+      await putSettings(t, { aiEnabled: false });
+      try {
+        const res = await requestSet(t, counselor, 'js-manual-remote');
+        expect(res.status).toBe(409);
+        const near = 'near=45.764%2C4.8357&withinKm=20';
+        expect(res.body.manualSearchPaths).toEqual([
+          `/v1/courses?active=true&occupation=J1501&${near}`,
+          '/v1/courses?active=true&occupation=J1501&modality=remote',
+          `/v1/courses?active=true&occupation=K1302&${near}`,
+          '/v1/courses?active=true&occupation=K1302&modality=remote',
+        ]);
+        expect(res.body.manualPath).toBe(res.body.manualSearchPaths[0]);
+        const found: string[] = [];
+        for (const path of res.body.manualSearchPaths as string[]) {
+          const search = await t.http.get(path).auth(counselor, { type: 'bearer' });
+          expect(search.status).toBe(200);
+          found.push(...search.body.items.map((course: { id: string }) => course.id));
+        }
+        expect(found).toEqual(expect.arrayContaining(['LYON-AS-1', 'VILLEURBANNE-AES']));
+        expect(found).not.toContain('PARIS-AS');
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('answers 409 with the manual path for a job seeker who objected, and the search still works', async () => {
       await syncSeeker(t, 'js-objects');
       const seeker = await t.tokenFor('job_seeker', 'js-objects');

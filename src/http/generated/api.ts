@@ -1286,7 +1286,13 @@ export interface components {
          *       "status": 409,
          *       "detail": "the job seeker objected to AI processing of their data; propose courses from the catalog instead, in a set of your own",
          *       "reason": "objection",
-         *       "manualPath": "/v1/courses?active=true&occupation=J1501",
+         *       "manualPath": "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *       "manualSearchPaths": [
+         *         "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&occupation=J1501&modality=remote",
+         *         "/v1/courses?active=true&occupation=J1304&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&occupation=J1304&modality=remote"
+         *       ],
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
          */
@@ -1299,8 +1305,15 @@ export interface components {
              * @enum {string}
              */
             reason: "objection" | "switched_off" | "no_active_model" | "shipped_model_not_registered" | "model_unavailable";
-            /** @description Where the counselor can find courses without the AI (catalog search). */
+            /** @description Where the counselor can find courses without the AI (catalog search); the first of `manualSearchPaths`. */
             manualPath: string;
+            /**
+             * @description The catalog searches for this person, active courses only: one for each of their target
+             *     occupations, within their mobility radius when their place is known, and, when they accept
+             *     remote courses, one more for the remote courses of that occupation (a radius search leaves
+             *     remote-only courses out).
+             */
+            manualSearchPaths: string[];
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
             manualSetPath: string;
         };
