@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -13,6 +14,7 @@ import {
   PreconditionFailedError,
 } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import { type AdditionWarning, warnAboutAddition } from './addition-warnings.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -51,14 +53,17 @@ export interface ReviewServiceDeps {
   onWarning?: (warning: ScreeningWarning) => void;
 }
 
-/** A set after a review action, with warnings about its free text. */
+/** What a review action warns about without refusing it: its free text, or a course added by hand. */
+export type ReviewWarning = ScreeningWarning | AdditionWarning;
+
+/** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
-  warnings: ScreeningWarning[];
+  warnings: ReviewWarning[];
 }
 
 interface Change {
   events: Array<Omit<NewDecisionEvent, 'actor' | 'subjectId'>>;
-  warnings?: ScreeningWarning[];
+  warnings?: ReviewWarning[];
 }
 
 /**
@@ -170,7 +175,10 @@ export class ReviewService {
     );
   }
 
-  /** Adds a course the model did not suggest, approved, marked as the counselor's. */
+  /**
+   * Adds a course the model did not suggest, approved, marked as the counselor's; warns, without
+   * refusing it, about a course the model's filters would have left out for the person.
+   */
   async addItem(
     counselor: Principal,
     setId: string,
@@ -181,6 +189,7 @@ export class ReviewService {
     // ETag checks: someone else's set must answer 404 whatever course is sent.
     const course = await this.deps.courses.findById(addition.courseId);
     const earlier = await this.deps.store.findEarlierModelSuggestion(setId, addition.courseId);
+    const seeker = await this.findSeekerOfSet(setId);
     return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
       requireStatus(set, ['pending_review'], 'add a course');
       if (course === undefined || !course.active) {
@@ -221,7 +230,10 @@ export class ReviewService {
       };
       set.items.push(item);
       return {
-        warnings: screenText('reason', reason),
+        warnings: [
+          ...screenText('reason', reason),
+          ...(seeker?.id === set.seekerId ? warnAboutAddition(course, seeker, now) : []),
+        ],
         events: [
           {
             type: 'item.added',
@@ -522,8 +534,14 @@ export class ReviewService {
       }
       return { set, withdrawnCourseIds, warnings: change.warnings ?? [] };
     });
-    for (const warning of result.warnings) deps.onWarning?.(warning);
+    for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
     return result;
+  }
+
+  /** The person a set is about, as their profile stands now; undefined for a missing set. */
+  private async findSeekerOfSet(setId: string): Promise<JobSeeker | undefined> {
+    const set = await this.deps.store.findById(setId);
+    return set === undefined ? undefined : this.deps.jobSeekers.findById(set.seekerId);
   }
 }
 

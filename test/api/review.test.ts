@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../src/recommendations/recommendation.ts';
+import { aCourse } from '../support/builders.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -211,6 +212,58 @@ describe('review API', () => {
       expect(res.body.detail).toBe(
         `course ${item.course.id} is already in the set as item ${item.itemId} (pending); decide that item instead (POST /v1/recommendations/${set.id}/items/${item.itemId}/decision)`,
       );
+    });
+
+    it('adds a course held beyond the mobility radius, or asking for a higher level, with a warning for each', async () => {
+      const { set, etag } = await openSet();
+      const far = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'PARIS-AS',
+        reason: 'La personne envisage de déménager.',
+      });
+      expect(far.status).toBe(201);
+      expect(far.body.items.at(-1)).toMatchObject({ course: { id: 'PARIS-AS' }, decision: 'approved' });
+      expect(far.body.warnings).toEqual([
+        {
+          code: 'beyond_mobility_radius',
+          field: 'courseId',
+          message: expect.stringMatching(/beyond their mobility radius of 30 km/),
+        },
+      ]);
+
+      const higher = await act(t, counselor, set.id, 'items', far.headers.etag, {
+        courseId: 'LYON-IDE',
+        reason: 'Un projet à plus long terme.',
+      });
+      expect(higher.status).toBe(201);
+      expect(higher.body.warnings).toEqual([
+        {
+          code: 'prerequisite_above_level',
+          field: 'courseId',
+          message: "it asks for level 4 to enter, above the person's level 3",
+        },
+      ]);
+    });
+
+    it('adds a course whose next session is past with a warning', async () => {
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const written = await t.http
+        .put('/v1/courses/LYON-AS-PAST')
+        .auth(admin, { type: 'bearer' })
+        .send(aCourse({ title: 'Aide-soignant (session de septembre)', nextSessionStart: '2026-09-14' }));
+      expect(written.status).toBe(201);
+      const { set, etag } = await openSet();
+      const res = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'LYON-AS-PAST',
+        reason: 'Une entrée en cours de session est possible.',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.warnings).toEqual([
+        {
+          code: 'session_passed',
+          field: 'courseId',
+          message: 'its next session (2026-09-14) is not after today: too late for the person to join it',
+        },
+      ]);
     });
 
     it('refuses an unknown or inactive course with 422', async () => {

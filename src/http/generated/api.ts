@@ -486,7 +486,10 @@ export interface paths {
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
-         *     be decided instead.
+         *     be decided instead. A course whose next session is not ahead, that asks for a level above the
+         *     person's, or that is held beyond their mobility radius and cannot be followed remotely by them is
+         *     added all the same, with a warning each (`session_passed`, `prerequisite_above_level`,
+         *     `beyond_mobility_radius`).
          */
         post: operations["addRecommendationItem"];
         delete?: never;
@@ -1427,9 +1430,18 @@ export interface components {
             /** Format: date-time */
             suggestedAt: string;
         } | null;
+        /**
+         * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
+         *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
+         *     (`field` `courseId`), what the model's filters would have left out: `session_passed` (its next
+         *     session is not after today), `prerequisite_above_level` (it asks for a level above the
+         *     person's), `beyond_mobility_radius` (held beyond the person's mobility radius, and they cannot
+         *     follow it remotely).
+         */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term";
+            code: "sensitive_term" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius";
+            /** @description The request field the warning is about. */
             field: string;
             message: string;
             terms?: string[];
@@ -2381,7 +2393,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information. */
+        /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information, and a course added by hand that may not suit the person (see Warning). */
         SetChanged: {
             headers: {
                 ETag: components["headers"]["ETag"];
