@@ -19,6 +19,7 @@ import * as hashModelManifestsAndCards from '../../migrations/20261130120000_has
 import * as addClosedAtToSets from '../../migrations/20261130130000_add_closed_at_to_sets.ts';
 import * as addSecondReviewReturnToSets from '../../migrations/20261130140000_add_second_review_return_to_sets.ts';
 import * as addEarlierModelSuggestionToItems from '../../migrations/20261130150000_add_earlier_model_suggestion_to_items.ts';
+import * as refoldCourseSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
 import * as createLogKeyFingerprints from '../../migrations/20261201100000_create_log_key_fingerprints.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
@@ -54,6 +55,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130130000_add_closed_at_to_sets', addClosedAtToSets],
   ['20261130140000_add_second_review_return_to_sets', addSecondReviewReturnToSets],
   ['20261130150000_add_earlier_model_suggestion_to_items', addEarlierModelSuggestionToItems],
+  ['20261130160000_refold_course_search_text', refoldCourseSearchText],
   ['20261201100000_create_log_key_fingerprints', createLogKeyFingerprints],
 ];
 

@@ -63,7 +63,31 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
 };
 
 /**
- * The refusal that names the manual path: the catalog search, and a set of the counselor's own.
+ * The catalog searches that make the manual path for this person: active courses of each of their
+ * target occupations (the search takes one at a time), near them when their place is known, and,
+ * when they accept remote courses, the remote ones too in a search of their own (a radius search
+ * leaves remote-only courses out, and the catalog search cannot ask for "near or remote").
+ */
+export function listManualSearchPaths(seeker: JobSeeker): string[] {
+  const occupations = seeker.targetOccupations.length === 0 ? [undefined] : seeker.targetOccupations;
+  return occupations.flatMap((occupation) => {
+    const base = { active: 'true', ...(occupation === undefined ? {} : { occupation }) };
+    if (seeker.location === null) return [coursesPath(base)];
+    const near = coursesPath({
+      ...base,
+      near: `${seeker.location.lat},${seeker.location.lon}`,
+      withinKm: String(Math.max(1, seeker.mobilityRadiusKm)),
+    });
+    return seeker.remoteOk ? [near, coursesPath({ ...base, modality: 'remote' })] : [near];
+  });
+}
+
+function coursesPath(query: Record<string, string>): string {
+  return `/v1/courses?${new URLSearchParams(query).toString()}`;
+}
+
+/**
+ * The refusal that names the manual path: the catalog searches, and a set of the counselor's own.
  * `retryAfterMs`: when the model may be usable again, for a model that failed to load or to be
  * registered.
  */
@@ -72,18 +96,13 @@ export function refuseForManualPath(
   why: ModelUnavailable,
   retryAfterMs?: number,
 ): ConflictError | ServiceUnavailableError {
-  const occupation = seeker.targetOccupations[0];
-  const query = new URLSearchParams({ active: 'true', ...(occupation === undefined ? {} : { occupation }) });
-  // A radius search leaves remote courses out, so it is only proposed to someone who cannot learn remotely.
-  if (seeker.location !== null && !seeker.remoteOk) {
-    query.set('near', `${seeker.location.lat},${seeker.location.lon}`);
-    query.set('withinKm', String(Math.max(1, seeker.mobilityRadiusKm)));
-  }
   const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
+  const manualSearchPaths = listManualSearchPaths(seeker);
   const details = {
     type: 'https://aiguillage.example/problems/ai-unavailable',
     reason: why,
-    manualPath: `/v1/courses?${query.toString()}`,
+    manualPath: manualSearchPaths[0],
+    manualSearchPaths,
     manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
   };
   // No usable model is the deployment's state, not the person's: the service is what is missing.

@@ -1,8 +1,8 @@
 import type { components } from '../http/generated/api.ts';
 import { RequestValidationError } from '../http/problem.ts';
-import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
 import type { CourseSnapshot, RecommendationItem, SetView } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
+import type { ReviewWarning } from './review-service.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
 type ItemBody = components['schemas']['RecommendationItem'];
@@ -13,7 +13,7 @@ type CourseSummaryBody = components['schemas']['CourseSummary'];
  * The set as counselors see it, each item saying whether the catalog still offers its course; the
  * model's items stay hidden while a blind-first shortlist is awaited.
  */
-export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: ScreeningWarning[] = []): SetBody {
+export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: ReviewWarning[] = []): SetBody {
   const itemsHidden = set.status === 'awaiting_shortlist';
   return {
     id: set.id,

@@ -56,10 +56,9 @@ export function createRecommendationRoutes(
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
       ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),
     });
-    const last = page.at(-1);
     res.json({
-      items: page.map(toSummaryBody),
-      nextCursor: page.length === limit && last !== undefined ? encodeSetCursor(last) : null,
+      items: page.items.map(toSummaryBody),
+      nextCursor: page.nextAfter === null ? null : encodeSetCursor(page.nextAfter),
     });
   });
 
@@ -73,6 +72,8 @@ export function createRecommendationRoutes(
       items: feedback.map((answer) => ({
         id: answer.id,
         itemId: answer.itemId,
+        courseId: answer.courseId,
+        title: answer.title,
         response: answer.response,
         comment: answer.comment,
         createdAt: answer.createdAt,

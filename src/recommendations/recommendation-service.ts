@@ -31,7 +31,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
-import type { ItemFeedback, SetFeedbackReader } from './set-feedback.ts';
+import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
@@ -297,7 +297,8 @@ export class RecommendationService {
   /**
    * The sets of the counselor's caseload, newest first (a previous counselor's included, for people
    * who moved to them). Sets whose lifetime has passed are marked expired first, so that the queue
-   * (and its status filter) never shows them as still open.
+   * (and its status filter) never shows them as still open. `nextAfter` is the last set of the page
+   * when another page follows (one more set is read to know), null on the last page.
    */
   async listRecommendations(
     counselor: Principal,
@@ -308,9 +309,16 @@ export class RecommendationService {
       after?: { createdAt: string; id: string };
       limit: number;
     },
-  ): Promise<SetSummary[]> {
+  ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
     await expireDueSets(this.deps, this.deps.now(), 'batch');
-    return this.deps.store.list({ counselorId: counselor.subject, ...filter });
+    const found = await this.deps.store.list({
+      counselorId: counselor.subject,
+      ...filter,
+      limit: filter.limit + 1,
+    });
+    const items = found.slice(0, filter.limit);
+    const last = items.at(-1);
+    return { items, nextAfter: found.length > filter.limit && last !== undefined ? last : null };
   }
 
   /**
@@ -347,9 +355,14 @@ export class RecommendationService {
   }
 
   /** What the job seeker answered about the set's courses, for whoever may read the set. */
-  async listSetFeedback(counselor: Principal, setId: string): Promise<ItemFeedback[]> {
+  async listSetFeedback(counselor: Principal, setId: string): Promise<SetFeedbackAnswer[]> {
     const set = await findVisibleSet(this.deps, counselor, setId);
-    return this.deps.feedback.listForSet(set.id);
+    const courses = new Map(set.items.map((item) => [item.id, item.course]));
+    return (await this.deps.feedback.listForSet(set.id)).map((answer) => {
+      const course = courses.get(answer.itemId);
+      if (course === undefined) throw new Error(`answer ${answer.id} is about no item of set ${set.id}`);
+      return { ...answer, courseId: course.id, title: course.title };
+    });
   }
 
   /** The set with its courses the catalog no longer offers, read now (outside any transaction). */

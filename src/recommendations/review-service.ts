@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -13,6 +14,7 @@ import {
   PreconditionFailedError,
 } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import { type AdditionWarning, warnAboutAddition } from './addition-warnings.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -20,6 +22,7 @@ import {
   countPending,
   findReasonCode,
   OPEN_STATUSES,
+  REASON_CODES,
   type RecommendationItem,
   type RecommendationSet,
   type SetView,
@@ -50,14 +53,17 @@ export interface ReviewServiceDeps {
   onWarning?: (warning: ScreeningWarning) => void;
 }
 
-/** A set after a review action, with warnings about its free text. */
+/** What a review action warns about without refusing it: its free text, or a course added by hand. */
+export type ReviewWarning = ScreeningWarning | AdditionWarning;
+
+/** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
-  warnings: ScreeningWarning[];
+  warnings: ReviewWarning[];
 }
 
 interface Change {
   events: Array<Omit<NewDecisionEvent, 'actor' | 'subjectId'>>;
-  warnings?: ScreeningWarning[];
+  warnings?: ReviewWarning[];
 }
 
 /**
@@ -117,9 +123,12 @@ export class ReviewService {
         if (decision.decision === 'reject') {
           const reason = decision.reasonCode === undefined ? undefined : findReasonCode(decision.reasonCode);
           if (reason === undefined) {
-            throw new InvalidInputError('a rejection needs a reason code from GET /v1/reason-codes', {
-              reasonCode: decision.reasonCode ?? null,
-            });
+            const allowedReasonCodes = REASON_CODES.map((known) => known.code);
+            const given = decision.reasonCode === undefined ? 'no reason code' : `"${decision.reasonCode}"`;
+            throw new InvalidInputError(
+              `a rejection needs a reason code from the published list, not ${given}: one of ${allowedReasonCodes.join(', ')} (GET /v1/reason-codes gives their labels)`,
+              { reasonCode: decision.reasonCode ?? null, allowedReasonCodes },
+            );
           }
           if (reason.commentRequired && comment === null) {
             throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
@@ -166,7 +175,10 @@ export class ReviewService {
     );
   }
 
-  /** Adds a course the model did not suggest, approved, marked as the counselor's. */
+  /**
+   * Adds a course the model did not suggest, approved, marked as the counselor's; warns, without
+   * refusing it, about a course the model's filters would have left out for the person.
+   */
   async addItem(
     counselor: Principal,
     setId: string,
@@ -177,13 +189,18 @@ export class ReviewService {
     // ETag checks: someone else's set must answer 404 whatever course is sent.
     const course = await this.deps.courses.findById(addition.courseId);
     const earlier = await this.deps.store.findEarlierModelSuggestion(setId, addition.courseId);
+    const seeker = await this.findSeekerOfSet(setId);
     return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
       requireStatus(set, ['pending_review'], 'add a course');
       if (course === undefined || !course.active) {
         throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
       }
-      if (set.items.some((item) => item.course.id === course.id)) {
-        throw new ConflictError(`course ${course.id} is already in the set`);
+      const already = set.items.find((item) => item.course.id === course.id);
+      if (already !== undefined) {
+        throw new ConflictError(
+          `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
+          { itemId: already.id, decision: already.decision },
+        );
       }
       const reason = addition.reason.trim();
       const item: RecommendationItem = {
@@ -213,7 +230,10 @@ export class ReviewService {
       };
       set.items.push(item);
       return {
-        warnings: screenText('reason', reason),
+        warnings: [
+          ...screenText('reason', reason),
+          ...(seeker?.id === set.seekerId ? warnAboutAddition(course, seeker, now) : []),
+        ],
         events: [
           {
             type: 'item.added',
@@ -514,8 +534,14 @@ export class ReviewService {
       }
       return { set, withdrawnCourseIds, warnings: change.warnings ?? [] };
     });
-    for (const warning of result.warnings) deps.onWarning?.(warning);
+    for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
     return result;
+  }
+
+  /** The person a set is about, as their profile stands now; undefined for a missing set. */
+  private async findSeekerOfSet(setId: string): Promise<JobSeeker | undefined> {
+    const set = await this.deps.store.findById(setId);
+    return set === undefined ? undefined : this.deps.jobSeekers.findById(set.seekerId);
   }
 }
 

@@ -134,21 +134,35 @@ export async function expireDueSets(
   }
 }
 
-/** Refuses any change to a set that is not open for review any more. */
+/** Refuses any change the set's status does not allow, saying what can be done instead. */
 export function requireStatus(
   set: RecommendationSet,
   allowed: RecommendationSet['status'][],
   action: string,
 ): void {
   if (allowed.includes(set.status)) return;
-  const why =
-    set.status === 'expired'
-      ? 'the set has expired; start a new one'
-      : set.status === 'published'
-        ? 'the set is published and can no longer change'
-        : set.status === 'discarded'
-          ? 'the set was discarded'
-          : `the set is ${set.status.replace(/_/g, ' ')}`;
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  throw new ConflictError(`cannot ${action}: ${why}`, { setStatus: set.status });
+  throw new ConflictError(`cannot ${action}: ${explainStatus(set)}`, { setStatus: set.status });
+}
+
+/** Why a set in its status refuses an action, and the way on. */
+function explainStatus(set: RecommendationSet): string {
+  const setPath = `/v1/recommendations/${set.id}`;
+  const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
+  switch (set.status) {
+    case 'awaiting_shortlist':
+      return `the set awaits your own shortlist; submit it first (POST ${setPath}/shortlist), then the model's items are shown for review`;
+    case 'awaiting_second_review':
+      return `the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST ${setPath}/second-review), or you discard it (POST ${setPath}/discard)`;
+    case 'expired':
+      return set.model === null
+        ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
+        : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
+    case 'published':
+      return 'the set is published and can no longer change';
+    case 'discarded':
+      return 'the set was discarded';
+    case 'pending_review':
+      return 'the set is pending review';
+  }
 }

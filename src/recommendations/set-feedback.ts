@@ -10,6 +10,12 @@ export interface ItemFeedback {
   createdAt: string;
 }
 
+/** An answer with the course it is about, as the set keeps it (its snapshot, not the catalog now). */
+export interface SetFeedbackAnswer extends ItemFeedback {
+  courseId: string;
+  title: string;
+}
+
 /** Where the answers about a set's courses are read (the portal keeps them). */
 export interface SetFeedbackReader {
   /** The answers about the items of set `setId`, oldest first. */

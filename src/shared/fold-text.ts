@@ -1,14 +1,19 @@
 /** Letters that Unicode does not decompose into a base letter and a mark, spelled as French writes them out. */
 const LIGATURES: Readonly<Record<string, string>> = { œ: 'oe', æ: 'ae', ß: 'ss' };
 
+/** The apostrophes a keyboard, a word processor or a copied page may give: ’ ‘ ʼ ′ and the plain one. */
+const APOSTROPHES = /[’‘ʼ′']/g;
+
 /**
  * Text as searches and screening compare it: lower case, without accents or other marks,
- * ligatures written out. "Électricien", "ELECTRICIEN" and "electricien" all fold to "electricien".
+ * ligatures written out, every apostrophe the plain one. "Électricien", "ELECTRICIEN" and
+ * "electricien" all fold to "electricien"; "d’État" and "d'etat" both to "d'etat".
  */
 export function foldText(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[œæß]/g, (letter) => LIGATURES[letter] ?? letter);
+    .replace(/[œæß]/g, (letter) => LIGATURES[letter] ?? letter)
+    .replace(APOSTROPHES, "'");
 }

@@ -274,6 +274,23 @@ describe('suggestions API', () => {
       expect(seen.length).toBeGreaterThan(3);
     });
 
+    it('gives a next cursor only when another page follows', async () => {
+      const list = (query: Record<string, string | number>) =>
+        t.http.get('/v1/recommendations').query(query).auth(counselor, { type: 'bearer' });
+      const all = (await list({ limit: 200 })).body.items as Array<{ id: string }>;
+      expect(all.length).toBeGreaterThan(1);
+
+      const exact = await list({ limit: all.length });
+      expect(exact.body.items).toHaveLength(all.length);
+      expect(exact.body.nextCursor).toBeNull();
+
+      const short = await list({ limit: all.length - 1 });
+      expect(short.body.nextCursor).not.toBeNull();
+      const rest = await list({ limit: all.length - 1, cursor: short.body.nextCursor });
+      expect(rest.body.items.map((s: { id: string }) => s.id)).toEqual([all.at(-1)?.id]);
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
     it('refuses a cursor it did not give out with 400', async () => {
       const res = await t.http
         .get('/v1/recommendations')
@@ -384,6 +401,37 @@ describe('suggestions API', () => {
         await putSettings(t, {});
       }
       expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
+    });
+
+    it('names a search for each target occupation near the person, and one for remote courses when they accept them', async () => {
+      await syncSeeker(
+        t,
+        'js-manual-remote',
+        aWorkflowSeeker({ targetOccupations: ['J1501', 'K1302'], remoteOk: true, mobilityRadiusKm: 20 }),
+      );
+      await putSettings(t, { aiEnabled: false });
+      try {
+        const res = await requestSet(t, counselor, 'js-manual-remote');
+        expect(res.status).toBe(409);
+        const near = 'near=45.764%2C4.8357&withinKm=20';
+        expect(res.body.manualSearchPaths).toEqual([
+          `/v1/courses?active=true&occupation=J1501&${near}`,
+          '/v1/courses?active=true&occupation=J1501&modality=remote',
+          `/v1/courses?active=true&occupation=K1302&${near}`,
+          '/v1/courses?active=true&occupation=K1302&modality=remote',
+        ]);
+        expect(res.body.manualPath).toBe(res.body.manualSearchPaths[0]);
+        const found: string[] = [];
+        for (const path of res.body.manualSearchPaths as string[]) {
+          const search = await t.http.get(path).auth(counselor, { type: 'bearer' });
+          expect(search.status).toBe(200);
+          found.push(...search.body.items.map((course: { id: string }) => course.id));
+        }
+        expect(found).toEqual(expect.arrayContaining(['LYON-AS-1', 'VILLEURBANNE-AES']));
+        expect(found).not.toContain('PARIS-AS');
+      } finally {
+        await putSettings(t, {});
+      }
     });
 
     it('answers 409 with the manual path for a job seeker who objected, and the search still works', async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REASON_CODES } from '../../src/recommendations/recommendation.ts';
+import { aCourse } from '../support/builders.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -80,13 +82,16 @@ describe('review API', () => {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     });
 
-    it('refuses a reason code that is not on the published list with 422', async () => {
+    it('refuses a reason code that is not on the published list with 422, listing the allowed codes', async () => {
       const { set, etag } = await openSet();
       const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
         decision: 'reject',
         reasonCode: 'does_not_exist',
       });
       expect(res.status).toBe(422);
+      const published = REASON_CODES.map((reason) => reason.code);
+      expect(res.body).toMatchObject({ reasonCode: 'does_not_exist', allowedReasonCodes: published });
+      expect(res.body.detail).toContain(`not "does_not_exist": one of ${published.join(', ')}`);
     });
 
     it('refuses an approval that carries a reason code with 422, leaving the item pending', async () => {
@@ -195,13 +200,70 @@ describe('review API', () => {
       expect(modelItems).toEqual(opened.set.items);
     });
 
-    it('refuses a course that is already in the set with 409', async () => {
+    it('refuses a course that is already in the set with 409, naming its item and decision to decide instead', async () => {
       const { set, etag } = await openSet();
+      const item = firstItem(set);
       const res = await act(t, counselor, set.id, 'items', etag, {
-        courseId: firstItem(set).course.id,
+        courseId: item.course.id,
         reason: 'Déjà proposée par le modèle.',
       });
       expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ itemId: item.itemId, decision: 'pending' });
+      expect(res.body.detail).toBe(
+        `course ${item.course.id} is already in the set as item ${item.itemId} (pending); decide that item instead (POST /v1/recommendations/${set.id}/items/${item.itemId}/decision)`,
+      );
+    });
+
+    it('adds a course held beyond the mobility radius, or asking for a higher level, with a warning for each', async () => {
+      const { set, etag } = await openSet();
+      const far = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'PARIS-AS',
+        reason: 'La personne envisage de déménager.',
+      });
+      expect(far.status).toBe(201);
+      expect(far.body.items.at(-1)).toMatchObject({ course: { id: 'PARIS-AS' }, decision: 'approved' });
+      expect(far.body.warnings).toEqual([
+        {
+          code: 'beyond_mobility_radius',
+          field: 'courseId',
+          message: expect.stringMatching(/beyond their mobility radius of 30 km/),
+        },
+      ]);
+
+      const higher = await act(t, counselor, set.id, 'items', far.headers.etag, {
+        courseId: 'LYON-IDE',
+        reason: 'Un projet à plus long terme.',
+      });
+      expect(higher.status).toBe(201);
+      expect(higher.body.warnings).toEqual([
+        {
+          code: 'prerequisite_above_level',
+          field: 'courseId',
+          message: "it asks for level 4 to enter, above the person's level 3",
+        },
+      ]);
+    });
+
+    it('adds a course whose next session is past with a warning', async () => {
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const written = await t.http
+        .put('/v1/courses/LYON-AS-PAST')
+        .auth(admin, { type: 'bearer' })
+        .send(aCourse({ title: 'Aide-soignant (session de septembre)', nextSessionStart: '2026-09-14' }));
+      expect(written.status).toBe(201);
+      const { set, etag } = await openSet();
+      const res = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'LYON-AS-PAST',
+        reason: 'Une entrée en cours de session est possible.',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.warnings).toEqual([
+        {
+          code: 'session_passed',
+          field: 'courseId',
+          message: 'its next session (2026-09-14) is not after today: too late for the person to join it',
+        },
+      ]);
     });
 
     it('refuses an unknown or inactive course with 422', async () => {
@@ -469,6 +531,9 @@ describe('review API', () => {
         const res = await act(t, counselor, set.id, 'publish', etag);
         expect(res.status).toBe(409);
         expect(res.body.setStatus).toBe('expired');
+        expect(res.body.detail).toBe(
+          'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations)',
+        );
 
         const read = await readSet(t, counselor, set.id);
         expect(read.set.status).toBe('expired');
@@ -519,6 +584,15 @@ describe('review API', () => {
 
         const tooEarly = await act(t, counselor, set.id, 'publish', etag);
         expect(tooEarly.status).toBe(409);
+        const deciding = await decide(t, counselor, set.id, set.id, etag, { decision: 'approve' });
+        expect(deciding.status).toBe(409);
+        expect(deciding.body).toMatchObject({
+          type: expect.stringMatching(/conflict$/),
+          setStatus: 'awaiting_shortlist',
+        });
+        expect(deciding.body.detail).toContain(
+          `submit it first (POST /v1/recommendations/${set.id}/shortlist)`,
+        );
 
         const modelCourses = (
           await t.container.services.recommendations.getRecommendationSet(

@@ -105,6 +105,19 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(late.body.setStatus).toBe('expired');
   });
 
+  it('tells its counselor, changing a set in second review, that a peer approves or returns it, or that it can be discarded', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    const res = await act(t, counselor, set.id, 'items', etag, { courseId: 'PARIS-AS', reason: 'Un ajout.' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      type: expect.stringMatching(/conflict$/),
+      setStatus: 'awaiting_second_review',
+    });
+    expect(res.body.detail).toBe(
+      `cannot add a course: the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST /v1/recommendations/${set.id}/second-review), or you discard it (POST /v1/recommendations/${set.id}/discard)`,
+    );
+  });
+
   it('gives the counselor a full lifetime again when the second reviewer returns the set', async () => {
     const { set, etag } = await handToSecondReview('js-1', 100);
     const handedExpiry = set.expiresAt;

@@ -47,6 +47,30 @@ describe("the job seeker's answers, read by the counselor with the set", () => {
     ]);
   });
 
+  it('names the course of each answer, as the set keeps it', async () => {
+    await syncSeeker(t, 'js-answer-course');
+    const set = await createAndPublish(t, counselor, 'js-answer-course', { approve: 1 });
+    const approved = set.items.find((item) => item.decision === 'approved');
+    const seeker = await t.tokenFor('job_seeker', 'js-answer-course');
+    const sent = await t.http
+      .post(`/v1/me/recommendations/${approved?.itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'enrolled' });
+    expect(sent.status).toBe(201);
+
+    const res = await readFeedback(counselor, set.id);
+
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        itemId: approved?.itemId,
+        courseId: approved?.course.id,
+        title: approved?.course.title,
+        response: 'enrolled',
+      }),
+    ]);
+  });
+
   it('is empty for a set not yet published', async () => {
     await syncSeeker(t, 'js-no-answer-yet');
     const { set } = await createSet(t, counselor, 'js-no-answer-yet');

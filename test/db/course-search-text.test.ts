@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as addSearchText from '../../migrations/20261129210000_add_search_text_to_courses.ts';
+import * as refoldSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import { courseSearchText } from '../../src/courses/search-text.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -45,5 +46,38 @@ describe('the search text of courses stored before it existed', () => {
     expect(page.items).toHaveLength(602);
     const [unfilled] = await db('courses').whereNull('search_text').count({ n: '*' });
     expect(readNumber(unfilled?.n)).toBe(0);
+  });
+
+  it('finds a course typed with a plain apostrophe, and the plain one with a typographic', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [
+        { id: 'APOS-1', ...aCourse({ title: 'Diplôme d’État d’aide-soignant', provider: 'IFSI' }) },
+        { id: 'APOS-2', ...aCourse({ title: "Diplôme d'État d'infirmier", provider: 'IFSI' }) },
+      ],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    const found = async (text: string) =>
+      (await store.search({ text }, { limit: 10 })).items.map((c) => c.id);
+    expect(await found("d'etat")).toEqual(['APOS-1', 'APOS-2']);
+    expect(await found('D’ÉTAT d’aide')).toEqual(['APOS-1']);
+  });
+
+  it('is folded again by a later migration, so that a plain apostrophe finds courses stored before', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [{ id: 'APOS-OLD', ...aCourse({ title: 'Diplôme d’État de moniteur', provider: 'CEMEA' }) }],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    // As the course was folded before apostrophes were: the typographic one kept.
+    await db('courses')
+      .where({ id: 'APOS-OLD' })
+      .update({ search_text: 'diplome d’etat de moniteur\ncemea' });
+    expect((await store.search({ text: "d'etat moniteur" }, { limit: 10 })).items).toEqual([]);
+
+    await db.transaction((trx) => refoldSearchText.up(trx));
+
+    const page = await store.search({ text: "d'etat moniteur" }, { limit: 10 });
+    expect(page.items.map((course) => course.id)).toEqual(['APOS-OLD']);
   });
 });

@@ -111,9 +111,43 @@ describe('state rules', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConflictError);
       const conflict = error as ConflictError;
-      expect(conflict.message).toBe('cannot publish: the set has expired; start a new one');
+      expect(conflict.message).toBe(
+        'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations)',
+      );
       expect(conflict.details).toEqual({ setStatus: 'expired' });
       expect(conflict.details).not.toHaveProperty('status');
     }
+  });
+
+  /** The refusal's detail, for a set in `status` (made by the model unless `overrides` says otherwise). */
+  function refusal(overrides: Partial<RecommendationSet>, action: string): string {
+    try {
+      requireStatus(aRecommendationSet(overrides), ['pending_review'], action);
+    } catch (error) {
+      return (error as ConflictError).message;
+    }
+    return expect.unreachable();
+  }
+  const setPath = '/v1/recommendations/a1b2c3d4-0000-4000-8000-000000000001';
+
+  it('tells a counselor deciding before the shortlist to submit the shortlist first', () => {
+    expect(refusal({ status: 'awaiting_shortlist' }, 'decide an item')).toBe(
+      `cannot decide an item: the set awaits your own shortlist; submit it first (POST ${setPath}/shortlist), then the model's items are shown for review`,
+    );
+  });
+
+  it('tells a counselor changing a set in second review that a peer approves or returns it, or that they discard it', () => {
+    expect(refusal({ status: 'awaiting_second_review' }, 'add a course')).toBe(
+      `cannot add a course: the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST ${setPath}/second-review), or you discard it (POST ${setPath}/discard)`,
+    );
+  });
+
+  it('names where to start again after an expired set: new suggestions, or a new set by hand for one made by hand', () => {
+    expect(refusal({ status: 'expired' }, 'decide an item')).toMatch(
+      /ask for new suggestions \(POST \/v1\/job-seekers\/js-1\/recommendations\)$/,
+    );
+    expect(refusal({ status: 'expired', model: null }, 'add a course')).toMatch(
+      /start a new set by hand \(POST \/v1\/job-seekers\/js-1\/manual-recommendations\)$/,
+    );
   });
 });

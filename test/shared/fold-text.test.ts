@@ -8,6 +8,10 @@ describe('folding text for searches and screening', () => {
     expect(foldText('ÇA ÏLE Ñ')).toBe('ca ile n');
   });
 
+  it("makes every apostrophe the plain one: ’ ‘ ʼ ′ and '", () => {
+    expect(['d’État', 'd‘État', 'dʼÉtat', 'd′État', "d'État"].map(foldText)).toEqual(Array(5).fill("d'etat"));
+  });
+
   it('keeps what is not a letter as it is', () => {
     expect(foldText('100% _\\ - 3D')).toBe('100% _\\ - 3d');
   });

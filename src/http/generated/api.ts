@@ -454,7 +454,8 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject one item
-         * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`.
+         * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`;
+         *     without one, or with one not on that list, it is refused with 422 listing the codes (`allowedReasonCodes`).
          *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
          *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
          *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
@@ -484,6 +485,11 @@ export interface paths {
         /**
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
+         *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
+         *     be decided instead. A course whose next session is not ahead, that asks for a level above the
+         *     person's, or that is held beyond their mobility radius and cannot be followed remotely by them is
+         *     added all the same, with a warning each (`session_passed`, `prerequisite_above_level`,
+         *     `beyond_mobility_radius`).
          */
         post: operations["addRecommendationItem"];
         delete?: never;
@@ -1283,7 +1289,13 @@ export interface components {
          *       "status": 409,
          *       "detail": "the job seeker objected to AI processing of their data; propose courses from the catalog instead, in a set of your own",
          *       "reason": "objection",
-         *       "manualPath": "/v1/courses?active=true&occupation=J1501",
+         *       "manualPath": "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *       "manualSearchPaths": [
+         *         "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&occupation=J1501&modality=remote",
+         *         "/v1/courses?active=true&occupation=J1304&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&occupation=J1304&modality=remote"
+         *       ],
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
          */
@@ -1296,8 +1308,15 @@ export interface components {
              * @enum {string}
              */
             reason: "objection" | "switched_off" | "no_active_model" | "shipped_model_not_registered" | "model_unavailable";
-            /** @description Where the counselor can find courses without the AI (catalog search). */
+            /** @description Where the counselor can find courses without the AI (catalog search); the first of `manualSearchPaths`. */
             manualPath: string;
+            /**
+             * @description The catalog searches for this person, active courses only: one for each of their target
+             *     occupations, within their mobility radius when their place is known, and, when they accept
+             *     remote courses, one more for the remote courses of that occupation (a radius search leaves
+             *     remote-only courses out).
+             */
+            manualSearchPaths: string[];
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
             manualSetPath: string;
         };
@@ -1411,9 +1430,18 @@ export interface components {
             /** Format: date-time */
             suggestedAt: string;
         } | null;
+        /**
+         * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
+         *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
+         *     (`field` `courseId`), what the model's filters would have left out: `session_passed` (its next
+         *     session is not after today), `prerequisite_above_level` (it asks for a level above the
+         *     person's), `beyond_mobility_radius` (held beyond the person's mobility radius, and they cannot
+         *     follow it remotely).
+         */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term";
+            code: "sensitive_term" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius";
+            /** @description The request field the warning is about. */
             field: string;
             message: string;
             terms?: string[];
@@ -1636,7 +1664,13 @@ export interface components {
             comment?: string;
         };
         SetFeedbackList: {
-            items: components["schemas"]["Feedback"][];
+            items: components["schemas"]["SetFeedback"][];
+        };
+        /** @description An answer with the course it is about, as the set keeps it: the counselor need not read the set again. */
+        SetFeedback: components["schemas"]["Feedback"] & {
+            courseId: components["schemas"]["ExternalId"];
+            /** @description The course's title as it was when suggested or added. */
+            title: string;
         };
         Feedback: {
             /** Format: uuid */
@@ -2369,7 +2403,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information. */
+        /** @description The set after the change, with its new ETag. `warnings` flags free text that seems to mention sensitive information, and a course added by hand that may not suit the person (see Warning). */
         SetChanged: {
             headers: {
                 ETag: components["headers"]["ETag"];
