@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
 } from '../shared/errors.ts';
 import { operationIdOf } from './operation-id.ts';
+import { describeValidationMessage } from './validation-messages.ts';
 
 const PROBLEM_BASE = 'https://aiguillage.example/problems/';
 
@@ -162,7 +163,7 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
       }
       const errors = (http.errors ?? []).map((e) => ({
         path: e.path ?? '',
-        message: e.message ?? 'is invalid',
+        message: describeValidationMessage(e.path ?? '', e.message ?? 'is invalid'),
       }));
       const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });

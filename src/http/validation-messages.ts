@@ -1,0 +1,31 @@
+/**
+ * The contract's patterns in words: the validator quotes the regular expression, which tells a
+ * caller little ("must match pattern "\S(\s*\S){2}"").
+ */
+const PATTERN_WORDS: Record<string, string> = {
+  '\\S(\\s*\\S){2}': 'must hold at least three characters other than spaces',
+  '^[A-Za-z0-9_.:-]+$': 'may hold only letters, digits and the characters _ . : -',
+  '^[A-Za-z0-9._:-]{1,64}$': 'must be 1 to 64 letters, digits or the characters . _ : -',
+  '^-?\\d{1,2}(\\.\\d+)?,-?\\d{1,3}(\\.\\d+)?$':
+    'must be a latitude and a longitude in decimal degrees, separated by a comma (45.764,4.8357)',
+  '^\\d{4}-W\\d{2}$': 'must be an ISO 8601 week (2026-W48)',
+  '^[0-9a-fA-F]{64}$': 'must be a SHA-256 in 64 hexadecimal digits',
+};
+
+/** A validator's message about the request field at `path`, said for the caller. */
+export function describeValidationMessage(path: string, message: string): string {
+  const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
+  if (pattern !== undefined) return PATTERN_WORDS[pattern] ?? message;
+  const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
+  if (header !== undefined && message === `must have required property '${header}'`) {
+    return `the ${capitalizeHeader(header)} header is required`;
+  }
+  return message;
+}
+
+function capitalizeHeader(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('-');
+}
