@@ -93,9 +93,13 @@ export class KnexRecommendationStore implements RecommendationStore {
     return rows.map((row) => ({
       id: String(row.id),
       seekerId: String(row.seeker_id),
+      counselorId: String(row.counselor_id),
       status: row.status as SetStatus,
       createdAt: String(row.created_at),
       expiresAt: String(row.expires_at),
+      openedAt: readNullableString(row.opened_at),
+      closedAt: readNullableString(row.closed_at),
+      returnedAt: readNullableString(row.returned_at),
       itemCount: readNumber(row.item_count),
       pendingCount: readNumber(row.pending_count),
       model: toModelRef(row),

@@ -4,9 +4,16 @@ import type { EarlierModelSuggestion, RecommendationSet, SetStatus } from './rec
 export interface SetSummary {
   id: string;
   seekerId: string;
+  /** The set's counselor: another than the reader's for a person who moved to them. */
+  counselorId: string;
   status: SetStatus;
   createdAt: string;
   expiresAt: string;
+  openedAt: string | null;
+  /** When the set was published, discarded or expired. */
+  closedAt: string | null;
+  /** When a second reviewer last returned the set to its counselor. */
+  returnedAt: string | null;
   itemCount: number;
   pendingCount: number;
   model: RecommendationSet['model'];

@@ -136,6 +136,25 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(again.body).toMatchObject({ status: 'awaiting_second_review', expiresAt: inFullLifetime() });
   });
 
+  it('tells in the queue that a set was returned and when, whose it is and when it was opened', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    clock.advance(HOUR);
+    await returnSet(set.id, etag, RETURN_COMMENT);
+    const queue = await t.http
+      .get('/v1/recommendations')
+      .query({ seekerId: 'js-1', status: 'pending_review' })
+      .auth(counselor, { type: 'bearer' });
+    const summary = queue.body.items.find((item: { id: string }) => item.id === set.id);
+    expect(summary).toMatchObject({
+      counselorId: 'c-001',
+      status: 'pending_review',
+      openedAt: set.openedAt,
+      closedAt: null,
+      returnedAt: clock.now().toISOString(),
+      pendingCount: 0,
+    });
+  });
+
   it('shows the counselor who returned the set, when and why, in the set and in every review answer', async () => {
     const { set, etag } = await handToSecondReview('js-1', 1);
     const returnedAt = clock.now().toISOString();

@@ -1500,15 +1500,36 @@ export interface components {
             items: components["schemas"]["RecommendationItem"][];
             warnings?: components["schemas"]["Warning"][];
         };
+        /** @description What the queue tells of a set without opening it. */
         RecommendationSetSummary: {
             /** Format: uuid */
             id: string;
             seekerId: components["schemas"]["ExternalId"];
+            /** @description The set's counselor: another than the reader for a person who moved to them (they read the set, but cannot act on it). */
+            counselorId: string;
             status: components["schemas"]["RecommendationStatus"];
             /** Format: date-time */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When an open set expires; for a closed one, when it would have.
+             */
             expiresAt: string;
+            /**
+             * Format: date-time
+             * @description The counselor's first read; null until then.
+             */
+            openedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the set was published, discarded or expired; null while open.
+             */
+            closedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When a second reviewer last returned the set to its counselor (their comment is on the set); null if never.
+             */
+            returnedAt: string | null;
             itemCount: number;
             pendingCount: number;
             /** @description The model that suggested the items; null for a set the counselor made by hand. */
