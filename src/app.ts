@@ -19,7 +19,7 @@ import { createCors } from './http/cors.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
-import { createErrorHandler, problem, sendProblem } from './http/problem.ts';
+import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
@@ -63,6 +63,8 @@ export interface AppDependencies {
   logger: Logger;
   metrics: HttpMetrics;
   services: AppServices;
+  /** Tells a database that cannot take a request now from a bug (503, not 500). */
+  findStorageUnavailable: FindStorageUnavailable;
 }
 
 /** Builds the Express app. It does no I/O of its own, so tests build it in-process. */
@@ -71,8 +73,9 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // ETags are the contract's: a set's and the settings' versions, which If-Match and If-None-Match
-  // name. Express's own (a hash of every other body) would answer 304s the contract does not declare.
+  // ETags are the contract's: a set's and the settings' versions, which If-Match names (and
+  // If-None-Match, for the settings). Express's own (a hash of every other body) would answer 304s
+  // the contract does not declare.
   app.set('etag', false);
 
   // Without `upgrade-insecure-requests`: over plain HTTP (a local start, a VM's address) it made
@@ -148,6 +151,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));
   });
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, deps.findStorageUnavailable));
   return app;
 }

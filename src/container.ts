@@ -11,6 +11,7 @@ import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
 import { seedDemoData } from './demo/seed-demo-data.ts';
 import { ErasureService } from './erasure/erasure-service.ts';
@@ -19,6 +20,7 @@ import { KnexStorageScrubber } from './erasure/knex-storage-scrubber.ts';
 import { createLogger } from './http/logger.ts';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.ts';
 import { loadOpenApiDocument } from './http/openapi-document.ts';
+import type { FindStorageUnavailable } from './http/problem.ts';
 import { KnexIdempotencyStore } from './idempotency/knex-idempotency-store.ts';
 import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
@@ -53,6 +55,7 @@ export interface Container {
   /** The local signing keys, when no identity provider is configured. */
   localKeys: LocalKeys | undefined;
   openApiDocument: Record<string, unknown>;
+  findStorageUnavailable: FindStorageUnavailable;
   close(): Promise<void>;
 }
 
@@ -218,6 +221,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       verifyToken,
       localKeys,
       openApiDocument: loadOpenApiDocument(),
+      findStorageUnavailable,
       close: async () => {
         await retentionJob?.stop();
         await models.close();

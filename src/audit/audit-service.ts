@@ -14,6 +14,7 @@ import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { takePage } from '../shared/take-page.ts';
 import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
@@ -126,10 +127,9 @@ export class AuditService {
       afterSeq: page.afterSeq,
       limit: page.limit + 1,
     });
-    const events = found.slice(0, page.limit);
-    const last = events.at(-1);
+    const { items: events, next } = takePage(found, page.limit);
     await this.record(request, 'listAuditEvents', { ...filter, afterSeq: page.afterSeq }, events.length);
-    return { events, nextAfterSeq: found.length > page.limit && last !== undefined ? last.seq : null };
+    return { events, nextAfterSeq: next?.seq ?? null };
   }
 
   /**
@@ -169,10 +169,9 @@ export class AuditService {
     const found = (
       await this.deps.log.listCheckpoints({ afterSeq: page.afterSeq, limit: page.limit + 1 })
     ).filter((checkpoint) => toSeq === undefined || checkpoint.seq <= toSeq);
-    const checkpoints = found.slice(0, page.limit);
-    const last = checkpoints.at(-1);
+    const { items: checkpoints, next } = takePage(found, page.limit);
     await this.record(request, 'listAuditCheckpoints', page, checkpoints.length);
-    return { checkpoints, nextAfterSeq: found.length > page.limit && last !== undefined ? last.seq : null };
+    return { checkpoints, nextAfterSeq: next?.seq ?? null };
   }
 
   /** The Ed25519 public key that verifies the checkpoints. */

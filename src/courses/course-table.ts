@@ -1,5 +1,5 @@
 import { parseIsoDay } from '../shared/iso-day.ts';
-import type { CourseInput } from './course.ts';
+import { type CourseInput, isFollowableRemotely, isRemoteOnly } from './course.ts';
 
 /**
  * The course side of the features, laid out once for many scorings: one slot per course in typed
@@ -74,8 +74,8 @@ export function buildCourseTable(courses: readonly CourseInput[]): CourseTable {
     employmentRate: new Float64Array(size),
   } satisfies CourseTable;
   courses.forEach((course, i) => {
-    table.remoteOnly[i] = course.modality === 'remote' ? 1 : 0;
-    table.followableRemotely[i] = course.modality !== 'in_person' ? 1 : 0;
+    table.remoteOnly[i] = isRemoteOnly(course.modality) ? 1 : 0;
+    table.followableRemotely[i] = isFollowableRemotely(course.modality) ? 1 : 0;
     table.lat[i] = course.location?.lat ?? Number.NaN;
     table.lon[i] = course.location?.lon ?? Number.NaN;
     table.exitLevel[i] = course.exitLevel;

@@ -3,6 +3,16 @@ import type { GeoPoint } from '../shared/geo.ts';
 export const MODALITIES = ['in_person', 'remote', 'hybrid'] as const;
 export type Modality = (typeof MODALITIES)[number];
 
+/** Followed from home, wherever it is held: remote or hybrid (for a person who accepts remote learning). */
+export function isFollowableRemotely(modality: Modality): boolean {
+  return modality !== 'in_person';
+}
+
+/** Followed from home only: never reached by travelling to it. */
+export function isRemoteOnly(modality: Modality): boolean {
+  return modality === 'remote';
+}
+
 /** What a catalog import or upsert gives for a course. */
 export interface CourseInput {
   title: string;

@@ -9,6 +9,7 @@ import {
   toGeoPointColumns,
 } from '../db/row-values.ts';
 import { foldText } from '../shared/fold-text.ts';
+import { takePage } from '../shared/take-page.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
   type CandidateFilter,
@@ -114,9 +115,8 @@ export class KnexCourseStore implements CourseStore {
     applyFilters(query, search);
     if (page.after !== undefined) query.where('id', '>', page.after);
     const rows: Array<Record<string, unknown>> = await query.orderBy('id', 'asc').limit(page.limit + 1);
-    const items = rows.slice(0, page.limit).map(toCourse);
-    const last = items.at(-1);
-    return { items, nextAfter: rows.length > page.limit && last !== undefined ? last.id : null };
+    const { items, next } = takePage(rows.map(toCourse), page.limit);
+    return { items, nextAfter: next?.id ?? null };
   }
 
   async findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>> {

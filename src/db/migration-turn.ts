@@ -6,6 +6,7 @@ import { engineOf } from './database.ts';
 const ADVISORY_LOCK_KEY = 2_026_113_001;
 /** How long a SQLite process waits for another one's migrations. */
 const SQLITE_WAIT_MS = 120_000;
+const SQLITE_RETRY_MS = 50;
 
 /**
  * Runs `migrate` while no other process migrates the same database. PostgreSQL: a transaction's
@@ -22,9 +23,20 @@ export async function inMigrationTurn<T>(db: Knex, migrate: () => Promise<T>): P
     });
   }
   const filename = (db.client.config.connection as { filename: string }).filename;
-  const lock = new Database(`${filename}-migrations.lock`, { timeout: SQLITE_WAIT_MS });
+  // No busy timeout: SQLite would wait on the event loop's thread, and a second call in this same
+  // process could then never let the first one finish. The wait is here, between tries.
+  const lock = new Database(`${filename}-migrations.lock`, { timeout: 0 });
   try {
-    lock.exec('begin exclusive');
+    const giveUpAt = Date.now() + SQLITE_WAIT_MS;
+    for (;;) {
+      try {
+        lock.exec('begin exclusive');
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, SQLITE_RETRY_MS));
+      }
+    }
     return await migrate();
   } finally {
     lock.close();

@@ -1,12 +1,4 @@
-/**
- * Why the database cannot take a request now: busy (another process holds the write lock, the
- * pool is exhausted), full (no space left to write), unreachable (down, restarting, refusing
- * connections). A request failing for one of these is not a bug: it may succeed when retried.
- */
-export interface StorageUnavailable {
-  reason: 'busy' | 'full' | 'unreachable';
-  retryAfterSeconds: number;
-}
+import type { StorageUnavailable } from '../shared/errors.ts';
 
 const RETRY_AFTER_SECONDS: Record<StorageUnavailable['reason'], number> = {
   busy: 2,
@@ -31,7 +23,12 @@ const POSTGRES_STATES: Record<string, StorageUnavailable['reason']> = {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
-/** What makes `error` (or the error it wraps) a database unavailable for now; undefined otherwise. */
+/**
+ * What makes `error` (or the error it wraps) a database unavailable for now: busy (another process
+ * holds the write lock, the pool is exhausted), full (no space left to write), unreachable (down,
+ * restarting, refusing connections); undefined otherwise. A request failing for one of these is not
+ * a bug: it may succeed when retried.
+ */
 export function findStorageUnavailable(error: unknown): StorageUnavailable | undefined {
   for (let current = error, depth = 0; depth < 3; depth += 1) {
     if (typeof current !== 'object' || current === null) return undefined;

@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { findStorageUnavailable, type StorageUnavailable } from '../db/storage-unavailable.ts';
 import {
   ConflictError,
   type DomainError,
@@ -11,6 +10,7 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
   ServiceUnavailableError,
+  type StorageUnavailable,
 } from '../shared/errors.ts';
 import { operationIdOf } from './operation-id.ts';
 import { describeValidationMessage } from './validation-messages.ts';
@@ -89,7 +89,16 @@ interface HttpLikeError {
 }
 
 /** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * What makes an error a database that cannot take the request now (busy, full, unreachable) rather
+ * than a bug; the database layer knows its drivers' codes, the composition root hands it over.
+ */
+export type FindStorageUnavailable = (error: unknown) => StorageUnavailable | undefined;
+
+export function createErrorHandler(
+  logger: Logger,
+  findStorageUnavailable: FindStorageUnavailable,
+): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -102,15 +111,6 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       );
       return;
     }
-    for (const [kind, status, slug, title] of DOMAIN_STATUS) {
-      if (error instanceof kind) {
-        if (error instanceof ServiceUnavailableError && error.retryAfterSeconds !== undefined) {
-          res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        }
-        sendProblem(res, problem(status, slug, title, error.message, error.details));
-        return;
-      }
-    }
     const unavailable = findStorageUnavailable(error);
     if (unavailable !== undefined) {
       // Not a bug, but the operators must know (a full disk, a lock held too long).
@@ -118,14 +118,24 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         { err: error, operation: operationIdOf(req), storage: unavailable.reason },
         'database unavailable',
       );
-      res.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
-      sendProblem(
-        res,
-        problem(503, 'unavailable', 'Temporarily unavailable', STORAGE_DETAIL[unavailable.reason], {
-          retryAfterSeconds: unavailable.retryAfterSeconds,
-        }),
-      );
-      return;
+    }
+    // A database that cannot take the request now answers as any service unavailable for a while.
+    const failure =
+      unavailable === undefined
+        ? error
+        : new ServiceUnavailableError(
+            STORAGE_DETAIL[unavailable.reason],
+            { retryAfterSeconds: unavailable.retryAfterSeconds },
+            unavailable.retryAfterSeconds,
+          );
+    for (const [kind, status, slug, title] of DOMAIN_STATUS) {
+      if (failure instanceof kind) {
+        if (failure instanceof ServiceUnavailableError && failure.retryAfterSeconds !== undefined) {
+          res.setHeader('Retry-After', String(failure.retryAfterSeconds));
+        }
+        sendProblem(res, problem(status, slug, title, failure.message, failure.details));
+        return;
+      }
     }
     const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
     const status = http.status ?? http.statusCode ?? 500;

@@ -1,21 +1,40 @@
 /**
  * The contract's patterns in words: the validator quotes the regular expression, which tells a
- * caller little ("must match pattern "\S(\s*\S){2}"").
+ * caller little ("must match pattern "\S(\s*\S){2}""). A test checks every pattern of the contract
+ * has its words here.
  */
 const PATTERN_WORDS: Record<string, string> = {
+  '\\S': 'must hold something other than spaces',
   '\\S(\\s*\\S){2}': 'must hold at least three characters other than spaces',
+  '^[A-Za-z0-9_-]+$': 'may hold only letters, digits and the characters _ -',
   '^[A-Za-z0-9_.:-]+$': 'may hold only letters, digits and the characters _ . : -',
   '^[A-Za-z0-9._:-]{1,64}$': 'must be 1 to 64 letters, digits or the characters . _ : -',
+  '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$':
+    'must be 1 to 64 letters, digits or the characters . _ : -, starting with a letter or a digit',
+  '^[A-Za-z0-9][A-Za-z0-9._-]{0,139}$':
+    'must be 1 to 140 letters, digits or the characters . _ -, starting with a letter or a digit',
+  '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$':
+    'must be 1 to 200 letters, digits or the characters . _ -, starting with a letter or a digit',
+  '^[A-Za-z0-9][A-Za-z0-9._/-]*$':
+    'may hold only letters, digits and the characters . _ / -, starting with a letter or a digit',
+  '^[A-N]\\d{4}$': 'must be a ROME code: a letter from A to N and four digits (J1501)',
+  '^(\\d{5}|2[AB]\\d{3})$': 'must be an INSEE commune code: five digits, or 2A or 2B and three digits',
   '^-?\\d{1,2}(\\.\\d+)?,-?\\d{1,3}(\\.\\d+)?$':
     'must be a latitude and a longitude in decimal degrees, separated by a comma (45.764,4.8357)',
   '^\\d{4}-W\\d{2}$': 'must be an ISO 8601 week (2026-W48)',
+  '^[0-9a-f]{64}$': 'must be a SHA-256 in 64 lowercase hexadecimal digits',
   '^[0-9a-fA-F]{64}$': 'must be a SHA-256 in 64 hexadecimal digits',
 };
+
+/** The words for a pattern of the contract, if they were written. */
+export function describePattern(pattern: string): string | undefined {
+  return PATTERN_WORDS[pattern];
+}
 
 /** A validator's message about the request field at `path`, said for the caller. */
 export function describeValidationMessage(path: string, message: string): string {
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
-  if (pattern !== undefined) return PATTERN_WORDS[pattern] ?? message;
+  if (pattern !== undefined) return describePattern(pattern) ?? message;
   const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
   if (header !== undefined && message === `must have required property '${header}'`) {
     return `the ${capitalizeHeader(header)} header is required`;

@@ -1,10 +1,16 @@
-import type { Course } from '../courses/course.ts';
+import { type Course, isFollowableRemotely, isRemoteOnly } from '../courses/course.ts';
 import { isWithinRadius, planRadiusFilter } from '../courses/radius-filter.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { distanceKm } from '../shared/geo.ts';
 import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
 
-export type AdditionWarningCode = 'session_passed' | 'prerequisite_above_level' | 'beyond_mobility_radius';
+export type AdditionWarningCode =
+  | 'no_session_planned'
+  | 'session_passed'
+  | 'prerequisite_above_level'
+  | 'beyond_mobility_radius'
+  | 'remote_not_accepted'
+  | 'place_unknown';
 
 /** Why a course added by hand may not suit the person: added all the same, knowingly. */
 export interface AdditionWarning {
@@ -14,20 +20,21 @@ export interface AdditionWarning {
   message: string;
 }
 
+type Person = Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>;
+
 /**
- * What the model's filters would have said of a course the counselor adds (see candidateFilterFor):
- * its next session is not ahead, it asks for a level above the person's, or it is held beyond their
- * mobility radius and cannot be followed remotely by them. None blocks the addition.
+ * What the hard filters of the suggestions (`candidateFilterFor`, the catalog snapshot's
+ * `selectCandidates`) would have said of a course the counselor adds: no session planned, or its
+ * next one not ahead; a level above the person's; out of their reach (neither followed from home by
+ * a person who accepts it, nor held within their radius of a known home). None blocks the addition.
  */
-export function warnAboutAddition(
-  course: Course,
-  seeker: Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>,
-  now: Date,
-): AdditionWarning[] {
+export function warnAboutAddition(course: Course, seeker: Person, now: Date): AdditionWarning[] {
   const warnings: AdditionWarning[] = [];
   const warn = (code: AdditionWarningCode, message: string) =>
     warnings.push({ code, field: 'courseId', message });
-  if (course.nextSessionStart !== null && parseIsoDay(course.nextSessionStart) <= toDayNumber(now)) {
+  if (course.nextSessionStart === null) {
+    warn('no_session_planned', 'no session of it is planned: the person cannot join it yet');
+  } else if (parseIsoDay(course.nextSessionStart) <= toDayNumber(now)) {
     warn(
       'session_passed',
       `its next session (${course.nextSessionStart}) is not after today: too late for the person to join it`,
@@ -39,18 +46,34 @@ export function warnAboutAddition(
       `it asks for level ${course.prerequisiteLevel} to enter, above the person's level ${seeker.educationLevel}`,
     );
   }
-  const followedRemotely = seeker.remoteOk && course.modality !== 'in_person';
-  if (
-    seeker.location !== null &&
-    course.location !== null &&
-    !followedRemotely &&
-    !isWithinRadius(planRadiusFilter(seeker.location, seeker.mobilityRadiusKm), course.location)
-  ) {
-    const km = Math.round(distanceKm(seeker.location, course.location));
-    warn(
-      'beyond_mobility_radius',
-      `it is held about ${km} km from the person, beyond their mobility radius of ${seeker.mobilityRadiusKm} km, and they cannot follow it remotely`,
-    );
-  }
+  const reach = findWhyOutOfReach(course, seeker);
+  if (reach !== undefined) warn(reach.code, reach.message);
   return warnings;
+}
+
+function findWhyOutOfReach(
+  course: Course,
+  seeker: Person,
+): { code: AdditionWarningCode; message: string } | undefined {
+  if (seeker.remoteOk && isFollowableRemotely(course.modality)) return undefined;
+  if (isRemoteOnly(course.modality)) {
+    return {
+      code: 'remote_not_accepted',
+      message: 'it is followed remotely only, which the person does not accept',
+    };
+  }
+  if (seeker.location === null || course.location === null) {
+    return {
+      code: 'place_unknown',
+      message: `${seeker.location === null ? "the person's home" : 'where it is held'} is not known, so whether they can reach it cannot be told`,
+    };
+  }
+  if (isWithinRadius(planRadiusFilter(seeker.location, seeker.mobilityRadiusKm), course.location)) {
+    return undefined;
+  }
+  const km = Math.round(distanceKm(seeker.location, course.location));
+  return {
+    code: 'beyond_mobility_radius',
+    message: `it is held about ${km} km from the person, beyond their mobility radius of ${seeker.mobilityRadiusKm} km, and they cannot follow it remotely`,
+  };
 }

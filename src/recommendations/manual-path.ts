@@ -65,8 +65,9 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
 /**
  * The catalog searches that make the manual path for this person: active courses of each of their
  * target occupations (the search takes one at a time), near them when their place is known, and,
- * when they accept remote courses, the remote ones too in a search of their own (a radius search
- * leaves remote-only courses out, and the catalog search cannot ask for "near or remote").
+ * when they accept remote courses, the remote and hybrid ones too in searches of their own (a
+ * radius search leaves those held far away out, and the catalog search cannot ask for "near or
+ * remote").
  */
 export function listManualSearchPaths(seeker: JobSeeker): string[] {
   const occupations = seeker.targetOccupations.length === 0 ? [undefined] : seeker.targetOccupations;
@@ -78,7 +79,9 @@ export function listManualSearchPaths(seeker: JobSeeker): string[] {
       near: `${seeker.location.lat},${seeker.location.lon}`,
       withinKm: String(Math.max(1, seeker.mobilityRadiusKm)),
     });
-    return seeker.remoteOk ? [near, coursesPath({ ...base, modality: 'remote' })] : [near];
+    if (!seeker.remoteOk) return [near];
+    // Followed from home, remote and hybrid courses are reachable wherever they are held.
+    return [near, coursesPath({ ...base, modality: 'remote' }), coursesPath({ ...base, modality: 'hybrid' })];
   });
 }
 

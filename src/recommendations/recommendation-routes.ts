@@ -63,6 +63,9 @@ export function createRecommendationRoutes(
   });
 
   router.get('/v1/recommendations/:setId', async function getRecommendationSet(req, res) {
+    // Never 304: the body also tells which courses the catalog withdrew since, which the set's
+    // version (its ETag, for If-Match) does not name.
+    delete req.headers['if-none-match'];
     sendSet(res, 200, await suggestions.getRecommendationSet(requirePrincipal(req), req.params.setId));
   });
 

@@ -11,6 +11,7 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { DomainError, InvalidInputError } from '../shared/errors.ts';
+import { takePage } from '../shared/take-page.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
 import {
@@ -316,9 +317,8 @@ export class RecommendationService {
       ...filter,
       limit: filter.limit + 1,
     });
-    const items = found.slice(0, filter.limit);
-    const last = items.at(-1);
-    return { items, nextAfter: found.length > filter.limit && last !== undefined ? last : null };
+    const { items, next } = takePage(found, filter.limit);
+    return { items, nextAfter: next ?? null };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { RetentionConfig } from '../config.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { ErasureStore } from '../erasure/erasure-store.ts';
@@ -56,12 +57,16 @@ export class RetentionService {
     const cutoffs = computeRetentionCutoffs(now, deps.periods);
     const { personalDays, idempotencyHours, logDays } = deps.periods;
     const periods = { personalDays, idempotencyHours, logDays };
+    const isDue = async (trx: Knex.Transaction) => {
+      if (minimumGapMs === undefined) return true;
+      const lastRunAt = await deps.store.findLastRunAt(trx);
+      return lastRunAt === undefined || now.getTime() - Date.parse(lastRunAt) >= minimumGapMs;
+    };
+    // Asked first so that a skipped check sweeps nothing, and again in the purge's transaction.
+    if (!(await deps.decisionLog.withTransaction(isDue))) return undefined;
     await deps.expireDueSets(now);
     const run = await deps.decisionLog.withTransaction(async (trx) => {
-      if (minimumGapMs !== undefined) {
-        const lastRunAt = await deps.store.findLastRunAt(trx);
-        if (lastRunAt !== undefined && now.getTime() - Date.parse(lastRunAt) < minimumGapMs) return undefined;
-      }
+      if (!(await isDue(trx))) return undefined;
       // Before the sets go: feedback given within the period on an expired set is still activity.
       const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
       const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);

@@ -44,3 +44,9 @@ export class ServiceUnavailableError extends DomainError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** A database that cannot take a request now, and when trying again may help. */
+export interface StorageUnavailable {
+  reason: 'busy' | 'full' | 'unreachable';
+  retryAfterSeconds: number;
+}

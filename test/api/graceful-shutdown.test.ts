@@ -16,30 +16,36 @@ describe('the server process', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** `npm start` on the test's data folder; `output()` is what it logged so far. */
+  function startServer(port: number): { server: ChildProcess; output: () => string } {
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = server;
+    let logged = '';
+    server.stdout?.on('data', (chunk: Buffer) => {
+      logged += chunk.toString();
+    });
+    return { server, output: () => logged };
+  }
+
   it.runIf(TEST_ENGINE === 'sqlite')(
     'starts on an empty data folder, serves, logs without tokens or ids, and exits cleanly on SIGTERM',
     async () => {
-      const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATA_DIR: dataDir,
-          PORT: '0',
-          SEED_DEMO: 'false',
-          LOG_LEVEL: 'info',
-          NODE_ENV: 'test',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = server;
-      let output = '';
-      server.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      const { server, output } = startServer(0);
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line in: ${output()}`)), 60_000);
         server.stdout?.on('data', () => {
-          const match = /"port":(\d+)/.exec(output);
+          const match = /"port":(\d+)/.exec(output());
           if (match?.[1] !== undefined) {
             clearTimeout(timer);
             resolve(Number(match[1]));
@@ -57,10 +63,10 @@ describe('the server process', () => {
       const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(output).toMatch(/shutting down: readiness fails/);
-      expect(output).toMatch(/"msg":"stopped"/);
-      expect(output).toMatch(/"operation":"getJobSeeker"/);
-      expect(output, 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
+      expect(output()).toMatch(/shutting down: readiness fails/);
+      expect(output()).toMatch(/"msg":"stopped"/);
+      expect(output()).toMatch(/"operation":"getJobSeeker"/);
+      expect(output(), 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
     },
     90_000,
   );
@@ -72,29 +78,13 @@ describe('the server process', () => {
       await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
       const { port } = taken.address() as AddressInfo;
       try {
-        const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-          cwd: root,
-          env: {
-            ...process.env,
-            DATA_DIR: dataDir,
-            PORT: String(port),
-            SEED_DEMO: 'false',
-            LOG_LEVEL: 'info',
-            NODE_ENV: 'test',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child = server;
-        let output = '';
-        server.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-        });
+        const { server, output } = startServer(port);
         const code = await new Promise<number | null>((resolve) =>
           server.on('exit', (exit) => resolve(exit)),
         );
         expect(code).toBe(1);
-        expect(output).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
-        expect(output).not.toMatch(/Aiguillage listening/);
+        expect(output()).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
+        expect(output()).not.toMatch(/Aiguillage listening/);
       } finally {
         taken.close();
       }

@@ -13,6 +13,7 @@ import {
   type SetBody,
   syncSeeker,
   type TestClock,
+  WORKFLOW_CATALOG,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
@@ -244,14 +245,10 @@ describe('suggestions API', () => {
       expect(published.body.items).toEqual([]);
     });
 
-    it('gives the queue no ETag, which the contract does not declare, so that it is never answered 304', async () => {
-      const read = () => t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' });
-      const first = await read();
+    it('gives the queue no ETag: the contract declares none, and none could be answered 304', async () => {
+      const first = await t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' });
       expect(first.status).toBe(200);
       expect(first.headers.etag).toBeUndefined();
-      const again = await read().set('If-None-Match', 'W/"1"');
-      expect(again.status).toBe(200);
-      expect(again.body).toEqual(first.body);
     });
 
     it('pages through the queue with the cursor without repeating or skipping a set', async () => {
@@ -321,24 +318,28 @@ describe('suggestions API', () => {
       expect(mine[0]?.payload.secondsSinceCreation).toBe(90);
     });
 
-    it("answers 304 with no body to If-None-Match holding the set's current ETag, and the set once it changed", async () => {
+    it('answers a set in full even to If-None-Match with its ETag: the catalog may have withdrawn a course since', async () => {
       const { set } = await createSet(t, counselor, 'js-1');
       const { etag } = await readSet(t, counselor, set.id);
-      const read = () =>
+      const courseId = set.items[0]?.course.id ?? '';
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const putCourse = (active: boolean) =>
         t.http
+          .put(`/v1/courses/${courseId}`)
+          .auth(admin, { type: 'bearer' })
+          .send({ ...WORKFLOW_CATALOG[courseId], active });
+      expect((await putCourse(false)).status).toBe(200);
+      try {
+        const again = await t.http
           .get(`/v1/recommendations/${set.id}`)
           .auth(counselor, { type: 'bearer' })
           .set('If-None-Match', etag);
-      const unchanged = await read();
-      expect(unchanged.status).toBe(304);
-      expect(unchanged.text).toBe('');
-      expect(unchanged.headers.etag).toBe(etag);
-
-      await act(t, counselor, set.id, 'discard', etag, { reason: 'la personne a trouvé un emploi' });
-      const changed = await read();
-      expect(changed.status).toBe(200);
-      expect(changed.body.status).toBe('discarded');
-      expect(changed.headers.etag).not.toBe(etag);
+        expect(again.status).toBe(200);
+        expect(again.headers.etag).toBe(etag);
+        expect(again.body.items[0]).toMatchObject({ course: { id: courseId }, courseAvailable: false });
+      } finally {
+        await putCourse(true);
+      }
     });
 
     it('does not open a set first read after its review ended: version and log stay as they were', async () => {
@@ -403,7 +404,7 @@ describe('suggestions API', () => {
       expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
     });
 
-    it('names a search for each target occupation near the person, and one for remote courses when they accept them', async () => {
+    it('names a search for each target occupation near the person, and ones for remote and hybrid courses when they accept remote learning', async () => {
       await syncSeeker(
         t,
         'js-manual-remote',
@@ -417,8 +418,10 @@ describe('suggestions API', () => {
         expect(res.body.manualSearchPaths).toEqual([
           `/v1/courses?active=true&occupation=J1501&${near}`,
           '/v1/courses?active=true&occupation=J1501&modality=remote',
+          '/v1/courses?active=true&occupation=J1501&modality=hybrid',
           `/v1/courses?active=true&occupation=K1302&${near}`,
           '/v1/courses?active=true&occupation=K1302&modality=remote',
+          '/v1/courses?active=true&occupation=K1302&modality=hybrid',
         ]);
         expect(res.body.manualPath).toBe(res.body.manualSearchPaths[0]);
         const found: string[] = [];

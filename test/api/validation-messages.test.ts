@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
+import { describePattern } from '../../src/http/validation-messages.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
@@ -22,6 +24,22 @@ describe('a refused request', () => {
       },
     ]);
     expect(res.body.detail).not.toMatch(/pattern/);
+  });
+
+  it('has words for every pattern the contract holds', () => {
+    const patterns = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (typeof value === 'object' && value !== null) {
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === 'pattern' && typeof inner === 'string') patterns.add(inner);
+          else collect(inner);
+        }
+      }
+    };
+    collect(loadOpenApiDocument());
+    expect(patterns.size).toBeGreaterThan(5);
+    expect([...patterns].filter((pattern) => describePattern(pattern) === undefined)).toEqual([]);
   });
 
   it('names a missing header as the contract spells it', async () => {

@@ -55,8 +55,22 @@ describe('warnings about a course added by hand', () => {
     );
   });
 
-  it('says nothing of distance for a remote-only course or a person whose place is unknown', () => {
-    expect(codesOf(aCatalogCourse({ modality: 'remote', location: null, city: null }))).toEqual([]);
-    expect(codesOf(aCatalogCourse({ location: GRENOBLE }), aJobSeeker({ location: null }))).toEqual([]);
+  it('leaves distance aside for a course followed from home by a person who accepts it', () => {
+    const remote = aCatalogCourse({ modality: 'remote', location: null, city: null });
+    expect(codesOf(remote, aJobSeeker({ location: null, remoteOk: true }))).toEqual([]);
+  });
+
+  it('warns, as the suggestions leave them out, about a remote-only course for a person who does not accept remote learning, and about a place not known', () => {
+    const remote = aCatalogCourse({ modality: 'remote', location: null, city: null });
+    expect(codesOf(remote, aJobSeeker({ location: LYON, remoteOk: false }))).toEqual(['remote_not_accepted']);
+    const [unknownHome] = warnAboutAddition(aCatalogCourse(), aJobSeeker({ location: null }), NOW);
+    expect(unknownHome).toMatchObject({
+      code: 'place_unknown',
+      message: expect.stringMatching(/^the person's home/),
+    });
+  });
+
+  it('warns about a course with no session planned', () => {
+    expect(codesOf(aCatalogCourse({ nextSessionStart: null }))).toEqual(['no_session_planned']);
   });
 });

@@ -33,11 +33,12 @@ describe('the manual path to the catalog', () => {
     ]);
   });
 
-  it('adds a search for remote courses when the person accepts them, since a radius search leaves those out', () => {
+  it('adds searches for remote and hybrid courses when the person accepts remote learning, since a radius search leaves those held far away out', () => {
     const paths = listManualSearchPaths(aPerson({ remoteOk: true, mobilityRadiusKm: 25 }));
     expect(queriesOf(paths)).toEqual([
       { active: 'true', occupation: 'J1501', near: '45.764,4.8357', withinKm: '25' },
       { active: 'true', occupation: 'J1501', modality: 'remote' },
+      { active: 'true', occupation: 'J1501', modality: 'hybrid' },
     ]);
   });
 
@@ -53,6 +54,6 @@ describe('the manual path to the catalog', () => {
       manualPath: listManualSearchPaths(seeker)[0],
       manualSearchPaths: listManualSearchPaths(seeker),
     });
-    expect(refusal.details?.manualSearchPaths).toHaveLength(4);
+    expect(refusal.details?.manualSearchPaths).toHaveLength(6);
   });
 });

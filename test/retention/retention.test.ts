@@ -13,6 +13,7 @@ import {
   createAndPublish,
   createSet,
   objectToAi,
+  putSettings,
   requestSet,
   type SetBody,
   seedCatalogAndSeeker,
@@ -189,6 +190,24 @@ describe('purging personal data past its retention period', () => {
     expect(await t.container.retention.purgeIfDue(DAY - HOUR)).toMatchObject({
       ranAt: clock.now().toISOString(),
     });
+  });
+
+  it('expires no set when a scheduled check is skipped: the sweep is part of a run', async () => {
+    await syncSeeker(t, 'js-skip', aWorkflowSeeker());
+    await putSettings(t, { setTtlHours: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-skip');
+      await t.container.retention.purgeExpired();
+      clock.advance(2 * HOUR);
+      expect(await t.container.retention.purgeIfDue(DAY - HOUR)).toBeUndefined();
+      const expired = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.expired'],
+        limit: 1000,
+      });
+      expect(expired.filter((event) => event.payload.setId === set.id)).toEqual([]);
+    } finally {
+      await putSettings(t, { setTtlHours: 168 });
+    }
   });
 
   it('purges once when two processes check at the same moment', async () => {

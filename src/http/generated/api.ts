@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * Read a set for review
-         * @description The counselor's first read records when the set was opened; decision times are counted from
+         * @description The counselor's first read of a set still open records when it was opened; decision times are counted from
          *     then. In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
          *     A set awaiting a second review can be read by any other counselor. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
@@ -486,10 +486,9 @@ export interface paths {
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
-         *     be decided instead. A course whose next session is not ahead, that asks for a level above the
-         *     person's, or that is held beyond their mobility radius and cannot be followed remotely by them is
-         *     added all the same, with a warning each (`session_passed`, `prerequisite_above_level`,
-         *     `beyond_mobility_radius`).
+         *     be decided instead. A course the suggestions' hard filters would have left out for the person
+         *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
+         *     warning for each reason (see Warning).
          */
         post: operations["addRecommendationItem"];
         delete?: never;
@@ -1293,8 +1292,10 @@ export interface components {
          *       "manualSearchPaths": [
          *         "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
          *         "/v1/courses?active=true&occupation=J1501&modality=remote",
+         *         "/v1/courses?active=true&occupation=J1501&modality=hybrid",
          *         "/v1/courses?active=true&occupation=J1304&near=45.764%2C4.8357&withinKm=25",
-         *         "/v1/courses?active=true&occupation=J1304&modality=remote"
+         *         "/v1/courses?active=true&occupation=J1304&modality=remote",
+         *         "/v1/courses?active=true&occupation=J1304&modality=hybrid"
          *       ],
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
@@ -1313,8 +1314,8 @@ export interface components {
             /**
              * @description The catalog searches for this person, active courses only: one for each of their target
              *     occupations, within their mobility radius when their place is known, and, when they accept
-             *     remote courses, one more for the remote courses of that occupation (a radius search leaves
-             *     remote-only courses out).
+             *     remote learning, two more for the remote and the hybrid courses of that occupation (a radius
+             *     search leaves those held far away out, though the person can follow them).
              */
             manualSearchPaths: string[];
             /** @description Where to POST to start a set of the counselor's own and put those courses in it. */
@@ -1433,14 +1434,16 @@ export interface components {
         /**
          * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
          *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
-         *     (`field` `courseId`), what the model's filters would have left out: `session_passed` (its next
-         *     session is not after today), `prerequisite_above_level` (it asks for a level above the
-         *     person's), `beyond_mobility_radius` (held beyond the person's mobility radius, and they cannot
-         *     follow it remotely).
+         *     (`field` `courseId`), what the suggestions' hard filters would have left out: `no_session_planned`,
+         *     `session_passed` (its next session is not after today), `prerequisite_above_level` (it asks for
+         *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
+         *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
+         *     remotely only, which the person does not accept), `place_unknown` (the person's home, or where
+         *     an on-site course is held, is not known).
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown";
             /** @description The request field the warning is about. */
             field: string;
             message: string;
@@ -1517,7 +1520,7 @@ export interface components {
             expiresAt: string;
             /**
              * Format: date-time
-             * @description The counselor's first read; null until then.
+             * @description The counselor's first read of the set while it was open; null until then, and for good for a set first read once closed.
              */
             openedAt: string | null;
             /**
@@ -2408,14 +2411,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The set has not changed since the ETag sent in If-None-Match; no body. */
-        SetNotModified: {
-            headers: {
-                ETag: components["headers"]["ETag"];
-                [name: string]: unknown;
-            };
-            content?: never;
-        };
         /** @description The settings have not changed since the ETag sent in If-None-Match; no body. */
         SettingsNotModified: {
             headers: {
@@ -2518,7 +2513,7 @@ export interface components {
         ItemId: string;
         /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
         IfMatch: string;
-        /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
+        /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
         /**
          * @description The registry id, `<name>-<version>`.
@@ -3104,15 +3099,15 @@ export interface operations {
             };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. */
+            /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. Or the database cannot take the request now (busy, out of space or unreachable; a plain problem, as on every operation), what it had begun undone. */
             503: {
                 headers: {
-                    /** @description With `model_unavailable` and `shipped_model_not_registered`, the seconds after which this process tries to load the model, or register the shipped one, again (its retry interval, `MODEL_LOAD_RETRY_SECONDS`, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model. */
+                    /** @description With `model_unavailable` and `shipped_model_not_registered`, the seconds after which this process tries to load the model, or register the shipped one, again (its retry interval, `MODEL_LOAD_RETRY_SECONDS`, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model; with a database that cannot take the request, the seconds to wait before retrying. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ManualPathProblem"];
+                    "application/problem+json": components["schemas"]["ManualPathProblem"] | components["schemas"]["Problem"];
                 };
             };
         };
@@ -3202,10 +3197,7 @@ export interface operations {
     getRecommendationSet: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
-                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-            };
+            header?: never;
             path: {
                 setId: components["parameters"]["SetId"];
             };
@@ -3223,7 +3215,6 @@ export interface operations {
                     "application/json": components["schemas"]["RecommendationSet"];
                 };
             };
-            304: components["responses"]["SetNotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3513,7 +3504,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description An ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading the whole object again. Only the set and the settings carry ETags. */
+                /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
