@@ -88,13 +88,13 @@ interface HttpLikeError {
   body?: string;
 }
 
-/** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
 /**
  * What makes an error a database that cannot take the request now (busy, full, unreachable) rather
  * than a bug; the database layer knows its drivers' codes, the composition root hands it over.
  */
 export type FindStorageUnavailable = (error: unknown) => StorageUnavailable | undefined;
 
+/** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
 export function createErrorHandler(
   logger: Logger,
   findStorageUnavailable: FindStorageUnavailable,
