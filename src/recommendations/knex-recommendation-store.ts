@@ -157,13 +157,13 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findEarlierModelSuggestion(
-    setId: string,
+    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
     courseId: string,
   ): Promise<EarlierModelSuggestion | undefined> {
     const row = await this.db(`${ITEMS} as i`)
       .join(`${SETS} as s`, 's.id', 'i.set_id')
-      .where('s.seeker_id', this.db(SETS).select('seeker_id').where({ id: setId }))
-      .where('s.created_at', '<', this.db(SETS).select('created_at').where({ id: setId }))
+      .where('s.seeker_id', set.seekerId)
+      .where('s.created_at', '<', set.createdAt)
       .where({ 'i.course_id': courseId, 'i.source': 'model' })
       .orderBy([
         { column: 's.created_at', order: 'desc' },

@@ -65,10 +65,13 @@ export interface RecommendationStore {
    */
   findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
   /**
-   * The latest set made before `setId` in which the model suggested `courseId` for the person
-   * `setId` is for (whoever their counselor was then, shown or not); undefined when none did.
+   * The latest set of the person made before `set` in which the model suggested `courseId`
+   * (whoever their counselor was then, shown or not); undefined when none did.
    */
-  findEarlierModelSuggestion(setId: string, courseId: string): Promise<EarlierModelSuggestion | undefined>;
+  findEarlierModelSuggestion(
+    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
+    courseId: string,
+  ): Promise<EarlierModelSuggestion | undefined>;
   /**
    * A set of the person drawn for a second review, made since their latest publication and not
    * published (still open, discarded, withdrawn or expired): the second review it still owes, which

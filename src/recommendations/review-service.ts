@@ -2,7 +2,6 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -186,10 +185,15 @@ export class ReviewService {
     addition: { courseId: string; reason: string },
   ): Promise<ReviewResult> {
     // Read before the set's transaction (SQLite has one connection), judged after the access and
-    // ETag checks: someone else's set must answer 404 whatever course is sent.
+    // ETag checks: someone else's set must answer 404 whatever course is sent. A set's person and
+    // creation never change, so the set read here serves for them.
     const course = await this.deps.courses.findById(addition.courseId);
-    const earlier = await this.deps.store.findEarlierModelSuggestion(setId, addition.courseId);
-    const seeker = await this.findSeekerOfSet(setId);
+    const stored = await this.deps.store.findById(setId);
+    const earlier =
+      stored === undefined
+        ? undefined
+        : await this.deps.store.findEarlierModelSuggestion(stored, addition.courseId);
+    const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
     return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
       requireStatus(set, ['pending_review'], 'add a course');
       if (course === undefined || !course.active) {
@@ -232,7 +236,7 @@ export class ReviewService {
       return {
         warnings: [
           ...screenText('reason', reason),
-          ...(seeker?.id === set.seekerId ? warnAboutAddition(course, seeker, now) : []),
+          ...(seeker === undefined ? [] : warnAboutAddition(course, seeker, now)),
         ],
         events: [
           {
@@ -536,12 +540,6 @@ export class ReviewService {
     });
     for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
     return result;
-  }
-
-  /** The person a set is about, as their profile stands now; undefined for a missing set. */
-  private async findSeekerOfSet(setId: string): Promise<JobSeeker | undefined> {
-    const set = await this.deps.store.findById(setId);
-    return set === undefined ? undefined : this.deps.jobSeekers.findById(set.seekerId);
   }
 }
 

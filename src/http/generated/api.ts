@@ -3088,7 +3088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The AI may not be used for this person now; `manualPath` and `manualSetPath` say where to go instead. */
+            /** @description The AI may not be used for this person now; `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3099,7 +3099,7 @@ export interface operations {
             };
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
-            /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualPath` and `manualSetPath` say where to go instead. Or the database cannot take the request now (busy, out of space or unreachable; a plain problem, as on every operation), what it had begun undone. */
+            /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. Or the database cannot take the request now (busy, out of space or unreachable; a plain problem, as on every operation), what it had begun undone. */
             503: {
                 headers: {
                     /** @description With `model_unavailable` and `shipped_model_not_registered`, the seconds after which this process tries to load the model, or register the shipped one, again (its retry interval, `MODEL_LOAD_RETRY_SECONDS`, 30 by default); absent with `no_active_model`, which lasts until an admin activates a model; with a database that cannot take the request, the seconds to wait before retrying. */
