@@ -91,8 +91,8 @@ describe('migrations run by several processes', () => {
     try {
       const started = Date.now();
       const ran = await Promise.all([migrateToLatest(db), migrateToLatest(db)]);
-      expect(ran[0]?.length ?? 0).toBeGreaterThan(0);
-      expect(ran[1]).toEqual([]);
+      // One ran them all, the other, in its turn after, found nothing to do (either may come first).
+      expect(ran.map((names) => names.length > 0).sort()).toEqual([false, true]);
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await db.destroy();
