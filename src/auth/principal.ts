@@ -1,3 +1,5 @@
+import { ServiceUnavailableError } from '../shared/errors.ts';
+
 export const ROLES = ['counselor', 'job_seeker', 'auditor', 'admin', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -14,3 +16,21 @@ export function isRole(value: unknown): value is Role {
 
 /** A token was missing, malformed, expired or not from a trusted issuer. */
 export class AuthenticationError extends Error {}
+
+/** Seconds a caller is told to wait when the identity provider's keys could not be fetched. */
+export const KEY_SET_RETRY_SECONDS = 30;
+
+/**
+ * The identity provider's signing keys could not be fetched (unreachable, slow, or answering
+ * something other than a key set): no token can be checked, whoever sent it. Not the caller's fault.
+ */
+export class IdentityProviderUnavailableError extends ServiceUnavailableError {
+  constructor(cause: unknown) {
+    super(
+      "the identity provider's signing keys cannot be fetched now, so no token can be checked: retry in a moment",
+      { retryAfterSeconds: KEY_SET_RETRY_SECONDS },
+      KEY_SET_RETRY_SECONDS,
+    );
+    this.cause = cause;
+  }
+}

@@ -7,7 +7,12 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
-import { AuthenticationError, isRole, type Principal } from './principal.ts';
+import {
+  AuthenticationError,
+  IdentityProviderUnavailableError,
+  isRole,
+  type Principal,
+} from './principal.ts';
 
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -110,16 +115,39 @@ function createSignatureVerifier(
       const expiresAt = ((payload.exp ?? 0) + config.clockToleranceSeconds) * 1000;
       return { principal: { subject: payload.sub, roles }, expiresAt };
     } catch (error) {
-      if (error instanceof AuthenticationError) throw error;
+      if (error instanceof AuthenticationError || error instanceof IdentityProviderUnavailableError)
+        throw error;
       throw new AuthenticationError(describeJoseError(error, config.jwksUrl === undefined));
     }
   };
 }
 
 function resolveKeySet(config: AuthConfig, localPublicJwk: JWK | undefined): JWTVerifyGetKey {
-  if (config.jwksUrl !== undefined) return createRemoteJWKSet(new URL(config.jwksUrl));
+  if (config.jwksUrl !== undefined) return tellUnreachableKeySet(createRemoteJWKSet(new URL(config.jwksUrl)));
   if (localPublicJwk === undefined) throw new Error('no JWKS URL configured and no local key available');
   return createLocalJWKSet({ keys: [localPublicJwk] });
+}
+
+/**
+ * The remote key set's own failures (the fetch failed, timed out, or did not give a key set) are
+ * the identity provider's, not the token's: they throw `IdentityProviderUnavailableError` instead
+ * of refusing the token. A token naming a key the set does not hold is still refused.
+ */
+function tellUnreachableKeySet(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      if (
+        error instanceof joseErrors.JWKSNoMatchingKey ||
+        error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+        error instanceof joseErrors.JOSENotSupported
+      ) {
+        throw error;
+      }
+      throw new IdentityProviderUnavailableError(error);
+    }
+  };
 }
 
 /** What was wrong with a token; `localKeys`: the API signs its own tokens (no identity provider). */

@@ -1,5 +1,6 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { IdentityProviderUnavailableError } from '../auth/principal.ts';
 import {
   ConflictError,
   type DomainError,
@@ -13,6 +14,7 @@ import {
   type StorageUnavailable,
 } from '../shared/errors.ts';
 import { operationIdOf } from './operation-id.ts';
+import { findIdentityProviderOutage } from './security.ts';
 import { describeValidationMessage } from './validation-messages.ts';
 
 const PROBLEM_BASE = 'https://aiguillage.example/problems/';
@@ -94,6 +96,29 @@ interface HttpLikeError {
  */
 export type FindStorageUnavailable = (error: unknown) => StorageUnavailable | undefined;
 
+/**
+ * A database that cannot take the request now (busy, full, unreachable) answers as any service
+ * unavailable for a while. Not a bug, but the operators must know (a full disk, a lock held too long).
+ */
+function storageOutage(
+  error: unknown,
+  findStorageUnavailable: FindStorageUnavailable,
+  logger: Logger,
+  req: Request,
+): ServiceUnavailableError | undefined {
+  const unavailable = findStorageUnavailable(error);
+  if (unavailable === undefined) return undefined;
+  logger.error(
+    { err: error, operation: operationIdOf(req), storage: unavailable.reason },
+    'database unavailable',
+  );
+  return new ServiceUnavailableError(
+    STORAGE_DETAIL[unavailable.reason],
+    { retryAfterSeconds: unavailable.retryAfterSeconds },
+    unavailable.retryAfterSeconds,
+  );
+}
+
 /** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
 export function createErrorHandler(
   logger: Logger,
@@ -111,23 +136,12 @@ export function createErrorHandler(
       );
       return;
     }
-    const unavailable = findStorageUnavailable(error);
-    if (unavailable !== undefined) {
-      // Not a bug, but the operators must know (a full disk, a lock held too long).
-      logger.error(
-        { err: error, operation: operationIdOf(req), storage: unavailable.reason },
-        'database unavailable',
-      );
-    }
-    // A database that cannot take the request now answers as any service unavailable for a while.
     const failure =
-      unavailable === undefined
-        ? error
-        : new ServiceUnavailableError(
-            STORAGE_DETAIL[unavailable.reason],
-            { retryAfterSeconds: unavailable.retryAfterSeconds },
-            unavailable.retryAfterSeconds,
-          );
+      findIdentityProviderOutage(req) ?? storageOutage(error, findStorageUnavailable, logger, req) ?? error;
+    if (failure instanceof IdentityProviderUnavailableError) {
+      // Every request fails the same way until it comes back: the operators must know.
+      logger.error({ err: failure.cause, operation: operationIdOf(req) }, 'identity provider unreachable');
+    }
     for (const [kind, status, slug, title] of DOMAIN_STATUS) {
       if (failure instanceof kind) {
         if (failure instanceof ServiceUnavailableError && failure.retryAfterSeconds !== undefined) {

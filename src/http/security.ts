@@ -1,7 +1,18 @@
 import type { Request } from 'express';
-import { AuthenticationError } from '../auth/principal.ts';
+import { AuthenticationError, IdentityProviderUnavailableError } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { setPrincipal } from './principal-context.ts';
+
+/**
+ * Requests whose token could not be checked because the identity provider was unreachable. The
+ * validator turns whatever a security handler throws into a 401 or a 500, so the error handler
+ * looks here to answer 503 instead.
+ */
+const unverifiable = new WeakMap<Request, IdentityProviderUnavailableError>();
+
+export function findIdentityProviderOutage(req: Request): IdentityProviderUnavailableError | undefined {
+  return unverifiable.get(req);
+}
 
 class SecurityFailure extends Error {
   constructor(
@@ -31,6 +42,7 @@ export function createBearerAuthHandler(verifyToken: TokenVerifier) {
     } catch (error) {
       if (error instanceof SecurityFailure) throw error;
       if (error instanceof AuthenticationError) throw new SecurityFailure(401, error.message);
+      if (error instanceof IdentityProviderUnavailableError) unverifiable.set(req, error);
       throw error;
     }
   };

@@ -128,7 +128,11 @@ export class ObjectionService {
         ...(comment === null ? {} : { personal: { comment } }),
       });
     });
-    const warnings = screenText('comment', comment);
+    const warnings = screenText(
+      'comment',
+      comment,
+      recording.actor.role === 'job_seeker' ? 'job_seeker' : 'staff',
+    );
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return {
       recordedAt: event.occurredAt,

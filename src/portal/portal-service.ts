@@ -216,7 +216,7 @@ export class PortalService {
       await this.findMyItem(seeker, itemId);
       throw error;
     }
-    const warnings = screenText('comment', comment);
+    const warnings = screenText('comment', comment, 'job_seeker');
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return { feedback, warnings };
   }

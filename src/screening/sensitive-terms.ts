@@ -6,7 +6,7 @@ import { foldText } from '../shared/fold-text.ts';
  * writer can rephrase. The lists are deliberately short and literal: a warning that fires too
  * often gets ignored.
  */
-const SENSITIVE_TERMS: Record<string, readonly string[]> = {
+const SENSITIVE_TERMS = {
   health: [
     'maladie',
     'malade',
@@ -144,7 +144,24 @@ const SENSITIVE_TERMS: Record<string, readonly string[]> = {
     'convicted',
     'jail',
   ],
+} satisfies Record<string, readonly string[]>;
+
+/** The categories named to a job seeker, who reads the product in French. */
+const CATEGORY_LABELS_FR: Record<keyof typeof SENSITIVE_TERMS, string> = {
+  health: 'santé',
+  religion: 'religion',
+  origin: 'origine',
+  union: 'appartenance syndicale',
+  sexualOrientation: 'orientation sexuelle',
+  politics: 'opinions politiques',
+  justice: 'situation judiciaire',
 };
+
+/**
+ * Who reads the warning: staff get the API's English, a job seeker the French of the texts they
+ * are shown (explanations, messages).
+ */
+export type ScreeningReader = 'staff' | 'job_seeker';
 
 export interface ScreeningWarning {
   code: 'sensitive_term';
@@ -155,12 +172,15 @@ export interface ScreeningWarning {
   terms: string[];
 }
 
-const PATTERNS = Object.entries(SENSITIVE_TERMS).flatMap(([category, terms]) =>
-  terms.map((term) => ({
-    category,
-    term,
-    pattern: termPattern(term),
-  })),
+type Category = keyof typeof SENSITIVE_TERMS;
+
+const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [Category, readonly string[]][]).flatMap(
+  ([category, terms]) =>
+    terms.map((term) => ({
+      category,
+      term,
+      pattern: termPattern(term),
+    })),
 );
 
 /**
@@ -173,7 +193,11 @@ function termPattern(term: string): RegExp {
 }
 
 /** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
-export function screenText(field: string, text: string | null | undefined): ScreeningWarning[] {
+export function screenText(
+  field: string,
+  text: string | null | undefined,
+  reader: ScreeningReader = 'staff',
+): ScreeningWarning[] {
   if (text === null || text === undefined || text.trim() === '') return [];
   // Folded so that "Maladie" and "maladié" match "maladie".
   const normalised = foldText(text);
@@ -184,8 +208,19 @@ export function screenText(field: string, text: string | null | undefined): Scre
     {
       code: 'sensitive_term',
       field,
-      message: `this text seems to mention sensitive information (${categories.join(', ')}); keep to what the training decision needs`,
+      message: warningMessage(categories, reader),
       terms: hits.map((hit) => hit.term),
     },
   ];
+}
+
+function warningMessage(categories: readonly Category[], reader: ScreeningReader): string {
+  if (reader === 'staff') {
+    return `this text seems to mention sensitive information (${categories.join(', ')}); keep to what the training decision needs`;
+  }
+  const labels = categories.map((category) => CATEGORY_LABELS_FR[category]);
+  return (
+    `Ce texte semble parler d’informations sensibles (${labels.join(', ')}). Rien ne vous oblige à les ` +
+    'donner : seul votre projet de formation compte pour ces suggestions.'
+  );
 }

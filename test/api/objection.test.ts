@@ -137,7 +137,7 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
       expect(await objectionEventsAbout(t, 'js-how')).toEqual([]);
     });
 
-    it('warns about a sensitive term in the comment, and records the objection all the same', async () => {
+    it('warns the counselor about a sensitive term in the comment, in English, and records the objection all the same', async () => {
       await syncSeeker(t, 'js-desk-sensitive');
       const res = await recordForSeeker(t, counselor, 'js-desk-sensitive', {
         channel: 'in_person',
@@ -145,6 +145,9 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
       });
       expect(res.status).toBe(200);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['maladie'] })]);
+      expect(res.body.warnings[0].message).toMatch(
+        /^this text seems to mention sensitive information \(health\)/,
+      );
       expect((await myObjection(t, 'js-desk-sensitive')).aiObjection).toBe(true);
     });
 

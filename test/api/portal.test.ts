@@ -373,7 +373,7 @@ describe('job seeker portal API', () => {
       }
     });
 
-    it('warns about a sensitive term in feedback and counts it', async () => {
+    it('warns about a sensitive term in feedback, in French, and counts it', async () => {
       const before = await commentWarningCount();
       await syncSeeker(t, 'js-sensitive');
       const set = await createAndPublish(t, counselor, 'js-sensitive', { approve: 1 });
@@ -385,10 +385,13 @@ describe('job seeker portal API', () => {
         .send({ response: 'not_interested', comment: 'Mon handicap rend ce métier difficile.' });
       expect(res.status).toBe(201);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
+      expect(res.body.warnings[0].message).toMatch(
+        /^Ce texte semble parler d’informations sensibles \(santé\)/,
+      );
       expect(await commentWarningCount()).toBe(before + 1);
     });
 
-    it('warns about a sensitive term in an objection comment and counts it', async () => {
+    it('warns about a sensitive term in an objection comment, in French, and counts it', async () => {
       const before = await commentWarningCount();
       await syncSeeker(t, 'js-object-sensitive');
       const seeker = await t.tokenFor('job_seeker', 'js-object-sensitive');
@@ -399,6 +402,7 @@ describe('job seeker portal API', () => {
       expect(res.status).toBe(200);
       expect(res.body.aiObjection).toBe(true);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
+      expect(res.body.warnings[0].message).toMatch(/^Ce texte semble parler/);
       expect(await commentWarningCount()).toBe(before + 1);
 
       await syncSeeker(t, 'js-object-plain');

@@ -9,6 +9,27 @@ describe('free-text screening', () => {
     expect(warning?.message).toMatch(/health/);
   });
 
+  it('warns a job seeker in French, naming the categories in French', () => {
+    const [warning] = screenText('comment', 'Mon handicap et ma religion', 'job_seeker');
+    expect(warning?.terms).toEqual(['handicap', 'religion']);
+    expect(warning?.message).toMatch(/^Ce texte semble parler d’informations sensibles \(santé, religion\)/);
+  });
+
+  it('names every category in French for a job seeker', () => {
+    const labels: [string, string][] = [
+      ['malade', 'santé'],
+      ['musulman', 'religion'],
+      ["d'origine marocaine", 'origine'],
+      ['membre de la CGT', 'appartenance syndicale'],
+      ['il est gay', 'orientation sexuelle'],
+      ['militant', 'opinions politiques'],
+      ['casier judiciaire', 'situation judiciaire'],
+    ];
+    for (const [text, label] of labels) {
+      expect(screenText('comment', text, 'job_seeker')[0]?.message).toContain(`(${label})`);
+    }
+  });
+
   it('warns about religion, origin, union membership and sexual orientation, in English too', () => {
     expect(screenText('message', 'She is Muslim')).toHaveLength(1);
     expect(screenText('message', "d'origine marocaine")).toHaveLength(1);

@@ -1446,6 +1446,7 @@ export interface components {
             code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown";
             /** @description The request field the warning is about. */
             field: string;
+            /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
             message: string;
             terms?: string[];
         };

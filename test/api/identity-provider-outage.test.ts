@@ -1,0 +1,101 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/captured-logs.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** The identity provider's JWKS endpoint, which the test takes down and brings back. */
+function startIdentityProvider(keys: JWK[]) {
+  const state = { answer: 'keys' as 'keys' | 'error' | 'not a key set' };
+  const server = http.createServer((_req, res) => {
+    if (state.answer === 'error') {
+      res.writeHead(502).end('bad gateway');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(state.answer === 'keys' ? { keys } : { hello: 'world' }));
+  });
+  return { server, state };
+}
+
+describe('an identity provider that cannot be reached', () => {
+  const logs = captureLogs();
+  let t: TestApp;
+  let provider: ReturnType<typeof startIdentityProvider>;
+  let token: string;
+  let strangerToken: string;
+  let closedPortUrl: string;
+
+  beforeAll(async () => {
+    const signing = await generateKeyPair('ES256');
+    const publicJwk = { ...(await exportJWK(signing.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
+    provider = startIdentityProvider([publicJwk]);
+    provider.state.answer = 'error';
+    await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
+    const { port } = provider.server.address() as AddressInfo;
+
+    // A port nothing listens on: opened, then closed at once.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    closedPortUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/jwks.json`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    t = await startTestApp({
+      logger: logs.logger,
+      env: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+    });
+    const sign = async (key: Parameters<SignJWT['sign']>[0], kid: string) =>
+      new SignJWT({ roles: ['counselor'] })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuer(t.config.auth.issuer)
+        .setAudience(t.config.auth.audience)
+        .setSubject('c-idp')
+        .setExpirationTime('10m')
+        .sign(key);
+    token = await sign(signing.privateKey, 'idp-1');
+    strangerToken = await sign((await generateKeyPair('ES256')).privateKey, 'not-the-idp');
+  });
+  afterAll(async () => {
+    await t.close();
+    provider.server.close();
+  });
+
+  const listMySets = (bearer: string, app = t) =>
+    app.http.get('/v1/recommendations').auth(bearer, { type: 'bearer' });
+
+  it('answers 503 with Retry-After, not 401, while the identity provider answers with an error, and logs it', async () => {
+    const res = await listMySets(token);
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.body).toMatchObject({ status: 503, retryAfterSeconds: 30 });
+    expect(res.body.detail).toMatch(/identity provider's signing keys cannot be fetched/);
+    expect(logs.find('error', /^identity provider unreachable$/)).toHaveLength(1);
+  });
+
+  it('answers 503 while the identity provider answers something other than a key set', async () => {
+    provider.state.answer = 'not a key set';
+    expect((await listMySets(token)).status).toBe(503);
+  });
+
+  it('answers 503 when nothing listens at the identity provider’s address', async () => {
+    const unreachable = await startTestApp({ env: { AUTH_JWKS_URL: closedPortUrl } });
+    try {
+      const res = await listMySets(token, unreachable);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('30');
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it('accepts the token once the identity provider answers again, and still refuses a key it does not hold', async () => {
+    provider.state.answer = 'keys';
+    expect((await listMySets(token)).status).toBe(200);
+
+    const refused = await listMySets(strangerToken);
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toBe('the token was signed with an unknown key');
+  });
+});
