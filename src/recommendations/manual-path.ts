@@ -2,6 +2,7 @@ import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { ActiveModelState } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
+import { formatIsoDay, toDayNumber } from '../shared/iso-day.ts';
 
 /**
  * Why the model may not be used for a person now: the doors to the manual path. `model_unavailable`:
@@ -63,16 +64,17 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
 };
 
 /**
- * The catalog searches that make the manual path for this person: active courses of each of their
- * target occupations (the search takes one at a time), near them when their place is known, and,
- * when they accept remote courses, the remote and hybrid ones too in searches of their own (a
- * radius search leaves those held far away out, and the catalog search cannot ask for "near or
- * remote").
+ * The catalog searches that make the manual path for this person: active courses with a session
+ * still ahead (after today, as the suggestions' filter asks) of each of their target occupations
+ * (the search takes one at a time), near them when their place is known, and, when they accept
+ * remote courses, the remote and hybrid ones too in searches of their own (a radius search leaves
+ * those held far away out, and the catalog search cannot ask for "near or remote").
  */
-export function listManualSearchPaths(seeker: JobSeeker): string[] {
+export function listManualSearchPaths(seeker: JobSeeker, now: Date): string[] {
   const occupations = seeker.targetOccupations.length === 0 ? [undefined] : seeker.targetOccupations;
+  const startsAfter = formatIsoDay(toDayNumber(now) + 1);
   return occupations.flatMap((occupation) => {
-    const base = { active: 'true', ...(occupation === undefined ? {} : { occupation }) };
+    const base = { active: 'true', startsAfter, ...(occupation === undefined ? {} : { occupation }) };
     if (seeker.location === null) return [coursesPath(base)];
     const near = coursesPath({
       ...base,
@@ -97,10 +99,11 @@ function coursesPath(query: Record<string, string>): string {
 export function refuseForManualPath(
   seeker: JobSeeker,
   why: ModelUnavailable,
+  now: Date,
   retryAfterMs?: number,
 ): ConflictError | ServiceUnavailableError {
   const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
-  const manualSearchPaths = listManualSearchPaths(seeker);
+  const manualSearchPaths = listManualSearchPaths(seeker, now);
   const details = {
     type: 'https://aiguillage.example/problems/ai-unavailable',
     reason: why,

@@ -89,12 +89,12 @@ export class RecommendationService {
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
     const barred = findWhatBarsModel(settings, seeker);
-    if (barred !== undefined) throw refuseForManualPath(seeker, barred);
+    if (barred !== undefined) throw refuseForManualPath(seeker, barred, deps.now());
     const current = await deps.models.currentState();
     if (current.status !== 'loaded') {
       // A failed load or registration is logged by the registry with its cause; the counselor is told where to go.
       const retryAfterMs = current.status === 'unavailable' ? current.retryAfterMs : undefined;
-      throw refuseForManualPath(seeker, findWhyNoUsableModel(current), retryAfterMs);
+      throw refuseForManualPath(seeker, findWhyNoUsableModel(current), deps.now(), retryAfterMs);
     }
     const { model } = current;
 
@@ -255,7 +255,7 @@ export class RecommendationService {
         if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
         if (set.model !== null) {
           const barred = findWhatBarsModel(await deps.settings.get(trx), seeker);
-          if (barred !== undefined) throw refuseForManualPath(seeker, barred);
+          if (barred !== undefined) throw refuseForManualPath(seeker, barred, deps.now());
         }
         // A set not drawn takes over the second review an earlier drawn set of the person still
         // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.

@@ -6,6 +6,11 @@ export function toDayNumber(instant: Date): number {
   return Math.floor(instant.getTime() / DAY_MS);
 }
 
+/** The `YYYY-MM-DD` of a day number (days since 1970-01-01, UTC). */
+export function formatIsoDay(dayNumber: number): string {
+  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+}
+
 /**
  * Returns the day number (days since 1970-01-01, UTC) of the date a string starts with. Plain
  * `YYYY-MM-DD` prefixes are read arithmetically, as Date.parse reads them (a day past the month's end

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatIsoDay, toDayNumber } from '../../src/shared/iso-day.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -404,7 +405,13 @@ describe('suggestions API', () => {
       expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
     });
 
-    it('names a search for each target occupation near the person, and ones for remote and hybrid courses when they accept remote learning', async () => {
+    it('names a search for each target occupation near the person, and ones for remote and hybrid courses when they accept remote learning, each leaving out sessions already begun', async () => {
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const passed = await t.http
+        .put('/v1/courses/VILLEURBANNE-AES-PASSED')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...WORKFLOW_CATALOG['VILLEURBANNE-AES'], nextSessionStart: '2025-09-01' });
+      expect(passed.status).toBe(201);
       await syncSeeker(
         t,
         'js-manual-remote',
@@ -415,13 +422,14 @@ describe('suggestions API', () => {
         const res = await requestSet(t, counselor, 'js-manual-remote');
         expect(res.status).toBe(409);
         const near = 'near=45.764%2C4.8357&withinKm=20';
+        const ahead = `startsAfter=${formatIsoDay(toDayNumber(clock.now()) + 1)}`;
         expect(res.body.manualSearchPaths).toEqual([
-          `/v1/courses?active=true&occupation=J1501&${near}`,
-          '/v1/courses?active=true&occupation=J1501&modality=remote',
-          '/v1/courses?active=true&occupation=J1501&modality=hybrid',
-          `/v1/courses?active=true&occupation=K1302&${near}`,
-          '/v1/courses?active=true&occupation=K1302&modality=remote',
-          '/v1/courses?active=true&occupation=K1302&modality=hybrid',
+          `/v1/courses?active=true&${ahead}&occupation=J1501&${near}`,
+          `/v1/courses?active=true&${ahead}&occupation=J1501&modality=remote`,
+          `/v1/courses?active=true&${ahead}&occupation=J1501&modality=hybrid`,
+          `/v1/courses?active=true&${ahead}&occupation=K1302&${near}`,
+          `/v1/courses?active=true&${ahead}&occupation=K1302&modality=remote`,
+          `/v1/courses?active=true&${ahead}&occupation=K1302&modality=hybrid`,
         ]);
         expect(res.body.manualPath).toBe(res.body.manualSearchPaths[0]);
         const found: string[] = [];
@@ -432,6 +440,7 @@ describe('suggestions API', () => {
         }
         expect(found).toEqual(expect.arrayContaining(['LYON-AS-1', 'VILLEURBANNE-AES']));
         expect(found).not.toContain('PARIS-AS');
+        expect(found).not.toContain('VILLEURBANNE-AES-PASSED');
       } finally {
         await putSettings(t, {});
       }

@@ -22,37 +22,42 @@ function queriesOf(paths: readonly string[]): Array<Record<string, string>> {
   });
 }
 
+/** 30 November 2026: the searches ask for sessions from the next day on. */
+const NOW = new Date('2026-11-30T15:00:00Z');
+const AHEAD = { startsAfter: '2026-12-01' };
+
 describe('the manual path to the catalog', () => {
-  it('searches near the person, within their mobility radius, for each of their target occupations', () => {
+  it('searches near the person, within their mobility radius, for each of their target occupations, with a session after today', () => {
     const paths = listManualSearchPaths(
       aPerson({ targetOccupations: ['J1501', 'J1304'], mobilityRadiusKm: 25 }),
+      NOW,
     );
     expect(queriesOf(paths)).toEqual([
-      { active: 'true', occupation: 'J1501', near: '45.764,4.8357', withinKm: '25' },
-      { active: 'true', occupation: 'J1304', near: '45.764,4.8357', withinKm: '25' },
+      { active: 'true', ...AHEAD, occupation: 'J1501', near: '45.764,4.8357', withinKm: '25' },
+      { active: 'true', ...AHEAD, occupation: 'J1304', near: '45.764,4.8357', withinKm: '25' },
     ]);
   });
 
   it('adds searches for remote and hybrid courses when the person accepts remote learning, since a radius search leaves those held far away out', () => {
-    const paths = listManualSearchPaths(aPerson({ remoteOk: true, mobilityRadiusKm: 25 }));
+    const paths = listManualSearchPaths(aPerson({ remoteOk: true, mobilityRadiusKm: 25 }), NOW);
     expect(queriesOf(paths)).toEqual([
-      { active: 'true', occupation: 'J1501', near: '45.764,4.8357', withinKm: '25' },
-      { active: 'true', occupation: 'J1501', modality: 'remote' },
-      { active: 'true', occupation: 'J1501', modality: 'hybrid' },
+      { active: 'true', ...AHEAD, occupation: 'J1501', near: '45.764,4.8357', withinKm: '25' },
+      { active: 'true', ...AHEAD, occupation: 'J1501', modality: 'remote' },
+      { active: 'true', ...AHEAD, occupation: 'J1501', modality: 'hybrid' },
     ]);
   });
 
   it('searches the whole catalog of the occupation when the place of the person is unknown', () => {
-    const paths = listManualSearchPaths(aPerson({ location: null, remoteOk: true }));
-    expect(queriesOf(paths)).toEqual([{ active: 'true', occupation: 'J1501' }]);
+    const paths = listManualSearchPaths(aPerson({ location: null, remoteOk: true }), NOW);
+    expect(queriesOf(paths)).toEqual([{ active: 'true', ...AHEAD, occupation: 'J1501' }]);
   });
 
   it('gives every search in the refusal, the first one also as manualPath', () => {
     const seeker = aPerson({ targetOccupations: ['J1501', 'J1304'], remoteOk: true });
-    const refusal = refuseForManualPath(seeker, 'switched_off');
+    const refusal = refuseForManualPath(seeker, 'switched_off', NOW);
     expect(refusal.details).toMatchObject({
-      manualPath: listManualSearchPaths(seeker)[0],
-      manualSearchPaths: listManualSearchPaths(seeker),
+      manualPath: listManualSearchPaths(seeker, NOW)[0],
+      manualSearchPaths: listManualSearchPaths(seeker, NOW),
     });
     expect(refusal.details?.manualSearchPaths).toHaveLength(6);
   });

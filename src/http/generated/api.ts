@@ -1288,14 +1288,14 @@ export interface components {
          *       "status": 409,
          *       "detail": "the job seeker objected to AI processing of their data; propose courses from the catalog instead, in a set of your own",
          *       "reason": "objection",
-         *       "manualPath": "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *       "manualPath": "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
          *       "manualSearchPaths": [
-         *         "/v1/courses?active=true&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
-         *         "/v1/courses?active=true&occupation=J1501&modality=remote",
-         *         "/v1/courses?active=true&occupation=J1501&modality=hybrid",
-         *         "/v1/courses?active=true&occupation=J1304&near=45.764%2C4.8357&withinKm=25",
-         *         "/v1/courses?active=true&occupation=J1304&modality=remote",
-         *         "/v1/courses?active=true&occupation=J1304&modality=hybrid"
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1501&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1501&modality=remote",
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1501&modality=hybrid",
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1304&near=45.764%2C4.8357&withinKm=25",
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1304&modality=remote",
+         *         "/v1/courses?active=true&startsAfter=2026-12-01&occupation=J1304&modality=hybrid"
          *       ],
          *       "manualSetPath": "/v1/job-seekers/FT-000123/manual-recommendations"
          *     }
@@ -1312,7 +1312,8 @@ export interface components {
             /** @description Where the counselor can find courses without the AI (catalog search); the first of `manualSearchPaths`. */
             manualPath: string;
             /**
-             * @description The catalog searches for this person, active courses only: one for each of their target
+             * @description The catalog searches for this person, active courses with a session after today only (as
+             *     the suggestions' filter): one for each of their target
              *     occupations, within their mobility radius when their place is known, and, when they accept
              *     remote learning, two more for the remote and the hybrid courses of that occupation (a radius
              *     search leaves those held far away out, though the person can follow them).
