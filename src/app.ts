@@ -9,6 +9,7 @@ import { createAccessRecordRoutes } from './access-record/access-record-routes.t
 import type { AccessRecordService } from './access-record/access-record-service.ts';
 import { createAuditRoutes } from './audit/audit-routes.ts';
 import type { AuditService } from './audit/audit-service.ts';
+import type { Principal } from './auth/principal.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
 import { createCourseRoutes } from './courses/course-routes.ts';
@@ -67,6 +68,16 @@ export interface AppDependencies {
   findStorageUnavailable: FindStorageUnavailable;
 }
 
+/**
+ * Whose requests count together: a subject under its roles. Ids of different kinds (a job seeker's,
+ * a counselor's) may be spelled alike; one person's requests must not use up another's.
+ */
+function rateLimitKeyOf(principal: Principal | undefined): string | undefined {
+  return principal === undefined
+    ? undefined
+    : `${[...principal.roles].sort().join('+')}:${principal.subject}`;
+}
+
 /** Builds the Express app. It does no I/O of its own, so tests build it in-process. */
 export function createApp(deps: AppDependencies): Express {
   const { config, openApiDocument, logger, metrics, services } = deps;
@@ -95,6 +106,11 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(createCors(config.http.corsOrigins));
+  // Most answers hold personal data: no browser on a shared computer nor proxy may keep any of them.
+  app.use('/v1', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(metrics.middleware);
 
   app.get('/openapi.json', (_req, res) => {
@@ -126,7 +142,7 @@ export function createApp(deps: AppDependencies): Express {
       limit: config.http.rateLimitPerMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      keyGenerator: (req) => findPrincipal(req)?.subject ?? ipKeyGenerator(req.ip ?? 'unknown'),
+      keyGenerator: (req) => rateLimitKeyOf(findPrincipal(req)) ?? ipKeyGenerator(req.ip ?? 'unknown'),
       handler: (_req, res) => {
         sendProblem(
           res,

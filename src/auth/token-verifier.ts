@@ -17,6 +17,11 @@ import {
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** The longest subject taken from a token. */
+const MAX_SUBJECT_LENGTH = 255;
+/** Control (NUL…) and formatting characters (bidirectional overrides, zero-width spaces). */
+const INVISIBLE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
+
 /** Verified tokens remembered at most (the least recently used make room). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
@@ -110,6 +115,12 @@ function createSignatureVerifier(
       }
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw new AuthenticationError('the token has no subject');
+      }
+      // The subject is an id stored and compared as text (PostgreSQL refuses NUL in text).
+      if (payload.sub.length > MAX_SUBJECT_LENGTH || INVISIBLE_CHARACTER.test(payload.sub)) {
+        throw new AuthenticationError(
+          `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, none of them control or formatting characters`,
+        );
       }
       // `exp` is required above; jose accepts the token while now < exp + tolerance.
       const expiresAt = ((payload.exp ?? 0) + config.clockToleranceSeconds) * 1000;

@@ -61,6 +61,20 @@ describe('authentication', () => {
       .setSubject('c-001')
       .setExpirationTime(now + 600)
       .sign(publicKeyBytes);
+    const oddSubjects: [string, string][] = [
+      ['a NUL in its subject', 'c-001\u0000'],
+      ['a bidirectional override in its subject', 'c-\u202e100'],
+      ['a subject of 256 characters', 'c'.repeat(256)],
+    ];
+    for (const [name, subject] of oddSubjects) {
+      badTokens[name] = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: keys.kid })
+        .setIssuer(auth.issuer)
+        .setAudience(auth.audience)
+        .setSubject(subject)
+        .setExpirationTime(now + 600)
+        .sign(keys.privateKey);
+    }
     badTokens['no roles claim'] = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: keys.kid })
       .setIssuer(auth.issuer)
@@ -96,6 +110,9 @@ describe('authentication', () => {
     'bad signature',
     'HS256 signed with the public key',
     'no roles claim',
+    'a NUL in its subject',
+    'a bidirectional override in its subject',
+    'a subject of 256 characters',
   ];
   it.each(cases)('refuses a token with %s on every secured operation', async (kind) => {
     const token = badTokens[kind];

@@ -103,6 +103,29 @@ describe('HTTP hardening', () => {
     const someoneElse = await t.http.get('/v1/job-seekers/js-none').auth(other, { type: 'bearer' });
     expect(someoneElse.status).toBe(404);
   });
+
+  it('counts a job seeker apart from a counselor whose id is spelled alike', async () => {
+    const seeker = await t.tokenFor('job_seeker', 'c-twin');
+    for (let i = 0; i < 6; i += 1)
+      await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const limited = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    expect(limited.status).toBe(429);
+    const counselor = await t.tokenFor('counselor', 'c-twin');
+    const res = await t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers every /v1 request with Cache-Control: no-store, refusals included', async () => {
+    const seeker = await t.tokenFor('job_seeker', 'js-cache');
+    const answers = [
+      await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' }),
+      await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' }),
+      await t.http.get('/v1/recommendations'),
+      await t.http.get('/v1/nothing-here'),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([404, 200, 401, 404]);
+    for (const res of answers) expect(res.headers['cache-control']).toBe('no-store');
+  });
 });
 
 describe('operations endpoints', () => {
