@@ -260,6 +260,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     models: { listModels: async () => [] },
     settings: { getSettings: async () => DEFAULT_SETTINGS },
     minPeoplePerFigure: 1,
+    pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
   });
   const request = {
     auditor: { subject: 'bench-auditor', roles: ['auditor' as const] },

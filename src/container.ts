@@ -177,6 +177,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         models,
         settings: { getSettings: () => settingsStore.get() },
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
+        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       }),
       readiness: new ReadinessProbe([
         {

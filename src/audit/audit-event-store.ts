@@ -23,6 +23,8 @@ export type StoredEvent = StoredDecisionEvent;
 export interface AuditEventStore {
   /** One page of the events that match the filter. */
   listEvents(filter: AuditEventFilter, page: AuditEventPage): Promise<RecordedDecisionEvent[]>;
+  /** Whether any event is about one of these job seekers' pseudonyms. */
+  hasEventsAbout(subjects: readonly string[]): Promise<boolean>;
   /** How many events match the filter up to `toSeq`. */
   countEvents(filter: AuditEventFilter, toSeq: number): Promise<number>;
   /** Every matching event up to `toSeq`, in seq order, read page by page so that memory stays constant. */

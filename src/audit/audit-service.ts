@@ -38,6 +38,8 @@ export interface AuditServiceDeps {
   settings: { getSettings(): Promise<Settings> };
   /** Attribution and drift figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
   minPeoplePerFigure: number;
+  /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
+  pseudonymise(id: string): string;
 }
 
 /** Who asks, and why: every auditor query states its purpose and is itself logged. */
@@ -308,13 +310,26 @@ export class AuditService {
     return latest;
   }
 
-  /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
+  /**
+   * Appends `audit.queried`: who asked, why, with which filters, and how much came back. Refused
+   * (nothing answered) when the purpose holds the id of a job seeker the log is about: it would tie
+   * them to their pseudonym for good, readable where erasure cannot reach it. Erased people count,
+   * since their events stay; an auditor follows a person by pseudonym, the events' `subject`.
+   */
   private async record(
     request: AuditRequest,
     operation: string,
     filters: Record<string, unknown>,
     resultCount: number,
   ): Promise<void> {
+    const words = listIdLikeWords(request.purpose);
+    if (await this.deps.events.hasEventsAbout(words.map((word) => this.deps.pseudonymise(word)))) {
+      throw new InvalidInputError(
+        'the X-Audit-Purpose header is kept readable in the decision log for good, where people appear ' +
+          'only by pseudonym: state the purpose without a job seeker’s id (the events name them by pseudonym)',
+        { header: 'X-Audit-Purpose' },
+      );
+    }
     await this.deps.log.withTransaction(async (trx) => {
       await this.deps.log.append(trx, {
         type: 'audit.queried',
@@ -323,6 +338,14 @@ export class AuditService {
       });
     });
   }
+}
+
+/** The words of a text that could be an id as the contract spells them, trailing punctuation left out. */
+function listIdLikeWords(text: string): string[] {
+  const words = (text.match(/[A-Za-z0-9][A-Za-z0-9._:-]*/g) ?? []).map((word) =>
+    word.replace(/[._:-]+$/, ''),
+  );
+  return [...new Set(words.filter((word) => word.length <= 64))];
 }
 
 /** The items of each source, one source after the other. */

@@ -46,6 +46,15 @@ export class KnexAuditEventStore implements AuditEventStore {
       .slice(0, page.limit);
   }
 
+  async hasEventsAbout(subjects: readonly string[]): Promise<boolean> {
+    if (subjects.length === 0) return false;
+    const rows: Row[] = await this.db(EVENTS)
+      .select('seq')
+      .whereIn('subject', [...subjects])
+      .limit(1);
+    return rows.length > 0;
+  }
+
   async countEvents(filter: AuditEventFilter, toSeq: number): Promise<number> {
     const range = await this.resolveRange(filter, 0, toSeq);
     if (range === undefined) return 0;

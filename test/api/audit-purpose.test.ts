@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aJobSeeker } from '../support/builders.ts';
 import { listDocumentedOperations } from '../support/openapi-operations.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -41,6 +42,56 @@ describe('auditor API: the stated purpose', () => {
         .set('authorization', `Bearer ${auditor}`)
         .set('X-Audit-Purpose', 'checking the file of a pregnant job seeker');
       expect(res.status, operation.template).toBe(422);
+    }
+  });
+
+  it('refuses a purpose holding the id of a job seeker the log is about, erased or not, and logs nothing', async () => {
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    const synced = await t.http
+      .put('/v1/job-seekers/js-4242')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ counselorId: 'c-001' }));
+    expect(synced.status).toBe(201);
+    const before = await auditQueries();
+    const auditOperations = listDocumentedOperations().filter(
+      (operation) => operation.template.startsWith('/v1/audit/') && operation.method === 'get',
+    );
+    const askAll = async (purpose: string) => {
+      for (const operation of auditOperations) {
+        const res = await t.http
+          .get(operation.samplePath)
+          .set('authorization', `Bearer ${auditor}`)
+          .set('X-Audit-Purpose', purpose);
+        expect(res.status, `${operation.template}: ${purpose}`).toBe(422);
+        expect(res.body.detail).toMatch(/without a job seeker’s id/);
+      }
+    };
+    await askAll('réclamation sur le dossier js-4242.');
+    const admin = await t.tokenFor('admin', 'ops-1');
+    expect((await t.http.delete('/v1/job-seekers/js-4242').auth(admin, { type: 'bearer' })).status).toBe(204);
+    await askAll('js-4242: suite à son effacement');
+    expect(await auditQueries()).toEqual(before);
+  });
+
+  it('accepts a purpose naming a counselor or a word shaped like an id that is nobody the log is about', async () => {
+    for (const purpose of ['review of c-001 decisions', 'ticket INC-2026-118']) {
+      const res = await t.http
+        .get('/v1/audit/verify')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('X-Audit-Purpose', purpose);
+      expect(res.status, purpose).toBe(200);
+      expect((await auditQueries()).at(-1)?.purpose).toBe(purpose);
+    }
+  });
+
+  it('refuses a purpose with a bidirectional override or a zero-width space', async () => {
+    for (const purpose of ['revue \u202etrimestrielle', 'revue\u200btrimestrielle']) {
+      const res = await t.http
+        .get('/v1/audit/verify')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('X-Audit-Purpose', Buffer.from(purpose, 'utf8').toString('latin1'));
+      expect(res.status, purpose).toBe(422);
+      expect(res.body.detail).toMatch(/control or formatting characters/);
     }
   });
 
