@@ -261,6 +261,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     settings: { getSettings: async () => DEFAULT_SETTINGS },
     minPeoplePerFigure: 1,
     pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+    now: () => new Date(),
   });
   const request = {
     auditor: { subject: 'bench-auditor', roles: ['auditor' as const] },

@@ -178,6 +178,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         settings: { getSettings: () => settingsStore.get() },
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
         pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        now,
       }),
       readiness: new ReadinessProbe([
         {

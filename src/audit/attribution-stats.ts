@@ -1,4 +1,5 @@
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
+import { countPeople, WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** How much one feature weighed in a model's suggestions. */
@@ -20,10 +21,13 @@ export interface ModelAttributions {
   /** Job seekers whose attributions were read. */
   people: number;
   /**
-   * True when fewer job seekers than the minimum were read: the features are then left out, since
-   * the means over a handful of people give their values back through the model card's steps.
+   * True when no week's figures may be given: each week's rest on fewer job seekers than the
+   * minimum. The features are then left out, since the means over a handful of people give their
+   * values back through the model card's steps.
    */
   withheld: boolean;
+  /** Weeks left out of the features for resting on fewer job seekers than the minimum. */
+  withheldWeeks: number;
   /** Sets whose attributions are unreadable because the job seeker was erased (their key is destroyed). */
   erasedSets: number;
   /** Sets whose attributions could not be read (tampered, or of another shape). */
@@ -38,10 +42,21 @@ interface FeatureTotals {
   count: number;
 }
 
-type ModelTotals = Omit<ModelAttributions, 'features' | 'people' | 'withheld'> & {
+/** One model's totals over one week. */
+interface WeekTotals {
+  sets: number;
+  items: number;
+  erasedSets: number;
+  unreadableSets: number;
   features: Map<string, FeatureTotals>;
   people: Set<string>;
-};
+}
+
+interface ModelTotals {
+  modelId: string;
+  modelVersion: string;
+  weeks: WeeklyCells<WeekTotals>;
+}
 
 /**
  * Averages the attributions stored in `recommendation.generated` events per model version. They
@@ -49,7 +64,8 @@ type ModelTotals = Omit<ModelAttributions, 'features' | 'people' | 'withheld'> &
  * attributions are derived from the person's data, so they are sealed in the event's personal
  * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
  * Events written before they were sealed carry them in the public payload, and are read there.
- * A model's features are withheld when fewer than `minPeople` job seekers were read.
+ * Totals are kept week by week: a week whose sets were made for fewer than `minPeople` job seekers
+ * is left out of the features (see `figurePeriodOf` for why weeks).
  */
 export async function computeAttributionStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
@@ -66,41 +82,63 @@ export async function computeAttributionStats(
     const key = JSON.stringify([modelId, modelVersion]);
     let totals = models.get(key);
     if (totals === undefined) {
-      totals = {
-        modelId,
-        modelVersion,
-        sets: 0,
-        items: 0,
-        erasedSets: 0,
-        unreadableSets: 0,
-        features: new Map(),
-        people: new Set(),
-      };
+      totals = { modelId, modelVersion, weeks: new WeeklyCells(emptyWeek) };
       models.set(key, totals);
     }
-    totals.sets += 1;
+    const week = totals.weeks.cellOf(event.occurredAt);
+    week.sets += 1;
     const items = await readScoredItems(event, payload, openPersonal);
-    if (items === 'shredded') totals.erasedSets += 1;
-    else if (items === undefined) totals.unreadableSets += 1;
+    if (items === 'shredded') week.erasedSets += 1;
+    else if (items === undefined) week.unreadableSets += 1;
     else {
-      addContributions(totals, items);
-      if (event.subject !== null) totals.people.add(event.subject);
+      addContributions(week, items);
+      if (event.subject !== null) week.people.add(event.subject);
     }
   }
   return [...models.values()]
     .sort((a, b) => a.modelId.localeCompare(b.modelId) || a.modelVersion.localeCompare(b.modelVersion))
-    .map(({ people, ...totals }) => ({
-      ...totals,
-      people: people.size,
-      withheld: people.size < minPeople,
-      features: (people.size < minPeople ? [] : [...totals.features.entries()])
-        .map(([feature, sums]) => ({
-          feature,
-          meanAbsContribution: roundTo(sums.absSum / sums.count, 6) ?? 0,
-          meanContribution: roundTo(sums.sum / sums.count, 6) ?? 0,
-        }))
-        .sort((a, b) => b.meanAbsContribution - a.meanAbsContribution || a.feature.localeCompare(b.feature)),
-    }));
+    .map((totals) => toModelAttributions(totals, minPeople));
+}
+
+function emptyWeek(): WeekTotals {
+  return { sets: 0, items: 0, erasedSets: 0, unreadableSets: 0, features: new Map(), people: new Set() };
+}
+
+function toModelAttributions(
+  { modelId, modelVersion, weeks }: ModelTotals,
+  minPeople: number,
+): ModelAttributions {
+  const all = weeks.all();
+  const { shown, withheldWeeks } = weeks.split(minPeople);
+  const sum = (count: (week: WeekTotals) => number) => all.reduce((total, week) => total + count(week), 0);
+  const features = new Map<string, FeatureTotals>();
+  for (const week of shown) {
+    for (const [feature, sums] of week.features) {
+      const merged = features.get(feature) ?? { absSum: 0, sum: 0, count: 0 };
+      merged.absSum += sums.absSum;
+      merged.sum += sums.sum;
+      merged.count += sums.count;
+      features.set(feature, merged);
+    }
+  }
+  return {
+    modelId,
+    modelVersion,
+    sets: sum((week) => week.sets),
+    items: sum((week) => week.items),
+    people: countPeople(all),
+    withheld: shown.length === 0,
+    withheldWeeks,
+    erasedSets: sum((week) => week.erasedSets),
+    unreadableSets: sum((week) => week.unreadableSets),
+    features: [...features.entries()]
+      .map(([feature, sums]) => ({
+        feature,
+        meanAbsContribution: roundTo(sums.absSum / sums.count, 6) ?? 0,
+        meanContribution: roundTo(sums.sum / sums.count, 6) ?? 0,
+      }))
+      .sort((a, b) => b.meanAbsContribution - a.meanAbsContribution || a.feature.localeCompare(b.feature)),
+  };
 }
 
 /**
@@ -120,7 +158,7 @@ async function readScoredItems(
   return personal === undefined ? undefined : readArrayField(personal, 'attributions');
 }
 
-function addContributions(totals: ModelTotals, items: readonly unknown[]): void {
+function addContributions(totals: WeekTotals, items: readonly unknown[]): void {
   for (const item of items) {
     const contributions = readRecord(readRecord(item)?.contributions);
     if (contributions === undefined) continue;

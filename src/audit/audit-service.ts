@@ -21,6 +21,7 @@ import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
 import { computeDriftStats, type DriftReference, type ModelDrift } from './drift-stats.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
+import { figurePeriodOf } from './figure-weeks.ts';
 import {
   computeOversightStats,
   OVERSIGHT_READING_EVENT_TYPES,
@@ -40,6 +41,8 @@ export interface AuditServiceDeps {
   minPeoplePerFigure: number;
   /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
   pseudonymise(id: string): string;
+  /** The clock: the figures opened from sealed parts stop at the last week already over. */
+  now(): Date;
 }
 
 /** Who asks, and why: every auditor query states its purpose and is itself logged. */
@@ -231,10 +234,12 @@ export class AuditService {
 
   /**
    * Mean absolute stored attribution per feature and model version, over the sets generated in the
-   * period. Sets of erased job seekers cannot be opened any more: they are skipped and counted.
+   * period: its whole weeks already over, unless every figure may be given (`figurePeriodOf`). Sets
+   * of erased job seekers cannot be opened any more: they are skipped and counted.
    */
-  async computeAttributions(request: AuditRequest, period: AuditPeriod): Promise<AttributionReport> {
-    checkPeriod(period);
+  async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
+    checkPeriod(asked);
+    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const { seq: toSeq } = await this.deps.log.readHead();
     const models = await computeAttributionStats(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
@@ -247,11 +252,12 @@ export class AuditService {
 
   /**
    * Population stability index per feature between each model's training reference and the
-   * vectors it scored in the period. Sets of erased job seekers cannot be opened any more: they
+   * vectors it scored in the period, cut to whole weeks as the attributions are. Sets of erased job seekers cannot be opened any more: they
    * are skipped and counted.
    */
-  async computeDrift(request: AuditRequest, period: AuditPeriod): Promise<DriftStatsReport> {
-    checkPeriod(period);
+  async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
+    checkPeriod(asked);
+    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const references = new Map<string, DriftReference>(
       (await this.deps.models.listModels()).map((model) => [
         model.id,

@@ -1,6 +1,7 @@
 import { findBin } from '../model/binning.ts';
 import type { ReferenceDistribution } from '../model/manifest.ts';
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
+import { countPeople, WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** A registered model's training distributions (its manifest's `referenceDistributions`). */
@@ -38,10 +39,13 @@ export interface ModelDrift {
   /** Job seekers whose feature vectors were read. */
   people: number;
   /**
-   * True when fewer job seekers than the minimum were read: every feature's index is then null,
-   * since the distribution of a handful of people tells where their values lie.
+   * True when no week's vectors may be used: each week's come from fewer job seekers than the
+   * minimum. Every feature's index is then null, since the distribution of a handful of people
+   * tells where their values lie.
    */
   withheld: boolean;
+  /** Weeks left out of the indexes for resting on fewer job seekers than the minimum. */
+  withheldWeeks: number;
   features: FeatureDrift[];
 }
 
@@ -74,9 +78,8 @@ export function classifyPsi(psi: number): DriftLevel {
   return psi < 0.25 ? 'moderate' : 'significant';
 }
 
-interface ModelCounts {
-  reference: DriftReference;
-  edges: Float32Array[];
+/** One model's counts over one week. */
+interface WeekCounts {
   /** counts[feature][bin] */
   counts: number[][];
   sets: number;
@@ -86,11 +89,18 @@ interface ModelCounts {
   people: Set<string>;
 }
 
+interface ModelCounts {
+  reference: DriftReference;
+  edges: Float32Array[];
+  weeks: WeeklyCells<WeekCounts>;
+}
+
 /**
  * Compares the feature vectors scored in `recommendation.generated` events (their sealed personal
  * part, opened with the job seeker's key) with each model's training reference. A set whose
- * job seeker was erased can no longer be read: it is skipped and counted. The indexes are withheld
- * when fewer than `minPeople` job seekers were read.
+ * job seeker was erased can no longer be read: it is skipped and counted. Counts are kept week by
+ * week: a week whose sets were made for fewer than `minPeople` job seekers is left out of the
+ * indexes (see `figurePeriodOf` for why weeks).
  */
 export async function computeDriftStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
@@ -110,25 +120,29 @@ export async function computeDriftStats(
     }
     let counts = models.get(modelId);
     if (counts === undefined) {
+      const bins = reference.distributions.map((d) => d.shares.length);
       counts = {
         reference,
         edges: reference.distributions.map((d) => Float32Array.from(d.edges)),
-        counts: reference.distributions.map((d) => new Array<number>(d.shares.length).fill(0)),
-        sets: 0,
-        vectors: 0,
-        erasedSets: 0,
-        unreadableSets: 0,
-        people: new Set(),
+        weeks: new WeeklyCells(() => ({
+          counts: bins.map((length) => new Array<number>(length).fill(0)),
+          sets: 0,
+          vectors: 0,
+          erasedSets: 0,
+          unreadableSets: 0,
+          people: new Set<string>(),
+        })),
       };
       models.set(modelId, counts);
     }
-    counts.sets += 1;
+    const week = counts.weeks.cellOf(event.occurredAt);
+    week.sets += 1;
     const vectors = await readFeatureVectors(event.personal, openPersonal, counts.edges.length);
-    if (vectors === 'shredded') counts.erasedSets += 1;
-    else if (vectors === undefined) counts.unreadableSets += 1;
+    if (vectors === 'shredded') week.erasedSets += 1;
+    else if (vectors === undefined) week.unreadableSets += 1;
     else {
-      countVectors(counts, vectors);
-      if (event.subject !== null) counts.people.add(event.subject);
+      countVectors(week, counts.edges, vectors);
+      if (event.subject !== null) week.people.add(event.subject);
     }
   }
   return {
@@ -162,11 +176,11 @@ async function readFeatureVectors(
   return vectors;
 }
 
-function countVectors(counts: ModelCounts, vectors: number[][]): void {
+function countVectors(counts: WeekCounts, allEdges: readonly Float32Array[], vectors: number[][]): void {
   for (const vector of vectors) {
     counts.vectors += 1;
     vector.forEach((value, feature) => {
-      const edges = counts.edges[feature];
+      const edges = allEdges[feature];
       const bins = counts.counts[feature];
       if (edges === undefined || bins === undefined) return;
       // The model reads float32: bin the value as it saw it.
@@ -176,22 +190,28 @@ function countVectors(counts: ModelCounts, vectors: number[][]): void {
   }
 }
 
-function toModelDrift(counts: ModelCounts, minPeople: number): ModelDrift {
-  const { reference } = counts;
-  const withheld = counts.people.size < minPeople;
+function toModelDrift({ reference, weeks }: ModelCounts, minPeople: number): ModelDrift {
+  const all = weeks.all();
+  const { shown, withheldWeeks } = weeks.split(minPeople);
+  const sum = (count: (week: WeekCounts) => number) => all.reduce((total, week) => total + count(week), 0);
+  const shownVectors = shown.reduce((total, week) => total + week.vectors, 0);
   return {
     modelId: reference.modelId,
     modelVersion: reference.modelVersion,
     active: reference.active,
-    sets: counts.sets,
-    vectors: counts.vectors,
-    erasedSets: counts.erasedSets,
-    unreadableSets: counts.unreadableSets,
-    people: counts.people.size,
-    withheld,
+    sets: sum((week) => week.sets),
+    vectors: sum((week) => week.vectors),
+    erasedSets: sum((week) => week.erasedSets),
+    unreadableSets: sum((week) => week.unreadableSets),
+    people: countPeople(all),
+    withheld: shown.length === 0,
+    withheldWeeks,
     features: reference.distributions.map((distribution, feature) => {
-      if (counts.vectors === 0 || withheld) return { feature: distribution.feature, psi: null, level: null };
-      const actual = (counts.counts[feature] ?? []).map((count) => count / counts.vectors);
+      if (shownVectors === 0) return { feature: distribution.feature, psi: null, level: null };
+      const actual = distribution.shares.map(
+        (_share, bin) =>
+          shown.reduce((total, week) => total + (week.counts[feature]?.[bin] ?? 0), 0) / shownVectors,
+      );
       const psi = computePsi(distribution.shares, actual);
       return { feature: distribution.feature, psi: roundTo(psi, 6), level: classifyPsi(psi) };
     }),

@@ -3,7 +3,10 @@ import { type OpenedPersonalPart, UnreadablePersonalPartError } from '../decisio
 import { readRecord } from './event-fields.ts';
 
 /** What the figures that need personal parts read of an event. */
-export type ScoredEvent = Pick<RecordedDecisionEvent, 'type' | 'subject' | 'payload' | 'personal'>;
+export type ScoredEvent = Pick<
+  RecordedDecisionEvent,
+  'type' | 'subject' | 'occurredAt' | 'payload' | 'personal'
+>;
 
 /** Opens a sealed personal part (the subject keyring's `decryptPersonal`). */
 export type OpenPersonalPart = (sealed: string) => Promise<OpenedPersonalPart>;

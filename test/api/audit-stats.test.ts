@@ -348,26 +348,72 @@ function generatedEvents(vectors: number[][], seekerId: string): NewDecisionEven
 }
 
 describe('auditor API: figures opened from sealed parts rest on enough people', () => {
+  // Thursday 1 October 2026: its week began on Monday 28 September.
+  const clock = aClock();
   let t: TestApp;
+  let counselor: string;
+  let auditor: string;
+  const get = (path: string) =>
+    t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'revue des explications');
+  const suggestFor = async (seekerId: string) => {
+    await seedCatalogAndSeeker(t, seekerId);
+    await createSet(t, counselor, seekerId);
+  };
 
   beforeAll(async () => {
-    t = await startTestApp({ now: aClock().now });
-    await seedCatalogAndSeeker(t, 'js-alone');
-    await createSet(t, await t.tokenFor('counselor', 'c-001'), 'js-alone');
+    t = await startTestApp({ now: clock.now, env: { AUDIT_MIN_PEOPLE: '3' } });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    auditor = await t.tokenFor('auditor', 'dpo-1');
   });
   afterAll(() => t.close());
 
-  it('withholds the attribution and drift figures of a model that suggested to fewer than AUDIT_MIN_PEOPLE (10) job seekers', async () => {
-    const auditor = await t.tokenFor('auditor', 'dpo-1');
-    const get = (path: string) =>
-      t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'revue des explications');
-    const attributions = await get('/v1/audit/stats/attributions');
-    expect(attributions.status).toBe(200);
-    expect(attributions.body.models).toEqual([
-      expect.objectContaining({ sets: 1, people: 1, withheld: true, features: [] }),
+  it('gives no figure for a week still in progress, and says where the period was cut', async () => {
+    for (const seekerId of ['js-w1-a', 'js-w1-b', 'js-w1-c']) await suggestFor(seekerId);
+    for (const path of ['/v1/audit/stats/attributions', '/v1/audit/stats/drift']) {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ to: '2026-09-28T00:00:00.000Z', models: [] });
+    }
+  });
+
+  it('leaves out a week resting on fewer job seekers than AUDIT_MIN_PEOPLE, so that no two periods single out one person', async () => {
+    clock.advance(WEEK);
+    const firstWeek = await get('/v1/audit/stats/attributions');
+    expect(firstWeek.body.models).toEqual([
+      expect.objectContaining({ sets: 3, people: 3, withheld: false, withheldWeeks: 0 }),
     ]);
-    const drift = await get('/v1/audit/stats/drift');
-    expect(drift.status).toBe(200);
+    const firstWeekDrift = (await get('/v1/audit/stats/drift')).body.models[0];
+    // One person alone the next week: a period ending before their set and one ending after it
+    // must not differ by them.
+    await suggestFor('js-w2-alone');
+    const untilNow = await get(
+      `/v1/audit/stats/attributions?to=${encodeURIComponent(clock.now().toISOString())}`,
+    );
+    expect(untilNow.body.models).toEqual(firstWeek.body.models);
+    clock.advance(WEEK);
+    const bothWeeks = await get('/v1/audit/stats/attributions');
+    expect(bothWeeks.body).toMatchObject({ to: '2026-10-12T00:00:00.000Z' });
+    expect(bothWeeks.body.models).toEqual([
+      expect.objectContaining({ sets: 4, people: 4, withheld: false, withheldWeeks: 1 }),
+    ]);
+    expect(bothWeeks.body.models[0].features).toEqual(firstWeek.body.models[0].features);
+    const drift = (await get('/v1/audit/stats/drift')).body.models[0];
+    expect(drift).toMatchObject({ sets: 4, people: 4, withheld: false, withheldWeeks: 1 });
+    expect(drift.features).toEqual(firstWeekDrift.features);
+  });
+
+  it('withholds every figure of a period whose whole weeks each rest on too few job seekers', async () => {
+    // From the Thursday of the first week: the period starts with the next whole week, the lone one.
+    const attributions = await get('/v1/audit/stats/attributions?from=2026-10-01T08:00:00Z');
+    expect(attributions.status).toBe(200);
+    expect(attributions.body).toMatchObject({
+      from: '2026-10-05T00:00:00.000Z',
+      to: '2026-10-12T00:00:00.000Z',
+    });
+    expect(attributions.body.models).toEqual([
+      expect.objectContaining({ sets: 1, people: 1, withheld: true, withheldWeeks: 1, features: [] }),
+    ]);
+    const drift = await get('/v1/audit/stats/drift?from=2026-10-01T08:00:00Z');
     const [model] = drift.body.models;
     expect(model).toMatchObject({ sets: 1, people: 1, withheld: true });
     expect(model.features.every((feature: { psi: unknown }) => feature.psi === null)).toBe(true);

@@ -8,15 +8,19 @@ import {
 
 type Contributions = Record<string, number>;
 
+/** Monday 23 November 2026, noon (UTC): every set falls in one week unless it says otherwise. */
+const A_MONDAY = '2026-11-23T12:00:00.000Z';
+
 /** A set as the service records it now: the public items name courses only, the attributions are sealed. */
 function aSealedSet(
   items: Contributions[],
-  options: { version?: string; sealed?: string; subject?: string } = {},
+  options: { version?: string; sealed?: string; subject?: string; occurredAt?: string } = {},
 ): ScoredEvent {
   const ids = items.map((_, i) => `item-${i}`);
   return {
     type: 'recommendation.generated',
     subject: options.subject ?? 'P1',
+    occurredAt: options.occurredAt ?? A_MONDAY,
     payload: {
       setId: 's',
       model: { id: `ebm-${options.version ?? '1.0.0'}`, version: options.version ?? '1.0.0' },
@@ -36,6 +40,7 @@ function anOlderSet(items: Contributions[], sealed = JSON.stringify({ featureVec
   return {
     type: 'recommendation.generated',
     subject: 'P0',
+    occurredAt: A_MONDAY,
     payload: {
       setId: 'old',
       model: { id: 'ebm-1.0.0', version: '1.0.0' },
@@ -77,6 +82,20 @@ describe('attribution figures', () => {
     expect(onePerson).toMatchObject({ sets: 3, people: 1, withheld: true, features: [] });
   });
 
+  it('leaves out a week whose sets were made for fewer job seekers than the minimum, and counts it', async () => {
+    const firstWeek = ['P1', 'P2', 'P3'].map((subject) =>
+      aSealedSet([{ distanceKm: -0.4 }], { subject, occurredAt: '2026-11-23T09:00:00.000Z' }),
+    );
+    // One person the next week: with the first week's three people, the whole would pass a minimum
+    // of three, and subtracting the first week's figures would give this person's values.
+    const alone = aSealedSet([{ distanceKm: 2 }], { subject: 'P9', occurredAt: '2026-11-30T00:00:00.000Z' });
+    const [model] = await computeAttributionStats([...firstWeek, alone], open, 3);
+    expect(model).toMatchObject({ sets: 4, people: 4, withheld: false, withheldWeeks: 1 });
+    expect(model?.features).toEqual([
+      { feature: 'distanceKm', meanAbsContribution: 0.4, meanContribution: -0.4 },
+    ]);
+  });
+
   it('averages the attributions sealed with each set, per model version, heaviest feature first', async () => {
     const [model] = await computeAttributionStats(
       [
@@ -97,6 +116,7 @@ describe('attribution figures', () => {
       unreadableSets: 0,
       people: 1,
       withheld: false,
+      withheldWeeks: 0,
       features: [
         { feature: 'distanceKm', meanAbsContribution: 0.3, meanContribution: -0.1 },
         { feature: 'funded', meanAbsContribution: 0.2, meanContribution: 0.2 },

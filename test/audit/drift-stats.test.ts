@@ -23,10 +23,16 @@ const REFERENCE: DriftReference = {
 };
 
 /** A set of vectors sealed as the text of the vectors themselves; the fake keyring opens it. */
-function aSet(vectors: unknown, modelId = 'ebm-1.0.0', subject = 'P1'): ScoredEvent {
+function aSet(
+  vectors: unknown,
+  modelId = 'ebm-1.0.0',
+  subject = 'P1',
+  occurredAt = '2026-11-23T12:00:00.000Z',
+): ScoredEvent {
   return {
     type: 'recommendation.generated',
     subject,
+    occurredAt,
     payload: { setId: 's', model: { id: modelId, version: '1.0.0' } },
     personal: JSON.stringify({ featureVectors: (vectors as unknown[]).map((features) => ({ features })) }),
   };
@@ -84,7 +90,13 @@ describe('drift figures', () => {
         aSet([['far', 1]]),
         { ...aSet([[1, 1]]), personal: null },
         aSet([[1, 1]], 'ebm-9.9.9'),
-        { type: 'item.decided', subject: null, payload: {}, personal: null },
+        {
+          type: 'item.decided',
+          subject: null,
+          occurredAt: '2026-11-23T12:00:00.000Z',
+          payload: {},
+          personal: null,
+        },
       ],
       new Map([['ebm-1.0.0', REFERENCE]]),
       open,
@@ -92,6 +104,20 @@ describe('drift figures', () => {
     );
     expect(report.unknownModelSets).toBe(1);
     expect(report.models[0]).toMatchObject({ sets: 6, vectors: 1, erasedSets: 1, unreadableSets: 4 });
+  });
+
+  it('leaves out of the indexes a week whose vectors come from fewer job seekers than the minimum', async () => {
+    const inBin0 = ['P1', 'P2'].map((subject) => aSet([[-1, -1]], 'ebm-1.0.0', subject));
+    const alone = aSet([[20, 1]], 'ebm-1.0.0', 'P9', '2026-12-01T08:00:00.000Z');
+    const { models } = await computeDriftStats(
+      [...inBin0, alone],
+      new Map([['ebm-1.0.0', REFERENCE]]),
+      open,
+      2,
+    );
+    expect(models[0]).toMatchObject({ sets: 3, vectors: 3, people: 3, withheld: false, withheldWeeks: 1 });
+    const firstWeekOnly = await computeDriftStats(inBin0, new Map([['ebm-1.0.0', REFERENCE]]), open, 2);
+    expect(models[0]?.features).toEqual(firstWeekOnly.models[0]?.features);
   });
 
   it('gives no index for a model whose every set was erased', async () => {

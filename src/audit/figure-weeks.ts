@@ -1,0 +1,74 @@
+import type { AuditPeriod } from './audit-service.ts';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-01 was a Thursday: weeks start on Mondays, the first on 1969-12-29 (UTC). */
+const FIRST_MONDAY_MS = -3 * DAY_MS;
+
+/** The start (Monday 00:00 UTC, in ms) of the week holding `instantMs`. */
+export function weekStartOf(instantMs: number): number {
+  return FIRST_MONDAY_MS + Math.floor((instantMs - FIRST_MONDAY_MS) / WEEK_MS) * WEEK_MS;
+}
+
+/**
+ * The period the figures opened from sealed parts (attributions, drift) are given for, out of the
+ * one asked. Each week's figures must rest on enough people on their own: otherwise two periods a
+ * person apart (or the same question asked before and after one more suggestion) would give that
+ * person's values by subtraction. So the period is cut to the whole weeks (Monday to Monday, UTC)
+ * it holds, and ends with the last week already over. With a minimum of one person every figure
+ * may be given: the period is kept as asked.
+ */
+export function figurePeriodOf(period: AuditPeriod, now: Date, minPeople: number): AuditPeriod {
+  if (minPeople <= 1) return period;
+  const from = period.from === undefined ? undefined : weekStartOf(Date.parse(period.from) + WEEK_MS - 1);
+  const asked = period.to === undefined ? Number.POSITIVE_INFINITY : weekStartOf(Date.parse(period.to));
+  const to = Math.min(asked, weekStartOf(now.getTime()));
+  return {
+    ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
+    to: new Date(Math.max(to, from ?? to)).toISOString(),
+  };
+}
+
+/** What a week's figures rest on. */
+interface WeekCell {
+  people: Set<string>;
+}
+
+/**
+ * Totals kept week by week (by the events' `occurredAt`), so that the weeks resting on fewer
+ * people than the minimum can be left out of the figures.
+ */
+export class WeeklyCells<T extends WeekCell> {
+  readonly #cells = new Map<number, T>();
+
+  constructor(private readonly createCell: () => T) {}
+
+  /** The totals of the week `occurredAt` falls in. */
+  cellOf(occurredAt: string): T {
+    const week = weekStartOf(Date.parse(occurredAt));
+    let cell = this.#cells.get(week);
+    if (cell === undefined) {
+      cell = this.createCell();
+      this.#cells.set(week, cell);
+    }
+    return cell;
+  }
+
+  all(): T[] {
+    return [...this.#cells.values()];
+  }
+
+  /** The weeks resting on `minPeople` people or more, and how many others had someone, but fewer. */
+  split(minPeople: number): { shown: T[]; withheldWeeks: number } {
+    const shown = this.all().filter((cell) => cell.people.size >= minPeople);
+    const withheldWeeks = this.all().filter(
+      (cell) => cell.people.size > 0 && cell.people.size < minPeople,
+    ).length;
+    return { shown, withheldWeeks };
+  }
+}
+
+/** How many people the cells hold together (one person in several weeks counts once). */
+export function countPeople(cells: readonly WeekCell[]): number {
+  return new Set(cells.flatMap((cell) => [...cell.people])).size;
+}
