@@ -1,9 +1,9 @@
-import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { readNdjsonLines } from '../src/courses/read-ndjson-lines.ts';
-import { type Checkpoint, computeKeyId } from '../src/decision-log/checkpoint-signer.ts';
+import type { Checkpoint, SigningKeys } from '../src/decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../src/decision-log/decision-event.ts';
+import { readSigningKeysPem } from '../src/decision-log/signing-keys-pem.ts';
 import {
   type ChainVerification,
   findUnanchored,
@@ -38,7 +38,8 @@ interface Verdict extends ChainVerification {
   firstSeq: number | null;
   /** Checkpoints given, and how many fell inside the export. */
   checkpointsGiven: number;
-  keyId: string;
+  /** The signing keys read, the key in use first. */
+  keyIds: string[];
   /** Events after the last checkpoint that matched: chained, but no signature covers them. */
   unanchored: SeqRange | null;
   warnings: string[];
@@ -55,7 +56,11 @@ const program = new Command()
       'holds, 1 when it does not (the first bad seq is printed), 2 when it could not be checked.',
   )
   .argument('<export>', 'the NDJSON export')
-  .requiredOption('--public-key <pem-file>', "the log's Ed25519 public key (SPKI PEM)")
+  .requiredOption(
+    '--public-key <pem-file>',
+    "the log's Ed25519 signing keys (SPKI PEM, as GET /v1/audit/public-key gives them with Accept: text/plain): " +
+      'the key in use, and any retired by a rotation, each after a "Retired-At:" line',
+  )
   .option(
     '--checkpoints <file>',
     'signed checkpoints: the JSON of GET /v1/audit/checkpoints, a JSON array, or one checkpoint per line',
@@ -94,7 +99,7 @@ async function verifyFromCommandLine(): Promise<number> {
 
 async function verifyExport(file: string, options: VerifyOptions): Promise<Verdict> {
   if (!fs.existsSync(file)) throw new CannotCheckError(`${file} does not exist`);
-  const publicKey = readPublicKey(options.publicKey);
+  const signingKeys = readSigningKeys(options.publicKey);
   let checkpoints = options.checkpoints === undefined ? [] : readCheckpoints(options.checkpoints);
   const checkpointsGiven = checkpoints.length;
   const warnings: string[] = [];
@@ -130,7 +135,7 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
     fromSeq,
     ...(prevHash === undefined ? {} : { prevHash }),
     checkpoints,
-    publicKey,
+    signingKeys,
   });
 
   let outcome: ChainVerification = result;
@@ -164,7 +169,7 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
     ...outcome,
     firstSeq: reading.firstSeq,
     checkpointsGiven,
-    keyId: computeKeyId(publicKey),
+    keyIds: [...signingKeys.keys()],
     unanchored,
     warnings,
   };
@@ -230,19 +235,21 @@ function findShapeProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-function readPublicKey(file: string): KeyObject {
-  let key: KeyObject;
+function readSigningKeys(file: string): SigningKeys {
+  let keys: SigningKeys;
   try {
-    key = crypto.createPublicKey(fs.readFileSync(file, 'utf8'));
+    keys = readSigningKeysPem(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new CannotCheckError(`${file} is not a readable public key (${(error as Error).message})`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new CannotCheckError(
-      `${file} is a ${String(key.asymmetricKeyType)} key; checkpoints are signed with Ed25519`,
-    );
+  for (const { publicKey } of keys.values()) {
+    if (publicKey.asymmetricKeyType !== 'ed25519') {
+      throw new CannotCheckError(
+        `${file} holds a ${String(publicKey.asymmetricKeyType)} key; checkpoints are signed with Ed25519`,
+      );
+    }
   }
-  return key;
+  return keys;
 }
 
 /** Checkpoints from a JSON array, an API page (`{ items }` or `{ checkpoints }`) or NDJSON, in seq order. */
@@ -300,7 +307,7 @@ function describe(verdict: Verdict): string {
     verdict.checked === 0 ? '' : ` (seq ${verdict.lastSeq - verdict.checked + 1} to ${verdict.lastSeq})`;
   lines.push(`  events checked:      ${verdict.checked}${range}`);
   lines.push(
-    `  checkpoints matched: ${verdict.checkpointsChecked} of ${verdict.checkpointsGiven} given (key ${verdict.keyId})`,
+    `  checkpoints matched: ${verdict.checkpointsChecked} of ${verdict.checkpointsGiven} given (${verdict.keyIds.length === 1 ? 'key' : 'keys'} ${verdict.keyIds.join(', ')})`,
   );
   if (verdict.ok) {
     lines.push(

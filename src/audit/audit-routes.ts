@@ -1,6 +1,7 @@
 import { type Request, Router } from 'express';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import { formatSigningKeysPem } from '../decision-log/signing-keys-pem.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -104,7 +105,7 @@ export function createAuditRoutes(service: AuditService): Router {
   router.get('/v1/audit/public-key', async function getAuditPublicKey(req, res) {
     const key = await service.readPublicKey(readAuditRequest(req));
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
-      res.type('text/plain').send(key.publicKeyPem);
+      res.type('text/plain').send(formatSigningKeysPem(key.keys));
       return;
     }
     const body: AuditPublicKeyBody = key;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
-import { computeKeyId } from '../decision-log/checkpoint-signer.ts';
+import { computeKeyId, type SigningKeyRecord } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type {
   ChainHead,
@@ -93,9 +93,11 @@ export interface CheckpointsPage {
 
 export interface AuditPublicKey {
   algorithm: 'Ed25519';
-  /** RFC 7638 thumbprint, as in each checkpoint's `keyId`. */
+  /** RFC 7638 thumbprint of the key in use, as in each checkpoint's `keyId`. */
   keyId: string;
   publicKeyPem: string;
+  /** Every key that has signed checkpoints, oldest first: the one in use, and any a rotation retired. */
+  keys: SigningKeyRecord[];
 }
 
 export interface OversightReport extends AuditPeriod {
@@ -182,8 +184,14 @@ export class AuditService {
   /** The Ed25519 public key that verifies the checkpoints. */
   async readPublicKey(request: AuditRequest): Promise<AuditPublicKey> {
     const publicKeyPem = this.deps.log.exportPublicKeyPem();
-    await this.record(request, 'getAuditPublicKey', {}, 1);
-    return { algorithm: 'Ed25519', keyId: computeKeyId(crypto.createPublicKey(publicKeyPem)), publicKeyPem };
+    const keys = await this.deps.log.listSigningKeys();
+    await this.record(request, 'getAuditPublicKey', {}, keys.length);
+    return {
+      algorithm: 'Ed25519',
+      keyId: computeKeyId(crypto.createPublicKey(publicKeyPem)),
+      publicKeyPem,
+      keys,
+    };
   }
 
   /**

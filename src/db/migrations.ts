@@ -21,6 +21,7 @@ import * as addSecondReviewReturnToSets from '../../migrations/20261130140000_ad
 import * as addEarlierModelSuggestionToItems from '../../migrations/20261130150000_add_earlier_model_suggestion_to_items.ts';
 import * as refoldCourseSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
 import * as createLogKeyFingerprints from '../../migrations/20261201100000_create_log_key_fingerprints.ts';
+import * as createLogSigningKeys from '../../migrations/20261202100000_create_log_signing_keys.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -57,6 +58,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130150000_add_earlier_model_suggestion_to_items', addEarlierModelSuggestionToItems],
   ['20261130160000_refold_course_search_text', refoldCourseSearchText],
   ['20261201100000_create_log_key_fingerprints', createLogKeyFingerprints],
+  ['20261202100000_create_log_signing_keys', createLogSigningKeys],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

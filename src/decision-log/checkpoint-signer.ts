@@ -25,6 +25,31 @@ export function checkpointMessage(checkpoint: Pick<Checkpoint, 'seq' | 'hash' | 
   );
 }
 
+/** A key that has signed the log's checkpoints, as the log keeps it. */
+export interface SigningKeyRecord {
+  /** RFC 7638 thumbprint, as checkpoints name it. */
+  keyId: string;
+  publicKeyPem: string;
+  recordedAt: string;
+  /** When a rotation retired it: no checkpoint it signs after then is valid. Null for the key in use. */
+  retiredAt: string | null;
+}
+
+/** The keys checkpoints may be signed with, by key id. */
+export type SigningKeys = ReadonlyMap<string, { publicKey: KeyObject; retiredAt: string | null }>;
+
+/** The keys by the id computed from each (never by a stored id, which could lie). */
+export function toSigningKeys(
+  records: readonly Pick<SigningKeyRecord, 'publicKeyPem' | 'retiredAt'>[],
+): SigningKeys {
+  return new Map(
+    records.map((record) => {
+      const publicKey = crypto.createPublicKey(record.publicKeyPem);
+      return [computeKeyId(publicKey), { publicKey, retiredAt: record.retiredAt }];
+    }),
+  );
+}
+
 /** Signs checkpoints with the log's Ed25519 key. */
 export class CheckpointSigner {
   readonly publicKey: KeyObject;

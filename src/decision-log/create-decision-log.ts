@@ -41,5 +41,6 @@ export async function createDecisionLog(
     checkpointEvery: config.audit.checkpointEvery,
     now,
   });
+  await decisionLog.recordSigningKey();
   return { decisionLog, subjectKeyring, pseudonymiser };
 }

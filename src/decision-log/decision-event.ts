@@ -30,6 +30,7 @@ export const DECISION_EVENT_TYPES = [
   'subject.access_exported',
   'retention.purged',
   'audit.queried',
+  'log.signing_key_rotated',
 ] as const;
 
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Checkpoint } from './checkpoint-signer.ts';
+import type { Checkpoint, SigningKeyRecord } from './checkpoint-signer.ts';
 import type {
   DecisionEvent,
   DecisionEventType,
@@ -87,6 +87,8 @@ export interface DecisionLogReader {
   verifyRange(fromSeq?: number, toSeq?: number): Promise<RangeVerification>;
   /** The SPKI PEM of the key that signs checkpoints. */
   exportPublicKeyPem(): string;
+  /** Every key that has signed checkpoints, the one in use included, oldest first. */
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
 }
 
 /** A verification of the stored log, with the stretch no signed checkpoint vouches for. */

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DecisionLogKeys } from './decision-log-keys.ts';
 
@@ -11,14 +11,27 @@ const TABLE = 'log_key_fingerprints';
  * keyed hash of a fixed text for the secret ones.
  */
 export function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
-  const publicKey = crypto.createPublicKey(keys.signingKey).export({ type: 'spki', format: 'der' });
   const keyed = (key: Buffer, purpose: Purpose) =>
     crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
   return {
-    signing: crypto.createHash('sha256').update(publicKey).digest('hex'),
+    signing: fingerprintSigningKey(crypto.createPublicKey(keys.signingKey)),
     master: keyed(keys.masterKey, 'master'),
     pseudonym: keyed(keys.pseudonymKey, 'pseudonym'),
   };
+}
+
+function fingerprintSigningKey(publicKey: KeyObject): string {
+  return crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
+}
+
+/** After a rotation: the processes to start are those with the new signing key. */
+export async function recordSigningKeyFingerprint(trx: Knex.Transaction, publicKey: KeyObject, now: string) {
+  await trx(TABLE)
+    .where({ purpose: 'signing' })
+    .update({ fingerprint: fingerprintSigningKey(publicKey), recorded_at: now });
 }
 
 /**

@@ -6,7 +6,12 @@ import { selectArrayRows } from '../db/sqlite-array-rows.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
-import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
+import {
+  type Checkpoint,
+  type CheckpointSigner,
+  type SigningKeyRecord,
+  toSigningKeys,
+} from './checkpoint-signer.ts';
 import {
   type ActorRole,
   type DecisionEvent,
@@ -25,6 +30,7 @@ import type {
   EventQuery,
   RangeVerification,
 } from './decision-log.ts';
+import { recordSigningKeyFingerprint } from './key-fingerprints.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
@@ -38,6 +44,7 @@ import {
 const EVENTS = 'decision_events';
 const HEAD = 'decision_log_head';
 const CHECKPOINTS = 'decision_checkpoints';
+const SIGNING_KEYS = 'log_signing_keys';
 const HEAD_ID = 1;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -149,14 +156,69 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   }
 
   async createCheckpoint(): Promise<Checkpoint | undefined> {
+    return this.withTransaction((trx) => this.signHead(trx));
+  }
+
+  /** A checkpoint at the head, signed now unless one is there already; none for an empty log. */
+  private async signHead(trx: Knex.Transaction): Promise<Checkpoint | undefined> {
+    // Locked so that the head cannot move between reading and signing it.
+    const head = await this.lockHead(trx);
+    if (head.seq === 0) return undefined;
+    const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
+    if (existing !== undefined) return toCheckpoint(existing);
+    const checkpoint = this.signer.sign(head.seq, head.hash, this.now().toISOString());
+    await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
+    return checkpoint;
+  }
+
+  /** Records the key in use among the log's signing keys, once: every process starting with it calls this. */
+  async recordSigningKey(): Promise<void> {
+    await this.db(SIGNING_KEYS)
+      .insert({
+        key_id: this.signer.keyId,
+        public_key_pem: this.signer.exportPublicKeyPem(),
+        recorded_at: this.now().toISOString(),
+        retired_at: null,
+      })
+      .onConflict('key_id')
+      .ignore();
+  }
+
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows: Record<string, unknown>[] = await this.db(SIGNING_KEYS).select().orderBy('recorded_at');
+    return rows.map((row) => ({
+      keyId: String(row.key_id),
+      publicKeyPem: String(row.public_key_pem),
+      recordedAt: String(row.recorded_at),
+      retiredAt: readNullableString(row.retired_at),
+    }));
+  }
+
+  /**
+   * Hands the signing of checkpoints over to `next`: appends `log.signing_key_rotated`, signs a
+   * checkpoint at it with the key in use (which so vouches for the whole log up to the rotation),
+   * retires that key and records `next`, with its fingerprint, all in one transaction. This
+   * instance still signs with the retired key: it is for the rotation command alone, which exits.
+   */
+  async rotateSigningKey(next: CheckpointSigner, operatorId: string): Promise<Checkpoint> {
+    if (next.keyId === this.signer.keyId) throw new Error('the new signing key is the one in use');
     return this.withTransaction(async (trx) => {
-      // Locked so that the head cannot move between reading and signing it.
-      const head = await this.lockHead(trx);
-      if (head.seq === 0) return undefined;
-      const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
-      if (existing !== undefined) return toCheckpoint(existing);
-      const checkpoint = this.signer.sign(head.seq, head.hash, this.now().toISOString());
-      await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
+      await this.append(trx, {
+        type: 'log.signing_key_rotated',
+        actor: { role: 'admin', id: operatorId },
+        payload: { retiredKeyId: this.signer.keyId, keyId: next.keyId },
+      });
+      const checkpoint = await this.signHead(trx);
+      if (checkpoint === undefined) throw new Error('the rotation event was not appended');
+      const now = this.now().toISOString();
+      await trx(SIGNING_KEYS).where({ key_id: this.signer.keyId }).update({ retired_at: now });
+      await trx(SIGNING_KEYS).insert({
+        key_id: next.keyId,
+        public_key_pem: next.exportPublicKeyPem(),
+        recorded_at: now,
+        retired_at: null,
+      });
+      await recordSigningKeyFingerprint(trx, next.publicKey, now);
       return checkpoint;
     });
   }
@@ -284,7 +346,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         fromSeq - 1,
         toHead ? Math.max(head.seq, lastCheckpointSeq) : rangeEnd,
       ),
-      publicKey: this.signer.publicKey,
+      signingKeys: toSigningKeys(await this.listSigningKeys()),
       expectedHead: toHead ? head : { seq: rangeEnd },
     });
     if (result.ok && toHead && lastEventSeq > head.seq) {

@@ -1,6 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import { isCanonicalJson } from './canonical-json.ts';
-import { type Checkpoint, verifyCheckpointSignature } from './checkpoint-signer.ts';
+import { type Checkpoint, type SigningKeys, verifyCheckpointSignature } from './checkpoint-signer.ts';
 import {
   computeEventHash,
   GENESIS_HASH,
@@ -52,6 +51,21 @@ export function findUnanchored(
     : null;
 }
 
+/** Why a checkpoint's signature is not one of the log's keys' own, or undefined when it is. */
+function checkSignature(checkpoint: Checkpoint, keys: SigningKeys): string | undefined {
+  const key = keys.get(checkpoint.keyId);
+  if (key === undefined) {
+    return `the checkpoint at seq ${checkpoint.seq} names a signing key this log does not know (${checkpoint.keyId})`;
+  }
+  if (!verifyCheckpointSignature(checkpoint, key.publicKey)) {
+    return `the checkpoint at seq ${checkpoint.seq} has an invalid signature`;
+  }
+  if (key.retiredAt !== null && checkpoint.signedAt > key.retiredAt) {
+    return `the checkpoint at seq ${checkpoint.seq} is signed with key ${checkpoint.keyId} after it was retired (${key.retiredAt})`;
+  }
+  return undefined;
+}
+
 export interface VerifyChainOptions {
   /** The seq the first event must carry (default 1). */
   fromSeq?: number;
@@ -59,8 +73,11 @@ export interface VerifyChainOptions {
   prevHash?: string;
   /** Signed checkpoints in ascending seq order; each must match the event at its seq. */
   checkpoints?: Iterable<Checkpoint> | AsyncIterable<Checkpoint>;
-  /** When given, every checkpoint's signature is checked against this Ed25519 public key. */
-  publicKey?: KeyObject | string;
+  /**
+   * When given, every checkpoint must be signed by the key its `keyId` names among these, and not
+   * after that key was retired.
+   */
+  signingKeys?: SigningKeys;
   /** Where the chain must end: a shorter chain was truncated, a longer one was added to. */
   expectedHead?: { seq: number; hash?: string };
 }
@@ -176,8 +193,9 @@ async function verifyLinks<T>(
   });
   /** Checks a checkpoint against the hash of the event at its seq; a reason when it disagrees. */
   const checkCheckpoint = (checkpoint: Checkpoint, hash: string): string | undefined => {
-    if (options.publicKey !== undefined && !verifyCheckpointSignature(checkpoint, options.publicKey)) {
-      return `the checkpoint at seq ${checkpoint.seq} has an invalid signature`;
+    if (options.signingKeys !== undefined) {
+      const reason = checkSignature(checkpoint, options.signingKeys);
+      if (reason !== undefined) return reason;
     }
     if (checkpoint.hash !== hash) {
       return `event ${checkpoint.seq} has hash ${hash}, but the checkpoint signed at ${checkpoint.signedAt} says ${checkpoint.hash}`;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/principal.ts';
 import type { Checkpoint } from '../../src/decision-log/checkpoint-signer.ts';
 import { DECISION_EVENT_TYPES, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { readSigningKeysPem } from '../../src/decision-log/signing-keys-pem.ts';
 import { verifyChain } from '../../src/decision-log/verify-chain.ts';
 import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import {
@@ -329,14 +330,16 @@ describe('auditor API: the decision log', () => {
       expect(items.at(-1)?.seq).toBe(toSeq);
       const verdict = await verifyChain(events, {
         checkpoints: items,
-        publicKey: publicKey.text,
+        signingKeys: readSigningKeysPem(publicKey.text),
         expectedHead: { seq: toSeq },
       });
       expect(verdict).toMatchObject({ ok: true, checked: toSeq, firstBadSeq: null });
 
       const forged = events.map((event) => structuredClone(event));
       (forged[1]?.payload as Record<string, unknown>).decision = 'approved';
-      expect(await verifyChain(forged, { checkpoints: items, publicKey: publicKey.text })).toMatchObject({
+      expect(
+        await verifyChain(forged, { checkpoints: items, signingKeys: readSigningKeysPem(publicKey.text) }),
+      ).toMatchObject({
         ok: false,
         firstBadSeq: 2,
       });

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointSigner } from '../../src/decision-log/checkpoint-signer.ts';
+import { CheckpointSigner, type SigningKeys } from '../../src/decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { readSigningKeysPem } from '../../src/decision-log/signing-keys-pem.ts';
 import { verifyChain } from '../../src/decision-log/verify-chain.ts';
 import { appendMany, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
 import { aForgedEventAfter, exportLog, type LogExport, rechain } from './support/tampering.ts';
@@ -13,13 +14,13 @@ const TARGET = TARGET_SEQ - 1;
 describe('verifying an exported 1,000-event log', () => {
   let fixture: DecisionLogFixture;
   let log: LogExport;
-  let publicKey: string;
+  let signingKeys: SigningKeys;
 
   beforeAll(async () => {
     fixture = await startDecisionLog({ checkpointEvery: 100 });
     await appendMany(fixture, 1000);
     log = await exportLog(fixture);
-    publicKey = fixture.decisionLog.exportPublicKeyPem();
+    signingKeys = readSigningKeysPem(fixture.decisionLog.exportPublicKeyPem());
   });
   afterAll(async () => {
     await fixture.close();
@@ -33,7 +34,7 @@ describe('verifying an exported 1,000-event log', () => {
     return event;
   };
   const verifyAgainstEverything = (events: Iterable<RecordedDecisionEvent>) =>
-    verifyChain(events, { checkpoints: log.checkpoints, publicKey, expectedHead: log.head });
+    verifyChain(events, { checkpoints: log.checkpoints, signingKeys, expectedHead: log.head });
 
   it('verifies when nothing was changed, with every checkpoint', async () => {
     expect(log.events).toHaveLength(1000);
@@ -62,7 +63,7 @@ describe('verifying an exported 1,000-event log', () => {
     async function* checkpoints() {
       yield* log.checkpoints;
     }
-    expect(await verifyChain(stream(), { checkpoints: checkpoints(), publicKey })).toMatchObject({
+    expect(await verifyChain(stream(), { checkpoints: checkpoints(), signingKeys })).toMatchObject({
       ok: true,
       checked: 1000,
       checkpointsChecked: 10,
@@ -154,7 +155,7 @@ describe('verifying an exported 1,000-event log', () => {
     const altered = log.checkpoints.map((checkpoint) =>
       checkpoint.seq === 300 ? { ...checkpoint, signedAt: '2020-01-01T00:00:00.000Z' } : checkpoint,
     );
-    expect(await verifyChain(log.events, { checkpoints: altered, publicKey })).toMatchObject({
+    expect(await verifyChain(log.events, { checkpoints: altered, signingKeys })).toMatchObject({
       ok: false,
       firstBadSeq: 201,
       reason: expect.stringContaining('invalid signature'),
@@ -168,7 +169,7 @@ describe('verifying an exported 1,000-event log', () => {
     const forgedCheckpoints = log.checkpoints.map((checkpoint) =>
       forger.sign(checkpoint.seq, eventAt(rewritten, checkpoint.seq - 1).hash, checkpoint.signedAt),
     );
-    expect(await verifyChain(rewritten, { checkpoints: forgedCheckpoints, publicKey })).toMatchObject({
+    expect(await verifyChain(rewritten, { checkpoints: forgedCheckpoints, signingKeys })).toMatchObject({
       ok: false,
       firstBadSeq: 1,
     });
@@ -180,7 +181,7 @@ describe('verifying an exported 1,000-event log', () => {
       fromSeq: 401,
       prevHash: eventAt(log.events, 399).hash,
       checkpoints: log.checkpoints.filter((checkpoint) => checkpoint.seq <= 600),
-      publicKey,
+      signingKeys,
     };
     expect(await verifyChain(slice, options)).toMatchObject({
       ok: true,

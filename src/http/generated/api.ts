@@ -975,8 +975,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The key that signs the checkpoints
-         * @description The Ed25519 public key (SPKI PEM), as JSON or, with `Accept text/plain`, as the PEM text alone.
+         * The keys that sign the checkpoints
+         * @description The Ed25519 public key in use (SPKI PEM) and every key a rotation retired, as JSON or, with `Accept text/plain`, as PEM text, the key in use first and each retired one after a `Retired-At` line (what `npm run audit:verify` reads).
          */
         get: operations["getAuditPublicKey"];
         put?: never;
@@ -2092,7 +2092,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -2181,8 +2181,22 @@ export interface components {
         AuditPublicKey: {
             /** @enum {string} */
             algorithm: "Ed25519";
+            /** @description The key in use (RFC 7638 thumbprint, as each checkpoint's `keyId`). */
             keyId: string;
+            /** @description The key in use, as SPKI PEM. */
             publicKeyPem: string;
+            /** @description Every key that has signed checkpoints, oldest first. A checkpoint is valid when the key its `keyId` names verifies it, and it was not signed after that key was retired. */
+            keys: {
+                keyId: string;
+                publicKeyPem: string;
+                /** Format: date-time */
+                recordedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When a rotation retired it; null for the key in use.
+                 */
+                retiredAt: string | null;
+            }[];
         };
         OversightStats: {
             /** Format: date-time */

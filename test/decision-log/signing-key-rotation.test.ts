@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { CheckpointSigner } from '../../src/decision-log/checkpoint-signer.ts';
+import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
+import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { formatSigningKeysPem, readSigningKeysPem } from '../../src/decision-log/signing-keys-pem.ts';
+import { verifyChain } from '../../src/decision-log/verify-chain.ts';
+import { runScript } from '../support/run-script.ts';
+import {
+  anEvent,
+  appendMany,
+  type DecisionLogFixture,
+  startDecisionLog,
+} from './support/decision-log-fixture.ts';
+
+function aNewSigningKeyPem(): string {
+  return crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+describe('rotating the signing key of the decision log', () => {
+  let fixture: DecisionLogFixture;
+  let clock: number;
+  const now = () => new Date(clock);
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-30T09:00:00Z');
+    fixture = await startDecisionLog({ checkpointEvery: 5, now });
+    await appendMany(fixture, 12);
+    await fixture.decisionLog.createCheckpoint();
+  });
+  afterEach(() => fixture.close());
+
+  /** The API restarted with the new key in its data folder, as the rotation command tells. */
+  const restartWith = async (keyPem: string) => {
+    fs.writeFileSync(path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'), keyPem);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: fixture.database.dataDir,
+      AUDIT_CHECKPOINT_EVERY: '5',
+    });
+    return createDecisionLog(fixture.db, config, now);
+  };
+
+  it('keeps the checkpoints signed before valid with the retired key, and verifies the whole log after it', async () => {
+    const newKeyPem = aNewSigningKeyPem();
+    const next = new CheckpointSigner(crypto.createPrivateKey(newKeyPem));
+    const retiredKeyId = (await fixture.decisionLog.listSigningKeys())[0]?.keyId;
+    clock += 60_000;
+    const last = await fixture.decisionLog.rotateSigningKey(next, 'ops-7');
+    expect(last).toMatchObject({ seq: 13, keyId: retiredKeyId });
+
+    clock += 60_000;
+    const restarted = await restartWith(newKeyPem);
+    await restarted.decisionLog.withTransaction(async (trx) => {
+      for (let i = 0; i < 6; i += 1) await restarted.decisionLog.append(trx, anEvent());
+    });
+    await restarted.decisionLog.createCheckpoint();
+
+    const keys = await restarted.decisionLog.listSigningKeys();
+    expect(keys).toEqual([
+      expect.objectContaining({ keyId: retiredKeyId, retiredAt: '2026-11-30T09:01:00.000Z' }),
+      expect.objectContaining({ keyId: next.keyId, retiredAt: null }),
+    ]);
+    const checkpoints = await restarted.decisionLog.listCheckpoints({ limit: 100 });
+    expect(new Set(checkpoints.map((checkpoint) => checkpoint.keyId))).toEqual(
+      new Set([retiredKeyId, next.keyId]),
+    );
+    expect(await restarted.decisionLog.verifyRange()).toMatchObject({
+      ok: true,
+      checked: 19,
+      checkpointsChecked: 6,
+    });
+
+    // The event says which key took over from which; its actor is pseudonymised as any.
+    const [rotation] = await restarted.decisionLog.listEvents({ types: ['log.signing_key_rotated'] });
+    expect(rotation).toMatchObject({
+      seq: 13,
+      payload: { retiredKeyId, keyId: next.keyId },
+      actor: { role: 'admin' },
+    });
+    expect(rotation?.actor.pseudonym).not.toBe('ops-7');
+
+    // Offline: the export checks against the keys as GET /v1/audit/public-key gives them as text.
+    const events: RecordedDecisionEvent[] = [];
+    for await (const event of restarted.decisionLog.streamEvents()) events.push(event);
+    const signingKeys = readSigningKeysPem(formatSigningKeysPem(keys));
+    expect(await verifyChain(events, { checkpoints, signingKeys })).toMatchObject({ ok: true, checked: 19 });
+    const newKeyOnly = readSigningKeysPem(next.exportPublicKeyPem());
+    expect(await verifyChain(events, { checkpoints, signingKeys: newKeyOnly })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/names a signing key this log does not know/),
+    });
+  });
+
+  it('refuses a checkpoint the retired key signs after its retirement', async () => {
+    await fixture.decisionLog.rotateSigningKey(
+      new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem())),
+      'ops-7',
+    );
+    clock += 1000;
+    // A process left running with the old key appends and signs on.
+    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
+    await fixture.decisionLog.createCheckpoint();
+    expect(await fixture.decisionLog.verifyRange()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/signed with key .* after it was retired \(2026-11-30T09:00:00.000Z\)/),
+    });
+  });
+
+  it('refuses to start a process with the retired key', async () => {
+    const oldKeyPem = fs.readFileSync(
+      path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'),
+      'utf8',
+    );
+    await fixture.decisionLog.rotateSigningKey(
+      new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem())),
+      'ops-7',
+    );
+    await expect(restartWith(oldKeyPem)).rejects.toThrow(
+      /written with other keys than this process's \(signing;/,
+    );
+  });
+
+  it('rotates from the command line, with the API configuration, and says what to start next', async () => {
+    const newKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pem');
+    fs.writeFileSync(newKeyFile, aNewSigningKeyPem());
+    const env = {
+      NODE_ENV: 'test',
+      DATA_DIR: fixture.database.dataDir,
+      ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+    };
+    const run = await runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
+      env,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/retired after signing the checkpoint at seq 13/);
+    expect(run.stdout).toContain(`AUDIT_SIGNING_KEY_FILE=${newKeyFile}`);
+    const again = await runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
+      env,
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/other keys than this process's \(signing;/);
+  });
+});
