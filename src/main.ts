@@ -1,10 +1,17 @@
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createContainer } from './container.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  // A bad setting is the operator's to fix: its message, naming the variable, without a stack trace.
+  console.error(`aiguillage: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const container = await createContainer(config);
 const { logger } = container;
 const app = createApp(container);

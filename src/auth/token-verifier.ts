@@ -41,7 +41,8 @@ export type SignatureVerifier = (token: string) => Promise<{ principal: Principa
 
 /**
  * Builds the verifier: the identity provider's JWKS in production, else the local public key.
- * Only asymmetric algorithms from the allow-list are accepted, so `none` and HS* never verify.
+ * Only the configured algorithms are accepted, and configuration admits asymmetric ones only
+ * (`TOKEN_ALGORITHMS`), so `none` and HS* never verify.
  * Verified tokens are remembered for `config.verifiedTokenSeconds` (see {@link rememberVerifiedTokens}).
  */
 export function createTokenVerifier(
@@ -97,14 +98,13 @@ function createSignatureVerifier(
   localPublicJwk: JWK | undefined,
   now: () => number,
 ): SignatureVerifier {
-  const algorithms = config.algorithms.filter((alg) => alg !== 'none' && !alg.startsWith('HS'));
   const keySet = resolveKeySet(config, localPublicJwk);
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: config.issuer,
         audience: config.audience,
-        algorithms,
+        algorithms: config.algorithms,
         clockTolerance: config.clockToleranceSeconds,
         requiredClaims: ['sub', 'exp'],
         currentDate: new Date(now()),

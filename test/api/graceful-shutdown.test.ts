@@ -16,8 +16,14 @@ describe('the server process', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** `npm start` on the test's data folder; `output()` is what it logged so far. */
-  function startServer(port: number): { server: ChildProcess; output: () => string } {
+  /**
+   * `npm start` on the test's data folder; `output()` is what it logged so far, `errors()` what it
+   * wrote to standard error.
+   */
+  function startServer(
+    port: number,
+    env: Record<string, string> = {},
+  ): { server: ChildProcess; output: () => string; errors: () => string } {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: {
@@ -27,16 +33,24 @@ describe('the server process', () => {
         SEED_DEMO: 'false',
         LOG_LEVEL: 'info',
         NODE_ENV: 'test',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = server;
     let logged = '';
+    let errors = '';
     server.stdout?.on('data', (chunk: Buffer) => {
       logged += chunk.toString();
     });
-    return { server, output: () => logged };
+    server.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    return { server, output: () => logged, errors: () => errors };
   }
+
+  const exitOf = (server: ChildProcess) =>
+    new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
 
   it.runIf(TEST_ENGINE === 'sqlite')(
     'starts on an empty data folder, serves, logs without tokens or ids, and exits cleanly on SIGTERM',
@@ -87,6 +101,27 @@ describe('the server process', () => {
         expect(output()).not.toMatch(/Aiguillage listening/);
       } finally {
         taken.close();
+      }
+    },
+    90_000,
+  );
+
+  it.runIf(TEST_ENGINE === 'sqlite')(
+    'refuses a bad setting with its message alone, naming the variable, before it opens the database',
+    async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bad-config-'));
+      try {
+        for (const env of [{ PORT: '99999' }, { LOG_LEVEL: 'verbose' }, { JSON_BODY_LIMIT: 'lots' }]) {
+          const [name = ''] = Object.keys(env);
+          const { server, output, errors } = startServer(0, { ...env, DATA_DIR: empty });
+          expect(await exitOf(server), name).toBe(1);
+          expect(errors(), name).toMatch(new RegExp(`^aiguillage: cannot start: ${name} must be `));
+          expect(errors(), `${name}: no stack trace`).not.toMatch(/\n\s+at /);
+          expect(output(), name).toBe('');
+          expect(fs.readdirSync(empty), `${name}: nothing written`).toEqual([]);
+        }
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
       }
     },
     90_000,
