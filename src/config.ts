@@ -64,6 +64,11 @@ export interface AuthConfig {
    * production accepts only with `localKeysAllowed` (whoever reads that folder can mint tokens).
    */
   jwksUrl: string | undefined;
+  /**
+   * Seconds the JWKS is kept before it is fetched again: a key the identity provider withdraws is
+   * honoured this long at most (plus `verifiedTokenSeconds`).
+   */
+  jwksCacheSeconds: number;
   /** `AUTH_LOCAL_KEYS=true`: production may verify tokens against the generated key pair. */
   localKeysAllowed: boolean;
   /** Never empty. */
@@ -149,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
       jwksUrl: readHttpUrl(env, 'AUTH_JWKS_URL'),
+      jwksCacheSeconds: readPositiveInt(env, 'AUTH_JWKS_CACHE_SECONDS', 300),
       localKeysAllowed: readBool(env, 'AUTH_LOCAL_KEYS', false),
       algorithms: readAlgorithms(env),
       clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),

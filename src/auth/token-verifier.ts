@@ -134,7 +134,13 @@ function createSignatureVerifier(
 }
 
 function resolveKeySet(config: AuthConfig, localPublicJwk: JWK | undefined): JWTVerifyGetKey {
-  if (config.jwksUrl !== undefined) return tellUnreachableKeySet(createRemoteJWKSet(new URL(config.jwksUrl)));
+  if (config.jwksUrl !== undefined) {
+    // jose keeps a key set 10 minutes by default: a withdrawn key would be honoured that long.
+    const remote = createRemoteJWKSet(new URL(config.jwksUrl), {
+      cacheMaxAge: config.jwksCacheSeconds * 1000,
+    });
+    return tellUnreachableKeySet(remote);
+  }
   if (localPublicJwk === undefined) throw new Error('no JWKS URL configured and no local key available');
   return createLocalJWKSet({ keys: [localPublicJwk] });
 }
