@@ -4,6 +4,11 @@ import path from 'node:path';
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
+  /**
+   * Seconds the process keeps serving after SIGTERM or SIGINT, `/readyz` answering 503, so that a
+   * load balancer sees it fail and stops sending before the port closes (0: close at once).
+   */
+  shutdownDrainSeconds: number;
   /** Folder for the SQLite file and locally generated keys. */
   dataDir: string;
   /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
@@ -142,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv,
     port: readPort(env),
+    shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', 5),
     dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
