@@ -252,14 +252,19 @@ function readSigningKeys(file: string): SigningKeys {
   return keys;
 }
 
-/** Checkpoints from a JSON array, an API page (`{ items }` or `{ checkpoints }`) or NDJSON, in seq order. */
+/**
+ * Checkpoints from a JSON array, an API page (`{ items }` or `{ checkpoints }`) or NDJSON, in seq
+ * order. NDJSON of one line is one JSON object: without `items` or `checkpoints`, it is that one
+ * checkpoint.
+ */
 function readCheckpoints(file: string): Checkpoint[] {
   if (!fs.existsSync(file)) throw new CannotCheckError(`${file} does not exist`);
   const text = fs.readFileSync(file, 'utf8');
   let values: unknown[];
   try {
     const parsed: unknown = JSON.parse(text);
-    const list = isObject(parsed) ? (parsed.items ?? parsed.checkpoints) : parsed;
+    const isPage = isObject(parsed) && ('items' in parsed || 'checkpoints' in parsed);
+    const list = isPage ? (parsed.items ?? parsed.checkpoints) : isObject(parsed) ? [parsed] : parsed;
     if (!Array.isArray(list)) {
       throw new CannotCheckError(`${file} holds neither a list of checkpoints nor an object with "items"`);
     }

@@ -3,19 +3,39 @@ import { loadConfig } from '../src/config.ts';
 import { engineOf, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest, rollbackAll } from '../src/db/migrations.ts';
 
-const program = new Command('migrate')
+const program = new Command('npm run migrate --')
   .description('Bring the configured database (DATABASE_URL, else SQLite in DATA_DIR) to the latest schema')
-  .option('--rollback', 'undo every migration instead (drops all application tables and their data)')
+  .option(
+    '--rollback',
+    'undo every migration instead: drops every table, the decision log included, with all its data ' +
+      '(needs --drop-all-data; there is no downgrade path)',
+  )
+  .option('--drop-all-data', 'confirm that --rollback may delete every table and every row')
   .parse();
 
-const { rollback } = program.opts<{ rollback?: boolean }>();
+const { rollback, dropAllData } = program.opts<{ rollback?: boolean; dropAllData?: boolean }>();
+// Checked before the database is opened: a rollback is no downgrade, it empties the database.
+if (rollback === true && dropAllData !== true) {
+  console.error(
+    'migrate: refused: --rollback undoes every migration, which DELETES EVERY TABLE and all their data, ' +
+      'the decision log included (every event and signed checkpoint). There is no downgrade path: no ' +
+      'migration turns data back into an older schema. Back the database up first; to delete everything, ' +
+      'run it again with --rollback --drop-all-data.',
+  );
+  process.exit(1);
+}
+if (dropAllData === true && rollback !== true) {
+  console.error('migrate: --drop-all-data only goes with --rollback; nothing was done');
+  process.exit(1);
+}
+
 const config = loadConfig();
 const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 
 try {
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
-  const names = rollback === true ? await rollbackAll(db) : await migrateToLatest(db);
-  const verb = rollback === true ? 'rolled back' : 'applied';
+  const names = rollback === true ? await rollbackAll(db, { dropAllData: true }) : await migrateToLatest(db);
+  const verb = rollback === true ? 'rolled back (every table dropped)' : 'applied';
   console.log(
     names.length === 0
       ? `${where}: nothing to do`

@@ -4,6 +4,11 @@ import path from 'node:path';
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
+  /**
+   * Seconds the process keeps serving after SIGTERM or SIGINT, `/readyz` answering 503, so that a
+   * load balancer sees it fail and stops sending before the port closes (0: close at once).
+   */
+  shutdownDrainSeconds: number;
   /** Folder for the SQLite file and locally generated keys. */
   dataDir: string;
   /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
@@ -31,8 +36,30 @@ export interface Config {
   http: HttpConfig;
   audit: AuditConfig;
   retention: RetentionConfig;
-  logLevel: string;
+  logLevel: LogLevel;
 }
+
+/** pino's levels, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The asymmetric JWS algorithms jose verifies. `none` and HS* (a secret shared with every
+ * verifier, which could then mint tokens) are not among them, so no configuration accepts them.
+ */
+export const TOKEN_ALGORITHMS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+] as const;
+export type TokenAlgorithm = (typeof TOKEN_ALGORITHMS)[number];
 
 export interface AuthConfig {
   issuer: string;
@@ -42,9 +69,15 @@ export interface AuthConfig {
    * production accepts only with `localKeysAllowed` (whoever reads that folder can mint tokens).
    */
   jwksUrl: string | undefined;
+  /**
+   * Seconds the JWKS is kept before it is fetched again: a key the identity provider withdraws is
+   * honoured this long at most (plus `verifiedTokenSeconds`).
+   */
+  jwksCacheSeconds: number;
   /** `AUTH_LOCAL_KEYS=true`: production may verify tokens against the generated key pair. */
   localKeysAllowed: boolean;
-  algorithms: string[];
+  /** Never empty. */
+  algorithms: TokenAlgorithm[];
   clockToleranceSeconds: number;
   /** Seconds a verified token is taken as verified without checking it again (0: every request). */
   verifiedTokenSeconds: number;
@@ -113,7 +146,8 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? './data');
   return {
     nodeEnv,
-    port: readInt(env, 'PORT', 8080),
+    port: readPort(env),
+    shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', 5),
     dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
@@ -125,15 +159,16 @@ export function loadConfig(env: Env = process.env): Config {
     auth: {
       issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
       audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
-      jwksUrl: nonEmpty(env.AUTH_JWKS_URL),
+      jwksUrl: readHttpUrl(env, 'AUTH_JWKS_URL'),
+      jwksCacheSeconds: readPositiveInt(env, 'AUTH_JWKS_CACHE_SECONDS', 300),
       localKeysAllowed: readBool(env, 'AUTH_LOCAL_KEYS', false),
-      algorithms: readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']),
+      algorithms: readAlgorithms(env),
       clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
       verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
     },
     http: {
       corsOrigins: readList(env, 'CORS_ORIGINS', []),
-      jsonBodyLimit: env.JSON_BODY_LIMIT ?? '100kb',
+      jsonBodyLimit: readSize(env, 'JSON_BODY_LIMIT', '100kb'),
       importBodyLimitBytes: readInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
       rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
       validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
@@ -152,7 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
       idempotencyHours: readPositiveInt(env, 'RETENTION_IDEMPOTENCY_HOURS', 24),
       dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
     },
-    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }
 
@@ -178,6 +213,65 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
   const value = readInt(env, name, fallback);
   if (value < 1) throw new Error(`${name} must be 1 or more, got "${env[name] ?? ''}"`);
   return value;
+}
+
+/** A port the process can listen on (0: any free one); checked here, not when the database is already migrated. */
+function readPort(env: Env): number {
+  const port = readInt(env, 'PORT', 8080);
+  if (port > 65535) throw new Error(`PORT must be a port number from 0 to 65535, got "${env.PORT ?? ''}"`);
+  return port;
+}
+
+function readHttpUrl(env: Env, name: string): string | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function readAlgorithms(env: Env): TokenAlgorithm[] {
+  const listed = readList(env, 'AUTH_ALGORITHMS', ['ES256', 'RS256', 'EdDSA']);
+  const unknown = listed.filter((alg) => !(TOKEN_ALGORITHMS as readonly string[]).includes(alg));
+  // Left unchecked, each of these starts a process that refuses every token with 401.
+  if (listed.length === 0 || unknown.length > 0) {
+    throw new Error(
+      `AUTH_ALGORITHMS must list one or more of ${TOKEN_ALGORITHMS.join(', ')} (asymmetric JWS algorithms, ` +
+        `comma-separated; none and HS* are never accepted), got "${env.AUTH_ALGORITHMS ?? ''}"`,
+    );
+  }
+  return listed as TokenAlgorithm[];
+}
+
+/** bytes' units, the parser express.json reads its limit with. */
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 2 ** 10,
+  mb: 2 ** 20,
+  gb: 2 ** 30,
+  tb: 2 ** 40,
+  pb: 2 ** 50,
+};
+
+/**
+ * A size as express.json takes it (`100kb`, `1mb`, a number of bytes). Checked here, since express
+ * throws only when the app is built, and the `bytes` parser it uses reads `100kib` as 100 bytes.
+ */
+function readSize(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+(?:\.\d+)?) *([kmgtp]?b)?$/i.exec(raw);
+  const bytes =
+    match === null ? 0 : Math.floor(Number(match[1]) * (SIZE_UNITS[match[2]?.toLowerCase() ?? 'b'] ?? 0));
+  if (bytes < 1) {
+    throw new Error(
+      `${name} must be a size of 1 byte or more, as a number of bytes or with a unit (b, kb, mb, gb, tb, pb) ` +
+        `such as 100kb, got "${raw}"`,
+    );
+  }
+  return raw;
 }
 
 function readLogRetentionDays(env: Env): number {

@@ -1,10 +1,18 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createContainer } from './container.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  // A bad setting is the operator's to fix: its message, naming the variable, without a stack trace.
+  console.error(`aiguillage: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const container = await createContainer(config);
 const { logger } = container;
 const app = createApp(container);
@@ -27,8 +35,15 @@ let stopping = false;
 async function shutDown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down: readiness fails, in-flight requests finish');
+  logger.info(
+    { signal, drainSeconds: config.shutdownDrainSeconds },
+    'shutting down: readiness fails, requests are still served for the drain, then in-flight requests finish',
+  );
   container.services.readiness.markShuttingDown();
+  // A load balancer only sees /readyz fail while the port is open: closing it at once would make
+  // the failure invisible and drop the requests already on their way here.
+  await sleep(config.shutdownDrainSeconds * 1000);
+  logger.info('drained: no new connections');
   const force = setTimeout(() => {
     logger.error('in-flight requests did not finish in time; exiting');
     process.exit(1);

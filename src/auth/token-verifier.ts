@@ -41,7 +41,8 @@ export type SignatureVerifier = (token: string) => Promise<{ principal: Principa
 
 /**
  * Builds the verifier: the identity provider's JWKS in production, else the local public key.
- * Only asymmetric algorithms from the allow-list are accepted, so `none` and HS* never verify.
+ * Only the configured algorithms are accepted, and configuration admits asymmetric ones only
+ * (`TOKEN_ALGORITHMS`), so `none` and HS* never verify.
  * Verified tokens are remembered for `config.verifiedTokenSeconds` (see {@link rememberVerifiedTokens}).
  */
 export function createTokenVerifier(
@@ -97,14 +98,13 @@ function createSignatureVerifier(
   localPublicJwk: JWK | undefined,
   now: () => number,
 ): SignatureVerifier {
-  const algorithms = config.algorithms.filter((alg) => alg !== 'none' && !alg.startsWith('HS'));
   const keySet = resolveKeySet(config, localPublicJwk);
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: config.issuer,
         audience: config.audience,
-        algorithms,
+        algorithms: config.algorithms,
         clockTolerance: config.clockToleranceSeconds,
         requiredClaims: ['sub', 'exp'],
         currentDate: new Date(now()),
@@ -134,7 +134,13 @@ function createSignatureVerifier(
 }
 
 function resolveKeySet(config: AuthConfig, localPublicJwk: JWK | undefined): JWTVerifyGetKey {
-  if (config.jwksUrl !== undefined) return tellUnreachableKeySet(createRemoteJWKSet(new URL(config.jwksUrl)));
+  if (config.jwksUrl !== undefined) {
+    // jose keeps a key set 10 minutes by default: a withdrawn key would be honoured that long.
+    const remote = createRemoteJWKSet(new URL(config.jwksUrl), {
+      cacheMaxAge: config.jwksCacheSeconds * 1000,
+    });
+    return tellUnreachableKeySet(remote);
+  }
   if (localPublicJwk === undefined) throw new Error('no JWKS URL configured and no local key available');
   return createLocalJWKSet({ keys: [localPublicJwk] });
 }

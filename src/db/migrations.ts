@@ -84,8 +84,19 @@ export async function migrateToLatest(db: Knex): Promise<string[]> {
   });
 }
 
-/** Undoes every migration (tests and `npm run migrate -- --rollback`); returns the names undone. */
-export async function rollbackAll(db: Knex): Promise<string[]> {
+/**
+ * The caller's word that it means to lose every table and row, the decision log included: undoing
+ * the first migrations drops their tables, and no migration turns data back into an older schema.
+ */
+export interface DropAllData {
+  dropAllData: true;
+}
+
+/**
+ * Undoes every migration (tests, and `npm run migrate -- --rollback --drop-all-data`): every table is
+ * dropped with its rows, the decision log included. Returns the names undone.
+ */
+export async function rollbackAll(db: Knex, _confirmed: DropAllData): Promise<string[]> {
   return inMigrationTurn(db, async () => {
     await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];

@@ -16,8 +16,14 @@ describe('the server process', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** `npm start` on the test's data folder; `output()` is what it logged so far. */
-  function startServer(port: number): { server: ChildProcess; output: () => string } {
+  /**
+   * `npm start` on the test's data folder; `output()` is what it logged so far, `errors()` what it
+   * wrote to standard error.
+   */
+  function startServer(
+    port: number,
+    env: Record<string, string> = {},
+  ): { server: ChildProcess; output: () => string; errors: () => string } {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: {
@@ -27,31 +33,43 @@ describe('the server process', () => {
         SEED_DEMO: 'false',
         LOG_LEVEL: 'info',
         NODE_ENV: 'test',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = server;
     let logged = '';
+    let errors = '';
     server.stdout?.on('data', (chunk: Buffer) => {
       logged += chunk.toString();
     });
-    return { server, output: () => logged };
+    server.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    return { server, output: () => logged, errors: () => errors };
   }
+
+  const exitOf = (server: ChildProcess) =>
+    new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+
+  /** The port the server says it listens on, once it says so. */
+  const listeningPort = (server: ChildProcess, output: () => string) =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in: ${output()}`)), 60_000);
+      server.stdout?.on('data', () => {
+        const match = /"port":(\d+)/.exec(output());
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+    });
 
   it.runIf(TEST_ENGINE === 'sqlite')(
     'starts on an empty data folder, serves, logs without tokens or ids, and exits cleanly on SIGTERM',
     async () => {
-      const { server, output } = startServer(0);
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line in: ${output()}`)), 60_000);
-        server.stdout?.on('data', () => {
-          const match = /"port":(\d+)/.exec(output());
-          if (match?.[1] !== undefined) {
-            clearTimeout(timer);
-            resolve(Number(match[1]));
-          }
-        });
-      });
+      const { server, output } = startServer(0, { SHUTDOWN_DRAIN_SECONDS: '0' });
+      const port = await listeningPort(server, output);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', model: 'ok' } });
       expect(fs.existsSync(path.join(dataDir, 'aiguillage.sqlite'))).toBe(true);
@@ -60,13 +78,52 @@ describe('the server process', () => {
       });
       expect(refused.status).toBe(401);
 
-      const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+      const exited = exitOf(server);
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output()).toMatch(/shutting down: readiness fails/);
       expect(output()).toMatch(/"msg":"stopped"/);
       expect(output()).toMatch(/"operation":"getJobSeeker"/);
       expect(output(), 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
+    },
+    90_000,
+  );
+
+  it.runIf(TEST_ENGINE === 'sqlite')(
+    'keeps serving for SHUTDOWN_DRAIN_SECONDS after SIGTERM with /readyz answering 503, then exits cleanly',
+    async () => {
+      const { server, output } = startServer(0, { SHUTDOWN_DRAIN_SECONDS: '3' });
+      const port = await listeningPort(server, output);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+      const exited = exitOf(server);
+      const signalled = Date.now();
+      server.kill('SIGTERM');
+      // The signal is handled between two turns of the server's event loop: ask until it is.
+      let readiness = await fetch(`${base}/readyz`);
+      while (readiness.status === 200 && Date.now() - signalled < 1_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        readiness = await fetch(`${base}/readyz`);
+      }
+      expect(readiness.status).toBe(503);
+      expect(await readiness.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { process: 'shutting_down', database: 'ok' },
+      });
+      // The rest is served as before while load balancers take the instance out.
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const refused = await fetch(`${base}/v1/recommendations`, {
+        headers: { Authorization: 'Bearer x.y.z' },
+      });
+      expect(refused.status).toBe(401);
+      expect(Date.now() - signalled, 'all of it within the drain').toBeLessThan(2_500);
+
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(3_000);
+      expect(output()).toMatch(/"drainSeconds":3/);
+      expect(output()).toMatch(/"msg":"drained: no new connections"/);
+      expect(output()).toMatch(/"msg":"stopped"/);
     },
     90_000,
   );
@@ -79,14 +136,32 @@ describe('the server process', () => {
       const { port } = taken.address() as AddressInfo;
       try {
         const { server, output } = startServer(port);
-        const code = await new Promise<number | null>((resolve) =>
-          server.on('exit', (exit) => resolve(exit)),
-        );
-        expect(code).toBe(1);
+        expect(await exitOf(server)).toBe(1);
         expect(output()).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
         expect(output()).not.toMatch(/Aiguillage listening/);
       } finally {
         taken.close();
+      }
+    },
+    90_000,
+  );
+
+  it.runIf(TEST_ENGINE === 'sqlite')(
+    'refuses a bad setting with its message alone, naming the variable, before it opens the database',
+    async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bad-config-'));
+      try {
+        for (const env of [{ PORT: '99999' }, { LOG_LEVEL: 'verbose' }, { JSON_BODY_LIMIT: 'lots' }]) {
+          const [name = ''] = Object.keys(env);
+          const { server, output, errors } = startServer(0, { ...env, DATA_DIR: empty });
+          expect(await exitOf(server), name).toBe(1);
+          expect(errors(), name).toMatch(new RegExp(`^aiguillage: cannot start: ${name} must be `));
+          expect(errors(), `${name}: no stack trace`).not.toMatch(/\n\s+at /);
+          expect(output(), name).toBe('');
+          expect(fs.readdirSync(empty), `${name}: nothing written`).toEqual([]);
+        }
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
       }
     },
     90_000,

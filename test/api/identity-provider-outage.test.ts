@@ -1,23 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/captured-logs.ts';
+import { startIdentityProvider } from '../support/identity-provider.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-/** The identity provider's JWKS endpoint, which the test takes down and brings back. */
-function startIdentityProvider(keys: JWK[]) {
-  const state = { answer: 'keys' as 'keys' | 'error' | 'not a key set' };
-  const server = http.createServer((_req, res) => {
-    if (state.answer === 'error') {
-      res.writeHead(502).end('bad gateway');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(state.answer === 'keys' ? { keys } : { hello: 'world' }));
-  });
-  return { server, state };
-}
 
 describe('an identity provider that cannot be reached', () => {
   const logs = captureLogs();

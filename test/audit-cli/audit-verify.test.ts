@@ -96,6 +96,25 @@ describe('npm run audit:verify (offline verification of an export)', () => {
     expect(run.stdout).not.toContain('warning');
   });
 
+  it('reads checkpoints written one per line, a file of a single line included', async () => {
+    const all = await listCheckpoints();
+    const ndjson = await verifyJson(path.join(folder, 'export.ndjson'), [
+      '--checkpoints',
+      write('checkpoints.ndjson', all.map((checkpoint) => `${JSON.stringify(checkpoint)}\n`).join('')),
+    ]);
+    expect(ndjson.code).toBe(0);
+    expect(ndjson.verdict).toMatchObject({ ok: true, checkpointsChecked: all.length });
+
+    // The checkpoint at the head, alone: one line of NDJSON is one JSON object, read as that checkpoint.
+    const head = all.at(-1);
+    const one = await verifyJson(path.join(folder, 'export.ndjson'), [
+      '--checkpoints',
+      write('one-checkpoint.ndjson', `${JSON.stringify(head)}\n`),
+    ]);
+    expect(one.code).toBe(0);
+    expect(one.verdict).toMatchObject({ ok: true, checked: 305, checkpointsChecked: 1, unanchored: null });
+  });
+
   it('reports an edited line, with exit code 1 and its seq', async () => {
     const edited = [...lines];
     const event = JSON.parse(edited[122] ?? '') as RecordedDecisionEvent;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTokenKeys, loadConfig } from '../../src/config.ts';
+import { checkTokenKeys, loadConfig, TOKEN_ALGORITHMS } from '../../src/config.ts';
 
 const check = (env: Record<string, string>) => () => checkTokenKeys(loadConfig(env));
 
@@ -26,5 +26,43 @@ describe('token signing keys', () => {
 
   it('lets scripts that verify no token read a production configuration without either', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).not.toThrow();
+  });
+});
+
+describe('token settings', () => {
+  const allowed = 'ES256, ES384, ES512, RS256, RS384, RS512, PS256, PS384, PS512, EdDSA';
+
+  it('refuses AUTH_ALGORITHMS with a misspelt, symmetric or no algorithm, naming the allowed ones', () => {
+    for (const algorithms of ['ES265', 'HS256', 'none', 'ES256,HS256', 'es256', ',', ' , ']) {
+      expect(() => loadConfig({ AUTH_ALGORITHMS: algorithms }), algorithms).toThrow(
+        `AUTH_ALGORITHMS must list one or more of ${allowed} (asymmetric JWS algorithms, comma-separated; ` +
+          `none and HS* are never accepted), got "${algorithms}"`,
+      );
+    }
+  });
+
+  it('takes any asymmetric algorithm jose verifies, and ES256, RS256 and EdDSA by default', () => {
+    expect(loadConfig({}).auth.algorithms).toEqual(['ES256', 'RS256', 'EdDSA']);
+    expect(loadConfig({ AUTH_ALGORITHMS: '' }).auth.algorithms).toEqual(['ES256', 'RS256', 'EdDSA']);
+    expect(loadConfig({ AUTH_ALGORITHMS: TOKEN_ALGORITHMS.join(', ') }).auth.algorithms).toEqual([
+      ...TOKEN_ALGORITHMS,
+    ]);
+    expect(loadConfig({ AUTH_ALGORITHMS: 'PS384' }).auth.algorithms).toEqual(['PS384']);
+  });
+
+  it('refuses an AUTH_JWKS_URL that is not an http(s) URL', () => {
+    for (const url of [
+      'not-a-url',
+      'idp.example.org/jwks.json',
+      'ftp://idp.example.org/jwks.json',
+      'file:///etc/jwks.json',
+    ]) {
+      expect(() => loadConfig({ AUTH_JWKS_URL: url }), url).toThrow(
+        `AUTH_JWKS_URL must be an http:// or https:// URL, got "${url}"`,
+      );
+    }
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks.json' }).auth.jwksUrl).toBe(
+      'http://127.0.0.1:9000/jwks.json',
+    );
   });
 });

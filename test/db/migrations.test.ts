@@ -33,7 +33,7 @@ describe('migrations', () => {
     const applied = await listAppliedMigrations(db);
     expect(applied.length).toBeGreaterThan(0);
 
-    expect(await rollbackAll(db)).toEqual([...applied].reverse());
+    expect(await rollbackAll(db, { dropAllData: true })).toEqual([...applied].reverse());
     expect(await describeSchema(db)).toEqual({});
     expect(await listAppliedMigrations(db)).toEqual([]);
     expect(await listPendingMigrations(db)).toEqual(applied);
@@ -105,12 +105,67 @@ describe('migrations run by several processes', () => {
     try {
       await migrateToLatest(db);
       const applied = await listAppliedMigrations(db);
-      await rollbackAll(db);
+      await rollbackAll(db, { dropAllData: true });
       await db('knex_migrations_lock').update({ is_locked: 1 });
       expect(await migrateToLatest(db)).toEqual(applied);
     } finally {
       await db.destroy();
     }
+  });
+});
+
+describe('npm run migrate -- --rollback', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  function runMigrateCli(args: string[]): Promise<ScriptRun> {
+    return runScript('migrate.ts', args, {
+      unset: ['DATABASE_URL'],
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: database.dataDir,
+        ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+      },
+    });
+  }
+
+  async function countTables(): Promise<number> {
+    const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    try {
+      return (await listApplicationTables(db)).length;
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('refuses without --drop-all-data, saying it deletes every table with the decision log and cannot be undone', async () => {
+    expect((await runMigrateCli([])).code).toBe(0);
+    const tables = await countTables();
+    expect(tables).toBeGreaterThan(0);
+
+    const refused = await runMigrateCli(['--rollback']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/DELETES EVERY TABLE/);
+    expect(refused.stderr).toMatch(/decision log included/);
+    expect(refused.stderr).toMatch(/no downgrade path/);
+    expect(refused.stderr).toContain('--rollback --drop-all-data');
+    expect(await countTables()).toBe(tables);
+
+    const alone = await runMigrateCli(['--drop-all-data']);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--drop-all-data only goes with --rollback');
+    expect(await countTables()).toBe(tables);
+  });
+
+  it('drops every table, the decision log included, when --drop-all-data confirms it', async () => {
+    const run = await runMigrateCli(['--rollback', '--drop-all-data']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/rolled back \(every table dropped\)/);
+    expect(await countTables()).toBe(0);
   });
 });
 

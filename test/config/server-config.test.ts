@@ -1,0 +1,57 @@
+import express from 'express';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { LOG_LEVELS, loadConfig } from '../../src/config.ts';
+
+describe('the server settings', () => {
+  it('refuses a LOG_LEVEL pino does not know, naming the levels it does', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    );
+  });
+
+  it('takes every pino level, and info by default (silent in tests)', () => {
+    for (const level of LOG_LEVELS) {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+      expect(() => pino({ level })).not.toThrow();
+    }
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+  });
+
+  it('refuses a JSON_BODY_LIMIT that is not a size, or one express would misread', () => {
+    for (const limit of ['lots', '100kib', '12abc', '0', '0kb', '-5kb', '1e3']) {
+      expect(() => loadConfig({ JSON_BODY_LIMIT: limit }), limit).toThrow(
+        `JSON_BODY_LIMIT must be a size of 1 byte or more, as a number of bytes or with a unit (b, kb, mb, gb, tb, pb) such as 100kb, got "${limit}"`,
+      );
+    }
+  });
+
+  it('takes the sizes express.json takes', () => {
+    expect(loadConfig({}).http.jsonBodyLimit).toBe('100kb');
+    for (const limit of ['100kb', '1MB', '1.5mb', '512000', '64 kb', '200b']) {
+      expect(loadConfig({ JSON_BODY_LIMIT: limit }).http.jsonBodyLimit).toBe(limit);
+      expect(() => express.json({ limit }), limit).not.toThrow();
+    }
+  });
+
+  it('refuses a PORT over 65535 before anything is opened', () => {
+    expect(() => loadConfig({ PORT: '99999' })).toThrow(
+      'PORT must be a port number from 0 to 65535, got "99999"',
+    );
+    expect(() => loadConfig({ PORT: '-1' })).toThrow(/PORT/);
+    expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
+  });
+
+  it('takes any port from 0 (a free one) to 65535', () => {
+    expect(loadConfig({}).port).toBe(8080);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+
+  it('keeps serving 5 seconds after a shutdown signal unless SHUTDOWN_DRAIN_SECONDS says otherwise', () => {
+    expect(loadConfig({}).shutdownDrainSeconds).toBe(5);
+    expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '0' }).shutdownDrainSeconds).toBe(0);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_SECONDS/);
+  });
+});
