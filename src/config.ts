@@ -147,7 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv,
     port: readPort(env),
-    shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', 5),
+    // Behind a load balancer (production); a developer's Ctrl-C stops at once.
+    shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', nodeEnv === 'production' ? 5 : 0),
     dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),

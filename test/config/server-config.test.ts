@@ -49,8 +49,9 @@ describe('the server settings', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
   });
 
-  it('keeps serving 5 seconds after a shutdown signal unless SHUTDOWN_DRAIN_SECONDS says otherwise', () => {
-    expect(loadConfig({}).shutdownDrainSeconds).toBe(5);
+  it('keeps serving 5 seconds after a shutdown signal in production, none elsewhere, unless SHUTDOWN_DRAIN_SECONDS says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true' }).shutdownDrainSeconds).toBe(5);
+    expect(loadConfig({}).shutdownDrainSeconds).toBe(0);
     expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '0' }).shutdownDrainSeconds).toBe(0);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_SECONDS/);
   });
