@@ -118,7 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
     shippedModel:
-      env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.0.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
+      env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
     modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     privacyContact: nonEmpty(env.PRIVACY_CONTACT?.trim()),
