@@ -11,8 +11,9 @@ export interface Config {
   /** Folder holding model folders (`<name>-<version>/`). */
   modelsDir: string;
   /**
-   * The model folder registered and activated on start when no model is active; null (an empty
-   * `SHIPPED_MODEL`) for none: the deployment brings its own model through the registry.
+   * The model folder registered and activated on start when no model is active, and registered only
+   * (left for an admin to activate) when one is; null (an empty `SHIPPED_MODEL`) for none: the
+   * deployment brings its own model through the registry.
    */
   shippedModel: string | null;
   /**
