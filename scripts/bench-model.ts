@@ -19,7 +19,7 @@ const program = new Command()
     'Time the raw ONNX run against the scorer end to end (features, run, top-k, attributions), ' +
       'and the model-agnostic attributions of the top 10 against one 10,000-row scoring',
   )
-  .option('--model <folder>', 'model folder', path.join('models', 'aiguillage-ebm-1.0.0'))
+  .option('--model <folder>', 'model folder', path.join('models', 'aiguillage-ebm-1.1.0'))
   .option(
     '--repetitions <n>',
     'timed runs per measure at 10,000 rows (more for smaller sizes)',

@@ -12,13 +12,14 @@ import { mintLocalToken } from '../src/auth/mint-token.ts';
 import type { Role } from '../src/auth/principal.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
+import { candidateFilterFor } from '../src/courses/candidate-filter.ts';
 import type { CourseRecord } from '../src/courses/course.ts';
 import { KnexCourseStore } from '../src/courses/knex-course-store.ts';
 import { createDemoRandom, type DemoRandom } from '../src/demo/demo-random.ts';
 import { generateDemoData } from '../src/demo/generate-demo-data.ts';
 import type { JobSeekerInput } from '../src/job-seekers/job-seeker.ts';
 import { KnexJobSeekerStore } from '../src/job-seekers/knex-job-seeker-store.ts';
-import { candidateFilterFor, DEFAULT_TOP_K } from '../src/recommendations/recommendation-service.ts';
+import { DEFAULT_TOP_K } from '../src/recommendations/suggestion-count.ts';
 import { selectTopScores } from '../src/scoring/select-top-scores.ts';
 
 /** Issue 5: the API's p50 within 1.5× of (the scorer's own time + a bare Express JSON round trip). */

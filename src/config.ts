@@ -16,8 +16,9 @@ export interface Config {
   /** Folder holding model folders (`<name>-<version>/`). */
   modelsDir: string;
   /**
-   * The model folder registered and activated on start when no model is active; null (an empty
-   * `SHIPPED_MODEL`) for none: the deployment brings its own model through the registry.
+   * The model folder registered and activated on start when no model is active, and registered only
+   * (left for an admin to activate) when one is; null (an empty `SHIPPED_MODEL`) for none: the
+   * deployment brings its own model through the registry.
    */
   shippedModel: string | null;
   /**
@@ -153,7 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
     shippedModel:
-      env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.0.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
+      env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
     modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     privacyContact: nonEmpty(env.PRIVACY_CONTACT?.trim()),

@@ -11,12 +11,16 @@ export interface CatalogSource {
   readCandidateCourses(): Promise<Course[]>;
 }
 
-interface Loaded {
-  version: number;
+/** The courses a candidate search looks through, laid out once for every search. */
+export interface CandidateCatalog {
   /** Frozen, ordered by course id. */
   courses: readonly Course[];
   /** What the filters and the features read of them, laid out in typed arrays, one slot per course. */
   table: CourseTable;
+}
+
+interface Loaded extends CandidateCatalog {
+  version: number;
 }
 
 /**
@@ -66,21 +70,33 @@ export class CatalogSnapshot {
     // The version first: the courses read next are at least as new, so a write committed in between
     // only costs one more reload, whereas the other order could hold a stale catalog as current.
     const version = await this.source.readVersion();
-    const courses = (await this.source.readCandidateCourses())
-      .filter((course) => course.active && hasReadableSession(course))
-      .map(freezeCourse)
-      .sort(compareIds);
-    this.loaded = { version, courses, table: buildCourseTable(courses) };
+    this.loaded = { version, ...layOutCandidateCatalog(await this.source.readCandidateCourses()) };
     return this.loaded;
   }
 }
 
 /**
- * The courses of the snapshot that pass the person's filters: the next session strictly after the
+ * The courses a search can find, as the snapshot holds them: active ones with a readable planned
+ * session, frozen, ordered by id and laid out. Also what the model card's evaluation searches, so that
+ * it keeps the courses the service would.
+ */
+export function layOutCandidateCatalog(courses: readonly Course[]): CandidateCatalog {
+  const kept = courses
+    .filter((course) => course.active && hasReadableSession(course))
+    .map(freezeCourse)
+    .sort(compareIds);
+  return { courses: kept, table: buildCourseTable(kept) };
+}
+
+/**
+ * The courses of the catalog that pass the person's filters: the next session strictly after the
  * reference day, the prerequisite met, and reachable (on site within the radius, the same test as
  * the radius search in SQL, or remote learning when accepted; with no known home only the latter).
  */
-function selectCandidates({ courses, table }: Loaded, filter: CandidateFilter): CourseBatch<Course> {
+export function selectCandidates(
+  { courses, table }: CandidateCatalog,
+  filter: CandidateFilter,
+): CourseBatch<Course> {
   const referenceDay = toDayNumber(filter.referenceDate);
   const radius = filter.near === null ? null : planRadiusFilter(filter.near.point, filter.near.radiusKm);
   const { prerequisiteLevel, nextSessionDay, lat, lon, remoteOnly, followableRemotely } = table;

@@ -118,15 +118,18 @@ export class ModelRegistry implements ActiveModelSource {
 
   /**
    * On start: when no model is active, registers and activates the shipped model folder (if the
-   * deployment has one: `null` for none); then
-   * loads the active model and warms it up. A model that cannot be registered, activated or loaded
-   * is logged and leaves the process without a usable model: it starts all the same, so that
-   * counselors keep the manual path, and a later request tries again once `loadRetryMs` has passed
-   * (so that putting the files right heals the process without a restart).
+   * deployment has one: `null` for none); when one is, registers the shipped folder if no process
+   * has yet (a new version shipped with an upgrade) and leaves it for an admin to activate, so that
+   * the model serving people never changes without an admin's act; then loads the active model and
+   * warms it up. A model that cannot be registered, activated or loaded is logged and leaves the
+   * process without a usable model: it starts all the same, so that counselors keep the manual path,
+   * and a later request tries again once `loadRetryMs` has passed (so that putting the files right
+   * heals the process without a restart).
    */
   async start(shippedFolder: string | null): Promise<void> {
-    if (shippedFolder !== null && (await this.deps.store.findActiveId()) === undefined) {
-      await this.registerShipped(shippedFolder);
+    if (shippedFolder !== null) {
+      if ((await this.deps.store.findActiveId()) === undefined) await this.registerShipped(shippedFolder);
+      else await this.registerShippedBesideActive(shippedFolder);
     }
     await this.currentState();
   }
@@ -401,6 +404,36 @@ export class ModelRegistry implements ActiveModelSource {
     this.#registrationFailure = undefined;
     if (failed) {
       this.logger.info({ folder }, 'the shipped model was registered and activated: suggestions are back');
+    }
+  }
+
+  /**
+   * Registers the shipped model folder, not activating it, while another model is active: an upgrade
+   * that ships a new version makes it available to an admin (`GET /v1/models`, `model.registered` in
+   * the log) without replacing what people are served. A folder that cannot be registered is logged
+   * and changes nothing: the active model serves on.
+   */
+  private async registerShippedBesideActive(folder: string): Promise<void> {
+    try {
+      let sha256: string;
+      try {
+        sha256 = (await readModelFolder(path.join(this.deps.modelsDir, folder))).sha256;
+      } catch (error) {
+        throw describeRegistrationError(error, folder);
+      }
+      const model = await this.findOrRegister(SYSTEM_ACTORS.startup, folder, sha256);
+      if (model.status === 'registered' && model.registeredBy === SYSTEM_ACTORS.startup.id) {
+        this.logger.info(
+          { modelId: model.id, activeModelId: await this.deps.store.findActiveId() },
+          'the shipped model is registered, not active: the active model serves until an admin activates it',
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
+      this.logger.error(
+        { folder, reason: error.message },
+        'the shipped model could not be registered; the active model serves on',
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { BELOW_ZERO_EDGE } from './binning.ts';
 import type { FeatureKind } from './features.ts';
 
 /** Returns a short, readable number: no exponent, at most two decimals, fewer for large values. */
@@ -13,7 +14,8 @@ export function formatNumber(value: number): string {
 
 /**
  * Returns the label of bin `bin` given its feature's edges: "0"/"1" for binary features, the value
- * itself for an ordinal bin one step wide, else "≤ upper edge" (and "> last edge" for the last bin).
+ * itself for an ordinal bin one step wide, else "≤ upper edge" (and "> last edge" for the last bin);
+ * the bin closed by the edge just below zero reads "< 0".
  */
 export function labelBin(edges: ArrayLike<number>, bin: number, kind: FeatureKind): string {
   const upper = edges[bin];
@@ -21,8 +23,12 @@ export function labelBin(edges: ArrayLike<number>, bin: number, kind: FeatureKin
   if (kind === 'binary' && edges.length === 1 && edges[0] === 0) {
     return bin === 0 ? '0' : '1';
   }
+  // The edge just below zero reads as the sign it stands for.
+  if (upper === BELOW_ZERO_EDGE) {
+    return '< 0';
+  }
   if (upper === undefined) {
-    return `> ${formatNumber(lower ?? 0)}`;
+    return lower === BELOW_ZERO_EDGE ? '≥ 0' : `> ${formatNumber(lower ?? 0)}`;
   }
   if (kind !== 'continuous' && lower !== undefined && Number.isInteger(upper) && upper - lower === 1) {
     return formatNumber(upper);

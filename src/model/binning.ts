@@ -5,10 +5,49 @@
  */
 
 /**
- * Returns the bin edges of one column: every distinct value but the largest when there are at most
- * `maxBins` of them (binary and ordinal features keep one bin per value), else quantile cut points.
+ * The edge that parts values below zero from zero and above, for features whose sign changes what the
+ * value means (see `splitBelowZero` in `features.ts`). Just below zero rather than at it, since bin k
+ * holds (e[k-1], e[k]]: an edge at 0 would put 0 with the negative values. Every feature value that
+ * can be negative is a whole number of days over 7, or an integer, so none falls between it and 0.
  */
-export function computeBinEdges(values: Float32Array, maxBins: number): Float32Array {
+export const BELOW_ZERO_EDGE = Math.fround(-1e-6);
+
+export interface BinningOptions {
+  /**
+   * Make sure no bin holds both a value below zero and zero or above: when the edges found leave such
+   * a bin, {@link BELOW_ZERO_EDGE} is added.
+   */
+  splitBelowZero?: boolean;
+}
+
+/**
+ * Returns the bin edges of one column: every distinct value but the largest when there are at most
+ * `maxBins` of them (binary and ordinal features keep one bin per value), else quantile cut points;
+ * with `splitBelowZero`, an edge just below zero when values on both sides would share a bin.
+ */
+export function computeBinEdges(
+  values: Float32Array,
+  maxBins: number,
+  options: BinningOptions = {},
+): Float32Array {
+  const edges = computeQuantileEdges(values, maxBins);
+  return options.splitBelowZero === true ? addBelowZeroEdge(edges, values) : edges;
+}
+
+function addBelowZeroEdge(edges: Float32Array, values: Float32Array): Float32Array {
+  let largestNegative = Number.NEGATIVE_INFINITY;
+  let anyNonNegative = false;
+  for (const value of values) {
+    if (value < 0) largestNegative = Math.max(largestNegative, value);
+    else anyNonNegative = true;
+  }
+  if (largestNegative === Number.NEGATIVE_INFINITY || !anyNonNegative) return edges;
+  // Already parted: an edge at or above the largest negative value and below zero.
+  if (edges.some((edge) => edge >= largestNegative && edge < 0)) return edges;
+  return Float32Array.from([...edges, BELOW_ZERO_EDGE]).sort();
+}
+
+function computeQuantileEdges(values: Float32Array, maxBins: number): Float32Array {
   const sorted = Float32Array.from(values).sort();
   const distinct: number[] = [];
   for (const value of sorted) {

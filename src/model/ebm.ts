@@ -7,6 +7,8 @@ export interface EbmFeature {
   name: string;
   /** Constrains the learned shape to never go down (or up) as the value grows. */
   monotone?: MonotoneDirection;
+  /** Values below zero never share a bin with zero or above (the sign changes what the value means). */
+  splitBelowZero?: boolean;
 }
 
 /** A row-major feature matrix with its 0/1 outcomes. */
@@ -73,7 +75,9 @@ export function trainEbm(
 ): EbmTrainingResult {
   const featureCount = features.length;
   const columns = features.map((_, f) => extractColumn(train, featureCount, f));
-  const edges = columns.map((column) => computeBinEdges(column, options.maxBins));
+  const edges = columns.map((column, f) =>
+    computeBinEdges(column, options.maxBins, { splitBelowZero: features[f]?.splitBelowZero === true }),
+  );
   const trainBins = edges.map((featureEdges, f) => binColumn(train, featureCount, f, featureEdges));
   const validationBins = edges.map((featureEdges, f) => binColumn(validation, featureCount, f, featureEdges));
   const terms = edges.map((featureEdges) => new Float64Array(featureEdges.length + 1));

@@ -35,6 +35,28 @@ const PERSON_ONLY: ReadonlySet<string> = new Set(
     .map((feature) => feature.name),
 );
 
+/**
+ * Features whose values below zero mean something their positive phrase does not say (see
+ * `splitBelowZero`): "la formation commence bientôt, quand vous êtes disponible" about a session that
+ * starts before the person is available.
+ */
+const SIGNED_MEANING: ReadonlySet<string> = new Set(
+  (FEATURES as readonly FeatureDefinition[])
+    .filter((feature) => feature.splitBelowZero === true)
+    .map((feature) => feature.name),
+);
+
+/**
+ * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
+ * and never the positive phrase of a feature about a value below zero, which means the opposite (a
+ * model whose shape, or sampled attribution, favours such a value is shown to the counselor with its
+ * number; the job seeker is not told it).
+ */
+function isTellable(attribution: Attribution): boolean {
+  if (PERSON_ONLY.has(attribution.feature)) return false;
+  return !(attribution.contribution > 0 && attribution.value < 0 && SIGNED_MEANING.has(attribution.feature));
+}
+
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
 export function rankAttributions(
   manifest: ModelManifest,
@@ -101,16 +123,15 @@ const MODERATE_CONTRIBUTION = 0.2;
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
  * weighting applied to the person amounts to, without numbers (CRPA L311-3-1). Features about the
  * person alone are left out: they weigh the same on every course, so they are no reason for this
- * one, and their phrases ("votre expérience est encore limitée") would read as a judgement.
+ * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So is a
+ * positive phrase that would say the opposite of the value (see {@link isTellable}).
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
-  const { reasonsFor, reasonsAgainst } = selectReasons(
-    attributions.filter((attribution) => !PERSON_ONLY.has(attribution.feature)),
-  );
+  const { reasonsFor, reasonsAgainst } = selectReasons(attributions.filter(isTellable));
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';

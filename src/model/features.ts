@@ -25,6 +25,21 @@ export interface FeatureDefinition {
    * counselor's text and the person's record keep its weight.
    */
   personOnly?: true;
+  /**
+   * Below zero the value means something else than at zero and above (weeksToStart: the session starts
+   * before the person is available, not soon): training never lets a bin hold values on both sides, and
+   * a job seeker is never told the positive phrase about a value below zero.
+   */
+  splitBelowZero?: true;
+}
+
+/**
+ * A profile as the features read it: the synced profile and, when known, when it was last synced
+ * (`updatedAt`), from which the counts it holds as of that day (months unemployed) are aged to the
+ * reference date. Without it the counts are taken as of the reference date.
+ */
+export interface FeatureProfile extends JobSeekerProfile {
+  updatedAt?: string;
 }
 
 /**
@@ -76,6 +91,7 @@ export const FEATURES = [
   {
     name: 'levelGap',
     kind: 'ordinal',
+    splitBelowZero: true,
     definition: "The course's exit level minus the person's education level (French levels 3 to 8).",
   },
   {
@@ -91,6 +107,7 @@ export const FEATURES = [
   {
     name: 'weeksToStart',
     kind: 'continuous',
+    splitBelowZero: true,
     definition:
       'Weeks from the later of the reference date and the date the person is available to the next ' +
       `session start; negative when the session starts before the person is available; ${WEEKS_WHEN_NO_SESSION} when no session is planned.`,
@@ -122,7 +139,9 @@ export const FEATURES = [
     name: 'monthsUnemployed',
     kind: 'continuous',
     personOnly: true,
-    definition: 'Months since the person became unemployed.',
+    definition:
+      'Months since the person became unemployed, as of the reference date: the count the profile held when ' +
+      'last synced plus the whole months since that sync (the person is still registered as a job seeker).',
   },
   {
     name: 'yearsExperience',
@@ -152,7 +171,7 @@ export type FeatureWriter = (row: number, target: Float32Array, offset: number) 
  * course than reading its slots. Training and serving both write through it, so the two cannot drift.
  */
 export function createFeatureWriter(
-  profile: JobSeekerProfile,
+  profile: FeatureProfile,
   referenceDate: Date,
   table: CourseTable,
 ): FeatureWriter {
@@ -160,7 +179,8 @@ export function createFeatureWriter(
   const held = new Set(profile.skills);
   const skillHeld = Uint8Array.from(table.skillCodes, (skill) => (held.has(skill) ? 1 : 0));
   const distanceFromHome = profile.location === null ? null : createDistanceFrom(profile.location);
-  const { mobilityRadiusKm, educationLevel, remoteOk, monthsUnemployed, yearsExperience } = profile;
+  const { mobilityRadiusKm, educationLevel, remoteOk, yearsExperience } = profile;
+  const monthsUnemployed = countMonthsUnemployed(profile, referenceDate).months;
   const referenceDay = toDayNumber(referenceDate);
   const {
     size,
@@ -240,7 +260,7 @@ export function createFeatureWriter(
  * in the order of `rows`: what a model scores in one run.
  */
 export function computeFeatureMatrix(
-  profile: JobSeekerProfile,
+  profile: FeatureProfile,
   referenceDate: Date,
   table: CourseTable,
   rows: ArrayLike<number>,
@@ -249,6 +269,41 @@ export function computeFeatureMatrix(
   const writeRow = createFeatureWriter(profile, referenceDate, table);
   for (let i = 0; i < rows.length; i += 1) writeRow(rows[i] ?? -1, matrix, i * FEATURE_COUNT);
   return matrix;
+}
+
+/** The months unemployed the model uses, and what they are counted from. */
+export interface MonthsUnemployedCount {
+  /** The synced count plus `elapsed`. */
+  months: number;
+  /** The count the profile held when last synced. */
+  synced: number;
+  /** Whole months from the last sync to the reference date (0 without a sync date, or one after it). */
+  elapsed: number;
+}
+
+/**
+ * Months unemployed as of `referenceDate`: the profile's count, as of its last sync, plus the whole
+ * months since. A profile synced three years ago with 2 months counts 38, as its dates (availability)
+ * are read as of the reference date too. The one rule, for the features and for what a person is told.
+ */
+export function countMonthsUnemployed(
+  profile: Pick<FeatureProfile, 'monthsUnemployed' | 'updatedAt'>,
+  referenceDate: Date,
+): MonthsUnemployedCount {
+  const synced = profile.monthsUnemployed;
+  const elapsed =
+    profile.updatedAt === undefined ? 0 : countWholeMonths(new Date(profile.updatedAt), referenceDate);
+  return { months: synced + elapsed, synced, elapsed };
+}
+
+/** Whole calendar months (UTC) from `from` to `to`; 0 when `to` is not later or either date is invalid. */
+function countWholeMonths(from: Date, to: Date): number {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 0;
+  const months =
+    (to.getUTCFullYear() - from.getUTCFullYear()) * 12 +
+    (to.getUTCMonth() - from.getUTCMonth()) -
+    (to.getUTCDate() < from.getUTCDate() ? 1 : 0);
+  return Math.max(0, months);
 }
 
 /**

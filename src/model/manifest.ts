@@ -11,12 +11,16 @@ export interface ManifestFeature {
   negativePhraseFr: string;
 }
 
-/** A feature's training distribution, the reference for drift monitoring (PSI). */
+/**
+ * A feature's reference distribution for drift monitoring (PSI): the values a model is expected to be
+ * logged with, which `referenceDescription` states (for the shipped EBM, the suggestions the service
+ * would keep for the training people).
+ */
 export interface ReferenceDistribution {
   feature: string;
   /** Ascending bin edges; bin k holds (edges[k-1], edges[k]]. */
   edges: number[];
-  /** Share of training rows per bin: edges.length + 1 values summing to 1. */
+  /** Share of the reference's values per bin: edges.length + 1 values summing to 1. */
   shares: number[];
 }
 
@@ -71,6 +75,8 @@ export interface ModelManifest {
   /** Present with exact-additive attribution: logit(score) = intercept + Σ contributions. */
   intercept?: number;
   referenceDistributions: ReferenceDistribution[];
+  /** What the reference distributions were computed from, in words (older manifests have none). */
+  referenceDescription?: string;
   metrics: EvaluationMetrics;
   training?: TrainingProvenance;
 }
@@ -135,6 +141,9 @@ export function parseModelManifest(json: unknown): ModelManifest {
       '$.attributionMethod',
       'exact-additive needs outputs.contributions and intercept',
     );
+  }
+  if (root.referenceDescription !== undefined) {
+    manifest.referenceDescription = readString(root.referenceDescription, '$.referenceDescription');
   }
   if (root.training !== undefined) {
     manifest.training = readProvenance(root.training);

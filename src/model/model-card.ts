@@ -1,13 +1,15 @@
+import { DEFAULT_TOP_K } from '../recommendations/suggestion-count.ts';
 import type { AdditiveModel } from './additive-model.ts';
 import { formatNumber, labelBin } from './bin-labels.ts';
+import type { ServedDriftReference } from './drift-reference.ts';
 import type { EbmOptions } from './ebm.ts';
 import { FEATURE_TEXTS } from './feature-texts.ts';
 import { FEATURES } from './features.ts';
 import { describeGenerativeStory } from './generative-story.ts';
 import {
   type GroupEvaluation,
+  PARITY_WARNING_RATIO,
   STRONG_SUGGESTION_THRESHOLD,
-  SUGGESTIONS_PER_PERSON,
 } from './group-evaluation.ts';
 import type { ModelManifest } from './manifest.ts';
 import type { CalibrationBin } from './metrics.ts';
@@ -34,6 +36,8 @@ export interface ModelCardInput {
   summary: TrainingSummary;
   calibration: CalibrationBin[];
   groups: GroupEvaluation[];
+  /** What the manifest's drift reference was computed from. */
+  driftReference: ServedDriftReference;
   options: { population: PopulationOptions; ebm: EbmOptions };
   shapePlotName: (feature: string) => string;
 }
@@ -57,7 +61,7 @@ export function renderModelCard(input: ModelCardInput): string {
     renderShapes(input),
     renderGroups(input),
     renderExplanations(input),
-    renderMonitoring(),
+    renderMonitoring(input),
   ].join('\n\n');
 }
 
@@ -132,7 +136,40 @@ function renderLimits({ groups }: ModelCardInput): string {
     '  people aged 50 and over and disabled people face a penalty the features do not explain. The model',
     '  therefore over-estimates their chances: counselors must not read a score as an equal chance for',
     `  everyone.${over.length === 0 ? '' : ` Mean top-10 figures where the over-estimate exceeds 5 points: ${over.join('; ')}.`}`,
+    ...renderParityLimit(groups),
+    ...renderNoCandidateLimit(groups),
   ].join('\n');
+}
+
+/** The groups whose strong-suggestion ratio falls below the warning level, named in the limits. */
+function renderParityLimit(groups: readonly GroupEvaluation[]): string[] {
+  const below = listBelowParity(groups);
+  if (below.length === 0) return [];
+  return [
+    `- **Unequal strong suggestions (below the ${formatNumber(PARITY_WARNING_RATIO)} warning level).** ${below
+      .map(
+        (row) =>
+          `${row.attribute} ${row.group}: ${percent(row.strongSuggestionRate)} of people get a top-10 suggestion predicted at ${percent(STRONG_SUGGESTION_THRESHOLD)} or more, ratio ${formatRatio(row.strongSuggestionRatio)}`,
+      )
+      .join('; ')} (section 9). Counselors should look beyond the first suggestions for these people.`,
+  ];
+}
+
+/** People the hard filters leave without any course: no suggestion at all, said in the limits. */
+function renderNoCandidateLimit(groups: readonly GroupEvaluation[]): string[] {
+  const everyone = groups.filter((row) => row.attribute === 'sex');
+  const people = everyone.reduce((sum, row) => sum + row.people, 0);
+  const without = everyone.reduce((sum, row) => sum + row.peopleWithoutCandidate, 0);
+  if (without === 0) return [];
+  return [
+    "- **No suggestion at all for some people.** The service's hard filters (section 9) leave no course for",
+    `  ${percent(without / Math.max(people, 1))} of the holdout people (${without} of ${people}); per group in section 9. They must be`,
+    '  helped through the manual path (catalog search), and an empty set does not mean that no course fits.',
+  ];
+}
+
+function listBelowParity(groups: readonly GroupEvaluation[]): GroupEvaluation[] {
+  return groups.filter((row) => row.strongSuggestionRatio < PARITY_WARNING_RATIO);
 }
 
 function renderDataMinimisation(): string {
@@ -272,27 +309,38 @@ function renderShapes({ model, shapePlotName }: ModelCardInput): string {
 }
 
 function renderGroups({ groups }: ModelCardInput): string {
+  const below = listBelowParity(groups);
   return [
     '## 9. Outcomes and suggestions per synthetic group',
     '',
-    `Computed on the holdout people after scoring (the model never sees these attributes). For the top-10`,
-    `figures, every holdout person is ranked against the whole catalog, as the service does, and the`,
-    `${SUGGESTIONS_PER_PERSON} best courses are kept.`,
+    'Computed on the holdout people after scoring (the model never sees these attributes). For the top-10',
+    "figures, every holdout person gets what the service would give them: the service's own hard filters",
+    "(`candidateFilterFor` and the catalog snapshot's `selectCandidates`: next session after the reference",
+    'date, entry level met, within the mobility radius or followable remotely when the person accepts it)',
+    `leave the courses the person could follow; those are scored and the ${DEFAULT_TOP_K} best kept (fewer when fewer`,
+    'are left, none when none is).',
     '',
     "- *Observed rate*: share of the group's candidate pairs with a good outcome. *Mean predicted*: the",
     "  model's mean chance on the same pairs (equal to the observed rate when the model is calibrated for the group).",
+    '- *No course*: people of the group for whom the hard filters leave no course at all, who get no',
+    '  suggestion (and their share of the group).',
     "- *Top-10 predicted* / *top-10 true*: mean predicted and mean true (simulated) chance of the group's",
-    '  suggestions. A gap means the suggestions are less good for the group than the model believes.',
-    `- *Top-10 suggestion rate*: share of the group's people with at least one top-10 suggestion predicted at`,
-    `  ${percent(STRONG_SUGGESTION_THRESHOLD)} or more; *ratio*: that rate over the best group's for the same attribute`,
-    '  (1 = parity; below 0.8 is the usual warning threshold).',
+    '  suggestions, over the people who get some. A gap means the suggestions are less good for the group than',
+    '  the model believes.',
+    "- *Top-10 suggestion rate*: share of the group's people (those with no course included) with at least one",
+    `  top-10 suggestion predicted at ${percent(STRONG_SUGGESTION_THRESHOLD)} or more; *ratio*: that rate over the best group's for the same`,
+    `  attribute (1 = parity; below ${formatNumber(PARITY_WARNING_RATIO)} is the usual warning threshold, flagged ⚠).`,
     '',
-    '| Attribute | Group | People | Pairs | Observed rate | Mean predicted | Top-10 predicted | Top-10 true | Top-10 suggestion rate | Ratio |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Attribute | Group | People | No course | Pairs | Observed rate | Mean predicted | Top-10 predicted | Top-10 true | Top-10 suggestion rate | Ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...groups.map(
       (row) =>
-        `| ${row.attribute} | ${row.group} | ${row.people} | ${row.pairs} | ${percent(row.observedRate)} | ${percent(row.meanPredicted)} | ${percent(row.top10MeanPredicted)} | ${percent(row.top10MeanTrue)} | ${percent(row.strongSuggestionRate)} | ${formatNumber(row.strongSuggestionRatio)} |`,
+        `| ${row.attribute} | ${row.group} | ${row.people} | ${row.peopleWithoutCandidate} (${percent(row.noCandidateRate)}) | ${row.pairs} | ${percent(row.observedRate)} | ${percent(row.meanPredicted)} | ${percent(row.top10MeanPredicted)} | ${percent(row.top10MeanTrue)} | ${percent(row.strongSuggestionRate)} | ${formatRatio(row.strongSuggestionRatio)}${row.strongSuggestionRatio < PARITY_WARNING_RATIO ? ' ⚠' : ''} |`,
     ),
+    '',
+    below.length === 0
+      ? `No group falls below the ${formatNumber(PARITY_WARNING_RATIO)} warning level.`
+      : `**Below the ${formatNumber(PARITY_WARNING_RATIO)} warning level:** ${below.map((row) => `${row.attribute} ${row.group} (${formatRatio(row.strongSuggestionRatio)})`).join(', ')}. See section 2.`,
     '',
     'Reading: differences in observed rates come from the simulation (profiles that differ by group, and the',
     'direct penalties of section 4). Differences between *predicted* and *true* show what the model cannot',
@@ -314,12 +362,18 @@ function renderExplanations({ manifest }: ModelCardInput): string {
   ].join('\n');
 }
 
-function renderMonitoring(): string {
+function renderMonitoring({ driftReference }: ModelCardInput): string {
   return [
     '## 11. Monitoring and change',
     '',
-    "- `manifest.json` holds each feature's training distribution (bin edges and shares): the service",
-    '  compares live feature vectors with it (population stability index; investigate above 0.1, act above 0.25).',
+    '- `manifest.json` holds a reference distribution per feature (bin edges and shares, `referenceDistributions`;',
+    '  `referenceDescription` says what it is). The service compares the feature vectors it logs with each set',
+    '  (one per suggested course) with it: population stability index, investigate above 0.1, act above 0.25.',
+    `  The reference is made of the same kind of vectors: the ${driftReference.vectors} suggestions the service would`,
+    `  give the ${driftReference.people} training people (the hard filters of section 9, then the ${driftReference.topK} best). It is`,
+    '  not the training candidates of section 8 (any course within 150 km, already started, above the',
+    "  person's level, poorly scored), which the service never logs: compared with those, people like the",
+    '  training ones would read as drift.',
     '- Oversight figures per counselor and per model (approval, rejection and addition rates, time per',
     '  decision) show whether the review is real; a model whose suggestions are approved without being read',
     '  should be questioned, not trusted more.',
@@ -343,6 +397,10 @@ function percent(value: number): string {
 function signed(value: number): string {
   const text = value.toFixed(3);
   return value > 0 ? `+${text}` : text === '-0.000' ? '0.000' : text;
+}
+
+function formatRatio(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : '—';
 }
 
 function formatNumber4(value: number): string {

@@ -1,9 +1,8 @@
 import type { Course } from '../courses/course.ts';
 import { buildCourseTable, type CourseTable } from '../courses/course-table.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { distanceKm, type GeoPoint } from '../shared/geo.ts';
 import { createRandom, type Random } from '../shared/random.ts';
-import { createFeatureWriter, FEATURE_COUNT, type FeatureWriter } from './features.ts';
+import { createFeatureWriter, FEATURE_COUNT, type FeatureProfile, type FeatureWriter } from './features.ts';
 import {
   AGE_BANDS,
   type AgeBand,
@@ -21,7 +20,8 @@ import {
 /** A synthetic job seeker: the profile the model sees, plus what only the simulation knows. */
 export interface SyntheticSeeker {
   id: string;
-  profile: JobSeekerProfile;
+  /** As synced on the reference date: its counts (months unemployed) are those of that day. */
+  profile: FeatureProfile & { updatedAt: string };
   /** For group evaluation only; never a model input. */
   sensitive: SensitiveAttributes;
   /** Home location even when the profile does not know it, so outcomes follow the real distance. */
@@ -165,7 +165,7 @@ function generateSeeker(random: Random, index: number, referenceDate: Date): Syn
   radius *= disability ? 0.6 : 1;
   radius *= ageBand === '50-plus' ? 0.8 : 1;
   const availableInWeeks = random.nextBoolean(0.35) ? random.nextInt(1, 12) : 0;
-  const profile: JobSeekerProfile = {
+  const profile: SyntheticSeeker['profile'] = {
     targetOccupations,
     educationLevel: 3 + random.pickWeighted([0.25, 0.3, 0.18, 0.14, 0.1, 0.03]),
     skills,
@@ -176,6 +176,8 @@ function generateSeeker(random: Random, index: number, referenceDate: Date): Syn
     mobilityRadiusKm: Math.round(radius),
     remoteOk: random.nextBoolean(disability ? 0.75 : 0.6),
     availableFrom: availableInWeeks === 0 ? null : addDays(referenceDate, 7 * availableInWeeks),
+    // Observed on the reference date, as a profile the service scores that day just after its sync.
+    updatedAt: referenceDate.toISOString(),
   };
   return {
     id: `JS${String(index + 1).padStart(6, '0')}`,

@@ -1,8 +1,9 @@
 import { type AdditiveModel, type AdditiveTerm, predictProbabilities } from './additive-model.ts';
+import { buildDriftReference, type ServedDriftReference } from './drift-reference.ts';
 import { DEFAULT_EBM_OPTIONS, type EbmOptions, trainEbm } from './ebm.ts';
 import { FEATURE_TEXTS } from './feature-texts.ts';
 import { FEATURES } from './features.ts';
-import { evaluateGroups, type GroupEvaluation } from './group-evaluation.ts';
+import { buildServingCatalog, evaluateGroups, type GroupEvaluation } from './group-evaluation.ts';
 import type { EvaluationMetrics, ModelManifest } from './manifest.ts';
 import {
   type CalibrationBin,
@@ -31,7 +32,7 @@ export interface TrainModelOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainModelOptions = {
   name: 'aiguillage-ebm',
-  version: '1.0.0',
+  version: '1.1.0',
   population: DEFAULT_POPULATION_OPTIONS,
   ebm: DEFAULT_EBM_OPTIONS,
 };
@@ -82,7 +83,9 @@ export function trainModel(options: TrainModelOptions = DEFAULT_TRAIN_OPTIONS): 
     ),
   };
 
-  const manifest = buildManifest(model, options, metrics, summary);
+  const catalog = buildServingCatalog(population);
+  const driftReference = buildDriftReference(model, population, catalog, split.people.train);
+  const manifest = buildManifest(model, options, metrics, summary, driftReference);
   const onnx = exportToOnnx(model, {
     name: options.name,
     version: options.version,
@@ -90,7 +93,7 @@ export function trainModel(options: TrainModelOptions = DEFAULT_TRAIN_OPTIONS): 
   });
   const sha256 = computeSha256(onnx);
   const calibration = computeCalibration(labels, holdoutPredictions);
-  const groups = evaluateGroups(model, population, split.holdoutPairs, holdoutPredictions);
+  const groups = evaluateGroups(model, population, split.holdoutPairs, holdoutPredictions, catalog);
   const attachments = FEATURES.map((feature, f) => ({
     fileName: nameShapePlot(feature.name),
     content: renderShapeSvg(pickTerm(model, f), {
@@ -105,6 +108,7 @@ export function trainModel(options: TrainModelOptions = DEFAULT_TRAIN_OPTIONS): 
     summary,
     calibration,
     groups,
+    driftReference,
     options,
     shapePlotName: nameShapePlot,
   });
@@ -121,6 +125,7 @@ function buildManifest(
   options: TrainModelOptions,
   metrics: EvaluationMetrics,
   summary: TrainingSummary,
+  driftReference: ServedDriftReference,
 ): ModelManifest {
   return {
     manifestVersion: 1,
@@ -136,11 +141,11 @@ function buildManifest(
     })),
     attributionMethod: 'exact-additive',
     intercept: model.intercept,
-    referenceDistributions: model.terms.map((term) => ({
-      feature: term.feature,
-      edges: Array.from(term.edges),
-      shares: term.trainingShares.map(round),
+    referenceDistributions: driftReference.distributions.map((distribution) => ({
+      ...distribution,
+      shares: distribution.shares.map(round),
     })),
+    referenceDescription: describeDriftReference(driftReference),
     metrics,
     training: {
       algorithm: 'explainable boosting machine (cyclic boosting of per-feature bins, no interactions)',
@@ -156,9 +161,23 @@ function buildManifest(
         trainingRows: summary.trainingRows,
         validationRows: summary.validationRows,
         holdoutRows: summary.holdoutRows,
+        driftReferencePeople: driftReference.people,
+        driftReferenceVectors: driftReference.vectors,
+        driftReferenceTopK: driftReference.topK,
       },
     },
   };
+}
+
+/** What the drift reference is, for the manifest and the card. */
+export function describeDriftReference(reference: ServedDriftReference): string {
+  return (
+    `The feature vectors the service would log for the training people: for each of the ${reference.people} ` +
+    'people, the courses left by the hard filters (next session after the reference date, entry level met, ' +
+    `within the mobility radius or followable remotely when accepted), scored, and the ${reference.topK} best ` +
+    `kept (${reference.vectors} vectors), binned on the model's own edges. Drift compares the vectors logged ` +
+    'with real suggestions against these, like with like: not against every training candidate.'
+  );
 }
 
 function pickTerm(model: AdditiveModel, feature: number): AdditiveTerm {

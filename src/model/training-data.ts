@@ -10,7 +10,11 @@ export interface DataSplit {
   holdout: Dataset;
   /** The pairs behind the holdout rows, in row order (for group evaluation). */
   holdoutPairs: SyntheticPair[];
+  /** The people (positions in `population.seekers`) of each side. */
+  people: Record<Side, number[]>;
 }
+
+type Side = 'train' | 'validation' | 'holdout';
 
 export const VALIDATION_SHARE = 0.15;
 export const HOLDOUT_SHARE = 0.15;
@@ -21,17 +25,19 @@ export const HOLDOUT_SHARE = 0.15;
  */
 export function splitPopulation(population: SyntheticPopulation): DataSplit {
   const random = createRandom(population.options.seed ^ 0x5eed5);
-  const side = population.seekers.map(() => {
+  const side = population.seekers.map((): Side => {
     const u = random.next();
     return u < HOLDOUT_SHARE ? 'holdout' : u < HOLDOUT_SHARE + VALIDATION_SHARE ? 'validation' : 'train';
   });
-  const pick = (name: string) => population.pairs.filter((pair) => side[pair.seekerIndex] === name);
+  const pick = (name: Side) => population.pairs.filter((pair) => side[pair.seekerIndex] === name);
+  const peopleOf = (name: Side) => side.flatMap((s, index) => (s === name ? [index] : []));
   const holdoutPairs = pick('holdout');
   return {
     train: buildDataset(population, pick('train')),
     validation: buildDataset(population, pick('validation')),
     holdout: buildDataset(population, holdoutPairs),
     holdoutPairs,
+    people: { train: peopleOf('train'), validation: peopleOf('validation'), holdout: peopleOf('holdout') },
   };
 }
 

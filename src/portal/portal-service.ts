@@ -6,6 +6,7 @@ import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { type JobSeekerProfile, ownFileNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
+import { countMonthsUnemployed } from '../model/features.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type {
@@ -173,6 +174,7 @@ export class PortalService {
       const kept = set.profileSnapshot;
       return describeDataUsed(
         kept,
+        set.createdAt,
         `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${dayOf(kept.updatedAt)})`,
       );
     }
@@ -180,6 +182,7 @@ export class PortalService {
     if (current === undefined) return [];
     return describeDataUsed(
       current,
+      set.createdAt,
       `${FILE_SOURCE}, dans son état actuel (mis à jour le ${dayOf(current.updatedAt)}) : ` +
         `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
     );
@@ -321,15 +324,26 @@ function describeEducationLevel(level: number): string {
   return diplomas === undefined ? `niveau ${level}` : `niveau ${level} (${diplomas})`;
 }
 
-/** The profile fields the model used, in plain words, each with where it came from. */
-function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanation['dataUsed'] {
+/**
+ * The profile fields the model used, in plain words, each with where it came from, as the model read
+ * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync.
+ */
+function describeDataUsed(
+  profile: JobSeekerProfile & { updatedAt: string },
+  suggestedAt: string,
+  source: string,
+): MyExplanation['dataUsed'] {
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
   return [
     { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
     { label: 'Années d’expérience', value: String(profile.yearsExperience), source },
-    { label: 'Mois sans emploi', value: String(profile.monthsUnemployed), source },
+    {
+      label: 'Mois sans emploi',
+      value: describeMonthsUnemployed(profile, suggestedAt),
+      source,
+    },
     {
       label: 'Lieu de résidence',
       value:
@@ -344,6 +358,22 @@ function describeDataUsed(profile: JobSeekerProfile, source: string): MyExplanat
       source,
     },
   ];
+}
+
+/**
+ * The months unemployed the model used: the file's count as synced, plus the whole months from that
+ * sync to the suggestion, which the person is told when there are any.
+ */
+function describeMonthsUnemployed(
+  profile: JobSeekerProfile & { updatedAt: string },
+  suggestedAt: string,
+): string {
+  const { months, synced, elapsed } = countMonthsUnemployed(profile, new Date(suggestedAt));
+  if (elapsed === 0) return String(months);
+  return (
+    `${months} (${synced} dans votre dossier mis à jour le ${dayOf(profile.updatedAt)}, ` +
+    `plus ${elapsed} mois écoulés jusqu’au ${dayOf(suggestedAt)}, date de cette suggestion)`
+  );
 }
 
 /**

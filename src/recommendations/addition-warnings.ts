@@ -23,7 +23,7 @@ export interface AdditionWarning {
 type Person = Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>;
 
 /**
- * What the hard filters of the suggestions (`candidateFilterFor`, the catalog snapshot's
+ * What the hard filters of the suggestions (`candidateFilterFor` in `candidate-filter.ts`, the catalog snapshot's
  * `selectCandidates`) would have said of a course the counselor adds: no session planned, or its
  * next one not ahead; a level above the person's; out of their reach (neither followed from home by
  * a person who accepts it, nor held within their radius of a known home). None blocks the addition.

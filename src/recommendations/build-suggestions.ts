@@ -1,7 +1,7 @@
 import type { Course } from '../courses/course.ts';
 import type { CourseBatch } from '../courses/course-table.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
+import type { FeatureProfile } from '../model/features.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -23,7 +23,8 @@ export interface Suggestions {
  */
 export async function buildSuggestions(
   scorer: Scorer,
-  profile: JobSeekerProfile,
+  /** With its last sync: its months unemployed are aged from then to `referenceDate`. */
+  profile: FeatureProfile & { updatedAt: string },
   candidates: CourseBatch<Course>,
   referenceDate: Date,
   limit: number,

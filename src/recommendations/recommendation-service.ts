@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
-import type { CandidateFilter, Course } from '../courses/course.ts';
+import { candidateFilterFor } from '../courses/candidate-filter.ts';
+import type { Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -33,11 +34,9 @@ import {
 import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
 import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
+import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
-
-export const DEFAULT_TOP_K = 10;
-export const MAX_TOP_K = 50;
 
 export interface RecommendationServiceDeps {
   store: RecommendationStore;
@@ -399,19 +398,6 @@ export class RecommendationService {
     }
     return firstAnswerOf(set, stored.status);
   }
-}
-
-/**
- * The hard filters for one person: active, next session ahead, reachable (within the mobility
- * radius, or remote when accepted), prerequisites met. Shared with the benchmark.
- */
-export function candidateFilterFor(seeker: JobSeeker, referenceDate: Date): CandidateFilter {
-  return {
-    referenceDate,
-    near: seeker.location === null ? null : { point: seeker.location, radiusKm: seeker.mobilityRadiusKm },
-    includeRemote: seeker.remoteOk,
-    maxPrerequisiteLevel: seeker.educationLevel,
-  };
 }
 
 /** Which creation a request is, and its body's hash, as an Idempotency-Key keeps them. */

@@ -1,7 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { CourseBatch } from '../courses/course-table.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import { computeFeatureMatrix, FEATURE_NAMES } from '../model/features.ts';
+import { computeFeatureMatrix, FEATURE_NAMES, type FeatureProfile } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
 import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
 import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
@@ -78,7 +77,7 @@ export class OnnxScorer implements Scorer {
   }
 
   async scoreCourses(
-    profile: JobSeekerProfile,
+    profile: FeatureProfile,
     batch: CourseBatch,
     referenceDate: Date,
     options: ScoringOptions = {},
@@ -119,7 +118,7 @@ export class OnnxScorer implements Scorer {
   }
 
   async attribute(
-    _profile: JobSeekerProfile,
+    _profile: FeatureProfile,
     scored: readonly CourseScore[],
     _referenceDate: Date,
   ): Promise<AttributionResult> {

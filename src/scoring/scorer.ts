@@ -1,5 +1,5 @@
 import type { CourseBatch } from '../courses/course-table.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { FeatureProfile } from '../model/features.ts';
 import type { AttributionMethod, ModelManifest } from '../model/manifest.ts';
 
 /** Which model produced a score: stored with every suggestion (DESIGN.md, principle 2). */
@@ -78,7 +78,7 @@ export interface Scorer {
   readonly manifest: ModelManifest;
   /** Scores one person against the N courses of a batch in one run, as of `referenceDate`. */
   scoreCourses(
-    profile: JobSeekerProfile,
+    profile: FeatureProfile,
     batch: CourseBatch,
     referenceDate: Date,
     options?: ScoringOptions,
@@ -90,7 +90,7 @@ export interface Scorer {
    * that need to recompute features; the ONNX scorer uses the rows in `scored`.
    */
   attribute(
-    profile: JobSeekerProfile,
+    profile: FeatureProfile,
     scored: readonly CourseScore[],
     referenceDate: Date,
   ): Promise<AttributionResult>;

@@ -19,7 +19,7 @@ import {
 
 const SECOND = 1000;
 const WEEK = 7 * 86_400_000;
-const SHIPPED = 'aiguillage-ebm-1.0.0';
+const SHIPPED = 'aiguillage-ebm-1.1.0';
 
 interface OversightRowBody {
   counselor: string;
@@ -126,7 +126,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         {
           counselor: pseudonymOf(t, 'c-001'),
           modelId: SHIPPED,
-          modelVersion: '1.0.0',
+          modelVersion: '1.1.0',
           week: '2026-W40',
           sets: 2,
           items: 5,
@@ -151,7 +151,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         {
           counselor: pseudonymOf(t, 'c-002'),
           modelId: SHIPPED,
-          modelVersion: '1.0.0',
+          modelVersion: '1.1.0',
           week: '2026-W41',
           sets: 1,
           items: 3,
@@ -221,7 +221,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       const items = readable.flatMap((set) => set.items.filter((item) => item.source === 'model'));
       expect(model).toMatchObject({
         modelId: SHIPPED,
-        modelVersion: '1.0.0',
+        modelVersion: '1.1.0',
         sets: 3,
         items: items.length,
         erasedSets: 2,
@@ -332,7 +332,7 @@ function generatedEvents(vectors: number[][], seekerId: string): NewDecisionEven
       subjectId: seekerId,
       payload: {
         setId: `${seekerId}-set-${start}`,
-        model: { id: SHIPPED, version: '1.0.0', sha256: '0'.repeat(64) },
+        model: { id: SHIPPED, version: '1.1.0', sha256: '0'.repeat(64) },
         items: batch.map((item, rank) => ({
           itemId: item.itemId,
           courseId: 'FOR-1',

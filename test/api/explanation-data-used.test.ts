@@ -164,6 +164,40 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
   });
 });
 
+describe('months unemployed, counted on from the last sync (GET /v1/me/recommendations/{itemId}/explanation)', () => {
+  const clock = aClock();
+  let t: TestApp;
+  let counselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: clock.now });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalog(t);
+  });
+  afterAll(() => t.close());
+
+  it('scores and shows the months the model used: the synced count plus the whole months since the sync, saying so', async () => {
+    await syncSeeker(t, 'js-aged', AT_SUGGESTION);
+    const syncedOn = frenchDay(clock.now());
+    clock.advance(70 * DAY);
+    const suggestedOn = frenchDay(clock.now());
+    const set = await createAndPublish(t, counselor, 'js-aged', { approve: 1 });
+    const item = set.items.find((candidate) => candidate.decision === 'approved');
+    if (item === undefined) throw new Error('the published set has no approved item');
+    const months = item.attributions.find((attribution) => attribution.feature === 'monthsUnemployed');
+    expect(months?.value).toBe(9);
+
+    const token = await t.tokenFor('job_seeker', 'js-aged');
+    const res = await t.http
+      .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(shownValue(res.body.dataUsed as DataUsed[], 'Mois sans emploi')).toBe(
+      `9 (7 dans votre dossier mis à jour le ${syncedOn}, plus 2 mois écoulés jusqu’au ${suggestedOn}, date de cette suggestion)`,
+    );
+  });
+});
+
 /** A day as the portal writes it for the person: « 30 novembre 2026 ». */
 function frenchDay(instant: Date): string {
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(instant);

@@ -13,7 +13,7 @@ import {
   type TestClock,
 } from '../support/workflow.ts';
 
-const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
+const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
 /** A person who objected to AI processing. */
 const OBJECTOR = 'js-objector';
 

@@ -43,9 +43,9 @@ describe('model registry API', () => {
     modelsDir = await createModelsDir();
     shippedSha = (await readShippedModel()).sha256;
     mlp = await writeMlpModelFolder(modelsDir.dir);
-    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.1.0', (manifest) => ({
+    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.2.0', (manifest) => ({
       ...manifest,
-      version: '1.1.0',
+      version: '1.2.0',
     }));
     t = await startTestApp({ env: { MODELS_DIR: modelsDir.dir } });
     admin = await t.tokenFor('admin', 'ops-1');
@@ -79,7 +79,7 @@ describe('model registry API', () => {
       const models = await listModels();
       expect(models).toEqual([
         expect.objectContaining({
-          id: 'aiguillage-ebm-1.0.0',
+          id: 'aiguillage-ebm-1.1.0',
           status: 'active',
           sha256: shippedSha,
           attributionMethod: 'exact-additive',
@@ -90,11 +90,11 @@ describe('model registry API', () => {
       const registered = await listEvents('model.registered');
       expect(registered[0]).toMatchObject({
         actor: { role: 'system' },
-        payload: { modelId: 'aiguillage-ebm-1.0.0', sha256: shippedSha },
+        payload: { modelId: 'aiguillage-ebm-1.1.0', sha256: shippedSha },
       });
       const activated = await listEvents('model.activated');
       expect(activated[0]).toMatchObject({
-        payload: { modelId: 'aiguillage-ebm-1.0.0', previousModelId: null },
+        payload: { modelId: 'aiguillage-ebm-1.1.0', previousModelId: null },
       });
     });
 
@@ -135,7 +135,7 @@ describe('model registry API', () => {
         payload: { modelId: 'test-mlp-0.1.0', sha256: mlp.sha256, attributionMethod: 'sampled-shapley' },
       });
       const active = (await listModels()).filter((model) => model.status === 'active');
-      expect(active.map((model) => model.id)).toEqual(['aiguillage-ebm-1.0.0']);
+      expect(active.map((model) => model.id)).toEqual(['aiguillage-ebm-1.1.0']);
     });
 
     it('stores the sha256 of manifest.json and MODEL_CARD.md at registration, shows them to auditors and logs them', async () => {
@@ -201,7 +201,7 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/no-such-model-9\.9\.9/);
     });
 
-    it.each(['../aiguillage-ebm-1.0.0', '..', '/etc', 'models/../../etc'])(
+    it.each(['../aiguillage-ebm-1.1.0', '..', '/etc', 'models/../../etc'])(
       'refuses the folder name %s, which would leave the models directory',
       async (folder) => {
         const res = await register(folder, shippedSha);
@@ -239,7 +239,7 @@ describe('model registry API', () => {
       });
       const copy = await register('copy-of-shipped', shippedSha);
       expect(copy.status).toBe(409);
-      expect(copy.body.detail).toMatch(/aiguillage-ebm-1\.0\.0 is already registered/);
+      expect(copy.body.detail).toMatch(/aiguillage-ebm-1\.1\.0 is already registered/);
     });
   });
 
@@ -248,25 +248,25 @@ describe('model registry API', () => {
       expect((await register(nextVersion.folder, nextVersion.sha256)).status).toBe(201);
       const res = await activate(nextVersion.id);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ id: 'aiguillage-ebm-1.1.0', status: 'active', activatedBy: 'ops-1' });
+      expect(res.body).toMatchObject({ id: 'aiguillage-ebm-1.2.0', status: 'active', activatedBy: 'ops-1' });
 
       const models = await listModels();
       expect(models.filter((model) => model.status === 'active').map((model) => model.id)).toEqual([
-        'aiguillage-ebm-1.1.0',
+        'aiguillage-ebm-1.2.0',
       ]);
-      expect(models.find((model) => model.id === 'aiguillage-ebm-1.0.0')).toMatchObject({
+      expect(models.find((model) => model.id === 'aiguillage-ebm-1.1.0')).toMatchObject({
         status: 'retired',
         retiredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       });
       expect((await listEvents('model.activated')).at(-1)).toMatchObject({
         actor: { role: 'admin' },
         payload: {
-          modelId: 'aiguillage-ebm-1.1.0',
+          modelId: 'aiguillage-ebm-1.2.0',
           sha256: shippedSha,
-          previousModelId: 'aiguillage-ebm-1.0.0',
+          previousModelId: 'aiguillage-ebm-1.1.0',
         },
       });
-      expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.1.0');
+      expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.2.0');
     });
 
     it('shows auditors who registered and activated a model as the log does: by pseudonym, the application by name', async () => {
@@ -282,18 +282,18 @@ describe('model registry API', () => {
         (event) => event.payload.modelId === nextVersion.id,
       );
       expect(activated?.actor.pseudonym).toBe(next?.activatedBy);
-      const shipped = (asAuditor.body as ModelBody[]).find((model) => model.id === 'aiguillage-ebm-1.0.0');
+      const shipped = (asAuditor.body as ModelBody[]).find((model) => model.id === 'aiguillage-ebm-1.1.0');
       expect(shipped).toMatchObject({ registeredBy: 'startup', activatedBy: 'startup' });
       expect(JSON.stringify(asAuditor.body)).not.toContain('ops-1');
       expect((await listModels()).find((model) => model.id === nextVersion.id)?.registeredBy).toBe('ops-1');
     });
 
     it('rolls back to a retired model', async () => {
-      const res = await activate('aiguillage-ebm-1.0.0');
+      const res = await activate('aiguillage-ebm-1.1.0');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'active', retiredAt: null });
       const models = await listModels();
-      expect(models.find((model) => model.id === 'aiguillage-ebm-1.1.0')?.status).toBe('retired');
+      expect(models.find((model) => model.id === 'aiguillage-ebm-1.2.0')?.status).toBe('retired');
       expect(models.filter((model) => model.status === 'active')).toHaveLength(1);
     });
 
@@ -316,7 +316,7 @@ describe('model registry API', () => {
 
     it('leaves exactly one model active when several activations race', async () => {
       const answers = await Promise.all(
-        ['aiguillage-ebm-1.1.0', 'test-mlp-0.1.0', 'aiguillage-ebm-1.0.0'].map((id) => activate(id)),
+        ['aiguillage-ebm-1.2.0', 'test-mlp-0.1.0', 'aiguillage-ebm-1.1.0'].map((id) => activate(id)),
       );
       expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
       const active = (await listModels()).filter((model) => model.status === 'active');
@@ -328,7 +328,7 @@ describe('model registry API', () => {
       activations.slice(1).forEach((event, i) => {
         expect(event.payload.previousModelId).toBe(activations[i]?.payload.modelId);
       });
-      await activate('aiguillage-ebm-1.0.0');
+      await activate('aiguillage-ebm-1.1.0');
     });
 
     it('refuses (409) to activate a model whose manifest.json changed since registration, naming the file and both hashes', async () => {
@@ -352,7 +352,7 @@ describe('model registry API', () => {
         });
         const models = await listModels();
         expect(models.find((model) => model.id === reworded.id)?.status).toBe('registered');
-        expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.0.0');
+        expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
       } finally {
         await change.restore();
       }
@@ -367,12 +367,12 @@ describe('model registry API', () => {
 
   describe('the model card', () => {
     it('serves the card of the model folder as Markdown', async () => {
-      const res = await t.http.get('/v1/models/aiguillage-ebm-1.0.0/card').auth(auditor, { type: 'bearer' });
+      const res = await t.http.get('/v1/models/aiguillage-ebm-1.1.0/card').auth(auditor, { type: 'bearer' });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/markdown/);
       const onDisk = await readFile(path.join(modelsDir.dir, SHIPPED_FOLDER, CARD_FILE), 'utf8');
       expect(res.text).toBe(onDisk);
-      expect(res.text).toMatch(/^# Model card — aiguillage-ebm 1\.0\.0/);
+      expect(res.text).toMatch(/^# Model card — aiguillage-ebm 1\.1\.0/);
     });
 
     it('answers 404, not a server error, when the card was removed from the folder after registration', async () => {
@@ -462,9 +462,9 @@ describe('model registry API', () => {
           .auth(token, { type: 'bearer' })
           .send({ folder: 'not-there-0.0.1', sha256: '0'.repeat(64) }),
       activateModel: (token) =>
-        t.http.post('/v1/models/aiguillage-ebm-1.0.0/activate').auth(token, { type: 'bearer' }).send(),
+        t.http.post('/v1/models/aiguillage-ebm-1.1.0/activate').auth(token, { type: 'bearer' }).send(),
       getModelCard: (token) =>
-        t.http.get('/v1/models/aiguillage-ebm-1.0.0/card').auth(token, { type: 'bearer' }),
+        t.http.get('/v1/models/aiguillage-ebm-1.1.0/card').auth(token, { type: 'bearer' }),
     };
     const cells = Object.keys(ALLOWED).flatMap((operation) =>
       ROLES.map((role) => [operation, role, ALLOWED[operation]?.includes(role) ?? false] as const),

@@ -44,7 +44,7 @@ describe('suggestions API', () => {
         itemsHidden: false,
         noCandidateReason: null,
       });
-      expect(set.model.id).toBe('aiguillage-ebm-1.0.0');
+      expect(set.model.id).toBe('aiguillage-ebm-1.1.0');
       expect(set.model.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(set.items.map((item) => item.course.id).sort()).toEqual([...REACHABLE_COURSE_IDS].sort());
       expect(set.items.map((item) => item.rank)).toEqual([1, 2, 3, 4, 5]);

@@ -11,7 +11,7 @@ import {
   type TestClock,
 } from '../support/workflow.ts';
 
-const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
+const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
 
 /**
  * A first start on an empty database whose shipped model folder has lost its model.onnx: the

@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 const MIGRATION = '20261130120000_hash_model_manifests_and_cards';
-const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
+const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
 
 /**
  * Models registered before manifests and cards were hashed keep null hashes: nothing vouches for

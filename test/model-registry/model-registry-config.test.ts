@@ -26,7 +26,7 @@ describe('the model load retry interval (MODEL_LOAD_RETRY_SECONDS)', () => {
 
 describe('the shipped model (SHIPPED_MODEL)', () => {
   it('is the model folder shipped with the code by default', () => {
-    expect(loadConfig({}).shippedModel).toBe('aiguillage-ebm-1.0.0');
+    expect(loadConfig({}).shippedModel).toBe('aiguillage-ebm-1.1.0');
   });
 
   it('names another folder', () => {

@@ -24,8 +24,10 @@ import { type DecisionLogFixture, startDecisionLog } from '../decision-log/suppo
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 import { createGate } from '../support/gate.ts';
 import {
+  copyPreviousShippedModel,
   createModelsDir,
   hashModelFile,
+  PREVIOUS_SHIPPED_FOLDER,
   rewordManifest,
   SHIPPED_FOLDER,
   type TestModelFolder,
@@ -35,7 +37,7 @@ import {
 
 const ADMIN: Principal = { subject: 'ops-1', roles: ['admin'] };
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
-const SHIPPED_ID = 'aiguillage-ebm-1.0.0';
+const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
 
 /**
  * A scorer that holds every call until the test opens its gate, and fails once closed, as a
@@ -123,9 +125,9 @@ describe('ModelRegistry', () => {
 
   beforeAll(async () => {
     modelsDir = await createModelsDir();
-    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.1.0', (manifest) => ({
+    nextVersion = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.2.0', (manifest) => ({
       ...manifest,
-      version: '1.1.0',
+      version: '1.2.0',
     }));
     mlp = await writeMlpModelFolder(modelsDir.dir);
   });
@@ -155,6 +157,77 @@ describe('ModelRegistry', () => {
     expect(models.map((model) => [model.id, model.status])).toEqual([[SHIPPED_ID, 'active']]);
     expect((await first.current())?.id).toBe(SHIPPED_ID);
     expect((await second.current())?.id).toBe(SHIPPED_ID);
+  });
+
+  describe('on a database where an earlier shipped model is active (an upgrade)', () => {
+    const PREVIOUS_ID = 'aiguillage-ebm-1.0.0';
+
+    beforeAll(async () => {
+      await copyPreviousShippedModel(modelsDir.dir);
+    });
+
+    it('registers the newly shipped version on start without activating it: the active model serves on', async () => {
+      await createRegistry().start(PREVIOUS_SHIPPED_FOLDER);
+      const infos: unknown[] = [];
+      const upgraded = createRegistry(undefined, undefined, {
+        logger: { error: () => {}, info: (fields: unknown) => infos.push(fields) },
+      });
+      await upgraded.start(SHIPPED_FOLDER);
+
+      const statuses = Object.fromEntries(
+        (await upgraded.listModels()).map((model) => [model.id, [model.status, model.registeredBy]]),
+      );
+      expect(statuses).toEqual({
+        [PREVIOUS_ID]: ['active', 'startup'],
+        [SHIPPED_ID]: ['registered', 'startup'],
+      });
+      expect((await upgraded.current())?.id).toBe(PREVIOUS_ID);
+      const registered = await log.decisionLog.listEvents({ types: ['model.registered'] });
+      expect(registered.map((event) => [event.actor.role, event.payload.modelId])).toEqual([
+        ['system', PREVIOUS_ID],
+        ['system', SHIPPED_ID],
+      ]);
+      const activated = await log.decisionLog.listEvents({ types: ['model.activated'] });
+      expect(activated.map((event) => event.payload.modelId)).toEqual([PREVIOUS_ID]);
+      expect(infos).toContainEqual({ modelId: SHIPPED_ID, activeModelId: PREVIOUS_ID });
+    });
+
+    it('registers the newly shipped version once, however many times and processes start', async () => {
+      await createRegistry().start(PREVIOUS_SHIPPED_FOLDER);
+      await Promise.all([createRegistry().start(SHIPPED_FOLDER), createRegistry().start(SHIPPED_FOLDER)]);
+      await createRegistry().start(SHIPPED_FOLDER);
+      const registered = await log.decisionLog.listEvents({ types: ['model.registered'] });
+      expect(registered.map((event) => event.payload.modelId)).toEqual([PREVIOUS_ID, SHIPPED_ID]);
+    });
+
+    it('leaves the model an admin activated, or rolled back to, as it is on the next start', async () => {
+      const registry = createRegistry();
+      await registry.start(PREVIOUS_SHIPPED_FOLDER);
+      await createRegistry().start(SHIPPED_FOLDER);
+      await registry.activateModel(ADMIN, SHIPPED_ID);
+      await registry.activateModel(ADMIN, PREVIOUS_ID);
+      const restarted = createRegistry();
+      await restarted.start(SHIPPED_FOLDER);
+      expect((await restarted.current())?.id).toBe(PREVIOUS_ID);
+      expect((await restarted.getModel(SHIPPED_ID)).status).toBe('retired');
+    });
+
+    it('keeps serving the active model when the newly shipped folder cannot be registered, and logs why', async () => {
+      await createRegistry().start(PREVIOUS_SHIPPED_FOLDER);
+      const errors: unknown[] = [];
+      const registry = createRegistry(undefined, undefined, {
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+      });
+      await registry.start('never-shipped-9.9.9');
+      expect(await registry.currentState()).toMatchObject({ status: 'loaded', model: { id: PREVIOUS_ID } });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          folder: 'never-shipped-9.9.9',
+          reason: expect.stringMatching(/never-shipped/),
+        }),
+      ]);
+      expect((await registry.listModels()).map((model) => model.id)).toEqual([PREVIOUS_ID]);
+    });
   });
 
   it('notices an activation made by another process on its next request', async () => {
@@ -213,8 +286,8 @@ describe('ModelRegistry', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const scorer of loaded) scorer.openGate();
 
-    expect(await Promise.all(inFlight)).toEqual(Array(20).fill('1.0.0'));
-    expect(await serve()).toBe('1.1.0');
+    expect(await Promise.all(inFlight)).toEqual(Array(20).fill('1.1.0'));
+    expect(await serve()).toBe('1.2.0');
     expect(first?.closed).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(first?.closed).toBe(true);

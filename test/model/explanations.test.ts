@@ -131,6 +131,23 @@ describe('the job seeker’s text', () => {
     expect(explanation.counselorText).toContain('Mois sans emploi = 7 (−0,60)');
   });
 
+  it('never tells a session starting before the person is available as starting when they are, whatever its contribution', () => {
+    const dayEarly = attributionsFor(
+      { weeksToStart: 0.4, occupationMatch: 0.3 },
+      { weeksToStart: -1 / 7, occupationMatch: 2 },
+    );
+    const { jobSeekerReasons, jobSeekerText, counselorText } = explainSuggestion(manifest, 0.6, dayEarly);
+    const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
+    expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
+    expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
+      'la formation correspond au métier que vous visez',
+    ]);
+    expect(jobSeekerText).not.toContain(soon);
+    expect(counselorText).toContain('Semaines avant le début = -0,14 (+0,40)');
+    const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
+    expect(explainSuggestion(manifest, 0.6, onTime).jobSeekerText).toContain(soon);
+  });
+
   it('still says something when no feature stands out', () => {
     expect(explainSuggestion(manifest, 0.5, attributionsFor({})).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
 import { buildCourseTable } from '../../src/courses/course-table.ts';
-import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
 import {
+  countMonthsUnemployed,
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
   type FeatureName,
+  type FeatureProfile,
   IMPUTED_EMPLOYMENT_RATE,
   WEEKS_WHEN_NO_SESSION,
 } from '../../src/model/features.ts';
@@ -20,7 +21,7 @@ const REFERENCE = new Date('2027-01-04T09:30:00Z');
 
 function featureOf(
   name: FeatureName,
-  person: Partial<JobSeekerProfile> = {},
+  person: Partial<FeatureProfile> = {},
   course: Partial<CourseInput> = {},
   referenceDate = REFERENCE,
 ): number {
@@ -268,6 +269,39 @@ describe('monthsUnemployed and yearsExperience', () => {
   it("copy the person's figures", () => {
     expect(featureOf('monthsUnemployed', { monthsUnemployed: 14 })).toBe(14);
     expect(featureOf('yearsExperience', { yearsExperience: 9 })).toBe(9);
+  });
+
+  it('count months unemployed on from the last sync: a profile synced three years ago with 2 months is at 38', () => {
+    const syncedLongAgo = { monthsUnemployed: 2, updatedAt: '2024-01-04T08:00:00.000Z' };
+    expect(featureOf('monthsUnemployed', syncedLongAgo)).toBe(38);
+    expect(countMonthsUnemployed(syncedLongAgo, REFERENCE)).toEqual({ months: 38, synced: 2, elapsed: 36 });
+  });
+
+  it('count only whole months since the sync', () => {
+    expect(
+      featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: '2026-12-05T00:00:00.000Z' }),
+    ).toBe(5);
+    expect(
+      featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: '2026-12-04T00:00:00.000Z' }),
+    ).toBe(6);
+    expect(
+      featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: '2026-11-30T00:00:00.000Z' }),
+    ).toBe(6);
+  });
+
+  it('take a profile synced on the reference day, or after it, as it is', () => {
+    expect(featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: REFERENCE.toISOString() })).toBe(
+      5,
+    );
+    expect(
+      featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: '2027-03-01T00:00:00.000Z' }),
+    ).toBe(5);
+  });
+
+  it('leave years of experience as synced (the integration keeps them current)', () => {
+    expect(featureOf('yearsExperience', { yearsExperience: 9, updatedAt: '2024-01-04T08:00:00.000Z' })).toBe(
+      9,
+    );
   });
 });
 

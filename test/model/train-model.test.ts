@@ -2,8 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '../../src/model/features.ts';
+import { computeDriftStats } from '../../src/audit/drift-stats.ts';
+import type { ScoredEvent } from '../../src/audit/personal-part.ts';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../../src/model/features.ts';
 import { formatJson } from '../../src/model/format-json.ts';
+import { buildServingCatalog, suggestAsServed } from '../../src/model/group-evaluation.ts';
 import {
   CARD_FILE,
   MANIFEST_FILE,
@@ -11,11 +14,25 @@ import {
   readModelFolder,
   writeModelFolder,
 } from '../../src/model/model-folder.ts';
-import { DEFAULT_TRAIN_OPTIONS, nameShapePlot, trainModel } from '../../src/model/train-model.ts';
+import { generatePopulation } from '../../src/model/synthetic-population.ts';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  nameShapePlot,
+  type TrainedModel,
+  trainModel,
+} from '../../src/model/train-model.ts';
+import { splitPopulation } from '../../src/model/training-data.ts';
 import { SHIPPED_MODEL_FOLDER, SMALL_TRAIN_OPTIONS } from './support/small-model.ts';
 
 const first = trainModel(SMALL_TRAIN_OPTIONS);
 const temporaryFolders: string[] = [];
+let shipped: TrainedModel | undefined;
+
+/** The shipped model, trained once for the tests that need it (about 15 s). */
+function trainShipped(): TrainedModel {
+  shipped ??= trainModel(DEFAULT_TRAIN_OPTIONS);
+  return shipped;
+}
 
 afterAll(async () => {
   await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
@@ -59,7 +76,7 @@ describe('trainModel', () => {
   });
 
   it('reproduces the shipped model folder exactly with the default options', async () => {
-    const fresh = trainModel(DEFAULT_TRAIN_OPTIONS);
+    const fresh = trainShipped();
     const shipped = await readModelFolder(SHIPPED_MODEL_FOLDER);
     expect(shipped.sha256).toBe(fresh.sha256);
     expect(Buffer.from(shipped.onnx).equals(Buffer.from(fresh.onnx))).toBe(true);
@@ -72,5 +89,54 @@ describe('trainModel', () => {
         attachment.content,
       );
     }
+  }, 120_000);
+
+  it('gives a drift reference its own holdout people match: suggested as the service would, no feature drifts', async () => {
+    const trained = trainShipped();
+    const population = generatePopulation(DEFAULT_TRAIN_OPTIONS.population);
+    const catalog = buildServingCatalog(population);
+    // As the service logs them: one recommendation.generated per person, a vector per suggested course.
+    const events: ScoredEvent[] = splitPopulation(population).people.holdout.map((person) => {
+      const { rows, courseIndexes } = suggestAsServed(trained.model, population, catalog, person);
+      const featureVectors = courseIndexes.map((_, i) => ({
+        features: Array.from(rows.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)),
+      }));
+      return {
+        type: 'recommendation.generated',
+        subject: `P${person}`,
+        occurredAt: '2026-11-23T12:00:00.000Z',
+        payload: { setId: `S${person}`, model: { id: 'shipped' } },
+        personal: JSON.stringify({ featureVectors }),
+      };
+    });
+    const reference = {
+      modelId: 'shipped',
+      modelVersion: trained.manifest.version,
+      active: true,
+      distributions: trained.manifest.referenceDistributions,
+    };
+    const report = await computeDriftStats(
+      events,
+      new Map([['shipped', reference]]),
+      async (sealed) => ({ status: 'readable', value: JSON.parse(sealed) }),
+      1,
+    );
+    const levels = report.models[0]?.features.map((feature) => [feature.feature, feature.level]);
+    expect(levels).toEqual(FEATURE_NAMES.map((name) => [name, 'stable']));
+    expect(trained.manifest.referenceDescription).toMatch(/hard filters.*10 best/s);
+  }, 120_000);
+
+  it('evaluates the groups on the suggestions the service would make, and flags those below the 0.8 level', () => {
+    const { groups, card } = trainShipped();
+    const underTwentySix = groups.find((row) => row.group === 'under-26');
+    expect(underTwentySix?.strongSuggestionRatio).toBeCloseTo(0.76, 2);
+    const everyone = groups.filter((row) => row.attribute === 'sex');
+    const without = everyone.reduce((sum, row) => sum + row.peopleWithoutCandidate, 0);
+    const people = everyone.reduce((sum, row) => sum + row.people, 0);
+    expect(without / people).toBeCloseTo(0.13, 2);
+    expect(card).not.toContain('whole catalog');
+    expect(card).toMatch(/\| ageBand \| under-26 \|.*\| 0\.76 ⚠ \|/);
+    expect(card).toContain('**Below the 0.8 warning level:** ageBand under-26 (0.76)');
+    expect(card).toMatch(/No suggestion at all for some people.*13\.0 % of the holdout people/s);
   }, 120_000);
 });

@@ -9,6 +9,8 @@ import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/sma
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 
 const REFERENCE = new Date('2027-01-04T00:00:00Z');
+/** Synced the day of the suggestions. */
+const SEEKER = { ...aJobSeeker(), updatedAt: REFERENCE.toISOString() };
 
 /** Candidates in id order, as the catalog gives them, with scores spread by duration and rate. */
 const CANDIDATES: CourseBatch<Course> = createCourseBatch(
@@ -37,7 +39,7 @@ describe('buildSuggestions', () => {
     const every = await scorer.scoreCourses(aJobSeeker(), CANDIDATES, REFERENCE);
     const best = selectTopScores(every.scores, 5);
 
-    const { items } = await buildSuggestions(scorer, aJobSeeker(), CANDIDATES, REFERENCE, 5);
+    const { items } = await buildSuggestions(scorer, SEEKER, CANDIDATES, REFERENCE, 5);
 
     expect(items.map((item) => item.course.id)).toEqual(best.map((row) => row.courseId));
     expect(items.map((item) => item.course.title)).toEqual(
@@ -60,8 +62,37 @@ describe('buildSuggestions', () => {
       close: async () => {},
     };
 
-    await expect(buildSuggestions(shifted, aJobSeeker(), CANDIDATES, REFERENCE, 5)).rejects.toThrow(
+    await expect(buildSuggestions(shifted, SEEKER, CANDIDATES, REFERENCE, 5)).rejects.toThrow(
       /scored an unknown course/,
     );
+  });
+
+  it('counts a session starting a day before the person is available against the course, and never tells it as starting when they are', async () => {
+    const person = { ...SEEKER, availableFrom: '2027-01-11' };
+    const courses = createCourseBatch(
+      ['2027-01-10', '2027-01-11'].map((day, i) => ({
+        id: `c-${i}`,
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        ...aCourse({ nextSessionStart: day }),
+      })),
+    );
+    const { items } = await buildSuggestions(scorer, person, courses, REFERENCE, 2);
+    const weeksOf = (courseId: string) =>
+      items
+        .find((item) => item.course.id === courseId)
+        ?.attributions.find((attribution) => attribution.feature === 'weeksToStart');
+    expect(weeksOf('c-0')?.value).toBeCloseTo(-1 / 7, 6);
+    expect(weeksOf('c-0')?.contribution).toBeLessThan(0);
+    expect(weeksOf('c-1')?.value).toBe(0);
+    expect(weeksOf('c-1')?.contribution).toBeGreaterThan(0);
+    const early = items.find((item) => item.course.id === 'c-0');
+    expect(early?.seekerExplanation.summary).not.toContain('commence bientôt');
+  });
+
+  it('scores months unemployed counted on from the profile’s last sync', async () => {
+    const syncedLongAgo = { ...SEEKER, monthsUnemployed: 2, updatedAt: '2024-01-04T00:00:00.000Z' };
+    const { items } = await buildSuggestions(scorer, syncedLongAgo, CANDIDATES, REFERENCE, 1);
+    const months = items[0]?.attributions.find((attribution) => attribution.feature === 'monthsUnemployed');
+    expect(months?.value).toBe(38);
   });
 });

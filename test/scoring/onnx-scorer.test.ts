@@ -43,7 +43,7 @@ describe('OnnxScorer', () => {
   });
 
   it('names the model it scores with, by name, version and hash', () => {
-    expect(scorer.model).toEqual({ name: 'aiguillage-ebm', version: '1.0.0', sha256: SHIPPED_MODEL_SHA256 });
+    expect(scorer.model).toEqual({ name: 'aiguillage-ebm', version: '1.1.0', sha256: SHIPPED_MODEL_SHA256 });
   });
 
   it('scores one person against several courses in one batch, in the order given', async () => {

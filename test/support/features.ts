@@ -1,11 +1,10 @@
 import type { CourseInput } from '../../src/courses/course.ts';
 import { buildCourseTable } from '../../src/courses/course-table.ts';
-import type { JobSeekerProfile } from '../../src/job-seekers/job-seeker.ts';
-import { createFeatureWriter, FEATURE_COUNT } from '../../src/model/features.ts';
+import { createFeatureWriter, FEATURE_COUNT, type FeatureProfile } from '../../src/model/features.ts';
 
 /** The feature row of one (person, course) pair, written as the scorer writes every row. */
 export function computeFeatures(
-  profile: JobSeekerProfile,
+  profile: FeatureProfile,
   course: CourseInput,
   referenceDate: Date,
 ): Float32Array {

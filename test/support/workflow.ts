@@ -211,7 +211,7 @@ export interface ItemBody {
   decision: 'pending' | 'approved' | 'rejected';
   decisionSeconds: number | null;
   earlierModelSuggestion: { setId: string; suggestedAt: string } | null;
-  attributions: Array<{ feature: string; contribution: number }>;
+  attributions: Array<{ feature: string; value: number; contribution: number }>;
   explanation: string;
 }
 

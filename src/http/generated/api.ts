@@ -1042,10 +1042,13 @@ export interface paths {
         };
         /**
          * Have the inputs drifted from the training data?
-         * @description Population stability index per feature between each model's training reference (its manifest's
-         *     `referenceDistributions`) and the feature vectors it scored in the period's whole weeks already
-         *     over (the answer's `from` and `to` say which), each week resting on enough job seekers. The
-         *     vectors are sealed with each job seeker's key: the sets of erased job seekers are skipped and counted.
+         * @description Population stability index per feature between each model's reference (its manifest's
+         *     `referenceDistributions`, described by its `referenceDescription`: for the shipped model, the
+         *     vectors the service would log for the training people, after the hard filters and the top 10)
+         *     and the feature vectors logged with the sets it made in the period's whole weeks already over
+         *     (the answer's `from` and `to` say which), each week resting on enough job seekers, one vector
+         *     per suggested course. The vectors are sealed with each job seeker's key: the sets of erased job
+         *     seekers are skipped and counted.
          *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
          */
         get: operations["getDriftStats"];

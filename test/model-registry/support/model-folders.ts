@@ -18,7 +18,7 @@ import {
   type OnnxValueInfo,
 } from '../../../src/model/onnx-proto.ts';
 import { createRandom } from '../../../src/shared/random.ts';
-import { SHIPPED_MODEL_FOLDER } from '../../model/support/small-model.ts';
+import { PREVIOUS_SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_FOLDER } from '../../model/support/small-model.ts';
 
 /** The shipped model's folder name, as the container registers it on start. */
 export const SHIPPED_FOLDER = path.basename(SHIPPED_MODEL_FOLDER);
@@ -30,6 +30,14 @@ export interface TestModelFolder {
   /** The registry id it gets (`<name>-<version>`). */
   id: string;
   sha256: string;
+}
+
+/** The previously shipped model's folder name (1.0.0), still active in deployments made before 1.1.0. */
+export const PREVIOUS_SHIPPED_FOLDER = path.basename(PREVIOUS_SHIPPED_MODEL_FOLDER);
+
+/** Copies the previously shipped model folder, as the repository holds it, into a models directory. */
+export async function copyPreviousShippedModel(modelsDir: string): Promise<void> {
+  await cp(PREVIOUS_SHIPPED_MODEL_FOLDER, path.join(modelsDir, PREVIOUS_SHIPPED_FOLDER), { recursive: true });
 }
 
 /** A fresh models directory holding a copy of the shipped model folder. */

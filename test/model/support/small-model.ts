@@ -14,6 +14,14 @@ export const SMALL_TRAIN_OPTIONS: TrainModelOptions = {
 
 /** The model folder shipped in the repository. */
 export const SHIPPED_MODEL_FOLDER = fileURLToPath(
+  new URL('../../../models/aiguillage-ebm-1.1.0', import.meta.url),
+);
+
+/**
+ * The model shipped before 1.1.0, kept in the repository as it was registered: deployments that still
+ * have it active load it from there, with its registered hashes.
+ */
+export const PREVIOUS_SHIPPED_MODEL_FOLDER = fileURLToPath(
   new URL('../../../models/aiguillage-ebm-1.0.0', import.meta.url),
 );
 
