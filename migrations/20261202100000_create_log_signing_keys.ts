@@ -1,17 +1,17 @@
 import type { Knex } from 'knex';
 
 /**
- * Every key that has signed the log's checkpoints, by key id (RFC 7638 thumbprint), with when it
- * was retired: after a rotation the checkpoints signed before still verify with the key that
- * signed them, and none signed by a retired key after its retirement does. The key in use is
- * recorded by the first process that starts with it.
+ * The public half of every key that has signed the log's checkpoints, by key id (RFC 7638
+ * thumbprint): after a rotation the checkpoints signed before still verify with the key that
+ * signed them. Only a key a `log.signing_key_rotated` event of the chain names is taken from here,
+ * never the key in use (the process's own), so a row added by hand vouches for nothing. The key in
+ * use is recorded by the first process that starts with it.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('log_signing_keys', (t) => {
     t.string('key_id', 64).primary();
     t.text('public_key_pem').notNullable();
     t.string('recorded_at', 30).notNullable();
-    t.string('retired_at', 30).nullable();
   });
 }
 

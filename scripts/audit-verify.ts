@@ -59,7 +59,7 @@ const program = new Command()
   .requiredOption(
     '--public-key <pem-file>',
     "the log's Ed25519 signing keys (SPKI PEM, as GET /v1/audit/public-key gives them with Accept: text/plain): " +
-      'the key in use, and any retired by a rotation, each after a "Retired-At:" line',
+      'the key in use, and any retired by a rotation, each after a "Retired-At-Seq:" line',
   )
   .option(
     '--checkpoints <file>',

@@ -25,27 +25,31 @@ export function checkpointMessage(checkpoint: Pick<Checkpoint, 'seq' | 'hash' | 
   );
 }
 
-/** A key that has signed the log's checkpoints, as the log keeps it. */
+/** A key that has signed the log's checkpoints. */
 export interface SigningKeyRecord {
   /** RFC 7638 thumbprint, as checkpoints name it. */
   keyId: string;
   publicKeyPem: string;
-  recordedAt: string;
-  /** When a rotation retired it: no checkpoint it signs after then is valid. Null for the key in use. */
+  /**
+   * The seq of the `log.signing_key_rotated` event that retired it: it may sign no checkpoint
+   * beyond. Null for the key in use.
+   */
+  retiredAtSeq: number | null;
+  /** When that event was recorded; null for the key in use. */
   retiredAt: string | null;
 }
 
-/** The keys checkpoints may be signed with, by key id. */
-export type SigningKeys = ReadonlyMap<string, { publicKey: KeyObject; retiredAt: string | null }>;
+/** The keys checkpoints may be signed with, by key id, each with the last seq it may sign (null: any). */
+export type SigningKeys = ReadonlyMap<string, { publicKey: KeyObject; retiredAtSeq: number | null }>;
 
 /** The keys by the id computed from each (never by a stored id, which could lie). */
 export function toSigningKeys(
-  records: readonly Pick<SigningKeyRecord, 'publicKeyPem' | 'retiredAt'>[],
+  records: readonly Pick<SigningKeyRecord, 'publicKeyPem' | 'retiredAtSeq'>[],
 ): SigningKeys {
   return new Map(
     records.map((record) => {
       const publicKey = crypto.createPublicKey(record.publicKeyPem);
-      return [computeKeyId(publicKey), { publicKey, retiredAt: record.retiredAt }];
+      return [computeKeyId(publicKey), { publicKey, retiredAtSeq: record.retiredAtSeq }];
     }),
   );
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
 import { type Engine, engineOf } from '../db/database.ts';
@@ -9,6 +10,7 @@ import { canonicalJson } from './canonical-json.ts';
 import {
   type Checkpoint,
   type CheckpointSigner,
+  computeKeyId,
   type SigningKeyRecord,
   toSigningKeys,
 } from './checkpoint-signer.ts';
@@ -178,26 +180,71 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
         key_id: this.signer.keyId,
         public_key_pem: this.signer.exportPublicKeyPem(),
         recorded_at: this.now().toISOString(),
-        retired_at: null,
       })
       .onConflict('key_id')
       .ignore();
   }
 
+  /**
+   * The keys the chain vouches for: the key in use, then each key a `log.signing_key_rotated`
+   * event retired, bounded by that event's seq. The key in use is this process's own, unless a
+   * rotation retired it (a process left running through a rotation), and the key the last rotation
+   * handed over to. Public halves come from the table of signing keys, but only under an id the
+   * chain names (computed from the key, which no other key matches): a row added by hand is never
+   * used.
+   */
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rows: Record<string, unknown>[] = await this.db(SIGNING_KEYS).select().orderBy('recorded_at');
-    return rows.map((row) => ({
-      keyId: String(row.key_id),
-      publicKeyPem: String(row.public_key_pem),
-      recordedAt: String(row.recorded_at),
-      retiredAt: readNullableString(row.retired_at),
-    }));
+    const rotations: Record<string, unknown>[] = await this.db(EVENTS)
+      .where({ type: 'log.signing_key_rotated' })
+      .orderBy('seq')
+      .select('seq', 'occurred_at', 'payload');
+    const retired: SigningKeyRecord[] = [];
+    let handedTo: string | undefined;
+    for (const rotation of rotations) {
+      const { retiredKeyId, keyId } = readRotation(rotation.payload);
+      handedTo = keyId;
+      const publicKeyPem =
+        retiredKeyId === undefined ? undefined : await this.findSigningKeyPem(retiredKeyId);
+      if (retiredKeyId === undefined || publicKeyPem === undefined) continue;
+      retired.push({
+        keyId: retiredKeyId,
+        publicKeyPem,
+        retiredAtSeq: readNumber(rotation.seq),
+        retiredAt: String(rotation.occurred_at),
+      });
+    }
+    const isRetired = (keyId: string) => retired.some((key) => key.keyId === keyId);
+    const inUse: SigningKeyRecord[] = [];
+    if (!isRetired(this.signer.keyId)) {
+      inUse.push({
+        keyId: this.signer.keyId,
+        publicKeyPem: this.signer.exportPublicKeyPem(),
+        retiredAtSeq: null,
+        retiredAt: null,
+      });
+    }
+    if (handedTo !== undefined && handedTo !== this.signer.keyId && !isRetired(handedTo)) {
+      const publicKeyPem = await this.findSigningKeyPem(handedTo);
+      if (publicKeyPem !== undefined)
+        inUse.push({ keyId: handedTo, publicKeyPem, retiredAtSeq: null, retiredAt: null });
+    }
+    return [...inUse, ...retired];
+  }
+
+  /** The stored public half of the key with this id, when it is that key's. */
+  private async findSigningKeyPem(keyId: string): Promise<string | undefined> {
+    const row: Record<string, unknown> | undefined = await this.db(SIGNING_KEYS)
+      .where({ key_id: keyId })
+      .first();
+    if (row === undefined) return undefined;
+    const publicKeyPem = String(row.public_key_pem);
+    return computeKeyId(crypto.createPublicKey(publicKeyPem)) === keyId ? publicKeyPem : undefined;
   }
 
   /**
-   * Hands the signing of checkpoints over to `next`: appends `log.signing_key_rotated`, signs a
-   * checkpoint at it with the key in use (which so vouches for the whole log up to the rotation),
-   * retires that key and records `next`, with its fingerprint, all in one transaction. This
+   * Hands the signing of checkpoints over to `next`: appends `log.signing_key_rotated` (which
+   * retires the key in use at its seq), signs a checkpoint at it with that key (which so vouches for
+   * the whole log up to the rotation), and records `next` with its fingerprint, in one transaction. This
    * instance still signs with the retired key: it is for the rotation command alone, which exits.
    */
   async rotateSigningKey(next: CheckpointSigner, operatorId: string): Promise<Checkpoint> {
@@ -211,13 +258,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       const checkpoint = await this.signHead(trx);
       if (checkpoint === undefined) throw new Error('the rotation event was not appended');
       const now = this.now().toISOString();
-      await trx(SIGNING_KEYS).where({ key_id: this.signer.keyId }).update({ retired_at: now });
-      await trx(SIGNING_KEYS).insert({
-        key_id: next.keyId,
-        public_key_pem: next.exportPublicKeyPem(),
-        recorded_at: now,
-        retired_at: null,
-      });
+      await trx(SIGNING_KEYS)
+        .insert({ key_id: next.keyId, public_key_pem: next.exportPublicKeyPem(), recorded_at: now })
+        .onConflict('key_id')
+        .ignore();
       await recordSigningKeyFingerprint(trx, next.publicKey, now);
       return checkpoint;
     });
@@ -557,5 +601,16 @@ function toCheckpoint(row: Record<string, unknown>): Checkpoint {
     signedAt: String(row.signed_at),
     keyId: String(row.key_id),
     signature: String(row.signature),
+  };
+}
+
+/** The keys a `log.signing_key_rotated` payload names (stored as JSON text or as an object). */
+function readRotation(payload: unknown): { retiredKeyId?: string; keyId?: string } {
+  const value = typeof payload === 'string' ? (JSON.parse(payload) as unknown) : payload;
+  if (typeof value !== 'object' || value === null) return {};
+  const { retiredKeyId, keyId } = value as Record<string, unknown>;
+  return {
+    ...(typeof retiredKeyId === 'string' ? { retiredKeyId } : {}),
+    ...(typeof keyId === 'string' ? { keyId } : {}),
   };
 }

@@ -61,8 +61,12 @@ describe('rotating the signing key of the decision log', () => {
 
     const keys = await restarted.decisionLog.listSigningKeys();
     expect(keys).toEqual([
-      expect.objectContaining({ keyId: retiredKeyId, retiredAt: '2026-11-30T09:01:00.000Z' }),
-      expect.objectContaining({ keyId: next.keyId, retiredAt: null }),
+      expect.objectContaining({ keyId: next.keyId, retiredAtSeq: null, retiredAt: null }),
+      expect.objectContaining({
+        keyId: retiredKeyId,
+        retiredAtSeq: 13,
+        retiredAt: '2026-11-30T09:01:00.000Z',
+      }),
     ]);
     const checkpoints = await restarted.decisionLog.listCheckpoints({ limit: 100 });
     expect(new Set(checkpoints.map((checkpoint) => checkpoint.keyId))).toEqual(
@@ -95,18 +99,70 @@ describe('rotating the signing key of the decision log', () => {
     });
   });
 
-  it('refuses a checkpoint the retired key signs after its retirement', async () => {
+  it('refuses a checkpoint a process left running with the retired key signs after the rotation', async () => {
     await fixture.decisionLog.rotateSigningKey(
       new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem())),
       'ops-7',
     );
-    clock += 1000;
     // A process left running with the old key appends and signs on.
     await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
     await fixture.decisionLog.createCheckpoint();
+    const reason = /the checkpoint at seq 14 is signed with key .*, retired at seq 13/;
     expect(await fixture.decisionLog.verifyRange()).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/signed with key .* after it was retired \(2026-11-30T09:00:00.000Z\)/),
+      reason: expect.stringMatching(reason),
+    });
+  });
+
+  it('refuses a checkpoint a leaked retired key dates before the rotation: the seq decides, not the time', async () => {
+    const retired = new CheckpointSigner(
+      crypto.createPrivateKey(
+        fs.readFileSync(path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'), 'utf8'),
+      ),
+    );
+    await fixture.decisionLog.rotateSigningKey(
+      new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem())),
+      'ops-7',
+    );
+    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
+    const head = await fixture.decisionLog.readHead();
+    const backdated = retired.sign(head.seq, head.hash, '2026-11-30T08:00:00.000Z');
+    await fixture.db('decision_checkpoints').insert({
+      seq: backdated.seq,
+      hash: backdated.hash,
+      signed_at: backdated.signedAt,
+      key_id: backdated.keyId,
+      signature: backdated.signature,
+    });
+    expect(await fixture.decisionLog.verifyRange()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/the checkpoint at seq 14 is signed with key .*, retired at seq 13/),
+    });
+  });
+
+  it('takes no key from the table of signing keys that no rotation of the chain names', async () => {
+    const intruder = new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem()));
+    await fixture.db('log_signing_keys').insert({
+      key_id: intruder.keyId,
+      public_key_pem: intruder.exportPublicKeyPem(),
+      recorded_at: '2026-11-30T09:00:00.000Z',
+    });
+    expect((await fixture.decisionLog.listSigningKeys()).map((key) => key.keyId)).not.toContain(
+      intruder.keyId,
+    );
+    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
+    const head = await fixture.decisionLog.readHead();
+    const forged = intruder.sign(head.seq, head.hash, '2026-11-30T09:00:00.000Z');
+    await fixture.db('decision_checkpoints').insert({
+      seq: forged.seq,
+      hash: forged.hash,
+      signed_at: forged.signedAt,
+      key_id: forged.keyId,
+      signature: forged.signature,
+    });
+    expect(await fixture.decisionLog.verifyRange()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/names a signing key this log does not know/),
     });
   });
 

@@ -976,7 +976,7 @@ export interface paths {
         };
         /**
          * The keys that sign the checkpoints
-         * @description The Ed25519 public key in use (SPKI PEM) and every key a rotation retired, as JSON or, with `Accept text/plain`, as PEM text, the key in use first and each retired one after a `Retired-At` line (what `npm run audit:verify` reads).
+         * @description The Ed25519 public key in use (SPKI PEM) and every key a rotation retired, as JSON or, with `Accept text/plain`, as PEM text, the key in use first and each retired one after a `Retired-At-Seq` line (what `npm run audit:verify` reads).
          */
         get: operations["getAuditPublicKey"];
         put?: never;
@@ -2188,15 +2188,15 @@ export interface components {
             keyId: string;
             /** @description The key in use, as SPKI PEM. */
             publicKeyPem: string;
-            /** @description Every key that has signed checkpoints, oldest first. A checkpoint is valid when the key its `keyId` names verifies it, and it was not signed after that key was retired. */
+            /** @description The key in use, then every key a rotation retired (each named by a `log.signing_key_rotated` event of the chain). A checkpoint is valid when the key its `keyId` names verifies it, at a seq no later than the one at which that key was retired. */
             keys: {
                 keyId: string;
                 publicKeyPem: string;
-                /** Format: date-time */
-                recordedAt: string;
+                /** @description The seq of the rotation event that retired it, the last it may sign; null for the key in use. */
+                retiredAtSeq: number | null;
                 /**
                  * Format: date-time
-                 * @description When a rotation retired it; null for the key in use.
+                 * @description When that event was recorded; null for the key in use.
                  */
                 retiredAt: string | null;
             }[];
