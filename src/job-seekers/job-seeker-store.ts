@@ -22,10 +22,10 @@ export interface JobSeekerStore {
     trx?: Knex.Transaction,
   ): Promise<{ jobSeeker: JobSeeker; created: boolean; previous?: JobSeeker }>;
   /** Records the person's objection to AI processing; false when there is no such person. */
-  recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
+  recordObjection(trx: Knex.Transaction, id: string): Promise<boolean>;
   /**
    * Lifts the person's objection to AI processing; false when none stood (or there is no such
    * person). Only a standing objection is changed, so two withdrawals at once lift it once.
    */
-  withdrawObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean>;
+  withdrawObjection(trx: Knex.Transaction, id: string): Promise<boolean>;
 }

@@ -49,17 +49,15 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     return trx === undefined ? this.db.transaction(write) : write(trx);
   }
 
-  async recordObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean> {
-    const changed = await trx(TABLE)
-      .where({ id })
-      .update({ ai_objection: true, updated_at: now.toISOString() });
+  // The objection's time is the log's (`objection.recorded`, `objection.withdrawn`): `updated_at`
+  // stays the profile's last sync, from which its counts are aged (months unemployed).
+  async recordObjection(trx: Knex.Transaction, id: string): Promise<boolean> {
+    const changed = await trx(TABLE).where({ id }).update({ ai_objection: true });
     return changed > 0;
   }
 
-  async withdrawObjection(trx: Knex.Transaction, id: string, now: Date): Promise<boolean> {
-    const changed = await trx(TABLE)
-      .where({ id, ai_objection: true })
-      .update({ ai_objection: false, updated_at: now.toISOString() });
+  async withdrawObjection(trx: Knex.Transaction, id: string): Promise<boolean> {
+    const changed = await trx(TABLE).where({ id, ai_objection: true }).update({ ai_objection: false });
     return changed > 0;
   }
 }

@@ -196,6 +196,23 @@ describe('months unemployed, counted on from the last sync (GET /v1/me/recommend
       `9 (7 dans votre dossier mis à jour le ${syncedOn}, plus 2 mois écoulés jusqu’au ${suggestedOn}, date de cette suggestion)`,
     );
   });
+
+  it('counts from the last sync, not from an objection recorded and withdrawn since', async () => {
+    // Synced on 10 December, a month before the catalog's sessions start on 11 January.
+    await syncSeeker(t, 'js-objected', AT_SUGGESTION);
+    clock.advance(5 * DAY);
+    const seeker = await t.tokenFor('job_seeker', 'js-objected');
+    expect((await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({})).status).toBe(
+      200,
+    );
+    expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
+    clock.advance(26 * DAY);
+    const set = await createAndPublish(t, counselor, 'js-objected', { approve: 1 });
+    const item = set.items.find((candidate) => candidate.decision === 'approved');
+    const months = item?.attributions.find((attribution) => attribution.feature === 'monthsUnemployed');
+    // 7 synced, and the whole month from 10 December to 10 January: not none from the withdrawal.
+    expect(months?.value).toBe(8);
+  });
 });
 
 /** A day as the portal writes it for the person: « 30 novembre 2026 ». */

@@ -68,21 +68,19 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       expect(await store.findById(id)).toStrictEqual(result.jobSeeker);
     });
 
-    it('records an objection to AI processing and stamps the change', async () => {
+    it("records an objection to AI processing, leaving the profile's last sync as it was", async () => {
       const id = freshId();
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
 
-      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, id, tuesday));
+      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, id));
 
       expect(recorded).toBe(true);
-      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, tuesday, true));
+      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, monday, true));
     });
 
     it('records no objection for a person it has never seen', async () => {
-      const recorded = await subject.inTransaction((trx) =>
-        store.recordObjection(trx, 'js-never-seen', tuesday),
-      );
+      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, 'js-never-seen'));
 
       expect(recorded).toBe(false);
       expect(await store.findById('js-never-seen')).toBeUndefined();
@@ -93,7 +91,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       await store.upsert(id, aJobSeeker(), monday);
 
       const attempt = subject.inTransaction(async (trx) => {
-        await store.recordObjection(trx, id, tuesday);
+        await store.recordObjection(trx, id);
         throw new Error('the decision log refused the event');
       });
 
@@ -104,7 +102,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
     it('keeps the objection to AI processing when the profile is replaced', async () => {
       const id = freshId();
       await store.upsert(id, aJobSeeker(), monday);
-      await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
+      await subject.inTransaction((trx) => store.recordObjection(trx, id));
 
       const result = await store.upsert(id, aJobSeeker({ monthsUnemployed: 12 }), tuesday);
 
@@ -112,16 +110,16 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       expect((await store.findById(id))?.aiObjection).toBe(true);
     });
 
-    it('withdraws a standing objection and stamps the change', async () => {
+    it("withdraws a standing objection, leaving the profile's last sync as it was", async () => {
       const id = freshId();
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
-      await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
+      await subject.inTransaction((trx) => store.recordObjection(trx, id));
 
-      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, tuesday));
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id));
 
       expect(withdrawn).toBe(true);
-      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, tuesday, false));
+      expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, monday, false));
     });
 
     it('withdraws nothing, and leaves the profile untouched, when no objection stands', async () => {
@@ -129,10 +127,8 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
 
-      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, tuesday));
-      const unknown = await subject.inTransaction((trx) =>
-        store.withdrawObjection(trx, 'js-never-seen', tuesday),
-      );
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id));
+      const unknown = await subject.inTransaction((trx) => store.withdrawObjection(trx, 'js-never-seen'));
 
       expect(withdrawn).toBe(false);
       expect(unknown).toBe(false);
@@ -144,7 +140,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       await store.upsert(id, aJobSeeker(), monday);
 
       const seenInside = await subject.inTransaction(async (trx) => {
-        await store.recordObjection(trx, id, tuesday);
+        await store.recordObjection(trx, id);
         return store.findById(id, trx);
       });
 
