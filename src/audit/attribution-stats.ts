@@ -110,7 +110,6 @@ function toModelAttributions(
 ): ModelAttributions {
   const all = weeks.all();
   const { shown, withheldWeeks } = weeks.split(minPeople);
-  const sum = (count: (week: WeekTotals) => number) => all.reduce((total, week) => total + count(week), 0);
   const features = new Map<string, FeatureTotals>();
   for (const week of shown) {
     for (const [feature, sums] of week.features) {
@@ -124,13 +123,13 @@ function toModelAttributions(
   return {
     modelId,
     modelVersion,
-    sets: sum((week) => week.sets),
-    items: sum((week) => week.items),
+    sets: weeks.sum((week) => week.sets),
+    items: weeks.sum((week) => week.items),
     people: countPeople(all),
     withheld: shown.length === 0,
     withheldWeeks,
-    erasedSets: sum((week) => week.erasedSets),
-    unreadableSets: sum((week) => week.unreadableSets),
+    erasedSets: weeks.sum((week) => week.erasedSets),
+    unreadableSets: weeks.sum((week) => week.unreadableSets),
     features: [...features.entries()]
       .map(([feature, sums]) => ({
         feature,

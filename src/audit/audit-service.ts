@@ -51,17 +51,6 @@ export interface AuditRequest {
   purpose: string;
 }
 
-/**
- * The request of `auditor` for `purpose`. The purpose is recorded in the public part of
- * `audit.queried`, readable for as long as the log is kept, where erasure cannot reach it: one
- * that mentions sensitive facts (health, religion, origin…, as the free-text screening finds
- * them) is refused, so that nobody's special-category data ends up there for good.
- */
-export function auditRequestFor(auditor: Principal, purpose: string): AuditRequest {
-  refuseSensitiveLoggedText('X-Audit-Purpose', purpose, 'state the purpose');
-  return { auditor, purpose };
-}
-
 /** A time range over the log; both ends optional (ISO 8601 in UTC). */
 export interface AuditPeriod {
   from?: string;
@@ -124,6 +113,27 @@ export class AuditService {
   constructor(private readonly deps: AuditServiceDeps) {}
 
   /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
+  /**
+   * The request of `auditor` for `purpose`, checked before any work is done. The purpose is
+   * recorded in the public part of `audit.queried`, readable for as long as the log is kept, where
+   * erasure cannot reach it: one that mentions sensitive facts (health, religion, origin…, as the
+   * free-text screening finds them) is refused, and so is one holding the id of a job seeker the
+   * log is about, which would tie them to their pseudonym for good. Erased people count, since
+   * their events stay; an auditor follows a person by pseudonym, the events' `subject`.
+   */
+  async requestFor(auditor: Principal, purpose: string): Promise<AuditRequest> {
+    refuseSensitiveLoggedText('X-Audit-Purpose', purpose, 'state the purpose');
+    const pseudonyms = listIdCandidates(purpose).map((candidate) => this.deps.pseudonymise(candidate));
+    if (await this.deps.events.hasEventsAbout(pseudonyms)) {
+      throw new InvalidInputError(
+        'the X-Audit-Purpose header is kept readable in the decision log for good, where people appear ' +
+          'only by pseudonym: state the purpose without a job seeker’s id (the events name them by pseudonym)',
+        { header: 'X-Audit-Purpose' },
+      );
+    }
+    return { auditor, purpose };
+  }
+
   async listEvents(
     request: AuditRequest,
     filter: AuditEventFilter,
@@ -324,26 +334,13 @@ export class AuditService {
     return latest;
   }
 
-  /**
-   * Appends `audit.queried`: who asked, why, with which filters, and how much came back. Refused
-   * (nothing answered) when the purpose holds the id of a job seeker the log is about: it would tie
-   * them to their pseudonym for good, readable where erasure cannot reach it. Erased people count,
-   * since their events stay; an auditor follows a person by pseudonym, the events' `subject`.
-   */
+  /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
   private async record(
     request: AuditRequest,
     operation: string,
     filters: Record<string, unknown>,
     resultCount: number,
   ): Promise<void> {
-    const words = listIdLikeWords(request.purpose);
-    if (await this.deps.events.hasEventsAbout(words.map((word) => this.deps.pseudonymise(word)))) {
-      throw new InvalidInputError(
-        'the X-Audit-Purpose header is kept readable in the decision log for good, where people appear ' +
-          'only by pseudonym: state the purpose without a job seeker’s id (the events name them by pseudonym)',
-        { header: 'X-Audit-Purpose' },
-      );
-    }
     await this.deps.log.withTransaction(async (trx) => {
       await this.deps.log.append(trx, {
         type: 'audit.queried',
@@ -354,12 +351,25 @@ export class AuditService {
   }
 }
 
-/** The words of a text that could be an id as the contract spells them, trailing punctuation left out. */
-function listIdLikeWords(text: string): string[] {
-  const words = (text.match(/[A-Za-z0-9][A-Za-z0-9._:-]*/g) ?? []).map((word) =>
-    word.replace(/[._:-]+$/, ''),
-  );
-  return [...new Set(words.filter((word) => word.length <= 64))];
+/**
+ * Every piece of a text that could be an id as the contract spells them (a letter or digit, then
+ * letters, digits and `._:-`): in « dossier:js-4242. », « dossier:js-4242. », « js-4242. », « js-4242 »
+ * and the like, each run cut at its separators in every way.
+ */
+function listIdCandidates(text: string): string[] {
+  const candidates = new Set<string>();
+  for (const run of text.match(/[A-Za-z0-9._:-]+/g) ?? []) {
+    const separators = [...run].flatMap((character, index) => ('._:-'.includes(character) ? [index] : []));
+    const starts = [0, ...separators.map((index) => index + 1)];
+    const ends = [run.length, ...separators, ...separators.map((index) => index + 1)];
+    for (const start of starts) {
+      for (const end of ends) {
+        const piece = run.slice(start, end);
+        if (end - start <= 64 && /^[A-Za-z0-9]/.test(piece)) candidates.add(piece);
+      }
+    }
+  }
+  return [...candidates];
 }
 
 /** The items of each source, one source after the other. */

@@ -193,16 +193,15 @@ function countVectors(counts: WeekCounts, allEdges: readonly Float32Array[], vec
 function toModelDrift({ reference, weeks }: ModelCounts, minPeople: number): ModelDrift {
   const all = weeks.all();
   const { shown, withheldWeeks } = weeks.split(minPeople);
-  const sum = (count: (week: WeekCounts) => number) => all.reduce((total, week) => total + count(week), 0);
   const shownVectors = shown.reduce((total, week) => total + week.vectors, 0);
   return {
     modelId: reference.modelId,
     modelVersion: reference.modelVersion,
     active: reference.active,
-    sets: sum((week) => week.sets),
-    vectors: sum((week) => week.vectors),
-    erasedSets: sum((week) => week.erasedSets),
-    unreadableSets: sum((week) => week.unreadableSets),
+    sets: weeks.sum((week) => week.sets),
+    vectors: weeks.sum((week) => week.vectors),
+    erasedSets: weeks.sum((week) => week.erasedSets),
+    unreadableSets: weeks.sum((week) => week.unreadableSets),
     people: countPeople(all),
     withheld: shown.length === 0,
     withheldWeeks,

@@ -30,14 +30,22 @@ export function readArrayField(record: Record<string, unknown> | undefined, key:
   return Array.isArray(value) ? value : [];
 }
 
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-01 was a Thursday: weeks start on Mondays, the first on 1969-12-29 (UTC). */
+const FIRST_MONDAY_MS = -3 * DAY_MS;
+
+/** The start (Monday 00:00 UTC, in ms) of the week holding `instantMs`. */
+export function weekStartOf(instantMs: number): number {
+  return FIRST_MONDAY_MS + Math.floor((instantMs - FIRST_MONDAY_MS) / WEEK_MS) * WEEK_MS;
+}
+
 /** The ISO 8601 week of an instant, in UTC: `2026-W48`. */
 export function formatIsoWeek(instant: string): string {
-  const date = new Date(instant);
-  const mondayBased = (date.getUTCDay() + 6) % 7;
   // The week belongs to the year of its Thursday, and week 1 holds that year's first Thursday.
-  const thursday = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - mondayBased + 3);
+  const thursday = weekStartOf(Date.parse(instant)) + 3 * DAY_MS;
   const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / WEEK_MS) + 1;
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 

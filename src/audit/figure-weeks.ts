@@ -1,13 +1,11 @@
-import type { AuditPeriod } from './audit-service.ts';
+import { weekStartOf } from './event-fields.ts';
 
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
-/** 1970-01-01 was a Thursday: weeks start on Mondays, the first on 1969-12-29 (UTC). */
-const FIRST_MONDAY_MS = -3 * DAY_MS;
+const WEEK_MS = 7 * 86_400_000;
 
-/** The start (Monday 00:00 UTC, in ms) of the week holding `instantMs`. */
-export function weekStartOf(instantMs: number): number {
-  return FIRST_MONDAY_MS + Math.floor((instantMs - FIRST_MONDAY_MS) / WEEK_MS) * WEEK_MS;
+/** A period of the log, both ends optional (ISO 8601 in UTC), as an auditor asks for it. */
+interface Period {
+  from?: string;
+  to?: string;
 }
 
 /**
@@ -18,7 +16,7 @@ export function weekStartOf(instantMs: number): number {
  * it holds, and ends with the last week already over. With a minimum of one person every figure
  * may be given: the period is kept as asked.
  */
-export function figurePeriodOf(period: AuditPeriod, now: Date, minPeople: number): AuditPeriod {
+export function figurePeriodOf(period: Period, now: Date, minPeople: number): Period {
   if (minPeople <= 1) return period;
   const from = period.from === undefined ? undefined : weekStartOf(Date.parse(period.from) + WEEK_MS - 1);
   const asked = period.to === undefined ? Number.POSITIVE_INFINITY : weekStartOf(Date.parse(period.to));
@@ -56,6 +54,11 @@ export class WeeklyCells<T extends WeekCell> {
 
   all(): T[] {
     return [...this.#cells.values()];
+  }
+
+  /** A count summed over every week, those left out of the figures included. */
+  sum(count: (cell: T) => number): number {
+    return this.all().reduce((total, cell) => total + count(cell), 0);
   }
 
   /** The weeks resting on `minPeople` people or more, and how many others had someone, but fewer. */

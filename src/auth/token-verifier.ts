@@ -7,6 +7,7 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
+import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import {
   AuthenticationError,
   IdentityProviderUnavailableError,
@@ -19,8 +20,6 @@ export type TokenVerifier = (token: string) => Promise<Principal>;
 
 /** The longest subject taken from a token. */
 const MAX_SUBJECT_LENGTH = 255;
-/** Control (NUL…) and formatting characters (bidirectional overrides, zero-width spaces). */
-const INVISIBLE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
 
 /** Verified tokens remembered at most (the least recently used make room). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
@@ -117,7 +116,7 @@ function createSignatureVerifier(
         throw new AuthenticationError('the token has no subject');
       }
       // The subject is an id stored and compared as text (PostgreSQL refuses NUL in text).
-      if (payload.sub.length > MAX_SUBJECT_LENGTH || INVISIBLE_CHARACTER.test(payload.sub)) {
+      if (payload.sub.length > MAX_SUBJECT_LENGTH || holdsInvisibleCharacter(payload.sub)) {
         throw new AuthenticationError(
           `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, none of them control or formatting characters`,
         );

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../shared/errors.ts';
+import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { screenText } from './sensitive-terms.ts';
 
 /**
@@ -8,7 +9,7 @@ import { screenText } from './sensitive-terms.ts';
  */
 export function refuseSensitiveLoggedText(header: string, text: string, ask: string): void {
   // A bidirectional override or a zero-width character would make the log read otherwise than it holds.
-  if (/[\p{Cc}\p{Cf}]/u.test(text)) {
+  if (holdsInvisibleCharacter(text)) {
     throw new InvalidInputError(
       `the ${header} header is kept readable in the decision log for good: ${ask} without control or ` +
         'formatting characters (bidirectional overrides, zero-width spaces)',

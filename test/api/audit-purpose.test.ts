@@ -66,7 +66,12 @@ describe('auditor API: the stated purpose', () => {
         expect(res.body.detail).toMatch(/without a job seeker’s id/);
       }
     };
+    const checkpointsBefore = await t.container.db('decision_checkpoints').count({ n: '*' });
     await askAll('réclamation sur le dossier js-4242.');
+    await askAll('dossier:js-4242');
+    await askAll('ref=JS:js-4242:2026');
+    // Refused before any work: the export signs no checkpoint for a question it does not answer.
+    expect(await t.container.db('decision_checkpoints').count({ n: '*' })).toEqual(checkpointsBefore);
     const admin = await t.tokenFor('admin', 'ops-1');
     expect((await t.http.delete('/v1/job-seekers/js-4242').auth(admin, { type: 'bearer' })).status).toBe(204);
     await askAll('js-4242: suite à son effacement');
