@@ -9,13 +9,14 @@ export function createCors(allowedOrigins: readonly string[]): RequestHandler {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader(
         'Access-Control-Expose-Headers',
-        'ETag, Location, Idempotent-Replayed, RateLimit, RateLimit-Policy, Retry-After',
+        'ETag, Location, Idempotent-Replayed, RateLimit, RateLimit-Policy, Retry-After, Content-Disposition, ' +
+          'X-Audit-Event-Count, X-Audit-To-Seq',
       );
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
         res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE');
         res.setHeader(
           'Access-Control-Allow-Headers',
-          'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Audit-Purpose',
+          'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Audit-Purpose, X-Access-Request',
         );
         res.setHeader('Access-Control-Max-Age', '600');
         res.status(204).end();

@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PayloadTooLargeError,
+  PROBLEM_TYPE_BASE,
   PreconditionFailedError,
   PreconditionRequiredError,
   ServiceUnavailableError,
@@ -16,8 +17,6 @@ import {
 import { operationIdOf } from './operation-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeValidationMessage } from './validation-messages.ts';
-
-const PROBLEM_BASE = 'https://aiguillage.example/problems/';
 
 export interface FieldError {
   path: string;
@@ -57,7 +56,13 @@ export function problem(
 ): ProblemDocument {
   // Extensions add members; they never replace the standard ones (a `type` may only refine the slug).
   const { type, title: _title, status: _status, detail: _detail, ...members } = extensions;
-  return { ...members, type: typeof type === 'string' ? type : PROBLEM_BASE + slug, title, status, detail };
+  return {
+    ...members,
+    type: typeof type === 'string' ? type : PROBLEM_TYPE_BASE + slug,
+    title,
+    status,
+    detail,
+  };
 }
 
 const DOMAIN_STATUS: ReadonlyArray<readonly [new (...args: never[]) => DomainError, number, string, string]> =

@@ -17,7 +17,7 @@ import {
 } from '../model/model-folder.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
-import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
 
@@ -567,7 +567,7 @@ function hashesOf(model: RegisteredModel): ExpectedModelHashes {
 /** A file of a registered model that is no longer the one registered (problem `model-file-changed`). */
 function fileChanged(message: string, error: ModelIntegrityError): ConflictError {
   return new ConflictError(message, {
-    type: 'https://aiguillage.example/problems/model-file-changed',
+    ...problemType('model-file-changed'),
     file: error.file,
     expectedSha256: error.expectedSha256,
     actualSha256: error.actualSha256,

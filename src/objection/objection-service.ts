@@ -10,7 +10,7 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
-import { ConflictError } from '../shared/errors.ts';
+import { ConflictError, problemType } from '../shared/errors.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
 
 export interface ObjectionServiceDeps {
@@ -87,9 +87,7 @@ export class ObjectionService {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) throw ownFileNotFound();
         throw new ConflictError(
           'no objection to AI processing stands for you: there is nothing to withdraw',
-          {
-            type: 'https://aiguillage.example/problems/no-objection',
-          },
+          problemType('no-objection'),
         );
       }
       await decisionLog.append(trx, {

@@ -1,7 +1,7 @@
 import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { ActiveModelState } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
-import { ConflictError, ServiceUnavailableError } from '../shared/errors.ts';
+import { ConflictError, problemType, ServiceUnavailableError } from '../shared/errors.ts';
 import { formatIsoDay, toDayNumber } from '../shared/iso-day.ts';
 
 /**
@@ -105,7 +105,7 @@ export function refuseForManualPath(
   const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
   const manualSearchPaths = listManualSearchPaths(seeker, now);
   const details = {
-    type: 'https://aiguillage.example/problems/ai-unavailable',
+    ...problemType('ai-unavailable'),
     reason: why,
     manualPath: manualSearchPaths[0],
     manualSearchPaths,

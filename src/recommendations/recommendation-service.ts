@@ -11,7 +11,7 @@ import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seeker
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { DomainError, InvalidInputError } from '../shared/errors.ts';
+import { DomainError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
@@ -385,6 +385,7 @@ export class RecommendationService {
     if (previous === undefined) return undefined;
     if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
       throw new InvalidInputError('this Idempotency-Key was already used for a different request', {
+        ...problemType('idempotency-key-reused'),
         idempotencyKey: key,
       });
     }

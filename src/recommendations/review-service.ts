@@ -11,6 +11,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
+  problemType,
 } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { type AdditionWarning, warnAboutAddition } from './addition-warnings.ts';
@@ -203,7 +204,7 @@ export class ReviewService {
       if (already !== undefined) {
         throw new ConflictError(
           `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
-          { itemId: already.id, decision: already.decision },
+          { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
         );
       }
       const reason = addition.reason.trim();
@@ -341,11 +342,15 @@ export class ReviewService {
         const pending = countPending(set);
         if (pending > 0) {
           throw new ConflictError(`every item must be decided before publishing; ${pending} still pending`, {
+            ...problemType('items-pending'),
             pendingItemIds: set.items.filter((item) => item.decision === 'pending').map((item) => item.id),
           });
         }
         if (!set.items.some((item) => item.decision === 'approved')) {
-          throw new ConflictError('nothing is approved; approve or add a course, or discard the set');
+          throw new ConflictError(
+            'nothing is approved; approve or add a course, or discard the set',
+            problemType('nothing-approved'),
+          );
         }
         const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
         if (withdrawn.length > 0) {
@@ -361,7 +366,7 @@ export class ReviewService {
           // The person reads it as soon as it is published: the counselor rephrases or confirms first.
           throw new InvalidInputError(
             'the message seems to mention sensitive information; rephrase it, or send it again with acknowledgeSensitiveTerms: true to publish it as written',
-            { warnings },
+            { ...problemType('sensitive-terms'), warnings },
           );
         }
         set.message = message;
@@ -489,7 +494,7 @@ export class ReviewService {
     const { deps } = this;
     const found = await findVisibleSet(deps, counselor, setId);
     if (!options.secondReviewer && found.counselorId !== counselor.subject) {
-      throw new ForbiddenError(`only the set's counselor may ${action}`);
+      throw new ForbiddenError(`only the set's counselor may ${action}`, problemType('not-set-counselor'));
     }
     const now = deps.now();
     await expireIfDue(deps, found, now);
@@ -502,7 +507,7 @@ export class ReviewService {
       if (options.releasesModelOutput && set.model !== null && !(await deps.settings.get(trx)).aiEnabled) {
         throw new ConflictError(
           `cannot ${action}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
-          { setStatus: set.status },
+          { ...problemType('ai-switched-off'), setStatus: set.status },
         );
       }
       const version = set.version;

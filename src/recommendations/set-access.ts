@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  problemType,
 } from '../shared/errors.ts';
 import { closeSet, etagOf, isDue, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
@@ -142,7 +143,10 @@ export function requireStatus(
 ): void {
   if (allowed.includes(set.status)) return;
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  throw new ConflictError(`cannot ${action}: ${explainStatus(set)}`, { setStatus: set.status });
+  throw new ConflictError(`cannot ${action}: ${explainStatus(set)}`, {
+    ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
+    setStatus: set.status,
+  });
 }
 
 /** Why a set in its status refuses an action, and the way on. */

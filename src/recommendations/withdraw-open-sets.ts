@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import { ConflictError } from '../shared/errors.ts';
+import { ConflictError, problemType } from '../shared/errors.ts';
 import { closeSet, countPending, isOpen, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore, SetMaker } from './recommendation-store.ts';
 
@@ -64,5 +64,8 @@ async function withdrawSet(
     if (await store.save(trx, set, version)) return set;
     set = await store.findById(first.id, trx);
   }
-  throw new ConflictError('the suggestions of this job seeker are being changed right now; try again');
+  throw new ConflictError(
+    'the suggestions of this job seeker are being changed right now; try again',
+    problemType('try-again'),
+  );
 }

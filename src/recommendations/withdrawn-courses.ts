@@ -1,10 +1,7 @@
 import type { Knex } from 'knex';
 import type { CourseStore } from '../courses/course-store.ts';
-import { ConflictError } from '../shared/errors.ts';
+import { ConflictError, problemType } from '../shared/errors.ts';
 import type { RecommendationItem, RecommendationSet } from './recommendation.ts';
-
-/** Lets clients tell this refusal from the other conflicts of the review. */
-const COURSE_WITHDRAWN_PROBLEM = 'https://aiguillage.example/problems/course-withdrawn';
 
 /**
  * The ids of the items' courses that the catalog no longer offers: made inactive (by an import or
@@ -46,7 +43,8 @@ export function refuseWithdrawnCourses(
       ? `course ${names} was withdrawn from the catalog after being ${when} (it is no longer active)`
       : `courses ${names} were withdrawn from the catalog after being ${when} (they are no longer active)`;
   return new ConflictError(`cannot ${action}: ${what}; ${remedy}`, {
-    type: COURSE_WITHDRAWN_PROBLEM,
+    // Lets clients tell this refusal from the other conflicts of the review.
+    ...problemType('course-withdrawn'),
     withdrawnItems: items.map((item) => ({ itemId: item.id, courseId: item.course.id })),
   });
 }

@@ -13,6 +13,17 @@ export class DomainError extends Error {
   }
 }
 
+/** Where the problem types are documented: each type is this base and a slug. */
+export const PROBLEM_TYPE_BASE = 'https://aiguillage.example/problems/';
+
+/**
+ * A problem type of its own for an error a client must tell apart from the others of its status
+ * (an expired set from a set with pending items, both 409): spread into the error's details.
+ */
+export function problemType(slug: string): { type: string } {
+  return { type: PROBLEM_TYPE_BASE + slug };
+}
+
 /** The object does not exist, or the caller may not know that it exists. */
 export class NotFoundError extends DomainError {}
 

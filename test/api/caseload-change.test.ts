@@ -83,6 +83,7 @@ describe('a job seeker moving to another counselor', () => {
     expect(read.body).toMatchObject({ id: setId, status: 'published', counselorId: 'c-001' });
     const discard = await act(t, otherCounselor, setId, 'discard', `"${version}"`, { reason: 'clean-up' });
     expect(discard.status).toBe(403);
+    expect(discard.body.type).toBe('https://aiguillage.example/problems/not-set-counselor');
     // Their queue, the sets of their caseload, lists it: that is how they find it.
     const queue = await t.http
       .get('/v1/recommendations?seekerId=js-1')

@@ -82,6 +82,9 @@ describe('HTTP hardening', () => {
     // What the contract's conditional and idempotent requests send and read, a browser may too.
     expect(allowed.headers['access-control-allow-headers']).toContain('If-None-Match');
     expect(allowed.headers['access-control-expose-headers']).toContain('Idempotent-Replayed');
+    // An auditor's browser tool reads what the export says it covers; an admin's sends the access request.
+    expect(allowed.headers['access-control-expose-headers']).toContain('X-Audit-To-Seq');
+    expect(allowed.headers['access-control-allow-headers']).toContain('X-Access-Request');
     const refused = await t.http.get('/healthz').set('Origin', 'https://evil.example');
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -587,7 +587,7 @@ describe('review API', () => {
         const deciding = await decide(t, counselor, set.id, set.id, etag, { decision: 'approve' });
         expect(deciding.status).toBe(409);
         expect(deciding.body).toMatchObject({
-          type: expect.stringMatching(/conflict$/),
+          type: expect.stringMatching(/problems\/set-status$/),
           setStatus: 'awaiting_shortlist',
         });
         expect(deciding.body.detail).toContain(

@@ -110,7 +110,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     const res = await act(t, counselor, set.id, 'items', etag, { courseId: 'PARIS-AS', reason: 'Un ajout.' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
-      type: expect.stringMatching(/conflict$/),
+      type: expect.stringMatching(/problems\/set-status$/),
       setStatus: 'awaiting_second_review',
     });
     expect(res.body.detail).toBe(

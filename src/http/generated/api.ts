@@ -398,7 +398,8 @@ export interface paths {
         /**
          * Read a set for review
          * @description The counselor's first read of a set still open records when it was opened; decision times are counted from
-         *     then. In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
+         *     then. That read changes the set, so it answers a new version (`ETag`): an ETag taken from the creation's
+         *     answer, or in another tab before that read, is then stale (412). In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
          *     A set awaiting a second review can be read by any other counselor. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets but not act on them (403).
@@ -1066,7 +1067,24 @@ export interface components {
     schemas: {
         /** @description An RFC 9457 problem document. */
         Problem: {
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
+             *     One per kind of answer: `validation` and `malformed-body` (400), `unauthorized` (401),
+             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `conflict` (409),
+             *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
+             *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428),
+             *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
+             *     Refusals a counselor's tool must tell apart within one status have their own:
+             *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
+             *     `ai-switched-off` (409, approving or publishing the model's items while suggestions are off),
+             *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
+             *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
+             *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
+             *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
+             *     `model-file-changed` (409), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change).
+             */
             type: string;
             title: string;
             status: number;
@@ -3139,6 +3157,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ManualPathProblem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             /** @description No model is active (`reason` `no_active_model`), none is active because the shipped model could not be registered (`shipped_model_not_registered`), or the active model cannot be loaded (`model_unavailable`); `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. Or the database cannot take the request now (busy, out of space or unreachable; a plain problem, as on every operation), what it had begun undone. */
@@ -3319,6 +3339,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3350,6 +3372,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3381,6 +3405,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3412,6 +3438,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -3443,6 +3471,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The message seems to mention sensitive information and was not confirmed; nothing changed. */
             422: {
                 headers: {
@@ -3482,6 +3512,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ReviewConflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -3512,6 +3544,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -3610,6 +3644,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -3695,6 +3731,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -3725,6 +3763,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -3839,6 +3879,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
