@@ -33,6 +33,20 @@ describe('rotating the signing key of the decision log', () => {
   });
   afterEach(() => fixture.close());
 
+  /** One more event, and a checkpoint at it signed by `signer` at `signedAt`, written past the log. */
+  const slipInCheckpoint = async (signer: CheckpointSigner, signedAt: string) => {
+    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
+    const head = await fixture.decisionLog.readHead();
+    const checkpoint = signer.sign(head.seq, head.hash, signedAt);
+    await fixture.db('decision_checkpoints').insert({
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      signed_at: checkpoint.signedAt,
+      key_id: checkpoint.keyId,
+      signature: checkpoint.signature,
+    });
+  };
+
   /** The API restarted with the new key in its data folder, as the rotation command tells. */
   const restartWith = async (keyPem: string) => {
     fs.writeFileSync(path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'), keyPem);
@@ -124,16 +138,7 @@ describe('rotating the signing key of the decision log', () => {
       new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem())),
       'ops-7',
     );
-    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
-    const head = await fixture.decisionLog.readHead();
-    const backdated = retired.sign(head.seq, head.hash, '2026-11-30T08:00:00.000Z');
-    await fixture.db('decision_checkpoints').insert({
-      seq: backdated.seq,
-      hash: backdated.hash,
-      signed_at: backdated.signedAt,
-      key_id: backdated.keyId,
-      signature: backdated.signature,
-    });
+    await slipInCheckpoint(retired, '2026-11-30T08:00:00.000Z');
     expect(await fixture.decisionLog.verifyRange()).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/the checkpoint at seq 14 is signed with key .*, retired at seq 13/),
@@ -150,16 +155,7 @@ describe('rotating the signing key of the decision log', () => {
     expect((await fixture.decisionLog.listSigningKeys()).map((key) => key.keyId)).not.toContain(
       intruder.keyId,
     );
-    await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, anEvent()));
-    const head = await fixture.decisionLog.readHead();
-    const forged = intruder.sign(head.seq, head.hash, '2026-11-30T09:00:00.000Z');
-    await fixture.db('decision_checkpoints').insert({
-      seq: forged.seq,
-      hash: forged.hash,
-      signed_at: forged.signedAt,
-      key_id: forged.keyId,
-      signature: forged.signature,
-    });
+    await slipInCheckpoint(intruder, '2026-11-30T09:00:00.000Z');
     expect(await fixture.decisionLog.verifyRange()).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/names a signing key this log does not know/),
