@@ -103,7 +103,7 @@ describe('If-Match', () => {
 });
 
 describe('state rules', () => {
-  it('lets an allowed state through and refuses the others with a conflict that names the state', () => {
+  it('lets an allowed state through and refuses the others with a conflict that names the state and its problem type', () => {
     expect(() => requireStatus(aRecommendationSet(), ['pending_review'], 'publish')).not.toThrow();
     try {
       requireStatus(aRecommendationSet({ status: 'expired' }), ['pending_review'], 'publish');
@@ -114,7 +114,10 @@ describe('state rules', () => {
       expect(conflict.message).toBe(
         'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations)',
       );
-      expect(conflict.details).toEqual({ setStatus: 'expired' });
+      expect(conflict.details).toEqual({
+        type: 'https://aiguillage.example/problems/set-expired',
+        setStatus: 'expired',
+      });
       expect(conflict.details).not.toHaveProperty('status');
     }
   });
