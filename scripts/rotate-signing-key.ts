@@ -6,6 +6,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { CheckpointSigner } from '../src/decision-log/checkpoint-signer.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
+import { keyFilesOf } from '../src/decision-log/decision-log-keys.ts';
 
 const program = new Command('npm run audit:rotate-signing-key --')
   .description(
@@ -39,7 +40,7 @@ try {
   // Opened with the key in use: a process with other keys than the log's is refused here too.
   const { decisionLog } = await createDecisionLog(db, config);
   const checkpoint = await decisionLog.rotateSigningKey(next, options.operator);
-  const keyFile = config.audit.signingKeyFile ?? `${config.dataDir}/keys/decision-log-signing-key.pem`;
+  const keyFile = keyFilesOf(config.dataDir, config.audit).signing;
   console.log(
     [
       `signing key ${checkpoint.keyId} retired after signing the checkpoint at seq ${checkpoint.seq}`,

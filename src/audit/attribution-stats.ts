@@ -1,5 +1,5 @@
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
-import { countPeople, WeeklyCells } from './figure-weeks.ts';
+import { WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** How much one feature weighed in a model's suggestions. */
@@ -108,7 +108,6 @@ function toModelAttributions(
   { modelId, modelVersion, weeks }: ModelTotals,
   minPeople: number,
 ): ModelAttributions {
-  const all = weeks.all();
   const { shown, withheldWeeks } = weeks.split(minPeople);
   const features = new Map<string, FeatureTotals>();
   for (const week of shown) {
@@ -125,7 +124,7 @@ function toModelAttributions(
     modelVersion,
     sets: weeks.sum((week) => week.sets),
     items: weeks.sum((week) => week.items),
-    people: countPeople(all),
+    people: weeks.countPeople(),
     withheld: shown.length === 0,
     withheldWeeks,
     erasedSets: weeks.sum((week) => week.erasedSets),

@@ -43,7 +43,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
   router.get('/v1/audit/events', async function listAuditEvents(req, res) {
     const query = req.query as EventsQuery;
-    const page = await service.listEvents(await readAuditRequest(service, req), toEventFilter(query), {
+    const page = await service.listEvents(readAuditRequest(req), toEventFilter(query), {
       afterSeq: decodeSeqCursor(query.cursor),
       limit: readLimit(query.limit),
     });
@@ -57,11 +57,7 @@ export function createAuditRoutes(service: AuditService): Router {
   router.get('/v1/audit/events/export', async function exportAuditEvents(req, res) {
     const query = req.query as ExportQuery;
     const format: ExportFormat = query.format === 'csv' ? 'csv' : 'ndjson';
-    const exported = await service.exportEvents(
-      await readAuditRequest(service, req),
-      toEventFilter(query),
-      format,
-    );
+    const exported = await service.exportEvents(readAuditRequest(req), toEventFilter(query), format);
     res.status(200);
     res.setHeader('Content-Type', EXPORT_MEDIA_TYPES[format]);
     res.setHeader(
@@ -78,7 +74,7 @@ export function createAuditRoutes(service: AuditService): Router {
     const range: { fromSeq?: number; toSeq?: number } = {};
     if (query.fromSeq !== undefined) range.fromSeq = Number(query.fromSeq);
     if (query.toSeq !== undefined) range.toSeq = Number(query.toSeq);
-    const verification = await service.verify(await readAuditRequest(service, req), range);
+    const verification = await service.verify(readAuditRequest(req), range);
     const body: ChainVerificationBody = {
       ok: verification.ok,
       checked: verification.checked,
@@ -94,7 +90,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
   router.get('/v1/audit/checkpoints', async function listAuditCheckpoints(req, res) {
     const query = req.query as CheckpointsQuery;
-    const page = await service.listCheckpoints(await readAuditRequest(service, req), {
+    const page = await service.listCheckpoints(readAuditRequest(req), {
       afterSeq: decodeSeqCursor(query.cursor),
       limit: readLimit(query.limit),
       ...(query.toSeq === undefined ? {} : { toSeq: Number(query.toSeq) }),
@@ -107,7 +103,7 @@ export function createAuditRoutes(service: AuditService): Router {
   });
 
   router.get('/v1/audit/public-key', async function getAuditPublicKey(req, res) {
-    const key = await service.readPublicKey(await readAuditRequest(service, req));
+    const key = await service.readPublicKey(readAuditRequest(req));
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
       res.type('text/plain').send(formatSigningKeysPem(key.keys));
       return;
@@ -119,7 +115,7 @@ export function createAuditRoutes(service: AuditService): Router {
   router.get('/v1/audit/stats/oversight', async function getOversightStats(req, res) {
     const query = req.query as OversightQuery;
     const report = await service.computeOversight(
-      await readAuditRequest(service, req),
+      readAuditRequest(req),
       toPeriod(query),
       query.fastDecisionSeconds === undefined ? undefined : Number(query.fastDecisionSeconds),
     );
@@ -129,7 +125,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
   router.get('/v1/audit/stats/attributions', async function getAttributionStats(req, res) {
     const report = await service.computeAttributions(
-      await readAuditRequest(service, req),
+      readAuditRequest(req),
       toPeriod(req.query as PeriodQuery),
     );
     const body: AttributionStatsBody = report;
@@ -137,10 +133,7 @@ export function createAuditRoutes(service: AuditService): Router {
   });
 
   router.get('/v1/audit/stats/drift', async function getDriftStats(req, res) {
-    const report = await service.computeDrift(
-      await readAuditRequest(service, req),
-      toPeriod(req.query as PeriodQuery),
-    );
+    const report = await service.computeDrift(readAuditRequest(req), toPeriod(req.query as PeriodQuery));
     const body: DriftStatsBody = report;
     res.json(body);
   });
@@ -148,9 +141,9 @@ export function createAuditRoutes(service: AuditService): Router {
   return router;
 }
 
-/** The caller and the purpose the contract makes them state, checked before any work. */
-function readAuditRequest(service: AuditService, req: Request): Promise<AuditRequest> {
-  return service.requestFor(requirePrincipal(req), readHeaderField(req, PURPOSE_HEADER));
+/** The caller and the purpose the contract makes them state (the service checks it before any work). */
+function readAuditRequest(req: Request): AuditRequest {
+  return { auditor: requirePrincipal(req), purpose: readHeaderField(req, PURPOSE_HEADER) };
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {

@@ -112,16 +112,15 @@ export interface DriftStatsReport extends AuditPeriod {
 export class AuditService {
   constructor(private readonly deps: AuditServiceDeps) {}
 
-  /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
   /**
-   * The request of `auditor` for `purpose`, checked before any work is done. The purpose is
+   * Checks the purpose of a request before any work is done: it is
    * recorded in the public part of `audit.queried`, readable for as long as the log is kept, where
    * erasure cannot reach it: one that mentions sensitive facts (health, religion, origin…, as the
    * free-text screening finds them) is refused, and so is one holding the id of a job seeker the
    * log is about, which would tie them to their pseudonym for good. Erased people count, since
    * their events stay; an auditor follows a person by pseudonym, the events' `subject`.
    */
-  async requestFor(auditor: Principal, purpose: string): Promise<AuditRequest> {
+  private async checkPurpose({ purpose }: AuditRequest): Promise<void> {
     refuseSensitiveLoggedText('X-Audit-Purpose', purpose, 'state the purpose');
     const pseudonyms = listIdCandidates(purpose).map((candidate) => this.deps.pseudonymise(candidate));
     if (await this.deps.events.hasEventsAbout(pseudonyms)) {
@@ -131,14 +130,15 @@ export class AuditService {
         { header: 'X-Audit-Purpose' },
       );
     }
-    return { auditor, purpose };
   }
 
+  /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
   async listEvents(
     request: AuditRequest,
     filter: AuditEventFilter,
     page: { afterSeq: number; limit: number },
   ): Promise<AuditEventsPage> {
+    await this.checkPurpose(request);
     checkPeriod(filter);
     const found = await this.deps.events.listEvents(filter, {
       afterSeq: page.afterSeq,
@@ -158,6 +158,7 @@ export class AuditService {
     filter: AuditEventFilter,
     format: ExportFormat,
   ): Promise<AuditExport> {
+    await this.checkPurpose(request);
     checkPeriod(filter);
     // Signed at the head on demand, so that a signature covers the whole export offline.
     const checkpoint = await this.deps.log.createCheckpoint();
@@ -172,6 +173,7 @@ export class AuditService {
     request: AuditRequest,
     range: { fromSeq?: number; toSeq?: number },
   ): Promise<AuditVerification> {
+    await this.checkPurpose(request);
     const verification = await this.deps.log.verifyRange(range.fromSeq, range.toSeq);
     await this.record(request, 'verifyAuditLog', range, verification.checked);
     return { ...verification, head: await this.deps.log.readHead() };
@@ -182,6 +184,7 @@ export class AuditService {
     request: AuditRequest,
     page: { afterSeq: number; limit: number; toSeq?: number },
   ): Promise<CheckpointsPage> {
+    await this.checkPurpose(request);
     const { toSeq } = page;
     const found = (
       await this.deps.log.listCheckpoints({ afterSeq: page.afterSeq, limit: page.limit + 1 })
@@ -193,6 +196,7 @@ export class AuditService {
 
   /** The Ed25519 public key that verifies the checkpoints. */
   async readPublicKey(request: AuditRequest): Promise<AuditPublicKey> {
+    await this.checkPurpose(request);
     const publicKeyPem = this.deps.log.exportPublicKeyPem();
     const keys = await this.deps.log.listSigningKeys();
     await this.record(request, 'getAuditPublicKey', {}, keys.length);
@@ -213,6 +217,7 @@ export class AuditService {
     period: AuditPeriod,
     fastDecisionSeconds?: number,
   ): Promise<OversightReport> {
+    await this.checkPurpose(request);
     checkPeriod(period);
     const threshold = fastDecisionSeconds ?? (await this.deps.settings.getSettings()).fastDecisionSeconds;
     const { seq: toSeq } = await this.deps.log.readHead();
@@ -256,6 +261,7 @@ export class AuditService {
    * of erased job seekers cannot be opened any more: they are skipped and counted.
    */
   async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
+    await this.checkPurpose(request);
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const { seq: toSeq } = await this.deps.log.readHead();
@@ -274,6 +280,7 @@ export class AuditService {
    * are skipped and counted.
    */
   async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
+    await this.checkPurpose(request);
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const references = new Map<string, DriftReference>(

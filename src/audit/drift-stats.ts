@@ -1,7 +1,7 @@
 import { findBin } from '../model/binning.ts';
 import type { ReferenceDistribution } from '../model/manifest.ts';
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
-import { countPeople, WeeklyCells } from './figure-weeks.ts';
+import { WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** A registered model's training distributions (its manifest's `referenceDistributions`). */
@@ -191,7 +191,6 @@ function countVectors(counts: WeekCounts, allEdges: readonly Float32Array[], vec
 }
 
 function toModelDrift({ reference, weeks }: ModelCounts, minPeople: number): ModelDrift {
-  const all = weeks.all();
   const { shown, withheldWeeks } = weeks.split(minPeople);
   const shownVectors = shown.reduce((total, week) => total + week.vectors, 0);
   return {
@@ -202,7 +201,7 @@ function toModelDrift({ reference, weeks }: ModelCounts, minPeople: number): Mod
     vectors: weeks.sum((week) => week.vectors),
     erasedSets: weeks.sum((week) => week.erasedSets),
     unreadableSets: weeks.sum((week) => week.unreadableSets),
-    people: countPeople(all),
+    people: weeks.countPeople(),
     withheld: shown.length === 0,
     withheldWeeks,
     features: reference.distributions.map((distribution, feature) => {

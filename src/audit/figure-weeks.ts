@@ -1,12 +1,5 @@
-import { weekStartOf } from './event-fields.ts';
-
-const WEEK_MS = 7 * 86_400_000;
-
-/** A period of the log, both ends optional (ISO 8601 in UTC), as an auditor asks for it. */
-interface Period {
-  from?: string;
-  to?: string;
-}
+import type { AuditPeriod } from './audit-service.ts';
+import { WEEK_MS, weekStartOf } from './event-fields.ts';
 
 /**
  * The period the figures opened from sealed parts (attributions, drift) are given for, out of the
@@ -16,7 +9,7 @@ interface Period {
  * it holds, and ends with the last week already over. With a minimum of one person every figure
  * may be given: the period is kept as asked.
  */
-export function figurePeriodOf(period: Period, now: Date, minPeople: number): Period {
+export function figurePeriodOf(period: AuditPeriod, now: Date, minPeople: number): AuditPeriod {
   if (minPeople <= 1) return period;
   const from = period.from === undefined ? undefined : weekStartOf(Date.parse(period.from) + WEEK_MS - 1);
   const asked = period.to === undefined ? Number.POSITIVE_INFINITY : weekStartOf(Date.parse(period.to));
@@ -56,6 +49,11 @@ export class WeeklyCells<T extends WeekCell> {
     return [...this.#cells.values()];
   }
 
+  /** The people of every week, those left out of the figures included (one in several weeks counts once). */
+  countPeople(): number {
+    return new Set(this.all().flatMap((cell) => [...cell.people])).size;
+  }
+
   /** A count summed over every week, those left out of the figures included. */
   sum(count: (cell: T) => number): number {
     return this.all().reduce((total, cell) => total + count(cell), 0);
@@ -69,9 +67,4 @@ export class WeeklyCells<T extends WeekCell> {
     ).length;
     return { shown, withheldWeeks };
   }
-}
-
-/** How many people the cells hold together (one person in several weeks counts once). */
-export function countPeople(cells: readonly WeekCell[]): number {
-  return new Set(cells.flatMap((cell) => [...cell.people])).size;
 }

@@ -18,7 +18,7 @@ export function isRole(value: unknown): value is Role {
 export class AuthenticationError extends Error {}
 
 /** Seconds a caller is told to wait when the identity provider's keys could not be fetched. */
-export const KEY_SET_RETRY_SECONDS = 30;
+const KEY_SET_RETRY_SECONDS = 30;
 
 /**
  * The identity provider's signing keys could not be fetched (unreachable, slow, or answering

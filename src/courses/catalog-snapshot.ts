@@ -130,7 +130,7 @@ export function selectCandidates(
  * SQL leaves its course out of the candidates (it could be neither filtered nor scored) instead of
  * failing every suggestion.
  */
-function hasReadableSession(course: Course): boolean {
+export function hasReadableSession(course: Course): boolean {
   if (course.nextSessionStart === null) return false;
   try {
     parseIsoDay(course.nextSessionStart);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { type Config, checkLogKeys } from '../config.ts';
 import { CheckpointSigner } from './checkpoint-signer.ts';
-import { loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
+import { keyFilesOf, loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
 import { checkKeysMatchDatabase } from './key-fingerprints.ts';
 import { KnexDecisionLog } from './knex-decision-log.ts';
 import { KnexSubjectKeyring } from './knex-subject-keyring.ts';
@@ -19,7 +19,7 @@ export interface DecisionLogParts {
  * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
  * its keys, which must be those the database's log is written with (`checkKeysMatchDatabase`);
  * production needs its key files named (`checkLogKeys`). Called once by the composition root,
- * and by the scripts that append (retention).
+ * and by the scripts that append (retention, signing-key rotation, the audit benchmark).
  */
 export async function createDecisionLog(
   db: Knex,
@@ -28,9 +28,7 @@ export async function createDecisionLog(
 ): Promise<DecisionLogParts> {
   checkLogKeys(config);
   const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
-  const { signingKeyFile, masterKeyFile, pseudonymKeyFile } = config.audit;
-  const named = [signingKeyFile, masterKeyFile, pseudonymKeyFile].filter((file) => file !== undefined);
-  const keysFrom = [...named, ...(named.length < 3 ? [`${config.dataDir}/keys`] : [])].join(', ');
+  const keysFrom = Object.values(keyFilesOf(config.dataDir, config.audit)).join(', ');
   await checkKeysMatchDatabase(db, keys, keysFrom, now());
   const pseudonymiser = new Pseudonymiser(keys.pseudonymKey);
   const subjectKeyring = new KnexSubjectKeyring(db, keys.masterKey, pseudonymiser, now);

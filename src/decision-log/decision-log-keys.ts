@@ -21,28 +21,38 @@ export interface DecisionLogKeys {
  * first use, readable by its owner only.
  */
 export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig): DecisionLogKeys {
-  const folder = path.join(dataDir, 'keys');
-  const signingPem = readOrCreate(
-    audit.signingKeyFile,
-    path.join(folder, 'decision-log-signing-key.pem'),
-    () =>
-      crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  const files = keyFilesOf(dataDir, audit);
+  const signingPem = readOrCreate(audit.signingKeyFile, files.signing, () =>
+    crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   );
   const signingKey = crypto.createPrivateKey(signingPem);
   if (signingKey.asymmetricKeyType !== 'ed25519') {
     throw new Error('the decision-log signing key must be an Ed25519 private key (PKCS#8 PEM)');
   }
   const masterKey = decodeSecret(
-    readOrCreate(audit.masterKeyFile, path.join(folder, 'decision-log-master.key'), generateSecret),
+    readOrCreate(audit.masterKeyFile, files.master, generateSecret),
     'master key',
   );
   if (masterKey.length !== 32) throw new Error('the decision-log master key must be 32 bytes (base64)');
   const pseudonymKey = decodeSecret(
-    readOrCreate(audit.pseudonymKeyFile, path.join(folder, 'pseudonym.key'), generateSecret),
+    readOrCreate(audit.pseudonymKeyFile, files.pseudonym, generateSecret),
     'pseudonym key',
   );
   if (pseudonymKey.length < 32) throw new Error('the pseudonym key must be at least 32 bytes (base64)');
   return { signingKey, masterKey, pseudonymKey };
+}
+
+/** Where each key is read: the configured file, else its place in `<dataDir>/keys`. */
+export function keyFilesOf(
+  dataDir: string,
+  audit: Pick<AuditConfig, 'signingKeyFile' | 'masterKeyFile' | 'pseudonymKeyFile'>,
+): { signing: string; master: string; pseudonym: string } {
+  const folder = path.join(dataDir, 'keys');
+  return {
+    signing: audit.signingKeyFile ?? path.join(folder, 'decision-log-signing-key.pem'),
+    master: audit.masterKeyFile ?? path.join(folder, 'decision-log-master.key'),
+    pseudonym: audit.pseudonymKeyFile ?? path.join(folder, 'pseudonym.key'),
+  };
 }
 
 function readOrCreate(configured: string | undefined, fallback: string, generate: () => string): string {

@@ -10,7 +10,7 @@ const TABLE = 'log_key_fingerprints';
  * What identifies each key without revealing it: the public half's hash for the signing key, a
  * keyed hash of a fixed text for the secret ones.
  */
-export function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
+function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
   const keyed = (key: Buffer, purpose: Purpose) =>
     crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
   return {

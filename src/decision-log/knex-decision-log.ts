@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
 import { type Engine, engineOf } from '../db/database.ts';
-import { readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
+import { readJson, readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { selectArrayRows } from '../db/sqlite-array-rows.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -175,14 +175,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
 
   /** Records the key in use among the log's signing keys, once: every process starting with it calls this. */
   async recordSigningKey(): Promise<void> {
-    await this.db(SIGNING_KEYS)
-      .insert({
-        key_id: this.signer.keyId,
-        public_key_pem: this.signer.exportPublicKeyPem(),
-        recorded_at: this.now().toISOString(),
-      })
-      .onConflict('key_id')
-      .ignore();
+    await insertSigningKey(this.db, this.signer, this.now().toISOString());
   }
 
   /**
@@ -258,10 +251,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       const checkpoint = await this.signHead(trx);
       if (checkpoint === undefined) throw new Error('the rotation event was not appended');
       const now = this.now().toISOString();
-      await trx(SIGNING_KEYS)
-        .insert({ key_id: next.keyId, public_key_pem: next.exportPublicKeyPem(), recorded_at: now })
-        .onConflict('key_id')
-        .ignore();
+      await insertSigningKey(trx, next, now);
       await recordSigningKeyFingerprint(trx, next.publicKey, now);
       return checkpoint;
     });
@@ -604,9 +594,17 @@ function toCheckpoint(row: Record<string, unknown>): Checkpoint {
   };
 }
 
+/** Records a signing key's public half, once. */
+async function insertSigningKey(db: Knex, signer: CheckpointSigner, now: string): Promise<void> {
+  await db(SIGNING_KEYS)
+    .insert({ key_id: signer.keyId, public_key_pem: signer.exportPublicKeyPem(), recorded_at: now })
+    .onConflict('key_id')
+    .ignore();
+}
+
 /** The keys a `log.signing_key_rotated` payload names (stored as JSON text or as an object). */
 function readRotation(payload: unknown): { retiredKeyId?: string; keyId?: string } {
-  const value = typeof payload === 'string' ? (JSON.parse(payload) as unknown) : payload;
+  const value = readJson(payload);
   if (typeof value !== 'object' || value === null) return {};
   const { retiredKeyId, keyId } = value as Record<string, unknown>;
   return {

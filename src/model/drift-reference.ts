@@ -28,9 +28,10 @@ export function buildDriftReference(
   population: SyntheticPopulation,
   catalog: ServingCatalog,
   people: readonly number[],
-  topK: number = DEFAULT_TOP_K,
 ): ServedDriftReference {
-  const served = people.map((seekerIndex) => suggestAsServed(model, population, catalog, seekerIndex, topK));
+  const served = people.map((seekerIndex) =>
+    suggestAsServed(model, population, catalog, seekerIndex, DEFAULT_TOP_K),
+  );
   const vectors = served.reduce((sum, suggestions) => sum + suggestions.courseIndexes.length, 0);
   const distributions = model.terms.map((term, f) => {
     const column = new Float32Array(vectors);
@@ -47,5 +48,5 @@ export function buildDriftReference(
       shares: computeBinShares(term.edges, column),
     };
   });
-  return { distributions, people: people.length, vectors, topK };
+  return { distributions, people: people.length, vectors, topK: DEFAULT_TOP_K };
 }

@@ -1,3 +1,4 @@
+import { hasReadableSession } from '../courses/catalog-snapshot.ts';
 import { type Course, isFollowableRemotely, isRemoteOnly } from '../courses/course.ts';
 import { isWithinRadius, planRadiusFilter } from '../courses/radius-filter.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
@@ -32,7 +33,8 @@ export function warnAboutAddition(course: Course, seeker: Person, now: Date): Ad
   const warnings: AdditionWarning[] = [];
   const warn = (code: AdditionWarningCode, message: string) =>
     warnings.push({ code, field: 'courseId', message });
-  if (course.nextSessionStart === null) {
+  // A date broken by hand counts as none, as the suggestions' filter leaves such a course out.
+  if (course.nextSessionStart === null || !hasReadableSession(course)) {
     warn('no_session_planned', 'no session of it is planned: the person cannot join it yet');
   } else if (parseIsoDay(course.nextSessionStart) <= toDayNumber(now)) {
     warn(

@@ -11,7 +11,9 @@ import {
   type SetBody,
   seedCatalog,
   syncSeeker,
+  type TestClock,
 } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const DAY = 24 * 3_600_000;
 
@@ -165,14 +167,12 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
 });
 
 describe('months unemployed, counted on from the last sync (GET /v1/me/recommendations/{itemId}/explanation)', () => {
-  const clock = aClock();
   let t: TestApp;
+  let clock: TestClock;
   let counselor: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
-    counselor = await t.tokenFor('counselor', 'c-001');
-    await seedCatalog(t);
+    ({ t, clock, counselor } = await startWorkflowApp());
   });
   afterAll(() => t.close());
 

@@ -51,7 +51,7 @@ describe('problem types a client tells apart', () => {
     expect(res.body.type).toBe(`${PROBLEMS}nothing-approved`);
   });
 
-  it('course-already-in-set when adding a course the set holds, and sensitive-terms on a message to rephrase', async () => {
+  it('course-already-in-set when adding a course the set holds, naming its item', async () => {
     const { set, etag } = await newSet('js-pt-add');
     const [first] = set.items;
     const added = await act(t, counselor, set.id, 'items', etag, {
@@ -60,7 +60,10 @@ describe('problem types a client tells apart', () => {
     });
     expect(added.status).toBe(409);
     expect(added.body).toMatchObject({ type: `${PROBLEMS}course-already-in-set`, itemId: first?.itemId });
+  });
 
+  it('sensitive-terms when a message to the job seeker needs rephrasing or confirming', async () => {
+    const { set } = await newSet('js-pt-message');
     const decided = await decideAll(t, counselor, set.id, { approve: 1 });
     const publish = await act(t, counselor, set.id, 'publish', decided.etag, {
       message: 'Vu son handicap, voici.',

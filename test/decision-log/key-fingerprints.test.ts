@@ -48,7 +48,7 @@ describe('the keys of a database’s decision log', () => {
     const elsewhere = aFolder();
     await expect(createDecisionLog(db, configFor(elsewhere))).rejects.toThrow(
       new RegExp(
-        `other keys than this process's \\(master, pseudonym, signing; read from ${elsewhere}/keys\\)`,
+        `other keys than this process's \\(master, pseudonym, signing; read from ${elsewhere}/keys/decision-log-signing-key\\.pem, ${elsewhere}/keys/decision-log-master\\.key, ${elsewhere}/keys/pseudonym\\.key\\)`,
       ),
     );
     // Nothing was appended with the other keys, and the first keys still start.

@@ -73,4 +73,8 @@ describe('warnings about a course added by hand', () => {
   it('warns about a course with no session planned', () => {
     expect(codesOf(aCatalogCourse({ nextSessionStart: null }))).toEqual(['no_session_planned']);
   });
+
+  it('takes a session date broken by hand for none, as the suggestions do, rather than failing', () => {
+    expect(codesOf(aCatalogCourse({ nextSessionStart: 'soon' }))).toEqual(['no_session_planned']);
+  });
 });

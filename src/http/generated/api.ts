@@ -2497,10 +2497,10 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "type": "https://aiguillage.example/problems/conflict",
+                 *       "type": "https://aiguillage.example/problems/items-pending",
                  *       "title": "Conflict with the current state",
                  *       "status": 409,
-                 *       "detail": "every item must be decided before publishing; 2 are pending"
+                 *       "detail": "every item must be decided before publishing; 2 still pending"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -2581,7 +2581,7 @@ export interface components {
          */
         ModelId: string;
         /**
-         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
          * @example quarterly oversight review
          */
         AuditPurpose: string;
@@ -4007,7 +4007,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4053,7 +4053,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4097,7 +4097,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4136,7 +4136,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4168,7 +4168,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4208,7 +4208,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4245,7 +4245,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4282,7 +4282,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…) is refused with 422.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
