@@ -80,6 +80,8 @@ const BARE_DURATION_SECONDS = 1;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bench-'));
 const config = loadConfig({
   NODE_ENV: 'production',
+  // The bench times the model at work: production leaves the shipped model for an admin to activate.
+  ACTIVATE_SHIPPED_MODEL: 'true',
   AUTH_LOCAL_KEYS: 'true',
   AUDIT_LOCAL_KEYS: 'true',
   DATA_DIR: dataDir,

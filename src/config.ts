@@ -22,6 +22,11 @@ export interface Config {
    */
   shippedModel: string | null;
   /**
+   * Whether a start on a database with no active model activates `shippedModel`, or only registers
+   * it for an admin to activate (production: the shipped model was trained on synthetic data).
+   */
+  activateShippedModel: boolean;
+  /**
    * Seconds after a failed load of the active model (or a failed registration of the shipped one)
    * before a request tries again; also the 503's `Retry-After`.
    */
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
     shippedModel:
       env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
+    activateShippedModel: readBool(env, 'ACTIVATE_SHIPPED_MODEL', nodeEnv !== 'production'),
     modelLoadRetrySeconds: readPositiveInt(env, 'MODEL_LOAD_RETRY_SECONDS', 30),
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     privacyContact: nonEmpty(env.PRIVACY_CONTACT?.trim()),

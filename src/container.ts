@@ -98,7 +98,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     });
     // A model that cannot be registered or loaded is logged and leaves the process without one: it
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
-    await registry.start(config.shippedModel);
+    await registry.start(config.shippedModel, { activateShipped: config.activateShippedModel });
     const models = registry;
 
     const services: AppServices = {

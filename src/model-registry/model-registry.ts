@@ -118,18 +118,20 @@ export class ModelRegistry implements ActiveModelSource {
 
   /**
    * On start: when no model is active, registers and activates the shipped model folder (if the
-   * deployment has one: `null` for none); when one is, registers the shipped folder if no process
-   * has yet (a new version shipped with an upgrade) and leaves it for an admin to activate, so that
-   * the model serving people never changes without an admin's act; then loads the active model and
-   * warms it up. A model that cannot be registered, activated or loaded is logged and leaves the
+   * deployment has one: `null` for none), unless `activateShipped` is false (production's default:
+   * the shipped model was trained on synthetic data, so putting it in front of people is an admin's
+   * act); when one is, registers the shipped folder if no process has yet (a new version shipped
+   * with an upgrade) and leaves it for an admin to activate, so that the model serving people never
+   * changes without an admin's act; then loads the active model and warms it up. A model that cannot be registered, activated or loaded is logged and leaves the
    * process without a usable model: it starts all the same, so that counselors keep the manual path,
    * and a later request tries again once `loadRetryMs` has passed (so that putting the files right
    * heals the process without a restart).
    */
-  async start(shippedFolder: string | null): Promise<void> {
+  async start(shippedFolder: string | null, { activateShipped = true } = {}): Promise<void> {
     if (shippedFolder !== null) {
-      if ((await this.deps.store.findActiveId()) === undefined) await this.registerShipped(shippedFolder);
-      else await this.registerShippedBesideActive(shippedFolder);
+      const noneActive = (await this.deps.store.findActiveId()) === undefined;
+      if (noneActive && activateShipped) await this.registerShipped(shippedFolder);
+      else await this.registerShippedInactive(shippedFolder);
     }
     await this.currentState();
   }
@@ -408,12 +410,17 @@ export class ModelRegistry implements ActiveModelSource {
   }
 
   /**
-   * Registers the shipped model folder, not activating it, while another model is active: an upgrade
-   * that ships a new version makes it available to an admin (`GET /v1/models`, `model.registered` in
-   * the log) without replacing what people are served. A folder that cannot be registered is logged
-   * and changes nothing: the active model serves on.
+   * Registers the shipped model folder, not activating it: an upgrade that ships a new version makes
+   * it available to an admin (`GET /v1/models`, `model.registered` in the log) without replacing what
+   * people are served; a production start on an empty database leaves the choice to an admin. A
+   * folder that cannot be registered is logged and changes nothing.
    */
-  private async registerShippedBesideActive(folder: string): Promise<void> {
+  private async registerShippedInactive(folder: string): Promise<void> {
+    const activeModelId = await this.deps.store.findActiveId();
+    const serving =
+      activeModelId === undefined
+        ? 'no model is active: suggestions answer with the manual path'
+        : 'the active model serves on';
     try {
       let sha256: string;
       try {
@@ -424,15 +431,15 @@ export class ModelRegistry implements ActiveModelSource {
       const model = await this.findOrRegister(SYSTEM_ACTORS.startup, folder, sha256);
       if (model.status === 'registered' && model.registeredBy === SYSTEM_ACTORS.startup.id) {
         this.logger.info(
-          { modelId: model.id, activeModelId: await this.deps.store.findActiveId() },
-          'the shipped model is registered, not active: the active model serves until an admin activates it',
+          { modelId: model.id, activeModelId },
+          `the shipped model is registered, not active: ${serving} until an admin activates it`,
         );
       }
     } catch (error) {
       if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
       this.logger.error(
         { folder, reason: error.message },
-        'the shipped model could not be registered; the active model serves on',
+        `the shipped model could not be registered; ${serving}`,
       );
     }
   }

@@ -52,3 +52,45 @@ describe('a deployment with no shipped model', () => {
     expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
   });
 });
+
+/**
+ * Production's default (ACTIVATE_SHIPPED_MODEL=false): the shipped model, trained on synthetic
+ * data, is registered on start but goes in front of people only when an admin activates it.
+ */
+describe('a start that leaves the shipped model for an admin to activate', () => {
+  let t: TestApp;
+  let admin: string;
+  let counselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ACTIVATE_SHIPPED_MODEL: 'false' } });
+    await seedCatalogAndSeeker(t, 'js-1');
+    admin = await t.tokenFor('admin', 'a-001');
+    counselor = await t.tokenFor('counselor', 'c-001');
+  });
+  afterAll(() => t.close());
+
+  it('registers the shipped model without activating it, and reports the model check as not configured', async () => {
+    const models = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
+    expect(models.status).toBe(200);
+    expect(models.body.map((model: { id: string; status: string }) => [model.id, model.status])).toEqual([
+      [SHIPPED_FOLDER, 'registered'],
+    ]);
+    const ready = await t.http.get('/readyz');
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'not_configured' } });
+  });
+
+  it('refuses suggestions with the manual path until the admin activates the shipped model', async () => {
+    const refused = await requestSet(t, counselor, 'js-1');
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ reason: 'no_active_model', manualSetPath: expect.any(String) });
+
+    const [shipped] = (await t.http.get('/v1/models').auth(admin, { type: 'bearer' })).body;
+    const activated = await t.http
+      .post(`/v1/models/${shipped.id}/activate`)
+      .auth(admin, { type: 'bearer' })
+      .send();
+    expect(activated.status).toBe(200);
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
+  });
+});

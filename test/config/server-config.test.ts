@@ -55,4 +55,15 @@ describe('the server settings', () => {
     expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '0' }).shutdownDrainSeconds).toBe(0);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_SECONDS/);
   });
+
+  it('leaves the shipped model for an admin to activate in production, and activates it elsewhere, unless ACTIVATE_SHIPPED_MODEL says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true' }).activateShippedModel).toBe(false);
+    expect(loadConfig({}).activateShippedModel).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true', ACTIVATE_SHIPPED_MODEL: 'true' })
+        .activateShippedModel,
+    ).toBe(true);
+    expect(loadConfig({ ACTIVATE_SHIPPED_MODEL: 'false' }).activateShippedModel).toBe(false);
+    expect(() => loadConfig({ ACTIVATE_SHIPPED_MODEL: 'maybe' })).toThrow(/ACTIVATE_SHIPPED_MODEL/);
+  });
 });

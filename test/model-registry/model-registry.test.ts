@@ -159,6 +159,28 @@ describe('ModelRegistry', () => {
     expect((await second.current())?.id).toBe(SHIPPED_ID);
   });
 
+  it('registers the shipped model without activating it when the start may not: no model serves until an admin activates it', async () => {
+    const infos: unknown[] = [];
+    const registry = createRegistry(undefined, undefined, {
+      logger: { error: () => {}, info: (fields: unknown) => infos.push(fields) },
+    });
+    await registry.start(SHIPPED_FOLDER, { activateShipped: false });
+
+    expect((await registry.listModels()).map((model) => [model.id, model.status])).toEqual([
+      [SHIPPED_ID, 'registered'],
+    ]);
+    expect(await registry.currentState()).toEqual({ status: 'none' });
+    expect(await log.decisionLog.listEvents({ types: ['model.activated'] })).toEqual([]);
+    expect(infos).toContainEqual({ modelId: SHIPPED_ID, activeModelId: undefined });
+
+    await registry.activateModel(ADMIN, SHIPPED_ID);
+    expect((await registry.current())?.id).toBe(SHIPPED_ID);
+    const activated = await log.decisionLog.listEvents({ types: ['model.activated'] });
+    expect(activated.map((event) => [event.actor.role, event.payload.modelId])).toEqual([
+      ['admin', SHIPPED_ID],
+    ]);
+  });
+
   describe('on a database where an earlier shipped model is active (an upgrade)', () => {
     const PREVIOUS_ID = 'aiguillage-ebm-1.0.0';
 

@@ -1095,6 +1095,64 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description 412 and 428 on a set or the settings: the ETag to send in `If-Match` after reading the object again. */
+            currentEtag?: string;
+            /** @description `set-expired`, `set-status`, `ai-switched-off`: the status of the set that refused the action. */
+            setStatus?: components["schemas"]["RecommendationStatus"];
+            /** @description `items-pending`: the items still to decide. */
+            pendingItemIds?: string[];
+            /**
+             * Format: uuid
+             * @description `course-already-in-set`: the item that already holds the course.
+             */
+            itemId?: string;
+            /**
+             * @description `course-already-in-set`: that item's decision.
+             * @enum {string}
+             */
+            decision?: "pending" | "approved" | "rejected";
+            /** @description `course-withdrawn`: the items whose course the catalog no longer offers. */
+            withdrawnItems?: {
+                /** Format: uuid */
+                itemId: string;
+                courseId: components["schemas"]["ExternalId"];
+            }[];
+            /** @description A reorder that does not list every approved item once; the approved items. */
+            approvedItemIds?: string[];
+            /** @description A rejection without a reason code from the published list; the codes. */
+            allowedReasonCodes?: string[];
+            /** @description A reason code refused for this item or decision. */
+            reasonCode?: string | null;
+            /** @description The course a refusal is about. */
+            courseId?: string;
+            /** @description The courses a refusal is about (a shortlist naming courses the catalog does not offer). */
+            courseIds?: string[];
+            /** @description `idempotency-key-reused`: the key sent with another body. */
+            idempotencyKey?: string;
+            /** @description A set by hand asked for while the model may be used; where to ask for suggestions. */
+            suggestionsPath?: string;
+            /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
+            header?: string;
+            /** @description The sensitive terms found in a header that the log would keep. */
+            terms?: string[];
+            /**
+             * Format: date-time
+             * @description A period refused; its start.
+             */
+            from?: string;
+            /**
+             * Format: date-time
+             * @description A period refused; its end.
+             */
+            to?: string;
+            /** @description The model file missing or changed. */
+            file?: string;
+            /** @description The hash the model's registration recorded for `file`. */
+            expectedSha256?: string;
+            /** @description The hash of `file` as it is now. */
+            actualSha256?: string;
+            /** @description 503: the same as the `Retry-After` header. */
+            retryAfterSeconds?: number;
         } & {
             [key: string]: unknown;
         };
