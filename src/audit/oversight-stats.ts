@@ -24,7 +24,10 @@ export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'item.added',
   'recommendation.published',
 ];
-export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = ['explanation.opened'];
+export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = [
+  'explanation.opened',
+  'feedback.given',
+];
 
 /** The period and threshold of an oversight report. */
 export interface OversightOptions {
@@ -92,6 +95,17 @@ export interface OversightRow {
   explanationsOpened: number;
   /** explanationsOpened / publishedItems. */
   explanationOpenedShare: number | null;
+  /**
+   * How many of the model's items the counselor rejected, by reason code (the last decision counts;
+   * catalog rejections left out): `model_output_inappropriate` counts the suggestions counselors
+   * took for the model's mistakes.
+   */
+  rejectionReasons: Record<string, number>;
+  /**
+   * The job seekers' answers on the published items, by response (each item's last answer):
+   * `contest` counts the suggestions people contested.
+   */
+  feedback: Record<string, number>;
 }
 
 interface SetState {
@@ -102,10 +116,14 @@ interface SetState {
   lastActAt: number;
   /** Each item's last decision: `approved`, `rejected`, or `catalog` for a catalog rejection. */
   decisions: Map<string, string>;
+  /** The reason code of each item whose last decision is a rejection by the counselor. */
+  rejectionReasons: Map<string, string>;
   /** The items published to the job seeker (none until the set is published). */
   published: ReadonlySet<string>;
   /** Published items whose explanation was read. */
   explained: Set<string>;
+  /** Each published item's last answer from the job seeker. */
+  feedback: Map<string, string>;
 }
 
 /** What a row is computed from, gathered while the events are read. */
@@ -133,6 +151,8 @@ interface GroupTotals
   openedFirst: number;
   overlapSum: number;
   overlapCount: number;
+  rejectionReasons: Map<string, number>;
+  feedback: Map<string, number>;
 }
 
 /**
@@ -147,8 +167,19 @@ export async function computeOversightStats(
   const groups = new Map<string, GroupTotals>();
   const sets = new Map<string, SetState>();
 
+  /** The set of each published item, for the job seekers' answers (they name the item only). */
+  const setsOfPublishedItems = new Map<string, SetState>();
+
   for await (const event of events) {
     const payload = readRecord(event.payload);
+    if (event.type === 'feedback.given') {
+      const itemId = readStringField(payload, 'itemId');
+      const response = readStringField(payload, 'response');
+      const set = itemId === undefined ? undefined : setsOfPublishedItems.get(itemId);
+      if (set !== undefined && itemId !== undefined && response !== undefined)
+        set.feedback.set(itemId, response);
+      continue;
+    }
     const setId = readStringField(payload, 'setId');
     if (setId === undefined) continue;
     if (event.type === 'recommendation.generated') {
@@ -168,8 +199,10 @@ export async function computeOversightStats(
         reviewed: false,
         lastActAt: Date.parse(event.occurredAt),
         decisions: new Map(),
+        rejectionReasons: new Map(),
         published: new Set(),
         explained: new Set(),
+        feedback: new Map(),
       });
       continue;
     }
@@ -209,6 +242,12 @@ export async function computeOversightStats(
           decision === 'rejected' && readStringField(payload, 'reasonCode') === COURSE_UNAVAILABLE_REASON;
         if (itemId !== undefined && decision !== undefined) {
           set.decisions.set(itemId, forcedByCatalog ? 'catalog' : decision);
+          const reasonCode = readStringField(payload, 'reasonCode');
+          if (decision === 'rejected' && !forcedByCatalog && reasonCode !== undefined) {
+            set.rejectionReasons.set(itemId, reasonCode);
+          } else {
+            set.rejectionReasons.delete(itemId);
+          }
         }
         const spent = takeActSeconds(set, event.occurredAt);
         if (spent !== undefined && !forcedByCatalog) {
@@ -226,6 +265,7 @@ export async function computeOversightStats(
         set.published = new Set(
           readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
         );
+        for (const itemId of set.published) setsOfPublishedItems.set(itemId, set);
         break;
       case 'explanation.opened': {
         const itemId = readStringField(payload, 'itemId');
@@ -245,6 +285,8 @@ export async function computeOversightStats(
     }
     set.group.publishedItems += set.published.size;
     set.group.explanationsOpened += set.explained.size;
+    for (const reasonCode of set.rejectionReasons.values()) countInto(set.group.rejectionReasons, reasonCode);
+    for (const response of set.feedback.values()) countInto(set.group.feedback, response);
   }
   return [...groups.values()]
     .sort(
@@ -288,6 +330,8 @@ function findGroup(
       overlapCount: 0,
       publishedItems: 0,
       explanationsOpened: 0,
+      rejectionReasons: new Map(),
+      feedback: new Map(),
     };
     groups.set(id, group);
   }
@@ -349,5 +393,16 @@ function toRow(group: GroupTotals): OversightRow {
     publishedItems: group.publishedItems,
     explanationsOpened: group.explanationsOpened,
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),
+    rejectionReasons: sortedCounts(group.rejectionReasons),
+    feedback: sortedCounts(group.feedback),
   };
+}
+
+function countInto(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** The counts with their keys in order, so that the same figures read the same. */
+function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }

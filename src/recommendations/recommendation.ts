@@ -318,6 +318,13 @@ export const REASON_CODES = [
     label: 'Doute sur la qualité ou les résultats de la formation',
     commentRequired: false,
   },
+  // A suggestion the counselor takes for the model's mistake: counted per model version in the
+  // oversight figures, for the provider's monitoring.
+  {
+    code: 'model_output_inappropriate',
+    label: 'Proposition manifestement inadaptée (erreur apparente de l’outil)',
+    commentRequired: false,
+  },
   // For a course the catalog withdrew after it was suggested: such an item can only be rejected.
   {
     code: COURSE_UNAVAILABLE_REASON,

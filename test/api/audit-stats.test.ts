@@ -83,6 +83,12 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         .auth(seeker, { type: 'bearer' });
       expect(explanation.status).toBe(200);
     }
+    // ...and contests it.
+    const contested = await t.http
+      .post(`/v1/me/recommendations/${first?.itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest' });
+    expect(contested.status).toBe(201);
 
     // Set B: decided straight from the creation answer, never opened, at once: timed from its creation (0 s).
     const b = await createSet(t, c1, 'js-1', { limit: 2 });
@@ -120,7 +126,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       return res.body.rows as OversightRowBody[];
     };
 
-    it('gives one row per counselor, model version and week, from the log, explanations read included', async () => {
+    it('gives one row per counselor, model version and week, from the log, explanations read, rejection reasons and answers included', async () => {
       const rows = await rowsOf();
       expect(rows).toEqual([
         {
@@ -147,6 +153,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           publishedItems: 3,
           explanationsOpened: 2,
           explanationOpenedShare: 0.6667,
+          rejectionReasons: { not_matching_project: 1 },
+          feedback: { contest: 1 },
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -172,6 +180,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           publishedItems: 0,
           explanationsOpened: 0,
           explanationOpenedShare: null,
+          rejectionReasons: {},
+          feedback: {},
         },
       ]);
     });

@@ -469,4 +469,13 @@ describe('suggestions API', () => {
     expect(codes).toEqual(expect.arrayContaining(['too_far', 'not_matching_project', 'other']));
     expect(res.body.find((reason: { code: string }) => reason.code === 'other').commentRequired).toBe(true);
   });
+
+  it("offers a reason code for a suggestion the counselor takes for the model's mistake", async () => {
+    const res = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
+    expect(res.body).toContainEqual({
+      code: 'model_output_inappropriate',
+      label: expect.stringMatching(/erreur apparente de l’outil/),
+      commentRequired: false,
+    });
+  });
 });

@@ -71,6 +71,25 @@ describe("the job seeker's answers, read by the counselor with the set", () => {
     ]);
   });
 
+  it('shows the counselor a suggestion the job seeker contested', async () => {
+    await syncSeeker(t, 'js-contest');
+    const set = await createAndPublish(t, counselor, 'js-contest', { approve: 1 });
+    const approved = set.items.find((item) => item.decision === 'approved');
+    const seeker = await t.tokenFor('job_seeker', 'js-contest');
+    const sent = await t.http
+      .post(`/v1/me/recommendations/${approved?.itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Je ne comprends pas pourquoi on me propose cela' });
+    expect(sent.status).toBe(201);
+
+    const res = await readFeedback(counselor, set.id);
+
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ itemId: approved?.itemId, response: 'contest' }),
+    ]);
+  });
+
   it('is empty for a set not yet published', async () => {
     await syncSeeker(t, 'js-no-answer-yet');
     const { set } = await createSet(t, counselor, 'js-no-answer-yet');

@@ -295,6 +295,50 @@ describe('oversight figures', () => {
     expect(row).toMatchObject({ publishedItems: 3, explanationsOpened: 2, explanationOpenedShare: 0.6667 });
   });
 
+  it("counts the model's items rejected per reason code, each item's last decision, catalog rejections left out", async () => {
+    const rejected = (itemId: string, reasonCode: string, occurredAt: string) =>
+      anEvent('item.decided', occurredAt, { setId: 's', itemId, decision: 'rejected', reasonCode });
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z', { items: 5 }),
+        rejected('s-0', 'model_output_inappropriate', '2026-03-04T09:01:00.000Z'),
+        rejected('s-1', 'model_output_inappropriate', '2026-03-04T09:02:00.000Z'),
+        rejected('s-2', 'too_far', '2026-03-04T09:03:00.000Z'),
+        // Changed to an approval, then another reason: only the last decision counts.
+        rejected('s-3', 'too_far', '2026-03-04T09:04:00.000Z'),
+        decided('s', 's-3', 'approved', '2026-03-04T09:05:00.000Z'),
+        rejected('s-2', 'already_trained', '2026-03-04T09:06:00.000Z'),
+        rejected('s-4', 'course_unavailable', '2026-03-04T09:07:00.000Z'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row?.rejectionReasons).toEqual({ already_trained: 1, model_output_inappropriate: 2 });
+    expect(row?.catalogRejections).toBe(1);
+  });
+
+  it("counts the job seekers' last answers on the published items, contests included", async () => {
+    const answered = (itemId: string, response: string, occurredAt: string) =>
+      anEvent('feedback.given', occurredAt, { itemId, response, hasComment: false });
+    const [row] = await computeOversightStats(
+      [
+        generated('a', '2026-03-04T09:00:00.000Z', { items: 3 }),
+        anEvent('recommendation.published', '2026-03-04T10:00:00.000Z', {
+          setId: 'a',
+          approvedItemIds: ['a-0', 'a-1', 'a-added'],
+        }),
+        answered('a-0', 'interested', '2026-03-05T08:00:00.000Z'),
+        answered('a-0', 'contest', '2026-03-06T08:00:00.000Z'),
+        answered('a-1', 'contest', '2026-03-05T08:00:00.000Z'),
+        answered('a-added', 'enrolled', '2026-03-05T08:00:00.000Z'),
+        // Not a published item of a set in the figures.
+        answered('a-2', 'contest', '2026-03-05T08:00:00.000Z'),
+        answered('elsewhere', 'contest', '2026-03-05T08:00:00.000Z'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row?.feedback).toEqual({ contest: 2, enrolled: 1 });
+  });
+
   it('has no share of explanations read while nothing is published', async () => {
     const [row] = await computeOversightStats([generated('a', '2026-03-04T09:00:00.000Z')], {
       fastDecisionSeconds: 10,

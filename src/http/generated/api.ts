@@ -1681,7 +1681,7 @@ export interface components {
         };
         ReasonCode: {
             /** @enum {string} */
-            code: "not_matching_project" | "prerequisites_not_met" | "too_far" | "schedule_incompatible" | "already_trained" | "person_declined" | "better_alternative" | "quality_concern" | "course_unavailable" | "other";
+            code: "not_matching_project" | "prerequisites_not_met" | "too_far" | "schedule_incompatible" | "already_trained" | "person_declined" | "better_alternative" | "quality_concern" | "model_output_inappropriate" | "course_unavailable" | "other";
             label: string;
             commentRequired?: boolean;
         };
@@ -1764,9 +1764,13 @@ export interface components {
             /** @enum {string} */
             weight: "strong" | "moderate" | "slight";
         };
+        /**
+         * @description `contest`: the person disagrees with the suggestion and asks their counselor to look at it again (the counselor reads it with the set's feedback; auditors count it per model).
+         * @enum {string}
+         */
+        FeedbackResponse: "interested" | "not_interested" | "enrolled" | "contest";
         FeedbackRequest: {
-            /** @enum {string} */
-            response: "interested" | "not_interested" | "enrolled";
+            response: components["schemas"]["FeedbackResponse"];
             comment?: string;
         };
         SetFeedbackList: {
@@ -1783,8 +1787,7 @@ export interface components {
             id: string;
             /** Format: uuid */
             itemId: string;
-            /** @enum {string} */
-            response: "interested" | "not_interested" | "enrolled";
+            response: components["schemas"]["FeedbackResponse"];
             comment: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2327,6 +2330,14 @@ export interface components {
             explanationsOpened: number;
             /** @description explanationsOpened / publishedItems. */
             explanationOpenedShare: number | null;
+            /** @description The model's items the counselor rejected, by reason code (each item's last decision; catalog rejections left out). `model_output_inappropriate` counts the suggestions counselors took for the model's mistakes. */
+            rejectionReasons: {
+                [key: string]: number;
+            };
+            /** @description The job seekers' answers on the published items, by response (each item's last answer, given at any time after publication). `contest` counts the suggestions people contested. */
+            feedback: {
+                [key: string]: number;
+            };
         };
         AttributionStats: {
             /**
