@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The compliance documents whose references to the repository must stay true. */
+const DOCUMENTS = [
+  'docs/risk-register.md',
+  'docs/technical-documentation.md',
+  'docs/instructions-for-use.md',
+];
+
+/**
+ * Repository paths a document names: `src/…`, `test/…` and the other top-level folders of code,
+ * written as words (not inside a link or a longer path), ending on a letter or digit so that a
+ * sentence's full stop is not taken for part of the name.
+ */
+const REPOSITORY_PATH = /(?<![\w./-])(?:src|test|scripts|models|migrations|openapi)\/[\w./-]*\w/g;
+
+function readDocument(relative: string): string {
+  return fs.readFileSync(path.join(root, relative), 'utf8');
+}
+
+function listNamedPaths(text: string): string[] {
+  return [...new Set(text.match(REPOSITORY_PATH) ?? [])];
+}
+
+describe('the compliance documents', () => {
+  it.each(DOCUMENTS)('%s names only files and folders the repository holds', (document) => {
+    const named = listNamedPaths(readDocument(document));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((file) => !fs.existsSync(path.join(root, file)))).toEqual([]);
+  });
+
+  it('names, for every hazard of the risk register, the test files that prove its controls', () => {
+    const rows = readDocument('docs/risk-register.md')
+      .split('\n')
+      .filter((line) => /^\| R\d+ \|/.test(line));
+    expect(rows.length).toBeGreaterThan(15);
+    const unproven = rows
+      .filter((row) => !row.includes('(nothing to test)'))
+      .filter((row) => !listNamedPaths(row).some((named) => named.startsWith('test/')));
+    expect(unproven).toEqual([]);
+    const tests = rows.flatMap(listNamedPaths).filter((named) => named.startsWith('test/'));
+    expect(tests.filter((named) => !named.endsWith('.test.ts'))).toEqual([]);
+  });
+
+  it('links the three documents from the README', () => {
+    const readme = readDocument('README.md');
+    for (const document of DOCUMENTS) {
+      expect(readme).toContain(`](${document})`);
+    }
+  });
+});
