@@ -73,6 +73,24 @@ describe('job seekers API', () => {
     );
   });
 
+  it('refuses a profile carrying a field the contract does not define, such as a birth date or a nationality, and stores nothing', async () => {
+    for (const [field, value] of [
+      ['dateOfBirth', '1999-04-02'],
+      ['nationality', 'FR'],
+      ['disability', true],
+    ] as const) {
+      const res = await t.http
+        .put('/v1/job-seekers/js-extra')
+        .auth(integration, { type: 'bearer' })
+        .send({ ...aJobSeeker(), [field]: value });
+      expect(res.status, field).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(res.body.errors), field).toContain(field);
+    }
+    const stored = await t.http.get('/v1/job-seekers/js-extra').auth(counselorA, { type: 'bearer' });
+    expect(stored.status).toBe(404);
+  });
+
   it('refuses a date no calendar has (30 February) with 400 naming the field', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-dates')
