@@ -71,7 +71,7 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
 
     const { token, body } = await portalOf('js-retract-1');
     expect(body).toEqual({
-      publishedAt: (await readSet(t, counselor, latest.id)).set.publishedAt ?? null,
+      publishedAt: latest.publishedAt,
       message: null,
       retractedAt: clock.now().toISOString(),
       items: [],
@@ -176,7 +176,10 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     expect(Object.keys(event?.payload ?? {}).sort()).toEqual(['retractedItemCount', 'setId']);
     expect(JSON.stringify(event?.payload)).not.toContain(REASON);
     expect(event?.personal).toMatch(/^p1\./);
-    expect(await subjectKeyring.decryptPersonal(String(event?.personal))).toEqual({ status: 'readable', value: { reason: REASON } });
+    expect(await subjectKeyring.decryptPersonal(String(event?.personal))).toEqual({
+      status: 'readable',
+      value: { reason: REASON },
+    });
     expect(await decisionLog.verifyRange()).toMatchObject({ ok: true });
   });
 
@@ -197,5 +200,28 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       },
     ]);
     expect(res.body.suggestionSets[0].retraction).not.toHaveProperty('by');
+  });
+
+  it("shows who retracted the set, when and why in the person's access record, staff by pseudonym", async () => {
+    const { set, etag } = await publishedSetOf('js-retract-11');
+    const retracted = await retract(counselor, set.id, etag);
+    expect(retracted.status).toBe(200);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http
+      .get('/v1/job-seekers/js-retract-11/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-0300');
+    expect(res.status).toBe(200);
+    expect(res.body.suggestionSets).toMatchObject([
+      {
+        id: set.id,
+        status: 'retracted',
+        retraction: {
+          by: t.container.decisionLog.pseudonymiser.pseudonymise('c-001'),
+          at: retracted.body.retraction.at,
+          reason: REASON,
+        },
+      },
+    ]);
   });
 });

@@ -186,6 +186,7 @@ export interface SetBody {
   version: number;
   createdAt: string;
   openedAt: string | null;
+  publishedAt: string | null;
   itemsHidden: boolean;
   noCandidateReason: string | null;
   items: ItemBody[];
