@@ -1586,7 +1586,7 @@ export interface components {
             openedAt: string | null;
             /**
              * Format: date-time
-             * @description When the set was published, discarded or expired; null while open.
+             * @description When the set was published, discarded or expired (a retracted set: when it was published); null while open.
              */
             closedAt: string | null;
             /**
@@ -1829,7 +1829,7 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first. */
             recommendations: components["schemas"]["MyRecommendation"][];
-            /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them. A set whose review is over (published, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
+            /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
         };
@@ -1857,7 +1857,7 @@ export interface components {
             publishedAt: string | null;
             /**
              * Format: date-time
-             * @description When its review ended (published, discarded or expired); null while it is under review, and for a set discarded before this was kept.
+             * @description When its review ended (published, discarded or expired; for a retracted set, its publication); null while it is under review, and for a set discarded before this was kept.
              */
             closedAt: string | null;
             /** @description The counselor's message to the person, for a published set. */
