@@ -45,7 +45,7 @@ export interface MyRecommendations {
   message: string | null;
   /**
    * When their counselor took that set back: the person is told the suggestions of `publishedAt`
-   * were withdrawn (not why: the reason is in their data export), and is shown no items.
+   * were taken back (not why: the reason is in their data export), and is shown no items.
    */
   retractedAt: string | null;
   items: MyRecommendation[];
