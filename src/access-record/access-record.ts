@@ -125,6 +125,8 @@ export interface AccessRecordSet {
   noCandidateReason: string | null;
   message: string | null;
   discardReason: string | null;
+  /** Who retracted a published set (by pseudonym), when and why; null for a set not retracted. */
+  retraction: { by: string; at: string; reason: string } | null;
   shortlist: RecommendationSet['shortlist'];
   secondReview: {
     required: boolean;
@@ -236,6 +238,7 @@ export function toAccessRecordSet(
     noCandidateReason: set.noCandidateReason,
     message: set.message,
     discardReason: set.discardReason,
+    retraction: set.retraction === null ? null : { ...set.retraction, by: pseudonymise(set.retraction.by) },
     shortlist: set.shortlist,
     secondReview: {
       required: secondReview.required,

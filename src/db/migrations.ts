@@ -22,6 +22,7 @@ import * as addEarlierModelSuggestionToItems from '../../migrations/202611301500
 import * as refoldCourseSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
 import * as createLogKeyFingerprints from '../../migrations/20261201100000_create_log_key_fingerprints.ts';
 import * as createLogSigningKeys from '../../migrations/20261202100000_create_log_signing_keys.ts';
+import * as addRetractionToSets from '../../migrations/20261203100000_add_retraction_to_sets.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -59,6 +60,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261130160000_refold_course_search_text', refoldCourseSearchText],
   ['20261201100000_create_log_key_fingerprints', createLogKeyFingerprints],
   ['20261202100000_create_log_signing_keys', createLogSigningKeys],
+  ['20261203100000_add_retraction_to_sets', addRetractionToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

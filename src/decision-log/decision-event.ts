@@ -16,6 +16,7 @@ export const DECISION_EVENT_TYPES = [
   'recommendation.published',
   'recommendation.discarded',
   'recommendation.expired',
+  'recommendation.retracted',
   'explanation.opened',
   'feedback.given',
   'objection.recorded',

@@ -40,8 +40,14 @@ export interface MyRecommendation {
 }
 
 export interface MyRecommendations {
+  /** When the latest set given to the person was published. */
   publishedAt: string | null;
   message: string | null;
+  /**
+   * When their counselor took that set back: the person is told the suggestions of `publishedAt`
+   * were taken back (not why: the reason is in their data export), and is shown no items.
+   */
+  retractedAt: string | null;
   items: MyRecommendation[];
 }
 
@@ -59,7 +65,10 @@ export interface MyData {
   /** As the access record gives it: the counselor holding the person by pseudonym. */
   profile: AccessRecordProfile;
   objection: StandingObjection | null;
-  /** The suggestions the person was given: the approved items of their published sets, newest set first. */
+  /**
+   * The suggestions the person was given and still has: the approved items of their published sets
+   * (retracted ones left out), newest set first.
+   */
   recommendations: MyRecommendation[];
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
@@ -102,11 +111,17 @@ export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
 
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
-    const set = await this.deps.recommendations.findLatestPublished(seeker.subject);
-    if (set === undefined) return { publishedAt: null, message: null, items: [] };
+    // The latest set given, retracted or not: a retraction replaces the suggestions by none, never
+    // by an older set the counselor had replaced.
+    const set = await this.deps.recommendations.findLatestGiven(seeker.subject);
+    if (set === undefined) return { publishedAt: null, message: null, retractedAt: null, items: [] };
+    if (set.retraction !== null) {
+      return { publishedAt: set.publishedAt, message: null, retractedAt: set.retraction.at, items: [] };
+    }
     return {
       publishedAt: set.publishedAt,
       message: set.message,
+      retractedAt: null,
       items: toMyRecommendations(set, await this.withdrawnCoursesOf([set])),
     };
   }

@@ -27,10 +27,15 @@ export interface MySuggestionSet {
   model: { id: string; version: string } | null;
   publishedAt: string | null;
   closedAt: string | null;
-  /** The counselor's message, for a published set. */
+  /** The counselor's message, for a set that was published (retracted since or not). */
   message: string | null;
   /** The counselor's reason, or the application's for a withdrawal, for a discarded set. */
   discardReason: string | null;
+  /**
+   * For a set published and then taken back by the counselor: when, and the counselor's reason.
+   * Who is left out, as for every decision in the record.
+   */
+  retraction: { at: string; reason: string } | null;
   /**
    * The last time a second counselor sent the set back to the person's counselor, with their
    * comment: part of what was done with the file (GDPR Art. 15), shown once the review is over, as
@@ -71,8 +76,9 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
     model: set.model === null ? null : { id: set.model.id, version: set.model.version },
     publishedAt: set.publishedAt,
     closedAt: set.closedAt,
-    message: set.status === 'published' ? set.message : null,
+    message: set.publishedAt === null ? null : set.message,
     discardReason: set.status === 'discarded' ? set.discardReason : null,
+    retraction: set.retraction === null ? null : { at: set.retraction.at, reason: set.retraction.reason },
     secondReviewReturn:
       reviewed && set.secondReview.returned !== null
         ? { at: set.secondReview.returned.at, comment: set.secondReview.returned.comment }

@@ -9,6 +9,7 @@ import {
 import {
   type AttributionMethodInfo,
   type EarlierModelSuggestion,
+  GIVEN_STATUSES,
   type ModelRef,
   OPEN_STATUSES,
   type ProfileSnapshot,
@@ -106,9 +107,10 @@ export class KnexRecommendationStore implements RecommendationStore {
     }));
   }
 
-  async findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined> {
+  async findLatestGiven(seekerId: string): Promise<RecommendationSet | undefined> {
     const row = await this.db(SETS)
-      .where({ seeker_id: seekerId, status: 'published' })
+      .where({ seeker_id: seekerId })
+      .whereIn('status', [...GIVEN_STATUSES])
       .orderBy([
         { column: 'published_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -174,12 +176,14 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined> {
+    // A retracted set was published, second review included: it owes none, and ends any owed before.
     const latestPublication = trx(SETS)
-      .where({ seeker_id: seekerId, status: 'published' })
+      .where({ seeker_id: seekerId })
+      .whereIn('status', [...GIVEN_STATUSES])
       .max('published_at');
     const row = await trx(SETS)
       .where({ seeker_id: seekerId, second_review_required: true })
-      .whereNot('status', 'published')
+      .whereNotIn('status', [...GIVEN_STATUSES])
       .where('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication]))
       .orderBy('created_at', 'desc')
       .first('id');
@@ -223,6 +227,9 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     no_candidate_reason: set.noCandidateReason,
     message: set.message,
     discard_reason: set.discardReason,
+    retracted_by: set.retraction?.by ?? null,
+    retracted_at: set.retraction?.at ?? null,
+    retraction_reason: set.retraction?.reason ?? null,
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
@@ -287,6 +294,14 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
     noCandidateReason: readNullableString(row.no_candidate_reason),
     message: readNullableString(row.message),
     discardReason: readNullableString(row.discard_reason),
+    retraction:
+      row.retracted_at === null || row.retracted_at === undefined
+        ? null
+        : {
+            by: String(row.retracted_by),
+            at: String(row.retracted_at),
+            reason: String(row.retraction_reason),
+          },
     secondReview: {
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),

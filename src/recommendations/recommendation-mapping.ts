@@ -30,6 +30,7 @@ export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: Review
     noCandidateReason: set.noCandidateReason,
     message: set.message,
     discardReason: set.discardReason,
+    retraction: set.retraction === null ? null : { ...set.retraction },
     secondReview: { ...set.secondReview },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,

@@ -15,6 +15,7 @@ type ShortlistBody = components['schemas']['ShortlistRequest'];
 type PublishBody = components['schemas']['PublishRequest'];
 type SecondReviewBody = components['schemas']['SecondReviewRequest'];
 type DiscardBody = components['schemas']['DiscardRequest'];
+type RetractBody = components['schemas']['RetractRequest'];
 type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -153,6 +154,11 @@ export function createRecommendationRoutes(
   router.post('/v1/recommendations/:setId/discard', async function discardRecommendationSet(req, res) {
     const body = req.body as DiscardBody;
     sendResult(res, 200, await review.discard(requirePrincipal(req), req.params.setId, ifMatch(req), body));
+  });
+
+  router.post('/v1/recommendations/:setId/retract', async function retractRecommendationSet(req, res) {
+    const body = req.body as RetractBody;
+    sendResult(res, 200, await review.retract(requirePrincipal(req), req.params.setId, ifMatch(req), body));
   });
 
   router.get('/v1/reason-codes', function listReasonCodes(_req, res) {

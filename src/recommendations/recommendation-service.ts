@@ -334,7 +334,7 @@ export class RecommendationService {
     const found = await findVisibleSet(deps, counselor, setId);
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    // A set whose review is over (published, discarded, expired) is read, never opened: its
+    // A set whose review is over (published, retracted, discarded, expired) is read, never opened: its
     // version and its log stay as the review left them.
     if (set.openedAt !== null || set.counselorId !== counselor.subject || !isOpen(set)) return set;
     return deps.decisionLog.withTransaction(async (trx) => {

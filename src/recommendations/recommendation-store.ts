@@ -10,7 +10,7 @@ export interface SetSummary {
   createdAt: string;
   expiresAt: string;
   openedAt: string | null;
-  /** When the set was published, discarded or expired. */
+  /** When the set was published, discarded or expired (a retracted set: when it was published). */
   closedAt: string | null;
   /** When a second reviewer last returned the set to its counselor. */
   returnedAt: string | null;
@@ -51,8 +51,11 @@ export interface RecommendationStore {
    * a previous counselor made for someone who has since moved to them.
    */
   list(query: SetQuery): Promise<SetSummary[]>;
-  /** The job seeker's most recently published set, or undefined. */
-  findLatestPublished(seekerId: string): Promise<RecommendationSet | undefined>;
+  /**
+   * The set most recently published to the job seeker, still published or retracted since (a
+   * retracted set is not replaced by an older one), or undefined.
+   */
+  findLatestGiven(seekerId: string): Promise<RecommendationSet | undefined>;
   /**
    * Every set of the job seeker with its items, newest first, whoever their counselor was (the
    * person's data export, the access record): two queries whatever the number of sets, in `trx`
@@ -74,7 +77,7 @@ export interface RecommendationStore {
   ): Promise<EarlierModelSuggestion | undefined>;
   /**
    * A set of the person drawn for a second review, made since their latest publication and not
-   * published (still open, discarded, withdrawn or expired): the second review it still owes, which
+   * published (still open, discarded, withdrawn or expired; a retracted set was published): the second review it still owes, which
    * the person's next set takes over. Undefined when none.
    */
   findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined>;

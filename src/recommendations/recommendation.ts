@@ -11,6 +11,7 @@ export const SET_STATUSES = [
   'published',
   'discarded',
   'expired',
+  'retracted',
 ] as const;
 export type SetStatus = (typeof SET_STATUSES)[number];
 
@@ -20,6 +21,12 @@ export const OPEN_STATUSES: readonly SetStatus[] = [
   'pending_review',
   'awaiting_second_review',
 ];
+
+/**
+ * States of a set that was given to the person: still published, or retracted since by its
+ * counselor. The latest of them is what the person's portal answers about, items or none.
+ */
+export const GIVEN_STATUSES: readonly SetStatus[] = ['published', 'retracted'];
 
 export type ItemSource = 'model' | 'counselor';
 export type ItemDecision = 'pending' | 'approved' | 'rejected';
@@ -158,6 +165,16 @@ export interface SecondReviewReturn {
   comment: string | null;
 }
 
+/**
+ * A published set its counselor took back from the person (AI Act Art. 14(4)(d)): who, when and why.
+ * The reason is part of the person's file, as a discard reason is.
+ */
+export interface SetRetraction {
+  by: string;
+  at: string;
+  reason: string;
+}
+
 /** Whether a set needs a second counselor's approval, who reviewed it, and its last return. */
 export interface SecondReview {
   required: boolean;
@@ -184,7 +201,8 @@ export interface RecommendationSet {
   publishedBy: string | null;
   /**
    * When the review ended (published, discarded, expired or withdrawn); null while open, and for
-   * sets discarded before this was kept.
+   * sets discarded before this was kept. A retraction comes after the review and leaves it as it
+   * was: its own time is in `retraction`.
    */
   closedAt: string | null;
   /** Bumped by every change; the ETag. */
@@ -192,6 +210,8 @@ export interface RecommendationSet {
   noCandidateReason: string | null;
   message: string | null;
   discardReason: string | null;
+  /** For a `retracted` set, its retraction; null otherwise. */
+  retraction: SetRetraction | null;
   secondReview: SecondReview;
   shortlist: Shortlist | null;
   items: RecommendationItem[];
@@ -237,6 +257,7 @@ const UNREVIEWED = {
   version: 1,
   message: null,
   discardReason: null,
+  retraction: null,
   shortlist: null,
 } as const satisfies Partial<RecommendationSet>;
 

@@ -80,7 +80,7 @@ type Mutation = (
 
 /**
  * The counselor's review: one item at a time (there is no bulk approval), additions, order,
- * blind-first shortlist, publication, second review and discarding. Every action needs the
+ * blind-first shortlist, publication, second review, discarding and retraction. Every action needs the
  * set's current ETag and appends its decision event in the same transaction.
  */
 export class ReviewService {
@@ -475,6 +475,37 @@ export class ReviewService {
           {
             type: 'recommendation.discarded',
             payload: { setId, pendingItems: countPending(set) },
+            personal: { reason },
+          },
+        ],
+      };
+    });
+  }
+
+  /**
+   * Takes a published set back from the job seeker, with a reason (AI Act Art. 14(4)(d): the overseer
+   * can reverse the output). The person no longer sees its items, nor an older set in their place.
+   */
+  async retract(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    options: { reason: string },
+  ): Promise<ReviewResult> {
+    return this.change(counselor, setId, ifMatch, 'retract', (set, now) => {
+      requireStatus(set, ['published'], 'retract');
+      const reason = options.reason.trim();
+      set.status = 'retracted';
+      set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
+      return {
+        warnings: screenText('reason', reason),
+        events: [
+          {
+            type: 'recommendation.retracted',
+            payload: {
+              setId,
+              retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
+            },
             personal: { reason },
           },
         ],

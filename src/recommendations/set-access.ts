@@ -163,9 +163,11 @@ function explainStatus(set: RecommendationSet): string {
         ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
         : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
     case 'published':
-      return 'the set is published and can no longer change';
+      return `the set is published and can no longer change; to take it back from the person, retract it (POST ${setPath}/retract)`;
     case 'discarded':
       return 'the set was discarded';
+    case 'retracted':
+      return 'the set was published, then retracted';
     case 'pending_review':
       return 'the set is pending review';
   }

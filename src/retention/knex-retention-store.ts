@@ -85,7 +85,7 @@ export class KnexRetentionStore implements RetentionStore {
 }
 
 /**
- * A set past its retention: finished (published, discarded, expired) and created before `before`,
+ * A set past its retention: finished (published, retracted, discarded, expired) and created before `before`,
  * or still open but past its expiry for the whole period (simply never looked at again).
  */
 function whereSetExpired(builder: Knex.QueryBuilder, before: string, table?: string): Knex.QueryBuilder {

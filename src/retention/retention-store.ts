@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
   /**
-   * Deletes recommendation sets that are finished (published, discarded, expired) and were
+   * Deletes recommendation sets that are finished (published, retracted, discarded, expired) and were
    * created before `before`, and sets still open whose expiry is before it, with their items and
    * the feedback on those items.
    */

@@ -26,6 +26,7 @@ const ALLOWED: Record<string, Role[]> = {
   publishRecommendationSet: ['counselor'],
   secondReviewRecommendationSet: ['counselor'],
   discardRecommendationSet: ['counselor'],
+  retractRecommendationSet: ['counselor'],
   listReasonCodes: ['counselor', 'auditor', 'admin'],
   getSettings: ['admin'],
   putSettings: ['admin'],

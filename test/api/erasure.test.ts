@@ -8,6 +8,7 @@ import { TEST_ENGINE } from '../support/test-database.ts';
 import {
   act,
   aWorkflowSeeker,
+  createAndPublish,
   createSet,
   decide,
   readSet,
@@ -245,5 +246,44 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('the SQLite files after an erasure and
       expect(fs.readFileSync(file).includes(Buffer.from(CANARY, 'utf8')), file).toBe(false);
     }
     await t.database.drop();
+  });
+});
+
+describe('erasing a job seeker whose published set was retracted', () => {
+  it('scrubs the retraction reason from the database and leaves it unreadable in the log', async () => {
+    const t = await startTestApp();
+    try {
+      const admin = await t.tokenFor('admin', 'ops-1');
+      const counselor = await t.tokenFor('counselor', 'c-001');
+      const seekerId = `js-retracted-${crypto.randomBytes(4).toString('hex')}`;
+      const reason = `Retirée : ${CANARY}`;
+      await seedCatalogAndSeeker(t, seekerId);
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 1 });
+      const { etag } = await readSet(t, counselor, published.id);
+      expect((await act(t, counselor, published.id, 'retract', etag, { reason })).status).toBe(200);
+      const withReason = () =>
+        t.container.db('recommendation_sets').whereRaw('retraction_reason like ?', [`%${CANARY}%`]);
+      expect(await withReason()).toHaveLength(1);
+
+      const erased = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+      expect(await withReason()).toEqual([]);
+      const { decisionLog, subjectKeyring } = t.container.decisionLog;
+      const [retracted] = (
+        await decisionLog.listEvents({ types: ['recommendation.retracted'], limit: 1000 })
+      ).filter((event) => event.payload.setId === published.id);
+      expect(retracted?.personal).toMatch(/^p1\./);
+      expect(await subjectKeyring.decryptPersonal(String(retracted?.personal))).toEqual({
+        status: 'shredded',
+      });
+      if (TEST_ENGINE === 'sqlite') {
+        const base = path.join(t.config.dataDir, 'aiguillage.sqlite');
+        for (const file of [base, `${base}-wal`].filter((f) => fs.existsSync(f))) {
+          expect(fs.readFileSync(file).includes(Buffer.from(CANARY, 'utf8')), file).toBe(false);
+        }
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -220,6 +220,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       closedAt: null,
       message: null,
       discardReason: null,
+      retraction: null,
       secondReviewReturn: null,
       profileUsed: null,
       items: [],

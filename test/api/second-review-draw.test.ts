@@ -100,4 +100,23 @@ describe('the second review a set was drawn for', () => {
       await putSettings(t, { secondReviewRate: 0 });
     }
   });
+
+  it('is paid by a set published after its second review, even once that set is retracted', async () => {
+    await syncSeeker(t, 'js-retracted-draw');
+    const drawn = await aDrawnSet('js-retracted-draw');
+    const decided = await decideAll(t, counselor, drawn.id, { approve: 1 });
+    const handed = await act(t, counselor, drawn.id, 'publish', decided.etag);
+    const approved = await act(t, otherCounselor, drawn.id, 'second-review', String(handed.headers.etag), {
+      decision: 'approve',
+    });
+    expect(approved.body.status).toBe('published');
+    const retracted = await act(t, counselor, drawn.id, 'retract', String(approved.headers.etag), {
+      reason: 'Erreur de saisie dans son projet.',
+    });
+    expect(retracted.body.status).toBe('retracted');
+
+    const next = (await createSet(t, counselor, 'js-retracted-draw')).set;
+    expect(next.secondReview.required).toBe(false);
+    expect((await generatedEvent(next.id))?.payload).toMatchObject({ secondReviewOwedBy: null });
+  });
 });

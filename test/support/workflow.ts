@@ -186,6 +186,7 @@ export interface SetBody {
   version: number;
   createdAt: string;
   openedAt: string | null;
+  publishedAt: string | null;
   itemsHidden: boolean;
   noCandidateReason: string | null;
   items: ItemBody[];
@@ -263,7 +264,7 @@ export function act(
   t: TestApp,
   token: string,
   setId: string,
-  action: 'publish' | 'discard' | 'shortlist' | 'second-review' | 'items',
+  action: 'publish' | 'discard' | 'retract' | 'shortlist' | 'second-review' | 'items',
   etag: string | undefined,
   body: object = {},
 ) {
@@ -387,6 +388,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     noCandidateReason: null,
     message: null,
     discardReason: null,
+    retraction: null,
     secondReview: { required: false, firstReviewerId: null, reviewerId: null, returned: null },
     shortlist: null,
     profileSnapshot: null,

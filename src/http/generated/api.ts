@@ -628,6 +628,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/recommendations/{setId}/retract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take back a published set from the job seeker
+         * @description The set's counselor reverses a publication (AI Act Art. 14(4)(d)): a mistake, or a faulty
+         *     model's output, stops being in front of the person at once. Only a `published` set can be
+         *     retracted (any other status: 409 `set-status`); it becomes `retracted`, final, with who, when
+         *     and why (`retraction`). The person then sees none of its items and no older set in their place
+         *     (`GET /v1/me/recommendations` answers `retractedAt`, the date of the suggestions taken back,
+         *     and no items) until their counselor publishes another set; its items' explanations and feedback
+         *     answer 404. The reason is part of the person's file: they read it in their data export
+         *     (`GET /v1/me/data`), and it is sealed in the decision log (`recommendation.retracted`).
+         */
+        post: operations["retractRecommendationSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reason-codes": {
         parameters: {
             query?: never;
@@ -678,7 +710,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order, with plain-language explanations. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
+         * @description The approved items of the latest published set only, in the counselor's order (none when their counselor retracted that set: `retractedAt` says when, and no older set takes its place), with plain-language explanations. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -700,7 +732,7 @@ export interface paths {
         };
         /**
          * Why this course was suggested to me
-         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else, a course of a retracted set included. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
          */
         get: operations["getMyExplanation"];
         put?: never;
@@ -724,7 +756,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`).
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -1434,8 +1466,11 @@ export interface components {
                 courseId: components["schemas"]["ExternalId"];
             }[];
         };
-        /** @enum {string} */
-        RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired";
+        /**
+         * @description `retracted`: published, then taken back by its counselor (POST /v1/recommendations/{setId}/retract); final.
+         * @enum {string}
+         */
+        RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired" | "retracted";
         CreateRecommendationsRequest: {
             /**
              * @description How many suggestions to keep (top-k).
@@ -1558,6 +1593,8 @@ export interface components {
             /** @description The counselor's message to the job seeker. */
             message: string | null;
             discardReason: string | null;
+            /** @description For a `retracted` set, who took it back from the person, when, and why; null otherwise. */
+            retraction: null | components["schemas"]["Retraction"];
             secondReview: {
                 required: boolean;
                 firstReviewerId: string | null;
@@ -1607,7 +1644,7 @@ export interface components {
             openedAt: string | null;
             /**
              * Format: date-time
-             * @description When the set was published, discarded or expired; null while open.
+             * @description When the set was published, discarded or expired (a retracted set: when it was published); null while open.
              */
             closedAt: string | null;
             /**
@@ -1675,6 +1712,18 @@ export interface components {
             decision: "approve" | "return";
             comment?: string;
         };
+        Retraction: {
+            /** @description The counselor who retracted the set. */
+            by: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The counselor's reason, which the person reads in their data export. */
+            reason: string;
+        };
+        RetractRequest: {
+            /** @description Why the suggestions are taken back. At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            reason: string;
+        };
         DiscardRequest: {
             /** @description At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
@@ -1737,9 +1786,18 @@ export interface components {
             explanation: string;
         };
         MyRecommendations: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the latest set given to the person was published; null when none was.
+             */
             publishedAt: string | null;
+            /** @description The counselor's message with that set; null once it is retracted. */
             message: string | null;
+            /**
+             * Format: date-time
+             * @description When the person's counselor took back the suggestions published at `publishedAt` (then `items` is empty, and no older set takes their place until another is published); null otherwise. The counselor's reason is in the person's data export (GET /v1/me/data).
+             */
+            retractedAt: string | null;
             items: components["schemas"]["MyRecommendation"][];
         };
         MyExplanation: {
@@ -1830,9 +1888,9 @@ export interface components {
             profile: components["schemas"]["AccessRecordProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
-            /** @description The suggestions the person was given (the approved items of their published sets), newest set first. */
+            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first. */
             recommendations: components["schemas"]["MyRecommendation"][];
-            /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them. A set whose review is over (published, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
+            /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
         };
@@ -1860,13 +1918,20 @@ export interface components {
             publishedAt: string | null;
             /**
              * Format: date-time
-             * @description When its review ended (published, discarded or expired); null while it is under review, and for a set discarded before this was kept.
+             * @description When its review ended (published, discarded or expired; for a retracted set, its publication); null while it is under review, and for a set discarded before this was kept.
              */
             closedAt: string | null;
             /** @description The counselor's message to the person, for a published set. */
             message: string | null;
             /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason. */
             discardReason: string | null;
+            /** @description For a set published and then taken back by the person's counselor, when and why (who is left out, as for every decision in the record); null otherwise. */
+            retraction: null | {
+                /** Format: date-time */
+                at: string;
+                /** @description The counselor's reason. */
+                reason: string;
+            };
             /** @description The profile kept with a set whose review is over, as the suggestions were made from it; null while it is under review, and for sets made before profiles were kept. */
             profileUsed: components["schemas"]["ProfileSnapshot"] | null;
             /** @description For a set whose review is over, the last time a second counselor sent it back to the person's counselor, with their comment to that counselor; null while the set is under review, and when it was never sent back. */
@@ -1995,6 +2060,13 @@ export interface components {
             message: string | null;
             /** @description Why the set was discarded, in the counselor's words or the application's (a withdrawal). */
             discardReason: string | null;
+            /** @description For a set published and then taken back, who retracted it (by pseudonym), when and why; null otherwise. */
+            retraction: null | {
+                by: components["schemas"]["Pseudonym"];
+                /** Format: date-time */
+                at: string;
+                reason: string;
+            };
             /** @description The counselor's own shortlist in blind-first mode, made before the model's suggestions were shown. */
             shortlist: {
                 courseIds: components["schemas"]["ExternalId"][];
@@ -2174,7 +2246,7 @@ export interface components {
          * @description The kind of a decision-log event.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -3603,6 +3675,38 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DiscardRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SetChanged"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retractRecommendationSet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                setId: components["parameters"]["SetId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetractRequest"];
             };
         };
         responses: {
