@@ -70,8 +70,8 @@ export class RecommendationService {
   /**
    * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
    * set awaiting review, withdrawing the person's open sets made by hand. Refused (with the manual
-   * path) when the AI is off, the person objected, no model is active, or the active model cannot be
-   * loaded.
+   * path, and logged as `suggestion.refused`) when the AI is off, the person objected, no model is
+   * active, or the active model cannot be loaded.
    */
   async createRecommendations(
     counselor: Principal,
