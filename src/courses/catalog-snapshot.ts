@@ -23,6 +23,11 @@ interface Loaded extends CandidateCatalog {
   version: number;
 }
 
+/** The candidates of one search, and the catalog version they were found in. */
+export interface CandidateSearch extends CourseBatch<Course> {
+  readonly catalogVersion: number;
+}
+
 /**
  * The active catalog in memory, for the candidate search of every recommendation: reading and
  * mapping thousands of rows per request cost more than scoring them. Laid out once per load, as the
@@ -43,8 +48,9 @@ export class CatalogSnapshot {
    * The active courses a person could follow, ordered by id, as a batch for the scorer; the rules are
    * those of {@link CourseStore.findCandidates}.
    */
-  async findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>> {
-    return selectCandidates(await this.current(), filter);
+  async findCandidates(filter: CandidateFilter): Promise<CandidateSearch> {
+    const catalog = await this.current();
+    return { ...selectCandidates(catalog, filter), catalogVersion: catalog.version };
   }
 
   private async current(): Promise<Loaded> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CandidateSearch } from './catalog-snapshot.ts';
 import type {
   CandidateFilter,
   Course,
@@ -7,7 +8,6 @@ import type {
   CourseRecord,
   CourseSearch,
 } from './course.ts';
-import type { CourseBatch } from './course-table.ts';
 
 /** Persistence of the training course catalog. */
 export interface CourseStore {
@@ -42,9 +42,10 @@ export interface CourseStore {
    * home only the latter can be reachable. Sees every catalog write committed before the call, from
    * any process. The courses returned are shared and frozen: copy one to change it. They come as a
    * batch for the scorer, with the course side of their features laid out beforehand. A course whose
-   * session date cannot be read (a hand edit in SQL) is never a candidate.
+   * session date cannot be read (a hand edit in SQL) is never a candidate. `catalogVersion` names
+   * the catalog state they were read in (the log records it with the suggestions).
    */
-  findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>>;
+  findCandidates(filter: CandidateFilter): Promise<CandidateSearch>;
   /** How many courses the catalog holds, active or not. */
   count(): Promise<number>;
 }

@@ -10,7 +10,7 @@ import {
 } from '../db/row-values.ts';
 import { foldText } from '../shared/fold-text.ts';
 import { takePage } from '../shared/take-page.ts';
-import { CatalogSnapshot } from './catalog-snapshot.ts';
+import { type CandidateSearch, CatalogSnapshot } from './catalog-snapshot.ts';
 import {
   type CandidateFilter,
   type Course,
@@ -22,7 +22,6 @@ import {
   type Modality,
 } from './course.ts';
 import type { CourseStore } from './course-store.ts';
-import type { CourseBatch } from './course-table.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 import { courseSearchText } from './search-text.ts';
 
@@ -119,7 +118,7 @@ export class KnexCourseStore implements CourseStore {
     return { items, nextAfter: next?.id ?? null };
   }
 
-  async findCandidates(filter: CandidateFilter): Promise<CourseBatch<Course>> {
+  async findCandidates(filter: CandidateFilter): Promise<CandidateSearch> {
     return this.snapshot.findCandidates(filter);
   }
 

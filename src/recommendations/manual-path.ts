@@ -1,3 +1,4 @@
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { ActiveModelState } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -118,6 +119,24 @@ export function refuseForManualPath(
     return new ServiceUnavailableError(detail, details, retryAfterSeconds);
   }
   return new ConflictError(detail, details);
+}
+
+/**
+ * The log's record of a refusal (AI Act Art. 12: a situation that may present a risk): which door to
+ * the manual path the counselor was shown, by its code, and nothing else of the person. For a person
+ * who objected it records that the objection was honoured, nothing of their data being processed.
+ */
+export function describeRefusal(
+  counselorId: string,
+  seekerId: string,
+  why: ModelUnavailable,
+): NewDecisionEvent {
+  return {
+    type: 'suggestion.refused',
+    actor: { role: 'counselor', id: counselorId },
+    subjectId: seekerId,
+    payload: { reason: why },
+  };
 }
 
 /** The refusal of a set by hand while the model may be used: where to ask for its suggestions. */

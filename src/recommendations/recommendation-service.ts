@@ -16,8 +16,10 @@ import { takePage } from '../shared/take-page.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
 import {
+  describeRefusal,
   findWhatBarsModel,
   findWhyNoUsableModel,
+  type ModelUnavailable,
   refuseForManualPath,
   refuseWhileSuggestionsAvailable,
 } from './manual-path.ts';
@@ -68,8 +70,8 @@ export class RecommendationService {
   /**
    * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
    * set awaiting review, withdrawing the person's open sets made by hand. Refused (with the manual
-   * path) when the AI is off, the person objected, no model is active, or the active model cannot be
-   * loaded.
+   * path, and logged as `suggestion.refused`) when the AI is off, the person objected, no model is
+   * active, or the active model cannot be loaded.
    */
   async createRecommendations(
     counselor: Principal,
@@ -88,18 +90,19 @@ export class RecommendationService {
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
     const barred = findWhatBarsModel(settings, seeker);
-    if (barred !== undefined) throw refuseForManualPath(seeker, barred, deps.now());
+    if (barred !== undefined) throw await this.refuseSuggestions(counselor, seeker, barred);
     const current = await deps.models.currentState();
     if (current.status !== 'loaded') {
       // A failed load or registration is logged by the registry with its cause; the counselor is told where to go.
       const retryAfterMs = current.status === 'unavailable' ? current.retryAfterMs : undefined;
-      throw refuseForManualPath(seeker, findWhyNoUsableModel(current), deps.now(), retryAfterMs);
+      throw await this.refuseSuggestions(counselor, seeker, findWhyNoUsableModel(current), retryAfterMs);
     }
     const { model } = current;
 
     const now = deps.now();
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
+    const noCandidate = suggestions.items.length === 0 ? findWhyNoCandidate(candidates.courses) : null;
     const setId = createTimeOrderedId();
     const set = buildNewSet(
       {
@@ -110,8 +113,7 @@ export class RecommendationService {
         model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
         attributionMethod: suggestions.attributionMethod,
         createdBy: counselor.subject,
-        noCandidateReason:
-          suggestions.items.length === 0 ? explainNoCandidate(seeker, candidates.courses) : null,
+        noCandidateReason: noCandidate === null ? null : explainNoCandidate(seeker, noCandidate),
         secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
         items: suggestions.items,
         profileSnapshot: snapshotProfile(seeker),
@@ -132,6 +134,9 @@ export class RecommendationService {
           model: set.model,
           attributionMethod: set.attributionMethod,
           candidateCount: candidates.courses.length,
+          catalogVersion: candidates.catalogVersion,
+          // A code: the sentence the counselor reads is built from the person's radius and level.
+          noCandidateReason: noCandidate,
           status: set.status,
           secondReviewRequired: set.secondReview.required,
           secondReviewOwedBy,
@@ -155,6 +160,24 @@ export class RecommendationService {
         },
       }),
     );
+  }
+
+  /**
+   * Records that suggestions were refused for the person (`suggestion.refused`) and returns the
+   * refusal naming the manual path. When the log cannot take the record (the database is down),
+   * its error is thrown instead: no refusal goes unrecorded.
+   */
+  private async refuseSuggestions(
+    counselor: Principal,
+    seeker: JobSeeker,
+    why: ModelUnavailable,
+    retryAfterMs?: number,
+  ): Promise<DomainError> {
+    const { decisionLog } = this.deps;
+    await decisionLog.withTransaction((trx) =>
+      decisionLog.append(trx, describeRefusal(counselor.subject, seeker.id, why)),
+    );
+    return refuseForManualPath(seeker, why, this.deps.now(), retryAfterMs);
   }
 
   /**
@@ -246,7 +269,7 @@ export class RecommendationService {
   ): Promise<CreateResult> {
     const { deps } = this;
     try {
-      await deps.decisionLog.withTransaction(async (trx) => {
+      const refusal = await deps.decisionLog.withTransaction(async (trx) => {
         // Read again, locked: an objection, a move to another counselor or the suggestions
         // switched off, committed since the checks above, would otherwise find nothing to withdraw
         // or stop, and this set would survive them.
@@ -254,7 +277,11 @@ export class RecommendationService {
         if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
         if (set.model !== null) {
           const barred = findWhatBarsModel(await deps.settings.get(trx), seeker);
-          if (barred !== undefined) throw refuseForManualPath(seeker, barred, deps.now());
+          if (barred !== undefined) {
+            // Nothing of the set is stored; its refusal is recorded, and answered once committed.
+            await deps.decisionLog.append(trx, describeRefusal(counselor.subject, seeker.id, barred));
+            return refuseForManualPath(seeker, barred, deps.now());
+          }
         }
         // A set not drawn takes over the second review an earlier drawn set of the person still
         // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
@@ -282,7 +309,9 @@ export class RecommendationService {
           actor: { role: 'counselor', id: counselor.subject },
           subjectId: set.seekerId,
         });
+        return undefined;
       });
+      if (refusal !== undefined) throw refusal;
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
@@ -425,8 +454,19 @@ function hashRequest(operation: string, target: string, body: unknown): string {
     .digest('hex');
 }
 
-function explainNoCandidate(seeker: JobSeeker, candidates: readonly Course[]): string {
-  if (candidates.length > 0) return 'no candidate course could be scored';
+/**
+ * Why a set holds no suggestion, as the log records it: no course passed the person's filters, or
+ * none of those that did could be scored.
+ */
+type NoCandidateReason = 'no_course_passed_filters' | 'no_candidate_scored';
+
+function findWhyNoCandidate(candidates: readonly Course[]): NoCandidateReason {
+  return candidates.length > 0 ? 'no_candidate_scored' : 'no_course_passed_filters';
+}
+
+/** The counselor's sentence for a set with no suggestion, naming the person's own filters. */
+function explainNoCandidate(seeker: JobSeeker, why: NoCandidateReason): string {
+  if (why === 'no_candidate_scored') return 'no candidate course could be scored';
   const where =
     seeker.location === null
       ? seeker.remoteOk

@@ -3,7 +3,11 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import {
+  listSensitiveTermCategories,
+  type ScreeningWarning,
+  screenText,
+} from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
@@ -234,11 +238,9 @@ export class ReviewService {
         earlierModelSuggestion: earlier ?? null,
       };
       set.items.push(item);
+      const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
       return {
-        warnings: [
-          ...screenText('reason', reason),
-          ...(seeker === undefined ? [] : warnAboutAddition(course, seeker, now)),
-        ],
+        warnings: [...screenText('reason', reason), ...additionWarnings],
         events: [
           {
             type: 'item.added',
@@ -248,6 +250,8 @@ export class ReviewService {
               courseId: course.id,
               decisionSeconds: item.decisionSeconds,
               earlierModelSetId: earlier?.setId ?? null,
+              // What the counselor knowingly overrode: the suggestions' filters, by their codes.
+              warnings: additionWarnings.map((warning) => warning.code),
             },
             personal: { reason },
           },
@@ -371,7 +375,7 @@ export class ReviewService {
         }
         set.message = message;
         settleDisplayOrder(set);
-        const personal = message === null ? {} : { personal: { message } };
+        const acknowledged = describeAcknowledgedTerms(message, warnings);
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
@@ -379,13 +383,25 @@ export class ReviewService {
           const expiresAt = await renewLifetime();
           return {
             warnings,
-            events: [{ type: 'second_review.requested', payload: { setId, expiresAt }, ...personal }],
+            events: [
+              {
+                type: 'second_review.requested',
+                payload: { setId, expiresAt, ...acknowledged.payload },
+                personal: acknowledged.personal,
+              },
+            ],
           };
         }
         publishNow(set, counselor, now);
         return {
           warnings,
-          events: [{ type: 'recommendation.published', payload: publishedPayload(set), ...personal }],
+          events: [
+            {
+              type: 'recommendation.published',
+              payload: { ...publishedPayload(set), ...acknowledged.payload },
+              personal: acknowledged.personal,
+            },
+          ],
         };
       },
       { releasesModelOutput: true },
@@ -602,6 +618,24 @@ function settleDisplayOrder(set: RecommendationSet): void {
     item.displayOrder = index + 1;
   });
   for (const item of set.items) if (item.decision !== 'approved') item.displayOrder = null;
+}
+
+/**
+ * What the log keeps of a message to the person: the text, sealed; and when the counselor confirmed
+ * it despite the screening's warnings, `sensitiveTermsAcknowledged` in the public part, where an
+ * auditor finds every such override, with the warned categories sealed beside the text (a category
+ * such as `health`, next to the person's pseudonym, is itself sensitive, and must go with an erasure).
+ */
+function describeAcknowledgedTerms(
+  message: string | null,
+  warnings: readonly ScreeningWarning[],
+): { payload: Record<string, unknown>; personal: Record<string, unknown> | undefined } {
+  if (message === null) return { payload: {}, personal: undefined };
+  if (warnings.length === 0) return { payload: {}, personal: { message } };
+  return {
+    payload: { sensitiveTermsAcknowledged: true },
+    personal: { message, sensitiveTermCategories: listSensitiveTermCategories(message) },
+  };
 }
 
 function publishNow(set: RecommendationSet, counselor: Principal, now: Date): void {

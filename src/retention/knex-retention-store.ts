@@ -60,7 +60,8 @@ export class KnexRetentionStore implements RetentionStore {
 
   async shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number> {
     // By pseudonym, as the keyring stores them: retention never sees the people's ids. Giving the
-    // person their data, or noticing that a set's lifetime has passed, is not activity: it keeps
+    // person their data, noticing that a set's lifetime has passed, or refusing suggestions (an
+    // objection honoured, the AI off: nothing of the person processed) is not activity: it keeps
     // nothing longer.
     return trx('subject_keys')
       .where('created_at', '<', before)
@@ -70,7 +71,11 @@ export class KnexRetentionStore implements RetentionStore {
           .from('decision_events')
           .whereRaw('?? = ??', ['decision_events.subject', 'subject_keys.subject'])
           .andWhere('decision_events.occurred_at', '>=', before)
-          .whereNotIn('decision_events.type', [...ACCESS_GIVEN_EVENT_TYPES, 'recommendation.expired']),
+          .whereNotIn('decision_events.type', [
+            ...ACCESS_GIVEN_EVENT_TYPES,
+            'recommendation.expired',
+            'suggestion.refused',
+          ]),
       )
       .delete();
   }

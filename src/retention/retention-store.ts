@@ -28,7 +28,8 @@ export interface RetentionStore {
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**
    * Destroys the decision-log keys of job seekers who have had no event since `before` (giving them
-   * their data, `ACCESS_GIVEN_EVENT_TYPES`, and a set's expiry aside); returns how many. Their events stay, their
+   * their data, `ACCESS_GIVEN_EVENT_TYPES`, a set's expiry and a refusal of suggestions aside);
+   * returns how many. Their events stay, their
    * personal parts become unreadable.
    */
   shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number>;

@@ -172,7 +172,9 @@ export interface ScreeningWarning {
   terms: string[];
 }
 
-type Category = keyof typeof SENSITIVE_TERMS;
+/** A kind of sensitive information the screening looks for (`health`, `religion`…), as a code. */
+export type SensitiveTermCategory = keyof typeof SENSITIVE_TERMS;
+type Category = SensitiveTermCategory;
 
 const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [Category, readonly string[]][]).flatMap(
   ([category, terms]) =>
@@ -198,12 +200,9 @@ export function screenText(
   text: string | null | undefined,
   reader: ScreeningReader = 'staff',
 ): ScreeningWarning[] {
-  if (text === null || text === undefined || text.trim() === '') return [];
-  // Folded so that "Maladie" and "maladié" match "maladie".
-  const normalised = foldText(text);
-  const hits = PATTERNS.filter(({ pattern }) => pattern.test(normalised));
+  const hits = findHits(text);
   if (hits.length === 0) return [];
-  const categories = [...new Set(hits.map((hit) => hit.category))];
+  const categories = listCategories(hits);
   return [
     {
       code: 'sensitive_term',
@@ -212,6 +211,25 @@ export function screenText(
       terms: hits.map((hit) => hit.term),
     },
   ];
+}
+
+/**
+ * The categories of sensitive information a text seems to mention, as codes: what a counselor who
+ * confirms it was warned about. Empty when it seems to mention none.
+ */
+export function listSensitiveTermCategories(text: string | null | undefined): SensitiveTermCategory[] {
+  return listCategories(findHits(text));
+}
+
+function findHits(text: string | null | undefined): typeof PATTERNS {
+  if (text === null || text === undefined || text.trim() === '') return [];
+  // Folded so that "Maladie" and "maladié" match "maladie".
+  const normalised = foldText(text);
+  return PATTERNS.filter(({ pattern }) => pattern.test(normalised));
+}
+
+function listCategories(hits: typeof PATTERNS): Category[] {
+  return [...new Set(hits.map((hit) => hit.category))];
 }
 
 function warningMessage(categories: readonly Category[], reader: ScreeningReader): string {

@@ -38,6 +38,23 @@ describe('a deployment with no shipped model', () => {
     expect(res.body).toMatchObject({ reason: 'no_active_model', manualSetPath: expect.any(String) });
   });
 
+  it('logs the refusal with the no_active_model reason and nothing personal, and the chain verifies', async () => {
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const before = await decisionLog.listEvents({ types: ['suggestion.refused'], limit: 100 });
+
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(503);
+
+    const after = await decisionLog.listEvents({ types: ['suggestion.refused'], limit: 100 });
+    expect(after.slice(before.length)).toEqual([
+      expect.objectContaining({
+        subject: pseudonymiser.pseudonymise('js-1'),
+        payload: { reason: 'no_active_model' },
+        personal: null,
+      }),
+    ]);
+    expect(await decisionLog.verifyRange()).toMatchObject({ ok: true });
+  });
+
   it('suggests once the admin registers and activates a model', async () => {
     const registered = await t.http
       .post('/v1/models')

@@ -92,6 +92,48 @@ describe('suggestions API', () => {
       expect(res.body.status).toBe('pending_review');
       expect(res.body.noCandidateReason).toMatch(/no course within 10 km/);
     });
+
+    it('logs why a set holds no suggestion as a code, with the catalog version its candidates came from', async () => {
+      await syncSeeker(
+        t,
+        'js-far-logged',
+        aWorkflowSeeker({
+          location: { lat: 43.2965, lon: 5.3698 },
+          communeCode: '13055',
+          mobilityRadiusKm: 10,
+        }),
+      );
+      const catalogState = await t.container.db('catalog_state').first('version');
+      expect((await requestSet(t, counselor, 'js-far-logged')).status).toBe(201);
+
+      const { decisionLog, pseudonymiser } = t.container.decisionLog;
+      const [generated] = await decisionLog.listEvents({
+        types: ['recommendation.generated'],
+        subject: pseudonymiser.pseudonymise('js-far-logged'),
+        limit: 10,
+      });
+      expect(generated?.payload).toMatchObject({
+        noCandidateReason: 'no_course_passed_filters',
+        catalogVersion: Number(catalogState?.version),
+        candidateCount: 0,
+      });
+      // The sentence names the person's radius: it stays with the set, not in the public part.
+      expect(JSON.stringify(generated?.payload)).not.toMatch(/10 km/);
+    });
+
+    it('logs no reason, and the catalog version, for a set with suggestions', async () => {
+      const res = await requestSet(t, counselor, 'js-1');
+      expect(res.status).toBe(201);
+      const generated = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.generated'],
+        limit: 1000,
+      });
+      const catalogState = await t.container.db('catalog_state').first('version');
+      expect(generated.find((event) => event.payload.setId === res.body.id)?.payload).toMatchObject({
+        noCandidateReason: null,
+        catalogVersion: Number(catalogState?.version),
+      });
+    });
   });
 
   describe('Idempotency-Key', () => {

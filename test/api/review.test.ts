@@ -9,6 +9,7 @@ import {
   decideAll,
   type ItemBody,
   putSettings,
+  REACHABLE_COURSE_IDS,
   readSet,
   type SetBody,
   syncSeeker,
@@ -244,6 +245,33 @@ describe('review API', () => {
       ]);
     });
 
+    it('logs the codes of the warnings an addition was made despite, and an empty list when there were none', async () => {
+      const { set: created } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { set, etag } = await readSet(t, counselor, created.id);
+      const suggested = set.items.map((item) => item.course.id);
+      const nearby = REACHABLE_COURSE_IDS.find((courseId) => !suggested.includes(courseId));
+      const far = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'PARIS-AS',
+        reason: 'La personne envisage de déménager.',
+      });
+      expect(far.status).toBe(201);
+      const near = await act(t, counselor, set.id, 'items', far.headers.etag, {
+        courseId: nearby,
+        reason: 'Une autre piste proche.',
+      });
+      expect(near.status, JSON.stringify(near.body)).toBe(201);
+
+      const added = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['item.added'],
+        limit: 1000,
+      });
+      const ofThisSet = added.filter((event) => event.payload.setId === set.id);
+      expect(ofThisSet.map((event) => [event.payload.courseId, event.payload.warnings])).toEqual([
+        ['PARIS-AS', ['beyond_mobility_radius']],
+        [nearby, []],
+      ]);
+    });
+
     it('adds a course whose next session is past with a warning', async () => {
       const admin = await t.tokenFor('admin', 'ops-1');
       const written = await t.http
@@ -454,6 +482,28 @@ describe('review API', () => {
         expect.objectContaining({ field: 'message', terms: ['grossesse'] }),
       ]);
       expect(await warningCount('message')).toBe(before + 1);
+    });
+
+    it('logs a message published despite sensitive-term warnings as acknowledged, the warned categories sealed with it', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      const message = 'Vu votre grossesse, la formation à distance est à privilégier.';
+      const res = await act(t, counselor, set.id, 'publish', etag, {
+        message,
+        acknowledgeSensitiveTerms: true,
+      });
+      expect(res.status).toBe(200);
+
+      const { decisionLog, subjectKeyring } = t.container.decisionLog;
+      const published = (
+        await decisionLog.listEvents({ types: ['recommendation.published'], limit: 1000 })
+      ).find((event) => event.payload.setId === set.id);
+      expect(published?.payload.sensitiveTermsAcknowledged).toBe(true);
+      expect(JSON.stringify(published?.payload)).not.toMatch(/health|grossesse/);
+      expect(await subjectKeyring.decryptPersonal(String(published?.personal))).toEqual({
+        status: 'readable',
+        value: { message, sensitiveTermCategories: ['health'] },
+      });
     });
   });
 

@@ -44,6 +44,24 @@ describe('a change to the person while their suggestions are being made', () => 
     expect(await setsOf('js-objects-meanwhile')).toEqual([]);
   });
 
+  it('logs the refusal found once the person objected meanwhile, and nothing of the set', async () => {
+    await syncSeeker(t, 'js-objects-while-scored');
+    duringScoring = () => objectToAi(t, 'js-objects-while-scored');
+
+    expect((await requestSet(t, counselor, 'js-objects-while-scored')).status).toBe(409);
+
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = await decisionLog.listEvents({
+      subject: pseudonymiser.pseudonymise('js-objects-while-scored'),
+      limit: 100,
+    });
+    expect(events.map((event) => [event.type, event.payload.reason])).toEqual([
+      ['job_seeker.upserted', undefined],
+      ['objection.recorded', undefined],
+      ['suggestion.refused', 'objection'],
+    ]);
+  });
+
   it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {
     await syncSeeker(t, 'js-moves-meanwhile');
     duringScoring = () => syncSeeker(t, 'js-moves-meanwhile', aWorkflowSeeker({ counselorId: 'c-002' }));

@@ -497,8 +497,11 @@ describe('the end of the log period', () => {
     await seedCatalogAndSeeker(t, 'js-active');
     await createSet(t, counselor, 'js-gone');
     await createSet(t, counselor, 'js-active');
-    // Still followed 100 days later.
+    // Still followed 100 days later; suggestions asked for js-gone while the AI is off are refused.
     clock.advance(100 * DAY);
+    await putSettings(t, { aiEnabled: false });
+    expect((await requestSet(t, counselor, 'js-gone')).status).toBe(409);
+    await putSettings(t, {});
     const { set } = await createSet(t, counselor, 'js-active');
     const discarded = await act(t, counselor, set.id, 'discard', '"1"', {
       reason: 'Projet en cours de révision',
@@ -516,8 +519,14 @@ describe('the end of the log period', () => {
     expect(await personalPartsOf('js-gone')).toEqual([expect.objectContaining({ status: 'readable' })]);
   });
 
-  it('shreds the key of a person with no event for the whole log period, keeping their events', async () => {
-    // Day 190: js-gone's last event is 190 days old; js-active's is 90 days old.
+  it('shreds the key of a person with no event for the whole log period, keeping their events, a refusal of suggestions since counting for nothing', async () => {
+    const refused = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['suggestion.refused'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-gone'),
+    });
+    expect(refused).toHaveLength(1);
+    // Day 190: js-gone's last event is 190 days old (their refusal, which processed nothing of
+    // theirs, 90 days); js-active's is 90 days old.
     clock.advance(10 * DAY);
     const eventsBefore = (await t.container.decisionLog.decisionLog.readHead()).seq;
     const report = await t.container.retention.purgeExpired();

@@ -313,8 +313,12 @@ export interface paths {
          *     manual path: the catalog search, and a set of the counselor's own to put the courses in
          *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, or an active
          *     model that cannot be loaded (its files missing or changed since registration), or a shipped
-         *     model that could not be registered, 503 with the same. `reason` says which. Retrying with the same `Idempotency-Key` and body replays the
-         *     first answer; the same key with another body is refused with 422.
+         *     model that could not be registered, 503 with the same. `reason` says which. Each such refusal is
+         *     logged as `suggestion.refused` with its `reason` (for a person who objected, the record that the
+         *     objection was honoured), before it is answered: when the log cannot take it, the answer is the
+         *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created;
+         *     a refusal is not replayed but asked again (and logged again if refused again), so that a retry
+         *     gets suggestions once the model may be used. The same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
         delete?: never;
@@ -2243,10 +2247,10 @@ export interface components {
             retiredAt: string | null;
         };
         /**
-         * @description The kind of a decision-log event.
+         * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "suggestion.refused";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
