@@ -188,6 +188,7 @@ export interface SetBody {
   openedAt: string | null;
   publishedAt: string | null;
   itemsHidden: boolean;
+  caveats: Array<{ code: string; message: string }>;
   noCandidateReason: string | null;
   items: ItemBody[];
   shortlist: { courseIds: string[]; overlap: number; submittedAt: string } | null;

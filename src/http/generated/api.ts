@@ -1623,6 +1623,18 @@ export interface components {
             };
             /** @description True while blind-first hides the model's items. */
             itemsHidden: boolean;
+            /**
+             * @description What the counselor should know before weighing the model's suggestions, on every reading
+             *     of the set: `no_occupation_match` when none of the model's items trains for the person's
+             *     target occupations (the catalog may have none, or a code may be wrong), `profile_not_recent`
+             *     when the profile the model saw was last synced more than 90 days before. Empty for a set
+             *     made by hand.
+             */
+            caveats: {
+                /** @enum {string} */
+                code: "no_occupation_match" | "profile_not_recent";
+                message: string;
+            }[];
             items: components["schemas"]["RecommendationItem"][];
             warnings?: components["schemas"]["Warning"][];
         };
