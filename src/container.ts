@@ -27,6 +27,7 @@ import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
+import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { ReadinessProbe } from './operations/readiness.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
 import { PortalService } from './portal/portal-service.ts';
@@ -200,6 +201,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
         },
       ]),
     };
+
+    registerOperatingGauges(metrics.registry, {
+      aiEnabled: async () => (await settingsStore.get()).aiEnabled,
+      modelState: async () => (await models.currentState()).status,
+    });
 
     if (config.seedDemo) {
       const stores = { courses: courseStore, jobSeekers: jobSeekerStore };

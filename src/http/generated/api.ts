@@ -58,7 +58,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, and process metrics, in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (loaded, none, unavailable), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;

@@ -1,0 +1,47 @@
+import { Gauge, type Registry } from 'prom-client';
+
+/** The active model's state, as the readiness check reads it. */
+export type ModelState = 'loaded' | 'none' | 'unavailable';
+const MODEL_STATES: readonly ModelState[] = ['loaded', 'none', 'unavailable'];
+
+export interface OperatingState {
+  /** Whether suggestions may use the model (the kill switch is off). */
+  aiEnabled(): Promise<boolean>;
+  modelState(): Promise<ModelState>;
+}
+
+/**
+ * Gauges read at each scrape, so that a dashboard shows when the kill switch is thrown or no
+ * model serves (counselors then work with the manual path). A reading that fails (the database
+ * down, which `/readyz` reports) keeps the last value rather than failing the scrape.
+ */
+export function registerOperatingGauges(registry: Registry, state: OperatingState): void {
+  new Gauge({
+    name: 'aiguillage_ai_enabled',
+    help: '1 while suggestions may use the model, 0 while the kill switch (aiEnabled: false) is thrown',
+    registers: [registry],
+    async collect() {
+      const enabled = await readOrUndefined(() => state.aiEnabled());
+      if (enabled !== undefined) this.set(enabled ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'aiguillage_model_state',
+    help: "The active model's state: 1 for the current one (loaded, none active, unavailable), 0 for the others",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const current = await readOrUndefined(() => state.modelState());
+      if (current === undefined) return;
+      for (const each of MODEL_STATES) this.set({ state: each }, each === current ? 1 : 0);
+    },
+  });
+}
+
+async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { putSettings } from '../support/workflow.ts';
+
+async function scrape(t: TestApp): Promise<string> {
+  const res = await t.http.get('/metrics');
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+describe('the operating gauges of /metrics', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('shows the kill switch as it is thrown and released', async () => {
+    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
+    await putSettings(t, { aiEnabled: false });
+    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 0$/m);
+    await putSettings(t, { aiEnabled: true });
+    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
+  });
+
+  it('shows the active model as loaded', async () => {
+    const text = await scrape(t);
+    expect(text).toMatch(/^aiguillage_model_state\{state="loaded"\} 1$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="none"\} 0$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="unavailable"\} 0$/m);
+  });
+});
+
+describe('the operating gauges while no model is active', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ACTIVATE_SHIPPED_MODEL: 'false' } });
+  });
+  afterAll(() => t.close());
+
+  it('shows that no model serves', async () => {
+    const text = await scrape(t);
+    expect(text).toMatch(/^aiguillage_model_state\{state="none"\} 1$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="loaded"\} 0$/m);
+  });
+});
