@@ -27,6 +27,7 @@ import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
+import { checkModel } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { ReadinessProbe } from './operations/readiness.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
@@ -194,17 +195,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
           // keeps the instance ready: counselors keep the manual path, and suggestions answer 503
           // until a retry succeeds. `not_configured`: none active, and none failed to register.
           name: 'model',
-          run: async () => {
-            const { status } = await models.currentState();
-            return status === 'loaded' ? 'ok' : status === 'none' ? 'not_configured' : 'unavailable';
-          },
+          run: async () => checkModel(await models.currentState()),
         },
       ]),
     };
 
     registerOperatingGauges(metrics.registry, {
       aiEnabled: async () => (await settingsStore.get()).aiEnabled,
-      modelState: async () => (await models.currentState()).status,
+      modelCheck: async () => checkModel(await models.currentState()),
     });
 
     if (config.seedDemo) {

@@ -1,5 +1,6 @@
 import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
 import type { CandidateFilter, Course } from './course.ts';
+import type { CandidateSearch } from './course-store.ts';
 import { buildCourseTable, type CourseBatch, type CourseTable } from './course-table.ts';
 import { isWithinRadius, planRadiusFilter } from './radius-filter.ts';
 
@@ -21,11 +22,6 @@ export interface CandidateCatalog {
 
 interface Loaded extends CandidateCatalog {
   version: number;
-}
-
-/** The candidates of one search, and the catalog version they were found in. */
-export interface CandidateSearch extends CourseBatch<Course> {
-  readonly catalogVersion: number;
 }
 
 /**

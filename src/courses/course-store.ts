@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { CandidateSearch } from './catalog-snapshot.ts';
 import type {
   CandidateFilter,
   Course,
@@ -8,6 +7,12 @@ import type {
   CourseRecord,
   CourseSearch,
 } from './course.ts';
+import type { CourseBatch } from './course-table.ts';
+
+/** The candidates of one search, and the catalog version they were found in. */
+export interface CandidateSearch extends CourseBatch<Course> {
+  readonly catalogVersion: number;
+}
 
 /** Persistence of the training course catalog. */
 export interface CourseStore {

@@ -10,7 +10,7 @@ import {
 } from '../db/row-values.ts';
 import { foldText } from '../shared/fold-text.ts';
 import { takePage } from '../shared/take-page.ts';
-import { type CandidateSearch, CatalogSnapshot } from './catalog-snapshot.ts';
+import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
   type CandidateFilter,
   type Course,
@@ -21,7 +21,7 @@ import {
   MODALITIES,
   type Modality,
 } from './course.ts';
-import type { CourseStore } from './course-store.ts';
+import type { CandidateSearch, CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 import { courseSearchText } from './search-text.ts';
 

@@ -1,13 +1,11 @@
 import { Gauge, type Registry } from 'prom-client';
-
-/** The active model's state, as the readiness check reads it. */
-export type ModelState = 'loaded' | 'none' | 'unavailable';
-const MODEL_STATES: readonly ModelState[] = ['loaded', 'none', 'unavailable'];
+import { MODEL_CHECKS, type ModelCheck } from './model-check.ts';
 
 export interface OperatingState {
   /** Whether suggestions may use the model (the kill switch is off). */
   aiEnabled(): Promise<boolean>;
-  modelState(): Promise<ModelState>;
+  /** The model as `/readyz` reports it. */
+  modelCheck(): Promise<ModelCheck>;
 }
 
 /**
@@ -27,13 +25,13 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
   });
   new Gauge({
     name: 'aiguillage_model_state',
-    help: "The active model's state: 1 for the current one (loaded, none active, unavailable), 0 for the others",
+    help: 'The model as /readyz reports it: 1 for the current state (ok, not_configured, unavailable), 0 for the others',
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      const current = await readOrUndefined(() => state.modelState());
+      const current = await readOrUndefined(() => state.modelCheck());
       if (current === undefined) return;
-      for (const each of MODEL_STATES) this.set({ state: each }, each === current ? 1 : 0);
+      for (const each of MODEL_CHECKS) this.set({ state: each }, each === current ? 1 : 0);
     },
   });
 }

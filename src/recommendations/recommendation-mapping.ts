@@ -3,7 +3,7 @@ import { RequestValidationError } from '../http/problem.ts';
 import type { CourseSnapshot, RecommendationItem, SetView } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import type { ReviewWarning } from './review-service.ts';
-import { caveatsOf } from './set-caveats.ts';
+import { listSetCaveats } from './set-caveats.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
 type ItemBody = components['schemas']['RecommendationItem'];
@@ -35,7 +35,7 @@ export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: Review
     secondReview: { ...set.secondReview },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
-    caveats: caveatsOf(set),
+    caveats: listSetCaveats(set),
     items: itemsHidden
       ? []
       : set.items.map((item) => toItemBody(item, !withdrawnCourseIds.has(item.course.id))),

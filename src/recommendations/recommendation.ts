@@ -321,6 +321,12 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
  */
 export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
 
+/**
+ * The reason for rejecting a suggestion the counselor takes for the model's mistake: counted per
+ * model version in the oversight figures, for the provider's monitoring; for the model's items only.
+ */
+export const MODEL_FAULT_REASON = 'model_output_inappropriate';
+
 /** Rejection reasons counselors choose from (the published list). */
 export const REASON_CODES = [
   {
@@ -339,10 +345,8 @@ export const REASON_CODES = [
     label: 'Doute sur la qualité ou les résultats de la formation',
     commentRequired: false,
   },
-  // A suggestion the counselor takes for the model's mistake: counted per model version in the
-  // oversight figures, for the provider's monitoring.
   {
-    code: 'model_output_inappropriate',
+    code: MODEL_FAULT_REASON,
     label: 'Proposition manifestement inadaptée (erreur apparente de l’outil)',
     commentRequired: false,
   },

@@ -25,6 +25,7 @@ import {
   computeExpiry,
   countPending,
   findReasonCode,
+  MODEL_FAULT_REASON,
   OPEN_STATUSES,
   REASON_CODES,
   type RecommendationItem,
@@ -143,6 +144,13 @@ export class ReviewService {
             throw new InvalidInputError(
               `reason code "${reason.code}" is for a course the catalog withdrew; course ${item.course.id} "${item.course.title}" is still offered: reject the item with the reason that applies`,
               { reasonCode: reason.code, courseId: item.course.id },
+            );
+          }
+          if (reason.code === MODEL_FAULT_REASON && item.source !== 'model') {
+            // The person's data export would blame the tool for the counselor's own pick.
+            throw new InvalidInputError(
+              `reason code "${reason.code}" is for a suggestion of the model; item ${item.id} was added by a counselor: reject it with the reason that applies`,
+              { reasonCode: reason.code },
             );
           }
           reasonCode = reason.code;
@@ -501,6 +509,8 @@ export class ReviewService {
   /**
    * Takes a published set back from the job seeker, with a reason (AI Act Art. 14(4)(d): the overseer
    * can reverse the output). The person no longer sees its items, nor an older set in their place.
+   * Whoever holds the person's caseload now may do it: a person who moved to another counselor is
+   * not left with a set nobody can take back.
    */
   async retract(
     counselor: Principal,
@@ -508,25 +518,32 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'retract', (set, now) => {
-      requireStatus(set, ['published'], 'retract');
-      const reason = options.reason.trim();
-      set.status = 'retracted';
-      set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
-      return {
-        warnings: screenText('reason', reason),
-        events: [
-          {
-            type: 'recommendation.retracted',
-            payload: {
-              setId,
-              retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'retract',
+      (set, now) => {
+        requireStatus(set, ['published'], 'retract');
+        const reason = options.reason.trim();
+        set.status = 'retracted';
+        set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
+        return {
+          warnings: screenText('reason', reason),
+          events: [
+            {
+              type: 'recommendation.retracted',
+              payload: {
+                setId,
+                retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
+              },
+              personal: { reason },
             },
-            personal: { reason },
-          },
-        ],
-      };
-    });
+          ],
+        };
+      },
+      { caseloadCounselor: true },
+    );
   }
 
   /** Loads, checks access and ETag, applies the mutation and its events in one transaction. */
@@ -536,11 +553,14 @@ export class ReviewService {
     ifMatch: string | undefined,
     action: string,
     mutate: Mutation,
-    options: { secondReviewer?: boolean; releasesModelOutput?: boolean } = {},
+    options: { secondReviewer?: boolean; caseloadCounselor?: boolean; releasesModelOutput?: boolean } = {},
   ): Promise<ReviewResult> {
     const { deps } = this;
+    // Visible to a counselor who is not the second reviewer means on their caseload now.
     const found = await findVisibleSet(deps, counselor, setId);
-    if (!options.secondReviewer && found.counselorId !== counselor.subject) {
+    const mayAct =
+      options.secondReviewer || options.caseloadCounselor || found.counselorId === counselor.subject;
+    if (!mayAct) {
       throw new ForbiddenError(`only the set's counselor may ${action}`, problemType('not-set-counselor'));
     }
     const now = deps.now();

@@ -1,5 +1,7 @@
-/** What a job seeker may answer about a course published to them. */
-/** `contest`: the person disagrees with the suggestion and asks their counselor to look at it again. */
+/**
+ * What a job seeker may answer about a course published to them; `contest`: the person disagrees
+ * with the suggestion and asks their counselor to look at it again.
+ */
 export type FeedbackResponse = 'interested' | 'not_interested' | 'enrolled' | 'contest';
 
 /** A job seeker's answer about one course of a set, as the counselor reads it. */

@@ -174,9 +174,8 @@ export interface ScreeningWarning {
 
 /** A kind of sensitive information the screening looks for (`health`, `religion`…), as a code. */
 export type SensitiveTermCategory = keyof typeof SENSITIVE_TERMS;
-type Category = SensitiveTermCategory;
 
-const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [Category, readonly string[]][]).flatMap(
+const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [SensitiveTermCategory, readonly string[]][]).flatMap(
   ([category, terms]) =>
     terms.map((term) => ({
       category,
@@ -228,11 +227,11 @@ function findHits(text: string | null | undefined): typeof PATTERNS {
   return PATTERNS.filter(({ pattern }) => pattern.test(normalised));
 }
 
-function listCategories(hits: typeof PATTERNS): Category[] {
+function listCategories(hits: typeof PATTERNS): SensitiveTermCategory[] {
   return [...new Set(hits.map((hit) => hit.category))];
 }
 
-function warningMessage(categories: readonly Category[], reader: ScreeningReader): string {
+function warningMessage(categories: readonly SensitiveTermCategory[], reader: ScreeningReader): string {
   if (reader === 'staff') {
     return `this text seems to mention sensitive information (${categories.join(', ')}); keep to what the training decision needs`;
   }

@@ -24,10 +24,10 @@ describe('the operating gauges of /metrics', () => {
     expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
   });
 
-  it('shows the active model as loaded', async () => {
+  it('shows the active model as /readyz does: ok', async () => {
     const text = await scrape(t);
-    expect(text).toMatch(/^aiguillage_model_state\{state="loaded"\} 1$/m);
-    expect(text).toMatch(/^aiguillage_model_state\{state="none"\} 0$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 1$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="not_configured"\} 0$/m);
     expect(text).toMatch(/^aiguillage_model_state\{state="unavailable"\} 0$/m);
   });
 });
@@ -40,9 +40,9 @@ describe('the operating gauges while no model is active', () => {
   });
   afterAll(() => t.close());
 
-  it('shows that no model serves', async () => {
+  it('shows that no model serves: not_configured, as /readyz says', async () => {
     const text = await scrape(t);
-    expect(text).toMatch(/^aiguillage_model_state\{state="none"\} 1$/m);
-    expect(text).toMatch(/^aiguillage_model_state\{state="loaded"\} 0$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="not_configured"\} 1$/m);
+    expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 0$/m);
   });
 });

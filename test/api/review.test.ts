@@ -272,6 +272,32 @@ describe('review API', () => {
       ]);
     });
 
+    it("refuses to blame the model for the counselor's own addition: model_output_inappropriate is for the model's items", async () => {
+      const { set: created } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      const { set, etag } = await readSet(t, counselor, created.id);
+      const suggested = set.items.map((item) => item.course.id);
+      const added = await act(t, counselor, set.id, 'items', etag, {
+        courseId: REACHABLE_COURSE_IDS.find((courseId) => !suggested.includes(courseId)),
+        reason: 'Une autre piste proche.',
+      });
+      expect(added.status).toBe(201);
+      const addition = (added.body.items as ItemBody[]).find((item) => item.source === 'counselor');
+      const model = (added.body.items as ItemBody[]).find((item) => item.source === 'model');
+
+      const refused = await decide(t, counselor, set.id, String(addition?.itemId), added.headers.etag, {
+        decision: 'reject',
+        reasonCode: 'model_output_inappropriate',
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ reasonCode: 'model_output_inappropriate' });
+
+      const accepted = await decide(t, counselor, set.id, String(model?.itemId), added.headers.etag, {
+        decision: 'reject',
+        reasonCode: 'model_output_inappropriate',
+      });
+      expect(accepted.status).toBe(200);
+    });
+
     it('adds a course whose next session is past with a warning', async () => {
       const admin = await t.tokenFor('admin', 'ops-1');
       const written = await t.http

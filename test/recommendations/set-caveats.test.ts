@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/model/explanations.ts';
 import type { ProfileSnapshot, RecommendationSet } from '../../src/recommendations/recommendation.ts';
-import { caveatsOf } from '../../src/recommendations/set-caveats.ts';
+import { listSetCaveats } from '../../src/recommendations/set-caveats.ts';
 import { aRecommendationSet, WORKFLOW_START } from '../support/workflow.ts';
 
 const DAY_MS = 86_400_000;
@@ -47,13 +47,27 @@ function aSetMatching(levels: number[], overrides: Partial<RecommendationSet> = 
 
 describe("a set's caveats", () => {
   it("flags a set none of whose model items trains for the person's target occupations, naming them", () => {
-    const [caveat, ...others] = caveatsOf(aSetMatching([0, 0, 0]));
+    const [caveat, ...others] = listSetCaveats(aSetMatching([0, 0, 0]));
     expect(caveat).toEqual({ code: 'no_occupation_match', message: expect.stringContaining('(N9999)') });
     expect(others).toEqual([]);
   });
 
+  it("flags a set whose model items train only for occupations of the same domain as the person's", () => {
+    expect(listSetCaveats(aSetMatching([1, 1, 0])).map((caveat) => caveat.code)).toEqual([
+      'no_occupation_match',
+    ]);
+  });
+
+  it("says nothing of the model's items while blind-first hides them, and still flags an old profile", () => {
+    const hidden = aSetMatching([0, 0], {
+      status: 'awaiting_shortlist',
+      profileSnapshot: snapshotSyncedDaysBefore(120),
+    });
+    expect(listSetCaveats(hidden).map((caveat) => caveat.code)).toEqual(['profile_not_recent']);
+  });
+
   it("says nothing when one model item trains for a target occupation, or of the counselor's additions", () => {
-    expect(caveatsOf(aSetMatching([0, 2, 0]))).toEqual([]);
+    expect(listSetCaveats(aSetMatching([0, 2, 0]))).toEqual([]);
     const base = aSetMatching([0]);
     const withAddition = {
       ...base,
@@ -67,20 +81,25 @@ describe("a set's caveats", () => {
         },
       ],
     };
-    expect(caveatsOf(withAddition).map((caveat) => caveat.code)).toEqual(['no_occupation_match']);
+    expect(listSetCaveats(withAddition).map((caveat) => caveat.code)).toEqual(['no_occupation_match']);
   });
 
   it('flags a profile last synced more than 90 days before the suggestions, saying how long', () => {
-    expect(caveatsOf(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90) }))).toEqual([]);
-    expect(caveatsOf(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(120) }))).toEqual([
+    expect(listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90) }))).toEqual([]);
+    expect(
+      listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90.5) })).map(
+        (caveat) => caveat.code,
+      ),
+    ).toEqual(['profile_not_recent']);
+    expect(listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(120) }))).toEqual([
       { code: 'profile_not_recent', message: expect.stringContaining('120 days') },
     ]);
   });
 
   it('has none for a set made by hand or one with no item', () => {
     expect(
-      caveatsOf(aSetMatching([0], { model: null, profileSnapshot: snapshotSyncedDaysBefore(400) })),
+      listSetCaveats(aSetMatching([0], { model: null, profileSnapshot: snapshotSyncedDaysBefore(400) })),
     ).toEqual([]);
-    expect(caveatsOf(aSetMatching([]))).toEqual([]);
+    expect(listSetCaveats(aSetMatching([]))).toEqual([]);
   });
 });

@@ -58,7 +58,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (loaded, none, unavailable), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1937,7 +1937,7 @@ export interface components {
              * @description When its review ended (published, discarded or expired; for a retracted set, its publication); null while it is under review, and for a set discarded before this was kept.
              */
             closedAt: string | null;
-            /** @description The counselor's message to the person, for a published set. */
+            /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
             /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason. */
             discardReason: string | null;
