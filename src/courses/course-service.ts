@@ -11,6 +11,7 @@ import {
   type CourseSearch,
   MAX_PAGE_SIZE,
 } from './course.ts';
+import { listCourseChanges } from './course-changes.ts';
 import {
   type ImportLine,
   type ImportReport,
@@ -29,7 +30,10 @@ export class CourseService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Creates or replaces one course (`created` tells which), logged as `course.upserted`. */
+  /**
+   * Creates or replaces one course (`created` tells which), logged as `course.upserted` with the
+   * fields a replacement changed, before and after.
+   */
   async putCourse(
     admin: Principal,
     id: string,
@@ -43,13 +47,19 @@ export class CourseService {
     }
     const course = check.course;
     return this.decisionLog.withTransaction(async (trx) => {
-      const result = await this.store.upsert(course, this.now(), trx);
+      const { course: saved, previous } = await this.store.upsert(course, this.now(), trx);
+      const created = previous === null;
       await this.decisionLog.append(trx, {
         type: 'course.upserted',
         actor: { role: 'admin', id: admin.subject },
-        payload: { courseId: id, created: result.created, active: course.active },
+        payload: {
+          courseId: id,
+          created,
+          active: course.active,
+          ...(created ? {} : { changes: listCourseChanges(previous, course) }),
+        },
       });
-      return result;
+      return { course: saved, created };
     });
   }
 

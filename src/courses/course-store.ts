@@ -23,12 +23,12 @@ export interface CourseStore {
    * is not. Pass the transaction when inside one (SQLite has a single connection).
    */
   findActiveIds(ids: readonly string[], trx?: Knex.Transaction): Promise<Set<string>>;
-  /** Creates or replaces one course; `created` tells which. */
+  /** Creates or replaces one course; `previous` is the course it replaced, null for a new one. */
   upsert(
     course: CourseRecord,
     now: Date,
     trx?: Knex.Transaction,
-  ): Promise<{ course: Course; created: boolean }>;
+  ): Promise<{ course: Course; previous: Course | null }>;
   /**
    * Creates or replaces many courses in one transaction: all are written or none. The ids must be
    * distinct. Returns how many were new and how many replaced an existing course.

@@ -73,16 +73,16 @@ export class KnexCourseStore implements CourseStore {
     course: CourseRecord,
     now: Date,
     outer?: Knex.Transaction,
-  ): Promise<{ course: Course; created: boolean }> {
+  ): Promise<{ course: Course; previous: Course | null }> {
     return inTransaction(this.db, outer, async (trx) => {
       await bumpCatalogVersion(trx);
-      const existing = await trx(COURSES).where({ id: course.id }).forUpdate().first('id');
+      const existing = await trx(COURSES).where({ id: course.id }).forUpdate().first();
       const row = toRow(course, now.toISOString());
       if (existing === undefined) await trx(COURSES).insert(row);
       else await trx(COURSES).where({ id: course.id }).update(row);
       await replaceOccupations(trx, [course]);
       const saved = await trx(COURSES).where({ id: course.id }).first();
-      return { course: toCourse(saved), created: existing === undefined };
+      return { course: toCourse(saved), previous: existing === undefined ? null : toCourse(existing) };
     });
   }
 

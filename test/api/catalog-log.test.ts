@@ -33,6 +33,31 @@ describe('catalog changes in the decision log', () => {
     ]);
   });
 
+  it('logs the fields a course replacement changed, with their values before and after', async () => {
+    const { decisionLog } = t.container.decisionLog;
+    await t.http.put('/v1/courses/LOG-RATE').auth(admin, { type: 'bearer' }).send(aCourse());
+    const head = await decisionLog.readHead();
+    const raised = { ...aCourse(), returnToEmploymentRate: 0.97, durationHours: 120 };
+    const res = await t.http.put('/v1/courses/LOG-RATE').auth(admin, { type: 'bearer' }).send(raised);
+    expect(res.status).toBe(200);
+    const again = await t.http.put('/v1/courses/LOG-RATE').auth(admin, { type: 'bearer' }).send(raised);
+    expect(again.status).toBe(200);
+
+    const events = await decisionLog.listEvents({ afterSeq: head.seq });
+    expect(events.map((event) => event.payload)).toEqual([
+      {
+        courseId: 'LOG-RATE',
+        created: false,
+        active: true,
+        changes: {
+          durationHours: { from: aCourse().durationHours, to: 120 },
+          returnToEmploymentRate: { from: aCourse().returnToEmploymentRate, to: 0.97 },
+        },
+      },
+      { courseId: 'LOG-RATE', created: false, active: true, changes: {} },
+    ]);
+  });
+
   it('logs nothing for an import that writes nothing', async () => {
     const { decisionLog } = t.container.decisionLog;
     const head = await decisionLog.readHead();

@@ -79,13 +79,13 @@ describe('KnexCourseStore', () => {
       expect(await store.findById('MISSING')).toBeUndefined();
     });
 
-    it('creates a course, then replaces it, telling which', async () => {
+    it('creates a course, then replaces it, giving the course it replaced', async () => {
       const first = await store.upsert(aRecord('ONE-1'), NOW);
-      expect(first.created).toBe(true);
+      expect(first.previous).toBeNull();
       expect(first.course).toEqual({ ...aRecord('ONE-1'), updatedAt: NOW.toISOString() });
 
       const second = await store.upsert(aRecord('ONE-1', { title: 'Aide-soignant de nuit' }), LATER);
-      expect(second.created).toBe(false);
+      expect(second.previous).toEqual(first.course);
       expect(second.course.title).toBe('Aide-soignant de nuit');
       expect(second.course.updatedAt).toBe(LATER.toISOString());
       expect(await store.findById('ONE-1')).toEqual(second.course);
