@@ -25,7 +25,7 @@ describe('catalog changes in the decision log', () => {
     const events = await decisionLog.listEvents({ afterSeq: head.seq });
     expect(events.map((event) => [event.type, event.payload])).toEqual([
       ['course.upserted', { courseId: 'LOG-1', created: true, active: true }],
-      ['catalog.imported', { imported: 2, created: 1, updated: 1 }],
+      ['catalog.imported', { imported: 2, created: 1, updated: 1, rateChanges: [] }],
     ]);
     expect(events.map((event) => event.actor)).toEqual([
       { role: 'admin', pseudonym: pseudonymiser.pseudonymise('ops-1') },
@@ -56,6 +56,40 @@ describe('catalog changes in the decision log', () => {
       },
       { courseId: 'LOG-RATE', created: false, active: true, changes: {} },
     ]);
+  });
+
+  it('logs each return-to-employment rate an import changed, before and after', async () => {
+    const { decisionLog } = t.container.decisionLog;
+    const importLines = (lines: object[]) =>
+      t.http
+        .post('/v1/courses/import')
+        .auth(admin, { type: 'bearer' })
+        .set('Content-Type', 'application/x-ndjson')
+        .send(lines.map((line) => JSON.stringify(line)).join('\n'));
+    expect(
+      (
+        await importLines([
+          { id: 'RATE-1', ...aCourse() },
+          { id: 'RATE-2', ...aCourse() },
+        ])
+      ).status,
+    ).toBe(200);
+    const head = await decisionLog.readHead();
+
+    const res = await importLines([
+      { id: 'RATE-1', ...aCourse(), returnToEmploymentRate: 0.99 },
+      { id: 'RATE-2', ...aCourse(), title: 'Un autre titre' },
+      { id: 'RATE-3', ...aCourse(), returnToEmploymentRate: 0.5 },
+    ]);
+
+    expect(res.status).toBe(200);
+    const [event] = await decisionLog.listEvents({ afterSeq: head.seq });
+    expect(event?.payload).toEqual({
+      imported: 3,
+      created: 1,
+      updated: 2,
+      rateChanges: [{ courseId: 'RATE-1', from: aCourse().returnToEmploymentRate, to: 0.99 }],
+    });
   });
 
   it('logs nothing for an import that writes nothing', async () => {
