@@ -75,6 +75,15 @@ describe('authentication', () => {
         .setExpirationTime(now + 600)
         .sign(keys.privateKey);
     }
+    badTokens['a role the API does not know beside a known one'] = await new SignJWT({
+      roles: ['counselor', 'superuser'],
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: keys.kid })
+      .setIssuer(auth.issuer)
+      .setAudience(auth.audience)
+      .setSubject('c-001')
+      .setExpirationTime(now + 600)
+      .sign(keys.privateKey);
     badTokens['no roles claim'] = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: keys.kid })
       .setIssuer(auth.issuer)
@@ -110,6 +119,7 @@ describe('authentication', () => {
     'bad signature',
     'HS256 signed with the public key',
     'no roles claim',
+    'a role the API does not know beside a known one',
     'a NUL in its subject',
     'a bidirectional override in its subject',
     'a subject of 256 characters',

@@ -381,6 +381,26 @@ describe('review API', () => {
       );
       expect(reversed.map((id) => orders[id])).toEqual([1, 2]);
     });
+
+    it('refuses an order that also lists an item not approved with 422, changing nothing', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 3 });
+      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 2 });
+      const approved = decided.items
+        .filter((item) => item.decision === 'approved')
+        .map((item) => item.itemId);
+      const rejected = decided.items.find((item) => item.decision === 'rejected');
+      if (rejected === undefined) throw new Error('needs a rejected item');
+      const res = await t.http
+        .put(`/v1/recommendations/${set.id}/order`)
+        .auth(counselor, { type: 'bearer' })
+        .set('If-Match', etag)
+        .send({ itemIds: [...approved, rejected.itemId] });
+      expect(res.status).toBe(422);
+      expect(res.body.approvedItemIds).toEqual(approved);
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.find((item) => item.itemId === rejected.itemId)?.displayOrder).toBeNull();
+    });
   });
 
   describe('publishing', () => {
@@ -392,6 +412,18 @@ describe('review API', () => {
       expect(res.status).toBe(409);
       expect(res.body.pendingItemIds).toHaveLength(set.items.length - 1);
       expect(res.body.pendingItemIds).not.toContain(item.itemId);
+    });
+
+    it('refuses to publish while a single item is still pending, the last one', async () => {
+      const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const { set: opened, etag } = await readSet(t, counselor, set.id);
+      const [first, last] = opened.items;
+      if (first === undefined || last === undefined) throw new Error('needs two items');
+      const decided = await decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' });
+      const res = await act(t, counselor, set.id, 'publish', decided.headers.etag);
+      expect(res.status).toBe(409);
+      expect(res.body.pendingItemIds).toEqual([last.itemId]);
+      expect((await readSet(t, counselor, set.id)).set.status).toBe('pending_review');
     });
 
     it('refuses to publish when nothing is approved with 409', async () => {
@@ -676,13 +708,14 @@ describe('review API', () => {
             set.id,
           )
         ).set.items.map((item) => item.course.id);
-        const shortlist = [modelCourses[0] ?? 'none', 'PARIS-AS'];
+        // Two of the model's courses and one of the counselor's own: the overlap counts the two.
+        const shortlist = [modelCourses[0] ?? 'none', modelCourses[1] ?? 'none', 'PARIS-AS'];
         const res = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: shortlist });
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({
           status: 'pending_review',
           itemsHidden: false,
-          shortlist: { courseIds: shortlist, overlap: 1 },
+          shortlist: { courseIds: shortlist, overlap: 2 },
         });
         expect(res.body.items).toHaveLength(3);
 
@@ -691,8 +724,8 @@ describe('review API', () => {
           limit: 1000,
         });
         expect(events.find((event) => event.payload.setId === set.id)?.payload).toMatchObject({
-          overlap: 1,
-          shortlistSize: 2,
+          overlap: 2,
+          shortlistSize: 3,
           modelItemCount: 3,
         });
       } finally {

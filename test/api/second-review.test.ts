@@ -5,6 +5,7 @@ import {
   act,
   createSet,
   decideAll,
+  decideEach,
   putSettings,
   readSet,
   type SetBody,
@@ -95,6 +96,20 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('published');
+  });
+
+  it('leaves a set its counselor never read unopened when the second reviewer reads it: decision times count from its counselor’s reading', async () => {
+    const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const [item] = set.items;
+    if (item === undefined) throw new Error('needs an item');
+    const decided = await decideEach(t, counselor, set.id, etag, [[item.itemId, { decision: 'approve' }]]);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+
+    const peer = await readSet(t, otherCounselor, set.id);
+    expect(peer.set.openedAt).toBeNull();
+    expect(peer.etag).toBe(handed.headers.etag);
+    expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('recommendation.opened');
   });
 
   it('still expires a set the second reviewer leaves for longer than a full lifetime', async () => {

@@ -162,6 +162,24 @@ describe('rotating the signing key of the decision log', () => {
     });
   });
 
+  it('takes no public key from the table of signing keys filed under the id of another key', async () => {
+    const next = new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem()));
+    await fixture.decisionLog.rotateSigningKey(next, 'ops-7');
+    const intruder = new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem()));
+    await fixture
+      .db('log_signing_keys')
+      .where({ key_id: next.keyId })
+      .update({ public_key_pem: intruder.exportPublicKeyPem() });
+    expect((await fixture.decisionLog.listSigningKeys()).map((key) => key.publicKeyPem)).not.toContain(
+      intruder.exportPublicKeyPem(),
+    );
+    await slipInCheckpoint(intruder, '2026-11-30T09:00:00.000Z');
+    expect(await fixture.decisionLog.verifyRange()).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/names a signing key this log does not know/),
+    });
+  });
+
   it('refuses to start a process with the retired key', async () => {
     const oldKeyPem = fs.readFileSync(
       path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'),

@@ -86,6 +86,18 @@ describe('verifying a 1,000-event log tampered with in the database', () => {
     });
   });
 
+  it('detects an event rewritten with its own hash recomputed, at the next event, which no longer points to it', async () => {
+    const event = await readEvent(TARGET_SEQ);
+    const rewritten = { ...event, payload: { decision: 'rejected' } };
+    rewritten.hash = computeEventHash(rewritten);
+    await db('decision_events').where({ seq: TARGET_SEQ }).update(toRow(rewritten));
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: TARGET_SEQ + 1,
+      reason: expect.stringContaining('does not point to the hash of the event before it'),
+    });
+  });
+
   it('detects a deleted event', async () => {
     await db('decision_events').where({ seq: TARGET_SEQ }).delete();
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
@@ -122,6 +134,14 @@ describe('verifying a 1,000-event log tampered with in the database', () => {
     const last = await readEvent(995);
     await db('decision_log_head').update({ seq: 995, hash: last.hash });
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: 996 });
+  });
+
+  it('detects the deletion of the last event of a range verified up to it', async () => {
+    await db('decision_events').where({ seq: TARGET_SEQ }).delete();
+    expect(await fixture.decisionLog.verifyRange(401, TARGET_SEQ)).toMatchObject({
+      ok: false,
+      firstBadSeq: TARGET_SEQ,
+    });
   });
 
   it('detects events stored beyond the head', async () => {
