@@ -39,7 +39,7 @@ export interface AccessRequest {
  * pseudonym to them for good.
  */
 export function accessRequestFor(admin: Principal, seekerId: string, reference: string): AccessRequest {
-  refuseSensitiveLoggedText('X-Access-Request', reference, 'give the reference of the request');
+  refuseSensitiveLoggedText({ header: 'X-Access-Request' }, reference, 'give the reference of the request');
   if (mentionsId(reference, seekerId)) {
     throw new InvalidInputError(
       'the X-Access-Request header is kept readable in the decision log for good, where people appear only by ' +

@@ -121,7 +121,7 @@ export class AuditService {
    * their events stay; an auditor follows a person by pseudonym, the events' `subject`.
    */
   private async checkPurpose({ purpose }: AuditRequest): Promise<void> {
-    refuseSensitiveLoggedText('X-Audit-Purpose', purpose, 'state the purpose');
+    refuseSensitiveLoggedText({ header: 'X-Audit-Purpose' }, purpose, 'state the purpose');
     const pseudonyms = listIdCandidates(purpose).map((candidate) => this.deps.pseudonymise(candidate));
     if (await this.deps.events.hasEventsAbout(pseudonyms)) {
       throw new InvalidInputError(

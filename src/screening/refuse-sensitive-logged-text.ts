@@ -2,25 +2,29 @@ import { InvalidInputError } from '../shared/errors.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { screenText } from './sensitive-terms.ts';
 
+/** Where a logged text came from: a request header, or a field of the body. */
+export type LoggedTextPlace = { header: string } | { field: string };
+
 /**
- * Refuses the text of `header` when it mentions sensitive terms, or holds invisible characters: it is recorded in the public part
- * of a decision-log event, readable for as long as the log is kept, where erasure cannot reach it.
- * `ask` says what the header should hold instead ("state the purpose").
+ * Refuses a text that mentions sensitive terms, or holds invisible characters: it is recorded in
+ * the public part of a decision-log event, readable for as long as the log is kept, where erasure
+ * cannot reach it. `ask` says what the text should hold instead ("state the purpose").
  */
-export function refuseSensitiveLoggedText(header: string, text: string, ask: string): void {
+export function refuseSensitiveLoggedText(place: LoggedTextPlace, text: string, ask: string): void {
+  const name = 'header' in place ? `${place.header} header` : `${place.field} field`;
   // A bidirectional override or a zero-width character would make the log read otherwise than it holds.
   if (holdsInvisibleCharacter(text)) {
     throw new InvalidInputError(
-      `the ${header} header is kept readable in the decision log for good: ${ask} without control or ` +
+      `the ${name} is kept readable in the decision log for good: ${ask} without control or ` +
         'formatting characters (bidirectional overrides, zero-width spaces)',
-      { header },
+      { ...place },
     );
   }
-  const [warning] = screenText(header, text);
+  const [warning] = screenText('header' in place ? place.header : place.field, text);
   if (warning === undefined) return;
   throw new InvalidInputError(
-    `the ${header} header is kept readable in the decision log for good: ${ask} without sensitive ` +
+    `the ${name} is kept readable in the decision log for good: ${ask} without sensitive ` +
       `details about anyone (it mentions ${warning.terms.join(', ')})`,
-    { header, terms: warning.terms },
+    { ...place, terms: warning.terms },
   );
 }

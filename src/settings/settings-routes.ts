@@ -16,6 +16,7 @@ export function createSettingsRoutes(service: SettingsService): Router {
 
   router.put('/v1/settings', async function putSettings(req, res) {
     const body = req.body as SettingsInputBody;
+    const ifMatch = req.header('if-match');
     const saved = await service.putSettings(
       requirePrincipal(req),
       {
@@ -25,7 +26,10 @@ export function createSettingsRoutes(service: SettingsService): Router {
         setTtlHours: body.setTtlHours,
         fastDecisionSeconds: body.fastDecisionSeconds,
       },
-      req.header('if-match'),
+      {
+        ...(ifMatch === undefined ? {} : { ifMatch }),
+        ...(body.changeReason === undefined ? {} : { changeReason: body.changeReason }),
+      },
     );
     sendSettings(res, saved);
   });

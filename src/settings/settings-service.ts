@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import { PreconditionFailedError } from '../shared/errors.ts';
 import { type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -17,11 +18,22 @@ export class SettingsService {
   }
 
   /**
-   * Replaces the settings and appends `settings.changed` with the fields that changed. With
-   * If-Match, only if the settings are still the version the caller read (412 otherwise); without
-   * it, the last change wins, so that the kill switch can be thrown at once.
+   * Replaces the settings and appends `settings.changed` with the fields that changed, and why when
+   * the admin says (`changeReason`: why the kill switch was thrown, say; readable by auditors for
+   * good, so refused when it mentions sensitive details). With If-Match, only if the settings are
+   * still the version the caller read (412 otherwise); without it, the last change wins, so that the
+   * kill switch can be thrown at once.
    */
-  async putSettings(admin: Principal, settings: Settings, ifMatch?: string): Promise<StoredSettings> {
+  async putSettings(
+    admin: Principal,
+    settings: Settings,
+    options: { ifMatch?: string; changeReason?: string } = {},
+  ): Promise<StoredSettings> {
+    const { ifMatch } = options;
+    const reason = options.changeReason?.trim();
+    if (reason !== undefined) {
+      refuseSensitiveLoggedText({ field: 'changeReason' }, reason, 'say why the settings change');
+    }
     return this.decisionLog.withTransaction(async (trx) => {
       const before = await this.store.get(trx);
       const expectedVersion = readExpectedVersion(ifMatch, before);
@@ -37,7 +49,7 @@ export class SettingsService {
       await this.decisionLog.append(trx, {
         type: 'settings.changed',
         actor: { role: 'admin', id: admin.subject },
-        payload: { changes },
+        payload: { changes, ...(reason === undefined ? {} : { reason }) },
       });
       return saved;
     });

@@ -48,6 +48,36 @@ describe('settings API', () => {
     await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
   });
 
+  it('logs why the settings changed when the admin says, for the auditors to read', async () => {
+    const reason = 'Incident 2026-14 : suggestions suspendues le temps de l’analyse du modèle';
+    const res = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false, changeReason: `  ${reason} ` });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toHaveProperty('changeReason');
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
+    expect(events.at(-1)?.payload).toEqual({
+      changes: [{ setting: 'aiEnabled', from: true, to: false }],
+      reason,
+    });
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+  });
+
+  it('refuses a change reason that mentions sensitive details, since the log keeps it readable, changing nothing', async () => {
+    const before = await t.container.decisionLog.decisionLog.readHead();
+    const res = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Plainte d’une personne handicapée' });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body).toMatchObject({ field: 'changeReason', terms: expect.any(Array) });
+    expect(res.body.detail).toMatch(/changeReason field is kept readable/);
+    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.body.aiEnabled).toBe(true);
+  });
+
   it('takes back the body GET returned, changed where needed: who and when are the service’s own', async () => {
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     clock.advance(60_000);

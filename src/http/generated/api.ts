@@ -1169,7 +1169,9 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The sensitive terms found in a header that the log would keep. */
+            /** @description The body field refused because the log would keep it readable (`changeReason`). */
+            field?: string;
+            /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
             /**
              * Format: date-time
@@ -1759,6 +1761,8 @@ export interface components {
             updatedAt?: string | null;
             /** @description As read; ignored. */
             updatedBy?: string | null;
+            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details or holds invisible characters; name no person. */
+            changeReason?: string;
         };
         /**
          * @example {
@@ -3835,6 +3839,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
