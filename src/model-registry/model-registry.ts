@@ -17,6 +17,7 @@ import {
 } from '../model/model-folder.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
+import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
@@ -305,8 +306,20 @@ export class ModelRegistry implements ActiveModelSource {
    * no longer the registered one) is never activated; requests already running finish on the
    * scorer they started with.
    */
-  async activateModel(actor: Principal | SystemActor, id: string): Promise<RegisteredModel> {
-    await this.activate(actor, id, 'replace');
+  /**
+   * Makes model `id` the active one, retiring the active one; `reason` (why, on whose review: the
+   * card read, the release notes) goes with `model.activated`, readable by auditors for good, so it
+   * is refused when it mentions sensitive details.
+   */
+  async activateModel(
+    actor: Principal | SystemActor,
+    id: string,
+    options: { reason?: string } = {},
+  ): Promise<RegisteredModel> {
+    const reason = options.reason?.trim();
+    if (reason !== undefined)
+      refuseSensitiveLoggedText({ field: 'reason' }, reason, 'say why the model goes live');
+    await this.activate(actor, id, 'replace', reason);
     return this.getModel(id);
   }
 
@@ -320,6 +333,7 @@ export class ModelRegistry implements ActiveModelSource {
     actor: Principal | SystemActor,
     id: string,
     mode: 'replace' | 'if_none_active',
+    reason?: string,
   ): Promise<boolean> {
     const model = await this.getModel(id);
     let scorer: Scorer;
@@ -347,7 +361,12 @@ export class ModelRegistry implements ActiveModelSource {
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
           actor: actorOf(actor),
-          payload: { modelId: id, sha256: model.sha256, previousModelId: previousId ?? null },
+          payload: {
+            modelId: id,
+            sha256: model.sha256,
+            previousModelId: previousId ?? null,
+            ...(reason === undefined ? {} : { reason }),
+          },
         });
         outcome = 'activated';
       });

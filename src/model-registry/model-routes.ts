@@ -6,6 +6,7 @@ import type { RegisteredModel } from './registered-model.ts';
 
 type ModelBody = components['schemas']['Model'];
 type RegisterBody = components['schemas']['RegisterModelRequest'];
+type ActivateBody = components['schemas']['ActivateModelRequest'];
 
 export function createModelRoutes(registry: ModelRegistry): Router {
   const router = Router();
@@ -21,7 +22,13 @@ export function createModelRoutes(registry: ModelRegistry): Router {
   });
 
   router.post('/v1/models/:modelId/activate', async function activateModel(req, res) {
-    res.json(toModelBody(await registry.activateModel(requirePrincipal(req), req.params.modelId)));
+    const reason = (req.body as ActivateBody | undefined)?.reason;
+    const model = await registry.activateModel(
+      requirePrincipal(req),
+      req.params.modelId,
+      reason === undefined ? {} : { reason },
+    );
+    res.json(toModelBody(model));
   });
 
   router.get('/v1/models/:modelId/card', async function getModelCard(req, res) {

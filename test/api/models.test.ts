@@ -297,6 +297,28 @@ describe('model registry API', () => {
       expect(models.filter((model) => model.status === 'active')).toHaveLength(1);
     });
 
+    it('logs why the admin put a model live when they say, and refuses a reason with sensitive details', async () => {
+      const refused = await t.http
+        .post(`/v1/models/${nextVersion.id}/activate`)
+        .auth(admin, { type: 'bearer' })
+        .send({ reason: 'Un usager handicapé a été mal orienté' });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ field: 'reason' });
+      expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.1.0');
+
+      const reason = 'Carte relue, notes de version 1.2.0 lues, revue du 30 novembre';
+      const res = await t.http
+        .post(`/v1/models/${nextVersion.id}/activate`)
+        .auth(admin, { type: 'bearer' })
+        .send({ reason });
+      expect(res.status).toBe(200);
+      expect((await listEvents('model.activated')).at(-1)?.payload).toMatchObject({
+        modelId: nextVersion.id,
+        reason,
+      });
+      expect((await activate('aiguillage-ebm-1.1.0')).status).toBe(200);
+    });
+
     it('changes and logs nothing when the active model is activated again', async () => {
       const active = (await listModels()).find((model) => model.status === 'active');
       expect(active).toBeDefined();

@@ -867,7 +867,8 @@ export interface paths {
          *     model.onnx or manifest.json is no longer the one registered (problem type
          *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
-         *     stands.
+         *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
+         *     readable by auditors for good: refused (422) when it mentions sensitive details.
          */
         post: operations["activateModel"];
         delete?: never;
@@ -1169,7 +1170,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused because the log would keep it readable (`changeReason`). */
+            /** @description The body field refused because the log would keep it readable (`changeReason`, `reason` of an activation). */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
@@ -2226,6 +2227,10 @@ export interface components {
                 right: "access" | "rectification" | "objection" | "erasure" | "complaint";
                 how: string;
             }[];
+        };
+        ActivateModelRequest: {
+            /** @description Why the model goes live (the card read, the release notes, the review it passed): kept with `model.activated`; name no person. */
+            reason?: string;
         };
         RegisterModelRequest: {
             /** @description A folder name inside the models directory. */
@@ -4093,7 +4098,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivateModelRequest"];
+            };
+        };
         responses: {
             /** @description The model is now the only active one. */
             200: {
@@ -4117,6 +4126,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ModelFileChangedProblem"] | components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
