@@ -46,11 +46,7 @@ describe('operations that take no request body', () => {
 
   it('are found in the contract, each with a sample for every header it requires', () => {
     expect(bodyless.map((op) => op.operationId).sort()).toEqual(
-      expect.arrayContaining([
-        'createManualRecommendations',
-        'eraseJobSeeker',
-        'withdrawObjection',
-      ]),
+      expect.arrayContaining(['createManualRecommendations', 'eraseJobSeeker', 'withdrawObjection']),
     );
     for (const op of bodyless) {
       expect(
