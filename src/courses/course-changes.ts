@@ -1,4 +1,5 @@
 import type { CourseInput } from './course.ts';
+import { COURSE_RECORD_FIELDS } from './validate-course-record.ts';
 
 /** A field a write changed, with its value before and after. */
 export interface FieldChange {
@@ -6,23 +7,10 @@ export interface FieldChange {
   to: unknown;
 }
 
-const COURSE_FIELDS: ReadonlyArray<keyof CourseInput> = [
-  'title',
-  'provider',
-  'targetOccupations',
-  'skills',
-  'exitLevel',
-  'prerequisiteLevel',
-  'durationHours',
-  'modality',
-  'location',
-  'city',
-  'nextSessionStart',
-  'funded',
-  'certifying',
-  'returnToEmploymentRate',
-  'active',
-];
+/** The fields of a course, its id left out (a write names its course by id). */
+const COURSE_FIELDS = COURSE_RECORD_FIELDS.filter(
+  (field): field is Exclude<(typeof COURSE_RECORD_FIELDS)[number], 'id'> => field !== 'id',
+);
 
 /**
  * The fields of a course that a write changed, by name, with their values before and after. The
