@@ -25,6 +25,7 @@ type CheckpointBody = components['schemas']['Checkpoint'];
 type CheckpointPageBody = components['schemas']['CheckpointPage'];
 type AuditPublicKeyBody = components['schemas']['AuditPublicKey'];
 type OversightStatsBody = components['schemas']['OversightStats'];
+type UsageStatsBody = components['schemas']['UsageStats'];
 type AttributionStatsBody = components['schemas']['AttributionStats'];
 type DriftStatsBody = components['schemas']['DriftStats'];
 type EventsQuery = NonNullable<operations['listAuditEvents']['parameters']['query']>;
@@ -120,6 +121,12 @@ export function createAuditRoutes(service: AuditService): Router {
       query.fastDecisionSeconds === undefined ? undefined : Number(query.fastDecisionSeconds),
     );
     const body: OversightStatsBody = report;
+    res.json(body);
+  });
+
+  router.get('/v1/audit/stats/usage', async function getUsageStats(req, res) {
+    const report = await service.computeUsage(readAuditRequest(req), toPeriod(req.query as PeriodQuery));
+    const body: UsageStatsBody = report;
     res.json(body);
   });
 

@@ -28,6 +28,7 @@ import {
   OVERSIGHT_REVIEW_EVENT_TYPES,
   type OversightRow,
 } from './oversight-stats.ts';
+import { computeUsageStats, USAGE_EVENT_TYPES, type UsageWeek } from './usage-stats.ts';
 
 export interface AuditServiceDeps {
   events: AuditEventStore;
@@ -92,6 +93,10 @@ export interface AuditPublicKey {
 export interface OversightReport extends AuditPeriod {
   fastDecisionSeconds: number;
   rows: OversightRow[];
+}
+
+export interface UsageReport extends AuditPeriod {
+  weeks: UsageWeek[];
 }
 
 export interface AttributionReport extends AuditPeriod {
@@ -253,6 +258,26 @@ export class AuditService {
       rows.length,
     );
     return { ...period, fastDecisionSeconds: threshold, rows };
+  }
+
+  /**
+   * How much the system was used, week by week, for the whole deployment: sets suggested and made by
+   * hand, refusals by reason, publications and the people they reached, retractions, contests and
+   * objections. From the public parts of the log, events counted in the week they happened.
+   */
+  async computeUsage(request: AuditRequest, period: AuditPeriod): Promise<UsageReport> {
+    await this.checkPurpose(request);
+    checkPeriod(period);
+    const { seq: toSeq } = await this.deps.log.readHead();
+    const weeks = await computeUsageStats(
+      this.deps.events.streamContents(
+        { types: USAGE_EVENT_TYPES, ...pickDefined({ from: period.from, to: period.to }) },
+        toSeq,
+      ),
+      period,
+    );
+    await this.record(request, 'getUsageStats', { ...period, toSeq }, weeks.length);
+    return { ...period, weeks };
   }
 
   /**

@@ -60,3 +60,13 @@ export function roundTo(value: number | null, digits: number): number | null {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** Counts one more `key`. */
+export function countInto(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** The counts with their keys in order, so that the same figures read the same. */
+export function toSortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -2,6 +2,7 @@ import type { DecisionEventType } from '../decision-log/decision-event.ts';
 import { COURSE_UNAVAILABLE_REASON } from '../recommendations/recommendation.ts';
 import type { EventContent } from './audit-event-store.ts';
 import {
+  countInto,
   divideOrNull,
   formatIsoWeek,
   readArrayField,
@@ -9,6 +10,7 @@ import {
   readRecord,
   readStringField,
   roundTo,
+  toSortedCounts,
 } from './event-fields.ts';
 
 /**
@@ -393,16 +395,7 @@ function toRow(group: GroupTotals): OversightRow {
     publishedItems: group.publishedItems,
     explanationsOpened: group.explanationsOpened,
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),
-    rejectionReasons: sortedCounts(group.rejectionReasons),
-    feedback: sortedCounts(group.feedback),
+    rejectionReasons: toSortedCounts(group.rejectionReasons),
+    feedback: toSortedCounts(group.feedback),
   };
-}
-
-function countInto(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-/** The counts with their keys in order, so that the same figures read the same. */
-function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
-  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -186,6 +186,37 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       ]);
     });
 
+    it('gives the usage of the whole deployment week by week: sets suggested, published, the people reached, contests', async () => {
+      const res = await get('/v1/audit/stats/usage');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.weeks).toEqual([
+        {
+          week: '2026-W40',
+          setsSuggested: 2,
+          setsMadeByHand: 0,
+          suggestionsRefused: {},
+          setsPublished: 1,
+          peopleReached: 1,
+          setsRetracted: 0,
+          contests: 1,
+          objections: 0,
+        },
+        {
+          week: '2026-W41',
+          setsSuggested: 1,
+          setsMadeByHand: 0,
+          suggestionsRefused: {},
+          setsPublished: 0,
+          peopleReached: 0,
+          setsRetracted: 0,
+          contests: 0,
+          objections: 0,
+        },
+      ]);
+      const logged = await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'] });
+      expect(logged.at(-1)?.payload).toMatchObject({ operation: 'getUsageStats' });
+    });
+
     it('reads the fast-decision threshold from the settings, or from the query', async () => {
       expect((await get('/v1/audit/stats/oversight')).body.fastDecisionSeconds).toBe(10);
       const strict = await get('/v1/audit/stats/oversight?fastDecisionSeconds=2');

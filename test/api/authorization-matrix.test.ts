@@ -46,6 +46,7 @@ const ALLOWED: Record<string, Role[]> = {
   listAuditCheckpoints: ['auditor'],
   getAuditPublicKey: ['auditor'],
   getOversightStats: ['auditor'],
+  getUsageStats: ['auditor'],
   getAttributionStats: ['auditor'],
   getDriftStats: ['auditor'],
 };

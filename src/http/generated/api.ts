@@ -1051,6 +1051,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/stats/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How much the system was used, week by week
+         * @description For the whole deployment, per ISO week (of each event): sets the model suggested, sets made by
+         *     hand, suggestions refused by reason (the person objected, suggestions switched off, no model),
+         *     sets published and the job seekers they reached, sets retracted, suggestions contested and
+         *     objections recorded. What a fundamental-rights impact assessment (AI Act Art. 27) and the
+         *     provider's post-market monitoring ask; read from the public parts of the decision log alone,
+         *     so the figures survive the erasure of job seekers. `from`/`to` select the events by their time.
+         */
+        get: operations["getUsageStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/stats/attributions": {
         parameters: {
             query?: never;
@@ -2384,6 +2409,33 @@ export interface components {
             to?: string;
             fastDecisionSeconds: number;
             rows: components["schemas"]["OversightRow"][];
+        };
+        UsageStats: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            weeks: components["schemas"]["UsageWeek"][];
+        };
+        UsageWeek: {
+            /** @description ISO 8601 week of the events. */
+            week: string;
+            /** @description Sets the model suggested. */
+            setsSuggested: number;
+            /** @description Sets counselors made by hand (the manual path). */
+            setsMadeByHand: number;
+            /** @description Suggestions asked for and refused, by reason: `objection`, `switched_off`, `no_active_model`, `shipped_model_not_registered`, `model_unavailable`. */
+            suggestionsRefused: {
+                [key: string]: number;
+            };
+            setsPublished: number;
+            /** @description Job seekers who had a set published to them that week. */
+            peopleReached: number;
+            setsRetracted: number;
+            /** @description Answers `contest` on published suggestions. */
+            contests: number;
+            /** @description Objections to AI processing recorded. */
+            objections: number;
         };
         /** @description How one counselor reviewed the sets one model version generated for them in one ISO week. Rates are null when there is nothing to divide by. */
         OversightRow: {
@@ -4431,6 +4483,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OversightStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUsageStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per week with events, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageStats"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,112 @@
+import type { DecisionEventType } from '../decision-log/decision-event.ts';
+import type { EventContent } from './audit-event-store.ts';
+import { countInto, formatIsoWeek, readRecord, readStringField, toSortedCounts } from './event-fields.ts';
+
+/** The events the usage figures count, each in the week it happened. */
+export const USAGE_EVENT_TYPES: readonly DecisionEventType[] = [
+  'recommendation.generated',
+  'recommendation.created_manually',
+  'suggestion.refused',
+  'recommendation.published',
+  'recommendation.retracted',
+  'feedback.given',
+  'objection.recorded',
+];
+
+/**
+ * How much the system was used in one ISO week, for the whole deployment: what a fundamental-rights
+ * impact assessment (AI Act Art. 27(1)(b)) and the provider's monitoring ask, read from the public
+ * parts of the log alone.
+ */
+export interface UsageWeek {
+  /** `2026-W48`. */
+  week: string;
+  /** Sets the model suggested. */
+  setsSuggested: number;
+  /** Sets counselors made by hand (the manual path). */
+  setsMadeByHand: number;
+  /** Suggestions asked for and refused, by reason (objection, switched_off, no_active_model…). */
+  suggestionsRefused: Record<string, number>;
+  setsPublished: number;
+  /** Job seekers who had a set published to them that week. */
+  peopleReached: number;
+  setsRetracted: number;
+  /** Answers `contest` on published suggestions. */
+  contests: number;
+  /** Objections to AI processing recorded (by the person, or through their counselor). */
+  objections: number;
+}
+
+interface WeekTotals extends Omit<UsageWeek, 'suggestionsRefused' | 'peopleReached'> {
+  refused: Map<string, number>;
+  reached: Set<string>;
+}
+
+/** The usage figures of the events in `[from, to)`, week by week, oldest first. */
+export async function computeUsageStats(
+  events: AsyncIterable<EventContent> | Iterable<EventContent>,
+  period: { from?: string; to?: string },
+): Promise<UsageWeek[]> {
+  const weeks = new Map<string, WeekTotals>();
+  for await (const event of events) {
+    if (period.from !== undefined && event.occurredAt < period.from) continue;
+    if (period.to !== undefined && event.occurredAt >= period.to) continue;
+    const week = findWeek(weeks, formatIsoWeek(event.occurredAt));
+    const payload = readRecord(event.payload);
+    switch (event.type) {
+      case 'recommendation.generated':
+        week.setsSuggested += 1;
+        break;
+      case 'recommendation.created_manually':
+        week.setsMadeByHand += 1;
+        break;
+      case 'suggestion.refused': {
+        countInto(week.refused, readStringField(payload, 'reason') ?? 'unknown');
+        break;
+      }
+      case 'recommendation.published':
+        week.setsPublished += 1;
+        if (event.subject !== null) week.reached.add(event.subject);
+        break;
+      case 'recommendation.retracted':
+        week.setsRetracted += 1;
+        break;
+      case 'feedback.given':
+        if (readStringField(payload, 'response') === 'contest') week.contests += 1;
+        break;
+      case 'objection.recorded':
+        week.objections += 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)).map(toUsageWeek);
+}
+
+function findWeek(weeks: Map<string, WeekTotals>, week: string): WeekTotals {
+  let totals = weeks.get(week);
+  if (totals === undefined) {
+    totals = {
+      week,
+      setsSuggested: 0,
+      setsMadeByHand: 0,
+      refused: new Map(),
+      setsPublished: 0,
+      reached: new Set(),
+      setsRetracted: 0,
+      contests: 0,
+      objections: 0,
+    };
+    weeks.set(week, totals);
+  }
+  return totals;
+}
+
+function toUsageWeek({ refused, reached, ...counts }: WeekTotals): UsageWeek {
+  return {
+    ...counts,
+    suggestionsRefused: toSortedCounts(refused),
+    peopleReached: reached.size,
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { EventContent } from '../../src/audit/audit-event-store.ts';
+import { computeUsageStats } from '../../src/audit/usage-stats.ts';
+
+let seq = 0;
+function anEvent(
+  type: string,
+  occurredAt: string,
+  payload: Record<string, unknown>,
+  subject = 'S1',
+): EventContent {
+  seq += 1;
+  return { seq, type, occurredAt, actor: { role: 'counselor', pseudonym: 'C1' }, subject, payload };
+}
+
+const MONDAY_W10 = '2026-03-02T09:00:00.000Z';
+const TUESDAY_W10 = '2026-03-03T09:00:00.000Z';
+const MONDAY_W11 = '2026-03-09T09:00:00.000Z';
+
+describe('usage figures', () => {
+  it('counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached', async () => {
+    const weeks = await computeUsageStats(
+      [
+        anEvent('recommendation.generated', MONDAY_W10, { setId: 'a' }),
+        anEvent('recommendation.generated', TUESDAY_W10, { setId: 'b' }, 'S2'),
+        anEvent('recommendation.created_manually', TUESDAY_W10, { setId: 'c' }, 'S3'),
+        anEvent('suggestion.refused', TUESDAY_W10, { reason: 'objection' }, 'S3'),
+        anEvent('suggestion.refused', TUESDAY_W10, { reason: 'switched_off' }, 'S4'),
+        anEvent('suggestion.refused', TUESDAY_W10, { reason: 'switched_off' }, 'S5'),
+        anEvent('recommendation.published', TUESDAY_W10, { setId: 'a' }),
+        anEvent('recommendation.published', TUESDAY_W10, { setId: 'a2' }),
+        anEvent('recommendation.published', TUESDAY_W10, { setId: 'b' }, 'S2'),
+        anEvent('objection.recorded', TUESDAY_W10, { channel: 'portal' }, 'S3'),
+        anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'contest' }),
+        anEvent('feedback.given', MONDAY_W11, { itemId: 'i2', response: 'interested' }),
+        anEvent('recommendation.retracted', MONDAY_W11, { setId: 'a' }),
+        // Not a usage event.
+        anEvent('item.decided', MONDAY_W11, { setId: 'a', decision: 'approved' }),
+      ],
+      {},
+    );
+    expect(weeks).toEqual([
+      {
+        week: '2026-W10',
+        setsSuggested: 2,
+        setsMadeByHand: 1,
+        suggestionsRefused: { objection: 1, switched_off: 2 },
+        setsPublished: 3,
+        peopleReached: 2,
+        setsRetracted: 0,
+        contests: 0,
+        objections: 1,
+      },
+      {
+        week: '2026-W11',
+        setsSuggested: 0,
+        setsMadeByHand: 0,
+        suggestionsRefused: {},
+        setsPublished: 0,
+        peopleReached: 0,
+        setsRetracted: 1,
+        contests: 1,
+        objections: 0,
+      },
+    ]);
+  });
+
+  it('leaves out the events outside the period', async () => {
+    const weeks = await computeUsageStats(
+      [
+        anEvent('recommendation.generated', MONDAY_W10, { setId: 'a' }),
+        anEvent('recommendation.generated', MONDAY_W11, { setId: 'b' }),
+      ],
+      { from: TUESDAY_W10, to: '2026-03-10T00:00:00.000Z' },
+    );
+    expect(weeks.map((week) => [week.week, week.setsSuggested])).toEqual([['2026-W11', 1]]);
+  });
+});
