@@ -103,10 +103,16 @@ function findWeek(weeks: Map<string, WeekTotals>, week: string): WeekTotals {
   return totals;
 }
 
-function toUsageWeek({ refused, reached, ...counts }: WeekTotals): UsageWeek {
+function toUsageWeek(totals: WeekTotals): UsageWeek {
   return {
-    ...counts,
-    suggestionsRefused: toSortedCounts(refused),
-    peopleReached: reached.size,
+    week: totals.week,
+    setsSuggested: totals.setsSuggested,
+    setsMadeByHand: totals.setsMadeByHand,
+    suggestionsRefused: toSortedCounts(totals.refused),
+    setsPublished: totals.setsPublished,
+    peopleReached: totals.reached.size,
+    setsRetracted: totals.setsRetracted,
+    contests: totals.contests,
+    objections: totals.objections,
   };
 }

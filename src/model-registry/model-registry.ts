@@ -438,7 +438,7 @@ export class ModelRegistry implements ActiveModelSource {
     const activeModelId = await this.deps.store.findActiveId();
     const serving =
       activeModelId === undefined
-        ? 'no model is active: suggestions answer with the manual path'
+        ? 'no model is active, so suggestions answer with the manual path'
         : 'the active model serves on';
     try {
       let sha256: string;
@@ -451,7 +451,7 @@ export class ModelRegistry implements ActiveModelSource {
       if (model.status === 'registered' && model.registeredBy === SYSTEM_ACTORS.startup.id) {
         this.logger.info(
           { modelId: model.id, activeModelId },
-          `the shipped model is registered, not active: ${serving} until an admin activates it`,
+          `the shipped model is registered, not active until an admin activates it; ${serving}`,
         );
       }
     } catch (error) {
