@@ -4,6 +4,7 @@ import { AccessRecordService } from './access-record/access-record-service.ts';
 import type { AppServices } from './app.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
+import { createLoggedTextCheck } from './audit/logged-text-check.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { type Config, checkTokenKeys } from './config.ts';
@@ -88,6 +89,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const recommendationStore = new KnexRecommendationStore(db);
     const feedbackStore = new KnexFeedbackStore(db);
     const settingsStore = new KnexSettingsStore(db);
+    const auditEvents = new KnexAuditEventStore(db);
+    const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
+    const checkLoggedText = createLoggedTextCheck({ events: auditEvents, pseudonymise });
     registry = new ModelRegistry({
       store: new KnexModelStore(db),
       decisionLog,
@@ -95,8 +99,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
       modelsDir: config.modelsDir,
       loadRetryMs: config.modelLoadRetrySeconds * 1000,
       now,
-      pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+      pseudonymise,
       logger,
+      checkLoggedText,
     });
     // A model that cannot be registered or loaded is logged and leaves the process without one: it
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
@@ -114,7 +119,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           }),
       }),
       courses: new CourseService(courseStore, decisionLog, now),
-      settings: new SettingsService(settingsStore, decisionLog, now),
+      settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),
       models,
       recommendations: new RecommendationService({
         store: recommendationStore,
@@ -142,7 +147,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         courses: courseStore,
         feedback: feedbackStore,
         decisionLog,
-        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
         onWarning: metrics.countWarning,
@@ -166,20 +171,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         decisionLog,
         keyring: log.subjectKeyring,
-        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        pseudonymise,
         models,
         retention: config.retention,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
       }),
       audit: new AuditService({
-        events: new KnexAuditEventStore(db),
+        events: auditEvents,
         log: decisionLog,
         keyring: log.subjectKeyring,
         models,
         settings: { getSettings: () => settingsStore.get() },
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
-        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+        pseudonymise,
         now,
       }),
       readiness: new ReadinessProbe([

@@ -11,7 +11,7 @@ import type {
 } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
-import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
@@ -22,6 +22,7 @@ import { computeDriftStats, type DriftReference, type ModelDrift } from './drift
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import { figurePeriodOf } from './figure-weeks.ts';
+import { createLoggedTextCheck } from './logged-text-check.ts';
 import {
   computeOversightStats,
   OVERSIGHT_READING_EVENT_TYPES,
@@ -115,26 +116,20 @@ export interface DriftStatsReport extends AuditPeriod {
  * purpose before any result is handed back: no read leaves without its trace.
  */
 export class AuditService {
-  constructor(private readonly deps: AuditServiceDeps) {}
+  readonly #checkLoggedText: LoggedTextCheck;
+
+  constructor(private readonly deps: AuditServiceDeps) {
+    this.#checkLoggedText = createLoggedTextCheck(deps);
+  }
 
   /**
-   * Checks the purpose of a request before any work is done: it is
-   * recorded in the public part of `audit.queried`, readable for as long as the log is kept, where
-   * erasure cannot reach it: one that mentions sensitive facts (health, religion, origin…, as the
-   * free-text screening finds them) is refused, and so is one holding the id of a job seeker the
-   * log is about, which would tie them to their pseudonym for good. Erased people count, since
-   * their events stay; an auditor follows a person by pseudonym, the events' `subject`.
+   * Checks the purpose of a request before any work is done: it is recorded in the public part of
+   * `audit.queried`, readable for as long as the log is kept, where erasure cannot reach it (see
+   * `createLoggedTextCheck`: no sensitive facts, no job seeker's id; an auditor follows a person by
+   * pseudonym, the events' `subject`).
    */
   private async checkPurpose({ purpose }: AuditRequest): Promise<void> {
-    refuseSensitiveLoggedText({ header: 'X-Audit-Purpose' }, purpose, 'state the purpose');
-    const pseudonyms = listIdCandidates(purpose).map((candidate) => this.deps.pseudonymise(candidate));
-    if (await this.deps.events.hasEventsAbout(pseudonyms)) {
-      throw new InvalidInputError(
-        'the X-Audit-Purpose header is kept readable in the decision log for good, where people appear ' +
-          'only by pseudonym: state the purpose without a job seeker’s id (the events name them by pseudonym)',
-        { header: 'X-Audit-Purpose' },
-      );
-    }
+    await this.#checkLoggedText({ header: 'X-Audit-Purpose' }, purpose, 'state the purpose');
   }
 
   /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
@@ -381,27 +376,6 @@ export class AuditService {
       });
     });
   }
-}
-
-/**
- * Every piece of a text that could be an id as the contract spells them (a letter or digit, then
- * letters, digits and `._:-`): in « dossier:js-4242. », « dossier:js-4242. », « js-4242. », « js-4242 »
- * and the like, each run cut at its separators in every way.
- */
-function listIdCandidates(text: string): string[] {
-  const candidates = new Set<string>();
-  for (const run of text.match(/[A-Za-z0-9._:-]+/g) ?? []) {
-    const separators = [...run].flatMap((character, index) => ('._:-'.includes(character) ? [index] : []));
-    const starts = [0, ...separators.map((index) => index + 1)];
-    const ends = [run.length, ...separators, ...separators.map((index) => index + 1)];
-    for (const start of starts) {
-      for (const end of ends) {
-        const piece = run.slice(start, end);
-        if (end - start <= 64 && /^[A-Za-z0-9]/.test(piece)) candidates.add(piece);
-      }
-    }
-  }
-  return [...candidates];
 }
 
 /** The items of each source, one source after the other. */

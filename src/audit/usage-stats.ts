@@ -31,15 +31,17 @@ export interface UsageWeek {
   /** Job seekers who had a set published to them that week. */
   peopleReached: number;
   setsRetracted: number;
-  /** Answers `contest` on published suggestions. */
+  /** Published suggestions whose last answer that week was `contest`. */
   contests: number;
   /** Objections to AI processing recorded (by the person, or through their counselor). */
   objections: number;
 }
 
-interface WeekTotals extends Omit<UsageWeek, 'suggestionsRefused' | 'peopleReached'> {
+interface WeekTotals extends Omit<UsageWeek, 'suggestionsRefused' | 'peopleReached' | 'contests'> {
   refused: Map<string, number>;
   reached: Set<string>;
+  /** Each item's last answer that week: a person may answer one suggestion more than once. */
+  answers: Map<string, string>;
 }
 
 /** The usage figures of the events in `[from, to)`, week by week, oldest first. */
@@ -51,31 +53,38 @@ export async function computeUsageStats(
   for await (const event of events) {
     if (period.from !== undefined && event.occurredAt < period.from) continue;
     if (period.to !== undefined && event.occurredAt >= period.to) continue;
-    const week = findWeek(weeks, formatIsoWeek(event.occurredAt));
+    const week = () => findWeek(weeks, formatIsoWeek(event.occurredAt));
     const payload = readRecord(event.payload);
     switch (event.type) {
       case 'recommendation.generated':
-        week.setsSuggested += 1;
+        week().setsSuggested += 1;
         break;
       case 'recommendation.created_manually':
-        week.setsMadeByHand += 1;
+        week().setsMadeByHand += 1;
         break;
       case 'suggestion.refused': {
-        countInto(week.refused, readStringField(payload, 'reason') ?? 'unknown');
+        // An event without a reason (none is written so) is left out, as the figures do elsewhere.
+        const reason = readStringField(payload, 'reason');
+        if (reason !== undefined) countInto(week().refused, reason);
         break;
       }
-      case 'recommendation.published':
-        week.setsPublished += 1;
-        if (event.subject !== null) week.reached.add(event.subject);
+      case 'recommendation.published': {
+        const totals = week();
+        totals.setsPublished += 1;
+        if (event.subject !== null) totals.reached.add(event.subject);
         break;
+      }
       case 'recommendation.retracted':
-        week.setsRetracted += 1;
+        week().setsRetracted += 1;
         break;
-      case 'feedback.given':
-        if (readStringField(payload, 'response') === 'contest') week.contests += 1;
+      case 'feedback.given': {
+        const itemId = readStringField(payload, 'itemId');
+        const response = readStringField(payload, 'response');
+        if (itemId !== undefined && response !== undefined) week().answers.set(itemId, response);
         break;
+      }
       case 'objection.recorded':
-        week.objections += 1;
+        week().objections += 1;
         break;
       default:
         break;
@@ -95,7 +104,7 @@ function findWeek(weeks: Map<string, WeekTotals>, week: string): WeekTotals {
       setsPublished: 0,
       reached: new Set(),
       setsRetracted: 0,
-      contests: 0,
+      answers: new Map(),
       objections: 0,
     };
     weeks.set(week, totals);
@@ -112,7 +121,7 @@ function toUsageWeek(totals: WeekTotals): UsageWeek {
     setsPublished: totals.setsPublished,
     peopleReached: totals.reached.size,
     setsRetracted: totals.setsRetracted,
-    contests: totals.contests,
+    contests: [...totals.answers.values()].filter((response) => response === 'contest').length,
     objections: totals.objections,
   };
 }

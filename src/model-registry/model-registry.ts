@@ -17,7 +17,7 @@ import {
 } from '../model/model-folder.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
-import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
@@ -47,6 +47,8 @@ export interface ModelRegistryDeps {
   loadRetryMs?: number;
   /** Where failed loads and registrations (error) and recoveries (info) are logged. */
   logger?: Pick<Logger, 'error' | 'info'>;
+  /** The check of an activation's reason, which the log keeps readable (no sensitive details, no id). */
+  checkLoggedText: LoggedTextCheck;
 }
 
 /** The active model's last failed load in this process. */
@@ -304,12 +306,9 @@ export class ModelRegistry implements ActiveModelSource {
    * Makes a registered model the active one, atomically (the previous one is retired). The new
    * scorer is loaded first, so a model that cannot load (or whose model.onnx or manifest.json is
    * no longer the registered one) is never activated; requests already running finish on the
-   * scorer they started with.
-   */
-  /**
-   * Makes model `id` the active one, retiring the active one; `reason` (why, on whose review: the
-   * card read, the release notes) goes with `model.activated`, readable by auditors for good, so it
-   * is refused when it mentions sensitive details.
+   * scorer they started with. `reason` (why, on whose review: the card read, the release notes)
+   * goes with `model.activated`, readable by auditors for good, so it is refused when it mentions
+   * sensitive details or a job seeker's id.
    */
   async activateModel(
     actor: Principal | SystemActor,
@@ -317,8 +316,9 @@ export class ModelRegistry implements ActiveModelSource {
     options: { reason?: string } = {},
   ): Promise<RegisteredModel> {
     const reason = options.reason?.trim();
-    if (reason !== undefined)
-      refuseSensitiveLoggedText({ field: 'reason' }, reason, 'say why the model goes live');
+    if (reason !== undefined) {
+      await this.deps.checkLoggedText({ field: 'reason' }, reason, 'say why the model goes live');
+    }
     await this.activate(actor, id, 'replace', reason);
     return this.getModel(id);
   }

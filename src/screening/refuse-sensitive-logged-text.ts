@@ -6,16 +6,27 @@ import { screenText } from './sensitive-terms.ts';
 export type LoggedTextPlace = { header: string } | { field: string };
 
 /**
+ * The whole check of a text the decision log keeps readable for good: this screening, and no job
+ * seeker's id (`src/audit/logged-text-check.ts`, which reads the log to tell).
+ */
+export type LoggedTextCheck = (place: LoggedTextPlace, text: string, ask: string) => Promise<void>;
+
+/** `the X-Audit-Purpose header`, `the changeReason field`. */
+export function nameLoggedTextPlace(place: LoggedTextPlace): string {
+  return 'header' in place ? `the ${place.header} header` : `the ${place.field} field`;
+}
+
+/**
  * Refuses a text that mentions sensitive terms, or holds invisible characters: it is recorded in
  * the public part of a decision-log event, readable for as long as the log is kept, where erasure
  * cannot reach it. `ask` says what the text should hold instead ("state the purpose").
  */
 export function refuseSensitiveLoggedText(place: LoggedTextPlace, text: string, ask: string): void {
-  const name = 'header' in place ? `${place.header} header` : `${place.field} field`;
+  const name = nameLoggedTextPlace(place);
   // A bidirectional override or a zero-width character would make the log read otherwise than it holds.
   if (holdsInvisibleCharacter(text)) {
     throw new InvalidInputError(
-      `the ${name} is kept readable in the decision log for good: ${ask} without control or ` +
+      `${name} is kept readable in the decision log for good: ${ask} without control or ` +
         'formatting characters (bidirectional overrides, zero-width spaces)',
       { ...place },
     );
@@ -23,7 +34,7 @@ export function refuseSensitiveLoggedText(place: LoggedTextPlace, text: string, 
   const [warning] = screenText('header' in place ? place.header : place.field, text);
   if (warning === undefined) return;
   throw new InvalidInputError(
-    `the ${name} is kept readable in the decision log for good: ${ask} without sensitive ` +
+    `${name} is kept readable in the decision log for good: ${ask} without sensitive ` +
       `details about anyone (it mentions ${warning.terms.join(', ')})`,
     { ...place, terms: warning.terms },
   );

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { PreconditionFailedError } from '../shared/errors.ts';
 import { type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -10,6 +10,8 @@ export class SettingsService {
   constructor(
     private readonly store: SettingsStore,
     private readonly decisionLog: DecisionLog,
+    /** The check of a text the log keeps readable (no sensitive details, no job seeker's id). */
+    private readonly checkLoggedText: LoggedTextCheck,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -20,7 +22,7 @@ export class SettingsService {
   /**
    * Replaces the settings and appends `settings.changed` with the fields that changed, and why when
    * the admin says (`changeReason`: why the kill switch was thrown, say; readable by auditors for
-   * good, so refused when it mentions sensitive details). With If-Match, only if the settings are
+   * good, so refused when it mentions sensitive details or a job seeker's id). With If-Match, only if the settings are
    * still the version the caller read (412 otherwise); without it, the last change wins, so that the
    * kill switch can be thrown at once.
    */
@@ -32,7 +34,7 @@ export class SettingsService {
     const { ifMatch } = options;
     const reason = options.changeReason?.trim();
     if (reason !== undefined) {
-      refuseSensitiveLoggedText({ field: 'changeReason' }, reason, 'say why the settings change');
+      await this.checkLoggedText({ field: 'changeReason' }, reason, 'say why the settings change');
     }
     return this.decisionLog.withTransaction(async (trx) => {
       const before = await this.store.get(trx);

@@ -97,6 +97,7 @@ describe('auditor API: the decision log', () => {
         'getAuditPublicKey',
         'getDriftStats',
         'getOversightStats',
+        'getUsageStats',
         'listAuditCheckpoints',
         'listAuditEvents',
         'verifyAuditLog',
@@ -166,6 +167,7 @@ describe('auditor API: the decision log', () => {
         '/v1/audit/checkpoints',
         '/v1/audit/public-key',
         '/v1/audit/stats/oversight',
+        '/v1/audit/stats/usage',
         '/v1/audit/stats/attributions',
         '/v1/audit/stats/drift',
       ];
@@ -179,6 +181,7 @@ describe('auditor API: the decision log', () => {
         'listAuditCheckpoints',
         'getAuditPublicKey',
         'getOversightStats',
+        'getUsageStats',
         'getAttributionStats',
         'getDriftStats',
       ]);

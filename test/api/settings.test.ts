@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsStore } from '../../src/settings/settings-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
 import { createGate } from '../support/gate.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { aClock } from '../support/workflow.ts';
@@ -76,6 +77,24 @@ describe('settings API', () => {
     expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     expect(read.body.aiEnabled).toBe(true);
+  });
+
+  it('refuses a change reason holding the id of a job seeker the log is about, changing nothing', async () => {
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    const synced = await t.http
+      .put('/v1/job-seekers/js-named')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(synced.status).toBe(201);
+    const before = await t.container.decisionLog.decisionLog.readHead();
+    const res = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Signalé par le dossier js-named' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'changeReason' });
+    expect(res.body.detail).toMatch(/without a job seeker’s id/);
+    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
   });
 
   it('takes back the body GET returned, changed where needed: who and when are the service’s own', async () => {

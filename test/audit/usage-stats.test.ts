@@ -18,7 +18,7 @@ const TUESDAY_W10 = '2026-03-03T09:00:00.000Z';
 const MONDAY_W11 = '2026-03-09T09:00:00.000Z';
 
 describe('usage figures', () => {
-  it('counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached', async () => {
+  it("counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached, and contests by each item's last answer", async () => {
     const weeks = await computeUsageStats(
       [
         anEvent('recommendation.generated', MONDAY_W10, { setId: 'a' }),
@@ -32,10 +32,13 @@ describe('usage figures', () => {
         anEvent('recommendation.published', TUESDAY_W10, { setId: 'b' }, 'S2'),
         anEvent('objection.recorded', TUESDAY_W10, { channel: 'portal' }, 'S3'),
         anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'contest' }),
+        anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'contest' }),
+        anEvent('feedback.given', MONDAY_W11, { itemId: 'i2', response: 'contest' }),
         anEvent('feedback.given', MONDAY_W11, { itemId: 'i2', response: 'interested' }),
         anEvent('recommendation.retracted', MONDAY_W11, { setId: 'a' }),
-        // Not a usage event.
-        anEvent('item.decided', MONDAY_W11, { setId: 'a', decision: 'approved' }),
+        // Nothing the figures count: no week of its own.
+        anEvent('item.decided', '2026-03-16T09:00:00.000Z', { setId: 'a', decision: 'approved' }),
+        anEvent('suggestion.refused', '2026-03-16T09:00:00.000Z', {}),
       ],
       {},
     );

@@ -1,6 +1,8 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
+import { createLoggedTextCheck } from '../../src/audit/logged-text-check.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { type CourseBatch, createCourseBatch } from '../../src/courses/course-table.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
@@ -116,6 +118,10 @@ describe('ModelRegistry', () => {
       modelsDir: modelsDir.dir,
       now: () => new Date(),
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+      checkLoggedText: createLoggedTextCheck({
+        events: new KnexAuditEventStore(log.db),
+        pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
+      }),
       ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
       ...more,
     });

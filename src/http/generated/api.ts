@@ -868,7 +868,7 @@ export interface paths {
          *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
-         *     readable by auditors for good: refused (422) when it mentions sensitive details.
+         *     readable by auditors for good: refused (422) when it mentions sensitive details or a job seeker's id.
          */
         post: operations["activateModel"];
         delete?: never;
@@ -1787,7 +1787,7 @@ export interface components {
             updatedAt?: string | null;
             /** @description As read; ignored. */
             updatedBy?: string | null;
-            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details or holds invisible characters; name no person. */
+            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
             changeReason?: string;
         };
         /**
@@ -2432,7 +2432,7 @@ export interface components {
             /** @description Job seekers who had a set published to them that week. */
             peopleReached: number;
             setsRetracted: number;
-            /** @description Answers `contest` on published suggestions. */
+            /** @description Published suggestions whose last answer that week was `contest` (a person may answer one more than once). */
             contests: number;
             /** @description Objections to AI processing recorded. */
             objections: number;
