@@ -1,8 +1,9 @@
 import type { CourseInput } from './course.ts';
 import { COURSE_RECORD_FIELDS } from './validate-course-record.ts';
 
-/** A field a write changed, with its value before and after. */
+/** A field a write changed, with its value before and after (as `settings.changed` lists its own). */
 export interface FieldChange {
+  field: string;
   from: unknown;
   to: unknown;
 }
@@ -13,16 +14,12 @@ const COURSE_FIELDS = COURSE_RECORD_FIELDS.filter(
 );
 
 /**
- * The fields of a course that a write changed, by name, with their values before and after. The
- * catalog is public, so the values go to the log in clear: an auditor sees, say, a provider's
- * return-to-employment rate raised just before its course rose in the suggestions.
+ * The fields of a course that a write changed, in the catalog's order, with their values before
+ * and after. The catalog is public, so the values go to the log in clear: an auditor sees, say, a
+ * provider's return-to-employment rate raised just before its course rose in the suggestions.
  */
-export function listCourseChanges(before: CourseInput, after: CourseInput): Record<string, FieldChange> {
-  const changes: Record<string, FieldChange> = {};
-  for (const field of COURSE_FIELDS) {
-    const from = before[field];
-    const to = after[field];
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
-  }
-  return changes;
+export function listCourseChanges(before: CourseInput, after: CourseInput): FieldChange[] {
+  return COURSE_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field])).map(
+    (field) => ({ field, from: before[field], to: after[field] }),
+  );
 }

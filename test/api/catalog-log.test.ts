@@ -49,12 +49,12 @@ describe('catalog changes in the decision log', () => {
         courseId: 'LOG-RATE',
         created: false,
         active: true,
-        changes: {
-          durationHours: { from: aCourse().durationHours, to: 120 },
-          returnToEmploymentRate: { from: aCourse().returnToEmploymentRate, to: 0.97 },
-        },
+        changes: [
+          { field: 'durationHours', from: aCourse().durationHours, to: 120 },
+          { field: 'returnToEmploymentRate', from: aCourse().returnToEmploymentRate, to: 0.97 },
+        ],
       },
-      { courseId: 'LOG-RATE', created: false, active: true, changes: {} },
+      { courseId: 'LOG-RATE', created: false, active: true, changes: [] },
     ]);
   });
 
