@@ -79,7 +79,8 @@ export interface MyData {
 function describeHowToContest(privacyContact: string | undefined): string {
   return (
     'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
-    'qui la réexaminera lui-même, ou la contester depuis votre espace (réponse « Je conteste cette proposition »). Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
+    'qui la réexaminera lui-même, ou la contester depuis votre espace (réponse « Je conteste cette proposition »). ' +
+    'Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
     'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
     'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. Pour toute question sur ' +
     `vos données, écrivez au délégué à la protection des données (${describePrivacyContact(privacyContact)}) ; vous ` +

@@ -78,7 +78,8 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       items: [],
     });
     expect(JSON.stringify(body)).not.toContain(REASON);
-    expect(JSON.stringify(body)).not.toContain(older.set.id);
+    // The older set is still published: a portal falling back to it would have shown its items.
+    expect((await readSet(t, counselor, older.set.id)).set.status).toBe('published');
     const explanation = await t.http
       .get(`/v1/me/recommendations/${shownItem.itemId}/explanation`)
       .auth(token, { type: 'bearer' });
