@@ -1,4 +1,4 @@
-import type { CourseInput } from './course.ts';
+import type { CourseInput, CourseRecord } from './course.ts';
 import { COURSE_RECORD_FIELDS } from './validate-course-record.ts';
 
 /** A field a write changed, with its value before and after (as `settings.changed` lists its own). */
@@ -22,4 +22,27 @@ export function listCourseChanges(before: CourseInput, after: CourseInput): Fiel
   return COURSE_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field])).map(
     (field) => ({ field, from: before[field], to: after[field] }),
   );
+}
+
+/**
+ * A course's return-to-employment rate changed by an import: the model's strongest feature, which
+ * a training provider declares, so the log keeps each change.
+ */
+export interface RateChange {
+  courseId: string;
+  from: number | null;
+  to: number | null;
+}
+
+/** The imported courses that replaced one with another return-to-employment rate, in import order. */
+export function listRateChanges(
+  imported: readonly CourseRecord[],
+  previousRates: ReadonlyMap<string, number | null>,
+): RateChange[] {
+  return imported.flatMap((course) => {
+    const from = previousRates.get(course.id);
+    return from === undefined || from === course.returnToEmploymentRate
+      ? []
+      : [{ courseId: course.id, from, to: course.returnToEmploymentRate }];
+  });
 }

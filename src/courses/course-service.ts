@@ -11,7 +11,7 @@ import {
   type CourseSearch,
   MAX_PAGE_SIZE,
 } from './course.ts';
-import { listCourseChanges } from './course-changes.ts';
+import { listCourseChanges, listRateChanges } from './course-changes.ts';
 import {
   type ImportLine,
   type ImportReport,
@@ -122,12 +122,12 @@ export class CourseService {
       throw new InvalidImportError('the import holds no course; nothing was imported', [], 0, false);
     }
     return this.decisionLog.withTransaction(async (trx) => {
-      const { created, updated, rateChanges } = await this.store.upsertMany(courses, this.now(), trx);
+      const { created, updated, previousRates } = await this.store.upsertMany(courses, this.now(), trx);
       const report = { imported: courses.length, created, updated };
       await this.decisionLog.append(trx, {
         type: 'catalog.imported',
         actor: { role: 'admin', id: admin.subject },
-        payload: { ...report, rateChanges },
+        payload: { ...report, rateChanges: listRateChanges(courses, previousRates) },
       });
       return report;
     });

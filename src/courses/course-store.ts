@@ -14,16 +14,6 @@ export interface CandidateSearch extends CourseBatch<Course> {
   readonly catalogVersion: number;
 }
 
-/**
- * A course's return-to-employment rate changed by an import: the model's strongest feature, which
- * a training provider declares, so the log keeps each change.
- */
-export interface RateChange {
-  courseId: string;
-  from: number | null;
-  to: number | null;
-}
-
 /** Persistence of the training course catalog. */
 export interface CourseStore {
   /** The course, or undefined when there is none. */
@@ -41,14 +31,14 @@ export interface CourseStore {
   ): Promise<{ course: Course; previous: Course | null }>;
   /**
    * Creates or replaces many courses in one transaction: all are written or none. The ids must be
-   * distinct. Returns how many were new, how many replaced an existing course, and each replaced
-   * course whose return-to-employment rate changed.
+   * distinct. Returns how many were new, how many replaced an existing course, and the
+   * return-to-employment rate each replaced course had, by id.
    */
   upsertMany(
     courses: readonly CourseRecord[],
     now: Date,
     trx?: Knex.Transaction,
-  ): Promise<{ created: number; updated: number; rateChanges: RateChange[] }>;
+  ): Promise<{ created: number; updated: number; previousRates: ReadonlyMap<string, number | null> }>;
   /** One page of the courses matching every filter, ordered by id. */
   search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage>;
   /**

@@ -21,7 +21,7 @@ import {
   MODALITIES,
   type Modality,
 } from './course.ts';
-import type { CandidateSearch, CourseStore, RateChange } from './course-store.ts';
+import type { CandidateSearch, CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 import { courseSearchText } from './search-text.ts';
 
@@ -90,26 +90,18 @@ export class KnexCourseStore implements CourseStore {
     courses: readonly CourseRecord[],
     now: Date,
     outer?: Knex.Transaction,
-  ): Promise<{ created: number; updated: number; rateChanges: RateChange[] }> {
+  ): Promise<{ created: number; updated: number; previousRates: ReadonlyMap<string, number | null> }> {
     const stamp = now.toISOString();
     return inTransaction(this.db, outer, async (trx) => {
       await bumpCatalogVersion(trx);
-      let updated = 0;
-      const rateChanges: RateChange[] = [];
+      const previousRates = new Map<string, number | null>();
       for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
         const ids = chunk.map((course) => course.id);
         const existing: Array<{ id: string; return_to_employment_rate: unknown }> = await trx(COURSES)
           .whereIn('id', ids)
           .select('id', 'return_to_employment_rate');
-        updated += existing.length;
-        const rateBefore = new Map(
-          existing.map((row) => [row.id, readNullableNumber(row.return_to_employment_rate)]),
-        );
-        for (const course of chunk) {
-          const from = rateBefore.get(course.id);
-          if (from !== undefined && from !== course.returnToEmploymentRate) {
-            rateChanges.push({ courseId: course.id, from, to: course.returnToEmploymentRate });
-          }
+        for (const row of existing) {
+          previousRates.set(row.id, readNullableNumber(row.return_to_employment_rate));
         }
         await trx(COURSES)
           .insert(chunk.map((course) => toRow(course, stamp)))
@@ -117,7 +109,7 @@ export class KnexCourseStore implements CourseStore {
           .merge();
         await replaceOccupations(trx, chunk);
       }
-      return { created: courses.length - updated, updated, rateChanges };
+      return { created: courses.length - previousRates.size, updated: previousRates.size, previousRates };
     });
   }
 
