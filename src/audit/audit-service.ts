@@ -269,7 +269,6 @@ export class AuditService {
         { types: USAGE_EVENT_TYPES, ...pickDefined({ from: period.from, to: period.to }) },
         toSeq,
       ),
-      period,
     );
     await this.record(request, 'getUsageStats', { ...period, toSeq }, weeks.length);
     return { ...period, weeks };

@@ -44,15 +44,12 @@ interface WeekTotals extends Omit<UsageWeek, 'suggestionsRefused' | 'peopleReach
   answers: Map<string, string>;
 }
 
-/** The usage figures of the events in `[from, to)`, week by week, oldest first. */
+/** The usage figures of these events (the period's, selected by the caller), week by week, oldest first. */
 export async function computeUsageStats(
   events: AsyncIterable<EventContent> | Iterable<EventContent>,
-  period: { from?: string; to?: string },
 ): Promise<UsageWeek[]> {
   const weeks = new Map<string, WeekTotals>();
   for await (const event of events) {
-    if (period.from !== undefined && event.occurredAt < period.from) continue;
-    if (period.to !== undefined && event.occurredAt >= period.to) continue;
     const week = () => findWeek(weeks, formatIsoWeek(event.occurredAt));
     const payload = readRecord(event.payload);
     switch (event.type) {

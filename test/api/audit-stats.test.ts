@@ -217,6 +217,15 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(logged.at(-1)?.payload).toMatchObject({ operation: 'getUsageStats' });
     });
 
+    it('gives the usage of the period only, its events selected by when they happened', async () => {
+      const weeksOf = async (query: string) =>
+        ((await get(`/v1/audit/stats/usage${query}`)).body.weeks as Array<{ week: string }>).map(
+          (week) => week.week,
+        );
+      expect(await weeksOf('?from=2026-10-05T00:00:00Z')).toEqual(['2026-W41']);
+      expect(await weeksOf('?to=2026-10-05T00:00:00Z')).toEqual(['2026-W40']);
+    });
+
     it('reads the fast-decision threshold from the settings, or from the query', async () => {
       expect((await get('/v1/audit/stats/oversight')).body.fastDecisionSeconds).toBe(10);
       const strict = await get('/v1/audit/stats/oversight?fastDecisionSeconds=2');
