@@ -29,7 +29,7 @@ import {
   OVERSIGHT_REVIEW_EVENT_TYPES,
   type OversightRow,
 } from './oversight-stats.ts';
-import { computeUsageStats, USAGE_EVENT_TYPES, type UsageWeek } from './usage-stats.ts';
+import { computeUsageStats, USAGE_EVENT_TYPES, type UsageFigures } from './usage-stats.ts';
 
 export interface AuditServiceDeps {
   events: AuditEventStore;
@@ -96,9 +96,7 @@ export interface OversightReport extends AuditPeriod {
   rows: OversightRow[];
 }
 
-export interface UsageReport extends AuditPeriod {
-  weeks: UsageWeek[];
-}
+export interface UsageReport extends AuditPeriod, UsageFigures {}
 
 export interface AttributionReport extends AuditPeriod {
   models: ModelAttributions[];
@@ -258,20 +256,21 @@ export class AuditService {
   /**
    * How much the system was used, week by week, for the whole deployment: sets suggested and made by
    * hand, refusals by reason, publications and the people they reached, retractions, contests and
-   * objections. From the public parts of the log, events counted in the week they happened.
+   * objections, and the same for the whole period. From the public parts of the log, events counted
+   * in the week they happened.
    */
   async computeUsage(request: AuditRequest, period: AuditPeriod): Promise<UsageReport> {
     await this.checkPurpose(request);
     checkPeriod(period);
     const { seq: toSeq } = await this.deps.log.readHead();
-    const weeks = await computeUsageStats(
+    const figures = await computeUsageStats(
       this.deps.events.streamContents(
         { types: USAGE_EVENT_TYPES, ...pickDefined({ from: period.from, to: period.to }) },
         toSeq,
       ),
     );
-    await this.record(request, 'getUsageStats', { ...period, toSeq }, weeks.length);
-    return { ...period, weeks };
+    await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
+    return { ...period, ...figures };
   }
 
   /**

@@ -14,13 +14,11 @@ export const USAGE_EVENT_TYPES: readonly DecisionEventType[] = [
 ];
 
 /**
- * How much the system was used in one ISO week, for the whole deployment: what a fundamental-rights
- * impact assessment (AI Act Art. 27(1)(b)) and the provider's monitoring ask, read from the public
- * parts of the log alone.
+ * How much the system was used, for the whole deployment: what a fundamental-rights impact
+ * assessment (AI Act Art. 27(1)(b)) and the provider's monitoring ask, read from the public parts
+ * of the log alone.
  */
-export interface UsageWeek {
-  /** `2026-W48`. */
-  week: string;
+export interface UsageCounts {
   /** Sets the model suggested. */
   setsSuggested: number;
   /** Sets counselors made by hand (the manual path). */
@@ -28,97 +26,127 @@ export interface UsageWeek {
   /** Suggestions asked for and refused, by reason (objection, switched_off, no_active_model…). */
   suggestionsRefused: Record<string, number>;
   setsPublished: number;
-  /** Job seekers who had a set published to them that week. */
+  /** Distinct job seekers who had a set published to them. */
   peopleReached: number;
   setsRetracted: number;
-  /** Published suggestions whose last answer that week was `contest`. */
+  /** Published suggestions whose last answer was `contest`. */
   contests: number;
   /** Objections to AI processing recorded (by the person, or through their counselor). */
   objections: number;
 }
 
-interface WeekTotals extends Omit<UsageWeek, 'suggestionsRefused' | 'peopleReached' | 'contests'> {
+/** The usage of one ISO week. */
+export interface UsageWeek extends UsageCounts {
+  /** `2026-W48`. */
+  week: string;
+}
+
+export interface UsageFigures {
+  /** Week by week, oldest first; a week with nothing counted is left out. */
+  weeks: UsageWeek[];
+  /** The whole period: a person reached in two weeks is one person, an item answered in two weeks has one last answer. */
+  total: UsageCounts;
+}
+
+interface Tally extends Omit<UsageCounts, 'suggestionsRefused' | 'peopleReached' | 'contests'> {
   refused: Map<string, number>;
   reached: Set<string>;
-  /** Each item's last answer that week: a person may answer one suggestion more than once. */
+  /** Each item's last answer: a person may answer one suggestion more than once. */
   answers: Map<string, string>;
 }
 
-/** The usage figures of these events (the period's, selected by the caller), week by week, oldest first. */
+/** The usage figures of these events (the period's, selected by the caller), week by week and in all. */
 export async function computeUsageStats(
   events: AsyncIterable<EventContent> | Iterable<EventContent>,
-): Promise<UsageWeek[]> {
-  const weeks = new Map<string, WeekTotals>();
+): Promise<UsageFigures> {
+  const weeks = new Map<string, Tally>();
+  const total = newTally();
   for await (const event of events) {
-    const week = () => findWeek(weeks, formatIsoWeek(event.occurredAt));
-    const payload = readRecord(event.payload);
-    switch (event.type) {
-      case 'recommendation.generated':
-        week().setsSuggested += 1;
-        break;
-      case 'recommendation.created_manually':
-        week().setsMadeByHand += 1;
-        break;
-      case 'suggestion.refused': {
-        // An event without a reason (none is written so) is left out, as the figures do elsewhere.
-        const reason = readStringField(payload, 'reason');
-        if (reason !== undefined) countInto(week().refused, reason);
-        break;
-      }
-      case 'recommendation.published': {
-        const totals = week();
-        totals.setsPublished += 1;
-        if (event.subject !== null) totals.reached.add(event.subject);
-        break;
-      }
-      case 'recommendation.retracted':
-        week().setsRetracted += 1;
-        break;
-      case 'feedback.given': {
-        const itemId = readStringField(payload, 'itemId');
-        const response = readStringField(payload, 'response');
-        if (itemId !== undefined && response !== undefined) week().answers.set(itemId, response);
-        break;
-      }
-      case 'objection.recorded':
-        week().objections += 1;
-        break;
-      default:
-        break;
+    const count = counterOf(event);
+    if (count === undefined) continue;
+    const week = formatIsoWeek(event.occurredAt);
+    let tally = weeks.get(week);
+    if (tally === undefined) {
+      tally = newTally();
+      weeks.set(week, tally);
     }
+    count(tally);
+    count(total);
   }
-  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)).map(toUsageWeek);
-}
-
-function findWeek(weeks: Map<string, WeekTotals>, week: string): WeekTotals {
-  let totals = weeks.get(week);
-  if (totals === undefined) {
-    totals = {
-      week,
-      setsSuggested: 0,
-      setsMadeByHand: 0,
-      refused: new Map(),
-      setsPublished: 0,
-      reached: new Set(),
-      setsRetracted: 0,
-      answers: new Map(),
-      objections: 0,
-    };
-    weeks.set(week, totals);
-  }
-  return totals;
-}
-
-function toUsageWeek(totals: WeekTotals): UsageWeek {
   return {
-    week: totals.week,
-    setsSuggested: totals.setsSuggested,
-    setsMadeByHand: totals.setsMadeByHand,
-    suggestionsRefused: toSortedCounts(totals.refused),
-    setsPublished: totals.setsPublished,
-    peopleReached: totals.reached.size,
-    setsRetracted: totals.setsRetracted,
-    contests: [...totals.answers.values()].filter((response) => response === 'contest').length,
-    objections: totals.objections,
+    weeks: [...weeks]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([week, tally]) => ({ week, ...toUsageCounts(tally) })),
+    total: toUsageCounts(total),
+  };
+}
+
+/** How the event adds to a tally; undefined for an event the figures do not count (it opens no week). */
+function counterOf(event: EventContent): ((tally: Tally) => void) | undefined {
+  const payload = readRecord(event.payload);
+  switch (event.type) {
+    case 'recommendation.generated':
+      return (tally) => {
+        tally.setsSuggested += 1;
+      };
+    case 'recommendation.created_manually':
+      return (tally) => {
+        tally.setsMadeByHand += 1;
+      };
+    case 'suggestion.refused': {
+      // An event without a reason (none is written so) is left out, as the figures do elsewhere.
+      const reason = readStringField(payload, 'reason');
+      return reason === undefined ? undefined : (tally) => countInto(tally.refused, reason);
+    }
+    case 'recommendation.published': {
+      const { subject } = event;
+      return (tally) => {
+        tally.setsPublished += 1;
+        if (subject !== null) tally.reached.add(subject);
+      };
+    }
+    case 'recommendation.retracted':
+      return (tally) => {
+        tally.setsRetracted += 1;
+      };
+    case 'feedback.given': {
+      const itemId = readStringField(payload, 'itemId');
+      const response = readStringField(payload, 'response');
+      return itemId === undefined || response === undefined
+        ? undefined
+        : (tally) => tally.answers.set(itemId, response);
+    }
+    case 'objection.recorded':
+      return (tally) => {
+        tally.objections += 1;
+      };
+    default:
+      return undefined;
+  }
+}
+
+function newTally(): Tally {
+  return {
+    setsSuggested: 0,
+    setsMadeByHand: 0,
+    refused: new Map(),
+    setsPublished: 0,
+    reached: new Set(),
+    setsRetracted: 0,
+    answers: new Map(),
+    objections: 0,
+  };
+}
+
+function toUsageCounts(tally: Tally): UsageCounts {
+  return {
+    setsSuggested: tally.setsSuggested,
+    setsMadeByHand: tally.setsMadeByHand,
+    suggestionsRefused: toSortedCounts(tally.refused),
+    setsPublished: tally.setsPublished,
+    peopleReached: tally.reached.size,
+    setsRetracted: tally.setsRetracted,
+    contests: [...tally.answers.values()].filter((response) => response === 'contest').length,
+    objections: tally.objections,
   };
 }

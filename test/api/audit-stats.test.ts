@@ -213,6 +213,12 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           objections: 0,
         },
       ]);
+      expect(res.body.total).toMatchObject({
+        setsSuggested: 3,
+        setsPublished: 1,
+        peopleReached: 1,
+        contests: 1,
+      });
       const logged = await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'] });
       expect(logged.at(-1)?.payload).toMatchObject({ operation: 'getUsageStats' });
     });

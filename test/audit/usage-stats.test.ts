@@ -19,7 +19,7 @@ const MONDAY_W11 = '2026-03-09T09:00:00.000Z';
 
 describe('usage figures', () => {
   it("counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached, and contests by each item's last answer", async () => {
-    const weeks = await computeUsageStats([
+    const { weeks } = await computeUsageStats([
       anEvent('recommendation.generated', MONDAY_W10, { setId: 'a' }),
       anEvent('recommendation.generated', TUESDAY_W10, { setId: 'b' }, 'S2'),
       anEvent('recommendation.created_manually', TUESDAY_W10, { setId: 'c' }, 'S3'),
@@ -63,5 +63,31 @@ describe('usage figures', () => {
         objections: 0,
       },
     ]);
+  });
+
+  it('gives the whole period as well, a person reached in two weeks once and each item by its last answer', async () => {
+    const { weeks, total } = await computeUsageStats([
+      anEvent('recommendation.published', MONDAY_W10, { setId: 'a' }, 'S1'),
+      anEvent('feedback.given', TUESDAY_W10, { itemId: 'i1', response: 'contest' }, 'S1'),
+      anEvent('suggestion.refused', TUESDAY_W10, { reason: 'objection' }, 'S2'),
+      anEvent('recommendation.published', MONDAY_W11, { setId: 'b' }, 'S1'),
+      anEvent('recommendation.published', MONDAY_W11, { setId: 'c' }, 'S3'),
+      anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'interested' }, 'S1'),
+      anEvent('suggestion.refused', MONDAY_W11, { reason: 'objection' }, 'S2'),
+    ]);
+    expect(weeks.map((week) => [week.week, week.peopleReached, week.contests])).toEqual([
+      ['2026-W10', 1, 1],
+      ['2026-W11', 2, 0],
+    ]);
+    expect(total).toEqual({
+      setsSuggested: 0,
+      setsMadeByHand: 0,
+      suggestionsRefused: { objection: 2 },
+      setsPublished: 3,
+      peopleReached: 2,
+      setsRetracted: 0,
+      contests: 0,
+      objections: 0,
+    });
   });
 });

@@ -1059,11 +1059,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How much the system was used, week by week
-         * @description For the whole deployment, per ISO week (of each event): sets the model suggested, sets made by
-         *     hand, suggestions refused by reason (the person objected, suggestions switched off, no model),
-         *     sets published and the job seekers they reached, sets retracted, suggestions contested and
-         *     objections recorded. What a fundamental-rights impact assessment (AI Act Art. 27) and the
+         * How much the system was used, week by week and over the period
+         * @description For the whole deployment, per ISO week (of each event) and in total over the period: sets the
+         *     model suggested, sets made by hand, suggestions refused by reason (the person objected,
+         *     suggestions switched off, no model), sets published and the distinct job seekers they reached,
+         *     sets retracted, suggestions contested and objections recorded. What a fundamental-rights impact assessment (AI Act Art. 27) and the
          *     provider's post-market monitoring ask; read from the public parts of the decision log alone,
          *     so the figures survive the erasure of job seekers. `from`/`to` select the events by their time.
          */
@@ -2415,11 +2415,17 @@ export interface components {
             from?: string;
             /** Format: date-time */
             to?: string;
+            /** @description Week by week, oldest first; a week in which nothing counted happened is left out. */
             weeks: components["schemas"]["UsageWeek"][];
+            /** @description The whole period: a person reached in two weeks counts once, a suggestion answered in two weeks by its last answer. */
+            total: components["schemas"]["UsageCounts"];
         };
+        /** @description The usage of one ISO week. */
         UsageWeek: {
             /** @description ISO 8601 week of the events. */
             week: string;
+        } & components["schemas"]["UsageCounts"];
+        UsageCounts: {
             /** @description Sets the model suggested. */
             setsSuggested: number;
             /** @description Sets counselors made by hand (the manual path). */
@@ -2429,10 +2435,10 @@ export interface components {
                 [key: string]: number;
             };
             setsPublished: number;
-            /** @description Job seekers who had a set published to them that week. */
+            /** @description Distinct job seekers who had a set published to them. */
             peopleReached: number;
             setsRetracted: number;
-            /** @description Published suggestions whose last answer that week was `contest` (a person may answer one more than once). */
+            /** @description Published suggestions whose last answer was `contest` (a person may answer one more than once). */
             contests: number;
             /** @description Objections to AI processing recorded. */
             objections: number;
