@@ -80,8 +80,11 @@ export class KnexRecommendationStore implements RecommendationStore {
         this.db(JOB_SEEKERS).select('id').where('counselor_id', query.counselorId),
       );
     }
-    if (query.status !== undefined) builder.where('status', query.status);
+    if (query.statuses !== undefined) builder.whereIn('status', [...query.statuses]);
     if (query.seekerId !== undefined) builder.where('seeker_id', query.seekerId);
+    // Read among the rows the queue picked by index (its seekers, or the second-review status), so
+    // model_id needs none. A set made by hand has a null model_id, which equals nothing.
+    if (query.modelId !== undefined) builder.where('model_id', query.modelId);
     if (query.after !== undefined) {
       const { createdAt, id } = query.after;
       builder.where((w) =>

@@ -53,8 +53,9 @@ export function createRecommendationRoutes(
     const page = await suggestions.listRecommendations(requirePrincipal(req), {
       limit,
       ...(query.queue === undefined ? {} : { queue: query.queue }),
-      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.status === undefined ? {} : { statuses: query.status }),
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
+      ...(query.modelId === undefined ? {} : { modelId: query.modelId }),
       ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),
     });
     res.json({

@@ -33,7 +33,7 @@ import {
   type SetView,
   snapshotProfile,
 } from './recommendation.ts';
-import type { RecommendationStore, SetSummary } from './recommendation-store.ts';
+import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
 import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
@@ -326,18 +326,13 @@ export class RecommendationService {
   /**
    * The sets of the counselor's caseload, newest first (a previous counselor's included, for people
    * who moved to them). Sets whose lifetime has passed are marked expired first, so that the queue
-   * (and its status filter) never shows them as still open. `nextAfter` is the last set of the page
-   * when another page follows (one more set is read to know), null on the last page.
+   * (and its status filter) never shows them as still open. The filters (statuses, job seeker, model)
+   * narrow either queue alike. `nextAfter` is the last set of the page when another page follows
+   * (one more set is read to know), null on the last page.
    */
   async listRecommendations(
     counselor: Principal,
-    filter: {
-      queue?: 'caseload' | 'second_review';
-      status?: SetStatus;
-      seekerId?: string;
-      after?: { createdAt: string; id: string };
-      limit: number;
-    },
+    filter: Omit<SetQuery, 'counselorId'>,
   ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
     await expireDueSets(this.deps, this.deps.now(), 'batch');
     const found = await this.deps.store.list({

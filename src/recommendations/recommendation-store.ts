@@ -29,8 +29,11 @@ export interface SetQuery {
    * caseload awaiting a second review that this counselor did not review first.
    */
   queue?: 'caseload' | 'second_review';
-  status?: SetStatus;
+  /** Sets in any of these statuses (none given: every status). Narrows either queue. */
+  statuses?: readonly SetStatus[];
   seekerId?: string;
+  /** Sets this model made (its registry id); sets made by hand never match. Narrows either queue. */
+  modelId?: string;
   /** Keyset cursor: the (createdAt, id) of the last set of the previous page. */
   after?: { createdAt: string; id: string };
   limit: number;

@@ -4,6 +4,7 @@ import type { TestApp } from '../support/test-app.ts';
 import {
   act,
   aWorkflowSeeker,
+  createAndPublish,
   createSet,
   decideAll,
   newIdempotencyKey,
@@ -337,6 +338,100 @@ describe('suggestions API', () => {
         .query({ cursor: 'bm90LWEtY3Vyc29y' })
         .auth(counselor, { type: 'bearer' });
       expect(res.status).toBe(400);
+    });
+
+    /** The ids of the sets the counselor's queue lists for this query string, in order. */
+    async function queueIds(query: string): Promise<string[]> {
+      const res = await t.http.get(`/v1/recommendations?${query}`).auth(counselor, { type: 'bearer' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((summary: { id: string }) => summary.id);
+    }
+
+    /**
+     * Four sets of a new person on `c-001`'s caseload, a minute apart, oldest first: one published,
+     * one retracted, one pending review, one awaiting a second review.
+     */
+    async function setsInFourStatuses(seekerId: string) {
+      await syncSeeker(t, seekerId, aWorkflowSeeker());
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 1 });
+      clock.advance(60_000);
+      const retracted = await createAndPublish(t, counselor, seekerId, { approve: 1 });
+      const { etag } = await readSet(t, counselor, retracted.id);
+      const reason = { reason: 'Suggestions faites par un modèle défaillant.' };
+      expect((await act(t, counselor, retracted.id, 'retract', etag, reason)).status).toBe(200);
+      clock.advance(60_000);
+      const { set: pending } = await createSet(t, counselor, seekerId, { limit: 1 });
+      clock.advance(60_000);
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const { set: drawn } = await createSet(t, counselor, seekerId, { limit: 1 });
+        const decided = await decideAll(t, counselor, drawn.id);
+        const handed = await act(t, counselor, drawn.id, 'publish', decided.etag);
+        expect(handed.body.status).toBe('awaiting_second_review');
+        return { published: published.id, retracted: retracted.id, pending: pending.id, drawn: drawn.id };
+      } finally {
+        await putSettings(t, {});
+      }
+    }
+
+    it('lists the sets in any of several statuses, the status repeated or comma-separated', async () => {
+      const sets = await setsInFourStatuses('js-qs');
+      const open = 'status=pending_review&status=awaiting_second_review&seekerId=js-qs';
+      expect(await queueIds(open)).toEqual([sets.drawn, sets.pending]);
+      expect(
+        await queueIds('status=awaiting_shortlist,pending_review,awaiting_second_review&seekerId=js-qs'),
+      ).toEqual([sets.drawn, sets.pending]);
+      expect(await queueIds('status=published&status=retracted&seekerId=js-qs')).toEqual([
+        sets.retracted,
+        sets.published,
+      ]);
+      // One status alone filters as before, the brackets some clients add included.
+      expect(await queueIds('status=published&seekerId=js-qs')).toEqual([sets.published]);
+      expect(await queueIds('status[]=retracted&seekerId=js-qs')).toEqual([sets.retracted]);
+    });
+
+    it('pages through several statuses with the cursor without repeating or skipping a set', async () => {
+      const sets = await setsInFourStatuses('js-qp');
+      // Two more pending sets made at the same instant: a page may end between sets of one createdAt.
+      clock.advance(60_000);
+      const tied = [
+        (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
+        (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
+      ].sort((a, b) => b.localeCompare(a));
+      // The retracted set, between the others in time, is filtered out of every page.
+      const statuses = 'status=pending_review&status=awaiting_second_review&status=published&seekerId=js-qp';
+      const expected = [...tied, sets.drawn, sets.pending, sets.published];
+      expect(await queueIds(`${statuses}&limit=200`)).toEqual(expected);
+      for (const limit of [1, 2, 3, 4]) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await t.http
+            .get(`/v1/recommendations?${statuses}`)
+            .query({ limit, ...(cursor === undefined ? {} : { cursor }) })
+            .auth(counselor, { type: 'bearer' });
+          expect(page.status).toBe(200);
+          expect(page.body.items.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.body.items.map((summary: { id: string }) => summary.id));
+          cursor = page.body.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        expect(seen, `pages of ${limit}`).toEqual(expected);
+      }
+    });
+
+    it('refuses an unknown status with a 400 problem that names the status parameter', async () => {
+      const res = await t.http
+        .get('/v1/recommendations?status=pending_review&status=archived')
+        .auth(counselor, { type: 'bearer' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toEqual([
+        {
+          path: '/query/status/1',
+          message: expect.stringMatching(/^must be equal to one of the allowed values: awaiting_shortlist, /),
+        },
+      ]);
+      expect(res.body.detail).toMatch(/^query\/status\/1 must be equal to one of the allowed values/);
     });
   });
 

@@ -13,14 +13,18 @@ export interface WorkflowApp {
 }
 
 /**
- * Starts the real app on a clock at `WORKFLOW_START`, writes the workflow catalog and syncs `js-1`
- * onto `c-001`'s caseload. The caller closes it with `t.close()`.
+ * Starts the real app on a clock at `WORKFLOW_START` (with `env` added to its configuration: a
+ * models directory, say), writes the workflow catalog and syncs `js-1` onto `c-001`'s caseload. The
+ * caller closes it with `t.close()`.
  *
  * Kept apart from `workflow.ts` so the unit tests that use its builders do not load the whole app.
  */
-export async function startWorkflowApp(): Promise<WorkflowApp> {
+export async function startWorkflowApp(options: { env?: Record<string, string> } = {}): Promise<WorkflowApp> {
   const clock = aClock();
-  const t = await startTestApp({ now: clock.now });
+  const t = await startTestApp({
+    now: clock.now,
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
   await seedCatalogAndSeeker(t, 'js-1');
   return {
     t,

@@ -379,7 +379,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query: send the same filters with it.
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -1289,6 +1289,8 @@ export interface components {
                 [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable";
             };
         };
+        /** @description The registry id, `<name>-<version>`. */
+        ModelId: string;
         ExternalId: string;
         /**
          * @description A ROME occupation code (letter A to N, then four digits).
@@ -2803,7 +2805,7 @@ export interface components {
          * @description The registry id, `<name>-<version>`.
          * @example aiguillage-ebm-1.0.0
          */
-        ModelId: string;
+        ModelId: components["schemas"]["ModelId"];
         /**
          * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
          * @example quarterly oversight review
@@ -3451,8 +3453,11 @@ export interface operations {
             query?: {
                 /** @description `caseload` (default): the sets of the caller's caseload; `second_review`: the sets awaiting a second review by the caller. */
                 queue?: "caseload" | "second_review";
-                status?: components["schemas"]["RecommendationStatus"];
+                /** @description Sets in any of these statuses, repeated (`status=pending_review&status=awaiting_second_review`) or comma-separated (`status=published,retracted`), as `type` in `GET /v1/audit/events`: everything still open, or everything given to the person, in one list. An unknown status is refused (400). */
+                status?: components["schemas"]["RecommendationStatus"][];
                 seekerId?: components["schemas"]["ExternalId"];
+                /** @description The sets this model made (the set's `model.id`, as `GET /v1/models` lists it; two models may share one `sha256`, never one id): those to review again, and to retract when published, once the model is found faulty. Sets made by hand have no model and never match; an id no set was made with finds none. */
+                modelId?: components["schemas"]["ModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page. */
