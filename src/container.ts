@@ -73,7 +73,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
   checkTokenKeys(config);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+  });
   let registry: ModelRegistry | undefined;
   try {
     await migrateToLatest(db);
