@@ -11,6 +11,12 @@ export interface Config {
   shutdownDrainSeconds: number;
   /** Folder for the SQLite file and locally generated keys. */
   dataDir: string;
+  /**
+   * Free space (MB of 1,048,576 bytes) below which `/readyz` answers not ready on SQLite, whose
+   * writes would fail on a full `dataDir` disk; 0 turns the check off. Not checked on PostgreSQL,
+   * whose disk is the database server's.
+   */
+  minFreeDiskMb: number;
   /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
   databaseUrl: string | undefined;
   /**
@@ -164,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Behind a load balancer (production); a developer's Ctrl-C stops at once.
     shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', nodeEnv === 'production' ? 5 : 0),
     dataDir,
+    minFreeDiskMb: readInt(env, 'MIN_FREE_DISK_MB', 64),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databasePoolMax: readIntBetween(env, 'DATABASE_POOL_MAX', 1, 100, DEFAULT_DATABASE_POOL_MAX),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),

@@ -156,6 +156,7 @@ describe('the server process', () => {
           { LOG_LEVEL: 'verbose' },
           { JSON_BODY_LIMIT: 'lots' },
           { DATABASE_POOL_MAX: '0' },
+          { MIN_FREE_DISK_MB: 'lots' },
         ]) {
           const [name = ''] = Object.keys(env);
           const { server, output, errors } = startServer(0, { ...env, DATA_DIR: empty });

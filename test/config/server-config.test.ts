@@ -82,4 +82,15 @@ describe('the server settings', () => {
       );
     }
   });
+
+  it('takes 64 MB as the least free space of the data folder unless MIN_FREE_DISK_MB says otherwise, 0 for no check', () => {
+    expect(loadConfig({}).minFreeDiskMb).toBe(64);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '0' }).minFreeDiskMb).toBe(0);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '2048' }).minFreeDiskMb).toBe(2048);
+    for (const value of ['-1', '1.5', 'lots', '64mb']) {
+      expect(() => loadConfig({ MIN_FREE_DISK_MB: value }), value).toThrow(
+        `MIN_FREE_DISK_MB must be a non-negative integer, got "${value}"`,
+      );
+    }
+  });
 });

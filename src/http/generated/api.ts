@@ -30,7 +30,8 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Ready when the database answers and the process is not shutting down. The `model` check is
+         * @description Ready when the database answers, the process is not shutting down and, on SQLite, the disk
+         *     holding the database has room (below). The `model` check is
          *     `ok` when the active model is loaded; `unavailable` when the active model cannot be loaded (a
          *     file missing, or changed since registration), or when none is active because the shipped
          *     model this deployment starts with could not be registered (a wrong folder name, files
@@ -39,6 +40,11 @@ export interface paths {
          *     path, and asking for suggestions answers 503 until a later attempt succeeds (the model is
          *     loaded, or the shipped model registered, again at most every `MODEL_LOAD_RETRY_SECONDS`, 30
          *     by default).
+         *
+         *     On SQLite, the `storage` check is `low_disk` when the disk holding `DATA_DIR` (the database
+         *     file) has less free space than `MIN_FREE_DISK_MB` (64 MB by default): every write would fail,
+         *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
+         *     disk is the database server's.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -58,7 +64,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1284,9 +1290,9 @@ export interface components {
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk";
             };
         };
         ExternalId: string;
