@@ -697,11 +697,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the operating modes */
+        /**
+         * Read the operating modes
+         * @description The five settings, and who changed them last, when and why (`lastChange`).
+         */
         get: operations["getSettings"];
         /**
          * Change the operating modes
-         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`). Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
          */
         put: operations["putSettings"];
         post?: never;
@@ -1784,7 +1787,7 @@ export interface components {
             label: string;
             commentRequired?: boolean;
         };
-        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt` and `updatedBy` are then ignored, since the service records who made the change and when. */
+        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt`, `updatedBy` and `lastChange` are then ignored, since the service records who made the change, when, and why (`changeReason`, not the reason read in `lastChange`). */
         SettingsInput: components["schemas"]["SettingsFields"] & {
             /**
              * Format: date-time
@@ -1793,6 +1796,8 @@ export interface components {
             updatedAt?: string | null;
             /** @description As read; ignored. */
             updatedBy?: string | null;
+            /** @description As read; ignored. */
+            lastChange?: unknown;
             /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
             changeReason?: string;
         };
@@ -1818,9 +1823,27 @@ export interface components {
             fastDecisionSeconds: number;
         };
         Settings: components["schemas"]["SettingsFields"] & {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @deprecated
+             * @description `lastChange.at`, or null; kept for clients written before `lastChange`.
+             */
             updatedAt: string | null;
+            /**
+             * @deprecated
+             * @description `lastChange.by`, or null; kept for clients written before `lastChange`.
+             */
             updatedBy: string | null;
+            /** @description Who changed the settings last, when, and why; null while they are the documented defaults nobody has changed. */
+            lastChange: null | components["schemas"]["SettingsChange"];
+        };
+        SettingsChange: {
+            /** @description The admin who made the change (their token's subject). */
+            by: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The admin's `changeReason`, as `settings.changed` keeps it in the decision log (spaces around it trimmed); null when none was given. */
+            reason: string | null;
         };
         MyRecommendation: {
             /** Format: uuid */
