@@ -30,7 +30,11 @@ if (dropAllData === true && rollback !== true) {
 }
 
 const config = loadConfig();
-const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolMax: config.databasePoolMax,
+});
 
 try {
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;

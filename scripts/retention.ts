@@ -24,7 +24,11 @@ try {
   process.exit(1);
 }
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolMax: config.databasePoolMax,
+});
 try {
   await migrateToLatest(db);
   const { decisionLog } = await createDecisionLog(db, config);

@@ -34,7 +34,11 @@ try {
   process.exit(1);
 }
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolMax: config.databasePoolMax,
+});
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

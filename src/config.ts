@@ -11,8 +11,19 @@ export interface Config {
   shutdownDrainSeconds: number;
   /** Folder for the SQLite file and locally generated keys. */
   dataDir: string;
+  /**
+   * Free space (MB of 1,048,576 bytes) below which `/readyz` answers not ready on SQLite, whose
+   * writes would fail on a full `dataDir` disk; 0 turns the check off. Not checked on PostgreSQL,
+   * whose disk is the database server's.
+   */
+  minFreeDiskMb: number;
   /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
   databaseUrl: string | undefined;
+  /**
+   * Most connections this process opens to PostgreSQL (1..100). Not used on SQLite, which runs on
+   * one connection by design (one writer at a time).
+   */
+  databasePoolMax: number;
   /** Folder holding model folders (`<name>-<version>/`). */
   modelsDir: string;
   /**
@@ -141,6 +152,9 @@ export interface RetentionConfig {
   dailyJob: boolean;
 }
 
+/** The PostgreSQL pool's size when `DATABASE_POOL_MAX` is unset. */
+export const DEFAULT_DATABASE_POOL_MAX = 10;
+
 /** AI Act Art. 26(6): deployers keep the logs for at least six months. */
 export const MIN_LOG_RETENTION_DAYS = 183;
 
@@ -156,7 +170,9 @@ export function loadConfig(env: Env = process.env): Config {
     // Behind a load balancer (production); a developer's Ctrl-C stops at once.
     shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', nodeEnv === 'production' ? 5 : 0),
     dataDir,
+    minFreeDiskMb: readInt(env, 'MIN_FREE_DISK_MB', 64),
     databaseUrl: nonEmpty(env.DATABASE_URL),
+    databasePoolMax: readIntBetween(env, 'DATABASE_POOL_MAX', 1, 100, DEFAULT_DATABASE_POOL_MAX),
     modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
     shippedModel:
       env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
@@ -220,6 +236,15 @@ function readInt(env: Env, name: string, fallback: number): number {
 function readPositiveInt(env: Env, name: string, fallback: number): number {
   const value = readInt(env, name, fallback);
   if (value < 1) throw new Error(`${name} must be 1 or more, got "${env[name] ?? ''}"`);
+  return value;
+}
+
+function readIntBetween(env: Env, name: string, min: number, max: number, fallback: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 

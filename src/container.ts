@@ -28,9 +28,11 @@ import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
+import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.ts';
 import { checkModel } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
-import { ReadinessProbe } from './operations/readiness.ts';
+import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
+import { checkStorage } from './operations/storage-check.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
 import { PortalService } from './portal/portal-service.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
@@ -65,6 +67,8 @@ export interface Container {
 export interface ContainerOptions {
   /** The clock of every service (tests pin it). */
   now?: () => Date;
+  /** How free space on the data folder's disk is read (tests stand in a full disk). */
+  readFreeBytes?: ReadFreeBytes;
   logger?: Logger;
 }
 
@@ -73,7 +77,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
   checkTokenKeys(config);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+  });
   let registry: ModelRegistry | undefined;
   try {
     await migrateToLatest(db);
@@ -81,6 +89,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
       config.auth.jwksUrl === undefined ? await loadOrCreateLocalKeys(config.dataDir) : undefined;
     const verifyToken = createTokenVerifier(config.auth, localKeys?.publicJwk);
     const metrics = createHttpMetrics({ collectProcessMetrics: config.nodeEnv !== 'test' });
+    // SQLite writes into DATA_DIR, and fails every write once its disk is full; PostgreSQL's disk is
+    // the database server's, watched there.
+    const readFree = options.readFreeBytes ?? readFreeBytes;
+    const dataDirFreeBytes = config.databaseUrl === undefined ? () => readFree(config.dataDir) : undefined;
+    const storageChecks: ReadinessCheck[] =
+      dataDirFreeBytes === undefined || config.minFreeDiskMb === 0
+        ? []
+        : [
+            {
+              name: 'storage',
+              run: async () => checkStorage(await dataDirFreeBytes(), config.minFreeDiskMb),
+            },
+          ];
     const log = await createDecisionLog(db, config, now);
     const { decisionLog } = log;
 
@@ -202,12 +223,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
           name: 'model',
           run: async () => checkModel(await models.currentState()),
         },
+        ...storageChecks,
       ]),
     };
 
     registerOperatingGauges(metrics.registry, {
       aiEnabled: async () => (await settingsStore.get()).aiEnabled,
       modelCheck: async () => checkModel(await models.currentState()),
+      ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
     });
 
     if (config.seedDemo) {

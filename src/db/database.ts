@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
+import { DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
 import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -12,10 +13,13 @@ export interface DatabaseOptions {
   dataDir: string;
   /** SQLite file name inside `dataDir`; `:memory:` is not supported (WAL needs a file). */
   sqliteFile?: string;
+  /** Most PostgreSQL connections (`DATABASE_POOL_MAX`); SQLite always has exactly one. */
+  poolMax?: number;
 }
 
 /**
- * Opens the database: PostgreSQL when a URL is given, else SQLite in WAL mode in the data folder.
+ * Opens the database: PostgreSQL when a URL is given (a pool of up to `poolMax` connections), else
+ * SQLite in WAL mode in the data folder, on one connection by design (SQLite has one writer at a time).
  * A failed statement's error carries its SQL with placeholders, not its values (`compileSqlOnError`):
  * the values are a person's data, and the error reaches the log.
  */
@@ -24,7 +28,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
     return knex({
       client: 'pg',
       connection: options.databaseUrl,
-      pool: { min: 0, max: 10 },
+      pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
       compileSqlOnError: false,
     });
   }

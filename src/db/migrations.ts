@@ -23,6 +23,7 @@ import * as refoldCourseSearchText from '../../migrations/20261130160000_refold_
 import * as createLogKeyFingerprints from '../../migrations/20261201100000_create_log_key_fingerprints.ts';
 import * as createLogSigningKeys from '../../migrations/20261202100000_create_log_signing_keys.ts';
 import * as addRetractionToSets from '../../migrations/20261203100000_add_retraction_to_sets.ts';
+import * as addChangeReasonToSettings from '../../migrations/20261204100000_add_change_reason_to_settings.ts';
 import * as widenSetModelId from '../../migrations/20261204110000_widen_set_model_id.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
@@ -62,6 +63,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201100000_create_log_key_fingerprints', createLogKeyFingerprints],
   ['20261202100000_create_log_signing_keys', createLogSigningKeys],
   ['20261203100000_add_retraction_to_sets', addRetractionToSets],
+  ['20261204100000_add_change_reason_to_settings', addChangeReasonToSettings],
   ['20261204110000_widen_set_model_id', widenSetModelId],
 ];
 

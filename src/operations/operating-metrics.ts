@@ -6,11 +6,16 @@ export interface OperatingState {
   aiEnabled(): Promise<boolean>;
   /** The model as `/readyz` reports it. */
   modelCheck(): Promise<ModelCheck>;
+  /**
+   * Bytes free on the disk of the SQLite data folder; absent on PostgreSQL, whose disk is the
+   * database server's (watched there).
+   */
+  dataDirFreeBytes?: () => Promise<number>;
 }
 
 /**
  * Gauges read at each scrape, so that a dashboard shows when the kill switch is thrown or no
- * model serves (counselors then work with the manual path). A reading that fails (the database
+ * model serves (counselors then work with the manual path), and the SQLite disk filling up. A reading that fails (the database
  * down, which `/readyz` reports) keeps the last value rather than failing the scrape.
  */
 export function registerOperatingGauges(registry: Registry, state: OperatingState): void {
@@ -34,6 +39,18 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
       for (const each of MODEL_CHECKS) this.set({ state: each }, each === current ? 1 : 0);
     },
   });
+  const { dataDirFreeBytes } = state;
+  if (dataDirFreeBytes !== undefined) {
+    new Gauge({
+      name: 'aiguillage_data_dir_free_bytes',
+      help: 'Bytes free on the disk of DATA_DIR, which holds the SQLite database; /readyz fails below MIN_FREE_DISK_MB',
+      registers: [registry],
+      async collect() {
+        const free = await readOrUndefined(dataDirFreeBytes);
+        if (free !== undefined) this.set(free);
+      },
+    });
+  }
 }
 
 async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {

@@ -1,11 +1,12 @@
 /**
  * A check's state. `unavailable`: the dependency is configured but cannot be used now, and what
  * the instance serves works without it (the active model: counselors keep the manual path), so the
- * instance stays ready; the body says so.
+ * instance stays ready; the body says so. `low_disk`: the data folder's disk is nearly full, every
+ * write would fail, so the instance is not ready.
  */
-export type CheckState = 'ok' | 'not_configured' | 'unavailable';
+export type CheckState = 'ok' | 'not_configured' | 'unavailable' | 'low_disk';
 
-/** One named check of readiness (database reachable, model loaded...). */
+/** One named check of readiness (database reachable, model loaded, room on the disk...). */
 export interface ReadinessCheck {
   name: string;
   /** Resolves when the check could run; `not_configured` when there is nothing to check yet. */
@@ -17,7 +18,7 @@ export interface ReadinessReport {
   checks: Record<string, CheckState | 'failing' | 'shutting_down'>;
 }
 
-/** The states an instance is ready in: only a failing check or a shutdown take it out. */
+/** The states an instance is ready in: a failing check, a nearly full disk or a shutdown take it out. */
 const READY_STATES: ReadonlySet<string> = new Set<CheckState>(['ok', 'not_configured', 'unavailable']);
 
 /** Readiness of the process: fails first when shutting down, so load balancers stop sending. */

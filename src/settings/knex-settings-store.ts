@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { readBoolean, readNullableString, readNumber } from '../db/row-values.ts';
-import { DEFAULT_SETTINGS, type Settings, type StoredSettings } from './settings.ts';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChange, type StoredSettings } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 const TABLE = 'settings';
@@ -11,15 +11,18 @@ export class KnexSettingsStore implements SettingsStore {
 
   async get(trx?: Knex.Transaction): Promise<StoredSettings> {
     const row = await (trx ?? this.db)(TABLE).where({ id: ROW_ID }).first();
-    if (row === undefined) return { ...DEFAULT_SETTINGS, updatedAt: null, updatedBy: null, version: 0 };
+    if (row === undefined) return { ...DEFAULT_SETTINGS, lastChange: null, version: 0 };
     return {
       aiEnabled: readBoolean(row.ai_enabled),
       blindFirst: readBoolean(row.blind_first),
       secondReviewRate: readNumber(row.second_review_rate),
       setTtlHours: readNumber(row.set_ttl_hours),
       fastDecisionSeconds: readNumber(row.fast_decision_seconds),
-      updatedAt: readNullableString(row.updated_at),
-      updatedBy: readNullableString(row.updated_by),
+      lastChange: {
+        by: String(row.updated_by),
+        at: String(row.updated_at),
+        reason: readNullableString(row.change_reason),
+      },
       version: readNumber(row.version),
     };
   }
@@ -27,7 +30,7 @@ export class KnexSettingsStore implements SettingsStore {
   async put(
     trx: Knex.Transaction,
     settings: Settings,
-    change: { updatedBy: string; now: Date; expectedVersion?: number },
+    change: SettingsChange & { expectedVersion?: number },
   ): Promise<StoredSettings | undefined> {
     const values = {
       ai_enabled: settings.aiEnabled,
@@ -35,8 +38,9 @@ export class KnexSettingsStore implements SettingsStore {
       second_review_rate: settings.secondReviewRate,
       set_ttl_hours: settings.setTtlHours,
       fast_decision_seconds: settings.fastDecisionSeconds,
-      updated_at: change.now.toISOString(),
-      updated_by: change.updatedBy,
+      updated_at: change.at,
+      updated_by: change.by,
+      change_reason: change.reason,
     };
     const { expectedVersion } = change;
     if (expectedVersion === undefined) {

@@ -37,9 +37,17 @@ export function createSettingsRoutes(service: SettingsService): Router {
   return router;
 }
 
-/** The settings with their version as the ETag, not in the body. */
+/**
+ * The settings with their version as the ETag, not in the body; `updatedAt` and `updatedBy` repeat
+ * the last change's time and admin, for clients written before `lastChange`.
+ */
 function sendSettings(res: Response, settings: StoredSettings): void {
-  const { version: _version, ...fields } = settings;
-  const body: SettingsBody = fields;
+  const { version: _version, lastChange, ...fields } = settings;
+  const body: SettingsBody = {
+    ...fields,
+    updatedAt: lastChange?.at ?? null,
+    updatedBy: lastChange?.by ?? null,
+    lastChange,
+  };
   res.set('ETag', settingsEtag(settings)).json(body);
 }

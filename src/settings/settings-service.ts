@@ -15,6 +15,7 @@ export class SettingsService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The settings, with who changed them last, when and why (`lastChange`, null before any change). */
   async getSettings(): Promise<StoredSettings> {
     return this.store.get();
   }
@@ -22,7 +23,8 @@ export class SettingsService {
   /**
    * Replaces the settings and appends `settings.changed` with the fields that changed, and why when
    * the admin says (`changeReason`: why the kill switch was thrown, say; readable by auditors for
-   * good, so refused when it mentions sensitive details or a job seeker's id). With If-Match, only if the settings are
+   * good, so refused when it mentions sensitive details or a job seeker's id). The settings keep the
+   * same admin, time and reason as their `lastChange`. With If-Match, only if the settings are
    * still the version the caller read (412 otherwise); without it, the last change wins, so that the
    * kill switch can be thrown at once.
    */
@@ -40,8 +42,9 @@ export class SettingsService {
       const before = await this.store.get(trx);
       const expectedVersion = readExpectedVersion(ifMatch, before);
       const saved = await this.store.put(trx, settings, {
-        updatedBy: admin.subject,
-        now: this.now(),
+        by: admin.subject,
+        at: this.now().toISOString(),
+        reason: reason ?? null,
         ...(expectedVersion === undefined ? {} : { expectedVersion }),
       });
       if (saved === undefined) throw staleSettings(await this.store.get(trx));

@@ -12,9 +12,19 @@ export interface Settings {
   fastDecisionSeconds: number;
 }
 
+/** The last change of the settings: who made it, when, and why. */
+export interface SettingsChange {
+  /** The admin's id (staff, not a job seeker: erasure and retention leave it). */
+  by: string;
+  /** ISO 8601. */
+  at: string;
+  /** The admin's `changeReason`, screened as `settings.changed` keeps it; null when none was given. */
+  reason: string | null;
+}
+
 export interface StoredSettings extends Settings {
-  updatedAt: string | null;
-  updatedBy: string | null;
+  /** Null for the documented defaults, before any change. */
+  lastChange: SettingsChange | null;
   /** Bumped by every change; 0 for the documented defaults, before any change. */
   version: number;
 }

@@ -151,7 +151,13 @@ describe('the server process', () => {
     async () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-bad-config-'));
       try {
-        for (const env of [{ PORT: '99999' }, { LOG_LEVEL: 'verbose' }, { JSON_BODY_LIMIT: 'lots' }]) {
+        for (const env of [
+          { PORT: '99999' },
+          { LOG_LEVEL: 'verbose' },
+          { JSON_BODY_LIMIT: 'lots' },
+          { DATABASE_POOL_MAX: '0' },
+          { MIN_FREE_DISK_MB: 'lots' },
+        ]) {
           const [name = ''] = Object.keys(env);
           const { server, output, errors } = startServer(0, { ...env, DATA_DIR: empty });
           expect(await exitOf(server), name).toBe(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelsDir, rewordManifest, SHIPPED_FOLDER } from '../model-registry/support/model-folders.ts';
 import { captureLogs } from '../support/captured-logs.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   objectToAi,
@@ -117,7 +117,10 @@ describe('an active model that cannot be loaded', () => {
   it('keeps the instance ready and reports the model check as unavailable', async () => {
     const res = await t.http.get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'unavailable' } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', model: 'unavailable', ...STORAGE_CHECK },
+    });
   });
 
   it('does not try to load the model on every request, and loads it again once its files are restored and the retry interval has passed', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
 import { SHIPPED_FOLDER } from '../model-registry/support/model-folders.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
 import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 /**
@@ -28,7 +28,10 @@ describe('a deployment with no shipped model', () => {
     expect(models.status).toBe(200);
     expect(models.body).toEqual([]);
     const ready = await t.http.get('/readyz');
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'not_configured' } });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', model: 'not_configured', ...STORAGE_CHECK },
+    });
   });
 
   it('refuses suggestions with 503 naming no active model and the manual path, with no time to wait', async () => {
@@ -94,7 +97,10 @@ describe('a start that leaves the shipped model for an admin to activate', () =>
       [SHIPPED_FOLDER, 'registered'],
     ]);
     const ready = await t.http.get('/readyz');
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'not_configured' } });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', model: 'not_configured', ...STORAGE_CHECK },
+    });
   });
 
   it('refuses suggestions with the manual path until the admin activates the shipped model', async () => {

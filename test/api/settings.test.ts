@@ -24,17 +24,23 @@ describe('settings API', () => {
   });
   afterAll(() => t.close());
 
-  it('starts from the documented defaults, changed by nobody', async () => {
+  it('starts from the documented defaults, changed by nobody: no last change', async () => {
     const res = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...DEFAULTS, updatedAt: null, updatedBy: null });
+    expect(res.body).toEqual({ ...DEFAULTS, updatedAt: null, updatedBy: null, lastChange: null });
   });
 
   it('replaces the settings, says who changed them and when, and logs what changed', async () => {
     const next = { ...DEFAULTS, aiEnabled: false, secondReviewRate: 0.25 };
     const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(next);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...next, updatedAt: clock.now().toISOString(), updatedBy: 'ops-1' });
+    const at = clock.now().toISOString();
+    expect(res.body).toEqual({
+      ...next,
+      updatedAt: at,
+      updatedBy: 'ops-1',
+      lastChange: { by: 'ops-1', at, reason: null },
+    });
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     expect(read.body).toEqual(res.body);
 
@@ -65,6 +71,41 @@ describe('settings API', () => {
     await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
   });
 
+  it('shows who changed the settings last, when, and the reason they gave, as the log keeps it', async () => {
+    clock.advance(60_000);
+    const reason = 'Coupe-circuit levé : incident 2026-14 clos';
+    const changed = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, blindFirst: true, changeReason: ` ${reason}  ` });
+    expect(changed.status).toBe(200);
+    const at = clock.now().toISOString();
+    expect(changed.body.lastChange).toEqual({ by: 'ops-1', at, reason });
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.body).toMatchObject({
+      updatedAt: at,
+      updatedBy: 'ops-1',
+      lastChange: { by: 'ops-1', at, reason },
+    });
+    const [event] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['settings.changed'],
+      afterSeq: (await t.container.decisionLog.decisionLog.readHead()).seq - 1,
+    });
+    expect(read.body.lastChange.reason).toBe(event?.payload.reason);
+    expect(read.body.lastChange.at).toBe(event?.occurredAt);
+  });
+
+  it('shows no reason for a last change made without one, though the change before had one', async () => {
+    clock.advance(60_000);
+    const other = await t.tokenFor('admin', 'ops-2');
+    const changed = await t.http.put('/v1/settings').auth(other, { type: 'bearer' }).send(DEFAULTS);
+    expect(changed.status).toBe(200);
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.body.lastChange).toEqual({ by: 'ops-2', at: clock.now().toISOString(), reason: null });
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
+    expect(events.at(-1)?.payload).not.toHaveProperty('reason');
+  });
+
   it('refuses a change reason that mentions sensitive details, since the log keeps it readable, changing nothing', async () => {
     const before = await t.container.decisionLog.decisionLog.readHead();
     const res = await t.http
@@ -77,6 +118,7 @@ describe('settings API', () => {
     expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     expect(read.body.aiEnabled).toBe(true);
+    expect(read.body.lastChange.reason).toBeNull();
   });
 
   it('refuses a change reason holding the id of a job seeker the log is about, changing nothing', async () => {
@@ -97,17 +139,25 @@ describe('settings API', () => {
     expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
   });
 
-  it('takes back the body GET returned, changed where needed: who and when are the service’s own', async () => {
+  it('takes back the body GET returned, changed where needed: who, when and why are the service’s own', async () => {
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     clock.advance(60_000);
-    const edited = { ...read.body, blindFirst: true, updatedBy: 'someone-else', updatedAt: null };
+    const edited = {
+      ...read.body,
+      blindFirst: true,
+      updatedBy: 'someone-else',
+      updatedAt: null,
+      lastChange: { by: 'someone-else', at: '2026-01-01T00:00:00.000Z', reason: 'Une raison reprise' },
+    };
     const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(edited);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const at = clock.now().toISOString();
     expect(res.body).toEqual({
       ...DEFAULTS,
       blindFirst: true,
-      updatedAt: clock.now().toISOString(),
+      updatedAt: at,
       updatedBy: 'ops-1',
+      lastChange: { by: 'ops-1', at, reason: null },
     });
     const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
     expect(events.at(-1)?.payload.changes).toEqual([{ setting: 'blindFirst', from: false, to: true }]);

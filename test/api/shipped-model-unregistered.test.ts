@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_FILE } from '../../src/model/model-folder.ts';
 import { createModelsDir, removeModelFile, SHIPPED_FOLDER } from '../model-registry/support/model-folders.ts';
 import { captureLogs } from '../support/captured-logs.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   requestManualSet,
@@ -59,7 +59,10 @@ describe('a shipped model that cannot be registered', () => {
   it('stays ready and reports the model check as unavailable, not as not_configured', async () => {
     const res = await t.http.get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'unavailable' } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', model: 'unavailable', ...STORAGE_CHECK },
+    });
   });
 
   it('refuses suggestions with 503 saying the shipped model could not be registered, the manual path, and the configured Retry-After', async () => {

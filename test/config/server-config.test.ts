@@ -66,4 +66,31 @@ describe('the server settings', () => {
     expect(loadConfig({ ACTIVATE_SHIPPED_MODEL: 'false' }).activateShippedModel).toBe(false);
     expect(() => loadConfig({ ACTIVATE_SHIPPED_MODEL: 'maybe' })).toThrow(/ACTIVATE_SHIPPED_MODEL/);
   });
+
+  it('gives the PostgreSQL pool 10 connections unless DATABASE_POOL_MAX says otherwise, from 1 to 100', () => {
+    expect(loadConfig({}).databasePoolMax).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_MAX: '1' }).databasePoolMax).toBe(1);
+    expect(loadConfig({ DATABASE_POOL_MAX: ' 25 ' }).databasePoolMax).toBe(25);
+    expect(loadConfig({ DATABASE_POOL_MAX: '100' }).databasePoolMax).toBe(100);
+    expect(loadConfig({ DATABASE_POOL_MAX: '' }).databasePoolMax).toBe(10);
+  });
+
+  it('refuses a DATABASE_POOL_MAX that is not an integer from 1 to 100', () => {
+    for (const value of ['0', '101', '-3', '2.5', 'ten', '10 connections']) {
+      expect(() => loadConfig({ DATABASE_POOL_MAX: value }), value).toThrow(
+        `DATABASE_POOL_MAX must be an integer from 1 to 100, got "${value}"`,
+      );
+    }
+  });
+
+  it('takes 64 MB as the least free space of the data folder unless MIN_FREE_DISK_MB says otherwise, 0 for no check', () => {
+    expect(loadConfig({}).minFreeDiskMb).toBe(64);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '0' }).minFreeDiskMb).toBe(0);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '2048' }).minFreeDiskMb).toBe(2048);
+    for (const value of ['-1', '1.5', 'lots', '64mb']) {
+      expect(() => loadConfig({ MIN_FREE_DISK_MB: value }), value).toThrow(
+        `MIN_FREE_DISK_MB must be a non-negative integer, got "${value}"`,
+      );
+    }
+  });
 });

@@ -7,7 +7,8 @@ import { mintLocalToken } from '../../src/auth/mint-token.ts';
 import type { Role } from '../../src/auth/principal.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import type { ReadFreeBytes } from '../../src/operations/free-disk-space.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from './test-database.ts';
 
 export interface TestApp {
   app: Express;
@@ -25,12 +26,20 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   now?: () => Date;
   logger?: Logger;
+  /** Free space of the data folder's disk, in place of the real one's. */
+  readFreeBytes?: ReadFreeBytes;
   /**
    * Start on this database and data folder (keys included) instead of fresh ones, as a restarted
    * process would: close the previous app's container first, not the app (which drops them).
    */
   database?: TestDatabase;
 }
+
+/**
+ * The `storage` check `/readyz` adds for a test app on the real disk (which has room): SQLite's
+ * data folder only, PostgreSQL's disk being the database server's.
+ */
+export const STORAGE_CHECK: { storage?: 'ok' } = TEST_ENGINE === 'sqlite' ? { storage: 'ok' } : {};
 
 /** The real app on a fresh migrated database, with response validation on. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,6 +55,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const container = await createContainer(config, {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.readFreeBytes === undefined ? {} : { readFreeBytes: options.readFreeBytes }),
   });
   const app = createApp(container);
   return {

@@ -30,7 +30,8 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Ready when the database answers and the process is not shutting down. The `model` check is
+         * @description Ready when the database answers, the process is not shutting down and, on SQLite, the disk
+         *     holding the database has room (below). The `model` check is
          *     `ok` when the active model is loaded; `unavailable` when the active model cannot be loaded (a
          *     file missing, or changed since registration), or when none is active because the shipped
          *     model this deployment starts with could not be registered (a wrong folder name, files
@@ -39,6 +40,11 @@ export interface paths {
          *     path, and asking for suggestions answers 503 until a later attempt succeeds (the model is
          *     loaded, or the shipped model registered, again at most every `MODEL_LOAD_RETRY_SECONDS`, 30
          *     by default).
+         *
+         *     On SQLite, the `storage` check is `low_disk` when the disk holding `DATA_DIR` (the database
+         *     file) has less free space than `MIN_FREE_DISK_MB` (64 MB by default): every write would fail,
+         *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
+         *     disk is the database server's.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -58,7 +64,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -691,11 +697,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the operating modes */
+        /**
+         * Read the operating modes
+         * @description The five settings, and who changed them last, when and why (`lastChange`).
+         */
         get: operations["getSettings"];
         /**
          * Change the operating modes
-         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`). Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
          */
         put: operations["putSettings"];
         post?: never;
@@ -1284,9 +1293,9 @@ export interface components {
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk";
             };
         };
         /** @description The registry id, `<name>-<version>`. */
@@ -1780,7 +1789,7 @@ export interface components {
             label: string;
             commentRequired?: boolean;
         };
-        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt` and `updatedBy` are then ignored, since the service records who made the change and when. */
+        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt`, `updatedBy` and `lastChange` are then ignored, since the service records who made the change, when, and why (`changeReason`, not the reason read in `lastChange`). */
         SettingsInput: components["schemas"]["SettingsFields"] & {
             /**
              * Format: date-time
@@ -1789,6 +1798,8 @@ export interface components {
             updatedAt?: string | null;
             /** @description As read; ignored. */
             updatedBy?: string | null;
+            /** @description As read; ignored. */
+            lastChange?: unknown;
             /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
             changeReason?: string;
         };
@@ -1814,9 +1825,27 @@ export interface components {
             fastDecisionSeconds: number;
         };
         Settings: components["schemas"]["SettingsFields"] & {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @deprecated
+             * @description `lastChange.at`, or null; kept for clients written before `lastChange`.
+             */
             updatedAt: string | null;
+            /**
+             * @deprecated
+             * @description `lastChange.by`, or null; kept for clients written before `lastChange`.
+             */
             updatedBy: string | null;
+            /** @description Who changed the settings last, when, and why; null while they are the documented defaults nobody has changed. */
+            lastChange: null | components["schemas"]["SettingsChange"];
+        };
+        SettingsChange: {
+            /** @description The admin who made the change (their token's subject). */
+            by: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The admin's `changeReason`, as `settings.changed` keeps it in the decision log (spaces around it trimmed); null when none was given. */
+            reason: string | null;
         };
         MyRecommendation: {
             /** Format: uuid */
