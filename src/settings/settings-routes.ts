@@ -37,17 +37,9 @@ export function createSettingsRoutes(service: SettingsService): Router {
   return router;
 }
 
-/**
- * The settings with their version as the ETag, not in the body; `updatedAt` and `updatedBy` repeat
- * the last change's time and admin, for clients written before `lastChange`.
- */
+/** The settings with their version as the ETag, not in the body. */
 function sendSettings(res: Response, settings: StoredSettings): void {
-  const { version: _version, lastChange, ...fields } = settings;
-  const body: SettingsBody = {
-    ...fields,
-    updatedAt: lastChange?.at ?? null,
-    updatedBy: lastChange?.by ?? null,
-    lastChange,
-  };
+  const { version: _version, ...fields } = settings;
+  const body: SettingsBody = fields;
   res.set('ETag', settingsEtag(settings)).json(body);
 }

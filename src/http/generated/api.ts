@@ -1789,15 +1789,8 @@ export interface components {
             label: string;
             commentRequired?: boolean;
         };
-        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `updatedAt`, `updatedBy` and `lastChange` are then ignored, since the service records who made the change, when, and why (`changeReason`, not the reason read in `lastChange`). */
+        /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `lastChange` is then ignored, since the service records who made this change, when, and why (`changeReason`, not the reason read in `lastChange`). */
         SettingsInput: components["schemas"]["SettingsFields"] & {
-            /**
-             * Format: date-time
-             * @description As read; ignored.
-             */
-            updatedAt?: string | null;
-            /** @description As read; ignored. */
-            updatedBy?: string | null;
             /** @description As read; ignored. */
             lastChange?: unknown;
             /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
@@ -1825,17 +1818,6 @@ export interface components {
             fastDecisionSeconds: number;
         };
         Settings: components["schemas"]["SettingsFields"] & {
-            /**
-             * Format: date-time
-             * @deprecated
-             * @description `lastChange.at`, or null; kept for clients written before `lastChange`.
-             */
-            updatedAt: string | null;
-            /**
-             * @deprecated
-             * @description `lastChange.by`, or null; kept for clients written before `lastChange`.
-             */
-            updatedBy: string | null;
             /** @description Who changed the settings last, when, and why; null while they are the documented defaults nobody has changed. */
             lastChange: null | components["schemas"]["SettingsChange"];
         };
