@@ -11,10 +11,14 @@ type SummaryBody = components['schemas']['RecommendationSetSummary'];
 type CourseSummaryBody = components['schemas']['CourseSummary'];
 
 /**
- * The set as counselors see it, each item saying whether the catalog still offers its course; the
- * model's items stay hidden while a blind-first shortlist is awaited.
+ * The set as counselors see it, each item saying whether the catalog still offers its course, with
+ * what the counselor it is shown to may do with it now; the model's items stay hidden while a
+ * blind-first shortlist is awaited.
  */
-export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: ReviewWarning[] = []): SetBody {
+export function toSetBody(
+  { set, withdrawnCourseIds, allowedActions }: SetView,
+  warnings: ReviewWarning[] = [],
+): SetBody {
   const itemsHidden = set.status === 'awaiting_shortlist';
   return {
     id: set.id,
@@ -39,6 +43,7 @@ export function toSetBody({ set, withdrawnCourseIds }: SetView, warnings: Review
     items: itemsHidden
       ? []
       : set.items.map((item) => toItemBody(item, !withdrawnCourseIds.has(item.course.id))),
+    allowedActions: [...allowedActions],
     ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

@@ -34,7 +34,8 @@ import {
   snapshotProfile,
 } from './recommendation.ts';
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
-import { expireDueSets, expireIfDue, findVisibleSet, setNotFound } from './set-access.ts';
+import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
+import type { SetReader } from './set-actions.ts';
 import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
@@ -85,7 +86,8 @@ export class RecommendationService {
       requestHash: hashRequest('createRecommendations', seekerId, { limit }),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return { ...(await this.viewOf(replay)), replayed: true };
+    if (replay !== undefined)
+      return { ...(await this.viewOf(replay, caseloadReader(counselor))), replayed: true };
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -197,7 +199,8 @@ export class RecommendationService {
       requestHash: hashRequest('createManualRecommendations', seekerId, {}),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return { ...(await this.viewOf(replay)), replayed: true };
+    if (replay !== undefined)
+      return { ...(await this.viewOf(replay, caseloadReader(counselor))), replayed: true };
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -315,12 +318,17 @@ export class RecommendationService {
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
-      if (raced !== undefined) return { ...(await this.viewOf(raced)), replayed: true };
+      if (raced !== undefined)
+        return { ...(await this.viewOf(raced, caseloadReader(counselor))), replayed: true };
       throw error;
     }
     // Its courses were read active as candidates a moment ago (a set by hand has none yet): the
     // catalog is not asked again on the suggestion's path; the next read of the set does.
-    return { set, withdrawnCourseIds: new Set(), replayed: false };
+    const view = await viewSetFor(deps, set, caseloadReader(counselor), {
+      now: deps.now(),
+      withdrawnCourseIds: new Set(),
+    });
+    return { ...view, replayed: false };
   }
 
   /**
@@ -350,12 +358,17 @@ export class RecommendationService {
    * whose lifetime has passed is marked expired first.
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
-    return this.viewOf(await this.openRecommendationSet(counselor, setId));
+    const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
+    return this.viewOf(await this.openRecommendationSet(counselor, set), reader);
   }
 
-  private async openRecommendationSet(counselor: Principal, setId: string): Promise<RecommendationSet> {
+  /** The set the counselor may read, expired first when due, opened when theirs and read for the first time. */
+  private async openRecommendationSet(
+    counselor: Principal,
+    found: RecommendationSet,
+  ): Promise<RecommendationSet> {
     const { deps } = this;
-    const found = await findVisibleSet(deps, counselor, setId);
+    const setId = found.id;
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
     // A set whose review is over (published, retracted, discarded, expired) is read, never opened: its
@@ -379,7 +392,7 @@ export class RecommendationService {
 
   /** What the job seeker answered about the set's courses, for whoever may read the set. */
   async listSetFeedback(counselor: Principal, setId: string): Promise<SetFeedbackAnswer[]> {
-    const set = await findVisibleSet(this.deps, counselor, setId);
+    const { set } = await findVisibleSet(this.deps, counselor, setId);
     const courses = new Map(set.items.map((item) => [item.id, item.course]));
     return (await this.deps.feedback.listForSet(set.id)).map((answer) => {
       const course = courses.get(answer.itemId);
@@ -388,9 +401,15 @@ export class RecommendationService {
     });
   }
 
-  /** The set with its courses the catalog no longer offers, read now (outside any transaction). */
-  private async viewOf(set: RecommendationSet): Promise<SetView> {
-    return { set, withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, set.items) };
+  /**
+   * The set as shown to `reader`, with its courses the catalog no longer offers, read now (outside
+   * any transaction).
+   */
+  private async viewOf(set: RecommendationSet, reader: SetReader): Promise<SetView> {
+    return viewSetFor(this.deps, set, reader, {
+      now: this.deps.now(),
+      withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, set.items),
+    });
   }
 
   /** The job seeker, when they are on the counselor's caseload; "not found" otherwise. */
@@ -423,6 +442,14 @@ export class RecommendationService {
     }
     return firstAnswerOf(set, stored.status);
   }
+}
+
+/**
+ * The counselor whose caseload holds the person: who creates a set, and whom a retried creation is
+ * answered (`findReplay` checks it).
+ */
+function caseloadReader(counselor: Principal): SetReader {
+  return { subject: counselor.subject, holdsCaseload: true };
 }
 
 /** Which creation a request is, and its body's hash, as an Idempotency-Key keeps them. */

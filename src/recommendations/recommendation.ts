@@ -28,6 +28,24 @@ export const OPEN_STATUSES: readonly SetStatus[] = [
  */
 export const GIVEN_STATUSES: readonly SetStatus[] = ['published', 'retracted'];
 
+/**
+ * What a counselor can do to a set, one action per operation of the contract that changes it:
+ * deciding an item, adding a course, ordering the approved items, submitting a blind-first
+ * shortlist, publishing, giving a second review (an approval or a return), discarding, retracting.
+ * Which of them a counselor may take on a set now is ruled in `set-actions.ts`.
+ */
+export const SET_ACTIONS = [
+  'decide_item',
+  'add_item',
+  'order_items',
+  'submit_shortlist',
+  'publish',
+  'second_review',
+  'discard',
+  'retract',
+] as const;
+export type SetAction = (typeof SET_ACTIONS)[number];
+
 export type ItemSource = 'model' | 'counselor';
 export type ItemDecision = 'pending' | 'approved' | 'rejected';
 
@@ -224,13 +242,15 @@ export interface RecommendationSet {
 }
 
 /**
- * A set as shown to counselors, with what the catalog says of its courses now: the ids of those it
- * no longer offers. Read whenever the set is shown, never stored: the items keep their courses as
- * they were reviewed.
+ * A set as shown to a counselor, with what the catalog says of its courses now (the ids of those it
+ * no longer offers) and what that counselor may do with it now. Read whenever the set is shown,
+ * never stored: the items keep their courses as they were reviewed.
  */
 export interface SetView {
   set: RecommendationSet;
   withdrawnCourseIds: ReadonlySet<string>;
+  /** The actions the counselor it is shown to may take on it now, in `SET_ACTIONS` order. */
+  allowedActions: readonly SetAction[];
 }
 
 /** What a new set is made of; the rest starts empty (nothing opened, reviewed or published). */

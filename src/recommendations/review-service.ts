@@ -11,7 +11,6 @@ import {
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
-  ForbiddenError,
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
@@ -26,20 +25,27 @@ import {
   countPending,
   findReasonCode,
   MODEL_FAULT_REASON,
-  OPEN_STATUSES,
   REASON_CODES,
   type RecommendationItem,
   type RecommendationSet,
+  type SetAction,
   type SetView,
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { expireIfDue, findVisibleSet, requireCurrentEtag, requireStatus, setNotFound } from './set-access.ts';
 import {
-  findWithdrawnCourseIds,
-  listWithdrawnApprovals,
-  refuseWithdrawnCourses,
-} from './withdrawn-courses.ts';
+  ACTION_VERBS,
+  expireIfDue,
+  findVisibleSet,
+  requireActionState,
+  requireCurrentEtag,
+  requireMayTakeAction,
+  requireStatus,
+  setNotFound,
+  viewSetFor,
+} from './set-access.ts';
+import { isHeldBySwitch, listWithdrawnApprovals, releasesModelOutput } from './set-actions.ts';
+import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './withdrawn-courses.ts';
 
 export interface ReviewServiceDeps {
   store: RecommendationStore;
@@ -106,9 +112,8 @@ export class ReviewService {
       counselor,
       setId,
       ifMatch,
-      'decide an item',
+      'decide_item',
       (set, now, withdrawnCourseIds) => {
-        requireStatus(set, ['pending_review'], 'decide an item');
         const item = findItem(set, itemId);
         const comment = decision.comment?.trim() || null;
         let reasonCode: string | null = null;
@@ -183,7 +188,7 @@ export class ReviewService {
           ],
         };
       },
-      { releasesModelOutput: decision.decision === 'approve' },
+      { approves: decision.decision === 'approve' },
     );
   }
 
@@ -207,8 +212,7 @@ export class ReviewService {
         ? undefined
         : await this.deps.store.findEarlierModelSuggestion(stored, addition.courseId);
     const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
-    return this.change(counselor, setId, ifMatch, 'add a course', (set, now) => {
-      requireStatus(set, ['pending_review'], 'add a course');
+    return this.change(counselor, setId, ifMatch, 'add_item', (set, now) => {
       if (course === undefined || !course.active) {
         throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
       }
@@ -275,8 +279,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     itemIds: string[],
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'order the items', (set) => {
-      requireStatus(set, ['pending_review'], 'order the items');
+    return this.change(counselor, setId, ifMatch, 'order_items', (set) => {
       const approved = set.items.filter((item) => item.decision === 'approved').map((item) => item.id);
       const same = approved.length === itemIds.length && approved.every((id) => itemIds.includes(id));
       if (!same) {
@@ -303,8 +306,7 @@ export class ReviewService {
       const course = await this.deps.courses.findById(courseId);
       if (course === undefined || !course.active) unknown.push(courseId);
     }
-    return this.change(counselor, setId, ifMatch, 'submit a shortlist', (set, now) => {
-      requireStatus(set, ['awaiting_shortlist'], 'submit a shortlist');
+    return this.change(counselor, setId, ifMatch, 'submit_shortlist', (set, now) => {
       if (unknown.length > 0) {
         // An unknown id would count as a pick the model missed and skew the overlap figure.
         throw new InvalidInputError('a shortlist names active courses of the catalog only', {
@@ -349,29 +351,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      async (set, now, withdrawnCourseIds, renewLifetime) => {
-        requireStatus(set, ['pending_review'], 'publish');
-        const pending = countPending(set);
-        if (pending > 0) {
-          throw new ConflictError(`every item must be decided before publishing; ${pending} still pending`, {
-            ...problemType('items-pending'),
-            pendingItemIds: set.items.filter((item) => item.decision === 'pending').map((item) => item.id),
-          });
-        }
-        if (!set.items.some((item) => item.decision === 'approved')) {
-          throw new ConflictError(
-            'nothing is approved; approve or add a course, or discard the set',
-            problemType('nothing-approved'),
-          );
-        }
-        const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
-        if (withdrawn.length > 0) {
-          throw refuseWithdrawnCourses(
-            'publish',
-            withdrawn,
-            `reject those items, with reason code "${COURSE_UNAVAILABLE_REASON}", then publish`,
-          );
-        }
+      async (set, now, _withdrawnCourseIds, renewLifetime) => {
         const message = options.message?.trim() || null;
         const warnings = screenText('message', message);
         if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
@@ -412,7 +392,6 @@ export class ReviewService {
           ],
         };
       },
-      { releasesModelOutput: true },
     );
   }
 
@@ -430,14 +409,8 @@ export class ReviewService {
       counselor,
       setId,
       ifMatch,
-      'review a second time',
+      'second_review',
       async (set, now, withdrawnCourseIds, renewLifetime) => {
-        requireStatus(set, ['awaiting_second_review'], 'review a second time');
-        if (set.secondReview.firstReviewerId === counselor.subject) {
-          throw new ForbiddenError(
-            'a second review must be made by a counselor other than the first reviewer',
-          );
-        }
         const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
         if (review.decision === 'approve' && withdrawn.length > 0) {
           throw refuseWithdrawnCourses(
@@ -477,7 +450,7 @@ export class ReviewService {
           ],
         };
       },
-      { secondReviewer: true, releasesModelOutput: review.decision === 'approve' },
+      { approves: review.decision === 'approve' },
     );
   }
 
@@ -489,7 +462,6 @@ export class ReviewService {
     options: { reason: string },
   ): Promise<ReviewResult> {
     return this.change(counselor, setId, ifMatch, 'discard', (set, now) => {
-      requireStatus(set, [...OPEN_STATUSES], 'discard');
       const reason = options.reason.trim();
       closeSet(set, 'discarded', now.toISOString());
       set.discardReason = reason;
@@ -518,51 +490,43 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
-    return this.change(
-      counselor,
-      setId,
-      ifMatch,
-      'retract',
-      (set, now) => {
-        requireStatus(set, ['published'], 'retract');
-        const reason = options.reason.trim();
-        set.status = 'retracted';
-        set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
-        return {
-          warnings: screenText('reason', reason),
-          events: [
-            {
-              type: 'recommendation.retracted',
-              payload: {
-                setId,
-                retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
-              },
-              personal: { reason },
+    return this.change(counselor, setId, ifMatch, 'retract', (set, now) => {
+      const reason = options.reason.trim();
+      set.status = 'retracted';
+      set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
+      return {
+        warnings: screenText('reason', reason),
+        events: [
+          {
+            type: 'recommendation.retracted',
+            payload: {
+              setId,
+              retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
             },
-          ],
-        };
-      },
-      { caseloadCounselor: true },
-    );
+            personal: { reason },
+          },
+        ],
+      };
+    });
   }
 
-  /** Loads, checks access and ETag, applies the mutation and its events in one transaction. */
+  /**
+   * Loads, checks access, ETag and the set's state (the rules of `set-actions.ts`, which also list
+   * the set's allowed actions), applies the mutation and its events in one transaction, and answers
+   * the set as the caller may now act on it. `approves`: the request approves (an item, or a set in
+   * second review), which the kill switch forbids for the model's suggestions.
+   */
   private async change(
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    action: string,
+    action: SetAction,
     mutate: Mutation,
-    options: { secondReviewer?: boolean; caseloadCounselor?: boolean; releasesModelOutput?: boolean } = {},
+    options: { approves?: boolean } = {},
   ): Promise<ReviewResult> {
     const { deps } = this;
-    // Visible to a counselor who is not the second reviewer means on their caseload now.
-    const found = await findVisibleSet(deps, counselor, setId);
-    const mayAct =
-      options.secondReviewer || options.caseloadCounselor || found.counselorId === counselor.subject;
-    if (!mayAct) {
-      throw new ForbiddenError(`only the set's counselor may ${action}`, problemType('not-set-counselor'));
-    }
+    const { set: found, reader } = await findVisibleSet(deps, counselor, setId);
+    requireMayTakeAction(action, found, reader);
     const now = deps.now();
     await expireIfDue(deps, found, now);
     const result = await deps.decisionLog.withTransaction(async (trx) => {
@@ -571,9 +535,12 @@ export class ReviewService {
       // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
       // produced before stays where it is, unapproved and unpublished, until they are on again.
       // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
-      if (options.releasesModelOutput && set.model !== null && !(await deps.settings.get(trx)).aiEnabled) {
+      if (
+        releasesModelOutput(action, options.approves ?? false) &&
+        isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
+      ) {
         throw new ConflictError(
-          `cannot ${action}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
+          `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
           { ...problemType('ai-switched-off'), setStatus: set.status },
         );
       }
@@ -583,7 +550,7 @@ export class ReviewService {
       // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
       // version the caller read.
       if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-        requireStatus(set, [], action);
+        requireStatus(set, [], ACTION_VERBS[action]);
       }
       requireCurrentEtag(set, ifMatch);
       // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
@@ -591,6 +558,7 @@ export class ReviewService {
       // in another order could deadlock with it. A withdrawal committed while this action runs is
       // then one made just after it, which every view of the item shows.
       const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
+      requireActionState(action, set, reader, withdrawnCourseIds);
       const renewLifetime = async () => {
         set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
         return set.expiresAt;
@@ -608,7 +576,10 @@ export class ReviewService {
           subjectId: set.seekerId,
         });
       }
-      return { set, withdrawnCourseIds, warnings: change.warnings ?? [] };
+      // What the caller may do next, read as the change leaves the set (an added course's
+      // withdrawal is not asked again: it was active a moment ago).
+      const view = await viewSetFor(deps, set, reader, { now, withdrawnCourseIds, trx });
+      return { ...view, warnings: change.warnings ?? [] };
     });
     for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
     return result;

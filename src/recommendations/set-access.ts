@@ -1,40 +1,134 @@
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
   problemType,
 } from '../shared/errors.ts';
-import { closeSet, etagOf, isDue, type RecommendationSet } from './recommendation.ts';
+import {
+  COURSE_UNAVAILABLE_REASON,
+  closeSet,
+  etagOf,
+  isDue,
+  type RecommendationSet,
+  type SetAction,
+  type SetView,
+} from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
+import {
+  findStateRefusal,
+  listAllowedActions,
+  maySeeSet,
+  mayTakeAction,
+  type SetReader,
+} from './set-actions.ts';
+import { refuseWithdrawnCourses } from './withdrawn-courses.ts';
 
 export function setNotFound(setId: string): NotFoundError {
   return new NotFoundError(`recommendation set ${setId} was not found`);
 }
 
 /**
- * The set, if the counselor may see it: any set of a job seeker on their caseload now (their own,
- * or a previous counselor's, which shows them what the person was offered; acting stays the
- * owner's), and, while it awaits a second review, any other counselor (the second reviewer is a
- * peer, not the first reviewer). A counselor the person moved away from sees none of their sets.
- * Anyone else gets the answer of a missing set.
+ * The set, if the counselor may see it (`maySeeSet`), with who they are to it. Anyone else gets the
+ * answer of a missing set.
  */
 export async function findVisibleSet(
   deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findById'> },
   counselor: Principal,
   setId: string,
-): Promise<RecommendationSet> {
+): Promise<{ set: RecommendationSet; reader: SetReader }> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
-  if (isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId), counselor)) return set;
-  if (set.status === 'awaiting_second_review' && set.secondReview.firstReviewerId !== counselor.subject) {
-    return set;
+  const reader = {
+    subject: counselor.subject,
+    holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId), counselor),
+  };
+  if (!maySeeSet(set, reader)) throw setNotFound(setId);
+  return { set, reader };
+}
+
+/**
+ * The set as shown to `reader` at `now`, with what they may do with it (the kill switch read in
+ * `trx` when given).
+ */
+export async function viewSetFor(
+  deps: { settings: Pick<SettingsStore, 'get'> },
+  set: RecommendationSet,
+  reader: SetReader,
+  context: { now: Date; withdrawnCourseIds: ReadonlySet<string>; trx?: Knex.Transaction },
+): Promise<SetView> {
+  const { aiEnabled } = await deps.settings.get(context.trx);
+  const { now, withdrawnCourseIds } = context;
+  return {
+    set,
+    withdrawnCourseIds,
+    allowedActions: listAllowedActions(set, reader, { now, withdrawnCourseIds, aiEnabled }),
+  };
+}
+
+/** Each action as its refusals name it. */
+export const ACTION_VERBS: Readonly<Record<SetAction, string>> = {
+  decide_item: 'decide an item',
+  add_item: 'add a course',
+  order_items: 'order the items',
+  submit_shortlist: 'submit a shortlist',
+  publish: 'publish',
+  second_review: 'review a second time',
+  discard: 'discard',
+  retract: 'retract',
+};
+
+/** Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`). */
+export function requireMayTakeAction(action: SetAction, set: RecommendationSet, reader: SetReader): void {
+  if (mayTakeAction(action, set, reader)) return;
+  throw new ForbiddenError(
+    `only the set's counselor may ${ACTION_VERBS[action]}`,
+    problemType('not-set-counselor'),
+  );
+}
+
+/**
+ * Refuses an action the set as it stands does not allow (`findStateRefusal`), saying what can be
+ * done instead.
+ */
+export function requireActionState(
+  action: SetAction,
+  set: RecommendationSet,
+  reader: SetReader,
+  withdrawnCourseIds: ReadonlySet<string>,
+): void {
+  const refusal = findStateRefusal(action, set, reader, withdrawnCourseIds);
+  switch (refusal?.kind) {
+    case undefined:
+      return;
+    case 'status':
+      throw refuseStatus(set, ACTION_VERBS[action]);
+    case 'first_reviewer':
+      throw new ForbiddenError('a second review must be made by a counselor other than the first reviewer');
+    case 'items_pending':
+      throw new ConflictError(
+        `every item must be decided before publishing; ${refusal.pendingItemIds.length} still pending`,
+        { ...problemType('items-pending'), pendingItemIds: refusal.pendingItemIds },
+      );
+    case 'nothing_approved':
+      throw new ConflictError(
+        'nothing is approved; approve or add a course, or discard the set',
+        problemType('nothing-approved'),
+      );
+    case 'withdrawn_approvals':
+      throw refuseWithdrawnCourses(
+        ACTION_VERBS[action],
+        refusal.items,
+        `reject those items, with reason code "${COURSE_UNAVAILABLE_REASON}", then publish`,
+      );
   }
-  throw setNotFound(setId);
 }
 
 /** An entity tag as HTTP writes it: quoted, weak or strong. */
@@ -138,12 +232,17 @@ export async function expireDueSets(
 /** Refuses any change the set's status does not allow, saying what can be done instead. */
 export function requireStatus(
   set: RecommendationSet,
-  allowed: RecommendationSet['status'][],
+  allowed: readonly RecommendationSet['status'][],
   action: string,
 ): void {
   if (allowed.includes(set.status)) return;
+  throw refuseStatus(set, action);
+}
+
+/** The refusal of an action the set's status does not allow. */
+function refuseStatus(set: RecommendationSet, action: string): ConflictError {
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  throw new ConflictError(`cannot ${action}: ${explainStatus(set)}`, {
+  return new ConflictError(`cannot ${action}: ${explainStatus(set)}`, {
     ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
     setStatus: set.status,
   });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CourseStore } from '../courses/course-store.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
-import type { RecommendationItem, RecommendationSet } from './recommendation.ts';
+import type { RecommendationItem } from './recommendation.ts';
 
 /**
  * The ids of the items' courses that the catalog no longer offers: made inactive (by an import or
@@ -16,14 +16,6 @@ export async function findWithdrawnCourseIds(
   const ids = items.map((item) => item.course.id);
   const active = await courses.findActiveIds(ids, trx);
   return new Set(ids.filter((id) => !active.has(id)));
-}
-
-/** The approved items of the set whose course the catalog has withdrawn since. */
-export function listWithdrawnApprovals(
-  set: RecommendationSet,
-  withdrawnCourseIds: ReadonlySet<string>,
-): RecommendationItem[] {
-  return set.items.filter((item) => item.decision === 'approved' && withdrawnCourseIds.has(item.course.id));
 }
 
 /**

@@ -21,7 +21,7 @@ async function canSee(counselor: Principal, set: RecommendationSet, caseloadOf =
     jobSeekers: { findById: async () => ({ id: set.seekerId, counselorId: caseloadOf }) as JobSeeker },
   };
   try {
-    return (await findVisibleSet(stores, counselor, set.id)) === set;
+    return (await findVisibleSet(stores, counselor, set.id)).set === set;
   } catch (error) {
     if (error instanceof NotFoundError) return false;
     throw error;

@@ -1514,6 +1514,17 @@ export interface components {
          * @enum {string}
          */
         RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired" | "retracted";
+        /**
+         * @description An action on a set, one per operation that changes it: `decide_item` (decideRecommendationItem,
+         *     `POST /v1/recommendations/{setId}/items/{itemId}/decision`), `add_item` (addRecommendationItem,
+         *     `POST …/items`), `order_items` (orderRecommendationItems, `PUT …/order`), `submit_shortlist`
+         *     (submitShortlist, `POST …/shortlist`), `publish` (publishRecommendationSet, `POST …/publish`),
+         *     `second_review` (secondReviewRecommendationSet, `POST …/second-review`: an approval or a return),
+         *     `discard` (discardRecommendationSet, `POST …/discard`), `retract` (retractRecommendationSet,
+         *     `POST …/retract`).
+         * @enum {string}
+         */
+        SetAction: "decide_item" | "add_item" | "order_items" | "submit_shortlist" | "publish" | "second_review" | "discard" | "retract";
         CreateRecommendationsRequest: {
             /**
              * @description How many suggestions to keep (top-k).
@@ -1675,6 +1686,24 @@ export interface components {
                 message: string;
             }[];
             items: components["schemas"]["RecommendationItem"][];
+            /**
+             * @description The actions the caller may take on this set at this moment, in the order of `SetAction`'s
+             *     list: what the service would accept from them, with this answer's ETag and a fitting request.
+             *     It follows the set's state (its status and lifetime; for `publish`, every item decided, one
+             *     at least approved, no approved course withdrawn from the catalog since, and, for the model's
+             *     suggestions, suggestions not switched off; for `decide_item` an item to decide, for
+             *     `order_items` an approved item) and the caller's role on the set: its counselor (every action
+             *     of the review, not `second_review`); a second reviewer, any other counselor while the set
+             *     awaits a second review (`second_review` only, never to its first reviewer); a counselor who
+             *     reads an earlier counselor's set after the person moved to them (`retract` of a published set,
+             *     nothing else). An action is listed when some request can take it: `decide_item` with a
+             *     rejection while suggestions are switched off, `second_review` with a return when an approved
+             *     course was withdrawn since. Empty once nothing can be done (discarded, expired, retracted),
+             *     and in the answer that leaves a set the caller can no longer read. A guide for showing
+             *     buttons, not a permission: the server checks every request again, since the set may change
+             *     between reading and acting, and `If-Match` stays required (412 when the set changed since).
+             */
+            allowedActions: components["schemas"]["SetAction"][];
             warnings?: components["schemas"]["Warning"][];
         };
         /** @description What the queue tells of a set without opening it. */
