@@ -35,7 +35,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
-import type { SetReader } from './set-actions.ts';
+import { listAllowedActions, type SetReader } from './set-actions.ts';
 import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
@@ -322,13 +322,16 @@ export class RecommendationService {
         return { ...(await this.viewOf(raced, caseloadReader(counselor))), replayed: true };
       throw error;
     }
-    // Its courses were read active as candidates a moment ago (a set by hand has none yet): the
-    // catalog is not asked again on the suggestion's path; the next read of the set does.
-    const view = await viewSetFor(deps, set, caseloadReader(counselor), {
-      now: deps.now(),
-      withdrawnCourseIds: new Set(),
-    });
-    return { ...view, replayed: false };
+    // Neither the catalog nor the settings are asked again on the suggestion's path (the next read
+    // of the set does): its courses were read active as candidates a moment ago (a set by hand has
+    // none yet), and a model's set was stored only with suggestions on (a set by hand is never held).
+    const context = { now: deps.now(), withdrawnCourseIds: new Set<string>(), aiEnabled: true };
+    return {
+      set,
+      withdrawnCourseIds: context.withdrawnCourseIds,
+      allowedActions: listAllowedActions(set, caseloadReader(counselor), context),
+      replayed: false,
+    };
   }
 
   /**

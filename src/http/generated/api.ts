@@ -385,7 +385,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable, not actionable: 403). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query: send the same filters with it.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query: send the same filters with it.
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -412,7 +412,7 @@ export interface paths {
          *     answer, or in another tab before that read, is then stale (412). In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
          *     A set awaiting a second review can be read by any other counselor. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
-         *     as for a missing one; the new counselor can read the earlier sets but not act on them (403).
+         *     as for a missing one; the new counselor can read the earlier sets and retract a published one, but take no other action on them (403); `allowedActions` says which.
          */
         get: operations["getRecommendationSet"];
         put?: never;
@@ -1711,7 +1711,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             seekerId: components["schemas"]["ExternalId"];
-            /** @description The set's counselor: another than the reader for a person who moved to them (they read the set, but cannot act on it). */
+            /** @description The set's counselor: another than the reader for a person who moved to them (they read the set and may retract it once published, nothing else). */
             counselorId: string;
             status: components["schemas"]["RecommendationStatus"];
             /** Format: date-time */
