@@ -86,8 +86,7 @@ export class RecommendationService {
       requestHash: hashRequest('createRecommendations', seekerId, { limit }),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined)
-      return { ...(await this.viewOf(replay, caseloadReader(counselor))), replayed: true };
+    if (replay !== undefined) return this.answerReplay(replay, counselor);
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -199,8 +198,7 @@ export class RecommendationService {
       requestHash: hashRequest('createManualRecommendations', seekerId, {}),
     } as const;
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined)
-      return { ...(await this.viewOf(replay, caseloadReader(counselor))), replayed: true };
+    if (replay !== undefined) return this.answerReplay(replay, counselor);
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const settings = await deps.settings.get();
@@ -318,8 +316,7 @@ export class RecommendationService {
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
-      if (raced !== undefined)
-        return { ...(await this.viewOf(raced, caseloadReader(counselor))), replayed: true };
+      if (raced !== undefined) return this.answerReplay(raced, counselor);
       throw error;
     }
     // Neither the catalog nor the settings are asked again on the suggestion's path (the next read
@@ -422,11 +419,21 @@ export class RecommendationService {
     return seeker;
   }
 
+  /**
+   * A retried creation's answer: the first one again. Its actions are the set's as it stands while
+   * it has not changed since; none once it has, since that answer's ETag is then stale (412): the
+   * set must be read again to act on it.
+   */
+  private async answerReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
+    const view = await this.viewOf(replay.firstAnswer, caseloadReader(counselor));
+    return { ...view, allowedActions: replay.changedSince ? [] : view.allowedActions, replayed: true };
+  }
+
   private async findReplay(
     counselor: Principal,
     key: string,
     creation: Creation,
-  ): Promise<RecommendationSet | undefined> {
+  ): Promise<Replay | undefined> {
     const previous = await this.deps.idempotency.find(counselor.subject, key);
     if (previous === undefined) return undefined;
     if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
@@ -443,8 +450,15 @@ export class RecommendationService {
     if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
       throw jobSeekerNotFound(set.seekerId);
     }
-    return firstAnswerOf(set, stored.status);
+    const firstAnswer = firstAnswerOf(set, stored.status);
+    return { firstAnswer, changedSince: set.version !== firstAnswer.version };
   }
+}
+
+/** A creation retried with its Idempotency-Key: its first answer, and whether the set moved on since. */
+interface Replay {
+  firstAnswer: RecommendationSet;
+  changedSince: boolean;
 }
 
 /**

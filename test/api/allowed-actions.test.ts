@@ -205,6 +205,25 @@ describe("a set's allowed actions", () => {
       expected: ['second_review'],
     },
     {
+      name: 'a set awaiting a second review while suggestions are switched off, read by another counselor',
+      build: async () => {
+        const { setId } = await aSetHandedToSecondReview();
+        await putSettings(t, { aiEnabled: false });
+        return { setId, reader: otherCounselor };
+      },
+      // A return still goes; an approval would release the model's suggestions.
+      expected: ['second_review'],
+    },
+    {
+      name: 'a blind-first set before its shortlist while suggestions are switched off',
+      build: async () => {
+        const { setId } = await aFreshSet({ blindFirst: true });
+        await putSettings(t, { blindFirst: true, aiEnabled: false });
+        return { setId, reader: counselor };
+      },
+      expected: ['submit_shortlist', 'discard'],
+    },
+    {
       name: 'a set a second reviewer returned to its counselor',
       build: async () => {
         const { setId, etag } = await aSetHandedToSecondReview();
@@ -381,6 +400,26 @@ describe("a set's allowed actions", () => {
     expect(byHand.status).toBe(201);
     expect(byHand.body.allowedActions).toEqual(['add_item', 'discard']);
     await putSettings(t, {});
+  });
+
+  it('answers a creation retried once the set has changed with no allowed action: its ETag is stale', async () => {
+    await putSettings(t, {});
+    const seekerId = await aSeeker();
+    const key = crypto.randomUUID();
+    const created = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
+    expect(created.status).toBe(201);
+    const { etag } = await decideAll(t, counselor, created.body.id);
+    expect((await act(t, counselor, created.body.id, 'publish', etag)).status).toBe(200);
+
+    const retried = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
+
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body.status).toBe('pending_review');
+    expect(retried.body.allowedActions).toEqual([]);
+    const discard = await act(t, counselor, created.body.id, 'discard', String(retried.headers.etag), {
+      reason: 'Essai',
+    });
+    expect(discard.status).toBe(412);
   });
 
   it('shows the allowed actions to counselors only, never in what the job seeker reads', async () => {

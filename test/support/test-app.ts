@@ -26,7 +26,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   now?: () => Date;
   logger?: Logger;
-  /** Free space of the data folder's disk, in place of the real one's. */
+  /** Free space of the data folder's disk (default: a terabyte, whatever the machine has). */
   readFreeBytes?: ReadFreeBytes;
   /**
    * Start on this database and data folder (keys included) instead of fresh ones, as a restarted
@@ -36,8 +36,14 @@ export interface TestAppOptions {
 }
 
 /**
- * The `storage` check `/readyz` adds for a test app on the real disk (which has room): SQLite's
- * data folder only, PostgreSQL's disk being the database server's.
+ * The free space a test app's data folder has unless a test says otherwise: plenty, whatever the
+ * machine's disk has (the real reading is tested on its own).
+ */
+const ROOMY_DISK: ReadFreeBytes = async () => 1024 ** 4;
+
+/**
+ * The `storage` check `/readyz` adds for a test app on a disk with room: SQLite's data folder only,
+ * PostgreSQL's disk being the database server's.
  */
 export const STORAGE_CHECK: { storage?: 'ok' } = TEST_ENGINE === 'sqlite' ? { storage: 'ok' } : {};
 
@@ -55,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const container = await createContainer(config, {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.readFreeBytes === undefined ? {} : { readFreeBytes: options.readFreeBytes }),
+    readFreeBytes: options.readFreeBytes ?? ROOMY_DISK,
   });
   const app = createApp(container);
   return {

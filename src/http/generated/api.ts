@@ -1699,7 +1699,8 @@ export interface components {
              *     nothing else). An action is listed when some request can take it: `decide_item` with a
              *     rejection while suggestions are switched off, `second_review` with a return when an approved
              *     course was withdrawn since. Empty once nothing can be done (discarded, expired, retracted),
-             *     and in the answer that leaves a set the caller can no longer read. A guide for showing
+             *     in the answer that leaves a set the caller can no longer read, and in a creation's replay
+             *     (same `Idempotency-Key`) once the set has changed since, that answer's ETag being stale. A guide for showing
              *     buttons, not a permission: the server checks every request again, since the set may change
              *     between reading and acting, and `If-Match` stays required (412 when the set changed since).
              */
@@ -1822,6 +1823,10 @@ export interface components {
         SettingsInput: components["schemas"]["SettingsFields"] & {
             /** @description As read; ignored. */
             lastChange?: unknown;
+            /** @description As an earlier version of the API read it; ignored. */
+            updatedAt?: unknown;
+            /** @description As an earlier version of the API read it; ignored. */
+            updatedBy?: unknown;
             /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
             changeReason?: string;
         };
