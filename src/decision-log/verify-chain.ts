@@ -288,7 +288,11 @@ function findBrokenLink<T>(
   if (itemPrevHash !== prevHash) {
     return {
       seq: expectedSeq,
-      reason: `event ${expectedSeq} does not point to the hash of the event before it`,
+      // Either end of the link may be what changed: the event before rewritten with its hash
+      // recomputed (the chain cannot tell which), or this event's link.
+      reason:
+        `event ${expectedSeq} does not point to the hash of the event before it: ` +
+        `event ${expectedSeq - 1} was rewritten and its hash recomputed, or event ${expectedSeq}'s link was changed`,
     };
   }
   let hash: string;
