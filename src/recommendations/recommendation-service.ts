@@ -29,6 +29,7 @@ import {
   isOpen,
   isSampledForSecondReview,
   type RecommendationSet,
+  type SetAction,
   type SetStatus,
   type SetView,
   snapshotProfile,
@@ -319,14 +320,10 @@ export class RecommendationService {
       if (raced !== undefined) return this.answerReplay(raced, counselor);
       throw error;
     }
-    // Neither the catalog nor the settings are asked again on the suggestion's path (the next read
-    // of the set does): its courses were read active as candidates a moment ago (a set by hand has
-    // none yet), and a model's set was stored only with suggestions on (a set by hand is never held).
-    const context = { now: deps.now(), withdrawnCourseIds: new Set<string>(), aiEnabled: true };
     return {
       set,
-      withdrawnCourseIds: context.withdrawnCourseIds,
-      allowedActions: listAllowedActions(set, caseloadReader(counselor), context),
+      withdrawnCourseIds: new Set(),
+      allowedActions: listActionsOnNewSet(set, counselor),
       replayed: false,
     };
   }
@@ -420,20 +417,24 @@ export class RecommendationService {
   }
 
   /**
-   * A retried creation's answer: the first one again. Its actions are the set's as it stands while
-   * it has not changed since; none once it has, since that answer's ETag is then stale (412): the
-   * set must be read again to act on it.
+   * A retried creation's answer: the first one again, its actions as that answer listed them. Like
+   * its ETag, they are stale once the set has changed since: acting on them is refused (412), and
+   * the set is read again to act.
    */
-  private async answerReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
-    const view = await this.viewOf(replay.firstAnswer, caseloadReader(counselor));
-    return { ...view, allowedActions: replay.changedSince ? [] : view.allowedActions, replayed: true };
+  private async answerReplay(firstAnswer: RecommendationSet, counselor: Principal): Promise<CreateResult> {
+    return {
+      set: firstAnswer,
+      withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, firstAnswer.items),
+      allowedActions: listActionsOnNewSet(firstAnswer, counselor),
+      replayed: true,
+    };
   }
 
   private async findReplay(
     counselor: Principal,
     key: string,
     creation: Creation,
-  ): Promise<Replay | undefined> {
+  ): Promise<RecommendationSet | undefined> {
     const previous = await this.deps.idempotency.find(counselor.subject, key);
     if (previous === undefined) return undefined;
     if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
@@ -450,15 +451,22 @@ export class RecommendationService {
     if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
       throw jobSeekerNotFound(set.seekerId);
     }
-    const firstAnswer = firstAnswerOf(set, stored.status);
-    return { firstAnswer, changedSince: set.version !== firstAnswer.version };
+    return firstAnswerOf(set, stored.status);
   }
 }
 
-/** A creation retried with its Idempotency-Key: its first answer, and whether the set moved on since. */
-interface Replay {
-  firstAnswer: RecommendationSet;
-  changedSince: boolean;
+/**
+ * What the counselor may do with a set just created (`set` as stored then): neither the catalog nor
+ * the settings are asked, its courses having been read active as candidates a moment before (a set
+ * by hand has none yet), and a model's set being stored only with suggestions on (a set by hand is
+ * never held).
+ */
+function listActionsOnNewSet(set: RecommendationSet, counselor: Principal): SetAction[] {
+  return listAllowedActions(set, caseloadReader(counselor), {
+    now: new Date(set.createdAt),
+    withdrawnCourseIds: new Set(),
+    aiEnabled: true,
+  });
 }
 
 /**

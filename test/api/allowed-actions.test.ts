@@ -402,7 +402,7 @@ describe("a set's allowed actions", () => {
     await putSettings(t, {});
   });
 
-  it('answers a creation retried once the set has changed with no allowed action: its ETag is stale', async () => {
+  it('replays a creation retried once its set changed with the actions first answered, stale as its ETag', async () => {
     await putSettings(t, {});
     const seekerId = await aSeeker();
     const key = crypto.randomUUID();
@@ -410,16 +410,19 @@ describe("a set's allowed actions", () => {
     expect(created.status).toBe(201);
     const { etag } = await decideAll(t, counselor, created.body.id);
     expect((await act(t, counselor, created.body.id, 'publish', etag)).status).toBe(200);
+    // Neither suggestions switched off nor the first answer's lifetime passed since change it.
+    await putSettings(t, { aiEnabled: false });
+    clock.advance((TTL_HOURS + 1) * HOUR);
 
     const retried = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
 
     expect(retried.headers['idempotent-replayed']).toBe('true');
-    expect(retried.body.status).toBe('pending_review');
-    expect(retried.body.allowedActions).toEqual([]);
+    expect(retried.body.allowedActions).toEqual(created.body.allowedActions);
     const discard = await act(t, counselor, created.body.id, 'discard', String(retried.headers.etag), {
       reason: 'Essai',
     });
     expect(discard.status).toBe(412);
+    await putSettings(t, {});
   });
 
   it('shows the allowed actions to counselors only, never in what the job seeker reads', async () => {

@@ -1699,8 +1699,9 @@ export interface components {
              *     nothing else). An action is listed when some request can take it: `decide_item` with a
              *     rejection while suggestions are switched off, `second_review` with a return when an approved
              *     course was withdrawn since. Empty once nothing can be done (discarded, expired, retracted),
-             *     in the answer that leaves a set the caller can no longer read, and in a creation's replay
-             *     (same `Idempotency-Key`) once the set has changed since, that answer's ETag being stale. A guide for showing
+             *     and in the answer that leaves a set the caller can no longer read. A creation's replay (same
+             *     `Idempotency-Key`) answers the first answer again, this list included: stale, like its ETag,
+             *     once the set has changed since. A guide for showing
              *     buttons, not a permission: the server checks every request again, since the set may change
              *     between reading and acting, and `If-Match` stays required (412 when the set changed since).
              */
