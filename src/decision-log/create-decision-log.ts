@@ -19,7 +19,7 @@ export interface DecisionLogParts {
  * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
  * its keys, which must be those the database's log is written with (`checkKeysMatchDatabase`);
  * production needs its key files named (`checkLogKeys`). Called once by the composition root,
- * and by the scripts that append (retention, signing-key rotation, the audit benchmark).
+ * and by the scripts that append (retention, signing- and master-key rotation, the audit benchmark).
  */
 export async function createDecisionLog(
   db: Knex,

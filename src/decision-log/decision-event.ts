@@ -32,6 +32,7 @@ export const DECISION_EVENT_TYPES = [
   'retention.purged',
   'audit.queried',
   'log.signing_key_rotated',
+  'log.master_key_rotated',
   /**
    * Suggestions asked for and refused, the manual path given instead (`reason`: objection,
    * switched_off, no_active_model, model_unavailable, shipped_model_not_registered). For a person

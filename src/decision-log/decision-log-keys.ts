@@ -29,17 +29,28 @@ export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig)
   if (signingKey.asymmetricKeyType !== 'ed25519') {
     throw new Error('the decision-log signing key must be an Ed25519 private key (PKCS#8 PEM)');
   }
-  const masterKey = decodeSecret(
-    readOrCreate(audit.masterKeyFile, files.master, generateSecret),
-    'master key',
-  );
-  if (masterKey.length !== 32) throw new Error('the decision-log master key must be 32 bytes (base64)');
+  const masterKey = decodeMasterKey(readOrCreate(audit.masterKeyFile, files.master, generateSecret));
   const pseudonymKey = decodeSecret(
     readOrCreate(audit.pseudonymKeyFile, files.pseudonym, generateSecret),
     'pseudonym key',
   );
   if (pseudonymKey.length < 32) throw new Error('the pseudonym key must be at least 32 bytes (base64)');
   return { signingKey, masterKey, pseudonymKey };
+}
+
+/**
+ * A master key from its file (32 random bytes in base64, as `openssl rand -base64 32` writes
+ * them): the one a master-key rotation hands over to.
+ */
+export function readMasterKeyFile(file: string): Buffer {
+  if (!fs.existsSync(file)) throw new Error(`the key file ${file} does not exist`);
+  return decodeMasterKey(fs.readFileSync(file, 'utf8'));
+}
+
+function decodeMasterKey(text: string): Buffer {
+  const masterKey = decodeSecret(text, 'master key');
+  if (masterKey.length !== 32) throw new Error('the decision-log master key must be 32 bytes (base64)');
+  return masterKey;
 }
 
 /** Where each key is read: the configured file, else its place in `<dataDir>/keys`. */

@@ -11,13 +11,20 @@ const TABLE = 'log_key_fingerprints';
  * keyed hash of a fixed text for the secret ones.
  */
 function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
-  const keyed = (key: Buffer, purpose: Purpose) =>
-    crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
   return {
     signing: fingerprintSigningKey(crypto.createPublicKey(keys.signingKey)),
-    master: keyed(keys.masterKey, 'master'),
-    pseudonym: keyed(keys.pseudonymKey, 'pseudonym'),
+    master: fingerprintSecretKey(keys.masterKey, 'master'),
+    pseudonym: fingerprintSecretKey(keys.pseudonymKey, 'pseudonym'),
   };
+}
+
+function fingerprintSecretKey(key: Buffer, purpose: Exclude<Purpose, 'signing'>): string {
+  return crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
+}
+
+/** The master key's fingerprint, as recorded: it names the key without revealing it. */
+export function fingerprintMasterKey(masterKey: Buffer): string {
+  return fingerprintSecretKey(masterKey, 'master');
 }
 
 function fingerprintSigningKey(publicKey: KeyObject): string {
@@ -32,6 +39,24 @@ export async function recordSigningKeyFingerprint(trx: Knex.Transaction, publicK
   await trx(TABLE)
     .where({ purpose: 'signing' })
     .update({ fingerprint: fingerprintSigningKey(publicKey), recorded_at: now });
+}
+
+/** After a master-key rotation: the processes to start are those with the new master key. */
+export async function recordMasterKeyFingerprint(trx: Knex.Transaction, masterKey: Buffer, now: string) {
+  await trx(TABLE)
+    .where({ purpose: 'master' })
+    .update({ fingerprint: fingerprintMasterKey(masterKey), recorded_at: now });
+}
+
+/**
+ * Whether the master key with this fingerprint is the database's (or none is recorded yet): a
+ * process left running through a master-key rotation holds the retired one.
+ */
+export async function isMasterKeyInUse(trx: Knex.Transaction, fingerprint: string): Promise<boolean> {
+  const row: { fingerprint: string } | undefined = await trx(TABLE)
+    .where({ purpose: 'master' })
+    .first('fingerprint');
+  return row === undefined || row.fingerprint === fingerprint;
 }
 
 /**

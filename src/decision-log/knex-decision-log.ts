@@ -32,7 +32,11 @@ import type {
   EventQuery,
   RangeVerification,
 } from './decision-log.ts';
-import { recordSigningKeyFingerprint } from './key-fingerprints.ts';
+import {
+  fingerprintMasterKey,
+  recordMasterKeyFingerprint,
+  recordSigningKeyFingerprint,
+} from './key-fingerprints.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
@@ -53,6 +57,16 @@ const MAX_PAGE = 1000;
 const STREAM_PAGE = 1000;
 /** Rows per page when verifying: small rows, one column of text each. */
 const VERIFY_PAGE = 1000;
+
+/** What a master-key rotation did. */
+export interface MasterKeyRotation {
+  /** The seq of its `log.master_key_rotated` event. */
+  seq: number;
+  /** The new master key's fingerprint, as recorded. */
+  keyFingerprint: string;
+  /** How many data keys it wrapped again (every one not destroyed). */
+  rewrappedDataKeys: number;
+}
 
 export interface KnexDecisionLogOptions {
   pseudonymiser: Pseudonymiser;
@@ -254,6 +268,31 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       await insertSigningKey(trx, next, now);
       await recordSigningKeyFingerprint(trx, next.publicKey, now);
       return checkpoint;
+    });
+  }
+
+  /**
+   * Hands the wrapping of the job seekers' data keys over to `next`: wraps every stored data key
+   * again under it, appends `log.master_key_rotated` and records `next`'s fingerprint, in one
+   * transaction, so that a key that does not open leaves everything as it was. From then on only a
+   * process with `next` starts, and the retired key opens nothing the database holds. This instance
+   * still holds the retired key: it is for the rotation command alone, which exits.
+   */
+  async rotateMasterKey(next: Buffer, operatorId: string): Promise<MasterKeyRotation> {
+    return this.withTransaction(async (trx) => {
+      const rewrappedDataKeys = await this.keyring.rewrapDataKeys(trx, next);
+      const keyFingerprint = fingerprintMasterKey(next);
+      const event = await this.append(trx, {
+        type: 'log.master_key_rotated',
+        actor: { role: 'admin', id: operatorId },
+        payload: {
+          retiredKeyFingerprint: this.keyring.masterKeyFingerprint,
+          keyFingerprint,
+          rewrappedDataKeys,
+        },
+      });
+      await recordMasterKeyFingerprint(trx, next, this.now().toISOString());
+      return { seq: event.seq, keyFingerprint, rewrappedDataKeys };
     });
   }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { fingerprintMasterKey, isMasterKeyInUse } from './key-fingerprints.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { openSealedBytes, sealBytes } from './sealed-box.ts';
 import {
@@ -12,6 +13,8 @@ import {
 
 const TABLE = 'subject_keys';
 const PERSONAL_PREFIX = 'p1';
+/** Data keys re-wrapped per read: a rotation never holds every key in memory. */
+export const REWRAP_PAGE = 500;
 
 /**
  * Data keys in the `subject_keys` table, one per job seeker (by pseudonym, so the table holds no
@@ -19,6 +22,7 @@ const PERSONAL_PREFIX = 'p1';
  */
 export class KnexSubjectKeyring implements SubjectKeyring {
   readonly #masterKey: Buffer;
+  readonly masterKeyFingerprint: string;
 
   constructor(
     private readonly db: Knex,
@@ -28,6 +32,7 @@ export class KnexSubjectKeyring implements SubjectKeyring {
   ) {
     if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
     this.#masterKey = Buffer.from(masterKey);
+    this.masterKeyFingerprint = fingerprintMasterKey(masterKey);
   }
 
   async encryptPersonal(trx: Knex.Transaction, seekerId: string, value: unknown): Promise<string> {
@@ -61,12 +66,53 @@ export class KnexSubjectKeyring implements SubjectKeyring {
     return deleted > 0;
   }
 
+  async rewrapDataKeys(trx: Knex.Transaction, nextMasterKey: Buffer): Promise<number> {
+    if (nextMasterKey.length !== 32) throw new Error('the new master key must be 32 bytes');
+    if (crypto.timingSafeEqual(nextMasterKey, this.#masterKey)) {
+      throw new Error('the new master key is the one in use');
+    }
+    let rewrapped = 0;
+    let afterKeyId: string | undefined;
+    for (;;) {
+      const page = trx(TABLE).select('key_id', 'subject', 'wrapped_key').orderBy('key_id').limit(REWRAP_PAGE);
+      if (afterKeyId !== undefined) page.where('key_id', '>', afterKeyId);
+      const rows: Array<Record<string, unknown>> = await page;
+      for (const row of rows) {
+        const keyId = String(row.key_id);
+        const subject = String(row.subject);
+        let dataKey: Buffer;
+        try {
+          dataKey = this.unwrap(keyId, subject, String(row.wrapped_key));
+        } catch (error) {
+          throw new Error(
+            `the data key ${keyId} does not open with the master key in use (its row is damaged, or another key wrapped it)`,
+            { cause: error },
+          );
+        }
+        // Same id and context: the personal parts sealed with the data key open as before.
+        await trx(TABLE)
+          .where({ key_id: keyId })
+          .update({ wrapped_key: sealBytes(nextMasterKey, dataKey, wrapContext(keyId, subject)) });
+        rewrapped += 1;
+        afterKeyId = keyId;
+      }
+      if (rows.length < REWRAP_PAGE) return rewrapped;
+    }
+  }
+
   private async findOrCreateKey(
     trx: Knex.Transaction,
     subject: string,
   ): Promise<{ keyId: string; dataKey: Buffer }> {
     let row = await trx(TABLE).where({ subject }).first();
     if (row === undefined) {
+      // A process left running through a master-key rotation would wrap new keys with the retired
+      // key, which must open nothing written after the rotation.
+      if (!(await isMasterKeyInUse(trx, this.masterKeyFingerprint))) {
+        throw new Error(
+          "this process's master key was retired by a rotation (log.master_key_rotated): restart it with the new key",
+        );
+      }
       const keyId = createTimeOrderedId();
       const wrapped = sealBytes(this.#masterKey, crypto.randomBytes(32), wrapContext(keyId, subject));
       // A concurrent transaction may create the same subject's key: its key wins, ours is dropped.

@@ -19,6 +19,16 @@ export interface SubjectKeyring {
   decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart>;
   /** Destroys the job seeker's data key; false when there was none. */
   shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean>;
+  /** The fingerprint of the master key that wraps the data keys (names it without revealing it). */
+  readonly masterKeyFingerprint: string;
+  /**
+   * Wraps every stored data key again under `nextMasterKey`, each keeping its id (so every personal
+   * part sealed with it opens as before), a page at a time inside the caller's transaction; a
+   * destroyed key has no row and stays destroyed. Returns how many were re-wrapped. Throws, naming
+   * the key, when one does not open with the master key in use: the caller's rollback then leaves
+   * every key as it was.
+   */
+  rewrapDataKeys(trx: Knex.Transaction, nextMasterKey: Buffer): Promise<number>;
 }
 
 /** A personal part after decryption. */

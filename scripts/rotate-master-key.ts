@@ -1,0 +1,76 @@
+import { Command } from 'commander';
+import { type Config, loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrations.ts';
+import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
+import { keyFilesOf, readMasterKeyFile } from '../src/decision-log/decision-log-keys.ts';
+import { KnexStorageScrubber } from '../src/erasure/knex-storage-scrubber.ts';
+
+const program = new Command('npm run audit:rotate-master-key --')
+  .description(
+    "Replaces the master key that wraps each job seeker's data key (one that may have leaked, say). Run it " +
+      "with the API's own configuration, every API process stopped: in one transaction it wraps every data key " +
+      'again under the new key (a destroyed one stays destroyed), records the new key and appends ' +
+      '`log.master_key_rotated`; if one key does not open, nothing changes. Then start the API with the new ' +
+      'key file: the database no longer opens with the old key, but backups taken before still do.',
+  )
+  .requiredOption(
+    '--new-key <file>',
+    'the new master key: 32 random bytes in base64 (openssl rand -base64 32)',
+  )
+  .requiredOption(
+    '--operator <id>',
+    'who rotates the key, recorded in the event (a staff id, not a job seeker)',
+  )
+  .parse();
+const options = program.opts<{ newKey: string; operator: string }>();
+
+let config: Config;
+let next: Buffer;
+try {
+  config = loadConfig();
+  next = readMasterKeyFile(options.newKey);
+} catch (error) {
+  console.error(`audit:rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
+const db = openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolMax: config.databasePoolMax,
+});
+try {
+  await migrateToLatest(db);
+  // Opened with the key in use: a process with other keys than the log's is refused here too.
+  const { decisionLog } = await createDecisionLog(db, config);
+  const rotation = await decisionLog.rotateMasterKey(next, options.operator);
+  const keyFile = keyFilesOf(config.dataDir, config.audit).master;
+  const lines = [
+    `${rotation.rewrappedDataKeys} data keys wrapped again under master key ${rotation.keyFingerprint} (log.master_key_rotated at seq ${rotation.seq})`,
+    `start the API with AUDIT_MASTER_KEY_FILE=${options.newKey} (or put that key in ${keyFile});`,
+    'a process still holding the old master key refuses to start.',
+    'Backups taken before still open with the old key: destroy the two together, or keep them together.',
+  ];
+  // The keys as the old master key wrapped them may linger in freed space: cleared as after an erasure.
+  const storage = await new KnexStorageScrubber(db, ['subject_keys'])
+    .scrubDeletedRows()
+    .catch((error: unknown) => ({
+      complete: false,
+      detail: error instanceof Error ? error.message : String(error),
+    }));
+  if (!storage.complete) {
+    lines.push(
+      `the data keys as the old master key wrapped them may linger in free space: ${storage.detail}`,
+    );
+  }
+  console.log(lines.join('\n'));
+} catch (error) {
+  // One transaction: whatever failed, the keys, the log and the recorded fingerprints are as they were.
+  console.error(
+    `audit:rotate-master-key failed, the keys are as they were: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+} finally {
+  await db.destroy();
+}
