@@ -15,6 +15,7 @@ import {
   type ProfileSnapshot,
   type RecommendationSet,
   type SeekerExplanation,
+  type SetReplacement,
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
@@ -127,6 +128,8 @@ export interface AccessRecordSet {
   discardReason: string | null;
   /** Who retracted a published set (by pseudonym), when and why; null for a set not retracted. */
   retraction: { by: string; at: string; reason: string } | null;
+  /** The later publication that took a published set out of the person's portal; null when none did. */
+  replacedBy: SetReplacement | null;
   shortlist: RecommendationSet['shortlist'];
   secondReview: {
     required: boolean;
@@ -239,6 +242,7 @@ export function toAccessRecordSet(
     message: set.message,
     discardReason: set.discardReason,
     retraction: set.retraction === null ? null : { ...set.retraction, by: pseudonymise(set.retraction.by) },
+    replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     shortlist: set.shortlist,
     secondReview: {
       required: secondReview.required,

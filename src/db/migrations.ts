@@ -25,6 +25,7 @@ import * as createLogSigningKeys from '../../migrations/20261202100000_create_lo
 import * as addRetractionToSets from '../../migrations/20261203100000_add_retraction_to_sets.ts';
 import * as addChangeReasonToSettings from '../../migrations/20261204100000_add_change_reason_to_settings.ts';
 import * as widenSetModelId from '../../migrations/20261204110000_widen_set_model_id.ts';
+import * as addReplacementToSets from '../../migrations/20261205100000_add_replacement_to_sets.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -65,6 +66,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261203100000_add_retraction_to_sets', addRetractionToSets],
   ['20261204100000_add_change_reason_to_settings', addChangeReasonToSettings],
   ['20261204110000_widen_set_model_id', widenSetModelId],
+  ['20261205100000_add_replacement_to_sets', addReplacementToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

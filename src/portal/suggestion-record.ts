@@ -7,6 +7,7 @@ import {
   type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
+  type SetReplacement,
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
@@ -36,6 +37,11 @@ export interface MySuggestionSet {
    * Who is left out, as for every decision in the record.
    */
   retraction: { at: string; reason: string } | null;
+  /**
+   * For a published set a later one took the place of in the person's portal: that set and when it
+   * was published. The set's suggestions stay the person's (their export lists them).
+   */
+  replacedBy: SetReplacement | null;
   /**
    * The last time a second counselor sent the set back to the person's counselor, with their
    * comment: part of what was done with the file (GDPR Art. 15), shown once the review is over, as
@@ -79,6 +85,7 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
     message: set.publishedAt === null ? null : set.message,
     discardReason: set.status === 'discarded' ? set.discardReason : null,
     retraction: set.retraction === null ? null : { at: set.retraction.at, reason: set.retraction.reason },
+    replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReviewReturn:
       reviewed && set.secondReview.returned !== null
         ? { at: set.secondReview.returned.at, comment: set.secondReview.returned.comment }

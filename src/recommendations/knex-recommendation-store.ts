@@ -15,6 +15,7 @@ import {
   type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
+  type SetReplacement,
   type SetStatus,
 } from './recommendation.ts';
 import type { RecommendationStore, SetMaker, SetQuery, SetSummary } from './recommendation-store.ts';
@@ -104,14 +105,15 @@ export class KnexRecommendationStore implements RecommendationStore {
       openedAt: readNullableString(row.opened_at),
       closedAt: readNullableString(row.closed_at),
       returnedAt: readNullableString(row.returned_at),
+      replacedBy: toReplacement(row),
       itemCount: readNumber(row.item_count),
       pendingCount: readNumber(row.pending_count),
       model: toModelRef(row),
     }));
   }
 
-  async findLatestGiven(seekerId: string): Promise<RecommendationSet | undefined> {
-    const row = await this.db(SETS)
+  async findLatestGiven(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
+    const row = await (trx ?? this.db)(SETS)
       .where({ seeker_id: seekerId })
       .whereIn('status', [...GIVEN_STATUSES])
       .orderBy([
@@ -119,7 +121,7 @@ export class KnexRecommendationStore implements RecommendationStore {
         { column: 'id', order: 'desc' },
       ])
       .first('id');
-    return row === undefined ? undefined : this.findById(String(row.id));
+    return row === undefined ? undefined : this.findById(String(row.id), trx);
   }
 
   async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet[]> {
@@ -210,6 +212,11 @@ function toModelRef(row: Record<string, unknown>): ModelRef | null {
   return { id: String(row.model_id), version: String(row.model_version), sha256: String(row.model_sha256) };
 }
 
+function toReplacement(row: Record<string, unknown>): SetReplacement | null {
+  if (row.replaced_by_set_id === null || row.replaced_by_set_id === undefined) return null;
+  return { setId: String(row.replaced_by_set_id), at: String(row.replaced_at) };
+}
+
 function toSetRow(set: RecommendationSet): Record<string, unknown> {
   return {
     seeker_id: set.seekerId,
@@ -233,6 +240,8 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     retracted_by: set.retraction?.by ?? null,
     retracted_at: set.retraction?.at ?? null,
     retraction_reason: set.retraction?.reason ?? null,
+    replaced_by_set_id: set.replacedBy?.setId ?? null,
+    replaced_at: set.replacedBy?.at ?? null,
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
@@ -305,6 +314,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
             at: String(row.retracted_at),
             reason: String(row.retraction_reason),
           },
+    replacedBy: toReplacement(row),
     secondReview: {
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),

@@ -36,6 +36,7 @@ export function toSetBody(
     message: set.message,
     discardReason: set.discardReason,
     retraction: set.retraction === null ? null : { ...set.retraction },
+    replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReview: { ...set.secondReview },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
@@ -78,7 +79,7 @@ export function toCourseSummaryBody(course: CourseSnapshot): CourseSummaryBody {
 }
 
 export function toSummaryBody(summary: SetSummary): SummaryBody {
-  return { ...summary };
+  return { ...summary, replacedBy: summary.replacedBy === null ? null : { ...summary.replacedBy } };
 }
 
 /** The queue's opaque cursor: the (createdAt, id) of the last set of a page. */

@@ -14,6 +14,8 @@ export interface SetSummary {
   closedAt: string | null;
   /** When a second reviewer last returned the set to its counselor. */
   returnedAt: string | null;
+  /** The later publication that took the set out of the person's sight; null when none did. */
+  replacedBy: RecommendationSet['replacedBy'];
   itemCount: number;
   pendingCount: number;
   model: RecommendationSet['model'];
@@ -56,9 +58,10 @@ export interface RecommendationStore {
   list(query: SetQuery): Promise<SetSummary[]>;
   /**
    * The set most recently published to the job seeker, still published or retracted since (a
-   * retracted set is not replaced by an older one), or undefined.
+   * retracted set is not replaced by an older one), or undefined: the one their portal shows. In
+   * `trx` when given.
    */
-  findLatestGiven(seekerId: string): Promise<RecommendationSet | undefined>;
+  findLatestGiven(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined>;
   /**
    * Every set of the job seeker with its items, newest first, whoever their counselor was (the
    * person's data export, the access record): two queries whatever the number of sets, in `trx`

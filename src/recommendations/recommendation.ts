@@ -193,6 +193,15 @@ export interface SetRetraction {
   reason: string;
 }
 
+/**
+ * A published set a later publication took out of the person's sight (their portal shows the
+ * latest set given only): the set that replaced it, and when that set was published.
+ */
+export interface SetReplacement {
+  setId: string;
+  at: string;
+}
+
 /** Whether a set needs a second counselor's approval, who reviewed it, and its last return. */
 export interface SecondReview {
   required: boolean;
@@ -230,6 +239,12 @@ export interface RecommendationSet {
   discardReason: string | null;
   /** For a `retracted` set, its retraction; null otherwise. */
   retraction: SetRetraction | null;
+  /**
+   * For a set published and then replaced by a later publication, while the person was still shown
+   * it: that publication. Null otherwise; kept if the set is retracted afterwards. The status stays
+   * `published`.
+   */
+  replacedBy: SetReplacement | null;
   secondReview: SecondReview;
   shortlist: Shortlist | null;
   items: RecommendationItem[];
@@ -278,6 +293,7 @@ const UNREVIEWED = {
   message: null,
   discardReason: null,
   retraction: null,
+  replacedBy: null,
   shortlist: null,
 } as const satisfies Partial<RecommendationSet>;
 
@@ -396,6 +412,23 @@ export function closeSet(
 ): void {
   set.status = status;
   set.closedAt = at;
+}
+
+/**
+ * When a set published at `now` is published: never before the set given to the person before it,
+ * in the portal's order (`publishedAt`, then `id`), so that the latest publication is the set the
+ * person sees even when two come in the same millisecond, or from API processes whose clocks
+ * disagree. Then a millisecond after that set's.
+ */
+export function settlePublicationTime(
+  now: Date,
+  setId: string,
+  given: Pick<RecommendationSet, 'id' | 'publishedAt'> | undefined,
+): string {
+  const at = now.toISOString();
+  if (given === undefined || given.publishedAt === null) return at;
+  if (at > given.publishedAt || (at === given.publishedAt && setId > given.id)) return at;
+  return new Date(Date.parse(given.publishedAt) + 1).toISOString();
 }
 
 export function isOpen(set: RecommendationSet): boolean {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
@@ -29,7 +30,9 @@ import {
   type RecommendationItem,
   type RecommendationSet,
   type SetAction,
+  type SetReplacement,
   type SetView,
+  settlePublicationTime,
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
@@ -49,8 +52,11 @@ import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './withdrawn-cour
 
 export interface ReviewServiceDeps {
   store: RecommendationStore;
-  /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
-  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  /**
+   * Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs.
+   * A publication locks the person's row, as a creation does.
+   */
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'lockById'>;
   /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
   courses: CourseStore;
   /**
@@ -81,12 +87,15 @@ interface Change {
  * A review action on the set as read in its transaction. `withdrawnCourseIds`: its courses the
  * catalog no longer offers, read in the same transaction. `renewLifetime` gives the set a full
  * lifetime (`setTtlHours`) from now, read in the same transaction, and returns its new expiry.
+ * `publish` publishes the set now, by the caller, in the same transaction, and returns the id of the
+ * set the person saw until then, which it marks replaced (null when none: see `replaceShownSet`).
  */
 type Mutation = (
   set: RecommendationSet,
   now: Date,
   withdrawnCourseIds: ReadonlySet<string>,
   renewLifetime: () => Promise<string>,
+  publish: () => Promise<string | null>,
 ) => Change | Promise<Change>;
 
 /**
@@ -351,7 +360,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      async (set, now, _withdrawnCourseIds, renewLifetime) => {
+      async (set, _now, _withdrawnCourseIds, renewLifetime, publish) => {
         const message = options.message?.trim() || null;
         const warnings = screenText('message', message);
         if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
@@ -380,13 +389,13 @@ export class ReviewService {
             ],
           };
         }
-        publishNow(set, counselor, now);
+        const replacesSetId = await publish();
         return {
           warnings,
           events: [
             {
               type: 'recommendation.published',
-              payload: { ...publishedPayload(set), ...acknowledged.payload },
+              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
               personal: acknowledged.personal,
             },
           ],
@@ -410,7 +419,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'second_review',
-      async (set, now, withdrawnCourseIds, renewLifetime) => {
+      async (set, now, withdrawnCourseIds, renewLifetime, publish) => {
         const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
         if (review.decision === 'approve' && withdrawn.length > 0) {
           throw refuseWithdrawnCourses(
@@ -441,12 +450,12 @@ export class ReviewService {
           };
         }
         set.secondReview.reviewerId = counselor.subject;
-        publishNow(set, counselor, now);
+        const replacesSetId = await publish();
         return {
           warnings,
           events: [
             { type: 'second_review.completed', payload: { setId, decision: review.decision }, ...personal },
-            { type: 'recommendation.published', payload: publishedPayload(set) },
+            { type: 'recommendation.published', payload: publishedPayload(set, replacesSetId) },
           ],
         };
       },
@@ -563,7 +572,15 @@ export class ReviewService {
         set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
         return set.expiresAt;
       };
-      const change = await mutate(set, now, withdrawnCourseIds, renewLifetime);
+      const publish = async () => {
+        const shown = await findShownSet(deps, trx, set.seekerId);
+        const at = settlePublicationTime(now, set.id, shown);
+        set.publishedAt = at;
+        closeSet(set, 'published', at);
+        set.publishedBy = counselor.subject;
+        return replaceShownSet(deps.store, trx, shown, { setId: set.id, at });
+      };
+      const change = await mutate(set, now, withdrawnCourseIds, renewLifetime, publish);
       if (!(await deps.store.save(trx, set, version))) {
         throw new PreconditionFailedError(
           'the set has changed since you read it; read it again before acting',
@@ -629,13 +646,46 @@ function describeAcknowledgedTerms(
   };
 }
 
-function publishNow(set: RecommendationSet, counselor: Principal, now: Date): void {
-  set.publishedAt = now.toISOString();
-  closeSet(set, 'published', set.publishedAt);
-  set.publishedBy = counselor.subject;
+/**
+ * The set the person sees until a publication for them: their latest set given (published, or
+ * retracted and then showing nothing), read in the publication's transaction before the new set is
+ * saved; undefined for a first publication.
+ */
+async function findShownSet(
+  deps: Pick<ReviewServiceDeps, 'store' | 'jobSeekers'>,
+  trx: Knex.Transaction,
+  seekerId: string,
+): Promise<RecommendationSet | undefined> {
+  // The person's row locked, as a creation locks it: two publications for one person at once take
+  // turns (the log's head lock, taken first by every writer, already orders them; the guarded save
+  // of the replaced set would refuse the second otherwise), and each reads what the other committed.
+  await deps.jobSeekers.lockById(trx, seekerId);
+  return deps.store.findLatestGiven(seekerId, trx);
 }
 
-function publishedPayload(set: RecommendationSet): Record<string, unknown> {
+/**
+ * Marks `shown`, the set the person saw until a publication (`replacement`: the set published, and
+ * when), as replaced by it, in the publication's transaction, and returns its id. A retracted set
+ * shows nothing already: nothing is replaced (null), as at a first publication.
+ */
+async function replaceShownSet(
+  store: RecommendationStore,
+  trx: Knex.Transaction,
+  shown: RecommendationSet | undefined,
+  replacement: SetReplacement,
+): Promise<string | null> {
+  if (shown === undefined || shown.status !== 'published') return null;
+  shown.replacedBy = { ...replacement };
+  if (!(await store.save(trx, shown, shown.version))) {
+    throw new ConflictError(
+      'the suggestions of this job seeker are being changed right now; try again',
+      problemType('try-again'),
+    );
+  }
+  return shown.id;
+}
+
+function publishedPayload(set: RecommendationSet, replacesSetId: string | null): Record<string, unknown> {
   const approved = set.items
     .filter((item) => item.decision === 'approved')
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
@@ -646,5 +696,7 @@ function publishedPayload(set: RecommendationSet): Record<string, unknown> {
     rejectedCount: set.items.filter((item) => item.decision === 'rejected').length,
     addedCount: set.items.filter((item) => item.source === 'counselor').length,
     secondReview: set.secondReview.required,
+    // The set the person saw until now, which this one replaces; null when they saw none.
+    replacesSetId,
   };
 }

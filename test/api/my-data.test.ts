@@ -221,6 +221,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       message: null,
       discardReason: null,
       retraction: null,
+      replacedBy: null,
       secondReviewReturn: null,
       profileUsed: null,
       items: [],

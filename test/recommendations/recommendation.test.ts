@@ -8,6 +8,7 @@ import {
   isSampledForSecondReview,
   REASON_CODES,
   SET_STATUSES,
+  settlePublicationTime,
 } from '../../src/recommendations/recommendation.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
@@ -30,6 +31,26 @@ describe('recommendation set rules', () => {
     for (const status of ['published', 'discarded', 'expired'] as const) {
       expect(isDue(aRecommendationSet({ expiresAt, status }), new Date('2027-01-01T00:00:00Z'))).toBe(false);
     }
+  });
+
+  it('publishes at the clock’s time, and never before the set given before it in the portal’s order', () => {
+    const given = { id: setIds[2] ?? '', publishedAt: '2026-10-01T09:00:00.000Z' };
+    const now = (iso: string) => new Date(iso);
+    expect(settlePublicationTime(now('2026-10-01T10:00:00.000Z'), setIds[1] ?? '', undefined)).toBe(
+      '2026-10-01T10:00:00.000Z',
+    );
+    expect(settlePublicationTime(now('2026-10-01T09:00:00.001Z'), setIds[1] ?? '', given)).toBe(
+      '2026-10-01T09:00:00.001Z',
+    );
+    // The same millisecond: a larger id comes after already; a smaller one a millisecond later.
+    expect(settlePublicationTime(now(given.publishedAt), setIds[3] ?? '', given)).toBe(given.publishedAt);
+    expect(settlePublicationTime(now(given.publishedAt), setIds[1] ?? '', given)).toBe(
+      '2026-10-01T09:00:00.001Z',
+    );
+    // A process whose clock lags behind the one that published the set before.
+    expect(settlePublicationTime(now('2026-10-01T08:59:59.950Z'), setIds[3] ?? '', given)).toBe(
+      '2026-10-01T09:00:00.001Z',
+    );
   });
 
   it('counts the items still waiting for a decision', () => {

@@ -187,6 +187,7 @@ export interface SetBody {
   createdAt: string;
   openedAt: string | null;
   publishedAt: string | null;
+  replacedBy: { setId: string; at: string } | null;
   itemsHidden: boolean;
   caveats: Array<{ code: string; message: string }>;
   noCandidateReason: string | null;
@@ -390,6 +391,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     message: null,
     discardReason: null,
     retraction: null,
+    replacedBy: null,
     secondReview: { required: false, firstReviewerId: null, reviewerId: null, returned: null },
     shortlist: null,
     profileSnapshot: null,

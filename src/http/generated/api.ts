@@ -577,7 +577,13 @@ export interface paths {
          *     When the set was sampled for a second review it moves to `awaiting_second_review` instead,
          *     with a full lifetime from now (`expiresAt` renewed by `setTtlHours`) so that the second
          *     reviewer has the time to review it; another counselor then publishes it. A published set is
-         *     immutable.
+         *     immutable, but for `replacedBy`: the person sees only their latest set given, so the set
+         *     they saw until now, if still published, is marked replaced by this one in the same
+         *     transaction (its version bumped), and the log's `recommendation.published` names it
+         *     (`replacesSetId`). A second reviewer's approval does the same. `publishedAt` is never before
+         *     the publication of the set replaced (a millisecond after it when both come in the same
+         *     millisecond, or from a process whose clock lags), so that the set published last is the one
+         *     the person sees.
          *
          *     The message goes to the person as it is written. One that seems to mention sensitive
          *     information (health, disability, origin, religion...) is refused with 422 and the warning
@@ -1649,6 +1655,7 @@ export interface components {
             discardReason: string | null;
             /** @description For a `retracted` set, who took it back from the person, when, and why; null otherwise. */
             retraction: null | components["schemas"]["Retraction"];
+            replacedBy: components["schemas"]["ReplacedBy"];
             secondReview: {
                 required: boolean;
                 firstReviewerId: string | null;
@@ -1738,6 +1745,7 @@ export interface components {
              * @description When a second reviewer last returned the set to its counselor (their comment is on the set); null if never.
              */
             returnedAt: string | null;
+            replacedBy: components["schemas"]["ReplacedBy"];
             itemCount: number;
             pendingCount: number;
             /** @description The model that suggested the items; null for a set the counselor made by hand. */
@@ -1805,6 +1813,19 @@ export interface components {
             at: string;
             /** @description The counselor's reason, which the person reads in their data export. */
             reason: string;
+        };
+        /** @description Null while the set is the one in front of the person, and for a set never published. Otherwise the person no longer sees this set: a later publication replaced it. Which set replaced it, and when that set was published. The set's `status` stays `published` (the person was given its suggestions, and keeps them in their data export); only the latest set given to the person is shown in their portal (GET /v1/me/recommendations). Recorded with that later publication, in its transaction, on the set the person saw until then, whose version (ETag) it bumps; the `recommendation.published` event names it (`replacesSetId`). A set retracted while it was the latest given is out of sight already: a later publication replaces nothing (null there, and on the later set's event). A replaced set retracted afterwards keeps its `replacedBy`. Sets replaced before this was kept got it when the database was migrated, from the order of publications. `setId` may name a set retention deleted since (no link ties the two sets). */
+        ReplacedBy: null | {
+            /**
+             * Format: uuid
+             * @description The set whose publication replaced this one.
+             */
+            setId: string;
+            /**
+             * Format: date-time
+             * @description When that set was published.
+             */
+            at: string;
         };
         RetractRequest: {
             /** @description Why the suggestions are taken back. At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
@@ -2026,6 +2047,8 @@ export interface components {
                 /** @description The counselor's reason. */
                 reason: string;
             };
+            /** @description For a published set that a later one took the place of in the person's suggestions (GET /v1/me/recommendations shows the latest only), that set and when it was published; its suggestions stay in `recommendations`. Null otherwise. */
+            replacedBy: components["schemas"]["ReplacedBy"];
             /** @description The profile kept with a set whose review is over, as the suggestions were made from it; null while it is under review, and for sets made before profiles were kept. */
             profileUsed: components["schemas"]["ProfileSnapshot"] | null;
             /** @description For a set whose review is over, the last time a second counselor sent it back to the person's counselor, with their comment to that counselor; null while the set is under review, and when it was never sent back. */
@@ -2161,6 +2184,7 @@ export interface components {
                 at: string;
                 reason: string;
             };
+            replacedBy: components["schemas"]["ReplacedBy"];
             /** @description The counselor's own shortlist in blind-first mode, made before the model's suggestions were shown. */
             shortlist: {
                 courseIds: components["schemas"]["ExternalId"][];
