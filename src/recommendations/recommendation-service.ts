@@ -417,15 +417,17 @@ export class RecommendationService {
   }
 
   /**
-   * A retried creation's answer: the first one again, its actions as that answer listed them. Like
-   * its ETag, they are stale once the set has changed since: acting on them is refused (412), and
-   * the set is read again to act.
+   * A retried creation's answer: the first one again. While the set has not changed since, its
+   * ETag still holds and its actions are the set's now (suggestions switched off, a course
+   * withdrawn or the lifetime passed show); once it has, the ETag is stale, and so are the actions
+   * that answer listed, replayed as they were: acting on them is refused (412).
    */
-  private async answerReplay(firstAnswer: RecommendationSet, counselor: Principal): Promise<CreateResult> {
+  private async answerReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
+    const { firstAnswer } = replay;
+    const view = await this.viewOf(firstAnswer, caseloadReader(counselor));
     return {
-      set: firstAnswer,
-      withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, firstAnswer.items),
-      allowedActions: listActionsOnNewSet(firstAnswer, counselor),
+      ...view,
+      ...(replay.changedSince ? { allowedActions: listActionsOnNewSet(firstAnswer, counselor) } : {}),
       replayed: true,
     };
   }
@@ -434,7 +436,7 @@ export class RecommendationService {
     counselor: Principal,
     key: string,
     creation: Creation,
-  ): Promise<RecommendationSet | undefined> {
+  ): Promise<Replay | undefined> {
     const previous = await this.deps.idempotency.find(counselor.subject, key);
     if (previous === undefined) return undefined;
     if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
@@ -451,8 +453,15 @@ export class RecommendationService {
     if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
       throw jobSeekerNotFound(set.seekerId);
     }
-    return firstAnswerOf(set, stored.status);
+    const firstAnswer = firstAnswerOf(set, stored.status);
+    return { firstAnswer, changedSince: set.version !== firstAnswer.version };
   }
+}
+
+/** A creation retried with its Idempotency-Key: its first answer, and whether the set moved on since. */
+interface Replay {
+  firstAnswer: RecommendationSet;
+  changedSince: boolean;
 }
 
 /**

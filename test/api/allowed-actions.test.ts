@@ -402,6 +402,20 @@ describe("a set's allowed actions", () => {
     await putSettings(t, {});
   });
 
+  it('answers a creation retried on an unchanged set with the actions it takes now: none once its lifetime passed', async () => {
+    await putSettings(t, {});
+    const seekerId = await aSeeker();
+    const key = crypto.randomUUID();
+    const created = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
+    expect(created.body.allowedActions).toEqual(['decide_item', 'add_item', 'discard']);
+    clock.advance((TTL_HOURS + 1) * HOUR);
+
+    const retried = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
+
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body.allowedActions).toEqual([]);
+  });
+
   it('replays a creation retried once its set changed with the actions first answered, stale as its ETag', async () => {
     await putSettings(t, {});
     const seekerId = await aSeeker();

@@ -1707,8 +1707,8 @@ export interface components {
              *     rejection while suggestions are switched off, `second_review` with a return when an approved
              *     course was withdrawn since. Empty once nothing can be done (discarded, expired, retracted),
              *     and in the answer that leaves a set the caller can no longer read. A creation's replay (same
-             *     `Idempotency-Key`) answers the first answer again, this list included: stale, like its ETag,
-             *     once the set has changed since. A guide for showing
+             *     `Idempotency-Key`) answers the first answer again: while the set has not changed since, with
+             *     the actions it takes now; once it has, with the list that answer gave, stale like its ETag. A guide for showing
              *     buttons, not a permission: the server checks every request again, since the set may change
              *     between reading and acting, and `If-Match` stays required (412 when the set changed since).
              */
