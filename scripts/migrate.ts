@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config.ts';
-import { engineOf, openDatabase } from '../src/db/database.ts';
+import { engineOf, openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest, rollbackAll } from '../src/db/migrations.ts';
 
 const program = new Command('npm run migrate --')
@@ -30,11 +30,7 @@ if (dropAllData === true && rollback !== true) {
 }
 
 const config = loadConfig();
-const db = openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.databasePoolMax,
-});
+const db = openConfiguredDatabase(config);
 
 try {
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type Config, loadConfig } from '../src/config.ts';
-import { engineOf, openDatabase } from '../src/db/database.ts';
+import { engineOf, openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
 import { createRetentionService } from '../src/retention/create-retention.ts';
@@ -24,11 +24,7 @@ try {
   process.exit(1);
 }
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.databasePoolMax,
-});
+const db = openConfiguredDatabase(config);
 try {
   await migrateToLatest(db);
   const { decisionLog } = await createDecisionLog(db, config);

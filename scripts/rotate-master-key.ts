@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type Config, loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
 import { keyFilesOf, readMasterKeyFile } from '../src/decision-log/decision-log-keys.ts';
@@ -35,11 +35,7 @@ try {
   process.exit(1);
 }
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.databasePoolMax,
-});
+const db = openConfiguredDatabase(config);
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { type Config, loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { CheckpointSigner } from '../src/decision-log/checkpoint-signer.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
@@ -34,11 +34,7 @@ try {
   process.exit(1);
 }
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.databasePoolMax,
-});
+const db = openConfiguredDatabase(config);
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

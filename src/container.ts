@@ -10,7 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.t
 import { type Config, checkTokenKeys } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
-import { openDatabase } from './db/database.ts';
+import { openConfiguredDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
@@ -77,11 +77,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   checkTokenKeys(config);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolMax: config.databasePoolMax,
-  });
+  const db = openConfiguredDatabase(config);
   let registry: ModelRegistry | undefined;
   try {
     await migrateToLatest(db);

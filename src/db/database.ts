@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
-import { DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
+import { type Config, DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
 import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -15,6 +15,17 @@ export interface DatabaseOptions {
   sqliteFile?: string;
   /** Most PostgreSQL connections (`DATABASE_POOL_MAX`); SQLite always has exactly one. */
   poolMax?: number;
+}
+
+/** The database the configuration names, as the API and each script open it. */
+export function openConfiguredDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>,
+): Knex {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+  });
 }
 
 /**
