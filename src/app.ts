@@ -24,6 +24,8 @@ import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem }
 import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
+import { createIncidentRoutes } from './incidents/incident-routes.ts';
+import type { IncidentService } from './incidents/incident-service.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
 import type { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import type { ModelRegistry } from './model-registry/model-registry.ts';
@@ -53,6 +55,7 @@ export interface AppServices {
   erasure: ErasureService;
   accessRecords: AccessRecordService;
   audit: AuditService;
+  incidents: IncidentService;
   readiness: ReadinessProbe;
 }
 
@@ -163,6 +166,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
   app.use(createAuditRoutes(services.audit));
+  app.use(createIncidentRoutes(services.incidents, services.audit));
 
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));

@@ -23,6 +23,7 @@ import { createHttpMetrics, type HttpMetrics } from './http/metrics.ts';
 import { loadOpenApiDocument } from './http/openapi-document.ts';
 import type { FindStorageUnavailable } from './http/problem.ts';
 import { KnexIdempotencyStore } from './idempotency/knex-idempotency-store.ts';
+import { IncidentService } from './incidents/incident-service.ts';
 import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
@@ -109,8 +110,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
     const checkLoggedText = createLoggedTextCheck({ events: auditEvents, pseudonymise });
+    const modelStore = new KnexModelStore(db);
     registry = new ModelRegistry({
-      store: new KnexModelStore(db),
+      store: modelStore,
       decisionLog,
       loadScorer: (folder, expected) => OnnxScorer.load(folder, expected),
       modelsDir: config.modelsDir,
@@ -202,6 +204,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
         settings: { getSettings: () => settingsStore.get() },
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
         pseudonymise,
+        now,
+      }),
+      incidents: new IncidentService({
+        log: decisionLog,
+        events: auditEvents,
+        models: modelStore,
+        sets: recommendationStore,
+        checkLoggedText,
         now,
       }),
       readiness: new ReadinessProbe([

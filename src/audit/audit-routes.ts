@@ -149,7 +149,7 @@ export function createAuditRoutes(service: AuditService): Router {
 }
 
 /** The caller and the purpose the contract makes them state (the service checks it before any work). */
-function readAuditRequest(req: Request): AuditRequest {
+export function readAuditRequest(req: Request): AuditRequest {
   return { auditor: requirePrincipal(req), purpose: readHeaderField(req, PURPOSE_HEADER) };
 }
 

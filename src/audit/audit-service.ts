@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Principal } from '../auth/principal.ts';
+import { findActingRole, type Principal } from '../auth/principal.ts';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import { computeKeyId, type SigningKeyRecord } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
@@ -10,6 +10,13 @@ import type {
   RangeVerification,
 } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import {
+  collectIncidents,
+  describeIncident,
+  INCIDENT_EVENT_TYPES,
+  type IncidentStatus,
+  sortLatestDetectedFirst,
+} from '../incidents/incident.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -49,6 +56,7 @@ export interface AuditServiceDeps {
 
 /** Who asks, and why: every auditor query states its purpose and is itself logged. */
 export interface AuditRequest {
+  /** The caller: an auditor, or an admin where the operation admits one (the incidents). */
   auditor: Principal;
   purpose: string;
 }
@@ -324,6 +332,21 @@ export class AuditService {
   }
 
   /**
+   * Every incident recorded (`incident.recorded`, with its `incident.notified`), the latest detected
+   * first, with where its reporting stands today. Read from the log, the incidents' only record.
+   */
+  async listIncidents(request: AuditRequest): Promise<IncidentStatus[]> {
+    await this.checkPurpose(request);
+    const { seq: toSeq } = await this.deps.log.readHead();
+    const incidents = await collectIncidents(
+      this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }, toSeq),
+    );
+    await this.record(request, 'listIncidents', { toSeq }, incidents.length);
+    const now = this.deps.now();
+    return sortLatestDetectedFirst(incidents).map((incident) => describeIncident(incident, now));
+  }
+
+  /**
    * The longest lifetime a set may have had: `setTtlHours` now, or at any time the log recorded
    * a change of it. No set can be opened or decided after it.
    */
@@ -369,7 +392,7 @@ export class AuditService {
     await this.deps.log.withTransaction(async (trx) => {
       await this.deps.log.append(trx, {
         type: 'audit.queried',
-        actor: { role: 'auditor', id: request.auditor.subject },
+        actor: { role: findActingRole(request.auditor, ['auditor', 'admin']), id: request.auditor.subject },
         payload: { operation, purpose: request.purpose, filters: pickDefined(filters), resultCount },
       });
     });

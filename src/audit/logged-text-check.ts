@@ -17,8 +17,8 @@ export function createLoggedTextCheck(deps: {
   events: Pick<AuditEventStore, 'hasEventsAbout'>;
   pseudonymise(id: string): string;
 }): LoggedTextCheck {
-  return async (place, text, ask) => {
-    refuseSensitiveLoggedText(place, text, ask);
+  return async (place, text, ask, options) => {
+    refuseSensitiveLoggedText(place, text, ask, options);
     const pseudonyms = listIdCandidates(text).map((candidate) => deps.pseudonymise(candidate));
     if (await deps.events.hasEventsAbout(pseudonyms)) {
       throw new InvalidInputError(

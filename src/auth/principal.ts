@@ -10,6 +10,16 @@ export interface Principal {
   roles: Role[];
 }
 
+/**
+ * The role the caller acts in where an operation admits several: the first of `roles` they hold.
+ * The security handler has let in only callers holding one of them.
+ */
+export function findActingRole<R extends Role>(principal: Principal, roles: readonly R[]): R {
+  const role = roles.find((candidate) => principal.roles.includes(candidate));
+  if (role === undefined) throw new Error(`the caller holds none of the roles ${roles.join(', ')}`);
+  return role;
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -39,6 +39,10 @@ export const DECISION_EVENT_TYPES = [
    * who objected it records that their objection was honoured: nothing of their data was processed.
    */
   'suggestion.refused',
+  /** The deployer's record of an incident, a malfunction or a near miss (AI Act Art. 26(5), Art. 73). */
+  'incident.recorded',
+  /** The provider or the market surveillance authority was informed of a recorded incident. */
+  'incident.notified',
 ] as const;
 
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];

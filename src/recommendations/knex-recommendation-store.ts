@@ -40,6 +40,14 @@ export class KnexRecommendationStore implements RecommendationStore {
     return toSet(row, items);
   }
 
+  async listHeldIds(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: Array<{ id: unknown }> = await this.db(SETS)
+      .whereIn('id', [...ids])
+      .select('id');
+    return rows.map((row) => String(row.id));
+  }
+
   async save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean> {
     // The guarded update comes first: on PostgreSQL it takes the row lock that serialises two tabs.
     const changed = await trx(SETS)

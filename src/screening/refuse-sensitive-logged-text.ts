@@ -6,10 +6,24 @@ import { screenText } from './sensitive-terms.ts';
 export type LoggedTextPlace = { header: string } | { field: string };
 
 /**
+ * How sensitive terms are taken. By default they are refused. `allowSensitiveTerms`: the caller has
+ * screened the text itself and warned the writer, who confirmed it (an incident may have to name the
+ * group it concerned); invisible characters and job seekers' ids are refused all the same.
+ */
+export interface LoggedTextOptions {
+  allowSensitiveTerms?: boolean;
+}
+
+/**
  * The whole check of a text the decision log keeps readable for good: this screening, and no job
  * seeker's id (`src/audit/logged-text-check.ts`, which reads the log to tell).
  */
-export type LoggedTextCheck = (place: LoggedTextPlace, text: string, ask: string) => Promise<void>;
+export type LoggedTextCheck = (
+  place: LoggedTextPlace,
+  text: string,
+  ask: string,
+  options?: LoggedTextOptions,
+) => Promise<void>;
 
 /** `the X-Audit-Purpose header`, `the changeReason field`. */
 export function nameLoggedTextPlace(place: LoggedTextPlace): string {
@@ -17,11 +31,17 @@ export function nameLoggedTextPlace(place: LoggedTextPlace): string {
 }
 
 /**
- * Refuses a text that mentions sensitive terms, or holds invisible characters: it is recorded in
- * the public part of a decision-log event, readable for as long as the log is kept, where erasure
- * cannot reach it. `ask` says what the text should hold instead ("state the purpose").
+ * Refuses a text that mentions sensitive terms (unless `options` allows them), or holds invisible
+ * characters: it is recorded in the public part of a decision-log event, readable for as long as
+ * the log is kept, where erasure cannot reach it. `ask` says what the text should hold instead
+ * ("state the purpose").
  */
-export function refuseSensitiveLoggedText(place: LoggedTextPlace, text: string, ask: string): void {
+export function refuseSensitiveLoggedText(
+  place: LoggedTextPlace,
+  text: string,
+  ask: string,
+  options: LoggedTextOptions = {},
+): void {
   const name = nameLoggedTextPlace(place);
   // A bidirectional override or a zero-width character would make the log read otherwise than it holds.
   if (holdsInvisibleCharacter(text)) {
@@ -31,6 +51,7 @@ export function refuseSensitiveLoggedText(place: LoggedTextPlace, text: string, 
       { ...place },
     );
   }
+  if (options.allowSensitiveTerms === true) return;
   const [warning] = screenText('header' in place ? place.header : place.field, text);
   if (warning === undefined) return;
   throw new InvalidInputError(

@@ -88,9 +88,12 @@ describe('auditor API: the decision log', () => {
   };
 
   describe('access', () => {
-    const auditOperations = listDocumentedOperations().filter((op) => op.template.startsWith('/v1/audit/'));
+    const isIncidentOperation = (op: { template: string }) => op.template.startsWith('/v1/audit/incidents');
+    const auditOperations = listDocumentedOperations().filter(
+      (op) => op.template.startsWith('/v1/audit/') && !isIncidentOperation(op),
+    );
 
-    it('documents the auditor role, and only it, on every audit operation', () => {
+    it('documents the auditor role, and only it, on every audit operation but the incidents', () => {
       expect(auditOperations.map((op) => op.operationId).sort()).toEqual([
         'exportAuditEvents',
         'getAttributionStats',
@@ -103,6 +106,16 @@ describe('auditor API: the decision log', () => {
         'verifyAuditLog',
       ]);
       for (const op of auditOperations) expect(op.roles).toEqual(['auditor']);
+    });
+
+    it('documents the admin and auditor roles on the incidents, which hold no personal data', () => {
+      const incidentOperations = listDocumentedOperations().filter(isIncidentOperation);
+      expect(incidentOperations.map((op) => op.operationId).sort()).toEqual([
+        'listIncidents',
+        'recordIncident',
+        'recordIncidentNotification',
+      ]);
+      for (const op of incidentOperations) expect(op.roles).toEqual(['admin', 'auditor']);
     });
 
     it('documents every event type the log records as a filter value', () => {

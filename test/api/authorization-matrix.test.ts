@@ -49,6 +49,9 @@ const ALLOWED: Record<string, Role[]> = {
   getUsageStats: ['auditor'],
   getAttributionStats: ['auditor'],
   getDriftStats: ['auditor'],
+  listIncidents: ['admin', 'auditor'],
+  recordIncident: ['admin', 'auditor'],
+  recordIncidentNotification: ['admin', 'auditor'],
 };
 
 const securedOperations = listDocumentedOperations().filter((op) => op.roles !== undefined);

@@ -1138,6 +1138,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incidents recorded, with who was informed and when
+         * @description Every incident recorded with `POST /v1/audit/incidents`, read from the decision log
+         *     (`incident.recorded`, `incident.notified`), the latest detected first (those detected at the
+         *     same instant, the latest recorded first), each with its notifications in the order they were
+         *     recorded. `authorityNotified` says whether a notification to the market surveillance authority
+         *     was recorded and `daysSinceDetection` counts the whole days since `detectedAt`, for the
+         *     deadlines of AI Act Art. 26(5) and Art. 73 (docs/instructions-for-use.md, section 11). Like
+         *     every audit query, it states its purpose and is itself logged as `audit.queried`.
+         */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Record an incident, a malfunction or a near miss
+         * @description The deployer's record of something that went wrong, or nearly (AI Act Art. 26(5), Art. 73):
+         *     appended to the decision log as `incident.recorded`, hash-chained and covered by the signed
+         *     checkpoints like every event; nothing else stores it. `modelId` must name a registered model,
+         *     and `setIds` sets the application holds (422 otherwise, `unknownSetIds` naming the others).
+         *     `detectedAt` may not be in the future.
+         *
+         *     The log keeps `summary` and `measures` readable for good, where erasure cannot reach them: no
+         *     person may be named there. A text holding the id of a job seeker the log is about, or control
+         *     or formatting characters, is refused with 422. One that seems to mention sensitive information
+         *     (health, disability, origin, religion...) is refused with 422 and the warnings (`warnings`),
+         *     nothing recorded, unless `acknowledgeSensitiveTerms` is true: an incident may have to name the
+         *     group it concerned, never a person; the writer rephrases, or confirms and the answer carries
+         *     the warnings.
+         */
+        post: operations["recordIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/incidents/{incidentId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the provider or the authority was informed of an incident
+         * @description Appends `incident.notified`: who was informed (`provider`, or the market surveillance
+         *     `authority`), when, and the reference of the report if there is one (a ticket or file
+         *     number). A recipient may be informed more than once (an initial report, then a complete one,
+         *     as Art. 73(5) allows): each is recorded. `notifiedAt` may be neither in the future nor
+         *     before the incident's `detectedAt` (422). The reference stays readable in the log for good:
+         *     one that mentions sensitive details or holds a job seeker's id is refused with 422.
+         */
+        post: operations["recordIncidentNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1210,10 +1279,12 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused because the log would keep it readable (`changeReason`, `reason` of an activation). */
+            /** @description The body field refused: one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`). */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
+            /** @description An incident naming recommendation sets the application does not hold; those ids. */
+            unknownSetIds?: string[];
             /**
              * Format: date-time
              * @description A period refused; its start.
@@ -2368,7 +2439,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -2481,6 +2552,102 @@ export interface components {
             to?: string;
             fastDecisionSeconds: number;
             rows: components["schemas"]["OversightRow"][];
+        };
+        /**
+         * @description `serious`: a serious incident as AI Act Art. 3(49) defines it (a death or serious harm to a
+         *     person's health, a serious and irreversible disruption of critical infrastructure, an
+         *     infringement of obligations protecting fundamental rights, serious harm to property or the
+         *     environment): the deployer informs the provider, then the market surveillance authority
+         *     (Art. 26(5), Art. 73). `malfunction`: the system did not work as its instructions say, or may
+         *     present a risk (Art. 26(5), Art. 79(1)), with no serious harm known. `near_miss`: something that
+         *     could have caused harm and was caught before it did (for the provider's post-market
+         *     monitoring, Art. 72).
+         * @enum {string}
+         */
+        IncidentSeverity: "serious" | "malfunction" | "near_miss";
+        IncidentInput: {
+            /** @description What happened, what it affected, how it was found; kept readable in the log for good, so name no person. */
+            summary: string;
+            severity: components["schemas"]["IncidentSeverity"];
+            /**
+             * Format: date-time
+             * @description When the deployer became aware of it; not in the future.
+             */
+            detectedAt: string;
+            /** @description The registered model involved, if one is. */
+            modelId?: components["schemas"]["ModelId"];
+            /** @description Recommendation sets involved, by id (never a person's id). */
+            setIds?: string[];
+            /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...); kept readable for good, as the summary. */
+            measures?: string;
+            /**
+             * @description Record a summary or measures that seem to mention sensitive information as written (otherwise 422).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
+        };
+        IncidentNotificationInput: {
+            recipient: components["schemas"]["IncidentRecipient"];
+            /**
+             * Format: date-time
+             * @description When they were informed; neither in the future nor before the incident was detected.
+             */
+            notifiedAt: string;
+            /** @description The report's reference (a ticket or file number), one token of letters, digits and `.`, `_`, `/`, `-`. */
+            reference?: string;
+        };
+        /**
+         * @description `provider`: the system's provider (or its authorised representative); `authority`: the market surveillance authority.
+         * @enum {string}
+         */
+        IncidentRecipient: "provider" | "authority";
+        /** @description Who acted, as the decision log shows them. */
+        LoggedActor: {
+            /** @description The role they acted in: `admin` or `auditor`. */
+            role: string;
+            pseudonym: components["schemas"]["Pseudonym"];
+        };
+        IncidentNotification: {
+            recipient: components["schemas"]["IncidentRecipient"];
+            /** Format: date-time */
+            notifiedAt: string;
+            reference: string | null;
+            /**
+             * Format: date-time
+             * @description When the notification was recorded (the event's `occurredAt`).
+             */
+            recordedAt: string;
+            recordedBy: components["schemas"]["LoggedActor"];
+        };
+        Incident: {
+            /** Format: uuid */
+            incidentId: string;
+            severity: components["schemas"]["IncidentSeverity"];
+            summary: string;
+            /** Format: date-time */
+            detectedAt: string;
+            modelId: string | null;
+            setIds: string[];
+            measures: string | null;
+            /** @description The summary or measures were recorded despite sensitive-term warnings. */
+            sensitiveTermsAcknowledged: boolean;
+            /**
+             * Format: date-time
+             * @description When it was recorded (the event's `occurredAt`).
+             */
+            recordedAt: string;
+            recordedBy: components["schemas"]["LoggedActor"];
+            /** @description Who was informed, in the order the notifications were recorded. */
+            notifications: components["schemas"]["IncidentNotification"][];
+            /** @description Whether a notification to the market surveillance authority was recorded. */
+            authorityNotified: boolean;
+            /** @description Whole days from `detectedAt` to now. */
+            daysSinceDetection: number;
+            /** @description On the answer to its recording only, the sensitive-term warnings confirmed with `acknowledgeSensitiveTerms`. */
+            warnings?: components["schemas"]["Warning"][];
+        };
+        IncidentList: {
+            items: components["schemas"]["Incident"][];
         };
         UsageStats: {
             /** Format: date-time */
@@ -2876,6 +3043,7 @@ export interface components {
          * @example aiguillage-ebm-1.0.0
          */
         ModelId: components["schemas"]["ModelId"];
+        IncidentId: string;
         /**
          * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
          * @example quarterly oversight review
@@ -4680,6 +4848,113 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every incident, the latest detected first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentInput"];
+            };
+        };
+        responses: {
+            /** @description The incident as recorded, with no notification yet; `warnings` when sensitive terms were confirmed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description An unknown model or set, a detection in the future, a text the log may not keep, or sensitive terms not confirmed (`warnings`); nothing recorded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordIncidentNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentNotificationInput"];
+            };
+        };
+        responses: {
+            /** @description The incident with every notification recorded, this one last. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];

@@ -1,0 +1,209 @@
+import type { AuditEventStore } from '../audit/audit-event-store.ts';
+import { findActingRole, type Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { ModelStore } from '../model-registry/model-store.ts';
+import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
+import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import {
+  collectIncidents,
+  describeIncident,
+  INCIDENT_EVENT_TYPES,
+  type Incident,
+  type IncidentRecipient,
+  type IncidentSeverity,
+  type IncidentStatus,
+} from './incident.ts';
+
+export interface IncidentServiceDeps {
+  log: DecisionLog;
+  /** Where incidents are read back from: the log's `incident.*` events. */
+  events: Pick<AuditEventStore, 'streamContents'>;
+  models: Pick<ModelStore, 'findById'>;
+  sets: Pick<RecommendationStore, 'listHeldIds'>;
+  /** The check of a text the log keeps readable for good (no invisible characters, no job seeker's id). */
+  checkLoggedText: LoggedTextCheck;
+  now(): Date;
+}
+
+export interface NewIncident {
+  summary: string;
+  severity: IncidentSeverity;
+  detectedAt: string;
+  modelId?: string;
+  setIds?: readonly string[];
+  measures?: string;
+  /** Record texts that seem to mention sensitive information as written (refused otherwise). */
+  acknowledgeSensitiveTerms?: boolean;
+}
+
+export interface NewIncidentNotification {
+  recipient: IncidentRecipient;
+  notifiedAt: string;
+  reference?: string;
+}
+
+/** The roles that record incidents, in the order one is picked for a caller holding both. */
+const INCIDENT_ROLES = ['auditor', 'admin'] as const;
+
+/**
+ * The deployer's record of incidents (AI Act Art. 26(5), Art. 73). The decision log is the record:
+ * each incident is one `incident.recorded` event and each report of it one `incident.notified`,
+ * hash-chained and covered by the signed checkpoints; no table of their own, nothing to update.
+ */
+export class IncidentService {
+  constructor(private readonly deps: IncidentServiceDeps) {}
+
+  /**
+   * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
+   * the detection not in the future. The summary and measures stay readable for good, where erasure
+   * cannot reach them: invisible characters and job seekers' ids are refused, and sensitive terms
+   * too unless the writer confirms them (an incident may have to name the group it concerned).
+   */
+  async recordIncident(
+    actor: Principal,
+    input: NewIncident,
+  ): Promise<{ incident: IncidentStatus; warnings: ScreeningWarning[] }> {
+    const now = this.deps.now();
+    const summary = input.summary.trim();
+    const measures = input.measures?.trim() ?? null;
+    const detectedAt = readInstant('detectedAt', input.detectedAt);
+    if (Date.parse(detectedAt) > now.getTime()) {
+      throw new InvalidInputError(`detectedAt (${detectedAt}) is in the future`, { field: 'detectedAt' });
+    }
+    const warnings = await this.checkTexts(
+      [
+        ['summary', summary],
+        ['measures', measures],
+      ],
+      input.acknowledgeSensitiveTerms === true,
+    );
+    const modelId = input.modelId ?? null;
+    if (modelId !== null && (await this.deps.models.findById(modelId)) === undefined) {
+      throw new InvalidInputError(`model ${modelId} is not registered`, { field: 'modelId' });
+    }
+    const setIds = [...new Set(input.setIds ?? [])];
+    const held = new Set(await this.deps.sets.listHeldIds(setIds));
+    const unknownSetIds = setIds.filter((id) => !held.has(id));
+    if (unknownSetIds.length > 0) {
+      throw new InvalidInputError(
+        `no recommendation set has the id ${unknownSetIds.join(', ')}: name sets the application holds`,
+        { field: 'setIds', unknownSetIds },
+      );
+    }
+    const payload = {
+      incidentId: createTimeOrderedId(now.getTime()),
+      severity: input.severity,
+      detectedAt,
+      summary,
+      measures,
+      modelId,
+      setIds,
+      ...(warnings.length === 0 ? {} : { sensitiveTermsAcknowledged: true }),
+    };
+    const event = await this.deps.log.withTransaction((trx) =>
+      this.deps.log.append(trx, {
+        type: 'incident.recorded',
+        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
+        payload,
+      }),
+    );
+    const incident: Incident = {
+      ...payload,
+      sensitiveTermsAcknowledged: warnings.length > 0,
+      recordedAt: event.occurredAt,
+      recordedBy: { ...event.actor },
+      notifications: [],
+    };
+    return { incident: describeIncident(incident, now), warnings };
+  }
+
+  /**
+   * Appends `incident.notified`: the provider or the authority was informed of the incident, at
+   * `notifiedAt` (neither in the future nor before the detection). Each report is recorded, an
+   * initial one and a complete one alike. Returns the incident with every notification recorded.
+   */
+  async recordNotification(
+    actor: Principal,
+    incidentId: string,
+    input: NewIncidentNotification,
+  ): Promise<IncidentStatus> {
+    const now = this.deps.now();
+    const incident = await this.findIncident(incidentId);
+    if (incident === undefined) throw new NotFoundError(`incident ${incidentId} was not found`);
+    const notifiedAt = readInstant('notifiedAt', input.notifiedAt);
+    if (Date.parse(notifiedAt) > now.getTime()) {
+      throw new InvalidInputError(`notifiedAt (${notifiedAt}) is in the future`, { field: 'notifiedAt' });
+    }
+    if (Date.parse(notifiedAt) < Date.parse(incident.detectedAt)) {
+      throw new InvalidInputError(
+        `notifiedAt (${notifiedAt}) is before the incident was detected (${incident.detectedAt})`,
+        { field: 'notifiedAt' },
+      );
+    }
+    const reference = input.reference?.trim() ?? null;
+    if (reference !== null) {
+      await this.deps.checkLoggedText({ field: 'reference' }, reference, 'give the reference of the report');
+    }
+    const payload = { incidentId, recipient: input.recipient, notifiedAt, reference };
+    const event = await this.deps.log.withTransaction((trx) =>
+      this.deps.log.append(trx, {
+        type: 'incident.notified',
+        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
+        payload,
+      }),
+    );
+    incident.notifications.push({
+      recipient: input.recipient,
+      notifiedAt,
+      reference,
+      recordedAt: event.occurredAt,
+      recordedBy: { ...event.actor },
+    });
+    return describeIncident(incident, now);
+  }
+
+  /** The incident as the log records it, with its notifications; undefined when none has this id. */
+  private async findIncident(incidentId: string): Promise<Incident | undefined> {
+    const incidents = await collectIncidents(
+      this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }),
+    );
+    return incidents.find((incident) => incident.incidentId === incidentId);
+  }
+
+  /**
+   * Refuses what the log may never keep (invisible characters, a job seeker's id), then sensitive
+   * terms unless confirmed; returns the warnings confirmed.
+   */
+  private async checkTexts(
+    texts: ReadonlyArray<readonly [field: string, text: string | null]>,
+    acknowledged: boolean,
+  ): Promise<ScreeningWarning[]> {
+    for (const [field, text] of texts) {
+      if (text !== null) {
+        await this.deps.checkLoggedText({ field }, text, 'describe the incident', {
+          allowSensitiveTerms: true,
+        });
+      }
+    }
+    const warnings = texts.flatMap(([field, text]) => screenText(field, text));
+    if (warnings.length > 0 && !acknowledged) {
+      throw new InvalidInputError(
+        'the incident seems to mention sensitive information, which the decision log keeps readable for good: ' +
+          'name no person; rephrase it, or send it again with acknowledgeSensitiveTerms: true to record it as written',
+        { ...problemType('sensitive-terms'), warnings },
+      );
+    }
+    return warnings;
+  }
+}
+
+/** An instant of the request in the log's own form (UTC, milliseconds); one no clock shows is refused. */
+function readInstant(field: string, value: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time))
+    throw new InvalidInputError(`${field} is not an instant the log can record`, { field });
+  return new Date(time).toISOString();
+}

@@ -1,0 +1,148 @@
+import { readArrayField, readRecord, readStringField } from '../audit/event-fields.ts';
+import type { DecisionActor, DecisionEventType } from '../decision-log/decision-event.ts';
+import type { DecisionEventContent } from '../decision-log/stored-decision-event.ts';
+
+/**
+ * `serious`: a serious incident (AI Act Art. 3(49)), which the deployer reports to the provider and
+ * the market surveillance authority (Art. 26(5), Art. 73); `malfunction`: the system did not work as
+ * its instructions say, or may present a risk, with no serious harm known; `near_miss`: caught
+ * before it harmed anyone, for the provider's post-market monitoring (Art. 72).
+ */
+export const INCIDENT_SEVERITIES = ['serious', 'malfunction', 'near_miss'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+/** Who was informed: the provider, or the market surveillance authority. */
+export const INCIDENT_RECIPIENTS = ['provider', 'authority'] as const;
+export type IncidentRecipient = (typeof INCIDENT_RECIPIENTS)[number];
+
+/** The events an incident is read from: the log is its only record. */
+export const INCIDENT_EVENT_TYPES = [
+  'incident.recorded',
+  'incident.notified',
+] as const satisfies readonly DecisionEventType[];
+
+/** Who acted, as the log shows them (role and pseudonym). */
+export type LoggedActor = Pick<DecisionActor, 'pseudonym'> & { role: string };
+
+export interface IncidentNotification {
+  recipient: IncidentRecipient;
+  notifiedAt: string;
+  reference: string | null;
+  /** The `occurredAt` of its `incident.notified`. */
+  recordedAt: string;
+  recordedBy: LoggedActor;
+}
+
+export interface Incident {
+  incidentId: string;
+  severity: IncidentSeverity;
+  summary: string;
+  /** When the deployer became aware of it (ISO 8601, UTC). */
+  detectedAt: string;
+  modelId: string | null;
+  setIds: string[];
+  measures: string | null;
+  /** Recorded despite sensitive-term warnings, which the writer confirmed. */
+  sensitiveTermsAcknowledged: boolean;
+  /** The `occurredAt` of its `incident.recorded`. */
+  recordedAt: string;
+  recordedBy: LoggedActor;
+  /** In the order they were recorded. */
+  notifications: IncidentNotification[];
+}
+
+/** An incident as its readers get it: where its reporting stands today. */
+export interface IncidentStatus extends Incident {
+  /** Whether a notification to the market surveillance authority was recorded. */
+  authorityNotified: boolean;
+  /** Whole days from `detectedAt` to now. */
+  daysSinceDetection: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The incidents the events record (`incident.recorded` and `incident.notified`, in seq order), in
+ * the order they were recorded. Events are read without trusting their shape: one that does not
+ * hold what the code writes (a tampered row, which verification reports) is left out.
+ */
+export async function collectIncidents(events: AsyncIterable<DecisionEventContent>): Promise<Incident[]> {
+  const incidents = new Map<string, Incident>();
+  for await (const event of events) {
+    if (event.type === 'incident.recorded') {
+      const incident = readRecordedIncident(event);
+      if (incident !== undefined && !incidents.has(incident.incidentId)) {
+        incidents.set(incident.incidentId, incident);
+      }
+    } else if (event.type === 'incident.notified') {
+      const payload = readRecord(event.payload);
+      const notification = readNotification(event, payload);
+      const incident = incidents.get(readStringField(payload, 'incidentId') ?? '');
+      if (notification !== undefined) incident?.notifications.push(notification);
+    }
+  }
+  return [...incidents.values()];
+}
+
+/** Where the incident's reporting stands at `now`. */
+export function describeIncident(incident: Incident, now: Date): IncidentStatus {
+  return {
+    ...incident,
+    authorityNotified: incident.notifications.some((notification) => notification.recipient === 'authority'),
+    daysSinceDetection: Math.max(0, Math.floor((now.getTime() - Date.parse(incident.detectedAt)) / DAY_MS)),
+  };
+}
+
+/** The latest detected first; of those detected at the same instant, the latest recorded first. */
+export function sortLatestDetectedFirst<T extends Incident>(incidentsInRecordingOrder: readonly T[]): T[] {
+  return [...incidentsInRecordingOrder]
+    .reverse()
+    .sort((a, b) => Date.parse(b.detectedAt) - Date.parse(a.detectedAt));
+}
+
+function readRecordedIncident(event: DecisionEventContent): Incident | undefined {
+  const payload = readRecord(event.payload);
+  const incidentId = readStringField(payload, 'incidentId');
+  const severity = readStringField(payload, 'severity');
+  const summary = readStringField(payload, 'summary');
+  const detectedAt = readStringField(payload, 'detectedAt');
+  if (incidentId === undefined || summary === undefined || !isInstant(detectedAt)) return undefined;
+  if (!isOneOf(INCIDENT_SEVERITIES, severity)) return undefined;
+  return {
+    incidentId,
+    severity,
+    summary,
+    detectedAt,
+    modelId: readStringField(payload, 'modelId') ?? null,
+    setIds: readArrayField(payload, 'setIds').filter((id): id is string => typeof id === 'string'),
+    measures: readStringField(payload, 'measures') ?? null,
+    sensitiveTermsAcknowledged: payload?.sensitiveTermsAcknowledged === true,
+    recordedAt: event.occurredAt,
+    recordedBy: { ...event.actor },
+    notifications: [],
+  };
+}
+
+function readNotification(
+  event: DecisionEventContent,
+  payload: Record<string, unknown> | undefined,
+): IncidentNotification | undefined {
+  const recipient = readStringField(payload, 'recipient');
+  const notifiedAt = readStringField(payload, 'notifiedAt');
+  if (!isOneOf(INCIDENT_RECIPIENTS, recipient) || !isInstant(notifiedAt)) return undefined;
+  return {
+    recipient,
+    notifiedAt,
+    reference: readStringField(payload, 'reference') ?? null,
+    recordedAt: event.occurredAt,
+    recordedBy: { ...event.actor },
+  };
+}
+
+function isInstant(value: string | undefined): value is string {
+  return value !== undefined && !Number.isNaN(Date.parse(value));
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
+}
