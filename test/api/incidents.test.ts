@@ -211,6 +211,7 @@ describe('incidents (/v1/audit/incidents)', () => {
     const res = await notify(MISSING_ID, { recipient: 'authority', notifiedAt: clock.now().toISOString() });
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toBe(`incident ${MISSING_ID} was not found`);
     expect(await incidentEvents()).toEqual(before);
   });
 
