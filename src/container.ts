@@ -157,6 +157,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         now,
         onWarning: metrics.countWarning,
+        onItemDecided: metrics.countItemDecision,
       }),
       portal: new PortalService({
         jobSeekers: jobSeekerStore,
