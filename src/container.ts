@@ -159,6 +159,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         now,
         onWarning: metrics.countWarning,
+        onItemDecided: metrics.countItemDecision,
       }),
       portal: new PortalService({
         jobSeekers: jobSeekerStore,

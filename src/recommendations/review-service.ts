@@ -25,6 +25,8 @@ import {
   computeExpiry,
   countPending,
   findReasonCode,
+  type ItemDecision,
+  type ItemSource,
   MODEL_FAULT_REASON,
   REASON_CODES,
   type RecommendationItem,
@@ -68,6 +70,16 @@ export interface ReviewServiceDeps {
   now: () => Date;
   /** Called once per free-text warning (metrics). */
   onWarning?: (warning: ScreeningWarning) => void;
+  /** Called once per decision on an item, after it committed (metrics). */
+  onItemDecided?: (decision: TimedItemDecision) => void;
+}
+
+/** A decision on an item as the deployment's figures count it: nothing names the counselor, the set or the person. */
+export interface TimedItemDecision {
+  decision: Exclude<ItemDecision, 'pending'>;
+  source: ItemSource;
+  /** Seconds from the set's first read by its counselor; null when it was decided unopened. */
+  seconds: number | null;
 }
 
 /** What a review action warns about without refusing it: its free text, or a course added by hand. */
@@ -117,7 +129,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     decision: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
   ): Promise<ReviewResult> {
-    return this.change(
+    const result = await this.change(
       counselor,
       setId,
       ifMatch,
@@ -199,6 +211,8 @@ export class ReviewService {
       },
       { approves: decision.decision === 'approve' },
     );
+    this.countDecision(result.set.items.find((item) => item.id === itemId));
+    return result;
   }
 
   /**
@@ -221,7 +235,7 @@ export class ReviewService {
         ? undefined
         : await this.deps.store.findEarlierModelSuggestion(stored, addition.courseId);
     const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
-    return this.change(counselor, setId, ifMatch, 'add_item', (set, now) => {
+    const result = await this.change(counselor, setId, ifMatch, 'add_item', (set, now) => {
       if (course === undefined || !course.active) {
         throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
       }
@@ -278,6 +292,18 @@ export class ReviewService {
           },
         ],
       };
+    });
+    this.countDecision(result.set.items.find((item) => item.course.id === addition.courseId));
+    return result;
+  }
+
+  /** Tells the metrics of an item just decided (or added, approved). */
+  private countDecision(item: RecommendationItem | undefined): void {
+    if (item === undefined || item.decision === 'pending') return;
+    this.deps.onItemDecided?.({
+      decision: item.decision,
+      source: item.source,
+      seconds: item.decisionSeconds,
     });
   }
 

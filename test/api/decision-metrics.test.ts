@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { TestApp } from '../support/test-app.ts';
+import { act, createSet, decide, readSet, type TestClock } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+async function scrape(t: TestApp): Promise<string> {
+  const res = await t.http.get('/metrics');
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+/** The value of one series of the exposition text, 0 when it is not there yet. */
+function readSeries(text: string, series: string): number {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+describe('the decision figures of /metrics', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+  });
+  afterAll(() => t.close());
+
+  it('counts each decision on an item by decision and source, timed from the set’s first read', async () => {
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [first, second] = opened.set.items;
+    if (first === undefined || second === undefined) throw new Error('the set needs two items');
+    clock.advance(4_000);
+    const approved = await decide(t, counselor, set.id, first.itemId, opened.etag, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    clock.advance(21_000);
+    const rejected = await decide(t, counselor, set.id, second.itemId, String(approved.headers.etag), {
+      decision: 'reject',
+      reasonCode: 'not_matching_project',
+      // A comment that draws a sensitive-term warning, which an alert rule counts too.
+      comment: 'Elle parle d’un problème de santé',
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.warnings).toEqual([
+      expect.objectContaining({ code: 'sensitive_term', field: 'comment' }),
+    ]);
+    const added = await act(t, counselor, set.id, 'items', String(rejected.headers.etag), {
+      courseId: 'PARIS-AS',
+      reason: 'La personne déménage à Paris le mois prochain',
+    });
+    expect(added.status).toBe(201);
+
+    const text = await scrape(t);
+    expect(
+      readSeries(text, 'aiguillage_item_decisions_total{decision="approved",source="model",opened="true"}'),
+    ).toBe(1);
+    expect(
+      readSeries(text, 'aiguillage_item_decisions_total{decision="rejected",source="model",opened="true"}'),
+    ).toBe(1);
+    expect(
+      readSeries(
+        text,
+        'aiguillage_item_decisions_total{decision="approved",source="counselor",opened="true"}',
+      ),
+    ).toBe(1);
+    // 4 s: under the default fastDecisionSeconds (10); 25 s: over it.
+    expect(
+      readSeries(text, 'aiguillage_item_decision_seconds_bucket{le="5",decision="approved",source="model"}'),
+    ).toBe(1);
+    expect(
+      readSeries(text, 'aiguillage_item_decision_seconds_bucket{le="10",decision="rejected",source="model"}'),
+    ).toBe(0);
+    expect(
+      readSeries(text, 'aiguillage_item_decision_seconds_bucket{le="30",decision="rejected",source="model"}'),
+    ).toBe(1);
+    expect(readSeries(text, 'aiguillage_item_decision_seconds_sum{decision="rejected",source="model"}')).toBe(
+      25,
+    );
+  });
+
+  it('counts a decision in a set its counselor never opened as unopened and untimed', async () => {
+    const before = await scrape(t);
+    const { set, etag } = await createSet(t, counselor, 'js-1');
+    const [item] = set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    // Decided with the creation's ETag, the set never read.
+    const res = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+    expect(res.status).toBe(200);
+
+    const after = await scrape(t);
+    const unopened = 'aiguillage_item_decisions_total{decision="approved",source="model",opened="false"}';
+    expect(readSeries(after, unopened) - readSeries(before, unopened)).toBe(1);
+    const timed = 'aiguillage_item_decision_seconds_count{decision="approved",source="model"}';
+    expect(readSeries(after, timed)).toBe(readSeries(before, timed));
+  });
+
+  it('names no counselor, set or person in the decision figures', async () => {
+    const text = await scrape(t);
+    const decisionLines = text.split('\n').filter((line) => line.startsWith('aiguillage_item_decision'));
+    expect(decisionLines.length).toBeGreaterThan(0);
+    for (const line of decisionLines) expect(line).not.toMatch(/c-001|js-1|[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
+  it('reads in every alert rule only metrics and labels that /metrics serves', async () => {
+    const text = await scrape(t);
+    const document = parse(await readFile('docs/alert-rules.yml', 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }>;
+    };
+    const rules = document.groups.flatMap((group) => group.rules);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(['info', 'warning', 'critical'], rule.alert).toContain(rule.labels.severity);
+      const selectors = [...rule.expr.matchAll(/(aiguillage_[a-z_]+)(?:\{([^}]*)\})?/g)];
+      expect(selectors.length, rule.alert).toBeGreaterThan(0);
+      for (const [, series = '', matchers = ''] of selectors) {
+        const samples = text
+          .split('\n')
+          .filter((line) => line.startsWith(`${series}{`) || line.startsWith(`${series} `));
+        expect(samples.length, `${rule.alert} reads ${series}`).toBeGreaterThan(0);
+        for (const [, label] of matchers.matchAll(/([a-z_]+)\s*=~?/g)) {
+          expect(
+            samples.some((line) => line.includes(`${label}="`)),
+            `${rule.alert} reads ${series} by ${label}`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+});
