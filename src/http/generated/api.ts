@@ -228,7 +228,7 @@ export interface paths {
         };
         /**
          * Search the catalog
-         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page.
+         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page, with the same filters.
          *     This is also the manual path a counselor uses when the AI is off or the job seeker objected.
          */
         get: operations["listCourses"];
@@ -385,7 +385,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query: send the same filters with it.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -1439,7 +1439,7 @@ export interface components {
         };
         CoursePage: {
             items: components["schemas"]["Course"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         /**
@@ -1753,6 +1753,7 @@ export interface components {
         };
         RecommendationSetPage: {
             items: components["schemas"]["RecommendationSetSummary"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         /**
@@ -2402,6 +2403,7 @@ export interface components {
         };
         AuditEventPage: {
             items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         ChainHead: {
@@ -2452,6 +2454,7 @@ export interface components {
         };
         CheckpointPage: {
             items: components["schemas"]["Checkpoint"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         AuditPublicKey: {
@@ -2863,7 +2866,7 @@ export interface components {
         CourseId: components["schemas"]["ExternalId"];
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -3254,7 +3257,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3530,7 +3533,7 @@ export interface operations {
                 modelId?: components["schemas"]["ModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4341,7 +4344,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -4470,7 +4473,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
