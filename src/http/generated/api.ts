@@ -45,6 +45,12 @@ export interface paths {
          *     file) has less free space than `MIN_FREE_DISK_MB` (64 MB by default): every write would fail,
          *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
          *     disk is the database server's.
+         *
+         *     The `keys` check is `master_key_replaced` when the database records another master key than
+         *     the one this process holds: `npm run audit:rotate-master-key` ran while the process was left
+         *     running. No person's data key opens with the old key, so the instance answers 503 until it is
+         *     restarted with the new key (and a request that needs a person's data key answers 503,
+         *     `master-key-replaced`).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -1160,7 +1166,8 @@ export interface components {
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `model-file-changed` (409), `sensitive-terms` (422, `warnings`: rephrase or confirm),
-             *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change).
+             *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
+             *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place).
              */
             type: string;
             title: string;
@@ -1292,16 +1299,17 @@ export interface components {
          *       "status": "ready",
          *       "checks": {
          *         "database": "ok",
-         *         "model": "ok"
+         *         "model": "ok",
+         *         "keys": "ok"
          *       }
          *     }
          */
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced";
             };
         };
         /** @description The registry id, `<name>-<version>`. */
@@ -2748,7 +2756,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. */
+        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds: nothing changed, and only a restart of the service with the new key helps. */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
