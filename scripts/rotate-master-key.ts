@@ -45,7 +45,7 @@ try {
   const lines = [
     `${rotation.rewrappedDataKeys} data keys wrapped again under master key ${rotation.keyFingerprint} (log.master_key_rotated at seq ${rotation.seq})`,
     `start the API with AUDIT_MASTER_KEY_FILE=${options.newKey} (or put that key in ${keyFile});`,
-    'a process still holding the old master key refuses to start.',
+    'a process still holding the old master key refuses to start; one left running answers 503 (/readyz: keys master_key_replaced) until restarted with the new key.',
     'Backups taken before still open with the old key: destroy the two together, or keep them together.',
   ];
   // The keys as the old master key wrapped them may linger in freed space: cleared as after an erasure.

@@ -30,6 +30,7 @@ import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
 import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.ts';
+import { checkKeys } from './operations/keys-check.ts';
 import { checkModel } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
@@ -229,6 +230,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
           // until a retry succeeds. `not_configured`: none active, and none failed to register.
           name: 'model',
           run: async () => checkModel(await models.currentState()),
+        },
+        {
+          // A master-key rotation while the process ran: no person's data key opens with its key.
+          name: 'keys',
+          run: async () => checkKeys(await log.subjectKeyring.isMasterKeyInUse()),
         },
         ...storageChecks,
       ]),

@@ -4,6 +4,7 @@ import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import { formatSigningKeysPem } from '../decision-log/signing-keys-pem.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { readHeaderField } from '../http/header-text.ts';
+import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
@@ -38,19 +39,27 @@ type PeriodQuery = Pick<OversightQuery, 'from' | 'to'>;
 const DEFAULT_PAGE_SIZE = 50;
 const PURPOSE_HEADER = 'x-audit-purpose';
 
+/** A position in seq order: the last seq of a page. */
+const readSeq = (value: unknown): number | undefined =>
+  Number.isSafeInteger(value) && Number(value) > 0 ? Number(value) : undefined;
+/** The log's pages and the checkpoints' pages, in seq order: a cursor holds the last seq of its page. */
+const EVENT_CURSOR = new PageCursor('audit-events', readSeq);
+const CHECKPOINT_CURSOR = new PageCursor('audit-checkpoints', readSeq);
+
 /** The auditor's routes (`/v1/audit/...`); the contract admits the `auditor` role only. */
 export function createAuditRoutes(service: AuditService): Router {
   const router = Router();
 
   router.get('/v1/audit/events', async function listAuditEvents(req, res) {
     const query = req.query as EventsQuery;
-    const page = await service.listEvents(readAuditRequest(req), toEventFilter(query), {
-      afterSeq: decodeSeqCursor(query.cursor),
+    const filter = toEventFilter(query);
+    const page = await service.listEvents(readAuditRequest(req), filter, {
+      afterSeq: EVENT_CURSOR.decode(query.cursor, filter) ?? 0,
       limit: readLimit(query.limit),
     });
     const body: AuditEventPageBody = {
       items: page.events.map(toAuditEventBody),
-      nextCursor: encodeSeqCursor(page.nextAfterSeq),
+      nextCursor: page.nextAfterSeq === null ? null : EVENT_CURSOR.encode(page.nextAfterSeq, filter),
     };
     res.json(body);
   });
@@ -91,14 +100,15 @@ export function createAuditRoutes(service: AuditService): Router {
 
   router.get('/v1/audit/checkpoints', async function listAuditCheckpoints(req, res) {
     const query = req.query as CheckpointsQuery;
+    const filter = query.toSeq === undefined ? {} : { toSeq: Number(query.toSeq) };
     const page = await service.listCheckpoints(readAuditRequest(req), {
-      afterSeq: decodeSeqCursor(query.cursor),
+      afterSeq: CHECKPOINT_CURSOR.decode(query.cursor, filter) ?? 0,
       limit: readLimit(query.limit),
-      ...(query.toSeq === undefined ? {} : { toSeq: Number(query.toSeq) }),
+      ...filter,
     });
     const body: CheckpointPageBody = {
       items: page.checkpoints.map(toCheckpointBody),
-      nextCursor: encodeSeqCursor(page.nextAfterSeq),
+      nextCursor: page.nextAfterSeq === null ? null : CHECKPOINT_CURSOR.encode(page.nextAfterSeq, filter),
     };
     res.json(body);
   });
@@ -183,22 +193,6 @@ function toEventFilter(query: EventsQuery): AuditEventFilter {
 
 function readLimit(limit: number | undefined): number {
   return limit === undefined ? DEFAULT_PAGE_SIZE : Number(limit);
-}
-
-/** The cursor of a page in seq order: the last seq it held, in decimal. */
-function encodeSeqCursor(afterSeq: number | null): string | null {
-  return afterSeq === null ? null : String(afterSeq);
-}
-
-function decodeSeqCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const seq = /^[1-9]\d{0,14}$/.test(cursor) ? Number(cursor) : Number.NaN;
-  if (!Number.isSafeInteger(seq)) {
-    throw new RequestValidationError([
-      { path: '/query/cursor', message: 'is not a cursor this API gave out' },
-    ]);
-  }
-  return seq;
 }
 
 function toAuditEventBody(event: RecordedDecisionEvent): AuditEventBody {

@@ -1,10 +1,17 @@
 import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
+import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { problem, RequestValidationError, sendProblem } from '../http/problem.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
-import { type Course, type CourseInput, type CourseSearch, DEFAULT_PAGE_SIZE, MODALITIES } from './course.ts';
-import { decodeCourseCursor, encodeCourseCursor } from './course-cursor.ts';
+import {
+  COURSE_ID,
+  type Course,
+  type CourseInput,
+  type CourseSearch,
+  DEFAULT_PAGE_SIZE,
+  MODALITIES,
+} from './course.ts';
 import { InvalidImportError } from './course-import.ts';
 import type { CourseService } from './course-service.ts';
 import { readCsvLines } from './read-csv-lines.ts';
@@ -17,6 +24,11 @@ type ImportReportBody = components['schemas']['ImportReport'];
 type ImportProblemBody = components['schemas']['ImportProblem'];
 type ListCoursesQuery = NonNullable<operations['listCourses']['parameters']['query']>;
 
+/** The catalog search's pages, ordered by course id: a cursor holds the last id of its page. */
+const COURSE_CURSOR = new PageCursor('courses', (value) =>
+  typeof value === 'string' && COURSE_ID.test(value) ? value : undefined,
+);
+
 export interface CourseRouteOptions {
   /** Largest import body, in bytes; the body is counted as it streams in. */
   importBodyLimitBytes: number;
@@ -28,20 +40,12 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
   router.get('/v1/courses', async function listCourses(req, res) {
     const query = req.query as ListCoursesQuery;
     const search = toCourseSearch(query);
-    let after: string | undefined;
-    if (query.cursor !== undefined) {
-      after = decodeCourseCursor(String(query.cursor));
-      if (after === undefined) {
-        throw new RequestValidationError([
-          { path: '/query/cursor', message: 'is not a cursor this API gave out' },
-        ]);
-      }
-    }
+    const after = COURSE_CURSOR.decode(query.cursor, search);
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const page = await service.listCourses(search, after === undefined ? { limit } : { after, limit });
     const body: CoursePageBody = {
       items: page.items.map(toCourseBody),
-      nextCursor: page.nextAfter === null ? null : encodeCourseCursor(page.nextAfter),
+      nextCursor: page.nextAfter === null ? null : COURSE_CURSOR.encode(page.nextAfter, search),
     };
     res.json(body);
   });

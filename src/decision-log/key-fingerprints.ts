@@ -52,8 +52,8 @@ export async function recordMasterKeyFingerprint(trx: Knex.Transaction, masterKe
  * Whether the master key with this fingerprint is the database's (or none is recorded yet): a
  * process left running through a master-key rotation holds the retired one.
  */
-export async function isMasterKeyInUse(trx: Knex.Transaction, fingerprint: string): Promise<boolean> {
-  const row: { fingerprint: string } | undefined = await trx(TABLE)
+export async function isMasterKeyRecorded(db: Knex, fingerprint: string): Promise<boolean> {
+  const row: { fingerprint: string } | undefined = await db(TABLE)
     .where({ purpose: 'master' })
     .first('fingerprint');
   return row === undefined || row.fingerprint === fingerprint;

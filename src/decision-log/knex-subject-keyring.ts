@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { fingerprintMasterKey, isMasterKeyInUse } from './key-fingerprints.ts';
+import { fingerprintMasterKey, isMasterKeyRecorded } from './key-fingerprints.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { openSealedBytes, sealBytes } from './sealed-box.ts';
 import {
+  MasterKeyReplacedError,
   type OpenedPersonalPart,
   type SubjectKeyring,
   UnreadablePersonalPartError,
@@ -48,15 +49,27 @@ export class KnexSubjectKeyring implements SubjectKeyring {
     }
     const row = await (trx ?? this.db)(TABLE).where({ key_id: keyId }).first();
     if (row === undefined) return { status: 'shredded' };
+    const unreadable = (cause: unknown) =>
+      new UnreadablePersonalPartError(`the personal part sealed with key ${keyId} cannot be opened`, {
+        cause,
+      });
+    let dataKey: Buffer;
     try {
-      const dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
+      dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
+    } catch (error) {
+      await this.refuseIfMasterKeyReplaced(trx);
+      throw unreadable(error);
+    }
+    try {
       const plaintext = openSealedBytes(dataKey, box.join('.'), personalContext(keyId));
       return { status: 'readable', value: JSON.parse(plaintext.toString('utf8')) };
     } catch (error) {
-      throw new UnreadablePersonalPartError(`the personal part sealed with key ${keyId} cannot be opened`, {
-        cause: error,
-      });
+      throw unreadable(error);
     }
+  }
+
+  isMasterKeyInUse(trx?: Knex.Transaction): Promise<boolean> {
+    return isMasterKeyRecorded(trx ?? this.db, this.masterKeyFingerprint);
   }
 
   async shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean> {
@@ -108,11 +121,7 @@ export class KnexSubjectKeyring implements SubjectKeyring {
     if (row === undefined) {
       // A process left running through a master-key rotation would wrap new keys with the retired
       // key, which must open nothing written after the rotation.
-      if (!(await isMasterKeyInUse(trx, this.masterKeyFingerprint))) {
-        throw new Error(
-          "this process's master key was retired by a rotation (log.master_key_rotated): restart it with the new key",
-        );
-      }
+      await this.refuseIfMasterKeyReplaced(trx);
       const keyId = createTimeOrderedId();
       const wrapped = sealBytes(this.#masterKey, crypto.randomBytes(32), wrapContext(keyId, subject));
       // A concurrent transaction may create the same subject's key: its key wins, ours is dropped.
@@ -124,7 +133,21 @@ export class KnexSubjectKeyring implements SubjectKeyring {
       if (row === undefined) throw new Error(`the data key of subject ${subject} could not be created`);
     }
     const keyId = String(row.key_id);
-    return { keyId, dataKey: this.unwrap(keyId, subject, String(row.wrapped_key)) };
+    try {
+      return { keyId, dataKey: this.unwrap(keyId, subject, String(row.wrapped_key)) };
+    } catch (error) {
+      await this.refuseIfMasterKeyReplaced(trx);
+      throw error;
+    }
+  }
+
+  /**
+   * Throws a {@link MasterKeyReplacedError} when the database records another master key than this
+   * process's. Asked when a data key does not open (a damaged row otherwise) and before wrapping a
+   * new one, never for a key that opens: reading or sealing with a key that opens costs no query more.
+   */
+  private async refuseIfMasterKeyReplaced(trx: Knex.Transaction | undefined): Promise<void> {
+    if (!(await this.isMasterKeyInUse(trx))) throw new MasterKeyReplacedError();
   }
 
   private unwrap(keyId: string, subject: string, wrapped: string): Buffer {

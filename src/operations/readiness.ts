@@ -2,9 +2,10 @@
  * A check's state. `unavailable`: the dependency is configured but cannot be used now, and what
  * the instance serves works without it (the active model: counselors keep the manual path), so the
  * instance stays ready; the body says so. `low_disk`: the data folder's disk is nearly full, every
- * write would fail, so the instance is not ready.
+ * write would fail, so the instance is not ready. `master_key_replaced`: a rotation replaced the
+ * master key this process holds, no person's data key opens with it, so the instance is not ready.
  */
-export type CheckState = 'ok' | 'not_configured' | 'unavailable' | 'low_disk';
+export type CheckState = 'ok' | 'not_configured' | 'unavailable' | 'low_disk' | 'master_key_replaced';
 
 /** One named check of readiness (database reachable, model loaded, room on the disk...). */
 export interface ReadinessCheck {
@@ -18,7 +19,10 @@ export interface ReadinessReport {
   checks: Record<string, CheckState | 'failing' | 'shutting_down'>;
 }
 
-/** The states an instance is ready in: a failing check, a nearly full disk or a shutdown take it out. */
+/**
+ * The states an instance is ready in: a failing check, a nearly full disk, a replaced master key or a
+ * shutdown take it out.
+ */
 const READY_STATES: ReadonlySet<string> = new Set<CheckState>(['ok', 'not_configured', 'unavailable']);
 
 /** Readiness of the process: fails first when shutting down, so load balancers stop sending. */

@@ -1,5 +1,4 @@
 import type { components } from '../http/generated/api.ts';
-import { RequestValidationError } from '../http/problem.ts';
 import type { CourseSnapshot, RecommendationItem, SetView } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import type { ReviewWarning } from './review-service.ts';
@@ -80,22 +79,4 @@ export function toCourseSummaryBody(course: CourseSnapshot): CourseSummaryBody {
 
 export function toSummaryBody(summary: SetSummary): SummaryBody {
   return { ...summary, replacedBy: summary.replacedBy === null ? null : { ...summary.replacedBy } };
-}
-
-/** The queue's opaque cursor: the (createdAt, id) of the last set of a page. */
-export function encodeSetCursor(summary: Pick<SetSummary, 'createdAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([summary.createdAt, summary.id]), 'utf8').toString('base64url');
-}
-
-export function decodeSetCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
-      const [createdAt, id] = value as [string, string];
-      if (encodeSetCursor({ createdAt, id }) === cursor) return { createdAt, id };
-    }
-  } catch {
-    // fall through: not one of our cursors
-  }
-  throw new RequestValidationError([{ path: '/query/cursor', message: 'is not a cursor this API gave out' }]);
 }

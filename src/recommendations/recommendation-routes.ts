@@ -1,8 +1,9 @@
 import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
+import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
-import { decodeSetCursor, encodeSetCursor, toSetBody, toSummaryBody } from './recommendation-mapping.ts';
+import { toSetBody, toSummaryBody } from './recommendation-mapping.ts';
 import type { CreateResult, RecommendationService } from './recommendation-service.ts';
 import type { ReviewResult, ReviewService } from './review-service.ts';
 
@@ -19,6 +20,13 @@ type RetractBody = components['schemas']['RetractRequest'];
 type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
 
 const DEFAULT_PAGE_SIZE = 50;
+
+/** The queue's pages, newest first: a cursor holds the [createdAt, id] of the last set of its page. */
+const SET_CURSOR = new PageCursor('recommendations', (value) =>
+  Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')
+    ? (value as [string, string])
+    : undefined,
+);
 
 export function createRecommendationRoutes(
   suggestions: RecommendationService,
@@ -50,17 +58,24 @@ export function createRecommendationRoutes(
   router.get('/v1/recommendations', async function listRecommendations(req, res) {
     const query = req.query as ListQuery;
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
-    const page = await suggestions.listRecommendations(requirePrincipal(req), {
-      limit,
-      ...(query.queue === undefined ? {} : { queue: query.queue }),
+    const filters = {
+      queue: query.queue ?? 'caseload',
       ...(query.status === undefined ? {} : { statuses: query.status }),
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
       ...(query.modelId === undefined ? {} : { modelId: query.modelId }),
-      ...(query.cursor === undefined ? {} : { after: decodeSetCursor(query.cursor) }),
+    };
+    const after = SET_CURSOR.decode(query.cursor, filters);
+    const page = await suggestions.listRecommendations(requirePrincipal(req), {
+      ...filters,
+      limit,
+      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
     });
     res.json({
       items: page.items.map(toSummaryBody),
-      nextCursor: page.nextAfter === null ? null : encodeSetCursor(page.nextAfter),
+      nextCursor:
+        page.nextAfter === null
+          ? null
+          : SET_CURSOR.encode([page.nextAfter.createdAt, page.nextAfter.id], filters),
     });
   });
 

@@ -303,6 +303,42 @@ describe('auditor API: the decision log', () => {
       }
     });
 
+    it('pages with the same filters written another way: types repeated rather than comma-separated and in another order, the same instant in another offset', async () => {
+      const types = ['recommendation.generated', 'item.decided', 'settings.changed', 'recommendation.opened'];
+      const everything = await listAll(`&type=${types.join(',')}`);
+      const first = await get(`/v1/audit/events?limit=2&type=${types.join(',')}&from=2026-10-05T09:00:00Z`);
+      expect(first.status).toBe(200);
+      const repeated = [...types].reverse().map((type) => `type=${type}`);
+      const rest = await get(
+        `/v1/audit/events?from=2026-10-05T11:00:00%2B02:00&${repeated.join('&')}&limit=200&cursor=${first.body.nextCursor}`,
+      );
+      expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+      expect(first.body.items).toHaveLength(2);
+      expect([...first.body.items, ...rest.body.items]).toEqual(everything);
+      expect(everything).toHaveLength(5);
+    });
+
+    it('refuses a cursor sent with other filters', async () => {
+      const first = await get('/v1/audit/events?limit=1&type=recommendation.generated,item.decided');
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      for (const other of [
+        '',
+        '&type=recommendation.generated',
+        `&type=recommendation.generated,item.decided&subject=${pseudonymOf(t, 'js-1')}`,
+        '&type=recommendation.generated,item.decided&from=2026-10-05T09:00:00.000Z',
+      ]) {
+        const res = await get(`/v1/audit/events?limit=1${other}&cursor=${first.body.nextCursor}`);
+        expect(res.status, other).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([
+          {
+            path: '/query/cursor',
+            message: expect.stringMatching(/^was given with other filters than this request has/),
+          },
+        ]);
+      }
+    });
+
     it('answers 400 to a cursor it did not give out', async () => {
       const res = await get('/v1/audit/events?cursor=abc');
       expect(res.status).toBe(400);
@@ -435,6 +471,31 @@ describe('auditor API: the decision log', () => {
       expect(range.body.unanchored).toBeNull();
     });
 
+    it('refuses a checkpoints cursor sent with other filters, or to the list of events', async () => {
+      await t.container.decisionLog.decisionLog.createCheckpoint();
+      await appendEvents(t, [
+        { type: 'settings.changed', actor: { role: 'admin', id: 'ops-1' }, payload: { changes: [] } },
+      ]);
+      await t.container.decisionLog.decisionLog.createCheckpoint();
+      const head = (await get('/v1/audit/verify')).body.lastSeq as number;
+      const first = await get(`/v1/audit/checkpoints?limit=1&toSeq=${head}`);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      for (const path of [
+        '/v1/audit/checkpoints?limit=1',
+        `/v1/audit/checkpoints?limit=1&toSeq=${head + 1}`,
+        `/v1/audit/events?limit=1`,
+      ]) {
+        const res = await get(`${path}&cursor=${first.body.nextCursor}`);
+        expect(res.status, path).toBe(400);
+        expect(res.body.errors).toEqual([
+          {
+            path: '/query/cursor',
+            message: expect.stringMatching(/^was given with other filters than this request has/),
+          },
+        ]);
+      }
+    });
+
     it('lists checkpoints page by page, each signed by the published key', async () => {
       const key = await get('/v1/audit/public-key');
       expect(key.status).toBe(200);
@@ -458,6 +519,9 @@ describe('auditor API: the decision log', () => {
       for (const checkpoint of all) expect(checkpoint.keyId).toBe(key.body.keyId);
       const upTo = all[1]?.seq ?? 0;
       const limited = await get(`/v1/audit/checkpoints?toSeq=${upTo}`);
+      const firstUpTo = await get(`/v1/audit/checkpoints?toSeq=${upTo}&limit=1`);
+      const restUpTo = await get(`/v1/audit/checkpoints?toSeq=${upTo}&cursor=${firstUpTo.body.nextCursor}`);
+      expect([...firstUpTo.body.items, ...restUpTo.body.items]).toEqual(limited.body.items);
       expect((limited.body.items as Checkpoint[]).map((c) => c.seq)).toEqual(
         all.slice(0, 2).map((c) => c.seq),
       );

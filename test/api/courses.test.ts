@@ -298,6 +298,47 @@ describe('course catalog API', () => {
       expect(new Set(ids).size).toBe(28);
     });
 
+    it('pages with the same filters sent in another order, the point written another way', async () => {
+      const filters = 'q=pager&funded=true&near=45.76,4.8357&withinKm=100';
+      const all = await t.http.get(`/v1/courses?${filters}&limit=200`).auth(counselor, { type: 'bearer' });
+      const first = await t.http.get(`/v1/courses?${filters}&limit=4`).auth(counselor, { type: 'bearer' });
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const rest = await t.http
+        .get('/v1/courses?withinKm=100.0&near=45.760,4.8357&funded=true&q=pager&limit=200')
+        .query({ cursor: first.body.nextCursor })
+        .auth(counselor, { type: 'bearer' });
+      expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+      const ids = (page: Response) => (page.body.items as Array<{ id: string }>).map((course) => course.id);
+      expect([...ids(first), ...ids(rest)]).toEqual(ids(all));
+    });
+
+    it('refuses a cursor sent with other filters', async () => {
+      const first = await t.http
+        .get('/v1/courses')
+        .query({ q: 'pager', funded: true, limit: 4 })
+        .auth(counselor, { type: 'bearer' });
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      for (const other of [
+        {},
+        { q: 'pager' },
+        { q: 'pager', funded: false },
+        { q: 'Pager 1', funded: true },
+      ]) {
+        const res = await t.http
+          .get('/v1/courses')
+          .query({ ...other, limit: 4, cursor: first.body.nextCursor })
+          .auth(counselor, { type: 'bearer' });
+        expect(res.status, JSON.stringify(other)).toBe(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.errors).toEqual([
+          {
+            path: '/query/cursor',
+            message: expect.stringMatching(/^was given with other filters than this request has/),
+          },
+        ]);
+      }
+    });
+
     it('gives no cursor when the last page is exactly full', async () => {
       const pages = await walk({ q: 'pager', funded: false, limit: 29 });
       expect(pages.map((page) => page.length)).toEqual([29]);

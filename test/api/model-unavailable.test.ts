@@ -119,7 +119,7 @@ describe('an active model that cannot be loaded', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ready',
-      checks: { database: 'ok', model: 'unavailable', ...STORAGE_CHECK },
+      checks: { database: 'ok', model: 'unavailable', keys: 'ok', ...STORAGE_CHECK },
     });
   });
 

@@ -30,7 +30,7 @@ describe('a deployment with no shipped model', () => {
     const ready = await t.http.get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
-      checks: { database: 'ok', model: 'not_configured', ...STORAGE_CHECK },
+      checks: { database: 'ok', model: 'not_configured', keys: 'ok', ...STORAGE_CHECK },
     });
   });
 
@@ -99,7 +99,7 @@ describe('a start that leaves the shipped model for an admin to activate', () =>
     const ready = await t.http.get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
-      checks: { database: 'ok', model: 'not_configured', ...STORAGE_CHECK },
+      checks: { database: 'ok', model: 'not_configured', keys: 'ok', ...STORAGE_CHECK },
     });
   });
 

@@ -419,6 +419,58 @@ describe('suggestions API', () => {
       }
     });
 
+    it('pages with the same filters written another way: the statuses comma-separated rather than repeated, in another order', async () => {
+      const sets = await setsInFourStatuses('js-qo');
+      const expected = [sets.drawn, sets.pending, sets.published];
+      const first = await t.http
+        .get(
+          '/v1/recommendations?status=pending_review&status=awaiting_second_review&status=published&seekerId=js-qo',
+        )
+        .query({ limit: 1 })
+        .auth(counselor, { type: 'bearer' });
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const rest = await t.http
+        .get(
+          '/v1/recommendations?seekerId=js-qo&queue=caseload&status=published,awaiting_second_review,pending_review,published',
+        )
+        .query({ limit: 200, cursor: first.body.nextCursor })
+        .auth(counselor, { type: 'bearer' });
+      expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+      const ids = (page: { body: { items: Array<{ id: string }> } }) => page.body.items.map((set) => set.id);
+      expect([...ids(first), ...ids(rest)]).toEqual(expected);
+    });
+
+    it('refuses a cursor sent with other filters', async () => {
+      const sets = await setsInFourStatuses('js-qf');
+      const filters = 'status=pending_review,awaiting_second_review&seekerId=js-qf';
+      const first = await t.http
+        .get(`/v1/recommendations?${filters}`)
+        .query({ limit: 1 })
+        .auth(counselor, { type: 'bearer' });
+      expect(first.body.items.map((set: { id: string }) => set.id)).toEqual([sets.drawn]);
+      for (const other of [
+        '',
+        'seekerId=js-qf',
+        'status=pending_review&seekerId=js-qf',
+        'status=pending_review,awaiting_second_review',
+        `${filters}&modelId=aiguillage-ebm-1.1.0`,
+        `${filters}&queue=second_review`,
+      ]) {
+        const res = await t.http
+          .get(`/v1/recommendations?${other}`)
+          .query({ limit: 1, cursor: first.body.nextCursor })
+          .auth(counselor, { type: 'bearer' });
+        expect(res.status, other).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([
+          {
+            path: '/query/cursor',
+            message: expect.stringMatching(/^was given with other filters than this request has/),
+          },
+        ]);
+      }
+    });
+
     it('refuses an unknown status with a 400 problem that names the status parameter', async () => {
       const res = await t.http
         .get('/v1/recommendations?status=pending_review&status=archived')

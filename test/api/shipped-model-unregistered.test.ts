@@ -61,7 +61,7 @@ describe('a shipped model that cannot be registered', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ready',
-      checks: { database: 'ok', model: 'unavailable', ...STORAGE_CHECK },
+      checks: { database: 'ok', model: 'unavailable', keys: 'ok', ...STORAGE_CHECK },
     });
   });
 

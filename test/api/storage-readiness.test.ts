@@ -36,7 +36,10 @@ describe.runIf(TEST_ENGINE === 'sqlite')('readiness with the SQLite data folder 
   it('is ready with room on the disk, and reads the disk of DATA_DIR', async () => {
     const res = await t.http.get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'ok', storage: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', model: 'ok', keys: 'ok', storage: 'ok' },
+    });
     expect([...disk.asked]).toEqual([t.config.dataDir]);
   });
 
@@ -53,7 +56,7 @@ describe.runIf(TEST_ENGINE === 'sqlite')('readiness with the SQLite data folder 
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not_ready',
-      checks: { database: 'ok', model: 'ok', storage: 'low_disk' },
+      checks: { database: 'ok', model: 'ok', keys: 'ok', storage: 'low_disk' },
     });
   });
 
@@ -104,7 +107,7 @@ describe.runIf(TEST_ENGINE === 'sqlite')('readiness with MIN_FREE_DISK_MB set', 
     disk.freeBytes = 0;
     const res = await off.http.get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'ok' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'ok', keys: 'ok' } });
     expect(await scrape(off)).toMatch(/^aiguillage_data_dir_free_bytes 0$/m);
   });
 });

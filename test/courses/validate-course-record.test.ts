@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCourseCursor, encodeCourseCursor } from '../../src/courses/course-cursor.ts';
 import { planRadiusFilter } from '../../src/courses/radius-filter.ts';
 import { validateCourseRecord } from '../../src/courses/validate-course-record.ts';
 import { aCourse } from '../support/builders.ts';
@@ -61,27 +60,6 @@ describe('validateCourseRecord', () => {
     expect(on('2000-02-29')).toHaveProperty('course');
     expect(on('2100-02-29')).toHaveProperty('errors');
     expect(on('2027-04-31')).toHaveProperty('errors');
-  });
-});
-
-describe('course cursors', () => {
-  it('give back the id they were made from', () => {
-    for (const id of ['A', 'FOR-0001', 'x.y:z_9-'.padEnd(64, 'q')]) {
-      expect(decodeCourseCursor(encodeCourseCursor(id))).toBe(id);
-    }
-  });
-
-  it('refuse anything the API did not make', () => {
-    for (const cursor of [
-      '',
-      '!!',
-      'Zm9v_',
-      '____',
-      encodeCourseCursor('-dash'),
-      encodeCourseCursor('a b'),
-    ]) {
-      expect(decodeCourseCursor(cursor)).toBeUndefined();
-    }
   });
 });
 

@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import { REWRAP_PAGE } from '../../src/decision-log/knex-subject-keyring.ts';
-import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyring.ts';
+import {
+  MasterKeyReplacedError,
+  UnreadablePersonalPartError,
+} from '../../src/decision-log/subject-keyring.ts';
 import { anEvent, type DecisionLogFixture, startDecisionLog } from './support/decision-log-fixture.ts';
 
 describe('rotating the master key of the decision log', () => {
@@ -100,9 +103,9 @@ describe('rotating the master key of the decision log', () => {
         value: { comment: `about ${people[index]}` },
       });
     }
-    // The retired key opens none of them any more.
+    // The retired key opens none of them any more: the process that holds it learns why.
     await expect(fixture.subjectKeyring.decryptPersonal(sealed[0] ?? '')).rejects.toBeInstanceOf(
-      UnreadablePersonalPartError,
+      MasterKeyReplacedError,
     );
   });
 
@@ -206,12 +209,45 @@ describe('rotating the master key of the decision log', () => {
     await expect(restartWith(next)).rejects.toThrow(/other keys than this process's \(master;/);
   });
 
+  it('tells a process left running with the retired master key that it was replaced, when it seals for a known person or opens their data, and that it is not in use any more', async () => {
+    const part = await sealFor('js-alice', 'alice');
+    expect(await fixture.subjectKeyring.isMasterKeyInUse()).toBe(true);
+    await fixture.decisionLog.rotateMasterKey(next, 'ops-7');
+    const head = await fixture.decisionLog.readHead();
+
+    expect(await fixture.subjectKeyring.isMasterKeyInUse()).toBe(false);
+    await expect(fixture.subjectKeyring.decryptPersonal(part)).rejects.toThrow(
+      'the master key was replaced; restart the service with the new key',
+    );
+    await expect(sealFor('js-alice', 'alice again')).rejects.toBeInstanceOf(MasterKeyReplacedError);
+    expect(await fixture.decisionLog.readHead()).toEqual(head);
+    const restarted = await restartWith(next);
+    expect(await restarted.subjectKeyring.isMasterKeyInUse()).toBe(true);
+  });
+
+  it('still reads a damaged data key as unreadable, not as a replaced master key, while the key is in use', async () => {
+    const part = await sealFor('js-alice', 'alice');
+    const row = await fixture.db('subject_keys').first();
+    const parts = String(row.wrapped_key).split('.');
+    const tag = Buffer.from(parts[2] ?? '', 'base64url');
+    tag[0] = (tag[0] ?? 0) ^ 1;
+    parts[2] = tag.toString('base64url');
+    await fixture
+      .db('subject_keys')
+      .where({ key_id: row.key_id })
+      .update({ wrapped_key: parts.join('.') });
+
+    await expect(fixture.subjectKeyring.decryptPersonal(part)).rejects.toBeInstanceOf(
+      UnreadablePersonalPartError,
+    );
+  });
+
   it('refuses to wrap a new person’s data key in a process left running with the retired master key', async () => {
     await sealFor('js-alice', 'alice');
     await fixture.decisionLog.rotateMasterKey(next, 'ops-7');
     const head = await fixture.decisionLog.readHead();
 
-    await expect(sealFor('js-newcomer', 'newcomer')).rejects.toThrow(/master key was retired by a rotation/);
+    await expect(sealFor('js-newcomer', 'newcomer')).rejects.toBeInstanceOf(MasterKeyReplacedError);
 
     expect(await fixture.decisionLog.readHead()).toEqual(head);
     expect(

@@ -45,6 +45,12 @@ export interface paths {
          *     file) has less free space than `MIN_FREE_DISK_MB` (64 MB by default): every write would fail,
          *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
          *     disk is the database server's.
+         *
+         *     The `keys` check is `master_key_replaced` when the database records another master key than
+         *     the one this process holds: `npm run audit:rotate-master-key` ran while the process was left
+         *     running. No person's data key opens with the old key, so the instance answers 503 until it is
+         *     restarted with the new key (and a request that needs a person's data key answers 503,
+         *     `master-key-replaced`).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -228,7 +234,7 @@ export interface paths {
         };
         /**
          * Search the catalog
-         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page.
+         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page, with the same filters.
          *     This is also the manual path a counselor uses when the AI is off or the job seeker objected.
          */
         get: operations["listCourses"];
@@ -385,7 +391,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query: send the same filters with it.
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -1229,7 +1235,8 @@ export interface components {
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `model-file-changed` (409), `sensitive-terms` (422, `warnings`: rephrase or confirm),
-             *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change).
+             *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
+             *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place).
              */
             type: string;
             title: string;
@@ -1363,16 +1370,17 @@ export interface components {
          *       "status": "ready",
          *       "checks": {
          *         "database": "ok",
-         *         "model": "ok"
+         *         "model": "ok",
+         *         "keys": "ok"
          *       }
          *     }
          */
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced";
             };
         };
         /** @description The registry id, `<name>-<version>`. */
@@ -1510,7 +1518,7 @@ export interface components {
         };
         CoursePage: {
             items: components["schemas"]["Course"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         /**
@@ -1824,6 +1832,7 @@ export interface components {
         };
         RecommendationSetPage: {
             items: components["schemas"]["RecommendationSetSummary"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         /**
@@ -2473,6 +2482,7 @@ export interface components {
         };
         AuditEventPage: {
             items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         ChainHead: {
@@ -2523,6 +2533,7 @@ export interface components {
         };
         CheckpointPage: {
             items: components["schemas"]["Checkpoint"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
         };
         AuditPublicKey: {
@@ -2912,7 +2923,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. */
+        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds: nothing changed, and only a restart of the service with the new key helps. */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -3030,7 +3041,7 @@ export interface components {
         CourseId: components["schemas"]["ExternalId"];
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -3422,7 +3433,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3698,7 +3709,7 @@ export interface operations {
                 modelId?: components["schemas"]["ModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4509,7 +4520,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -4638,7 +4649,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {

@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import { canonicalJson, type JsonValue } from '../decision-log/canonical-json.ts';
+import { RequestValidationError } from './problem.ts';
+
+/** Bytes of the filters' SHA-256 kept in a cursor: enough to tell two queries apart, not a secret. */
+const DIGEST_BYTES = 12;
+
+/**
+ * The opaque `cursor` of a paged list: where the previous page ended, bound to the list and to the
+ * filters that page was asked with. A cursor sent to another list, or with other filters, would
+ * continue a different list from the wrong place, so it is refused (400) rather than followed. The
+ * page size is not a filter: it may change from page to page.
+ *
+ * The text is base64url of the JSON array `[digest, position]`, the digest being the SHA-256 of the
+ * list's name and its normalised filters (see {@link digestFilters}).
+ */
+export class PageCursor<Position extends JsonValue> {
+  /**
+   * @param list names the list, so that two lists with the same filters never share cursors.
+   * @param readPosition narrows a decoded position; undefined when it is not one this list makes.
+   */
+  constructor(
+    private readonly list: string,
+    private readonly readPosition: (value: unknown) => Position | undefined,
+  ) {}
+
+  /** The cursor of the page after `position`, for the filters of the request being answered. */
+  encode(position: Position, filters: object): string {
+    return this.write(digestFilters(this.list, filters), position);
+  }
+
+  /**
+   * The position a request's cursor stands for (undefined without a cursor). Throws a
+   * {@link RequestValidationError} on `/query/cursor` when the API did not make the cursor, or made it
+   * for another list or other filters than the request's.
+   */
+  decode(cursor: string | undefined, filters: object): Position | undefined {
+    if (cursor === undefined) return undefined;
+    const [digest, position] = this.read(cursor) ?? refuseCursor('is not a cursor this API gave out');
+    if (digest !== digestFilters(this.list, filters)) {
+      refuseCursor(
+        'was given with other filters than this request has (or by another list): send it with the same filters as the request whose page gave it, or leave it out to start from the first page',
+      );
+    }
+    return position;
+  }
+
+  private read(cursor: string): [string, Position] | undefined {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return undefined;
+    const digest = value[0];
+    const position = this.readPosition(value[1]);
+    // Decoding is lenient: only a cursor that encodes back to itself is one of ours.
+    if (position === undefined || this.write(digest, position) !== cursor) return undefined;
+    return [digest, position];
+  }
+
+  private write(digest: string, position: Position): string {
+    return Buffer.from(JSON.stringify([digest, position]), 'utf8').toString('base64url');
+  }
+}
+
+/**
+ * What a cursor remembers of its filters. They are normalised first, so that the same query written
+ * another way gives the same digest: members left undefined do not count, and a list is a set (the
+ * order and repeats of `status=a,b` or `status=b&status=a&status=b` do not count either).
+ */
+export function digestFilters(list: string, filters: object): string {
+  return crypto
+    .createHash('sha256')
+    .update(`${list}\n${canonicalJson(normaliseFilter(filters))}`)
+    .digest()
+    .subarray(0, DIGEST_BYTES)
+    .toString('base64url');
+}
+
+function normaliseFilter(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const members = new Map(value.map((member) => [canonicalJson(normaliseFilter(member)), member]));
+    return [...members.keys()].sort().map((key) => normaliseFilter(members.get(key)));
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .map(([name, member]) => [name, normaliseFilter(member)]),
+  );
+}
+
+function refuseCursor(message: string): never {
+  throw new RequestValidationError([{ path: '/query/cursor', message }]);
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { COURSE_ID } from '../../src/courses/course.ts';
+import { PageCursor } from '../../src/http/page-cursor.ts';
+import { RequestValidationError } from '../../src/http/problem.ts';
+
+const courses = new PageCursor('courses', (value) =>
+  typeof value === 'string' && COURSE_ID.test(value) ? value : undefined,
+);
+
+/** The messages a refused cursor gives, or the position it stands for. */
+function decodeOrRefusal(cursor: PageCursor<string>, text: string, filters: object): unknown {
+  try {
+    return cursor.decode(text, filters);
+  } catch (error) {
+    if (error instanceof RequestValidationError) return error.errors;
+    throw error;
+  }
+}
+
+describe('page cursors', () => {
+  it('give back the position they were made from, under the same filters', () => {
+    for (const id of ['A', 'FOR-0001', 'x.y:z_9-'.padEnd(64, 'q')]) {
+      const text = courses.encode(id, { text: 'soudure', funded: true });
+      expect(text).toMatch(/^[A-Za-z0-9_-]{1,200}$/);
+      expect(courses.decode(text, { funded: true, text: 'soudure' })).toBe(id);
+    }
+  });
+
+  it('stand for no position without a cursor', () => {
+    expect(courses.decode(undefined, { text: 'soudure' })).toBeUndefined();
+  });
+
+  it('take the same filters written another way as the same: member order, list order and repeats, members left undefined', () => {
+    const statuses = new PageCursor('sets', (value) => (typeof value === 'string' ? value : undefined));
+    const text = statuses.encode('after', { queue: 'caseload', statuses: ['published', 'retracted'] });
+    expect(
+      statuses.decode(text, {
+        statuses: ['retracted', 'published', 'retracted'],
+        seekerId: undefined,
+        queue: 'caseload',
+      }),
+    ).toBe('after');
+  });
+
+  it('refuse a cursor sent with other filters, or with none, saying so', () => {
+    const text = courses.encode('FOR-0001', { text: 'soudure', funded: true });
+    for (const filters of [{ text: 'soudure' }, { text: 'soudure', funded: false }, {}]) {
+      expect(decodeOrRefusal(courses, text, filters)).toEqual([
+        {
+          path: '/query/cursor',
+          message: expect.stringMatching(/^was given with other filters than this request has/),
+        },
+      ]);
+    }
+  });
+
+  it('refuse the cursor of another list with the same filters', () => {
+    const events = new PageCursor('audit-events', (value) => (typeof value === 'string' ? value : undefined));
+    const text = events.encode('FOR-0001', {});
+    expect(decodeOrRefusal(courses, text, {})).toEqual([
+      { path: '/query/cursor', message: expect.stringMatching(/^was given with other filters/) },
+    ]);
+  });
+
+  it('refuse anything the API did not make', () => {
+    const digestOnly = Buffer.from(JSON.stringify(['AAAAAAAAAAAAAAAA', '-dash']), 'utf8').toString(
+      'base64url',
+    );
+    for (const text of ['', '!!', 'Zm9v_', '____', '12', digestOnly, courses.encode('-dash', {})]) {
+      expect(decodeOrRefusal(courses, text, {})).toEqual([
+        { path: '/query/cursor', message: 'is not a cursor this API gave out' },
+      ]);
+    }
+  });
+});
