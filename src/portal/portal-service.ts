@@ -112,9 +112,9 @@ export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
 
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
-    // The latest set given, retracted or not: a retraction replaces the suggestions by none, never
-    // by an older set the counselor had replaced.
-    const set = await this.deps.recommendations.findLatestGiven(seeker.subject);
+    // The latest set given that nothing replaced, retracted or not: a retraction replaces the
+    // suggestions by none, never by an older set the counselor had replaced.
+    const set = await this.deps.recommendations.findShownSet(seeker.subject);
     if (set === undefined) return { publishedAt: null, message: null, retractedAt: null, items: [] };
     if (set.retraction !== null) {
       return { publishedAt: set.publishedAt, message: null, retractedAt: set.retraction.at, items: [] };

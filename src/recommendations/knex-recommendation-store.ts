@@ -120,10 +120,12 @@ export class KnexRecommendationStore implements RecommendationStore {
     }));
   }
 
-  async findLatestGiven(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
+  async findShownSet(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
     const row = await (trx ?? this.db)(SETS)
       .where({ seeker_id: seekerId })
       .whereIn('status', [...GIVEN_STATUSES])
+      // A replaced set stays out of sight even when the set that replaced it is gone.
+      .whereNull('replaced_by_set_id')
       .orderBy([
         { column: 'published_at', order: 'desc' },
         { column: 'id', order: 'desc' },

@@ -59,11 +59,12 @@ export interface RecommendationStore {
    */
   list(query: SetQuery): Promise<SetSummary[]>;
   /**
-   * The set most recently published to the job seeker, still published or retracted since (a
-   * retracted set is not replaced by an older one), or undefined: the one their portal shows. In
-   * `trx` when given.
+   * The set the job seeker's portal answers about, or undefined: of the sets given to them (still
+   * published, or retracted since) that no publication replaced, the one published last (publication
+   * time, then id). A retracted set is not replaced by an older one; a replaced set is never shown
+   * again, even once the set that replaced it is deleted. In `trx` when given.
    */
-  findLatestGiven(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined>;
+  findShownSet(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined>;
   /**
    * Every set of the job seeker with its items, newest first, whoever their counselor was (the
    * person's data export, the access record): two queries whatever the number of sets, in `trx`

@@ -24,7 +24,8 @@ export const OPEN_STATUSES: readonly SetStatus[] = [
 
 /**
  * States of a set that was given to the person: still published, or retracted since by its
- * counselor. The latest of them is what the person's portal answers about, items or none.
+ * counselor. The latest of them that no publication replaced is what the person's portal answers
+ * about, items or none.
  */
 export const GIVEN_STATUSES: readonly SetStatus[] = ['published', 'retracted'];
 

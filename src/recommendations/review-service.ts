@@ -673,9 +673,10 @@ function describeAcknowledgedTerms(
 }
 
 /**
- * The set the person sees until a publication for them: their latest set given (published, or
- * retracted and then showing nothing), read in the publication's transaction before the new set is
- * saved; undefined for a first publication.
+ * The set the person sees until a publication for them (the portal's own `findShownSet`: published,
+ * or retracted and then showing nothing), read in the publication's transaction before the new set is
+ * saved; undefined for a first publication, or when the set shown last was replaced by one deleted
+ * since.
  */
 async function findShownSet(
   deps: Pick<ReviewServiceDeps, 'store' | 'jobSeekers'>,
@@ -686,7 +687,7 @@ async function findShownSet(
   // turns (the log's head lock, taken first by every writer, already orders them; the guarded save
   // of the replaced set would refuse the second otherwise), and each reads what the other committed.
   await deps.jobSeekers.lockById(trx, seekerId);
-  return deps.store.findLatestGiven(seekerId, trx);
+  return deps.store.findShownSet(seekerId, trx);
 }
 
 /**

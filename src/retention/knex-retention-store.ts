@@ -1,24 +1,27 @@
 import type { Knex } from 'knex';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
-import { OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
+import { GIVEN_STATUSES, OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
 
-const FINISHED_STATUSES = SET_STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
+/** Sets whose review ended without their being given to the person: discarded (or withdrawn), expired. */
+const ENDED_UNGIVEN_STATUSES = SET_STATUSES.filter(
+  (status) => !OPEN_STATUSES.includes(status) && !GIVEN_STATUSES.includes(status),
+);
 
 export class KnexRetentionStore implements RetentionStore {
   async purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
   ): Promise<{ sets: number; items: number; feedback: number }> {
-    const expiredSetIds = () =>
+    const pastSetIds = () =>
       trx('recommendation_sets')
         .select('id')
-        .where((expired) => whereSetExpired(expired, before));
-    const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', expiredSetIds());
+        .where((past) => whereSetPastRetention(past, before));
+    const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', pastSetIds());
     // Children first, so the counts are exact whatever the foreign keys cascade.
     const feedback = await trx('feedback').whereIn('item_id', itemIds()).delete();
-    const items = await trx('recommendation_items').whereIn('set_id', expiredSetIds()).delete();
-    const sets = await trx('recommendation_sets').whereIn('id', expiredSetIds()).delete();
+    const items = await trx('recommendation_items').whereIn('set_id', pastSetIds()).delete();
+    const sets = await trx('recommendation_sets').whereIn('id', pastSetIds()).delete();
     return { sets, items, feedback };
   }
 
@@ -35,7 +38,7 @@ export class KnexRetentionStore implements RetentionStore {
           .select(trx.raw('1'))
           .from('recommendation_sets')
           .whereRaw('?? = ??', ['recommendation_sets.seeker_id', 'job_seekers.id'])
-          .whereNot((expired) => whereSetExpired(expired, before, 'recommendation_sets')),
+          .where((recent) => whereSetActiveSince(recent, before, 'recommendation_sets')),
       )
       .whereNotExists((recentFeedback) =>
         recentFeedback
@@ -90,16 +93,38 @@ export class KnexRetentionStore implements RetentionStore {
 }
 
 /**
- * A set past its retention: finished (published, retracted, discarded, expired) and created before `before`,
- * or still open but past its expiry for the whole period (simply never looked at again).
+ * A set past its retention: one that stopped being current before `before`. A published set is
+ * current while the person is shown it: it is past once replaced before `before` (never while still
+ * shown). A retracted set, once retracted (or replaced, before its retraction) before it. A set
+ * discarded, withdrawn or expired, once its review ended before it (by its creation for a set
+ * discarded before that time was kept). A set still open, once past its expiry for the whole period
+ * (simply never looked at again).
  */
-function whereSetExpired(builder: Knex.QueryBuilder, before: string, table?: string): Knex.QueryBuilder {
-  const column = (name: string) => (table === undefined ? name : `${table}.${name}`);
+function whereSetPastRetention(builder: Knex.QueryBuilder, before: string): Knex.QueryBuilder {
   return builder
-    .where((finished) =>
-      finished.whereIn(column('status'), FINISHED_STATUSES).andWhere(column('created_at'), '<', before),
+    .where((replaced) => replaced.where('status', 'published').andWhere('replaced_at', '<', before))
+    .orWhere((retracted) =>
+      retracted
+        .where('status', 'retracted')
+        .andWhere((since) => since.where('retracted_at', '<', before).orWhere('replaced_at', '<', before)),
     )
-    .orWhere((stale) =>
-      stale.whereIn(column('status'), OPEN_STATUSES).andWhere(column('expires_at'), '<', before),
+    .orWhere((ended) =>
+      ended
+        .whereIn('status', ENDED_UNGIVEN_STATUSES)
+        .andWhereRaw('coalesce(??, ??) < ?', ['closed_at', 'created_at', before]),
+    )
+    .orWhere((stale) => stale.whereIn('status', OPEN_STATUSES).andWhere('expires_at', '<', before));
+}
+
+/**
+ * A set that keeps its person from being idle: created since `before`, or still open and not past
+ * its expiry for the whole period. A set kept only because it is still shown (or was replaced or
+ * retracted since `before`) does not: an idle profile goes with all its sets.
+ */
+function whereSetActiveSince(builder: Knex.QueryBuilder, before: string, table: string): Knex.QueryBuilder {
+  return builder
+    .where(`${table}.created_at`, '>=', before)
+    .orWhere((open) =>
+      open.whereIn(`${table}.status`, OPEN_STATUSES).andWhere(`${table}.expires_at`, '>=', before),
     );
 }

@@ -3,9 +3,10 @@ import type { Knex } from 'knex';
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
   /**
-   * Deletes recommendation sets that are finished (published, retracted, discarded, expired) and were
-   * created before `before`, and sets still open whose expiry is before it, with their items and
-   * the feedback on those items.
+   * Deletes, with their items and the feedback on those items, the recommendation sets that stopped
+   * being current before `before`: published sets replaced before it (a set the person is still
+   * shown is kept, however old), retracted sets retracted (or replaced) before it, sets discarded or
+   * expired before it, and sets still open whose expiry is before it.
    */
   purgeRecommendationSets(
     trx: Knex.Transaction,

@@ -287,8 +287,9 @@ describe('a published set replaced by a later publication', () => {
 });
 
 /**
- * No foreign key ties a replaced set to the set that replaced it: retention and erasure delete
- * either one first, and the other keeps the id (documented in the contract's `ReplacedBy`).
+ * No foreign key ties a replaced set to the set that replaced it. Retention keeps a set while the
+ * person is shown it and purges the set it replaced first; an earlier version, which purged by
+ * creation date, could delete the replacing set first, and a replaced set must not show again then.
  */
 describe('a replaced set when retention or erasure deletes sets', () => {
   let t: TestApp;
@@ -300,44 +301,101 @@ describe('a replaced set when retention or erasure deletes sets', () => {
   });
   afterAll(() => t.close());
 
-  async function publish(setId: string): Promise<string> {
+  async function publish(setId: string): Promise<SetBody> {
     const { etag } = await decideAll(t, counselor, setId, { approve: 1 });
     const res = await act(t, counselor, setId, 'publish', etag);
     expect(res.status).toBe(200);
-    return res.body.publishedAt as string;
+    return res.body as SetBody;
   }
 
-  it('keeps a replaced set readable, with the id of its replacing set, once retention deleted that set', async () => {
-    // The replacing set is made first and published last: retention, which goes by creation, takes it first.
+  async function readPortal(seekerId: string) {
+    const token = await t.tokenFor('job_seeker', seekerId);
+    const res = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body as {
+      publishedAt: string | null;
+      retractedAt: string | null;
+      items: Array<{ itemId: string }>;
+    };
+  }
+
+  const approvedItemIds = (set: SetBody) =>
+    set.items.filter((item) => item.decision === 'approved').map((item) => item.itemId);
+
+  /** Deletes a set as retention by creation date did before, when it was made first. */
+  async function deleteAsRetentionByCreationDid(setId: string): Promise<void> {
+    await t.container.db('recommendation_items').where({ set_id: setId }).delete();
+    await t.container.db('recommendation_sets').where({ id: setId }).delete();
+  }
+
+  let replaced: SetBody;
+  let replacing: SetBody;
+
+  it('never shows a replaced set again once the set that replaced it is purged', async () => {
+    // The replacing set is made first and published last.
     await syncSeeker(t, 'js-replace-purged');
-    const { set: replacing } = await createSet(t, counselor, 'js-replace-purged');
+    const { set: madeFirst } = await createSet(t, counselor, 'js-replace-purged');
     clock.advance(24 * HOUR);
-    const { set: replaced } = await createSet(t, counselor, 'js-replace-purged');
-    await publish(replaced.id);
+    const { set: madeSecond } = await createSet(t, counselor, 'js-replace-purged');
+    replaced = await publish(madeSecond.id);
     clock.advance(HOUR);
-    const at = await publish(replacing.id);
-    expect((await readSet(t, counselor, replaced.id)).set.replacedBy).toEqual({ setId: replacing.id, at });
+    replacing = await publish(madeFirst.id);
+    const replacement = { setId: replacing.id, at: replacing.publishedAt };
+    expect((await readSet(t, counselor, replaced.id)).set.replacedBy).toEqual(replacement);
 
-    // 60 days and 12 hours after the first creation: the cutoff falls between the two creations.
+    // 60 days and 12 hours after the first creation, the profile synced within the period: the cutoff
+    // falls between the two creations. The set in front of the person stays, however old.
     clock.advance(60 * 24 * HOUR - 13 * HOUR);
-    const report = await t.container.retention.purgeExpired();
-    expect(report.purged.recommendationSets).toBe(1);
+    await syncSeeker(t, 'js-replace-purged');
+    expect((await t.container.retention.purgeExpired()).purged.recommendationSets).toBe(0);
+    expect(await readPortal('js-replace-purged')).toMatchObject({
+      publishedAt: replacing.publishedAt,
+      items: approvedItemIds(replacing).map((itemId) => ({ itemId })),
+    });
 
+    // Yet such a set may be gone: retention went by creation date before, and took it first.
+    await deleteAsRetentionByCreationDid(replacing.id);
+    expect(await readPortal('js-replace-purged')).toEqual({
+      publishedAt: null,
+      message: null,
+      retractedAt: null,
+      items: [],
+    });
+    // The counselor still reads the replaced set as replaced, by the set that is gone.
     const gone = await t.http.get(`/v1/recommendations/${replacing.id}`).auth(counselor, { type: 'bearer' });
     expect(gone.status).toBe(404);
     expect((await readSet(t, counselor, replaced.id)).set).toMatchObject({
       status: 'published',
-      replacedBy: { setId: replacing.id, at },
+      replacedBy: replacement,
     });
     const queue = await t.http
       .get('/v1/recommendations?seekerId=js-replace-purged')
       .auth(counselor, { type: 'bearer' });
     expect(queue.status).toBe(200);
-    expect(queue.body.items).toMatchObject([{ id: replaced.id, replacedBy: { setId: replacing.id, at } }]);
+    expect(queue.body.items).toMatchObject([{ id: replaced.id, replacedBy: replacement }]);
     const mine = await t.http
       .get('/v1/me/data')
       .auth(await t.tokenFor('job_seeker', 'js-replace-purged'), { type: 'bearer' });
     expect(mine.status).toBe(200);
+  });
+
+  it('shows the next set published after that, which replaces nothing and leaves the replaced set as it was', async () => {
+    clock.advance(HOUR);
+    const next = await createAndPublish(t, counselor, 'js-replace-purged', { approve: 1 });
+
+    expect(await readPortal('js-replace-purged')).toMatchObject({
+      publishedAt: next.publishedAt,
+      items: approvedItemIds(next).map((itemId) => ({ itemId })),
+    });
+    const events = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.published'],
+      limit: 1000,
+    });
+    expect(events.find((event) => event.payload.setId === next.id)?.payload.replacesSetId).toBeNull();
+    expect((await readSet(t, counselor, replaced.id)).set.replacedBy).toEqual({
+      setId: replacing.id,
+      at: replacing.publishedAt,
+    });
   });
 
   it('erases a person whose sets replaced one another, every set with them', async () => {

@@ -12,8 +12,10 @@ import {
   aWorkflowSeeker,
   createAndPublish,
   createSet,
+  decideAll,
   objectToAi,
   putSettings,
+  readSet,
   requestSet,
   type SetBody,
   seedCatalogAndSeeker,
@@ -239,6 +241,106 @@ describe('purging personal data past its retention period', () => {
     clock.advance(DAY);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect((await retentionEvents(t)).length).toBe(after);
+  });
+});
+
+describe('purging a set once it stopped being current for the whole period', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let shown: SetBody;
+  let replaced: SetBody;
+  let retracted: SetBody;
+  let discarded: string;
+
+  const setIds = async () =>
+    (await t.container.db('recommendation_sets').select('id')).map((row) => String(row.id)).sort();
+  /** Every person synced again: their profiles stay, and only the sets' own periods count. */
+  const syncEveryone = async () => {
+    for (const seekerId of ['js-shown', 'js-retracted', 'js-discarded']) await syncSeeker(t, seekerId);
+  };
+
+  async function publish(setId: string): Promise<SetBody> {
+    const { etag } = await decideAll(t, counselor, setId, { approve: 1 });
+    const res = await act(t, counselor, setId, 'publish', etag);
+    expect(res.status).toBe(200);
+    return res.body as SetBody;
+  }
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_PERSONAL_DAYS: '60' } });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalogAndSeeker(t, 'js-shown');
+    await seedCatalogAndSeeker(t, 'js-retracted');
+    await seedCatalogAndSeeker(t, 'js-discarded');
+    // Day 0: a set is made for js-shown and published on day 2, after a set made on day 1 and
+    // published on day 1, which it replaces. Another person's set is published, another's discarded
+    // on day 5.
+    const { set: madeFirst } = await createSet(t, counselor, 'js-shown');
+    retracted = await createAndPublish(t, counselor, 'js-retracted', { approve: 1 });
+    const { set: toDiscard } = await createSet(t, counselor, 'js-discarded');
+    discarded = toDiscard.id;
+    clock.advance(DAY);
+    const { set: madeSecond } = await createSet(t, counselor, 'js-shown');
+    replaced = await publish(madeSecond.id);
+    clock.advance(DAY);
+    shown = await publish(madeFirst.id);
+    clock.advance(3 * DAY);
+    const { etag } = await readSet(t, counselor, discarded);
+    expect(
+      (await act(t, counselor, discarded, 'discard', etag, { reason: 'Projet en cours de révision' })).status,
+    ).toBe(200);
+    // Day 30: the published set of js-retracted is taken back.
+    clock.advance(25 * DAY);
+    const read = await readSet(t, counselor, retracted.id);
+    const res = await act(t, counselor, retracted.id, 'retract', read.etag, {
+      reason: 'Le modèle a proposé des formations sans rapport avec son projet.',
+    });
+    expect(res.status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('keeps every set that stopped being current within the period, however long ago it was made', async () => {
+    // Day 61 and an hour: the cutoff is just past day 1, after every set was made.
+    clock.advance(31 * DAY + HOUR);
+    await syncEveryone();
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged).toMatchObject({ jobSeekers: 0, recommendationSets: 0 });
+    expect(await setIds()).toEqual([discarded, replaced.id, retracted.id, shown.id].sort());
+  });
+
+  it('purges the set a later publication replaced, and a set discarded, once past the period from then', async () => {
+    // Day 66: replaced on day 2, discarded on day 5.
+    clock.advance(5 * DAY);
+    await syncEveryone();
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged).toMatchObject({ jobSeekers: 0, recommendationSets: 2 });
+    expect(await setIds()).toEqual([retracted.id, shown.id].sort());
+  });
+
+  it('purges a retracted set once retracted for the whole period', async () => {
+    // Day 91: retracted on day 30.
+    clock.advance(25 * DAY);
+    await syncEveryone();
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged).toMatchObject({ jobSeekers: 0, recommendationSets: 1 });
+    expect(await setIds()).toEqual([shown.id]);
+  });
+
+  it('keeps a published set as long as the person is shown it, and the portal shows it', async () => {
+    clock.advance(400 * DAY);
+    await syncEveryone();
+    await t.container.retention.purgeExpired();
+    expect(await setIds()).toEqual([shown.id]);
+    const portal = await t.http
+      .get('/v1/me/recommendations')
+      .auth(await t.tokenFor('job_seeker', 'js-shown'), { type: 'bearer' });
+    expect(portal.status).toBe(200);
+    expect(portal.body).toMatchObject({
+      publishedAt: shown.publishedAt,
+      items: [{ itemId: approvedItemOf(shown) }],
+    });
   });
 });
 

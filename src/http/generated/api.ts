@@ -735,7 +735,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none when their counselor retracted that set: `retractedAt` says when, and no older set takes its place), with plain-language explanations. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
+         * @description The approved items of the latest published set only, in the counselor's order (none when their counselor retracted that set: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -1894,7 +1894,7 @@ export interface components {
             /** @description The counselor's reason, which the person reads in their data export. */
             reason: string;
         };
-        /** @description Null while the set is the one in front of the person, and for a set never published. Otherwise the person no longer sees this set: a later publication replaced it. Which set replaced it, and when that set was published. The set's `status` stays `published` (the person was given its suggestions, and keeps them in their data export); only the latest set given to the person is shown in their portal (GET /v1/me/recommendations). Recorded with that later publication, in its transaction, on the set the person saw until then, whose version (ETag) it bumps; the `recommendation.published` event names it (`replacesSetId`). A set retracted while it was the latest given is out of sight already: a later publication replaces nothing (null there, and on the later set's event). A replaced set retracted afterwards keeps its `replacedBy`. Sets replaced before this was kept got it when the database was migrated, from the order of publications. `setId` may name a set retention deleted since (no link ties the two sets). */
+        /** @description Null while the set is the one in front of the person, and for a set never published. Otherwise the person no longer sees this set: a later publication replaced it. Which set replaced it, and when that set was published. The set's `status` stays `published` (the person was given its suggestions, and keeps them in their data export); only the latest set given to the person is shown in their portal (GET /v1/me/recommendations). Recorded with that later publication, in its transaction, on the set the person saw until then, whose version (ETag) it bumps; the `recommendation.published` event names it (`replacesSetId`). A set retracted while it was the latest given is out of sight already: a later publication replaces nothing (null there, and on the later set's event). A replaced set retracted afterwards keeps its `replacedBy`. Sets replaced before this was kept got it when the database was migrated, from the order of publications. Retention keeps the set in front of the person and purges the one it replaced first, but `setId` may name a set deleted since (an earlier version's retention, by creation date, could delete it first; no link ties the two sets): a replaced set is never shown to the person again all the same. */
         ReplacedBy: null | {
             /**
              * Format: uuid
@@ -1983,7 +1983,7 @@ export interface components {
         MyRecommendations: {
             /**
              * Format: date-time
-             * @description When the latest set given to the person was published; null when none was.
+             * @description When the set given to the person last, not replaced since, was published; null when there is none (none given, or the set shown last was replaced by a set deleted since).
              */
             publishedAt: string | null;
             /** @description The counselor's message with that set; null once it is retracted. */
