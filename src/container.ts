@@ -40,6 +40,7 @@ import { PortalService } from './portal/portal-service.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
 import { RecommendationService } from './recommendations/recommendation-service.ts';
 import { ReviewService } from './recommendations/review-service.ts';
+import { withdrawModelSets } from './recommendations/withdraw-model-sets.ts';
 import { withdrawOpenSets } from './recommendations/withdraw-open-sets.ts';
 import { createRetentionService } from './retention/create-retention.ts';
 import { type DailyRetentionJob, startDailyRetentionJob } from './retention/daily-retention-job.ts';
@@ -122,6 +123,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
       pseudonymise,
       logger,
       checkLoggedText,
+      withdrawModelSets: (trx, modelId, recall) =>
+        withdrawModelSets({ store: recommendationStore, decisionLog }, trx, modelId, recall),
     });
     // A model that cannot be registered or loaded is logged and leaves the process without one: it
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.

@@ -26,6 +26,7 @@ import * as addRetractionToSets from '../../migrations/20261203100000_add_retrac
 import * as addChangeReasonToSettings from '../../migrations/20261204100000_add_change_reason_to_settings.ts';
 import * as widenSetModelId from '../../migrations/20261204110000_widen_set_model_id.ts';
 import * as addReplacementToSets from '../../migrations/20261205100000_add_replacement_to_sets.ts';
+import * as addRecallToModels from '../../migrations/20261206110000_add_recall_to_models.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -67,6 +68,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261204100000_add_change_reason_to_settings', addChangeReasonToSettings],
   ['20261204110000_widen_set_model_id', widenSetModelId],
   ['20261205100000_add_replacement_to_sets', addReplacementToSets],
+  ['20261206110000_add_recall_to_models', addRecallToModels],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -26,6 +26,11 @@ export const DECISION_EVENT_TYPES = [
   'catalog.imported',
   'model.registered',
   'model.activated',
+  /**
+   * An admin recalled a model found faulty: the sets it made that people were shown are retracted,
+   * those still open withdrawn, each with its own event, and the model is never activated again.
+   */
+  'model.recalled',
   'settings.changed',
   'subject.erased',
   'subject.access_exported',

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { engineOf } from '../db/database.ts';
 import { readJson, readNullableString } from '../db/row-values.ts';
 import { parseModelManifest } from '../model/manifest.ts';
-import type { ModelStore } from './model-store.ts';
-import type { ModelStatus, RegisteredModel } from './registered-model.ts';
+import type { Activation, ModelStore, Recall } from './model-store.ts';
+import type { ModelRecall, ModelStatus, RegisteredModel } from './registered-model.ts';
 
 const TABLE = 'models';
 
@@ -52,34 +52,50 @@ export class KnexModelStore implements ModelStore {
     });
   }
 
-  async activate(
-    trx: Knex.Transaction,
-    id: string,
-    by: string,
-    now: Date,
-  ): Promise<{ changed: boolean; previousId: string | undefined }> {
+  async activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<Activation> {
     await lockForActivation(trx);
+    const recall = (await this.findById(id, trx))?.recall ?? null;
+    if (recall !== null) return { outcome: 'recalled', recalledAt: recall.at };
     const previous = await this.findActive(trx);
-    if (previous?.id === id) return { changed: false, previousId: id };
+    if (previous?.id === id) return { outcome: 'already_active' };
     const stamp = now.toISOString();
     await trx(TABLE)
       .where({ status: 'active' })
       .whereNot({ id })
       .update({ status: 'retired', retired_at: stamp });
     await markActive(trx, id, by, stamp);
-    return { changed: true, previousId: previous?.id };
+    return { outcome: 'activated', previousId: previous?.id };
   }
 
   async activateIfNoneActive(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<boolean> {
     await lockForActivation(trx);
     if ((await this.findActive(trx)) !== undefined) return false;
+    if ((await this.findById(id, trx))?.status === 'recalled') return false;
     await markActive(trx, id, by, now.toISOString());
     return true;
+  }
+
+  async recall(trx: Knex.Transaction, id: string, recall: ModelRecall): Promise<Recall> {
+    await lockForActivation(trx);
+    const model = await this.findById(id, trx);
+    if (model === undefined) return { outcome: 'not_found' };
+    if (model.recall !== null) return { outcome: 'already_recalled', recalledAt: model.recall.at };
+    const wasActive = model.status === 'active';
+    await trx(TABLE)
+      .where({ id })
+      .update({
+        status: 'recalled',
+        recalled_by: recall.by,
+        recalled_at: recall.at,
+        recall_reason: recall.reason,
+        ...(wasActive ? { retired_at: recall.at } : {}),
+      });
+    return { outcome: 'recalled', wasActive };
   }
 }
 
 /**
- * Serialises activations. Without it, on PostgreSQL two activations committing concurrently under
+ * Serialises activations and recalls. Without it, on PostgreSQL two activations committing concurrently under
  * read committed each see only the model active in their own snapshot, and both models end up
  * active. EXCLUSIVE still lets readers in. (SQLite: the transaction already holds the write lock.)
  */
@@ -109,5 +125,11 @@ function toModel(row: Record<string, unknown>): RegisteredModel {
     activatedBy: readNullableString(row.activated_by),
     activatedAt: readNullableString(row.activated_at),
     retiredAt: readNullableString(row.retired_at),
+    recall: toRecall(row),
   };
+}
+
+function toRecall(row: Record<string, unknown>): ModelRecall | null {
+  if (row.recalled_at === null || row.recalled_at === undefined) return null;
+  return { by: String(row.recalled_by), at: String(row.recalled_at), reason: String(row.recall_reason) };
 }

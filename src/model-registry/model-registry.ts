@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -15,18 +16,34 @@ import {
   ModelIntegrityError,
   readModelFolder,
 } from '../model/model-folder.ts';
+import type { ModelSetsWithdrawn, SetsRecall } from '../recommendations/withdraw-model-sets.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { ModelStore } from './model-store.ts';
-import type { RegisteredModel } from './registered-model.ts';
+import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 
 /**
  * Loads a model folder into a scorer, refusing a model.onnx or manifest.json whose SHA-256 differs
  * from the registered one (onnxruntime in production).
  */
 export type ScorerLoader = (folder: string, expected: ExpectedModelHashes) => Promise<Scorer>;
+
+/**
+ * Takes back, in a recall's transaction, the sets the recalled model made: retracts those people are
+ * shown, withdraws those still open, each with its own event; returns their ids.
+ */
+export type ModelSetsWithdrawal = (
+  trx: Knex.Transaction,
+  modelId: string,
+  recall: SetsRecall,
+) => Promise<ModelSetsWithdrawn>;
+
+/** A recall as it answers: the model, recalled, and the sets taken back. */
+export interface ModelRecallResult extends ModelSetsWithdrawn {
+  model: RegisteredModel;
+}
 
 export interface ModelRegistryDeps {
   store: ModelStore;
@@ -47,8 +64,10 @@ export interface ModelRegistryDeps {
   loadRetryMs?: number;
   /** Where failed loads and registrations (error) and recoveries (info) are logged. */
   logger?: Pick<Logger, 'error' | 'info'>;
-  /** The check of an activation's reason, which the log keeps readable (no sensitive details, no id). */
+  /** The check of an activation's or a recall's reason, which the log keeps readable (no sensitive details, no id). */
   checkLoggedText: LoggedTextCheck;
+  /** What a recall does to the sets the model made, in the recall's transaction. */
+  withdrawModelSets: ModelSetsWithdrawal;
 }
 
 /** The active model's last failed load in this process. */
@@ -178,6 +197,7 @@ export class ModelRegistry implements ActiveModelSource {
       ...model,
       registeredBy: asLogged(model.registeredBy),
       activatedBy: model.activatedBy === null ? null : asLogged(model.activatedBy),
+      recall: model.recall === null ? null : { ...model.recall, by: asLogged(model.recall.by) },
     }));
   }
 
@@ -191,7 +211,8 @@ export class ModelRegistry implements ActiveModelSource {
    * The model card (Markdown) shipped in the model's folder, refused when its bytes are no longer
    * the registered ones: a changed card is never served. A model registered before cards were
    * hashed has its card served unchecked. No readable card where it was (removed, a folder, not
-   * readable) is a NotFoundError naming the file.
+   * readable) is a NotFoundError naming the file. A recalled model's card starts with a notice of
+   * its recall, so that whoever reads it learns the model is not to be used.
    */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
@@ -224,7 +245,8 @@ export class ModelRegistry implements ActiveModelSource {
         error,
       );
     }
-    return card.toString('utf8');
+    const text = card.toString('utf8');
+    return model.recall === null ? text : `${describeRecall(model.recall)}\n\n${text}`;
   }
 
   /**
@@ -274,6 +296,7 @@ export class ModelRegistry implements ActiveModelSource {
       activatedBy: null,
       activatedAt: null,
       retiredAt: null,
+      recall: null,
     };
     const duplicate = () => new ConflictError(`model ${model.id} is already registered`);
     if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
@@ -308,7 +331,7 @@ export class ModelRegistry implements ActiveModelSource {
    * no longer the registered one) is never activated; requests already running finish on the
    * scorer they started with. `reason` (why, on whose review: the card read, the release notes)
    * goes with `model.activated`, readable by auditors for good, so it is refused when it mentions
-   * sensitive details or a job seeker's id.
+   * sensitive details or a job seeker's id. A recalled model is never activated again.
    */
   async activateModel(
     actor: Principal | SystemActor,
@@ -336,6 +359,7 @@ export class ModelRegistry implements ActiveModelSource {
     reason?: string,
   ): Promise<boolean> {
     const model = await this.getModel(id);
+    if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be activated again');
     let scorer: Scorer;
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
@@ -351,8 +375,12 @@ export class ModelRegistry implements ActiveModelSource {
         let previousId: string | undefined;
         if (mode === 'replace') {
           const activation = await this.deps.store.activate(trx, id, by, now);
+          // Recalled since it was read above.
+          if (activation.outcome === 'recalled') {
+            throw recalledConflict(id, activation.recalledAt, 'it cannot be activated again');
+          }
           // Activating the active model again changes nothing in the registry: no event.
-          if (!activation.changed) {
+          if (activation.outcome === 'already_active') {
             outcome = 'already_active';
             return;
           }
@@ -384,6 +412,57 @@ export class ModelRegistry implements ActiveModelSource {
     return outcome === 'activated';
   }
 
+  /**
+   * Recalls a model found faulty (AI Act Art. 26(5): the deployer suspends its use and withdraws its
+   * outputs), in one transaction: the model is marked recalled, for good (never activated again;
+   * active until now, it leaves no model active, and suggestions take the manual path); every set it
+   * made that a person is shown is retracted and every open one withdrawn (`withdrawModelSets`); one
+   * `model.recalled` event names them. `reason` is kept readable in the log and read by the people
+   * concerned in their file, so it is refused when it mentions sensitive details or a job seeker's id.
+   * A model recalled already is a conflict.
+   */
+  async recallModel(actor: Principal, id: string, reason: string): Promise<ModelRecallResult> {
+    const model = await this.getModel(id);
+    if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be recalled again');
+    const why = reason.trim();
+    await this.deps.checkLoggedText({ field: 'reason' }, why, 'say why the model is recalled');
+    const at = this.deps.now();
+    const withdrawn = await this.deps.decisionLog.withTransaction(async (trx) => {
+      const recall = { by: actor.subject, at: at.toISOString(), reason: why };
+      const recalled = await this.deps.store.recall(trx, id, recall);
+      if (recalled.outcome === 'not_found') throw new NotFoundError(`model ${id} was not found`);
+      if (recalled.outcome === 'already_recalled') {
+        throw recalledConflict(id, recalled.recalledAt, 'it cannot be recalled again');
+      }
+      const sets = await this.deps.withdrawModelSets(trx, id, { adminId: actor.subject, at, reason: why });
+      await this.deps.decisionLog.append(trx, {
+        type: 'model.recalled',
+        actor: actorOf(actor),
+        payload: {
+          modelId: id,
+          sha256: model.sha256,
+          wasActive: recalled.wasActive,
+          reason: why,
+          retractedCount: sets.retractedSetIds.length,
+          withdrawnCount: sets.withdrawnSetIds.length,
+          retractedSetIds: sets.retractedSetIds,
+          withdrawnSetIds: sets.withdrawnSetIds,
+        },
+      });
+      return sets;
+    });
+    this.forget(id);
+    return { model: await this.getModel(id), ...withdrawn };
+  }
+
+  /**
+   * Whether model `id` was recalled, read in `trx`: a set it scored while a recall committed is not
+   * stored. Under the log's lock, which a recall holds until it commits, the answer is final.
+   */
+  async isRecalled(id: string, trx: Knex.Transaction): Promise<boolean> {
+    return ((await this.deps.store.findById(id, trx))?.recall ?? null) !== null;
+  }
+
   /** Closes the scorers this process holds. */
   async close(): Promise<void> {
     for (const timer of this.#retiring) clearTimeout(timer);
@@ -408,6 +487,14 @@ export class ModelRegistry implements ActiveModelSource {
         throw describeRegistrationError(error, folder);
       }
       const model = await this.findOrRegister(actor, folder, sha256);
+      if (model.recall !== null) {
+        // An admin recalled it: never put back in front of people, whatever the configuration says.
+        this.logger.info(
+          { modelId: model.id, recalledAt: model.recall.at },
+          'the shipped model was recalled: it is not activated; no model is active, so suggestions answer with the manual path until an admin activates one',
+        );
+        return;
+      }
       // Another process, or an admin, may have activated a model meanwhile: it stays active.
       if ((await this.deps.store.findActiveId()) === undefined) {
         await this.activate(actor, model.id, 'if_none_active');
@@ -542,6 +629,18 @@ export class ModelRegistry implements ActiveModelSource {
     return { status: 'loaded', model: { id: model.id, scorer } };
   }
 
+  /**
+   * Stops serving model `id` in this process once it was recalled: its scorer is closed after the
+   * grace period (requests already running finish on it); a failed load of it is forgotten.
+   */
+  private forget(id: string): void {
+    if (this.#failure?.modelId === id) this.#failure = undefined;
+    const old = this.#active;
+    if (old?.id !== id) return;
+    this.#active = undefined;
+    this.retireLater(old.scorer);
+  }
+
   private swap(next: ActiveModel): void {
     const old = this.#active;
     this.#active = next;
@@ -549,9 +648,14 @@ export class ModelRegistry implements ActiveModelSource {
     // A model is active and loaded: the shipped one no longer needs registering.
     this.#registrationFailure = undefined;
     if (old === undefined || old.scorer === next.scorer) return;
+    this.retireLater(old.scorer);
+  }
+
+  /** Closes a scorer no longer served once requests still using it had time to finish. */
+  private retireLater(scorer: Scorer): void {
     const timer = setTimeout(() => {
       this.#retiring.delete(timer);
-      void old.scorer.close();
+      void scorer.close();
     }, this.deps.retireGraceMs ?? 60_000);
     timer.unref();
     this.#retiring.add(timer);
@@ -560,6 +664,28 @@ export class ModelRegistry implements ActiveModelSource {
 
 function actorOf(actor: Principal | SystemActor): { role: 'admin' | 'system'; id: string } {
   return 'subject' in actor ? { role: 'admin', id: actor.subject } : { role: 'system', id: actor.id };
+}
+
+/** The refusal to act on a recalled model (problem `model-recalled`): `consequence` says what is refused. */
+function recalledConflict(id: string, recalledAt: string, consequence: string): ConflictError {
+  return new ConflictError(`model ${id} was recalled on ${recalledAt}; ${consequence}`, {
+    ...problemType('model-recalled'),
+    recalledAt,
+  });
+}
+
+/** The notice a recalled model's card starts with: when, and the admin's reason, quoted. */
+function describeRecall(recall: ModelRecall): string {
+  const reason = recall.reason
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`.trimEnd())
+    .join('\n');
+  return [
+    `> **Recalled on ${recall.at}: do not use this model.** It was found faulty and recalled by an admin: the suggestions it made that people were shown were taken back, those under review withdrawn, and it cannot be activated again.`,
+    '>',
+    '> Reason given:',
+    reason,
+  ].join('\n');
 }
 
 /** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */

@@ -7,6 +7,8 @@ import type { RegisteredModel } from './registered-model.ts';
 type ModelBody = components['schemas']['Model'];
 type RegisterBody = components['schemas']['RegisterModelRequest'];
 type ActivateBody = components['schemas']['ActivateModelRequest'];
+type RecallBody = components['schemas']['RecallModelRequest'];
+type RecallResultBody = components['schemas']['ModelRecallResult'];
 
 export function createModelRoutes(registry: ModelRegistry): Router {
   const router = Router();
@@ -29,6 +31,17 @@ export function createModelRoutes(registry: ModelRegistry): Router {
       reason === undefined ? {} : { reason },
     );
     res.json(toModelBody(model));
+  });
+
+  router.post('/v1/models/:modelId/recall', async function recallModel(req, res) {
+    const { reason } = req.body as RecallBody;
+    const recalled = await registry.recallModel(requirePrincipal(req), req.params.modelId, reason);
+    const body: RecallResultBody = {
+      model: toModelBody(recalled.model),
+      retractedSetIds: recalled.retractedSetIds,
+      withdrawnSetIds: recalled.withdrawnSetIds,
+    };
+    res.json(body);
   });
 
   router.get('/v1/models/:modelId/card', async function getModelCard(req, res) {
@@ -59,5 +72,6 @@ function toModelBody(model: RegisteredModel): ModelBody {
     activatedBy: model.activatedBy,
     activatedAt: model.activatedAt,
     retiredAt: model.retiredAt,
+    recall: model.recall === null ? null : { ...model.recall },
   };
 }

@@ -1,5 +1,23 @@
 import type { Knex } from 'knex';
-import type { RegisteredModel } from './registered-model.ts';
+import type { ModelRecall, RegisteredModel } from './registered-model.ts';
+
+/**
+ * What an activation did: made the model active (`previousId`: the one it retired), nothing (it was
+ * the active one already), or nothing because the model was recalled.
+ */
+export type Activation =
+  | { outcome: 'activated'; previousId: string | undefined }
+  | { outcome: 'already_active' }
+  | { outcome: 'recalled'; recalledAt: string };
+
+/**
+ * What a recall did: recalled the model (`wasActive`: it was the active one, and none is now), or
+ * nothing because it was recalled already, or is not registered.
+ */
+export type Recall =
+  | { outcome: 'recalled'; wasActive: boolean }
+  | { outcome: 'already_recalled'; recalledAt: string }
+  | { outcome: 'not_found' };
 
 /** Persistence of the model registry. */
 export interface ModelStore {
@@ -12,18 +30,19 @@ export interface ModelStore {
   insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
   /**
    * Makes `id` the only active model; the previous one becomes `retired`. Serialised against other
-   * activations, so exactly one model is active when they race. Returns whether anything changed
-   * (not when `id` was the active one already) and the previously active id.
+   * activations and recalls, so exactly one model is active when they race, and a model recalled
+   * meanwhile is never activated.
    */
-  activate(
-    trx: Knex.Transaction,
-    id: string,
-    by: string,
-    now: Date,
-  ): Promise<{ changed: boolean; previousId: string | undefined }>;
+  activate(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<Activation>;
   /**
-   * Makes `id` active only when no model is, checked under the same serialisation as `activate`:
-   * a model an admin activated meanwhile is never overruled. Returns whether it was activated.
+   * Makes `id` active only when no model is and `id` was not recalled, checked under the same
+   * serialisation as `activate`: a model an admin activated meanwhile is never overruled. Returns
+   * whether it was activated.
    */
   activateIfNoneActive(trx: Knex.Transaction, id: string, by: string, now: Date): Promise<boolean>;
+  /**
+   * Marks `id` recalled, for good, under the same serialisation as `activate`; a model active until
+   * then is retired at the recall's time, which leaves none active.
+   */
+  recall(trx: Knex.Transaction, id: string, recall: ModelRecall): Promise<Recall>;
 }

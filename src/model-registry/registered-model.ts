@@ -1,9 +1,17 @@
 import type { ModelManifest } from '../model/manifest.ts';
 
-export const MODEL_STATUSES = ['registered', 'active', 'retired'] as const;
+/** `recalled`: found faulty and recalled by an admin, for good (never activated again). */
+export const MODEL_STATUSES = ['registered', 'active', 'retired', 'recalled'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
-/** A model known to the registry. Exactly one is `active` at a time once any is. */
+/** An admin's recall of a model found faulty: who, when and why (the reason is kept readable in the log). */
+export interface ModelRecall {
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/** A model known to the registry. At most one is `active` at a time. */
 export interface RegisteredModel {
   /** `<name>-<version>`, also the folder name under the models directory. */
   id: string;
@@ -29,5 +37,8 @@ export interface RegisteredModel {
   registeredAt: string;
   activatedBy: string | null;
   activatedAt: string | null;
+  /** When it stopped being the active model: replaced, or recalled while active. */
   retiredAt: string | null;
+  /** Its recall, for a `recalled` model; null otherwise. */
+  recall: ModelRecall | null;
 }

@@ -147,14 +147,29 @@ export class KnexRecommendationStore implements RecommendationStore {
       'set_id',
       db(SETS).select('id').where({ seeker_id: seekerId }),
     );
-    const itemsBySet = new Map<string, Array<Record<string, unknown>>>();
-    for (const item of itemRows) {
-      const setId = String(item.set_id);
-      const items = itemsBySet.get(setId) ?? [];
-      items.push(item);
-      itemsBySet.set(setId, items);
-    }
-    return rows.map((row) => toSet(row, itemsBySet.get(String(row.id)) ?? []));
+    return withItems(rows, itemRows);
+  }
+
+  async findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]> {
+    // By the (model_id, status) index: the open statuses, and published sets not replaced.
+    const outstanding = () =>
+      trx(SETS)
+        .where({ model_id: modelId })
+        .where((any) =>
+          any
+            .whereIn('status', [...OPEN_STATUSES])
+            .orWhere((shown) => shown.where('status', 'published').whereNull('replaced_by_set_id')),
+        );
+    const rows = await outstanding().orderBy([
+      { column: 'created_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ]);
+    if (rows.length === 0) return [];
+    const itemRows: Array<Record<string, unknown>> = await trx(ITEMS).whereIn(
+      'set_id',
+      outstanding().select('id'),
+    );
+    return withItems(rows, itemRows);
   }
 
   async findOpenForSeeker(
@@ -214,6 +229,21 @@ export class KnexRecommendationStore implements RecommendationStore {
       .select('id');
     return rows.map((row) => String(row.id));
   }
+}
+
+/** The sets of `rows` with their items, taken from `itemRows` (the items of those sets, in any order). */
+function withItems(
+  rows: Array<Record<string, unknown>>,
+  itemRows: Array<Record<string, unknown>>,
+): RecommendationSet[] {
+  const itemsBySet = new Map<string, Array<Record<string, unknown>>>();
+  for (const item of itemRows) {
+    const setId = String(item.set_id);
+    const items = itemsBySet.get(setId) ?? [];
+    items.push(item);
+    itemsBySet.set(setId, items);
+  }
+  return rows.map((row) => toSet(row, itemsBySet.get(String(row.id)) ?? []));
 }
 
 /** The set's model; none for a set made by hand. */

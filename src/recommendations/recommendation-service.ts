@@ -49,7 +49,10 @@ export interface RecommendationServiceDeps {
   settings: SettingsStore;
   idempotency: IdempotencyStore;
   decisionLog: DecisionLog;
-  models: ActiveModelSource;
+  /** The active model; and whether a model was recalled, read in the transaction storing its set. */
+  models: ActiveModelSource & {
+    isRecalled(modelId: string, trx: Knex.Transaction): Promise<boolean>;
+  };
   feedback: SetFeedbackReader;
   now: () => Date;
 }
@@ -278,7 +281,11 @@ export class RecommendationService {
         const seeker = await deps.jobSeekers.lockById(trx, set.seekerId);
         if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
         if (set.model !== null) {
-          const barred = findWhatBarsModel(await deps.settings.get(trx), seeker);
+          // A model recalled while it scored (the recall took it out of service, and withdrew its
+          // open sets, before this set could be stored): no model was active after it.
+          const barred =
+            findWhatBarsModel(await deps.settings.get(trx), seeker) ??
+            ((await deps.models.isRecalled(set.model.id, trx)) ? 'no_active_model' : undefined);
           if (barred !== undefined) {
             // Nothing of the set is stored; its refusal is recorded, and answered once committed.
             await deps.decisionLog.append(trx, describeRefusal(counselor.subject, seeker.id, barred));

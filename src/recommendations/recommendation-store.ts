@@ -77,6 +77,12 @@ export interface RecommendationStore {
    */
   findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
   /**
+   * The sets model `modelId` made that a recall of it ends, with their items, oldest first: those
+   * still open (awaiting shortlist, review or second review), and the published ones a person is
+   * shown (not replaced by a later publication). Read in `trx`.
+   */
+  findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
+  /**
    * The latest set of the person made before `set` in which the model suggested `courseId`
    * (whoever their counselor was then, shown or not); undefined when none did.
    */

@@ -38,6 +38,7 @@ import {
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
+import { retractSet } from './retract-set.ts';
 import {
   ACTION_VERBS,
   expireIfDue,
@@ -527,20 +528,9 @@ export class ReviewService {
   ): Promise<ReviewResult> {
     return this.change(counselor, setId, ifMatch, 'retract', (set, now) => {
       const reason = options.reason.trim();
-      set.status = 'retracted';
-      set.retraction = { by: counselor.subject, at: now.toISOString(), reason };
       return {
         warnings: screenText('reason', reason),
-        events: [
-          {
-            type: 'recommendation.retracted',
-            payload: {
-              setId,
-              retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
-            },
-            personal: { reason },
-          },
-        ],
+        events: [retractSet(set, { by: counselor.subject, at: now.toISOString(), reason })],
       };
     });
   }

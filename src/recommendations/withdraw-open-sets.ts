@@ -1,11 +1,20 @@
 import type { Knex } from 'knex';
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
-import { ConflictError, problemType } from '../shared/errors.ts';
 import { closeSet, countPending, isOpen, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore, SetMaker } from './recommendation-store.ts';
+import { retrySetChange } from './retry-set-change.ts';
 
-/** Tries per set while a counselor keeps changing it. */
-const WITHDRAW_ATTEMPTS = 3;
+type Actor = NewDecisionEvent['actor'];
+
+/** Who withdraws sets unless told: the application itself. */
+const WITHDRAWAL_ACTOR: Actor = { role: 'system', id: 'withdrawal' };
+
+export interface SetWithdrawalDeps {
+  store: Pick<RecommendationStore, 'findById' | 'save'>;
+  decisionLog: Pick<DecisionLog, 'append'>;
+  now: () => Date;
+}
 
 /**
  * Discards the job seeker's sets still open for review, in the caller's transaction, so that none
@@ -16,56 +25,47 @@ const WITHDRAW_ATTEMPTS = 3;
  * a set by hand is started for them (the model's sets).
  */
 export async function withdrawOpenSets(
-  deps: {
-    store: Pick<RecommendationStore, 'findOpenForSeeker' | 'findById' | 'save'>;
-    decisionLog: Pick<DecisionLog, 'append'>;
-    now: () => Date;
-  },
+  deps: SetWithdrawalDeps & { store: Pick<RecommendationStore, 'findOpenForSeeker'> },
   trx: Knex.Transaction,
   seekerId: string,
   /** `reason` is in French: the counselor reads it as the set's discard reason, the person in their data export. */
   withdrawal: { reason: string; madeBy?: SetMaker },
 ): Promise<string[]> {
+  const sets = await deps.store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy);
+  return withdrawSets(deps, trx, sets, { reason: withdrawal.reason });
+}
+
+/**
+ * Discards each of `sets` still open, in the caller's transaction, each with its own
+ * `recommendation.discarded` event (by `actor`: the application unless told); returns the ids of
+ * those it discarded. Also used when an admin recalls the model that made them.
+ */
+export async function withdrawSets(
+  deps: SetWithdrawalDeps,
+  trx: Knex.Transaction,
+  sets: readonly RecommendationSet[],
+  /** `reason`: the set's discard reason, in French; also the event's `withdrawnBecause`. */
+  withdrawal: { reason: string; actor?: Actor },
+): Promise<string[]> {
   const { store, decisionLog } = deps;
   const withdrawn: string[] = [];
   const at = deps.now().toISOString();
-  for (const found of await store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy)) {
-    const set = await withdrawSet(store, trx, found, { reason: withdrawal.reason, at });
+  for (const found of sets) {
+    const set = await retrySetChange(store, trx, found, isOpen, (open) => {
+      closeSet(open, 'discarded', at);
+      open.discardReason = withdrawal.reason;
+    });
     if (set === undefined) continue;
     // Each set's end is logged as its own discard, so that an auditor following a set (or a model
-    // version's sets) sees it end; the reason is the application's, not free text.
+    // version's sets) sees it end; the reason is the application's (or a recall's, screened), not
+    // a counselor's free text.
     await decisionLog.append(trx, {
       type: 'recommendation.discarded',
-      actor: { role: 'system', id: 'withdrawal' },
+      actor: withdrawal.actor ?? WITHDRAWAL_ACTOR,
       subjectId: set.seekerId,
       payload: { setId: set.id, pendingItems: countPending(set), withdrawnBecause: withdrawal.reason },
     });
     withdrawn.push(set.id);
   }
   return withdrawn;
-}
-
-/**
- * Discards one open set. A counselor may change it meanwhile (on PostgreSQL the guarded save
- * then misses): read it again and retry while it is still open.
- */
-async function withdrawSet(
-  store: Pick<RecommendationStore, 'findById' | 'save'>,
-  trx: Knex.Transaction,
-  first: RecommendationSet,
-  withdrawal: { reason: string; at: string },
-): Promise<RecommendationSet | undefined> {
-  let set: RecommendationSet | undefined = first;
-  for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt += 1) {
-    if (set === undefined || !isOpen(set)) return undefined;
-    const version = set.version;
-    closeSet(set, 'discarded', withdrawal.at);
-    set.discardReason = withdrawal.reason;
-    if (await store.save(trx, set, version)) return set;
-    set = await store.findById(first.id, trx);
-  }
-  throw new ConflictError(
-    'the suggestions of this job seeker are being changed right now; try again',
-    problemType('try-again'),
-  );
 }

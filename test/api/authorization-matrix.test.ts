@@ -39,6 +39,7 @@ const ALLOWED: Record<string, Role[]> = {
   listModels: ['admin', 'auditor'],
   registerModel: ['admin'],
   activateModel: ['admin'],
+  recallModel: ['admin'],
   getModelCard: ['admin', 'auditor', 'counselor'],
   listAuditEvents: ['auditor'],
   exportAuditEvents: ['auditor'],

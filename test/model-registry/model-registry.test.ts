@@ -13,6 +13,8 @@ import {
   type ModelRegistryDeps,
   type ScorerLoader,
 } from '../../src/model-registry/model-registry.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { withdrawModelSets } from '../../src/recommendations/withdraw-model-sets.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type {
   AttributionResult,
@@ -122,6 +124,13 @@ describe('ModelRegistry', () => {
         events: new KnexAuditEventStore(log.db),
         pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       }),
+      withdrawModelSets: (trx, modelId, recall) =>
+        withdrawModelSets(
+          { store: new KnexRecommendationStore(log.db), decisionLog: log.decisionLog },
+          trx,
+          modelId,
+          recall,
+        ),
       ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
       ...more,
     });
@@ -286,6 +295,57 @@ describe('ModelRegistry', () => {
     await expect(registry.activateModel(ADMIN, nextVersion.id)).rejects.toThrow(ConflictError);
     expect((await registry.getModel(nextVersion.id)).status).toBe('registered');
     expect((await registry.current())?.id).toBe(SHIPPED_ID);
+  });
+
+  it('never activates a model recalled while its activation was loading it', async () => {
+    const loading = createGate();
+    const released = createGate();
+    let loads = 0;
+    const registry = createRegistry(async (folder, expected) => {
+      // The first load checks the registration; the second is the activation's, held open.
+      if (path.basename(folder) === nextVersion.folder && ++loads === 2) {
+        loading.open();
+        await released.opened;
+      }
+      return OnnxScorer.load(folder, expected);
+    });
+    await registry.start(SHIPPED_FOLDER);
+    await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+    const activation = registry.activateModel(ADMIN, nextVersion.id);
+    await loading.opened;
+    await registry.recallModel(ADMIN, nextVersion.id, 'Défaut constaté pendant la mise en service');
+    released.open();
+
+    await expect(activation).rejects.toMatchObject({
+      details: { type: 'https://aiguillage.example/problems/model-recalled' },
+    });
+    expect((await registry.getModel(nextVersion.id)).status).toBe('recalled');
+    expect((await registry.current())?.id).toBe(SHIPPED_ID);
+    expect(await log.decisionLog.listEvents({ types: ['model.activated'] })).toHaveLength(1);
+  });
+
+  it('stops serving the active model once it is recalled, and closes its scorer after the grace period', async () => {
+    const loaded: GatedScorer[] = [];
+    const registry = createRegistry(async (folder) => {
+      const scorer = new GatedScorer((await readModelFolder(folder)).manifest);
+      scorer.openGate();
+      loaded.push(scorer);
+      return scorer;
+    }, 50);
+    await registry.start(SHIPPED_FOLDER);
+    const serving = loaded.at(-1);
+
+    const recalled = await registry.recallModel(ADMIN, SHIPPED_ID, 'Défaut constaté à la revue');
+
+    expect(recalled).toMatchObject({
+      model: { status: 'recalled' },
+      retractedSetIds: [],
+      withdrawnSetIds: [],
+    });
+    expect(await registry.currentState()).toEqual({ status: 'none' });
+    expect(serving?.closed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(serving?.closed).toBe(true);
   });
 
   it('lets requests in flight finish on the model they started with while another is activated', async () => {

@@ -890,8 +890,49 @@ export interface paths {
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or a job seeker's id.
+         *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`.
          */
         post: operations["activateModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{modelId}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recall a model found faulty, and take back everything it made
+         * @description A deployer who finds that a model presents a risk suspends its use and withdraws its outputs
+         *     (AI Act Art. 26(5)), in one act and one transaction: the model becomes `recalled` (who, when
+         *     and why: `recall`), for good, and is never activated again; every set it made that a person
+         *     is shown (published, and not replaced by a later publication) is retracted as its counselor
+         *     would retract it (`recommendation.retracted`, the admin as actor, the recall's reason in the
+         *     person's file), and every set of it still open (awaiting a shortlist, a review or a second
+         *     review) is withdrawn as the product withdraws open sets (`recommendation.discarded`). One
+         *     `model.recalled` event names the sets of each kind. Nothing is half done: a failure undoes all.
+         *
+         *     Recalling the active model leaves no model active: suggestions then answer 503
+         *     `ai-unavailable` with `reason` `no_active_model` and the manual path (catalog search and sets
+         *     by hand work; `/readyz` stays ready, `"model": "not_configured"`) until an admin activates
+         *     another model. A start never activates a recalled shipped model. The `reason` is kept readable
+         *     in the decision log for good, and the person reads it in their file: refused (422) when it
+         *     mentions sensitive details or a job seeker's id.
+         */
+        post: operations["recallModel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -919,6 +960,8 @@ export interface paths {
          *     cards were hashed (`cardSha256` null) is served as the folder holds it, unchecked. A card the
          *     models directory no longer holds as a readable file (removed, replaced by a folder, not readable
          *     by the service) answers 404 naming the file: there is no card to serve until an admin puts it back.
+         *     The card of a recalled model starts with a notice of the recall (when, and why), before the
+         *     registered text.
          */
         get: operations["getModelCard"];
         put?: never;
@@ -1234,7 +1277,8 @@ export interface components {
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
-             *     `model-file-changed` (409), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
+             *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place).
              */
@@ -1732,7 +1776,7 @@ export interface components {
             /** @description The counselor's message to the job seeker. */
             message: string | null;
             discardReason: string | null;
-            /** @description For a `retracted` set, who took it back from the person, when, and why; null otherwise. */
+            /** @description For a `retracted` set, who took it back from the person (the counselor, or the admin who recalled the set's model), when, and why; null otherwise. */
             retraction: null | components["schemas"]["Retraction"];
             replacedBy: components["schemas"]["ReplacedBy"];
             secondReview: {
@@ -2118,9 +2162,9 @@ export interface components {
             closedAt: string | null;
             /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason. */
+            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason (for a recall of the set's model, followed by the admin's). */
             discardReason: string | null;
-            /** @description For a set published and then taken back by the person's counselor, when and why (who is left out, as for every decision in the record); null otherwise. */
+            /** @description For a set published and then taken back by the person's counselor (or by an admin recalling its model), when and why (who is left out, as for every decision in the record); null otherwise. */
             retraction: null | {
                 /** Format: date-time */
                 at: string;
@@ -2255,7 +2299,7 @@ export interface components {
             noCandidateReason: string | null;
             /** @description The counselor's message to the person. */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words or the application's (a withdrawal). */
+            /** @description Why the set was discarded, in the counselor's words or the application's (a withdrawal; for a recall of the set's model, followed by the admin's reason). */
             discardReason: string | null;
             /** @description For a set published and then taken back, who retracted it (by pseudonym), when and why; null otherwise. */
             retraction: null | {
@@ -2409,6 +2453,24 @@ export interface components {
             /** @description Why the model goes live (the card read, the release notes, the review it passed): kept with `model.activated`; name no person. */
             reason?: string;
         };
+        RecallModelRequest: {
+            /** @description Why the model is recalled (the fault found, on whose review): kept with `model.recalled` and on the model, readable for good; the reason of each retraction and withdrawal, which the people concerned read in their file. Name no person. */
+            reason: string;
+        };
+        ModelRecallResult: {
+            model: components["schemas"]["Model"];
+            /** @description The published sets of the model that people were shown, now retracted. */
+            retractedSetIds: string[];
+            /** @description The sets of the model still open for review, now withdrawn (discarded). */
+            withdrawnSetIds: string[];
+        };
+        ModelRecall: {
+            /** @description Who recalled the model, shown as activatedBy is. */
+            by: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
         RegisterModelRequest: {
             /** @description A folder name inside the models directory. */
             folder: string;
@@ -2425,8 +2487,11 @@ export interface components {
             manifestSha256: string | null;
             /** @description SHA-256 of MODEL_CARD.md as registered; checked each time the card is served. Null for a model registered before cards were hashed, whose card is served unchecked. */
             cardSha256: string | null;
-            /** @enum {string} */
-            status: "registered" | "active" | "retired";
+            /**
+             * @description `recalled`: found faulty and recalled (`recall`), never to be activated again.
+             * @enum {string}
+             */
+            status: "registered" | "active" | "retired" | "recalled";
             /** @enum {string} */
             attributionMethod: "exact-additive" | "sampled-shapley";
             /** @description Evaluation metrics from the manifest (holdout AUC, log loss...). */
@@ -2441,14 +2506,19 @@ export interface components {
             activatedBy: string | null;
             /** Format: date-time */
             activatedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it stopped being the active model (replaced, or recalled while active).
+             */
             retiredAt: string | null;
+            /** @description Its recall; null unless `status` is `recalled`. */
+            recall: components["schemas"]["ModelRecall"] | null;
         };
         /**
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -4429,13 +4499,70 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The model cannot be loaded; `file`, `expectedSha256` and `actualSha256` when one of its files is no longer the one registered. */
+            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded; `file`, `expectedSha256` and `actualSha256` when one of its files is no longer the one registered. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ModelFileChangedProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recallModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The registry id, `<name>-<version>`.
+                 * @example aiguillage-ebm-1.0.0
+                 */
+                modelId: components["parameters"]["ModelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallModelRequest"];
+            };
+        };
+        responses: {
+            /** @description The model is recalled; the sets it made are taken back. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelRecallResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The model was recalled already (`type` ends in `model-recalled`, with `recalledAt`); or a set it made was being changed at that moment (`try-again`), and nothing was recalled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/model-recalled",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "model aiguillage-ebm-1.1.0 was recalled on 2026-12-06T11:00:00.000Z; it cannot be recalled again",
+                     *       "recalledAt": "2026-12-06T11:00:00.000Z"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             413: components["responses"]["PayloadTooLarge"];

@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOpen, type RecommendationSet } from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+import { retractSet } from './retract-set.ts';
+import { retrySetChange } from './retry-set-change.ts';
+import { ACTION_STATUSES } from './set-actions.ts';
+import { withdrawSets } from './withdraw-open-sets.ts';
+
+/** The sets a recall took back: retracted from the people shown them, and withdrawn from review. */
+export interface ModelSetsWithdrawn {
+  retractedSetIds: string[];
+  withdrawnSetIds: string[];
+}
+
+/** A model's recall, as its sets are taken back: the admin who recalled it, when, and why. */
+export interface SetsRecall {
+  adminId: string;
+  at: Date;
+  /** Screened by the caller: it is kept readable in the log, and each person reads it in their file. */
+  reason: string;
+}
+
+/**
+ * Takes back, in the caller's transaction, every set model `modelId` made that is still in play:
+ * each published set a person is shown is retracted as its counselor would retract it (the same
+ * rule, `recommendation.retracted`, the admin as actor and the recall's reason in the person's file);
+ * each set still open is withdrawn as the product withdraws open sets (`recommendation.discarded`).
+ * A set a counselor keeps changing meanwhile is read again (see `retrySetChange`).
+ */
+export async function withdrawModelSets(
+  deps: {
+    store: Pick<RecommendationStore, 'findOutstandingForModel' | 'findById' | 'save'>;
+    decisionLog: Pick<DecisionLog, 'append'>;
+  },
+  trx: Knex.Transaction,
+  modelId: string,
+  recall: SetsRecall,
+): Promise<ModelSetsWithdrawn> {
+  const actor: NewDecisionEvent['actor'] = { role: 'admin', id: recall.adminId };
+  const sets = await deps.store.findOutstandingForModel(modelId, trx);
+  const retractedSetIds: string[] = [];
+  const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason: recall.reason };
+  for (const found of sets.filter((set) => !isOpen(set))) {
+    let event: ReturnType<typeof retractSet> | undefined;
+    const set = await retrySetChange(deps.store, trx, found, isShownAndRetractable, (shown) => {
+      event = retractSet(shown, retraction);
+    });
+    if (set === undefined || event === undefined) continue;
+    await deps.decisionLog.append(trx, { ...event, actor, subjectId: set.seekerId });
+    retractedSetIds.push(set.id);
+  }
+  const withdrawnSetIds = await withdrawSets({ ...deps, now: () => recall.at }, trx, sets.filter(isOpen), {
+    reason: `le modèle qui a fait ces propositions a été rappelé : ${recall.reason}`,
+    actor,
+  });
+  return { retractedSetIds, withdrawnSetIds };
+}
+
+/** A set in a state the review's rules let a retraction take (published), that its person is shown. */
+function isShownAndRetractable(set: RecommendationSet): boolean {
+  return ACTION_STATUSES.retract.includes(set.status) && set.replacedBy === null;
+}
