@@ -93,10 +93,9 @@ export function describeProcessing(
       logDays,
       idempotencyHours,
       statement:
-        'Les suggestions que vous voyez dans votre espace sont conservées tant que vous les y voyez. Remplacées par ' +
-        `de plus récentes, ou retirées par votre conseiller, elles sont supprimées ${personalDays} jours après, avec ` +
-        'les décisions et vos réponses ; celles qui ne vous ont jamais été présentées le sont ' +
-        `${personalDays} jours après la fin de leur examen. Vos réponses sont supprimées ${personalDays} jours après ` +
+        `Les suggestions sont supprimées ${personalDays} jours après la fin de leur examen (leur présentation dans ` +
+        'votre espace, ou leur abandon), avec les décisions et vos réponses, même si elles y sont encore présentées. ' +
+        `Vos réponses sont supprimées ${personalDays} jours après ` +
         `avoir été données. Votre profil est supprimé, avec toutes vos suggestions, après ${personalDays} jours sans ` +
         'activité sur votre dossier. Le journal des décisions n’est jamais effacé : ' +
         `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +

@@ -1,12 +1,7 @@
 import type { Knex } from 'knex';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
-import { GIVEN_STATUSES, OPEN_STATUSES, SET_STATUSES } from '../recommendations/recommendation.ts';
+import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
-
-/** Sets whose review ended without their being given to the person: discarded (or withdrawn), expired. */
-const ENDED_UNGIVEN_STATUSES = SET_STATUSES.filter(
-  (status) => !OPEN_STATUSES.includes(status) && !GIVEN_STATUSES.includes(status),
-);
 
 export class KnexRetentionStore implements RetentionStore {
   async purgeRecommendationSets(
@@ -93,24 +88,17 @@ export class KnexRetentionStore implements RetentionStore {
 }
 
 /**
- * A set past its retention: one that stopped being current before `before`. A published set is
- * current while the person is shown it: it is past once replaced before `before` (never while still
- * shown). A retracted set, once retracted (or replaced, before its retraction) before it. A set
- * discarded, withdrawn or expired, once its review ended before it (by its creation for a set
- * discarded before that time was kept). A set still open, once past its expiry for the whole period
- * (simply never looked at again).
+ * A set past its retention: one whose review ended (published, discarded, withdrawn, expired:
+ * `closed_at`; its creation for a set discarded before that time was kept) before `before`, a
+ * retraction or replacement since changing nothing; or one still open, once past its expiry for the
+ * whole period (simply never looked at again). A set is thus kept a bounded time, and the set that
+ * replaced another, published after it, is purged after it (whichever was made first).
  */
 function whereSetPastRetention(builder: Knex.QueryBuilder, before: string): Knex.QueryBuilder {
   return builder
-    .where((replaced) => replaced.where('status', 'published').andWhere('replaced_at', '<', before))
-    .orWhere((retracted) =>
-      retracted
-        .where('status', 'retracted')
-        .andWhere((since) => since.where('retracted_at', '<', before).orWhere('replaced_at', '<', before)),
-    )
-    .orWhere((ended) =>
+    .where((ended) =>
       ended
-        .whereIn('status', ENDED_UNGIVEN_STATUSES)
+        .whereNotIn('status', OPEN_STATUSES)
         .andWhereRaw('coalesce(??, ??) < ?', ['closed_at', 'created_at', before]),
     )
     .orWhere((stale) => stale.whereIn('status', OPEN_STATUSES).andWhere('expires_at', '<', before));
@@ -118,8 +106,8 @@ function whereSetPastRetention(builder: Knex.QueryBuilder, before: string): Knex
 
 /**
  * A set that keeps its person from being idle: created since `before`, or still open and not past
- * its expiry for the whole period. A set kept only because it is still shown (or was replaced or
- * retracted since `before`) does not: an idle profile goes with all its sets.
+ * its expiry for the whole period. A set published or retracted since `before`, made earlier, does
+ * not: an idle profile goes with all its sets.
  */
 function whereSetActiveSince(builder: Knex.QueryBuilder, before: string, table: string): Knex.QueryBuilder {
   return builder
