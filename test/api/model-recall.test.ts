@@ -486,7 +486,7 @@ describe('recalling the active model', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ready',
-      checks: { database: 'ok', model: 'not_configured', ...STORAGE_CHECK },
+      checks: { database: 'ok', model: 'not_configured', keys: 'ok', ...STORAGE_CHECK },
     });
   });
 
