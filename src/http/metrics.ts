@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { TimedItemDecision } from '../recommendations/review-service.ts';
+import type { ItemDecisionFigure } from '../recommendations/review-service.ts';
 import { operationIdOf } from './operation-id.ts';
 
 export interface HttpMetrics {
@@ -10,11 +10,11 @@ export interface HttpMetrics {
   /** Counts a free-text warning (sensitive term) by field. */
   countWarning(warning: { field: string }): void;
   /**
-   * Counts a counselor's decision on an item, and times it when the set had been opened: figures of
-   * the deployment as a whole, naming no counselor (those are `GET /v1/audit/stats/oversight`'s,
-   * read by auditors with a purpose), for alerts on rubber-stamp review.
+   * Counts a counselor's decision on an item, and times a decision on the model's suggestions:
+   * figures of the deployment as a whole, naming no counselor (those are
+   * `GET /v1/audit/stats/oversight`'s, read by auditors with a purpose), for alerts on rubber-stamp review.
    */
-  countItemDecision(decision: TimedItemDecision): void;
+  countItemDecision(decision: ItemDecisionFigure): void;
 }
 
 /** A registry per app, so that several apps in one process (tests) do not share counters. */
@@ -35,6 +35,11 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const serverErrors = new Counter({
+    name: 'aiguillage_http_server_errors_total',
+    help: 'HTTP responses with a 5xx status, all operations together (present from the start, at 0, for alerts)',
+    registers: [registry],
+  });
   const warnings = new Counter({
     name: 'aiguillage_sensitive_term_warnings_total',
     help: 'Free-text fields flagged as mentioning sensitive information, by field',
@@ -43,21 +48,32 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
   });
   const decisions = new Counter({
     name: 'aiguillage_item_decisions_total',
-    help: "Counselors' decisions on items, by decision, by who put the item in the set, and whether the set had been opened first",
+    help:
+      "Counselors' decisions on items (an addition is an approval of the counselor's own), by decision " +
+      '(course_unavailable: a rejection the catalog forced), by who put the item in the set, and whether the set had been opened first',
     labelNames: ['decision', 'source', 'opened'] as const,
     registers: [registry],
   });
   const decisionTimes = new Histogram({
     name: 'aiguillage_item_decision_seconds',
-    help: "Seconds from a set's first read by its counselor to a decision on one of its items",
-    labelNames: ['decision', 'source'] as const,
-    // 10 is the default fastDecisionSeconds: the share under it is the oversight figures' fast-decision share.
+    help:
+      'Seconds a decision on a suggestion of the model took, since the previous act on its set (creation, opening, ' +
+      'shortlist, decision, addition), as the oversight figures count them; rejections the catalog forced left out',
+    labelNames: ['decision'] as const,
+    // 10 is the default fastDecisionSeconds: the share under it is close to the oversight figures' fast-decision share.
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });
-  const countItemDecision = ({ decision, source, seconds }: TimedItemDecision): void => {
-    decisions.inc({ decision, source, opened: String(seconds !== null) });
-    if (seconds !== null) decisionTimes.observe({ decision, source }, seconds);
+  // Every series from the start, at 0, so that the first decision of a kind is an increase an alert can see.
+  for (const decision of ['approved', 'rejected', 'course_unavailable'] as const) {
+    for (const source of ['model', 'counselor'] as const) {
+      for (const opened of ['true', 'false']) decisions.labels({ decision, source, opened }).inc(0);
+    }
+  }
+  for (const decision of ['approved', 'rejected'] as const) decisionTimes.zero({ decision });
+  const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
+    decisions.inc({ decision, source, opened: String(opened) });
+    if (source === 'model' && decision !== 'course_unavailable') decisionTimes.observe({ decision }, seconds);
   };
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
@@ -68,6 +84,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
         status: String(res.statusCode),
       };
       requests.inc(labels);
+      if (res.statusCode >= 500) serverErrors.inc();
       latency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();

@@ -359,6 +359,22 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
 export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
 
 /**
+ * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, or
+ * a decision or an addition): the time a decision took, as the oversight figures count it from the
+ * log (`src/audit/oversight-stats.ts`).
+ */
+export function secondsSincePreviousAct(set: RecommendationSet, now: Date): number {
+  const acts = [
+    set.createdAt,
+    set.openedAt,
+    set.shortlist?.submittedAt ?? null,
+    ...set.items.map((item) => item.decidedAt),
+  ];
+  const last = Math.max(...acts.filter((at): at is string => at !== null).map((at) => Date.parse(at)));
+  return Math.max(0, now.getTime() - last) / 1000;
+}
+
+/**
  * The reason for rejecting a suggestion the counselor takes for the model's mistake: counted per
  * model version in the oversight figures, for the provider's monitoring; for the model's items only.
  */

@@ -25,7 +25,6 @@ import {
   computeExpiry,
   countPending,
   findReasonCode,
-  type ItemDecision,
   type ItemSource,
   MODEL_FAULT_REASON,
   REASON_CODES,
@@ -34,6 +33,7 @@ import {
   type SetAction,
   type SetReplacement,
   type SetView,
+  secondsSincePreviousAct,
   settlePublicationTime,
   snapshotCourse,
 } from './recommendation.ts';
@@ -72,15 +72,21 @@ export interface ReviewServiceDeps {
   /** Called once per free-text warning (metrics). */
   onWarning?: (warning: ScreeningWarning) => void;
   /** Called once per decision on an item, after it committed (metrics). */
-  onItemDecided?: (decision: TimedItemDecision) => void;
+  onItemDecided?: (decision: ItemDecisionFigure) => void;
 }
 
-/** A decision on an item as the deployment's figures count it: nothing names the counselor, the set or the person. */
-export interface TimedItemDecision {
-  decision: Exclude<ItemDecision, 'pending'>;
+/**
+ * A decision on an item as the deployment's figures count it (metrics): nothing names the
+ * counselor, the set or the person.
+ */
+export interface ItemDecisionFigure {
+  /** `course_unavailable`: a rejection the catalog forced (the course withdrawn), no judgement of the model. */
+  decision: 'approved' | 'rejected' | 'course_unavailable';
   source: ItemSource;
-  /** Seconds from the set's first read by its counselor; null when it was decided unopened. */
-  seconds: number | null;
+  /** Whether the counselor had opened the set (its first read) before deciding. */
+  opened: boolean;
+  /** Seconds since the counselor's previous act on the set: the time the oversight figures give a decision. */
+  seconds: number;
 }
 
 /** What a review action warns about without refusing it: its free text, or a course added by hand. */
@@ -130,6 +136,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     decision: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
   ): Promise<ReviewResult> {
+    let figure: ItemDecisionFigure | undefined;
     const result = await this.change(
       counselor,
       setId,
@@ -182,6 +189,17 @@ export class ReviewService {
           }
           reasonCode = reason.code;
         }
+        figure = {
+          decision:
+            decision.decision === 'approve'
+              ? 'approved'
+              : reasonCode === COURSE_UNAVAILABLE_REASON
+                ? 'course_unavailable'
+                : 'rejected',
+          source: item.source,
+          opened: set.openedAt !== null,
+          seconds: secondsSincePreviousAct(set, now),
+        };
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
         item.comment = comment;
@@ -212,7 +230,7 @@ export class ReviewService {
       },
       { approves: decision.decision === 'approve' },
     );
-    this.countDecision(result.set.items.find((item) => item.id === itemId));
+    if (figure !== undefined) this.deps.onItemDecided?.(figure);
     return result;
   }
 
@@ -236,6 +254,7 @@ export class ReviewService {
         ? undefined
         : await this.deps.store.findEarlierModelSuggestion(stored, addition.courseId);
     const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
+    let figure: ItemDecisionFigure | undefined;
     const result = await this.change(counselor, setId, ifMatch, 'add_item', (set, now) => {
       if (course === undefined || !course.active) {
         throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
@@ -248,6 +267,12 @@ export class ReviewService {
         );
       }
       const reason = addition.reason.trim();
+      figure = {
+        decision: 'approved',
+        source: 'counselor',
+        opened: set.openedAt !== null,
+        seconds: secondsSincePreviousAct(set, now),
+      };
       const item: RecommendationItem = {
         id: createTimeOrderedId(),
         course: snapshotCourse(course),
@@ -294,18 +319,8 @@ export class ReviewService {
         ],
       };
     });
-    this.countDecision(result.set.items.find((item) => item.course.id === addition.courseId));
+    if (figure !== undefined) this.deps.onItemDecided?.(figure);
     return result;
-  }
-
-  /** Tells the metrics of an item just decided (or added, approved). */
-  private countDecision(item: RecommendationItem | undefined): void {
-    if (item === undefined || item.decision === 'pending') return;
-    this.deps.onItemDecided?.({
-      decision: item.decision,
-      source: item.source,
-      seconds: item.decisionSeconds,
-    });
   }
 
   /** Sets the order in which the approved items will reach the job seeker. */
