@@ -31,8 +31,8 @@ import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 export type ScorerLoader = (folder: string, expected: ExpectedModelHashes) => Promise<Scorer>;
 
 /**
- * Takes back, in a recall's transaction, the sets the recalled model made: retracts those people are
- * shown, withdraws those still open, each with its own event; returns their ids.
+ * Takes back, in a recall's transaction, the sets the recalled model made: retracts every published
+ * one (replaced by a later publication or not), withdraws those still open, each with its own event; returns their ids.
  */
 export type ModelSetsWithdrawal = (
   trx: Knex.Transaction,
@@ -416,7 +416,7 @@ export class ModelRegistry implements ActiveModelSource {
    * Recalls a model found faulty (AI Act Art. 26(5): the deployer suspends its use and withdraws its
    * outputs), in one transaction: the model is marked recalled, for good (never activated again;
    * active until now, it leaves no model active, and suggestions take the manual path); every set it
-   * made that a person is shown is retracted and every open one withdrawn (`withdrawModelSets`); one
+   * published is retracted (replaced by a later publication or not) and every open one withdrawn (`withdrawModelSets`); one
    * `model.recalled` event names them. `reason` is kept readable in the log and read by the people
    * concerned in their file, so it is refused when it mentions sensitive details or a job seeker's id.
    * A model recalled already is a conflict.
@@ -681,7 +681,7 @@ function describeRecall(recall: ModelRecall): string {
     .map((line) => `> ${line}`.trimEnd())
     .join('\n');
   return [
-    `> **Recalled on ${recall.at}: do not use this model.** It was found faulty and recalled by an admin: the suggestions it made that people were shown were taken back, those under review withdrawn, and it cannot be activated again.`,
+    `> **Recalled on ${recall.at}: do not use this model.** It was found faulty and recalled by an admin: every suggestion it made that was published to a person was taken back, those under review withdrawn, and it cannot be activated again.`,
     '>',
     '> Reason given:',
     reason,

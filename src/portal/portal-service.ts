@@ -44,8 +44,9 @@ export interface MyRecommendations {
   publishedAt: string | null;
   message: string | null;
   /**
-   * When their counselor took that set back: the person is told the suggestions of `publishedAt`
-   * were taken back (not why: the reason is in their data export), and is shown no items.
+   * When that set was taken back (by their counselor, or by a recall of its model): the person is
+   * told the suggestions of `publishedAt` were taken back (not why: the reason is in their data
+   * export), and is shown no items.
    */
   retractedAt: string | null;
   items: MyRecommendation[];

@@ -33,8 +33,8 @@ export interface MySuggestionSet {
   /** The counselor's reason, or the application's for a withdrawal, for a discarded set. */
   discardReason: string | null;
   /**
-   * For a set published and then taken back by the counselor: when, and the counselor's reason.
-   * Who is left out, as for every decision in the record.
+   * For a set published and then taken back (by the counselor, or by an admin recalling the model
+   * that made it): when, and the reason. Who is left out, as for every decision in the record.
    */
   retraction: { at: string; reason: string } | null;
   /**

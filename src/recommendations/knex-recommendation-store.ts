@@ -151,15 +151,11 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]> {
-    // By the (model_id, status) index: the open statuses, and published sets not replaced.
+    // By the (model_id, status) index: the open statuses, and the published ones, replaced or not.
     const outstanding = () =>
       trx(SETS)
         .where({ model_id: modelId })
-        .where((any) =>
-          any
-            .whereIn('status', [...OPEN_STATUSES])
-            .orWhere((shown) => shown.where('status', 'published').whereNull('replaced_by_set_id')),
-        );
+        .whereIn('status', [...OPEN_STATUSES, 'published']);
     const rows = await outstanding().orderBy([
       { column: 'created_at', order: 'asc' },
       { column: 'id', order: 'asc' },

@@ -78,8 +78,8 @@ export interface RecommendationStore {
   findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
   /**
    * The sets model `modelId` made that a recall of it ends, with their items, oldest first: those
-   * still open (awaiting shortlist, review or second review), and the published ones a person is
-   * shown (not replaced by a later publication). Read in `trx`.
+   * still open (awaiting shortlist, review or second review), and every published one, replaced by
+   * a later publication or not (the person keeps a replaced set's suggestions). Read in `trx`.
    */
   findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
   /**

@@ -24,10 +24,12 @@ export interface SetsRecall {
 
 /**
  * Takes back, in the caller's transaction, every set model `modelId` made that is still in play:
- * each published set a person is shown is retracted as its counselor would retract it (the same
- * rule, `recommendation.retracted`, the admin as actor and the recall's reason in the person's file);
- * each set still open is withdrawn as the product withdraws open sets (`recommendation.discarded`).
- * A set a counselor keeps changing meanwhile is read again (see `retrySetChange`).
+ * each published set is retracted as its counselor would retract it (the same rule,
+ * `recommendation.retracted`, the admin as actor and the recall's reason in the person's file),
+ * the one in front of the person and those a later publication replaced alike, since the person
+ * keeps a replaced set's suggestions (explanations, feedback, data export); each set still open is
+ * withdrawn as the product withdraws open sets (`recommendation.discarded`). A set a counselor
+ * keeps changing meanwhile is read again (see `retrySetChange`).
  */
 export async function withdrawModelSets(
   deps: {
@@ -44,8 +46,8 @@ export async function withdrawModelSets(
   const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason: recall.reason };
   for (const found of sets.filter((set) => !isOpen(set))) {
     let event: ReturnType<typeof retractSet> | undefined;
-    const set = await retrySetChange(deps.store, trx, found, isShownAndRetractable, (shown) => {
-      event = retractSet(shown, retraction);
+    const set = await retrySetChange(deps.store, trx, found, isRetractable, (published) => {
+      event = retractSet(published, retraction);
     });
     if (set === undefined || event === undefined) continue;
     await deps.decisionLog.append(trx, { ...event, actor, subjectId: set.seekerId });
@@ -58,7 +60,7 @@ export async function withdrawModelSets(
   return { retractedSetIds, withdrawnSetIds };
 }
 
-/** A set in a state the review's rules let a retraction take (published), that its person is shown. */
-function isShownAndRetractable(set: RecommendationSet): boolean {
-  return ACTION_STATUSES.retract.includes(set.status) && set.replacedBy === null;
+/** A set in a state the review's rules let a retraction take (published), replaced or not. */
+function isRetractable(set: RecommendationSet): boolean {
+  return ACTION_STATUSES.retract.includes(set.status);
 }

@@ -81,10 +81,11 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     faultyPending: '',
     faultyDrawn: '',
     faultyShortlist: '',
-    faultyReplaced: '',
+    faultyReplaced: undefined as unknown as SetBody,
     faultyRetracted: '',
     faultyDiscarded: '',
     laterShown: undefined as unknown as SetBody,
+    laterReplacing: undefined as unknown as SetBody,
     laterPending: '',
     byHand: '',
   };
@@ -140,7 +141,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     sets.faultyShortlist = shortlist.set.id;
     await putSettings(t, {});
     clock.advance(MINUTE);
-    sets.faultyReplaced = (await createAndPublish(t, counselor, 'rc-replaced', { approve: 1 })).id;
+    sets.faultyReplaced = await createAndPublish(t, counselor, 'rc-replaced', { approve: 1 });
     clock.advance(MINUTE);
     const retracted = await createAndPublish(t, counselor, 'rc-retracted', { approve: 1 });
     const retraction = await act(
@@ -179,7 +180,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     sets.laterPending = (await createSet(t, counselor, 'rc-later')).set.id;
     clock.advance(MINUTE);
     // The faulty model's publication to this person is replaced by the later model's.
-    await createAndPublish(t, counselor, 'rc-replaced', { approve: 1 });
+    sets.laterReplacing = await createAndPublish(t, counselor, 'rc-replaced', { approve: 1 });
     clock.advance(MINUTE);
     await putSettings(t, { aiEnabled: false });
     const byHand = await requestManualSet(t, counselor, 'rc-hand');
@@ -203,9 +204,13 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     };
   }
 
-  it('retracts the published sets of that model that people are shown, and only those', async () => {
+  it('retracts every published set of that model, those a later publication replaced included, and only those', async () => {
     expect(recalled.status, JSON.stringify(recalled.body)).toBe(200);
-    expect(recalled.body.retractedSetIds).toEqual([sets.faultyShown.id, sets.faultyMoved]);
+    expect(recalled.body.retractedSetIds).toEqual([
+      sets.faultyShown.id,
+      sets.faultyMoved,
+      sets.faultyReplaced.id,
+    ]);
     const at = clock.now().toISOString();
     expect(await statusOf(sets.faultyShown.id)).toMatchObject({
       status: 'retracted',
@@ -216,9 +221,14 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       status: 'retracted',
       retraction: { by: 'ops-1', reason: REASON },
     });
-    // Left as they were: a publication of it already replaced, one its counselor retracted, the
-    // later model's, and the one made by hand.
-    expect(await statusOf(sets.faultyReplaced)).toMatchObject({ status: 'published', retraction: null });
+    // Out of the person's portal already, but still theirs to read and answer on: retracted too,
+    // still marked replaced by the later publication.
+    expect(await statusOf(sets.faultyReplaced.id)).toMatchObject({
+      status: 'retracted',
+      retraction: { by: 'ops-1', at, reason: REASON },
+      replacedBy: { setId: sets.laterReplacing.id, at: sets.laterReplacing.publishedAt },
+    });
+    // Left as they were: one its counselor retracted, the later model's, and the one made by hand.
     expect(await statusOf(sets.faultyRetracted)).toMatchObject({
       status: 'retracted',
       retraction: { by: 'c-001', reason: 'Erreur de ma part' },
@@ -245,8 +255,8 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
         `/v1/recommendations?modelId=${FAULTY_ID}&status=awaiting_shortlist,pending_review,awaiting_second_review,published`,
       )
       .auth(counselor, { type: 'bearer' });
-    // Nothing of it left to review or shown: only the publication a later one had replaced.
-    expect(queue.body.items.map((set: { id: string }) => set.id)).toEqual([sets.faultyReplaced]);
+    // Nothing of it left to review or published.
+    expect(queue.body.items).toEqual([]);
   });
 
   it('leaves the job seeker nothing of the recalled model: no items, no explanation, no feedback', async () => {
@@ -273,7 +283,46 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect((await portalOf(t, 'rc-later')).items.map((item) => item.itemId)).toEqual(
       approvedIds(sets.laterShown),
     );
-    expect((await portalOf(t, 'rc-replaced')).items).toHaveLength(1);
+    // Shown the later model's set, which had replaced the faulty one: that stays too.
+    expect((await portalOf(t, 'rc-replaced')).items.map((item) => item.itemId)).toEqual(
+      approvedIds(sets.laterReplacing),
+    );
+  });
+
+  it('takes back from the job seeker the recalled model’s sets a later publication had replaced: no explanation, no feedback, retracted in their data', async () => {
+    const token = await t.tokenFor('job_seeker', 'rc-replaced');
+    const replacedItems = approvedIds(sets.faultyReplaced);
+    expect(replacedItems).toHaveLength(1);
+    for (const itemId of replacedItems) {
+      const explanation = await t.http
+        .get(`/v1/me/recommendations/${itemId}/explanation`)
+        .auth(token, { type: 'bearer' });
+      expect(explanation.status).toBe(404);
+      const feedback = await t.http
+        .post(`/v1/me/recommendations/${itemId}/feedback`)
+        .auth(token, { type: 'bearer' })
+        .send({ response: 'interested' });
+      expect(feedback.status).toBe(404);
+    }
+    const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    // Only the later model's suggestions are still the person's.
+    expect(data.body.recommendations.map((item: { itemId: string }) => item.itemId)).toEqual(
+      approvedIds(sets.laterReplacing),
+    );
+    expect(
+      data.body.suggestionSets.find((set: { id: string }) => set.id === sets.faultyReplaced.id),
+    ).toMatchObject({
+      status: 'retracted',
+      retraction: { at: clock.now().toISOString(), reason: REASON },
+      replacedBy: { setId: sets.laterReplacing.id },
+    });
+    // The later model's set is still explained to them.
+    const [laterItem] = approvedIds(sets.laterReplacing);
+    expect(
+      (await t.http.get(`/v1/me/recommendations/${laterItem}/explanation`).auth(token, { type: 'bearer' }))
+        .status,
+    ).toBe(200);
   });
 
   it('shows the recall on the model, to the admin by name and to auditors by pseudonym, and on its card', async () => {
@@ -374,17 +423,18 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
         modelId: FAULTY_ID,
         wasActive: false,
         reason: REASON,
-        retractedCount: 2,
+        retractedCount: 3,
         withdrawnCount: 3,
-        retractedSetIds: [sets.faultyShown.id, sets.faultyMoved],
+        retractedSetIds: [sets.faultyShown.id, sets.faultyMoved, sets.faultyReplaced.id],
         withdrawnSetIds: [sets.faultyPending, sets.faultyDrawn, sets.faultyShortlist],
       },
     });
     // Each set's end, by the admin, just before: what a counselor's retraction or a withdrawal logs.
-    const bySet = events.filter((candidate) => candidate.seq < (event?.seq ?? 0)).slice(-5);
+    const bySet = events.filter((candidate) => candidate.seq < (event?.seq ?? 0)).slice(-6);
     expect(bySet.map((candidate) => [candidate.type, candidate.payload.setId])).toEqual([
       ['recommendation.retracted', sets.faultyShown.id],
       ['recommendation.retracted', sets.faultyMoved],
+      ['recommendation.retracted', sets.faultyReplaced.id],
       ['recommendation.discarded', sets.faultyPending],
       ['recommendation.discarded', sets.faultyDrawn],
       ['recommendation.discarded', sets.faultyShortlist],

@@ -735,7 +735,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none when their counselor retracted that set: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -918,10 +918,11 @@ export interface paths {
          * Recall a model found faulty, and take back everything it made
          * @description A deployer who finds that a model presents a risk suspends its use and withdraws its outputs
          *     (AI Act Art. 26(5)), in one act and one transaction: the model becomes `recalled` (who, when
-         *     and why: `recall`), for good, and is never activated again; every set it made that a person
-         *     is shown (published, and not replaced by a later publication) is retracted as its counselor
-         *     would retract it (`recommendation.retracted`, the admin as actor, the recall's reason in the
-         *     person's file), and every set of it still open (awaiting a shortlist, a review or a second
+         *     and why: `recall`), for good, and is never activated again; every set it made that is
+         *     `published` is retracted as its counselor would retract it (`recommendation.retracted`, the
+         *     admin as actor, the recall's reason in the person's file), the one in front of the person and
+         *     those a later publication replaced alike (out of the portal, their suggestions were still the
+         *     person's: explanations, feedback, data export), and every set of it still open (awaiting a shortlist, a review or a second
          *     review) is withdrawn as the product withdraws open sets (`recommendation.discarded`). One
          *     `model.recalled` event names the sets of each kind. Nothing is half done: a failure undoes all.
          *
@@ -1639,7 +1640,7 @@ export interface components {
             }[];
         };
         /**
-         * @description `retracted`: published, then taken back by its counselor (POST /v1/recommendations/{setId}/retract); final.
+         * @description `retracted`: published, then taken back by its counselor (POST /v1/recommendations/{setId}/retract) or by an admin recalling the model that made it (POST /v1/models/{modelId}/recall); final.
          * @enum {string}
          */
         RecommendationStatus: "awaiting_shortlist" | "pending_review" | "awaiting_second_review" | "published" | "discarded" | "expired" | "retracted";
@@ -1931,11 +1932,11 @@ export interface components {
             comment?: string;
         };
         Retraction: {
-            /** @description The counselor who retracted the set. */
+            /** @description Who retracted the set: a counselor, or the admin who recalled the model that made it. */
             by: string;
             /** Format: date-time */
             at: string;
-            /** @description The counselor's reason, which the person reads in their data export. */
+            /** @description The counselor's reason, or the recall's, which the person reads in their data export. */
             reason: string;
         };
         /** @description Null while the set is the one in front of the person, and for a set never published. Otherwise the person no longer sees this set: a later publication replaced it. Which set replaced it, and when that set was published. The set's `status` stays `published` (the person was given its suggestions, and keeps them in their data export); only the latest set given to the person is shown in their portal (GET /v1/me/recommendations). Recorded with that later publication, in its transaction, on the set the person saw until then, whose version (ETag) it bumps; the `recommendation.published` event names it (`replacesSetId`). A set retracted while it was the latest given is out of sight already: a later publication replaces nothing (null there, and on the later set's event). A replaced set retracted afterwards keeps its `replacedBy`. Sets replaced before this was kept got it when the database was migrated, from the order of publications. Retention keeps the set in front of the person and purges the one it replaced first, but `setId` may name a set deleted since (an earlier version's retention, by creation date, could delete it first; no link ties the two sets): a replaced set is never shown to the person again all the same. */
@@ -2034,7 +2035,7 @@ export interface components {
             message: string | null;
             /**
              * Format: date-time
-             * @description When the person's counselor took back the suggestions published at `publishedAt` (then `items` is empty, and no older set takes their place until another is published); null otherwise. The counselor's reason is in the person's data export (GET /v1/me/data).
+             * @description When the suggestions published at `publishedAt` were taken back, by the person's counselor or by an admin recalling the model that made them (then `items` is empty, and no older set takes their place until another is published); null otherwise. The reason is in the person's data export (GET /v1/me/data).
              */
             retractedAt: string | null;
             items: components["schemas"]["MyRecommendation"][];
@@ -2459,7 +2460,7 @@ export interface components {
         };
         ModelRecallResult: {
             model: components["schemas"]["Model"];
-            /** @description The published sets of the model that people were shown, now retracted. */
+            /** @description Every published set of the model, now retracted (the one in front of its person, and those a later publication had replaced). */
             retractedSetIds: string[];
             /** @description The sets of the model still open for review, now withdrawn (discarded). */
             withdrawnSetIds: string[];
