@@ -3,10 +3,10 @@ import type { Knex } from 'knex';
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
   /**
-   * Deletes, with their items and the feedback on those items, the recommendation sets that stopped
-   * being current before `before`: published sets replaced before it (a set the person is still
-   * shown is kept, however old), retracted sets retracted (or replaced) before it, sets discarded or
-   * expired before it, and sets still open whose expiry is before it.
+   * Deletes, with their items and the feedback on those items, the recommendation sets whose review
+   * ended before `before` (published, discarded or expired; a retraction or replacement since
+   * changes nothing, and the set the person is shown goes too), and sets still open whose expiry is
+   * before it.
    */
   purgeRecommendationSets(
     trx: Knex.Transaction,
