@@ -1,4 +1,4 @@
-import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { ActorRole, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionEventContent, StoredDecisionEvent } from '../decision-log/stored-decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 
@@ -23,8 +23,10 @@ export type StoredEvent = StoredDecisionEvent;
 export interface AuditEventStore {
   /** One page of the events that match the filter. */
   listEvents(filter: AuditEventFilter, page: AuditEventPage): Promise<RecordedDecisionEvent[]>;
-  /** Whether any event is about one of these job seekers' pseudonyms. */
+  /** Whether any event is about one of these job seekers' pseudonyms (as many as given). */
   hasEventsAbout(subjects: readonly string[]): Promise<boolean>;
+  /** Whether anyone acting in one of `roles` under one of these pseudonyms (as many as given) did an event. */
+  hasEventsBy(actors: readonly string[], roles: readonly ActorRole[]): Promise<boolean>;
   /** How many events match the filter up to `toSeq`. */
   countEvents(filter: AuditEventFilter, toSeq: number): Promise<number>;
   /** Every matching event up to `toSeq`, in seq order, read page by page so that memory stays constant. */

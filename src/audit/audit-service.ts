@@ -131,8 +131,8 @@ export class AuditService {
   /**
    * Checks the purpose of a request before any work is done: it is recorded in the public part of
    * `audit.queried`, readable for as long as the log is kept, where erasure cannot reach it (see
-   * `createLoggedTextCheck`: no sensitive facts, no job seeker's id; an auditor follows a person by
-   * pseudonym, the events' `subject`).
+   * `createLoggedTextCheck`: no sensitive facts, no id of a job seeker or staff member the log names;
+   * an auditor follows a person by pseudonym, the events' `subject` or actor).
    */
   private async checkPurpose({ purpose }: AuditRequest): Promise<void> {
     await this.#checkLoggedText({ header: 'X-Audit-Purpose' }, purpose, 'state the purpose');

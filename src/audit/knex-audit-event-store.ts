@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../db/chunks-of.ts';
 import { engineOf } from '../db/database.ts';
 import { readNullableNumber, readNumber } from '../db/row-values.ts';
-import type { DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { ActorRole, DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import {
   EVENT_CONTENT_COLUMNS,
   toEventContent,
@@ -14,6 +15,8 @@ import { payloadTextSql } from './payload-text-sql.ts';
 
 const EVENTS = 'decision_events';
 const STREAM_PAGE = 1000;
+/** Pseudonyms looked up per statement, whatever number the caller gives (see `chunksOf`). */
+const LOOKUP_CHUNK = 400;
 
 /** Seqs `after < seq <= upTo` (no upper bound when undefined). */
 interface SeqRange {
@@ -47,12 +50,24 @@ export class KnexAuditEventStore implements AuditEventStore {
   }
 
   async hasEventsAbout(subjects: readonly string[]): Promise<boolean> {
-    if (subjects.length === 0) return false;
-    const rows: Row[] = await this.db(EVENTS)
-      .select('seq')
-      .whereIn('subject', [...subjects])
-      .limit(1);
-    return rows.length > 0;
+    for (const chunk of chunksOf(subjects, LOOKUP_CHUNK)) {
+      const rows: Row[] = await this.db(EVENTS).select('seq').whereIn('subject', chunk).limit(1);
+      if (rows.length > 0) return true;
+    }
+    return false;
+  }
+
+  async hasEventsBy(actors: readonly string[], roles: readonly ActorRole[]): Promise<boolean> {
+    if (roles.length === 0) return false;
+    for (const chunk of chunksOf(actors, LOOKUP_CHUNK)) {
+      const rows: Row[] = await this.db(EVENTS)
+        .select('seq')
+        .whereIn('actor_pseudonym', chunk)
+        .whereIn('actor_role', [...roles])
+        .limit(1);
+      if (rows.length > 0) return true;
+    }
+    return false;
   }
 
   async countEvents(filter: AuditEventFilter, toSeq: number): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../db/chunks-of.ts';
 import {
   readBoolean,
   readGeoPoint,
@@ -233,12 +234,6 @@ function wordsOf(text: string): string[] {
 
 function escapeLike(word: string): string {
   return word.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function toRow(course: CourseRecord, stamp: string): Record<string, unknown> {

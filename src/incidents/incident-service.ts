@@ -23,7 +23,7 @@ export interface IncidentServiceDeps {
   events: Pick<AuditEventStore, 'streamContents'>;
   models: Pick<ModelStore, 'findById'>;
   sets: Pick<RecommendationStore, 'listHeldIds'>;
-  /** The check of a text the log keeps readable for good (no invisible characters, no job seeker's id). */
+  /** The check of a text the log keeps readable for good (no invisible characters, no person's id). */
   checkLoggedText: LoggedTextCheck;
   now(): Date;
 }
@@ -59,7 +59,7 @@ export class IncidentService {
   /**
    * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
    * the detection not in the future. The summary and measures stay readable for good, where erasure
-   * cannot reach them: invisible characters and job seekers' ids are refused, and sensitive terms
+   * cannot reach them: invisible characters and people's ids are refused, and sensitive terms
    * too unless the writer confirms them (an incident may have to name the group it concerned).
    */
   async recordIncident(
@@ -174,7 +174,7 @@ export class IncidentService {
   }
 
   /**
-   * Refuses what the log may never keep (invisible characters, a job seeker's id), then sensitive
+   * Refuses what the log may never keep (invisible characters, a person's id), then sensitive
    * terms unless confirmed; returns the warnings confirmed.
    */
   private async checkTexts(

@@ -331,7 +331,8 @@ export class ModelRegistry implements ActiveModelSource {
    * no longer the registered one) is never activated; requests already running finish on the
    * scorer they started with. `reason` (why, on whose review: the card read, the release notes)
    * goes with `model.activated`, readable by auditors for good, so it is refused when it mentions
-   * sensitive details or a job seeker's id. A recalled model is never activated again.
+   * sensitive details or a person's id (see `createLoggedTextCheck`). A recalled model is never
+   * activated again.
    */
   async activateModel(
     actor: Principal | SystemActor,
@@ -418,7 +419,7 @@ export class ModelRegistry implements ActiveModelSource {
    * active until now, it leaves no model active, and suggestions take the manual path); every set it
    * published is retracted (replaced by a later publication or not) and every open one withdrawn (`withdrawModelSets`); one
    * `model.recalled` event names them. `reason` is kept readable in the log and read by the people
-   * concerned in their file, so it is refused when it mentions sensitive details or a job seeker's id.
+   * concerned in their file, so it is refused when it mentions sensitive details or a person's id.
    * A model recalled already is a conflict.
    */
   async recallModel(actor: Principal, id: string, reason: string): Promise<ModelRecallResult> {

@@ -8,15 +8,16 @@ export type LoggedTextPlace = { header: string } | { field: string };
 /**
  * How sensitive terms are taken. By default they are refused. `allowSensitiveTerms`: the caller has
  * screened the text itself and warned the writer, who confirmed it (an incident may have to name the
- * group it concerned); invisible characters and job seekers' ids are refused all the same.
+ * group it concerned); invisible characters and people's ids are refused all the same.
  */
 export interface LoggedTextOptions {
   allowSensitiveTerms?: boolean;
 }
 
 /**
- * The whole check of a text the decision log keeps readable for good: this screening, and no job
- * seeker's id (`src/audit/logged-text-check.ts`, which reads the log to tell).
+ * The whole check of a text the decision log keeps readable for good: this screening, and no id of
+ * a person the log names, job seeker or staff (`src/audit/logged-text-check.ts`, which reads the log
+ * to tell).
  */
 export type LoggedTextCheck = (
   place: LoggedTextPlace,

@@ -10,7 +10,7 @@ export class SettingsService {
   constructor(
     private readonly store: SettingsStore,
     private readonly decisionLog: DecisionLog,
-    /** The check of a text the log keeps readable (no sensitive details, no job seeker's id). */
+    /** The check of a text the log keeps readable (no sensitive details, no person's id). */
     private readonly checkLoggedText: LoggedTextCheck,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -23,7 +23,7 @@ export class SettingsService {
   /**
    * Replaces the settings and appends `settings.changed` with the fields that changed, and why when
    * the admin says (`changeReason`: why the kill switch was thrown, say; readable by auditors for
-   * good, so refused when it mentions sensitive details or a job seeker's id). The settings keep the
+   * good, so refused when it mentions sensitive details or a person's id). The settings keep the
    * same admin, time and reason as their `lastChange`. With If-Match, only if the settings are
    * still the version the caller read (412 otherwise); without it, the last change wins, so that the
    * kill switch can be thrown at once.

@@ -108,7 +108,7 @@ describe('auditor API: the decision log', () => {
       for (const op of auditOperations) expect(op.roles).toEqual(['auditor']);
     });
 
-    it('documents the admin and auditor roles on the incidents, which hold no personal data', () => {
+    it('documents the admin and auditor roles, and only them, on the three incident operations', () => {
       const incidentOperations = listDocumentedOperations().filter(isIncidentOperation);
       expect(incidentOperations.map((op) => op.operationId).sort()).toEqual([
         'listIncidents',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal.ts';
+import { aListOfTimestamps, anIdLikeText } from '../support/id-like-text.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -303,6 +304,55 @@ describe('incidents (/v1/audit/incidents)', () => {
     });
     expect(reference.status).toBe(422);
     expect(reference.body.field).toBe('reference');
+  });
+
+  it('answers 422, never 500, to a summary of more id-like pieces than are searched, and finds a job seeker’s id at the end of a long one', async () => {
+    const before = await incidentEvents();
+    for (const field of ['summary', 'measures']) {
+      const res = await record(anIncident({ [field]: anIdLikeText(2000) }));
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body).toMatchObject({
+        field,
+        detail: expect.stringMatching(
+          /more than 10,000 pieces that could be ids: describe the incident in words/,
+        ),
+      });
+    }
+    const timestamps = aListOfTimestamps(75);
+    const named = await record(anIncident({ summary: `Published at ${timestamps}, last js-1` }));
+    expect(named.status, JSON.stringify(named.body)).toBe(422);
+    expect(named.body).toMatchObject({ field: 'summary', detail: expect.stringMatching(/job seeker’s id/) });
+    expect(await incidentEvents()).toEqual(before);
+
+    const plain = await record(anIncident({ summary: `Published at ${timestamps}, all since retracted` }));
+    expect(plain.status, JSON.stringify(plain.body)).toBe(201);
+  });
+
+  it('refuses a summary or measures naming a counselor, an auditor or an admin who acted in the log, and says to refer to the set or the role', async () => {
+    await list(auditor);
+    await record(anIncident());
+    const before = await incidentEvents();
+    for (const [field, text] of [
+      ['summary', 'c-001 approved without reading the explanations'],
+      ['summary', 'Found by dpo-1 in the quarterly review'],
+      ['measures', 'Kill switch thrown by ops-1'],
+    ] as const) {
+      const res = await record(anIncident({ [field]: text }));
+      expect(res.status, text).toBe(422);
+      expect(res.body).toMatchObject({
+        field,
+        detail: expect.stringMatching(
+          /without the id of a counselor, an auditor or an admin .*refer to the set, or to the role \(“the counselor”\), not to the person/,
+        ),
+      });
+    }
+    expect(await incidentEvents()).toEqual(before);
+
+    // A service account and someone who never acted are no one the log names by pseudonym.
+    const service = await record(
+      anIncident({ summary: 'The svc-crm sync sent stale profiles; c-404 reported it' }),
+    );
+    expect(service.status, JSON.stringify(service.body)).toBe(201);
   });
 
   it('logs the listing as audit.queried, in the role the caller acted in', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsStore } from '../../src/settings/settings-store.ts';
 import { aJobSeeker } from '../support/builders.ts';
 import { createGate } from '../support/gate.ts';
+import { aListOfTimestamps, anIdLikeText } from '../support/id-like-text.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { aClock } from '../support/workflow.ts';
 
@@ -132,6 +133,50 @@ describe('settings API', () => {
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ field: 'changeReason' });
     expect(res.body.detail).toMatch(/without a job seeker’s id/);
+    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+  });
+
+  it('answers 422, never 500, to a change reason of more id-like pieces than are searched, and finds a job seeker’s id at the end of a long one', async () => {
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    const synced = await t.http
+      .put('/v1/job-seekers/js-late')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(synced.status).toBe(201);
+    const before = await t.container.decisionLog.decisionLog.readHead();
+    const put = (changeReason: string) =>
+      t.http
+        .put('/v1/settings')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...DEFAULTS, aiEnabled: false, changeReason });
+
+    const idLike = await put(anIdLikeText(500));
+    expect(idLike.status, JSON.stringify(idLike.body)).toBe(422);
+    expect(idLike.body).toMatchObject({ field: 'changeReason' });
+    expect(idLike.body.detail).toMatch(
+      /more than 10,000 pieces that could be ids: say why the settings change in words/,
+    );
+    const named = await put(`Relevés ${aListOfTimestamps(18)}, dossier js-late`);
+    expect(named.status, JSON.stringify(named.body)).toBe(422);
+    expect(named.body.detail).toMatch(/without a job seeker’s id/);
+    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+
+    const plain = await put(`Relevés ${aListOfTimestamps(18)}, aucun dossier`);
+    expect(plain.status, JSON.stringify(plain.body)).toBe(200);
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+  });
+
+  it('refuses a change reason naming an admin who acted in the log, and says to refer to the role', async () => {
+    const changed = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+    expect(changed.status).toBe(200);
+    const before = await t.container.decisionLog.decisionLog.readHead();
+    const res = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Arrêt demandé par ops-1' });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body).toMatchObject({ field: 'changeReason' });
+    expect(res.body.detail).toMatch(/without the id of a counselor, an auditor or an admin .*or to the role/);
     expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
   });
 

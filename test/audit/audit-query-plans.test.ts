@@ -119,6 +119,16 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_version_index (<expr>=?)'],
     ],
     [
+      'the job seekers a logged text may name',
+      () => store.hasEventsAbout(['S1', 'S2']),
+      ['decision_events_subject_seq_index'],
+    ],
+    [
+      'the staff a logged text may name',
+      () => store.hasEventsBy(['C1', 'C2'], ['counselor', 'admin']),
+      ['decision_events_actor_pseudonym_seq_index'],
+    ],
+    [
       'an export count',
       () => store.countEvents({ actor: 'C1' }, 100),
       ['decision_events_actor_pseudonym_seq_index'],

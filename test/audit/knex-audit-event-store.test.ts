@@ -135,6 +135,19 @@ describe('the auditors’ reads of the decision log', () => {
     });
   });
 
+  it('tells whether the log names any of more pseudonyms than one statement binds, as subjects or as actors in given roles', async () => {
+    const pseudonymOf = (id: string) => fixture.pseudonymiser.pseudonymise(id);
+    // More than SQLite's 32,766 bound parameters; the one looked for comes last.
+    const strangers = Array.from({ length: 40_000 }, (_, index) => pseudonymOf(`stranger-${index}`));
+    expect(await store.hasEventsAbout([...strangers, pseudonymOf('js-4')])).toBe(true);
+    expect(await store.hasEventsAbout([...strangers, pseudonymOf('c-2')])).toBe(false);
+    expect(await store.hasEventsBy([...strangers, pseudonymOf('c-2')], ['counselor', 'admin'])).toBe(true);
+    expect(await store.hasEventsBy([...strangers, pseudonymOf('c-2')], ['admin'])).toBe(false);
+    expect(await store.hasEventsBy([...strangers, pseudonymOf('js-4')], ['counselor'])).toBe(false);
+    expect(await store.hasEventsAbout([])).toBe(false);
+    expect(await store.hasEventsBy([pseudonymOf('c-2')], [])).toBe(false);
+  });
+
   it('writes CSV rows that a CSV reader splits back into the same cells', async () => {
     const [event] = (await collect(
       store.streamStoredEvents({ types: ['recommendation.generated'] }),

@@ -889,7 +889,8 @@ export interface paths {
          *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
-         *     readable by auditors for good: refused (422) when it mentions sensitive details or a job seeker's id.
+         *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
+         *     of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it).
          *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`.
          */
         post: operations["activateModel"];
@@ -931,7 +932,8 @@ export interface paths {
          *     by hand work; `/readyz` stays ready, `"model": "not_configured"`) until an admin activates
          *     another model. A start never activates a recalled shipped model. The `reason` is kept readable
          *     in the decision log for good, and the person reads it in their file: refused (422) when it
-         *     mentions sensitive details or a job seeker's id.
+         *     mentions sensitive details or holds the id of a person the log names (a job seeker, or a
+         *     counselor, auditor or admin who acted in it).
          */
         post: operations["recallModel"];
         delete?: never;
@@ -1216,8 +1218,10 @@ export interface paths {
          *     `detectedAt` may not be in the future.
          *
          *     The log keeps `summary` and `measures` readable for good, where erasure cannot reach them: no
-         *     person may be named there. A text holding the id of a job seeker the log is about, or control
-         *     or formatting characters, is refused with 422. One that seems to mention sensitive information
+         *     person may be named there. A text holding the id of a job seeker the log is about, or of a
+         *     counselor, auditor or admin who acted in it (refer to the set or the role instead), or control
+         *     or formatting characters, is refused with 422; so is one with more than 10,000 pieces that could
+         *     be ids, too many to search. One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warnings (`warnings`),
          *     nothing recorded, unless `acknowledgeSensitiveTerms` is true: an incident may have to name the
          *     group it concerned, never a person; the writer rephrases, or confirms and the answer carries
@@ -1248,7 +1252,8 @@ export interface paths {
          *     number). A recipient may be informed more than once (an initial report, then a complete one,
          *     as Art. 73(5) allows): each is recorded. `notifiedAt` may be neither in the future nor
          *     before the incident's `detectedAt` (422). The reference stays readable in the log for good:
-         *     one that mentions sensitive details or holds a job seeker's id is refused with 422.
+         *     one that mentions sensitive details or holds the id of a person the log names (a job seeker,
+         *     or a counselor, auditor or admin who acted in it) is refused with 422.
          */
         post: operations["recordIncidentNotification"];
         delete?: never;
@@ -1974,7 +1979,7 @@ export interface components {
             updatedAt?: unknown;
             /** @description As an earlier version of the API read it; ignored. */
             updatedBy?: unknown;
-            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, a job seeker's id or holds invisible characters; name no person. */
+            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, holds the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it) or invisible characters; name no person. */
             changeReason?: string;
         };
         /**
@@ -3127,7 +3132,7 @@ export interface components {
         ModelId: components["schemas"]["ModelId"];
         IncidentId: string;
         /**
-         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
          * @example quarterly oversight review
          */
         AuditPurpose: string;
@@ -4653,7 +4658,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4699,7 +4704,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4743,7 +4748,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4782,7 +4787,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4814,7 +4819,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4854,7 +4859,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4891,7 +4896,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4928,7 +4933,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4965,7 +4970,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4997,7 +5002,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included: follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
