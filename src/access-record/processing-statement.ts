@@ -93,8 +93,9 @@ export function describeProcessing(
       logDays,
       idempotencyHours,
       statement:
-        `Les suggestions sont supprimées ${personalDays} jours après la fin de leur examen (leur présentation dans ` +
-        'votre espace, ou leur abandon), avec les décisions et vos réponses, même si elles y sont encore présentées. ' +
+        `Les suggestions sont supprimées ${personalDays} jours après leur présentation dans votre espace, même si ` +
+        'elles y sont encore affichées ; celles qui ne vous ont pas été présentées, ' +
+        `${personalDays} jours après que votre conseiller a cessé de les examiner ou qu’elles ont expiré. ` +
         `Vos réponses sont supprimées ${personalDays} jours après ` +
         `avoir été données. Votre profil est supprimé, avec toutes vos suggestions, après ${personalDays} jours sans ` +
         'activité sur votre dossier. Le journal des décisions n’est jamais effacé : ' +

@@ -60,21 +60,32 @@ export function createLoggedTextCheck(deps: {
   };
 }
 
+/** The longest id the contract allows. */
+const MAX_ID_LENGTH = 64;
+
 /**
  * Every piece of a text that could be an id as the contract spells them (a letter or digit, then
  * letters, digits and `._:-`): in « dossier:js-4242. », « js-4242. », « js-4242 » and the like,
- * each run cut at its separators in every way. Stops past `atMost` pieces (one more than it then).
+ * each run cut at its separators in every way, no piece longer than an id may be (so the work grows
+ * with the text's length, not its square). Stops past `atMost` pieces (one more than it then).
  */
 function listIdCandidates(text: string, atMost: number): string[] {
   const candidates = new Set<string>();
   for (const run of text.match(/[A-Za-z0-9._:-]+/g) ?? []) {
     const separators = [...run].flatMap((character, index) => ('._:-'.includes(character) ? [index] : []));
     const starts = [0, ...separators.map((index) => index + 1)];
-    const ends = [run.length, ...separators, ...separators.map((index) => index + 1)];
+    const ends = [...new Set([run.length, ...separators, ...separators.map((index) => index + 1)])].sort(
+      (a, b) => a - b,
+    );
+    let firstEnd = 0;
     for (const start of starts) {
-      for (const end of ends) {
-        const piece = run.slice(start, end);
-        if (end - start <= 64 && /^[A-Za-z0-9]/.test(piece)) candidates.add(piece);
+      // Starts come in order: the ends before this one's are behind every later start too.
+      while ((ends[firstEnd] ?? Number.POSITIVE_INFINITY) <= start) firstEnd += 1;
+      if (!/[A-Za-z0-9]/.test(run.charAt(start))) continue;
+      for (let index = firstEnd; index < ends.length; index += 1) {
+        const end = ends[index] ?? run.length;
+        if (end - start > MAX_ID_LENGTH) break;
+        candidates.add(run.slice(start, end));
         if (candidates.size > atMost) return [...candidates];
       }
     }

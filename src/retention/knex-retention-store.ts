@@ -58,9 +58,9 @@ export class KnexRetentionStore implements RetentionStore {
 
   async shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number> {
     // By pseudonym, as the keyring stores them: retention never sees the people's ids. Giving the
-    // person their data, noticing that a set's lifetime has passed, or refusing suggestions (an
-    // objection honoured, the AI off: nothing of the person processed) is not activity: it keeps
-    // nothing longer.
+    // person their data, noticing that a set's lifetime has passed, refusing suggestions (an
+    // objection honoured, the AI off: nothing of the person processed), or an admin's recall of a
+    // model retracting their sets (nobody followed them) is not activity: it keeps nothing longer.
     return trx('subject_keys')
       .where('created_at', '<', before)
       .whereNotExists((recent) =>
@@ -73,7 +73,12 @@ export class KnexRetentionStore implements RetentionStore {
             ...ACCESS_GIVEN_EVENT_TYPES,
             'recommendation.expired',
             'suggestion.refused',
-          ]),
+          ])
+          .whereNot((recall) =>
+            recall
+              .where('decision_events.type', 'recommendation.retracted')
+              .andWhere('decision_events.actor_role', 'admin'),
+          ),
       )
       .delete();
   }

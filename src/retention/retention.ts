@@ -6,8 +6,8 @@ const DAY_MS = 24 * HOUR_MS;
 /** The instants before which each kind of data has expired. */
 export interface RetentionCutoffs {
   /**
-   * Recommendation sets that stopped being current before then (replaced, retracted, discarded or
-   * expired; see `RetentionStore.purgeRecommendationSets`), feedback (given before), and job-seeker
+   * Recommendation sets whose review ended before then (published, discarded or expired; see
+   * `RetentionStore.purgeRecommendationSets`), feedback (given before), and job-seeker
    * profiles idle since then (see `RetentionStore.findIdleJobSeekers`).
    */
   personalData: string;

@@ -287,8 +287,8 @@ describe('a published set replaced by a later publication', () => {
 });
 
 /**
- * No foreign key ties a replaced set to the set that replaced it. Retention keeps a set while the
- * person is shown it and purges the set it replaced first; an earlier version, which purged by
+ * No foreign key ties a replaced set to the set that replaced it. Retention counts each set's period
+ * from its publication and so purges the set it replaced first; an earlier version, which purged by
  * creation date, could delete the replacing set first, and a replaced set must not show again then.
  */
 describe('a replaced set when retention or erasure deletes sets', () => {
@@ -344,7 +344,7 @@ describe('a replaced set when retention or erasure deletes sets', () => {
     expect((await readSet(t, counselor, replaced.id)).set.replacedBy).toEqual(replacement);
 
     // 60 days and 12 hours after the first creation, the profile synced within the period: the cutoff
-    // falls between the two creations. The set in front of the person stays, however old.
+    // falls between the two creations, before both publications: both sets stay.
     clock.advance(60 * 24 * HOUR - 13 * HOUR);
     await syncSeeker(t, 'js-replace-purged');
     expect((await t.container.retention.purgeExpired()).purged.recommendationSets).toBe(0);

@@ -637,3 +637,41 @@ describe('the end of the log period', () => {
     });
   });
 });
+
+describe('the end of the log period after a model recall', () => {
+  let t: TestApp;
+  let clock: TestClock;
+
+  beforeAll(async () => {
+    clock = aClock();
+    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '183' } });
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    await seedCatalogAndSeeker(t, 'js-left');
+    await createAndPublish(t, counselor, 'js-left', { approve: 1 });
+    // Day 100: nobody follows js-left any more; an admin recalls the model that made their set.
+    clock.advance(100 * DAY);
+    const recalled = await t.http
+      .post('/v1/models/aiguillage-ebm-1.1.0/recall')
+      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' })
+      .send({ reason: 'Écart de calibration constaté à la revue trimestrielle' });
+    expect(recalled.status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('shreds the key of a person whose only event in the log period is a recall retracting their set', async () => {
+    const retracted = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.retracted'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-left'),
+    });
+    expect(retracted).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ role: 'admin' }) }),
+    ]);
+    // Day 190: their last act of the service is 190 days old, the recall 90.
+    clock.advance(90 * DAY);
+    const report = await t.container.retention.purgeExpired();
+    expect(report.purged.subjectKeys).toBe(1);
+    const parts = await readPersonalParts(t, 'js-left');
+    expect(parts.length).toBeGreaterThan(0);
+    for (const part of parts) expect(part).toEqual({ status: 'shredded' });
+  });
+});
