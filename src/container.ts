@@ -235,9 +235,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
           run: async () => checkModel(await models.currentState()),
         },
         {
-          // A master-key rotation while the process ran: no person's data key opens with its key.
+          // A key rotation while the process ran: no person's data key opens with its master key, or
+          // its checkpoints would be signed with a retired key.
           name: 'keys',
-          run: async () => checkKeys(await log.subjectKeyring.isMasterKeyInUse()),
+          run: async () =>
+            checkKeys({
+              masterKeyInUse: await log.subjectKeyring.isMasterKeyInUse(),
+              signingKeyInUse: await log.decisionLog.isSigningKeyInUse(),
+            }),
         },
         ...storageChecks,
       ]),

@@ -1,4 +1,5 @@
 import crypto, { type KeyObject } from 'node:crypto';
+import { problemType, ServiceUnavailableError } from '../shared/errors.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** A signed statement that the log held `seq` events and that event `seq` had hash `hash`. */
@@ -96,4 +97,19 @@ export function computeKeyId(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: 'jwk' });
   const required = { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return crypto.createHash('sha256').update(canonicalJson(required), 'utf8').digest('base64url');
+}
+
+/**
+ * A rotation (`npm run audit:rotate-signing-key`) retired the key this process signs checkpoints
+ * with. A checkpoint it signed past the rotation would fail every later verification of the log
+ * (a retired key vouches for nothing after its retirement), so it signs none: only a restart with
+ * the new key helps (503).
+ */
+export class SigningKeyRetiredError extends ServiceUnavailableError {
+  constructor() {
+    super(
+      'the decision log signing key was retired by a rotation; restart the service with the new key',
+      problemType('signing-key-retired'),
+    );
+  }
 }

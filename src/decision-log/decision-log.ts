@@ -29,8 +29,13 @@ export interface DecisionLog {
    * process's commit cannot make the later append fail with SQLITE_BUSY.
    */
   withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
-  /** Signs a checkpoint of the current head now; undefined when the log is empty. */
+  /**
+   * Signs a checkpoint of the current head now; undefined when the log is empty. Throws a
+   * `SigningKeyRetiredError` when a rotation retired this process's signing key.
+   */
   createCheckpoint(): Promise<Checkpoint | undefined>;
+  /** Whether this process's signing key is still the log's (no rotation retired it). */
+  isSigningKeyInUse(): Promise<boolean>;
   /**
    * The latest event about a job seeker among `types`, read in `trx` when given (the log is never
    * deleted from, so it outlives their profile); undefined when there is none.

@@ -12,6 +12,7 @@ import {
   type CheckpointSigner,
   computeKeyId,
   type SigningKeyRecord,
+  SigningKeyRetiredError,
   toSigningKeys,
 } from './checkpoint-signer.ts';
 import {
@@ -182,9 +183,29 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     if (head.seq === 0) return undefined;
     const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
     if (existing !== undefined) return toCheckpoint(existing);
+    // A key vouches for the log up to its retirement's seq (the rotation signs there), never past it.
+    const retiredAtSeq = await this.findRetirementSeq(trx);
+    if (retiredAtSeq !== undefined && head.seq > retiredAtSeq) throw new SigningKeyRetiredError();
     const checkpoint = this.signer.sign(head.seq, head.hash, this.now().toISOString());
     await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
     return checkpoint;
+  }
+
+  /** Whether this process's signing key is still the log's: no rotation retired it. */
+  async isSigningKeyInUse(): Promise<boolean> {
+    return (await this.findRetirementSeq(this.db)) === undefined;
+  }
+
+  /** The seq of the rotation that retired this process's signing key; undefined while none did. */
+  private async findRetirementSeq(db: Knex | Knex.Transaction): Promise<number | undefined> {
+    const rotations: Record<string, unknown>[] = await db(EVENTS)
+      .where({ type: 'log.signing_key_rotated' })
+      .orderBy('seq')
+      .select('seq', 'payload');
+    const retirement = rotations.find(
+      (rotation) => readRotation(rotation.payload).retiredKeyId === this.signer.keyId,
+    );
+    return retirement === undefined ? undefined : readNumber(retirement.seq);
   }
 
   /** Records the key in use among the log's signing keys, once: every process starting with it calls this. */

@@ -5,7 +5,13 @@
  * write would fail, so the instance is not ready. `master_key_replaced`: a rotation replaced the
  * master key this process holds, no person's data key opens with it, so the instance is not ready.
  */
-export type CheckState = 'ok' | 'not_configured' | 'unavailable' | 'low_disk' | 'master_key_replaced';
+export type CheckState =
+  | 'ok'
+  | 'not_configured'
+  | 'unavailable'
+  | 'low_disk'
+  | 'master_key_replaced'
+  | 'signing_key_retired';
 
 /** One named check of readiness (database reachable, model loaded, room on the disk...). */
 export interface ReadinessCheck {

@@ -50,7 +50,11 @@ export interface paths {
          *     the one this process holds: `npm run audit:rotate-master-key` ran while the process was left
          *     running. No person's data key opens with the old key, so the instance answers 503 until it is
          *     restarted with the new key (and a request that needs a person's data key answers 503,
-         *     `master-key-replaced`).
+         *     `master-key-replaced`). It is `signing_key_retired` when `npm run audit:rotate-signing-key`
+         *     retired the key this process signs the log's checkpoints with: a checkpoint signed with it
+         *     past the rotation would fail every later verification, so the process signs none (an export,
+         *     which signs the head, answers 503 `signing-key-retired`) and is not ready until restarted with
+         *     the new key.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -1286,7 +1290,8 @@ export interface components {
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
-             *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place).
+             *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
+             *     `signing-key-retired` (503, the same for the log's signing key).
              */
             type: string;
             title: string;
@@ -1428,9 +1433,9 @@ export interface components {
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. `signing_key_retired` (the `keys` check): the same for the log's signing key. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced" | "signing_key_retired";
             };
         };
         /** @description The registry id, `<name>-<version>`. */
@@ -2999,7 +3004,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds: nothing changed, and only a restart of the service with the new key helps. */
+        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds; or (`signing-key-retired`, no `Retry-After`) the request would sign a checkpoint of the log and a rotation retired this process's signing key: nothing changed, and only a restart of the service with the new key helps. */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
