@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript } from '../support/run-script.ts';
+import { runScriptOn } from '../support/run-script.ts';
 import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
 import { createSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -36,17 +36,12 @@ describe('an API left running through a signing-key rotation', () => {
     newKeyFile = path.join(t.database.dataDir, 'new-signing-key.pem');
     const { privateKey } = crypto.generateKeyPairSync('ed25519');
     fs.writeFileSync(newKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const rotation = await runScript(
-      'rotate-signing-key.ts',
-      ['--new-key', newKeyFile, '--operator', 'ops-7'],
-      {
-        env: {
-          NODE_ENV: 'test',
-          DATA_DIR: t.database.dataDir,
-          ...(t.database.databaseUrl === undefined ? {} : { DATABASE_URL: t.database.databaseUrl }),
-        },
-      },
-    );
+    const rotation = await runScriptOn(t.database, 'rotate-signing-key.ts', [
+      '--new-key',
+      newKeyFile,
+      '--operator',
+      'ops-7',
+    ]);
     expect(rotation.stderr).toBe('');
     expect(rotation.code).toBe(0);
     // The process goes on logging after the rotation.

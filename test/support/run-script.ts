@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { TestDatabase } from './test-database.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const runFile = promisify(execFile);
@@ -44,4 +45,22 @@ export async function runScript(
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/**
+ * Runs `scripts/<file>` with a test app's database and data folder (keys included), as an operator
+ * runs it with the configuration of an API, left running or not.
+ */
+export function runScriptOn(
+  database: Pick<TestDatabase, 'dataDir' | 'databaseUrl'>,
+  file: string,
+  args: string[],
+): Promise<ScriptRun> {
+  return runScript(file, args, {
+    env: {
+      NODE_ENV: 'test',
+      DATA_DIR: database.dataDir,
+      ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+    },
+  });
 }
