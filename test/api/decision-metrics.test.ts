@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { scrapeMetrics } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import { act, createSet, decide, readSet, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
-
-async function scrape(t: TestApp): Promise<string> {
-  const res = await t.http.get('/metrics');
-  expect(res.status).toBe(200);
-  return res.text;
-}
 
 /** The value of one series of the exposition text, 0 when it is not there yet. */
 function readSeries(text: string, series: string): number {
@@ -29,7 +24,7 @@ describe('the decision figures of /metrics', () => {
   afterAll(() => t.close());
 
   it('serves every decision series and the count of 5xx at 0 from the start, so that an alert sees the first one', async () => {
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     for (const decision of ['approved', 'rejected', 'course_unavailable']) {
       for (const source of ['model', 'counselor']) {
         for (const opened of ['true', 'false']) {
@@ -69,7 +64,7 @@ describe('the decision figures of /metrics', () => {
     });
     expect(added.status).toBe(201);
 
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     expect(
       readSeries(text, 'aiguillage_item_decisions_total{decision="approved",source="model",opened="true"}'),
     ).toBe(1);
@@ -100,7 +95,7 @@ describe('the decision figures of /metrics', () => {
   });
 
   it('counts a decision in a set its counselor never opened as unopened, timed from the set’s creation', async () => {
-    const before = await scrape(t);
+    const before = await scrapeMetrics(t);
     const { set, etag } = await createSet(t, counselor, 'js-1');
     const [item] = set.items;
     if (item === undefined) throw new Error('the set needs an item');
@@ -109,7 +104,7 @@ describe('the decision figures of /metrics', () => {
     const res = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
     expect(res.status).toBe(200);
 
-    const after = await scrape(t);
+    const after = await scrapeMetrics(t);
     const unopened = 'aiguillage_item_decisions_total{decision="approved",source="model",opened="false"}';
     expect(readSeries(after, unopened) - readSeries(before, unopened)).toBe(1);
     const fast = 'aiguillage_item_decision_seconds_bucket{le="2",decision="approved"}';
@@ -117,14 +112,14 @@ describe('the decision figures of /metrics', () => {
   });
 
   it('names no counselor, set or person in the decision figures', async () => {
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     const decisionLines = text.split('\n').filter((line) => line.startsWith('aiguillage_item_decision'));
     expect(decisionLines.length).toBeGreaterThan(0);
     for (const line of decisionLines) expect(line).not.toMatch(/c-001|js-1|[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it('reads in every alert rule only metrics and labels that /metrics serves', async () => {
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     const document = parse(await readFile('docs/alert-rules.yml', 'utf8')) as {
       groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }>;
     };

@@ -53,6 +53,21 @@ async function portalOf(t: TestApp, seekerId: string): Promise<PortalBody> {
   return res.body as PortalBody;
 }
 
+/** Items the job seeker can neither have explained nor answer any more (404, as for an unknown item). */
+async function expectGoneFromPortal(t: TestApp, token: string, itemIds: readonly string[]): Promise<void> {
+  for (const itemId of itemIds) {
+    const explanation = await t.http
+      .get(`/v1/me/recommendations/${itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(explanation.status).toBe(404);
+    const feedback = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(token, { type: 'bearer' })
+      .send({ response: 'interested' });
+    expect(feedback.status).toBe(404);
+  }
+}
+
 async function listModels(t: TestApp, token: string): Promise<ModelBody[]> {
   const res = await t.http.get('/v1/models').auth(token, { type: 'bearer' });
   expect(res.status).toBe(200);
@@ -267,17 +282,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     });
     expect(shown.items).toEqual([]);
     const token = await t.tokenFor('job_seeker', 'rc-shown');
-    for (const itemId of approvedIds(sets.faultyShown)) {
-      const explanation = await t.http
-        .get(`/v1/me/recommendations/${itemId}/explanation`)
-        .auth(token, { type: 'bearer' });
-      expect(explanation.status).toBe(404);
-      const feedback = await t.http
-        .post(`/v1/me/recommendations/${itemId}/feedback`)
-        .auth(token, { type: 'bearer' })
-        .send({ response: 'interested' });
-      expect(feedback.status).toBe(404);
-    }
+    await expectGoneFromPortal(t, token, approvedIds(sets.faultyShown));
     expect((await portalOf(t, 'rc-moved')).items).toEqual([]);
     // Shown the later model's set, which replaced the faulty one: that stays.
     expect((await portalOf(t, 'rc-later')).items.map((item) => item.itemId)).toEqual(
@@ -293,17 +298,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     const token = await t.tokenFor('job_seeker', 'rc-replaced');
     const replacedItems = approvedIds(sets.faultyReplaced);
     expect(replacedItems).toHaveLength(1);
-    for (const itemId of replacedItems) {
-      const explanation = await t.http
-        .get(`/v1/me/recommendations/${itemId}/explanation`)
-        .auth(token, { type: 'bearer' });
-      expect(explanation.status).toBe(404);
-      const feedback = await t.http
-        .post(`/v1/me/recommendations/${itemId}/feedback`)
-        .auth(token, { type: 'bearer' })
-        .send({ response: 'interested' });
-      expect(feedback.status).toBe(404);
-    }
+    await expectGoneFromPortal(t, token, replacedItems);
     const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
     expect(data.status).toBe(200);
     // Only the later model's suggestions are still the person's.

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetrics } from '../support/metrics.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { putSettings } from '../support/workflow.ts';
-
-async function scrape(t: TestApp): Promise<string> {
-  const res = await t.http.get('/metrics');
-  expect(res.status).toBe(200);
-  return res.text;
-}
 
 describe('the operating gauges of /metrics', () => {
   let t: TestApp;
@@ -17,15 +12,15 @@ describe('the operating gauges of /metrics', () => {
   afterAll(() => t.close());
 
   it('shows the kill switch as it is thrown and released', async () => {
-    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
+    expect(await scrapeMetrics(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
     await putSettings(t, { aiEnabled: false });
-    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 0$/m);
+    expect(await scrapeMetrics(t)).toMatch(/^aiguillage_ai_enabled 0$/m);
     await putSettings(t, { aiEnabled: true });
-    expect(await scrape(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
+    expect(await scrapeMetrics(t)).toMatch(/^aiguillage_ai_enabled 1$/m);
   });
 
   it('shows the active model as /readyz does: ok', async () => {
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 1$/m);
     expect(text).toMatch(/^aiguillage_model_state\{state="not_configured"\} 0$/m);
     expect(text).toMatch(/^aiguillage_model_state\{state="unavailable"\} 0$/m);
@@ -41,7 +36,7 @@ describe('the operating gauges while no model is active', () => {
   afterAll(() => t.close());
 
   it('shows that no model serves: not_configured, as /readyz says', async () => {
-    const text = await scrape(t);
+    const text = await scrapeMetrics(t);
     expect(text).toMatch(/^aiguillage_model_state\{state="not_configured"\} 1$/m);
     expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 0$/m);
   });
