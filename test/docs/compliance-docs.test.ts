@@ -9,6 +9,9 @@ const DOCUMENTS = [
   'docs/risk-register.md',
   'docs/technical-documentation.md',
   'docs/instructions-for-use.md',
+  'docs/fria-template.md',
+  'docs/information-notice-fr.md',
+  'docs/monitoring-plan-template.md',
 ];
 
 /**
@@ -46,7 +49,7 @@ describe('the compliance documents', () => {
     expect(tests.filter((named) => !named.endsWith('.test.ts'))).toEqual([]);
   });
 
-  it('links the three documents from the README', () => {
+  it('links every compliance document from the README', () => {
     const readme = readDocument('README.md');
     for (const document of DOCUMENTS) {
       expect(readme).toContain(`](${document})`);
