@@ -7,9 +7,10 @@ import { createRetentionService } from '../src/retention/create-retention.ts';
 
 new Command('npm run retention --')
   .description(
-    'Purges what has outlived its retention period, now: finished recommendation sets and feedback older ' +
-      'than RETENTION_PERSONAL_DAYS, job seekers with no activity for that long (their rows deleted as ' +
-      'DELETE /v1/job-seekers/{id} would; objectors kept), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
+    'Purges what has outlived its retention period, now: recommendation sets whose review ended more than ' +
+      'RETENTION_PERSONAL_DAYS ago and feedback older than that, job seekers with no activity for that long ' +
+      '(no sync, objection, set or feedback; their rows deleted as DELETE /v1/job-seekers/{id} would, their ' +
+      'objection kept in the log for a later sync), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
       'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
       'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does this ' +
       'once a day (RETENTION_DAILY_JOB).',
@@ -34,11 +35,11 @@ try {
   console.log(
     [
       `${where}: retention run recorded as decision event ${report.seq}`,
-      `  recommendation sets created before ${cutoffs.personalData}: ${purged.recommendationSets} purged ` +
+      `  recommendation sets whose review ended before ${cutoffs.personalData}: ${purged.recommendationSets} purged ` +
         `(${purged.recommendationItems} items)`,
       `  feedback given before ${cutoffs.personalData}: ${purged.feedback} purged`,
       `  job seekers with no activity since ${cutoffs.personalData}: ${purged.jobSeekers} profiles purged ` +
-        '(those who objected to AI processing are kept)',
+        '(an objection to AI processing stays in the decision log)',
       `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,
       `  job seekers with no decision event since ${cutoffs.log}: ${purged.subjectKeys} keys shredded`,
     ].join('\n'),

@@ -199,6 +199,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         models,
         retention: config.retention,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
+        checkLoggedText,
         now,
       }),
       audit: new AuditService({

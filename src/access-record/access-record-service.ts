@@ -8,7 +8,9 @@ import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { FeedbackStore } from '../portal/feedback-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import {
+  ACCESS_REQUEST_PLACE,
   type AccessRecord,
   type AccessRecordEvent,
   type AccessRequest,
@@ -35,6 +37,8 @@ export interface AccessRecordServiceDeps {
   retention: RetentionPeriods;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
+  /** Checks the request's reference, which `subject.access_exported` keeps readable for good. */
+  checkLoggedText: LoggedTextCheck;
   now: () => Date;
 }
 
@@ -56,6 +60,7 @@ export class AccessRecordService {
   async produceAccessRecord(request: AccessRequest): Promise<AccessRecord> {
     const { deps } = this;
     const { seekerId } = request;
+    await deps.checkLoggedText(ACCESS_REQUEST_PLACE, request.reference, 'give the reference of the request');
     // Read first: the registry holds no one's personal data, and on SQLite the transaction below
     // holds the only connection.
     const registered = await deps.models.listModels();

@@ -19,7 +19,6 @@ import {
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
-import { refuseSensitiveLoggedText } from '../screening/refuse-sensitive-logged-text.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { foldText } from '../shared/fold-text.ts';
 import type { ProcessingStatement } from './processing-statement.ts';
@@ -32,20 +31,22 @@ export interface AccessRequest {
   reference: string;
 }
 
+/** Where the reference comes from, as a refusal names it. */
+export const ACCESS_REQUEST_PLACE = { header: 'X-Access-Request' } as const;
+
 /**
  * The request of `admin` answering `reference` for `seekerId`. The reference is recorded in the
  * public part of `subject.access_exported`, readable for as long as the log is kept, where erasure
- * cannot reach it: one that mentions sensitive facts (as the free-text screening finds them) is
- * refused, as an audit purpose is, and so is one holding the person's id, which would tie their
- * pseudonym to them for good.
+ * cannot reach it: one holding the person's id, whatever its case, would tie their pseudonym to them
+ * for good, and is refused here. The service then checks it as every text the log keeps readable
+ * (`LoggedTextCheck`: no sensitive facts, no id of anyone else the log names).
  */
 export function accessRequestFor(admin: Principal, seekerId: string, reference: string): AccessRequest {
-  refuseSensitiveLoggedText({ header: 'X-Access-Request' }, reference, 'give the reference of the request');
   if (mentionsId(reference, seekerId)) {
     throw new InvalidInputError(
       'the X-Access-Request header is kept readable in the decision log for good, where people appear only by ' +
         'pseudonym: give the reference of the request without the person’s id',
-      { header: 'X-Access-Request' },
+      { ...ACCESS_REQUEST_PLACE },
     );
   }
   return { admin, seekerId, reference };

@@ -44,7 +44,7 @@ export class JobSeekerService {
       const objectionRestored =
         created && (await findStandingObjection(deps.decisionLog, id, trx)) !== undefined;
       if (objectionRestored) {
-        await deps.store.recordObjection(trx, id);
+        await deps.store.recordObjection(trx, id, now);
         jobSeeker = { ...jobSeeker, aiObjection: true };
       }
       const changedFields =

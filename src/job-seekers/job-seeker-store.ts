@@ -21,11 +21,15 @@ export interface JobSeekerStore {
     now: Date,
     trx?: Knex.Transaction,
   ): Promise<{ jobSeeker: JobSeeker; created: boolean; previous?: JobSeeker }>;
-  /** Records the person's objection to AI processing; false when there is no such person. */
-  recordObjection(trx: Knex.Transaction, id: string): Promise<boolean>;
+  /**
+   * Records the person's objection to AI processing, made `at`; false when there is no such person.
+   * Its time keeps the profile from being purged as idle within the retention period.
+   */
+  recordObjection(trx: Knex.Transaction, id: string, at: Date): Promise<boolean>;
   /**
    * Lifts the person's objection to AI processing; false when none stood (or there is no such
-   * person). Only a standing objection is changed, so two withdrawals at once lift it once.
+   * person). Only a standing objection is changed, so two withdrawals at once lift it once. Its time,
+   * `at`, counts as the objection's does.
    */
-  withdrawObjection(trx: Knex.Transaction, id: string): Promise<boolean>;
+  withdrawObjection(trx: Knex.Transaction, id: string, at: Date): Promise<boolean>;
 }

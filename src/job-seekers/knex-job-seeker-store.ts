@@ -49,15 +49,19 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     return trx === undefined ? this.db.transaction(write) : write(trx);
   }
 
-  // The objection's time is the log's (`objection.recorded`, `objection.withdrawn`): `updated_at`
-  // stays the profile's last sync, from which its counts are aged (months unemployed).
-  async recordObjection(trx: Knex.Transaction, id: string): Promise<boolean> {
-    const changed = await trx(TABLE).where({ id }).update({ ai_objection: true });
+  // The objection's time has a column of its own: `updated_at` stays the profile's last sync, from
+  // which its counts are aged (months unemployed).
+  async recordObjection(trx: Knex.Transaction, id: string, at: Date): Promise<boolean> {
+    const changed = await trx(TABLE)
+      .where({ id })
+      .update({ ai_objection: true, objection_changed_at: at.toISOString() });
     return changed > 0;
   }
 
-  async withdrawObjection(trx: Knex.Transaction, id: string): Promise<boolean> {
-    const changed = await trx(TABLE).where({ id, ai_objection: true }).update({ ai_objection: false });
+  async withdrawObjection(trx: Knex.Transaction, id: string, at: Date): Promise<boolean> {
+    const changed = await trx(TABLE)
+      .where({ id, ai_objection: true })
+      .update({ ai_objection: false, objection_changed_at: at.toISOString() });
     return changed > 0;
   }
 }

@@ -83,7 +83,7 @@ export class ObjectionService {
   async withdrawObjection(seeker: Principal): Promise<void> {
     const { jobSeekers, decisionLog } = this.deps;
     await decisionLog.withTransaction(async (trx) => {
-      if (!(await jobSeekers.withdrawObjection(trx, seeker.subject))) {
+      if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, this.deps.now()))) {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) throw ownFileNotFound();
         throw new ConflictError(
           'no objection to AI processing stands for you: there is nothing to withdraw',
@@ -112,7 +112,7 @@ export class ObjectionService {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
       recording.checkAccess(await jobSeekers.lockById(trx, seekerId));
-      await jobSeekers.recordObjection(trx, seekerId);
+      await jobSeekers.recordObjection(trx, seekerId, now());
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
         reason: 'la personne s’est opposée au traitement par l’IA',
         madeBy: 'model',

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { type AccessRecordProfile, toAccessRecordProfile } from '../access-record/access-record.ts';
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -138,6 +139,9 @@ export class PortalService {
     const explanation = await this.explain(seeker, set, item);
     // Logged once the answer is ready: a reading that fails is no reading.
     await this.deps.decisionLog.withTransaction(async (trx) => {
+      // Found again under the log's lock: a set retracted, or a person erased, since the first look
+      // is answered as gone, and no reading of it is logged.
+      await this.findMyItem(seeker, itemId, trx);
       await this.deps.decisionLog.append(trx, {
         type: 'explanation.opened',
         actor: { role: 'job_seeker', id: seeker.subject },
@@ -222,6 +226,9 @@ export class PortalService {
     };
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
+        // Found again under the log's lock: an item retracted since the first look (its row stays,
+        // so no foreign key would refuse the answer) is the person's no longer.
+        await this.findMyItem(seeker, itemId, trx);
         await this.deps.feedback.insert(trx, feedback);
         await this.deps.decisionLog.append(trx, {
           type: 'feedback.given',
@@ -281,8 +288,9 @@ export class PortalService {
   private async findMyItem(
     seeker: Principal,
     itemId: string,
+    trx?: Knex.Transaction,
   ): Promise<{ set: RecommendationSet; item: RecommendationItem }> {
-    for (const set of await this.deps.recommendations.listForSeeker(seeker.subject)) {
+    for (const set of await this.deps.recommendations.listForSeeker(seeker.subject, trx)) {
       if (set.status !== 'published') continue;
       const item = set.items.find(
         (candidate) => candidate.id === itemId && candidate.decision === 'approved',

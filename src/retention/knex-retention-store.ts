@@ -28,6 +28,9 @@ export class KnexRetentionStore implements RetentionStore {
     const rows: Array<Record<string, unknown>> = await trx('job_seekers')
       .select('id')
       .where('updated_at', '<', before)
+      .where((objection) =>
+        objection.whereNull('objection_changed_at').orWhere('objection_changed_at', '<', before),
+      )
       .whereNotExists((keptSets) =>
         keptSets
           .select(trx.raw('1'))

@@ -44,6 +44,7 @@ describe('AccessRecordService', () => {
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       models: { listModels: async () => [] },
       retention: loadConfig({ NODE_ENV: 'test' }).retention,
+      checkLoggedText: async () => undefined,
       now: () => new Date(),
       ...overrides,
     });

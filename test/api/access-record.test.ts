@@ -398,6 +398,18 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(await headSeq(t)).toBe(head + 1);
   });
 
+  it('refuses a reference that holds the id of another job seeker or of a counselor the log names (422), and logs nothing', async () => {
+    await syncSeeker(t, 'js-record-other');
+    const head = await headSeq(t);
+    for (const reference of ['js-record-other', 'DSAR/c-001']) {
+      const res = await requestRecord(t, admin, SEEKER, reference);
+      expect(res.status, reference).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.detail).toMatch(/X-Access-Request.*kept readable/);
+    }
+    expect(await headSeq(t)).toBe(head);
+  });
+
   it('does not create a data key for a person who has none', async () => {
     await syncSeeker(t, 'js-synced-only');
     expect(await hasDataKey(t, 'js-synced-only')).toBe(false);

@@ -373,6 +373,60 @@ describe('job seeker portal API', () => {
       }
     });
 
+    /** Runs the counselor's retraction of `setId` just before the next transaction of the log begins. */
+    function retractBeforeNextTransaction(setId: string, etag: string): () => void {
+      const log = t.container.decisionLog.decisionLog;
+      const original = log.withTransaction;
+      const withTransaction = original.bind(log);
+      log.withTransaction = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
+        log.withTransaction = original;
+        const retracted = await act(t, counselor, setId, 'retract', etag, { reason: 'Erreur de saisie.' });
+        expect(retracted.status).toBe(200);
+        return withTransaction(work);
+      };
+      return () => {
+        log.withTransaction = original;
+      };
+    }
+
+    it('answers 404 to feedback on an item whose set was retracted while the feedback was being written, and stores none', async () => {
+      await syncSeeker(t, 'js-retracted-meanwhile');
+      const published = await createAndPublish(t, counselor, 'js-retracted-meanwhile', { approve: 1 });
+      const itemId = published.items.find((item) => item.decision === 'approved')?.itemId ?? '';
+      const { etag } = await readSet(t, counselor, published.id);
+      const restore = retractBeforeNextTransaction(published.id, etag);
+      try {
+        const res = await t.http
+          .post(`/v1/me/recommendations/${itemId}/feedback`)
+          .auth(await t.tokenFor('job_seeker', 'js-retracted-meanwhile'), { type: 'bearer' })
+          .send({ response: 'enrolled', comment: 'Je suis inscrit.' });
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      } finally {
+        restore();
+      }
+      expect(await t.container.db('feedback').where({ item_id: itemId })).toEqual([]);
+    });
+
+    it('answers 404 to an explanation of an item whose set was retracted while it was being read, and logs no reading', async () => {
+      await syncSeeker(t, 'js-retracted-reading');
+      const published = await createAndPublish(t, counselor, 'js-retracted-reading', { approve: 1 });
+      const itemId = published.items.find((item) => item.decision === 'approved')?.itemId ?? '';
+      const { etag } = await readSet(t, counselor, published.id);
+      const restore = retractBeforeNextTransaction(published.id, etag);
+      try {
+        const res = await t.http
+          .get(`/v1/me/recommendations/${itemId}/explanation`)
+          .auth(await t.tokenFor('job_seeker', 'js-retracted-reading'), { type: 'bearer' });
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      } finally {
+        restore();
+      }
+      const events = await t.container.decisionLog.decisionLog.listEventsAbout('js-retracted-reading');
+      expect(events.map((event) => event.type)).not.toContain('explanation.opened');
+    });
+
     it('warns about a sensitive term in feedback, in French, and counts it', async () => {
       const before = await commentWarningCount();
       await syncSeeker(t, 'js-sensitive');

@@ -73,14 +73,16 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
 
-      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, id));
+      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
 
       expect(recorded).toBe(true);
       expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, monday, true));
     });
 
     it('records no objection for a person it has never seen', async () => {
-      const recorded = await subject.inTransaction((trx) => store.recordObjection(trx, 'js-never-seen'));
+      const recorded = await subject.inTransaction((trx) =>
+        store.recordObjection(trx, 'js-never-seen', monday),
+      );
 
       expect(recorded).toBe(false);
       expect(await store.findById('js-never-seen')).toBeUndefined();
@@ -91,7 +93,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       await store.upsert(id, aJobSeeker(), monday);
 
       const attempt = subject.inTransaction(async (trx) => {
-        await store.recordObjection(trx, id);
+        await store.recordObjection(trx, id, monday);
         throw new Error('the decision log refused the event');
       });
 
@@ -102,7 +104,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
     it('keeps the objection to AI processing when the profile is replaced', async () => {
       const id = freshId();
       await store.upsert(id, aJobSeeker(), monday);
-      await subject.inTransaction((trx) => store.recordObjection(trx, id));
+      await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
 
       const result = await store.upsert(id, aJobSeeker({ monthsUnemployed: 12 }), tuesday);
 
@@ -114,9 +116,9 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       const id = freshId();
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
-      await subject.inTransaction((trx) => store.recordObjection(trx, id));
+      await subject.inTransaction((trx) => store.recordObjection(trx, id, monday));
 
-      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id));
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, monday));
 
       expect(withdrawn).toBe(true);
       expect(await store.findById(id)).toStrictEqual(expectedJobSeeker(id, input, monday, monday, false));
@@ -127,8 +129,10 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       const input = aJobSeeker();
       await store.upsert(id, input, monday);
 
-      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id));
-      const unknown = await subject.inTransaction((trx) => store.withdrawObjection(trx, 'js-never-seen'));
+      const withdrawn = await subject.inTransaction((trx) => store.withdrawObjection(trx, id, monday));
+      const unknown = await subject.inTransaction((trx) =>
+        store.withdrawObjection(trx, 'js-never-seen', monday),
+      );
 
       expect(withdrawn).toBe(false);
       expect(unknown).toBe(false);
@@ -140,7 +144,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       await store.upsert(id, aJobSeeker(), monday);
 
       const seenInside = await subject.inTransaction(async (trx) => {
-        await store.recordObjection(trx, id);
+        await store.recordObjection(trx, id, monday);
         return store.findById(id, trx);
       });
 

@@ -38,8 +38,9 @@ describe('npm run retention', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('retention run recorded as decision event 1');
     expect(first.stdout).toMatch(/Idempotency-Key answers stored before \S+: 0 purged/);
+    expect(first.stdout).toMatch(/recommendation sets whose review ended before \S+: 0 purged/);
     expect(first.stdout).toMatch(
-      /job seekers with no activity since \S+: 0 profiles purged \(those who objected/,
+      /job seekers with no activity since \S+: 0 profiles purged \(an objection to AI processing stays/,
     );
     const second = await runRetentionCli({ RETENTION_PERSONAL_DAYS: '30' });
     expect(second.code).toBe(0);

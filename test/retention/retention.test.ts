@@ -366,15 +366,24 @@ describe('purging the profiles of job seekers with no activity for the personal-
     await seedCatalogAndSeeker(t, 'js-new-set');
     await seedCatalogAndSeeker(t, 'js-feedback');
     const answered = await createAndPublish(t, counselor, 'js-feedback', { approve: 1 });
+    await syncSeeker(t, 'js-late-objector');
+    await syncSeeker(t, 'js-late-withdrawer');
+    await objectToAi(t, 'js-late-withdrawer');
     expect(await personalPartsOf('js-idle')).not.toEqual([]);
     expect(await personalPartsOf('js-objector')).not.toEqual([]);
 
     // Day 50: the case-management system syncs one person again, a counselor asks for suggestions
-    // for another, and a third answers the suggestion published for them on day 0.
+    // for another, a third answers the suggestion published for them on day 0, a fourth objects to
+    // AI processing and a fifth withdraws the objection they made on day 0.
     clock.advance(50 * DAY);
     await syncSeeker(t, 'js-synced');
     await createSet(t, counselor, 'js-new-set');
     await giveFeedback(t, 'js-feedback', approvedItemOf(answered));
+    await objectToAi(t, 'js-late-objector');
+    const withdrawal = await t.http
+      .delete('/v1/me/objection')
+      .auth(await t.tokenFor('job_seeker', 'js-late-withdrawer'), { type: 'bearer' });
+    expect(withdrawal.status).toBe(204);
 
     // Day 61: the cutoff is day 1.
     clock.advance(11 * DAY);
@@ -423,7 +432,25 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('keeps a profile not synced since, whose owner gave feedback within the period', async () => {
-    expect(await profileIds()).toEqual(['js-feedback', 'js-new-set', 'js-synced']);
+    expect(await profileIds()).toContain('js-feedback');
+  });
+
+  it('keeps a profile not synced since, whose owner objected to AI processing within the period', async () => {
+    expect(await profileIds()).toContain('js-late-objector');
+  });
+
+  it('keeps a profile not synced since, whose owner withdrew their objection within the period', async () => {
+    expect(await profileIds()).toContain('js-late-withdrawer');
+  });
+
+  it('purges no other profile', async () => {
+    expect(await profileIds()).toEqual([
+      'js-feedback',
+      'js-late-objector',
+      'js-late-withdrawer',
+      'js-new-set',
+      'js-synced',
+    ]);
   });
 
   it('leaves a decision log that still verifies, every event in place', async () => {
@@ -443,7 +470,15 @@ describe('purging the profiles of job seekers with no activity for the personal-
     const idle = await t.container.db.transaction((trx) => store.findIdleJobSeekers(trx, cutoff, 1));
     expect(idle).toEqual(['js-feedback']);
     const all = await t.container.db.transaction((trx) => store.findIdleJobSeekers(trx, cutoff, 500));
-    expect(all).toEqual(['js-feedback', 'js-idle-a', 'js-idle-b', 'js-new-set', 'js-synced']);
+    expect(all).toEqual([
+      'js-feedback',
+      'js-idle-a',
+      'js-idle-b',
+      'js-late-objector',
+      'js-late-withdrawer',
+      'js-new-set',
+      'js-synced',
+    ]);
   });
 });
 

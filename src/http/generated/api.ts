@@ -3142,7 +3142,7 @@ export interface components {
          */
         AuditPurpose: string;
         /**
-         * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id is refused with 422.
+         * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422.
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
@@ -3397,7 +3397,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id is refused with 422.
+                 * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422.
                  * @example DSAR-2026-0142
                  */
                 "X-Access-Request": components["parameters"]["AccessRequest"];
@@ -3426,7 +3426,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The request reference mentions sensitive details about someone, or names the person; it would stay readable in the decision log for good. */
+            /** @description The request reference mentions sensitive details about someone, or names the person or anyone else the log names; it would stay readable in the decision log for good. */
             422: {
                 headers: {
                     [name: string]: unknown;
