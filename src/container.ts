@@ -108,6 +108,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const courseStore = new KnexCourseStore(db);
     const recommendationStore = new KnexRecommendationStore(db);
     const feedbackStore = new KnexFeedbackStore(db);
+    const idempotencyStore = new KnexIdempotencyStore(db);
     const settingsStore = new KnexSettingsStore(db);
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
@@ -149,7 +150,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         courses: courseStore,
         settings: settingsStore,
-        idempotency: new KnexIdempotencyStore(db),
+        idempotency: idempotencyStore,
         decisionLog,
         models,
         feedback: feedbackStore,
@@ -218,6 +219,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
         models: modelStore,
         sets: recommendationStore,
         checkLoggedText,
+        idempotency: idempotencyStore,
+        clockToleranceMs: config.auth.clockToleranceSeconds * 1000,
         now,
       }),
       readiness: new ReadinessProbe([

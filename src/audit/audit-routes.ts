@@ -191,7 +191,8 @@ function toEventFilter(query: EventsQuery): AuditEventFilter {
   return filter;
 }
 
-function readLimit(limit: number | undefined): number {
+/** The page size asked for, or the audit lists' default. */
+export function readLimit(limit: number | undefined): number {
   return limit === undefined ? DEFAULT_PAGE_SIZE : Number(limit);
 }
 

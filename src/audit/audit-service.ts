@@ -14,8 +14,10 @@ import {
   collectIncidents,
   describeIncident,
   INCIDENT_EVENT_TYPES,
+  type IncidentListPosition,
   type IncidentStatus,
-  sortLatestDetectedFirst,
+  listLatestDetectedFirst,
+  positionOf,
 } from '../incidents/incident.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
@@ -88,6 +90,12 @@ export interface AuditVerification extends RangeVerification {
 export interface CheckpointsPage {
   checkpoints: Checkpoint[];
   nextAfterSeq: number | null;
+}
+
+export interface IncidentsPage {
+  incidents: IncidentStatus[];
+  /** The position to continue after, or null when this was the last page. */
+  nextAfter: IncidentListPosition | null;
 }
 
 export interface AuditPublicKey {
@@ -332,18 +340,28 @@ export class AuditService {
   }
 
   /**
-   * Every incident recorded (`incident.recorded`, with its `incident.notified`), the latest detected
-   * first, with where its reporting stands today. Read from the log, the incidents' only record.
+   * One page of the incidents recorded (`incident.recorded`, with its `incident.notified`), the
+   * latest detected first, after the cursor's position, with where each one's reporting stands
+   * today. Read from the log, the incidents' only record: every incident is read to order them (they
+   * are few), and each page carries every notification recorded up to the head.
    */
-  async listIncidents(request: AuditRequest): Promise<IncidentStatus[]> {
+  async listIncidents(
+    request: AuditRequest,
+    page: { after?: IncidentListPosition; limit: number },
+  ): Promise<IncidentsPage> {
     await this.checkPurpose(request);
     const { seq: toSeq } = await this.deps.log.readHead();
-    const incidents = await collectIncidents(
-      this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }, toSeq),
+    const found = listLatestDetectedFirst(
+      await collectIncidents(this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }, toSeq)),
+      page.after,
     );
-    await this.record(request, 'listIncidents', { toSeq }, incidents.length);
+    const { items, next } = takePage(found, page.limit);
+    await this.record(request, 'listIncidents', { ...page, toSeq }, items.length);
     const now = this.deps.now();
-    return sortLatestDetectedFirst(incidents).map((incident) => describeIncident(incident, now));
+    return {
+      incidents: items.map(({ incident }) => describeIncident(incident, now)),
+      nextAfter: next === undefined ? null : positionOf(next),
+    };
   }
 
   /**

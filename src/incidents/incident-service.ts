@@ -1,6 +1,14 @@
+import type { Knex } from 'knex';
 import type { AuditEventStore } from '../audit/audit-event-store.ts';
 import { findActingRole, type Principal } from '../auth/principal.ts';
+import type { DecisionEvent, NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import {
+  describeIdempotentRequest,
+  type IdempotentRequest,
+  matchFirstAnswer,
+} from '../idempotency/idempotent-request.ts';
 import type { ModelStore } from '../model-registry/model-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
@@ -25,6 +33,13 @@ export interface IncidentServiceDeps {
   sets: Pick<RecommendationStore, 'listHeldIds'>;
   /** The check of a text the log keeps readable for good (no invisible characters, no person's id). */
   checkLoggedText: LoggedTextCheck;
+  /** The first answers to recordings made with an Idempotency-Key, per caller. */
+  idempotency: IdempotencyStore;
+  /**
+   * How far ahead of this clock an instant the caller gives may be: the console's clock and this
+   * one disagree a little (`AUTH_CLOCK_TOLERANCE_SECONDS`, the tolerance tokens get).
+   */
+  clockToleranceMs: number;
   now(): Date;
 }
 
@@ -45,6 +60,17 @@ export interface NewIncidentNotification {
   reference?: string;
 }
 
+/** The answer to a recording: the incident as it stands once recorded, and the warnings confirmed. */
+export interface IncidentAnswer {
+  incident: IncidentStatus;
+  warnings: ScreeningWarning[];
+}
+
+/** An answer, and whether it replays the first answer to the same Idempotency-Key and body. */
+export interface RecordedAnswer extends IncidentAnswer {
+  replayed: boolean;
+}
+
 /** The roles that record incidents, in the order one is picked for a caller holding both. */
 const INCIDENT_ROLES = ['auditor', 'admin'] as const;
 
@@ -58,21 +84,25 @@ export class IncidentService {
 
   /**
    * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
-   * the detection not in the future. The summary and measures stay readable for good, where erasure
-   * cannot reach them: invisible characters and people's ids are refused, and sensitive terms
-   * too unless the writer confirms them (an incident may have to name the group it concerned).
+   * the detection not in the future (beyond the clock tolerance). The summary and measures stay
+   * readable for good, where erasure cannot reach them: invisible characters and people's ids are
+   * refused, and sensitive terms too unless the writer confirms them (an incident may have to name
+   * the group it concerned). A retry with the same Idempotency-Key and input gets the first answer
+   * and records nothing; the key with another input is refused (422).
    */
   async recordIncident(
     actor: Principal,
     input: NewIncident,
-  ): Promise<{ incident: IncidentStatus; warnings: ScreeningWarning[] }> {
+    idempotencyKey: string,
+  ): Promise<RecordedAnswer> {
+    const request = describeIdempotentRequest('recordIncident', '', input);
+    const replay = await this.findReplay(actor, idempotencyKey, request);
+    if (replay !== undefined) return replay;
+
     const now = this.deps.now();
     const summary = input.summary.trim();
     const measures = input.measures?.trim() ?? null;
-    const detectedAt = readInstant('detectedAt', input.detectedAt);
-    if (Date.parse(detectedAt) > now.getTime()) {
-      throw new InvalidInputError(`detectedAt (${detectedAt}) is in the future`, { field: 'detectedAt' });
-    }
+    const detectedAt = this.readPastInstant('detectedAt', input.detectedAt, now);
     const warnings = await this.checkTexts(
       [
         ['summary', summary],
@@ -103,40 +133,45 @@ export class IncidentService {
       setIds,
       ...(warnings.length === 0 ? {} : { sensitiveTermsAcknowledged: true }),
     };
-    const event = await this.deps.log.withTransaction((trx) =>
-      this.deps.log.append(trx, {
-        type: 'incident.recorded',
-        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
-        payload,
-      }),
+    return this.appendOnce(
+      actor,
+      idempotencyKey,
+      request,
+      { type: 'incident.recorded', payload },
+      (event) => {
+        const incident: Incident = {
+          ...payload,
+          sensitiveTermsAcknowledged: warnings.length > 0,
+          recordedAt: event.occurredAt,
+          recordedBy: { ...event.actor },
+          notifications: [],
+        };
+        return { incident: describeIncident(incident, now), warnings };
+      },
     );
-    const incident: Incident = {
-      ...payload,
-      sensitiveTermsAcknowledged: warnings.length > 0,
-      recordedAt: event.occurredAt,
-      recordedBy: { ...event.actor },
-      notifications: [],
-    };
-    return { incident: describeIncident(incident, now), warnings };
   }
 
   /**
    * Appends `incident.notified`: the provider or the authority was informed of the incident, at
-   * `notifiedAt` (neither in the future nor before the detection). Each report is recorded, an
-   * initial one and a complete one alike. Returns the incident with every notification recorded.
+   * `notifiedAt` (neither in the future, beyond the clock tolerance, nor before the detection). Each
+   * report is recorded, an initial one and a complete one alike; a retry with the same
+   * Idempotency-Key and input is not (it gets the first answer), and the key with another input or
+   * incident is refused (422). Answers the incident with every notification recorded.
    */
   async recordNotification(
     actor: Principal,
     incidentId: string,
     input: NewIncidentNotification,
-  ): Promise<IncidentStatus> {
+    idempotencyKey: string,
+  ): Promise<RecordedAnswer> {
+    const request = describeIdempotentRequest('recordIncidentNotification', incidentId, input);
+    const replay = await this.findReplay(actor, idempotencyKey, request);
+    if (replay !== undefined) return replay;
+
     const now = this.deps.now();
     const incident = await this.findIncident(incidentId);
     if (incident === undefined) throw new NotFoundError(`incident ${incidentId} was not found`);
-    const notifiedAt = readInstant('notifiedAt', input.notifiedAt);
-    if (Date.parse(notifiedAt) > now.getTime()) {
-      throw new InvalidInputError(`notifiedAt (${notifiedAt}) is in the future`, { field: 'notifiedAt' });
-    }
+    const notifiedAt = this.readPastInstant('notifiedAt', input.notifiedAt, now);
     if (Date.parse(notifiedAt) < Date.parse(incident.detectedAt)) {
       throw new InvalidInputError(
         `notifiedAt (${notifiedAt}) is before the incident was detected (${incident.detectedAt})`,
@@ -148,21 +183,90 @@ export class IncidentService {
       await this.deps.checkLoggedText({ field: 'reference' }, reference, 'give the reference of the report');
     }
     const payload = { incidentId, recipient: input.recipient, notifiedAt, reference };
-    const event = await this.deps.log.withTransaction((trx) =>
-      this.deps.log.append(trx, {
-        type: 'incident.notified',
-        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
-        payload,
-      }),
+    return this.appendOnce(
+      actor,
+      idempotencyKey,
+      request,
+      { type: 'incident.notified', payload },
+      (event) => {
+        incident.notifications.push({
+          recipient: input.recipient,
+          notifiedAt,
+          reference,
+          recordedAt: event.occurredAt,
+          recordedBy: { ...event.actor },
+        });
+        return { incident: describeIncident(incident, now), warnings: [] };
+      },
     );
-    incident.notifications.push({
-      recipient: input.recipient,
-      notifiedAt,
-      reference,
-      recordedAt: event.occurredAt,
-      recordedBy: { ...event.actor },
+  }
+
+  /**
+   * Appends the event and keeps its answer under the caller's Idempotency-Key, in one transaction.
+   * The key is read again inside it, under the log's lock that every writer takes first: of two
+   * identical retries sent together, the second waits for the first to commit, then finds its key
+   * and answers as it did, with no second event.
+   */
+  private async appendOnce(
+    actor: Principal,
+    idempotencyKey: string,
+    request: IdempotentRequest,
+    event: Pick<NewDecisionEvent, 'type' | 'payload'>,
+    answerWith: (recorded: DecisionEvent) => IncidentAnswer,
+  ): Promise<RecordedAnswer> {
+    const { log, idempotency } = this.deps;
+    return log.withTransaction(async (trx) => {
+      const raced = await this.findReplay(actor, idempotencyKey, request, trx);
+      if (raced !== undefined) return raced;
+      const recorded = await log.append(trx, {
+        ...event,
+        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
+      });
+      const answer = answerWith(recorded);
+      // The whole answer is kept: an incident names no person (its texts are checked for that), and
+      // the log never changes what it answered from.
+      await idempotency.insert(trx, {
+        subject: actor.subject,
+        key: idempotencyKey,
+        operation: request.operation,
+        requestHash: request.requestHash,
+        responseStatus: 201,
+        responseBody: JSON.stringify(answer),
+        createdAt: recorded.occurredAt,
+      });
+      return { ...answer, replayed: false };
     });
-    return describeIncident(incident, now);
+  }
+
+  /** The first answer to the caller's key and this request; undefined for a new key (422 if another request used it). */
+  private async findReplay(
+    actor: Principal,
+    idempotencyKey: string,
+    request: IdempotentRequest,
+    trx?: Knex.Transaction,
+  ): Promise<RecordedAnswer | undefined> {
+    const stored = matchFirstAnswer(
+      await this.deps.idempotency.find(actor.subject, idempotencyKey, trx),
+      request,
+    );
+    if (stored === undefined) return undefined;
+    return { ...(JSON.parse(stored.responseBody) as IncidentAnswer), replayed: true };
+  }
+
+  /**
+   * An instant of the request in the log's own form, refused when it is ahead of this clock by more
+   * than the tolerance: a time written as "now" on a clock a little ahead is taken as it is.
+   */
+  private readPastInstant(field: string, value: string, now: Date): string {
+    const instant = readInstant(field, value);
+    if (Date.parse(instant) > now.getTime() + this.deps.clockToleranceMs) {
+      throw new InvalidInputError(
+        `${field} (${instant}) is in the future: it is more than ${this.deps.clockToleranceMs / 1000} seconds ` +
+          `ahead of the server's clock (${now.toISOString()})`,
+        { field },
+      );
+    }
+    return instant;
   }
 
   /** The incident as the log records it, with its notifications; undefined when none has this id. */
@@ -170,7 +274,7 @@ export class IncidentService {
     const incidents = await collectIncidents(
       this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }),
     );
-    return incidents.find((incident) => incident.incidentId === incidentId);
+    return incidents.find(({ incident }) => incident.incidentId === incidentId)?.incident;
   }
 
   /**

@@ -51,6 +51,18 @@ export interface Incident {
   notifications: IncidentNotification[];
 }
 
+/** An incident with the seq of its `incident.recorded`: its place in the log. */
+export interface LoggedIncident {
+  seq: number;
+  incident: Incident;
+}
+
+/**
+ * Where a page of the list ended: the last incident's `detectedAt` (normalised to UTC) and the seq of
+ * its `incident.recorded`, the two keys of the list's order.
+ */
+export type IncidentListPosition = [detectedAt: string, seq: number];
+
 /** An incident as its readers get it: where its reporting stands today. */
 export interface IncidentStatus extends Incident {
   /** Whether a notification to the market surveillance authority was recorded. */
@@ -66,19 +78,21 @@ const DAY_MS = 86_400_000;
  * the order they were recorded. Events are read without trusting their shape: one that does not
  * hold what the code writes (a tampered row, which verification reports) is left out.
  */
-export async function collectIncidents(events: AsyncIterable<DecisionEventContent>): Promise<Incident[]> {
-  const incidents = new Map<string, Incident>();
+export async function collectIncidents(
+  events: AsyncIterable<DecisionEventContent>,
+): Promise<LoggedIncident[]> {
+  const incidents = new Map<string, LoggedIncident>();
   for await (const event of events) {
     if (event.type === 'incident.recorded') {
       const incident = readRecordedIncident(event);
       if (incident !== undefined && !incidents.has(incident.incidentId)) {
-        incidents.set(incident.incidentId, incident);
+        incidents.set(incident.incidentId, { seq: event.seq, incident });
       }
     } else if (event.type === 'incident.notified') {
       const payload = readRecord(event.payload);
       const notification = readNotification(event, payload);
-      const incident = incidents.get(readStringField(payload, 'incidentId') ?? '');
-      if (notification !== undefined) incident?.notifications.push(notification);
+      const logged = incidents.get(readStringField(payload, 'incidentId') ?? '');
+      if (notification !== undefined) logged?.incident.notifications.push(notification);
     }
   }
   return [...incidents.values()];
@@ -93,11 +107,30 @@ export function describeIncident(incident: Incident, now: Date): IncidentStatus 
   };
 }
 
-/** The latest detected first; of those detected at the same instant, the latest recorded first. */
-export function sortLatestDetectedFirst<T extends Incident>(incidentsInRecordingOrder: readonly T[]): T[] {
-  return [...incidentsInRecordingOrder]
-    .reverse()
-    .sort((a, b) => Date.parse(b.detectedAt) - Date.parse(a.detectedAt));
+/**
+ * The latest detected first; of those detected at the same instant, the latest recorded first. With
+ * `after`, only those that come after that position in this order: the next page starts there
+ * whatever was recorded since (an incident recorded since lands before or after it by its own keys).
+ */
+export function listLatestDetectedFirst(
+  incidents: readonly LoggedIncident[],
+  after?: IncidentListPosition,
+): LoggedIncident[] {
+  const sorted = [...incidents].sort(
+    (a, b) => Date.parse(b.incident.detectedAt) - Date.parse(a.incident.detectedAt) || b.seq - a.seq,
+  );
+  if (after === undefined) return sorted;
+  const [afterDetectedAt, afterSeq] = after;
+  const afterTime = Date.parse(afterDetectedAt);
+  return sorted.filter(({ seq, incident }) => {
+    const time = Date.parse(incident.detectedAt);
+    return time < afterTime || (time === afterTime && seq < afterSeq);
+  });
+}
+
+/** The position a page ending with `last` ends at. */
+export function positionOf(last: LoggedIncident): IncidentListPosition {
+  return [new Date(Date.parse(last.incident.detectedAt)).toISOString(), last.seq];
 }
 
 function readRecordedIncident(event: DecisionEventContent): Incident | undefined {

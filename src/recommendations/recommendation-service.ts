@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import { candidateFilterFor } from '../courses/candidate-filter.ts';
@@ -7,11 +6,16 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import {
+  describeIdempotentRequest,
+  type IdempotentRequest,
+  matchFirstAnswer,
+} from '../idempotency/idempotent-request.ts';
 import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { DomainError, InvalidInputError, problemType } from '../shared/errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
@@ -85,10 +89,7 @@ export class RecommendationService {
   ): Promise<CreateResult> {
     const { deps } = this;
     const limit = request.limit ?? DEFAULT_TOP_K;
-    const creation = {
-      operation: 'createRecommendations',
-      requestHash: hashRequest('createRecommendations', seekerId, { limit }),
-    } as const;
+    const creation = describeIdempotentRequest('createRecommendations', seekerId, { limit });
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
     if (replay !== undefined) return this.answerReplay(replay, counselor);
 
@@ -197,10 +198,7 @@ export class RecommendationService {
     request: Pick<CreateRequest, 'idempotencyKey'>,
   ): Promise<CreateResult> {
     const { deps } = this;
-    const creation = {
-      operation: 'createManualRecommendations',
-      requestHash: hashRequest('createManualRecommendations', seekerId, {}),
-    } as const;
+    const creation = describeIdempotentRequest('createManualRecommendations', seekerId, {});
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
     if (replay !== undefined) return this.answerReplay(replay, counselor);
 
@@ -266,7 +264,7 @@ export class RecommendationService {
     counselor: Principal,
     set: RecommendationSet,
     idempotencyKey: string,
-    creation: Creation,
+    creation: IdempotentRequest,
     writeEvent: (
       trx: Knex.Transaction,
       secondReviewOwedBy: string | null,
@@ -442,16 +440,10 @@ export class RecommendationService {
   private async findReplay(
     counselor: Principal,
     key: string,
-    creation: Creation,
+    creation: IdempotentRequest,
   ): Promise<Replay | undefined> {
-    const previous = await this.deps.idempotency.find(counselor.subject, key);
+    const previous = matchFirstAnswer(await this.deps.idempotency.find(counselor.subject, key), creation);
     if (previous === undefined) return undefined;
-    if (previous.requestHash !== creation.requestHash || previous.operation !== creation.operation) {
-      throw new InvalidInputError('this Idempotency-Key was already used for a different request', {
-        ...problemType('idempotency-key-reused'),
-        idempotencyKey: key,
-      });
-    }
     const stored = JSON.parse(previous.responseBody) as StoredCreation;
     const set = await this.deps.store.findById(stored.id);
     // Erasure deletes the key with the set; a key outliving its set has nothing left to replay.
@@ -493,12 +485,6 @@ function caseloadReader(counselor: Principal): SetReader {
   return { subject: counselor.subject, holdsCaseload: true };
 }
 
-/** Which creation a request is, and its body's hash, as an Idempotency-Key keeps them. */
-interface Creation {
-  operation: 'createRecommendations' | 'createManualRecommendations';
-  requestHash: string;
-}
-
 /**
  * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
  * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
@@ -508,13 +494,6 @@ interface StoredCreation {
   id: string;
   seekerId: string;
   status: SetStatus;
-}
-
-function hashRequest(operation: string, target: string, body: unknown): string {
-  return crypto
-    .createHash('sha256')
-    .update(JSON.stringify([operation, target, body]))
-    .digest('hex');
 }
 
 /**

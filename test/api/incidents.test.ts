@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal.ts';
+import type { JsonValue } from '../../src/decision-log/canonical-json.ts';
+import { PageCursor } from '../../src/http/page-cursor.ts';
 import { aListOfTimestamps, anIdLikeText } from '../support/id-like-text.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { createSet, type TestClock } from '../support/workflow.ts';
+import { createSet, newIdempotencyKey, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const DAY = 86_400_000;
@@ -60,16 +62,32 @@ describe('incidents (/v1/audit/incidents)', () => {
     detectedAt: new Date(clock.now().getTime() - DAY).toISOString(),
     ...overrides,
   });
-  const record = (body: Record<string, unknown>, token = admin) =>
-    t.http.post('/v1/audit/incidents').auth(token, { type: 'bearer' }).send(body);
-  const notify = (incidentId: string, body: Record<string, unknown>, token = admin) =>
-    t.http.post(`/v1/audit/incidents/${incidentId}/notifications`).auth(token, { type: 'bearer' }).send(body);
-  const list = async (token = auditor): Promise<IncidentBody[]> => {
-    const res = await t.http
+  /** POST /v1/audit/incidents, with a fresh Idempotency-Key unless one is given. */
+  const record = (body: Record<string, unknown>, token = admin, key = newIdempotencyKey()) =>
+    t.http.post('/v1/audit/incidents').auth(token, { type: 'bearer' }).set('Idempotency-Key', key).send(body);
+  /** POST …/notifications, with a fresh Idempotency-Key unless one is given. */
+  const notify = (
+    incidentId: string,
+    body: Record<string, unknown>,
+    token = admin,
+    key = newIdempotencyKey(),
+  ) =>
+    t.http
+      .post(`/v1/audit/incidents/${incidentId}/notifications`)
+      .auth(token, { type: 'bearer' })
+      .set('Idempotency-Key', key)
+      .send(body);
+  const listPage = (query: Record<string, string | number> = {}, token = auditor) =>
+    t.http
       .get('/v1/audit/incidents')
+      .query(query)
       .auth(token, { type: 'bearer' })
       .set('X-Audit-Purpose', PURPOSE);
+  /** Every incident, on one page of the largest size. */
+  const list = async (token = auditor): Promise<IncidentBody[]> => {
+    const res = await listPage({ limit: 200 }, token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.nextCursor).toBeNull();
     return res.body.items as IncidentBody[];
   };
   const incidentEvents = async () =>
@@ -353,6 +371,238 @@ describe('incidents (/v1/audit/incidents)', () => {
       anIncident({ summary: 'The svc-crm sync sent stale profiles; c-404 reported it' }),
     );
     expect(service.status, JSON.stringify(service.body)).toBe(201);
+  });
+
+  it("accepts a detection or a notification ahead of the server's clock within the clock tolerance, and refuses one beyond it with 422", async () => {
+    const toleranceMs = t.config.auth.clockToleranceSeconds * 1000;
+    expect(toleranceMs).toBeGreaterThan(0);
+    const ahead = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+
+    const within = await record(anIncident({ detectedAt: ahead(toleranceMs) }));
+    expect(within.status, JSON.stringify(within.body)).toBe(201);
+    expect(within.body).toMatchObject({ detectedAt: ahead(toleranceMs), daysSinceDetection: 0 });
+    const notifiedWithin = await notify(within.body.incidentId, {
+      recipient: 'provider',
+      notifiedAt: ahead(toleranceMs),
+    });
+    expect(notifiedWithin.status, JSON.stringify(notifiedWithin.body)).toBe(201);
+
+    const before = await incidentEvents();
+    const beyond = await record(anIncident({ detectedAt: ahead(toleranceMs + 1) }));
+    expect(beyond.status).toBe(422);
+    expect(beyond.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(beyond.body).toMatchObject({
+      field: 'detectedAt',
+      detail: `detectedAt (${ahead(toleranceMs + 1)}) is in the future: it is more than ${toleranceMs / 1000} seconds ahead of the server's clock (${clock.now().toISOString()})`,
+    });
+    const notifiedBeyond = await notify(within.body.incidentId, {
+      recipient: 'authority',
+      notifiedAt: ahead(toleranceMs + 1),
+    });
+    expect(notifiedBeyond.status).toBe(422);
+    expect(notifiedBeyond.body.field).toBe('notifiedAt');
+    expect(await incidentEvents()).toEqual(before);
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the first answer to a retried recording with the same key and body, recording one incident', async () => {
+      const key = newIdempotencyKey();
+      const body = anIncident({ setIds: [setId], measures: 'Sets retracted' });
+      const before = await incidentEvents();
+      const first = await record(body, admin, key);
+      clock.advance(DAY);
+      const retried = await record(body, admin, key);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(retried.status).toBe(201);
+      expect(retried.body).toEqual(first.body);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect((await incidentEvents()).slice(before.length).map((e) => e.type)).toEqual(['incident.recorded']);
+    });
+
+    it('replays the first answer to a retried notification, recording one report, even after later ones', async () => {
+      const { incidentId } = (await record(anIncident())).body as IncidentBody;
+      const key = newIdempotencyKey();
+      const body = { recipient: 'authority', notifiedAt: clock.now().toISOString(), reference: 'MSA-7' };
+      const first = await notify(incidentId, body, admin, key);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(
+        (await notify(incidentId, { recipient: 'provider', notifiedAt: clock.now().toISOString() })).status,
+      ).toBe(201);
+      const retried = await notify(incidentId, body, admin, key);
+      expect(retried.status).toBe(201);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      expect((retried.body as IncidentBody).notifications.map((n) => n.recipient)).toEqual(['authority']);
+      const notified = (await incidentEvents()).filter(
+        (e) => e.type === 'incident.notified' && e.payload.incidentId === incidentId,
+      );
+      expect(notified.map((e) => e.payload.recipient)).toEqual(['authority', 'provider']);
+    });
+
+    it('refuses the same key with another body, or for another incident, with 422 idempotency-key-reused, recording nothing', async () => {
+      const key = newIdempotencyKey();
+      const first = await record(anIncident(), admin, key);
+      expect(first.status).toBe(201);
+      const other = await notify(first.body.incidentId, {
+        recipient: 'provider',
+        notifiedAt: clock.now().toISOString(),
+      });
+      expect(other.status).toBe(201);
+      const notificationKey = newIdempotencyKey();
+      const notification = { recipient: 'authority', notifiedAt: clock.now().toISOString() };
+      expect((await notify(first.body.incidentId, notification, admin, notificationKey)).status).toBe(201);
+
+      const before = await incidentEvents();
+      const answers = [
+        await record(anIncident({ severity: 'serious' }), admin, key),
+        await notify(
+          first.body.incidentId,
+          { recipient: 'authority', notifiedAt: clock.now().toISOString() },
+          admin,
+          key,
+        ),
+        await notify(first.body.incidentId, { ...notification, reference: 'MSA-8' }, admin, notificationKey),
+        await record(anIncident(), admin, notificationKey),
+      ];
+      for (const res of answers) {
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          type: 'https://aiguillage.example/problems/idempotency-key-reused',
+          idempotencyKey: expect.any(String),
+        });
+      }
+      expect(await incidentEvents()).toEqual(before);
+    });
+
+    it('keeps no answer for a refused recording: the same key with the confirmed text records it', async () => {
+      const key = newIdempotencyKey();
+      const summary = 'Courses for people with a disability ranked last';
+      const refused = await record(anIncident({ summary }), admin, key);
+      expect(refused.status).toBe(422);
+      const confirmed = await record(anIncident({ summary, acknowledgeSensitiveTerms: true }), admin, key);
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
+      expect(confirmed.headers['idempotent-replayed']).toBeUndefined();
+      const retried = await record(anIncident({ summary, acknowledgeSensitiveTerms: true }), admin, key);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual(confirmed.body);
+    });
+
+    it('treats keys as per caller', async () => {
+      const key = newIdempotencyKey();
+      const mine = await record(anIncident(), admin, key);
+      const theirs = await record(anIncident(), auditor, key);
+      expect([mine.status, theirs.status]).toEqual([201, 201]);
+      expect(theirs.body.incidentId).not.toBe(mine.body.incidentId);
+      expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+      const theirRetry = await record(anIncident(), auditor, key);
+      expect(theirRetry.headers['idempotent-replayed']).toBe('true');
+      expect(theirRetry.body.incidentId).toBe(theirs.body.incidentId);
+    });
+
+    it('records one incident, and one notification, when the same key is sent several times at once', async () => {
+      const before = await incidentEvents();
+      const key = newIdempotencyKey();
+      const body = anIncident({ severity: 'near_miss' });
+      const recorded = await Promise.all([1, 2, 3].map(() => record(body, admin, key)));
+      expect(recorded.map((res) => res.status)).toEqual([201, 201, 201]);
+      expect(new Set(recorded.map((res) => res.body.incidentId)).size).toBe(1);
+      expect(recorded.filter((res) => res.headers['idempotent-replayed'] === 'true')).toHaveLength(2);
+
+      const notificationKey = newIdempotencyKey();
+      const notification = { recipient: 'provider', notifiedAt: clock.now().toISOString() };
+      const incidentId = String(recorded[0]?.body.incidentId);
+      const notified = await Promise.all(
+        [1, 2, 3].map(() => notify(incidentId, notification, auditor, notificationKey)),
+      );
+      expect(notified.map((res) => res.status)).toEqual([201, 201, 201]);
+      expect(notified.map((res) => res.body)).toEqual([
+        notified[0]?.body,
+        notified[0]?.body,
+        notified[0]?.body,
+      ]);
+      expect((await incidentEvents()).slice(before.length).map((e) => e.type)).toEqual([
+        'incident.recorded',
+        'incident.notified',
+      ]);
+    });
+
+    it('refuses a recording or a notification without Idempotency-Key with 400, recording nothing', async () => {
+      const { incidentId } = (await record(anIncident())).body as IncidentBody;
+      const before = await incidentEvents();
+      const answers = [
+        await t.http.post('/v1/audit/incidents').auth(admin, { type: 'bearer' }).send(anIncident()),
+        await t.http
+          .post(`/v1/audit/incidents/${incidentId}/notifications`)
+          .auth(admin, { type: 'bearer' })
+          .send({ recipient: 'provider', notifiedAt: clock.now().toISOString() }),
+      ];
+      for (const res of answers) {
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([
+          { path: '/headers/idempotency-key', message: 'the Idempotency-Key header is required' },
+        ]);
+      }
+      expect(await incidentEvents()).toEqual(before);
+    });
+  });
+
+  describe('paging', () => {
+    it('pages through every incident with limit and cursor, the latest detected first, each once', async () => {
+      const now = clock.now().getTime();
+      for (const daysAgo of [3, 1, 2, 1, 5]) {
+        const res = await record(anIncident({ detectedAt: new Date(now - daysAgo * DAY).toISOString() }));
+        expect(res.status).toBe(201);
+      }
+      const all = (await list()).map((incident) => incident.incidentId);
+      expect(all.length).toBeGreaterThan(5);
+
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await listPage({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(2);
+        paged.push(...res.body.items.map((incident: IncidentBody) => incident.incidentId));
+        cursor = res.body.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(2);
+      expect(paged).toEqual(all);
+    });
+
+    it('answers items and nextCursor, as the other audit lists do, the cursor null on the last page', async () => {
+      const items = await list();
+      expect(items.length).toBeGreaterThan(1);
+      const first = await listPage({ limit: 1 });
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ items: items.slice(0, 1), nextCursor: expect.any(String) });
+      const withoutLimit = await listPage();
+      expect(withoutLimit.body).toEqual({ items, nextCursor: null });
+    });
+
+    it('refuses a cursor given by another list, or not given by the API, with 400 naming /query/cursor', async () => {
+      const events = await t.http
+        .get('/v1/audit/events')
+        .query({ limit: 1 })
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', PURPOSE);
+      expect(events.body.nextCursor).toEqual(expect.any(String));
+      // A position of the incidents' own shape, bound to another list.
+      const [incident] = await list();
+      const otherList = new PageCursor('audit-checkpoints', (value) => value as JsonValue).encode(
+        [String(incident?.detectedAt), 1],
+        {},
+      );
+      for (const cursor of [String(events.body.nextCursor), otherList, 'bm90LWEtY3Vyc29y']) {
+        const res = await listPage({ cursor });
+        expect(res.status, cursor).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([{ path: '/query/cursor', message: expect.any(String) }]);
+      }
+    });
   });
 
   it('logs the listing as audit.queried, in the role the caller acted in', async () => {

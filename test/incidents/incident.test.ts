@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionEventContent } from '../../src/decision-log/stored-decision-event.ts';
-import { collectIncidents, describeIncident, sortLatestDetectedFirst } from '../../src/incidents/incident.ts';
+import {
+  collectIncidents,
+  describeIncident,
+  listLatestDetectedFirst,
+  positionOf,
+} from '../../src/incidents/incident.ts';
 
 const ADMIN = { role: 'admin', pseudonym: 'p-admin' };
 
@@ -44,10 +49,12 @@ describe('incidents read from the decision log', () => {
       ]),
     );
     expect(incidents).toHaveLength(1);
-    expect(incidents[0]?.notifications.map((n) => [n.recipient, n.reference, n.recordedAt])).toEqual([
-      ['provider', null, '2026-12-02T10:00:00.000Z'],
-      ['authority', 'MSA-1', '2026-12-03T10:00:00.000Z'],
-    ]);
+    expect(incidents[0]?.incident.notifications.map((n) => [n.recipient, n.reference, n.recordedAt])).toEqual(
+      [
+        ['provider', null, '2026-12-02T10:00:00.000Z'],
+        ['authority', 'MSA-1', '2026-12-03T10:00:00.000Z'],
+      ],
+    );
   });
 
   it('leaves out events that do not hold what the code writes (a tampered row)', async () => {
@@ -69,13 +76,13 @@ describe('incidents read from the decision log', () => {
         }),
       ]),
     );
-    expect(incidents.map((incident) => [incident.incidentId, incident.notifications.length])).toEqual([
-      ['i-3', 0],
-    ]);
+    expect(
+      incidents.map(({ seq, incident }) => [seq, incident.incidentId, incident.notifications.length]),
+    ).toEqual([[4, 'i-3', 0]]);
   });
 
   it('counts whole days since detection and tells whether the authority was informed', async () => {
-    const [incident] = await collectIncidents(
+    const [logged] = await collectIncidents(
       streamOf([
         recorded(1, 'i-1', '2026-12-01T08:00:00.000Z'),
         anEvent(2, 'incident.notified', {
@@ -86,7 +93,8 @@ describe('incidents read from the decision log', () => {
         }),
       ]),
     );
-    if (incident === undefined) throw new Error('an incident expected');
+    if (logged === undefined) throw new Error('an incident expected');
+    const { incident } = logged;
     expect(describeIncident(incident, new Date('2026-12-16T07:59:59.999Z'))).toMatchObject({
       daysSinceDetection: 14,
       authorityNotified: false,
@@ -102,10 +110,29 @@ describe('incidents read from the decision log', () => {
         recorded(3, 'late-second', '2026-12-01T09:00:00.000+01:00'),
       ]),
     );
-    expect(sortLatestDetectedFirst(incidents).map((incident) => incident.incidentId)).toEqual([
+    expect(listLatestDetectedFirst(incidents).map(({ incident }) => incident.incidentId)).toEqual([
       'late-second',
       'late-first',
       'early',
     ]);
+  });
+
+  it('continues after a position in that order, an instant written in another offset included', async () => {
+    const incidents = await collectIncidents(
+      streamOf([
+        recorded(1, 'early', '2026-11-01T08:00:00.000Z'),
+        recorded(2, 'late-first', '2026-12-01T08:00:00.000Z'),
+        recorded(3, 'late-second', '2026-12-01T09:00:00.000+01:00'),
+        recorded(4, 'latest', '2026-12-02T08:00:00.000Z'),
+      ]),
+    );
+    const [, second] = listLatestDetectedFirst(incidents);
+    if (second === undefined) throw new Error('a second incident expected');
+    expect(positionOf(second)).toEqual(['2026-12-01T08:00:00.000Z', 3]);
+    const idsAfter = (position: [string, number]) =>
+      listLatestDetectedFirst(incidents, position).map(({ incident }) => incident.incidentId);
+    expect(idsAfter(positionOf(second))).toEqual(['late-first', 'early']);
+    expect(idsAfter(['2026-12-01T08:00:00.000Z', 2])).toEqual(['early']);
+    expect(idsAfter(['2026-11-01T08:00:00.000Z', 1])).toEqual([]);
   });
 });

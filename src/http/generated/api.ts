@@ -1210,6 +1210,13 @@ export interface paths {
          *     was recorded and `daysSinceDetection` counts the whole days since `detectedAt`, for the
          *     deadlines of AI Act Art. 26(5) and Art. 73 (docs/instructions-for-use.md, section 11). Like
          *     every audit query, it states its purpose and is itself logged as `audit.queried`.
+         *
+         *     Paged like the other audit lists: `limit` incidents a page (50 by default), and `nextCursor`
+         *     to pass as `cursor` for the next page, null on the last. A cursor holds where its page ended
+         *     in the list's order (the detection, then the place of the incident's event in the log), so
+         *     an incident recorded between two pages appears on a later page when it was detected earlier
+         *     than that point, and on none of the pages to come when it was detected later (read the first
+         *     page again for it). A cursor of another list is refused with 400.
          */
         get: operations["listIncidents"];
         put?: never;
@@ -1219,7 +1226,14 @@ export interface paths {
          *     appended to the decision log as `incident.recorded`, hash-chained and covered by the signed
          *     checkpoints like every event; nothing else stores it. `modelId` must name a registered model,
          *     and `setIds` sets the application holds (422 otherwise, `unknownSetIds` naming the others).
-         *     `detectedAt` may not be in the future.
+         *     `detectedAt` may not be in the future, beyond the clock tolerance the service allows between
+         *     its clock and its callers' (`AUTH_CLOCK_TOLERANCE_SECONDS`, 30 seconds by default, the same
+         *     as for tokens): a detection written as "now" on a clock a little ahead is accepted.
+         *
+         *     Takes an `Idempotency-Key`, as every creation does: a retry after a timeout, with the same key
+         *     and body, answers the incident as first recorded (201, `Idempotent-Replayed: true`) and
+         *     records nothing more; the same key with another body is refused with 422
+         *     (`idempotency-key-reused`).
          *
          *     The log keeps `summary` and `measures` readable for good, where erasure cannot reach them: no
          *     person may be named there. A text holding the id of a job seeker the log is about, or of a
@@ -1254,10 +1268,16 @@ export interface paths {
          * @description Appends `incident.notified`: who was informed (`provider`, or the market surveillance
          *     `authority`), when, and the reference of the report if there is one (a ticket or file
          *     number). A recipient may be informed more than once (an initial report, then a complete one,
-         *     as Art. 73(5) allows): each is recorded. `notifiedAt` may be neither in the future nor
-         *     before the incident's `detectedAt` (422). The reference stays readable in the log for good:
-         *     one that mentions sensitive details or holds the id of a person the log names (a job seeker,
-         *     or a counselor, auditor or admin who acted in it) is refused with 422.
+         *     as Art. 73(5) allows): each is recorded. `notifiedAt` may be neither in the future (beyond
+         *     the clock tolerance, as `detectedAt`) nor before the incident's `detectedAt` (422). The
+         *     reference stays readable in the log for good: one that mentions sensitive details or holds
+         *     the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in
+         *     it) is refused with 422.
+         *
+         *     Takes an `Idempotency-Key`: a retry with the same key and body answers the incident as that
+         *     notification first left it (201, `Idempotent-Replayed: true`) and records no second report;
+         *     the same key with another body, or for another incident, is refused with 422
+         *     (`idempotency-key-reused`).
          */
         post: operations["recordIncidentNotification"];
         delete?: never;
@@ -2663,7 +2683,7 @@ export interface components {
             severity: components["schemas"]["IncidentSeverity"];
             /**
              * Format: date-time
-             * @description When the deployer became aware of it; not in the future.
+             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`).
              */
             detectedAt: string;
             /** @description The registered model involved, if one is. */
@@ -2682,7 +2702,7 @@ export interface components {
             recipient: components["schemas"]["IncidentRecipient"];
             /**
              * Format: date-time
-             * @description When they were informed; neither in the future nor before the incident was detected.
+             * @description When they were informed; neither in the future (beyond the clock tolerance) nor before the incident was detected.
              */
             notifiedAt: string;
             /** @description The report's reference (a ticket or file number), one token of letters, digits and `.`, `_`, `/`, `-`. */
@@ -2738,8 +2758,10 @@ export interface components {
             /** @description On the answer to its recording only, the sensitive-term warnings confirmed with `acknowledgeSensitiveTerms`. */
             warnings?: components["schemas"]["Warning"][];
         };
-        IncidentList: {
+        IncidentPage: {
             items: components["schemas"]["Incident"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         UsageStats: {
             /** Format: date-time */
@@ -3120,6 +3142,8 @@ export interface components {
         SeekerId: components["schemas"]["ExternalId"];
         /** @example FOR-0001 */
         CourseId: components["schemas"]["ExternalId"];
+        /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+        IdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
         /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
@@ -3184,7 +3208,7 @@ export interface components {
         ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
-        /** @description `true` when the answer replays a creation made earlier with the same Idempotency-Key: the set as first answered, with its first ETag; read the set (its Location) for what it is now. Absent on a new creation. */
+        /** @description `true` when the answer replays a creation made earlier with the same Idempotency-Key: the first answer again (a set as first answered, with its first ETag: read the set, its Location, for what it is now; an incident as first recorded or notified: read the list for what it is now). Absent on a new creation. */
         IdempotentReplayed: "true";
     };
     pathItems: never;
@@ -3670,8 +3694,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say). */
-                "Idempotency-Key": string;
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /**
@@ -3734,8 +3758,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say). */
-                "Idempotency-Key": string;
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /**
@@ -5004,7 +5028,12 @@ export interface operations {
     };
     listIncidents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header: {
                 /**
                  * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
@@ -5017,13 +5046,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every incident, the latest detected first. */
+            /** @description One page of incidents, the latest detected first; `nextCursor` is null on the last page. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IncidentList"];
+                    "application/json": components["schemas"]["IncidentPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5037,7 +5066,10 @@ export interface operations {
     recordIncident: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5050,6 +5082,7 @@ export interface operations {
             /** @description The incident as recorded, with no notification yet; `warnings` when sensitive terms were confirmed. */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5061,7 +5094,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description An unknown model or set, a detection in the future, a text the log may not keep, or sensitive terms not confirmed (`warnings`); nothing recorded. */
+            /** @description An unknown model or set, a detection in the future, a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5077,7 +5110,10 @@ export interface operations {
     recordIncidentNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 incidentId: components["parameters"]["IncidentId"];
             };
@@ -5092,6 +5128,7 @@ export interface operations {
             /** @description The incident with every notification recorded, this one last. */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
