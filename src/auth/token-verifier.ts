@@ -18,8 +18,12 @@ import {
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-/** The longest subject taken from a token. */
-const MAX_SUBJECT_LENGTH = 255;
+/**
+ * The longest subject taken from a token: the length of every id the product stores and the
+ * contract admits (job seekers, counselors; the staff who act, kept with what they did). A longer
+ * one would be refused by PostgreSQL's columns halfway through an act.
+ */
+const MAX_SUBJECT_LENGTH = 64;
 
 /** Verified tokens remembered at most (the least recently used make room). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;

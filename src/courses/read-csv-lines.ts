@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse';
+import { checkUtf8Lines, InvalidUtf8LineError } from './check-utf8-lines.ts';
 import type { ImportLine } from './course-import.ts';
 import { limitBytes } from './limit-bytes.ts';
 import {
@@ -35,7 +36,8 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  *
  * Line numbers are those of the file: the header is line 1, and a record with a quoted line break
  * is numbered by its first line. A CSV syntax error (a stray quote) ends the reading, since the
- * records after it cannot be told apart reliably; it is reported on its line.
+ * records after it cannot be told apart reliably; it is reported on its line. So does a line that is
+ * not UTF-8, which would otherwise be stored with its bad bytes replaced.
  */
 export async function* readCsvLines(
   source: AsyncIterable<Uint8Array | string>,
@@ -60,10 +62,20 @@ export async function* readCsvLines(
   });
   const lines = new CsvLineReader();
   try {
-    for await (const chunk of limitBytes(source, maxBytes)) {
-      await new Promise<void>((resolve) => parser.write(chunk, () => resolve()));
+    try {
+      for await (const chunk of checkUtf8Lines(limitBytes(source, maxBytes))) {
+        await new Promise<void>((resolve) => parser.write(chunk, () => resolve()));
+        yield* lines.take(rows);
+        if (failure !== undefined) break;
+      }
+    } catch (error) {
+      if (!(error instanceof InvalidUtf8LineError)) throw error;
+      // The records complete before the broken line are read; a record it cut short is not (the
+      // parser's complaint about it would only echo the cut).
+      await new Promise<void>((resolve) => parser.end(() => resolve()));
       yield* lines.take(rows);
-      if (failure !== undefined) break;
+      yield lines.notUtf8(error.line);
+      return;
     }
     if (failure === undefined) {
       await new Promise<void>((resolve) => parser.end(() => resolve()));
@@ -96,6 +108,14 @@ class CsvLineReader {
       const entry = this.toImportLine(record, line);
       if (entry !== undefined) yield entry;
     }
+  }
+
+  /** A line that is not UTF-8: reported as the NDJSON import reports one, and the reading ends. */
+  notUtf8(line: number): ImportLine {
+    return {
+      line,
+      problems: [{ field: WHOLE_RECORD, reason: 'is not valid UTF-8; the lines after it were not read' }],
+    };
   }
 
   syntaxError(error: CsvError): ImportLine {

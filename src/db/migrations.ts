@@ -28,6 +28,7 @@ import * as widenSetModelId from '../../migrations/20261204110000_widen_set_mode
 import * as addReplacementToSets from '../../migrations/20261205100000_add_replacement_to_sets.ts';
 import * as addRecallToModels from '../../migrations/20261206110000_add_recall_to_models.ts';
 import * as addObjectionTimeToJobSeekers from '../../migrations/20261207150000_add_objection_time_to_job_seekers.ts';
+import * as addBlindFirstToSets from '../../migrations/20261207160000_add_blind_first_to_sets.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -71,6 +72,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261205100000_add_replacement_to_sets', addReplacementToSets],
   ['20261206110000_add_recall_to_models', addRecallToModels],
   ['20261207150000_add_objection_time_to_job_seekers', addObjectionTimeToJobSeekers],
+  ['20261207160000_add_blind_first_to_sets', addBlindFirstToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

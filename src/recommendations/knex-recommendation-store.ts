@@ -284,6 +284,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
     return_comment: set.secondReview.returned?.comment ?? null,
+    blind_first: set.blindFirst,
     shortlist: set.shortlist === null ? null : JSON.stringify(set.shortlist.courseIds),
     shortlist_submitted_at: set.shortlist?.submittedAt ?? null,
     shortlist_overlap: set.shortlist?.overlap ?? null,
@@ -364,6 +365,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
               comment: readNullableString(row.return_comment),
             },
     },
+    blindFirst: readBoolean(row.blind_first),
     shortlist:
       shortlistIds === null
         ? null

@@ -1,5 +1,10 @@
 import type { components } from '../http/generated/api.ts';
-import type { CourseSnapshot, RecommendationItem, SetView } from './recommendation.ts';
+import {
+  areItemsHidden,
+  type CourseSnapshot,
+  type RecommendationItem,
+  type SetView,
+} from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import type { ReviewWarning } from './review-service.ts';
 import { listSetCaveats } from './set-caveats.ts';
@@ -12,13 +17,13 @@ type CourseSummaryBody = components['schemas']['CourseSummary'];
 /**
  * The set as counselors see it, each item saying whether the catalog still offers its course, with
  * what the counselor it is shown to may do with it now; the model's items stay hidden while a
- * blind-first shortlist is awaited.
+ * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
  */
 export function toSetBody(
   { set, withdrawnCourseIds, allowedActions }: SetView,
   warnings: ReviewWarning[] = [],
 ): SetBody {
-  const itemsHidden = set.status === 'awaiting_shortlist';
+  const itemsHidden = areItemsHidden(set);
   return {
     id: set.id,
     seekerId: set.seekerId,

@@ -30,7 +30,6 @@ import {
 import {
   buildNewSet,
   firstAnswerOf,
-  isOpen,
   isSampledForSecondReview,
   type RecommendationSet,
   type SetAction,
@@ -373,12 +372,13 @@ export class RecommendationService {
     const setId = found.id;
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    // A set whose review is over (published, retracted, discarded, expired) is read, never opened: its
-    // version and its log stay as the review left them.
-    if (set.openedAt !== null || set.counselorId !== counselor.subject || !isOpen(set)) return set;
+    // A set whose review is over (published, retracted, discarded, expired), or handed to a second
+    // reviewer (its counselor decided every item from the creation's answer), is read, never opened:
+    // its version, which the second reviewer's If-Match holds, and its log stay as they are.
+    if (set.openedAt !== null || set.counselorId !== counselor.subject || !isBeingReviewed(set)) return set;
     return deps.decisionLog.withTransaction(async (trx) => {
       const fresh = await deps.store.findById(setId, trx);
-      if (fresh === undefined || fresh.openedAt !== null || !isOpen(fresh)) return fresh ?? set;
+      if (fresh === undefined || fresh.openedAt !== null || !isBeingReviewed(fresh)) return fresh ?? set;
       const version = fresh.version;
       fresh.openedAt = now.toISOString();
       if (!(await deps.store.save(trx, fresh, version))) return fresh;
@@ -494,6 +494,11 @@ interface StoredCreation {
   id: string;
   seekerId: string;
   status: SetStatus;
+}
+
+/** Whether the set's counselor is still reviewing it: the states in which opening it means something. */
+function isBeingReviewed(set: RecommendationSet): boolean {
+  return set.status === 'awaiting_shortlist' || set.status === 'pending_review';
 }
 
 /**

@@ -247,6 +247,8 @@ export interface RecommendationSet {
    */
   replacedBy: SetReplacement | null;
   secondReview: SecondReview;
+  /** Made in blind-first mode: the counselor's own shortlist was awaited before the model's items. */
+  blindFirst: boolean;
   shortlist: Shortlist | null;
   items: RecommendationItem[];
   /**
@@ -309,10 +311,20 @@ export function buildNewSet(fields: NewSetFields, now: Date, ttlHours: number): 
   return {
     ...made,
     ...UNREVIEWED,
+    blindFirst: made.status === 'awaiting_shortlist',
     createdAt: now.toISOString(),
     expiresAt: computeExpiry(now, ttlHours),
     secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null, returned: null },
   };
+}
+
+/**
+ * Whether the counselor is shown none of the set's items: a blind-first set whose shortlist was never
+ * given, while it is awaited and for good once the set ended without one (discarded or expired), so
+ * that discarding it is no way to see the model's choice before shortlisting in the next set.
+ */
+export function areItemsHidden(set: Pick<RecommendationSet, 'blindFirst' | 'shortlist'>): boolean {
+  return set.blindFirst && set.shortlist === null;
 }
 
 /** A model item's review fields as the set is created: nothing decided, no order chosen. */

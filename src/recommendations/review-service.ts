@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import {
   listSensitiveTermCategories,
@@ -572,6 +573,14 @@ export class ReviewService {
     const result = await deps.decisionLog.withTransaction(async (trx) => {
       const set = await deps.store.findById(setId, trx);
       if (set === undefined) throw setNotFound(setId);
+      // Read again under the log's lock: a move to another caseload committed since the first look
+      // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
+      if (
+        reader.holdsCaseload &&
+        !isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId, trx), counselor)
+      ) {
+        throw setNotFound(setId);
+      }
       // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
       // produced before stays where it is, unapproved and unpublished, until they are on again.
       // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.

@@ -1,4 +1,4 @@
-import type { RecommendationSet } from './recommendation.ts';
+import { areItemsHidden, type RecommendationSet } from './recommendation.ts';
 
 export type SetCaveatCode = 'no_occupation_match' | 'profile_not_recent';
 
@@ -29,8 +29,11 @@ export function listSetCaveats(set: RecommendationSet): SetCaveat[] {
   const matches = modelItems.map(
     (item) => item.attributions.find((attribution) => attribution.feature === 'occupationMatch')?.value,
   );
-  const itemsHidden = set.status === 'awaiting_shortlist';
-  if (!itemsHidden && modelItems.length > 0 && matches.every((value) => value !== EXACT_OCCUPATION_MATCH)) {
+  if (
+    !areItemsHidden(set) &&
+    modelItems.length > 0 &&
+    matches.every((value) => value !== EXACT_OCCUPATION_MATCH)
+  ) {
     const occupations = set.profileSnapshot?.targetOccupations.join(', ') ?? '';
     caveats.push({
       code: 'no_occupation_match',

@@ -64,7 +64,7 @@ describe('authentication', () => {
     const oddSubjects: [string, string][] = [
       ['a NUL in its subject', 'c-001\u0000'],
       ['a bidirectional override in its subject', 'c-\u202e100'],
-      ['a subject of 256 characters', 'c'.repeat(256)],
+      ['a subject of 65 characters, longer than any id the product stores', 'c'.repeat(65)],
     ];
     for (const [name, subject] of oddSubjects) {
       badTokens[name] = await new SignJWT(claims)
@@ -122,7 +122,7 @@ describe('authentication', () => {
     'a role the API does not know beside a known one',
     'a NUL in its subject',
     'a bidirectional override in its subject',
-    'a subject of 256 characters',
+    'a subject of 65 characters, longer than any id the product stores',
   ];
   it.each(cases)('refuses a token with %s on every secured operation', async (kind) => {
     const token = badTokens[kind];
@@ -146,6 +146,24 @@ describe('authentication', () => {
   it('refuses a header that is not a bearer token', async () => {
     const res = await t.http.get('/v1/courses').set('Authorization', 'Basic dXNlcjpwYXNz');
     expect(res.status).toBe(401);
+  });
+
+  it('takes a subject of 64 characters, the longest id the product stores, for an act it keeps the author of', async () => {
+    const admin = await t.tokenFor('admin', 'a'.repeat(64));
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.status).toBe(200);
+    const { lastChange: _, ...settings } = read.body;
+    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settings);
+    expect(res.status).toBe(200);
+    expect(res.body.lastChange.by).toBe('a'.repeat(64));
+  });
+
+  it('says why a subject longer than any id the product stores was refused', async () => {
+    const res = await t.http
+      .get('/v1/courses')
+      .auth(await t.tokenFor('counselor', 'c'.repeat(65)), { type: 'bearer' });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toMatch(/at most 64 characters/);
   });
 
   it('says why an expired token was refused', async () => {

@@ -289,6 +289,30 @@ describe('course import API', () => {
       ]);
     });
 
+    it('refuses a CSV import holding a line that is not UTF-8 (422 on its line), as the NDJSON import does, and imports nothing', async () => {
+      const before = await countCourses();
+      const broken = Buffer.concat([
+        Buffer.from(csvRow('CSVU-2').replace('CSVU-2,', 'CSVU-2,Aide ')),
+        Buffer.from([0xc3, 0x28]),
+      ]);
+      const body = Buffer.concat([
+        Buffer.from(`${CSV_HEADER}\n${csvRow('CSVU-1')}\n`),
+        broken,
+        Buffer.from('\n'),
+      ]);
+      const res = await t.http
+        .post('/v1/courses/import')
+        .auth(admin, { type: 'bearer' })
+        .set('Content-Type', 'text/csv')
+        .send(body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.lineErrors).toEqual([
+        { line: 3, field: '(line)', reason: 'is not valid UTF-8; the lines after it were not read' },
+      ]);
+      expect(await countCourses()).toBe(before);
+    });
+
     it('imports thousands of rows arriving in many chunks', async () => {
       const rows = Array.from({ length: 5000 }, (_, i) =>
         csvRow(`CSVBULK-${i}`, aCourse({ title: `Formation, session ${i}`, skills: ['soins', `s${i}`] })),

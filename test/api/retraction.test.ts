@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -163,6 +164,30 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'retracted', retraction: { by: 'c-002', reason: REASON } });
     expect((await portalOf('js-retract-moved')).body.items).toEqual([]);
+  });
+
+  it('answers 404 to a retraction by a counselor the person moved away from while the retraction was on its way', async () => {
+    const { set, etag } = await publishedSetOf('js-retract-moving');
+    // The move commits after the retraction's first look at the caseload, before its transaction.
+    const jobSeekers = KnexJobSeekerStore.prototype;
+    const original = jobSeekers.findById;
+    let armed = true;
+    jobSeekers.findById = async function (this: KnexJobSeekerStore, id, trx) {
+      const found = await original.call(this, id, trx);
+      if (armed && id === 'js-retract-moving' && trx === undefined) {
+        armed = false;
+        await syncSeeker(t, id, aWorkflowSeeker({ counselorId: 'c-002' }));
+      }
+      return found;
+    };
+    try {
+      const res = await retract(counselor, set.id, etag);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      jobSeekers.findById = original;
+    }
+    expect((await readSet(t, otherCounselor, set.id)).set.status).toBe('published');
   });
 
   it('lists retracted sets in the queue under their own status', async () => {

@@ -733,6 +733,45 @@ describe('review API', () => {
       }
     });
 
+    it("keeps the model's items hidden from the counselor for good once a set awaiting its shortlist is discarded or expires", async () => {
+      await putSettings(t, { blindFirst: true, setTtlHours: 1 });
+      try {
+        const { set: toDiscard, etag } = await openSet();
+        const discarded = await act(t, counselor, toDiscard.id, 'discard', etag, {
+          reason: 'Je reprendrai demain.',
+        });
+        expect(discarded.status).toBe(200);
+        expect(discarded.body).toMatchObject({ status: 'discarded', itemsHidden: true, items: [] });
+        expect((await readSet(t, counselor, toDiscard.id)).set).toMatchObject({
+          itemsHidden: true,
+          items: [],
+        });
+
+        const { set: toExpire } = await openSet();
+        clock.advance(2 * HOUR);
+        const expired = await readSet(t, counselor, toExpire.id);
+        expect(expired.set).toMatchObject({ status: 'expired', itemsHidden: true, items: [] });
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it("shows the model's items of a blind-first set once its shortlist is in, after the set closed too", async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const { set, etag } = await openSet();
+        const shortlisted = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: [] });
+        expect(shortlisted.status).toBe(200);
+        const discarded = await act(t, counselor, set.id, 'discard', String(shortlisted.headers.etag), {
+          reason: 'Je reprendrai demain.',
+        });
+        expect(discarded.body).toMatchObject({ status: 'discarded', itemsHidden: false });
+        expect(discarded.body.items.length).toBeGreaterThan(0);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422', async () => {
       await putSettings(t, { blindFirst: true });
       try {

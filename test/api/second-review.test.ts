@@ -112,6 +112,25 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('recommendation.opened');
   });
 
+  it("leaves the set unopened when its counselor reads it for the first time while it awaits the second review, so the second reviewer's ETag holds", async () => {
+    const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const [item] = set.items;
+    if (item === undefined) throw new Error('needs an item');
+    const decided = await decideEach(t, counselor, set.id, etag, [[item.itemId, { decision: 'approve' }]]);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    const peer = await readSet(t, otherCounselor, set.id);
+
+    const own = await readSet(t, counselor, set.id);
+    expect(own.set.openedAt).toBeNull();
+    expect(own.etag).toBe(peer.etag);
+    const approved = await act(t, otherCounselor, set.id, 'second-review', peer.etag, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
+    expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('recommendation.opened');
+  });
+
   it('still expires a set the second reviewer leaves for longer than a full lifetime', async () => {
     const { set, etag } = await handToSecondReview('js-1', 1);
     clock.advance(TTL_HOURS * HOUR);

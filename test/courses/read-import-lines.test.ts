@@ -140,6 +140,36 @@ describe('readCsvLines', () => {
     ]);
   });
 
+  it.each([1, 5, 10_000])(
+    'reports a line that is not UTF-8 instead of storing it altered, and reads no further (%i-byte chunks)',
+    async (size) => {
+      const broken = Buffer.concat([
+        Buffer.from(`${row.replace('C-1', 'C-2').replace('Aide-soignant', 'Aide ')}`),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('\n'),
+      ]);
+      const body = Buffer.concat([Buffer.from(`${HEADER}\r\n${row}\r\n`), broken, Buffer.from(`${row}\n`)]);
+      expect(await collect(readCsvLines(chunked(body, size), 10_000))).toEqual([
+        { line: 2, value: expect.objectContaining({ id: 'C-1' }) },
+        {
+          line: 3,
+          problems: [{ field: '(line)', reason: 'is not valid UTF-8; the lines after it were not read' }],
+        },
+      ]);
+    },
+  );
+
+  it('reports a last line that is not UTF-8, with no newline after it', async () => {
+    const body = Buffer.concat([Buffer.from(`${HEADER}\n${row}\nC-9,`), Buffer.from([0xff])]);
+    expect(await collect(readCsvLines(chunked(body, 3), 10_000))).toEqual([
+      { line: 2, value: expect.objectContaining({ id: 'C-1' }) },
+      {
+        line: 3,
+        problems: [{ field: '(line)', reason: 'is not valid UTF-8; the lines after it were not read' }],
+      },
+    ]);
+  });
+
   it('reports a duplicated column', async () => {
     const lines = await collect(readCsvLines(chunked(`${HEADER},city\n${row},Lyon\n`, 100), 10_000));
     expect(lines).toEqual([

@@ -393,6 +393,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     retraction: null,
     replacedBy: null,
     secondReview: { required: false, firstReviewerId: null, reviewerId: null, returned: null },
+    blindFirst: false,
     shortlist: null,
     profileSnapshot: null,
     items: [

@@ -1832,7 +1832,7 @@ export interface components {
                 /** @description How many shortlisted courses the model also suggested. */
                 overlap: number;
             };
-            /** @description True while blind-first hides the model's items. */
+            /** @description True while blind-first hides the model's items: until the counselor's own shortlist is in, and for good when the set ended (discarded, expired) without one. */
             itemsHidden: boolean;
             /**
              * @description What the counselor should know before weighing the model's suggestions, on every reading

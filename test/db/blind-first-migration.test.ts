@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const MIGRATION = '20261207160000_add_blind_first_to_sets';
+const CREATED_AT = '2026-11-02T08:00:00.000Z';
+const setId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A set in the columns recommendation_sets had before this migration. */
+function aSetRowAsBefore(n: number, status: string, shortlisted = false) {
+  return {
+    id: setId(n),
+    seeker_id: 'js-a',
+    counselor_id: 'c-001',
+    status,
+    model_id: 'aiguillage-ebm-1.0.0',
+    model_version: '1.0.0',
+    model_sha256: 'a'.repeat(64),
+    attribution_method: JSON.stringify({ method: 'exact-additive' }),
+    created_by: 'c-001',
+    created_at: CREATED_AT,
+    expires_at: CREATED_AT,
+    version: 2,
+    second_review_required: false,
+    ...(shortlisted
+      ? { shortlist: JSON.stringify([]), shortlist_submitted_at: CREATED_AT, shortlist_overlap: 0 }
+      : {}),
+  };
+}
+
+/** A `recommendation.generated` row as the log keeps it (the migration reads its payload only). */
+function aCreationEvent(seq: number, n: number, status: string) {
+  return {
+    seq,
+    event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
+    type: 'recommendation.generated',
+    occurred_at: CREATED_AT,
+    actor_role: 'counselor',
+    actor_pseudonym: 'p-counselor',
+    subject: 'p-person',
+    payload: JSON.stringify({ setId: setId(n), status }),
+    personal: null,
+    prev_hash: '0'.repeat(64),
+    hash: String(seq).padStart(64, '0'),
+  };
+}
+
+/** Sets made before the flag was kept are found blind-first by their creation event in the log. */
+describe(`migration ${MIGRATION}`, () => {
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('marks blind-first the sets whose creation awaited a shortlist, shortlisted or not, and no other', async () => {
+    const index = indexOfMigration(MIGRATION);
+    await migrateFirst(db, index);
+    await db('job_seekers').insert({
+      id: 'js-a',
+      counselor_id: 'c-001',
+      target_occupations: JSON.stringify(['J1501']),
+      education_level: 3,
+      skills: JSON.stringify([]),
+      years_experience: 2,
+      months_unemployed: 6,
+      mobility_radius_km: 30,
+      remote_ok: false,
+      ai_objection: false,
+      created_at: CREATED_AT,
+      updated_at: CREATED_AT,
+    });
+    // 1: blind, discarded before its shortlist; 2: blind, shortlisted; 3: blind, still awaiting it;
+    // 4: made with blind-first off, discarded.
+    await db('recommendation_sets').insert([
+      aSetRowAsBefore(1, 'discarded'),
+      aSetRowAsBefore(2, 'pending_review', true),
+      aSetRowAsBefore(3, 'awaiting_shortlist'),
+      aSetRowAsBefore(4, 'discarded'),
+    ]);
+    await db('decision_events').insert([
+      aCreationEvent(1, 1, 'awaiting_shortlist'),
+      aCreationEvent(2, 2, 'awaiting_shortlist'),
+      aCreationEvent(3, 3, 'awaiting_shortlist'),
+      aCreationEvent(4, 4, 'pending_review'),
+    ]);
+
+    expect(await migrateToLatest(db)).toEqual(MIGRATIONS.slice(index).map(([name]) => name));
+
+    const store = new KnexRecommendationStore(db);
+    const blindFirst = async (n: number) => (await store.findById(setId(n)))?.blindFirst;
+    expect([await blindFirst(1), await blindFirst(2), await blindFirst(3), await blindFirst(4)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
