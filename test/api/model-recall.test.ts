@@ -455,6 +455,32 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ ok: true, firstBadSeq: null });
   });
+
+  it('lists to an auditor asking for a model version when it was registered, went into service, left it and was recalled, and not the other version’s', async () => {
+    const auditor = await t.tokenFor('auditor', 'audit-1');
+    const modelEventsOf = async (version: string) => {
+      const res = await t.http
+        .get(`/v1/audit/events?modelVersion=${version}&limit=200`)
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', 'historique des versions du modele');
+      expect(res.status).toBe(200);
+      expect(res.body.nextCursor).toBeNull();
+      return (res.body.items as Array<{ type: string; payload: Record<string, unknown> }>)
+        .filter((event) => event.type.startsWith('model.'))
+        .map((event) => [event.type, event.payload.modelId, event.payload.previousModelId]);
+    };
+    expect(await modelEventsOf('1.1.0')).toEqual([
+      ['model.registered', FAULTY_ID, undefined],
+      ['model.activated', FAULTY_ID, null],
+      // The activation of the next model retired it.
+      ['model.activated', replacement.id, FAULTY_ID],
+      ['model.recalled', FAULTY_ID, undefined],
+    ]);
+    expect(await modelEventsOf('1.2.0')).toEqual([
+      ['model.registered', replacement.id, undefined],
+      ['model.activated', replacement.id, FAULTY_ID],
+    ]);
+  });
 });
 
 /**

@@ -3156,7 +3156,11 @@ export interface components {
         AuditActor: components["schemas"]["Pseudonym"];
         /** @description The job seeker's pseudonym. */
         AuditSubject: components["schemas"]["Pseudonym"];
-        /** @description Events of the sets this model version generated (and its registration). */
+        /**
+         * @description Everything about this model version: the events of the sets it generated, and the events of
+         *     its models (by model id): registration, activation, the activation of the next model that
+         *     retired it (`previousModelId`), recall.
+         */
         AuditModelVersion: string;
     };
     requestBodies: never;
@@ -4654,7 +4658,11 @@ export interface operations {
                 actor?: components["parameters"]["AuditActor"];
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
-                /** @description Events of the sets this model version generated (and its registration). */
+                /**
+                 * @description Everything about this model version: the events of the sets it generated, and the events of
+                 *     its models (by model id): registration, activation, the activation of the next model that
+                 *     retired it (`previousModelId`), recall.
+                 */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -4704,7 +4712,11 @@ export interface operations {
                 actor?: components["parameters"]["AuditActor"];
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
-                /** @description Events of the sets this model version generated (and its registration). */
+                /**
+                 * @description Everything about this model version: the events of the sets it generated, and the events of
+                 *     its models (by model id): registration, activation, the activation of the next model that
+                 *     retired it (`previousModelId`), recall.
+                 */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
             };
             header: {
