@@ -2450,6 +2450,12 @@ export interface components {
                     usedForPerson: boolean;
                     /** @enum {string} */
                     attributionMethod: "exact-additive" | "sampled-shapley";
+                    /** @description When an admin recalled the model, found faulty (`POST /v1/models/{modelId}/recall`), and why: the reason the person also reads on each set the recall took back, and `statement` tells them in French. Null when it was not recalled (or the registry no longer holds it). */
+                    recall: {
+                        /** Format: date-time */
+                        at: string;
+                        reason: string;
+                    } | null;
                     /** @description Where its model card is served (`GET /v1/models/{modelId}/card`), for the admin to hand it to the person with the record, as the statement says: the person's own token cannot read it. */
                     card: string;
                 }[];
