@@ -17,7 +17,7 @@ import type {
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
-import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -102,7 +102,7 @@ export interface PortalServiceDeps {
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
   now: () => Date;
-  onWarning?: (warning: ScreeningWarning) => void;
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
 }
 
 /**

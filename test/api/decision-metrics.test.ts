@@ -38,6 +38,18 @@ describe('the decision figures of /metrics', () => {
     expect(text).toMatch(/^aiguillage_http_server_errors_total 0$/m);
   });
 
+  it('serves the sensitive-term warnings of every field warned about at 0 from the start', async () => {
+    const text = await scrapeMetrics(t);
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('aiguillage_sensitive_term_warnings_total{'));
+    expect(series).toEqual(
+      ['comment', 'reason', 'message'].map(
+        (field) => `aiguillage_sensitive_term_warnings_total{field="${field}"} 0`,
+      ),
+    );
+  });
+
   it('counts each decision on an item by decision and source, timed since the previous act on its set as the oversight figures time it', async () => {
     const { set } = await createSet(t, counselor, 'js-1');
     const opened = await readSet(t, counselor, set.id);
