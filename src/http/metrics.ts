@@ -61,7 +61,8 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
       'Seconds a decision on a suggestion of the model took, since the previous act on its set (creation, opening, ' +
       'shortlist, decision, addition), as the oversight figures count them; rejections the catalog forced left out',
     labelNames: ['decision'] as const,
-    // 10 is the default fastDecisionSeconds: the share under it is close to the oversight figures' fast-decision share.
+    // 10 is the default fastDecisionSeconds: the bucket le="10" counts the decisions the oversight figures call fast
+    // (10 seconds or less).
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });

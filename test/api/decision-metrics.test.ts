@@ -123,6 +123,33 @@ describe('the decision figures of /metrics', () => {
     expect(readSeries(after, fast) - readSeries(before, fast)).toBe(1);
   });
 
+  it('counts a decision of exactly fastDecisionSeconds as fast, in the histogram and in the oversight figures alike', async () => {
+    clock.advance(60_000);
+    const since = clock.now().toISOString();
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [item] = opened.set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    // 10 s: the default setting, and a bucket of the histogram.
+    clock.advance(10_000);
+    const res = await decide(t, counselor, set.id, item.itemId, opened.etag, { decision: 'approve' });
+    expect(res.status).toBe(200);
+
+    const after = await scrapeMetrics(t);
+    const atMostTen = 'aiguillage_item_decision_seconds_bucket{le="10",decision="approved"}';
+    expect(readSeries(after, atMostTen) - readSeries(before, atMostTen)).toBe(1);
+    const oversight = await t.http
+      .get(`/v1/audit/stats/oversight?from=${encodeURIComponent(since)}`)
+      .auth(await t.tokenFor('auditor', 'dpo-1'), { type: 'bearer' })
+      .set('X-Audit-Purpose', 'rapprochement des métriques');
+    expect(oversight.status).toBe(200);
+    expect(oversight.body.fastDecisionSeconds).toBe(10);
+    expect(oversight.body.rows).toEqual([
+      expect.objectContaining({ timedDecisions: 1, medianDecisionSeconds: 10, fastDecisionShare: 1 }),
+    ]);
+  });
+
   it('names no counselor, set or person in the decision figures', async () => {
     const text = await scrapeMetrics(t);
     const decisionLines = text.split('\n').filter((line) => line.startsWith('aiguillage_item_decision'));

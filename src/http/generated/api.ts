@@ -1107,7 +1107,7 @@ export interface paths {
          * Is human oversight real? Reliance figures
          * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
          *     approval, rejection and addition rates, the median time spent on a decision, the share of
-         *     decisions faster than `fastDecisionSeconds`, the share of sets opened before their first
+         *     decisions that took `fastDecisionSeconds` or less, the share of sets opened before their first
          *     decision and the blind-first overlap. Computed from the decision log alone (`recommendation.generated`,
          *     `recommendation.opened`, `shortlist.submitted`, `item.decided`, `item.added`), so the figures
          *     survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
@@ -2005,7 +2005,7 @@ export interface components {
             secondReviewRate: number;
             /** @description Hours before an unpublished set expires. */
             setTtlHours: number;
-            /** @description Decisions faster than this count as fast in oversight figures. */
+            /** @description Decisions that took this many seconds or less count as fast in the oversight figures. */
             fastDecisionSeconds: number;
         };
         Settings: components["schemas"]["SettingsFields"] & {
@@ -2805,7 +2805,7 @@ export interface components {
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
-            /** @description Share of timed decisions faster than fastDecisionSeconds. */
+            /** @description Share of timed decisions that took fastDecisionSeconds or less. */
             fastDecisionShare: number | null;
             /** @description Sets with at least one decision or addition. */
             reviewedSets: number;
@@ -4877,7 +4877,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description The threshold for a fast decision; defaults to the current setting. */
+                /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
             };
             header: {
