@@ -2,6 +2,7 @@ import type { RetentionConfig } from '../config.ts';
 import type { AttributionMethod } from '../model/manifest.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import type { RecommendationSet } from '../recommendations/recommendation.ts';
+import { formatFrenchDay } from '../shared/french-day.ts';
 
 /** The rights the statement tells the person about. */
 export type DataSubjectRight = 'access' | 'rectification' | 'objection' | 'erasure' | 'complaint';
@@ -14,6 +15,11 @@ export interface ModelInvolved {
   active: boolean;
   usedForPerson: boolean;
   attributionMethod: AttributionMethod;
+  /**
+   * When an admin recalled it, found faulty, and why (the reason the person also reads on each set
+   * the recall took back); null when it was not recalled.
+   */
+  recall: { at: string; reason: string } | null;
   /**
    * Where its card is served, to the admin answering the request, who hands it to the person with
    * the record: the person's own token cannot read it.
@@ -112,7 +118,8 @@ export function describeProcessing(
         'formation ; la part de chaque valeur dans cette estimation est conservée avec chaque suggestion. Elle est ' +
         'exacte pour un modèle additif (exact-additive) et estimée par échantillonnage pour les autres ' +
         '(sampled-shapley). La fiche de chaque modèle, qui décrit son fonctionnement, ses données d’entraînement et ' +
-        'ses limites, est jointe à cette réponse.',
+        'ses limites, est jointe à cette réponse.' +
+        models.map(describeRecall).join(''),
       models,
     },
     rights: [
@@ -174,6 +181,7 @@ export function listModelsInvolved(
       active: model.status === 'active',
       usedForPerson: used.has(model.id),
       attributionMethod: model.manifest.attributionMethod,
+      recall: model.recall === null ? null : { at: model.recall.at, reason: model.recall.reason },
       card: cardPathOf(model.id),
     }));
   for (const [id, set] of used) {
@@ -184,10 +192,21 @@ export function listModelsInvolved(
       active: false,
       usedForPerson: true,
       attributionMethod: set.attributionMethod.method,
+      recall: null,
       card: cardPathOf(id),
     });
   }
   return involved;
+}
+
+/** The sentence telling the person that a model which made their suggestions was recalled; none otherwise. */
+function describeRecall(model: ModelInvolved): string {
+  if (model.recall === null) return '';
+  return (
+    ` Le modèle ${model.id} a été rappelé le ${formatFrenchDay(model.recall.at)}, un défaut y ayant été trouvé ` +
+    `(motif : ${model.recall.reason}) : il n’est plus utilisé, et celles de ses suggestions à votre sujet qui étaient ` +
+    'encore à l’examen ou publiées vous ont été retirées.'
+  );
 }
 
 function cardPathOf(modelId: string): string {

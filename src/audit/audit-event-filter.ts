@@ -12,8 +12,10 @@ export interface AuditEventFilter {
   /** The job seeker's pseudonym. */
   subject?: string;
   /**
-   * A model version: the events that name it (`recommendation.generated`, `model.registered`) and
-   * every event about a recommendation set it generated (opening, decisions, publication…).
+   * A model version: the events that name it (`recommendation.generated`, `model.registered`), the
+   * events of its models by id (`model.activated`, naming it as the model activated or as the one it
+   * retired, and `model.recalled`), and every event about a recommendation set it generated
+   * (opening, decisions, publication…).
    */
   modelVersion?: string;
 }

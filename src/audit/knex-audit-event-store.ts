@@ -179,14 +179,24 @@ export class KnexAuditEventStore implements AuditEventStore {
     if (version !== undefined) {
       // Only `recommendation.generated` names the model; the review events name its set. The sets
       // of a version come from a partial index of the generated events (model version, set id).
+      // The model's own events name its id, which its `model.registered` ties to the version: its
+      // activation, the activation that retired it (`previousModelId`) and its recall.
       const engine = engineOf(this.db);
       const modelVersion = payloadTextSql(engine, ['model', 'version']);
       const setId = payloadTextSql(engine, ['setId']);
       const registeredVersion = payloadTextSql(engine, ['version']);
+      const modelId = payloadTextSql(engine, ['modelId']);
+      const previousModelId = payloadTextSql(engine, ['previousModelId']);
+      const modelIdsOfVersion = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registeredVersion} = ?`;
       query.where((any) => {
         any
           .whereRaw(`${modelVersion} = ?`, [version])
           .orWhereRaw(`(type = 'model.registered' and ${registeredVersion} = ?)`, [version])
+          .orWhereRaw(`(type = 'model.recalled' and ${modelId} in (${modelIdsOfVersion}))`, [version])
+          .orWhereRaw(
+            `(type = 'model.activated' and (${modelId} in (${modelIdsOfVersion}) or ${previousModelId} in (${modelIdsOfVersion})))`,
+            [version, version],
+          )
           .orWhereRaw(
             `${setId} in (select ${setId} from ${EVENTS} where type = 'recommendation.generated' and ${modelVersion} = ?)`,
             [version],

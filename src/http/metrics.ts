@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { ItemDecisionFigure } from '../recommendations/review-service.ts';
+import { WARNED_FIELDS, type WarnedField } from '../screening/sensitive-terms.ts';
 import { operationIdOf } from './operation-id.ts';
 
 export interface HttpMetrics {
@@ -8,7 +9,7 @@ export interface HttpMetrics {
   /** Records count and latency per operationId once the response is sent. */
   middleware: RequestHandler;
   /** Counts a free-text warning (sensitive term) by field. */
-  countWarning(warning: { field: string }): void;
+  countWarning(warning: { field: WarnedField }): void;
   /**
    * Counts a counselor's decision on an item, and times a decision on the model's suggestions:
    * figures of the deployment as a whole, naming no counselor (those are
@@ -42,7 +43,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
   });
   const warnings = new Counter({
     name: 'aiguillage_sensitive_term_warnings_total',
-    help: 'Free-text fields flagged as mentioning sensitive information, by field',
+    help: 'Free-text fields flagged as mentioning sensitive information, by field (every field present from the start, at 0, for alerts)',
     labelNames: ['field'] as const,
     registers: [registry],
   });
@@ -60,7 +61,8 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
       'Seconds a decision on a suggestion of the model took, since the previous act on its set (creation, opening, ' +
       'shortlist, decision, addition), as the oversight figures count them; rejections the catalog forced left out',
     labelNames: ['decision'] as const,
-    // 10 is the default fastDecisionSeconds: the share under it is close to the oversight figures' fast-decision share.
+    // 10 is the default fastDecisionSeconds: the bucket le="10" counts the decisions the oversight figures call fast
+    // (10 seconds or less).
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });
@@ -71,6 +73,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     }
   }
   for (const decision of ['approved', 'rejected'] as const) decisionTimes.zero({ decision });
+  for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
   const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
     decisions.inc({ decision, source, opened: String(opened) });
     if (source === 'model' && decision !== 'course_unavailable') decisionTimes.observe({ decision }, seconds);

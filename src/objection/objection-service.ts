@@ -9,7 +9,7 @@ import {
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
-import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
 
@@ -18,7 +18,7 @@ export interface ObjectionServiceDeps {
   recommendations: RecommendationStore;
   decisionLog: DecisionLog;
   now: () => Date;
-  onWarning?: (warning: ScreeningWarning) => void;
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
 }
 
 /** An objection as just recorded, with the warnings about its comment. */

@@ -18,8 +18,9 @@ import type {
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
-import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
+import { formatFrenchDay } from '../shared/french-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import type { Feedback } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
@@ -102,7 +103,7 @@ export interface PortalServiceDeps {
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
   now: () => Date;
-  onWarning?: (warning: ScreeningWarning) => void;
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
 }
 
 /**
@@ -190,13 +191,13 @@ export class PortalService {
     seeker: Principal,
     set: RecommendationSet,
   ): Promise<MyExplanation['dataUsed']> {
-    const suggestedOn = dayOf(set.createdAt);
+    const suggestedOn = formatFrenchDay(set.createdAt);
     if (set.profileSnapshot !== null) {
       const kept = set.profileSnapshot;
       return describeDataUsed(
         kept,
         set.createdAt,
-        `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${dayOf(kept.updatedAt)})`,
+        `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(kept.updatedAt)})`,
       );
     }
     const current = await this.deps.jobSeekers.findById(seeker.subject);
@@ -204,7 +205,7 @@ export class PortalService {
     return describeDataUsed(
       current,
       set.createdAt,
-      `${FILE_SOURCE}, dans son état actuel (mis à jour le ${dayOf(current.updatedAt)}) : ` +
+      `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(current.updatedAt)}) : ` +
         `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
     );
   }
@@ -325,15 +326,6 @@ function toMyRecommendations(
 
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';
 
-const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
-
-/** The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier 2027 ». */
-function dayOf(timestampOrDay: string): string {
-  // A calendar date is read at midday, so that no time zone moves it to the day before.
-  const instant = timestampOrDay.length === 10 ? `${timestampOrDay}T12:00:00Z` : timestampOrDay;
-  return FRENCH_DAY.format(new Date(instant));
-}
-
 /** The French qualification levels (3 to 8) with the diplomas people know them by. */
 const EDUCATION_LEVELS: Readonly<Record<number, string>> = {
   3: 'CAP, BEP',
@@ -379,7 +371,7 @@ function describeDataUsed(
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
     {
       label: 'Disponible à partir du',
-      value: profile.availableFrom === null ? 'dès maintenant' : dayOf(profile.availableFrom),
+      value: profile.availableFrom === null ? 'dès maintenant' : formatFrenchDay(profile.availableFrom),
       source,
     },
   ];
@@ -396,8 +388,8 @@ function describeMonthsUnemployed(
   const { months, synced, elapsed } = countMonthsUnemployed(profile, new Date(suggestedAt));
   if (elapsed === 0) return String(months);
   return (
-    `${months} (${synced} dans votre dossier mis à jour le ${dayOf(profile.updatedAt)}, ` +
-    `plus ${elapsed} mois écoulés jusqu’au ${dayOf(suggestedAt)}, date de cette suggestion)`
+    `${months} (${synced} dans votre dossier mis à jour le ${formatFrenchDay(profile.updatedAt)}, ` +
+    `plus ${elapsed} mois écoulés jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
   );
 }
 
@@ -412,6 +404,6 @@ function describeAddition(item: RecommendationItem): string {
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
     `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une sélection précédente, le ` +
-    `${dayOf(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
+    `${formatFrenchDay(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
   );
 }

@@ -9,6 +9,7 @@ import {
   listSensitiveTermCategories,
   type ScreeningWarning,
   screenText,
+  type WarnedField,
 } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
@@ -71,7 +72,7 @@ export interface ReviewServiceDeps {
   decisionLog: DecisionLog;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
-  onWarning?: (warning: ScreeningWarning) => void;
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
   /** Called once per decision on an item, after it committed (metrics). */
   onItemDecided?: (decision: ItemDecisionFigure) => void;
 }
@@ -91,7 +92,7 @@ export interface ItemDecisionFigure {
 }
 
 /** What a review action warns about without refusing it: its free text, or a course added by hand. */
-export type ReviewWarning = ScreeningWarning | AdditionWarning;
+export type ReviewWarning = ScreeningWarning<WarnedField> | AdditionWarning;
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {

@@ -163,10 +163,20 @@ const CATEGORY_LABELS_FR: Record<keyof typeof SENSITIVE_TERMS, string> = {
  */
 export type ScreeningReader = 'staff' | 'job_seeker';
 
-export interface ScreeningWarning {
+/**
+ * The request fields whose text is screened with a warning the writer may go past, counted by field
+ * for the deployment's alerts (`aiguillage_sensitive_term_warnings_total`, each field's series served
+ * from the start): the counselors' comments, reasons and messages, and the person's own comments.
+ * Texts the log keeps readable for good (audit purposes, recall reasons, incidents) are refused or
+ * confirmed where they are written, and not counted.
+ */
+export const WARNED_FIELDS = ['comment', 'reason', 'message'] as const;
+export type WarnedField = (typeof WARNED_FIELDS)[number];
+
+export interface ScreeningWarning<Field extends string = string> {
   code: 'sensitive_term';
   /** The request field the text came from. */
-  field: string;
+  field: Field;
   message: string;
   /** The terms found, as written in the list. */
   terms: string[];
@@ -194,11 +204,11 @@ function termPattern(term: string): RegExp {
 }
 
 /** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
-export function screenText(
-  field: string,
+export function screenText<Field extends string>(
+  field: Field,
   text: string | null | undefined,
   reader: ScreeningReader = 'staff',
-): ScreeningWarning[] {
+): ScreeningWarning<Field>[] {
   const hits = findHits(text);
   if (hits.length === 0) return [];
   const categories = listCategories(hits);

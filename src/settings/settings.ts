@@ -8,7 +8,7 @@ export interface Settings {
   secondReviewRate: number;
   /** Hours before an unpublished set expires. */
   setTtlHours: number;
-  /** Decisions faster than this many seconds count as fast in the oversight figures. */
+  /** Decisions that took this many seconds or less count as fast in the oversight figures. */
   fastDecisionSeconds: number;
 }
 

@@ -319,6 +319,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
         active: true,
         usedForPerson: true,
         attributionMethod: 'exact-additive',
+        recall: null,
         card: `/v1/models/${published.model?.id}/card`,
       }),
     ]);
@@ -333,6 +334,8 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     ]);
     expect(processing.rights.find((right) => right.right === 'complaint')?.how).toMatch(/CNIL/);
     expect(processing.source).toMatch(/agence/);
+    // No model was recalled: nothing is said of a recall.
+    expect(processing.logic.statement).not.toMatch(/rappel/);
   });
 
   it('refuses counselors, auditors, job seekers and integration (403)', async () => {

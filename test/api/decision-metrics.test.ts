@@ -38,6 +38,18 @@ describe('the decision figures of /metrics', () => {
     expect(text).toMatch(/^aiguillage_http_server_errors_total 0$/m);
   });
 
+  it('serves the sensitive-term warnings of every field warned about at 0 from the start', async () => {
+    const text = await scrapeMetrics(t);
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('aiguillage_sensitive_term_warnings_total{'));
+    expect(series).toEqual(
+      ['comment', 'reason', 'message'].map(
+        (field) => `aiguillage_sensitive_term_warnings_total{field="${field}"} 0`,
+      ),
+    );
+  });
+
   it('counts each decision on an item by decision and source, timed since the previous act on its set as the oversight figures time it', async () => {
     const { set } = await createSet(t, counselor, 'js-1');
     const opened = await readSet(t, counselor, set.id);
@@ -109,6 +121,33 @@ describe('the decision figures of /metrics', () => {
     expect(readSeries(after, unopened) - readSeries(before, unopened)).toBe(1);
     const fast = 'aiguillage_item_decision_seconds_bucket{le="2",decision="approved"}';
     expect(readSeries(after, fast) - readSeries(before, fast)).toBe(1);
+  });
+
+  it('counts a decision of exactly fastDecisionSeconds as fast, in the histogram and in the oversight figures alike', async () => {
+    clock.advance(60_000);
+    const since = clock.now().toISOString();
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [item] = opened.set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    // 10 s: the default setting, and a bucket of the histogram.
+    clock.advance(10_000);
+    const res = await decide(t, counselor, set.id, item.itemId, opened.etag, { decision: 'approve' });
+    expect(res.status).toBe(200);
+
+    const after = await scrapeMetrics(t);
+    const atMostTen = 'aiguillage_item_decision_seconds_bucket{le="10",decision="approved"}';
+    expect(readSeries(after, atMostTen) - readSeries(before, atMostTen)).toBe(1);
+    const oversight = await t.http
+      .get(`/v1/audit/stats/oversight?from=${encodeURIComponent(since)}`)
+      .auth(await t.tokenFor('auditor', 'dpo-1'), { type: 'bearer' })
+      .set('X-Audit-Purpose', 'rapprochement des métriques');
+    expect(oversight.status).toBe(200);
+    expect(oversight.body.fastDecisionSeconds).toBe(10);
+    expect(oversight.body.rows).toEqual([
+      expect.objectContaining({ timedDecisions: 1, medianDecisionSeconds: 10, fastDecisionShare: 1 }),
+    ]);
   });
 
   it('names no counselor, set or person in the decision figures', async () => {

@@ -31,7 +31,8 @@ describe('an API left running through a master-key rotation', () => {
       .set('X-Access-Request', 'DSAR-2026-118');
 
   beforeAll(async () => {
-    ({ t, counselor } = await startWorkflowApp());
+    // Every figure given at once (no week withheld), so that the figures open the set made below.
+    ({ t, counselor } = await startWorkflowApp({ env: { AUDIT_MIN_PEOPLE: '1' } }));
     admin = await t.tokenFor('admin', 'ops-1');
     await createAndPublish(t, counselor, 'js-1', { approve: 1 });
     expect((await readAccessRecord(t, 'js-1')).status).toBe(200);
@@ -79,6 +80,26 @@ describe('an API left running through a master-key rotation', () => {
     expect(newcomer.status).toBe(503);
     expect(newcomer.body).toMatchObject(REPLACED);
     expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(afterSync);
+  });
+
+  it('answers the audit figures that open sealed parts (attributions, drift) with the same 503, logging no query; those read from public parts still answer', async () => {
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const readFigures = (figures: string) =>
+      t.http
+        .get(`/v1/audit/stats/${figures}`)
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', 'contrôle des chiffres après la rotation');
+    const head = await t.container.decisionLog.decisionLog.readHead();
+    for (const figures of ['attributions', 'drift']) {
+      const res = await readFigures(figures);
+      expect(res.status, figures).toBe(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject(REPLACED);
+      expect(res.headers['retry-after']).toBeUndefined();
+    }
+    expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
+    for (const figures of ['oversight', 'usage'])
+      expect((await readFigures(figures)).status, figures).toBe(200);
   });
 
   it('is ready again, and reads the person, once restarted with the new key', async () => {

@@ -320,6 +320,30 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     ).toBe(200);
   });
 
+  it('tells the person, in their access record, which model that made their suggestions was recalled, when and why', async () => {
+    const res = await t.http
+      .get('/v1/job-seekers/rc-replaced/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-0199');
+    expect(res.status).toBe(200);
+    const { logic } = res.body.processing as {
+      logic: { statement: string; models: Array<{ id: string; usedForPerson: boolean; recall: unknown }> };
+    };
+    expect(logic.models.map(({ id, usedForPerson, recall }) => ({ id, usedForPerson, recall }))).toEqual([
+      { id: replacement.id, usedForPerson: true, recall: null },
+      { id: FAULTY_ID, usedForPerson: true, recall: { at: clock.now().toISOString(), reason: REASON } },
+    ]);
+    const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
+      clock.now(),
+    );
+    expect(logic.statement).toContain(
+      `Le modèle ${FAULTY_ID} a été rappelé le ${day}, un défaut y ayant été trouvé (motif : ${REASON}) : il ` +
+        'n’est plus utilisé, et celles de ses suggestions à votre sujet qui étaient encore à l’examen ou publiées ' +
+        'vous ont été retirées.',
+    );
+    expect(logic.statement).not.toContain(replacement.id);
+  });
+
   it('shows the recall on the model, to the admin by name and to auditors by pseudonym, and on its card', async () => {
     const at = clock.now().toISOString();
     expect(recalled.body.model).toMatchObject({
@@ -454,6 +478,32 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       .set('X-Audit-Purpose', 'vérification après le rappel du modèle');
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ ok: true, firstBadSeq: null });
+  });
+
+  it('lists to an auditor asking for a model version when it was registered, went into service, left it and was recalled, and not the other version’s', async () => {
+    const auditor = await t.tokenFor('auditor', 'audit-1');
+    const modelEventsOf = async (version: string) => {
+      const res = await t.http
+        .get(`/v1/audit/events?modelVersion=${version}&limit=200`)
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', 'historique des versions du modele');
+      expect(res.status).toBe(200);
+      expect(res.body.nextCursor).toBeNull();
+      return (res.body.items as Array<{ type: string; payload: Record<string, unknown> }>)
+        .filter((event) => event.type.startsWith('model.'))
+        .map((event) => [event.type, event.payload.modelId, event.payload.previousModelId]);
+    };
+    expect(await modelEventsOf('1.1.0')).toEqual([
+      ['model.registered', FAULTY_ID, undefined],
+      ['model.activated', FAULTY_ID, null],
+      // The activation of the next model retired it.
+      ['model.activated', replacement.id, FAULTY_ID],
+      ['model.recalled', FAULTY_ID, undefined],
+    ]);
+    expect(await modelEventsOf('1.2.0')).toEqual([
+      ['model.registered', replacement.id, undefined],
+      ['model.activated', replacement.id, FAULTY_ID],
+    ]);
   });
 });
 

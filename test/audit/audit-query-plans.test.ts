@@ -114,9 +114,9 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['COVERING INDEX decision_events_occurred_at_seq_index', 'decision_events_type_seq_index'],
     ],
     [
-      'a model version (its sets from the generated events)',
+      'a model version (its sets from the generated events, its ids from its registrations)',
       page({ modelVersion: '1.1.0' }),
-      ['decision_events_generated_model_version_index (<expr>=?)'],
+      ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
       'the job seekers a logged text may name',

@@ -1107,7 +1107,7 @@ export interface paths {
          * Is human oversight real? Reliance figures
          * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
          *     approval, rejection and addition rates, the median time spent on a decision, the share of
-         *     decisions faster than `fastDecisionSeconds`, the share of sets opened before their first
+         *     decisions that took `fastDecisionSeconds` or less, the share of sets opened before their first
          *     decision and the blind-first overlap. Computed from the decision log alone (`recommendation.generated`,
          *     `recommendation.opened`, `shortlist.submitted`, `item.decided`, `item.added`), so the figures
          *     survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
@@ -2025,7 +2025,7 @@ export interface components {
             secondReviewRate: number;
             /** @description Hours before an unpublished set expires. */
             setTtlHours: number;
-            /** @description Decisions faster than this count as fast in oversight figures. */
+            /** @description Decisions that took this many seconds or less count as fast in the oversight figures. */
             fastDecisionSeconds: number;
         };
         Settings: components["schemas"]["SettingsFields"] & {
@@ -2470,6 +2470,12 @@ export interface components {
                     usedForPerson: boolean;
                     /** @enum {string} */
                     attributionMethod: "exact-additive" | "sampled-shapley";
+                    /** @description When an admin recalled the model, found faulty (`POST /v1/models/{modelId}/recall`), and why: the reason the person also reads on each set the recall took back, and `statement` tells them in French. Null when it was not recalled (or the registry no longer holds it). */
+                    recall: {
+                        /** Format: date-time */
+                        at: string;
+                        reason: string;
+                    } | null;
                     /** @description Where its model card is served (`GET /v1/models/{modelId}/card`), for the admin to hand it to the person with the record, as the statement says: the person's own token cannot read it. */
                     card: string;
                 }[];
@@ -2821,7 +2827,7 @@ export interface components {
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
-            /** @description Share of timed decisions faster than fastDecisionSeconds. */
+            /** @description Share of timed decisions that took fastDecisionSeconds or less. */
             fastDecisionShare: number | null;
             /** @description Sets with at least one decision or addition. */
             reviewedSets: number;
@@ -3180,7 +3186,11 @@ export interface components {
         AuditActor: components["schemas"]["Pseudonym"];
         /** @description The job seeker's pseudonym. */
         AuditSubject: components["schemas"]["Pseudonym"];
-        /** @description Events of the sets this model version generated (and its registration). */
+        /**
+         * @description Everything about this model version: the events of the sets it generated, and the events of
+         *     its models (by model id): registration, activation, the activation of the next model that
+         *     retired it (`previousModelId`), recall.
+         */
         AuditModelVersion: string;
     };
     requestBodies: never;
@@ -4678,7 +4688,11 @@ export interface operations {
                 actor?: components["parameters"]["AuditActor"];
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
-                /** @description Events of the sets this model version generated (and its registration). */
+                /**
+                 * @description Everything about this model version: the events of the sets it generated, and the events of
+                 *     its models (by model id): registration, activation, the activation of the next model that
+                 *     retired it (`previousModelId`), recall.
+                 */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -4728,7 +4742,11 @@ export interface operations {
                 actor?: components["parameters"]["AuditActor"];
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
-                /** @description Events of the sets this model version generated (and its registration). */
+                /**
+                 * @description Everything about this model version: the events of the sets it generated, and the events of
+                 *     its models (by model id): registration, activation, the activation of the next model that
+                 *     retired it (`previousModelId`), recall.
+                 */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
             };
             header: {
@@ -4883,7 +4901,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description The threshold for a fast decision; defaults to the current setting. */
+                /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
             };
             header: {
