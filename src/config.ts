@@ -144,7 +144,7 @@ export interface RetentionConfig {
    * job seeker has had no event for this long, their key is shredded. At least 183.
    */
   logDays: number;
-  /** Days finished recommendation sets (with their items and feedback) and feedback are kept. */
+  /** Days finished recommendation sets (with their items, feedback and outcomes) and feedback are kept. */
   personalDays: number;
   /** Hours an Idempotency-Key and its stored answer are kept. */
   idempotencyHours: number;
