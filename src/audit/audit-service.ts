@@ -126,7 +126,8 @@ export interface DriftStatsReport extends AuditPeriod {
 /**
  * The auditor's side of the decision log (issue 4): filtered reads, streamed exports,
  * verification, checkpoints and the oversight, attribution and drift figures, all computed from
- * the log itself so that they survive erasure. Every query appends `audit.queried` with its
+ * the log itself so that they survive erasure; and the outcome figures, read from the outcomes
+ * held (see `computeOutcomes`). Every query appends `audit.queried` with its
  * purpose before any result is handed back: no read leaves without its trace.
  */
 export class AuditService {

@@ -132,7 +132,8 @@ export interface paths {
         post?: never;
         /**
          * Erase a job seeker (right to erasure)
-         * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
+         * @description Deletes the profile, suggestions, feedback and the outcomes reported about the courses proposed
+         *     to the person, destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
          *     appends `subject.erased`. The decision log itself still verifies. What the log keeps in the
          *     clear stays, under the person's pseudonym (the log is never deleted from): which courses were
@@ -170,7 +171,8 @@ export interface paths {
          *     nothing the model produced without a counselor's act on it, this record includes what the model
          *     computed about them: every set of suggestions with every item (also undecided ones, and those a
          *     counselor never saw in blind-first mode) with its score, feature values, attributions and both
-         *     explanations; the feedback the person gave; and every decision-log event about them, oldest
+         *     explanations; the feedback the person gave; what became of the courses proposed to them, as the
+         *     case-management system reported it, with the model and score of each proposal; and every decision-log event about them, oldest
          *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
          *     erasure or at the end of the log period, `unreadable` when it cannot be opened). Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
