@@ -28,6 +28,7 @@ import { loadOrCreateDecisionLogKeys } from '../src/decision-log/decision-log-ke
 import { Pseudonymiser } from '../src/decision-log/pseudonymiser.ts';
 import { createDemoRandom, type DemoRandom } from '../src/demo/demo-random.ts';
 import { FEATURE_NAMES } from '../src/model/features.ts';
+import { KnexCourseOutcomeStore } from '../src/outcomes/knex-course-outcome-store.ts';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.ts';
 import { createTimeOrderedId } from '../src/shared/time-ordered-id.ts';
 
@@ -259,6 +260,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     keyring: log.subjectKeyring,
     models: { listModels: async () => [] },
     settings: { getSettings: async () => DEFAULT_SETTINGS },
+    outcomes: new KnexCourseOutcomeStore(db),
     minPeoplePerFigure: 1,
     pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
     now: () => new Date(),

@@ -34,6 +34,8 @@ import { createObjectionRoutes } from './objection/objection-routes.ts';
 import type { ObjectionService } from './objection/objection-service.ts';
 import { createOperationsRoutes } from './operations/operations-routes.ts';
 import type { ReadinessProbe } from './operations/readiness.ts';
+import { createCourseOutcomeRoutes } from './outcomes/course-outcome-routes.ts';
+import type { CourseOutcomeService } from './outcomes/course-outcome-service.ts';
 import { createPortalRoutes } from './portal/portal-routes.ts';
 import type { PortalService } from './portal/portal-service.ts';
 import { createRecommendationRoutes } from './recommendations/recommendation-routes.ts';
@@ -52,6 +54,7 @@ export interface AppServices {
   review: ReviewService;
   portal: PortalService;
   objection: ObjectionService;
+  outcomes: CourseOutcomeService;
   erasure: ErasureService;
   accessRecords: AccessRecordService;
   audit: AuditService;
@@ -163,6 +166,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createRecommendationRoutes(services.recommendations, services.review));
   app.use(createPortalRoutes(services.portal));
   app.use(createObjectionRoutes(services.objection));
+  app.use(createCourseOutcomeRoutes(services.outcomes));
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
   app.use(createAuditRoutes(services.audit));

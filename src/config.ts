@@ -117,8 +117,9 @@ export interface AuditConfig {
   /** Sign a checkpoint every N events (0: only on demand). */
   checkpointEvery: number;
   /**
-   * The fewest job seekers a figure opened from sealed parts (attributions, drift) may rest on;
-   * below it the figure is withheld, as it would give one person's values back.
+   * The fewest job seekers a figure opened from sealed parts (attributions, drift), or read from
+   * their outcomes, may rest on; below it the figure is withheld, as it would give one person's
+   * values back.
    */
   minPeoplePerFigure: number;
   /** PKCS#8 PEM of the Ed25519 key that signs checkpoints. */
@@ -144,7 +145,7 @@ export interface RetentionConfig {
    * job seeker has had no event for this long, their key is shredded. At least 183.
    */
   logDays: number;
-  /** Days finished recommendation sets (with their items and feedback) and feedback are kept. */
+  /** Days finished recommendation sets (with their items, feedback and outcomes) and feedback are kept. */
   personalDays: number;
   /** Hours an Idempotency-Key and its stored answer are kept. */
   idempotencyHours: number;

@@ -35,6 +35,8 @@ import { checkModel } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
 import { checkStorage } from './operations/storage-check.ts';
+import { CourseOutcomeService } from './outcomes/course-outcome-service.ts';
+import { KnexCourseOutcomeStore } from './outcomes/knex-course-outcome-store.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
 import { PortalService } from './portal/portal-service.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
@@ -109,6 +111,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const recommendationStore = new KnexRecommendationStore(db);
     const feedbackStore = new KnexFeedbackStore(db);
     const idempotencyStore = new KnexIdempotencyStore(db);
+    const outcomeStore = new KnexCourseOutcomeStore(db);
     const settingsStore = new KnexSettingsStore(db);
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
@@ -171,6 +174,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         recommendations: recommendationStore,
         courses: courseStore,
         feedback: feedbackStore,
+        outcomes: outcomeStore,
         decisionLog,
         pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
@@ -184,6 +188,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
         onWarning: metrics.countWarning,
       }),
+      outcomes: new CourseOutcomeService({
+        store: outcomeStore,
+        jobSeekers: jobSeekerStore,
+        recommendations: recommendationStore,
+        decisionLog,
+        now,
+      }),
       erasure: new ErasureService({
         store: new KnexErasureStore(),
         decisionLog,
@@ -194,6 +205,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         feedback: feedbackStore,
+        outcomes: outcomeStore,
         decisionLog,
         keyring: log.subjectKeyring,
         pseudonymise,
@@ -209,6 +221,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         keyring: log.subjectKeyring,
         models,
         settings: { getSettings: () => settingsStore.get() },
+        outcomes: outcomeStore,
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
         pseudonymise,
         now,

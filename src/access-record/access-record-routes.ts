@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { toAccessRecordOutcomeBody } from '../outcomes/course-outcome-mapping.ts';
 import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
 import { type AccessRecord, type AccessRecordSet, accessRequestFor } from './access-record.ts';
 import type { AccessRecordService } from './access-record-service.ts';
@@ -30,7 +31,11 @@ export function createAccessRecordRoutes(service: AccessRecordService): Router {
 }
 
 function toAccessRecordBody(record: AccessRecord): AccessRecordBody {
-  return { ...record, suggestionSets: record.suggestionSets.map(toAccessRecordSetBody) };
+  return {
+    ...record,
+    suggestionSets: record.suggestionSets.map(toAccessRecordSetBody),
+    outcomes: record.outcomes.map(toAccessRecordOutcomeBody),
+  };
 }
 
 /** Each course as shown beside a suggestion elsewhere, its return-to-employment rate beside it. */

@@ -6,6 +6,7 @@ import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import type { FeedbackStore } from '../portal/feedback-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
@@ -26,6 +27,7 @@ export interface AccessRecordServiceDeps {
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
   recommendations: Pick<RecommendationStore, 'listForSeeker'>;
   feedback: Pick<FeedbackStore, 'listForSeeker'>;
+  outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   /** Reads the person's events and objection, and appends `subject.access_exported`. */
   decisionLog: DecisionLog;
   /** Opens the personal parts of the person's events. */
@@ -69,6 +71,7 @@ export class AccessRecordService {
       const profile = await deps.jobSeekers.findById(seekerId, trx);
       const sets = await deps.recommendations.listForSeeker(seekerId, trx);
       const feedback = await deps.feedback.listForSeeker(seekerId, trx);
+      const outcomes = await deps.outcomes.listForSeeker(seekerId, trx);
       const recorded = await deps.decisionLog.listEventsAbout(seekerId, trx);
       if (profile === undefined && sets.length === 0 && feedback.length === 0 && recorded.length === 0) {
         throw jobSeekerNotFound(seekerId);
@@ -86,6 +89,7 @@ export class AccessRecordService {
         profile: profile === undefined ? null : toAccessRecordProfile(profile, deps.pseudonymise),
         suggestionSets: sets.map((set) => toAccessRecordSet(set, now, deps.pseudonymise, featuresByModel)),
         feedback,
+        outcomes,
         events,
       };
       // No personal part: it would need a key, and would create one for a person who has none.

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { ManifestFeature } from '../model/manifest.ts';
 import type { StandingObjection } from '../objection/objection.ts';
+import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { Feedback } from '../portal/feedback.ts';
 import {
   type Attribution,
@@ -175,6 +176,8 @@ export interface AccessRecord {
   objection: StandingObjection | null;
   suggestionSets: AccessRecordSet[];
   feedback: Feedback[];
+  /** What became of the courses proposed to the person, with the model and score of each proposal. */
+  outcomes: CourseOutcome[];
   events: AccessRecordEvent[];
   processing: ProcessingStatement;
 }
@@ -185,12 +188,13 @@ export interface AccessRecordCounts {
   suggestionSets: number;
   items: number;
   feedback: number;
+  outcomes: number;
   events: number;
   personalParts: { readable: number; shredded: number; unreadable: number };
 }
 
 export function countAccessRecord(
-  record: Pick<AccessRecord, 'profile' | 'suggestionSets' | 'feedback' | 'events'>,
+  record: Pick<AccessRecord, 'profile' | 'suggestionSets' | 'feedback' | 'outcomes' | 'events'>,
 ): AccessRecordCounts {
   const parts = record.events.flatMap((event) => (event.personal === null ? [] : [event.personal.status]));
   const partsWith = (status: OpenedPart['status']) => parts.filter((part) => part === status).length;
@@ -199,6 +203,7 @@ export function countAccessRecord(
     suggestionSets: record.suggestionSets.length,
     items: record.suggestionSets.reduce((sum, set) => sum + set.items.length, 0),
     feedback: record.feedback.length,
+    outcomes: record.outcomes.length,
     events: record.events.length,
     personalParts: {
       readable: partsWith('readable'),

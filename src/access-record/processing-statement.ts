@@ -72,6 +72,9 @@ export function describeProcessing(
         'modification, pour le contrôle humain et les audits (règlement européen sur l’IA, art. 12 et 26).',
       'Vérifier que le contrôle humain est réel (taux d’approbation, temps passé par décision), sur des données ' +
         'pseudonymisées.',
+      'Vérifier que les formations proposées mènent quelque part : ce qu’il en est advenu (entrée en formation, emploi ' +
+        'dans les six mois), tel que le dossier de votre agence le rapporte, n’est lu qu’en chiffres d’ensemble ' +
+        '(règlement européen sur l’IA, art. 26 et 72).',
     ],
     dataCategories: [
       'Votre profil : métiers visés, niveau de diplôme, compétences, années d’expérience, mois sans emploi, lieu de ' +
@@ -81,12 +84,14 @@ export function describeProcessing(
         'l’emploi estimée par le modèle, les valeurs qu’il a lues et la part de chacune, les explications.',
       'Les décisions de vos conseillers sur chaque formation, leurs motifs, commentaires et messages.',
       'Vos réponses aux formations proposées, et votre opposition à l’utilisation de l’outil si vous l’avez exprimée.',
+      'Ce qu’il est advenu des formations qui vous ont été proposées : si vous y êtes entré, si vous avez trouvé un ' +
+        'emploi dans les six mois, et le jour où votre agence l’a constaté.',
       'Le journal des décisions : chaque événement qui vous concerne, sous un pseudonyme ; ce qui vous est personnel y ' +
         'est chiffré avec une clé propre à vous.',
     ],
     source:
-      'Votre profil et le conseiller qui vous suit viennent du système de gestion des dossiers de votre agence, qui ' +
-      'les transmet à ce service ; le reste est produit par ce service : suggestions du modèle, décisions de vos ' +
+      'Votre profil, le conseiller qui vous suit et ce qu’il est advenu des formations proposées viennent du système ' +
+      'de gestion des dossiers de votre agence, qui les transmet à ce service ; le reste est produit par ce service : suggestions du modèle, décisions de vos ' +
       'conseillers, vos réponses.',
     recipients: [
       'Le conseiller qui vous suit et, pour un second avis, un autre conseiller.',
@@ -103,7 +108,8 @@ export function describeProcessing(
         'elles y sont encore affichées ; celles qui ne vous ont pas été présentées, ' +
         `${personalDays} jours après que votre conseiller a cessé de les examiner ou qu’elles ont expiré. ` +
         `Vos réponses sont supprimées ${personalDays} jours après ` +
-        `avoir été données. Votre profil est supprimé, avec toutes vos suggestions, après ${personalDays} jours sans ` +
+        'avoir été données. Ce qu’il est advenu d’une formation proposée est supprimé avec la suggestion qu’il ' +
+        `concerne. Votre profil est supprimé, avec toutes vos suggestions, après ${personalDays} jours sans ` +
         'activité sur votre dossier. Le journal des décisions n’est jamais effacé : ' +
         `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +
         'une), la clé qui chiffre ce qui vous y est personnel est détruite et ces données deviennent illisibles. ' +
@@ -148,7 +154,7 @@ export function describeProcessing(
         how:
           'Vous pouvez demander l’effacement de vos données au délégué à la protection des données ' +
           `(${describePrivacyContact(privacyContact)}) : votre profil, vos ` +
-          'suggestions et vos réponses sont supprimés, et ce qui est chiffré à votre nom dans le journal (votre profil ' +
+          'suggestions, vos réponses et ce qu’il est advenu des formations proposées sont supprimés, et ce qui est chiffré à votre nom dans le journal (votre profil ' +
           'tel que le modèle l’a lu, les estimations, vos commentaires) devient illisible. Le journal, qui n’est jamais ' +
           'effacé, garde sous un pseudonyme ce qu’il montre en clair aux auditeurs : quelles formations ont été ' +
           'suggérées, les décisions prises et leurs motifs, le type de vos réponses. Une opposition à l’outil d’aide ' +

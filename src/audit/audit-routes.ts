@@ -29,6 +29,7 @@ type OversightStatsBody = components['schemas']['OversightStats'];
 type UsageStatsBody = components['schemas']['UsageStats'];
 type AttributionStatsBody = components['schemas']['AttributionStats'];
 type DriftStatsBody = components['schemas']['DriftStats'];
+type OutcomeStatsBody = components['schemas']['OutcomeStats'];
 type EventsQuery = NonNullable<operations['listAuditEvents']['parameters']['query']>;
 type ExportQuery = NonNullable<operations['exportAuditEvents']['parameters']['query']>;
 type VerifyQuery = NonNullable<operations['verifyAuditLog']['parameters']['query']>;
@@ -152,6 +153,12 @@ export function createAuditRoutes(service: AuditService): Router {
   router.get('/v1/audit/stats/drift', async function getDriftStats(req, res) {
     const report = await service.computeDrift(readAuditRequest(req), toPeriod(req.query as PeriodQuery));
     const body: DriftStatsBody = report;
+    res.json(body);
+  });
+
+  router.get('/v1/audit/stats/outcomes', async function getOutcomeStats(req, res) {
+    const report = await service.computeOutcomes(readAuditRequest(req), toPeriod(req.query as PeriodQuery));
+    const body: OutcomeStatsBody = report;
     res.json(body);
   });
 

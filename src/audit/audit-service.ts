@@ -20,6 +20,7 @@ import {
   positionOf,
 } from '../incidents/incident.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
+import type { PublishedItemOutcomeReader } from '../outcomes/course-outcome-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -32,6 +33,7 @@ import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import { figurePeriodOf } from './figure-weeks.ts';
 import { createLoggedTextCheck } from './logged-text-check.ts';
+import { computeOutcomeStats, type OutcomeRow } from './outcome-stats.ts';
 import {
   computeOversightStats,
   OVERSIGHT_READING_EVENT_TYPES,
@@ -48,7 +50,9 @@ export interface AuditServiceDeps {
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   models: { listModels(): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };
-  /** Attribution and drift figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
+  /** The published items with their outcomes, for the outcome figures (read from the tables, not the log). */
+  outcomes: PublishedItemOutcomeReader;
+  /** Attribution, drift and outcome figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
   minPeoplePerFigure: number;
   /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
   pseudonymise(id: string): string;
@@ -118,6 +122,10 @@ export interface AttributionReport extends AuditPeriod {
   models: ModelAttributions[];
 }
 
+export interface OutcomeReport extends AuditPeriod {
+  rows: OutcomeRow[];
+}
+
 export interface DriftStatsReport extends AuditPeriod {
   models: ModelDrift[];
   unknownModelSets: number;
@@ -126,7 +134,8 @@ export interface DriftStatsReport extends AuditPeriod {
 /**
  * The auditor's side of the decision log (issue 4): filtered reads, streamed exports,
  * verification, checkpoints and the oversight, attribution and drift figures, all computed from
- * the log itself so that they survive erasure. Every query appends `audit.queried` with its
+ * the log itself so that they survive erasure; and the outcome figures, read from the outcomes
+ * held (see `computeOutcomes`). Every query appends `audit.queried` with its
  * purpose before any result is handed back: no read leaves without its trace.
  */
 export class AuditService {
@@ -337,6 +346,25 @@ export class AuditService {
     );
     await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length);
     return { ...period, ...report };
+  }
+
+  /**
+   * What became of the courses proposed, per model version and source (`computeOutcomeStats`), for
+   * the approved items of the sets published in the period, cut to whole weeks as the attributions
+   * are: outcomes are the job seekers' data. Unlike the other figures they are read from the sets and
+   * outcomes held, where the link between an outcome and its proposal is kept: an erased person's,
+   * and those purged with their set, no longer count.
+   */
+  async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
+    await this.checkPurpose(request);
+    checkPeriod(asked);
+    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
+    const rows = computeOutcomeStats(
+      await this.deps.outcomes.listPublishedItemOutcomes(period),
+      this.deps.minPeoplePerFigure,
+    );
+    await this.record(request, 'getOutcomeStats', { ...period }, rows.length);
+    return { ...period, rows };
   }
 
   /**

@@ -27,6 +27,7 @@ import * as addChangeReasonToSettings from '../../migrations/20261204100000_add_
 import * as widenSetModelId from '../../migrations/20261204110000_widen_set_model_id.ts';
 import * as addReplacementToSets from '../../migrations/20261205100000_add_replacement_to_sets.ts';
 import * as addRecallToModels from '../../migrations/20261206110000_add_recall_to_models.ts';
+import * as createCourseOutcomes from '../../migrations/20261207120000_create_course_outcomes.ts';
 import * as addObjectionTimeToJobSeekers from '../../migrations/20261207150000_add_objection_time_to_job_seekers.ts';
 import * as addBlindFirstToSets from '../../migrations/20261207160000_add_blind_first_to_sets.ts';
 import { inMigrationTurn } from './migration-turn.ts';
@@ -71,6 +72,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261204110000_widen_set_model_id', widenSetModelId],
   ['20261205100000_add_replacement_to_sets', addReplacementToSets],
   ['20261206110000_add_recall_to_models', addRecallToModels],
+  ['20261207120000_create_course_outcomes', createCourseOutcomes],
   ['20261207150000_add_objection_time_to_job_seekers', addObjectionTimeToJobSeekers],
   ['20261207160000_add_blind_first_to_sets', addBlindFirstToSets],
 ];

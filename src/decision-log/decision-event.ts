@@ -19,6 +19,11 @@ export const DECISION_EVENT_TYPES = [
   'recommendation.retracted',
   'explanation.opened',
   'feedback.given',
+  /**
+   * The case-management system reported what became of a course proposed to the person (entered,
+   * employed within six months): the deployer's monitoring in operation (AI Act Art. 26(5), 72).
+   */
+  'outcome.recorded',
   'objection.recorded',
   'objection.withdrawn',
   'job_seeker.upserted',

@@ -21,8 +21,8 @@ export class ErasureService {
   constructor(private readonly deps: ErasureServiceDeps) {}
 
   /**
-   * Erases a job seeker in one transaction: their profile, suggestions, feedback and stored
-   * idempotent answers are deleted, their decision-log key is destroyed (the personal parts of
+   * Erases a job seeker in one transaction: their profile, suggestions, feedback, the outcomes of
+   * the courses proposed to them and stored idempotent answers are deleted, their decision-log key is destroyed (the personal parts of
    * their events become unreadable while the chain still verifies), and `subject.erased` records
    * what was erased. Then the deleted bytes are cleared from the database files.
    *

@@ -6,6 +6,6 @@ import type { ErasedRows } from './erasure.ts';
  * whose personal parts are crypto-shredded instead.
  */
 export interface ErasureStore {
-  /** Deletes the profile, sets, items, feedback and stored idempotent answers of one person. */
+  /** Deletes the profile, sets, items, feedback, outcomes and stored idempotent answers of one person. */
   eraseJobSeekerRows(trx: Knex.Transaction, seekerId: string): Promise<ErasedRows>;
 }

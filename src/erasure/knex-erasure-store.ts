@@ -9,6 +9,7 @@ import type { ErasureStore } from './erasure-store.ts';
 export class KnexErasureStore implements ErasureStore {
   async eraseJobSeekerRows(trx: Knex.Transaction, seekerId: string): Promise<ErasedRows> {
     const setIds = () => trx('recommendation_sets').select('id').where({ seeker_id: seekerId });
+    const outcomes = await trx('course_outcomes').where({ seeker_id: seekerId }).delete();
     const feedback = await trx('feedback')
       .where({ seeker_id: seekerId })
       .orWhereIn('item_id', trx('recommendation_items').select('id').whereIn('set_id', setIds()))
@@ -17,7 +18,7 @@ export class KnexErasureStore implements ErasureStore {
     const recommendationSets = await trx('recommendation_sets').where({ seeker_id: seekerId }).delete();
     const profiles = await trx('job_seekers').where({ id: seekerId }).delete();
     const idempotencyKeys = await deleteStoredAnswers(trx, seekerId);
-    return { profiles, recommendationSets, recommendationItems, feedback, idempotencyKeys };
+    return { profiles, recommendationSets, recommendationItems, feedback, outcomes, idempotencyKeys };
   }
 }
 

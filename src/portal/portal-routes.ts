@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { toCourseOutcomeBody } from '../outcomes/course-outcome-mapping.ts';
 import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
 import type { MyRecommendation, PortalService } from './portal-service.ts';
 
@@ -40,6 +41,7 @@ export function createPortalRoutes(service: PortalService): Router {
         items: set.items.map((item) => ({ ...item, course: toCourseSummaryBody(item.course) })),
       })),
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
+      outcomes: data.outcomes.map(toCourseOutcomeBody),
     });
   });
 

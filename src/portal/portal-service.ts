@@ -10,6 +10,8 @@ import type { JobSeekerReason } from '../model/explanations.ts';
 import { countMonthsUnemployed } from '../model/features.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
+import type { CourseOutcome } from '../outcomes/course-outcome.ts';
+import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import type {
   CourseSnapshot,
   RecommendationItem,
@@ -76,6 +78,8 @@ export interface MyData {
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
   feedback: Feedback[];
+  /** What became of the courses proposed to them, as their agency's case-management system reported it. */
+  outcomes: CourseOutcome[];
 }
 
 /** How to contest a suggestion, and whom to ask about one's data (`privacyContact`, when configured). */
@@ -97,6 +101,7 @@ export interface PortalServiceDeps {
   /** Which published courses the catalog still offers. */
   courses: Pick<CourseStore, 'findActiveIds'>;
   feedback: FeedbackStore;
+  outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   decisionLog: DecisionLog;
   /** Staff appear in the person's export by their pseudonym in the decision log. */
   pseudonymise: (id: string) => string;
@@ -253,7 +258,7 @@ export class PortalService {
    * Everything stored about the person that they may see: profile, their objection to AI
    * processing while it stands (who recorded it, when, how), the suggestions they were given, every
    * set made about them (with what the counselor did with each course once the review was over, and
-   * the profile it was made from), feedback.
+   * the profile it was made from), feedback, and what became of the courses proposed to them.
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
@@ -273,6 +278,7 @@ export class PortalService {
       recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
+      outcomes: await this.deps.outcomes.listForSeeker(seeker.subject),
     };
   }
 

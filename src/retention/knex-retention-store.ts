@@ -7,7 +7,7 @@ export class KnexRetentionStore implements RetentionStore {
   async purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
-  ): Promise<{ sets: number; items: number; feedback: number }> {
+  ): Promise<{ sets: number; items: number; feedback: number; outcomes: number }> {
     const pastSetIds = () =>
       trx('recommendation_sets')
         .select('id')
@@ -15,9 +15,11 @@ export class KnexRetentionStore implements RetentionStore {
     const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', pastSetIds());
     // Children first, so the counts are exact whatever the foreign keys cascade.
     const feedback = await trx('feedback').whereIn('item_id', itemIds()).delete();
+    // An outcome goes with the proposal it is about: without it, it says nothing of the system.
+    const outcomes = await trx('course_outcomes').whereIn('item_id', itemIds()).delete();
     const items = await trx('recommendation_items').whereIn('set_id', pastSetIds()).delete();
     const sets = await trx('recommendation_sets').whereIn('id', pastSetIds()).delete();
-    return { sets, items, feedback };
+    return { sets, items, feedback, outcomes };
   }
 
   async purgeFeedback(trx: Knex.Transaction, before: string): Promise<number> {

@@ -75,6 +75,7 @@ export class RetentionService {
         recommendationSets: sets.sets,
         recommendationItems: sets.items,
         feedback: sets.feedback + (await deps.store.purgeFeedback(trx, cutoffs.personalData)),
+        outcomes: sets.outcomes,
         idempotencyKeys: 0,
         subjectKeys: 0,
       };
@@ -84,6 +85,7 @@ export class RetentionService {
         rows.recommendationSets += erased.recommendationSets;
         rows.recommendationItems += erased.recommendationItems;
         rows.feedback += erased.feedback;
+        rows.outcomes += erased.outcomes;
         rows.idempotencyKeys += erased.idempotencyKeys;
       }
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);

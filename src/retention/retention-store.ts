@@ -3,15 +3,15 @@ import type { Knex } from 'knex';
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
   /**
-   * Deletes, with their items and the feedback on those items, the recommendation sets whose review
-   * ended before `before` (published, discarded or expired; a retraction or replacement since
+   * Deletes, with their items, the feedback on those items and the outcomes linked to them, the
+   * recommendation sets whose review ended before `before` (published, discarded or expired; a retraction or replacement since
    * changes nothing, and the set the person is shown goes too), and sets still open whose expiry is
    * before it.
    */
   purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
-  ): Promise<{ sets: number; items: number; feedback: number }>;
+  ): Promise<{ sets: number; items: number; feedback: number; outcomes: number }>;
   /** Deletes feedback given before `before`. */
   purgeFeedback(trx: Knex.Transaction, before: string): Promise<number>;
   /**
@@ -19,7 +19,8 @@ export interface RetentionStore {
    * by the case-management system, or an objection recorded or withdrawn) before `before`; no set
    * was created for them since (and none is still open short of being expired for the whole
    * period); they gave no feedback since. No counselor, no person and no upstream system touched
-   * their file within the period. Someone who objected to AI processing is purged like anyone: the
+   * their file within the period. An outcome recorded since does not count: it is about a past
+   * proposal, and goes with its set anyway. Someone who objected to AI processing is purged like anyone: the
    * decision log keeps their objection (or its withdrawal), which a later sync creating the
    * profile again follows. Read before the run purges sets and feedback, which would hide recent
    * feedback on an expired set.

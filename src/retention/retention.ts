@@ -7,7 +7,8 @@ const DAY_MS = 24 * HOUR_MS;
 export interface RetentionCutoffs {
   /**
    * Recommendation sets whose review ended before then (published, discarded or expired; see
-   * `RetentionStore.purgeRecommendationSets`), feedback (given before), and job-seeker
+   * `RetentionStore.purgeRecommendationSets`) with the outcomes linked to their items, feedback
+   * (given before), and job-seeker
    * profiles idle since then (see `RetentionStore.findIdleJobSeekers`).
    */
   personalData: string;
@@ -30,6 +31,8 @@ export interface PurgedRows {
   recommendationSets: number;
   recommendationItems: number;
   feedback: number;
+  /** Outcomes of proposed courses, purged with the set they are about (or with the profile). */
+  outcomes: number;
   idempotencyKeys: number;
   /** Decision-log keys destroyed: the personal parts of those people's events are unreadable. */
   subjectKeys: number;

@@ -6,6 +6,7 @@ import {
 import { loadConfig } from '../../src/config.ts';
 import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyring.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { KnexCourseOutcomeStore } from '../../src/outcomes/knex-course-outcome-store.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import {
@@ -39,6 +40,7 @@ describe('AccessRecordService', () => {
       jobSeekers: new KnexJobSeekerStore(log.db),
       recommendations: new KnexRecommendationStore(log.db),
       feedback: new KnexFeedbackStore(log.db),
+      outcomes: new KnexCourseOutcomeStore(log.db),
       decisionLog: log.decisionLog,
       keyring: log.subjectKeyring,
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),

@@ -95,6 +95,11 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
       .auth(seekerToken, { type: 'bearer' })
       .send({ response: 'interested', comment: 'Je veux en savoir plus.' });
     expect(feedback.status).toBe(201);
+    const outcome = await t.http
+      .put(`/v1/job-seekers/${SEEKER}/outcomes/${first.course.id}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({ entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' });
+    expect(outcome.status).toBe(201);
 
     clock.advance(HOUR);
     await putSettings(t, { blindFirst: true });
@@ -259,6 +264,31 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(ofType('job_seeker.upserted')[0]?.personal).toBeNull();
   });
 
+  it('gives what became of the courses proposed, with the model and the score of the proposal, and says so in the statement', () => {
+    const [approved] = published.items;
+    expect(record.outcomes).toEqual([
+      expect.objectContaining({
+        courseId: approved?.course.id,
+        entered: true,
+        employedWithinSixMonths: null,
+        observedAt: '2026-10-01',
+        proposal: { setId: published.id, itemId: approved?.itemId, source: 'model' },
+        model: { id: published.model?.id, version: published.model?.version },
+        predictedScore: approved?.score,
+      }),
+    ]);
+    const recorded = record.events.filter((event) => event.type === 'outcome.recorded');
+    expect(recorded.map((event) => event.personal)).toEqual([
+      {
+        status: 'readable',
+        value: { entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' },
+      },
+    ]);
+    expect(
+      record.processing.dataCategories.some((category) => category.includes('emploi dans les six mois')),
+    ).toBe(true);
+  });
+
   it('logs the export as subject.access_exported without personal data and the chain still verifies', async () => {
     const logged = (await readLog(t)).find((event) => event.seq === record.exportSeq);
     expect(logged).toMatchObject({
@@ -274,6 +304,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
           suggestionSets: 3,
           items: record.suggestionSets.reduce((sum, set) => sum + set.items.length, 0),
           feedback: 1,
+          outcomes: 1,
           events: record.events.length,
           personalParts: {
             readable: record.events.filter((event) => event.personal !== null).length,

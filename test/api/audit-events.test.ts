@@ -99,6 +99,7 @@ describe('auditor API: the decision log', () => {
         'getAttributionStats',
         'getAuditPublicKey',
         'getDriftStats',
+        'getOutcomeStats',
         'getOversightStats',
         'getUsageStats',
         'listAuditCheckpoints',

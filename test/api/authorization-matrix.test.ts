@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 /** Who may call what: the product's statement, checked against the contract and the server. */
 const ALLOWED: Record<string, Role[]> = {
   putJobSeeker: ['integration', 'admin'],
+  putCourseOutcome: ['integration'],
   getJobSeeker: ['counselor'],
   listCourses: ['counselor', 'admin'],
   getCourse: ['counselor', 'admin'],
@@ -50,6 +51,7 @@ const ALLOWED: Record<string, Role[]> = {
   getUsageStats: ['auditor'],
   getAttributionStats: ['auditor'],
   getDriftStats: ['auditor'],
+  getOutcomeStats: ['auditor'],
   listIncidents: ['admin', 'auditor'],
   recordIncident: ['admin', 'auditor'],
   recordIncidentNotification: ['admin', 'auditor'],

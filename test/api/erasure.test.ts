@@ -79,6 +79,16 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       .auth(seekerToken, { type: 'bearer' })
       .send({ response: 'interested', comment: `Merci (${CANARY})` });
     expect(feedback.status).toBe(201);
+    // The case-management system reports that the person entered the course.
+    const outcome = await t.http
+      .put(`/v1/job-seekers/${SEEKER}/outcomes/${approved[0]?.course.id}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({
+        entered: true,
+        employedWithinSixMonths: null,
+        observedAt: new Date().toISOString().slice(0, 10),
+      });
+    expect(outcome.status).toBe(201);
 
     // Someone else, whose data must survive the erasure untouched.
     await seedCatalogAndSeeker(t, OTHER_SEEKER);
@@ -151,6 +161,16 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       expect(again.status).toBe(404);
     });
 
+    it('deletes what became of the courses proposed to the person, and leaves their outcome unreadable in the log', async () => {
+      expect(await t.container.db('course_outcomes').where({ seeker_id: SEEKER })).toEqual([]);
+      const subject = t.container.decisionLog.pseudonymiser.pseudonymise(SEEKER);
+      const recorded = eventsAfter.filter(
+        (event) => event.type === 'outcome.recorded' && event.subject === subject,
+      );
+      expect(recorded).toHaveLength(1);
+      expect(await openPersonal(recorded[0] as RecordedDecisionEvent)).toEqual({ status: 'shredded' });
+    });
+
     it('appends subject.erased with what was erased, and the chain still verifies', async () => {
       const erased = eventsAfter.at(-1);
       expect(erased).toMatchObject({
@@ -164,6 +184,7 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
             recommendationSets: 1,
             recommendationItems: 3,
             feedback: 1,
+            outcomes: 1,
             idempotencyKeys: 1,
           },
           subjectKeyShredded: true,
@@ -198,9 +219,16 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       const rows = await t.container
         .db('pg_stat_user_tables')
         .select('relname')
-        .whereIn('relname', ['job_seekers', 'recommendation_items', 'feedback', 'subject_keys'])
+        .whereIn('relname', [
+          'job_seekers',
+          'recommendation_items',
+          'feedback',
+          'course_outcomes',
+          'subject_keys',
+        ])
         .whereNotNull('last_vacuum');
       expect(rows.map((row) => row.relname).sort()).toEqual([
+        'course_outcomes',
         'feedback',
         'job_seekers',
         'recommendation_items',

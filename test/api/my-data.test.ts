@@ -123,6 +123,38 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(mine.profileUsed).not.toBeNull();
   });
 
+  it('lists what became of the courses proposed to the person, without what the model predicted, and no one else’s', async () => {
+    const set = await publishWithRejections('js-outcome');
+    const [approved] = set.items;
+    const observedAt = clock.now().toISOString().slice(0, 10);
+    const recorded = await t.http
+      .put(`/v1/job-seekers/js-outcome/outcomes/${approved?.course.id}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({ entered: true, employedWithinSixMonths: false, observedAt });
+    expect(recorded.status).toBe(201);
+
+    const token = await t.tokenFor('job_seeker', 'js-outcome');
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body.outcomes).toEqual([
+      {
+        courseId: approved?.course.id,
+        entered: true,
+        employedWithinSixMonths: false,
+        observedAt,
+        proposal: { setId: set.id, itemId: approved?.itemId, source: 'model' },
+        version: 1,
+        createdAt: clock.now().toISOString(),
+        updatedAt: clock.now().toISOString(),
+      },
+    ]);
+    expect(keysOf(res.body.outcomes)).not.toContain('predictedScore');
+    const other = await t.http
+      .get('/v1/me/data')
+      .auth(await t.tokenFor('job_seeker', 'js-rejected'), { type: 'bearer' });
+    expect(other.body.outcomes).toEqual([]);
+  });
+
   it('lists a discarded set with its reason and the items decided, counting those never decided without showing them', async () => {
     await syncSeeker(t, 'js-discarded');
     const { set: created } = await createSet(t, counselor, 'js-discarded', { limit: 2 });

@@ -93,6 +93,7 @@ describe('purging personal data past its retention period', () => {
       recommendationSets: 0,
       recommendationItems: 0,
       feedback: 0,
+      outcomes: 0,
       idempotencyKeys: 0,
       subjectKeys: 0,
     });
@@ -297,8 +298,21 @@ describe('purging a set once its review ended for the whole period', () => {
       reason: 'Le modèle a proposé des formations sans rapport avec son projet.',
     });
     expect(res.status).toBe(200);
+    // The case-management system reports that js-shown entered the course they were shown.
+    const course = shown.items.find((item) => item.decision === 'approved')?.course.id;
+    const outcome = await t.http
+      .put(`/v1/job-seekers/js-shown/outcomes/${course}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({
+        entered: true,
+        employedWithinSixMonths: null,
+        observedAt: clock.now().toISOString().slice(0, 10),
+      });
+    expect(outcome.status).toBe(201);
   });
   afterAll(() => t.close());
+
+  const outcomeCount = async () => (await t.container.db('course_outcomes').select('id')).length;
 
   const portalOf = async (seekerId: string) => {
     const res = await t.http.get('/v1/me/recommendations').auth(await t.tokenFor('job_seeker', seekerId), {
@@ -316,20 +330,27 @@ describe('purging a set once its review ended for the whole period', () => {
     clock.advance(31 * DAY + HOUR);
     await syncEveryone();
     const report = await t.container.retention.purgeExpired();
-    expect(report.purged).toMatchObject({ jobSeekers: 0, recommendationSets: 2 });
+    expect(report.purged).toMatchObject({ jobSeekers: 0, recommendationSets: 2, outcomes: 0 });
     expect(await setIds()).toEqual([discarded, shown.id].sort());
+    expect(await outcomeCount()).toBe(1);
     expect(await portalOf('js-shown')).toMatchObject({
       publishedAt: shown.publishedAt,
       items: [{ itemId: approvedItemOf(shown) }],
     });
   });
 
-  it('purges a published set the period after its publication, though the person is still shown it', async () => {
-    // Day 62 and an hour: published on day 2. The set discarded on day 5 stays until day 65.
+  it('purges a published set the period after its publication, though the person is still shown it, with the outcome about it', async () => {
+    // Day 62 and an hour: published on day 2. The set discarded on day 5 stays until day 65. The
+    // outcome recorded on day 30 goes with the set it is about, the person's profile staying.
     clock.advance(DAY);
     await syncEveryone();
-    expect((await t.container.retention.purgeExpired()).purged).toMatchObject({ recommendationSets: 1 });
+    expect((await t.container.retention.purgeExpired()).purged).toMatchObject({
+      jobSeekers: 0,
+      recommendationSets: 1,
+      outcomes: 1,
+    });
     expect(await setIds()).toEqual([discarded]);
+    expect(await outcomeCount()).toBe(0);
     expect(await portalOf('js-shown')).toMatchObject({ publishedAt: null, items: [] });
     clock.advance(3 * DAY);
     await syncEveryone();

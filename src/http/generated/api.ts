@@ -132,7 +132,8 @@ export interface paths {
         post?: never;
         /**
          * Erase a job seeker (right to erasure)
-         * @description Deletes the profile, suggestions and feedback, destroys the person's encryption key so the
+         * @description Deletes the profile, suggestions, feedback and the outcomes reported about the courses proposed
+         *     to the person, destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
          *     appends `subject.erased`. The decision log itself still verifies. What the log keeps in the
          *     clear stays, under the person's pseudonym (the log is never deleted from): which courses were
@@ -170,7 +171,8 @@ export interface paths {
          *     nothing the model produced without a counselor's act on it, this record includes what the model
          *     computed about them: every set of suggestions with every item (also undecided ones, and those a
          *     counselor never saw in blind-first mode) with its score, feature values, attributions and both
-         *     explanations; the feedback the person gave; and every decision-log event about them, oldest
+         *     explanations; the feedback the person gave; what became of the courses proposed to them, as the
+         *     case-management system reported it, with the model and score of each proposal; and every decision-log event about them, oldest
          *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
          *     erasure or at the end of the log period, `unreadable` when it cannot be opened). Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
@@ -223,6 +225,51 @@ export interface paths {
          *     a counselor, who reviews the AI's suggestions, may not lift it.
          */
         post: operations["recordObjectionForJobSeeker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/job-seekers/{seekerId}/outcomes/{courseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+                /** @example FOR-0001 */
+                courseId: components["parameters"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record what became of a course proposed to a job seeker
+         * @description Called by the case-management system's service account, which knows what the person did
+         *     after a proposal: whether they entered the course (`entered`), and later whether they were in
+         *     employment within six months (`employedWithinSixMonths`, null until known), as observed on
+         *     `observedAt`. One outcome per person and course, replaced as a whole by each call (the entry
+         *     is known first, employment months later): 201 when created, 200 when replaced, its `version`
+         *     one more each time. The deployer's monitoring of the system in operation (AI Act Art. 26(5)
+         *     and 72): auditors read the outcomes per model and per source
+         *     (`GET /v1/audit/stats/outcomes`).
+         *
+         *     Only for a course proposed to the person through Aiguillage: an approved item of one of their
+         *     published sets, the one they were shown or one a later publication replaced. A course never
+         *     proposed to them, or proposed only in a set taken back since (retracted by the counselor or by
+         *     a model recall: the proposal was withdrawn, so what the person did says nothing about it), is
+         *     refused with 409 `no-proposal`: no outcome is kept about courses Aiguillage had no part in.
+         *     The outcome is linked to the person's latest such proposal of the course (its set and item,
+         *     whether the model suggested it or the counselor added it, and for the model's items the model
+         *     and its predicted score), and each write appends `outcome.recorded`, the values sealed with
+         *     the person's key. 404 when the person is unknown.
+         */
+        put: operations["putCourseOutcome"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1194,6 +1241,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/stats/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Did the proposed courses lead anywhere? Outcomes per model and source
+         * @description Per model version (for the courses the model suggested) and for the courses counselors added
+         *     (`model` null): the approved items of sets published in the period's whole weeks already over
+         *     (the answer's `from` and `to` say which; sets retracted since left out), how many have an
+         *     outcome the case-management system recorded (`PUT /v1/job-seekers/{seekerId}/outcomes/{courseId}`),
+         *     the share of those the person entered, the share employed within six months among those whose
+         *     employment is known, and the mean score the model had predicted for those (calibration in the
+         *     field: compare it with the employed share; null for counselors' additions, which have none).
+         *     Outcomes are the job seekers' data: the shares rest on the weeks (of publication) with
+         *     outcomes of enough job seekers, as the attribution and drift figures do. Read from the sets
+         *     and outcomes held: an erased person's, and those purged with their set, are no longer counted.
+         */
+        get: operations["getOutcomeStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/incidents": {
         parameters: {
             query?: never;
@@ -1307,6 +1383,7 @@ export interface components {
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
+             *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
@@ -2121,6 +2198,99 @@ export interface components {
             createdAt: string;
             warnings?: components["schemas"]["Warning"][];
         };
+        CourseOutcomeInput: {
+            /** @description Whether the person entered (began) the course. */
+            entered: boolean;
+            /** @description Whether the person was in employment within six months: after the end of the course when they entered it, after the proposal when they did not. Null while not known yet (send the outcome again once it is). */
+            employedWithinSixMonths: boolean | null;
+            /**
+             * Format: date
+             * @description The day the case-management system observed this outcome; not after today.
+             */
+            observedAt: string;
+        };
+        /** @description What became of one course proposed to the person, as the case-management system reported it. */
+        CourseOutcome: {
+            courseId: components["schemas"]["ExternalId"];
+            entered: boolean;
+            employedWithinSixMonths: boolean | null;
+            /** Format: date */
+            observedAt: string;
+            /** @description The proposal the outcome is linked to: the person's latest published proposal of the course when the outcome was last written. */
+            proposal: {
+                /** Format: uuid */
+                setId: string;
+                /** Format: uuid */
+                itemId: string;
+                /**
+                 * @description Whether the model suggested the course or a counselor added it.
+                 * @enum {string}
+                 */
+                source: "model" | "counselor";
+            };
+            /** @description 1 when first recorded, one more at each replacement. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description An outcome as stored, with what the model had predicted for the proposal it is linked to. */
+        AccessRecordOutcome: components["schemas"]["CourseOutcome"] & {
+            /** @description The model that suggested the course; null for a course a counselor added. */
+            model: {
+                id: string;
+                version: string;
+            } | null;
+            /** @description The model's score for the proposal; null for a counselor's addition. */
+            predictedScore: number | null;
+        };
+        OutcomeStats: {
+            /**
+             * Format: date-time
+             * @description Where the period of publications the figures cover starts, as cut (see `to`); absent when it was not bounded.
+             */
+            from?: string;
+            /**
+             * Format: date-time
+             * @description Where the period of publications the figures cover ends. Each week's shares must rest on the outcomes of
+             *     `AUDIT_MIN_PEOPLE` job seekers on their own (two periods a person apart would otherwise give that person's
+             *     outcome by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
+             *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             */
+            to?: string;
+            /** @description The model versions by id and version, then the counselors' additions. */
+            rows: components["schemas"]["OutcomeStatsRow"][];
+        };
+        OutcomeStatsRow: {
+            /** @description The model version that suggested the courses; null for the courses counselors added (to the model's sets or to sets made by hand). */
+            model: {
+                id: string;
+                version: string;
+            } | null;
+            /** @enum {string} */
+            source: "model" | "counselor";
+            /** @description Approved items of the sets published in the period, retracted sets left out. */
+            publishedItems: number;
+            /** @description Of those, the items an outcome was recorded for. */
+            outcomesKnown: number;
+            /** @description Job seekers with a recorded outcome. */
+            people: number;
+            /** @description True when no week of the period may be shown, each resting on the outcomes of fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10); the shares are then null. */
+            withheld: boolean;
+            /** @description Weeks left out of the shares for resting on fewer job seekers than `AUDIT_MIN_PEOPLE`; the counts above cover them too. */
+            withheldWeeks: number;
+            /** @description The outcomes the shares rest on (those of the weeks shown). */
+            outcomesShown: number;
+            /** @description Share of `outcomesShown` where the person entered the course. */
+            enteredShare: number | null;
+            /** @description Of `outcomesShown`, those whose employment within six months is known. */
+            employmentKnown: number;
+            /** @description Share of `employmentKnown` employed within six months. */
+            employedShare: number | null;
+            /** @description The mean score the model predicted for the `employmentKnown` items, to compare with `employedShare`; null for the counselors' additions. */
+            meanPredictedScore: number | null;
+        };
         ObjectionRequest: {
             comment?: string;
         };
@@ -2163,6 +2333,8 @@ export interface components {
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
+            /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
+            outcomes: components["schemas"]["CourseOutcome"][];
         };
         /** @description One set of suggestions made about the person, as the record of what was done with their file. */
         MySuggestionSet: {
@@ -2274,6 +2446,8 @@ export interface components {
             suggestionSets: components["schemas"]["AccessRecordSet"][];
             /** @description The person's answers to the suggestions they were given, oldest first. */
             feedback: components["schemas"]["Feedback"][];
+            /** @description What became of the courses proposed to the person, as the case-management system reported it, oldest first, each with the model and score of the proposal it is linked to. */
+            outcomes: components["schemas"]["AccessRecordOutcome"][];
             /** @description Every decision-log event about the person, oldest first, up to `exportSeq` (excluded). */
             events: components["schemas"]["AccessRecordEvent"][];
             processing: components["schemas"]["AccessRecordProcessing"];
@@ -2555,7 +2729,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -3519,6 +3693,82 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putCourseOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The case-management system's id of the job seeker.
+                 * @example js-1001
+                 */
+                seekerId: components["parameters"]["SeekerId"];
+                /** @example FOR-0001 */
+                courseId: components["parameters"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseOutcomeInput"];
+            };
+        };
+        responses: {
+            /** @description The outcome was replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseOutcome"];
+                };
+            };
+            /** @description The outcome was recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseOutcome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/no-proposal",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "course LYON-AS-1 was not proposed to job seeker js-1001 in a published set: no outcome is kept about it",
+                     *       "courseId": "LYON-AS-1"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `observedAt` is after today: an outcome is observed, not foreseen. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5034,6 +5284,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriftStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOutcomeStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                to?: components["parameters"]["AuditTo"];
+            };
+            header: {
+                /**
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @example quarterly oversight review
+                 */
+                "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per model version and source that had approved items published in the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeStats"];
                 };
             };
             400: components["responses"]["BadRequest"];

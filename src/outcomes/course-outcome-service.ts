@@ -1,0 +1,91 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import {
+  type CourseOutcome,
+  type CourseOutcomeInput,
+  findLatestProposal,
+  noProposal,
+} from './course-outcome.ts';
+import type { CourseOutcomeStore } from './course-outcome-store.ts';
+
+export interface CourseOutcomeServiceDeps {
+  store: CourseOutcomeStore;
+  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  recommendations: Pick<RecommendationStore, 'listForSeeker'>;
+  decisionLog: DecisionLog;
+  now: () => Date;
+}
+
+/**
+ * What became of the courses proposed to people, as the case-management system reports it: the
+ * deployer's monitoring of the system in operation (AI Act Art. 26(5) and 72).
+ */
+export class CourseOutcomeService {
+  constructor(private readonly deps: CourseOutcomeServiceDeps) {}
+
+  /**
+   * Records, or replaces, the person's outcome for a course, linked to their latest published
+   * proposal of it (`findLatestProposal`), and appends `outcome.recorded` in the same transaction:
+   * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
+   * (not found), an observation dated after today, and a course Aiguillage did not propose to them
+   * (`no-proposal`): nothing is kept about courses it had no part in.
+   */
+  async recordOutcome(
+    caller: Principal,
+    seekerId: string,
+    courseId: string,
+    input: CourseOutcomeInput,
+  ): Promise<{ outcome: CourseOutcome; created: boolean }> {
+    const { deps } = this;
+    const now = deps.now();
+    if (parseIsoDay(input.observedAt) > toDayNumber(now)) {
+      throw new InvalidInputError('observedAt is after today: an outcome is observed, not foreseen', {
+        field: 'observedAt',
+      });
+    }
+    return deps.decisionLog.withTransaction(async (trx) => {
+      if ((await deps.jobSeekers.findById(seekerId, trx)) === undefined) throw jobSeekerNotFound(seekerId);
+      const proposal = findLatestProposal(await deps.recommendations.listForSeeker(seekerId, trx), courseId);
+      if (proposal === undefined) throw noProposal(seekerId, courseId);
+      const previous = await deps.store.find(trx, seekerId, courseId);
+      const stamp = now.toISOString();
+      const outcome: CourseOutcome = {
+        id: previous?.id ?? createTimeOrderedId(),
+        seekerId,
+        courseId,
+        entered: input.entered,
+        employedWithinSixMonths: input.employedWithinSixMonths,
+        observedAt: input.observedAt,
+        proposal,
+        version: (previous?.version ?? 0) + 1,
+        createdAt: previous?.createdAt ?? stamp,
+        updatedAt: stamp,
+      };
+      await deps.store.save(trx, outcome);
+      await deps.decisionLog.append(trx, {
+        type: 'outcome.recorded',
+        actor: { role: 'integration', id: caller.subject },
+        subjectId: seekerId,
+        payload: {
+          setId: proposal.setId,
+          itemId: proposal.itemId,
+          courseId,
+          source: proposal.source,
+          version: outcome.version,
+        },
+        personal: {
+          entered: outcome.entered,
+          employedWithinSixMonths: outcome.employedWithinSixMonths,
+          observedAt: outcome.observedAt,
+        },
+      });
+      return { outcome, created: previous === undefined };
+    });
+  }
+}

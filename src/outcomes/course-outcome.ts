@@ -1,0 +1,92 @@
+import type { ItemSource, RecommendationSet } from '../recommendations/recommendation.ts';
+import { ConflictError, problemType } from '../shared/errors.ts';
+
+/** What the case-management system reports about a course proposed to a person. */
+export interface CourseOutcomeInput {
+  /** Whether the person entered (began) the course. */
+  entered: boolean;
+  /**
+   * Whether they were in employment within six months (of the course's end when they entered it, of
+   * the proposal when they did not); null until known.
+   */
+  employedWithinSixMonths: boolean | null;
+  /** The day the outcome was observed (`YYYY-MM-DD`). */
+  observedAt: string;
+}
+
+/** The proposal an outcome is about: an approved item of one of the person's published sets. */
+export interface OutcomeProposal {
+  setId: string;
+  itemId: string;
+  source: ItemSource;
+  /** The model that suggested the course; null for a course a counselor added. */
+  model: { id: string; version: string } | null;
+  /** The model's score for the item, as predicted when it was suggested; null for an addition. */
+  predictedScore: number | null;
+}
+
+/** What became of one course proposed to a person: one per person and course, replaced in place. */
+export interface CourseOutcome extends CourseOutcomeInput {
+  id: string;
+  seekerId: string;
+  courseId: string;
+  proposal: OutcomeProposal;
+  /** 1 when first recorded, one more at each replacement. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One approved item of a published set, with its outcome when one was recorded: what the outcome
+ * figures count. `seekerId` only tells people apart for the small-cell rule; it never leaves.
+ */
+export interface PublishedItemOutcome {
+  seekerId: string;
+  publishedAt: string;
+  source: ItemSource;
+  /** The model that suggested the course; null for a counselor's addition. */
+  model: { id: string; version: string } | null;
+  /** The outcome linked to the item; null when none was recorded. */
+  outcome:
+    | (Pick<CourseOutcome, 'entered' | 'employedWithinSixMonths'> & { predictedScore: number | null })
+    | null;
+}
+
+/**
+ * The person's latest proposal of the course: of their sets still published (shown, or replaced by
+ * a later publication), the one published last that approved it. A retracted set is left out: it
+ * was taken back from the person, so what they did afterwards says nothing about it. Undefined when
+ * Aiguillage never proposed the course to them.
+ */
+export function findLatestProposal(
+  sets: readonly RecommendationSet[],
+  courseId: string,
+): OutcomeProposal | undefined {
+  const published = sets
+    .filter((set) => set.status === 'published')
+    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
+  for (const set of published) {
+    const item = set.items.find(
+      (candidate) => candidate.course.id === courseId && candidate.decision === 'approved',
+    );
+    if (item === undefined) continue;
+    const fromModel = item.source === 'model' && set.model !== null;
+    return {
+      setId: set.id,
+      itemId: item.id,
+      source: item.source,
+      model: fromModel && set.model !== null ? { id: set.model.id, version: set.model.version } : null,
+      predictedScore: fromModel ? item.score : null,
+    };
+  }
+  return undefined;
+}
+
+/** An outcome for a course Aiguillage never proposed to the person (or only in a set taken back). */
+export function noProposal(seekerId: string, courseId: string): ConflictError {
+  return new ConflictError(
+    `course ${courseId} was not proposed to job seeker ${seekerId} in a published set: no outcome is kept about it`,
+    { ...problemType('no-proposal'), courseId },
+  );
+}

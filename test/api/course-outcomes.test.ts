@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/principal.ts';
+import type { TestApp } from '../support/test-app.ts';
+import {
+  act,
+  createAndPublish,
+  createSet,
+  decideAll,
+  REACHABLE_COURSE_IDS,
+  readSet,
+  type SetBody,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const DAY = 86_400_000;
+const PROBLEMS = 'https://aiguillage.example/problems/';
+
+interface OutcomeBody {
+  entered: boolean;
+  employedWithinSixMonths: boolean | null;
+  observedAt: string;
+}
+
+function approvedItems(set: SetBody) {
+  return set.items.filter((item) => item.decision === 'approved');
+}
+
+function firstApproved(set: SetBody) {
+  const [item] = approvedItems(set);
+  if (item === undefined) throw new Error(`set ${set.id} approved nothing`);
+  return item;
+}
+
+/**
+ * The case-management system reports what became of the courses Aiguillage proposed (AI Act Art.
+ * 26(5), 72): only for a course approved in one of the person's published sets, one outcome per person
+ * and course, each write logged with the values sealed.
+ */
+describe('recording what became of a proposed course (PUT /v1/job-seekers/{seekerId}/outcomes/{courseId})', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let integration: string;
+  let published: SetBody;
+
+  const putOutcome = (seekerId: string, courseId: string, body: object, token = integration) =>
+    t.http.put(`/v1/job-seekers/${seekerId}/outcomes/${courseId}`).auth(token, { type: 'bearer' }).send(body);
+  const outcomeRows = (seekerId: string) => t.container.db('course_outcomes').where({ seeker_id: seekerId });
+  const outcomeEvents = (seekerId: string) =>
+    t.container.decisionLog.decisionLog.listEvents({
+      types: ['outcome.recorded'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise(seekerId),
+      limit: 1000,
+    });
+  const entered: OutcomeBody = { entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' };
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+    integration = await t.tokenFor('integration', 'svc-crm');
+    published = await createAndPublish(t, counselor, 'js-1', { approve: 1 });
+  });
+  afterAll(() => t.close());
+
+  it('records an outcome for a course approved in a published set, linked to its item, its model and its score', async () => {
+    const item = firstApproved(published);
+    const res = await putOutcome('js-1', item.course.id, entered);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      courseId: item.course.id,
+      entered: true,
+      employedWithinSixMonths: null,
+      observedAt: '2026-10-01',
+      proposal: { setId: published.id, itemId: item.itemId, source: 'model' },
+      version: 1,
+      createdAt: clock.now().toISOString(),
+      updatedAt: clock.now().toISOString(),
+    });
+    const [row] = await outcomeRows('js-1');
+    expect(row).toMatchObject({
+      course_id: item.course.id,
+      set_id: published.id,
+      item_id: item.itemId,
+      source: 'model',
+      model_id: published.model?.id,
+      model_version: published.model?.version,
+      observed_at: '2026-10-01',
+      version: 1,
+    });
+    expect(Number(row.predicted_score)).toBeCloseTo(item.score ?? Number.NaN, 12);
+  });
+
+  it('replaces the outcome in place once employment is known, one version more', async () => {
+    const item = firstApproved(published);
+    const createdAt = clock.now().toISOString();
+    clock.advance(30 * DAY);
+    const res = await putOutcome('js-1', item.course.id, {
+      entered: true,
+      employedWithinSixMonths: true,
+      observedAt: '2026-10-31',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      employedWithinSixMonths: true,
+      observedAt: '2026-10-31',
+      version: 2,
+      createdAt,
+      updatedAt: clock.now().toISOString(),
+    });
+    expect(await outcomeRows('js-1')).toHaveLength(1);
+  });
+
+  it('appends outcome.recorded for each write: the proposal in clear, the outcome sealed with the person’s key', async () => {
+    const item = firstApproved(published);
+    const events = await outcomeEvents('js-1');
+    expect(events.map((event) => event.payload)).toEqual(
+      [1, 2].map((version) => ({
+        setId: published.id,
+        itemId: item.itemId,
+        courseId: item.course.id,
+        source: 'model',
+        version,
+      })),
+    );
+    expect(events.map((event) => event.actor)).toEqual([
+      { role: 'integration', pseudonym: t.container.decisionLog.pseudonymiser.pseudonymise('svc-crm') },
+      { role: 'integration', pseudonym: t.container.decisionLog.pseudonymiser.pseudonymise('svc-crm') },
+    ]);
+    const opened = await Promise.all(
+      events.map((event) => t.container.decisionLog.subjectKeyring.decryptPersonal(event.personal ?? '')),
+    );
+    expect(opened).toEqual([
+      { status: 'readable', value: entered },
+      {
+        status: 'readable',
+        value: { entered: true, employedWithinSixMonths: true, observedAt: '2026-10-31' },
+      },
+    ]);
+  });
+
+  it('links an outcome for a course the counselor added to no model and no score', async () => {
+    await syncSeeker(t, 'js-added');
+    const { set } = await createSet(t, counselor, 'js-added', { limit: 2 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const extra = REACHABLE_COURSE_IDS.find((id) => !set.items.some((item) => item.course.id === id));
+    const added = await act(t, counselor, set.id, 'items', etag, {
+      courseId: extra,
+      reason: 'Choisie avec la personne en entretien',
+    });
+    expect(added.status).toBe(201);
+    expect((await act(t, counselor, set.id, 'publish', String(added.headers.etag))).status).toBe(200);
+
+    const res = await putOutcome('js-added', extra ?? '', { ...entered, observedAt: '2026-10-31' });
+    expect(res.status).toBe(201);
+    expect(res.body.proposal).toMatchObject({ setId: set.id, source: 'counselor' });
+    const [row] = await outcomeRows('js-added');
+    expect(row).toMatchObject({
+      source: 'counselor',
+      model_id: null,
+      model_version: null,
+      predicted_score: null,
+    });
+  });
+
+  it('links the outcome to the latest publication of the course, and takes one a later publication replaced', async () => {
+    await syncSeeker(t, 'js-twice');
+    const first = await createAndPublish(t, counselor, 'js-twice');
+    clock.advance(DAY);
+    const second = await createAndPublish(t, counselor, 'js-twice', { approve: 1 });
+    const again = firstApproved(second);
+    expect(approvedItems(first).map((item) => item.course.id)).toContain(again.course.id);
+    const onlyFirst = approvedItems(first).find((item) => item.course.id !== again.course.id);
+    if (onlyFirst === undefined) throw new Error('the first set needs a course the second did not approve');
+
+    const latest = await putOutcome('js-twice', again.course.id, { ...entered, observedAt: '2026-10-31' });
+    expect(latest.body.proposal).toEqual({ setId: second.id, itemId: again.itemId, source: 'model' });
+    const replaced = await putOutcome('js-twice', onlyFirst.course.id, {
+      ...entered,
+      observedAt: '2026-10-31',
+    });
+    expect(replaced.status).toBe(201);
+    expect(replaced.body.proposal).toEqual({ setId: first.id, itemId: onlyFirst.itemId, source: 'model' });
+  });
+
+  it('refuses, keeping nothing, a course never proposed, only rejected, still under review, or proposed only in a retracted set', async () => {
+    await syncSeeker(t, 'js-open');
+    const open = await createSet(t, counselor, 'js-open');
+    await syncSeeker(t, 'js-retracted');
+    const retracted = await createAndPublish(t, counselor, 'js-retracted', { approve: 1 });
+    const { etag } = await readSet(t, counselor, retracted.id);
+    const retraction = await act(t, counselor, retracted.id, 'retract', etag, {
+      reason: 'Erreur de ma part : ces formations ne correspondent pas à son projet.',
+    });
+    expect(retraction.status).toBe(200);
+    const rejected = published.items.find((item) => item.decision === 'rejected');
+    const eventsBefore = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['outcome.recorded'],
+      limit: 1000,
+    });
+    const rowsBefore = await t.container.db('course_outcomes').select('id', 'version');
+
+    for (const [seekerId, courseId] of [
+      ['js-1', 'PARIS-AS'],
+      ['js-1', rejected?.course.id ?? ''],
+      ['js-open', open.set.items[0]?.course.id ?? ''],
+      ['js-retracted', firstApproved(retracted).course.id],
+    ] as const) {
+      const res = await putOutcome(seekerId, courseId, entered);
+      expect(res.status, `${seekerId} ${courseId}`).toBe(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: `${PROBLEMS}no-proposal`, courseId });
+    }
+    expect(await t.container.db('course_outcomes').select('id', 'version')).toEqual(rowsBefore);
+    expect(
+      await t.container.decisionLog.decisionLog.listEvents({ types: ['outcome.recorded'], limit: 1000 }),
+    ).toEqual(eventsBefore);
+  });
+
+  it('refuses for another person a course proposed to someone else, as for one never proposed', async () => {
+    await syncSeeker(t, 'js-2');
+    const res = await putOutcome('js-2', firstApproved(published).course.id, entered);
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe(`${PROBLEMS}no-proposal`);
+    expect(await outcomeRows('js-2')).toEqual([]);
+  });
+
+  it('answers 404 for a person it does not know', async () => {
+    const res = await putOutcome('js-nobody', firstApproved(published).course.id, entered);
+    expect(res.status).toBe(404);
+    expect(res.body.type).toBe(`${PROBLEMS}not-found`);
+  });
+
+  it('refuses an outcome observed after today', async () => {
+    const tomorrow = new Date(clock.now().getTime() + DAY).toISOString().slice(0, 10);
+    const res = await putOutcome('js-1', firstApproved(published).course.id, {
+      ...entered,
+      observedAt: tomorrow,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ type: `${PROBLEMS}invalid-input`, field: 'observedAt' });
+  });
+
+  it('takes the whole outcome: a field left out or one it does not know is a 400', async () => {
+    const courseId = firstApproved(published).course.id;
+    const { employedWithinSixMonths: _left, ...partial } = entered;
+    expect((await putOutcome('js-1', courseId, partial)).status).toBe(400);
+    expect((await putOutcome('js-1', courseId, { ...entered, courseTitle: 'x' })).status).toBe(400);
+  });
+
+  it('is refused to every role but the case-management system’s, the person’s own counselor and the person included', async () => {
+    const item = firstApproved(published);
+    const callers: Array<[Role, string]> = [
+      ['counselor', 'c-001'],
+      ['job_seeker', 'js-1'],
+      ['auditor', 'dpo-1'],
+      ['admin', 'ops-1'],
+    ];
+    for (const [role, subject] of callers) {
+      const res = await putOutcome('js-1', item.course.id, entered, await t.tokenFor(role, subject));
+      expect(res.status, role).toBe(403);
+    }
+    const [row] = await outcomeRows('js-1');
+    expect(row).toMatchObject({ version: 2, employed_within_six_months: expect.anything() });
+  });
+});
