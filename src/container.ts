@@ -184,6 +184,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       objection: new ObjectionService({
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
+        outcomes: outcomeStore,
         decisionLog,
         now,
         onWarning: metrics.countWarning,

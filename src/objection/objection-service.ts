@@ -7,6 +7,7 @@ import {
   ownFileNotFound,
 } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
@@ -16,6 +17,8 @@ import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } f
 export interface ObjectionServiceDeps {
   jobSeekers: Pick<JobSeekerStore, 'findById' | 'lockById' | 'recordObjection' | 'withdrawObjection'>;
   recommendations: RecommendationStore;
+  /** What became of the courses proposed to the person: deleted when they object. */
+  outcomes: Pick<CourseOutcomeStore, 'deleteForSeeker'>;
   decisionLog: DecisionLog;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -100,8 +103,9 @@ export class ObjectionService {
   }
 
   /**
-   * Records the objection: from now on the model is not run for this person, and the model's sets
-   * still open are withdrawn so that none of them can be published. A set the counselor is making
+   * Records the objection: from now on the model is not run for this person, the model's sets
+   * still open are withdrawn so that none of them can be published, and what became of the courses
+   * proposed to them is deleted (and no more is kept while the objection stands). A set the counselor is making
    * by hand stays: it is how they go on without the AI. Recording it again while it stands is
    * logged again, as each expression is the person's.
    */
@@ -117,12 +121,14 @@ export class ObjectionService {
         reason: 'la personne s’est opposée au traitement par l’IA',
         madeBy: 'model',
       });
+      // Judging the AI's proposals on what became of them is AI processing too: it ends here.
+      const outcomesDeleted = await this.deps.outcomes.deleteForSeeker(trx, seekerId);
       return decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: recording.actor,
         subjectId: seekerId,
         // How the person expressed it is the application's vocabulary; what they said is sealed.
-        payload: { channel: recording.channel, withdrawnSetIds: withdrawn },
+        payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted },
         ...(comment === null ? {} : { personal: { comment } }),
       });
     });

@@ -11,6 +11,7 @@ import {
   type CourseOutcomeInput,
   findLatestProposal,
   noProposal,
+  outcomeRefusedByObjection,
 } from './course-outcome.ts';
 import type { CourseOutcomeStore } from './course-outcome-store.ts';
 
@@ -33,8 +34,9 @@ export class CourseOutcomeService {
    * Records, or replaces, the person's outcome for a course, linked to their latest published
    * proposal of it (`findLatestProposal`), and appends `outcome.recorded` in the same transaction:
    * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
-   * (not found), an observation dated after today, and a course Aiguillage did not propose to them
-   * (`no-proposal`): nothing is kept about courses it had no part in.
+   * (not found), an observation dated after today, a course Aiguillage did not propose to them
+   * (`no-proposal`): nothing is kept about courses it had no part in, and a person whose objection
+   * to AI processing stands (`objection`).
    */
   async recordOutcome(
     caller: Principal,
@@ -50,7 +52,11 @@ export class CourseOutcomeService {
       });
     }
     return deps.decisionLog.withTransaction(async (trx) => {
-      if ((await deps.jobSeekers.findById(seekerId, trx)) === undefined) throw jobSeekerNotFound(seekerId);
+      const seeker = await deps.jobSeekers.findById(seekerId, trx);
+      if (seeker === undefined) throw jobSeekerNotFound(seekerId);
+      // The person objected to AI processing (GDPR Art. 21): judging the AI's proposals on what
+      // became of them is such processing, so nothing more is kept (their outcomes went with it).
+      if (seeker.aiObjection) throw outcomeRefusedByObjection(seekerId);
       const proposal = findLatestProposal(await deps.recommendations.listForSeeker(seekerId, trx), courseId);
       if (proposal === undefined) throw noProposal(seekerId, courseId);
       const previous = await deps.store.find(trx, seekerId, courseId);

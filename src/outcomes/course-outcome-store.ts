@@ -9,6 +9,8 @@ export interface CourseOutcomeStore {
   save(trx: Knex.Transaction, outcome: CourseOutcome): Promise<void>;
   /** The person's outcomes, oldest first, read in `trx` when given. */
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<CourseOutcome[]>;
+  /** Deletes the person's outcomes; how many there were. */
+  deleteForSeeker(trx: Knex.Transaction, seekerId: string): Promise<number>;
 }
 
 /** What the auditors' outcome figures read. */

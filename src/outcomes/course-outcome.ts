@@ -90,3 +90,11 @@ export function noProposal(seekerId: string, courseId: string): ConflictError {
     { ...problemType('no-proposal'), courseId },
   );
 }
+
+/** An outcome for a person whose objection to AI processing stands: none is kept while it does. */
+export function outcomeRefusedByObjection(seekerId: string): ConflictError {
+  return new ConflictError(
+    `job seeker ${seekerId} objected to AI processing: no outcome of the courses proposed to them is kept while the objection stands`,
+    problemType('objection-stands'),
+  );
+}

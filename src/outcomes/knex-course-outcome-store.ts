@@ -49,6 +49,10 @@ export class KnexCourseOutcomeStore implements CourseOutcomeStore, PublishedItem
     return rows.map(toCourseOutcome);
   }
 
+  async deleteForSeeker(trx: Knex.Transaction, seekerId: string): Promise<number> {
+    return trx(TABLE).where({ seeker_id: seekerId }).delete();
+  }
+
   async listPublishedItemOutcomes(period: { from?: string; to?: string }): Promise<PublishedItemOutcome[]> {
     const query = this.db('recommendation_items as i')
       .join('recommendation_sets as s', 's.id', 'i.set_id')

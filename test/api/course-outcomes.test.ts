@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  objectToAi,
   REACHABLE_COURSE_IDS,
   readSet,
   type SetBody,
@@ -223,6 +224,34 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(res.status).toBe(409);
     expect(res.body.type).toBe(`${PROBLEMS}no-proposal`);
     expect(await outcomeRows('js-2')).toEqual([]);
+  });
+
+  it('deletes the outcomes held when the person objects to AI processing, refuses new ones while the objection stands, and takes them again once it is withdrawn', async () => {
+    await syncSeeker(t, 'js-objects');
+    const theirs = await createAndPublish(t, counselor, 'js-objects', { approve: 1 });
+    const courseId = firstApproved(theirs).course.id;
+    expect((await putOutcome('js-objects', courseId, entered)).status).toBe(201);
+
+    await objectToAi(t, 'js-objects');
+    expect(await outcomeRows('js-objects')).toEqual([]);
+    const [objection] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['objection.recorded'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-objects'),
+    });
+    expect(objection?.payload).toMatchObject({ outcomesDeleted: 1 });
+
+    const refused = await putOutcome('js-objects', courseId, entered);
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.type).toBe(`${PROBLEMS}objection-stands`);
+    expect(await outcomeRows('js-objects')).toEqual([]);
+    expect(await outcomeEvents('js-objects')).toHaveLength(1);
+
+    const withdrawal = await t.http
+      .delete('/v1/me/objection')
+      .auth(await t.tokenFor('job_seeker', 'js-objects'), { type: 'bearer' });
+    expect(withdrawal.status).toBe(204);
+    expect((await putOutcome('js-objects', courseId, entered)).status).toBe(201);
   });
 
   it('answers 404 for a person it does not know', async () => {

@@ -266,7 +266,9 @@ export interface paths {
          *     The outcome is linked to the person's latest such proposal of the course (its set and item,
          *     whether the model suggested it or the counselor added it, and for the model's items the model
          *     and its predicted score), and each write appends `outcome.recorded`, the values sealed with
-         *     the person's key. 404 when the person is unknown.
+         *     the person's key. 404 when the person is unknown. 409 `objection-stands` while the person's
+         *     objection to AI processing stands: judging the AI's proposals on what became of them is such
+         *     processing, so no outcome is kept (recording the objection deleted those held).
          */
         put: operations["putCourseOutcome"];
         post?: never;
@@ -1384,6 +1386,7 @@ export interface components {
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
+             *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
@@ -3740,7 +3743,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since. */
+            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since (`no-proposal`); or the person objected to AI processing (`objection-stands`). */
             409: {
                 headers: {
                     [name: string]: unknown;
