@@ -14,9 +14,13 @@ const program = new Command('npm run audit:rotate-signing-key --')
       'configuration, every API process stopped: it appends `log.signing_key_rotated`, signs a last checkpoint ' +
       'with the key in use (vouching for the whole log so far), retires that key and records the new one. ' +
       'Checkpoints signed before stay valid with the retired key; one it signs afterwards is not. Then start ' +
-      'the API with the new key file.',
+      'the API with the new key file. The new key must be freshly generated: the key in use, or one an ' +
+      'earlier rotation retired, is refused.',
   )
-  .requiredOption('--new-key <pem-file>', 'the new Ed25519 private key (PKCS#8 PEM)')
+  .requiredOption(
+    '--new-key <pem-file>',
+    'the new Ed25519 private key (PKCS#8 PEM), never used by the log before',
+  )
   .requiredOption(
     '--operator <id>',
     'who rotates the key, recorded in the event (a staff id, not a job seeker)',

@@ -152,7 +152,15 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     await trx(EVENTS).insert(toEventRow(recorded, payloadText));
     await trx(HEAD).where({ id: HEAD_ID }).update({ seq: recorded.seq, hash: recorded.hash });
     this.lockedHeads.set(trx, { seq: recorded.seq, hash: recorded.hash });
-    if (this.checkpointEvery > 0 && recorded.seq % this.checkpointEvery === 0) {
+    // A process left running through a rotation skips the checkpoints due past it: one signed with
+    // the retired key would fail every later verification. The events themselves are fine, and the
+    // next process with the new key signs over them. The rotations are read only when a checkpoint
+    // is due, not on every append.
+    if (
+      this.checkpointEvery > 0 &&
+      recorded.seq % this.checkpointEvery === 0 &&
+      (await this.maySignAt(trx, recorded.seq))
+    ) {
       await trx(CHECKPOINTS).insert(
         toCheckpointRow(this.signer.sign(recorded.seq, recorded.hash, recorded.occurredAt)),
       );
@@ -183,9 +191,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     if (head.seq === 0) return undefined;
     const existing = await trx(CHECKPOINTS).where({ seq: head.seq }).first();
     if (existing !== undefined) return toCheckpoint(existing);
-    // A key vouches for the log up to its retirement's seq (the rotation signs there), never past it.
-    const retiredAtSeq = await this.findRetirementSeq(trx);
-    if (retiredAtSeq !== undefined && head.seq > retiredAtSeq) throw new SigningKeyRetiredError();
+    if (!(await this.maySignAt(trx, head.seq))) throw new SigningKeyRetiredError();
     const checkpoint = this.signer.sign(head.seq, head.hash, this.now().toISOString());
     await trx(CHECKPOINTS).insert(toCheckpointRow(checkpoint));
     return checkpoint;
@@ -196,16 +202,19 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     return (await this.findRetirementSeq(this.db)) === undefined;
   }
 
+  /**
+   * Whether this process's key may sign a checkpoint at `seq`: a key vouches for the log up to its
+   * retirement's seq (the rotation signs there), never past it.
+   */
+  private async maySignAt(trx: Knex.Transaction, seq: number): Promise<boolean> {
+    const retiredAtSeq = await this.findRetirementSeq(trx);
+    return retiredAtSeq === undefined || seq <= retiredAtSeq;
+  }
+
   /** The seq of the rotation that retired this process's signing key; undefined while none did. */
   private async findRetirementSeq(db: Knex | Knex.Transaction): Promise<number | undefined> {
-    const rotations: Record<string, unknown>[] = await db(EVENTS)
-      .where({ type: 'log.signing_key_rotated' })
-      .orderBy('seq')
-      .select('seq', 'payload');
-    const retirement = rotations.find(
-      (rotation) => readRotation(rotation.payload).retiredKeyId === this.signer.keyId,
-    );
-    return retirement === undefined ? undefined : readNumber(retirement.seq);
+    const rotations = await readRotations(db);
+    return rotations.find((rotation) => rotation.retiredKeyId === this.signer.keyId)?.seq;
   }
 
   /** Records the key in use among the log's signing keys, once: every process starting with it calls this. */
@@ -222,24 +231,14 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
    * used.
    */
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rotations: Record<string, unknown>[] = await this.db(EVENTS)
-      .where({ type: 'log.signing_key_rotated' })
-      .orderBy('seq')
-      .select('seq', 'occurred_at', 'payload');
     const retired: SigningKeyRecord[] = [];
     let handedTo: string | undefined;
-    for (const rotation of rotations) {
-      const { retiredKeyId, keyId } = readRotation(rotation.payload);
+    for (const { seq, occurredAt, retiredKeyId, keyId } of await readRotations(this.db)) {
       handedTo = keyId;
       const publicKeyPem =
         retiredKeyId === undefined ? undefined : await this.findSigningKeyPem(retiredKeyId);
       if (retiredKeyId === undefined || publicKeyPem === undefined) continue;
-      retired.push({
-        keyId: retiredKeyId,
-        publicKeyPem,
-        retiredAtSeq: readNumber(rotation.seq),
-        retiredAt: String(rotation.occurred_at),
-      });
+      retired.push({ keyId: retiredKeyId, publicKeyPem, retiredAtSeq: seq, retiredAt: occurredAt });
     }
     const isRetired = (keyId: string) => retired.some((key) => key.keyId === keyId);
     const inUse: SigningKeyRecord[] = [];
@@ -274,10 +273,20 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
    * retires the key in use at its seq), signs a checkpoint at it with that key (which so vouches for
    * the whole log up to the rotation), and records `next` with its fingerprint, in one transaction. This
    * instance still signs with the retired key: it is for the rotation command alone, which exits.
+   * `next` must be a key the log has never retired: a retired key vouches for nothing past its
+   * retirement, so the log could never be signed again (every export refused, never ready).
    */
   async rotateSigningKey(next: CheckpointSigner, operatorId: string): Promise<Checkpoint> {
-    if (next.keyId === this.signer.keyId) throw new Error('the new signing key is the one in use');
+    if (next.keyId === this.signer.keyId) {
+      throw new Error('the new signing key is the one in use; generate a new key');
+    }
     return this.withTransaction(async (trx) => {
+      const retirement = (await readRotations(trx)).find((rotation) => rotation.retiredKeyId === next.keyId);
+      if (retirement !== undefined) {
+        throw new Error(
+          `the new signing key ${next.keyId} was retired by the rotation at seq ${retirement.seq} and may sign nothing past it; generate a new key`,
+        );
+      }
       await this.append(trx, {
         type: 'log.signing_key_rotated',
         actor: { role: 'admin', id: operatorId },
@@ -660,6 +669,27 @@ async function insertSigningKey(db: Knex, signer: CheckpointSigner, now: string)
     .insert({ key_id: signer.keyId, public_key_pem: signer.exportPublicKeyPem(), recorded_at: now })
     .onConflict('key_id')
     .ignore();
+}
+
+/** A `log.signing_key_rotated` event as the keys are read from it. */
+interface SigningKeyRotation {
+  seq: number;
+  occurredAt: string;
+  retiredKeyId?: string;
+  keyId?: string;
+}
+
+/** The signing-key rotations in the chain, oldest first (a few events, read by their type's index). */
+async function readRotations(db: Knex | Knex.Transaction): Promise<SigningKeyRotation[]> {
+  const rows: Record<string, unknown>[] = await db(EVENTS)
+    .where({ type: 'log.signing_key_rotated' })
+    .orderBy('seq')
+    .select('seq', 'occurred_at', 'payload');
+  return rows.map((row) => ({
+    seq: readNumber(row.seq),
+    occurredAt: String(row.occurred_at),
+    ...readRotation(row.payload),
+  }));
 }
 
 /** The keys a `log.signing_key_rotated` payload names (stored as JSON text or as an object). */

@@ -126,6 +126,78 @@ describe('rotating the signing key of the decision log', () => {
     expect(await fixture.decisionLog.verifyRange()).toMatchObject({ ok: true });
   });
 
+  it('skips the regular checkpoints in a process left running through the rotation, reading the rotations only when one is due, and the log still verifies', async () => {
+    const newKeyPem = aNewSigningKeyPem();
+    await fixture.decisionLog.rotateSigningKey(
+      new CheckpointSigner(crypto.createPrivateKey(newKeyPem)),
+      'ops-7',
+    );
+    const readsOfRotations: number[] = [];
+    const countReads = (query: { bindings?: readonly unknown[] }) => {
+      if (query.bindings?.includes('log.signing_key_rotated')) readsOfRotations.push(1);
+    };
+    fixture.db.on('query', countReads);
+    // The rotation is at seq 13: the process left running appends up to seq 15, when one is due.
+    await fixture.decisionLog.withTransaction(async (trx) => {
+      await fixture.decisionLog.append(trx, anEvent());
+      expect(readsOfRotations).toHaveLength(0);
+      await fixture.decisionLog.append(trx, anEvent());
+    });
+    fixture.db.off('query', countReads);
+    expect(await fixture.decisionLog.readHead()).toMatchObject({ seq: 15 });
+    const checkpointSeqs = (await fixture.decisionLog.listCheckpoints()).map((checkpoint) => checkpoint.seq);
+    expect(checkpointSeqs).toEqual([5, 10, 12, 13]);
+    expect(await fixture.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: 15 });
+    expect(readsOfRotations).toHaveLength(1);
+
+    // Restarted with the new key, the process signs the next checkpoint due, over those events.
+    const restarted = await restartWith(newKeyPem);
+    await restarted.decisionLog.withTransaction(async (trx) => {
+      for (let i = 0; i < 5; i += 1) await restarted.decisionLog.append(trx, anEvent());
+    });
+    expect(await restarted.decisionLog.listCheckpoints({ afterSeq: 13 })).toEqual([
+      expect.objectContaining({ seq: 20 }),
+    ]);
+    expect(await restarted.decisionLog.verifyRange()).toMatchObject({
+      ok: true,
+      checked: 20,
+      unanchored: null,
+    });
+  });
+
+  it('refuses to hand the signing back to a key a rotation retired, or to the key in use, writing nothing', async () => {
+    const keyFile = path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem');
+    const firstKey = new CheckpointSigner(crypto.createPrivateKey(fs.readFileSync(keyFile, 'utf8')));
+    const secondKeyPem = aNewSigningKeyPem();
+    const secondKey = new CheckpointSigner(crypto.createPrivateKey(secondKeyPem));
+    await fixture.decisionLog.rotateSigningKey(secondKey, 'ops-7');
+    const restarted = await restartWith(secondKeyPem);
+    const headBefore = await restarted.decisionLog.readHead();
+
+    await expect(restarted.decisionLog.rotateSigningKey(firstKey, 'ops-7')).rejects.toThrow(
+      `the new signing key ${firstKey.keyId} was retired by the rotation at seq 13 and may sign nothing past it; generate a new key`,
+    );
+    await expect(restarted.decisionLog.rotateSigningKey(secondKey, 'ops-7')).rejects.toThrow(
+      'the new signing key is the one in use; generate a new key',
+    );
+    expect(await restarted.decisionLog.readHead()).toEqual(headBefore);
+    expect(await restarted.decisionLog.isSigningKeyInUse()).toBe(true);
+
+    // A key never used before still takes over, and the log keeps being signed.
+    const thirdKey = new CheckpointSigner(crypto.createPrivateKey(aNewSigningKeyPem()));
+    await expect(restarted.decisionLog.rotateSigningKey(thirdKey, 'ops-7')).resolves.toMatchObject({
+      seq: 14,
+      keyId: secondKey.keyId,
+    });
+    expect(
+      (await restarted.decisionLog.listSigningKeys()).map((key) => [key.keyId, key.retiredAtSeq]),
+    ).toEqual([
+      [thirdKey.keyId, null],
+      [firstKey.keyId, 13],
+      [secondKey.keyId, 14],
+    ]);
+  });
+
   it('refuses a checkpoint a leaked retired key dates before the rotation: the seq decides, not the time', async () => {
     const retired = new CheckpointSigner(
       crypto.createPrivateKey(
@@ -212,5 +284,40 @@ describe('rotating the signing key of the decision log', () => {
     });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/other keys than this process's \(signing;/);
+  });
+
+  it('refuses from the command line to rotate back to a retired key, saying to generate a new one, with exit code 1 and nothing written', async () => {
+    const keyDir = path.join(fixture.database.dataDir, 'keys');
+    const firstKeyFile = path.join(fixture.database.dataDir, 'first-signing-key.pem');
+    fs.copyFileSync(path.join(keyDir, 'decision-log-signing-key.pem'), firstKeyFile);
+    const secondKeyFile = path.join(fixture.database.dataDir, 'second-signing-key.pem');
+    fs.writeFileSync(secondKeyFile, aNewSigningKeyPem());
+    const env = {
+      NODE_ENV: 'test',
+      DATA_DIR: fixture.database.dataDir,
+      ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+    };
+    const rotate = (newKeyFile: string) =>
+      runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
+        env: { ...env, AUDIT_SIGNING_KEY_FILE: secondKeyFile },
+      });
+    const first = await runScript(
+      'rotate-signing-key.ts',
+      ['--new-key', secondKeyFile, '--operator', 'ops-7'],
+      {
+        env,
+      },
+    );
+    expect(first.code).toBe(0);
+    const headBefore = await fixture.decisionLog.readHead();
+
+    const back = await rotate(firstKeyFile);
+    expect(back.code).toBe(1);
+    expect(back.stdout).toBe('');
+    expect(back.stderr).toMatch(
+      /^audit:rotate-signing-key failed: the new signing key \S+ was retired by the rotation at seq 13 and may sign nothing past it; generate a new key\n$/,
+    );
+    expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
+    expect((await fixture.decisionLog.listCheckpoints()).at(-1)).toMatchObject({ seq: 13 });
   });
 });
