@@ -61,6 +61,7 @@ describe("a set's caveats", () => {
   it("says nothing of the model's items while blind-first hides them, and still flags an old profile", () => {
     const hidden = aSetMatching([0, 0], {
       status: 'awaiting_shortlist',
+      blindFirst: true,
       profileSnapshot: snapshotSyncedDaysBefore(120),
     });
     expect(listSetCaveats(hidden).map((caveat) => caveat.code)).toEqual(['profile_not_recent']);
