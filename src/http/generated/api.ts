@@ -3354,7 +3354,7 @@ export interface components {
         AuditFrom: string;
         /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
         AuditTo: string;
-        /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+        /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
         /** @description The actor's pseudonym (a counselor's, say). */
         AuditActor: components["schemas"]["Pseudonym"];
@@ -4932,7 +4932,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
                 /** @description The actor's pseudonym (a counselor's, say). */
                 actor?: components["parameters"]["AuditActor"];
@@ -4986,7 +4986,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
                 /** @description The actor's pseudonym (a counselor's, say). */
                 actor?: components["parameters"]["AuditActor"];
