@@ -475,6 +475,29 @@ describe('auditor API: the decision log', () => {
       expect(lines.length).toBeGreaterThan(3000);
       expect(chunks.length).toBeGreaterThan(5);
     });
+
+    it('guards in the CSV an actor pseudonym that starts with a minus, which a spreadsheet would read as a formula', async () => {
+      // About one pseudonym in 64 starts with "-" (base64url).
+      let adminId = '';
+      for (let index = 0; adminId === ''; index += 1) {
+        if (pseudonymOf(t, `ops-${index}`).startsWith('-')) adminId = `ops-${index}`;
+      }
+      await appendEvents(t, [
+        {
+          type: 'settings.changed',
+          actor: { role: 'admin', id: adminId },
+          payload: { changes: [{ setting: 'blindFirst', from: true, to: false }] },
+        },
+      ]);
+      const res = await get(`/v1/audit/events/export?format=csv&actor=${pseudonymOf(t, adminId)}`)
+        .buffer(true)
+        .parse(collectText());
+      expect(res.status).toBe(200);
+      const { parse } = await import('csv-parse/sync');
+      const [, row] = parse(res.body as string) as string[][];
+      expect(row?.[5]).toBe(`'${pseudonymOf(t, adminId)}`);
+      expect(row?.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    });
   });
 
   describe('verification, checkpoints and the public key', () => {

@@ -1064,7 +1064,10 @@ export interface paths {
          *     was stored and hashed, for `npm run audit:verify`; an export
          *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
          *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
-         *     for reading: the payload as JSON text and only whether a personal part exists.
+         *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
+         *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
+         *     `-`), which a spreadsheet would read as a formula, starts with an apostrophe, and so does one
+         *     that would start with an apostrophe: drop a leading apostrophe to read the value.
          */
         get: operations["exportAuditEvents"];
         put?: never;
