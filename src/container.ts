@@ -115,7 +115,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const settingsStore = new KnexSettingsStore(db);
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
-    const checkLoggedText = createLoggedTextCheck({ events: auditEvents, pseudonymise });
+    const checkLoggedText = createLoggedTextCheck({ events: auditEvents, log: decisionLog, pseudonymise });
     const modelStore = new KnexModelStore(db);
     registry = new ModelRegistry({
       store: modelStore,

@@ -62,7 +62,12 @@ export class AccessRecordService {
   async produceAccessRecord(request: AccessRequest): Promise<AccessRecord> {
     const { deps } = this;
     const { seekerId } = request;
-    await deps.checkLoggedText(ACCESS_REQUEST_PLACE, request.reference, 'give the reference of the request');
+    await deps.checkLoggedText(
+      { actor: { role: 'admin', id: request.admin.subject }, operation: 'getAccessRecord' },
+      ACCESS_REQUEST_PLACE,
+      request.reference,
+      'give the reference of the request',
+    );
     // Read first: the registry holds no one's personal data, and on SQLite the transaction below
     // holds the only connection.
     const registered = await deps.models.listModels();

@@ -191,7 +191,8 @@ function toInstant(name: 'from' | 'to', value: unknown): string {
 
 function toEventFilter(query: EventsQuery): AuditEventFilter {
   const filter: AuditEventFilter = toPeriod(query);
-  if (query.type !== undefined) filter.types = query.type;
+  // Each type once: a type repeated (`type=a,a`, `type=a&type=a`) would be read, and counted, twice.
+  if (query.type !== undefined) filter.types = [...new Set(query.type)];
   if (query.actor !== undefined) filter.actor = query.actor;
   if (query.subject !== undefined) filter.subject = query.subject;
   if (query.modelVersion !== undefined) filter.modelVersion = query.modelVersion;

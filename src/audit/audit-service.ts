@@ -151,8 +151,13 @@ export class AuditService {
    * `createLoggedTextCheck`: no sensitive facts, no id of a job seeker or staff member the log names;
    * an auditor follows a person by pseudonym, the events' `subject` or actor).
    */
-  private async checkPurpose({ purpose }: AuditRequest): Promise<void> {
-    await this.#checkLoggedText({ header: 'X-Audit-Purpose' }, purpose, 'state the purpose');
+  private async checkPurpose(request: AuditRequest, operation: string): Promise<void> {
+    await this.#checkLoggedText(
+      { actor: actorOf(request), operation },
+      { header: 'X-Audit-Purpose' },
+      request.purpose,
+      'state the purpose',
+    );
   }
 
   /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
@@ -161,7 +166,7 @@ export class AuditService {
     filter: AuditEventFilter,
     page: { afterSeq: number; limit: number },
   ): Promise<AuditEventsPage> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'listAuditEvents');
     checkPeriod(filter);
     const found = await this.deps.events.listEvents(filter, {
       afterSeq: page.afterSeq,
@@ -181,7 +186,7 @@ export class AuditService {
     filter: AuditEventFilter,
     format: ExportFormat,
   ): Promise<AuditExport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'exportAuditEvents');
     checkPeriod(filter);
     // Signed at the head on demand, so that a signature covers the whole export offline.
     const checkpoint = await this.deps.log.createCheckpoint();
@@ -196,7 +201,7 @@ export class AuditService {
     request: AuditRequest,
     range: { fromSeq?: number; toSeq?: number },
   ): Promise<AuditVerification> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'verifyAuditLog');
     const verification = await this.deps.log.verifyRange(range.fromSeq, range.toSeq);
     await this.record(request, 'verifyAuditLog', range, verification.checked);
     return { ...verification, head: await this.deps.log.readHead() };
@@ -207,7 +212,7 @@ export class AuditService {
     request: AuditRequest,
     page: { afterSeq: number; limit: number; toSeq?: number },
   ): Promise<CheckpointsPage> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'listAuditCheckpoints');
     const { toSeq } = page;
     const found = (
       await this.deps.log.listCheckpoints({ afterSeq: page.afterSeq, limit: page.limit + 1 })
@@ -219,7 +224,7 @@ export class AuditService {
 
   /** The Ed25519 public key that verifies the checkpoints. */
   async readPublicKey(request: AuditRequest): Promise<AuditPublicKey> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getAuditPublicKey');
     const publicKeyPem = this.deps.log.exportPublicKeyPem();
     const keys = await this.deps.log.listSigningKeys();
     await this.record(request, 'getAuditPublicKey', {}, keys.length);
@@ -240,7 +245,7 @@ export class AuditService {
     period: AuditPeriod,
     fastDecisionSeconds?: number,
   ): Promise<OversightReport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getOversightStats');
     checkPeriod(period);
     const threshold = fastDecisionSeconds ?? (await this.deps.settings.getSettings()).fastDecisionSeconds;
     const { seq: toSeq } = await this.deps.log.readHead();
@@ -285,7 +290,7 @@ export class AuditService {
    * in the week they happened.
    */
   async computeUsage(request: AuditRequest, period: AuditPeriod): Promise<UsageReport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getUsageStats');
     checkPeriod(period);
     const { seq: toSeq } = await this.deps.log.readHead();
     const figures = await computeUsageStats(
@@ -304,7 +309,7 @@ export class AuditService {
    * of erased job seekers cannot be opened any more: they are skipped and counted.
    */
   async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getAttributionStats');
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const { seq: toSeq } = await this.deps.log.readHead();
@@ -323,7 +328,7 @@ export class AuditService {
    * are skipped and counted.
    */
   async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getDriftStats');
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const references = new Map<string, DriftReference>(
@@ -356,7 +361,7 @@ export class AuditService {
    * and those purged with their set, no longer count.
    */
   async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'getOutcomeStats');
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const rows = computeOutcomeStats(
@@ -377,7 +382,7 @@ export class AuditService {
     request: AuditRequest,
     page: { after?: IncidentListPosition; limit: number },
   ): Promise<IncidentsPage> {
-    await this.checkPurpose(request);
+    await this.checkPurpose(request, 'listIncidents');
     const { seq: toSeq } = await this.deps.log.readHead();
     const found = listLatestDetectedFirst(
       await collectIncidents(this.deps.events.streamContents({ types: INCIDENT_EVENT_TYPES }, toSeq)),
@@ -438,11 +443,16 @@ export class AuditService {
     await this.deps.log.withTransaction(async (trx) => {
       await this.deps.log.append(trx, {
         type: 'audit.queried',
-        actor: { role: findActingRole(request.auditor, ['auditor', 'admin']), id: request.auditor.subject },
+        actor: actorOf(request),
         payload: { operation, purpose: request.purpose, filters: pickDefined(filters), resultCount },
       });
     });
   }
+}
+
+/** The caller as the log records them: an auditor, or an admin where the operation admits one. */
+function actorOf({ auditor }: AuditRequest): { role: 'auditor' | 'admin'; id: string } {
+  return { role: findActingRole(auditor, ['auditor', 'admin']), id: auditor.subject };
 }
 
 /** The items of each source, one source after the other. */

@@ -38,7 +38,8 @@ export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
 
 /**
  * One CSV row (RFC 4180), for reading in a spreadsheet: the payload as its JSON text and only
- * whether a sealed personal part exists. Verification uses the NDJSON export.
+ * whether a sealed personal part exists, each cell guarded against formulas
+ * ({@link guardFormulaCell}). Verification uses the NDJSON export.
  */
 export function formatCsvRow(event: StoredEvent): string {
   const cells = [
@@ -54,7 +55,17 @@ export function formatCsvRow(event: StoredEvent): string {
     event.prevHash,
     event.hash,
   ];
-  return `${cells.map(quoteCsvCell).join(',')}\r\n`;
+  return `${cells.map((cell) => quoteCsvCell(guardFormulaCell(cell))).join(',')}\r\n`;
+}
+
+/**
+ * A cell a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return; a pseudonym may start with `-`) gets a leading apostrophe, which spreadsheets
+ * read as "text". So does one that already starts with an apostrophe: a reader may then always drop
+ * a leading apostrophe to get the value back (OWASP, CSV injection).
+ */
+function guardFormulaCell(cell: string): string {
+  return /^[=+\-@\t\r']/.test(cell) ? `'${cell}` : cell;
 }
 
 function quoteCsvCell(cell: string): string {

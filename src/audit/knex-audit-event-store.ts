@@ -27,10 +27,38 @@ interface SeqRange {
 type Row = Record<string, unknown>;
 
 /**
+ * One share of a filter's matches that an index reads in seq order: its own conditions (a type, the
+ * part of a model version's events it stands for) added to the filter's others, and the seq it
+ * holds no event up to. The shares of a filter are disjoint, so that their pages merge by seq and
+ * their counts add up.
+ */
+interface Share {
+  where(query: Knex.QueryBuilder): void;
+  after: number;
+}
+
+/** The whole log, or one type. */
+const EVERY_EVENT: Share = { where: () => undefined, after: 0 };
+
+/** The model's own events, which name its id, not its version. */
+const MODEL_EVENT_TYPES = ['model.registered', 'model.activated', 'model.recalled'] as const;
+type ModelEventType = (typeof MODEL_EVENT_TYPES)[number];
+
+function isModelEventType(type: DecisionEventType): type is ModelEventType {
+  return (MODEL_EVENT_TYPES as readonly DecisionEventType[]).includes(type);
+}
+
+/** The range with the seqs its share holds no event up to left out. */
+function narrowRange(range: SeqRange, share: Share): SeqRange {
+  return { after: Math.max(range.after, share.after), upTo: range.upTo };
+}
+
+/**
  * The auditors' reads of `decision_events`, on SQLite or PostgreSQL, shaped so that every page is
  * read in seq order straight from an index: one query per event type (merged by seq) rather than
  * `type in (...)`, which would sort every match to return the first page, and a time range
- * turned into the range of seqs it spans with the covering `(occurred_at, seq)` index.
+ * turned into the range of seqs it spans with the covering `(occurred_at, seq)` index. A model
+ * version is read in shares of the same kind (`sharesOf`), never as one `or` that no index serves.
  */
 export class KnexAuditEventStore implements AuditEventStore {
   constructor(private readonly db: Knex) {}
@@ -38,10 +66,11 @@ export class KnexAuditEventStore implements AuditEventStore {
   async listEvents(filter: AuditEventFilter, page: AuditEventPage): Promise<RecordedDecisionEvent[]> {
     const range = await this.resolveRange(filter, page.afterSeq, page.toSeq);
     if (range === undefined) return [];
-    const types = filter.types ?? [];
-    if (types.length <= 1)
-      return (await this.readPage(filter, types[0], range, page.limit)).map(toRecordedEvent);
-    const pages = await Promise.all(types.map((type) => this.readPage(filter, type, range, page.limit)));
+    const shares = await this.sharesOf(filter);
+    const [only] = shares;
+    if (shares.length === 1 && only !== undefined)
+      return (await this.readPage(filter, only, range, page.limit)).map(toRecordedEvent);
+    const pages = await Promise.all(shares.map((share) => this.readPage(filter, share, range, page.limit)));
     return pages
       .flat()
       .map(toRecordedEvent)
@@ -73,11 +102,15 @@ export class KnexAuditEventStore implements AuditEventStore {
   async countEvents(filter: AuditEventFilter, toSeq: number): Promise<number> {
     const range = await this.resolveRange(filter, 0, toSeq);
     if (range === undefined) return 0;
-    const query = this.db(EVENTS).count({ count: '*' });
-    this.applyFilter(query, filter, range);
-    if (filter.types !== undefined && filter.types.length > 0) query.whereIn('type', [...filter.types]);
-    const rows: Row[] = await query;
-    return readNumber(rows[0]?.count ?? 0);
+    let count = 0;
+    for (const share of await this.sharesOf(filter)) {
+      const query = this.db(EVENTS).count({ count: '*' });
+      share.where(query);
+      this.applyFilter(query, filter, narrowRange(range, share));
+      const rows: Row[] = await query;
+      count += readNumber(rows[0]?.count ?? 0);
+    }
+    return count;
   }
 
   async *streamEvents(filter: AuditEventFilter, toSeq?: number): AsyncIterable<RecordedDecisionEvent> {
@@ -106,23 +139,24 @@ export class KnexAuditEventStore implements AuditEventStore {
   ): AsyncIterable<Row[]> {
     const range = await this.resolveRange(filter, 0, toSeq);
     if (range === undefined) return;
-    const types = filter.types ?? [];
-    if (types.length <= 1) {
-      yield* this.pageThrough(filter, types[0], range, columns);
+    const shares = await this.sharesOf(filter);
+    const [only] = shares;
+    if (shares.length === 1 && only !== undefined) {
+      yield* this.pageThrough(filter, only, range, columns);
       return;
     }
-    yield* mergePagesBySeq(types.map((type) => this.pageThrough(filter, type, range, columns)));
+    yield* mergePagesBySeq(shares.map((share) => this.pageThrough(filter, share, range, columns)));
   }
 
   private async *pageThrough(
     filter: AuditEventFilter,
-    type: DecisionEventType | undefined,
+    share: Share,
     range: SeqRange,
     columns: readonly string[],
   ): AsyncIterable<Row[]> {
-    let after = range.after;
+    let { after } = narrowRange(range, share);
     for (;;) {
-      const rows = await this.readPage(filter, type, { after, upTo: range.upTo }, STREAM_PAGE, columns);
+      const rows = await this.readPage(filter, share, { after, upTo: range.upTo }, STREAM_PAGE, columns);
       if (rows.length > 0) yield rows;
       const last = rows.at(-1);
       if (last === undefined || rows.length < STREAM_PAGE) return;
@@ -132,7 +166,7 @@ export class KnexAuditEventStore implements AuditEventStore {
 
   private async readPage(
     filter: AuditEventFilter,
-    type: DecisionEventType | undefined,
+    share: Share,
     range: SeqRange,
     limit: number,
     columns: readonly string[] = ['*'],
@@ -141,9 +175,101 @@ export class KnexAuditEventStore implements AuditEventStore {
       .select(...columns)
       .orderBy('seq')
       .limit(limit);
-    if (type !== undefined) query.where('type', type);
-    this.applyFilter(query, filter, range);
+    share.where(query);
+    this.applyFilter(query, filter, narrowRange(range, share));
     return query;
+  }
+
+  /**
+   * The disjoint shares of the filter's matches (see {@link Share}): one per type asked for, or the
+   * whole log; a model version's as {@link sharesOfModelVersion} cuts them.
+   */
+  private async sharesOf(filter: AuditEventFilter): Promise<Share[]> {
+    if (filter.modelVersion !== undefined) return this.sharesOfModelVersion(filter, filter.modelVersion);
+    const types = filter.types ?? [];
+    if (types.length === 0) return [EVERY_EVENT];
+    return types.map((type) => ({ where: (query) => this.whereType(query, filter, type), after: 0 }));
+  }
+
+  /**
+   * A model version's events, which name it in three ways, each read from an index (an `or` of the
+   * three would read the whole log): the model's own events, each of the three types from the type's
+   * index (its registration names the version; its activations, the activation that retired it and
+   * its recall name the model's id, which the registration ties to the version); and the events that
+   * name one of the sets it generated (the generated events' partial index gives the sets), read
+   * from the first of them on, since none comes before: a version that generated no set reads nothing
+   * but its own events.
+   */
+  private async sharesOfModelVersion(filter: AuditEventFilter, version: string): Promise<Share[]> {
+    const types = filter.types ?? [];
+    const engine = engineOf(this.db);
+    const modelVersion = payloadTextSql(engine, ['model', 'version']);
+    const setId = payloadTextSql(engine, ['setId']);
+    const registeredVersion = payloadTextSql(engine, ['version']);
+    const modelId = payloadTextSql(engine, ['modelId']);
+    const previousModelId = payloadTextSql(engine, ['previousModelId']);
+    // The type written out, not bound: an engine uses the partial index of the generated events only
+    // when it can tell, before the values are known, that the query asks for no other type.
+    const generatedBy = `type = 'recommendation.generated' and ${modelVersion}`;
+    const modelIdsOfVersion = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registeredVersion} = ?`;
+    const ownEvents: Record<ModelEventType, (query: Knex.QueryBuilder) => void> = {
+      'model.registered': (query) => query.whereRaw(`${registeredVersion} = ?`, [version]),
+      'model.activated': (query) =>
+        query.whereRaw(
+          `(${modelId} in (${modelIdsOfVersion}) or ${previousModelId} in (${modelIdsOfVersion}))`,
+          [version, version],
+        ),
+      'model.recalled': (query) => query.whereRaw(`${modelId} in (${modelIdsOfVersion})`, [version]),
+    };
+    const shares: Share[] = MODEL_EVENT_TYPES.filter(
+      (type) => types.length === 0 || types.includes(type),
+    ).map((type) => ({
+      where: (query) => ownEvents[type](this.whereType(query, filter, type)),
+      after: 0,
+    }));
+    const setTypes = types.filter((type) => !isModelEventType(type));
+    if (types.length > 0 && setTypes.length === 0) return shares;
+    // `seq + 0`: on `seq` itself SQLite would find the minimum by reading every generated event in
+    // seq order from the type's index, rather than the version's from the partial index.
+    const [first]: Row[] = await this.db(EVENTS)
+      .select(this.db.raw('min(seq + 0) as first'))
+      .whereRaw(`${generatedBy} = ?`, [version]);
+    const firstSet = readNullableNumber(first?.first);
+    if (firstSet === null) return shares;
+    const ofItsSets = (query: Knex.QueryBuilder) =>
+      query.whereRaw(`${setId} in (select ${setId} from ${EVENTS} where ${generatedBy} = ?)`, [version]);
+    if (setTypes.length === 0) {
+      // The model's own events name no set: kept out, so that no event is read in two shares.
+      shares.push({
+        where: (query) => ofItsSets(query.whereNotIn('type', MODEL_EVENT_TYPES)),
+        after: firstSet - 1,
+      });
+    } else {
+      for (const type of setTypes) {
+        shares.push({
+          where: (query) => ofItsSets(this.whereType(query, filter, type)),
+          after: firstSet - 1,
+        });
+      }
+    }
+    return shares;
+  }
+
+  /**
+   * `type = ?`. With a person asked for, SQLite, which keeps no statistics, would read every event of
+   * the type from the type's index and keep the person's: the unary `+` leaves the type to be checked
+   * on the person's own events, read from the person's index. PostgreSQL weighs both from its
+   * statistics.
+   */
+  private whereType(
+    query: Knex.QueryBuilder,
+    filter: AuditEventFilter,
+    type: DecisionEventType,
+  ): Knex.QueryBuilder {
+    const person = filter.subject !== undefined || filter.actor !== undefined;
+    return person && engineOf(this.db) === 'sqlite'
+      ? query.whereRaw('+type = ?', [type])
+      : query.where('type', type);
   }
 
   /**
@@ -167,7 +293,7 @@ export class KnexAuditEventStore implements AuditEventStore {
     return { after: Math.max(afterSeq, first - 1), upTo: toSeq === undefined ? last : Math.min(toSeq, last) };
   }
 
-  /** Adds the filter's conditions but the type (the caller's to place). */
+  /** Adds the filter's conditions but the type and the model version (the shares'). */
   private applyFilter(query: Knex.QueryBuilder, filter: AuditEventFilter, range: SeqRange): void {
     query.where('seq', '>', range.after);
     if (range.upTo !== undefined) query.where('seq', '<=', range.upTo);
@@ -175,34 +301,6 @@ export class KnexAuditEventStore implements AuditEventStore {
     if (filter.to !== undefined) query.where('occurred_at', '<', filter.to);
     if (filter.actor !== undefined) query.where('actor_pseudonym', filter.actor);
     if (filter.subject !== undefined) query.where('subject', filter.subject);
-    const version = filter.modelVersion;
-    if (version !== undefined) {
-      // Only `recommendation.generated` names the model; the review events name its set. The sets
-      // of a version come from a partial index of the generated events (model version, set id).
-      // The model's own events name its id, which its `model.registered` ties to the version: its
-      // activation, the activation that retired it (`previousModelId`) and its recall.
-      const engine = engineOf(this.db);
-      const modelVersion = payloadTextSql(engine, ['model', 'version']);
-      const setId = payloadTextSql(engine, ['setId']);
-      const registeredVersion = payloadTextSql(engine, ['version']);
-      const modelId = payloadTextSql(engine, ['modelId']);
-      const previousModelId = payloadTextSql(engine, ['previousModelId']);
-      const modelIdsOfVersion = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registeredVersion} = ?`;
-      query.where((any) => {
-        any
-          .whereRaw(`${modelVersion} = ?`, [version])
-          .orWhereRaw(`(type = 'model.registered' and ${registeredVersion} = ?)`, [version])
-          .orWhereRaw(`(type = 'model.recalled' and ${modelId} in (${modelIdsOfVersion}))`, [version])
-          .orWhereRaw(
-            `(type = 'model.activated' and (${modelId} in (${modelIdsOfVersion}) or ${previousModelId} in (${modelIdsOfVersion})))`,
-            [version, version],
-          )
-          .orWhereRaw(
-            `${setId} in (select ${setId} from ${EVENTS} where type = 'recommendation.generated' and ${modelVersion} = ?)`,
-            [version],
-          );
-      });
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ActorRole } from '../decision-log/decision-event.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
 import {
   type LoggedTextCheck,
   nameLoggedTextPlace,
@@ -20,6 +21,9 @@ const STAFF_ROLES: readonly ActorRole[] = ['counselor', 'auditor', 'admin'];
  */
 const MAX_ID_CANDIDATES = 10_000;
 
+/** The `reason` of `logged_text.refused` for a text holding the id of a person the log names. */
+export const PERSON_ID_REFUSAL = 'person_id';
+
 /**
  * The check of every text the decision log keeps readable for good, where erasure cannot reach it
  * (an audit purpose, an admin's reason): one that mentions sensitive facts (health, religion,
@@ -27,12 +31,20 @@ const MAX_ID_CANDIDATES = 10_000;
  * is one holding the id of a job seeker the log is about, or of a counselor, auditor or admin who
  * acted in it, which would tie them to their pseudonym for good. Erased people count, since their
  * events stay.
+ *
+ * The refusal for an id tells the writer that the log names someone by it: an auditor could test
+ * guessed ids one purpose at a time. So it reads the same whoever the person is, and it is logged
+ * (`logged_text.refused`, in a transaction of its own, before the answer: the writer, the
+ * operation, where the text was, never the text nor the id), so that such probing leaves a trace for
+ * the oversight. The other refusals depend on the text alone and tell nothing of the log: they are
+ * not logged, so that nobody fills the log with them.
  */
 export function createLoggedTextCheck(deps: {
   events: Pick<AuditEventStore, 'hasEventsAbout' | 'hasEventsBy'>;
+  log: Pick<DecisionLog, 'withTransaction' | 'append'>;
   pseudonymise(id: string): string;
 }): LoggedTextCheck {
-  return async (place, text, ask, options) => {
+  return async (writer, place, text, ask, options) => {
     refuseSensitiveLoggedText(place, text, ask, options);
     const kept = `${nameLoggedTextPlace(place)} is kept readable in the decision log for good, where people appear only by pseudonym`;
     const candidates = listIdCandidates(text, MAX_ID_CANDIDATES);
@@ -44,19 +56,25 @@ export function createLoggedTextCheck(deps: {
       );
     }
     const pseudonyms = candidates.map((candidate) => deps.pseudonymise(candidate));
-    if (await deps.events.hasEventsAbout(pseudonyms)) {
-      throw new InvalidInputError(
-        `${kept}: ${ask} without a job seeker’s id (the events name them by pseudonym)`,
-        { ...place },
-      );
+    if (
+      !(await deps.events.hasEventsAbout(pseudonyms)) &&
+      !(await deps.events.hasEventsBy(pseudonyms, STAFF_ROLES))
+    ) {
+      return;
     }
-    if (await deps.events.hasEventsBy(pseudonyms, STAFF_ROLES)) {
-      throw new InvalidInputError(
-        `${kept}: ${ask} without the id of a counselor, an auditor or an admin (the events name them by ` +
-          'pseudonym): refer to the set, or to the role (“the counselor”), not to the person',
-        { ...place },
-      );
-    }
+    await deps.log.withTransaction((trx) =>
+      deps.log.append(trx, {
+        type: 'logged_text.refused',
+        actor: writer.actor,
+        payload: { operation: writer.operation, ...place, reason: PERSON_ID_REFUSAL },
+      }),
+    );
+    throw new InvalidInputError(
+      `${kept}: ${ask} without the id of a person the log names (job seekers and staff appear there by ` +
+        'pseudonym): refer to the set, or to the role (“the job seeker”, “the counselor”), not to the ' +
+        'person. This refusal is recorded in the decision log (the operation, not the text)',
+      { ...place },
+    );
   };
 }
 

@@ -53,6 +53,12 @@ export const DECISION_EVENT_TYPES = [
   'incident.recorded',
   /** The provider or the market surveillance authority was informed of a recorded incident. */
   'incident.notified',
+  /**
+   * A text the log would keep readable (an audit purpose, a reason, an incident's text, an access
+   * request's reference) was refused for holding the id of a person the log names: the refusal
+   * tells that the log names someone by it, so it leaves a trace (never the text nor the id).
+   */
+  'logged_text.refused',
 ] as const;
 
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];

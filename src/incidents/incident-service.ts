@@ -11,7 +11,7 @@ import {
 } from '../idempotency/idempotent-request.ts';
 import type { ModelStore } from '../model-registry/model-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
-import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
+import type { LoggedTextCheck, LoggedTextWriter } from '../screening/refuse-sensitive-logged-text.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -104,6 +104,7 @@ export class IncidentService {
     const measures = input.measures?.trim() ?? null;
     const detectedAt = this.readPastInstant('detectedAt', input.detectedAt, now);
     const warnings = await this.checkTexts(
+      writerOf(actor, 'recordIncident'),
       [
         ['summary', summary],
         ['measures', measures],
@@ -180,7 +181,12 @@ export class IncidentService {
     }
     const reference = input.reference?.trim() ?? null;
     if (reference !== null) {
-      await this.deps.checkLoggedText({ field: 'reference' }, reference, 'give the reference of the report');
+      await this.deps.checkLoggedText(
+        writerOf(actor, 'recordIncidentNotification'),
+        { field: 'reference' },
+        reference,
+        'give the reference of the report',
+      );
     }
     const payload = { incidentId, recipient: input.recipient, notifiedAt, reference };
     return this.appendOnce(
@@ -218,10 +224,7 @@ export class IncidentService {
     return log.withTransaction(async (trx) => {
       const raced = await this.findReplay(actor, idempotencyKey, request, trx);
       if (raced !== undefined) return raced;
-      const recorded = await log.append(trx, {
-        ...event,
-        actor: { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject },
-      });
+      const recorded = await log.append(trx, { ...event, actor: actorOf(actor) });
       const answer = answerWith(recorded);
       // The whole answer is kept: an incident names no person (its texts are checked for that), and
       // the log never changes what it answered from.
@@ -282,12 +285,13 @@ export class IncidentService {
    * terms unless confirmed; returns the warnings confirmed.
    */
   private async checkTexts(
+    writer: LoggedTextWriter,
     texts: ReadonlyArray<readonly [field: string, text: string | null]>,
     acknowledged: boolean,
   ): Promise<ScreeningWarning[]> {
     for (const [field, text] of texts) {
       if (text !== null) {
-        await this.deps.checkLoggedText({ field }, text, 'describe the incident', {
+        await this.deps.checkLoggedText(writer, { field }, text, 'describe the incident', {
           allowSensitiveTerms: true,
         });
       }
@@ -302,6 +306,15 @@ export class IncidentService {
     }
     return warnings;
   }
+}
+
+/** The caller as the log records them: an auditor, or an admin (`auditor` for one holding both roles). */
+function actorOf(actor: Principal): NewDecisionEvent['actor'] {
+  return { role: findActingRole(actor, INCIDENT_ROLES), id: actor.subject };
+}
+
+function writerOf(actor: Principal, operation: string): LoggedTextWriter {
+  return { actor: actorOf(actor), operation };
 }
 
 /** An instant of the request in the log's own form (UTC, milliseconds); one no clock shows is refused. */

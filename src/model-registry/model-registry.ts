@@ -341,7 +341,12 @@ export class ModelRegistry implements ActiveModelSource {
   ): Promise<RegisteredModel> {
     const reason = options.reason?.trim();
     if (reason !== undefined) {
-      await this.deps.checkLoggedText({ field: 'reason' }, reason, 'say why the model goes live');
+      await this.deps.checkLoggedText(
+        { actor: actorOf(actor), operation: 'activateModel' },
+        { field: 'reason' },
+        reason,
+        'say why the model goes live',
+      );
     }
     await this.activate(actor, id, 'replace', reason);
     return this.getModel(id);
@@ -426,7 +431,12 @@ export class ModelRegistry implements ActiveModelSource {
     const model = await this.getModel(id);
     if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be recalled again');
     const why = reason.trim();
-    await this.deps.checkLoggedText({ field: 'reason' }, why, 'say why the model is recalled');
+    await this.deps.checkLoggedText(
+      { actor: actorOf(actor), operation: 'recallModel' },
+      { field: 'reason' },
+      why,
+      'say why the model is recalled',
+    );
     const at = this.deps.now();
     const withdrawn = await this.deps.decisionLog.withTransaction(async (trx) => {
       const recall = { by: actor.subject, at: at.toISOString(), reason: why };

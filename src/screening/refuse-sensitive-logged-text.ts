@@ -1,3 +1,4 @@
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { screenText } from './sensitive-terms.ts';
@@ -15,11 +16,22 @@ export interface LoggedTextOptions {
 }
 
 /**
+ * Who writes a logged text, and through which operation: a refusal that depends on what the log
+ * holds (a person's id found there) is itself logged under them.
+ */
+export interface LoggedTextWriter {
+  actor: NewDecisionEvent['actor'];
+  /** The operation called, by its `operationId` (`listAuditEvents`, `putSettings`…). */
+  operation: string;
+}
+
+/**
  * The whole check of a text the decision log keeps readable for good: this screening, and no id of
  * a person the log names, job seeker or staff (`src/audit/logged-text-check.ts`, which reads the log
- * to tell).
+ * to tell, and logs the refusal).
  */
 export type LoggedTextCheck = (
+  writer: LoggedTextWriter,
   place: LoggedTextPlace,
   text: string,
   ask: string,

@@ -36,7 +36,12 @@ export class SettingsService {
     const { ifMatch } = options;
     const reason = options.changeReason?.trim();
     if (reason !== undefined) {
-      await this.checkLoggedText({ field: 'changeReason' }, reason, 'say why the settings change');
+      await this.checkLoggedText(
+        { actor: { role: 'admin', id: admin.subject }, operation: 'putSettings' },
+        { field: 'changeReason' },
+        reason,
+        'say why the settings change',
+      );
     }
     return this.decisionLog.withTransaction(async (trx) => {
       const before = await this.store.get(trx);

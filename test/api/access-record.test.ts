@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { components } from '../../src/http/generated/api.ts';
 import { dropAppendOnlyGuards } from '../decision-log/support/tampering.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
@@ -432,16 +433,26 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(await headSeq(t)).toBe(head + 1);
   });
 
-  it('refuses a reference that holds the id of another job seeker or of a counselor the log names (422), and logs nothing', async () => {
-    await syncSeeker(t, 'js-record-other');
-    const head = await headSeq(t);
-    for (const reference of ['js-record-other', 'DSAR/c-001']) {
-      const res = await requestRecord(t, admin, SEEKER, reference);
+  it('refuses a reference that holds the id of another job seeker or of a counselor the log names (422) in the same words, and logs the refusal alone', async () => {
+    await syncSeeker(t, 'js-other-person');
+    const details = new Set<string>();
+    for (const reference of ['js-other-person', 'DSAR/c-001']) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        requestRecord(t, admin, SEEKER, reference),
+      );
       expect(res.status, reference).toBe(422);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.detail).toMatch(/X-Access-Request.*kept readable/);
+      expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+      details.add(res.body.detail);
+      expect(appended).toEqual([
+        aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'getAccessRecord', {
+          header: 'X-Access-Request',
+        }),
+      ]);
+      expect(JSON.stringify(appended)).not.toMatch(/js-other|DSAR|c-001/);
     }
-    expect(await headSeq(t)).toBe(head);
+    expect(details.size).toBe(1);
   });
 
   it('does not create a data key for a person who has none', async () => {

@@ -225,6 +225,21 @@ describe('auditor API: the decision log', () => {
       expect((await get('/v1/audit/events?type=made.up')).status).toBe(400);
     });
 
+    it('lists each event once when a type is repeated, and logs the query with each type once', async () => {
+      const once = await listAll('&type=settings.changed,recommendation.opened');
+      expect(once).toHaveLength(2);
+      for (const repeated of [
+        '&type=settings.changed,settings.changed,recommendation.opened',
+        '&type=settings.changed&type=recommendation.opened&type=settings.changed',
+      ]) {
+        expect(await listAll(repeated), repeated).toEqual(once);
+        expect((await auditQueries()).at(-1)?.payload).toMatchObject({
+          filters: { types: ['settings.changed', 'recommendation.opened'] },
+          resultCount: 2,
+        });
+      }
+    });
+
     it('filters by counselor and by job seeker pseudonym', async () => {
       const byCounselor = await listAll(`&actor=${pseudonymOf(t, 'c-002')}`);
       expect(byCounselor.map((event) => event.type)).toEqual([
@@ -415,6 +430,27 @@ describe('auditor API: the decision log', () => {
       expect(res.body).not.toContain('canary-7f3c');
     });
 
+    it('exports each event once when a type is repeated, as many as X-Audit-Event-Count says', async () => {
+      for (const format of ['ndjson', 'csv']) {
+        for (const repeated of ['type=item.decided,item.decided', 'type=item.decided&type=item.decided']) {
+          const res = await get(`/v1/audit/events/export?format=${format}&${repeated}`)
+            .buffer(true)
+            .parse(collectText());
+          expect(res.status).toBe(200);
+          const rows = (res.body as string)
+            .trimEnd()
+            .split(/\r?\n/)
+            .slice(format === 'csv' ? 1 : 0);
+          expect(rows, `${format} ${repeated}`).toHaveLength(1);
+          expect(res.headers['x-audit-event-count']).toBe('1');
+          expect((await auditQueries()).at(-1)?.payload).toMatchObject({
+            filters: { types: ['item.decided'] },
+            resultCount: 1,
+          });
+        }
+      }
+    });
+
     it('streams a log of thousands of events in chunks', async () => {
       await appendEvents(
         t,
@@ -438,6 +474,29 @@ describe('auditor API: the decision log', () => {
       expect(lines.length).toBe(Number(res.headers['x-audit-event-count']));
       expect(lines.length).toBeGreaterThan(3000);
       expect(chunks.length).toBeGreaterThan(5);
+    });
+
+    it('guards in the CSV an actor pseudonym that starts with a minus, which a spreadsheet would read as a formula', async () => {
+      // About one pseudonym in 64 starts with "-" (base64url).
+      let adminId = '';
+      for (let index = 0; adminId === ''; index += 1) {
+        if (pseudonymOf(t, `ops-${index}`).startsWith('-')) adminId = `ops-${index}`;
+      }
+      await appendEvents(t, [
+        {
+          type: 'settings.changed',
+          actor: { role: 'admin', id: adminId },
+          payload: { changes: [{ setting: 'blindFirst', from: true, to: false }] },
+        },
+      ]);
+      const res = await get(`/v1/audit/events/export?format=csv&actor=${pseudonymOf(t, adminId)}`)
+        .buffer(true)
+        .parse(collectText());
+      expect(res.status).toBe(200);
+      const { parse } = await import('csv-parse/sync');
+      const [, row] = parse(res.body as string) as string[][];
+      expect(row?.[5]).toBe(`'${pseudonymOf(t, adminId)}`);
+      expect(row?.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
     });
   });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aGeneratedEvent, appendEvents } from '../audit/support/audit-events.ts';
 import { aJobSeeker } from '../support/builders.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { listDocumentedOperations } from '../support/openapi-operations.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -45,7 +47,7 @@ describe('auditor API: the stated purpose', () => {
     }
   });
 
-  it('refuses a purpose holding the id of a job seeker the log is about, erased or not, and logs nothing', async () => {
+  it('refuses a purpose holding the id of a job seeker the log is about, erased or not, and logs the refusal alone, never the purpose; a refusal for sensitive terms or invisible characters, which tells nothing of the log, is not logged', async () => {
     const integration = await t.tokenFor('integration', 'svc-crm');
     const synced = await t.http
       .put('/v1/job-seekers/js-4242')
@@ -58,12 +60,20 @@ describe('auditor API: the stated purpose', () => {
     );
     const askAll = async (purpose: string) => {
       for (const operation of auditOperations) {
-        const res = await t.http
-          .get(operation.samplePath)
-          .set('authorization', `Bearer ${auditor}`)
-          .set('X-Audit-Purpose', purpose);
+        const { result: res, appended } = await trackAppended(t, () =>
+          t.http
+            .get(operation.samplePath)
+            .set('authorization', `Bearer ${auditor}`)
+            .set('X-Audit-Purpose', purpose),
+        );
         expect(res.status, `${operation.template}: ${purpose}`).toBe(422);
-        expect(res.body.detail).toMatch(/without a job seeker’s id/);
+        expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+        expect(appended).toEqual([
+          aLoggedTextRefusal(t, { role: 'auditor', id: 'dpo-1' }, operation.operationId, {
+            header: 'X-Audit-Purpose',
+          }),
+        ]);
+        expect(JSON.stringify(appended)).not.toMatch(/js-4242|réclamation|dossier|suite/);
       }
     };
     const checkpointsBefore = await t.container.db('decision_checkpoints').count({ n: '*' });
@@ -76,6 +86,35 @@ describe('auditor API: the stated purpose', () => {
     expect((await t.http.delete('/v1/job-seekers/js-4242').auth(admin, { type: 'bearer' })).status).toBe(204);
     await askAll('js-4242: suite à son effacement');
     expect(await auditQueries()).toEqual(before);
+    for (const purpose of ['dossier d’une personne handicapée', 'revue\u200btrimestrielle']) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        t.http
+          .get('/v1/audit/verify')
+          .set('authorization', `Bearer ${auditor}`)
+          .set('X-Audit-Purpose', Buffer.from(purpose, 'utf8').toString('latin1')),
+      );
+      expect(res.status, purpose).toBe(422);
+      expect(appended).toEqual([]);
+    }
+  });
+
+  it('answers a purpose naming a job seeker, a counselor or an admin in the same words, so that the answer does not tell who the id is', async () => {
+    // A set made by c-5151 for js-5151, and a settings change by ops-7.
+    await appendEvents(t, [
+      aGeneratedEvent({ counselorId: 'c-5151', seekerId: 'js-5151' }),
+      { type: 'settings.changed', actor: { role: 'admin', id: 'ops-7' }, payload: { changes: [] } },
+    ]);
+    const details = new Set<string>();
+    for (const id of ['js-5151', 'c-5151', 'ops-7']) {
+      const res = await t.http
+        .get('/v1/audit/verify')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('X-Audit-Purpose', `revue du dossier ${id}`);
+      expect(res.status, id).toBe(422);
+      expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+      details.add(JSON.stringify(res.body));
+    }
+    expect([...details]).toHaveLength(1);
   });
 
   it('accepts a purpose naming a counselor or a word shaped like an id that is nobody the log is about', async () => {

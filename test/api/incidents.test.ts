@@ -3,6 +3,7 @@ import type { Role } from '../../src/auth/principal.ts';
 import type { JsonValue } from '../../src/decision-log/canonical-json.ts';
 import { PageCursor } from '../../src/http/page-cursor.ts';
 import { aListOfTimestamps, anIdLikeText } from '../support/id-like-text.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, newIdempotencyKey, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -305,23 +306,40 @@ describe('incidents (/v1/audit/incidents)', () => {
     expect(event?.payload).toMatchObject({ summary, sensitiveTermsAcknowledged: true });
   });
 
-  it("refuses a summary or a reference holding a job seeker's id, confirmed or not", async () => {
-    const summary = await record(
-      anIncident({ summary: 'Wrong course published to js-1 by mistake', acknowledgeSensitiveTerms: true }),
+  it("refuses a summary or a reference holding a job seeker's id, confirmed or not, and logs the refusal under its writer", async () => {
+    const { result: summary, appended } = await trackAppended(t, () =>
+      record(
+        anIncident({ summary: 'Wrong course published to js-1 by mistake', acknowledgeSensitiveTerms: true }),
+        auditor,
+      ),
     );
     expect(summary.status).toBe(422);
     expect(summary.body).toMatchObject({
       field: 'summary',
-      detail: expect.stringMatching(/job seeker’s id/),
+      detail: expect.stringMatching(PERSON_ID_REFUSAL),
     });
+    expect(appended).toEqual([
+      aLoggedTextRefusal(t, { role: 'auditor', id: 'dpo-1' }, 'recordIncident', { field: 'summary' }),
+    ]);
     const created = await record(anIncident());
-    const reference = await notify(created.body.incidentId, {
-      recipient: 'authority',
-      notifiedAt: clock.now().toISOString(),
-      reference: 'file-js-1',
-    });
+    const { result: reference, appended: afterReference } = await trackAppended(t, () =>
+      notify(created.body.incidentId, {
+        recipient: 'authority',
+        notifiedAt: clock.now().toISOString(),
+        reference: 'file-js-1',
+      }),
+    );
     expect(reference.status).toBe(422);
-    expect(reference.body.field).toBe('reference');
+    expect(reference.body).toMatchObject({
+      field: 'reference',
+      detail: expect.stringMatching(PERSON_ID_REFUSAL),
+    });
+    expect(afterReference).toEqual([
+      aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'recordIncidentNotification', {
+        field: 'reference',
+      }),
+    ]);
+    expect(JSON.stringify([...appended, ...afterReference])).not.toMatch(/js-1|Wrong course/);
   });
 
   it('answers 422, never 500, to a summary of more id-like pieces than are searched, and finds a job seeker’s id at the end of a long one', async () => {
@@ -339,7 +357,7 @@ describe('incidents (/v1/audit/incidents)', () => {
     const timestamps = aListOfTimestamps(75);
     const named = await record(anIncident({ summary: `Published at ${timestamps}, last js-1` }));
     expect(named.status, JSON.stringify(named.body)).toBe(422);
-    expect(named.body).toMatchObject({ field: 'summary', detail: expect.stringMatching(/job seeker’s id/) });
+    expect(named.body).toMatchObject({ field: 'summary', detail: expect.stringMatching(PERSON_ID_REFUSAL) });
     expect(await incidentEvents()).toEqual(before);
 
     const plain = await record(anIncident({ summary: `Published at ${timestamps}, all since retracted` }));
@@ -359,9 +377,7 @@ describe('incidents (/v1/audit/incidents)', () => {
       expect(res.status, text).toBe(422);
       expect(res.body).toMatchObject({
         field,
-        detail: expect.stringMatching(
-          /without the id of a counselor, an auditor or an admin .*refer to the set, or to the role \(“the counselor”\), not to the person/,
-        ),
+        detail: expect.stringMatching(PERSON_ID_REFUSAL),
       });
     }
     expect(await incidentEvents()).toEqual(before);

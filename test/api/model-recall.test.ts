@@ -6,6 +6,7 @@ import {
   type TestModelFolder,
   writeShippedVariant,
 } from '../model-registry/support/model-folders.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -416,14 +417,21 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect((await listModels(t, admin)).find((model) => model.id === replacement.id)?.status).toBe('active');
   });
 
-  it('refuses a reason with sensitive details or a job seeker’s id with 422, recalling nothing', async () => {
-    const sensitive = await recall(t, admin, replacement.id, {
-      reason: 'Mauvais pour les personnes en situation de handicap',
-    });
+  it('refuses a reason with sensitive details or a job seeker’s id with 422, recalling nothing and logging the refusal for the id alone', async () => {
+    const { result: sensitive, appended: forSensitive } = await trackAppended(t, () =>
+      recall(t, admin, replacement.id, { reason: 'Mauvais pour les personnes en situation de handicap' }),
+    );
     expect(sensitive.status).toBe(422);
     expect(JSON.stringify(sensitive.body)).toContain('reason');
-    const naming = await recall(t, admin, replacement.id, { reason: 'Plainte de rc-later' });
+    expect(forSensitive).toEqual([]);
+    const { result: naming, appended } = await trackAppended(t, () =>
+      recall(t, admin, replacement.id, { reason: 'Plainte de rc-later' }),
+    );
     expect(naming.status).toBe(422);
+    expect(naming.body.detail).toMatch(PERSON_ID_REFUSAL);
+    expect(appended).toEqual([
+      aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'recallModel', { field: 'reason' }),
+    ]);
     expect((await listModels(t, admin)).find((model) => model.id === replacement.id)?.status).toBe('active');
     expect((await statusOf(sets.laterPending)).status).toBe('pending_review');
   });

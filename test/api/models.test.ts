@@ -15,6 +15,7 @@ import {
   writeMlpModelFolder,
   writeShippedVariant,
 } from '../model-registry/support/model-folders.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 interface ModelBody {
@@ -297,13 +298,27 @@ describe('model registry API', () => {
       expect(models.filter((model) => model.status === 'active')).toHaveLength(1);
     });
 
-    it('logs why the admin put a model live when they say, and refuses a reason with sensitive details', async () => {
+    it('logs why the admin put a model live when they say, and refuses a reason with sensitive details or a person’s id, logging the refusal for the id', async () => {
       const refused = await t.http
         .post(`/v1/models/${nextVersion.id}/activate`)
         .auth(admin, { type: 'bearer' })
         .send({ reason: 'Un usager handicapé a été mal orienté' });
       expect(refused.status).toBe(422);
       expect(refused.body).toMatchObject({ field: 'reason' });
+      const { result: naming, appended } = await trackAppended(t, () =>
+        t.http
+          .post(`/v1/models/${nextVersion.id}/activate`)
+          .auth(admin, { type: 'bearer' })
+          .send({ reason: 'Demandé par ops-1 après revue' }),
+      );
+      expect(naming.status).toBe(422);
+      expect(naming.body).toMatchObject({
+        field: 'reason',
+        detail: expect.stringMatching(PERSON_ID_REFUSAL),
+      });
+      expect(appended).toEqual([
+        aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'activateModel', { field: 'reason' }),
+      ]);
       expect((await t.container.services.models.current())?.id).toBe('aiguillage-ebm-1.1.0');
 
       const reason = 'Carte relue, notes de version 1.2.0 lues, revue du 30 novembre';

@@ -3,6 +3,7 @@ import type { SettingsStore } from '../../src/settings/settings-store.ts';
 import { aJobSeeker } from '../support/builders.ts';
 import { createGate } from '../support/gate.ts';
 import { aListOfTimestamps, anIdLikeText } from '../support/id-like-text.ts';
+import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { aClock } from '../support/workflow.ts';
 
@@ -118,22 +119,27 @@ describe('settings API', () => {
     expect(read.body.lastChange.reason).toBeNull();
   });
 
-  it('refuses a change reason holding the id of a job seeker the log is about, changing nothing', async () => {
+  it('refuses a change reason holding the id of a job seeker the log is about, changing nothing and logging the refusal alone', async () => {
     const integration = await t.tokenFor('integration', 'svc-crm');
     const synced = await t.http
       .put('/v1/job-seekers/js-named')
       .auth(integration, { type: 'bearer' })
       .send(aJobSeeker());
     expect(synced.status).toBe(201);
-    const before = await t.container.decisionLog.decisionLog.readHead();
-    const res = await t.http
-      .put('/v1/settings')
-      .auth(admin, { type: 'bearer' })
-      .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Signalé par le dossier js-named' });
+    const { result: res, appended } = await trackAppended(t, () =>
+      t.http
+        .put('/v1/settings')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Signalé par le dossier js-named' }),
+    );
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ field: 'changeReason' });
-    expect(res.body.detail).toMatch(/without a job seeker’s id/);
-    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+    expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+    expect(appended).toEqual([
+      aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'putSettings', { field: 'changeReason' }),
+    ]);
+    expect(JSON.stringify(appended)).not.toMatch(/js-named|Signalé/);
+    expect((await t.http.get('/v1/settings').auth(admin, { type: 'bearer' })).body.aiEnabled).toBe(true);
   });
 
   it('answers 422, never 500, to a change reason of more id-like pieces than are searched, and finds a job seeker’s id at the end of a long one', async () => {
@@ -156,28 +162,31 @@ describe('settings API', () => {
     expect(idLike.body.detail).toMatch(
       /more than 10,000 pieces that could be ids: say why the settings change in words/,
     );
+    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
     const named = await put(`Relevés ${aListOfTimestamps(18)}, dossier js-late`);
     expect(named.status, JSON.stringify(named.body)).toBe(422);
-    expect(named.body.detail).toMatch(/without a job seeker’s id/);
-    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+    expect(named.body.detail).toMatch(PERSON_ID_REFUSAL);
 
     const plain = await put(`Relevés ${aListOfTimestamps(18)}, aucun dossier`);
     expect(plain.status, JSON.stringify(plain.body)).toBe(200);
     await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
   });
 
-  it('refuses a change reason naming an admin who acted in the log, and says to refer to the role', async () => {
+  it('refuses a change reason naming an admin who acted in the log, says to refer to the role, and logs the refusal', async () => {
     const changed = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
     expect(changed.status).toBe(200);
-    const before = await t.container.decisionLog.decisionLog.readHead();
-    const res = await t.http
-      .put('/v1/settings')
-      .auth(admin, { type: 'bearer' })
-      .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Arrêt demandé par ops-1' });
+    const { result: res, appended } = await trackAppended(t, () =>
+      t.http
+        .put('/v1/settings')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...DEFAULTS, aiEnabled: false, changeReason: 'Arrêt demandé par ops-1' }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body).toMatchObject({ field: 'changeReason' });
-    expect(res.body.detail).toMatch(/without the id of a counselor, an auditor or an admin .*or to the role/);
-    expect((await t.container.decisionLog.decisionLog.readHead()).seq).toBe(before.seq);
+    expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+    expect(appended).toEqual([
+      aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'putSettings', { field: 'changeReason' }),
+    ]);
   });
 
   it('takes back the body GET returned, changed where needed: who, when and why are the service’s own', async () => {

@@ -31,19 +31,33 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     database = await createTestDatabase();
     db = openDatabase({ databaseUrl: undefined, dataDir: database.dataDir });
     await migrateToLatest(db);
-    // One event, so that the time range has seqs to turn into.
-    await db('decision_events').insert({
-      seq: 1,
-      event_id: '00000000-0000-4000-8000-000000000001',
-      type: 'item.decided',
-      occurred_at: '2026-03-04T10:00:00.000Z',
-      actor_role: 'counselor',
-      actor_pseudonym: 'C1',
-      subject: 'S1',
-      payload: '{}',
-      prev_hash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    });
+    // An event, so that the time range has seqs to turn into, and a set of model version 1.0.0.
+    await db('decision_events').insert([
+      {
+        seq: 1,
+        event_id: '00000000-0000-4000-8000-000000000001',
+        type: 'item.decided',
+        occurred_at: '2026-03-04T10:00:00.000Z',
+        actor_role: 'counselor',
+        actor_pseudonym: 'C1',
+        subject: 'S1',
+        payload: '{}',
+        prev_hash: '0'.repeat(64),
+        hash: '1'.repeat(64),
+      },
+      {
+        seq: 2,
+        event_id: '00000000-0000-4000-8000-000000000002',
+        type: 'recommendation.generated',
+        occurred_at: '2026-03-04T10:01:00.000Z',
+        actor_role: 'counselor',
+        actor_pseudonym: 'C1',
+        subject: 'S1',
+        payload: '{"model":{"version":"1.0.0"},"setId":"set-1"}',
+        prev_hash: '1'.repeat(64),
+        hash: '2'.repeat(64),
+      },
+    ]);
   });
   afterAll(async () => {
     await db.destroy();
@@ -119,6 +133,16 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
+      'the events of a model version that generated sets',
+      page({ modelVersion: '1.0.0' }),
+      ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
+    ],
+    [
+      'an export count of a model version',
+      () => store.countEvents({ modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] }, 100),
+      ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
+    ],
+    [
       'the job seekers a logged text may name',
       () => store.hasEventsAbout(['S1', 'S2']),
       ['decision_events_subject_seq_index'],
@@ -141,6 +165,161 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     for (const { sql, plan } of plans) {
       expect(plan, sql).toMatch(/^SEARCH decision_events USING ((COVERING )?INDEX|INTEGER PRIMARY KEY)/);
       expect(plan, sql).not.toMatch(/SCAN decision_events|TEMP B-TREE/);
+    }
+  });
+
+  it('reads a model version that generated no set from the indexes of its own events alone', async () => {
+    for (const work of [
+      page({ modelVersion: '1.1.0' }),
+      stream({ modelVersion: '1.1.0' }),
+      () => store.countEvents({ modelVersion: '1.1.0' }, 100),
+    ]) {
+      for (const { sql, plan } of await plansOf(work)) {
+        expect(plan, sql).toMatch(
+          /^SEARCH decision_events USING INDEX decision_events_(type_seq|generated_model_version)_index/,
+        );
+        expect(plan, sql).not.toMatch(/INTEGER PRIMARY KEY|SCAN decision_events/);
+      }
+    }
+  });
+
+  it("reads the events of a model version's sets from its first set on, not from the start of the log", async () => {
+    const statements: Statement[] = [];
+    const listen = (statement: Statement) => statements.push(statement);
+    db.on('query', listen);
+    await store.listEvents({ modelVersion: '1.0.0' }, { afterSeq: 0, limit: 50 });
+    db.off('query', listen);
+    const ofItsSets = statements.filter((statement) => statement.sql.includes('$.setId'));
+    expect(ofItsSets).toHaveLength(1);
+    // After seq 1: the set's generation, seq 2, is the first event the share may hold.
+    expect(ofItsSets[0]?.bindings).toContain(1);
+    expect(ofItsSets[0]?.bindings).not.toContain(0);
+  });
+
+  it("reads a job seeker's or a counselor's events of some types from their own index, not every event of the types", async () => {
+    for (const [person, index] of [
+      [{ subject: 'S1' }, 'decision_events_subject_seq_index'],
+      [{ actor: 'C1' }, 'decision_events_actor_pseudonym_seq_index'],
+    ] as const) {
+      const filter: AuditEventFilter = { ...person, types: ['item.decided', 'recommendation.opened'] };
+      for (const work of [page(filter), stream(filter), () => store.countEvents(filter, 100)]) {
+        const plans = await plansOf(work);
+        expect(plans.length).toBeGreaterThan(0);
+        for (const { sql, plan } of plans) {
+          expect(plan, sql).toContain(index);
+          expect(plan, sql).not.toContain('decision_events_type_seq_index');
+        }
+      }
+    }
+  });
+});
+
+/**
+ * The same on a log of 100,000 events, where PostgreSQL has statistics (and SQLite still none): no
+ * filter that an index can serve reads the whole table.
+ */
+describe('query plans of the auditor queries on a large log', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexAuditEventStore;
+  const N = 100_000;
+  /** Version 2.0.0 generated its first set here, 1.0.0 every set before. */
+  const FIRST_SET_OF_2 = 90_012;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    // A set generated every 13 events, its decisions after it; 200 counselors and 5,000 people.
+    const version = (g: string) => `case when ${g} < ${FIRST_SET_OF_2} then '1.0.0' else '2.0.0' end`;
+    const payload = (g: string) =>
+      `case when ${g} % 13 = 0 then '{"model":{"version":"' || ${version(g)} || '"},"setId":"set-' || (${g} / 13) || '"}' else '{"decision":"approved","setId":"set-' || (${g} / 13) || '"}' end`;
+    const type = (g: string) =>
+      `case when ${g} % 13 = 0 then 'recommendation.generated' else 'item.decided' end`;
+    const columns = (g: string, eventId: string, zeros: string, ones: string) =>
+      `${g}, ${eventId}, ${type(g)}, '2026-03-04T10:00:00.000Z', 'counselor', 'c' || (${g} / 13 % 200), 's' || (${g} / 13 % 5000), ${payload(g)}, ${zeros}, ${ones}`;
+    const rows =
+      TEST_ENGINE === 'postgres'
+        ? `select ${columns('g', 'md5(g::text)', "repeat('0', 64)", "repeat('1', 64)")} from generate_series(1, ${N}) g`
+        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${N}) select ${columns('g', 'hex(randomblob(16))', `'${'0'.repeat(64)}'`, `'${'1'.repeat(64)}'`)} from n`;
+    await db.raw(
+      `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${rows}`,
+    );
+    if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
+    store = new KnexAuditEventStore(db);
+  }, 120_000);
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  /** Runs `work` and returns every statement it sent, with its plan. */
+  async function plansOf(work: () => Promise<unknown>): Promise<Array<Statement & { plan: string }>> {
+    const statements: Statement[] = [];
+    const listen = (statement: Statement) => statements.push(statement);
+    db.on('query', listen);
+    try {
+      await work();
+    } finally {
+      db.off('query', listen);
+    }
+    const plans = [];
+    for (const statement of statements) {
+      const sql = statement.sql.replace(/\$\d+/g, '?');
+      const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
+        ...statement.bindings,
+      ] as Knex.RawBinding[]);
+      const plan =
+        TEST_ENGINE === 'sqlite'
+          ? (result as Array<{ detail: string }>).map((step) => step.detail).join('; ')
+          : (result.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']).join('\n');
+      plans.push({ ...statement, plan });
+    }
+    return plans;
+  }
+
+  /** A plan that reads the table from its first event (or its whole index on `seq`) and filters. */
+  const WHOLE_TABLE =
+    /SCAN decision_events|INTEGER PRIMARY KEY \(rowid>\?\)|Seq Scan on decision_events|Index Scan using decision_events_pkey/;
+
+  it('reads a model version that generated no set without going through the events', async () => {
+    const plans = await plansOf(() =>
+      store.listEvents({ modelVersion: '9.9.9' }, { afterSeq: 0, limit: 50 }),
+    );
+    expect(plans.length).toBeGreaterThan(0);
+    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_TABLE);
+  });
+
+  it("reads the events of a model version's sets from its first set on", async () => {
+    const plans = await plansOf(() =>
+      store.listEvents({ modelVersion: '2.0.0' }, { afterSeq: 0, limit: 50 }),
+    );
+    const ofItsSets = plans.filter((statement) => /setId/.test(statement.sql));
+    expect(ofItsSets).toHaveLength(1);
+    expect(ofItsSets[0]?.bindings).toContain(FIRST_SET_OF_2 - 1);
+    expect(ofItsSets[0]?.plan).not.toMatch(/SCAN decision_events|Seq Scan on decision_events/);
+    for (const { sql, plan } of plans.filter((statement) => statement !== ofItsSets[0])) {
+      expect(plan, sql).not.toMatch(WHOLE_TABLE);
+    }
+    const events = await store.listEvents({ modelVersion: '2.0.0' }, { afterSeq: 0, limit: 50 });
+    expect(events[0]?.seq).toBe(FIRST_SET_OF_2);
+  });
+
+  it("reads a job seeker's or a counselor's decisions from their own index, not every decision", async () => {
+    for (const [person, index] of [
+      [{ subject: 's4242' }, 'decision_events_subject_seq_index'],
+      [{ actor: 'c42' }, 'decision_events_actor_pseudonym_seq_index'],
+    ] as const) {
+      const filter: AuditEventFilter = { ...person, types: ['item.decided'] };
+      for (const work of [
+        () => store.listEvents(filter, { afterSeq: 0, limit: 50 }),
+        () => store.countEvents(filter, N),
+      ]) {
+        for (const { sql, plan } of await plansOf(work)) {
+          expect(plan, sql).toContain(index);
+          expect(plan, sql).not.toContain('decision_events_type_seq_index');
+        }
+      }
     }
   });
 });

@@ -175,3 +175,137 @@ describe('the auditors’ reads of the decision log', () => {
     expect(row).not.toContain('canary');
   });
 });
+
+describe('the auditors’ reads of a model version', () => {
+  let fixture: DecisionLogFixture;
+  let store: KnexAuditEventStore;
+  let all: RecordedDecisionEvent[];
+  let minute = 0;
+
+  const generated = (setId: string, version: string, seekerId: string): NewDecisionEvent => ({
+    type: 'recommendation.generated',
+    actor: { role: 'counselor', id: 'c-1' },
+    subjectId: seekerId,
+    payload: { setId, model: { id: `m-${version}`, version, sha256: 'a'.repeat(64) } },
+  });
+  const aboutSet = (type: DecisionEventType, setId: string, seekerId: string): NewDecisionEvent => ({
+    type,
+    actor: { role: 'counselor', id: 'c-1' },
+    subjectId: seekerId,
+    payload: { setId },
+  });
+  const modelEvent = (type: DecisionEventType, payload: Record<string, unknown>): NewDecisionEvent => ({
+    type,
+    actor: { role: 'admin', id: 'ops-1' },
+    payload,
+  });
+
+  beforeAll(async () => {
+    fixture = await startDecisionLog({ now: () => new Date(START + minute * MINUTE) });
+    store = new KnexAuditEventStore(fixture.db);
+    const events: NewDecisionEvent[] = [
+      modelEvent('model.registered', { modelId: 'm-1.0.0', version: '1.0.0' }),
+      modelEvent('model.registered', { modelId: 'm-2.0.0', version: '2.0.0' }),
+      modelEvent('model.activated', { modelId: 'm-1.0.0', previousModelId: null }),
+      modelEvent('settings.changed', { changes: [] }),
+      generated('set-a', '1.0.0', 'js-1'),
+      aboutSet('recommendation.opened', 'set-a', 'js-1'),
+      aboutSet('item.decided', 'set-a', 'js-1'),
+      generated('set-b', '2.0.0', 'js-2'),
+      aboutSet('item.decided', 'set-b', 'js-2'),
+      generated('set-c', '1.0.0', 'js-2'),
+      aboutSet('item.decided', 'set-c', 'js-2'),
+      modelEvent('model.activated', { modelId: 'm-2.0.0', previousModelId: 'm-1.0.0' }),
+      aboutSet('feedback.given', 'set-a', 'js-1'),
+      modelEvent('model.recalled', { modelId: 'm-1.0.0' }),
+      aboutSet('item.decided', 'set-b', 'js-2'),
+      aboutSet('explanation.opened', 'set-c', 'js-2'),
+    ];
+    for (const event of events) {
+      await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, event));
+      minute += 1;
+    }
+    all = [];
+    for await (const event of fixture.decisionLog.streamEvents()) all.push(event);
+  });
+  afterAll(() => fixture.close());
+
+  /** The filter as it reads: the events that name the version, its models' ids or its sets. */
+  function isOfVersion(event: RecordedDecisionEvent, version: string): boolean {
+    const payload = event.payload as Record<string, unknown>;
+    const generatedBy = (e: RecordedDecisionEvent) =>
+      e.type === 'recommendation.generated' &&
+      ((e.payload as { model?: { version?: string } }).model?.version ?? null) === version;
+    const sets = all.filter(generatedBy).map((e) => (e.payload as { setId: string }).setId);
+    const ids = all
+      .filter((e) => e.type === 'model.registered' && (e.payload as { version: string }).version === version)
+      .map((e) => (e.payload as { modelId: string }).modelId);
+    switch (event.type) {
+      case 'model.registered':
+        return payload.version === version;
+      case 'model.activated':
+        return ids.includes(String(payload.modelId)) || ids.includes(String(payload.previousModelId));
+      case 'model.recalled':
+        return ids.includes(String(payload.modelId));
+      default:
+        return sets.includes(String(payload.setId));
+    }
+  }
+
+  it('lists, streams and counts the same events as its definition, whatever the other filters', async () => {
+    const js2 = fixture.pseudonymiser.pseudonymise('js-2');
+    const head = all.at(-1)?.seq ?? 0;
+    const filters: AuditEventFilter[] = [
+      { modelVersion: '1.0.0' },
+      { modelVersion: '2.0.0' },
+      { modelVersion: '3.0.0' },
+      { modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] },
+      { modelVersion: '1.0.0', types: ['model.registered'] },
+      { modelVersion: '2.0.0', subject: js2 },
+      { modelVersion: '1.0.0', subject: js2, types: ['item.decided', 'explanation.opened'] },
+      {
+        modelVersion: '1.0.0',
+        from: new Date(START + 6 * MINUTE).toISOString(),
+        to: new Date(START + 13 * MINUTE).toISOString(),
+      },
+    ];
+    for (const filter of filters) {
+      const version = filter.modelVersion ?? '';
+      const expected = all.filter(
+        (event) =>
+          isOfVersion(event, version) &&
+          (filter.types === undefined || filter.types.includes(event.type as DecisionEventType)) &&
+          (filter.subject === undefined || event.subject === filter.subject) &&
+          (filter.from === undefined || event.occurredAt >= filter.from) &&
+          (filter.to === undefined || event.occurredAt < filter.to),
+      );
+      const label = JSON.stringify(filter);
+      const streamed: RecordedDecisionEvent[] = [];
+      for await (const event of store.streamEvents(filter)) streamed.push(event);
+      expect(streamed, label).toEqual(expected);
+      const listed: RecordedDecisionEvent[] = [];
+      for (let afterSeq = 0; ; ) {
+        const page = await store.listEvents(filter, { afterSeq, limit: 2 });
+        listed.push(...page);
+        const last = page.at(-1);
+        if (last === undefined) break;
+        afterSeq = last.seq;
+      }
+      expect(listed, label).toEqual(expected);
+      expect(await store.countEvents(filter, head), label).toBe(expected.length);
+    }
+    expect(all.filter((event) => isOfVersion(event, '1.0.0')).map((event) => event.type)).toEqual([
+      'model.registered',
+      'model.activated',
+      'recommendation.generated',
+      'recommendation.opened',
+      'item.decided',
+      'recommendation.generated',
+      'item.decided',
+      'model.activated',
+      'feedback.given',
+      'model.recalled',
+      'explanation.opened',
+    ]);
+  });
+});

@@ -122,6 +122,7 @@ describe('ModelRegistry', () => {
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       checkLoggedText: createLoggedTextCheck({
         events: new KnexAuditEventStore(log.db),
+        log: log.decisionLog,
         pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
       }),
       withdrawModelSets: (trx, modelId, recall) =>

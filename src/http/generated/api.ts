@@ -943,7 +943,9 @@ export interface paths {
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
-         *     of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it).
+         *     of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it);
+         *     the refusal for an id reads the same whoever the person is, and is itself logged
+         *     (`logged_text.refused`, without the text).
          *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`.
          */
         post: operations["activateModel"];
@@ -986,7 +988,9 @@ export interface paths {
          *     another model. A start never activates a recalled shipped model. The `reason` is kept readable
          *     in the decision log for good, and the person reads it in their file: refused (422) when it
          *     mentions sensitive details or holds the id of a person the log names (a job seeker, or a
-         *     counselor, auditor or admin who acted in it).
+         *     counselor, auditor or admin who acted in it);
+         *     the refusal for an id reads the same whoever the person is, and is itself logged
+         *     (`logged_text.refused`, without the text).
          */
         post: operations["recallModel"];
         delete?: never;
@@ -1066,7 +1070,10 @@ export interface paths {
          *     was stored and hashed, for `npm run audit:verify`; an export
          *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
          *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
-         *     for reading: the payload as JSON text and only whether a personal part exists.
+         *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
+         *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
+         *     `-`), which a spreadsheet would read as a formula, starts with an apostrophe, and so does one
+         *     that would start with an apostrophe: drop a leading apostrophe to read the value.
          */
         get: operations["exportAuditEvents"];
         put?: never;
@@ -1317,7 +1324,8 @@ export interface paths {
          *     person may be named there. A text holding the id of a job seeker the log is about, or of a
          *     counselor, auditor or admin who acted in it (refer to the set or the role instead), or control
          *     or formatting characters, is refused with 422; so is one with more than 10,000 pieces that could
-         *     be ids, too many to search. One that seems to mention sensitive information
+         *     be ids, too many to search. The refusal for an id reads the same whoever the person is, and is
+         *     itself logged (`logged_text.refused`, without the text). One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warnings (`warnings`),
          *     nothing recorded, unless `acknowledgeSensitiveTerms` is true: an incident may have to name the
          *     group it concerned, never a person; the writer rephrases, or confirms and the answer carries
@@ -1350,7 +1358,9 @@ export interface paths {
          *     the clock tolerance, as `detectedAt`) nor before the incident's `detectedAt` (422). The
          *     reference stays readable in the log for good: one that mentions sensitive details or holds
          *     the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in
-         *     it) is refused with 422.
+         *     it) is refused with 422;
+         *     the refusal for an id reads the same whoever the person is, and is itself logged
+         *     (`logged_text.refused`, without the text).
          *
          *     Takes an `Idempotency-Key`: a retry with the same key and body answers the incident as that
          *     notification first left it (201, `Idempotent-Replayed: true`) and records no second report;
@@ -2084,7 +2094,7 @@ export interface components {
             updatedAt?: unknown;
             /** @description As an earlier version of the API read it; ignored. */
             updatedBy?: unknown;
-            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, holds the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it) or invisible characters; name no person. */
+            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, holds the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it: that refusal is itself logged, as `logged_text.refused`, without the text) or invisible characters; name no person. */
             changeReason?: string;
         };
         /**
@@ -2732,7 +2742,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -3344,12 +3354,12 @@ export interface components {
         ModelId: components["schemas"]["ModelId"];
         IncidentId: string;
         /**
-         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
          * @example quarterly oversight review
          */
         AuditPurpose: string;
         /**
-         * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422.
+         * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422; the refusal for an id is itself logged (`logged_text.refused`, without the reference).
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
@@ -3357,7 +3367,7 @@ export interface components {
         AuditFrom: string;
         /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
         AuditTo: string;
-        /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+        /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
         /** @description The actor's pseudonym (a counselor's, say). */
         AuditActor: components["schemas"]["Pseudonym"];
@@ -3608,7 +3618,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422.
+                 * @description The reference of the access request this record answers: its ticket or letter number, one token of letters, digits and `.`, `_`, `/`, `-` (up to 64 characters, no spaces), so that no name or sentence can be written there. Recorded with the export in the decision log (`subject.access_exported`), readable for as long as the log is kept: a reference that mentions sensitive details about someone (health, religion, origin…) or holds the person's id, or the id of another job seeker or staff member the log names, is refused with 422; the refusal for an id is itself logged (`logged_text.refused`, without the reference).
                  * @example DSAR-2026-0142
                  */
                 "X-Access-Request": components["parameters"]["AccessRequest"];
@@ -4935,7 +4945,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
                 /** @description The actor's pseudonym (a counselor's, say). */
                 actor?: components["parameters"]["AuditActor"];
@@ -4954,7 +4964,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -4989,7 +4999,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
                 to?: components["parameters"]["AuditTo"];
-                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`). */
+                /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
                 /** @description The actor's pseudonym (a counselor's, say). */
                 actor?: components["parameters"]["AuditActor"];
@@ -5004,7 +5014,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5048,7 +5058,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5087,7 +5097,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5119,7 +5129,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5159,7 +5169,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5196,7 +5206,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5233,7 +5243,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5270,7 +5280,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5307,7 +5317,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5344,7 +5354,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done.
+                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
