@@ -128,7 +128,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
       logger,
       checkLoggedText,
       withdrawModelSets: (trx, modelId, recall) =>
-        withdrawModelSets({ store: recommendationStore, decisionLog }, trx, modelId, recall),
+        withdrawModelSets(
+          { store: recommendationStore, decisionLog, outcomes: outcomeStore },
+          trx,
+          modelId,
+          recall,
+        ),
     });
     // A model that cannot be registered or loaded is logged and leaves the process without one: it
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
@@ -165,6 +170,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         courses: courseStore,
         settings: settingsStore,
         decisionLog,
+        outcomes: outcomeStore,
         now,
         onWarning: metrics.countWarning,
         onItemDecided: metrics.countItemDecision,

@@ -20,7 +20,7 @@ import {
   positionOf,
 } from '../incidents/incident.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
-import type { PublishedItemOutcomeReader } from '../outcomes/course-outcome-store.ts';
+import type { PublishedItemCounter } from '../outcomes/course-outcome-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -33,7 +33,7 @@ import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import { figurePeriodOf } from './figure-weeks.ts';
 import { createLoggedTextCheck } from './logged-text-check.ts';
-import { computeOutcomeStats, type OutcomeRow } from './outcome-stats.ts';
+import { computeOutcomeStats, OUTCOME_FIGURE_EVENT_TYPES, type OutcomeRow } from './outcome-stats.ts';
 import {
   computeOversightStats,
   OVERSIGHT_READING_EVENT_TYPES,
@@ -50,8 +50,8 @@ export interface AuditServiceDeps {
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   models: { listModels(): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };
-  /** The published items with their outcomes, for the outcome figures (read from the tables, not the log). */
-  outcomes: PublishedItemOutcomeReader;
+  /** The approved items published, counted for the outcome figures (the outcomes are read from the log). */
+  outcomes: PublishedItemCounter;
   /** Attribution, drift and outcome figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
   minPeoplePerFigure: number;
   /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
@@ -133,9 +133,9 @@ export interface DriftStatsReport extends AuditPeriod {
 
 /**
  * The auditor's side of the decision log (issue 4): filtered reads, streamed exports,
- * verification, checkpoints and the oversight, attribution and drift figures, all computed from
- * the log itself so that they survive erasure; and the outcome figures, read from the outcomes
- * held (see `computeOutcomes`). Every query appends `audit.queried` with its
+ * verification, checkpoints and the oversight, attribution, drift and outcome figures, all
+ * computed from the log itself (the outcome figures count the items published from the sets held).
+ * Every query appends `audit.queried` with its
  * purpose before any result is handed back: no read leaves without its trace.
  */
 export class AuditService {
@@ -354,21 +354,30 @@ export class AuditService {
   }
 
   /**
-   * What became of the courses proposed, per model version and source (`computeOutcomeStats`), for
-   * the approved items of the sets published in the period, cut to whole weeks as the attributions
-   * are: outcomes are the job seekers' data. Unlike the other figures they are read from the sets and
-   * outcomes held, where the link between an outcome and its proposal is kept: an erased person's,
-   * and those purged with their set, no longer count.
+   * What became of the courses proposed, per model version and source (`computeOutcomeStats`): the
+   * outcomes recorded in the period, read from the log's `outcome.recorded` events up to the head
+   * (with the objections recorded up to it, which take a person's earlier outcomes out), cut to
+   * whole weeks as the attributions are: outcomes are the job seekers' data, and a week already
+   * over must not change when one more is recorded or replaced (its values would come out by
+   * subtraction). Beside them, the approved items published in the period, counted from the sets.
    */
   async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
     await this.checkPurpose(request, 'getOutcomeStats');
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
-    const rows = computeOutcomeStats(
-      await this.deps.outcomes.listPublishedItemOutcomes(period),
+    const { seq: toSeq } = await this.deps.log.readHead();
+    const rows = await computeOutcomeStats(
+      // The objections recorded after the period count too: an objection takes earlier outcomes out.
+      this.deps.events.streamEvents(
+        { types: OUTCOME_FIGURE_EVENT_TYPES, ...pickDefined({ from: period.from }) },
+        toSeq,
+      ),
+      period,
+      await this.deps.outcomes.countPublishedItems(period),
+      (sealed) => this.deps.keyring.decryptPersonal(sealed),
       this.deps.minPeoplePerFigure,
     );
-    await this.record(request, 'getOutcomeStats', { ...period }, rows.length);
+    await this.record(request, 'getOutcomeStats', { ...period, toSeq }, rows.length);
     return { ...period, rows };
   }
 

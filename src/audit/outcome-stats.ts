@@ -1,91 +1,156 @@
-import type { PublishedItemOutcome } from '../outcomes/course-outcome.ts';
 import type { ItemSource } from '../recommendations/recommendation.ts';
-import { divideOrNull, roundTo } from './event-fields.ts';
+import { divideOrNull, readRecord, readStringField, roundTo, weekStartOf } from './event-fields.ts';
 import { WeeklyCells } from './figure-weeks.ts';
+import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
-/** What became of the courses one model version suggested, or counselors added, and were published. */
+/** The events the outcome figures read: the outcomes, and the objections that take them out. */
+export const OUTCOME_FIGURE_EVENT_TYPES = ['outcome.recorded', 'objection.recorded'] as const;
+
+/** Approved items published in the period by one model version, or added by counselors. */
+export interface PublishedItemCount {
+  /** The model that suggested the courses; null for the courses counselors added. */
+  model: { id: string; version: string } | null;
+  source: ItemSource;
+  items: number;
+}
+
+/** What became of the courses one model version suggested, or counselors added, as recorded in the period. */
 export interface OutcomeRow {
   /** The model that suggested the courses; null for the courses counselors added. */
   model: { id: string; version: string } | null;
   source: ItemSource;
-  /** Approved items published (sets retracted since left out). */
+  /** Approved items published in the period (sets retracted since left out). */
   publishedItems: number;
-  /** Of those, the items with a recorded outcome. */
+  /** Outcomes recorded in the period (the last of a week per person and course). */
   outcomesKnown: number;
-  /** Job seekers with a recorded outcome. */
+  /** Job seekers with an outcome recorded in the period. */
   people: number;
   /** True when no week may be shown: each rests on the outcomes of fewer job seekers than the minimum. */
   withheld: boolean;
   /** Weeks left out of the shares for resting on too few job seekers. */
   withheldWeeks: number;
-  /** The outcomes the shares rest on: those of the weeks shown. */
+  /** The outcomes the entry share rests on: those of the weeks shown. */
   outcomesShown: number;
   /** Share of `outcomesShown` where the person entered the course. */
   enteredShare: number | null;
-  /** Of `outcomesShown`, those whose employment within six months is known. */
+  /** Outcomes with employment known, of the weeks where those rest on enough job seekers. */
   employmentKnown: number;
+  /** Weeks left out of the employment share and mean score: too few job seekers with employment known. */
+  employmentWithheldWeeks: number;
   /** Share of `employmentKnown` employed within six months. */
   employedShare: number | null;
   /** The model's mean predicted score over `employmentKnown` (calibration); null for additions. */
   meanPredictedScore: number | null;
 }
 
-/** One row's totals over one week of publications. */
+/** One row's totals over one week of recording. */
 interface WeekTotals {
-  publishedItems: number;
   outcomesKnown: number;
   entered: number;
   employmentKnown: number;
   employed: number;
   scoreSum: number;
   scored: number;
-  /** The job seekers whose outcomes the week's shares would give back. */
+  /** The job seekers whose outcomes the week's entry share would give back. */
   people: Set<string>;
+  /** Those of them whose employment is known: the employment share and mean score would give theirs back. */
+  employmentPeople: Set<string>;
 }
 
 interface RowTotals {
   model: OutcomeRow['model'];
   source: ItemSource;
+  publishedItems: number;
   weeks: WeeklyCells<WeekTotals>;
 }
 
 /**
- * The outcome figures per model version and source, from every approved item published in the
- * period with its outcome, if recorded. An outcome is the person's data: totals are kept week by
- * week of publication, and a week whose outcomes are those of fewer than `minPeople` job seekers is
- * left out of the shares (see `figurePeriodOf` for why weeks), as the attribution and drift figures
- * are. The counts of items and outcomes cover every week: they tell nothing of anyone's outcome.
+ * The outcome figures per model version and source, from the `outcome.recorded` events of the log
+ * (`events`: those and the `objection.recorded` events in seq order, from the period's start up to
+ * the head). Each outcome counts in the week it was recorded, with the values recorded then (sealed
+ * with the person's key, the predicted score too), so a week already over never changes when an
+ * outcome is recorded or replaced later; within a week, the last write per person and course counts.
+ * An outcome followed by an objection of its person is left out (the objection ends this
+ * processing); one recorded after a withdrawal counts again. An erased person's can no longer be
+ * opened: left out. A week whose outcomes are those of fewer than `minPeople` job seekers is left
+ * out of the entry share, and one whose outcomes with employment known are those of fewer than
+ * `minPeople` out of the employment share and mean score (see `figurePeriodOf` for why weeks).
  */
-export function computeOutcomeStats(items: readonly PublishedItemOutcome[], minPeople: number): OutcomeRow[] {
+export async function computeOutcomeStats(
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  period: { from?: string; to?: string },
+  published: readonly PublishedItemCount[],
+  openPersonal: OpenPersonalPart,
+  minPeople: number,
+): Promise<OutcomeRow[]> {
   const rows = new Map<string, RowTotals>();
-  for (const item of items) {
-    const key = JSON.stringify([item.source, item.model?.id ?? null, item.model?.version ?? null]);
+  const rowOf = (source: ItemSource, model: OutcomeRow['model']) => {
+    const key = JSON.stringify([source, model?.id ?? null, model?.version ?? null]);
     let row = rows.get(key);
     if (row === undefined) {
-      row = { model: item.model, source: item.source, weeks: new WeeklyCells(emptyWeek) };
+      row = { model, source, publishedItems: 0, weeks: new WeeklyCells(emptyWeek) };
       rows.set(key, row);
     }
-    const week = row.weeks.cellOf(item.publishedAt);
-    week.publishedItems += 1;
-    const { outcome } = item;
-    if (outcome === null) continue;
+    return row;
+  };
+  for (const count of published) rowOf(count.source, count.model).publishedItems += count.items;
+  for (const event of await collectCountedOutcomes(events, period)) {
+    const payload = readRecord(event.payload);
+    const source: ItemSource = readStringField(payload, 'source') === 'counselor' ? 'counselor' : 'model';
+    const model = readRecord(payload?.model);
+    const modelId = readStringField(model, 'id');
+    const row = rowOf(
+      source,
+      modelId === undefined ? null : { id: modelId, version: readStringField(model, 'version') ?? 'unknown' },
+    );
+    const personal = await readPersonalRecord(event.personal, openPersonal);
+    if (personal === undefined || personal === 'shredded' || typeof personal.entered !== 'boolean') continue;
+    const week = row.weeks.cellOf(event.occurredAt);
+    const subject = event.subject ?? '';
     week.outcomesKnown += 1;
-    week.people.add(item.seekerId);
-    if (outcome.entered) week.entered += 1;
-    if (outcome.employedWithinSixMonths === null) continue;
+    week.people.add(subject);
+    if (personal.entered) week.entered += 1;
+    const employed = personal.employedWithinSixMonths;
+    if (typeof employed !== 'boolean') continue;
     week.employmentKnown += 1;
-    if (outcome.employedWithinSixMonths) week.employed += 1;
-    if (outcome.predictedScore !== null) {
-      week.scoreSum += outcome.predictedScore;
+    week.employmentPeople.add(subject);
+    if (employed) week.employed += 1;
+    if (typeof personal.predictedScore === 'number') {
+      week.scoreSum += personal.predictedScore;
       week.scored += 1;
     }
   }
   return [...rows.values()].sort(compareRows).map((row) => toOutcomeRow(row, minPeople));
 }
 
+/**
+ * The `outcome.recorded` events of the period that count: the last of each week per person and
+ * course, none a later objection of the person took out.
+ */
+async function collectCountedOutcomes(
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  period: { from?: string; to?: string },
+): Promise<ScoredEvent[]> {
+  const counted = new Map<string, ScoredEvent>();
+  const end = period.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(period.to);
+  for await (const event of events) {
+    const subject = event.subject ?? '';
+    if (event.type === 'objection.recorded') {
+      for (const [key, outcome] of counted) if ((outcome.subject ?? '') === subject) counted.delete(key);
+      continue;
+    }
+    if (event.type !== 'outcome.recorded' || Date.parse(event.occurredAt) >= end) continue;
+    const courseId = readStringField(readRecord(event.payload), 'courseId') ?? '';
+    const key = JSON.stringify([weekStartOf(Date.parse(event.occurredAt)), subject, courseId]);
+    // Deleted first so that the map keeps the order of the last writes.
+    counted.delete(key);
+    counted.set(key, event);
+  }
+  return [...counted.values()];
+}
+
 function emptyWeek(): WeekTotals {
   return {
-    publishedItems: 0,
     outcomesKnown: 0,
     entered: 0,
     employmentKnown: 0,
@@ -93,6 +158,7 @@ function emptyWeek(): WeekTotals {
     scoreSum: 0,
     scored: 0,
     people: new Set(),
+    employmentPeople: new Set(),
   };
 }
 
@@ -102,16 +168,21 @@ function compareRows(a: RowTotals, b: RowTotals): number {
   return a.model.id.localeCompare(b.model.id) || a.model.version.localeCompare(b.model.version);
 }
 
-function toOutcomeRow({ model, source, weeks }: RowTotals, minPeople: number): OutcomeRow {
+function toOutcomeRow({ model, source, publishedItems, weeks }: RowTotals, minPeople: number): OutcomeRow {
   const { shown, withheldWeeks } = weeks.split(minPeople);
-  const sumShown = (count: (week: WeekTotals) => number) => shown.reduce((sum, week) => sum + count(week), 0);
-  const outcomesShown = sumShown((week) => week.outcomesKnown);
-  const employmentKnown = sumShown((week) => week.employmentKnown);
-  const scored = sumShown((week) => week.scored);
+  // The employment figures rest on fewer people than the entry share: their own minimum, week by week.
+  const employmentShown = shown.filter((week) => week.employmentPeople.size >= minPeople);
+  const employmentWithheldWeeks = shown.filter(
+    (week) => week.employmentPeople.size > 0 && week.employmentPeople.size < minPeople,
+  ).length;
+  const sumOf = (cells: WeekTotals[], count: (week: WeekTotals) => number) =>
+    cells.reduce((sum, week) => sum + count(week), 0);
+  const outcomesShown = sumOf(shown, (week) => week.outcomesKnown);
+  const employmentKnown = sumOf(employmentShown, (week) => week.employmentKnown);
   return {
     model,
     source,
-    publishedItems: weeks.sum((week) => week.publishedItems),
+    publishedItems,
     outcomesKnown: weeks.sum((week) => week.outcomesKnown),
     people: weeks.countPeople(),
     withheld: shown.length === 0,
@@ -119,23 +190,24 @@ function toOutcomeRow({ model, source, weeks }: RowTotals, minPeople: number): O
     outcomesShown,
     enteredShare: roundTo(
       divideOrNull(
-        sumShown((week) => week.entered),
+        sumOf(shown, (week) => week.entered),
         outcomesShown,
       ),
       4,
     ),
     employmentKnown,
+    employmentWithheldWeeks,
     employedShare: roundTo(
       divideOrNull(
-        sumShown((week) => week.employed),
+        sumOf(employmentShown, (week) => week.employed),
         employmentKnown,
       ),
       4,
     ),
     meanPredictedScore: roundTo(
       divideOrNull(
-        sumShown((week) => week.scoreSum),
-        scored,
+        sumOf(employmentShown, (week) => week.scoreSum),
+        sumOf(employmentShown, (week) => week.scored),
       ),
       4,
     ),

@@ -8,6 +8,10 @@ export function readBoolean(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't' || value === 'true';
 }
 
+export function readNullableBoolean(value: unknown): boolean | null {
+  return value === null || value === undefined ? null : readBoolean(value);
+}
+
 export function readNumber(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) throw new Error(`expected a number from the database, got ${String(value)}`);

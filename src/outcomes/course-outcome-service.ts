@@ -4,7 +4,8 @@ import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { parisDayOf } from '../shared/french-day.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   type CourseOutcome,
@@ -46,7 +47,8 @@ export class CourseOutcomeService {
   ): Promise<{ outcome: CourseOutcome; created: boolean }> {
     const { deps } = this;
     const now = deps.now();
-    if (parseIsoDay(input.observedAt) > toDayNumber(now)) {
+    // Today as the agency reads it, in France (not the UTC day, a day behind after midnight there).
+    if (parseIsoDay(input.observedAt) > parseIsoDay(parisDayOf(now))) {
       throw new InvalidInputError('observedAt is after today: an outcome is observed, not foreseen', {
         field: 'observedAt',
       });
@@ -83,12 +85,15 @@ export class CourseOutcomeService {
           itemId: proposal.itemId,
           courseId,
           source: proposal.source,
+          model: proposal.model,
           version: outcome.version,
         },
+        // The score is derived from the person's data: sealed, as everywhere in the log.
         personal: {
           entered: outcome.entered,
           employedWithinSixMonths: outcome.employedWithinSixMonths,
           observedAt: outcome.observedAt,
+          predictedScore: proposal.predictedScore,
         },
       });
       return { outcome, created: previous === undefined };

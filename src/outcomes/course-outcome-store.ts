@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { CourseOutcome, PublishedItemOutcome } from './course-outcome.ts';
+import type { ItemSource } from '../recommendations/recommendation.ts';
+import type { CourseOutcome } from './course-outcome.ts';
 
 /** Persistence of the outcomes of proposed courses. */
 export interface CourseOutcomeStore {
@@ -11,13 +12,18 @@ export interface CourseOutcomeStore {
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<CourseOutcome[]>;
   /** Deletes the person's outcomes; how many there were. */
   deleteForSeeker(trx: Knex.Transaction, seekerId: string): Promise<number>;
+  /** Deletes the outcomes linked to the set's items (the set was retracted); how many there were. */
+  deleteForSet(trx: Knex.Transaction, setId: string): Promise<number>;
 }
 
-/** What the auditors' outcome figures read. */
-export interface PublishedItemOutcomeReader {
+/** What the auditors' outcome figures read of the sets (the outcomes themselves are read from the log). */
+export interface PublishedItemCounter {
   /**
-   * Every approved item of the sets still published (retracted ones left out) whose publication
-   * falls in the period (`from` inclusive, `to` exclusive), with the outcome linked to it, if any.
+   * How many approved items of the sets still published (retracted ones left out) were published in
+   * the period (`from` inclusive, `to` exclusive), per model version and source.
    */
-  listPublishedItemOutcomes(period: { from?: string; to?: string }): Promise<PublishedItemOutcome[]>;
+  countPublishedItems(period: {
+    from?: string;
+    to?: string;
+  }): Promise<Array<{ model: { id: string; version: string } | null; source: ItemSource; items: number }>>;
 }

@@ -1,4 +1,8 @@
-import type { ItemSource, RecommendationSet } from '../recommendations/recommendation.ts';
+import {
+  type ItemSource,
+  publishedLatestFirst,
+  type RecommendationSet,
+} from '../recommendations/recommendation.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
 
 /** What the case-management system reports about a course proposed to a person. */
@@ -38,22 +42,6 @@ export interface CourseOutcome extends CourseOutcomeInput {
 }
 
 /**
- * One approved item of a published set, with its outcome when one was recorded: what the outcome
- * figures count. `seekerId` only tells people apart for the small-cell rule; it never leaves.
- */
-export interface PublishedItemOutcome {
-  seekerId: string;
-  publishedAt: string;
-  source: ItemSource;
-  /** The model that suggested the course; null for a counselor's addition. */
-  model: { id: string; version: string } | null;
-  /** The outcome linked to the item; null when none was recorded. */
-  outcome:
-    | (Pick<CourseOutcome, 'entered' | 'employedWithinSixMonths'> & { predictedScore: number | null })
-    | null;
-}
-
-/**
  * The person's latest proposal of the course: of their sets still published (shown, or replaced by
  * a later publication), the one published last that approved it. A retracted set is left out: it
  * was taken back from the person, so what they did afterwards says nothing about it. Undefined when
@@ -63,10 +51,7 @@ export function findLatestProposal(
   sets: readonly RecommendationSet[],
   courseId: string,
 ): OutcomeProposal | undefined {
-  const published = sets
-    .filter((set) => set.status === 'published')
-    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
-  for (const set of published) {
+  for (const set of publishedLatestFirst(sets)) {
     const item = set.items.find(
       (candidate) => candidate.course.id === courseId && candidate.decision === 'approved',
     );

@@ -1,12 +1,18 @@
 import type { Knex } from 'knex';
-import { readBoolean, readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
+import {
+  readBoolean,
+  readNullableBoolean,
+  readNullableNumber,
+  readNullableString,
+  readNumber,
+} from '../db/row-values.ts';
 import type { ItemSource } from '../recommendations/recommendation.ts';
-import type { CourseOutcome, PublishedItemOutcome } from './course-outcome.ts';
-import type { CourseOutcomeStore, PublishedItemOutcomeReader } from './course-outcome-store.ts';
+import type { CourseOutcome } from './course-outcome.ts';
+import type { CourseOutcomeStore, PublishedItemCounter } from './course-outcome-store.ts';
 
 const TABLE = 'course_outcomes';
 
-export class KnexCourseOutcomeStore implements CourseOutcomeStore, PublishedItemOutcomeReader {
+export class KnexCourseOutcomeStore implements CourseOutcomeStore, PublishedItemCounter {
   constructor(private readonly db: Knex) {}
 
   async find(trx: Knex.Transaction, seekerId: string, courseId: string): Promise<CourseOutcome | undefined> {
@@ -53,52 +59,41 @@ export class KnexCourseOutcomeStore implements CourseOutcomeStore, PublishedItem
     return trx(TABLE).where({ seeker_id: seekerId }).delete();
   }
 
-  async listPublishedItemOutcomes(period: { from?: string; to?: string }): Promise<PublishedItemOutcome[]> {
+  async deleteForSet(trx: Knex.Transaction, setId: string): Promise<number> {
+    return trx(TABLE).where({ set_id: setId }).delete();
+  }
+
+  async countPublishedItems(period: { from?: string; to?: string }) {
     const query = this.db('recommendation_items as i')
       .join('recommendation_sets as s', 's.id', 'i.set_id')
-      .leftJoin(`${TABLE} as o`, 'o.item_id', 'i.id')
       .where('s.status', 'published')
       .andWhere('i.decision', 'approved')
-      .select(
-        's.seeker_id',
-        's.published_at',
-        's.model_id',
-        's.model_version',
-        'i.source',
-        'o.id as outcome_id',
-        'o.entered',
-        'o.employed_within_six_months',
-        'o.predicted_score',
-      );
+      .groupBy('s.model_id', 's.model_version', 'i.source')
+      .select('s.model_id', 's.model_version', 'i.source')
+      .count({ items: '*' });
     if (period.from !== undefined) query.andWhere('s.published_at', '>=', period.from);
     if (period.to !== undefined) query.andWhere('s.published_at', '<', period.to);
     const rows: Array<Record<string, unknown>> = await query;
-    return rows.map((row) => {
+    // A counselor's addition has no model, whichever model made the rest of its set.
+    const counts = new Map<
+      string,
+      { model: { id: string; version: string } | null; source: ItemSource; items: number }
+    >();
+    for (const row of rows) {
       const source = row.source as ItemSource;
       const modelId = readNullableString(row.model_id);
-      return {
-        seekerId: String(row.seeker_id),
-        publishedAt: String(row.published_at),
-        source,
-        model:
-          source === 'model' && modelId !== null ? { id: modelId, version: String(row.model_version) } : null,
-        outcome:
-          row.outcome_id === null || row.outcome_id === undefined
-            ? null
-            : {
-                entered: readBoolean(row.entered),
-                employedWithinSixMonths: readNullableBoolean(row.employed_within_six_months),
-                predictedScore: readNullableNumber(row.predicted_score),
-              },
-      };
-    });
+      const model =
+        source === 'model' && modelId !== null ? { id: modelId, version: String(row.model_version) } : null;
+      const key = JSON.stringify([source, model?.id ?? null, model?.version ?? null]);
+      const count = counts.get(key) ?? { model, source, items: 0 };
+      count.items += readNumber(row.items);
+      counts.set(key, count);
+    }
+    return [...counts.values()];
   }
 }
 
-function readNullableBoolean(value: unknown): boolean | null {
-  return value === null || value === undefined ? null : readBoolean(value);
-}
-
+/** An outcome row as the product reads it. */
 function toCourseOutcome(row: Record<string, unknown>): CourseOutcome {
   const modelId = readNullableString(row.model_id);
   return {

@@ -12,10 +12,11 @@ import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
-import type {
-  CourseSnapshot,
-  RecommendationItem,
-  RecommendationSet,
+import {
+  type CourseSnapshot,
+  publishedLatestFirst,
+  type RecommendationItem,
+  type RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
@@ -265,9 +266,7 @@ export class PortalService {
     if (profile === undefined) throw ownFileNotFound();
     const sets = await this.deps.recommendations.listForSeeker(seeker.subject);
     const now = this.deps.now();
-    const published = sets
-      .filter((set) => set.status === 'published')
-      .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
+    const published = publishedLatestFirst(sets);
     const objection = profile.aiObjection
       ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
       : undefined;

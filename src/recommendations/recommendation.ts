@@ -460,6 +460,16 @@ export function settlePublicationTime(
   return new Date(Date.parse(given.publishedAt) + 1).toISOString();
 }
 
+/**
+ * The sets still published (the one shown, and those a later publication replaced), the latest
+ * publication first (ties by id, the later first).
+ */
+export function publishedLatestFirst(sets: readonly RecommendationSet[]): RecommendationSet[] {
+  return sets
+    .filter((set) => set.status === 'published')
+    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
+}
+
 export function isOpen(set: RecommendationSet): boolean {
   return OPEN_STATUSES.includes(set.status);
 }

@@ -1,25 +1,46 @@
+import type { Knex } from 'knex';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { RecommendationSet, SetRetraction } from './recommendation.ts';
 
 /** A retraction's event, for the caller to append with its actor and the set's person. */
 export type RetractionEvent = Omit<NewDecisionEvent, 'actor' | 'subjectId'>;
 
+/** The outcomes recorded for courses of a set (the outcome store). */
+export interface RetractedSetOutcomes {
+  /** Deletes those linked to the set's items; how many there were. */
+  deleteForSet(trx: Knex.Transaction, setId: string): Promise<number>;
+}
+
 /**
  * Takes a published set back from the person (AI Act Art. 14(4)(d)): it becomes `retracted`, final,
  * with who, when and why; the person no longer sees its items, nor an older set in their place. The
  * one rule of a retraction, whoever takes it: the counselor holding the person's caseload, or an
  * admin recalling the model that made the set. The reason is part of the person's file: sealed in
- * the event.
+ * the event. Then, in the caller's transaction, `recordRetraction`.
  */
-export function retractSet(set: RecommendationSet, retraction: SetRetraction): RetractionEvent {
+export function retractSet(set: RecommendationSet, retraction: SetRetraction): void {
   set.status = 'retracted';
   set.retraction = { ...retraction };
+}
+
+/**
+ * What a retraction does beyond the set, in its transaction, and its event: the outcomes recorded
+ * for the set's courses are deleted (what the person did with a proposal taken back says nothing
+ * about it, and no new one is taken for it: kept, they would be held for no use), and counted.
+ */
+export async function recordRetraction(
+  outcomes: RetractedSetOutcomes,
+  trx: Knex.Transaction,
+  set: RecommendationSet,
+): Promise<RetractionEvent> {
+  const outcomesDeleted = await outcomes.deleteForSet(trx, set.id);
   return {
     type: 'recommendation.retracted',
     payload: {
       setId: set.id,
       retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
+      outcomesDeleted,
     },
-    personal: { reason: retraction.reason },
+    personal: { reason: set.retraction?.reason ?? '' },
   };
 }

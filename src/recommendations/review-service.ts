@@ -40,7 +40,7 @@ import {
   snapshotCourse,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { retractSet } from './retract-set.ts';
+import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retract-set.ts';
 import {
   ACTION_VERBS,
   expireIfDue,
@@ -70,6 +70,8 @@ export interface ReviewServiceDeps {
    */
   settings: Pick<SettingsStore, 'get'>;
   decisionLog: DecisionLog;
+  /** The outcomes recorded for a set's courses, deleted when it is retracted. */
+  outcomes: RetractedSetOutcomes;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -117,6 +119,7 @@ type Mutation = (
   withdrawnCourseIds: ReadonlySet<string>,
   renewLifetime: () => Promise<string>,
   publish: () => Promise<string | null>,
+  trx: Knex.Transaction,
 ) => Change | Promise<Change>;
 
 /**
@@ -543,13 +546,20 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
-    return this.change(counselor, setId, ifMatch, 'retract', (set, now) => {
-      const reason = options.reason.trim();
-      return {
-        warnings: screenText('reason', reason),
-        events: [retractSet(set, { by: counselor.subject, at: now.toISOString(), reason })],
-      };
-    });
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'retract',
+      async (set, now, _withdrawn, _renew, _publish, trx) => {
+        const reason = options.reason.trim();
+        retractSet(set, { by: counselor.subject, at: now.toISOString(), reason });
+        return {
+          warnings: screenText('reason', reason),
+          events: [await recordRetraction(this.deps.outcomes, trx, set)],
+        };
+      },
+    );
   }
 
   /**
@@ -621,7 +631,7 @@ export class ReviewService {
         set.publishedBy = counselor.subject;
         return replaceShownSet(deps.store, trx, shown, { setId: set.id, at });
       };
-      const change = await mutate(set, now, withdrawnCourseIds, renewLifetime, publish);
+      const change = await mutate(set, now, withdrawnCourseIds, renewLifetime, publish, trx);
       if (!(await deps.store.save(trx, set, version))) {
         throw new PreconditionFailedError(
           'the set has changed since you read it; read it again before acting',

@@ -3,7 +3,7 @@ import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { isOpen, type RecommendationSet } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { retractSet } from './retract-set.ts';
+import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retract-set.ts';
 import { retrySetChange } from './retry-set-change.ts';
 import { ACTION_STATUSES } from './set-actions.ts';
 import { withdrawSets } from './withdraw-open-sets.ts';
@@ -35,6 +35,7 @@ export async function withdrawModelSets(
   deps: {
     store: Pick<RecommendationStore, 'findOutstandingForModel' | 'findById' | 'save'>;
     decisionLog: Pick<DecisionLog, 'append'>;
+    outcomes: RetractedSetOutcomes;
   },
   trx: Knex.Transaction,
   modelId: string,
@@ -45,11 +46,11 @@ export async function withdrawModelSets(
   const retractedSetIds: string[] = [];
   const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason: recall.reason };
   for (const found of sets.filter((set) => !isOpen(set))) {
-    let event: ReturnType<typeof retractSet> | undefined;
-    const set = await retrySetChange(deps.store, trx, found, isRetractable, (published) => {
-      event = retractSet(published, retraction);
-    });
-    if (set === undefined || event === undefined) continue;
+    const set = await retrySetChange(deps.store, trx, found, isRetractable, (published) =>
+      retractSet(published, retraction),
+    );
+    if (set === undefined) continue;
+    const event = await recordRetraction(deps.outcomes, trx, set);
     await deps.decisionLog.append(trx, { ...event, actor, subjectId: set.seekerId });
     retractedSetIds.push(set.id);
   }

@@ -6,3 +6,18 @@ export function formatFrenchDay(timestampOrDay: string): string {
   const instant = timestampOrDay.length === 10 ? `${timestampOrDay}T12:00:00Z` : timestampOrDay;
   return FRENCH_DAY.format(new Date(instant));
 }
+
+const PARIS_ISO_DAY = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: 'Europe/Paris',
+});
+
+/**
+ * The calendar day (`2027-01-11`) an instant falls on in France, where the people and their
+ * agencies live: between midnight and 1 or 2 a.m. in Paris, the UTC day is still the day before.
+ */
+export function parisDayOf(instant: Date): string {
+  return PARIS_ISO_DAY.format(instant);
+}

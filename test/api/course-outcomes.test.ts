@@ -3,9 +3,11 @@ import type { Role } from '../../src/auth/principal.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  approvedItems,
   createAndPublish,
   createSet,
   decideAll,
+  firstApproved,
   objectToAi,
   REACHABLE_COURSE_IDS,
   readSet,
@@ -22,16 +24,6 @@ interface OutcomeBody {
   entered: boolean;
   employedWithinSixMonths: boolean | null;
   observedAt: string;
-}
-
-function approvedItems(set: SetBody) {
-  return set.items.filter((item) => item.decision === 'approved');
-}
-
-function firstApproved(set: SetBody) {
-  const [item] = approvedItems(set);
-  if (item === undefined) throw new Error(`set ${set.id} approved nothing`);
-  return item;
 }
 
 /**
@@ -112,7 +104,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(await outcomeRows('js-1')).toHaveLength(1);
   });
 
-  it('appends outcome.recorded for each write: the proposal in clear, the outcome sealed with the person’s key', async () => {
+  it('appends outcome.recorded for each write: the proposal and its model in clear, the outcome and the predicted score sealed with the person’s key', async () => {
     const item = firstApproved(published);
     const events = await outcomeEvents('js-1');
     expect(events.map((event) => event.payload)).toEqual(
@@ -121,6 +113,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
         itemId: item.itemId,
         courseId: item.course.id,
         source: 'model',
+        model: { id: published.model?.id, version: published.model?.version },
         version,
       })),
     );
@@ -132,10 +125,15 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       events.map((event) => t.container.decisionLog.subjectKeyring.decryptPersonal(event.personal ?? '')),
     );
     expect(opened).toEqual([
-      { status: 'readable', value: entered },
+      { status: 'readable', value: { ...entered, predictedScore: item.score } },
       {
         status: 'readable',
-        value: { entered: true, employedWithinSixMonths: true, observedAt: '2026-10-31' },
+        value: {
+          entered: true,
+          employedWithinSixMonths: true,
+          observedAt: '2026-10-31',
+          predictedScore: item.score,
+        },
       },
     ]);
   });
@@ -162,6 +160,13 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       model_version: null,
       predicted_score: null,
     });
+    const [event] = await outcomeEvents('js-added');
+    expect(event?.payload).toMatchObject({ source: 'counselor', model: null });
+    expect(await t.container.decisionLog.subjectKeyring.decryptPersonal(event?.personal ?? '')).toMatchObject(
+      {
+        value: { predictedScore: null },
+      },
+    );
   });
 
   it('links the outcome to the latest publication of the course, and takes one a later publication replaced', async () => {
@@ -254,6 +259,29 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect((await putOutcome('js-objects', courseId, entered)).status).toBe(201);
   });
 
+  it('deletes the outcomes of a set when it is retracted, in the retraction, and counts them in its event', async () => {
+    await syncSeeker(t, 'js-taken-back');
+    const theirs = await createAndPublish(t, counselor, 'js-taken-back', { approve: 1 });
+    expect((await putOutcome('js-taken-back', firstApproved(theirs).course.id, entered)).status).toBe(201);
+    const retraction = await act(
+      t,
+      counselor,
+      theirs.id,
+      'retract',
+      (await readSet(t, counselor, theirs.id)).etag,
+      {
+        reason: 'Erreur de ma part : ces formations ne correspondent pas à son projet.',
+      },
+    );
+    expect(retraction.status).toBe(200);
+    expect(await outcomeRows('js-taken-back')).toEqual([]);
+    const [event] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['recommendation.retracted'],
+      subject: t.container.decisionLog.pseudonymiser.pseudonymise('js-taken-back'),
+    });
+    expect(event?.payload).toMatchObject({ setId: theirs.id, outcomesDeleted: 1 });
+  });
+
   it('answers 404 for a person it does not know', async () => {
     const res = await putOutcome('js-nobody', firstApproved(published).course.id, entered);
     expect(res.status).toBe(404);
@@ -268,6 +296,18 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ type: `${PROBLEMS}invalid-input`, field: 'observedAt' });
+  });
+
+  it('takes an outcome observed today in France just after midnight there, the UTC day being still the day before, and refuses the day after', async () => {
+    // 23:30 UTC on Thursday 5 November 2026 is 00:30 on Friday 6 November in Paris (winter time).
+    await syncSeeker(t, 'js-midnight');
+    const theirs = await createAndPublish(t, counselor, 'js-midnight', { approve: 1 });
+    clock.advance(Date.parse('2026-11-05T23:30:00.000Z') - clock.now().getTime());
+    const courseId = firstApproved(theirs).course.id;
+    const today = await putOutcome('js-midnight', courseId, { ...entered, observedAt: '2026-11-06' });
+    expect(today.status, JSON.stringify(today.body)).toBe(201);
+    const tomorrow = await putOutcome('js-midnight', courseId, { ...entered, observedAt: '2026-11-07' });
+    expect(tomorrow.status).toBe(422);
   });
 
   it('takes the whole outcome: a field left out or one it does not know is a 400', async () => {

@@ -5,6 +5,8 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  firstApproved,
+  objectToAi,
   REACHABLE_COURSE_IDS,
   readSet,
   type SetBody,
@@ -17,18 +19,11 @@ const WEEK = 7 * 86_400_000;
 const SHIPPED = { id: 'aiguillage-ebm-1.1.0', version: '1.1.0' };
 const PURPOSE = 'suivi des résultats en service';
 
-function firstApproved(set: SetBody) {
-  const item = set.items.find(
-    (candidate) => candidate.decision === 'approved' && candidate.source === 'model',
-  );
-  if (item === undefined) throw new Error(`set ${set.id} approved none of the model's courses`);
-  return item;
-}
-
 /**
- * What became of the proposed courses, per model version and source, on a scripted field: four
+ * What became of the proposed courses, per model version and source, on a scripted field: five
  * people shown one suggestion each over two weeks, one also a course their counselor added, one set
- * retracted; each week's shares rest on the outcomes of two people at least (AUDIT_MIN_PEOPLE=2).
+ * retracted; the outcomes counted in the week they were recorded, each week's shares resting on the
+ * outcomes of two people at least (AUDIT_MIN_PEOPLE=2).
  */
 describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
   let t: TestApp;
@@ -37,6 +32,10 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
   let integration: string;
   let auditor: string;
   const scores = new Map<string, number>();
+  const sets = new Map<string, SetBody>();
+  const meanScore = (...seekerIds: string[]) =>
+    Math.round((seekerIds.reduce((sum, id) => sum + (scores.get(id) ?? 0), 0) / seekerIds.length) * 10_000) /
+    10_000;
 
   const get = (query = '') =>
     t.http
@@ -48,7 +47,7 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
       .put(`/v1/job-seekers/${seekerId}/outcomes/${courseId}`)
       .auth(integration, { type: 'bearer' })
       .send({ observedAt: clock.now().toISOString().slice(0, 10), ...body });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
   };
   const publishOne = async (seekerId: string) => {
     await syncSeeker(t, seekerId);
@@ -78,18 +77,25 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     const b = await publishOne('js-b');
     const c = await publishOne('js-c');
     const r = await publishOne('js-r');
+    sets.set('js-a', a.body);
+    for (const [id, set] of [
+      ['js-b', b],
+      ['js-c', c],
+      ['js-r', r],
+    ] as const)
+      sets.set(id, set);
+    // Recorded in the week of 28 September: js-r (then retracted), and js-b's first report.
     await putOutcome('js-r', firstApproved(r).course.id, { entered: true, employedWithinSixMonths: true });
+    await putOutcome('js-b', firstApproved(b).course.id, { entered: false, employedWithinSixMonths: null });
     const retracted = await act(t, counselor, r.id, 'retract', (await readSet(t, counselor, r.id)).etag, {
       reason: 'Erreur de ma part : ces formations ne correspondent pas à son projet.',
     });
     expect(retracted.status).toBe(200);
 
-    // Week of 5 October: js-d alone.
+    // Week of 5 October: js-d published; the outcomes come in, js-b's replaced.
     clock.advance(WEEK);
     const d = await publishOne('js-d');
-
-    // Week of 12 October, still in progress: the outcomes come in.
-    clock.advance(WEEK);
+    sets.set('js-d', d);
     await putOutcome('js-a', firstApproved(a.body).course.id, {
       entered: true,
       employedWithinSixMonths: true,
@@ -98,10 +104,13 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     await putOutcome('js-b', firstApproved(b).course.id, { entered: true, employedWithinSixMonths: false });
     await putOutcome('js-c', firstApproved(c).course.id, { entered: false, employedWithinSixMonths: null });
     await putOutcome('js-d', firstApproved(d).course.id, { entered: true, employedWithinSixMonths: true });
+
+    // Week of 12 October, still in progress.
+    clock.advance(WEEK);
   });
   afterAll(() => t.close());
 
-  it('gives per model version and source the items published, the outcomes known, the shares and the mean predicted score', async () => {
+  it('gives per model version and source the items published and the outcomes recorded in the period, the shares and the mean predicted score', async () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -112,17 +121,18 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
           source: 'model',
           // js-a, js-b, js-c, js-d: js-r's set was retracted.
           publishedItems: 4,
-          outcomesKnown: 4,
-          people: 4,
+          // Week of 28 September: js-r, js-b; week of 5 October: js-a, js-b again, js-c, js-d.
+          outcomesKnown: 6,
+          people: 5,
           withheld: false,
-          // The week of 5 October rests on js-d alone.
-          withheldWeeks: 1,
-          outcomesShown: 3,
+          withheldWeeks: 0,
+          outcomesShown: 6,
           enteredShare: 0.6667,
-          employmentKnown: 2,
-          employedShare: 0.5,
-          meanPredictedScore:
-            Math.round((((scores.get('js-a') ?? 0) + (scores.get('js-b') ?? 0)) / 2) * 10_000) / 10_000,
+          // The week of 28 September has js-r's employment alone: left out of the employment figures.
+          employmentKnown: 3,
+          employmentWithheldWeeks: 1,
+          employedShare: 0.6667,
+          meanPredictedScore: meanScore('js-a', 'js-b', 'js-d'),
         },
         {
           model: null,
@@ -135,6 +145,7 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
           outcomesShown: 0,
           enteredShare: null,
           employmentKnown: 0,
+          employmentWithheldWeeks: 0,
           employedShare: null,
           meanPredictedScore: null,
         },
@@ -142,51 +153,98 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     });
   });
 
-  it('logs the query with its purpose, as every audit read', async () => {
+  it('logs the query with its purpose and the head it read up to, as every audit read', async () => {
     const [event] = (
       await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'], limit: 1000 })
     ).slice(-1);
     expect(event?.payload).toEqual({
       operation: 'getOutcomeStats',
       purpose: PURPOSE,
-      filters: { to: '2026-10-12T00:00:00.000Z' },
+      filters: { to: '2026-10-12T00:00:00.000Z', toSeq: expect.any(Number) },
       resultCount: 2,
     });
     const unstated = await t.http.get('/v1/audit/stats/outcomes').auth(auditor, { type: 'bearer' });
     expect(unstated.status).toBe(400);
   });
 
-  it('withholds the shares of a period whose whole weeks each rest on the outcomes of too few people', async () => {
-    const res = await get('?from=2026-10-01T08:00:00Z');
+  it('withholds the employment share and the mean predicted score of a week shown whose employment is known for too few people', async () => {
+    const res = await get('?to=2026-10-05T00:00:00Z');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ from: '2026-10-05T00:00:00.000Z', to: '2026-10-12T00:00:00.000Z' });
-    expect(res.body.rows).toEqual([
-      expect.objectContaining({
-        model: SHIPPED,
-        publishedItems: 1,
-        outcomesKnown: 1,
-        withheld: true,
-        outcomesShown: 0,
-        enteredShare: null,
-        employedShare: null,
-        meanPredictedScore: null,
-      }),
-    ]);
+    const [model] = res.body.rows;
+    // js-r and js-b reported: the entry share may be given; only js-r's employment is known.
+    expect(model).toMatchObject({
+      publishedItems: 3,
+      outcomesKnown: 2,
+      withheld: false,
+      outcomesShown: 2,
+      enteredShare: 0.5,
+      employmentKnown: 0,
+      employmentWithheldWeeks: 1,
+      employedShare: null,
+      meanPredictedScore: null,
+    });
+  });
+
+  it('leaves the figures of the weeks already over as they were when an outcome is recorded or replaced later', async () => {
+    const before = await get();
+    await putOutcome('js-c', firstApproved(sets.get('js-c') as SetBody).course.id, {
+      entered: true,
+      employedWithinSixMonths: false,
+    });
+    const after = await get();
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('takes out the outcomes of a person who objects to AI processing, and counts those recorded after a withdrawal', async () => {
+    await objectToAi(t, 'js-d');
+    const [model] = (await get()).body.rows;
+    expect(model).toMatchObject({
+      outcomesKnown: 5,
+      people: 4,
+      enteredShare: 0.6,
+      employmentKnown: 2,
+      employedShare: 0.5,
+      meanPredictedScore: meanScore('js-a', 'js-b'),
+    });
+
+    const withdrawal = await t.http
+      .delete('/v1/me/objection')
+      .auth(await t.tokenFor('job_seeker', 'js-d'), { type: 'bearer' });
+    expect(withdrawal.status).toBe(204);
+    await putOutcome('js-d', firstApproved(sets.get('js-d') as SetBody).course.id, {
+      entered: true,
+      employedWithinSixMonths: true,
+    });
+    // The week of 12 October is over: js-c's replacement and js-d's new outcome count in it.
+    clock.advance(WEEK);
+    const [later] = (await get()).body.rows;
+    expect(later).toMatchObject({
+      outcomesKnown: 7,
+      people: 5,
+      enteredShare: 0.7143,
+      employmentKnown: 4,
+      employmentWithheldWeeks: 1,
+      employedShare: 0.5,
+      meanPredictedScore: meanScore('js-a', 'js-b', 'js-c', 'js-d'),
+    });
   });
 
   it('counts an erased person’s outcomes no longer', async () => {
     const admin = await t.tokenFor('admin', 'ops-1');
     expect((await t.http.delete('/v1/job-seekers/js-b').auth(admin, { type: 'bearer' })).status).toBe(204);
     const [model] = (await get()).body.rows;
+    // Left: js-r (28 September, alone: withheld), js-a and js-c (5 October), js-c and js-d (12 October).
     expect(model).toMatchObject({
       publishedItems: 3,
-      outcomesKnown: 3,
-      people: 3,
-      outcomesShown: 2,
-      enteredShare: 0.5,
-      employmentKnown: 1,
-      employedShare: 1,
-      meanPredictedScore: Math.round((scores.get('js-a') ?? 0) * 10_000) / 10_000,
+      outcomesKnown: 5,
+      people: 4,
+      withheldWeeks: 1,
+      outcomesShown: 4,
+      enteredShare: 0.75,
+      employmentKnown: 2,
+      employmentWithheldWeeks: 1,
+      employedShare: 0.5,
+      meanPredictedScore: meanScore('js-c', 'js-d'),
     });
   });
 });

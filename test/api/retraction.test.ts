@@ -210,9 +210,13 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     expect(event).toMatchObject({
       actor: { role: 'counselor', pseudonym: pseudonymiser.pseudonymise('c-001') },
       subject: pseudonymiser.pseudonymise('js-retract-9'),
-      payload: { setId: set.id, retractedItemCount: 2 },
+      payload: { setId: set.id, retractedItemCount: 2, outcomesDeleted: 0 },
     });
-    expect(Object.keys(event?.payload ?? {}).sort()).toEqual(['retractedItemCount', 'setId']);
+    expect(Object.keys(event?.payload ?? {}).sort()).toEqual([
+      'outcomesDeleted',
+      'retractedItemCount',
+      'setId',
+    ]);
     expect(JSON.stringify(event?.payload)).not.toContain(REASON);
     expect(event?.personal).toMatch(/^p1\./);
     expect(await subjectKeyring.decryptPersonal(String(event?.personal))).toEqual({

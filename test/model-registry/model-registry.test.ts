@@ -13,6 +13,7 @@ import {
   type ModelRegistryDeps,
   type ScorerLoader,
 } from '../../src/model-registry/model-registry.ts';
+import { KnexCourseOutcomeStore } from '../../src/outcomes/knex-course-outcome-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { withdrawModelSets } from '../../src/recommendations/withdraw-model-sets.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
@@ -127,7 +128,11 @@ describe('ModelRegistry', () => {
       }),
       withdrawModelSets: (trx, modelId, recall) =>
         withdrawModelSets(
-          { store: new KnexRecommendationStore(log.db), decisionLog: log.decisionLog },
+          {
+            store: new KnexRecommendationStore(log.db),
+            decisionLog: log.decisionLog,
+            outcomes: new KnexCourseOutcomeStore(log.db),
+          },
           trx,
           modelId,
           recall,

@@ -141,6 +141,18 @@ export function requestSet(
 }
 
 /** The job seeker objects to AI processing of their data (POST /v1/me/objection). */
+/** The items of a set the counselor approved, in order. */
+export function approvedItems(set: SetBody): ItemBody[] {
+  return set.items.filter((item) => item.decision === 'approved');
+}
+
+/** The first course of the model's the set approved (a set made with `createAndPublish` has one). */
+export function firstApproved(set: SetBody): ItemBody {
+  const item = approvedItems(set).find((candidate) => candidate.source === 'model');
+  if (item === undefined) throw new Error(`set ${set.id} approved none of the model's courses`);
+  return item;
+}
+
 export async function objectToAi(t: TestApp, seekerId: string): Promise<void> {
   const token = await t.tokenFor('job_seeker', seekerId);
   const res = await t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({});

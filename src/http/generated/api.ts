@@ -1260,15 +1260,21 @@ export interface paths {
         /**
          * Did the proposed courses lead anywhere? Outcomes per model and source
          * @description Per model version (for the courses the model suggested) and for the courses counselors added
-         *     (`model` null): the approved items of sets published in the period's whole weeks already over
-         *     (the answer's `from` and `to` say which; sets retracted since left out), how many have an
-         *     outcome the case-management system recorded (`PUT /v1/job-seekers/{seekerId}/outcomes/{courseId}`),
-         *     the share of those the person entered, the share employed within six months among those whose
-         *     employment is known, and the mean score the model had predicted for those (calibration in the
-         *     field: compare it with the employed share; null for counselors' additions, which have none).
-         *     Outcomes are the job seekers' data: the shares rest on the weeks (of publication) with
-         *     outcomes of enough job seekers, as the attribution and drift figures do. Read from the sets
-         *     and outcomes held: an erased person's, and those purged with their set, are no longer counted.
+         *     (`model` null), over the period's whole weeks already over (the answer's `from` and `to` say
+         *     which): the approved items of sets published in the period (sets retracted since left out),
+         *     and the outcomes the case-management system recorded in the period
+         *     (`PUT /v1/job-seekers/{seekerId}/outcomes/{courseId}`), whatever week their proposal was
+         *     published in: the share of those the person entered, the share employed within six months
+         *     among those whose employment is known, and the mean score the model had predicted for those
+         *     (calibration in the field: compare it with the employed share; null for counselors'
+         *     additions, which have none). The outcomes are read from the decision log (`outcome.recorded`
+         *     up to its head, with the values and the score recorded then): each counts in the week it was
+         *     recorded, the last of a week per person and course, so a week already over never changes when
+         *     an outcome is recorded or replaced later. An outcome followed by an objection of its person
+         *     no longer counts (one recorded after a withdrawal does), nor an erased person's. Outcomes are
+         *     the job seekers' data: the entry share rests on the weeks with outcomes of enough job
+         *     seekers, the employment share and the mean score on the weeks with employment known for
+         *     enough job seekers, as the attribution and drift figures do.
          */
         get: operations["getOutcomeStats"];
         put?: never;
@@ -2261,12 +2267,12 @@ export interface components {
         OutcomeStats: {
             /**
              * Format: date-time
-             * @description Where the period of publications the figures cover starts, as cut (see `to`); absent when it was not bounded.
+             * @description Where the period the figures cover starts (of publications for `publishedItems`, of recording for the outcomes), as cut (see `to`); absent when it was not bounded.
              */
             from?: string;
             /**
              * Format: date-time
-             * @description Where the period of publications the figures cover ends. Each week's shares must rest on the outcomes of
+             * @description Where the period the figures cover ends (of publications for `publishedItems`, of recording for the outcomes). Each week's shares must rest on the outcomes of
              *     `AUDIT_MIN_PEOPLE` job seekers on their own (two periods a person apart would otherwise give that person's
              *     outcome by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
              *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
@@ -2285,20 +2291,22 @@ export interface components {
             source: "model" | "counselor";
             /** @description Approved items of the sets published in the period, retracted sets left out. */
             publishedItems: number;
-            /** @description Of those, the items an outcome was recorded for. */
+            /** @description Outcomes recorded in the period (the last of a week per person and course), of proposals published in any week. */
             outcomesKnown: number;
-            /** @description Job seekers with a recorded outcome. */
+            /** @description Job seekers with an outcome recorded in the period. */
             people: number;
             /** @description True when no week of the period may be shown, each resting on the outcomes of fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10); the shares are then null. */
             withheld: boolean;
             /** @description Weeks left out of the shares for resting on fewer job seekers than `AUDIT_MIN_PEOPLE`; the counts above cover them too. */
             withheldWeeks: number;
-            /** @description The outcomes the shares rest on (those of the weeks shown). */
+            /** @description The outcomes the entry share rests on (those of the weeks shown). */
             outcomesShown: number;
             /** @description Share of `outcomesShown` where the person entered the course. */
             enteredShare: number | null;
-            /** @description Of `outcomesShown`, those whose employment within six months is known. */
+            /** @description Of `outcomesShown`, those whose employment within six months is known, in the weeks where they are those of `AUDIT_MIN_PEOPLE` job seekers at least. */
             employmentKnown: number;
+            /** @description Weeks shown for the entry share but left out of the employment share and the mean score, their outcomes with employment known being those of fewer job seekers than `AUDIT_MIN_PEOPLE`. */
+            employmentWithheldWeeks: number;
             /** @description Share of `employmentKnown` employed within six months. */
             employedShare: number | null;
             /** @description The mean score the model predicted for the `employmentKnown` items, to compare with `employedShare`; null for the counselors' additions. */
@@ -5327,7 +5335,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per model version and source that had approved items published in the period. */
+            /** @description One row per model version and source that had approved items published, or outcomes recorded, in the period. */
             200: {
                 headers: {
                     [name: string]: unknown;
