@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   act,
+  createAndPublish,
   createSet,
   decideEach,
   putSettings,
@@ -265,29 +266,51 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(ofType('job_seeker.upserted')[0]?.personal).toBeNull();
   });
 
-  it('gives what became of the courses proposed, with the model and the score of the proposal, and says so in the statement', () => {
-    const [approved] = published.items;
-    expect(record.outcomes).toEqual([
+  it('gives what became of the courses proposed, with the model and the score of the proposal, and says so in the statement', async () => {
+    await syncSeeker(t, 'js-record-outcome');
+    const theirs = await createAndPublish(t, counselor, 'js-record-outcome', { approve: 1 });
+    const approved = theirs.items.find((item) => item.decision === 'approved');
+    const outcome = await t.http
+      .put(`/v1/job-seekers/js-record-outcome/outcomes/${approved?.course.id}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({ entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' });
+    expect(outcome.status).toBe(201);
+    const res = await requestRecord(t, admin, 'js-record-outcome');
+    expect(res.status).toBe(200);
+    const theirRecord = res.body as AccessRecordBody;
+    expect(theirRecord.outcomes).toEqual([
       expect.objectContaining({
         courseId: approved?.course.id,
         entered: true,
         employedWithinSixMonths: null,
         observedAt: '2026-10-01',
-        proposal: { setId: published.id, itemId: approved?.itemId, source: 'model' },
-        model: { id: published.model?.id, version: published.model?.version },
+        proposal: { setId: theirs.id, itemId: approved?.itemId, source: 'model' },
+        model: { id: theirs.model?.id, version: theirs.model?.version },
         predictedScore: approved?.score,
       }),
     ]);
-    const recorded = record.events.filter((event) => event.type === 'outcome.recorded');
+    const recorded = theirRecord.events.filter((event) => event.type === 'outcome.recorded');
     expect(recorded.map((event) => event.personal)).toEqual([
       {
         status: 'readable',
-        value: { entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' },
+        value: expect.objectContaining({
+          entered: true,
+          employedWithinSixMonths: null,
+          observedAt: '2026-10-01',
+        }),
       },
     ]);
     expect(
-      record.processing.dataCategories.some((category) => category.includes('emploi dans les six mois')),
+      theirRecord.processing.dataCategories.some((category) => category.includes('emploi dans les six mois')),
     ).toBe(true);
+  });
+
+  it('no longer gives the outcome the person’s objection deleted; the log keeps its record, sealed with their key', () => {
+    expect(record.outcomes).toEqual([]);
+    const objection = record.events.find((event) => event.type === 'objection.recorded');
+    expect(objection?.payload).toMatchObject({ outcomesDeleted: 1 });
+    const recorded = record.events.filter((event) => event.type === 'outcome.recorded');
+    expect(recorded.map((event) => event.personal?.status)).toEqual(['readable']);
   });
 
   it('logs the export as subject.access_exported without personal data and the chain still verifies', async () => {
@@ -305,7 +328,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
           suggestionSets: 3,
           items: record.suggestionSets.reduce((sum, set) => sum + set.items.length, 0),
           feedback: 1,
-          outcomes: 1,
+          outcomes: 0,
           events: record.events.length,
           personalParts: {
             readable: record.events.filter((event) => event.personal !== null).length,
