@@ -47,6 +47,17 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     return { set: handed.body as SetBody, etag: String(handed.headers.etag) };
   }
 
+  /** A set its counselor decided from the creation's answer, never reading it, then handed on. */
+  async function handOverUnread() {
+    const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const [item] = set.items;
+    if (item === undefined) throw new Error('needs an item');
+    const decided = await decideEach(t, counselor, set.id, etag, [[item.itemId, { decision: 'approve' }]]);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    return { set, handed };
+  }
+
   async function returnSet(setId: string, etag: string, comment?: string) {
     const res = await act(t, otherCounselor, setId, 'second-review', etag, {
       decision: 'return',
@@ -99,12 +110,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
   });
 
   it('leaves a set its counselor never read unopened when the second reviewer reads it: decision times count from its counselor’s reading', async () => {
-    const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 1 });
-    const [item] = set.items;
-    if (item === undefined) throw new Error('needs an item');
-    const decided = await decideEach(t, counselor, set.id, etag, [[item.itemId, { decision: 'approve' }]]);
-    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
-    expect(handed.body.status).toBe('awaiting_second_review');
+    const { set, handed } = await handOverUnread();
 
     const peer = await readSet(t, otherCounselor, set.id);
     expect(peer.set.openedAt).toBeNull();
@@ -113,12 +119,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
   });
 
   it("leaves the set unopened when its counselor reads it for the first time while it awaits the second review, so the second reviewer's ETag holds", async () => {
-    const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 1 });
-    const [item] = set.items;
-    if (item === undefined) throw new Error('needs an item');
-    const decided = await decideEach(t, counselor, set.id, etag, [[item.itemId, { decision: 'approve' }]]);
-    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
-    expect(handed.body.status).toBe('awaiting_second_review');
+    const { set, handed } = await handOverUnread();
     const peer = await readSet(t, otherCounselor, set.id);
 
     const own = await readSet(t, counselor, set.id);

@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
 import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -66,20 +68,7 @@ describe(`migration ${MIGRATION}`, () => {
   it('marks blind-first the sets whose creation awaited a shortlist, shortlisted or not, and no other', async () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
-    await db('job_seekers').insert({
-      id: 'js-a',
-      counselor_id: 'c-001',
-      target_occupations: JSON.stringify(['J1501']),
-      education_level: 3,
-      skills: JSON.stringify([]),
-      years_experience: 2,
-      months_unemployed: 6,
-      mobility_radius_km: 30,
-      remote_ok: false,
-      ai_objection: false,
-      created_at: CREATED_AT,
-      updated_at: CREATED_AT,
-    });
+    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(CREATED_AT));
     // 1: blind, discarded before its shortlist; 2: blind, shortlisted; 3: blind, still awaiting it;
     // 4: made with blind-first off, discarded.
     await db('recommendation_sets').insert([
