@@ -33,6 +33,8 @@ export async function recordRetraction(
   trx: Knex.Transaction,
   set: RecommendationSet,
 ): Promise<RetractionEvent> {
+  if (set.retraction === null) throw new Error(`set ${set.id} is not retracted: retractSet comes first`);
+  const { reason } = set.retraction;
   const outcomesDeleted = await outcomes.deleteForSet(trx, set.id);
   return {
     type: 'recommendation.retracted',
@@ -41,6 +43,6 @@ export async function recordRetraction(
       retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
       outcomesDeleted,
     },
-    personal: { reason: set.retraction?.reason ?? '' },
+    personal: { reason },
   };
 }

@@ -14,6 +14,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  expectGoneFromPortal,
   putSettings,
   readSet,
   requestManualSet,
@@ -52,21 +53,6 @@ async function portalOf(t: TestApp, seekerId: string): Promise<PortalBody> {
   const res = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
   expect(res.status).toBe(200);
   return res.body as PortalBody;
-}
-
-/** Items the job seeker can neither have explained nor answer any more (404, as for an unknown item). */
-async function expectGoneFromPortal(t: TestApp, token: string, itemIds: readonly string[]): Promise<void> {
-  for (const itemId of itemIds) {
-    const explanation = await t.http
-      .get(`/v1/me/recommendations/${itemId}/explanation`)
-      .auth(token, { type: 'bearer' });
-    expect(explanation.status).toBe(404);
-    const feedback = await t.http
-      .post(`/v1/me/recommendations/${itemId}/feedback`)
-      .auth(token, { type: 'bearer' })
-      .send({ response: 'interested' });
-    expect(feedback.status).toBe(404);
-  }
 }
 
 async function listModels(t: TestApp, token: string): Promise<ModelBody[]> {

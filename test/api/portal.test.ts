@@ -6,6 +6,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  expectGoneFromPortal,
   keysOf,
   putSettings,
   readSet,
@@ -40,17 +41,7 @@ describe('job seeker portal API', () => {
     expect(mine.body).toEqual({ publishedAt: null, message: null, retractedAt: null, items: [] });
     const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
     expect(data.body.recommendations).toEqual([]);
-    for (const itemId of itemIds) {
-      const explanation = await t.http
-        .get(`/v1/me/recommendations/${itemId}/explanation`)
-        .auth(token, { type: 'bearer' });
-      expect(explanation.status).toBe(404);
-      const feedback = await t.http
-        .post(`/v1/me/recommendations/${itemId}/feedback`)
-        .auth(token, { type: 'bearer' })
-        .send({ response: 'interested' });
-      expect(feedback.status).toBe(404);
-    }
+    await expectGoneFromPortal(t, token, itemIds);
   }
 
   describe('nothing before publication', () => {

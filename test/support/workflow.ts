@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { expect } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
@@ -441,4 +442,23 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     ],
     ...overrides,
   };
+}
+
+/** Items the job seeker can neither have explained nor answer any more (404, as for an unknown item). */
+export async function expectGoneFromPortal(
+  t: TestApp,
+  token: string,
+  itemIds: readonly string[],
+): Promise<void> {
+  for (const itemId of itemIds) {
+    const explanation = await t.http
+      .get(`/v1/me/recommendations/${itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(explanation.status).toBe(404);
+    const feedback = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(token, { type: 'bearer' })
+      .send({ response: 'interested' });
+    expect(feedback.status).toBe(404);
+  }
 }
