@@ -12,6 +12,7 @@ import {
   type CourseOutcomeInput,
   findLatestProposal,
   noProposal,
+  observationOutdated,
   outcomeRefusedByObjection,
 } from './course-outcome.ts';
 import type { CourseOutcomeStore } from './course-outcome-store.ts';
@@ -36,8 +37,9 @@ export class CourseOutcomeService {
    * proposal of it (`findLatestProposal`), and appends `outcome.recorded` in the same transaction:
    * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
    * (not found), an observation dated after today, a course Aiguillage did not propose to them
-   * (`no-proposal`): nothing is kept about courses it had no part in, and a person whose objection
-   * to AI processing stands (`objection`).
+   * (`no-proposal`): nothing is kept about courses it had no part in, a person whose objection
+   * to AI processing stands (`objection`), and an observation older than the one held
+   * (`observation-outdated`).
    */
   async recordOutcome(
     caller: Principal,
@@ -62,6 +64,10 @@ export class CourseOutcomeService {
       const proposal = findLatestProposal(await deps.recommendations.listForSeeker(seekerId, trx), courseId);
       if (proposal === undefined) throw noProposal(seekerId, courseId);
       const previous = await deps.store.find(trx, seekerId, courseId);
+      // The same day may correct what was sent; an earlier one may not undo what was learnt since.
+      if (previous !== undefined && input.observedAt < previous.observedAt) {
+        throw observationOutdated(courseId, previous.observedAt);
+      }
       const stamp = now.toISOString();
       const outcome: CourseOutcome = {
         id: previous?.id ?? createTimeOrderedId(),

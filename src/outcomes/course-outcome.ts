@@ -76,6 +76,17 @@ export function noProposal(seekerId: string, courseId: string): ConflictError {
   );
 }
 
+/**
+ * An observation older than the one held: sent late (a retry, a queue drained out of order), it
+ * would replace what is known now with what was known before.
+ */
+export function observationOutdated(courseId: string, heldObservedAt: string): ConflictError {
+  return new ConflictError(
+    `the outcome held for course ${courseId} was observed on ${heldObservedAt}, after this one: it is kept`,
+    { ...problemType('observation-outdated'), courseId, heldObservedAt },
+  );
+}
+
 /** An outcome for a person whose objection to AI processing stands: none is kept while it does. */
 export function outcomeRefusedByObjection(seekerId: string): ConflictError {
   return new ConflictError(

@@ -104,6 +104,28 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(await outcomeRows('js-1')).toHaveLength(1);
   });
 
+  it('keeps the outcome held against an older observation sent late, and takes a correction of the same day', async () => {
+    await syncSeeker(t, 'js-late');
+    const theirs = await createAndPublish(t, counselor, 'js-late', { approve: 1 });
+    const courseId = firstApproved(theirs).course.id;
+    const known = { entered: true, employedWithinSixMonths: true, observedAt: '2026-10-31' };
+    expect((await putOutcome('js-late', courseId, known)).status).toBe(201);
+
+    const late = await putOutcome('js-late', courseId, { ...entered, observedAt: '2026-10-30' });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({
+      type: `${PROBLEMS}observation-outdated`,
+      courseId,
+      heldObservedAt: '2026-10-31',
+    });
+    expect(await outcomeRows('js-late')).toMatchObject([{ observed_at: '2026-10-31', version: 1 }]);
+    expect(await outcomeEvents('js-late')).toHaveLength(1);
+
+    const corrected = await putOutcome('js-late', courseId, { ...known, employedWithinSixMonths: false });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ employedWithinSixMonths: false, version: 2 });
+  });
+
   it('appends outcome.recorded for each write: the proposal and its model in clear, the outcome and the predicted score sealed with the person’s key', async () => {
     const item = firstApproved(published);
     const events = await outcomeEvents('js-1');

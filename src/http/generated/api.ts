@@ -254,7 +254,9 @@ export interface paths {
          *     employment within six months (`employedWithinSixMonths`, null until known), as observed on
          *     `observedAt`. One outcome per person and course, replaced as a whole by each call (the entry
          *     is known first, employment months later): 201 when created, 200 when replaced, its `version`
-         *     one more each time. The deployer's monitoring of the system in operation (AI Act Art. 26(5)
+         *     one more each time. An observation dated before the one held is refused with 409
+         *     `observation-outdated` (`heldObservedAt`), the held one kept: a call sent late cannot undo
+         *     what was learnt since; one of the same day replaces it (a correction). The deployer's monitoring of the system in operation (AI Act Art. 26(5)
          *     and 72): auditors read the outcomes per model and per source
          *     (`GET /v1/audit/stats/outcomes`).
          *
@@ -1403,6 +1405,7 @@ export interface components {
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
+             *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
@@ -3761,7 +3764,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since (`no-proposal`); or the person objected to AI processing (`objection-stands`). */
+            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since (`no-proposal`); the person objected to AI processing (`objection-stands`); or the outcome held was observed later than this one (`observation-outdated`). */
             409: {
                 headers: {
                     [name: string]: unknown;
