@@ -15,6 +15,7 @@ import {
   createSet,
   decideAll,
   expectGoneFromPortal,
+  firstApproved,
   putSettings,
   readSet,
   requestManualSet,
@@ -118,6 +119,12 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       await syncSeeker(t, seekerId);
 
     sets.faultyShown = await createAndPublish(t, counselor, 'rc-shown', { approve: 2 });
+    // What the case-management system reported of one of its courses: it judges a proposal withdrawn.
+    const outcome = await t.http
+      .put(`/v1/job-seekers/rc-shown/outcomes/${firstApproved(sets.faultyShown).course.id}`)
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send({ entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' });
+    expect(outcome.status).toBe(201);
     clock.advance(MINUTE);
     sets.faultyMoved = (await createAndPublish(t, counselor, 'rc-moved', { approve: 1 })).id;
     // The person moves to another counselor after the publication: the set is still shown to them.
@@ -458,8 +465,9 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     const [retraction] = bySet;
     expect(retraction).toMatchObject({
       subject: pseudonymiser.pseudonymise('rc-shown'),
-      payload: { setId: sets.faultyShown.id, retractedItemCount: 2 },
+      payload: { setId: sets.faultyShown.id, retractedItemCount: 2, outcomesDeleted: 1 },
     });
+    expect(await t.container.db('course_outcomes').where({ seeker_id: 'rc-shown' })).toEqual([]);
     expect(await subjectKeyring.decryptPersonal(String(retraction?.personal))).toEqual({
       status: 'readable',
       value: { reason: REASON },
