@@ -1,3 +1,4 @@
+import { compareText } from '../shared/compare-text.ts';
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
 import { WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
@@ -96,7 +97,7 @@ export async function computeAttributionStats(
     }
   }
   return [...models.values()]
-    .sort((a, b) => a.modelId.localeCompare(b.modelId) || a.modelVersion.localeCompare(b.modelVersion))
+    .sort((a, b) => compareText(a.modelId, b.modelId) || compareText(a.modelVersion, b.modelVersion))
     .map((totals) => toModelAttributions(totals, minPeople));
 }
 
@@ -135,7 +136,7 @@ function toModelAttributions(
         meanAbsContribution: roundTo(sums.absSum / sums.count, 6) ?? 0,
         meanContribution: roundTo(sums.sum / sums.count, 6) ?? 0,
       }))
-      .sort((a, b) => b.meanAbsContribution - a.meanAbsContribution || a.feature.localeCompare(b.feature)),
+      .sort((a, b) => b.meanAbsContribution - a.meanAbsContribution || compareText(a.feature, b.feature)),
   };
 }
 

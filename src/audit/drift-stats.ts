@@ -1,5 +1,6 @@
 import { findBin } from '../model/binning.ts';
 import type { ReferenceDistribution } from '../model/manifest.ts';
+import { compareText } from '../shared/compare-text.ts';
 import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
 import { WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
@@ -147,7 +148,7 @@ export async function computeDriftStats(
   }
   return {
     models: [...models.values()]
-      .sort((a, b) => a.reference.modelId.localeCompare(b.reference.modelId))
+      .sort((a, b) => compareText(a.reference.modelId, b.reference.modelId))
       .map((counts) => toModelDrift(counts, minPeople)),
     unknownModelSets,
   };

@@ -1,3 +1,5 @@
+import { compareText } from '../shared/compare-text.ts';
+
 /**
  * Readers for the members of recorded payloads. Events are read as recorded, without trusting
  * their shape (an old version of a payload, or a tampered row), so a member that is missing or of
@@ -68,5 +70,5 @@ export function countInto(counts: Map<string, number>, key: string): void {
 
 /** The counts with their keys in order, so that the same figures read the same. */
 export function toSortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
-  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries([...counts].sort(([a], [b]) => compareText(a, b)));
 }

@@ -1,4 +1,5 @@
 import type { ItemSource } from '../recommendations/recommendation.ts';
+import { compareText } from '../shared/compare-text.ts';
 import { divideOrNull, readRecord, readStringField, roundTo, weekStartOf } from './event-fields.ts';
 import { WeeklyCells } from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
@@ -165,7 +166,7 @@ function emptyWeek(): WeekTotals {
 /** The model's rows by model id and version, then the counselors' additions. */
 function compareRows(a: RowTotals, b: RowTotals): number {
   if (a.model === null || b.model === null) return a.model === null ? (b.model === null ? 0 : 1) : -1;
-  return a.model.id.localeCompare(b.model.id) || a.model.version.localeCompare(b.model.version);
+  return compareText(a.model.id, b.model.id) || compareText(a.model.version, b.model.version);
 }
 
 function toOutcomeRow({ model, source, publishedItems, weeks }: RowTotals, minPeople: number): OutcomeRow {

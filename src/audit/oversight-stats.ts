@@ -1,5 +1,6 @@
 import type { DecisionEventType } from '../decision-log/decision-event.ts';
 import { COURSE_UNAVAILABLE_REASON } from '../recommendations/recommendation.ts';
+import { compareText } from '../shared/compare-text.ts';
 import type { EventContent } from './audit-event-store.ts';
 import {
   countInto,
@@ -294,9 +295,9 @@ export async function computeOversightStats(
   return [...groups.values()]
     .sort(
       (a, b) =>
-        a.week.localeCompare(b.week) ||
-        a.counselor.localeCompare(b.counselor) ||
-        a.modelId.localeCompare(b.modelId),
+        compareText(a.week, b.week) ||
+        compareText(a.counselor, b.counselor) ||
+        compareText(a.modelId, b.modelId),
     )
     .map(toRow);
 }

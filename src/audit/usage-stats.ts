@@ -1,4 +1,5 @@
 import type { DecisionEventType } from '../decision-log/decision-event.ts';
+import { compareText } from '../shared/compare-text.ts';
 import type { EventContent } from './audit-event-store.ts';
 import { countInto, formatIsoWeek, readRecord, readStringField, toSortedCounts } from './event-fields.ts';
 
@@ -75,7 +76,7 @@ export async function computeUsageStats(
   }
   return {
     weeks: [...weeks]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([week, tally]) => ({ week, ...toUsageCounts(tally) })),
     total: toUsageCounts(total),
   };

@@ -1,3 +1,4 @@
+import { compareText } from '../shared/compare-text.ts';
 import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
 import type { CandidateFilter, Course } from './course.ts';
 import type { CandidateSearch } from './course-store.ts';
@@ -149,8 +150,6 @@ function freezeCourse(course: Course): Course {
   return Object.freeze(course);
 }
 
-/** By UTF-16 code unit, which for course ids (ASCII) is SQL's binary order. */
 function compareIds(a: Course, b: Course): number {
-  if (a.id < b.id) return -1;
-  return a.id > b.id ? 1 : 0;
+  return compareText(a.id, b.id);
 }

@@ -6,6 +6,7 @@ import {
   readNullableString,
   readNumber,
 } from '../db/row-values.ts';
+import { compareText } from '../shared/compare-text.ts';
 import {
   type AttributionMethodInfo,
   type EarlierModelSuggestion,
@@ -414,5 +415,5 @@ function compareItems(a: RecommendationItem, b: RecommendationItem): number {
   const rankA = a.rank ?? Number.POSITIVE_INFINITY;
   const rankB = b.rank ?? Number.POSITIVE_INFINITY;
   if (rankA !== rankB) return rankA - rankB;
-  return (a.decidedAt ?? '').localeCompare(b.decidedAt ?? '') || a.id.localeCompare(b.id);
+  return compareText(a.decidedAt ?? '', b.decidedAt ?? '') || compareText(a.id, b.id);
 }

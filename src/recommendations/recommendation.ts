@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Course, Modality } from '../courses/course.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
+import { compareText } from '../shared/compare-text.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
 export const SET_STATUSES = [
@@ -467,7 +468,7 @@ export function settlePublicationTime(
 export function publishedLatestFirst(sets: readonly RecommendationSet[]): RecommendationSet[] {
   return sets
     .filter((set) => set.status === 'published')
-    .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '') || b.id.localeCompare(a.id));
+    .sort((a, b) => compareText(b.publishedAt ?? '', a.publishedAt ?? '') || compareText(b.id, a.id));
 }
 
 export function isOpen(set: RecommendationSet): boolean {

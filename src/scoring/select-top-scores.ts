@@ -1,3 +1,5 @@
+import { compareText } from '../shared/compare-text.ts';
+
 /** What ranking reads of a scored course. */
 export interface RankedScore {
   courseId: string;
@@ -37,7 +39,7 @@ export function selectTopIndexes(
 ): number[] {
   // Negative when `a` ranks before `b`; the positions make the order total, as a stable sort's would.
   const compare = (a: number, b: number): number =>
-    scoreAt(b) - scoreAt(a) || courseIdAt(a).localeCompare(courseIdAt(b)) || a - b;
+    scoreAt(b) - scoreAt(a) || compareText(courseIdAt(a), courseIdAt(b)) || a - b;
   const finite: (index: number) => boolean = (index) => Number.isFinite(scoreAt(index));
   const kept = Math.trunc(limit);
   if (!(kept < count) || kept < 0) {

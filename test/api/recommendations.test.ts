@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareText } from '../../src/shared/compare-text.ts';
 import { formatIsoDay, toDayNumber } from '../../src/shared/iso-day.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
@@ -397,7 +398,7 @@ describe('suggestions API', () => {
       const tied = [
         (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
         (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
-      ].sort((a, b) => b.localeCompare(a));
+      ].sort((a, b) => compareText(b, a));
       // The retracted set, between the others in time, is filtered out of every page.
       const statuses = 'status=pending_review&status=awaiting_second_review&status=published&seekerId=js-qp';
       const expected = [...tied, sets.drawn, sets.pending, sets.published];

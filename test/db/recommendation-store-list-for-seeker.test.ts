@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import type { RecommendationItem, RecommendationSet } from '../../src/recommendations/recommendation.ts';
+import { compareText } from '../../src/shared/compare-text.ts';
 import { aJobSeeker } from '../support/builders.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
@@ -105,7 +106,7 @@ describe('KnexRecommendationStore.listForSeeker', () => {
       aSet(SEEKER, '2026-10-03T08:00:00.000Z', [1]),
       aSet(SEEKER, '2026-10-03T08:00:00.000Z', [1, 2]),
     ];
-    const [tieFirst, tieSecond] = [...sameInstant].sort((a, b) => b.id.localeCompare(a.id));
+    const [tieFirst, tieSecond] = [...sameInstant].sort((a, b) => compareText(b.id, a.id));
     if (tieFirst === undefined || tieSecond === undefined) throw new Error('two sets expected');
     const others = [
       aSet(OTHER_SEEKER, '2026-10-03T08:00:00.000Z', [1, 2]),

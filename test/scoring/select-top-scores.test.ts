@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type RankedScore, selectTopScores } from '../../src/scoring/select-top-scores.ts';
+import { compareText } from '../../src/shared/compare-text.ts';
 
 interface Row extends RankedScore {
   position: number;
@@ -10,7 +11,7 @@ interface Row extends RankedScore {
 function sortAndSlice(rows: readonly Row[], limit: number): Row[] {
   return [...rows]
     .filter((row) => Number.isFinite(row.score))
-    .sort((a, b) => b.score - a.score || a.courseId.localeCompare(b.courseId))
+    .sort((a, b) => b.score - a.score || compareText(a.courseId, b.courseId))
     .slice(0, limit);
 }
 
