@@ -498,11 +498,17 @@ export class ReviewService {
         }
         set.secondReview.reviewerId = counselor.subject;
         const replacesSetId = await publish();
+        // Its counselor confirmed the message despite the screening's warnings when handing it on
+        // (the text sealed there): the publication says so too, where auditors look for overrides.
+        const acknowledged = describeAcknowledgedTerms(set.message, screenText('message', set.message));
         return {
           warnings,
           events: [
             { type: 'second_review.completed', payload: { setId, decision: review.decision }, ...personal },
-            { type: 'recommendation.published', payload: publishedPayload(set, replacesSetId) },
+            {
+              type: 'recommendation.published',
+              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
+            },
           ],
         };
       },

@@ -283,6 +283,24 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(returned.body.secondReview.returned.comment).toBe(comment);
   });
 
+  it('marks the publication by the second reviewer of a message confirmed despite sensitive-term warnings as acknowledged', async () => {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const handed = await act(t, counselor, set.id, 'publish', etag, {
+      message: 'Pensez à votre traitement contre le diabète avant la formation.',
+      acknowledgeSensitiveTerms: true,
+    });
+    expect(handed.body.status).toBe('awaiting_second_review');
+    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handed.headers.etag), {
+      decision: 'approve',
+    });
+    expect(approved.body.status).toBe('published');
+
+    const published = (await eventsOf(set.id)).find((event) => event.type === 'recommendation.published');
+    expect(published?.payload.sensitiveTermsAcknowledged).toBe(true);
+    expect(published?.personal).toBeNull();
+  });
+
   it('logs the new expiry in the public part of the hand-over and return events, the comment sealed', async () => {
     const { set, etag } = await handToSecondReview('js-1', 50);
     const handedExpiry = inFullLifetime();
