@@ -1,4 +1,4 @@
-import { FEATURES, type FeatureDefinition, type FeatureKind } from './features.ts';
+import { FEATURES, type FeatureDefinition, type FeatureKind, type UnknownPlace } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
 
 /** One feature's part in a score, as stored with a suggestion and shown to counselors. */
@@ -46,15 +46,47 @@ const SIGNED_MEANING: ReadonlySet<string> = new Set(
     .map((feature) => feature.name),
 );
 
+/** Yes-or-no features whose positive phrase states the value 0 (see `positivePhraseAtZero`). */
+const POSITIVE_AT_ZERO: ReadonlySet<string> = new Set(
+  (FEATURES as readonly FeatureDefinition[])
+    .filter((feature) => feature.positivePhraseAtZero === true)
+    .map((feature) => feature.name),
+);
+
+/**
+ * Features whose value in this row was filled in for lack of a fact, or rests on one that was: the
+ * distance and whether it is within reach when a place is unknown (the mobility radius stands in), the
+ * rate when the course's rate is unknown (the flag says so; a fixed share stands in). What the model
+ * made of them is not a fact about the course.
+ */
+function listStandIns(attributions: readonly Attribution[], unknownPlace: UnknownPlace | null): Set<string> {
+  const standIns = new Set<string>();
+  if (unknownPlace !== null) {
+    standIns.add('distanceKm');
+    standIns.add('withinMobility');
+  }
+  if (attributions.some((a) => a.feature === 'employmentRateMissing' && a.value === 1)) {
+    standIns.add('employmentRate');
+  }
+  return standIns;
+}
+
 /**
  * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
- * and never the positive phrase of a feature about a value below zero, which means the opposite (a
- * model whose shape, or sampled attribution, favours such a value is shown to the counselor with its
- * number; the job seeker is not told it).
+ * not about a value filled in for lack of a fact (the phrases would state it as known), never the
+ * positive phrase of a feature about a value below zero, which means the opposite, and, for a
+ * yes-or-no feature, only the phrase that states the value it has. A model whose shape, or sampled
+ * attribution, weighs such a value the other way is shown to the counselor with its number; the job
+ * seeker is not told it.
  */
-function isTellable(attribution: Attribution): boolean {
-  if (PERSON_ONLY.has(attribution.feature)) return false;
-  return !(attribution.contribution > 0 && attribution.value < 0 && SIGNED_MEANING.has(attribution.feature));
+function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): boolean {
+  const { feature, value, contribution } = attribution;
+  if (PERSON_ONLY.has(feature) || standIns.has(feature)) return false;
+  if (KINDS.get(feature) === 'binary') {
+    const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
+    return contribution > 0 === (value === statedByPositive);
+  }
+  return !(contribution > 0 && value < 0 && SIGNED_MEANING.has(feature));
 }
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
@@ -83,14 +115,19 @@ export function rankAttributions(
 
 /**
  * Writes the counselor's text: the estimated chance, then the main reasons for and against with
- * the person's value and the contribution in logit points, against the manifest's baselines.
+ * the person's value and the contribution in logit points, against the manifest's baselines. A value
+ * filled in for lack of a fact is told as unknown, not as the value the model was given in its place.
  */
-export function writeCounselorExplanation(score: number, attributions: readonly Attribution[]): string {
+export function writeCounselorExplanation(
+  score: number,
+  attributions: readonly Attribution[],
+  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
+  unknownPlace: UnknownPlace | null,
+): string {
   const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
-  // An unknown rate is fed to the model as a fixed stand-in: told as unknown, not as that share.
-  const rateUnknown = attributions.some((a) => a.feature === 'employmentRateMissing' && a.value === 1);
+  const standIns = listStandIns(attributions, unknownPlace);
   const describe = (a: Attribution) => {
-    const value = a.feature === 'employmentRate' && rateUnknown ? 'inconnu' : formatValue(a);
+    const value = standIns.has(a.feature) ? describeStandIn(a, unknownPlace) : formatValue(a);
     return `${a.label} = ${value} (${formatSigned(a.contribution)})`;
   };
   const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatPercent(score)}.`];
@@ -108,6 +145,19 @@ export function writeCounselorExplanation(score: number, attributions: readonly 
   return parts.join(' ');
 }
 
+/**
+ * A value filled in for lack of a fact, in words: the rate as unknown, the distance as unknown with the
+ * place missing and the radius counted in its place, reaching it as supposed.
+ */
+function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | null): string {
+  if (attribution.feature === 'distanceKm') {
+    const missing = unknownPlace === 'course' ? 'lieu de la formation non connu' : 'domicile non connu';
+    return `inconnue (${missing} ; comptée au rayon de mobilité, ${formatValue(attribution)} km)`;
+  }
+  if (attribution.feature === 'withinMobility') return 'supposé, distance inconnue';
+  return 'inconnu';
+}
+
 /** One plain-language reason for the job seeker, with a rough weight instead of a number. */
 export interface JobSeekerReason {
   direction: 'for' | 'against';
@@ -123,15 +173,20 @@ const MODERATE_CONTRIBUTION = 0.2;
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
  * weighting applied to the person amounts to, without numbers (CRPA L311-3-1). Features about the
  * person alone are left out: they weigh the same on every course, so they are no reason for this
- * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So is a
- * positive phrase that would say the opposite of the value (see {@link isTellable}).
+ * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So are a
+ * phrase that would say the opposite of the value and one about a value filled in for lack of a fact
+ * (see {@link isTellable}).
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
+  unknownPlace: UnknownPlace | null,
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
-  const { reasonsFor, reasonsAgainst } = selectReasons(attributions.filter(isTellable));
+  const standIns = listStandIns(attributions, unknownPlace);
+  const { reasonsFor, reasonsAgainst } = selectReasons(
+    attributions.filter((attribution) => isTellable(attribution, standIns)),
+  );
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
@@ -153,10 +208,12 @@ export function explainSuggestion(
   manifest: ModelManifest,
   score: number,
   attributions: readonly Attribution[],
+  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
+  unknownPlace: UnknownPlace | null,
 ): SuggestionExplanation {
-  const jobSeekerReasons = listJobSeekerReasons(manifest, attributions);
+  const jobSeekerReasons = listJobSeekerReasons(manifest, attributions, unknownPlace);
   return {
-    counselorText: writeCounselorExplanation(score, attributions),
+    counselorText: writeCounselorExplanation(score, attributions, unknownPlace),
     jobSeekerText: writeJobSeekerText(jobSeekerReasons),
     jobSeekerReasons,
   };

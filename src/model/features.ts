@@ -1,3 +1,4 @@
+import { type CourseInput, isRemoteOnly } from '../courses/course.ts';
 import type { CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
@@ -31,6 +32,13 @@ export interface FeatureDefinition {
    * a job seeker is never told the positive phrase about a value below zero.
    */
   splitBelowZero?: true;
+  /**
+   * A yes-or-no feature's phrases state its value, not only how it weighs: the positive phrase states 1
+   * ("la formation est financée") and the negative one 0, unless this is set, when the positive phrase
+   * states 0 (employmentRateMissing: "les résultats passés de cette formation sont connus"). A job seeker
+   * is told only the phrase of the value the feature has, whichever way a model weighs it.
+   */
+  positivePhraseAtZero?: true;
 }
 
 /**
@@ -133,6 +141,7 @@ export const FEATURES = [
   {
     name: 'employmentRateMissing',
     kind: 'binary',
+    positivePhraseAtZero: true,
     definition: "1 when the course's historical return-to-employment rate is unknown, else 0.",
   },
   {
@@ -160,6 +169,23 @@ export const FEATURE_COUNT = FEATURES.length;
 
 const DAYS_PER_WEEK = 7;
 const ROME_DOMAIN_LENGTH = 3;
+
+/** The place whose position is not known, so that `distanceKm` holds the mobility radius and not a distance. */
+export type UnknownPlace = 'home' | 'course';
+
+/**
+ * Which place's position the distance between a person and a course lacks: the home first, then the
+ * place of a course that is not followed from home alone. Null when `distanceKm` is a distance (0 for
+ * a remote course). The rule of the feature writer, for what people are told about that distance.
+ */
+export function findUnknownPlace(
+  profile: Pick<JobSeekerProfile, 'location'>,
+  course: Pick<CourseInput, 'modality' | 'location'>,
+): UnknownPlace | null {
+  if (isRemoteOnly(course.modality)) return null;
+  if (profile.location === null) return 'home';
+  return course.location === null ? 'course' : null;
+}
 
 /** Writes the feature row of the course in row `row` of the table into `target` at `offset`. */
 export type FeatureWriter = (row: number, target: Float32Array, offset: number) => void;
@@ -224,6 +250,7 @@ export function createFeatureWriter(
     for (let k = skillsFrom; k < skillsTo; k += 1) covered += skillHeld[skillIds[k] ?? 0] ?? 0;
     point.lat = lat[row] ?? Number.NaN;
     point.lon = lon[row] ?? Number.NaN;
+    // The radius when a place is unknown: the rule findUnknownPlace states for what people are told.
     const distance =
       remoteOnly[row] === 1
         ? 0

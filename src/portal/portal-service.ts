@@ -368,8 +368,11 @@ function describeDataUsed(
     },
     {
       label: 'Lieu de résidence',
+      // Without coordinates no distance is measured; the commune code is kept but not used.
       value:
-        profile.location === null ? (profile.communeCode ?? 'non renseigné') : 'coordonnées de votre adresse',
+        profile.location === null
+          ? 'non connu : aucune distance n’a été calculée'
+          : 'coordonnées de votre adresse',
       source,
     },
     { label: 'Rayon de mobilité', value: `${profile.mobilityRadiusKm} km`, source },

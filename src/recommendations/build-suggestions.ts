@@ -1,7 +1,7 @@
 import type { Course } from '../courses/course.ts';
 import type { CourseBatch } from '../courses/course-table.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
-import type { FeatureProfile } from '../model/features.ts';
+import { type FeatureProfile, findUnknownPlace } from '../model/features.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -38,7 +38,12 @@ export async function buildSuggestions(
     const course = candidates.courses[row.index];
     if (course?.id !== row.courseId) throw new Error(`scored an unknown course ${row.courseId}`);
     const attributions = rankAttributions(scorer.manifest, row.features, row.contributions);
-    const texts = explainSuggestion(scorer.manifest, row.score, attributions);
+    const texts = explainSuggestion(
+      scorer.manifest,
+      row.score,
+      attributions,
+      findUnknownPlace(profile, course),
+    );
     return {
       id: createTimeOrderedId(),
       course: snapshotCourse(course),

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import { aCourse } from '../support/builders.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   aWorkflowSeeker,
   createAndPublish,
+  type ItemBody,
   newIdempotencyKey,
   readSet,
   requestSet,
@@ -212,6 +214,58 @@ describe('months unemployed, counted on from the last sync (GET /v1/me/recommend
     const months = item?.attributions.find((attribution) => attribution.feature === 'monthsUnemployed');
     // 7 synced, and the whole month from 10 December to 10 January: not none from the withdrawal.
     expect(months?.value).toBe(8);
+  });
+});
+
+describe('the explanation of a course suggested to a person whose home is not known (GET /v1/me/recommendations/{itemId}/explanation)', () => {
+  let t: TestApp;
+  let counselor: string;
+  let item: ItemBody;
+  let explanation: { reasons: Array<{ text: string }>; dataUsed: DataUsed[] };
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    // Followed partly from home: within reach of a person who accepts remote learning, wherever they live.
+    await seedCatalog(t, { 'HYB-1': aCourse({ title: 'Aide-soignant (hybride)', modality: 'hybrid' }) });
+    await syncSeeker(
+      t,
+      'js-no-home',
+      aWorkflowSeeker({ location: null, communeCode: '69123', remoteOk: true, mobilityRadiusKm: 80 }),
+    );
+    const set = await createAndPublish(t, counselor, 'js-no-home', { approve: 1 });
+    const approved = set.items.find((candidate) => candidate.decision === 'approved');
+    if (approved === undefined) throw new Error('the published set has no approved item');
+    item = approved;
+    const token = await t.tokenFor('job_seeker', 'js-no-home');
+    const res = await t.http
+      .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    explanation = res.body;
+  });
+  afterAll(() => t.close());
+
+  it('tells the person nothing of the course’s distance from a home the tool does not know, though the model weighed one', () => {
+    expect(item.course.id).toBe('HYB-1');
+    // What the model was given: the radius in place of a distance, weighing against the course.
+    const distance = item.attributions.find((attribution) => attribution.feature === 'distanceKm');
+    expect(distance?.value).toBe(80);
+    expect(distance?.contribution).toBeLessThan(-0.2);
+    const texts = explanation.reasons.map((reason) => reason.text);
+    expect(texts).not.toContain('la formation a lieu loin de chez vous');
+    expect(texts.filter((text) => /chez vous|vous déplacer/.test(text))).toEqual([]);
+  });
+
+  it('tells the counselor that the home is unknown rather than a distance', () => {
+    expect(item.explanation).toContain(
+      'Distance du domicile (km) = inconnue (domicile non connu ; comptée au rayon de mobilité, 80 km)',
+    );
+  });
+
+  it('lists the home as not known among the data used, not the commune code, which the tool does not use', () => {
+    const home = shownValue(explanation.dataUsed, 'Lieu de résidence');
+    expect(home).toBe('non connu : aucune distance n’a été calculée');
+    expect(JSON.stringify(explanation.dataUsed)).not.toContain('69123');
   });
 });
 

@@ -51,7 +51,7 @@ describe('rankAttributions', () => {
 });
 
 describe('writeCounselorExplanation', () => {
-  const text = writeCounselorExplanation(0.7234, MIXED);
+  const text = writeCounselorExplanation(0.7234, MIXED, null);
 
   it('gives the estimated chance and the main reasons with numbers', () => {
     expect(text).toContain('Chance estimée de retour à l’emploi à 6 mois : 72 %.');
@@ -71,6 +71,7 @@ describe('writeCounselorExplanation', () => {
           { occupationMatch: 0.5, skillsCoverage: 0.3 },
           { occupationMatch: level, skillsCoverage: 0.25 },
         ),
+        null,
       ),
     );
     expect(levels[0]).toContain('Correspondance avec le métier visé = aucune (+0,50)');
@@ -86,9 +87,26 @@ describe('writeCounselorExplanation', () => {
         { employmentRate: -0.3, employmentRateMissing: -0.2 },
         { employmentRate: 0.5, employmentRateMissing: 1 },
       ),
+      null,
     );
     expect(unknown).toContain('Taux de retour à l’emploi de la formation = inconnu (−0,30)');
     expect(unknown).not.toContain('50 %');
+  });
+
+  it('tells a distance the model was given for lack of a home as unknown, not as a distance', () => {
+    const noHome = attributionsFor(
+      { distanceKm: -0.45, withinMobility: 0.1 },
+      { distanceKm: 80, withinMobility: 1 },
+    );
+    const unknownHome = writeCounselorExplanation(0.5, noHome, 'home');
+    expect(unknownHome).toContain(
+      'Distance du domicile (km) = inconnue (domicile non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+    );
+    expect(unknownHome).toContain('Dans le rayon de mobilité = supposé, distance inconnue (+0,10)');
+    expect(unknownHome).not.toContain('= 80 (');
+    expect(writeCounselorExplanation(0.5, noHome, 'course')).toContain(
+      'Distance du domicile (km) = inconnue (lieu de la formation non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+    );
   });
 
   it('leaves out negligible contributions', () => {
@@ -96,14 +114,14 @@ describe('writeCounselorExplanation', () => {
   });
 
   it('says so when nothing speaks for or against the course', () => {
-    const neutral = writeCounselorExplanation(0.4, attributionsFor({}));
+    const neutral = writeCounselorExplanation(0.4, attributionsFor({}), null);
     expect(neutral).toContain('Aucun facteur favorable marquant.');
     expect(neutral).toContain('Aucun facteur défavorable marquant.');
   });
 });
 
 describe('the job seeker’s text', () => {
-  const text = explainSuggestion(manifest, 0.5, MIXED).jobSeekerText;
+  const text = explainSuggestion(manifest, 0.5, MIXED, null).jobSeekerText;
 
   it('explains the main reasons in plain French with the manifest phrases', () => {
     expect(text).toBe(
@@ -122,7 +140,7 @@ describe('the job seeker’s text', () => {
       { yearsExperience: -0.9, monthsUnemployed: -0.6, employmentRate: 0.3 },
       { yearsExperience: 8, monthsUnemployed: 7, employmentRate: 0.7 },
     );
-    const explanation = explainSuggestion(manifest, 0.5, personal);
+    const explanation = explainSuggestion(manifest, 0.5, personal, null);
     expect(explanation.jobSeekerReasons.map((reason) => reason.direction)).toEqual(['for']);
     expect(explanation.jobSeekerText).toBe(
       'Cette formation vous est proposée surtout parce que beaucoup d’anciens stagiaires de cette formation ont retrouvé un emploi.',
@@ -136,7 +154,12 @@ describe('the job seeker’s text', () => {
       { weeksToStart: 0.4, occupationMatch: 0.3 },
       { weeksToStart: -1 / 7, occupationMatch: 2 },
     );
-    const { jobSeekerReasons, jobSeekerText, counselorText } = explainSuggestion(manifest, 0.6, dayEarly);
+    const { jobSeekerReasons, jobSeekerText, counselorText } = explainSuggestion(
+      manifest,
+      0.6,
+      dayEarly,
+      null,
+    );
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
     expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
@@ -145,11 +168,72 @@ describe('the job seeker’s text', () => {
     expect(jobSeekerText).not.toContain(soon);
     expect(counselorText).toContain('Semaines avant le début = -0,14 (+0,40)');
     const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
-    expect(explainSuggestion(manifest, 0.6, onTime).jobSeekerText).toContain(soon);
+    expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
+  });
+
+  it('tells the person nothing of a distance the tool could not measure, for lack of their home or the course’s place', () => {
+    const noHome = attributionsFor(
+      { distanceKm: -0.45, withinMobility: 0.3, occupationMatch: 0.2 },
+      { distanceKm: 80, withinMobility: 1, occupationMatch: 2 },
+    );
+    for (const unknownPlace of ['home', 'course'] as const) {
+      const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, noHome, unknownPlace);
+      expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
+        'la formation correspond au métier que vous visez',
+      ]);
+    }
+    const measured = explainSuggestion(manifest, 0.5, noHome, null).jobSeekerText;
+    expect(measured).toContain('la formation a lieu loin de chez vous');
+    expect(measured).toContain('la formation est dans la zone où vous pouvez vous déplacer');
+  });
+
+  it('tells the person nothing of how many past trainees found a job when the course’s rate is unknown', () => {
+    const unknownRate = attributionsFor(
+      { employmentRate: -0.4, occupationMatch: 0.3 },
+      { employmentRate: 0.5, employmentRateMissing: 1, occupationMatch: 2 },
+    );
+    const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, unknownRate, null);
+    expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
+      'la formation correspond au métier que vous visez',
+    ]);
+    const favoured = attributionsFor(
+      { employmentRate: 0.4 },
+      { employmentRate: 0.5, employmentRateMissing: 1 },
+    );
+    expect(explainSuggestion(manifest, 0.5, favoured, null).jobSeekerReasons).toEqual([]);
+  });
+
+  it('tells a yes-or-no feature’s phrase only when it states the value the feature has, whichever way the model weighs it', () => {
+    const phrasesOf = (
+      contributions: Partial<Record<FeatureName, number>>,
+      values: Partial<Record<FeatureName, number>>,
+    ) => explainSuggestion(manifest, 0.5, attributionsFor(contributions, values), null).jobSeekerReasons;
+    // A model that counts an unknown rate, or a course not funded, in the course's favour.
+    expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 1 })).toEqual([]);
+    expect(phrasesOf({ funded: 0.3 }, { funded: 0 })).toEqual([]);
+    expect(phrasesOf({ employmentRateMissing: -0.3 }, { employmentRateMissing: 0 })).toEqual([]);
+    // The phrases that state the value are told, for or against.
+    expect(phrasesOf({ employmentRateMissing: -0.3 }, { employmentRateMissing: 1 })).toEqual([
+      {
+        direction: 'against',
+        text: 'on ne connaît pas encore les résultats passés de cette formation',
+        weight: 'moderate',
+      },
+    ]);
+    expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 0 })).toEqual([
+      { direction: 'for', text: 'les résultats passés de cette formation sont connus', weight: 'moderate' },
+    ]);
+    expect(phrasesOf({ funded: -0.3 }, { funded: 0 })).toEqual([
+      {
+        direction: 'against',
+        text: 'la formation n’est pas financée pour les demandeurs d’emploi',
+        weight: 'moderate',
+      },
+    ]);
   });
 
   it('still says something when no feature stands out', () => {
-    expect(explainSuggestion(manifest, 0.5, attributionsFor({})).jobSeekerText).toBe(
+    expect(explainSuggestion(manifest, 0.5, attributionsFor({}), null).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',
     );
   });
@@ -157,13 +241,13 @@ describe('the job seeker’s text', () => {
 
 describe('explainSuggestion', () => {
   it('writes both texts at once', () => {
-    const explanation = explainSuggestion(manifest, 0.5, MIXED);
+    const explanation = explainSuggestion(manifest, 0.5, MIXED, null);
     expect(explanation.counselorText).toContain('50 %');
     expect(explanation.jobSeekerText).toContain('Cette formation vous est proposée');
   });
 
   it('tells the job seeker the very reasons it lists for them, and no other', () => {
-    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED);
+    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED, null);
     expect(jobSeekerReasons.length).toBeGreaterThan(1);
     for (const reason of jobSeekerReasons) expect(jobSeekerText).toContain(reason.text);
     const phrases = manifest.features.flatMap((feature) => [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CourseInput } from '../../src/courses/course.ts';
+import { type CourseInput, MODALITIES } from '../../src/courses/course.ts';
 import { buildCourseTable } from '../../src/courses/course-table.ts';
 import {
   countMonthsUnemployed,
@@ -8,6 +8,7 @@ import {
   FEATURE_NAMES,
   type FeatureName,
   type FeatureProfile,
+  findUnknownPlace,
   IMPUTED_EMPLOYMENT_RATE,
   WEEKS_WHEN_NO_SESSION,
 } from '../../src/model/features.ts';
@@ -131,6 +132,23 @@ describe('distanceKm', () => {
 
   it("falls back to the person's mobility radius when an in-person course has no coordinates", () => {
     expect(featureOf('distanceKm', { location: LYON, mobilityRadiusKm: 40 }, { location: null })).toBe(40);
+  });
+
+  it('is the mobility radius exactly when the home or an in-person or hybrid course’s place is unknown, which findUnknownPlace names', () => {
+    const radius = 37;
+    for (const home of [LYON, null]) {
+      for (const modality of MODALITIES) {
+        for (const place of [PARIS, null]) {
+          const person = { location: home, mobilityRadiusKm: radius };
+          const course = { modality, location: place };
+          const unknownPlace = findUnknownPlace(person, course);
+          expect(unknownPlace).toBe(
+            modality === 'remote' ? null : home === null ? 'home' : place === null ? 'course' : null,
+          );
+          expect(featureOf('distanceKm', person, course) === radius).toBe(unknownPlace !== null);
+        }
+      }
+    }
   });
 
   it('measures hybrid courses like in-person ones, since they need some presence', () => {
