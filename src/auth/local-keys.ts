@@ -8,6 +8,7 @@ import {
   importJWK,
   type JWK,
 } from 'jose';
+import { createPrivateFolder } from '../shared/private-folder.ts';
 import { writeFileOnce } from '../shared/write-file-once.ts';
 
 export const LOCAL_SIGNING_ALGORITHM = 'ES256';
@@ -29,7 +30,7 @@ export async function loadOrCreateLocalKeys(dataDir: string): Promise<LocalKeys>
   if (!fs.existsSync(privatePath)) {
     const { privateKey } = await generateKeyPair(LOCAL_SIGNING_ALGORITHM, { extractable: true });
     const jwk = await exportJWK(privateKey);
-    fs.mkdirSync(folder, { recursive: true });
+    createPrivateFolder(folder);
     // Another process starting at the same moment may have made one first: its key then wins.
     writeFileOnce(privatePath, JSON.stringify(jwk), 0o600);
   }

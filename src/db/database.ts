@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { type Config, DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
+import { createPrivateFolder } from '../shared/private-folder.ts';
 import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -43,8 +44,11 @@ export function openDatabase(options: DatabaseOptions): Knex {
       compileSqlOnError: false,
     });
   }
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  createPrivateFolder(options.dataDir);
   const filename = path.join(options.dataDir, options.sqliteFile ?? 'aiguillage.sqlite');
+  // Created readable by its owner only (an empty file is an empty database): its tables hold the
+  // personal data in clear, and SQLite gives its WAL and shared-memory files the same mode.
+  fs.closeSync(fs.openSync(filename, 'a', 0o600));
   return knex({
     client: 'better-sqlite3',
     connection: { filename },

@@ -2,6 +2,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditConfig } from '../config.ts';
+import { createPrivateFolder } from '../shared/private-folder.ts';
 import { writeFileOnce } from '../shared/write-file-once.ts';
 
 /** The decision log's secrets. */
@@ -72,7 +73,7 @@ function readOrCreate(configured: string | undefined, fallback: string, generate
     return fs.readFileSync(configured, 'utf8');
   }
   if (!fs.existsSync(fallback)) {
-    fs.mkdirSync(path.dirname(fallback), { recursive: true });
+    createPrivateFolder(path.dirname(fallback));
     // Another process starting at the same moment may have made one first: its key then wins.
     writeFileOnce(fallback, generate(), 0o600);
   }

@@ -1,0 +1,10 @@
+import fs from 'node:fs';
+
+/**
+ * Creates `folder` (and its missing parents) open to its owner only: the data folder holds the
+ * database, in which personal data is in clear, and the keys. A folder that exists is left as the
+ * deployer made it.
+ */
+export function createPrivateFolder(folder: string): void {
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+}
