@@ -18,6 +18,7 @@ import {
 } from '../model/model-folder.ts';
 import type { ModelSetsWithdrawn, SetsRecall } from '../recommendations/withdraw-model-sets.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
+import { ModelOutputError } from '../scoring/model-output-check.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
@@ -252,8 +253,9 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * Registers the model in `folder` of the models directory, with the SHA-256 of its manifest and
    * card. Refused when model.onnx does not have the stated SHA-256, when the manifest is invalid or
-   * does not list the features this code computes, when there is no card, or when the runtime
-   * cannot load it.
+   * does not list the features this code computes, when there is no card, when the runtime
+   * cannot load it, or when its outputs on reference rows break the model contract (problem
+   * `model-outputs-invalid`): nothing is stored nor logged then.
    */
   async registerModel(
     actor: Principal | SystemActor,
@@ -328,7 +330,8 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * Makes a registered model the active one, atomically (the previous one is retired). The new
    * scorer is loaded first, so a model that cannot load (or whose model.onnx or manifest.json is
-   * no longer the registered one) is never activated; requests already running finish on the
+   * no longer the registered one, or whose outputs break the model contract: one registered before
+   * they were checked) is never activated; requests already running finish on the
    * scorer they started with. `reason` (why, on whose review: the card read, the release notes)
    * goes with `model.activated`, readable by auditors for good, so it is refused when it mentions
    * sensitive details or a person's id (see `createLoggedTextCheck`). A recalled model is never
@@ -370,6 +373,8 @@ export class ModelRegistry implements ActiveModelSource {
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
     } catch (error) {
+      // Registered before outputs were checked: refused as its registration would be now.
+      if (error instanceof ModelOutputError) throw describeRegistrationError(error, model.folder);
       const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
       throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
@@ -759,6 +764,12 @@ function describeRegistrationError(error: unknown, folder: string): Error {
   }
   if (error instanceof ManifestError)
     return new InvalidInputError(`the manifest is not valid: ${error.message}`);
+  if (error instanceof ModelOutputError) {
+    return new InvalidInputError(
+      `the model's outputs break the model contract on reference rows: ${error.message}`,
+      problemType('model-outputs-invalid'),
+    );
+  }
   const { code, path: missing } = error as NodeJS.ErrnoException;
   if (code === 'ENOENT') {
     const file =

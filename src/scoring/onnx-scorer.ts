@@ -3,6 +3,12 @@ import type { CourseBatch } from '../courses/course-table.ts';
 import { computeFeatureMatrix, FEATURE_NAMES, type FeatureProfile } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
 import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
+import {
+  assertOutputShapes,
+  checkModelOutputs,
+  ModelOutputError,
+  type ModelRunOutputs,
+} from './model-output-check.ts';
 import { DEFAULT_SHAPLEY_OPTIONS, estimateShapleyValues } from './sampled-shapley.ts';
 import type {
   AttributionResult,
@@ -13,14 +19,6 @@ import type {
   ScoringResult,
 } from './scorer.ts';
 import { selectTopIndexes } from './select-top-scores.ts';
-
-/** Raw outputs of one batched run over an [N, F] matrix. */
-export interface MatrixScores {
-  /** [N] probabilities. */
-  scores: Float32Array;
-  /** [N, F] row-major contributions, or null when the model has no such output. */
-  contributions: Float32Array | null;
-}
 
 /**
  * Scores with an ONNX model through onnxruntime-node: the only module that imports the runtime.
@@ -39,14 +37,18 @@ export class OnnxScorer implements Scorer {
 
   /**
    * Loads `<folder>/model.onnx` and `manifest.json`, refusing bytes whose SHA-256 is not the expected
-   * one (model.onnx's alone when given a string; the manifest's too when given its hash) and a
-   * manifest whose features are not the ones this code computes.
+   * one (model.onnx's alone when given a string; the manifest's too when given its hash), a
+   * manifest whose features are not the ones this code computes, and a model whose outputs on the
+   * reference rows break the model contract ({@link checkModelOutputs}: a `ModelOutputError`).
    */
   static async load(folder: string, expected: string | ExpectedModelHashes): Promise<OnnxScorer> {
     return OnnxScorer.create(await readModelFolder(folder, expected));
   }
 
-  /** Builds a scorer from a model already read (and checked) by the caller. */
+  /**
+   * Builds a scorer from a model already read (and checked) by the caller, once its outputs on the
+   * reference rows keep the model contract (which warms the session up).
+   */
   static async create(loaded: Pick<LoadedModelFolder, 'manifest' | 'onnx' | 'sha256'>): Promise<OnnxScorer> {
     const { manifest, onnx, sha256 } = loaded;
     assertFeatureList(manifest, FEATURE_NAMES);
@@ -69,10 +71,12 @@ export class OnnxScorer implements Scorer {
       throw new Error(`the ONNX graph lacks ${missing.join(', ')} named in the manifest`);
     }
     const scorer = new OnnxScorer(manifest, sha256, session);
-    await scorer.scoreMatrix(
-      Float32Array.from(manifest.features, (feature) => feature.baseline),
-      1,
-    );
+    try {
+      await checkModelOutputs(manifest, (rows, rowCount) => scorer.scoreMatrix(rows, rowCount));
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
     return scorer;
   }
 
@@ -148,8 +152,8 @@ export class OnnxScorer implements Scorer {
     };
   }
 
-  /** Runs the model once on a row-major [rowCount, F] matrix. */
-  async scoreMatrix(features: Float32Array, rowCount: number): Promise<MatrixScores> {
+  /** Runs the model once on a row-major [rowCount, F] matrix; outputs of another shape are a `ModelOutputError`. */
+  async scoreMatrix(features: Float32Array, rowCount: number): Promise<ModelRunOutputs> {
     const featureCount = this.manifest.features.length;
     if (features.length !== rowCount * featureCount) {
       throw new RangeError(`expected ${rowCount} × ${featureCount} values, got ${features.length}`);
@@ -161,16 +165,19 @@ export class OnnxScorer implements Scorer {
       { [this.manifest.input]: new Tensor('float32', features, [rowCount, featureCount]) },
       fetches,
     );
-    const scores = results[outputs.score]?.data;
-    if (!(scores instanceof Float32Array)) {
-      throw new Error(`output ${outputs.score} is not a float32 tensor`);
+    const scoreTensor = results[outputs.score];
+    const scores = scoreTensor?.data;
+    if (scoreTensor === undefined || !(scores instanceof Float32Array)) {
+      throw new ModelOutputError(`output ${outputs.score} is not a float32 tensor`);
     }
-    const contributions =
-      outputs.contributions === undefined ? undefined : results[outputs.contributions]?.data;
-    if (contributions !== undefined && !(contributions instanceof Float32Array)) {
-      throw new Error(`output ${outputs.contributions} is not a float32 tensor`);
+    const contributionTensor =
+      outputs.contributions === undefined ? undefined : results[outputs.contributions];
+    const contributions = contributionTensor?.data;
+    if (contributionTensor !== undefined && !(contributions instanceof Float32Array)) {
+      throw new ModelOutputError(`output ${outputs.contributions} is not a float32 tensor`);
     }
-    return { scores, contributions: contributions ?? null };
+    assertOutputShapes(this.manifest, rowCount, scoreTensor.dims, contributionTensor?.dims ?? null);
+    return { scores, contributions: contributions instanceof Float32Array ? contributions : null };
   }
 
   async close(): Promise<void> {

@@ -29,10 +29,11 @@ export interface CourseScore {
 /** How much of a batch {@link Scorer.scoreCourses} returns. */
 export interface ScoringOptions {
   /**
-   * Returns only the rows of the `keepBest` best courses with a finite score, as `selectTopScores`
-   * ranks them (still in the order the courses were given), instead of a row per course: a request
-   * keeps 10 courses of up to 10,000, and copying out the features and contributions of every one
-   * costs as much as the run. An implementation may return more rows; callers still pick the best.
+   * Returns only the rows of the `keepBest` best courses whose score is a probability, as
+   * `selectTopScores` ranks them (still in the order the courses were given), instead of a row per
+   * course: a request keeps 10 courses of up to 10,000, and copying out the features and
+   * contributions of every one costs as much as the run. An implementation may return more rows;
+   * callers still pick the best.
    */
   keepBest?: number;
 }

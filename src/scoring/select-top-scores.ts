@@ -1,4 +1,5 @@
 import { compareText } from '../shared/compare-text.ts';
+import { isUsableScore } from './model-output-check.ts';
 
 /** What ranking reads of a scored course. */
 export interface RankedScore {
@@ -7,7 +8,8 @@ export interface RankedScore {
 }
 
 /**
- * Returns the `limit` best rows with a finite score, best first, ties broken by course id and then by
+ * Returns the `limit` best rows whose score is a probability (0 to 1: NaN and anything out of range
+ * are never suggested, see `isUsableScore`), best first, ties broken by course id and then by
  * input order: exactly what sorting every row and keeping the first `limit` gives.
  */
 export function selectTopScores<T extends RankedScore>(rows: readonly T[], limit: number): T[] {
@@ -26,7 +28,7 @@ export function selectTopScores<T extends RankedScore>(rows: readonly T[], limit
 }
 
 /**
- * Returns the positions of the `limit` best of `count` scored courses with a finite score, best first,
+ * Returns the positions of the `limit` best of `count` scored courses whose score is a probability, best first,
  * ties broken by course id and then by position, reading each course through the accessors: the scorer
  * ranks its raw scores with it before building any row. A bounded heap of `limit` positions rather than a
  * sort of every course, since a request keeps 10 courses of up to 10,000.
@@ -40,12 +42,12 @@ export function selectTopIndexes(
   // Negative when `a` ranks before `b`; the positions make the order total, as a stable sort's would.
   const compare = (a: number, b: number): number =>
     scoreAt(b) - scoreAt(a) || compareText(courseIdAt(a), courseIdAt(b)) || a - b;
-  const finite: (index: number) => boolean = (index) => Number.isFinite(scoreAt(index));
+  const usable: (index: number) => boolean = (index) => isUsableScore(scoreAt(index));
   const kept = Math.trunc(limit);
   if (!(kept < count) || kept < 0) {
     // Keeping every course, or `slice`'s counting from the end: nothing for a heap to save.
     return Array.from({ length: count }, (_, index) => index)
-      .filter(finite)
+      .filter(usable)
       .sort(compare)
       .slice(0, limit);
   }
@@ -61,7 +63,7 @@ export function selectTopIndexes(
     heap[j] = held;
   };
   for (let index = 0; index < count; index += 1) {
-    if (!finite(index)) continue;
+    if (!usable(index)) continue;
     if (heap.length < kept) {
       heap.push(index);
       for (let child = heap.length - 1; child > 0; ) {

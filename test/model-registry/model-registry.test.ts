@@ -36,6 +36,7 @@ import {
   rewordManifest,
   SHIPPED_FOLDER,
   type TestModelFolder,
+  writeLinearModelFolder,
   writeMlpModelFolder,
   writeShippedVariant,
 } from './support/model-folders.ts';
@@ -740,5 +741,32 @@ describe('ModelRegistry', () => {
       await registry.activateModel(ADMIN, mlp.id);
       expect(await registry.currentState()).toMatchObject({ status: 'loaded', model: { id: mlp.id } });
     });
+  });
+
+  it('starts with an active model whose outputs break the model contract (registered before they were checked), reports it unavailable and logs why', async () => {
+    const broken = await writeLinearModelFolder(modelsDir.dir, {
+      name: 'active-before-checks',
+      score: 'nan',
+    });
+    // The registry as it was: a load that reads the folder and never runs the model.
+    const before = createRegistry(
+      async (folder, expected) => new GatedScorer((await readModelFolder(folder, expected)).manifest),
+    );
+    await before.registerModel(ADMIN, broken.folder, broken.sha256);
+    await before.activateModel(ADMIN, broken.id);
+    const errors: unknown[] = [];
+
+    const restarted = createRegistry(undefined, undefined, {
+      logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+    });
+    await restarted.start(SHIPPED_FOLDER);
+
+    expect(await restarted.currentState()).toMatchObject({
+      status: 'unavailable',
+      cause: 'load',
+      modelId: broken.id,
+      reason: expect.stringMatching(/break the model contract.*probability between 0 and 1; it gave NaN/),
+    });
+    expect(errors).toEqual([expect.objectContaining({ modelId: broken.id })]);
   });
 });

@@ -67,6 +67,29 @@ describe('buildSuggestions', () => {
     );
   });
 
+  it('never suggests a course whose score is not a probability: a model scoring up to 2 gives only its scores up to 1', async () => {
+    // A model registered before outputs were checked, scoring twice the probability.
+    const doubling: Scorer = {
+      model: scorer.model,
+      manifest: scorer.manifest,
+      scoreCourses: async (...args) => {
+        const result = await scorer.scoreCourses(args[0], args[1], args[2]);
+        return { ...result, scores: result.scores.map((row) => ({ ...row, score: row.score * 2 })) };
+      },
+      attribute: (...args) => scorer.attribute(...args),
+      close: async () => {},
+    };
+    const doubled = (await doubling.scoreCourses(SEEKER, CANDIDATES, REFERENCE)).scores;
+    const usable = doubled.filter((row) => row.score <= 1);
+    expect(usable.length).toBeGreaterThan(0);
+    expect(usable.length).toBeLessThan(doubled.length);
+
+    const { items } = await buildSuggestions(doubling, SEEKER, CANDIDATES, REFERENCE, 40);
+
+    expect(items.map((item) => item.course.id).sort()).toEqual(usable.map((row) => row.courseId).sort());
+    for (const item of items) expect(item.score).toBeLessThanOrEqual(1);
+  });
+
   it('counts a session starting a day before the person is available against the course, and never tells it as starting when they are', async () => {
     const person = { ...SEEKER, availableFrom: '2027-01-11' };
     const courses = createCourseBatch(

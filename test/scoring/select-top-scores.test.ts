@@ -7,10 +7,13 @@ interface Row extends RankedScore {
   position: number;
 }
 
-/** The ranking as first written: every finite row sorted, best score first, then course id; the first `limit`. */
+/**
+ * The ranking as first written: every row whose score is a probability sorted, best score first, then
+ * course id; the first `limit`.
+ */
 function sortAndSlice(rows: readonly Row[], limit: number): Row[] {
   return [...rows]
-    .filter((row) => Number.isFinite(row.score))
+    .filter((row) => row.score >= 0 && row.score <= 1)
     .sort((a, b) => b.score - a.score || compareText(a.courseId, b.courseId))
     .slice(0, limit);
 }
@@ -20,7 +23,7 @@ const aRow = fc.record({
   // Few distinct scores, so that ties on score, and on score and id, are common.
   score: fc.oneof(
     fc.constantFrom(0.25, 0.5, 0.75),
-    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 1.5, -0.25),
     fc.double({ min: 0, max: 1, noNaN: true }),
   ),
 });
@@ -58,5 +61,17 @@ describe('selectTopScores', () => {
       { courseId: 'c-mid', score: 0.5 },
     ];
     expect(selectTopScores(rows, 3).map((row) => row.courseId)).toEqual(['c-high', 'c-mid', 'c-low']);
+  });
+
+  it('leaves out rows whose score is not a probability, as it leaves out NaN: a model scoring 2 suggests nothing with it', () => {
+    const rows = [
+      { courseId: 'c-double', score: 1.8 },
+      { courseId: 'c-high', score: 0.9 },
+      { courseId: 'c-negative', score: -0.1 },
+      { courseId: 'c-one', score: 1 },
+      { courseId: 'c-zero', score: 0 },
+    ];
+    expect(selectTopScores(rows, 5).map((row) => row.courseId)).toEqual(['c-one', 'c-high', 'c-zero']);
+    expect(selectTopScores(rows, 1).map((row) => row.courseId)).toEqual(['c-one']);
   });
 });

@@ -912,7 +912,14 @@ export interface paths {
          *     of each: from then on model.onnx and manifest.json are checked at every load, and the card
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
          *     the manifest is invalid or its features are not the ones the service computes, when there is
-         *     no card, or when the runtime cannot load the model. The log records `model.registered` with
+         *     no card, or when the runtime cannot load the model.
+         *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
+         *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
+         *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
+         *     and, when it has a `contributions` output, that holds `[N, F]` finite values; for
+         *     `exact-additive` attributions, the contributions must add up to the score
+         *     (σ(intercept + Σ contributions) within 1e-4 of it) and be 0 on the baseline row. Nothing is
+         *     registered nor logged when refused. The log records `model.registered` with
          *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`).
          */
         post: operations["registerModel"];
@@ -949,6 +956,8 @@ export interface paths {
          *     the refusal for an id reads the same whoever the person is, and is itself logged
          *     (`logged_text.refused`, without the text).
          *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`.
+         *     A model registered before its outputs were checked is checked as registration checks it now,
+         *     and refused (422 `model-outputs-invalid`) when they break the model contract.
          */
         post: operations["activateModel"];
         delete?: never;
@@ -1407,7 +1416,8 @@ export interface components {
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
-             *     recalled model), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     recalled model), `model-outputs-invalid` (422: a model whose outputs on reference rows break
+             *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
              *     `signing-key-retired` (503, the same for the log's signing key).
@@ -4781,7 +4791,23 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The folder cannot be registered (the sha256 differs, with `expectedSha256` and `actualSha256`; an invalid manifest; no card; a graph the runtime refuses), or the model's outputs on the reference rows break the model contract (`model-outputs-invalid`). Nothing registered. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/model-outputs-invalid",
+                     *       "title": "The request breaks a rule",
+                     *       "status": 422,
+                     *       "detail": "the model's outputs break the model contract on reference rows: output score must be a probability between 0 and 1; it gave 1.62 for reference row 4"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -4829,7 +4855,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The `reason` mentions sensitive details or a person's id; or the model, registered before its outputs were checked, breaks the model contract (`model-outputs-invalid`). Nothing activated. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

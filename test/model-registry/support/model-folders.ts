@@ -12,6 +12,7 @@ import {
 } from '../../../src/model/model-folder.ts';
 import {
   encodeOnnxModel,
+  ONNX_ATTRIBUTE_TYPE,
   ONNX_DATA_TYPE,
   type OnnxNode,
   type OnnxTensor,
@@ -166,6 +167,147 @@ export async function writeMlpModelFolder(
   await writeFile(
     path.join(location, CARD_FILE),
     `# Model card — ${name} ${version}\n\nA test perceptron. Not for use.\n`,
+  );
+  return { folder, id: folder, sha256: computeSha256(onnx) };
+}
+
+/** Weights of a plain logistic model over the 15 features, with the signs one would expect. */
+const LINEAR_WEIGHTS = [0.8, 1.0, -0.02, 0.5, 0.2, 0.2, 0.5, 0.0005, -0.02, 0.3, 0.3, 2.0, -0.1, -0.02, 0.02];
+
+export interface LinearModelOptions {
+  name?: string;
+  version?: string;
+  /**
+   * What the `score` output holds: `sigmoid` (a probability, as the contract says), `double` (2 ×
+   * the probability: up to 2), `nan` (NaN for every row), `two-columns` ([N, 2]: p and 1 − p, as
+   * scikit-learn's predict_proba exports).
+   */
+  score?: 'sigmoid' | 'double' | 'nan' | 'two-columns';
+  /** The batch dimension of the input and outputs: any number of rows (`N`), or one row at a time. */
+  batch?: 'dynamic' | 1;
+  /**
+   * The `contributions` output: none (sampled attributions), `true` ((x − baseline) ⊙ w, which add up
+   * to logit(score) with intercept 0), or `reversed` (their opposite: a model lying about its reasons).
+   */
+  contributions?: 'none' | 'true' | 'reversed';
+}
+
+/**
+ * Writes a model folder holding a logistic model logit = (x − baseline) · w (intercept 0, so the
+ * baseline row scores 0.5), with the shipped model's manifest otherwise (features, phrases,
+ * baselines, drift reference), or one of the ways an exported model breaks the model contract.
+ */
+export async function writeLinearModelFolder(
+  modelsDir: string,
+  options: LinearModelOptions = {},
+): Promise<TestModelFolder> {
+  const { manifest: shipped } = await readShippedModel();
+  const name = options.name ?? 'test-linear';
+  const version = options.version ?? '0.1.0';
+  const score = options.score ?? 'sigmoid';
+  const contributions = options.contributions ?? 'none';
+  const featureCount = shipped.features.length;
+  const batch = options.batch === 1 ? { dimValue: 1 } : { dimParam: 'N' };
+  const initializer: OnnxTensor[] = [
+    floatTensor(
+      'baseline',
+      [featureCount],
+      Float32Array.from(shipped.features, (feature) => feature.baseline),
+    ),
+    floatTensor(
+      'w',
+      [featureCount],
+      Float32Array.from(shipped.features, (_, f) => LINEAR_WEIGHTS[f] ?? 0),
+    ),
+    int64Tensor('axis_features', [1]),
+  ];
+  // Constants only where a node uses them: the runtime warns about every unused one.
+  if (score === 'nan' || contributions === 'reversed') {
+    initializer.push(floatTensor('minus_one', [1], Float32Array.of(-1)));
+  }
+  const node: OnnxNode[] = [
+    { name: 'center', opType: 'Sub', input: ['x', 'baseline'], output: ['centered'] },
+    { name: 'terms', opType: 'Mul', input: ['centered', 'w'], output: ['terms'] },
+    {
+      name: 'sum',
+      opType: 'ReduceSum',
+      input: ['terms', 'axis_features'],
+      output: ['logit'],
+      attribute: [{ name: 'keepdims', type: ONNX_ATTRIBUTE_TYPE.int, i: 0 }],
+    },
+    { name: 'sigmoid', opType: 'Sigmoid', input: ['logit'], output: ['p'] },
+  ];
+  if (score === 'sigmoid') {
+    node.push({ name: 'same', opType: 'Identity', input: ['p'], output: ['score'] });
+  } else if (score === 'double') {
+    initializer.push(floatTensor('two', [1], Float32Array.of(2)));
+    node.push({ name: 'double', opType: 'Mul', input: ['p', 'two'], output: ['score'] });
+  } else if (score === 'nan') {
+    // log(−p) is NaN for every p > 0.
+    node.push({ name: 'negate', opType: 'Mul', input: ['p', 'minus_one'], output: ['minus_p'] });
+    node.push({ name: 'log', opType: 'Log', input: ['minus_p'], output: ['score'] });
+  } else {
+    initializer.push(floatTensor('one', [1], Float32Array.of(1)), int64Tensor('axis_columns', [1]));
+    node.push({ name: 'complement', opType: 'Sub', input: ['one', 'p'], output: ['q'] });
+    node.push({ name: 'p_col', opType: 'Unsqueeze', input: ['p', 'axis_columns'], output: ['p2'] });
+    node.push({ name: 'q_col', opType: 'Unsqueeze', input: ['q', 'axis_columns'], output: ['q2'] });
+    node.push({
+      name: 'both',
+      opType: 'Concat',
+      input: ['p2', 'q2'],
+      output: ['score'],
+      attribute: [{ name: 'axis', type: ONNX_ATTRIBUTE_TYPE.int, i: 1 }],
+    });
+  }
+  const outputs = [tensorInfo('score', score === 'two-columns' ? [batch, { dimValue: 2 }] : [batch])];
+  if (contributions === 'true') {
+    node.push({ name: 'contrib', opType: 'Identity', input: ['terms'], output: ['contributions'] });
+  } else if (contributions === 'reversed') {
+    node.push({ name: 'contrib', opType: 'Mul', input: ['terms', 'minus_one'], output: ['contributions'] });
+  }
+  if (contributions !== 'none') {
+    outputs.push(tensorInfo('contributions', [batch, { dimValue: featureCount }]));
+  }
+  const onnx = encodeOnnxModel({
+    irVersion: 8,
+    producerName: 'aiguillage-tests',
+    producerVersion: version,
+    domain: 'fr.aiguillage.tests',
+    modelVersion: 1,
+    docString: 'A logistic test model.',
+    opsetImport: [{ domain: '', version: 17 }],
+    metadataProps: [],
+    graph: {
+      name: `${name}-${version}`,
+      docString: 'logit = (x − baseline) · w',
+      node,
+      initializer,
+      input: [tensorInfo('x', [batch, { dimValue: featureCount }])],
+      output: outputs,
+    },
+  });
+
+  const { intercept: _intercept, training: _training, ...rest } = shipped;
+  const manifest: ModelManifest = {
+    ...rest,
+    name,
+    version,
+    description: 'A logistic test model.',
+    input: 'x',
+    outputs:
+      contributions === 'none' ? { score: 'score' } : { score: 'score', contributions: 'contributions' },
+    attributionMethod: contributions === 'none' ? 'sampled-shapley' : 'exact-additive',
+    ...(contributions === 'none' ? {} : { intercept: 0 }),
+    metrics: { holdoutAuc: 0.7, holdoutLogLoss: 0.6 },
+  };
+  const folder = `${name}-${version}`;
+  const location = path.join(modelsDir, folder);
+  await mkdir(location, { recursive: true });
+  await writeFile(path.join(location, MODEL_FILE), onnx);
+  await writeFile(path.join(location, MANIFEST_FILE), formatJson(manifest));
+  await writeFile(
+    path.join(location, CARD_FILE),
+    `# Model card — ${name} ${version}\n\nA test model. Not for use.\n`,
   );
   return { folder, id: folder, sha256: computeSha256(onnx) };
 }
