@@ -121,7 +121,9 @@ const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTOR
 /**
  * The model registry: registers model folders after checking their bytes and manifest, keeps
  * exactly one model active, and serves the active model's scorer. A process notices an
- * activation made by another process on its next request and loads that model.
+ * activation made by another process on its next request and loads that model: a request is served
+ * the model active when it asked, never one an activation had replaced by then, even one this
+ * process was still loading.
  *
  * model.onnx and manifest.json are checked against their registered hashes at every load, the card
  * each time it is served. An active model that cannot be loaded (a file missing or changed, a graph
@@ -132,7 +134,14 @@ const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTOR
  */
 export class ModelRegistry implements ActiveModelSource {
   #active: ActiveModel | undefined;
-  #loading: Promise<ActiveModelState> | undefined;
+  /**
+   * Loads under way, by model id: requests that read the same active model wait for one load, and a
+   * request that reads another model active starts that model's load instead of joining a load of
+   * the one it replaced.
+   */
+  readonly #loading = new Map<string, Promise<ActiveModelState>>();
+  /** The shipped model's registration tried again, while none is active: one at a time. */
+  #registering: Promise<ActiveModelState> | undefined;
   #failure: LoadFailure | undefined;
   #registrationFailure: RegistrationFailure | undefined;
   readonly #retiring = new Set<NodeJS.Timeout>();
@@ -164,21 +173,25 @@ export class ModelRegistry implements ActiveModelSource {
     return state.status === 'loaded' ? state.model : undefined;
   }
 
+  /**
+   * The model active when this was asked, loaded, or why there is none to use: never a model that
+   * another activation had already replaced (in this process or another) when it was asked.
+   */
   async currentState(): Promise<ActiveModelState> {
     const activeId = await this.deps.store.findActiveId();
     if (activeId === undefined) {
       const failure = this.#registrationFailure;
       if (failure === undefined) return { status: 'none' };
       if (!this.isRetryDue(failure.at)) return this.registrationUnavailable(failure);
-    } else {
-      if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
-      const failure = this.#failure;
-      if (failure?.modelId === activeId && !this.isRetryDue(failure.at)) return this.loadUnavailable(failure);
+      this.#registering ??= this.registerShippedAgain(failure.folder).finally(() => {
+        this.#registering = undefined;
+      });
+      return this.#registering;
     }
-    this.#loading ??= this.refresh().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+    if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
+    const failure = this.#failure;
+    if (failure?.modelId === activeId && !this.isRetryDue(failure.at)) return this.loadUnavailable(failure);
+    return this.loadModel(activeId);
   }
 
   async listModels(): Promise<RegisteredModel[]> {
@@ -606,26 +619,43 @@ export class ModelRegistry implements ActiveModelSource {
   }
 
   /**
-   * Registers the shipped model again when a start could not and still no model is active, then
-   * loads the active model. Run by one request at a time.
+   * Registers the shipped model again when a start could not and no model is active, then serves
+   * the active model: the shipped one, or one an admin activated meanwhile.
    */
-  private async refresh(): Promise<ActiveModelState> {
-    const failure = this.#registrationFailure;
-    if (failure !== undefined && (await this.deps.store.findActiveId()) === undefined) {
-      await this.registerShipped(failure.folder);
-    }
-    return this.loadActive();
-  }
-
-  /** Loads the active model; a failure is remembered and logged, never thrown. */
-  private async loadActive(): Promise<ActiveModelState> {
-    const model = await this.deps.store.findActive();
-    if (model === undefined) {
+  private async registerShippedAgain(folder: string): Promise<ActiveModelState> {
+    await this.registerShipped(folder);
+    const activeId = await this.deps.store.findActiveId();
+    if (activeId === undefined) {
       const failure = this.#registrationFailure;
       return failure === undefined ? { status: 'none' } : this.registrationUnavailable(failure);
     }
-    // Just activated here (the shipped model registered again): already loaded.
-    if (this.#active?.id === model.id) return { status: 'loaded', model: this.#active };
+    // Just activated here: already loaded.
+    if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
+    return this.loadModel(activeId);
+  }
+
+  /** Model `id`, read active by the caller, loaded: by one load for every caller that read it. */
+  private loadModel(id: string): Promise<ActiveModelState> {
+    let loading = this.#loading.get(id);
+    if (loading === undefined) {
+      loading = this.load(id).finally(() => {
+        this.#loading.delete(id);
+      });
+      this.#loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  /**
+   * Loads model `id` and serves it from now on if it is still the active one once loaded; a failure
+   * is remembered and logged, never thrown. A model another activation replaced while it loaded
+   * still answers the requests that read it active (they asked before the activation committed),
+   * but is not served to later ones: its scorer is closed after the grace period.
+   */
+  private async load(id: string): Promise<ActiveModelState> {
+    const model = await this.deps.store.findById(id);
+    // Models are never deleted; a registry edited by hand has no model to serve.
+    if (model === undefined) return { status: 'none' };
     let scorer: Scorer;
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
@@ -638,11 +668,25 @@ export class ModelRegistry implements ActiveModelSource {
       );
       return this.loadUnavailable(this.#failure);
     }
+    const loaded = { id: model.id, scorer };
+    // Read again, as the catalog snapshot reads its version: an activation committed while this
+    // loaded (here or in another process) has its own load, which a slower one must not undo.
+    let stillActive: boolean;
+    try {
+      stillActive = (await this.deps.store.findActiveId()) === model.id;
+    } catch (error) {
+      this.retireLater(scorer);
+      throw error;
+    }
+    if (!stillActive) {
+      this.retireLater(scorer);
+      return { status: 'loaded', model: loaded };
+    }
     if (this.#failure?.modelId === model.id) {
       this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');
     }
-    this.swap({ id: model.id, scorer });
-    return { status: 'loaded', model: { id: model.id, scorer } };
+    this.swap(loaded);
+    return { status: 'loaded', model: loaded };
   }
 
   /**

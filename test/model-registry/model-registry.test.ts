@@ -27,7 +27,7 @@ import type {
 import { ConflictError, InvalidInputError } from '../../src/shared/errors.ts';
 import { type DecisionLogFixture, startDecisionLog } from '../decision-log/support/decision-log-fixture.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
-import { createGate } from '../support/gate.ts';
+import { createGate, type Gate } from '../support/gate.ts';
 import {
   copyPreviousShippedModel,
   createModelsDir,
@@ -288,6 +288,81 @@ describe('ModelRegistry', () => {
     expect(after?.id).toBe(mlp.id);
     expect(after?.scorer).not.toBe(before?.scorer);
     expect(after?.scorer.manifest.attributionMethod).toBe('sampled-shapley');
+  });
+
+  describe('when a model is activated while this process loads the model it replaces', () => {
+    /**
+     * Here notices that elsewhere activated 1.2.0 and starts loading it (`first`, the request that
+     * noticed), held by `holdingNextVersion` until the test releases it.
+     */
+    async function startLoadingNextVersion(here: ModelRegistry, loading: Gate) {
+      const elsewhere = createRegistry();
+      await here.start(SHIPPED_FOLDER);
+      await elsewhere.start(SHIPPED_FOLDER);
+      await elsewhere.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+      await elsewhere.registerModel(ADMIN, mlp.folder, mlp.sha256);
+      await elsewhere.activateModel(ADMIN, nextVersion.id);
+      const first = here.current();
+      await loading.opened;
+      return { elsewhere, first };
+    }
+
+    /** Holds the load of 1.2.0 at `loading` until `released` opens. */
+    function holdingNextVersion(loading: Gate, released: Gate, load: ScorerLoader): ScorerLoader {
+      return async (folder, expected) => {
+        if (path.basename(folder) === nextVersion.folder) {
+          loading.open();
+          await released.opened;
+        }
+        return load(folder, expected);
+      };
+    }
+
+    it('serves a request asked after another process activated a model that model, not the one it replaced; a request asked before gets the model it read', async () => {
+      const loading = createGate();
+      const released = createGate();
+      const here = createRegistry(
+        holdingNextVersion(loading, released, (folder, expected) => OnnxScorer.load(folder, expected)),
+      );
+      const { elsewhere, first } = await startLoadingNextVersion(here, loading);
+      await elsewhere.activateModel(ADMIN, mlp.id);
+
+      const after = here.current();
+      // The load of 1.2.0 ends only once the request asked after the activation has read the active model.
+      await Promise.race([after, new Promise((resolve) => setTimeout(resolve, 200))]);
+      released.open();
+
+      expect((await after)?.id).toBe(mlp.id);
+      expect((await first)?.id).toBe(nextVersion.id);
+      expect((await here.current())?.id).toBe(mlp.id);
+    });
+
+    it('keeps serving the model activated here when the load of the one it replaced ends later, and closes that one after the grace period', async () => {
+      const loading = createGate();
+      const released = createGate();
+      const loaded: { folder: string; scorer: GatedScorer }[] = [];
+      const here = createRegistry(
+        holdingNextVersion(loading, released, async (folder) => {
+          const scorer = new GatedScorer((await readModelFolder(folder)).manifest);
+          scorer.openGate();
+          loaded.push({ folder: path.basename(folder), scorer });
+          return scorer;
+        }),
+        50,
+      );
+      const { first } = await startLoadingNextVersion(here, loading);
+      await here.activateModel(ADMIN, mlp.id);
+      const activated = (await here.current())?.scorer;
+
+      released.open();
+      const replaced = (await first)?.scorer as GatedScorer | undefined;
+
+      expect((await here.current())?.scorer).toBe(activated);
+      expect(loaded.filter(({ folder }) => folder === mlp.folder)).toHaveLength(1);
+      expect(replaced?.closed).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(replaced?.closed).toBe(true);
+    });
   });
 
   it('never activates a model that can no longer be loaded, and keeps serving the active one', async () => {
