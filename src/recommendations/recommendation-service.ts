@@ -14,6 +14,7 @@ import {
 import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
+import type { Settings } from '../settings/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { DomainError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
@@ -30,7 +31,7 @@ import {
 import {
   buildNewSet,
   firstAnswerOf,
-  isSampledForSecondReview,
+  type NewSetFields,
   type RecommendationSet,
   type SetAction,
   type SetStatus,
@@ -93,8 +94,7 @@ export class RecommendationService {
     if (replay !== undefined) return this.answerReplay(replay, counselor);
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
-    const settings = await deps.settings.get();
-    const barred = findWhatBarsModel(settings, seeker);
+    const barred = findWhatBarsModel(await deps.settings.get(), seeker);
     if (barred !== undefined) throw await this.refuseSuggestions(counselor, seeker, barred);
     const current = await deps.models.currentState();
     if (current.status !== 'loaded') {
@@ -108,34 +108,35 @@ export class RecommendationService {
     const candidates = await deps.courses.findCandidates(candidateFilterFor(seeker, now));
     const suggestions = await buildSuggestions(model.scorer, seeker, candidates, now, limit);
     const noCandidate = suggestions.items.length === 0 ? findWhyNoCandidate(candidates.courses) : null;
-    const setId = createTimeOrderedId();
-    const set = buildNewSet(
-      {
-        id: setId,
-        seekerId,
-        counselorId: seeker.counselorId,
-        status: settings.blindFirst && suggestions.items.length > 0 ? 'awaiting_shortlist' : 'pending_review',
-        model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
-        attributionMethod: suggestions.attributionMethod,
-        createdBy: counselor.subject,
-        noCandidateReason: noCandidate === null ? null : explainNoCandidate(seeker, noCandidate),
-        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
-        items: suggestions.items,
-        profileSnapshot: snapshotProfile(seeker),
-      },
-      now,
-      settings.setTtlHours,
-    );
+    const fields: NewSetFields = {
+      id: createTimeOrderedId(),
+      seekerId,
+      counselorId: seeker.counselorId,
+      model: { id: model.id, version: model.scorer.model.version, sha256: model.scorer.model.sha256 },
+      attributionMethod: suggestions.attributionMethod,
+      createdBy: counselor.subject,
+      noCandidateReason: noCandidate === null ? null : explainNoCandidate(seeker, noCandidate),
+      items: suggestions.items,
+      profileSnapshot: snapshotProfile(seeker),
+    };
 
-    return this.storeNewSet(
-      counselor,
-      set,
-      request.idempotencyKey,
-      creation,
-      async (trx, secondReviewOwedBy) => ({
+    return this.storeNewSet(counselor, fields, now, request.idempotencyKey, creation, {
+      admit: async (trx, settings, locked) => {
+        // Suggestions switched off or an objection since the checks above; or the model recalled
+        // while it scored (the recall took it out of service, and withdrew its open sets, before
+        // this set could be stored): no model was active after it.
+        const barredNow =
+          findWhatBarsModel(settings, locked) ??
+          ((await deps.models.isRecalled(model.id, trx)) ? 'no_active_model' : undefined);
+        if (barredNow === undefined) return { admitted: undefined };
+        // Nothing of the set is stored; its refusal is recorded, and answered once committed.
+        await deps.decisionLog.append(trx, describeRefusal(counselor.subject, locked.id, barredNow));
+        return { refused: refuseForManualPath(locked, barredNow, deps.now()) };
+      },
+      writeEvent: async (trx, set, _admitted, secondReviewOwedBy) => ({
         type: 'recommendation.generated',
         payload: {
-          setId,
+          setId: set.id,
           model: set.model,
           attributionMethod: set.attributionMethod,
           candidateCount: candidates.courses.length,
@@ -164,13 +165,14 @@ export class RecommendationService {
           })),
         },
       }),
-    );
+    });
   }
 
   /**
    * Records that suggestions were refused for the person (`suggestion.refused`) and returns the
    * refusal naming the manual path. When the log cannot take the record (the database is down),
-   * its error is thrown instead: no refusal goes unrecorded.
+   * its error is thrown instead: no refusal goes unrecorded. A person erased, or moved to another
+   * caseload, since the counselor's request looked them up is "not found", and nothing is logged.
    */
   private async refuseSuggestions(
     counselor: Principal,
@@ -178,18 +180,23 @@ export class RecommendationService {
     why: ModelUnavailable,
     retryAfterMs?: number,
   ): Promise<DomainError> {
-    const { decisionLog } = this.deps;
-    await decisionLog.withTransaction((trx) =>
-      decisionLog.append(trx, describeRefusal(counselor.subject, seeker.id, why)),
-    );
-    return refuseForManualPath(seeker, why, this.deps.now(), retryAfterMs);
+    const { decisionLog, jobSeekers } = this.deps;
+    const refused = await decisionLog.withTransaction(async (trx) => {
+      // Read again, locked: an erasure committed since the look-up would otherwise be followed in
+      // the log by a refusal naming the person it erased.
+      const locked = await jobSeekers.lockById(trx, seeker.id);
+      if (locked === undefined || !isOnCaseloadOf(locked, counselor)) throw jobSeekerNotFound(seeker.id);
+      await decisionLog.append(trx, describeRefusal(counselor.subject, locked.id, why));
+      return locked;
+    });
+    return refuseForManualPath(refused, why, this.deps.now(), retryAfterMs);
   }
 
   /**
    * The manual path: an empty set with no model, which the counselor fills from the catalog and
    * publishes as any other, sampled for a second review like any set. Only while the model may not
-   * be used for the person (AI off, objection, no active model, the active model cannot be loaded);
-   * nothing about them is scored.
+   * be used for the person (AI off, objection, no active model, the active model cannot be loaded),
+   * as found again when the set is stored; nothing about them is scored.
    */
   async createManualRecommendations(
     counselor: Principal,
@@ -202,101 +209,122 @@ export class RecommendationService {
     if (replay !== undefined) return this.answerReplay(replay, counselor);
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
-    const settings = await deps.settings.get();
-    const reason =
-      findWhatBarsModel(settings, seeker) ?? findWhyNoUsableModel(await deps.models.currentState());
+    const fields: NewSetFields = {
+      id: createTimeOrderedId(),
+      seekerId,
+      counselorId: seeker.counselorId,
+      model: null,
+      attributionMethod: null,
+      createdBy: counselor.subject,
+      noCandidateReason: null,
+      items: [],
+      profileSnapshot: null,
+    };
+    // The model is asked only when nothing else bars it, so that a model that fails to load never
+    // holds up the manual path.
+    const barred = findWhatBarsModel(await deps.settings.get(), seeker);
+    const noUsableModel = barred === undefined ? await this.findWhyNoUsableModelFor(seeker) : undefined;
+    try {
+      return await this.storeManualSet(counselor, fields, request.idempotencyKey, creation, noUsableModel);
+    } catch (error) {
+      if (!(error instanceof ModelNotAsked)) throw error;
+      // What barred the model was lifted before the set could be stored: the model is asked now,
+      // outside the log's lock (loading it may take long, and be logged).
+      const why = await this.findWhyNoUsableModelFor(seeker);
+      return this.storeManualSet(counselor, fields, request.idempotencyKey, creation, why);
+    }
+  }
+
+  /**
+   * Why no usable model serves the person's suggestions, the manual path's door when nothing else
+   * bars the model; refused when the model is usable.
+   */
+  private async findWhyNoUsableModelFor(seeker: JobSeeker): Promise<ModelUnavailable> {
+    const why = findWhyNoUsableModel(await this.deps.models.currentState());
     // Only where the model may not be used: a counselor who could have had its suggestions would
     // otherwise pick courses after seeing them, outside the review, the second review and the
     // oversight figures, and the person would be told the AI had no part in them.
-    if (reason === undefined) throw refuseWhileSuggestionsAvailable(seeker);
-    const setId = createTimeOrderedId();
-    const set = buildNewSet(
-      {
-        id: setId,
-        seekerId,
-        counselorId: seeker.counselorId,
-        status: 'pending_review',
-        model: null,
-        attributionMethod: null,
-        createdBy: counselor.subject,
-        noCandidateReason: null,
-        secondReviewRequired: isSampledForSecondReview(setId, settings.secondReviewRate),
-        items: [],
-        profileSnapshot: null,
+    if (why === undefined) throw refuseWhileSuggestionsAvailable(seeker);
+    return why;
+  }
+
+  /**
+   * Stores a set by hand, logged with why the model may not be used as found under the log's lock:
+   * the kill switch or the objection read there, else `noUsableModel` (the model as asked before;
+   * undefined when it was not, for something barred it then: `ModelNotAsked` is thrown when that
+   * was lifted since).
+   */
+  private storeManualSet(
+    counselor: Principal,
+    fields: NewSetFields,
+    idempotencyKey: string,
+    creation: IdempotentRequest,
+    noUsableModel: ModelUnavailable | undefined,
+  ): Promise<CreateResult> {
+    const { deps } = this;
+    return this.storeNewSet(counselor, fields, deps.now(), idempotencyKey, creation, {
+      admit: async (_trx, settings, locked) => {
+        const why = findWhatBarsModel(settings, locked) ?? noUsableModel;
+        if (why === undefined) throw new ModelNotAsked();
+        return { admitted: why };
       },
-      deps.now(),
-      settings.setTtlHours,
-    );
-    return this.storeNewSet(
-      counselor,
-      set,
-      request.idempotencyKey,
-      creation,
-      async (trx, secondReviewOwedBy) => ({
+      writeEvent: async (trx, set, why, secondReviewOwedBy) => ({
         type: 'recommendation.created_manually',
         payload: {
-          setId,
+          setId: set.id,
           status: set.status,
-          modelUnavailable: reason,
+          modelUnavailable: why,
           secondReviewRequired: set.secondReview.required,
           secondReviewOwedBy,
           // One way at a time for a person: the model's open sets (which may not be published while
           // the model may not be used) end, so that the counselor works from this set alone.
-          withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
+          withdrawnSetIds: await withdrawOpenSets(deps, trx, set.seekerId, {
             reason: 'une sélection à la main a été commencée pour la personne',
             madeBy: 'model',
           }),
         },
       }),
-    );
+    });
   }
 
   /**
    * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
    * `writeEvent` may use for what the creation changes besides), once the person is seen, locked,
-   * still on the set's caseload and, for the model's sets, still open to them (suggestions on, no
-   * objection). A set not drawn for a second review takes over the one an earlier set still owes
-   * (`writeEvent` gets that set's id). A concurrent retry with the same key that won the race is
-   * answered as it was.
+   * still on the set's caseload, and `admit` let it through. The set is made (status, second-review
+   * draw, lifetime) under the settings read there, under the log's lock. A set not drawn for a
+   * second review takes over the one an earlier set still owes (`writeEvent` gets that set's id). A
+   * concurrent retry with the same key that won the race is answered as it was.
    */
-  private async storeNewSet(
+  private async storeNewSet<Admitted>(
     counselor: Principal,
-    set: RecommendationSet,
+    fields: NewSetFields,
+    now: Date,
     idempotencyKey: string,
     creation: IdempotentRequest,
-    writeEvent: (
-      trx: Knex.Transaction,
-      secondReviewOwedBy: string | null,
-    ) => Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>,
+    steps: NewSetSteps<Admitted>,
   ): Promise<CreateResult> {
     const { deps } = this;
+    let set: RecommendationSet;
     try {
-      const refusal = await deps.decisionLog.withTransaction(async (trx) => {
-        // Read again, locked: an objection, a move to another counselor or the suggestions
-        // switched off, committed since the checks above, would otherwise find nothing to withdraw
-        // or stop, and this set would survive them.
-        const seeker = await deps.jobSeekers.lockById(trx, set.seekerId);
-        if (seeker?.counselorId !== set.counselorId) throw jobSeekerNotFound(set.seekerId);
-        if (set.model !== null) {
-          // A model recalled while it scored (the recall took it out of service, and withdrew its
-          // open sets, before this set could be stored): no model was active after it.
-          const barred =
-            findWhatBarsModel(await deps.settings.get(trx), seeker) ??
-            ((await deps.models.isRecalled(set.model.id, trx)) ? 'no_active_model' : undefined);
-          if (barred !== undefined) {
-            // Nothing of the set is stored; its refusal is recorded, and answered once committed.
-            await deps.decisionLog.append(trx, describeRefusal(counselor.subject, seeker.id, barred));
-            return refuseForManualPath(seeker, barred, deps.now());
-          }
-        }
+      const stored = await deps.decisionLog.withTransaction(async (trx) => {
+        // Read again, locked: an objection, a move to another counselor or a change of the
+        // settings, committed since the checks above, would otherwise find nothing to withdraw or
+        // stop, and this set would survive them, or be made under settings the log says had
+        // changed before it (record 0004: writers take turns before they read).
+        const seeker = await deps.jobSeekers.lockById(trx, fields.seekerId);
+        if (seeker?.counselorId !== fields.counselorId) throw jobSeekerNotFound(fields.seekerId);
+        const settings = await deps.settings.get(trx);
+        const admission = await steps.admit(trx, settings, seeker);
+        if ('refused' in admission) return admission;
+        const made = buildNewSet(fields, settings, now);
         // A set not drawn takes over the second review an earlier drawn set of the person still
         // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
         // Read under the log's lock, so that two creations at once cannot both miss it.
-        const secondReviewOwedBy = set.secondReview.required
+        const secondReviewOwedBy = made.secondReview.required
           ? null
-          : ((await deps.store.findOwedSecondReview(set.seekerId, trx)) ?? null);
-        if (secondReviewOwedBy !== null) set.secondReview.required = true;
-        await deps.store.insert(trx, set);
+          : ((await deps.store.findOwedSecondReview(made.seekerId, trx)) ?? null);
+        if (secondReviewOwedBy !== null) made.secondReview.required = true;
+        await deps.store.insert(trx, made);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,
           key: idempotencyKey,
@@ -304,20 +332,21 @@ export class RecommendationService {
           requestHash: creation.requestHash,
           responseStatus: 201,
           responseBody: JSON.stringify({
-            id: set.id,
-            seekerId: set.seekerId,
-            status: set.status,
+            id: made.id,
+            seekerId: made.seekerId,
+            status: made.status,
           } satisfies StoredCreation),
-          createdAt: set.createdAt,
+          createdAt: made.createdAt,
         });
         await deps.decisionLog.append(trx, {
-          ...(await writeEvent(trx, secondReviewOwedBy)),
+          ...(await steps.writeEvent(trx, made, admission.admitted, secondReviewOwedBy)),
           actor: { role: 'counselor', id: counselor.subject },
-          subjectId: set.seekerId,
+          subjectId: made.seekerId,
         });
-        return undefined;
+        return { made };
       });
-      if (refusal !== undefined) throw refusal;
+      if ('refused' in stored) throw stored.refused;
+      set = stored.made;
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
@@ -456,6 +485,32 @@ export class RecommendationService {
     return { firstAnswer, changedSince: set.version !== firstAnswer.version };
   }
 }
+
+/**
+ * What storing a new set of one kind runs in its transaction, under the log's lock, with the person
+ * and the settings read there: whether the set may be stored (what its event needs of that check,
+ * or the refusal to answer, committed with what `admit` appended), then its creation event.
+ */
+interface NewSetSteps<Admitted> {
+  admit(
+    trx: Knex.Transaction,
+    settings: Settings,
+    seeker: JobSeeker,
+  ): Promise<{ admitted: Admitted } | { refused: DomainError }>;
+  writeEvent(
+    trx: Knex.Transaction,
+    set: RecommendationSet,
+    admitted: Admitted,
+    secondReviewOwedBy: string | null,
+  ): Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>;
+}
+
+/**
+ * A set by hand asked for while the kill switch or an objection barred the model, both lifted before
+ * it could be stored, with the model not asked: it is asked then, outside the log's lock, and the
+ * storing tried again (rolled back meanwhile, nothing written).
+ */
+class ModelNotAsked extends Error {}
 
 /** A creation retried with its Idempotency-Key: its first answer, and whether the set moved on since. */
 interface Replay {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Course, Modality } from '../courses/course.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
+import type { Settings } from '../settings/settings.ts';
 import { compareText } from '../shared/compare-text.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
@@ -272,20 +273,25 @@ export interface SetView {
   allowedActions: readonly SetAction[];
 }
 
-/** What a new set is made of; the rest starts empty (nothing opened, reviewed or published). */
+/**
+ * What a new set is made of before the settings give it its status, its second review and its
+ * lifetime; the rest starts empty (nothing opened, reviewed or published).
+ */
 export type NewSetFields = Pick<
   RecommendationSet,
   | 'id'
   | 'seekerId'
   | 'counselorId'
-  | 'status'
   | 'model'
   | 'attributionMethod'
   | 'createdBy'
   | 'noCandidateReason'
   | 'items'
   | 'profileSnapshot'
-> & { secondReviewRequired: boolean };
+>;
+
+/** The settings that shape a new set. */
+export type NewSetSettings = Pick<Settings, 'blindFirst' | 'secondReviewRate' | 'setTtlHours'>;
 
 /** A set's review fields as it is created: nothing opened, shortlisted or published, at version 1. */
 const UNREVIEWED = {
@@ -306,16 +312,28 @@ export function computeExpiry(now: Date, ttlHours: number): string {
   return new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
 }
 
-/** A set as its creation stores it, open for `ttlHours` from `now`. */
-export function buildNewSet(fields: NewSetFields, now: Date, ttlHours: number): RecommendationSet {
-  const { secondReviewRequired, ...made } = fields;
+/**
+ * A set as its creation stores it, made at `now` under `settings`: awaiting the counselor's shortlist
+ * in blind-first mode when it has items to hide (a set by hand has none), drawn for a second review
+ * by its id, open for `setTtlHours`. The settings are the ones read in the transaction that stores
+ * it, under the log's lock (record 0004), so that a set stored after a change of the settings is
+ * made under the change.
+ */
+export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now: Date): RecommendationSet {
+  const blindFirst = settings.blindFirst && fields.items.length > 0;
   return {
-    ...made,
+    ...fields,
     ...UNREVIEWED,
-    blindFirst: made.status === 'awaiting_shortlist',
+    status: blindFirst ? 'awaiting_shortlist' : 'pending_review',
+    blindFirst,
     createdAt: now.toISOString(),
-    expiresAt: computeExpiry(now, ttlHours),
-    secondReview: { required: secondReviewRequired, firstReviewerId: null, reviewerId: null, returned: null },
+    expiresAt: computeExpiry(now, settings.setTtlHours),
+    secondReview: {
+      required: isSampledForSecondReview(fields.id, settings.secondReviewRate),
+      firstReviewerId: null,
+      reviewerId: null,
+      returned: null,
+    },
   };
 }
 
