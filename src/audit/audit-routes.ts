@@ -39,6 +39,8 @@ type PeriodQuery = Pick<OversightQuery, 'from' | 'to'>;
 
 const DEFAULT_PAGE_SIZE = 50;
 const PURPOSE_HEADER = 'x-audit-purpose';
+/** The purpose's length in characters (the contract's schema can only bound its bytes). */
+const PURPOSE_TEXT = { maxLength: 200 };
 
 /** A position in seq order: the last seq of a page. */
 const readSeq = (value: unknown): number | undefined =>
@@ -167,7 +169,7 @@ export function createAuditRoutes(service: AuditService): Router {
 
 /** The caller and the purpose the contract makes them state (the service checks it before any work). */
 export function readAuditRequest(req: Request): AuditRequest {
-  return { auditor: requirePrincipal(req), purpose: readHeaderField(req, PURPOSE_HEADER) };
+  return { auditor: requirePrincipal(req), purpose: readHeaderField(req, PURPOSE_HEADER, PURPOSE_TEXT) };
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {

@@ -1,4 +1,6 @@
 import type { Request } from 'express';
+import { countShownCharacters, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
+import { RequestValidationError } from './problem.ts';
 
 /**
  * A header value as the client wrote it. Node reads header bytes as latin1, one character per
@@ -11,7 +13,23 @@ function readHeaderText(raw: string): string {
   return text.includes('\uFFFD') ? raw : text;
 }
 
-/** A header's text as the client wrote it (see {@link readHeaderText}), trimmed; empty when absent. */
-export function readHeaderField(req: Request, name: string): string {
-  return readHeaderText(String(req.header(name) ?? '')).trim();
+/**
+ * A header's text as the client wrote it (see {@link readHeaderText}), trimmed; empty when absent.
+ * With `maxLength`, a free text (a purpose): refused with 400 unless it holds at most `maxLength`
+ * characters, at least three of them shown (see `countShownCharacters`). Counted here, once
+ * decoded: the contract's schema sees the bytes, two for an "é".
+ */
+export function readHeaderField(req: Request, name: string, text?: { maxLength: number }): string {
+  const value = readHeaderText(String(req.header(name) ?? '')).trim();
+  if (text === undefined) return value;
+  const refuse = (message: string) => new RequestValidationError([{ path: `/headers/${name}`, message }]);
+  if ([...value].length > text.maxLength) {
+    throw refuse(`must hold at most ${text.maxLength} characters`);
+  }
+  if (countShownCharacters(value) < SHOWN_TEXT_MINIMUM) {
+    throw refuse(
+      `must hold at least ${SHOWN_TEXT_MINIMUM} characters other than spaces and invisible characters`,
+    );
+  }
+  return value;
 }

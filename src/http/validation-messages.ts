@@ -4,7 +4,6 @@
  * has its words here.
  */
 const PATTERN_WORDS: Record<string, string> = {
-  '\\S': 'must hold something other than spaces',
   '\\S(\\s*\\S){2}': 'must hold at least three characters other than spaces',
   '^[A-Za-z0-9_-]+$': 'may hold only letters, digits and the characters _ -',
   '^[A-Za-z0-9_.:-]+$': 'may hold only letters, digits and the characters _ . : -',

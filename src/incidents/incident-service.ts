@@ -14,6 +14,7 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import type { LoggedTextCheck, LoggedTextWriter } from '../screening/refuse-sensitive-logged-text.ts';
 import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.ts';
 import { InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
+import { requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   collectIncidents,
@@ -100,8 +101,8 @@ export class IncidentService {
     if (replay !== undefined) return replay;
 
     const now = this.deps.now();
-    const summary = input.summary.trim();
-    const measures = input.measures?.trim() ?? null;
+    const summary = requireShownText('summary', input.summary);
+    const measures = input.measures === undefined ? null : requireShownText('measures', input.measures);
     const detectedAt = this.readPastInstant('detectedAt', input.detectedAt, now);
     const warnings = await this.checkTexts(
       writerOf(actor, 'recordIncident'),

@@ -22,6 +22,7 @@ import { ModelOutputError } from '../scoring/model-output-check.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
+import { requireShownText } from '../shared/shown-text.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 
@@ -355,7 +356,7 @@ export class ModelRegistry implements ActiveModelSource {
     id: string,
     options: { reason?: string } = {},
   ): Promise<RegisteredModel> {
-    const reason = options.reason?.trim();
+    const reason = options.reason === undefined ? undefined : requireShownText('reason', options.reason);
     if (reason !== undefined) {
       await this.deps.checkLoggedText(
         { actor: actorOf(actor), operation: 'activateModel' },
@@ -448,7 +449,7 @@ export class ModelRegistry implements ActiveModelSource {
   async recallModel(actor: Principal, id: string, reason: string): Promise<ModelRecallResult> {
     const model = await this.getModel(id);
     if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be recalled again');
-    const why = reason.trim();
+    const why = requireShownText('reason', reason);
     await this.deps.checkLoggedText(
       { actor: actorOf(actor), operation: 'recallModel' },
       { field: 'reason' },

@@ -12,6 +12,7 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
+import { readOptionalText } from '../shared/shown-text.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
 
 export interface ObjectionServiceDeps {
@@ -111,7 +112,7 @@ export class ObjectionService {
    */
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
-    const comment = recording.comment?.trim() || null;
+    const comment = readOptionalText(recording.comment);
     const event = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.

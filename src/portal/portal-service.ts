@@ -24,6 +24,7 @@ import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts'
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
+import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import type { Feedback } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
@@ -222,7 +223,7 @@ export class PortalService {
     input: { response: FeedbackResponse; comment?: string },
   ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[] }> {
     await this.findMyItem(seeker, itemId);
-    const comment = input.comment?.trim() || null;
+    const comment = readOptionalText(input.comment);
     const feedback: Feedback = {
       id: createTimeOrderedId(),
       itemId,

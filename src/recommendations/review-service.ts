@@ -19,6 +19,7 @@ import {
   PreconditionFailedError,
   problemType,
 } from '../shared/errors.ts';
+import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { type AdditionWarning, warnAboutAddition } from './addition-warnings.ts';
 import {
@@ -149,7 +150,7 @@ export class ReviewService {
       'decide_item',
       (set, now, withdrawnCourseIds) => {
         const item = findItem(set, itemId);
-        const comment = decision.comment?.trim() || null;
+        const comment = readOptionalText(decision.comment);
         let reasonCode: string | null = null;
         if (decision.decision === 'approve' && decision.reasonCode !== undefined) {
           // Dropping it would hide a client that meant to reject.
@@ -249,6 +250,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     addition: { courseId: string; reason: string },
   ): Promise<ReviewResult> {
+    const reason = requireShownText('reason', addition.reason);
     // Read before the set's transaction (SQLite has one connection), judged after the access and
     // ETag checks: someone else's set must answer 404 whatever course is sent. A set's person and
     // creation never change, so the set read here serves for them.
@@ -271,7 +273,6 @@ export class ReviewService {
           { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
         );
       }
-      const reason = addition.reason.trim();
       figure = {
         decision: 'approved',
         source: 'counselor',
@@ -408,7 +409,7 @@ export class ReviewService {
       ifMatch,
       'publish',
       async (set, _now, _withdrawnCourseIds, renewLifetime, publish) => {
-        const message = options.message?.trim() || null;
+        const message = readOptionalText(options.message);
         const warnings = screenText('message', message);
         if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
           // The person reads it as soon as it is published: the counselor rephrases or confirms first.
@@ -475,7 +476,7 @@ export class ReviewService {
             'return the set, so that its counselor can reject those items',
           );
         }
-        const comment = review.comment?.trim() || null;
+        const comment = readOptionalText(review.comment);
         const personal = comment === null ? {} : { personal: { comment } };
         const warnings = screenText('comment', comment);
         if (review.decision === 'return') {
@@ -523,8 +524,8 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
+    const reason = requireShownText('reason', options.reason);
     return this.change(counselor, setId, ifMatch, 'discard', (set, now) => {
-      const reason = options.reason.trim();
       closeSet(set, 'discarded', now.toISOString());
       set.discardReason = reason;
       return {
@@ -552,13 +553,13 @@ export class ReviewService {
     ifMatch: string | undefined,
     options: { reason: string },
   ): Promise<ReviewResult> {
+    const reason = requireShownText('reason', options.reason);
     return this.change(
       counselor,
       setId,
       ifMatch,
       'retract',
       async (set, now, _withdrawn, _renew, _publish, trx) => {
-        const reason = options.reason.trim();
         retractSet(set, { by: counselor.subject, at: now.toISOString(), reason });
         return {
           warnings: screenText('reason', reason),

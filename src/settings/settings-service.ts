@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { PreconditionFailedError } from '../shared/errors.ts';
+import { requireShownText } from '../shared/shown-text.ts';
 import { type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -34,7 +35,8 @@ export class SettingsService {
     options: { ifMatch?: string; changeReason?: string } = {},
   ): Promise<StoredSettings> {
     const { ifMatch } = options;
-    const reason = options.changeReason?.trim();
+    const reason =
+      options.changeReason === undefined ? undefined : requireShownText('changeReason', options.changeReason);
     if (reason !== undefined) {
       await this.checkLoggedText(
         { actor: { role: 'admin', id: admin.subject }, operation: 'putSettings' },

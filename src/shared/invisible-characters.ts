@@ -1,5 +1,6 @@
 /** Control (NUL…) and formatting characters (bidirectional overrides, zero-width spaces). */
 const INVISIBLE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
+const INVISIBLE_CHARACTERS = new RegExp(INVISIBLE_CHARACTER.source, 'gu');
 
 /**
  * Whether a text holds a character that is not shown, or changes how the rest is shown: an id or
@@ -7,4 +8,9 @@ const INVISIBLE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
  */
 export function holdsInvisibleCharacter(text: string): boolean {
   return INVISIBLE_CHARACTER.test(text);
+}
+
+/** The text without its invisible characters (those {@link holdsInvisibleCharacter} finds). */
+export function removeInvisibleCharacters(text: string): string {
+  return text.replace(INVISIBLE_CHARACTERS, '');
 }

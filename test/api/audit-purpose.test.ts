@@ -163,6 +163,45 @@ describe('auditor API: the stated purpose', () => {
     }
   });
 
+  it('counts the purpose in characters once decoded, not in bytes: 200 accented characters pass, 201 do not', async () => {
+    for (const purpose of [`${'é'.repeat(60)} contrôle ${'è'.repeat(50)}`, 'é'.repeat(200)]) {
+      const res = await t.http
+        .get('/v1/audit/verify')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('X-Audit-Purpose', asUtf8Bytes(purpose));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect((await auditQueries()).at(-1)?.purpose).toBe(purpose);
+    }
+    const before = await auditQueries();
+    const res = await t.http
+      .get('/v1/audit/verify')
+      .set('authorization', `Bearer ${auditor}`)
+      .set('X-Audit-Purpose', asUtf8Bytes('é'.repeat(201)));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([
+      { path: '/headers/x-audit-purpose', message: 'must hold at most 200 characters' },
+    ]);
+    expect(await auditQueries()).toEqual(before);
+  });
+
+  it('refuses a purpose of fewer than three characters that show with 400 naming the header, accented ("éé") or invisible, and logs nothing', async () => {
+    for (const purpose of ['ab', 'éé', ' é  è ', '\u200b\u200b\u200b', 'a\u200b\u200bb']) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        t.http
+          .get('/v1/audit/verify')
+          .set('authorization', `Bearer ${auditor}`)
+          .set('X-Audit-Purpose', asUtf8Bytes(purpose)),
+      );
+      expect(res.status, JSON.stringify(purpose)).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors, JSON.stringify(purpose)).toEqual([
+        expect.objectContaining({ path: '/headers/x-audit-purpose' }),
+      ]);
+      expect(appended).toEqual([]);
+    }
+  });
+
   it('refuses an accented purpose that mentions health or disability, whichever way it is encoded', async () => {
     const before = await auditQueries();
     for (const purpose of ['problème de santé de la personne', "dossier d'un demandeur handicapé"]) {

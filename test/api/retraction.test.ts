@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { trackAppended } from '../support/logged-text-refusals.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -140,6 +141,21 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     const res = await retract(counselor, set.id, etag, ' a  b ');
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('reason');
+  });
+
+  it('refuses a reason whose characters show nothing (zero-width spaces) with 422 naming the field; the set stays published and nothing is logged', async () => {
+    const { set, etag } = await publishedSetOf('js-retract-7');
+    for (const reason of ['\u200b\u200b\u200b', 'a\u200b\u200bb', ' \u202e\u2066\u200d ']) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        retract(counselor, set.id, etag, reason),
+      );
+      expect(res.status, JSON.stringify(reason)).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ field: 'reason' });
+      expect(appended).toEqual([]);
+    }
+    expect(await readSet(t, counselor, set.id)).toMatchObject({ etag, set: { status: 'published' } });
+    expect((await portalOf('js-retract-7')).body.items).not.toEqual([]);
   });
 
   it('answers another counselor exactly as for a missing set, and changes nothing', async () => {

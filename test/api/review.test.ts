@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../src/recommendations/recommendation.ts';
 import { aCourse } from '../support/builders.ts';
+import { trackAppended } from '../support/logged-text-refusals.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -131,6 +132,33 @@ describe('review API', () => {
       expect(explained.status).toBe(200);
       expect(explained.body.items[0]).toMatchObject({ decision: 'rejected', reasonCode: 'other' });
       expect(explained.body.warnings).toBeUndefined();
+    });
+
+    it('refuses the reason "other" with a comment that shows nothing (a zero-width space) with 422, the item still pending', async () => {
+      const { set, etag } = await openSet();
+      const itemId = firstItem(set).itemId;
+      for (const comment of ['\u200b', ' \u200b\u2060 ', '\u202e']) {
+        const { result: res, appended } = await trackAppended(t, () =>
+          decide(t, counselor, set.id, itemId, etag, { decision: 'reject', reasonCode: 'other', comment }),
+        );
+        expect(res.status, JSON.stringify(comment)).toBe(422);
+        expect(res.body.detail).toMatch(/needs a comment/);
+        expect(appended).toEqual([]);
+      }
+      const after = await readSet(t, counselor, set.id);
+      expect(after.etag).toBe(etag);
+      expect(after.set.items.find((i) => i.itemId === itemId)?.decision).toBe('pending');
+    });
+
+    it('records a comment that shows nothing as no comment', async () => {
+      const { set, etag } = await openSet();
+      const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'too_far',
+        comment: '\u200b\u200b',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.items[0]).toMatchObject({ decision: 'rejected', reasonCode: 'too_far', comment: null });
     });
 
     it('warns about a sensitive term in a comment, still records it, and counts the warning', async () => {
@@ -347,6 +375,26 @@ describe('review API', () => {
         const res = await act(t, counselor, set.id, action, etag, body);
         expect(res.status, `${action} ${JSON.stringify(body)}`).toBe(400);
         expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('/body/reason');
+      }
+      expect((await readSet(t, counselor, set.id)).set).toMatchObject({
+        status: 'pending_review',
+        version: set.version,
+      });
+    });
+    it('refuses a reason whose characters show nothing (zero-width spaces), for an addition and a discard, with 422 naming the field, changing and logging nothing', async () => {
+      const { set, etag } = await openSet();
+      for (const [action, body] of [
+        ['items', { courseId: 'PARIS-AS', reason: '\u200b\u200b\u200b' }],
+        ['items', { courseId: 'PARIS-AS', reason: 'a \u200b\u200d b' }],
+        ['discard', { reason: '\u2060\u2060\u2060\u2060' }],
+      ] as const) {
+        const { result: res, appended } = await trackAppended(t, () =>
+          act(t, counselor, set.id, action, etag, body),
+        );
+        expect(res.status, `${action} ${JSON.stringify(body)}`).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({ field: 'reason' });
+        expect(appended).toEqual([]);
       }
       expect((await readSet(t, counselor, set.id)).set).toMatchObject({
         status: 'pending_review',

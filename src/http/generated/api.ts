@@ -1470,7 +1470,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused: one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`). */
+            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`). */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
@@ -2031,7 +2031,7 @@ export interface components {
             decision: "approve" | "reject";
             /** @description Required for a rejection; refused with an approval. */
             reasonCode?: string;
-            /** @description Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
+            /** @description Required with the reason code `other` (`commentRequired`): a comment of spaces or invisible characters alone (zero-width spaces) counts as none. Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
             comment?: string;
         };
         /**
@@ -2042,7 +2042,7 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
-            /** @description At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         OrderRequest: {
@@ -2092,11 +2092,11 @@ export interface components {
             at: string;
         };
         RetractRequest: {
-            /** @description Why the suggestions are taken back. At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         DiscardRequest: {
-            /** @description At least three characters other than spaces. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         ReasonCode: {
@@ -2113,7 +2113,7 @@ export interface components {
             updatedAt?: unknown;
             /** @description As an earlier version of the API read it; ignored. */
             updatedBy?: unknown;
-            /** @description Why the settings change (the kill switch thrown after an incident, say): kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, holds the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it: that refusal is itself logged, as `logged_text.refused`, without the text) or invisible characters; name no person. */
+            /** @description Why the settings change (the kill switch thrown after an incident, say), in at least three characters other than spaces and invisible characters: kept with `settings.changed` in the decision log, readable by auditors for good, so refused (422) when it mentions sensitive details, holds the id of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it: that refusal is itself logged, as `logged_text.refused`, without the text) or invisible characters; name no person. */
             changeReason?: string;
         };
         /**
@@ -2695,11 +2695,11 @@ export interface components {
             }[];
         };
         ActivateModelRequest: {
-            /** @description Why the model goes live (the card read, the release notes, the review it passed): kept with `model.activated`; name no person. */
+            /** @description Why the model goes live (the card read, the release notes, the review it passed), in at least three characters other than spaces and invisible characters: kept with `model.activated`; name no person. */
             reason?: string;
         };
         RecallModelRequest: {
-            /** @description Why the model is recalled (the fault found, on whose review): kept with `model.recalled` and on the model, readable for good; the reason of each retraction and withdrawal, which the people concerned read in their file. Name no person. */
+            /** @description Why the model is recalled (the fault found, on whose review), in at least three characters other than spaces and invisible characters: kept with `model.recalled` and on the model, readable for good; the reason of each retraction and withdrawal, which the people concerned read in their file. Name no person. */
             reason: string;
         };
         ModelRecallResult: {
@@ -2892,7 +2892,7 @@ export interface components {
          */
         IncidentSeverity: "serious" | "malfunction" | "near_miss";
         IncidentInput: {
-            /** @description What happened, what it affected, how it was found; kept readable in the log for good, so name no person. */
+            /** @description What happened, what it affected, how it was found, in at least three characters other than spaces and invisible characters; kept readable in the log for good, so name no person. */
             summary: string;
             severity: components["schemas"]["IncidentSeverity"];
             /**
@@ -2904,7 +2904,7 @@ export interface components {
             modelId?: components["schemas"]["ModelId"];
             /** @description Recommendation sets involved, by id (never a person's id). */
             setIds?: string[];
-            /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...); kept readable for good, as the summary. */
+            /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...), in at least three characters other than spaces and invisible characters; kept readable for good, as the summary. */
             measures?: string;
             /**
              * @description Record a summary or measures that seem to mention sensitive information as written (otherwise 422).
@@ -3375,7 +3375,7 @@ export interface components {
         ModelId: components["schemas"]["ModelId"];
         IncidentId: string;
         /**
-         * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+         * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
          * @example quarterly oversight review
          */
         AuditPurpose: string;
@@ -4423,6 +4423,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -4455,6 +4456,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -5009,7 +5011,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5059,7 +5061,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5103,7 +5105,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5142,7 +5144,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5174,7 +5176,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5214,7 +5216,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5251,7 +5253,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5288,7 +5290,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5325,7 +5327,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5362,7 +5364,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
@@ -5399,7 +5401,7 @@ export interface operations {
             };
             header: {
                 /**
-                 * @description Why you are asking, in a few words. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
+                 * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
                  * @example quarterly oversight review
                  */
                 "X-Audit-Purpose": components["parameters"]["AuditPurpose"];
