@@ -21,6 +21,7 @@ import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
+import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
@@ -118,6 +119,9 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use(metrics.middleware);
+  // Before the validator, which breaks on bracketed query names instead of refusing them, and before
+  // the routes it does not check, so that every path answers them alike.
+  app.use(refuseBracketQueryKeys);
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

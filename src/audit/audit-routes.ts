@@ -7,6 +7,7 @@ import { readHeaderField } from '../http/header-text.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
+import { isWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { StoredEvent } from './audit-event-store.ts';
 import type { AuditPeriod, AuditRequest, AuditService } from './audit-service.ts';
@@ -180,12 +181,21 @@ function toPeriod(query: PeriodQuery): AuditPeriod {
   return period;
 }
 
-/** A date-time the contract accepts but no clock shows (a leap second, 23:59:60) is refused. */
+/**
+ * A date-time the contract accepts but no clock shows (a leap second, 23:59:60) is refused, and so is
+ * one whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`): written
+ * `-000001-…` or `+010000-…`, it would no longer compare as text with the log's instants.
+ */
 function toInstant(name: 'from' | 'to', value: unknown): string {
   const time = Date.parse(String(value));
   if (Number.isNaN(time)) {
     throw new RequestValidationError([
       { path: `/query/${name}`, message: 'is not an instant this log can compare' },
+    ]);
+  }
+  if (!isWritableInstant(time)) {
+    throw new RequestValidationError([
+      { path: `/query/${name}`, message: 'falls outside the years 0000 to 9999 once moved to UTC' },
     ]);
   }
   return new Date(time).toISOString();

@@ -25,6 +25,7 @@ import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
+import { isWritableInstant } from '../shared/utc-instant.ts';
 import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
@@ -250,16 +251,16 @@ export class AuditService {
     const threshold = fastDecisionSeconds ?? (await this.deps.settings.getSettings()).fastDecisionSeconds;
     const { seq: toSeq } = await this.deps.log.readHead();
     // A set is reviewed while it lives: its reviews are over within its lifetime after the period,
-    // or within the lifetime a second review gave it anew.
-    const reviewsUntil =
+    // or within the lifetime a second review gave it anew. A period ending in the last days of 9999
+    // has its reviews end where no date-time can be written: they are read up to the head.
+    const reviewsEnd =
       period.to === undefined
         ? undefined
-        : laterOf(
-            new Date(
-              Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000,
-            ).toISOString(),
-            await this.readLatestRenewedExpiry(period.from),
-          );
+        : Date.parse(period.to) + (await this.readLongestSetLifetimeHours()) * 3_600_000;
+    const reviewsUntil =
+      reviewsEnd === undefined || !isWritableInstant(reviewsEnd)
+        ? undefined
+        : laterOf(new Date(reviewsEnd).toISOString(), await this.readLatestRenewedExpiry(period.from));
     const { events } = this.deps;
     const reviews = events.streamContents(
       { types: OVERSIGHT_REVIEW_EVENT_TYPES, ...pickDefined({ from: period.from, to: reviewsUntil }) },

@@ -1,3 +1,4 @@
+import { clampToWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditPeriod } from './audit-service.ts';
 import { WEEK_MS, weekStartOf } from './event-fields.ts';
 
@@ -11,8 +12,17 @@ import { WEEK_MS, weekStartOf } from './event-fields.ts';
  */
 export function figurePeriodOf(period: AuditPeriod, now: Date, minPeople: number): AuditPeriod {
   if (minPeople <= 1) return period;
-  const from = period.from === undefined ? undefined : weekStartOf(Date.parse(period.from) + WEEK_MS - 1);
-  const asked = period.to === undefined ? Number.POSITIVE_INFINITY : weekStartOf(Date.parse(period.to));
+  // The weeks of a period asked from the last days of 9999, or up to the first days of year 0000, start
+  // or end in years no date-time can write: the bound stays at that end of the range, where the period
+  // covers nothing all the same (no event of the log lies beyond it).
+  const from =
+    period.from === undefined
+      ? undefined
+      : clampToWritableInstant(weekStartOf(Date.parse(period.from) + WEEK_MS - 1));
+  const asked =
+    period.to === undefined
+      ? Number.POSITIVE_INFINITY
+      : clampToWritableInstant(weekStartOf(Date.parse(period.to)));
   const to = Math.min(asked, weekStartOf(now.getTime()));
   return {
     ...(from === undefined ? {} : { from: new Date(from).toISOString() }),

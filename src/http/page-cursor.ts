@@ -13,11 +13,18 @@ const DIGEST_BYTES = 12;
  *
  * The text is base64url of the JSON array `[digest, position]`, the digest being the SHA-256 of the
  * list's name and its normalised filters (see {@link digestFilters}).
+ *
+ * Nothing in it is secret: anyone can write a cursor for a list and its filters, and that needs no
+ * key to be safe. Each list reads its positions back strictly (`readPosition` takes only the shape
+ * the list writes, so no other text reaches its query), and a position of that shape, forged or not,
+ * only moves where the page starts within what the list shows its caller anyway: every list applies
+ * the caller's rights whatever the cursor says.
  */
 export class PageCursor<Position extends JsonValue> {
   /**
    * @param list names the list, so that two lists with the same filters never share cursors.
-   * @param readPosition narrows a decoded position; undefined when it is not one this list makes.
+   * @param readPosition narrows a decoded position; undefined when it is not one this list makes
+   *   (of another shape than the list writes, or holding any other text).
    */
   constructor(
     private readonly list: string,

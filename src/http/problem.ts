@@ -23,6 +23,11 @@ export interface FieldError {
   message: string;
 }
 
+/** A member name as a JSON Pointer token (RFC 6901), with a NUL shown so the path stays readable. */
+export function toPointerToken(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1').replaceAll('\u0000', '\\u0000');
+}
+
 /**
  * A request that passed the contract but is still malformed (an opaque cursor we did not give
  * out, say); answered like a validation error, 400 with `errors`.

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { containsNul, NUL_REASON } from '../shared/nul-character.ts';
-import { type FieldError, RequestValidationError } from './problem.ts';
+import { type FieldError, RequestValidationError, toPointerToken } from './problem.ts';
 
 /**
  * Refuses a request whose JSON body or query holds a NUL character in any text, naming where (400,
@@ -29,13 +29,8 @@ function findNul(value: unknown, path: string, errors: FieldError[]): void {
     return;
   }
   for (const [key, item] of Object.entries(value)) {
-    const at = `${path}/${pointerToken(key)}`;
+    const at = `${path}/${toPointerToken(key)}`;
     if (containsNul(key)) errors.push({ path: at, message: `is a member name that ${NUL_REASON}` });
     else findNul(item, at, errors);
   }
-}
-
-/** A member name as a JSON Pointer token (RFC 6901), with its NUL shown so the path stays readable. */
-function pointerToken(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1').replaceAll('\u0000', '\\u0000');
 }

@@ -5,6 +5,7 @@ import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
+import { isUtcInstant } from '../shared/utc-instant.ts';
 import type { IncidentListPosition, IncidentStatus } from './incident.ts';
 import type { IncidentService, RecordedAnswer } from './incident-service.ts';
 
@@ -25,12 +26,6 @@ const INCIDENT_CURSOR = new PageCursor('audit-incidents', (value): IncidentListP
   if (!Number.isSafeInteger(seq) || Number(seq) < 1) return undefined;
   return [detectedAt, Number(seq)];
 });
-
-/** An instant as the list's positions write it (UTC, milliseconds). */
-function isUtcInstant(text: string): boolean {
-  const time = Date.parse(text);
-  return !Number.isNaN(time) && new Date(time).toISOString() === text;
-}
 
 /** The deployer's incidents (`/v1/audit/incidents`): recorded and reported by admins and auditors. */
 export function createIncidentRoutes(incidents: IncidentService, audit: AuditService): Router {

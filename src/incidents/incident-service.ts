@@ -16,6 +16,7 @@ import { type ScreeningWarning, screenText } from '../screening/sensitive-terms.
 import { InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import { isWritableInstant } from '../shared/utc-instant.ts';
 import {
   collectIncidents,
   describeIncident,
@@ -323,5 +324,9 @@ function readInstant(field: string, value: string): string {
   const time = Date.parse(value);
   if (Number.isNaN(time))
     throw new InvalidInputError(`${field} is not an instant the log can record`, { field });
+  // `0000-01-01T00:00:00+01:00` is a date-time, but in UTC it is written `-000001-…`, which is none.
+  if (!isWritableInstant(time)) {
+    throw new InvalidInputError(`${field} falls outside the years 0000 to 9999 once moved to UTC`, { field });
+  }
   return new Date(time).toISOString();
 }

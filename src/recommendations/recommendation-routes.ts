@@ -2,6 +2,8 @@ import { type Request, type Response, Router } from 'express';
 import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { isGeneratedId } from '../shared/time-ordered-id.ts';
+import { isUtcInstant } from '../shared/utc-instant.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
 import { toSetBody, toSummaryBody } from './recommendation-mapping.ts';
 import type { CreateResult, RecommendationService } from './recommendation-service.ts';
@@ -21,12 +23,18 @@ type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
 
 const DEFAULT_PAGE_SIZE = 50;
 
-/** The queue's pages, newest first: a cursor holds the [createdAt, id] of the last set of its page. */
-const SET_CURSOR = new PageCursor('recommendations', (value) =>
-  Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')
-    ? (value as [string, string])
-    : undefined,
-);
+/**
+ * The queue's pages, newest first: a cursor holds the [createdAt, id] of the last set of its page. It
+ * is read back only in the shape the queue writes it (an instant as the store writes `createdAt`, an
+ * id the API made): any other text, a NUL say, would go into the query.
+ */
+const SET_CURSOR = new PageCursor('recommendations', (value): [string, string] | undefined => {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [createdAt, id] = value as unknown[];
+  if (typeof createdAt !== 'string' || !isUtcInstant(createdAt)) return undefined;
+  if (typeof id !== 'string' || !isGeneratedId(id)) return undefined;
+  return [createdAt, id];
+});
 
 export function createRecommendationRoutes(
   suggestions: RecommendationService,

@@ -29,3 +29,13 @@ export function createTimeOrderedId(now = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const GENERATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Whether the text is an id as the API makes them: a UUID of version 7 as written above, or of
+ * version 4 for the rows made before ids were time-ordered (record 0011).
+ */
+export function isGeneratedId(text: string): boolean {
+  return GENERATED_ID.test(text);
+}

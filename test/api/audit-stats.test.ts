@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { ReferenceDistribution } from '../../src/model/manifest.ts';
 import { appendEvents, pseudonymOf } from '../audit/support/audit-events.ts';
+import { trackAppended } from '../support/logged-text-refusals.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
@@ -251,12 +252,40 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(setA).toMatchObject({ publishedItems: 3, explanationsOpened: 2 });
     });
 
+    it('counts the reviews of a period ending in the last days of 9999, whose reviews end past what a date-time can write', async () => {
+      expect(await rowsOf('?to=9999-12-31T00:00:00Z')).toEqual(await rowsOf());
+    });
+
     it('still holds after the job seekers are erased', async () => {
       const before = await rowsOf();
       const admin = await t.tokenFor('admin', 'ops-1');
       expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
       expect(await rowsOf()).toEqual(before);
     });
+  });
+
+  it('refuses a period bound whose offset moves it out of the years 0000 to 9999 in UTC, naming it, and logs no query', async () => {
+    const paths = [
+      'events',
+      'events/export',
+      ...['oversight', 'usage', 'attributions', 'drift', 'outcomes'].map((figure) => `stats/${figure}`),
+    ];
+    for (const path of paths) {
+      for (const [name, value] of [
+        ['from', '0000-01-01T00:00:00+01:00'],
+        ['to', '9999-12-31T23:59:59-01:00'],
+      ] as const) {
+        const { result: res, appended } = await trackAppended(t, () =>
+          get(`/v1/audit/${path}?${name}=${encodeURIComponent(value)}`),
+        );
+        expect(res.status, `${path} ${name}`).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([
+          { path: `/query/${name}`, message: 'falls outside the years 0000 to 9999 once moved to UTC' },
+        ]);
+        expect(appended).toEqual([]);
+      }
+    }
   });
 
   describe('GET /v1/audit/stats/attributions', () => {
@@ -456,6 +485,35 @@ describe('auditor API: figures opened from sealed parts rest on enough people', 
     const drift = (await get('/v1/audit/stats/drift')).body.models[0];
     expect(drift).toMatchObject({ sets: 4, people: 4, withheld: false, withheldWeeks: 1 });
     expect(drift.features).toEqual(firstWeekDrift.features);
+  });
+
+  it('gives the figures of a period whose whole weeks lie beyond the years 0000 to 9999 for an empty period at that end, and logs it', async () => {
+    const ends = [
+      // Its last whole week would end on Monday 27 December of the year before 0000.
+      { query: 'to=0000-01-01T00:00:00Z', from: undefined, to: '0000-01-01T00:00:00.000Z' },
+      // Its first whole week would start on Monday 3 January 10000.
+      {
+        query: 'from=9999-12-31T23:59:59Z',
+        from: '9999-12-31T23:59:59.999Z',
+        to: '9999-12-31T23:59:59.999Z',
+      },
+    ];
+    for (const figure of ['attributions', 'drift', 'outcomes']) {
+      for (const { query, from, to } of ends) {
+        const { result: res, appended } = await trackAppended(t, () =>
+          get(`/v1/audit/stats/${figure}?${query}`),
+        );
+        expect(res.status, `${figure}?${query} ${res.text}`).toBe(200);
+        expect([res.body.from, res.body.to], `${figure}?${query}`).toEqual([from, to]);
+        expect(res.body.models ?? res.body.rows).toEqual([]);
+        expect(appended).toEqual([
+          expect.objectContaining({
+            type: 'audit.queried',
+            payload: expect.objectContaining({ filters: expect.objectContaining({ to }) }),
+          }),
+        ]);
+      }
+    }
   });
 
   it('withholds every figure of a period whose whole weeks each rest on too few job seekers', async () => {

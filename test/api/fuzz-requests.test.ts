@@ -87,10 +87,17 @@ describe('generated and mutated requests', () => {
     '%s never answers 5xx, and every 4xx is problem+json',
     async (_id, op) => {
       const queryNames = queryNamesOf(op.template, op.method);
+      const queryName = queryNames.length > 0 ? fc.constantFrom(...queryNames) : fc.constant('extra');
       const request = fc.record({
         pathValue: fc.oneof(fc.constant('sample-1'), fc.string({ minLength: 1, maxLength: 70 })),
         query: fc.dictionary(
-          queryNames.length > 0 ? fc.constantFrom(...queryNames) : fc.constant('extra'),
+          // Names as written, or with the brackets some clients add to lists (`status[]`, `type[0]`).
+          fc.oneof(
+            queryName,
+            fc
+              .tuple(queryName, fc.constantFrom('[]', '[0]', '[x]'))
+              .map(([name, brackets]) => name + brackets),
+          ),
           weirdString,
           { maxKeys: 4 },
         ),

@@ -281,6 +281,17 @@ describe('incidents (/v1/audit/incidents)', () => {
     expect(early.body.field).toBe('notifiedAt');
   });
 
+  it('refuses a detection whose offset moves it before the year 0000 in UTC with 422, and records nothing', async () => {
+    const before = await incidentEvents();
+    const res = await record(anIncident({ detectedAt: '0000-01-01T00:00:00+01:00' }));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      field: 'detectedAt',
+      detail: 'detectedAt falls outside the years 0000 to 9999 once moved to UTC',
+    });
+    expect(await incidentEvents()).toEqual(before);
+  });
+
   it('warns about sensitive terms: refused with the warnings until confirmed, then recorded with them', async () => {
     const summary = 'Courses for people with a disability ranked last, whatever their project';
     const before = await incidentEvents();

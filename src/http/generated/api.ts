@@ -2289,6 +2289,9 @@ export interface components {
              *     `AUDIT_MIN_PEOPLE` job seekers on their own (two periods a person apart would otherwise give that person's
              *     outcome by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
              *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
+             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
+             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -2897,7 +2900,7 @@ export interface components {
             severity: components["schemas"]["IncidentSeverity"];
             /**
              * Format: date-time
-             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`).
+             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`), nor before the year 0000 once moved to UTC (`0000-01-01T00:00:00+01:00`).
              */
             detectedAt: string;
             /** @description The registered model involved, if one is. */
@@ -3073,6 +3076,9 @@ export interface components {
              *     job seekers on their own (two periods a person apart would otherwise give that person's values
              *     by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
              *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
+             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
+             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3113,6 +3119,9 @@ export interface components {
              *     job seekers on their own (two periods a person apart would otherwise give that person's values
              *     by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
              *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
+             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
+             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
@@ -3146,7 +3155,8 @@ export interface components {
         /**
          * @description The request does not match the contract; `errors` lists each invalid field. An operation
          *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
-         *     body, an empty one or `{}` is fine.
+         *     body, an empty one or `{}` is fine. A query parameter named with brackets (`status[]`,
+         *     `type[0]`) is refused too, naming it (`/query/status[]`).
          */
         BadRequest: {
             headers: {
@@ -3360,7 +3370,7 @@ export interface components {
         IdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -3384,9 +3394,9 @@ export interface components {
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
-        /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+        /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditFrom: string;
-        /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+        /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
@@ -3832,7 +3842,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4108,7 +4118,7 @@ export interface operations {
                 modelId?: components["schemas"]["ModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4988,9 +4998,9 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5006,7 +5016,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5042,9 +5052,9 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "ndjson" | "csv";
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5139,7 +5149,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5207,9 +5217,9 @@ export interface operations {
     getOversightStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
@@ -5246,9 +5256,9 @@ export interface operations {
     getUsageStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5283,9 +5293,9 @@ export interface operations {
     getAttributionStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5320,9 +5330,9 @@ export interface operations {
     getDriftStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5357,9 +5367,9 @@ export interface operations {
     getOutcomeStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. */
+                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5396,7 +5406,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list. Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
