@@ -47,7 +47,10 @@ export function createLoggedTextCheck(deps: {
   return async (writer, place, text, ask, options) => {
     refuseSensitiveLoggedText(place, text, ask, options);
     const kept = `${nameLoggedTextPlace(place)} is kept readable in the decision log for good, where people appear only by pseudonym`;
-    const candidates = listIdCandidates(text, MAX_ID_CANDIDATES);
+    // The pieces as written, and as a reader reads them: `js‑2001` (a non-breaking hyphen) or
+    // `ｊｓ－２００１` names js-2001 to anyone.
+    const asRead = foldIdSpelling(text);
+    const candidates = listIdCandidates(asRead === text ? text : `${text}\n${asRead}`, MAX_ID_CANDIDATES);
     if (candidates.length > MAX_ID_CANDIDATES) {
       throw new InvalidInputError(
         `${kept}, so it is searched for people’s ids, and it holds more than ` +
@@ -55,7 +58,9 @@ export function createLoggedTextCheck(deps: {
         { ...place },
       );
     }
-    const pseudonyms = candidates.map((candidate) => deps.pseudonymise(candidate));
+    const pseudonyms = [...new Set(candidates.flatMap(listCaseSpellings))].map((spelling) =>
+      deps.pseudonymise(spelling),
+    );
     if (
       !(await deps.events.hasEventsAbout(pseudonyms)) &&
       !(await deps.events.hasEventsBy(pseudonyms, STAFF_ROLES))
@@ -76,6 +81,26 @@ export function createLoggedTextCheck(deps: {
       { ...place },
     );
   };
+}
+
+/** The dashes a keyboard, a word processor or a copied page may put for a hyphen (U+2010 to U+2015, U+2212). */
+const DASHES = /[\u2010-\u2015\u2212]/g;
+
+/**
+ * A text with its compatibility forms folded (fullwidth letters, digits and signs, the small and
+ * fullwidth hyphen-minus: NFKC) and every dash made a hyphen-minus, as ids are spelled.
+ */
+function foldIdSpelling(text: string): string {
+  return text.normalize('NFKC').replace(DASHES, '-');
+}
+
+/**
+ * The spellings of a piece that are looked up: as written, in lower case and in upper case. Ids are
+ * stored as given and a pseudonym is the keyed hash of the exact id, so each is looked up apart;
+ * an id stored in mixed case (`Js-2001`) is found only as written.
+ */
+function listCaseSpellings(piece: string): string[] {
+  return [piece, piece.toLowerCase(), piece.toUpperCase()];
 }
 
 /** The longest id the contract allows. */

@@ -21,6 +21,32 @@ export interface AdditionWarning {
   message: string;
 }
 
+/**
+ * The codes that owe nothing to the person: the course's sessions, read against the day. The others
+ * are worked out from the person's profile (their level, their home, whether they accept remote
+ * training), and with the course's public data each tells a value of theirs.
+ */
+const COURSE_WARNING_CODES: ReadonlySet<AdditionWarningCode> = new Set([
+  'no_session_planned',
+  'session_passed',
+]);
+
+/**
+ * The codes of an addition's warnings as the decision log keeps them: the course's own in clear, for
+ * the auditors; those worked out from the person's profile sealed with their key, since they would
+ * tell a value of theirs beside their pseudonym for good, past an erasure.
+ */
+export function splitAdditionWarningCodes(warnings: readonly AdditionWarning[]): {
+  aboutCourse: AdditionWarningCode[];
+  aboutPerson: AdditionWarningCode[];
+} {
+  const codes = warnings.map((warning) => warning.code);
+  return {
+    aboutCourse: codes.filter((code) => COURSE_WARNING_CODES.has(code)),
+    aboutPerson: codes.filter((code) => !COURSE_WARNING_CODES.has(code)),
+  };
+}
+
 type Person = Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>;
 
 /**

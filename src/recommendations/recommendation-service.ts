@@ -139,7 +139,6 @@ export class RecommendationService {
           setId: set.id,
           model: set.model,
           attributionMethod: set.attributionMethod,
-          candidateCount: candidates.courses.length,
           catalogVersion: candidates.catalogVersion,
           // A code: the sentence the counselor reads is built from the person's radius and level.
           noCandidateReason: noCandidate,
@@ -157,6 +156,9 @@ export class RecommendationService {
         // Scores and attributions are sealed with the features they come from: an additive model's
         // contributions are step functions of the person's values, which its card publishes.
         personal: {
+          // How many courses passed the person's filters: counted again in the catalog of that
+          // version, it bounds their level and where they live.
+          candidateCount: candidates.courses.length,
           featureVectors: set.items.map((item) => ({ itemId: item.id, features: item.features })),
           attributions: set.items.map((item) => ({
             itemId: item.id,

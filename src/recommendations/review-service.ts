@@ -21,7 +21,7 @@ import {
 } from '../shared/errors.ts';
 import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import { type AdditionWarning, warnAboutAddition } from './addition-warnings.ts';
+import { type AdditionWarning, splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -306,6 +306,7 @@ export class ReviewService {
       };
       set.items.push(item);
       const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
+      const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
       return {
         warnings: [...screenText('reason', reason), ...additionWarnings],
         events: [
@@ -317,10 +318,11 @@ export class ReviewService {
               courseId: course.id,
               decisionSeconds: item.decisionSeconds,
               earlierModelSetId: earlier?.setId ?? null,
-              // What the counselor knowingly overrode: the suggestions' filters, by their codes.
-              warnings: additionWarnings.map((warning) => warning.code),
+              // What the counselor knowingly overrode, by their codes: in clear what owes nothing to
+              // the person; what their level or home gave is sealed, as their values are.
+              warnings: loggedWarnings.aboutCourse,
             },
-            personal: { reason },
+            personal: { reason, profileWarnings: loggedWarnings.aboutPerson },
           },
         ],
       };

@@ -478,6 +478,20 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(details.size).toBe(1);
   });
 
+  it("refuses another job seeker's id upper-cased as the reference, as it refuses the person's own, and logs the refusal", async () => {
+    await syncSeeker(t, 'js-other-case');
+    const { result: res, appended } = await trackAppended(t, () =>
+      requestRecord(t, admin, SEEKER, 'DSAR/JS-OTHER-CASE'),
+    );
+    expect(res.status, 'js-other-case named readable for good beside the export').toBe(422);
+    expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+    expect(appended).toEqual([
+      aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'getAccessRecord', {
+        header: 'X-Access-Request',
+      }),
+    ]);
+  });
+
   it('does not create a data key for a person who has none', async () => {
     await syncSeeker(t, 'js-synced-only');
     expect(await hasDataKey(t, 'js-synced-only')).toBe(false);

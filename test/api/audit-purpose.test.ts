@@ -117,6 +117,26 @@ describe('auditor API: the stated purpose', () => {
     expect([...details]).toHaveLength(1);
   });
 
+  it('refuses a purpose naming a job seeker or a counselor by their id upper-cased or with another hyphen', async () => {
+    await appendEvents(t, [aGeneratedEvent({ counselorId: 'c-6161', seekerId: 'js-6161' })]);
+    for (const id of ['JS-6161', 'js\u20116161', 'C-6161', 'c\u20136161']) {
+      const purpose = `vérification du dossier ${id}`;
+      const { result: res, appended } = await trackAppended(t, () =>
+        t.http
+          .get('/v1/audit/verify')
+          .set('authorization', `Bearer ${auditor}`)
+          .set('X-Audit-Purpose', Buffer.from(purpose, 'utf8').toString('latin1')),
+      );
+      expect(res.status, `kept readable for good in audit.queried: ${purpose}`).toBe(422);
+      expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+      expect(appended).toEqual([
+        aLoggedTextRefusal(t, { role: 'auditor', id: 'dpo-1' }, 'verifyAuditLog', {
+          header: 'X-Audit-Purpose',
+        }),
+      ]);
+    }
+  });
+
   it('accepts a purpose naming a counselor or a word shaped like an id that is nobody the log is about', async () => {
     for (const purpose of ['review of c-001 decisions', 'ticket INC-2026-118']) {
       const res = await t.http

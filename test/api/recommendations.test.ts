@@ -97,7 +97,7 @@ describe('suggestions API', () => {
       expect(res.body.noCandidateReason).toMatch(/no course within 10 km/);
     });
 
-    it('logs why a set holds no suggestion as a code, with the catalog version its candidates came from', async () => {
+    it('logs why a set holds no suggestion as a code, with the catalog version its candidates came from, their count sealed', async () => {
       await syncSeeker(
         t,
         'js-far-logged',
@@ -110,7 +110,7 @@ describe('suggestions API', () => {
       const catalogState = await t.container.db('catalog_state').first('version');
       expect((await requestSet(t, counselor, 'js-far-logged')).status).toBe(201);
 
-      const { decisionLog, pseudonymiser } = t.container.decisionLog;
+      const { decisionLog, pseudonymiser, subjectKeyring } = t.container.decisionLog;
       const [generated] = await decisionLog.listEvents({
         types: ['recommendation.generated'],
         subject: pseudonymiser.pseudonymise('js-far-logged'),
@@ -119,10 +119,15 @@ describe('suggestions API', () => {
       expect(generated?.payload).toMatchObject({
         noCandidateReason: 'no_course_passed_filters',
         catalogVersion: Number(catalogState?.version),
-        candidateCount: 0,
       });
       // The sentence names the person's radius: it stays with the set, not in the public part.
       expect(JSON.stringify(generated?.payload)).not.toMatch(/10 km/);
+      // Counted again in the catalog of that version, the count of candidates would bound their level and home.
+      expect(generated?.payload).not.toHaveProperty('candidateCount');
+      expect(await subjectKeyring.decryptPersonal(String(generated?.personal))).toMatchObject({
+        status: 'readable',
+        value: { candidateCount: 0 },
+      });
     });
 
     it('logs no reason, and the catalog version, for a set with suggestions', async () => {

@@ -5,13 +5,16 @@ import { trackAppended } from '../support/logged-text-refusals.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  aWorkflowSeeker,
   createSet,
   decide,
   decideAll,
   type ItemBody,
+  objectToAi,
   putSettings,
   REACHABLE_COURSE_IDS,
   readSet,
+  requestManualSet,
   type SetBody,
   syncSeeker,
   type TestClock,
@@ -273,7 +276,7 @@ describe('review API', () => {
       ]);
     });
 
-    it('logs the codes of the warnings an addition was made despite, and an empty list when there were none', async () => {
+    it('logs the warnings an addition was made despite that come from the person’s profile sealed with their key, none in clear', async () => {
       const { set: created } = await createSet(t, counselor, 'js-1', { limit: 1 });
       const { set, etag } = await readSet(t, counselor, created.id);
       const suggested = set.items.map((item) => item.course.id);
@@ -295,9 +298,78 @@ describe('review API', () => {
       });
       const ofThisSet = added.filter((event) => event.payload.setId === set.id);
       expect(ofThisSet.map((event) => [event.payload.courseId, event.payload.warnings])).toEqual([
-        ['PARIS-AS', ['beyond_mobility_radius']],
+        ['PARIS-AS', []],
         [nearby, []],
       ]);
+      const { subjectKeyring } = t.container.decisionLog;
+      const sealed = await Promise.all(
+        ofThisSet.map((event) => subjectKeyring.decryptPersonal(String(event.personal))),
+      );
+      expect(sealed).toEqual([
+        {
+          status: 'readable',
+          value: {
+            reason: 'La personne envisage de déménager.',
+            profileWarnings: ['beyond_mobility_radius'],
+          },
+        },
+        { status: 'readable', value: { reason: 'Une autre piste proche.', profileWarnings: [] } },
+      ]);
+    });
+
+    it('logs the same public payload for the same addition whatever the person’s level or home, and nothing of them is left readable once they are erased', async () => {
+      // Alike but for their level and their home; they objected, so their sets are made by hand.
+      const people = {
+        'js-add-level-3': aWorkflowSeeker({ educationLevel: 3 }),
+        'js-add-level-4': aWorkflowSeeker({ educationLevel: 4 }),
+        'js-add-paris': aWorkflowSeeker({ educationLevel: 4, location: { lat: 48.8566, lon: 2.3522 } }),
+      };
+      const { decisionLog, pseudonymiser, subjectKeyring } = t.container.decisionLog;
+      const publicPayloads: unknown[] = [];
+      for (const [seekerId, profile] of Object.entries(people)) {
+        await syncSeeker(t, seekerId, profile);
+        await objectToAi(t, seekerId);
+        const created = await requestManualSet(t, counselor, seekerId);
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        const { etag } = await readSet(t, counselor, created.body.id);
+        const res = await act(t, counselor, created.body.id, 'items', etag, {
+          courseId: 'LYON-IDE',
+          reason: 'Choisie avec la personne en entretien.',
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+      }
+      const admin = await t.tokenFor('admin', 'ops-1');
+      expect(
+        (await t.http.delete('/v1/job-seekers/js-add-level-3').auth(admin, { type: 'bearer' })).status,
+      ).toBe(204);
+
+      const added = await decisionLog.listEvents({ types: ['item.added'], limit: 1000 });
+      const sealed: Record<string, unknown> = {};
+      for (const seekerId of Object.keys(people)) {
+        const event = added.find((candidate) => candidate.subject === pseudonymiser.pseudonymise(seekerId));
+        const { setId: _set, itemId: _item, decisionSeconds: _seconds, ...rest } = event?.payload ?? {};
+        publicPayloads.push(rest);
+        sealed[seekerId] = await subjectKeyring.decryptPersonal(String(event?.personal));
+      }
+      expect(publicPayloads).toEqual([
+        { courseId: 'LYON-IDE', earlierModelSetId: null, warnings: [] },
+        { courseId: 'LYON-IDE', earlierModelSetId: null, warnings: [] },
+        { courseId: 'LYON-IDE', earlierModelSetId: null, warnings: [] },
+      ]);
+      expect(sealed).toEqual({
+        'js-add-level-3': { status: 'shredded' },
+        'js-add-level-4': {
+          status: 'readable',
+          value: { reason: 'Choisie avec la personne en entretien.', profileWarnings: [] },
+        },
+        'js-add-paris': {
+          status: 'readable',
+          value: {
+            reason: 'Choisie avec la personne en entretien.',
+            profileWarnings: ['beyond_mobility_radius'],
+          },
+        },
+      });
     });
 
     it("refuses to blame the model for the counselor's own addition: model_output_inappropriate is for the model's items", async () => {
@@ -345,6 +417,14 @@ describe('review API', () => {
           field: 'courseId',
           message: 'its next session (2026-09-14) is not after today: too late for the person to join it',
         },
+      ]);
+      // The course's own warning, which owes nothing to the person, stays in clear for the auditors.
+      const added = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['item.added'],
+        limit: 1000,
+      });
+      expect(added.find((event) => event.payload.setId === set.id)?.payload.warnings).toEqual([
+        'session_passed',
       ]);
     });
 

@@ -142,6 +142,49 @@ describe('settings API', () => {
     expect((await t.http.get('/v1/settings').auth(admin, { type: 'bearer' })).body.aiEnabled).toBe(true);
   });
 
+  it('refuses a change reason naming a job seeker or an admin by their id in another case, with another hyphen or in fullwidth letters, in the same words, and logs each refusal', async () => {
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    const synced = await t.http
+      .put('/v1/job-seekers/js-2001')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(synced.status).toBe(201);
+    const written = [
+      'JS-2001',
+      'Js-2001',
+      'js\u20112001', // the non-breaking hyphen a word processor puts in
+      'js\u20102001',
+      'js\u20132001',
+      'js\u22122001',
+      'js\ufe632001',
+      'ＪＳ－２００１',
+      'OPS-1', // the admin who acted in the log
+      'ops\u20111',
+    ];
+    const details = new Set<string>();
+    for (const id of written) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        t.http
+          .put('/v1/settings')
+          .auth(admin, { type: 'bearer' })
+          .send({ ...DEFAULTS, aiEnabled: false, changeReason: `Plainte du dossier ${id}` }),
+      );
+      expect(res.status, `kept readable for good: Plainte du dossier ${id}`).toBe(422);
+      expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
+      details.add(JSON.stringify(res.body));
+      expect(appended).toEqual([
+        aLoggedTextRefusal(t, { role: 'admin', id: 'ops-1' }, 'putSettings', { field: 'changeReason' }),
+      ]);
+    }
+    expect(details.size).toBe(1);
+    expect((await t.http.get('/v1/settings').auth(admin, { type: 'bearer' })).body.aiEnabled).toBe(true);
+    const plain = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, changeReason: 'Suite au TICKET INC‑2026‑118, SANS DOSSIER' });
+    expect(plain.status, JSON.stringify(plain.body)).toBe(200);
+  });
+
   it('answers 422, never 500, to a change reason of more id-like pieces than are searched, and finds a job seeker’s id at the end of a long one', async () => {
     const integration = await t.tokenFor('integration', 'svc-crm');
     const synced = await t.http

@@ -37,12 +37,12 @@ export function aGeneratedEvent(options: {
       setId: options.setId ?? crypto.randomUUID(),
       model: options.model ?? SHIPPED_MODEL,
       attributionMethod: 'exact-additive',
-      candidateCount: items.length + 3,
       status: 'pending_review',
       secondReviewRequired: false,
       items: items.map(({ itemId, courseId, rank }) => ({ itemId, courseId, rank })),
     },
     personal: {
+      candidateCount: items.length + 3,
       featureVectors: items.map((item) => ({ itemId: item.itemId, features: item.features })),
       attributions: items.map(({ itemId, score, contributions }) => ({ itemId, score, contributions })),
     },
