@@ -126,7 +126,9 @@ export class OnnxScorer implements Scorer {
     scored: readonly CourseScore[],
     _referenceDate: Date,
   ): Promise<AttributionResult> {
-    const exact = scored.every((row) => row.contributions !== null);
+    // A model that passed its checks on the reference rows may still give an odd row a contribution
+    // that is not a number: the batch is then estimated, and says so, rather than logged as exact.
+    const exact = scored.every((row) => row.contributions?.every(Number.isFinite) === true);
     if (exact && this.manifest.attributionMethod === 'exact-additive') {
       return {
         rows: scored.map((row) => ({ ...row, contributions: row.contributions ?? [] })),

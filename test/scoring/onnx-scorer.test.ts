@@ -193,6 +193,19 @@ describe('OnnxScorer', () => {
     );
   });
 
+  it('estimates the attributions of a batch in which a row’s exact contribution is not a number, and says so', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+    const [first, ...others] = result.scores;
+    if (first?.contributions == null) throw new Error('exact contributions expected');
+    const odd = {
+      ...first,
+      contributions: first.contributions.map((value, f) => (f === 0 ? Number.NaN : value)),
+    };
+    const attributed = await scorer.attribute(aJobSeeker(), [odd, ...others], REFERENCE);
+    expect(attributed.method.method).toBe('sampled-shapley');
+    for (const row of attributed.rows) expect(row.contributions.every(Number.isFinite)).toBe(true);
+  });
+
   it('samples Shapley values for a model without contributions, which match the exact ones of an additive model', async () => {
     const plain = await loadWithoutContributions();
     try {
