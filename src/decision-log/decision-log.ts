@@ -38,12 +38,14 @@ export interface DecisionLog {
   isSigningKeyInUse(): Promise<boolean>;
   /**
    * The latest event about a job seeker among `types`, read in `trx` when given (the log is never
-   * deleted from, so it outlives their profile); undefined when there is none.
+   * deleted from, so it outlives their profile); undefined when there is none. With `beforeSeq`,
+   * the latest of those logged before that event.
    */
   findLatestEventAbout(
     subjectId: string,
     types: readonly DecisionEventType[],
     trx?: Knex.Transaction,
+    range?: { beforeSeq: number },
   ): Promise<DecisionEvent | undefined>;
   /**
    * Every event about a job seeker, oldest first, exactly as recorded (nothing in them trusted, so

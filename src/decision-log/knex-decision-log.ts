@@ -330,12 +330,13 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     subjectId: string,
     types: readonly DecisionEventType[],
     trx?: Knex.Transaction,
+    range?: { beforeSeq: number },
   ): Promise<DecisionEvent | undefined> {
-    const row = await (trx ?? this.db)(EVENTS)
+    const query = (trx ?? this.db)(EVENTS)
       .where({ subject: this.pseudonymiser.pseudonymise(subjectId) })
-      .whereIn('type', [...types])
-      .orderBy('seq', 'desc')
-      .first();
+      .whereIn('type', [...types]);
+    if (range !== undefined) query.where('seq', '<', range.beforeSeq);
+    const row = await query.orderBy('seq', 'desc').first();
     return row === undefined ? undefined : toDecisionEvent(row);
   }
 

@@ -25,7 +25,27 @@ export const OBJECTION_DECIDING_EVENT_TYPES = [
   'subject.erased',
 ] as const satisfies readonly DecisionEventType[];
 
-/** The objection the person's latest deciding event leaves standing; undefined when none does. */
+/** The events by which an objection is recorded or withdrawn: the person's word, or their counselor's for them. */
+export const OBJECTION_EVENT_TYPES = [
+  'objection.recorded',
+  'objection.withdrawn',
+] as const satisfies readonly DecisionEventType[];
+
+/**
+ * Whether `event` is an erasure logged before erasures kept the objection: its payload has no
+ * `standingObjection` at all (null is an erasure that kept none). Such an erasure did not withdraw
+ * an objection either, which only the person may do: what stood is the person's latest objection
+ * event before it.
+ */
+export function isErasureBeforeObjectionsWereKept(event: Pick<DecisionEvent, 'type' | 'payload'>): boolean {
+  return event.type === 'subject.erased' && !('standingObjection' in event.payload);
+}
+
+/**
+ * The objection the person's latest deciding event leaves standing; undefined when none does. An
+ * erasure from before erasures kept the objection reads as none here: `findStandingObjection` then
+ * reads the person's objection events before it.
+ */
 export function readStandingObjection(
   latest: Pick<DecisionEvent, 'type' | 'occurredAt' | 'actor' | 'payload'> | undefined,
 ): StandingObjection | undefined {
@@ -34,7 +54,7 @@ export function readStandingObjection(
   return toStandingObjection(latest.occurredAt, latest.actor.role, latest.payload.channel);
 }
 
-/** The objection an erasure kept, as its event records it; undefined for none (or erasures before it was kept). */
+/** The objection an erasure kept, as its event records it; undefined for none. */
 function readKeptObjection(kept: unknown): StandingObjection | undefined {
   if (typeof kept !== 'object' || kept === null) return undefined;
   const { recordedAt, recordedBy, channel } = kept as Record<string, unknown>;

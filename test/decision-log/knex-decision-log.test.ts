@@ -272,6 +272,19 @@ describe('the latest event about a job seeker among some types (what outlives a 
     );
     expect(await log.decisionLog.findLatestEventAbout('js-d', ['objection.recorded'])).toEqual(appended);
   });
+
+  it('answers the latest such event logged before a given one, when asked', async () => {
+    const first = await append('objection.recorded', 'js-e');
+    await append('feedback.given', 'js-e');
+    const erased = await append('subject.erased', 'js-e');
+    await append('objection.recorded', 'js-e');
+    const latestBefore = (beforeSeq: number) =>
+      log.decisionLog.findLatestEventAbout('js-e', ['objection.recorded', 'subject.erased'], undefined, {
+        beforeSeq,
+      });
+    expect((await latestBefore(erased.seq))?.seq).toBe(first.seq);
+    expect(await latestBefore(first.seq)).toBeUndefined();
+  });
 });
 
 describe('every event about a job seeker, read under the held head (what an access record reads)', () => {

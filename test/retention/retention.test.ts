@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { OpenedPersonalPart } from '../../src/decision-log/subject-keyring.ts';
+import { KnexErasureStore } from '../../src/erasure/knex-erasure-store.ts';
 import { startDailyRetentionJob } from '../../src/retention/daily-retention-job.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
 import type { RetentionReport } from '../../src/retention/retention.ts';
@@ -503,6 +504,25 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 });
 
+/**
+ * Erases the person as versions before erasures kept the objection did: rows deleted, key
+ * destroyed, and `subject.erased` in its first form, without `standingObjection`. A deployment
+ * upgraded from such a version still holds these events.
+ */
+async function eraseAsBeforeObjectionsWereKept(t: TestApp, seekerId: string): Promise<void> {
+  const { decisionLog, subjectKeyring } = t.container.decisionLog;
+  await decisionLog.withTransaction(async (trx) => {
+    const erased = await new KnexErasureStore().eraseJobSeekerRows(trx, seekerId);
+    const subjectKeyShredded = await subjectKeyring.shredSubjectKey(trx, seekerId);
+    await decisionLog.append(trx, {
+      type: 'subject.erased',
+      actor: { role: 'admin', id: 'ops-1' },
+      subjectId: seekerId,
+      payload: { erased: { ...erased }, subjectKeyShredded },
+    });
+  });
+}
+
 describe('an objection outlives the idle profile it was recorded on', () => {
   let t: TestApp;
   let clock: TestClock;
@@ -564,6 +584,40 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     await syncSeeker(t, 'js-withdrew-then-erased');
     expect(await objectionRestoredFor('js-withdrew-then-erased')).toBe(false);
     expect((await requestSet(t, counselor, 'js-withdrew-then-erased')).status).toBe(201);
+  });
+
+  it('brings back the objection of a person erased by a version whose erasure did not record it, as it was recorded', async () => {
+    await syncSeeker(t, 'js-erased-long-ago');
+    const recorded = await t.http
+      .post('/v1/job-seekers/js-erased-long-ago/objection')
+      .auth(counselor, { type: 'bearer' })
+      .send({ channel: 'letter' });
+    expect(recorded.status).toBe(200);
+    await eraseAsBeforeObjectionsWereKept(t, 'js-erased-long-ago');
+
+    await syncSeeker(t, 'js-erased-long-ago');
+    expect(Boolean((await profileOf('js-erased-long-ago'))?.ai_objection)).toBe(true);
+    expect(await objectionRestoredFor('js-erased-long-ago')).toBe(true);
+    expect((await requestSet(t, counselor, 'js-erased-long-ago')).status).toBe(409);
+    const seeker = await t.tokenFor('job_seeker', 'js-erased-long-ago');
+    const myData = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    expect(myData.status).toBe(200);
+    expect(myData.body.objection).toEqual({
+      recordedAt: recorded.body.recordedAt,
+      recordedBy: 'counselor',
+      channel: 'letter',
+    });
+  });
+
+  it('leaves the objection gone when the person withdrew it before an erasure that did not record it', async () => {
+    await syncSeeker(t, 'js-withdrew-long-ago');
+    await objectToAi(t, 'js-withdrew-long-ago');
+    const seeker = await t.tokenFor('job_seeker', 'js-withdrew-long-ago');
+    expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
+    await eraseAsBeforeObjectionsWereKept(t, 'js-withdrew-long-ago');
+    await syncSeeker(t, 'js-withdrew-long-ago');
+    expect(await objectionRestoredFor('js-withdrew-long-ago')).toBe(false);
+    expect((await requestSet(t, counselor, 'js-withdrew-long-ago')).status).toBe(201);
   });
 
   it('leaves a new person with no objection', async () => {
