@@ -1,8 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DecisionLogKeys } from './decision-log-keys.ts';
-
-type Purpose = 'signing' | 'master' | 'pseudonym';
+import { findKeysTheLogWasNotWrittenWith, type LogKeyPurpose } from './keys-against-log.ts';
 
 const TABLE = 'log_key_fingerprints';
 
@@ -10,7 +9,7 @@ const TABLE = 'log_key_fingerprints';
  * What identifies each key without revealing it: the public half's hash for the signing key, a
  * keyed hash of a fixed text for the secret ones.
  */
-function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
+function fingerprintKeys(keys: DecisionLogKeys): Record<LogKeyPurpose, string> {
   return {
     signing: fingerprintSigningKey(crypto.createPublicKey(keys.signingKey)),
     master: fingerprintSecretKey(keys.masterKey, 'master'),
@@ -18,7 +17,7 @@ function fingerprintKeys(keys: DecisionLogKeys): Record<Purpose, string> {
   };
 }
 
-function fingerprintSecretKey(key: Buffer, purpose: Exclude<Purpose, 'signing'>): string {
+function fingerprintSecretKey(key: Buffer, purpose: Exclude<LogKeyPurpose, 'signing'>): string {
   return crypto.createHmac('sha256', key).update(`aiguillage decision-log ${purpose} key`).digest('hex');
 }
 
@@ -62,7 +61,9 @@ export async function isMasterKeyRecorded(db: Knex, fingerprint: string): Promis
 /**
  * Records the keys' fingerprints on a database that has none, and refuses keys other than those
  * recorded: every process on one database must share them (the same key files, or the same
- * DATA_DIR where they are generated).
+ * DATA_DIR where they are generated). A database whose log is older than the fingerprints has
+ * none recorded but events written with some keys: those of the first process are checked against
+ * that log before they are recorded.
  */
 export async function checkKeysMatchDatabase(
   db: Knex,
@@ -71,6 +72,11 @@ export async function checkKeysMatchDatabase(
   now: Date,
 ): Promise<void> {
   const mine = fingerprintKeys(keys);
+  const recordedBefore = await db(TABLE).first('purpose');
+  if (recordedBefore === undefined) {
+    const notTheLogs = await findKeysTheLogWasNotWrittenWith(db, keys);
+    if (notTheLogs.length > 0) throw keysRefused(notTheLogs, keysFrom);
+  }
   const rows = Object.entries(mine).map(([purpose, fingerprint]) => ({
     purpose,
     fingerprint,
@@ -83,15 +89,16 @@ export async function checkKeysMatchDatabase(
     'fingerprint',
   );
   const differing = recorded
-    .filter((row) => row.fingerprint !== mine[row.purpose as Purpose])
-    .map((row) => row.purpose)
-    .sort();
-  if (differing.length > 0) {
-    throw new Error(
-      `this database's decision log is written with other keys than this process's (${differing.join(', ')}; ` +
-        `read from ${keysFrom}): every process on one database needs the same keys, the same ` +
-        'AUDIT_*_KEY_FILE files or the same DATA_DIR. Started with these, it would sign checkpoints that fail ' +
-        'verification, give people second pseudonyms, and hide data keys from an erasure',
-    );
-  }
+    .filter((row) => row.fingerprint !== mine[row.purpose as LogKeyPurpose])
+    .map((row) => row.purpose as LogKeyPurpose);
+  if (differing.length > 0) throw keysRefused(differing, keysFrom);
+}
+
+function keysRefused(differing: readonly LogKeyPurpose[], keysFrom: string): Error {
+  return new Error(
+    `this database's decision log is written with other keys than this process's (${[...differing].sort().join(', ')}; ` +
+      `read from ${keysFrom}): every process on one database needs the same keys, the same ` +
+      'AUDIT_*_KEY_FILE files or the same DATA_DIR. Started with these, it would sign checkpoints that fail ' +
+      'verification, give people second pseudonyms, and hide data keys from an erasure',
+  );
 }

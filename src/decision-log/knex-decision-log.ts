@@ -39,6 +39,7 @@ import {
   recordSigningKeyFingerprint,
 } from './key-fingerprints.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
+import { toCheckpoint, toCheckpointRow } from './stored-checkpoint.ts';
 import { toEventRow, toRecordedEvent } from './stored-decision-event.ts';
 import type { SubjectKeyring } from './subject-keyring.ts';
 import {
@@ -641,26 +642,6 @@ function toDecisionEvent(row: Record<string, unknown>): DecisionEvent {
     type,
     actor: { role: actor.role, pseudonym: actor.pseudonym },
     payload: payload as Record<string, unknown>,
-  };
-}
-
-function toCheckpointRow(checkpoint: Checkpoint): Record<string, unknown> {
-  return {
-    seq: checkpoint.seq,
-    hash: checkpoint.hash,
-    signed_at: checkpoint.signedAt,
-    key_id: checkpoint.keyId,
-    signature: checkpoint.signature,
-  };
-}
-
-function toCheckpoint(row: Record<string, unknown>): Checkpoint {
-  return {
-    seq: readNumber(row.seq),
-    hash: String(row.hash),
-    signedAt: String(row.signed_at),
-    keyId: String(row.key_id),
-    signature: String(row.signature),
   };
 }
 

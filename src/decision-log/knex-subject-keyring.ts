@@ -11,6 +11,7 @@ import {
   type SubjectKeyring,
   UnreadablePersonalPartError,
 } from './subject-keyring.ts';
+import { unwrapDataKey, wrapDataKey } from './wrapped-data-key.ts';
 
 const TABLE = 'subject_keys';
 const PERSONAL_PREFIX = 'p1';
@@ -105,7 +106,7 @@ export class KnexSubjectKeyring implements SubjectKeyring {
         // Same id and context: the personal parts sealed with the data key open as before.
         await trx(TABLE)
           .where({ key_id: keyId })
-          .update({ wrapped_key: sealBytes(nextMasterKey, dataKey, wrapContext(keyId, subject)) });
+          .update({ wrapped_key: wrapDataKey(nextMasterKey, dataKey, keyId, subject) });
         rewrapped += 1;
         afterKeyId = keyId;
       }
@@ -123,7 +124,7 @@ export class KnexSubjectKeyring implements SubjectKeyring {
       // key, which must open nothing written after the rotation.
       await this.refuseIfMasterKeyReplaced(trx);
       const keyId = createTimeOrderedId();
-      const wrapped = sealBytes(this.#masterKey, crypto.randomBytes(32), wrapContext(keyId, subject));
+      const wrapped = wrapDataKey(this.#masterKey, crypto.randomBytes(32), keyId, subject);
       // A concurrent transaction may create the same subject's key: its key wins, ours is dropped.
       await trx(TABLE)
         .insert({ key_id: keyId, subject, wrapped_key: wrapped, created_at: this.now().toISOString() })
@@ -151,12 +152,8 @@ export class KnexSubjectKeyring implements SubjectKeyring {
   }
 
   private unwrap(keyId: string, subject: string, wrapped: string): Buffer {
-    return openSealedBytes(this.#masterKey, wrapped, wrapContext(keyId, subject));
+    return unwrapDataKey(this.#masterKey, keyId, subject, wrapped);
   }
-}
-
-function wrapContext(keyId: string, subject: string): string {
-  return `aiguillage.subject-key.v1:${keyId}:${subject}`;
 }
 
 function personalContext(keyId: string): string {
