@@ -128,23 +128,12 @@ export async function writeMlpModelFolder(
     { name: 'sigmoid', opType: 'Sigmoid', input: ['logit'], output: ['probability_2d'] },
     { name: 'flatten', opType: 'Squeeze', input: ['probability_2d', 'squeeze_axes'], output: [MLP_OUTPUT] },
   ];
-  const onnx = encodeOnnxModel({
-    irVersion: 8,
-    producerName: 'aiguillage-tests',
-    producerVersion: version,
-    domain: 'fr.aiguillage.tests',
-    modelVersion: 1,
-    docString: 'A small non-additive test model.',
-    opsetImport: [{ domain: '', version: 17 }],
-    metadataProps: [],
-    graph: {
-      name: `${name}-${version}`,
-      docString: 'One hidden tanh layer; no contributions output.',
-      node,
-      initializer,
-      input: [tensorInfo(MLP_INPUT, [{ dimParam: 'N' }, { dimValue: featureCount }])],
-      output: [tensorInfo(MLP_OUTPUT, [{ dimParam: 'N' }])],
-    },
+  const onnx = encodeTestModel(name, version, 'A small non-additive test model.', {
+    docString: 'One hidden tanh layer; no contributions output.',
+    node,
+    initializer,
+    input: [tensorInfo(MLP_INPUT, [{ dimParam: 'N' }, { dimValue: featureCount }])],
+    output: [tensorInfo(MLP_OUTPUT, [{ dimParam: 'N' }])],
   });
 
   const { intercept: _intercept, training: _training, ...rest } = shipped;
@@ -159,16 +148,7 @@ export async function writeMlpModelFolder(
     // Untrained: the metrics of a coin flip.
     metrics: { holdoutAuc: 0.5, holdoutLogLoss: Math.LN2 },
   };
-  const folder = `${name}-${version}`;
-  const location = path.join(modelsDir, folder);
-  await mkdir(location, { recursive: true });
-  await writeFile(path.join(location, MODEL_FILE), onnx);
-  await writeFile(path.join(location, MANIFEST_FILE), formatJson(manifest));
-  await writeFile(
-    path.join(location, CARD_FILE),
-    `# Model card — ${name} ${version}\n\nA test perceptron. Not for use.\n`,
-  );
-  return { folder, id: folder, sha256: computeSha256(onnx) };
+  return writeTestModelFolder(modelsDir, onnx, manifest, 'A test perceptron. Not for use.');
 }
 
 /** Weights of a plain logistic model over the 15 features, with the signs one would expect. */
@@ -268,23 +248,12 @@ export async function writeLinearModelFolder(
   if (contributions !== 'none') {
     outputs.push(tensorInfo('contributions', [batch, { dimValue: featureCount }]));
   }
-  const onnx = encodeOnnxModel({
-    irVersion: 8,
-    producerName: 'aiguillage-tests',
-    producerVersion: version,
-    domain: 'fr.aiguillage.tests',
-    modelVersion: 1,
-    docString: 'A logistic test model.',
-    opsetImport: [{ domain: '', version: 17 }],
-    metadataProps: [],
-    graph: {
-      name: `${name}-${version}`,
-      docString: 'logit = (x − baseline) · w',
-      node,
-      initializer,
-      input: [tensorInfo('x', [batch, { dimValue: featureCount }])],
-      output: outputs,
-    },
+  const onnx = encodeTestModel(name, version, 'A logistic test model.', {
+    docString: 'logit = (x − baseline) · w',
+    node,
+    initializer,
+    input: [tensorInfo('x', [batch, { dimValue: featureCount }])],
+    output: outputs,
   });
 
   const { intercept: _intercept, training: _training, ...rest } = shipped;
@@ -300,14 +269,44 @@ export async function writeLinearModelFolder(
     ...(contributions === 'none' ? {} : { intercept: 0 }),
     metrics: { holdoutAuc: 0.7, holdoutLogLoss: 0.6 },
   };
-  const folder = `${name}-${version}`;
+  return writeTestModelFolder(modelsDir, onnx, manifest, 'A test model. Not for use.');
+}
+
+/** A test model's ONNX bytes: `graph` under the header every test model shares. */
+function encodeTestModel(
+  name: string,
+  version: string,
+  docString: string,
+  graph: Omit<Parameters<typeof encodeOnnxModel>[0]['graph'], 'name'>,
+): Uint8Array {
+  return encodeOnnxModel({
+    irVersion: 8,
+    producerName: 'aiguillage-tests',
+    producerVersion: version,
+    domain: 'fr.aiguillage.tests',
+    modelVersion: 1,
+    docString,
+    opsetImport: [{ domain: '', version: 17 }],
+    metadataProps: [],
+    graph: { name: `${name}-${version}`, ...graph },
+  });
+}
+
+/** Writes a test model's folder `<name>-<version>`: its graph, its manifest and a one-line card. */
+async function writeTestModelFolder(
+  modelsDir: string,
+  onnx: Uint8Array,
+  manifest: ModelManifest,
+  cardLine: string,
+): Promise<TestModelFolder> {
+  const folder = `${manifest.name}-${manifest.version}`;
   const location = path.join(modelsDir, folder);
   await mkdir(location, { recursive: true });
   await writeFile(path.join(location, MODEL_FILE), onnx);
   await writeFile(path.join(location, MANIFEST_FILE), formatJson(manifest));
   await writeFile(
     path.join(location, CARD_FILE),
-    `# Model card — ${name} ${version}\n\nA test model. Not for use.\n`,
+    `# Model card — ${manifest.name} ${manifest.version}\n\n${cardLine}\n`,
   );
   return { folder, id: folder, sha256: computeSha256(onnx) };
 }
