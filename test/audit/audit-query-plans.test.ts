@@ -17,6 +17,34 @@ interface Statement {
 
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
 
+/** Runs `work` on `db` and returns every statement it sent, with the engine's plan of it. */
+async function readPlans(
+  db: Knex,
+  work: () => Promise<unknown>,
+): Promise<Array<Statement & { plan: string }>> {
+  const statements: Statement[] = [];
+  const listen = (statement: Statement) => statements.push(statement);
+  db.on('query', listen);
+  try {
+    await work();
+  } finally {
+    db.off('query', listen);
+  }
+  const plans = [];
+  for (const statement of statements) {
+    const sql = statement.sql.replace(/\$\d+/g, '?');
+    const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
+      ...statement.bindings,
+    ] as Knex.RawBinding[]);
+    const plan =
+      TEST_ENGINE === 'sqlite'
+        ? (result as Array<{ detail: string }>).map((step) => step.detail).join('; ')
+        : (result.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']).join('\n');
+    plans.push({ ...statement, plan });
+  }
+  return plans;
+}
+
 /**
  * The auditor queries must stay fast on a log of a million events: each statement they run is
  * answered from an index or a range of the table's own key (`seq`), in seq order, without sorting
@@ -64,25 +92,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     await database.drop();
   });
 
-  /** Runs `work` and returns the plan of every statement it sent. */
-  async function plansOf(work: () => Promise<unknown>): Promise<Array<{ sql: string; plan: string }>> {
-    const statements: Statement[] = [];
-    const listen = (statement: Statement) => statements.push(statement);
-    db.on('query', listen);
-    try {
-      await work();
-    } finally {
-      db.off('query', listen);
-    }
-    const plans = [];
-    for (const statement of statements) {
-      const steps: Array<{ detail: string }> = await db.raw(`explain query plan ${statement.sql}`, [
-        ...statement.bindings,
-      ] as Knex.RawBinding[]);
-      plans.push({ sql: statement.sql, plan: steps.map((step) => step.detail).join('; ') });
-    }
-    return plans;
-  }
+  const plansOf = (work: () => Promise<unknown>) => readPlans(db, work);
 
   const page = (filter: AuditEventFilter) => () => store.listEvents(filter, { afterSeq: 0, limit: 50 });
   const stream = (filter: AuditEventFilter) => async () => {
@@ -253,30 +263,7 @@ describe('query plans of the auditor queries on a large log', () => {
     await database.drop();
   });
 
-  /** Runs `work` and returns every statement it sent, with its plan. */
-  async function plansOf(work: () => Promise<unknown>): Promise<Array<Statement & { plan: string }>> {
-    const statements: Statement[] = [];
-    const listen = (statement: Statement) => statements.push(statement);
-    db.on('query', listen);
-    try {
-      await work();
-    } finally {
-      db.off('query', listen);
-    }
-    const plans = [];
-    for (const statement of statements) {
-      const sql = statement.sql.replace(/\$\d+/g, '?');
-      const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
-        ...statement.bindings,
-      ] as Knex.RawBinding[]);
-      const plan =
-        TEST_ENGINE === 'sqlite'
-          ? (result as Array<{ detail: string }>).map((step) => step.detail).join('; ')
-          : (result.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']).join('\n');
-      plans.push({ ...statement, plan });
-    }
-    return plans;
-  }
+  const plansOf = (work: () => Promise<unknown>) => readPlans(db, work);
 
   /** A plan that reads the table from its first event (or its whole index on `seq`) and filters. */
   const WHOLE_TABLE =
