@@ -11,6 +11,14 @@ describe('a text that says something', () => {
     expect(countShownCharacters('👩‍💻')).toBe(2);
   });
 
+  it('does not count letters drawn blank: Hangul fillers, the blank Braille pattern, variation selectors', () => {
+    expect(countShownCharacters('\u3164\u3164\u3164')).toBe(0);
+    expect(countShownCharacters('\u115f\u1160\uffa0')).toBe(0);
+    expect(countShownCharacters('\u2800\u2800\u2800')).toBe(0);
+    expect(countShownCharacters('❤\ufe0f ok')).toBe(3);
+    expect(() => requireShownText('reason', '\u3164\u2800\u3164')).toThrow(InvalidInputError);
+  });
+
   it('refuses a required text of fewer than three characters that show, naming the field, and trims one that says something', () => {
     for (const text of ['\u200b\u200b\u200b', ' a \u200b b ', '\u202e\u2066\u2069', '']) {
       expect(() => requireShownText('reason', text)).toThrow(InvalidInputError);
