@@ -279,8 +279,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     });
 
     if (config.seedDemo) {
-      const stores = { courses: courseStore, jobSeekers: jobSeekerStore };
-      const seeded = await seedDemoData({ stores, services }, now());
+      const seeded = await seedDemoData({ stores: { courses: courseStore }, services }, now());
       if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
     }
 

@@ -4,8 +4,6 @@ import type { ImportLine } from '../courses/course-import.ts';
 import type { CourseService } from '../courses/course-service.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { JobSeekerService } from '../job-seekers/job-seeker-service.ts';
-import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import { DEMO_JOB_SEEKER_IDS } from './demo-job-seekers.ts';
 import { type DemoDataOptions, generateDemoData } from './generate-demo-data.ts';
 
 /**
@@ -14,7 +12,7 @@ import { type DemoDataOptions, generateDemoData } from './generate-demo-data.ts'
  * import or sync has (and a demo profile moved to another counselor has its open sets withdrawn).
  */
 export interface DemoDataTarget {
-  stores: { courses: Pick<CourseStore, 'count'>; jobSeekers: Pick<JobSeekerStore, 'findById'> };
+  stores: { courses: Pick<CourseStore, 'count'> };
   services: DemoDataServices;
 }
 
@@ -35,9 +33,11 @@ export const DEMO_WRITER: Principal = { subject: 'demo-data', roles: ['admin', '
 type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'>;
 
 /**
- * Fills an empty database with the demo catalog and caseloads, dated from `now`. The database
- * counts as empty when the catalog holds no course and no demo job seeker exists, so a second
- * start (or a database holding a real catalog) is left as it is: undefined is returned then.
+ * Fills an empty database with the demo caseloads and catalog, dated from `now`. The catalog is
+ * written last, in one import: a catalog holding any course means the demo was written whole (or
+ * the database holds a real one), and a second start leaves it as it is (undefined is returned).
+ * A first start interrupted among the profiles has written no course: the next one writes them all
+ * again, replacing those already there.
  */
 export async function seedDemoData(
   target: DemoDataTarget,
@@ -45,16 +45,13 @@ export async function seedDemoData(
   generation: DemoGeneration = {},
 ): Promise<DemoWriteSummary | undefined> {
   if ((await target.stores.courses.count()) > 0) return undefined;
-  for (const id of DEMO_JOB_SEEKER_IDS) {
-    if ((await target.stores.jobSeekers.findById(id)) !== undefined) return undefined;
-  }
   return writeDemoData(target.services, now, generation);
 }
 
 /**
- * Writes every demo row, whatever the database holds: demo courses (one import) and job seekers
- * (one sync each) are created or replaced by id, their session dates moved to `now`; no other row
- * is touched.
+ * Writes every demo row, whatever the database holds: demo job seekers (one sync each), then demo
+ * courses (one import, last: see {@link seedDemoData}) are created or replaced by id, their session
+ * dates moved to `now`; no other row is touched.
  */
 export async function writeDemoData(
   services: DemoDataServices,
@@ -62,13 +59,13 @@ export async function writeDemoData(
   generation: DemoGeneration = {},
 ): Promise<DemoWriteSummary> {
   const data = generateDemoData({ ...generation, referenceDate: now });
-  const { created, updated } = await services.courses.importCourses(DEMO_WRITER, asImportLines(data.courses));
   const jobSeekers = { created: 0, updated: 0 };
   for (const { id, input } of data.jobSeekers) {
     const synced = await services.jobSeekers.upsertJobSeeker(DEMO_WRITER, id, input);
     if (synced.created) jobSeekers.created += 1;
     else jobSeekers.updated += 1;
   }
+  const { created, updated } = await services.courses.importCourses(DEMO_WRITER, asImportLines(data.courses));
   return { courses: { created, updated }, jobSeekers };
 }
 

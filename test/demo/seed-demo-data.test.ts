@@ -96,6 +96,31 @@ describe('seeding the demo through the services', () => {
     expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
   });
 
+  it('writes the whole demo on the next start when the first was interrupted among the profiles', async () => {
+    let synced = 0;
+    const interrupted: DemoDataTarget = {
+      stores,
+      services: {
+        courses: t.container.services.courses,
+        jobSeekers: {
+          upsertJobSeeker: async (...args) => {
+            if (synced === 4) throw new Error('database is locked');
+            synced += 1;
+            return t.container.services.jobSeekers.upsertJobSeeker(...args);
+          },
+        },
+      },
+    };
+    await expect(seedDemoData(interrupted, firstStart)).rejects.toThrow('database is locked');
+
+    expect(await seedDemoData(target, firstStart)).toEqual({
+      courses: { created: DEMO_COURSE_COUNT, updated: 0 },
+      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length - 4, updated: 4 },
+    });
+    expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
+    expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
+  });
+
   it('adds nothing to a database that holds a real catalog', async () => {
     await stores.courses.upsert({ id: 'FOR-0001', ...aCourse() }, firstStart);
     expect(await seedDemoData(target, firstStart)).toBeUndefined();
