@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { readNdjsonLines } from '../src/courses/read-ndjson-lines.ts';
 import type { Checkpoint, SigningKeys } from '../src/decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../src/decision-log/decision-event.ts';
@@ -22,6 +22,10 @@ interface VerifyOptions {
   publicKey: string;
   checkpoints?: string;
   range?: boolean;
+  /** Where the export must start, end, and how many events it must hold (the export's headers). */
+  fromSeq?: number;
+  toSeq?: number;
+  eventCount?: number;
   json?: boolean;
 }
 
@@ -68,12 +72,32 @@ const program = new Command()
   .option(
     '--range',
     'the export covers part of the log (a week, say): it may start after seq 1, its link to earlier events ' +
-      'is trusted unless a checkpoint sits just before it, and checkpoints outside it are ignored',
+      'is trusted unless a checkpoint sits just before it, and checkpoints before it are ignored; a checkpoint ' +
+      'after its last event means it was cut off, unless --to-seq (or --from-seq with --event-count) says it ends before',
+  )
+  .option(
+    '--from-seq <seq>',
+    'the seq the export must start at (its X-Audit-From-Seq header): events cut off at its start show',
+    readCount,
+  )
+  .option(
+    '--to-seq <seq>',
+    'the seq the export must end at (its X-Audit-To-Seq header, for an export without `to`): events cut off at ' +
+      'its end show, and checkpoints after it are ignored',
+    readCount,
+  )
+  .option(
+    '--event-count <count>',
+    'how many events the export must hold (its X-Audit-Event-Count header); with --from-seq it also says where ' +
+      'the export ends',
+    readCount,
   )
   .option('--json', 'print the verdict as one JSON object')
   .addHelpText(
     'after',
-    '\nExample: npm run audit:verify -- export.ndjson --public-key decision-log.pub.pem --checkpoints checkpoints.json',
+    '\nExample: npm run audit:verify -- export.ndjson --public-key decision-log.pub.pem --checkpoints checkpoints.json' +
+      '\n         npm run audit:verify -- week.ndjson --public-key decision-log.pem --checkpoints checkpoints.ndjson ' +
+      '--range --from-seq "$FROM_SEQ" --to-seq "$TO_SEQ" --event-count "$EVENT_COUNT"',
   )
   .exitOverride();
 
@@ -103,21 +127,36 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
   let checkpoints = options.checkpoints === undefined ? [] : readCheckpoints(options.checkpoints);
   const checkpointsGiven = checkpoints.length;
   const warnings: string[] = [];
+  const expectedEnd = findExpectedEnd(options);
+  // Signed after the export was made: not about it.
+  if (expectedEnd !== undefined) checkpoints = checkpoints.filter((c) => c.seq <= expectedEnd);
 
   let fromSeq = 1;
   let prevHash: string | undefined;
   if (options.range === true) {
-    // A first pass finds the range, so that checkpoints outside it are not taken for truncation.
-    const bounds = await findSeqBounds(file);
-    if (bounds !== undefined) {
-      fromSeq = bounds.first.seq;
-      prevHash = bounds.first.prevHash;
-      checkpoints = checkpoints.filter((c) => c.seq >= fromSeq - 1 && c.seq <= bounds.lastSeq);
+    // A first pass finds where the file starts, so that checkpoints before it are not taken for a break.
+    const first = await findFirstEvent(file);
+    if (first !== undefined) {
+      fromSeq = first.seq;
+      prevHash = first.prevHash;
+      checkpoints = checkpoints.filter((c) => c.seq >= fromSeq - 1);
       if (fromSeq > 1 && !checkpoints.some((c) => c.seq === fromSeq - 1)) {
         warnings.push(
           `no checkpoint at seq ${fromSeq - 1}: the link of event ${fromSeq} to the events before the range is taken on trust`,
         );
       }
+    }
+    if (options.fromSeq === undefined) {
+      warnings.push(
+        'no --from-seq given: events cut off at the start of the export cannot be detected without it ' +
+          "(the export's X-Audit-From-Seq header)",
+      );
+    }
+    if (expectedEnd === undefined) {
+      warnings.push(
+        'no --to-seq given: events cut off at the end of the export are detected only by a checkpoint given ' +
+          "after its last event (the export's X-Audit-To-Seq header; for an export with `to`, --from-seq with --event-count)",
+      );
     }
   }
   if (options.checkpoints === undefined) {
@@ -149,6 +188,8 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
     };
   } else if (result.ok && result.checked === 0) {
     outcome = { ...result, ok: false, firstBadSeq: fromSeq, reason: 'the export holds no event' };
+  } else if (result.ok) {
+    outcome = checkBounds(result, reading.firstSeq ?? fromSeq, options);
   } else if (!result.ok && result.firstBadSeq === 1 && reading.firstSeq !== null && reading.firstSeq > 1) {
     warnings.push(
       `the export starts at seq ${reading.firstSeq}: add --range if it covers part of the log only`,
@@ -179,6 +220,64 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
  * The events of the export, one line at a time. The first line that is not an event ends the
  * reading and is recorded in `reading.problem`.
  */
+/** The seq the export must end at, when the options say it. */
+function findExpectedEnd(options: VerifyOptions): number | undefined {
+  if (options.toSeq !== undefined) return options.toSeq;
+  if (options.fromSeq !== undefined && options.eventCount !== undefined) {
+    return options.fromSeq + options.eventCount - 1;
+  }
+  return undefined;
+}
+
+/**
+ * The verification of a chain that holds, failed when it does not start, end or count where the
+ * export's headers say: a run of events cut off at either end of a file still chains correctly.
+ */
+function checkBounds(result: ChainVerification, firstSeq: number, options: VerifyOptions): ChainVerification {
+  const fail = (firstBadSeq: number, reason: string): ChainVerification => ({
+    ...result,
+    ok: false,
+    firstBadSeq,
+    reason,
+  });
+  const { fromSeq, eventCount } = options;
+  if (fromSeq !== undefined && firstSeq !== fromSeq) {
+    return firstSeq > fromSeq
+      ? fail(
+          fromSeq,
+          `the export starts at seq ${firstSeq}, but was to start at seq ${fromSeq} (--from-seq): ` +
+            `events ${fromSeq} to ${firstSeq - 1} were cut off at its start`,
+        )
+      : fail(firstSeq, `the export starts at seq ${firstSeq}, before seq ${fromSeq} (--from-seq)`);
+  }
+  const end = findExpectedEnd(options);
+  if (end !== undefined && result.lastSeq !== end) {
+    return result.lastSeq < end
+      ? fail(
+          result.lastSeq + 1,
+          `the export ends at seq ${result.lastSeq}, but was to end at seq ${end}: ` +
+            `events ${result.lastSeq + 1} to ${end} were cut off at its end`,
+        )
+      : fail(end + 1, `the export goes on after seq ${end}, where it was to end, to seq ${result.lastSeq}`);
+  }
+  if (eventCount !== undefined && result.checked !== eventCount) {
+    return fail(
+      firstSeq + Math.min(result.checked, eventCount),
+      `the export holds ${result.checked} events, but was to hold ${eventCount} (--event-count)`,
+    );
+  }
+  return result;
+}
+
+/** A command-line count or seq: a whole number, 0 or more. */
+function readCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count)) {
+    throw new InvalidArgumentError('a whole number (0 or more) is needed');
+  }
+  return count;
+}
+
 async function* readEvents(
   file: string,
   reading: { problem?: LineProblem; lastSeq: number; firstSeq: number | null },
@@ -200,18 +299,14 @@ async function* readEvents(
   }
 }
 
-async function findSeqBounds(
-  file: string,
-): Promise<{ first: { seq: number; prevHash: string }; lastSeq: number } | undefined> {
-  let first: { seq: number; prevHash: string } | undefined;
-  let lastSeq = 0;
+/** The first event of the file (where a range starts), undefined when it holds none. */
+async function findFirstEvent(file: string): Promise<{ seq: number; prevHash: string } | undefined> {
   for await (const entry of readNdjsonLines(fs.createReadStream(file), NO_LIMIT)) {
-    if ('problems' in entry || findShapeProblem(entry.value) !== undefined) break;
+    if ('problems' in entry || findShapeProblem(entry.value) !== undefined) return undefined;
     const event = entry.value as RecordedDecisionEvent;
-    first ??= { seq: event.seq, prevHash: event.prevHash };
-    lastSeq = Math.max(lastSeq, event.seq);
+    return { seq: event.seq, prevHash: event.prevHash };
   }
-  return first === undefined ? undefined : { first, lastSeq };
+  return undefined;
 }
 
 /** Why a parsed line is not a recorded decision event; undefined when it is one. */

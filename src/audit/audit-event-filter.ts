@@ -15,7 +15,7 @@ export interface AuditEventFilter {
    * A model version: the events that name it (`recommendation.generated`, `model.registered`), the
    * events of its models by id (`model.activated`, naming it as the model activated or as the one it
    * retired, and `model.recalled`), and every event about a recommendation set it generated
-   * (opening, decisions, publication…).
+   * (opening, decisions, publication, the people's answers on its items…).
    */
   modelVersion?: string;
 }

@@ -80,6 +80,7 @@ export function createAuditRoutes(service: AuditService): Router {
     );
     res.setHeader('X-Audit-Event-Count', String(exported.count));
     res.setHeader('X-Audit-To-Seq', String(exported.toSeq));
+    if (exported.fromSeq !== null) res.setHeader('X-Audit-From-Seq', String(exported.fromSeq));
     await writeStreamed(res, formatLines(exported.events, format));
   });
 

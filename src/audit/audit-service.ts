@@ -83,6 +83,8 @@ export interface AuditEventsPage {
 export interface AuditExport {
   /** The head when the export began: later events are left out. */
   toSeq: number;
+  /** The seq of the first event exported, null when none matched: cutting the start off shows. */
+  fromSeq: number | null;
   count: number;
   events: AsyncIterable<StoredEvent>;
 }
@@ -193,8 +195,14 @@ export class AuditService {
     const checkpoint = await this.deps.log.createCheckpoint();
     const toSeq = checkpoint?.seq ?? 0;
     const count = await this.deps.events.countEvents(filter, toSeq);
+    const [first] = await this.deps.events.listEvents(filter, { afterSeq: 0, limit: 1, toSeq });
     await this.record(request, 'exportAuditEvents', { ...filter, format, toSeq }, count);
-    return { toSeq, count, events: this.deps.events.streamStoredEvents(filter, toSeq) };
+    return {
+      toSeq,
+      fromSeq: first?.seq ?? null,
+      count,
+      events: this.deps.events.streamStoredEvents(filter, toSeq),
+    };
   }
 
   /** Verifies the chain from `fromSeq` (default 1) to `toSeq` (default: the head). */

@@ -198,13 +198,16 @@ export class KnexAuditEventStore implements AuditEventStore {
    * its recall name the model's id, which the registration ties to the version); and the events that
    * name one of the sets it generated (the generated events' partial index gives the sets), read
    * from the first of them on, since none comes before: a version that generated no set reads nothing
-   * but its own events.
+   * but its own events. A `feedback.given` written before it named the set names the item alone: those
+   * are a share of their own, from the type's index, their items found in the decisions and additions
+   * of the version's sets, which name both.
    */
   private async sharesOfModelVersion(filter: AuditEventFilter, version: string): Promise<Share[]> {
     const types = filter.types ?? [];
     const engine = engineOf(this.db);
     const modelVersion = payloadTextSql(engine, ['model', 'version']);
     const setId = payloadTextSql(engine, ['setId']);
+    const itemId = payloadTextSql(engine, ['itemId']);
     const registeredVersion = payloadTextSql(engine, ['version']);
     const modelId = payloadTextSql(engine, ['modelId']);
     const previousModelId = payloadTextSql(engine, ['previousModelId']);
@@ -236,8 +239,18 @@ export class KnexAuditEventStore implements AuditEventStore {
       .whereRaw(`${generatedBy} = ?`, [version]);
     const firstSet = readNullableNumber(first?.first);
     if (firstSet === null) return shares;
-    const ofItsSets = (query: Knex.QueryBuilder) =>
-      query.whereRaw(`${setId} in (select ${setId} from ${EVENTS} where ${generatedBy} = ?)`, [version]);
+    const namesItsSet = `${setId} in (select ${setId} from ${EVENTS} where ${generatedBy} = ?)`;
+    const ofItsSets = (query: Knex.QueryBuilder) => query.whereRaw(namesItsSet, [version]);
+    // Disjoint from the share that reads `feedback.given` by set: these name none.
+    const olderFeedback: Share = {
+      where: (query) =>
+        this.whereType(query, filter, 'feedback.given').whereRaw(
+          `${setId} is null and ${itemId} in (select ${itemId} from ${EVENTS} where type in ('item.decided', 'item.added') and seq > ? and ${namesItsSet})`,
+          [firstSet - 1, version],
+        ),
+      after: firstSet - 1,
+    };
+    if (types.length === 0 || setTypes.includes('feedback.given')) shares.push(olderFeedback);
     if (setTypes.length === 0) {
       // The model's own events name no set: kept out, so that no event is read in two shares.
       shares.push({

@@ -236,13 +236,13 @@ export class PortalService {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         // Found again under the log's lock: an item retracted since the first look (its row stays,
         // so no foreign key would refuse the answer) is the person's no longer.
-        await this.findMyItem(seeker, itemId, trx);
+        const { set } = await this.findMyItem(seeker, itemId, trx);
         await this.deps.feedback.insert(trx, feedback);
         await this.deps.decisionLog.append(trx, {
           type: 'feedback.given',
           actor: { role: 'job_seeker', id: seeker.subject },
           subjectId: seeker.subject,
-          payload: { itemId, response: input.response, hasComment: comment !== null },
+          payload: { setId: set.id, itemId, response: input.response, hasComment: comment !== null },
           ...(comment === null ? {} : { personal: { comment } }),
         });
       });

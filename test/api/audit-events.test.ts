@@ -377,6 +377,7 @@ describe('auditor API: the decision log', () => {
       const toSeq = Number(res.headers['x-audit-to-seq']);
       expect(events).toHaveLength(Number(res.headers['x-audit-event-count']));
       expect(events.at(-1)?.seq).toBe(toSeq);
+      expect(Number(res.headers['x-audit-from-seq'])).toBe(events[0]?.seq);
       expect(Object.keys(events[0] ?? {}).sort()).toEqual([
         'actor',
         'eventId',

@@ -214,10 +214,15 @@ describe('npm run audit:verify (offline verification of an export)', () => {
 
   it('checks an export of part of the log with --range, and tampering inside it', async () => {
     const week = lines.slice(100, 200);
-    const intact = await verifyWithCheckpoints(writeExport('range.ndjson', week), ['--range']);
+    const bounds = ['--range', '--from-seq', '101', '--to-seq', '200'];
+    const intact = await verifyWithCheckpoints(writeExport('range.ndjson', week), bounds);
     expect(intact.code).toBe(0);
-    // The checkpoints at 100 (just before the range), 150 and 200.
-    expect(intact.verdict).toMatchObject({ ok: true, checked: 100, checkpointsChecked: 3 });
+    // The checkpoints at 100 (just before the range), 150 and 200; those after it are not about it.
+    expect(intact.verdict).toMatchObject({ ok: true, checked: 100, checkpointsChecked: 3, warnings: [] });
+    // Where it ends unsaid, the checkpoints given after its last event say it was cut off.
+    const unbounded = await verifyWithCheckpoints(path.join(folder, 'range.ndjson'), ['--range']);
+    expect(unbounded).toMatchObject({ code: 1, verdict: { ok: false, firstBadSeq: 201 } });
+    expect(unbounded.verdict.warnings.join(' ')).toContain('no --to-seq given');
 
     const withoutRange = await verifyWithCheckpoints(path.join(folder, 'range.ndjson'));
     expect(withoutRange.verdict).toMatchObject({ ok: false, firstBadSeq: 1 });
@@ -225,7 +230,7 @@ describe('npm run audit:verify (offline verification of an export)', () => {
 
     const edited = [...week];
     edited[30] = (edited[30] ?? '').replace('"seq":131', '"seq":1310');
-    const tampered = await verifyWithCheckpoints(writeExport('range-edited.ndjson', edited), ['--range']);
+    const tampered = await verifyWithCheckpoints(writeExport('range-edited.ndjson', edited), bounds);
     expect(tampered.code).toBe(1);
     expect(tampered.verdict).toMatchObject({ ok: false, firstBadSeq: 131 });
   });
@@ -237,5 +242,14 @@ describe('npm run audit:verify (offline verification of an export)', () => {
     const noKey = await runVerifier([path.join(folder, 'export.ndjson')]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('--public-key');
+    const badSeq = await runVerifier([
+      path.join(folder, 'export.ndjson'),
+      '--public-key',
+      publicKeyFile,
+      '--to-seq',
+      'end',
+    ]);
+    expect(badSeq.code).toBe(2);
+    expect(badSeq.stderr).toContain('--to-seq');
   });
 });

@@ -199,11 +199,25 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     db.on('query', listen);
     await store.listEvents({ modelVersion: '1.0.0' }, { afterSeq: 0, limit: 50 });
     db.off('query', listen);
-    const ofItsSets = statements.filter((statement) => statement.sql.includes('$.setId'));
+    const ofItsSets = statements.filter(
+      (statement) => statement.sql.includes('$.setId') && !statement.sql.includes('$.itemId'),
+    );
     expect(ofItsSets).toHaveLength(1);
     // After seq 1: the set's generation, seq 2, is the first event the share may hold.
     expect(ofItsSets[0]?.bindings).toContain(1);
     expect(ofItsSets[0]?.bindings).not.toContain(0);
+  });
+
+  it("reads the older answers on the items of a model version's sets, which name no set, from indexes and from its first set on", async () => {
+    const plans = await plansOf(page({ modelVersion: '1.0.0', types: ['feedback.given'] }));
+    const olderAnswers = plans.filter((statement) => statement.sql.includes('$.itemId'));
+    expect(olderAnswers).toHaveLength(1);
+    const [{ plan, bindings } = { plan: '', bindings: [] }] = olderAnswers;
+    // The answers, and the decisions and additions that tie their items to the sets, after seq 1.
+    expect(plan.match(/decision_events_type_seq_index \(type=\? AND seq>\?\)/g)).toHaveLength(2);
+    expect(plan).toContain('decision_events_generated_model_version_index (<expr>=?)');
+    expect(plan).not.toMatch(/SCAN decision_events|TEMP B-TREE/);
+    expect(bindings.filter((binding) => binding === 1)).toHaveLength(2);
   });
 
   it("reads a job seeker's or a counselor's events of some types from their own index, not every event of the types", async () => {
@@ -243,7 +257,7 @@ describe('query plans of the auditor queries on a large log', () => {
     // A set generated every 13 events, its decisions after it; 200 counselors and 5,000 people.
     const version = (g: string) => `case when ${g} < ${FIRST_SET_OF_2} then '1.0.0' else '2.0.0' end`;
     const payload = (g: string) =>
-      `case when ${g} % 13 = 0 then '{"model":{"version":"' || ${version(g)} || '"},"setId":"set-' || (${g} / 13) || '"}' else '{"decision":"approved","setId":"set-' || (${g} / 13) || '"}' end`;
+      `case when ${g} % 13 = 0 then '{"model":{"version":"' || ${version(g)} || '"},"setId":"set-' || (${g} / 13) || '"}' else '{"decision":"approved","itemId":"item-' || ${g} || '","setId":"set-' || (${g} / 13) || '"}' end`;
     const type = (g: string) =>
       `case when ${g} % 13 = 0 then 'recommendation.generated' else 'item.decided' end`;
     const columns = (g: string, eventId: string, zeros: string, ones: string) =>
@@ -254,6 +268,21 @@ describe('query plans of the auditor queries on a large log', () => {
         : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${N}) select ${columns('g', 'hex(randomblob(16))', `'${'0'.repeat(64)}'`, `'${'1'.repeat(64)}'`)} from n`;
     await db.raw(
       `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${rows}`,
+    );
+    // Answers written before `feedback.given` named the set: on an item of each version's sets.
+    await db('decision_events').insert(
+      [`item-${FIRST_SET_OF_2 + 1}`, 'item-14'].map((itemId, index) => ({
+        seq: N + 1 + index,
+        event_id: `00000000-0000-4000-8000-00000000000${index}`,
+        type: 'feedback.given',
+        occurred_at: '2026-03-05T10:00:00.000Z',
+        actor_role: 'job_seeker',
+        actor_pseudonym: 's1',
+        subject: 's1',
+        payload: JSON.stringify({ hasComment: false, itemId, response: 'contest' }),
+        prev_hash: '0'.repeat(64),
+        hash: '1'.repeat(64),
+      })),
     );
     if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
     store = new KnexAuditEventStore(db);
@@ -281,15 +310,32 @@ describe('query plans of the auditor queries on a large log', () => {
     const plans = await plansOf(() =>
       store.listEvents({ modelVersion: '2.0.0' }, { afterSeq: 0, limit: 50 }),
     );
-    const ofItsSets = plans.filter((statement) => /setId/.test(statement.sql));
-    expect(ofItsSets).toHaveLength(1);
-    expect(ofItsSets[0]?.bindings).toContain(FIRST_SET_OF_2 - 1);
-    expect(ofItsSets[0]?.plan).not.toMatch(/SCAN decision_events|Seq Scan on decision_events/);
-    for (const { sql, plan } of plans.filter((statement) => statement !== ofItsSets[0])) {
+    // The events that name one of its sets, and the older answers that name an item of them alone.
+    const fromFirstSet = plans.filter((statement) => /setId/.test(statement.sql));
+    expect(fromFirstSet).toHaveLength(2);
+    for (const { sql, plan, bindings } of fromFirstSet) {
+      expect(bindings, sql).toContain(FIRST_SET_OF_2 - 1);
+      expect(plan, sql).not.toMatch(/SCAN decision_events|Seq Scan on decision_events/);
+    }
+    for (const { sql, plan } of plans.filter((statement) => !fromFirstSet.includes(statement))) {
       expect(plan, sql).not.toMatch(WHOLE_TABLE);
     }
     const events = await store.listEvents({ modelVersion: '2.0.0' }, { afterSeq: 0, limit: 50 });
     expect(events[0]?.seq).toBe(FIRST_SET_OF_2);
+  });
+
+  it("reads the older answers on the items of a model version's sets from its first set on", async () => {
+    const filter: AuditEventFilter = { modelVersion: '2.0.0', types: ['feedback.given'] };
+    const plans = await plansOf(() => store.listEvents(filter, { afterSeq: 0, limit: 50 }));
+    const olderAnswers = plans.filter((statement) => /itemId/.test(statement.sql));
+    expect(olderAnswers).toHaveLength(1);
+    expect(olderAnswers[0]?.bindings.filter((binding) => binding === FIRST_SET_OF_2 - 1)).toHaveLength(2);
+    for (const { sql, plan } of plans)
+      expect(plan, sql).not.toMatch(/SCAN decision_events|Seq Scan on decision_events/);
+    const answers = await store.listEvents(filter, { afterSeq: 0, limit: 50 });
+    expect(answers.map((event) => event.payload)).toEqual([
+      { hasComment: false, itemId: `item-${FIRST_SET_OF_2 + 1}`, response: 'contest' },
+    ]);
   });
 
   it("reads a job seeker's or a counselor's decisions from their own index, not every decision", async () => {

@@ -201,6 +201,17 @@ describe('the auditors’ reads of a model version', () => {
     actor: { role: 'admin', id: 'ops-1' },
     payload,
   });
+  const aboutItem = (
+    type: DecisionEventType,
+    itemId: string,
+    seekerId: string,
+    setId?: string,
+  ): NewDecisionEvent => ({
+    type,
+    actor: { role: type === 'feedback.given' ? 'job_seeker' : 'counselor', id: 'c-1' },
+    subjectId: seekerId,
+    payload: setId === undefined ? { itemId } : { setId, itemId },
+  });
 
   beforeAll(async () => {
     fixture = await startDecisionLog({ now: () => new Date(START + minute * MINUTE) });
@@ -222,6 +233,14 @@ describe('the auditors’ reads of a model version', () => {
       modelEvent('model.recalled', { modelId: 'm-1.0.0' }),
       aboutSet('item.decided', 'set-b', 'js-2'),
       aboutSet('explanation.opened', 'set-c', 'js-2'),
+      aboutItem('item.decided', 'item-c1', 'js-2', 'set-c'),
+      aboutItem('item.added', 'item-c2', 'js-2', 'set-c'),
+      aboutItem('item.decided', 'item-b1', 'js-2', 'set-b'),
+      // Answers written before `feedback.given` named the set: the item alone.
+      aboutItem('feedback.given', 'item-c1', 'js-2'),
+      aboutItem('feedback.given', 'item-b1', 'js-2'),
+      aboutItem('feedback.given', 'item-c2', 'js-2'),
+      aboutItem('feedback.given', 'item-unknown', 'js-2'),
     ];
     for (const event of events) {
       await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, event));
@@ -232,7 +251,10 @@ describe('the auditors’ reads of a model version', () => {
   });
   afterAll(() => fixture.close());
 
-  /** The filter as it reads: the events that name the version, its models' ids or its sets. */
+  /**
+   * The filter as it reads: the events that name the version, its models' ids or its sets, and the
+   * answers that name an item of its sets alone.
+   */
   function isOfVersion(event: RecordedDecisionEvent, version: string): boolean {
     const payload = event.payload as Record<string, unknown>;
     const generatedBy = (e: RecordedDecisionEvent) =>
@@ -249,6 +271,15 @@ describe('the auditors’ reads of a model version', () => {
         return ids.includes(String(payload.modelId)) || ids.includes(String(payload.previousModelId));
       case 'model.recalled':
         return ids.includes(String(payload.modelId));
+      case 'feedback.given': {
+        if (payload.setId !== undefined) return sets.includes(String(payload.setId));
+        const itemOf = all.find(
+          (e) =>
+            (e.type === 'item.decided' || e.type === 'item.added') &&
+            (e.payload as { itemId?: string }).itemId === payload.itemId,
+        );
+        return sets.includes(String((itemOf?.payload as { setId?: string } | undefined)?.setId));
+      }
       default:
         return sets.includes(String(payload.setId));
     }
@@ -265,6 +296,8 @@ describe('the auditors’ reads of a model version', () => {
       { modelVersion: '1.0.0', types: ['model.registered'] },
       { modelVersion: '2.0.0', subject: js2 },
       { modelVersion: '1.0.0', subject: js2, types: ['item.decided', 'explanation.opened'] },
+      { modelVersion: '1.0.0', types: ['feedback.given'] },
+      { modelVersion: '2.0.0', subject: js2, types: ['feedback.given', 'item.decided'] },
       {
         modelVersion: '1.0.0',
         from: new Date(START + 6 * MINUTE).toISOString(),
@@ -308,6 +341,13 @@ describe('the auditors’ reads of a model version', () => {
       'feedback.given',
       'model.recalled',
       'explanation.opened',
+      'item.decided',
+      'item.added',
+      'feedback.given',
+      'feedback.given',
     ]);
+    expect(all.filter((event) => isOfVersion(event, '2.0.0')).map((event) => event.type)).toContain(
+      'feedback.given',
+    );
   });
 });

@@ -1,3 +1,6 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   countPending,
@@ -94,6 +97,31 @@ describe('recommendation set rules', () => {
         expect(Math.abs(share - rate)).toBeLessThan(0.03);
       }
     });
+
+    it.each(['docs/instructions-for-use.md', 'docs/decisions/0003-review-workflow-rules.md'])(
+      'draws as the formula %s gives an auditor, its example included',
+      (document) => {
+        const text = fs
+          .readFileSync(path.resolve(import.meta.dirname, '../..', document), 'utf8')
+          .replace(/\s+/g, ' ');
+        const formula = text.match(
+          /first 4 bytes of SHA-256 of the UTF-8 text `([^`<]*)<setId>`, read as a big-endian unsigned integer and divided by 2\^32, are below `secondReviewRate` \(set `([^`]+)` draws (0\.\d+): drawn at (0\.\d+), not at (0\.\d+);/,
+        );
+        expect(formula, 'the formula, worded as the test reads it').not.toBeNull();
+        const [, prefix = '', example = '', exampleDraw = '', drawnAt = '', notAt = ''] = formula ?? [];
+        const drawOf = (setId: string) =>
+          crypto.createHash('sha256').update(`${prefix}${setId}`, 'utf8').digest().readUInt32BE(0) / 2 ** 32;
+        expect(drawOf(example).toFixed(exampleDraw.length - 2)).toBe(exampleDraw);
+        expect(isSampledForSecondReview(example, Number(drawnAt))).toBe(true);
+        expect(isSampledForSecondReview(example, Number(notAt))).toBe(false);
+        for (const setId of [example, ...setIds.slice(0, 50)]) {
+          // Drawn when the draw is below the rate: not at the draw itself, at the next value up.
+          const draw = drawOf(setId);
+          expect(isSampledForSecondReview(setId, draw), setId).toBe(false);
+          expect(isSampledForSecondReview(setId, draw + 2 ** -33), setId).toBe(true);
+        }
+      },
+    );
 
     it('is reproducible for a set, and a set sampled at a rate stays sampled at a higher one', () => {
       for (const id of setIds.slice(0, 200)) {

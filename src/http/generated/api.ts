@@ -3405,9 +3405,10 @@ export interface components {
         /** @description The job seeker's pseudonym. */
         AuditSubject: components["schemas"]["Pseudonym"];
         /**
-         * @description Everything about this model version: the events of the sets it generated, and the events of
-         *     its models (by model id): registration, activation, the activation of the next model that
-         *     retired it (`previousModelId`), recall.
+         * @description Everything about this model version: the events of the sets it generated (the people's answers
+         *     on their items included, `feedback.given`), and the events of its models (by model id):
+         *     registration, activation, the activation of the next model that retired it
+         *     (`previousModelId`), recall.
          */
         AuditModelVersion: string;
     };
@@ -5009,9 +5010,10 @@ export interface operations {
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
-                 * @description Everything about this model version: the events of the sets it generated, and the events of
-                 *     its models (by model id): registration, activation, the activation of the next model that
-                 *     retired it (`previousModelId`), recall.
+                 * @description Everything about this model version: the events of the sets it generated (the people's answers
+                 *     on their items included, `feedback.given`), and the events of its models (by model id):
+                 *     registration, activation, the activation of the next model that retired it
+                 *     (`previousModelId`), recall.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
@@ -5063,9 +5065,10 @@ export interface operations {
                 /** @description The job seeker's pseudonym. */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
-                 * @description Everything about this model version: the events of the sets it generated, and the events of
-                 *     its models (by model id): registration, activation, the activation of the next model that
-                 *     retired it (`previousModelId`), recall.
+                 * @description Everything about this model version: the events of the sets it generated (the people's answers
+                 *     on their items included, `feedback.given`), and the events of its models (by model id):
+                 *     registration, activation, the activation of the next model that retired it
+                 *     (`previousModelId`), recall.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
             };
@@ -5084,11 +5087,19 @@ export interface operations {
             /** @description The events, streamed. */
             200: {
                 headers: {
-                    /** @description How many events the export holds. */
+                    /** @description How many events the export holds (`--event-count` of `npm run audit:verify`). */
                     "X-Audit-Event-Count"?: number;
                     /**
+                     * @description The seq of the first event the export holds (absent when it holds none): where
+                     *     `npm run audit:verify --range --from-seq` checks that it starts, so that events cut off at
+                     *     its start show.
+                     */
+                    "X-Audit-From-Seq"?: number;
+                    /**
                      * @description The head of the log when the export started, where a checkpoint is signed on demand (so the
-                     *     whole export is covered by a signature); later events are left out.
+                     *     whole export is covered by a signature); later events are left out. An export without `to`
+                     *     ends there: `npm run audit:verify --to-seq` checks that it does, so that events cut off at
+                     *     its end show.
                      */
                     "X-Audit-To-Seq"?: number;
                     [name: string]: unknown;
