@@ -295,7 +295,9 @@ export class KnexAuditEventStore implements AuditEventStore {
     afterSeq: number,
     toSeq: number | undefined,
   ): Promise<SeqRange | undefined> {
-    if (filter.from === undefined && filter.to === undefined) return { after: afterSeq, upTo: toSeq };
+    if (filter.from === undefined && filter.to === undefined) {
+      return { after: afterSeq, upTo: toSeq ?? (await this.readLastSeq()) };
+    }
     const bounds = this.db(EVENTS).min({ first: 'seq' }).max({ last: 'seq' });
     if (filter.from !== undefined) bounds.where('occurred_at', '>=', filter.from);
     if (filter.to !== undefined) bounds.where('occurred_at', '<', filter.to);
@@ -304,6 +306,17 @@ export class KnexAuditEventStore implements AuditEventStore {
     const last = readNullableNumber(row?.last);
     if (first === null || last === null) return undefined;
     return { after: Math.max(afterSeq, first - 1), upTo: toSeq === undefined ? last : Math.min(toSeq, last) };
+  }
+
+  /**
+   * The last seq written, the log's head. A read is bounded by it before its shares are read, each on a connection
+   * of its own on PostgreSQL: events are committed in seq order (the head's lock), so every event up
+   * to it is seen by every share, and one committed between two shares' reads cannot be skipped by
+   * a page that holds events after it.
+   */
+  private async readLastSeq(): Promise<number> {
+    const row: Row | undefined = await this.db('decision_log_head').first('seq');
+    return readNumber(row?.seq ?? 0);
   }
 
   /** Adds the filter's conditions but the type and the model version (the shares'). */

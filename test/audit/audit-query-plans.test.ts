@@ -31,7 +31,8 @@ async function readPlans(
     db.off('query', listen);
   }
   const plans = [];
-  for (const statement of statements) {
+  // The log's head, one row read to bound the pages, is no query on the events.
+  for (const statement of statements.filter(({ sql }) => !sql.includes('decision_log_head'))) {
     const sql = statement.sql.replace(/\$\d+/g, '?');
     const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
       ...statement.bindings,
@@ -86,6 +87,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
         hash: '2'.repeat(64),
       },
     ]);
+    await db('decision_log_head').update({ seq: 2, hash: '2'.repeat(64) });
   });
   afterAll(async () => {
     await db.destroy();
@@ -214,7 +216,9 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     expect(olderAnswers).toHaveLength(1);
     const [{ plan, bindings } = { plan: '', bindings: [] }] = olderAnswers;
     // The answers, and the decisions and additions that tie their items to the sets, after seq 1.
-    expect(plan.match(/decision_events_type_seq_index \(type=\? AND seq>\?\)/g)).toHaveLength(2);
+    expect(plan.match(/decision_events_type_seq_index \(type=\? AND seq>\?( AND seq<\?)?\)/g)).toHaveLength(
+      2,
+    );
     expect(plan).toContain('decision_events_generated_model_version_index (<expr>=?)');
     expect(plan).not.toMatch(/SCAN decision_events|TEMP B-TREE/);
     expect(bindings.filter((binding) => binding === 1)).toHaveLength(2);
@@ -284,6 +288,7 @@ describe('query plans of the auditor queries on a large log', () => {
         hash: '1'.repeat(64),
       })),
     );
+    await db('decision_log_head').update({ seq: N + 2, hash: '1'.repeat(64) });
     if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
     store = new KnexAuditEventStore(db);
   }, 120_000);
