@@ -3394,9 +3394,9 @@ export interface components {
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
-        /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditFrom: string;
-        /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
@@ -4998,9 +4998,9 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5052,9 +5052,9 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "ndjson" | "csv";
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5217,9 +5217,9 @@ export interface operations {
     getOversightStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
@@ -5256,9 +5256,9 @@ export interface operations {
     getUsageStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5293,9 +5293,9 @@ export interface operations {
     getAttributionStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5330,9 +5330,9 @@ export interface operations {
     getDriftStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5367,9 +5367,9 @@ export interface operations {
     getOutcomeStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
