@@ -1853,7 +1853,7 @@ export interface components {
             decidedBy: string | null;
             /** Format: date-time */
             decidedAt: string | null;
-            /** @description Seconds from the set's opening to this decision. */
+            /** @description Seconds from the set's opening to this decision. Null when the set was not opened before it, or when the time is unknown: the server's clock read earlier at the decision than at the opening (set back in between), and no duration is made up. */
             decisionSeconds: number | null;
             /** @description Why the counselor added the course. */
             addedReason: string | null;
@@ -2621,7 +2621,7 @@ export interface components {
             decidedBy: string | null;
             /** Format: date-time */
             decidedAt: string | null;
-            /** @description Seconds the counselor spent on the decision. */
+            /** @description Seconds from the set's opening to the decision. Null when the set was not opened before it, or when the time is unknown (the server's clock set back in between). */
             decisionSeconds: number | null;
             /** @description Why the counselor added the course; null for the model's suggestions. */
             addedReason: string | null;
@@ -3034,7 +3034,7 @@ export interface components {
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions whose time is known (catalog rejections left out). */
+            /** @description Decisions whose time is known (catalog rejections left out). A decision's time is unknown when the server's clock read earlier than at the previous act on the set (set back in between): it counts in `decisions` and the rates, not in the median nor the fast-decision share. */
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
