@@ -1736,8 +1736,8 @@ export interface components {
             /** @description Where the counselor can find courses without the AI (catalog search); the first of `manualSearchPaths`. */
             manualPath: string;
             /**
-             * @description The catalog searches for this person, active courses with a session after today only (as
-             *     the suggestions' filter): one for each of their target
+             * @description The catalog searches for this person, active courses with a session after today only (the day in
+             *     France, as the suggestions' filter reads it): one for each of their target
              *     occupations, within their mobility radius when their place is known, and, when they accept
              *     remote learning, two more for the remote and the hybrid courses of that occupation (a radius
              *     search leaves those held far away out, though the person can follow them).
@@ -1874,7 +1874,7 @@ export interface components {
          * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
          *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
          *     (`field` `courseId`), what the suggestions' hard filters would have left out: `no_session_planned`,
-         *     `session_passed` (its next session is not after today), `prerequisite_above_level` (it asks for
+         *     `session_passed` (its next session is not after today, the day in France), `prerequisite_above_level` (it asks for
          *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
          *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
          *     remotely only, which the person does not accept), `place_unknown` (the person's home, or where
@@ -2237,7 +2237,7 @@ export interface components {
             employedWithinSixMonths: boolean | null;
             /**
              * Format: date
-             * @description The day the case-management system observed this outcome; not after today.
+             * @description The day the case-management system observed this outcome; not after today (the day in France).
              */
             observedAt: string;
         };
