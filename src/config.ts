@@ -142,7 +142,7 @@ export interface AuditConfig {
 export interface RetentionConfig {
   /**
    * Days a subject's decision-log events stay readable in full. Events are never deleted; once a
-   * job seeker has had no event for this long, their key is shredded. At least 183.
+   * job seeker has had no event for this long, their key is shredded. At least 184.
    */
   logDays: number;
   /** Days finished recommendation sets (with their items, feedback and outcomes) and feedback are kept. */
@@ -156,8 +156,11 @@ export interface RetentionConfig {
 /** The PostgreSQL pool's size when `DATABASE_POOL_MAX` is unset. */
 export const DEFAULT_DATABASE_POOL_MAX = 10;
 
-/** AI Act Art. 26(6): deployers keep the logs for at least six months. */
-export const MIN_LOG_RETENTION_DAYS = 183;
+/**
+ * AI Act Art. 26(6): deployers keep the logs for at least six months. Six calendar months are up to
+ * 184 days (1 March to 1 September, 1 July to 1 January): 183 would shred a key a day early.
+ */
+export const MIN_LOG_RETENTION_DAYS = 184;
 
 type Env = Record<string, string | undefined>;
 

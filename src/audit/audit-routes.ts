@@ -182,13 +182,20 @@ function toPeriod(query: PeriodQuery): AuditPeriod {
   return period;
 }
 
+/** A fraction of a second with a non-zero digit past the milliseconds (`.0005`, not `.5000`). */
+const SUB_MILLISECOND_DIGITS = /\.\d{3}\d*[1-9]/;
+
 /**
  * A date-time the contract accepts but no clock shows (a leap second, 23:59:60) is refused, and so is
  * one whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`): written
  * `-000001-…` or `+010000-…`, it would no longer compare as text with the log's instants.
  */
 function toInstant(name: 'from' | 'to', value: unknown): string {
-  const time = Date.parse(String(value));
+  const text = String(value);
+  // Date.parse cuts digits past the millisecond; an instant finer than the log's lies after the
+  // millisecond it falls in, so it takes the next one: `from` (inclusive) then leaves out an event
+  // logged in that millisecond, before it, and `to` (exclusive) keeps it.
+  const time = Date.parse(text) + (SUB_MILLISECOND_DIGITS.test(text) ? 1 : 0);
   if (Number.isNaN(time)) {
     throw new RequestValidationError([
       { path: `/query/${name}`, message: 'is not an instant this log can compare' },

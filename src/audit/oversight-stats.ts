@@ -234,7 +234,7 @@ export async function computeOversightStats(
         if (readStringField(payload, 'source') === 'counselor') {
           // Rejecting their own addition is no judgement of the model: an act the time of the next
           // decision counts from, as the addition itself, not a decision in the figures.
-          takeActSeconds(set, event.occurredAt);
+          takeActSeconds(set, event.occurredAt, payload);
           break;
         }
         const itemId = readStringField(payload, 'itemId');
@@ -252,7 +252,7 @@ export async function computeOversightStats(
             set.rejectionReasons.delete(itemId);
           }
         }
-        const spent = takeActSeconds(set, event.occurredAt);
+        const spent = takeActSeconds(set, event.occurredAt, payload);
         if (spent !== undefined && !forcedByCatalog) {
           set.group.decisionSeconds.push(spent);
           // At most the threshold, as the `le` bucket of the decision-time histogram on /metrics counts it.
@@ -263,7 +263,7 @@ export async function computeOversightStats(
       case 'item.added':
         markReviewed(set);
         set.group.additions += 1;
-        takeActSeconds(set, event.occurredAt);
+        takeActSeconds(set, event.occurredAt, undefined);
         break;
       case 'recommendation.published':
         set.published = new Set(
@@ -349,16 +349,31 @@ function markReviewed(set: SetState): void {
   if (set.opened) set.group.openedFirst += 1;
 }
 
+/** The field of `item.decided` with the time the review service measured. */
+const MEASURED_SECONDS = 'secondsSincePreviousAct';
+
 /**
  * The seconds an act took: since the counselor's previous act on the set, or since they first saw
- * it (opened, or generated and answered in full); undefined for an unreadable time.
+ * it (opened, or generated and answered in full); undefined when unknown. A decision logs the time
+ * the service measured (`secondsSincePreviousAct`, null when its clock read earlier than at the
+ * previous act): the log's own times hold still while a clock is behind (record 0004), so their gap
+ * would read 0 s, a fast decision. Events logged before that field are timed by the gap between
+ * their times, unknown when it is negative (a clock set back) or a time is unreadable.
  */
-function takeActSeconds(set: SetState, occurredAt: string): number | undefined {
+function takeActSeconds(
+  set: SetState,
+  occurredAt: string,
+  payload: Record<string, unknown> | undefined,
+): number | undefined {
   const at = Date.parse(occurredAt);
-  if (Number.isNaN(at) || Number.isNaN(set.lastActAt)) return undefined;
-  const spent = Math.max(0, at - set.lastActAt) / 1000;
-  set.lastActAt = Math.max(set.lastActAt, at);
-  return spent;
+  const previous = set.lastActAt;
+  if (!Number.isNaN(at) && !Number.isNaN(previous)) set.lastActAt = Math.max(previous, at);
+  if (payload !== undefined && Object.hasOwn(payload, MEASURED_SECONDS)) {
+    const measured = readNumberField(payload, MEASURED_SECONDS);
+    return measured !== undefined && measured >= 0 ? measured : undefined;
+  }
+  if (Number.isNaN(at) || Number.isNaN(previous) || at < previous) return undefined;
+  return (at - previous) / 1000;
 }
 
 function computeMedian(values: number[]): number | null {

@@ -1,5 +1,6 @@
 import { compareText } from '../shared/compare-text.ts';
-import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 import type { CandidateFilter, Course } from './course.ts';
 import type { CandidateSearch } from './course-store.ts';
 import { buildCourseTable, type CourseBatch, type CourseTable } from './course-table.ts';
@@ -93,14 +94,14 @@ export function layOutCandidateCatalog(courses: readonly Course[]): CandidateCat
 
 /**
  * The courses of the catalog that pass the person's filters: the next session strictly after the
- * reference day, the prerequisite met, and reachable (on site within the radius, the same test as
+ * reference day (in France), the prerequisite met, and reachable (on site within the radius, the same test as
  * the radius search in SQL, or remote learning when accepted; with no known home only the latter).
  */
 export function selectCandidates(
   { courses, table }: CandidateCatalog,
   filter: CandidateFilter,
 ): CourseBatch<Course> {
-  const referenceDay = toDayNumber(filter.referenceDate);
+  const referenceDay = parisDayNumberOf(filter.referenceDate);
   const radius = filter.near === null ? null : planRadiusFilter(filter.near.point, filter.near.radiusKm);
   const { prerequisiteLevel, nextSessionDay, lat, lon, remoteOnly, followableRemotely } = table;
   const point = { lat: 0, lon: 0 };

@@ -87,7 +87,10 @@ export interface CoursePage {
 
 /** The courses a person could follow, as the recommendation engine asks for them. */
 export interface CandidateFilter {
-  /** Only courses whose next session starts after this day; courses with no planned session are left out. */
+  /**
+   * Only courses whose next session starts after this instant's day in France (`parisDayNumberOf`);
+   * courses with no planned session are left out.
+   */
   referenceDate: Date;
   /** The person's home and mobility radius; null when the home is unknown (then only remote learning can be shown reachable). */
   near: { point: GeoPoint; radiusKm: number } | null;

@@ -91,6 +91,8 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
    * Appends therefore go through the transaction object itself, never a savepoint opened in it.
    */
   private readonly lockedHeads = new WeakMap<Knex.Transaction, ChainHead>();
+  /** The `occurredAt` (ms) of the head's event, as each open transaction holding the lock last read or wrote it. */
+  private readonly headTimes = new WeakMap<Knex.Transaction, number>();
 
   constructor(
     private readonly db: Knex,
@@ -134,7 +136,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       seq: head.seq + 1,
       eventId: createTimeOrderedId(),
       type: event.type,
-      occurredAt: this.now().toISOString(),
+      occurredAt: await this.stampEvent(trx, head),
       actor: {
         role: event.actor.role,
         // System jobs are not people: their names stay readable for auditors.
@@ -167,6 +169,23 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       );
     }
     return recorded;
+  }
+
+  /**
+   * The time of the next event: now, or the head's own time when the clock reads earlier (stepped
+   * back by NTP, or another process's clock ahead of this one's). Log time never goes back, so a
+   * week of the figures already over (record 0004) never gains an event later. Read under the lock.
+   */
+  private async stampEvent(trx: Knex.Transaction, head: ChainHead): Promise<string> {
+    let headTime = this.headTimes.get(trx);
+    if (headTime === undefined && head.seq > 0) {
+      const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
+      headTime = row === undefined ? undefined : Date.parse(String(row.occurred_at));
+    }
+    const now = this.now().getTime();
+    const time = headTime === undefined || Number.isNaN(headTime) ? now : Math.max(now, headTime);
+    this.headTimes.set(trx, time);
+    return new Date(time).toISOString();
   }
 
   async withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {

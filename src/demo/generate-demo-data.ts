@@ -1,5 +1,6 @@
 import type { CourseRecord, Modality } from '../courses/course.ts';
 import type { JobSeekerInput } from '../job-seekers/job-seeker.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 import { DEMO_CITIES, type DemoCity, findDemoCity } from './demo-cities.ts';
 import { DEMO_JOB_SEEKERS } from './demo-job-seekers.ts';
@@ -37,7 +38,7 @@ export interface DemoData {
 }
 
 export interface DemoDataOptions {
-  /** Session and availability dates are counted from this day (UTC). */
+  /** Session and availability dates are counted from this instant's day in France. */
   referenceDate: Date;
   seed?: number;
   courseCount?: number;
@@ -50,7 +51,7 @@ export interface DemoDataOptions {
 export function generateDemoData(options: DemoDataOptions): DemoData {
   const random = createDemoRandom(options.seed ?? DEMO_SEED);
   const count = options.courseCount ?? DEMO_COURSE_COUNT;
-  const today = startOfUtcDay(options.referenceDate);
+  const today = startOfParisDay(options.referenceDate);
   const anchors = DEMO_JOB_SEEKERS.flatMap((profile) =>
     Array.from({ length: ANCHOR_COURSES_PER_JOB_SEEKER }, () => ({
       occupation: findDemoOccupation(firstOf(profile.targetOccupations)),
@@ -171,8 +172,9 @@ function roundCoordinate(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function startOfUtcDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+/** Today in France, as 00:00 UTC of that date: the date arithmetic below is done in UTC. */
+function startOfParisDay(date: Date): Date {
+  return new Date(parisDayNumberOf(date) * 86_400_000);
 }
 
 function addDays(date: Date, days: number): Date {

@@ -76,7 +76,10 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
   for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
   const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
     decisions.inc({ decision, source, opened: String(opened) });
-    if (source === 'model' && decision !== 'course_unavailable') decisionTimes.observe({ decision }, seconds);
+    // A time unknown (a clock set back) is no time: counted as 0 it would be a fast decision.
+    if (source === 'model' && decision !== 'course_unavailable' && seconds !== null) {
+      decisionTimes.observe({ decision }, seconds);
+    }
   };
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();

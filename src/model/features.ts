@@ -1,8 +1,9 @@
 import { type CourseInput, isRemoteOnly } from '../courses/course.ts';
 import type { CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
-import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 import type { MonotoneDirection } from './monotonize.ts';
 
 /** How a feature's values are spread, which drives binning and plotting. */
@@ -207,7 +208,7 @@ export function createFeatureWriter(
   const distanceFromHome = profile.location === null ? null : createDistanceFrom(profile.location);
   const { mobilityRadiusKm, educationLevel, remoteOk, yearsExperience } = profile;
   const monthsUnemployed = countMonthsUnemployed(profile, referenceDate).months;
-  const referenceDay = toDayNumber(referenceDate);
+  const referenceDay = parisDayNumberOf(referenceDate);
   const {
     size,
     occupationStart,

@@ -4,7 +4,7 @@ import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import { parisDayOf } from '../shared/french-day.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
@@ -50,7 +50,7 @@ export class CourseOutcomeService {
     const { deps } = this;
     const now = deps.now();
     // Today as the agency reads it, in France (not the UTC day, a day behind after midnight there).
-    if (parseIsoDay(input.observedAt) > parseIsoDay(parisDayOf(now))) {
+    if (parseIsoDay(input.observedAt) > parisDayNumberOf(now)) {
       throw new InvalidInputError('observedAt is after today: an outcome is observed, not foreseen', {
         field: 'observedAt',
       });

@@ -2,8 +2,9 @@ import { hasReadableSession } from '../courses/catalog-snapshot.ts';
 import { type Course, isFollowableRemotely, isRemoteOnly } from '../courses/course.ts';
 import { isWithinRadius, planRadiusFilter } from '../courses/radius-filter.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 import { distanceKm } from '../shared/geo.ts';
-import { parseIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 
 export type AdditionWarningCode =
   | 'no_session_planned'
@@ -62,7 +63,7 @@ export function warnAboutAddition(course: Course, seeker: Person, now: Date): Ad
   // A date broken by hand counts as none, as the suggestions' filter leaves such a course out.
   if (course.nextSessionStart === null || !hasReadableSession(course)) {
     warn('no_session_planned', 'no session of it is planned: the person cannot join it yet');
-  } else if (parseIsoDay(course.nextSessionStart) <= toDayNumber(now)) {
+  } else if (parseIsoDay(course.nextSessionStart) <= parisDayNumberOf(now)) {
     warn(
       'session_passed',
       `its next session (${course.nextSessionStart}) is not after today: too late for the person to join it`,

@@ -3,7 +3,8 @@ import type { JobSeeker } from '../job-seekers/job-seeker.ts';
 import type { ActiveModelState } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import { ConflictError, problemType, ServiceUnavailableError } from '../shared/errors.ts';
-import { formatIsoDay, toDayNumber } from '../shared/iso-day.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
+import { formatIsoDay } from '../shared/iso-day.ts';
 
 /**
  * Why the model may not be used for a person now: the doors to the manual path. `model_unavailable`:
@@ -73,7 +74,7 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
  */
 export function listManualSearchPaths(seeker: JobSeeker, now: Date): string[] {
   const occupations = seeker.targetOccupations.length === 0 ? [undefined] : seeker.targetOccupations;
-  const startsAfter = formatIsoDay(toDayNumber(now) + 1);
+  const startsAfter = formatIsoDay(parisDayNumberOf(now) + 1);
   return occupations.flatMap((occupation) => {
     const base = { active: 'true', startsAfter, ...(occupation === undefined ? {} : { occupation }) };
     if (seeker.location === null) return [coursesPath(base)];

@@ -31,6 +31,7 @@ import {
 import {
   buildNewSet,
   firstAnswerOf,
+  measureSecondsSince,
   type NewSetFields,
   type RecommendationSet,
   type SetAction,
@@ -417,7 +418,7 @@ export class RecommendationService {
         type: 'recommendation.opened',
         actor: { role: 'counselor', id: counselor.subject },
         subjectId: fresh.seekerId,
-        payload: { setId, secondsSinceCreation: (now.getTime() - Date.parse(fresh.createdAt)) / 1000 },
+        payload: { setId, secondsSinceCreation: measureSecondsSince(fresh.createdAt, now) },
       });
       return fresh;
     });

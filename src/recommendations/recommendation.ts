@@ -391,10 +391,11 @@ export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
 
 /**
  * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, or
- * a decision or an addition): the time a decision took, as the oversight figures count it from the
- * log (`src/audit/oversight-stats.ts`).
+ * a decision or an addition): the time a decision took, as the oversight figures count it
+ * (`src/audit/oversight-stats.ts`, which reads it from `item.decided`). Null when unknown, as
+ * {@link measureSecondsSince} says.
  */
-export function secondsSincePreviousAct(set: RecommendationSet, now: Date): number {
+export function secondsSincePreviousAct(set: RecommendationSet, now: Date): number | null {
   const acts = [
     set.createdAt,
     set.openedAt,
@@ -402,7 +403,22 @@ export function secondsSincePreviousAct(set: RecommendationSet, now: Date): numb
     ...set.items.map((item) => item.decidedAt),
   ];
   const last = Math.max(...acts.filter((at): at is string => at !== null).map((at) => Date.parse(at)));
-  return Math.max(0, now.getTime() - last) / 1000;
+  return countSecondsFrom(last, now);
+}
+
+/**
+ * Seconds from `since` (an instant the service recorded) to `now`; null when `now` is earlier: a
+ * clock set back in between (an NTP correction) or another process's clock ahead of this one's. The
+ * time is then unknown, and never 0: a duration nobody measured must not count as a fast decision.
+ */
+export function measureSecondsSince(since: string, now: Date): number | null {
+  return countSecondsFrom(Date.parse(since), now);
+}
+
+function countSecondsFrom(time: number, now: Date): number | null {
+  const elapsed = now.getTime() - time;
+  // NaN (an unreadable instant) is no measure either.
+  return elapsed >= 0 ? elapsed / 1000 : null;
 }
 
 /**

@@ -30,6 +30,7 @@ import {
   findReasonCode,
   type ItemSource,
   MODEL_FAULT_REASON,
+  measureSecondsSince,
   REASON_CODES,
   type RecommendationItem,
   type RecommendationSet,
@@ -90,8 +91,11 @@ export interface ItemDecisionFigure {
   source: ItemSource;
   /** Whether the counselor had opened the set (its first read) before deciding. */
   opened: boolean;
-  /** Seconds since the counselor's previous act on the set: the time the oversight figures give a decision. */
-  seconds: number;
+  /**
+   * Seconds since the counselor's previous act on the set: the time the oversight figures give a
+   * decision; null when unknown (the clock read earlier than at that act), left out of the times.
+   */
+  seconds: number | null;
 }
 
 /** What a review action warns about without refusing it: its free text, or a course added by hand. */
@@ -206,6 +210,7 @@ export class ReviewService {
           opened: set.openedAt !== null,
           seconds: secondsSincePreviousAct(set, now),
         };
+        const actSeconds = figure.seconds;
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
         item.comment = comment;
@@ -227,6 +232,9 @@ export class ReviewService {
                 decision: item.decision,
                 reasonCode,
                 decisionSeconds: item.decisionSeconds,
+                // The time the oversight figures give the decision: the log's own times hold still
+                // while a clock is behind (record 0004) and cannot tell it.
+                secondsSincePreviousAct: actSeconds,
                 hasComment: comment !== null,
               },
               ...(comment === null ? {} : { personal: { comment } }),
@@ -669,9 +677,9 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
   return item;
 }
 
+/** Null when the set was not opened, or when the time since is unknown (`measureSecondsSince`). */
 function secondsSinceOpened(set: RecommendationSet, now: Date): number | null {
-  if (set.openedAt === null) return null;
-  return Math.max(0, (now.getTime() - Date.parse(set.openedAt)) / 1000);
+  return set.openedAt === null ? null : measureSecondsSince(set.openedAt, now);
 }
 
 /** Approved items keep the counselor's order; those never placed follow, by model rank, additions last. */

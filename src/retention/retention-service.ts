@@ -44,7 +44,8 @@ export class RetentionService {
 
   /**
    * Runs {@link purgeExpired} unless a run was recorded less than `minimumGapMs` ago (by this or
-   * another process on the same database); undefined when skipped. The last run is read under the
+   * another process on the same database); a run recorded later than now (a clock since set back)
+   * does not hold it back. Undefined when skipped. The last run is read under the
    * log's lock, in the purge's transaction: of processes checking at the same moment, one purges.
    */
   async purgeIfDue(minimumGapMs: number): Promise<RetentionReport | undefined> {
@@ -60,7 +61,11 @@ export class RetentionService {
     const isDue = async (trx: Knex.Transaction) => {
       if (minimumGapMs === undefined) return true;
       const lastRunAt = await deps.store.findLastRunAt(trx);
-      return lastRunAt === undefined || now.getTime() - Date.parse(lastRunAt) >= minimumGapMs;
+      if (lastRunAt === undefined) return true;
+      const last = Date.parse(lastRunAt);
+      // A run recorded in the future was made by a clock that ran ahead and has since been set
+      // right: waiting for that date would stop the purges until then.
+      return now.getTime() < last || now.getTime() - last >= minimumGapMs;
     };
     // Asked first so that a skipped check sweeps nothing, and again in the purge's transaction.
     if (!(await deps.decisionLog.withTransaction(isDue))) return undefined;

@@ -1,3 +1,5 @@
+import { parseIsoDay } from './iso-day.ts';
+
 const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
 /** The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier 2027 ». */
@@ -20,4 +22,12 @@ const PARIS_ISO_DAY = new Intl.DateTimeFormat('en-CA', {
  */
 export function parisDayOf(instant: Date): string {
   return PARIS_ISO_DAY.format(instant);
+}
+
+/**
+ * "Today" wherever the product means it (a session after today, an outcome not after today): the
+ * day in France, as a day number (days since 1970-01-01), never the UTC day.
+ */
+export function parisDayNumberOf(instant: Date): number {
+  return parseIsoDay(parisDayOf(instant));
 }

@@ -1,11 +1,6 @@
 const DAY_MS = 86_400_000;
 const DIGIT_0 = 48;
 
-/** The UTC day of an instant, as a day number (days since 1970-01-01). */
-export function toDayNumber(instant: Date): number {
-  return Math.floor(instant.getTime() / DAY_MS);
-}
-
 /** The `YYYY-MM-DD` of a day number (days since 1970-01-01, UTC). */
 export function formatIsoDay(dayNumber: number): string {
   return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);

@@ -618,7 +618,7 @@ describe('giving access is not activity', () => {
     clock = aClock();
     t = await startTestApp({
       now: clock.now,
-      env: { RETENTION_LOG_DAYS: '183', RETENTION_PERSONAL_DAYS: '400', RETENTION_IDEMPOTENCY_HOURS: '12' },
+      env: { RETENTION_LOG_DAYS: '184', RETENTION_PERSONAL_DAYS: '400', RETENTION_IDEMPOTENCY_HOURS: '12' },
     });
     admin = await t.tokenFor('admin', 'ops-1');
     await seedCatalogAndSeeker(t, GONE);
@@ -630,8 +630,8 @@ describe('giving access is not activity', () => {
     const res = await requestRecord(t, admin, GONE);
     expect(res.status).toBe(200);
     const { retention } = (res.body as AccessRecordBody).processing;
-    expect(retention).toMatchObject({ personalDataDays: 400, logDays: 183, idempotencyHours: 12 });
-    expect(retention.statement).toMatch(/400 jours.*183 jours.*12 heures/s);
+    expect(retention).toMatchObject({ personalDataDays: 400, logDays: 184, idempotencyHours: 12 });
+    expect(retention.statement).toMatch(/400 jours.*184 jours.*12 heures/s);
   });
 
   it("does not keep the person's log key past the log period", async () => {

@@ -150,6 +150,25 @@ describe('the decision figures of /metrics', () => {
     ]);
   });
 
+  it('counts a decision of unknown time (the clock set back since the set was opened) without timing it', async () => {
+    clock.advance(60_000);
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [item] = opened.set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    clock.advance(-30_000);
+    const res = await decide(t, counselor, set.id, item.itemId, opened.etag, { decision: 'approve' });
+    expect(res.status).toBe(200);
+    clock.advance(30_000);
+
+    const after = await scrapeMetrics(t);
+    const counted = 'aiguillage_item_decisions_total{decision="approved",source="model",opened="true"}';
+    expect(readSeries(after, counted) - readSeries(before, counted)).toBe(1);
+    const timed = 'aiguillage_item_decision_seconds_count{decision="approved"}';
+    expect(readSeries(after, timed) - readSeries(before, timed)).toBe(0);
+  });
+
   it('names no counselor, set or person in the decision figures', async () => {
     const text = await scrapeMetrics(t);
     const decisionLines = text.split('\n').filter((line) => line.startsWith('aiguillage_item_decision'));

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/decision-log/canonical-json.ts';
 import { PageCursor } from '../../src/http/page-cursor.ts';
 import { compareText } from '../../src/shared/compare-text.ts';
-import { formatIsoDay, toDayNumber } from '../../src/shared/iso-day.ts';
+import { parisDayNumberOf } from '../../src/shared/french-day.ts';
+import { formatIsoDay } from '../../src/shared/iso-day.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -648,7 +649,7 @@ describe('suggestions API', () => {
         const res = await requestSet(t, counselor, 'js-manual-remote');
         expect(res.status).toBe(409);
         const near = 'near=45.764%2C4.8357&withinKm=20';
-        const ahead = `startsAfter=${formatIsoDay(toDayNumber(clock.now()) + 1)}`;
+        const ahead = `startsAfter=${formatIsoDay(parisDayNumberOf(clock.now()) + 1)}`;
         expect(res.body.manualSearchPaths).toEqual([
           `/v1/courses?active=true&${ahead}&occupation=J1501&${near}`,
           `/v1/courses?active=true&${ahead}&occupation=J1501&modality=remote`,

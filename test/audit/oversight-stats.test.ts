@@ -139,6 +139,52 @@ describe('oversight figures', () => {
     });
   });
 
+  it('times a decision by the seconds the review measured and logged with it, and leaves one of unknown time untimed', async () => {
+    // The clock was set back after the opening: the log's times hold still at the opening's (record
+    // 0004); the review measured nothing for the first decision and 20 s for the second.
+    const modelDecision = (itemId: string, secondsSincePreviousAct: number | null) =>
+      anEvent('item.decided', '2026-03-04T09:01:00.000Z', {
+        setId: 's',
+        itemId,
+        source: 'model',
+        decision: 'approved',
+        secondsSincePreviousAct,
+      });
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z'),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's' }),
+        modelDecision('s-0', null),
+        modelDecision('s-1', 20),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      decisions: 2,
+      approvalRate: 1,
+      timedDecisions: 1,
+      medianDecisionSeconds: 20,
+      fastDecisionShare: 0,
+    });
+  });
+
+  it('leaves untimed a decision logged earlier than the act before it, by a clock set back before log time held still', async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('s', '2026-03-04T09:00:00.000Z', { items: 1 }),
+        anEvent('recommendation.opened', '2026-03-04T09:01:00.000Z', { setId: 's' }),
+        decided('s', 's-0', 'approved', '2026-03-04T09:00:40.000Z'),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({
+      decisions: 1,
+      timedDecisions: 0,
+      medianDecisionSeconds: null,
+      fastDecisionShare: null,
+    });
+  });
+
   it('leaves out sets made by hand: the figures measure how counselors review the model', async () => {
     const rows = await computeOversightStats(
       [

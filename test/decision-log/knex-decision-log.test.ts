@@ -92,6 +92,20 @@ describe('the decision log', () => {
     expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: head.seq + 3 });
   });
 
+  it("never records an event earlier than the log's last one when the clock is set back, and follows the clock again once it is ahead", async () => {
+    const last = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    clock = new Date(clock.getTime() - 10_000);
+    const [first, second] = await log.decisionLog.withTransaction(async (trx) => [
+      await log.decisionLog.append(trx, anEvent()),
+      await log.decisionLog.append(trx, anEvent()),
+    ]);
+    expect([first?.occurredAt, second?.occurredAt]).toEqual([last.occurredAt, last.occurredAt]);
+    clock = new Date(clock.getTime() + 20_000);
+    const later = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    expect(later.occurredAt).toBe(clock.toISOString());
+    expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true });
+  });
+
   it('appends in a transaction the caller opened on the database itself', async () => {
     const head = await log.decisionLog.readHead();
     const event = await log.db.transaction((trx) => log.decisionLog.append(trx, anEvent()));

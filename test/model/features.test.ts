@@ -240,6 +240,19 @@ describe('weeksToStart', () => {
     ).toBe(2);
   });
 
+  it('counts from the day in France, already the next one just after midnight there', () => {
+    // 23:30 UTC on Sunday 3 January 2027 is 00:30 on Monday 4 January in Paris (CET, UTC+1).
+    const justAfterMidnightInParis = new Date('2027-01-03T23:30:00Z');
+    expect(
+      featureOf(
+        'weeksToStart',
+        { availableFrom: null },
+        { nextSessionStart: '2027-02-01' },
+        justAfterMidnightInParis,
+      ),
+    ).toBe(4);
+  });
+
   it('ignores an availability date already past', () => {
     expect(
       featureOf('weeksToStart', { availableFrom: '2026-06-01' }, { nextSessionStart: '2027-01-18' }),

@@ -29,7 +29,7 @@ describe('npm run retention', () => {
   it('refuses a log period under six months before touching the database', async () => {
     const run = await runRetentionCli({ RETENTION_LOG_DAYS: '90' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('RETENTION_LOG_DAYS must be at least 183');
+    expect(run.stderr).toContain('RETENTION_LOG_DAYS must be at least 184');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -12,10 +12,10 @@ describe('retention settings', () => {
   });
 
   it('refuses a log period under six months, naming the rule', () => {
-    expect(() => loadConfig({ RETENTION_LOG_DAYS: '182' })).toThrow(
-      /RETENTION_LOG_DAYS must be at least 183 .*AI Act, Art\. 26\(6\).*got "182"/,
+    expect(() => loadConfig({ RETENTION_LOG_DAYS: '183' })).toThrow(
+      /RETENTION_LOG_DAYS must be at least 184 .*AI Act, Art\. 26\(6\).*got "183"/,
     );
-    expect(loadConfig({ RETENTION_LOG_DAYS: '183' }).retention.logDays).toBe(183);
+    expect(loadConfig({ RETENTION_LOG_DAYS: '184' }).retention.logDays).toBe(184);
   });
 
   it('refuses a period of zero or a value that is not a whole number', () => {

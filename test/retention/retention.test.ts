@@ -644,7 +644,7 @@ describe('an erasure asked once the profile is purged and the log key destroyed'
     clock = aClock();
     t = await startTestApp({
       now: clock.now,
-      env: { RETENTION_PERSONAL_DAYS: '60', RETENTION_LOG_DAYS: '183' },
+      env: { RETENTION_PERSONAL_DAYS: '60', RETENTION_LOG_DAYS: '184' },
     });
     admin = await t.tokenFor('admin', 'ops-1');
     await seedCatalogAndSeeker(t, 'js-long-gone');
@@ -697,7 +697,7 @@ describe('the end of the log period', () => {
 
   beforeAll(async () => {
     clock = aClock();
-    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '183' } });
+    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '184' } });
     const counselor = await t.tokenFor('counselor', 'c-001');
     await seedCatalogAndSeeker(t, 'js-gone');
     await seedCatalogAndSeeker(t, 'js-active');
@@ -754,7 +754,7 @@ describe('the end of the log period after a model recall', () => {
 
   beforeAll(async () => {
     clock = aClock();
-    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '183' } });
+    t = await startTestApp({ now: clock.now, env: { RETENTION_LOG_DAYS: '184' } });
     const counselor = await t.tokenFor('counselor', 'c-001');
     await seedCatalogAndSeeker(t, 'js-left');
     await createAndPublish(t, counselor, 'js-left', { approve: 1 });

@@ -1736,8 +1736,8 @@ export interface components {
             /** @description Where the counselor can find courses without the AI (catalog search); the first of `manualSearchPaths`. */
             manualPath: string;
             /**
-             * @description The catalog searches for this person, active courses with a session after today only (as
-             *     the suggestions' filter): one for each of their target
+             * @description The catalog searches for this person, active courses with a session after today only (the day in
+             *     France, as the suggestions' filter reads it): one for each of their target
              *     occupations, within their mobility radius when their place is known, and, when they accept
              *     remote learning, two more for the remote and the hybrid courses of that occupation (a radius
              *     search leaves those held far away out, though the person can follow them).
@@ -1853,7 +1853,7 @@ export interface components {
             decidedBy: string | null;
             /** Format: date-time */
             decidedAt: string | null;
-            /** @description Seconds from the set's opening to this decision. */
+            /** @description Seconds from the set's opening to this decision. Null when the set was not opened before it, or when the time is unknown: the server's clock read earlier at the decision than at the opening (set back in between), and no duration is made up. */
             decisionSeconds: number | null;
             /** @description Why the counselor added the course. */
             addedReason: string | null;
@@ -1874,7 +1874,7 @@ export interface components {
          * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
          *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
          *     (`field` `courseId`), what the suggestions' hard filters would have left out: `no_session_planned`,
-         *     `session_passed` (its next session is not after today), `prerequisite_above_level` (it asks for
+         *     `session_passed` (its next session is not after today, the day in France), `prerequisite_above_level` (it asks for
          *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
          *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
          *     remotely only, which the person does not accept), `place_unknown` (the person's home, or where
@@ -2237,7 +2237,7 @@ export interface components {
             employedWithinSixMonths: boolean | null;
             /**
              * Format: date
-             * @description The day the case-management system observed this outcome; not after today.
+             * @description The day the case-management system observed this outcome; not after today (the day in France).
              */
             observedAt: string;
         };
@@ -2621,7 +2621,7 @@ export interface components {
             decidedBy: string | null;
             /** Format: date-time */
             decidedAt: string | null;
-            /** @description Seconds the counselor spent on the decision. */
+            /** @description Seconds from the set's opening to the decision. Null when the set was not opened before it, or when the time is unknown (the server's clock set back in between). */
             decisionSeconds: number | null;
             /** @description Why the counselor added the course; null for the model's suggestions. */
             addedReason: string | null;
@@ -3034,7 +3034,7 @@ export interface components {
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions whose time is known (catalog rejections left out). */
+            /** @description Decisions whose time is known (catalog rejections left out). A decision's time is unknown when the server's clock read earlier than at the previous act on the set (set back in between): it counts in `decisions` and the rates, not in the median nor the fast-decision share. */
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
             medianDecisionSeconds: number | null;
@@ -3394,9 +3394,9 @@ export interface components {
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
-        /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditFrom: string;
-        /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
@@ -4999,9 +4999,9 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5054,9 +5054,9 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "ndjson" | "csv";
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5228,9 +5228,9 @@ export interface operations {
     getOversightStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
@@ -5267,9 +5267,9 @@ export interface operations {
     getUsageStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5304,9 +5304,9 @@ export interface operations {
     getAttributionStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5341,9 +5341,9 @@ export interface operations {
     getDriftStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -5378,9 +5378,9 @@ export interface operations {
     getOutcomeStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
