@@ -16,8 +16,9 @@ import {
 
 /**
  * The events the oversight figures are computed from (never from the operational tables): the
- * review of a set, over within its lifetime, and then the job seeker's readings of its
- * explanations, which come at any time after publication.
+ * review of a set, over within its lifetime and ended by its publication, discard (a withdrawal or
+ * a recall included) or expiry, and then the job seeker's readings of its explanations and answers,
+ * which come at any time after publication.
  */
 export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.generated',
@@ -26,6 +27,8 @@ export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'item.decided',
   'item.added',
   'recommendation.published',
+  'recommendation.discarded',
+  'recommendation.expired',
 ];
 export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = [
   'explanation.opened',
@@ -111,6 +114,7 @@ export interface OversightRow {
   feedback: Record<string, number>;
 }
 
+/** A set whose review is not over: what its next events may still change. */
 interface SetState {
   group: GroupTotals;
   opened: boolean;
@@ -121,12 +125,12 @@ interface SetState {
   decisions: Map<string, string>;
   /** The reason code of each item whose last decision is a rejection by the counselor. */
   rejectionReasons: Map<string, string>;
-  /** The items published to the job seeker (none until the set is published). */
-  published: ReadonlySet<string>;
-  /** Published items whose explanation was read. */
-  explained: Set<string>;
-  /** Each published item's last answer from the job seeker. */
-  feedback: Map<string, string>;
+}
+
+/** A published set, as the readings and answers of its items need it; shared by its items. */
+interface PublishedSet {
+  setId: string;
+  group: GroupTotals;
 }
 
 /** What a row is computed from, gathered while the events are read. */
@@ -167,50 +171,63 @@ export async function computeOversightStats(
   events: AsyncIterable<EventContent> | Iterable<EventContent>,
   options: OversightOptions,
 ): Promise<OversightRow[]> {
-  const groups = new Map<string, GroupTotals>();
-  const sets = new Map<string, SetState>();
+  const tally = new OversightTally(options);
+  for await (const event of events) tally.add(event);
+  return tally.toRows();
+}
 
-  /** The set of each published item, for the job seekers' answers (they name the item only). */
-  const setsOfPublishedItems = new Map<string, SetState>();
+/**
+ * The oversight figures gathered one event at a time, in seq order. A set's review state is held
+ * only while its review can still change: once the set is published, discarded (withdrawn or
+ * recalled too) or expired, its figures go into its row and the state is dropped, so that a period
+ * of any length holds the sets still under review, not every set of the period. Of a published set
+ * only its items are kept, with their set, for the readings and answers that come at any time after
+ * (a retraction changes none of the figures).
+ */
+export class OversightTally {
+  private readonly groups = new Map<string, GroupTotals>();
+  private readonly openSets = new Map<string, SetState>();
+  /**
+   * The set of each published item, for the job seekers' readings and answers (an answer logged
+   * before `feedback.given` carried its set names the item only).
+   */
+  private readonly publishedItems = new Map<string, PublishedSet>();
+  /** Published items whose explanation was read. */
+  private readonly explainedItems = new Set<string>();
+  /** Each published item's last answer from the job seeker. */
+  private readonly answers = new Map<string, string>();
 
-  for await (const event of events) {
+  constructor(private readonly options: OversightOptions) {}
+
+  /** Sets of the period whose review is not over yet: the only ones whose review state is held. */
+  get openSetCount(): number {
+    return this.openSets.size;
+  }
+
+  /** Takes the next event of the log (in seq order) into the figures. */
+  add(event: EventContent): void {
     const payload = readRecord(event.payload);
     if (event.type === 'feedback.given') {
       const itemId = readStringField(payload, 'itemId');
       const response = readStringField(payload, 'response');
-      const set = itemId === undefined ? undefined : setsOfPublishedItems.get(itemId);
-      if (set !== undefined && itemId !== undefined && response !== undefined)
-        set.feedback.set(itemId, response);
-      continue;
+      if (itemId !== undefined && response !== undefined && this.publishedItems.has(itemId))
+        this.answers.set(itemId, response);
+      return;
     }
     const setId = readStringField(payload, 'setId');
-    if (setId === undefined) continue;
-    if (event.type === 'recommendation.generated') {
-      if (!isInPeriod(event.occurredAt, options)) continue;
-      const model = readRecord(payload?.model);
-      const group = findGroup(groups, {
-        counselor: event.actor.pseudonym,
-        modelId: readStringField(model, 'id') ?? 'unknown',
-        modelVersion: readStringField(model, 'version') ?? 'unknown',
-        week: formatIsoWeek(event.occurredAt),
-      });
-      group.sets += 1;
-      group.items += readArrayField(payload, 'items').length;
-      sets.set(setId, {
-        group,
-        opened: false,
-        reviewed: false,
-        lastActAt: Date.parse(event.occurredAt),
-        decisions: new Map(),
-        rejectionReasons: new Map(),
-        published: new Set(),
-        explained: new Set(),
-        feedback: new Map(),
-      });
-      continue;
+    if (setId === undefined) return;
+    if (event.type === 'explanation.opened') {
+      const itemId = readStringField(payload, 'itemId');
+      if (itemId !== undefined && this.publishedItems.get(itemId)?.setId === setId)
+        this.explainedItems.add(itemId);
+      return;
     }
-    const set = sets.get(setId);
-    if (set === undefined) continue;
+    if (event.type === 'recommendation.generated') {
+      this.openSet(event, setId, payload);
+      return;
+    }
+    const set = this.openSets.get(setId);
+    if (set === undefined) return;
     switch (event.type) {
       case 'recommendation.opened':
         set.opened = true;
@@ -229,77 +246,122 @@ export async function computeOversightStats(
         }
         break;
       }
-      case 'item.decided': {
-        markReviewed(set);
-        if (readStringField(payload, 'source') === 'counselor') {
-          // Rejecting their own addition is no judgement of the model: an act the time of the next
-          // decision counts from, as the addition itself, not a decision in the figures.
-          takeActSeconds(set, event.occurredAt, payload);
-          break;
-        }
-        const itemId = readStringField(payload, 'itemId');
-        const decision = readStringField(payload, 'decision');
-        // The catalog's doing, not the counselor's judgement of the model; still an act that the
-        // time of the next decision counts from.
-        const forcedByCatalog =
-          decision === 'rejected' && readStringField(payload, 'reasonCode') === COURSE_UNAVAILABLE_REASON;
-        if (itemId !== undefined && decision !== undefined) {
-          set.decisions.set(itemId, forcedByCatalog ? 'catalog' : decision);
-          const reasonCode = readStringField(payload, 'reasonCode');
-          if (decision === 'rejected' && !forcedByCatalog && reasonCode !== undefined) {
-            set.rejectionReasons.set(itemId, reasonCode);
-          } else {
-            set.rejectionReasons.delete(itemId);
-          }
-        }
-        const spent = takeActSeconds(set, event.occurredAt, payload);
-        if (spent !== undefined && !forcedByCatalog) {
-          set.group.decisionSeconds.push(spent);
-          // At most the threshold, as the `le` bucket of the decision-time histogram on /metrics counts it.
-          if (spent <= options.fastDecisionSeconds) set.group.fastDecisions += 1;
-        }
+      case 'item.decided':
+        this.takeDecision(set, event.occurredAt, payload);
         break;
-      }
       case 'item.added':
         markReviewed(set);
         set.group.additions += 1;
         takeActSeconds(set, event.occurredAt, undefined);
         break;
-      case 'recommendation.published':
-        set.published = new Set(
+      case 'recommendation.published': {
+        this.closeSet(setId, set);
+        const published = new Set(
           readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
         );
-        for (const itemId of set.published) setsOfPublishedItems.set(itemId, set);
-        break;
-      case 'explanation.opened': {
-        const itemId = readStringField(payload, 'itemId');
-        if (itemId !== undefined && set.published.has(itemId)) set.explained.add(itemId);
+        set.group.publishedItems += published.size;
+        const shared: PublishedSet = { setId, group: set.group };
+        for (const itemId of published) this.publishedItems.set(itemId, shared);
         break;
       }
+      case 'recommendation.discarded':
+      case 'recommendation.expired':
+        this.closeSet(setId, set);
+        break;
       default:
         break;
     }
   }
 
-  for (const set of sets.values()) {
+  /** The rows, sorted by week, counselor and model, once the last event is taken. */
+  toRows(): OversightRow[] {
+    for (const [setId, set] of this.openSets) this.closeSet(setId, set);
+    for (const itemId of this.explainedItems) {
+      const published = this.publishedItems.get(itemId);
+      if (published !== undefined) published.group.explanationsOpened += 1;
+    }
+    this.explainedItems.clear();
+    for (const [itemId, response] of this.answers) {
+      const published = this.publishedItems.get(itemId);
+      if (published !== undefined) countInto(published.group.feedback, response);
+    }
+    this.answers.clear();
+    return [...this.groups.values()]
+      .sort(
+        (a, b) =>
+          compareText(a.week, b.week) ||
+          compareText(a.counselor, b.counselor) ||
+          compareText(a.modelId, b.modelId),
+      )
+      .map(toRow);
+  }
+
+  private openSet(event: EventContent, setId: string, payload: Record<string, unknown> | undefined): void {
+    if (!isInPeriod(event.occurredAt, this.options)) return;
+    const model = readRecord(payload?.model);
+    const group = findGroup(this.groups, {
+      counselor: event.actor.pseudonym,
+      modelId: readStringField(model, 'id') ?? 'unknown',
+      modelVersion: readStringField(model, 'version') ?? 'unknown',
+      week: formatIsoWeek(event.occurredAt),
+    });
+    group.sets += 1;
+    group.items += readArrayField(payload, 'items').length;
+    this.openSets.set(setId, {
+      group,
+      opened: false,
+      reviewed: false,
+      lastActAt: Date.parse(event.occurredAt),
+      decisions: new Map(),
+      rejectionReasons: new Map(),
+    });
+  }
+
+  private takeDecision(
+    set: SetState,
+    occurredAt: string,
+    payload: Record<string, unknown> | undefined,
+  ): void {
+    markReviewed(set);
+    if (readStringField(payload, 'source') === 'counselor') {
+      // Rejecting their own addition is no judgement of the model: an act the time of the next
+      // decision counts from, as the addition itself, not a decision in the figures.
+      takeActSeconds(set, occurredAt, payload);
+      return;
+    }
+    const itemId = readStringField(payload, 'itemId');
+    const decision = readStringField(payload, 'decision');
+    // The catalog's doing, not the counselor's judgement of the model; still an act that the
+    // time of the next decision counts from.
+    const forcedByCatalog =
+      decision === 'rejected' && readStringField(payload, 'reasonCode') === COURSE_UNAVAILABLE_REASON;
+    if (itemId !== undefined && decision !== undefined) {
+      set.decisions.set(itemId, forcedByCatalog ? 'catalog' : decision);
+      const reasonCode = readStringField(payload, 'reasonCode');
+      if (decision === 'rejected' && !forcedByCatalog && reasonCode !== undefined) {
+        set.rejectionReasons.set(itemId, reasonCode);
+      } else {
+        set.rejectionReasons.delete(itemId);
+      }
+    }
+    const spent = takeActSeconds(set, occurredAt, payload);
+    if (spent !== undefined && !forcedByCatalog) {
+      set.group.decisionSeconds.push(spent);
+      // At most the threshold, as the `le` bucket of the decision-time histogram on /metrics counts it.
+      if (spent <= this.options.fastDecisionSeconds) set.group.fastDecisions += 1;
+    }
+  }
+
+  /** The set's review is over: its items' last decisions go into its row, and its state goes. */
+  private closeSet(setId: string, set: SetState): void {
     for (const decision of set.decisions.values()) {
       if (decision === 'approved') set.group.approved += 1;
       else if (decision === 'rejected') set.group.rejected += 1;
       else if (decision === 'catalog') set.group.catalogRejections += 1;
     }
-    set.group.publishedItems += set.published.size;
-    set.group.explanationsOpened += set.explained.size;
     for (const reasonCode of set.rejectionReasons.values()) countInto(set.group.rejectionReasons, reasonCode);
-    for (const response of set.feedback.values()) countInto(set.group.feedback, response);
+    this.openSets.delete(setId);
   }
-  return [...groups.values()]
-    .sort(
-      (a, b) =>
-        compareText(a.week, b.week) ||
-        compareText(a.counselor, b.counselor) ||
-        compareText(a.modelId, b.modelId),
-    )
-    .map(toRow);
 }
 
 function isInPeriod(instant: string, options: Pick<OversightOptions, 'from' | 'to'>): boolean {
