@@ -3400,14 +3400,17 @@ export interface components {
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
-        /** @description The actor's pseudonym (a counselor's, say). */
+        /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). */
         AuditActor: components["schemas"]["Pseudonym"];
-        /** @description The job seeker's pseudonym. */
+        /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
         AuditSubject: components["schemas"]["Pseudonym"];
         /**
          * @description Everything about this model version: the events of the sets it generated, and the events of
          *     its models (by model id): registration, activation, the activation of the next model that
-         *     retired it (`previousModelId`), recall.
+         *     retired it (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for
+         *     as long as the log is kept, so checked as the purpose is: one that holds a person's id, mentions
+         *     sensitive details or holds control or formatting characters is refused with 422 naming the
+         *     parameter (`parameter: modelVersion`).
          */
         AuditModelVersion: string;
     };
@@ -5004,14 +5007,17 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
-                /** @description The actor's pseudonym (a counselor's, say). */
+                /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description The job seeker's pseudonym. */
+                /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
                  * @description Everything about this model version: the events of the sets it generated, and the events of
                  *     its models (by model id): registration, activation, the activation of the next model that
-                 *     retired it (`previousModelId`), recall.
+                 *     retired it (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for
+                 *     as long as the log is kept, so checked as the purpose is: one that holds a person's id, mentions
+                 *     sensitive details or holds control or formatting characters is refused with 422 naming the
+                 *     parameter (`parameter: modelVersion`).
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
@@ -5058,14 +5064,17 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
-                /** @description The actor's pseudonym (a counselor's, say). */
+                /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description The job seeker's pseudonym. */
+                /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
                  * @description Everything about this model version: the events of the sets it generated, and the events of
                  *     its models (by model id): registration, activation, the activation of the next model that
-                 *     retired it (`previousModelId`), recall.
+                 *     retired it (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for
+                 *     as long as the log is kept, so checked as the purpose is: one that holds a person's id, mentions
+                 *     sensitive details or holds control or formatting characters is refused with 422 naming the
+                 *     parameter (`parameter: modelVersion`).
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
             };
