@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { payloadTextSql } from '../src/audit/payload-text-sql.ts';
 import { engineOf } from '../src/db/database.ts';
+import { payloadTextSql } from '../src/db/payload-text-sql.ts';
 
 const INDEX = 'decision_events_generated_model_version_index';
 

@@ -116,6 +116,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
     const checkLoggedText = createLoggedTextCheck({ events: auditEvents, log: decisionLog, pseudonymise });
+    // One scrubber for every change that deletes a person's rows: erasure, objection, retraction, recall.
+    const scrubber = new KnexStorageScrubber(db);
     const modelStore = new KnexModelStore(db);
     registry = new ModelRegistry({
       store: modelStore,
@@ -134,6 +136,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           modelId,
           recall,
         ),
+      scrubber,
     });
     // A model that cannot be registered or loaded is logged and leaves the process without one: it
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
@@ -171,6 +174,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         settings: settingsStore,
         decisionLog,
         outcomes: outcomeStore,
+        scrubber,
         now,
         onWarning: metrics.countWarning,
         onItemDecided: metrics.countItemDecision,
@@ -191,6 +195,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         outcomes: outcomeStore,
+        scrubber,
         decisionLog,
         now,
         onWarning: metrics.countWarning,
@@ -206,7 +211,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         store: new KnexErasureStore(),
         decisionLog,
         keyring: log.subjectKeyring,
-        scrubber: new KnexStorageScrubber(db),
+        scrubber,
       }),
       accessRecords: new AccessRecordService({
         jobSeekers: jobSeekerStore,

@@ -2,6 +2,7 @@ import { readPersonalRecord } from '../audit/personal-part.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { OpenedPersonalPart, SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import { INCIDENT_EVENT_TYPES } from '../incidents/incident.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
@@ -21,6 +22,7 @@ import {
   toAccessRecordProfile,
   toAccessRecordSet,
 } from './access-record.ts';
+import { describeConsultations, listSetIdsOf } from './consultations.ts';
 import { describeProcessing, listModelsInvolved, type RetentionPeriods } from './processing-statement.ts';
 
 export interface AccessRecordServiceDeps {
@@ -82,6 +84,12 @@ export class AccessRecordService {
         throw jobSeekerNotFound(seekerId);
       }
       const objection = await findStandingObjection(deps.decisionLog, seekerId, trx);
+      // Who looked into the person's data: the auditors' reads naming them, the incidents about their sets.
+      const consultations = await describeConsultations(
+        await deps.decisionLog.listQueriesNaming(seekerId, trx),
+        await deps.decisionLog.listEventsOfTypes(INCIDENT_EVENT_TYPES, trx),
+        listSetIdsOf(sets, recorded),
+      );
       const events: AccessRecordEvent[] = [];
       for (const event of recorded) {
         events.push(await toAccessRecordEvent(event, (sealed) => deps.keyring.decryptPersonal(sealed, trx)));
@@ -96,6 +104,7 @@ export class AccessRecordService {
         feedback,
         outcomes,
         events,
+        consultations,
       };
       // No personal part: it would need a key, and would create one for a person who has none.
       const exported = await deps.decisionLog.append(trx, {

@@ -22,6 +22,7 @@ import {
 } from '../recommendations/recommendation.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { foldText } from '../shared/fold-text.ts';
+import type { AccessRecordConsultations } from './consultations.ts';
 import type { ProcessingStatement } from './processing-statement.ts';
 
 /** A formal access request as the admin answers it: who answers, for whom, and its reference. */
@@ -179,6 +180,11 @@ export interface AccessRecord {
   /** What became of the courses proposed to the person, with the model and score of each proposal. */
   outcomes: CourseOutcome[];
   events: AccessRecordEvent[];
+  /**
+   * When and why the person's data was looked into, beyond the events about them: the auditors'
+   * reads of the log that named them, and the incidents recorded about their sets.
+   */
+  consultations: AccessRecordConsultations;
   processing: ProcessingStatement;
 }
 
@@ -191,10 +197,15 @@ export interface AccessRecordCounts {
   outcomes: number;
   events: number;
   personalParts: { readable: number; shredded: number; unreadable: number };
+  /** The auditors' reads naming the person, and the incidents about their sets. */
+  consultations: { logQueries: number; incidents: number };
 }
 
 export function countAccessRecord(
-  record: Pick<AccessRecord, 'profile' | 'suggestionSets' | 'feedback' | 'outcomes' | 'events'>,
+  record: Pick<
+    AccessRecord,
+    'profile' | 'suggestionSets' | 'feedback' | 'outcomes' | 'events' | 'consultations'
+  >,
 ): AccessRecordCounts {
   const parts = record.events.flatMap((event) => (event.personal === null ? [] : [event.personal.status]));
   const partsWith = (status: OpenedPart['status']) => parts.filter((part) => part === status).length;
@@ -209,6 +220,10 @@ export function countAccessRecord(
       readable: partsWith('readable'),
       shredded: partsWith('shredded'),
       unreadable: partsWith('unreadable'),
+    },
+    consultations: {
+      logQueries: record.consultations.logQueries.length,
+      incidents: record.consultations.incidents.length,
     },
   };
 }

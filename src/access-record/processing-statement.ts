@@ -96,7 +96,8 @@ export function describeProcessing(
     recipients: [
       'Le conseiller qui vous suit et, pour un second avis, un autre conseiller.',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
-        'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble.',
+        'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
+        'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',
       'Les administrateurs du service, pour répondre à vos demandes, comme celle-ci.',
     ],
     retention: {

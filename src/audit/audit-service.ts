@@ -163,6 +163,32 @@ export class AuditService {
     );
   }
 
+  /**
+   * Checks the filters that name someone or something, as the purpose is checked: `audit.queried`
+   * keeps them in clear beside it, for good. The subject and the actor are pseudonyms: a person's id
+   * given in their place (a job seeker's, a counselor's) is refused, with the purpose's refusal and
+   * its trace, and would match no event anyway. A pseudonym is letters drawn at random, in which a
+   * sensitive term would be chance: those two are searched for ids only. A model version is any text
+   * and is checked whole.
+   */
+  private async checkFilter(
+    request: AuditRequest,
+    operation: string,
+    filter: AuditEventFilter,
+  ): Promise<void> {
+    for (const [parameter, ask] of FILTERS_NAMING_SOMEONE) {
+      const value = filter[parameter];
+      if (value === undefined) continue;
+      await this.#checkLoggedText(
+        { actor: actorOf(request), operation },
+        { parameter },
+        value,
+        ask,
+        parameter === 'modelVersion' ? {} : { allowSensitiveTerms: true },
+      );
+    }
+  }
+
   /** One page of events, oldest first, as recorded (pseudonyms, sealed personal parts). */
   async listEvents(
     request: AuditRequest,
@@ -170,6 +196,7 @@ export class AuditService {
     page: { afterSeq: number; limit: number },
   ): Promise<AuditEventsPage> {
     await this.checkPurpose(request, 'listAuditEvents');
+    await this.checkFilter(request, 'listAuditEvents', filter);
     checkPeriod(filter);
     const found = await this.deps.events.listEvents(filter, {
       afterSeq: page.afterSeq,
@@ -190,6 +217,7 @@ export class AuditService {
     format: ExportFormat,
   ): Promise<AuditExport> {
     await this.checkPurpose(request, 'exportAuditEvents');
+    await this.checkFilter(request, 'exportAuditEvents', filter);
     checkPeriod(filter);
     // Signed at the head on demand, so that a signature covers the whole export offline.
     const checkpoint = await this.deps.log.createCheckpoint();
@@ -467,6 +495,13 @@ export class AuditService {
     });
   }
 }
+
+/** The filters kept in clear that may name someone, each with what the refusal asks for instead. */
+const FILTERS_NAMING_SOMEONE: ReadonlyArray<readonly ['subject' | 'actor' | 'modelVersion', string]> = [
+  ['subject', 'give the job seeker’s pseudonym (the `subject` of their events)'],
+  ['actor', 'give the actor’s pseudonym (the `actor` of their events)'],
+  ['modelVersion', 'give the version of a model'],
+];
 
 /** The caller as the log records them: an auditor, or an admin where the operation admits one. */
 function actorOf({ auditor }: AuditRequest): { role: 'auditor' | 'admin'; id: string } {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
 import { engineOf } from '../db/database.ts';
+import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readNullableNumber, readNumber } from '../db/row-values.ts';
 import type { ActorRole, DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import {
@@ -11,7 +12,6 @@ import {
 } from '../decision-log/stored-decision-event.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
-import { payloadTextSql } from './payload-text-sql.ts';
 
 const EVENTS = 'decision_events';
 const STREAM_PAGE = 1000;

@@ -76,8 +76,8 @@ export function createLoggedTextCheck(deps: {
     );
     throw new InvalidInputError(
       `${kept}: ${ask} without the id of a person the log names (job seekers and staff appear there by ` +
-        'pseudonym): refer to the set, or to the role (“the job seeker”, “the counselor”), not to the ' +
-        'person. This refusal is recorded in the decision log (the operation, not the text)',
+        `pseudonym): ${'parameter' in place ? 'filter on the pseudonym the events show' : 'refer to the set, or to the role (“the job seeker”, “the counselor”), not to the person'}. ` +
+        'This refusal is recorded in the decision log (the operation, not the text)',
       { ...place },
     );
   };

@@ -53,6 +53,22 @@ export interface DecisionLog {
    */
   listEventsAbout(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]>;
   /**
+   * The auditors' reads of the log that named a job seeker: the `audit.queried` events whose
+   * `subject` or `actor` filter is their pseudonym, oldest first, exactly as recorded, read in `trx`
+   * when given (indexed: one partial index per filter). Such an event is not about the person (it has
+   * no subject): it is not among {@link listEventsAbout}'s, an auditor's `subject` filter does not
+   * return it, and it keeps nothing of theirs longer.
+   */
+  listQueriesNaming(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]>;
+  /**
+   * Every event of `types`, oldest first, exactly as recorded, read in `trx` when given: for types of
+   * which the log holds few (the incidents), since all are read.
+   */
+  listEventsOfTypes(
+    types: readonly DecisionEventType[],
+    trx?: Knex.Transaction,
+  ): Promise<RecordedDecisionEvent[]>;
+  /**
    * Takes the chain head's lock in `trx` now, if it does not hold it yet, and returns the head. Until
    * `trx` ends no other transaction can append, and so none can commit a logged change: what `trx`
    * reads from then on is the state the log describes up to that head.

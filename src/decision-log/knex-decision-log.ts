@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
 import { type Engine, engineOf } from '../db/database.ts';
+import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readJson, readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { selectArrayRows } from '../db/sqlite-array-rows.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -50,6 +51,11 @@ import {
 } from './verify-chain.ts';
 
 const EVENTS = 'decision_events';
+/**
+ * The filters of `audit.queried` that name a person by pseudonym: a job seeker is the subject of
+ * the events about them and the actor of their own acts (feedback, objection, readings).
+ */
+const QUERY_FILTERS_NAMING_PEOPLE = ['subject', 'actor'] as const;
 const HEAD = 'decision_log_head';
 const CHECKPOINTS = 'decision_checkpoints';
 const SIGNING_KEYS = 'log_signing_keys';
@@ -363,6 +369,33 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   async listEventsAbout(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]> {
     const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(EVENTS)
       .where({ subject: this.pseudonymiser.pseudonymise(subjectId) })
+      .orderBy('seq');
+    return rows.map(toRecordedEvent);
+  }
+
+  async listQueriesNaming(subjectId: string, trx?: Knex.Transaction): Promise<RecordedDecisionEvent[]> {
+    const pseudonym = this.pseudonymiser.pseudonymise(subjectId);
+    const engine = engineOf(this.db);
+    const found = new Map<number, RecordedDecisionEvent>();
+    for (const filter of QUERY_FILTERS_NAMING_PEOPLE) {
+      // The type written out, not bound: an engine uses the partial index of the audit queries only
+      // when it can tell, before the values are known, that the query asks for no other type.
+      const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(EVENTS)
+        .whereRaw(`type = 'audit.queried' and ${payloadTextSql(engine, ['filters', filter])} = ?`, [
+          pseudonym,
+        ])
+        .orderBy('seq');
+      for (const row of rows.map(toRecordedEvent)) found.set(row.seq, row);
+    }
+    return [...found.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  async listEventsOfTypes(
+    types: readonly DecisionEventType[],
+    trx?: Knex.Transaction,
+  ): Promise<RecordedDecisionEvent[]> {
+    const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(EVENTS)
+      .whereIn('type', [...types])
       .orderBy('seq');
     return rows.map(toRecordedEvent);
   }

@@ -25,9 +25,11 @@ export interface ErasureReport {
 /** How far deleted rows were removed from the database files. */
 export interface ScrubOutcome {
   /**
-   * SQLite: the rows were zeroed (`secure_delete`) and the write-ahead log was checkpointed and
-   * truncated. PostgreSQL: the tables were vacuumed (dead tuples removed, space not zeroed).
-   * False when the engine could not do it now (another connection was reading the WAL).
+   * SQLite: the rows were zeroed (`secure_delete`), the statistics sampled again where an operator
+   * keeps them, and the write-ahead log was checkpointed and truncated. PostgreSQL: the tables were
+   * vacuumed (dead tuples removed, space not zeroed) and analyzed, the statistics of those left
+   * empty dropped. False when the engine could not do it now (another connection was reading the
+   * WAL, a lock was held, the database failed).
    */
   complete: boolean;
   detail: string;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { engineOf } from '../db/database.ts';
-import { readNumber } from '../db/row-values.ts';
+import { readBoolean, readNumber } from '../db/row-values.ts';
 import type { ScrubOutcome } from './erasure.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';
 
@@ -16,15 +16,31 @@ export const PERSONAL_DATA_TABLES: readonly string[] = [
 ];
 
 /**
+ * How long resetting an emptied table's statistics may wait for its lock: the table is empty, so a
+ * wait means another transaction is using it, and the next scrub can do it instead.
+ */
+const RESET_LOCK_TIMEOUT = '2s';
+
+/**
  * SQLite: connections run with `secure_delete` (src/db/database.ts), so a deleted row is
  * overwritten with zeros in the pages it leaves, but the write-ahead log still holds the earlier
  * frames that carried it. A TRUNCATE checkpoint copies the zeroed pages into the main file and
- * empties the WAL file.
+ * empties the WAL file. The application never runs ANALYZE; when an operator has (`sqlite_stat4`
+ * exists: SQLite then keeps sampled index entries, values included), the tables are analyzed again
+ * first, so that the samples are of the rows left.
  *
  * PostgreSQL: a deleted row stays in its page as a dead tuple until VACUUM removes it; VACUUM
  * frees the space without zeroing it, and WAL segments, replicas and backups keep their copies
- * until recycled. Vacuuming is what can be done online; the decision log's personal parts rely on
- * crypto-shredding instead.
+ * until recycled. The planner's column statistics (`pg_stats`: most common values, histogram
+ * bounds), which autovacuum samples on its own, hold values of the rows too: the tables are
+ * analyzed again from the rows left (`VACUUM (ANALYZE)`). ANALYZE leaves a table with no row left
+ * as it was, statistics included: those are reset, as an owner can, by setting each analyzed
+ * column's type to the type it has (the statistics of a column whose type is set are dropped).
+ * Vacuuming is what can be done online; the decision log's personal parts rely on crypto-shredding
+ * instead.
+ *
+ * A scrub never fails the change it follows, which has committed: one that cannot finish now is
+ * reported incomplete, and the next one (the next erasure, purge, objection or retraction) does it.
  */
 export class KnexStorageScrubber implements StorageScrubber {
   constructor(
@@ -33,15 +49,89 @@ export class KnexStorageScrubber implements StorageScrubber {
   ) {}
 
   async scrubDeletedRows(): Promise<ScrubOutcome> {
-    if (engineOf(this.db) === 'postgres') {
-      // VACUUM cannot run inside a transaction block: it runs on a pooled connection of its own.
-      await this.db.raw(`vacuum ${this.tables.map(() => '??').join(', ')}`, [...this.tables]);
-      return { complete: true, detail: `vacuumed ${this.tables.join(', ')}` };
+    try {
+      return engineOf(this.db) === 'postgres' ? await this.scrubPostgres() : await this.scrubSqlite();
+    } catch (error) {
+      return {
+        complete: false,
+        detail: `the files could not be cleared now: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
-    const rows = (await this.db.raw('pragma wal_checkpoint(TRUNCATE)')) as Array<Record<string, unknown>>;
+  }
+
+  private async scrubPostgres(): Promise<ScrubOutcome> {
+    const { db, tables } = this;
+    // VACUUM cannot run inside a transaction block: it runs on a pooled connection of its own.
+    await db.raw(`vacuum (analyze) ${tables.map(() => '??').join(', ')}`, [...tables]);
+    const reset = await this.resetStatisticsOfEmptiedTables();
+    return {
+      complete: true,
+      detail:
+        `vacuumed and analyzed ${tables.join(', ')}` +
+        (reset.length === 0 ? '' : `; statistics of the emptied tables reset: ${reset.join(', ')}`),
+    };
+  }
+
+  /** The tables analyzed with no row left, their statistics dropped; their names. */
+  private async resetStatisticsOfEmptiedTables(): Promise<string[]> {
+    const { db } = this;
+    const { rows } = (await db.raw(
+      `select tablename, array_agg(attname::text order by attname) as columns from pg_stats
+        where schemaname = current_schema() and tablename in (${this.tables.map(() => '?').join(', ')})
+        group by tablename order by tablename`,
+      [...this.tables],
+    )) as { rows: Array<{ tablename: string; columns: string[] }> };
+    const reset: string[] = [];
+    for (const { tablename: table, columns } of rows) {
+      const held = await db.raw('select exists (select 1 from ??) as held', [table]);
+      if (readBoolean((held as { rows: Array<{ held: unknown }> }).rows[0]?.held)) continue;
+      await db.transaction(async (trx) => {
+        await trx.raw(`set local lock_timeout = '${RESET_LOCK_TIMEOUT}'`);
+        // The type as the catalog spells it, and the column's own collation when it is not the
+        // type's: the column stays exactly as it was, its statistics dropped.
+        const { rows: types } = (await trx.raw(
+          `select a.attname::text as name, format_type(a.atttypid, a.atttypmod) as type,
+                  case when a.attcollation <> t.typcollation
+                    then quote_ident(n.nspname) || '.' || quote_ident(c.collname) end as collation
+             from pg_attribute a
+             join pg_type t on t.oid = a.atttypid
+             left join pg_collation c on c.oid = a.attcollation
+             left join pg_namespace n on n.oid = c.collnamespace
+            where a.attrelid = ?::regclass and a.attname = any(?) and not a.attisdropped
+            order by a.attnum`,
+          [table, columns],
+        )) as { rows: Array<{ name: string; type: string; collation: string | null }> };
+        if (types.length === 0) return;
+        await trx.raw(
+          `alter table ?? ${types
+            .map(
+              ({ type, collation }) =>
+                `alter column ?? type ${type}${collation === null ? '' : ` collate ${collation}`}`,
+            )
+            .join(', ')}`,
+          [table, ...types.map(({ name }) => name)],
+        );
+      });
+      reset.push(table);
+    }
+    return reset;
+  }
+
+  private async scrubSqlite(): Promise<ScrubOutcome> {
+    const { db } = this;
+    const stat4 = await db('sqlite_master').where({ type: 'table', name: 'sqlite_stat4' }).first('name');
+    // Analyzed again only where statistics are kept already: running ANALYZE otherwise would start
+    // keeping samples where there were none.
+    if (stat4 !== undefined) {
+      for (const table of this.tables) await db.raw('analyze ??', [table]);
+    }
+    const rows = (await db.raw('pragma wal_checkpoint(TRUNCATE)')) as Array<Record<string, unknown>>;
     const busy = readNumber(rows[0]?.busy ?? 1);
     return busy === 0
-      ? { complete: true, detail: 'write-ahead log checkpointed and truncated' }
+      ? {
+          complete: true,
+          detail: `${stat4 === undefined ? '' : 'statistics sampled again; '}write-ahead log checkpointed and truncated`,
+        }
       : {
           complete: false,
           detail:

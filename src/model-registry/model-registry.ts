@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, ManifestError, type ModelManifest } from '../model/manifest.ts';
 import {
@@ -43,7 +44,7 @@ export type ModelSetsWithdrawal = (
 ) => Promise<ModelSetsWithdrawn>;
 
 /** A recall as it answers: the model, recalled, and the sets taken back. */
-export interface ModelRecallResult extends ModelSetsWithdrawn {
+export interface ModelRecallResult extends Omit<ModelSetsWithdrawn, 'outcomesDeleted'> {
   model: RegisteredModel;
 }
 
@@ -70,6 +71,8 @@ export interface ModelRegistryDeps {
   checkLoggedText: LoggedTextCheck;
   /** What a recall does to the sets the model made, in the recall's transaction. */
   withdrawModelSets: ModelSetsWithdrawal;
+  /** Clears from the database files the outcomes a recall's retractions deleted, once it committed. */
+  scrubber: StorageScrubber;
 }
 
 /** The active model's last failed load in this process. */
@@ -482,7 +485,10 @@ export class ModelRegistry implements ActiveModelSource {
       return sets;
     });
     this.forget(id);
-    return { model: await this.getModel(id), ...withdrawn };
+    // As after an erasure: the deleted outcomes leave the files too (record 0006).
+    if (withdrawn.outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
+    const { retractedSetIds, withdrawnSetIds } = withdrawn;
+    return { model: await this.getModel(id), retractedSetIds, withdrawnSetIds };
   }
 
   /**

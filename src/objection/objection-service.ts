@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import {
   isOnCaseloadOf,
   type JobSeeker,
@@ -20,6 +21,8 @@ export interface ObjectionServiceDeps {
   recommendations: RecommendationStore;
   /** What became of the courses proposed to the person: deleted when they object. */
   outcomes: Pick<CourseOutcomeStore, 'deleteForSeeker'>;
+  /** Clears the deleted outcomes from the database files once the objection committed. */
+  scrubber: StorageScrubber;
   decisionLog: DecisionLog;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -106,14 +109,15 @@ export class ObjectionService {
   /**
    * Records the objection: from now on the model is not run for this person, the model's sets
    * still open are withdrawn so that none of them can be published, and what became of the courses
-   * proposed to them is deleted (and no more is kept while the objection stands). A set the counselor is making
+   * proposed to them is deleted (and no more is kept while the objection stands), then cleared from
+   * the database files as an erasure's rows are. A set the counselor is making
    * by hand stays: it is how they go on without the AI. Recording it again while it stands is
    * logged again, as each expression is the person's.
    */
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
     const comment = readOptionalText(recording.comment);
-    const event = await decisionLog.withTransaction(async (trx) => {
+    const { event, outcomesDeleted } = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
       recording.checkAccess(await jobSeekers.lockById(trx, seekerId));
@@ -123,16 +127,19 @@ export class ObjectionService {
         madeBy: 'model',
       });
       // Judging the AI's proposals on what became of them is AI processing too: it ends here.
-      const outcomesDeleted = await this.deps.outcomes.deleteForSeeker(trx, seekerId);
-      return decisionLog.append(trx, {
+      const deleted = await this.deps.outcomes.deleteForSeeker(trx, seekerId);
+      const recorded = await decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: recording.actor,
         subjectId: seekerId,
         // How the person expressed it is the application's vocabulary; what they said is sealed.
-        payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted },
+        payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted: deleted },
         ...(comment === null ? {} : { personal: { comment } }),
       });
+      return { event: recorded, outcomesDeleted: deleted };
     });
+    // As after an erasure: the deleted outcomes leave the files too (record 0006).
+    if (outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
     const warnings = screenText(
       'comment',
       comment,

@@ -5,6 +5,16 @@ import type { RecommendationSet, SetRetraction } from './recommendation.ts';
 /** A retraction's event, for the caller to append with its actor and the set's person. */
 export type RetractionEvent = Omit<NewDecisionEvent, 'actor' | 'subjectId'>;
 
+/** What a retraction did beyond the set: its event, and how many outcomes it deleted. */
+export interface RecordedRetraction {
+  event: RetractionEvent;
+  /**
+   * The outcomes deleted with the set: once the transaction has committed, the caller clears them
+   * from the database files (`StorageScrubber`), as an erasure does.
+   */
+  outcomesDeleted: number;
+}
+
 /** The outcomes recorded for courses of a set (the outcome store). */
 export interface RetractedSetOutcomes {
   /** Deletes those linked to the set's items; how many there were. */
@@ -32,17 +42,20 @@ export async function recordRetraction(
   outcomes: RetractedSetOutcomes,
   trx: Knex.Transaction,
   set: RecommendationSet,
-): Promise<RetractionEvent> {
+): Promise<RecordedRetraction> {
   if (set.retraction === null) throw new Error(`set ${set.id} is not retracted: retractSet comes first`);
   const { reason } = set.retraction;
   const outcomesDeleted = await outcomes.deleteForSet(trx, set.id);
   return {
-    type: 'recommendation.retracted',
-    payload: {
-      setId: set.id,
-      retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
-      outcomesDeleted,
+    event: {
+      type: 'recommendation.retracted',
+      payload: {
+        setId: set.id,
+        retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
+        outcomesDeleted,
+      },
+      personal: { reason },
     },
-    personal: { reason },
+    outcomesDeleted,
   };
 }

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import {
@@ -74,6 +75,8 @@ export interface ReviewServiceDeps {
   decisionLog: DecisionLog;
   /** The outcomes recorded for a set's courses, deleted when it is retracted. */
   outcomes: RetractedSetOutcomes;
+  /** Clears the deleted outcomes from the database files once the retraction committed. */
+  scrubber: StorageScrubber;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -564,19 +567,22 @@ export class ReviewService {
     options: { reason: string },
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', options.reason);
-    return this.change(
+    let outcomesDeleted = 0;
+    const result = await this.change(
       counselor,
       setId,
       ifMatch,
       'retract',
       async (set, now, _withdrawn, _renew, _publish, trx) => {
         retractSet(set, { by: counselor.subject, at: now.toISOString(), reason });
-        return {
-          warnings: screenText('reason', reason),
-          events: [await recordRetraction(this.deps.outcomes, trx, set)],
-        };
+        const recorded = await recordRetraction(this.deps.outcomes, trx, set);
+        outcomesDeleted = recorded.outcomesDeleted;
+        return { warnings: screenText('reason', reason), events: [recorded.event] };
       },
     );
+    // As after an erasure: the deleted outcomes leave the files too (record 0006).
+    if (outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
+    return result;
   }
 
   /**

@@ -12,6 +12,8 @@ import { withdrawSets } from './withdraw-open-sets.ts';
 export interface ModelSetsWithdrawn {
   retractedSetIds: string[];
   withdrawnSetIds: string[];
+  /** The outcomes the retractions deleted, to be cleared from the files once the recall commits. */
+  outcomesDeleted: number;
 }
 
 /** A model's recall, as its sets are taken back: the admin who recalled it, when, and why. */
@@ -44,21 +46,23 @@ export async function withdrawModelSets(
   const actor: NewDecisionEvent['actor'] = { role: 'admin', id: recall.adminId };
   const sets = await deps.store.findOutstandingForModel(modelId, trx);
   const retractedSetIds: string[] = [];
+  let outcomesDeleted = 0;
   const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason: recall.reason };
   for (const found of sets.filter((set) => !isOpen(set))) {
     const set = await retrySetChange(deps.store, trx, found, isRetractable, (published) =>
       retractSet(published, retraction),
     );
     if (set === undefined) continue;
-    const event = await recordRetraction(deps.outcomes, trx, set);
-    await deps.decisionLog.append(trx, { ...event, actor, subjectId: set.seekerId });
+    const recorded = await recordRetraction(deps.outcomes, trx, set);
+    await deps.decisionLog.append(trx, { ...recorded.event, actor, subjectId: set.seekerId });
     retractedSetIds.push(set.id);
+    outcomesDeleted += recorded.outcomesDeleted;
   }
   const withdrawnSetIds = await withdrawSets({ ...deps, now: () => recall.at }, trx, sets.filter(isOpen), {
     reason: `le modèle qui a fait ces propositions a été rappelé : ${recall.reason}`,
     actor,
   });
-  return { retractedSetIds, withdrawnSetIds };
+  return { retractedSetIds, withdrawnSetIds, outcomesDeleted };
 }
 
 /** A set in a state the review's rules let a retraction take (published), replaced or not. */

@@ -3,8 +3,8 @@ import { InvalidInputError } from '../shared/errors.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { screenText } from './sensitive-terms.ts';
 
-/** Where a logged text came from: a request header, or a field of the body. */
-export type LoggedTextPlace = { header: string } | { field: string };
+/** Where a logged text came from: a request header, a field of the body, or a query parameter. */
+export type LoggedTextPlace = { header: string } | { field: string } | { parameter: string };
 
 /**
  * How sensitive terms are taken. By default they are refused. `allowSensitiveTerms`: the caller has
@@ -38,9 +38,16 @@ export type LoggedTextCheck = (
   options?: LoggedTextOptions,
 ) => Promise<void>;
 
-/** `the X-Audit-Purpose header`, `the changeReason field`. */
+/** `the X-Audit-Purpose header`, `the changeReason field`, `the subject parameter`. */
 export function nameLoggedTextPlace(place: LoggedTextPlace): string {
-  return 'header' in place ? `the ${place.header} header` : `the ${place.field} field`;
+  if ('header' in place) return `the ${place.header} header`;
+  return 'field' in place ? `the ${place.field} field` : `the ${place.parameter} parameter`;
+}
+
+/** The header, field or parameter itself: `X-Audit-Purpose`, `changeReason`, `subject`. */
+function nameOf(place: LoggedTextPlace): string {
+  if ('header' in place) return place.header;
+  return 'field' in place ? place.field : place.parameter;
 }
 
 /**
@@ -65,7 +72,7 @@ export function refuseSensitiveLoggedText(
     );
   }
   if (options.allowSensitiveTerms === true) return;
-  const [warning] = screenText('header' in place ? place.header : place.field, text);
+  const [warning] = screenText(nameOf(place), text);
   if (warning === undefined) return;
   throw new InvalidInputError(
     `${name} is kept readable in the decision log for good: ${ask} without sensitive ` +

@@ -6,8 +6,12 @@ import {
   OVERSIGHT_READING_EVENT_TYPES,
   OVERSIGHT_REVIEW_EVENT_TYPES,
 } from '../../src/audit/oversight-stats.ts';
+import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
+import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
+import type { DecisionLog } from '../../src/decision-log/decision-log.ts';
+import { INCIDENT_EVENT_TYPES } from '../../src/incidents/incident.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 interface Statement {
@@ -16,6 +20,12 @@ interface Statement {
 }
 
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
+
+/** The decision log on `db`, with keys generated in the test's data folder. */
+async function openLog(db: Knex, database: TestDatabase): Promise<DecisionLog> {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: database.dataDir });
+  return (await createDecisionLog(db, config)).decisionLog;
+}
 
 /** Runs `work` on `db` and returns every statement it sent, with the engine's plan of it. */
 async function readPlans(
@@ -55,11 +65,14 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
   let database: TestDatabase;
   let db: Knex;
   let store: KnexAuditEventStore;
+  let log: DecisionLog;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     db = openDatabase({ databaseUrl: undefined, dataDir: database.dataDir });
     await migrateToLatest(db);
+    // Opened on the empty log: its keys are recorded before the events below, written by hand.
+    log = await openLog(db, database);
     // An event, so that the time range has seqs to turn into, and a set of model version 1.0.0.
     await db('decision_events').insert([
       {
@@ -224,6 +237,24 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     expect(bindings.filter((binding) => binding === 1)).toHaveLength(2);
   });
 
+  it("reads the auditors' queries naming a person from their partial indexes, and the incidents from the type index, in seq order", async () => {
+    const queries = await plansOf(() => log.listQueriesNaming('js-1'));
+    expect(queries.map((statement) => statement.plan)).toEqual([
+      expect.stringMatching(
+        /^SEARCH decision_events USING INDEX decision_events_queried_subject_index \(<expr>=\?\)$/,
+      ),
+      expect.stringMatching(
+        /^SEARCH decision_events USING INDEX decision_events_queried_actor_index \(<expr>=\?\)$/,
+      ),
+    ]);
+    const incidents = await plansOf(() => log.listEventsOfTypes(INCIDENT_EVENT_TYPES));
+    expect(incidents.length).toBeGreaterThan(0);
+    for (const { sql, plan } of incidents) {
+      expect(plan, sql).toContain('decision_events_type_seq_index');
+      expect(plan, sql).not.toMatch(/SCAN decision_events/);
+    }
+  });
+
   it("reads a job seeker's or a counselor's events of some types from their own index, not every event of the types", async () => {
     for (const [person, index] of [
       [{ subject: 'S1' }, 'decision_events_subject_seq_index'],
@@ -250,7 +281,10 @@ describe('query plans of the auditor queries on a large log', () => {
   let database: TestDatabase;
   let db: Knex;
   let store: KnexAuditEventStore;
+  let log: DecisionLog;
   const N = 100_000;
+  /** Audit queries after the events, each naming one of the people as its subject or actor filter. */
+  const QUERIES = 5_000;
   /** Version 2.0.0 generated its first set here, 1.0.0 every set before. */
   const FIRST_SET_OF_2 = 90_012;
 
@@ -258,6 +292,7 @@ describe('query plans of the auditor queries on a large log', () => {
     database = await createTestDatabase();
     db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     await migrateToLatest(db);
+    log = await openLog(db, database);
     // A set generated every 13 events, its decisions after it; 200 counselors and 5,000 people.
     const version = (g: string) => `case when ${g} < ${FIRST_SET_OF_2} then '1.0.0' else '2.0.0' end`;
     const payload = (g: string) =>
@@ -288,7 +323,19 @@ describe('query plans of the auditor queries on a large log', () => {
         hash: '1'.repeat(64),
       })),
     );
-    await db('decision_log_head').update({ seq: N + 2, hash: '1'.repeat(64) });
+    // Then the auditors' queries, every other one on a person's acts (actor), the others on their events.
+    const queried = (g: string) =>
+      `'{"filters":{"' || case when ${g} % 2 = 0 then 'subject' else 'actor' end || '":"s' || (${g} % 5000) || '"},"operation":"listAuditEvents","purpose":"p","resultCount":1}'`;
+    const queryColumns = (g: string, eventId: string, zeros: string, ones: string) =>
+      `${N} + 2 + ${g}, ${eventId}, 'audit.queried', '2026-03-05T10:00:00.000Z', 'auditor', 'a1', null, ${queried(g)}, ${zeros}, ${ones}`;
+    const queries =
+      TEST_ENGINE === 'postgres'
+        ? `select ${queryColumns('g', 'md5((-g)::text)', "repeat('0', 64)", "repeat('1', 64)")} from generate_series(1, ${QUERIES}) g`
+        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${QUERIES}) select ${queryColumns('g', 'hex(randomblob(16))', `'${'0'.repeat(64)}'`, `'${'1'.repeat(64)}'`)} from n`;
+    await db.raw(
+      `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${queries}`,
+    );
+    await db('decision_log_head').update({ seq: N + 2 + QUERIES, hash: '1'.repeat(64) });
     if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
     store = new KnexAuditEventStore(db);
   }, 120_000);
@@ -341,6 +388,18 @@ describe('query plans of the auditor queries on a large log', () => {
     expect(answers.map((event) => event.payload)).toEqual([
       { hasComment: false, itemId: `item-${FIRST_SET_OF_2 + 1}`, response: 'contest' },
     ]);
+  });
+
+  it("reads the auditors' queries naming a person from their partial indexes, not every query", async () => {
+    const plans = await plansOf(() => log.listQueriesNaming('js-4242'));
+    expect(plans).toHaveLength(2);
+    const [bySubject, byActor] = plans;
+    expect(bySubject?.plan).toContain('decision_events_queried_subject_index');
+    expect(byActor?.plan).toContain('decision_events_queried_actor_index');
+    for (const { sql, plan } of plans) {
+      expect(plan, sql).not.toMatch(WHOLE_TABLE);
+      expect(plan, sql).not.toMatch(/decision_events_type_seq_index|TEMP B-TREE|Sort/);
+    }
   });
 
   it("reads a job seeker's or a counselor's decisions from their own index, not every decision", async () => {

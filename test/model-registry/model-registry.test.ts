@@ -5,6 +5,7 @@ import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
 import { createLoggedTextCheck } from '../../src/audit/logged-text-check.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { type CourseBatch, createCourseBatch } from '../../src/courses/course-table.ts';
+import { KnexStorageScrubber } from '../../src/erasure/knex-storage-scrubber.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import { CARD_FILE, MANIFEST_FILE, readModelFolder } from '../../src/model/model-folder.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
@@ -138,6 +139,7 @@ describe('ModelRegistry', () => {
           modelId,
           recall,
         ),
+      scrubber: new KnexStorageScrubber(log.db),
       ...(retireGraceMs === undefined ? {} : { retireGraceMs }),
       ...more,
     });

@@ -23,7 +23,7 @@ export function aLoggedTextRefusal(
   t: TestApp,
   writer: { role: string; id: string },
   operation: string,
-  place: { header: string } | { field: string },
+  place: { header: string } | { field: string } | { parameter: string },
 ) {
   return expect.objectContaining({
     type: 'logged_text.refused',

@@ -172,9 +172,11 @@ export interface paths {
          *     computed about them: every set of suggestions with every item (also undecided ones, and those a
          *     counselor never saw in blind-first mode) with its score, feature values, attributions and both
          *     explanations; the feedback the person gave; what became of the courses proposed to them, as the
-         *     case-management system reported it, with the model and score of each proposal; and every decision-log event about them, oldest
+         *     case-management system reported it, with the model and score of each proposal; every decision-log event about them, oldest
          *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
-         *     erasure or at the end of the log period, `unreadable` when it cannot be opened). Staff appear by
+         *     erasure or at the end of the log period, `unreadable` when it cannot be opened); and the
+         *     consultations of their data: the auditors' reads of the log that named them (when, which
+         *     operation, why; not who) and the incidents recorded about their sets. Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
          *     processing (purposes, source, recipients, the retention periods configured, the logic involved
          *     and the person's rights) comes with it, in French, as the person reads it.
@@ -2487,6 +2489,7 @@ export interface components {
             outcomes: components["schemas"]["AccessRecordOutcome"][];
             /** @description Every decision-log event about the person, oldest first, up to `exportSeq` (excluded). */
             events: components["schemas"]["AccessRecordEvent"][];
+            consultations: components["schemas"]["AccessRecordConsultations"];
             processing: components["schemas"]["AccessRecordProcessing"];
         };
         /** @description The profile as stored now, in the access record and in the person's own export; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in what the person is given. */
@@ -2651,6 +2654,41 @@ export interface components {
             } | null;
             /** @description The event's hash in the chain, to match it with an auditor's export. */
             hash: string;
+        };
+        /** @description When and why the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded). */
+        AccessRecordConsultations: {
+            /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
+            logQueries: {
+                /** @description The seq of its `audit.queried` event. */
+                seq: number;
+                /** @description ISO 8601 instant in UTC. */
+                occurredAt: string;
+                /** @description The operation called, by its `operationId`. */
+                operation: string;
+                /** @description The purpose stated (`X-Audit-Purpose`). */
+                purpose: string;
+            }[];
+            /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
+            incidents: {
+                /** Format: uuid */
+                incidentId: string;
+                severity: components["schemas"]["IncidentSeverity"];
+                summary: string;
+                measures: string | null;
+                /** Format: date-time */
+                detectedAt: string;
+                /** @description When it was recorded (ISO 8601 instant in UTC). */
+                recordedAt: string;
+                modelId: string | null;
+                /** @description The person's sets it names. */
+                setIds: string[];
+                /** @description Who was informed, and when, in the order recorded. */
+                notifications: {
+                    recipient: components["schemas"]["IncidentRecipient"];
+                    /** Format: date-time */
+                    notifiedAt: string;
+                }[];
+            }[];
         };
         /** @description A short statement of the processing, in French, as the person reads it. */
         AccessRecordProcessing: {
@@ -3400,15 +3438,18 @@ export interface components {
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
-        /** @description The actor's pseudonym (a counselor's, say). */
+        /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a job seeker's pseudonym (they act in their own feedback and objections) is a consultation of their data: their access record lists it (when, which operation, why; not who). */
         AuditActor: components["schemas"]["Pseudonym"];
-        /** @description The job seeker's pseudonym. */
+        /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
         AuditSubject: components["schemas"]["Pseudonym"];
         /**
          * @description Everything about this model version: the events of the sets it generated (the people's answers
          *     on their items included, `feedback.given`), and the events of its models (by model id):
          *     registration, activation, the activation of the next model that retired it
-         *     (`previousModelId`), recall.
+         *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+         *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
+         *     details or holds control or formatting characters is refused with 422 naming the parameter
+         *     (`parameter: modelVersion`).
          */
         AuditModelVersion: string;
     };
@@ -5005,15 +5046,18 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
-                /** @description The actor's pseudonym (a counselor's, say). */
+                /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a job seeker's pseudonym (they act in their own feedback and objections) is a consultation of their data: their access record lists it (when, which operation, why; not who). */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description The job seeker's pseudonym. */
+                /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall.
+                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
+                 *     details or holds control or formatting characters is refused with 422 naming the parameter
+                 *     (`parameter: modelVersion`).
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
@@ -5060,15 +5104,18 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
-                /** @description The actor's pseudonym (a counselor's, say). */
+                /** @description The actor's pseudonym (a counselor's, say). Recorded with the query in `audit.queried`, readable for as long as the log is kept: the id of a job seeker the log is about or of a counselor, auditor or admin who acted in it, given in place of their pseudonym, is refused with 422 naming the parameter (`parameter: actor`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a job seeker's pseudonym (they act in their own feedback and objections) is a consultation of their data: their access record lists it (when, which operation, why; not who). */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description The job seeker's pseudonym. */
+                /** @description The job seeker's pseudonym. Recorded with the query in `audit.queried`, readable for as long as the log is kept: a person's id given in place of the pseudonym is refused with 422 naming the parameter (`parameter: subject`), as the purpose is, and the refusal alone is logged (`logged_text.refused`). A query on a person's pseudonym is a consultation of their events: their access record lists it (when, which operation, why; not who). */
                 subject?: components["parameters"]["AuditSubject"];
                 /**
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall.
+                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
+                 *     details or holds control or formatting characters is refused with 422 naming the parameter
+                 *     (`parameter: modelVersion`).
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
             };
