@@ -8,42 +8,10 @@ import {
 } from '../../src/audit/oversight-stats.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
+import { readPlans, type Statement } from '../support/query-plans.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
-interface Statement {
-  sql: string;
-  bindings: readonly unknown[];
-}
-
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
-
-/** Runs `work` on `db` and returns every statement it sent, with the engine's plan of it. */
-async function readPlans(
-  db: Knex,
-  work: () => Promise<unknown>,
-): Promise<Array<Statement & { plan: string }>> {
-  const statements: Statement[] = [];
-  const listen = (statement: Statement) => statements.push(statement);
-  db.on('query', listen);
-  try {
-    await work();
-  } finally {
-    db.off('query', listen);
-  }
-  const plans = [];
-  for (const statement of statements) {
-    const sql = statement.sql.replace(/\$\d+/g, '?');
-    const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
-      ...statement.bindings,
-    ] as Knex.RawBinding[]);
-    const plan =
-      TEST_ENGINE === 'sqlite'
-        ? (result as Array<{ detail: string }>).map((step) => step.detail).join('; ')
-        : (result.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']).join('\n');
-    plans.push({ ...statement, plan });
-  }
-  return plans;
-}
 
 /**
  * The auditor queries must stay fast on a log of a million events: each statement they run is
