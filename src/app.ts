@@ -22,6 +22,7 @@ import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
+import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { createBearerAuthHandler } from './http/security.ts';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
   );
+  app.use(refuseDeepBodies);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: openApiDocument as never,

@@ -91,21 +91,25 @@ export class CourseService {
     let invalidLineCount = 0;
     let errorCount = 0;
     for await (const entry of lines) {
-      const problems = 'problems' in entry ? [...entry.problems] : [];
+      const errorCountBefore = errorCount;
+      // One by one, counted past the cap but kept up to it: a line may hold any number of errors
+      // (one per unknown field), more than one call can take as arguments.
+      const report = (problem: FieldProblem) => {
+        errorCount += 1;
+        if (lineErrors.length < MAX_REPORTED_LINE_ERRORS) lineErrors.push({ line: entry.line, ...problem });
+      };
       let course: CourseRecord | undefined;
-      if ('value' in entry) {
+      if ('problems' in entry) {
+        for (const problem of entry.problems) report(problem);
+      } else {
         const check = validateCourseRecord(entry.value);
-        if ('errors' in check) problems.push(...check.errors);
+        if ('errors' in check) for (const problem of check.errors) report(problem);
         else course = check.course;
         const duplicate = checkDuplicateId(idOf(entry.value), entry.line, firstLineOfId);
-        if (duplicate !== undefined) problems.push(duplicate);
+        if (duplicate !== undefined) report(duplicate);
       }
-      if (problems.length > 0) {
+      if (errorCount > errorCountBefore) {
         invalidLineCount += 1;
-        errorCount += problems.length;
-        for (const problem of problems) {
-          if (lineErrors.length < MAX_REPORTED_LINE_ERRORS) lineErrors.push({ line: entry.line, ...problem });
-        }
         courses.length = 0;
       } else if (course !== undefined && invalidLineCount === 0) {
         courses.push(course);

@@ -30,6 +30,7 @@ import * as addRecallToModels from '../../migrations/20261206110000_add_recall_t
 import * as createCourseOutcomes from '../../migrations/20261207120000_create_course_outcomes.ts';
 import * as addObjectionTimeToJobSeekers from '../../migrations/20261207150000_add_objection_time_to_job_seekers.ts';
 import * as addBlindFirstToSets from '../../migrations/20261207160000_add_blind_first_to_sets.ts';
+import * as indexFeedbackByItem from '../../migrations/20261207171000_index_feedback_by_item.ts';
 import * as indexQueriesNamingPeople from '../../migrations/20261207173000_index_queries_naming_people.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
@@ -76,6 +77,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261207120000_create_course_outcomes', createCourseOutcomes],
   ['20261207150000_add_objection_time_to_job_seekers', addObjectionTimeToJobSeekers],
   ['20261207160000_add_blind_first_to_sets', addBlindFirstToSets],
+  ['20261207171000_index_feedback_by_item', indexFeedbackByItem],
   ['20261207173000_index_queries_naming_people', indexQueriesNamingPeople],
 ];
 

@@ -16,21 +16,33 @@ export function refuseNulCharacters(req: Request, _res: Response, next: NextFunc
   next(errors.length === 0 ? undefined : new RequestValidationError(errors));
 }
 
+/** What is left to look at: a value, or a member name already found to hold a NUL. */
+type Pending = { path: string; value: unknown } | { path: string; nulName: true };
+
+/**
+ * Adds an error for each text of `value` holding a NUL, in the order the members are written. Walked
+ * with a list of what is left to look at rather than by recursion, so that no nesting can overflow
+ * the stack.
+ */
 function findNul(value: unknown, path: string, errors: FieldError[]): void {
-  if (typeof value === 'string') {
-    if (containsNul(value)) errors.push({ path, message: NUL_REASON });
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      findNul(item, `${path}/${index}`, errors);
+  const pending: Pending[] = [{ path, value }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if ('nulName' in next) {
+      errors.push({ path: next.path, message: `is a member name that ${NUL_REASON}` });
+      continue;
+    }
+    const current = next.value;
+    if (typeof current === 'string') {
+      if (containsNul(current)) errors.push({ path: next.path, message: NUL_REASON });
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    const parent = next.path;
+    const members: Pending[] = Object.entries(current).map(([key, member]) => {
+      const at = `${parent}/${toPointerToken(key)}`;
+      return containsNul(key) ? { path: at, nulName: true } : { path: at, value: member };
     });
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${path}/${toPointerToken(key)}`;
-    if (containsNul(key)) errors.push({ path: at, message: `is a member name that ${NUL_REASON}` });
-    else findNul(item, at, errors);
+    // Last in, first out: pushed in reverse, the members are looked at in their order.
+    for (const member of members.reverse()) pending.push(member);
   }
 }

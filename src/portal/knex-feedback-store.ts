@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
-import { readNullableString } from '../db/row-values.ts';
-import type { ItemFeedback, SetFeedbackReader } from '../recommendations/set-feedback.ts';
+import { readNullableString, readNumber } from '../db/row-values.ts';
+import type {
+  FeedbackPageRequest,
+  ItemFeedback,
+  SetFeedbackReader,
+} from '../recommendations/set-feedback.ts';
 import type { Feedback } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 
@@ -20,12 +24,27 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
     });
   }
 
-  async listForSet(setId: string): Promise<ItemFeedback[]> {
-    const rows = await this.db(`${TABLE} as f`)
+  async countForItem(trx: Knex.Transaction, itemId: string, seekerId: string): Promise<number> {
+    const [row] = await trx(TABLE).where({ item_id: itemId, seeker_id: seekerId }).count({ n: '*' });
+    return readNumber(row?.n);
+  }
+
+  async listForSet(setId: string, page: FeedbackPageRequest): Promise<ItemFeedback[]> {
+    const builder = this.db(`${TABLE} as f`)
       .join('recommendation_items as i', 'i.id', 'f.item_id')
       .where('i.set_id', setId)
       .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
+      .limit(page.limit)
       .select('f.id', 'f.item_id', 'f.response', 'f.comment', 'f.created_at');
+    if (page.after !== undefined) {
+      const { createdAt, id } = page.after;
+      builder.where((w) =>
+        w
+          .where('f.created_at', '>', createdAt)
+          .orWhere((x) => x.where('f.created_at', createdAt).where('f.id', '>', id)),
+      );
+    }
+    const rows = await builder;
     return rows.map((row) => ({
       id: String(row.id),
       itemId: String(row.item_id),

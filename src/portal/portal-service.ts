@@ -22,11 +22,11 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import type { Feedback } from './feedback.ts';
+import { type Feedback, MAX_ANSWERS_PER_ITEM } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
@@ -217,6 +217,11 @@ export class PortalService {
     );
   }
 
+  /**
+   * Records the person's answer about a course published to them, logged as `feedback.given`; at
+   * most {@link MAX_ANSWERS_PER_ITEM} per course (ConflictError `feedback-limit-reached` after,
+   * nothing kept or logged).
+   */
   async giveFeedback(
     seeker: Principal,
     itemId: string,
@@ -237,6 +242,13 @@ export class PortalService {
         // Found again under the log's lock: an item retracted since the first look (its row stays,
         // so no foreign key would refuse the answer) is the person's no longer.
         const { set } = await this.findMyItem(seeker, itemId, trx);
+        // Counted under the log's lock too: two answers sent at once cannot both be the tenth.
+        if ((await this.deps.feedback.countForItem(trx, itemId, seeker.subject)) >= MAX_ANSWERS_PER_ITEM) {
+          throw new ConflictError(
+            `you have already given ${MAX_ANSWERS_PER_ITEM} answers about this course, the most kept; your counselor reads them`,
+            { ...problemType('feedback-limit-reached'), feedbackLimit: MAX_ANSWERS_PER_ITEM },
+          );
+        }
         await this.deps.feedback.insert(trx, feedback);
         await this.deps.decisionLog.append(trx, {
           type: 'feedback.given',

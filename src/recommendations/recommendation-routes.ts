@@ -10,6 +10,7 @@ import type { CreateResult, RecommendationService } from './recommendation-servi
 import type { ReviewResult, ReviewService } from './review-service.ts';
 
 type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
+type SetFeedbackQuery = NonNullable<operations['listSetFeedback']['parameters']['query']>;
 type CreateBody = components['schemas']['CreateRecommendationsRequest'];
 type DecisionBody = components['schemas']['DecisionRequest'];
 type AddItemBody = components['schemas']['AddItemRequest'];
@@ -24,17 +25,23 @@ type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
 const DEFAULT_PAGE_SIZE = 50;
 
 /**
- * The queue's pages, newest first: a cursor holds the [createdAt, id] of the last set of its page. It
- * is read back only in the shape the queue writes it (an instant as the store writes `createdAt`, an
- * id the API made): any other text, a NUL say, would go into the query.
+ * A position as the lists of sets and of answers write it: the [createdAt, id] of the last row of a
+ * page. It is read back only in that shape (an instant as the stores write `createdAt`, an id the API
+ * made): any other text, a NUL say, would go into the query.
  */
-const SET_CURSOR = new PageCursor('recommendations', (value): [string, string] | undefined => {
+function readTimeAndId(value: unknown): [string, string] | undefined {
   if (!Array.isArray(value) || value.length !== 2) return undefined;
   const [createdAt, id] = value as unknown[];
   if (typeof createdAt !== 'string' || !isUtcInstant(createdAt)) return undefined;
   if (typeof id !== 'string' || !isGeneratedId(id)) return undefined;
   return [createdAt, id];
-});
+}
+
+/** The queue's pages, newest first. */
+const SET_CURSOR = new PageCursor('recommendations', readTimeAndId);
+
+/** A set's answers' pages, oldest first. */
+const FEEDBACK_CURSOR = new PageCursor('set-feedback', readTimeAndId);
 
 export function createRecommendationRoutes(
   suggestions: RecommendationService,
@@ -95,9 +102,17 @@ export function createRecommendationRoutes(
   });
 
   router.get('/v1/recommendations/:setId/feedback', async function listSetFeedback(req, res) {
-    const feedback = await suggestions.listSetFeedback(requirePrincipal(req), req.params.setId);
+    const query = req.query as SetFeedbackQuery;
+    const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
+    // The set is the list's one filter: a cursor of another set's answers is refused.
+    const filters = { setId: req.params.setId };
+    const after = FEEDBACK_CURSOR.decode(query.cursor, filters);
+    const page = await suggestions.listSetFeedback(requirePrincipal(req), req.params.setId, {
+      limit,
+      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
+    });
     const body: SetFeedbackListBody = {
-      items: feedback.map((answer) => ({
+      items: page.items.map((answer) => ({
         id: answer.id,
         itemId: answer.itemId,
         courseId: answer.courseId,
@@ -106,6 +121,10 @@ export function createRecommendationRoutes(
         comment: answer.comment,
         createdAt: answer.createdAt,
       })),
+      nextCursor:
+        page.nextAfter === null
+          ? null
+          : FEEDBACK_CURSOR.encode([page.nextAfter.createdAt, page.nextAfter.id], filters),
     };
     res.status(200).json(body);
   });

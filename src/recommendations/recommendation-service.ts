@@ -42,7 +42,12 @@ import {
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
 import { listAllowedActions, type SetReader } from './set-actions.ts';
-import type { SetFeedbackAnswer, SetFeedbackReader } from './set-feedback.ts';
+import type {
+  FeedbackPageRequest,
+  FeedbackPosition,
+  SetFeedbackAnswer,
+  SetFeedbackReader,
+} from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
@@ -424,15 +429,27 @@ export class RecommendationService {
     });
   }
 
-  /** What the job seeker answered about the set's courses, for whoever may read the set. */
-  async listSetFeedback(counselor: Principal, setId: string): Promise<SetFeedbackAnswer[]> {
+  /**
+   * One page of what the job seeker answered about the set's courses, oldest first, for whoever may
+   * read the set; `nextAfter` is where the next page starts, null on the last.
+   */
+  async listSetFeedback(
+    counselor: Principal,
+    setId: string,
+    page: FeedbackPageRequest,
+  ): Promise<{ items: SetFeedbackAnswer[]; nextAfter: FeedbackPosition | null }> {
     const { set } = await findVisibleSet(this.deps, counselor, setId);
     const courses = new Map(set.items.map((item) => [item.id, item.course]));
-    return (await this.deps.feedback.listForSet(set.id)).map((answer) => {
-      const course = courses.get(answer.itemId);
-      if (course === undefined) throw new Error(`answer ${answer.id} is about no item of set ${set.id}`);
-      return { ...answer, courseId: course.id, title: course.title };
-    });
+    const found = await this.deps.feedback.listForSet(set.id, { ...page, limit: page.limit + 1 });
+    const { items, next } = takePage(found, page.limit);
+    return {
+      items: items.map((answer) => {
+        const course = courses.get(answer.itemId);
+        if (course === undefined) throw new Error(`answer ${answer.id} is about no item of set ${set.id}`);
+        return { ...answer, courseId: course.id, title: course.title };
+      }),
+      nextAfter: next === undefined ? null : { createdAt: next.createdAt, id: next.id },
+    };
   }
 
   /**

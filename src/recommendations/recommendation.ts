@@ -402,7 +402,9 @@ export function secondsSincePreviousAct(set: RecommendationSet, now: Date): numb
     set.shortlist?.submittedAt ?? null,
     ...set.items.map((item) => item.decidedAt),
   ];
-  const last = Math.max(...acts.filter((at): at is string => at !== null).map((at) => Date.parse(at)));
+  // A loop, not Math.max(...): a set's items have no fixed bound, and a call's arguments do.
+  let last = Number.NEGATIVE_INFINITY;
+  for (const at of acts) if (at !== null) last = Math.max(last, Date.parse(at));
   return countSecondsFrom(last, now);
 }
 

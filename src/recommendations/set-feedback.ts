@@ -19,8 +19,20 @@ export interface SetFeedbackAnswer extends ItemFeedback {
   title: string;
 }
 
+/** Where a page of a set's answers starts: after the answer given at `createdAt` with id `id`. */
+export interface FeedbackPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** One page of a set's answers: at most `limit`, after `after` when given. */
+export interface FeedbackPageRequest {
+  limit: number;
+  after?: FeedbackPosition;
+}
+
 /** Where the answers about a set's courses are read (the portal keeps them). */
 export interface SetFeedbackReader {
-  /** The answers about the items of set `setId`, oldest first. */
-  listForSet(setId: string): Promise<ItemFeedback[]>;
+  /** The answers about the items of set `setId`, oldest first (by time, then id): one page. */
+  listForSet(setId: string, page: FeedbackPageRequest): Promise<ItemFeedback[]>;
 }

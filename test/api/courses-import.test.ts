@@ -167,6 +167,21 @@ describe('course import API', () => {
       );
     });
 
+    it('counts every error of a line with 200,000 unknown fields, lists the first 1000 and says so', async () => {
+      const line = aLine('WIDE-1');
+      // A line of about 2.6 MB, within the limit: each unknown field is one error of the line.
+      for (let index = 0; index < 200_000; index += 1) line[`k${index}`] = 0;
+      const res = await postImport('application/x-ndjson', ndjson([line, aLine('WIDE-2')]));
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toHaveLength(1000);
+      expect(res.body.lineErrors[0]).toEqual({ line: 1, field: 'k0', reason: 'is not a known field' });
+      expect(res.body).toMatchObject({ invalidLineCount: 1, lineErrorsTruncated: true });
+      expect(res.body.detail).toBe(
+        '1 invalid line; nothing was imported; only the first 1000 of 200000 errors are listed',
+      );
+      expect(await exists('WIDE-2')).toBe(false);
+    });
+
     it('refuses an import without any course', async () => {
       for (const body of ['', '\n\n  \n']) {
         const res = await postImport('application/x-ndjson', body);

@@ -12,12 +12,8 @@ import { migrateToLatest } from '../../src/db/migrations.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import type { DecisionLog } from '../../src/decision-log/decision-log.ts';
 import { INCIDENT_EVENT_TYPES } from '../../src/incidents/incident.ts';
+import { readPlans, type Statement } from '../support/query-plans.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
-
-interface Statement {
-  sql: string;
-  bindings: readonly unknown[];
-}
 
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
 
@@ -27,33 +23,9 @@ async function openLog(db: Knex, database: TestDatabase): Promise<DecisionLog> {
   return (await createDecisionLog(db, config)).decisionLog;
 }
 
-/** Runs `work` on `db` and returns every statement it sent, with the engine's plan of it. */
-async function readPlans(
-  db: Knex,
-  work: () => Promise<unknown>,
-): Promise<Array<Statement & { plan: string }>> {
-  const statements: Statement[] = [];
-  const listen = (statement: Statement) => statements.push(statement);
-  db.on('query', listen);
-  try {
-    await work();
-  } finally {
-    db.off('query', listen);
-  }
-  const plans = [];
-  // The log's head, one row read to bound the pages, is no query on the events.
-  for (const statement of statements.filter(({ sql }) => !sql.includes('decision_log_head'))) {
-    const sql = statement.sql.replace(/\$\d+/g, '?');
-    const result = await db.raw(`explain ${TEST_ENGINE === 'sqlite' ? 'query plan ' : ''}${sql}`, [
-      ...statement.bindings,
-    ] as Knex.RawBinding[]);
-    const plan =
-      TEST_ENGINE === 'sqlite'
-        ? (result as Array<{ detail: string }>).map((step) => step.detail).join('; ')
-        : (result.rows as Array<Record<string, string>>).map((row) => row['QUERY PLAN']).join('\n');
-    plans.push({ ...statement, plan });
-  }
-  return plans;
+/** The plans of what `work` sent but the read of the log's head, one row bounding the pages. */
+async function readEventPlans(db: Knex, work: () => Promise<unknown>) {
+  return (await readPlans(db, work)).filter(({ sql }) => !sql.includes('decision_log_head'));
 }
 
 /**
@@ -107,7 +79,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     await database.drop();
   });
 
-  const plansOf = (work: () => Promise<unknown>) => readPlans(db, work);
+  const plansOf = (work: () => Promise<unknown>) => readEventPlans(db, work);
 
   const page = (filter: AuditEventFilter) => () => store.listEvents(filter, { afterSeq: 0, limit: 50 });
   const stream = (filter: AuditEventFilter) => async () => {
@@ -344,7 +316,7 @@ describe('query plans of the auditor queries on a large log', () => {
     await database.drop();
   });
 
-  const plansOf = (work: () => Promise<unknown>) => readPlans(db, work);
+  const plansOf = (work: () => Promise<unknown>) => readEventPlans(db, work);
 
   /** A plan that reads the table from its first event (or its whole index on `seq`) and filters. */
   const WHOLE_TABLE =

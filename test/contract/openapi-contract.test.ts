@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
+import { MAX_BODY_DEPTH } from '../../src/http/refuse-deep-bodies.ts';
 import { listDocumentedOperations } from '../support/openapi-operations.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -22,6 +23,20 @@ describe('the OpenAPI contract', () => {
       })
       .map((operation) => operation.operationId);
     expect(undeclared).toEqual([]);
+  });
+
+  it('takes no JSON body nested as deep as the API refuses, and none of unbounded depth', () => {
+    const document = loadOpenApiDocument();
+    const depths = listDocumentedOperations()
+      .filter((operation) => operation.takesBody)
+      .map((operation) => {
+        const paths = document.paths as Record<string, Record<string, unknown>>;
+        const body = resolveSchema(document, paths[operation.template]?.[operation.method]);
+        const content = (resolveSchema(document, body.requestBody).content ?? {}) as Record<string, Schema>;
+        return [operation.operationId, depthOf(document, content['application/json']?.schema)] as const;
+      });
+    expect(depths.filter(([, depth]) => depth >= MAX_BODY_DEPTH)).toEqual([]);
+    expect(Math.max(...depths.map(([, depth]) => depth))).toBe(2);
   });
 
   it('has generated types that match the document (run `npm run gen:api` after a change)', () => {
@@ -45,3 +60,46 @@ describe('the OpenAPI contract', () => {
     expect(run).not.toThrow();
   });
 });
+
+type Schema = Record<string, unknown>;
+
+function resolveSchema(document: Schema, value: unknown): Schema {
+  let schema = (value ?? {}) as Schema;
+  while (typeof schema.$ref === 'string') {
+    schema = schema.$ref
+      .split('/')
+      .slice(1)
+      .reduce<Schema>((parent, key) => (parent[key] ?? {}) as Schema, document);
+  }
+  return schema;
+}
+
+/**
+ * How many levels of objects and arrays a body of `value`'s schema may nest; infinite where it
+ * takes any object or array (no properties declared, or extra ones of any shape).
+ */
+function depthOf(document: Schema, value: unknown): number {
+  const schema = resolveSchema(document, value);
+  const types = [schema.type].flat();
+  const alternatives = ['allOf', 'oneOf', 'anyOf'].flatMap(
+    (key) => (schema[key] as unknown[] | undefined) ?? [],
+  );
+  let depth = Math.max(0, ...alternatives.map((alternative) => depthOf(document, alternative)));
+  if (types.includes('object') || schema.properties !== undefined) {
+    const properties = Object.values((schema.properties ?? {}) as Schema);
+    const extra = schema.additionalProperties;
+    const open = extra === true || (extra === undefined && schema.properties === undefined);
+    const members = [...properties, ...(typeof extra === 'object' ? [extra] : [])];
+    depth = Math.max(
+      depth,
+      open ? Number.POSITIVE_INFINITY : 1 + Math.max(0, ...members.map((m) => depthOf(document, m))),
+    );
+  }
+  if (types.includes('array') || schema.items !== undefined) {
+    depth = Math.max(
+      depth,
+      schema.items === undefined ? Number.POSITIVE_INFINITY : 1 + depthOf(document, schema.items),
+    );
+  }
+  return depth;
+}

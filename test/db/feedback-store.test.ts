@@ -69,3 +69,65 @@ describe('KnexFeedbackStore.listForSeeker', () => {
     expect(await store.listForSeeker('js-3')).toEqual([]);
   });
 });
+
+/** The counselor reads a set's answers in pages (`listForSet`); a new answer is refused past a count (`countForItem`). */
+describe('KnexFeedbackStore.listForSet and countForItem', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexFeedbackStore;
+
+  const answer = (id: number, createdAt: string): Feedback => ({
+    id: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    itemId: ITEM_ID,
+    seekerId: 'js-1',
+    response: 'interested',
+    comment: null,
+    createdAt,
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    store = new KnexFeedbackStore(db);
+    await new KnexJobSeekerStore(db).upsert('js-1', aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
+    await db.transaction((trx) => new KnexRecommendationStore(db).insert(trx, aRecommendationSet()));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('pages the answers oldest first, those given at one instant by id, each page after the last answer of the one before', async () => {
+    const same = '2026-10-02T08:00:00.000Z';
+    const answers = [
+      answer(3, same),
+      answer(1, same),
+      answer(5, '2026-10-01T08:00:00.000Z'),
+      answer(2, same),
+      answer(4, '2026-10-03T08:00:00.000Z'),
+    ];
+    await db.transaction(async (trx) => {
+      for (const feedback of answers) await store.insert(trx, feedback);
+    });
+    const setId = aRecommendationSet().id;
+    const idsOf = (page: readonly { id: string }[]) => page.map((feedback) => feedback.id);
+    const afterLastOf = (page: readonly { id: string; createdAt: string }[]) => {
+      const last = page.at(-1);
+      if (last === undefined) throw new Error('a page with answers expected');
+      return { createdAt: last.createdAt, id: last.id };
+    };
+
+    const first = await store.listForSet(setId, { limit: 2 });
+    const second = await store.listForSet(setId, { limit: 2, after: afterLastOf(first) });
+    const third = await store.listForSet(setId, { limit: 2, after: afterLastOf(second) });
+
+    expect([idsOf(first), idsOf(second), idsOf(third)]).toEqual([
+      [answer(5, same).id, answer(1, same).id],
+      [answer(2, same).id, answer(3, same).id],
+      [answer(4, same).id],
+    ]);
+    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-1'))).toBe(5);
+    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-2'))).toBe(0);
+  });
+});

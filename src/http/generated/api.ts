@@ -500,7 +500,9 @@ export interface paths {
          * @description The job seeker's answers to the courses published to them from this set
          *     (`POST /v1/me/recommendations/{itemId}/feedback`), oldest first, their comments included: how
          *     the counselor hears back. Read by whoever may read the set, as `GET /v1/recommendations/{setId}`
-         *     (404 otherwise, as for a missing set). Empty until the set is published and answered.
+         *     (404 otherwise, as for a missing set). Empty until the set is published and answered. In pages,
+         *     as the other lists: a page's `nextCursor` continues this set's answers and only them (sent for
+         *     another set, it is refused with 400).
          */
         get: operations["listSetFeedback"];
         put?: never;
@@ -838,7 +840,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise.
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -1402,7 +1404,7 @@ export interface components {
             /**
              * Format: uri
              * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
-             *     One per kind of answer: `validation` and `malformed-body` (400), `unauthorized` (401),
+             *     One per kind of answer: `validation`, `malformed-body` and `body-too-deep` (400), `unauthorized` (401),
              *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `conflict` (409),
              *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
              *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428),
@@ -1417,6 +1419,7 @@ export interface components {
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
+             *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
@@ -1496,6 +1499,8 @@ export interface components {
             actualSha256?: string;
             /** @description 503: the same as the `Retry-After` header. */
             retryAfterSeconds?: number;
+            /** @description `feedback-limit-reached`: the most answers a person may give about one course. */
+            feedbackLimit?: number;
         } & {
             [key: string]: unknown;
         };
@@ -2214,6 +2219,8 @@ export interface components {
         };
         SetFeedbackList: {
             items: components["schemas"]["SetFeedback"][];
+            /** @description Pass as `cursor` for the next page of the same set's answers; null on the last page. */
+            nextCursor: string | null;
         };
         /** @description An answer with the course it is about, as the set keeps it: the counselor need not read the set again. */
         SetFeedback: components["schemas"]["Feedback"] & {
@@ -3194,7 +3201,9 @@ export interface components {
          * @description The request does not match the contract; `errors` lists each invalid field. An operation
          *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
          *     body, an empty one or `{}` is fine. A query parameter named with brackets (`status[]`,
-         *     `type[0]`) is refused too, naming it (`/query/status[]`).
+         *     `type[0]`) is refused too, naming it (`/query/status[]`). A JSON body whose objects and arrays
+         *     nest more than 64 levels deep is refused on every path and method, a GET's included
+         *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
          */
         BadRequest: {
             headers: {
@@ -4216,7 +4225,12 @@ export interface operations {
     };
     listSetFeedback: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 setId: components["parameters"]["SetId"];
@@ -4225,7 +4239,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The answers, oldest first. */
+            /** @description One page of the answers, oldest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4695,6 +4709,24 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The person already gave the most answers kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10); nothing was kept or logged. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/feedback-limit-reached",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "you have already given 10 answers about this course, the most kept; your counselor reads them",
+                     *       "feedbackLimit": 10
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
