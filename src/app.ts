@@ -23,8 +23,8 @@ import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
-import { refuseNulCharacters } from './http/refuse-nul-characters.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
+import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
@@ -147,7 +147,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
-  app.use(refuseNulCharacters);
+  app.use(refuseUnstorableCharacters);
   app.use(
     rateLimit({
       windowMs: 60_000,

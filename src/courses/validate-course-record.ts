@@ -1,6 +1,6 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
 import type { GeoPoint } from '../shared/geo.ts';
-import { containsNul, NUL_REASON } from '../shared/nul-character.ts';
+import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 import { COURSE_ID, type CourseRecord, MODALITIES, type Modality } from './course.ts';
 
 /** One broken rule of a course record: the field (`location.lat`, `skills[2]`) and why. */
@@ -129,7 +129,7 @@ class FieldReader {
     const value = this.present(field);
     if (value === MISSING) return undefined;
     if (typeof value !== 'string') return this.fail(field, 'must be a string');
-    if (containsNul(value)) return this.fail(field, NUL_REASON);
+    if (holdsUnstorableCharacter(value)) return this.fail(field, UNSTORABLE_REASON);
     const min = rule.min ?? 0;
     if (value.length < min || codePointLength(value) > rule.max) {
       return this.fail(field, `must be ${min} to ${rule.max} characters long`);
@@ -153,7 +153,11 @@ class FieldReader {
     let valid = true;
     value.forEach((item: unknown, index) => {
       const reason =
-        typeof item !== 'string' ? 'must be a string' : containsNul(item) ? NUL_REASON : rule.item(item);
+        typeof item !== 'string'
+          ? 'must be a string'
+          : holdsUnstorableCharacter(item)
+            ? UNSTORABLE_REASON
+            : rule.item(item);
       if (reason !== undefined) {
         this.fail(`${field}[${index}]`, reason);
         valid = false;

@@ -4,7 +4,8 @@ import type { TestApp } from '../support/test-app.ts';
 import { aWorkflowSeeker, createAndPublish, createSet, decide, readSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
-const NUL_REASON = 'must not contain a NUL character (U+0000)';
+const UNSTORABLE_REASON =
+  'must not contain a NUL character (U+0000) or half of a character cut in two (a lone surrogate)';
 
 /**
  * PostgreSQL stores no NUL character in text: a comment holding one was a 500 there and stored on
@@ -27,7 +28,7 @@ describe('a NUL character in text', () => {
   ) {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 400, errors: [{ path, message: NUL_REASON }] });
+    expect(res.body).toMatchObject({ status: 400, errors: [{ path, message: UNSTORABLE_REASON }] });
   }
 
   it('is refused in a decision’s comment, and the item stays undecided', async () => {
@@ -100,9 +101,55 @@ describe('a NUL character in text', () => {
       .send(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     expect(imported.status).toBe(422);
     expect(imported.body.lineErrors).toEqual([
-      { line: 2, field: 'provider', reason: NUL_REASON },
-      { line: 2, field: 'skills[0]', reason: NUL_REASON },
+      { line: 2, field: 'provider', reason: UNSTORABLE_REASON },
+      { line: 2, field: 'skills[0]', reason: UNSTORABLE_REASON },
     ]);
     expect(await t.container.db('courses').whereIn('id', ['NUL-1', 'NUL-2', 'NUL-3'])).toEqual([]);
+  });
+});
+
+/**
+ * A text cut by UTF-16 units (a form's maxlength) can end on half of an emoji, sent in JSON as
+ * `\ud83d`. PostgreSQL's driver stored it as one U+FFFD, SQLite's as three (a 300-character title
+ * read back as 302), while the log kept it as sent and PostgreSQL's model-version filter could not
+ * read that event's JSON. It is refused as a NUL is, on both engines, before anything is written.
+ */
+describe('half of a character cut in two in text', () => {
+  let t: TestApp;
+  let admin: string;
+  const cutEmoji = 'Aide-soignant 😀'.slice(0, -1);
+
+  beforeAll(async () => {
+    ({ t } = await startWorkflowApp());
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(() => t.close());
+
+  it('is refused in a course, sent alone or in an import, naming where, and nothing is written', async () => {
+    const alone = await t.http
+      .put('/v1/courses/CUT-1')
+      .auth(admin, { type: 'bearer' })
+      .send(aCourse({ title: cutEmoji }));
+    expect(alone.status).toBe(400);
+    expect(alone.body).toMatchObject({ errors: [{ path: '/body/title', message: UNSTORABLE_REASON }] });
+
+    const imported = await t.http
+      .post('/v1/courses/import')
+      .auth(admin, { type: 'bearer' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ id: 'CUT-2', ...aCourse({ provider: cutEmoji }) })}\n`);
+    expect(imported.status).toBe(422);
+    expect(imported.body.lineErrors).toEqual([{ line: 1, field: 'provider', reason: UNSTORABLE_REASON }]);
+    expect(await t.container.db('courses').whereIn('id', ['CUT-1', 'CUT-2'])).toEqual([]);
+  });
+
+  it('is taken when whole: an emoji is one character of a title', async () => {
+    const res = await t.http
+      .put('/v1/courses/CUT-3')
+      .auth(admin, { type: 'bearer' })
+      .send(aCourse({ title: 'Aide-soignant 😀' }));
+    expect(res.status).toBe(201);
+    const read = await t.http.get('/v1/courses/CUT-3').auth(admin, { type: 'bearer' });
+    expect(read.body.title).toBe('Aide-soignant 😀');
   });
 });
