@@ -116,7 +116,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
     const checkLoggedText = createLoggedTextCheck({ events: auditEvents, log: decisionLog, pseudonymise });
-    // One scrubber for every change that deletes a person's rows: erasure, objection, retraction, recall.
+    // One scrubber for every change that deletes a person's rows: erasure, objection, retraction,
+    // recall, retention.
     const scrubber = new KnexStorageScrubber(db);
     const modelStore = new KnexModelStore(db);
     registry = new ModelRegistry({
@@ -175,6 +176,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         outcomes: outcomeStore,
         scrubber,
+        logger,
         now,
         onWarning: metrics.countWarning,
         onItemDecided: metrics.countItemDecision,
@@ -196,6 +198,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         recommendations: recommendationStore,
         outcomes: outcomeStore,
         scrubber,
+        logger,
         decisionLog,
         now,
         onWarning: metrics.countWarning,
@@ -212,6 +215,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         keyring: log.subjectKeyring,
         scrubber,
+        logger,
       }),
       accessRecords: new AccessRecordService({
         jobSeekers: jobSeekerStore,
@@ -288,7 +292,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
     }
 
-    const retention = createRetentionService(db, decisionLog, config.retention, now);
+    const retention = createRetentionService(db, decisionLog, config.retention, { now, scrubber, logger });
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
       ? startDailyRetentionJob(retention, logger)
       : undefined;

@@ -5,8 +5,10 @@ import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import type { ErasureReport } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
+import { scrubAfterCommit } from './scrub-after-commit.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';
 
 export interface ErasureServiceDeps {
@@ -14,6 +16,7 @@ export interface ErasureServiceDeps {
   decisionLog: DecisionLog;
   keyring: SubjectKeyring;
   scrubber: StorageScrubber;
+  logger?: AfterCommitLogger;
 }
 
 /** The right to erasure (GDPR Art. 17) for job seekers. */
@@ -52,7 +55,7 @@ export class ErasureService {
       });
       return { erased: rows, subjectKeyShredded: shredded, seq: event.seq };
     });
-    const storage = await deps.scrubber.scrubDeletedRows();
+    const storage = await scrubAfterCommit(deps.scrubber, deps.logger);
     return { erased, subjectKeyShredded, seq, storage };
   }
 }

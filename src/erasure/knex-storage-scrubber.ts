@@ -39,8 +39,9 @@ const RESET_LOCK_TIMEOUT = '2s';
  * Vacuuming is what can be done online; the decision log's personal parts rely on crypto-shredding
  * instead.
  *
- * A scrub never fails the change it follows, which has committed: one that cannot finish now is
- * reported incomplete, and the next one (the next erasure, purge, objection or retraction) does it.
+ * A scrub that cannot finish now throws or reports itself incomplete; its callers run it through
+ * `scrubAfterCommit`, so that it never fails the change it follows, and the next one (the next
+ * erasure, purge, objection, retraction or recall) does it.
  */
 export class KnexStorageScrubber implements StorageScrubber {
   constructor(
@@ -49,14 +50,7 @@ export class KnexStorageScrubber implements StorageScrubber {
   ) {}
 
   async scrubDeletedRows(): Promise<ScrubOutcome> {
-    try {
-      return engineOf(this.db) === 'postgres' ? await this.scrubPostgres() : await this.scrubSqlite();
-    } catch (error) {
-      return {
-        complete: false,
-        detail: `the files could not be cleared now: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
+    return engineOf(this.db) === 'postgres' ? this.scrubPostgres() : this.scrubSqlite();
   }
 
   private async scrubPostgres(): Promise<ScrubOutcome> {

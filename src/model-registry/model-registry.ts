@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { FEATURE_NAMES } from '../model/features.ts';
 import { assertFeatureList, ManifestError, type ModelManifest } from '../model/manifest.ts';
@@ -65,8 +66,11 @@ export interface ModelRegistryDeps {
    * without touching the disk. 30 s by default (`MODEL_LOAD_RETRY_SECONDS`).
    */
   loadRetryMs?: number;
-  /** Where failed loads and registrations (error) and recoveries (info) are logged. */
-  logger?: Pick<Logger, 'error' | 'info'>;
+  /**
+   * Where failed loads and registrations (error), recoveries (info) and failed steps after a
+   * committed change (warn) are logged.
+   */
+  logger?: Pick<Logger, 'error' | 'info' | 'warn'>;
   /** The check of an activation's or a recall's reason, which the log keeps readable (no sensitive details, no id). */
   checkLoggedText: LoggedTextCheck;
   /** What a recall does to the sets the model made, in the recall's transaction. */
@@ -105,7 +109,7 @@ const UNREADABLE_CARD: Readonly<Record<string, string>> = {
   EACCES: 'is not readable by the service (permission denied)',
   EPERM: 'is not readable by the service (permission denied)',
 };
-const SILENT: Pick<Logger, 'error' | 'info'> = { error: () => {}, info: () => {} };
+const SILENT: Pick<Logger, 'error' | 'info' | 'warn'> = { error: () => {}, info: () => {}, warn: () => {} };
 
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 /** The contract's pattern for a model id in a path, and the models table's column widths. */
@@ -368,22 +372,22 @@ export class ModelRegistry implements ActiveModelSource {
         'say why the model goes live',
       );
     }
-    await this.activate(actor, id, 'replace', reason);
-    return this.getModel(id);
+    return this.activate(actor, id, 'replace', reason);
   }
 
   /**
    * Loads model `id` and makes it active with its `model.activated` event: retiring the active one
    * (`replace`), or only when none is active (`if_none_active`, checked in the activating
    * transaction), so that registering the shipped model again never overrules a model an admin has
-   * activated meanwhile. Returns whether it was activated.
+   * activated meanwhile. Returns the model as the activating transaction left it: read back after
+   * the commit, a failed read would answer as undone an activation that was done.
    */
   private async activate(
     actor: Principal | SystemActor,
     id: string,
     mode: 'replace' | 'if_none_active',
     reason?: string,
-  ): Promise<boolean> {
+  ): Promise<RegisteredModel> {
     const model = await this.getModel(id);
     if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be activated again');
     let scorer: Scorer;
@@ -396,6 +400,7 @@ export class ModelRegistry implements ActiveModelSource {
       throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
     let outcome: 'activated' | 'already_active' | 'skipped' = 'skipped';
+    let written = model;
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         const by = 'subject' in actor ? actor.subject : actor.id;
@@ -410,6 +415,7 @@ export class ModelRegistry implements ActiveModelSource {
           // Activating the active model again changes nothing in the registry: no event.
           if (activation.outcome === 'already_active') {
             outcome = 'already_active';
+            written = (await this.deps.store.findById(id, trx)) ?? model;
             return;
           }
           previousId = activation.previousId;
@@ -425,6 +431,7 @@ export class ModelRegistry implements ActiveModelSource {
           },
         });
         outcome = 'activated';
+        written = (await this.deps.store.findById(id, trx)) ?? model;
       });
     } catch (error) {
       await scorer.close();
@@ -434,10 +441,10 @@ export class ModelRegistry implements ActiveModelSource {
     // process just loaded serves from now on.
     if (outcome === 'skipped' || (outcome === 'already_active' && this.#active?.id === id)) {
       await scorer.close();
-      return false;
+      return written;
     }
     this.swap({ id, scorer });
-    return outcome === 'activated';
+    return written;
   }
 
   /**
@@ -460,7 +467,7 @@ export class ModelRegistry implements ActiveModelSource {
       'say why the model is recalled',
     );
     const at = this.deps.now();
-    const withdrawn = await this.deps.decisionLog.withTransaction(async (trx) => {
+    const { withdrawn, recalledModel } = await this.deps.decisionLog.withTransaction(async (trx) => {
       const recall = { by: actor.subject, at: at.toISOString(), reason: why };
       const recalled = await this.deps.store.recall(trx, id, recall);
       if (recalled.outcome === 'not_found') throw new NotFoundError(`model ${id} was not found`);
@@ -482,13 +489,14 @@ export class ModelRegistry implements ActiveModelSource {
           withdrawnSetIds: sets.withdrawnSetIds,
         },
       });
-      return sets;
+      // Read in the transaction: once it committed, a failed read would answer the recall as undone.
+      return { withdrawn: sets, recalledModel: (await this.deps.store.findById(id, trx)) ?? model };
     });
     this.forget(id);
     // As after an erasure: the deleted outcomes leave the files too (record 0006).
-    if (withdrawn.outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
+    if (withdrawn.outcomesDeleted > 0) await scrubAfterCommit(this.deps.scrubber, this.logger);
     const { retractedSetIds, withdrawnSetIds } = withdrawn;
-    return { model: await this.getModel(id), retractedSetIds, withdrawnSetIds };
+    return { model: recalledModel, retractedSetIds, withdrawnSetIds };
   }
 
   /**
@@ -600,7 +608,7 @@ export class ModelRegistry implements ActiveModelSource {
     }
   }
 
-  private get logger(): Pick<Logger, 'error' | 'info'> {
+  private get logger(): Pick<Logger, 'error' | 'info' | 'warn'> {
     return this.deps.logger ?? SILENT;
   }
 

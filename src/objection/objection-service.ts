@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import {
   isOnCaseloadOf,
@@ -13,6 +14,7 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
+import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
 
@@ -23,6 +25,7 @@ export interface ObjectionServiceDeps {
   outcomes: Pick<CourseOutcomeStore, 'deleteForSeeker'>;
   /** Clears the deleted outcomes from the database files once the objection committed. */
   scrubber: StorageScrubber;
+  logger?: AfterCommitLogger;
   decisionLog: DecisionLog;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -139,7 +142,7 @@ export class ObjectionService {
       return { event: recorded, outcomesDeleted: deleted };
     });
     // As after an erasure: the deleted outcomes leave the files too (record 0006).
-    if (outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
+    if (outcomesDeleted > 0) await scrubAfterCommit(this.deps.scrubber, this.deps.logger);
     const warnings = screenText(
       'comment',
       comment,

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
@@ -20,6 +21,7 @@ import {
   PreconditionFailedError,
   problemType,
 } from '../shared/errors.ts';
+import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { type AdditionWarning, splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
@@ -77,6 +79,7 @@ export interface ReviewServiceDeps {
   outcomes: RetractedSetOutcomes;
   /** Clears the deleted outcomes from the database files once the retraction committed. */
   scrubber: StorageScrubber;
+  logger?: AfterCommitLogger;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
@@ -581,7 +584,7 @@ export class ReviewService {
       },
     );
     // As after an erasure: the deleted outcomes leave the files too (record 0006).
-    if (outcomesDeleted > 0) await this.deps.scrubber.scrubDeletedRows();
+    if (outcomesDeleted > 0) await scrubAfterCommit(this.deps.scrubber, this.deps.logger);
     return result;
   }
 

@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import type { RetentionConfig } from '../config.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { ErasureStore } from '../erasure/erasure-store.ts';
+import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
+import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { computeRetentionCutoffs, countPurged, type PurgedRows, type RetentionReport } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
@@ -20,6 +22,7 @@ export interface RetentionServiceDeps {
   /** How an idle profile is purged: with the rows an erasure deletes (the log key is left to the log period). */
   erasure: Pick<ErasureStore, 'eraseJobSeekerRows'>;
   scrubber: StorageScrubber;
+  logger?: AfterCommitLogger;
   periods: Pick<RetentionConfig, 'personalDays' | 'idempotencyHours' | 'logDays'>;
   now: () => Date;
 }
@@ -105,7 +108,8 @@ export class RetentionService {
     });
     if (run === undefined) return undefined;
     const { purged, seq } = run;
-    const storageScrubbed = countPurged(purged) > 0 && (await deps.scrubber.scrubDeletedRows()).complete;
+    const storageScrubbed =
+      countPurged(purged) > 0 && (await scrubAfterCommit(deps.scrubber, deps.logger)).complete;
     return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
   }
 }

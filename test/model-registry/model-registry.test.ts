@@ -186,7 +186,7 @@ describe('ModelRegistry', () => {
   it('registers the shipped model without activating it when the start may not: no model serves until an admin activates it', async () => {
     const infos: unknown[] = [];
     const registry = createRegistry(undefined, undefined, {
-      logger: { error: () => {}, info: (fields: unknown) => infos.push(fields) },
+      logger: { error: () => {}, info: (fields: unknown) => infos.push(fields), warn: () => {} },
     });
     await registry.start(SHIPPED_FOLDER, { activateShipped: false });
 
@@ -216,7 +216,7 @@ describe('ModelRegistry', () => {
       await createRegistry().start(PREVIOUS_SHIPPED_FOLDER);
       const infos: unknown[] = [];
       const upgraded = createRegistry(undefined, undefined, {
-        logger: { error: () => {}, info: (fields: unknown) => infos.push(fields) },
+        logger: { error: () => {}, info: (fields: unknown) => infos.push(fields), warn: () => {} },
       });
       await upgraded.start(SHIPPED_FOLDER);
 
@@ -262,7 +262,7 @@ describe('ModelRegistry', () => {
       await createRegistry().start(PREVIOUS_SHIPPED_FOLDER);
       const errors: unknown[] = [];
       const registry = createRegistry(undefined, undefined, {
-        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {}, warn: () => {} },
       });
       await registry.start('never-shipped-9.9.9');
       expect(await registry.currentState()).toMatchObject({ status: 'loaded', model: { id: PREVIOUS_ID } });
@@ -606,7 +606,7 @@ describe('ModelRegistry', () => {
         };
 
       const restarted = createRegistry(undefined, undefined, {
-        logger: { error: record('error'), info: record('info') },
+        logger: { error: record('error'), info: record('info'), warn: () => {} },
       });
       await restarted.start(SHIPPED_FOLDER);
 
@@ -662,7 +662,7 @@ describe('ModelRegistry', () => {
     it('starts without an active model when the shipped folder cannot be registered, reports it unavailable (not none) and logs why', async () => {
       const errors: unknown[] = [];
       const registry = createRegistry(undefined, undefined, {
-        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {}, warn: () => {} },
       });
       await registry.start('no-such-model-9.9.9');
       expect(await registry.currentState()).toEqual({
@@ -690,6 +690,7 @@ describe('ModelRegistry', () => {
         logger: {
           error: (fields: unknown) => logged.push({ level: 'error', fields }),
           info: (fields: unknown) => logged.push({ level: 'info', fields }),
+          warn: () => {},
         },
       });
       await registry.start('shipped-late');
@@ -762,7 +763,7 @@ describe('ModelRegistry', () => {
       const registry = createRegistry(undefined, undefined, {
         now: () => new Date(time),
         loadRetryMs: 10_000,
-        logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+        logger: { error: (fields: unknown) => errors.push(fields), info: () => {}, warn: () => {} },
       });
       await registry.start('never-there-1.0.0');
       for (let i = 0; i < 4; i += 1) {
@@ -834,7 +835,7 @@ describe('ModelRegistry', () => {
     const errors: unknown[] = [];
 
     const restarted = createRegistry(undefined, undefined, {
-      logger: { error: (fields: unknown) => errors.push(fields), info: () => {} },
+      logger: { error: (fields: unknown) => errors.push(fields), info: () => {}, warn: () => {} },
     });
     await restarted.start(SHIPPED_FOLDER);
 
