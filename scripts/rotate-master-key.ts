@@ -5,6 +5,7 @@ import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
 import { keyFilesOf, readMasterKeyFile } from '../src/decision-log/decision-log-keys.ts';
 import { KnexStorageScrubber } from '../src/erasure/knex-storage-scrubber.ts';
+import { scrubAfterCommit } from '../src/erasure/scrub-after-commit.ts';
 
 const program = new Command('npm run audit:rotate-master-key --')
   .description(
@@ -49,12 +50,7 @@ try {
     'Backups taken before still open with the old key: destroy the two together, or keep them together.',
   ];
   // The keys as the old master key wrapped them may linger in freed space: cleared as after an erasure.
-  const storage = await new KnexStorageScrubber(db, ['subject_keys'])
-    .scrubDeletedRows()
-    .catch((error: unknown) => ({
-      complete: false,
-      detail: error instanceof Error ? error.message : String(error),
-    }));
+  const storage = await scrubAfterCommit(new KnexStorageScrubber(db, ['subject_keys']));
   if (!storage.complete) {
     lines.push(
       `the data keys as the old master key wrapped them may linger in free space: ${storage.detail}`,
