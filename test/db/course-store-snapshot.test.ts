@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readNumber } from '../../src/db/row-values.ts';
 import { createDemoRandom, type DemoRandom } from '../../src/demo/demo-random.ts';
+import { parisDayOf } from '../../src/shared/french-day.ts';
 import { distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse } from '../support/builders.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
@@ -189,7 +190,9 @@ describe('KnexCourseStore candidates from the in-memory catalog', () => {
 
     /** The candidates put together from plain SQL searches, one rule at a time. */
     async function searchCandidates(filter: CandidateFilter): Promise<string[]> {
-      const nextDay = new Date(filter.referenceDate.getTime() + 86_400_000).toISOString().slice(0, 10);
+      // The day after the reference day in France: a session after today, as the person's agency reads it.
+      const parisNoon = new Date(`${parisDayOf(filter.referenceDate)}T12:00:00Z`);
+      const nextDay = new Date(parisNoon.getTime() + 86_400_000).toISOString().slice(0, 10);
       const base: CourseSearch = { text: 'Snapshot', active: true, startsAfter: nextDay };
       const found: Course[] = [];
       if (filter.near !== null) {
