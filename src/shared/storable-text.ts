@@ -9,8 +9,8 @@ export const UNSTORABLE_REASON =
   'must not contain a NUL character (U+0000) or half of a character cut in two (a lone surrogate)';
 
 /** A code point of category Cs: with the `u` flag, only a surrogate that is not half of a pair. */
-const UNSTORABLE = /[\u0000\p{Cs}]/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export function holdsUnstorableCharacter(text: string): boolean {
-  return UNSTORABLE.test(text);
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
 }
