@@ -205,6 +205,7 @@ export class ReviewService {
           }
           reasonCode = reason.code;
         }
+        const actSeconds = secondsSincePreviousAct(set, now);
         figure = {
           decision:
             decision.decision === 'approve'
@@ -214,9 +215,8 @@ export class ReviewService {
                 : 'rejected',
           source: item.source,
           opened: set.openedAt !== null,
-          seconds: secondsSincePreviousAct(set, now),
+          seconds: actSeconds,
         };
-        const actSeconds = figure.seconds;
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
         item.comment = comment;
