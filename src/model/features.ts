@@ -1,7 +1,7 @@
 import { type CourseInput, isRemoteOnly } from '../courses/course.ts';
 import type { CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import { parisDayNumberOf } from '../shared/french-day.ts';
+import { parisDayNumberOf, parisDayOf } from '../shared/french-day.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
 import type { MonotoneDirection } from './monotonize.ts';
@@ -324,13 +324,16 @@ export function countMonthsUnemployed(
   return { months: synced + elapsed, synced, elapsed };
 }
 
-/** Whole calendar months (UTC) from `from` to `to`; 0 when `to` is not later or either date is invalid. */
+/**
+ * Whole calendar months from `from` to `to`, counted on the days in France (as "today" is
+ * everywhere): a sync on 31 January at 23:30 in Paris is a sync of 31 January, not of 1 February
+ * as UTC would have it. 0 when `to` is not later or either date is invalid.
+ */
 function countWholeMonths(from: Date, to: Date): number {
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 0;
-  const months =
-    (to.getUTCFullYear() - from.getUTCFullYear()) * 12 +
-    (to.getUTCMonth() - from.getUTCMonth()) -
-    (to.getUTCDate() < from.getUTCDate() ? 1 : 0);
+  const [fromYear, fromMonth, fromDay] = parisDayOf(from).split('-').map(Number);
+  const [toYear, toMonth, toDay] = parisDayOf(to).split('-').map(Number);
+  const months = (toYear - fromYear) * 12 + (toMonth - fromMonth) - (toDay < fromDay ? 1 : 0);
   return Math.max(0, months);
 }
 

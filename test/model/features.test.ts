@@ -320,6 +320,15 @@ describe('monthsUnemployed and yearsExperience', () => {
     ).toBe(6);
   });
 
+  it('count whole months on the days in France, not the UTC days', () => {
+    // Synced on 1 February at noon; read on 1 March at 00:30 in Paris (28 February 23:30 UTC).
+    const syncedFebruary1 = { monthsUnemployed: 5, updatedAt: '2027-02-01T11:00:00.000Z' };
+    expect(countMonthsUnemployed(syncedFebruary1, new Date('2027-02-28T23:30:00Z')).elapsed).toBe(1);
+    // Synced on 1 February at 00:30 in Paris (31 January 23:30 UTC); read on 31 March: one month, not two.
+    const syncedJustAfterMidnight = { monthsUnemployed: 5, updatedAt: '2027-01-31T23:30:00.000Z' };
+    expect(countMonthsUnemployed(syncedJustAfterMidnight, new Date('2027-03-31T10:00:00Z')).elapsed).toBe(1);
+  });
+
   it('take a profile synced on the reference day, or after it, as it is', () => {
     expect(featureOf('monthsUnemployed', { monthsUnemployed: 5, updatedAt: REFERENCE.toISOString() })).toBe(
       5,
