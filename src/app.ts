@@ -124,10 +124,31 @@ export function createApp(deps: AppDependencies): Express {
   // the routes it does not check, so that every path answers them alike.
   app.use(refuseBracketQueryKeys);
 
-  app.get('/openapi.json', (_req, res) => {
+  // One count for every caller: a token's subject under its roles, else the address. The contract and
+  // the documentation's pages (no token; the largest answers the service gives) count by address.
+  const limitRate = rateLimit({
+    windowMs: 60_000,
+    limit: config.http.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => rateLimitKeyOf(findPrincipal(req)) ?? ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: (_req, res) => {
+      sendProblem(
+        res,
+        problem(429, 'rate-limited', 'Too many requests', 'slow down and retry after the window resets'),
+      );
+    },
+  });
+
+  app.get('/openapi.json', limitRate, (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  app.use(
+    '/docs',
+    limitRate,
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }),
+  );
 
   app.use(
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
@@ -148,21 +169,7 @@ export function createApp(deps: AppDependencies): Express {
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
   app.use(refuseUnstorableCharacters);
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.http.rateLimitPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      keyGenerator: (req) => rateLimitKeyOf(findPrincipal(req)) ?? ipKeyGenerator(req.ip ?? 'unknown'),
-      handler: (_req, res) => {
-        sendProblem(
-          res,
-          problem(429, 'rate-limited', 'Too many requests', 'slow down and retry after the window resets'),
-        );
-      },
-    }),
-  );
+  app.use(limitRate);
 
   app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(createJobSeekerRoutes(services.jobSeekers));

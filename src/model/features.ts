@@ -331,8 +331,8 @@ export function countMonthsUnemployed(
  */
 function countWholeMonths(from: Date, to: Date): number {
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 0;
-  const [fromYear, fromMonth, fromDay] = parisDayOf(from).split('-').map(Number);
-  const [toYear, toMonth, toDay] = parisDayOf(to).split('-').map(Number);
+  const [fromYear = 0, fromMonth = 0, fromDay = 0] = parisDayOf(from).split('-').map(Number);
+  const [toYear = 0, toMonth = 0, toDay = 0] = parisDayOf(to).split('-').map(Number);
   const months = (toYear - fromYear) * 12 + (toMonth - fromMonth) - (toDay < fromDay ? 1 : 0);
   return Math.max(0, months);
 }

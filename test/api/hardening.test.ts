@@ -131,6 +131,25 @@ describe('HTTP hardening', () => {
   });
 });
 
+describe('the contract and documentation pages', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('limits the contract and the documentation pages by address, as any request without a token', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await t.http.get('/openapi.json')).status);
+    const limited = await t.http.get('/openapi.json');
+    const docs = await t.http.get('/docs/');
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(docs.status).toBe(429);
+  });
+});
+
 describe('operations endpoints', () => {
   let t: TestApp;
   beforeAll(async () => {
