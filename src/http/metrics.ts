@@ -51,7 +51,8 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     name: 'aiguillage_item_decisions_total',
     help:
       "Counselors' decisions on items (an addition is an approval of the counselor's own), by decision " +
-      '(course_unavailable: a rejection the catalog forced), by who put the item in the set, and whether the set had been opened first',
+      '(course_unavailable: a rejection the catalog forced), by who put the item in the set, and whether the set had been opened first ' +
+      "(a set made by hand counts as opened: nothing of the model's is in it to read)",
     labelNames: ['decision', 'source', 'opened'] as const,
     registers: [registry],
   });

@@ -95,7 +95,10 @@ export interface ItemDecisionFigure {
   /** `course_unavailable`: a rejection the catalog forced (the course withdrawn), no judgement of the model. */
   decision: 'approved' | 'rejected' | 'course_unavailable';
   source: ItemSource;
-  /** Whether the counselor had opened the set (its first read) before deciding. */
+  /**
+   * Whether the counselor had opened the set (its first read) before deciding. A set made by hand
+   * counts as opened: it holds nothing of the model's to read first, and its counselor made it.
+   */
   opened: boolean;
   /**
    * Seconds since the counselor's previous act on the set: the time the oversight figures give a
@@ -214,7 +217,7 @@ export class ReviewService {
                 ? 'course_unavailable'
                 : 'rejected',
           source: item.source,
-          opened: set.openedAt !== null,
+          opened: isOpenedForFigures(set),
           seconds: actSeconds,
         };
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
@@ -290,7 +293,7 @@ export class ReviewService {
       figure = {
         decision: 'approved',
         source: 'counselor',
-        opened: set.openedAt !== null,
+        opened: isOpenedForFigures(set),
         seconds: secondsSincePreviousAct(set, now),
       };
       const item: RecommendationItem = {
@@ -684,6 +687,11 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
   const item = set.items.find((candidate) => candidate.id === itemId);
   if (item === undefined) throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
   return item;
+}
+
+/** Whether a decision counts as taken in an opened set (`ItemDecisionFigure.opened`). */
+function isOpenedForFigures(set: RecommendationSet): boolean {
+  return set.openedAt !== null || set.model === null;
 }
 
 /** Null when the set was not opened, or when the time since is unknown (`measureSecondsSince`). */

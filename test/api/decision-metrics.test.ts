@@ -4,7 +4,15 @@ import { parse } from 'yaml';
 import { scrapeMetrics } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
-import { act, createSet, decide, readSet, type TestClock } from '../support/workflow.ts';
+import {
+  act,
+  createSet,
+  decide,
+  putSettings,
+  readSet,
+  requestManualSet,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /** The value of one series of the exposition text, 0 when it is not there yet. */
@@ -121,6 +129,26 @@ describe('the decision figures of /metrics', () => {
     expect(readSeries(after, unopened) - readSeries(before, unopened)).toBe(1);
     const fast = 'aiguillage_item_decision_seconds_bucket{le="2",decision="approved"}';
     expect(readSeries(after, fast) - readSeries(before, fast)).toBe(1);
+  });
+
+  it('counts the courses added to a set made by hand as opened: it holds nothing of the model’s to read', async () => {
+    await putSettings(t, { aiEnabled: false });
+    const before = await scrapeMetrics(t);
+    const created = await requestManualSet(t, counselor, 'js-1');
+    expect(created.status).toBe(201);
+    // Filled straight from the creation's answer, as the manual path goes: nothing to open first.
+    const added = await act(t, counselor, created.body.id, 'items', String(created.headers.etag), {
+      courseId: 'LYON-AS-1',
+      reason: 'Formation choisie avec la personne en entretien',
+    });
+    expect(added.status).toBe(201);
+    await putSettings(t, { aiEnabled: true });
+
+    const after = await scrapeMetrics(t);
+    const series = (opened: string) =>
+      `aiguillage_item_decisions_total{decision="approved",source="counselor",opened="${opened}"}`;
+    expect(readSeries(after, series('false')) - readSeries(before, series('false'))).toBe(0);
+    expect(readSeries(after, series('true')) - readSeries(before, series('true'))).toBe(1);
   });
 
   it('counts a decision of exactly fastDecisionSeconds as fast, in the histogram and in the oversight figures alike', async () => {
