@@ -129,6 +129,17 @@ describe('course import API', () => {
       expect(await exists('BAD-6')).toBe(false);
     });
 
+    it('refuses a line whose skill codes name a sensitive fact, naming the field and the kind of fact, and writes nothing', async () => {
+      const body = ndjson([aLine('SKILL-1'), aLine('SKILL-2', { skills: ['accueil', 'RQTH'] })]);
+      const res = await postImport('application/x-ndjson', body);
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toEqual([
+        { line: 2, field: 'skills[1]', reason: expect.stringContaining('(health)') },
+      ]);
+      expect(JSON.stringify(res.body)).not.toMatch(/rqth/i);
+      expect(await exists('SKILL-1')).toBe(false);
+    });
+
     it('reports a line that is not JSON with its number', async () => {
       const body = [
         JSON.stringify(aLine('JS-1')),

@@ -316,7 +316,8 @@ export interface paths {
          * Import courses in bulk
          * @description NDJSON (one course per line) or CSV (header row; list fields separated by `|`), chosen by
          *     Content-Type, in UTF-8. Each line carries the course `id` and the fields of `CourseInput`,
-         *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
+         *     under the same rules (a skill code naming sensitive information is a line error, see
+         *     `SkillCode`); existing courses are replaced. All or nothing: when any line is invalid
          *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
          *     more were left out). An id repeated within one import is an error on the later line. A body
          *     without any course is refused with a 422 and no line error.
@@ -1475,7 +1476,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`). */
+            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
@@ -1596,6 +1597,13 @@ export interface components {
             lat: number;
             lon: number;
         };
+        /**
+         * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). The model reads skill
+         *     codes, so one that seems to name sensitive information about a person (health or disability,
+         *     religion, origin, union membership, sexual orientation, politics, justice: `rqth`,
+         *     `travailleur-handicape`), as the free-text screening finds it, is refused with a 422 naming
+         *     its place and the kind of information, never the term.
+         */
         SkillCode: string;
         JobSeekerInput: components["schemas"]["JobSeekerFields"];
         /**
@@ -3661,6 +3669,19 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description A skill code seems to name sensitive information (see `SkillCode`): `field` is `skills`,
+             *     and `errors` names each such code by its place (`skills[1]`) and the kind of information
+             *     (`health`…), never the term. Nothing is stored.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -4032,7 +4053,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The course breaks a catalog rule (a safety net behind the schema, which states the same rules). */
+            /** @description The course breaks a catalog rule (a safety net behind the schema, which states the same rules), or a skill code seems to name sensitive information (see `SkillCode`); `errors` names each field (`skills[1]`). */
             422: {
                 headers: {
                     [name: string]: unknown;
