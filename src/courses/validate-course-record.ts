@@ -1,5 +1,4 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
-import { screenCode } from '../screening/screen-code.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 import { COURSE_ID, type CourseRecord, MODALITIES, type Modality } from './course.ts';
@@ -69,9 +68,7 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
       min: 0,
       max: 100,
       item: (skill) =>
-        skill.length >= 1 && codePointLength(skill) <= 64
-          ? screenCode(skill)
-          : 'must be 1 to 64 characters long',
+        skill.length >= 1 && codePointLength(skill) <= 64 ? undefined : 'must be 1 to 64 characters long',
     }),
     exitLevel: fields.level('exitLevel'),
     prerequisiteLevel: fields.level('prerequisiteLevel'),

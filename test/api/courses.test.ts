@@ -138,18 +138,6 @@ describe('course catalog API', () => {
       const paths = (res.body.errors as Array<{ path: string }>).map((e) => e.path);
       expect(paths).toEqual(expect.arrayContaining(['/body/exitLevel', '/body/modality']));
     });
-
-    it('refuses a course whose skill codes name a sensitive fact, with 422 naming the place and the kind of fact, and writes nothing', async () => {
-      const res = await t.http
-        .put('/v1/courses/PUT-4')
-        .auth(admin, { type: 'bearer' })
-        .send(aCourse({ skills: ['soins', 'sante-mentale'] }));
-      expect(res.status, JSON.stringify(res.body)).toBe(422);
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.body.errors).toEqual([{ path: 'skills[1]', message: expect.stringContaining('(health)') }]);
-      expect(JSON.stringify(res.body)).not.toContain('mentale');
-      expect((await t.http.get('/v1/courses/PUT-4').auth(counselor, { type: 'bearer' })).status).toBe(404);
-    });
   });
 
   describe('search', () => {

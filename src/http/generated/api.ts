@@ -316,8 +316,7 @@ export interface paths {
          * Import courses in bulk
          * @description NDJSON (one course per line) or CSV (header row; list fields separated by `|`), chosen by
          *     Content-Type, in UTF-8. Each line carries the course `id` and the fields of `CourseInput`,
-         *     under the same rules (a skill code naming sensitive information is a line error, see
-         *     `SkillCode`); existing courses are replaced. All or nothing: when any line is invalid
+         *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
          *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
          *     more were left out). An id repeated within one import is an error on the later line. A body
          *     without any course is refused with a 422 and no line error.
@@ -1599,10 +1598,11 @@ export interface components {
         };
         /**
          * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). The model reads skill
-         *     codes, so one that seems to name sensitive information about a person (health or disability,
-         *     religion, origin, union membership, sexual orientation, politics, justice: `rqth`,
-         *     `travailleur-handicape`), as the free-text screening finds it, is refused with a 422 naming
-         *     its place and the kind of information, never the term.
+         *     codes, so a job seeker's code that seems to name sensitive information about them (health or
+         *     disability, religion, origin, union membership, sexual orientation, politics, justice:
+         *     `rqth`, `travailleur-handicape`), as the free-text screening finds it, is refused with a 422
+         *     naming its place and the kind of information, never the term. A course's skill codes say
+         *     what it teaches and are not screened.
          */
         SkillCode: string;
         JobSeekerInput: components["schemas"]["JobSeekerFields"];
@@ -4053,7 +4053,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The course breaks a catalog rule (a safety net behind the schema, which states the same rules), or a skill code seems to name sensitive information (see `SkillCode`); `errors` names each field (`skills[1]`). */
+            /** @description The course breaks a catalog rule (a safety net behind the schema, which states the same rules). */
             422: {
                 headers: {
                     [name: string]: unknown;
