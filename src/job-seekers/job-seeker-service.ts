@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import { screenCode } from '../screening/screen-code.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput, jobSeekerNotFound } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
@@ -35,6 +37,7 @@ export class JobSeekerService {
     id: string,
     input: JobSeekerInput,
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
+    refuseSensitiveSkills(input.skills);
     const { deps } = this;
     return deps.decisionLog.withTransaction(async (trx) => {
       const now = deps.now();
@@ -74,4 +77,21 @@ export class JobSeekerService {
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }
+}
+
+/**
+ * Refuses skill codes that name sensitive information (`rqth`): the model reads them, and the
+ * profile holds no sensitive attribute (DESIGN.md, principle 4). Each such code is named by its
+ * place, not echoed.
+ */
+function refuseSensitiveSkills(skills: readonly string[]): void {
+  const errors = skills.flatMap((skill, index) => {
+    const reason = screenCode(skill);
+    return reason === undefined ? [] : [{ path: `skills[${index}]`, message: reason }];
+  });
+  if (errors.length === 0) return;
+  throw new InvalidInputError(
+    'the skills field holds codes that seem to name sensitive information: leave them out of the profile',
+    { field: 'skills', errors },
+  );
 }

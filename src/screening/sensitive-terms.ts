@@ -1,10 +1,12 @@
 import { foldText } from '../shared/fold-text.ts';
+import { removeInvisibleCharacters } from '../shared/invisible-characters.ts';
 
 /**
  * Free-text screening. Counselors' comments and messages should not carry special-category data
  * (GDPR Art. 9) or other sensitive facts; a hit is not refused but comes back as a warning so the
  * writer can rephrase. The lists are deliberately short and literal: a warning that fires too
- * often gets ignored.
+ * often gets ignored. Each term is written once, folded (no accents, lower case) and in its base
+ * form: the matcher finds its feminine and plural forms ({@link listWordForms}).
  */
 const SENSITIVE_TERMS = {
   health: [
@@ -12,15 +14,19 @@ const SENSITIVE_TERMS = {
     'malade',
     'cancer',
     'diabete',
+    'diabetique',
     'depression',
+    'depressif',
+    'bipolaire',
     'handicap',
-    'handicape',
-    'handicapee',
     'mdph',
     'rqth',
+    // Allocation aux adultes handicapés: a whole word only, as every term.
+    'aah',
     'invalidite',
     'hospitalise',
     'hospitalisation',
+    'hopital',
     'therapie',
     'psychiatre',
     'psychiatrique',
@@ -48,6 +54,7 @@ const SENSITIVE_TERMS = {
     'probleme de sante',
     'raison de sante',
     'etat de sante',
+    'sante mentale',
     'health problem',
     'health condition',
     'medical condition',
@@ -58,30 +65,27 @@ const SENSITIVE_TERMS = {
     'autisme',
     'autiste',
     'sourd',
-    'sourde',
     'malvoyant',
-    'malvoyante',
+    'aveugle',
     'deaf',
   ],
   religion: [
     'religion',
     'religieux',
-    'religieuse',
     'musulman',
-    'musulmane',
     'chretien',
-    'chretienne',
     'juif',
-    'juive',
     'catholique',
     'islam',
     'ramadan',
     'voile',
+    'hijab',
     'mosquee',
     'eglise',
     'synagogue',
     'muslim',
     'christian',
+    'jew',
     'jewish',
     'catholic',
     'church',
@@ -95,10 +99,8 @@ const SENSITIVE_TERMS = {
     'racial',
     'nationalite',
     'immigre',
-    'immigree',
     'sans papiers',
     'etranger',
-    'etrangere',
     'ethnic',
     'ethnicity',
     'nationality',
@@ -107,24 +109,12 @@ const SENSITIVE_TERMS = {
     'refugie',
     'refugee',
   ],
-  union: [
-    'syndicat',
-    'syndique',
-    'syndiquee',
-    'syndical',
-    'syndicale',
-    'cgt',
-    'cfdt',
-    'trade union',
-    'union member',
-  ],
+  union: ['syndicat', 'syndique', 'syndical', 'cgt', 'cfdt', 'force ouvriere', 'trade union', 'union member'],
   sexualOrientation: [
     'homosexuel',
-    'homosexuelle',
     'gay',
     'lesbienne',
     'bisexuel',
-    'bisexuelle',
     'transgenre',
     'orientation sexuelle',
     'homosexual',
@@ -133,17 +123,8 @@ const SENSITIVE_TERMS = {
     'transgender',
     'sexual orientation',
   ],
-  politics: ['politique', 'militant', 'militante', 'parti politique', 'political', 'activist'],
-  justice: [
-    'casier judiciaire',
-    'condamne',
-    'condamnee',
-    'prison',
-    'incarcere',
-    'criminal record',
-    'convicted',
-    'jail',
-  ],
+  politics: ['politique', 'militant', 'parti politique', 'political', 'activist'],
+  justice: ['casier judiciaire', 'condamne', 'prison', 'incarcere', 'criminal record', 'convicted', 'jail'],
 } satisfies Record<string, readonly string[]>;
 
 /** The categories named to a job seeker, who reads the product in French. */
@@ -195,12 +176,33 @@ const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [SensitiveTermCategory, rea
 );
 
 /**
- * Whole words, each also in the plural ("maladies", "problèmes de santé"), the words of a phrase
- * apart by spaces or hyphens ("burn-out", "arrêt-maladie").
+ * Whole words in every form {@link listWordForms} gives, the words of a phrase apart by spaces,
+ * hyphens or underscores ("burn-out", "arrêt-maladie", "sante_mentale").
  */
 function termPattern(term: string): RegExp {
-  const words = term.split(' ').map((word) => `${word}s?`);
-  return new RegExp(`(^|[^a-z0-9])${words.join('[\\s-]+')}($|[^a-z0-9])`);
+  const words = term.split(' ').map((word) => `(?:${listWordForms(word).join('|')})`);
+  return new RegExp(`(^|[^a-z0-9])${words.join('[\\s_-]+')}($|[^a-z0-9])`);
+}
+
+/**
+ * The forms of a listed word a text may hold, as patterns: the word with an e or two and an s
+ * (a past participle, the feminine, the plural: handicap, handicapé, handicapées), the French
+ * feminines in -ve, -se, -enne, -elle (juive, religieuse, chrétienne, homosexuelle), the plural
+ * in -aux (syndicaux, hôpitaux) and the English plurals in -ies and -es (disabilities, illnesses).
+ * A word of three letters or fewer is an acronym or a short word (cgt, vih, gay): only its plural
+ * in s, so that "hiv" does not find "hive".
+ */
+function listWordForms(word: string): string[] {
+  if (word.length <= 3) return [`${word}s?`];
+  const forms = [`${word}e{0,2}s?`];
+  const stem = word.slice(0, -1);
+  if (word.endsWith('f')) forms.push(`${stem}ves?`);
+  if (word.endsWith('x')) forms.push(`${stem}ses?`);
+  if (/(en|el)$/.test(word)) forms.push(`${word}${word.slice(-1)}es?`);
+  if (word.endsWith('al')) forms.push(`${word.slice(0, -2)}aux`);
+  if (/[^aeiou]y$/.test(word)) forms.push(`${stem}ies`);
+  if (/(s|x|z|ch|sh)$/.test(word)) forms.push(`${word}es`);
+  return forms;
 }
 
 /** Checks one free-text field; returns a warning when it seems to mention sensitive information. */
@@ -232,8 +234,9 @@ export function listSensitiveTermCategories(text: string | null | undefined): Se
 
 function findHits(text: string | null | undefined): typeof PATTERNS {
   if (text === null || text === undefined || text.trim() === '') return [];
-  // Folded so that "Maladie" and "maladié" match "maladie".
-  const normalised = foldText(text);
+  // Folded as a reader reads it: "Maladie", "maladié", "ｍａｌａｄｉｅ" (compatibility forms, NFKC) and
+  // "mala\u00ADdie" (a soft hyphen, drawn as nothing) all match "maladie".
+  const normalised = foldText(removeInvisibleCharacters(text.normalize('NFKC')));
   return PATTERNS.filter(({ pattern }) => pattern.test(normalised));
 }
 

@@ -4,15 +4,13 @@ import { removeInvisibleCharacters } from './invisible-characters.ts';
 /** The fewest characters that show in a required free text: a reason, a purpose. */
 export const SHOWN_TEXT_MINIMUM = 3;
 
-/**
- * Characters drawn blank: spaces, the code points Unicode says to draw as nothing (Hangul fillers,
- * variation selectors…) and the blank Braille pattern, which is a letter drawn as a space.
- */
-const BLANK_CHARACTERS = /[\s\p{Default_Ignorable_Code_Point}\u2800]/gu;
+/** Characters drawn blank: spaces and the blank Braille pattern, which is a letter drawn as a space. */
+const BLANK_CHARACTERS = /[\s\u2800]/gu;
 
 /**
  * How many characters of a text show: spaces, blank letters and invisible characters (zero-width
- * spaces, bidirectional overrides…) are not counted, since a reader sees nothing of them.
+ * spaces, bidirectional overrides, Hangul fillers, variation selectors…) are not counted, since a
+ * reader sees nothing of them.
  */
 export function countShownCharacters(text: string): number {
   return [...removeInvisibleCharacters(text).replace(BLANK_CHARACTERS, '')].length;

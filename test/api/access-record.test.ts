@@ -440,8 +440,8 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     const res = await requestRecord(t, admin, SEEKER, 'DSAR-12-handicapee');
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.detail).toMatch(/X-Access-Request.*kept readable.*handicape/);
-    expect(res.body.terms).toEqual(['handicapee']);
+    expect(res.body.detail).toMatch(/X-Access-Request.*kept readable.*handicap/);
+    expect(res.body.terms).toEqual(['handicap']);
     expect(await headSeq(t)).toBe(head);
   });
 

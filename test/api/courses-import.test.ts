@@ -129,6 +129,13 @@ describe('course import API', () => {
       expect(await exists('BAD-6')).toBe(false);
     });
 
+    it('imports courses whose skills name the health or disability field they teach: they are about no one', async () => {
+      const body = ndjson([aLine('SKILL-1', { skills: ['sante-mentale', 'accompagnement-handicap'] })]);
+      const res = await postImport('application/x-ndjson', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(await exists('SKILL-1')).toBe(true);
+    });
+
     it('reports a line that is not JSON with its number', async () => {
       const body = [
         JSON.stringify(aLine('JS-1')),

@@ -91,6 +91,23 @@ describe('job seekers API', () => {
     expect(stored.status).toBe(404);
   });
 
+  it('refuses skill codes naming a health or disability fact with 422 naming their place and the kind of fact, never the code, and stores nothing', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills: ['accueil', 'rqth', 'travailleur handicapé'] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.field).toBe('skills');
+    expect(res.body.errors).toEqual([
+      { path: 'skills[1]', message: expect.stringContaining('(health)') },
+      { path: 'skills[2]', message: expect.stringContaining('(health)') },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/rqth|travailleur/);
+    const stored = await t.http.get('/v1/job-seekers/js-skills').auth(counselorA, { type: 'bearer' });
+    expect(stored.status).toBe(404);
+  });
+
   it('refuses a date no calendar has (30 February) with 400 naming the field', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-dates')

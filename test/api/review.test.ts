@@ -670,6 +670,22 @@ describe('review API', () => {
       expect(await warningCount('message')).toBe(before + 1);
     });
 
+    it('refuses a message whose sensitive word is split by an invisible character until confirmed, as the plain word', async () => {
+      // Soft hyphen, zero-width space: the person's portal shows "grossesse".
+      for (const message of [
+        'Vu votre gros\u00ADsesse, la formation à distance est à privilégier.',
+        'Vu votre gros\u200Bsesse, la formation à distance est à privilégier.',
+      ]) {
+        const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        const { etag } = await decideAll(t, counselor, set.id);
+        const refused = await act(t, counselor, set.id, 'publish', etag, { message });
+        expect(refused.status).toBe(422);
+        expect(refused.body.warnings).toEqual([
+          expect.objectContaining({ field: 'message', terms: ['grossesse'] }),
+        ]);
+      }
+    });
+
     it('logs a message published despite sensitive-term warnings as acknowledged, the warned categories sealed with it', async () => {
       const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
       const { etag } = await decideAll(t, counselor, set.id);

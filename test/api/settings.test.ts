@@ -119,6 +119,21 @@ describe('settings API', () => {
     expect(read.body.lastChange.reason).toBeNull();
   });
 
+  it('refuses a change reason with a sensitive word in fullwidth letters or in its French form, as the plain English one', async () => {
+    for (const changeReason of [
+      'Plainte d’une personne ｈａｎｄｉｃａｐéｅ',
+      'Plainte d’une personne sortie de l’hôpital la veille',
+      'Plainte: personne sortie du hospital',
+    ]) {
+      const res = await t.http
+        .put('/v1/settings')
+        .auth(admin, { type: 'bearer' })
+        .send({ ...DEFAULTS, aiEnabled: false, changeReason });
+      expect(res.status, changeReason).toBe(422);
+      expect(res.body).toMatchObject({ field: 'changeReason', terms: [expect.any(String)] });
+    }
+  });
+
   it('refuses a change reason holding the id of a job seeker the log is about, changing nothing and logging the refusal alone', async () => {
     const integration = await t.tokenFor('integration', 'svc-crm');
     const synced = await t.http

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { screenText } from '../../src/screening/sensitive-terms.ts';
 
+/** The terms a counselor's text is warned about, as the list writes them. */
+function termsOf(text: string): string[] {
+  return screenText('comment', text)[0]?.terms ?? [];
+}
+
 describe('free-text screening', () => {
   it('warns about a health term in French, whatever the accents and case', () => {
     const [warning] = screenText('comment', 'Personne en Arrêt Maladie depuis mars');
@@ -45,6 +50,58 @@ describe('free-text screening', () => {
     expect(screenText('comment', 'En burn-out depuis juin')[0]?.terms).toEqual(['burn out']);
     expect(screenText('comment', 'Se déplace en fauteuil roulant')[0]?.terms).toEqual(['fauteuil roulant']);
     expect(screenText('message', 'Two health conditions to discuss')).toHaveLength(1);
+  });
+
+  it('warns about the feminine forms of listed words, each term listed once', () => {
+    expect(termsOf('Hospitalisée en mars, disponible en juin')).toEqual(['hospitalise']);
+    expect(termsOf('Réfugiée syrienne arrivée en 2024')).toEqual(['refugie']);
+    expect(termsOf('Incarcérée deux ans, sortie en janvier')).toEqual(['incarcere']);
+    expect(termsOf('Reconnue handicapée')).toEqual(['handicap']);
+    expect(termsOf('Elle est juive, lui chrétien')).toEqual(['chretien', 'juif']);
+    expect(termsOf('Une personne dépressive, homosexuelle et religieuse')).toEqual([
+      'depressif',
+      'religieux',
+      'homosexuel',
+    ]);
+  });
+
+  it('warns about French plurals in -aux and English plurals in -ies and -es', () => {
+    expect(termsOf('Anciens mandats syndicaux chez son employeur')).toEqual(['syndical']);
+    expect(termsOf('Deux séjours dans des hôpitaux')).toEqual(['hopital']);
+    expect(termsOf('Two disabilities to take into account')).toEqual(['disability']);
+    expect(termsOf('Chronic illnesses, off work since May')).toEqual(['illness']);
+    expect(termsOf('Two pregnancies in three years')).toEqual(['pregnancy']);
+  });
+
+  it('warns about the French word for a listed English one, and about facts the list once missed', () => {
+    expect(termsOf('Hospital stay in March')).toEqual(['hospital']);
+    expect(termsOf('Séjour à l’hôpital en mars')).toEqual(['hopital']);
+    const missed: [string, string][] = [
+      ['Personne aveugle', 'aveugle'],
+      ['Diabétique, traitement en cours', 'diabetique'],
+      ['Trouble bipolaire', 'bipolaire'],
+      ['Suivi en santé mentale', 'sante mentale'],
+      ['Perçoit l’AAH depuis 2020', 'aah'],
+      ['Délégué Force Ouvrière', 'force ouvriere'],
+      ['Porte le hijab', 'hijab'],
+      ['Jews and Muslims', 'jew'],
+    ];
+    for (const [text, term] of missed) expect(termsOf(text), text).toContain(term);
+  });
+
+  it('warns about a listed word as the reader sees it: split by an invisible character or in fullwidth letters', () => {
+    // Each is drawn exactly as the plain word.
+    expect(termsOf('Encein\u00ADte de 5 mois')).toEqual(['enceinte']);
+    expect(termsOf('Reconnu travailleur hand\u200Bicapé')).toEqual(['handicap']);
+    expect(termsOf('Vu votre gros\u2060sesse')).toEqual(['grossesse']);
+    expect(termsOf('ｍａｌａｄｉｅ chronique')).toEqual(['maladie']);
+  });
+
+  it('does not warn about acronyms and ordinary words that merely look like a listed one', () => {
+    expect(screenText('comment', 'A hive of activity, aux horaires de bureau')).toEqual([]);
+    expect(screenText('comment', 'Formation en hôtellerie, agent de service hospitalier')).toEqual([]);
+    expect(screenText('comment', 'Réseaux sociaux, locaux régionaux, frais généraux')).toEqual([]);
+    expect(screenText('comment', 'Le syndic de copropriété, en juillet')).toEqual([]);
   });
 
   it('does not warn about health care as a field of training', () => {

@@ -1475,7 +1475,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`). */
+            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
@@ -1596,6 +1596,14 @@ export interface components {
             lat: number;
             lon: number;
         };
+        /**
+         * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). The model reads skill
+         *     codes, so a job seeker's code that seems to name sensitive information about them (health or
+         *     disability, religion, origin, union membership, sexual orientation, politics, justice:
+         *     `rqth`, `travailleur-handicape`), as the free-text screening finds it, is refused with a 422
+         *     naming its place and the kind of information, never the term. A course's skill codes say
+         *     what it teaches and are not screened.
+         */
         SkillCode: string;
         JobSeekerInput: components["schemas"]["JobSeekerFields"];
         /**
@@ -3661,6 +3669,19 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description A skill code seems to name sensitive information (see `SkillCode`): `field` is `skills`,
+             *     and `errors` names each such code by its place (`skills[1]`) and the kind of information
+             *     (`health`…), never the term. Nothing is stored.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
