@@ -343,6 +343,7 @@ export class RecommendationService {
             id: made.id,
             seekerId: made.seekerId,
             status: made.status,
+            expiresAt: made.expiresAt,
           } satisfies StoredCreation),
           createdAt: made.createdAt,
         });
@@ -501,7 +502,11 @@ export class RecommendationService {
     if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
       throw jobSeekerNotFound(set.seekerId);
     }
-    const firstAnswer = firstAnswerOf(set, stored.status);
+    // Keys stored before the lifetime was kept answer the set's lifetime as it is now.
+    const firstAnswer = firstAnswerOf(set, {
+      status: stored.status,
+      expiresAt: stored.expiresAt ?? set.expiresAt,
+    });
     return { firstAnswer, changedSince: set.version !== firstAnswer.version };
   }
 }
@@ -561,14 +566,17 @@ function caseloadReader(counselor: Principal): SetReader {
 }
 
 /**
- * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
- * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
- * and attributions under the counselor's key. Keys written as whole sets read the same way.
+ * What an Idempotency-Key keeps of a creation: which set it made, in which state and until when,
+ * from which the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the
+ * person's scores and attributions under the counselor's key. Keys written as whole sets read the
+ * same way.
  */
 interface StoredCreation {
   id: string;
   seekerId: string;
   status: SetStatus;
+  /** The lifetime the creation answered, which a second review renews on the set; absent from keys stored before it was kept. */
+  expiresAt?: string;
 }
 
 /** Whether the set's counselor is still reviewing it: the states in which opening it means something. */

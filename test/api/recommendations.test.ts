@@ -222,6 +222,28 @@ describe('suggestions API', () => {
       }
     });
 
+    it('replays the expiresAt the creation answered, not the lifetime a hand-over to a second reviewer renewed', async () => {
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const key = newIdempotencyKey();
+        const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(first.status).toBe(201);
+        clock.advance(2 * 3_600_000);
+        const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
+        const handed = await act(t, counselor, first.body.id, 'publish', etag);
+        expect(handed.body.status).toBe('awaiting_second_review');
+        expect(handed.body.expiresAt).not.toBe(first.body.expiresAt);
+
+        const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(again.status).toBe(201);
+        expect(again.body.expiresAt).toBe(first.body.expiresAt);
+        expect(again.body).toEqual(first.body);
+        expect(again.headers.etag).toBe(first.headers.etag);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('refuses the same key with another body with 422', async () => {
       const key = newIdempotencyKey();
       const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 3 });
