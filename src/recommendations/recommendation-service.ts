@@ -393,15 +393,15 @@ export class RecommendationService {
 
   /**
    * A set for review, with the courses the catalog withdrew since they were suggested or added. The
-   * owner's first read of an open set records the opening (decision times count from then); a set
-   * whose lifetime has passed is marked expired first.
+   * owner's first read of an open set they have not acted on yet records the opening (decision times
+   * count from then); a set whose lifetime has passed is marked expired first.
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
     const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
     return this.viewOf(await this.openRecommendationSet(counselor, set), reader);
   }
 
-  /** The set the counselor may read, expired first when due, opened when theirs and read for the first time. */
+  /** The set the counselor may read, expired first when due, opened when their read opens it (`isOpenedByRead`). */
   private async openRecommendationSet(
     counselor: Principal,
     found: RecommendationSet,
@@ -410,13 +410,10 @@ export class RecommendationService {
     const setId = found.id;
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    // A set whose review is over (published, retracted, discarded, expired), or handed to a second
-    // reviewer (its counselor decided every item from the creation's answer), is read, never opened:
-    // its version, which the second reviewer's If-Match holds, and its log stay as they are.
-    if (set.openedAt !== null || set.counselorId !== counselor.subject || !isBeingReviewed(set)) return set;
+    if (set.counselorId !== counselor.subject || !isOpenedByRead(set)) return set;
     return deps.decisionLog.withTransaction(async (trx) => {
       const fresh = await deps.store.findById(setId, trx);
-      if (fresh === undefined || fresh.openedAt !== null || !isBeingReviewed(fresh)) return fresh ?? set;
+      if (fresh === undefined || !isOpenedByRead(fresh)) return fresh ?? set;
       const version = fresh.version;
       fresh.openedAt = now.toISOString();
       if (!(await deps.store.save(trx, fresh, version))) return fresh;
@@ -579,9 +576,20 @@ interface StoredCreation {
   expiresAt?: string;
 }
 
-/** Whether the set's counselor is still reviewing it: the states in which opening it means something. */
-function isBeingReviewed(set: RecommendationSet): boolean {
-  return set.status === 'awaiting_shortlist' || set.status === 'pending_review';
+/**
+ * Whether its counselor's read opens the set: a first read while they review it, before they acted
+ * on it. A set whose review is over (published, retracted, discarded, expired), or handed to a
+ * second reviewer, is read, never opened: its version, which the second reviewer's If-Match holds,
+ * and its log stay as they are. So is a set already shortlisted, decided or added to from the
+ * creation's answer: it was reviewed unopened, and a read in another tab (or the case-management
+ * tool refreshing) must not make the ETag the deciding tab holds stale.
+ */
+function isOpenedByRead(set: RecommendationSet): boolean {
+  const reviewing = set.status === 'awaiting_shortlist' || set.status === 'pending_review';
+  const actedOn =
+    set.shortlist !== null ||
+    set.items.some((item) => item.source !== 'model' || item.decision !== 'pending');
+  return reviewing && set.openedAt === null && !actedOn;
 }
 
 /**
