@@ -343,6 +343,7 @@ export class RecommendationService {
             id: made.id,
             seekerId: made.seekerId,
             status: made.status,
+            expiresAt: made.expiresAt,
           } satisfies StoredCreation),
           createdAt: made.createdAt,
         });
@@ -392,15 +393,15 @@ export class RecommendationService {
 
   /**
    * A set for review, with the courses the catalog withdrew since they were suggested or added. The
-   * owner's first read of an open set records the opening (decision times count from then); a set
-   * whose lifetime has passed is marked expired first.
+   * owner's first read of an open set they have not acted on yet records the opening (decision times
+   * count from then); a set whose lifetime has passed is marked expired first.
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
     const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
     return this.viewOf(await this.openRecommendationSet(counselor, set), reader);
   }
 
-  /** The set the counselor may read, expired first when due, opened when theirs and read for the first time. */
+  /** The set the counselor may read, expired first when due, opened when their read opens it (`isOpenedByRead`). */
   private async openRecommendationSet(
     counselor: Principal,
     found: RecommendationSet,
@@ -409,13 +410,10 @@ export class RecommendationService {
     const setId = found.id;
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    // A set whose review is over (published, retracted, discarded, expired), or handed to a second
-    // reviewer (its counselor decided every item from the creation's answer), is read, never opened:
-    // its version, which the second reviewer's If-Match holds, and its log stay as they are.
-    if (set.openedAt !== null || set.counselorId !== counselor.subject || !isBeingReviewed(set)) return set;
+    if (set.counselorId !== counselor.subject || !isOpenedByRead(set)) return set;
     return deps.decisionLog.withTransaction(async (trx) => {
       const fresh = await deps.store.findById(setId, trx);
-      if (fresh === undefined || fresh.openedAt !== null || !isBeingReviewed(fresh)) return fresh ?? set;
+      if (fresh === undefined || !isOpenedByRead(fresh)) return fresh ?? set;
       const version = fresh.version;
       fresh.openedAt = now.toISOString();
       if (!(await deps.store.save(trx, fresh, version))) return fresh;
@@ -501,7 +499,11 @@ export class RecommendationService {
     if (!isOnCaseloadOf(await this.deps.jobSeekers.findById(set.seekerId), counselor)) {
       throw jobSeekerNotFound(set.seekerId);
     }
-    const firstAnswer = firstAnswerOf(set, stored.status);
+    // Keys stored before the lifetime was kept answer the set's lifetime as it is now.
+    const firstAnswer = firstAnswerOf(set, {
+      status: stored.status,
+      expiresAt: stored.expiresAt ?? set.expiresAt,
+    });
     return { firstAnswer, changedSince: set.version !== firstAnswer.version };
   }
 }
@@ -561,19 +563,33 @@ function caseloadReader(counselor: Principal): SetReader {
 }
 
 /**
- * What an Idempotency-Key keeps of a creation: which set it made and in which state, from which
- * the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the person's scores
- * and attributions under the counselor's key. Keys written as whole sets read the same way.
+ * What an Idempotency-Key keeps of a creation: which set it made, in which state and until when,
+ * from which the first answer is rebuilt (`firstAnswerOf`), rather than a second copy of the
+ * person's scores and attributions under the counselor's key. Keys written as whole sets read the
+ * same way.
  */
 interface StoredCreation {
   id: string;
   seekerId: string;
   status: SetStatus;
+  /** The lifetime the creation answered, which a second review renews on the set; absent from keys stored before it was kept. */
+  expiresAt?: string;
 }
 
-/** Whether the set's counselor is still reviewing it: the states in which opening it means something. */
-function isBeingReviewed(set: RecommendationSet): boolean {
-  return set.status === 'awaiting_shortlist' || set.status === 'pending_review';
+/**
+ * Whether its counselor's read opens the set: a first read while they review it, before they acted
+ * on it. A set whose review is over (published, retracted, discarded, expired), or handed to a
+ * second reviewer, is read, never opened: its version, which the second reviewer's If-Match holds,
+ * and its log stay as they are. So is a set already shortlisted, decided or added to from the
+ * creation's answer: it was reviewed unopened, and a read in another tab (or the case-management
+ * tool refreshing) must not make the ETag the deciding tab holds stale.
+ */
+function isOpenedByRead(set: RecommendationSet): boolean {
+  const reviewing = set.status === 'awaiting_shortlist' || set.status === 'pending_review';
+  const actedOn =
+    set.shortlist !== null ||
+    set.items.some((item) => item.source !== 'model' || item.decision !== 'pending');
+  return reviewing && set.openedAt === null && !actedOn;
 }
 
 /**

@@ -255,8 +255,8 @@ export interface RecommendationSet {
   items: RecommendationItem[];
   /**
    * The profile the model saw. Personal data shown to the job seeker only, never in the
-   * counselor's view of the set. Null on sets made before snapshots were kept, and in the first
-   * answer replayed to a retried creation.
+   * counselor's view of the set (its caveats are said from it). Null on sets made before
+   * snapshots were kept.
    */
   profileSnapshot: ProfileSnapshot | null;
 }
@@ -360,18 +360,22 @@ export const UNDECIDED = {
 /**
  * The set as its creation answered it, rebuilt from the set as it is now: the model's items in
  * rank order and undecided, nothing opened, added, reviewed or published yet, at version 1. The
- * model's items are never rewritten, so this is the first answer exactly; a retried creation gets
- * it back (`status` is the one the set was created with). It leaves the profile snapshot out, as
- * the counselor's view always does.
+ * model's items and the profile snapshot (from which the caveats are said) are never rewritten, so
+ * this is the first answer exactly; a retried creation gets it back, with the status and lifetime
+ * the set was created with (`creation`: a second review renews the lifetime since).
  */
-export function firstAnswerOf(set: RecommendationSet, status: SetStatus): RecommendationSet {
+export function firstAnswerOf(
+  set: RecommendationSet,
+  creation: Pick<RecommendationSet, 'status' | 'expiresAt'>,
+): RecommendationSet {
   const modelItems = set.items
     .filter((item) => item.source === 'model')
     .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   return {
     ...set,
     ...UNREVIEWED,
-    status,
+    status: creation.status,
+    expiresAt: creation.expiresAt,
     secondReview: {
       required: set.secondReview.required,
       firstReviewerId: null,
@@ -379,7 +383,6 @@ export function firstAnswerOf(set: RecommendationSet, status: SetStatus): Recomm
       returned: null,
     },
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),
-    profileSnapshot: null,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   aWorkflowSeeker,
   createAndPublish,
   createSet,
+  decide,
   decideAll,
   newIdempotencyKey,
   putSettings,
@@ -217,6 +218,28 @@ describe('suggestions API', () => {
 
         const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
         expect(again.body).toEqual(first.body);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('replays the expiresAt the creation answered, not the lifetime a hand-over to a second reviewer renewed', async () => {
+      await putSettings(t, { secondReviewRate: 1 });
+      try {
+        const key = newIdempotencyKey();
+        const first = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(first.status).toBe(201);
+        clock.advance(2 * 3_600_000);
+        const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
+        const handed = await act(t, counselor, first.body.id, 'publish', etag);
+        expect(handed.body.status).toBe('awaiting_second_review');
+        expect(handed.body.expiresAt).not.toBe(first.body.expiresAt);
+
+        const again = await requestSet(t, counselor, 'js-1', { idempotencyKey: key, limit: 2 });
+        expect(again.status).toBe(201);
+        expect(again.body.expiresAt).toBe(first.body.expiresAt);
+        expect(again.body).toEqual(first.body);
+        expect(again.headers.etag).toBe(first.headers.etag);
       } finally {
         await putSettings(t, {});
       }
@@ -585,6 +608,63 @@ describe('suggestions API', () => {
         limit: 1000,
       });
       expect(events.filter((event) => event.payload.setId === set.id)).toEqual([]);
+    });
+
+    it('does not open a set already decided from the creation’s answer: the deciding tab’s ETag stays valid', async () => {
+      const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 3 });
+      const [first, second] = set.items;
+      if (first === undefined || second === undefined) throw new Error('needs two items');
+      // Tab A decides straight from the creation's answer ("decided unopened" in the figures).
+      const decided = await decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' });
+      expect(decided.status).toBe(200);
+
+      // Tab B (or the case-management tool refreshing) reads the set.
+      clock.advance(5000);
+      const read = await readSet(t, counselor, set.id);
+      expect(read.set.openedAt).toBeNull();
+      expect(read.etag).toBe(decided.headers.etag);
+      expect(read.set.items.map((item) => item.decision)).toEqual(
+        decided.body.items.map((item: { decision: string }) => item.decision),
+      );
+
+      // Tab A's next decision, with the ETag its last one answered, goes through.
+      const next = await decide(t, counselor, set.id, second.itemId, String(decided.headers.etag), {
+        decision: 'approve',
+      });
+      expect(next.status).toBe(200);
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['recommendation.opened'],
+        limit: 1000,
+      });
+      expect(events.filter((event) => event.payload.setId === set.id)).toEqual([]);
+    });
+
+    it('does not open a set once a course was added to it from the creation’s answer', async () => {
+      const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 2 });
+      const added = await act(t, counselor, set.id, 'items', etag, {
+        courseId: 'PARIS-AS',
+        reason: 'Piste évoquée en entretien.',
+      });
+      expect(added.status).toBe(201);
+
+      const read = await readSet(t, counselor, set.id);
+      expect(read.set.openedAt).toBeNull();
+      expect(read.etag).toBe(added.headers.etag);
+    });
+
+    it('does not open a blind-first set once its shortlist was given from the creation’s answer', async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        const { set, etag } = await createSet(t, counselor, 'js-1', { limit: 2 });
+        const shortlisted = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: [] });
+        expect(shortlisted.status).toBe(200);
+
+        const read = await readSet(t, counselor, set.id);
+        expect(read.set.openedAt).toBeNull();
+        expect(read.etag).toBe(shortlisted.headers.etag);
+      } finally {
+        await putSettings(t, {});
+      }
     });
 
     it("answers another counselor's read of a set exactly as a missing set's", async () => {

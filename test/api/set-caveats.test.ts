@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createSet, readSet, syncSeeker, type TestClock } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  createSet,
+  newIdempotencyKey,
+  readSet,
+  requestSet,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const DAY_MS = 86_400_000;
@@ -38,5 +46,45 @@ describe("a set's caveats, on every reading", () => {
     expect(set.caveats).toEqual([
       { code: 'profile_not_recent', message: expect.stringContaining('100 days') },
     ]);
+  });
+
+  describe('replayed to a creation retried with its Idempotency-Key', () => {
+    it('replays the no_occupation_match caveat with the person’s occupations, as first answered', async () => {
+      // No course of the catalog trains for M1805: every suggestion lacks an exact occupation match.
+      await syncSeeker(t, 'js-caveat', aWorkflowSeeker({ targetOccupations: ['M1805'] }));
+      const key = newIdempotencyKey();
+      const first = await requestSet(t, counselor, 'js-caveat', { idempotencyKey: key });
+      expect(first.status).toBe(201);
+      expect(first.body.caveats[0].message).toContain('(M1805)');
+
+      const again = await requestSet(t, counselor, 'js-caveat', { idempotencyKey: key });
+      expect(again.status).toBe(201);
+      expect(again.body.caveats).toEqual(first.body.caveats);
+      expect(again.body).toEqual(first.body);
+    });
+
+    it('answers the same key sent twice at once with one body: the loser of the race gets the winner’s caveats', async () => {
+      await syncSeeker(t, 'js-caveat-race', aWorkflowSeeker({ targetOccupations: ['M1805'] }));
+      const key = newIdempotencyKey();
+      const [a, b] = await Promise.all([
+        requestSet(t, counselor, 'js-caveat-race', { idempotencyKey: key }),
+        requestSet(t, counselor, 'js-caveat-race', { idempotencyKey: key }),
+      ]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body.id).toBe(b.body.id);
+      expect(a.body.caveats).toEqual(b.body.caveats);
+    });
+
+    it('replays the profile_not_recent caveat the first answer gave', async () => {
+      await syncSeeker(t, 'js-stale');
+      clock.advance(100 * DAY_MS);
+      const key = newIdempotencyKey();
+      const first = await requestSet(t, counselor, 'js-stale', { idempotencyKey: key });
+      expect(first.status).toBe(201);
+      expect(first.body.caveats.map((c: { code: string }) => c.code)).toContain('profile_not_recent');
+
+      const again = await requestSet(t, counselor, 'js-stale', { idempotencyKey: key });
+      expect(again.body.caveats).toEqual(first.body.caveats);
+    });
   });
 });
