@@ -188,6 +188,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         outcomes: outcomeStore,
         decisionLog,
+        keyring: log.subjectKeyring,
         pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,

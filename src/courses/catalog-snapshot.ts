@@ -134,7 +134,7 @@ export function selectCandidates(
  * SQL leaves its course out of the candidates (it could be neither filtered nor scored) instead of
  * failing every suggestion.
  */
-export function hasReadableSession(course: Course): boolean {
+export function hasReadableSession(course: Pick<Course, 'nextSessionStart'>): boolean {
   if (course.nextSessionStart === null) return false;
   try {
     parseIsoDay(course.nextSessionStart);

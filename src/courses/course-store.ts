@@ -19,10 +19,11 @@ export interface CourseStore {
   /** The course, or undefined when there is none. */
   findById(id: string): Promise<Course | undefined>;
   /**
-   * Which of these courses are active, in one query (per 400 ids); an id the catalog does not hold
-   * is not. Pass the transaction when inside one (SQLite has a single connection).
+   * The active ones among these courses, each with the start of its next session as the catalog
+   * plans it now (null when none is), in one query (per 400 ids); an id the catalog does not hold is
+   * left out. Pass the transaction when inside one (SQLite has a single connection).
    */
-  findActiveIds(ids: readonly string[], trx?: Knex.Transaction): Promise<Set<string>>;
+  findOfferedSessions(ids: readonly string[], trx?: Knex.Transaction): Promise<Map<string, string | null>>;
   /** Creates or replaces one course; `previous` is the course it replaced, null for a new one. */
   upsert(
     course: CourseRecord,

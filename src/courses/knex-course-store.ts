@@ -58,16 +58,19 @@ export class KnexCourseStore implements CourseStore {
     return row === undefined ? undefined : toCourse(row);
   }
 
-  async findActiveIds(ids: readonly string[], trx?: Knex.Transaction): Promise<Set<string>> {
-    const active = new Set<string>();
+  async findOfferedSessions(
+    ids: readonly string[],
+    trx?: Knex.Transaction,
+  ): Promise<Map<string, string | null>> {
+    const offered = new Map<string, string | null>();
     for (const chunk of chunksOf([...new Set(ids)], CHUNK_SIZE)) {
-      const found: unknown[] = await (trx ?? this.db)(COURSES)
+      const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(COURSES)
         .whereIn('id', chunk)
         .where('active', true)
-        .pluck('id');
-      for (const id of found) active.add(String(id));
+        .select('id', 'next_session_start');
+      for (const row of rows) offered.set(String(row.id), readNullableString(row.next_session_start));
     }
-    return active;
+    return offered;
   }
 
   async upsert(

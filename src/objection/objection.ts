@@ -61,7 +61,15 @@ function readKeptObjection(kept: unknown): StandingObjection | undefined {
   return typeof recordedAt === 'string' ? toStandingObjection(recordedAt, recordedBy, channel) : undefined;
 }
 
-function toStandingObjection(recordedAt: string, recordedBy: unknown, channel: unknown): StandingObjection {
+/**
+ * An objection as an event or an erasure recorded it, read without trusting its shape: any actor but
+ * a counselor is the person, and a channel that is not one a counselor records is the portal.
+ */
+export function toStandingObjection(
+  recordedAt: string,
+  recordedBy: unknown,
+  channel: unknown,
+): StandingObjection {
   return {
     recordedAt,
     recordedBy: recordedBy === 'counselor' ? 'counselor' : 'job_seeker',

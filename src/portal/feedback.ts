@@ -1,4 +1,4 @@
-import type { ItemFeedback } from '../recommendations/set-feedback.ts';
+import type { FeedbackResponse, ItemFeedback } from '../recommendations/set-feedback.ts';
 
 /** A job seeker's response to one of their published suggestions. */
 export interface Feedback extends ItemFeedback {
@@ -6,8 +6,20 @@ export interface Feedback extends ItemFeedback {
 }
 
 /**
- * The most answers a person may give about one course. A change of mind or a new comment is
- * welcome; a portal retrying in a loop would otherwise store and log without end, and fill the
- * counselor's list with it.
+ * How an answer is counted against the limits: a contest apart from the other answers, so that
+ * changing one's mind about a course never uses up the right to contest it.
  */
-export const MAX_ANSWERS_PER_ITEM = 10;
+export type FeedbackKind = 'answer' | 'contest';
+
+export function kindOfResponse(response: FeedbackResponse): FeedbackKind {
+  return response === 'contest' ? 'contest' : 'answer';
+}
+
+/**
+ * The most answers of each kind a person may give about one course. A change of mind or a new
+ * comment is welcome; a portal retrying in a loop would otherwise store and log without end, and
+ * fill the counselor's list with it. Contests have a small limit of their own: the explanation
+ * promises the person they may contest, whatever they answered before, and a contest asks the
+ * counselor to look again, which a few cover (a new fact, a reply that did not convince).
+ */
+export const FEEDBACK_LIMITS: Readonly<Record<FeedbackKind, number>> = { answer: 10, contest: 3 };

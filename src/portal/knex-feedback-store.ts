@@ -5,7 +5,7 @@ import type {
   ItemFeedback,
   SetFeedbackReader,
 } from '../recommendations/set-feedback.ts';
-import type { Feedback } from './feedback.ts';
+import type { Feedback, FeedbackKind } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 
 const TABLE = 'feedback';
@@ -24,8 +24,16 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
     });
   }
 
-  async countForItem(trx: Knex.Transaction, itemId: string, seekerId: string): Promise<number> {
-    const [row] = await trx(TABLE).where({ item_id: itemId, seeker_id: seekerId }).count({ n: '*' });
+  async countForItem(
+    trx: Knex.Transaction,
+    itemId: string,
+    seekerId: string,
+    kind: FeedbackKind,
+  ): Promise<number> {
+    const query = trx(TABLE).where({ item_id: itemId, seeker_id: seekerId });
+    if (kind === 'contest') query.where('response', 'contest');
+    else query.whereNot('response', 'contest');
+    const [row] = await query.count({ n: '*' });
     return readNumber(row?.n);
   }
 

@@ -35,6 +35,7 @@ export function createPortalRoutes(service: PortalService): Router {
     res.json({
       profile: data.profile,
       objection: data.objection,
+      objectionHistory: data.objectionHistory,
       recommendations: data.recommendations.map(toMyRecommendationBody),
       suggestionSets: data.suggestionSets.map((set) => ({
         ...set,

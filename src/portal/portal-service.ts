@@ -4,12 +4,14 @@ import { describePrivacyContact } from '../access-record/processing-statement.ts
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { type JobSeekerProfile, ownFileNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import { countMonthsUnemployed } from '../model/features.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
+import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/objection-history.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import {
@@ -20,13 +22,13 @@ import {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
-import { findWithdrawnCourseIds } from '../recommendations/withdrawn-courses.ts';
+import { type CourseOffer, findCourseOffers } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import { type Feedback, MAX_ANSWERS_PER_ITEM } from './feedback.ts';
+import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
@@ -36,10 +38,13 @@ export interface MyRecommendation {
   order: number;
   course: CourseSnapshot;
   /**
-   * False once the catalog no longer offers the course: it stays in the list, as the counselor
-   * validated it, and the person is told rather than left to find out.
+   * False once the person can no longer go to the course: the catalog withdrew it, cancelled its
+   * session or holds only one begun before today. It stays in the list, as the counselor validated
+   * it, and the person is told rather than left to find out.
    */
   courseAvailable: boolean;
+  /** The start of its next session as the catalog plans it now (see {@link CourseOffer}). */
+  currentNextSessionStart: string | null;
   returnToEmploymentRate: number | null;
   suggestedBy: 'model' | 'counselor';
   explanation: string;
@@ -61,6 +66,9 @@ export interface MyRecommendations {
 export interface MyExplanation {
   itemId: string;
   course: CourseSnapshot;
+  /** As in the list ({@link MyRecommendation}): whether the person can still go to it, and when. */
+  courseAvailable: boolean;
+  currentNextSessionStart: string | null;
   aiContribution: string;
   summary: string;
   reasons: JobSeekerReason[];
@@ -72,6 +80,11 @@ export interface MyData {
   /** As the access record gives it: the counselor holding the person by pseudonym. */
   profile: AccessRecordProfile;
   objection: StandingObjection | null;
+  /**
+   * Every time their objection was recorded or withdrawn, oldest first, with the comment kept with
+   * it: what the access record gives of it, an objection withdrawn since included.
+   */
+  objectionHistory: ObjectionHistoryEntry[];
   /**
    * The suggestions the person was given and still has: the approved items of their published sets
    * (retracted ones left out), newest set first.
@@ -100,11 +113,13 @@ function describeHowToContest(privacyContact: string | undefined): string {
 export interface PortalServiceDeps {
   jobSeekers: JobSeekerStore;
   recommendations: RecommendationStore;
-  /** Which published courses the catalog still offers. */
-  courses: Pick<CourseStore, 'findActiveIds'>;
+  /** How the catalog offers the published courses now. */
+  courses: Pick<CourseStore, 'findOfferedSessions'>;
   feedback: FeedbackStore;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   decisionLog: DecisionLog;
+  /** Opens the comments of the person's objections, for their export. */
+  keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   /** Staff appear in the person's export by their pseudonym in the decision log. */
   pseudonymise: (id: string) => string;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
@@ -133,7 +148,7 @@ export class PortalService {
       publishedAt: set.publishedAt,
       message: set.message,
       retractedAt: null,
-      items: toMyRecommendations(set, await this.withdrawnCoursesOf([set])),
+      items: toMyRecommendations(set, await this.offersOf([set])),
     };
   }
 
@@ -166,10 +181,16 @@ export class PortalService {
     item: RecommendationItem,
   ): Promise<MyExplanation> {
     const { id: itemId } = item;
+    const offer = readOffer(await findCourseOffers(this.deps.courses, [item], this.deps.now()), item);
+    const course = {
+      itemId,
+      course: item.course,
+      courseAvailable: offer.available,
+      currentNextSessionStart: offer.nextSessionStart,
+    };
     if (item.source === 'counselor') {
       return {
-        itemId,
-        course: item.course,
+        ...course,
         aiContribution: describeAddition(item),
         summary: item.seekerExplanation.summary,
         reasons: [],
@@ -178,8 +199,7 @@ export class PortalService {
       };
     }
     return {
-      itemId,
-      course: item.course,
+      ...course,
       aiContribution:
         'Un outil d’aide à la décision a suggéré cette formation parmi les formations du catalogue ; votre conseiller l’a ' +
         'examinée et validée avant qu’elle vous soit proposée.',
@@ -219,8 +239,8 @@ export class PortalService {
 
   /**
    * Records the person's answer about a course published to them, logged as `feedback.given`; at
-   * most {@link MAX_ANSWERS_PER_ITEM} per course (ConflictError `feedback-limit-reached` after,
-   * nothing kept or logged).
+   * most {@link FEEDBACK_LIMITS} per course, contests counted apart from the other answers
+   * (ConflictError `feedback-limit-reached` after, in French, nothing kept or logged).
    */
   async giveFeedback(
     seeker: Principal,
@@ -243,11 +263,11 @@ export class PortalService {
         // so no foreign key would refuse the answer) is the person's no longer.
         const { set } = await this.findMyItem(seeker, itemId, trx);
         // Counted under the log's lock too: two answers sent at once cannot both be the tenth.
-        if ((await this.deps.feedback.countForItem(trx, itemId, seeker.subject)) >= MAX_ANSWERS_PER_ITEM) {
-          throw new ConflictError(
-            `you have already given ${MAX_ANSWERS_PER_ITEM} answers about this course, the most kept; your counselor reads them`,
-            { ...problemType('feedback-limit-reached'), feedbackLimit: MAX_ANSWERS_PER_ITEM },
-          );
+        const kind = kindOfResponse(input.response);
+        if (
+          (await this.deps.feedback.countForItem(trx, itemId, seeker.subject, kind)) >= FEEDBACK_LIMITS[kind]
+        ) {
+          throw refuseFeedbackBeyondLimit(kind);
         }
         await this.deps.feedback.insert(trx, feedback);
         await this.deps.decisionLog.append(trx, {
@@ -270,7 +290,8 @@ export class PortalService {
 
   /**
    * Everything stored about the person that they may see: profile, their objection to AI
-   * processing while it stands (who recorded it, when, how), the suggestions they were given, every
+   * processing while it stands (who recorded it, when, how) and every time it was recorded or
+   * withdrawn (with its comment), the suggestions they were given, every
    * set made about them (with what the counselor did with each course once the review was over, and
    * the profile it was made from), feedback, and what became of the courses proposed to them.
    */
@@ -283,20 +304,25 @@ export class PortalService {
     const objection = profile.aiObjection
       ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
       : undefined;
-    const withdrawn = await this.withdrawnCoursesOf(published);
+    const offers = await this.offersOf(published);
     return {
       profile: toAccessRecordProfile(profile, this.deps.pseudonymise),
       objection: objection ?? null,
-      recommendations: published.flatMap((set) => toMyRecommendations(set, withdrawn)),
+      objectionHistory: await listObjectionHistory(
+        this.deps.decisionLog,
+        (sealed) => this.deps.keyring.decryptPersonal(sealed),
+        seeker.subject,
+      ),
+      recommendations: published.flatMap((set) => toMyRecommendations(set, offers)),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
       outcomes: await this.deps.outcomes.listForSeeker(seeker.subject),
     };
   }
 
-  /** The courses of these sets' shown items that the catalog no longer offers, in one query. */
-  private async withdrawnCoursesOf(sets: readonly RecommendationSet[]): Promise<ReadonlySet<string>> {
-    return findWithdrawnCourseIds(this.deps.courses, sets.flatMap(listShownItems));
+  /** How the catalog offers these sets' shown items' courses now, by item id, in one query. */
+  private async offersOf(sets: readonly RecommendationSet[]): Promise<ReadonlyMap<string, CourseOffer>> {
+    return findCourseOffers(this.deps.courses, sets.flatMap(listShownItems), this.deps.now());
   }
 
   /**
@@ -320,6 +346,23 @@ export class PortalService {
   }
 }
 
+/**
+ * The refusal of an answer beyond the most kept of its kind, told to the person in French as the
+ * rest of their portal: the answers already given reached their counselor, and a contest is still
+ * open to them after any number of other answers.
+ */
+function refuseFeedbackBeyondLimit(kind: FeedbackKind): ConflictError {
+  const limit = FEEDBACK_LIMITS[kind];
+  const detail =
+    kind === 'contest'
+      ? `Vous avez déjà contesté cette proposition ${limit} fois, le nombre maximal de contestations enregistrées ; ` +
+        'votre conseiller les a reçues. Vous pouvez aussi lui en parler directement.'
+      : `Vous avez déjà donné ${limit} réponses sur cette formation, le nombre maximal de réponses enregistrées ; ` +
+        'votre conseiller les a reçues. Vous pouvez toujours contester cette proposition ' +
+        '(réponse « Je conteste cette proposition ») ou en parler à votre conseiller.';
+  return new ConflictError(detail, { ...problemType('feedback-limit-reached'), feedbackLimit: limit });
+}
+
 /** The items of a published set the person sees, in the counselor's order. */
 function listShownItems(set: RecommendationSet): RecommendationItem[] {
   return set.items
@@ -327,15 +370,23 @@ function listShownItems(set: RecommendationSet): RecommendationItem[] {
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
 }
 
+/** The offer found for `item` (found for every item asked about). */
+function readOffer(offers: ReadonlyMap<string, CourseOffer>, item: RecommendationItem): CourseOffer {
+  const offer = offers.get(item.id);
+  if (offer === undefined) throw new Error(`no offer was read for item ${item.id}`);
+  return offer;
+}
+
 function toMyRecommendations(
   set: RecommendationSet,
-  withdrawnCourseIds: ReadonlySet<string>,
+  offers: ReadonlyMap<string, CourseOffer>,
 ): MyRecommendation[] {
   return listShownItems(set).map((item, index) => ({
     itemId: item.id,
     order: index + 1,
     course: item.course,
-    courseAvailable: !withdrawnCourseIds.has(item.course.id),
+    courseAvailable: readOffer(offers, item).available,
+    currentNextSessionStart: readOffer(offers, item).nextSessionStart,
     returnToEmploymentRate: item.course.returnToEmploymentRate,
     suggestedBy: item.source,
     explanation: item.seekerExplanation.summary,

@@ -1,21 +1,73 @@
 import type { Knex } from 'knex';
+import { hasReadableSession } from '../courses/catalog-snapshot.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import { ConflictError, problemType } from '../shared/errors.ts';
-import type { RecommendationItem } from './recommendation.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
+import type { CourseSnapshot, RecommendationItem } from './recommendation.ts';
 
 /**
  * The ids of the items' courses that the catalog no longer offers: made inactive (by an import or
  * an admin) since they were suggested or added, or gone. One query for all the items.
  */
 export async function findWithdrawnCourseIds(
-  courses: Pick<CourseStore, 'findActiveIds'>,
+  courses: Pick<CourseStore, 'findOfferedSessions'>,
   items: readonly RecommendationItem[],
   trx?: Knex.Transaction,
 ): Promise<ReadonlySet<string>> {
   if (items.length === 0) return new Set();
   const ids = items.map((item) => item.course.id);
-  const active = await courses.findActiveIds(ids, trx);
-  return new Set(ids.filter((id) => !active.has(id)));
+  const offered = await courses.findOfferedSessions(ids, trx);
+  return new Set(ids.filter((id) => !offered.has(id)));
+}
+
+/** A course published to a person, as the catalog offers it to them now. */
+export interface CourseOffer {
+  /**
+   * Whether the person can still go to it: the catalog still offers it, and neither cancelled the
+   * session planned when it was suggested or added nor holds only a session begun before today.
+   */
+  available: boolean;
+  /**
+   * The start of its next session as the catalog plans it now, while it is available (null when
+   * none is planned); it differs from the snapshot's when the catalog moved the session.
+   */
+  nextSessionStart: string | null;
+}
+
+/**
+ * How the catalog offers the items' courses now, by item id, compared with the course as each item
+ * keeps it, on the day `now` falls on in France. One query for all the items.
+ */
+export async function findCourseOffers(
+  courses: Pick<CourseStore, 'findOfferedSessions'>,
+  items: readonly RecommendationItem[],
+  now: Date,
+): Promise<ReadonlyMap<string, CourseOffer>> {
+  if (items.length === 0) return new Map();
+  const sessions = await courses.findOfferedSessions(items.map((item) => item.course.id));
+  const today = parisDayNumberOf(now);
+  return new Map(
+    items.map((item) => [item.id, judgeCourseOffer(item.course, sessions.get(item.course.id), today)]),
+  );
+}
+
+/**
+ * The offer of a course kept as `kept`, the catalog planning its next session on `session` now
+ * (undefined: the catalog no longer offers it). A date broken by hand counts as none, as for the
+ * suggestions. A course kept without a session planned loses none: it stays available.
+ */
+function judgeCourseOffer(
+  kept: CourseSnapshot,
+  session: string | null | undefined,
+  today: number,
+): CourseOffer {
+  const gone: CourseOffer = { available: false, nextSessionStart: null };
+  if (session === undefined) return gone;
+  if (session === null || !hasReadableSession({ nextSessionStart: session })) {
+    return kept.nextSessionStart === null ? { available: true, nextSessionStart: null } : gone;
+  }
+  return parseIsoDay(session) < today ? gone : { available: true, nextSessionStart: session };
 }
 
 /**

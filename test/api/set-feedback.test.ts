@@ -125,9 +125,10 @@ describe("the job seeker's answers, read by the counselor with the set", () => {
     const { items, answer } = await publishedToAnswer('js-answer-loop', 2);
     const [first, second] = items;
     for (let sent = 1; sent <= 10; sent += 1) {
-      expect(
-        (await answer(String(first?.itemId), { response: 'contest', comment: `relance ${sent}` })).status,
-      ).toBe(201);
+      const response = sent % 2 === 0 ? 'not_interested' : 'interested';
+      expect((await answer(String(first?.itemId), { response, comment: `relance ${sent}` })).status).toBe(
+        201,
+      );
     }
     const loggedBefore = await countRows('decision_events', { type: 'feedback.given' });
 

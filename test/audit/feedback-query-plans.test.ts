@@ -92,11 +92,11 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   it("counts a person's answers about an item, as each new answer does, without reading every answer", async () => {
     const store = new KnexFeedbackStore(db);
     const plans = await readPlans(db, () =>
-      db.transaction((trx) => store.countForItem(trx, 'item-4242', 'js-213')),
+      db.transaction((trx) => store.countForItem(trx, 'item-4242', 'js-213', 'answer')),
     );
     expect(plans).toHaveLength(1);
     for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_FEEDBACK);
-    expect(await db.transaction((trx) => store.countForItem(trx, 'item-4242', 'js-213'))).toBe(1);
+    expect(await db.transaction((trx) => store.countForItem(trx, 'item-4242', 'js-213', 'answer'))).toBe(1);
   });
 
   it("finds an item's answers, as the foreign key's cascade does for each item deleted, without reading every answer", async () => {

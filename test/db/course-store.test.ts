@@ -251,15 +251,29 @@ describe('KnexCourseStore', () => {
       await store.upsertMany(many, NOW);
       await store.upsert(aRecord('OFFERED-GONE', { active: false }), NOW);
       const ids = [...many.map((course) => course.id), 'OFFERED-GONE', 'OFFERED-UNKNOWN', 'OFFERED-000'];
-      const active = await store.findActiveIds(ids);
-      expect([...active].sort()).toEqual(many.map((course) => course.id));
-      expect(await store.findActiveIds([])).toEqual(new Set());
+      const offered = await store.findOfferedSessions(ids);
+      expect([...offered.keys()].sort()).toEqual(many.map((course) => course.id));
+      expect(await store.findOfferedSessions([])).toEqual(new Map());
+    });
+
+    it('gives the start of each one’s next session as planned now, null when none is', async () => {
+      await store.upsert(aRecord('OFFERED-MOVED', { nextSessionStart: '2027-03-01' }), NOW);
+      await store.upsert(aRecord('OFFERED-CANCELLED', { nextSessionStart: null }), NOW);
+      const offered = await store.findOfferedSessions(['OFFERED-MOVED', 'OFFERED-CANCELLED']);
+      expect(offered).toEqual(
+        new Map([
+          ['OFFERED-MOVED', '2027-03-01'],
+          ['OFFERED-CANCELLED', null],
+        ]),
+      );
     });
 
     it('reads inside a transaction, on its connection', async () => {
       await store.upsert(aRecord('OFFERED-TRX'), NOW);
-      const active = await db.transaction((trx) => store.findActiveIds(['OFFERED-TRX', 'OFFERED-GONE'], trx));
-      expect(active).toEqual(new Set(['OFFERED-TRX']));
+      const offered = await db.transaction((trx) =>
+        store.findOfferedSessions(['OFFERED-TRX', 'OFFERED-GONE'], trx),
+      );
+      expect([...offered.keys()]).toEqual(['OFFERED-TRX']);
     });
   });
 

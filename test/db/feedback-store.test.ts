@@ -127,7 +127,21 @@ describe('KnexFeedbackStore.listForSet and countForItem', () => {
       [answer(2, same).id, answer(3, same).id],
       [answer(4, same).id],
     ]);
-    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-1'))).toBe(5);
-    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-2'))).toBe(0);
+    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-1', 'answer'))).toBe(5);
+    expect(await db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-2', 'answer'))).toBe(0);
+  });
+
+  it('counts the contests apart from the other answers, each against its own limit', async () => {
+    const count = (kind: 'answer' | 'contest') =>
+      db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-1', kind));
+    const answersBefore = await count('answer');
+    await db.transaction(async (trx) => {
+      for (const id of [6, 7]) {
+        await store.insert(trx, { ...answer(id, '2026-10-04T08:00:00.000Z'), response: 'contest' });
+      }
+      await store.insert(trx, { ...answer(8, '2026-10-04T08:00:00.000Z'), response: 'not_interested' });
+    });
+    expect(await count('contest')).toBe(2);
+    expect(await count('answer')).toBe(answersBefore + 1);
   });
 });

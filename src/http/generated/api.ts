@@ -794,7 +794,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows it is no longer offered; its explanation can still be read.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only begun before today, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -816,7 +816,7 @@ export interface paths {
         };
         /**
          * Why this course was suggested to me
-         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else, a course of a retracted set included. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest; and, as in the list, whether the person can still go to the course and when its next session starts now. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else, a course of a retracted set included. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
          */
         get: operations["getMyExplanation"];
         put?: never;
@@ -840,7 +840,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept.
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person: the answers given before never use up the right to contest that the explanation promises, and the 4th contest is refused the same way.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -889,7 +889,7 @@ export interface paths {
         };
         /**
          * Everything stored about me
-         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection, the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items.
+         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection and every time it was recorded or withdrawn (with the comment kept with it), the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items.
          */
         get: operations["exportMyData"];
         put?: never;
@@ -1419,7 +1419,7 @@ export interface components {
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
-             *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course),
+             *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course, contests counted apart),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
@@ -1499,7 +1499,7 @@ export interface components {
             actualSha256?: string;
             /** @description 503: the same as the `Retry-After` header. */
             retryAfterSeconds?: number;
-            /** @description `feedback-limit-reached`: the most answers a person may give about one course. */
+            /** @description `feedback-limit-reached`: the most answers of the refused one's kind a person may give about one course (contests are counted apart from the other answers). */
             feedbackLimit?: number;
         } & {
             [key: string]: unknown;
@@ -2169,7 +2169,8 @@ export interface components {
             itemId: string;
             order: number;
             course: components["schemas"]["CourseSummary"];
-            courseAvailable: components["schemas"]["CourseAvailable"];
+            courseAvailable: components["schemas"]["CourseAvailableToMe"];
+            currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
             returnToEmploymentRate: number | null;
             /**
              * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
@@ -2179,6 +2180,13 @@ export interface components {
             /** @description Plain-language reasons, in French. */
             explanation: string;
         };
+        /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session begun before today in France. `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
+        CourseAvailableToMe: boolean;
+        /**
+         * Format: date
+         * @description The start of the course's next session as the catalog plans it now, while the course is available (null when it is not, or when no session is planned). When it differs from `course.nextSessionStart`, the date when the course was suggested or added, the catalog moved the session: the person is to be shown this one.
+         */
+        CurrentNextSessionStart: string | null;
         MyRecommendations: {
             /**
              * Format: date-time
@@ -2198,6 +2206,8 @@ export interface components {
             /** Format: uuid */
             itemId: string;
             course: components["schemas"]["CourseSummary"];
+            courseAvailable: components["schemas"]["CourseAvailableToMe"];
+            currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
             aiContribution: string;
             summary: string;
             reasons: components["schemas"]["JobSeekerReason"][];
@@ -2373,6 +2383,25 @@ export interface components {
              */
             channel: "portal" | "in_person" | "letter" | "phone" | "email";
         };
+        /** @description One time the person's objection to AI processing was recorded or withdrawn. */
+        ObjectionHistoryEntry: {
+            /** @enum {string} */
+            action: "recorded" | "withdrawn";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description The person themselves (in the portal), or their counselor on their behalf; only the person withdraws it.
+             * @enum {string}
+             */
+            by: "job_seeker" | "counselor";
+            /**
+             * @description How the person expressed it; null for a withdrawal.
+             * @enum {string|null}
+             */
+            channel: "portal" | "in_person" | "letter" | "phone" | "email" | null;
+            /** @description The comment kept with it (the person's words in the portal, or what their counselor wrote when recording it for them); null when none was given, or when it can no longer be read (its key destroyed by an erasure). */
+            comment: string | null;
+        };
         Objection: components["schemas"]["StandingObjection"] & {
             /** @constant */
             aiObjection: true;
@@ -2382,6 +2411,8 @@ export interface components {
             profile: components["schemas"]["AccessRecordProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
+            /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
+            objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
             /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first. */
             recommendations: components["schemas"]["MyRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
@@ -4730,7 +4761,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The person already gave the most answers kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10); nothing was kept or logged. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests); nothing was kept or logged. `detail` tells the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4741,7 +4772,7 @@ export interface operations {
                      *       "type": "https://aiguillage.example/problems/feedback-limit-reached",
                      *       "title": "Conflict with the current state",
                      *       "status": 409,
-                     *       "detail": "you have already given 10 answers about this course, the most kept; your counselor reads them",
+                     *       "detail": "Vous avez déjà donné 10 réponses sur cette formation, le nombre maximal de réponses enregistrées ; votre conseiller les a reçues. Vous pouvez toujours contester cette proposition (réponse « Je conteste cette proposition ») ou en parler à votre conseiller.",
                      *       "feedbackLimit": 10
                      *     }
                      */

@@ -1,0 +1,55 @@
+import { readRecord, readStringField } from '../audit/event-fields.ts';
+import { type OpenPersonalPart, readPersonalRecord } from '../audit/personal-part.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { OBJECTION_EVENT_TYPES, type ObjectionChannel, toStandingObjection } from './objection.ts';
+
+/** One time the person's objection to AI processing was recorded or withdrawn. */
+export interface ObjectionHistoryEntry {
+  action: 'recorded' | 'withdrawn';
+  at: string;
+  /** The person themselves (in the portal), or their counselor on their behalf. */
+  by: 'job_seeker' | 'counselor';
+  /** How the person expressed it; null for a withdrawal. */
+  channel: ObjectionChannel | null;
+  /**
+   * The comment kept with it (the person's words, or what the counselor wrote when recording it),
+   * opened with the person's key; null when none was given, or when it can no longer be read (its
+   * key destroyed by an erasure).
+   */
+  comment: string | null;
+}
+
+const OBJECTION_TYPES: ReadonlySet<string> = new Set(OBJECTION_EVENT_TYPES);
+
+/**
+ * Every time the person's objection was recorded or withdrawn, oldest first, as the decision log
+ * keeps them: read as the access record reads the person's events (as recorded, nothing in them
+ * trusted), their comments opened with `openPersonal`. The log is never deleted from, so an
+ * objection withdrawn long ago is still there.
+ */
+export async function listObjectionHistory(
+  log: Pick<DecisionLog, 'listEventsAbout'>,
+  openPersonal: OpenPersonalPart,
+  seekerId: string,
+): Promise<ObjectionHistoryEntry[]> {
+  const history: ObjectionHistoryEntry[] = [];
+  for (const event of await log.listEventsAbout(seekerId)) {
+    if (!OBJECTION_TYPES.has(event.type)) continue;
+    const personal = await readPersonalRecord(event.personal, openPersonal);
+    const comment = personal === 'shredded' ? undefined : readStringField(personal, 'comment');
+    const { recordedAt, recordedBy, channel } = toStandingObjection(
+      event.occurredAt,
+      event.actor.role,
+      readRecord(event.payload)?.channel,
+    );
+    const recorded = event.type === 'objection.recorded';
+    history.push({
+      action: recorded ? 'recorded' : 'withdrawn',
+      at: recordedAt,
+      by: recordedBy,
+      channel: recorded ? channel : null,
+      comment: comment ?? null,
+    });
+  }
+  return history;
+}

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CourseInput } from '../../src/courses/course.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { createAndPublish, syncSeeker, type TestClock, WORKFLOW_CATALOG } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/**
+ * `courseAvailable` tells the person when they can no longer go to a course published to them. A
+ * course still active whose planned session the catalog has since cancelled (no session planned any
+ * more), or whose only session began before today, is no longer available; a session the catalog
+ * moved is given as it stands now (`currentNextSessionStart`), beside the course as validated. The
+ * explanation says the same.
+ */
+describe('a published course whose session the catalog cancelled or moved', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let admin: string;
+  const changed = new Set<string>();
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(() => t.close());
+  // Each test changes what it needs; the next one starts from the whole catalog again.
+  afterEach(async () => {
+    for (const courseId of changed) await putCourse(courseId, {});
+    changed.clear();
+  });
+
+  async function putCourse(courseId: string, change: Partial<CourseInput>): Promise<void> {
+    const res = await t.http
+      .put(`/v1/courses/${courseId}`)
+      .auth(admin, { type: 'bearer' })
+      .send({ ...WORKFLOW_CATALOG[courseId], ...change });
+    expect(res.status).toBe(200);
+  }
+
+  /** The catalog plans the course's next session on `nextSessionStart` (null: none planned). */
+  async function planSession(courseId: string, nextSessionStart: string | null): Promise<void> {
+    changed.add(courseId);
+    await putCourse(courseId, { nextSessionStart });
+  }
+
+  /** A course published to `seekerId`, as they first see it, and a way to see it again. */
+  async function publishedTo(seekerId: string) {
+    await syncSeeker(t, seekerId);
+    await createAndPublish(t, counselor, seekerId, { approve: 1 });
+    const seeker = await t.tokenFor('job_seeker', seekerId);
+    const see = async () => {
+      const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+      expect(mine.status).toBe(200);
+      const item = mine.body.items[0];
+      const explained = await t.http
+        .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+        .auth(seeker, { type: 'bearer' });
+      expect(explained.status).toBe(200);
+      return { item, explanation: explained.body };
+    };
+    const { item } = await see();
+    expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-01-11' });
+    expect(item.course.nextSessionStart).toBe('2027-01-11');
+    return { courseId: item.course.id as string, see };
+  }
+
+  it('is not shown to the person as available on the old start date', async () => {
+    const { courseId, see } = await publishedTo('js-1');
+
+    await planSession(courseId, null);
+
+    const { item, explanation } = await see();
+    expect(item, JSON.stringify(item)).toMatchObject({
+      courseAvailable: false,
+      currentNextSessionStart: null,
+    });
+    // The course as the counselor validated it is kept: the flag tells the person, not a rewrite.
+    expect(item.course.nextSessionStart).toBe('2027-01-11');
+    expect(explanation).toMatchObject({ courseAvailable: false, currentNextSessionStart: null });
+  });
+
+  it('gives a moved session as the catalog plans it now, the course still available', async () => {
+    const { courseId, see } = await publishedTo('js-moved');
+
+    await planSession(courseId, '2027-02-15');
+
+    const { item, explanation } = await see();
+    expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
+    expect(item.course.nextSessionStart).toBe('2027-01-11');
+    expect(explanation).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
+  });
+
+  it('is no longer available once its only session began before today, in the export too', async () => {
+    const { see } = await publishedTo('js-session-passed');
+    const seeker = await t.tokenFor('job_seeker', 'js-session-passed');
+    // 11 January 2027 in France: the session starts today, and is still the person's to join.
+    clock.advance(Date.parse('2027-01-11T10:00:00.000Z') - clock.now().getTime());
+    expect((await see()).item).toMatchObject({
+      courseAvailable: true,
+      currentNextSessionStart: '2027-01-11',
+    });
+
+    // Just after midnight in Paris on the 12th, while the UTC day is still the 11th.
+    clock.advance(Date.parse('2027-01-11T23:30:00.000Z') - clock.now().getTime());
+
+    const { item, explanation } = await see();
+    expect(item).toMatchObject({ courseAvailable: false, currentNextSessionStart: null });
+    expect(explanation).toMatchObject({ courseAvailable: false, currentNextSessionStart: null });
+    const mine = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    expect(mine.body.recommendations[0]).toMatchObject({
+      courseAvailable: false,
+      currentNextSessionStart: null,
+    });
+  });
+});

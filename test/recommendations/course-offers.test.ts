@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { RecommendationItem } from '../../src/recommendations/recommendation.ts';
+import { findCourseOffers } from '../../src/recommendations/withdrawn-courses.ts';
+import { aRecommendationSet } from '../support/workflow.ts';
+
+/** 1 December 2026, 10:00 in Paris. */
+const NOW = new Date('2026-12-01T09:00:00.000Z');
+
+/** An item whose course was kept with its next session on `keptSession`. */
+function anItem(id: string, keptSession: string | null): RecommendationItem {
+  const [item] = aRecommendationSet().items;
+  if (item === undefined) throw new Error('the builder set has an item');
+  return { ...item, id, course: { ...item.course, id: `COURSE-${id}`, nextSessionStart: keptSession } };
+}
+
+/** The catalog now: the active courses, each with its next session. */
+function aCatalog(sessions: Record<string, string | null>) {
+  return { findOfferedSessions: async () => new Map(Object.entries(sessions)) };
+}
+
+describe('how a published course is offered to the person now', () => {
+  it('compares each item’s course with the catalog, on the day in France', async () => {
+    const items = [
+      anItem('same', '2027-01-11'),
+      anItem('moved', '2027-01-11'),
+      anItem('withdrawn', '2027-01-11'),
+      anItem('cancelled', '2027-01-11'),
+      anItem('never-planned', null),
+      anItem('broken-by-hand', '2027-01-11'),
+      anItem('today', '2026-12-01'),
+      anItem('passed', '2026-12-01'),
+    ];
+    const offers = await findCourseOffers(
+      aCatalog({
+        'COURSE-same': '2027-01-11',
+        'COURSE-moved': '2027-03-01',
+        'COURSE-cancelled': null,
+        'COURSE-never-planned': null,
+        'COURSE-broken-by-hand': 'bientôt',
+        'COURSE-today': '2026-12-01',
+        'COURSE-passed': '2026-11-30',
+      }),
+      items,
+      NOW,
+    );
+    expect(Object.fromEntries(offers)).toEqual({
+      same: { available: true, nextSessionStart: '2027-01-11' },
+      moved: { available: true, nextSessionStart: '2027-03-01' },
+      withdrawn: { available: false, nextSessionStart: null },
+      cancelled: { available: false, nextSessionStart: null },
+      // Added by hand with no session planned: nothing was cancelled since.
+      'never-planned': { available: true, nextSessionStart: null },
+      'broken-by-hand': { available: false, nextSessionStart: null },
+      today: { available: true, nextSessionStart: '2026-12-01' },
+      passed: { available: false, nextSessionStart: null },
+    });
+  });
+
+  it('reads nothing for no items', async () => {
+    const catalog = {
+      findOfferedSessions: async () => {
+        throw new Error('no read expected');
+      },
+    };
+    expect(await findCourseOffers(catalog, [], NOW)).toEqual(new Map());
+  });
+});
