@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { loadConfig } from '../src/config.ts';
+import { loadConfigFor } from '../src/config.ts';
 import { engineOf, openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest, rollbackAll } from '../src/db/migrations.ts';
+import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run migrate --')
   .description('Bring the configured database (DATABASE_URL, else SQLite in DATA_DIR) to the latest schema')
@@ -29,8 +30,8 @@ if (dropAllData === true && rollback !== true) {
   process.exit(1);
 }
 
-const config = loadConfig();
-const db = openConfiguredDatabase(config);
+const config = await startOrExit('migrate', () => loadConfigFor({}));
+const db = await startOrExit('migrate', () => openConfiguredDatabase(config));
 
 try {
   const where = engineOf(db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;

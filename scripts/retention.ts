@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { type Config, loadConfig } from '../src/config.ts';
+import { loadConfigFor } from '../src/config.ts';
 import { engineOf, openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
+import { startOrExit } from '../src/operations/start-or-exit.ts';
 import { createRetentionService } from '../src/retention/create-retention.ts';
 
 new Command('npm run retention --')
@@ -17,15 +18,9 @@ new Command('npm run retention --')
   )
   .parse();
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(`retention: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+const config = await startOrExit('retention', () => loadConfigFor({ decisionLog: true }));
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openConfiguredDatabase(config);
+const db = await startOrExit('retention', () => openConfiguredDatabase(config));
 try {
   await migrateToLatest(db);
   const { decisionLog } = await createDecisionLog(db, config);

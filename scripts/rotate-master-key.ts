@@ -1,11 +1,13 @@
 import { Command } from 'commander';
-import { type Config, loadConfig } from '../src/config.ts';
+import { loadConfigFor } from '../src/config.ts';
 import { openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
 import { keyFilesOf, readMasterKeyFile } from '../src/decision-log/decision-log-keys.ts';
+import { readOperatorId } from '../src/decision-log/read-operator-id.ts';
 import { KnexStorageScrubber } from '../src/erasure/knex-storage-scrubber.ts';
 import { scrubAfterCommit } from '../src/erasure/scrub-after-commit.ts';
+import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run audit:rotate-master-key --')
   .description(
@@ -22,21 +24,16 @@ const program = new Command('npm run audit:rotate-master-key --')
   .requiredOption(
     '--operator <id>',
     'who rotates the key, recorded in the event (a staff id, not a job seeker)',
+    readOperatorId,
   )
   .parse();
 const options = program.opts<{ newKey: string; operator: string }>();
 
-let config: Config;
-let next: Buffer;
-try {
-  config = loadConfig();
-  next = readMasterKeyFile(options.newKey);
-} catch (error) {
-  console.error(`audit:rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+const PROGRAM = 'audit:rotate-master-key';
+const config = await startOrExit(PROGRAM, () => loadConfigFor({ decisionLog: true }));
+const next = await startOrExit(PROGRAM, () => readMasterKeyFile(options.newKey));
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openConfiguredDatabase(config);
+const db = await startOrExit(PROGRAM, () => openConfiguredDatabase(config));
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

@@ -1,12 +1,12 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { Command } from 'commander';
-import { type Config, loadConfig } from '../src/config.ts';
+import { loadConfigFor } from '../src/config.ts';
 import { openConfiguredDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { CheckpointSigner } from '../src/decision-log/checkpoint-signer.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
-import { keyFilesOf } from '../src/decision-log/decision-log-keys.ts';
+import { keyFilesOf, readSigningKeyFile } from '../src/decision-log/decision-log-keys.ts';
+import { readOperatorId } from '../src/decision-log/read-operator-id.ts';
+import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run audit:rotate-signing-key --')
   .description(
@@ -24,21 +24,16 @@ const program = new Command('npm run audit:rotate-signing-key --')
   .requiredOption(
     '--operator <id>',
     'who rotates the key, recorded in the event (a staff id, not a job seeker)',
+    readOperatorId,
   )
   .parse();
 const options = program.opts<{ newKey: string; operator: string }>();
 
-let config: Config;
-let next: CheckpointSigner;
-try {
-  config = loadConfig();
-  next = new CheckpointSigner(crypto.createPrivateKey(fs.readFileSync(options.newKey, 'utf8')));
-} catch (error) {
-  console.error(`audit:rotate-signing-key: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+const PROGRAM = 'audit:rotate-signing-key';
+const config = await startOrExit(PROGRAM, () => loadConfigFor({ decisionLog: true }));
+const next = await startOrExit(PROGRAM, () => new CheckpointSigner(readSigningKeyFile(options.newKey)));
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = openConfiguredDatabase(config);
+const db = await startOrExit(PROGRAM, () => openConfiguredDatabase(config));
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { loadConfig } from '../src/config.ts';
+import { loadConfigFor } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
 import { engineOf } from '../src/db/database.ts';
 import { writeDemoData } from '../src/demo/seed-demo-data.ts';
+import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run seed --')
   .description(
@@ -15,7 +16,8 @@ const program = new Command('npm run seed --')
   .parse();
 
 const { yes } = program.opts<{ yes?: boolean }>();
-const config = loadConfig();
+// The same container as the API's: the same settings checked before it is built.
+const config = await startOrExit('seed', () => loadConfigFor({ tokens: true, decisionLog: true }));
 if (config.nodeEnv === 'production' && yes !== true) {
   console.error(
     'NODE_ENV=production: this would put demo courses and job seekers in a real database; add --yes',
@@ -25,11 +27,9 @@ if (config.nodeEnv === 'production' && yes !== true) {
 
 // The container writes the demo through the services, as the first start does: every write is
 // logged. It is built without the first-start demo and without the daily retention job.
-const container = await createContainer({
-  ...config,
-  seedDemo: false,
-  retention: { ...config.retention, dailyJob: false },
-});
+const container = await startOrExit('seed', () =>
+  createContainer({ ...config, seedDemo: false, retention: { ...config.retention, dailyJob: false } }),
+);
 try {
   const summary = await writeDemoData(container.services, new Date());
   const where = engineOf(container.db) === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;

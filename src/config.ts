@@ -348,6 +348,26 @@ function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[
   return raw as T;
 }
 
+/** What a process is about to use, whose production settings are checked with the rest. */
+export interface ProcessNeeds {
+  /** It verifies tokens (the API): `checkTokenKeys`. */
+  tokens?: boolean;
+  /** It opens the decision log (the API, the scripts that append to it): `checkLogKeys`. */
+  decisionLog?: boolean;
+}
+
+/**
+ * `loadConfig`, then the production checks of what the process uses: every setting that stops a
+ * start stops it here, before the database is opened, migrated or a key generated. The API and
+ * each script read their configuration with it.
+ */
+export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Config {
+  const config = loadConfig(env);
+  if (needs.tokens === true) checkTokenKeys(config);
+  if (needs.decisionLog === true) checkLogKeys(config);
+  return config;
+}
+
 /**
  * Production names the decision log's key files, unless the operator says otherwise
  * (`AUDIT_LOCAL_KEYS=true`). Generated next to the data, the master key would be backed up with
@@ -373,8 +393,8 @@ export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
 
 /**
  * Production verifies tokens against the identity provider's keys, not a key pair of its own,
- * unless the operator says so (`AUTH_LOCAL_KEYS=true`). Checked where tokens are verified (the
- * container), so that scripts which verify none (migrate, retention) run without it.
+ * unless the operator says so (`AUTH_LOCAL_KEYS=true`). Checked only for the processes that verify
+ * tokens (`loadConfigFor`), so that scripts which verify none (migrate, retention) run without it.
  */
 export function checkTokenKeys(config: Pick<Config, 'nodeEnv' | 'auth'>): void {
   if (config.nodeEnv === 'production' && config.auth.jwksUrl === undefined && !config.auth.localKeysAllowed) {

@@ -7,7 +7,7 @@ import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
 import { createLoggedTextCheck } from './audit/logged-text-check.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
-import { type Config, checkTokenKeys } from './config.ts';
+import type { Config } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { openConfiguredDatabase } from './db/database.ts';
@@ -77,9 +77,12 @@ export interface ContainerOptions {
   logger?: Logger;
 }
 
-/** The composition root: the only place that opens the database and builds stores and services. */
+/**
+ * The composition root: the only place that opens the database and builds stores and services. Its
+ * configuration is read with `loadConfigFor({ tokens: true, decisionLog: true })`, whose production
+ * checks come before anything here is opened.
+ */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
-  checkTokenKeys(config);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openConfiguredDatabase(config);

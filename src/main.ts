@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.ts';
-import { type Config, loadConfig } from './config.ts';
+import { loadConfigFor } from './config.ts';
 import { createContainer } from './container.ts';
+import { startOrExit } from './operations/start-or-exit.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  // A bad setting is the operator's to fix: its message, naming the variable, without a stack trace.
-  console.error(`aiguillage: cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
-const container = await createContainer(config);
+// Every setting production refuses is checked before the database is opened or a key generated.
+const config = await startOrExit('aiguillage', () => loadConfigFor({ tokens: true, decisionLog: true }));
+const container = await startOrExit('aiguillage', () => createContainer(config));
 const { logger } = container;
 const app = createApp(container);
 const server = app.listen(config.port, (error?: Error) => {

@@ -42,6 +42,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
       connection: options.databaseUrl,
       pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
       compileSqlOnError: false,
+      log: knexLog,
     });
   }
   createPrivateFolder(options.dataDir);
@@ -54,6 +55,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
     connection: { filename },
     useNullAsDefault: true,
     compileSqlOnError: false,
+    log: knexLog,
     pool: {
       min: 1,
       max: 1,
@@ -72,6 +74,17 @@ export function openDatabase(options: DatabaseOptions): Knex {
     },
   });
 }
+
+/**
+ * knex prints each connection that fails (an unreachable server, a damaged SQLite file) with its
+ * stack before it throws the error to the caller, who reports it: the one line of a start that
+ * fails, a request's error log. Its other warnings are printed as knex prints them.
+ */
+const knexLog = {
+  warn: (message: string) => {
+    if (!message.startsWith('Acquire connection error')) console.warn(message);
+  },
+};
 
 interface SqliteConnection extends PreparingConnection {
   pragma(source: string): unknown;

@@ -98,6 +98,7 @@ const migratorConfig: Knex.MigratorConfig = { migrationSource };
  */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
   return inMigrationTurn(db, async () => {
+    await refuseNewerDatabase(db);
     await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
     return ran;
@@ -118,10 +119,34 @@ export interface DropAllData {
  */
 export async function rollbackAll(db: Knex, _confirmed: DropAllData): Promise<string[]> {
   return inMigrationTurn(db, async () => {
+    await refuseNewerDatabase(db);
     await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];
     return undone;
   });
+}
+
+/**
+ * A database migrated by a later version (the deployment rolled back, say) holds migrations this
+ * version does not know. knex would say "the migration directory is corrupt, the following files are
+ * missing", sending the operator after lost files; the database is newer than the code instead.
+ */
+async function refuseNewerDatabase(db: Knex): Promise<void> {
+  if (!(await db.schema.hasTable('knex_migrations'))) return;
+  const known = new Set(MIGRATIONS.map(([name]) => name));
+  const applied: Array<{ name: string }> = await db('knex_migrations').select('name');
+  const latestKnown = MIGRATIONS.at(-1)?.[0] ?? '';
+  const [latestUnknown] = applied
+    .map((row) => row.name)
+    .filter((name) => !known.has(name))
+    .sort()
+    .reverse();
+  // An unknown migration dated before this version's last one is no newer version's: knex's message stands.
+  if (latestUnknown === undefined || latestUnknown < latestKnown) return;
+  throw new Error(
+    `this database was migrated by a newer version of Aiguillage (latest applied: ${latestUnknown}, ` +
+      `this version knows up to ${latestKnown}); run that version or restore a backup`,
+  );
 }
 
 /** Names of the migrations not yet run, in order. */

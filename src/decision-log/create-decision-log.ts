@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type Config, checkLogKeys } from '../config.ts';
+import type { Config } from '../config.ts';
 import { CheckpointSigner } from './checkpoint-signer.ts';
 import { keyFilesOf, loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
 import { checkKeysMatchDatabase } from './key-fingerprints.ts';
@@ -17,16 +17,17 @@ export interface DecisionLogParts {
 
 /**
  * Builds the decision log on an open, migrated database, loading (or, in `dataDir`, creating)
- * its keys, which must be those the database's log is written with (`checkKeysMatchDatabase`);
- * production needs its key files named (`checkLogKeys`). Called once by the composition root,
- * and by the scripts that append (retention, signing- and master-key rotation, the audit benchmark).
+ * its keys, which must be those the database's log is written with (`checkKeysMatchDatabase`).
+ * Called once by the composition root, and by the scripts that append (retention, signing- and
+ * master-key rotation, the audit benchmark), each with a configuration read by
+ * `loadConfigFor({ decisionLog: true })`: production's key files are checked before the database is
+ * opened.
  */
 export async function createDecisionLog(
   db: Knex,
   config: Pick<Config, 'nodeEnv' | 'dataDir' | 'audit'>,
   now: () => Date = () => new Date(),
 ): Promise<DecisionLogParts> {
-  checkLogKeys(config);
   const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
   const keysFrom = Object.values(keyFilesOf(config.dataDir, config.audit)).join(', ');
   await checkKeysMatchDatabase(db, keys, keysFrom, now());

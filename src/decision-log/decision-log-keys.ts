@@ -26,10 +26,7 @@ export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig)
   const signingPem = readOrCreate(audit.signingKeyFile, files.signing, () =>
     crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   );
-  const signingKey = crypto.createPrivateKey(signingPem);
-  if (signingKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error('the decision-log signing key must be an Ed25519 private key (PKCS#8 PEM)');
-  }
+  const signingKey = decodeSigningKey(signingPem, files.signing);
   const masterKey = decodeMasterKey(readOrCreate(audit.masterKeyFile, files.master, generateSecret));
   const pseudonymKey = decodeSecret(
     readOrCreate(audit.pseudonymKeyFile, files.pseudonym, generateSecret),
@@ -46,6 +43,44 @@ export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig)
 export function readMasterKeyFile(file: string): Buffer {
   if (!fs.existsSync(file)) throw new Error(`the key file ${file} does not exist`);
   return decodeMasterKey(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * A signing key from its file (an Ed25519 private key in PKCS#8 PEM, as `openssl genpkey -algorithm
+ * ed25519` writes it): the one a signing-key rotation hands over to.
+ */
+export function readSigningKeyFile(file: string): KeyObject {
+  if (!fs.existsSync(file)) throw new Error(`the key file ${file} does not exist`);
+  return decodeSigningKey(fs.readFileSync(file, 'utf8'), file);
+}
+
+const SIGNING_KEY_FORM = 'an Ed25519 private key (PKCS#8 PEM, "BEGIN PRIVATE KEY")';
+
+function decodeSigningKey(pem: string, file: string): KeyObject {
+  let signingKey: KeyObject;
+  try {
+    signingKey = crypto.createPrivateKey(pem);
+  } catch {
+    // OpenSSL's own words ("DECODER routines::unsupported") do not say that a public key was given.
+    throw new Error(
+      isPublicKey(pem)
+        ? `${file} holds a public key: checkpoints are signed with a private key, ${SIGNING_KEY_FORM}`
+        : `${file} holds no private key: the decision-log signing key must be ${SIGNING_KEY_FORM}`,
+    );
+  }
+  if (signingKey.asymmetricKeyType !== 'ed25519') {
+    throw new Error(`the decision-log signing key must be ${SIGNING_KEY_FORM}`);
+  }
+  return signingKey;
+}
+
+function isPublicKey(pem: string): boolean {
+  try {
+    crypto.createPublicKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function decodeMasterKey(text: string): Buffer {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOf, openDatabase } from '../../src/db/database.ts';
-import { listPendingMigrations, migrateToLatest, rollbackAll } from '../../src/db/migrations.ts';
-import { runScript, type ScriptRun } from '../support/run-script.ts';
+import { listPendingMigrations, MIGRATIONS, migrateToLatest, rollbackAll } from '../../src/db/migrations.ts';
+import { runScript, runStart, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 /** Tables the first migrations create; the schema snapshot covers any later ones too. */
@@ -167,6 +167,50 @@ describe('npm run migrate -- --rollback', () => {
     expect(run.stdout).toMatch(/rolled back \(every table dropped\)/);
     expect(await countTables()).toBe(0);
   });
+});
+
+/**
+ * After a rollback of the deployment, the database holds a migration this version does not know. knex
+ * would blame the code ("the migration directory is corrupt, the following files are missing").
+ */
+describe('a database migrated by a newer version', () => {
+  const LATER = '20270301000000_a_later_change';
+  const REFUSAL =
+    `this database was migrated by a newer version of Aiguillage (latest applied: ${LATER}, this version ` +
+    `knows up to ${MIGRATIONS.at(-1)?.[0]}); run that version or restore a backup`;
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    await db('knex_migrations').insert({ name: LATER, batch: 99, migration_time: new Date() });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  const env = () => ({
+    NODE_ENV: 'test',
+    DATA_DIR: database.dataDir,
+    ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+  });
+
+  it('is refused as such, by migrating and by a rollback alike, changing nothing', async () => {
+    const applied = await listAppliedMigrations(db);
+    await expect(migrateToLatest(db)).rejects.toThrow(REFUSAL);
+    await expect(rollbackAll(db, { dropAllData: true })).rejects.toThrow(REFUSAL);
+    expect(await listAppliedMigrations(db)).toEqual(applied);
+  });
+
+  it('is named as such by npm run migrate and npm start, in one line', async () => {
+    const migrate = await runScript('migrate.ts', [], { unset: ['DATABASE_URL'], env: env() });
+    expect([migrate.code, migrate.stderr]).toEqual([1, `migration failed: ${REFUSAL}\n`]);
+    const start = await runStart({ unset: ['DATABASE_URL'], env: env() });
+    expect([start.code, start.stderr]).toEqual([1, `aiguillage: cannot start: ${REFUSAL}\n`]);
+  }, 90_000);
 });
 
 /** Application tables (knex's own bookkeeping left out) with their column names and types. */

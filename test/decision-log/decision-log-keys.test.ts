@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditConfig, checkLogKeys, loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
+import { type AuditConfig, checkLogKeys, loadConfig, loadConfigFor } from '../../src/config.ts';
 import { CheckpointSigner, verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
-import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
 import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
 
@@ -97,6 +95,17 @@ describe('the decision log keys', () => {
       loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, pseudonymKeyFile: shortKeyFile }),
     ).toThrow(/32 bytes/);
   });
+
+  it('are refused, saying a private key is needed, when the signing key file holds the public key', () => {
+    const publicKeyFile = path.join(dataDir, 'signing.pub.pem');
+    const { publicKey } = crypto.generateKeyPairSync('ed25519');
+    fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(() =>
+      loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, signingKeyFile: publicKeyFile }),
+    ).toThrow(
+      `${publicKeyFile} holds a public key: checkpoints are signed with a private key, an Ed25519 private key (PKCS#8 PEM, "BEGIN PRIVATE KEY")`,
+    );
+  });
 });
 
 describe('checkpoint signatures', () => {
@@ -177,17 +186,16 @@ describe('the decision log keys in production', () => {
       expect(check(env)).not.toThrow();
   });
 
-  it('are checked before the log is built, so that no key is generated next to the data', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-prod-keys-'));
-    const db = openDatabase({ databaseUrl: undefined, dataDir });
-    try {
-      await expect(
-        createDecisionLog(db, loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })),
-      ).rejects.toThrow(/AUDIT_MASTER_KEY_FILE/);
-      expect(fs.existsSync(path.join(dataDir, 'keys'))).toBe(false);
-    } finally {
-      await db.destroy();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+  it('are checked with the configuration of the processes that open the log, before any database is opened', () => {
+    const production = { NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true' };
+    expect(() => loadConfigFor({ decisionLog: true }, production)).toThrow(/AUDIT_MASTER_KEY_FILE/);
+    expect(() => loadConfigFor({ tokens: true, decisionLog: true }, production)).toThrow(
+      /AUDIT_MASTER_KEY_FILE/,
+    );
+    // npm run migrate opens no log: it runs without them.
+    expect(loadConfigFor({}, production).nodeEnv).toBe('production');
+    expect(loadConfigFor({ decisionLog: true }, { ...production, ...files }).audit.masterKeyFile).toBe(
+      '/secrets/master.key',
+    );
   });
 });

@@ -320,4 +320,31 @@ describe('rotating the signing key of the decision log', () => {
     expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
     expect((await fixture.decisionLog.listCheckpoints()).at(-1)).toMatchObject({ seq: 13 });
   });
+
+  it('refuses from the command line a public key as the new key, saying a private key is needed, with exit code 1 and nothing written', async () => {
+    const publicKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pub.pem');
+    const { publicKey } = crypto.generateKeyPairSync('ed25519');
+    fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    const headBefore = await fixture.decisionLog.readHead();
+    const run = await runScript(
+      'rotate-signing-key.ts',
+      ['--new-key', publicKeyFile, '--operator', 'ops-7'],
+      {
+        env: {
+          NODE_ENV: 'test',
+          DATA_DIR: fixture.database.dataDir,
+          ...(fixture.database.databaseUrl === undefined
+            ? {}
+            : { DATABASE_URL: fixture.database.databaseUrl }),
+        },
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `audit:rotate-signing-key: cannot start: ${publicKeyFile} holds a public key: checkpoints are signed ` +
+        'with a private key, an Ed25519 private key (PKCS#8 PEM, "BEGIN PRIVATE KEY")\n',
+    );
+    expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
+  });
 });

@@ -24,22 +24,44 @@ export interface ScriptOptions {
  * Runs `scripts/<file>` as its npm script does (`node --import tsx`), from the repository root,
  * and reports how it ended instead of throwing on a non-zero exit.
  */
-export async function runScript(
+export function runScript(
   file: string,
   args: string[] = [],
   options: ScriptOptions = {},
 ): Promise<ScriptRun> {
+  return runTypeScript(`scripts/${file}`, args, options);
+}
+
+/**
+ * Runs `npm start` (`src/main.ts`) on a free port, for a start that is refused; one that serves
+ * instead is stopped after a minute (SIGTERM, code -1).
+ */
+export function runStart(options: ScriptOptions = {}): Promise<ScriptRun> {
+  return runTypeScript(
+    'src/main.ts',
+    [],
+    {
+      ...options,
+      env: { PORT: '0', SEED_DEMO: 'false', NODE_ENV: 'test', LOG_LEVEL: 'info', ...options.env },
+    },
+    60_000,
+  );
+}
+
+async function runTypeScript(
+  file: string,
+  args: string[],
+  options: ScriptOptions,
+  timeout = 0,
+): Promise<ScriptRun> {
   const inherited = { ...process.env };
   for (const name of options.unset ?? []) delete inherited[name];
   try {
-    const { stdout, stderr } = await runFile(
-      process.execPath,
-      ['--import', 'tsx', `scripts/${file}`, ...args],
-      {
-        cwd: repositoryRoot,
-        env: { ...inherited, NO_COLOR: '1', ...options.env },
-      },
-    );
+    const { stdout, stderr } = await runFile(process.execPath, ['--import', 'tsx', file, ...args], {
+      cwd: repositoryRoot,
+      env: { ...inherited, NO_COLOR: '1', ...options.env },
+      timeout,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
