@@ -186,14 +186,17 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findEarlierModelSuggestion(
-    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
-    courseId: string,
+    addition: { seekerId: string; setId: string; courseId: string; at: string },
+    trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined> {
-    const row = await this.db(`${ITEMS} as i`)
+    // Any other set of the person made by the addition's time, older or newer than the set added to:
+    // the counselor may have read either before adding the course.
+    const row = await trx(`${ITEMS} as i`)
       .join(`${SETS} as s`, 's.id', 'i.set_id')
-      .where('s.seeker_id', set.seekerId)
-      .where('s.created_at', '<', set.createdAt)
-      .where({ 'i.course_id': courseId, 'i.source': 'model' })
+      .where('s.seeker_id', addition.seekerId)
+      .whereNot('s.id', addition.setId)
+      .where('s.created_at', '<=', addition.at)
+      .where({ 'i.course_id': addition.courseId, 'i.source': 'model' })
       .orderBy([
         { column: 's.created_at', order: 'desc' },
         { column: 's.id', order: 'desc' },

@@ -83,12 +83,14 @@ export interface RecommendationStore {
    */
   findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
   /**
-   * The latest set of the person made before `set` in which the model suggested `courseId`
-   * (whoever their counselor was then, shown or not); undefined when none did.
+   * The latest set of the person, other than the one `addition.setId` names and made at or before
+   * `addition.at` (the time the counselor adds the course), in which the model suggested
+   * `addition.courseId`, whoever their counselor was then, shown or not; older or newer than the set
+   * added to. Undefined when none did. Read in `trx`.
    */
   findEarlierModelSuggestion(
-    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
-    courseId: string,
+    addition: { seekerId: string; setId: string; courseId: string; at: string },
+    trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined>;
   /**
    * A set of the person drawn for a second review, made since their latest publication and not

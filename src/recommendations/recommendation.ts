@@ -154,8 +154,9 @@ export interface RecommendationItem {
   decisionSeconds: number | null;
   addedReason: string | null;
   /**
-   * For a course the counselor added: the person's latest earlier set in which the model had
-   * suggested the same course. Null otherwise (and for the model's own items).
+   * For a course the counselor added: the person's latest other set, made by the time of the
+   * addition (older or newer than the set added to), in which the model had suggested the same
+   * course. Null otherwise (and for the model's own items).
    */
   earlierModelSuggestion: EarlierModelSuggestion | null;
 }

@@ -427,7 +427,7 @@ export interface paths {
          *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
          *     hand, and starting a set by hand withdraws the person's open sets of the model's suggestions
          *     (the event lists them as `withdrawnSetIds`). A course added by hand that the model had
-         *     suggested to the person in an earlier set carries that set (`earlierModelSuggestion`), and the
+         *     suggested to the person before, in another set made by then, carries that set (`earlierModelSuggestion`), and the
          *     person is told so. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
          *     refused with 422.
@@ -1870,7 +1870,7 @@ export interface components {
             /** @description A short text for the counselor, with numbers. */
             explanation: string;
         };
-        /** @description For a course the counselor added: the person's latest earlier set in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
+        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
         EarlierModelSuggestion: {
             /** Format: uuid */
             setId: string;
