@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EarlierModelSuggestion, RecommendationSet, SetStatus } from './recommendation.ts';
+import type { EarlierModelSuggestion, RecommendationSet, SetContests, SetStatus } from './recommendation.ts';
 
 export interface SetSummary {
   id: string;
@@ -19,6 +19,8 @@ export interface SetSummary {
   itemCount: number;
   pendingCount: number;
   model: RecommendationSet['model'];
+  /** The person's contests of the set's courses. */
+  contests: SetContests;
 }
 
 /** Who made a set: the model (with the counselor's review), or the counselor by hand. */
@@ -36,6 +38,11 @@ export interface SetQuery {
   seekerId?: string;
   /** Sets this model made (its registry id); sets made by hand never match. Narrows either queue. */
   modelId?: string;
+  /**
+   * `true`: only the sets whose courses the person contested (whatever their status, replaced or
+   * not); `false`: only those with no contest. Narrows either queue.
+   */
+  contested?: boolean;
   /** Keyset cursor: the (createdAt, id) of the last set of the previous page. */
   after?: { createdAt: string; id: string };
   limit: number;
@@ -92,6 +99,8 @@ export interface RecommendationStore {
     addition: { seekerId: string; setId: string; courseId: string; at: string },
     trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined>;
+  /** The person's contests of the courses of set `setId` (none for a set the store does not hold). */
+  summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests>;
   /**
    * A set of the person drawn for a second review, made since their latest publication and not
    * published (still open, discarded, withdrawn or expired; a retracted set was published): the second review it still owes, which
