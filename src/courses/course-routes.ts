@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -126,13 +127,6 @@ function toCourseSearch(query: ListCoursesQuery): CourseSearch {
   }
   search.near = { point: { lat, lon }, radiusKm: Number(query.withinKm) };
   return search;
-}
-
-/** The validator coerces booleans already; the text form is accepted too, defensively. */
-function readBooleanParam(value: unknown): boolean | undefined {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return undefined;
 }
 
 /** The same 400 as the validator's, for the rules the contract cannot express. */

@@ -32,6 +32,7 @@ import * as addObjectionTimeToJobSeekers from '../../migrations/20261207150000_a
 import * as addBlindFirstToSets from '../../migrations/20261207160000_add_blind_first_to_sets.ts';
 import * as indexFeedbackByItem from '../../migrations/20261207171000_index_feedback_by_item.ts';
 import * as indexQueriesNamingPeople from '../../migrations/20261207173000_index_queries_naming_people.ts';
+import * as indexContestsByItem from '../../migrations/20261208200000_index_contests_by_item.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -79,6 +80,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261207160000_add_blind_first_to_sets', addBlindFirstToSets],
   ['20261207171000_index_feedback_by_item', indexFeedbackByItem],
   ['20261207173000_index_queries_naming_people', indexQueriesNamingPeople],
+  ['20261208200000_index_contests_by_item', indexContestsByItem],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -467,15 +467,15 @@ function describeMonthsUnemployed(
 
 /**
  * The AI's part in a course the counselor added: none, unless the model had suggested the same
- * course for the person before, in a set they may never have seen, which they are told (the
- * counselor may have chosen it after seeing it).
+ * course for the person before the addition, in another set (older or newer than this one) they may
+ * never have seen, which they are told (the counselor may have chosen it after seeing it).
  */
 function describeAddition(item: RecommendationItem): string {
   const added = 'Cette formation a été ajoutée par votre conseiller.';
   const earlier = item.earlierModelSuggestion;
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
-    `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une sélection précédente, le ` +
+    `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une autre sélection, le ` +
     `${formatFrenchDay(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
   );
 }

@@ -16,6 +16,7 @@ import {
   type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
+  type SetContests,
   type SetReplacement,
   type SetStatus,
 } from './recommendation.ts';
@@ -24,6 +25,7 @@ import type { RecommendationStore, SetMaker, SetQuery, SetSummary } from './reco
 const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
+const FEEDBACK = 'feedback';
 
 export class KnexRecommendationStore implements RecommendationStore {
   constructor(private readonly db: Knex) {}
@@ -75,6 +77,12 @@ export class KnexRecommendationStore implements RecommendationStore {
         this.db.raw(
           `(select count(*) from ${ITEMS} i where i.set_id = ${SETS}.id and i.decision = 'pending') as pending_count`,
         ),
+        contestsOf(this.db, this.db.ref(`${SETS}.id`))
+          .count('*')
+          .as('contest_count'),
+        contestsOf(this.db, this.db.ref(`${SETS}.id`))
+          .max('f.created_at')
+          .as('last_contested_at'),
       )
       .orderBy([
         { column: 'created_at', order: 'desc' },
@@ -95,6 +103,12 @@ export class KnexRecommendationStore implements RecommendationStore {
     // Read among the rows the queue picked by index (its seekers, or the second-review status), so
     // model_id needs none. A set made by hand has a null model_id, which equals nothing.
     if (query.modelId !== undefined) builder.where('model_id', query.modelId);
+    // Read among the queue's rows too, each set's contests by the partial index of contests by item.
+    if (query.contested !== undefined) {
+      const contests = contestsOf(this.db, this.db.ref(`${SETS}.id`)).select(this.db.raw('1'));
+      if (query.contested) builder.whereExists(contests);
+      else builder.whereNotExists(contests);
+    }
     if (query.after !== undefined) {
       const { createdAt, id } = query.after;
       builder.where((w) =>
@@ -118,7 +132,17 @@ export class KnexRecommendationStore implements RecommendationStore {
       itemCount: readNumber(row.item_count),
       pendingCount: readNumber(row.pending_count),
       model: toModelRef(row),
+      contests: toContests(row.contest_count, row.last_contested_at),
     }));
+  }
+
+  async summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests> {
+    const db = trx ?? this.db;
+    const row = await contestsOf(db, setId).first({
+      n: db.raw('count(*)'),
+      last: db.raw('max(f.created_at)'),
+    });
+    return toContests(row?.n, row?.last);
   }
 
   async findShownSet(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
@@ -186,14 +210,17 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findEarlierModelSuggestion(
-    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
-    courseId: string,
+    addition: { seekerId: string; setId: string; courseId: string; at: string },
+    trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined> {
-    const row = await this.db(`${ITEMS} as i`)
+    // Any other set of the person made by the addition's time, older or newer than the set added to:
+    // the counselor may have read either before adding the course.
+    const row = await trx(`${ITEMS} as i`)
       .join(`${SETS} as s`, 's.id', 'i.set_id')
-      .where('s.seeker_id', set.seekerId)
-      .where('s.created_at', '<', set.createdAt)
-      .where({ 'i.course_id': courseId, 'i.source': 'model' })
+      .where('s.seeker_id', addition.seekerId)
+      .whereNot('s.id', addition.setId)
+      .where('s.created_at', '<=', addition.at)
+      .where({ 'i.course_id': addition.courseId, 'i.source': 'model' })
       .orderBy([
         { column: 's.created_at', order: 'desc' },
         { column: 's.id', order: 'desc' },
@@ -226,6 +253,22 @@ export class KnexRecommendationStore implements RecommendationStore {
       .select('id');
     return rows.map((row) => String(row.id));
   }
+}
+
+/**
+ * The person's answers contesting the courses of set `setId` (a value, or the column of the outer
+ * query's set). The response is written in the SQL, not bound, so that either engine's planner
+ * matches it to the predicate of the partial index of contests by item.
+ */
+function contestsOf(db: Knex, setId: string | Knex.Ref<string, Record<string, string>>): Knex.QueryBuilder {
+  return db(`${FEEDBACK} as f`)
+    .join(`${ITEMS} as ci`, 'ci.id', 'f.item_id')
+    .where('ci.set_id', setId)
+    .whereRaw(`f.response = 'contest'`);
+}
+
+function toContests(count: unknown, lastAt: unknown): SetContests {
+  return { count: readNumber(count ?? 0), lastAt: readNullableString(lastAt) };
 }
 
 /** The sets of `rows` with their items, taken from `itemRows` (the items of those sets, in any order). */

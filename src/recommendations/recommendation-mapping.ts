@@ -20,7 +20,7 @@ type CourseSummaryBody = components['schemas']['CourseSummary'];
  * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
  */
 export function toSetBody(
-  { set, withdrawnCourseIds, allowedActions }: SetView,
+  { set, withdrawnCourseIds, allowedActions, contests }: SetView,
   warnings: ReviewWarning[] = [],
 ): SetBody {
   const itemsHidden = areItemsHidden(set);
@@ -49,6 +49,7 @@ export function toSetBody(
       ? []
       : set.items.map((item) => toItemBody(item, !withdrawnCourseIds.has(item.course.id))),
     allowedActions: [...allowedActions],
+    contests: { ...contests },
     ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
@@ -83,5 +84,9 @@ export function toCourseSummaryBody(course: CourseSnapshot): CourseSummaryBody {
 }
 
 export function toSummaryBody(summary: SetSummary): SummaryBody {
-  return { ...summary, replacedBy: summary.replacedBy === null ? null : { ...summary.replacedBy } };
+  return {
+    ...summary,
+    replacedBy: summary.replacedBy === null ? null : { ...summary.replacedBy },
+    contests: { ...summary.contests },
+  };
 }

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -73,11 +74,13 @@ export function createRecommendationRoutes(
   router.get('/v1/recommendations', async function listRecommendations(req, res) {
     const query = req.query as ListQuery;
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
+    const contested = readBooleanParam(query.contested);
     const filters = {
       queue: query.queue ?? 'caseload',
       ...(query.status === undefined ? {} : { statuses: query.status }),
       ...(query.seekerId === undefined ? {} : { seekerId: query.seekerId }),
       ...(query.modelId === undefined ? {} : { modelId: query.modelId }),
+      ...(contested === undefined ? {} : { contested }),
     };
     const after = SET_CURSOR.decode(query.cursor, filters);
     const page = await suggestions.listRecommendations(requirePrincipal(req), {

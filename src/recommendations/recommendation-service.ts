@@ -33,6 +33,7 @@ import {
   firstAnswerOf,
   measureSecondsSince,
   type NewSetFields,
+  NO_CONTESTS,
   type RecommendationSet,
   type SetAction,
   type SetStatus,
@@ -366,6 +367,7 @@ export class RecommendationService {
       set,
       withdrawnCourseIds: new Set(),
       allowedActions: listActionsOnNewSet(set, counselor),
+      contests: NO_CONTESTS,
       replayed: false,
     };
   }

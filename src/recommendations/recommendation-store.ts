@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EarlierModelSuggestion, RecommendationSet, SetStatus } from './recommendation.ts';
+import type { EarlierModelSuggestion, RecommendationSet, SetContests, SetStatus } from './recommendation.ts';
 
 export interface SetSummary {
   id: string;
@@ -19,6 +19,8 @@ export interface SetSummary {
   itemCount: number;
   pendingCount: number;
   model: RecommendationSet['model'];
+  /** The person's contests of the set's courses. */
+  contests: SetContests;
 }
 
 /** Who made a set: the model (with the counselor's review), or the counselor by hand. */
@@ -36,6 +38,11 @@ export interface SetQuery {
   seekerId?: string;
   /** Sets this model made (its registry id); sets made by hand never match. Narrows either queue. */
   modelId?: string;
+  /**
+   * `true`: only the sets whose courses the person contested (whatever their status, replaced or
+   * not); `false`: only those with no contest. Narrows either queue.
+   */
+  contested?: boolean;
   /** Keyset cursor: the (createdAt, id) of the last set of the previous page. */
   after?: { createdAt: string; id: string };
   limit: number;
@@ -83,13 +90,17 @@ export interface RecommendationStore {
    */
   findOutstandingForModel(modelId: string, trx: Knex.Transaction): Promise<RecommendationSet[]>;
   /**
-   * The latest set of the person made before `set` in which the model suggested `courseId`
-   * (whoever their counselor was then, shown or not); undefined when none did.
+   * The latest set of the person, other than the one `addition.setId` names and made at or before
+   * `addition.at` (the time the counselor adds the course), in which the model suggested
+   * `addition.courseId`, whoever their counselor was then, shown or not; older or newer than the set
+   * added to. Undefined when none did. Read in `trx`.
    */
   findEarlierModelSuggestion(
-    set: Pick<RecommendationSet, 'seekerId' | 'createdAt'>,
-    courseId: string,
+    addition: { seekerId: string; setId: string; courseId: string; at: string },
+    trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined>;
+  /** The person's contests of the courses of set `setId` (none for a set the store does not hold). */
+  summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests>;
   /**
    * A set of the person drawn for a second review, made since their latest publication and not
    * published (still open, discarded, withdrawn or expired; a retracted set was published): the second review it still owes, which

@@ -154,8 +154,9 @@ export interface RecommendationItem {
   decisionSeconds: number | null;
   addedReason: string | null;
   /**
-   * For a course the counselor added: the person's latest earlier set in which the model had
-   * suggested the same course. Null otherwise (and for the model's own items).
+   * For a course the counselor added: the person's latest other set, made by the time of the
+   * addition (older or newer than the set added to), in which the model had suggested the same
+   * course. Null otherwise (and for the model's own items).
    */
   earlierModelSuggestion: EarlierModelSuggestion | null;
 }
@@ -271,7 +272,23 @@ export interface SetView {
   withdrawnCourseIds: ReadonlySet<string>;
   /** The actions the counselor it is shown to may take on it now, in `SET_ACTIONS` order. */
   allowedActions: readonly SetAction[];
+  /** The person's contests of the set's courses, read with the set. */
+  contests: SetContests;
 }
+
+/**
+ * The person's contests of a set's courses (their answers `contest`, which tell them their counselor
+ * will look at the course again): how many, and when the latest was given (null when none). Shown
+ * in the counselor's queue and on the set, so that a contest reaches them without their reading
+ * every set's answers, a replaced set's included.
+ */
+export interface SetContests {
+  count: number;
+  lastAt: string | null;
+}
+
+/** A set no one contested yet (a new set, say). */
+export const NO_CONTESTS: SetContests = { count: 0, lastAt: null };
 
 /**
  * What a new set is made of before the settings give it its status, its second review and its

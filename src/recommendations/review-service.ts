@@ -269,81 +269,89 @@ export class ReviewService {
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', addition.reason);
     // Read before the set's transaction (SQLite has one connection), judged after the access and
-    // ETag checks: someone else's set must answer 404 whatever course is sent. A set's person and
-    // creation never change, so the set read here serves for them.
+    // ETag checks: someone else's set must answer 404 whatever course is sent. A set's person
+    // never changes, so the set read here serves for them.
     const course = await this.deps.courses.findById(addition.courseId);
     const stored = await this.deps.store.findById(setId);
-    const earlier =
-      stored === undefined
-        ? undefined
-        : await this.deps.store.findEarlierModelSuggestion(stored, addition.courseId);
     const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
     let figure: ItemDecisionFigure | undefined;
-    const result = await this.change(counselor, setId, ifMatch, 'add_item', (set, now) => {
-      if (course === undefined || !course.active) {
-        throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
-      }
-      const already = set.items.find((item) => item.course.id === course.id);
-      if (already !== undefined) {
-        throw new ConflictError(
-          `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
-          { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
+    const result = await this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'add_item',
+      async (set, now, _withdrawnCourseIds, _renewLifetime, _publish, trx) => {
+        if (course === undefined || !course.active) {
+          throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
+        }
+        const already = set.items.find((item) => item.course.id === course.id);
+        if (already !== undefined) {
+          throw new ConflictError(
+            `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
+            { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
+          );
+        }
+        figure = {
+          decision: 'approved',
+          source: 'counselor',
+          opened: isOpenedForFigures(set),
+          seconds: secondsSincePreviousAct(set, now),
+        };
+        // Read under the log's lock, as of the addition: a set of the model's suggestions made by then,
+        // older or newer than this one, may be where the counselor saw the course.
+        const earlier = await this.deps.store.findEarlierModelSuggestion(
+          { seekerId: set.seekerId, setId: set.id, courseId: course.id, at: now.toISOString() },
+          trx,
         );
-      }
-      figure = {
-        decision: 'approved',
-        source: 'counselor',
-        opened: isOpenedForFigures(set),
-        seconds: secondsSincePreviousAct(set, now),
-      };
-      const item: RecommendationItem = {
-        id: createTimeOrderedId(),
-        course: snapshotCourse(course),
-        rank: null,
-        displayOrder: null,
-        score: null,
-        features: null,
-        attributions: [],
-        counselorExplanation: `Ajoutée par le conseiller : ${reason}`,
-        seekerExplanation: {
-          summary: 'Votre conseiller vous propose cette formation après avoir étudié votre situation.',
-          reasons: [],
-        },
-        source: 'counselor',
-        decision: 'approved',
-        reasonCode: null,
-        comment: null,
-        decidedBy: counselor.subject,
-        decidedAt: now.toISOString(),
-        decisionSeconds: secondsSinceOpened(set, now),
-        addedReason: reason,
-        // The model's earlier suggestion of the same course is told with it: a course seen among
-        // the model's suggestions and then added by hand is not one the AI had no part in.
-        earlierModelSuggestion: earlier ?? null,
-      };
-      set.items.push(item);
-      const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
-      const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
-      return {
-        warnings: [...screenText('reason', reason), ...additionWarnings],
-        events: [
-          {
-            type: 'item.added',
-            payload: {
-              setId,
-              itemId: item.id,
-              courseId: course.id,
-              decisionSeconds: item.decisionSeconds,
-              earlierModelSetId: earlier?.setId ?? null,
-              // What the counselor knowingly overrode, by their codes: in clear what owes nothing to
-              // the person; what their level or home gave is sealed, as their values are.
-              warnings: loggedWarnings.aboutCourse,
-            },
-            personal: { reason, profileWarnings: loggedWarnings.aboutPerson },
+        const item: RecommendationItem = {
+          id: createTimeOrderedId(),
+          course: snapshotCourse(course),
+          rank: null,
+          displayOrder: null,
+          score: null,
+          features: null,
+          attributions: [],
+          counselorExplanation: `Ajoutée par le conseiller : ${reason}`,
+          seekerExplanation: {
+            summary: 'Votre conseiller vous propose cette formation après avoir étudié votre situation.',
+            reasons: [],
           },
-        ],
-      };
-    });
+          source: 'counselor',
+          decision: 'approved',
+          reasonCode: null,
+          comment: null,
+          decidedBy: counselor.subject,
+          decidedAt: now.toISOString(),
+          decisionSeconds: secondsSinceOpened(set, now),
+          addedReason: reason,
+          // The model's earlier suggestion of the same course is told with it: a course seen among
+          // the model's suggestions and then added by hand is not one the AI had no part in.
+          earlierModelSuggestion: earlier ?? null,
+        };
+        set.items.push(item);
+        const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
+        const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
+        return {
+          warnings: [...screenText('reason', reason), ...additionWarnings],
+          events: [
+            {
+              type: 'item.added',
+              payload: {
+                setId,
+                itemId: item.id,
+                courseId: course.id,
+                decisionSeconds: item.decisionSeconds,
+                earlierModelSetId: earlier?.setId ?? null,
+                // What the counselor knowingly overrode, by their codes: in clear what owes nothing to
+                // the person; what their level or home gave is sealed, as their values are.
+                warnings: loggedWarnings.aboutCourse,
+              },
+              personal: { reason, profileWarnings: loggedWarnings.aboutPerson },
+            },
+          ],
+        };
+      },
+    );
     if (figure !== undefined) this.deps.onItemDecided?.(figure);
     return result;
   }

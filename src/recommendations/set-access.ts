@@ -59,7 +59,7 @@ export async function findVisibleSet(
  * `trx` when given).
  */
 export async function viewSetFor(
-  deps: { settings: Pick<SettingsStore, 'get'> },
+  deps: { settings: Pick<SettingsStore, 'get'>; store: Pick<RecommendationStore, 'summarizeContests'> },
   set: RecommendationSet,
   reader: SetReader,
   context: { now: Date; withdrawnCourseIds: ReadonlySet<string>; trx?: Knex.Transaction },
@@ -70,6 +70,7 @@ export async function viewSetFor(
     set,
     withdrawnCourseIds,
     allowedActions: listAllowedActions(set, reader, { now, withdrawnCourseIds, aiEnabled }),
+    contests: await deps.store.summarizeContests(set.id, context.trx),
   };
 }
 

@@ -330,7 +330,7 @@ describe('sets made by hand (the manual path)', () => {
     );
     expect(await explain(String(seen))).toBe(
       'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision l’avait proposée pour vous ' +
-        `dans une sélection précédente, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
+        `dans une autre sélection, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
     );
     expect(await explain(neverSuggested)).toBe(
       'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',
@@ -340,26 +340,6 @@ describe('sets made by hand (the manual path)', () => {
     expect(
       record.items.map((item: { earlierModelSuggestion: unknown }) => item.earlierModelSuggestion),
     ).toEqual([{ setId: suggested.id, suggestedAt: suggested.createdAt }, null]);
-  });
-
-  it('does not take a set made later for an earlier suggestion of a course the counselor adds', async () => {
-    await syncSeeker(t, 'js-later-set');
-    const first = await createSet(t, counselor, 'js-later-set', { limit: 1 });
-    clock.advance(60_000);
-    const later = (await createSet(t, counselor, 'js-later-set', { limit: 3 })).set;
-    const onlyInLater = later.items
-      .map((item) => item.course.id)
-      .find((id) => id !== first.set.items[0]?.course.id);
-    expect(onlyInLater).toBeDefined();
-
-    const added = await act(t, counselor, first.set.id, 'items', first.etag, {
-      courseId: onlyInLater,
-      reason: 'Vue avec la personne en entretien',
-    });
-
-    expect(added.status).toBe(201);
-    const addition = (added.body as SetBody).items.find((item) => item.course.id === onlyInLater);
-    expect(addition?.earlierModelSuggestion).toBeNull();
   });
 
   it('cannot be published empty', async () => {

@@ -3,12 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
 import { explainPlan, readPlans } from '../support/query-plans.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 /** A whole-table read of `feedback` in either engine's words. */
 const WHOLE_FEEDBACK = /SCAN (feedback|f)\b|Seq Scan on feedback/;
+
+/** Rows 1 to `n` of `select` over `g`, in either engine's words. */
+const series = (n: number, select: string) =>
+  TEST_ENGINE === 'postgres'
+    ? `select ${select} from generate_series(1, ${n}) g`
+    : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
+const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
 
 /**
  * A deployment a year on: 5,000 job seekers, 50,000 sets, 100,000 items, 100,000 answers. `feedback`
@@ -26,11 +34,6 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
     database = await createTestDatabase();
     db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     await migrateToLatest(db);
-    const series = (n: number, select: string) =>
-      TEST_ENGINE === 'postgres'
-        ? `select ${select} from generate_series(1, ${n}) g`
-        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
-    const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
     const div = (a: string, b: number) => `((${a}) / ${b})`;
     await db.raw(
       `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
@@ -105,6 +108,31 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
       bindings: ['item-4242'],
     });
     expect(plan).not.toMatch(WHOLE_FEEDBACK);
+  });
+
+  it("lists a counselor's queue with each set's contests, and its contested sets alone, without reading every answer or item", async () => {
+    // Twenty contests among the answers, each on the first set of js-8, js-208, …, js-3808 (on c-8's caseload).
+    await db.raw(
+      `insert into feedback (id, item_id, seeker_id, response, comment, created_at) ${series(
+        20,
+        `'contest-' || ${text('g')}, 'item-' || ${text('((g - 1) * 200 + 7) * 20 + 2')}, 'js-' || ${text('(g - 1) * 200 + 8')}, 'contest', null, '2026-01-06T00:00:00.000Z'`,
+      )}`,
+    );
+    if (TEST_ENGINE === 'postgres') await db.raw('analyze feedback');
+    const store = new KnexRecommendationStore(db);
+    const plans = await readPlans(db, async () => {
+      await store.list({ counselorId: 'c-8', limit: 50 });
+      await store.list({ counselorId: 'c-8', contested: true, limit: 50 });
+    });
+    expect(plans).toHaveLength(2);
+    for (const { sql, plan } of plans) {
+      expect(plan, sql).not.toMatch(WHOLE_FEEDBACK);
+      expect(plan, sql).not.toMatch(/SCAN (recommendation_items|ci)\b|Seq Scan on recommendation_items/);
+    }
+    const contested = await store.list({ counselorId: 'c-8', contested: true, limit: 50 });
+    expect(contested.length).toBeGreaterThan(0);
+    for (const set of contested)
+      expect(set.contests).toEqual({ count: 1, lastAt: '2026-01-06T00:00:00.000Z' });
   });
 
   it('purges 1,000 old sets (2,000 items) in a retention run within seconds, not one scan of every answer per item', async () => {

@@ -427,7 +427,7 @@ export interface paths {
          *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
          *     hand, and starting a set by hand withdraws the person's open sets of the model's suggestions
          *     (the event lists them as `withdrawnSetIds`). A course added by hand that the model had
-         *     suggested to the person in an earlier set carries that set (`earlierModelSuggestion`), and the
+         *     suggested to the person before, in another set made by then, carries that set (`earlierModelSuggestion`), and the
          *     person is told so. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
          *     refused with 422.
@@ -448,7 +448,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. The filters (`status`, `seekerId`, `modelId`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses and when last (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -1878,7 +1878,7 @@ export interface components {
             /** @description A short text for the counselor, with numbers. */
             explanation: string;
         };
-        /** @description For a course the counselor added: the person's latest earlier set in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
+        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
         EarlierModelSuggestion: {
             /** Format: uuid */
             setId: string;
@@ -1991,6 +1991,8 @@ export interface components {
              *     between reading and acting, and `If-Match` stays required (412 when the set changed since).
              */
             allowedActions: components["schemas"]["SetAction"][];
+            /** @description The person's contests of the set's courses, read with each answer: a contest is the person's, not a change of the set, so it leaves the set's version (ETag) as it is. */
+            contests: components["schemas"]["SetContests"];
             warnings?: components["schemas"]["Warning"][];
         };
         /** @description What the queue tells of a set without opening it. */
@@ -2028,6 +2030,13 @@ export interface components {
             pendingCount: number;
             /** @description The model that suggested the items; null for a set the counselor made by hand. */
             model: components["schemas"]["ModelRef"] | null;
+            contests: components["schemas"]["SetContests"];
+        };
+        /** @description The person's contests of the set's courses (feedback `contest`: they disagree and asked their counselor to look at it again), read with the set: how many answers contested a course, and when the latest was given (null when none). The answers themselves, with their comments, are in GET /v1/recommendations/{setId}/feedback. A later answer about the same course (`interested`, say) does not undo a contest here. */
+        SetContests: {
+            count: number;
+            /** Format: date-time */
+            lastAt: string | null;
         };
         RecommendationSetPage: {
             items: components["schemas"]["RecommendationSetSummary"][];
@@ -2227,7 +2236,7 @@ export interface components {
             weight: "strong" | "moderate" | "slight";
         };
         /**
-         * @description `contest`: the person disagrees with the suggestion and asks their counselor to look at it again (the counselor reads it with the set's feedback; auditors count it per model).
+         * @description `contest`: the person disagrees with the suggestion and asks their counselor to look at it again (the counselor's queue and the set count it, `contests`, and `contested=true` lists the sets with one; the counselor reads it with the set's feedback; auditors count it per model).
          * @enum {string}
          */
         FeedbackResponse: "interested" | "not_interested" | "enrolled" | "contest";
@@ -4219,6 +4228,8 @@ export interface operations {
                 seekerId?: components["schemas"]["ExternalId"];
                 /** @description The sets this model made (the set's `model.id`, as `GET /v1/models` lists it; two models may share one `sha256`, never one id): those to review again, and to retract when published, once the model is found faulty. Sets made by hand have no model and never match; an id no set was made with finds none. */
                 modelId?: components["schemas"]["ModelId"];
+                /** @description `true`: only the sets whose courses the person contested (`contests.count` above 0), whatever their status, a set replaced since included: the contests the counselor was told they would look at again. `false`: only the sets with none. */
+                contested?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
