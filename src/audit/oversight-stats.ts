@@ -91,10 +91,18 @@ export interface OversightRow {
   openedBeforeFirstDecisionShare: number | null;
   /** Sets where the counselor submitted a shortlist first (blind-first mode). */
   blindFirstSets: number;
-  /** Mean share of the counselor's own shortlist that the model also suggested (empty shortlists left out). */
+  /**
+   * Mean share of the counselor's own shortlist that the model also suggested (empty shortlists and
+   * those made after the model's suggestions were seen left out).
+   */
   blindFirstOverlap: number | null;
   /** Blind-first sets whose shortlist was empty: the model's items seen without a shortlist of one's own. */
   emptyShortlists: number;
+  /**
+   * Blind-first sets whose shortlist came once the person's suggestions had been shown in another
+   * set (`modelSeenBefore`, record 0003): not blind, so out of the overlap.
+   */
+  shortlistsAfterModelSeen: number;
   /** Items that reached the job seekers: the approved items of published sets, additions included. */
   publishedItems: number;
   /** Published items whose explanation the job seeker read at least once. */
@@ -147,6 +155,7 @@ interface GroupTotals
     | 'reviewedSets'
     | 'blindFirstSets'
     | 'emptyShortlists'
+    | 'shortlistsAfterModelSeen'
     | 'publishedItems'
     | 'explanationsOpened'
   > {
@@ -239,8 +248,11 @@ export class OversightTally {
         set.group.blindFirstSets += 1;
         const size = readNumberField(payload, 'shortlistSize');
         const overlap = readNumberField(payload, 'overlap');
+        // A shortlist made once the model's suggestions were seen would measure copying, not agreement.
+        const seen = payload?.modelSeenBefore === true;
         if (size === 0) set.group.emptyShortlists += 1;
-        if (size !== undefined && size > 0 && overlap !== undefined) {
+        if (seen) set.group.shortlistsAfterModelSeen += 1;
+        if (!seen && size !== undefined && size > 0 && overlap !== undefined) {
           set.group.overlapSum += overlap / size;
           set.group.overlapCount += 1;
         }
@@ -392,6 +404,7 @@ function findGroup(
       openedFirst: 0,
       blindFirstSets: 0,
       emptyShortlists: 0,
+      shortlistsAfterModelSeen: 0,
       overlapSum: 0,
       overlapCount: 0,
       publishedItems: 0,
@@ -471,6 +484,7 @@ function toRow(group: GroupTotals): OversightRow {
     blindFirstSets: group.blindFirstSets,
     blindFirstOverlap: roundTo(divideOrNull(group.overlapSum, group.overlapCount), 4),
     emptyShortlists: group.emptyShortlists,
+    shortlistsAfterModelSeen: group.shortlistsAfterModelSeen,
     publishedItems: group.publishedItems,
     explanationsOpened: group.explanationsOpened,
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),

@@ -229,6 +229,24 @@ export class KnexRecommendationStore implements RecommendationStore {
     return row === undefined ? undefined : { setId: String(row.set_id), suggestedAt: String(row.created_at) };
   }
 
+  async findShownModelSet(
+    seekerId: string,
+    window: { exceptSetId: string; since: string },
+    trx: Knex.Transaction,
+  ): Promise<string | undefined> {
+    const row = await trx(SETS)
+      .where({ seeker_id: seekerId })
+      .whereNot({ id: window.exceptSetId })
+      .whereNotNull('model_id')
+      // Shown: made outside blind-first mode (the creation answer shows every item), or shortlisted.
+      .where((shown) => shown.where({ blind_first: false }).orWhereNotNull('shortlist'))
+      .where((recent) =>
+        recent.whereIn('status', [...OPEN_STATUSES]).orWhere('created_at', '>=', window.since),
+      )
+      .first('id');
+    return row === undefined ? undefined : String(row.id);
+  }
+
   async findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined> {
     // A retracted set was published, second review included: it owes none, and ends any owed before.
     const latestPublication = trx(SETS)

@@ -102,6 +102,16 @@ export interface RecommendationStore {
   /** The person's contests of the courses of set `setId` (none for a set the store does not hold). */
   summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests>;
   /**
+   * A set the model made for the person, other than `exceptSetId`, whose suggestions were shown to a
+   * counselor (made outside blind-first mode, or once its shortlist was in), still open or made at
+   * `since` or later: the blind-first rule's window (record 0003). Its id, or undefined when none.
+   */
+  findShownModelSet(
+    seekerId: string,
+    window: { exceptSetId: string; since: string },
+    trx: Knex.Transaction,
+  ): Promise<string | undefined>;
+  /**
    * A set of the person drawn for a second review, made since their latest publication and not
    * published (still open, discarded, withdrawn or expired; a retracted set was published): the second review it still owes, which
    * the person's next set takes over. Undefined when none.

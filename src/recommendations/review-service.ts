@@ -58,6 +58,7 @@ import {
   viewSetFor,
 } from './set-access.ts';
 import { isHeldBySwitch, listWithdrawnApprovals, releasesModelOutput } from './set-actions.ts';
+import { withdrawSets } from './withdraw-open-sets.ts';
 import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './withdrawn-courses.ts';
 
 export interface ReviewServiceDeps {
@@ -377,7 +378,12 @@ export class ReviewService {
     });
   }
 
-  /** Blind-first: the counselor's own picks, before the model's items are shown. */
+  /**
+   * Blind-first: the counselor's own picks, before the model's items are shown. Showing them
+   * withdraws the person's other sets still awaiting a shortlist (they hold the same suggestions);
+   * a shortlist made once the person's suggestions were shown in another recent set is recorded as
+   * not blind (`modelSeenBefore`), and the figures leave it out of the overlap (record 0003).
+   */
   async submitShortlist(
     counselor: Principal,
     setId: string,
@@ -390,33 +396,50 @@ export class ReviewService {
       const course = await this.deps.courses.findById(courseId);
       if (course === undefined || !course.active) unknown.push(courseId);
     }
-    return this.change(counselor, setId, ifMatch, 'submit_shortlist', (set, now) => {
-      if (unknown.length > 0) {
-        // An unknown id would count as a pick the model missed and skew the overlap figure.
-        throw new InvalidInputError('a shortlist names active courses of the catalog only', {
-          courseIds: unknown,
+    return this.change(
+      counselor,
+      setId,
+      ifMatch,
+      'submit_shortlist',
+      async (set, now, _withdrawn, _renew, _publish, trx) => {
+        if (unknown.length > 0) {
+          // An unknown id would count as a pick the model missed and skew the overlap figure.
+          throw new InvalidInputError('a shortlist names active courses of the catalog only', {
+            courseIds: unknown,
+          });
+        }
+        const modelCourses = new Set(set.items.filter((i) => i.source === 'model').map((i) => i.course.id));
+        const overlap = courseIds.filter((id) => modelCourses.has(id)).length;
+        const modelSeenBefore = await wasModelShownBefore(this.deps, trx, set, now);
+        set.shortlist = { courseIds, submittedAt: now.toISOString(), overlap };
+        set.status = 'pending_review';
+        // The person's other sets awaiting a shortlist hold the same suggestions, now shown: a
+        // shortlist "of one's own" on them could copy this set's items.
+        const awaiting = (await this.deps.store.findOpenForSeeker(set.seekerId, trx, 'model')).filter(
+          (other) => other.id !== set.id && other.status === 'awaiting_shortlist',
+        );
+        const withdrawnSetIds = await withdrawSets(this.deps, trx, awaiting, {
+          reason: 'les propositions de l’IA pour la personne ont été montrées dans une autre sélection',
         });
-      }
-      const modelCourses = new Set(set.items.filter((i) => i.source === 'model').map((i) => i.course.id));
-      const overlap = courseIds.filter((id) => modelCourses.has(id)).length;
-      set.shortlist = { courseIds, submittedAt: now.toISOString(), overlap };
-      set.status = 'pending_review';
-      return {
-        events: [
-          {
-            type: 'shortlist.submitted',
-            payload: {
-              setId,
-              courseIds,
-              shortlistSize: courseIds.length,
-              modelItemCount: modelCourses.size,
-              overlap,
-              secondsSinceOpened: secondsSinceOpened(set, now),
+        return {
+          events: [
+            {
+              type: 'shortlist.submitted',
+              payload: {
+                setId,
+                courseIds,
+                shortlistSize: courseIds.length,
+                modelItemCount: modelCourses.size,
+                overlap,
+                modelSeenBefore,
+                secondsSinceOpened: secondsSinceOpened(set, now),
+                withdrawnSetIds,
+              },
             },
-          },
-        ],
-      };
-    });
+          ],
+        };
+      },
+    );
   }
 
   /**
@@ -695,6 +718,24 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
   const item = set.items.find((candidate) => candidate.id === itemId);
   if (item === undefined) throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
   return item;
+}
+
+/**
+ * Whether the model's suggestions for the set's person were already shown to a counselor in another
+ * set still open or made within a set's lifetime (`setTtlHours`) before now: a shortlist then is not
+ * blind, whatever it names (record 0003).
+ */
+async function wasModelShownBefore(
+  deps: Pick<ReviewServiceDeps, 'store' | 'settings'>,
+  trx: Knex.Transaction,
+  set: RecommendationSet,
+  now: Date,
+): Promise<boolean> {
+  const { setTtlHours } = await deps.settings.get(trx);
+  const since = new Date(now.getTime() - setTtlHours * 3_600_000).toISOString();
+  return (
+    (await deps.store.findShownModelSet(set.seekerId, { exceptSetId: set.id, since }, trx)) !== undefined
+  );
 }
 
 /** Whether a decision counts as taken in an opened set (`ItemDecisionFigure.opened`). */

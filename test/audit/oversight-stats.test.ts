@@ -318,6 +318,29 @@ describe('oversight figures', () => {
     expect(row).toMatchObject({ blindFirstSets: 2, emptyShortlists: 1, blindFirstOverlap: 0.5 });
   });
 
+  it("counts the shortlists made after the model's suggestions were seen apart, outside the overlap", async () => {
+    const [row] = await computeOversightStats(
+      [
+        generated('a', '2026-03-04T09:00:00.000Z'),
+        generated('b', '2026-03-04T09:00:00.000Z'),
+        anEvent('shortlist.submitted', '2026-03-04T09:01:00.000Z', {
+          setId: 'a',
+          shortlistSize: 2,
+          overlap: 0,
+          modelSeenBefore: false,
+        }),
+        anEvent('shortlist.submitted', '2026-03-04T09:02:00.000Z', {
+          setId: 'b',
+          shortlistSize: 2,
+          overlap: 2,
+          modelSeenBefore: true,
+        }),
+      ],
+      { fastDecisionSeconds: 10 },
+    );
+    expect(row).toMatchObject({ blindFirstSets: 2, shortlistsAfterModelSeen: 1, blindFirstOverlap: 0 });
+  });
+
   it('counts the published items whose explanation the job seeker read, each once', async () => {
     const read = (setId: string, itemId: string) =>
       anEvent('explanation.opened', '2026-03-05T08:00:00.000Z', { setId, itemId, suggestedBy: 'model' });

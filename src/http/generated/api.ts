@@ -611,7 +611,7 @@ export interface paths {
         put?: never;
         /**
          * Submit the counselor's own shortlist (blind-first mode)
-         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded; an empty shortlist is counted apart in the oversight figures (`emptyShortlists`), where the overlap leaves it out.
+         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded; an empty shortlist is counted apart in the oversight figures (`emptyShortlists`), where the overlap leaves it out. Showing the items withdraws the person's other sets still awaiting a shortlist (they hold the same suggestions). A shortlist made once the model's suggestions for the person were shown to a counselor in another set, still open or made within a set's lifetime (`setTtlHours`) before, is recorded as not blind (`modelSeenBefore` in its event) and counted apart too (`shortlistsAfterModelSeen`).
          */
         post: operations["submitShortlist"];
         delete?: never;
@@ -3138,10 +3138,12 @@ export interface components {
             openedBeforeFirstDecisionShare: number | null;
             /** @description Sets where the counselor submitted their own shortlist first. */
             blindFirstSets: number;
-            /** @description Mean of overlap / shortlist size, empty shortlists left out. */
+            /** @description Mean of overlap / shortlist size, empty shortlists and those made after the model's suggestions were seen (`shortlistsAfterModelSeen`) left out. */
             blindFirstOverlap: number | null;
             /** @description Blind-first sets whose shortlist was empty: the model's items were shown without a shortlist of the counselor's own (allowed, and counted here). */
             emptyShortlists: number;
+            /** @description Blind-first sets whose shortlist came once the model's suggestions for the person had been shown to a counselor in another set still open or made within a set's lifetime before (`modelSeenBefore` in `shortlist.submitted`): not blind, counted here and left out of the overlap. */
+            shortlistsAfterModelSeen: number;
             /** @description Items that reached the job seekers: the approved items of the published sets, the counselor's additions included. */
             publishedItems: number;
             /** @description Published items whose explanation the job seeker read at least once (each reading is an `explanation.opened` event). */
