@@ -17,6 +17,7 @@ import type { CourseService } from './courses/course-service.ts';
 import { createErasureRoutes } from './erasure/erasure-routes.ts';
 import type { ErasureService } from './erasure/erasure-service.ts';
 import { createCors } from './http/cors.ts';
+import { serializeError } from './http/logger.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
@@ -25,6 +26,7 @@ import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
+import { assignRequestId } from './http/request-id.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
@@ -103,13 +105,19 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     pinoHttp({
       logger,
+      genReqId: (_req, res) => assignRequestId(res),
       // The validator matches the operation after this middleware has run: it goes on the line
       // written when the response is done, not on a logger made for each request before it is known.
       customSuccessObject: (req, _res, line: object) => ({ ...line, operation: operationIdOf(req) }),
       customErrorObject: (req, _res, _error, line: object) => ({ ...line, operation: operationIdOf(req) }),
+      // Given the objects themselves, not pino's own renderings of them: those keep every property of
+      // an error (a database driver's copy of the refused row, for one), and errors are logged with
+      // the request's logger (`req.log`) so that their lines carry its id.
+      wrapSerializers: false,
       serializers: {
         req: (req: { id: unknown; method: string }) => ({ id: req.id, method: req.method }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
     }),
   );
@@ -125,7 +133,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(refuseBracketQueryKeys);
 
   // One count for every caller: a token's subject under its roles, else the address. The contract and
-  // the documentation's pages (no token; the largest answers the service gives) count by address.
+  // the documentation's pages (no token; the largest answers the service gives) count by address; the
+  // operations endpoints are not counted (below).
   const limitRate = rateLimit({
     windowMs: 60_000,
     limit: config.http.rateLimitPerMinute,
@@ -169,9 +178,11 @@ export function createApp(deps: AppDependencies): Express {
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
   app.use(refuseUnstorableCharacters);
+  // Before the limit: the probes and the scrape poll from one address each, all day, and a probe
+  // answered 429 would have a healthy process restarted or taken out of rotation.
+  app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(limitRate);
 
-  app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));
   app.use(createJobSeekerRoutes(services.jobSeekers));
   app.use(createErasureRoutes(services.erasure));
   app.use(createAccessRecordRoutes(services.accessRecords));
@@ -188,6 +199,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));
   });
-  app.use(createErrorHandler(logger, deps.findStorageUnavailable));
+  app.use(createErrorHandler(deps.findStorageUnavailable));
   return app;
 }

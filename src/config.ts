@@ -162,22 +162,34 @@ export const DEFAULT_DATABASE_POOL_MAX = 10;
  */
 export const MIN_LOG_RETENTION_DAYS = 184;
 
+/**
+ * The longest retention period, a hundred years: a period is subtracted from today to find what to
+ * purge, and a longer one gives cut-offs before year 0, which neither engine stores as asked.
+ */
+export const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * The longest drain after a shutdown signal, an hour: above any load balancer's readiness interval
+ * times its threshold, and far under the most a Node timer waits (about 24.8 days; past it, none).
+ */
+const MAX_SHUTDOWN_DRAIN_SECONDS = 3600;
+
 type Env = Record<string, string | undefined>;
 
 /** Reads and checks the configuration; throws a readable error on a bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = readEnum(env, 'NODE_ENV', ['production', 'development', 'test'], 'development');
-  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  const dataDir = readPath(env, 'DATA_DIR') ?? path.resolve('./data');
   return {
     nodeEnv,
     port: readPort(env),
     // Behind a load balancer (production); a developer's Ctrl-C stops at once.
-    shutdownDrainSeconds: readInt(env, 'SHUTDOWN_DRAIN_SECONDS', nodeEnv === 'production' ? 5 : 0),
+    shutdownDrainSeconds: readShutdownDrainSeconds(env, nodeEnv === 'production' ? 5 : 0),
     dataDir,
     minFreeDiskMb: readInt(env, 'MIN_FREE_DISK_MB', 64),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databasePoolMax: readIntBetween(env, 'DATABASE_POOL_MAX', 1, 100, DEFAULT_DATABASE_POOL_MAX),
-    modelsDir: path.resolve(env.MODELS_DIR ?? './models'),
+    modelsDir: readPath(env, 'MODELS_DIR') ?? path.resolve('./models'),
     shippedModel:
       env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
     activateShippedModel: readBool(env, 'ACTIVATE_SHIPPED_MODEL', nodeEnv !== 'production'),
@@ -185,8 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: readBool(env, 'SEED_DEMO', nodeEnv !== 'production'),
     privacyContact: nonEmpty(env.PRIVACY_CONTACT?.trim()),
     auth: {
-      issuer: env.AUTH_ISSUER ?? 'aiguillage-local',
-      audience: env.AUTH_AUDIENCE ?? 'aiguillage-api',
+      issuer: nonEmpty(env.AUTH_ISSUER) ?? 'aiguillage-local',
+      audience: nonEmpty(env.AUTH_AUDIENCE) ?? 'aiguillage-api',
       jwksUrl: readHttpUrl(env, 'AUTH_JWKS_URL'),
       jwksCacheSeconds: readPositiveInt(env, 'AUTH_JWKS_CACHE_SECONDS', 300),
       localKeysAllowed: readBool(env, 'AUTH_LOCAL_KEYS', false),
@@ -195,10 +207,10 @@ export function loadConfig(env: Env = process.env): Config {
       verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
     },
     http: {
-      corsOrigins: readList(env, 'CORS_ORIGINS', []),
+      corsOrigins: readOrigins(env),
       jsonBodyLimit: readSize(env, 'JSON_BODY_LIMIT', '100kb'),
-      importBodyLimitBytes: readInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
-      rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+      importBodyLimitBytes: readPositiveInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
+      rateLimitPerMinute: readPositiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
       validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
     },
     audit: {
@@ -211,8 +223,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     retention: {
       logDays: readLogRetentionDays(env),
-      personalDays: readPositiveInt(env, 'RETENTION_PERSONAL_DAYS', 730),
-      idempotencyHours: readPositiveInt(env, 'RETENTION_IDEMPOTENCY_HOURS', 24),
+      personalDays: readRetentionPeriod(env, 'RETENTION_PERSONAL_DAYS', 730, MAX_RETENTION_DAYS),
+      idempotencyHours: readRetentionPeriod(env, 'RETENTION_IDEMPOTENCY_HOURS', 24, MAX_RETENTION_DAYS * 24),
       dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
     },
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -228,12 +240,20 @@ function readPath(env: Env, name: string): string | undefined {
   return raw === undefined ? undefined : path.resolve(raw);
 }
 
+/**
+ * A whole number written in decimal digits, or undefined: `Number` alone also takes `0x1F90`, `1e3`,
+ * `80.0` or `+80`, which no one means for a port or a count.
+ */
+function parseWholeNumber(raw: string): number | undefined {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
 function readInt(env: Env, name: string, fallback: number): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  const value = parseWholeNumber(raw);
+  if (value === undefined) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
@@ -246,17 +266,32 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
 function readIntBetween(env: Env, name: string, min: number, max: number, fallback: number): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
+  const value = parseWholeNumber(raw);
+  if (value === undefined || value < min || value > max)
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 
 /** A port the process can listen on (0: any free one); checked here, not when the database is already migrated. */
 function readPort(env: Env): number {
-  const port = readInt(env, 'PORT', 8080);
-  if (port > 65535) throw new Error(`PORT must be a port number from 0 to 65535, got "${env.PORT ?? ''}"`);
+  const raw = nonEmpty(env.PORT);
+  if (raw === undefined) return 8080;
+  const port = parseWholeNumber(raw);
+  if (port === undefined || port > 65535)
+    throw new Error(`PORT must be a port number from 0 to 65535, got "${raw}"`);
   return port;
+}
+
+function readShutdownDrainSeconds(env: Env, fallback: number): number {
+  const raw = nonEmpty(env.SHUTDOWN_DRAIN_SECONDS);
+  if (raw === undefined) return fallback;
+  const seconds = parseWholeNumber(raw);
+  if (seconds === undefined || seconds > MAX_SHUTDOWN_DRAIN_SECONDS) {
+    throw new Error(
+      `SHUTDOWN_DRAIN_SECONDS must be an integer from 0 to ${MAX_SHUTDOWN_DRAIN_SECONDS} (an hour), got "${raw}"`,
+    );
+  }
+  return seconds;
 }
 
 function readHttpUrl(env: Env, name: string): string | undefined {
@@ -319,7 +354,19 @@ function readLogRetentionDays(env: Env): number {
         `Art. 26(6), requires deployers to keep the logs that long), got "${env.RETENTION_LOG_DAYS ?? ''}"`,
     );
   }
-  return days;
+  return checkHundredYears(env, 'RETENTION_LOG_DAYS', days, MAX_RETENTION_DAYS);
+}
+
+/** A retention period of 1 or more, in days or hours. */
+function readRetentionPeriod(env: Env, name: string, fallback: number, max: number): number {
+  return checkHundredYears(env, name, readPositiveInt(env, name, fallback), max);
+}
+
+/** `value`, a retention period, when it is at most a hundred years (`max`, in its unit). */
+function checkHundredYears(env: Env, name: string, value: number, max: number): number {
+  if (value > max)
+    throw new Error(`${name} must be at most ${max} (a hundred years), got "${env[name] ?? ''}"`);
+  return value;
 }
 
 function readBool(env: Env, name: string, fallback: boolean): boolean {
@@ -337,6 +384,24 @@ function readList(env: Env, name: string, fallback: string[]): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/**
+ * Origins as a browser sends them in `Origin` (scheme://host[:port], lower case, no default port): an
+ * entry written otherwise (a trailing slash, a path, `*`, a bare host) would match no request, and the
+ * browser's calls would fail with nothing wrong in the log.
+ */
+function readOrigins(env: Env): string[] {
+  const origins = readList(env, 'CORS_ORIGINS', []);
+  for (const entry of origins) {
+    if (!URL.canParse(entry) || new URL(entry).origin !== entry) {
+      throw new Error(
+        'CORS_ORIGINS must list origins as a browser sends them (scheme://host[:port], lower case, with no path, ' +
+          `trailing slash or wildcard), comma-separated; not "${entry}"`,
+      );
+    }
+  }
+  return origins;
 }
 
 function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

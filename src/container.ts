@@ -10,7 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.t
 import type { Config } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
-import { openConfiguredDatabase } from './db/database.ts';
+import { openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
@@ -29,6 +29,7 @@ import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
+import { watchDatabaseFile } from './operations/database-file-check.ts';
 import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.ts';
 import { checkKeys } from './operations/keys-check.ts';
 import { checkModel } from './operations/model-check.ts';
@@ -89,6 +90,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   let registry: ModelRegistry | undefined;
   try {
     await migrateToLatest(db);
+    // SQLite answers from the file it opened, even once another is at its path or none is.
+    const databaseFile = sqliteFileOf(db);
+    const checkDatabaseFile = databaseFile === undefined ? undefined : await watchDatabaseFile(databaseFile);
     const localKeys =
       config.auth.jwksUrl === undefined ? await loadOrCreateLocalKeys(config.dataDir) : undefined;
     const verifyToken = createTokenVerifier(config.auth, localKeys?.publicJwk);
@@ -261,7 +265,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           name: 'database',
           run: async () => {
             await db.raw('select 1');
-            return 'ok';
+            return checkDatabaseFile === undefined ? 'ok' : checkDatabaseFile();
           },
         },
         {

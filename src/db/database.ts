@@ -94,3 +94,14 @@ export function engineOf(db: Knex): Engine {
   const client = String(db.client.config.client);
   return client === 'pg' ? 'postgres' : 'sqlite';
 }
+
+/** The file a SQLite database runs on; undefined on PostgreSQL. */
+export function sqliteFileOf(db: Knex): string | undefined {
+  if (engineOf(db) !== 'sqlite') return undefined;
+  const connection: unknown = db.client.config.connection;
+  const filename =
+    typeof connection === 'object' && connection !== null && 'filename' in connection
+      ? connection.filename
+      : undefined;
+  return typeof filename === 'string' ? filename : undefined;
+}

@@ -10,7 +10,7 @@ export function createCors(allowedOrigins: readonly string[]): RequestHandler {
       res.setHeader(
         'Access-Control-Expose-Headers',
         'ETag, Location, Idempotent-Replayed, RateLimit, RateLimit-Policy, Retry-After, Content-Disposition, ' +
-          'X-Audit-Event-Count, X-Audit-From-Seq, X-Audit-To-Seq',
+          'X-Audit-Event-Count, X-Audit-From-Seq, X-Audit-To-Seq, X-Request-Id',
       );
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
         res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE');

@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import type { Logger } from 'pino';
 import { IdentityProviderUnavailableError } from '../auth/principal.ts';
 import {
   ConflictError,
@@ -15,6 +14,7 @@ import {
   type StorageUnavailable,
 } from '../shared/errors.ts';
 import { operationIdOf } from './operation-id.ts';
+import { problemInstanceOf } from './request-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeValidationMessage } from './validation-messages.ts';
 
@@ -47,9 +47,16 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
-/** Writes an RFC 9457 problem document. */
+/**
+ * Writes an RFC 9457 problem document, its `instance` naming the request (the `X-Request-Id` the log's
+ * lines carry), so that what a caller reports leads to the lines about it.
+ */
 export function sendProblem(res: Response, problem: ProblemDocument): void {
-  res.status(problem.status).type('application/problem+json').json(problem);
+  const instance = problemInstanceOf(res.req);
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json(instance === undefined ? problem : { ...problem, instance });
 }
 
 export function problem(
@@ -113,12 +120,11 @@ export type FindStorageUnavailable = (error: unknown) => StorageUnavailable | un
 function storageOutage(
   error: unknown,
   findStorageUnavailable: FindStorageUnavailable,
-  logger: Logger,
   req: Request,
 ): ServiceUnavailableError | undefined {
   const unavailable = findStorageUnavailable(error);
   if (unavailable === undefined) return undefined;
-  logger.error(
+  req.log.error(
     { err: error, operation: operationIdOf(req), storage: unavailable.reason },
     'database unavailable',
   );
@@ -129,11 +135,12 @@ function storageOutage(
   );
 }
 
-/** The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process. */
-export function createErrorHandler(
-  logger: Logger,
-  findStorageUnavailable: FindStorageUnavailable,
-): ErrorRequestHandler {
+/**
+ * The one place where errors become HTTP answers. Nothing internal (stack, SQL) leaves the process.
+ * Errors are logged with the request's logger (pino-http's `req.log`), so that each line carries the
+ * request's id, which the answer gives in `X-Request-Id` and its problem document's `instance`.
+ */
+export function createErrorHandler(findStorageUnavailable: FindStorageUnavailable): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -147,10 +154,10 @@ export function createErrorHandler(
       return;
     }
     const failure =
-      findIdentityProviderOutage(req) ?? storageOutage(error, findStorageUnavailable, logger, req) ?? error;
+      findIdentityProviderOutage(req) ?? storageOutage(error, findStorageUnavailable, req) ?? error;
     if (failure instanceof IdentityProviderUnavailableError) {
       // Every request fails the same way until it comes back: the operators must know.
-      logger.error({ err: failure.cause, operation: operationIdOf(req) }, 'identity provider unreachable');
+      req.log.error({ err: failure.cause, operation: operationIdOf(req) }, 'identity provider unreachable');
     }
     for (const [kind, status, slug, title] of DOMAIN_STATUS) {
       if (failure instanceof kind) {
@@ -164,7 +171,7 @@ export function createErrorHandler(
     const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
     const status = http.status ?? http.statusCode ?? 500;
     if (status >= 500) {
-      logger.error({ err: error, operation: operationIdOf(req) }, 'unhandled error');
+      req.log.error({ err: error, operation: operationIdOf(req) }, 'unhandled error');
       sendProblem(
         res,
         problem(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'),

@@ -4,6 +4,8 @@
  * instance stays ready; the body says so. `low_disk`: the data folder's disk is nearly full, every
  * write would fail, so the instance is not ready. `master_key_replaced`: a rotation replaced the
  * master key this process holds, no person's data key opens with it, so the instance is not ready.
+ * `file_missing`, `file_replaced`: the SQLite file opened at start is no longer at its path, and
+ * every write would be lost at the next start, so the instance is not ready.
  */
 export type CheckState =
   | 'ok'
@@ -11,7 +13,9 @@ export type CheckState =
   | 'unavailable'
   | 'low_disk'
   | 'master_key_replaced'
-  | 'signing_key_retired';
+  | 'signing_key_retired'
+  | 'file_missing'
+  | 'file_replaced';
 
 /** One named check of readiness (database reachable, model loaded, room on the disk...). */
 export interface ReadinessCheck {

@@ -150,6 +150,32 @@ describe('the contract and documentation pages', () => {
   });
 });
 
+/**
+ * The load balancer's and the orchestrator's probes and the Prometheus scrape come from one address
+ * each, without a token, all day long: counted by address, /healthz would answer 429 once the limit
+ * is reached (500 with response validation, the contract declaring no 429 there), and a liveness
+ * probe would restart a healthy process.
+ */
+describe('probes and the rate limit', () => {
+  it.each(['false', 'true'])(
+    'answers /healthz, /readyz and /metrics however often they are polled (VALIDATE_RESPONSES=%s)',
+    async (validate) => {
+      const t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5', VALIDATE_RESPONSES: validate } });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i += 1) {
+          statuses.push((await t.http.get('/healthz')).status);
+          statuses.push((await t.http.get('/readyz')).status);
+          statuses.push((await t.http.get('/metrics')).status);
+        }
+        expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    },
+  );
+});
+
 describe('operations endpoints', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -65,4 +65,15 @@ describe('token settings', () => {
       'http://127.0.0.1:9000/jwks.json',
     );
   });
+
+  it('trims AUTH_ISSUER and AUTH_AUDIENCE, and takes blank ones as unset', () => {
+    const spaced = loadConfig({ AUTH_ISSUER: ' https://idp.example.org ', AUTH_AUDIENCE: 'aiguillage-api ' });
+    expect(spaced.auth.issuer).toBe('https://idp.example.org');
+    expect(spaced.auth.audience).toBe('aiguillage-api');
+    for (const blank of ['', ' ']) {
+      const config = loadConfig({ AUTH_ISSUER: blank, AUTH_AUDIENCE: blank });
+      expect(config.auth.issuer).toBe('aiguillage-local');
+      expect(config.auth.audience).toBe('aiguillage-api');
+    }
+  });
 });

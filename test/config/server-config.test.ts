@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express from 'express';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -92,5 +93,79 @@ describe('the server settings', () => {
         `MIN_FREE_DISK_MB must be a non-negative integer, got "${value}"`,
       );
     }
+  });
+
+  it('refuses a PORT written otherwise than in decimal digits', () => {
+    for (const port of ['0x1F90', '1e3', '80.0', '+80', '0b101']) {
+      expect(() => loadConfig({ PORT: port }), port).toThrow(
+        `PORT must be a port number from 0 to 65535, got "${port}"`,
+      );
+    }
+  });
+
+  it('refuses a SHUTDOWN_DRAIN_SECONDS over an hour, which the drain timer would not wait', () => {
+    expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '3600' }).shutdownDrainSeconds).toBe(3600);
+    for (const value of ['3601', '9999999999', '1e3']) {
+      expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: value }), value).toThrow(
+        `SHUTDOWN_DRAIN_SECONDS must be an integer from 0 to 3600 (an hour), got "${value}"`,
+      );
+    }
+  });
+
+  it('refuses RATE_LIMIT_PER_MINUTE=0 and IMPORT_BODY_LIMIT_BYTES=0, which would refuse every request or import', () => {
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(
+      'RATE_LIMIT_PER_MINUTE must be 1 or more, got "0"',
+    );
+    expect(() => loadConfig({ IMPORT_BODY_LIMIT_BYTES: '0' })).toThrow(
+      'IMPORT_BODY_LIMIT_BYTES must be 1 or more, got "0"',
+    );
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '1' }).http.rateLimitPerMinute).toBe(1);
+    expect(loadConfig({ IMPORT_BODY_LIMIT_BYTES: '1' }).http.importBodyLimitBytes).toBe(1);
+  });
+});
+
+/**
+ * `DATA_DIR=` in an env file, or a compose template whose variable is unset: every variable takes an
+ * empty value as unset. Resolved as the working directory instead, the SQLite file and the decision
+ * log's keys would be written next to the code, and the shipped model looked for in the checkout's root.
+ */
+describe('blank folder settings', () => {
+  it('takes a blank DATA_DIR or MODELS_DIR as unset: ./data and ./models', () => {
+    for (const blank of ['', '  ']) {
+      const config = loadConfig({ DATA_DIR: blank, MODELS_DIR: blank });
+      expect(config.dataDir, JSON.stringify(blank)).toBe(path.resolve('./data'));
+      expect(config.modelsDir, JSON.stringify(blank)).toBe(path.resolve('./models'));
+    }
+    expect(loadConfig({ DATA_DIR: ' /srv/aiguillage ' }).dataDir).toBe('/srv/aiguillage');
+  });
+});
+
+/**
+ * A browser's Origin is scheme://host[:port], never with a path, a trailing slash or a wildcard: an
+ * entry written otherwise matches no request, and the portal's calls fail in the browser while the
+ * API logs nothing wrong.
+ */
+describe('CORS_ORIGINS', () => {
+  it('refuses an entry that no Origin header can ever equal, naming it', () => {
+    for (const entry of [
+      'https://portal.example.fr/',
+      '*',
+      'portal.example.fr',
+      'https://portal.example.fr/app',
+      'https://Portal.example.fr',
+      'https://portal.example.fr:443',
+    ]) {
+      expect(() => loadConfig({ CORS_ORIGINS: `https://crm.example, ${entry}` }), entry).toThrow(
+        `CORS_ORIGINS must list origins as a browser sends them (scheme://host[:port], lower case, with no path, ` +
+          `trailing slash or wildcard), comma-separated; not "${entry}"`,
+      );
+    }
+  });
+
+  it('takes origins, comma-separated, and none by default', () => {
+    expect(loadConfig({}).http.corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://portal.example.fr, http://localhost:5173,' }).http.corsOrigins,
+    ).toEqual(['https://portal.example.fr', 'http://localhost:5173']);
   });
 });

@@ -30,4 +30,23 @@ describe('retention settings', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).retention.dailyJob).toBe(true);
     expect(loadConfig({ RETENTION_DAILY_JOB: 'false' }).retention.dailyJob).toBe(false);
   });
+
+  it('refuses a period over a hundred years, whose cut-off would fall before any date kept', () => {
+    expect(
+      loadConfig({ RETENTION_LOG_DAYS: '36500', RETENTION_PERSONAL_DAYS: '36500' }).retention,
+    ).toMatchObject({
+      logDays: 36500,
+      personalDays: 36500,
+    });
+    expect(loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '876000' }).retention.idempotencyHours).toBe(876000);
+    expect(() => loadConfig({ RETENTION_LOG_DAYS: '36501' })).toThrow(
+      'RETENTION_LOG_DAYS must be at most 36500 (a hundred years), got "36501"',
+    );
+    expect(() => loadConfig({ RETENTION_PERSONAL_DAYS: '1000000000' })).toThrow(
+      'RETENTION_PERSONAL_DAYS must be at most 36500 (a hundred years), got "1000000000"',
+    );
+    expect(() => loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '876001' })).toThrow(
+      'RETENTION_IDEMPOTENCY_HOURS must be at most 876000 (a hundred years), got "876001"',
+    );
+  });
 });

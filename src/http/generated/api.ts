@@ -44,7 +44,11 @@ export interface paths {
          *     On SQLite, the `storage` check is `low_disk` when the disk holding `DATA_DIR` (the database
          *     file) has less free space than `MIN_FREE_DISK_MB` (64 MB by default): every write would fail,
          *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
-         *     disk is the database server's.
+         *     disk is the database server's. The `database` check is `file_missing` when the SQLite file the
+         *     process opened at start is no longer at its path in `DATA_DIR` (the folder removed, a volume
+         *     swapped or unmounted), and `file_replaced` when another file stands there (a restore copied
+         *     over a running process): SQLite keeps answering from the file it opened, so every write would
+         *     be lost at the next start, and the instance answers 503 until it is restarted on the right file.
          *
          *     The `keys` check is `master_key_replaced` when the database records another master key than
          *     the one this process holds: `npm run audit:rotate-master-key` ran while the process was left
@@ -1431,6 +1435,10 @@ export interface components {
             title: string;
             status: number;
             detail?: string;
+            /**
+             * Format: uri
+             * @description `urn:uuid:` and the request's id, which every answer also gives in its `X-Request-Id` header and the service's log lines about the request carry (`req.id`): quote it when reporting a problem (a 500 especially), so that it can be found in the log.
+             */
             instance?: string;
             /** @description Each invalid field, for validation problems. */
             errors?: {
@@ -1569,9 +1577,9 @@ export interface components {
         ReadinessStatus: {
             /** @enum {string} */
             status: "ready" | "not_ready";
-            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. `signing_key_retired` (the `keys` check): the same for the log's signing key. */
+            /** @description Each check's state. `unavailable`: configured but not usable now, which does not make the instance unready (see `/readyz`). `low_disk` (the `storage` check, SQLite only): the data folder's disk has less free space than `MIN_FREE_DISK_MB`, which does. `master_key_replaced` (the `keys` check): a rotation replaced the master key this process holds, which does too: restart it with the new key. `signing_key_retired` (the `keys` check): the same for the log's signing key. `file_missing` and `file_replaced` (the `database` check, SQLite only): the database file opened at start is no longer at its path, which makes the instance unready too. */
             checks: {
-                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced" | "signing_key_retired";
+                [key: string]: "ok" | "failing" | "shutting_down" | "not_configured" | "unavailable" | "low_disk" | "master_key_replaced" | "signing_key_retired" | "file_missing" | "file_replaced";
             };
         };
         /** @description The registry id, `<name>-<version>`. */
