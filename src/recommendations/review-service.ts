@@ -458,7 +458,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      async (set, _now, _withdrawnCourseIds, renewLifetime, publish) => {
+      async (set, _now, _withdrawnCourseIds, renewLifetime, publish, trx) => {
         const message = readOptionalText(options.message);
         const warnings = screenText('message', message);
         if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
@@ -471,6 +471,13 @@ export class ReviewService {
         set.message = message;
         settleDisplayOrder(set);
         const acknowledged = describeAcknowledgedTerms(message, warnings);
+        // A set not drawn takes over, when published, the second review another set of the person
+        // still owes, as a set made after the drawn one does at its creation: filling an older set
+        // with the drawn set's courses and publishing it is no way around the draw either.
+        const secondReviewOwedBy = set.secondReview.required
+          ? null
+          : ((await this.deps.store.findOwedSecondReview(set.seekerId, trx)) ?? null);
+        if (secondReviewOwedBy !== null) set.secondReview.required = true;
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
@@ -481,7 +488,12 @@ export class ReviewService {
             events: [
               {
                 type: 'second_review.requested',
-                payload: { setId, expiresAt, ...acknowledged.payload },
+                payload: {
+                  setId,
+                  expiresAt,
+                  ...(secondReviewOwedBy === null ? {} : { secondReviewOwedBy }),
+                  ...acknowledged.payload,
+                },
                 personal: acknowledged.personal,
               },
             ],

@@ -84,6 +84,25 @@ describe('the second review a set was drawn for', () => {
     expect((await generatedEvent(second.id))?.payload).toMatchObject({ secondReviewOwedBy: drawn.id });
   });
 
+  it('is owed by a drawn set made after an older set, so that the older one cannot be published past it', async () => {
+    await syncSeeker(t, 'js-older-set');
+    const older = (await createSet(t, counselor, 'js-older-set')).set;
+    expect(older.secondReview.required).toBe(false);
+    const drawn = await aDrawnSet('js-older-set');
+
+    const decided = await decideAll(t, counselor, older.id, { approve: 1 });
+    const handed = await act(t, counselor, older.id, 'publish', decided.etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    expect(handed.body.secondReview.required).toBe(true);
+    const events = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['second_review.requested'],
+      limit: 1000,
+    });
+    expect(events.find((event) => event.payload.setId === older.id)?.payload).toMatchObject({
+      secondReviewOwedBy: drawn.id,
+    });
+  });
+
   it('is owed by a set by hand too: starting one does not draw again', async () => {
     await syncSeeker(t, 'js-then-by-hand');
     const drawn = await aDrawnSet('js-then-by-hand');
