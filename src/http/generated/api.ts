@@ -4162,7 +4162,7 @@ export interface operations {
             query?: {
                 /** @description `caseload` (default): the sets of the caller's caseload; `second_review`: the sets awaiting a second review by the caller. */
                 queue?: "caseload" | "second_review";
-                /** @description Sets in any of these statuses, repeated (`status=pending_review&status=awaiting_second_review`) or comma-separated (`status=published,retracted`), as `type` in `GET /v1/audit/events`: everything still open, or everything given to the person, in one list. An unknown status is refused (400). */
+                /** @description Sets in any of these statuses, repeated (`status=pending_review&status=awaiting_second_review`) or comma-separated (`status=published,retracted`), as `type` in `GET /v1/audit/events`: everything still open, or everything given to the person, in one list. A set whose lifetime has passed is `expired` here and in its summary, even before its expiry is recorded. An unknown status is refused (400). */
                 status?: components["schemas"]["RecommendationStatus"][];
                 seekerId?: components["schemas"]["ExternalId"];
                 /** @description The sets this model made (the set's `model.id`, as `GET /v1/models` lists it; two models may share one `sha256`, never one id): those to review again, and to retract when published, once the model is found faulty. Sets made by hand have no model and never match; an id no set was made with finds none. */
