@@ -12,6 +12,7 @@ import {
   PreconditionRequiredError,
   problemType,
 } from '../shared/errors.ts';
+import { readOneIfMatch } from '../shared/if-match.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -134,9 +135,13 @@ export function requireActionState(
 /** An entity tag as HTTP writes it: quoted, weak or strong. */
 const ENTITY_TAG = /^(W\/)?"[^"]*"$/;
 
-/** Checks If-Match against the set's current ETag (strong comparison). */
+/**
+ * Checks If-Match against the set's current ETag (strong comparison): exactly one entity tag, the
+ * one last read.
+ */
 export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | undefined): void {
-  if (ifMatch === undefined || ifMatch.trim() === '') {
+  const tag = readOneIfMatch(ifMatch, etagOf(set));
+  if (tag === undefined) {
     throw new PreconditionRequiredError(
       "send the set's ETag in If-Match: changes need the version you reviewed",
       {
@@ -144,8 +149,13 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
       },
     );
   }
-  const candidates = ifMatch.split(',').map((tag) => tag.trim());
-  if (!candidates.some((tag) => tag === '*' || ENTITY_TAG.test(tag))) {
+  if (tag === '*') {
+    throw new PreconditionRequiredError(
+      "If-Match: * does not say which version you reviewed; send the set's ETag",
+      { currentEtag: etagOf(set) },
+    );
+  }
+  if (!ENTITY_TAG.test(tag)) {
     // A bare version number (`If-Match: 3`) names nothing: saying "changed" would send the counselor
     // to read again a set that did not change.
     throw new PreconditionRequiredError(
@@ -153,18 +163,12 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
       { currentEtag: etagOf(set) },
     );
   }
-  if (candidates.includes('*')) {
-    throw new PreconditionRequiredError(
-      "If-Match: * does not say which version you reviewed; send the set's ETag",
-      { currentEtag: etagOf(set) },
-    );
-  }
-  if (candidates.includes(`W/${etagOf(set)}`)) {
+  if (tag === `W/${etagOf(set)}`) {
     throw new PreconditionFailedError("a weak ETag does not name one version; send the set's strong ETag", {
       currentEtag: etagOf(set),
     });
   }
-  if (!candidates.includes(etagOf(set))) {
+  if (tag !== etagOf(set)) {
     throw new PreconditionFailedError('the set has changed since you read it; read it again before acting', {
       currentEtag: etagOf(set),
     });

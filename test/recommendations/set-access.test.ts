@@ -73,9 +73,19 @@ describe('If-Match', () => {
 
   it('must name the current version, compared strongly', () => {
     expect(() => requireCurrentEtag(set, '"3"')).not.toThrow();
-    expect(() => requireCurrentEtag(set, '"2", "3"')).not.toThrow();
     expect(() => requireCurrentEtag(set, '"2"')).toThrow(PreconditionFailedError);
     expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(PreconditionFailedError);
+  });
+
+  it('names exactly one version: a list of ETags, even one holding the current one, is refused (428)', () => {
+    expect(() => requireCurrentEtag(set, '"2", "3"')).toThrow(PreconditionRequiredError);
+    expect(() => requireCurrentEtag(set, '"2", "3"')).toThrow(
+      'If-Match names 2 versions; send the one ETag you last read (If-Match: "3")',
+    );
+    expect(() => requireCurrentEtag(set, '"3", *')).toThrow(/names 2 versions/);
+    // Commas inside a quoted tag, and empty list elements, are no list.
+    expect(() => requireCurrentEtag(set, '"3",')).not.toThrow();
+    expect(() => requireCurrentEtag(set, '"2,3"')).toThrow(PreconditionFailedError);
   });
 
   it('refuses a bare version number (428), saying the ETag goes quoted, rather than calling the set changed', () => {

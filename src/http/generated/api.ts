@@ -517,7 +517,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -548,7 +548,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -577,7 +577,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -599,7 +599,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -624,7 +624,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -666,7 +666,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -691,7 +691,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -713,7 +713,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3386,7 +3386,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description If-Match is missing, or names no version (`*`, or no quoted entity tag). */
+        /** @description If-Match is missing, names no version (`*`, or no quoted entity tag), or names several (a list of ETags); send the one ETag last read. */
         PreconditionRequired: {
             headers: {
                 [name: string]: unknown;
@@ -3421,7 +3421,7 @@ export interface components {
         Cursor: string;
         SetId: string;
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
         IfMatch: string;
         /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
@@ -4260,7 +4260,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4294,7 +4294,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4327,7 +4327,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4360,7 +4360,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4393,7 +4393,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4434,7 +4434,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4466,7 +4466,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4499,7 +4499,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4587,7 +4587,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The settings' ETag as read; optional. */
+                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428). */
                 "If-Match"?: string;
             };
             path?: never;
@@ -4624,6 +4624,15 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            /** @description If-Match names several versions (a list of ETags); send the one ETag last read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
