@@ -110,7 +110,7 @@ export function requireActionState(
     case undefined:
       return;
     case 'status':
-      throw refuseStatus(set, ACTION_VERBS[action]);
+      throw refuseStatus(set, ACTION_VERBS[action], reader);
     case 'first_reviewer':
       throw new ForbiddenError('a second review must be made by a counselor other than the first reviewer');
     case 'items_pending':
@@ -233,27 +233,35 @@ export async function expireDueSets(
   }
 }
 
-/** Refuses any change the set's status does not allow, saying what can be done instead. */
+/**
+ * Refuses any change the set's status does not allow, saying what `reader` can do instead (or who
+ * can).
+ */
 export function requireStatus(
   set: RecommendationSet,
   allowed: readonly RecommendationSet['status'][],
   action: string,
+  reader: SetReader,
 ): void {
   if (allowed.includes(set.status)) return;
-  throw refuseStatus(set, action);
+  throw refuseStatus(set, action, reader);
 }
 
 /** The refusal of an action the set's status does not allow. */
-function refuseStatus(set: RecommendationSet, action: string): ConflictError {
+function refuseStatus(set: RecommendationSet, action: string, reader: SetReader): ConflictError {
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  return new ConflictError(`cannot ${action}: ${explainStatus(set)}`, {
+  return new ConflictError(`cannot ${action}: ${explainStatus(set, reader)}`, {
     ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
     setStatus: set.status,
   });
 }
 
-/** Why a set in its status refuses an action, and the way on. */
-function explainStatus(set: RecommendationSet): string {
+/**
+ * Why a set in its status refuses an action, and the way on for `reader`: after an expiry, a new
+ * set is asked for by whoever holds the person's caseload; a second reviewer, who does not, is told
+ * so rather than sent to an operation that answers them 404.
+ */
+function explainStatus(set: RecommendationSet, reader: SetReader): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   switch (set.status) {
@@ -262,6 +270,11 @@ function explainStatus(set: RecommendationSet): string {
     case 'awaiting_second_review':
       return `the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST ${setPath}/second-review), or you discard it (POST ${setPath}/discard)`;
     case 'expired':
+      if (!reader.holdsCaseload) {
+        return set.model === null
+          ? "the set has expired; a new set by hand for the person is their counselor's to start"
+          : "the set has expired; new suggestions for the person are their counselor's to ask for";
+      }
       return set.model === null
         ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
         : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
