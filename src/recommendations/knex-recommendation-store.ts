@@ -19,6 +19,7 @@ import {
   type SetContests,
   type SetReplacement,
   type SetStatus,
+  viewSetAt,
 } from './recommendation.ts';
 import type { RecommendationStore, SetMaker, SetQuery, SetSummary } from './recommendation-store.ts';
 
@@ -89,8 +90,13 @@ export class KnexRecommendationStore implements RecommendationStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(query.limit);
+    const now = query.now.toISOString();
     if (query.queue === 'second_review') {
-      builder.where('status', 'awaiting_second_review').whereNot('first_reviewer_id', query.counselorId);
+      // One whose lifetime has passed awaits nobody (by the (status, expires_at) index).
+      builder
+        .where('status', 'awaiting_second_review')
+        .where('expires_at', '>', now)
+        .whereNot('first_reviewer_id', query.counselorId);
     } else {
       // The sets of the job seekers on the counselor's caseload now (by the seeker_id index).
       builder.whereIn(
@@ -98,7 +104,18 @@ export class KnexRecommendationStore implements RecommendationStore {
         this.db(JOB_SEEKERS).select('id').where('counselor_id', query.counselorId),
       );
     }
-    if (query.statuses !== undefined) builder.whereIn('status', [...query.statuses]);
+    if (query.statuses !== undefined) {
+      // The statuses at `now`: an open set whose lifetime has passed is expired, recorded or not (a
+      // queue read records a batch of expiries only), so a counselor never sees it as still open.
+      const wanted = query.statuses;
+      const open = wanted.filter((status) => OPEN_STATUSES.includes(status));
+      const closed = wanted.filter((status) => !OPEN_STATUSES.includes(status));
+      builder.where((w) => {
+        w.whereIn('status', closed).orWhere((x) => x.whereIn('status', open).where('expires_at', '>', now));
+        if (wanted.includes('expired'))
+          w.orWhere((x) => x.whereIn('status', [...OPEN_STATUSES]).where('expires_at', '<=', now));
+      });
+    }
     if (query.seekerId !== undefined) builder.where('seeker_id', query.seekerId);
     // Read among the rows the queue picked by index (its seekers, or the second-review status), so
     // model_id needs none. A set made by hand has a null model_id, which equals nothing.
@@ -118,22 +135,27 @@ export class KnexRecommendationStore implements RecommendationStore {
       );
     }
     const rows = await builder;
-    return rows.map((row) => ({
-      id: String(row.id),
-      seekerId: String(row.seeker_id),
-      counselorId: String(row.counselor_id),
-      status: row.status as SetStatus,
-      createdAt: String(row.created_at),
-      expiresAt: String(row.expires_at),
-      openedAt: readNullableString(row.opened_at),
-      closedAt: readNullableString(row.closed_at),
-      returnedAt: readNullableString(row.returned_at),
-      replacedBy: toReplacement(row),
-      itemCount: readNumber(row.item_count),
-      pendingCount: readNumber(row.pending_count),
-      model: toModelRef(row),
-      contests: toContests(row.contest_count, row.last_contested_at),
-    }));
+    return rows.map((row) =>
+      viewSetAt(
+        {
+          id: String(row.id),
+          seekerId: String(row.seeker_id),
+          counselorId: String(row.counselor_id),
+          status: row.status as SetStatus,
+          createdAt: String(row.created_at),
+          expiresAt: String(row.expires_at),
+          openedAt: readNullableString(row.opened_at),
+          closedAt: readNullableString(row.closed_at),
+          returnedAt: readNullableString(row.returned_at),
+          replacedBy: toReplacement(row),
+          itemCount: readNumber(row.item_count),
+          pendingCount: readNumber(row.pending_count),
+          model: toModelRef(row),
+          contests: toContests(row.contest_count, row.last_contested_at),
+        },
+        query.now,
+      ),
+    );
   }
 
   async summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests> {

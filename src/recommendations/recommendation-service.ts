@@ -374,18 +374,21 @@ export class RecommendationService {
 
   /**
    * The sets of the counselor's caseload, newest first (a previous counselor's included, for people
-   * who moved to them). Sets whose lifetime has passed are marked expired first, so that the queue
-   * (and its status filter) never shows them as still open. The filters (statuses, job seeker, model)
+   * who moved to them). A set whose lifetime has passed is listed as expired (and found by its status
+   * filter as such), whether or not its expiry is recorded yet; the read records a batch of due
+   * expiries of the deployment, with their events, on the way. The filters (statuses, job seeker, model)
    * narrow either queue alike. `nextAfter` is the last set of the page when another page follows
    * (one more set is read to know), null on the last page.
    */
   async listRecommendations(
     counselor: Principal,
-    filter: Omit<SetQuery, 'counselorId'>,
+    filter: Omit<SetQuery, 'counselorId' | 'now'>,
   ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
-    await expireDueSets(this.deps, this.deps.now(), 'batch');
+    const now = this.deps.now();
+    await expireDueSets(this.deps, now, 'batch');
     const found = await this.deps.store.list({
       counselorId: counselor.subject,
+      now,
       ...filter,
       limit: filter.limit + 1,
     });

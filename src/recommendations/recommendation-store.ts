@@ -28,12 +28,17 @@ export type SetMaker = 'model' | 'hand';
 
 export interface SetQuery {
   counselorId: string;
+  /** The time the sets are read at: an open set whose lifetime has passed by then counts as expired. */
+  now: Date;
   /**
    * `caseload` (default): the sets of the counselor's caseload; `second_review`: the sets of any
    * caseload awaiting a second review that this counselor did not review first.
    */
   queue?: 'caseload' | 'second_review';
-  /** Sets in any of these statuses (none given: every status). Narrows either queue. */
+  /**
+   * Sets in any of these statuses at `now` (none given: every status). Narrows either queue. An
+   * open set whose lifetime has passed is `expired` here, whether or not its expiry was recorded.
+   */
   statuses?: readonly SetStatus[];
   seekerId?: string;
   /** Sets this model made (its registry id); sets made by hand never match. Narrows either queue. */
@@ -62,7 +67,9 @@ export interface RecommendationStore {
   save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean>;
   /**
    * The sets of the job seekers on the counselor's caseload now, newest first: their own, and those
-   * a previous counselor made for someone who has since moved to them.
+   * a previous counselor made for someone who has since moved to them. Each as it stands at
+   * `query.now` (`viewSetAt`): an open set whose lifetime has passed is expired, in the status filter
+   * and in the summary, even before its expiry is recorded.
    */
   list(query: SetQuery): Promise<SetSummary[]>;
   /**

@@ -527,12 +527,12 @@ export function publishedLatestFirst(sets: readonly RecommendationSet[]): Recomm
     .sort((a, b) => compareText(b.publishedAt ?? '', a.publishedAt ?? '') || compareText(b.id, a.id));
 }
 
-export function isOpen(set: RecommendationSet): boolean {
+export function isOpen(set: Pick<RecommendationSet, 'status'>): boolean {
   return OPEN_STATUSES.includes(set.status);
 }
 
 /** An open set whose lifetime has passed; it can only become `expired`. */
-export function isDue(set: RecommendationSet, now: Date): boolean {
+export function isDue(set: Pick<RecommendationSet, 'status' | 'expiresAt'>, now: Date): boolean {
   return isOpen(set) && now.getTime() >= Date.parse(set.expiresAt);
 }
 
@@ -540,7 +540,10 @@ export function isDue(set: RecommendationSet, now: Date): boolean {
  * The set as it stands at `now`: one whose lifetime has passed is expired, at the end of its
  * lifetime, even when nobody has read it since (which is what records the expiry).
  */
-export function viewSetAt(set: RecommendationSet, now: Date): RecommendationSet {
+export function viewSetAt<T extends Pick<RecommendationSet, 'status' | 'expiresAt' | 'closedAt'>>(
+  set: T,
+  now: Date,
+): T {
   return isDue(set, now) ? { ...set, status: 'expired', closedAt: set.expiresAt } : set;
 }
 

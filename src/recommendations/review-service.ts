@@ -682,7 +682,7 @@ export class ReviewService {
       // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
       // version the caller read.
       if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-        requireStatus(set, [], ACTION_VERBS[action]);
+        requireStatus(set, [], ACTION_VERBS[action], reader);
       }
       requireCurrentEtag(set, ifMatch);
       // Every course of the set in one query, read after the preconditions (a stale tab gets 412).

@@ -12,6 +12,7 @@ import {
   PreconditionRequiredError,
   problemType,
 } from '../shared/errors.ts';
+import { readOneIfMatch } from '../shared/if-match.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -110,7 +111,7 @@ export function requireActionState(
     case undefined:
       return;
     case 'status':
-      throw refuseStatus(set, ACTION_VERBS[action]);
+      throw refuseStatus(set, ACTION_VERBS[action], reader);
     case 'first_reviewer':
       throw new ForbiddenError('a second review must be made by a counselor other than the first reviewer');
     case 'items_pending':
@@ -135,9 +136,13 @@ export function requireActionState(
 /** An entity tag as HTTP writes it: quoted, weak or strong. */
 const ENTITY_TAG = /^(W\/)?"[^"]*"$/;
 
-/** Checks If-Match against the set's current ETag (strong comparison). */
+/**
+ * Checks If-Match against the set's current ETag (strong comparison): exactly one entity tag, the
+ * one last read.
+ */
 export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | undefined): void {
-  if (ifMatch === undefined || ifMatch.trim() === '') {
+  const tag = readOneIfMatch(ifMatch, etagOf(set));
+  if (tag === undefined) {
     throw new PreconditionRequiredError(
       "send the set's ETag in If-Match: changes need the version you reviewed",
       {
@@ -145,8 +150,13 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
       },
     );
   }
-  const candidates = ifMatch.split(',').map((tag) => tag.trim());
-  if (!candidates.some((tag) => tag === '*' || ENTITY_TAG.test(tag))) {
+  if (tag === '*') {
+    throw new PreconditionRequiredError(
+      "If-Match: * does not say which version you reviewed; send the set's ETag",
+      { currentEtag: etagOf(set) },
+    );
+  }
+  if (!ENTITY_TAG.test(tag)) {
     // A bare version number (`If-Match: 3`) names nothing: saying "changed" would send the counselor
     // to read again a set that did not change.
     throw new PreconditionRequiredError(
@@ -154,18 +164,12 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
       { currentEtag: etagOf(set) },
     );
   }
-  if (candidates.includes('*')) {
-    throw new PreconditionRequiredError(
-      "If-Match: * does not say which version you reviewed; send the set's ETag",
-      { currentEtag: etagOf(set) },
-    );
-  }
-  if (candidates.includes(`W/${etagOf(set)}`)) {
+  if (tag === `W/${etagOf(set)}`) {
     throw new PreconditionFailedError("a weak ETag does not name one version; send the set's strong ETag", {
       currentEtag: etagOf(set),
     });
   }
-  if (!candidates.includes(etagOf(set))) {
+  if (tag !== etagOf(set)) {
     throw new PreconditionFailedError('the set has changed since you read it; read it again before acting', {
       currentEtag: etagOf(set),
     });
@@ -230,27 +234,35 @@ export async function expireDueSets(
   }
 }
 
-/** Refuses any change the set's status does not allow, saying what can be done instead. */
+/**
+ * Refuses any change the set's status does not allow, saying what `reader` can do instead (or who
+ * can).
+ */
 export function requireStatus(
   set: RecommendationSet,
   allowed: readonly RecommendationSet['status'][],
   action: string,
+  reader: SetReader,
 ): void {
   if (allowed.includes(set.status)) return;
-  throw refuseStatus(set, action);
+  throw refuseStatus(set, action, reader);
 }
 
 /** The refusal of an action the set's status does not allow. */
-function refuseStatus(set: RecommendationSet, action: string): ConflictError {
+function refuseStatus(set: RecommendationSet, action: string, reader: SetReader): ConflictError {
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  return new ConflictError(`cannot ${action}: ${explainStatus(set)}`, {
+  return new ConflictError(`cannot ${action}: ${explainStatus(set, reader)}`, {
     ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
     setStatus: set.status,
   });
 }
 
-/** Why a set in its status refuses an action, and the way on. */
-function explainStatus(set: RecommendationSet): string {
+/**
+ * Why a set in its status refuses an action, and the way on for `reader`: after an expiry, a new
+ * set is asked for by whoever holds the person's caseload; a second reviewer, who does not, is told
+ * so rather than sent to an operation that answers them 404.
+ */
+function explainStatus(set: RecommendationSet, reader: SetReader): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   switch (set.status) {
@@ -259,6 +271,11 @@ function explainStatus(set: RecommendationSet): string {
     case 'awaiting_second_review':
       return `the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST ${setPath}/second-review), or you discard it (POST ${setPath}/discard)`;
     case 'expired':
+      if (!reader.holdsCaseload) {
+        return set.model === null
+          ? "the set has expired; a new set by hand for the person is their counselor's to start"
+          : "the set has expired; new suggestions for the person are their counselor's to ask for";
+      }
       return set.model === null
         ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
         : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { PreconditionFailedError } from '../shared/errors.ts';
+import { readOneIfMatch } from '../shared/if-match.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -69,16 +70,13 @@ export class SettingsService {
 }
 
 /**
- * The version an If-Match names: undefined without one (or with `*`, which any settings match);
- * a tag that is not the current one is stale whatever it says.
+ * The version an If-Match names: undefined without one (or with `*`, which any settings match); a
+ * tag that is not the current one is stale whatever it says. A list of tags is refused (428).
  */
 function readExpectedVersion(ifMatch: string | undefined, current: StoredSettings): number | undefined {
-  const tags = (ifMatch ?? '')
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter((tag) => tag !== '');
-  if (tags.length === 0 || tags.includes('*')) return undefined;
-  if (!tags.includes(settingsEtag(current))) throw staleSettings(current);
+  const tag = readOneIfMatch(ifMatch, settingsEtag(current));
+  if (tag === undefined || tag === '*') return undefined;
+  if (tag !== settingsEtag(current)) throw staleSettings(current);
   return current.version;
 }
 

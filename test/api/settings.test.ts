@@ -388,6 +388,18 @@ describe('settings API', () => {
       expect((await read()).body.aiEnabled).toBe(true);
     });
 
+    it('refuses a list of ETags with 428, even one holding the current ETag, writing nothing', async () => {
+      const { etag } = (await read()).headers;
+      const head = await t.container.decisionLog.decisionLog.readHead();
+      const listed = await put({ ...DEFAULTS, aiEnabled: false }, `"0", ${etag}`);
+      expect(listed.status).toBe(428);
+      expect(listed.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(listed.body.detail).toContain('send the one ETag you last read');
+      expect(listed.body.currentEtag).toBe(etag);
+      expect((await read()).body.aiEnabled).toBe(true);
+      expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
+    });
+
     it('changes the settings without If-Match, so that the kill switch can be thrown at once', async () => {
       expect((await put({ ...DEFAULTS, aiEnabled: false })).status).toBe(200);
       expect((await put(DEFAULTS)).status).toBe(200);

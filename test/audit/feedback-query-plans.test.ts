@@ -121,15 +121,25 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
     if (TEST_ENGINE === 'postgres') await db.raw('analyze feedback');
     const store = new KnexRecommendationStore(db);
     const plans = await readPlans(db, async () => {
-      await store.list({ counselorId: 'c-8', limit: 50 });
-      await store.list({ counselorId: 'c-8', contested: true, limit: 50 });
+      await store.list({ counselorId: 'c-8', now: new Date('2026-01-07T00:00:00.000Z'), limit: 50 });
+      await store.list({
+        counselorId: 'c-8',
+        now: new Date('2026-01-07T00:00:00.000Z'),
+        contested: true,
+        limit: 50,
+      });
     });
     expect(plans).toHaveLength(2);
     for (const { sql, plan } of plans) {
       expect(plan, sql).not.toMatch(WHOLE_FEEDBACK);
       expect(plan, sql).not.toMatch(/SCAN (recommendation_items|ci)\b|Seq Scan on recommendation_items/);
     }
-    const contested = await store.list({ counselorId: 'c-8', contested: true, limit: 50 });
+    const contested = await store.list({
+      counselorId: 'c-8',
+      now: new Date('2026-01-07T00:00:00.000Z'),
+      contested: true,
+      limit: 50,
+    });
     expect(contested.length).toBeGreaterThan(0);
     for (const set of contested)
       expect(set.contests).toEqual({ count: 1, lastAt: '2026-01-06T00:00:00.000Z' });

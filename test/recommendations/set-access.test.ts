@@ -73,9 +73,19 @@ describe('If-Match', () => {
 
   it('must name the current version, compared strongly', () => {
     expect(() => requireCurrentEtag(set, '"3"')).not.toThrow();
-    expect(() => requireCurrentEtag(set, '"2", "3"')).not.toThrow();
     expect(() => requireCurrentEtag(set, '"2"')).toThrow(PreconditionFailedError);
     expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(PreconditionFailedError);
+  });
+
+  it('names exactly one version: a list of ETags, even one holding the current one, is refused (428)', () => {
+    expect(() => requireCurrentEtag(set, '"2", "3"')).toThrow(PreconditionRequiredError);
+    expect(() => requireCurrentEtag(set, '"2", "3"')).toThrow(
+      'If-Match names 2 versions; send the one ETag you last read (If-Match: "3")',
+    );
+    expect(() => requireCurrentEtag(set, '"3", *')).toThrow(/names 2 versions/);
+    // Commas inside a quoted tag, and empty list elements, are no list.
+    expect(() => requireCurrentEtag(set, '"3",')).not.toThrow();
+    expect(() => requireCurrentEtag(set, '"2,3"')).toThrow(PreconditionFailedError);
   });
 
   it('refuses a bare version number (428), saying the ETag goes quoted, rather than calling the set changed', () => {
@@ -103,10 +113,20 @@ describe('If-Match', () => {
 });
 
 describe('state rules', () => {
+  const counselorReader = { subject: owner.subject, holdsCaseload: true };
+  const secondReviewer = { subject: peer.subject, holdsCaseload: false };
+
   it('lets an allowed state through and refuses the others with a conflict that names the state and its problem type', () => {
-    expect(() => requireStatus(aRecommendationSet(), ['pending_review'], 'publish')).not.toThrow();
+    expect(() =>
+      requireStatus(aRecommendationSet(), ['pending_review'], 'publish', counselorReader),
+    ).not.toThrow();
     try {
-      requireStatus(aRecommendationSet({ status: 'expired' }), ['pending_review'], 'publish');
+      requireStatus(
+        aRecommendationSet({ status: 'expired' }),
+        ['pending_review'],
+        'publish',
+        counselorReader,
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConflictError);
@@ -122,10 +142,13 @@ describe('state rules', () => {
     }
   });
 
-  /** The refusal's detail, for a set in `status` (made by the model unless `overrides` says otherwise). */
-  function refusal(overrides: Partial<RecommendationSet>, action: string): string {
+  /**
+   * The refusal's detail, for a set in `status` (made by the model unless `overrides` says
+   * otherwise), to the set's counselor unless `reader` says otherwise.
+   */
+  function refusal(overrides: Partial<RecommendationSet>, action: string, reader = counselorReader): string {
     try {
-      requireStatus(aRecommendationSet(overrides), ['pending_review'], action);
+      requireStatus(aRecommendationSet(overrides), ['pending_review'], action, reader);
     } catch (error) {
       return (error as ConflictError).message;
     }
@@ -151,6 +174,15 @@ describe('state rules', () => {
     );
     expect(refusal({ status: 'expired', model: null }, 'add a course')).toMatch(
       /start a new set by hand \(POST \/v1\/job-seekers\/js-1\/manual-recommendations\)$/,
+    );
+  });
+
+  it("tells a second reviewer of an expired set that a new set is the person's counselor's, naming no operation they cannot use", () => {
+    expect(refusal({ status: 'expired' }, 'review a second time', secondReviewer)).toBe(
+      "cannot review a second time: the set has expired; new suggestions for the person are their counselor's to ask for",
+    );
+    expect(refusal({ status: 'expired', model: null }, 'review a second time', secondReviewer)).toBe(
+      "cannot review a second time: the set has expired; a new set by hand for the person is their counselor's to start",
     );
   });
 });

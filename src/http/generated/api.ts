@@ -521,7 +521,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -552,7 +552,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -581,7 +581,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -603,7 +603,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -628,7 +628,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -670,7 +670,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -695,7 +695,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -717,7 +717,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3444,7 +3444,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description If-Match is missing, or names no version (`*`, or no quoted entity tag). */
+        /** @description If-Match is missing, names no version (`*`, or no quoted entity tag), or names several (a list of ETags); send the one ETag last read. */
         PreconditionRequired: {
             headers: {
                 [name: string]: unknown;
@@ -3479,7 +3479,7 @@ export interface components {
         Cursor: string;
         SetId: string;
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
         IfMatch: string;
         /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
@@ -4233,7 +4233,7 @@ export interface operations {
             query?: {
                 /** @description `caseload` (default): the sets of the caller's caseload; `second_review`: the sets awaiting a second review by the caller. */
                 queue?: "caseload" | "second_review";
-                /** @description Sets in any of these statuses, repeated (`status=pending_review&status=awaiting_second_review`) or comma-separated (`status=published,retracted`), as `type` in `GET /v1/audit/events`: everything still open, or everything given to the person, in one list. An unknown status is refused (400). */
+                /** @description Sets in any of these statuses, repeated (`status=pending_review&status=awaiting_second_review`) or comma-separated (`status=published,retracted`), as `type` in `GET /v1/audit/events`: everything still open, or everything given to the person, in one list. A set whose lifetime has passed is `expired` here and in its summary, even before its expiry is recorded. An unknown status is refused (400). */
                 status?: components["schemas"]["RecommendationStatus"][];
                 seekerId?: components["schemas"]["ExternalId"];
                 /** @description The sets this model made (the set's `model.id`, as `GET /v1/models` lists it; two models may share one `sha256`, never one id): those to review again, and to retract when published, once the model is found faulty. Sets made by hand have no model and never match; an id no set was made with finds none. */
@@ -4333,7 +4333,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4367,7 +4367,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4400,7 +4400,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4433,7 +4433,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4466,7 +4466,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4507,7 +4507,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4539,7 +4539,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4572,7 +4572,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong). Required by every state-changing call (428 without it, with `*`, which names no version, or with no quoted entity tag, such as a bare version number; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4660,7 +4660,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The settings' ETag as read; optional. */
+                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428). */
                 "If-Match"?: string;
             };
             path?: never;
@@ -4697,6 +4697,15 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            /** @description If-Match names several versions (a list of ETags); send the one ETag last read. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
