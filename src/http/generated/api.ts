@@ -46,9 +46,10 @@ export interface paths {
          *     so the instance answers 503. It is absent with `MIN_FREE_DISK_MB=0`, and on PostgreSQL, whose
          *     disk is the database server's. The `database` check is `file_missing` when the SQLite file the
          *     process opened at start is no longer at its path in `DATA_DIR` (the folder removed, a volume
-         *     swapped or unmounted), and `file_replaced` when another file stands there (a restore copied
-         *     over a running process): SQLite keeps answering from the file it opened, so every write would
-         *     be lost at the next start, and the instance answers 503 until it is restarted on the right file.
+         *     swapped or unmounted), and `file_replaced` when another file stands there (a backup moved into
+         *     place under a running process): SQLite keeps answering from the file it opened, so every write
+         *     would be lost at the next start, and the instance answers 503 until it is restarted on the
+         *     right file. A backup copied over the open file writes into that same file and is not seen.
          *
          *     The `keys` check is `master_key_replaced` when the database records another master key than
          *     the one this process holds: `npm run audit:rotate-master-key` ran while the process was left
@@ -3643,6 +3644,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getJobSeeker: {
