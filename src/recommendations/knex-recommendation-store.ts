@@ -260,8 +260,15 @@ export class KnexRecommendationStore implements RecommendationStore {
       .where({ seeker_id: seekerId })
       .whereNot({ id: window.exceptSetId })
       .whereNotNull('model_id')
-      // Shown: made outside blind-first mode (the creation answer shows every item), or shortlisted.
+      // Shown: made outside blind-first mode (the creation answer shows every item), or shortlisted,
+      // and holding a suggestion of the model's (a set with none showed nothing).
       .where((shown) => shown.where({ blind_first: false }).orWhereNotNull('shortlist'))
+      .whereExists(
+        this.db(ITEMS)
+          .select(this.db.raw('1'))
+          .whereRaw(`${ITEMS}.set_id = ${SETS}.id`)
+          .where(`${ITEMS}.source`, 'model'),
+      )
       .where((recent) =>
         recent.whereIn('status', [...OPEN_STATUSES]).orWhere('created_at', '>=', window.since),
       )

@@ -1,14 +1,40 @@
-import { listSensitiveTermCategories } from './sensitive-terms.ts';
+import { compileTermList, findTermCategories } from './sensitive-terms.ts';
 
 /**
- * Why a job seeker's skill code may not be stored, or undefined when it may. One naming sensitive
- * information (`rqth`, `travailleur-handicape`) would hand the model, the sets' snapshots and the
- * person's explanation a fact of health, religion, origin… about the person (DESIGN.md, principle
- * 4). A course's skills are not screened: they say what it teaches (a nursing course's
- * `sante-mentale`), about no one. The reason names the kinds of information, never the term.
+ * What a skill code may not name: a status or condition a person holds, never something one knows
+ * (`rqth`, `travailleur-handicape`). Not the free-text list: skills name fields of work, and
+ * `accompagnement-handicap`, `sante-mentale`, `langues-etrangeres`, `voile` or
+ * `politiques-publiques` are what people know and courses teach.
+ */
+const PERSON_STATUS_TERMS = compileTermList({
+  health: [
+    'rqth',
+    'boeth',
+    'mdph',
+    'aah',
+    'invalidite',
+    'travailleur handicape',
+    'personne handicape',
+    'adulte handicape',
+    'affection longue duree',
+    'arret maladie',
+    'enceinte',
+    'grossesse',
+  ],
+  origin: ['sans papiers', 'refugie', 'demandeur d asile', 'titre de sejour', 'carte de sejour'],
+  union: ['delegue syndical', 'syndique'],
+  justice: ['casier judiciaire', 'condamne', 'incarcere', 'detenu', 'sous main de justice'],
+});
+
+/**
+ * Why a job seeker's skill code may not be stored, or undefined when it may. One naming a status or
+ * condition of the person (`rqth`, `travailleur-handicape`) would hand the model, the sets'
+ * snapshots and the person's explanation a fact of health, origin… about them (DESIGN.md, principle
+ * 4). A course's skills are not screened: they say what it teaches, about no one. The reason names
+ * the kinds of information, never the term.
  */
 export function screenCode(code: string): string | undefined {
-  const categories = listSensitiveTermCategories(code);
+  const categories = findTermCategories(PERSON_STATUS_TERMS, code);
   if (categories.length === 0) return undefined;
   return (
     `seems to name sensitive information (${categories.join(', ')}): a skill code says what is ` +

@@ -66,7 +66,10 @@ const SENSITIVE_TERMS = {
     'autiste',
     'sourd',
     'malvoyant',
-    'aveugle',
+    // Not "aveugle" alone: review "à l'aveugle" (blind-first) and "confiance aveugle" are the
+    // product's own vocabulary.
+    'non voyant',
+    'personne aveugle',
     'deaf',
   ],
   religion: [
@@ -100,7 +103,10 @@ const SENSITIVE_TERMS = {
     'nationalite',
     'immigre',
     'sans papiers',
-    'etranger',
+    // Not "étranger" alone: "langues étrangères" and "français langue étrangère" (FLE) are courses.
+    'personne etrangere',
+    'titre de sejour',
+    'carte de sejour',
     'ethnic',
     'ethnicity',
     'nationality',
@@ -166,14 +172,17 @@ export interface ScreeningWarning<Field extends string = string> {
 /** A kind of sensitive information the screening looks for (`health`, `religion`…), as a code. */
 export type SensitiveTermCategory = keyof typeof SENSITIVE_TERMS;
 
-const PATTERNS = (Object.entries(SENSITIVE_TERMS) as [SensitiveTermCategory, readonly string[]][]).flatMap(
-  ([category, terms]) =>
-    terms.map((term) => ({
-      category,
-      term,
-      pattern: termPattern(term),
-    })),
-);
+/** A list of terms by category, compiled once: what {@link findTermCategories} looks for. */
+export type TermList = readonly { category: SensitiveTermCategory; term: string; pattern: RegExp }[];
+
+/** Compiles terms written as the screening's own are (folded, base forms) for the one matcher. */
+export function compileTermList(terms: Partial<Record<SensitiveTermCategory, readonly string[]>>): TermList {
+  return (Object.entries(terms) as [SensitiveTermCategory, readonly string[]][]).flatMap(([category, list]) =>
+    list.map((term) => ({ category, term, pattern: termPattern(term) })),
+  );
+}
+
+const FREE_TEXT_TERMS = compileTermList(SENSITIVE_TERMS);
 
 /**
  * Whole words in every form {@link listWordForms} gives, the words of a phrase apart by spaces,
@@ -229,18 +238,24 @@ export function screenText<Field extends string>(
  * confirms it was warned about. Empty when it seems to mention none.
  */
 export function listSensitiveTermCategories(text: string | null | undefined): SensitiveTermCategory[] {
-  return listCategories(findHits(text));
+  return findTermCategories(FREE_TEXT_TERMS, text);
 }
 
-function findHits(text: string | null | undefined): typeof PATTERNS {
+/** The categories of the terms of `list` that a text holds, as the screening reads texts. */
+export function findTermCategories(list: TermList, text: string | null | undefined): SensitiveTermCategory[] {
+  return listCategories(findHits(text, list));
+}
+
+function findHits(text: string | null | undefined, list: TermList = FREE_TEXT_TERMS): TermList {
   if (text === null || text === undefined || text.trim() === '') return [];
   // Folded as a reader reads it: "Maladie", "maladié", "ｍａｌａｄｉｅ" (compatibility forms, NFKC) and
-  // "mala\u00ADdie" (a soft hyphen, drawn as nothing) all match "maladie".
-  const normalised = foldText(removeInvisibleCharacters(text.normalize('NFKC')));
-  return PATTERNS.filter(({ pattern }) => pattern.test(normalised));
+  // "mala\u00ADdie" (a soft hyphen, drawn as nothing) all match "maladie". Line breaks and tabs
+  // part words as spaces do, before the invisible characters (control characters among them) go.
+  const normalised = foldText(removeInvisibleCharacters(text.normalize('NFKC').replace(/\s/gu, ' ')));
+  return list.filter(({ pattern }) => pattern.test(normalised));
 }
 
-function listCategories(hits: typeof PATTERNS): SensitiveTermCategory[] {
+function listCategories(hits: TermList): SensitiveTermCategory[] {
   return [...new Set(hits.map((hit) => hit.category))];
 }
 

@@ -108,6 +108,23 @@ describe('job seekers API', () => {
     expect(stored.status).toBe(404);
   });
 
+  it('stores skill codes that name a field of work, not a fact about the person (languages, sailing, care, public policy)', async () => {
+    const skills = [
+      'langues-etrangeres',
+      'francais-langue-etrangere',
+      'voile',
+      'politiques-publiques',
+      'origine-produits',
+      'accompagnement-handicap',
+      'sante-mentale',
+    ];
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills-ordinary')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
   it('refuses a date no calendar has (30 February) with 400 naming the field', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-dates')

@@ -73,11 +73,27 @@ describe('free-text screening', () => {
     expect(termsOf('Two pregnancies in three years')).toEqual(['pregnancy']);
   });
 
+  it('finds a term after a line break or a tab, which parts words as a space does', () => {
+    expect(termsOf('Bonjour, suite à votre\nhospitalisation, je propose')).toEqual(['hospitalisation']);
+    expect(termsOf('Suivi\tmaladie\r\nchronique')).toEqual(['maladie']);
+  });
+
+  it('finds nothing in the product’s own words and in course names: review à l’aveugle, langues étrangères', () => {
+    for (const text of [
+      'Revue à l’aveugle activée contre la confiance aveugle',
+      'contrôle du mode à l’aveugle',
+      'Formation en langues étrangères',
+      'Français langue étrangère (FLE), niveau B1',
+    ]) {
+      expect(termsOf(text), text).toEqual([]);
+    }
+  });
+
   it('warns about the French word for a listed English one, and about facts the list once missed', () => {
     expect(termsOf('Hospital stay in March')).toEqual(['hospital']);
     expect(termsOf('Séjour à l’hôpital en mars')).toEqual(['hopital']);
     const missed: [string, string][] = [
-      ['Personne aveugle', 'aveugle'],
+      ['Personne aveugle', 'personne aveugle'],
       ['Diabétique, traitement en cours', 'diabetique'],
       ['Trouble bipolaire', 'bipolaire'],
       ['Suivi en santé mentale', 'sante mentale'],

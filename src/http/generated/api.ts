@@ -1607,11 +1607,12 @@ export interface components {
         };
         /**
          * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). The model reads skill
-         *     codes, so a job seeker's code that seems to name sensitive information about them (health or
-         *     disability, religion, origin, union membership, sexual orientation, politics, justice:
-         *     `rqth`, `travailleur-handicape`), as the free-text screening finds it, is refused with a 422
-         *     naming its place and the kind of information, never the term. A course's skill codes say
-         *     what it teaches and are not screened.
+         *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
+         *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`: health or
+         *     disability, origin, union membership, justice), is refused with a 422 naming its place and
+         *     the kind of information, never the term. Skills naming a field of work
+         *     (`accompagnement-handicap`) are stored; a course's skill codes say what it teaches and are
+         *     not screened.
          */
         SkillCode: string;
         JobSeekerInput: components["schemas"]["JobSeekerFields"];
