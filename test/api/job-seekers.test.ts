@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aJobSeeker } from '../support/builders.ts';
+import { withoutInstance } from '../support/problem-body.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('job seekers API', () => {
@@ -51,7 +52,10 @@ describe('job seekers API', () => {
     expect(other.status).toBe(404);
     expect(missing.status).toBe(404);
     expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
-    const strip = (body: { detail: string }) => ({ ...body, detail: body.detail.replace(/js-\d+/, 'ID') });
+    const strip = (body: { detail: string }) => ({
+      ...withoutInstance(body),
+      detail: body.detail.replace(/js-\d+/, 'ID'),
+    });
     expect(strip(other.body)).toEqual(strip(missing.body));
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { withoutInstance } from '../support/problem-body.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
@@ -106,7 +107,7 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
       expect(missing.status).toBe(404);
       expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
       const strip = (body: { detail: string }) => ({
-        ...body,
+        ...withoutInstance(body),
         detail: body.detail.replace(/js-[a-z-]+/, 'ID'),
       });
       expect(strip(other.body)).toEqual(strip(missing.body));

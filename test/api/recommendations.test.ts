@@ -4,6 +4,7 @@ import { PageCursor } from '../../src/http/page-cursor.ts';
 import { compareText } from '../../src/shared/compare-text.ts';
 import { parisDayNumberOf } from '../../src/shared/french-day.ts';
 import { formatIsoDay } from '../../src/shared/iso-day.ts';
+import { withoutInstance } from '../support/problem-body.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -678,8 +679,8 @@ describe('suggestions API', () => {
         .auth(otherCounselor, { type: 'bearer' });
       expect(other.status).toBe(404);
       expect(missing.status).toBe(404);
-      expect({ ...other.body, detail: other.body.detail.replace(set.id, 'ID') }).toEqual({
-        ...missing.body,
+      expect({ ...withoutInstance(other.body), detail: other.body.detail.replace(set.id, 'ID') }).toEqual({
+        ...withoutInstance(missing.body),
         detail: missing.body.detail.replace(missingId, 'ID'),
       });
       const stillClosed = await t.container.services.recommendations.getRecommendationSet(
