@@ -39,7 +39,7 @@ export interface MyRecommendation {
   course: CourseSnapshot;
   /**
    * False once the person can no longer go to the course: the catalog withdrew it, cancelled its
-   * session or holds only one begun before today. It stays in the list, as the counselor validated
+   * session or holds only one starting today or before. It stays in the list, as the counselor validated
    * it, and the person is told rather than left to find out.
    */
   courseAvailable: boolean;

@@ -25,7 +25,7 @@ export async function findWithdrawnCourseIds(
 export interface CourseOffer {
   /**
    * Whether the person can still go to it: the catalog still offers it, and neither cancelled the
-   * session planned when it was suggested or added nor holds only a session begun before today.
+   * session planned when it was suggested or added nor holds only a session starting today or before.
    */
   available: boolean;
   /**
@@ -67,7 +67,9 @@ function judgeCourseOffer(
   if (session === null || !hasReadableSession({ nextSessionStart: session })) {
     return kept.nextSessionStart === null ? { available: true, nextSessionStart: null } : gone;
   }
-  return parseIsoDay(session) < today ? gone : { available: true, nextSessionStart: session };
+  // A session starting today is too late to join, as a counselor adding it is warned
+  // (`session_passed`) and the suggestions leave it out: only one after today is still open.
+  return parseIsoDay(session) <= today ? gone : { available: true, nextSessionStart: session };
 }
 
 /**

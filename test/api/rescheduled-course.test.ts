@@ -90,18 +90,18 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(explanation).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
   });
 
-  it('is no longer available once its only session began before today, in the export too', async () => {
+  it('is no longer available from the day its only session starts in France (too late to join), in the export too', async () => {
     const { see } = await publishedTo('js-session-passed');
     const seeker = await t.tokenFor('job_seeker', 'js-session-passed');
-    // 11 January 2027 in France: the session starts today, and is still the person's to join.
-    clock.advance(Date.parse('2027-01-11T10:00:00.000Z') - clock.now().getTime());
+    // 10 January 2027 at 23:30 in France: the session starts tomorrow, still the person's to join.
+    clock.advance(Date.parse('2027-01-10T22:30:00.000Z') - clock.now().getTime());
     expect((await see()).item).toMatchObject({
       courseAvailable: true,
       currentNextSessionStart: '2027-01-11',
     });
 
-    // Just after midnight in Paris on the 12th, while the UTC day is still the 11th.
-    clock.advance(Date.parse('2027-01-11T23:30:00.000Z') - clock.now().getTime());
+    // Just after midnight in Paris on the 11th, the session's day, while the UTC day is still the 10th.
+    clock.advance(Date.parse('2027-01-10T23:30:00.000Z') - clock.now().getTime());
 
     const { item, explanation } = await see();
     expect(item).toMatchObject({ courseAvailable: false, currentNextSessionStart: null });

@@ -51,7 +51,8 @@ describe('how a published course is offered to the person now', () => {
       // Added by hand with no session planned: nothing was cancelled since.
       'never-planned': { available: true, nextSessionStart: null },
       'broken-by-hand': { available: false, nextSessionStart: null },
-      today: { available: true, nextSessionStart: '2026-12-01' },
+      // Too late to join, as the counselor adding it is warned (session_passed).
+      today: { available: false, nextSessionStart: null },
       passed: { available: false, nextSessionStart: null },
     });
   });

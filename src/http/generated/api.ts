@@ -799,7 +799,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only begun before today, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -2199,7 +2199,7 @@ export interface components {
             /** @description Plain-language reasons, in French. */
             explanation: string;
         };
-        /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session begun before today in France. `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
+        /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session starting today or before in France (too late to join, as for the suggestions). `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
         CourseAvailableToMe: boolean;
         /**
          * Format: date
