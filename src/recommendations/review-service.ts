@@ -46,6 +46,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retract-set.ts';
+import { type SessionWarning, warnAboutClosedSessions } from './session-warnings.ts';
 import {
   ACTION_VERBS,
   expireIfDue,
@@ -109,7 +110,7 @@ export interface ItemDecisionFigure {
 }
 
 /** What a review action warns about without refusing it: its free text, or a course added by hand. */
-export type ReviewWarning = ScreeningWarning<WarnedField> | AdditionWarning;
+export type ReviewWarning = ScreeningWarning<WarnedField> | AdditionWarning | SessionWarning;
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
@@ -162,7 +163,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'decide_item',
-      (set, now, withdrawnCourseIds) => {
+      async (set, now, withdrawnCourseIds, _renewLifetime, _publish, trx) => {
         const item = findItem(set, itemId);
         const comment = readOptionalText(decision.comment);
         let reasonCode: string | null = null;
@@ -228,8 +229,12 @@ export class ReviewService {
         item.decidedAt = now.toISOString();
         item.decisionSeconds = secondsSinceOpened(set, now);
         if (item.decision === 'rejected') item.displayOrder = null;
+        const sessionWarnings =
+          item.decision === 'approved'
+            ? await warnAboutClosedSessions(this.deps.courses, [item], withdrawnCourseIds, now, trx)
+            : [];
         return {
-          warnings: screenText('comment', comment),
+          warnings: [...screenText('comment', comment), ...sessionWarnings],
           events: [
             {
               type: 'item.decided',
@@ -458,7 +463,7 @@ export class ReviewService {
       setId,
       ifMatch,
       'publish',
-      async (set, _now, _withdrawnCourseIds, renewLifetime, publish, trx) => {
+      async (set, now, withdrawnCourseIds, renewLifetime, publish, trx) => {
         const message = readOptionalText(options.message);
         const warnings = screenText('message', message);
         if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
@@ -471,6 +476,13 @@ export class ReviewService {
         set.message = message;
         settleDisplayOrder(set);
         const acknowledged = describeAcknowledgedTerms(message, warnings);
+        const sessionWarnings = await warnAboutClosedSessions(
+          this.deps.courses,
+          set.items.filter((item) => item.decision === 'approved'),
+          withdrawnCourseIds,
+          now,
+          trx,
+        );
         // A set not drawn takes over, when published, the second review another set of the person
         // still owes, as a set made after the drawn one does at its creation: filling an older set
         // with the drawn set's courses and publishing it is no way around the draw either.
@@ -484,7 +496,7 @@ export class ReviewService {
           // The second reviewer gets a full lifetime, however late the first review came.
           const expiresAt = await renewLifetime();
           return {
-            warnings,
+            warnings: [...warnings, ...sessionWarnings],
             events: [
               {
                 type: 'second_review.requested',
@@ -501,7 +513,7 @@ export class ReviewService {
         }
         const replacesSetId = await publish();
         return {
-          warnings,
+          warnings: [...warnings, ...sessionWarnings],
           events: [
             {
               type: 'recommendation.published',

@@ -43,9 +43,13 @@ export async function findCourseOffers(
   courses: Pick<CourseStore, 'findOfferedSessions'>,
   items: readonly RecommendationItem[],
   now: Date,
+  trx?: Knex.Transaction,
 ): Promise<ReadonlyMap<string, CourseOffer>> {
   if (items.length === 0) return new Map();
-  const sessions = await courses.findOfferedSessions(items.map((item) => item.course.id));
+  const sessions = await courses.findOfferedSessions(
+    items.map((item) => item.course.id),
+    trx,
+  );
   const today = parisDayNumberOf(now);
   return new Map(
     items.map((item) => [item.id, judgeCourseOffer(item.course, sessions.get(item.course.id), today)]),

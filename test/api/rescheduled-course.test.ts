@@ -1,7 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { createAndPublish, syncSeeker, type TestClock, WORKFLOW_CATALOG } from '../support/workflow.ts';
+import {
+  act,
+  createAndPublish,
+  createSet,
+  decide,
+  decideAll,
+  syncSeeker,
+  type TestClock,
+  WORKFLOW_CATALOG,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -88,6 +97,44 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
     expect(item.course.nextSessionStart).toBe('2027-01-11');
     expect(explanation).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
+  });
+
+  it('warns the counselor publishing a course whose session the catalog cancelled since it was approved (session_unavailable)', async () => {
+    await syncSeeker(t, 'js-cancel-before-publish');
+    const { set } = await createSet(t, counselor, 'js-cancel-before-publish');
+    const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const approved = decided.items.find((item) => item.decision === 'approved');
+    if (approved === undefined) throw new Error('one item is approved');
+    await planSession(approved.course.id, null);
+
+    const published = await act(t, counselor, set.id, 'publish', etag, {});
+    expect(published.status).toBe(200);
+    expect(published.body.warnings).toEqual([
+      {
+        code: 'session_unavailable',
+        field: 'courseId',
+        itemId: approved.itemId,
+        message: expect.stringContaining(approved.course.id),
+      },
+    ]);
+  });
+
+  it('warns the counselor approving a course whose session starts today in France, and not one whose session is ahead', async () => {
+    await syncSeeker(t, 'js-approve-today');
+    const { set, etag } = await createSet(t, counselor, 'js-approve-today', { limit: 2 });
+    const [first, second] = set.items;
+    if (first === undefined || second === undefined) throw new Error('two items are needed');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(clock.now());
+    await planSession(first.course.id, today);
+
+    const late = await decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' });
+    expect(late.status).toBe(200);
+    expect(late.body.warnings).toMatchObject([{ code: 'session_unavailable', itemId: first.itemId }]);
+    const ahead = await decide(t, counselor, set.id, second.itemId, String(late.headers.etag), {
+      decision: 'approve',
+    });
+    expect(ahead.status).toBe(200);
+    expect(ahead.body.warnings ?? []).toEqual([]);
   });
 
   it('is no longer available from the day its only session starts in France (too late to join), in the export too', async () => {

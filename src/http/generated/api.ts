@@ -1903,16 +1903,25 @@ export interface components {
          *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
          *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
          *     remotely only, which the person does not accept), `place_unknown` (the person's home, or where
-         *     an on-site course is held, is not known).
+         *     an on-site course is held, is not known). When an item is approved or its set published,
+         *     `session_unavailable` (`field` `courseId`, `itemId` the item): the catalog still offers the
+         *     course but no longer plans the session it had when suggested or added, or its session starts
+         *     today or before (the day in France): the person will read it as no longer available
+         *     (`courseAvailable: false`). Not refused: the catalog may plan another session.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable";
             /** @description The request field the warning is about. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
             message: string;
             terms?: string[];
+            /**
+             * Format: uuid
+             * @description The item a `session_unavailable` warning is about.
+             */
+            itemId?: string;
         };
         RecommendationSet: {
             /** Format: uuid */
