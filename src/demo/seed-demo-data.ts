@@ -3,6 +3,7 @@ import type { CourseRecord } from '../courses/course.ts';
 import type { ImportLine } from '../courses/course-import.ts';
 import type { CourseService } from '../courses/course-service.ts';
 import type { CourseStore } from '../courses/course-store.ts';
+import { SubjectErasedError } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerService } from '../job-seekers/job-seeker-service.ts';
 import { type DemoDataOptions, generateDemoData } from './generate-demo-data.ts';
 
@@ -21,16 +22,22 @@ export interface DemoDataServices {
   jobSeekers: Pick<JobSeekerService, 'upsertJobSeeker'>;
 }
 
-/** How many demo rows were new and how many replaced a row with the same id. */
+/**
+ * How many demo rows were new and how many replaced a row with the same id; `leftErased`, the demo
+ * job seekers erased since and not written again (see {@link writeDemoData}).
+ */
 export interface DemoWriteSummary {
   courses: { created: number; updated: number };
-  jobSeekers: { created: number; updated: number };
+  jobSeekers: { created: number; updated: number; leftErased: number };
 }
 
 /** Who writes the demo, as the log records it: the catalog as an admin's import, the profiles as syncs. */
 export const DEMO_WRITER: Principal = { subject: 'demo-data', roles: ['admin', 'integration'] };
 
-type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'>;
+type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'> & {
+  /** Enrol again the demo job seekers an admin erased since, as a deliberate return (`reEnrol`). */
+  reEnrol?: boolean;
+};
 
 /**
  * Fills an empty database with the demo caseloads and catalog, dated from `now`. The catalog is
@@ -51,19 +58,25 @@ export async function seedDemoData(
 /**
  * Writes every demo row, whatever the database holds: demo job seekers (one sync each), then demo
  * courses (one import, last: see {@link seedDemoData}) are created or replaced by id, their session
- * dates moved to `now`; no other row is touched.
+ * dates moved to `now`; no other row is touched. A demo job seeker an admin erased stays erased, as
+ * any sync leaves them (counted in `leftErased`), unless `reEnrol` asks to enrol them again.
  */
 export async function writeDemoData(
   services: DemoDataServices,
   now: Date,
-  generation: DemoGeneration = {},
+  { reEnrol = false, ...generation }: DemoGeneration = {},
 ): Promise<DemoWriteSummary> {
   const data = generateDemoData({ ...generation, referenceDate: now });
-  const jobSeekers = { created: 0, updated: 0 };
+  const jobSeekers = { created: 0, updated: 0, leftErased: 0 };
   for (const { id, input } of data.jobSeekers) {
-    const synced = await services.jobSeekers.upsertJobSeeker(DEMO_WRITER, id, input);
-    if (synced.created) jobSeekers.created += 1;
-    else jobSeekers.updated += 1;
+    try {
+      const synced = await services.jobSeekers.upsertJobSeeker(DEMO_WRITER, id, input, { reEnrol });
+      if (synced.created) jobSeekers.created += 1;
+      else jobSeekers.updated += 1;
+    } catch (error) {
+      if (!(error instanceof SubjectErasedError)) throw error;
+      jobSeekers.leftErased += 1;
+    }
   }
   const { created, updated } = await services.courses.importCourses(DEMO_WRITER, asImportLines(data.courses));
   return { courses: { created, updated }, jobSeekers };

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
-import { ACCESS_GIVEN_EVENT_TYPES, DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
@@ -8,6 +7,7 @@ import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import type { ErasureReport } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
+import { findLatestHoldingEvent } from './find-latest-holding-event.ts';
 import { scrubAfterCommit } from './scrub-after-commit.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';
 
@@ -60,11 +60,6 @@ export class ErasureService {
   }
 }
 
-/** Events that may hold something about the person: every kind but the record of access given. */
-const HOLDING_EVENT_TYPES = DECISION_EVENT_TYPES.filter(
-  (type) => !(ACCESS_GIVEN_EVENT_TYPES as readonly string[]).includes(type),
-);
-
 /**
  * Whether the log holds events about the person that no erasure followed (access given to what
  * remained after an erasure holds nothing new).
@@ -74,6 +69,6 @@ async function isInLogSinceErasure(
   trx: Knex.Transaction,
   seekerId: string,
 ): Promise<boolean> {
-  const latest = await log.findLatestEventAbout(seekerId, HOLDING_EVENT_TYPES, trx);
+  const latest = await findLatestHoldingEvent(log, seekerId, trx);
   return latest !== undefined && latest.type !== 'subject.erased';
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
@@ -15,6 +16,7 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
       requirePrincipal(req),
       req.params.seekerId,
       toJobSeekerInput(req.body as JobSeekerInputBody),
+      { reEnrol: readBooleanParam(req.query.reEnrol) === true },
     );
     res.status(created ? 201 : 200).json(toJobSeekerBody(jobSeeker));
   });

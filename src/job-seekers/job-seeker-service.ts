@@ -1,10 +1,18 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
+import type { DecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { findLatestHoldingEvent } from '../erasure/find-latest-holding-event.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import { isOnCaseloadOf, type JobSeeker, type JobSeekerInput, jobSeekerNotFound } from './job-seeker.ts';
+import {
+  isOnCaseloadOf,
+  type JobSeeker,
+  type JobSeekerInput,
+  jobSeekerNotFound,
+  SubjectErasedError,
+} from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 /**
@@ -31,11 +39,17 @@ export class JobSeekerService {
    * profile created for someone whose earlier profile was purged as idle gets back the objection
    * the decision log says still stands (the case-management system does not carry it), an erasure
    * since notwithstanding: one they withdrew stays gone.
+   *
+   * A person erased at their request, about whom nothing was held or done since, is not created
+   * again (`SubjectErasedError`, nothing written) unless `reEnrol` says the case-management system
+   * enrolls them again deliberately; the event records that return (`reEnrolledAfterErasure`). A
+   * profile purged as idle was no erasure: it is created again freely.
    */
   async upsertJobSeeker(
     caller: Principal,
     id: string,
     input: JobSeekerInput,
+    { reEnrol = false }: { reEnrol?: boolean } = {},
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
     refuseSensitiveSkills(input.skills);
     const { deps } = this;
@@ -44,6 +58,10 @@ export class JobSeekerService {
       const upserted = await deps.store.upsert(id, input, now, trx);
       const { created, previous } = upserted;
       let { jobSeeker } = upserted;
+      // Throwing rolls the new profile back: nothing is written.
+      const erasure = created ? await findErasureInForce(deps.decisionLog, id, trx) : undefined;
+      if (erasure !== undefined && !reEnrol) throw new SubjectErasedError(id, erasure.occurredAt);
+      const reEnrolledAfterErasure = erasure !== undefined;
       const objectionRestored =
         created && (await findStandingObjection(deps.decisionLog, id, trx)) !== undefined;
       if (objectionRestored) {
@@ -62,7 +80,14 @@ export class JobSeekerService {
         type: 'job_seeker.upserted',
         actor: { role: caller.roles.includes('integration') ? 'integration' : 'admin', id: caller.subject },
         subjectId: id,
-        payload: { created, changedFields, caseloadChanged, withdrawnSetIds, objectionRestored },
+        payload: {
+          created,
+          changedFields,
+          caseloadChanged,
+          withdrawnSetIds,
+          objectionRestored,
+          reEnrolledAfterErasure,
+        },
       });
       return { jobSeeker, created };
     });
@@ -77,6 +102,16 @@ export class JobSeekerService {
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     return jobSeeker;
   }
+}
+
+/** The person's erasure, when it is the latest event holding anything about them; read in `trx`. */
+async function findErasureInForce(
+  log: Pick<DecisionLog, 'findLatestEventAbout'>,
+  id: string,
+  trx: Knex.Transaction,
+): Promise<DecisionEvent | undefined> {
+  const latest = await findLatestHoldingEvent(log, id, trx);
+  return latest?.type === 'subject.erased' ? latest : undefined;
 }
 
 /**

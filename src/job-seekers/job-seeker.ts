@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
 /**
@@ -63,4 +63,19 @@ export function jobSeekerNotFound(id: string): NotFoundError {
 /** What a job seeker is told about their own file when the service holds none. */
 export function ownFileNotFound(): NotFoundError {
   return new NotFoundError('no job-seeker file is known for you');
+}
+
+/**
+ * A sync refused because the person was erased at their request, `erasedAt`, and not enrolled again
+ * since (problem `subject-erased`): the case-management system still holding them is no return of
+ * theirs. Enrolling them again is said explicitly (`reEnrol`).
+ */
+export class SubjectErasedError extends ConflictError {
+  constructor(seekerId: string, erasedAt: string) {
+    super(
+      `job seeker ${seekerId} was erased at their request on ${erasedAt}: a sync does not create their ` +
+        'profile again; to enrol them again deliberately, send it with reEnrol=true',
+      { ...problemType('subject-erased'), erasedAt },
+    );
+  }
 }

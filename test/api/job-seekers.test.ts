@@ -169,6 +169,7 @@ describe('job seekers API', () => {
         caseloadChanged: false,
         withdrawnSetIds: [],
         objectionRestored: false,
+        reEnrolledAfterErasure: false,
       },
       {
         created: false,
@@ -176,6 +177,7 @@ describe('job seekers API', () => {
         caseloadChanged: true,
         withdrawnSetIds: [],
         objectionRestored: false,
+        reEnrolledAfterErasure: false,
       },
     ]);
     expect(events[0]?.actor).toEqual({

@@ -53,7 +53,7 @@ describe('seeding the demo through the services', () => {
     const summary = await seedDemoData(target, firstStart);
     expect(summary).toEqual({
       courses: { created: DEMO_COURSE_COUNT, updated: 0 },
-      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length, updated: 0 },
+      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length, updated: 0, leftErased: 0 },
     });
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
@@ -115,7 +115,7 @@ describe('seeding the demo through the services', () => {
 
     expect(await seedDemoData(target, firstStart)).toEqual({
       courses: { created: DEMO_COURSE_COUNT, updated: 0 },
-      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length - 4, updated: 4 },
+      jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length - 4, updated: 4, leftErased: 0 },
     });
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT);
@@ -142,7 +142,7 @@ describe('seeding the demo through the services', () => {
 
     expect(summary).toEqual({
       courses: { created: 0, updated: DEMO_COURSE_COUNT },
-      jobSeekers: { created: 0, updated: DEMO_JOB_SEEKER_IDS.length },
+      jobSeekers: { created: 0, updated: DEMO_JOB_SEEKER_IDS.length, leftErased: 0 },
     });
     const regenerated = generateDemoData({ referenceDate: secondStart }).courses[1];
     expect(await stores.courses.findById('demo-0002')).toMatchObject({ ...regenerated });
@@ -152,6 +152,30 @@ describe('seeding the demo through the services', () => {
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT + 1);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length + 1);
     expect(await eventsOfType('catalog.imported')).toHaveLength(2);
+  });
+
+  it('leaves a demo job seeker an admin erased erased when written again, unless asked to enrol them again', async () => {
+    await seedDemoData(target, firstStart);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const erased = await t.http.delete('/v1/job-seekers/js-1001').auth(admin, { type: 'bearer' });
+    expect(erased.status).toBe(204);
+
+    expect((await writeDemoData(t.container.services, secondStart)).jobSeekers).toEqual({
+      created: 0,
+      updated: DEMO_JOB_SEEKER_IDS.length - 1,
+      leftErased: 1,
+    });
+    expect(await stores.jobSeekers.findById('js-1001')).toBeUndefined();
+
+    const again = await writeDemoData(t.container.services, secondStart, { reEnrol: true });
+    expect(again.jobSeekers).toMatchObject({ created: 1, leftErased: 0 });
+    expect(await stores.jobSeekers.findById('js-1001')).toBeDefined();
+    const returned = (await eventsOfType('job_seeker.upserted')).filter(
+      (event) => event.payload.reEnrolledAfterErasure === true,
+    );
+    expect(returned.map((event) => event.subject)).toEqual([
+      t.container.decisionLog.pseudonymiser.pseudonymise('js-1001'),
+    ]);
   });
 });
 

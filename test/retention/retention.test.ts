@@ -566,7 +566,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     const admin = await t.tokenFor('admin', 'ops-1');
     const erased = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
     expect(erased.status).toBe(204);
-    await syncSeeker(t, 'js-erased');
+    await syncSeeker(t, 'js-erased', aWorkflowSeeker(), { reEnrol: true });
     expect(Boolean((await profileOf('js-erased'))?.ai_objection)).toBe(true);
     expect(await objectionRestoredFor('js-erased')).toBe(true);
     expect((await requestSet(t, counselor, 'js-erased')).status).toBe(409);
@@ -581,7 +581,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     expect(
       (await t.http.delete('/v1/job-seekers/js-withdrew-then-erased').auth(admin, { type: 'bearer' })).status,
     ).toBe(204);
-    await syncSeeker(t, 'js-withdrew-then-erased');
+    await syncSeeker(t, 'js-withdrew-then-erased', aWorkflowSeeker(), { reEnrol: true });
     expect(await objectionRestoredFor('js-withdrew-then-erased')).toBe(false);
     expect((await requestSet(t, counselor, 'js-withdrew-then-erased')).status).toBe(201);
   });
@@ -595,7 +595,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     expect(recorded.status).toBe(200);
     await eraseAsBeforeObjectionsWereKept(t, 'js-erased-long-ago');
 
-    await syncSeeker(t, 'js-erased-long-ago');
+    await syncSeeker(t, 'js-erased-long-ago', aWorkflowSeeker(), { reEnrol: true });
     expect(Boolean((await profileOf('js-erased-long-ago'))?.ai_objection)).toBe(true);
     expect(await objectionRestoredFor('js-erased-long-ago')).toBe(true);
     expect((await requestSet(t, counselor, 'js-erased-long-ago')).status).toBe(409);
@@ -615,7 +615,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     const seeker = await t.tokenFor('job_seeker', 'js-withdrew-long-ago');
     expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
     await eraseAsBeforeObjectionsWereKept(t, 'js-withdrew-long-ago');
-    await syncSeeker(t, 'js-withdrew-long-ago');
+    await syncSeeker(t, 'js-withdrew-long-ago', aWorkflowSeeker(), { reEnrol: true });
     expect(await objectionRestoredFor('js-withdrew-long-ago')).toBe(false);
     expect((await requestSet(t, counselor, 'js-withdrew-long-ago')).status).toBe(201);
   });
@@ -658,7 +658,7 @@ describe('an erasure asked once the profile is purged and the log key destroyed'
   });
   afterAll(() => t.close());
 
-  it('is recorded although nothing is left to delete, and keeps the objection a later sync brings back', async () => {
+  it('is recorded although nothing is left to delete, and keeps the objection a later re-enrolment brings back', async () => {
     const res = await erase('js-long-gone');
     expect(res.status).toBe(204);
     const [erased] = await erasuresOf('js-long-gone');
@@ -669,7 +669,7 @@ describe('an erasure asked once the profile is purged and the log key destroyed'
     });
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
 
-    await syncSeeker(t, 'js-long-gone');
+    await syncSeeker(t, 'js-long-gone', aWorkflowSeeker(), { reEnrol: true });
     const profile = await t.container.db('job_seekers').where({ id: 'js-long-gone' }).first();
     expect(Boolean(profile?.ai_objection)).toBe(true);
   });

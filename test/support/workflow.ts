@@ -96,15 +96,31 @@ export async function seedCatalog(t: TestApp, catalog: Record<string, CourseInpu
 }
 
 /** Syncs a job seeker as the case-management integration would. */
-export async function syncSeeker(t: TestApp, seekerId: string, input: JobSeekerInput = aWorkflowSeeker()) {
-  const integration = await t.tokenFor('integration', 'svc-crm');
-  const res = await t.http
-    .put(`/v1/job-seekers/${seekerId}`)
-    .auth(integration, { type: 'bearer' })
-    .send(input);
+export async function syncSeeker(
+  t: TestApp,
+  seekerId: string,
+  input: JobSeekerInput = aWorkflowSeeker(),
+  { reEnrol = false }: { reEnrol?: boolean } = {},
+) {
+  const res = await putSeeker(t, seekerId, input, reEnrol);
   if (res.status !== 200 && res.status !== 201) {
     throw new Error(`could not sync job seeker ${seekerId}: ${res.status} ${JSON.stringify(res.body)}`);
   }
+}
+
+/** The case-management system's sync, as sent; with `reEnrol`, the explicit return of a person erased. */
+export async function putSeeker(
+  t: TestApp,
+  seekerId: string,
+  input: JobSeekerInput = aWorkflowSeeker(),
+  reEnrol = false,
+) {
+  const integration = await t.tokenFor('integration', 'svc-crm');
+  return t.http
+    .put(`/v1/job-seekers/${seekerId}`)
+    .query(reEnrol ? { reEnrol: 'true' } : {})
+    .auth(integration, { type: 'bearer' })
+    .send(input);
 }
 
 const seededApps = new WeakSet<TestApp>();

@@ -130,8 +130,14 @@ export interface paths {
          * @description Called by the case-management system's service account. Replaces the minimal profile and the
          *     caseload assignment (`counselorId`). The profile holds no sensitive attribute. The objection
          *     to AI processing (`aiObjection`) is the person's, not the sync's: it is kept on update, and a
-         *     profile created for someone whose earlier profile was purged for inactivity gets it back from
-         *     the decision log (not after an erasure, nor after the person withdrew it).
+         *     profile created for someone whose earlier profile was purged for inactivity, or who was erased,
+         *     gets it back from the decision log (not after the person withdrew it).
+         *
+         *     A person erased at their request (`DELETE`, the latest event about them `subject.erased`) is
+         *     not created again by the next sync: 409 `subject-erased`, with `erasedAt`, and nothing is
+         *     written. Enrolling them again is a deliberate act: the same request with `reEnrol=true`, which
+         *     `job_seeker.upserted` records (`reEnrolledAfterErasure: true`). A profile purged as idle by
+         *     retention was not erased by the person: it is synced again freely.
          */
         put: operations["putJobSeeker"];
         post?: never;
@@ -144,7 +150,8 @@ export interface paths {
          *     clear stays, under the person's pseudonym (the log is never deleted from): which courses were
          *     suggested, the decisions and reason codes, the kinds of answers given. An objection to AI processing
          *     that stands is kept too (`standingObjection` in the event): the person's will outlives their
-         *     data, a profile synced again gets it back, and only the person can withdraw it. A person of
+         *     data, a profile enrolled again (`PUT` with `reEnrol=true`: a plain sync is refused with 409
+         *     `subject-erased`) gets it back, and only the person can withdraw it. A person of
          *     whom only log events are left (profile purged as idle, key destroyed at the end of the log
          *     period) is erased all the same. 404 when nothing about the person is held, nor logged since
          *     their last erasure.
@@ -1426,7 +1433,8 @@ export interface components {
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
              *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course, contests counted apart),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
-             *     recalled model), `model-outputs-invalid` (422: a model whose outputs on reference rows break
+             *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
+             *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
@@ -1508,6 +1516,11 @@ export interface components {
             actualSha256?: string;
             /** @description 503: the same as the `Retry-After` header. */
             retryAfterSeconds?: number;
+            /**
+             * Format: date-time
+             * @description `subject-erased`: when the person was erased at their request.
+             */
+            erasedAt?: string;
             /** @description `feedback-limit-reached`: the most answers of the refused one's kind a person may give about one course (contests are counted apart from the other answers). */
             feedbackLimit?: number;
         } & {
@@ -3691,7 +3704,15 @@ export interface operations {
     };
     putJobSeeker: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true`: create the profile of a person erased at their request, whom the case-management
+                 *     system enrols again (they came back, and said so); without it such a sync is refused with
+                 *     409 `subject-erased`. Changes nothing for anyone else (a profile that exists, a person
+                 *     never erased, or enrolled again since).
+                 */
+                reEnrol?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -3729,6 +3750,28 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /**
+             * @description The person was erased at their request and has not been enrolled again since (`type` ends in
+             *     `subject-erased`, with `erasedAt`): nothing is written. Send the request again with
+             *     `reEnrol=true` only if the person was deliberately enrolled again.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/subject-erased",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "job seeker js-1001 was erased at their request on 2026-12-06T11:00:00.000Z: a sync does not create their profile again; to enrol them again deliberately, send it with reEnrol=true",
+                     *       "erasedAt": "2026-12-06T11:00:00.000Z"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /**
