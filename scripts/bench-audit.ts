@@ -10,6 +10,7 @@ import type { StoredEvent } from '../src/audit/audit-event-store.ts';
 import { AuditService } from '../src/audit/audit-service.ts';
 import { formatNdjsonLine } from '../src/audit/event-export-format.ts';
 import { KnexAuditEventStore } from '../src/audit/knex-audit-event-store.ts';
+import { KnexFigureWeekStore } from '../src/audit/knex-figure-week-store.ts';
 import { writeStreamed } from '../src/audit/write-streamed.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -262,6 +263,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     settings: { getSettings: async () => DEFAULT_SETTINGS },
     outcomes: new KnexCourseOutcomeStore(db),
     minPeoplePerFigure: 1,
+    figureWeeks: new KnexFigureWeekStore(db),
     pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
     now: () => new Date(),
   });

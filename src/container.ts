@@ -4,6 +4,7 @@ import { AccessRecordService } from './access-record/access-record-service.ts';
 import type { AppServices } from './app.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
+import { KnexFigureWeekStore } from './audit/knex-figure-week-store.ts';
 import { createLoggedTextCheck } from './audit/logged-text-check.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
@@ -247,6 +248,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         settings: { getSettings: () => settingsStore.get() },
         outcomes: outcomeStore,
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
+        figureWeeks: new KnexFigureWeekStore(db),
         pseudonymise,
         now,
       }),

@@ -1,6 +1,14 @@
 import { compareText } from '../shared/compare-text.ts';
-import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
-import { WeeklyCells } from './figure-weeks.ts';
+import { readArrayField, readNumberField, readRecord, readStringField, roundTo } from './event-fields.ts';
+import {
+  type FigureTally,
+  type FigureWeek,
+  groupWeekRows,
+  readFigureWeek,
+  splitWeekRows,
+  sumOf,
+  WeeklyCells,
+} from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** How much one feature weighed in a model's suggestions. */
@@ -59,20 +67,49 @@ interface ModelTotals {
   weeks: WeeklyCells<WeekTotals>;
 }
 
+/** One model's totals over one week, as frozen (see `FigureWeek`). */
+export interface AttributionWeekRow {
+  modelId: string;
+  modelVersion: string;
+  sets: number;
+  items: number;
+  erasedSets: number;
+  unreadableSets: number;
+  /** Job seekers whose attributions were read. */
+  people: number;
+  /** The sums per feature; left out of a week resting on too few job seekers. */
+  features?: Record<string, FeatureTotals>;
+}
+
+/** The attribution figures' weeks (see `FigureTally`). */
+export type AttributionTally = FigureTally<FigureWeek<AttributionWeekRow>>;
+
 /**
- * Averages the attributions stored in `recommendation.generated` events per model version. They
- * are the explanations as they were given (principle 2), never recomputed. Scores and
- * attributions are derived from the person's data, so they are sealed in the event's personal
- * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
- * Events written before they were sealed carry them in the public payload, and are read there.
- * Totals are kept week by week: a week whose sets were made for fewer than `minPeople` job seekers
- * is left out of the features (see `figurePeriodOf` for why weeks).
+ * Averages the attributions stored in `recommendation.generated` events per model version: see
+ * {@link tallyAttributions} and {@link summariseAttributions}.
  */
 export async function computeAttributionStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<ModelAttributions[]> {
+  return summariseAttributions(await tallyAttributions(events, openPersonal, minPeople), minPeople);
+}
+
+/**
+ * Totals the attributions stored in `recommendation.generated` events per model version and week.
+ * They are the explanations as they were given (principle 2), never recomputed. Scores and
+ * attributions are derived from the person's data, so they are sealed in the event's personal
+ * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
+ * Events written before they were sealed carry them in the public payload, and are read there.
+ * A week whose sets were made for fewer than `minPeople` job seekers keeps no sums: it is left out
+ * of the features (see `figurePeriodOf` for why weeks).
+ */
+export async function tallyAttributions(
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  openPersonal: OpenPersonalPart,
+  minPeople: number,
+): Promise<AttributionTally> {
   const models = new Map<string, ModelTotals>();
   for await (const event of events) {
     if (event.type !== 'recommendation.generated') continue;
@@ -80,7 +117,7 @@ export async function computeAttributionStats(
     const model = readRecord(payload?.model);
     const modelId = readStringField(model, 'id') ?? 'unknown';
     const modelVersion = readStringField(model, 'version') ?? 'unknown';
-    const key = JSON.stringify([modelId, modelVersion]);
+    const key = keyOf({ modelId, modelVersion });
     let totals = models.get(key);
     if (totals === undefined) {
       totals = { modelId, modelVersion, weeks: new WeeklyCells(emptyWeek) };
@@ -96,9 +133,81 @@ export async function computeAttributionStats(
       if (event.subject !== null) week.people.add(event.subject);
     }
   }
-  return [...models.values()]
-    .sort((a, b) => compareText(a.modelId, b.modelId) || compareText(a.modelVersion, b.modelVersion))
-    .map((totals) => toModelAttributions(totals, minPeople));
+  const tally: AttributionTally = { weeks: new Map(), people: new Map() };
+  for (const [key, { modelId, modelVersion, weeks }] of models) {
+    tally.people.set(key, weeks.countPeople());
+    for (const [start, week] of weeks.entries()) {
+      const rows = tally.weeks.get(start)?.rows ?? [];
+      const { features, people, ...counts } = week;
+      rows.push({
+        modelId,
+        modelVersion,
+        ...counts,
+        people: people.size,
+        ...(people.size >= minPeople ? { features: Object.fromEntries(features) } : {}),
+      });
+      tally.weeks.set(start, { rows });
+    }
+  }
+  return tally;
+}
+
+/**
+ * The attribution figures per model version from its weeks' totals: the weeks resting on
+ * `minPeople` job seekers or more give the features.
+ */
+export function summariseAttributions(tally: AttributionTally, minPeople: number): ModelAttributions[] {
+  return [...groupWeekRows(tally.weeks.values(), keyOf).entries()]
+    .map(([key, rows]) => toModelAttributions(rows, tally.people.get(key) ?? 0, minPeople))
+    .sort((a, b) => compareText(a.modelId, b.modelId) || compareText(a.modelVersion, b.modelVersion));
+}
+
+/** A frozen week as stored, or undefined when it is of another shape. */
+export function readAttributionWeek(totals: unknown): FigureWeek<AttributionWeekRow> | undefined {
+  return readFigureWeek(totals, (row) => {
+    const modelId = readStringField(row, 'modelId');
+    const modelVersion = readStringField(row, 'modelVersion');
+    const [sets, items, erasedSets, unreadableSets, people] = [
+      'sets',
+      'items',
+      'erasedSets',
+      'unreadableSets',
+      'people',
+    ].map((field) => readNumberField(row, field));
+    if (
+      modelId === undefined ||
+      modelVersion === undefined ||
+      sets === undefined ||
+      items === undefined ||
+      erasedSets === undefined ||
+      unreadableSets === undefined ||
+      people === undefined
+    ) {
+      return undefined;
+    }
+    const features = readRecord(row.features);
+    const sums: Record<string, FeatureTotals> = {};
+    for (const [feature, value] of Object.entries(features ?? {})) {
+      const totals = readRecord(value);
+      const [absSum, sum, count] = ['absSum', 'sum', 'count'].map((field) => readNumberField(totals, field));
+      if (absSum === undefined || sum === undefined || count === undefined) return undefined;
+      sums[feature] = { absSum, sum, count };
+    }
+    return {
+      modelId,
+      modelVersion,
+      sets,
+      items,
+      erasedSets,
+      unreadableSets,
+      people,
+      ...(features === undefined ? {} : { features: sums }),
+    };
+  });
+}
+
+function keyOf(row: { modelId: string; modelVersion: string }): string {
+  return JSON.stringify([row.modelId, row.modelVersion]);
 }
 
 function emptyWeek(): WeekTotals {
@@ -106,13 +215,14 @@ function emptyWeek(): WeekTotals {
 }
 
 function toModelAttributions(
-  { modelId, modelVersion, weeks }: ModelTotals,
+  weeks: readonly AttributionWeekRow[],
+  people: number,
   minPeople: number,
 ): ModelAttributions {
-  const { shown, withheldWeeks } = weeks.split(minPeople);
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.features !== undefined);
   const features = new Map<string, FeatureTotals>();
   for (const week of shown) {
-    for (const [feature, sums] of week.features) {
+    for (const [feature, sums] of Object.entries(week.features ?? {})) {
       const merged = features.get(feature) ?? { absSum: 0, sum: 0, count: 0 };
       merged.absSum += sums.absSum;
       merged.sum += sums.sum;
@@ -120,16 +230,17 @@ function toModelAttributions(
       features.set(feature, merged);
     }
   }
+  const [first] = weeks;
   return {
-    modelId,
-    modelVersion,
-    sets: weeks.sum((week) => week.sets),
-    items: weeks.sum((week) => week.items),
-    people: weeks.countPeople(),
+    modelId: first?.modelId ?? 'unknown',
+    modelVersion: first?.modelVersion ?? 'unknown',
+    sets: sumOf(weeks, (week) => week.sets),
+    items: sumOf(weeks, (week) => week.items),
+    people,
     withheld: shown.length === 0,
     withheldWeeks,
-    erasedSets: weeks.sum((week) => week.erasedSets),
-    unreadableSets: weeks.sum((week) => week.unreadableSets),
+    erasedSets: sumOf(weeks, (week) => week.erasedSets),
+    unreadableSets: sumOf(weeks, (week) => week.unreadableSets),
     features: [...features.entries()]
       .map(([feature, sums]) => ({
         feature,

@@ -26,15 +26,33 @@ import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
 import { isWritableInstant } from '../shared/utc-instant.ts';
-import { computeAttributionStats, type ModelAttributions } from './attribution-stats.ts';
+import {
+  type ModelAttributions,
+  readAttributionWeek,
+  summariseAttributions,
+  tallyAttributions,
+} from './attribution-stats.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
-import { computeDriftStats, type DriftReference, type ModelDrift } from './drift-stats.ts';
+import {
+  type DriftReference,
+  type ModelDrift,
+  readDriftWeek,
+  summariseDrift,
+  tallyDrift,
+} from './drift-stats.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
-import { figurePeriodOf } from './figure-weeks.ts';
+import type { FigureWeekStore } from './figure-week-store.ts';
+import { type FigureTally, type FrozenFigure, figurePeriodOf } from './figure-weeks.ts';
 import { createLoggedTextCheck } from './logged-text-check.ts';
-import { computeOutcomeStats, OUTCOME_FIGURE_EVENT_TYPES, type OutcomeRow } from './outcome-stats.ts';
+import {
+  OUTCOME_FIGURE_EVENT_TYPES,
+  type OutcomeRow,
+  readOutcomeWeek,
+  summariseOutcomes,
+  tallyOutcomes,
+} from './outcome-stats.ts';
 import {
   computeOversightStats,
   OVERSIGHT_READING_EVENT_TYPES,
@@ -55,6 +73,8 @@ export interface AuditServiceDeps {
   outcomes: PublishedItemCounter;
   /** Attribution, drift and outcome figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
   minPeoplePerFigure: number;
+  /** The finished weeks of those figures, frozen the first time they are given. */
+  figureWeeks: FigureWeekStore;
   /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
   pseudonymise(id: string): string;
   /** The clock: the figures opened from sealed parts stop at the last week already over. */
@@ -350,9 +370,13 @@ export class AuditService {
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const { seq: toSeq } = await this.deps.log.readHead();
-    const models = await computeAttributionStats(
+    const tally = await tallyAttributions(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
+      this.deps.minPeoplePerFigure,
+    );
+    const models = summariseAttributions(
+      await this.settleWeeks('attributions', period, tally, readAttributionWeek),
       this.deps.minPeoplePerFigure,
     );
     await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length);
@@ -380,10 +404,15 @@ export class AuditService {
       ]),
     );
     const { seq: toSeq } = await this.deps.log.readHead();
-    const report = await computeDriftStats(
+    const tally = await tallyDrift(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       references,
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
+      this.deps.minPeoplePerFigure,
+    );
+    const report = summariseDrift(
+      await this.settleWeeks('drift', period, tally, readDriftWeek),
+      references,
       this.deps.minPeoplePerFigure,
     );
     await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length);
@@ -403,15 +432,20 @@ export class AuditService {
     checkPeriod(asked);
     const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
     const { seq: toSeq } = await this.deps.log.readHead();
-    const rows = await computeOutcomeStats(
-      // The objections recorded after the period count too: an objection takes earlier outcomes out.
+    const tally = await tallyOutcomes(
+      // The objections recorded after the period count too: an objection takes earlier outcomes out
+      // of the weeks not yet given.
       this.deps.events.streamEvents(
         { types: OUTCOME_FIGURE_EVENT_TYPES, ...pickDefined({ from: period.from }) },
         toSeq,
       ),
       period,
-      await this.deps.outcomes.countPublishedItems(period),
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
+      this.deps.minPeoplePerFigure,
+    );
+    const rows = summariseOutcomes(
+      await this.settleWeeks('outcomes', period, tally, readOutcomeWeek),
+      await this.deps.outcomes.countPublishedItems(period),
       this.deps.minPeoplePerFigure,
     );
     await this.record(request, 'getOutcomeStats', { ...period, toSeq }, rows.length);
@@ -441,6 +475,39 @@ export class AuditService {
       incidents: items.map(({ incident }) => describeIncident(incident, now)),
       nextAfter: next === undefined ? null : positionOf(next),
     };
+  }
+
+  /**
+   * The weeks of a figure as given: each finished week as it was the first time it was given, the
+   * others frozen now. A week's totals thus never change once given, whoever leaves them since (an
+   * erasure, an objection): read before and after, they would give that person's values back by
+   * subtraction, whatever number of people each read rests on. A week not yet given is computed
+   * from the log as it stands. Two readers freezing the same week at once keep the first one's
+   * totals, read back by both. With a minimum of one person every figure may be given, partial weeks
+   * included, and nothing is frozen. The people of each row are counted live (see `FigureTally`).
+   */
+  private async settleWeeks<W>(
+    figure: FrozenFigure,
+    period: AuditPeriod,
+    tally: FigureTally<W>,
+    readWeek: (totals: unknown) => W | undefined,
+  ): Promise<FigureTally<W>> {
+    const { to } = period;
+    if (this.deps.minPeoplePerFigure <= 1 || to === undefined) return tally;
+    const store = this.deps.figureWeeks;
+    const weeksOf = { ...(period.from === undefined ? {} : { from: period.from }), to };
+    let frozen = await store.listFrozenWeeks(figure, weeksOf);
+    const fresh = new Map([...tally.weeks].filter(([week]) => !frozen.has(week)));
+    if (fresh.size > 0) {
+      await store.freezeWeeks(figure, fresh, this.deps.now().toISOString());
+      frozen = await store.listFrozenWeeks(figure, weeksOf);
+    }
+    const weeks = new Map(tally.weeks);
+    for (const [week, totals] of frozen) {
+      const read = readWeek(totals);
+      if (read !== undefined) weeks.set(week, read);
+    }
+    return { ...tally, weeks };
   }
 
   /**

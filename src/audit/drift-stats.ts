@@ -1,8 +1,23 @@
 import { findBin } from '../model/binning.ts';
 import type { ReferenceDistribution } from '../model/manifest.ts';
 import { compareText } from '../shared/compare-text.ts';
-import { readArrayField, readRecord, readStringField, roundTo } from './event-fields.ts';
-import { WeeklyCells } from './figure-weeks.ts';
+import {
+  readArrayField,
+  readNumberField,
+  readRecord,
+  readStringField,
+  roundTo,
+  weekStartOf,
+} from './event-fields.ts';
+import {
+  type FigureTally,
+  type FigureWeek,
+  groupWeekRows,
+  readFigureWeek,
+  splitWeekRows,
+  sumOf,
+  WeeklyCells,
+} from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** A registered model's training distributions (its manifest's `referenceDistributions`). */
@@ -91,39 +106,69 @@ interface WeekCounts {
 }
 
 interface ModelCounts {
-  reference: DriftReference;
   edges: Float32Array[];
   weeks: WeeklyCells<WeekCounts>;
 }
 
-/**
- * Compares the feature vectors scored in `recommendation.generated` events (their sealed personal
- * part, opened with the job seeker's key) with each model's training reference. A set whose
- * job seeker was erased can no longer be read: it is skipped and counted. Counts are kept week by
- * week: a week whose sets were made for fewer than `minPeople` job seekers is left out of the
- * indexes (see `figurePeriodOf` for why weeks).
- */
+/** One model's counts over one week, as frozen (see `FigureWeek`). */
+export interface DriftWeekRow {
+  modelId: string;
+  sets: number;
+  vectors: number;
+  erasedSets: number;
+  unreadableSets: number;
+  /** Job seekers whose feature vectors were read. */
+  people: number;
+  /** counts[feature][bin]; left out of a week resting on too few job seekers. */
+  counts?: number[][];
+}
+
+/** One week of the drift figures: its rows, and the sets of models the registry did not know. */
+export interface DriftWeek extends FigureWeek<DriftWeekRow> {
+  unknownModelSets: number;
+}
+
+/** The drift figures' weeks (see `FigureTally`). */
+export type DriftTally = FigureTally<DriftWeek>;
+
+/** Compares the feature vectors scored with each model's training reference: see {@link tallyDrift}. */
 export async function computeDriftStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   references: ReadonlyMap<string, DriftReference>,
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<DriftReport> {
+  return summariseDrift(await tallyDrift(events, references, openPersonal, minPeople), references, minPeople);
+}
+
+/**
+ * Counts the feature vectors scored in `recommendation.generated` events (their sealed personal
+ * part, opened with the job seeker's key) in the bins of each model's training reference, week by
+ * week. A set whose job seeker was erased can no longer be read: it is skipped and counted. A week
+ * whose sets were made for fewer than `minPeople` job seekers keeps no bin counts: it is left out
+ * of the indexes (see `figurePeriodOf` for why weeks).
+ */
+export async function tallyDrift(
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  references: ReadonlyMap<string, DriftReference>,
+  openPersonal: OpenPersonalPart,
+  minPeople: number,
+): Promise<DriftTally> {
   const models = new Map<string, ModelCounts>();
-  let unknownModelSets = 0;
+  const unknownModelSets = new Map<number, number>();
   for await (const event of events) {
     if (event.type !== 'recommendation.generated') continue;
     const modelId = readStringField(readRecord(readRecord(event.payload)?.model), 'id');
     const reference = modelId === undefined ? undefined : references.get(modelId);
     if (modelId === undefined || reference === undefined) {
-      unknownModelSets += 1;
+      const week = weekStartOf(Date.parse(event.occurredAt));
+      unknownModelSets.set(week, (unknownModelSets.get(week) ?? 0) + 1);
       continue;
     }
     let counts = models.get(modelId);
     if (counts === undefined) {
       const bins = reference.distributions.map((d) => d.shares.length);
       counts = {
-        reference,
         edges: reference.distributions.map((d) => Float32Array.from(d.edges)),
         weeks: new WeeklyCells(() => ({
           counts: bins.map((length) => new Array<number>(length).fill(0)),
@@ -146,12 +191,98 @@ export async function computeDriftStats(
       if (event.subject !== null) week.people.add(event.subject);
     }
   }
+  const tally: DriftTally = { weeks: new Map(), people: new Map() };
+  const weekOf = (start: number) => {
+    let week = tally.weeks.get(start);
+    if (week === undefined) {
+      week = { rows: [], unknownModelSets: 0 };
+      tally.weeks.set(start, week);
+    }
+    return week;
+  };
+  for (const [start, sets] of unknownModelSets) weekOf(start).unknownModelSets = sets;
+  for (const [modelId, { weeks }] of models) {
+    tally.people.set(modelId, weeks.countPeople());
+    for (const [start, { counts, people, ...totals }] of weeks.entries()) {
+      weekOf(start).rows.push({
+        modelId,
+        ...totals,
+        people: people.size,
+        ...(people.size >= minPeople ? { counts } : {}),
+      });
+    }
+  }
+  return tally;
+}
+
+/**
+ * The drift figures per registered model from its weeks' counts: the weeks resting on `minPeople`
+ * job seekers or more give the indexes. The sets of a model the registry no longer knows count as
+ * of an unknown model.
+ */
+export function summariseDrift(
+  tally: DriftTally,
+  references: ReadonlyMap<string, DriftReference>,
+  minPeople: number,
+): DriftReport {
+  let unknownModelSets = sumOf([...tally.weeks.values()], (week) => week.unknownModelSets);
+  const models: ModelDrift[] = [];
+  for (const [modelId, weeks] of groupWeekRows(tally.weeks.values(), (row) => row.modelId)) {
+    const reference = references.get(modelId);
+    if (reference === undefined) unknownModelSets += sumOf(weeks, (week) => week.sets);
+    else models.push(toModelDrift(reference, weeks, tally.people.get(modelId) ?? 0, minPeople));
+  }
   return {
-    models: [...models.values()]
-      .sort((a, b) => compareText(a.reference.modelId, b.reference.modelId))
-      .map((counts) => toModelDrift(counts, minPeople)),
+    models: models.sort((a, b) => compareText(a.modelId, b.modelId)),
     unknownModelSets,
   };
+}
+
+/** A frozen week as stored, or undefined when it is of another shape. */
+export function readDriftWeek(totals: unknown): DriftWeek | undefined {
+  const unknownModelSets = readNumberField(readRecord(totals), 'unknownModelSets');
+  const week = readFigureWeek(totals, (row) => {
+    const modelId = readStringField(row, 'modelId');
+    const [sets, vectors, erasedSets, unreadableSets, people] = [
+      'sets',
+      'vectors',
+      'erasedSets',
+      'unreadableSets',
+      'people',
+    ].map((field) => readNumberField(row, field));
+    if (
+      modelId === undefined ||
+      sets === undefined ||
+      vectors === undefined ||
+      erasedSets === undefined ||
+      unreadableSets === undefined ||
+      people === undefined
+    ) {
+      return undefined;
+    }
+    const counts = readCounts(row.counts);
+    if (counts === null) return undefined;
+    return {
+      modelId,
+      sets,
+      vectors,
+      erasedSets,
+      unreadableSets,
+      people,
+      ...(counts === undefined ? {} : { counts }),
+    };
+  });
+  return week === undefined || unknownModelSets === undefined ? undefined : { ...week, unknownModelSets };
+}
+
+/** Bin counts as stored: undefined when left out, null when of another shape. */
+function readCounts(value: unknown): number[][] | undefined | null {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return null;
+  const counts = value.map((bins) =>
+    Array.isArray(bins) && bins.every((count) => typeof count === 'number') ? (bins as number[]) : undefined,
+  );
+  return counts.every((bins) => bins !== undefined) ? (counts as number[][]) : null;
 }
 
 /** The set's feature vectors, `shredded`, or undefined when they cannot be read. */
@@ -191,25 +322,29 @@ function countVectors(counts: WeekCounts, allEdges: readonly Float32Array[], vec
   }
 }
 
-function toModelDrift({ reference, weeks }: ModelCounts, minPeople: number): ModelDrift {
-  const { shown, withheldWeeks } = weeks.split(minPeople);
-  const shownVectors = shown.reduce((total, week) => total + week.vectors, 0);
+function toModelDrift(
+  reference: DriftReference,
+  weeks: readonly DriftWeekRow[],
+  people: number,
+  minPeople: number,
+): ModelDrift {
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.counts !== undefined);
+  const shownVectors = sumOf(shown, (week) => week.vectors);
   return {
     modelId: reference.modelId,
     modelVersion: reference.modelVersion,
     active: reference.active,
-    sets: weeks.sum((week) => week.sets),
-    vectors: weeks.sum((week) => week.vectors),
-    erasedSets: weeks.sum((week) => week.erasedSets),
-    unreadableSets: weeks.sum((week) => week.unreadableSets),
-    people: weeks.countPeople(),
+    sets: sumOf(weeks, (week) => week.sets),
+    vectors: sumOf(weeks, (week) => week.vectors),
+    erasedSets: sumOf(weeks, (week) => week.erasedSets),
+    unreadableSets: sumOf(weeks, (week) => week.unreadableSets),
+    people,
     withheld: shown.length === 0,
     withheldWeeks,
     features: reference.distributions.map((distribution, feature) => {
       if (shownVectors === 0) return { feature: distribution.feature, psi: null, level: null };
       const actual = distribution.shares.map(
-        (_share, bin) =>
-          shown.reduce((total, week) => total + (week.counts[feature]?.[bin] ?? 0), 0) / shownVectors,
+        (_share, bin) => sumOf(shown, (week) => week.counts?.[feature]?.[bin] ?? 0) / shownVectors,
       );
       const psi = computePsi(distribution.shares, actual);
       return { feature: distribution.feature, psi: roundTo(psi, 6), level: classifyPsi(psi) };

@@ -1,6 +1,6 @@
 import { clampToWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditPeriod } from './audit-service.ts';
-import { WEEK_MS, weekStartOf } from './event-fields.ts';
+import { readRecord, WEEK_MS, weekStartOf } from './event-fields.ts';
 
 /**
  * The period the figures opened from sealed parts (attributions, drift) are given for, out of the
@@ -55,26 +55,89 @@ export class WeeklyCells<T extends WeekCell> {
     return cell;
   }
 
-  all(): T[] {
-    return [...this.#cells.values()];
+  /** Each week's start (in ms) with its totals. */
+  entries(): Array<[number, T]> {
+    return [...this.#cells.entries()];
   }
 
   /** The people of every week, those left out of the figures included (one in several weeks counts once). */
   countPeople(): number {
-    return new Set(this.all().flatMap((cell) => [...cell.people])).size;
+    return new Set([...this.#cells.values()].flatMap((cell) => [...cell.people])).size;
   }
+}
 
-  /** A count summed over every week, those left out of the figures included. */
-  sum(count: (cell: T) => number): number {
-    return this.all().reduce((total, cell) => total + count(cell), 0);
-  }
+/** The figures whose finished weeks are frozen the first time they are given. */
+export type FrozenFigure = 'attributions' | 'drift' | 'outcomes';
 
-  /** The weeks resting on `minPeople` people or more, and how many others had someone, but fewer. */
-  split(minPeople: number): { shown: T[]; withheldWeeks: number } {
-    const shown = this.all().filter((cell) => cell.people.size >= minPeople);
-    const withheldWeeks = this.all().filter(
-      (cell) => cell.people.size > 0 && cell.people.size < minPeople,
-    ).length;
-    return { shown, withheldWeeks };
+/**
+ * A figure's totals over one week, row by row (a model version, a source), as they are frozen:
+ * counts and sums only, no person named. A row resting on fewer job seekers than the minimum keeps
+ * its counts only, without the sums that would give their values.
+ */
+export interface FigureWeek<R> {
+  rows: R[];
+}
+
+/**
+ * A figure's weeks, by their start (in ms), and the job seekers of each row over all of them
+ * (by the row's key). The people are counted from the log at each read: a count of people over
+ * several weeks cannot be rebuilt from the weeks' own counts without naming them. It only drops as
+ * people are erased or object, and gives no value of theirs.
+ */
+export interface FigureTally<W> {
+  weeks: Map<number, W>;
+  people: Map<string, number>;
+}
+
+/** A row's totals over one week: how many job seekers they rest on. */
+export interface WeekRow {
+  people: number;
+}
+
+/** The rows of every week, grouped by their key: one figure row each. */
+export function groupWeekRows<R>(
+  weeks: Iterable<FigureWeek<R>>,
+  keyOf: (row: R) => string,
+): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const week of weeks) {
+    for (const row of week.rows) {
+      const key = keyOf(row);
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
   }
+  return groups;
+}
+
+/**
+ * The week rows that may be shown (their sums kept when frozen, and resting on `minPeople` people or
+ * more), and how many others had someone, but were left out.
+ */
+export function splitWeekRows<R extends WeekRow>(
+  rows: readonly R[],
+  minPeople: number,
+  hasSums: (row: R) => boolean,
+): { shown: R[]; withheldWeeks: number } {
+  const shown = rows.filter((row) => hasSums(row) && row.people >= minPeople);
+  return { shown, withheldWeeks: rows.filter((row) => row.people > 0 && !shown.includes(row)).length };
+}
+
+/** A count summed over week rows. */
+export function sumOf<R>(rows: readonly R[], count: (row: R) => number): number {
+  return rows.reduce((total, row) => total + count(row), 0);
+}
+
+/** The rows of a frozen week as stored, each read by `readRow` (undefined when the week is of another shape). */
+export function readFigureWeek<R>(
+  totals: unknown,
+  readRow: (row: Record<string, unknown>) => R | undefined,
+): FigureWeek<R> | undefined {
+  const rows = readRecord(totals)?.rows;
+  if (!Array.isArray(rows)) return undefined;
+  const read = rows.map((row) => {
+    const record = readRecord(row);
+    return record === undefined ? undefined : readRow(record);
+  });
+  const kept = read.filter((row): row is R => row !== undefined);
+  return kept.length === rows.length ? { rows: kept } : undefined;
 }

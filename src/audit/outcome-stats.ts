@@ -1,7 +1,21 @@
 import type { ItemSource } from '../recommendations/recommendation.ts';
 import { compareText } from '../shared/compare-text.ts';
-import { divideOrNull, readRecord, readStringField, roundTo, weekStartOf } from './event-fields.ts';
-import { WeeklyCells } from './figure-weeks.ts';
+import {
+  divideOrNull,
+  readNumberField,
+  readRecord,
+  readStringField,
+  roundTo,
+  weekStartOf,
+} from './event-fields.ts';
+import {
+  type FigureTally,
+  type FigureWeek,
+  readFigureWeek,
+  splitWeekRows,
+  sumOf,
+  WeeklyCells,
+} from './figure-weeks.ts';
 import { type OpenPersonalPart, readPersonalRecord, type ScoredEvent } from './personal-part.ts';
 
 /** The events the outcome figures read: the outcomes, and the objections that take them out. */
@@ -61,22 +75,28 @@ interface WeekTotals {
 interface RowTotals {
   model: OutcomeRow['model'];
   source: ItemSource;
-  publishedItems: number;
   weeks: WeeklyCells<WeekTotals>;
 }
 
-/**
- * The outcome figures per model version and source, from the `outcome.recorded` events of the log
- * (`events`: those and the `objection.recorded` events in seq order, from the period's start up to
- * the head). Each outcome counts in the week it was recorded, with the values recorded then (sealed
- * with the person's key, the predicted score too), so a week already over never changes when an
- * outcome is recorded or replaced later; within a week, the last write per person and course counts.
- * An outcome followed by an objection of its person is left out (the objection ends this
- * processing); one recorded after a withdrawal counts again. An erased person's can no longer be
- * opened: left out. A week whose outcomes are those of fewer than `minPeople` job seekers is left
- * out of the entry share, and one whose outcomes with employment known are those of fewer than
- * `minPeople` out of the employment share and mean score (see `figurePeriodOf` for why weeks).
- */
+/** One row's totals over one week of recording, as frozen (see `FigureWeek`). */
+export interface OutcomeWeekRow {
+  model: OutcomeRow['model'];
+  source: ItemSource;
+  outcomesKnown: number;
+  /** The job seekers whose outcomes the week's entry share would give back. */
+  people: number;
+  /** Left out of a week resting on too few job seekers. */
+  entered?: number;
+  /** Those of them whose employment is known. */
+  employmentPeople: number;
+  /** Left out of a week whose employment is known for too few job seekers. */
+  employment?: { known: number; employed: number; scoreSum: number; scored: number };
+}
+
+/** The outcome figures' weeks (see `FigureTally`). */
+export type OutcomeTally = FigureTally<FigureWeek<OutcomeWeekRow>>;
+
+/** The outcome figures per model version and source: see {@link tallyOutcomes}. */
 export async function computeOutcomeStats(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   period: { from?: string; to?: string },
@@ -84,17 +104,41 @@ export async function computeOutcomeStats(
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<OutcomeRow[]> {
+  return summariseOutcomes(
+    await tallyOutcomes(events, period, openPersonal, minPeople),
+    published,
+    minPeople,
+  );
+}
+
+/**
+ * Totals the outcomes per model version, source and week from the `outcome.recorded` events of the
+ * log (`events`: those and the `objection.recorded` events in seq order, from the period's start up
+ * to the head). Each outcome counts in the week it was recorded, with the values recorded then
+ * (sealed with the person's key, the predicted score too), so a week already over never changes
+ * when an outcome is recorded or replaced later; within a week, the last write per person and
+ * course counts. An outcome followed by an objection of its person is left out (the objection ends
+ * this processing); one recorded after a withdrawal counts again. An erased person's can no longer
+ * be opened: left out. A week whose outcomes are those of fewer than `minPeople` job seekers keeps
+ * no entry count, and one whose outcomes with employment known are those of fewer than `minPeople`
+ * no employment totals (see `figurePeriodOf` for why weeks).
+ */
+export async function tallyOutcomes(
+  events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
+  period: { from?: string; to?: string },
+  openPersonal: OpenPersonalPart,
+  minPeople: number,
+): Promise<OutcomeTally> {
   const rows = new Map<string, RowTotals>();
   const rowOf = (source: ItemSource, model: OutcomeRow['model']) => {
-    const key = JSON.stringify([source, model?.id ?? null, model?.version ?? null]);
+    const key = keyOf({ source, model });
     let row = rows.get(key);
     if (row === undefined) {
-      row = { model, source, publishedItems: 0, weeks: new WeeklyCells(emptyWeek) };
+      row = { model, source, weeks: new WeeklyCells(emptyWeek) };
       rows.set(key, row);
     }
     return row;
   };
-  for (const count of published) rowOf(count.source, count.model).publishedItems += count.items;
   for (const event of await collectCountedOutcomes(events, period)) {
     const payload = readRecord(event.payload);
     const source: ItemSource = readStringField(payload, 'source') === 'counselor' ? 'counselor' : 'model';
@@ -121,7 +165,113 @@ export async function computeOutcomeStats(
       week.scored += 1;
     }
   }
-  return [...rows.values()].sort(compareRows).map((row) => toOutcomeRow(row, minPeople));
+  const tally: OutcomeTally = { weeks: new Map(), people: new Map() };
+  for (const [key, { model, source, weeks }] of rows) {
+    tally.people.set(key, weeks.countPeople());
+    for (const [start, week] of weeks.entries()) {
+      const weekRows = tally.weeks.get(start)?.rows ?? [];
+      const shown = week.people.size >= minPeople;
+      weekRows.push({
+        model,
+        source,
+        outcomesKnown: week.outcomesKnown,
+        people: week.people.size,
+        ...(shown ? { entered: week.entered } : {}),
+        employmentPeople: week.employmentPeople.size,
+        ...(shown && week.employmentPeople.size >= minPeople
+          ? {
+              employment: {
+                known: week.employmentKnown,
+                employed: week.employed,
+                scoreSum: week.scoreSum,
+                scored: week.scored,
+              },
+            }
+          : {}),
+      });
+      tally.weeks.set(start, { rows: weekRows });
+    }
+  }
+  return tally;
+}
+
+/**
+ * The outcome figures per model version and source from the weeks' totals, beside the approved
+ * items published in the period (`published`). A week resting on fewer than `minPeople` job seekers
+ * is left out of the entry share, and one whose employment is known for fewer than `minPeople` out
+ * of the employment share and mean score.
+ */
+export function summariseOutcomes(
+  tally: OutcomeTally,
+  published: readonly PublishedItemCount[],
+  minPeople: number,
+): OutcomeRow[] {
+  const rows = new Map<
+    string,
+    { row: Pick<OutcomeRow, 'model' | 'source' | 'publishedItems'>; weeks: OutcomeWeekRow[] }
+  >();
+  const rowOf = (of: Pick<OutcomeRow, 'model' | 'source'>) => {
+    const key = keyOf(of);
+    let row = rows.get(key);
+    if (row === undefined) {
+      row = { row: { model: of.model, source: of.source, publishedItems: 0 }, weeks: [] };
+      rows.set(key, row);
+    }
+    return row;
+  };
+  for (const count of published) rowOf(count).row.publishedItems += count.items;
+  for (const week of tally.weeks.values())
+    for (const weekRow of week.rows) rowOf(weekRow).weeks.push(weekRow);
+  return [...rows.entries()]
+    .map(([key, { row, weeks }]) =>
+      toOutcomeRow({ ...row, people: tally.people.get(key) ?? 0 }, weeks, minPeople),
+    )
+    .sort(compareRows);
+}
+
+/** A frozen week as stored, or undefined when it is of another shape. */
+export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | undefined {
+  return readFigureWeek(totals, (row) => {
+    const source = readStringField(row, 'source');
+    const modelRecord = readRecord(row.model);
+    const modelId = readStringField(modelRecord, 'id');
+    const modelVersion = readStringField(modelRecord, 'version');
+    const outcomesKnown = readNumberField(row, 'outcomesKnown');
+    const people = readNumberField(row, 'people');
+    const employmentPeople = readNumberField(row, 'employmentPeople');
+    const entered = readNumberField(row, 'entered');
+    const employmentRecord = readRecord(row.employment);
+    const [known, employed, scoreSum, scored] = ['known', 'employed', 'scoreSum', 'scored'].map((field) =>
+      readNumberField(employmentRecord, field),
+    );
+    if (
+      (source !== 'model' && source !== 'counselor') ||
+      (row.model !== null && (modelId === undefined || modelVersion === undefined)) ||
+      outcomesKnown === undefined ||
+      people === undefined ||
+      employmentPeople === undefined
+    ) {
+      return undefined;
+    }
+    const employment =
+      known === undefined || employed === undefined || scoreSum === undefined || scored === undefined
+        ? undefined
+        : { known, employed, scoreSum, scored };
+    return {
+      model:
+        modelId === undefined || modelVersion === undefined ? null : { id: modelId, version: modelVersion },
+      source,
+      outcomesKnown,
+      people,
+      ...(entered === undefined ? {} : { entered }),
+      employmentPeople,
+      ...(employment === undefined ? {} : { employment }),
+    };
+  });
+}
+
+function keyOf(row: { source: ItemSource; model: OutcomeRow['model'] }): string {
+  return JSON.stringify([row.source, row.model?.id ?? null, row.model?.version ?? null]);
 }
 
 /**
@@ -164,34 +314,35 @@ function emptyWeek(): WeekTotals {
 }
 
 /** The model's rows by model id and version, then the counselors' additions. */
-function compareRows(a: RowTotals, b: RowTotals): number {
+function compareRows(a: OutcomeRow, b: OutcomeRow): number {
   if (a.model === null || b.model === null) return a.model === null ? (b.model === null ? 0 : 1) : -1;
   return compareText(a.model.id, b.model.id) || compareText(a.model.version, b.model.version);
 }
 
-function toOutcomeRow({ model, source, publishedItems, weeks }: RowTotals, minPeople: number): OutcomeRow {
-  const { shown, withheldWeeks } = weeks.split(minPeople);
+function toOutcomeRow(
+  row: Pick<OutcomeRow, 'model' | 'source' | 'publishedItems' | 'people'>,
+  weeks: readonly OutcomeWeekRow[],
+  minPeople: number,
+): OutcomeRow {
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.entered !== undefined);
   // The employment figures rest on fewer people than the entry share: their own minimum, week by week.
-  const employmentShown = shown.filter((week) => week.employmentPeople.size >= minPeople);
+  const employmentShown = shown.filter(
+    (week) => week.employment !== undefined && week.employmentPeople >= minPeople,
+  );
   const employmentWithheldWeeks = shown.filter(
-    (week) => week.employmentPeople.size > 0 && week.employmentPeople.size < minPeople,
+    (week) => week.employmentPeople > 0 && !employmentShown.includes(week),
   ).length;
-  const sumOf = (cells: WeekTotals[], count: (week: WeekTotals) => number) =>
-    cells.reduce((sum, week) => sum + count(week), 0);
   const outcomesShown = sumOf(shown, (week) => week.outcomesKnown);
-  const employmentKnown = sumOf(employmentShown, (week) => week.employmentKnown);
+  const employmentKnown = sumOf(employmentShown, (week) => week.employment?.known ?? 0);
   return {
-    model,
-    source,
-    publishedItems,
-    outcomesKnown: weeks.sum((week) => week.outcomesKnown),
-    people: weeks.countPeople(),
+    ...row,
+    outcomesKnown: sumOf(weeks, (week) => week.outcomesKnown),
     withheld: shown.length === 0,
     withheldWeeks,
     outcomesShown,
     enteredShare: roundTo(
       divideOrNull(
-        sumOf(shown, (week) => week.entered),
+        sumOf(shown, (week) => week.entered ?? 0),
         outcomesShown,
       ),
       4,
@@ -200,15 +351,15 @@ function toOutcomeRow({ model, source, publishedItems, weeks }: RowTotals, minPe
     employmentWithheldWeeks,
     employedShare: roundTo(
       divideOrNull(
-        sumOf(employmentShown, (week) => week.employed),
+        sumOf(employmentShown, (week) => week.employment?.employed ?? 0),
         employmentKnown,
       ),
       4,
     ),
     meanPredictedScore: roundTo(
       divideOrNull(
-        sumOf(employmentShown, (week) => week.scoreSum),
-        sumOf(employmentShown, (week) => week.scored),
+        sumOf(employmentShown, (week) => week.employment?.scoreSum ?? 0),
+        sumOf(employmentShown, (week) => week.employment?.scored ?? 0),
       ),
       4,
     ),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { WEEK_MS } from '../audit/event-fields.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
@@ -86,6 +87,11 @@ export class KnexRetentionStore implements RetentionStore {
           ),
       )
       .delete();
+  }
+
+  async purgeFrozenFigureWeeks(trx: Knex.Transaction, before: string): Promise<number> {
+    const lastStart = new Date(Date.parse(before) - WEEK_MS).toISOString();
+    return trx('frozen_figure_weeks').where('week_start', '<=', lastStart).delete();
   }
 
   async findLastRunAt(trx: Knex.Transaction): Promise<string | undefined> {

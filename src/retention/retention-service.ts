@@ -98,6 +98,8 @@ export class RetentionService {
       }
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
       rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
+      // Counts and sums only, no person: not counted among the rows purged.
+      await deps.store.purgeFrozenFigureWeeks(trx, cutoffs.log);
       // Counts only: the purged people are named nowhere, not even by pseudonym.
       const event = await deps.decisionLog.append(trx, {
         type: 'retention.purged',

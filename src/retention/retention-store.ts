@@ -35,6 +35,11 @@ export interface RetentionStore {
    * personal parts become unreadable.
    */
   shredKeysOfInactiveSubjects(trx: Knex.Transaction, before: string): Promise<number>;
+  /**
+   * Deletes the frozen weeks of the auditor's figures (`FigureWeekStore`) that ended before
+   * `before`: they go with the log period, as the keys opening the events they were computed from.
+   */
+  purgeFrozenFigureWeeks(trx: Knex.Transaction, before: string): Promise<number>;
   /** When the last `retention.purged` event was recorded, if ever. */
   findLastRunAt(trx: Knex.Transaction): Promise<string | undefined>;
 }

@@ -1239,7 +1239,11 @@ export interface paths {
         };
         /**
          * Which features weigh in the suggestions
-         * @description Mean absolute (and signed) stored attribution per feature and model version, over the sets generated in the period's whole weeks already over (the answer's `from` and `to` say which), each week resting on enough job seekers.
+         * @description Mean absolute (and signed) stored attribution per feature and model version, over the sets generated in the
+         *     period's whole weeks already over (the answer's `from` and `to` say which), each week resting on enough job
+         *     seekers. Each week is frozen the first time it is given (with `AUDIT_MIN_PEOPLE` above 1): later answers give
+         *     it as it was then, whoever was erased since, so that no two answers differ by one person; only `people`,
+         *     counted from the log at each read, drops. A week first given after an erasure leaves the person out.
          */
         get: operations["getAttributionStats"];
         put?: never;
@@ -1265,7 +1269,8 @@ export interface paths {
          *     and the feature vectors logged with the sets it made in the period's whole weeks already over
          *     (the answer's `from` and `to` say which), each week resting on enough job seekers, one vector
          *     per suggested course. The vectors are sealed with each job seeker's key: the sets of erased job
-         *     seekers are skipped and counted.
+         *     seekers are skipped and counted. Each week is frozen the first time it is given, as the
+         *     attribution figures' are.
          *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
          */
         get: operations["getDriftStats"];
@@ -1297,8 +1302,11 @@ export interface paths {
          *     additions, which have none). The outcomes are read from the decision log (`outcome.recorded`
          *     up to its head, with the values and the score recorded then): each counts in the week it was
          *     recorded, the last of a week per person and course, so a week already over never changes when
-         *     an outcome is recorded or replaced later. An outcome followed by an objection of its person
-         *     no longer counts (one recorded after a withdrawal does), nor an erased person's. Outcomes are
+         *     an outcome is recorded or replaced later. Each week is frozen the first time it is given (with
+         *     `AUDIT_MIN_PEOPLE` above 1), as the attribution figures' are: an outcome followed by an
+         *     objection of its person (one recorded after a withdrawal counts), or an erased person's, no
+         *     longer counts in the weeks given after it, and stays in those given before; only `people`,
+         *     counted from the log at each read, and `publishedItems`, counted from the sets, drop. Outcomes are
          *     the job seekers' data: the entry share rests on the weeks with outcomes of enough job
          *     seekers, the employment share and the mean score on the weeks with employment known for
          *     enough job seekers, as the attribution and drift figures do.
@@ -2377,7 +2385,7 @@ export interface components {
             publishedItems: number;
             /** @description Outcomes recorded in the period (the last of a week per person and course), of proposals published in any week. */
             outcomesKnown: number;
-            /** @description Job seekers with an outcome recorded in the period. */
+            /** @description Job seekers with an outcome recorded in the period, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown, each resting on the outcomes of fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10); the shares are then null. */
             withheld: boolean;
@@ -3221,7 +3229,7 @@ export interface components {
             erasedSets: number;
             /** @description Sets whose attributions could not be read (tampered, or of another shape). */
             unreadableSets: number;
-            /** @description Job seekers whose attributions were read. */
+            /** @description Job seekers whose attributions were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). `features` is then empty, since means over a handful of people give their values back through the steps the model card publishes (a short period around one set would otherwise open that person's sealed data). */
             withheld: boolean;
@@ -3265,7 +3273,7 @@ export interface components {
             /** @description Sets skipped because the job seeker was erased. */
             erasedSets: number;
             unreadableSets: number;
-            /** @description Job seekers whose feature vectors were read. */
+            /** @description Job seekers whose feature vectors were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). Every index is then null, since the distribution of a handful of people tells where their values lie. */
             withheld: boolean;
