@@ -12,6 +12,8 @@ export const DECISION_EVENT_TYPES = [
   'item.added',
   'items.reordered',
   'second_review.requested',
+  /** A second reviewer read the set awaiting their review: they approve only a set they read. */
+  'second_review.opened',
   'second_review.completed',
   'recommendation.published',
   'recommendation.discarded',

@@ -14,6 +14,7 @@ import type { StandingObjection } from '../objection/objection.ts';
 import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/objection-history.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
+import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
 import {
   type CourseSnapshot,
   publishedLatestFirst,
@@ -22,7 +23,6 @@ import {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
-import { type CourseOffer, findCourseOffers } from '../recommendations/withdrawn-courses.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';

@@ -372,6 +372,8 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
+    second_review_opened_by: set.secondReview.openedBy,
+    second_review_opened_at: set.secondReview.openedAt,
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
     return_comment: set.secondReview.returned?.comment ?? null,
@@ -447,6 +449,8 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),
       reviewerId: readNullableString(row.second_reviewer_id),
+      openedBy: readNullableString(row.second_review_opened_by),
+      openedAt: readNullableString(row.second_review_opened_at),
       returned:
         row.returned_at === null || row.returned_at === undefined
           ? null

@@ -15,12 +15,13 @@ type SummaryBody = components['schemas']['RecommendationSetSummary'];
 type CourseSummaryBody = components['schemas']['CourseSummary'];
 
 /**
- * The set as counselors see it, each item saying whether the catalog still offers its course, with
+ * The set as counselors see it, each item saying whether the person would read its course as still
+ * available (the portal's rule: `findCourseOffers`), with
  * what the counselor it is shown to may do with it now; the model's items stay hidden while a
  * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
  */
 export function toSetBody(
-  { set, withdrawnCourseIds, allowedActions, contests }: SetView,
+  { set, unavailableItemIds, allowedActions, contests }: SetView,
   warnings: ReviewWarning[] = [],
 ): SetBody {
   const itemsHidden = areItemsHidden(set);
@@ -45,9 +46,7 @@ export function toSetBody(
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
     caveats: listSetCaveats(set),
-    items: itemsHidden
-      ? []
-      : set.items.map((item) => toItemBody(item, !withdrawnCourseIds.has(item.course.id))),
+    items: itemsHidden ? [] : set.items.map((item) => toItemBody(item, !unavailableItemIds.has(item.id))),
     allowedActions: [...allowedActions],
     contests: { ...contests },
     ...(warnings.length === 0 ? {} : { warnings }),

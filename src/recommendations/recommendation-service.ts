@@ -42,7 +42,7 @@ import {
 } from './recommendation.ts';
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
-import { listAllowedActions, type SetReader } from './set-actions.ts';
+import { listAllowedActions, opensSecondReview, type SetReader } from './set-actions.ts';
 import type {
   FeedbackPageRequest,
   FeedbackPosition,
@@ -51,7 +51,6 @@ import type {
 } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
-import { findWithdrawnCourseIds } from './withdrawn-courses.ts';
 
 export interface RecommendationServiceDeps {
   store: RecommendationStore;
@@ -363,9 +362,11 @@ export class RecommendationService {
       if (raced !== undefined) return this.answerReplay(raced, counselor);
       throw error;
     }
+    // Its candidates were read a moment ago as active courses whose session starts after today.
     return {
       set,
       withdrawnCourseIds: new Set(),
+      unavailableItemIds: new Set(),
       allowedActions: listActionsOnNewSet(set, counselor),
       contests: NO_CONTESTS,
       replayed: false,
@@ -397,16 +398,20 @@ export class RecommendationService {
   }
 
   /**
-   * A set for review, with the courses the catalog withdrew since they were suggested or added. The
-   * owner's first read of an open set they have not acted on yet records the opening (decision times
-   * count from then); a set whose lifetime has passed is marked expired first.
+   * A set for review, with how the catalog offers its courses now. The owner's first read of an open
+   * set they have not acted on yet records the opening (decision times count from then); a second
+   * reviewer's read of a set awaiting them records their reading, without which they cannot approve
+   * it. A set whose lifetime has passed is marked expired first.
    */
   async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
     const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
     return this.viewOf(await this.openRecommendationSet(counselor, set), reader);
   }
 
-  /** The set the counselor may read, expired first when due, opened when their read opens it (`isOpenedByRead`). */
+  /**
+   * The set the counselor may read, expired first when due, with what their read records
+   * (`findReadRecord`), and its event, in one transaction.
+   */
   private async openRecommendationSet(
     counselor: Principal,
     found: RecommendationSet,
@@ -415,18 +420,30 @@ export class RecommendationService {
     const setId = found.id;
     const now = deps.now();
     const set = await expireIfDue(deps, found, now);
-    if (set.counselorId !== counselor.subject || !isOpenedByRead(set)) return set;
+    if (findReadRecord(set, counselor) === undefined) return set;
     return deps.decisionLog.withTransaction(async (trx) => {
       const fresh = await deps.store.findById(setId, trx);
-      if (fresh === undefined || !isOpenedByRead(fresh)) return fresh ?? set;
+      const record = fresh === undefined ? undefined : findReadRecord(fresh, counselor);
+      if (fresh === undefined || record === undefined) return fresh ?? set;
       const version = fresh.version;
-      fresh.openedAt = now.toISOString();
-      if (!(await deps.store.save(trx, fresh, version))) return fresh;
+      const at = now.toISOString();
+      let payload: Record<string, unknown>;
+      if (record === 'recommendation.opened') {
+        fresh.openedAt = at;
+        payload = { setId, secondsSinceCreation: measureSecondsSince(fresh.createdAt, now) };
+      } else {
+        fresh.secondReview.openedBy = counselor.subject;
+        fresh.secondReview.openedAt = at;
+        payload = { setId };
+      }
+      // Changed meanwhile: the set as stored, which the read did not change.
+      if (!(await deps.store.save(trx, fresh, version)))
+        return (await deps.store.findById(setId, trx)) ?? set;
       await deps.decisionLog.append(trx, {
-        type: 'recommendation.opened',
+        type: record,
         actor: { role: 'counselor', id: counselor.subject },
         subjectId: fresh.seekerId,
-        payload: { setId, secondsSinceCreation: measureSecondsSince(fresh.createdAt, now) },
+        payload,
       });
       return fresh;
     });
@@ -456,14 +473,11 @@ export class RecommendationService {
   }
 
   /**
-   * The set as shown to `reader`, with its courses the catalog no longer offers, read now (outside
-   * any transaction).
+   * The set as shown to `reader`, with how the catalog offers its courses, read now (outside any
+   * transaction, in one query).
    */
   private async viewOf(set: RecommendationSet, reader: SetReader): Promise<SetView> {
-    return viewSetFor(this.deps, set, reader, {
-      now: this.deps.now(),
-      withdrawnCourseIds: await findWithdrawnCourseIds(this.deps.courses, set.items),
-    });
+    return viewSetFor(this.deps, set, reader, { now: this.deps.now() });
   }
 
   /** The job seeker, when they are on the counselor's caseload; "not found" otherwise. */
@@ -579,6 +593,19 @@ interface StoredCreation {
   status: SetStatus;
   /** The lifetime the creation answered, which a second review renews on the set; absent from keys stored before it was kept. */
   expiresAt?: string;
+}
+
+/**
+ * What the counselor's read of the set records: its opening, by its counselor (`isOpenedByRead`); a
+ * second reviewer's reading (`opensSecondReview`); or nothing.
+ */
+function findReadRecord(
+  set: RecommendationSet,
+  counselor: Principal,
+): 'recommendation.opened' | 'second_review.opened' | undefined {
+  if (opensSecondReview(set, counselor)) return 'second_review.opened';
+  if (set.counselorId === counselor.subject && isOpenedByRead(set)) return 'recommendation.opened';
+  return undefined;
 }
 
 /**

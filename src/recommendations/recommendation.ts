@@ -211,6 +211,14 @@ export interface SecondReview {
   required: boolean;
   firstReviewerId: string | null;
   reviewerId: string | null;
+  /**
+   * The counselor who last read the set while it awaited its second review (their first read: a
+   * read by the same counselor again changes nothing), and when; null until one did. Cleared when the
+   * set is handed on again after a return: an approval needs its reviewer's own read of the set as
+   * handed on.
+   */
+  openedBy: string | null;
+  openedAt: string | null;
   /** The last return to its counselor; null when it was never returned. */
   returned: SecondReviewReturn | null;
 }
@@ -270,6 +278,11 @@ export interface RecommendationSet {
 export interface SetView {
   set: RecommendationSet;
   withdrawnCourseIds: ReadonlySet<string>;
+  /**
+   * The ids of the items the person would read as no longer available (`findCourseOffers`, the
+   * portal's own rule): their course withdrawn, or its session cancelled or starting today or before.
+   */
+  unavailableItemIds: ReadonlySet<string>;
   /** The actions the counselor it is shown to may take on it now, in `SET_ACTIONS` order. */
   allowedActions: readonly SetAction[];
   /** The person's contests of the set's courses, read with the set. */
@@ -349,6 +362,8 @@ export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now:
       required: isSampledForSecondReview(fields.id, settings.secondReviewRate),
       firstReviewerId: null,
       reviewerId: null,
+      openedBy: null,
+      openedAt: null,
       returned: null,
     },
   };
@@ -397,6 +412,8 @@ export function firstAnswerOf(
       required: set.secondReview.required,
       firstReviewerId: null,
       reviewerId: null,
+      openedBy: null,
+      openedAt: null,
       returned: null,
     },
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),

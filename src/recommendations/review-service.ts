@@ -25,6 +25,7 @@ import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { type AdditionWarning, splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
+import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './course-offers.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -58,9 +59,13 @@ import {
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
-import { isHeldBySwitch, listWithdrawnApprovals, releasesModelOutput } from './set-actions.ts';
+import {
+  hasReadForSecondReview,
+  isHeldBySwitch,
+  listWithdrawnApprovals,
+  releasesModelOutput,
+} from './set-actions.ts';
 import { withdrawSets } from './withdraw-open-sets.ts';
-import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './withdrawn-courses.ts';
 
 export interface ReviewServiceDeps {
   store: RecommendationStore;
@@ -493,6 +498,9 @@ export class ReviewService {
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
+          // A read before a return was of the set as it stood then: its approval needs a read of this one.
+          set.secondReview.openedBy = null;
+          set.secondReview.openedAt = null;
           // The second reviewer gets a full lifetime, however late the first review came.
           const expiresAt = await renewLifetime();
           return {
@@ -527,8 +535,10 @@ export class ReviewService {
   }
 
   /**
-   * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. Not
-   * approved while the catalog no longer offers one of its approved courses: only a return then.
+   * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. An
+   * approval needs their own read of the set as handed on (`hasReadForSecondReview`), and warns, as a
+   * publication does, about an approved course whose session closed. Not approved while the catalog
+   * no longer offers one of its approved courses: only a return then.
    */
   async secondReview(
     counselor: Principal,
@@ -541,7 +551,14 @@ export class ReviewService {
       setId,
       ifMatch,
       'second_review',
-      async (set, now, withdrawnCourseIds, renewLifetime, publish) => {
+      async (set, now, withdrawnCourseIds, renewLifetime, publish, trx) => {
+        if (review.decision === 'approve' && !hasReadForSecondReview(set, counselor)) {
+          // The ETag a 412 or 428 gives would otherwise let a set be approved unseen.
+          throw new ConflictError(
+            `cannot approve the set: you have not read it since it was handed to its second review; read it first (GET /v1/recommendations/${set.id}), then approve it with the ETag that read gives`,
+            problemType('second-review-unread'),
+          );
+        }
         const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
         if (review.decision === 'approve' && withdrawn.length > 0) {
           throw refuseWithdrawnCourses(
@@ -553,6 +570,11 @@ export class ReviewService {
         const comment = readOptionalText(review.comment);
         const personal = comment === null ? {} : { personal: { comment } };
         const warnings = screenText('comment', comment);
+        // Null for a return made without reading the set, or when the time is unknown.
+        const secondsSinceOpened =
+          set.secondReview.openedBy === counselor.subject && set.secondReview.openedAt !== null
+            ? measureSecondsSince(set.secondReview.openedAt, now)
+            : null;
         if (review.decision === 'return') {
           set.status = 'pending_review';
           set.secondReview.firstReviewerId = null;
@@ -565,21 +587,32 @@ export class ReviewService {
             events: [
               {
                 type: 'second_review.completed',
-                payload: { setId, decision: review.decision, expiresAt },
+                payload: { setId, decision: review.decision, expiresAt, secondsSinceOpened },
                 ...personal,
               },
             ],
           };
         }
+        const sessionWarnings = await warnAboutClosedSessions(
+          this.deps.courses,
+          set.items.filter((item) => item.decision === 'approved'),
+          withdrawnCourseIds,
+          now,
+          trx,
+        );
         set.secondReview.reviewerId = counselor.subject;
         const replacesSetId = await publish();
         // Its counselor confirmed the message despite the screening's warnings when handing it on
         // (the text sealed there): the publication says so too, where auditors look for overrides.
         const acknowledged = describeAcknowledgedTerms(set.message, screenText('message', set.message));
         return {
-          warnings,
+          warnings: [...warnings, ...sessionWarnings],
           events: [
-            { type: 'second_review.completed', payload: { setId, decision: review.decision }, ...personal },
+            {
+              type: 'second_review.completed',
+              payload: { setId, decision: review.decision, secondsSinceOpened },
+              ...personal,
+            },
             {
               type: 'recommendation.published',
               payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },

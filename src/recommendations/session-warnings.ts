@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CourseStore } from '../courses/course-store.ts';
+import { findCourseOffers } from './course-offers.ts';
 import type { RecommendationItem } from './recommendation.ts';
-import { findCourseOffers } from './withdrawn-courses.ts';
 
 /**
  * An approved course the person will read as no longer available: the catalog still offers it, but

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
+import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
@@ -13,6 +14,7 @@ import {
   problemType,
 } from '../shared/errors.ts';
 import { readOneIfMatch } from '../shared/if-match.ts';
+import { findCourseOffers, findCoursesAsOffered, refuseWithdrawnCourses } from './course-offers.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -30,7 +32,6 @@ import {
   mayTakeAction,
   type SetReader,
 } from './set-actions.ts';
-import { refuseWithdrawnCourses } from './withdrawn-courses.ts';
 
 export function setNotFound(setId: string): NotFoundError {
   return new NotFoundError(`recommendation set ${setId} was not found`);
@@ -56,20 +57,37 @@ export async function findVisibleSet(
 }
 
 /**
- * The set as shown to `reader` at `now`, with what they may do with it (the kill switch read in
- * `trx` when given).
+ * The set as shown to `reader` at `now`, with what they may do with it and how the catalog offers
+ * its courses, as the person would read them (the kill switch and the catalog read in `trx` when
+ * given). `withdrawnCourseIds`: as an action just read them, which judged it by them; read here
+ * otherwise, in the same query as the offers.
  */
 export async function viewSetFor(
-  deps: { settings: Pick<SettingsStore, 'get'>; store: Pick<RecommendationStore, 'summarizeContests'> },
+  deps: {
+    settings: Pick<SettingsStore, 'get'>;
+    store: Pick<RecommendationStore, 'summarizeContests'>;
+    courses: Pick<CourseStore, 'findOfferedSessions'>;
+  },
   set: RecommendationSet,
   reader: SetReader,
-  context: { now: Date; withdrawnCourseIds: ReadonlySet<string>; trx?: Knex.Transaction },
+  context: { now: Date; withdrawnCourseIds?: ReadonlySet<string>; trx?: Knex.Transaction },
 ): Promise<SetView> {
   const { aiEnabled } = await deps.settings.get(context.trx);
-  const { now, withdrawnCourseIds } = context;
+  const { now } = context;
+  const catalog =
+    context.withdrawnCourseIds === undefined
+      ? await findCoursesAsOffered(deps.courses, set.items, now, context.trx)
+      : {
+          withdrawnCourseIds: context.withdrawnCourseIds,
+          offers: await findCourseOffers(deps.courses, set.items, now, context.trx),
+        };
+  const { withdrawnCourseIds, offers } = catalog;
   return {
     set,
     withdrawnCourseIds,
+    unavailableItemIds: new Set(
+      set.items.filter((item) => offers.get(item.id)?.available !== true).map((item) => item.id),
+    ),
     allowedActions: listAllowedActions(set, reader, { now, withdrawnCourseIds, aiEnabled }),
     contests: await deps.store.summarizeContests(set.id, context.trx),
   };

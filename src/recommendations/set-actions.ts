@@ -41,6 +41,28 @@ export function mayTakeAction(action: SetAction, set: RecommendationSet, reader:
   return set.counselorId === reader.subject;
 }
 
+/**
+ * Whether the reader's read of the set records their reading for its second review: a read of a set
+ * awaiting it, by a counselor who may give it (not its first reviewer), who is not the last to have
+ * read it so. Its counselor's read of a set handed on records nothing: they reviewed it first.
+ */
+export function opensSecondReview(set: RecommendationSet, reader: Pick<SetReader, 'subject'>): boolean {
+  return (
+    set.status === 'awaiting_second_review' &&
+    set.secondReview.firstReviewerId !== reader.subject &&
+    set.secondReview.openedBy !== reader.subject
+  );
+}
+
+/**
+ * Whether the reader read the set since it was handed to its second review, before approving it: a
+ * second reviewer approves what they read, not a set whose ETag a refusal gave them. A return needs
+ * no read: it releases nothing, and sends the set back to the counselor who reviewed it.
+ */
+export function hasReadForSecondReview(set: RecommendationSet, reader: Pick<SetReader, 'subject'>): boolean {
+  return set.secondReview.openedBy === reader.subject;
+}
+
 /** The statuses in which each action can be taken. */
 export const ACTION_STATUSES: Readonly<Record<SetAction, readonly SetStatus[]>> = {
   decide_item: ['pending_review'],

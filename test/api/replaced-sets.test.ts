@@ -3,6 +3,7 @@ import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  approveAfterReading,
   createAndPublish,
   createSet,
   decideAll,
@@ -191,9 +192,7 @@ describe('a published set replaced by a later publication', () => {
       expect(await replacedByOf(first.id)).toBeNull();
       clock.advance(HOUR);
 
-      const approved = await act(t, otherCounselor, set.id, 'second-review', String(handed.headers.etag), {
-        decision: 'approve',
-      });
+      const approved = await approveAfterReading(t, otherCounselor, set.id);
       expect(approved.status).toBe(200);
       expect(approved.body).toMatchObject({ status: 'published', replacedBy: null });
       const replacement = { setId: set.id, at: approved.body.publishedAt as string };

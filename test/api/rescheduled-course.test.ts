@@ -3,10 +3,13 @@ import type { CourseInput } from '../../src/courses/course.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  approveAfterReading,
   createAndPublish,
   createSet,
   decide,
   decideAll,
+  putSettings,
+  readSet,
   syncSeeker,
   type TestClock,
   WORKFLOW_CATALOG,
@@ -24,11 +27,12 @@ describe('a published course whose session the catalog cancelled or moved', () =
   let t: TestApp;
   let clock: TestClock;
   let counselor: string;
+  let otherCounselor: string;
   let admin: string;
   const changed = new Set<string>();
 
   beforeAll(async () => {
-    ({ t, clock, counselor } = await startWorkflowApp());
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
     admin = await t.tokenFor('admin', 'ops-1');
   });
   afterAll(() => t.close());
@@ -135,6 +139,57 @@ describe('a published course whose session the catalog cancelled or moved', () =
     });
     expect(ahead.status).toBe(200);
     expect(ahead.body.warnings ?? []).toEqual([]);
+  });
+
+  it('warns the second reviewer approving a course whose session the catalog cancelled since it was handed on (session_unavailable)', async () => {
+    await syncSeeker(t, 'js-cancel-in-second-review');
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-cancel-in-second-review');
+      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+      const approved = decided.items.find((item) => item.decision === 'approved');
+      if (approved === undefined) throw new Error('one item is approved');
+      const handed = await act(t, counselor, set.id, 'publish', etag, {});
+      expect(handed.body.status).toBe('awaiting_second_review');
+      await planSession(approved.course.id, null);
+
+      const published = await approveAfterReading(t, otherCounselor, set.id);
+      expect(published.status).toBe(200);
+      expect(published.body.status).toBe('published');
+      expect(published.body.warnings).toEqual([
+        {
+          code: 'session_unavailable',
+          field: 'courseId',
+          itemId: approved.itemId,
+          message: expect.stringContaining(approved.course.id),
+        },
+      ]);
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('shows the counselor a course as the person reads it: no longer available once its session is cancelled or starts today in France', async () => {
+    await syncSeeker(t, 'js-counselor-sees-offer');
+    const { set } = await createSet(t, counselor, 'js-counselor-sees-offer', { limit: 3 });
+    const [cancelled, today, ahead] = set.items;
+    if (cancelled === undefined || today === undefined || ahead === undefined) throw new Error('three items');
+    expect(set.items.every((item) => item.courseAvailable)).toBe(true);
+    await planSession(cancelled.course.id, null);
+    await planSession(
+      today.course.id,
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(clock.now()),
+    );
+
+    const availability = (items: Array<{ itemId: string; courseAvailable: boolean }>) =>
+      Object.fromEntries(items.map((item) => [item.itemId, item.courseAvailable]));
+    const expected = { [cancelled.itemId]: false, [today.itemId]: false, [ahead.itemId]: true };
+    const read = await readSet(t, counselor, set.id);
+    expect(availability(read.set.items)).toEqual(expected);
+    // Every answer that returns the set says the same, a review action's too.
+    const decided = await decide(t, counselor, set.id, ahead.itemId, read.etag, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(availability(decided.body.items)).toEqual(expected);
   });
 
   it('is no longer available from the day its only session starts in France (too late to join), in the export too', async () => {

@@ -978,6 +978,8 @@ describe('review API', () => {
           required: true,
           firstReviewerId: null,
           reviewerId: null,
+          openedBy: null,
+          openedAt: null,
           returned: null,
         });
         const { etag } = await decideAll(t, counselor, set.id);
@@ -1011,9 +1013,10 @@ describe('review API', () => {
         const events = (await decisionLog.listEvents({ limit: 1000 })).filter(
           (event) => event.payload.setId === set.id,
         );
-        const tail = events.slice(-3).map((event) => [event.type, event.actor.pseudonym]);
+        const tail = events.slice(-4).map((event) => [event.type, event.actor.pseudonym]);
         expect(tail).toEqual([
           ['second_review.requested', pseudonymiser.pseudonymise('c-001')],
+          ['second_review.opened', pseudonymiser.pseudonymise('c-002')],
           ['second_review.completed', pseudonymiser.pseudonymise('c-002')],
           ['recommendation.published', pseudonymiser.pseudonymise('c-002')],
         ]);

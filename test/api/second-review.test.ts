@@ -3,6 +3,7 @@ import type { RecordedDecisionEvent } from '../../src/decision-log/decision-even
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  approveAfterReading,
   createSet,
   decideAll,
   decideEach,
@@ -114,7 +115,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
 
     const peer = await readSet(t, otherCounselor, set.id);
     expect(peer.set.openedAt).toBeNull();
-    expect(peer.etag).toBe(handed.headers.etag);
+    expect(peer.set.secondReview.openedAt).not.toBeNull();
+    expect(handed.body.openedAt).toBeNull();
     expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('recommendation.opened');
   });
 
@@ -130,6 +132,86 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     });
     expect(approved.status).toBe(200);
     expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('recommendation.opened');
+  });
+
+  it('refuses the approval of a second reviewer who never read the set, whatever ETag they send, saying to read it first', async () => {
+    const { set } = await handToSecondReview('js-1', 1);
+    // The ETag a refusal gives is current, but sending it back is no reading of the set.
+    const unconditional = await act(t, otherCounselor, set.id, 'second-review', undefined, {
+      decision: 'approve',
+    });
+    expect(unconditional.status).toBe(428);
+    const blind = await act(t, otherCounselor, set.id, 'second-review', unconditional.body.currentEtag, {
+      decision: 'approve',
+    });
+    expect(blind.status).toBe(409);
+    expect(blind.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(blind.body).toMatchObject({
+      type: 'https://aiguillage.example/problems/second-review-unread',
+      detail: expect.stringContaining(`read it first (GET /v1/recommendations/${set.id})`),
+    });
+    expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('second_review.completed');
+
+    const approved = await approveAfterReading(t, otherCounselor, set.id);
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('published');
+  });
+
+  it('records the second reviewer’s reading once, on the set and in the log, and times their approval from it', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    clock.advance(HOUR);
+    const readAt = clock.now().toISOString();
+    const peer = await readSet(t, otherCounselor, set.id);
+    expect(peer.set.secondReview).toMatchObject({ openedBy: 'c-002', openedAt: readAt });
+    // The read changed the set: the ETag its counselor held is stale, the reader's is the new one.
+    expect(peer.etag).not.toBe(etag);
+    expect(peer.set.allowedActions).toEqual(['second_review']);
+    clock.advance(60_000);
+    const again = await readSet(t, otherCounselor, set.id);
+    expect(again.etag).toBe(peer.etag);
+    expect(again.set.secondReview.openedAt).toBe(readAt);
+
+    clock.advance(30_000);
+    const approved = await act(t, otherCounselor, set.id, 'second-review', peer.etag, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body.secondReview).toMatchObject({
+      reviewerId: 'c-002',
+      openedBy: 'c-002',
+      openedAt: readAt,
+    });
+    const events = await eventsOf(set.id);
+    const opened = events.filter((event) => event.type === 'second_review.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ payload: { setId: set.id }, occurredAt: readAt });
+    expect(opened[0]?.actor.pseudonym).toBe(t.container.decisionLog.pseudonymiser.pseudonymise('c-002'));
+    expect(events.find((event) => event.type === 'second_review.completed')?.payload).toEqual({
+      setId: set.id,
+      decision: 'approve',
+      secondsSinceOpened: 90,
+    });
+  });
+
+  it('lets a second reviewer return a set without reading it: a return publishes nothing', async () => {
+    const { set, etag } = await handToSecondReview('js-1', 1);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    expect(returned.body.status).toBe('pending_review');
+  });
+
+  it('asks for a new read of a set handed on again after a return, the reading of the set as it was not counting', async () => {
+    const { set } = await handToSecondReview('js-1', 1);
+    const peer = await readSet(t, otherCounselor, set.id);
+    const returned = await returnSet(set.id, peer.etag, RETURN_COMMENT);
+    const handedAgain = await act(t, counselor, set.id, 'publish', String(returned.headers.etag));
+    expect(handedAgain.body.secondReview).toMatchObject({ openedBy: null, openedAt: null });
+
+    const blind = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
+      decision: 'approve',
+    });
+    expect(blind.status).toBe(409);
+    expect(blind.body.type).toMatch(/problems\/second-review-unread$/);
+    expect((await approveAfterReading(t, otherCounselor, set.id)).status).toBe(200);
   });
 
   it('still expires a set the second reviewer leaves for longer than a full lifetime', async () => {
@@ -199,6 +281,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       required: true,
       firstReviewerId: null,
       reviewerId: null,
+      openedBy: null,
+      openedAt: null,
       returned: expected,
     });
 
@@ -217,9 +301,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     const handedAgain = await act(t, counselor, set.id, 'publish', String(decided.headers.etag));
     expect(handedAgain.status).toBe(200);
     expect(handedAgain.body.secondReview.returned).toEqual(expected);
-    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
-      decision: 'approve',
-    });
+    const approved = await approveAfterReading(t, otherCounselor, set.id);
     expect(approved.body).toMatchObject({ status: 'published', secondReview: { returned: expected } });
   });
 
@@ -248,9 +330,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(JSON.stringify(underReview)).not.toContain(RETURN_COMMENT);
 
     const handedAgain = await act(t, counselor, set.id, 'publish', String(returned.headers.etag));
-    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
-      decision: 'approve',
-    });
+    expect(handedAgain.body.status).toBe('awaiting_second_review');
+    const approved = await approveAfterReading(t, otherCounselor, set.id);
     expect(approved.body.status).toBe('published');
 
     const portal = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
@@ -291,9 +372,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       acknowledgeSensitiveTerms: true,
     });
     expect(handed.body.status).toBe('awaiting_second_review');
-    const approved = await act(t, otherCounselor, set.id, 'second-review', String(handed.headers.etag), {
-      decision: 'approve',
-    });
+    const approved = await approveAfterReading(t, otherCounselor, set.id);
     expect(approved.body.status).toBe('published');
 
     const published = (await eventsOf(set.id)).find((event) => event.type === 'recommendation.published');
@@ -316,6 +395,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       setId: set.id,
       decision: 'return',
       expiresAt: returned.body.expiresAt,
+      secondsSinceOpened: null,
     });
     expect(JSON.stringify(completed?.payload)).not.toContain(RETURN_COMMENT);
     expect(await openPersonal(completed)).toMatchObject({

@@ -266,14 +266,15 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
       if (approvedItem === undefined) throw new Error('an approved item expected');
       await withdrawByAdmin(approvedItem.course.id);
 
-      const approval = await act(t, otherCounselor, handed.set.id, 'second-review', handed.etag, {
+      const peer = await readSet(t, otherCounselor, handed.set.id);
+      const approval = await act(t, otherCounselor, handed.set.id, 'second-review', peer.etag, {
         decision: 'approve',
       });
       expect(approval.status).toBe(409);
       expect(approval.body.withdrawnItems).toEqual([
         { itemId: approvedItem.itemId, courseId: approvedItem.course.id },
       ]);
-      const returned = await act(t, otherCounselor, handed.set.id, 'second-review', handed.etag, {
+      const returned = await act(t, otherCounselor, handed.set.id, 'second-review', peer.etag, {
         decision: 'return',
       });
       expect(returned.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { findCourseOffers } from '../../src/recommendations/course-offers.ts';
 import type { RecommendationItem } from '../../src/recommendations/recommendation.ts';
-import { findCourseOffers } from '../../src/recommendations/withdrawn-courses.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 /** 1 December 2026, 10:00 in Paris. */

@@ -54,7 +54,14 @@ describe('who may see a set', () => {
   it('shows a set awaiting a second review to another counselor, never to a peer who was its first reviewer', async () => {
     const set = aRecommendationSet({
       status: 'awaiting_second_review',
-      secondReview: { required: true, firstReviewerId: 'c-001', reviewerId: null, returned: null },
+      secondReview: {
+        required: true,
+        firstReviewerId: 'c-001',
+        reviewerId: null,
+        openedBy: null,
+        openedAt: null,
+        returned: null,
+      },
     });
     expect(await canSee(peer, set)).toBe(true);
     expect(await canSee(owner, set)).toBe(true);

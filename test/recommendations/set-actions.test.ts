@@ -29,7 +29,14 @@ describe('the actions a counselor may take on a set now', () => {
   it('offers a second review to a peer and never to its first reviewer, who may only discard', () => {
     const set = withDecision('approved', {
       status: 'awaiting_second_review',
-      secondReview: { required: true, firstReviewerId: 'c-001', reviewerId: null, returned: null },
+      secondReview: {
+        required: true,
+        firstReviewerId: 'c-001',
+        reviewerId: null,
+        openedBy: null,
+        openedAt: null,
+        returned: null,
+      },
     });
     expect(listAllowedActions(set, peer, during)).toEqual(['second_review']);
     expect(listAllowedActions(set, owner, during)).toEqual(['discard']);

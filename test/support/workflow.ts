@@ -227,8 +227,11 @@ export interface SetBody {
     required: boolean;
     firstReviewerId: string | null;
     reviewerId: string | null;
+    openedBy: string | null;
+    openedAt: string | null;
     returned: { by: string; at: string; comment: string | null } | null;
   };
+  allowedActions: string[];
   warnings?: Array<{ code: string; field: string; terms: string[] }>;
 }
 
@@ -270,6 +273,18 @@ export async function readSet(
   if (res.status !== 200)
     throw new Error(`could not read set ${setId}: ${res.status} ${JSON.stringify(res.body)}`);
   return { set: res.body as SetBody, etag: String(res.headers.etag) };
+}
+
+/**
+ * A second reviewer's approval as the review asks for it: the set read first (which records the
+ * reading), then approved with the ETag that read gave.
+ */
+export async function approveAfterReading(t: TestApp, token: string, setId: string, comment?: string) {
+  const { etag } = await readSet(t, token, setId);
+  return act(t, token, setId, 'second-review', etag, {
+    decision: 'approve',
+    ...(comment === undefined ? {} : { comment }),
+  });
 }
 
 /** What a counselor sends to decide one item. */
@@ -421,7 +436,14 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     discardReason: null,
     retraction: null,
     replacedBy: null,
-    secondReview: { required: false, firstReviewerId: null, reviewerId: null, returned: null },
+    secondReview: {
+      required: false,
+      firstReviewerId: null,
+      reviewerId: null,
+      openedBy: null,
+      openedAt: null,
+      returned: null,
+    },
     blindFirst: false,
     shortlist: null,
     profileSnapshot: null,

@@ -485,7 +485,10 @@ export interface paths {
          * @description The counselor's first read of a set still open records when it was opened; decision times are counted from
          *     then. That read changes the set, so it answers a new version (`ETag`): an ETag taken from the creation's
          *     answer, or in another tab before that read, is then stale (412). In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
-         *     A set awaiting a second review can be read by any other counselor. Sets are read by the counselor of
+         *     A set awaiting a second review can be read by any other counselor; a second reviewer's first read of it
+         *     records their reading (`secondReview.openedBy`, `openedAt`; `second_review.opened` in the log), which their
+         *     approval needs, and so answers a new version too (the ETag another counselor read before is then stale).
+         *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets and retract a published one, but take no other action on them (403); `allowedActions` says which.
          */
@@ -544,8 +547,8 @@ export interface paths {
          * Approve or reject one item
          * @description One item at a time; there is no bulk approval. A rejection needs a reason code from `GET /v1/reason-codes`;
          *     without one, or with one not on that list, it is refused with 422 listing the codes (`allowedReasonCodes`).
-         *     An item whose course the catalog no longer offers (`courseAvailable: false`: made inactive by an
-         *     import or an admin after it was suggested) cannot be approved (409, `withdrawnItems` naming it);
+         *     An item whose course the catalog no longer offers (made inactive by an import or an admin after it
+         *     was suggested; `courseAvailable: false`) cannot be approved (409, `withdrawnItems` naming it);
          *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
          *     item whose course is still offered, it is refused with 422 naming the course (`reasonCode`, `courseId`).
          */
@@ -649,8 +652,8 @@ export interface paths {
         /**
          * Publish the approved items to the job seeker
          * @description Needs every item decided and at least one approved, and every approved course still offered by
-         *     the catalog: when the catalog withdrew one since it was suggested or added (`courseAvailable:
-         *     false`), the answer is 409 with `withdrawnItems` and nothing changes; reject those items first.
+         *     the catalog: when the catalog withdrew one since it was suggested or added (made inactive;
+         *     `courseAvailable: false`), the answer is 409 with `withdrawnItems` and nothing changes; reject those items first.
          *     When the set was sampled for a second review it moves to `awaiting_second_review` instead,
          *     with a full lifetime from now (`expiresAt` renewed by `setTtlHours`) so that the second
          *     reviewer has the time to review it; another counselor then publishes it. A published set is
@@ -690,7 +693,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.openedBy` and `openedAt` and in the log, and gives the ETag to send); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -1435,6 +1438,7 @@ export interface components {
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
+             *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
@@ -1862,7 +1866,7 @@ export interface components {
             city: string | null;
             location: components["schemas"]["GeoPoint"] | null;
         };
-        /** @description Whether the catalog still offers the course now. False once it was made inactive (by an import or an admin) after it was suggested or added: `course` shows it as it was then. Such an item cannot be approved, nor a set approving it published; a published one stays visible to the job seeker, marked so. */
+        /** @description Whether the person can still go to the course, as their portal says it (one rule for both): false once the catalog made it inactive (by an import or an admin) after it was suggested or added, cancelled the session planned then, or holds only a session starting today or before (the day in France); `course` shows it as it was then. An item whose course was withdrawn cannot be approved, nor a set approving it published (409 `course-withdrawn`); one whose session closed can, with a `session_unavailable` warning. A published one stays visible to the job seeker, marked so. */
         CourseAvailable: boolean;
         Attribution: {
             feature: string;
@@ -1924,7 +1928,7 @@ export interface components {
          *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
          *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
          *     remotely only, which the person does not accept), `place_unknown` (the person's home, or where
-         *     an on-site course is held, is not known). When an item is approved or its set published,
+         *     an on-site course is held, is not known). When an item is approved or its set published (by its counselor or a second reviewer),
          *     `session_unavailable` (`field` `courseId`, `itemId` the item): the catalog still offers the
          *     course but no longer plans the session it had when suggested or added, or its session starts
          *     today or before (the day in France): the person will read it as no longer available
@@ -1978,6 +1982,13 @@ export interface components {
                 required: boolean;
                 firstReviewerId: string | null;
                 reviewerId: string | null;
+                /** @description The counselor who last read the set while it awaited its second review (their read is recorded once, in the log's `second_review.opened`); null until one did, and again each time the set is handed on. Only they may approve it (409 `second-review-unread` to anyone else). */
+                openedBy: string | null;
+                /**
+                 * Format: date-time
+                 * @description When `openedBy` read it.
+                 */
+                openedAt: string | null;
                 /** @description The last time a second reviewer returned the set to its counselor, and why; null when it never was. */
                 returned: null | {
                     /** @description The second reviewer who returned it. */
@@ -2899,7 +2910,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.opened" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -3444,7 +3455,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
+        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
         ReviewConflict: {
             headers: {
                 [name: string]: unknown;

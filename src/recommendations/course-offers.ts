@@ -15,10 +15,7 @@ export async function findWithdrawnCourseIds(
   items: readonly RecommendationItem[],
   trx?: Knex.Transaction,
 ): Promise<ReadonlySet<string>> {
-  if (items.length === 0) return new Set();
-  const ids = items.map((item) => item.course.id);
-  const offered = await courses.findOfferedSessions(ids, trx);
-  return new Set(ids.filter((id) => !offered.has(id)));
+  return listWithdrawnCourseIds(items, await readOfferedSessions(courses, items, trx));
 }
 
 /** A course published to a person, as the catalog offers it to them now. */
@@ -37,7 +34,8 @@ export interface CourseOffer {
 
 /**
  * How the catalog offers the items' courses now, by item id, compared with the course as each item
- * keeps it, on the day `now` falls on in France. One query for all the items.
+ * keeps it, on the day `now` falls on in France: the one rule by which the person's portal and the
+ * counselor's view of a set say whether a course is still available. One query for all the items.
  */
 export async function findCourseOffers(
   courses: Pick<CourseStore, 'findOfferedSessions'>,
@@ -45,11 +43,51 @@ export async function findCourseOffers(
   now: Date,
   trx?: Knex.Transaction,
 ): Promise<ReadonlyMap<string, CourseOffer>> {
+  return judgeCourseOffers(items, await readOfferedSessions(courses, items, trx), now);
+}
+
+/**
+ * Both of the above from the one query: the ids of the items' courses the catalog withdrew, and
+ * each item's offer to the person.
+ */
+export async function findCoursesAsOffered(
+  courses: Pick<CourseStore, 'findOfferedSessions'>,
+  items: readonly RecommendationItem[],
+  now: Date,
+  trx?: Knex.Transaction,
+): Promise<{ withdrawnCourseIds: ReadonlySet<string>; offers: ReadonlyMap<string, CourseOffer> }> {
+  const sessions = await readOfferedSessions(courses, items, trx);
+  return {
+    withdrawnCourseIds: listWithdrawnCourseIds(items, sessions),
+    offers: judgeCourseOffers(items, sessions, now),
+  };
+}
+
+/** The next session the catalog plans for each of the items' courses it still offers, by course id. */
+async function readOfferedSessions(
+  courses: Pick<CourseStore, 'findOfferedSessions'>,
+  items: readonly RecommendationItem[],
+  trx: Knex.Transaction | undefined,
+): Promise<ReadonlyMap<string, string | null>> {
   if (items.length === 0) return new Map();
-  const sessions = await courses.findOfferedSessions(
+  return courses.findOfferedSessions(
     items.map((item) => item.course.id),
     trx,
   );
+}
+
+function listWithdrawnCourseIds(
+  items: readonly RecommendationItem[],
+  sessions: ReadonlyMap<string, string | null>,
+): ReadonlySet<string> {
+  return new Set(items.map((item) => item.course.id).filter((id) => !sessions.has(id)));
+}
+
+function judgeCourseOffers(
+  items: readonly RecommendationItem[],
+  sessions: ReadonlyMap<string, string | null>,
+  now: Date,
+): ReadonlyMap<string, CourseOffer> {
   const today = parisDayNumberOf(now);
   return new Map(
     items.map((item) => [item.id, judgeCourseOffer(item.course, sessions.get(item.course.id), today)]),
