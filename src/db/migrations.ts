@@ -33,6 +33,7 @@ import * as addBlindFirstToSets from '../../migrations/20261207160000_add_blind_
 import * as indexFeedbackByItem from '../../migrations/20261207171000_index_feedback_by_item.ts';
 import * as indexQueriesNamingPeople from '../../migrations/20261207173000_index_queries_naming_people.ts';
 import * as indexContestsByItem from '../../migrations/20261208200000_index_contests_by_item.ts';
+import * as createContestReplies from '../../migrations/20261209020000_create_contest_replies.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -81,6 +82,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261207171000_index_feedback_by_item', indexFeedbackByItem],
   ['20261207173000_index_queries_naming_people', indexQueriesNamingPeople],
   ['20261208200000_index_contests_by_item', indexContestsByItem],
+  ['20261209020000_create_contest_replies', createContestReplies],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

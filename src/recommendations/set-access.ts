@@ -67,11 +67,17 @@ export async function viewSetFor(
 ): Promise<SetView> {
   const { aiEnabled } = await deps.settings.get(context.trx);
   const { now, withdrawnCourseIds } = context;
+  const contests = await deps.store.summarizeContests(set.id, context.trx);
   return {
     set,
     withdrawnCourseIds,
-    allowedActions: listAllowedActions(set, reader, { now, withdrawnCourseIds, aiEnabled }),
-    contests: await deps.store.summarizeContests(set.id, context.trx),
+    allowedActions: listAllowedActions(set, reader, {
+      now,
+      withdrawnCourseIds,
+      aiEnabled,
+      unansweredContests: contests.unanswered,
+    }),
+    contests,
   };
 }
 
@@ -85,6 +91,7 @@ export const ACTION_VERBS: Readonly<Record<SetAction, string>> = {
   second_review: 'review a second time',
   discard: 'discard',
   retract: 'retract',
+  reply_to_contest: 'reply to a contest',
 };
 
 /** Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`). */
