@@ -33,6 +33,7 @@ try {
       `  recommendation sets whose review ended before ${cutoffs.personalData}: ${purged.recommendationSets} purged ` +
         `(${purged.recommendationItems} items)`,
       `  feedback given before ${cutoffs.personalData}: ${purged.feedback} purged`,
+      `  replies to contests given before ${cutoffs.personalData}: ${purged.contestReplies} purged`,
       `  job seekers with no activity since ${cutoffs.personalData}: ${purged.jobSeekers} profiles purged ` +
         '(an objection to AI processing stays in the decision log)',
       `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,

@@ -42,6 +42,8 @@ import { createCourseOutcomeRoutes } from './outcomes/course-outcome-routes.ts';
 import type { CourseOutcomeService } from './outcomes/course-outcome-service.ts';
 import { createPortalRoutes } from './portal/portal-routes.ts';
 import type { PortalService } from './portal/portal-service.ts';
+import { createContestReplyRoutes } from './recommendations/contest-reply-routes.ts';
+import type { ContestReplyService } from './recommendations/contest-reply-service.ts';
 import { createRecommendationRoutes } from './recommendations/recommendation-routes.ts';
 import type { RecommendationService } from './recommendations/recommendation-service.ts';
 import type { ReviewService } from './recommendations/review-service.ts';
@@ -56,6 +58,7 @@ export interface AppServices {
   models: ModelRegistry;
   recommendations: RecommendationService;
   review: ReviewService;
+  contestReplies: ContestReplyService;
   portal: PortalService;
   objection: ObjectionService;
   outcomes: CourseOutcomeService;
@@ -188,6 +191,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createAccessRecordRoutes(services.accessRecords));
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
   app.use(createRecommendationRoutes(services.recommendations, services.review));
+  app.use(createContestReplyRoutes(services.contestReplies));
   app.use(createPortalRoutes(services.portal));
   app.use(createObjectionRoutes(services.objection));
   app.use(createCourseOutcomeRoutes(services.outcomes));

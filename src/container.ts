@@ -41,6 +41,8 @@ import { CourseOutcomeService } from './outcomes/course-outcome-service.ts';
 import { KnexCourseOutcomeStore } from './outcomes/knex-course-outcome-store.ts';
 import { KnexFeedbackStore } from './portal/knex-feedback-store.ts';
 import { PortalService } from './portal/portal-service.ts';
+import { ContestReplyService } from './recommendations/contest-reply-service.ts';
+import { KnexContestReplyStore } from './recommendations/knex-contest-reply-store.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
 import { RecommendationService } from './recommendations/recommendation-service.ts';
 import { ReviewService } from './recommendations/review-service.ts';
@@ -118,6 +120,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const courseStore = new KnexCourseStore(db);
     const recommendationStore = new KnexRecommendationStore(db);
     const feedbackStore = new KnexFeedbackStore(db);
+    const contestReplyStore = new KnexContestReplyStore(db);
     const idempotencyStore = new KnexIdempotencyStore(db);
     const outcomeStore = new KnexCourseOutcomeStore(db);
     const settingsStore = new KnexSettingsStore(db);
@@ -189,11 +192,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
         onWarning: metrics.countWarning,
         onItemDecided: metrics.countItemDecision,
       }),
+      contestReplies: new ContestReplyService({
+        store: recommendationStore,
+        jobSeekers: jobSeekerStore,
+        replies: contestReplyStore,
+        decisionLog,
+        now,
+        onWarning: metrics.countWarning,
+      }),
       portal: new PortalService({
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         courses: courseStore,
         feedback: feedbackStore,
+        contestReplies: contestReplyStore,
         outcomes: outcomeStore,
         decisionLog,
         keyring: log.subjectKeyring,
@@ -230,6 +242,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         feedback: feedbackStore,
+        contestReplies: contestReplyStore,
         outcomes: outcomeStore,
         decisionLog,
         keyring: log.subjectKeyring,

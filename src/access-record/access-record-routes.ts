@@ -3,7 +3,7 @@ import type { components } from '../http/generated/api.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { toAccessRecordOutcomeBody } from '../outcomes/course-outcome-mapping.ts';
-import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
+import { toContestReplyBody, toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
 import { type AccessRecord, type AccessRecordSet, accessRequestFor } from './access-record.ts';
 import type { AccessRecordService } from './access-record-service.ts';
 
@@ -34,6 +34,7 @@ function toAccessRecordBody(record: AccessRecord): AccessRecordBody {
   return {
     ...record,
     suggestionSets: record.suggestionSets.map(toAccessRecordSetBody),
+    contestReplies: record.contestReplies.map(toContestReplyBody),
     outcomes: record.outcomes.map(toAccessRecordOutcomeBody),
   };
 }

@@ -9,6 +9,7 @@ import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import type { FeedbackStore } from '../portal/feedback-store.ts';
+import type { ContestReplyStore } from '../recommendations/contest-reply-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import {
@@ -29,6 +30,7 @@ export interface AccessRecordServiceDeps {
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
   recommendations: Pick<RecommendationStore, 'listForSeeker'>;
   feedback: Pick<FeedbackStore, 'listForSeeker'>;
+  contestReplies: Pick<ContestReplyStore, 'listForSeeker'>;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   /** Reads the person's events and objection, and appends `subject.access_exported`. */
   decisionLog: DecisionLog;
@@ -78,6 +80,7 @@ export class AccessRecordService {
       const profile = await deps.jobSeekers.findById(seekerId, trx);
       const sets = await deps.recommendations.listForSeeker(seekerId, trx);
       const feedback = await deps.feedback.listForSeeker(seekerId, trx);
+      const contestReplies = await deps.contestReplies.listForSeeker(seekerId, trx);
       const outcomes = await deps.outcomes.listForSeeker(seekerId, trx);
       const recorded = await deps.decisionLog.listEventsAbout(seekerId, trx);
       if (profile === undefined && sets.length === 0 && feedback.length === 0 && recorded.length === 0) {
@@ -102,6 +105,7 @@ export class AccessRecordService {
         profile: profile === undefined ? null : toAccessRecordProfile(profile, deps.pseudonymise),
         suggestionSets: sets.map((set) => toAccessRecordSet(set, now, deps.pseudonymise, featuresByModel)),
         feedback,
+        contestReplies,
         outcomes,
         events,
         consultations,

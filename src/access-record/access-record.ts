@@ -4,6 +4,7 @@ import type { ManifestFeature } from '../model/manifest.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { Feedback } from '../portal/feedback.ts';
+import type { ContestReply } from '../recommendations/contest-reply.ts';
 import {
   type Attribution,
   type AttributionMethodInfo,
@@ -177,6 +178,8 @@ export interface AccessRecord {
   objection: StandingObjection | null;
   suggestionSets: AccessRecordSet[];
   feedback: Feedback[];
+  /** The counselors' replies to the person's contests. */
+  contestReplies: ContestReply[];
   /** What became of the courses proposed to the person, with the model and score of each proposal. */
   outcomes: CourseOutcome[];
   events: AccessRecordEvent[];
@@ -194,6 +197,7 @@ export interface AccessRecordCounts {
   suggestionSets: number;
   items: number;
   feedback: number;
+  contestReplies: number;
   outcomes: number;
   events: number;
   personalParts: { readable: number; shredded: number; unreadable: number };
@@ -204,7 +208,7 @@ export interface AccessRecordCounts {
 export function countAccessRecord(
   record: Pick<
     AccessRecord,
-    'profile' | 'suggestionSets' | 'feedback' | 'outcomes' | 'events' | 'consultations'
+    'profile' | 'suggestionSets' | 'feedback' | 'contestReplies' | 'outcomes' | 'events' | 'consultations'
   >,
 ): AccessRecordCounts {
   const parts = record.events.flatMap((event) => (event.personal === null ? [] : [event.personal.status]));
@@ -214,6 +218,7 @@ export function countAccessRecord(
     suggestionSets: record.suggestionSets.length,
     items: record.suggestionSets.reduce((sum, set) => sum + set.items.length, 0),
     feedback: record.feedback.length,
+    contestReplies: record.contestReplies.length,
     outcomes: record.outcomes.length,
     events: record.events.length,
     personalParts: {

@@ -34,6 +34,7 @@ import * as indexFeedbackByItem from '../../migrations/20261207171000_index_feed
 import * as indexQueriesNamingPeople from '../../migrations/20261207173000_index_queries_naming_people.ts';
 import * as indexContestsByItem from '../../migrations/20261208200000_index_contests_by_item.ts';
 import * as createFrozenFigureWeeks from '../../migrations/20261209010000_create_frozen_figure_weeks.ts';
+import * as createContestReplies from '../../migrations/20261209020000_create_contest_replies.ts';
 import * as addSecondReviewOpeningToSets from '../../migrations/20261209030000_add_second_review_opening_to_sets.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
@@ -84,6 +85,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261207173000_index_queries_naming_people', indexQueriesNamingPeople],
   ['20261208200000_index_contests_by_item', indexContestsByItem],
   ['20261209010000_create_frozen_figure_weeks', createFrozenFigureWeeks],
+  ['20261209020000_create_contest_replies', createContestReplies],
   ['20261209030000_add_second_review_opening_to_sets', addSecondReviewOpeningToSets],
 ];
 

@@ -22,6 +22,11 @@ export const DECISION_EVENT_TYPES = [
   'explanation.opened',
   'feedback.given',
   /**
+   * The counselor answered the person's contests of a course (GDPR Art. 22(3): the human look the
+   * explanation promised), with a message the person reads.
+   */
+  'contest.replied',
+  /**
    * The case-management system reported what became of a course proposed to the person (entered,
    * employed within six months): the deployer's monitoring in operation (AI Act Art. 26(5), 72).
    */

@@ -5,6 +5,8 @@ export interface ErasedRows {
   recommendationSets: number;
   recommendationItems: number;
   feedback: number;
+  /** The counselors' replies to the person's contests. */
+  contestReplies: number;
   /** What became of the courses proposed to the person (`course_outcomes`). */
   outcomes: number;
   /** Stored answers to an Idempotency-Key that held one of the person's sets. */

@@ -10,6 +10,10 @@ export class KnexErasureStore implements ErasureStore {
   async eraseJobSeekerRows(trx: Knex.Transaction, seekerId: string): Promise<ErasedRows> {
     const setIds = () => trx('recommendation_sets').select('id').where({ seeker_id: seekerId });
     const outcomes = await trx('course_outcomes').where({ seeker_id: seekerId }).delete();
+    const contestReplies = await trx('contest_replies')
+      .where({ seeker_id: seekerId })
+      .orWhereIn('item_id', trx('recommendation_items').select('id').whereIn('set_id', setIds()))
+      .delete();
     const feedback = await trx('feedback')
       .where({ seeker_id: seekerId })
       .orWhereIn('item_id', trx('recommendation_items').select('id').whereIn('set_id', setIds()))
@@ -18,7 +22,15 @@ export class KnexErasureStore implements ErasureStore {
     const recommendationSets = await trx('recommendation_sets').where({ seeker_id: seekerId }).delete();
     const profiles = await trx('job_seekers').where({ id: seekerId }).delete();
     const idempotencyKeys = await deleteStoredAnswers(trx, seekerId);
-    return { profiles, recommendationSets, recommendationItems, feedback, outcomes, idempotencyKeys };
+    return {
+      profiles,
+      recommendationSets,
+      recommendationItems,
+      feedback,
+      contestReplies,
+      outcomes,
+      idempotencyKeys,
+    };
   }
 }
 

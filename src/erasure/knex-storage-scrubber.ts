@@ -10,6 +10,7 @@ export const PERSONAL_DATA_TABLES: readonly string[] = [
   'recommendation_sets',
   'recommendation_items',
   'feedback',
+  'contest_replies',
   'course_outcomes',
   'idempotency_keys',
   'subject_keys',

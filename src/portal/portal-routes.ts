@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { toCourseOutcomeBody } from '../outcomes/course-outcome-mapping.ts';
-import { toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
+import { toContestReplyBody, toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
 import type { MyRecommendation, PortalService } from './portal-service.ts';
 
 type FeedbackBody = components['schemas']['FeedbackRequest'];
@@ -17,7 +17,11 @@ export function createPortalRoutes(service: PortalService): Router {
 
   router.get('/v1/me/recommendations/:itemId/explanation', async function getMyExplanation(req, res) {
     const explanation = await service.getMyExplanation(requirePrincipal(req), req.params.itemId);
-    res.json({ ...explanation, course: toCourseSummaryBody(explanation.course) });
+    res.json({
+      ...explanation,
+      course: toCourseSummaryBody(explanation.course),
+      contestReplies: explanation.contestReplies.map(toContestReplyBody),
+    });
   });
 
   router.post('/v1/me/recommendations/:itemId/feedback', async function giveFeedback(req, res) {
@@ -42,6 +46,7 @@ export function createPortalRoutes(service: PortalService): Router {
         items: set.items.map((item) => ({ ...item, course: toCourseSummaryBody(item.course) })),
       })),
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
+      contestReplies: data.contestReplies.map(toContestReplyBody),
       outcomes: data.outcomes.map(toCourseOutcomeBody),
     });
   });

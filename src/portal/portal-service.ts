@@ -15,6 +15,8 @@ import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/o
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
+import type { ContestReply } from '../recommendations/contest-reply.ts';
+import type { ContestReplyStore } from '../recommendations/contest-reply-store.ts';
 import {
   type CourseSnapshot,
   publishedLatestFirst,
@@ -74,6 +76,8 @@ export interface MyExplanation {
   reasons: JobSeekerReason[];
   dataUsed: Array<{ label: string; value: string; source: string }>;
   howToContest: string;
+  /** Their counselor's replies to their contests of the course, oldest first. */
+  contestReplies: ContestReply[];
 }
 
 export interface MyData {
@@ -93,6 +97,8 @@ export interface MyData {
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
   feedback: Feedback[];
+  /** Their counselor's replies to their contests, oldest first. */
+  contestReplies: ContestReply[];
   /** What became of the courses proposed to them, as their agency's case-management system reported it. */
   outcomes: CourseOutcome[];
 }
@@ -116,6 +122,8 @@ export interface PortalServiceDeps {
   /** How the catalog offers the published courses now. */
   courses: Pick<CourseStore, 'findOfferedSessions'>;
   feedback: FeedbackStore;
+  /** The counselors' replies to the person's contests. */
+  contestReplies: Pick<ContestReplyStore, 'listForItem' | 'listForSeeker'>;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   decisionLog: DecisionLog;
   /** Opens the comments of the person's objections, for their export. */
@@ -188,6 +196,7 @@ export class PortalService {
       courseAvailable: offer.available,
       currentNextSessionStart: offer.nextSessionStart,
     };
+    const contestReplies = await this.deps.contestReplies.listForItem(itemId);
     if (item.source === 'counselor') {
       return {
         ...course,
@@ -196,6 +205,7 @@ export class PortalService {
         reasons: [],
         dataUsed: [],
         howToContest: describeHowToContest(this.deps.privacyContact),
+        contestReplies,
       };
     }
     return {
@@ -207,6 +217,7 @@ export class PortalService {
       reasons: item.seekerExplanation.reasons,
       dataUsed: await this.describeDataUsedFor(seeker, set),
       howToContest: describeHowToContest(this.deps.privacyContact),
+      contestReplies,
     };
   }
 
@@ -316,6 +327,7 @@ export class PortalService {
       recommendations: published.flatMap((set) => toMyRecommendations(set, offers)),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
+      contestReplies: await this.deps.contestReplies.listForSeeker(seeker.subject),
       outcomes: await this.deps.outcomes.listForSeeker(seeker.subject),
     };
   }

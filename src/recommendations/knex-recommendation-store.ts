@@ -27,6 +27,7 @@ const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
 const FEEDBACK = 'feedback';
+const CONTEST_REPLIES = 'contest_replies';
 
 export class KnexRecommendationStore implements RecommendationStore {
   constructor(private readonly db: Knex) {}
@@ -84,6 +85,9 @@ export class KnexRecommendationStore implements RecommendationStore {
         contestsOf(this.db, this.db.ref(`${SETS}.id`))
           .max('f.created_at')
           .as('last_contested_at'),
+        unansweredContestsOf(this.db, this.db.ref(`${SETS}.id`))
+          .count('*')
+          .as('unanswered_contest_count'),
       )
       .orderBy([
         { column: 'created_at', order: 'desc' },
@@ -151,7 +155,7 @@ export class KnexRecommendationStore implements RecommendationStore {
           itemCount: readNumber(row.item_count),
           pendingCount: readNumber(row.pending_count),
           model: toModelRef(row),
-          contests: toContests(row.contest_count, row.last_contested_at),
+          contests: toContests(row.contest_count, row.last_contested_at, row.unanswered_contest_count),
         },
         query.now,
       ),
@@ -164,7 +168,8 @@ export class KnexRecommendationStore implements RecommendationStore {
       n: db.raw('count(*)'),
       last: db.raw('max(f.created_at)'),
     });
-    return toContests(row?.n, row?.last);
+    const unanswered = await unansweredContestsOf(db, setId).first({ n: db.raw('count(*)') });
+    return toContests(row?.n, row?.last, unanswered?.n);
   }
 
   async findShownSet(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
@@ -314,8 +319,29 @@ function contestsOf(db: Knex, setId: string | Knex.Ref<string, Record<string, st
     .whereRaw(`f.response = 'contest'`);
 }
 
-function toContests(count: unknown, lastAt: unknown): SetContests {
-  return { count: readNumber(count ?? 0), lastAt: readNullableString(lastAt) };
+/**
+ * The contests of set `setId` no reply answered: those with no reply about their course given at
+ * their time or later (a reply answers every contest of its course given before it).
+ */
+function unansweredContestsOf(
+  db: Knex,
+  setId: string | Knex.Ref<string, Record<string, string>>,
+): Knex.QueryBuilder {
+  return contestsOf(db, setId).whereNotExists((replies) =>
+    replies
+      .select(db.raw('1'))
+      .from(`${CONTEST_REPLIES} as r`)
+      .whereRaw('?? = ??', ['r.item_id', 'f.item_id'])
+      .whereRaw('?? >= ??', ['r.created_at', 'f.created_at']),
+  );
+}
+
+function toContests(count: unknown, lastAt: unknown, unanswered: unknown): SetContests {
+  return {
+    count: readNumber(count ?? 0),
+    lastAt: readNullableString(lastAt),
+    unanswered: readNumber(unanswered ?? 0),
+  };
 }
 
 /** The sets of `rows` with their items, taken from `itemRows` (the items of those sets, in any order). */

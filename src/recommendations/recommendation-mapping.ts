@@ -1,4 +1,5 @@
 import type { components } from '../http/generated/api.ts';
+import type { ContestReply } from './contest-reply.ts';
 import {
   areItemsHidden,
   type CourseSnapshot,
@@ -13,6 +14,12 @@ type SetBody = components['schemas']['RecommendationSet'];
 type ItemBody = components['schemas']['RecommendationItem'];
 type SummaryBody = components['schemas']['RecommendationSetSummary'];
 type CourseSummaryBody = components['schemas']['CourseSummary'];
+type ContestReplyBody = components['schemas']['ContestReply'];
+
+/** A reply to contests as the person, and their access record, read it: what and when, not who. */
+export function toContestReplyBody(reply: ContestReply): ContestReplyBody {
+  return { id: reply.id, itemId: reply.itemId, message: reply.message, createdAt: reply.createdAt };
+}
 
 /**
  * The set as counselors see it, each item saying whether the person would read its course as still

@@ -570,6 +570,8 @@ function listActionsOnNewSet(set: RecommendationSet, counselor: Principal): SetA
     now: new Date(set.createdAt),
     withdrawnCourseIds: new Set(),
     aiEnabled: true,
+    // A new set: nothing of it was given to the person, who contested nothing.
+    unansweredContests: 0,
   });
 }
 

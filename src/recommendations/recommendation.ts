@@ -32,10 +32,11 @@ export const OPEN_STATUSES: readonly SetStatus[] = [
 export const GIVEN_STATUSES: readonly SetStatus[] = ['published', 'retracted'];
 
 /**
- * What a counselor can do to a set, one action per operation of the contract that changes it:
+ * What a counselor can do to a set, one action per operation of the contract that acts on it:
  * deciding an item, adding a course, ordering the approved items, submitting a blind-first
- * shortlist, publishing, giving a second review (an approval or a return), discarding, retracting.
- * Which of them a counselor may take on a set now is ruled in `set-actions.ts`.
+ * shortlist, publishing, giving a second review (an approval or a return), discarding, retracting,
+ * and replying to the person's contests of its courses (which changes the person's file, not the
+ * set). Which of them a counselor may take on a set now is ruled in `set-actions.ts`.
  */
 export const SET_ACTIONS = [
   'decide_item',
@@ -46,6 +47,7 @@ export const SET_ACTIONS = [
   'second_review',
   'discard',
   'retract',
+  'reply_to_contest',
 ] as const;
 export type SetAction = (typeof SET_ACTIONS)[number];
 
@@ -291,17 +293,19 @@ export interface SetView {
 
 /**
  * The person's contests of a set's courses (their answers `contest`, which tell them their counselor
- * will look at the course again): how many, and when the latest was given (null when none). Shown
- * in the counselor's queue and on the set, so that a contest reaches them without their reading
- * every set's answers, a replaced set's included.
+ * will look at the course again): how many, when the latest was given (null when none), and how many
+ * no reply of the counselor answered yet (given after the latest reply about their course). Shown in
+ * the counselor's queue and on the set, so that a contest reaches them without their reading every
+ * set's answers, a replaced set's included.
  */
 export interface SetContests {
   count: number;
   lastAt: string | null;
+  unanswered: number;
 }
 
 /** A set no one contested yet (a new set, say). */
-export const NO_CONTESTS: SetContests = { count: 0, lastAt: null };
+export const NO_CONTESTS: SetContests = { count: 0, lastAt: null, unanswered: 0 };
 
 /**
  * What a new set is made of before the settings give it its status, its second review and its

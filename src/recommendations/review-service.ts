@@ -7,12 +7,7 @@ import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import {
-  listSensitiveTermCategories,
-  type ScreeningWarning,
-  screenText,
-  type WarnedField,
-} from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
@@ -26,6 +21,7 @@ import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { type AdditionWarning, splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
 import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './course-offers.ts';
+import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -470,14 +466,12 @@ export class ReviewService {
       'publish',
       async (set, now, withdrawnCourseIds, renewLifetime, publish, trx) => {
         const message = readOptionalText(options.message);
-        const warnings = screenText('message', message);
-        if (warnings.length > 0 && options.acknowledgeSensitiveTerms !== true) {
-          // The person reads it as soon as it is published: the counselor rephrases or confirms first.
-          throw new InvalidInputError(
-            'the message seems to mention sensitive information; rephrase it, or send it again with acknowledgeSensitiveTerms: true to publish it as written',
-            { ...problemType('sensitive-terms'), warnings },
-          );
-        }
+        // The person reads it as soon as it is published: the counselor rephrases or confirms first.
+        const warnings = screenMessageToPerson(
+          message,
+          options.acknowledgeSensitiveTerms === true,
+          'publish',
+        );
         set.message = message;
         settleDisplayOrder(set);
         const acknowledged = describeAcknowledgedTerms(message, warnings);
@@ -817,24 +811,6 @@ function settleDisplayOrder(set: RecommendationSet): void {
     item.displayOrder = index + 1;
   });
   for (const item of set.items) if (item.decision !== 'approved') item.displayOrder = null;
-}
-
-/**
- * What the log keeps of a message to the person: the text, sealed; and when the counselor confirmed
- * it despite the screening's warnings, `sensitiveTermsAcknowledged` in the public part, where an
- * auditor finds every such override, with the warned categories sealed beside the text (a category
- * such as `health`, next to the person's pseudonym, is itself sensitive, and must go with an erasure).
- */
-function describeAcknowledgedTerms(
-  message: string | null,
-  warnings: readonly ScreeningWarning[],
-): { payload: Record<string, unknown>; personal: Record<string, unknown> | undefined } {
-  if (message === null) return { payload: {}, personal: undefined };
-  if (warnings.length === 0) return { payload: {}, personal: { message } };
-  return {
-    payload: { sensitiveTermsAcknowledged: true },
-    personal: { message, sensitiveTermCategories: listSensitiveTermCategories(message) },
-  };
 }
 
 /**

@@ -82,14 +82,20 @@ export async function viewSetFor(
           offers: await findCourseOffers(deps.courses, set.items, now, context.trx),
         };
   const { withdrawnCourseIds, offers } = catalog;
+  const contests = await deps.store.summarizeContests(set.id, context.trx);
   return {
     set,
     withdrawnCourseIds,
     unavailableItemIds: new Set(
       set.items.filter((item) => offers.get(item.id)?.available !== true).map((item) => item.id),
     ),
-    allowedActions: listAllowedActions(set, reader, { now, withdrawnCourseIds, aiEnabled }),
-    contests: await deps.store.summarizeContests(set.id, context.trx),
+    allowedActions: listAllowedActions(set, reader, {
+      now,
+      withdrawnCourseIds,
+      aiEnabled,
+      unansweredContests: contests.unanswered,
+    }),
+    contests,
   };
 }
 
@@ -103,6 +109,7 @@ export const ACTION_VERBS: Readonly<Record<SetAction, string>> = {
   second_review: 'review a second time',
   discard: 'discard',
   retract: 'retract',
+  reply_to_contest: 'reply to a contest',
 };
 
 /** Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`). */

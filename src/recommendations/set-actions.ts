@@ -32,12 +32,12 @@ export function maySeeSet(set: RecommendationSet, reader: SetReader): boolean {
 
 /**
  * Whether a counselor who may read the set may take the action on it at all: the set's counselor;
- * a second review, any reader (its first reviewer is refused once the set awaits it); a retraction,
- * whoever holds the person's caseload now, so that a person who moved is not left with a published
- * set nobody can take back.
+ * a second review, any reader (its first reviewer is refused once the set awaits it); a retraction
+ * or a reply to a contest, whoever holds the person's caseload now, so that a person who moved is
+ * not left with a published set nobody can take back, nor with a contest nobody answers.
  */
 export function mayTakeAction(action: SetAction, set: RecommendationSet, reader: SetReader): boolean {
-  if (action === 'second_review' || action === 'retract') return true;
+  if (action === 'second_review' || action === 'retract' || action === 'reply_to_contest') return true;
   return set.counselorId === reader.subject;
 }
 
@@ -73,6 +73,8 @@ export const ACTION_STATUSES: Readonly<Record<SetAction, readonly SetStatus[]>> 
   second_review: ['awaiting_second_review'],
   discard: OPEN_STATUSES,
   retract: ['published'],
+  // Contests are of courses given to the person; a retraction since leaves them to answer.
+  reply_to_contest: ['published', 'retracted'],
 };
 
 /**
@@ -137,11 +139,12 @@ export function isHeldBySwitch(set: RecommendationSet, aiEnabled: boolean): bool
 
 /**
  * Whether the set gives the action something to act on: an item to decide; an approved item to
- * order (the order lists every approved item, one at least).
+ * order (the order lists every approved item, one at least); a contest to answer.
  */
-function hasTarget(action: SetAction, set: RecommendationSet): boolean {
+function hasTarget(action: SetAction, set: RecommendationSet, context: ActionContext): boolean {
   if (action === 'decide_item') return set.items.length > 0;
   if (action === 'order_items') return set.items.some((item) => item.decision === 'approved');
+  if (action === 'reply_to_contest') return context.unansweredContests > 0;
   return true;
 }
 
@@ -152,6 +155,8 @@ export interface ActionContext {
   withdrawnCourseIds: ReadonlySet<string>;
   /** The kill switch: false while suggestions are switched off. */
   aiEnabled: boolean;
+  /** The person's contests of the set's courses no reply answered yet (`SetContests.unanswered`). */
+  unansweredContests: number;
 }
 
 /**
@@ -173,6 +178,6 @@ export function listAllowedActions(
       mayTakeAction(action, current, reader) &&
       findStateRefusal(action, current, reader, context.withdrawnCourseIds) === undefined &&
       !(releasesModelOutput(action, false) && isHeldBySwitch(current, context.aiEnabled)) &&
-      hasTarget(action, current),
+      hasTarget(action, current, context),
   );
 }

@@ -8,7 +8,7 @@ export class KnexRetentionStore implements RetentionStore {
   async purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
-  ): Promise<{ sets: number; items: number; feedback: number; outcomes: number }> {
+  ): Promise<{ sets: number; items: number; feedback: number; contestReplies: number; outcomes: number }> {
     const pastSetIds = () =>
       trx('recommendation_sets')
         .select('id')
@@ -16,15 +16,20 @@ export class KnexRetentionStore implements RetentionStore {
     const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', pastSetIds());
     // Children first, so the counts are exact whatever the foreign keys cascade.
     const feedback = await trx('feedback').whereIn('item_id', itemIds()).delete();
+    const contestReplies = await trx('contest_replies').whereIn('item_id', itemIds()).delete();
     // An outcome goes with the proposal it is about: without it, it says nothing of the system.
     const outcomes = await trx('course_outcomes').whereIn('item_id', itemIds()).delete();
     const items = await trx('recommendation_items').whereIn('set_id', pastSetIds()).delete();
     const sets = await trx('recommendation_sets').whereIn('id', pastSetIds()).delete();
-    return { sets, items, feedback, outcomes };
+    return { sets, items, feedback, contestReplies, outcomes };
   }
 
   async purgeFeedback(trx: Knex.Transaction, before: string): Promise<number> {
     return trx('feedback').where('created_at', '<', before).delete();
+  }
+
+  async purgeContestReplies(trx: Knex.Transaction, before: string): Promise<number> {
+    return trx('contest_replies').where('created_at', '<', before).delete();
   }
 
   async findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]> {
@@ -47,6 +52,13 @@ export class KnexRetentionStore implements RetentionStore {
           .from('feedback')
           .whereRaw('?? = ??', ['feedback.seeker_id', 'job_seekers.id'])
           .andWhere('feedback.created_at', '>=', before),
+      )
+      .whereNotExists((recentReply) =>
+        recentReply
+          .select(trx.raw('1'))
+          .from('contest_replies')
+          .whereRaw('?? = ??', ['contest_replies.seeker_id', 'job_seekers.id'])
+          .andWhere('contest_replies.created_at', '>=', before),
       )
       .orderBy('id')
       .limit(limit)

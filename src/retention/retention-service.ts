@@ -83,6 +83,8 @@ export class RetentionService {
         recommendationSets: sets.sets,
         recommendationItems: sets.items,
         feedback: sets.feedback + (await deps.store.purgeFeedback(trx, cutoffs.personalData)),
+        contestReplies:
+          sets.contestReplies + (await deps.store.purgeContestReplies(trx, cutoffs.personalData)),
         outcomes: sets.outcomes,
         idempotencyKeys: 0,
         subjectKeys: 0,
@@ -93,6 +95,7 @@ export class RetentionService {
         rows.recommendationSets += erased.recommendationSets;
         rows.recommendationItems += erased.recommendationItems;
         rows.feedback += erased.feedback;
+        rows.contestReplies += erased.contestReplies;
         rows.outcomes += erased.outcomes;
         rows.idempotencyKeys += erased.idempotencyKeys;
       }

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 /** Deletion of expired data. Every method works inside the caller's transaction. */
 export interface RetentionStore {
   /**
-   * Deletes, with their items, the feedback on those items and the outcomes linked to them, the
+   * Deletes, with their items, the feedback on those items, the replies to its contests and the
+   * outcomes linked to them, the
    * recommendation sets whose review ended before `before` (published, discarded or expired; a retraction or replacement since
    * changes nothing, and the set the person is shown goes too), and sets still open whose expiry is
    * before it.
@@ -11,14 +12,16 @@ export interface RetentionStore {
   purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
-  ): Promise<{ sets: number; items: number; feedback: number; outcomes: number }>;
+  ): Promise<{ sets: number; items: number; feedback: number; contestReplies: number; outcomes: number }>;
   /** Deletes feedback given before `before`. */
   purgeFeedback(trx: Knex.Transaction, before: string): Promise<number>;
+  /** Deletes the counselors' replies to contests given before `before`, as feedback. */
+  purgeContestReplies(trx: Knex.Transaction, before: string): Promise<number>;
   /**
    * The ids of at most `limit` idle job seekers, in id order: the profile was last written (synced
    * by the case-management system, or an objection recorded or withdrawn) before `before`; no set
    * was created for them since (and none is still open short of being expired for the whole
-   * period); they gave no feedback since. No counselor, no person and no upstream system touched
+   * period); they gave no feedback since, and no counselor replied to their contests. No counselor, no person and no upstream system touched
    * their file within the period. An outcome recorded since does not count: it is about a past
    * proposal, and goes with its set anyway. Someone who objected to AI processing is purged like anyone: the
    * decision log keeps their objection (or its withdrawal), which a later sync creating the

@@ -31,6 +31,8 @@ export interface PurgedRows {
   recommendationSets: number;
   recommendationItems: number;
   feedback: number;
+  /** The counselors' replies to contests, purged as feedback (given before the cutoff, or with their set). */
+  contestReplies: number;
   /** Outcomes of proposed courses, purged with the set they are about (or with the profile). */
   outcomes: number;
   idempotencyKeys: number;

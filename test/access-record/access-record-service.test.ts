@@ -8,6 +8,7 @@ import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyr
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexCourseOutcomeStore } from '../../src/outcomes/knex-course-outcome-store.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
+import { KnexContestReplyStore } from '../../src/recommendations/knex-contest-reply-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import {
   anEvent,
@@ -40,6 +41,7 @@ describe('AccessRecordService', () => {
       jobSeekers: new KnexJobSeekerStore(log.db),
       recommendations: new KnexRecommendationStore(log.db),
       feedback: new KnexFeedbackStore(log.db),
+      contestReplies: new KnexContestReplyStore(log.db),
       outcomes: new KnexCourseOutcomeStore(log.db),
       decisionLog: log.decisionLog,
       keyring: log.subjectKeyring,

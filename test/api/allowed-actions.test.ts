@@ -328,6 +328,13 @@ describe("a set's allowed actions", () => {
         return act(t, reader, setId, 'discard', etag, { reason: 'La personne a trouvé un emploi' });
       case 'retract':
         return act(t, reader, setId, 'retract', etag, { reason: 'Erreur de ma part' });
+      case 'reply_to_contest': {
+        const itemId = set.items[0]?.itemId ?? (await findStoredItemId(setId)) ?? crypto.randomUUID();
+        return t.http
+          .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+          .auth(reader, { type: 'bearer' })
+          .send({ message: 'J’ai réexaminé cette proposition avec attention.' });
+      }
     }
   }
 

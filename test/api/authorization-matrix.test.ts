@@ -28,6 +28,7 @@ const ALLOWED: Record<string, Role[]> = {
   secondReviewRecommendationSet: ['counselor'],
   discardRecommendationSet: ['counselor'],
   retractRecommendationSet: ['counselor'],
+  replyToContest: ['counselor'],
   listReasonCodes: ['counselor', 'auditor', 'admin'],
   getSettings: ['admin'],
   putSettings: ['admin'],

@@ -5,7 +5,7 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
 
-type Summary = { id: string; contests: { count: number; lastAt: string | null } };
+type Summary = { id: string; contests: { count: number; lastAt: string | null; unanswered: number } };
 
 /**
  * The person is told their counselor « la réexaminera » when they contest a suggestion. A contest on
@@ -54,15 +54,15 @@ describe('a contest on a course of a replaced set', () => {
   it("is counted, with its time, on the set's line of the counselor's queue", async () => {
     const sets = await queue(counselor, 'seekerId=js-1');
     expect(sets.map((set) => [set.id, set.contests])).toEqual([
-      [second.id, { count: 0, lastAt: null }],
-      [first.id, { count: 1, lastAt: contestedAt }],
+      [second.id, { count: 0, lastAt: null, unanswered: 0 }],
+      [first.id, { count: 1, lastAt: contestedAt, unanswered: 1 }],
     ]);
   });
 
   it('is counted on the set the counselor reads', async () => {
     const res = await t.http.get(`/v1/recommendations/${first.id}`).auth(counselor, { type: 'bearer' });
     expect(res.status).toBe(200);
-    expect(res.body.contests).toEqual({ count: 1, lastAt: contestedAt });
+    expect(res.body.contests).toEqual({ count: 1, lastAt: contestedAt, unanswered: 1 });
   });
 
   it('lists the contested sets alone with contested=true, and the others with contested=false', async () => {

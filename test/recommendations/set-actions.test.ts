@@ -10,7 +10,12 @@ import { aRecommendationSet, WORKFLOW_START } from '../support/workflow.ts';
 
 const owner: SetReader = { subject: 'c-001', holdsCaseload: true };
 const peer: SetReader = { subject: 'c-002', holdsCaseload: false };
-const during: ActionContext = { now: WORKFLOW_START, withdrawnCourseIds: new Set(), aiEnabled: true };
+const during: ActionContext = {
+  now: WORKFLOW_START,
+  withdrawnCourseIds: new Set(),
+  aiEnabled: true,
+  unansweredContests: 0,
+};
 
 /** The set with its one item decided as given. */
 function withDecision(decision: 'approved' | 'rejected', overrides: Partial<RecommendationSet> = {}) {

@@ -94,6 +94,7 @@ describe('purging personal data past its retention period', () => {
       recommendationSets: 0,
       recommendationItems: 0,
       feedback: 0,
+      contestReplies: 0,
       outcomes: 0,
       idempotencyKeys: 0,
       subjectKeys: 0,

@@ -460,7 +460,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses and when last (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -553,6 +553,44 @@ export interface paths {
          *     item whose course is still offered, it is refused with 422 naming the course (`reasonCode`, `courseId`).
          */
         post: operations["decideRecommendationItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{setId}/items/{itemId}/contest-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the person's contest of a course
+         * @description The person contested a course published to them (feedback `contest`), and was told their counselor
+         *     would look at it again (GDPR Art. 22(3), AI Act Art. 86): the counselor says what they concluded, in a
+         *     message to the person. The reply answers every contest of the course given before it; the person reads
+         *     it in the course's explanation (`GET /v1/me/recommendations/{itemId}/explanation`) and in their data
+         *     export (`GET /v1/me/data`), and the set's `contests.unanswered` no longer counts those contests. A
+         *     course with no contest unanswered is refused (409 `no-contest-to-answer`, nothing kept): a contest
+         *     given after a reply is answered by another reply. Whoever holds the person's caseload now may reply,
+         *     as they may retract the set: the set's counselor, or the one the person moved to; anyone else gets
+         *     404, as for a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
+         *     answer to it, neither a change of the set, whose version (ETag) stays as it is; two replies at once
+         *     are taken in turn, and the second, finding nothing unanswered, is refused.
+         *
+         *     The message goes to the person as it is written. One that seems to mention sensitive information
+         *     (health, disability, origin, religion...) is refused with 422 and the warning (`warnings`), nothing
+         *     kept, unless `acknowledgeSensitiveTerms` is true, as for a publication's message. Logged as
+         *     `contest.replied`, the message sealed with the person's key.
+         */
+        post: operations["replyToContest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -831,7 +869,7 @@ export interface paths {
         };
         /**
          * Why this course was suggested to me
-         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, and how to contest; and, as in the list, whether the person can still go to the course and when its next session starts now. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else, a course of a retracted set included. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
+         * @description What the AI contributed, which data about the person was used and where it came from, the weight each had, how to contest, and the counselor's replies to the person's contests of the course; and, as in the list, whether the person can still go to the course and when its next session starts now. For any course published to the person, the latest set's and earlier ones' (which their data export lists); 404 for anything else, a course of a retracted set included. Each reading is recorded in the decision log (`explanation.opened`, pseudonymised), from which the oversight figures count the explanations read.
          */
         get: operations["getMyExplanation"];
         put?: never;
@@ -855,7 +893,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person: the answers given before never use up the right to contest that the explanation promises, and the 4th contest is refused the same way.
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person: the answers given before never use up the right to contest that the explanation promises, and the 4th contest is refused the same way. The counselor answers a contest (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`); the person reads the reply in the course's explanation and in their data export.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -1444,6 +1482,7 @@ export interface components {
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
              *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course, contests counted apart),
+             *     `no-contest-to-answer` (409: a reply to a contest of a course none of whose contests is unanswered),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
              *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
@@ -1840,10 +1879,11 @@ export interface components {
          *     (submitShortlist, `POST …/shortlist`), `publish` (publishRecommendationSet, `POST …/publish`),
          *     `second_review` (secondReviewRecommendationSet, `POST …/second-review`: an approval or a return),
          *     `discard` (discardRecommendationSet, `POST …/discard`), `retract` (retractRecommendationSet,
-         *     `POST …/retract`).
+         *     `POST …/retract`), `reply_to_contest` (replyToContest, `POST …/items/{itemId}/contest-reply`:
+         *     listed while a contest of the set's courses is unanswered, `contests.unanswered` above 0).
          * @enum {string}
          */
-        SetAction: "decide_item" | "add_item" | "order_items" | "submit_shortlist" | "publish" | "second_review" | "discard" | "retract";
+        SetAction: "decide_item" | "add_item" | "order_items" | "submit_shortlist" | "publish" | "second_review" | "discard" | "retract" | "reply_to_contest";
         CreateRecommendationsRequest: {
             /**
              * @description How many suggestions to keep (top-k).
@@ -2083,11 +2123,13 @@ export interface components {
             model: components["schemas"]["ModelRef"] | null;
             contests: components["schemas"]["SetContests"];
         };
-        /** @description The person's contests of the set's courses (feedback `contest`: they disagree and asked their counselor to look at it again), read with the set: how many answers contested a course, and when the latest was given (null when none). The answers themselves, with their comments, are in GET /v1/recommendations/{setId}/feedback. A later answer about the same course (`interested`, say) does not undo a contest here. */
+        /** @description The person's contests of the set's courses (feedback `contest`: they disagree and asked their counselor to look at it again), read with the set: how many answers contested a course, and when the latest was given (null when none). The answers themselves, with their comments, are in GET /v1/recommendations/{setId}/feedback. A later answer about the same course (`interested`, say) does not undo a contest here; the counselor's reply does (`unanswered`). */
         SetContests: {
             count: number;
             /** Format: date-time */
             lastAt: string | null;
+            /** @description The contests given after the counselor's latest reply about their course (all of a course's contests when it has none): those still to answer (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`). */
+            unanswered: number;
         };
         RecommendationSetPage: {
             items: components["schemas"]["RecommendationSetSummary"][];
@@ -2139,6 +2181,33 @@ export interface components {
         };
         SensitiveMessageProblem: components["schemas"]["Problem"] & {
             warnings: components["schemas"]["Warning"][];
+        };
+        ContestReplyRequest: {
+            /** @description What the counselor concluded, to the person (at least three characters that show). */
+            message: string;
+            /**
+             * @description Send a message that seems to mention sensitive information as written (otherwise 422).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
+        };
+        /** @description The counselor's reply to the person's contests of a course: it answers those given before it. */
+        ContestReply: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            itemId: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ContestReplyResult: components["schemas"]["ContestReply"] & {
+            /** Format: uuid */
+            setId: string;
+            /** @description The contests of the course this reply answers. */
+            answeredContests: number;
+            contests: components["schemas"]["SetContests"];
+            warnings?: components["schemas"]["Warning"][];
         };
         SecondReviewRequest: {
             /** @enum {string} */
@@ -2277,6 +2346,8 @@ export interface components {
                 source: string;
             }[];
             howToContest: string;
+            /** @description Your counselor's replies to your contests of this course, oldest first: what they concluded on looking at it again. */
+            contestReplies: components["schemas"]["ContestReply"][];
         };
         /** @description One reason for or against a course, in plain words, with a rough weight instead of a number. */
         JobSeekerReason: {
@@ -2478,6 +2549,8 @@ export interface components {
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
+            /** @description Their counselor's replies to their contests, oldest first (a reply to a contest of a set retracted since included). */
+            contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
             outcomes: components["schemas"]["CourseOutcome"][];
         };
@@ -2591,6 +2664,8 @@ export interface components {
             suggestionSets: components["schemas"]["AccessRecordSet"][];
             /** @description The person's answers to the suggestions they were given, oldest first. */
             feedback: components["schemas"]["Feedback"][];
+            /** @description The counselors' replies to the person's contests, oldest first. */
+            contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as the case-management system reported it, oldest first, each with the model and score of the proposal it is linked to. */
             outcomes: components["schemas"]["AccessRecordOutcome"][];
             /** @description Every decision-log event about the person, oldest first, up to `exportSeq` (excluded). */
@@ -2910,7 +2985,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.opened" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.opened" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "contest.replied" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
@@ -4433,6 +4508,67 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replyToContest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                setId: components["parameters"]["SetId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContestReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description The reply was kept and logged; the person reads it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestReplyResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description No contest of the course is unanswered (`no-contest-to-answer`): never contested, or answered already; nothing was kept or logged. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/no-contest-to-answer",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "no contest of this course is unanswered: the person has not contested it since the last reply"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The message holds fewer than three characters that show (`field`: `message`), or seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`); nothing was kept. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

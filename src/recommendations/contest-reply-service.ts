@@ -1,0 +1,112 @@
+import type { Principal } from '../auth/principal.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
+import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
+import { requireShownText } from '../shared/shown-text.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import type { ContestReply } from './contest-reply.ts';
+import type { ContestReplyStore } from './contest-reply-store.ts';
+import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
+import type { SetContests } from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+import { findVisibleSet, requireActionState, requireMayTakeAction, setNotFound } from './set-access.ts';
+
+export interface ContestReplyServiceDeps {
+  store: Pick<RecommendationStore, 'findById' | 'summarizeContests'>;
+  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  replies: Pick<ContestReplyStore, 'insert' | 'countUnansweredContests'>;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  /** Called once per free-text warning (metrics). */
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
+}
+
+/** A reply kept, with its set, the contests it answered and the set's contests after it. */
+export interface ContestReplyResult {
+  reply: ContestReply;
+  setId: string;
+  answeredContests: number;
+  contests: SetContests;
+  warnings: ScreeningWarning<WarnedField>[];
+}
+
+/**
+ * The counselor's answer to the person's contests of a course (GDPR Art. 22(3); AI Act Art. 86): the
+ * explanation tells the person their counselor will look at the course again, and the reply tells them
+ * what came of it.
+ */
+export class ContestReplyService {
+  constructor(private readonly deps: ContestReplyServiceDeps) {}
+
+  /**
+   * Replies to the contests of item `itemId` of set `setId` given before now, with a message to the
+   * person, screened as a publication's; logged as `contest.replied`, the message sealed. Whoever
+   * holds the person's caseload may reply (`reply_to_contest`); nothing unanswered: ConflictError
+   * `no-contest-to-answer`. No If-Match: neither a contest nor its reply changes the set, and the
+   * count of unanswered contests, read under the log's lock, keeps two replies from answering one
+   * contest.
+   */
+  async replyToContest(
+    counselor: Principal,
+    setId: string,
+    itemId: string,
+    input: { message: string; acknowledgeSensitiveTerms?: boolean },
+  ): Promise<ContestReplyResult> {
+    const { deps } = this;
+    const message = requireShownText('message', input.message);
+    const warnings = screenMessageToPerson(message, input.acknowledgeSensitiveTerms === true, 'send');
+    const { reader } = await findVisibleSet(deps, counselor, setId);
+    const result = await deps.decisionLog.withTransaction(async (trx) => {
+      const set = await deps.store.findById(setId, trx);
+      if (set === undefined) throw setNotFound(setId);
+      // Read again under the log's lock: a move to another caseload committed since the first look
+      // takes the person's contests out of the caller's hands.
+      if (
+        reader.holdsCaseload &&
+        !isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId, trx), counselor)
+      ) {
+        throw setNotFound(setId);
+      }
+      requireMayTakeAction('reply_to_contest', set, reader);
+      requireActionState('reply_to_contest', set, reader, new Set());
+      if (!set.items.some((item) => item.id === itemId)) {
+        throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
+      }
+      const answeredContests = await deps.replies.countUnansweredContests(trx, itemId);
+      if (answeredContests === 0) {
+        throw new ConflictError(
+          'no contest of this course is unanswered: the person has not contested it since the last reply',
+          problemType('no-contest-to-answer'),
+        );
+      }
+      const reply: ContestReply = {
+        id: createTimeOrderedId(),
+        itemId,
+        seekerId: set.seekerId,
+        counselorId: counselor.subject,
+        message,
+        createdAt: deps.now().toISOString(),
+      };
+      await deps.replies.insert(trx, reply);
+      const acknowledged = describeAcknowledgedTerms(message, warnings);
+      await deps.decisionLog.append(trx, {
+        type: 'contest.replied',
+        actor: { role: 'counselor', id: counselor.subject },
+        subjectId: set.seekerId,
+        payload: { setId, itemId, answeredContests, ...acknowledged.payload },
+        personal: acknowledged.personal,
+      });
+      return {
+        reply,
+        setId,
+        answeredContests,
+        contests: await deps.store.summarizeContests(setId, trx),
+        warnings,
+      };
+    });
+    for (const warning of result.warnings) deps.onWarning?.(warning);
+    return result;
+  }
+}
