@@ -14,9 +14,9 @@ import type { StandingObjection } from '../objection/objection.ts';
 import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/objection-history.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
-import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
 import type { ContestReply } from '../recommendations/contest-reply.ts';
 import type { ContestReplyStore } from '../recommendations/contest-reply-store.ts';
+import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
 import {
   type CourseSnapshot,
   publishedLatestFirst,
