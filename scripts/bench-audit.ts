@@ -264,6 +264,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     outcomes: new KnexCourseOutcomeStore(db),
     minPeoplePerFigure: 1,
     figureWeeks: new KnexFigureWeekStore(db),
+    logDays: 3650,
     pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),
     now: () => new Date(),
   });

@@ -262,6 +262,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         outcomes: outcomeStore,
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
         figureWeeks: new KnexFigureWeekStore(db),
+        logDays: config.retention.logDays,
         pseudonymise,
         now,
       }),

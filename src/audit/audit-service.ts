@@ -75,9 +75,14 @@ export interface AuditServiceDeps {
   minPeoplePerFigure: number;
   /** The finished weeks of those figures, frozen the first time they are given. */
   figureWeeks: FigureWeekStore;
+  /**
+   * The log period (`RETENTION_LOG_DAYS`): those figures start with its first whole week, since the
+   * retention deletes the frozen weeks ended before it.
+   */
+  logDays: number;
   /** The pseudonym the log gives an id: a purpose naming a job seeker is told by it. */
   pseudonymise(id: string): string;
-  /** The clock: the figures opened from sealed parts stop at the last week already over. */
+  /** The clock: the figures opened from sealed parts stop at the last week over for an hour. */
   now(): Date;
 }
 
@@ -362,13 +367,16 @@ export class AuditService {
 
   /**
    * Mean absolute stored attribution per feature and model version, over the sets generated in the
-   * period: its whole weeks already over, unless every figure may be given (`figurePeriodOf`). Sets
+   * period: its whole weeks within the log period and over for an hour, unless every figure may be given (`figurePeriodOf`). Sets
    * of erased job seekers cannot be opened any more: they are skipped and counted.
    */
   async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
     await this.checkPurpose(request, 'getAttributionStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
+    const period = figurePeriodOf(asked, this.deps.now(), {
+      minPeople: this.deps.minPeoplePerFigure,
+      logDays: this.deps.logDays,
+    });
     const { seq: toSeq } = await this.deps.log.readHead();
     const tally = await tallyAttributions(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
@@ -391,7 +399,10 @@ export class AuditService {
   async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
     await this.checkPurpose(request, 'getDriftStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
+    const period = figurePeriodOf(asked, this.deps.now(), {
+      minPeople: this.deps.minPeoplePerFigure,
+      logDays: this.deps.logDays,
+    });
     const references = new Map<string, DriftReference>(
       (await this.deps.models.listModels()).map((model) => [
         model.id,
@@ -430,7 +441,10 @@ export class AuditService {
   async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
     await this.checkPurpose(request, 'getOutcomeStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), this.deps.minPeoplePerFigure);
+    const period = figurePeriodOf(asked, this.deps.now(), {
+      minPeople: this.deps.minPeoplePerFigure,
+      logDays: this.deps.logDays,
+    });
     const { seq: toSeq } = await this.deps.log.readHead();
     const tally = await tallyOutcomes(
       // The objections recorded after the period count too: an objection takes earlier outcomes out

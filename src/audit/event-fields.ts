@@ -32,7 +32,7 @@ export function readArrayField(record: Record<string, unknown> | undefined, key:
   return Array.isArray(value) ? value : [];
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday: weeks start on Mondays, the first on 1969-12-29 (UTC). */
 const FIRST_MONDAY_MS = -3 * DAY_MS;

@@ -1,33 +1,55 @@
 import { clampToWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditPeriod } from './audit-service.ts';
-import { readRecord, WEEK_MS, weekStartOf } from './event-fields.ts';
+import { DAY_MS, readRecord, WEEK_MS, weekStartOf } from './event-fields.ts';
 
 /**
- * The period the figures opened from sealed parts (attributions, drift) are given for, out of the
- * one asked. Each week's figures must rest on enough people on their own: otherwise two periods a
- * person apart (or the same question asked before and after one more suggestion) would give that
- * person's values by subtraction. So the period is cut to the whole weeks (Monday to Monday, UTC)
- * it holds, and ends with the last week already over. With a minimum of one person every figure
- * may be given: the period is kept as asked.
+ * How long after a week's end it is first given (and so frozen): an event may still land in a week
+ * after the reader's clock has passed its end, appended by a process whose clock is a little behind,
+ * or (on PostgreSQL) by a transaction stamped before the end and committing after it. A process
+ * whose clock is behind by less than this, and any transaction still in flight, has landed its
+ * events by then.
  */
-export function figurePeriodOf(period: AuditPeriod, now: Date, minPeople: number): AuditPeriod {
-  if (minPeople <= 1) return period;
+const LATE_EVENTS_MS = 60 * 60 * 1000;
+
+/** What cuts the period of the figures opened from sealed parts. */
+export interface FigurePeriodLimits {
+  /** `AUDIT_MIN_PEOPLE`: with 1, every figure may be given and the period is kept as asked. */
+  minPeople: number;
+  /** `RETENTION_LOG_DAYS`: the daily retention deletes the frozen weeks ended before the log period. */
+  logDays: number;
+}
+
+/**
+ * The period the figures opened from sealed parts (attributions, drift, outcomes) are given for,
+ * out of the one asked. Each week's figures must rest on enough people on their own: otherwise two
+ * periods a person apart (or the same question asked before and after one more suggestion) would
+ * give that person's values by subtraction. So the period is cut to the whole weeks (Monday to
+ * Monday, UTC) it holds:
+ * - ending with the last week over for an hour at least (`LATE_EVENTS_MS`), so that a week is
+ *   frozen with every event the log stamps in it;
+ * - starting at the first week that starts within the log period: the retention deletes the frozen
+ *   weeks ended before it, and a week given again from the log would leave out the people erased
+ *   since, whose values would come out by subtraction.
+ * With a minimum of one person every figure may be given and nothing is frozen: the period is kept
+ * as asked.
+ */
+export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePeriodLimits): AuditPeriod {
+  if (limits.minPeople <= 1) return period;
   // The weeks of a period asked from the last days of 9999, or up to the first days of year 0000, start
   // or end in years no date-time can write: the bound stays at that end of the range, where the period
   // covers nothing all the same (no event of the log lies beyond it).
+  const firstWeekFrom = (time: number) => clampToWritableInstant(weekStartOf(time + WEEK_MS - 1));
+  const logPeriodStart = firstWeekFrom(now.getTime() - limits.logDays * DAY_MS);
   const from =
     period.from === undefined
-      ? undefined
-      : clampToWritableInstant(weekStartOf(Date.parse(period.from) + WEEK_MS - 1));
+      ? logPeriodStart
+      : Math.max(firstWeekFrom(Date.parse(period.from)), logPeriodStart);
   const asked =
     period.to === undefined
       ? Number.POSITIVE_INFINITY
       : clampToWritableInstant(weekStartOf(Date.parse(period.to)));
-  const to = Math.min(asked, weekStartOf(now.getTime()));
-  return {
-    ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
-    to: new Date(Math.max(to, from ?? to)).toISOString(),
-  };
+  const to = Math.min(asked, weekStartOf(now.getTime() - LATE_EVENTS_MS));
+  return { from: new Date(from).toISOString(), to: new Date(Math.max(to, from)).toISOString() };
 }
 
 /** What a week's figures rest on. */

@@ -114,6 +114,8 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      // From the first week within the log period (`RETENTION_LOG_DAYS`: ten years by default).
+      from: '2016-10-24T00:00:00.000Z',
       to: '2026-10-12T00:00:00.000Z',
       rows: [
         {
@@ -160,7 +162,11 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     expect(event?.payload).toEqual({
       operation: 'getOutcomeStats',
       purpose: PURPOSE,
-      filters: { to: '2026-10-12T00:00:00.000Z', toSeq: expect.any(Number) },
+      filters: {
+        from: '2016-10-24T00:00:00.000Z',
+        to: '2026-10-12T00:00:00.000Z',
+        toSeq: expect.any(Number),
+      },
       resultCount: 2,
     });
     const unstated = await t.http.get('/v1/audit/stats/outcomes').auth(auditor, { type: 'bearer' });

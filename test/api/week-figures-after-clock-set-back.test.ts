@@ -32,18 +32,22 @@ describe('a clock stepping back between two acts', () => {
     afterAll(() => t.close());
 
     it("never changes a week's figures once the week is over (record 0004), so no two answers single out one person", async () => {
-      // Monday 5 October, 00:00:05 UTC: the week of 28 September is over and is given.
+      // Monday 5 October, 00:00:05 UTC: the week of 28 September is over, not given for an hour yet.
       clock.advance(Date.parse('2026-10-05T00:00:05.000Z') - clock.now().getTime());
-      const before = await get('/v1/audit/stats/attributions');
-      expect(before.body).toMatchObject({ to: '2026-10-05T00:00:00.000Z' });
-      expect(before.body.models).toEqual([expect.objectContaining({ sets: 3, people: 3 })]);
-      // The clock is set back ten seconds; one more person is suggested courses.
+      const justOver = await get('/v1/audit/stats/attributions');
+      expect(justOver.body).toMatchObject({ to: '2026-09-28T00:00:00.000Z', models: [] });
+      // The clock is set back ten seconds, to Sunday; one more person is suggested courses.
       clock.advance(-10 * SECOND);
       await createSet(t, counselor, 'js-late');
+      // Monday 01:00:05: the week is given, then read again.
+      clock.advance(Date.parse('2026-10-05T01:00:05.000Z') - clock.now().getTime());
+      const before = await get('/v1/audit/stats/attributions');
+      expect(before.body).toMatchObject({ to: '2026-10-05T00:00:00.000Z' });
+      // The log's time held still: js-late's set lies in the next week, and the week over keeps its three people.
+      expect(before.body.models).toEqual([expect.objectContaining({ sets: 3, people: 3 })]);
       clock.advance(60 * SECOND);
       const after = await get('/v1/audit/stats/attributions');
       expect(after.body).toMatchObject({ to: '2026-10-05T00:00:00.000Z' });
-      // The week already over now holds js-late: the two answers differ by that one person.
       expect(after.body.models).toEqual(before.body.models);
     });
   });

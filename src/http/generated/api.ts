@@ -2438,7 +2438,11 @@ export interface components {
         OutcomeStats: {
             /**
              * Format: date-time
-             * @description Where the period the figures cover starts (of publications for `publishedItems`, of recording for the outcomes), as cut (see `to`); absent when it was not bounded.
+             * @description Where the period the figures cover starts (of publications for `publishedItems`, of recording for
+             *     the outcomes), as cut (see `to`): at the first whole week in it, and never before the first week
+             *     that starts within the log period (`RETENTION_LOG_DAYS` back from now), since the daily retention
+             *     deletes the weeks frozen before it; given again from the log, such a week would leave out the
+             *     people erased since. Absent only with `AUDIT_MIN_PEOPLE` 1 and no `from` asked.
              */
             from?: string;
             /**
@@ -2446,10 +2450,13 @@ export interface components {
              * @description Where the period the figures cover ends (of publications for `publishedItems`, of recording for the outcomes). Each week's shares must rest on the outcomes of
              *     `AUDIT_MIN_PEOPLE` job seekers on their own (two periods a person apart would otherwise give that person's
              *     outcome by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
-             *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
-             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
-             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
-             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
+             *     next), ending with the last week over for an hour at least (an event may still land in a week just
+             *     over, from a process whose clock is a little behind or a transaction still committing: a week is
+             *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
+             *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
+             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
+             *     is moved up to it: the period covers nothing.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -3288,7 +3295,11 @@ export interface components {
         AttributionStats: {
             /**
              * Format: date-time
-             * @description Where the period the figures cover starts, as cut (see `to`); absent when it was not bounded.
+             * @description Where the period the figures cover starts, as cut (see `to`): at the first whole week in it, and
+             *     never before the first week that starts within the log period (`RETENTION_LOG_DAYS` back from
+             *     now), since the daily retention deletes the weeks frozen before it; given again from the log,
+             *     such a week would leave out the people erased since. Absent only with `AUDIT_MIN_PEOPLE` 1 and
+             *     no `from` asked.
              */
             from?: string;
             /**
@@ -3296,10 +3307,13 @@ export interface components {
              * @description Where the period the figures cover ends. Each week's figures must rest on `AUDIT_MIN_PEOPLE`
              *     job seekers on their own (two periods a person apart would otherwise give that person's values
              *     by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
-             *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
-             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
-             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
-             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
+             *     next), ending with the last week over for an hour at least (an event may still land in a week just
+             *     over, from a process whose clock is a little behind or a transaction still committing: a week is
+             *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
+             *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
+             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
+             *     is moved up to it: the period covers nothing.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3331,7 +3345,11 @@ export interface components {
         DriftStats: {
             /**
              * Format: date-time
-             * @description Where the period the figures cover starts, as cut (see `to`); absent when it was not bounded.
+             * @description Where the period the figures cover starts, as cut (see `to`): at the first whole week in it, and
+             *     never before the first week that starts within the log period (`RETENTION_LOG_DAYS` back from
+             *     now), since the daily retention deletes the weeks frozen before it; given again from the log,
+             *     such a week would leave out the people erased since. Absent only with `AUDIT_MIN_PEOPLE` 1 and
+             *     no `from` asked.
              */
             from?: string;
             /**
@@ -3339,10 +3357,13 @@ export interface components {
              * @description Where the period the figures cover ends. Each week's figures must rest on `AUDIT_MIN_PEOPLE`
              *     job seekers on their own (two periods a person apart would otherwise give that person's values
              *     by subtraction), so the period asked is cut to the whole weeks it holds (Monday 00:00 UTC to the
-             *     next), ending with the last week already over. With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
-             *     Where the cut would move a bound out of the years a date-time can write (`from` in the last days
-             *     of 9999, `to` in the first days of year 0000), the bound stays at that end of the range
-             *     (`9999-12-31T23:59:59.999Z`, `0000-01-01T00:00:00.000Z`) and the period covers nothing.
+             *     next), ending with the last week over for an hour at least (an event may still land in a week just
+             *     over, from a process whose clock is a little behind or a transaction still committing: a week is
+             *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
+             *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
+             *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
+             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
+             *     is moved up to it: the period covers nothing.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
