@@ -139,6 +139,9 @@ export interface AccessRecordSet {
     required: boolean;
     firstReviewer: string | null;
     reviewer: string | null;
+    /** Who read the set awaiting its second review (by pseudonym), and when: the read an approval needs. */
+    openedBy: string | null;
+    openedAt: string | null;
     returned: { by: string; at: string; comment: string | null } | null;
   };
   profileUsed: ProfileSnapshot | null;
@@ -274,6 +277,8 @@ export function toAccessRecordSet(
       required: secondReview.required,
       firstReviewer: staff(secondReview.firstReviewerId),
       reviewer: staff(secondReview.reviewerId),
+      openedBy: staff(secondReview.openedBy),
+      openedAt: secondReview.openedAt,
       returned:
         secondReview.returned === null
           ? null

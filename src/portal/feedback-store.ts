@@ -3,7 +3,10 @@ import type { Feedback, FeedbackKind } from './feedback.ts';
 
 export interface FeedbackStore {
   insert(trx: Knex.Transaction, feedback: Feedback): Promise<void>;
-  /** How many answers of `kind` (contests, or the other answers) the person gave about item `itemId`, read in `trx`. */
+  /**
+   * How many answers of `kind` the person gave about item `itemId`, read in `trx`: the contests no
+   * reply answered yet, or all the other answers.
+   */
   countForItem(trx: Knex.Transaction, itemId: string, seekerId: string, kind: FeedbackKind): Promise<number>;
   /** The person's feedback, oldest first, read in `trx` when given. */
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<Feedback[]>;

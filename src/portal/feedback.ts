@@ -20,6 +20,7 @@ export function kindOfResponse(response: FeedbackResponse): FeedbackKind {
  * comment is welcome; a portal retrying in a loop would otherwise store and log without end, and
  * fill the counselor's list with it. Contests have a small limit of their own: the explanation
  * promises the person they may contest, whatever they answered before, and a contest asks the
- * counselor to look again, which a few cover (a new fact, a reply that did not convince).
+ * counselor to look again, which a few cover (a new fact): only the contests no reply answered yet
+ * count, so that a person whose contests were answered may contest again (record 0021).
  */
 export const FEEDBACK_LIMITS: Readonly<Record<FeedbackKind, number>> = { answer: 10, contest: 3 };

@@ -31,7 +31,8 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
     kind: FeedbackKind,
   ): Promise<number> {
     const query = trx(TABLE).where({ item_id: itemId, seeker_id: seekerId });
-    if (kind === 'contest') query.where('response', 'contest');
+    // A contest the counselor answered no longer counts: the person may contest again after a reply.
+    if (kind === 'contest') query.where('response', 'contest').whereNull('answered_by');
     else query.whereNot('response', 'contest');
     const [row] = await query.count({ n: '*' });
     return readNumber(row?.n);

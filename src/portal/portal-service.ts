@@ -250,8 +250,9 @@ export class PortalService {
 
   /**
    * Records the person's answer about a course published to them, logged as `feedback.given`; at
-   * most {@link FEEDBACK_LIMITS} per course, contests counted apart from the other answers
-   * (ConflictError `feedback-limit-reached` after, in French, nothing kept or logged).
+   * most {@link FEEDBACK_LIMITS} per course, contests counted apart from the other answers and only
+   * while no reply answered them (ConflictError `feedback-limit-reached` after, in French, nothing
+   * kept or logged).
    */
   async giveFeedback(
     seeker: Principal,
@@ -367,8 +368,9 @@ function refuseFeedbackBeyondLimit(kind: FeedbackKind): ConflictError {
   const limit = FEEDBACK_LIMITS[kind];
   const detail =
     kind === 'contest'
-      ? `Vous avez déjà contesté cette proposition ${limit} fois, le nombre maximal de contestations enregistrées ; ` +
-        'votre conseiller les a reçues. Vous pouvez aussi lui en parler directement.'
+      ? `Vous avez déjà contesté cette proposition ${limit} fois sans réponse de votre conseiller, le nombre maximal ` +
+        'de contestations en attente ; votre conseiller les a reçues. Vous pourrez la contester à nouveau après ' +
+        'sa réponse, et vous pouvez aussi lui en parler directement.'
       : `Vous avez déjà donné ${limit} réponses sur cette formation, le nombre maximal de réponses enregistrées ; ` +
         'votre conseiller les a reçues. Vous pouvez toujours contester cette proposition ' +
         '(réponse « Je conteste cette proposition ») ou en parler à votre conseiller.';

@@ -16,7 +16,7 @@ import { findVisibleSet, requireActionState, requireMayTakeAction, setNotFound }
 export interface ContestReplyServiceDeps {
   store: Pick<RecommendationStore, 'findById' | 'summarizeContests'>;
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
-  replies: Pick<ContestReplyStore, 'insert' | 'countUnansweredContests'>;
+  replies: Pick<ContestReplyStore, 'insert' | 'answerContests'>;
   decisionLog: DecisionLog;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
@@ -41,12 +41,11 @@ export class ContestReplyService {
   constructor(private readonly deps: ContestReplyServiceDeps) {}
 
   /**
-   * Replies to the contests of item `itemId` of set `setId` given before now, with a message to the
+   * Replies to the contests of item `itemId` of set `setId` no reply answered yet, with a message to the
    * person, screened as a publication's; logged as `contest.replied`, the message sealed. Whoever
    * holds the person's caseload may reply (`reply_to_contest`); nothing unanswered: ConflictError
    * `no-contest-to-answer`. No If-Match: neither a contest nor its reply changes the set, and the
-   * count of unanswered contests, read under the log's lock, keeps two replies from answering one
-   * contest.
+   * contests are marked answered under the log's lock, which keeps two replies from answering one.
    */
   async replyToContest(
     counselor: Principal,
@@ -74,13 +73,6 @@ export class ContestReplyService {
       if (!set.items.some((item) => item.id === itemId)) {
         throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
       }
-      const answeredContests = await deps.replies.countUnansweredContests(trx, itemId);
-      if (answeredContests === 0) {
-        throw new ConflictError(
-          'no contest of this course is unanswered: the person has not contested it since the last reply',
-          problemType('no-contest-to-answer'),
-        );
-      }
       const reply: ContestReply = {
         id: createTimeOrderedId(),
         itemId,
@@ -89,6 +81,15 @@ export class ContestReplyService {
         message,
         createdAt: deps.now().toISOString(),
       };
+      // The contests kept when the reply is written, under the log's lock, each marked with it: a
+      // contest kept after it, whenever its time was taken, awaits another reply.
+      const answeredContests = await deps.replies.answerContests(trx, itemId, reply.id);
+      if (answeredContests === 0) {
+        throw new ConflictError(
+          'no contest of this course is unanswered: the person has not contested it since the last reply',
+          problemType('no-contest-to-answer'),
+        );
+      }
       await deps.replies.insert(trx, reply);
       const acknowledged = describeAcknowledgedTerms(message, warnings);
       await deps.decisionLog.append(trx, {

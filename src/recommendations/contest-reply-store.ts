@@ -5,10 +5,10 @@ import type { ContestReply } from './contest-reply.ts';
 export interface ContestReplyStore {
   insert(trx: Knex.Transaction, reply: ContestReply): Promise<void>;
   /**
-   * The contests of item `itemId` no reply answered yet (given after its latest reply; all of them
-   * when it has none), read in `trx`.
+   * Marks the contests of item `itemId` no reply answered yet, those kept when `trx` reads them, as
+   * answered by reply `replyId`; how many it marked.
    */
-  countUnansweredContests(trx: Knex.Transaction, itemId: string): Promise<number>;
+  answerContests(trx: Knex.Transaction, itemId: string, replyId: string): Promise<number>;
   /** The replies about item `itemId`, oldest first, read in `trx` when given. */
   listForItem(itemId: string, trx?: Knex.Transaction): Promise<ContestReply[]>;
   /** The replies to the person's contests, oldest first, read in `trx` when given. */

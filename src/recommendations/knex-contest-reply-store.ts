@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { readNumber } from '../db/row-values.ts';
 import type { ContestReply } from './contest-reply.ts';
 import type { ContestReplyStore } from './contest-reply-store.ts';
 
@@ -19,13 +18,13 @@ export class KnexContestReplyStore implements ContestReplyStore {
     });
   }
 
-  async countUnansweredContests(trx: Knex.Transaction, itemId: string): Promise<number> {
-    const latest = await trx(TABLE).where({ item_id: itemId }).max({ at: 'created_at' }).first();
+  async answerContests(trx: Knex.Transaction, itemId: string, replyId: string): Promise<number> {
     // The response written in the SQL, as the partial index of contests by item names it.
-    const contests = trx('feedback').where({ item_id: itemId }).whereRaw(`response = 'contest'`);
-    if (latest?.at !== null && latest?.at !== undefined) contests.where('created_at', '>', String(latest.at));
-    const [row] = await contests.count({ n: '*' });
-    return readNumber(row?.n);
+    return trx('feedback')
+      .where({ item_id: itemId })
+      .whereRaw(`response = 'contest'`)
+      .whereNull('answered_by')
+      .update({ answered_by: replyId });
   }
 
   async listForItem(itemId: string, trx?: Knex.Transaction): Promise<ContestReply[]> {

@@ -27,7 +27,6 @@ const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
 const FEEDBACK = 'feedback';
-const CONTEST_REPLIES = 'contest_replies';
 
 export class KnexRecommendationStore implements RecommendationStore {
   constructor(private readonly db: Knex) {}
@@ -319,21 +318,12 @@ function contestsOf(db: Knex, setId: string | Knex.Ref<string, Record<string, st
     .whereRaw(`f.response = 'contest'`);
 }
 
-/**
- * The contests of set `setId` no reply answered: those with no reply about their course given at
- * their time or later (a reply answers every contest of its course given before it).
- */
+/** The contests of set `setId` no reply answered (marked by the reply that answers them). */
 function unansweredContestsOf(
   db: Knex,
   setId: string | Knex.Ref<string, Record<string, string>>,
 ): Knex.QueryBuilder {
-  return contestsOf(db, setId).whereNotExists((replies) =>
-    replies
-      .select(db.raw('1'))
-      .from(`${CONTEST_REPLIES} as r`)
-      .whereRaw('?? = ??', ['r.item_id', 'f.item_id'])
-      .whereRaw('?? >= ??', ['r.created_at', 'f.created_at']),
-  );
+  return contestsOf(db, setId).whereNull('f.answered_by');
 }
 
 function toContests(count: unknown, lastAt: unknown, unanswered: unknown): SetContests {

@@ -294,7 +294,7 @@ export interface SetView {
 /**
  * The person's contests of a set's courses (their answers `contest`, which tell them their counselor
  * will look at the course again): how many, when the latest was given (null when none), and how many
- * no reply of the counselor answered yet (given after the latest reply about their course). Shown in
+ * no reply of the counselor answered yet (each reply answers those kept when it was written). Shown in
  * the counselor's queue and on the set, so that a contest reaches them without their reading every
  * set's answers, a replaced set's included.
  */

@@ -32,7 +32,7 @@ describe('contesting a suggestion after many answers about it', () => {
         .post(`/v1/me/recommendations/${itemId}/feedback`)
         .auth(seeker, { type: 'bearer' })
         .send(comment === undefined ? { response } : { response, comment });
-    return { set, answer };
+    return { set, itemId, answer };
   }
 
   const countFeedback = async () => Number((await t.container.db('feedback').count({ n: '*' }))[0]?.n);
@@ -80,5 +80,26 @@ describe('contesting a suggestion after many answers about it', () => {
     expect(await countFeedback()).toBe(kept);
     // The contests used none of the other answers: the person may still say what they think.
     expect((await answer('not_interested')).status).toBe(201);
+  });
+
+  it('counts only the contests no reply answered: a person whose contests were answered may contest again', async () => {
+    const { set, itemId, answer } = await publishedToAnswer('js-contest-again');
+    for (let sent = 1; sent <= 3; sent += 1) {
+      expect((await answer('contest', `relance ${sent}`)).status).toBe(201);
+    }
+    const reply = await t.http
+      .post(`/v1/recommendations/${set.id}/items/${itemId}/contest-reply`)
+      .auth(counselor, { type: 'bearer' })
+      .send({ message: 'J’ai revu cette formation : elle reste adaptée.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body.answeredContests).toBe(3);
+
+    for (let sent = 1; sent <= 3; sent += 1) {
+      expect((await answer('contest', `pas convaincu ${sent}`)).status).toBe(201);
+    }
+    const refused = await answer('contest', 'pas convaincu 4');
+
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: LIMIT_REACHED, feedbackLimit: 3 });
   });
 });

@@ -142,7 +142,7 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
     });
     expect(contested.length).toBeGreaterThan(0);
     for (const set of contested)
-      expect(set.contests).toEqual({ count: 1, lastAt: '2026-01-06T00:00:00.000Z' });
+      expect(set.contests).toEqual({ count: 1, lastAt: '2026-01-06T00:00:00.000Z', unanswered: 1 });
   });
 
   it('purges 1,000 old sets (2,000 items) in a retention run within seconds, not one scan of every answer per item', async () => {

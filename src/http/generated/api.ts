@@ -460,7 +460,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, only the retraction of a published set, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, the retraction of a published set and the reply to the person's contests, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -490,7 +490,7 @@ export interface paths {
          *     approval needs, and so answers a new version too (the ETag another counselor read before is then stale).
          *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
-         *     as for a missing one; the new counselor can read the earlier sets and retract a published one, but take no other action on them (403); `allowedActions` says which.
+         *     as for a missing one; the new counselor can read the earlier sets, retract a published one and reply to the person's contests of its courses; any other action on them is refused (403); `allowedActions` says which.
          */
         get: operations["getRecommendationSet"];
         put?: never;
@@ -575,7 +575,8 @@ export interface paths {
          * Answer the person's contest of a course
          * @description The person contested a course published to them (feedback `contest`), and was told their counselor
          *     would look at it again (GDPR Art. 22(3), AI Act Art. 86): the counselor says what they concluded, in a
-         *     message to the person. The reply answers every contest of the course given before it; the person reads
+         *     message to the person. The reply answers every contest of the course kept, and not answered, when it is
+         *     written (each contest is marked with the reply that answered it); the person reads
          *     it in the course's explanation (`GET /v1/me/recommendations/{itemId}/explanation`) and in their data
          *     export (`GET /v1/me/data`), and the set's `contests.unanswered` no longer counts those contests. A
          *     course with no contest unanswered is refused (409 `no-contest-to-answer`, nothing kept): a contest
@@ -893,7 +894,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person: the answers given before never use up the right to contest that the explanation promises, and the 4th contest is refused the same way. The counselor answers a contest (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`); the person reads the reply in the course's explanation and in their data export.
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person not answered yet: the answers given before never use up the right to contest that the explanation promises, the 4th contest awaiting a reply is refused the same way, and once the counselor replied the person may contest again. The counselor answers a contest (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`); the person reads the reply in the course's explanation and in their data export.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -2128,7 +2129,7 @@ export interface components {
             count: number;
             /** Format: date-time */
             lastAt: string | null;
-            /** @description The contests given after the counselor's latest reply about their course (all of a course's contests when it has none): those still to answer (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`). */
+            /** @description The contests no reply of the counselor answered yet (each reply answers the contests of its course kept when it was written): those still to answer (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`). */
             unanswered: number;
         };
         RecommendationSetPage: {
@@ -2756,6 +2757,13 @@ export interface components {
                 firstReviewer: string | null;
                 /** @description The second reviewer, by pseudonym. */
                 reviewer: string | null;
+                /** @description Who read the set while it awaited its second review, by pseudonym (the read an approval needs); null until one did, and again once the set was handed on after a return. */
+                openedBy: string | null;
+                /**
+                 * Format: date-time
+                 * @description When they first read it.
+                 */
+                openedAt: string | null;
                 /** @description The last time the second reviewer sent the set back to the person's counselor. */
                 returned: {
                     /** @description By pseudonym. */
@@ -5022,7 +5030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests); nothing was kept or logged. `detail` tells the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `detail` tells the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
             409: {
                 headers: {
                     [name: string]: unknown;

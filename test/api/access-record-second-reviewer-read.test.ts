@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { act, approveAfterReading, createSet, decideAll, putSettings, readSet } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+describe('the access record and the second reviewer’s read', () => {
+  let t: TestApp;
+  let counselor: string;
+  let otherCounselor: string;
+  let setId: string;
+
+  beforeAll(async () => {
+    ({ t, counselor, otherCounselor } = await startWorkflowApp());
+    await putSettings(t, { secondReviewRate: 1 });
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    setId = set.id;
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(200);
+    expect((await approveAfterReading(t, otherCounselor, set.id)).status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('gives who read the set awaiting its second review, by pseudonym, and when, as it gives the first read', async () => {
+    const { set } = await readSet(t, counselor, setId);
+    expect(set.secondReview.openedAt).not.toBeNull();
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http
+      .get('/v1/job-seekers/js-1/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-0778');
+    expect(res.status).toBe(200);
+    const stored = (
+      res.body.suggestionSets as Array<{ id: string; secondReview: Record<string, unknown> }>
+    ).find((s) => s.id === setId);
+    expect(stored?.secondReview).toHaveProperty('openedAt', set.secondReview.openedAt);
+    // By pseudonym, as the second reviewer who approved: staff are not the person's data.
+    expect(stored?.secondReview.openedBy).toBe(stored?.secondReview.reviewer);
+    expect(stored?.secondReview.openedBy).not.toBe(set.secondReview.openedBy);
+  });
+});
