@@ -1,5 +1,5 @@
 import { compareText } from '../shared/compare-text.ts';
-import { readArrayField, readNumberField, readRecord, readStringField, roundTo } from './event-fields.ts';
+import { readArrayField, readNumberFields, readRecord, readStringField, roundTo } from './event-fields.ts';
 import {
   type FigureTally,
   type FigureWeek,
@@ -167,40 +167,19 @@ export function readAttributionWeek(totals: unknown): FigureWeek<AttributionWeek
   return readFigureWeek(totals, (row) => {
     const modelId = readStringField(row, 'modelId');
     const modelVersion = readStringField(row, 'modelVersion');
-    const [sets, items, erasedSets, unreadableSets, people] = [
-      'sets',
-      'items',
-      'erasedSets',
-      'unreadableSets',
-      'people',
-    ].map((field) => readNumberField(row, field));
-    if (
-      modelId === undefined ||
-      modelVersion === undefined ||
-      sets === undefined ||
-      items === undefined ||
-      erasedSets === undefined ||
-      unreadableSets === undefined ||
-      people === undefined
-    ) {
-      return undefined;
-    }
+    const counts = readNumberFields(row, ['sets', 'items', 'erasedSets', 'unreadableSets', 'people']);
+    if (modelId === undefined || modelVersion === undefined || counts === undefined) return undefined;
     const features = readRecord(row.features);
     const sums: Record<string, FeatureTotals> = {};
     for (const [feature, value] of Object.entries(features ?? {})) {
-      const totals = readRecord(value);
-      const [absSum, sum, count] = ['absSum', 'sum', 'count'].map((field) => readNumberField(totals, field));
-      if (absSum === undefined || sum === undefined || count === undefined) return undefined;
-      sums[feature] = { absSum, sum, count };
+      const totals = readNumberFields(readRecord(value), ['absSum', 'sum', 'count']);
+      if (totals === undefined) return undefined;
+      sums[feature] = totals;
     }
     return {
       modelId,
       modelVersion,
-      sets,
-      items,
-      erasedSets,
-      unreadableSets,
-      people,
+      ...counts,
       ...(features === undefined ? {} : { features: sums }),
     };
   });

@@ -4,6 +4,7 @@ import { compareText } from '../shared/compare-text.ts';
 import {
   readArrayField,
   readNumberField,
+  readNumberFields,
   readRecord,
   readStringField,
   roundTo,
@@ -243,32 +244,13 @@ export function readDriftWeek(totals: unknown): DriftWeek | undefined {
   const unknownModelSets = readNumberField(readRecord(totals), 'unknownModelSets');
   const week = readFigureWeek(totals, (row) => {
     const modelId = readStringField(row, 'modelId');
-    const [sets, vectors, erasedSets, unreadableSets, people] = [
-      'sets',
-      'vectors',
-      'erasedSets',
-      'unreadableSets',
-      'people',
-    ].map((field) => readNumberField(row, field));
-    if (
-      modelId === undefined ||
-      sets === undefined ||
-      vectors === undefined ||
-      erasedSets === undefined ||
-      unreadableSets === undefined ||
-      people === undefined
-    ) {
-      return undefined;
-    }
+    const totals = readNumberFields(row, ['sets', 'vectors', 'erasedSets', 'unreadableSets', 'people']);
+    if (modelId === undefined || totals === undefined) return undefined;
     const counts = readCounts(row.counts);
     if (counts === null) return undefined;
     return {
       modelId,
-      sets,
-      vectors,
-      erasedSets,
-      unreadableSets,
-      people,
+      ...totals,
       ...(counts === undefined ? {} : { counts }),
     };
   });

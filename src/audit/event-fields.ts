@@ -27,6 +27,20 @@ export function readNumberField(
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** The number fields named, all of them, or undefined when one is missing or not a finite number. */
+export function readNumberFields<K extends string>(
+  record: Record<string, unknown> | undefined,
+  keys: readonly K[],
+): Record<K, number> | undefined {
+  const read: Partial<Record<K, number>> = {};
+  for (const key of keys) {
+    const value = readNumberField(record, key);
+    if (value === undefined) return undefined;
+    read[key] = value;
+  }
+  return read as Record<K, number>;
+}
+
 export function readArrayField(record: Record<string, unknown> | undefined, key: string): unknown[] {
   const value = record?.[key];
   return Array.isArray(value) ? value : [];

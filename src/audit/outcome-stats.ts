@@ -3,6 +3,7 @@ import { compareText } from '../shared/compare-text.ts';
 import {
   divideOrNull,
   readNumberField,
+  readNumberFields,
   readRecord,
   readStringField,
   roundTo,
@@ -240,10 +241,12 @@ export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | u
     const people = readNumberField(row, 'people');
     const employmentPeople = readNumberField(row, 'employmentPeople');
     const entered = readNumberField(row, 'entered');
-    const employmentRecord = readRecord(row.employment);
-    const [known, employed, scoreSum, scored] = ['known', 'employed', 'scoreSum', 'scored'].map((field) =>
-      readNumberField(employmentRecord, field),
-    );
+    const employment = readNumberFields(readRecord(row.employment), [
+      'known',
+      'employed',
+      'scoreSum',
+      'scored',
+    ]);
     if (
       (source !== 'model' && source !== 'counselor') ||
       (row.model !== null && (modelId === undefined || modelVersion === undefined)) ||
@@ -253,10 +256,6 @@ export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | u
     ) {
       return undefined;
     }
-    const employment =
-      known === undefined || employed === undefined || scoreSum === undefined || scored === undefined
-        ? undefined
-        : { known, employed, scoreSum, scored };
     return {
       model:
         modelId === undefined || modelVersion === undefined ? null : { id: modelId, version: modelVersion },
