@@ -26,7 +26,7 @@ import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
-import { assignRequestId } from './http/request-id.ts';
+import { assignRequestId, carryRequestId } from './http/request-id.ts';
 import { createBearerAuthHandler } from './http/security.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
@@ -124,6 +124,7 @@ export function createApp(deps: AppDependencies): Express {
       },
     }),
   );
+  app.use(carryRequestId);
   app.use(createCors(config.http.corsOrigins));
   // Most answers hold personal data: no browser on a shared computer nor proxy may keep any of them.
   app.use('/v1', (_req, res, next) => {

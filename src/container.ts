@@ -11,10 +11,11 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.t
 import type { Config } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
-import { openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
+import { engineOf, openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
+import type { DecisionEvent } from './decision-log/decision-event.ts';
 import { seedDemoData } from './demo/seed-demo-data.ts';
 import { ErasureService } from './erasure/erasure-service.ts';
 import { KnexErasureStore } from './erasure/knex-erasure-store.ts';
@@ -36,6 +37,8 @@ import { checkKeys } from './operations/keys-check.ts';
 import { checkModel } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
+import { recordServiceStart } from './operations/record-service-start.ts';
+import { readSoftwareVersion } from './operations/software-version.ts';
 import { checkStorage } from './operations/storage-check.ts';
 import { CourseOutcomeService } from './outcomes/course-outcome-service.ts';
 import { KnexCourseOutcomeStore } from './outcomes/knex-course-outcome-store.ts';
@@ -70,6 +73,11 @@ export interface Container {
   localKeys: LocalKeys | undefined;
   openApiDocument: Record<string, unknown>;
   findStorageUnavailable: FindStorageUnavailable;
+  /**
+   * Appends `service.started` (software version, engine, active model, settings): called once the
+   * server serves (`npm start`), not by scripts nor by tests' in-process apps.
+   */
+  recordServiceStart(): Promise<DecisionEvent>;
   close(): Promise<void>;
 }
 
@@ -333,6 +341,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
       localKeys,
       openApiDocument: loadOpenApiDocument(),
       findStorageUnavailable,
+      recordServiceStart: () =>
+        recordServiceStart({
+          decisionLog,
+          models: modelStore,
+          settings: settingsStore,
+          engine: engineOf(db),
+          softwareVersion: readSoftwareVersion(),
+        }),
       close: async () => {
         await retentionJob?.stop();
         await models.close();

@@ -3,6 +3,7 @@ import { createApp } from './app.ts';
 import { loadConfigFor } from './config.ts';
 import { createContainer } from './container.ts';
 import { startOrExit } from './operations/start-or-exit.ts';
+import { startServing } from './operations/start-serving.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -10,20 +11,12 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const config = await startOrExit('aiguillage', () => loadConfigFor({ tokens: true, decisionLog: true }));
 const container = await startOrExit('aiguillage', () => createContainer(config));
 const { logger } = container;
-const app = createApp(container);
-const server = app.listen(config.port, (error?: Error) => {
-  if (error !== undefined) {
-    // The port taken, say: a process that serves nothing must not stay up (nor run the daily purge).
-    logger.fatal({ err: error }, `cannot listen on port ${config.port}: ${error.message}`);
-    void container.close().finally(() => process.exit(1));
-    return;
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info(
-    { port, engine: config.databaseUrl === undefined ? 'sqlite' : 'postgres', dataDir: config.dataDir },
-    `Aiguillage listening on http://localhost:${port} (docs at /docs)`,
-  );
+// A port taken, say, or a log that cannot be written: a process that serves nothing must not stay up
+// (nor run the daily purge).
+const server = await startServing(container, createApp(container)).catch(async (error: unknown) => {
+  logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  await container.close().catch(() => undefined);
+  return process.exit(1);
 });
 
 let stopping = false;

@@ -66,6 +66,11 @@ export const DECISION_EVENT_TYPES = [
    * tells that the log names someone by it, so it leaves a trace (never the text nor the id).
    */
   'logged_text.refused',
+  /**
+   * The service began serving (`npm start`): with which software version, engine, active model and
+   * settings, so that an auditor can tell when the system ran and with what.
+   */
+  'service.started',
 ] as const;
 
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];

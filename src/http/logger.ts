@@ -1,9 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { findServedRequestId } from './request-id.ts';
 
 /**
  * JSON logs. Tokens and anything personal are redacted; request lines carry the route template,
- * not the URL, so that ids of job seekers never reach the logs. `destination`: where the lines go
- * (standard output when absent).
+ * not the URL, so that ids of job seekers never reach the logs. A line written while a request is
+ * served carries its id as `reqId` (the `X-Request-Id` it is answered with), whatever wrote it; lines
+ * of the start or of a daily job carry none. `destination`: where the lines go (standard output
+ * when absent).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -22,6 +25,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
     serializers: { err: serializeError },
+    mixin: () => {
+      const reqId = findServedRequestId();
+      return reqId === undefined ? {} : { reqId };
+    },
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import knex from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINE } from '../support/test-database.ts';
 
@@ -85,6 +86,17 @@ describe('the server process', () => {
       expect(output()).toMatch(/"msg":"stopped"/);
       expect(output()).toMatch(/"operation":"getJobSeeker"/);
       expect(output(), 'tokens and ids stay out of the logs').not.toMatch(/token-4242|js-secret-id/);
+      const db = knex({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dataDir, 'aiguillage.sqlite') },
+        useNullAsDefault: true,
+      });
+      try {
+        const started = await db('decision_events').where({ type: 'service.started' }).select('seq');
+        expect(started, 'its start is in the decision log, once').toHaveLength(1);
+      } finally {
+        await db.destroy();
+      }
     },
     90_000,
   );

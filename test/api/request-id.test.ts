@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StorageScrubber } from '../../src/erasure/storage-scrubber.ts';
 import { type CapturedLogs, captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { syncSeeker } from '../support/workflow.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -72,6 +74,36 @@ describe('request ids', () => {
     expect(res.headers['x-request-id']).toMatch(UUID);
     expect(res.headers['x-request-id']).not.toBe(sent);
     expect(res.body.instance).not.toContain(sent);
+  });
+
+  it('carries the request id on the lines a service logs while serving it, and none outside a request', async () => {
+    await syncSeeker(t, 'js-by-request');
+    await syncSeeker(t, 'js-by-hand');
+    // An erasure whose clearing of the files fails after its commit: the erasure service warns,
+    // through the container's logger, not the request's.
+    const scrubber = (t.container.services.erasure as unknown as { deps: { scrubber: StorageScrubber } }).deps
+      .scrubber;
+    const scrub = scrubber.scrubDeletedRows;
+    scrubber.scrubDeletedRows = async () => {
+      throw new Error('database is locked');
+    };
+    const warnings = () =>
+      logs.lines.filter((line) => line.msg === 'a step after a committed change failed; the change stands');
+    try {
+      const admin = await t.tokenFor('admin', 'a-001');
+      const res = await t.http.delete('/v1/job-seekers/js-by-request').auth(admin, { type: 'bearer' });
+      expect(res.status).toBe(204);
+      expect(warnings()).toEqual([
+        expect.objectContaining({ reqId: res.headers['x-request-id'], err: expect.anything() }),
+      ]);
+
+      // The same service called outside any request, as a script or a daily job would.
+      await t.container.services.erasure.eraseJobSeeker({ subject: 'a-001', roles: ['admin'] }, 'js-by-hand');
+      expect(warnings()).toHaveLength(2);
+      expect(warnings()[1]).not.toHaveProperty('reqId');
+    } finally {
+      scrubber.scrubDeletedRows = scrub;
+    }
   });
 
   it('lets a browser read the id', async () => {
