@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
+import { screenCode } from '../screening/screen-code.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
@@ -54,6 +55,16 @@ export function isOnCaseloadOf(
   counselor: Principal,
 ): boolean {
   return seeker !== undefined && seeker.counselorId === counselor.subject;
+}
+
+/**
+ * The skill codes of a profile that may be used: those naming a status or condition of the person
+ * (`screenCode`) left out. A sync refuses them, but a profile stored before that check (or before a
+ * term joined the list) may still hold one: read through this, it is never scored, shown, exported
+ * or kept in a set's snapshot, and the daily retention run removes it from the stored profile.
+ */
+export function keepUsableSkills(skills: readonly string[]): string[] {
+  return skills.filter((skill) => screenCode(skill) === undefined);
 }
 
 export function jobSeekerNotFound(id: string): NotFoundError {

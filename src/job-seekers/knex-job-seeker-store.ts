@@ -7,7 +7,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
-import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+import { type JobSeeker, type JobSeekerInput, keepUsableSkills } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 const TABLE = 'job_seekers';
@@ -89,7 +89,8 @@ function toJobSeeker(row: Record<string, unknown>): JobSeeker {
     counselorId: String(row.counselor_id),
     targetOccupations: readStringArray(row.target_occupations),
     educationLevel: readNumber(row.education_level),
-    skills: readStringArray(row.skills),
+    // A code a sync would refuse, stored before it did, is never read out (the retention run removes it).
+    skills: keepUsableSkills(readStringArray(row.skills)),
     yearsExperience: readNumber(row.years_experience),
     monthsUnemployed: readNumber(row.months_unemployed),
     location: readGeoPoint(row),

@@ -1,8 +1,12 @@
 import type { Knex } from 'knex';
 import { WEEK_MS } from '../audit/event-fields.ts';
+import { readStringArray } from '../db/row-values.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
+
+/** Profiles read at once when looking for skill codes to remove. */
+const SKILLS_PAGE = 1000;
 
 export class KnexRetentionStore implements RetentionStore {
   async purgeRecommendationSets(
@@ -68,6 +72,38 @@ export class KnexRetentionStore implements RetentionStore {
       // person the service does not know.
       .forUpdate();
     return rows.map((row) => String(row.id));
+  }
+
+  async removeSkillCodes(
+    trx: Knex.Transaction,
+    keep: (skills: readonly string[]) => string[],
+  ): Promise<number> {
+    let removed = 0;
+    let after = '';
+    for (;;) {
+      const page: Array<Record<string, unknown>> = await trx('job_seekers')
+        .select('id', 'skills')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(SKILLS_PAGE);
+      for (const row of page) {
+        const stored = readStringArray(row.skills);
+        if (keep(stored).length === stored.length) continue;
+        // Read again under the row's lock: a sync racing with the run is neither undone nor lost.
+        const locked = await trx('job_seekers').where({ id: row.id }).forUpdate().first('skills');
+        if (locked === undefined) continue;
+        const held = readStringArray(locked.skills);
+        const kept = keep(held);
+        if (kept.length === held.length) continue;
+        await trx('job_seekers')
+          .where({ id: row.id })
+          .update({ skills: JSON.stringify(kept) });
+        removed += held.length - kept.length;
+      }
+      const last = page.at(-1);
+      if (page.length < SKILLS_PAGE || last === undefined) return removed;
+      after = String(last.id);
+    }
   }
 
   async purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number> {

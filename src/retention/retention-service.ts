@@ -4,8 +4,9 @@ import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { ErasureStore } from '../erasure/erasure-store.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
+import { keepUsableSkills } from '../job-seekers/job-seeker.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
-import { computeRetentionCutoffs, countPurged, type PurgedRows, type RetentionReport } from './retention.ts';
+import { computeRetentionCutoffs, type PurgedRows, type RetentionReport } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 /** Idle profiles deleted by one run at most, so that a first run on a large database stays short. */
@@ -34,6 +35,8 @@ export interface RetentionServiceDeps {
  * never deleted from: once a job seeker has had no event for the whole log period, their key is
  * shredded, which leaves the events (and the chain) in place with their personal parts unreadable;
  * a purged profile's key waits for that too, so the log stays readable for the whole log period.
+ * Each run also removes from stored profiles the skill codes a sync refuses (stored before it did),
+ * and clears the database files of deleted rows whatever it purged.
  */
 export class RetentionService {
   constructor(private readonly deps: RetentionServiceDeps) {}
@@ -87,6 +90,7 @@ export class RetentionService {
           sets.contestReplies + (await deps.store.purgeContestReplies(trx, cutoffs.personalData)),
         outcomes: sets.outcomes,
         idempotencyKeys: 0,
+        skillCodes: 0,
         subjectKeys: 0,
       };
       for (const seekerId of idle) {
@@ -100,6 +104,8 @@ export class RetentionService {
         rows.idempotencyKeys += erased.idempotencyKeys;
       }
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
+      // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
+      rows.skillCodes = await deps.store.removeSkillCodes(trx, keepUsableSkills);
       rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
       // Counts and sums only, no person: not counted among the rows purged.
       await deps.store.purgeFrozenFigureWeeks(trx, cutoffs.log);
@@ -113,8 +119,9 @@ export class RetentionService {
     });
     if (run === undefined) return undefined;
     const { purged, seq } = run;
-    const storageScrubbed =
-      countPurged(purged) > 0 && (await scrubAfterCommit(deps.scrubber, deps.logger)).complete;
+    // Every run, whatever it purged: a scrub that an erasure, an objection, a retraction or a recall
+    // left incomplete (it is only logged) is done here at the latest, a day later.
+    const storageScrubbed = (await scrubAfterCommit(deps.scrubber, deps.logger)).complete;
     return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
   }
 }

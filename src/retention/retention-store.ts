@@ -29,6 +29,12 @@ export interface RetentionStore {
    * feedback on an expired set.
    */
   findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;
+  /**
+   * Removes from every stored profile's skills the codes `keep` leaves out (those naming a status or
+   * condition of the person, stored before the sync refused them), each profile locked while it is
+   * rewritten and its last sync (`updated_at`) left as it was; returns how many codes were removed.
+   */
+  removeSkillCodes(trx: Knex.Transaction, keep: (skills: readonly string[]) => string[]): Promise<number>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

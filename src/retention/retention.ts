@@ -36,6 +36,11 @@ export interface PurgedRows {
   /** Outcomes of proposed courses, purged with the set they are about (or with the profile). */
   outcomes: number;
   idempotencyKeys: number;
+  /**
+   * Skill codes naming a status or condition of the person (`rqth`…), removed from the stored
+   * profiles that still held them (stored before the sync refused them). Counted, never named.
+   */
+  skillCodes: number;
   /** Decision-log keys destroyed: the personal parts of those people's events are unreadable. */
   subjectKeys: number;
 }
@@ -48,7 +53,11 @@ export interface RetentionReport {
   purged: PurgedRows;
   /** The seq of the `retention.purged` event. */
   seq: number;
-  /** Whether the purged bytes were also cleared from the database files (false when nothing was purged). */
+  /**
+   * Whether the database files were cleared of deleted rows after the run: every run scrubs, whatever
+   * it purged, so that a scrub left incomplete since the last run (after an erasure, an objection…)
+   * is done at the latest by this one.
+   */
   storageScrubbed: boolean;
 }
 
@@ -63,8 +72,4 @@ export function computeRetentionCutoffs(
     idempotencyKeys: before(periods.idempotencyHours * HOUR_MS),
     log: before(periods.logDays * DAY_MS),
   };
-}
-
-export function countPurged(purged: PurgedRows): number {
-  return Object.values(purged).reduce((sum, count) => sum + count, 0);
 }

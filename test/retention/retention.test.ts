@@ -99,9 +99,11 @@ describe('purging personal data past its retention period', () => {
       contestReplies: 0,
       outcomes: 0,
       idempotencyKeys: 0,
+      skillCodes: 0,
       subjectKeys: 0,
     });
-    expect(report.storageScrubbed).toBe(false);
+    // Scrubbed all the same: every run does, so that a scrub left incomplete since is done.
+    expect(report.storageScrubbed).toBe(true);
     const [event] = await retentionEvents(t);
     expect(event).toMatchObject({
       seq: report.seq,

@@ -1675,7 +1675,8 @@ export interface components {
          *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
          *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`: health or
          *     disability, origin, union membership, justice), is refused with a 422 naming its place and
-         *     the kind of information, never the term. Skills naming a field of work
+         *     the kind of information, never the term; such a code stored before that check is never
+         *     returned, scored or exported, and the daily retention run removes it. Skills naming a field of work
          *     (`accompagnement-handicap`) are stored; a course's skill codes say what it teaches and are
          *     not screened.
          */
