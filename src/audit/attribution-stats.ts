@@ -77,7 +77,10 @@ export interface AttributionWeekRow {
   unreadableSets: number;
   /** Job seekers whose attributions were read. */
   people: number;
-  /** The sums per feature; left out of a week resting on too few job seekers. */
+  /**
+   * The sums per feature, kept whatever the week's people: the minimum is applied when the week is
+   * read. Absent from the weeks frozen withheld before that (they stay withheld).
+   */
   features?: Record<string, FeatureTotals>;
 }
 
@@ -93,7 +96,7 @@ export async function computeAttributionStats(
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<ModelAttributions[]> {
-  return summariseAttributions(await tallyAttributions(events, openPersonal, minPeople), minPeople);
+  return summariseAttributions(await tallyAttributions(events, openPersonal), minPeople);
 }
 
 /**
@@ -102,13 +105,12 @@ export async function computeAttributionStats(
  * attributions are derived from the person's data, so they are sealed in the event's personal
  * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
  * Events written before they were sealed carry them in the public payload, and are read there.
- * A week whose sets were made for fewer than `minPeople` job seekers keeps no sums: it is left out
- * of the features (see `figurePeriodOf` for why weeks).
+ * Every week keeps its sums with its count of people, whatever that count: the minimum in force
+ * when the figures are read leaves out the weeks below it (see `figurePeriodOf` for why weeks).
  */
 export async function tallyAttributions(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   openPersonal: OpenPersonalPart,
-  minPeople: number,
 ): Promise<AttributionTally> {
   const models = new Map<string, ModelTotals>();
   for await (const event of events) {
@@ -144,7 +146,7 @@ export async function tallyAttributions(
         modelVersion,
         ...counts,
         people: people.size,
-        ...(people.size >= minPeople ? { features: Object.fromEntries(features) } : {}),
+        features: Object.fromEntries(features),
       });
       tally.weeks.set(start, { rows });
     }

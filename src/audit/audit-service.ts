@@ -332,7 +332,8 @@ export class AuditService {
       { types: OVERSIGHT_READING_EVENT_TYPES, ...pickDefined({ from: period.from }) },
       toSeq,
     );
-    const rows = await computeOversightStats(inTurn(reviews, readings), {
+    // In seq order, so that a set's retraction drops its items once the readings before it are taken.
+    const rows = await computeOversightStats(inSeqOrder(reviews, readings), {
       ...period,
       fastDecisionSeconds: threshold,
     });
@@ -381,7 +382,6 @@ export class AuditService {
     const tally = await tallyAttributions(
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
-      this.deps.minPeoplePerFigure,
     );
     const models = summariseAttributions(
       await this.settleWeeks('attributions', period, tally, readAttributionWeek),
@@ -419,7 +419,6 @@ export class AuditService {
       this.deps.events.streamEvents(generatedIn(period), toSeq),
       references,
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
-      this.deps.minPeoplePerFigure,
     );
     const report = summariseDrift(
       await this.settleWeeks('drift', period, tally, readDriftWeek),
@@ -455,7 +454,6 @@ export class AuditService {
       ),
       period,
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
-      this.deps.minPeoplePerFigure,
     );
     const rows = summariseOutcomes(
       await this.settleWeeks('outcomes', period, tally, readOutcomeWeek),
@@ -497,8 +495,12 @@ export class AuditService {
    * erasure, an objection): read before and after, they would give that person's values back by
    * subtraction, whatever number of people each read rests on. A week not yet given is computed
    * from the log as it stands. Two readers freezing the same week at once keep the first one's
-   * totals, read back by both. With a minimum of one person every figure may be given, partial weeks
-   * included, and nothing is frozen. The people of each row are counted live (see `FigureTally`).
+   * totals, read back by both. A week is frozen whatever its people, with their count: the minimum
+   * then in force (`AUDIT_MIN_PEOPLE`) is applied at each read, so raising it withholds the weeks
+   * given below it, and lowering it gives those withheld (except the weeks frozen withheld, without
+   * their sums, before the minimum was applied at read time). With a minimum of one person every
+   * figure may be given, partial weeks included, and nothing is frozen. The people of each row are
+   * counted live (see `FigureTally`).
    */
   private async settleWeeks<W>(
     figure: FrozenFigure,
@@ -589,9 +591,24 @@ function actorOf({ auditor }: AuditRequest): { role: 'auditor' | 'admin'; id: st
   return { role: findActingRole(auditor, ['auditor', 'admin']), id: auditor.subject };
 }
 
-/** The items of each source, one source after the other. */
-async function* inTurn<T>(...sources: AsyncIterable<T>[]): AsyncIterable<T> {
-  for (const source of sources) yield* source;
+/** The events of two streams, each in seq order, merged in seq order. */
+async function* inSeqOrder<T extends { seq: number }>(
+  a: AsyncIterable<T>,
+  b: AsyncIterable<T>,
+): AsyncIterable<T> {
+  const left = a[Symbol.asyncIterator]();
+  const right = b[Symbol.asyncIterator]();
+  let nextLeft = await left.next();
+  let nextRight = await right.next();
+  while (nextLeft.done !== true || nextRight.done !== true) {
+    if (nextRight.done === true || (nextLeft.done !== true && nextLeft.value.seq < nextRight.value.seq)) {
+      yield nextLeft.value;
+      nextLeft = await left.next();
+    } else {
+      yield nextRight.value;
+      nextRight = await right.next();
+    }
+  }
 }
 
 function generatedIn(period: AuditPeriod): AuditEventFilter {

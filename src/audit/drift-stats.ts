@@ -107,6 +107,7 @@ interface WeekCounts {
 }
 
 interface ModelCounts {
+  modelVersion: string;
   edges: Float32Array[];
   weeks: WeeklyCells<WeekCounts>;
 }
@@ -114,13 +115,21 @@ interface ModelCounts {
 /** One model's counts over one week, as frozen (see `FigureWeek`). */
 export interface DriftWeekRow {
   modelId: string;
+  /**
+   * The model's version the week's vectors were counted for: a fact of the week, frozen with it.
+   * Absent from the weeks frozen before it was (the registry's is given then).
+   */
+  modelVersion?: string;
   sets: number;
   vectors: number;
   erasedSets: number;
   unreadableSets: number;
   /** Job seekers whose feature vectors were read. */
   people: number;
-  /** counts[feature][bin]; left out of a week resting on too few job seekers. */
+  /**
+   * counts[feature][bin], kept whatever the week's people: the minimum is applied when the week is
+   * read. Absent from the weeks frozen withheld before that (they stay withheld).
+   */
   counts?: number[][];
 }
 
@@ -139,27 +148,27 @@ export async function computeDriftStats(
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<DriftReport> {
-  return summariseDrift(await tallyDrift(events, references, openPersonal, minPeople), references, minPeople);
+  return summariseDrift(await tallyDrift(events, references, openPersonal), references, minPeople);
 }
 
 /**
  * Counts the feature vectors scored in `recommendation.generated` events (their sealed personal
  * part, opened with the job seeker's key) in the bins of each model's training reference, week by
- * week. A set whose job seeker was erased can no longer be read: it is skipped and counted. A week
- * whose sets were made for fewer than `minPeople` job seekers keeps no bin counts: it is left out
- * of the indexes (see `figurePeriodOf` for why weeks).
+ * week. A set whose job seeker was erased can no longer be read: it is skipped and counted. Every
+ * week keeps its bin counts with its count of people, whatever that count: the minimum in force
+ * when the figures are read leaves out the weeks below it (see `figurePeriodOf` for why weeks).
  */
 export async function tallyDrift(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   references: ReadonlyMap<string, DriftReference>,
   openPersonal: OpenPersonalPart,
-  minPeople: number,
 ): Promise<DriftTally> {
   const models = new Map<string, ModelCounts>();
   const unknownModelSets = new Map<number, number>();
   for await (const event of events) {
     if (event.type !== 'recommendation.generated') continue;
-    const modelId = readStringField(readRecord(readRecord(event.payload)?.model), 'id');
+    const model = readRecord(readRecord(event.payload)?.model);
+    const modelId = readStringField(model, 'id');
     const reference = modelId === undefined ? undefined : references.get(modelId);
     if (modelId === undefined || reference === undefined) {
       const week = weekStartOf(Date.parse(event.occurredAt));
@@ -170,6 +179,7 @@ export async function tallyDrift(
     if (counts === undefined) {
       const bins = reference.distributions.map((d) => d.shares.length);
       counts = {
+        modelVersion: readStringField(model, 'version') ?? reference.modelVersion,
         edges: reference.distributions.map((d) => Float32Array.from(d.edges)),
         weeks: new WeeklyCells(() => ({
           counts: bins.map((length) => new Array<number>(length).fill(0)),
@@ -202,15 +212,10 @@ export async function tallyDrift(
     return week;
   };
   for (const [start, sets] of unknownModelSets) weekOf(start).unknownModelSets = sets;
-  for (const [modelId, { weeks }] of models) {
+  for (const [modelId, { modelVersion, weeks }] of models) {
     tally.people.set(modelId, weeks.countPeople());
-    for (const [start, { counts, people, ...totals }] of weeks.entries()) {
-      weekOf(start).rows.push({
-        modelId,
-        ...totals,
-        people: people.size,
-        ...(people.size >= minPeople ? { counts } : {}),
-      });
+    for (const [start, { people, ...totals }] of weeks.entries()) {
+      weekOf(start).rows.push({ modelId, modelVersion, ...totals, people: people.size });
     }
   }
   return tally;
@@ -218,8 +223,9 @@ export async function tallyDrift(
 
 /**
  * The drift figures per registered model from its weeks' counts: the weeks resting on `minPeople`
- * job seekers or more give the indexes. The sets of a model the registry no longer knows count as
- * of an unknown model.
+ * job seekers or more give the indexes. A model's version is the one frozen with its weeks, and
+ * whether it is active is the registry's now. The sets of a model the registry no longer knows
+ * count as of an unknown model: there is no reference to compare its counts with.
  */
 export function summariseDrift(
   tally: DriftTally,
@@ -244,12 +250,14 @@ export function readDriftWeek(totals: unknown): DriftWeek | undefined {
   const unknownModelSets = readNumberField(readRecord(totals), 'unknownModelSets');
   const week = readFigureWeek(totals, (row) => {
     const modelId = readStringField(row, 'modelId');
+    const modelVersion = readStringField(row, 'modelVersion');
     const totals = readNumberFields(row, ['sets', 'vectors', 'erasedSets', 'unreadableSets', 'people']);
     if (modelId === undefined || totals === undefined) return undefined;
     const counts = readCounts(row.counts);
     if (counts === null) return undefined;
     return {
       modelId,
+      ...(modelVersion === undefined ? {} : { modelVersion }),
       ...totals,
       ...(counts === undefined ? {} : { counts }),
     };
@@ -314,7 +322,8 @@ function toModelDrift(
   const shownVectors = sumOf(shown, (week) => week.vectors);
   return {
     modelId: reference.modelId,
-    modelVersion: reference.modelVersion,
+    modelVersion:
+      weeks.find((week) => week.modelVersion !== undefined)?.modelVersion ?? reference.modelVersion,
     active: reference.active,
     sets: sumOf(weeks, (week) => week.sets),
     vectors: sumOf(weeks, (week) => week.vectors),

@@ -93,8 +93,9 @@ export type FrozenFigure = 'attributions' | 'drift' | 'outcomes';
 
 /**
  * A figure's totals over one week, row by row (a model version, a source), as they are frozen:
- * counts and sums only, no person named. A row resting on fewer job seekers than the minimum keeps
- * its counts only, without the sums that would give their values.
+ * counts and sums only, with the number of job seekers they rest on, no person named. The minimum
+ * of people is applied when the week is read, not when it is frozen. A row frozen before that,
+ * resting on fewer job seekers than the minimum then, keeps its counts only: it stays withheld.
  */
 export interface FigureWeek<R> {
   rows: R[];
@@ -132,8 +133,9 @@ export function groupWeekRows<R>(
 }
 
 /**
- * The week rows that may be shown (their sums kept when frozen, and resting on `minPeople` people or
- * more), and how many others had someone, but were left out.
+ * The week rows that may be shown (resting on `minPeople` people or more, the minimum in force now,
+ * and their sums frozen: a row frozen withheld has none), and how many others had someone, but
+ * were left out.
  */
 export function splitWeekRows<R extends WeekRow>(
   rows: readonly R[],

@@ -86,11 +86,14 @@ export interface OutcomeWeekRow {
   outcomesKnown: number;
   /** The job seekers whose outcomes the week's entry share would give back. */
   people: number;
-  /** Left out of a week resting on too few job seekers. */
+  /**
+   * Kept whatever the week's people, the minimum being applied when the week is read; absent from
+   * the weeks frozen withheld before that (they stay withheld).
+   */
   entered?: number;
   /** Those of them whose employment is known. */
   employmentPeople: number;
-  /** Left out of a week whose employment is known for too few job seekers. */
+  /** As `entered`, for the employment share and the mean score. */
   employment?: { known: number; employed: number; scoreSum: number; scored: number };
 }
 
@@ -105,11 +108,7 @@ export async function computeOutcomeStats(
   openPersonal: OpenPersonalPart,
   minPeople: number,
 ): Promise<OutcomeRow[]> {
-  return summariseOutcomes(
-    await tallyOutcomes(events, period, openPersonal, minPeople),
-    published,
-    minPeople,
-  );
+  return summariseOutcomes(await tallyOutcomes(events, period, openPersonal), published, minPeople);
 }
 
 /**
@@ -120,15 +119,14 @@ export async function computeOutcomeStats(
  * when an outcome is recorded or replaced later; within a week, the last write per person and
  * course counts. An outcome followed by an objection of its person is left out (the objection ends
  * this processing); one recorded after a withdrawal counts again. An erased person's can no longer
- * be opened: left out. A week whose outcomes are those of fewer than `minPeople` job seekers keeps
- * no entry count, and one whose outcomes with employment known are those of fewer than `minPeople`
- * no employment totals (see `figurePeriodOf` for why weeks).
+ * be opened: left out. Every week keeps its totals with its counts of people, whatever those
+ * counts: the minimum in force when the figures are read leaves out the weeks below it (see
+ * `figurePeriodOf` for why weeks).
  */
 export async function tallyOutcomes(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   period: { from?: string; to?: string },
   openPersonal: OpenPersonalPart,
-  minPeople: number,
 ): Promise<OutcomeTally> {
   const rows = new Map<string, RowTotals>();
   const rowOf = (source: ItemSource, model: OutcomeRow['model']) => {
@@ -171,24 +169,19 @@ export async function tallyOutcomes(
     tally.people.set(key, weeks.countPeople());
     for (const [start, week] of weeks.entries()) {
       const weekRows = tally.weeks.get(start)?.rows ?? [];
-      const shown = week.people.size >= minPeople;
       weekRows.push({
         model,
         source,
         outcomesKnown: week.outcomesKnown,
         people: week.people.size,
-        ...(shown ? { entered: week.entered } : {}),
+        entered: week.entered,
         employmentPeople: week.employmentPeople.size,
-        ...(shown && week.employmentPeople.size >= minPeople
-          ? {
-              employment: {
-                known: week.employmentKnown,
-                employed: week.employed,
-                scoreSum: week.scoreSum,
-                scored: week.scored,
-              },
-            }
-          : {}),
+        employment: {
+          known: week.employmentKnown,
+          employed: week.employed,
+          scoreSum: week.scoreSum,
+          scored: week.scored,
+        },
       });
       tally.weeks.set(start, { rows: weekRows });
     }

@@ -18,7 +18,8 @@ import {
  * The events the oversight figures are computed from (never from the operational tables): the
  * review of a set, over within its lifetime and ended by its publication, discard (a withdrawal or
  * a recall included) or expiry, and then the job seeker's readings of its explanations and answers,
- * which come at any time after publication.
+ * which come at any time after publication, until the set is retracted (its items are no longer
+ * shown to the person).
  */
 export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.generated',
@@ -33,6 +34,7 @@ export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
 export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = [
   'explanation.opened',
   'feedback.given',
+  'recommendation.retracted',
 ];
 
 /** The period and threshold of an oversight report. */
@@ -139,6 +141,14 @@ interface SetState {
 interface PublishedSet {
   setId: string;
   group: GroupTotals;
+  itemIds: string[];
+}
+
+/** A published item: whether its explanation was read, and the job seeker's last answer, both counted in its row. */
+interface PublishedItem {
+  set: PublishedSet;
+  explained: boolean;
+  answer?: string;
 }
 
 /** What a row is computed from, gathered while the events are read. */
@@ -190,21 +200,20 @@ export async function computeOversightStats(
  * only while its review can still change: once the set is published, discarded (withdrawn or
  * recalled too) or expired, its figures go into its row and the state is dropped, so that a period
  * of any length holds the sets still under review, not every set of the period. Of a published set
- * only its items are kept, with their set, for the readings and answers that come at any time after
- * (a retraction changes none of the figures).
+ * only its items are kept, with their set, for the readings and answers that come at any time after:
+ * each goes into its row as it comes, and the items go when the set is retracted, after which none
+ * can come (a retraction changes none of the figures).
  */
 export class OversightTally {
   private readonly groups = new Map<string, GroupTotals>();
   private readonly openSets = new Map<string, SetState>();
+  /** The published sets not retracted, by id. */
+  private readonly publishedSets = new Map<string, PublishedSet>();
   /**
-   * The set of each published item, for the job seekers' readings and answers (an answer logged
-   * before `feedback.given` carried its set names the item only).
+   * The items of those sets, for the job seekers' readings and answers (an answer logged before
+   * `feedback.given` carried its set names the item only).
    */
-  private readonly publishedItems = new Map<string, PublishedSet>();
-  /** Published items whose explanation was read. */
-  private readonly explainedItems = new Set<string>();
-  /** Each published item's last answer from the job seeker. */
-  private readonly answers = new Map<string, string>();
+  private readonly publishedItems = new Map<string, PublishedItem>();
 
   constructor(private readonly options: OversightOptions) {}
 
@@ -213,22 +222,32 @@ export class OversightTally {
     return this.openSets.size;
   }
 
+  /** Items of the period's published sets not retracted: the only ones held for the readings and answers. */
+  get publishedItemCount(): number {
+    return this.publishedItems.size;
+  }
+
   /** Takes the next event of the log (in seq order) into the figures. */
   add(event: EventContent): void {
     const payload = readRecord(event.payload);
     if (event.type === 'feedback.given') {
-      const itemId = readStringField(payload, 'itemId');
+      const item = this.publishedItems.get(readStringField(payload, 'itemId') ?? '');
       const response = readStringField(payload, 'response');
-      if (itemId !== undefined && response !== undefined && this.publishedItems.has(itemId))
-        this.answers.set(itemId, response);
+      if (item !== undefined && response !== undefined) takeAnswer(item, response);
       return;
     }
     const setId = readStringField(payload, 'setId');
     if (setId === undefined) return;
     if (event.type === 'explanation.opened') {
-      const itemId = readStringField(payload, 'itemId');
-      if (itemId !== undefined && this.publishedItems.get(itemId)?.setId === setId)
-        this.explainedItems.add(itemId);
+      const item = this.publishedItems.get(readStringField(payload, 'itemId') ?? '');
+      if (item !== undefined && item.set.setId === setId && !item.explained) {
+        item.explained = true;
+        item.set.group.explanationsOpened += 1;
+      }
+      return;
+    }
+    if (event.type === 'recommendation.retracted') {
+      this.dropPublishedSet(setId);
       return;
     }
     if (event.type === 'recommendation.generated') {
@@ -272,8 +291,9 @@ export class OversightTally {
           readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
         );
         set.group.publishedItems += published.size;
-        const shared: PublishedSet = { setId, group: set.group };
-        for (const itemId of published) this.publishedItems.set(itemId, shared);
+        const shared: PublishedSet = { setId, group: set.group, itemIds: [...published] };
+        this.publishedSets.set(setId, shared);
+        for (const itemId of published) this.publishedItems.set(itemId, { set: shared, explained: false });
         break;
       }
       case 'recommendation.discarded':
@@ -288,16 +308,6 @@ export class OversightTally {
   /** The rows, sorted by week, counselor and model, once the last event is taken. */
   toRows(): OversightRow[] {
     for (const [setId, set] of this.openSets) this.closeSet(setId, set);
-    for (const itemId of this.explainedItems) {
-      const published = this.publishedItems.get(itemId);
-      if (published !== undefined) published.group.explanationsOpened += 1;
-    }
-    this.explainedItems.clear();
-    for (const [itemId, response] of this.answers) {
-      const published = this.publishedItems.get(itemId);
-      if (published !== undefined) countInto(published.group.feedback, response);
-    }
-    this.answers.clear();
     return [...this.groups.values()]
       .sort(
         (a, b) =>
@@ -374,6 +384,26 @@ export class OversightTally {
     for (const reasonCode of set.rejectionReasons.values()) countInto(set.group.rejectionReasons, reasonCode);
     this.openSets.delete(setId);
   }
+
+  /** The set was retracted: no reading or answer of its items can come, and what came is in its row. */
+  private dropPublishedSet(setId: string): void {
+    const published = this.publishedSets.get(setId);
+    if (published === undefined) return;
+    for (const itemId of published.itemIds) this.publishedItems.delete(itemId);
+    this.publishedSets.delete(setId);
+  }
+}
+
+/** The item's last answer replaces its previous one in its row's counts. */
+function takeAnswer(item: PublishedItem, response: string): void {
+  const { feedback } = item.set.group;
+  if (item.answer !== undefined) {
+    const left = (feedback.get(item.answer) ?? 0) - 1;
+    if (left > 0) feedback.set(item.answer, left);
+    else feedback.delete(item.answer);
+  }
+  countInto(feedback, response);
+  item.answer = response;
 }
 
 function isInPeriod(instant: string, options: Pick<OversightOptions, 'from' | 'to'>): boolean {

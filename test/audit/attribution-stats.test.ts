@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeAttributionStats } from '../../src/audit/attribution-stats.ts';
+import {
+  computeAttributionStats,
+  readAttributionWeek,
+  summariseAttributions,
+  tallyAttributions,
+} from '../../src/audit/attribution-stats.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
 import {
   type OpenedPersonalPart,
@@ -93,6 +98,51 @@ describe('attribution figures', () => {
     expect(model).toMatchObject({ sets: 4, people: 4, withheld: false, withheldWeeks: 1 });
     expect(model?.features).toEqual([
       { feature: 'distanceKm', meanAbsContribution: 0.4, meanContribution: -0.4 },
+    ]);
+  });
+
+  it('keeps the sums of a week under the minimum, so that a lower minimum read later gives it', async () => {
+    const sets = ['P1', 'P2'].map((subject) => aSealedSet([{ distanceKm: -0.4 }], { subject }));
+    const tally = await tallyAttributions(sets, open);
+    const frozen = new Map(
+      [...tally.weeks].map(([week, totals]) => [
+        week,
+        readAttributionWeek(JSON.parse(JSON.stringify(totals))),
+      ]),
+    );
+    const weeks = new Map([...frozen].flatMap(([week, read]) => (read === undefined ? [] : [[week, read]])));
+    expect(summariseAttributions({ ...tally, weeks }, 3)).toEqual([
+      expect.objectContaining({ people: 2, withheld: true, withheldWeeks: 1, features: [] }),
+    ]);
+    expect(summariseAttributions({ ...tally, weeks }, 2)).toEqual([
+      expect.objectContaining({
+        withheld: false,
+        features: [expect.objectContaining({ feature: 'distanceKm' })],
+      }),
+    ]);
+  });
+
+  it('keeps withheld a week frozen without its sums, whatever the minimum', () => {
+    const week = readAttributionWeek({
+      rows: [
+        {
+          modelId: 'ebm-1.0.0',
+          modelVersion: '1.0.0',
+          sets: 2,
+          items: 2,
+          erasedSets: 0,
+          unreadableSets: 0,
+          people: 2,
+        },
+      ],
+    });
+    if (week === undefined) throw new Error('the week could not be read');
+    const tally = {
+      weeks: new Map([[0, week]]),
+      people: new Map([[JSON.stringify(['ebm-1.0.0', '1.0.0']), 2]]),
+    };
+    expect(summariseAttributions(tally, 2)).toEqual([
+      expect.objectContaining({ sets: 2, withheld: true, withheldWeeks: 1, features: [] }),
     ]);
   });
 

@@ -4,6 +4,10 @@ import {
   computeDriftStats,
   computePsi,
   type DriftReference,
+  type DriftWeek,
+  readDriftWeek,
+  summariseDrift,
+  tallyDrift,
 } from '../../src/audit/drift-stats.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
 import {
@@ -149,5 +153,35 @@ describe('drift figures', () => {
     );
     expect(shown.models[0]).toMatchObject({ people: 3, withheld: false });
     expect(shown.models[0]?.features[0]?.psi).not.toBeNull();
+  });
+
+  it('gives the model version frozen with its weeks, and whether the model is active from the registry now', async () => {
+    const tally = await tallyDrift([aSet([[1, 1]])], new Map([['ebm-1.0.0', REFERENCE]]), open);
+    const frozen = new Map<number, DriftWeek>();
+    for (const [week, totals] of tally.weeks) {
+      const read = readDriftWeek(JSON.parse(JSON.stringify(totals)));
+      if (read === undefined) throw new Error('the week could not be read back');
+      frozen.set(week, read);
+    }
+    // Later, the registry tells another version for the id (a restored database), and the model is retired.
+    const now = new Map([['ebm-1.0.0', { ...REFERENCE, modelVersion: '1.0.1', active: false }]]);
+    const { models } = summariseDrift({ ...tally, weeks: frozen }, now, 1);
+    expect(models).toEqual([
+      expect.objectContaining({ modelId: 'ebm-1.0.0', modelVersion: '1.0.0', active: false, sets: 1 }),
+    ]);
+  });
+
+  it('gives the registry version for a week frozen before the version was', () => {
+    const week = readDriftWeek({
+      unknownModelSets: 0,
+      rows: [{ modelId: 'ebm-1.0.0', sets: 1, vectors: 1, erasedSets: 0, unreadableSets: 0, people: 1 }],
+    });
+    if (week === undefined) throw new Error('the week could not be read');
+    const { models } = summariseDrift(
+      { weeks: new Map([[0, week]]), people: new Map([['ebm-1.0.0', 1]]) },
+      new Map([['ebm-1.0.0', REFERENCE]]),
+      1,
+    );
+    expect(models).toEqual([expect.objectContaining({ modelVersion: '1.0.0', withheld: true })]);
   });
 });

@@ -109,4 +109,48 @@ describe('the oversight figures over a long log', () => {
       interested: published,
     });
   });
+
+  it("holds a published set's items only until it is retracted, its readings and answers still counted", () => {
+    const tally = new OversightTally({ fastDecisionSeconds: 10 });
+    const events = [
+      anEvent('recommendation.generated', start, {
+        setId: 'kept',
+        model: { id: 'ebm-1.1.0', version: '1.1.0' },
+        items: [{ itemId: 'kept-0' }],
+      }),
+      anEvent('recommendation.published', start + 60_000, { setId: 'kept', approvedItemIds: ['kept-0'] }),
+      anEvent('recommendation.generated', start, {
+        setId: 'retracted',
+        model: { id: 'ebm-1.1.0', version: '1.1.0' },
+        items: [{ itemId: 'retracted-0' }, { itemId: 'retracted-1' }],
+      }),
+      anEvent('recommendation.published', start + 60_000, {
+        setId: 'retracted',
+        approvedItemIds: ['retracted-0', 'retracted-1'],
+      }),
+      anEvent('explanation.opened', start + 120_000, { setId: 'retracted', itemId: 'retracted-0' }),
+      anEvent('explanation.opened', start + 130_000, { setId: 'retracted', itemId: 'retracted-0' }),
+      anEvent('feedback.given', start + 140_000, { itemId: 'retracted-0', response: 'interested' }),
+      anEvent('feedback.given', start + 150_000, { itemId: 'retracted-0', response: 'contest' }),
+    ];
+    for (const event of events) tally.add(event);
+    expect(tally.publishedItemCount).toBe(3);
+    tally.add(anEvent('recommendation.retracted', start + 160_000, { setId: 'retracted' }));
+    expect(tally.publishedItemCount).toBe(1);
+    const rows = tally.toRows();
+    expect(
+      rows.map(({ sets, publishedItems, explanationsOpened, feedback }) => ({
+        sets,
+        publishedItems,
+        explanationsOpened,
+        feedback,
+      })),
+    ).toEqual(
+      expect.arrayContaining([
+        { sets: 1, publishedItems: 1, explanationsOpened: 0, feedback: {} },
+        { sets: 1, publishedItems: 2, explanationsOpened: 1, feedback: { contest: 1 } },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+  });
 });

@@ -1286,6 +1286,9 @@ export interface paths {
          *     seekers. Each week is frozen the first time it is given (with `AUDIT_MIN_PEOPLE` above 1): later answers give
          *     it as it was then, whoever was erased since, so that no two answers differ by one person; only `people`,
          *     counted from the log at each read, drops. A week first given after an erasure leaves the person out.
+         *     `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
+         *     given below it; lowered, it gives the weeks withheld before, as frozen (except those frozen withheld by
+         *     earlier versions, which hold no sums).
          */
         get: operations["getAttributionStats"];
         put?: never;
@@ -3381,7 +3384,9 @@ export interface components {
         };
         ModelDrift: {
             modelId: string;
+            /** @description The version that scored the sets, as frozen with the weeks. */
             modelVersion: string;
+            /** @description Whether the model is the active one now (read from the registry at each answer). */
             active: boolean;
             sets: number;
             /** @description Feature vectors compared (one per suggested item). */
