@@ -1,3 +1,4 @@
+import { formatFrenchWeeks } from '../shared/french-weeks.ts';
 import { FEATURES, type FeatureDefinition, type FeatureKind, type UnknownPlace } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
 
@@ -264,7 +265,8 @@ const SIGNED_FORMAT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2,
 
 /**
  * Values a counselor reads as words or percentages rather than as the model's codes: the match
- * level of the target occupation, and the shares (0 to 1).
+ * level of the target occupation, the shares (0 to 1), and the weeks to the start in days or whole
+ * weeks, with what a value below zero means.
  */
 const VALUE_WORDS: ReadonlyMap<string, (value: number) => string> = new Map([
   [
@@ -273,7 +275,14 @@ const VALUE_WORDS: ReadonlyMap<string, (value: number) => string> = new Map([
   ],
   ['employmentRate', formatPercent],
   ['skillsCoverage', formatPercent],
+  ['weeksToStart', describeWeeksToStart],
 ]);
+
+/** The weeks to the session's start; below zero, it starts before the person is available. */
+function describeWeeksToStart(weeks: number): string {
+  const span = formatFrenchWeeks(weeks);
+  return weeks < 0 ? `début ${span} avant la disponibilité de la personne` : span;
+}
 
 function formatValue(attribution: Attribution): string {
   if (KINDS.get(attribution.feature) === 'binary') {

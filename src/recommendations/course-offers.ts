@@ -18,6 +18,16 @@ export async function findWithdrawnCourseIds(
   return listWithdrawnCourseIds(items, await readOfferedSessions(courses, items, trx));
 }
 
+/**
+ * Why a person can no longer go to a course: the catalog withdrew it, cancelled the session planned
+ * when it was suggested or added (`session`: that one) and plans none now, or holds only a session
+ * starting today or before (`session`: that one, too late to join).
+ */
+export type Unavailability =
+  | { reason: 'withdrawn' }
+  | { reason: 'session_cancelled'; session: string }
+  | { reason: 'session_started'; session: string };
+
 /** A course published to a person, as the catalog offers it to them now. */
 export interface CourseOffer {
   /**
@@ -30,6 +40,8 @@ export interface CourseOffer {
    * none is planned); it differs from the snapshot's when the catalog moved the session.
    */
   nextSessionStart: string | null;
+  /** Why it is not available (null while it is), for the counselor's warnings. */
+  unavailability: Unavailability | null;
 }
 
 /**
@@ -104,14 +116,22 @@ function judgeCourseOffer(
   session: string | null | undefined,
   today: number,
 ): CourseOffer {
-  const gone: CourseOffer = { available: false, nextSessionStart: null };
-  if (session === undefined) return gone;
+  const gone = (unavailability: Unavailability): CourseOffer => ({
+    available: false,
+    nextSessionStart: null,
+    unavailability,
+  });
+  if (session === undefined) return gone({ reason: 'withdrawn' });
   if (session === null || !hasReadableSession({ nextSessionStart: session })) {
-    return kept.nextSessionStart === null ? { available: true, nextSessionStart: null } : gone;
+    return kept.nextSessionStart === null
+      ? { available: true, nextSessionStart: null, unavailability: null }
+      : gone({ reason: 'session_cancelled', session: kept.nextSessionStart });
   }
   // A session starting today is too late to join, as a counselor adding it is warned
   // (`session_passed`) and the suggestions leave it out: only one after today is still open.
-  return parseIsoDay(session) <= today ? gone : { available: true, nextSessionStart: session };
+  return parseIsoDay(session) <= today
+    ? gone({ reason: 'session_started', session })
+    : { available: true, nextSessionStart: session, unavailability: null };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
+import type { Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
-import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
+import { isOnCaseloadOf, type JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -19,7 +20,12 @@ import {
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import { type AdditionWarning, splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
+import {
+  type AdditionWarning,
+  type AdditionWarningCode,
+  splitAdditionWarningCodes,
+  warnAboutAddition,
+} from './addition-warnings.ts';
 import { findWithdrawnCourseIds, refuseWithdrawnCourses } from './course-offers.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
@@ -27,6 +33,7 @@ import {
   closeSet,
   computeExpiry,
   countPending,
+  type EarlierModelSuggestion,
   findReasonCode,
   type ItemSource,
   MODEL_FAULT_REASON,
@@ -40,6 +47,7 @@ import {
   secondsSincePreviousAct,
   settlePublicationTime,
   snapshotCourse,
+  UNDECIDED,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retract-set.ts';
@@ -110,8 +118,31 @@ export interface ItemDecisionFigure {
   seconds: number | null;
 }
 
-/** What a review action warns about without refusing it: its free text, or a course added by hand. */
-export type ReviewWarning = ScreeningWarning<WarnedField> | AdditionWarning | SessionWarning;
+/**
+ * What the suggestions' hard filters would have said of a course of the counselor's blind-first
+ * shortlist that the set takes as an item (`itemId`): the addition's warnings, for one of the picks.
+ */
+export interface ShortlistWarning extends Omit<AdditionWarning, 'field'> {
+  field: 'courseIds';
+  itemId: string;
+}
+
+/**
+ * What a review action warns about without refusing it: its free text, a course added by hand or
+ * shortlisted, a course whose session closed.
+ */
+export type ReviewWarning =
+  | ScreeningWarning<WarnedField>
+  | AdditionWarning
+  | ShortlistWarning
+  | SessionWarning;
+
+/**
+ * The reason kept with a course of the counselor's blind-first shortlist that the model did not
+ * suggest, taken into the set as their item: in the counselor's view and the person's data export.
+ */
+export const SHORTLIST_PICK_REASON =
+  'retenue par le conseiller dans sa propre sélection, avant de voir les propositions de l’IA (mode à l’aveugle)';
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
@@ -311,29 +342,11 @@ export class ReviewService {
           trx,
         );
         const item: RecommendationItem = {
-          id: createTimeOrderedId(),
-          course: snapshotCourse(course),
-          rank: null,
-          displayOrder: null,
-          score: null,
-          features: null,
-          attributions: [],
-          counselorExplanation: `Ajoutée par le conseiller : ${reason}`,
-          seekerExplanation: {
-            summary: 'Votre conseiller vous propose cette formation après avoir étudié votre situation.',
-            reasons: [],
-          },
-          source: 'counselor',
+          ...createCounselorItem(course, reason, earlier),
           decision: 'approved',
-          reasonCode: null,
-          comment: null,
           decidedBy: counselor.subject,
           decidedAt: now.toISOString(),
           decisionSeconds: secondsSinceOpened(set, now),
-          addedReason: reason,
-          // The model's earlier suggestion of the same course is told with it: a course seen among
-          // the model's suggestions and then added by hand is not one the AI had no part in.
-          earlierModelSuggestion: earlier ?? null,
         };
         set.items.push(item);
         const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
@@ -385,7 +398,8 @@ export class ReviewService {
   }
 
   /**
-   * Blind-first: the counselor's own picks, before the model's items are shown. Showing them
+   * Blind-first: the counselor's own picks, before the model's items are shown; those the model did
+   * not suggest join the set as the counselor's items, still to decide (record 0003). Showing them
    * withdraws the person's other sets still awaiting a shortlist (they hold the same suggestions);
    * a shortlist made once the person's suggestions were shown in another recent set is recorded as
    * not blind (`modelSeenBefore`), and the figures leave it out of the overlap (record 0003).
@@ -398,10 +412,14 @@ export class ReviewService {
   ): Promise<ReviewResult> {
     // Read before the set's transaction and judged inside it, as for an addition.
     const unknown: string[] = [];
+    const picked: Course[] = [];
     for (const courseId of courseIds) {
       const course = await this.deps.courses.findById(courseId);
       if (course === undefined || !course.active) unknown.push(courseId);
+      else picked.push(course);
     }
+    const stored = await this.deps.store.findById(setId);
+    const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
     return this.change(
       counselor,
       setId,
@@ -419,6 +437,9 @@ export class ReviewService {
         const modelSeenBefore = await wasModelShownBefore(this.deps, trx, set, now);
         set.shortlist = { courseIds, submittedAt: now.toISOString(), overlap };
         set.status = 'pending_review';
+        // The picks the model did not suggest join the set as the counselor's items, still to decide
+        // like the model's: they named them for the person, and should not have to add them again.
+        const picks = await this.takePicks(set, picked, modelCourses, seeker, now, trx);
         // The person's other sets awaiting a shortlist hold the same suggestions, now shown: a
         // shortlist "of one's own" on them could copy this set's items.
         const awaiting = (await this.deps.store.findOpenForSeeker(set.seekerId, trx, 'model')).filter(
@@ -427,7 +448,13 @@ export class ReviewService {
         const withdrawnSetIds = await withdrawSets(this.deps, trx, awaiting, {
           reason: 'les propositions de l’IA pour la personne ont été montrées dans une autre sélection',
         });
+        const profileWarnings = Object.fromEntries(
+          picks.logged
+            .filter((pick) => pick.aboutPerson.length > 0)
+            .map((pick) => [pick.itemId, pick.aboutPerson]),
+        );
         return {
+          warnings: picks.warnings,
           events: [
             {
               type: 'shortlist.submitted',
@@ -440,12 +467,70 @@ export class ReviewService {
                 modelSeenBefore,
                 secondsSinceOpened: secondsSinceOpened(set, now),
                 withdrawnSetIds,
+                addedItems: picks.logged.map(({ aboutPerson: _sealed, ...inClear }) => inClear),
               },
+              // What the person's level or home gave is sealed, as for an addition.
+              ...(Object.keys(profileWarnings).length === 0 ? {} : { personal: { profileWarnings } }),
             },
           ],
         };
       },
     );
+  }
+
+  /**
+   * Takes the courses of a blind-first shortlist that the model did not suggest into the set, as the
+   * counselor's items still to decide (`SHORTLIST_PICK_REASON`), with the warnings an addition of each
+   * would give, naming its item; and what the shortlist's event logs of each (the codes worked out
+   * from the person's profile apart, to seal).
+   */
+  private async takePicks(
+    set: RecommendationSet,
+    picked: readonly Course[],
+    modelCourses: ReadonlySet<string>,
+    seeker:
+      | Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>
+      | undefined,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<{
+    warnings: ShortlistWarning[];
+    logged: Array<{
+      itemId: string;
+      courseId: string;
+      earlierModelSetId: string | null;
+      warnings: AdditionWarningCode[];
+      aboutPerson: AdditionWarningCode[];
+    }>;
+  }> {
+    const warnings: ShortlistWarning[] = [];
+    const logged = [];
+    for (const course of picked.filter((pick) => !modelCourses.has(pick.id))) {
+      const earlier = await this.deps.store.findEarlierModelSuggestion(
+        { seekerId: set.seekerId, setId: set.id, courseId: course.id, at: now.toISOString() },
+        trx,
+      );
+      const item = createCounselorItem(course, SHORTLIST_PICK_REASON, earlier);
+      set.items.push(item);
+      const found = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
+      for (const warning of found) {
+        warnings.push({
+          ...warning,
+          field: 'courseIds',
+          itemId: item.id,
+          message: `course ${course.id} "${course.title}" (item ${item.id}): ${warning.message}`,
+        });
+      }
+      const codes = splitAdditionWarningCodes(found);
+      logged.push({
+        itemId: item.id,
+        courseId: course.id,
+        earlierModelSetId: earlier?.setId ?? null,
+        warnings: codes.aboutCourse,
+        aboutPerson: codes.aboutPerson,
+      });
+    }
+    return { warnings, logged };
   }
 
   /**
@@ -763,6 +848,35 @@ export class ReviewService {
     for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
     return result;
   }
+}
+
+/**
+ * A course the counselor chose, as an item still to decide: by hand with their reason (an addition),
+ * or in their blind-first shortlist. The model's earlier suggestion of the same course is told with
+ * it: a course seen among the model's suggestions and then chosen is not one the AI had no part in.
+ */
+function createCounselorItem(
+  course: Course,
+  reason: string,
+  earlier: EarlierModelSuggestion | undefined,
+): RecommendationItem {
+  return {
+    id: createTimeOrderedId(),
+    course: snapshotCourse(course),
+    rank: null,
+    score: null,
+    features: null,
+    attributions: [],
+    counselorExplanation: `Ajoutée par le conseiller : ${reason}`,
+    seekerExplanation: {
+      summary: 'Votre conseiller vous propose cette formation après avoir étudié votre situation.',
+      reasons: [],
+    },
+    source: 'counselor',
+    addedReason: reason,
+    earlierModelSuggestion: earlier ?? null,
+    ...UNDECIDED,
+  };
 }
 
 function findItem(set: RecommendationSet, itemId: string): RecommendationItem {

@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import type { CourseStore } from '../courses/course-store.ts';
-import { findCourseOffers } from './course-offers.ts';
+import { findCourseOffers, type Unavailability } from './course-offers.ts';
 import type { RecommendationItem } from './recommendation.ts';
 
 /**
  * An approved course the person will read as no longer available: the catalog still offers it, but
  * cancelled the session planned when it was suggested or added, or its session starts today or
- * before (too late to join). Not refused: the catalog may plan another session, and the counselor
- * may want the person to see the course all the same; told, so that it is not published unknowingly.
+ * before (too late to join); the message says which, since the counselor's next step differs (look
+ * for a new session, or tell the person the one planned has begun). Not refused: the catalog may plan
+ * another session, and the counselor may want the person to see the course all the same; told, so
+ * that it is not published unknowingly.
  */
 export interface SessionWarning {
   code: 'session_unavailable';
@@ -30,19 +32,23 @@ export async function warnAboutClosedSessions(
 ): Promise<SessionWarning[]> {
   const offered = items.filter((item) => !withdrawnCourseIds.has(item.course.id));
   const offers = await findCourseOffers(courses, offered, now, trx);
-  return offered.flatMap((item) =>
-    offers.get(item.id)?.available === false
-      ? [
-          {
-            code: 'session_unavailable' as const,
-            field: 'courseId' as const,
-            itemId: item.id,
-            message:
-              `course ${item.course.id} "${item.course.title}" (item ${item.id}): the catalog no longer plans the ` +
-              `session${item.course.nextSessionStart === null ? '' : ` of ${item.course.nextSessionStart}`}, or it starts ` +
-              'today or before: the person will read the course as no longer available',
-          },
-        ]
-      : [],
-  );
+  return offered.flatMap((item) => {
+    const unavailability = offers.get(item.id)?.unavailability ?? null;
+    if (unavailability === null || unavailability.reason === 'withdrawn') return [];
+    return [
+      {
+        code: 'session_unavailable' as const,
+        field: 'courseId' as const,
+        itemId: item.id,
+        message: `course ${item.course.id} "${item.course.title}" (item ${item.id}): ${describeClosedSession(unavailability)}: the person will read the course as no longer available`,
+      },
+    ];
+  });
+}
+
+/** Which of the two closed the session, in the counselor's words. */
+function describeClosedSession(unavailability: Exclude<Unavailability, { reason: 'withdrawn' }>): string {
+  return unavailability.reason === 'session_cancelled'
+    ? `the catalog cancelled its session of ${unavailability.session} and plans no other`
+    : `its session starts on ${unavailability.session}, today or before (the day in France), too late to join`;
 }

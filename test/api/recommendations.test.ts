@@ -65,6 +65,18 @@ describe('suggestions API', () => {
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     });
 
+    it("writes the weeks before a session starts in the counselor's explanation as a person would, without decimals", async () => {
+      // Available 10 days before the courses' session of 11 January 2027: 1.43 weeks to the model.
+      await syncSeeker(t, 'js-weeks', aWorkflowSeeker({ availableFrom: '2027-01-01' }));
+      const { set } = await createSet(t, counselor, 'js-weeks');
+      const told = set.items.map((item) => item.explanation).filter((text) => text.includes('Semaines'));
+      expect(told.length).toBeGreaterThan(0);
+      for (const text of told) {
+        expect(text).toContain('Semaines avant le début = environ 1 semaine (');
+        expect(text).not.toMatch(/Semaines avant le début = [^(]*\d,\d/);
+      }
+    });
+
     it('keeps only the top-k items asked for', async () => {
       const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
       expect(set.items.map((item) => item.rank)).toEqual([1, 2]);

@@ -118,9 +118,10 @@ describe('a published course whose session the catalog cancelled or moved', () =
         code: 'session_unavailable',
         field: 'courseId',
         itemId: approved.itemId,
-        message: expect.stringContaining(approved.course.id),
+        message: expect.stringContaining(`${approved.course.id} "${approved.course.title}"`),
       },
     ]);
+    expect(published.body.warnings[0].message).toContain('cancelled its session of 2027-01-11');
   });
 
   it('warns the counselor approving a course whose session starts today in France, and not one whose session is ahead', async () => {
@@ -139,6 +140,48 @@ describe('a published course whose session the catalog cancelled or moved', () =
     });
     expect(ahead.status).toBe(200);
     expect(ahead.body.warnings ?? []).toEqual([]);
+  });
+
+  it('tells the counselor whether the catalog cancelled the session or it starts today or before (session_unavailable)', async () => {
+    await syncSeeker(t, 'js-which-closure');
+    const { set, etag } = await createSet(t, counselor, 'js-which-closure', { limit: 2 });
+    const [cancelled, started] = set.items;
+    if (cancelled === undefined || started === undefined) throw new Error('two items are needed');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(clock.now());
+    await planSession(cancelled.course.id, null);
+    await planSession(started.course.id, today);
+
+    const first = await decide(t, counselor, set.id, cancelled.itemId, etag, { decision: 'approve' });
+    const second = await decide(t, counselor, set.id, started.itemId, String(first.headers.etag), {
+      decision: 'approve',
+    });
+
+    expect(first.status).toBe(200);
+    expect(first.body.warnings).toEqual([
+      {
+        code: 'session_unavailable',
+        field: 'courseId',
+        itemId: cancelled.itemId,
+        message: `course ${cancelled.course.id} "${cancelled.course.title}" (item ${cancelled.itemId}): the catalog cancelled its session of 2027-01-11 and plans no other: the person will read the course as no longer available`,
+      },
+    ]);
+    expect(second.status).toBe(200);
+    expect(second.body.warnings).toEqual([
+      {
+        code: 'session_unavailable',
+        field: 'courseId',
+        itemId: started.itemId,
+        message: `course ${started.course.id} "${started.course.title}" (item ${started.itemId}): its session starts on ${today}, today or before (the day in France), too late to join: the person will read the course as no longer available`,
+      },
+    ]);
+    // Publishing warns about both, each in its own words.
+    const published = await act(t, counselor, set.id, 'publish', String(second.headers.etag), {});
+    expect(published.status).toBe(200);
+    const messages = (published.body.warnings as Array<{ message: string }>).map((w) => w.message);
+    expect(messages).toEqual([
+      expect.stringContaining('cancelled its session of 2027-01-11'),
+      expect.stringContaining(`starts on ${today}, today or before`),
+    ]);
   });
 
   it('warns the second reviewer approving a course whose session the catalog cancelled since it was handed on (session_unavailable)', async () => {

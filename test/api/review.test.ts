@@ -861,7 +861,8 @@ describe('review API', () => {
           itemsHidden: false,
           shortlist: { courseIds: shortlist, overlap: 2 },
         });
-        expect(res.body.items).toHaveLength(3);
+        // The model's three, and the counselor's own pick the model did not suggest.
+        expect(res.body.items).toHaveLength(4);
 
         const events = await t.container.decisionLog.decisionLog.listEvents({
           types: ['shortlist.submitted'],
@@ -872,6 +873,80 @@ describe('review API', () => {
           shortlistSize: 3,
           modelItemCount: 3,
         });
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it("takes the shortlisted courses the model did not suggest into the set as the counselor's items, still to decide, logged with the shortlist", async () => {
+      await putSettings(t, { blindFirst: true });
+      try {
+        await syncSeeker(t, 'js-blind-picks');
+        const { set: created } = await createSet(t, counselor, 'js-blind-picks', { limit: 2 });
+        const { set, etag } = await readSet(t, counselor, created.id);
+        const modelCourses = (
+          await t.container.services.recommendations.getRecommendationSet(
+            { subject: 'c-001', roles: ['counselor'] },
+            set.id,
+          )
+        ).set.items.map((item) => item.course.id);
+        // One the model suggested too, one near the person it left out (past its top 2), one in Paris.
+        const modelCourse = modelCourses[0];
+        const leftOut = REACHABLE_COURSE_IDS.find((id) => !modelCourses.includes(id));
+        if (modelCourse === undefined || leftOut === undefined)
+          throw new Error('a reachable course left out');
+
+        const res = await act(t, counselor, set.id, 'shortlist', etag, {
+          courseIds: [modelCourse, leftOut, 'PARIS-AS'],
+        });
+
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body.shortlist).toMatchObject({ overlap: 1 });
+        const picks = (res.body.items as ItemBody[]).filter((item) => item.source === 'counselor');
+        expect(picks.map((item) => item.course.id)).toEqual([leftOut, 'PARIS-AS']);
+        for (const pick of picks) {
+          expect(pick).toMatchObject({ decision: 'pending', rank: null, score: null, attributions: [] });
+          expect(pick.explanation).toContain(
+            'dans sa propre sélection, avant de voir les propositions de l’IA',
+          );
+        }
+        const paris = picks[1];
+        if (paris === undefined) throw new Error('the Paris course is an item');
+        // The hard filters speak as for an addition, naming the pick's item.
+        expect(res.body.warnings).toEqual([
+          {
+            code: 'beyond_mobility_radius',
+            field: 'courseIds',
+            itemId: paris.itemId,
+            message: expect.stringContaining(`course PARIS-AS "Aide-soignant" (item ${paris.itemId}): `),
+          },
+        ]);
+        // Still to decide like any item: the set cannot be published before.
+        const early = await act(t, counselor, set.id, 'publish', String(res.headers.etag));
+        expect(early.status).toBe(409);
+        const rejected = await decide(t, counselor, set.id, paris.itemId, String(res.headers.etag), {
+          decision: 'reject',
+          reasonCode: 'too_far',
+        });
+        expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+
+        const { decisionLog, subjectKeyring } = t.container.decisionLog;
+        const event = (await decisionLog.listEvents({ types: ['shortlist.submitted'], limit: 1000 })).find(
+          (logged) => logged.payload.setId === set.id,
+        );
+        const [first, second] = picks;
+        expect(event?.payload.addedItems).toEqual([
+          { itemId: first?.itemId, courseId: leftOut, earlierModelSetId: null, warnings: [] },
+          { itemId: paris.itemId, courseId: 'PARIS-AS', earlierModelSetId: null, warnings: [] },
+        ]);
+        expect(second).toBe(paris);
+        // What the person's home gave is sealed, as for an addition.
+        expect(await subjectKeyring.decryptPersonal(String(event?.personal))).toEqual({
+          status: 'readable',
+          value: { profileWarnings: { [paris.itemId]: ['beyond_mobility_radius'] } },
+        });
+        const added = await decisionLog.listEvents({ types: ['item.added'], limit: 1000 });
+        expect(added.filter((logged) => logged.payload.setId === set.id)).toEqual([]);
       } finally {
         await putSettings(t, {});
       }

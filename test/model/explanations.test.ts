@@ -53,6 +53,25 @@ describe('rankAttributions', () => {
 describe('writeCounselorExplanation', () => {
   const text = writeCounselorExplanation(0.7234, MIXED, null);
 
+  it('writes the weeks before a session starts as a person would: days under a week, whole weeks, or about so many weeks', () => {
+    // As the model reads them: days divided by seven, through float32.
+    const told = (days: number) =>
+      writeCounselorExplanation(
+        0.5,
+        attributionsFor({ weeksToStart: 0.3 }, { weeksToStart: Math.fround(days / 7) }),
+        null,
+      );
+    expect(told(279)).toContain('Semaines avant le début = environ 40 semaines (+0,30)');
+    expect(told(280)).toContain('Semaines avant le début = 40 semaines (+0,30)');
+    expect(told(10)).toContain('Semaines avant le début = environ 1 semaine (+0,30)');
+    expect(told(3)).toContain('Semaines avant le début = 3 jours (+0,30)');
+    expect(told(0)).toContain('Semaines avant le début = 0 jour (+0,30)');
+    expect(told(-16)).toContain(
+      'Semaines avant le début = début environ 2 semaines avant la disponibilité de la personne (+0,30)',
+    );
+    expect(told(279)).not.toMatch(/\d,\d+ semaine/);
+  });
+
   it('gives the estimated chance and the main reasons with numbers', () => {
     expect(text).toContain('Chance estimée de retour à l’emploi à 6 mois : 72 %.');
     expect(text).toContain(
@@ -166,7 +185,9 @@ describe('the job seeker’s text', () => {
       'la formation correspond au métier que vous visez',
     ]);
     expect(jobSeekerText).not.toContain(soon);
-    expect(counselorText).toContain('Semaines avant le début = -0,14 (+0,40)');
+    expect(counselorText).toContain(
+      'Semaines avant le début = début 1 jour avant la disponibilité de la personne (+0,40)',
+    );
     const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
     expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
   });

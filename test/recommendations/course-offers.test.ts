@@ -19,7 +19,7 @@ function aCatalog(sessions: Record<string, string | null>) {
 }
 
 describe('how a published course is offered to the person now', () => {
-  it('compares each item’s course with the catalog, on the day in France', async () => {
+  it('compares each item’s course with the catalog, on the day in France, saying why one is no longer available', async () => {
     const items = [
       anItem('same', '2027-01-11'),
       anItem('moved', '2027-01-11'),
@@ -43,17 +43,23 @@ describe('how a published course is offered to the person now', () => {
       items,
       NOW,
     );
+    const open = (nextSessionStart: string | null) => ({
+      available: true,
+      nextSessionStart,
+      unavailability: null,
+    });
+    const gone = (unavailability: object) => ({ available: false, nextSessionStart: null, unavailability });
     expect(Object.fromEntries(offers)).toEqual({
-      same: { available: true, nextSessionStart: '2027-01-11' },
-      moved: { available: true, nextSessionStart: '2027-03-01' },
-      withdrawn: { available: false, nextSessionStart: null },
-      cancelled: { available: false, nextSessionStart: null },
+      same: open('2027-01-11'),
+      moved: open('2027-03-01'),
+      withdrawn: gone({ reason: 'withdrawn' }),
+      cancelled: gone({ reason: 'session_cancelled', session: '2027-01-11' }),
       // Added by hand with no session planned: nothing was cancelled since.
-      'never-planned': { available: true, nextSessionStart: null },
-      'broken-by-hand': { available: false, nextSessionStart: null },
+      'never-planned': open(null),
+      'broken-by-hand': gone({ reason: 'session_cancelled', session: '2027-01-11' }),
       // Too late to join, as the counselor adding it is warned (session_passed).
-      today: { available: false, nextSessionStart: null },
-      passed: { available: false, nextSessionStart: null },
+      today: gone({ reason: 'session_started', session: '2026-12-01' }),
+      passed: gone({ reason: 'session_started', session: '2026-11-30' }),
     });
   });
 

@@ -665,7 +665,7 @@ export interface paths {
         put?: never;
         /**
          * Submit the counselor's own shortlist (blind-first mode)
-         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). The overlap with the model is recorded; an empty shortlist is counted apart in the oversight figures (`emptyShortlists`), where the overlap leaves it out. Showing the items withdraws the person's other sets still awaiting a shortlist (they hold the same suggestions). A shortlist made once the model's suggestions for the person were shown to a counselor in another set, still open or made within a set's lifetime (`setTtlHours`) before, is recorded as not blind (`modelSeenBefore` in its event) and counted apart too (`shortlistsAfterModelSeen`).
+         * @description Before the model's items are shown, the counselor names the courses they would propose (possibly none). Those the model did not suggest join the set as the counselor's items (`source` `counselor`, `decision` `pending`, decided like any item before publication; their reason says they came from the blind-first shortlist), with the warnings an addition of each would give (`field` `courseIds`, `itemId` the item); the counselor does not add them again. The overlap with the model is recorded; an empty shortlist is counted apart in the oversight figures (`emptyShortlists`), where the overlap leaves it out. Showing the items withdraws the person's other sets still awaiting a shortlist (they hold the same suggestions). A shortlist made once the model's suggestions for the person were shown to a counselor in another set, still open or made within a set's lifetime (`setTtlHours`) before, is recorded as not blind (`modelSeenBefore` in its event) and counted apart too (`shortlistsAfterModelSeen`).
          */
         post: operations["submitShortlist"];
         delete?: never;
@@ -1939,7 +1939,10 @@ export interface components {
             displayOrder: number | null;
             /** @description The model's probability of a good outcome; null for additions. */
             score: number | null;
-            /** @enum {string} */
+            /**
+             * @description `counselor`: a course the counselor added (approved as added), or one of their blind-first shortlist the model did not suggest (pending until decided).
+             * @enum {string}
+             */
             source: "model" | "counselor";
             /** @enum {string} */
             decision: "pending" | "approved" | "rejected";
@@ -1950,12 +1953,12 @@ export interface components {
             decidedAt: string | null;
             /** @description Seconds from the set's opening to this decision. Null when the set was not opened before it, or when the time is unknown: the server's clock read earlier at the decision than at the opening (set back in between), and no duration is made up. */
             decisionSeconds: number | null;
-            /** @description Why the counselor added the course. */
+            /** @description Why the counselor added the course (for a course of their blind-first shortlist, that they chose it there before seeing the model's suggestions). */
             addedReason: string | null;
             earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
             /** @description Per-feature contributions, sorted by absolute contribution (empty for additions). */
             attributions: components["schemas"]["Attribution"][];
-            /** @description A short text for the counselor, with numbers. */
+            /** @description A short text for the counselor, with numbers as a person writes them (the weeks before the start in days, whole weeks or « environ N semaines », never decimals). */
             explanation: string;
         };
         /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
@@ -1968,7 +1971,8 @@ export interface components {
         /**
          * @description Something the action did not refuse but the counselor should know. `sensitive_term`: free text
          *     that seems to mention sensitive information (`terms` lists them). For a course added by hand
-         *     (`field` `courseId`), what the suggestions' hard filters would have left out: `no_session_planned`,
+         *     (`field` `courseId`), or taken into the set from the counselor's blind-first shortlist (`field`
+         *     `courseIds`, `itemId` the item), what the suggestions' hard filters would have left out: `no_session_planned`,
          *     `session_passed` (its next session is not after today, the day in France), `prerequisite_above_level` (it asks for
          *     a level above the person's), and out of reach: `beyond_mobility_radius` (held beyond the
          *     person's mobility radius, and they cannot follow it from home), `remote_not_accepted` (followed
@@ -1977,7 +1981,8 @@ export interface components {
          *     `session_unavailable` (`field` `courseId`, `itemId` the item): the catalog still offers the
          *     course but no longer plans the session it had when suggested or added, or its session starts
          *     today or before (the day in France): the person will read it as no longer available
-         *     (`courseAvailable: false`). Not refused: the catalog may plan another session.
+         *     (`courseAvailable: false`). The message says which of the two ("the catalog cancelled its session
+         *     of …", or "its session starts on …, today or before"). Not refused: the catalog may plan another session.
          */
         Warning: {
             /** @enum {string} */
@@ -1989,7 +1994,7 @@ export interface components {
             terms?: string[];
             /**
              * Format: uuid
-             * @description The item a `session_unavailable` warning is about.
+             * @description The item a `session_unavailable` warning, or a warning about a course of the blind-first shortlist, is about.
              */
             itemId?: string;
         };
