@@ -587,6 +587,11 @@ export interface paths {
          *     answer to it, neither a change of the set, whose version (ETag) stays as it is; two replies at once
          *     are taken in turn, and the second, finding nothing unanswered, is refused.
          *
+         *     An optional `Idempotency-Key` makes a retry safe after a lost answer: the same key with the same body
+         *     answers the first answer again (201, `Idempotent-Replayed: true`, the set's `contests` as they are now),
+         *     keeping and logging nothing twice, where a retry without it would find nothing unanswered (409). The same
+         *     key with another body, or another set or course, is refused (422 `idempotency-key-reused`).
+         *
          *     The message goes to the person as it is written. One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warning (`warnings`), nothing
          *     kept, unless `acknowledgeSensitiveTerms` is true, as for a publication's message. Logged as
@@ -3626,6 +3631,8 @@ export interface components {
         CourseId: components["schemas"]["ExternalId"];
         /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
         IdempotencyKey: string;
+        /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+        OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
         /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
@@ -4550,7 +4557,10 @@ export interface operations {
     replyToContest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
+            };
             path: {
                 setId: components["parameters"]["SetId"];
                 itemId: components["parameters"]["ItemId"];
@@ -4563,9 +4573,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The reply was kept and logged; the person reads it. */
+            /** @description The reply was kept and logged; the person reads it. A retry with the same `Idempotency-Key` and body answers it again (`Idempotent-Replayed`). */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4595,7 +4606,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The message holds fewer than three characters that show (`field`: `message`), or seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`); nothing was kept. */
+            /** @description The message holds fewer than three characters that show (`field`: `message`), seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or the `Idempotency-Key` was already used for another request (`idempotency-key-reused`); nothing was kept. */
             422: {
                 headers: {
                     [name: string]: unknown;
