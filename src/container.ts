@@ -204,6 +204,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         store: recommendationStore,
         jobSeekers: jobSeekerStore,
         replies: contestReplyStore,
+        idempotency: idempotencyStore,
         decisionLog,
         now,
         onWarning: metrics.countWarning,

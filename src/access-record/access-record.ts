@@ -139,9 +139,8 @@ export interface AccessRecordSet {
     required: boolean;
     firstReviewer: string | null;
     reviewer: string | null;
-    /** Who read the set awaiting its second review (by pseudonym), and when: the read an approval needs. */
-    openedBy: string | null;
-    openedAt: string | null;
+    /** Who read the set awaiting its second review (by pseudonym), and when each first did: the read an approval needs. */
+    reads: Array<{ by: string; at: string }>;
     returned: { by: string; at: string; comment: string | null } | null;
   };
   profileUsed: ProfileSnapshot | null;
@@ -277,8 +276,7 @@ export function toAccessRecordSet(
       required: secondReview.required,
       firstReviewer: staff(secondReview.firstReviewerId),
       reviewer: staff(secondReview.reviewerId),
-      openedBy: staff(secondReview.openedBy),
-      openedAt: secondReview.openedAt,
+      reads: secondReview.reads.map((read) => ({ by: pseudonymise(read.by), at: read.at })),
       returned:
         secondReview.returned === null
           ? null

@@ -36,6 +36,7 @@ import * as indexContestsByItem from '../../migrations/20261208200000_index_cont
 import * as createFrozenFigureWeeks from '../../migrations/20261209010000_create_frozen_figure_weeks.ts';
 import * as createContestReplies from '../../migrations/20261209020000_create_contest_replies.ts';
 import * as addSecondReviewOpeningToSets from '../../migrations/20261209030000_add_second_review_opening_to_sets.ts';
+import * as keepEachSecondReviewRead from '../../migrations/20261210010000_keep_each_second_review_read.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -87,6 +88,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261209010000_create_frozen_figure_weeks', createFrozenFigureWeeks],
   ['20261209020000_create_contest_replies', createContestReplies],
   ['20261209030000_add_second_review_opening_to_sets', addSecondReviewOpeningToSets],
+  ['20261210010000_keep_each_second_review_read', keepEachSecondReviewRead],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

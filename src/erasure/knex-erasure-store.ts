@@ -35,9 +35,9 @@ export class KnexErasureStore implements ErasureStore {
 }
 
 /**
- * A counselor's Idempotency-Key row names the set it created and the person it was for, under the
- * counselor's id (older rows hold the whole set). The rows that mention the person are narrowed
- * with LIKE, then kept only when the stored creation really is theirs.
+ * A counselor's Idempotency-Key row names the set it created, or the reply to a contest it wrote,
+ * and the person it was for, under the counselor's id (older rows hold the whole set). The rows that
+ * mention the person are narrowed with LIKE, then kept only when the stored answer really is theirs.
  */
 async function deleteStoredAnswers(trx: Knex.Transaction, seekerId: string): Promise<number> {
   const candidates: Array<Record<string, unknown>> = await trx('idempotency_keys')

@@ -24,6 +24,7 @@ export function createContestReplyRoutes(service: ContestReplyService): Router {
             ? {}
             : { acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms }),
         },
+        req.get('Idempotency-Key'),
       );
       const answer: ContestReplyResultBody = {
         ...toContestReplyBody(result.reply),
@@ -32,6 +33,7 @@ export function createContestReplyRoutes(service: ContestReplyService): Router {
         contests: { ...result.contests },
         ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }),
       };
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
       res.status(201).json(answer);
     },
   );

@@ -1,5 +1,12 @@
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import {
+  describeIdempotentRequest,
+  type IdempotentRequest,
+  matchFirstAnswer,
+} from '../idempotency/idempotent-request.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
@@ -16,7 +23,8 @@ import { findVisibleSet, requireActionState, requireMayTakeAction, setNotFound }
 export interface ContestReplyServiceDeps {
   store: Pick<RecommendationStore, 'findById' | 'summarizeContests'>;
   jobSeekers: Pick<JobSeekerStore, 'findById'>;
-  replies: Pick<ContestReplyStore, 'insert' | 'answerContests'>;
+  replies: Pick<ContestReplyStore, 'insert' | 'answerContests' | 'listForItem'>;
+  idempotency: IdempotencyStore;
   decisionLog: DecisionLog;
   now: () => Date;
   /** Called once per free-text warning (metrics). */
@@ -30,6 +38,20 @@ export interface ContestReplyResult {
   answeredContests: number;
   contests: SetContests;
   warnings: ScreeningWarning<WarnedField>[];
+  /** A retry with the caller's Idempotency-Key, answered as the first time, nothing written again. */
+  replayed: boolean;
+}
+
+/**
+ * What an Idempotency-Key keeps of a reply: which reply it wrote, for which person and set, and how
+ * many contests it answered; not the message, which stays in the reply alone. The person's id lets
+ * their erasure delete the key with the reply.
+ */
+interface StoredReply {
+  replyId: string;
+  seekerId: string;
+  setId: string;
+  answeredContests: number;
 }
 
 /**
@@ -46,18 +68,29 @@ export class ContestReplyService {
    * holds the person's caseload may reply (`reply_to_contest`); nothing unanswered: ConflictError
    * `no-contest-to-answer`. No If-Match: neither a contest nor its reply changes the set, and the
    * contests are marked answered under the log's lock, which keeps two replies from answering one.
+   * With an `idempotencyKey`, a retry of the same reply (same set, item and body) answers the first
+   * answer again, `replayed`, writing and logging nothing; the key used for another request: 422
+   * `idempotency-key-reused`.
    */
   async replyToContest(
     counselor: Principal,
     setId: string,
     itemId: string,
     input: { message: string; acknowledgeSensitiveTerms?: boolean },
+    idempotencyKey?: string,
   ): Promise<ContestReplyResult> {
     const { deps } = this;
     const message = requireShownText('message', input.message);
     const warnings = screenMessageToPerson(message, input.acknowledgeSensitiveTerms === true, 'send');
     const { reader } = await findVisibleSet(deps, counselor, setId);
+    const request = describeIdempotentRequest('replyToContest', `${setId}/${itemId}`, input);
     const result = await deps.decisionLog.withTransaction(async (trx) => {
+      // Under the log's lock: of two identical retries sent together, the second finds the first's key.
+      const replay =
+        idempotencyKey === undefined
+          ? undefined
+          : await this.findReplay(counselor, idempotencyKey, request, itemId, trx);
+      if (replay !== undefined) return { ...replay, warnings, replayed: true };
       const set = await deps.store.findById(setId, trx);
       if (set === undefined) throw setNotFound(setId);
       // Read again under the log's lock: a move to another caseload committed since the first look
@@ -99,15 +132,54 @@ export class ContestReplyService {
         payload: { setId, itemId, answeredContests, ...acknowledged.payload },
         personal: acknowledged.personal,
       });
+      if (idempotencyKey !== undefined) {
+        const stored: StoredReply = { replyId: reply.id, seekerId: set.seekerId, setId, answeredContests };
+        await deps.idempotency.insert(trx, {
+          subject: counselor.subject,
+          key: idempotencyKey,
+          operation: request.operation,
+          requestHash: request.requestHash,
+          responseStatus: 201,
+          responseBody: JSON.stringify(stored),
+          createdAt: reply.createdAt,
+        });
+      }
       return {
         reply,
         setId,
         answeredContests,
         contests: await deps.store.summarizeContests(setId, trx),
         warnings,
+        replayed: false,
       };
     });
-    for (const warning of result.warnings) deps.onWarning?.(warning);
+    if (!result.replayed) for (const warning of result.warnings) deps.onWarning?.(warning);
     return result;
+  }
+
+  /**
+   * The first answer to the caller's key and this reply, with the set's contests as they are now;
+   * undefined for a new key (422 if another request used it). A key outliving its reply (erased, or
+   * purged with its set) has nothing left to replay: "not found".
+   */
+  private async findReplay(
+    counselor: Principal,
+    key: string,
+    request: IdempotentRequest,
+    itemId: string,
+    trx: Knex.Transaction,
+  ): Promise<Omit<ContestReplyResult, 'warnings' | 'replayed'> | undefined> {
+    const { deps } = this;
+    const previous = matchFirstAnswer(await deps.idempotency.find(counselor.subject, key, trx), request);
+    if (previous === undefined) return undefined;
+    const stored = JSON.parse(previous.responseBody) as StoredReply;
+    const reply = (await deps.replies.listForItem(itemId, trx)).find((kept) => kept.id === stored.replyId);
+    if (reply === undefined) throw setNotFound(stored.setId);
+    return {
+      reply,
+      setId: stored.setId,
+      answeredContests: stored.answeredContests,
+      contests: await deps.store.summarizeContests(stored.setId, trx),
+    };
   }
 }

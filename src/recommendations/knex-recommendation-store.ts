@@ -16,6 +16,7 @@ import {
   type ProfileSnapshot,
   type RecommendationItem,
   type RecommendationSet,
+  type SecondReviewRead,
   type SetContests,
   type SetReplacement,
   type SetStatus,
@@ -42,6 +43,12 @@ export class KnexRecommendationStore implements RecommendationStore {
     if (row === undefined) return undefined;
     const items = await db(ITEMS).where({ set_id: id });
     return toSet(row, items);
+  }
+
+  async saveSecondReviewReads(trx: Knex.Transaction, set: RecommendationSet): Promise<void> {
+    await trx(SETS)
+      .where({ id: set.id })
+      .update({ second_review_reads: toReadsColumn(set.secondReview.reads) });
   }
 
   async listHeldIds(ids: readonly string[]): Promise<string[]> {
@@ -360,6 +367,11 @@ function toReplacement(row: Record<string, unknown>): SetReplacement | null {
   return { setId: String(row.replaced_by_set_id), at: String(row.replaced_at) };
 }
 
+/** The reads of a set awaiting its second review, as JSON; null when none. */
+function toReadsColumn(reads: readonly SecondReviewRead[]): string | null {
+  return reads.length === 0 ? null : JSON.stringify(reads);
+}
+
 function toSetRow(set: RecommendationSet): Record<string, unknown> {
   return {
     seeker_id: set.seekerId,
@@ -388,8 +400,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
-    second_review_opened_by: set.secondReview.openedBy,
-    second_review_opened_at: set.secondReview.openedAt,
+    second_review_reads: toReadsColumn(set.secondReview.reads),
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
     return_comment: set.secondReview.returned?.comment ?? null,
@@ -465,8 +476,10 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),
       reviewerId: readNullableString(row.second_reviewer_id),
-      openedBy: readNullableString(row.second_review_opened_by),
-      openedAt: readNullableString(row.second_review_opened_at),
+      reads:
+        row.second_review_reads === null || row.second_review_reads === undefined
+          ? []
+          : (readJson(row.second_review_reads) as SecondReviewRead[]),
       returned:
         row.returned_at === null || row.returned_at === undefined
           ? null

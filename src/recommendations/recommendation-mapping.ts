@@ -8,6 +8,7 @@ import {
 } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import type { ReviewWarning } from './review-service.ts';
+import { findSecondReviewRead } from './set-actions.ts';
 import { listSetCaveats } from './set-caveats.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
@@ -28,7 +29,7 @@ export function toContestReplyBody(reply: ContestReply): ContestReplyBody {
  * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
  */
 export function toSetBody(
-  { set, unavailableItemIds, allowedActions, contests }: SetView,
+  { set, readerId, unavailableItemIds, allowedActions, contests }: SetView,
   warnings: ReviewWarning[] = [],
 ): SetBody {
   const itemsHidden = areItemsHidden(set);
@@ -49,7 +50,14 @@ export function toSetBody(
     discardReason: set.discardReason,
     retraction: set.retraction === null ? null : { ...set.retraction },
     replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
-    secondReview: { ...set.secondReview },
+    secondReview: {
+      required: set.secondReview.required,
+      firstReviewerId: set.secondReview.firstReviewerId,
+      reviewerId: set.secondReview.reviewerId,
+      openedAt: findSecondReviewRead(set, { subject: readerId })?.at ?? null,
+      reads: set.secondReview.reads.map((read) => ({ ...read })),
+      returned: set.secondReview.returned === null ? null : { ...set.secondReview.returned },
+    },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
     caveats: listSetCaveats(set),

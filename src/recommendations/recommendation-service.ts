@@ -365,6 +365,7 @@ export class RecommendationService {
     // Its candidates were read a moment ago as active courses whose session starts after today.
     return {
       set,
+      readerId: counselor.subject,
       withdrawnCourseIds: new Set(),
       unavailableItemIds: new Set(),
       allowedActions: listActionsOnNewSet(set, counselor),
@@ -425,20 +426,20 @@ export class RecommendationService {
       const fresh = await deps.store.findById(setId, trx);
       const record = fresh === undefined ? undefined : findReadRecord(fresh, counselor);
       if (fresh === undefined || record === undefined) return fresh ?? set;
-      const version = fresh.version;
       const at = now.toISOString();
       let payload: Record<string, unknown>;
       if (record === 'recommendation.opened') {
         fresh.openedAt = at;
         payload = { setId, secondsSinceCreation: measureSecondsSince(fresh.createdAt, now) };
+        // Changed meanwhile: the set as stored, which the read did not change.
+        if (!(await deps.store.save(trx, fresh, fresh.version)))
+          return (await deps.store.findById(setId, trx)) ?? set;
       } else {
-        fresh.secondReview.openedBy = counselor.subject;
-        fresh.secondReview.openedAt = at;
+        // Each reader's own, the version kept: another's read leaves the ETag a reader holds current.
+        fresh.secondReview.reads.push({ by: counselor.subject, at });
+        await deps.store.saveSecondReviewReads(trx, fresh);
         payload = { setId };
       }
-      // Changed meanwhile: the set as stored, which the read did not change.
-      if (!(await deps.store.save(trx, fresh, version)))
-        return (await deps.store.findById(setId, trx)) ?? set;
       await deps.decisionLog.append(trx, {
         type: record,
         actor: { role: 'counselor', id: counselor.subject },

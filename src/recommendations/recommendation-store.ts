@@ -66,6 +66,12 @@ export interface RecommendationStore {
    */
   save(trx: Knex.Transaction, set: RecommendationSet, expectedVersion: number): Promise<boolean>;
   /**
+   * Writes the set's second-review reads (`secondReview.reads`) alone, leaving its version as it is:
+   * a read is no change of the set, and the ETag its counselor and other readers hold stays current.
+   * In `trx`, under the log's lock, as every write of the set.
+   */
+  saveSecondReviewReads(trx: Knex.Transaction, set: RecommendationSet): Promise<void>;
+  /**
    * The sets of the job seekers on the counselor's caseload now, newest first: their own, and those
    * a previous counselor made for someone who has since moved to them. Each as it stands at
    * `query.now` (`viewSetAt`): an open set whose lifetime has passed is expired, in the status filter

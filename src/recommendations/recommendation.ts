@@ -214,15 +214,19 @@ export interface SecondReview {
   firstReviewerId: string | null;
   reviewerId: string | null;
   /**
-   * The counselor who last read the set while it awaited its second review (their first read: a
-   * read by the same counselor again changes nothing), and when; null until one did. Cleared when the
-   * set is handed on again after a return: an approval needs its reviewer's own read of the set as
-   * handed on.
+   * Each counselor's first read of the set while it awaited its second review, oldest first: any of
+   * them may approve it, whoever read it after them. Emptied when the set is handed on again after a
+   * return: an approval needs its reviewer's own read of the set as handed on.
    */
-  openedBy: string | null;
-  openedAt: string | null;
+  reads: SecondReviewRead[];
   /** The last return to its counselor; null when it was never returned. */
   returned: SecondReviewReturn | null;
+}
+
+/** A counselor's read of a set awaiting its second review: who, and when they first read it. */
+export interface SecondReviewRead {
+  by: string;
+  at: string;
 }
 
 export interface RecommendationSet {
@@ -279,6 +283,8 @@ export interface RecommendationSet {
  */
 export interface SetView {
   set: RecommendationSet;
+  /** The counselor it is shown to: whose own second-review read the set shows. */
+  readerId: string;
   withdrawnCourseIds: ReadonlySet<string>;
   /**
    * The ids of the items the person would read as no longer available (`findCourseOffers`, the
@@ -366,8 +372,7 @@ export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now:
       required: isSampledForSecondReview(fields.id, settings.secondReviewRate),
       firstReviewerId: null,
       reviewerId: null,
-      openedBy: null,
-      openedAt: null,
+      reads: [],
       returned: null,
     },
   };
@@ -416,8 +421,7 @@ export function firstAnswerOf(
       required: set.secondReview.required,
       firstReviewerId: null,
       reviewerId: null,
-      openedBy: null,
-      openedAt: null,
+      reads: [],
       returned: null,
     },
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),

@@ -64,6 +64,7 @@ import {
   viewSetFor,
 } from './set-access.ts';
 import {
+  findSecondReviewRead,
   hasReadForSecondReview,
   isHeldBySwitch,
   listWithdrawnApprovals,
@@ -578,8 +579,7 @@ export class ReviewService {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
           // A read before a return was of the set as it stood then: its approval needs a read of this one.
-          set.secondReview.openedBy = null;
-          set.secondReview.openedAt = null;
+          set.secondReview.reads = [];
           // The second reviewer gets a full lifetime, however late the first review came.
           const expiresAt = await renewLifetime();
           return {
@@ -650,10 +650,8 @@ export class ReviewService {
         const personal = comment === null ? {} : { personal: { comment } };
         const warnings = screenText('comment', comment);
         // Null for a return made without reading the set, or when the time is unknown.
-        const secondsSinceOpened =
-          set.secondReview.openedBy === counselor.subject && set.secondReview.openedAt !== null
-            ? measureSecondsSince(set.secondReview.openedAt, now)
-            : null;
+        const ownRead = findSecondReviewRead(set, counselor);
+        const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);
         if (review.decision === 'return') {
           set.status = 'pending_review';
           set.secondReview.firstReviewerId = null;

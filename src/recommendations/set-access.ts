@@ -85,6 +85,7 @@ export async function viewSetFor(
   const contests = await deps.store.summarizeContests(set.id, context.trx);
   return {
     set,
+    readerId: reader.subject,
     withdrawnCourseIds,
     unavailableItemIds: new Set(
       set.items.filter((item) => offers.get(item.id)?.available !== true).map((item) => item.id),

@@ -8,6 +8,7 @@ import {
   type RecommendationItem,
   type RecommendationSet,
   SET_ACTIONS,
+  type SecondReviewRead,
   type SetAction,
   type SetStatus,
   viewSetAt,
@@ -43,15 +44,26 @@ export function mayTakeAction(action: SetAction, set: RecommendationSet, reader:
 
 /**
  * Whether the reader's read of the set records their reading for its second review: a read of a set
- * awaiting it, by a counselor who may give it (not its first reviewer), who is not the last to have
- * read it so. Its counselor's read of a set handed on records nothing: they reviewed it first.
+ * awaiting it, by a counselor who may give it (not its first reviewer), who has not read it so yet.
+ * Its counselor's read of a set handed on records nothing: they reviewed it first.
  */
 export function opensSecondReview(set: RecommendationSet, reader: Pick<SetReader, 'subject'>): boolean {
   return (
     set.status === 'awaiting_second_review' &&
     set.secondReview.firstReviewerId !== reader.subject &&
-    set.secondReview.openedBy !== reader.subject
+    findSecondReviewRead(set, reader) === undefined
   );
+}
+
+/**
+ * The reader's own read of the set since it was handed to its second review; undefined when they
+ * have not read it so. Another counselor's read, before or after it, is theirs alone.
+ */
+export function findSecondReviewRead(
+  set: RecommendationSet,
+  reader: Pick<SetReader, 'subject'>,
+): SecondReviewRead | undefined {
+  return set.secondReview.reads.find((read) => read.by === reader.subject);
 }
 
 /**
@@ -60,7 +72,7 @@ export function opensSecondReview(set: RecommendationSet, reader: Pick<SetReader
  * no read: it releases nothing, and sends the set back to the counselor who reviewed it.
  */
 export function hasReadForSecondReview(set: RecommendationSet, reader: Pick<SetReader, 'subject'>): boolean {
-  return set.secondReview.openedBy === reader.subject;
+  return findSecondReviewRead(set, reader) !== undefined;
 }
 
 /** The statuses in which each action can be taken. */

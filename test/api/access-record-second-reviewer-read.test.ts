@@ -22,7 +22,7 @@ describe('the access record and the second reviewer’s read', () => {
 
   it('gives who read the set awaiting its second review, by pseudonym, and when, as it gives the first read', async () => {
     const { set } = await readSet(t, counselor, setId);
-    expect(set.secondReview.openedAt).not.toBeNull();
+    expect(set.secondReview.reads).toHaveLength(1);
     const admin = await t.tokenFor('admin', 'ops-1');
     const res = await t.http
       .get('/v1/job-seekers/js-1/access-record')
@@ -32,9 +32,10 @@ describe('the access record and the second reviewer’s read', () => {
     const stored = (
       res.body.suggestionSets as Array<{ id: string; secondReview: Record<string, unknown> }>
     ).find((s) => s.id === setId);
-    expect(stored?.secondReview).toHaveProperty('openedAt', set.secondReview.openedAt);
+    const [read] = set.secondReview.reads;
     // By pseudonym, as the second reviewer who approved: staff are not the person's data.
-    expect(stored?.secondReview.openedBy).toBe(stored?.secondReview.reviewer);
-    expect(stored?.secondReview.openedBy).not.toBe(set.secondReview.openedBy);
+    expect(stored?.secondReview.reads).toEqual([{ by: stored?.secondReview.reviewer, at: read?.at }]);
+    expect(read?.by).toBe('c-002');
+    expect(stored?.secondReview.reviewer).not.toBe('c-002');
   });
 });

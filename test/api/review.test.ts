@@ -1053,8 +1053,8 @@ describe('review API', () => {
           required: true,
           firstReviewerId: null,
           reviewerId: null,
-          openedBy: null,
           openedAt: null,
+          reads: [],
           returned: null,
         });
         const { etag } = await decideAll(t, counselor, set.id);

@@ -162,9 +162,9 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     clock.advance(HOUR);
     const readAt = clock.now().toISOString();
     const peer = await readSet(t, otherCounselor, set.id);
-    expect(peer.set.secondReview).toMatchObject({ openedBy: 'c-002', openedAt: readAt });
-    // The read changed the set: the ETag its counselor held is stale, the reader's is the new one.
-    expect(peer.etag).not.toBe(etag);
+    expect(peer.set.secondReview).toMatchObject({ openedAt: readAt, reads: [{ by: 'c-002', at: readAt }] });
+    // A read is no change of the set: the ETag its counselor held stays current.
+    expect(peer.etag).toBe(etag);
     expect(peer.set.allowedActions).toEqual(['second_review']);
     clock.advance(60_000);
     const again = await readSet(t, otherCounselor, set.id);
@@ -178,8 +178,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(approved.status).toBe(200);
     expect(approved.body.secondReview).toMatchObject({
       reviewerId: 'c-002',
-      openedBy: 'c-002',
       openedAt: readAt,
+      reads: [{ by: 'c-002', at: readAt }],
     });
     const events = await eventsOf(set.id);
     const opened = events.filter((event) => event.type === 'second_review.opened');
@@ -204,7 +204,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     const peer = await readSet(t, otherCounselor, set.id);
     const returned = await returnSet(set.id, peer.etag, RETURN_COMMENT);
     const handedAgain = await act(t, counselor, set.id, 'publish', String(returned.headers.etag));
-    expect(handedAgain.body.secondReview).toMatchObject({ openedBy: null, openedAt: null });
+    expect(handedAgain.body.secondReview).toMatchObject({ openedAt: null, reads: [] });
 
     const blind = await act(t, otherCounselor, set.id, 'second-review', String(handedAgain.headers.etag), {
       decision: 'approve',
@@ -281,8 +281,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       required: true,
       firstReviewerId: null,
       reviewerId: null,
-      openedBy: null,
       openedAt: null,
+      reads: [],
       returned: expected,
     });
 

@@ -58,8 +58,7 @@ describe('who may see a set', () => {
         required: true,
         firstReviewerId: 'c-001',
         reviewerId: null,
-        openedBy: null,
-        openedAt: null,
+        reads: [],
         returned: null,
       },
     });

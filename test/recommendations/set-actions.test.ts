@@ -38,8 +38,7 @@ describe('the actions a counselor may take on a set now', () => {
         required: true,
         firstReviewerId: 'c-001',
         reviewerId: null,
-        openedBy: null,
-        openedAt: null,
+        reads: [],
         returned: null,
       },
     });

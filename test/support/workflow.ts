@@ -227,8 +227,8 @@ export interface SetBody {
     required: boolean;
     firstReviewerId: string | null;
     reviewerId: string | null;
-    openedBy: string | null;
     openedAt: string | null;
+    reads: Array<{ by: string; at: string }>;
     returned: { by: string; at: string; comment: string | null } | null;
   };
   allowedActions: string[];
@@ -440,8 +440,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
       required: false,
       firstReviewerId: null,
       reviewerId: null,
-      openedBy: null,
-      openedAt: null,
+      reads: [],
       returned: null,
     },
     blindFirst: false,

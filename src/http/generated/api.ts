@@ -485,9 +485,10 @@ export interface paths {
          * @description The counselor's first read of a set still open records when it was opened; decision times are counted from
          *     then. That read changes the set, so it answers a new version (`ETag`): an ETag taken from the creation's
          *     answer, or in another tab before that read, is then stale (412). In blind-first mode the model's items stay hidden until the counselor's own shortlist is in.
-         *     A set awaiting a second review can be read by any other counselor; a second reviewer's first read of it
-         *     records their reading (`secondReview.openedBy`, `openedAt`; `second_review.opened` in the log), which their
-         *     approval needs, and so answers a new version too (the ETag another counselor read before is then stale).
+         *     A set awaiting a second review can be read by any other counselor; each one's first read of it records
+         *     their own reading (`secondReview.reads`, the caller's in `secondReview.openedAt`; `second_review.opened` in
+         *     the log), which their approval needs. That read changes nothing of the set: its version (`ETag`) stays, and
+         *     another counselor's read, before or after it, leaves the ETag a reader holds current.
          *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets, retract a published one and reply to the person's contests of its courses; any other action on them is refused (403); `allowedActions` says which.
@@ -585,6 +586,11 @@ export interface paths {
          *     404, as for a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
          *     answer to it, neither a change of the set, whose version (ETag) stays as it is; two replies at once
          *     are taken in turn, and the second, finding nothing unanswered, is refused.
+         *
+         *     An optional `Idempotency-Key` makes a retry safe after a lost answer: the same key with the same body
+         *     answers the first answer again (201, `Idempotent-Replayed: true`, the set's `contests` as they are now),
+         *     keeping and logging nothing twice, where a retry without it would find nothing unanswered (409). The same
+         *     key with another body, or another set or course, is refused (422 `idempotency-key-reused`).
          *
          *     The message goes to the person as it is written. One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warning (`warnings`), nothing
@@ -732,7 +738,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.openedBy` and `openedAt` and in the log, and gives the ETag to send); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -2032,13 +2038,18 @@ export interface components {
                 required: boolean;
                 firstReviewerId: string | null;
                 reviewerId: string | null;
-                /** @description The counselor who last read the set while it awaited its second review (their read is recorded once, in the log's `second_review.opened`); null until one did, and again each time the set is handed on. Only they may approve it (409 `second-review-unread` to anyone else). */
-                openedBy: string | null;
                 /**
                  * Format: date-time
-                 * @description When `openedBy` read it.
+                 * @description When the caller first read the set while it awaited its second review; null when they have not (since it was last handed on). Only a counselor who read it so may approve it (409 `second-review-unread` to anyone else).
                  */
                 openedAt: string | null;
+                /** @description Each counselor's first read of the set while it awaited its second review, oldest first (recorded once each, in the log's `second_review.opened`); any of them may approve it. Emptied each time the set is handed on. */
+                reads: {
+                    /** @description The counselor who read it. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                }[];
                 /** @description The last time a second reviewer returned the set to its counselor, and why; null when it never was. */
                 returned: null | {
                     /** @description The second reviewer who returned it. */
@@ -2766,13 +2777,13 @@ export interface components {
                 firstReviewer: string | null;
                 /** @description The second reviewer, by pseudonym. */
                 reviewer: string | null;
-                /** @description Who read the set while it awaited its second review, by pseudonym (the read an approval needs); null until one did, and again once the set was handed on after a return. */
-                openedBy: string | null;
-                /**
-                 * Format: date-time
-                 * @description When they first read it.
-                 */
-                openedAt: string | null;
+                /** @description Who read the set while it awaited its second review (the read an approval needs), by pseudonym, and when each first read it, oldest first; emptied once the set was handed on after a return. */
+                reads: {
+                    /** @description By pseudonym. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                }[];
                 /** @description The last time the second reviewer sent the set back to the person's counselor. */
                 returned: {
                     /** @description By pseudonym. */
@@ -3631,6 +3642,8 @@ export interface components {
         CourseId: components["schemas"]["ExternalId"];
         /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
         IdempotencyKey: string;
+        /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+        OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
         /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
@@ -4555,7 +4568,10 @@ export interface operations {
     replyToContest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
+            };
             path: {
                 setId: components["parameters"]["SetId"];
                 itemId: components["parameters"]["ItemId"];
@@ -4568,9 +4584,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The reply was kept and logged; the person reads it. */
+            /** @description The reply was kept and logged; the person reads it. A retry with the same `Idempotency-Key` and body answers it again (`Idempotent-Replayed`). */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4600,7 +4617,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The message holds fewer than three characters that show (`field`: `message`), or seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`); nothing was kept. */
+            /** @description The message holds fewer than three characters that show (`field`: `message`), seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or the `Idempotency-Key` was already used for another request (`idempotency-key-reused`); nothing was kept. */
             422: {
                 headers: {
                     [name: string]: unknown;

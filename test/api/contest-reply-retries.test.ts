@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { createAndPublish, type TestClock } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+const REPLY = 'J’ai réexaminé cette formation : elle reste adaptée à votre projet, parlons-en jeudi.';
+
+/**
+ * A reply whose answer was lost is sent again with the same Idempotency-Key: it answers the first
+ * answer again rather than 409 `no-contest-to-answer`, and nothing is kept or logged twice.
+ */
+describe('a reply to a contest retried with its Idempotency-Key', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let seeker: string;
+  let setId: string;
+  let itemId: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+    seeker = await t.tokenFor('job_seeker', 'js-1');
+    setId = (await createAndPublish(t, counselor, 'js-1', { approve: 1 })).id;
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    itemId = String((mine.body.items as Array<{ itemId: string }>)[0]?.itemId);
+    clock.advance(HOUR);
+    await contest();
+    clock.advance(HOUR);
+  });
+  afterAll(() => t.close());
+
+  async function contest(): Promise<void> {
+    const res = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Je ne comprends pas ce choix' });
+    expect(res.status).toBe(201);
+  }
+
+  function reply(key: string | undefined, body: Record<string, unknown> = { message: REPLY }) {
+    const req = t.http
+      .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+      .auth(counselor, { type: 'bearer' });
+    return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
+  }
+
+  async function countReplies(): Promise<number> {
+    const row = await t.container.db('contest_replies').count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
+  async function countLogged(): Promise<number> {
+    const events = await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 });
+    return events.filter((event) => event.type === 'contest.replied').length;
+  }
+
+  it('answers a reply retried with the same key and body as the first time, keeping and logging nothing twice', async () => {
+    const first = await reply('reply-retry-0001');
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    clock.advance(60_000);
+    const retried = await reply('reply-retry-0001');
+    expect(retried.status).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body).toEqual(first.body);
+    expect(await countReplies()).toBe(1);
+    expect(await countLogged()).toBe(1);
+  });
+
+  it('refuses the key sent again with another message (422 idempotency-key-reused), keeping nothing', async () => {
+    const reused = await reply('reply-retry-0001', { message: `${REPLY} Autre texte.` });
+    expect(reused.status).toBe(422);
+    expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(reused.body.type).toMatch(/problems\/idempotency-key-reused$/);
+    expect(await countReplies()).toBe(1);
+  });
+
+  it('still refuses a second reply without a key, or with a new one, when nothing is unanswered', async () => {
+    expect((await reply(undefined)).status).toBe(409);
+    const fresh = await reply('reply-retry-0002');
+    expect(fresh.status).toBe(409);
+    expect(fresh.body.type).toMatch(/problems\/no-contest-to-answer$/);
+  });
+
+  it('deletes the key with the person on erasure, the reply it named being gone', async () => {
+    const before = await t.container.db('idempotency_keys').where({ subject: 'c-001' });
+    expect(before.some((row) => String(row.key) === 'reply-retry-0001')).toBe(true);
+    expect(String(before.find((row) => String(row.key) === 'reply-retry-0001')?.response_body)).not.toContain(
+      'réexaminé',
+    );
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const erased = await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' });
+    expect(erased.status).toBe(204);
+    const after = await t.container
+      .db('idempotency_keys')
+      .where({ subject: 'c-001', key: 'reply-retry-0001' });
+    expect(after).toHaveLength(0);
+  });
+});

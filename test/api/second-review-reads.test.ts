@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { act, createSet, decideAll, putSettings, readSet, type TestClock } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+describe('several possible second reviewers reading a set in turn', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let otherCounselor: string;
+  let thirdCounselor: string;
+  let fourthCounselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
+    thirdCounselor = await t.tokenFor('counselor', 'c-003');
+    fourthCounselor = await t.tokenFor('counselor', 'c-004');
+  });
+  beforeEach(() => putSettings(t, { secondReviewRate: 1 }));
+  afterAll(() => t.close());
+
+  async function handToSecondReview() {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const handed = await act(t, counselor, set.id, 'publish', etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    return { setId: String(handed.body.id), etag: String(handed.headers.etag) };
+  }
+
+  async function eventsOf(setId: string): Promise<RecordedDecisionEvent[]> {
+    return (await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 })).filter(
+      (event) => event.payload.setId === setId,
+    );
+  }
+
+  it('lets the first of two readers approve with the ETag of their read, the other’s later read leaving it current', async () => {
+    const { setId, etag } = await handToSecondReview();
+    const firstReadAt = clock.now().toISOString();
+    const first = await readSet(t, otherCounselor, setId);
+    clock.advance(60_000);
+    const second = await readSet(t, thirdCounselor, setId);
+    // A read is no change of the set: neither its counselor's ETag nor the first reader's moves.
+    expect(first.etag).toBe(etag);
+    expect(second.etag).toBe(first.etag);
+    expect(second.set.secondReview.openedAt).toBe(clock.now().toISOString());
+
+    clock.advance(30_000);
+    const approved = await act(t, otherCounselor, setId, 'second-review', first.etag, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('published');
+    expect(approved.body.secondReview).toMatchObject({ reviewerId: 'c-002', openedAt: firstReadAt });
+    const events = await eventsOf(setId);
+    expect(events.find((event) => event.type === 'second_review.completed')?.payload).toEqual({
+      setId,
+      decision: 'approve',
+      secondsSinceOpened: 90,
+    });
+  });
+
+  it('still refuses the approval of a counselor who did not read the set, however many others did', async () => {
+    const { setId } = await handToSecondReview();
+    await readSet(t, otherCounselor, setId);
+    const read = await readSet(t, thirdCounselor, setId);
+    const blind = await act(t, fourthCounselor, setId, 'second-review', read.etag, { decision: 'approve' });
+    expect(blind.status).toBe(409);
+    expect(blind.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(blind.body.type).toMatch(/problems\/second-review-unread$/);
+  });
+
+  it('logs each reader’s first read once, and shows the set’s counselor every read', async () => {
+    const { setId } = await handToSecondReview();
+    const firstAt = clock.now().toISOString();
+    await readSet(t, otherCounselor, setId);
+    clock.advance(60_000);
+    const secondAt = clock.now().toISOString();
+    await readSet(t, thirdCounselor, setId);
+    clock.advance(60_000);
+    await readSet(t, otherCounselor, setId);
+
+    const opened = (await eventsOf(setId)).filter((event) => event.type === 'second_review.opened');
+    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
+    expect(opened.map((event) => [event.actor.pseudonym, event.occurredAt])).toEqual([
+      [pseudonymise('c-002'), firstAt],
+      [pseudonymise('c-003'), secondAt],
+    ]);
+    const own = await readSet(t, counselor, setId);
+    expect(own.set.secondReview.openedAt).toBeNull();
+    expect(own.set.secondReview.reads).toEqual([
+      { by: 'c-002', at: firstAt },
+      { by: 'c-003', at: secondAt },
+    ]);
+  });
+
+  it('gives every second reviewer’s read in the access record, by pseudonym', async () => {
+    const { setId } = await handToSecondReview();
+    const firstAt = clock.now().toISOString();
+    await readSet(t, otherCounselor, setId);
+    clock.advance(60_000);
+    const secondAt = clock.now().toISOString();
+    await readSet(t, thirdCounselor, setId);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http
+      .get('/v1/job-seekers/js-1/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-0779');
+    expect(res.status).toBe(200);
+    const stored = (res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>).find(
+      (s) => s.id === setId,
+    );
+    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
+    expect(stored?.secondReview.reads).toEqual([
+      { by: pseudonymise('c-002'), at: firstAt },
+      { by: pseudonymise('c-003'), at: secondAt },
+    ]);
+  });
+});
