@@ -44,7 +44,7 @@ export class KnexJobSeekerStore implements JobSeekerStore {
       const jobSeeker = toJobSeeker(row);
       return existing === undefined
         ? { jobSeeker, created: true }
-        : { jobSeeker, created: false, previous: toJobSeeker(existing) };
+        : { jobSeeker, created: false, previous: readStoredProfile(existing) };
     };
     return trx === undefined ? this.db.transaction(write) : write(trx);
   }
@@ -84,13 +84,19 @@ function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
 }
 
 function toJobSeeker(row: Record<string, unknown>): JobSeeker {
+  const stored = readStoredProfile(row);
+  // A code a sync would refuse, stored before it did, is never read out (the retention run removes it).
+  return { ...stored, skills: keepUsableSkills(stored.skills) };
+}
+
+/** The profile as the row holds it, skill codes never read out included: what a sync replaces. */
+function readStoredProfile(row: Record<string, unknown>): JobSeeker {
   return {
     id: String(row.id),
     counselorId: String(row.counselor_id),
     targetOccupations: readStringArray(row.target_occupations),
     educationLevel: readNumber(row.education_level),
-    // A code a sync would refuse, stored before it did, is never read out (the retention run removes it).
-    skills: keepUsableSkills(readStringArray(row.skills)),
+    skills: readStringArray(row.skills),
     yearsExperience: readNumber(row.years_experience),
     monthsUnemployed: readNumber(row.months_unemployed),
     location: readGeoPoint(row),

@@ -22,7 +22,7 @@ export function createRetentionService(
 ): RetentionService {
   const { now = () => new Date(), scrubber = new KnexStorageScrubber(db), logger } = options;
   return new RetentionService({
-    store: new KnexRetentionStore(),
+    store: new KnexRetentionStore(db),
     expireDueSets: (now) =>
       expireDueSets({ store: new KnexRecommendationStore(db), decisionLog }, now, 'all'),
     decisionLog,

@@ -5,10 +5,12 @@ import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
 
-/** Profiles read at once when looking for skill codes to remove. */
+/** Profiles read (or locked) at once when looking for skill codes to remove. */
 const SKILLS_PAGE = 1000;
 
 export class KnexRetentionStore implements RetentionStore {
+  constructor(private readonly db: Knex) {}
+
   async purgeRecommendationSets(
     trx: Knex.Transaction,
     before: string,
@@ -74,25 +76,41 @@ export class KnexRetentionStore implements RetentionStore {
     return rows.map((row) => String(row.id));
   }
 
-  async removeSkillCodes(
-    trx: Knex.Transaction,
-    keep: (skills: readonly string[]) => string[],
-  ): Promise<number> {
-    let removed = 0;
+  async findProfilesWithSkillCodes(keep: (skills: readonly string[]) => string[]): Promise<string[]> {
+    const ids: string[] = [];
     let after = '';
     for (;;) {
-      const page: Array<Record<string, unknown>> = await trx('job_seekers')
+      // Each page a statement of its own, in no transaction: writers go on between pages.
+      const page: Array<Record<string, unknown>> = await this.db('job_seekers')
         .select('id', 'skills')
         .where('id', '>', after)
         .orderBy('id')
         .limit(SKILLS_PAGE);
       for (const row of page) {
         const stored = readStringArray(row.skills);
-        if (keep(stored).length === stored.length) continue;
-        // Read again under the row's lock: a sync racing with the run is neither undone nor lost.
-        const locked = await trx('job_seekers').where({ id: row.id }).forUpdate().first('skills');
-        if (locked === undefined) continue;
-        const held = readStringArray(locked.skills);
+        if (keep(stored).length < stored.length) ids.push(String(row.id));
+      }
+      const last = page.at(-1);
+      if (page.length < SKILLS_PAGE || last === undefined) return ids;
+      after = String(last.id);
+    }
+  }
+
+  async removeSkillCodes(
+    trx: Knex.Transaction,
+    ids: readonly string[],
+    keep: (skills: readonly string[]) => string[],
+  ): Promise<number> {
+    let removed = 0;
+    for (let start = 0; start < ids.length; start += SKILLS_PAGE) {
+      // Read again under the rows' locks: a sync since the scan is neither undone nor lost.
+      const locked: Array<Record<string, unknown>> = await trx('job_seekers')
+        .select('id', 'skills')
+        .whereIn('id', ids.slice(start, start + SKILLS_PAGE))
+        .orderBy('id')
+        .forUpdate();
+      for (const row of locked) {
+        const held = readStringArray(row.skills);
         const kept = keep(held);
         if (kept.length === held.length) continue;
         await trx('job_seekers')
@@ -100,10 +118,8 @@ export class KnexRetentionStore implements RetentionStore {
           .update({ skills: JSON.stringify(kept) });
         removed += held.length - kept.length;
       }
-      const last = page.at(-1);
-      if (page.length < SKILLS_PAGE || last === undefined) return removed;
-      after = String(last.id);
     }
+    return removed;
   }
 
   async purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number> {

@@ -76,6 +76,9 @@ export class RetentionService {
     // Asked first so that a skipped check sweeps nothing, and again in the purge's transaction.
     if (!(await deps.decisionLog.withTransaction(isDue))) return undefined;
     await deps.expireDueSets(now);
+    // Every profile read outside the log's lock (no write waits for the scan); only those holding a
+    // code are read again and rewritten under it. A code a sync refuses cannot be stored since.
+    const withSkillCodes = await deps.store.findProfilesWithSkillCodes(keepUsableSkills);
     const run = await deps.decisionLog.withTransaction(async (trx) => {
       if (!(await isDue(trx))) return undefined;
       // Before the sets go: feedback given within the period on an expired set is still activity.
@@ -105,7 +108,7 @@ export class RetentionService {
       }
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
       // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
-      rows.skillCodes = await deps.store.removeSkillCodes(trx, keepUsableSkills);
+      rows.skillCodes = await deps.store.removeSkillCodes(trx, withSkillCodes, keepUsableSkills);
       rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
       // Counts and sums only, no person: not counted among the rows purged.
       await deps.store.purgeFrozenFigureWeeks(trx, cutoffs.log);

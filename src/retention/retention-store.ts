@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 
-/** Deletion of expired data. Every method works inside the caller's transaction. */
+/**
+ * Deletion of expired data. Every method works inside the caller's transaction, but the read-only
+ * scan for skill codes ({@link RetentionStore.findProfilesWithSkillCodes}), which runs before it.
+ */
 export interface RetentionStore {
   /**
    * Deletes, with their items, the feedback on those items, the replies to its contests and the
@@ -30,11 +33,22 @@ export interface RetentionStore {
    */
   findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]>;
   /**
-   * Removes from every stored profile's skills the codes `keep` leaves out (those naming a status or
-   * condition of the person, stored before the sync refused them), each profile locked while it is
-   * rewritten and its last sync (`updated_at`) left as it was; returns how many codes were removed.
+   * The ids of the stored profiles whose skills hold a code `keep` leaves out (one naming a status or
+   * condition of the person, stored before the sync refused it), in id order. Read page by page in
+   * no transaction, locking nothing: the run scans every profile without holding the decision log's
+   * lock, then takes it only to rewrite these ({@link removeSkillCodes}).
    */
-  removeSkillCodes(trx: Knex.Transaction, keep: (skills: readonly string[]) => string[]): Promise<number>;
+  findProfilesWithSkillCodes(keep: (skills: readonly string[]) => string[]): Promise<string[]>;
+  /**
+   * Removes from the skills of the profiles `ids` the codes `keep` leaves out, each profile read
+   * again under its lock (one since deleted, or synced without them, is left alone) and its last sync
+   * (`updated_at`) left as it was; returns how many codes were removed.
+   */
+  removeSkillCodes(
+    trx: Knex.Transaction,
+    ids: readonly string[],
+    keep: (skills: readonly string[]) => string[],
+  ): Promise<number>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

@@ -148,7 +148,7 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   it('purges 1,000 old sets (2,000 items) in a retention run within seconds, not one scan of every answer per item', async () => {
     const started = performance.now();
     const purged = await db.transaction((trx) =>
-      new KnexRetentionStore().purgeRecommendationSets(trx, '2025-01-01T00:00:00.000Z'),
+      new KnexRetentionStore(db).purgeRecommendationSets(trx, '2025-01-01T00:00:00.000Z'),
     );
     const elapsed = performance.now() - started;
     expect(purged).toMatchObject({ sets: 1000, items: 2000, feedback: 0 });

@@ -493,7 +493,7 @@ describe('purging the profiles of job seekers with no activity for the personal-
   });
 
   it('takes at most the given number of idle profiles a run, in id order', async () => {
-    const store = new KnexRetentionStore();
+    const store = new KnexRetentionStore(t.container.db);
     await syncSeeker(t, 'js-idle-a');
     await syncSeeker(t, 'js-idle-b');
     // A cutoff after everything: every profile is idle by then.
