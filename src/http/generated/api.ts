@@ -2630,9 +2630,9 @@ export interface components {
                 at: string;
                 comment: string | null;
             } | null;
-            /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. */
+            /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. A course of the counselor's blind-first shortlist that the model did not suggest is listed once decided (suggestedBy counselor, with its reason), and is neither listed nor counted while undecided. */
             items: components["schemas"]["MySuggestionItem"][];
-            /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. */
+            /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. The courses of the counselor's own blind-first shortlist left undecided are not counted: they were never proposed to the person. */
             undecidedSuggestions: number;
         };
         /** @description One course of a set whose review is over, and what the counselor did with it. A record, not advice. */
