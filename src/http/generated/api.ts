@@ -1988,7 +1988,9 @@ export interface components {
          *     course but no longer plans the session it had when suggested or added, or its session starts
          *     today or before (the day in France): the person will read it as no longer available
          *     (`courseAvailable: false`). The message says which of the two ("the catalog cancelled its session
-         *     of …", or "its session starts on …, today or before"). Not refused: the catalog may plan another session.
+         *     of …", or "its session starts on …, today or before", also when the catalog no longer lists a session
+         *     whose kept date is today or before, as catalogs clear a session once it began). Not refused: the
+         *     catalog may plan another session.
          */
         Warning: {
             /** @enum {string} */
