@@ -1482,7 +1482,7 @@ export interface components {
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
-             *     `ai-switched-off` (409, approving or publishing the model's items while suggestions are off),
+             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off; the counselor's own items may be approved),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
@@ -2293,7 +2293,7 @@ export interface components {
          *     }
          */
         SettingsFields: {
-            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved or published (409) until it is true again; such sets can be discarded. */
+            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks) approved. */
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
