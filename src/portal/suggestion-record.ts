@@ -50,7 +50,10 @@ export interface MySuggestionSet {
   secondReviewReturn: { at: string; comment: string | null } | null;
   profileUsed: ProfileSnapshot | null;
   items: MySuggestionItem[];
-  /** The model's suggestions of a closed set that no counselor decided on: counted, not shown. */
+  /**
+   * The model's suggestions of a closed set that no counselor decided on: counted, not shown. The
+   * counselor's blind-first shortlist picks left undecided are neither shown nor counted.
+   */
   undecidedSuggestions: number;
 }
 
@@ -92,7 +95,7 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
         : null,
     profileUsed: reviewed ? set.profileSnapshot : null,
     items: decided.map(toMySuggestionItem),
-    undecidedSuggestions: reviewed ? set.items.length - decided.length : 0,
+    undecidedSuggestions: reviewed ? set.items.filter(isUndecidedModelSuggestion).length : 0,
   };
 }
 
@@ -100,6 +103,14 @@ type DecidedItem = RecommendationItem & { decision: 'approved' | 'rejected' };
 
 function isDecided(item: RecommendationItem): item is DecidedItem {
   return item.decision !== 'pending';
+}
+
+/**
+ * Counted in the record: the model's suggestions nobody decided on. A blind-first shortlist pick left
+ * pending was named by the counselor for themselves and never proposed to the person (record 0003).
+ */
+function isUndecidedModelSuggestion(item: RecommendationItem): boolean {
+  return item.source === 'model' && item.decision === 'pending';
 }
 
 function toMySuggestionItem(item: DecidedItem): MySuggestionItem {

@@ -20,8 +20,9 @@ export async function findWithdrawnCourseIds(
 
 /**
  * Why a person can no longer go to a course: the catalog withdrew it, cancelled the session planned
- * when it was suggested or added (`session`: that one) and plans none now, or holds only a session
- * starting today or before (`session`: that one, too late to join).
+ * when it was suggested or added (`session`: that one, still ahead) and plans none now, or holds
+ * only a session starting today or before, or none in place of one kept starting today or before
+ * (`session`: that one, too late to join).
  */
 export type Unavailability =
   | { reason: 'withdrawn' }
@@ -123,8 +124,12 @@ function judgeCourseOffer(
   });
   if (session === undefined) return gone({ reason: 'withdrawn' });
   if (session === null || !hasReadableSession({ nextSessionStart: session })) {
-    return kept.nextSessionStart === null
-      ? { available: true, nextSessionStart: null, unavailability: null }
+    if (kept.nextSessionStart === null)
+      return { available: true, nextSessionStart: null, unavailability: null };
+    // Catalogs clear a session's date once it began: a kept one today or before has started, and
+    // only one still ahead was cancelled.
+    return hasReadableSession(kept) && parseIsoDay(kept.nextSessionStart) <= today
+      ? gone({ reason: 'session_started', session: kept.nextSessionStart })
       : gone({ reason: 'session_cancelled', session: kept.nextSessionStart });
   }
   // A session starting today is too late to join, as a counselor adding it is warned

@@ -82,7 +82,8 @@ export interface ReviewServiceDeps {
   /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
   courses: CourseStore;
   /**
-   * The kill switch (while suggestions are off, none of the model's may be approved or published),
+   * The kill switch (while suggestions are off, none of the model's items may be approved, nor a set
+   * it made published),
    * and the lifetime a set handed to or returned from a second review gets anew.
    */
   settings: Pick<SettingsStore, 'get'>;
@@ -290,7 +291,12 @@ export class ReviewService {
           ],
         };
       },
-      { approves: decision.decision === 'approve' },
+      // The switch holds the model's items only: the counselor's own may be approved meanwhile.
+      {
+        approves: (set) =>
+          decision.decision === 'approve' &&
+          set.items.find((candidate) => candidate.id === itemId)?.source !== 'counselor',
+      },
     );
     if (figure !== undefined) this.deps.onItemDecided?.(figure);
     return result;
@@ -697,7 +703,7 @@ export class ReviewService {
           ],
         };
       },
-      { approves: review.decision === 'approve' },
+      { approves: () => review.decision === 'approve' },
     );
   }
 
@@ -759,8 +765,9 @@ export class ReviewService {
   /**
    * Loads, checks access, ETag and the set's state (the rules of `set-actions.ts`, which also list
    * the set's allowed actions), applies the mutation and its events in one transaction, and answers
-   * the set as the caller may now act on it. `approves`: the request approves (an item, or a set in
-   * second review), which the kill switch forbids for the model's suggestions.
+   * the set as the caller may now act on it. `approves`: whether the request approves, in the set as
+   * read in the transaction, what the model produced (one of its items, or a set in second review),
+   * which the kill switch forbids.
    */
   private async change(
     counselor: Principal,
@@ -768,7 +775,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     action: SetAction,
     mutate: Mutation,
-    options: { approves?: boolean } = {},
+    options: { approves?: (set: RecommendationSet) => boolean } = {},
   ): Promise<ReviewResult> {
     const { deps } = this;
     const { set: found, reader } = await findVisibleSet(deps, counselor, setId);
@@ -790,11 +797,15 @@ export class ReviewService {
       // produced before stays where it is, unapproved and unpublished, until they are on again.
       // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
       if (
-        releasesModelOutput(action, options.approves ?? false) &&
+        releasesModelOutput(action, options.approves?.(set) ?? false) &&
         isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
       ) {
+        const held =
+          action === 'decide_item'
+            ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait"
+            : 'a set the model made may not be published meanwhile; discard it or wait';
         throw new ConflictError(
-          `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and none of the model's may be approved or published meanwhile; discard the set or wait, and start a set by hand for the person`,
+          `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}, and start a set by hand for the person`,
           { ...problemType('ai-switched-off'), setStatus: set.status },
         );
       }

@@ -134,8 +134,9 @@ export function listWithdrawnApprovals(
 }
 
 /**
- * Whether the action puts the model's output before the person: a publication always; an item's
- * approval and a second reviewer's approval (`approves`), not a rejection nor a return.
+ * Whether the action puts the model's output before the person: a publication always; the approval
+ * of one of the model's items and a second reviewer's approval (`approves`), not a rejection, a
+ * return, nor the approval of the counselor's own item (a blind-first shortlist pick).
  */
 export function releasesModelOutput(action: SetAction, approves: boolean): boolean {
   return action === 'publish' || (approves && (action === 'decide_item' || action === 'second_review'));
@@ -143,7 +144,8 @@ export function releasesModelOutput(action: SetAction, approves: boolean): boole
 
 /**
  * Whether the kill switch holds the set back (AI Act Art. 14(4)(e)): a set of the model's
- * suggestions while suggestions are switched off, none of which may be approved or published.
+ * suggestions while suggestions are switched off, none of which may be approved, and which may not
+ * be published.
  */
 export function isHeldBySwitch(set: RecommendationSet, aiEnabled: boolean): boolean {
   return set.model !== null && !aiEnabled;

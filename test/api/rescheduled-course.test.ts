@@ -9,6 +9,7 @@ import {
   decide,
   decideAll,
   putSettings,
+  REACHABLE_COURSE_IDS,
   readSet,
   syncSeeker,
   type TestClock,
@@ -233,6 +234,33 @@ describe('a published course whose session the catalog cancelled or moved', () =
     const decided = await decide(t, counselor, set.id, ahead.itemId, read.etag, { decision: 'approve' });
     expect(decided.status).toBe(200);
     expect(availability(decided.body.items)).toEqual(expected);
+  });
+
+  it('tells the counselor a session the catalog cleared once it began has started, not that it was cancelled (session_unavailable)', async () => {
+    const inFrance = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(at);
+    const tomorrow = inFrance(new Date(clock.now().getTime() + 24 * 3600_000));
+    for (const courseId of REACHABLE_COURSE_IDS) await planSession(courseId, tomorrow);
+    await syncSeeker(t, 'js-session-began');
+    const { set } = await createSet(t, counselor, 'js-session-began');
+    const [item] = set.items;
+    if (item === undefined) throw new Error('one item is needed');
+    expect(item.course).toMatchObject({ nextSessionStart: tomorrow });
+
+    // The next day the session began, and the catalog's import lists the course with none planned.
+    clock.advance(24 * 3600_000);
+    await planSession(item.course.id, null);
+    const { etag } = await readSet(t, counselor, set.id);
+    const approved = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+
+    expect(approved.status).toBe(200);
+    expect(approved.body.warnings).toEqual([
+      {
+        code: 'session_unavailable',
+        field: 'courseId',
+        itemId: item.itemId,
+        message: `course ${item.course.id} "${item.course.title}" (item ${item.itemId}): its session starts on ${tomorrow}, today or before (the day in France), too late to join: the person will read the course as no longer available`,
+      },
+    ]);
   });
 
   it('is no longer available from the day its only session starts in France (too late to join), in the export too', async () => {

@@ -29,6 +29,8 @@ describe('how a published course is offered to the person now', () => {
       anItem('broken-by-hand', '2027-01-11'),
       anItem('today', '2026-12-01'),
       anItem('passed', '2026-12-01'),
+      anItem('began-then-cleared', '2026-11-20'),
+      anItem('begins-today-then-cleared', '2026-12-01'),
     ];
     const offers = await findCourseOffers(
       aCatalog({
@@ -39,6 +41,8 @@ describe('how a published course is offered to the person now', () => {
         'COURSE-broken-by-hand': 'bientôt',
         'COURSE-today': '2026-12-01',
         'COURSE-passed': '2026-11-30',
+        'COURSE-began-then-cleared': null,
+        'COURSE-begins-today-then-cleared': null,
       }),
       items,
       NOW,
@@ -60,6 +64,9 @@ describe('how a published course is offered to the person now', () => {
       // Too late to join, as the counselor adding it is warned (session_passed).
       today: gone({ reason: 'session_started', session: '2026-12-01' }),
       passed: gone({ reason: 'session_started', session: '2026-11-30' }),
+      // Catalogs clear a session's date once it began: the kept one, today or before, started.
+      'began-then-cleared': gone({ reason: 'session_started', session: '2026-11-20' }),
+      'begins-today-then-cleared': gone({ reason: 'session_started', session: '2026-12-01' }),
     });
   });
 

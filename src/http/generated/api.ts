@@ -1482,7 +1482,7 @@ export interface components {
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
-             *     `ai-switched-off` (409, approving or publishing the model's items while suggestions are off),
+             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off; the counselor's own items may be approved),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
@@ -1988,7 +1988,9 @@ export interface components {
          *     course but no longer plans the session it had when suggested or added, or its session starts
          *     today or before (the day in France): the person will read it as no longer available
          *     (`courseAvailable: false`). The message says which of the two ("the catalog cancelled its session
-         *     of …", or "its session starts on …, today or before"). Not refused: the catalog may plan another session.
+         *     of …", or "its session starts on …, today or before", also when the catalog no longer lists a session
+         *     whose kept date is today or before, as catalogs clear a session once it began). Not refused: the
+         *     catalog may plan another session.
          */
         Warning: {
             /** @enum {string} */
@@ -2291,7 +2293,7 @@ export interface components {
          *     }
          */
         SettingsFields: {
-            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved or published (409) until it is true again; such sets can be discarded. */
+            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks) approved. */
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
@@ -2630,9 +2632,9 @@ export interface components {
                 at: string;
                 comment: string | null;
             } | null;
-            /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. */
+            /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. A course of the counselor's blind-first shortlist that the model did not suggest is listed once decided (suggestedBy counselor, with its reason), and is neither listed nor counted while undecided. */
             items: components["schemas"]["MySuggestionItem"][];
-            /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. */
+            /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. The courses of the counselor's own blind-first shortlist left undecided are not counted: they were never proposed to the person. */
             undecidedSuggestions: number;
         };
         /** @description One course of a set whose review is over, and what the counselor did with it. A record, not advice. */
