@@ -349,6 +349,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
           settings: settingsStore,
           engine: engineOf(db),
           softwareVersion: readSoftwareVersion(),
+          auditMinPeople: config.audit.minPeoplePerFigure,
+          retention: config.retention,
         }),
       close: async () => {
         await retentionJob?.stop();

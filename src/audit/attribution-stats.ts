@@ -3,6 +3,7 @@ import { readArrayField, readNumberFields, readRecord, readStringField, roundTo 
 import {
   type FigureTally,
   type FigureWeek,
+  type FigureWeekShape,
   groupWeekRows,
   readFigureWeek,
   splitWeekRows,
@@ -77,10 +78,7 @@ export interface AttributionWeekRow {
   unreadableSets: number;
   /** Job seekers whose attributions were read. */
   people: number;
-  /**
-   * The sums per feature, kept whatever the week's people: the minimum is applied when the week is
-   * read. Absent from the weeks frozen withheld before that (they stay withheld).
-   */
+  /** The sums per feature: absent from a row not given (see `FigureWeek`). */
   features?: Record<string, FeatureTotals>;
 }
 
@@ -105,8 +103,8 @@ export async function computeAttributionStats(
  * attributions are derived from the person's data, so they are sealed in the event's personal
  * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
  * Events written before they were sealed carry them in the public payload, and are read there.
- * Every week keeps its sums with its count of people, whatever that count: the minimum in force
- * when the figures are read leaves out the weeks below it (see `figurePeriodOf` for why weeks).
+ * Every week keeps its sums with its count of people, whatever that count: only the weeks given
+ * are frozen (see `FigureWeek`, and `figurePeriodOf` for why weeks).
  */
 export async function tallyAttributions(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
@@ -187,6 +185,15 @@ export function readAttributionWeek(totals: unknown): FigureWeek<AttributionWeek
   });
 }
 
+/** How the attribution figures' weeks are frozen (see `FigureWeekShape`). */
+export const attributionWeekShape: FigureWeekShape<AttributionWeekRow, FigureWeek<AttributionWeekRow>> = {
+  readWeek: readAttributionWeek,
+  keyOf,
+  hasSums: (row) => row.features !== undefined,
+  givenPart: (row, minPeople) => (row.people >= minPeople && row.features !== undefined ? row : undefined),
+  withoutSums: ({ features: _features, ...counts }) => counts,
+};
+
 function keyOf(row: { modelId: string; modelVersion: string }): string {
   return JSON.stringify([row.modelId, row.modelVersion]);
 }
@@ -200,7 +207,7 @@ function toModelAttributions(
   people: number,
   minPeople: number,
 ): ModelAttributions {
-  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.features !== undefined);
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, attributionWeekShape.hasSums);
   const features = new Map<string, FeatureTotals>();
   for (const week of shown) {
     for (const [feature, sums] of Object.entries(week.features ?? {})) {

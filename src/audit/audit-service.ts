@@ -27,8 +27,8 @@ import { InvalidInputError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
 import { isWritableInstant } from '../shared/utc-instant.ts';
 import {
+  attributionWeekShape,
   type ModelAttributions,
-  readAttributionWeek,
   summariseAttributions,
   tallyAttributions,
 } from './attribution-stats.ts';
@@ -36,20 +36,28 @@ import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditEventStore, StoredEvent } from './audit-event-store.ts';
 import {
   type DriftReference,
+  driftWeekShape,
   type ModelDrift,
-  readDriftWeek,
   summariseDrift,
   tallyDrift,
 } from './drift-stats.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
-import type { FigureWeekStore } from './figure-week-store.ts';
-import { type FigureTally, type FrozenFigure, figurePeriodOf } from './figure-weeks.ts';
+import type { FigureWeekStore, WeekToFreeze } from './figure-week-store.ts';
+import {
+  type FigureTally,
+  type FigureWeek,
+  type FigureWeekShape,
+  type FrozenFigure,
+  figurePeriodOf,
+  settleFigureWeek,
+  weekToFreeze,
+} from './figure-weeks.ts';
 import { createLoggedTextCheck } from './logged-text-check.ts';
 import {
   OUTCOME_FIGURE_EVENT_TYPES,
   type OutcomeRow,
-  readOutcomeWeek,
+  outcomeWeekShape,
   summariseOutcomes,
   tallyOutcomes,
 } from './outcome-stats.ts';
@@ -384,10 +392,12 @@ export class AuditService {
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
     );
     const models = summariseAttributions(
-      await this.settleWeeks('attributions', period, tally, readAttributionWeek),
+      await this.settleWeeks('attributions', period, tally, attributionWeekShape),
       this.deps.minPeoplePerFigure,
     );
-    await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length);
+    await this.record(request, 'getAttributionStats', { ...period, toSeq }, models.length, {
+      minPeople: this.deps.minPeoplePerFigure,
+    });
     return { ...period, models };
   }
 
@@ -421,11 +431,13 @@ export class AuditService {
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
     );
     const report = summariseDrift(
-      await this.settleWeeks('drift', period, tally, readDriftWeek),
+      await this.settleWeeks('drift', period, tally, driftWeekShape),
       references,
       this.deps.minPeoplePerFigure,
     );
-    await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length);
+    await this.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length, {
+      minPeople: this.deps.minPeoplePerFigure,
+    });
     return { ...period, ...report };
   }
 
@@ -456,11 +468,13 @@ export class AuditService {
       (sealed) => this.deps.keyring.decryptPersonal(sealed),
     );
     const rows = summariseOutcomes(
-      await this.settleWeeks('outcomes', period, tally, readOutcomeWeek),
+      await this.settleWeeks('outcomes', period, tally, outcomeWeekShape),
       await this.deps.outcomes.countPublishedItems(period),
       this.deps.minPeoplePerFigure,
     );
-    await this.record(request, 'getOutcomeStats', { ...period, toSeq }, rows.length);
+    await this.record(request, 'getOutcomeStats', { ...period, toSeq }, rows.length, {
+      minPeople: this.deps.minPeoplePerFigure,
+    });
     return { ...period, rows };
   }
 
@@ -490,38 +504,58 @@ export class AuditService {
   }
 
   /**
-   * The weeks of a figure as given: each finished week as it was the first time it was given, the
-   * others frozen now. A week's totals thus never change once given, whoever leaves them since (an
-   * erasure, an objection): read before and after, they would give that person's values back by
-   * subtraction, whatever number of people each read rests on. A week not yet given is computed
-   * from the log as it stands. Two readers freezing the same week at once keep the first one's
-   * totals, read back by both. A week is frozen whatever its people, with their count: the minimum
-   * then in force (`AUDIT_MIN_PEOPLE`) is applied at each read, so raising it withholds the weeks
-   * given below it, and lowering it gives those withheld (except the weeks frozen withheld, without
-   * their sums, before the minimum was applied at read time). With a minimum of one person every
-   * figure may be given, partial weeks included, and nothing is frozen. The people of each row are
-   * counted live (see `FigureTally`).
+   * The weeks of a figure as given: each row of a finished week as it was the first time it was
+   * given, the others frozen now if given now. A row's totals thus never change once given, whoever
+   * leaves them since (an erasure, an objection): read before and after, they would give that
+   * person's values back by subtraction, whatever number of people each read rests on. Only the rows
+   * given are frozen (resting on `AUDIT_MIN_PEOPLE`, the minimum in force at that read, or more): a
+   * row below it is worked out from the log at each read and withheld, nothing of it given, so
+   * nothing of it to subtract; once the minimum is lowered it is worked out then (the people erased
+   * meanwhile already out) and frozen as first given. A frozen row below the minimum then in force
+   * is withheld (raising it hides). Rows frozen withheld by older code, without their sums, count as
+   * not frozen. Two readers freezing the same week at once keep the first one's rows, read back by
+   * both; a row given but not frozen in the end (readers racing thrice) is withheld at this read.
+   * With a minimum of one person every figure may be given, partial weeks included, and nothing is
+   * frozen. The people of each row are counted live (see `FigureTally`).
    */
-  private async settleWeeks<W>(
+  private async settleWeeks<R, W extends FigureWeek<R>>(
     figure: FrozenFigure,
     period: AuditPeriod,
     tally: FigureTally<W>,
-    readWeek: (totals: unknown) => W | undefined,
+    shape: FigureWeekShape<R, W>,
   ): Promise<FigureTally<W>> {
     const { to } = period;
-    if (this.deps.minPeoplePerFigure <= 1 || to === undefined) return tally;
+    const minPeople = this.deps.minPeoplePerFigure;
+    if (minPeople <= 1 || to === undefined) return tally;
     const store = this.deps.figureWeeks;
     const weeksOf = { ...(period.from === undefined ? {} : { from: period.from }), to };
-    let frozen = await store.listFrozenWeeks(figure, weeksOf);
-    const fresh = new Map([...tally.weeks].filter(([week]) => !frozen.has(week)));
-    if (fresh.size > 0) {
-      await store.freezeWeeks(figure, fresh, this.deps.now().toISOString());
-      frozen = await store.listFrozenWeeks(figure, weeksOf);
+    let stored = await store.listFrozenWeeks(figure, weeksOf);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const additions = new Map<number, WeekToFreeze>();
+      for (const [week, live] of tally.weeks) {
+        const frozen = stored.get(week);
+        const totals = weekToFreeze(
+          live,
+          frozen === undefined ? undefined : shape.readWeek(frozen),
+          shape,
+          minPeople,
+        );
+        if (totals !== undefined)
+          additions.set(week, { totals, ...(frozen === undefined ? {} : { replacing: frozen }) });
+      }
+      if (additions.size === 0) break;
+      await store.freezeWeeks(figure, additions, this.deps.now().toISOString());
+      stored = await store.listFrozenWeeks(figure, weeksOf);
     }
-    const weeks = new Map(tally.weeks);
-    for (const [week, totals] of frozen) {
-      const read = readWeek(totals);
-      if (read !== undefined) weeks.set(week, read);
+    const weeks = new Map<number, W>();
+    for (const week of new Set([...tally.weeks.keys(), ...stored.keys()])) {
+      const frozen = stored.get(week);
+      const settled = settleFigureWeek(
+        tally.weeks.get(week),
+        frozen === undefined ? undefined : shape.readWeek(frozen),
+        shape,
+      );
+      if (settled !== undefined) weeks.set(week, settled);
     }
     return { ...tally, weeks };
   }
@@ -568,12 +602,20 @@ export class AuditService {
     operation: string,
     filters: Record<string, unknown>,
     resultCount: number,
+    /** For the figures resting on enough people: the minimum (`AUDIT_MIN_PEOPLE`) they were given under. */
+    applied: { minPeople?: number } = {},
   ): Promise<void> {
     await this.deps.log.withTransaction(async (trx) => {
       await this.deps.log.append(trx, {
         type: 'audit.queried',
         actor: actorOf(request),
-        payload: { operation, purpose: request.purpose, filters: pickDefined(filters), resultCount },
+        payload: {
+          operation,
+          purpose: request.purpose,
+          filters: pickDefined(filters),
+          ...pickDefined(applied),
+          resultCount,
+        },
       });
     });
   }

@@ -13,6 +13,7 @@ import {
 import {
   type FigureTally,
   type FigureWeek,
+  type FigureWeekShape,
   groupWeekRows,
   readFigureWeek,
   splitWeekRows,
@@ -126,10 +127,7 @@ export interface DriftWeekRow {
   unreadableSets: number;
   /** Job seekers whose feature vectors were read. */
   people: number;
-  /**
-   * counts[feature][bin], kept whatever the week's people: the minimum is applied when the week is
-   * read. Absent from the weeks frozen withheld before that (they stay withheld).
-   */
+  /** counts[feature][bin]: absent from a row not given (see `FigureWeek`). */
   counts?: number[][];
 }
 
@@ -265,6 +263,15 @@ export function readDriftWeek(totals: unknown): DriftWeek | undefined {
   return week === undefined || unknownModelSets === undefined ? undefined : { ...week, unknownModelSets };
 }
 
+/** How the drift figures' weeks are frozen (see `FigureWeekShape`). */
+export const driftWeekShape: FigureWeekShape<DriftWeekRow, DriftWeek> = {
+  readWeek: readDriftWeek,
+  keyOf: (row) => row.modelId,
+  hasSums: (row) => row.counts !== undefined,
+  givenPart: (row, minPeople) => (row.people >= minPeople && row.counts !== undefined ? row : undefined),
+  withoutSums: ({ counts: _counts, ...totals }) => totals,
+};
+
 /** Bin counts as stored: undefined when left out, null when of another shape. */
 function readCounts(value: unknown): number[][] | undefined | null {
   if (value === undefined) return undefined;
@@ -318,7 +325,7 @@ function toModelDrift(
   people: number,
   minPeople: number,
 ): ModelDrift {
-  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.counts !== undefined);
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, driftWeekShape.hasSums);
   const shownVectors = sumOf(shown, (week) => week.vectors);
   return {
     modelId: reference.modelId,

@@ -93,12 +93,68 @@ export type FrozenFigure = 'attributions' | 'drift' | 'outcomes';
 
 /**
  * A figure's totals over one week, row by row (a model version, a source), as they are frozen:
- * counts and sums only, with the number of job seekers they rest on, no person named. The minimum
- * of people is applied when the week is read, not when it is frozen. A row frozen before that,
- * resting on fewer job seekers than the minimum then, keeps its counts only: it stays withheld.
+ * counts and sums only, with the number of job seekers they rest on, no person named. Only the
+ * rows given are frozen (resting on the minimum of people then in force or more): a row under it
+ * would keep in clear the values of a person or two that the log seals under their key, and keep
+ * them after their erasure. A row frozen withheld by older code keeps its counts only, without its
+ * sums: it counts as not frozen.
  */
 export interface FigureWeek<R> {
   rows: R[];
+}
+
+/** How a figure's week rows are keyed, given and withheld (see `settleFigureWeek`). */
+export interface FigureWeekShape<R, W extends FigureWeek<R>> {
+  /** A frozen week as stored, or undefined when it is of another shape. */
+  readWeek(totals: unknown): W | undefined;
+  /** What a row is a figure of (a model version, a source): one row per key and week. */
+  keyOf(row: R): string;
+  /** Whether the row carries its sums (a row frozen withheld by older code does not). */
+  hasSums(row: R): boolean;
+  /**
+   * The row as frozen when given under `minPeople`: undefined when it rests on fewer people; a part
+   * of it resting on fewer (the employment of the outcomes) is left out.
+   */
+  givenPart(row: R, minPeople: number): R | undefined;
+  /** The row with its counts only: nothing in it is given. */
+  withoutSums(row: R): R;
+}
+
+/**
+ * The week to freeze in place of `frozen` (undefined when nothing is to be added): its rows frozen
+ * with their sums, and those of `live` given now under `minPeople` that are not.
+ */
+export function weekToFreeze<R, W extends FigureWeek<R>>(
+  live: W,
+  frozen: W | undefined,
+  shape: FigureWeekShape<R, W>,
+  minPeople: number,
+): W | undefined {
+  const kept = (frozen?.rows ?? []).filter((row) => shape.hasSums(row));
+  const keys = new Set(kept.map((row) => shape.keyOf(row)));
+  const added = live.rows
+    .filter((row) => !keys.has(shape.keyOf(row)))
+    .map((row) => shape.givenPart(row, minPeople))
+    .filter((row): row is R => row !== undefined);
+  return added.length === 0 ? undefined : { ...(frozen ?? live), rows: [...kept, ...added] };
+}
+
+/**
+ * A week as it may be given: its rows frozen with their sums as they were frozen, the others as the
+ * log stands, without their sums (nothing of them was given, so nothing of them is now: they are
+ * withheld, and worked out again at each read until one gives them and freezes them).
+ */
+export function settleFigureWeek<R, W extends FigureWeek<R>>(
+  live: W | undefined,
+  frozen: W | undefined,
+  shape: FigureWeekShape<R, W>,
+): W | undefined {
+  const base = frozen ?? live;
+  if (base === undefined) return undefined;
+  const kept = (frozen?.rows ?? []).filter((row) => shape.hasSums(row));
+  const keys = new Set(kept.map((row) => shape.keyOf(row)));
+  const rest = (live?.rows ?? []).filter((row) => !keys.has(shape.keyOf(row)));
+  return { ...base, rows: [...kept, ...rest.map((row) => shape.withoutSums(row))] };
 }
 
 /**
@@ -134,8 +190,8 @@ export function groupWeekRows<R>(
 
 /**
  * The week rows that may be shown (resting on `minPeople` people or more, the minimum in force now,
- * and their sums frozen: a row frozen withheld has none), and how many others had someone, but
- * were left out.
+ * and carrying their sums: a row not frozen has none), and how many others had someone, but were
+ * left out.
  */
 export function splitWeekRows<R extends WeekRow>(
   rows: readonly R[],

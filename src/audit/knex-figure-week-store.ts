@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { FigureWeekStore } from './figure-week-store.ts';
+import type { FigureWeekStore, WeekToFreeze } from './figure-week-store.ts';
 import type { FrozenFigure } from './figure-weeks.ts';
 
 const TABLE = 'frozen_figure_weeks';
@@ -22,21 +22,31 @@ export class KnexFigureWeekStore implements FigureWeekStore {
 
   async freezeWeeks(
     figure: FrozenFigure,
-    weeks: ReadonlyMap<number, unknown>,
+    weeks: ReadonlyMap<number, WeekToFreeze>,
     frozenAt: string,
   ): Promise<void> {
-    if (weeks.size === 0) return;
-    await this.db(TABLE)
-      .insert(
-        [...weeks].map(([week, totals]) => ({
-          figure,
-          week_start: new Date(week).toISOString(),
-          totals: JSON.stringify(totals),
-          frozen_at: frozenAt,
-        })),
-      )
-      // A week another reader froze meanwhile keeps their totals: both come from the same log.
-      .onConflict(['figure', 'week_start'])
-      .ignore();
+    const fresh = [...weeks].filter(([, week]) => week.replacing === undefined);
+    if (fresh.length > 0) {
+      await this.db(TABLE)
+        .insert(
+          fresh.map(([week, { totals }]) => ({
+            figure,
+            week_start: new Date(week).toISOString(),
+            totals: JSON.stringify(totals),
+            frozen_at: frozenAt,
+          })),
+        )
+        // A week another reader froze meanwhile keeps their totals: both come from the same log.
+        .onConflict(['figure', 'week_start'])
+        .ignore();
+    }
+    for (const [week, { totals, replacing }] of weeks) {
+      if (replacing === undefined) continue;
+      // The stored text is what JSON.stringify wrote, so parsing and writing it again gives it back:
+      // a week another reader added rows to meanwhile no longer matches, and keeps theirs.
+      await this.db(TABLE)
+        .update({ totals: JSON.stringify(totals), frozen_at: frozenAt })
+        .where({ figure, week_start: new Date(week).toISOString(), totals: JSON.stringify(replacing) });
+    }
   }
 }

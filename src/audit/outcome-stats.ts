@@ -12,6 +12,7 @@ import {
 import {
   type FigureTally,
   type FigureWeek,
+  type FigureWeekShape,
   readFigureWeek,
   splitWeekRows,
   sumOf,
@@ -86,14 +87,14 @@ export interface OutcomeWeekRow {
   outcomesKnown: number;
   /** The job seekers whose outcomes the week's entry share would give back. */
   people: number;
-  /**
-   * Kept whatever the week's people, the minimum being applied when the week is read; absent from
-   * the weeks frozen withheld before that (they stay withheld).
-   */
+  /** Absent from a row not given (see `FigureWeek`). */
   entered?: number;
   /** Those of them whose employment is known. */
   employmentPeople: number;
-  /** As `entered`, for the employment share and the mean score. */
+  /**
+   * As `entered`, for the employment share and the mean score, on their own minimum: a row given
+   * while its employment rests on fewer people is frozen without it, and it stays withheld.
+   */
   employment?: { known: number; employed: number; scoreSum: number; scored: number };
 }
 
@@ -262,6 +263,20 @@ export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | u
   });
 }
 
+/** How the outcome figures' weeks are frozen (see `FigureWeekShape`). */
+export const outcomeWeekShape: FigureWeekShape<OutcomeWeekRow, FigureWeek<OutcomeWeekRow>> = {
+  readWeek: readOutcomeWeek,
+  keyOf,
+  hasSums: (row) => row.entered !== undefined,
+  givenPart: (row, minPeople) => {
+    if (row.people < minPeople || row.entered === undefined) return undefined;
+    if (row.employmentPeople >= minPeople) return row;
+    const { employment: _employment, ...rest } = row;
+    return rest;
+  },
+  withoutSums: ({ entered: _entered, employment: _employment, ...counts }) => counts,
+};
+
 function keyOf(row: { source: ItemSource; model: OutcomeRow['model'] }): string {
   return JSON.stringify([row.source, row.model?.id ?? null, row.model?.version ?? null]);
 }
@@ -316,7 +331,7 @@ function toOutcomeRow(
   weeks: readonly OutcomeWeekRow[],
   minPeople: number,
 ): OutcomeRow {
-  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, (week) => week.entered !== undefined);
+  const { shown, withheldWeeks } = splitWeekRows(weeks, minPeople, outcomeWeekShape.hasSums);
   // The employment figures rest on fewer people than the entry share: their own minimum, week by week.
   const employmentShown = shown.filter(
     (week) => week.employment !== undefined && week.employmentPeople >= minPeople,

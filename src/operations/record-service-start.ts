@@ -11,11 +11,16 @@ export interface ServiceStartDeps {
   engine: Engine;
   /** `package.json`'s version. */
   softwareVersion: string;
+  /** `AUDIT_MIN_PEOPLE`: the fewest job seekers a figure opened from sealed parts is given on. */
+  auditMinPeople: number;
+  /** The retention periods in force (`RETENTION_LOG_DAYS`, `RETENTION_PERSONAL_DAYS`, `RETENTION_IDEMPOTENCY_HOURS`). */
+  retention: { logDays: number; personalDays: number; idempotencyHours: number };
 }
 
 /**
- * Appends `service.started`: that the service began serving, with which software, on which engine,
- * with which active model and settings. Read under the chain head's lock, so that the model and
+ * Appends `service.started`: that the service begins serving, with which software, on which engine,
+ * with which active model and settings, under which minimum of people per figure and retention
+ * periods (read from the environment, they change only with a start). Read under the chain head's lock, so that the model and
  * settings it names are those the events before it left in force.
  */
 export function recordServiceStart(deps: ServiceStartDeps): Promise<DecisionEvent> {
@@ -35,6 +40,12 @@ export function recordServiceStart(deps: ServiceStartDeps): Promise<DecisionEven
           secondReviewRate: settings.secondReviewRate,
           setTtlHours: settings.setTtlHours,
           fastDecisionSeconds: settings.fastDecisionSeconds,
+        },
+        auditMinPeople: deps.auditMinPeople,
+        retention: {
+          logDays: deps.retention.logDays,
+          personalDays: deps.retention.personalDays,
+          idempotencyHours: deps.retention.idempotencyHours,
         },
       },
     });

@@ -3,27 +3,30 @@ import type { Express } from 'express';
 import type { Container } from '../container.ts';
 
 /**
- * Serves `app` on the configured port (`npm start`), then records the start in the decision log
- * (`service.started`) and logs the line an operator waits for. Rejects, saying why, when the port
- * cannot be listened on or the start cannot be recorded (the port closed again): a process that
- * serves nothing must not stay up, and one serving without its start in the log would leave
- * auditors unable to tell when, and with what, the system ran.
+ * Records the start in the decision log (`service.started`), then serves `app` on the configured
+ * port (`npm start`) and logs the line an operator waits for. Nothing is served before the start is
+ * in the log: every event a request appends follows it, and a start that cannot be recorded serves
+ * nothing. Recording first was chosen over listening first behind a gate: a port that cannot be
+ * listened on after the start was recorded leaves a `service.started` under which nothing was
+ * served (the next start records its own), which misleads no one about what ran, whereas a gate
+ * would answer every operation 503 for a moment at each start. Rejects, saying why, when the start
+ * cannot be recorded or the port cannot be listened on: a process that serves nothing must not
+ * stay up.
  */
 export async function startServing(container: Container, app: Express): Promise<Server> {
   const { config, logger } = container;
+  try {
+    await container.recordServiceStart();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot record the start in the decision log: ${why}`, { cause: error });
+  }
   const server = await new Promise<Server>((resolve, reject) => {
     const listening: Server = app.listen(config.port, (error?: Error) => {
       if (error === undefined) resolve(listening);
       else reject(new Error(`cannot listen on port ${config.port}: ${error.message}`, { cause: error }));
     });
   });
-  try {
-    await container.recordServiceStart();
-  } catch (error) {
-    await new Promise((resolve) => server.close(resolve));
-    const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot record the start in the decision log: ${why}`, { cause: error });
-  }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(

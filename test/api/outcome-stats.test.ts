@@ -155,7 +155,7 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     });
   });
 
-  it('logs the query with its purpose and the head it read up to, as every audit read', async () => {
+  it('logs the query with its purpose, the head it read up to and the minimum of people it was given under', async () => {
     const [event] = (
       await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'], limit: 1000 })
     ).slice(-1);
@@ -167,6 +167,7 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
         to: '2026-10-12T00:00:00.000Z',
         toSeq: expect.any(Number),
       },
+      minPeople: 2,
       resultCount: 2,
     });
     const unstated = await t.http.get('/v1/audit/stats/outcomes').auth(auditor, { type: 'bearer' });
@@ -189,6 +190,18 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
       employedShare: null,
       meanPredictedScore: null,
     });
+  });
+
+  it('freezes a week given without the employment figures resting on too few people', async () => {
+    const stored = await t.container.db('frozen_figure_weeks').where({ figure: 'outcomes' }).select('totals');
+    const rows = stored.flatMap(
+      ({ totals }) => (JSON.parse(String(totals)) as { rows: Array<Record<string, unknown>> }).rows,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.people, 'a row frozen rests on the minimum').toBeGreaterThanOrEqual(2);
+      if ((row.employmentPeople as number) < 2) expect(row).not.toHaveProperty('employment');
+    }
   });
 
   it('leaves the figures of the weeks already over as they were when an outcome is recorded or replaced later', async () => {
