@@ -6,6 +6,9 @@ const CONTACT = 'dpo@agence.example, 1 rue de la Paix, 75002 Paris';
 
 /** Where a person is told to ask about their data: the explanation's "how to contest" and the access record. */
 describe('how the person reaches the data protection officer', () => {
+  // Each case starts its own app and makes its validator compile the workflow's operations (a
+  // dozen, with response validation): ~13 s alone, over 30 s seen with the whole suite on both engines.
+  const CASE_TIMEOUT_MS = 90_000;
   const apps: TestApp[] = [];
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -34,15 +37,23 @@ describe('how the person reaches the data protection officer', () => {
     };
   }
 
-  it('gives the configured contact (PRIVACY_CONTACT) wherever the person is told to write to the officer', async () => {
-    const texts = await readContactTexts({ PRIVACY_CONTACT: CONTACT });
-    expect(texts.howToContest).toContain(`délégué à la protection des données (${CONTACT})`);
-    expect(texts.erasure).toContain(`délégué à la protection des données (${CONTACT})`);
-  });
+  it(
+    'gives the configured contact (PRIVACY_CONTACT) wherever the person is told to write to the officer',
+    async () => {
+      const texts = await readContactTexts({ PRIVACY_CONTACT: CONTACT });
+      expect(texts.howToContest).toContain(`délégué à la protection des données (${CONTACT})`);
+      expect(texts.erasure).toContain(`délégué à la protection des données (${CONTACT})`);
+    },
+    CASE_TIMEOUT_MS,
+  );
 
-  it('says the agency gives it when none is configured', async () => {
-    const texts = await readContactTexts({});
-    expect(texts.howToContest).toContain('(votre agence vous donne ses coordonnées)');
-    expect(texts.erasure).toContain('(votre agence vous donne ses coordonnées)');
-  });
+  it(
+    'says the agency gives it when none is configured',
+    async () => {
+      const texts = await readContactTexts({});
+      expect(texts.howToContest).toContain('(votre agence vous donne ses coordonnées)');
+      expect(texts.erasure).toContain('(votre agence vous donne ses coordonnées)');
+    },
+    CASE_TIMEOUT_MS,
+  );
 });
