@@ -3,6 +3,7 @@ import type { TestApp } from '../support/test-app.ts';
 import {
   act,
   createSet,
+  hiddenModelCourses,
   type ItemBody,
   putSettings,
   REACHABLE_COURSE_IDS,
@@ -23,12 +24,7 @@ describe("the counselor's blind-first shortlist pick still pending when the set 
   it("is neither shown nor counted among the model's undecided suggestions", async () => {
     const { set: created } = await createSet(t, counselor, 'js-1', { limit: 2 });
     const { etag } = await readSet(t, counselor, created.id);
-    const modelCourses = (
-      await t.container.services.recommendations.getRecommendationSet(
-        { subject: 'c-001', roles: ['counselor'] },
-        created.id,
-      )
-    ).set.items.map((item) => item.course.id);
+    const modelCourses = await hiddenModelCourses(t, created.id);
     expect(modelCourses).toHaveLength(2);
     const leftOut = REACHABLE_COURSE_IDS.find((id) => !modelCourses.includes(id));
     const shortlisted = await act(t, counselor, created.id, 'shortlist', etag, { courseIds: [leftOut] });

@@ -9,6 +9,7 @@ import {
   createSet,
   decide,
   decideAll,
+  hiddenModelCourses,
   type ItemBody,
   objectToAi,
   putSettings,
@@ -846,12 +847,7 @@ describe('review API', () => {
           `submit it first (POST /v1/recommendations/${set.id}/shortlist)`,
         );
 
-        const modelCourses = (
-          await t.container.services.recommendations.getRecommendationSet(
-            { subject: 'c-001', roles: ['counselor'] },
-            set.id,
-          )
-        ).set.items.map((item) => item.course.id);
+        const modelCourses = await hiddenModelCourses(t, set.id);
         // Two of the model's courses and one of the counselor's own: the overlap counts the two.
         const shortlist = [modelCourses[0] ?? 'none', modelCourses[1] ?? 'none', 'PARIS-AS'];
         const res = await act(t, counselor, set.id, 'shortlist', etag, { courseIds: shortlist });
@@ -884,12 +880,7 @@ describe('review API', () => {
         await syncSeeker(t, 'js-blind-picks');
         const { set: created } = await createSet(t, counselor, 'js-blind-picks', { limit: 2 });
         const { set, etag } = await readSet(t, counselor, created.id);
-        const modelCourses = (
-          await t.container.services.recommendations.getRecommendationSet(
-            { subject: 'c-001', roles: ['counselor'] },
-            set.id,
-          )
-        ).set.items.map((item) => item.course.id);
+        const modelCourses = await hiddenModelCourses(t, set.id);
         // One the model suggested too, one near the person it left out (past its top 2), one in Paris.
         const modelCourse = modelCourses[0];
         const leftOut = REACHABLE_COURSE_IDS.find((id) => !modelCourses.includes(id));

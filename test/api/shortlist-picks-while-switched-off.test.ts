@@ -4,6 +4,7 @@ import {
   act,
   createSet,
   decide,
+  hiddenModelCourses,
   type ItemBody,
   putSettings,
   REACHABLE_COURSE_IDS,
@@ -27,12 +28,7 @@ describe("the counselor's blind-first shortlist pick while suggestions are switc
   async function aSetWithAPick(seekerId: string) {
     const { set: created } = await createSet(t, counselor, seekerId, { limit: 2 });
     const { etag } = await readSet(t, counselor, created.id);
-    const modelCourses = (
-      await t.container.services.recommendations.getRecommendationSet(
-        { subject: 'c-001', roles: ['counselor'] },
-        created.id,
-      )
-    ).set.items.map((item) => item.course.id);
+    const modelCourses = await hiddenModelCourses(t, created.id);
     const leftOut = REACHABLE_COURSE_IDS.find((id) => !modelCourses.includes(id));
     const shortlisted = await act(t, counselor, created.id, 'shortlist', etag, { courseIds: [leftOut] });
     expect(shortlisted.status, JSON.stringify(shortlisted.body)).toBe(200);

@@ -287,6 +287,18 @@ export async function approveAfterReading(t: TestApp, token: string, setId: stri
   });
 }
 
+/**
+ * The courses of a blind-first set's model items, in rank order, read through the service as its
+ * counselor (c-001): their own view hides them until the shortlist is in.
+ */
+export async function hiddenModelCourses(t: TestApp, setId: string): Promise<string[]> {
+  const { set } = await t.container.services.recommendations.getRecommendationSet(
+    { subject: 'c-001', roles: ['counselor'] },
+    setId,
+  );
+  return set.items.map((item) => item.course.id);
+}
+
 /** What a counselor sends to decide one item. */
 export type DecisionBody = { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string };
 
