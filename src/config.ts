@@ -221,12 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
       localKeysAllowed: readBool(env, 'AUDIT_LOCAL_KEYS', false),
     },
-    retention: {
-      logDays: readLogRetentionDays(env),
-      personalDays: readRetentionPeriod(env, 'RETENTION_PERSONAL_DAYS', 730, MAX_RETENTION_DAYS),
-      idempotencyHours: readRetentionPeriod(env, 'RETENTION_IDEMPOTENCY_HOURS', 24, MAX_RETENTION_DAYS * 24),
-      dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
-    },
+    retention: readRetention(env, nodeEnv),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }
@@ -355,6 +350,31 @@ function readLogRetentionDays(env: Env): number {
     );
   }
   return checkHundredYears(env, 'RETENTION_LOG_DAYS', days, MAX_RETENTION_DAYS);
+}
+
+function readRetention(env: Env, nodeEnv: Config['nodeEnv']): RetentionConfig {
+  const personalDays = readRetentionPeriod(env, 'RETENTION_PERSONAL_DAYS', 730, MAX_RETENTION_DAYS);
+  return {
+    logDays: readLogRetentionDays(env),
+    personalDays,
+    idempotencyHours: readIdempotencyHours(env, personalDays),
+    dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
+  };
+}
+
+/**
+ * A stored Idempotency-Key answer names the person a set or a contest reply was for: it may be kept
+ * no longer than the person's data (`RETENTION_PERSONAL_DAYS`), which it would otherwise outlive.
+ */
+function readIdempotencyHours(env: Env, personalDays: number): number {
+  const hours = readRetentionPeriod(env, 'RETENTION_IDEMPOTENCY_HOURS', 24, MAX_RETENTION_DAYS * 24);
+  if (hours > personalDays * 24) {
+    throw new Error(
+      `RETENTION_IDEMPOTENCY_HOURS must be at most RETENTION_PERSONAL_DAYS in hours (${personalDays * 24}): ` +
+        `a stored answer names the person it was for and may not outlive their data, got "${env.RETENTION_IDEMPOTENCY_HOURS ?? ''}"`,
+    );
+  }
+  return hours;
 }
 
 /** A retention period of 1 or more, in days or hours. */

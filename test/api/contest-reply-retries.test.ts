@@ -97,4 +97,12 @@ describe('a reply to a contest retried with its Idempotency-Key', () => {
       .where({ subject: 'c-001', key: 'reply-retry-0001' });
     expect(after).toHaveLength(0);
   });
+
+  it('answers the reply retried after the erasure as not found, replaying nothing of it', async () => {
+    const retried = await reply('reply-retry-0001');
+    expect(retried.status).toBe(404);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(JSON.stringify(retried.body)).not.toContain('réexaminé');
+    expect(await countReplies()).toBe(0);
+  });
 });

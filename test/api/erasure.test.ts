@@ -13,6 +13,7 @@ import {
   decide,
   readSet,
   requestSet,
+  type SetBody,
   seedCatalogAndSeeker,
 } from '../support/workflow.ts';
 
@@ -28,6 +29,8 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
   let seekerToken: string;
   let otherSetId: string;
   const otherKey = crypto.randomUUID();
+  const seekerKey = crypto.randomUUID();
+  let feedbackItemId: string;
   let eventsBefore: RecordedDecisionEvent[];
 
   const sqliteFiles = () => {
@@ -54,7 +57,9 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
 
     // The person carries the canary in their profile and in every free text written about them.
     await seedCatalogAndSeeker(t, SEEKER, aWorkflowSeeker({ skills: ['accueil', CANARY] }));
-    const { set: created } = await createSet(t, counselor, SEEKER, { limit: 3 });
+    const creation = await requestSet(t, counselor, SEEKER, { idempotencyKey: seekerKey, limit: 3 });
+    expect(creation.status).toBe(201);
+    const created = creation.body as SetBody;
     let { set, etag } = await readSet(t, counselor, created.id);
     const [rejected, ...approved] = set.items;
     if (rejected === undefined || approved.length === 0) throw new Error('the set needs two items at least');
@@ -74,8 +79,9 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
     });
     expect(res.status).toBe(200);
     set = res.body;
+    feedbackItemId = String(approved[0]?.itemId);
     const feedback = await t.http
-      .post(`/v1/me/recommendations/${approved[0]?.itemId}/feedback`)
+      .post(`/v1/me/recommendations/${feedbackItemId}/feedback`)
       .auth(seekerToken, { type: 'bearer' })
       .send({ response: 'interested', comment: `Merci (${CANARY})` });
     expect(feedback.status).toBe(201);
@@ -205,6 +211,28 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       const others = eventsAfter.filter((event) => event.subject !== subject && event.personal !== null);
       expect(others.length).toBeGreaterThan(0);
       for (const event of others) expect(await openPersonal(event)).toMatchObject({ status: 'readable' });
+    });
+
+    it('replays nothing of the person: their answer, explanation and export, or the creation retried with its key, are not found', async () => {
+      const asked = [
+        await t.http
+          .post(`/v1/me/recommendations/${feedbackItemId}/feedback`)
+          .auth(seekerToken, { type: 'bearer' })
+          .send({ response: 'interested', comment: `Merci (${CANARY})` }),
+        await t.http
+          .get(`/v1/me/recommendations/${feedbackItemId}/explanation`)
+          .auth(seekerToken, { type: 'bearer' }),
+        await t.http.get('/v1/me/data').auth(seekerToken, { type: 'bearer' }),
+        // The key went with the person: the retry is a new request, for someone no longer known.
+        await requestSet(t, counselor, SEEKER, { idempotencyKey: seekerKey, limit: 3 }),
+      ];
+      for (const res of asked) {
+        expect(res.status).toBe(404);
+        expect(res.headers['idempotent-replayed']).toBeUndefined();
+        expect(JSON.stringify(res.body)).not.toContain(CANARY);
+      }
+      expect(await t.container.db('idempotency_keys').where({ key: seekerKey })).toEqual([]);
+      expect(await t.container.db('recommendation_sets').where({ seeker_id: SEEKER })).toEqual([]);
     });
 
     it("keeps another person's suggestions and their Idempotency-Key answer", async () => {

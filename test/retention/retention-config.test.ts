@@ -25,6 +25,17 @@ describe('retention settings', () => {
     expect(() => loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '1.5' })).toThrow(/RETENTION_IDEMPOTENCY_HOURS/);
   });
 
+  it('refuses to keep Idempotency-Key answers, which name the person, longer than the personal data', () => {
+    expect(() => loadConfig({ RETENTION_PERSONAL_DAYS: '30', RETENTION_IDEMPOTENCY_HOURS: '721' })).toThrow(
+      'RETENTION_IDEMPOTENCY_HOURS must be at most RETENTION_PERSONAL_DAYS in hours (720): a stored answer names ' +
+        'the person it was for and may not outlive their data, got "721"',
+    );
+    expect(
+      loadConfig({ RETENTION_PERSONAL_DAYS: '30', RETENTION_IDEMPOTENCY_HOURS: '720' }).retention
+        .idempotencyHours,
+    ).toBe(720);
+  });
+
   it('runs the daily job outside tests unless it is switched off', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).retention.dailyJob).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development' }).retention.dailyJob).toBe(true);
@@ -38,7 +49,10 @@ describe('retention settings', () => {
       logDays: 36500,
       personalDays: 36500,
     });
-    expect(loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '876000' }).retention.idempotencyHours).toBe(876000);
+    expect(
+      loadConfig({ RETENTION_PERSONAL_DAYS: '36500', RETENTION_IDEMPOTENCY_HOURS: '876000' }).retention
+        .idempotencyHours,
+    ).toBe(876000);
     expect(() => loadConfig({ RETENTION_LOG_DAYS: '36501' })).toThrow(
       'RETENTION_LOG_DAYS must be at most 36500 (a hundred years), got "36501"',
     );
