@@ -17,6 +17,7 @@ import type { CourseService } from './courses/course-service.ts';
 import { createErasureRoutes } from './erasure/erasure-routes.ts';
 import type { ErasureService } from './erasure/erasure-service.ts';
 import { createCors } from './http/cors.ts';
+import { readHeadAsGet, restoreHead } from './http/head-as-get.ts';
 import { serializeError } from './http/logger.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { operationIdOf } from './http/operation-id.ts';
@@ -167,6 +168,7 @@ export function createApp(deps: AppDependencies): Express {
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
   );
   app.use(refuseDeepBodies);
+  app.use(readHeadAsGet);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: openApiDocument as never,
@@ -179,6 +181,7 @@ export function createApp(deps: AppDependencies): Express {
       ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
     }),
   );
+  app.use(...restoreHead);
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
   app.use(refuseUnstorableCharacters);

@@ -172,6 +172,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           withdrawOpenSets({ store: recommendationStore, decisionLog, now }, trx, seekerId, {
             reason: 'la personne suit désormais un autre conseiller',
           }),
+        contests: contestReplyStore,
       }),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),

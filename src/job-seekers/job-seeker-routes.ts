@@ -7,6 +7,7 @@ import type { JobSeekerService } from './job-seeker-service.ts';
 
 type JobSeekerInputBody = components['schemas']['JobSeekerInput'];
 type JobSeekerBody = components['schemas']['JobSeeker'];
+type JobSeekerFileBody = components['schemas']['JobSeekerFile'];
 
 export function createJobSeekerRoutes(service: JobSeekerService): Router {
   const router = Router();
@@ -22,8 +23,9 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
   });
 
   router.get('/v1/job-seekers/:seekerId', async function getJobSeeker(req, res) {
-    const jobSeeker = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId);
-    res.json(toJobSeekerBody(jobSeeker));
+    const file = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId);
+    const body: JobSeekerFileBody = { ...toJobSeekerBody(file.jobSeeker), contests: file.contests };
+    res.json(body);
   });
 
   return router;

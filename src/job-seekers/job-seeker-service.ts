@@ -14,6 +14,7 @@ import {
   SubjectErasedError,
 } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
+import type { PersonContest, PersonContestReader } from './person-contest.ts';
 
 /**
  * Withdraws the suggestions still open for review of someone who moved to another counselor, in
@@ -26,6 +27,13 @@ export interface JobSeekerServiceDeps {
   decisionLog: DecisionLog;
   now: () => Date;
   withdrawOpenSets: OpenSetsWithdrawal;
+  contests: PersonContestReader;
+}
+
+/** The person's file as their counselor reads it: the profile and the person's contests. */
+export interface JobSeekerFile {
+  jobSeeker: JobSeeker;
+  contests: PersonContest[];
 }
 
 export class JobSeekerService {
@@ -94,13 +102,16 @@ export class JobSeekerService {
   }
 
   /**
-   * A profile for the counselor whose caseload holds it. Anyone else learns nothing: the error
-   * is the same as for an id that does not exist.
+   * The person's file for the counselor whose caseload holds it: the profile, and the person's
+   * contests with the replies that answered them, whoever replied. Anyone else learns nothing: the
+   * error is the same as for an id that does not exist.
    */
-  async getJobSeekerForCounselor(counselor: Principal, id: string): Promise<JobSeeker> {
+  async getJobSeekerForCounselor(counselor: Principal, id: string): Promise<JobSeekerFile> {
     const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
-    return jobSeeker;
+    // Read after the profile: an erasure deletes the profile and the contests together, so contests
+    // read later are never those of a person erased since and enrolled again.
+    return { jobSeeker, contests: await this.deps.contests.listContestsOfSeeker(id) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
+import { isHeadRequest } from '../http/head-as-get.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { toCourseOutcomeBody } from '../outcomes/course-outcome-mapping.ts';
 import { toContestReplyBody, toCourseSummaryBody } from '../recommendations/recommendation-mapping.ts';
@@ -16,7 +17,9 @@ export function createPortalRoutes(service: PortalService): Router {
   });
 
   router.get('/v1/me/recommendations/:itemId/explanation', async function getMyExplanation(req, res) {
-    const explanation = await service.getMyExplanation(requirePrincipal(req), req.params.itemId);
+    const explanation = await service.getMyExplanation(requirePrincipal(req), req.params.itemId, {
+      recordRead: !isHeadRequest(req),
+    });
     res.json({
       ...explanation,
       course: toCourseSummaryBody(explanation.course),

@@ -163,11 +163,17 @@ export class PortalService {
   /**
    * Why a course was suggested: the AI's part, the data used, the weighting, and how to contest.
    * The data used is the profile kept with the set, as the model saw it. Every reading is logged
-   * (`explanation.opened`): the oversight figures count the items whose explanation was read.
+   * (`explanation.opened`): the oversight figures count the items whose explanation was read. With
+   * `recordRead: false` (a HEAD, whose answer nobody reads) nothing is logged.
    */
-  async getMyExplanation(seeker: Principal, itemId: string): Promise<MyExplanation> {
+  async getMyExplanation(
+    seeker: Principal,
+    itemId: string,
+    { recordRead = true }: { recordRead?: boolean } = {},
+  ): Promise<MyExplanation> {
     const { set, item } = await this.findMyItem(seeker, itemId);
     const explanation = await this.explain(seeker, set, item);
+    if (!recordRead) return explanation;
     // Logged once the answer is ready: a reading that fails is no reading.
     await this.deps.decisionLog.withTransaction(async (trx) => {
       // Found again under the log's lock: a set retracted, or a person erased, since the first look

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
+import { readJson, readNullableString } from '../db/row-values.ts';
+import type { PersonContest, PersonContestReader } from '../job-seekers/person-contest.ts';
 import type { ContestReply } from './contest-reply.ts';
 import type { ContestReplyStore } from './contest-reply-store.ts';
 
 const TABLE = 'contest_replies';
 
-export class KnexContestReplyStore implements ContestReplyStore {
+export class KnexContestReplyStore implements ContestReplyStore, PersonContestReader {
   constructor(private readonly db: Knex) {}
 
   async insert(trx: Knex.Transaction, reply: ContestReply): Promise<void> {
@@ -33,6 +35,44 @@ export class KnexContestReplyStore implements ContestReplyStore {
 
   async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<ContestReply[]> {
     return this.list({ seeker_id: seekerId }, trx);
+  }
+
+  async listContestsOfSeeker(seekerId: string): Promise<PersonContest[]> {
+    // The response written in the SQL, as the partial index of contests by item names it.
+    const rows: Array<Record<string, unknown>> = await this.db('feedback as f')
+      .join('recommendation_items as i', 'i.id', 'f.item_id')
+      .leftJoin(`${TABLE} as r`, 'r.id', 'f.answered_by')
+      .where('f.seeker_id', seekerId)
+      .whereRaw(`f.response = 'contest'`)
+      .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
+      .select(
+        'f.id',
+        'f.item_id',
+        'f.comment',
+        'f.created_at',
+        'i.set_id',
+        'i.course_id',
+        'i.course_snapshot',
+        { reply_id: 'r.id', reply_message: 'r.message', reply_created_at: 'r.created_at' },
+      );
+    return rows.map((row) => ({
+      id: String(row.id),
+      setId: String(row.set_id),
+      itemId: String(row.item_id),
+      courseId: String(row.course_id),
+      title: (readJson(row.course_snapshot) as { title: string }).title,
+      comment: readNullableString(row.comment),
+      createdAt: String(row.created_at),
+      reply:
+        row.reply_id === null || row.reply_id === undefined
+          ? null
+          : {
+              id: String(row.reply_id),
+              itemId: String(row.item_id),
+              message: String(row.reply_message),
+              createdAt: String(row.reply_created_at),
+            },
+    }));
   }
 
   private async list(where: Record<string, string>, trx?: Knex.Transaction): Promise<ContestReply[]> {

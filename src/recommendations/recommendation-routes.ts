@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components, operations } from '../http/generated/api.ts';
+import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { isGeneratedId } from '../shared/time-ordered-id.ts';
@@ -101,7 +102,12 @@ export function createRecommendationRoutes(
     // Never 304: the body also tells which courses the catalog withdrew since, which the set's
     // version (its ETag, for If-Match) does not name.
     delete req.headers['if-none-match'];
-    sendSet(res, 200, await suggestions.getRecommendationSet(requirePrincipal(req), req.params.setId));
+    const recordRead = !isHeadRequest(req);
+    sendSet(
+      res,
+      200,
+      await suggestions.getRecommendationSet(requirePrincipal(req), req.params.setId, { recordRead }),
+    );
   });
 
   router.get('/v1/recommendations/:setId/feedback', async function listSetFeedback(req, res) {

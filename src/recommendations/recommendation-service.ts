@@ -402,11 +402,19 @@ export class RecommendationService {
    * A set for review, with how the catalog offers its courses now. The owner's first read of an open
    * set they have not acted on yet records the opening (decision times count from then); a second
    * reviewer's read of a set awaiting them records their reading, without which they cannot approve
-   * it. A set whose lifetime has passed is marked expired first.
+   * it. A set whose lifetime has passed is marked expired first. With `recordRead: false` (a HEAD,
+   * whose answer nobody reads) the read records nothing: the set stays unopened, its version as it is.
    */
-  async getRecommendationSet(counselor: Principal, setId: string): Promise<SetView> {
+  async getRecommendationSet(
+    counselor: Principal,
+    setId: string,
+    { recordRead = true }: { recordRead?: boolean } = {},
+  ): Promise<SetView> {
     const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
-    return this.viewOf(await this.openRecommendationSet(counselor, set), reader);
+    const read = recordRead
+      ? await this.openRecommendationSet(counselor, set)
+      : await expireIfDue(this.deps, set, this.deps.now());
+    return this.viewOf(read, reader);
   }
 
   /**

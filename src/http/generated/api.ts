@@ -122,7 +122,11 @@ export interface paths {
         };
         /**
          * Read a job seeker on the caller's caseload
-         * @description Only the job seeker's own counselor may read the profile; anyone else gets the same 404 as for a missing id.
+         * @description The person's file, for their counselor: the profile, and the person's contests of the courses
+         *     published to them (`contests`), each with the reply that answered it, or none yet: what the
+         *     counselor has to answer, and what was answered, the previous counselor's replies included for a
+         *     person who moved. Only the job seeker's own counselor may read it; anyone else gets the same 404
+         *     as for a missing id. The sync (`PUT`) is answered the profile alone.
          */
         get: operations["getJobSeeker"];
         /**
@@ -1736,7 +1740,9 @@ export interface components {
              */
             availableFrom: string | null;
         };
-        JobSeeker: components["schemas"]["JobSeekerFields"] & {
+        JobSeeker: components["schemas"]["JobSeekerFields"] & components["schemas"]["JobSeekerKeptFields"];
+        /** @description What the service adds to the profile synced. */
+        JobSeekerKeptFields: {
             id: components["schemas"]["ExternalId"];
             /** @description The person objected to AI processing; counselors then work without suggestions. */
             aiObjection: boolean;
@@ -1744,6 +1750,37 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description The profile, as the sync keeps it, and the person's contests. */
+        JobSeekerFile: components["schemas"]["JobSeekerFields"] & components["schemas"]["JobSeekerKeptFields"] & {
+            /**
+             * @description The person's contests of the courses published to them (feedback `contest`), oldest first,
+             *     of every set of theirs (one replaced or retracted since included): those no reply answered
+             *     yet (`reply` null), to answer with `POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`,
+             *     and those answered, with the reply. The same answers as the set's feedback
+             *     (`GET /v1/recommendations/{setId}/feedback`), and the replies as the person reads them.
+             */
+            contests: components["schemas"]["PersonContest"][];
+        };
+        /** @description A contest of the person, with the course it is about and the reply that answered it. */
+        PersonContest: {
+            /**
+             * Format: uuid
+             * @description The person's answer (as in the set's feedback).
+             */
+            id: string;
+            /** Format: uuid */
+            setId: string;
+            /** Format: uuid */
+            itemId: string;
+            courseId: components["schemas"]["ExternalId"];
+            /** @description The course's title as it was when suggested or added. */
+            title: string;
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The counselor's reply that answered the contest, null while no reply did. */
+            reply: components["schemas"]["ContestReply"] | null;
         };
         CourseInput: components["schemas"]["CourseFields"];
         /**
@@ -3834,13 +3871,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The profile. */
+            /** @description The person's file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobSeeker"];
+                    "application/json": components["schemas"]["JobSeekerFile"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+const REPLY = 'J’ai réexaminé cette formation : elle reste adaptée à votre projet, parlons-en jeudi.';
+
+type PersonContest = {
+  id: string;
+  setId: string;
+  itemId: string;
+  courseId: string;
+  title: string;
+  comment: string | null;
+  createdAt: string;
+  reply: { id: string; itemId: string; message: string; createdAt: string } | null;
+};
+
+/**
+ * The person's file is where their counselor looks first: it shows the contests still to answer and
+ * those answered, with the reply, to the person's counselor only.
+ */
+describe("the person's contests in their file (GET /v1/job-seekers/{seekerId})", () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let otherCounselor: string;
+  let seeker: string;
+  let setId: string;
+  let items: Array<{ itemId: string; courseId: string; title: string }>;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
+    seeker = await t.tokenFor('job_seeker', 'js-1');
+    setId = (await createAndPublish(t, counselor, 'js-1', { approve: 2 })).id;
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    items = (mine.body.items as Array<{ itemId: string; course: { id: string; title: string } }>).map(
+      (item) => ({ itemId: item.itemId, courseId: item.course.id, title: item.course.title }),
+    );
+  });
+  afterAll(() => t.close());
+
+  function contest(itemId: string, comment: string) {
+    clock.advance(HOUR);
+    return t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment });
+  }
+
+  function reply(token: string, itemId: string) {
+    clock.advance(HOUR);
+    return t.http
+      .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+      .auth(token, { type: 'bearer' })
+      .send({ message: REPLY });
+  }
+
+  function readFile(token: string, seekerId = 'js-1') {
+    return t.http.get(`/v1/job-seekers/${seekerId}`).auth(token, { type: 'bearer' });
+  }
+
+  async function readContests(token: string): Promise<PersonContest[]> {
+    const res = await readFile(token);
+    expect(res.status).toBe(200);
+    return res.body.contests as PersonContest[];
+  }
+
+  it("shows the person's unanswered contests, then each answered one with its reply", async () => {
+    const [first, second] = items as [(typeof items)[number], (typeof items)[number]];
+    expect(await readContests(counselor)).toEqual([]);
+    expect((await contest(first.itemId, 'Je ne comprends pas ce choix')).status).toBe(201);
+    expect((await contest(second.itemId, 'Trop loin de chez moi')).status).toBe(201);
+
+    const unanswered = await readContests(counselor);
+    expect(unanswered).toEqual([
+      expect.objectContaining({ setId, ...first, comment: 'Je ne comprends pas ce choix', reply: null }),
+      expect.objectContaining({ setId, ...second, comment: 'Trop loin de chez moi', reply: null }),
+    ]);
+
+    const replied = await reply(counselor, first.itemId);
+    expect(replied.status).toBe(201);
+    const [answered, waiting] = (await readContests(counselor)) as [PersonContest, PersonContest];
+    expect(answered.reply).toEqual({
+      id: replied.body.id,
+      itemId: first.itemId,
+      message: REPLY,
+      createdAt: replied.body.createdAt,
+    });
+    expect(waiting).toEqual(unanswered[1]);
+  });
+
+  it('shows the person who moved the previous counselor’s replies, to the new counselor only', async () => {
+    await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
+    const seenByNew = await readContests(otherCounselor);
+    expect(seenByNew.map((kept) => kept.reply?.message ?? null)).toEqual([REPLY, null]);
+
+    const previous = await readFile(counselor);
+    const missing = await readFile(counselor, 'js-never-synced');
+    expect(previous.status).toBe(404);
+    expect(previous.body.contests).toBeUndefined();
+    expect({ ...previous.body, detail: undefined, instance: undefined }).toEqual({
+      ...missing.body,
+      detail: undefined,
+      instance: undefined,
+    });
+    await syncSeeker(t, 'js-1', aWorkflowSeeker());
+  });
+
+  it('refuses the file to an auditor and an admin, as the rules of the route say', async () => {
+    for (const role of ['auditor', 'admin'] as const) {
+      const res = await readFile(await t.tokenFor(role, `${role}-1`));
+      expect(res.status).toBe(403);
+      expect(res.body.contests).toBeUndefined();
+    }
+  });
+
+  it('shows nothing of a person erased and enrolled again', async () => {
+    expect((await readContests(counselor)).length).toBeGreaterThan(0);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
+    expect((await readFile(counselor)).status).toBe(404);
+    await syncSeeker(t, 'js-1', aWorkflowSeeker(), { reEnrol: true });
+    expect(await readContests(counselor)).toEqual([]);
+  });
+});

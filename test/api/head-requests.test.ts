@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { createAndPublish, createSet } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/**
+ * A client or a proxy checking a resource with HEAD gets what GET would answer, headers only: the
+ * same status, authorization and ETag, and no body.
+ */
+describe('HEAD on the GET operations', () => {
+  let t: TestApp;
+  let counselor: string;
+  let otherCounselor: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    ({ t, counselor, otherCounselor } = await startWorkflowApp());
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(() => t.close());
+
+  async function readLog(): Promise<RecordedDecisionEvent[]> {
+    const events: RecordedDecisionEvent[] = [];
+    for await (const event of t.container.decisionLog.decisionLog.streamEvents()) events.push(event);
+    return events;
+  }
+
+  /** HEAD and GET of `path` with `token` (none when undefined), the HEAD first. */
+  async function headThenGet(path: string, token?: string) {
+    const head = t.http.head(path);
+    const get = t.http.get(path);
+    if (token !== undefined) {
+      head.auth(token, { type: 'bearer' });
+      get.auth(token, { type: 'bearer' });
+    }
+    const headRes = await head;
+    return { head: headRes, get: await get };
+  }
+
+  function expectHeadersOnly(
+    head: { status: number; text?: string; headers: Record<string, string> },
+    get: typeof head,
+  ) {
+    expect(head.status).toBe(get.status);
+    expect(head.text ?? '').toBe('');
+    expect(head.headers['content-type']).toBe(get.headers['content-type']);
+    expect(head.headers['content-length']).toBe(get.headers['content-length']);
+  }
+
+  it('answers a public operation as its GET, without the body', async () => {
+    const { head, get } = await headThenGet('/healthz');
+    expect(head.status).toBe(200);
+    expectHeadersOnly(head, get);
+  });
+
+  it("answers the person's file to their counselor as its GET, and 404 to another counselor", async () => {
+    const { head, get } = await headThenGet('/v1/job-seekers/js-1', counselor);
+    expect(head.status).toBe(200);
+    expectHeadersOnly(head, get);
+    const other = await headThenGet('/v1/job-seekers/js-1', otherCounselor);
+    expect(other.head.status).toBe(404);
+    expect(other.head.headers['content-type']).toBe(other.get.headers['content-type']);
+  });
+
+  it('answers 401 without a token and 403 to a role the GET refuses', async () => {
+    const anonymous = await headThenGet('/v1/job-seekers/js-1');
+    expect(anonymous.head.status).toBe(401);
+    expectHeadersOnly(anonymous.head, anonymous.get);
+    const auditor = await headThenGet('/v1/settings', await t.tokenFor('auditor', 'aud-1'));
+    expect(auditor.head.status).toBe(403);
+    expect(auditor.head.headers['content-type']).toBe(auditor.get.headers['content-type']);
+  });
+
+  it("gives the settings' ETag as their GET does", async () => {
+    const { head, get } = await headThenGet('/v1/settings', admin);
+    expect(head.status).toBe(200);
+    expect(head.headers.etag).toBeDefined();
+    expect(head.headers.etag).toBe(get.headers.etag);
+  });
+
+  it("gives a set's ETag without opening it: a HEAD is read by nobody", async () => {
+    const { set, etag } = await createSet(t, counselor);
+    const head = await t.http.head(`/v1/recommendations/${set.id}`).auth(counselor, { type: 'bearer' });
+    expect(head.status).toBe(200);
+    expect(head.headers.etag).toBe(etag);
+    const opened = (await readLog()).filter(
+      (event) =>
+        event.type === 'recommendation.opened' && (event.payload as { setId?: string }).setId === set.id,
+    );
+    expect(opened).toEqual([]);
+  });
+
+  it("answers the person's explanation without logging it as read", async () => {
+    await createAndPublish(t, counselor, 'js-1', { approve: 1 });
+    const seeker = await t.tokenFor('job_seeker', 'js-1');
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const [item] = mine.body.items as Array<{ itemId: string }>;
+    const path = `/v1/me/recommendations/${item?.itemId}/explanation`;
+    const head = await t.http.head(path).auth(seeker, { type: 'bearer' });
+    expect(head.status).toBe(200);
+    expect(head.text ?? '').toBe('');
+    const read = (await readLog()).filter(
+      (event) =>
+        event.type === 'explanation.opened' && (event.payload as { itemId?: string }).itemId === item?.itemId,
+    );
+    expect(read).toEqual([]);
+  });
+});
