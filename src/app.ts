@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -20,6 +19,7 @@ import { createCors } from './http/cors.ts';
 import { readHeadAsGet, restoreHead } from './http/head-as-get.ts';
 import { serializeError } from './http/logger.ts';
 import type { HttpMetrics } from './http/metrics.ts';
+import { createOpenApiValidator } from './http/openapi-validator.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
@@ -28,7 +28,6 @@ import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
 import { assignRequestId, carryRequestId } from './http/request-id.ts';
-import { createBearerAuthHandler } from './http/security.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
@@ -170,16 +169,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(refuseDeepBodies);
   app.use(readHeadAsGet);
   app.use(
-    OpenApiValidator.middleware({
-      apiSpec: openApiDocument as never,
-      validateApiSpec: config.nodeEnv !== 'production',
-      validateRequests: { allErrors: true },
-      // Dates are checked for real (no 30 February), not only for their shape.
-      ajvFormats: { mode: 'full' },
-      validateResponses: config.http.validateResponses ? { allErrors: true } : false,
-      validateSecurity: { handlers: { bearerAuth: createBearerAuthHandler(deps.verifyToken) } },
-      ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
-    }),
+    createOpenApiValidator(
+      openApiDocument,
+      { validateApiSpec: config.nodeEnv !== 'production', validateResponses: config.http.validateResponses },
+      deps.verifyToken,
+    ),
   );
   app.use(...restoreHead);
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.

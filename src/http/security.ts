@@ -25,15 +25,16 @@ class SecurityFailure extends Error {
 
 /**
  * The `bearerAuth` handler for express-openapi-validator. The roles an operation accepts are the
- * role names of its security requirement in the OpenAPI document; nothing else grants access.
+ * role names of its security requirement in the OpenAPI document; nothing else grants access. The
+ * token is checked by the verifier of the request's app (one validator serves every app of a process).
  */
-export function createBearerAuthHandler(verifyToken: TokenVerifier) {
+export function createBearerAuthHandler(verifierOf: (req: Request) => TokenVerifier) {
   return async (req: Request, acceptedRoles: string[]): Promise<boolean> => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw new SecurityFailure(401, 'a bearer token is required');
     try {
-      const principal = await verifyToken(match[1]);
+      const principal = await verifierOf(req)(match[1]);
       if (acceptedRoles.length > 0 && !principal.roles.some((role) => acceptedRoles.includes(role))) {
         throw new SecurityFailure(403, `this operation needs one of the roles: ${acceptedRoles.join(', ')}`);
       }

@@ -6,8 +6,9 @@ const CONTACT = 'dpo@agence.example, 1 rue de la Paix, 75002 Paris';
 
 /** Where a person is told to ask about their data: the explanation's "how to contest" and the access record. */
 describe('how the person reaches the data protection officer', () => {
-  // Each case starts its own app and makes its validator compile the workflow's operations (a
-  // dozen, with response validation): ~13 s alone, over 30 s seen with the whole suite on both engines.
+  // Each case starts its own app; the first one's calls make the process's validator compile the
+  // workflow's operations (a dozen, with response validation): ~13 s alone, over 30 s seen with the
+  // whole suite on both engines.
   const CASE_TIMEOUT_MS = 90_000;
   const apps: TestApp[] = [];
   afterAll(async () => {

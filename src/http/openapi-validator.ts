@@ -1,0 +1,64 @@
+import type { Request, RequestHandler } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { TokenVerifier } from '../auth/token-verifier.ts';
+import { createBearerAuthHandler } from './security.ts';
+
+/** What an app's validator checks beyond requests, which it always checks. */
+export interface OpenApiValidatorOptions {
+  /** Checks the document against OpenAPI's own schema first (off in production, for a quicker start). */
+  validateApiSpec: boolean;
+  validateResponses: boolean;
+}
+
+/** The token verifier of the app each request came to. */
+const verifiers = new WeakMap<Request, TokenVerifier>();
+
+function requireTokenVerifier(req: Request): TokenVerifier {
+  const verifyToken = verifiers.get(req);
+  if (verifyToken === undefined) throw new Error('no token verifier on a request the validator checks');
+  return verifyToken;
+}
+
+/** The validators this process has built, by document and by options. */
+const built = new WeakMap<object, Map<string, RequestHandler[]>>();
+
+/**
+ * express-openapi-validator for the document, its requests always checked and its responses as
+ * asked. The validator compiles each operation's schemas at the operation's first call, a cost paid
+ * once per validator: every app of the process built on the same document and options shares one
+ * (the tests start many), each app checking tokens with its own verifier.
+ */
+export function createOpenApiValidator(
+  document: Record<string, unknown>,
+  options: OpenApiValidatorOptions,
+  verifyToken: TokenVerifier,
+): RequestHandler[] {
+  const rememberTokenVerifier: RequestHandler = (req, _res, next) => {
+    verifiers.set(req, verifyToken);
+    next();
+  };
+  return [rememberTokenVerifier, ...findOrBuildValidator(document, options)];
+}
+
+function findOrBuildValidator(
+  document: Record<string, unknown>,
+  options: OpenApiValidatorOptions,
+): RequestHandler[] {
+  const byOptions = built.get(document) ?? new Map<string, RequestHandler[]>();
+  built.set(document, byOptions);
+  const key = `${options.validateApiSpec}:${options.validateResponses}`;
+  const found = byOptions.get(key);
+  if (found !== undefined) return found;
+  const validator = OpenApiValidator.middleware({
+    apiSpec: document as never,
+    validateApiSpec: options.validateApiSpec,
+    validateRequests: { allErrors: true },
+    // Dates are checked for real (no 30 February), not only for their shape.
+    ajvFormats: { mode: 'full' },
+    validateResponses: options.validateResponses ? { allErrors: true } : false,
+    validateSecurity: { handlers: { bearerAuth: createBearerAuthHandler(requireTokenVerifier) } },
+    ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
+  }) as RequestHandler[];
+  byOptions.set(key, validator);
+  return validator;
+}
