@@ -3686,7 +3686,8 @@ export interface components {
          * @description Everything about this model version: the events of the sets it generated (the people's answers
          *     on their items included, `feedback.given`), and the events of its models (by model id):
          *     registration, activation, the activation of the next model that retired it
-         *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+         *     (`previousModelId`), recall; and each start of the service that served it as the active model
+         *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
          *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
          *     details or holds control or formatting characters is refused with 422 naming the parameter
          *     (`parameter: modelVersion`).
@@ -5437,7 +5438,8 @@ export interface operations {
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`previousModelId`), recall; and each start of the service that served it as the active model
+                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`).
@@ -5495,7 +5497,8 @@ export interface operations {
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`previousModelId`), recall; and each start of the service that served it as the active model
+                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`).
