@@ -2045,7 +2045,7 @@ export interface components {
                  * @description When the caller first read the set while it awaited its second review; null when they have not (since it was last handed on). Only a counselor who read it so may approve it (409 `second-review-unread` to anyone else).
                  */
                 openedAt: string | null;
-                /** @description Each counselor's first read of the set while it awaited its second review, oldest first (recorded once each, in the log's `second_review.opened`); any of them may approve it. Emptied each time the set is handed on. */
+                /** @description Each counselor's first read of the set while it awaited its second review, oldest first (recorded once each, in the log's `second_review.opened`); any of them may approve it. Those of the current round only: each time the set is handed on, the list starts empty (the earlier rounds' reads stay in the log and in the person's access record). */
                 reads: {
                     /** @description The counselor who read it. */
                     by: string;
@@ -2779,12 +2779,14 @@ export interface components {
                 firstReviewer: string | null;
                 /** @description The second reviewer, by pseudonym. */
                 reviewer: string | null;
-                /** @description Who read the set while it awaited its second review (the read an approval needs), by pseudonym, and when each first read it, oldest first; emptied once the set was handed on after a return. */
+                /** @description Who read the set while it awaited its second review, by pseudonym, when each first read it and in which round, oldest first: every read of every round (the set handed on again after a return starts a new round, and only a read of the current round allowed its approval), each once, as the log's `second_review.opened` events record them. */
                 reads: {
                     /** @description By pseudonym. */
                     by: string;
                     /** Format: date-time */
                     at: string;
+                    /** @description Which handing of the set to its second review the read followed: 1 for the first, one more each time it was handed on again after a return. */
+                    round: number;
                 }[];
                 /** @description The last time the second reviewer sent the set back to the person's counselor. */
                 returned: {
