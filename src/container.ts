@@ -16,7 +16,7 @@ import { migrateToLatest } from './db/migrations.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
 import type { DecisionEvent } from './decision-log/decision-event.ts';
-import { seedDemoData } from './demo/seed-demo-data.ts';
+import { type DemoWriteSummary, seedDemoData } from './demo/seed-demo-data.ts';
 import { ErasureService } from './erasure/erasure-service.ts';
 import { KnexErasureStore } from './erasure/knex-erasure-store.ts';
 import { KnexStorageScrubber } from './erasure/knex-storage-scrubber.ts';
@@ -78,6 +78,13 @@ export interface Container {
    * server serves (`npm start`), not by scripts nor by tests' in-process apps.
    */
   recordServiceStart(): Promise<DecisionEvent>;
+  /**
+   * Writes the demo catalog and caseloads into an empty database when `SEED_DEMO` asks for it, through
+   * the services (each write logged); undefined when nothing was written. Called by the start once
+   * `service.started` is in the log, before the server listens: the demo's events follow the start
+   * that wrote them. Scripts and tests' in-process apps write none.
+   */
+  seedDemoData(): Promise<DemoWriteSummary | undefined>;
   close(): Promise<void>;
 }
 
@@ -321,11 +328,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
     });
 
-    if (config.seedDemo) {
-      const seeded = await seedDemoData({ stores: { courses: courseStore }, services }, now());
-      if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
-    }
-
     const retention = createRetentionService(db, decisionLog, config.retention, { now, scrubber, logger });
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
       ? startDailyRetentionJob(retention, logger)
@@ -353,6 +355,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
           auditMinPeople: config.audit.minPeoplePerFigure,
           retention: config.retention,
         }),
+      seedDemoData: async () => {
+        if (!config.seedDemo) return undefined;
+        const seeded = await seedDemoData({ stores: { courses: courseStore }, services }, now());
+        if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
+        return seeded;
+      },
       close: async () => {
         await retentionJob?.stop();
         await models.close();

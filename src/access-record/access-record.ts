@@ -139,8 +139,11 @@ export interface AccessRecordSet {
     required: boolean;
     firstReviewer: string | null;
     reviewer: string | null;
-    /** Who read the set awaiting its second review (by pseudonym), and when each first did: the read an approval needs. */
-    reads: Array<{ by: string; at: string }>;
+    /**
+     * Who read the set awaiting its second review (by pseudonym), when each first did and in which
+     * round (each time the set was handed on), every round's.
+     */
+    reads: Array<{ by: string; at: string; round: number }>;
     returned: { by: string; at: string; comment: string | null } | null;
   };
   profileUsed: ProfileSnapshot | null;
@@ -276,7 +279,11 @@ export function toAccessRecordSet(
       required: secondReview.required,
       firstReviewer: staff(secondReview.firstReviewerId),
       reviewer: staff(secondReview.reviewerId),
-      reads: secondReview.reads.map((read) => ({ by: pseudonymise(read.by), at: read.at })),
+      reads: secondReview.reads.map((read) => ({
+        by: pseudonymise(read.by),
+        at: read.at,
+        round: read.round,
+      })),
       returned:
         secondReview.returned === null
           ? null

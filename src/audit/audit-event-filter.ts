@@ -12,10 +12,11 @@ export interface AuditEventFilter {
   /** The job seeker's pseudonym. */
   subject?: string;
   /**
-   * A model version: the events that name it (`recommendation.generated`, `model.registered`), the
-   * events of its models by id (`model.activated`, naming it as the model activated or as the one it
-   * retired, and `model.recalled`), and every event about a recommendation set it generated
-   * (opening, decisions, publication, the people's answers on its items…).
+   * A model version: the events that name it (`recommendation.generated`, `model.registered`, and
+   * `service.started`, each start that served it as the active model), the events of its models by
+   * id (`model.activated`, naming it as the model activated or as the one it retired, and
+   * `model.recalled`), and every event about a recommendation set it generated (opening, decisions,
+   * publication, the people's answers on its items…).
    */
   modelVersion?: string;
 }

@@ -40,8 +40,17 @@ interface Share {
 /** The whole log, or one type. */
 const EVERY_EVENT: Share = { where: () => undefined, after: 0 };
 
-/** The model's own events, which name its id, not its version. */
-const MODEL_EVENT_TYPES = ['model.registered', 'model.activated', 'model.recalled'] as const;
+/**
+ * The events that name a model themselves, not through a set: the model's own (its registration
+ * names its version; its activations and recall, its id), and each start of the service, which names
+ * the active model (id, version, hash).
+ */
+const MODEL_EVENT_TYPES = [
+  'model.registered',
+  'model.activated',
+  'model.recalled',
+  'service.started',
+] as const;
 type ModelEventType = (typeof MODEL_EVENT_TYPES)[number];
 
 function isModelEventType(type: DecisionEventType): type is ModelEventType {
@@ -193,9 +202,10 @@ export class KnexAuditEventStore implements AuditEventStore {
 
   /**
    * A model version's events, which name it in three ways, each read from an index (an `or` of the
-   * three would read the whole log): the model's own events, each of the three types from the type's
+   * three would read the whole log): the events naming the model themselves, each type from the type's
    * index (its registration names the version; its activations, the activation that retired it and
-   * its recall name the model's id, which the registration ties to the version); and the events that
+   * its recall name the model's id, which the registration ties to the version; the starts that served
+   * it name its version as the active model's); and the events that
    * name one of the sets it generated (the generated events' partial index gives the sets), read
    * from the first of them on, since none comes before: a version that generated no set reads nothing
    * but its own events. A `feedback.given` written before it named the set names the item alone: those
@@ -223,6 +233,7 @@ export class KnexAuditEventStore implements AuditEventStore {
           [version, version],
         ),
       'model.recalled': (query) => query.whereRaw(`${modelId} in (${modelIdsOfVersion})`, [version]),
+      'service.started': (query) => query.whereRaw(`${modelVersion} = ?`, [version]),
     };
     const shares: Share[] = MODEL_EVENT_TYPES.filter(
       (type) => types.length === 0 || types.includes(type),

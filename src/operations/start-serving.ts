@@ -3,15 +3,16 @@ import type { Express } from 'express';
 import type { Container } from '../container.ts';
 
 /**
- * Records the start in the decision log (`service.started`), then serves `app` on the configured
- * port (`npm start`) and logs the line an operator waits for. Nothing is served before the start is
- * in the log: every event a request appends follows it, and a start that cannot be recorded serves
- * nothing. Recording first was chosen over listening first behind a gate: a port that cannot be
- * listened on after the start was recorded leaves a `service.started` under which nothing was
- * served (the next start records its own), which misleads no one about what ran, whereas a gate
- * would answer every operation 503 for a moment at each start. Rejects, saying why, when the start
- * cannot be recorded or the port cannot be listened on: a process that serves nothing must not
- * stay up.
+ * Records the start in the decision log (`service.started`), then writes the demo data into an empty
+ * database when `SEED_DEMO` asks for it, then serves `app` on the configured port (`npm start`) and
+ * logs the line an operator waits for. Nothing is served before the start is in the log: every event
+ * the demo or a request appends follows it, and a start that cannot be recorded serves nothing.
+ * Recording first was chosen over listening first behind a gate: a port that cannot be listened on
+ * after the start was recorded leaves a `service.started` under which nothing was served (the next
+ * start records its own), which misleads no one about what ran, whereas a gate would answer every
+ * operation 503 for a moment at each start. Rejects, saying why, when the start cannot be recorded,
+ * the demo cannot be written or the port cannot be listened on: a process that serves nothing must
+ * not stay up.
  */
 export async function startServing(container: Container, app: Express): Promise<Server> {
   const { config, logger } = container;
@@ -20,6 +21,12 @@ export async function startServing(container: Container, app: Express): Promise<
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot record the start in the decision log: ${why}`, { cause: error });
+  }
+  try {
+    await container.seedDemoData();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot write the demo data: ${why}`, { cause: error });
   }
   const server = await new Promise<Server>((resolve, reject) => {
     const listening: Server = app.listen(config.port, (error?: Error) => {

@@ -367,7 +367,7 @@ function toReplacement(row: Record<string, unknown>): SetReplacement | null {
   return { setId: String(row.replaced_by_set_id), at: String(row.replaced_at) };
 }
 
-/** The reads of a set awaiting its second review, as JSON; null when none. */
+/** The reads of a set's second review, every round's, as JSON; null when none. */
 function toReadsColumn(reads: readonly SecondReviewRead[]): string | null {
   return reads.length === 0 ? null : JSON.stringify(reads);
 }
@@ -400,6 +400,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     second_review_required: set.secondReview.required,
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
+    second_review_round: set.secondReview.round,
     second_review_reads: toReadsColumn(set.secondReview.reads),
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
@@ -476,6 +477,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
       required: readBoolean(row.second_review_required),
       firstReviewerId: readNullableString(row.first_reviewer_id),
       reviewerId: readNullableString(row.second_reviewer_id),
+      round: readNumber(row.second_review_round),
       reads:
         row.second_review_reads === null || row.second_review_reads === undefined
           ? []

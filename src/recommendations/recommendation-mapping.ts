@@ -8,7 +8,7 @@ import {
 } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import type { ReviewWarning } from './review-service.ts';
-import { findSecondReviewRead } from './set-actions.ts';
+import { findSecondReviewRead, listCurrentSecondReviewReads } from './set-actions.ts';
 import { listSetCaveats } from './set-caveats.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
@@ -55,7 +55,8 @@ export function toSetBody(
       firstReviewerId: set.secondReview.firstReviewerId,
       reviewerId: set.secondReview.reviewerId,
       openedAt: findSecondReviewRead(set, { subject: readerId })?.at ?? null,
-      reads: set.secondReview.reads.map((read) => ({ ...read })),
+      // The current round's: those an approval may rest on.
+      reads: listCurrentSecondReviewReads(set).map(({ by, at }) => ({ by, at })),
       returned: set.secondReview.returned === null ? null : { ...set.secondReview.returned },
     },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },

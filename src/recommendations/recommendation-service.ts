@@ -444,7 +444,7 @@ export class RecommendationService {
           return (await deps.store.findById(setId, trx)) ?? set;
       } else {
         // Each reader's own, the version kept: another's read leaves the ETag a reader holds current.
-        fresh.secondReview.reads.push({ by: counselor.subject, at });
+        fresh.secondReview.reads.push({ by: counselor.subject, at, round: fresh.secondReview.round });
         await deps.store.saveSecondReviewReads(trx, fresh);
         payload = { setId };
       }

@@ -214,19 +214,26 @@ export interface SecondReview {
   firstReviewerId: string | null;
   reviewerId: string | null;
   /**
-   * Each counselor's first read of the set while it awaited its second review, oldest first: any of
-   * them may approve it, whoever read it after them. Emptied when the set is handed on again after a
-   * return: an approval needs its reviewer's own read of the set as handed on.
+   * How many times the set was handed to a second review: 0 before the first, 1 then, one more each
+   * time its counselor hands it on again after a return.
+   */
+  round: number;
+  /**
+   * Each counselor's first read of the set in each round of its second review, oldest first, every
+   * round kept (the access record lists them all). Those of the current round (`round`) say who may
+   * approve it, whoever read it after them: an approval needs its reviewer's own read of the set as
+   * handed on.
    */
   reads: SecondReviewRead[];
   /** The last return to its counselor; null when it was never returned. */
   returned: SecondReviewReturn | null;
 }
 
-/** A counselor's read of a set awaiting its second review: who, and when they first read it. */
+/** A counselor's read of a set awaiting its second review: who, when they first read it, in which round. */
 export interface SecondReviewRead {
   by: string;
   at: string;
+  round: number;
 }
 
 export interface RecommendationSet {
@@ -372,6 +379,7 @@ export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now:
       required: isSampledForSecondReview(fields.id, settings.secondReviewRate),
       firstReviewerId: null,
       reviewerId: null,
+      round: 0,
       reads: [],
       returned: null,
     },
@@ -421,6 +429,7 @@ export function firstAnswerOf(
       required: set.secondReview.required,
       firstReviewerId: null,
       reviewerId: null,
+      round: 0,
       reads: [],
       returned: null,
     },

@@ -584,8 +584,9 @@ export class ReviewService {
         if (set.secondReview.required && set.secondReview.reviewerId === null) {
           set.status = 'awaiting_second_review';
           set.secondReview.firstReviewerId = counselor.subject;
-          // A read before a return was of the set as it stood then: its approval needs a read of this one.
-          set.secondReview.reads = [];
+          // A read before a return was of the set as it stood then: its approval needs a read of this
+          // one. The earlier rounds' reads stay on the set, for the person's access record.
+          set.secondReview.round += 1;
           // The second reviewer gets a full lifetime, however late the first review came.
           const expiresAt = await renewLifetime();
           return {

@@ -56,14 +56,22 @@ export function opensSecondReview(set: RecommendationSet, reader: Pick<SetReader
 }
 
 /**
- * The reader's own read of the set since it was handed to its second review; undefined when they
- * have not read it so. Another counselor's read, before or after it, is theirs alone.
+ * The reads of the set since it was last handed to its second review (its current round), oldest
+ * first: those of an earlier round were of the set as it stood before a return.
+ */
+export function listCurrentSecondReviewReads(set: RecommendationSet): SecondReviewRead[] {
+  return set.secondReview.reads.filter((read) => read.round === set.secondReview.round);
+}
+
+/**
+ * The reader's own read of the set since it was last handed to its second review; undefined when
+ * they have not read it so. Another counselor's read, before or after it, is theirs alone.
  */
 export function findSecondReviewRead(
   set: RecommendationSet,
   reader: Pick<SetReader, 'subject'>,
 ): SecondReviewRead | undefined {
-  return set.secondReview.reads.find((read) => read.by === reader.subject);
+  return listCurrentSecondReviewReads(set).find((read) => read.by === reader.subject);
 }
 
 /**

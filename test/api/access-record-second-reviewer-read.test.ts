@@ -34,7 +34,9 @@ describe('the access record and the second reviewer’s read', () => {
     ).find((s) => s.id === setId);
     const [read] = set.secondReview.reads;
     // By pseudonym, as the second reviewer who approved: staff are not the person's data.
-    expect(stored?.secondReview.reads).toEqual([{ by: stored?.secondReview.reviewer, at: read?.at }]);
+    expect(stored?.secondReview.reads).toEqual([
+      { by: stored?.secondReview.reviewer, at: read?.at, round: 1 },
+    ]);
     expect(read?.by).toBe('c-002');
     expect(stored?.secondReview.reviewer).not.toBe('c-002');
   });

@@ -112,8 +112,56 @@ describe('several possible second reviewers reading a set in turn', () => {
     );
     const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
     expect(stored?.secondReview.reads).toEqual([
-      { by: pseudonymise('c-002'), at: firstAt },
-      { by: pseudonymise('c-003'), at: secondAt },
+      { by: pseudonymise('c-002'), at: firstAt, round: 1 },
+      { by: pseudonymise('c-003'), at: secondAt, round: 1 },
+    ]);
+  });
+
+  it('keeps the reads before a return in the access record when the set is handed on again, the approval resting on the new round’s reads only', async () => {
+    const { setId } = await handToSecondReview();
+    const firstAt = clock.now().toISOString();
+    const read = await readSet(t, otherCounselor, setId);
+    clock.advance(60_000);
+    const returned = await act(t, otherCounselor, setId, 'second-review', read.etag, { decision: 'return' });
+    expect(returned.status).toBe(200);
+    clock.advance(60_000);
+    const own = await readSet(t, counselor, setId);
+    const handedAgain = await act(t, counselor, setId, 'publish', own.etag);
+    expect(handedAgain.body.status).toBe('awaiting_second_review');
+    clock.advance(60_000);
+    const secondAt = clock.now().toISOString();
+    const peer = await readSet(t, thirdCounselor, setId);
+
+    // The read before the return was of the set as it stood then: it approves nothing now.
+    const stale = await act(t, otherCounselor, setId, 'second-review', peer.etag, { decision: 'approve' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.type).toMatch(/problems\/second-review-unread$/);
+    expect(peer.set.secondReview.reads).toEqual([{ by: 'c-003', at: secondAt }]);
+
+    clock.advance(60_000);
+    const againAt = clock.now().toISOString();
+    await readSet(t, otherCounselor, setId);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http
+      .get('/v1/job-seekers/js-1/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-0780');
+    expect(res.status).toBe(200);
+    const stored = (res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>).find(
+      (s) => s.id === setId,
+    );
+    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
+    // Every read by a possible second reviewer, each once, as the log's openings have them.
+    expect(stored?.secondReview.reads).toEqual([
+      { by: pseudonymise('c-002'), at: firstAt, round: 1 },
+      { by: pseudonymise('c-003'), at: secondAt, round: 2 },
+      { by: pseudonymise('c-002'), at: againAt, round: 2 },
+    ]);
+    const opened = (await eventsOf(setId)).filter((event) => event.type === 'second_review.opened');
+    expect(opened.map((event) => [event.actor.pseudonym, event.occurredAt])).toEqual([
+      [pseudonymise('c-002'), firstAt],
+      [pseudonymise('c-003'), secondAt],
+      [pseudonymise('c-002'), againAt],
     ]);
   });
 });

@@ -201,6 +201,11 @@ describe('the auditors’ reads of a model version', () => {
     actor: { role: 'admin', id: 'ops-1' },
     payload,
   });
+  const started = (model: { id: string; version: string; sha256: string } | null): NewDecisionEvent => ({
+    type: 'service.started',
+    actor: { role: 'system', id: 'startup' },
+    payload: { softwareVersion: '1.0.0', engine: 'sqlite', model },
+  });
   const aboutItem = (
     type: DecisionEventType,
     itemId: string,
@@ -220,6 +225,7 @@ describe('the auditors’ reads of a model version', () => {
       modelEvent('model.registered', { modelId: 'm-1.0.0', version: '1.0.0' }),
       modelEvent('model.registered', { modelId: 'm-2.0.0', version: '2.0.0' }),
       modelEvent('model.activated', { modelId: 'm-1.0.0', previousModelId: null }),
+      started({ id: 'm-1.0.0', version: '1.0.0', sha256: 'a'.repeat(64) }),
       modelEvent('settings.changed', { changes: [] }),
       generated('set-a', '1.0.0', 'js-1'),
       aboutSet('recommendation.opened', 'set-a', 'js-1'),
@@ -231,6 +237,8 @@ describe('the auditors’ reads of a model version', () => {
       modelEvent('model.activated', { modelId: 'm-2.0.0', previousModelId: 'm-1.0.0' }),
       aboutSet('feedback.given', 'set-a', 'js-1'),
       modelEvent('model.recalled', { modelId: 'm-1.0.0' }),
+      started(null),
+      started({ id: 'm-2.0.0', version: '2.0.0', sha256: 'b'.repeat(64) }),
       aboutSet('item.decided', 'set-b', 'js-2'),
       aboutSet('explanation.opened', 'set-c', 'js-2'),
       aboutItem('item.decided', 'item-c1', 'js-2', 'set-c'),
@@ -271,6 +279,8 @@ describe('the auditors’ reads of a model version', () => {
         return ids.includes(String(payload.modelId)) || ids.includes(String(payload.previousModelId));
       case 'model.recalled':
         return ids.includes(String(payload.modelId));
+      case 'service.started':
+        return (payload.model as { version?: string } | null)?.version === version;
       case 'feedback.given': {
         if (payload.setId !== undefined) return sets.includes(String(payload.setId));
         const itemOf = all.find(
@@ -294,6 +304,7 @@ describe('the auditors’ reads of a model version', () => {
       { modelVersion: '3.0.0' },
       { modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] },
       { modelVersion: '1.0.0', types: ['model.registered'] },
+      { modelVersion: '2.0.0', types: ['service.started', 'item.decided'] },
       { modelVersion: '2.0.0', subject: js2 },
       { modelVersion: '1.0.0', subject: js2, types: ['item.decided', 'explanation.opened'] },
       { modelVersion: '1.0.0', types: ['feedback.given'] },
@@ -332,6 +343,7 @@ describe('the auditors’ reads of a model version', () => {
     expect(all.filter((event) => isOfVersion(event, '1.0.0')).map((event) => event.type)).toEqual([
       'model.registered',
       'model.activated',
+      'service.started',
       'recommendation.generated',
       'recommendation.opened',
       'item.decided',
@@ -346,8 +358,8 @@ describe('the auditors’ reads of a model version', () => {
       'feedback.given',
       'feedback.given',
     ]);
-    expect(all.filter((event) => isOfVersion(event, '2.0.0')).map((event) => event.type)).toContain(
-      'feedback.given',
-    );
+    const ofVersion2 = all.filter((event) => isOfVersion(event, '2.0.0')).map((event) => event.type);
+    expect(ofVersion2).toContain('feedback.given');
+    expect(ofVersion2).toContain('service.started');
   });
 });

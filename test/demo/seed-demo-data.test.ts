@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { mintLocalToken } from '../../src/auth/mint-token.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContainer } from '../../src/container.ts';
+import { type Container, createContainer } from '../../src/container.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import { DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
@@ -16,6 +16,7 @@ import {
   writeDemoData,
 } from '../../src/demo/seed-demo-data.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { startServing } from '../../src/operations/start-serving.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -193,12 +194,21 @@ describe('the demo on start', () => {
       DATA_DIR: database.dataDir,
       ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
       SEED_DEMO: 'true',
+      PORT: '0',
     });
+  }
+
+  /** A start as `npm start` makes it, on a port the system picks; the server closed and the container kept. */
+  async function startOnce(container: Container): Promise<void> {
+    const server = await startServing(container, createApp(container));
+    await new Promise((resolve) => server.close(resolve));
   }
 
   it('is written on the first start, and a second start duplicates nothing', async () => {
     const first = await createContainer(demoConfig(), { now: () => firstStart });
     try {
+      expect(await countRows(first.db, 'courses'), 'nothing is written before the start').toBe(0);
+      await startOnce(first);
       const token = await mintLocalToken(first.config.auth, first.localKeys ?? assertKeys(), {
         subject: 'c-001',
         roles: ['counselor'],
@@ -214,6 +224,7 @@ describe('the demo on start', () => {
 
     const second = await createContainer(demoConfig(), { now: () => secondStart });
     try {
+      await startOnce(second);
       expect(await countRows(second.db, 'courses')).toBe(DEMO_COURSE_COUNT);
       expect(await countRows(second.db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
       const [row] = await second.db('courses').where({ id: 'demo-0001' }).select('updated_at');
@@ -223,9 +234,31 @@ describe('the demo on start', () => {
     }
   });
 
+  it('logs the start first, then the demo it wrote, all before the server listens', async () => {
+    const container = await createContainer(demoConfig(), { now: () => firstStart });
+    try {
+      const server = await startServing(container, createApp(container));
+      // Read as soon as it listens: the demo was written whole before.
+      const events = await container.decisionLog.decisionLog.listEvents({ limit: 1000 });
+      const courses = await countRows(container.db, 'courses');
+      await new Promise((resolve) => server.close(resolve));
+      expect(courses).toBe(DEMO_COURSE_COUNT);
+      // The shipped model is registered and activated as the container is built, before any start.
+      const types = events.map((event) => event.type).filter((type) => !type.startsWith('model.'));
+      expect(types).toEqual([
+        'service.started',
+        ...DEMO_JOB_SEEKER_IDS.map(() => 'job_seeker.upserted'),
+        'catalog.imported',
+      ]);
+    } finally {
+      await container.close();
+    }
+  });
+
   it('is not written when SEED_DEMO is false', async () => {
     const container = await createContainer({ ...demoConfig(), seedDemo: false });
     try {
+      await startOnce(container);
       expect(await countRows(container.db, 'courses')).toBe(0);
       expect(await countRows(container.db, 'job_seekers')).toBe(0);
     } finally {

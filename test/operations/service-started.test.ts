@@ -79,4 +79,22 @@ describe('the start of the server in the decision log', () => {
     }
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
   });
+
+  it('gives an auditor following the active model version the starts that served it', async () => {
+    const auditor = await t.tokenFor('auditor', 'aud-1');
+    const get = (path: string) =>
+      t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', PURPOSE);
+    const model = (await t.container.services.models.listModels()).find(
+      (candidate) => candidate.status === 'active',
+    );
+    const ofVersion = await get(`/v1/audit/events?modelVersion=${encodeURIComponent(model?.version ?? '')}`);
+    expect(ofVersion.status, JSON.stringify(ofVersion.body)).toBe(200);
+    expect(
+      ofVersion.body.items.map((event: { type: string }) => event.type),
+      'an auditor following the active version sees the start that served it',
+    ).toContain('service.started');
+    const ofOther = await get('/v1/audit/events?modelVersion=0.0.0-never&type=service.started');
+    expect(ofOther.status).toBe(200);
+    expect(ofOther.body.items).toEqual([]);
+  });
 });

@@ -58,6 +58,7 @@ describe('who may see a set', () => {
         required: true,
         firstReviewerId: 'c-001',
         reviewerId: null,
+        round: 1,
         reads: [],
         returned: null,
       },

@@ -38,6 +38,7 @@ describe('the actions a counselor may take on a set now', () => {
         required: true,
         firstReviewerId: 'c-001',
         reviewerId: null,
+        round: 1,
         reads: [],
         returned: null,
       },

@@ -452,6 +452,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
       required: false,
       firstReviewerId: null,
       reviewerId: null,
+      round: 0,
       reads: [],
       returned: null,
     },

@@ -2082,7 +2082,7 @@ export interface components {
                  * @description When the caller first read the set while it awaited its second review; null when they have not (since it was last handed on). Only a counselor who read it so may approve it (409 `second-review-unread` to anyone else).
                  */
                 openedAt: string | null;
-                /** @description Each counselor's first read of the set while it awaited its second review, oldest first (recorded once each, in the log's `second_review.opened`); any of them may approve it. Emptied each time the set is handed on. */
+                /** @description Each counselor's first read of the set while it awaited its second review, oldest first (recorded once each, in the log's `second_review.opened`); any of them may approve it. Those of the current round only: each time the set is handed on, the list starts empty (the earlier rounds' reads stay in the log and in the person's access record). */
                 reads: {
                     /** @description The counselor who read it. */
                     by: string;
@@ -2816,12 +2816,14 @@ export interface components {
                 firstReviewer: string | null;
                 /** @description The second reviewer, by pseudonym. */
                 reviewer: string | null;
-                /** @description Who read the set while it awaited its second review (the read an approval needs), by pseudonym, and when each first read it, oldest first; emptied once the set was handed on after a return. */
+                /** @description Who read the set while it awaited its second review, by pseudonym, when each first read it and in which round, oldest first: every read of every round (the set handed on again after a return starts a new round, and only a read of the current round allowed its approval), each once, as the log's `second_review.opened` events record them. */
                 reads: {
                     /** @description By pseudonym. */
                     by: string;
                     /** Format: date-time */
                     at: string;
+                    /** @description Which handing of the set to its second review the read followed: 1 for the first, one more each time it was handed on again after a return. */
+                    round: number;
                 }[];
                 /** @description The last time the second reviewer sent the set back to the person's counselor. */
                 returned: {
@@ -3723,7 +3725,8 @@ export interface components {
          * @description Everything about this model version: the events of the sets it generated (the people's answers
          *     on their items included, `feedback.given`), and the events of its models (by model id):
          *     registration, activation, the activation of the next model that retired it
-         *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+         *     (`previousModelId`), recall; and each start of the service that served it as the active model
+         *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
          *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
          *     details or holds control or formatting characters is refused with 422 naming the parameter
          *     (`parameter: modelVersion`).
@@ -5474,7 +5477,8 @@ export interface operations {
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`previousModelId`), recall; and each start of the service that served it as the active model
+                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`).
@@ -5532,7 +5536,8 @@ export interface operations {
                  * @description Everything about this model version: the events of the sets it generated (the people's answers
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
-                 *     (`previousModelId`), recall. Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`previousModelId`), recall; and each start of the service that served it as the active model
+                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`).

@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const MIGRATION = '20261211030000_number_second_review_rounds';
+const CREATED_AT = '2026-12-02T08:00:00.000Z';
+const READ_AT = '2026-12-02T09:00:00.000Z';
+const setId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A set in the columns recommendation_sets had before this migration. */
+function aSetRowAsBefore(n: number, status: string, more: Record<string, unknown> = {}) {
+  return {
+    id: setId(n),
+    seeker_id: 'js-a',
+    counselor_id: 'c-001',
+    status,
+    model_id: 'aiguillage-ebm-1.0.0',
+    model_version: '1.0.0',
+    model_sha256: 'a'.repeat(64),
+    attribution_method: JSON.stringify({ method: 'exact-additive' }),
+    created_by: 'c-001',
+    created_at: CREATED_AT,
+    expires_at: CREATED_AT,
+    version: 2,
+    second_review_required: true,
+    ...more,
+  };
+}
+
+/** A `second_review.requested` row as the log keeps it (the migration reads its payload only). */
+function aHandingOn(seq: number, n: number) {
+  return {
+    seq,
+    event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
+    type: 'second_review.requested',
+    occurred_at: CREATED_AT,
+    actor_role: 'counselor',
+    actor_pseudonym: 'p-counselor',
+    subject: 'p-person',
+    payload: JSON.stringify({ setId: setId(n), expiresAt: CREATED_AT }),
+    personal: null,
+    prev_hash: '0'.repeat(64),
+    hash: String(seq).padStart(64, '0'),
+  };
+}
+
+/** The rounds of sets handed on before they were counted, read from the log's handings-on. */
+describe(`migration ${MIGRATION}`, () => {
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('numbers each set’s round by its handings-on in the log, and gives the reads kept that round', async () => {
+    const index = indexOfMigration(MIGRATION);
+    await migrateFirst(db, index);
+    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(CREATED_AT));
+    // 1: handed on twice (returned once), read in its second round; 2: never handed on.
+    await db('recommendation_sets').insert([
+      aSetRowAsBefore(1, 'awaiting_second_review', {
+        first_reviewer_id: 'c-001',
+        second_review_reads: JSON.stringify([{ by: 'c-002', at: READ_AT }]),
+        returned_by: 'c-003',
+        returned_at: CREATED_AT,
+      }),
+      aSetRowAsBefore(2, 'pending_review'),
+    ]);
+    await db('decision_events').insert([aHandingOn(1, 1), aHandingOn(2, 1)]);
+
+    expect(await migrateToLatest(db)).toEqual(MIGRATIONS.slice(index).map(([name]) => name));
+
+    const store = new KnexRecommendationStore(db);
+    expect((await store.findById(setId(1)))?.secondReview).toMatchObject({
+      round: 2,
+      reads: [{ by: 'c-002', at: READ_AT, round: 2 }],
+    });
+    expect((await store.findById(setId(2)))?.secondReview).toMatchObject({ round: 0, reads: [] });
+  });
+});
