@@ -37,6 +37,7 @@ import * as createFrozenFigureWeeks from '../../migrations/20261209010000_create
 import * as createContestReplies from '../../migrations/20261209020000_create_contest_replies.ts';
 import * as addSecondReviewOpeningToSets from '../../migrations/20261209030000_add_second_review_opening_to_sets.ts';
 import * as keepEachSecondReviewRead from '../../migrations/20261210010000_keep_each_second_review_read.ts';
+import * as indexSetsReadBySuggestions from '../../migrations/20261211010000_index_sets_read_by_suggestions.ts';
 import * as numberSecondReviewRounds from '../../migrations/20261211030000_number_second_review_rounds.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
@@ -90,6 +91,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261209020000_create_contest_replies', createContestReplies],
   ['20261209030000_add_second_review_opening_to_sets', addSecondReviewOpeningToSets],
   ['20261210010000_keep_each_second_review_read', keepEachSecondReviewRead],
+  ['20261211010000_index_sets_read_by_suggestions', indexSetsReadBySuggestions],
   ['20261211030000_number_second_review_rounds', numberSecondReviewRounds],
 ];
 

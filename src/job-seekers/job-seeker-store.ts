@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
+import type { JobSeeker, JobSeekerInput, JobSeekerStanding } from './job-seeker.ts';
 
 /** Persistence of job-seeker profiles. */
 export interface JobSeekerStore {
@@ -11,6 +11,11 @@ export interface JobSeekerStore {
    * transaction already keeps every other writer out.)
    */
   lockById(trx: Knex.Transaction, id: string): Promise<JobSeeker | undefined>;
+  /**
+   * The person's row locked as `lockById` locks it, reading only their caseload and objection: for a
+   * check under the lock that needs nothing of the profile (every suggestion's storing makes one).
+   */
+  lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined>;
   /**
    * Creates or replaces the profile; `created` tells which, `previous` is the profile it replaced
    * as stored: skill codes never read out (`keepUsableSkills`) included, so that a sync dropping one

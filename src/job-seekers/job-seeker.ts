@@ -37,6 +37,12 @@ export interface JobSeeker extends JobSeekerProfile {
   updatedAt: string;
 }
 
+/**
+ * What a check made under the person's lock reads of them: who they are, whose caseload holds them,
+ * and whether they objected; nothing of the profile.
+ */
+export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'counselorId' | 'aiObjection'>;
+
 /** What the integration sends to create or update a job seeker. */
 export interface JobSeekerInput extends JobSeekerProfile {
   counselorId: string;

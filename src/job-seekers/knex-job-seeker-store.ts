@@ -7,7 +7,12 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
-import { type JobSeeker, type JobSeekerInput, keepUsableSkills } from './job-seeker.ts';
+import {
+  type JobSeeker,
+  type JobSeekerInput,
+  type JobSeekerStanding,
+  keepUsableSkills,
+} from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 const TABLE = 'job_seekers';
@@ -23,6 +28,16 @@ export class KnexJobSeekerStore implements JobSeekerStore {
   async lockById(trx: Knex.Transaction, id: string): Promise<JobSeeker | undefined> {
     const row = await trx(TABLE).where({ id }).forUpdate().first();
     return row === undefined ? undefined : toJobSeeker(row);
+  }
+
+  async lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined> {
+    const row = await trx(TABLE).where({ id }).forUpdate().first('id', 'counselor_id', 'ai_objection');
+    if (row === undefined) return undefined;
+    return {
+      id: String(row.id),
+      counselorId: String(row.counselor_id),
+      aiObjection: readBoolean(row.ai_objection),
+    };
   }
 
   async upsert(

@@ -15,6 +15,11 @@ export class KnexModelStore implements ModelStore {
     return row === undefined ? undefined : toModel(row);
   }
 
+  async isRecalled(id: string, trx: Knex.Transaction): Promise<boolean> {
+    const row = await trx(TABLE).where({ id }).first('recalled_at');
+    return readNullableString(row?.recalled_at) !== null;
+  }
+
   async findActiveId(): Promise<string | undefined> {
     const row = await this.db(TABLE).where({ status: 'active' }).first('id');
     return row === undefined ? undefined : String(row.id);

@@ -504,7 +504,7 @@ export class ModelRegistry implements ActiveModelSource {
    * stored. Under the log's lock, which a recall holds until it commits, the answer is final.
    */
   async isRecalled(id: string, trx: Knex.Transaction): Promise<boolean> {
-    return ((await this.deps.store.findById(id, trx))?.recall ?? null) !== null;
+    return this.deps.store.isRecalled(id, trx);
   }
 
   /** Closes the scorers this process holds. */

@@ -23,6 +23,11 @@ export type Recall =
 export interface ModelStore {
   findById(id: string, trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
   findActive(trx?: Knex.Transaction): Promise<RegisteredModel | undefined>;
+  /**
+   * Whether model `id` was recalled (false for no such model), read in `trx`: its recall alone, not
+   * its manifest, since every suggestion's transaction asks.
+   */
+  isRecalled(id: string, trx: Knex.Transaction): Promise<boolean>;
   /** The active model's id alone: checked on every suggestion, so it must stay cheap. */
   findActiveId(): Promise<string | undefined>;
   /** Every model, newest registration first. */

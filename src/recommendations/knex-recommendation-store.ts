@@ -293,8 +293,13 @@ export class KnexRecommendationStore implements RecommendationStore {
       .where({ seeker_id: seekerId })
       .whereIn('status', [...GIVEN_STATUSES])
       .max('published_at');
+    // By the partial index of the drawn sets, from the person's newest: no given set was made after
+    // the latest publication (each was made before its own), so the first drawn set read answers,
+    // however many sets the person has. The predicate is written out, not bound, so that both
+    // engines' planners match it to the index's.
     const row = await trx(SETS)
-      .where({ seeker_id: seekerId, second_review_required: true })
+      .where({ seeker_id: seekerId })
+      .whereRaw('second_review_required = true')
       .whereNotIn('status', [...GIVEN_STATUSES])
       .where('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication]))
       .orderBy('created_at', 'desc')

@@ -50,7 +50,7 @@ function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
  */
 export function findWhatBarsModel(
   settings: Settings,
-  seeker: JobSeeker,
+  seeker: Pick<JobSeeker, 'aiObjection'>,
 ): Exclude<ModelUnavailable, NoUsableModel> | undefined {
   if (seeker.aiObjection) return 'objection';
   if (!settings.aiEnabled) return 'switched_off';

@@ -11,7 +11,12 @@ import {
   type IdempotentRequest,
   matchFirstAnswer,
 } from '../idempotency/idempotent-request.ts';
-import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
+import {
+  isOnCaseloadOf,
+  type JobSeeker,
+  type JobSeekerStanding,
+  jobSeekerNotFound,
+} from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -135,9 +140,12 @@ export class RecommendationService {
           findWhatBarsModel(settings, locked) ??
           ((await deps.models.isRecalled(model.id, trx)) ? 'no_active_model' : undefined);
         if (barredNow === undefined) return { admitted: undefined };
-        // Nothing of the set is stored; its refusal is recorded, and answered once committed.
+        // Nothing of the set is stored; its refusal is recorded, and answered once committed, with
+        // the manual path's searches from the profile as it stands under the lock.
         await deps.decisionLog.append(trx, describeRefusal(counselor.subject, locked.id, barredNow));
-        return { refused: refuseForManualPath(locked, barredNow, deps.now()) };
+        const profile = await deps.jobSeekers.findById(locked.id, trx);
+        if (profile === undefined) throw jobSeekerNotFound(locked.id);
+        return { refused: refuseForManualPath(profile, barredNow, deps.now()) };
       },
       writeEvent: async (trx, set, _admitted, secondReviewOwedBy) => ({
         type: 'recommendation.generated',
@@ -318,8 +326,9 @@ export class RecommendationService {
         // Read again, locked: an objection, a move to another counselor or a change of the
         // settings, committed since the checks above, would otherwise find nothing to withdraw or
         // stop, and this set would survive them, or be made under settings the log says had
-        // changed before it (record 0004: writers take turns before they read).
-        const seeker = await deps.jobSeekers.lockById(trx, fields.seekerId);
+        // changed before it (record 0004: writers take turns before they read). Of the person, what
+        // those checks read (an erasure leaves nothing): the set holds the profile read before.
+        const seeker = await deps.jobSeekers.lockStanding(trx, fields.seekerId);
         if (seeker?.counselorId !== fields.counselorId) throw jobSeekerNotFound(fields.seekerId);
         const settings = await deps.settings.get(trx);
         const admission = await steps.admit(trx, settings, seeker);
@@ -545,7 +554,7 @@ interface NewSetSteps<Admitted> {
   admit(
     trx: Knex.Transaction,
     settings: Settings,
-    seeker: JobSeeker,
+    seeker: JobSeekerStanding,
   ): Promise<{ admitted: Admitted } | { refused: DomainError }>;
   writeEvent(
     trx: Knex.Transaction,

@@ -62,6 +62,40 @@ describe('a change to the person while their suggestions are being made', () => 
     ]);
   });
 
+  it('names the manual path from the profile synced meanwhile when an objection meanwhile refuses the set', async () => {
+    await syncSeeker(t, 'js-synced-then-objects');
+    duringScoring = async () => {
+      await syncSeeker(
+        t,
+        'js-synced-then-objects',
+        aWorkflowSeeker({ targetOccupations: ['M1607'], location: null, remoteOk: true }),
+      );
+      await objectToAi(t, 'js-synced-then-objects');
+    };
+
+    const res = await requestSet(t, counselor, 'js-synced-then-objects');
+
+    expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('objection');
+    expect(res.body.manualSearchPaths).toEqual([expect.stringContaining('occupation=M1607')]);
+  });
+
+  it('refuses to store suggestions for a person erased meanwhile, as for someone unknown', async () => {
+    await syncSeeker(t, 'js-erased-while-scored');
+    const admin = await t.tokenFor('admin', 'dpo-1');
+    duringScoring = async () => {
+      const erased = await t.http
+        .delete('/v1/job-seekers/js-erased-while-scored')
+        .auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+    };
+
+    const res = await requestSet(t, counselor, 'js-erased-while-scored');
+
+    expect(res.status).toBe(404);
+    expect(await setsOf('js-erased-while-scored')).toEqual([]);
+  });
+
   it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {
     await syncSeeker(t, 'js-moves-meanwhile');
     duringScoring = () => syncSeeker(t, 'js-moves-meanwhile', aWorkflowSeeker({ counselorId: 'c-002' }));

@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { readPlans } from '../support/query-plans.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+
+/** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
+const SORTED = /TEMP B-TREE|\bSort\b/;
+
+/**
+ * A person whose counselor asked for suggestions 3,000 times (each set left open, as the bench's
+ * person is), among 2,000 people with a few sets each, sets by hand included. A suggestion's
+ * transaction reads the second review an earlier set of the person owes and their open sets by hand:
+ * neither may read the person's sets one by one.
+ */
+describe('query plans of a suggestion’s reads for a person with many sets', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexRecommendationStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    store = new KnexRecommendationStore(db);
+    const series = (n: number, select: string) =>
+      TEST_ENGINE === 'postgres'
+        ? `select ${select} from generate_series(1, ${n}) g`
+        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
+    const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
+    const [yes, no] = TEST_ENGINE === 'postgres' ? ['true', 'false'] : ['1', '0'];
+    const at = (second: string) =>
+      TEST_ENGINE === 'postgres'
+        ? `to_char(timestamp '2026-01-01' + (${second}) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"')`
+        : `strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || (${second}) || ' seconds')`;
+    await db.raw(
+      `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
+        2000,
+        `'js-' || ${text('g')}, 'c-1', '["M1805"]', 4, '[]', 1, 1, 30, ${yes}, ${no}, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
+      )}`,
+    );
+    // Everyone's: a published set, an open set by the model and an open set by hand, 2,000 seconds
+    // apart; js-1's then go on with 3,000 open sets by the model, none drawn.
+    const sets = (n: number, select: (g: string) => string) =>
+      db.raw(
+        `insert into recommendation_sets (id, seeker_id, counselor_id, status, model_id, model_version, model_sha256, created_by, created_at, expires_at, published_at, version, second_review_required, blind_first) ${series(
+          n,
+          select('g'),
+        )}`,
+      );
+    const model = `'m-1', '1', 'x'`;
+    await sets(
+      2000,
+      (g) =>
+        `'published-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'published', ${model}, 'c-1', ${at(g)}, '2027-01-01T00:00:00.000Z', ${at(`${g} + 1`)}, 1, ${yes}, ${no}`,
+    );
+    await sets(
+      2000,
+      (g) =>
+        `'model-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'pending_review', ${model}, 'c-1', ${at(`2000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
+    );
+    await sets(
+      2000,
+      (g) =>
+        `'hand-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'pending_review', null, null, null, 'c-1', ${at(`4000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
+    );
+    await sets(
+      3000,
+      (g) =>
+        `'again-' || ${text(g)}, 'js-1', 'c-1', 'pending_review', ${model}, 'c-1', ${at(`6000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
+    );
+    // js-2 owes a second review: a set drawn after their publication, discarded, then 1,000 sets
+    // not drawn; an older drawn set, made before the publication, was paid by it. js-3's drawn set
+    // made after their publication was paid by a later drawn set published, then retracted.
+    const drawn = (id: string, seekerId: string, status: string, second: string, published: string | null) =>
+      sets(
+        1,
+        () =>
+          `'${id}', '${seekerId}', 'c-1', '${status}', ${model}, 'c-1', ${at(second)}, '2027-01-01T00:00:00.000Z', ${published === null ? 'null' : at(published)}, 1, ${yes}, ${no}`,
+      );
+    await drawn('paid-2', 'js-2', 'expired', '1', null);
+    await drawn('owed-2', 'js-2', 'discarded', '9000', null);
+    await drawn('paid-3', 'js-3', 'discarded', '9000', null);
+    await drawn('retracted-3', 'js-3', 'retracted', '9001', '9002');
+    await sets(
+      1000,
+      (g) =>
+        `'later-' || ${text(g)}, 'js-2', 'c-1', 'pending_review', ${model}, 'c-1', ${at(`10000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
+    );
+    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
+  }, 180_000);
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('looks up the second review a set owes by the index of drawn sets, newest first, without sorting the person’s sets', async () => {
+    const plans = await readPlans(db, () => db.transaction((trx) => store.findOwedSecondReview('js-1', trx)));
+    expect(plans).toHaveLength(1);
+    for (const { sql, plan } of plans) {
+      expect(plan, sql).toContain('recommendation_sets_second_review_drawn_index');
+      expect(plan, sql).not.toMatch(SORTED);
+    }
+  });
+
+  it('finds the second review a drawn set owes among the person’s thousand newer sets and older ones', async () => {
+    const owedBy = (seekerId: string) => db.transaction((trx) => store.findOwedSecondReview(seekerId, trx));
+    expect(await owedBy('js-2')).toBe('owed-2');
+    // Paid by a publication made after the drawn set: by js-1's own, by js-3's retracted since.
+    expect(await owedBy('js-1')).toBeUndefined();
+    expect(await owedBy('js-3')).toBeUndefined();
+  });
+
+  it('finds the person’s open sets by hand by their partial index, not among the sets the model made', async () => {
+    const plans = await readPlans(db, () =>
+      db.transaction((trx) => store.findOpenForSeeker('js-1', trx, 'hand')),
+    );
+    for (const { sql, plan } of plans.filter(({ sql }) => /model_id. is null/.test(sql))) {
+      expect(plan, sql).toContain('recommendation_sets_made_by_hand_index');
+    }
+  });
+});
