@@ -94,10 +94,10 @@ describe(`migration ${MIGRATION}`, () => {
 
     expect((await migrateFirst(db, index + 1))[1]).toEqual([MIGRATION]);
 
-    expect(await store.findById(modelSet.id)).toEqual(modelSet);
     expect(await db('feedback').where({ item_id: item.id }).pluck('id')).toEqual([FEEDBACK_ID]);
-    // Today's store writes the columns later migrations added.
+    // Today's store reads and writes the columns later migrations added.
     await migrateFirst(db, MIGRATIONS.length);
+    expect(await store.findById(modelSet.id)).toEqual(modelSet);
     const handMade = aRecommendationSet({
       id: '00000000-0000-4000-8000-0000000000aa',
       seekerId: SEEKER_ID,
