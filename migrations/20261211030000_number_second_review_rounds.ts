@@ -14,19 +14,32 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('recommendation_sets', (t) => {
     t.integer('second_review_round').notNullable().defaultTo(0);
   });
+  // The log's requests counted once, grouped by set: a count per set would read the log per set.
   const setId = payloadTextSql(engineOf(knex), ['setId']);
-  await knex.raw(
-    `update recommendation_sets set second_review_round = (select count(*) from decision_events
-      where type = 'second_review.requested' and ${setId} = recommendation_sets.id)
-     where first_reviewer_id is not null or second_reviewer_id is not null or returned_at is not null
-       or second_review_reads is not null`,
-  );
-  const rows: Array<{ id: unknown; round: unknown; reads: unknown }> = await knex('recommendation_sets')
-    .whereNotNull('second_review_reads')
-    .select('id', { round: 'second_review_round', reads: 'second_review_reads' });
+  const counted: Array<{ set_id: unknown; n: unknown }> = await knex('decision_events')
+    .where({ type: 'second_review.requested' })
+    .select(knex.raw(`${setId} as set_id`))
+    .count({ n: '*' })
+    .groupByRaw(setId);
+  const requests = new Map(counted.map((row) => [String(row.set_id), Number(row.n)]));
+  const rows: Array<{ id: unknown; reads: unknown }> = await knex('recommendation_sets')
+    .where((q) =>
+      q
+        .whereNotNull('first_reviewer_id')
+        .orWhereNotNull('second_reviewer_id')
+        .orWhereNotNull('returned_at')
+        .orWhereNotNull('second_review_reads'),
+    )
+    .select('id', { reads: 'second_review_reads' });
   for (const row of rows) {
+    const logged = requests.get(String(row.id)) ?? 0;
+    if (row.reads === null) {
+      if (logged > 0)
+        await knex('recommendation_sets').where({ id: row.id }).update({ second_review_round: logged });
+      continue;
+    }
     // Handed on at least once, whatever the log kept.
-    const round = Math.max(1, Number(row.round));
+    const round = Math.max(1, logged);
     const reads = (JSON.parse(String(row.reads)) as Array<{ by: string; at: string }>).map((read) => ({
       ...read,
       round,

@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { aJobSeeker } from '../support/builders.ts';
+import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const MIGRATION = '20261211030000_number_second_review_rounds';
+const AT = '2026-12-02T08:00:00.000Z';
+const setId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/**
+ * The statements of the migration that read the decision log, on a log of `count` sets each handed
+ * to its second review once.
+ */
+async function logReadsOfMigrationOn(count: number): Promise<string[]> {
+  const database = await createTestDatabase();
+  const db: Knex = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  try {
+    await migrateFirst(db, indexOfMigration(MIGRATION));
+    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(AT));
+    const sets = [];
+    const events = [];
+    for (let n = 1; n <= count; n += 1) {
+      sets.push({
+        id: setId(n),
+        seeker_id: 'js-a',
+        counselor_id: 'c-001',
+        status: 'published',
+        model_id: 'aiguillage-ebm-1.0.0',
+        model_version: '1.0.0',
+        model_sha256: 'a'.repeat(64),
+        attribution_method: JSON.stringify({ method: 'exact-additive' }),
+        created_by: 'c-001',
+        created_at: AT,
+        expires_at: AT,
+        version: 3,
+        second_review_required: true,
+        first_reviewer_id: 'c-001',
+        second_reviewer_id: 'c-002',
+      });
+      events.push({
+        seq: n,
+        event_id: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
+        type: 'second_review.requested',
+        occurred_at: AT,
+        actor_role: 'counselor',
+        actor_pseudonym: 'p-counselor',
+        subject: 'p-person',
+        payload: JSON.stringify({ setId: setId(n), expiresAt: AT }),
+        personal: null,
+        prev_hash: '0'.repeat(64),
+        hash: String(n).padStart(64, '0'),
+      });
+    }
+    for (let i = 0; i < count; i += 200) {
+      await db('recommendation_sets').insert(sets.slice(i, i + 200));
+      await db('decision_events').insert(events.slice(i, i + 200));
+    }
+    const logReads: string[] = [];
+    db.on('query', (query: { sql: string }) => {
+      if (/decision_events/i.test(query.sql)) logReads.push(query.sql);
+    });
+    await migrateToLatest(db);
+    return logReads;
+  } finally {
+    await db.destroy();
+    await database.drop();
+  }
+}
+
+describe(`migration ${MIGRATION} on a database with a history`, () => {
+  it('reads the log once to number the rounds, whatever the number of sets', async () => {
+    // Counting each set's handings-on by reading the log once per set grows with the square of a
+    // service's history: hours at start for a few years of sets.
+    for (const count of [3, 300]) {
+      const reads = await logReadsOfMigrationOn(count);
+      expect(reads).toHaveLength(1);
+      // Apart from the sets: a statement joining them would read the log again for each set.
+      expect(reads[0]).not.toMatch(/recommendation_sets/i);
+    }
+  }, 120_000);
+});
