@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+/** The README's text from one heading to the next one named. */
+function readSection(from: string, to: string): string {
+  const start = readme.indexOf(from);
+  const end = readme.indexOf(to, start);
+  expect(start).toBeGreaterThanOrEqual(0);
+  expect(end).toBeGreaterThan(start);
+  return readme.slice(start, end);
+}
+
+/** The commands of "A first loop, step by step" and "An auditor's session", in the order given. */
+const commands = [...readSection('## A first loop', '## Configuration').matchAll(/```bash\n([\s\S]*?)```/g)]
+  .map((block) => block[1] ?? '')
+  .join('\n');
+
+/** Where a command first holds `needle` (the test fails when none does). */
+function positionOf(needle: string): number {
+  const position = commands.indexOf(needle);
+  expect(position, needle).toBeGreaterThanOrEqual(0);
+  return position;
+}
+
+describe('the README walkthrough', () => {
+  it('makes each Idempotency-Key with node, not with a file Linux alone has', () => {
+    expect(commands).not.toContain('/proc/');
+    const keys = [...commands.matchAll(/Idempotency-Key: \$\((.*?)\)"/g)].map((key) => key[1]);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => key !== "node -p 'crypto.randomUUID()'")).toEqual([]);
+  });
+
+  it('holds no bash array, which zsh numbers from 1', () => {
+    expect(commands).not.toMatch(/\w=\(/);
+    expect(commands).not.toMatch(/\$\{\w+\[/);
+  });
+
+  it('writes the audit files in a folder of their own, out of the repository', () => {
+    expect(commands).toContain('OUT=$(mktemp -d)');
+    const written = [
+      ...commands.matchAll(/(?:>>?|\s-D|--public-key|--checkpoints|audit:verify --)\s+("[^"]*"|[^\s;|)]+)/g),
+    ]
+      .map((target) => target[1] ?? '')
+      .filter((target) => target !== '/dev/null' && target !== '-');
+    expect(written.length).toBeGreaterThan(5);
+    expect(written.filter((target) => !target.startsWith('"$OUT/'))).toEqual([]);
+  });
+
+  it('lists the pending_review queue while the set is still in it', () => {
+    expect(positionOf('status=pending_review')).toBeLessThan(positionOf('/publish'));
+  });
+
+  it('has the person contest a course before the counselor looks for contests and replies', () => {
+    const contest = positionOf('"response": "contest"');
+    expect(contest).toBeLessThan(positionOf('.contests[]'));
+    expect(contest).toBeLessThan(positionOf('contested=true'));
+    expect(contest).toBeLessThan(positionOf('/contest-reply'));
+  });
+
+  it("reads the file of the person the walkthrough's sets are for", () => {
+    const seeker = commands.match(/SEEKER=.*--sub (js-\d+)/)?.[1];
+    const file = commands.match(/\/v1\/job-seekers\/(js-\d+)"[^\n]*\n[^\n]*\.contests\[\]/)?.[1];
+    expect(seeker).toBeDefined();
+    expect(file).toBe(seeker);
+  });
+
+  it('records an outcome after the retraction and the objection that would delete it', () => {
+    const outcome = positionOf('/outcomes/');
+    expect(outcome).toBeGreaterThan(positionOf('/retract'));
+    expect(outcome).toBeGreaterThan(positionOf('DELETE $API/v1/me/objection'));
+  });
+
+  it("finds the model's set it retracted among the sets it made", () => {
+    const query = commands.match(/modelId=[^"]*/)?.[0] ?? '';
+    expect(positionOf(query)).toBeGreaterThan(positionOf('/retract'));
+    expect(query).toMatch(/status=[\w,]*retracted/);
+  });
+
+  it('says that the demo hint asks for suggestions with an Idempotency-Key', () => {
+    const hint = readSection('### Demo data', '## Configuration');
+    expect(hint).toContain('POST /v1/job-seekers/js-1005/recommendations');
+    expect(hint).toContain('`Idempotency-Key`');
+  });
+});
+
+describe("the README's settings", () => {
+  const settings = readSection('## Configuration', '## PostgreSQL');
+  const intro = settings.slice(0, settings.indexOf('| variable |'));
+
+  it('names every word a yes-or-no setting takes', () => {
+    for (const [word, value] of [
+      ['true', true],
+      ['1', true],
+      ['yes', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+    ] as const) {
+      expect(loadConfig({ SEED_DEMO: word.toUpperCase() }).seedDemo).toBe(value);
+      expect(intro).toContain(`\`${word}\``);
+    }
+  });
+
+  it('gives the log level NODE_ENV=test starts with', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    const row = settings.split('\n').find((line) => line.startsWith('| `LOG_LEVEL` |')) ?? '';
+    expect(row.split('|')[2]).toContain('`silent` when `NODE_ENV=test`');
+  });
+});
+
+describe('npm ci, the first command of the README', () => {
+  it('runs or refuses by name the install script of every package that has one', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      allowScripts: Record<string, boolean>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript === true)
+      .map(([location]) => location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect(withScripts.filter((name) => !(name in manifest.allowScripts))).toEqual([]);
+  });
+});
