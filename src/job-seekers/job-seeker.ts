@@ -38,10 +38,11 @@ export interface JobSeeker extends JobSeekerProfile {
 }
 
 /**
- * What a check made under the person's lock reads of them: who they are, whose caseload holds them,
- * and whether they objected; nothing of the profile.
+ * What a check made under the person's lock reads of them: who they are, since when (an erased
+ * person enrolled again is another enrolment), whose caseload holds them, and whether they
+ * objected; nothing of the profile.
  */
-export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'counselorId' | 'aiObjection'>;
+export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'createdAt' | 'counselorId' | 'aiObjection'>;
 
 /** What the integration sends to create or update a job seeker. */
 export interface JobSeekerInput extends JobSeekerProfile {

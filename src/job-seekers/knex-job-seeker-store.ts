@@ -31,10 +31,14 @@ export class KnexJobSeekerStore implements JobSeekerStore {
   }
 
   async lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined> {
-    const row = await trx(TABLE).where({ id }).forUpdate().first('id', 'counselor_id', 'ai_objection');
+    const row = await trx(TABLE)
+      .where({ id })
+      .forUpdate()
+      .first('id', 'created_at', 'counselor_id', 'ai_objection');
     if (row === undefined) return undefined;
     return {
       id: String(row.id),
+      createdAt: String(row.created_at),
       counselorId: String(row.counselor_id),
       aiObjection: readBoolean(row.ai_objection),
     };

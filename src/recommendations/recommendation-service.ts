@@ -131,7 +131,7 @@ export class RecommendationService {
       profileSnapshot: snapshotProfile(seeker),
     };
 
-    return this.storeNewSet(counselor, fields, now, request.idempotencyKey, creation, {
+    return this.storeNewSet(counselor, fields, seeker.createdAt, now, request.idempotencyKey, creation, {
       admit: async (trx, settings, locked) => {
         // Suggestions switched off or an objection since the checks above; or the model recalled
         // while it scored (the recall took it out of service, and withdrew its open sets, before
@@ -241,13 +241,20 @@ export class RecommendationService {
     const barred = findWhatBarsModel(await deps.settings.get(), seeker);
     const noUsableModel = barred === undefined ? await this.findWhyNoUsableModelFor(seeker) : undefined;
     try {
-      return await this.storeManualSet(counselor, fields, request.idempotencyKey, creation, noUsableModel);
+      return await this.storeManualSet(
+        counselor,
+        fields,
+        seeker.createdAt,
+        request.idempotencyKey,
+        creation,
+        noUsableModel,
+      );
     } catch (error) {
       if (!(error instanceof ModelNotAsked)) throw error;
       // What barred the model was lifted before the set could be stored: the model is asked now,
       // outside the log's lock (loading it may take long, and be logged).
       const why = await this.findWhyNoUsableModelFor(seeker);
-      return this.storeManualSet(counselor, fields, request.idempotencyKey, creation, why);
+      return this.storeManualSet(counselor, fields, seeker.createdAt, request.idempotencyKey, creation, why);
     }
   }
 
@@ -273,12 +280,13 @@ export class RecommendationService {
   private storeManualSet(
     counselor: Principal,
     fields: NewSetFields,
+    enrolledAt: string,
     idempotencyKey: string,
     creation: IdempotentRequest,
     noUsableModel: ModelUnavailable | undefined,
   ): Promise<CreateResult> {
     const { deps } = this;
-    return this.storeNewSet(counselor, fields, deps.now(), idempotencyKey, creation, {
+    return this.storeNewSet(counselor, fields, enrolledAt, deps.now(), idempotencyKey, creation, {
       admit: async (_trx, settings, locked) => {
         const why = findWhatBarsModel(settings, locked) ?? noUsableModel;
         if (why === undefined) throw new ModelNotAsked();
@@ -314,6 +322,7 @@ export class RecommendationService {
   private async storeNewSet<Admitted>(
     counselor: Principal,
     fields: NewSetFields,
+    enrolledAt: string,
     now: Date,
     idempotencyKey: string,
     creation: IdempotentRequest,
@@ -327,9 +336,13 @@ export class RecommendationService {
         // settings, committed since the checks above, would otherwise find nothing to withdraw or
         // stop, and this set would survive them, or be made under settings the log says had
         // changed before it (record 0004: writers take turns before they read). Of the person, what
-        // those checks read (an erasure leaves nothing): the set holds the profile read before.
+        // those checks read: the set holds the profile read before, so the person must be the same
+        // enrolment (erased and enrolled again meanwhile, they are another: nothing read before
+        // the erasure may be stored after it).
         const seeker = await deps.jobSeekers.lockStanding(trx, fields.seekerId);
-        if (seeker?.counselorId !== fields.counselorId) throw jobSeekerNotFound(fields.seekerId);
+        if (seeker?.counselorId !== fields.counselorId || seeker.createdAt !== enrolledAt) {
+          throw jobSeekerNotFound(fields.seekerId);
+        }
         const settings = await deps.settings.get(trx);
         const admission = await steps.admit(trx, settings, seeker);
         if ('refused' in admission) return admission;

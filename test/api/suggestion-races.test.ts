@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseStore } from '../../src/courses/course-store.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, objectToAi, putSettings, requestSet, syncSeeker } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  objectToAi,
+  putSettings,
+  requestSet,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -12,10 +19,11 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 describe('a change to the person while their suggestions are being made', () => {
   let t: TestApp;
   let counselor: string;
+  let clock: TestClock;
   let duringScoring: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ t, counselor } = await startWorkflowApp());
+    ({ t, counselor, clock } = await startWorkflowApp());
     // Runs the change once the candidates are read: the moment the model works on them.
     const courses = (t.container.services.recommendations as unknown as { deps: { courses: CourseStore } })
       .deps.courses;
@@ -94,6 +102,33 @@ describe('a change to the person while their suggestions are being made', () => 
 
     expect(res.status).toBe(404);
     expect(await setsOf('js-erased-while-scored')).toEqual([]);
+  });
+
+  it('refuses to store suggestions made from the profile of a person erased and enrolled again meanwhile', async () => {
+    await syncSeeker(t, 'js-erased-re-enrolled', aWorkflowSeeker({ educationLevel: 3, yearsExperience: 4 }));
+    const admin = await t.tokenFor('admin', 'dpo-1');
+    duringScoring = async () => {
+      const erased = await t.http
+        .delete('/v1/job-seekers/js-erased-re-enrolled')
+        .auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+      // Enrolled again later: a second, at least, after the erasure.
+      clock.advance(1_000);
+      await syncSeeker(
+        t,
+        'js-erased-re-enrolled',
+        aWorkflowSeeker({ educationLevel: 5, yearsExperience: 12 }),
+        {
+          reEnrol: true,
+        },
+      );
+    };
+
+    const res = await requestSet(t, counselor, 'js-erased-re-enrolled');
+
+    // The erased profile must not come back in a set stored after the erasure, under the new enrolment.
+    expect(res.status).toBe(404);
+    expect(await setsOf('js-erased-re-enrolled')).toEqual([]);
   });
 
   it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {

@@ -31,7 +31,7 @@ describe('the reads of a suggestion', () => {
     return statements;
   }
 
-  it('reads the person’s whole profile once and, locked, only their caseload and objection', async () => {
+  it('reads the person’s whole profile once and, locked, only their enrolment, caseload and objection', async () => {
     await syncSeeker(t, 'js-read-once');
 
     const statements = await statementsOf(async () => {
@@ -44,7 +44,7 @@ describe('the reads of a suggestion', () => {
       expect.stringMatching(/^select \* from job_seekers where id = /),
       expect.stringMatching(
         new RegExp(
-          `^select id, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
+          `^select id, created_at, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
         ),
       ),
     ]);

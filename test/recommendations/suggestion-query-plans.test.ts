@@ -117,7 +117,9 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
     const plans = await readPlans(db, () =>
       db.transaction((trx) => store.findOpenForSeeker('js-1', trx, 'hand')),
     );
-    for (const { sql, plan } of plans.filter(({ sql }) => /model_id. is null/.test(sql))) {
+    const byHand = plans.filter(({ sql }) => /model_id. is null/.test(sql));
+    expect(byHand).not.toHaveLength(0);
+    for (const { sql, plan } of byHand) {
       expect(plan, sql).toContain('recommendation_sets_made_by_hand_index');
     }
   });
