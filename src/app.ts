@@ -44,9 +44,11 @@ import { createPortalRoutes } from './portal/portal-routes.ts';
 import type { PortalService } from './portal/portal-service.ts';
 import { createContestReplyRoutes } from './recommendations/contest-reply-routes.ts';
 import type { ContestReplyService } from './recommendations/contest-reply-service.ts';
+import type { PublicationService } from './recommendations/publication-service.ts';
 import { createRecommendationRoutes } from './recommendations/recommendation-routes.ts';
 import type { RecommendationService } from './recommendations/recommendation-service.ts';
 import type { ReviewService } from './recommendations/review-service.ts';
+import type { ShortlistService } from './recommendations/shortlist-service.ts';
 import { createSettingsRoutes } from './settings/settings-routes.ts';
 import type { SettingsService } from './settings/settings-service.ts';
 
@@ -58,6 +60,8 @@ export interface AppServices {
   models: ModelRegistry;
   recommendations: RecommendationService;
   review: ReviewService;
+  shortlists: ShortlistService;
+  publication: PublicationService;
   contestReplies: ContestReplyService;
   portal: PortalService;
   objection: ObjectionService;
@@ -188,7 +192,14 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createErasureRoutes(services.erasure));
   app.use(createAccessRecordRoutes(services.accessRecords));
   app.use(createCourseRoutes(services.courses, { importBodyLimitBytes: config.http.importBodyLimitBytes }));
-  app.use(createRecommendationRoutes(services.recommendations, services.review));
+  app.use(
+    createRecommendationRoutes(
+      services.recommendations,
+      services.review,
+      services.shortlists,
+      services.publication,
+    ),
+  );
   app.use(createContestReplyRoutes(services.contestReplies));
   app.use(createPortalRoutes(services.portal));
   app.use(createObjectionRoutes(services.objection));

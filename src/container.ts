@@ -47,8 +47,10 @@ import { PortalService } from './portal/portal-service.ts';
 import { ContestReplyService } from './recommendations/contest-reply-service.ts';
 import { KnexContestReplyStore } from './recommendations/knex-contest-reply-store.ts';
 import { KnexRecommendationStore } from './recommendations/knex-recommendation-store.ts';
+import { PublicationService } from './recommendations/publication-service.ts';
 import { RecommendationService } from './recommendations/recommendation-service.ts';
 import { ReviewService } from './recommendations/review-service.ts';
+import { ShortlistService } from './recommendations/shortlist-service.ts';
 import { withdrawModelSets } from './recommendations/withdraw-model-sets.ts';
 import { withdrawOpenSets } from './recommendations/withdraw-open-sets.ts';
 import { createRetentionService } from './retention/create-retention.ts';
@@ -169,6 +171,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
     // starts anyway, and tries again every MODEL_LOAD_RETRY_SECONDS.
     await registry.start(config.shippedModel, { activateShipped: config.activateShippedModel });
     const models = registry;
+    // What every review action reads and writes through: the review's, the shortlist's and the
+    // publication's.
+    const reviewActionDeps = {
+      store: recommendationStore,
+      jobSeekers: jobSeekerStore,
+      courses: courseStore,
+      settings: settingsStore,
+      decisionLog,
+      now,
+      onWarning: metrics.countWarning,
+    };
 
     const services: AppServices = {
       jobSeekers: new JobSeekerService({
@@ -196,18 +209,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
       }),
       review: new ReviewService({
-        store: recommendationStore,
-        jobSeekers: jobSeekerStore,
-        courses: courseStore,
-        settings: settingsStore,
-        decisionLog,
+        ...reviewActionDeps,
         outcomes: outcomeStore,
         scrubber,
         logger,
-        now,
-        onWarning: metrics.countWarning,
         onItemDecided: metrics.countItemDecision,
       }),
+      shortlists: new ShortlistService(reviewActionDeps),
+      publication: new PublicationService(reviewActionDeps),
       contestReplies: new ContestReplyService({
         store: recommendationStore,
         jobSeekers: jobSeekerStore,

@@ -23,6 +23,15 @@ export interface AdditionWarning {
 }
 
 /**
+ * What the suggestions' hard filters would have said of a course of the counselor's blind-first
+ * shortlist that the set takes as an item (`itemId`): the addition's warnings, for one of the picks.
+ */
+export interface ShortlistWarning extends Omit<AdditionWarning, 'field'> {
+  field: 'courseIds';
+  itemId: string;
+}
+
+/**
  * The codes that owe nothing to the person: the course's sessions, read against the day. The others
  * are worked out from the person's profile (their level, their home, whether they accept remote
  * training), and with the course's public data each tells a value of theirs.

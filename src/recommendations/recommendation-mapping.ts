@@ -1,4 +1,5 @@
 import type { components } from '../http/generated/api.ts';
+import type { ReviewWarning } from './apply-review-action.ts';
 import type { ContestReply } from './contest-reply.ts';
 import {
   areItemsHidden,
@@ -7,7 +8,6 @@ import {
   type SetView,
 } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
-import type { ReviewWarning } from './review-service.ts';
 import { findSecondReviewRead, listCurrentSecondReviewReads } from './set-actions.ts';
 import { listSetCaveats } from './set-caveats.ts';
 

@@ -6,10 +6,13 @@ import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { isGeneratedId } from '../shared/time-ordered-id.ts';
 import { isUtcInstant } from '../shared/utc-instant.ts';
+import type { ReviewResult } from './apply-review-action.ts';
+import type { PublicationService } from './publication-service.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
 import { toSetBody, toSummaryBody } from './recommendation-mapping.ts';
 import type { CreateResult, RecommendationService } from './recommendation-service.ts';
-import type { ReviewResult, ReviewService } from './review-service.ts';
+import type { ReviewService } from './review-service.ts';
+import type { ShortlistService } from './shortlist-service.ts';
 
 type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
 type SetFeedbackQuery = NonNullable<operations['listSetFeedback']['parameters']['query']>;
@@ -48,6 +51,8 @@ const FEEDBACK_CURSOR = new PageCursor('set-feedback', readTimeAndId);
 export function createRecommendationRoutes(
   suggestions: RecommendationService,
   review: ReviewService,
+  shortlists: ShortlistService,
+  publication: PublicationService,
 ): Router {
   const router = Router();
 
@@ -173,7 +178,7 @@ export function createRecommendationRoutes(
 
   router.post('/v1/recommendations/:setId/shortlist', async function submitShortlist(req, res) {
     const body = req.body as ShortlistBody;
-    const result = await review.submitShortlist(
+    const result = await shortlists.submitShortlist(
       requirePrincipal(req),
       req.params.setId,
       ifMatch(req),
@@ -184,7 +189,7 @@ export function createRecommendationRoutes(
 
   router.post('/v1/recommendations/:setId/publish', async function publishRecommendationSet(req, res) {
     const body = (req.body ?? {}) as PublishBody;
-    const result = await review.publish(requirePrincipal(req), req.params.setId, ifMatch(req), {
+    const result = await publication.publish(requirePrincipal(req), req.params.setId, ifMatch(req), {
       ...(body.message === undefined ? {} : { message: body.message }),
       acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
     });
@@ -195,7 +200,7 @@ export function createRecommendationRoutes(
     '/v1/recommendations/:setId/second-review',
     async function secondReviewRecommendationSet(req, res) {
       const body = req.body as SecondReviewBody;
-      const result = await review.secondReview(requirePrincipal(req), req.params.setId, ifMatch(req), {
+      const result = await publication.secondReview(requirePrincipal(req), req.params.setId, ifMatch(req), {
         decision: body.decision,
         ...(body.comment === undefined ? {} : { comment: body.comment }),
       });

@@ -471,6 +471,11 @@ export function measureSecondsSince(since: string, now: Date): number | null {
   return countSecondsFrom(Date.parse(since), now);
 }
 
+/** Null when the set was not opened, or when the time since is unknown (`measureSecondsSince`). */
+export function secondsSinceOpened(set: RecommendationSet, now: Date): number | null {
+  return set.openedAt === null ? null : measureSecondsSince(set.openedAt, now);
+}
+
 function countSecondsFrom(time: number, now: Date): number | null {
   const elapsed = now.getTime() - time;
   // NaN (an unreadable instant) is no measure either.

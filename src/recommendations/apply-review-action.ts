@@ -1,0 +1,160 @@
+import type { Knex } from 'knex';
+import type { Principal } from '../auth/principal.ts';
+import type { CourseStore } from '../courses/course-store.ts';
+import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
+import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
+import { ConflictError, PreconditionFailedError, problemType } from '../shared/errors.ts';
+import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
+import { findWithdrawnCourseIds } from './course-offers.ts';
+import type { RecommendationSet, SetAction, SetView } from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+import type { SessionWarning } from './session-warnings.ts';
+import {
+  ACTION_VERBS,
+  expireIfDue,
+  findVisibleSet,
+  requireActionState,
+  requireCurrentEtag,
+  requireMayTakeAction,
+  requireStatus,
+  setNotFound,
+  viewSetFor,
+} from './set-access.ts';
+import { isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+
+/** What every review action reads and writes through. */
+export interface ReviewActionDeps {
+  store: RecommendationStore;
+  /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
+  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
+  courses: CourseStore;
+  /**
+   * The kill switch (while suggestions are off, none of the model's items may be approved, nor a set
+   * it made published), and a set's lifetime: the one a set handed to or returned from a second review
+   * gets anew, and how far back a shortlist finds the model's suggestions already shown.
+   */
+  settings: Pick<SettingsStore, 'get'>;
+  decisionLog: DecisionLog;
+  now: () => Date;
+  /** Called once per free-text warning (metrics). */
+  onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
+}
+
+/**
+ * What a review action warns about without refusing it: its free text, a course added by hand or
+ * shortlisted, a course whose session closed.
+ */
+export type ReviewWarning =
+  | ScreeningWarning<WarnedField>
+  | AdditionWarning
+  | ShortlistWarning
+  | SessionWarning;
+
+/** A set after a review action, with its warnings. */
+export interface ReviewResult extends SetView {
+  warnings: ReviewWarning[];
+}
+
+/** What a review action did to the set: its events, to append, and its warnings. */
+export interface ReviewChange {
+  events: Array<Omit<NewDecisionEvent, 'actor' | 'subjectId'>>;
+  warnings?: ReviewWarning[];
+}
+
+/**
+ * A review action on the set as read in its transaction. `withdrawnCourseIds`: its courses the
+ * catalog no longer offers, read in the same transaction.
+ */
+export type ReviewMutation = (
+  set: RecommendationSet,
+  now: Date,
+  withdrawnCourseIds: ReadonlySet<string>,
+  trx: Knex.Transaction,
+) => ReviewChange | Promise<ReviewChange>;
+
+/**
+ * Loads, checks access, ETag and the set's state (the rules of `set-actions.ts`, which also list
+ * the set's allowed actions), applies the mutation and its events in one transaction, and answers
+ * the set as the caller may now act on it. `approves`: whether the request approves, in the set as
+ * read in the transaction, what the model produced (one of its items, or a set in second review),
+ * which the kill switch forbids.
+ */
+export async function applyReviewAction(
+  deps: ReviewActionDeps,
+  counselor: Principal,
+  setId: string,
+  ifMatch: string | undefined,
+  action: SetAction,
+  mutate: ReviewMutation,
+  options: { approves?: (set: RecommendationSet) => boolean } = {},
+): Promise<ReviewResult> {
+  const { set: found, reader } = await findVisibleSet(deps, counselor, setId);
+  requireMayTakeAction(action, found, reader);
+  const now = deps.now();
+  await expireIfDue(deps, found, now);
+  const result = await deps.decisionLog.withTransaction(async (trx) => {
+    const set = await deps.store.findById(setId, trx);
+    if (set === undefined) throw setNotFound(setId);
+    // Read again under the log's lock: a move to another caseload committed since the first look
+    // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
+    if (
+      reader.holdsCaseload &&
+      !isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId, trx), counselor)
+    ) {
+      throw setNotFound(setId);
+    }
+    // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
+    // produced before stays where it is, unapproved and unpublished, until they are on again.
+    // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
+    if (
+      releasesModelOutput(action, options.approves?.(set) ?? false) &&
+      isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
+    ) {
+      const held =
+        action === 'decide_item'
+          ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait"
+          : 'a set the model made may not be published meanwhile; discard it or wait';
+      throw new ConflictError(
+        `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}, and start a set by hand for the person`,
+        { ...problemType('ai-switched-off'), setStatus: set.status },
+      );
+    }
+    const version = set.version;
+    // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
+    // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
+    // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
+    // version the caller read.
+    if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
+      requireStatus(set, [], ACTION_VERBS[action], reader);
+    }
+    requireCurrentEtag(set, ifMatch);
+    // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
+    // Not locked: a catalog import locks its rows chunk by chunk, and locking a set's few courses
+    // in another order could deadlock with it. A withdrawal committed while this action runs is
+    // then one made just after it, which every view of the item shows.
+    const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
+    requireActionState(action, set, reader, withdrawnCourseIds);
+    const change = await mutate(set, now, withdrawnCourseIds, trx);
+    if (!(await deps.store.save(trx, set, version))) {
+      throw new PreconditionFailedError('the set has changed since you read it; read it again before acting');
+    }
+    for (const event of change.events) {
+      await deps.decisionLog.append(trx, {
+        ...event,
+        actor: { role: 'counselor', id: counselor.subject },
+        subjectId: set.seekerId,
+      });
+    }
+    // What the caller may do next, read as the change leaves the set (an added course's
+    // withdrawal is not asked again: it was active a moment ago).
+    const view = await viewSetFor(deps, set, reader, { now, withdrawnCourseIds, trx });
+    return { ...view, warnings: change.warnings ?? [] };
+  });
+  for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
+  return result;
+}

@@ -1,0 +1,304 @@
+import type { Knex } from 'knex';
+import type { Principal } from '../auth/principal.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import { screenText } from '../screening/sensitive-terms.ts';
+import { ConflictError, problemType } from '../shared/errors.ts';
+import { readOptionalText } from '../shared/shown-text.ts';
+import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
+import { refuseWithdrawnCourses } from './course-offers.ts';
+import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
+import {
+  closeSet,
+  computeExpiry,
+  measureSecondsSince,
+  type RecommendationSet,
+  type SetReplacement,
+  settlePublicationTime,
+} from './recommendation.ts';
+import type { RecommendationStore } from './recommendation-store.ts';
+import { warnAboutClosedSessions } from './session-warnings.ts';
+import { findSecondReviewRead, hasReadForSecondReview, listWithdrawnApprovals } from './set-actions.ts';
+
+export interface PublicationServiceDeps extends ReviewActionDeps {
+  /** A publication locks the person's row, as a creation does. */
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'lockById'>;
+}
+
+/**
+ * A set's publication: published by its counselor, or handed to a second counselor when it was
+ * sampled for a second review, who approves (publishes) or returns it. Like every review action, it
+ * needs the set's current ETag and appends its decision event in the same transaction.
+ */
+export class PublicationService {
+  constructor(private readonly deps: PublicationServiceDeps) {}
+
+  /**
+   * Publishes the approved items, or hands the set to a second counselor when it was sampled
+   * for a second review. Every item must be decided, one at least approved, and every approved
+   * course still offered by the catalog.
+   */
+  async publish(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    options: { message?: string; acknowledgeSensitiveTerms?: boolean },
+  ): Promise<ReviewResult> {
+    return applyReviewAction(
+      this.deps,
+      counselor,
+      setId,
+      ifMatch,
+      'publish',
+      async (set, now, withdrawnCourseIds, trx) => {
+        const message = readOptionalText(options.message);
+        // The person reads it as soon as it is published: the counselor rephrases or confirms first.
+        const warnings = screenMessageToPerson(
+          message,
+          options.acknowledgeSensitiveTerms === true,
+          'publish',
+        );
+        set.message = message;
+        settleDisplayOrder(set);
+        const acknowledged = describeAcknowledgedTerms(message, warnings);
+        const sessionWarnings = await warnAboutClosedSessions(
+          this.deps.courses,
+          set.items.filter((item) => item.decision === 'approved'),
+          withdrawnCourseIds,
+          now,
+          trx,
+        );
+        // A set not drawn takes over, when published, the second review another set of the person
+        // still owes, as a set made after the drawn one does at its creation: filling an older set
+        // with the drawn set's courses and publishing it is no way around the draw either.
+        const secondReviewOwedBy = set.secondReview.required
+          ? null
+          : ((await this.deps.store.findOwedSecondReview(set.seekerId, trx)) ?? null);
+        if (secondReviewOwedBy !== null) set.secondReview.required = true;
+        if (set.secondReview.required && set.secondReview.reviewerId === null) {
+          set.status = 'awaiting_second_review';
+          set.secondReview.firstReviewerId = counselor.subject;
+          // A read before a return was of the set as it stood then: its approval needs a read of this
+          // one. The earlier rounds' reads stay on the set, for the person's access record.
+          set.secondReview.round += 1;
+          // The second reviewer gets a full lifetime, however late the first review came.
+          const expiresAt = await renewLifetime(this.deps, trx, set, now);
+          return {
+            warnings: [...warnings, ...sessionWarnings],
+            events: [
+              {
+                type: 'second_review.requested',
+                payload: {
+                  setId,
+                  expiresAt,
+                  ...(secondReviewOwedBy === null ? {} : { secondReviewOwedBy }),
+                  ...acknowledged.payload,
+                },
+                personal: acknowledged.personal,
+              },
+            ],
+          };
+        }
+        const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
+        return {
+          warnings: [...warnings, ...sessionWarnings],
+          events: [
+            {
+              type: 'recommendation.published',
+              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
+              personal: acknowledged.personal,
+            },
+          ],
+        };
+      },
+    );
+  }
+
+  /**
+   * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. An
+   * approval needs their own read of the set as handed on (`hasReadForSecondReview`), and warns, as a
+   * publication does, about an approved course whose session closed. Not approved while the catalog
+   * no longer offers one of its approved courses: only a return then.
+   */
+  async secondReview(
+    counselor: Principal,
+    setId: string,
+    ifMatch: string | undefined,
+    review: { decision: 'approve' | 'return'; comment?: string },
+  ): Promise<ReviewResult> {
+    return applyReviewAction(
+      this.deps,
+      counselor,
+      setId,
+      ifMatch,
+      'second_review',
+      async (set, now, withdrawnCourseIds, trx) => {
+        if (review.decision === 'approve' && !hasReadForSecondReview(set, counselor)) {
+          // The ETag a 412 or 428 gives would otherwise let a set be approved unseen.
+          throw new ConflictError(
+            `cannot approve the set: you have not read it since it was handed to its second review; read it first (GET /v1/recommendations/${set.id}), then approve it with the ETag that read gives`,
+            problemType('second-review-unread'),
+          );
+        }
+        const withdrawn = listWithdrawnApprovals(set, withdrawnCourseIds);
+        if (review.decision === 'approve' && withdrawn.length > 0) {
+          throw refuseWithdrawnCourses(
+            'approve the set',
+            withdrawn,
+            'return the set, so that its counselor can reject those items',
+          );
+        }
+        const comment = readOptionalText(review.comment);
+        const personal = comment === null ? {} : { personal: { comment } };
+        const warnings = screenText('comment', comment);
+        // Null for a return made without reading the set, or when the time is unknown.
+        const ownRead = findSecondReviewRead(set, counselor);
+        const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);
+        if (review.decision === 'return') {
+          set.status = 'pending_review';
+          set.secondReview.firstReviewerId = null;
+          // Kept on the set, so that its counselor reads why it came back.
+          set.secondReview.returned = { by: counselor.subject, at: now.toISOString(), comment };
+          // The counselor gets a full lifetime to act on the return.
+          const expiresAt = await renewLifetime(this.deps, trx, set, now);
+          return {
+            warnings,
+            events: [
+              {
+                type: 'second_review.completed',
+                payload: { setId, decision: review.decision, expiresAt, secondsSinceOpened },
+                ...personal,
+              },
+            ],
+          };
+        }
+        const sessionWarnings = await warnAboutClosedSessions(
+          this.deps.courses,
+          set.items.filter((item) => item.decision === 'approved'),
+          withdrawnCourseIds,
+          now,
+          trx,
+        );
+        set.secondReview.reviewerId = counselor.subject;
+        const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
+        // Its counselor confirmed the message despite the screening's warnings when handing it on
+        // (the text sealed there): the publication says so too, where auditors look for overrides.
+        const acknowledged = describeAcknowledgedTerms(set.message, screenText('message', set.message));
+        return {
+          warnings: [...warnings, ...sessionWarnings],
+          events: [
+            {
+              type: 'second_review.completed',
+              payload: { setId, decision: review.decision, secondsSinceOpened },
+              ...personal,
+            },
+            {
+              type: 'recommendation.published',
+              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
+            },
+          ],
+        };
+      },
+      { approves: () => review.decision === 'approve' },
+    );
+  }
+}
+
+/**
+ * Publishes the set now, by `counselor`, in the action's transaction, and returns the id of the set
+ * the person saw until then, which it marks replaced (null when none: see `replaceShownSet`).
+ */
+async function publishSet(
+  deps: Pick<PublicationServiceDeps, 'store' | 'jobSeekers'>,
+  trx: Knex.Transaction,
+  set: RecommendationSet,
+  counselor: Principal,
+  now: Date,
+): Promise<string | null> {
+  const shown = await findShownSet(deps, trx, set.seekerId);
+  const at = settlePublicationTime(now, set.id, shown);
+  set.publishedAt = at;
+  closeSet(set, 'published', at);
+  set.publishedBy = counselor.subject;
+  return replaceShownSet(deps.store, trx, shown, { setId: set.id, at });
+}
+
+/** Gives the set a full lifetime (`setTtlHours`, read in the action's transaction) from now; returns its new expiry. */
+async function renewLifetime(
+  deps: Pick<PublicationServiceDeps, 'settings'>,
+  trx: Knex.Transaction,
+  set: RecommendationSet,
+  now: Date,
+): Promise<string> {
+  set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
+  return set.expiresAt;
+}
+
+/** Approved items keep the counselor's order; those never placed follow, by model rank, additions last. */
+function settleDisplayOrder(set: RecommendationSet): void {
+  const approved = set.items.filter((item) => item.decision === 'approved');
+  approved.sort(
+    (a, b) =>
+      (a.displayOrder ?? Number.POSITIVE_INFINITY) - (b.displayOrder ?? Number.POSITIVE_INFINITY) ||
+      (a.rank ?? Number.POSITIVE_INFINITY) - (b.rank ?? Number.POSITIVE_INFINITY),
+  );
+  approved.forEach((item, index) => {
+    item.displayOrder = index + 1;
+  });
+  for (const item of set.items) if (item.decision !== 'approved') item.displayOrder = null;
+}
+
+/**
+ * The set the person sees until a publication for them (the portal's own `findShownSet`: published,
+ * or retracted and then showing nothing), read in the publication's transaction before the new set is
+ * saved; undefined for a first publication, or when the set shown last was replaced by one deleted
+ * since.
+ */
+async function findShownSet(
+  deps: Pick<PublicationServiceDeps, 'store' | 'jobSeekers'>,
+  trx: Knex.Transaction,
+  seekerId: string,
+): Promise<RecommendationSet | undefined> {
+  // The person's row locked, as a creation locks it: two publications for one person at once take
+  // turns (the log's head lock, taken first by every writer, already orders them; the guarded save
+  // of the replaced set would refuse the second otherwise), and each reads what the other committed.
+  await deps.jobSeekers.lockById(trx, seekerId);
+  return deps.store.findShownSet(seekerId, trx);
+}
+
+/**
+ * Marks `shown`, the set the person saw until a publication (`replacement`: the set published, and
+ * when), as replaced by it, in the publication's transaction, and returns its id. A retracted set
+ * shows nothing already: nothing is replaced (null), as at a first publication.
+ */
+async function replaceShownSet(
+  store: RecommendationStore,
+  trx: Knex.Transaction,
+  shown: RecommendationSet | undefined,
+  replacement: SetReplacement,
+): Promise<string | null> {
+  if (shown === undefined || shown.status !== 'published') return null;
+  shown.replacedBy = { ...replacement };
+  if (!(await store.save(trx, shown, shown.version))) {
+    throw new ConflictError(
+      'the suggestions of this job seeker are being changed right now; try again',
+      problemType('try-again'),
+    );
+  }
+  return shown.id;
+}
+
+function publishedPayload(set: RecommendationSet, replacesSetId: string | null): Record<string, unknown> {
+  const approved = set.items
+    .filter((item) => item.decision === 'approved')
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
+  return {
+    setId: set.id,
+    approvedItemIds: approved.map((item) => item.id),
+    approvedCount: approved.length,
+    rejectedCount: set.items.filter((item) => item.decision === 'rejected').length,
+    addedCount: set.items.filter((item) => item.source === 'counselor').length,
+    secondReview: set.secondReview.required,
+    // The set the person saw until now, which this one replaces; null when they saw none.
+    replacesSetId,
+  };
+}
