@@ -12,8 +12,9 @@ export interface JobSeekerStore {
    */
   lockById(trx: Knex.Transaction, id: string): Promise<JobSeeker | undefined>;
   /**
-   * The person's row locked as `lockById` locks it, reading only their caseload and objection: for a
-   * check under the lock that needs nothing of the profile (every suggestion's storing makes one).
+   * The person's row locked as `lockById` locks it, reading only their enrolment, caseload and
+   * objection: for a check under the lock that needs nothing of the profile (every suggestion's
+   * storing makes one).
    */
   lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined>;
   /**
