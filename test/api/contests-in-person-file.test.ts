@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { components } from '../../src/http/generated/api.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -6,16 +7,8 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 const HOUR = 3_600_000;
 const REPLY = 'J’ai réexaminé cette formation : elle reste adaptée à votre projet, parlons-en jeudi.';
 
-type PersonContest = {
-  id: string;
-  setId: string;
-  itemId: string;
-  courseId: string;
-  title: string;
-  comment: string | null;
-  createdAt: string;
-  reply: { id: string; itemId: string; message: string; createdAt: string } | null;
-};
+/** A contest as the contract gives it in the person's file. */
+type PersonContest = components['schemas']['PersonContest'];
 
 /**
  * The person's file is where their counselor looks first: it shows the contests still to answer and
