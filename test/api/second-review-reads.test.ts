@@ -28,6 +28,20 @@ describe('several possible second reviewers reading a set in turn', () => {
     return { setId: String(handed.body.id), etag: String(handed.headers.etag) };
   }
 
+  const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
+
+  /** The second reviewers' reads of set `setId` as an admin reads them in the person's access record. */
+  async function accessRecordReadsOf(setId: string, accessRequest: string): Promise<unknown> {
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await t.http
+      .get('/v1/job-seekers/js-1/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', accessRequest);
+    expect(res.status).toBe(200);
+    const sets = res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>;
+    return sets.find((set) => set.id === setId)?.secondReview.reads;
+  }
+
   async function eventsOf(setId: string): Promise<RecordedDecisionEvent[]> {
     return (await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 })).filter(
       (event) => event.payload.setId === setId,
@@ -81,7 +95,6 @@ describe('several possible second reviewers reading a set in turn', () => {
     await readSet(t, otherCounselor, setId);
 
     const opened = (await eventsOf(setId)).filter((event) => event.type === 'second_review.opened');
-    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
     expect(opened.map((event) => [event.actor.pseudonym, event.occurredAt])).toEqual([
       [pseudonymise('c-002'), firstAt],
       [pseudonymise('c-003'), secondAt],
@@ -101,17 +114,7 @@ describe('several possible second reviewers reading a set in turn', () => {
     clock.advance(60_000);
     const secondAt = clock.now().toISOString();
     await readSet(t, thirdCounselor, setId);
-    const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0779');
-    expect(res.status).toBe(200);
-    const stored = (res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>).find(
-      (s) => s.id === setId,
-    );
-    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
-    expect(stored?.secondReview.reads).toEqual([
+    expect(await accessRecordReadsOf(setId, 'DSAR-2026-0779')).toEqual([
       { by: pseudonymise('c-002'), at: firstAt, round: 1 },
       { by: pseudonymise('c-003'), at: secondAt, round: 1 },
     ]);
@@ -141,18 +144,8 @@ describe('several possible second reviewers reading a set in turn', () => {
     clock.advance(60_000);
     const againAt = clock.now().toISOString();
     await readSet(t, otherCounselor, setId);
-    const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0780');
-    expect(res.status).toBe(200);
-    const stored = (res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>).find(
-      (s) => s.id === setId,
-    );
-    const pseudonymise = (id: string) => t.container.decisionLog.pseudonymiser.pseudonymise(id);
     // Every read by a possible second reviewer, each once, as the log's openings have them.
-    expect(stored?.secondReview.reads).toEqual([
+    expect(await accessRecordReadsOf(setId, 'DSAR-2026-0780')).toEqual([
       { by: pseudonymise('c-002'), at: firstAt, round: 1 },
       { by: pseudonymise('c-003'), at: secondAt, round: 2 },
       { by: pseudonymise('c-002'), at: againAt, round: 2 },
