@@ -1,10 +1,10 @@
+import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { Command, InvalidArgumentError } from 'commander';
 import express from 'express';
 import { createApp } from '../src/app.ts';
@@ -21,6 +21,7 @@ import type { JobSeekerInput } from '../src/job-seekers/job-seeker.ts';
 import { KnexJobSeekerStore } from '../src/job-seekers/knex-job-seeker-store.ts';
 import { DEFAULT_TOP_K } from '../src/recommendations/suggestion-count.ts';
 import { selectTopScores } from '../src/scoring/select-top-scores.ts';
+import type { LoadAnswer, LoadRequest } from './bench-client.ts';
 
 /** Issue 5: the API's p50 within 1.5× of (the scorer's own time + a bare Express JSON round trip). */
 const TARGET_RATIO = 1.5;
@@ -93,9 +94,12 @@ const config = loadConfig({
 });
 const container = await createContainer(config);
 const servers: Server[] = [];
+// The load comes from a process of its own, as a real client's does (scripts/bench-client.ts).
+const client = fork(path.join(import.meta.dirname, 'bench-client.ts'), [], { execArgv: ['--import', 'tsx'] });
 try {
   await runBench();
 } finally {
+  client.kill();
   for (const server of servers) server.close();
   await container.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -211,7 +215,7 @@ async function runBench(): Promise<void> {
   );
   console.log(
     `${options.rounds} rounds, each: scorer ${before} runs (scoreCourses + top ${DEFAULT_TOP_K} + attribute), ` +
-      `autocannon on the API ${options.duration} s (${options.connections} connection(s)), scorer ` +
+      `autocannon on the API ${options.duration} s (${options.connections} connection(s), from a client process), scorer ` +
       `${options.repetitions - before} runs, bare round trip ${BARE_DURATION_SECONDS} s; ` +
       `POST …/recommendations answers ${itemCount} items`,
   );
@@ -297,59 +301,23 @@ interface Round {
   ratio: number;
 }
 
-interface LoadResult {
-  /** Each answered request's own latency, ms. */
-  times: number[];
+interface LoadResult extends LoadAnswer {
   p50: number;
   p99: number;
-  rps: number;
-  failures: number;
 }
 
-/**
- * One autocannon run of POSTs, each with a new Idempotency-Key. Percentiles come from each
- * response's own time (autocannon's summary rounds them to whole milliseconds, which reads a
- * sub-millisecond round trip as 0).
- */
-async function load(url: string, bearer: string, duration: number): Promise<LoadResult> {
-  const times: number[] = [];
-  let failures = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections: options.connections,
-        duration,
-        requests: [
-          {
-            method: 'POST',
-            body: '{}',
-            setupRequest: (request) => ({
-              ...request,
-              headers: {
-                ...request.headers,
-                authorization: `Bearer ${bearer}`,
-                'content-type': 'application/json',
-                'idempotency-key': crypto.randomUUID(),
-              },
-            }),
-          },
-        ],
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode === 201) times.push(responseTime);
-      else failures += 1;
+/** One load of the client process against `url`, with the rounds' connections. */
+function load(url: string, bearer: string, duration: number): Promise<LoadResult> {
+  const request: LoadRequest = { url, bearer, duration, connections: options.connections };
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the load client stopped (exit ${code})`));
+    client.once('exit', onExit);
+    client.once('message', (answer: LoadAnswer) => {
+      client.off('exit', onExit);
+      resolve({ ...answer, p50: median(answer.times), p99: percentile(answer.times, 0.99) });
     });
+    client.send(request);
   });
-  return {
-    times,
-    p50: median(times),
-    p99: percentile(times, 0.99),
-    rps: result.requests.average,
-    failures: failures + result.errors + result.timeouts,
-  };
 }
 
 /**
