@@ -13,6 +13,7 @@ import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { engineOf, openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { inStartupTurn } from './db/startup-turn.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
 import type { DecisionEvent } from './decision-log/decision-event.ts';
@@ -84,7 +85,8 @@ export interface Container {
    * Writes the demo catalog and caseloads into an empty database when `SEED_DEMO` asks for it, through
    * the services (each write logged); undefined when nothing was written. Called by the start once
    * `service.started` is in the log, before the server listens: the demo's events follow the start
-   * that wrote them. Scripts and tests' in-process apps write none.
+   * that wrote them. Processes starting together write it once (`inStartupTurn`); the others log
+   * that it is there. Scripts and tests' in-process apps write none.
    */
   seedDemoData(): Promise<DemoWriteSummary | undefined>;
   close(): Promise<void>;
@@ -366,8 +368,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
         }),
       seedDemoData: async () => {
         if (!config.seedDemo) return undefined;
-        const seeded = await seedDemoData({ stores: { courses: courseStore }, services }, now());
-        if (seeded !== undefined) logger.info(seeded, 'empty database: demo catalog and caseloads written');
+        // Processes starting together on an empty database take turns: the next one finds the catalog
+        // written and writes nothing.
+        const seeded = await inStartupTurn(db, 'demo', () =>
+          seedDemoData({ stores: { courses: courseStore }, services }, now()),
+        );
+        if (seeded === undefined) {
+          logger.info('demo data already there (the catalog holds courses): nothing written');
+        } else {
+          logger.info(seeded, 'empty database: demo catalog and caseloads written');
+        }
         return seeded;
       },
       close: async () => {

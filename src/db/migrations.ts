@@ -39,7 +39,7 @@ import * as addSecondReviewOpeningToSets from '../../migrations/20261209030000_a
 import * as keepEachSecondReviewRead from '../../migrations/20261210010000_keep_each_second_review_read.ts';
 import * as indexSetsReadBySuggestions from '../../migrations/20261211010000_index_sets_read_by_suggestions.ts';
 import * as numberSecondReviewRounds from '../../migrations/20261211030000_number_second_review_rounds.ts';
-import { inMigrationTurn } from './migration-turn.ts';
+import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -105,13 +105,13 @@ const migratorConfig: Knex.MigratorConfig = { migrationSource };
 
 /**
  * Brings the schema to the latest migration; returns the names of the migrations it ran. Processes
- * starting together take turns (`inMigrationTurn`): knex's own lock is taken after it creates its
+ * starting together take turns (`inStartupTurn`): knex's own lock is taken after it creates its
  * tables, and refuses rather than waits when a migration runs outside a transaction. In its turn a
  * process is the only one migrating, so a lock knex still shows was left by a process that died
  * while migrating, and is freed.
  */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  return inMigrationTurn(db, async () => {
+  return inStartupTurn(db, 'migrations', async () => {
     await refuseNewerDatabase(db);
     await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
@@ -132,7 +132,7 @@ export interface DropAllData {
  * dropped with its rows, the decision log included. Returns the names undone.
  */
 export async function rollbackAll(db: Knex, _confirmed: DropAllData): Promise<string[]> {
-  return inMigrationTurn(db, async () => {
+  return inStartupTurn(db, 'migrations', async () => {
     await refuseNewerDatabase(db);
     await db.migrate.forceFreeMigrationsLock(migratorConfig);
     const [, undone] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];

@@ -26,6 +26,23 @@ const RELATED_OCCUPATION_SHARE = 0.35;
 const LOCATION_SPREAD_DEGREES = 0.03;
 const FIRST_SESSION_DAY = 30;
 const LAST_SESSION_DAY = 270;
+/**
+ * What tells apart the courses of one title in one region (or online), as regional catalogs name
+ * them: the plain title first, then a rhythm or a path, then both.
+ */
+const TITLE_RHYTHMS = ['en alternance', 'à temps partiel', 'en cours du soir'];
+const TITLE_PATHS = [
+  'parcours intensif',
+  'avec remise à niveau',
+  'parcours individualisé',
+  'parcours modulaire',
+];
+const TITLE_VARIANTS: readonly string[] = [
+  '',
+  ...TITLE_RHYTHMS,
+  ...TITLE_PATHS,
+  ...TITLE_PATHS.flatMap((path) => TITLE_RHYTHMS.map((rhythm) => `${path}, ${rhythm}`)),
+];
 
 export interface DemoJobSeeker {
   id: string;
@@ -59,20 +76,41 @@ export function generateDemoData(options: DemoDataOptions): DemoData {
     })),
   );
   const courses: CourseRecord[] = [];
+  const titlesGiven = new Map<string, number>();
   for (let index = 0; index < count; index += 1) {
     const anchor = anchors[index];
     const id = formatDemoCourseId(index + 1, count);
-    courses.push(
+    const course =
       anchor === undefined
         ? generateCourse(random, id, today, {
             occupation: random.pickWeighted(DEMO_OCCUPATIONS, (occupation) => occupation.weight),
             city: random.pickWeighted(DEMO_CITIES, (city) => city.weight),
             inPersonOnly: false,
           })
-        : generateCourse(random, id, today, { ...anchor, inPersonOnly: true }),
-    );
+        : generateCourse(random, id, today, { ...anchor, inPersonOnly: true });
+    courses.push({ ...course, title: giveDistinctTitle(titlesGiven, course) });
   }
   return { courses, jobSeekers: DEMO_JOB_SEEKERS.map((profile) => toDemoJobSeeker(profile, today)) };
+}
+
+/**
+ * The course's title, told apart from the courses before it with the same title in the same region
+ * (or, given remotely, from every remote one), so that the suggestions a demo person gets, from
+ * around their home and online, do not repeat a title. Draws nothing: the rest of the catalog stays
+ * as the seed makes it.
+ */
+function giveDistinctTitle(titlesGiven: Map<string, number>, course: CourseRecord): string {
+  const where = course.city === null ? 'remote' : findDemoCity(course.city).region;
+  const key = `${course.title}\n${where}`;
+  const repeat = titlesGiven.get(key) ?? 0;
+  titlesGiven.set(key, repeat + 1);
+  const group = Math.floor(repeat / TITLE_VARIANTS.length);
+  const qualifiers = [
+    course.city === null ? 'à distance' : '',
+    TITLE_VARIANTS[repeat % TITLE_VARIANTS.length] ?? '',
+    group === 0 ? '' : `groupe ${group + 1}`,
+  ].filter((qualifier) => qualifier !== '');
+  return qualifiers.length === 0 ? course.title : `${course.title} — ${qualifiers.join(', ')}`;
 }
 
 /** Pads to at least four digits so that ids sort in generation order. */

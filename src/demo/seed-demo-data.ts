@@ -44,7 +44,8 @@ type DemoGeneration = Omit<DemoDataOptions, 'referenceDate'> & {
  * written last, in one import: a catalog holding any course means the demo was written whole (or
  * the database holds a real one), and a second start leaves it as it is (undefined is returned).
  * A first start interrupted among the profiles has written no course: the next one writes them all
- * again, replacing those already there.
+ * again, replacing those already there. The check and the writes are several transactions:
+ * processes starting together call this in turn (the container does, with `inStartupTurn`).
  */
 export async function seedDemoData(
   target: DemoDataTarget,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCourseRecord } from '../../src/courses/validate-course-record.ts';
-import { DEMO_CITIES, METROPOLITAN_FRANCE_BOUNDS } from '../../src/demo/demo-cities.ts';
+import { DEMO_CITIES, findDemoCity, METROPOLITAN_FRANCE_BOUNDS } from '../../src/demo/demo-cities.ts';
 import { DEMO_COUNSELOR_IDS, DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
 import { DEMO_OCCUPATIONS } from '../../src/demo/demo-occupations.ts';
 import {
@@ -82,6 +82,21 @@ describe('demo data generation', () => {
     expect(new Set(demo.courses.map((course) => course.city).filter(Boolean)).size).toBeGreaterThanOrEqual(
       25,
     );
+  });
+
+  it('gives no two courses of one region the same title, nor two remote courses', () => {
+    const placed = demo.courses.map((course) => ({
+      title: course.title,
+      where: course.city === null ? 'remote' : findDemoCity(course.city).region,
+    }));
+    const seen = new Set<string>();
+    const repeated = placed.filter(({ title, where }) => {
+      const key = `${where}: ${title}`;
+      const again = seen.has(key);
+      seen.add(key);
+      return again;
+    });
+    expect(repeated).toEqual([]);
   });
 
   it('mixes modalities, and gives remote-only courses no place', () => {

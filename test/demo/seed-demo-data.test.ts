@@ -18,6 +18,7 @@ import {
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { startServing } from '../../src/operations/start-serving.ts';
 import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { aClock, type TestClock } from '../support/workflow.ts';
@@ -252,6 +253,36 @@ describe('the demo on start', () => {
       ]);
     } finally {
       await container.close();
+    }
+  });
+
+  it('is written once when two processes seed the same empty database at the same time', async () => {
+    const [firstLogs, secondLogs] = [captureLogs(), captureLogs()];
+    const first = await createContainer(demoConfig(), { now: () => firstStart, logger: firstLogs.logger });
+    const second = await createContainer(demoConfig(), { now: () => firstStart, logger: secondLogs.logger });
+    try {
+      const seeded = await Promise.all([first.seedDemoData(), second.seedDemoData()]);
+
+      expect(seeded.filter((summary) => summary !== undefined)).toHaveLength(1);
+      expect(await countRows(first.db, 'courses')).toBe(DEMO_COURSE_COUNT);
+      expect(await countRows(first.db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length);
+      const events = await first.decisionLog.decisionLog.listEvents({
+        types: ['catalog.imported', 'job_seeker.upserted'],
+        limit: 1000,
+      });
+      expect(events.filter((event) => event.type === 'catalog.imported')).toHaveLength(1);
+      expect(events.filter((event) => event.type === 'job_seeker.upserted')).toHaveLength(
+        DEMO_JOB_SEEKER_IDS.length,
+      );
+      const said = [firstLogs, secondLogs].map((captured) => ({
+        written: captured.find('info', /demo catalog and caseloads written/).length,
+        alreadyThere: captured.find('info', /demo data already there/).length,
+      }));
+      expect(said).toContainEqual({ written: 1, alreadyThere: 0 });
+      expect(said).toContainEqual({ written: 0, alreadyThere: 1 });
+    } finally {
+      await second.close();
+      await first.close();
     }
   });
 
