@@ -79,7 +79,7 @@ export interface ModelRegistryDeps {
   scrubber: StorageScrubber;
 }
 
-/** The active model's last failed load in this process. */
+/** A model's last failed load in this process. */
 interface LoadFailure {
   modelId: string;
   reason: string;
@@ -131,7 +131,8 @@ const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTOR
  * exactly one model active, and serves the active model's scorer. A process notices an
  * activation made by another process on its next request and loads that model: a request is served
  * the model active when it asked, never one an activation had replaced by then, even one this
- * process was still loading.
+ * process was still loading. A request that reads active the model an activation here has just
+ * committed is served the scorer that activation loaded, not a second load of the same file.
  *
  * model.onnx and manifest.json are checked against their registered hashes at every load, the card
  * each time it is served. An active model that cannot be loaded (a file missing or changed, a graph
@@ -148,9 +149,19 @@ export class ModelRegistry implements ActiveModelSource {
    * the one it replaced.
    */
   readonly #loading = new Map<string, Promise<ActiveModelState>>();
+  /**
+   * Models loaded here by an activation not answered yet, by id: its transaction may have committed
+   * already, and a request that reads the model active then is served this scorer rather than
+   * loading the same file again.
+   */
+  readonly #activating = new Map<string, ActiveModel>();
   /** The shipped model's registration tried again, while none is active: one at a time. */
   #registering: Promise<ActiveModelState> | undefined;
-  #failure: LoadFailure | undefined;
+  /**
+   * Failed loads, by model id: a load of a model replaced meanwhile that fails later does not wipe
+   * out the failure of the active one, whose retry interval stands.
+   */
+  readonly #failures = new Map<string, LoadFailure>();
   #registrationFailure: RegistrationFailure | undefined;
   readonly #retiring = new Set<NodeJS.Timeout>();
 
@@ -197,8 +208,10 @@ export class ModelRegistry implements ActiveModelSource {
       return this.#registering;
     }
     if (this.#active?.id === activeId) return { status: 'loaded', model: this.#active };
-    const failure = this.#failure;
-    if (failure?.modelId === activeId && !this.isRetryDue(failure.at)) return this.loadUnavailable(failure);
+    const activating = this.#activating.get(activeId);
+    if (activating !== undefined) return { status: 'loaded', model: activating };
+    const failure = this.#failures.get(activeId);
+    if (failure !== undefined && !this.isRetryDue(failure.at)) return this.loadUnavailable(failure);
     return this.loadModel(activeId);
   }
 
@@ -399,6 +412,9 @@ export class ModelRegistry implements ActiveModelSource {
       const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
       throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
     }
+    const loaded: ActiveModel = { id, scorer };
+    // Once the transaction commits, a request may read the model active before this is answered.
+    if (!this.#activating.has(id)) this.#activating.set(id, loaded);
     let outcome: 'activated' | 'already_active' | 'skipped' = 'skipped';
     let written = model;
     try {
@@ -434,16 +450,20 @@ export class ModelRegistry implements ActiveModelSource {
         written = (await this.deps.store.findById(id, trx)) ?? model;
       });
     } catch (error) {
-      await scorer.close();
+      // A request may have been served it (the model was active already, or the commit's answer was lost).
+      this.retireLater(scorer);
       throw error;
+    } finally {
+      if (this.#activating.get(id) === loaded) this.#activating.delete(id);
     }
     // Already active but not loaded here (a failed load waiting for its retry): the model this
     // process just loaded serves from now on.
     if (outcome === 'skipped' || (outcome === 'already_active' && this.#active?.id === id)) {
-      await scorer.close();
+      // Not closed at once: a request may have been served it while the transaction committed.
+      this.retireLater(scorer);
       return written;
     }
-    this.swap({ id, scorer });
+    this.swap(loaded);
     return written;
   }
 
@@ -675,13 +695,17 @@ export class ModelRegistry implements ActiveModelSource {
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
     } catch (error) {
-      const reason = describeLoadFailure(error, model.folder);
-      this.#failure = { modelId: model.id, reason, at: this.deps.now().getTime() };
+      const failure = {
+        modelId: model.id,
+        reason: describeLoadFailure(error, model.folder),
+        at: this.deps.now().getTime(),
+      };
+      this.#failures.set(model.id, failure);
       this.logger.error(
-        { modelId: model.id, folder: model.folder, reason },
+        { modelId: model.id, folder: model.folder, reason: failure.reason },
         'the active model could not be loaded: suggestions are refused and the manual path stays open until it loads',
       );
-      return this.loadUnavailable(this.#failure);
+      return this.loadUnavailable(failure);
     }
     const loaded = { id: model.id, scorer };
     // Read again, as the catalog snapshot reads its version: an activation committed while this
@@ -697,7 +721,7 @@ export class ModelRegistry implements ActiveModelSource {
       this.retireLater(scorer);
       return { status: 'loaded', model: loaded };
     }
-    if (this.#failure?.modelId === model.id) {
+    if (this.#failures.has(model.id)) {
       this.logger.info({ modelId: model.id }, 'the active model was loaded again: suggestions are back');
     }
     this.swap(loaded);
@@ -709,7 +733,7 @@ export class ModelRegistry implements ActiveModelSource {
    * grace period (requests already running finish on it); a failed load of it is forgotten.
    */
   private forget(id: string): void {
-    if (this.#failure?.modelId === id) this.#failure = undefined;
+    this.#failures.delete(id);
     const old = this.#active;
     if (old?.id !== id) return;
     this.#active = undefined;
@@ -719,7 +743,8 @@ export class ModelRegistry implements ActiveModelSource {
   private swap(next: ActiveModel): void {
     const old = this.#active;
     this.#active = next;
-    this.#failure = undefined;
+    // Loaded: a failure of another model, replaced meanwhile, is tried afresh should it be activated again.
+    this.#failures.clear();
     // A model is active and loaded: the shipped one no longer needs registering.
     this.#registrationFailure = undefined;
     if (old === undefined || old.scorer === next.scorer) return;

@@ -35,12 +35,18 @@ const ADDITIVITY_TOLERANCE = 1e-4;
 /** How far from 0 an exact contribution of the baseline row may be (logit). */
 const BASELINE_TOLERANCE = 1e-4;
 
+/**
+ * The values of a model's output: float32, or float64. The contract sets the input's type (float32)
+ * only; a model exported in doubles is read as it gives its scores.
+ */
+export type FloatValues = Float32Array | Float64Array;
+
 /** Raw outputs of one run over an [N, F] matrix, shapes already checked. */
 export interface ModelRunOutputs {
   /** [N] scores. */
-  scores: Float32Array;
+  scores: FloatValues;
   /** [N, F] row-major contributions, or null when the manifest names no such output. */
-  contributions: Float32Array | null;
+  contributions: FloatValues | null;
 }
 
 /**

@@ -6,6 +6,7 @@ import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } fro
 import {
   assertOutputShapes,
   checkModelOutputs,
+  type FloatValues,
   ModelOutputError,
   type ModelRunOutputs,
 } from './model-output-check.ts';
@@ -168,18 +169,16 @@ export class OnnxScorer implements Scorer {
       fetches,
     );
     const scoreTensor = results[outputs.score];
-    const scores = scoreTensor?.data;
-    if (scoreTensor === undefined || !(scores instanceof Float32Array)) {
-      throw new ModelOutputError(`output ${outputs.score} is not a float32 tensor`);
-    }
+    if (scoreTensor === undefined) throw new ModelOutputError(`output ${outputs.score} gave nothing`);
+    const scores = readFloatValues(outputs.score, scoreTensor);
     const contributionTensor =
       outputs.contributions === undefined ? undefined : results[outputs.contributions];
-    const contributions = contributionTensor?.data;
-    if (contributionTensor !== undefined && !(contributions instanceof Float32Array)) {
-      throw new ModelOutputError(`output ${outputs.contributions} is not a float32 tensor`);
-    }
+    const contributions =
+      outputs.contributions === undefined || contributionTensor === undefined
+        ? null
+        : readFloatValues(outputs.contributions, contributionTensor);
     assertOutputShapes(this.manifest, rowCount, scoreTensor.dims, contributionTensor?.dims ?? null);
-    return { scores, contributions: contributions instanceof Float32Array ? contributions : null };
+    return { scores, contributions };
   }
 
   async close(): Promise<void> {
@@ -187,12 +186,19 @@ export class OnnxScorer implements Scorer {
   }
 }
 
+/** The values of output `name`: a float32 or float64 tensor, any other type refused, by name. */
+function readFloatValues(name: string, tensor: Tensor): FloatValues {
+  const { data } = tensor;
+  if (data instanceof Float32Array || data instanceof Float64Array) return data;
+  throw new ModelOutputError(`output ${name} is a ${tensor.type} tensor; it must be float32 or float64`);
+}
+
 /**
  * Copies row `row` of a row-major matrix into a plain array. A plain loop: `Array.from` over a
  * typed-array view goes through the iterator protocol and made building 10,000 rows cost several
  * times the ONNX run itself.
  */
-function copyRow(matrix: Float32Array | Float64Array, row: number, width: number): number[] {
+function copyRow(matrix: FloatValues, row: number, width: number): number[] {
   const values = new Array<number>(width);
   const start = row * width;
   for (let k = 0; k < width; k += 1) values[k] = matrix[start + k] ?? Number.NaN;

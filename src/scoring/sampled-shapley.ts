@@ -1,7 +1,8 @@
 import { createRandom } from '../shared/random.ts';
+import type { FloatValues } from './model-output-check.ts';
 
 /** Scores a row-major [count, F] matrix in one batch, returning [count] probabilities. */
-export type BatchEvaluator = (matrix: Float32Array, count: number) => Promise<Float32Array>;
+export type BatchEvaluator = (matrix: Float32Array, count: number) => Promise<FloatValues>;
 
 export interface ShapleyOptions {
   /** Feature orderings sampled per row; taken in antithetic pairs (an ordering and its reverse). */

@@ -160,3 +160,45 @@ describe('a shipped model whose outputs break the model contract', () => {
     ]);
   });
 });
+
+describe('a model whose outputs are float64', () => {
+  let t: TestApp;
+  let modelsDir: { dir: string; remove(): Promise<void> };
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    t = await startTestApp({ env: { MODELS_DIR: modelsDir.dir }, now: aClock().now });
+    await seedCatalogAndSeeker(t, 'js-1');
+  });
+  afterAll(async () => {
+    await t.close();
+    await modelsDir.remove();
+  });
+
+  it('is registered and activated (the contract sets float32 for the input only), and suggests with its exact contributions', async () => {
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const model = await writeLinearModelFolder(modelsDir.dir, {
+      name: 'doubles',
+      outputType: 'double',
+      contributions: 'true',
+    });
+    const registered = await t.http
+      .post('/v1/models')
+      .auth(admin, { type: 'bearer' })
+      .send({ folder: model.folder, sha256: model.sha256 });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const activated = await t.http
+      .post(`/v1/models/${model.id}/activate`)
+      .auth(admin, { type: 'bearer' })
+      .send();
+    expect(activated.status, JSON.stringify(activated.body)).toBe(200);
+
+    const res = await requestSet(t, await t.tokenFor('counselor', 'c-001'), 'js-1');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      model: { id: model.id, sha256: model.sha256 },
+      attributionMethod: { method: 'exact-additive' },
+    });
+    expect(res.body.items.length).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
 import { createLoggedTextCheck } from '../../src/audit/logged-text-check.ts';
@@ -114,7 +115,7 @@ describe('ModelRegistry', () => {
   function createRegistry(
     loadScorer: ScorerLoader = (folder, expected) => OnnxScorer.load(folder, expected),
     retireGraceMs?: number,
-    more: Partial<Pick<ModelRegistryDeps, 'now' | 'loadRetryMs' | 'logger'>> = {},
+    more: Partial<Pick<ModelRegistryDeps, 'now' | 'loadRetryMs' | 'logger' | 'decisionLog'>> = {},
   ): ModelRegistry {
     const registry = new ModelRegistry({
       store: new KnexModelStore(log.db),
@@ -365,6 +366,82 @@ describe('ModelRegistry', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(replaced?.closed).toBe(true);
     });
+  });
+
+  it('serves a request that reads a model active before its activation here is answered the scorer the activation loaded, without loading it again', async () => {
+    const committed = createGate();
+    const answered = createGate();
+    let holding = false;
+    // The activation's transaction has committed; the activation is not answered yet.
+    const decisionLog = new Proxy(log.decisionLog, {
+      get(target, property, receiver) {
+        if (property !== 'withTransaction') return Reflect.get(target, property, receiver);
+        return async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
+          const result = await target.withTransaction(work);
+          if (holding) {
+            committed.open();
+            await answered.opened;
+          }
+          return result;
+        };
+      },
+    });
+    const loads: string[] = [];
+    const registry = createRegistry(
+      async (folder, expected) => {
+        loads.push(path.basename(folder));
+        return OnnxScorer.load(folder, expected);
+      },
+      undefined,
+      { decisionLog },
+    );
+    await registry.start(SHIPPED_FOLDER);
+    await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+    holding = true;
+    const activation = registry.activateModel(ADMIN, nextVersion.id);
+    await committed.opened;
+    holding = false;
+
+    const during = await registry.current();
+    answered.open();
+    await activation;
+
+    expect(during?.id).toBe(nextVersion.id);
+    expect((await registry.current())?.scorer).toBe(during?.scorer);
+    // One load to check the registration, one for the activation.
+    expect(loads.filter((folder) => folder === nextVersion.folder)).toHaveLength(2);
+  });
+
+  it('keeps waiting out the retry interval of the active model that could not be loaded when the load of the model it replaced fails later', async () => {
+    const loading = createGate();
+    const released = createGate();
+    const loads: string[] = [];
+    const here = createRegistry(async (folder, expected) => {
+      const name = path.basename(folder);
+      loads.push(name);
+      if (name === nextVersion.folder) {
+        loading.open();
+        await released.opened;
+      }
+      if (name !== SHIPPED_FOLDER) throw new Error('the runtime cannot read this graph');
+      return OnnxScorer.load(folder, expected);
+    });
+    const elsewhere = createRegistry();
+    await here.start(SHIPPED_FOLDER);
+    await elsewhere.start(SHIPPED_FOLDER);
+    await elsewhere.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
+    await elsewhere.registerModel(ADMIN, mlp.folder, mlp.sha256);
+    await elsewhere.activateModel(ADMIN, nextVersion.id);
+    const first = here.currentState();
+    await loading.opened;
+    await elsewhere.activateModel(ADMIN, mlp.id);
+    expect(await here.currentState()).toMatchObject({ status: 'unavailable', modelId: mlp.id });
+
+    released.open();
+    expect(await first).toMatchObject({ status: 'unavailable', modelId: nextVersion.id });
+
+    expect(await here.currentState()).toMatchObject({ status: 'unavailable', modelId: mlp.id });
+    expect(loads.filter((folder) => folder === mlp.folder)).toHaveLength(1);
   });
 
   it('never activates a model that can no longer be loaded, and keeps serving the active one', async () => {

@@ -170,7 +170,12 @@ export interface LinearModelOptions {
    * to logit(score) with intercept 0), or `reversed` (their opposite: a model lying about its reasons).
    */
   contributions?: 'none' | 'true' | 'reversed';
+  /** The element type of the outputs: float32, or float64 (as a model exported in doubles gives them). */
+  outputType?: 'float' | 'double';
 }
+
+/** ONNX TensorProto.DataType of a float64. */
+const ONNX_DOUBLE = 11;
 
 /**
  * Writes a model folder holding a logistic model logit = (x − baseline) · w (intercept 0, so the
@@ -239,14 +244,33 @@ export async function writeLinearModelFolder(
       attribute: [{ name: 'axis', type: ONNX_ATTRIBUTE_TYPE.int, i: 1 }],
     });
   }
-  const outputs = [tensorInfo('score', score === 'two-columns' ? [batch, { dimValue: 2 }] : [batch])];
+  const elemType = options.outputType === 'double' ? ONNX_DOUBLE : ONNX_DATA_TYPE.float;
+  const outputs = [
+    tensorInfo('score', score === 'two-columns' ? [batch, { dimValue: 2 }] : [batch], elemType),
+  ];
   if (contributions === 'true') {
     node.push({ name: 'contrib', opType: 'Identity', input: ['terms'], output: ['contributions'] });
   } else if (contributions === 'reversed') {
     node.push({ name: 'contrib', opType: 'Mul', input: ['terms', 'minus_one'], output: ['contributions'] });
   }
   if (contributions !== 'none') {
-    outputs.push(tensorInfo('contributions', [batch, { dimValue: featureCount }]));
+    outputs.push(tensorInfo('contributions', [batch, { dimValue: featureCount }], elemType));
+  }
+  if (options.outputType === 'double') {
+    // Computed in float32 as above, each output cast to float64 at the end.
+    for (const { name: output } of outputs) {
+      const producer = node.findIndex((n) => n.output.includes(output));
+      const computed = node[producer];
+      if (computed === undefined) continue;
+      node[producer] = { ...computed, output: computed.output.map((o) => (o === output ? `${o}_float` : o)) };
+      node.push({
+        name: `${output}_double`,
+        opType: 'Cast',
+        input: [`${output}_float`],
+        output: [output],
+        attribute: [{ name: 'to', type: ONNX_ATTRIBUTE_TYPE.int, i: ONNX_DOUBLE }],
+      });
+    }
   }
   const onnx = encodeTestModel(name, version, 'A logistic test model.', {
     docString: 'logit = (x − baseline) · w',
@@ -325,8 +349,12 @@ function int64Tensor(name: string, values: number[]): OnnxTensor {
   };
 }
 
-function tensorInfo(name: string, dim: OnnxValueInfo['type']['tensorType']['shape']['dim']): OnnxValueInfo {
-  return { name, type: { tensorType: { elemType: ONNX_DATA_TYPE.float, shape: { dim } } } };
+function tensorInfo(
+  name: string,
+  dim: OnnxValueInfo['type']['tensorType']['shape']['dim'],
+  elemType: number = ONNX_DATA_TYPE.float,
+): OnnxValueInfo {
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
 /**
