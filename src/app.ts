@@ -136,9 +136,6 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use(metrics.middleware);
-  // Before the validator, which breaks on bracketed query names instead of refusing them, and before
-  // the routes it does not check, so that every path answers them alike.
-  app.use(refuseBracketQueryKeys);
 
   // One count for every caller: a token's subject under its roles, else the address. The contract and
   // the documentation's pages (no token; the largest answers the service gives) count by address; the
@@ -157,7 +154,8 @@ export function createApp(deps: AppDependencies): Express {
     },
   });
 
-  app.get('/openapi.json', limitRate, (_req, res) => {
+  // Served apart from the validator, which refuses bracketed query names on the other operations.
+  app.get('/openapi.json', limitRate, refuseBracketQueryKeys, (_req, res) => {
     res.json(openApiDocument);
   });
   app.use(

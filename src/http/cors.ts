@@ -13,6 +13,7 @@ export function createCors(allowedOrigins: readonly string[]): RequestHandler {
           'X-Audit-Event-Count, X-Audit-From-Seq, X-Audit-To-Seq, X-Request-Id',
       );
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+        // HEAD (each GET's) needs no naming: as GET and POST, it is a method browsers always allow.
         res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE');
         res.setHeader(
           'Access-Control-Allow-Headers',

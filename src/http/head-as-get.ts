@@ -34,6 +34,20 @@ export function isHeadRequest(req: Request): boolean {
   return req.method === 'HEAD';
 }
 
+/**
+ * A 405's `Allow` (the contract's methods of the path, as the validator lists them) with HEAD named
+ * wherever GET is: every GET operation answers HEAD too (see {@link readHeadAsGet}).
+ */
+export function allowHeadWithGet(allow: string): string {
+  const methods = allow
+    .split(',')
+    .map((method) => method.trim().toUpperCase())
+    .filter((method) => method !== '');
+  if (methods.includes('GET') && !methods.includes('HEAD'))
+    methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
+  return methods.join(', ');
+}
+
 function putHeadBack(req: Request): void {
   if (headRequests.delete(req)) req.method = 'HEAD';
 }

@@ -6,13 +6,15 @@ import { RequestValidationError } from './problem.ts';
 const DIGEST_BYTES = 12;
 
 /**
- * The opaque `cursor` of a paged list: where the previous page ended, bound to the list and to the
- * filters that page was asked with. A cursor sent to another list, or with other filters, would
- * continue a different list from the wrong place, so it is refused (400) rather than followed. The
- * page size is not a filter: it may change from page to page.
+ * The opaque `cursor` of a paged list: where the previous page ended, bound to the list, to the
+ * filters that page was asked with and, for a list that shows each caller their own rows (the
+ * counselor's queue), to the caller it was given to. A cursor sent to another list, with other
+ * filters or by another caller would continue a different list from the wrong place, so it is refused
+ * (400) rather than followed. The page size is not a filter: it may change from page to page.
  *
  * The text is base64url of the JSON array `[digest, position]`, the digest being the SHA-256 of the
- * list's name and its normalised filters (see {@link digestFilters}).
+ * list's name, its normalised filters and the caller if any (see {@link digestFilters}): the caller's
+ * id is not readable in it.
  *
  * Nothing in it is secret: anyone can write a cursor for a list and its filters, and that needs no
  * key to be safe. Each list reads its positions back strictly (`readPosition` takes only the shape
@@ -31,22 +33,25 @@ export class PageCursor<Position extends JsonValue> {
     private readonly readPosition: (value: unknown) => Position | undefined,
   ) {}
 
-  /** The cursor of the page after `position`, for the filters of the request being answered. */
-  encode(position: Position, filters: object): string {
-    return this.write(digestFilters(this.list, filters), position);
+  /**
+   * The cursor of the page after `position`, for the filters of the request being answered.
+   * @param caller whose list it is (their subject), for a list that shows each caller their own rows.
+   */
+  encode(position: Position, filters: object, caller?: string): string {
+    return this.write(digestFilters(this.list, filters, caller), position);
   }
 
   /**
    * The position a request's cursor stands for (undefined without a cursor). Throws a
    * {@link RequestValidationError} on `/query/cursor` when the API did not make the cursor, or made it
-   * for another list or other filters than the request's.
+   * for another list, other filters or another caller than the request's.
    */
-  decode(cursor: string | undefined, filters: object): Position | undefined {
+  decode(cursor: string | undefined, filters: object, caller?: string): Position | undefined {
     if (cursor === undefined) return undefined;
     const [digest, position] = this.read(cursor) ?? refuseCursor('is not a cursor this API gave out');
-    if (digest !== digestFilters(this.list, filters)) {
+    if (digest !== digestFilters(this.list, filters, caller)) {
       refuseCursor(
-        'was given with other filters than this request has (or by another list): send it with the same filters as the request whose page gave it, or leave it out to start from the first page',
+        "belongs to another query: it was given with other filters than this request has, by another list, or to another caller (a counselor's queue pages for that counselor alone); send it with the same filters as the request whose page gave it, or leave it out to start from the first page",
       );
     }
     return position;
@@ -74,14 +79,18 @@ export class PageCursor<Position extends JsonValue> {
 }
 
 /**
- * What a cursor remembers of its filters. They are normalised first, so that the same query written
- * another way gives the same digest: members left undefined do not count, and a list is a set (the
- * order and repeats of `status=a,b` or `status=b&status=a&status=b` do not count either).
+ * What a cursor remembers of its filters, and of its caller when the list is per caller. The filters
+ * are normalised first, so that the same query written another way gives the same digest: members
+ * left undefined do not count, and a list is a set (the order and repeats of `status=a,b` or
+ * `status=b&status=a&status=b` do not count either).
  */
-export function digestFilters(list: string, filters: object): string {
+export function digestFilters(list: string, filters: object, caller?: string): string {
+  // The caller comes after the filters as a JSON string (no line break in either), so that no
+  // filters' text can pass for a caller's; without one, the digest is the one lists always had.
+  const boundTo = caller === undefined ? '' : `\n${JSON.stringify(caller)}`;
   return crypto
     .createHash('sha256')
-    .update(`${list}\n${canonicalJson(normaliseFilter(filters))}`)
+    .update(`${list}\n${canonicalJson(normaliseFilter(filters))}${boundTo}`)
     .digest()
     .subarray(0, DIGEST_BYTES)
     .toString('base64url');

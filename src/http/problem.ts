@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
+import { allowHeadWithGet } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
 import { problemInstanceOf } from './request-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
@@ -231,7 +232,7 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
       return problem(404, 'not-found', 'Not found', 'no such resource');
     case 405: {
       const allow = http.headers?.Allow ?? http.headers?.allow;
-      if (allow !== undefined) res.setHeader('Allow', allow);
+      if (allow !== undefined) res.setHeader('Allow', allowHeadWithGet(allow));
       return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
     }
     case 413:

@@ -88,8 +88,11 @@ export function createRecommendationRoutes(
       ...(query.modelId === undefined ? {} : { modelId: query.modelId }),
       ...(contested === undefined ? {} : { contested }),
     };
-    const after = SET_CURSOR.decode(query.cursor, filters);
-    const page = await suggestions.listRecommendations(requirePrincipal(req), {
+    const caller = requirePrincipal(req);
+    // Each counselor's queue is their own (their caseload, the second reviews they may give): a
+    // cursor pages for the counselor it was given to.
+    const after = SET_CURSOR.decode(query.cursor, filters, caller.subject);
+    const page = await suggestions.listRecommendations(caller, {
       ...filters,
       limit,
       ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
@@ -99,7 +102,7 @@ export function createRecommendationRoutes(
       nextCursor:
         page.nextAfter === null
           ? null
-          : SET_CURSOR.encode([page.nextAfter.createdAt, page.nextAfter.id], filters),
+          : SET_CURSOR.encode([page.nextAfter.createdAt, page.nextAfter.id], filters, caller.subject),
     });
   });
 

@@ -349,7 +349,7 @@ describe('auditor API: the decision log', () => {
         expect(res.body.errors).toEqual([
           {
             path: '/query/cursor',
-            message: expect.stringMatching(/^was given with other filters than this request has/),
+            message: expect.stringMatching(/^belongs to another query: /),
           },
         ]);
       }
@@ -551,7 +551,7 @@ describe('auditor API: the decision log', () => {
         expect(res.body.errors).toEqual([
           {
             path: '/query/cursor',
-            message: expect.stringMatching(/^was given with other filters than this request has/),
+            message: expect.stringMatching(/^belongs to another query: /),
           },
         ]);
       }

@@ -68,4 +68,41 @@ describe('query parameter names written with brackets', () => {
       ]);
     }
   });
+
+  it('answers 401 to a request without a valid token, whatever bracketed names its query holds', async () => {
+    const secured = listDocumentedOperations().filter((op) => op.roles !== undefined);
+    for (const op of secured) {
+      for (const query of ['status[]=x', 'a[b]=1']) {
+        for (const token of [undefined, 'not-a-token']) {
+          const req = t.http[op.method](`${op.samplePath}?${query}`).set('X-Audit-Purpose', PURPOSE);
+          const res = await (token === undefined ? req : req.auth(token, { type: 'bearer' }));
+          const label = `${op.method.toUpperCase()} ${op.template}?${query} ${token ?? 'no token'}`;
+          expect(res.status, label).toBe(401);
+          expect(res.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+          expect(res.headers['www-authenticate'], label).toMatch(/^Bearer /);
+        }
+      }
+    }
+  });
+
+  it('answers 403 to a role the operation refuses before looking at the bracketed names', async () => {
+    const seeker = await t.tokenFor('job_seeker', 'js-1');
+    for (const query of ['status[]=x', 'a[b]=1']) {
+      const res = await t.http.get(`/v1/recommendations?${query}`).auth(seeker, { type: 'bearer' });
+      expect(res.status, query).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('names the bracketed parameter in a 400 to a caller whose token is valid', async () => {
+    for (const [query, name] of [
+      ['status[]=x', 'status[]'],
+      ['a[b]=1', 'a[b]'],
+    ] as const) {
+      const res = await t.http.get(`/v1/recommendations?${query}`).auth(counselor, { type: 'bearer' });
+      expect(res.status, query).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toEqual([{ path: `/query/${name}`, message: expect.stringMatching(BRACKETS) }]);
+    }
+  });
 });

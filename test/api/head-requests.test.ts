@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { listDocumentedOperations } from '../support/openapi-operations.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createAndPublish, createSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -105,5 +106,23 @@ describe('HEAD on the GET operations', () => {
         event.type === 'explanation.opened' && (event.payload as { itemId?: string }).itemId === item?.itemId,
     );
     expect(read).toEqual([]);
+  });
+
+  it("names HEAD in a 405's Allow wherever GET is allowed, and only there", async () => {
+    const methodsByPath = new Map<string, { samplePath: string; methods: Set<string> }>();
+    // The contract itself is served apart from the validator, which answers the 405s.
+    for (const op of listDocumentedOperations().filter(({ template }) => template !== '/openapi.json')) {
+      const path = methodsByPath.get(op.template) ?? { samplePath: op.samplePath, methods: new Set() };
+      path.methods.add(op.method.toUpperCase());
+      methodsByPath.set(op.template, path);
+    }
+    for (const [template, { samplePath, methods }] of methodsByPath) {
+      // No operation of the contract is a PATCH: every path answers it 405.
+      const res = await t.http.patch(samplePath).auth(admin, { type: 'bearer' });
+      expect(res.status, template).toBe(405);
+      const allowed = String(res.headers.allow).split(/,\s*/);
+      const expected = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
+      expect(allowed.sort(), template).toEqual(expected.sort());
+    }
   });
 });

@@ -539,8 +539,39 @@ describe('suggestions API', () => {
         expect(res.body.errors).toEqual([
           {
             path: '/query/cursor',
-            message: expect.stringMatching(/^was given with other filters than this request has/),
+            message: expect.stringMatching(/^belongs to another query: /),
           },
+        ]);
+      }
+    });
+
+    it("refuses a counselor's queue cursor sent by another counselor with the same filters", async () => {
+      // Two sets awaiting a second review: c-002 may give both, c-001 neither (they reviewed them first).
+      const sets = await setsInFourStatuses('js-qw');
+      const more = await setsInFourStatuses('js-qw2');
+      const caseload = await t.http
+        .get('/v1/recommendations?seekerId=js-qw')
+        .query({ limit: 1 })
+        .auth(counselor, { type: 'bearer' });
+      expect(caseload.body.items.map((set: { id: string }) => set.id)).toEqual([sets.drawn]);
+      const secondReview = await t.http
+        .get('/v1/recommendations?queue=second_review&status=awaiting_second_review')
+        .query({ limit: 1 })
+        .auth(otherCounselor, { type: 'bearer' });
+      expect(secondReview.body.items.map((set: { id: string }) => set.id)).toEqual([more.drawn]);
+      for (const [query, cursor, replayedBy] of [
+        ['seekerId=js-qw', caseload.body.nextCursor, otherCounselor],
+        ['queue=second_review&status=awaiting_second_review', secondReview.body.nextCursor, counselor],
+      ]) {
+        expect(cursor, query).toEqual(expect.any(String));
+        const res = await t.http
+          .get(`/v1/recommendations?${query}`)
+          .query({ limit: 1, cursor })
+          .auth(String(replayedBy), { type: 'bearer' });
+        expect(res.status, query).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toEqual([
+          { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
         ]);
       }
     });

@@ -8,9 +8,14 @@ const courses = new PageCursor('courses', (value) =>
 );
 
 /** The messages a refused cursor gives, or the position it stands for. */
-function decodeOrRefusal(cursor: PageCursor<string>, text: string, filters: object): unknown {
+function decodeOrRefusal(
+  cursor: PageCursor<string>,
+  text: string,
+  filters: object,
+  caller?: string,
+): unknown {
   try {
-    return cursor.decode(text, filters);
+    return cursor.decode(text, filters, caller);
   } catch (error) {
     if (error instanceof RequestValidationError) return error.errors;
     throw error;
@@ -48,7 +53,7 @@ describe('page cursors', () => {
       expect(decodeOrRefusal(courses, text, filters)).toEqual([
         {
           path: '/query/cursor',
-          message: expect.stringMatching(/^was given with other filters than this request has/),
+          message: expect.stringMatching(/^belongs to another query: /),
         },
       ]);
     }
@@ -58,8 +63,26 @@ describe('page cursors', () => {
     const events = new PageCursor('audit-events', (value) => (typeof value === 'string' ? value : undefined));
     const text = events.encode('FOR-0001', {});
     expect(decodeOrRefusal(courses, text, {})).toEqual([
-      { path: '/query/cursor', message: expect.stringMatching(/^was given with other filters/) },
+      { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
     ]);
+  });
+
+  it('refuse the cursor of a per-caller list sent by another caller, or with no caller, with the same filters', () => {
+    const queue = new PageCursor('sets', (value) => (typeof value === 'string' ? value : undefined));
+    const text = queue.encode('after', { queue: 'caseload' }, 'c-001');
+    expect(queue.decode(text, { queue: 'caseload' }, 'c-001')).toBe('after');
+    for (const caller of ['c-002', undefined]) {
+      expect(decodeOrRefusal(queue, text, { queue: 'caseload' }, caller)).toEqual([
+        { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
+      ]);
+    }
+    // Nor does a caller's id pass for filters: a list without caller never takes it.
+    const withoutCaller = queue.encode('after', { queue: 'caseload' });
+    expect(decodeOrRefusal(queue, withoutCaller, { queue: 'caseload' }, 'c-001')).toEqual([
+      { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
+    ]);
+    // The caller is bound by the digest alone: their id cannot be read in the cursor.
+    expect(Buffer.from(text, 'base64url').toString('utf8')).not.toContain('c-001');
   });
 
   it('refuse anything the API did not make', () => {

@@ -464,7 +464,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, the retraction of a published set and the reply to the person's contests, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query and only it: sent with other filters (or another `queue`) it is refused (400).
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, the retraction of a published set and the reply to the person's contests, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query of the same counselor and only it: sent with other filters (or another `queue`), or by another counselor, it is refused (400).
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -3687,7 +3687,7 @@ export interface components {
         OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -4208,7 +4208,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4486,7 +4486,7 @@ export interface operations {
                 contested?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4545,7 +4545,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -5486,7 +5486,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5632,7 +5632,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5889,7 +5889,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under: one sent with other filters, or to another list, is refused with a 400 naming `/query/cursor`, rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
