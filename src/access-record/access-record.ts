@@ -166,7 +166,9 @@ export function toAccessRecordProfile(
   profile: JobSeeker,
   pseudonymise: (id: string) => string,
 ): AccessRecordProfile {
-  const { counselorId, ...rest } = profile;
+  // The enrolment id is left out: a key of the service's own for telling enrolments apart, which says
+  // nothing of the person that `createdAt` does not.
+  const { counselorId, enrolmentId: _enrolmentId, ...rest } = profile;
   return { ...rest, counselor: pseudonymise(counselorId) };
 }
 

@@ -48,5 +48,7 @@ function toJobSeekerInput(body: JobSeekerInputBody): JobSeekerInput {
 }
 
 function toJobSeekerBody(jobSeeker: JobSeeker): JobSeekerBody {
-  return { ...jobSeeker };
+  // An internal key, for telling enrolments apart: the integration and counselors know the person by `id`.
+  const { enrolmentId: _enrolmentId, ...body } = jobSeeker;
+  return body;
 }

@@ -18,7 +18,8 @@ export interface JobSeekerStore {
    */
   lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined>;
   /**
-   * Creates or replaces the profile; `created` tells which, `previous` is the profile it replaced
+   * Creates or replaces the profile; `created` tells which (a created profile is a new enrolment, with
+   * an `enrolmentId` of its own; a replaced one keeps its own), `previous` is the profile it replaced
    * as stored: skill codes never read out (`keepUsableSkills`) included, so that a sync dropping one
    * is seen to change the skills. `previous` is for comparing, never shown.
    * The objection flag is kept. Runs in `trx` when given, else in a transaction of its own.

@@ -33,16 +33,23 @@ export interface JobSeeker extends JobSeekerProfile {
   counselorId: string;
   /** The person objected to AI processing (GDPR Art. 21). */
   aiObjection: boolean;
+  /**
+   * Which enrolment of the person this profile is: given when the profile is created (a first
+   * enrolment, or a return after an erasure or a purge), kept by every sync. Two enrolments may share
+   * a `createdAt` (the same millisecond, a clock stepped back); never this. An internal key: no
+   * answer shows it.
+   */
+  enrolmentId: string;
   createdAt: string;
   updatedAt: string;
 }
 
 /**
- * What a check made under the person's lock reads of them: who they are, since when (an erased
- * person enrolled again is another enrolment), whose caseload holds them, and whether they
- * objected; nothing of the profile.
+ * What a check made under the person's lock reads of them: who they are, which enrolment (an erased
+ * person enrolled again is another), whose caseload holds them, and whether they objected; nothing
+ * of the profile.
  */
-export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'createdAt' | 'counselorId' | 'aiObjection'>;
+export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'enrolmentId' | 'counselorId' | 'aiObjection'>;
 
 /** What the integration sends to create or update a job seeker. */
 export interface JobSeekerInput extends JobSeekerProfile {

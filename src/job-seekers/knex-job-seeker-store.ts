@@ -7,6 +7,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   type JobSeeker,
   type JobSeekerInput,
@@ -34,11 +35,11 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     const row = await trx(TABLE)
       .where({ id })
       .forUpdate()
-      .first('id', 'created_at', 'counselor_id', 'ai_objection');
+      .first('id', 'enrolment_id', 'counselor_id', 'ai_objection');
     if (row === undefined) return undefined;
     return {
       id: String(row.id),
-      createdAt: String(row.created_at),
+      enrolmentId: String(row.enrolment_id),
       counselorId: String(row.counselor_id),
       aiObjection: readBoolean(row.ai_objection),
     };
@@ -55,7 +56,14 @@ export class KnexJobSeekerStore implements JobSeekerStore {
       const stamp = now.toISOString();
       const values = toRow(input, stamp);
       if (existing === undefined) {
-        await t(TABLE).insert({ id, ...values, ai_objection: false, created_at: stamp });
+        // Each insert is an enrolment; a sync of the same enrolment keeps its id.
+        await t(TABLE).insert({
+          id,
+          ...values,
+          ai_objection: false,
+          enrolment_id: createTimeOrderedId(),
+          created_at: stamp,
+        });
       } else {
         await t(TABLE).where({ id }).update(values);
       }
@@ -124,6 +132,7 @@ function readStoredProfile(row: Record<string, unknown>): JobSeeker {
     remoteOk: readBoolean(row.remote_ok),
     availableFrom: readNullableString(row.available_from),
     aiObjection: readBoolean(row.ai_objection),
+    enrolmentId: String(row.enrolment_id),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

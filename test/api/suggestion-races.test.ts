@@ -131,6 +131,32 @@ describe('a change to the person while their suggestions are being made', () => 
     expect(await setsOf('js-erased-re-enrolled')).toEqual([]);
   });
 
+  it('refuses to store suggestions made from the profile of a person erased and enrolled again meanwhile in the same millisecond', async () => {
+    // The clock does not move: the first enrolment, the erasure and the return share one instant,
+    // as two quick requests, a clock stepped back or servers whose clocks differ can make them.
+    await syncSeeker(t, 'js-re-enrolled-same-ms', aWorkflowSeeker({ educationLevel: 3, yearsExperience: 4 }));
+    const admin = await t.tokenFor('admin', 'dpo-1');
+    duringScoring = async () => {
+      const erased = await t.http
+        .delete('/v1/job-seekers/js-re-enrolled-same-ms')
+        .auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+      await syncSeeker(
+        t,
+        'js-re-enrolled-same-ms',
+        aWorkflowSeeker({ educationLevel: 5, yearsExperience: 12 }),
+        {
+          reEnrol: true,
+        },
+      );
+    };
+
+    const res = await requestSet(t, counselor, 'js-re-enrolled-same-ms');
+
+    expect(res.status).toBe(404);
+    expect(await setsOf('js-re-enrolled-same-ms')).toEqual([]);
+  });
+
   it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {
     await syncSeeker(t, 'js-moves-meanwhile');
     duringScoring = () => syncSeeker(t, 'js-moves-meanwhile', aWorkflowSeeker({ counselorId: 'c-002' }));

@@ -2,10 +2,8 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
-import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { aJobSeeker } from '../support/builders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261207160000_add_blind_first_to_sets';
@@ -68,7 +66,7 @@ describe(`migration ${MIGRATION}`, () => {
   it('marks blind-first the sets whose creation awaited a shortlist, shortlisted or not, and no other', async () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
-    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(CREATED_AT));
+    await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     // 1: blind, discarded before its shortlist; 2: blind, shortlisted; 3: blind, still awaiting it;
     // 4: made with blind-first off, discarded.
     await db('recommendation_sets').insert([

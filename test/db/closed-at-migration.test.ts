@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261130130000_add_closed_at_to_sets';
@@ -62,20 +62,7 @@ describe(`migration ${MIGRATION}`, () => {
   it('backfills closed_at: published_at for published sets, expires_at for expired ones, null for the others', async () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
-    await db('job_seekers').insert({
-      id: SEEKER_ID,
-      counselor_id: 'c-001',
-      target_occupations: JSON.stringify(['J1501']),
-      education_level: 3,
-      skills: JSON.stringify([]),
-      years_experience: 2,
-      months_unemployed: 6,
-      mobility_radius_km: 30,
-      remote_ok: false,
-      ai_objection: false,
-      created_at: CREATED_AT,
-      updated_at: CREATED_AT,
-    });
+    await insertJobSeekerAsBefore(db, SEEKER_ID, CREATED_AT);
     await db('recommendation_sets').insert([
       aSetRowAsBefore(SETS.published, 'published', { published_at: PUBLISHED_AT, published_by: 'c-001' }),
       aSetRowAsBefore(SETS.expired, 'expired'),

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../src/db/migrations.ts';
 import type { JobSeeker, JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../../src/job-seekers/job-seeker-store.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
 import { aJobSeeker } from '../support/builders.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
@@ -66,6 +67,26 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       expect(result.created).toBe(false);
       expect(result.jobSeeker).toStrictEqual(expectedJobSeeker(id, changed, monday, tuesday, false));
       expect(await store.findById(id)).toStrictEqual(result.jobSeeker);
+    });
+
+    it('gives each created profile an enrolment id of its own, which later syncs keep and the lock reads', async () => {
+      const first = freshId();
+      const second = freshId();
+      // The same millisecond: the creation time cannot tell the two enrolments apart, their ids do.
+      const created = await store.upsert(first, aJobSeeker(), monday);
+      const other = await store.upsert(second, aJobSeeker(), monday);
+      const synced = await store.upsert(first, aJobSeeker({ monthsUnemployed: 9 }), tuesday);
+
+      expect(isGeneratedId(created.jobSeeker.enrolmentId)).toBe(true);
+      expect(other.jobSeeker.enrolmentId).not.toBe(created.jobSeeker.enrolmentId);
+      expect(synced.jobSeeker.enrolmentId).toBe(created.jobSeeker.enrolmentId);
+      const standing = await subject.inTransaction((trx) => store.lockStanding(trx, first));
+      expect(standing).toStrictEqual({
+        id: first,
+        enrolmentId: created.jobSeeker.enrolmentId,
+        counselorId: 'c-001',
+        aiObjection: false,
+      });
     });
 
     it("records an objection to AI processing, leaving the profile's last sync as it was", async () => {
@@ -221,6 +242,7 @@ function expectedJobSeeker(
     id,
     ...input,
     aiObjection,
+    enrolmentId: expect.any(String),
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
   };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261205100000_add_replacement_to_sets';
@@ -65,20 +65,7 @@ describe(`migration ${MIGRATION}`, () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
     for (const seekerId of ['js-a', 'js-b']) {
-      await db('job_seekers').insert({
-        id: seekerId,
-        counselor_id: 'c-001',
-        target_occupations: JSON.stringify(['J1501']),
-        education_level: 3,
-        skills: JSON.stringify([]),
-        years_experience: 2,
-        months_unemployed: 6,
-        mobility_radius_km: 30,
-        remote_ok: false,
-        ai_objection: false,
-        created_at: CREATED_AT,
-        updated_at: CREATED_AT,
-      });
+      await insertJobSeekerAsBefore(db, seekerId, CREATED_AT);
     }
     await db('recommendation_sets').insert([
       // js-a: 1 replaced by 2; 2 retracted while shown (replaced by nothing); 3 and 4 published in

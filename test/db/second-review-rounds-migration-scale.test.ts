@@ -2,9 +2,7 @@ import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
-import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
-import { aJobSeeker } from '../support/builders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
@@ -20,7 +18,7 @@ async function logReadsOfMigrationOn(count: number): Promise<string[]> {
   const db: Knex = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
   try {
     await migrateFirst(db, indexOfMigration(MIGRATION));
-    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(AT));
+    await insertJobSeekerAsBefore(db, 'js-a', AT);
     const sets = [];
     const events = [];
     for (let n = 1; n <= count; n += 1) {

@@ -2,10 +2,8 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
-import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { aJobSeeker } from '../support/builders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
@@ -67,7 +65,7 @@ describe(`migration ${MIGRATION}`, () => {
   it('numbers each set’s round by its handings-on in the log, and gives the reads kept that round', async () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
-    await new KnexJobSeekerStore(db).upsert('js-a', aJobSeeker(), new Date(CREATED_AT));
+    await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     // 1: handed on twice (returned once), read in its second round; 2: never handed on.
     await db('recommendation_sets').insert([
       aSetRowAsBefore(1, 'awaiting_second_review', {

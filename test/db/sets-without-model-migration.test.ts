@@ -2,12 +2,10 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS } from '../../src/db/migrations.ts';
-import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
-import { aJobSeeker } from '../support/builders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
@@ -75,7 +73,7 @@ describe(`migration ${MIGRATION}`, () => {
   it('keeps every set, item and feedback written before it, with their cascades, and then stores a set with no model', async () => {
     const index = indexOfMigration(MIGRATION);
     await migrateFirst(db, index);
-    await new KnexJobSeekerStore(db).upsert(SEEKER_ID, aJobSeeker(), new Date('2026-10-01T08:00:00.000Z'));
+    await insertJobSeekerAsBefore(db, SEEKER_ID, '2026-10-01T08:00:00.000Z');
     const store = new KnexRecommendationStore(db);
     const modelSet = aRecommendationSet({ seekerId: SEEKER_ID });
     const [item] = modelSet.items;

@@ -8,6 +8,7 @@ function aPerson(overrides: Partial<JobSeeker> = {}): JobSeeker {
     ...aJobSeeker(),
     id: 'js-1',
     aiObjection: false,
+    enrolmentId: '0198d2a0-7c00-7000-8000-000000000001',
     createdAt: '2026-11-30T08:00:00.000Z',
     updatedAt: '2026-11-30T08:00:00.000Z',
     ...overrides,

@@ -22,3 +22,25 @@ export function migrateFirst(db: Knex, count: number): Promise<[number, string[]
     },
   });
 }
+
+/**
+ * Inserts a job seeker in the columns `job_seekers` was created with, which every later migration
+ * keeps: a migration test's person, whichever migration it stops before (the store writes the
+ * columns of today).
+ */
+export async function insertJobSeekerAsBefore(db: Knex, id: string, createdAt: string): Promise<void> {
+  await db('job_seekers').insert({
+    id,
+    counselor_id: 'c-001',
+    target_occupations: JSON.stringify(['J1501']),
+    education_level: 3,
+    skills: JSON.stringify([]),
+    years_experience: 2,
+    months_unemployed: 6,
+    mobility_radius_km: 30,
+    remote_ok: false,
+    ai_objection: false,
+    created_at: createdAt,
+    updated_at: createdAt,
+  });
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
+import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const MIGRATION = '20261212010000_add_enrolment_id_to_job_seekers';
+/** Both enrolled in the same millisecond: their creation time cannot tell them apart. */
+const CREATED_AT = '2026-11-02T08:00:00.000Z';
+
+/** The enrolment of each profile enrolled before it had an id. */
+describe(`migration ${MIGRATION}`, () => {
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('gives each existing profile an enrolment id of its own, even two created in the same millisecond', async () => {
+    const index = indexOfMigration(MIGRATION);
+    await migrateFirst(db, index);
+    await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
+    await insertJobSeekerAsBefore(db, 'js-b', CREATED_AT);
+
+    expect(await migrateToLatest(db)).toEqual(MIGRATIONS.slice(index).map(([name]) => name));
+
+    const store = new KnexJobSeekerStore(db);
+    const ids = [(await store.findById('js-a'))?.enrolmentId, (await store.findById('js-b'))?.enrolmentId];
+    expect(ids.every((id) => id !== undefined && isGeneratedId(id))).toBe(true);
+    expect(new Set(ids).size).toBe(2);
+  });
+});
