@@ -39,6 +39,7 @@ import * as addSecondReviewOpeningToSets from '../../migrations/20261209030000_a
 import * as keepEachSecondReviewRead from '../../migrations/20261210010000_keep_each_second_review_read.ts';
 import * as indexSetsReadBySuggestions from '../../migrations/20261211010000_index_sets_read_by_suggestions.ts';
 import * as numberSecondReviewRounds from '../../migrations/20261211030000_number_second_review_rounds.ts';
+import * as indexPublicationsByPerson from '../../migrations/20261212040000_index_publications_by_person.ts';
 import { inMigrationTurn } from './migration-turn.ts';
 
 interface Migration {
@@ -93,6 +94,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261210010000_keep_each_second_review_read', keepEachSecondReviewRead],
   ['20261211010000_index_sets_read_by_suggestions', indexSetsReadBySuggestions],
   ['20261211030000_number_second_review_rounds', numberSecondReviewRounds],
+  ['20261212040000_index_publications_by_person', indexPublicationsByPerson],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
