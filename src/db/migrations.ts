@@ -40,6 +40,7 @@ import * as keepEachSecondReviewRead from '../../migrations/20261210010000_keep_
 import * as indexSetsReadBySuggestions from '../../migrations/20261211010000_index_sets_read_by_suggestions.ts';
 import * as numberSecondReviewRounds from '../../migrations/20261211030000_number_second_review_rounds.ts';
 import * as addEnrolmentIdToJobSeekers from '../../migrations/20261212010000_add_enrolment_id_to_job_seekers.ts';
+import * as indexPublicationsByPerson from '../../migrations/20261212040000_index_publications_by_person.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -95,6 +96,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261211010000_index_sets_read_by_suggestions', indexSetsReadBySuggestions],
   ['20261211030000_number_second_review_rounds', numberSecondReviewRounds],
   ['20261212010000_add_enrolment_id_to_job_seekers', addEnrolmentIdToJobSeekers],
+  ['20261212040000_index_publications_by_person', indexPublicationsByPerson],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

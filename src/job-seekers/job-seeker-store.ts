@@ -6,6 +6,12 @@ export interface JobSeekerStore {
   /** The profile, or undefined when there is none; read in `trx` when given. */
   findById(id: string, trx?: Knex.Transaction): Promise<JobSeeker | undefined>;
   /**
+   * The person's enrolment, caseload and objection, nothing of the profile (undefined when there is
+   * no such person); read in `trx` when given: for a check that needs no more, such as whose
+   * caseload holds them.
+   */
+  findStanding(id: string, trx?: Knex.Transaction): Promise<JobSeekerStanding | undefined>;
+  /**
    * The profile, locked until `trx` ends, so that what the caller decides from it (an objection, a
    * caseload) cannot change before it commits; undefined when there is none. (SQLite's write
    * transaction already keeps every other writer out.)

@@ -17,6 +17,8 @@ import {
 import type { JobSeekerStore } from './job-seeker-store.ts';
 
 const TABLE = 'job_seekers';
+/** What `JobSeekerStanding` reads of the row. */
+const STANDING_COLUMNS = ['id', 'enrolment_id', 'counselor_id', 'ai_objection'] as const;
 
 export class KnexJobSeekerStore implements JobSeekerStore {
   constructor(private readonly db: Knex) {}
@@ -31,18 +33,19 @@ export class KnexJobSeekerStore implements JobSeekerStore {
     return row === undefined ? undefined : toJobSeeker(row);
   }
 
+  async findStanding(id: string, trx?: Knex.Transaction): Promise<JobSeekerStanding | undefined> {
+    const row = await (trx ?? this.db)(TABLE)
+      .where({ id })
+      .first(...STANDING_COLUMNS);
+    return row === undefined ? undefined : toStanding(row);
+  }
+
   async lockStanding(trx: Knex.Transaction, id: string): Promise<JobSeekerStanding | undefined> {
     const row = await trx(TABLE)
       .where({ id })
       .forUpdate()
-      .first('id', 'enrolment_id', 'counselor_id', 'ai_objection');
-    if (row === undefined) return undefined;
-    return {
-      id: String(row.id),
-      enrolmentId: String(row.enrolment_id),
-      counselorId: String(row.counselor_id),
-      aiObjection: readBoolean(row.ai_objection),
-    };
+      .first(...STANDING_COLUMNS);
+    return row === undefined ? undefined : toStanding(row);
   }
 
   async upsert(
@@ -107,6 +110,15 @@ function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
     remote_ok: input.remoteOk,
     available_from: input.availableFrom,
     updated_at: stamp,
+  };
+}
+
+function toStanding(row: Record<string, unknown>): JobSeekerStanding {
+  return {
+    id: String(row.id),
+    enrolmentId: String(row.enrolment_id),
+    counselorId: String(row.counselor_id),
+    aiObjection: readBoolean(row.ai_objection),
   };
 }
 

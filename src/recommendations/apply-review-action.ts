@@ -30,7 +30,7 @@ import { isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
 export interface ReviewActionDeps {
   store: RecommendationStore;
   /** Whose caseload a job seeker is on now: a set's counselor acts on it only while they are theirs. */
-  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  jobSeekers: Pick<JobSeekerStore, 'findStanding'>;
   /** The catalog: additions and shortlists name active courses; nothing withdrawn since is approved or published. */
   courses: CourseStore;
   /**
@@ -104,7 +104,7 @@ export async function applyReviewAction(
     // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
     if (
       reader.holdsCaseload &&
-      !isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId, trx), counselor)
+      !isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId, trx), counselor)
     ) {
       throw setNotFound(setId);
     }

@@ -22,7 +22,7 @@ import { findVisibleSet, requireActionState, requireMayTakeAction, setNotFound }
 
 export interface ContestReplyServiceDeps {
   store: Pick<RecommendationStore, 'findById' | 'summarizeContests'>;
-  jobSeekers: Pick<JobSeekerStore, 'findById'>;
+  jobSeekers: Pick<JobSeekerStore, 'findStanding'>;
   replies: Pick<ContestReplyStore, 'insert' | 'answerContests' | 'listForItem'>;
   idempotency: IdempotencyStore;
   decisionLog: DecisionLog;
@@ -97,7 +97,7 @@ export class ContestReplyService {
       // takes the person's contests out of the caller's hands.
       if (
         reader.holdsCaseload &&
-        !isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId, trx), counselor)
+        !isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId, trx), counselor)
       ) {
         throw setNotFound(setId);
       }

@@ -28,6 +28,11 @@ const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
 const FEEDBACK = 'feedback';
+/**
+ * The sets given, written out as the partial index of the sets given by person and publication
+ * writes it (migration 20261212040000), so that both engines' planners match the two.
+ */
+const GIVEN_PREDICATE = `status in (${GIVEN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 export class KnexRecommendationStore implements RecommendationStore {
   constructor(private readonly db: Knex) {}
@@ -289,10 +294,15 @@ export class KnexRecommendationStore implements RecommendationStore {
 
   async findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined> {
     // A retracted set was published, second review included: it owes none, and ends any owed before.
+    // The first entry from the end of the partial index of the sets given, however many the person
+    // had (SQLite's planner took a `max` through the index by person and status, status by status).
     const latestPublication = trx(SETS)
       .where({ seeker_id: seekerId })
-      .whereIn('status', [...GIVEN_STATUSES])
-      .max('published_at');
+      .whereRaw(GIVEN_PREDICATE)
+      .whereNotNull('published_at')
+      .orderBy('published_at', 'desc')
+      .limit(1)
+      .select('published_at');
     // By the partial index of the drawn sets, from the person's newest: no given set was made after
     // the latest publication (each was made before its own), so the first drawn set read answers,
     // however many sets the person has. The predicate is written out, not bound, so that both

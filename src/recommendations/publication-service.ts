@@ -20,8 +20,8 @@ import { warnAboutClosedSessions } from './session-warnings.ts';
 import { findSecondReviewRead, hasReadForSecondReview, listWithdrawnApprovals } from './set-actions.ts';
 
 export interface PublicationServiceDeps extends ReviewActionDeps {
-  /** A publication locks the person's row, as a creation does. */
-  jobSeekers: Pick<JobSeekerStore, 'findById' | 'lockById'>;
+  /** A publication locks the person's row, as a creation does, reading nothing of their profile. */
+  jobSeekers: Pick<JobSeekerStore, 'findStanding' | 'lockStanding'>;
 }
 
 /**
@@ -261,7 +261,7 @@ async function findShownSet(
   // The person's row locked, as a creation locks it: two publications for one person at once take
   // turns (the log's head lock, taken first by every writer, already orders them; the guarded save
   // of the replaced set would refuse the second otherwise), and each reads what the other committed.
-  await deps.jobSeekers.lockById(trx, seekerId);
+  await deps.jobSeekers.lockStanding(trx, seekerId);
   return deps.store.findShownSet(seekerId, trx);
 }
 

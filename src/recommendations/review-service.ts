@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { screenText } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
@@ -26,6 +27,8 @@ import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retra
 import { warnAboutClosedSessions } from './session-warnings.ts';
 
 export interface ReviewServiceDeps extends ReviewActionDeps {
+  /** Whose caseload holds a set's person, and their profile, which a course added by hand is checked against. */
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'findStanding'>;
   /** The outcomes recorded for a set's courses, deleted when it is retracted. */
   outcomes: RetractedSetOutcomes;
   /** Clears the deleted outcomes from the database files once the retraction committed. */

@@ -42,7 +42,7 @@ export function setNotFound(setId: string): NotFoundError {
  * answer of a missing set.
  */
 export async function findVisibleSet(
-  deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findById'> },
+  deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findStanding'> },
   counselor: Principal,
   setId: string,
 ): Promise<{ set: RecommendationSet; reader: SetReader }> {
@@ -50,7 +50,7 @@ export async function findVisibleSet(
   if (set === undefined) throw setNotFound(setId);
   const reader = {
     subject: counselor.subject,
-    holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findById(set.seekerId), counselor),
+    holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
   if (!maySeeSet(set, reader)) throw setNotFound(setId);
   return { set, reader };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { Course } from '../courses/course.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import {
   type AdditionWarningCode,
@@ -21,13 +22,18 @@ import { withdrawSets } from './withdraw-open-sets.ts';
 export const SHORTLIST_PICK_REASON =
   'retenue par le conseiller dans sa propre sélection, avant de voir les propositions de l’IA (mode à l’aveugle)';
 
+export interface ShortlistServiceDeps extends ReviewActionDeps {
+  /** Whose caseload holds a set's person, and their profile, which the picks are checked against. */
+  jobSeekers: Pick<JobSeekerStore, 'findById' | 'findStanding'>;
+}
+
 /**
  * The counselor's blind-first shortlist (record 0003): their own picks, before the model's items are
  * shown. Like every review action, it needs the set's current ETag and appends its decision event in
  * the same transaction.
  */
 export class ShortlistService {
-  constructor(private readonly deps: ReviewActionDeps) {}
+  constructor(private readonly deps: ShortlistServiceDeps) {}
 
   /**
    * Blind-first: the counselor's own picks, before the model's items are shown; those the model did

@@ -186,9 +186,9 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     const { set, etag } = await publishedSetOf('js-retract-moving');
     // The move commits after the retraction's first look at the caseload, before its transaction.
     const jobSeekers = KnexJobSeekerStore.prototype;
-    const original = jobSeekers.findById;
+    const original = jobSeekers.findStanding;
     let armed = true;
-    jobSeekers.findById = async function (this: KnexJobSeekerStore, id, trx) {
+    jobSeekers.findStanding = async function (this: KnexJobSeekerStore, id, trx) {
       const found = await original.call(this, id, trx);
       if (armed && id === 'js-retract-moving' && trx === undefined) {
         armed = false;
@@ -201,7 +201,7 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     } finally {
-      jobSeekers.findById = original;
+      jobSeekers.findStanding = original;
     }
     expect((await readSet(t, otherCounselor, set.id)).set.status).toBe('published');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordStatements } from '../support/query-plans.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import { requestSet, syncSeeker } from '../support/workflow.ts';
@@ -18,17 +19,9 @@ describe('the reads of a suggestion', () => {
   });
   afterAll(() => t.close());
 
-  /** The statements that `work` sent to the database. */
+  /** The statements that `work` sent to the database, without their quotes. */
   async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-    const statements: string[] = [];
-    const listen = ({ sql }: { sql: string }) => statements.push(sql.replace(/["`]/g, ''));
-    t.container.db.on('query', listen);
-    try {
-      await work();
-    } finally {
-      t.container.db.off('query', listen);
-    }
-    return statements;
+    return (await recordStatements(t.container.db, work)).map(({ sql }) => sql.replace(/["`]/g, ''));
   }
 
   it('reads the person’s whole profile once and, locked, only their enrolment, caseload and objection', async () => {
@@ -44,7 +37,7 @@ describe('the reads of a suggestion', () => {
       expect.stringMatching(/^select \* from job_seekers where id = /),
       expect.stringMatching(
         new RegExp(
-          `^select id, created_at, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
+          `^select id, enrolment_id, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
         ),
       ),
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
-import type { JobSeeker } from '../../src/job-seekers/job-seeker.ts';
+import type { JobSeekerStanding } from '../../src/job-seekers/job-seeker.ts';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import { findVisibleSet, requireCurrentEtag, requireStatus } from '../../src/recommendations/set-access.ts';
 import {
@@ -18,7 +18,9 @@ const peer: Principal = { subject: 'c-002', roles: ['counselor'] };
 async function canSee(counselor: Principal, set: RecommendationSet, caseloadOf = set.counselorId) {
   const stores = {
     store: { findById: async () => set },
-    jobSeekers: { findById: async () => ({ id: set.seekerId, counselorId: caseloadOf }) as JobSeeker },
+    jobSeekers: {
+      findStanding: async () => ({ id: set.seekerId, counselorId: caseloadOf }) as JobSeekerStanding,
+    },
   };
   try {
     return (await findVisibleSet(stores, counselor, set.id)).set === set;

@@ -89,6 +89,14 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
       (g) =>
         `'later-' || ${text(g)}, 'js-2', 'c-1', 'pending_review', ${model}, 'c-1', ${at(`10000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
     );
+    // js-4 was given 3,000 sets, one after the other, each replacing the one before; then a set
+    // drawn after the last of them still owes its second review.
+    await sets(
+      3000,
+      (g) =>
+        `'given-' || ${text(g)}, 'js-4', 'c-1', 'published', ${model}, 'c-1', ${at(`20000 + 2 * ${g}`)}, '2027-01-01T00:00:00.000Z', ${at(`20001 + 2 * ${g}`)}, 1, ${no}, ${no}`,
+    );
+    await drawn('owed-4', 'js-4', 'discarded', '30000', null);
     if (TEST_ENGINE === 'postgres') await db.raw('analyze');
   }, 180_000);
   afterAll(async () => {
@@ -105,12 +113,23 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
     }
   });
 
+  it('looks up the person’s latest publication by the index of the sets given, from its end, however many they had', async () => {
+    const plans = await readPlans(db, () => db.transaction((trx) => store.findOwedSecondReview('js-4', trx)));
+    expect(plans).toHaveLength(1);
+    for (const { sql, plan } of plans) {
+      expect(plan, sql).toContain('recommendation_sets_given_by_person_index');
+      expect(plan, sql).not.toMatch(SORTED);
+    }
+  });
+
   it('finds the second review a drawn set owes among the person’s thousand newer sets and older ones', async () => {
     const owedBy = (seekerId: string) => db.transaction((trx) => store.findOwedSecondReview(seekerId, trx));
     expect(await owedBy('js-2')).toBe('owed-2');
     // Paid by a publication made after the drawn set: by js-1's own, by js-3's retracted since.
     expect(await owedBy('js-1')).toBeUndefined();
     expect(await owedBy('js-3')).toBeUndefined();
+    // Drawn after the last of the person's 3,000 publications.
+    expect(await owedBy('js-4')).toBe('owed-4');
   });
 
   it('finds the person’s open sets by hand by their partial index, not among the sets the model made', async () => {

@@ -21,6 +21,19 @@ export async function explainPlan(db: Knex, statement: Statement): Promise<strin
 /** The statements that open and close transactions: they have no plan. */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
 
+/** Runs `work` on `db` and returns every statement it sent, in order. */
+export async function recordStatements(db: Knex, work: () => Promise<unknown>): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const listen = ({ sql, bindings }: Statement) => statements.push({ sql, bindings });
+  db.on('query', listen);
+  try {
+    await work();
+  } finally {
+    db.off('query', listen);
+  }
+  return statements;
+}
+
 /**
  * Runs `work` on `db` and returns every statement it sent (but those opening and closing
  * transactions), with the engine's plan of it.
@@ -29,14 +42,7 @@ export async function readPlans(
   db: Knex,
   work: () => Promise<unknown>,
 ): Promise<Array<Statement & { plan: string }>> {
-  const statements: Statement[] = [];
-  const listen = (statement: Statement) => statements.push(statement);
-  db.on('query', listen);
-  try {
-    await work();
-  } finally {
-    db.off('query', listen);
-  }
+  const statements = await recordStatements(db, work);
   const plans = [];
   for (const statement of statements) {
     if (!TRANSACTION_CONTROL.test(statement.sql))
