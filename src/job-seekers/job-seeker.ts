@@ -37,9 +37,10 @@ export interface JobSeeker extends JobSeekerProfile {
    * Which enrolment of the person this profile is: given when the profile is created (a first
    * enrolment, or a return after an erasure or a purge), kept by every sync. Two enrolments may share
    * a `createdAt` (the same millisecond, a clock stepped back); never this. An internal key: no
-   * answer shows it.
+   * answer shows it. Null for a profile written by a process of a version before it (during an
+   * upgrade), until its next sync gives it one.
    */
-  enrolmentId: string;
+  enrolmentId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -49,7 +50,23 @@ export interface JobSeeker extends JobSeekerProfile {
  * person enrolled again is another), whose caseload holds them, and whether they objected; nothing
  * of the profile.
  */
-export type JobSeekerStanding = Pick<JobSeeker, 'id' | 'enrolmentId' | 'counselorId' | 'aiObjection'>;
+export type JobSeekerStanding = Pick<
+  JobSeeker,
+  'id' | 'enrolmentId' | 'createdAt' | 'counselorId' | 'aiObjection'
+>;
+
+/** Which enrolment of the person a reading of them is. */
+export type Enrolment = Pick<JobSeeker, 'enrolmentId' | 'createdAt'>;
+
+/**
+ * Whether two readings of a person are of one enrolment: by the enrolment's id, or, when either
+ * reading has none (a profile written by a process of a version before the id), by the creation
+ * time, as before the id.
+ */
+export function sameEnrolment(a: Enrolment, b: Enrolment): boolean {
+  if (a.enrolmentId === null || b.enrolmentId === null) return a.createdAt === b.createdAt;
+  return a.enrolmentId === b.enrolmentId;
+}
 
 /** What the integration sends to create or update a job seeker. */
 export interface JobSeekerInput extends JobSeekerProfile {

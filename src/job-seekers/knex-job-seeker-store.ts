@@ -18,7 +18,7 @@ import type { JobSeekerStore } from './job-seeker-store.ts';
 
 const TABLE = 'job_seekers';
 /** What `JobSeekerStanding` reads of the row. */
-const STANDING_COLUMNS = ['id', 'enrolment_id', 'counselor_id', 'ai_objection'] as const;
+const STANDING_COLUMNS = ['id', 'enrolment_id', 'created_at', 'counselor_id', 'ai_objection'] as const;
 
 export class KnexJobSeekerStore implements JobSeekerStore {
   constructor(private readonly db: Knex) {}
@@ -68,7 +68,11 @@ export class KnexJobSeekerStore implements JobSeekerStore {
           created_at: stamp,
         });
       } else {
-        await t(TABLE).where({ id }).update(values);
+        // A profile written without an id (by a process of a version before it) is given one.
+        const enrolment = existing.enrolment_id ?? createTimeOrderedId();
+        await t(TABLE)
+          .where({ id })
+          .update({ ...values, enrolment_id: enrolment });
       }
       const row = await t(TABLE).where({ id }).first();
       const jobSeeker = toJobSeeker(row);
@@ -116,7 +120,8 @@ function toRow(input: JobSeekerInput, stamp: string): Record<string, unknown> {
 function toStanding(row: Record<string, unknown>): JobSeekerStanding {
   return {
     id: String(row.id),
-    enrolmentId: String(row.enrolment_id),
+    enrolmentId: readNullableString(row.enrolment_id),
+    createdAt: String(row.created_at),
     counselorId: String(row.counselor_id),
     aiObjection: readBoolean(row.ai_objection),
   };
@@ -144,7 +149,7 @@ function readStoredProfile(row: Record<string, unknown>): JobSeeker {
     remoteOk: readBoolean(row.remote_ok),
     availableFrom: readNullableString(row.available_from),
     aiObjection: readBoolean(row.ai_objection),
-    enrolmentId: String(row.enrolment_id),
+    enrolmentId: readNullableString(row.enrolment_id),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

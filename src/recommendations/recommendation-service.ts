@@ -12,10 +12,12 @@ import {
   matchFirstAnswer,
 } from '../idempotency/idempotent-request.ts';
 import {
+  type Enrolment,
   isOnCaseloadOf,
   type JobSeeker,
   type JobSeekerStanding,
   jobSeekerNotFound,
+  sameEnrolment,
 } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
@@ -131,7 +133,7 @@ export class RecommendationService {
       profileSnapshot: snapshotProfile(seeker),
     };
 
-    return this.storeNewSet(counselor, fields, seeker.enrolmentId, now, request.idempotencyKey, creation, {
+    return this.storeNewSet(counselor, fields, seeker, now, request.idempotencyKey, creation, {
       admit: async (trx, settings, locked) => {
         // Suggestions switched off or an objection since the checks above; or the model recalled
         // while it scored (the recall took it out of service, and withdrew its open sets, before
@@ -244,7 +246,7 @@ export class RecommendationService {
       return await this.storeManualSet(
         counselor,
         fields,
-        seeker.enrolmentId,
+        seeker,
         request.idempotencyKey,
         creation,
         noUsableModel,
@@ -254,14 +256,7 @@ export class RecommendationService {
       // What barred the model was lifted before the set could be stored: the model is asked now,
       // outside the log's lock (loading it may take long, and be logged).
       const why = await this.findWhyNoUsableModelFor(seeker);
-      return this.storeManualSet(
-        counselor,
-        fields,
-        seeker.enrolmentId,
-        request.idempotencyKey,
-        creation,
-        why,
-      );
+      return this.storeManualSet(counselor, fields, seeker, request.idempotencyKey, creation, why);
     }
   }
 
@@ -287,13 +282,13 @@ export class RecommendationService {
   private storeManualSet(
     counselor: Principal,
     fields: NewSetFields,
-    enrolmentId: string,
+    enrolment: Enrolment,
     idempotencyKey: string,
     creation: IdempotentRequest,
     noUsableModel: ModelUnavailable | undefined,
   ): Promise<CreateResult> {
     const { deps } = this;
-    return this.storeNewSet(counselor, fields, enrolmentId, deps.now(), idempotencyKey, creation, {
+    return this.storeNewSet(counselor, fields, enrolment, deps.now(), idempotencyKey, creation, {
       admit: async (_trx, settings, locked) => {
         const why = findWhatBarsModel(settings, locked) ?? noUsableModel;
         if (why === undefined) throw new ModelNotAsked();
@@ -321,15 +316,15 @@ export class RecommendationService {
   /**
    * Stores a new set with its Idempotency-Key and its creation event, in one transaction (which
    * `writeEvent` may use for what the creation changes besides), once the person is seen, locked,
-   * still on the set's caseload and the enrolment `enrolmentId` read before, and `admit` let it through. The set is made (status, second-review
-   * draw, lifetime) under the settings read there, under the log's lock. A set not drawn for a
+   * still on the set's caseload and the `enrolment` read before, and `admit` let it through. The set
+   * is made (status, second-review draw, lifetime) under the settings read there, under the log's lock. A set not drawn for a
    * second review takes over the one an earlier set still owes (`writeEvent` gets that set's id). A
    * concurrent retry with the same key that won the race is answered as it was.
    */
   private async storeNewSet<Admitted>(
     counselor: Principal,
     fields: NewSetFields,
-    enrolmentId: string,
+    enrolment: Enrolment,
     now: Date,
     idempotencyKey: string,
     creation: IdempotentRequest,
@@ -346,9 +341,9 @@ export class RecommendationService {
         // those checks read: the set holds the profile read before, so the person must be the same
         // enrolment (erased and enrolled again meanwhile, they are another: nothing read before
         // the erasure may be stored after it). Its id tells, not its creation time, which a return
-        // in the same millisecond, or under a clock stepped back, shares.
+        // in the same millisecond, or under a clock stepped back, shares (`sameEnrolment`).
         const seeker = await deps.jobSeekers.lockStanding(trx, fields.seekerId);
-        if (seeker?.counselorId !== fields.counselorId || seeker.enrolmentId !== enrolmentId) {
+        if (seeker?.counselorId !== fields.counselorId || !sameEnrolment(seeker, enrolment)) {
           throw jobSeekerNotFound(fields.seekerId);
         }
         const settings = await deps.settings.get(trx);

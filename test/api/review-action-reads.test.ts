@@ -37,7 +37,7 @@ describe('the reads of a review action', () => {
   }
 
   const STANDING =
-    '^select id, enrolment_id, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+';
+    '^select id, enrolment_id, created_at, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+';
   // Locked on PostgreSQL by `for update`; on SQLite by the transaction's write lock.
   const locked = new RegExp(`${STANDING}${TEST_ENGINE === 'postgres' ? ' for update' : ''}$`);
   const unlocked = new RegExp(`${STANDING}$`);

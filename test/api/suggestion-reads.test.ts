@@ -37,7 +37,7 @@ describe('the reads of a suggestion', () => {
       expect.stringMatching(/^select \* from job_seekers where id = /),
       expect.stringMatching(
         new RegExp(
-          `^select id, enrolment_id, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
+          `^select id, enrolment_id, created_at, counselor_id, ai_objection from job_seekers where id = \\S+ limit \\S+${lock}$`,
         ),
       ),
     ]);

@@ -77,13 +77,14 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
       const other = await store.upsert(second, aJobSeeker(), monday);
       const synced = await store.upsert(first, aJobSeeker({ monthsUnemployed: 9 }), tuesday);
 
-      expect(isGeneratedId(created.jobSeeker.enrolmentId)).toBe(true);
+      expect(isGeneratedId(created.jobSeeker.enrolmentId ?? '')).toBe(true);
       expect(other.jobSeeker.enrolmentId).not.toBe(created.jobSeeker.enrolmentId);
       expect(synced.jobSeeker.enrolmentId).toBe(created.jobSeeker.enrolmentId);
       const standing = await subject.inTransaction((trx) => store.lockStanding(trx, first));
       expect(standing).toStrictEqual({
         id: first,
         enrolmentId: created.jobSeeker.enrolmentId,
+        createdAt: created.jobSeeker.createdAt,
         counselorId: 'c-001',
         aiObjection: false,
       });
