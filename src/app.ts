@@ -154,13 +154,15 @@ export function createApp(deps: AppDependencies): Express {
     },
   });
 
-  // Served apart from the validator, which refuses bracketed query names on the other operations.
+  // Served apart from the validator, which refuses bracketed query names on the operations: refused
+  // here alike.
   app.get('/openapi.json', limitRate, refuseBracketQueryKeys, (_req, res) => {
     res.json(openApiDocument);
   });
   app.use(
     '/docs',
     limitRate,
+    refuseBracketQueryKeys,
     swaggerUi.serve,
     swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }),
   );

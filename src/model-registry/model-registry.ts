@@ -163,7 +163,8 @@ export class ModelRegistry implements ActiveModelSource {
    */
   readonly #failures = new Map<string, LoadFailure>();
   #registrationFailure: RegistrationFailure | undefined;
-  readonly #retiring = new Set<NodeJS.Timeout>();
+  /** Scorers no longer served, each closed when its grace period ends (or when the registry closes). */
+  readonly #retiring = new Map<NodeJS.Timeout, Scorer>();
 
   constructor(private readonly deps: ModelRegistryDeps) {}
 
@@ -529,7 +530,12 @@ export class ModelRegistry implements ActiveModelSource {
 
   /** Closes the scorers this process holds. */
   async close(): Promise<void> {
-    for (const timer of this.#retiring) clearTimeout(timer);
+    const retiring = [...this.#retiring];
+    this.#retiring.clear();
+    for (const [timer, scorer] of retiring) {
+      clearTimeout(timer);
+      await scorer.close();
+    }
     await this.#active?.scorer.close();
     this.#active = undefined;
   }
@@ -758,7 +764,7 @@ export class ModelRegistry implements ActiveModelSource {
       void scorer.close();
     }, this.deps.retireGraceMs ?? 60_000);
     timer.unref();
-    this.#retiring.add(timer);
+    this.#retiring.set(timer, scorer);
   }
 }
 

@@ -69,6 +69,14 @@ describe('query parameter names written with brackets', () => {
     }
   });
 
+  it('refuses them on the pages served apart from the validator alike: the contract and its documentation', async () => {
+    for (const path of ['/openapi.json', '/docs/', '/docs/swagger-ui-init.js']) {
+      const res = await t.http.get(`${path}?status[]=x`);
+      expect(res.status, path).toBe(400);
+      expect(res.headers['content-type'], path).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('answers 401 to a request without a valid token, whatever bracketed names its query holds', async () => {
     const secured = listDocumentedOperations().filter((op) => op.roles !== undefined);
     for (const op of secured) {

@@ -174,6 +174,28 @@ describe('ModelRegistry', () => {
     }
   });
 
+  it('closes, when it is closed, the scorers still in their grace period: none is left open', async () => {
+    const loaded: Scorer[] = [];
+    const closed = new Set<Scorer>();
+    const registry = createRegistry(async (folder, expected) => {
+      const scorer = await OnnxScorer.load(folder, expected);
+      const close = scorer.close.bind(scorer);
+      scorer.close = async () => {
+        closed.add(scorer);
+        await close();
+      };
+      loaded.push(scorer);
+      return scorer;
+    });
+    await registry.start(SHIPPED_FOLDER);
+    // Activating the active model again loads it, then retires the load it does not need.
+    await registry.activateModel(ADMIN, SHIPPED_ID);
+    await registry.close();
+
+    expect(loaded.length).toBeGreaterThan(1);
+    expect(loaded.filter((scorer) => !closed.has(scorer))).toEqual([]);
+  });
+
   it('registers the shipped model once when two processes start together on an empty database', async () => {
     const first = createRegistry();
     const second = createRegistry();
