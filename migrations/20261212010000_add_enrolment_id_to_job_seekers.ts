@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../src/db/chunks-of.ts';
 import { createTimeOrderedId } from '../src/shared/time-ordered-id.ts';
+
+/** Profiles given their enrolment id by one statement. */
+const CHUNK = 500;
 
 /**
  * Which enrolment of the person a profile is: a time-ordered id given at each insert (a first
@@ -14,8 +18,13 @@ export async function up(knex: Knex): Promise<void> {
     t.string('enrolment_id', 36);
   });
   const ids: unknown[] = await knex('job_seekers').pluck('id');
-  for (const id of ids) {
-    await knex('job_seekers').where({ id }).update({ enrolment_id: createTimeOrderedId() });
+  // One statement per chunk, not per profile: a deployment holds hundreds of thousands of them.
+  // Both engines join an update to a list of values, named column1, column2 on both.
+  for (const chunk of chunksOf(ids, CHUNK)) {
+    await knex.raw(
+      `update job_seekers set enrolment_id = given.column2 from (values ${chunk.map(() => '(?, ?)').join(', ')}) as given where job_seekers.id = given.column1`,
+      chunk.flatMap((id) => [String(id), createTimeOrderedId()]),
+    );
   }
 }
 

@@ -41,6 +41,7 @@ import * as indexSetsReadBySuggestions from '../../migrations/20261211010000_ind
 import * as numberSecondReviewRounds from '../../migrations/20261211030000_number_second_review_rounds.ts';
 import * as addEnrolmentIdToJobSeekers from '../../migrations/20261212010000_add_enrolment_id_to_job_seekers.ts';
 import * as indexPublicationsByPerson from '../../migrations/20261212040000_index_publications_by_person.ts';
+import * as indexShownSetsByPerson from '../../migrations/20261212050000_index_shown_sets_by_person.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -97,6 +98,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261211030000_number_second_review_rounds', numberSecondReviewRounds],
   ['20261212010000_add_enrolment_id_to_job_seekers', addEnrolmentIdToJobSeekers],
   ['20261212040000_index_publications_by_person', indexPublicationsByPerson],
+  ['20261212050000_index_shown_sets_by_person', indexShownSetsByPerson],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -29,8 +29,9 @@ const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
 const FEEDBACK = 'feedback';
 /**
- * The sets given, written out as the partial index of the sets given by person and publication
- * writes it (migration 20261212040000), so that both engines' planners match the two.
+ * The sets given, written out as the partial indexes of the sets given and of the sets shown, by
+ * person and publication, write it (migrations 20261212040000 and 20261212050000), so that both
+ * engines' planners match them.
  */
 const GIVEN_PREDICATE = `status in (${GIVEN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
@@ -184,9 +185,11 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async findShownSet(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined> {
+    // The first entry from the end of the partial index of the sets shown (given, never replaced),
+    // however many the person was given: the predicate is written out as the index writes it.
     const row = await (trx ?? this.db)(SETS)
       .where({ seeker_id: seekerId })
-      .whereIn('status', [...GIVEN_STATUSES])
+      .whereRaw(GIVEN_PREDICATE)
       // A replaced set stays out of sight even when the set that replaced it is gone.
       .whereNull('replaced_by_set_id')
       .orderBy([

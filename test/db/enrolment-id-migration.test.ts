@@ -4,12 +4,21 @@ import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import {
+  indexOfMigration,
+  insertJobSeekerAsBefore,
+  insertJobSeekersAsBefore,
+  migrateFirst,
+} from '../support/migrate-first.ts';
+import { recordStatements } from '../support/query-plans.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261212010000_add_enrolment_id_to_job_seekers';
 /** Both enrolled in the same millisecond: their creation time cannot tell them apart. */
 const CREATED_AT = '2026-11-02T08:00:00.000Z';
+
+/** Profiles enrolled before the migration, in the second test: a deployment holds far more. */
+const MANY = 3000;
 
 /** The enrolment of each profile enrolled before it had an id. */
 describe(`migration ${MIGRATION}`, () => {
@@ -37,5 +46,30 @@ describe(`migration ${MIGRATION}`, () => {
     const ids = [(await store.findById('js-a'))?.enrolmentId, (await store.findById('js-b'))?.enrolmentId];
     expect(ids.every((id) => typeof id === 'string' && isGeneratedId(id))).toBe(true);
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('gives thousands of existing profiles distinct enrolment ids, hundreds of profiles a statement', async () => {
+    const other = await createTestDatabase();
+    const otherDb = openDatabase({ databaseUrl: other.databaseUrl, dataDir: other.dataDir });
+    try {
+      await migrateFirst(otherDb, indexOfMigration(MIGRATION));
+      const seekerIds = Array.from({ length: MANY }, (_, n) => `js-${n}`);
+      await insertJobSeekersAsBefore(otherDb, seekerIds, CREATED_AT);
+
+      const statements = await recordStatements(otherDb, () => migrateToLatest(otherDb));
+
+      // One update per profile took minutes at start on PostgreSQL with a few hundred thousand.
+      const updates = statements.filter(({ sql }) => /^\s*update\b.*job_seekers/i.test(sql));
+      expect(updates.length).toBeGreaterThan(0);
+      expect(updates.length).toBeLessThanOrEqual(MANY / 500);
+      const rows: Array<{ enrolment_id: string | null }> =
+        await otherDb('job_seekers').select('enrolment_id');
+      expect(rows).toHaveLength(MANY);
+      expect(rows.every(({ enrolment_id: id }) => id !== null && isGeneratedId(id))).toBe(true);
+      expect(new Set(rows.map(({ enrolment_id: id }) => id)).size).toBe(MANY);
+    } finally {
+      await otherDb.destroy();
+      await other.drop();
+    }
   });
 });

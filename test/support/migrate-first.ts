@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../../src/db/chunks-of.ts';
 import { MIGRATIONS } from '../../src/db/migrations.ts';
 
 /** Where migration `name` stands in the project's list: how many come before it. */
@@ -29,7 +30,16 @@ export function migrateFirst(db: Knex, count: number): Promise<[number, string[]
  * columns of today).
  */
 export async function insertJobSeekerAsBefore(db: Knex, id: string, createdAt: string): Promise<void> {
-  await db('job_seekers').insert({
+  await insertJobSeekersAsBefore(db, [id], createdAt);
+}
+
+/** Inserts job seekers as {@link insertJobSeekerAsBefore} does, a few hundred a statement. */
+export async function insertJobSeekersAsBefore(
+  db: Knex,
+  ids: readonly string[],
+  createdAt: string,
+): Promise<void> {
+  const rows = ids.map((id) => ({
     id,
     counselor_id: 'c-001',
     target_occupations: JSON.stringify(['J1501']),
@@ -42,5 +52,7 @@ export async function insertJobSeekerAsBefore(db: Knex, id: string, createdAt: s
     ai_objection: false,
     created_at: createdAt,
     updated_at: createdAt,
-  });
+  }));
+  // Twelve columns a row: 200 rows bind 2,400 parameters, well under either engine's limit.
+  for (const chunk of chunksOf(rows, 200)) await db('job_seekers').insert(chunk);
 }

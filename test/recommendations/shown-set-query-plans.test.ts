@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
+import { readPlans } from '../support/query-plans.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+
+/** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
+const SORTED = /TEMP B-TREE|\bSort\b/;
+const SHOWN_INDEX = 'recommendation_sets_shown_by_person_index';
+
+/**
+ * A person given 3,000 sets retracted since and 1,000 replaced, among 2,000 people given one set
+ * each. The set they are shown, read by the portal and by each publication for them, may not be
+ * found by sorting their history.
+ */
+describe('query plan of the set a person is shown, for a person with a long history', () => {
+  let database: TestDatabase;
+  let db: Knex;
+  let store: KnexRecommendationStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    store = new KnexRecommendationStore(db);
+    const series = (n: number, select: string) =>
+      TEST_ENGINE === 'postgres'
+        ? `select ${select} from generate_series(1, ${n}) g`
+        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
+    const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
+    const [yes, no] = TEST_ENGINE === 'postgres' ? ['true', 'false'] : ['1', '0'];
+    const at = (second: string) =>
+      TEST_ENGINE === 'postgres'
+        ? `to_char(timestamp '2026-01-01' + (${second}) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"')`
+        : `strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || (${second}) || ' seconds')`;
+    await db.raw(
+      `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
+        2000,
+        `'js-' || ${text('g')}, 'c-1', '["M1805"]', 4, '[]', 1, 1, 30, ${yes}, ${no}, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
+      )}`,
+    );
+    /** `n` sets given, each made at `second` and published a second later, replaced by `replacedBy`. */
+    const given = (
+      n: number,
+      set: (g: string) => {
+        id: string;
+        seekerId: string;
+        status: string;
+        second: string;
+        replacedBy?: string;
+      },
+    ) => {
+      const { id, seekerId, status, second, replacedBy } = set('g');
+      return db.raw(
+        `insert into recommendation_sets (id, seeker_id, counselor_id, status, model_id, model_version, model_sha256, created_by, created_at, expires_at, published_at, replaced_by_set_id, replaced_at, version, second_review_required, blind_first) ${series(
+          n,
+          `${id}, ${seekerId}, 'c-1', '${status}', 'm-1', '1', 'x', 'c-1', ${at(second)}, '2027-01-01T00:00:00.000Z', ${at(`${second} + 1`)}, ${replacedBy ?? 'null'}, ${replacedBy === undefined ? 'null' : at('90000')}, 1, ${no}, ${no}`,
+        )}`,
+      );
+    };
+    await given(2000, (g) => ({
+      id: `'first-' || ${text(g)}`,
+      seekerId: `'js-' || ${text(g)}`,
+      status: 'published',
+      second: g,
+    }));
+    // js-1 then: 3,000 sets retracted, 1,000 published and replaced by the next, then the set shown.
+    await given(3000, (g) => ({
+      id: `'retracted-' || ${text(g)}`,
+      seekerId: `'js-1'`,
+      status: 'retracted',
+      second: `10000 + 2 * ${g}`,
+    }));
+    await given(1000, (g) => ({
+      id: `'replaced-' || ${text(g)}`,
+      seekerId: `'js-1'`,
+      status: 'published',
+      second: `20000 + 2 * ${g}`,
+      replacedBy: `'replaced-' || ${text(`${g} + 1`)}`,
+    }));
+    await db('recommendation_sets').where({ id: 'replaced-1000' }).update({ replaced_by_set_id: 'latest-1' });
+    await given(1, () => ({ id: `'latest-1'`, seekerId: `'js-1'`, status: 'published', second: '30000' }));
+    // js-2's latest set was replaced by a set gone since; js-3 was given two sets in one millisecond;
+    // js-4's latest set was retracted.
+    await given(1, () => ({
+      id: `'orphan-2'`,
+      seekerId: `'js-2'`,
+      status: 'published',
+      second: '30000',
+      replacedBy: `'gone-2'`,
+    }));
+    await given(1, () => ({ id: `'tie-a-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
+    await given(1, () => ({ id: `'tie-b-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
+    await given(1, () => ({ id: `'withdrawn-4'`, seekerId: `'js-4'`, status: 'retracted', second: '30000' }));
+    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
+  }, 180_000);
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('looks up the set a person is shown by the index of the sets shown, from its end, without sorting their history', async () => {
+    const plans = await readPlans(db, () => store.findShownSet('js-1'));
+    const lookups = plans.filter(({ sql }) => /replaced_by_set_id. is null/.test(sql));
+    expect(lookups).toHaveLength(1);
+    for (const { sql, plan } of lookups) {
+      expect(
+        plan.split(/\n|; /).filter((step) => step.includes(SHOWN_INDEX)),
+        plan,
+      ).toHaveLength(1);
+      expect(plan, sql).not.toMatch(SORTED);
+    }
+  });
+
+  it('shows the set published last that is not replaced, retracted or not, the greater id in a tie', async () => {
+    const shown = async (seekerId: string) => (await store.findShownSet(seekerId))?.id;
+    expect(await shown('js-1')).toBe('latest-1');
+    expect(await shown('js-2')).toBe('first-2');
+    expect(await shown('js-3')).toBe('tie-b-3');
+    expect(await shown('js-4')).toBe('withdrawn-4');
+    expect(await shown('js-5')).toBe('first-5');
+    expect(await shown('js-2001')).toBeUndefined();
+  });
+});
