@@ -97,7 +97,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
    * Appends therefore go through the transaction object itself, never a savepoint opened in it.
    */
   private readonly lockedHeads = new WeakMap<Knex.Transaction, ChainHead>();
-  /** The `occurredAt` (ms) of the head's event, as each open transaction holding the lock last read (with the lock) or wrote it; NaN for an empty log. */
+  /** The `occurredAt` (ms) of the head's event, as each open transaction holding the lock last read or wrote it. */
   private readonly headTimes = new WeakMap<Knex.Transaction, number>();
 
   constructor(
@@ -142,7 +142,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       seq: head.seq + 1,
       eventId: createTimeOrderedId(),
       type: event.type,
-      occurredAt: this.stampEvent(trx),
+      occurredAt: await this.stampEvent(trx, head),
       actor: {
         role: event.actor.role,
         // System jobs are not people: their names stay readable for auditors.
@@ -182,11 +182,14 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
    * back by NTP, or another process's clock ahead of this one's). Log time never goes back, so a
    * week of the figures already over (record 0004) never gains an event later. Read under the lock.
    */
-  private stampEvent(trx: Knex.Transaction): string {
-    // Read with the lock (`lockHeadRow`), then kept as this transaction's appends move the head.
-    const headTime = this.headTimes.get(trx) ?? Number.NaN;
+  private async stampEvent(trx: Knex.Transaction, head: ChainHead): Promise<string> {
+    let headTime = this.headTimes.get(trx);
+    if (headTime === undefined && head.seq > 0) {
+      const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
+      headTime = row === undefined ? undefined : Date.parse(String(row.occurred_at));
+    }
     const now = this.now().getTime();
-    const time = Number.isNaN(headTime) ? now : Math.max(now, headTime);
+    const time = headTime === undefined || Number.isNaN(headTime) ? now : Math.max(now, headTime);
     this.headTimes.set(trx, time);
     return new Date(time).toISOString();
   }
@@ -398,11 +401,8 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   }
 
   async lockHead(trx: Knex.Transaction): Promise<ChainHead> {
-    const held = this.lockedHeads.get(trx);
-    if (held !== undefined) return held;
-    const { head, headTime } = await lockHeadRow(trx);
+    const head = this.lockedHeads.get(trx) ?? (await lockHeadRow(trx));
     this.lockedHeads.set(trx, head);
-    this.headTimes.set(trx, headTime);
     return head;
   }
 
@@ -595,27 +595,15 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   }
 }
 
-/**
- * A write that changes nothing but takes the head's lock; returns the head, and the time of its
- * event (ms; NaN when the log is empty) read in the same statement, under the lock, for `stampEvent`.
- */
-async function lockHeadRow(trx: Knex.Transaction): Promise<{ head: ChainHead; headTime: number }> {
-  const headEventTime = trx.raw('? as ??', [
-    trx(EVENTS)
-      .select('occurred_at')
-      .where(`${EVENTS}.seq`, trx.ref(`${HEAD}.seq`)),
-    'head_occurred_at',
-  ]);
+/** A write that changes nothing but takes the head's lock; returns the head. */
+async function lockHeadRow(trx: Knex.Transaction): Promise<ChainHead> {
   const rows = await trx(HEAD)
     .where({ id: HEAD_ID })
     .update({ seq: trx.raw('??', ['seq']) })
-    .returning(['seq', 'hash', headEventTime]);
-  const row = rows[0];
-  if (row === undefined) throw new Error('the decision log head is missing');
-  return {
-    head: { seq: readNumber(row.seq), hash: String(row.hash) },
-    headTime: row.head_occurred_at == null ? Number.NaN : Date.parse(String(row.head_occurred_at)),
-  };
+    .returning(['seq', 'hash']);
+  const head = rows[0];
+  if (head === undefined) throw new Error('the decision log head is missing');
+  return { seq: readNumber(head.seq), hash: String(head.hash) };
 }
 
 function brokenBeforeRange(seq: number, reason: string): ChainVerification {
