@@ -11,7 +11,8 @@ const CHUNK = 500;
  * its set only if the enrolment it read before the scoring is the one it finds under the log's lock
  * (record 0006); `created_at` told them apart only when they were a millisecond apart or more.
  * Existing profiles get one each, made now (record 0011: its time means nothing). The column stays
- * nullable (SQLite would rebuild the table to add NOT NULL): every row has one from here on.
+ * nullable (SQLite would rebuild the table to add NOT NULL; and during an upgrade, processes of the
+ * version before still write profiles without one, which their next sync fills in).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('job_seekers', (t) => {

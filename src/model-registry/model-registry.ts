@@ -528,16 +528,22 @@ export class ModelRegistry implements ActiveModelSource {
     return this.deps.store.isRecalled(id, trx);
   }
 
-  /** Closes the scorers this process holds. */
+  /**
+   * Closes the scorers this process holds, each whatever the others do: a release that fails is
+   * logged, and leaves none of the others open.
+   */
   async close(): Promise<void> {
-    const retiring = [...this.#retiring];
+    const scorers = [...this.#retiring.values()];
+    for (const timer of this.#retiring.keys()) clearTimeout(timer);
     this.#retiring.clear();
-    for (const [timer, scorer] of retiring) {
-      clearTimeout(timer);
-      await scorer.close();
-    }
-    await this.#active?.scorer.close();
+    if (this.#active !== undefined) scorers.push(this.#active.scorer);
     this.#active = undefined;
+    const closed = await Promise.allSettled(scorers.map((scorer) => scorer.close()));
+    for (const result of closed) {
+      if (result.status === 'rejected') {
+        this.logger.error({ reason: String(result.reason) }, 'a model could not be released at shutdown');
+      }
+    }
   }
 
   /**

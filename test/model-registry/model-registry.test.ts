@@ -196,6 +196,37 @@ describe('ModelRegistry', () => {
     expect(loaded.filter((scorer) => !closed.has(scorer))).toEqual([]);
   });
 
+  it('closes every other scorer, and resolves, when one of them fails to release', async () => {
+    const loaded: Scorer[] = [];
+    const closed = new Set<Scorer>();
+    const errors: unknown[] = [];
+    let failNext = false;
+    const registry = createRegistry(
+      async (folder, expected) => {
+        const scorer = await OnnxScorer.load(folder, expected);
+        const close = scorer.close.bind(scorer);
+        const failing = failNext;
+        scorer.close = async () => {
+          await close();
+          if (failing) throw new Error('the session could not be released');
+          closed.add(scorer);
+        };
+        loaded.push(scorer);
+        return scorer;
+      },
+      undefined,
+      { logger: { error: (fields: unknown) => errors.push(fields), info: () => {}, warn: () => {} } },
+    );
+    await registry.start(SHIPPED_FOLDER);
+    // The activation's load, retired at once (the model is active already), fails to release.
+    failNext = true;
+    await registry.activateModel(ADMIN, SHIPPED_ID);
+    await registry.close();
+
+    expect(loaded.slice(0, -1).filter((scorer) => !closed.has(scorer))).toEqual([]);
+    expect(errors).toEqual([{ reason: 'Error: the session could not be released' }]);
+  });
+
   it('registers the shipped model once when two processes start together on an empty database', async () => {
     const first = createRegistry();
     const second = createRegistry();
