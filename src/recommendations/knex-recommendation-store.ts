@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../db/chunks-of.ts';
 import {
   readBoolean,
   readJson,
@@ -28,6 +29,8 @@ const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
 const JOB_SEEKERS = 'job_seekers';
 const FEEDBACK = 'feedback';
+/** Set ids bound in one statement (see `chunksOf`). */
+const ID_CHUNK = 400;
 /**
  * The sets given, written out as the partial indexes of the sets given and of the sets shown, by
  * person and publication, write it (migrations 20261212040000 and 20261212050000), so that both
@@ -241,13 +244,17 @@ export class KnexRecommendationStore implements RecommendationStore {
   ): Promise<RecommendationSet[]> {
     const query = trx(SETS)
       .where({ seeker_id: seekerId })
-      .whereIn('status', [...OPEN_STATUSES])
-      .select('id');
+      .whereIn('status', [...OPEN_STATUSES]);
     if (madeBy === 'hand') query.whereNull('model_id');
     if (madeBy === 'model') query.whereNotNull('model_id');
-    const rows = await query;
-    const sets = await Promise.all(rows.map((row) => this.findById(String(row.id), trx)));
-    return sets.filter((set): set is RecommendationSet => set !== undefined);
+    const rows: Array<Record<string, unknown>> = await query;
+    // Statement after statement: a transaction has one connection, on which pg 9 refuses a
+    // statement sent while another runs.
+    const ids = rows.map((row) => String(row.id));
+    const itemRows: Array<Record<string, unknown>> = [];
+    for (const chunk of chunksOf(ids, ID_CHUNK))
+      itemRows.push(...(await trx(ITEMS).whereIn('set_id', chunk)));
+    return withItems(rows, itemRows);
   }
 
   async findEarlierModelSuggestion(
