@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseStore } from '../../src/courses/course-store.ts';
+import { insertJobSeekerAsBefore } from '../support/migrate-first.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   aWorkflowSeeker,
@@ -155,6 +156,29 @@ describe('a change to the person while their suggestions are being made', () => 
 
     expect(res.status).toBe(404);
     expect(await setsOf('js-re-enrolled-same-ms')).toEqual([]);
+  });
+
+  it('refuses to store suggestions for a person written without an enrolment id, erased and written again the same way meanwhile', async () => {
+    // As a process of the version before the enrolment id writes profiles (an upgrade under way).
+    await syncSeeker(t, 'js-without-enrolment-id');
+    await t.container
+      .db('job_seekers')
+      .where({ id: 'js-without-enrolment-id' })
+      .update({ enrolment_id: null });
+    const admin = await t.tokenFor('admin', 'dpo-1');
+    duringScoring = async () => {
+      const erased = await t.http
+        .delete('/v1/job-seekers/js-without-enrolment-id')
+        .auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+      clock.advance(1000);
+      await insertJobSeekerAsBefore(t.container.db, 'js-without-enrolment-id', clock.now().toISOString());
+    };
+
+    const res = await requestSet(t, counselor, 'js-without-enrolment-id');
+
+    expect(res.status).toBe(404);
+    expect(await setsOf('js-without-enrolment-id')).toEqual([]);
   });
 
   it('refuses to store suggestions for a person moved to another counselor meanwhile, as for someone not on the caseload', async () => {
