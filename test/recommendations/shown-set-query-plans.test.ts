@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { readPlans } from '../support/query-plans.ts';
+import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 /** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
@@ -25,22 +25,8 @@ describe('query plan of the set a person is shown, for a person with a long hist
     db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     await migrateToLatest(db);
     store = new KnexRecommendationStore(db);
-    const series = (n: number, select: string) =>
-      TEST_ENGINE === 'postgres'
-        ? `select ${select} from generate_series(1, ${n}) g`
-        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
-    const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
-    const [yes, no] = TEST_ENGINE === 'postgres' ? ['true', 'false'] : ['1', '0'];
-    const at = (second: string) =>
-      TEST_ENGINE === 'postgres'
-        ? `to_char(timestamp '2026-01-01' + (${second}) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"')`
-        : `strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || (${second}) || ' seconds')`;
-    await db.raw(
-      `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
-        2000,
-        `'js-' || ${text('g')}, 'c-1', '["M1805"]', 4, '[]', 1, 1, 30, ${yes}, ${no}, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
-      )}`,
-    );
+    const { series, text, no, at } = BULK_SQL;
+    await insertPeople(db, 2000);
     /** `n` sets given, each made at `second` and published a second later, replaced by `replacedBy`. */
     const given = (
       n: number,

@@ -50,3 +50,33 @@ export async function readPlans(
   }
   return plans;
 }
+
+const POSTGRES = TEST_ENGINE === 'postgres';
+
+/** SQL written for the test engine, to fill tables by the thousand in one statement. */
+export const BULK_SQL = {
+  /** `select <select>` over the numbers 1 to `n`, each named `g`. */
+  series: (n: number, select: string) =>
+    POSTGRES
+      ? `select ${select} from generate_series(1, ${n}) g`
+      : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`,
+  text: (expr: string) => (POSTGRES ? `(${expr})::text` : `cast(${expr} as text)`),
+  yes: POSTGRES ? 'true' : '1',
+  no: POSTGRES ? 'false' : '0',
+  /** The time `second` seconds after 2026-01-01, as the stores write times. */
+  at: (second: string) =>
+    POSTGRES
+      ? `to_char(timestamp '2026-01-01' + (${second}) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"')`
+      : `strftime('%Y-%m-%dT%H:%M:%S.000Z', '2026-01-01', '+' || (${second}) || ' seconds')`,
+} as const;
+
+/** `count` people, `js-1` to `js-<count>`, on the caseload of `c-1`. */
+export async function insertPeople(db: Knex, count: number): Promise<void> {
+  const { series, text, yes, no } = BULK_SQL;
+  await db.raw(
+    `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
+      count,
+      `'js-' || ${text('g')}, 'c-1', '["M1805"]', 4, '[]', 1, 1, 30, ${yes}, ${no}, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
+    )}`,
+  );
+}
