@@ -1296,7 +1296,9 @@ export interface paths {
          *     seekers. Each week is frozen the first time it is given (with `AUDIT_MIN_PEOPLE` above 1): later answers give
          *     it as it was then, whoever was erased since, so that no two answers differ by one person; only `people`,
          *     counted from the log at each read, drops. A week first given after an erasure leaves the person out.
-         *     `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
+         *     The sets of a person who objected to AI processing since (GDPR Art. 21) are neither opened nor counted in
+         *     the weeks not given yet, as their outcomes are not (`GET /v1/audit/stats/outcomes`); a set made after a
+         *     withdrawal counts. `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
          *     given below it; lowered, it gives the weeks withheld before, as frozen (except those frozen withheld by
          *     earlier versions, which hold no sums).
          */
@@ -1324,8 +1326,9 @@ export interface paths {
          *     and the feature vectors logged with the sets it made in the period's whole weeks already over
          *     (the answer's `from` and `to` say which), each week resting on enough job seekers, one vector
          *     per suggested course. The vectors are sealed with each job seeker's key: the sets of erased job
-         *     seekers are skipped and counted. Each week is frozen the first time it is given, as the
-         *     attribution figures' are.
+         *     seekers are skipped and counted; the sets of a person who objected to AI processing since are left
+         *     out of the weeks not given yet, as in the attribution figures. Each week is frozen the first time it
+         *     is given, as the attribution figures' are.
          *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
          */
         get: operations["getDriftStats"];
@@ -3398,7 +3401,7 @@ export interface components {
             erasedSets: number;
             /** @description Sets whose attributions could not be read (tampered, or of another shape). */
             unreadableSets: number;
-            /** @description Job seekers whose attributions were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
+            /** @description Job seekers whose attributions were read, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). `features` is then empty, since means over a handful of people give their values back through the steps the model card publishes (a short period around one set would otherwise open that person's sealed data). */
             withheld: boolean;
@@ -3451,7 +3454,7 @@ export interface components {
             /** @description Sets skipped because the job seeker was erased. */
             erasedSets: number;
             unreadableSets: number;
-            /** @description Job seekers whose feature vectors were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
+            /** @description Job seekers whose feature vectors were read, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). Every index is then null, since the distribution of a handful of people tells where their values lie. */
             withheld: boolean;
