@@ -67,6 +67,7 @@ import {
   OVERSIGHT_REVIEW_EVENT_TYPES,
   type OversightRow,
 } from './oversight-stats.ts';
+import { collectLatestObjections, leaveOutObjectedPeople } from './sets-before-objection.ts';
 import { computeUsageStats, USAGE_EVENT_TYPES, type UsageFigures } from './usage-stats.ts';
 
 export interface AuditServiceDeps {
@@ -387,9 +388,8 @@ export class AuditService {
       logDays: this.deps.logDays,
     });
     const { seq: toSeq } = await this.deps.log.readHead();
-    const tally = await tallyAttributions(
-      this.deps.events.streamEvents(generatedIn(period), toSeq),
-      (sealed) => this.deps.keyring.decryptPersonal(sealed),
+    const tally = await tallyAttributions(await this.streamGeneratedSets(period, toSeq), (sealed) =>
+      this.deps.keyring.decryptPersonal(sealed),
     );
     const models = summariseAttributions(
       await this.settleWeeks('attributions', period, tally, attributionWeekShape),
@@ -425,10 +425,8 @@ export class AuditService {
       ]),
     );
     const { seq: toSeq } = await this.deps.log.readHead();
-    const tally = await tallyDrift(
-      this.deps.events.streamEvents(generatedIn(period), toSeq),
-      references,
-      (sealed) => this.deps.keyring.decryptPersonal(sealed),
+    const tally = await tallyDrift(await this.streamGeneratedSets(period, toSeq), references, (sealed) =>
+      this.deps.keyring.decryptPersonal(sealed),
     );
     const report = summariseDrift(
       await this.settleWeeks('drift', period, tally, driftWeekShape),
@@ -501,6 +499,25 @@ export class AuditService {
       incidents: items.map(({ incident }) => describeIncident(incident, now)),
       nextAfter: next === undefined ? null : positionOf(next),
     };
+  }
+
+  /**
+   * The `recommendation.generated` events of the period up to `toSeq` that the attribution and drift
+   * figures may open: those of people who objected to AI processing since are left out. Their
+   * objections are read first, from the period's start up to the head (an objection after the
+   * period takes its earlier sets out of the weeks not given yet; those given stay as given).
+   */
+  private async streamGeneratedSets(
+    period: AuditPeriod,
+    toSeq: number,
+  ): Promise<AsyncIterable<RecordedDecisionEvent>> {
+    const objections = await collectLatestObjections(
+      this.deps.events.streamContents(
+        { types: ['objection.recorded'], ...pickDefined({ from: period.from }) },
+        toSeq,
+      ),
+    );
+    return leaveOutObjectedPeople(this.deps.events.streamEvents(generatedIn(period), toSeq), objections);
   }
 
   /**

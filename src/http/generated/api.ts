@@ -742,7 +742,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -1296,7 +1296,9 @@ export interface paths {
          *     seekers. Each week is frozen the first time it is given (with `AUDIT_MIN_PEOPLE` above 1): later answers give
          *     it as it was then, whoever was erased since, so that no two answers differ by one person; only `people`,
          *     counted from the log at each read, drops. A week first given after an erasure leaves the person out.
-         *     `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
+         *     The sets of a person who objected to AI processing since (GDPR Art. 21) are neither opened nor counted in
+         *     the weeks not given yet, as their outcomes are not (`GET /v1/audit/stats/outcomes`); a set made after a
+         *     withdrawal counts. `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
          *     given below it; lowered, it gives the weeks withheld before, as frozen (except those frozen withheld by
          *     earlier versions, which hold no sums).
          */
@@ -1324,8 +1326,9 @@ export interface paths {
          *     and the feature vectors logged with the sets it made in the period's whole weeks already over
          *     (the answer's `from` and `to` say which), each week resting on enough job seekers, one vector
          *     per suggested course. The vectors are sealed with each job seeker's key: the sets of erased job
-         *     seekers are skipped and counted. Each week is frozen the first time it is given, as the
-         *     attribution figures' are.
+         *     seekers are skipped and counted; the sets of a person who objected to AI processing since are left
+         *     out of the weeks not given yet, as in the attribution figures. Each week is frozen the first time it
+         *     is given, as the attribution figures' are.
          *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
          */
         get: operations["getDriftStats"];
@@ -2272,6 +2275,7 @@ export interface components {
         SecondReviewRequest: {
             /** @enum {string} */
             decision: "approve" | "return";
+            /** @description A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is kept sealed in the decision log (`second_review.completed`), which the person's access record opens. */
             comment?: string;
         };
         Retraction: {
@@ -3398,7 +3402,7 @@ export interface components {
             erasedSets: number;
             /** @description Sets whose attributions could not be read (tampered, or of another shape). */
             unreadableSets: number;
-            /** @description Job seekers whose attributions were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
+            /** @description Job seekers whose attributions were read, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). `features` is then empty, since means over a handful of people give their values back through the steps the model card publishes (a short period around one set would otherwise open that person's sealed data). */
             withheld: boolean;
@@ -3451,7 +3455,7 @@ export interface components {
             /** @description Sets skipped because the job seeker was erased. */
             erasedSets: number;
             unreadableSets: number;
-            /** @description Job seekers whose feature vectors were read, counted from the log as it stands (a person in several weeks counts once; one erased since no longer counts, whatever the weeks frozen still hold). */
+            /** @description Job seekers whose feature vectors were read, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
             /** @description True when no week of the period may be shown: each rests on fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10). Every index is then null, since the distribution of a handful of people tells where their values lie. */
             withheld: boolean;
