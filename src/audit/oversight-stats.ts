@@ -82,7 +82,8 @@ export interface OversightRow {
   /**
    * Median time spent on a decision: seconds since the counselor's previous decision or addition
    * in the same set, or, for the first one, since the set was opened, or since it was generated
-   * when the counselor decided straight from the creation answer, which shows every item.
+   * when the counselor decided straight from the creation answer, which shows every item; never from
+   * before a second reviewer's return.
    */
   medianDecisionSeconds: number | null;
   /** Share of timed decisions that took less than the threshold. */

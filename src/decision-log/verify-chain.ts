@@ -285,23 +285,28 @@ function findBrokenLink<T>(
       reason: `event ${expectedSeq - 1} was slipped in: event ${expectedSeq} points to the event before it`,
     };
   }
-  if (itemPrevHash !== prevHash) {
-    return {
-      seq: expectedSeq,
-      // Either end of the link may be what changed: the event before rewritten with its hash
-      // recomputed (the chain cannot tell which), or this event's link.
-      reason:
-        `event ${expectedSeq} does not point to the hash of the event before it: ` +
-        `event ${expectedSeq - 1} was rewritten and its hash recomputed, or event ${expectedSeq}'s link was changed`,
-    };
-  }
   let hash: string;
   try {
     hash = reader.computeHash(item);
   } catch (error) {
     return { seq: expectedSeq, reason: `event ${expectedSeq} cannot be hashed: ${(error as Error).message}` };
   }
-  if (hash !== reader.hashOf(item)) {
+  const matchesItsHash = hash === reader.hashOf(item);
+  if (itemPrevHash !== prevHash) {
+    return {
+      seq: expectedSeq,
+      // An event whose content still matches its hash is as it was written: the event before it
+      // was rewritten with its hash recomputed (the chain cannot tell which end changed), or this
+      // one with another link. One that matches neither was changed itself, or carries a seq it
+      // was not written with: an event deleted, inserted or moved before it, the rest renumbered.
+      reason: matchesItsHash
+        ? `event ${expectedSeq} does not point to the hash of the event before it: ` +
+          `event ${expectedSeq - 1} was rewritten and its hash recomputed, or event ${expectedSeq}'s link was changed`
+        : `event ${expectedSeq} matches neither its hash nor the event before it: it was changed, ` +
+          `or it was written at another seq (an event deleted, inserted or moved before it, the rest renumbered)`,
+    };
+  }
+  if (!matchesItsHash) {
     return { seq: expectedSeq, reason: `event ${expectedSeq} does not match its hash` };
   }
   return undefined;

@@ -444,8 +444,9 @@ export function firstAnswerOf(
 export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
 
 /**
- * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, or
- * a decision or an addition): the time a decision took, as the oversight figures count it
+ * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, a
+ * decision or an addition, or a second reviewer's return, before which its counselor could not
+ * decide): the time a decision took, as the oversight figures count it
  * (`src/audit/oversight-stats.ts`, which reads it from `item.decided`). Null when unknown, as
  * {@link measureSecondsSince} says.
  */
@@ -454,6 +455,7 @@ export function secondsSincePreviousAct(set: RecommendationSet, now: Date): numb
     set.createdAt,
     set.openedAt,
     set.shortlist?.submittedAt ?? null,
+    set.secondReview.returned?.at ?? null,
     ...set.items.map((item) => item.decidedAt),
   ];
   // A loop, not Math.max(...): a set's items have no fixed bound, and a call's arguments do.

@@ -435,6 +435,32 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(await rowsOf(`from=${from}&to=${periodEnd}`)).toEqual(everything);
   });
 
+  it('times the first decision after a return from the return, not from the counselor’s acts before the hand-over', async () => {
+    clock.advance(HOUR);
+    const from = clock.now().toISOString();
+    const { set, etag } = await handToSecondReview('js-1', 0);
+    // The second reviewer returns it the next day; its counselor changes a decision five seconds later.
+    clock.advance(20 * HOUR);
+    const returned = await returnSet(set.id, etag, RETURN_COMMENT);
+    clock.advance(5_000);
+    const rejected = returned.body.items.find((item: { decision: string }) => item.decision === 'rejected');
+    const decided = await t.http
+      .post(`/v1/recommendations/${set.id}/items/${rejected.itemId}/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', String(returned.headers.etag))
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+
+    const decisions = (await eventsOf(set.id)).filter((event) => event.type === 'item.decided');
+    expect(decisions.at(-1)?.payload).toMatchObject({ secondsSincePreviousAct: 5 });
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const res = await t.http
+      .get(`/v1/audit/stats/oversight?from=${from}&fastDecisionSeconds=10`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', 'oversight of returned sets');
+    expect(res.body.rows).toMatchObject([{ timedDecisions: 3, fastDecisionShare: 1 }]);
+  });
+
   it('deletes the return with its set when the person is erased', async () => {
     await syncSeeker(t, 'js-erased-after-return');
     const { set, etag } = await handToSecondReview('js-erased-after-return', 1);

@@ -118,6 +118,26 @@ describe('verifying a 1,000-event log tampered with in the database', () => {
     expect(await verify()).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
   });
 
+  it('names a deletion or a move, not a rewrite of the intact event before, when an event is deleted and the rest renumbered', async () => {
+    await db('decision_events').where({ seq: TARGET_SEQ }).delete();
+    await db.raw('update decision_events set seq = seq + 100000 where seq > ?', [TARGET_SEQ]);
+    await db.raw('update decision_events set seq = seq - 100000 - 1 where seq > 100000');
+    const verification = await verify();
+    expect(verification).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
+    expect(verification.reason).toContain('deleted, inserted or moved');
+    expect(verification.reason).not.toContain(`event ${TARGET_SEQ - 1} was rewritten`);
+  });
+
+  it('names a move, not a rewrite of the intact event before, when two events are swapped by their seqs', async () => {
+    await db.raw('update decision_events set seq = 100000 where seq = ?', [TARGET_SEQ]);
+    await db.raw('update decision_events set seq = ? where seq = ?', [TARGET_SEQ, TARGET_SEQ + 1]);
+    await db.raw('update decision_events set seq = ? where seq = 100000', [TARGET_SEQ + 1]);
+    const verification = await verify();
+    expect(verification).toMatchObject({ ok: false, firstBadSeq: TARGET_SEQ });
+    expect(verification.reason).toContain('deleted, inserted or moved');
+    expect(verification.reason).not.toContain(`event ${TARGET_SEQ - 1} was rewritten`);
+  });
+
   it('detects an event inserted and the following ones renumbered', async () => {
     const previous = await readEvent(TARGET_SEQ - 1);
     const forged = aForgedEventAfter(previous);

@@ -3335,7 +3335,7 @@ export interface components {
             additionRate: number | null;
             /** @description Decisions whose time is known (catalog rejections left out). A decision's time is unknown when the server's clock read earlier than at the previous act on the set (set back in between): it counts in `decisions` and the rates, not in the median nor the fast-decision share. */
             timedDecisions: number;
-            /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items. */
+            /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items; and never from before a second reviewer's return, since which the counselor could decide again. */
             medianDecisionSeconds: number | null;
             /** @description Share of timed decisions that took fastDecisionSeconds or less. */
             fastDecisionShare: number | null;
