@@ -4,6 +4,11 @@ import crypto from 'node:crypto';
 const PSEUDONYM_BYTES = 16;
 /** Pseudonyms remembered, of the ids seen last: a caseload's people come back event after event. */
 const REMEMBERED = 10_000;
+/**
+ * How long an id stays remembered beside its pseudonym: a minute, as the rate limiter's counts and
+ * the verified tokens, so that an erased person's id does not stay in a quiet process's memory.
+ */
+const REMEMBERED_MS = 60_000;
 
 /**
  * Keyed pseudonyms (HMAC-SHA-256) of people's ids: the same id always gives the same pseudonym,
@@ -12,18 +17,27 @@ const REMEMBERED = 10_000;
  */
 export class Pseudonymiser {
   readonly #key: Buffer;
-  /** Computed pseudonyms by id (nothing the key does not already give), forgotten when full. */
-  readonly #known = new Map<string, string>();
+  /**
+   * Computed pseudonyms by id (nothing the key does not already give), in the order computed: each
+   * is forgotten a minute after, at the next call, and all of them when the map is full.
+   */
+  readonly #known = new Map<string, { pseudonym: string; until: number }>();
+  readonly #now: () => number;
 
-  constructor(key: Buffer) {
+  /** `now`: milliseconds since the epoch, the clock remembered ids are forgotten by. */
+  constructor(key: Buffer, now: () => number = Date.now) {
     if (key.length < 32) throw new Error('the pseudonym key must hold at least 32 bytes');
     this.#key = Buffer.from(key);
+    this.#now = now;
   }
 
   /** The pseudonym of an id (a counselor's, a job seeker's…). */
   pseudonymise(id: string): string {
+    const now = this.#now();
     const known = this.#known.get(id);
-    if (known !== undefined) return known;
+    if (known !== undefined && now < known.until) return known.pseudonym;
+    this.#known.delete(id);
+    this.#forgetBefore(now);
     const pseudonym = crypto
       .createHmac('sha256', this.#key)
       .update(id, 'utf8')
@@ -31,7 +45,15 @@ export class Pseudonymiser {
       .subarray(0, PSEUDONYM_BYTES)
       .toString('base64url');
     if (this.#known.size >= REMEMBERED) this.#known.clear();
-    this.#known.set(id, pseudonym);
+    this.#known.set(id, { pseudonym, until: now + REMEMBERED_MS });
     return pseudonym;
+  }
+
+  /** Drops the ids remembered for their minute by `now`: the first in the map are the oldest. */
+  #forgetBefore(now: number): void {
+    for (const [id, { until }] of this.#known) {
+      if (now < until) return;
+      this.#known.delete(id);
+    }
   }
 }

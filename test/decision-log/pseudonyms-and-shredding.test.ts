@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KnexSubjectKeyring } from '../../src/decision-log/knex-subject-keyring.ts';
 import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
 import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyring.ts';
@@ -23,6 +23,23 @@ describe('pseudonyms', () => {
     const ids = Array.from({ length: 25_000 }, (_, index) => `js-${index}`);
     for (const id of [...ids, ...ids.slice(0, 100), ...ids.slice(-100)]) {
       expect(remembering.pseudonymise(id)).toBe(hmac(id));
+    }
+  });
+
+  it('holds an id in memory for a minute at most, then computes its pseudonym again', () => {
+    let now = 0;
+    const remembering = new Pseudonymiser(crypto.randomBytes(32), () => now);
+    const hmacs = vi.spyOn(crypto, 'createHmac');
+    try {
+      const pseudonym = remembering.pseudonymise('js-erased');
+      now = 59_999;
+      expect(remembering.pseudonymise('js-erased')).toBe(pseudonym);
+      expect(hmacs).toHaveBeenCalledTimes(1);
+      now = 60_000;
+      expect(remembering.pseudonymise('js-erased')).toBe(pseudonym);
+      expect(hmacs).toHaveBeenCalledTimes(2);
+    } finally {
+      hmacs.mockRestore();
     }
   });
 
