@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything the process reads from its environment. `process.env` is read nowhere else. */
@@ -483,11 +484,21 @@ export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Conf
  */
 export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   const { audit } = config;
-  const unnamed = [
+  const keyFiles = [
     ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile],
     ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile],
     ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile],
-  ].flatMap(([name, file]) => (file === undefined ? [name] : []));
+  ] as const;
+  // Found missing only once the database was opened and migrated, it would stop the start as late.
+  for (const [name, file] of keyFiles) {
+    if (file !== undefined && !fs.existsSync(file)) {
+      throw new Error(
+        `${name} names ${file}, which does not exist (a new key would leave the log's past data ` +
+          'unreadable or unlinkable): name the file that holds the key',
+      );
+    }
+  }
+  const unnamed = keyFiles.flatMap(([name, file]) => (file === undefined ? [name] : []));
   if (config.nodeEnv === 'production' && unnamed.length > 0 && !audit.localKeysAllowed) {
     throw new Error(
       `${unnamed.join(', ')} must be set when NODE_ENV=production (secret files kept apart from the data ` +
