@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything the process reads from its environment. `process.env` is read nowhere else. */
@@ -187,7 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainSeconds: readShutdownDrainSeconds(env, nodeEnv === 'production' ? 5 : 0),
     dataDir,
     minFreeDiskMb: readInt(env, 'MIN_FREE_DISK_MB', 64),
-    databaseUrl: nonEmpty(env.DATABASE_URL),
+    databaseUrl: readDatabaseUrl(env),
     databasePoolMax: readIntBetween(env, 'DATABASE_POOL_MAX', 1, 100, DEFAULT_DATABASE_POOL_MAX),
     modelsDir: readPath(env, 'MODELS_DIR') ?? path.resolve('./models'),
     shippedModel:
@@ -295,6 +296,27 @@ function readHttpUrl(env: Env, name: string): string | undefined {
   const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
   if (protocol !== 'http:' && protocol !== 'https:') {
     throw new Error(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** The schemes pg reads a connection from; anything else it takes for a database name on localhost. */
+const POSTGRES_SCHEMES = ['postgres:', 'postgresql:', 'socket:'];
+
+/**
+ * A PostgreSQL connection URL. pg reads any other text (`sqlite:///…`, a file path, a misspelt
+ * scheme) as a database name on localhost, and the start would fail on a connection nobody asked for.
+ * The value is not repeated in the error: it may hold a password.
+ */
+function readDatabaseUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env.DATABASE_URL);
+  if (raw === undefined) return undefined;
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (protocol === undefined || !POSTGRES_SCHEMES.includes(protocol)) {
+    throw new Error(
+      'DATABASE_URL must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
+        `unset it for SQLite in DATA_DIR, got ${protocol === undefined ? 'no URL' : `a ${protocol}// URL`}`,
+    );
   }
   return raw;
 }
@@ -462,11 +484,21 @@ export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Conf
  */
 export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   const { audit } = config;
-  const unnamed = [
+  const keyFiles = [
     ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile],
     ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile],
     ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile],
-  ].flatMap(([name, file]) => (file === undefined ? [name] : []));
+  ] as const;
+  // Found missing only once the database was opened and migrated, it would stop the start as late.
+  for (const [name, file] of keyFiles) {
+    if (file !== undefined && !fs.existsSync(file)) {
+      throw new Error(
+        `${name} names ${file}, which does not exist (a new key would leave the log's past data ` +
+          'unreadable or unlinkable): name the file that holds the key',
+      );
+    }
+  }
+  const unnamed = keyFiles.flatMap(([name, file]) => (file === undefined ? [name] : []));
   if (config.nodeEnv === 'production' && unnamed.length > 0 && !audit.localKeysAllowed) {
     throw new Error(
       `${unnamed.join(', ')} must be set when NODE_ENV=production (secret files kept apart from the data ` +

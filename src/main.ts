@@ -12,12 +12,13 @@ const config = await startOrExit('aiguillage', () => loadConfigFor({ tokens: tru
 const container = await startOrExit('aiguillage', () => createContainer(config));
 const { logger } = container;
 // A port taken, say, or a log that cannot be written: a process that serves nothing must not stay up
-// (nor run the daily purge).
-const server = await startServing(container, createApp(container)).catch(async (error: unknown) => {
-  logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
-  await container.close().catch(() => undefined);
-  return process.exit(1);
-});
+// (nor run the daily purge), and says why as any other start that fails.
+const server = await startOrExit('aiguillage', () =>
+  startServing(container, createApp(container)).catch(async (error: unknown) => {
+    await container.close().catch(() => undefined);
+    throw error;
+  }),
+);
 
 let stopping = false;
 async function shutDown(signal: string): Promise<void> {

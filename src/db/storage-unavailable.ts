@@ -24,6 +24,14 @@ const POSTGRES_STATES: Record<string, StorageUnavailable['reason']> = {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 /**
+ * pg's errors, with no code, for a connection the server side closed while a query was running (the
+ * server crashed or failed over, the network dropped), and for the ROLLBACK knex then sends on it,
+ * which is the error a transaction rejects with; knex puts the statement before each.
+ */
+const CONNECTION_CUT =
+  /(?:Connection terminated unexpectedly|Client has encountered a connection error and is not queryable)$/;
+
+/**
  * What makes `error` (or the error it wraps) a database unavailable for now: busy (another process
  * holds the write lock, the pool is exhausted), full (no space left to write), unreachable (down,
  * restarting, refusing connections); undefined otherwise. A request failing for one of these is not
@@ -39,12 +47,18 @@ export function findStorageUnavailable(error: unknown): StorageUnavailable | und
   return undefined;
 }
 
-function classify(error: { code?: unknown; name?: unknown }): StorageUnavailable['reason'] | undefined {
+function classify(error: {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+}): StorageUnavailable['reason'] | undefined {
   // knex could not get a connection from its pool in time.
   if (error.name === 'KnexTimeoutError') return 'busy';
   const code = typeof error.code === 'string' ? error.code : '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
   if (code === 'SQLITE_FULL') return 'full';
   if (NETWORK_CODES.has(code)) return 'unreachable';
+  if (code === '' && typeof error.message === 'string' && CONNECTION_CUT.test(error.message))
+    return 'unreachable';
   return POSTGRES_STATES[code];
 }

@@ -1,5 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
+import { resolveWithin } from '../shared/resolve-within.ts';
 import { MODEL_CHECKS, type ModelCheck } from './model-check.ts';
+import { CHECK_TIMEOUT_MS } from './readiness.ts';
 
 export interface OperatingState {
   /** Whether suggestions may use the model (the kill switch is off). */
@@ -15,8 +17,9 @@ export interface OperatingState {
 
 /**
  * Gauges read at each scrape, so that a dashboard shows when the kill switch is thrown or no
- * model serves (counselors then work with the manual path), and the SQLite disk filling up. A reading that fails (the database
- * down, which `/readyz` reports) keeps the last value rather than failing the scrape.
+ * model serves (counselors then work with the manual path), and the SQLite disk filling up. A reading that fails or does not
+ * answer within `CHECK_TIMEOUT_MS` (the database down, which `/readyz` reports) keeps the last value rather than failing
+ * the scrape.
  */
 export function registerOperatingGauges(registry: Registry, state: OperatingState): void {
   new Gauge({
@@ -53,9 +56,13 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
   }
 }
 
+/**
+ * The reading, or undefined when it fails or does not answer in time (a database frozen or cut off by
+ * the network answers only when TCP gives up, minutes later, past any scrape's timeout).
+ */
 async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await read();
+    return await resolveWithin(read(), CHECK_TIMEOUT_MS, undefined);
   } catch {
     return undefined;
   }

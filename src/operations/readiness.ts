@@ -1,3 +1,5 @@
+import { resolveWithin } from '../shared/resolve-within.ts';
+
 /**
  * A check's state. `unavailable`: the dependency is configured but cannot be used now, and what
  * the instance serves works without it (the active model: counselors keep the manual path), so the
@@ -35,6 +37,13 @@ export interface ReadinessReport {
  */
 const READY_STATES: ReadonlySet<string> = new Set<CheckState>(['ok', 'not_configured', 'unavailable']);
 
+/**
+ * How long a check may take before it counts as failing. A database server that is frozen, or cut
+ * off by the network without a reset, never answers: TCP gives up only minutes later, and the probe
+ * would hang as long, when it must say at once that the instance is not ready.
+ */
+export const CHECK_TIMEOUT_MS = 2000;
+
 /** Readiness of the process: fails first when shutting down, so load balancers stop sending. */
 export class ReadinessProbe {
   #shuttingDown = false;
@@ -51,13 +60,15 @@ export class ReadinessProbe {
   async check(): Promise<ReadinessReport> {
     const checks: ReadinessReport['checks'] = {};
     if (this.#shuttingDown) checks.process = 'shutting_down';
-    for (const check of this.#checks) {
-      try {
-        checks[check.name] = await check.run();
-      } catch {
-        checks[check.name] = 'failing';
-      }
-    }
+    // Together, so that checks waiting on one unanswering database take the timeout once.
+    const states = await Promise.all(
+      this.#checks.map((check) =>
+        resolveWithin(check.run(), CHECK_TIMEOUT_MS, 'failing' as const).catch(() => 'failing' as const),
+      ),
+    );
+    this.#checks.forEach((check, index) => {
+      checks[check.name] = states[index] ?? 'failing';
+    });
     const ready = Object.values(checks).every((state) => READY_STATES.has(state));
     return { ready, checks };
   }

@@ -141,16 +141,19 @@ describe('the server process', () => {
   );
 
   it.runIf(TEST_ENGINE === 'sqlite')(
-    'exits with an error, saying why, when its port is taken',
+    'exits 1 when its port is taken, saying why in one line on standard error, without a stack trace',
     async () => {
       const taken = net.createServer();
       await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
       const { port } = taken.address() as AddressInfo;
       try {
-        const { server, output } = startServer(port);
+        const { server, output, errors } = startServer(port);
         expect(await exitOf(server)).toBe(1);
-        expect(output()).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
+        expect(errors()).toMatch(
+          new RegExp(`^aiguillage: cannot start: cannot listen on port ${port}: .*EADDRINUSE[^\\n]*\\n$`),
+        );
         expect(output()).not.toMatch(/Aiguillage listening/);
+        expect(output() + errors()).not.toMatch(/\bat .*\.ts:\d+/);
       } finally {
         taken.close();
       }

@@ -84,6 +84,32 @@ describe('the server settings', () => {
     }
   });
 
+  it('refuses a DATABASE_URL that is no PostgreSQL connection URL, naming the variable and not the value', () => {
+    for (const value of [
+      'sqlite:///srv/aiguillage/aiguillage.sqlite',
+      './data/aiguillage.sqlite',
+      'mysql://app:s3cret@db/aiguillage',
+      'postgress://app:s3cret@db/aiguillage',
+      'host=db dbname=aiguillage',
+    ]) {
+      expect(() => loadConfig({ DATABASE_URL: value }), value).toThrow(
+        /^DATABASE_URL must be a PostgreSQL connection URL \(postgres:\/\/user:password@host:5432\/database\); unset it for SQLite in DATA_DIR/,
+      );
+      expect(() => loadConfig({ DATABASE_URL: value }), value).not.toThrow(/s3cret/);
+    }
+  });
+
+  it('takes a postgres:// or postgresql:// URL, or a socket: one, as DATABASE_URL', () => {
+    for (const value of [
+      'postgres://app:s3cret@db:5432/aiguillage',
+      'postgresql://app@db/aiguillage?sslmode=require',
+      'socket:/var/run/postgresql?db=aiguillage',
+    ]) {
+      expect(loadConfig({ DATABASE_URL: ` ${value} ` }).databaseUrl).toBe(value);
+    }
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
   it('takes 64 MB as the least free space of the data folder unless MIN_FREE_DISK_MB says otherwise, 0 for no check', () => {
     expect(loadConfig({}).minFreeDiskMb).toBe(64);
     expect(loadConfig({ MIN_FREE_DISK_MB: '0' }).minFreeDiskMb).toBe(0);

@@ -12,6 +12,12 @@ describe('a database unavailable for now', () => {
     [{ code: '57P03' }, 'unreachable', 10],
     [{ code: 'ECONNREFUSED' }, 'unreachable', 10],
     [new Error('pool', { cause: { code: '08006' } }), 'unreachable', 10],
+    [new Error('select 1 - Connection terminated unexpectedly'), 'unreachable', 10],
+    [
+      new Error('ROLLBACK - Client has encountered a connection error and is not queryable'),
+      'unreachable',
+      10,
+    ],
   ])('is told from the driver’s error %o', (error, reason, retryAfterSeconds) => {
     expect(findStorageUnavailable(error)).toEqual({ reason, retryAfterSeconds });
   });

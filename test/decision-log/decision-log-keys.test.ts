@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AuditConfig, checkLogKeys, loadConfig, loadConfigFor } from '../../src/config.ts';
 import { CheckpointSigner, verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
 import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
@@ -168,11 +168,15 @@ describe('the audit configuration', () => {
 
 describe('the decision log keys in production', () => {
   const check = (env: Record<string, string>) => () => checkLogKeys(loadConfig(env));
+  // Files that exist: a named file that does not is refused whatever NODE_ENV says.
+  const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-secrets-'));
   const files = {
-    AUDIT_MASTER_KEY_FILE: '/secrets/master.key',
-    AUDIT_PSEUDONYM_KEY_FILE: '/secrets/pseudonym.key',
-    AUDIT_SIGNING_KEY_FILE: '/secrets/signing.pem',
+    AUDIT_MASTER_KEY_FILE: path.join(secrets, 'master.key'),
+    AUDIT_PSEUDONYM_KEY_FILE: path.join(secrets, 'pseudonym.key'),
+    AUDIT_SIGNING_KEY_FILE: path.join(secrets, 'signing.pem'),
   };
+  for (const file of Object.values(files)) fs.writeFileSync(file, 'a key');
+  afterAll(() => fs.rmSync(secrets, { recursive: true, force: true }));
 
   it('must be named, each missing file by name, or generated locally only when AUDIT_LOCAL_KEYS=true says so', () => {
     expect(check({ NODE_ENV: 'production' })).toThrow(
@@ -195,7 +199,7 @@ describe('the decision log keys in production', () => {
     // npm run migrate opens no log: it runs without them.
     expect(loadConfigFor({}, production).nodeEnv).toBe('production');
     expect(loadConfigFor({ decisionLog: true }, { ...production, ...files }).audit.masterKeyFile).toBe(
-      '/secrets/master.key',
+      files.AUDIT_MASTER_KEY_FILE,
     );
   });
 });

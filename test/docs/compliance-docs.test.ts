@@ -49,6 +49,17 @@ describe('the compliance documents', () => {
     expect(tests.filter((named) => !named.endsWith('.test.ts'))).toEqual([]);
   });
 
+  it('gives the technical documentation the range of decision records the repository holds', () => {
+    const records = fs
+      .readdirSync(path.join(root, 'docs/decisions'))
+      .filter((file) => /^\d{4}-.*\.md$/.test(file))
+      .sort();
+    const range = `${records[0]?.slice(0, 4)}–${records.at(-1)?.slice(0, 4)}`;
+    expect(readDocument('docs/technical-documentation.md')).toContain(
+      `[Decision records](decisions/) ${range};`,
+    );
+  });
+
   it('links every compliance document from the README', () => {
     const readme = readDocument('README.md');
     for (const document of DOCUMENTS) {

@@ -72,6 +72,19 @@ describe('a production start missing its identity provider or key files', () => 
   }, 70_000);
 });
 
+describe('a start naming a key file that does not exist', () => {
+  it('refuses in one line naming the variable, before the database is opened', async () => {
+    const dir = path.join(scratch, 'missing-key-file');
+    const missing = path.join(scratch, 'nowhere', 'signing-key.pem');
+    expectOneLineRefusal(
+      await startOn(dir, { AUDIT_SIGNING_KEY_FILE: missing }),
+      'aiguillage',
+      new RegExp(`AUDIT_SIGNING_KEY_FILE names ${missing}, which does not exist`),
+    );
+    expect(fs.existsSync(dir), 'DATA_DIR was created').toBe(false);
+  }, 70_000);
+});
+
 describe('scripts that cannot start', () => {
   it.each(['migrate', 'seed', 'retention'])(
     '%s names a bad setting in one line and exits 1',

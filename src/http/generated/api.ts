@@ -60,6 +60,10 @@ export interface paths {
          *     past the rotation would fail every later verification, so the process signs none (an export,
          *     which signs the head, answers 503 `signing-key-retired`) and is not ready until restarted with
          *     the new key.
+         *
+         *     A check that fails, or does not answer within 2 seconds (a database server frozen or cut off by
+         *     the network, which TCP would report only minutes later), is `failing`: the probe answers 503 at
+         *     once rather than hang.
          */
         get: operations["getReadiness"];
         put?: never;

@@ -1,0 +1,115 @@
+import net from 'node:net';
+import knex, { type Knex } from 'knex';
+import type supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aJobSeeker } from '../support/builders.ts';
+import { captureLogs } from '../support/captured-logs.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
+
+/**
+ * A TCP relay between the API and PostgreSQL, whose open connections can be cut at once: what the
+ * API sees when the database server crashes, fails over or the network drops mid-query (the socket
+ * closes without an error from the server).
+ */
+async function startRelay(target: URL): Promise<{ port: number; cutAll(): void; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cutAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.skipIf(TEST_ENGINE !== 'postgres')('a PostgreSQL connection cut mid-query', () => {
+  const logs = captureLogs();
+  let t: TestApp;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let direct: Knex;
+  let counselor: string;
+  let integration: string;
+
+  beforeAll(async () => {
+    const first = await startTestApp();
+    const databaseUrl = first.database.databaseUrl as string;
+    await first.container.close();
+    relay = await startRelay(new URL(databaseUrl));
+    const throughRelay = new URL(databaseUrl);
+    throughRelay.hostname = '127.0.0.1';
+    throughRelay.port = String(relay.port);
+    t = await startTestApp({
+      database: first.database,
+      logger: logs.logger,
+      env: { DATABASE_URL: throughRelay.toString() },
+    });
+    direct = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
+    counselor = await t.tokenFor('counselor', 'c-001');
+    integration = await t.tokenFor('integration', 'svc-crm');
+  });
+  afterAll(async () => {
+    await direct?.destroy();
+    await t?.close();
+    await relay?.close();
+  });
+
+  /** Sends `request` while another session holds the job seekers' table, and cuts the API's connections under it. */
+  async function cutUnder(request: () => Promise<supertest.Response>): Promise<supertest.Response> {
+    const trx = await direct.transaction();
+    await trx.raw('lock table job_seekers in access exclusive mode');
+    const pending = request();
+    await expect
+      .poll(async () => {
+        const rows = await direct
+          .select('pid')
+          .from('pg_stat_activity')
+          .where({ datname: direct.raw('current_database()'), wait_event_type: 'Lock' });
+        return rows.length;
+      })
+      .toBeGreaterThan(0);
+    relay.cutAll();
+    const res = await pending;
+    await trx.rollback();
+    return res;
+  }
+
+  function expectUnreachable(res: supertest.Response): void {
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('10');
+    expect(res.body).toMatchObject({ status: 503, retryAfterSeconds: 10 });
+    expect(res.body.detail).toMatch(/the database cannot be reached/);
+  }
+
+  it('answers a read 503 problem+json with Retry-After, not 500, and serves again once the database answers', async () => {
+    const res = await cutUnder(async () =>
+      t.http.get('/v1/job-seekers/js-cut').auth(counselor, { type: 'bearer' }),
+    );
+    expectUnreachable(res);
+
+    const again = await t.http.get('/v1/job-seekers/js-cut').auth(counselor, { type: 'bearer' });
+    expect(again.status).toBe(404);
+  });
+
+  it('answers a write 503 problem+json, keeps nothing of it, and takes it when sent again', async () => {
+    const sync = () =>
+      t.http.put('/v1/job-seekers/js-cut').auth(integration, { type: 'bearer' }).send(aJobSeeker());
+    const cut = await cutUnder(async () => sync());
+    expectUnreachable(cut);
+
+    const read = await t.http.get('/v1/job-seekers/js-cut').auth(counselor, { type: 'bearer' });
+    expect(read.status).toBe(404);
+    expect((await sync()).status).toBe(201);
+  });
+});
