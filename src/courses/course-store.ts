@@ -53,6 +53,11 @@ export interface CourseStore {
    * the catalog state they were read in (the log records it with the suggestions).
    */
   findCandidates(filter: CandidateFilter): Promise<CandidateSearch>;
+  /**
+   * The catalog's version: every committed catalog write, from any process (a change made by hand in
+   * SQL too), has incremented it. Pass the transaction when inside one.
+   */
+  readVersion(trx?: Knex.Transaction): Promise<number>;
   /** How many courses the catalog holds, active or not. */
   count(): Promise<number>;
 }

@@ -130,6 +130,10 @@ export class KnexCourseStore implements CourseStore {
     return this.snapshot.findCandidates(filter);
   }
 
+  async readVersion(trx?: Knex.Transaction): Promise<number> {
+    return readCatalogVersion(trx ?? this.db);
+  }
+
   async count(): Promise<number> {
     const [row] = await this.db(COURSES).count({ n: '*' });
     return readNumber(row?.n ?? 0);
@@ -156,7 +160,7 @@ async function bumpCatalogVersion(trx: Knex.Transaction): Promise<void> {
   if (changed !== 1) throw new Error('the catalog_state row is missing: the schema is not migrated');
 }
 
-async function readCatalogVersion(db: Knex): Promise<number> {
+async function readCatalogVersion(db: Knex | Knex.Transaction): Promise<number> {
   const row: Record<string, unknown> | undefined = await db(CATALOG_STATE)
     .where({ id: CATALOG_STATE_ID })
     .first('version');

@@ -141,7 +141,14 @@ export class RecommendationService {
         const barredNow =
           findWhatBarsModel(settings, locked) ??
           ((await deps.models.isRecalled(model.id, trx)) ? 'no_active_model' : undefined);
-        if (barredNow === undefined) return { admitted: undefined };
+        if (barredNow === undefined) {
+          // A catalog write committed while the model scored (an import, from any process, may have
+          // withdrawn a suggested course): the answer reads the catalog, as a read of the set would.
+          return {
+            admitted: undefined,
+            catalogMoved: (await deps.courses.readVersion(trx)) !== candidates.catalogVersion,
+          };
+        }
         // Nothing of the set is stored; its refusal is recorded, and answered once committed, with
         // the manual path's searches from the profile as it stands under the lock.
         await deps.decisionLog.append(trx, describeRefusal(counselor.subject, locked.id, barredNow));
@@ -332,6 +339,7 @@ export class RecommendationService {
   ): Promise<CreateResult> {
     const { deps } = this;
     let set: RecommendationSet;
+    let catalogMoved: boolean;
     try {
       const stored = await deps.decisionLog.withTransaction(async (trx) => {
         // Read again, locked: an objection, a move to another counselor or a change of the
@@ -377,17 +385,20 @@ export class RecommendationService {
           actor: { role: 'counselor', id: counselor.subject },
           subjectId: made.seekerId,
         });
-        return { made };
+        return { made, catalogMoved: admission.catalogMoved === true };
       });
       if ('refused' in stored) throw stored.refused;
       set = stored.made;
+      catalogMoved = stored.catalogMoved;
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
       if (raced !== undefined) return this.answerReplay(raced, counselor);
       throw error;
     }
-    // Its candidates were read a moment ago as active courses whose session starts after today.
+    if (catalogMoved) return { ...(await this.viewOf(set, caseloadReader(counselor))), replayed: false };
+    // Its candidates were read a moment ago as active courses whose session starts after today, in
+    // the catalog as it still stood when the set was stored.
     return {
       set,
       readerId: counselor.subject,
@@ -571,7 +582,7 @@ interface NewSetSteps<Admitted> {
     trx: Knex.Transaction,
     settings: Settings,
     seeker: JobSeekerStanding,
-  ): Promise<{ admitted: Admitted } | { refused: DomainError }>;
+  ): Promise<{ admitted: Admitted; catalogMoved?: boolean } | { refused: DomainError }>;
   writeEvent(
     trx: Knex.Transaction,
     set: RecommendationSet,
@@ -595,9 +606,10 @@ interface Replay {
 
 /**
  * What the counselor may do with a set just created (`set` as stored then): neither the catalog nor
- * the settings are asked, its courses having been read active as candidates a moment before (a set
- * by hand has none yet), and a model's set being stored only with suggestions on (a set by hand is
- * never held).
+ * the settings are asked, its courses having been read active as candidates a moment before in the
+ * catalog as it still stood when the set was stored (a set by hand has none yet; a catalog changed
+ * meanwhile is read instead), and a model's set being stored only with suggestions on (a set by hand
+ * is never held).
  */
 function listActionsOnNewSet(set: RecommendationSet, counselor: Principal): SetAction[] {
   return listAllowedActions(set, caseloadReader(counselor), {

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import type { RecommendationServiceDeps } from '../../src/recommendations/recommendation-service.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { putSettings, requestManualSet, requestSet, syncSeeker } from '../support/workflow.ts';
+import {
+  putSettings,
+  requestManualSet,
+  requestSet,
+  seedCatalog,
+  syncSeeker,
+  WORKFLOW_CATALOG,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -93,6 +100,38 @@ describe('an admin acting through another process while suggestions are made', (
         expect(changed?.payload.changes).toContainEqual({ setting: 'setTtlHours', from: 168, to: 24 });
       } finally {
         await putSettings(a, {});
+      }
+    });
+  });
+
+  describe('the catalog changed through process A while process B scores', () => {
+    it('answers the new set with the courses withdrawn meanwhile marked unavailable, as a read would', async () => {
+      await syncSeeker(a, 'js-catalog-meanwhile');
+      const admin = await a.tokenFor('admin', 'ops-1');
+      const withdrawAll = Object.entries(WORKFLOW_CATALOG)
+        .map(([id, course]) => JSON.stringify({ id, ...course, active: false }))
+        .join('\n');
+      actOnceAfter(depsOnB.courses, 'findCandidates', async () => {
+        const res = await a.http
+          .post('/v1/courses/import')
+          .auth(admin, { type: 'bearer' })
+          .set('Content-Type', 'application/x-ndjson')
+          .send(`${withdrawAll}\n`);
+        expect(res.status).toBe(200);
+      });
+      try {
+        const res = await requestSet(b, counselorOnB, 'js-catalog-meanwhile');
+
+        expect(res.status).toBe(201);
+        const items = res.body.items as Array<{ courseAvailable: boolean }>;
+        expect(items.length).toBeGreaterThan(0);
+        expect(items.map((item) => item.courseAvailable)).toEqual(items.map(() => false));
+        const seen = await b.http
+          .get(`/v1/recommendations/${res.body.id}`)
+          .auth(counselorOnB, { type: 'bearer' });
+        expect(seen.body.allowedActions).toEqual(res.body.allowedActions);
+      } finally {
+        await seedCatalog(a);
       }
     });
   });
