@@ -19,10 +19,11 @@ export interface OperatingState {
  * Gauges read at each scrape, so that a dashboard shows when the kill switch is thrown or no
  * model serves (counselors then work with the manual path), and the SQLite disk filling up. A reading that fails or does not
  * answer within `CHECK_TIMEOUT_MS` (the database down, which `/readyz` reports) keeps the last value rather than failing
- * the scrape.
+ * the scrape; before the first reading the value is NaN (unknown), which no alert's comparison takes for the kill switch
+ * thrown or a full disk.
  */
 export function registerOperatingGauges(registry: Registry, state: OperatingState): void {
-  new Gauge({
+  const aiEnabled = new Gauge({
     name: 'aiguillage_ai_enabled',
     help: '1 while suggestions may use the model, 0 while the kill switch (aiEnabled: false) is thrown',
     registers: [registry],
@@ -31,6 +32,7 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
       if (enabled !== undefined) this.set(enabled ? 1 : 0);
     },
   });
+  aiEnabled.set(Number.NaN);
   new Gauge({
     name: 'aiguillage_model_state',
     help: 'The model as /readyz reports it: 1 for the current state (ok, not_configured, unavailable), 0 for the others',
@@ -44,7 +46,7 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
   });
   const { dataDirFreeBytes } = state;
   if (dataDirFreeBytes !== undefined) {
-    new Gauge({
+    const freeBytes = new Gauge({
       name: 'aiguillage_data_dir_free_bytes',
       help: 'Bytes free on the disk of DATA_DIR, which holds the SQLite database; /readyz fails below MIN_FREE_DISK_MB',
       registers: [registry],
@@ -53,6 +55,7 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
         if (free !== undefined) this.set(free);
       },
     });
+    freeBytes.set(Number.NaN);
   }
 }
 

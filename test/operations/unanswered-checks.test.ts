@@ -23,16 +23,19 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'no answe
 
 describe('a database that does not answer', () => {
   it('makes /readyz answer not ready within seconds, the unanswered checks failing and the others read', async () => {
-    const probe = new ReadinessProbe([
-      { name: 'database', run: never },
-      { name: 'model', run: async () => 'ok' },
-      { name: 'keys', run: never },
-    ]);
-    const started = Date.now();
-    const report = await within(probe.check(), PATIENCE_MS);
-    expect(report).toEqual({ ready: false, checks: { database: 'failing', model: 'ok', keys: 'failing' } });
-    // The checks wait together, not one after the other.
-    expect(Date.now() - started).toBeLessThan(3000);
+    const asked: string[] = [];
+    const ask = (name: string) => () => {
+      asked.push(name);
+      return name === 'model' ? Promise.resolve('ok' as const) : never<'ok'>();
+    };
+    const probe = new ReadinessProbe(['database', 'model', 'keys'].map((name) => ({ name, run: ask(name) })));
+    const report = within(probe.check(), PATIENCE_MS);
+    // The checks wait together, not one after the other: each is asked before any answers.
+    expect(asked).toEqual(['database', 'model', 'keys']);
+    expect(await report).toEqual({
+      ready: false,
+      checks: { database: 'failing', model: 'ok', keys: 'failing' },
+    });
   }, 10_000);
 
   it('leaves /metrics answering, the gauges it cannot read keeping their last value', async () => {
@@ -48,4 +51,27 @@ describe('a database that does not answer', () => {
     expect(text).toMatch(/^aiguillage_ai_enabled 1$/m);
     expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 1$/m);
   }, 10_000);
+
+  it('gives the kill switch and the free disk as unknown, not as thrown or full, until they are first read', async () => {
+    const registry = new Registry();
+    let down = true;
+    const read = async <T>(value: T): Promise<T> => {
+      if (down) throw new Error('connect ECONNREFUSED');
+      return value;
+    };
+    registerOperatingGauges(registry, {
+      aiEnabled: () => read(true),
+      modelCheck: () => read('ok' as const),
+      dataDirFreeBytes: () => read(1_000_000),
+    });
+    const before = await registry.metrics();
+    // NaN (written Nan, which Prometheus reads alike): the alerts' comparisons (docs/alert-rules.yml: `== 0`, `< 256 MB`) take it for neither.
+    expect(before).toMatch(/^aiguillage_ai_enabled NaN$/im);
+    expect(before).toMatch(/^aiguillage_data_dir_free_bytes NaN$/im);
+    expect(before).not.toMatch(/^aiguillage_model_state\{/m);
+    down = false;
+    const after = await registry.metrics();
+    expect(after).toMatch(/^aiguillage_ai_enabled 1$/m);
+    expect(after).toMatch(/^aiguillage_data_dir_free_bytes 1000000$/m);
+  });
 });
