@@ -25,7 +25,7 @@ import {
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
-import { isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
 
 /** What every review action reads and writes through. */
 export interface ReviewActionDeps {
@@ -108,7 +108,10 @@ export async function applyReviewAction(
     // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
     // produced before stays where it is, unapproved and unpublished, until they are on again.
     // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
+    // A set whose status refuses the action anyway (expired, published…) holds nothing back: its
+    // own refusal says what can be done, where this one would send the counselor to discard it.
     if (
+      ACTION_STATUSES[action].includes(set.status) &&
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
