@@ -114,11 +114,18 @@ export const ACTION_VERBS: Readonly<Record<SetAction, string>> = {
   reply_to_contest: 'reply to a contest',
 };
 
-/** Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`). */
+/**
+ * Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`).
+ * The person's counselor now, reading a set their previous counselor made, is told what they may do
+ * with it: that counselor no longer sees the set, and can take none of its actions either.
+ */
 export function requireMayTakeAction(action: SetAction, set: RecommendationSet, reader: SetReader): void {
   if (mayTakeAction(action, set, reader)) return;
+  const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   throw new ForbiddenError(
-    `only the set's counselor may ${ACTION_VERBS[action]}`,
+    reader.holdsCaseload
+      ? `cannot ${ACTION_VERBS[action]}: the set was made by the person's previous counselor; of its actions you may retract it once published (POST /v1/recommendations/${set.id}/retract) and reply to the person's contests of its courses; to propose courses, make a set of your own for the person (POST ${seekerPath}/recommendations, or ${seekerPath}/manual-recommendations while the model may not be used for them)`
+      : `only the set's counselor may ${ACTION_VERBS[action]}`,
     problemType('not-set-counselor'),
   );
 }
