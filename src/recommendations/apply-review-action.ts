@@ -10,6 +10,7 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, PreconditionFailedError, problemType } from '../shared/errors.ts';
 import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
 import { findWithdrawnCourseIds } from './course-offers.ts';
+import { findWhatBarsModel } from './manual-path.ts';
 import type { RecommendationSet, SetAction, SetView } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import type { SessionWarning } from './session-warnings.ts';
@@ -24,7 +25,7 @@ import {
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
-import { isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
 
 /** What every review action reads and writes through. */
 export interface ReviewActionDeps {
@@ -102,16 +103,15 @@ export async function applyReviewAction(
     if (set === undefined) throw setNotFound(setId);
     // Read again under the log's lock: a move to another caseload committed since the first look
     // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
-    if (
-      reader.holdsCaseload &&
-      !isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId, trx), counselor)
-    ) {
-      throw setNotFound(setId);
-    }
+    const standing = reader.holdsCaseload ? await deps.jobSeekers.findStanding(set.seekerId, trx) : undefined;
+    if (reader.holdsCaseload && !isOnCaseloadOf(standing, counselor)) throw setNotFound(setId);
     // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
     // produced before stays where it is, unapproved and unpublished, until they are on again.
     // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
+    // A set whose status refuses the action anyway (expired, published…) holds nothing back: its
+    // own refusal says what can be done, where this one would send the counselor to discard it.
     if (
+      ACTION_STATUSES[action].includes(set.status) &&
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
@@ -130,7 +130,12 @@ export async function applyReviewAction(
     // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
     // version the caller read.
     if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-      requireStatus(set, [], ACTION_VERBS[action], reader);
+      // Where its counselor starts again: by hand while the model may not be used for the person.
+      const modelBar =
+        standing === undefined
+          ? undefined
+          : (findWhatBarsModel(await deps.settings.get(trx), standing) ?? null);
+      requireStatus(set, [], ACTION_VERBS[action], reader, modelBar === undefined ? {} : { modelBar });
     }
     requireCurrentEtag(set, ifMatch);
     // Every course of the set in one query, read after the preconditions (a stale tab gets 412).

@@ -43,6 +43,9 @@ function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
   return (NO_USABLE_MODEL as readonly string[]).includes(why);
 }
 
+/** What bars the model for a person whatever the model: their objection, or the kill switch. */
+export type ModelBar = Exclude<ModelUnavailable, NoUsableModel>;
+
 /**
  * What bars the model for this person whatever the model: their objection (the lasting reason,
  * named first), or the kill switch. Checked before the model is loaded, so that a model that
@@ -51,7 +54,7 @@ function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
 export function findWhatBarsModel(
   settings: Settings,
   seeker: Pick<JobSeeker, 'aiObjection'>,
-): Exclude<ModelUnavailable, NoUsableModel> | undefined {
+): ModelBar | undefined {
   if (seeker.aiObjection) return 'objection';
   if (!settings.aiEnabled) return 'switched_off';
   return undefined;
@@ -64,6 +67,11 @@ const MODEL_UNAVAILABLE_TEXTS: Record<ModelUnavailable, string> = {
   model_unavailable: 'the active model could not be loaded',
   shipped_model_not_registered: 'no model is active: the shipped model could not be registered',
 };
+
+/** Why the model may not be used for the person, in the counselor's words. */
+export function describeWhyModelUnavailable(why: ModelUnavailable): string {
+  return MODEL_UNAVAILABLE_TEXTS[why];
+}
 
 /**
  * The catalog searches that make the manual path for this person: active courses with a session
@@ -104,7 +112,7 @@ export function refuseForManualPath(
   now: Date,
   retryAfterMs?: number,
 ): ConflictError | ServiceUnavailableError {
-  const detail = `${MODEL_UNAVAILABLE_TEXTS[why]}; propose courses from the catalog instead, in a set of your own`;
+  const detail = `${describeWhyModelUnavailable(why)}; propose courses from the catalog instead, in a set of your own`;
   const manualSearchPaths = listManualSearchPaths(seeker, now);
   const details = {
     ...problemType('ai-unavailable'),

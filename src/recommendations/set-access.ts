@@ -15,6 +15,7 @@ import {
 } from '../shared/errors.ts';
 import { readOneIfMatch } from '../shared/if-match.ts';
 import { findCourseOffers, findCoursesAsOffered, refuseWithdrawnCourses } from './course-offers.ts';
+import { describeWhyModelUnavailable, type ModelBar } from './manual-path.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -113,11 +114,18 @@ export const ACTION_VERBS: Readonly<Record<SetAction, string>> = {
   reply_to_contest: 'reply to a contest',
 };
 
-/** Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`). */
+/**
+ * Refuses (403) an action the reader may not take on the set whatever its state (`mayTakeAction`).
+ * The person's counselor now, reading a set their previous counselor made, is told what they may do
+ * with it: that counselor no longer sees the set, and can take none of its actions either.
+ */
 export function requireMayTakeAction(action: SetAction, set: RecommendationSet, reader: SetReader): void {
   if (mayTakeAction(action, set, reader)) return;
+  const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   throw new ForbiddenError(
-    `only the set's counselor may ${ACTION_VERBS[action]}`,
+    reader.holdsCaseload
+      ? `cannot ${ACTION_VERBS[action]}: the set was made by the person's previous counselor; of its actions you may retract it once published (POST /v1/recommendations/${set.id}/retract) and reply to the person's contests of its courses; to propose courses, make a set of your own for the person (POST ${seekerPath}/recommendations, or ${seekerPath}/manual-recommendations while the model may not be used for them)`
+      : `only the set's counselor may ${ACTION_VERBS[action]}`,
     problemType('not-set-counselor'),
   );
 }
@@ -261,6 +269,14 @@ export async function expireDueSets(
 }
 
 /**
+ * What bars the model for the set's person now (null: nothing), as the caller read it: it decides
+ * where a counselor starts again after an expiry. Unread, the set's own kind decides.
+ */
+export interface StatusContext {
+  modelBar?: ModelBar | null;
+}
+
+/**
  * Refuses any change the set's status does not allow, saying what `reader` can do instead (or who
  * can).
  */
@@ -269,15 +285,21 @@ export function requireStatus(
   allowed: readonly RecommendationSet['status'][],
   action: string,
   reader: SetReader,
+  context: StatusContext = {},
 ): void {
   if (allowed.includes(set.status)) return;
-  throw refuseStatus(set, action, reader);
+  throw refuseStatus(set, action, reader, context);
 }
 
 /** The refusal of an action the set's status does not allow. */
-function refuseStatus(set: RecommendationSet, action: string, reader: SetReader): ConflictError {
+function refuseStatus(
+  set: RecommendationSet,
+  action: string,
+  reader: SetReader,
+  context: StatusContext = {},
+): ConflictError {
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  return new ConflictError(`cannot ${action}: ${explainStatus(set, reader)}`, {
+  return new ConflictError(`cannot ${action}: ${explainStatus(set, reader, context)}`, {
     ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
     setStatus: set.status,
   });
@@ -285,10 +307,12 @@ function refuseStatus(set: RecommendationSet, action: string, reader: SetReader)
 
 /**
  * Why a set in its status refuses an action, and the way on for `reader`: after an expiry, a new
- * set is asked for by whoever holds the person's caseload; a second reviewer, who does not, is told
- * so rather than sent to an operation that answers them 404.
+ * set is asked for by whoever holds the person's caseload, by hand while the model may not be used
+ * for the person (`context.modelBar`: asking for suggestions is refused then, and a set by hand
+ * otherwise); a second reviewer, who does not hold it, is told so rather than sent to an operation
+ * that answers them 404.
  */
-function explainStatus(set: RecommendationSet, reader: SetReader): string {
+function explainStatus(set: RecommendationSet, reader: SetReader, context: StatusContext): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   switch (set.status) {
@@ -302,9 +326,14 @@ function explainStatus(set: RecommendationSet, reader: SetReader): string {
           ? "the set has expired; a new set by hand for the person is their counselor's to start"
           : "the set has expired; new suggestions for the person are their counselor's to ask for";
       }
-      return set.model === null
-        ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
-        : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
+      if (context.modelBar === undefined) {
+        return set.model === null
+          ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
+          : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
+      }
+      return context.modelBar === null
+        ? `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`
+        : `the set has expired, and ${describeWhyModelUnavailable(context.modelBar)}; start a set by hand (POST ${seekerPath}/manual-recommendations)`;
     case 'published':
       return `the set is published and can no longer change; to take it back from the person, retract it (POST ${setPath}/retract)`;
     case 'discarded':

@@ -1493,7 +1493,7 @@ export interface components {
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
-             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off; the counselor's own items may be approved),
+             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
