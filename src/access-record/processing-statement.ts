@@ -82,7 +82,8 @@ export function describeProcessing(
         'conseiller qui vous suit.',
       'Les suggestions faites à votre sujet : le profil utilisé, les formations suggérées, la chance de retour à ' +
         'l’emploi estimée par le modèle, les valeurs qu’il a lues et la part de chacune, les explications.',
-      'Les décisions de vos conseillers sur chaque formation, leurs motifs, commentaires et messages.',
+      'Les décisions de vos conseillers sur chaque formation, leurs motifs, commentaires et messages, et leurs ' +
+        'réponses à vos contestations.',
       'Vos réponses aux formations proposées, et votre opposition à l’utilisation de l’outil si vous l’avez exprimée.',
       'Ce qu’il est advenu des formations qui vous ont été proposées : si vous y êtes entré, si vous avez trouvé un ' +
         'emploi dans les six mois, et le jour où votre agence l’a constaté.',
@@ -108,8 +109,8 @@ export function describeProcessing(
         `Les suggestions sont supprimées ${personalDays} jours après leur présentation dans votre espace, même si ` +
         'elles y sont encore affichées ; celles qui ne vous ont pas été présentées, ' +
         `${personalDays} jours après que votre conseiller a cessé de les examiner ou qu’elles ont expiré. ` +
-        `Vos réponses sont supprimées ${personalDays} jours après ` +
-        'avoir été données. Ce qu’il est advenu d’une formation proposée est supprimé avec la suggestion qu’il ' +
+        `Vos réponses, et celles de votre conseiller à vos contestations, sont supprimées ${personalDays} jours ` +
+        'après avoir été données. Ce qu’il est advenu d’une formation proposée est supprimé avec la suggestion qu’il ' +
         `concerne. Votre profil est supprimé, avec toutes vos suggestions, après ${personalDays} jours sans ` +
         'activité sur votre dossier. Le journal des décisions n’est jamais effacé : ' +
         `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +

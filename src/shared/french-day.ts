@@ -2,11 +2,16 @@ import { parseIsoDay } from './iso-day.ts';
 
 const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
-/** The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier 2027 ». */
+/**
+ * The day of an instant or of a calendar date (`2027-01-11`), as the person reads it: « 11 janvier
+ * 2027 », and the first of a month with its ordinal, « 1er octobre 2026 », which Intl leaves out.
+ */
 export function formatFrenchDay(timestampOrDay: string): string {
   // A calendar date is read at midday, so that no time zone moves it to the day before.
   const instant = timestampOrDay.length === 10 ? `${timestampOrDay}T12:00:00Z` : timestampOrDay;
-  return FRENCH_DAY.format(new Date(instant));
+  return FRENCH_DAY.formatToParts(new Date(instant))
+    .map((part) => (part.type === 'day' && part.value === '1' ? '1er' : part.value))
+    .join('');
 }
 
 const PARIS_ISO_DAY = new Intl.DateTimeFormat('en-CA', {

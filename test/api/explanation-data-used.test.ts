@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import { formatFrenchDay } from '../../src/shared/french-day.ts';
 import { aCourse } from '../support/builders.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
@@ -76,6 +77,18 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(res.status).toBe(200);
     return res.body.dataUsed as DataUsed[];
   }
+
+  it('writes the first of a month as French does, « 1er », in the dates the person reads', async () => {
+    // The tests' clock starts on 1 October 2026: the set is made and the file synced that day.
+    expect(clock.now().toISOString().slice(0, 10)).toBe('2026-10-01');
+    const { itemId, token } = await publishForSeeker('js-first-of-month');
+
+    for (const entry of await readDataUsed(token, itemId)) {
+      expect(entry.source).toContain(
+        'tel qu’il était le 1er octobre 2026, date de cette suggestion (dossier mis à jour le 1er octobre 2026)',
+      );
+    }
+  });
 
   it('the explanation shows the profile the model saw, not a later update', async () => {
     const { itemId, suggestedOn, token } = await publishForSeeker('js-snapshot');
@@ -271,5 +284,5 @@ describe('the explanation of a course suggested to a person whose home is not kn
 
 /** A day as the portal writes it for the person: « 30 novembre 2026 ». */
 function frenchDay(instant: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(instant);
+  return formatFrenchDay(instant.toISOString());
 }

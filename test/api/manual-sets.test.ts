@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFrenchDay } from '../../src/shared/french-day.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -325,9 +326,7 @@ describe('sets made by hand (the manual path)', () => {
       expect(res.status).toBe(200);
       return String(res.body.aiContribution);
     };
-    const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
-      new Date(suggested.createdAt),
-    );
+    const day = formatFrenchDay(suggested.createdAt);
     expect(await explain(String(seen))).toBe(
       'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision l’avait proposée pour vous ' +
         `dans une autre sélection, le ${day} ; votre conseiller l’a retenue lui-même ici.`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRegistryDeps } from '../../src/model-registry/model-registry.ts';
 import { ConflictError, problemType } from '../../src/shared/errors.ts';
+import { formatFrenchDay } from '../../src/shared/french-day.ts';
 import {
   createModelsDir,
   type TestModelFolder,
@@ -327,9 +328,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       { id: replacement.id, usedForPerson: true, recall: null },
       { id: FAULTY_ID, usedForPerson: true, recall: { at: clock.now().toISOString(), reason: REASON } },
     ]);
-    const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
-      clock.now(),
-    );
+    const day = formatFrenchDay(clock.now().toISOString());
     expect(logic.statement).toContain(
       `Le modèle ${FAULTY_ID} a été rappelé le ${day}, un défaut y ayant été trouvé (motif : ${REASON}) : il ` +
         'n’est plus utilisé, et celles de ses suggestions à votre sujet qui étaient encore à l’examen ou publiées ' +

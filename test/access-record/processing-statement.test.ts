@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { describeProcessing } from '../../src/access-record/processing-statement.ts';
+
+const PERIODS = { personalDays: 400, logDays: 184, idempotencyHours: 12 };
+
+describe('the statement of the processing given with an access record', () => {
+  it("states how long the counselor's replies to the person's contests are kept", () => {
+    const { retention, dataCategories } = describeProcessing(PERIODS, []);
+
+    expect(retention.statement).toContain(
+      'Vos réponses, et celles de votre conseiller à vos contestations, sont supprimées 400 jours après avoir été données.',
+    );
+    expect(dataCategories.join(' ')).toContain('leurs réponses à vos contestations');
+  });
+});
