@@ -65,6 +65,11 @@ export interface ReviewResult extends SetView {
 export interface ReviewChange {
   events: Array<Omit<NewDecisionEvent, 'actor' | 'subjectId'>>;
   warnings?: ReviewWarning[];
+  /**
+   * Warnings about a text an earlier action wrote and this one acts on (the message a second
+   * reviewer's approval publishes): answered after `warnings`, not counted again.
+   */
+  restatedWarnings?: ReviewWarning[];
 }
 
 /**
@@ -158,8 +163,9 @@ export async function applyReviewAction(
     // What the caller may do next, read as the change leaves the set (an added course's
     // withdrawal is not asked again: it was active a moment ago).
     const view = await viewSetFor(deps, set, reader, { now, withdrawnCourseIds, trx });
-    return { ...view, warnings: change.warnings ?? [] };
+    const warnings = change.warnings ?? [];
+    return { view: { ...view, warnings: [...warnings, ...(change.restatedWarnings ?? [])] }, warnings };
   });
   for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
-  return result;
+  return result.view;
 }

@@ -116,7 +116,7 @@ export class PublicationService {
   /**
    * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. An
    * approval needs their own read of the set as handed on (`hasReadForSecondReview`), and warns, as a
-   * publication does, about an approved course whose session closed. Not approved while the catalog
+   * publication does, about an approved course whose session closed and a message the screening flags. Not approved while the catalog
    * no longer offers one of its approved courses: only a return then.
    */
   async secondReview(
@@ -181,10 +181,13 @@ export class PublicationService {
         set.secondReview.reviewerId = counselor.subject;
         const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
         // Its counselor confirmed the message despite the screening's warnings when handing it on
-        // (the text sealed there): the publication says so too, where auditors look for overrides.
-        const acknowledged = describeAcknowledgedTerms(set.message, screenText('message', set.message));
+        // (the text sealed there): the publication says so too, where auditors look for overrides,
+        // and the answer warns its publisher as a publication's does (counted when it was written).
+        const messageWarnings = screenText('message', set.message);
+        const acknowledged = describeAcknowledgedTerms(set.message, messageWarnings);
         return {
           warnings: [...warnings, ...sessionWarnings],
+          restatedWarnings: messageWarnings,
           events: [
             {
               type: 'second_review.completed',

@@ -1,10 +1,13 @@
+import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
 import { areItemsHidden, type RecommendationSet } from './recommendation.ts';
 
-export type SetCaveatCode = 'no_occupation_match' | 'profile_not_recent';
+export type SetCaveatCode = 'no_occupation_match' | 'profile_not_recent' | 'message_sensitive_terms';
 
 export interface SetCaveat {
   code: SetCaveatCode;
   message: string;
+  /** For `message_sensitive_terms`, the terms found, as a `sensitive_term` warning lists them. */
+  terms?: string[];
 }
 
 /** A profile synced longer ago than this before the suggestions is flagged. */
@@ -16,13 +19,40 @@ const DAY_MS = 86_400_000;
 const EXACT_OCCUPATION_MATCH = 2;
 
 /**
- * What a counselor should know about a set's suggestions before weighing them: a model that ranks
- * courses for none of the person's target occupations, or ranks them on a profile not synced for
- * months, still gives confident-looking scores. Derived from what the set keeps, so that every
- * reading of the set says the same. While blind-first hides the model's items, nothing is said of
- * them (it would anchor the counselor's own shortlist).
+ * What a counselor should know about a set before weighing it. Derived from what the set keeps, so
+ * that every reading of the set says the same.
  */
 export function listSetCaveats(set: RecommendationSet): SetCaveat[] {
+  return [...listModelCaveats(set), ...listMessageCaveats(set)];
+}
+
+/**
+ * A set awaiting its second review whose message to the person the screening flags: its first
+ * reviewer confirmed it (`acknowledgeSensitiveTerms`), and the second reviewer's approval is what
+ * publishes it, so they are told before approving, as the first reviewer was before handing it on.
+ */
+function listMessageCaveats(set: RecommendationSet): SetCaveat[] {
+  if (set.status !== 'awaiting_second_review') return [];
+  const [warning] = screenText('message', set.message);
+  if (warning === undefined) return [];
+  return [
+    {
+      code: 'message_sensitive_terms',
+      message:
+        `the message to the person seems to mention sensitive information (${listSensitiveTermCategories(set.message).join(', ')}), ` +
+        'confirmed as written by its first reviewer: approving the set publishes it to the person as it is; ' +
+        'return the set to have it rephrased',
+      terms: warning.terms,
+    },
+  ];
+}
+
+/**
+ * A model that ranks courses for none of the person's target occupations, or ranks them on a
+ * profile not synced for months, still gives confident-looking scores. While blind-first hides the
+ * model's items, nothing is said of them (it would anchor the counselor's own shortlist).
+ */
+function listModelCaveats(set: RecommendationSet): SetCaveat[] {
   const caveats: SetCaveat[] = [];
   if (set.model === null) return caveats;
   const modelItems = set.items.filter((item) => item.source === 'model');

@@ -103,4 +103,28 @@ describe("a set's caveats", () => {
     ).toEqual([]);
     expect(listSetCaveats(aSetMatching([]))).toEqual([]);
   });
+
+  it('flags the message of a set awaiting its second review that the screening flags, made by hand too', () => {
+    const message = 'Pensez à votre traitement contre le diabète avant la formation.';
+    const awaiting = { status: 'awaiting_second_review' as const, message };
+    const expected = [
+      {
+        code: 'message_sensitive_terms',
+        message: expect.stringContaining('(health)'),
+        terms: ['diabete'],
+      },
+    ];
+    expect(listSetCaveats(aSetMatching([2], awaiting))).toEqual(expected);
+    expect(listSetCaveats(aSetMatching([2], { ...awaiting, model: null }))).toEqual(expected);
+  });
+
+  it('says nothing of a message the screening does not flag, or of a set not awaiting its second review', () => {
+    const message = 'Pensez à votre traitement contre le diabète avant la formation.';
+    expect(
+      listSetCaveats(
+        aSetMatching([2], { status: 'awaiting_second_review', message: 'Deux pistes pour jeudi.' }),
+      ),
+    ).toEqual([]);
+    expect(listSetCaveats(aSetMatching([2], { status: 'published', message }))).toEqual([]);
+  });
 });

@@ -746,7 +746,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -2039,7 +2039,7 @@ export interface components {
         Warning: {
             /** @enum {string} */
             code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable";
-            /** @description The request field the warning is about. */
+            /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
             message: string;
@@ -2117,16 +2117,23 @@ export interface components {
             /** @description True while blind-first hides the model's items: until the counselor's own shortlist is in, and for good when the set ended (discarded, expired) without one. */
             itemsHidden: boolean;
             /**
-             * @description What the counselor should know before weighing the model's suggestions, on every reading
-             *     of the set: `no_occupation_match` when none of the model's items trains for the person's
-             *     target occupations (the catalog may have none, or a code may be wrong), `profile_not_recent`
-             *     when the profile the model saw was last synced more than 90 days before. Empty for a set
-             *     made by hand.
+             * @description What the counselor should know before weighing the set, on every reading of it:
+             *     `no_occupation_match` when none of the model's items trains for the person's target
+             *     occupations (the catalog may have none, or a code may be wrong), `profile_not_recent` when
+             *     the profile the model saw was last synced more than 90 days before (neither for a set made
+             *     by hand); `message_sensitive_terms` while the set awaits its second review and its message
+             *     to the person seems to mention sensitive information (health, origin, religion...), which
+             *     its first reviewer confirmed (`acknowledgeSensitiveTerms`): the second reviewer's approval
+             *     publishes that message as written, so they read it before approving (or return the set to
+             *     have it rephrased). Its message names the kinds of information, `terms` the terms found, as
+             *     a `sensitive_term` warning does.
              */
             caveats: {
                 /** @enum {string} */
-                code: "no_occupation_match" | "profile_not_recent";
+                code: "no_occupation_match" | "profile_not_recent" | "message_sensitive_terms";
                 message: string;
+                /** @description For `message_sensitive_terms`, the terms the screening found in the message. */
+                terms?: string[];
             }[];
             items: components["schemas"]["RecommendationItem"][];
             /**
