@@ -120,14 +120,17 @@ export async function applyReviewAction(
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
+      // A second reviewer holds no caseload: neither discarding nor a set by hand is theirs.
       const held =
         action === 'decide_item'
-          ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait"
-          : 'a set the model made may not be published meanwhile; discard it or wait';
-      throw new ConflictError(
-        `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}, and start a set by hand for the person`,
-        { ...problemType('ai-switched-off'), setStatus: set.status },
-      );
+          ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait, or start a set by hand for the person"
+          : reader.holdsCaseload
+            ? 'a set the model made may not be published meanwhile; discard it and start a set by hand for the person, or wait'
+            : `a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`;
+      throw new ConflictError(`cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}`, {
+        ...problemType('ai-switched-off'),
+        setStatus: set.status,
+      });
     }
     const version = set.version;
     // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the

@@ -331,8 +331,10 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
           ? `the set has expired; start a new set by hand (POST ${seekerPath}/manual-recommendations)`
           : `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`;
       }
+      // Nothing bars the model for the person; whether one can be used now (active, loaded) is not
+      // asked here (it may mean loading it): both ways are named.
       return context.modelBar === null
-        ? `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations)`
+        ? `the set has expired; ask for new suggestions (POST ${seekerPath}/recommendations), or, while no model can be used, start a set by hand (POST ${seekerPath}/manual-recommendations)`
         : `the set has expired, and ${describeWhyModelUnavailable(context.modelBar)}; start a set by hand (POST ${seekerPath}/manual-recommendations)`;
     case 'published':
       return `the set is published and can no longer change; to take it back from the person, retract it (POST ${setPath}/retract)`;

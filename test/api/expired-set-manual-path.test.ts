@@ -99,7 +99,7 @@ describe('acting on an expired set of suggestions when the model may not be used
     const res = await act(t, counselor, setId, 'discard', etag, { reason: 'plus d’actualité' });
     expect(res.status).toBe(409);
     expect(res.body.detail).toBe(
-      'cannot discard: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-exp-by-hand/recommendations)',
+      'cannot discard: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-exp-by-hand/recommendations), or, while no model can be used, start a set by hand (POST /v1/job-seekers/js-exp-by-hand/manual-recommendations)',
     );
     // Where the old detail sent them: refused while suggestions can be asked for.
     expect((await requestManualSet(t, counselor, 'js-exp-by-hand')).status).toBe(409);
@@ -110,7 +110,34 @@ describe('acting on an expired set of suggestions when the model may not be used
     const res = await decide(t, counselor, setId, itemId, etag, { decision: 'approve' });
     expect(res.status).toBe(409);
     expect(res.body.detail).toBe(
-      'cannot decide an item: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-exp-usable/recommendations)',
+      'cannot decide an item: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-exp-usable/recommendations), or, while no model can be used, start a set by hand (POST /v1/job-seekers/js-exp-usable/manual-recommendations)',
     );
+  });
+});
+
+describe('an expired set by hand where no model is active', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp({ env: { SHIPPED_MODEL: '' } }));
+  });
+  afterAll(() => t.close());
+
+  it('names a set by hand as the way on, since suggestions cannot be made', async () => {
+    const created = await requestManualSet(t, counselor, 'js-1');
+    expect(created.status).toBe(201);
+    clock.advance(169 * HOUR);
+    const { etag } = await readSet(t, counselor, String(created.body.id));
+    const res = await act(t, counselor, String(created.body.id), 'discard', etag, {
+      reason: 'plus d’actualité',
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain(
+      'start a set by hand (POST /v1/job-seekers/js-1/manual-recommendations)',
+    );
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(503);
+    expect((await requestManualSet(t, counselor, 'js-1')).status).toBe(201);
   });
 });

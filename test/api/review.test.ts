@@ -785,7 +785,7 @@ describe('review API', () => {
         expect(res.status).toBe(409);
         expect(res.body.setStatus).toBe('expired');
         expect(res.body.detail).toBe(
-          'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations)',
+          'cannot publish: the set has expired; ask for new suggestions (POST /v1/job-seekers/js-1/recommendations), or, while no model can be used, start a set by hand (POST /v1/job-seekers/js-1/manual-recommendations)',
         );
 
         const read = await readSet(t, counselor, set.id);

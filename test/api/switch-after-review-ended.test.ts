@@ -26,9 +26,10 @@ describe('the kill switch on a set whose review is over', () => {
   let t: TestApp;
   let clock: TestClock;
   let counselor: string;
+  let otherCounselor: string;
 
   beforeAll(async () => {
-    ({ t, clock, counselor } = await startWorkflowApp());
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
   });
   afterAll(async () => {
     await putSettings(t, {});
@@ -86,6 +87,31 @@ describe('the kill switch on a set whose review is over', () => {
       });
       expect(res.status).toBe(409);
       expect(res.body.type).toBe(`${PROBLEMS}ai-switched-off`);
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('tells a second reviewer held by the switch to return the set or wait, not to discard it', async () => {
+    await syncSeeker(t, 'js-off-second', aWorkflowSeeker());
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-off-second', { limit: 1 });
+      const { etag } = await decideAll(t, counselor, set.id);
+      expect((await act(t, counselor, set.id, 'publish', etag)).body.status).toBe('awaiting_second_review');
+      const read = await readSet(t, otherCounselor, set.id);
+      await putSettings(t, { secondReviewRate: 1, aiEnabled: false });
+      const res = await act(t, otherCounselor, set.id, 'second-review', read.etag, { decision: 'approve' });
+      expect(res.status).toBe(409);
+      expect(res.body.type).toBe(`${PROBLEMS}ai-switched-off`);
+      expect(res.body.detail).toBe(
+        `cannot review a second time: suggestions are switched off, and a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`,
+      );
+      // What it names: a return, which the switch does not hold.
+      const returned = await act(t, otherCounselor, set.id, 'second-review', read.etag, {
+        decision: 'return',
+      });
+      expect(returned.status).toBe(200);
     } finally {
       await putSettings(t, {});
     }
