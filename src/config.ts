@@ -300,8 +300,12 @@ function readHttpUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** The schemes pg reads a connection from; anything else it takes for a database name on localhost. */
-const POSTGRES_SCHEMES = ['postgres:', 'postgresql:', 'socket:'];
+/**
+ * The schemes pg reads a connection from; anything else it takes for a database name on localhost.
+ * Read as text: a socket's URL with a user and no host (`postgres://user:pw@/db?host=/run/postgresql`)
+ * is no WHATWG URL, and pg takes it.
+ */
+const POSTGRES_SCHEME = /^(postgres|postgresql|socket):/i;
 
 /**
  * A PostgreSQL connection URL. pg reads any other text (`sqlite:///…`, a file path, a misspelt
@@ -311,11 +315,11 @@ const POSTGRES_SCHEMES = ['postgres:', 'postgresql:', 'socket:'];
 function readDatabaseUrl(env: Env): string | undefined {
   const raw = nonEmpty(env.DATABASE_URL);
   if (raw === undefined) return undefined;
-  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
-  if (protocol === undefined || !POSTGRES_SCHEMES.includes(protocol)) {
+  if (!POSTGRES_SCHEME.test(raw)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
     throw new Error(
       'DATABASE_URL must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
-        `unset it for SQLite in DATA_DIR, got ${protocol === undefined ? 'no URL' : `a ${protocol}// URL`}`,
+        `unset it for SQLite in DATA_DIR, got ${scheme === undefined ? 'no URL' : `a ${scheme}:// URL`}`,
     );
   }
   return raw;

@@ -104,6 +104,8 @@ describe('the server settings', () => {
       'postgres://app:s3cret@db:5432/aiguillage',
       'postgresql://app@db/aiguillage?sslmode=require',
       'socket:/var/run/postgresql?db=aiguillage',
+      // A socket with a user and password, no host: no WHATWG URL, but pg reads it.
+      'postgres://app:s3cret@/aiguillage?host=/var/run/postgresql',
     ]) {
       expect(loadConfig({ DATABASE_URL: ` ${value} ` }).databaseUrl).toBe(value);
     }
