@@ -318,6 +318,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
           // until a retry succeeds. `not_configured`: none active, and none failed to register.
           name: 'model',
           run: async () => checkModel(await models.currentState()),
+          // A load (hash, session, warm-up) may take longer than a probe waits.
+          late: 'unavailable',
         },
         {
           // A key rotation while the process ran: no person's data key opens with its master key, or

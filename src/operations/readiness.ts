@@ -24,6 +24,11 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when the check could run; `not_configured` when there is nothing to check yet. */
   run(): Promise<CheckState>;
+  /**
+   * The state of a check that does not answer within `CHECK_TIMEOUT_MS`: `failing` unless given (a
+   * model still loading is `unavailable`, as one that cannot load: the instance stays ready).
+   */
+  late?: CheckState;
 }
 
 export interface ReadinessReport {
@@ -63,7 +68,11 @@ export class ReadinessProbe {
     // Together, so that checks waiting on one unanswering database take the timeout once.
     const states = await Promise.all(
       this.#checks.map((check) =>
-        resolveWithin(check.run(), CHECK_TIMEOUT_MS, 'failing' as const).catch(() => 'failing' as const),
+        resolveWithin<CheckState, CheckState | 'failing'>(
+          check.run(),
+          CHECK_TIMEOUT_MS,
+          check.late ?? 'failing',
+        ).catch(() => 'failing' as const),
       ),
     );
     this.#checks.forEach((check, index) => {

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerOperatingGauges } from '../../src/operations/operating-metrics.ts';
 import { ReadinessProbe } from '../../src/operations/readiness.ts';
 
@@ -73,5 +73,26 @@ describe('a database that does not answer', () => {
     const after = await registry.metrics();
     expect(after).toMatch(/^aiguillage_ai_enabled 1$/m);
     expect(after).toMatch(/^aiguillage_data_dir_free_bytes 1000000$/m);
+  });
+});
+
+describe('a model load slower than a probe waits', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps the instance ready, the model unavailable until it is loaded', async () => {
+    vi.useFakeTimers();
+    const probe = new ReadinessProbe([
+      { name: 'database', run: async () => 'ok' },
+      {
+        name: 'model',
+        run: () => new Promise<'ok'>((resolve) => setTimeout(() => resolve('ok'), 3000)),
+        late: 'unavailable',
+      },
+    ]);
+    const report = probe.check();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(await report).toEqual({ ready: true, checks: { database: 'ok', model: 'unavailable' } });
   });
 });

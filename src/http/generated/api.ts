@@ -63,7 +63,8 @@ export interface paths {
          *
          *     A check that fails, or does not answer within 2 seconds (a database server frozen or cut off by
          *     the network, which TCP would report only minutes later), is `failing`: the probe answers 503 at
-         *     once rather than hang.
+         *     once rather than hang. The model's check alone, still loading the model then, is `unavailable`:
+         *     the instance stays ready, as with a model that cannot load.
          */
         get: operations["getReadiness"];
         put?: never;
