@@ -46,13 +46,11 @@ const document = loadOpenApiDocument() as {
   paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
 };
 
+/** One of each kind (the walk runs on both engines in CI: a variant more is ~5,000 requests more). */
 const ODD_TEXTS: Array<[string, string]> = [
   ['a NUL', 'abc\u0000def'],
   ['a lone high surrogate', 'abc\ud800def'],
-  ['a lone low surrogate', '\udc00'],
   ['a right-to-left override', 'abc\u202edef'],
-  ['a zero-width joiner only', '\u200d\u200d\u200d'],
-  ['an astral character', '🧑‍⚕️ soins'],
   ['combining marks', `e${'\u0301'.repeat(300)}`],
   ['a huge string', 'x'.repeat(200_000)],
   ['an empty string', ''],
@@ -61,10 +59,7 @@ const ODD_TEXTS: Array<[string, string]> = [
 const WRONG_TYPES: Array<[string, unknown]> = [
   ['null', null],
   ['a number', 12],
-  ['a huge number', 1e308],
-  ['a boolean', true],
   ['an object', { a: 1 }],
-  ['an array', ['x']],
   ['a huge array', Array.from({ length: 5000 }, (_, i) => `s${i}`)],
 ];
 
@@ -74,11 +69,8 @@ const PATH_SHAPES: Array<[string, string]> = [
   ['a percent-encoded NUL', 'js%001'],
   ['a bad percent-encoding', 'js%E9'],
   ['a lone percent', 'js%'],
-  ['unicode', encodeURIComponent('jé-1')],
-  ['a trailing dot', 'js-1.'],
   ['dot-dot', '..'],
   ['a percent-encoded lone surrogate', '%ED%A0%80'],
-  ['spaces', 'js%201'],
 ];
 
 function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
@@ -398,7 +390,6 @@ describe('malformed input on every operation', () => {
         for (const [name, value] of Object.entries({ ...base.headers, ...mutation.headers }))
           call = call.set(name, value as string);
         let res: Awaited<typeof call>;
-        const started = Date.now();
         try {
           if (mutation.raw !== undefined) {
             if (mutation.raw.contentType !== undefined)
@@ -421,9 +412,7 @@ describe('malformed input on every operation', () => {
           problems.push(`${mutation.label}: no answer (${String(error)})`);
           continue;
         }
-        const elapsed = Date.now() - started;
         const where = `${mutation.label} → ${res.status} ${res.text.slice(0, 300)}`;
-        if (elapsed > 20_000) problems.push(`${mutation.label}: took ${elapsed} ms`);
         if (res.status >= 500) {
           problems.push(`5xx: ${where}`);
           continue;
