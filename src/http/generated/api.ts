@@ -3488,6 +3488,8 @@ export interface components {
          *     `type[0]`) is refused too, naming it (`/query/status[]`). A JSON body whose objects and arrays
          *     nest more than 64 levels deep is refused on every path and method, a GET's included
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
+         *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
+         *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          */
         BadRequest: {
             headers: {
