@@ -17,6 +17,7 @@ import { createErasureRoutes } from './erasure/erasure-routes.ts';
 import type { ErasureService } from './erasure/erasure-service.ts';
 import { createCors } from './http/cors.ts';
 import { readHeadAsGet, restoreHead } from './http/head-as-get.ts';
+import { holdUndecodableBody } from './http/hold-undecodable-body.ts';
 import { serializeError } from './http/logger.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { createOpenApiValidator } from './http/openapi-validator.ts';
@@ -171,6 +172,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
   );
+  app.use(holdUndecodableBody);
   app.use(refuseDeepBodies);
   app.use(readHeadAsGet);
   app.use(

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
+import { answerUndecodableBody } from './hold-undecodable-body.ts';
 import { refuseBracketQueryKeys } from './refuse-bracket-query-keys.ts';
 import { createBearerAuthHandler } from './security.ts';
 
@@ -60,21 +61,27 @@ function findOrBuildValidator(
     validateSecurity: { handlers: { bearerAuth: createBearerAuthHandler(requireTokenVerifier) } },
     ignorePaths: /^\/(docs|openapi\.json)(\/|$)/,
   }) as RequestHandler[];
-  const checked = refuseBracketQueryKeysAfterAuthentication(validator);
+  const checked = checkAfterAuthentication(validator);
   byOptions.set(key, checked);
   return checked;
 }
 
 /**
- * The validator's handlers with {@link refuseBracketQueryKeys} put just before its request checks,
- * the part that breaks on bracketed query names: after it has matched the operation and checked the
- * caller, so that a request without a valid token is answered 401 (or 403) whatever its query.
+ * The validator's handlers with {@link refuseBracketQueryKeys} and {@link answerUndecodableBody} put
+ * just before its request checks (the part that breaks on bracketed query names, and that would call
+ * an undecoded body missing): after it has matched the operation and checked the caller, so that a
+ * request without a valid token is answered 401 (or 403) whatever its query or body.
  */
-function refuseBracketQueryKeysAfterAuthentication(validator: RequestHandler[]): RequestHandler[] {
+function checkAfterAuthentication(validator: RequestHandler[]): RequestHandler[] {
   const requestChecks = validator.findIndex((handler) => handler.name === 'requestMiddleware');
   const security = validator.findIndex((handler) => handler.name === 'securityMiddleware');
   if (security === -1 || requestChecks < security) {
     throw new Error('express-openapi-validator no longer checks the caller before the request');
   }
-  return [...validator.slice(0, requestChecks), refuseBracketQueryKeys, ...validator.slice(requestChecks)];
+  return [
+    ...validator.slice(0, requestChecks),
+    refuseBracketQueryKeys,
+    answerUndecodableBody,
+    ...validator.slice(requestChecks),
+  ];
 }

@@ -12,6 +12,11 @@ export function findMatchedOperation(req: Request): MatchedOperation | undefined
   return (req as Request & { openapi?: { schema?: MatchedOperation } }).openapi?.schema;
 }
 
+/** Whether the operation takes a request body. */
+export function takesRequestBody(operation: MatchedOperation): boolean {
+  return typeof operation.requestBody === 'object' && operation.requestBody !== null;
+}
+
 /** The operationId the validator matched for this request, if any. */
 export function operationIdOf(req: Request): string | undefined {
   return findMatchedOperation(req)?.operationId;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { findMatchedOperation, type MatchedOperation } from './operation-id.ts';
+import { findMatchedOperation, takesRequestBody } from './operation-id.ts';
 import { RequestValidationError } from './problem.ts';
 
 /**
@@ -19,7 +19,7 @@ export function refuseUnexpectedBody(req: Request, _res: Response, next: NextFun
   const operation = findMatchedOperation(req);
   if (
     operation === undefined ||
-    takesBody(operation) ||
+    takesRequestBody(operation) ||
     !CHECKED_METHODS.has(req.method) ||
     !carriesContent(req)
   ) {
@@ -30,10 +30,6 @@ export function refuseUnexpectedBody(req: Request, _res: Response, next: NextFun
   next(
     new RequestValidationError([{ path: '/body', message: `must be empty: ${name} takes no request body` }]),
   );
-}
-
-function takesBody(operation: MatchedOperation): boolean {
-  return typeof operation.requestBody === 'object' && operation.requestBody !== null;
 }
 
 /** Whether the request sends something in its body: parsed JSON other than `{}`, or any other bytes. */

@@ -111,12 +111,19 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
     headers: { 'X-Audit-Purpose': Buffer.from('revue trimestrielle é', 'latin1').toString('latin1') },
   });
   mutations.push({ label: 'X-Access-Request odd', headers: { 'X-Access-Request': '../..' } });
-  // A body the reader cannot decode, sent to an operation that takes none, is answered 415 there
-  // (undeclared): a known gap, walked only where a body is taken.
+  // A body sent to an operation that takes none, decodable or not: answered as any body it does not take.
   if (op.method === 'get' || op.method === 'delete' || !op.takesBody) {
     mutations.push({
       label: 'a gzip body',
       raw: { contentType: 'application/json', encoding: 'gzip', bytes: zlib.gzipSync('{"a":1}') },
+    });
+    mutations.push({
+      label: 'a latin1 body',
+      raw: { contentType: 'application/json; charset=latin1', bytes: Buffer.from('{"a":1}') },
+    });
+    mutations.push({
+      label: 'a body in an unknown encoding',
+      raw: { contentType: 'application/json', encoding: 'compress', bytes: Buffer.from('{"a":1}') },
     });
     return mutations;
   }

@@ -3574,7 +3574,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The Content-Type is not one this operation takes. */
+        /** @description The Content-Type is not one this operation takes, or its body's charset or Content-Encoding cannot be read (UTF-8, gzip, deflate and br are). An operation without a request body answers such a body as any body it does not take. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
