@@ -300,26 +300,36 @@ function readHttpUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/**
- * The schemes pg reads a connection from; anything else it takes for a database name on localhost.
- * Read as text: a socket's URL with a user and no host (`postgres://user:pw@/db?host=/run/postgresql`)
- * is no WHATWG URL, and pg takes it.
- */
+/** The schemes pg reads a connection from; anything else it takes for a database name on localhost. */
 const POSTGRES_SCHEME = /^(postgres|postgresql|socket):/i;
 
 /**
+ * A socket's URL with a user and no host (`postgres://user:pw@/db?host=/run/postgresql`), which pg
+ * reads as it would with a host: given one to be checked as a URL.
+ */
+const HOSTLESS_AUTHORITY = /^(postgres(?:ql)?:\/\/[^/@]*@)\//i;
+
+/**
  * A PostgreSQL connection URL. pg reads any other text (`sqlite:///…`, a file path, a misspelt
- * scheme) as a database name on localhost, and the start would fail on a connection nobody asked for.
- * The value is not repeated in the error: it may hold a password.
+ * scheme, a port out of range) as a database name on localhost, and the start would fail on a
+ * connection nobody asked for, or reach another server. The value is not repeated in the error: it
+ * may hold a password.
  */
 function readDatabaseUrl(env: Env): string | undefined {
   const raw = nonEmpty(env.DATABASE_URL);
   if (raw === undefined) return undefined;
-  if (!POSTGRES_SCHEME.test(raw)) {
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1];
+  const problem = !POSTGRES_SCHEME.test(raw)
+    ? scheme === undefined
+      ? 'no URL'
+      : `a ${scheme}:// URL`
+    : URL.canParse(raw.replace(HOSTLESS_AUTHORITY, '$1localhost/'))
+      ? undefined
+      : `a ${scheme}:// URL that cannot be read (its host or port?)`;
+  if (problem !== undefined) {
     throw new Error(
       'DATABASE_URL must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
-        `unset it for SQLite in DATA_DIR, got ${scheme === undefined ? 'no URL' : `a ${scheme}:// URL`}`,
+        `unset it for SQLite in DATA_DIR, got ${problem}`,
     );
   }
   return raw;

@@ -39,7 +39,9 @@ export function openDatabase(options: DatabaseOptions): Knex {
   if (options.databaseUrl !== undefined) {
     return knex({
       client: 'pg',
-      connection: options.databaseUrl,
+      // Given to pg whole: knex reads a string no WHATWG URL parses (a socket's, with a user and no
+      // host) as a SQLite file name, and pg would go to localhost:5432 instead.
+      connection: { connectionString: options.databaseUrl },
       pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
       compileSqlOnError: false,
       log: knexLog,

@@ -90,6 +90,7 @@ describe('the server settings', () => {
       './data/aiguillage.sqlite',
       'mysql://app:s3cret@db/aiguillage',
       'postgress://app:s3cret@db/aiguillage',
+      'postgres://app:s3cret@db:99999/aiguillage',
       'host=db dbname=aiguillage',
     ]) {
       expect(() => loadConfig({ DATABASE_URL: value }), value).toThrow(
