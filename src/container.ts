@@ -35,7 +35,7 @@ import { ObjectionService } from './objection/objection-service.ts';
 import { watchDatabaseFile } from './operations/database-file-check.ts';
 import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.ts';
 import { checkKeys } from './operations/keys-check.ts';
-import { checkModel } from './operations/model-check.ts';
+import { checkModel, MODEL_LOADING } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
 import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
 import { recordServiceStart } from './operations/record-service-start.ts';
@@ -318,8 +318,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           // until a retry succeeds. `not_configured`: none active, and none failed to register.
           name: 'model',
           run: async () => checkModel(await models.currentState()),
-          // A load (hash, session, warm-up) may take longer than a probe waits.
-          late: 'unavailable',
+          late: MODEL_LOADING,
         },
         {
           // A key rotation while the process ran: no person's data key opens with its master key, or

@@ -11,3 +11,9 @@ export const MODEL_CHECKS: readonly ModelCheck[] = ['ok', 'not_configured', 'una
 export function checkModel(state: Pick<ActiveModelState, 'status'>): ModelCheck {
   return state.status === 'loaded' ? 'ok' : state.status === 'none' ? 'not_configured' : 'unavailable';
 }
+
+/**
+ * The model while it is still loading past what a probe or a scrape waits (its hash, session and
+ * warm-up): as one that cannot load, which keeps the instance ready.
+ */
+export const MODEL_LOADING: ModelCheck = 'unavailable';

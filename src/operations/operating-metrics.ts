@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { resolveWithin } from '../shared/resolve-within.ts';
-import { MODEL_CHECKS, type ModelCheck } from './model-check.ts';
+import { MODEL_CHECKS, MODEL_LOADING, type ModelCheck } from './model-check.ts';
 import { CHECK_TIMEOUT_MS } from './readiness.ts';
 
 export interface OperatingState {
@@ -39,7 +39,8 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      const current = await readOrUndefined(() => state.modelCheck());
+      // A model still loading reads as /readyz gives it.
+      const current = await readOrUndefined(() => state.modelCheck(), MODEL_LOADING);
       if (current === undefined) return;
       for (const each of MODEL_CHECKS) this.set({ state: each }, each === current ? 1 : 0);
     },
@@ -61,11 +62,12 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
 
 /**
  * The reading, or undefined when it fails or does not answer in time (a database frozen or cut off by
- * the network answers only when TCP gives up, minutes later, past any scrape's timeout).
+ * the network answers only when TCP gives up, minutes later, past any scrape's timeout): `late`, when
+ * given, for a reading that takes longer.
  */
-async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+async function readOrUndefined<T>(read: () => Promise<T>, late?: T): Promise<T | undefined> {
   try {
-    return await resolveWithin(read(), CHECK_TIMEOUT_MS, undefined);
+    return await resolveWithin(read(), CHECK_TIMEOUT_MS, late);
   } catch {
     return undefined;
   }

@@ -38,7 +38,7 @@ describe('a database that does not answer', () => {
     });
   }, 10_000);
 
-  it('leaves /metrics answering, the gauges it cannot read keeping their last value', async () => {
+  it('leaves /metrics answering, the switch and the disk keeping their last reading', async () => {
     const registry = new Registry();
     let frozen = false;
     registerOperatingGauges(registry, {
@@ -49,7 +49,8 @@ describe('a database that does not answer', () => {
     frozen = true;
     const text = await within(registry.metrics(), PATIENCE_MS);
     expect(text).toMatch(/^aiguillage_ai_enabled 1$/m);
-    expect(text).toMatch(/^aiguillage_model_state\{state="ok"\} 1$/m);
+    // The model's check waits on the same database: unavailable, as /readyz gives a model still loading.
+    expect(text).toMatch(/^aiguillage_model_state\{state="unavailable"\} 1$/m);
   }, 10_000);
 
   it('gives the kill switch and the free disk as unknown, not as thrown or full, until they are first read', async () => {
@@ -94,5 +95,23 @@ describe('a model load slower than a probe waits', () => {
     const report = probe.check();
     await vi.advanceTimersByTimeAsync(3000);
     expect(await report).toEqual({ ready: true, checks: { database: 'ok', model: 'unavailable' } });
+  });
+});
+
+describe('a model load slower than a scrape waits', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('shows the model unavailable in its gauge, as /readyz does', async () => {
+    vi.useFakeTimers();
+    const registry = new Registry();
+    registerOperatingGauges(registry, {
+      aiEnabled: async () => true,
+      modelCheck: () => new Promise<'ok'>((resolve) => setTimeout(() => resolve('ok'), 3000)),
+    });
+    const scrape = registry.metrics();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(await scrape).toMatch(/^aiguillage_model_state\{state="unavailable"\} 1$/m);
   });
 });
