@@ -40,8 +40,8 @@ function listMessageCaveats(set: RecommendationSet): SetCaveat[] {
       code: 'message_sensitive_terms',
       message:
         `the message to the person seems to mention sensitive information (${listSensitiveTermCategories(set.message).join(', ')}), ` +
-        'confirmed as written by its first reviewer: approving the set publishes it to the person as it is; ' +
-        'return the set to have it rephrased',
+        'confirmed as written by its first reviewer: the second review’s approval publishes it to the person as it ' +
+        'is, and a return sends it back to be rephrased',
       terms: warning.terms,
     },
   ];

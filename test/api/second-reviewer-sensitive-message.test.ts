@@ -40,6 +40,11 @@ describe('a second reviewer publishing a message its first reviewer confirmed de
     expect(read.set.caveats).toEqual([
       { code: 'message_sensitive_terms', message: expect.stringContaining('(health)'), terms: ['diabete'] },
     ]);
+    // Its first reviewer reads the same words, which ask of them nothing they cannot do (only a
+    // discard is theirs now): what the second review's approval and return do.
+    const { set: asHandedOn } = await readSet(t, counselor, set.id);
+    expect(asHandedOn.caveats).toEqual(read.set.caveats);
+    expect(read.set.caveats[0]?.message).toMatch(/the second review’s approval publishes it/);
 
     const approved = await act(t, otherCounselor, set.id, 'second-review', read.etag, {
       decision: 'approve',
