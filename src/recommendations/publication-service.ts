@@ -116,8 +116,9 @@ export class PublicationService {
   /**
    * A second counselor approves (publishes) or returns a sampled set; never its first reviewer. An
    * approval needs their own read of the set as handed on (`hasReadForSecondReview`), and warns, as a
-   * publication does, about an approved course whose session closed and a message the screening flags. Not approved while the catalog
-   * no longer offers one of its approved courses: only a return then.
+   * publication does, about an approved course whose session closed and a message the screening
+   * flags. Not approved while the catalog no longer offers one of its approved courses: only a return
+   * then.
    */
   async secondReview(
     counselor: Principal,
