@@ -68,6 +68,28 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     return res;
   }
 
+  /** Its counselor approves, after a return, the item they had rejected before the hand-over. */
+  async function approveRejectedAfterReturn(setId: string, returned: Awaited<ReturnType<typeof returnSet>>) {
+    const rejected = returned.body.items.find((item: { decision: string }) => item.decision === 'rejected');
+    const decided = await t.http
+      .post(`/v1/recommendations/${setId}/items/${rejected.itemId}/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', String(returned.headers.etag))
+      .send({ decision: 'approve' });
+    expect(decided.status).toBe(200);
+  }
+
+  /** The oversight figures' rows, as an auditor reads them. */
+  async function oversightRows(query: string) {
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const res = await t.http
+      .get(`/v1/audit/stats/oversight?${query}`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', 'oversight of returned sets');
+    expect(res.status).toBe(200);
+    return res.body.rows;
+  }
+
   async function eventsOf(setId: string): Promise<RecordedDecisionEvent[]> {
     return (await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 })).filter(
       (event) => event.payload.setId === setId,
@@ -411,28 +433,13 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     clock.advance(160 * HOUR);
     const returned = await returnSet(set.id, etag, RETURN_COMMENT);
     clock.advance(100 * HOUR);
-    const rejected = returned.body.items.find((item: { decision: string }) => item.decision === 'rejected');
-    const decided = await t.http
-      .post(`/v1/recommendations/${set.id}/items/${rejected.itemId}/decision`)
-      .auth(counselor, { type: 'bearer' })
-      .set('If-Match', String(returned.headers.etag))
-      .send({ decision: 'approve' });
-    expect(decided.status).toBe(200);
+    await approveRejectedAfterReturn(set.id, returned);
 
-    const auditor = await t.tokenFor('auditor', 'dpo-1');
-    const rowsOf = async (query: string) => {
-      const res = await t.http
-        .get(`/v1/audit/stats/oversight?${query}`)
-        .auth(auditor, { type: 'bearer' })
-        .set('X-Audit-Purpose', 'oversight of returned sets');
-      expect(res.status).toBe(200);
-      return res.body.rows;
-    };
     // The set alone was generated since `from`; a period ending just after it must see all its reviews.
-    const everything = await rowsOf(`from=${from}`);
+    const everything = await oversightRows(`from=${from}`);
     expect(everything).toHaveLength(1);
     const periodEnd = new Date(Date.parse(from) + 1).toISOString();
-    expect(await rowsOf(`from=${from}&to=${periodEnd}`)).toEqual(everything);
+    expect(await oversightRows(`from=${from}&to=${periodEnd}`)).toEqual(everything);
   });
 
   it('times the first decision after a return from the return, not from the counselor’s acts before the hand-over', async () => {
@@ -443,22 +450,13 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     clock.advance(20 * HOUR);
     const returned = await returnSet(set.id, etag, RETURN_COMMENT);
     clock.advance(5_000);
-    const rejected = returned.body.items.find((item: { decision: string }) => item.decision === 'rejected');
-    const decided = await t.http
-      .post(`/v1/recommendations/${set.id}/items/${rejected.itemId}/decision`)
-      .auth(counselor, { type: 'bearer' })
-      .set('If-Match', String(returned.headers.etag))
-      .send({ decision: 'approve' });
-    expect(decided.status).toBe(200);
+    await approveRejectedAfterReturn(set.id, returned);
 
     const decisions = (await eventsOf(set.id)).filter((event) => event.type === 'item.decided');
     expect(decisions.at(-1)?.payload).toMatchObject({ secondsSincePreviousAct: 5 });
-    const auditor = await t.tokenFor('auditor', 'dpo-1');
-    const res = await t.http
-      .get(`/v1/audit/stats/oversight?from=${from}&fastDecisionSeconds=10`)
-      .auth(auditor, { type: 'bearer' })
-      .set('X-Audit-Purpose', 'oversight of returned sets');
-    expect(res.body.rows).toMatchObject([{ timedDecisions: 3, fastDecisionShare: 1 }]);
+    expect(await oversightRows(`from=${from}&fastDecisionSeconds=10`)).toMatchObject([
+      { timedDecisions: 3, fastDecisionShare: 1 },
+    ]);
   });
 
   it('deletes the return with its set when the person is erased', async () => {
