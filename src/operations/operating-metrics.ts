@@ -17,10 +17,11 @@ export interface OperatingState {
 
 /**
  * Gauges read at each scrape, so that a dashboard shows when the kill switch is thrown or no
- * model serves (counselors then work with the manual path), and the SQLite disk filling up. A reading that fails or does not
- * answer within `CHECK_TIMEOUT_MS` (the database down, which `/readyz` reports) keeps the last value rather than failing
- * the scrape; before the first reading the value is NaN (unknown), which no alert's comparison takes for the kill switch
- * thrown or a full disk.
+ * model serves (counselors then work with the manual path), and the SQLite disk filling up. A
+ * reading that fails or does not answer within `CHECK_TIMEOUT_MS` (the database down, which
+ * `/readyz` reports) keeps the last value rather than failing the scrape, but for the model's, which
+ * reads `unavailable` when late, as `/readyz` gives it; before the first reading the switch and the
+ * disk are NaN (unknown), which no alert's comparison takes for the switch thrown or a full disk.
  */
 export function registerOperatingGauges(registry: Registry, state: OperatingState): void {
   const aiEnabled = new Gauge({
