@@ -73,6 +73,7 @@ export function rememberVerifiedTokens(
   const { ttlMs, now } = options;
   const verified = new Map<string, VerifiedToken>();
   return async (token) => {
+    forgetExpired(verified, now());
     const remembered = verified.get(token);
     if (remembered !== undefined) {
       verified.delete(token);
@@ -90,6 +91,20 @@ export function rememberVerifiedTokens(
     }
     return copyPrincipal(principal);
   };
+}
+
+/**
+ * Drops the tokens no longer taken as verified, from the least recently used: each was verified at
+ * its last use at the latest, so it is valid `ttlMs` after that use at most, and every token used
+ * before it is past its time too once it is. A token, and the person it names, is thus kept `ttlMs`
+ * after its last use at most (dropped at the next check after that), not until enough
+ * other tokens have pushed it out: an erased person's id does not stay in a quiet process.
+ */
+function forgetExpired(verified: Map<string, VerifiedToken>, now: number): void {
+  for (const [token, { validUntil }] of verified) {
+    if (now < validUntil) return;
+    verified.delete(token);
+  }
 }
 
 function copyPrincipal(principal: Principal): Principal {

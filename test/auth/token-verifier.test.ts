@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as jose from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalKeys, loadOrCreateLocalKeys } from '../../src/auth/local-keys.ts';
@@ -34,6 +36,17 @@ function countingVerifier(clock: { now: number }, lifetimeMs = 3_600_000) {
     };
   };
   return { calls, verify };
+}
+
+/** A full garbage collection, finalizers run: what nothing holds any more is gone. */
+async function collectGarbage(): Promise<void> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let round = 0; round < 3; round += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('remembering verified tokens', () => {
@@ -99,6 +112,30 @@ describe('remembering verified tokens', () => {
     expect(calls).toEqual([]);
     await verifier('t1');
     expect(calls).toEqual(['t1']);
+  });
+
+  it('forgets a token and its person a minute after its last use, however few other tokens come', async () => {
+    // An erased person's id must not stay in a quiet process's memory (record 0006): a remembered
+    // token used to stay until a thousand other tokens had pushed it out.
+    const clock = { now: START };
+    const held = new Set<string>();
+    const forgotten = new FinalizationRegistry<string>((token) => held.delete(token));
+    const verifier = rememberVerifiedTokens(
+      async (token) => {
+        const principal: Principal = { subject: `sub-of-${token}`, roles: ['job_seeker'] };
+        held.add(token);
+        forgotten.register(principal, token);
+        return { principal, expiresAt: clock.now + 3_600_000 };
+      },
+      { ttlMs: TTL_MS, now: () => clock.now },
+    );
+
+    await verifier('js-erased');
+    clock.now += TTL_MS;
+    await verifier('another');
+    await collectGarbage();
+
+    expect([...held]).toEqual(['another']);
   });
 
   it('hands out a copy: changing a principal changes nothing remembered', async () => {

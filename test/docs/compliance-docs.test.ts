@@ -60,6 +60,22 @@ describe('the compliance documents', () => {
     );
   });
 
+  it.each(['README.md', 'docs/instructions-for-use.md'])(
+    '%s names every kind of row the personal-data period purges, and what keeps a profile',
+    (document) => {
+      // The rows a deployer copies into the record of processing: each kind of data `retention.purged`
+      // counts under RETENTION_PERSONAL_DAYS, the counselors' replies to contests among them.
+      const row = readDocument(document)
+        .split('\n')
+        .find((line) => line.startsWith('| `RETENTION_PERSONAL_DAYS`'));
+      expect(row).toBeDefined();
+      for (const kind of ['set', 'feedback', 'outcome', 'contest', 'profile']) {
+        expect(row, kind).toContain(kind);
+      }
+      expect(row).toMatch(/no reply to a contest/);
+    },
+  );
+
   it('links every compliance document from the README', () => {
     const readme = readDocument('README.md');
     for (const document of DOCUMENTS) {
