@@ -5,7 +5,13 @@ import type { RecommendationSet } from '../recommendations/recommendation.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
 
 /** The rights the statement tells the person about. */
-export type DataSubjectRight = 'access' | 'rectification' | 'objection' | 'erasure' | 'complaint';
+export type DataSubjectRight =
+  | 'access'
+  | 'rectification'
+  | 'restriction'
+  | 'objection'
+  | 'erasure'
+  | 'complaint';
 
 /** A model involved in the processing: the active one, and those that made a set about the person. */
 export interface ModelInvolved {
@@ -143,6 +149,16 @@ export function describeProcessing(
           'Votre profil vient du dossier de votre agence : pour le corriger, adressez-vous à votre conseiller ; la ' +
           'correction arrive ici avec la mise à jour suivante du dossier. Vous pouvez aussi discuter ou contester une ' +
           'proposition auprès de lui.',
+      },
+      {
+        right: 'restriction',
+        how:
+          'Pendant que l’exactitude de votre profil est vérifiée, ou dans les autres cas prévus par le RGPD (art. 18), ' +
+          'vous pouvez demander au délégué à la protection des données ' +
+          `(${describePrivacyContact(privacyContact)}) que vos données soient seulement conservées. Dans l’outil, ` +
+          'l’opposition (ci-dessous) arrête toute utilisation de l’IA pour votre dossier dès qu’elle est enregistrée ; ' +
+          'le délégué vous dit ce que votre agence suspend pour le reste de votre accompagnement, et vous prévient ' +
+          'avant que la limitation soit levée.',
       },
       {
         right: 'objection',

@@ -12,4 +12,14 @@ describe('the statement of the processing given with an access record', () => {
     );
     expect(dataCategories.join(' ')).toContain('leurs réponses à vos contestations');
   });
+
+  it('names the right to restriction of processing, where to ask it and what the tool does meanwhile', () => {
+    const { rights } = describeProcessing(PERIODS, [], 'dpo@agence.example');
+    const restriction = rights.find((right) => right.right === 'restriction');
+
+    expect(restriction?.how).toMatch(/art\. 18/);
+    expect(restriction?.how).toContain('dpo@agence.example');
+    expect(restriction?.how).toMatch(/opposition/);
+    expect(restriction?.how).toMatch(/avant que la limitation soit levée/);
+  });
 });

@@ -383,6 +383,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(processing.rights.map((right) => right.right)).toEqual([
       'access',
       'rectification',
+      'restriction',
       'objection',
       'erasure',
       'complaint',

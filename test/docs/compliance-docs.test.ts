@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type DataSubjectRight, describeProcessing } from '../../src/access-record/processing-statement.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -75,6 +76,23 @@ describe('the compliance documents', () => {
       expect(row).toMatch(/no reply to a contest/);
     },
   );
+
+  it('names in the notice every right the access record tells the person of', () => {
+    // The notice's section 7 gives each right a bullet of its own, headed in bold.
+    const headings: Record<DataSubjectRight, string> = {
+      access: '**Voir vos données.**',
+      rectification: '**Corriger vos données.**',
+      restriction: "**Limiter l'utilisation de vos données.**",
+      objection: "**Vous opposer à l'utilisation de l'IA.**",
+      erasure: '**Effacer vos données.**',
+      complaint: '**Réclamation.**',
+    };
+    const rights = readDocument('docs/information-notice-fr.md')
+      .split('## 7. Vos droits')[1]
+      ?.split('\n## ')[0];
+    const told = describeProcessing({ personalDays: 1, logDays: 1, idempotencyHours: 1 }, []).rights;
+    for (const { right } of told) expect(rights, right).toContain(`- ${headings[right]}`);
+  });
 
   it('links every compliance document from the README', () => {
     const readme = readDocument('README.md');

@@ -3004,7 +3004,7 @@ export interface components {
             };
             rights: {
                 /** @enum {string} */
-                right: "access" | "rectification" | "objection" | "erasure" | "complaint";
+                right: "access" | "rectification" | "restriction" | "objection" | "erasure" | "complaint";
                 how: string;
             }[];
         };
