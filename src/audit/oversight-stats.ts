@@ -77,7 +77,10 @@ export interface OversightRow {
   additions: number;
   /** Additions among everything reviewed: additions / (decisions + additions). */
   additionRate: number | null;
-  /** Decisions whose time is known (catalog rejections left out). */
+  /**
+   * Decisions whose time is known (catalog rejections left out), each act timed: an item decided
+   * again counts each time, so this may exceed `decisions`, which counts each item's last decision.
+   */
   timedDecisions: number;
   /**
    * Median time spent on a decision: seconds since the counselor's previous decision or addition

@@ -16,7 +16,7 @@ import {
   settlePublicationTime,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { warnAboutClosedSessions } from './session-warnings.ts';
+import { type ClosedSession, warnAboutClosedSessions } from './session-warnings.ts';
 import { findSecondReviewRead, hasReadForSecondReview, listWithdrawnApprovals } from './set-actions.ts';
 
 export interface PublicationServiceDeps extends ReviewActionDeps {
@@ -60,7 +60,7 @@ export class PublicationService {
         set.message = message;
         settleDisplayOrder(set);
         const acknowledged = describeAcknowledgedTerms(message, warnings);
-        const sessionWarnings = await warnAboutClosedSessions(
+        const { warnings: sessionWarnings, closedSessions } = await warnAboutClosedSessions(
           this.deps.courses,
           set.items.filter((item) => item.decision === 'approved'),
           withdrawnCourseIds,
@@ -91,6 +91,8 @@ export class PublicationService {
                   setId,
                   expiresAt,
                   ...(secondReviewOwedBy === null ? {} : { secondReviewOwedBy }),
+                  // The approved courses handed on though the counselor was told their session is closed.
+                  closedSessions,
                   ...acknowledged.payload,
                 },
                 personal: acknowledged.personal,
@@ -104,7 +106,7 @@ export class PublicationService {
           events: [
             {
               type: 'recommendation.published',
-              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
+              payload: { ...publishedPayload(set, replacesSetId, closedSessions), ...acknowledged.payload },
               personal: acknowledged.personal,
             },
           ],
@@ -172,7 +174,7 @@ export class PublicationService {
             ],
           };
         }
-        const sessionWarnings = await warnAboutClosedSessions(
+        const { warnings: sessionWarnings, closedSessions } = await warnAboutClosedSessions(
           this.deps.courses,
           set.items.filter((item) => item.decision === 'approved'),
           withdrawnCourseIds,
@@ -197,7 +199,7 @@ export class PublicationService {
             },
             {
               type: 'recommendation.published',
-              payload: { ...publishedPayload(set, replacesSetId), ...acknowledged.payload },
+              payload: { ...publishedPayload(set, replacesSetId, closedSessions), ...acknowledged.payload },
             },
           ],
         };
@@ -291,7 +293,11 @@ async function replaceShownSet(
   return shown.id;
 }
 
-function publishedPayload(set: RecommendationSet, replacesSetId: string | null): Record<string, unknown> {
+function publishedPayload(
+  set: RecommendationSet,
+  replacesSetId: string | null,
+  closedSessions: readonly ClosedSession[],
+): Record<string, unknown> {
   const approved = set.items
     .filter((item) => item.decision === 'approved')
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
@@ -304,5 +310,7 @@ function publishedPayload(set: RecommendationSet, replacesSetId: string | null):
     secondReview: set.secondReview.required,
     // The set the person saw until now, which this one replaces; null when they saw none.
     replacesSetId,
+    // The approved courses published though the publisher was told their session is closed.
+    closedSessions,
   };
 }

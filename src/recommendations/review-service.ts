@@ -151,12 +151,12 @@ export class ReviewService {
         item.decidedAt = now.toISOString();
         item.decisionSeconds = secondsSinceOpened(set, now);
         if (item.decision === 'rejected') item.displayOrder = null;
-        const sessionWarnings =
+        const sessions =
           item.decision === 'approved'
             ? await warnAboutClosedSessions(this.deps.courses, [item], withdrawnCourseIds, now, trx)
-            : [];
+            : { warnings: [], closedSessions: [] };
         return {
-          warnings: [...screenText('comment', comment), ...sessionWarnings],
+          warnings: [...screenText('comment', comment), ...sessions.warnings],
           events: [
             {
               type: 'item.decided',
@@ -173,6 +173,8 @@ export class ReviewService {
                 // while a clock is behind (record 0004) and cannot tell it.
                 secondsSincePreviousAct: actSeconds,
                 hasComment: comment !== null,
+                // Approved though the counselor was told its session is closed: why, or null.
+                closedSession: sessions.closedSessions[0]?.reason ?? null,
               },
               ...(comment === null ? {} : { personal: { comment } }),
             },

@@ -19,9 +19,20 @@ export interface SessionWarning {
 }
 
 /**
+ * A closed session as the decision log keeps it beside the act done despite its warning: the item and
+ * why its session is closed. The course's sessions against the day owe nothing to the person, so the
+ * codes stay in clear, for the auditors to find the courses approved or published knowingly closed.
+ */
+export interface ClosedSession {
+  itemId: string;
+  reason: Exclude<Unavailability, { reason: 'withdrawn' }>['reason'];
+}
+
+/**
  * The warnings for `items` (the ones being approved or published) whose session is no longer one the
- * person can join, read in the action's transaction on the day in France. Courses the catalog
- * withdrew are not warned about here: the review refuses to approve or publish them.
+ * person can join, read in the action's transaction on the day in France, and the same closed
+ * sessions as the log keeps them. Courses the catalog withdrew are not warned about here: the review
+ * refuses to approve or publish them.
  */
 export async function warnAboutClosedSessions(
   courses: Pick<CourseStore, 'findOfferedSessions'>,
@@ -29,21 +40,26 @@ export async function warnAboutClosedSessions(
   withdrawnCourseIds: ReadonlySet<string>,
   now: Date,
   trx: Knex.Transaction,
-): Promise<SessionWarning[]> {
+): Promise<{ warnings: SessionWarning[]; closedSessions: ClosedSession[] }> {
   const offered = items.filter((item) => !withdrawnCourseIds.has(item.course.id));
   const offers = await findCourseOffers(courses, offered, now, trx);
-  return offered.flatMap((item) => {
+  const closed = offered.flatMap((item) => {
     const unavailability = offers.get(item.id)?.unavailability ?? null;
     if (unavailability === null || unavailability.reason === 'withdrawn') return [];
-    return [
-      {
-        code: 'session_unavailable' as const,
-        field: 'courseId' as const,
-        itemId: item.id,
-        message: `course ${item.course.id} "${item.course.title}" (item ${item.id}): ${describeClosedSession(unavailability)}: the person will read the course as no longer available`,
-      },
-    ];
+    return [{ item, unavailability }];
   });
+  return {
+    warnings: closed.map(({ item, unavailability }) => ({
+      code: 'session_unavailable' as const,
+      field: 'courseId' as const,
+      itemId: item.id,
+      message: `course ${item.course.id} "${item.course.title}" (item ${item.id}): ${describeClosedSession(unavailability)}: the person will read the course as no longer available`,
+    })),
+    closedSessions: closed.map(({ item, unavailability }) => ({
+      itemId: item.id,
+      reason: unavailability.reason,
+    })),
+  };
 }
 
 /** Which of the two closed the session, in the counselor's words. */

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
+import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -76,6 +77,17 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-01-11' });
     expect(item.course.nextSessionStart).toBe('2027-01-11');
     return { courseId: item.course.id as string, see };
+  }
+
+  /** The payloads of the person's events of one type, oldest first. */
+  async function loggedPayloads(seekerId: string, type: DecisionEventType) {
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = await decisionLog.listEvents({
+      types: [type],
+      subject: pseudonymiser.pseudonymise(seekerId),
+      limit: 1000,
+    });
+    return events.map((event) => event.payload);
   }
 
   it('is not shown to the person as available on the old start date', async () => {
@@ -208,6 +220,62 @@ describe('a published course whose session the catalog cancelled or moved', () =
           message: expect.stringContaining(approved.course.id),
         },
       ]);
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('logs the closed session a counselor approved and published a course despite, for the auditors (closedSession, closedSessions)', async () => {
+    await syncSeeker(t, 'js-closed-logged');
+    const { set, etag } = await createSet(t, counselor, 'js-closed-logged', { limit: 3 });
+    const [cancelled, started, ahead] = set.items;
+    if (cancelled === undefined || started === undefined || ahead === undefined)
+      throw new Error('three items');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(clock.now());
+    await planSession(cancelled.course.id, null);
+    await planSession(started.course.id, today);
+
+    let current = etag;
+    for (const item of [cancelled, started, ahead]) {
+      const res = await decide(t, counselor, set.id, item.itemId, current, { decision: 'approve' });
+      expect(res.status).toBe(200);
+      current = String(res.headers.etag);
+    }
+    const published = await act(t, counselor, set.id, 'publish', current, {});
+    expect(published.status).toBe(200);
+
+    const decisions = await loggedPayloads('js-closed-logged', 'item.decided');
+    expect(decisions.map((payload) => [payload.itemId, payload.closedSession])).toEqual([
+      [cancelled.itemId, 'session_cancelled'],
+      [started.itemId, 'session_started'],
+      [ahead.itemId, null],
+    ]);
+    const [publication] = await loggedPayloads('js-closed-logged', 'recommendation.published');
+    expect(publication?.closedSessions).toEqual([
+      { itemId: cancelled.itemId, reason: 'session_cancelled' },
+      { itemId: started.itemId, reason: 'session_started' },
+    ]);
+  });
+
+  it('logs the closed sessions a set was handed to its second review and approved despite (closedSessions)', async () => {
+    await syncSeeker(t, 'js-closed-second-review');
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      const { set } = await createSet(t, counselor, 'js-closed-second-review');
+      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+      const approved = decided.items.find((item) => item.decision === 'approved');
+      if (approved === undefined) throw new Error('one item is approved');
+      const handed = await act(t, counselor, set.id, 'publish', etag, {});
+      expect(handed.body.status).toBe('awaiting_second_review');
+      await planSession(approved.course.id, null);
+
+      const published = await approveAfterReading(t, otherCounselor, set.id);
+      expect(published.status).toBe(200);
+
+      const [request] = await loggedPayloads('js-closed-second-review', 'second_review.requested');
+      expect(request?.closedSessions).toEqual([]);
+      const [publication] = await loggedPayloads('js-closed-second-review', 'recommendation.published');
+      expect(publication?.closedSessions).toEqual([{ itemId: approved.itemId, reason: 'session_cancelled' }]);
     } finally {
       await putSettings(t, {});
     }

@@ -412,7 +412,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     const events = await eventsOf(set.id);
     const requested = events.find((event) => event.type === 'second_review.requested');
     const completed = events.find((event) => event.type === 'second_review.completed');
-    expect(requested?.payload).toEqual({ setId: set.id, expiresAt: handedExpiry });
+    expect(requested?.payload).toEqual({ setId: set.id, expiresAt: handedExpiry, closedSessions: [] });
     expect(completed?.payload).toEqual({
       setId: set.id,
       decision: 'return',

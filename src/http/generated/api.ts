@@ -3345,7 +3345,7 @@ export interface components {
             additions: number;
             /** @description additions / (decisions + additions). */
             additionRate: number | null;
-            /** @description Decisions whose time is known (catalog rejections left out). A decision's time is unknown when the server's clock read earlier than at the previous act on the set (set back in between): it counts in `decisions` and the rates, not in the median nor the fast-decision share. */
+            /** @description Decisions whose time is known (catalog rejections left out), each act timed: an item decided again counts each time here, in the median and in the fast-decision share, and once in `decisions`, so this may exceed `decisions`. A decision's time is unknown when the server's clock read earlier than at the previous act on the set (set back in between): it counts in `decisions` and the rates, not in the median nor the fast-decision share. */
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items; and never from before a second reviewer's return, since which the counselor could decide again. */
             medianDecisionSeconds: number | null;
