@@ -334,16 +334,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ]),
     };
 
-    registerOperatingGauges(metrics.registry, {
-      aiEnabled: async () => (await settingsStore.get()).aiEnabled,
-      modelCheck: async () => checkModel(await models.currentState()),
-      ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
-    });
-
     const retention = createRetentionService(db, decisionLog, config.retention, { now, scrubber, logger });
     const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
       ? startDailyRetentionJob(retention, logger)
       : undefined;
+
+    registerOperatingGauges(metrics.registry, {
+      aiEnabled: async () => (await settingsStore.get()).aiEnabled,
+      modelCheck: async () => checkModel(await models.currentState()),
+      ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
+      retentionFailedRunsInARow: () => retentionJob?.failedRunsInARow() ?? 0,
+    });
 
     return {
       config,

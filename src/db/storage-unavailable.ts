@@ -41,10 +41,21 @@ export function findStorageUnavailable(error: unknown): StorageUnavailable | und
   for (let current = error, depth = 0; depth < 3; depth += 1) {
     if (typeof current !== 'object' || current === null) return undefined;
     const reason = classify(current as { code?: unknown; name?: unknown });
-    if (reason !== undefined) return { reason, retryAfterSeconds: RETRY_AFTER_SECONDS[reason] };
+    if (reason !== undefined) {
+      const found: StorageUnavailable = { reason, retryAfterSeconds: RETRY_AFTER_SECONDS[reason] };
+      return reason === 'unreachable' && failedOnCommit(current) ? { ...found, outcomeUnknown: true } : found;
+    }
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * Whether the statement that failed was the transaction's COMMIT (knex puts it before the driver's
+ * message): a connection cut then leaves unknown whether the server committed before it went.
+ */
+function failedOnCommit(error: { message?: unknown }): boolean {
+  return typeof error.message === 'string' && /^COMMIT\b/i.test(error.message);
 }
 
 function classify(error: {

@@ -10,6 +10,7 @@ import {
   PROBLEM_TYPE_BASE,
   PreconditionFailedError,
   PreconditionRequiredError,
+  problemType,
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
@@ -96,6 +97,15 @@ const STORAGE_DETAIL: Record<StorageUnavailable['reason'], string> = {
   unreachable: 'the database cannot be reached; what this request had begun was undone: retry later',
 };
 
+/**
+ * The connection cut while the commit was on its way: the server may have committed or not, and
+ * saying the request was undone could make a caller do it twice by other means.
+ */
+const COMMIT_CUT_DETAIL =
+  'the connection to the database was cut while the change was being committed: it may have been kept or not. ' +
+  'Read the resource again to see; a creation sent again with the same Idempotency-Key answers as first made if it ' +
+  'was kept, and a change sent again with the same If-Match is refused (412) if it was';
+
 /** HTTP errors raised by express-openapi-validator and body-parser: they carry a status. */
 interface HttpLikeError {
   status?: number;
@@ -126,9 +136,21 @@ function storageOutage(
   const unavailable = findStorageUnavailable(error);
   if (unavailable === undefined) return undefined;
   req.log.error(
-    { err: error, operation: operationIdOf(req), storage: unavailable.reason },
+    {
+      err: error,
+      operation: operationIdOf(req),
+      storage: unavailable.reason,
+      ...(unavailable.outcomeUnknown === true ? { outcome: 'unknown' } : {}),
+    },
     'database unavailable',
   );
+  if (unavailable.outcomeUnknown === true) {
+    return new ServiceUnavailableError(
+      COMMIT_CUT_DETAIL,
+      { ...problemType('outcome-unknown'), retryAfterSeconds: unavailable.retryAfterSeconds },
+      unavailable.retryAfterSeconds,
+    );
+  }
   return new ServiceUnavailableError(
     STORAGE_DETAIL[unavailable.reason],
     { retryAfterSeconds: unavailable.retryAfterSeconds },

@@ -13,6 +13,8 @@ export interface OperatingState {
    * database server's (watched there).
    */
   dataDirFreeBytes?: () => Promise<number>;
+  /** Failed runs in a row of this process's daily retention job (0 when it is off: `RETENTION_DAILY_JOB`). */
+  retentionFailedRunsInARow?: () => number;
 }
 
 /**
@@ -44,6 +46,16 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
       const current = await readOrUndefined(() => state.modelCheck(), MODEL_LOADING);
       if (current === undefined) return;
       for (const each of MODEL_CHECKS) this.set({ state: each }, each === current ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'aiguillage_retention_failed_runs_in_a_row',
+    help:
+      "Runs of this process's daily retention job that failed in a row, each tried again after 5 minutes, " +
+      'then twice as long, an hour at most; 0 once one went through (or the job is off)',
+    registers: [registry],
+    collect() {
+      this.set(state.retentionFailedRunsInARow?.() ?? 0);
     },
   });
   const { dataDirFreeBytes } = state;

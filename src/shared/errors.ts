@@ -60,4 +60,9 @@ export class ServiceUnavailableError extends DomainError {
 export interface StorageUnavailable {
   reason: 'busy' | 'full' | 'unreachable';
   retryAfterSeconds: number;
+  /**
+   * The connection was cut while the transaction's COMMIT was on its way: the server may have
+   * committed it, or not. Absent when what the request had begun is known to be undone.
+   */
+  outcomeUnknown?: true;
 }

@@ -23,6 +23,29 @@ describe('a database unavailable for now', () => {
   });
 
   it.each([
+    [new Error('COMMIT; - Connection terminated unexpectedly')],
+    [Object.assign(new Error('COMMIT; - read ECONNRESET'), { code: 'ECONNRESET' })],
+    [
+      new Error('transaction', {
+        cause: Object.assign(new Error('COMMIT; - terminating connection'), { code: '08006' }),
+      }),
+    ],
+  ])('tells a connection cut while the commit was on its way, whose outcome is unknown: %o', (error) => {
+    expect(findStorageUnavailable(error)).toEqual({
+      reason: 'unreachable',
+      retryAfterSeconds: 10,
+      outcomeUnknown: true,
+    });
+  });
+
+  it('takes a full disk at the commit as undone: the server refused it', () => {
+    const error = Object.assign(new Error('COMMIT; - could not extend file: No space left on device'), {
+      code: '53100',
+    });
+    expect(findStorageUnavailable(error)).toEqual({ reason: 'full', retryAfterSeconds: 60 });
+  });
+
+  it.each([
     [new Error('a bug')],
     [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }],
     [{ code: '23505' }],

@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), `aiguillage_retention_failed_runs_in_a_row` (runs of the daily retention job that failed in a row, 0 once one went through), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1510,6 +1510,7 @@ export interface components {
              *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
+             *     `outcome-unknown` (503, the connection to the database cut during the commit: read again to know whether the change was kept),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
              *     `signing-key-retired` (503, the same for the log's signing key).
              */
@@ -3583,7 +3584,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds; or (`signing-key-retired`, no `Retry-After`) the request would sign a checkpoint of the log and a rotation retired this process's signing key: nothing changed, and only a restart of the service with the new key helps. */
+        /** @description The database cannot take the request now (busy with other work, out of space, unreachable); what the request had begun was undone. Retry after the seconds given. Or (`outcome-unknown`, with `Retry-After`) the connection to the database was cut while the change was being committed: it may have been kept or not. Read the resource again to see; a creation sent again with the same `Idempotency-Key` answers as first made if it was kept, a change sent again with the same `If-Match` is refused (412) if it was. Or (`master-key-replaced`, no `Retry-After`) the request needs a person's data key and a master-key rotation replaced the key this process holds; or (`signing-key-retired`, no `Retry-After`) the request would sign a checkpoint of the log and a rotation retired this process's signing key: nothing changed, and only a restart of the service with the new key helps. */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
