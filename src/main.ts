@@ -33,12 +33,20 @@ async function shutDown(signal: string): Promise<void> {
   // the failure invisible and drop the requests already on their way here.
   await sleep(config.shutdownDrainSeconds * 1000);
   logger.info('drained: no new connections');
+  let requestsDone = false;
   const force = setTimeout(() => {
-    logger.error('in-flight requests did not finish in time; exiting');
+    // After the requests, closing waits for a retention run in progress: its transaction is rolled
+    // back, and the next check runs the purge again.
+    logger.error(
+      requestsDone
+        ? 'the database or a retention run in progress did not close in time; exiting'
+        : 'in-flight requests did not finish in time; exiting',
+    );
     process.exit(1);
   }, SHUTDOWN_GRACE_MS);
   force.unref();
   server.close(async () => {
+    requestsDone = true;
     await container.close();
     logger.info('stopped');
     process.exit(0);
