@@ -361,7 +361,12 @@ export class PortalService {
       );
       if (item !== undefined) return { set, item };
     }
-    throw new NotFoundError(`suggestion ${itemId} was not found`);
+    throw new NotFoundError(
+      'Cette formation ne fait pas partie des propositions qui vous ont été faites, ou elle a été retirée ' +
+        'depuis. Rechargez la liste de vos propositions ; pour toute question, adressez-vous à votre conseiller.',
+      {},
+      'Proposition introuvable',
+    );
   }
 }
 
@@ -380,7 +385,13 @@ function refuseFeedbackBeyondLimit(kind: FeedbackKind): ConflictError {
       : `Vous avez déjà donné ${limit} réponses sur cette formation, le nombre maximal de réponses enregistrées ; ` +
         'votre conseiller les a reçues. Vous pouvez toujours contester cette proposition ' +
         '(réponse « Je conteste cette proposition ») ou en parler à votre conseiller.';
-  return new ConflictError(detail, { ...problemType('feedback-limit-reached'), feedbackLimit: limit });
+  return new ConflictError(
+    detail,
+    { ...problemType('feedback-limit-reached'), feedbackLimit: limit },
+    kind === 'contest'
+      ? 'Nombre maximal de contestations en attente atteint'
+      : 'Nombre maximal de réponses atteint',
+  );
 }
 
 /** The items of a published set the person sees, in the counselor's order. */
