@@ -2421,6 +2421,7 @@ export interface components {
                 value: string;
                 source: string;
             }[];
+            /** @description How to contest the suggestion, and how to object to the tool for one's file; once the person objected, that their objection stands and that they alone may withdraw it (`DELETE /v1/me/objection`). Whom to ask about one's data (`PRIVACY_CONTACT`). */
             howToContest: string;
             /** @description Your counselor's replies to your contests of this course, oldest first: what they concluded on looking at it again. */
             contestReplies: components["schemas"]["ContestReply"][];
