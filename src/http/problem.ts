@@ -187,7 +187,7 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
         if (failure instanceof ServiceUnavailableError && failure.retryAfterSeconds !== undefined) {
           res.setHeader('Retry-After', String(failure.retryAfterSeconds));
         }
-        sendProblem(res, problem(status, slug, title, failure.message, failure.details));
+        sendProblem(res, problem(status, slug, failure.title ?? title, failure.message, failure.details));
         return;
       }
     }

@@ -104,7 +104,12 @@ export function jobSeekerNotFound(id: string): NotFoundError {
 
 /** What a job seeker is told about their own file when the service holds none. */
 export function ownFileNotFound(): NotFoundError {
-  return new NotFoundError('no job-seeker file is known for you');
+  return new NotFoundError(
+    'Aucun dossier de demandeur d’emploi n’est connu pour vous dans ce service : votre agence ne l’a pas ' +
+      'encore transmis, ou il a été effacé. Adressez-vous à votre conseiller ou à votre agence.',
+    {},
+    'Dossier introuvable',
+  );
 }
 
 /**

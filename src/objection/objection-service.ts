@@ -96,8 +96,11 @@ export class ObjectionService {
       if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, this.deps.now()))) {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) throw ownFileNotFound();
         throw new ConflictError(
-          'no objection to AI processing stands for you: there is nothing to withdraw',
+          'Aucune opposition à l’utilisation de l’outil d’aide à la décision n’est enregistrée pour votre ' +
+            'dossier (vous l’avez peut-être déjà retirée) : il n’y a rien à retirer. Vous pouvez vous y ' +
+            'opposer à tout moment depuis votre espace (rubrique « Mes données ») ou auprès de votre conseiller.',
           problemType('no-objection'),
+          'Aucune opposition à retirer',
         );
       }
       await decisionLog.append(trx, {

@@ -103,15 +103,23 @@ export interface MyData {
   outcomes: CourseOutcome[];
 }
 
-/** How to contest a suggestion, and whom to ask about one's data (`privacyContact`, when configured). */
-function describeHowToContest(privacyContact: string | undefined): string {
+/**
+ * How to contest a suggestion, how to object to the tool (or, once the person objected, that their
+ * objection stands and how to withdraw it), and whom to ask about one's data (`privacyContact`, when
+ * configured).
+ */
+function describeHowToContest(privacyContact: string | undefined, objecting: boolean): string {
+  const objection = objecting
+    ? 'Votre opposition à l’utilisation de l’outil d’aide pour votre dossier est enregistrée : il n’est plus ' +
+      'utilisé pour vous, et vous seul pouvez retirer cette opposition, depuis votre espace (rubrique « Mes données »). '
+    : 'Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
+      'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
+      'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. ';
   return (
     'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
     'qui la réexaminera lui-même, ou la contester depuis votre espace (réponse « Je conteste cette proposition »). ' +
-    'Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
-    'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
-    'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. Pour toute question sur ' +
-    `vos données, écrivez au délégué à la protection des données (${describePrivacyContact(privacyContact)}) ; vous ` +
+    objection +
+    `Pour toute question sur vos données, écrivez au délégué à la protection des données (${describePrivacyContact(privacyContact)}) ; vous ` +
     'pouvez aussi saisir la CNIL.'
   );
 }
@@ -203,6 +211,8 @@ export class PortalService {
       currentNextSessionStart: offer.nextSessionStart,
     };
     const contestReplies = await this.deps.contestReplies.listForItem(itemId);
+    const file = await this.deps.jobSeekers.findById(seeker.subject);
+    const howToContest = describeHowToContest(this.deps.privacyContact, file?.aiObjection === true);
     if (item.source === 'counselor') {
       return {
         ...course,
@@ -210,7 +220,7 @@ export class PortalService {
         summary: item.seekerExplanation.summary,
         reasons: [],
         dataUsed: [],
-        howToContest: describeHowToContest(this.deps.privacyContact),
+        howToContest,
         contestReplies,
       };
     }
@@ -221,37 +231,10 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: await this.describeDataUsedFor(seeker, set),
-      howToContest: describeHowToContest(this.deps.privacyContact),
+      dataUsed: describeDataUsedFor(set, file),
+      howToContest,
       contestReplies,
     };
-  }
-
-  /**
-   * The profile kept with the set. A set made before profiles were kept has none: the current
-   * profile is shown instead, and its source says so.
-   */
-  private async describeDataUsedFor(
-    seeker: Principal,
-    set: RecommendationSet,
-  ): Promise<MyExplanation['dataUsed']> {
-    const suggestedOn = formatFrenchDay(set.createdAt);
-    if (set.profileSnapshot !== null) {
-      const kept = set.profileSnapshot;
-      return describeDataUsed(
-        kept,
-        set.createdAt,
-        `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(kept.updatedAt)})`,
-      );
-    }
-    const current = await this.deps.jobSeekers.findById(seeker.subject);
-    if (current === undefined) return [];
-    return describeDataUsed(
-      current,
-      set.createdAt,
-      `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(current.updatedAt)}) : ` +
-        `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
-    );
   }
 
   /**
@@ -361,7 +344,12 @@ export class PortalService {
       );
       if (item !== undefined) return { set, item };
     }
-    throw new NotFoundError(`suggestion ${itemId} was not found`);
+    throw new NotFoundError(
+      'Cette formation ne fait pas partie des propositions qui vous ont été faites, ou elle a été retirée ' +
+        'depuis. Rechargez la liste de vos propositions ; pour toute question, adressez-vous à votre conseiller.',
+      {},
+      'Proposition introuvable',
+    );
   }
 }
 
@@ -380,7 +368,13 @@ function refuseFeedbackBeyondLimit(kind: FeedbackKind): ConflictError {
       : `Vous avez déjà donné ${limit} réponses sur cette formation, le nombre maximal de réponses enregistrées ; ` +
         'votre conseiller les a reçues. Vous pouvez toujours contester cette proposition ' +
         '(réponse « Je conteste cette proposition ») ou en parler à votre conseiller.';
-  return new ConflictError(detail, { ...problemType('feedback-limit-reached'), feedbackLimit: limit });
+  return new ConflictError(
+    detail,
+    { ...problemType('feedback-limit-reached'), feedbackLimit: limit },
+    kind === 'contest'
+      ? 'Nombre maximal de contestations en attente atteint'
+      : 'Nombre maximal de réponses atteint',
+  );
 }
 
 /** The items of a published set the person sees, in the counselor's order. */
@@ -428,6 +422,32 @@ const EDUCATION_LEVELS: Readonly<Record<number, string>> = {
 function describeEducationLevel(level: number): string {
   const diplomas = EDUCATION_LEVELS[level];
   return diplomas === undefined ? `niveau ${level}` : `niveau ${level} (${diplomas})`;
+}
+
+/**
+ * The profile kept with the set. A set made before profiles were kept has none: the person's file as
+ * it is now (`current`) is shown instead, and its source says so.
+ */
+function describeDataUsedFor(
+  set: RecommendationSet,
+  current: (JobSeekerProfile & { updatedAt: string }) | undefined,
+): MyExplanation['dataUsed'] {
+  const suggestedOn = formatFrenchDay(set.createdAt);
+  if (set.profileSnapshot !== null) {
+    const kept = set.profileSnapshot;
+    return describeDataUsed(
+      kept,
+      set.createdAt,
+      `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(kept.updatedAt)})`,
+    );
+  }
+  if (current === undefined) return [];
+  return describeDataUsed(
+    current,
+    set.createdAt,
+    `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(current.updatedAt)}) : ` +
+      `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
+  );
 }
 
 /**

@@ -5,11 +5,18 @@
 export class DomainError extends Error {
   /** Extra members for the problem document (RFC 9457 extensions). */
   readonly details: Record<string, unknown>;
+  /**
+   * The problem's title when the rule refusing names its own: a refusal told to a job seeker, in French
+   * as the rest of their portal, the detail (`message`) saying what they can do. Otherwise the title of
+   * the error's kind.
+   */
+  readonly title: string | undefined;
 
-  constructor(message: string, details: Record<string, unknown> = {}) {
+  constructor(message: string, details: Record<string, unknown> = {}, title?: string) {
     super(message);
     this.name = new.target.name;
     this.details = details;
+    this.title = title;
   }
 }
 

@@ -250,7 +250,7 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.body).toMatchObject({
           type: 'https://aiguillage.example/problems/no-objection',
-          detail: expect.stringMatching(/no objection .* stands/),
+          detail: expect.stringMatching(/rien à retirer/),
         });
       }
       expect(await objectionEventsAbout(t, 'js-never-objected')).toEqual([]);

@@ -2422,6 +2422,7 @@ export interface components {
                 value: string;
                 source: string;
             }[];
+            /** @description How to contest the suggestion, and how to object to the tool for one's file; once the person objected, that their objection stands and that they alone may withdraw it (`DELETE /v1/me/objection`). Whom to ask about one's data (`PRIVACY_CONTACT`). */
             howToContest: string;
             /** @description Your counselor's replies to your contests of this course, oldest first: what they concluded on looking at it again. */
             contestReplies: components["schemas"]["ContestReply"][];
@@ -3561,6 +3562,23 @@ export interface components {
                  *       "title": "Not found",
                  *       "status": 404,
                  *       "detail": "job seeker js-1001 was not found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable »); `detail` says what they can do. */
+        NotFoundForPerson: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://aiguillage.example/problems/not-found",
+                 *       "title": "Proposition introuvable",
+                 *       "status": 404,
+                 *       "detail": "Cette formation ne fait pas partie des propositions qui vous ont été faites, ou elle a été retirée depuis. Rechargez la liste de vos propositions ; pour toute question, adressez-vous à votre conseiller."
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -5086,7 +5104,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["NotFoundForPerson"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5118,8 +5136,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `detail` tells the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            404: components["responses"]["NotFoundForPerson"];
+            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `title` (« Nombre maximal de réponses atteint », « Nombre maximal de contestations en attente atteint ») and `detail` tell the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5128,7 +5146,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "https://aiguillage.example/problems/feedback-limit-reached",
-                     *       "title": "Conflict with the current state",
+                     *       "title": "Nombre maximal de réponses atteint",
                      *       "status": 409,
                      *       "detail": "Vous avez déjà donné 10 réponses sur cette formation, le nombre maximal de réponses enregistrées ; votre conseiller les a reçues. Vous pouvez toujours contester cette proposition (réponse « Je conteste cette proposition ») ou en parler à votre conseiller.",
                      *       "feedbackLimit": 10
@@ -5168,7 +5186,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -5194,13 +5212,21 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description No objection to AI processing stands for the person; there is nothing to withdraw. */
+            404: components["responses"]["NotFoundForPerson"];
+            /** @description No objection to AI processing stands for the person; there is nothing to withdraw (`no-objection`, told in French, with how to object). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/no-objection",
+                     *       "title": "Aucune opposition à retirer",
+                     *       "status": 409,
+                     *       "detail": "Aucune opposition à l’utilisation de l’outil d’aide à la décision n’est enregistrée pour votre dossier (vous l’avez peut-être déjà retirée) : il n’y a rien à retirer. Vous pouvez vous y opposer à tout moment depuis votre espace (rubrique « Mes données ») ou auprès de votre conseiller."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5229,7 +5255,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["NotFoundForPerson"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
