@@ -128,10 +128,15 @@ export interface paths {
         /**
          * Read a job seeker on the caller's caseload
          * @description The person's file, for their counselor: the profile, and the person's contests of the courses
-         *     published to them (`contests`), each with the reply that answered it, or none yet: what the
-         *     counselor has to answer, and what was answered, the previous counselor's replies included for a
-         *     person who moved. Only the job seeker's own counselor may read it; anyone else gets the same 404
-         *     as for a missing id. The sync (`PUT`) is answered the profile alone.
+         *     published to them (`contests`), each with the reply that answered it and who wrote it, or none
+         *     yet: what the counselor has to answer, and what was answered, the previous counselor's replies
+         *     included for a person who moved. Only the job seeker's own counselor may read it; anyone else
+         *     gets the same 404 as for a missing id. The sync (`PUT`) is answered the profile alone.
+         *
+         *     The contests come in pages, as the other lists: `limit` of them, and `contestsNextCursor` to
+         *     read the next ones (the profile again with them). That cursor continues this person's contests
+         *     for the counselor it was given to and only them: sent for another person or by another
+         *     counselor, it is refused with 400.
          */
         get: operations["getJobSeeker"];
         /**
@@ -1762,13 +1767,16 @@ export interface components {
         /** @description The profile, as the sync keeps it, and the person's contests. */
         JobSeekerFile: components["schemas"]["JobSeekerFields"] & components["schemas"]["JobSeekerKeptFields"] & {
             /**
-             * @description The person's contests of the courses published to them (feedback `contest`), oldest first,
-             *     of every set of theirs (one replaced or retracted since included): those no reply answered
-             *     yet (`reply` null), to answer with `POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`,
-             *     and those answered, with the reply. The same answers as the set's feedback
+             * @description One page of the person's contests of the courses published to them (feedback `contest`),
+             *     oldest first, of every set of theirs (one replaced or retracted since included): those no
+             *     reply answered yet (`reply` null), to answer with
+             *     `POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`, and those answered, with
+             *     the reply and who wrote it. The same answers as the set's feedback
              *     (`GET /v1/recommendations/{setId}/feedback`), and the replies as the person reads them.
              */
             contests: components["schemas"]["PersonContest"][];
+            /** @description Pass as `cursor` for the next page of the person's contests; null on the last page. */
+            contestsNextCursor: string | null;
         };
         /** @description A contest of the person, with the course it is about and the reply that answered it. */
         PersonContest: {
@@ -1788,7 +1796,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The counselor's reply that answered the contest, null while no reply did. */
-            reply: components["schemas"]["ContestReply"] | null;
+            reply: components["schemas"]["RepliedContestReply"] | null;
+        };
+        /** @description A reply as the counselors read it in the person's file, with who wrote it. */
+        RepliedContestReply: components["schemas"]["ContestReply"] & {
+            /** @description Who replied: the counselor holding the person's caseload then (another than the reader for a person who moved), named as `decidedBy` names who decided on a course. The person never reads it. */
+            repliedBy: string;
         };
         CourseInput: components["schemas"]["CourseFields"];
         /**
@@ -3705,7 +3718,7 @@ export interface components {
         OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -3879,7 +3892,12 @@ export interface operations {
     };
     getJobSeeker: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /**
@@ -4226,7 +4244,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4504,7 +4522,7 @@ export interface operations {
                 contested?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4563,7 +4581,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -5504,7 +5522,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5650,7 +5668,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5907,7 +5925,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
