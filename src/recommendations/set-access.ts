@@ -40,12 +40,14 @@ export function setNotFound(setId: string): NotFoundError {
 
 /**
  * The set, if the counselor may see it (`maySeeSet`), with who they are to it. Anyone else gets the
- * answer of a missing set.
+ * answer of a missing set, but for an action (`acting`) of a counselor who read the set in its second
+ * review, and whom it no longer awaits: they are told so (see {@link refuseSecondReviewOver}).
  */
 export async function findVisibleSet(
   deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findStanding'> },
   counselor: Principal,
   setId: string,
+  { acting = false }: { acting?: boolean } = {},
 ): Promise<{ set: RecommendationSet; reader: SetReader }> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
@@ -53,8 +55,26 @@ export async function findVisibleSet(
     subject: counselor.subject,
     holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
-  if (!maySeeSet(set, reader)) throw setNotFound(setId);
+  if (!maySeeSet(set, reader)) {
+    if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
+      throw refuseSecondReviewOver(set);
+    }
+    throw setNotFound(setId);
+  }
   return { set, reader };
+}
+
+/**
+ * The refusal of an action by a counselor who read the set in its second review, once it no longer
+ * awaits one (another reviewer approved or returned it, its counselor discarded it, it expired or was
+ * withdrawn): "not found" would deny a set they have just read. Its status since is not told: the
+ * person is not on their caseload, and nothing of the set is left for them to do.
+ */
+function refuseSecondReviewOver(set: RecommendationSet): ConflictError {
+  return new ConflictError(
+    `set ${set.id} no longer awaits a second review: another counselor reviewed it, or it was discarded, withdrawn or expired, since you read it; nothing is left for you to do with it (the sets awaiting your second review: GET /v1/recommendations?queue=second_review)`,
+    problemType('second-review-over'),
+  );
 }
 
 /**
