@@ -332,6 +332,11 @@ function refuseStatus(
  * otherwise); a second reviewer, who does not hold it, is told so rather than sent to an operation
  * that answers them 404.
  */
+/** The two ways to a new set for the person, named when neither is known to be barred. */
+function describeNewSetWays(seekerPath: string): string {
+  return `make a new set: ask for suggestions (POST ${seekerPath}/recommendations), or, while the model may not be used for them, start a set by hand (POST ${seekerPath}/manual-recommendations)`;
+}
+
 function explainStatus(set: RecommendationSet, reader: SetReader, context: StatusContext): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
@@ -358,10 +363,12 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
         : `the set has expired, and ${describeWhyModelUnavailable(context.modelBar)}; start a set by hand (POST ${seekerPath}/manual-recommendations)`;
     case 'published':
       return `the set is published and can no longer change; to take it back from the person, retract it (POST ${setPath}/retract)`;
+    // Only whoever holds the person's caseload sees such a set: the way on is theirs. Which of the
+    // two ways the person's case allows is not read here: both are named.
     case 'discarded':
-      return 'the set was discarded';
+      return `the set was discarded; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'retracted':
-      return 'the set was published, then retracted';
+      return `the set was published, then retracted; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'pending_review':
       return 'the set is pending review';
   }
