@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import { canonicalJson, type JsonValue } from '../decision-log/canonical-json.ts';
+import { isGeneratedId } from '../shared/time-ordered-id.ts';
+import { isUtcInstant } from '../shared/utc-instant.ts';
 import { RequestValidationError } from './problem.ts';
 
 /** Bytes of the filters' SHA-256 kept in a cursor: enough to tell two queries apart, not a secret. */
@@ -107,6 +109,19 @@ function normaliseFilter(value: unknown): unknown {
       .filter(([, member]) => member !== undefined)
       .map(([name, member]) => [name, normaliseFilter(member)]),
   );
+}
+
+/**
+ * A position as the lists ordered by time write it (the queue, a set's answers, a person's contests):
+ * the [createdAt, id] of the last row of a page. It is read back only in that shape (an instant as the
+ * stores write `createdAt`, an id the API made): any other text, a NUL say, would go into the query.
+ */
+export function readTimeAndId(value: unknown): [string, string] | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [createdAt, id] = value as unknown[];
+  if (typeof createdAt !== 'string' || !isUtcInstant(createdAt)) return undefined;
+  if (typeof id !== 'string' || !isGeneratedId(id)) return undefined;
+  return [createdAt, id];
 }
 
 function refuseCursor(message: string): never {

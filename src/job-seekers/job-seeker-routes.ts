@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
-import type { components } from '../http/generated/api.ts';
+import type { components, operations } from '../http/generated/api.ts';
+import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 import type { JobSeekerService } from './job-seeker-service.ts';
@@ -8,6 +9,15 @@ import type { JobSeekerService } from './job-seeker-service.ts';
 type JobSeekerInputBody = components['schemas']['JobSeekerInput'];
 type JobSeekerBody = components['schemas']['JobSeeker'];
 type JobSeekerFileBody = components['schemas']['JobSeekerFile'];
+type JobSeekerFileQuery = NonNullable<operations['getJobSeeker']['parameters']['query']>;
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * The pages of a person's contests, oldest first. Each counselor reads the file of their own caseload:
+ * a cursor pages for the person and the counselor it was given to, as the queue's does.
+ */
+const CONTEST_CURSOR = new PageCursor('person-contests', readTimeAndId);
 
 export function createJobSeekerRoutes(service: JobSeekerService): Router {
   const router = Router();
@@ -23,8 +33,23 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
   });
 
   router.get('/v1/job-seekers/:seekerId', async function getJobSeeker(req, res) {
-    const file = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId);
-    const body: JobSeekerFileBody = { ...toJobSeekerBody(file.jobSeeker), contests: file.contests };
+    const query = req.query as JobSeekerFileQuery;
+    const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
+    const caller = requirePrincipal(req);
+    const filters = { seekerId: req.params.seekerId };
+    const after = CONTEST_CURSOR.decode(query.cursor, filters, caller.subject);
+    const file = await service.getJobSeekerForCounselor(caller, req.params.seekerId, {
+      limit,
+      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
+    });
+    const body: JobSeekerFileBody = {
+      ...toJobSeekerBody(file.jobSeeker),
+      contests: file.contests,
+      contestsNextCursor:
+        file.nextAfter === null
+          ? null
+          : CONTEST_CURSOR.encode([file.nextAfter.createdAt, file.nextAfter.id], filters, caller.subject),
+    };
     res.json(body);
   });
 

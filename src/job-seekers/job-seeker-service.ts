@@ -6,6 +6,7 @@ import { findLatestHoldingEvent } from '../erasure/find-latest-holding-event.ts'
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { takePage } from '../shared/take-page.ts';
 import {
   isOnCaseloadOf,
   type JobSeeker,
@@ -14,7 +15,12 @@ import {
   SubjectErasedError,
 } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
-import type { PersonContest, PersonContestReader } from './person-contest.ts';
+import type {
+  PersonContest,
+  PersonContestPageRequest,
+  PersonContestPosition,
+  PersonContestReader,
+} from './person-contest.ts';
 
 /**
  * Withdraws the suggestions still open for review of someone who moved to another counselor, in
@@ -30,10 +36,14 @@ export interface JobSeekerServiceDeps {
   contests: PersonContestReader;
 }
 
-/** The person's file as their counselor reads it: the profile and the person's contests. */
+/**
+ * The person's file as their counselor reads it: the profile and one page of the person's contests;
+ * `nextAfter` is where the next page starts, null on the last.
+ */
 export interface JobSeekerFile {
   jobSeeker: JobSeeker;
   contests: PersonContest[];
+  nextAfter: PersonContestPosition | null;
 }
 
 export class JobSeekerService {
@@ -102,16 +112,26 @@ export class JobSeekerService {
   }
 
   /**
-   * The person's file for the counselor whose caseload holds it: the profile, and the person's
-   * contests with the replies that answered them, whoever replied. Anyone else learns nothing: the
-   * error is the same as for an id that does not exist.
+   * The person's file for the counselor whose caseload holds it: the profile, and one page of the
+   * person's contests with the replies that answered them and who replied. Anyone else learns
+   * nothing: the error is the same as for an id that does not exist.
    */
-  async getJobSeekerForCounselor(counselor: Principal, id: string): Promise<JobSeekerFile> {
+  async getJobSeekerForCounselor(
+    counselor: Principal,
+    id: string,
+    page: PersonContestPageRequest,
+  ): Promise<JobSeekerFile> {
     const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     // Read after the profile: an erasure deletes the profile and the contests together, so contests
     // read later are never those of a person erased since and enrolled again.
-    return { jobSeeker, contests: await this.deps.contests.listContestsOfSeeker(id) };
+    const found = await this.deps.contests.listContestsOfSeeker(id, { ...page, limit: page.limit + 1 });
+    const { items, next } = takePage(found, page.limit);
+    return {
+      jobSeeker,
+      contests: items,
+      nextAfter: next === undefined ? null : { createdAt: next.createdAt, id: next.id },
+    };
   }
 }
 

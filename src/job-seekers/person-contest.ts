@@ -11,11 +11,24 @@ export interface PersonContest {
   title: string;
   comment: string | null;
   createdAt: string;
-  reply: { id: string; itemId: string; message: string; createdAt: string } | null;
+  /** The reply that answered it, with who wrote it (`repliedBy`, a counselor's id), null while none did. */
+  reply: { id: string; itemId: string; message: string; createdAt: string; repliedBy: string } | null;
+}
+
+/** Where a page of the person's contests starts: after the contest given at `createdAt` with `id`. */
+export interface PersonContestPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** One page of the person's contests: at most `limit`, after `after` when given. */
+export interface PersonContestPageRequest {
+  limit: number;
+  after?: PersonContestPosition;
 }
 
 /** Where the person's contests and the replies to them are read. */
 export interface PersonContestReader {
-  /** The contests of person `seekerId`, of every set of theirs, oldest first (by time, then id). */
-  listContestsOfSeeker(seekerId: string): Promise<PersonContest[]>;
+  /** The contests of person `seekerId`, of every set of theirs, oldest first (by time, then id): one page. */
+  listContestsOfSeeker(seekerId: string, page: PersonContestPageRequest): Promise<PersonContest[]>;
 }

@@ -99,7 +99,7 @@ export async function applyReviewAction(
   mutate: ReviewMutation,
   options: { approves?: (set: RecommendationSet) => boolean } = {},
 ): Promise<ReviewResult> {
-  const { set: found, reader } = await findVisibleSet(deps, counselor, setId);
+  const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: true });
   requireMayTakeAction(action, found, reader);
   const now = deps.now();
   await expireIfDue(deps, found, now);

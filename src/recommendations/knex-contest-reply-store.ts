@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { readJson, readNullableString } from '../db/row-values.ts';
-import type { PersonContest, PersonContestReader } from '../job-seekers/person-contest.ts';
+import type {
+  PersonContest,
+  PersonContestPageRequest,
+  PersonContestReader,
+} from '../job-seekers/person-contest.ts';
 import type { ContestReply } from './contest-reply.ts';
 import type { ContestReplyStore } from './contest-reply-store.ts';
 
@@ -37,14 +41,15 @@ export class KnexContestReplyStore implements ContestReplyStore, PersonContestRe
     return this.list({ seeker_id: seekerId }, trx);
   }
 
-  async listContestsOfSeeker(seekerId: string): Promise<PersonContest[]> {
+  async listContestsOfSeeker(seekerId: string, page: PersonContestPageRequest): Promise<PersonContest[]> {
     // The response written in the SQL, as the partial index of contests by item names it.
-    const rows: Array<Record<string, unknown>> = await this.db('feedback as f')
+    const builder = this.db('feedback as f')
       .join('recommendation_items as i', 'i.id', 'f.item_id')
       .leftJoin(`${TABLE} as r`, 'r.id', 'f.answered_by')
       .where('f.seeker_id', seekerId)
       .whereRaw(`f.response = 'contest'`)
       .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
+      .limit(page.limit)
       .select(
         'f.id',
         'f.item_id',
@@ -53,8 +58,22 @@ export class KnexContestReplyStore implements ContestReplyStore, PersonContestRe
         'i.set_id',
         'i.course_id',
         'i.course_snapshot',
-        { reply_id: 'r.id', reply_message: 'r.message', reply_created_at: 'r.created_at' },
+        {
+          reply_id: 'r.id',
+          reply_message: 'r.message',
+          reply_created_at: 'r.created_at',
+          reply_counselor_id: 'r.counselor_id',
+        },
       );
+    if (page.after !== undefined) {
+      const { createdAt, id } = page.after;
+      builder.where((w) =>
+        w
+          .where('f.created_at', '>', createdAt)
+          .orWhere((x) => x.where('f.created_at', createdAt).where('f.id', '>', id)),
+      );
+    }
+    const rows: Array<Record<string, unknown>> = await builder;
     return rows.map((row) => ({
       id: String(row.id),
       setId: String(row.set_id),
@@ -71,6 +90,7 @@ export class KnexContestReplyStore implements ContestReplyStore, PersonContestRe
               itemId: String(row.item_id),
               message: String(row.reply_message),
               createdAt: String(row.reply_created_at),
+              repliedBy: String(row.reply_counselor_id),
             },
     }));
   }

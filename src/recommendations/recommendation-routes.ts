@@ -2,10 +2,8 @@ import { type Request, type Response, Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
-import { PageCursor } from '../http/page-cursor.ts';
+import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
-import { isGeneratedId } from '../shared/time-ordered-id.ts';
-import { isUtcInstant } from '../shared/utc-instant.ts';
 import type { ReviewResult } from './apply-review-action.ts';
 import type { PublicationService } from './publication-service.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
@@ -28,19 +26,6 @@ type RetractBody = components['schemas']['RetractRequest'];
 type SetFeedbackListBody = components['schemas']['SetFeedbackList'];
 
 const DEFAULT_PAGE_SIZE = 50;
-
-/**
- * A position as the lists of sets and of answers write it: the [createdAt, id] of the last row of a
- * page. It is read back only in that shape (an instant as the stores write `createdAt`, an id the API
- * made): any other text, a NUL say, would go into the query.
- */
-function readTimeAndId(value: unknown): [string, string] | undefined {
-  if (!Array.isArray(value) || value.length !== 2) return undefined;
-  const [createdAt, id] = value as unknown[];
-  if (typeof createdAt !== 'string' || !isUtcInstant(createdAt)) return undefined;
-  if (typeof id !== 'string' || !isGeneratedId(id)) return undefined;
-  return [createdAt, id];
-}
 
 /** The queue's pages, newest first. */
 const SET_CURSOR = new PageCursor('recommendations', readTimeAndId);

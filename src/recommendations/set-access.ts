@@ -40,12 +40,14 @@ export function setNotFound(setId: string): NotFoundError {
 
 /**
  * The set, if the counselor may see it (`maySeeSet`), with who they are to it. Anyone else gets the
- * answer of a missing set.
+ * answer of a missing set, but for an action (`acting`) of a counselor who read the set in its second
+ * review, and whom it no longer awaits: they are told so (see {@link refuseSecondReviewOver}).
  */
 export async function findVisibleSet(
   deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findStanding'> },
   counselor: Principal,
   setId: string,
+  { acting = false }: { acting?: boolean } = {},
 ): Promise<{ set: RecommendationSet; reader: SetReader }> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
@@ -53,8 +55,26 @@ export async function findVisibleSet(
     subject: counselor.subject,
     holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
-  if (!maySeeSet(set, reader)) throw setNotFound(setId);
+  if (!maySeeSet(set, reader)) {
+    if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
+      throw refuseSecondReviewOver(set);
+    }
+    throw setNotFound(setId);
+  }
   return { set, reader };
+}
+
+/**
+ * The refusal of an action by a counselor who read the set in its second review, once it no longer
+ * awaits one (another reviewer approved or returned it, its counselor discarded it, it expired or was
+ * withdrawn): "not found" would deny a set they have just read. Its status since is not told: the
+ * person is not on their caseload, and nothing of the set is left for them to do.
+ */
+function refuseSecondReviewOver(set: RecommendationSet): ConflictError {
+  return new ConflictError(
+    `set ${set.id} no longer awaits a second review: another counselor reviewed it, or it was discarded, withdrawn or expired, since you read it; nothing is left for you to do with it (the sets awaiting your second review: GET /v1/recommendations?queue=second_review)`,
+    problemType('second-review-over'),
+  );
 }
 
 /**
@@ -312,6 +332,11 @@ function refuseStatus(
  * otherwise); a second reviewer, who does not hold it, is told so rather than sent to an operation
  * that answers them 404.
  */
+/** The two ways to a new set for the person, named when neither is known to be barred. */
+function describeNewSetWays(seekerPath: string): string {
+  return `make a new set: ask for suggestions (POST ${seekerPath}/recommendations), or, while the model may not be used for them, start a set by hand (POST ${seekerPath}/manual-recommendations)`;
+}
+
 function explainStatus(set: RecommendationSet, reader: SetReader, context: StatusContext): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
@@ -338,10 +363,12 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
         : `the set has expired, and ${describeWhyModelUnavailable(context.modelBar)}; start a set by hand (POST ${seekerPath}/manual-recommendations)`;
     case 'published':
       return `the set is published and can no longer change; to take it back from the person, retract it (POST ${setPath}/retract)`;
+    // Only whoever holds the person's caseload sees such a set: the way on is theirs. Which of the
+    // two ways the person's case allows is not read here: both are named.
     case 'discarded':
-      return 'the set was discarded';
+      return `the set was discarded; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'retracted':
-      return 'the set was published, then retracted';
+      return `the set was published, then retracted; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'pending_review':
       return 'the set is pending review';
   }

@@ -80,14 +80,66 @@ describe("the person's contests in their file (GET /v1/job-seekers/{seekerId})",
       itemId: first.itemId,
       message: REPLY,
       createdAt: replied.body.createdAt,
+      repliedBy: 'c-001',
     });
     expect(waiting).toEqual(unanswered[1]);
+  });
+
+  it('names the counselor who wrote each reply, as a decision names who decided', async () => {
+    const [answered, waiting] = (await readContests(counselor)) as [PersonContest, PersonContest];
+    expect(answered.reply?.repliedBy).toBe('c-001');
+    expect(waiting.reply).toBeNull();
+  });
+
+  it("pages the person's contests, oldest first, as the other lists are paged", async () => {
+    const [first, second] = items as [(typeof items)[number], (typeof items)[number]];
+    expect((await contest(first.itemId, 'Toujours pas convaincu')).status).toBe(201);
+    expect((await contest(second.itemId, 'Les horaires ne vont pas')).status).toBe(201);
+    expect((await contest(second.itemId, 'Et le transport ?')).status).toBe(201);
+    const whole = await readFile(counselor);
+    expect(whole.body.contests).toHaveLength(5);
+    expect(whole.body.contestsNextCursor).toBeNull();
+
+    const pages: PersonContest[][] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await readFile(counselor).query({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe('js-1');
+      pages.push(res.body.contests as PersonContest[]);
+      cursor = (res.body.contestsNextCursor as string | null) ?? undefined;
+    } while (cursor !== undefined);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(whole.body.contests);
+
+    const tooMany = await readFile(counselor).query({ limit: 201 });
+    expect(tooMany.status).toBe(400);
+  });
+
+  it("refuses a cursor of the person's contests sent by another counselor or for another person", async () => {
+    const first = await readFile(counselor).query({ limit: 1 });
+    const cursor = first.body.contestsNextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    await syncSeeker(t, 'js-2', aWorkflowSeeker());
+    const otherPerson = await readFile(counselor, 'js-2').query({ limit: 1, cursor });
+
+    await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
+    const otherCounselorRead = await readFile(otherCounselor).query({ limit: 1, cursor });
+    await syncSeeker(t, 'js-1', aWorkflowSeeker());
+
+    for (const res of [otherPerson, otherCounselorRead]) {
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors).toEqual([
+        { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
+      ]);
+    }
   });
 
   it('shows the person who moved the previous counselor’s replies, to the new counselor only', async () => {
     await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
     const seenByNew = await readContests(otherCounselor);
-    expect(seenByNew.map((kept) => kept.reply?.message ?? null)).toEqual([REPLY, null]);
+    expect(seenByNew.map((kept) => kept.reply?.message ?? null)).toEqual([REPLY, null, null, null, null]);
 
     const previous = await readFile(counselor);
     const missing = await readFile(counselor, 'js-never-synced');

@@ -128,10 +128,15 @@ export interface paths {
         /**
          * Read a job seeker on the caller's caseload
          * @description The person's file, for their counselor: the profile, and the person's contests of the courses
-         *     published to them (`contests`), each with the reply that answered it, or none yet: what the
-         *     counselor has to answer, and what was answered, the previous counselor's replies included for a
-         *     person who moved. Only the job seeker's own counselor may read it; anyone else gets the same 404
-         *     as for a missing id. The sync (`PUT`) is answered the profile alone.
+         *     published to them (`contests`), each with the reply that answered it and who wrote it, or none
+         *     yet: what the counselor has to answer, and what was answered, the previous counselor's replies
+         *     included for a person who moved. Only the job seeker's own counselor may read it; anyone else
+         *     gets the same 404 as for a missing id. The sync (`PUT`) is answered the profile alone.
+         *
+         *     The contests come in pages, as the other lists: `limit` of them, and `contestsNextCursor` to
+         *     read the next ones (the profile again with them). That cursor continues this person's contests
+         *     for the counselor it was given to and only them: sent for another person or by another
+         *     counselor, it is refused with 400.
          */
         get: operations["getJobSeeker"];
         /**
@@ -747,7 +752,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A counselor who read the set in its second review, and whom it no longer awaits (another counselor approved or returned it, its counselor discarded it, or it was withdrawn or expired), is answered 409 `second-review-over`, without the set's status since (the person is not on their caseload), rather than the 404 of a set they never saw; a counselor who never read it gets 404. A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -1763,13 +1768,16 @@ export interface components {
         /** @description The profile, as the sync keeps it, and the person's contests. */
         JobSeekerFile: components["schemas"]["JobSeekerFields"] & components["schemas"]["JobSeekerKeptFields"] & {
             /**
-             * @description The person's contests of the courses published to them (feedback `contest`), oldest first,
-             *     of every set of theirs (one replaced or retracted since included): those no reply answered
-             *     yet (`reply` null), to answer with `POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`,
-             *     and those answered, with the reply. The same answers as the set's feedback
+             * @description One page of the person's contests of the courses published to them (feedback `contest`),
+             *     oldest first, of every set of theirs (one replaced or retracted since included): those no
+             *     reply answered yet (`reply` null), to answer with
+             *     `POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`, and those answered, with
+             *     the reply and who wrote it. The same answers as the set's feedback
              *     (`GET /v1/recommendations/{setId}/feedback`), and the replies as the person reads them.
              */
             contests: components["schemas"]["PersonContest"][];
+            /** @description Pass as `cursor` for the next page of the person's contests; null on the last page. */
+            contestsNextCursor: string | null;
         };
         /** @description A contest of the person, with the course it is about and the reply that answered it. */
         PersonContest: {
@@ -1789,7 +1797,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description The counselor's reply that answered the contest, null while no reply did. */
-            reply: components["schemas"]["ContestReply"] | null;
+            reply: components["schemas"]["RepliedContestReply"] | null;
+        };
+        /** @description A reply as the counselors read it in the person's file, with who wrote it. */
+        RepliedContestReply: components["schemas"]["ContestReply"] & {
+            /** @description Who replied: the counselor holding the person's caseload then (another than the reader for a person who moved), named as `decidedBy` names who decided on a course. The person never reads it. */
+            repliedBy: string;
         };
         CourseInput: components["schemas"]["CourseFields"];
         /**
@@ -3659,7 +3672,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
+        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`; an action of a counselor who read a set in its second review, which no longer awaits one: `second-review-over`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
         ReviewConflict: {
             headers: {
                 [name: string]: unknown;
@@ -3724,7 +3737,7 @@ export interface components {
         OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+        /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
         SetId: string;
         ItemId: string;
@@ -3898,7 +3911,12 @@ export interface operations {
     };
     getJobSeeker: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /**
@@ -4245,7 +4263,7 @@ export interface operations {
                 startsBefore?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4523,7 +4541,7 @@ export interface operations {
                 contested?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4582,7 +4600,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -5531,7 +5549,7 @@ export interface operations {
                 modelVersion?: components["parameters"]["AuditModelVersion"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5677,7 +5695,7 @@ export interface operations {
                 toSeq?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
@@ -5934,7 +5952,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header: {
