@@ -3485,7 +3485,8 @@ export interface components {
          * @description The request does not match the contract; `errors` lists each invalid field. An operation
          *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
          *     body, an empty one or `{}` is fine. A query parameter named with brackets (`status[]`,
-         *     `type[0]`) is refused too, naming it (`/query/status[]`). A JSON body whose objects and arrays
+         *     `type[0]`) is refused too, naming it (`/query/status[]`); one that takes a single value,
+         *     given more than once (`q=soins&q=aide`), is refused saying so (`is given 2 times: give it once`). A JSON body whose objects and arrays
          *     nest more than 64 levels deep is refused on every path and method, a GET's included
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
