@@ -347,7 +347,8 @@ export interface paths {
          *     are `true`/`false`. Lines are numbered from 1, the header being line 1; blank lines count.
          *
          *     The body is read as a stream and refused with a 413 as soon as it exceeds the configured
-         *     limit (`IMPORT_BODY_LIMIT_BYTES`).
+         *     limit (`IMPORT_BODY_LIMIT_BYTES`). Unlike the JSON bodies of the other operations, it is read
+         *     uncompressed: a `Content-Encoding` other than `identity` (gzip, br…) is refused with a 415.
          */
         post: operations["importCourses"];
         delete?: never;
