@@ -1488,10 +1488,10 @@ export interface components {
             /**
              * Format: uri
              * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
-             *     One per kind of answer: `validation`, `malformed-body` and `body-too-deep` (400), `unauthorized` (401),
-             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `conflict` (409),
+             *     One per kind of answer: `validation`, `malformed-body`, `body-too-deep` and `malformed-request` (400), `unauthorized` (401),
+             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `request-timeout` (408), `conflict` (409),
              *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
-             *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428),
+             *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428), `headers-too-large` (431),
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
