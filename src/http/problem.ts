@@ -18,7 +18,7 @@ import { allowHeadWithGet } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
 import { problemInstanceOf } from './request-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
-import { describeValidationMessage } from './validation-messages.ts';
+import { describeRepeatedQueryParameters, describeValidationMessage } from './validation-messages.ts';
 
 export interface FieldError {
   path: string;
@@ -201,11 +201,11 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
       );
       return;
     }
-    sendProblem(res, mapHttpError(http, status, res));
+    sendProblem(res, mapHttpError(http, status, req, res));
   };
 }
 
-function mapHttpError(http: HttpLikeError, status: number, res: Response): ProblemDocument {
+function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Response): ProblemDocument {
   const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
   switch (status) {
     case 400: {
@@ -225,10 +225,13 @@ function mapHttpError(http: HttpLikeError, status: number, res: Response): Probl
               'the request body could not be parsed',
             );
       }
-      const errors = (http.errors ?? []).map((e) => ({
-        path: e.path ?? '',
-        message: describeValidationMessage(e.path ?? '', e.message ?? 'is invalid'),
-      }));
+      const errors = describeRepeatedQueryParameters(
+        (http.errors ?? []).map((e) => ({
+          path: e.path ?? '',
+          message: describeValidationMessage(e.path ?? '', e.message ?? 'is invalid'),
+        })),
+        req.originalUrl,
+      );
       const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
     }

@@ -41,6 +41,34 @@ export function describeValidationMessage(path: string, message: string): string
   return message;
 }
 
+/** The validator's words for a value of the wrong type or outside an enumeration: what a repeat gives. */
+const ONE_VALUE_MESSAGE = /^must be (string|integer|number|boolean|equal to one of the allowed values.*)$/;
+
+/**
+ * The errors about query parameters that take one value and were given several times
+ * (`?q=a&q=b`), said as such, one error for each: the validator saw a list and said "must be
+ * string", which tells the caller the value's type was wrong. `url` is the request's, query included.
+ */
+export function describeRepeatedQueryParameters<E extends { path: string; message: string }>(
+  errors: readonly E[],
+  url: string,
+): E[] {
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  const said = new Set<string>();
+  const described: E[] = [];
+  for (const error of errors) {
+    const name = /^\/query\/([^/]+)$/.exec(error.path)?.[1];
+    const times = name === undefined ? 0 : query.getAll(name).length;
+    if (times < 2 || !ONE_VALUE_MESSAGE.test(error.message)) {
+      described.push(error);
+    } else if (!said.has(error.path)) {
+      said.add(error.path);
+      described.push({ ...error, message: `is given ${times} times: give it once` });
+    }
+  }
+  return described;
+}
+
 function capitalizeHeader(name: string): string {
   return name
     .split('-')

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Container } from '../container.ts';
+import { answerClientError } from '../http/answer-client-error.ts';
 
 /**
  * Records the start in the decision log (`service.started`), then writes the demo data into an empty
@@ -34,6 +35,7 @@ export async function startServing(container: Container, app: Express): Promise<
       else reject(new Error(`cannot listen on port ${config.port}: ${error.message}`, { cause: error }));
     });
   });
+  server.on('clientError', answerClientError);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
+import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import { aCourse } from '../support/builders.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -360,6 +362,28 @@ describe('course import API', () => {
         expect(res.status, type).toBe(415);
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       }
+    });
+
+    it('is refused with a 415 problem naming the encoding when compressed, as the contract says, and nothing is written', async () => {
+      for (const encoding of ['gzip', 'br']) {
+        const lines = ndjson([aLine('ZIP-1')]);
+        const res = await t.http
+          .post('/v1/courses/import')
+          .auth(admin, { type: 'bearer' })
+          .set('Content-Type', 'application/x-ndjson')
+          .set('Content-Encoding', encoding)
+          .send(encoding === 'gzip' ? zlib.gzipSync(lines) : zlib.brotliCompressSync(lines));
+        expect(res.status, encoding).toBe(415);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.detail).toBe(`content encoding ${encoding} is not supported`);
+        expect(await exists('ZIP-1')).toBe(false);
+      }
+      const described = (
+        loadOpenApiDocument() as { paths: Record<string, { post: { description: string } }> }
+      ).paths['/v1/courses/import']?.post.description;
+      expect(described).toMatch(
+        /`Content-Encoding` other than `identity` \(gzip, br…\) is refused with a 415/,
+      );
     });
 
     it('is refused with a 413 problem past the size limit, and nothing is written', async () => {

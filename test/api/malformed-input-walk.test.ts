@@ -7,12 +7,14 @@ import { aCourse, aJobSeeker } from '../support/builders.ts';
 import { type DocumentedOperation, listDocumentedOperations } from '../support/openapi-operations.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
+  act,
   aWorkflowSeeker,
   createAndPublish,
   createSet,
   decideAll,
   firstApproved,
   newIdempotencyKey,
+  putSettings,
   readSet,
   syncSeeker,
 } from '../support/workflow.ts';
@@ -20,9 +22,13 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
  * Every operation of the contract, sent malformed input on real objects (a set under review, a
- * published item, the active model, a recorded incident): a 4xx problem document the contract
- * declares, saying what was wrong, never a 5xx; and a refused write leaves the database as it was.
+ * set awaiting its second review, a published item, the active model, a recorded incident): a 4xx
+ * problem document the contract declares, saying what was wrong, never a 5xx; and a refused write
+ * leaves the database as it was.
  */
+
+/** The counselor who gives the second review: not the set's own (`c-001`). */
+const SECOND_REVIEWER = 'c-002';
 
 interface BaseRequest {
   path: string;
@@ -31,6 +37,8 @@ interface BaseRequest {
   headers: Record<string, string>;
   query: Record<string, string>;
   body?: Record<string, unknown>;
+  /** Other valid bodies taking another path of the operation, whose members are walked too. */
+  otherBodies?: Array<Record<string, unknown>>;
 }
 
 interface Mutation {
@@ -178,15 +186,26 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
     });
   }
   const valid = base.body ?? {};
+  mutations.push(...memberMutations(valid, ''));
+  for (const other of base.otherBodies ?? [])
+    mutations.push(...memberMutations(other, `${JSON.stringify(other)}: `));
+  mutations.push({ label: 'an unknown member', body: { ...valid, unknownMember: 1 } });
+  mutations.push({ label: 'a member name with a NUL', body: { ...valid, 'a\u0000b': 1 } });
+  return mutations;
+}
+
+/** Each member of a valid body given each wrong type and odd text (inside arrays and objects too). */
+function memberMutations(valid: Record<string, unknown>, prefix: string): Mutation[] {
+  const mutations: Mutation[] = [];
   for (const field of Object.keys(valid)) {
     for (const [label, value] of [...WRONG_TYPES, ...ODD_TEXTS]) {
-      mutations.push({ label: `${field} as ${label}`, body: { ...valid, [field]: value } });
+      mutations.push({ label: `${prefix}${field} as ${label}`, body: { ...valid, [field]: value } });
     }
     const inner = valid[field];
     if (Array.isArray(inner)) {
       for (const [label, value] of [...WRONG_TYPES, ...ODD_TEXTS]) {
         mutations.push({
-          label: `${field}[] holding ${label}`,
+          label: `${prefix}${field}[] holding ${label}`,
           body: { ...valid, [field]: [...inner, value] },
         });
       }
@@ -194,15 +213,13 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
       for (const key of Object.keys(inner)) {
         for (const [label, value] of WRONG_TYPES) {
           mutations.push({
-            label: `${field}.${key} as ${label}`,
+            label: `${prefix}${field}.${key} as ${label}`,
             body: { ...valid, [field]: { ...inner, [key]: value } },
           });
         }
       }
     }
   }
-  mutations.push({ label: 'an unknown member', body: { ...valid, unknownMember: 1 } });
-  mutations.push({ label: 'a member name with a NUL', body: { ...valid, 'a\u0000b': 1 } });
   return mutations;
 }
 
@@ -215,8 +232,9 @@ describe('malformed input on every operation', () => {
 
   /**
    * Objects of the operation's own, so that no other operation's walk (an erasure, a publication)
-   * changed them: a person on c-001's caseload, a set under review, a published set whose first
-   * course the person contested, a recorded incident.
+   * changed them: a person on c-001's caseload, a set under review (for the second review, one
+   * its counselor handed on and the second reviewer read, so that an approval or a return could be
+   * given), a published set whose first course the person contested, a recorded incident.
    */
   async function worldFor(op: DocumentedOperation): Promise<Record<string, string>> {
     const counselor = await t.tokenFor('counselor', 'c-001');
@@ -229,9 +247,18 @@ describe('malformed input on every operation', () => {
       .post(`/v1/me/recommendations/${publishedItemId}/feedback`)
       .auth(seeker, { type: 'bearer' })
       .send({ response: 'contest', comment: 'pourquoi ?' });
-    const { set } = await createSet(t, counselor, seekerId);
-    if (op.operationId === 'publishRecommendationSet') await decideAll(t, counselor, set.id);
-    else await readSet(t, counselor, set.id);
+    let setId: string;
+    let itemId: string;
+    if (op.operationId === 'secondReviewRecommendationSet') {
+      setId = await handOnToSecondReview(seekerId);
+      itemId = '';
+    } else {
+      const { set } = await createSet(t, counselor, seekerId);
+      if (op.operationId === 'publishRecommendationSet') await decideAll(t, counselor, set.id);
+      else await readSet(t, counselor, set.id);
+      setId = set.id;
+      itemId = set.items[0]?.itemId ?? '';
+    }
     const admin = await t.tokenFor('admin', 'ops-1');
     const models = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     const auditor = await t.tokenFor('auditor', 'aud-1');
@@ -247,13 +274,29 @@ describe('malformed input on every operation', () => {
     expect(incident.status, JSON.stringify(incident.body)).toBe(201);
     return {
       seekerId,
-      setId: set.id,
-      itemId: set.items[0]?.itemId ?? '',
+      setId,
+      itemId,
       publishedSetId: published.id,
       publishedItemId,
       modelId: (models.body as Array<{ id: string }>)[0]?.id ?? '',
       incidentId: incident.body.incidentId,
     };
+  }
+
+  /**
+   * A new set of the person's that its counselor decided and handed on to a second review, which
+   * the second reviewer read: one an approval or a return may be given on. Returns its id.
+   */
+  async function handOnToSecondReview(seekerId: string): Promise<string> {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    await putSettings(t, { secondReviewRate: 1 });
+    const { set } = await createSet(t, counselor, seekerId);
+    await putSettings(t, { secondReviewRate: 0 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const handed = await act(t, counselor, set.id, 'publish', etag);
+    expect(handed.body.status, JSON.stringify(handed.body)).toBe('awaiting_second_review');
+    await readSet(t, await t.tokenFor('counselor', SECOND_REVIEWER), set.id);
+    return set.id;
   }
 
   /** The If-Match a set-changing operation needs now: the set's current ETag. */
@@ -270,7 +313,9 @@ describe('malformed input on every operation', () => {
     const fill = (values: Record<string, string>) =>
       op.template.replace(/\{([^}]+)\}/g, (_m, name: string) => values[name] ?? 'sample-1');
     const role = (op.roles?.[0] ?? 'admin') as Role;
-    const subject = role === 'job_seeker' ? (w.seekerId ?? '') : role === 'counselor' ? 'c-001' : `${role}-1`;
+    const counselorId = op.operationId === 'secondReviewRecommendationSet' ? SECOND_REVIEWER : 'c-001';
+    const subject =
+      role === 'job_seeker' ? (w.seekerId ?? '') : role === 'counselor' ? counselorId : `${role}-1`;
     const publishedItem = op.template.startsWith('/v1/me') || op.operationId === 'replyToContest';
     const path = fill({
       seekerId: w.seekerId ?? '',
@@ -339,6 +384,9 @@ describe('malformed input on every operation', () => {
       putJobSeeker: { reEnrol: 'false' },
       getOversightStats: { fastDecisionSeconds: '10' },
     };
+    const otherBodies: Record<string, Array<Record<string, unknown>>> = {
+      secondReviewRecommendationSet: [{ decision: 'return', comment: 'Vérifier les dates.' }],
+    };
     return {
       path,
       role,
@@ -346,6 +394,7 @@ describe('malformed input on every operation', () => {
       headers,
       query: queries[op.operationId] ?? {},
       ...(bodies[op.operationId] === undefined ? {} : { body: bodies[op.operationId] }),
+      ...(otherBodies[op.operationId] === undefined ? {} : { otherBodies: otherBodies[op.operationId] }),
     };
   }
 
@@ -384,7 +433,7 @@ describe('malformed input on every operation', () => {
       const base = baseFor(op, w);
       // The valid request last: it may change what the others are refused on.
       const mutations: Mutation[] = [...mutationsFor(op, base), { label: 'the valid base request' }];
-      const setId = base.path.match(/\/recommendations\/([0-9a-f-]{36})/)?.[1];
+      let setId = base.path.match(/\/recommendations\/([0-9a-f-]{36})/)?.[1];
       const takesIfMatch = op.method !== 'get' && setId !== undefined && op.template.includes('{setId}/');
       const problems: string[] = [];
       for (const mutation of mutations) {
@@ -423,6 +472,12 @@ describe('malformed input on every operation', () => {
         if (res.status >= 500) {
           problems.push(`5xx: ${where}`);
           continue;
+        }
+        // An accepted second review ends it: the next input is walked on a new set awaiting one.
+        if (op.operationId === 'secondReviewRecommendationSet' && res.status < 300 && setId !== undefined) {
+          const next = await handOnToSecondReview(w.seekerId ?? '');
+          base.path = base.path.replace(setId, next);
+          setId = next;
         }
         if (res.status >= 400) {
           if (!declared.includes(String(res.status))) problems.push(`undeclared: ${where}`);

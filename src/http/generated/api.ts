@@ -352,7 +352,8 @@ export interface paths {
          *     are `true`/`false`. Lines are numbered from 1, the header being line 1; blank lines count.
          *
          *     The body is read as a stream and refused with a 413 as soon as it exceeds the configured
-         *     limit (`IMPORT_BODY_LIMIT_BYTES`).
+         *     limit (`IMPORT_BODY_LIMIT_BYTES`). Unlike the JSON bodies of the other operations, it is read
+         *     uncompressed: a `Content-Encoding` other than `identity` (gzip, br…) is refused with a 415.
          */
         post: operations["importCourses"];
         delete?: never;
@@ -1492,10 +1493,10 @@ export interface components {
             /**
              * Format: uri
              * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
-             *     One per kind of answer: `validation`, `malformed-body` and `body-too-deep` (400), `unauthorized` (401),
-             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `conflict` (409),
+             *     One per kind of answer: `validation`, `malformed-body`, `body-too-deep` and `malformed-request` (400), `unauthorized` (401),
+             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `request-timeout` (408), `conflict` (409),
              *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
-             *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428),
+             *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428), `headers-too-large` (431),
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
@@ -3500,7 +3501,8 @@ export interface components {
          * @description The request does not match the contract; `errors` lists each invalid field. An operation
          *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
          *     body, an empty one or `{}` is fine. A query parameter named with brackets (`status[]`,
-         *     `type[0]`) is refused too, naming it (`/query/status[]`). A JSON body whose objects and arrays
+         *     `type[0]`) is refused too, naming it (`/query/status[]`); one that takes a single value,
+         *     given more than once (`q=soins&q=aide`), is refused saying so (`is given 2 times: give it once`). A JSON body whose objects and arrays
          *     nest more than 64 levels deep is refused on every path and method, a GET's included
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
