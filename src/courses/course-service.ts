@@ -11,7 +11,7 @@ import {
   type CourseSearch,
   MAX_PAGE_SIZE,
 } from './course.ts';
-import { listCourseChanges, listRateChanges } from './course-changes.ts';
+import { listAvailabilityChanges, listCourseChanges, listRateChanges } from './course-changes.ts';
 import {
   type ImportLine,
   type ImportReport,
@@ -82,7 +82,9 @@ export class CourseService {
    * Imports courses line by line, all or nothing. Every line is validated (and ids must not repeat)
    * before anything is written; when any line is invalid, InvalidImportError lists the bad lines and
    * nothing is written. Otherwise all courses are written in one transaction. The lines are consumed
-   * as they are read, and once a line is invalid no course is kept in memory any more.
+   * as they are read, and once a line is invalid no course is kept in memory any more. Logged as
+   * `catalog.imported` with the counts, each changed return-to-employment rate, and the replaced
+   * courses withdrawn, brought back, or whose session was cancelled, set or moved.
    */
   async importCourses(admin: Principal, lines: AsyncIterable<ImportLine>): Promise<ImportReport> {
     const courses: CourseRecord[] = [];
@@ -126,12 +128,16 @@ export class CourseService {
       throw new InvalidImportError('the import holds no course; nothing was imported', [], 0, false);
     }
     return this.decisionLog.withTransaction(async (trx) => {
-      const { created, updated, previousRates } = await this.store.upsertMany(courses, this.now(), trx);
+      const { created, updated, replaced } = await this.store.upsertMany(courses, this.now(), trx);
       const report = { imported: courses.length, created, updated };
       await this.decisionLog.append(trx, {
         type: 'catalog.imported',
         actor: { role: 'admin', id: admin.subject },
-        payload: { ...report, rateChanges: listRateChanges(courses, previousRates) },
+        payload: {
+          ...report,
+          rateChanges: listRateChanges(courses, replaced),
+          availabilityChanges: listAvailabilityChanges(courses, replaced),
+        },
       });
       return report;
     });

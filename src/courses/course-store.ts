@@ -7,6 +7,7 @@ import type {
   CourseRecord,
   CourseSearch,
 } from './course.ts';
+import type { ReplacedCourse } from './course-changes.ts';
 import type { CourseBatch } from './course-table.ts';
 
 /** The candidates of one search, and the catalog version they were found in. */
@@ -32,14 +33,14 @@ export interface CourseStore {
   ): Promise<{ course: Course; previous: Course | null }>;
   /**
    * Creates or replaces many courses in one transaction: all are written or none. The ids must be
-   * distinct. Returns how many were new, how many replaced an existing course, and the
-   * return-to-employment rate each replaced course had, by id.
+   * distinct. Returns how many were new, how many replaced an existing course, and what the import's
+   * log compares of each replaced course as it was before, by id.
    */
   upsertMany(
     courses: readonly CourseRecord[],
     now: Date,
     trx?: Knex.Transaction,
-  ): Promise<{ created: number; updated: number; previousRates: ReadonlyMap<string, number | null> }>;
+  ): Promise<{ created: number; updated: number; replaced: ReadonlyMap<string, ReplacedCourse> }>;
   /** One page of the courses matching every filter, ordered by id. */
   search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage>;
   /**

@@ -22,6 +22,7 @@ import {
   MODALITIES,
   type Modality,
 } from './course.ts';
+import type { ReplacedCourse } from './course-changes.ts';
 import type { CandidateSearch, CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
 import { courseSearchText } from './search-text.ts';
@@ -94,18 +95,22 @@ export class KnexCourseStore implements CourseStore {
     courses: readonly CourseRecord[],
     now: Date,
     outer?: Knex.Transaction,
-  ): Promise<{ created: number; updated: number; previousRates: ReadonlyMap<string, number | null> }> {
+  ): Promise<{ created: number; updated: number; replaced: ReadonlyMap<string, ReplacedCourse> }> {
     const stamp = now.toISOString();
     return inTransaction(this.db, outer, async (trx) => {
       await bumpCatalogVersion(trx);
-      const previousRates = new Map<string, number | null>();
+      const replaced = new Map<string, ReplacedCourse>();
       for (const chunk of chunksOf(courses, CHUNK_SIZE)) {
         const ids = chunk.map((course) => course.id);
-        const existing: Array<{ id: string; return_to_employment_rate: unknown }> = await trx(COURSES)
+        const existing: Array<Record<string, unknown>> = await trx(COURSES)
           .whereIn('id', ids)
-          .select('id', 'return_to_employment_rate');
+          .select('id', 'return_to_employment_rate', 'next_session_start', 'active');
         for (const row of existing) {
-          previousRates.set(row.id, readNullableNumber(row.return_to_employment_rate));
+          replaced.set(String(row.id), {
+            returnToEmploymentRate: readNullableNumber(row.return_to_employment_rate),
+            nextSessionStart: readNullableString(row.next_session_start),
+            active: readBoolean(row.active),
+          });
         }
         await trx(COURSES)
           .insert(chunk.map((course) => toRow(course, stamp)))
@@ -113,7 +118,7 @@ export class KnexCourseStore implements CourseStore {
           .merge();
         await replaceOccupations(trx, chunk);
       }
-      return { created: courses.length - previousRates.size, updated: previousRates.size, previousRates };
+      return { created: courses.length - replaced.size, updated: replaced.size, replaced };
     });
   }
 

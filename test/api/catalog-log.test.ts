@@ -25,7 +25,7 @@ describe('catalog changes in the decision log', () => {
     const events = await decisionLog.listEvents({ afterSeq: head.seq });
     expect(events.map((event) => [event.type, event.payload])).toEqual([
       ['course.upserted', { courseId: 'LOG-1', created: true, active: true }],
-      ['catalog.imported', { imported: 2, created: 1, updated: 1, rateChanges: [] }],
+      ['catalog.imported', { imported: 2, created: 1, updated: 1, rateChanges: [], availabilityChanges: [] }],
     ]);
     expect(events.map((event) => event.actor)).toEqual([
       { role: 'admin', pseudonym: pseudonymiser.pseudonymise('ops-1') },
@@ -89,6 +89,7 @@ describe('catalog changes in the decision log', () => {
       created: 1,
       updated: 2,
       rateChanges: [{ courseId: 'RATE-1', from: aCourse().returnToEmploymentRate, to: 0.99 }],
+      availabilityChanges: [],
     });
   });
 

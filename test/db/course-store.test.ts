@@ -118,18 +118,22 @@ describe('KnexCourseStore', () => {
   });
 
   describe('many courses', () => {
-    it('gives the return-to-employment rate of each replaced course, across statements', async () => {
+    it('gives the rate, session and status each replaced course had, across statements', async () => {
       await store.upsert(aRecord('RATE-0001'), NOW);
-      await store.upsert(aRecord('RATE-1100', { returnToEmploymentRate: null }), NOW);
+      await store.upsert(
+        aRecord('RATE-1100', { returnToEmploymentRate: null, nextSessionStart: null, active: false }),
+        NOW,
+      );
       const courses = Array.from({ length: 1200 }, (_, i) => aRecord(`RATE-${String(i).padStart(4, '0')}`));
       const changed = courses.map((course) =>
         course.id === 'RATE-0001' ? { ...course, returnToEmploymentRate: 0.95 } : course,
       );
-      const { previousRates } = await store.upsertMany(changed, LATER);
-      expect(previousRates).toEqual(
+      const { replaced } = await store.upsertMany(changed, LATER);
+      const { returnToEmploymentRate, nextSessionStart } = aRecord('RATE-0001');
+      expect(replaced).toEqual(
         new Map([
-          ['RATE-0001', aRecord('RATE-0001').returnToEmploymentRate],
-          ['RATE-1100', null],
+          ['RATE-0001', { returnToEmploymentRate, nextSessionStart, active: true }],
+          ['RATE-1100', { returnToEmploymentRate: null, nextSessionStart: null, active: false }],
         ]),
       );
     });

@@ -74,7 +74,16 @@ describe('seeding the demo through the services', () => {
     await seedDemoData(target, firstStart);
     const imports = await eventsOfType('catalog.imported');
     expect(imports.map((event) => [event.actor.role, event.payload])).toEqual([
-      ['admin', { imported: DEMO_COURSE_COUNT, created: DEMO_COURSE_COUNT, updated: 0, rateChanges: [] }],
+      [
+        'admin',
+        {
+          imported: DEMO_COURSE_COUNT,
+          created: DEMO_COURSE_COUNT,
+          updated: 0,
+          rateChanges: [],
+          availabilityChanges: [],
+        },
+      ],
     ]);
     const syncs = await eventsOfType('job_seeker.upserted');
     const { pseudonymiser } = t.container.decisionLog;
