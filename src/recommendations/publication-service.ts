@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { screenText } from '../screening/sensitive-terms.ts';
-import { ConflictError, problemType } from '../shared/errors.ts';
-import { readOptionalText } from '../shared/shown-text.ts';
+import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
+import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
 import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
@@ -128,6 +128,18 @@ export class PublicationService {
     ifMatch: string | undefined,
     review: { decision: 'approve' | 'return'; comment?: string },
   ): Promise<ReviewResult> {
+    // A return tells the counselor what to change: a set handed back without a word would be
+    // handed on again as it was.
+    const comment = readOptionalText(review.comment);
+    if (
+      review.decision === 'return' &&
+      (comment === null || countShownCharacters(comment) < SHOWN_TEXT_MINIMUM)
+    ) {
+      throw new InvalidInputError(
+        `a return needs a comment telling the set's counselor what to change, of at least ${SHOWN_TEXT_MINIMUM} characters other than spaces and invisible characters`,
+        { field: 'comment' },
+      );
+    }
     return applyReviewAction(
       this.deps,
       counselor,
@@ -150,7 +162,6 @@ export class PublicationService {
             'return the set, so that its counselor can reject those items',
           );
         }
-        const comment = readOptionalText(review.comment);
         const personal = comment === null ? {} : { personal: { comment } };
         const warnings = screenText('comment', comment);
         // Null for a return made without reading the set, or when the time is unknown.

@@ -229,7 +229,12 @@ describe("a set's allowed actions", () => {
       name: 'a set a second reviewer returned to its counselor',
       build: async () => {
         const { setId, etag } = await aSetHandedToSecondReview();
-        await succeed(await act(t, otherCounselor, setId, 'second-review', etag, { decision: 'return' }));
+        await succeed(
+          await act(t, otherCounselor, setId, 'second-review', etag, {
+            decision: 'return',
+            comment: 'À revoir',
+          }),
+        );
         return { setId, reader: counselor };
       },
       expected: ['decide_item', 'add_item', 'order_items', 'publish', 'discard'],

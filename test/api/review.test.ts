@@ -1205,6 +1205,7 @@ describe('review API', () => {
         expect(approval.body.detail).toMatch(/suggestions are switched off/);
         const returned = await act(t, otherCounselor, handed.id, 'second-review', handed.etag, {
           decision: 'return',
+          comment: 'À revoir avant publication.',
         });
         expect(returned.status).toBe(200);
         expect(returned.body.status).toBe('pending_review');

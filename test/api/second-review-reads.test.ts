@@ -125,7 +125,10 @@ describe('several possible second reviewers reading a set in turn', () => {
     const firstAt = clock.now().toISOString();
     const read = await readSet(t, otherCounselor, setId);
     clock.advance(60_000);
-    const returned = await act(t, otherCounselor, setId, 'second-review', read.etag, { decision: 'return' });
+    const returned = await act(t, otherCounselor, setId, 'second-review', read.etag, {
+      decision: 'return',
+      comment: 'Vérifier les dates de session.',
+    });
     expect(returned.status).toBe(200);
     clock.advance(60_000);
     const own = await readSet(t, counselor, setId);

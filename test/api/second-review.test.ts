@@ -59,11 +59,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     return { set, handed };
   }
 
-  async function returnSet(setId: string, etag: string, comment?: string) {
-    const res = await act(t, otherCounselor, setId, 'second-review', etag, {
-      decision: 'return',
-      ...(comment === undefined ? {} : { comment }),
-    });
+  async function returnSet(setId: string, etag: string, comment: string) {
+    const res = await act(t, otherCounselor, setId, 'second-review', etag, { decision: 'return', comment });
     expect(res.status).toBe(200);
     return res;
   }
@@ -327,14 +324,18 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(approved.body).toMatchObject({ status: 'published', secondReview: { returned: expected } });
   });
 
-  it('records a return without a comment as a return, with no comment', async () => {
+  it('refuses a return without a comment saying what to change (422), and the set stays handed on', async () => {
     const { set, etag } = await handToSecondReview('js-1', 1);
-    const returned = await returnSet(set.id, etag);
-    expect(returned.body.secondReview.returned).toEqual({
-      by: 'c-002',
-      at: clock.now().toISOString(),
-      comment: null,
-    });
+    for (const body of [{ decision: 'return' }, { decision: 'return', comment: ' \u200b ' }]) {
+      const res = await act(t, otherCounselor, set.id, 'second-review', etag, body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toMatch(/a return needs a comment telling the set's counselor what to change/);
+    }
+    const { set: after } = await readSet(t, otherCounselor, set.id);
+    expect(after.status).toBe('awaiting_second_review');
+    expect(after.secondReview.returned).toBeNull();
+    expect((await eventsOf(set.id)).map((event) => event.type)).not.toContain('second_review.completed');
   });
 
   it('never shows the return comment to the job seeker, and lists it in their data export only once the set is closed', async () => {

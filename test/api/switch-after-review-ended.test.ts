@@ -110,6 +110,7 @@ describe('the kill switch on a set whose review is over', () => {
       // What it names: a return, which the switch does not hold.
       const returned = await act(t, otherCounselor, set.id, 'second-review', read.etag, {
         decision: 'return',
+        comment: 'À revoir avant publication.',
       });
       expect(returned.status).toBe(200);
     } finally {

@@ -276,6 +276,7 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
       ]);
       const returned = await act(t, otherCounselor, handed.set.id, 'second-review', peer.etag, {
         decision: 'return',
+        comment: 'À revoir avant publication.',
       });
       expect(returned.status).toBe(200);
       expect(returned.body.status).toBe('pending_review');

@@ -2302,7 +2302,7 @@ export interface components {
         SecondReviewRequest: {
             /** @enum {string} */
             decision: "approve" | "return";
-            /** @description A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is kept sealed in the decision log (`second_review.completed`), which the person's access record opens. */
+            /** @description Required for a return (422 without at least three characters that show): it tells the set's counselor what to change. A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is kept sealed in the decision log (`second_review.completed`), which the person's access record opens. */
             comment?: string;
         };
         Retraction: {
@@ -4896,6 +4896,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
