@@ -26,7 +26,8 @@ export class SettingsService {
    * Replaces the settings and appends `settings.changed` with the fields that changed, and why when
    * the admin says (`changeReason`: why the kill switch was thrown, say; readable by auditors for
    * good, so refused when it mentions sensitive details or a person's id). The settings keep the
-   * same admin, time and reason as their `lastChange`. With If-Match, only if the settings are
+   * same admin, time and reason as their `lastChange`; a PUT that changes no setting keeps the
+   * version and `lastChange` they had, its event listing no change. With If-Match, only if the settings are
    * still the version the caller read (412 otherwise); without it, the last change wins, so that the
    * kill switch can be thrown at once.
    */
@@ -49,16 +50,21 @@ export class SettingsService {
     return this.decisionLog.withTransaction(async (trx) => {
       const before = await this.store.get(trx);
       const expectedVersion = readExpectedVersion(ifMatch, before);
-      const saved = await this.store.put(trx, settings, {
-        by: admin.subject,
-        at: this.now().toISOString(),
-        reason: reason ?? null,
-        ...(expectedVersion === undefined ? {} : { expectedVersion }),
-      });
-      if (saved === undefined) throw staleSettings(await this.store.get(trx));
       const changes = (Object.keys(settings) as Array<keyof Settings>)
         .filter((key) => before[key] !== settings[key])
         .map((key) => ({ setting: key, from: before[key], to: settings[key] }));
+      // A PUT that changes nothing is logged as the admin's act, but is no change: the settings keep
+      // their version and their last change (who threw the kill switch, and why).
+      const saved =
+        changes.length === 0
+          ? before
+          : await this.store.put(trx, settings, {
+              by: admin.subject,
+              at: this.now().toISOString(),
+              reason: reason ?? null,
+              ...(expectedVersion === undefined ? {} : { expectedVersion }),
+            });
+      if (saved === undefined) throw staleSettings(await this.store.get(trx));
       await this.decisionLog.append(trx, {
         type: 'settings.changed',
         actor: { role: 'admin', id: admin.subject },

@@ -153,9 +153,11 @@ describe('authentication', () => {
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     expect(read.status).toBe(200);
     const { lastChange: _, ...settings } = read.body;
-    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settings);
+    const changed = { ...settings, blindFirst: !settings.blindFirst };
+    const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(changed);
     expect(res.status).toBe(200);
     expect(res.body.lastChange.by).toBe('a'.repeat(64));
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settings);
   });
 
   it('says why a subject longer than any id the product stores was refused', async () => {

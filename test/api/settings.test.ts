@@ -248,6 +248,32 @@ describe('settings API', () => {
     ]);
   });
 
+  it('keeps who threw the kill switch and why, and its ETag, when a later PUT changes no setting', async () => {
+    clock.advance(60_000);
+    const reason = 'Incident 2026-15 : suggestions suspendues le temps de l’analyse';
+    const thrown = await t.http
+      .put('/v1/settings')
+      .auth(admin, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false, changeReason: reason });
+    expect(thrown.status).toBe(200);
+    const lastChange = { by: 'ops-1', at: clock.now().toISOString(), reason };
+    clock.advance(60_000);
+    const other = await t.tokenFor('admin', 'ops-2');
+    const same = await t.http
+      .put('/v1/settings')
+      .auth(other, { type: 'bearer' })
+      .send({ ...DEFAULTS, aiEnabled: false });
+    expect(same.status).toBe(200);
+    expect(same.headers.etag).toBe(thrown.headers.etag);
+    expect(same.body.lastChange).toEqual(lastChange);
+    const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    expect(read.headers.etag).toBe(thrown.headers.etag);
+    expect(read.body).toEqual({ ...DEFAULTS, aiEnabled: false, lastChange });
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types: ['settings.changed'] });
+    expect(events.at(-1)?.payload).toEqual({ changes: [] });
+    await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(DEFAULTS);
+  });
+
   it('takes back the body GET returned, changed where needed: who, when and why are the service’s own', async () => {
     const read = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
     clock.advance(60_000);

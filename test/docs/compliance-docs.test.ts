@@ -101,3 +101,23 @@ describe('the compliance documents', () => {
     }
   });
 });
+
+describe("the instructions' incident commands", () => {
+  const instructions = readDocument('docs/instructions-for-use.md');
+  const section = instructions.slice(
+    instructions.indexOf('## 11. Incidents'),
+    instructions.indexOf('## 12.'),
+  );
+  const commands = section.match(/```bash\n([\s\S]*?)```/)?.[1] ?? '';
+
+  it('keep the id of the incident they record for the reports that name it', () => {
+    expect(commands).toContain('/notifications');
+    expect(commands.indexOf('INCIDENT=$(')).toBeGreaterThanOrEqual(0);
+    expect(commands.indexOf('INCIDENT=$(')).toBeLessThan(commands.indexOf('$INCIDENT/notifications'));
+  });
+
+  it('date the detection and the report now and name a set the application holds, not a fixed example', () => {
+    expect(commands).not.toMatch(/"(detectedAt|notifiedAt)": "\d{4}-/);
+    expect(commands).toContain('"setIds": ["\'"$SET"\'"]');
+  });
+});

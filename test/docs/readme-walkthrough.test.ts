@@ -128,3 +128,17 @@ describe('npm ci, the first command of the README', () => {
     expect(withScripts.filter((name) => !(name in manifest.allowScripts))).toEqual([]);
   });
 });
+
+describe("the README's code layout", () => {
+  it('names every folder of src/', () => {
+    const layout = readme.slice(readme.indexOf('## How the code is laid out'));
+    const folders = fs
+      .readdirSync(path.join(root, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.length).toBeGreaterThan(10);
+    expect(
+      folders.filter((folder) => !layout.includes(`src/${folder}/`) && !layout.includes(` ${folder}/`)),
+    ).toEqual([]);
+  });
+});

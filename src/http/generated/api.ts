@@ -850,7 +850,7 @@ export interface paths {
         get: operations["getSettings"];
         /**
          * Change the operating modes
-         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`). Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`); a PUT that changes no setting is logged too (`settings.changed` listing no change) but leaves the settings, their ETag and their `lastChange` as they were, so that who threw the kill switch, and why, stays in view. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
          */
         put: operations["putSettings"];
         post?: never;
