@@ -52,10 +52,16 @@ export function findStorageUnavailable(error: unknown): StorageUnavailable | und
 
 /**
  * Whether the statement that failed was the transaction's COMMIT (knex puts it before the driver's
- * message): a connection cut then leaves unknown whether the server committed before it went.
+ * message) and was sent: a connection cut then leaves unknown whether the server committed before it
+ * went. A client that lost its connection before (a backend ended while the transaction sat idle)
+ * refuses the COMMIT itself ("not queryable"): the server never got it and rolled the work back.
  */
 function failedOnCommit(error: { message?: unknown }): boolean {
-  return typeof error.message === 'string' && /^COMMIT\b/i.test(error.message);
+  return (
+    typeof error.message === 'string' &&
+    /^COMMIT\b/i.test(error.message) &&
+    !/is not queryable$/.test(error.message)
+  );
 }
 
 function classify(error: {

@@ -38,6 +38,11 @@ describe('a database unavailable for now', () => {
     });
   });
 
+  it('takes a COMMIT the client refused to send, its connection lost before, as undone: the server rolled back', () => {
+    const error = new Error('COMMIT; - Client has encountered a connection error and is not queryable');
+    expect(findStorageUnavailable(error)).toEqual({ reason: 'unreachable', retryAfterSeconds: 10 });
+  });
+
   it('takes a full disk at the commit as undone: the server refused it', () => {
     const error = Object.assign(new Error('COMMIT; - could not extend file: No space left on device'), {
       code: '53100',
