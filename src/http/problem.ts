@@ -104,7 +104,8 @@ const STORAGE_DETAIL: Record<StorageUnavailable['reason'], string> = {
 const COMMIT_CUT_DETAIL =
   'the connection to the database was cut while the change was being committed: it may have been kept or not. ' +
   'Read the resource again to see; a creation sent again with the same Idempotency-Key answers as first made if it ' +
-  'was kept, and a change sent again with the same If-Match is refused (412) if it was';
+  'was kept, and a change sent again with the same If-Match is refused (412) if it was (a second review: 409 ' +
+  'second-review-over, saying it was yours)';
 
 /** HTTP errors raised by express-openapi-validator and body-parser: they carry a status. */
 interface HttpLikeError {

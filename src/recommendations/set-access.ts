@@ -57,7 +57,7 @@ export async function findVisibleSet(
   };
   if (!maySeeSet(set, reader)) {
     if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
-      throw refuseSecondReviewOver(set);
+      throw refuseSecondReviewOver(set, reader.subject);
     }
     throw setNotFound(setId);
   }
@@ -66,13 +66,21 @@ export async function findVisibleSet(
 
 /**
  * The refusal of an action by a counselor who read the set in its second review, once it no longer
- * awaits one (another reviewer approved or returned it, its counselor discarded it, it expired or was
- * withdrawn): "not found" would deny a set they have just read. Its status since is not told: the
- * person is not on their caseload, and nothing of the set is left for them to do.
+ * awaits one: "not found" would deny a set they have just read. Ended by their own approval or
+ * return (the same request sent again, its first answer lost), they are told it was kept; ended
+ * otherwise (another reviewer, a discard, an expiry, a withdrawal), its status since is not told:
+ * the person is not on their caseload, and nothing of the set is left for them to do.
  */
-function refuseSecondReviewOver(set: RecommendationSet): ConflictError {
+function refuseSecondReviewOver(set: RecommendationSet, subject: string): ConflictError {
+  const { reviewerId, returned } = set.secondReview;
+  const ownEnd =
+    reviewerId === subject
+      ? 'you approved it yourself in its second review, and your approval was kept'
+      : set.status === 'pending_review' && returned?.by === subject
+        ? `you returned it yourself to its counselor at ${returned.at}, and your return was kept`
+        : 'another counselor reviewed it, or it was discarded, withdrawn or expired, since you read it';
   return new ConflictError(
-    `set ${set.id} no longer awaits a second review: another counselor reviewed it, or it was discarded, withdrawn or expired, since you read it; nothing is left for you to do with it (the sets awaiting your second review: GET /v1/recommendations?queue=second_review)`,
+    `set ${set.id} no longer awaits a second review: ${ownEnd}; nothing is left for you to do with it (the sets awaiting your second review: GET /v1/recommendations?queue=second_review)`,
     problemType('second-review-over'),
   );
 }
@@ -325,6 +333,11 @@ function refuseStatus(
   });
 }
 
+/** The two ways to a new set for the person, named when neither is known to be barred. */
+function describeNewSetWays(seekerPath: string): string {
+  return `make a new set: ask for suggestions (POST ${seekerPath}/recommendations), or, while the model may not be used for them, start a set by hand (POST ${seekerPath}/manual-recommendations)`;
+}
+
 /**
  * Why a set in its status refuses an action, and the way on for `reader`: after an expiry, a new
  * set is asked for by whoever holds the person's caseload, by hand while the model may not be used
@@ -332,11 +345,6 @@ function refuseStatus(
  * otherwise); a second reviewer, who does not hold it, is told so rather than sent to an operation
  * that answers them 404.
  */
-/** The two ways to a new set for the person, named when neither is known to be barred. */
-function describeNewSetWays(seekerPath: string): string {
-  return `make a new set: ask for suggestions (POST ${seekerPath}/recommendations), or, while the model may not be used for them, start a set by hand (POST ${seekerPath}/manual-recommendations)`;
-}
-
 function explainStatus(set: RecommendationSet, reader: SetReader, context: StatusContext): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
