@@ -335,16 +335,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
     };
 
     const retention = createRetentionService(db, decisionLog, config.retention, { now, scrubber, logger });
-    const retentionJob: DailyRetentionJob | undefined = config.retention.dailyJob
-      ? startDailyRetentionJob(retention, logger)
-      : undefined;
-
+    const openApiDocument = loadOpenApiDocument();
+    let retentionJob: DailyRetentionJob | undefined;
     registerOperatingGauges(metrics.registry, {
       aiEnabled: async () => (await settingsStore.get()).aiEnabled,
       modelCheck: async () => checkModel(await models.currentState()),
       ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
       retentionFailedRunsInARow: () => retentionJob?.failedRunsInARow() ?? 0,
     });
+    // Started last: nothing after it can fail and leave it running against a closed database.
+    retentionJob = config.retention.dailyJob ? startDailyRetentionJob(retention, logger) : undefined;
 
     return {
       config,
@@ -356,7 +356,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       retention,
       verifyToken,
       localKeys,
-      openApiDocument: loadOpenApiDocument(),
+      openApiDocument,
       findStorageUnavailable,
       recordServiceStart: () =>
         recordServiceStart({

@@ -96,9 +96,9 @@ export function rememberVerifiedTokens(
 /**
  * Drops the tokens no longer taken as verified, from the least recently used: each was verified at
  * its last use at the latest, so it is valid `ttlMs` after that use at most, and every token used
- * before it is past its time too once it is. A token, and the person it names, is thus kept `ttlMs`
- * after its last use at most (dropped at the next check after that), not until enough
- * other tokens have pushed it out: an erased person's id does not stay in a quiet process.
+ * before it is past its time too once it is. A token, and the person it names, is thus dropped at
+ * the first check more than `ttlMs` after its last use, not once enough other tokens have pushed it
+ * out: in a quiet process, an erased person's id stays until the next request that carries a token.
  */
 function forgetExpired(verified: Map<string, VerifiedToken>, now: number): void {
   for (const [token, { validUntil }] of verified) {

@@ -56,6 +56,24 @@ describe('a request the HTTP parser refuses', () => {
     expect(body.detail).toMatch(/headers .* too large/);
   });
 
+  it('closes the connection once answered, even when the client keeps its side open', async () => {
+    // The client never ends its side: the server closes the connection after its answer rather than
+    // waiting for the client (until the headers' timeout, a minute).
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () =>
+        socket.write('HELLO\r\n\r\n'),
+      );
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+    });
+    expect(problemOf(answer).status).toBe(400);
+  }, 10_000);
+
   it('answers a request that is not HTTP with 400 problem+json saying so', async () => {
     const { status, contentType, body } = problemOf(await sendRaw('HELLO\r\n\r\n'));
     expect(status).toBe(400);
