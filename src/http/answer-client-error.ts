@@ -36,7 +36,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail });
   // Closed once written, as Node's own answer does: a client that keeps its side open does not hold
   // the connection until the headers' timeout.
-  socket.end(
+  socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       'Content-Type: application/problem+json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
