@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components } from '../http/generated/api.ts';
+import { isHeadRequest } from '../http/head-as-get.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
 import type { JobSeekerService } from './job-seeker-service.ts';
@@ -23,7 +24,9 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
   });
 
   router.get('/v1/job-seekers/:seekerId', async function getJobSeeker(req, res) {
-    const file = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId);
+    const file = await service.getJobSeekerForCounselor(requirePrincipal(req), req.params.seekerId, {
+      recordRead: !isHeadRequest(req),
+    });
     const body: JobSeekerFileBody = { ...toJobSeekerBody(file.jobSeeker), contests: file.contests };
     res.json(body);
   });
