@@ -167,6 +167,26 @@ describe("staff reads of a person's file", () => {
     expect(await traced()).toEqual([]);
   });
 
+  it("deletes the person's reads with their erasure, and counts them in subject.erased", async () => {
+    await syncSeeker(t, 'js-erased');
+    await syncSeeker(t, 'js-kept');
+    await get(counselor, '/v1/job-seekers/js-erased');
+    await get(counselor, '/v1/job-seekers/js-erased');
+    await get(counselor, '/v1/job-seekers/js-kept');
+    const admin = await t.tokenFor('admin', 'ops-1');
+
+    expect((await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' })).status).toBe(
+      204,
+    );
+
+    expect((await traced()).map((read) => read.seekerId)).toEqual(['js-kept']);
+    const [erased] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['subject.erased'],
+      limit: 10,
+    });
+    expect(erased?.payload).toMatchObject({ erased: { fileReads: 2 } });
+  });
+
   it('fails a read whose trace cannot be written: no read leaves untraced', async () => {
     await t.container.db.schema.renameTable('file_reads', 'file_reads_away');
     try {
