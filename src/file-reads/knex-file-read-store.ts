@@ -25,14 +25,6 @@ export class KnexFileReadStore implements FileReadStore {
       .orderBy([{ column: 'read_at' }, { column: 'id' }]);
     return rows.map(toFileRead);
   }
-
-  async deleteForSeeker(trx: Knex.Transaction, seekerId: string): Promise<number> {
-    return trx(TABLE).where({ seeker_id: seekerId }).delete();
-  }
-
-  async purgeBefore(trx: Knex.Transaction, before: string): Promise<number> {
-    return trx(TABLE).where('read_at', '<', before).delete();
-  }
 }
 
 function toFileRead(row: Record<string, unknown>): FileRead {
