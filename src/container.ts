@@ -278,6 +278,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         contestReplies: contestReplyStore,
         outcomes: outcomeStore,
+        fileReads: fileReadStore,
         decisionLog,
         keyring: log.subjectKeyring,
         pseudonymise,

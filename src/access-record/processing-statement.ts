@@ -41,13 +41,17 @@ export interface ProcessingStatement {
     personalDataDays: number;
     logDays: number;
     idempotencyHours: number;
+    readTraceDays: number;
     statement: string;
   };
   logic: { statement: string; models: ModelInvolved[] };
   rights: Array<{ right: DataSubjectRight; how: string }>;
 }
 
-export type RetentionPeriods = Pick<RetentionConfig, 'personalDays' | 'logDays' | 'idempotencyHours'>;
+export type RetentionPeriods = Pick<
+  RetentionConfig,
+  'personalDays' | 'logDays' | 'idempotencyHours' | 'readTraceDays'
+>;
 
 /** Where the person reaches the data protection officer, as the texts they read say it. */
 export function describePrivacyContact(privacyContact: string | undefined): string {
@@ -63,7 +67,7 @@ export function describeProcessing(
   models: ModelInvolved[],
   privacyContact?: string,
 ): ProcessingStatement {
-  const { personalDays, logDays, idempotencyHours } = periods;
+  const { personalDays, logDays, idempotencyHours, readTraceDays } = periods;
   return {
     purposes: [
       'Aider votre conseiller à vous proposer des formations : un outil d’aide à la décision suggère des formations du ' +
@@ -105,6 +109,7 @@ export function describeProcessing(
       personalDataDays: personalDays,
       logDays,
       idempotencyHours,
+      readTraceDays,
       statement:
         `Les suggestions sont supprimées ${personalDays} jours après leur présentation dans votre espace, même si ` +
         'elles y sont encore affichées ; celles qui ne vous ont pas été présentées, ' +
@@ -116,7 +121,8 @@ export function describeProcessing(
         `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +
         'une), la clé qui chiffre ce qui vous y est personnel est détruite et ces données deviennent illisibles. ' +
         'Les copies techniques des réponses du ' +
-        `service sont gardées ${idempotencyHours} heures.`,
+        `service sont gardées ${idempotencyHours} heures. Chaque consultation de votre dossier par un conseiller ` +
+        `est notée et gardée ${readTraceDays} jours ; elle ne compte pas comme une activité sur votre dossier.`,
     },
     logic: {
       statement:

@@ -167,6 +167,46 @@ describe("staff reads of a person's file", () => {
     expect(await traced()).toEqual([]);
   });
 
+  it('shows the person the reads of their file in the access record: when, what, why, which set; never who', async () => {
+    await syncSeeker(t, 'js-record');
+    const set = await createAndPublish(t, counselor, 'js-record', { approve: 1 });
+    await t.container.db('file_reads').delete();
+    await get(counselor, '/v1/job-seekers/js-record');
+    const profileReadAt = clock.now().toISOString();
+    clock.advance(60_000);
+    await readSet(t, counselor, set.id);
+    const setReadAt = clock.now().toISOString();
+    const admin = await t.tokenFor('admin', 'ops-1');
+
+    const res = await t.http
+      .get('/v1/job-seekers/js-record/access-record')
+      .auth(admin, { type: 'bearer' })
+      .set('X-Access-Request', 'DSAR-2026-1201');
+
+    expect(res.status).toBe(200);
+    expect(res.body.consultations.fileReads).toEqual([
+      {
+        readAt: profileReadAt,
+        operation: 'getJobSeeker',
+        purpose: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
+        setId: null,
+      },
+      {
+        readAt: setReadAt,
+        operation: 'getRecommendationSet',
+        purpose: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
+        setId: set.id,
+      },
+    ]);
+    expect(JSON.stringify(res.body.consultations)).not.toContain('c-001');
+    expect(res.body.processing.retention.readTraceDays).toBe(183);
+    const [exported] = await t.container.decisionLog.decisionLog.listEvents({
+      types: ['subject.access_exported'],
+      limit: 10,
+    });
+    expect(exported?.payload).toMatchObject({ given: { consultations: { fileReads: 2 } } });
+  });
+
   it("deletes the person's reads with their erasure, and counts them in subject.erased", async () => {
     await syncSeeker(t, 'js-erased');
     await syncSeeker(t, 'js-kept');

@@ -197,6 +197,7 @@ export interface paths {
          *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
          *     erasure or at the end of the log period, `unreadable` when it cannot be opened); and the
          *     consultations of their data: the auditors' reads of the log that named them (when, which
+         *     operation, why; not who), the staff reads of their file still kept (`fileReads`: when, which
          *     operation, why; not who) and the incidents recorded about their sets. Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
          *     processing (purposes, source, recipients, the retention periods configured, the logic involved
@@ -2941,6 +2942,20 @@ export interface components {
                 /** @description The purpose stated (`X-Audit-Purpose`). */
                 purpose: string;
             }[];
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain purpose in French. Never who read it. */
+            fileReads: {
+                /** @description ISO 8601 instant in UTC. */
+                readAt: string;
+                /**
+                 * @description The operation called, by its `operationId`.
+                 * @enum {string}
+                 */
+                operation: "getJobSeeker" | "getRecommendationSet" | "listSetFeedback" | "listRecommendations";
+                /** @description Why the file was read, in French, as the person reads it. */
+                purpose: string;
+                /** @description The set read, for a read of a set or of its answers. */
+                setId: string | null;
+            }[];
             /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
             incidents: {
                 /** Format: uuid */
@@ -2977,6 +2992,8 @@ export interface components {
                 logDays: number;
                 /** @description `RETENTION_IDEMPOTENCY_HOURS` */
                 idempotencyHours: number;
+                /** @description `RETENTION_READ_TRACE_DAYS`: how long a staff read of the file is kept. */
+                readTraceDays: number;
                 statement: string;
             };
             /** @description The logic involved (GDPR Art. 15(1)(h)); no decision about the person is automated. */
