@@ -99,7 +99,8 @@ export function describeProcessing(
       'de gestion des dossiers de votre agence, qui les transmet à ce service ; le reste est produit par ce service : suggestions du modèle, décisions de vos ' +
       'conseillers, vos réponses.',
     recipients: [
-      'Le conseiller qui vous suit et, pour un second avis, un autre conseiller.',
+      'Le conseiller qui vous suit et, pour un second avis, un autre conseiller. Chacune de leurs consultations de ' +
+        'votre dossier est notée ; celles encore gardées sont listées dans ce relevé, avec leur date et leur motif.',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
         'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
         'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',
