@@ -150,6 +150,8 @@ export interface RetentionConfig {
   personalDays: number;
   /** Hours an Idempotency-Key and its stored answer are kept. */
   idempotencyHours: number;
+  /** Days a staff read of a person's file stays in the read trace (`file_reads`, record 0022). */
+  readTraceDays: number;
   /** Run the daily purge inside the API process (off in tests). */
   dailyJob: boolean;
 }
@@ -394,6 +396,8 @@ function readRetention(env: Env, nodeEnv: Config['nodeEnv']): RetentionConfig {
     logDays: readLogRetentionDays(env),
     personalDays,
     idempotencyHours: readIdempotencyHours(env, personalDays),
+    // About six months by default, within the CNIL's recommended six months to a year for access logs.
+    readTraceDays: readRetentionPeriod(env, 'RETENTION_READ_TRACE_DAYS', 183, MAX_RETENTION_DAYS),
     dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
   };
 }

@@ -21,6 +21,8 @@ import { type DemoWriteSummary, seedDemoData } from './demo/seed-demo-data.ts';
 import { ErasureService } from './erasure/erasure-service.ts';
 import { KnexErasureStore } from './erasure/knex-erasure-store.ts';
 import { KnexStorageScrubber } from './erasure/knex-storage-scrubber.ts';
+import { FileReadService } from './file-reads/file-read-service.ts';
+import { KnexFileReadStore } from './file-reads/knex-file-read-store.ts';
 import { createLogger } from './http/logger.ts';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.ts';
 import { loadOpenApiDocument } from './http/openapi-document.ts';
@@ -143,6 +145,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const idempotencyStore = new KnexIdempotencyStore(db);
     const outcomeStore = new KnexCourseOutcomeStore(db);
     const settingsStore = new KnexSettingsStore(db);
+    const fileReadStore = new KnexFileReadStore(db);
+    const fileReads = new FileReadService({ store: fileReadStore, now });
     const auditEvents = new KnexAuditEventStore(db);
     const pseudonymise = (id: string) => log.pseudonymiser.pseudonymise(id);
     const checkLoggedText = createLoggedTextCheck({ events: auditEvents, log: decisionLog, pseudonymise });
@@ -195,6 +199,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
             reason: 'la personne suit désormais un autre conseiller',
           }),
         contests: contestReplyStore,
+        reads: fileReads,
       }),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),
@@ -208,6 +213,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         models,
         feedback: feedbackStore,
+        reads: fileReads,
         now,
       }),
       review: new ReviewService({
@@ -272,6 +278,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         contestReplies: contestReplyStore,
         outcomes: outcomeStore,
+        fileReads: fileReadStore,
         decisionLog,
         keyring: log.subjectKeyring,
         pseudonymise,

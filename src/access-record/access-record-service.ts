@@ -2,6 +2,7 @@ import { readPersonalRecord } from '../audit/personal-part.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { OpenedPersonalPart, SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import type { FileReadStore } from '../file-reads/file-read-store.ts';
 import { INCIDENT_EVENT_TYPES } from '../incidents/incident.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
@@ -32,6 +33,8 @@ export interface AccessRecordServiceDeps {
   feedback: Pick<FeedbackStore, 'listForSeeker'>;
   contestReplies: Pick<ContestReplyStore, 'listForSeeker'>;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
+  /** The staff reads of the person's file (the read trace, record 0022). */
+  fileReads: Pick<FileReadStore, 'listForSeeker'>;
   /** Reads the person's events and objection, and appends `subject.access_exported`. */
   decisionLog: DecisionLog;
   /** Opens the personal parts of the person's events. */
@@ -87,9 +90,11 @@ export class AccessRecordService {
         throw jobSeekerNotFound(seekerId);
       }
       const objection = await findStandingObjection(deps.decisionLog, seekerId, trx);
-      // Who looked into the person's data: the auditors' reads naming them, the incidents about their sets.
+      // Who looked into the person's data: the auditors' reads naming them, the staff reads of their
+      // file, the incidents about their sets.
       const consultations = await describeConsultations(
         await deps.decisionLog.listQueriesNaming(seekerId, trx),
+        await deps.fileReads.listForSeeker(seekerId, trx),
         await deps.decisionLog.listEventsOfTypes(INCIDENT_EVENT_TYPES, trx),
         listSetIdsOf(sets, recorded),
       );

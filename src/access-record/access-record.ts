@@ -208,8 +208,8 @@ export interface AccessRecordCounts {
   outcomes: number;
   events: number;
   personalParts: { readable: number; shredded: number; unreadable: number };
-  /** The auditors' reads naming the person, and the incidents about their sets. */
-  consultations: { logQueries: number; incidents: number };
+  /** The auditors' reads naming the person, the staff reads of their file, and the incidents about their sets. */
+  consultations: { logQueries: number; fileReads: number; incidents: number };
 }
 
 export function countAccessRecord(
@@ -235,6 +235,7 @@ export function countAccessRecord(
     },
     consultations: {
       logQueries: record.consultations.logQueries.length,
+      fileReads: record.consultations.fileReads.length,
       incidents: record.consultations.incidents.length,
     },
   };

@@ -1,5 +1,6 @@
 import { readRecord, readStringField } from '../audit/event-fields.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import { describeFileRead, type FileRead, type FileReadForPerson } from '../file-reads/file-read.ts';
 import { collectIncidents, type IncidentRecipient, type IncidentSeverity } from '../incidents/incident.ts';
 
 /**
@@ -33,19 +34,24 @@ export interface IncidentAboutSets {
   notifications: Array<{ recipient: IncidentRecipient; notifiedAt: string }>;
 }
 
-/** Who looked into the person's data, and why: the auditors' reads naming them, the incidents about their sets. */
+/**
+ * Who looked into the person's data, and why: the auditors' reads naming them, the staff reads of
+ * their file still kept (record 0022; when, what, why, never who), the incidents about their sets.
+ */
 export interface AccessRecordConsultations {
   logQueries: LogConsultation[];
+  fileReads: FileReadForPerson[];
   incidents: IncidentAboutSets[];
 }
 
 /**
- * The consultations as the record gives them, from the `audit.queried` events naming the person and
- * the incident events (`incident.recorded`, `incident.notified`), oldest first. An event that does
+ * The consultations as the record gives them, from the `audit.queried` events naming the person, the
+ * staff reads of their file (`fileReads`, oldest first, the reader left out) and the incident events (`incident.recorded`, `incident.notified`), oldest first. An event that does
  * not hold what the code writes (a tampered row, which verification reports) is left out.
  */
 export async function describeConsultations(
   queries: readonly RecordedDecisionEvent[],
+  fileReads: readonly FileRead[],
   incidentEvents: readonly RecordedDecisionEvent[],
   setIds: ReadonlySet<string>,
 ): Promise<AccessRecordConsultations> {
@@ -74,7 +80,7 @@ export async function describeConsultations(
       },
     ];
   });
-  return { logQueries, incidents };
+  return { logQueries, fileReads: fileReads.map(describeFileRead), incidents };
 }
 
 /**

@@ -47,13 +47,17 @@ export interface ProcessingStatement {
     personalDataDays: number;
     logDays: number;
     idempotencyHours: number;
+    readTraceDays: number;
     statement: string;
   };
   logic: { statement: string; models: ModelInvolved[] };
   rights: Array<{ right: DataSubjectRight; how: string }>;
 }
 
-export type RetentionPeriods = Pick<RetentionConfig, 'personalDays' | 'logDays' | 'idempotencyHours'>;
+export type RetentionPeriods = Pick<
+  RetentionConfig,
+  'personalDays' | 'logDays' | 'idempotencyHours' | 'readTraceDays'
+>;
 
 /** Where the person reaches the data protection officer, as the texts they read say it. */
 export function describePrivacyContact(privacyContact: string | undefined): string {
@@ -69,7 +73,7 @@ export function describeProcessing(
   models: ModelInvolved[],
   privacyContact?: string,
 ): ProcessingStatement {
-  const { personalDays, logDays, idempotencyHours } = periods;
+  const { personalDays, logDays, idempotencyHours, readTraceDays } = periods;
   return {
     purposes: [
       'Aider votre conseiller à vous proposer des formations : un outil d’aide à la décision suggère des formations du ' +
@@ -101,7 +105,8 @@ export function describeProcessing(
       'de gestion des dossiers de votre agence, qui les transmet à ce service ; le reste est produit par ce service : suggestions du modèle, décisions de vos ' +
       'conseillers, vos réponses.',
     recipients: [
-      'Le conseiller qui vous suit et, pour un second avis, un autre conseiller.',
+      'Le conseiller qui vous suit et, pour un second avis, un autre conseiller. Chacune de leurs consultations de ' +
+        'votre dossier est notée ; celles encore gardées sont listées dans ce relevé, avec leur date et leur motif.',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
         'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
         'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',
@@ -111,6 +116,7 @@ export function describeProcessing(
       personalDataDays: personalDays,
       logDays,
       idempotencyHours,
+      readTraceDays,
       statement:
         `Les suggestions sont supprimées ${personalDays} jours après leur présentation dans votre espace, même si ` +
         'elles y sont encore affichées ; celles qui ne vous ont pas été présentées, ' +
@@ -122,7 +128,8 @@ export function describeProcessing(
         `${logDays} jours après la dernière activité sur votre dossier (répondre à une demande d’accès n’en est pas ` +
         'une), la clé qui chiffre ce qui vous y est personnel est détruite et ces données deviennent illisibles. ' +
         'Les copies techniques des réponses du ' +
-        `service sont gardées ${idempotencyHours} heures.`,
+        `service sont gardées ${idempotencyHours} heures. Chaque consultation de votre dossier par un conseiller ` +
+        `est notée et gardée ${readTraceDays} jours ; elle ne compte pas comme une activité sur votre dossier.`,
     },
     logic: {
       statement:

@@ -42,6 +42,7 @@ import * as numberSecondReviewRounds from '../../migrations/20261211030000_numbe
 import * as addEnrolmentIdToJobSeekers from '../../migrations/20261212010000_add_enrolment_id_to_job_seekers.ts';
 import * as indexPublicationsByPerson from '../../migrations/20261212040000_index_publications_by_person.ts';
 import * as indexShownSetsByPerson from '../../migrations/20261212050000_index_shown_sets_by_person.ts';
+import * as createFileReads from '../../migrations/20261213080000_create_file_reads.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -99,6 +100,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261212010000_add_enrolment_id_to_job_seekers', addEnrolmentIdToJobSeekers],
   ['20261212040000_index_publications_by_person', indexPublicationsByPerson],
   ['20261212050000_index_shown_sets_by_person', indexShownSetsByPerson],
+  ['20261213080000_create_file_reads', createFileReads],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -6,6 +6,9 @@ import type { ErasedRows } from './erasure.ts';
  * whose personal parts are crypto-shredded instead.
  */
 export interface ErasureStore {
-  /** Deletes the profile, sets, items, feedback, outcomes and stored idempotent answers of one person. */
+  /**
+   * Deletes the profile, sets, items, feedback, outcomes, stored idempotent answers and the staff
+   * reads of the file (the read trace) of one person.
+   */
   eraseJobSeekerRows(trx: Knex.Transaction, seekerId: string): Promise<ErasedRows>;
 }

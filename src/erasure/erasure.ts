@@ -11,6 +11,8 @@ export interface ErasedRows {
   outcomes: number;
   /** Stored answers to an Idempotency-Key that held one of the person's sets. */
   idempotencyKeys: number;
+  /** Staff reads of the person's file (the read trace, record 0022). */
+  fileReads: number;
 }
 
 /** What an erasure did. */

@@ -10,6 +10,7 @@ export class KnexErasureStore implements ErasureStore {
   async eraseJobSeekerRows(trx: Knex.Transaction, seekerId: string): Promise<ErasedRows> {
     const setIds = () => trx('recommendation_sets').select('id').where({ seeker_id: seekerId });
     const outcomes = await trx('course_outcomes').where({ seeker_id: seekerId }).delete();
+    const fileReads = await trx('file_reads').where({ seeker_id: seekerId }).delete();
     const contestReplies = await trx('contest_replies')
       .where({ seeker_id: seekerId })
       .orWhereIn('item_id', trx('recommendation_items').select('id').whereIn('set_id', setIds()))
@@ -30,6 +31,7 @@ export class KnexErasureStore implements ErasureStore {
       contestReplies,
       outcomes,
       idempotencyKeys,
+      fileReads,
     };
   }
 }

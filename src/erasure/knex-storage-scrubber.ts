@@ -12,6 +12,7 @@ export const PERSONAL_DATA_TABLES: readonly string[] = [
   'feedback',
   'contest_replies',
   'course_outcomes',
+  'file_reads',
   'idempotency_keys',
   'subject_keys',
 ];

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
 import type { components, operations } from '../http/generated/api.ts';
+import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { JobSeeker, JobSeekerInput } from './job-seeker.ts';
@@ -41,6 +42,7 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
     const file = await service.getJobSeekerForCounselor(caller, req.params.seekerId, {
       limit,
       ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
+      recordRead: !isHeadRequest(req),
     });
     const body: JobSeekerFileBody = {
       ...toJobSeekerBody(file.jobSeeker),

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { DecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { findLatestHoldingEvent } from '../erasure/find-latest-holding-event.ts';
+import type { FileReadTracer } from '../file-reads/file-read-service.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -34,6 +35,8 @@ export interface JobSeekerServiceDeps {
   now: () => Date;
   withdrawOpenSets: OpenSetsWithdrawal;
   contests: PersonContestReader;
+  /** Traces each read of a person's file (record 0022). */
+  reads: FileReadTracer;
 }
 
 /**
@@ -114,18 +117,26 @@ export class JobSeekerService {
   /**
    * The person's file for the counselor whose caseload holds it: the profile, and one page of the
    * person's contests with the replies that answered them and who replied. Anyone else learns
-   * nothing: the error is the same as for an id that does not exist.
+   * nothing: the error is the same as for an id that does not exist. Each read is traced before it
+   * is answered; with `recordRead: false` (a HEAD, whose answer nobody reads) it is not.
    */
   async getJobSeekerForCounselor(
     counselor: Principal,
     id: string,
-    page: PersonContestPageRequest,
+    { recordRead = true, ...page }: PersonContestPageRequest & { recordRead?: boolean },
   ): Promise<JobSeekerFile> {
     const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     // Read after the profile: an erasure deletes the profile and the contests together, so contests
     // read later are never those of a person erased since and enrolled again.
     const found = await this.deps.contests.listContestsOfSeeker(id, { ...page, limit: page.limit + 1 });
+    if (recordRead) {
+      await this.deps.reads.recordRead(counselor, {
+        seekerId: id,
+        role: 'counselor',
+        operation: 'getJobSeeker',
+      });
+    }
     const { items, next } = takePage(found, page.limit);
     return {
       jobSeeker,

@@ -14,7 +14,7 @@ export interface ServiceStartDeps {
   /** `AUDIT_MIN_PEOPLE`: the fewest job seekers a figure opened from sealed parts is given on. */
   auditMinPeople: number;
   /** The retention periods in force (`RETENTION_LOG_DAYS`, `RETENTION_PERSONAL_DAYS`, `RETENTION_IDEMPOTENCY_HOURS`). */
-  retention: { logDays: number; personalDays: number; idempotencyHours: number };
+  retention: { logDays: number; personalDays: number; idempotencyHours: number; readTraceDays: number };
 }
 
 /**
@@ -46,6 +46,7 @@ export function recordServiceStart(deps: ServiceStartDeps): Promise<DecisionEven
           logDays: deps.retention.logDays,
           personalDays: deps.retention.personalDays,
           idempotencyHours: deps.retention.idempotencyHours,
+          readTraceDays: deps.retention.readTraceDays,
         },
       },
     });

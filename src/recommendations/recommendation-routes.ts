@@ -77,11 +77,15 @@ export function createRecommendationRoutes(
     // Each counselor's queue is their own (their caseload, the second reviews they may give): a
     // cursor pages for the counselor it was given to.
     const after = SET_CURSOR.decode(query.cursor, filters, caller.subject);
-    const page = await suggestions.listRecommendations(caller, {
-      ...filters,
-      limit,
-      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
-    });
+    const page = await suggestions.listRecommendations(
+      caller,
+      {
+        ...filters,
+        limit,
+        ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
+      },
+      { recordRead: !isHeadRequest(req) },
+    );
     res.json({
       items: page.items.map(toSummaryBody),
       nextCursor:
@@ -109,10 +113,12 @@ export function createRecommendationRoutes(
     // The set is the list's one filter: a cursor of another set's answers is refused.
     const filters = { setId: req.params.setId };
     const after = FEEDBACK_CURSOR.decode(query.cursor, filters);
-    const page = await suggestions.listSetFeedback(requirePrincipal(req), req.params.setId, {
-      limit,
-      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
-    });
+    const page = await suggestions.listSetFeedback(
+      requirePrincipal(req),
+      req.params.setId,
+      { limit, ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }) },
+      { recordRead: !isHeadRequest(req) },
+    );
     const body: SetFeedbackListBody = {
       items: page.items.map((answer) => ({
         id: answer.id,

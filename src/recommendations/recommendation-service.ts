@@ -5,6 +5,8 @@ import type { Course } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import type { FileReaderRole } from '../file-reads/file-read.ts';
+import type { FileReadTracer } from '../file-reads/file-read-service.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import {
   describeIdempotentRequest,
@@ -71,6 +73,8 @@ export interface RecommendationServiceDeps {
     isRecalled(modelId: string, trx: Knex.Transaction): Promise<boolean>;
   };
   feedback: SetFeedbackReader;
+  /** Traces each read of a person's file (record 0022). */
+  reads: FileReadTracer;
   now: () => Date;
 }
 
@@ -416,11 +420,14 @@ export class RecommendationService {
    * filter as such), whether or not its expiry is recorded yet; the read records a batch of due
    * expiries of the deployment, with their events, on the way. The filters (statuses, job seeker, model)
    * narrow either queue alike. `nextAfter` is the last set of the page when another page follows
-   * (one more set is read to know), null on the last page.
+   * (one more set is read to know), null on the last page. A page of one person's sets (`seekerId`)
+   * that lists any is traced as a read of their file; the queue of many people is not. With
+   * `recordRead: false` (a HEAD) nothing is traced.
    */
   async listRecommendations(
     counselor: Principal,
     filter: Omit<SetQuery, 'counselorId' | 'now'>,
+    { recordRead = true }: { recordRead?: boolean } = {},
   ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
     const now = this.deps.now();
     await expireDueSets(this.deps, now, 'batch');
@@ -431,6 +438,13 @@ export class RecommendationService {
       limit: filter.limit + 1,
     });
     const { items, next } = takePage(found, filter.limit);
+    if (recordRead && filter.seekerId !== undefined && items.length > 0) {
+      await this.deps.reads.recordRead(counselor, {
+        seekerId: filter.seekerId,
+        role: filter.queue === 'second_review' ? 'second_reviewer' : 'counselor',
+        operation: 'listRecommendations',
+      });
+    }
     return { items, nextAfter: next ?? null };
   }
 
@@ -440,6 +454,7 @@ export class RecommendationService {
    * reviewer's read of a set awaiting them records their reading, without which they cannot approve
    * it. A set whose lifetime has passed is marked expired first. With `recordRead: false` (a HEAD,
    * whose answer nobody reads) the read records nothing: the set stays unopened, its version as it is.
+   * Every read, not only the first, is traced before it is answered (record 0022).
    */
   async getRecommendationSet(
     counselor: Principal,
@@ -450,7 +465,9 @@ export class RecommendationService {
     const read = recordRead
       ? await this.openRecommendationSet(counselor, set)
       : await expireIfDue(this.deps, set, this.deps.now());
-    return this.viewOf(read, reader);
+    const view = await this.viewOf(read, reader);
+    if (recordRead) await this.traceSetRead(counselor, reader, set, 'getRecommendationSet');
+    return view;
   }
 
   /**
@@ -496,17 +513,20 @@ export class RecommendationService {
 
   /**
    * One page of what the job seeker answered about the set's courses, oldest first, for whoever may
-   * read the set; `nextAfter` is where the next page starts, null on the last.
+   * read the set; `nextAfter` is where the next page starts, null on the last. Traced as a read of
+   * the person's file, but with `recordRead: false` (a HEAD).
    */
   async listSetFeedback(
     counselor: Principal,
     setId: string,
     page: FeedbackPageRequest,
+    { recordRead = true }: { recordRead?: boolean } = {},
   ): Promise<{ items: SetFeedbackAnswer[]; nextAfter: FeedbackPosition | null }> {
-    const { set } = await findVisibleSet(this.deps, counselor, setId);
+    const { set, reader } = await findVisibleSet(this.deps, counselor, setId);
     const courses = new Map(set.items.map((item) => [item.id, item.course]));
     const found = await this.deps.feedback.listForSet(set.id, { ...page, limit: page.limit + 1 });
     const { items, next } = takePage(found, page.limit);
+    if (recordRead) await this.traceSetRead(counselor, reader, set, 'listSetFeedback');
     return {
       items: items.map((answer) => {
         const course = courses.get(answer.itemId);
@@ -515,6 +535,17 @@ export class RecommendationService {
       }),
       nextAfter: next === undefined ? null : { createdAt: next.createdAt, id: next.id },
     };
+  }
+
+  /** Traces a read of the set: by the person's counselor, or by a second reviewer. */
+  private async traceSetRead(
+    counselor: Principal,
+    reader: SetReader,
+    set: RecommendationSet,
+    operation: 'getRecommendationSet' | 'listSetFeedback',
+  ): Promise<void> {
+    const role: FileReaderRole = reader.holdsCaseload ? 'counselor' : 'second_reviewer';
+    await this.deps.reads.recordRead(counselor, { seekerId: set.seekerId, role, operation, setId: set.id });
   }
 
   /**

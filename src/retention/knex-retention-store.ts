@@ -38,6 +38,10 @@ export class KnexRetentionStore implements RetentionStore {
     return trx('contest_replies').where('created_at', '<', before).delete();
   }
 
+  async purgeFileReads(trx: Knex.Transaction, before: string): Promise<number> {
+    return trx('file_reads').where('read_at', '<', before).delete();
+  }
+
   async findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]> {
     const rows: Array<Record<string, unknown>> = await trx('job_seekers')
       .select('id')

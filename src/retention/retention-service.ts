@@ -1,12 +1,16 @@
 import type { Knex } from 'knex';
-import type { RetentionConfig } from '../config.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { ErasureStore } from '../erasure/erasure-store.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { keepUsableSkills } from '../job-seekers/job-seeker.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
-import { computeRetentionCutoffs, type PurgedRows, type RetentionReport } from './retention.ts';
+import {
+  computeRetentionCutoffs,
+  type PurgedRows,
+  type RetentionPeriods,
+  type RetentionReport,
+} from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 /** Idle profiles deleted by one run at most, so that a first run on a large database stays short. */
@@ -24,7 +28,7 @@ export interface RetentionServiceDeps {
   erasure: Pick<ErasureStore, 'eraseJobSeekerRows'>;
   scrubber: StorageScrubber;
   logger?: AfterCommitLogger;
-  periods: Pick<RetentionConfig, 'personalDays' | 'idempotencyHours' | 'logDays'>;
+  periods: RetentionPeriods;
   now: () => Date;
 }
 
@@ -62,8 +66,8 @@ export class RetentionService {
     const { deps } = this;
     const now = deps.now();
     const cutoffs = computeRetentionCutoffs(now, deps.periods);
-    const { personalDays, idempotencyHours, logDays } = deps.periods;
-    const periods = { personalDays, idempotencyHours, logDays };
+    const { personalDays, idempotencyHours, logDays, readTraceDays } = deps.periods;
+    const periods = { personalDays, idempotencyHours, logDays, readTraceDays };
     const isDue = async (trx: Knex.Transaction) => {
       if (minimumGapMs === undefined) return true;
       const lastRunAt = await deps.store.findLastRunAt(trx);
@@ -95,6 +99,7 @@ export class RetentionService {
         idempotencyKeys: 0,
         skillCodes: 0,
         subjectKeys: 0,
+        fileReads: 0,
       };
       for (const seekerId of idle) {
         const erased = await deps.erasure.eraseJobSeekerRows(trx, seekerId);
@@ -105,7 +110,10 @@ export class RetentionService {
         rows.contestReplies += erased.contestReplies;
         rows.outcomes += erased.outcomes;
         rows.idempotencyKeys += erased.idempotencyKeys;
+        rows.fileReads += erased.fileReads;
       }
+      // Its own period: a read is no activity, and kept no profile above.
+      rows.fileReads += await deps.store.purgeFileReads(trx, cutoffs.readTrace);
       rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
       // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
       rows.skillCodes = await deps.store.removeSkillCodes(trx, withSkillCodes, keepUsableSkills);

@@ -49,6 +49,8 @@ export interface RetentionStore {
     ids: readonly string[],
     keep: (skills: readonly string[]) => string[],
   ): Promise<number>;
+  /** Deletes the staff reads of people's files (the read trace) made before `before`. */
+  purgeFileReads(trx: Knex.Transaction, before: string): Promise<number>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

@@ -16,6 +16,8 @@ export interface RetentionCutoffs {
   idempotencyKeys: string;
   /** Job seekers with no decision event since then have their decision-log key shredded. */
   log: string;
+  /** Staff reads of people's files (the read trace) made before then. */
+  readTrace: string;
 }
 
 /**
@@ -43,12 +45,14 @@ export interface PurgedRows {
   skillCodes: number;
   /** Decision-log keys destroyed: the personal parts of those people's events are unreadable. */
   subjectKeys: number;
+  /** Staff reads of people's files (the read trace), older than its period or with a purged profile. */
+  fileReads: number;
 }
 
 /** What one retention run did; it is also the payload of its `retention.purged` event. */
 export interface RetentionReport {
   ranAt: string;
-  periods: { personalDays: number; idempotencyHours: number; logDays: number };
+  periods: RetentionPeriods;
   cutoffs: RetentionCutoffs;
   purged: PurgedRows;
   /** The seq of the `retention.purged` event. */
@@ -61,15 +65,19 @@ export interface RetentionReport {
   storageScrubbed: boolean;
 }
 
+/** The periods a run applies. */
+export type RetentionPeriods = Pick<
+  RetentionConfig,
+  'personalDays' | 'idempotencyHours' | 'logDays' | 'readTraceDays'
+>;
+
 /** The cutoffs of a run at `now`. */
-export function computeRetentionCutoffs(
-  now: Date,
-  periods: Pick<RetentionConfig, 'personalDays' | 'idempotencyHours' | 'logDays'>,
-): RetentionCutoffs {
+export function computeRetentionCutoffs(now: Date, periods: RetentionPeriods): RetentionCutoffs {
   const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
   return {
     personalData: before(periods.personalDays * DAY_MS),
     idempotencyKeys: before(periods.idempotencyHours * HOUR_MS),
     log: before(periods.logDays * DAY_MS),
+    readTrace: before(periods.readTraceDays * DAY_MS),
   };
 }

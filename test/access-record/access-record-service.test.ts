@@ -5,6 +5,7 @@ import {
 } from '../../src/access-record/access-record-service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { UnreadablePersonalPartError } from '../../src/decision-log/subject-keyring.ts';
+import { KnexFileReadStore } from '../../src/file-reads/knex-file-read-store.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexCourseOutcomeStore } from '../../src/outcomes/knex-course-outcome-store.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
@@ -43,6 +44,7 @@ describe('AccessRecordService', () => {
       feedback: new KnexFeedbackStore(log.db),
       contestReplies: new KnexContestReplyStore(log.db),
       outcomes: new KnexCourseOutcomeStore(log.db),
+      fileReads: new KnexFileReadStore(log.db),
       decisionLog: log.decisionLog,
       keyring: log.subjectKeyring,
       pseudonymise: (id) => log.pseudonymiser.pseudonymise(id),

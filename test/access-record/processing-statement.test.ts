@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeProcessing } from '../../src/access-record/processing-statement.ts';
 
-const PERIODS = { personalDays: 400, logDays: 184, idempotencyHours: 12 };
+const PERIODS = { personalDays: 400, logDays: 184, idempotencyHours: 12, readTraceDays: 90 };
 
 describe('the statement of the processing given with an access record', () => {
   it("states how long the counselor's replies to the person's contests are kept", () => {

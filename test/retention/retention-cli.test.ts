@@ -52,8 +52,8 @@ describe('npm run retention', () => {
       const { decisionLog } = await createDecisionLog(db, config);
       const events = await decisionLog.listEvents();
       expect(events.map((event) => [event.type, event.payload.periods])).toEqual([
-        ['retention.purged', { personalDays: 730, idempotencyHours: 24, logDays: 3650 }],
-        ['retention.purged', { personalDays: 30, idempotencyHours: 24, logDays: 3650 }],
+        ['retention.purged', { personalDays: 730, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 }],
+        ['retention.purged', { personalDays: 30, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 }],
       ]);
       expect(await decisionLog.verifyRange()).toMatchObject({ ok: true, checked: 2 });
     } finally {

@@ -2,13 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 
 describe('retention settings', () => {
-  it('keeps the log ten years, personal data two years and Idempotency-Keys a day by default', () => {
+  it('keeps the log ten years, personal data two years, Idempotency-Keys a day and the read trace six months by default', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).retention).toEqual({
       logDays: 3650,
       personalDays: 730,
       idempotencyHours: 24,
+      readTraceDays: 183,
       dailyJob: true,
     });
+  });
+
+  it('refuses at start a RETENTION_READ_TRACE_DAYS that is not a whole number of days from 1 to a hundred years', () => {
+    expect(() => loadConfig({ RETENTION_READ_TRACE_DAYS: '0' })).toThrow(
+      /RETENTION_READ_TRACE_DAYS must be 1 or more/,
+    );
+    expect(() => loadConfig({ RETENTION_READ_TRACE_DAYS: 'six mois' })).toThrow(/RETENTION_READ_TRACE_DAYS/);
+    expect(() => loadConfig({ RETENTION_READ_TRACE_DAYS: '1.5' })).toThrow(/RETENTION_READ_TRACE_DAYS/);
+    expect(() => loadConfig({ RETENTION_READ_TRACE_DAYS: '36501' })).toThrow(
+      'RETENTION_READ_TRACE_DAYS must be at most 36500 (a hundred years), got "36501"',
+    );
+    expect(loadConfig({ RETENTION_READ_TRACE_DAYS: '365' }).retention.readTraceDays).toBe(365);
   });
 
   it('refuses a log period under six months, naming the rule', () => {

@@ -101,6 +101,7 @@ describe('purging personal data past its retention period', () => {
       idempotencyKeys: 0,
       skillCodes: 0,
       subjectKeys: 0,
+      fileReads: 0,
     });
     // Scrubbed all the same: every run does, so that a scrub left incomplete since is done.
     expect(report.storageScrubbed).toBe(true);
@@ -111,7 +112,7 @@ describe('purging personal data past its retention period', () => {
       subject: null,
       personal: null,
       payload: {
-        periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650 },
+        periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 },
         cutoffs: report.cutoffs,
         purged: report.purged,
       },

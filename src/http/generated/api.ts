@@ -131,7 +131,10 @@ export interface paths {
          *     published to them (`contests`), each with the reply that answered it and who wrote it, or none
          *     yet: what the counselor has to answer, and what was answered, the previous counselor's replies
          *     included for a person who moved. Only the job seeker's own counselor may read it; anyone else
-         *     gets the same 404 as for a missing id. The sync (`PUT`) is answered the profile alone.
+         *     gets the same 404 as for a missing id. The sync (`PUT`) is answered the profile alone. Each read
+         *     answered is traced (who, whose file, when: record 0022), before the answer is sent: a read whose
+         *     trace cannot be written fails (503 when the database is unreachable); a refused read or a HEAD is
+         *     not traced.
          *
          *     The contests come in pages, as the other lists: `limit` of them, and `contestsNextCursor` to
          *     read the next ones (the profile again with them). That cursor continues this person's contests
@@ -202,6 +205,7 @@ export interface paths {
          *     first, with its personal part opened with their key (`shredded` once the key was destroyed by an
          *     erasure or at the end of the log period, `unreadable` when it cannot be opened); and the
          *     consultations of their data: the auditors' reads of the log that named them (when, which
+         *     operation, why; not who), the staff reads of their file still kept (`fileReads`: when, which
          *     operation, why; not who) and the incidents recorded about their sets. Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
          *     processing (purposes, source, recipients, the retention periods configured, the logic involved
@@ -475,7 +479,7 @@ export interface paths {
         };
         /**
          * The counselor's review queue
-         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, the retraction of a published set and the reply to the person's contests, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query of the same counselor and only it: sent with other filters (or another `queue`), or by another counselor, it is refused (400).
+         * @description The sets of the job seekers on the caller's caseload now, newest first, with optional filters; for a person who moved to the caller, the sets a previous counselor made are listed too (readable; of the actions, the retraction of a published set and the reply to the person's contests, 403 for the others). A counselor the person moved away from no longer sees them. With `queue=second_review`, the sets of any caseload that await a second review the caller may give: every one but those they reviewed first. Each set says how many times the person contested its courses, when last, and how many of those contests no reply answered yet (`contests`); `contested=true` lists only the sets with a contest, so that a contest on a set replaced since is not lost. The filters (`status`, `seekerId`, `modelId`, `contested`) narrow either queue alike, all of them together: every set of the second-review queue awaits a second review, so a `status` list without `awaiting_second_review` finds none there. A page's `nextCursor` continues the same query of the same counselor and only it: sent with other filters (or another `queue`), or by another counselor, it is refused (400). A page filtered on one person (`seekerId`) that lists any of their sets is traced as a read of their file, with its reader (record 0022); the queue of many people is not.
          */
         get: operations["listRecommendations"];
         put?: never;
@@ -507,6 +511,7 @@ export interface paths {
          *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets, retract a published one and reply to the person's contests of its courses; any other action on them is refused (403); `allowedActions` says which.
+         *     Every read answered, not only the first, is traced with its reader (record 0022), before the answer is sent; a HEAD is not.
          */
         get: operations["getRecommendationSet"];
         put?: never;
@@ -533,7 +538,7 @@ export interface paths {
          *     the counselor hears back. Read by whoever may read the set, as `GET /v1/recommendations/{setId}`
          *     (404 otherwise, as for a missing set). Empty until the set is published and answered. In pages,
          *     as the other lists: a page's `nextCursor` continues this set's answers and only them (sent for
-         *     another set, it is refused with 400).
+         *     another set, it is refused with 400). Each read answered is traced with its reader (record 0022); a HEAD is not.
          */
         get: operations["listSetFeedback"];
         put?: never;
@@ -2957,6 +2962,20 @@ export interface components {
                 /** @description The purpose stated (`X-Audit-Purpose`). */
                 purpose: string;
             }[];
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain purpose in French. Never who read it. */
+            fileReads: {
+                /** @description ISO 8601 instant in UTC. */
+                readAt: string;
+                /**
+                 * @description The operation called, by its `operationId`.
+                 * @enum {string}
+                 */
+                operation: "getJobSeeker" | "getRecommendationSet" | "listSetFeedback" | "listRecommendations";
+                /** @description Why the file was read, in French, as the person reads it. */
+                purpose: string;
+                /** @description The set read, for a read of a set or of its answers. */
+                setId: string | null;
+            }[];
             /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
             incidents: {
                 /** Format: uuid */
@@ -2993,6 +3012,8 @@ export interface components {
                 logDays: number;
                 /** @description `RETENTION_IDEMPOTENCY_HOURS` */
                 idempotencyHours: number;
+                /** @description `RETENTION_READ_TRACE_DAYS`: how long a staff read of the file is kept. */
+                readTraceDays: number;
                 statement: string;
             };
             /** @description The logic involved (GDPR Art. 15(1)(h)); no decision about the person is automated. */

@@ -1,0 +1,40 @@
+import type { Principal } from '../auth/principal.ts';
+import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import type { FileReaderRole, TracedRead } from './file-read.ts';
+import type { FileReadStore } from './file-read-store.ts';
+
+/** A read to trace: whose file, in which role, through which operation, which set. */
+export interface FileReadRequest {
+  seekerId: string;
+  role: FileReaderRole;
+  operation: TracedRead;
+  setId?: string;
+}
+
+/**
+ * The read trace (record 0022): every read of a person's file by staff leaves a row saying who read
+ * whose file, when, through which operation (GDPR Art. 32; CNIL's recommendation on logging, 2021).
+ * Services call it once the answer is ready, before it is sent: a read whose trace cannot be written
+ * fails as any failed request, never leaves untraced. A refused read (404, 403) never gets here.
+ * Reads are not activity: they keep no profile from its retention period.
+ */
+export class FileReadService {
+  constructor(private readonly deps: { store: Pick<FileReadStore, 'insert'>; now: () => Date }) {}
+
+  /** Records `reader`'s read now, by the app's clock. */
+  async recordRead(reader: Principal, read: FileReadRequest): Promise<void> {
+    const now = this.deps.now();
+    await this.deps.store.insert({
+      id: createTimeOrderedId(now.getTime()),
+      seekerId: read.seekerId,
+      readerId: reader.subject,
+      readerRole: read.role,
+      operation: read.operation,
+      setId: read.setId ?? null,
+      readAt: now.toISOString(),
+    });
+  }
+}
+
+/** What a service that answers reads of people's files needs of the trace. */
+export type FileReadTracer = Pick<FileReadService, 'recordRead'>;

@@ -1,0 +1,69 @@
+/**
+ * The staff operations whose every answer is traced: each reads one person's file (their profile
+ * and contests, one of their sets, the answers to a set, the list of their sets). A list of many
+ * people's sets (the queue unfiltered) is not one person's file and is not traced.
+ */
+export const TRACED_READS = [
+  'getJobSeeker',
+  'getRecommendationSet',
+  'listSetFeedback',
+  'listRecommendations',
+] as const;
+export type TracedRead = (typeof TRACED_READS)[number];
+
+/**
+ * Who the reader is to the person: their counselor now (`counselor`), or a counselor giving a
+ * second review of one of their sets (`second_reviewer`).
+ */
+export const FILE_READ_ROLES = ['counselor', 'second_reviewer'] as const;
+export type FileReaderRole = (typeof FILE_READ_ROLES)[number];
+
+/** One read of a person's file by a staff member, as the trace keeps it. */
+export interface FileRead {
+  id: string;
+  seekerId: string;
+  /** The reader's id (the token's subject): kept for the controller's checks, never given to the person. */
+  readerId: string;
+  readerRole: FileReaderRole;
+  operation: TracedRead;
+  /** The set read, when the read is of a set (or of its answers); null for the profile and the list. */
+  setId: string | null;
+  /** When, by the app's clock. */
+  readAt: string;
+}
+
+/** A read as the person is told of it in their access record: when, what, why; never who. */
+export interface FileReadForPerson {
+  readAt: string;
+  operation: TracedRead;
+  purpose: string;
+  setId: string | null;
+}
+
+const PURPOSES: Record<FileReaderRole, Record<TracedRead, string>> = {
+  counselor: {
+    getJobSeeker: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
+    getRecommendationSet: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
+    listSetFeedback: 'Votre conseiller a consulté vos réponses aux formations proposées.',
+    listRecommendations: 'Votre conseiller a consulté la liste des suggestions faites pour vous.',
+  },
+  second_reviewer: {
+    getJobSeeker: 'Un autre conseiller, pour un second avis, a consulté votre dossier.',
+    getRecommendationSet:
+      'Un autre conseiller, pour un second avis, a consulté des suggestions de formations faites pour vous.',
+    listSetFeedback:
+      'Un autre conseiller, pour un second avis, a consulté vos réponses aux formations proposées.',
+    listRecommendations:
+      'Un autre conseiller, pour un second avis, a consulté la liste des suggestions faites pour vous.',
+  },
+};
+
+/** The read as the person may know it: the reader's identity left out (GDPR Art. 15; CJEU C-579/21). */
+export function describeFileRead(read: FileRead): FileReadForPerson {
+  return {
+    readAt: read.readAt,
+    operation: read.operation,
+    purpose: PURPOSES[read.readerRole][read.operation],
+    setId: read.setId,
+  };
+}
