@@ -197,17 +197,23 @@ describe('a published course whose session the catalog cancelled or moved', () =
     ]);
   });
 
+  /** A set with one course approved, handed to its second review, whose session the catalog then cancels. */
+  async function handOnThenCancelApproved(seekerId: string) {
+    const { set } = await createSet(t, counselor, seekerId);
+    const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const approved = decided.items.find((item) => item.decision === 'approved');
+    if (approved === undefined) throw new Error('one item is approved');
+    const handed = await act(t, counselor, set.id, 'publish', etag, {});
+    expect(handed.body.status).toBe('awaiting_second_review');
+    await planSession(approved.course.id, null);
+    return { set, approved };
+  }
+
   it('warns the second reviewer approving a course whose session the catalog cancelled since it was handed on (session_unavailable)', async () => {
     await syncSeeker(t, 'js-cancel-in-second-review');
     await putSettings(t, { secondReviewRate: 1 });
     try {
-      const { set } = await createSet(t, counselor, 'js-cancel-in-second-review');
-      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
-      const approved = decided.items.find((item) => item.decision === 'approved');
-      if (approved === undefined) throw new Error('one item is approved');
-      const handed = await act(t, counselor, set.id, 'publish', etag, {});
-      expect(handed.body.status).toBe('awaiting_second_review');
-      await planSession(approved.course.id, null);
+      const { set, approved } = await handOnThenCancelApproved('js-cancel-in-second-review');
 
       const published = await approveAfterReading(t, otherCounselor, set.id);
       expect(published.status).toBe(200);
@@ -261,13 +267,7 @@ describe('a published course whose session the catalog cancelled or moved', () =
     await syncSeeker(t, 'js-closed-second-review');
     await putSettings(t, { secondReviewRate: 1 });
     try {
-      const { set } = await createSet(t, counselor, 'js-closed-second-review');
-      const { set: decided, etag } = await decideAll(t, counselor, set.id, { approve: 1 });
-      const approved = decided.items.find((item) => item.decision === 'approved');
-      if (approved === undefined) throw new Error('one item is approved');
-      const handed = await act(t, counselor, set.id, 'publish', etag, {});
-      expect(handed.body.status).toBe('awaiting_second_review');
-      await planSession(approved.course.id, null);
+      const { set, approved } = await handOnThenCancelApproved('js-closed-second-review');
 
       const published = await approveAfterReading(t, otherCounselor, set.id);
       expect(published.status).toBe(200);
