@@ -21,10 +21,14 @@ export interface FileReadRequest {
 export class FileReadService {
   constructor(private readonly deps: { store: Pick<FileReadStore, 'insert'>; now: () => Date }) {}
 
-  /** Records `reader`'s read now, by the app's clock. */
-  async recordRead(reader: Principal, read: FileReadRequest): Promise<void> {
+  /**
+   * Records `reader`'s read now, by the app's clock. False when the person's file is gone since the
+   * read was allowed (an erasure, an idle profile's purge, in another request): the caller answers as
+   * for a file that does not exist, and nothing is sent untraced.
+   */
+  async recordRead(reader: Principal, read: FileReadRequest): Promise<boolean> {
     const now = this.deps.now();
-    await this.deps.store.insert({
+    return this.deps.store.insert({
       id: createTimeOrderedId(now.getTime()),
       seekerId: read.seekerId,
       readerId: reader.subject,

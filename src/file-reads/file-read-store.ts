@@ -6,7 +6,8 @@ import type { FileRead } from './file-read.ts';
  * stores delete its rows, as they do every table's.
  */
 export interface FileReadStore {
-  insert(read: FileRead): Promise<void>;
+  /** False, nothing written, when the person's profile is gone (erased since the read was allowed). */
+  insert(read: FileRead): Promise<boolean>;
   /** The person's reads, oldest first, read in `trx` when given. */
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<FileRead[]>;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isForeignKeyViolation } from '../db/foreign-key-violation.ts';
 import { FILE_READ_ROLES, type FileRead, TRACED_READS } from './file-read.ts';
 import type { FileReadStore } from './file-read-store.ts';
 
@@ -7,16 +8,23 @@ const TABLE = 'file_reads';
 export class KnexFileReadStore implements FileReadStore {
   constructor(private readonly db: Knex) {}
 
-  async insert(read: FileRead): Promise<void> {
-    await this.db(TABLE).insert({
-      id: read.id,
-      seeker_id: read.seekerId,
-      reader_id: read.readerId,
-      reader_role: read.readerRole,
-      operation: read.operation,
-      set_id: read.setId,
-      read_at: read.readAt,
-    });
+  async insert(read: FileRead): Promise<boolean> {
+    try {
+      await this.db(TABLE).insert({
+        id: read.id,
+        seeker_id: read.seekerId,
+        reader_id: read.readerId,
+        reader_role: read.readerRole,
+        operation: read.operation,
+        set_id: read.setId,
+        read_at: read.readAt,
+      });
+      return true;
+    } catch (error) {
+      // The person was erased (or purged as idle) since the read was allowed: nothing to trace.
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
   }
 
   async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<FileRead[]> {

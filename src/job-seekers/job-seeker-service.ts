@@ -130,12 +130,16 @@ export class JobSeekerService {
     // Read after the profile: an erasure deletes the profile and the contests together, so contests
     // read later are never those of a person erased since and enrolled again.
     const found = await this.deps.contests.listContestsOfSeeker(id, { ...page, limit: page.limit + 1 });
-    if (recordRead) {
-      await this.deps.reads.recordRead(counselor, {
+    // The file erased meanwhile: answered as before the read, not sent untraced.
+    if (
+      recordRead &&
+      !(await this.deps.reads.recordRead(counselor, {
         seekerId: id,
         role: 'counselor',
         operation: 'getJobSeeker',
-      });
+      }))
+    ) {
+      throw jobSeekerNotFound(id);
     }
     const { items, next } = takePage(found, page.limit);
     return {

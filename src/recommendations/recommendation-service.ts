@@ -439,11 +439,13 @@ export class RecommendationService {
     });
     const { items, next } = takePage(found, filter.limit);
     if (recordRead && filter.seekerId !== undefined && items.length > 0) {
-      await this.deps.reads.recordRead(counselor, {
+      const traced = await this.deps.reads.recordRead(counselor, {
         seekerId: filter.seekerId,
         role: filter.queue === 'second_review' ? 'second_reviewer' : 'counselor',
         operation: 'listRecommendations',
       });
+      // The person erased meanwhile, their sets with them: none is left to list.
+      if (!traced) return { items: [], nextAfter: null };
     }
     return { items, nextAfter: next ?? null };
   }
@@ -545,7 +547,17 @@ export class RecommendationService {
     operation: 'getRecommendationSet' | 'listSetFeedback',
   ): Promise<void> {
     const role: FileReaderRole = reader.holdsCaseload ? 'counselor' : 'second_reviewer';
-    await this.deps.reads.recordRead(counselor, { seekerId: set.seekerId, role, operation, setId: set.id });
+    // The person erased meanwhile, the set with them: answered as a set that does not exist.
+    if (
+      !(await this.deps.reads.recordRead(counselor, {
+        seekerId: set.seekerId,
+        role,
+        operation,
+        setId: set.id,
+      }))
+    ) {
+      throw setNotFound(set.id);
+    }
   }
 
   /**

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileRead } from '../../src/file-reads/file-read.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { createSet, syncSeeker } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/**
+ * A read of a person's file allowed just before the person is erased (by an admin, or as an idle
+ * profile by the daily purge, in another request): its trace no longer has a file to point to. The
+ * read is answered as one made after the erasure (404, or an empty list), never 500, and nothing is
+ * sent untraced.
+ */
+describe("a read of a person's file racing the person's erasure", () => {
+  let t: TestApp;
+  let counselor: string;
+  let admin: string;
+  let store: { insert: (read: FileRead) => Promise<boolean> };
+  let original: (read: FileRead) => Promise<boolean>;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    admin = await t.tokenFor('admin', 'ops-1');
+    // The trace shared by every service that answers reads of people's files.
+    const service = t.container.services.jobSeekers as unknown as {
+      deps: { reads: { deps: { store: typeof store } } };
+    };
+    store = service.deps.reads.deps.store;
+    original = store.insert.bind(store);
+  });
+  afterAll(() => t.close());
+
+  /** Runs `read` with the person erased right before its trace is written. */
+  async function readWhileErased(seekerId: string, path: string) {
+    store.insert = async (read) => {
+      const erased = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+      expect(erased.status).toBe(204);
+      return original(read);
+    };
+    try {
+      return await t.http.get(path).auth(counselor, { type: 'bearer' });
+    } finally {
+      store.insert = original;
+    }
+  }
+
+  it('answers the file 404, as for a person erased before the read', async () => {
+    await syncSeeker(t, 'js-race-file');
+    const res = await readWhileErased('js-race-file', '/v1/job-seekers/js-race-file');
+    expect(res.status).toBe(404);
+    expect(await t.container.db('file_reads').where({ seeker_id: 'js-race-file' })).toEqual([]);
+  });
+
+  it('answers a set 404, and its answers 404', async () => {
+    for (const [seekerId, suffix] of [
+      ['js-race-set', ''],
+      ['js-race-answers', '/feedback'],
+    ] as const) {
+      await syncSeeker(t, seekerId);
+      const { set } = await createSet(t, counselor, seekerId, { limit: 1 });
+      const res = await readWhileErased(seekerId, `/v1/recommendations/${set.id}${suffix}`);
+      expect(res.status, suffix).toBe(404);
+    }
+  });
+
+  it('answers the list of the person’s sets empty', async () => {
+    await syncSeeker(t, 'js-race-list');
+    await createSet(t, counselor, 'js-race-list', { limit: 1 });
+    const res = await readWhileErased('js-race-list', '/v1/recommendations?seekerId=js-race-list');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+  });
+});
