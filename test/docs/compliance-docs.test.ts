@@ -90,7 +90,10 @@ describe('the compliance documents', () => {
     const rights = readDocument('docs/information-notice-fr.md')
       .split('## 7. Vos droits')[1]
       ?.split('\n## ')[0];
-    const told = describeProcessing({ personalDays: 1, logDays: 1, idempotencyHours: 1, readTraceDays: 1 }, []).rights;
+    const told = describeProcessing(
+      { personalDays: 1, logDays: 1, idempotencyHours: 1, readTraceDays: 1 },
+      [],
+    ).rights;
     for (const { right } of told) expect(rights, right).toContain(`- ${headings[right]}`);
   });
 
