@@ -13,7 +13,8 @@ new Command('npm run retention --')
       '(no sync, objection, set or feedback; their rows deleted as DELETE /v1/job-seekers/{id} would, their ' +
       'objection kept in the log for a later sync), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
       'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
-      'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does this ' +
+      'personal parts become unreadable), and the staff reads of files older than RETENTION_READ_TRACE_DAYS. ' +
+      'Appends `retention.purged` with the counts. The API also does this ' +
       'once a day (RETENTION_DAILY_JOB).',
   )
   .parse();
@@ -36,7 +37,10 @@ try {
       `  replies to contests given before ${cutoffs.personalData}: ${purged.contestReplies} purged`,
       `  job seekers with no activity since ${cutoffs.personalData}: ${purged.jobSeekers} profiles purged ` +
         '(an objection to AI processing stays in the decision log)',
+      `  outcomes reported about the sets and profiles purged: ${purged.outcomes} purged`,
+      `  skill codes naming a status or condition, left in stored profiles: ${purged.skillCodes} removed`,
       `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,
+      `  staff reads of files made before ${cutoffs.readTrace}: ${purged.fileReads} purged (with a purged profile: all its reads)`,
       `  job seekers with no decision event since ${cutoffs.log}: ${purged.subjectKeys} keys shredded`,
     ].join('\n'),
   );

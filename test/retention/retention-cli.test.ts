@@ -38,6 +38,10 @@ describe('npm run retention', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('retention run recorded as decision event 1');
     expect(first.stdout).toMatch(/Idempotency-Key answers stored before \S+: 0 purged/);
+    expect(first.stdout).toMatch(/staff reads of files made before \S+: 0 purged/);
+    expect(first.stdout).toMatch(
+      /skill codes naming a status or condition, left in stored profiles: 0 removed/,
+    );
     expect(first.stdout).toMatch(/recommendation sets whose review ended before \S+: 0 purged/);
     expect(first.stdout).toMatch(
       /job seekers with no activity since \S+: 0 profiles purged \(an objection to AI processing stays/,
