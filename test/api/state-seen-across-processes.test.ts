@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createModelsDir,
+  type TestModelFolder,
+  writeShippedVariant,
+} from '../model-registry/support/model-folders.ts';
 import { scrapeMetrics } from '../support/metrics.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
@@ -19,14 +24,23 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 describe('state changed through one process, seen by the other at its next request', () => {
   let a: TestApp;
   let b: TestApp;
+  let modelsDir: { dir: string; remove(): Promise<void> };
+  let variant: TestModelFolder;
 
   beforeAll(async () => {
-    a = (await startWorkflowApp()).t;
-    b = await startTestApp({ database: a.database });
+    modelsDir = await createModelsDir();
+    variant = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.2.0', (manifest) => ({
+      ...manifest,
+      version: '1.2.0',
+    }));
+    const env = { MODELS_DIR: modelsDir.dir };
+    a = (await startWorkflowApp({ env })).t;
+    b = await startTestApp({ database: a.database, env });
   });
   afterAll(async () => {
     await b.container.close();
     await a.close();
+    await modelsDir.remove();
   });
 
   it('refuses suggestions on B, and its metrics say so, once the kill switch is thrown through A', async () => {
@@ -97,5 +111,33 @@ describe('state changed through one process, seen by the other at its next reque
       (await b.http.get('/v1/job-seekers/js-erased').auth(counselorOnB, { type: 'bearer' })).status,
     ).toBe(404);
     expect((await requestSet(b, counselorOnB, 'js-erased')).status).toBe(404);
+  });
+
+  it('suggests with the model activated through A from its next suggestion on B, and with none once A recalled it', async () => {
+    const admin = await a.tokenFor('admin', 'ops-1');
+    const counselorOnB = await b.tokenFor('counselor', 'c-001');
+    await syncSeeker(a, 'js-models');
+    expect((await requestSet(b, counselorOnB, 'js-models')).body.model.id).toBe('aiguillage-ebm-1.1.0');
+
+    const registered = await a.http
+      .post('/v1/models')
+      .auth(admin, { type: 'bearer' })
+      .send({ folder: variant.folder, sha256: variant.sha256 });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const modelId = variant.id;
+    expect(
+      (await a.http.post(`/v1/models/${modelId}/activate`).auth(admin, { type: 'bearer' }).send()).status,
+    ).toBe(200);
+    expect((await requestSet(b, counselorOnB, 'js-models')).body.model.id).toBe(modelId);
+
+    const recalled = await a.http
+      .post(`/v1/models/${modelId}/recall`)
+      .auth(admin, { type: 'bearer' })
+      .send({ reason: 'found faulty in a weekly review' });
+    expect(recalled.status, JSON.stringify(recalled.body)).toBe(200);
+    const refused = await requestSet(b, counselorOnB, 'js-models');
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ reason: 'no_active_model' });
+    expect((await b.http.get('/readyz')).body).toMatchObject({ checks: { model: 'not_configured' } });
   });
 });
