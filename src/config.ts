@@ -160,6 +160,13 @@ export interface RetentionConfig {
 export const DEFAULT_DATABASE_POOL_MAX = 10;
 
 /**
+ * The smallest PostgreSQL pool a process can start with: its turn at the migrations (and the demo
+ * data) holds one connection, an advisory lock's, while the work runs on another. With one, the
+ * start waited for a second connection until knex gave up, a minute later.
+ */
+export const MIN_DATABASE_POOL_MAX = 2;
+
+/**
  * AI Act Art. 26(6): deployers keep the logs for at least six months. Six calendar months are up to
  * 184 days (1 March to 1 September, 1 July to 1 January): 183 would shred a key a day early.
  */
@@ -191,7 +198,14 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     minFreeDiskMb: readInt(env, 'MIN_FREE_DISK_MB', 64),
     databaseUrl: readDatabaseUrl(env),
-    databasePoolMax: readIntBetween(env, 'DATABASE_POOL_MAX', 1, 100, DEFAULT_DATABASE_POOL_MAX),
+    databasePoolMax: readIntBetween(
+      env,
+      'DATABASE_POOL_MAX',
+      MIN_DATABASE_POOL_MAX,
+      100,
+      DEFAULT_DATABASE_POOL_MAX,
+      'a start holds one connection for its turn at the migrations while they run on another',
+    ),
     modelsDir: readPath(env, 'MODELS_DIR') ?? path.resolve('./models'),
     shippedModel:
       env.SHIPPED_MODEL === undefined ? 'aiguillage-ebm-1.1.0' : (nonEmpty(env.SHIPPED_MODEL) ?? null),
@@ -261,12 +275,21 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function readIntBetween(env: Env, name: string, min: number, max: number, fallback: number): number {
+function readIntBetween(
+  env: Env,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  why?: string,
+): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
   const value = parseWholeNumber(raw);
   if (value === undefined || value < min || value > max)
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    throw new Error(
+      `${name} must be an integer from ${min} to ${max}${why === undefined ? '' : ` (${why})`}, got "${raw}"`,
+    );
   return value;
 }
 

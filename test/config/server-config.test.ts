@@ -68,18 +68,18 @@ describe('the server settings', () => {
     expect(() => loadConfig({ ACTIVATE_SHIPPED_MODEL: 'maybe' })).toThrow(/ACTIVATE_SHIPPED_MODEL/);
   });
 
-  it('gives the PostgreSQL pool 10 connections unless DATABASE_POOL_MAX says otherwise, from 1 to 100', () => {
+  it('gives the PostgreSQL pool 10 connections unless DATABASE_POOL_MAX says otherwise, from 2 to 100', () => {
     expect(loadConfig({}).databasePoolMax).toBe(10);
-    expect(loadConfig({ DATABASE_POOL_MAX: '1' }).databasePoolMax).toBe(1);
+    expect(loadConfig({ DATABASE_POOL_MAX: '2' }).databasePoolMax).toBe(2);
     expect(loadConfig({ DATABASE_POOL_MAX: ' 25 ' }).databasePoolMax).toBe(25);
     expect(loadConfig({ DATABASE_POOL_MAX: '100' }).databasePoolMax).toBe(100);
     expect(loadConfig({ DATABASE_POOL_MAX: '' }).databasePoolMax).toBe(10);
   });
 
-  it('refuses a DATABASE_POOL_MAX that is not an integer from 1 to 100', () => {
-    for (const value of ['0', '101', '-3', '2.5', 'ten', '10 connections']) {
+  it('refuses a DATABASE_POOL_MAX that is not an integer from 2 to 100, one connection being too few to start on', () => {
+    for (const value of ['0', '1', '101', '-3', '2.5', 'ten', '10 connections']) {
       expect(() => loadConfig({ DATABASE_POOL_MAX: value }), value).toThrow(
-        `DATABASE_POOL_MAX must be an integer from 1 to 100, got "${value}"`,
+        `DATABASE_POOL_MAX must be an integer from 2 to 100 (a start holds one connection for its turn at the migrations while they run on another), got "${value}"`,
       );
     }
   });

@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_DATABASE_POOL_MAX } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
+import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 /** The pool knex built; a PostgreSQL pool opens no connection until a query needs one. */
 function poolOf(db: Knex): { min: number; max: number } {
@@ -53,5 +55,21 @@ describe('the database pool of the running API, with DATABASE_POOL_MAX=3', () =>
   it(`has ${TEST_ENGINE === 'postgres' ? '3 connections at most on PostgreSQL' : 'one connection on SQLite'}`, async () => {
     expect((await t.http.get('/readyz')).body.checks.database).toBe('ok');
     expect(poolOf(t.container.db).max).toBe(TEST_ENGINE === 'postgres' ? 3 : 1);
+  });
+});
+
+describe('the API with the smallest pool DATABASE_POOL_MAX admits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { DATABASE_POOL_MAX: String(MIN_DATABASE_POOL_MAX) } });
+  });
+  afterAll(() => t.close());
+
+  it('migrates an empty database, starts and serves a suggestion', async () => {
+    expect((await t.http.get('/readyz')).status).toBe(200);
+    await seedCatalogAndSeeker(t, 'js-small-pool');
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    expect((await requestSet(t, counselor, 'js-small-pool')).status).toBe(201);
   });
 });
