@@ -6,14 +6,19 @@ import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { keepUsableSkills } from '../job-seekers/job-seeker.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import {
+  addPurgedRows,
   computeRetentionCutoffs,
   type PurgedRows,
+  type RetentionCutoffs,
   type RetentionPeriods,
   type RetentionReport,
 } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
-/** Idle profiles deleted by one run at most, so that a first run on a large database stays short. */
+/**
+ * Idle profiles deleted by one transaction at most, so that the log's lock is never held long: a run
+ * with more goes on in further transactions.
+ */
 export const IDLE_PROFILES_PER_RUN = 500;
 
 export interface RetentionServiceDeps {
@@ -35,7 +40,7 @@ export interface RetentionServiceDeps {
 /**
  * Purges what has outlived its retention period. A job seeker with no activity for the whole
  * personal-data period is deleted with everything an erasure deletes, at most
- * {@link IDLE_PROFILES_PER_RUN} a run (the next runs take the rest). The decision log itself is
+ * {@link IDLE_PROFILES_PER_RUN} a transaction, batch after batch until none is left. The decision log itself is
  * never deleted from: once a job seeker has had no event for the whole log period, their key is
  * shredded, which leaves the events (and the chain) in place with their personal parts unreadable;
  * a purged profile's key waits for that too, so the log stays readable for the whole log period.
@@ -45,7 +50,10 @@ export interface RetentionServiceDeps {
 export class RetentionService {
   constructor(private readonly deps: RetentionServiceDeps) {}
 
-  /** Purges everything expired now, in one transaction with its `retention.purged` event. */
+  /**
+   * Purges everything expired now, in one transaction with its `retention.purged` event (and, with
+   * more idle profiles than one transaction deletes, in as many more as it takes, each with its own).
+   */
   async purgeExpired(): Promise<RetentionReport> {
     const report = await this.purge(undefined);
     if (report === undefined) throw new Error('a retention run without a minimum gap always runs');
@@ -83,56 +91,82 @@ export class RetentionService {
     // Every profile read outside the log's lock (no write waits for the scan); only those holding a
     // code are read again and rewritten under it. A code a sync refuses cannot be stored since.
     const withSkillCodes = await deps.store.findProfilesWithSkillCodes(keepUsableSkills);
-    const run = await deps.decisionLog.withTransaction(async (trx) => {
-      if (!(await isDue(trx))) return undefined;
-      // Before the sets go: feedback given within the period on an expired set is still activity.
-      const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
-      const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);
-      const rows: PurgedRows = {
-        jobSeekers: 0,
-        recommendationSets: sets.sets,
-        recommendationItems: sets.items,
-        feedback: sets.feedback + (await deps.store.purgeFeedback(trx, cutoffs.personalData)),
-        contestReplies:
-          sets.contestReplies + (await deps.store.purgeContestReplies(trx, cutoffs.personalData)),
-        outcomes: sets.outcomes,
-        idempotencyKeys: 0,
-        skillCodes: 0,
-        subjectKeys: 0,
-        fileReads: 0,
-      };
-      for (const seekerId of idle) {
-        const erased = await deps.erasure.eraseJobSeekerRows(trx, seekerId);
-        rows.jobSeekers += erased.profiles;
-        rows.recommendationSets += erased.recommendationSets;
-        rows.recommendationItems += erased.recommendationItems;
-        rows.feedback += erased.feedback;
-        rows.contestReplies += erased.contestReplies;
-        rows.outcomes += erased.outcomes;
-        rows.idempotencyKeys += erased.idempotencyKeys;
-        rows.fileReads += erased.fileReads;
-      }
-      // Its own period: a read is no activity, and kept no profile above.
-      rows.fileReads += await deps.store.purgeFileReads(trx, cutoffs.readTrace);
-      rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
-      // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
-      rows.skillCodes = await deps.store.removeSkillCodes(trx, withSkillCodes, keepUsableSkills);
-      rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
-      // Counts and sums only, no person: not counted among the rows purged.
-      await deps.store.purgeFrozenFigureWeeks(trx, cutoffs.log);
-      // Counts only: the purged people are named nowhere, not even by pseudonym.
-      const event = await deps.decisionLog.append(trx, {
-        type: 'retention.purged',
-        actor: { role: 'system', id: 'retention' },
-        payload: { periods, cutoffs, purged: rows },
-      });
-      return { purged: rows, seq: event.seq };
-    });
-    if (run === undefined) return undefined;
+    const batch = (trx: Knex.Transaction) => this.purgeBatch(trx, cutoffs, periods, withSkillCodes);
+    const first = await deps.decisionLog.withTransaction(async (trx) =>
+      (await isDue(trx)) ? batch(trx) : undefined,
+    );
+    if (first === undefined) return undefined;
+    let run = first;
+    // A full batch of idle profiles may have left others past their period: the next batches follow
+    // at once, each a transaction of its own (writers go on in between), until none is left. Left to
+    // the next day's run, they piled up whenever more profiles fell idle in a day than a batch holds.
+    while (run.idleLeft) {
+      const next = await deps.decisionLog.withTransaction(batch);
+      run = { purged: addPurgedRows(run.purged, next.purged), seq: next.seq, idleLeft: next.idleLeft };
+    }
     const { purged, seq } = run;
     // Every run, whatever it purged: a scrub that an erasure, an objection, a retraction or a recall
     // left incomplete (it is only logged) is done here at the latest, a day later.
     const storageScrubbed = (await scrubAfterCommit(deps.scrubber, deps.logger)).complete;
     return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
+  }
+
+  /**
+   * One transaction's purge, with its `retention.purged` event: everything past its period, and at
+   * most {@link IDLE_PROFILES_PER_RUN} idle profiles; `idleLeft` when that many were deleted, so that
+   * others may be left.
+   */
+  private async purgeBatch(
+    trx: Knex.Transaction,
+    cutoffs: RetentionCutoffs,
+    periods: RetentionPeriods,
+    withSkillCodes: readonly string[],
+  ): Promise<{ purged: PurgedRows; seq: number; idleLeft: boolean }> {
+    const { deps } = this;
+    // Before the sets go: feedback given within the period on an expired set is still activity.
+    const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
+    const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);
+    const rows: PurgedRows = {
+      jobSeekers: 0,
+      recommendationSets: sets.sets,
+      recommendationItems: sets.items,
+      feedback: sets.feedback + (await deps.store.purgeFeedback(trx, cutoffs.personalData)),
+      contestReplies: sets.contestReplies + (await deps.store.purgeContestReplies(trx, cutoffs.personalData)),
+      outcomes: sets.outcomes,
+      idempotencyKeys: 0,
+      skillCodes: 0,
+      subjectKeys: 0,
+      fileReads: 0,
+    };
+    for (const seekerId of idle) {
+      const erased = await deps.erasure.eraseJobSeekerRows(trx, seekerId);
+      rows.jobSeekers += erased.profiles;
+      rows.recommendationSets += erased.recommendationSets;
+      rows.recommendationItems += erased.recommendationItems;
+      rows.feedback += erased.feedback;
+      rows.contestReplies += erased.contestReplies;
+      rows.outcomes += erased.outcomes;
+      rows.idempotencyKeys += erased.idempotencyKeys;
+      rows.fileReads += erased.fileReads;
+    }
+    // Its own period: a read is no activity, and kept no profile above.
+    rows.fileReads += await deps.store.purgeFileReads(trx, cutoffs.readTrace);
+    rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
+    // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
+    rows.skillCodes = await deps.store.removeSkillCodes(trx, withSkillCodes, keepUsableSkills);
+    rows.subjectKeys = await deps.store.shredKeysOfInactiveSubjects(trx, cutoffs.log);
+    // Counts and sums only, no person: not counted among the rows purged.
+    await deps.store.purgeFrozenFigureWeeks(trx, cutoffs.log);
+    // Counts only: the purged people are named nowhere, not even by pseudonym.
+    const event = await deps.decisionLog.append(trx, {
+      type: 'retention.purged',
+      actor: { role: 'system', id: 'retention' },
+      payload: { periods, cutoffs, purged: rows },
+    });
+    return {
+      purged: rows,
+      seq: event.seq,
+      idleLeft: idle.length === IDLE_PROFILES_PER_RUN && rows.jobSeekers > 0,
+    };
   }
 }

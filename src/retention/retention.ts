@@ -49,13 +49,23 @@ export interface PurgedRows {
   fileReads: number;
 }
 
-/** What one retention run did; it is also the payload of its `retention.purged` event. */
+/** The rows two batches of one run purged, together. */
+export function addPurgedRows(a: PurgedRows, b: PurgedRows): PurgedRows {
+  const sum = { ...a };
+  for (const key of Object.keys(sum) as Array<keyof PurgedRows>) sum[key] += b[key];
+  return sum;
+}
+
+/**
+ * What one retention run did: the payload of its `retention.purged` event, or, for a run of several
+ * batches (more idle profiles than one holds), their counts added up.
+ */
 export interface RetentionReport {
   ranAt: string;
   periods: RetentionPeriods;
   cutoffs: RetentionCutoffs;
   purged: PurgedRows;
-  /** The seq of the `retention.purged` event. */
+  /** The seq of the `retention.purged` event (of the last batch's, for a run of several). */
   seq: number;
   /**
    * Whether the database files were cleared of deleted rows after the run: every run scrubs, whatever
