@@ -4,6 +4,7 @@ import {
   aClock,
   createAndPublish,
   newIdempotencyKey,
+  requestAccessRecord,
   requestSet,
   seedCatalogAndSeeker,
   type TestClock,
@@ -100,10 +101,7 @@ describe('the access record and the consultations of the person’s data', () =>
     expect(notified.status, JSON.stringify(notified.body)).toBe(201);
     expect((await incident([otherSetId])).status).toBe(201);
 
-    const res = await t.http
-      .get(`/v1/job-seekers/${SEEKER}/access-record`)
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0901');
+    const res = await requestAccessRecord(t, admin, SEEKER, 'DSAR-2026-0901');
     expect(res.status).toBe(200);
     record = res.body;
     consultations = res.body.consultations;
@@ -198,10 +196,7 @@ describe('the consultations of a person nobody follows any more', () => {
     // Day 190: the last activity on the file is 190 days old, the read 90.
     clock.advance(90 * DAY);
     expect((await t.container.retention.purgeExpired()).purged.subjectKeys).toBe(1);
-    const res = await t.http
-      .get(`/v1/job-seekers/${QUIET}/access-record`)
-      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0902');
+    const res = await requestAccessRecord(t, await t.tokenFor('admin', 'ops-1'), QUIET, 'DSAR-2026-0902');
     expect(res.status).toBe(200);
     expect((res.body.consultations as ConsultationsBody).logQueries.map((query) => query.purpose)).toEqual([
       PURPOSE,

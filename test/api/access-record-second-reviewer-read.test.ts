@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { act, approveAfterReading, createSet, decideAll, putSettings, readSet } from '../support/workflow.ts';
+import {
+  act,
+  approveAfterReading,
+  createSet,
+  decideAll,
+  putSettings,
+  readSet,
+  requestAccessRecord,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 describe('the access record and the second reviewer’s read', () => {
@@ -24,10 +32,7 @@ describe('the access record and the second reviewer’s read', () => {
     const { set } = await readSet(t, counselor, setId);
     expect(set.secondReview.reads).toHaveLength(1);
     const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0778');
+    const res = await requestAccessRecord(t, admin, 'js-1', 'DSAR-2026-0778');
     expect(res.status).toBe(200);
     const stored = (
       res.body.suggestionSets as Array<{ id: string; secondReview: Record<string, unknown> }>

@@ -5,6 +5,7 @@ import { dropAppendOnlyGuards } from '../decision-log/support/tampering.ts';
 import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support/logged-text-refusals.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
+  ACCESS_REQUEST,
   aClock,
   act,
   createAndPublish,
@@ -12,6 +13,7 @@ import {
   decideEach,
   putSettings,
   readSet,
+  requestAccessRecord,
   requestManualSet,
   requestSet,
   type SetBody,
@@ -27,14 +29,7 @@ type AccessRecordSetBody = components['schemas']['AccessRecordSet'];
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const REFERENCE = 'DSAR-2026-0142';
 const SEEKER = 'js-record';
-
-/** GET the person's access record as `token`, answering `reference` (none when null). */
-function requestRecord(t: TestApp, token: string, seekerId: string, reference: string | null = REFERENCE) {
-  const request = t.http.get(`/v1/job-seekers/${seekerId}/access-record`).auth(token, { type: 'bearer' });
-  return reference === null ? request : request.set('X-Access-Request', reference);
-}
 
 /** Every event of the log, as recorded. */
 async function readLog(t: TestApp): Promise<RecordedDecisionEvent[]> {
@@ -127,7 +122,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     byHand = added.body as SetBody;
 
     clock.advance(HOUR);
-    const res = await requestRecord(t, admin, SEEKER);
+    const res = await requestAccessRecord(t, admin, SEEKER);
     expect(res.status).toBe(200);
     record = res.body as AccessRecordBody;
   });
@@ -212,7 +207,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(record).toMatchObject({
       seekerId: SEEKER,
       subject: pseudonymOf(t, SEEKER),
-      accessRequest: REFERENCE,
+      accessRequest: ACCESS_REQUEST,
       profile: {
         id: SEEKER,
         aiObjection: true,
@@ -275,7 +270,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
       .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
       .send({ entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' });
     expect(outcome.status).toBe(201);
-    const res = await requestRecord(t, admin, 'js-record-outcome');
+    const res = await requestAccessRecord(t, admin, 'js-record-outcome');
     expect(res.status).toBe(200);
     const theirRecord = res.body as AccessRecordBody;
     expect(theirRecord.outcomes).toEqual([
@@ -322,7 +317,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
       subject: pseudonymOf(t, SEEKER),
       personal: null,
       payload: {
-        accessRequest: REFERENCE,
+        accessRequest: ACCESS_REQUEST,
         given: {
           profiles: 1,
           suggestionSets: 3,
@@ -346,7 +341,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
   });
 
   it('answers the log as it stood just before the export, which the next record then shows', async () => {
-    const res = await requestRecord(t, admin, SEEKER, 'DSAR-2026-0143');
+    const res = await requestAccessRecord(t, admin, SEEKER, 'DSAR-2026-0143');
     expect(res.status).toBe(200);
     const next = res.body as AccessRecordBody;
     expect(next.exportSeq).toBe(await headSeq(t));
@@ -354,7 +349,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
       seq: record.exportSeq,
       type: 'subject.access_exported',
       personal: null,
-      payload: { accessRequest: REFERENCE },
+      payload: { accessRequest: ACCESS_REQUEST },
     });
     expect(next.events.slice(0, -1)).toEqual(record.events);
   });
@@ -397,7 +392,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
   it('refuses counselors, auditors, job seekers and integration (403)', async () => {
     for (const role of ['counselor', 'auditor', 'job_seeker', 'integration'] as const) {
       const token = await t.tokenFor(role, role === 'job_seeker' ? SEEKER : `${role}-1`);
-      const res = await requestRecord(t, token, SEEKER);
+      const res = await requestAccessRecord(t, token, SEEKER);
       expect(res.status, role).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
@@ -405,7 +400,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
 
   it('answers 404 for a person nothing is held about, and logs nothing', async () => {
     const head = await headSeq(t);
-    const res = await requestRecord(t, admin, 'js-never-known');
+    const res = await requestAccessRecord(t, admin, 'js-never-known');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.detail).toBe('job seeker js-never-known was not found');
@@ -414,31 +409,31 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
 
   it('needs the access request reference (400), and logs nothing', async () => {
     const head = await headSeq(t);
-    const missing = await requestRecord(t, admin, SEEKER, null);
+    const missing = await requestAccessRecord(t, admin, SEEKER, null);
     expect(missing.status).toBe(400);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(missing.body.errors).toContainEqual(
       expect.objectContaining({ path: '/headers/x-access-request' }),
     );
-    expect((await requestRecord(t, admin, SEEKER, '   ')).status).toBe(400);
+    expect((await requestAccessRecord(t, admin, SEEKER, '   ')).status).toBe(400);
     expect(await headSeq(t)).toBe(head);
   });
 
   it('takes only a ticket number as the reference (400 for words, spaces or over 64 characters), and logs nothing', async () => {
     const head = await headSeq(t);
     for (const reference of ['DSAR 2026 Mme Dupont', 'Demande de M. Martin', '-2026', 'x'.repeat(65)]) {
-      const res = await requestRecord(t, admin, SEEKER, reference);
+      const res = await requestAccessRecord(t, admin, SEEKER, reference);
       expect(res.status, reference).toBe(400);
       expect(res.body.errors).toContainEqual(expect.objectContaining({ path: '/headers/x-access-request' }));
     }
-    expect((await requestRecord(t, admin, SEEKER, 'CNIL/2026_12.0142-b')).status).toBe(200);
-    expect((await requestRecord(t, admin, SEEKER, 'x'.repeat(64))).status).toBe(200);
+    expect((await requestAccessRecord(t, admin, SEEKER, 'CNIL/2026_12.0142-b')).status).toBe(200);
+    expect((await requestAccessRecord(t, admin, SEEKER, 'x'.repeat(64))).status).toBe(200);
     expect(await headSeq(t)).toBe(head + 2);
   });
 
   it('refuses a reference that mentions a sensitive term (422), says why, and logs nothing', async () => {
     const head = await headSeq(t);
-    const res = await requestRecord(t, admin, SEEKER, 'DSAR-12-handicapee');
+    const res = await requestAccessRecord(t, admin, SEEKER, 'DSAR-12-handicapee');
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.detail).toMatch(/X-Access-Request.*kept readable.*handicap/);
@@ -449,11 +444,11 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
   it("refuses a reference that holds the person's id (422): it would tie their pseudonym to them for good", async () => {
     const head = await headSeq(t);
     for (const reference of [`DSAR-${SEEKER}`, `dsar/${SEEKER.toUpperCase()}/2026`]) {
-      const res = await requestRecord(t, admin, SEEKER, reference);
+      const res = await requestAccessRecord(t, admin, SEEKER, reference);
       expect(res.status, reference).toBe(422);
       expect(res.body.detail).toMatch(/without the person’s id/);
     }
-    expect((await requestRecord(t, admin, SEEKER, `DSAR-${SEEKER}2`)).status).toBe(200);
+    expect((await requestAccessRecord(t, admin, SEEKER, `DSAR-${SEEKER}2`)).status).toBe(200);
     expect(await headSeq(t)).toBe(head + 1);
   });
 
@@ -462,7 +457,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     const details = new Set<string>();
     for (const reference of ['js-other-person', 'DSAR/c-001']) {
       const { result: res, appended } = await trackAppended(t, () =>
-        requestRecord(t, admin, SEEKER, reference),
+        requestAccessRecord(t, admin, SEEKER, reference),
       );
       expect(res.status, reference).toBe(422);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -482,7 +477,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
   it("refuses another job seeker's id upper-cased as the reference, as it refuses the person's own, and logs the refusal", async () => {
     await syncSeeker(t, 'js-other-case');
     const { result: res, appended } = await trackAppended(t, () =>
-      requestRecord(t, admin, SEEKER, 'DSAR/JS-OTHER-CASE'),
+      requestAccessRecord(t, admin, SEEKER, 'DSAR/JS-OTHER-CASE'),
     );
     expect(res.status, 'js-other-case named readable for good beside the export').toBe(422);
     expect(res.body.detail).toMatch(PERSON_ID_REFUSAL);
@@ -496,7 +491,7 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
   it('does not create a data key for a person who has none', async () => {
     await syncSeeker(t, 'js-synced-only');
     expect(await hasDataKey(t, 'js-synced-only')).toBe(false);
-    const res = await requestRecord(t, admin, 'js-synced-only');
+    const res = await requestAccessRecord(t, admin, 'js-synced-only');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ profile: { id: 'js-synced-only' }, suggestionSets: [], feedback: [] });
     expect(res.body.events.map((event: { type: string }) => event.type)).toEqual(['job_seeker.upserted']);
@@ -523,7 +518,7 @@ describe('the access record once the person is erased', () => {
     expect((await t.http.delete(`/v1/job-seekers/${ERASED}`).auth(admin, { type: 'bearer' })).status).toBe(
       204,
     );
-    const res = await requestRecord(t, admin, ERASED);
+    const res = await requestAccessRecord(t, admin, ERASED);
     expect(res.status).toBe(200);
     record = res.body as AccessRecordBody;
   });
@@ -596,7 +591,7 @@ describe('the access record of a person whose sealed parts were altered', () => 
       .update({ personal: parts.join('.') });
     await t.container.db('decision_events').where({ seq: garbled.seq }).update({ personal: 'not sealed' });
 
-    const res = await requestRecord(t, admin, SEEKER_ALTERED);
+    const res = await requestAccessRecord(t, admin, SEEKER_ALTERED);
 
     expect(res.status).toBe(200);
     const body = res.body as AccessRecordBody;
@@ -628,7 +623,7 @@ describe('giving access is not activity', () => {
   afterAll(() => t.close());
 
   it('states the retention periods the service is configured with', async () => {
-    const res = await requestRecord(t, admin, GONE);
+    const res = await requestAccessRecord(t, admin, GONE);
     expect(res.status).toBe(200);
     const { retention } = (res.body as AccessRecordBody).processing;
     expect(retention).toMatchObject({ personalDataDays: 400, logDays: 184, idempotencyHours: 12 });
@@ -637,11 +632,11 @@ describe('giving access is not activity', () => {
 
   it("does not keep the person's log key past the log period", async () => {
     clock.advance(100 * DAY);
-    expect((await requestRecord(t, admin, GONE, 'DSAR-2026-0200')).status).toBe(200);
+    expect((await requestAccessRecord(t, admin, GONE, 'DSAR-2026-0200')).status).toBe(200);
     // Day 190: the last activity on the file is 190 days old, the access given 90.
     clock.advance(90 * DAY);
     expect((await t.container.retention.purgeExpired()).purged.subjectKeys).toBe(1);
-    const res = await requestRecord(t, admin, GONE, 'DSAR-2026-0201');
+    const res = await requestAccessRecord(t, admin, GONE, 'DSAR-2026-0201');
     expect(res.status).toBe(200);
     const generated = (res.body as AccessRecordBody).events.find(
       (event) => event.type === 'recommendation.generated',

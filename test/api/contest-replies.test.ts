@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  createAndPublish,
+  requestAccessRecord,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
@@ -187,10 +193,7 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
   });
 
   it('lists the replies in the access record', async () => {
-    const res = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0777');
+    const res = await requestAccessRecord(t, admin, 'js-1', 'DSAR-2026-0777');
     expect(res.status).toBe(200);
     expect(res.body.contestReplies).toHaveLength(2);
     expect(res.body.contestReplies[0]).toMatchObject({ itemId: contestedItem, message: REPLY });

@@ -7,6 +7,7 @@ import {
   decideAll,
   putSettings,
   readSet,
+  requestAccessRecord,
   syncSeeker,
   type TestClock,
 } from '../support/workflow.ts';
@@ -178,10 +179,7 @@ describe("staff reads of a person's file", () => {
     const setReadAt = clock.now().toISOString();
     const admin = await t.tokenFor('admin', 'ops-1');
 
-    const res = await t.http
-      .get('/v1/job-seekers/js-record/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-1201');
+    const res = await requestAccessRecord(t, admin, 'js-record', 'DSAR-2026-1201');
 
     expect(res.status).toBe(200);
     expect(res.body.consultations.fileReads).toEqual([

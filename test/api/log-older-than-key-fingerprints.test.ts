@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { TestDatabase } from '../support/test-database.ts';
-import { aWorkflowSeeker, syncSeeker } from '../support/workflow.ts';
+import { aWorkflowSeeker, requestAccessRecord, syncSeeker } from '../support/workflow.ts';
 
 type KeyFiles = Record<
   'AUDIT_SIGNING_KEY_FILE' | 'AUDIT_MASTER_KEY_FILE' | 'AUDIT_PSEUDONYM_KEY_FILE',
@@ -102,10 +102,7 @@ describe('the first start on a log older than the key fingerprints', () => {
       expect(recorded).toEqual(['master', 'pseudonym', 'signing']);
 
       const admin = await started.tokenFor('admin', 'ops-1');
-      const record = await started.http
-        .get('/v1/job-seekers/js-1/access-record')
-        .auth(admin, { type: 'bearer' })
-        .set('X-Access-Request', 'DEM-2026-7');
+      const record = await requestAccessRecord(started, admin, 'js-1', 'DEM-2026-7');
       expect(record.status).toBe(200);
       expect(record.body.objection).not.toBeNull();
       expect(record.body.events.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScriptOn } from '../support/run-script.ts';
 import { STORAGE_CHECK, startTestApp, type TestApp } from '../support/test-app.ts';
-import { createAndPublish, requestSet, syncSeeker } from '../support/workflow.ts';
+import { createAndPublish, requestAccessRecord, requestSet, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const REPLACED = {
@@ -25,10 +25,7 @@ describe('an API left running through a master-key rotation', () => {
 
   /** GET the person's access record, as an admin answering a data-subject request. */
   const readAccessRecord = (app: TestApp, seekerId: string) =>
-    app.http
-      .get(`/v1/job-seekers/${seekerId}/access-record`)
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-118');
+    requestAccessRecord(app, admin, seekerId, 'DSAR-2026-118');
 
   beforeAll(async () => {
     // Every figure given at once (no week withheld), so that the figures open the set made below.

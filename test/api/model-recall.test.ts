@@ -19,6 +19,7 @@ import {
   firstApproved,
   putSettings,
   readSet,
+  requestAccessRecord,
   requestManualSet,
   requestSet,
   type SetBody,
@@ -316,10 +317,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
   });
 
   it('tells the person, in their access record, which model that made their suggestions was recalled, when and why', async () => {
-    const res = await t.http
-      .get('/v1/job-seekers/rc-replaced/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0199');
+    const res = await requestAccessRecord(t, admin, 'rc-replaced', 'DSAR-2026-0199');
     expect(res.status).toBe(200);
     const { logic } = res.body.processing as {
       logic: { statement: string; models: Array<{ id: string; usedForPerson: boolean; recall: unknown }> };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import type { TestClock } from '../support/workflow.ts';
+import { requestAccessRecord, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -28,10 +28,7 @@ describe('the comment of an objection', () => {
     expect(recorded.status).toBe(200);
 
     const admin = await t.tokenFor('admin', 'ops-1');
-    const record = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DEMANDE-2026-17');
+    const record = await requestAccessRecord(t, admin, 'js-1', 'DEMANDE-2026-17');
     expect(JSON.stringify(record.body)).toContain('Courrier reçu le 30 septembre');
 
     const seeker = await t.tokenFor('job_seeker', 'js-1');

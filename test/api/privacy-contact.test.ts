@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock, createAndPublish, seedCatalogAndSeeker } from '../support/workflow.ts';
+import { aClock, createAndPublish, requestAccessRecord, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 const CONTACT = 'dpo@agence.example, 1 rue de la Paix, 75002 Paris';
 
@@ -25,10 +25,12 @@ describe('how the person reaches the data protection officer', () => {
     const explanation = await t.http
       .get(`/v1/me/recommendations/${item?.itemId}/explanation`)
       .auth(await t.tokenFor('job_seeker', 'js-dpo'), { type: 'bearer' });
-    const record = await t.http
-      .get('/v1/job-seekers/js-dpo/access-record')
-      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0001');
+    const record = await requestAccessRecord(
+      t,
+      await t.tokenFor('admin', 'ops-1'),
+      'js-dpo',
+      'DSAR-2026-0001',
+    );
     expect(explanation.status).toBe(200);
     expect(record.status).toBe(200);
     const rights = record.body.processing.rights as Array<{ right: string; how: string }>;

@@ -9,6 +9,7 @@ import {
   decideAll,
   putSettings,
   readSet,
+  requestAccessRecord,
   type SetBody,
   syncSeeker,
   type TestClock,
@@ -274,10 +275,12 @@ describe('a published set replaced by a later publication', () => {
       [first.id, replacement],
     ]);
 
-    const record = await t.http
-      .get('/v1/job-seekers/js-replace-export/access-record')
-      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0200');
+    const record = await requestAccessRecord(
+      t,
+      await t.tokenFor('admin', 'ops-1'),
+      'js-replace-export',
+      'DSAR-2026-0200',
+    );
     expect(record.status).toBe(200);
     const recorded = record.body.suggestionSets as Array<{ id: string; replacedBy: Replacement }>;
     expect(recorded.find((set) => set.id === first.id)?.replacedBy).toEqual(replacement);

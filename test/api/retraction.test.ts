@@ -8,6 +8,7 @@ import {
   createAndPublish,
   createSet,
   readSet,
+  requestAccessRecord,
   type SetBody,
   syncSeeker,
   type TestClock,
@@ -266,10 +267,7 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     const retracted = await retract(counselor, set.id, etag);
     expect(retracted.status).toBe(200);
     const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http
-      .get('/v1/job-seekers/js-retract-11/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', 'DSAR-2026-0300');
+    const res = await requestAccessRecord(t, admin, 'js-retract-11', 'DSAR-2026-0300');
     expect(res.status).toBe(200);
     expect(res.body.suggestionSets).toMatchObject([
       {

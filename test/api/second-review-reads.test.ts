@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { act, createSet, decideAll, putSettings, readSet, type TestClock } from '../support/workflow.ts';
+import {
+  act,
+  createSet,
+  decideAll,
+  putSettings,
+  readSet,
+  requestAccessRecord,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 describe('several possible second reviewers reading a set in turn', () => {
@@ -33,10 +41,7 @@ describe('several possible second reviewers reading a set in turn', () => {
   /** The second reviewers' reads of set `setId` as an admin reads them in the person's access record. */
   async function accessRecordReadsOf(setId: string, accessRequest: string): Promise<unknown> {
     const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .auth(admin, { type: 'bearer' })
-      .set('X-Access-Request', accessRequest);
+    const res = await requestAccessRecord(t, admin, 'js-1', accessRequest);
     expect(res.status).toBe(200);
     const sets = res.body.suggestionSets as Array<{ id: string; secondReview: { reads: unknown } }>;
     return sets.find((set) => set.id === setId)?.secondReview.reads;

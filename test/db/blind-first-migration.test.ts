@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import {
+  anEventRowAsLogged,
+  indexOfMigration,
+  insertJobSeekerAsBefore,
+  migrateFirst,
+} from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261207160000_add_blind_first_to_sets';
@@ -34,19 +39,7 @@ function aSetRowAsBefore(n: number, status: string, shortlisted = false) {
 
 /** A `recommendation.generated` row as the log keeps it (the migration reads its payload only). */
 function aCreationEvent(seq: number, n: number, status: string) {
-  return {
-    seq,
-    event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
-    type: 'recommendation.generated',
-    occurred_at: CREATED_AT,
-    actor_role: 'counselor',
-    actor_pseudonym: 'p-counselor',
-    subject: 'p-person',
-    payload: JSON.stringify({ setId: setId(n), status }),
-    personal: null,
-    prev_hash: '0'.repeat(64),
-    hash: String(seq).padStart(64, '0'),
-  };
+  return anEventRowAsLogged(seq, 'recommendation.generated', { setId: setId(n), status }, CREATED_AT);
 }
 
 /** Sets made before the flag was kept are found blind-first by their creation event in the log. */

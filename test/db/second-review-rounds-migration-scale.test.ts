@@ -2,7 +2,12 @@ import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import {
+  anEventRowAsLogged,
+  indexOfMigration,
+  insertJobSeekerAsBefore,
+  migrateFirst,
+} from '../support/migrate-first.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
@@ -39,19 +44,7 @@ async function logReadsOfMigrationOn(count: number): Promise<string[]> {
         first_reviewer_id: 'c-001',
         second_reviewer_id: 'c-002',
       });
-      events.push({
-        seq: n,
-        event_id: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
-        type: 'second_review.requested',
-        occurred_at: AT,
-        actor_role: 'counselor',
-        actor_pseudonym: 'p-counselor',
-        subject: 'p-person',
-        payload: JSON.stringify({ setId: setId(n), expiresAt: AT }),
-        personal: null,
-        prev_hash: '0'.repeat(64),
-        hash: String(n).padStart(64, '0'),
-      });
+      events.push(anEventRowAsLogged(n, 'second_review.requested', { setId: setId(n), expiresAt: AT }, AT));
     }
     for (let i = 0; i < count; i += 200) {
       await db('recommendation_sets').insert(sets.slice(i, i + 200));

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import {
+  anEventRowAsLogged,
+  indexOfMigration,
+  insertJobSeekerAsBefore,
+  migrateFirst,
+} from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
@@ -33,19 +38,12 @@ function aSetRowAsBefore(n: number, status: string, more: Record<string, unknown
 
 /** A `second_review.requested` row as the log keeps it (the migration reads its payload only). */
 function aHandingOn(seq: number, n: number) {
-  return {
+  return anEventRowAsLogged(
     seq,
-    event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
-    type: 'second_review.requested',
-    occurred_at: CREATED_AT,
-    actor_role: 'counselor',
-    actor_pseudonym: 'p-counselor',
-    subject: 'p-person',
-    payload: JSON.stringify({ setId: setId(n), expiresAt: CREATED_AT }),
-    personal: null,
-    prev_hash: '0'.repeat(64),
-    hash: String(seq).padStart(64, '0'),
-  };
+    'second_review.requested',
+    { setId: setId(n), expiresAt: CREATED_AT },
+    CREATED_AT,
+  );
 }
 
 /** The rounds of sets handed on before they were counted, read from the log's handings-on. */

@@ -56,3 +56,28 @@ export async function insertJobSeekersAsBefore(
   // Twelve columns a row: 200 rows bind 2,400 parameters, well under either engine's limit.
   for (const chunk of chunksOf(rows, 200)) await db('job_seekers').insert(chunk);
 }
+
+/**
+ * A `decision_events` row written by hand, unchained (a migration reads its type and payload, never
+ * its hashes): a counselor's act about one person, at `occurredAt`.
+ */
+export function anEventRowAsLogged(
+  seq: number,
+  type: string,
+  payload: Record<string, unknown>,
+  occurredAt: string,
+) {
+  return {
+    seq,
+    event_id: `00000000-0000-4000-9000-${String(seq).padStart(12, '0')}`,
+    type,
+    occurred_at: occurredAt,
+    actor_role: 'counselor',
+    actor_pseudonym: 'p-counselor',
+    subject: 'p-person',
+    payload: JSON.stringify(payload),
+    personal: null,
+    prev_hash: '0'.repeat(64),
+    hash: String(seq).padStart(64, '0'),
+  };
+}

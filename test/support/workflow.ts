@@ -157,7 +157,6 @@ export function requestSet(
   return options.limit === undefined ? request.send() : request.send({ limit: options.limit });
 }
 
-/** The job seeker objects to AI processing of their data (POST /v1/me/objection). */
 /** The items of a set the counselor approved, in order. */
 export function approvedItems(set: SetBody): ItemBody[] {
   return set.items.filter((item) => item.decision === 'approved');
@@ -170,6 +169,7 @@ export function firstApproved(set: SetBody): ItemBody {
   return item;
 }
 
+/** The job seeker objects to AI processing of their data (POST /v1/me/objection). */
 export async function objectToAi(t: TestApp, seekerId: string): Promise<void> {
   const token = await t.tokenFor('job_seeker', seekerId);
   const res = await t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({});
@@ -203,6 +203,20 @@ export function requestManualSet(t: TestApp, token: string, seekerId: string, id
     .auth(token, { type: 'bearer' })
     .set('Idempotency-Key', idempotencyKey ?? newIdempotencyKey())
     .send();
+}
+
+/** The data-subject request the access records of the tests answer, unless one names another. */
+export const ACCESS_REQUEST = 'DSAR-2026-0142';
+
+/** GET a person's access record as `token` (an admin), answering `reference` (no X-Access-Request when null). */
+export function requestAccessRecord(
+  t: TestApp,
+  token: string,
+  seekerId: string,
+  reference: string | null = ACCESS_REQUEST,
+) {
+  const request = t.http.get(`/v1/job-seekers/${seekerId}/access-record`).auth(token, { type: 'bearer' });
+  return reference === null ? request : request.set('X-Access-Request', reference);
 }
 
 /** The body of a set as the API returns it (the parts the tests read). */
