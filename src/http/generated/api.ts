@@ -995,7 +995,8 @@ export interface paths {
          * @description Registers `<MODELS_DIR>/<folder>` (model.onnx, manifest.json, MODEL_CARD.md), with the SHA-256
          *     of each: from then on model.onnx and manifest.json are checked at every load, and the card
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
-         *     the manifest is invalid or its features are not the ones the service computes, when there is
+         *     the manifest is invalid (a text of it holding a NUL character or half of a surrogate pair
+         *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
          *     no card, or when the runtime cannot load the model.
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
