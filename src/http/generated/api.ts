@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * Search the catalog
-         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page, with the same filters.
+         * @description Filters combine with AND. Results are ordered by course id, by the codes of its characters (`B-1` before `a-2`) on every engine and database locale; follow `nextCursor` for the next page, with the same filters.
          *     This is also the manual path a counselor uses when the AI is off or the job seeker objected.
          */
         get: operations["listCourses"];
