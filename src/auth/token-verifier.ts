@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
+import { holdsUnstorableCharacter } from '../shared/storable-text.ts';
 import {
   AuthenticationError,
   IdentityProviderUnavailableError,
@@ -134,10 +135,15 @@ function createSignatureVerifier(
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw new AuthenticationError('the token has no subject');
       }
-      // The subject is an id stored and compared as text (PostgreSQL refuses NUL in text).
-      if (payload.sub.length > MAX_SUBJECT_LENGTH || holdsInvisibleCharacter(payload.sub)) {
+      // The subject is an id stored and compared as text (PostgreSQL refuses NUL in text), and
+      // pseudonymised: half of a surrogate pair is stored and hashed as U+FFFD, two people as one.
+      if (
+        payload.sub.length > MAX_SUBJECT_LENGTH ||
+        holdsInvisibleCharacter(payload.sub) ||
+        holdsUnstorableCharacter(payload.sub)
+      ) {
         throw new AuthenticationError(
-          `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, none of them control or formatting characters`,
+          `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, none of them control or formatting characters or half of a surrogate pair`,
         );
       }
       // `exp` is required above; jose accepts the token while now < exp + tolerance.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
+import { engineOf } from '../db/database.ts';
 import {
   readBoolean,
   readGeoPoint,
@@ -125,8 +126,10 @@ export class KnexCourseStore implements CourseStore {
   async search(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage> {
     const query = this.db(COURSES).select('*');
     applyFilters(query, search);
-    if (page.after !== undefined) query.where('id', '>', page.after);
-    const rows: Array<Record<string, unknown>> = await query.orderBy('id', 'asc').limit(page.limit + 1);
+    // By the codes of the ids' characters on both engines, whatever locale the database was made with.
+    const id = engineOf(this.db) === 'postgres' ? 'id collate "C"' : 'id';
+    if (page.after !== undefined) query.whereRaw(`${id} > ?`, [page.after]);
+    const rows: Array<Record<string, unknown>> = await query.orderByRaw(`${id} asc`).limit(page.limit + 1);
     const { items, next } = takePage(rows.map(toCourse), page.limit);
     return { items, nextAfter: next?.id ?? null };
   }

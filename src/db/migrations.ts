@@ -43,6 +43,7 @@ import * as addEnrolmentIdToJobSeekers from '../../migrations/20261212010000_add
 import * as indexPublicationsByPerson from '../../migrations/20261212040000_index_publications_by_person.ts';
 import * as indexShownSetsByPerson from '../../migrations/20261212050000_index_shown_sets_by_person.ts';
 import * as createFileReads from '../../migrations/20261213080000_create_file_reads.ts';
+import * as indexCoursesByIdCodes from '../../migrations/20261215050000_index_courses_by_id_codes.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -101,6 +102,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261212040000_index_publications_by_person', indexPublicationsByPerson],
   ['20261212050000_index_shown_sets_by_person', indexShownSetsByPerson],
   ['20261213080000_create_file_reads', createFileReads],
+  ['20261215050000_index_courses_by_id_codes', indexCoursesByIdCodes],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

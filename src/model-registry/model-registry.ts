@@ -7,7 +7,12 @@ import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { FEATURE_NAMES } from '../model/features.ts';
-import { assertFeatureList, ManifestError, type ModelManifest } from '../model/manifest.ts';
+import {
+  assertFeatureList,
+  assertStorableTexts,
+  ManifestError,
+  type ModelManifest,
+} from '../model/manifest.ts';
 import {
   assertSha256,
   CARD_FILE,
@@ -309,6 +314,7 @@ export class ModelRegistry implements ActiveModelSource {
       const loaded = await readModelFolder(location, sha256);
       assertFeatureList(loaded.manifest, FEATURE_NAMES);
       assertModelId(loaded.manifest);
+      assertStorableTexts(loaded.manifest);
       // The card is served to auditors and counselors: a model without one is not registrable.
       cardSha256 = computeSha256(await fs.readFile(path.join(location, CARD_FILE)));
       manifest = loaded.manifest;

@@ -1,3 +1,5 @@
+import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
+
 /** One model input column, in the model's column order, with what people read about it. */
 export interface ManifestFeature {
   name: string;
@@ -159,6 +161,30 @@ export function assertFeatureList(manifest: ModelManifest, expected: readonly st
       '$.features',
       `expected [${expected.join(', ')}] in this order, found [${actual.join(', ')}]`,
     );
+  }
+}
+
+/**
+ * Throws unless every text of the manifest (member names included) is one both engines store as
+ * written (`storable-text.ts`): its labels go into the explanation stored with each suggestion, and
+ * one holding a NUL made every suggestion a 500 on PostgreSQL. Checked at registration only, so that
+ * a model registered earlier is still listed.
+ */
+export function assertStorableTexts(manifest: ModelManifest): void {
+  const pending: Array<{ path: string; value: unknown }> = [{ path: '$', value: manifest }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { path, value } = next;
+    if (typeof value === 'string') {
+      if (holdsUnstorableCharacter(value)) throw new ManifestError(path, UNSTORABLE_REASON);
+    } else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) pending.push({ path: `${path}[${i}]`, value: item });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, member] of Object.entries(value)) {
+        if (holdsUnstorableCharacter(key))
+          throw new ManifestError(path, `a member name ${UNSTORABLE_REASON}`);
+        pending.push({ path: `${path}.${key}`, value: member });
+      }
+    }
   }
 }
 

@@ -64,6 +64,9 @@ describe('authentication', () => {
     const oddSubjects: [string, string][] = [
       ['a NUL in its subject', 'c-001\u0000'],
       ['a bidirectional override in its subject', 'c-\u202e100'],
+      // Stored as one U+FFFD by PostgreSQL and otherwise by SQLite, hashed as U+FFFD into the
+      // pseudonym: `c-\ud800` and `c-\udbff` would be one person in the log.
+      ['half of a surrogate pair in its subject', 'c-\ud800'],
       ['a subject of 65 characters, longer than any id the product stores', 'c'.repeat(65)],
     ];
     for (const [name, subject] of oddSubjects) {
@@ -122,6 +125,7 @@ describe('authentication', () => {
     'a role the API does not know beside a known one',
     'a NUL in its subject',
     'a bidirectional override in its subject',
+    'half of a surrogate pair in its subject',
     'a subject of 65 characters, longer than any id the product stores',
   ];
   it.each(cases)('refuses a token with %s on every secured operation', async (kind) => {

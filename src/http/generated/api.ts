@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * Search the catalog
-         * @description Filters combine with AND. Results are ordered by course id; follow `nextCursor` for the next page, with the same filters.
+         * @description Filters combine with AND. Results are ordered by course id, by the codes of its characters (`B-1` before `a-2`) on every engine and database locale; follow `nextCursor` for the next page, with the same filters.
          *     This is also the manual path a counselor uses when the AI is off or the job seeker objected.
          */
         get: operations["listCourses"];
@@ -995,7 +995,8 @@ export interface paths {
          * @description Registers `<MODELS_DIR>/<folder>` (model.onnx, manifest.json, MODEL_CARD.md), with the SHA-256
          *     of each: from then on model.onnx and manifest.json are checked at every load, and the card
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
-         *     the manifest is invalid or its features are not the ones the service computes, when there is
+         *     the manifest is invalid (a text of it holding a NUL character or half of a surrogate pair
+         *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
          *     no card, or when the runtime cannot load the model.
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
