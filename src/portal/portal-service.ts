@@ -28,6 +28,7 @@ import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
+import { formatFrenchNumber } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
@@ -464,7 +465,7 @@ function describeDataUsed(
     { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
-    { label: 'Années d’expérience', value: String(profile.yearsExperience), source },
+    { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },
     {
       label: 'Mois sans emploi',
       value: describeMonthsUnemployed(profile, suggestedAt),
@@ -479,7 +480,7 @@ function describeDataUsed(
           : 'coordonnées de votre adresse',
       source,
     },
-    { label: 'Rayon de mobilité', value: `${profile.mobilityRadiusKm} km`, source },
+    { label: 'Rayon de mobilité', value: `${formatFrenchNumber(profile.mobilityRadiusKm)} km`, source },
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
     {
       label: 'Disponible à partir du',
