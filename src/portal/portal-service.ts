@@ -502,7 +502,8 @@ function describeMonthsUnemployed(
   if (elapsed === 0) return String(months);
   return (
     `${months} (${synced} dans votre dossier mis à jour le ${formatFrenchDay(profile.updatedAt)}, ` +
-    `plus ${elapsed} mois écoulés jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
+    // « 1 mois écoulé », « 2 mois écoulés »: French keeps the singular below 2.
+    `plus ${elapsed} mois écoulé${elapsed >= 2 ? 's' : ''} jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
   );
 }
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
-  aClock,
   aWorkflowSeeker,
   createAndPublish,
   seedCatalog,
   syncSeeker,
   WORKFLOW_CATALOG,
+  WORKFLOW_START,
 } from '../support/workflow.ts';
 
 /**
@@ -22,6 +22,7 @@ interface DataUsed {
   source: string;
 }
 
+const DAY = 24 * 3_600_000;
 const FRENCH_NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
 /** People around Lyon aiming at the workflow catalog's occupation, with any values the sync may send. */
@@ -36,13 +37,14 @@ const aSeeker: fc.Arbitrary<JobSeekerInput> = fc
   .map((fields) => aWorkflowSeeker(fields));
 
 describe('the facts a job seeker is told agree with the feature row the model stored', () => {
-  const clock = aClock();
+  // Set by each run: the sync some days before the suggestion, which the months without a job count.
+  let now = WORKFLOW_START;
   let t: TestApp;
   let counselor: string;
   let run = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: clock.now });
+    t = await startTestApp({ now: () => now });
     counselor = await t.tokenFor('counselor', 'c-001');
     await seedCatalog(t);
   });
@@ -50,10 +52,12 @@ describe('the facts a job seeker is told agree with the feature row the model st
 
   it('states the level, the experience, the months without a job and the mobility radius the model used, numbers written in French', async () => {
     await fc.assert(
-      fc.asyncProperty(aSeeker, async (seeker) => {
+      fc.asyncProperty(aSeeker, fc.integer({ min: 0, max: 100 }), async (seeker, daysSinceSync) => {
         run += 1;
         const seekerId = `js-agree-${run}`;
+        now = new Date(WORKFLOW_START.getTime() - daysSinceSync * DAY);
         await syncSeeker(t, seekerId, seeker);
+        now = WORKFLOW_START;
         const set = await createAndPublish(t, counselor, seekerId);
         const token = await t.tokenFor('job_seeker', seekerId);
         for (const item of set.items) {
@@ -71,12 +75,18 @@ describe('the facts a job seeker is told agree with the feature row the model st
             new RegExp(`^niveau ${exitLevel - modelSaw('levelGap')}\\b`),
           );
           expect(told('Années d’expérience')).toBe(FRENCH_NUMBER.format(modelSaw('yearsExperience')));
-          expect(told('Mois sans emploi')).toBe(String(modelSaw('monthsUnemployed')));
+          const months = told('Mois sans emploi') ?? '';
+          expect(months).toMatch(new RegExp(`^${modelSaw('monthsUnemployed')}\\b`));
+          // « 1 mois écoulé », « 2 mois écoulés »: the participle agrees with the count.
+          for (const [, count, plural] of months.matchAll(/(\d+) mois écoulé(s?)/g)) {
+            expect(plural, months).toBe(Number(count) >= 2 ? 's' : '');
+          }
           expect(told('Rayon de mobilité')).toBe(`${FRENCH_NUMBER.format(seeker.mobilityRadiusKm)} km`);
           for (const { value } of dataUsed) expect(value).not.toMatch(/\d\.\d/);
         }
       }),
-      { numRuns: 3 },
+      // Beside the generated ones, the person synced a month before, with a radius in tenths.
+      { numRuns: 3, examples: [[aWorkflowSeeker({ mobilityRadiusKm: 12.5, yearsExperience: 2.5 }), 33]] },
     );
   });
 });
