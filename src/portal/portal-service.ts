@@ -232,7 +232,7 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: describeDataUsedFor(set, file),
+      dataUsed: [...describeDataUsedFor(set, file), ...describeCourseDataUsed(set, item.course)],
       howToContest,
       contestReplies,
     };
@@ -485,6 +485,30 @@ function describeDataUsed(
     {
       label: 'Disponible à partir du',
       value: profile.availableFrom === null ? 'dès maintenant' : formatFrenchDay(profile.availableFrom),
+      source,
+    },
+  ];
+}
+
+/**
+ * What the model used of the course, from the catalog as the suggestion kept it: its features
+ * (occupations, levels, duration, modality, place, session, funding, certification) and the rate the
+ * reasons about past trainees rest on, told as unknown when the catalog had none.
+ */
+function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot): MyExplanation['dataUsed'] {
+  const source = `le catalogue des formations, tel qu’il était le ${formatFrenchDay(set.createdAt)}, date de cette suggestion`;
+  const rate = course.returnToEmploymentRate;
+  return [
+    {
+      label: 'Caractéristiques de la formation',
+      value:
+        'métiers visés, compétences enseignées, niveaux d’entrée et de sortie, durée, modalité, lieu, date de ' +
+        'la prochaine session, financement, certification',
+      source,
+    },
+    {
+      label: 'Taux de retour à l’emploi de la formation',
+      value: rate === null ? 'non connu' : `${Math.round(rate * 100)} %`,
       source,
     },
   ];

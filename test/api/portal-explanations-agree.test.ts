@@ -50,7 +50,7 @@ describe('the facts a job seeker is told agree with the feature row the model st
   });
   afterAll(() => t.close());
 
-  it('states the level, the experience, the months without a job and the mobility radius the model used, numbers written in French', async () => {
+  it('states the level, the experience, the months without a job, the mobility radius and the course’s rate the model used, with their sources, numbers written in French', async () => {
     await fc.assert(
       fc.asyncProperty(aSeeker, fc.integer({ min: 0, max: 100 }), async (seeker, daysSinceSync) => {
         run += 1;
@@ -82,6 +82,16 @@ describe('the facts a job seeker is told agree with the feature row the model st
             expect(plural, months).toBe(Number(count) >= 2 ? 's' : '');
           }
           expect(told('Rayon de mobilité')).toBe(`${FRENCH_NUMBER.format(seeker.mobilityRadiusKm)} km`);
+          // The course's side of the row comes from the catalog, and the person is told so, with its rate.
+          const fromCatalog = dataUsed.filter((entry) => /catalogue des formations/.test(entry.source));
+          expect(fromCatalog.map((entry) => entry.label)).toContain(
+            'Taux de retour à l’emploi de la formation',
+          );
+          expect(told('Taux de retour à l’emploi de la formation')).toBe(
+            modelSaw('employmentRateMissing') === 1
+              ? 'non connu'
+              : `${Math.round(modelSaw('employmentRate') * 100)} %`,
+          );
           for (const { value } of dataUsed) expect(value).not.toMatch(/\d\.\d/);
         }
       }),
