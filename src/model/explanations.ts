@@ -1,3 +1,4 @@
+import { formatFrenchNumber } from '../shared/french-number.ts';
 import { formatFrenchWeeks } from '../shared/french-weeks.ts';
 import { FEATURES, type FeatureDefinition, type FeatureKind, type UnknownPlace } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
@@ -260,7 +261,6 @@ function joinFrench(items: readonly string[]): string {
 }
 
 // Built once: constructing an Intl.NumberFormat costs far more than formatting with it.
-const VALUE_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const SIGNED_FORMAT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /**
@@ -289,7 +289,7 @@ function formatValue(attribution: Attribution): string {
     return attribution.value === 1 ? 'oui' : 'non';
   }
   const words = VALUE_WORDS.get(attribution.feature);
-  return words === undefined ? VALUE_FORMAT.format(attribution.value) : words(attribution.value);
+  return words === undefined ? formatFrenchNumber(attribution.value) : words(attribution.value);
 }
 
 function formatSigned(value: number): string {

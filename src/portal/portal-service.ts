@@ -29,6 +29,7 @@ import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
+import { formatFrenchNumber } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
@@ -232,7 +233,7 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: describeDataUsedFor(set, file),
+      dataUsed: [...describeDataUsedFor(set, file), ...describeCourseDataUsed(set, item.course)],
       howToContest,
       contestReplies,
     };
@@ -484,7 +485,7 @@ function describeDataUsed(
     { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
-    { label: 'Années d’expérience', value: String(profile.yearsExperience), source },
+    { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },
     {
       label: 'Mois sans emploi',
       value: describeMonthsUnemployed(profile, suggestedAt),
@@ -499,11 +500,35 @@ function describeDataUsed(
           : 'coordonnées de votre adresse',
       source,
     },
-    { label: 'Rayon de mobilité', value: `${profile.mobilityRadiusKm} km`, source },
+    { label: 'Rayon de mobilité', value: `${formatFrenchNumber(profile.mobilityRadiusKm)} km`, source },
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
     {
       label: 'Disponible à partir du',
       value: profile.availableFrom === null ? 'dès maintenant' : formatFrenchDay(profile.availableFrom),
+      source,
+    },
+  ];
+}
+
+/**
+ * What the model used of the course, from the catalog as the suggestion kept it: its features
+ * (occupations, levels, duration, modality, place, session, funding, certification) and the rate the
+ * reasons about past trainees rest on, told as unknown when the catalog had none.
+ */
+function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot): MyExplanation['dataUsed'] {
+  const source = `le catalogue des formations, tel qu’il était le ${formatFrenchDay(set.createdAt)}, date de cette suggestion`;
+  const rate = course.returnToEmploymentRate;
+  return [
+    {
+      label: 'Caractéristiques de la formation',
+      value:
+        'métiers visés, compétences enseignées, niveaux d’entrée et de sortie, durée, modalité, lieu, date de ' +
+        'la prochaine session, financement, certification',
+      source,
+    },
+    {
+      label: 'Taux de retour à l’emploi de la formation',
+      value: rate === null ? 'non connu' : `${Math.round(rate * 100)} %`,
       source,
     },
   ];
@@ -521,7 +546,8 @@ function describeMonthsUnemployed(
   if (elapsed === 0) return String(months);
   return (
     `${months} (${synced} dans votre dossier mis à jour le ${formatFrenchDay(profile.updatedAt)}, ` +
-    `plus ${elapsed} mois écoulés jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
+    // « 1 mois écoulé », « 2 mois écoulés »: French keeps the singular below 2.
+    `plus ${elapsed} mois écoulé${elapsed >= 2 ? 's' : ''} jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
   );
 }
 

@@ -43,6 +43,11 @@ const LATER: JobSeekerInput = {
   mobilityRadiusKm: 45,
 };
 
+/** The entries that come from the person's file, not from the catalog's side of the course. */
+function fromFile(dataUsed: DataUsed[]): DataUsed[] {
+  return dataUsed.filter((entry) => !entry.source.startsWith('le catalogue des formations'));
+}
+
 function shownValue(dataUsed: DataUsed[], label: string): string | undefined {
   return dataUsed.find((entry) => entry.label === label)?.value;
 }
@@ -83,11 +88,13 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(clock.now().toISOString().slice(0, 10)).toBe('2026-10-01');
     const { itemId, token } = await publishForSeeker('js-first-of-month');
 
-    for (const entry of await readDataUsed(token, itemId)) {
+    const dataUsed = await readDataUsed(token, itemId);
+    for (const entry of fromFile(dataUsed)) {
       expect(entry.source).toContain(
         'tel qu’il était le 1er octobre 2026, date de cette suggestion (dossier mis à jour le 1er octobre 2026)',
       );
     }
+    for (const entry of dataUsed) expect(entry.source).toContain('tel qu’il était le 1er octobre 2026');
   });
 
   it('the explanation shows the profile the model saw, not a later update', async () => {
@@ -102,7 +109,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('7');
     expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('30 km');
     expect(shownValue(dataUsed, 'Niveau de diplôme')).toMatch(/^niveau \d \(.+\)$/);
-    for (const entry of dataUsed) {
+    for (const entry of fromFile(dataUsed)) {
       expect(entry.source).toMatch(/dossier/);
       expect(entry.source).toContain(`tel qu’il était le ${suggestedOn}, date de cette suggestion`);
       expect(entry.source).not.toContain(updatedOn);
@@ -119,7 +126,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
 
     expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('11');
     expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('45 km');
-    for (const entry of dataUsed) {
+    for (const entry of fromFile(dataUsed)) {
       expect(entry.source).toMatch(/dans son état actuel \(mis à jour le \d{1,2} \p{L}+ \d{4}\)/u);
       expect(entry.source).toMatch(
         /à la date de cette suggestion, le \d{1,2} \p{L}+ \d{4}, n’a pas été conservé/u,

@@ -219,7 +219,8 @@ describe('job seeker portal API', () => {
       }
       const labels = res.body.dataUsed.map((entry: { label: string }) => entry.label);
       expect(labels).toEqual(expect.arrayContaining(['Métiers visés (codes ROME)', 'Niveau de diplôme']));
-      for (const entry of res.body.dataUsed) expect(entry.source).toMatch(/dossier/);
+      // The person's data from their file, the course's from the catalog, each with its source.
+      for (const entry of res.body.dataUsed) expect(entry.source).toMatch(/dossier|catalogue des formations/);
       expect(res.body.howToContest).toMatch(/contester/);
       expect(keysOf(res.body)).not.toContain('score');
     });

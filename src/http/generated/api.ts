@@ -2437,6 +2437,7 @@ export interface components {
             aiContribution: string;
             summary: string;
             reasons: components["schemas"]["JobSeekerReason"][];
+            /** @description What the model used, each with its source and date: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). Empty for a course the counselor added. */
             dataUsed: {
                 label: string;
                 value: string;

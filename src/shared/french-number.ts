@@ -1,0 +1,10 @@
+// Built once: constructing an Intl.NumberFormat costs far more than formatting with it.
+const FRENCH_NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
+/**
+ * A number as a French reader writes it: a decimal comma and at most two decimals (« 12,5 km »,
+ * « 2,5 »), never the dot of `String(12.5)`.
+ */
+export function formatFrenchNumber(value: number): string {
+  return FRENCH_NUMBER.format(value);
+}

@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Course, type CourseInput, isFollowableRemotely } from '../../src/courses/course.ts';
+import { createCourseBatch } from '../../src/courses/course-table.ts';
+import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import { NEGLIGIBLE_CONTRIBUTION } from '../../src/model/explanations.ts';
+import { FEATURE_NAMES } from '../../src/model/features.ts';
+import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
+import type { RecommendationItem } from '../../src/recommendations/recommendation.ts';
+import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
+import { SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256 } from '../model/support/small-model.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
+
+/**
+ * What a job seeker and a counselor are told about a suggestion must agree with what the shipped model
+ * stored for it, for any person and course: checked over generated people and catalogs, not examples.
+ */
+
+const REFERENCE = new Date('2027-01-04T09:00:00Z');
+const OCCUPATIONS = ['J1501', 'J1502', 'J1301', 'M1805', 'M1607', 'K1302'];
+const SKILLS = ['accueil', 'hygiene', 'soins', 'bureautique', 'java', 'sql'];
+const LYON = { lat: 45.764, lon: 4.8357 };
+
+const aDay = (min: number, max: number) =>
+  fc
+    .integer({ min, max })
+    .map((days) => new Date(REFERENCE.getTime() + days * 86_400_000).toISOString().slice(0, 10));
+const nearLyon = fc.record({
+  lat: fc.integer({ min: -40_000, max: 40_000 }).map((d) => LYON.lat + d / 100_000),
+  lon: fc.integer({ min: -60_000, max: 60_000 }).map((d) => LYON.lon + d / 100_000),
+});
+
+const aSeeker: fc.Arbitrary<JobSeekerInput> = fc
+  .record({
+    targetOccupations: fc.subarray(OCCUPATIONS, { minLength: 1, maxLength: 2 }),
+    educationLevel: fc.integer({ min: 3, max: 8 }),
+    skills: fc.subarray(SKILLS),
+    yearsExperience: fc.integer({ min: 0, max: 35 }),
+    monthsUnemployed: fc.integer({ min: 0, max: 60 }),
+    location: fc.option(nearLyon, { nil: null }),
+    mobilityRadiusKm: fc.integer({ min: 5, max: 80 }),
+    remoteOk: fc.boolean(),
+    availableFrom: fc.option(aDay(-30, 120), { nil: null }),
+  })
+  .map((fields) => aJobSeeker(fields));
+
+/** A course the hard filters would let through for `seeker`: its entry level is within theirs. */
+const aCourseFor = (seeker: JobSeekerInput): fc.Arbitrary<CourseInput> =>
+  fc
+    .record({
+      targetOccupations: fc.subarray(OCCUPATIONS, { minLength: 1, maxLength: 2 }),
+      skills: fc.subarray(SKILLS),
+      exitLevel: fc.integer({ min: 3, max: 8 }),
+      prerequisiteLevel: fc.integer({ min: 3, max: seeker.educationLevel }),
+      durationHours: fc.integer({ min: 20, max: 2000 }),
+      modality: fc.constantFrom('in_person', 'remote', 'hybrid' as const),
+      location: fc.option(nearLyon, { nil: null, freq: 6 }),
+      nextSessionStart: fc.option(aDay(1, 400), { nil: null, freq: 6 }),
+      funded: fc.boolean(),
+      certifying: fc.boolean(),
+      returnToEmploymentRate: fc.option(
+        fc.integer({ min: 0, max: 100 }).map((p) => p / 100),
+        { nil: null, freq: 4 },
+      ),
+    })
+    .map(({ modality, location, ...fields }) =>
+      aCourse({ ...fields, modality, location: modality === 'remote' ? null : location }),
+    );
+
+const aCase = aSeeker.chain((seeker) =>
+  fc.record({
+    seeker: fc.constant(seeker),
+    courses: fc.array(aCourseFor(seeker), { minLength: 1, maxLength: 6 }),
+  }),
+);
+
+describe('what people are told about a suggestion agrees with what the model stored', () => {
+  let scorer: OnnxScorer;
+  /** Each feature's phrases, as the manifest gives them to the job seeker. */
+  let featureOfPhrase: Map<string, { feature: string; direction: 'for' | 'against' }>;
+
+  beforeAll(async () => {
+    scorer = await OnnxScorer.load(SHIPPED_MODEL_FOLDER, SHIPPED_MODEL_SHA256);
+    featureOfPhrase = new Map<string, { feature: string; direction: 'for' | 'against' }>(
+      scorer.manifest.features.flatMap((feature) => [
+        [feature.positivePhraseFr, { feature: feature.name, direction: 'for' }],
+        [feature.negativePhraseFr, { feature: feature.name, direction: 'against' }],
+      ]),
+    );
+  });
+  afterAll(async () => {
+    await scorer.close();
+  });
+
+  async function suggest(seeker: JobSeekerInput, inputs: CourseInput[]) {
+    const courses: Course[] = inputs.map((course, i) => ({
+      ...course,
+      id: `C-${i}`,
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    }));
+    const profile = { ...seeker, updatedAt: REFERENCE.toISOString() };
+    const { items } = await buildSuggestions(scorer, profile, createCourseBatch(courses), REFERENCE, 10);
+    return items.map((item) => ({ item, course: courses.find((c) => c.id === item.course.id) as Course }));
+  }
+
+  /** The stored contribution and value of the feature behind each reason the job seeker is told. */
+  function toldReasons(item: RecommendationItem) {
+    return item.seekerExplanation.reasons.map((reason) => {
+      const phrase = featureOfPhrase.get(reason.text);
+      if (phrase === undefined) throw new Error(`a reason in no feature's words: ${reason.text}`);
+      expect(phrase.direction).toBe(reason.direction);
+      const index = FEATURE_NAMES.indexOf(phrase.feature as (typeof FEATURE_NAMES)[number]);
+      const attribution = item.attributions.find((a) => a.feature === phrase.feature);
+      if (attribution === undefined) throw new Error(`no attribution for ${phrase.feature}`);
+      // The attribution's value is the very value of the stored feature row.
+      expect(attribution.value).toBe(item.features?.[index]);
+      return {
+        ...reason,
+        feature: phrase.feature,
+        value: attribution.value,
+        contribution: attribution.contribution,
+      };
+    });
+  }
+
+  it('names as helping only what the stored attributions count for, as weighing against only what they count against, heaviest first', async () => {
+    await fc.assert(
+      fc.asyncProperty(aCase, async ({ seeker, courses }) => {
+        for (const { item } of await suggest(seeker, courses)) {
+          const reasons = toldReasons(item);
+          for (const reason of reasons) {
+            if (reason.direction === 'for')
+              expect(reason.contribution).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
+            else expect(reason.contribution).toBeLessThanOrEqual(-NEGLIGIBLE_CONTRIBUTION);
+            const size = Math.abs(reason.contribution);
+            expect(reason.weight).toBe(size >= 0.5 ? 'strong' : size >= 0.2 ? 'moderate' : 'slight');
+          }
+          for (const direction of ['for', 'against'] as const) {
+            const sizes = reasons
+              .filter((r) => r.direction === direction)
+              .map((r) => Math.abs(r.contribution));
+            expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+          }
+          // The list's short text says these reasons, in this order.
+          let from = 0;
+          for (const reason of reasons) {
+            const at = item.seekerExplanation.summary.indexOf(reason.text, from);
+            expect(at).toBeGreaterThanOrEqual(from);
+            from = at + reason.text.length;
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('tells the job seeker only phrases that are true of the course and of them', async () => {
+    await fc.assert(
+      fc.asyncProperty(aCase, async ({ seeker, courses }) => {
+        for (const { item, course } of await suggest(seeker, courses)) {
+          for (const reason of toldReasons(item)) {
+            const told = `${reason.feature} ${reason.direction} (${reason.value}): ${reason.text}`;
+            const remotely = isFollowableRemotely(course.modality);
+            const truth: Record<string, boolean> = {
+              'remoteAccessible for': remotely && seeker.remoteOk,
+              'remoteAccessible against': !remotely,
+              'levelGap for': reason.value >= 1,
+              'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0,
+              'occupationMatch for': reason.value >= 1,
+              'funded for': course.funded,
+              'funded against': !course.funded,
+              'certifying for': course.certifying,
+              'certifying against': !course.certifying,
+              'employmentRate for': course.returnToEmploymentRate !== null,
+              'employmentRate against': course.returnToEmploymentRate !== null,
+              'employmentRateMissing for': course.returnToEmploymentRate !== null,
+              'employmentRateMissing against': course.returnToEmploymentRate === null,
+              'prerequisiteMet for': course.prerequisiteLevel <= seeker.educationLevel,
+            };
+            expect(truth[`${reason.feature} ${reason.direction}`] ?? true, told).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives the counselor each reason with the stored value and the sign of its stored contribution', async () => {
+    await fc.assert(
+      fc.asyncProperty(aCase, async ({ seeker, courses }) => {
+        for (const { item } of await suggest(seeker, courses)) {
+          const text = item.counselorExplanation;
+          const pour = /Pour : (.*?)\. (?:Contre|Aucun facteur défavorable)/.exec(text)?.[1] ?? '';
+          const contre = /Contre : (.*?)\. Contributions/.exec(text)?.[1] ?? '';
+          for (const [part, sign] of [
+            [pour, '+'],
+            [contre, '−'],
+          ] as const) {
+            // Entries end with their contribution in brackets; a value told as unknown has its own « ; » inside.
+            for (const entry of part === '' ? [] : part.split(/(?<=\)) ; /)) {
+              const label = entry.slice(0, entry.indexOf(' = '));
+              const attribution = item.attributions.find((a) => a.label === label);
+              expect(attribution, entry).toBeDefined();
+              const stated = /\(([+−])(\d+,\d\d)\)$/.exec(entry);
+              expect(stated?.[1], entry).toBe(sign);
+              expect(Number(stated?.[2]?.replace(',', '.')), entry).toBeCloseTo(
+                Math.abs(attribution?.contribution ?? 0),
+                2,
+              );
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
