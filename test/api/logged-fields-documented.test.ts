@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -178,6 +179,15 @@ describe('the catalogue of decision-log events against what a whole review loop 
       }
     }
     expect([...new Set(undocumented)]).toEqual([]);
+  });
+
+  it('does not tell auditors, in the contract, that the public part holds what the log seals', () => {
+    const schemas = (loadOpenApiDocument().components as { schemas: Record<string, unknown> }).schemas;
+    const payload = (schemas.AuditEvent as { properties: { payload: { description: string } } }).properties
+      .payload;
+    const sealed = [...(catalogue.get('recommendation.generated')?.sealedNames ?? [])];
+    expect(sealed).toContain('attributions');
+    expect(sealed.filter((name) => new RegExp(`\\b${name}\\b`, 'i').test(payload.description))).toEqual([]);
   });
 
   /** The log as an auditor reads it (GET /v1/audit/events), this set's events only. */
