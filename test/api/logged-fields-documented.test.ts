@@ -10,6 +10,8 @@ import {
   decideEach,
   putSettings,
   readSet,
+  requestManualSet,
+  requestSet,
   type SetBody,
   type TestClock,
 } from '../support/workflow.ts';
@@ -39,6 +41,38 @@ async function readCatalogue(): Promise<Map<string, DocumentedType>> {
     });
   }
   return sections;
+}
+
+/** The public fields the events write that their type's section does not name in its public part. */
+function listUndocumentedPublicFields(
+  events: readonly DecisionEvent[],
+  catalogue: Map<string, DocumentedType>,
+): string[] {
+  const undocumented = events.flatMap((event) =>
+    Object.keys(event.payload)
+      .filter((field) => !catalogue.get(event.type)?.publicNames.has(field))
+      .map((field) => `${event.type}: ${field}`),
+  );
+  return [...new Set(undocumented)];
+}
+
+/** The sealed fields the events write (opened with the person's key) that their section does not name as sealed. */
+async function listUndocumentedSealedFields(
+  t: TestApp,
+  events: readonly DecisionEvent[],
+  catalogue: Map<string, DocumentedType>,
+): Promise<string[]> {
+  const { subjectKeyring } = t.container.decisionLog;
+  const undocumented: string[] = [];
+  for (const event of events) {
+    if (event.personal === null) continue;
+    const opened = await subjectKeyring.decryptPersonal(event.personal);
+    if (opened.status !== 'readable') throw new Error(`event ${event.seq}: ${opened.status}`);
+    for (const field of Object.keys(opened.value as Record<string, unknown>)) {
+      if (!catalogue.get(event.type)?.sealedNames.has(field)) undocumented.push(`${event.type}: ${field}`);
+    }
+  }
+  return [...new Set(undocumented)];
 }
 
 const HOUR = 3_600_000;
@@ -159,26 +193,11 @@ describe('the catalogue of decision-log events against what a whole review loop 
   });
 
   it('documents every public field it writes in the public part of its type', () => {
-    const undocumented = events.flatMap((event) =>
-      Object.keys(event.payload)
-        .filter((field) => !catalogue.get(event.type)?.publicNames.has(field))
-        .map((field) => `${event.type}: ${field}`),
-    );
-    expect([...new Set(undocumented)]).toEqual([]);
+    expect(listUndocumentedPublicFields(events, catalogue)).toEqual([]);
   });
 
   it('documents every sealed field it writes in the sealed part of its type', async () => {
-    const { subjectKeyring } = t.container.decisionLog;
-    const undocumented: string[] = [];
-    for (const event of events) {
-      if (event.personal === null) continue;
-      const opened = await subjectKeyring.decryptPersonal(event.personal);
-      if (opened.status !== 'readable') throw new Error(`event ${event.seq}: ${opened.status}`);
-      for (const field of Object.keys(opened.value as Record<string, unknown>)) {
-        if (!catalogue.get(event.type)?.sealedNames.has(field)) undocumented.push(`${event.type}: ${field}`);
-      }
-    }
-    expect([...new Set(undocumented)]).toEqual([]);
+    expect(await listUndocumentedSealedFields(t, events, catalogue)).toEqual([]);
   });
 
   it('does not tell auditors, in the contract, that the public part holds what the log seals', () => {
@@ -248,5 +267,72 @@ describe('the catalogue of decision-log events against what a whole review loop 
         feedback: { contest: 1 },
       }),
     ]);
+  });
+});
+
+/**
+ * The other ways a set goes: blind-first with a pick of the counselor's own, discarded; the person's
+ * objection and its withdrawal; the kill switch, its refusal and a set made by hand, expired.
+ */
+describe('the catalogue of decision-log events against what the other ways of a set write', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let events: DecisionEvent[];
+  let catalogue: Map<string, DocumentedType>;
+
+  beforeAll(async () => {
+    let counselor: string;
+    ({ t, clock, counselor } = await startWorkflowApp());
+    await putSettings(t, { blindFirst: true });
+    const { set: blind, etag } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    const shortlisted = await act(t, counselor, blind.id, 'shortlist', etag, { courseIds: ['LYON-IDE'] });
+    expect(shortlisted.status).toBe(200);
+    const discarded = await act(t, counselor, blind.id, 'discard', String(shortlisted.headers.etag), {
+      reason: 'La personne a changé de projet.',
+    });
+    expect(discarded.status).toBe(200);
+    await putSettings(t, {});
+    const { set: open } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const seeker = await t.tokenFor('job_seeker', 'js-1');
+    const objected = await t.http
+      .post('/v1/me/objection')
+      .auth(seeker, { type: 'bearer' })
+      .send({ comment: 'Je préfère en parler avec mon conseiller.' });
+    expect(objected.status).toBe(200);
+    expect((await readSet(t, counselor, open.id)).set.status).toBe('discarded');
+    expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
+    await putSettings(t, { aiEnabled: false });
+    expect((await requestSet(t, counselor, 'js-1')).status).toBe(409);
+    expect((await requestManualSet(t, counselor, 'js-1')).status).toBe(201);
+    clock.advance(200 * HOUR);
+    expect((await t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' })).status).toBe(200);
+
+    events = await t.container.decisionLog.decisionLog.listEvents({ limit: 1000 });
+    catalogue = await readCatalogue();
+  });
+  afterAll(() => t.close());
+
+  it('went through each of those ways', () => {
+    const types = new Set(events.map((event) => event.type));
+    for (const type of [
+      'shortlist.submitted',
+      'recommendation.discarded',
+      'objection.recorded',
+      'objection.withdrawn',
+      'settings.changed',
+      'suggestion.refused',
+      'recommendation.created_manually',
+      'recommendation.expired',
+    ]) {
+      expect(types).toContain(type);
+    }
+  });
+
+  it('documents every public field they write in the public part of its type', () => {
+    expect(listUndocumentedPublicFields(events, catalogue)).toEqual([]);
+  });
+
+  it('documents every sealed field they write in the sealed part of its type', async () => {
+    expect(await listUndocumentedSealedFields(t, events, catalogue)).toEqual([]);
   });
 });
