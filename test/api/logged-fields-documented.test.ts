@@ -228,6 +228,11 @@ describe('the catalogue of decision-log events against what a whole review loop 
     ).filter((event) => event.payload.setId === published.id);
   }
 
+  it('logs the time an addition took since the previous act on the set, measured as a decision is', async () => {
+    const added = (await readSetEvents()).filter((event) => event.type === 'item.added');
+    expect(added.map((event) => event.payload.secondsSincePreviousAct)).toEqual([30]);
+  });
+
   it('gives oversight figures that the events of the set give by hand', async () => {
     const setEvents = await readSetEvents();
     const generated = setEvents.find((event) => event.type === 'recommendation.generated');
