@@ -200,6 +200,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           }),
         contests: contestReplyStore,
         reads: fileReads,
+        pseudonymise,
       }),
       courses: new CourseService(courseStore, decisionLog, now),
       settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),

@@ -37,6 +37,8 @@ export interface JobSeekerServiceDeps {
   contests: PersonContestReader;
   /** Traces each read of a person's file (record 0022). */
   reads: FileReadTracer;
+  /** The log's pseudonym of an id, as it names actors: the caseload holder is named so. */
+  pseudonymise(id: string): string;
 }
 
 /**
@@ -105,6 +107,9 @@ export class JobSeekerService {
           created,
           changedFields,
           caseloadChanged,
+          // Whose caseload holds the person from now on, named as actors are: an auditor tells from
+          // the log alone that whoever acts on their sets (a retraction, a contest reply) holds it.
+          counselor: deps.pseudonymise(jobSeeker.counselorId),
           withdrawnSetIds,
           objectionRestored,
           reEnrolledAfterErasure,

@@ -227,11 +227,12 @@ export class ReviewService {
             { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
           );
         }
+        const actSeconds = secondsSincePreviousAct(set, now);
         figure = {
           decision: 'approved',
           source: 'counselor',
           opened: isOpenedForFigures(set),
-          seconds: secondsSincePreviousAct(set, now),
+          seconds: actSeconds,
         };
         // Read under the log's lock, as of the addition: a set of the model's suggestions made by then,
         // older or newer than this one, may be where the counselor saw the course.
@@ -259,6 +260,8 @@ export class ReviewService {
                 itemId: item.id,
                 courseId: course.id,
                 decisionSeconds: item.decisionSeconds,
+                // Measured as a decision's is: the gap between the log's own times cannot tell it.
+                secondsSincePreviousAct: actSeconds,
                 earlierModelSetId: earlier?.setId ?? null,
                 // What the counselor knowingly overrode, by their codes: in clear what owes nothing to
                 // the person; what their level or home gave is sealed, as their values are.

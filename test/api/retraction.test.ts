@@ -183,6 +183,34 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     expect((await portalOf('js-retract-moved')).body.items).toEqual([]);
   });
 
+  it('lets an auditor tell from the log alone that the retraction of a person who moved came from the counselor holding their caseload', async () => {
+    const { set } = await publishedSetOf('js-retract-moved-log');
+    await syncSeeker(t, 'js-retract-moved-log', aWorkflowSeeker({ counselorId: 'c-002' }));
+    const { etag } = await readSet(t, otherCounselor, set.id);
+    expect((await retract(otherCounselor, set.id, etag)).status).toBe(200);
+
+    const auditor = await t.tokenFor('auditor', 'dpo-1');
+    const subject = t.container.decisionLog.pseudonymiser.pseudonymise('js-retract-moved-log');
+    const res = await t.http
+      .get(`/v1/audit/events?subject=${subject}&limit=200`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', 'who may act on the set');
+    expect(res.status).toBe(200);
+    const events = res.body.items as Array<{
+      type: string;
+      actor: { pseudonym: string };
+      payload: Record<string, unknown>;
+    }>;
+    const holderBefore = (type: string) => {
+      const at = events.findIndex((event) => event.type === type);
+      return events.slice(0, at).findLast((event) => event.type === 'job_seeker.upserted')?.payload.counselor;
+    };
+    const actorOf = (type: string) => events.find((event) => event.type === type)?.actor.pseudonym;
+    expect(holderBefore('recommendation.generated')).toBe(actorOf('recommendation.generated'));
+    expect(holderBefore('recommendation.retracted')).toBe(actorOf('recommendation.retracted'));
+    expect(actorOf('recommendation.retracted')).not.toBe(actorOf('recommendation.generated'));
+  });
+
   it('answers 404 to a retraction by a counselor the person moved away from while the retraction was on its way', async () => {
     const { set, etag } = await publishedSetOf('js-retract-moving');
     // The move commits after the retraction's first look at the caseload, before its transaction.

@@ -348,7 +348,13 @@ describe('review API', () => {
       const sealed: Record<string, unknown> = {};
       for (const seekerId of Object.keys(people)) {
         const event = added.find((candidate) => candidate.subject === pseudonymiser.pseudonymise(seekerId));
-        const { setId: _set, itemId: _item, decisionSeconds: _seconds, ...rest } = event?.payload ?? {};
+        const {
+          setId: _set,
+          itemId: _item,
+          decisionSeconds: _seconds,
+          secondsSincePreviousAct: _actSeconds,
+          ...rest
+        } = event?.payload ?? {};
         publicPayloads.push(rest);
         sealed[seekerId] = await subjectKeyring.decryptPersonal(String(event?.personal));
       }
