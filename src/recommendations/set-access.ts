@@ -55,13 +55,24 @@ export async function findVisibleSet(
     subject: counselor.subject,
     holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
-  if (!maySeeSet(set, reader)) {
-    if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
-      throw refuseSecondReviewOver(set, reader.subject);
-    }
-    throw setNotFound(setId);
-  }
+  requireVisibleSet(set, reader, { acting });
   return { set, reader };
+}
+
+/**
+ * Refuses a reader who may not see the set as {@link findVisibleSet} does; an action checks again on
+ * the set as read in its transaction.
+ */
+export function requireVisibleSet(
+  set: RecommendationSet,
+  reader: SetReader,
+  { acting = false }: { acting?: boolean } = {},
+): void {
+  if (maySeeSet(set, reader)) return;
+  if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
+    throw refuseSecondReviewOver(set, reader.subject);
+  }
+  throw setNotFound(set.id);
 }
 
 /**
