@@ -164,7 +164,8 @@ export function requireMayTakeAction(action: SetAction, set: RecommendationSet, 
   throw new ForbiddenError(
     reader.holdsCaseload
       ? `cannot ${ACTION_VERBS[action]}: the set was made by the person's previous counselor; of its actions you may retract it once published (POST /v1/recommendations/${set.id}/retract) and reply to the person's contests of its courses; to propose courses, make a set of your own for the person (POST ${seekerPath}/recommendations, or ${seekerPath}/manual-recommendations while the model may not be used for them)`
-      : `only the set's counselor may ${ACTION_VERBS[action]}`,
+      : // Only a set awaiting a second review is shown to a counselor without the person's caseload.
+        `only the set's counselor may ${ACTION_VERBS[action]}; yours is its second review: approve it, or return it to its counselor with what to change (POST /v1/recommendations/${set.id}/second-review)`,
     problemType('not-set-counselor'),
   );
 }
@@ -186,7 +187,9 @@ export function requireActionState(
     case 'status':
       throw refuseStatus(set, ACTION_VERBS[action], reader);
     case 'first_reviewer':
-      throw new ForbiddenError('a second review must be made by a counselor other than the first reviewer');
+      throw new ForbiddenError(
+        `a second review must be made by a counselor other than the first reviewer: the set awaits another counselor's, who finds it in their queue (GET /v1/recommendations?queue=second_review)${reader.holdsCaseload ? `; meanwhile you may discard it (POST /v1/recommendations/${set.id}/discard)` : ''}`,
+      );
     case 'items_pending':
       throw new ConflictError(
         `every item must be decided before publishing; ${refusal.pendingItemIds.length} still pending`,
