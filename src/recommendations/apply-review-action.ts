@@ -22,6 +22,7 @@ import {
   requireCurrentEtag,
   requireMayTakeAction,
   requireStatus,
+  requireVisibleSet,
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
@@ -110,6 +111,10 @@ export async function applyReviewAction(
     // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
     const standing = reader.holdsCaseload ? await deps.jobSeekers.findStanding(set.seekerId, trx) : undefined;
     if (reader.holdsCaseload && !isOnCaseloadOf(standing, counselor)) throw setNotFound(setId);
+    // A second review ended since the first look (by another reviewer, or the same reviewer's other
+    // tab) is told as over, not stale (412, whose fresh read would answer 404). An expiry is the
+    // clock's doing, which may be this very request's: it is answered below as such.
+    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: true });
     // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
     // produced before stays where it is, unapproved and unpublished, until they are on again.
     // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.

@@ -55,13 +55,24 @@ export async function findVisibleSet(
     subject: counselor.subject,
     holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
-  if (!maySeeSet(set, reader)) {
-    if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
-      throw refuseSecondReviewOver(set, reader.subject);
-    }
-    throw setNotFound(setId);
-  }
+  requireVisibleSet(set, reader, { acting });
   return { set, reader };
+}
+
+/**
+ * Refuses a reader who may not see the set as {@link findVisibleSet} does; an action checks again on
+ * the set as read in its transaction.
+ */
+export function requireVisibleSet(
+  set: RecommendationSet,
+  reader: SetReader,
+  { acting = false }: { acting?: boolean } = {},
+): void {
+  if (maySeeSet(set, reader)) return;
+  if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
+    throw refuseSecondReviewOver(set, reader.subject);
+  }
+  throw setNotFound(set.id);
 }
 
 /**
@@ -153,7 +164,8 @@ export function requireMayTakeAction(action: SetAction, set: RecommendationSet, 
   throw new ForbiddenError(
     reader.holdsCaseload
       ? `cannot ${ACTION_VERBS[action]}: the set was made by the person's previous counselor; of its actions you may retract it once published (POST /v1/recommendations/${set.id}/retract) and reply to the person's contests of its courses; to propose courses, make a set of your own for the person (POST ${seekerPath}/recommendations, or ${seekerPath}/manual-recommendations while the model may not be used for them)`
-      : `only the set's counselor may ${ACTION_VERBS[action]}`,
+      : // Only a set awaiting a second review is shown to a counselor without the person's caseload.
+        `only the set's counselor may ${ACTION_VERBS[action]}; yours is its second review: approve it, or return it to its counselor with what to change (POST /v1/recommendations/${set.id}/second-review)`,
     problemType('not-set-counselor'),
   );
 }
@@ -175,7 +187,9 @@ export function requireActionState(
     case 'status':
       throw refuseStatus(set, ACTION_VERBS[action], reader);
     case 'first_reviewer':
-      throw new ForbiddenError('a second review must be made by a counselor other than the first reviewer');
+      throw new ForbiddenError(
+        `a second review must be made by a counselor other than the first reviewer: the set awaits another counselor's, who finds it in their queue (GET /v1/recommendations?queue=second_review)${reader.holdsCaseload ? `; meanwhile you may discard it (POST /v1/recommendations/${set.id}/discard)` : ''}`,
+      );
     case 'items_pending':
       throw new ConflictError(
         `every item must be decided before publishing; ${refusal.pendingItemIds.length} still pending`,

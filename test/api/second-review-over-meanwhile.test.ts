@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { act, approveAfterReading, createSet, decideAll, putSettings, readSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -64,6 +65,55 @@ describe('a second review acted on by someone else while another reviewer read t
     });
     expect(late.status).toBe(409);
     expect(late.body.type).toMatch(/second-review-over$/);
+  });
+
+  /**
+   * Runs `meanwhile` once, committed after the next action's first look at the set (its caseload
+   * read outside any transaction) and before its transaction: two tabs, or two API processes.
+   */
+  async function withCommitBetween<T>(meanwhile: () => Promise<unknown>, action: () => PromiseLike<T>) {
+    const jobSeekers = KnexJobSeekerStore.prototype;
+    const original = jobSeekers.findStanding;
+    let armed = true;
+    jobSeekers.findStanding = async function (this: KnexJobSeekerStore, id, trx) {
+      const found = await original.call(this, id, trx);
+      if (armed && trx === undefined) {
+        armed = false;
+        await meanwhile();
+      }
+      return found;
+    };
+    try {
+      return await action();
+    } finally {
+      jobSeekers.findStanding = original;
+    }
+  }
+
+  it('tells a reader whose approval was on its way when another reviewer’s committed that the set no longer awaits them, not to read it again', async () => {
+    const { setId } = await handOn();
+    const { etag } = await readSet(t, secondReader, setId);
+    await readSet(t, firstReader, setId);
+    const late = await withCommitBetween(
+      async () => expect((await approveAfterReading(t, firstReader, setId)).status).toBe(200),
+      () => act(t, secondReader, setId, 'second-review', etag, { decision: 'approve' }),
+    );
+    expect(late.status).toBe(409);
+    expect(late.body.type).toMatch(/second-review-over$/);
+    expect(late.body.detail).toMatch(/queue=second_review/);
+  });
+
+  it('tells a reviewer whose second tab returned the set while the first tab’s return was on its way that their return was kept', async () => {
+    const { setId } = await handOn();
+    const { etag } = await readSet(t, firstReader, setId);
+    const body = { decision: 'return', comment: 'Une formation plus proche existe.' };
+    const late = await withCommitBetween(
+      async () => expect((await act(t, firstReader, setId, 'second-review', etag, body)).status).toBe(200),
+      () => act(t, firstReader, setId, 'second-review', etag, body),
+    );
+    expect(late.status).toBe(409);
+    expect(late.body.type).toMatch(/second-review-over$/);
+    expect(late.body.detail).toMatch(/you returned it yourself .* and your return was kept/);
   });
 
   it('answers 404 to a counselor who never read the set, as for a missing set', async () => {
