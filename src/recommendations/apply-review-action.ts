@@ -115,8 +115,23 @@ export async function applyReviewAction(
     // tab) is told as over, not stale (412, whose fresh read would answer 404). An expiry is the
     // clock's doing, which may be this very request's: it is answered below as such.
     if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: true });
-    // The stop button (AI Act Art. 14(4)(e)): once suggestions are switched off, what the model
-    // produced before stays where it is, unapproved and unpublished, until they are on again.
+    const version = set.version;
+    // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
+    // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
+    // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
+    // version the caller read.
+    if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
+      // Where its counselor starts again: by hand while the model may not be used for the person.
+      const modelBar =
+        standing === undefined
+          ? undefined
+          : (findWhatBarsModel(await deps.settings.get(trx), standing) ?? null);
+      requireStatus(set, [], ACTION_VERBS[action], reader, modelBar === undefined ? {} : { modelBar });
+    }
+    requireCurrentEtag(set, ifMatch);
+    // The stop button (AI Act Art. 14(4)(e)), a state rule after the preconditions like the others:
+    // once suggestions are switched off, what the model produced before stays where it is,
+    // unapproved and unpublished, until they are on again.
     // Read in the transaction, after the log's lock: a switch-off committed a moment ago counts.
     // A set whose status refuses the action anyway (expired, published…) holds nothing back: its
     // own refusal says what can be done, where this one would send the counselor to discard it.
@@ -137,20 +152,6 @@ export async function applyReviewAction(
         setStatus: set.status,
       });
     }
-    const version = set.version;
-    // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
-    // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
-    // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
-    // version the caller read.
-    if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-      // Where its counselor starts again: by hand while the model may not be used for the person.
-      const modelBar =
-        standing === undefined
-          ? undefined
-          : (findWhatBarsModel(await deps.settings.get(trx), standing) ?? null);
-      requireStatus(set, [], ACTION_VERBS[action], reader, modelBar === undefined ? {} : { modelBar });
-    }
-    requireCurrentEtag(set, ifMatch);
     // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
     // Not locked: a catalog import locks its rows chunk by chunk, and locking a set's few courses
     // in another order could deadlock with it. A withdrawal committed while this action runs is
