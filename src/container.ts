@@ -256,6 +256,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         scrubber,
         logger,
         decisionLog,
+        ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
         onWarning: metrics.countWarning,
       }),

@@ -1,19 +1,16 @@
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
-import {
-  isOnCaseloadOf,
-  type JobSeeker,
-  jobSeekerNotFound,
-  ownFileNotFound,
-} from '../job-seekers/job-seeker.ts';
+import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
+import { refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
-import { ConflictError, problemType } from '../shared/errors.ts';
+import { ConflictError, type NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import type { CounselorObjectionChannel, ObjectionChannel, StandingObjection } from './objection.ts';
@@ -27,6 +24,8 @@ export interface ObjectionServiceDeps {
   scrubber: StorageScrubber;
   logger?: AfterCommitLogger;
   decisionLog: DecisionLog;
+  /** Whom a person whose file is no longer held writes to (the data protection officer). */
+  privacyContact?: string;
   now: () => Date;
   onWarning?: (warning: ScreeningWarning<WarnedField>) => void;
 }
@@ -42,7 +41,7 @@ interface Recording {
   channel: ObjectionChannel;
   comment: string | undefined;
   /** Throws when the actor may not record it for this person (or there is no such person). */
-  checkAccess: (file: JobSeeker | undefined) => void;
+  checkAccess: (file: JobSeeker | undefined, trx: Knex.Transaction) => Promise<void>;
 }
 
 /**
@@ -59,8 +58,8 @@ export class ObjectionService {
       actor: { role: 'job_seeker', id: seeker.subject },
       channel: 'portal',
       comment,
-      checkAccess: (file) => {
-        if (file === undefined) throw ownFileNotFound();
+      checkAccess: async (file, trx) => {
+        if (file === undefined) throw await this.refuseWithoutFile(seeker.subject, trx);
       },
     });
   }
@@ -79,7 +78,7 @@ export class ObjectionService {
       actor: { role: 'counselor', id: counselor.subject },
       channel: input.channel,
       comment: input.comment,
-      checkAccess: (file) => {
+      checkAccess: async (file) => {
         if (!isOnCaseloadOf(file, counselor)) throw jobSeekerNotFound(seekerId);
       },
     });
@@ -94,7 +93,9 @@ export class ObjectionService {
     const { jobSeekers, decisionLog } = this.deps;
     await decisionLog.withTransaction(async (trx) => {
       if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, this.deps.now()))) {
-        if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) throw ownFileNotFound();
+        if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) {
+          throw await this.refuseWithoutFile(seeker.subject, trx);
+        }
         throw new ConflictError(
           'Aucune opposition à l’utilisation de l’outil d’aide à la décision n’est enregistrée pour votre ' +
             'dossier (vous l’avez peut-être déjà retirée) : il n’y a rien à retirer. Vous pouvez vous y ' +
@@ -120,13 +121,18 @@ export class ObjectionService {
    * by hand stays: it is how they go on without the AI. Recording it again while it stands is
    * logged again, as each expression is the person's.
    */
+  /** A person's own file is not held: told as the export tells it (a purged file's log stays). */
+  private refuseWithoutFile(subjectId: string, trx: Knex.Transaction): Promise<NotFoundError> {
+    return refuseWithoutOwnFile(this.deps.decisionLog, this.deps.privacyContact, subjectId, trx);
+  }
+
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
     const comment = readOptionalText(recording.comment);
     const { event, outcomesDeleted } = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
-      recording.checkAccess(await jobSeekers.lockById(trx, seekerId));
+      await recording.checkAccess(await jobSeekers.lockById(trx, seekerId), trx);
       await jobSeekers.recordObjection(trx, seekerId, now());
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
         reason: 'la personne s’est opposée au traitement par l’IA',

@@ -3,10 +3,9 @@ import { type AccessRecordProfile, toAccessRecordProfile } from '../access-recor
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
-import { DECISION_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import { type JobSeekerProfile, ownFileNotFound } from '../job-seekers/job-seeker.ts';
+import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import { countMonthsUnemployed } from '../model/features.ts';
@@ -34,6 +33,7 @@ import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
+import { refuseWithoutOwnFile } from './own-file-refusal.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -300,7 +300,9 @@ export class PortalService {
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const profile = await this.deps.jobSeekers.findById(seeker.subject);
-    if (profile === undefined) throw await this.refuseExportWithoutFile(seeker);
+    if (profile === undefined) {
+      throw await refuseWithoutOwnFile(this.deps.decisionLog, this.deps.privacyContact, seeker.subject);
+    }
     const sets = await this.deps.recommendations.listForSeeker(seeker.subject);
     const now = this.deps.now();
     const published = publishedLatestFirst(sets);
@@ -322,25 +324,6 @@ export class PortalService {
       contestReplies: await this.deps.contestReplies.listForSeeker(seeker.subject),
       outcomes: await this.deps.outcomes.listForSeeker(seeker.subject),
     };
-  }
-
-  /**
-   * The refusal of an export when no profile is held. A profile erased, or purged as idle, leaves the
-   * person's events in the decision log (readable until their key is destroyed, for a purge): saying
-   * that nothing is known of them would deny processing that goes on (GDPR Art. 15(1)), so the person
-   * is told where the access record of what is held is given.
-   */
-  private async refuseExportWithoutFile(seeker: Principal): Promise<NotFoundError> {
-    const logged = await this.deps.decisionLog.findLatestEventAbout(seeker.subject, DECISION_EVENT_TYPES);
-    if (logged === undefined) return ownFileNotFound();
-    return new NotFoundError(
-      'Votre dossier de demandeur d’emploi n’est plus tenu dans ce service : il a été effacé, à votre demande ou ' +
-        'après une longue période sans activité. Le journal des décisions, qui n’est jamais effacé, garde la trace ' +
-        'de ce qui a été fait à votre sujet. Pour en obtenir le relevé, écrivez au délégué à la protection des ' +
-        `données (${describePrivacyContact(this.deps.privacyContact)}).`,
-      {},
-      'Dossier introuvable',
-    );
   }
 
   /** How the catalog offers these sets' shown items' courses now, by item id, in one query. */

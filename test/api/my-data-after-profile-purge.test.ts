@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { createAndPublish, firstApproved, type TestClock } from '../support/workflow.ts';
+import { createAndPublish, firstApproved, requestAccessRecord, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const DAY = 86_400_000;
@@ -37,10 +37,7 @@ describe('the data export of a person whose profile was purged as idle', () => {
 
   it('still holds the person’s comment, readable, in the access record', async () => {
     const admin = await t.tokenFor('admin', 'ops-1');
-    const record = await t.http
-      .get('/v1/job-seekers/js-1/access-record')
-      .set('X-Access-Request', 'DPD-2026-4')
-      .auth(admin, { type: 'bearer' });
+    const record = await requestAccessRecord(t, admin, 'js-1', 'DPD-2026-4');
     expect(record.status).toBe(200);
     expect(JSON.stringify(record.body.events)).toContain('Trop loin de chez moi');
   });
@@ -53,11 +50,24 @@ describe('the data export of a person whose profile was purged as idle', () => {
     expect(res.body.detail).not.toContain('n’est connu pour vous');
   });
 
+  it('tells the person the same, and whom to write to, when they object or withdraw an objection', async () => {
+    const objected = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({});
+    const withdrawn = await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' });
+    for (const res of [objected, withdrawn]) {
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+      expect(res.body.detail).toContain('journal des décisions');
+      expect(res.body.detail).toContain(CONTACT);
+    }
+  });
+
   it('still tells a person the service never knew that no file is known for them', async () => {
     const stranger = await t.tokenFor('job_seeker', 'js-never-known');
     const res = await t.http.get('/v1/me/data').auth(stranger, { type: 'bearer' });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ title: 'Dossier introuvable' });
     expect(res.body.detail).toContain('n’est connu pour vous');
+    const objected = await t.http.post('/v1/me/objection').auth(stranger, { type: 'bearer' }).send({});
+    expect(objected.status).toBe(404);
+    expect(objected.body.detail).toContain('n’est connu pour vous');
   });
 });

@@ -3605,7 +3605,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable »); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held. */
+        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable », for an objection, its withdrawal or the export); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held and takes any request about the person's data. */
         NotFoundForPerson: {
             headers: {
                 [name: string]: unknown;
