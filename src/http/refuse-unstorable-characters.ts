@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
+import { findUnstorableTexts, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 import { type FieldError, RequestValidationError, toPointerToken } from './problem.ts';
 
 /**
@@ -17,33 +17,12 @@ export function refuseUnstorableCharacters(req: Request, _res: Response, next: N
   next(errors.length === 0 ? undefined : new RequestValidationError(errors));
 }
 
-/** What is left to look at: a value, or a member name already found to hold such a character. */
-type Pending = { path: string; value: unknown } | { path: string; unstorableName: true };
-
-/**
- * Adds an error for each text of `value` holding such a character, in the order the members are written. Walked
- * with a list of what is left to look at rather than by recursion, so that no nesting can overflow
- * the stack.
- */
+/** Adds an error for each text of `value` holding such a character, in the order they are written. */
 function findUnstorable(value: unknown, path: string, errors: FieldError[]): void {
-  const pending: Pending[] = [{ path, value }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if ('unstorableName' in next) {
-      errors.push({ path: next.path, message: `is a member name that ${UNSTORABLE_REASON}` });
-      continue;
-    }
-    const current = next.value;
-    if (typeof current === 'string') {
-      if (holdsUnstorableCharacter(current)) errors.push({ path: next.path, message: UNSTORABLE_REASON });
-      continue;
-    }
-    if (typeof current !== 'object' || current === null) continue;
-    const parent = next.path;
-    const members: Pending[] = Object.entries(current).map(([key, member]) => {
-      const at = `${parent}/${toPointerToken(key)}`;
-      return holdsUnstorableCharacter(key) ? { path: at, unstorableName: true } : { path: at, value: member };
+  for (const found of findUnstorableTexts(value, path, (parent, key) => `${parent}/${toPointerToken(key)}`)) {
+    errors.push({
+      path: found.path,
+      message: found.memberName ? `is a member name that ${UNSTORABLE_REASON}` : UNSTORABLE_REASON,
     });
-    // Last in, first out: pushed in reverse, the members are looked at in their order.
-    for (const member of members.reverse()) pending.push(member);
   }
 }

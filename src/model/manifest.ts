@@ -1,4 +1,4 @@
-import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
+import { findUnstorableTexts, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 
 /** One model input column, in the model's column order, with what people read about it. */
 export interface ManifestFeature {
@@ -171,21 +171,14 @@ export function assertFeatureList(manifest: ModelManifest, expected: readonly st
  * a model registered earlier is still listed.
  */
 export function assertStorableTexts(manifest: ModelManifest): void {
-  const pending: Array<{ path: string; value: unknown }> = [{ path: '$', value: manifest }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { path, value } = next;
-    if (typeof value === 'string') {
-      if (holdsUnstorableCharacter(value)) throw new ManifestError(path, UNSTORABLE_REASON);
-    } else if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) pending.push({ path: `${path}[${i}]`, value: item });
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, member] of Object.entries(value)) {
-        if (holdsUnstorableCharacter(key))
-          throw new ManifestError(path, `a member name ${UNSTORABLE_REASON}`);
-        pending.push({ path: `${path}.${key}`, value: member });
-      }
-    }
-  }
+  const [first] = findUnstorableTexts(manifest, '$', (parent, key, inArray) =>
+    inArray ? `${parent}[${key}]` : `${parent}.${key}`,
+  );
+  if (first === undefined) return;
+  throw new ManifestError(
+    first.path,
+    first.memberName ? `a member name ${UNSTORABLE_REASON}` : UNSTORABLE_REASON,
+  );
 }
 
 function readFeature(json: unknown, path: string): ManifestFeature {

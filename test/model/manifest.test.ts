@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/model/features.ts';
-import { assertFeatureList, ManifestError, parseModelManifest } from '../../src/model/manifest.ts';
+import {
+  assertFeatureList,
+  assertStorableTexts,
+  ManifestError,
+  parseModelManifest,
+} from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
 
@@ -104,5 +109,22 @@ describe('assertFeatureList', () => {
     json.features = [...(json.features as unknown[])].reverse();
     json.referenceDistributions = [...(json.referenceDistributions as unknown[])].reverse();
     expect(() => assertFeatureList(parseModelManifest(json), FEATURE_NAMES)).toThrow(ManifestError);
+  });
+});
+
+describe('assertStorableTexts', () => {
+  it('names the first text written that no engine stores, not a later one', () => {
+    const manifest = parseModelManifest(aManifestJson());
+    const [first, second] = manifest.features;
+    if (first === undefined || second === undefined) throw new Error('two features');
+    const odd = {
+      ...manifest,
+      features: [
+        { ...first, labelFr: 'a\u0000b' },
+        { ...second, labelEn: 'c\ud800d' },
+        ...manifest.features.slice(2),
+      ],
+    };
+    expect(() => assertStorableTexts(odd)).toThrow('$.features[0].labelFr');
   });
 });
