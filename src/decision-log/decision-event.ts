@@ -105,7 +105,8 @@ export interface NewDecisionEvent {
   /** The job seeker the event is about, if any; recorded as a pseudonym. */
   subjectId?: string | null;
   /**
-   * The public part, readable by auditors: ids of sets, items, courses and models, codes, counts.
+   * The public part, readable by auditors: ids of sets, items, courses and models, staff
+   * pseudonyms, codes, counts.
    * It must hold no direct identifier of a person, nor their values: scores and attributions, worked
    * out from those values, go in `personal` (record 0004).
    */

@@ -19,7 +19,7 @@ import type { RetentionStore } from './retention-store.ts';
  * Idle profiles deleted by one transaction at most, so that the log's lock is never held long: a run
  * with more goes on in further transactions.
  */
-export const IDLE_PROFILES_PER_RUN = 500;
+export const IDLE_PROFILES_PER_BATCH = 500;
 
 export interface RetentionServiceDeps {
   store: RetentionStore;
@@ -40,7 +40,7 @@ export interface RetentionServiceDeps {
 /**
  * Purges what has outlived its retention period. A job seeker with no activity for the whole
  * personal-data period is deleted with everything an erasure deletes, at most
- * {@link IDLE_PROFILES_PER_RUN} a transaction, batch after batch until none is left. The decision log itself is
+ * {@link IDLE_PROFILES_PER_BATCH} a transaction, batch after batch until none is left. The decision log itself is
  * never deleted from: once a job seeker has had no event for the whole log period, their key is
  * shredded, which leaves the events (and the chain) in place with their personal parts unreadable;
  * a purged profile's key waits for that too, so the log stays readable for the whole log period.
@@ -113,7 +113,7 @@ export class RetentionService {
 
   /**
    * One transaction's purge, with its `retention.purged` event: everything past its period, and at
-   * most {@link IDLE_PROFILES_PER_RUN} idle profiles; `idleLeft` when that many were deleted, so that
+   * most {@link IDLE_PROFILES_PER_BATCH} idle profiles; `idleLeft` when that many were deleted, so that
    * others may be left.
    */
   private async purgeBatch(
@@ -124,7 +124,7 @@ export class RetentionService {
   ): Promise<{ purged: PurgedRows; seq: number; idleLeft: boolean }> {
     const { deps } = this;
     // Before the sets go: feedback given within the period on an expired set is still activity.
-    const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_RUN);
+    const idle = await deps.store.findIdleJobSeekers(trx, cutoffs.personalData, IDLE_PROFILES_PER_BATCH);
     const sets = await deps.store.purgeRecommendationSets(trx, cutoffs.personalData);
     const rows: PurgedRows = {
       jobSeekers: 0,
@@ -166,7 +166,7 @@ export class RetentionService {
     return {
       purged: rows,
       seq: event.seq,
-      idleLeft: idle.length === IDLE_PROFILES_PER_RUN && rows.jobSeekers > 0,
+      idleLeft: idle.length === IDLE_PROFILES_PER_BATCH && rows.jobSeekers > 0,
     };
   }
 }

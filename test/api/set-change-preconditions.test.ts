@@ -244,22 +244,26 @@ describe('every change of a set, guarded by its version', () => {
       expect(await currentEtag(s)).toBe(res.headers.etag);
     });
 
-    it('answers another counselor as for a missing set, the same problem but for the id, with or without If-Match, changing nothing', async () => {
-      const s = await scene();
-      if (s.secondReview) return;
-      for (const ifMatch of [s.etag, undefined]) {
-        const theirs = await s.send(stranger, s.setId, ifMatch);
-        const missing = await s.send(stranger, MISSING_SET, ifMatch);
-        expect(theirs.status).toBe(404);
-        expect(missing.status).toBe(404);
-        const shape = (body: Record<string, unknown>, id: string) => ({
-          ...body,
-          instance: undefined,
-          detail: String(body.detail).replaceAll(id, 'ID'),
-        });
-        expect(shape(theirs.body, s.setId)).toEqual(shape(missing.body, MISSING_SET));
-      }
-      expect(await currentEtag(s)).toBe(s.etag);
-    });
+    // Any counselor may be a second reviewer: there is no other counselor to answer as for a missing set.
+    it.skipIf(name.startsWith('second-review'))(
+      'answers another counselor as for a missing set, the same problem but for the id, with or without If-Match, changing nothing',
+      async () => {
+        const s = await scene();
+        expect(s.secondReview).toBeUndefined();
+        for (const ifMatch of [s.etag, undefined]) {
+          const theirs = await s.send(stranger, s.setId, ifMatch);
+          const missing = await s.send(stranger, MISSING_SET, ifMatch);
+          expect(theirs.status).toBe(404);
+          expect(missing.status).toBe(404);
+          const shape = (body: Record<string, unknown>, id: string) => ({
+            ...body,
+            instance: undefined,
+            detail: String(body.detail).replaceAll(id, 'ID'),
+          });
+          expect(shape(theirs.body, s.setId)).toEqual(shape(missing.body, MISSING_SET));
+        }
+        expect(await currentEtag(s)).toBe(s.etag);
+      },
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDLE_PROFILES_PER_RUN } from '../../src/retention/retention-service.ts';
+import { IDLE_PROFILES_PER_BATCH } from '../../src/retention/retention-service.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { aClock, type TestClock } from '../support/workflow.ts';
 
 const DAY = 86_400_000;
 /** More idle profiles than one batch deletes. */
-const IDLE = IDLE_PROFILES_PER_RUN + 3;
+const IDLE = IDLE_PROFILES_PER_BATCH + 3;
 
 /**
  * A daily run deleted at most one batch of idle profiles and left the rest to the next day's run:
@@ -49,5 +49,12 @@ describe('a retention run with more idle profiles than one batch', () => {
     expect(report.purged.jobSeekers).toBe(IDLE);
     const left = await t.container.db('job_seekers').count({ n: '*' }).first();
     expect(Number(left?.n)).toBe(0);
+    // One event per transaction, each with its own counts.
+    const events = await t.container.db('decision_events').where({ type: 'retention.purged' }).orderBy('seq');
+    const counts = events.map((event) => {
+      const payload = typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload;
+      return (payload as { purged: { jobSeekers: number } }).purged.jobSeekers;
+    });
+    expect(counts).toEqual([IDLE_PROFILES_PER_BATCH, IDLE - IDLE_PROFILES_PER_BATCH]);
   });
 });

@@ -3141,7 +3141,7 @@ export interface components {
             };
             /** @description The job seeker's pseudonym. */
             subject: string | null;
-            /** @description The public part: ids of sets, items, courses and models, the model's version and sha256, codes, counts and durations (docs/decision-log-events.md gives each type's fields); no direct identifier, no free text, none of a person's values. What the model made of the person (their feature values, scores and per-feature contributions) is sealed in `personal`; events written before scores were sealed carry them here. */
+            /** @description The public part: ids of sets, items, courses and models, staff pseudonyms (named as actors are), the model's version and sha256, codes, counts and durations (docs/decision-log-events.md gives each type's fields); no direct identifier, no free text, none of a person's values. What the model made of the person (their feature values, scores and per-feature contributions) is sealed in `personal`; events written before scores were sealed carry them here. */
             payload: unknown;
             /** @description The personal part sealed with the job seeker's own key (`p1.<keyId>.<iv>.<ciphertext>.<tag>`), never decrypted here; unreadable for good once the job seeker is erased. */
             personal: string | null;
