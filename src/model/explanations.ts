@@ -149,12 +149,13 @@ export function writeCounselorExplanation(
 
 /**
  * A value filled in for lack of a fact, in words: the rate as unknown, the distance as unknown with the
- * place missing and the radius counted in its place, reaching it as supposed.
+ * place missing and the radius counted in its place, reaching it as supposed. Never a « ; », which
+ * separates the reasons of the list the words go in.
  */
 function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | null): string {
   if (attribution.feature === 'distanceKm') {
     const missing = unknownPlace === 'course' ? 'lieu de la formation non connu' : 'domicile non connu';
-    return `inconnue (${missing} ; comptée au rayon de mobilité, ${formatValue(attribution)} km)`;
+    return `inconnue (${missing} — comptée au rayon de mobilité : ${formatValue(attribution)} km)`;
   }
   if (attribution.feature === 'withinMobility') return 'supposé, distance inconnue';
   return 'inconnu';

@@ -119,13 +119,26 @@ describe('writeCounselorExplanation', () => {
     );
     const unknownHome = writeCounselorExplanation(0.5, noHome, 'home');
     expect(unknownHome).toContain(
-      'Distance du domicile (km) = inconnue (domicile non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+      'Distance du domicile (km) = inconnue (domicile non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
     expect(unknownHome).toContain('Dans le rayon de mobilité = supposé, distance inconnue (+0,10)');
     expect(unknownHome).not.toContain('= 80 (');
     expect(writeCounselorExplanation(0.5, noHome, 'course')).toContain(
-      'Distance du domicile (km) = inconnue (lieu de la formation non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+      'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
+  });
+
+  it('keeps a value told as unknown whole inside the list of reasons, which « ; » separates', () => {
+    const against = writeCounselorExplanation(
+      0.5,
+      attributionsFor({ distanceKm: -0.45, funded: -0.3 }, { distanceKm: 80, funded: 0 }),
+      'course',
+    ).match(/Contre : (.*)\. Contributions/)?.[1];
+    // Two reasons against, so exactly two parts: none of them holds a « ; » of its own.
+    expect(against?.split(' ; ')).toEqual([
+      'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
+      'Financée = non (−0,30)',
+    ]);
   });
 
   it('leaves out negligible contributions', () => {
