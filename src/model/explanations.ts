@@ -55,6 +55,13 @@ const POSITIVE_AT_ZERO: ReadonlySet<string> = new Set(
     .map((feature) => feature.name),
 );
 
+/** Which values each phrase is true of, by feature, where the feature says (see `phrasesTrueOf`). */
+const PHRASES_TRUE_OF: ReadonlyMap<string, NonNullable<FeatureDefinition['phrasesTrueOf']>> = new Map(
+  (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
+    feature.phrasesTrueOf === undefined ? [] : [[feature.name, feature.phrasesTrueOf] as const],
+  ),
+);
+
 /**
  * Features whose value in this row was filled in for lack of a fact, or rests on one that was: the
  * distance and whether it is within reach when a place is unknown (the mobility radius stands in), the
@@ -76,14 +83,18 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
 /**
  * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
  * not about a value filled in for lack of a fact (the phrases would state it as known), never the
- * positive phrase of a feature about a value below zero, which means the opposite, and, for a
- * yes-or-no feature, only the phrase that states the value it has. A model whose shape, or sampled
- * attribution, weighs such a value the other way is shown to the counselor with its number; the job
- * seeker is not told it.
+ * positive phrase of a feature about a value below zero, which means the opposite, for a
+ * yes-or-no feature only the phrase that states the value it has, and for a feature that says which
+ * values its phrases are true of, only of those. A model whose shape, baselines or sampled attribution
+ * weigh such a value the other way is shown to the counselor with its number; the job seeker is not told it.
  */
 function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): boolean {
   const { feature, value, contribution } = attribution;
   if (PERSON_ONLY.has(feature) || standIns.has(feature)) return false;
+  const trueOf = PHRASES_TRUE_OF.get(feature);
+  if (trueOf !== undefined && !(contribution > 0 ? trueOf.positive(value) : trueOf.negative(value))) {
+    return false;
+  }
   if (KINDS.get(feature) === 'binary') {
     const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
     return contribution > 0 === (value === statedByPositive);

@@ -266,6 +266,44 @@ describe('the job seeker’s text', () => {
     ]);
   });
 
+  it('tells a phrase only when it is true of the feature’s value, under a model whose baselines differ from the shipped one', () => {
+    // A registered model with other reference values: a course of another domain, a course that cannot be
+    // followed remotely, one below the person's level. Its additive contributions, weight × (value −
+    // baseline), weigh a same-domain course, a hybrid course for a person who refuses remote learning
+    // (remoteAccessible 0) and a course at the person's own level the other way than the shipped model.
+    const baselines: Partial<Record<FeatureName, number>> = {
+      occupationMatch: 0,
+      remoteAccessible: 1,
+      levelGap: -1,
+    };
+    const other = {
+      ...manifest,
+      features: manifest.features.map((feature) => ({
+        ...feature,
+        baseline: baselines[feature.name as FeatureName] ?? feature.baseline,
+      })),
+    };
+    const reasonsOf = (values: Partial<Record<FeatureName, number>>) => {
+      const valueRow = FEATURE_NAMES.map((name) => values[name] ?? 0);
+      const contributionRow = other.features.map((feature, f) =>
+        feature.name in values ? 0.4 * ((valueRow[f] ?? 0) - feature.baseline) : 0,
+      );
+      return explainSuggestion(
+        other,
+        0.5,
+        rankAttributions(other, valueRow, contributionRow),
+        null,
+      ).jobSeekerReasons.map((reason) => reason.text);
+    };
+    // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is true.
+    expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([]);
+    // The exact occupation, one level up: those are.
+    expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
+      'la formation correspond au métier que vous visez',
+      'la formation vous fait monter d’un niveau adapté',
+    ]);
+  });
+
   it('still says something when no feature stands out', () => {
     expect(explainSuggestion(manifest, 0.5, attributionsFor({}), null).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',
