@@ -37,17 +37,6 @@ const PERSON_ONLY: ReadonlySet<string> = new Set(
     .map((feature) => feature.name),
 );
 
-/**
- * Features whose values below zero mean something their positive phrase does not say (see
- * `splitBelowZero`): "la formation commence bientôt, quand vous êtes disponible" about a session that
- * starts before the person is available.
- */
-const SIGNED_MEANING: ReadonlySet<string> = new Set(
-  (FEATURES as readonly FeatureDefinition[])
-    .filter((feature) => feature.splitBelowZero === true)
-    .map((feature) => feature.name),
-);
-
 /** Yes-or-no features whose positive phrase states the value 0 (see `positivePhraseAtZero`). */
 const POSITIVE_AT_ZERO: ReadonlySet<string> = new Set(
   (FEATURES as readonly FeatureDefinition[])
@@ -82,10 +71,10 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
 
 /**
  * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
- * not about a value filled in for lack of a fact (the phrases would state it as known), never the
- * positive phrase of a feature about a value below zero, which means the opposite, for a
+ * not about a value filled in for lack of a fact (the phrases would state it as known), for a
  * yes-or-no feature only the phrase that states the value it has, and for a feature that says which
- * values its phrases are true of, only of those. A model whose shape, baselines or sampled attribution
+ * values its phrases are true of, only of those (never « commence bientôt » of a session before the
+ * person is available, which means the opposite). A model whose shape, baselines or sampled attribution
  * weigh such a value the other way is shown to the counselor with its number; the job seeker is not told it.
  */
 function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): boolean {
@@ -95,11 +84,9 @@ function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): bo
   if (trueOf !== undefined && !(contribution > 0 ? trueOf.positive(value) : trueOf.negative(value))) {
     return false;
   }
-  if (KINDS.get(feature) === 'binary') {
-    const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
-    return contribution > 0 === (value === statedByPositive);
-  }
-  return !(contribution > 0 && value < 0 && SIGNED_MEANING.has(feature));
+  if (KINDS.get(feature) !== 'binary') return true;
+  const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
+  return contribution > 0 === (value === statedByPositive);
 }
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */

@@ -30,7 +30,7 @@ export interface FeatureDefinition {
   /**
    * Below zero the value means something else than at zero and above (weeksToStart: the session starts
    * before the person is available, not soon): training never lets a bin hold values on both sides, and
-   * a job seeker is never told the positive phrase about a value below zero.
+   * its positive phrase is true of no value below zero (`phrasesTrueOf`).
    */
   splitBelowZero?: true;
   /**
@@ -134,6 +134,12 @@ export const FEATURES = [
     definition:
       'Weeks from the later of the reference date and the date the person is available to the next ' +
       `session start; negative when the session starts before the person is available; ${WEEKS_WHEN_NO_SESSION} when no session is planned.`,
+    // « commence bientôt, quand vous êtes disponible » is false of a session before the person is available
+    // and of none planned; the negative phrase names all three ways a start may not suit.
+    phrasesTrueOf: {
+      positive: (value: number) => value >= 0 && value < WEEKS_WHEN_NO_SESSION,
+      negative: () => true,
+    },
   },
   {
     name: 'funded',

@@ -6,7 +6,12 @@ import {
   rankAttributions,
   writeCounselorExplanation,
 } from '../../src/model/explanations.ts';
-import { FEATURE_COUNT, FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
+import {
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  type FeatureName,
+  WEEKS_WHEN_NO_SESSION,
+} from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
@@ -203,6 +208,13 @@ describe('the job seeker’s text', () => {
     );
     const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
     expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
+  });
+
+  it('never tells a course with no session planned as starting soon, whatever its contribution', () => {
+    // A model whose baseline lies beyond the weeks that stand for no session (or sampled attributions)
+    // may weigh « no session planned » in the course's favour.
+    const noSession = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
+    expect(explainSuggestion(manifest, 0.6, noSession, null).jobSeekerReasons).toEqual([]);
   });
 
   it('tells the person nothing of a distance the tool could not measure, for lack of their home or the course’s place', () => {
