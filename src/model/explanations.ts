@@ -37,22 +37,18 @@ const PERSON_ONLY: ReadonlySet<string> = new Set(
     .map((feature) => feature.name),
 );
 
-/**
- * Features whose values below zero mean something their positive phrase does not say (see
- * `splitBelowZero`): "la formation commence bientôt, quand vous êtes disponible" about a session that
- * starts before the person is available.
- */
-const SIGNED_MEANING: ReadonlySet<string> = new Set(
-  (FEATURES as readonly FeatureDefinition[])
-    .filter((feature) => feature.splitBelowZero === true)
-    .map((feature) => feature.name),
-);
-
 /** Yes-or-no features whose positive phrase states the value 0 (see `positivePhraseAtZero`). */
 const POSITIVE_AT_ZERO: ReadonlySet<string> = new Set(
   (FEATURES as readonly FeatureDefinition[])
     .filter((feature) => feature.positivePhraseAtZero === true)
     .map((feature) => feature.name),
+);
+
+/** Which values each phrase is true of, by feature, where the feature says (see `phrasesTrueOf`). */
+const PHRASES_TRUE_OF: ReadonlyMap<string, NonNullable<FeatureDefinition['phrasesTrueOf']>> = new Map(
+  (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
+    feature.phrasesTrueOf === undefined ? [] : [[feature.name, feature.phrasesTrueOf] as const],
+  ),
 );
 
 /**
@@ -75,20 +71,22 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
 
 /**
  * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
- * not about a value filled in for lack of a fact (the phrases would state it as known), never the
- * positive phrase of a feature about a value below zero, which means the opposite, and, for a
- * yes-or-no feature, only the phrase that states the value it has. A model whose shape, or sampled
- * attribution, weighs such a value the other way is shown to the counselor with its number; the job
- * seeker is not told it.
+ * not about a value filled in for lack of a fact (the phrases would state it as known), for a
+ * yes-or-no feature only the phrase that states the value it has, and for a feature that says which
+ * values its phrases are true of, only of those (never « commence bientôt » of a session before the
+ * person is available, which means the opposite). A model whose shape, baselines or sampled attribution
+ * weigh such a value the other way is shown to the counselor with its number; the job seeker is not told it.
  */
 function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): boolean {
   const { feature, value, contribution } = attribution;
   if (PERSON_ONLY.has(feature) || standIns.has(feature)) return false;
-  if (KINDS.get(feature) === 'binary') {
-    const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
-    return contribution > 0 === (value === statedByPositive);
+  const trueOf = PHRASES_TRUE_OF.get(feature);
+  if (trueOf !== undefined && !(contribution > 0 ? trueOf.positive(value) : trueOf.negative(value))) {
+    return false;
   }
-  return !(contribution > 0 && value < 0 && SIGNED_MEANING.has(feature));
+  if (KINDS.get(feature) !== 'binary') return true;
+  const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
+  return contribution > 0 === (value === statedByPositive);
 }
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
@@ -149,12 +147,13 @@ export function writeCounselorExplanation(
 
 /**
  * A value filled in for lack of a fact, in words: the rate as unknown, the distance as unknown with the
- * place missing and the radius counted in its place, reaching it as supposed.
+ * place missing and the radius counted in its place, reaching it as supposed. Never a « ; », which
+ * separates the reasons of the list the words go in.
  */
 function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | null): string {
   if (attribution.feature === 'distanceKm') {
     const missing = unknownPlace === 'course' ? 'lieu de la formation non connu' : 'domicile non connu';
-    return `inconnue (${missing} ; comptée au rayon de mobilité, ${formatValue(attribution)} km)`;
+    return `inconnue (${missing} — comptée au rayon de mobilité : ${formatValue(attribution)} km)`;
   }
   if (attribution.feature === 'withinMobility') return 'supposé, distance inconnue';
   return 'inconnu';

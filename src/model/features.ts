@@ -30,7 +30,7 @@ export interface FeatureDefinition {
   /**
    * Below zero the value means something else than at zero and above (weeksToStart: the session starts
    * before the person is available, not soon): training never lets a bin hold values on both sides, and
-   * a job seeker is never told the positive phrase about a value below zero.
+   * its positive phrase is true of no value below zero (`phrasesTrueOf`).
    */
   splitBelowZero?: true;
   /**
@@ -40,6 +40,13 @@ export interface FeatureDefinition {
    * is told only the phrase of the value the feature has, whichever way a model weighs it.
    */
   positivePhraseAtZero?: true;
+  /**
+   * The values of which each phrase is true, where the sign of a contribution cannot say it: a model
+   * with other baselines than the shipped one, or sampled attributions, may weigh any value either way.
+   * A job seeker is told a phrase only of a value it is true of (occupationMatch: « correspond au métier
+   * que vous visez » of the exact occupation, not of a shared domain).
+   */
+  phrasesTrueOf?: { positive: (value: number) => boolean; negative: (value: number) => boolean };
 }
 
 /**
@@ -72,6 +79,8 @@ export const FEATURES = [
       "2 when one of the course's ROME codes is one of the person's target occupations, 1 when they only " +
       'share a domain (the first three characters, e.g. M18), 0 otherwise. One ordinal column rather than ' +
       'a one-hot pair: the model learns one term per level either way.',
+    // « correspond au métier que vous visez » of the exact code only; « mène à un métier éloigné » of no match.
+    phrasesTrueOf: { positive: (value: number) => value >= 2, negative: (value: number) => value <= 0 },
   },
   {
     name: 'skillsCoverage',
@@ -96,12 +105,17 @@ export const FEATURES = [
     name: 'remoteAccessible',
     kind: 'binary',
     definition: '1 when the course is remote or hybrid and the person accepts remote learning, else 0.',
+    // 0 is also a hybrid course for a person who refuses remote learning: « la formation ne peut pas se
+    // suivre à distance » is true of no value alone.
+    phrasesTrueOf: { positive: (value: number) => value === 1, negative: () => false },
   },
   {
     name: 'levelGap',
     kind: 'ordinal',
     splitBelowZero: true,
     definition: "The course's exit level minus the person's education level (French levels 3 to 8).",
+    // « vous fait monter d'un niveau adapté » of a level gained; « peu adapté » of any other gap than one.
+    phrasesTrueOf: { positive: (value: number) => value >= 1, negative: (value: number) => value !== 1 },
   },
   {
     name: 'prerequisiteMet',
@@ -120,6 +134,12 @@ export const FEATURES = [
     definition:
       'Weeks from the later of the reference date and the date the person is available to the next ' +
       `session start; negative when the session starts before the person is available; ${WEEKS_WHEN_NO_SESSION} when no session is planned.`,
+    // « commence bientôt, quand vous êtes disponible » is false of a session before the person is available
+    // and of none planned; the negative phrase names all three ways a start may not suit.
+    phrasesTrueOf: {
+      positive: (value: number) => value >= 0 && value < WEEKS_WHEN_NO_SESSION,
+      negative: () => true,
+    },
   },
   {
     name: 'funded',

@@ -49,6 +49,8 @@ export interface MyRecommendation {
   courseAvailable: boolean;
   /** The start of its next session as the catalog plans it now (see {@link CourseOffer}). */
   currentNextSessionStart: string | null;
+  /** What changed of a suggested course since its reasons were written (see {@link describeCourseChange}). */
+  courseChangeNotice: string | null;
   returnToEmploymentRate: number | null;
   suggestedBy: 'model' | 'counselor';
   explanation: string;
@@ -73,6 +75,7 @@ export interface MyExplanation {
   /** As in the list ({@link MyRecommendation}): whether the person can still go to it, and when. */
   courseAvailable: boolean;
   currentNextSessionStart: string | null;
+  courseChangeNotice: string | null;
   aiContribution: string;
   summary: string;
   reasons: JobSeekerReason[];
@@ -211,6 +214,7 @@ export class PortalService {
       course: item.course,
       courseAvailable: offer.available,
       currentNextSessionStart: offer.nextSessionStart,
+      courseChangeNotice: describeCourseChange(set, item, offer),
     };
     const contestReplies = await this.deps.contestReplies.listForItem(itemId);
     const file = await this.deps.jobSeekers.findById(seeker.subject);
@@ -399,16 +403,66 @@ function toMyRecommendations(
   set: RecommendationSet,
   offers: ReadonlyMap<string, CourseOffer>,
 ): MyRecommendation[] {
-  return listShownItems(set).map((item, index) => ({
-    itemId: item.id,
-    order: index + 1,
-    course: item.course,
-    courseAvailable: readOffer(offers, item).available,
-    currentNextSessionStart: readOffer(offers, item).nextSessionStart,
-    returnToEmploymentRate: item.course.returnToEmploymentRate,
-    suggestedBy: item.source,
-    explanation: item.seekerExplanation.summary,
-  }));
+  return listShownItems(set).map((item, index) => {
+    const offer = readOffer(offers, item);
+    return {
+      itemId: item.id,
+      order: index + 1,
+      course: item.course,
+      courseAvailable: offer.available,
+      currentNextSessionStart: offer.nextSessionStart,
+      courseChangeNotice: describeCourseChange(set, item, offer),
+      returnToEmploymentRate: item.course.returnToEmploymentRate,
+      suggestedBy: item.source,
+      explanation: item.seekerExplanation.summary,
+    };
+  });
+}
+
+/**
+ * What the catalog changed of a suggested course since its reasons were written, told to the person
+ * beside them: the reasons are stored and never rewritten (« la formation commence bientôt » stays
+ * about the session as it was), so a sentence says they were given with the course of that day, and
+ * what changed. Null when the catalog offers the course as the suggestion knew it (a session merely
+ * begun since is told by `courseAvailable`), and for a course the counselor added: its text gives no
+ * reason about the course.
+ */
+function describeCourseChange(
+  set: RecommendationSet,
+  item: RecommendationItem,
+  offer: CourseOffer,
+): string | null {
+  if (item.source !== 'model') return null;
+  const kept = item.course.nextSessionStart;
+  const change = describeOfferChange(kept, offer);
+  if (change === null) return null;
+  return (
+    'Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le ' +
+    `${formatFrenchDay(set.createdAt)}, jour de la suggestion. Depuis, ${change}`
+  );
+}
+
+/** The change, in French, from the session `kept` with the suggestion to the offer now; null for none. */
+function describeOfferChange(kept: string | null, offer: CourseOffer): string | null {
+  const gone = offer.unavailability;
+  if (gone?.reason === 'withdrawn') {
+    return 'la formation a été retirée du catalogue : vous ne pouvez plus vous y inscrire.';
+  }
+  if (gone?.reason === 'session_cancelled') {
+    return (
+      `sa session du ${formatFrenchDay(gone.session)} a été annulée et aucune autre n’est prévue pour ` +
+      'l’instant : vous ne pouvez plus vous y inscrire.'
+    );
+  }
+  // A session started is a change only when it is not the one the suggestion knew.
+  const now = gone?.reason === 'session_started' ? gone.session : offer.nextSessionStart;
+  if (now === null || now === kept) return null;
+  const late = gone === null ? '' : ' Il est trop tard pour la rejoindre.';
+  if (kept === null) return `une session a été prévue : elle commence le ${formatFrenchDay(now)}.${late}`;
+  return (
+    `sa session a été déplacée : elle commence le ${formatFrenchDay(now)}, et non plus le ` +
+    `${formatFrenchDay(kept)}.${late}`
+  );
 }
 
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';

@@ -278,7 +278,7 @@ describe('the explanation of a course suggested to a person whose home is not kn
 
   it('tells the counselor that the home is unknown rather than a distance', () => {
     expect(item.explanation).toContain(
-      'Distance du domicile (km) = inconnue (domicile non connu ; comptée au rayon de mobilité, 80 km)',
+      'Distance du domicile (km) = inconnue (domicile non connu — comptée au rayon de mobilité : 80 km)',
     );
   });
 

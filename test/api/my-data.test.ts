@@ -391,6 +391,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       [
         'course',
         'courseAvailable',
+        'courseChangeNotice',
         'currentNextSessionStart',
         'explanation',
         'itemId',

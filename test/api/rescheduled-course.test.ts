@@ -74,7 +74,11 @@ describe('a published course whose session the catalog cancelled or moved', () =
       return { item, explanation: explained.body };
     };
     const { item } = await see();
-    expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-01-11' });
+    expect(item).toMatchObject({
+      courseAvailable: true,
+      currentNextSessionStart: '2027-01-11',
+      courseChangeNotice: null,
+    });
     expect(item.course.nextSessionStart).toBe('2027-01-11');
     return { courseId: item.course.id as string, see };
   }
@@ -114,6 +118,39 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
     expect(item.course.nextSessionStart).toBe('2027-01-11');
     expect(explanation).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-02-15' });
+  });
+
+  /** The sentence's opening, the day of the suggestion in French words. */
+  const GIVEN_AS_IT_WAS =
+    /^Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le \d{1,2}(er)? [a-zéû]+ \d{4}, jour de la suggestion\. Depuis, /;
+
+  it('tells the person in French that the reasons were given before the catalog moved the session, and to when', async () => {
+    const { courseId, see } = await publishedTo('js-moved-told');
+
+    await planSession(courseId, '2027-05-03');
+
+    const { item, explanation } = await see();
+    // The stored reasons stay as they were written (« commence bientôt » may be among them) …
+    expect(explanation.summary).toBe(item.explanation);
+    // … and one sentence beside them says they were about the session as it was, and what changed.
+    expect(item.courseChangeNotice).toMatch(GIVEN_AS_IT_WAS);
+    expect(item.courseChangeNotice).toContain(
+      'Depuis, sa session a été déplacée : elle commence le 3 mai 2027, et non plus le 11 janvier 2027.',
+    );
+    expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
+  });
+
+  it('tells the person in French that the session the reasons were about was cancelled', async () => {
+    const { courseId, see } = await publishedTo('js-cancelled-told');
+
+    await planSession(courseId, null);
+
+    const { item, explanation } = await see();
+    expect(item.courseChangeNotice).toMatch(GIVEN_AS_IT_WAS);
+    expect(item.courseChangeNotice).toContain(
+      'Depuis, sa session du 11 janvier 2027 a été annulée et aucune autre n’est prévue pour l’instant : vous ne pouvez plus vous y inscrire.',
+    );
+    expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
   });
 
   it('warns the counselor publishing a course whose session the catalog cancelled since it was approved (session_unavailable)', async () => {

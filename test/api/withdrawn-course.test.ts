@@ -95,7 +95,7 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
     expect(res.status).toBe(200);
     return res.body as {
       publishedAt: string | null;
-      items: Array<{ itemId: string; courseAvailable: boolean }>;
+      items: Array<{ itemId: string; courseAvailable: boolean; courseChangeNotice: string | null }>;
     };
   }
 
@@ -337,6 +337,16 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
         .auth(token, { type: 'bearer' });
       expect(explanation.status).toBe(200);
       expect(explanation.body.course.id).toBe(gone.course.id);
+      // The reasons stay as written; one sentence says they were about the course before it was withdrawn.
+      expect(explanation.body.courseChangeNotice).toMatch(
+        /^Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le .+, jour de la suggestion\. Depuis, la formation a été retirée du catalogue : vous ne pouvez plus vous y inscrire\.$/,
+      );
+      expect(after.items.find((item) => item.itemId === gone.itemId)?.courseChangeNotice).toBe(
+        explanation.body.courseChangeNotice,
+      );
+      expect(
+        after.items.filter((item) => item.itemId !== gone.itemId).map((item) => item.courseChangeNotice),
+      ).toEqual([null]);
       const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
       expect(data.body.recommendations).toContainEqual(
         expect.objectContaining({ itemId: gone.itemId, courseAvailable: false }),

@@ -6,7 +6,12 @@ import {
   rankAttributions,
   writeCounselorExplanation,
 } from '../../src/model/explanations.ts';
-import { FEATURE_COUNT, FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
+import {
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  type FeatureName,
+  WEEKS_WHEN_NO_SESSION,
+} from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
@@ -119,13 +124,26 @@ describe('writeCounselorExplanation', () => {
     );
     const unknownHome = writeCounselorExplanation(0.5, noHome, 'home');
     expect(unknownHome).toContain(
-      'Distance du domicile (km) = inconnue (domicile non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+      'Distance du domicile (km) = inconnue (domicile non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
     expect(unknownHome).toContain('Dans le rayon de mobilité = supposé, distance inconnue (+0,10)');
     expect(unknownHome).not.toContain('= 80 (');
     expect(writeCounselorExplanation(0.5, noHome, 'course')).toContain(
-      'Distance du domicile (km) = inconnue (lieu de la formation non connu ; comptée au rayon de mobilité, 80 km) (−0,45)',
+      'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
+  });
+
+  it('keeps a value told as unknown whole inside the list of reasons, which « ; » separates', () => {
+    const against = writeCounselorExplanation(
+      0.5,
+      attributionsFor({ distanceKm: -0.45, funded: -0.3 }, { distanceKm: 80, funded: 0 }),
+      'course',
+    ).match(/Contre : (.*)\. Contributions/)?.[1];
+    // Two reasons against, so exactly two parts: none of them holds a « ; » of its own.
+    expect(against?.split(' ; ')).toEqual([
+      'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
+      'Financée = non (−0,30)',
+    ]);
   });
 
   it('leaves out negligible contributions', () => {
@@ -192,6 +210,13 @@ describe('the job seeker’s text', () => {
     expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
   });
 
+  it('never tells a course with no session planned as starting soon, whatever its contribution', () => {
+    // A model whose baseline lies beyond the weeks that stand for no session (or sampled attributions)
+    // may weigh « no session planned » in the course's favour.
+    const noSession = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
+    expect(explainSuggestion(manifest, 0.6, noSession, null).jobSeekerReasons).toEqual([]);
+  });
+
   it('tells the person nothing of a distance the tool could not measure, for lack of their home or the course’s place', () => {
     const noHome = attributionsFor(
       { distanceKm: -0.45, withinMobility: 0.3, occupationMatch: 0.2 },
@@ -250,6 +275,44 @@ describe('the job seeker’s text', () => {
         text: 'la formation n’est pas financée pour les demandeurs d’emploi',
         weight: 'moderate',
       },
+    ]);
+  });
+
+  it('tells a phrase only when it is true of the feature’s value, under a model whose baselines differ from the shipped one', () => {
+    // A registered model with other reference values: a course of another domain, a course that cannot be
+    // followed remotely, one below the person's level. Its additive contributions, weight × (value −
+    // baseline), weigh a same-domain course, a hybrid course for a person who refuses remote learning
+    // (remoteAccessible 0) and a course at the person's own level the other way than the shipped model.
+    const baselines: Partial<Record<FeatureName, number>> = {
+      occupationMatch: 0,
+      remoteAccessible: 1,
+      levelGap: -1,
+    };
+    const other = {
+      ...manifest,
+      features: manifest.features.map((feature) => ({
+        ...feature,
+        baseline: baselines[feature.name as FeatureName] ?? feature.baseline,
+      })),
+    };
+    const reasonsOf = (values: Partial<Record<FeatureName, number>>) => {
+      const valueRow = FEATURE_NAMES.map((name) => values[name] ?? 0);
+      const contributionRow = other.features.map((feature, f) =>
+        feature.name in values ? 0.4 * ((valueRow[f] ?? 0) - feature.baseline) : 0,
+      );
+      return explainSuggestion(
+        other,
+        0.5,
+        rankAttributions(other, valueRow, contributionRow),
+        null,
+      ).jobSeekerReasons.map((reason) => reason.text);
+    };
+    // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is true.
+    expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([]);
+    // The exact occupation, one level up: those are.
+    expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
+      'la formation correspond au métier que vous visez',
+      'la formation vous fait monter d’un niveau adapté',
     ]);
   });
 

@@ -874,7 +874,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a suggested course since, `courseChangeNotice` tells the person in French that they were given with the course as it was that day, and what changed.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -2397,6 +2397,7 @@ export interface components {
             course: components["schemas"]["CourseSummary"];
             courseAvailable: components["schemas"]["CourseAvailableToMe"];
             currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
+            courseChangeNotice: components["schemas"]["CourseChangeNotice"];
             returnToEmploymentRate: number | null;
             /**
              * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
@@ -2413,6 +2414,8 @@ export interface components {
          * @description The start of the course's next session as the catalog plans it now, while the course is available (null when it is not, or when no session is planned). When it differs from `course.nextSessionStart`, the date when the course was suggested or added, the catalog moved the session: the person is to be shown this one.
          */
         CurrentNextSessionStart: string | null;
+        /** @description For a course the AI suggested, a French sentence for the person when the catalog changed the course since the suggestion: withdrawn, its session cancelled, moved (to a later or an earlier date) or planned where none was. The reasons (`explanation`, `summary`, `reasons`) are kept as they were written and never rewritten (they may say « la formation commence bientôt » of a session moved months later): this sentence tells the person that they were given with the course as it was on the day of the suggestion, and what changed since. Null when the catalog offers the course as the suggestion knew it (a session that has merely begun since is told by `courseAvailable`), and for a course the counselor added, whose text gives no reason about the course. */
+        CourseChangeNotice: string | null;
         MyRecommendations: {
             /**
              * Format: date-time
@@ -2434,6 +2437,7 @@ export interface components {
             course: components["schemas"]["CourseSummary"];
             courseAvailable: components["schemas"]["CourseAvailableToMe"];
             currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
+            courseChangeNotice: components["schemas"]["CourseChangeNotice"];
             aiContribution: string;
             summary: string;
             reasons: components["schemas"]["JobSeekerReason"][];
