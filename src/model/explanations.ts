@@ -1,4 +1,4 @@
-import { formatFrenchNumber } from '../shared/french-number.ts';
+import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { formatFrenchWeeks } from '../shared/french-weeks.ts';
 import { FEATURES, type FeatureDefinition, type FeatureKind, type UnknownPlace } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
@@ -130,7 +130,7 @@ export function writeCounselorExplanation(
     const value = standIns.has(a.feature) ? describeStandIn(a, unknownPlace) : formatValue(a);
     return `${a.label} = ${value} (${formatSigned(a.contribution)})`;
   };
-  const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatPercent(score)}.`];
+  const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatFrenchPercent(score)}.`];
   parts.push(
     reasonsFor.length === 0
       ? 'Aucun facteur favorable marquant.'
@@ -272,8 +272,8 @@ const VALUE_WORDS: ReadonlyMap<string, (value: number) => string> = new Map([
     'occupationMatch',
     (value: number) => (value >= 2 ? 'métier exact' : value >= 1 ? 'même domaine' : 'aucune'),
   ],
-  ['employmentRate', formatPercent],
-  ['skillsCoverage', formatPercent],
+  ['employmentRate', formatFrenchPercent],
+  ['skillsCoverage', formatFrenchPercent],
   ['weeksToStart', describeWeeksToStart],
 ]);
 
@@ -294,8 +294,4 @@ function formatValue(attribution: Attribution): string {
 function formatSigned(value: number): string {
   const text = SIGNED_FORMAT.format(Math.abs(value));
   return value < 0 ? `−${text}` : `+${text}`;
-}
-
-function formatPercent(value: number): string {
-  return `${Math.round(value * 100)} %`;
 }

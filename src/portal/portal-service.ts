@@ -28,7 +28,7 @@ import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
-import { formatFrenchNumber } from '../shared/french-number.ts';
+import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
@@ -565,7 +565,7 @@ function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot):
     },
     {
       label: 'Taux de retour à l’emploi de la formation',
-      value: rate === null ? 'non connu' : `${Math.round(rate * 100)} %`,
+      value: rate === null ? 'non connu' : formatFrenchPercent(rate),
       source,
     },
   ];

@@ -8,3 +8,8 @@ const FRENCH_NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 
 export function formatFrenchNumber(value: number): string {
   return FRENCH_NUMBER.format(value);
 }
+
+/** A share from 0 to 1 as a whole French percentage (« 62 % »). */
+export function formatFrenchPercent(share: number): string {
+  return `${Math.round(share * 100)} %`;
+}

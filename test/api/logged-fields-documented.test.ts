@@ -192,6 +192,12 @@ describe('the catalogue of decision-log events against what a whole review loop 
     }
   });
 
+  it('documents every type it writes', () => {
+    expect([...new Set(events.map((event) => event.type))].filter((type) => !catalogue.has(type))).toEqual(
+      [],
+    );
+  });
+
   it('documents every public field it writes in the public part of its type', () => {
     expect(listUndocumentedPublicFields(events, catalogue)).toEqual([]);
   });

@@ -190,13 +190,16 @@ describe('what people are told about a suggestion agrees with what the model sto
       fc.asyncProperty(aCase, async ({ seeker, courses }) => {
         for (const { item } of await suggest(seeker, courses)) {
           const text = item.counselorExplanation;
+          // The text's shape first: a changed wording must fail here, not leave nothing to check.
+          expect(text).toMatch(/(Pour : .*\.|Aucun facteur favorable marquant\.) /);
+          expect(text).toMatch(/(Contre : .*\.|Aucun facteur défavorable marquant\.) Contributions/);
           const pour = /Pour : (.*?)\. (?:Contre|Aucun facteur défavorable)/.exec(text)?.[1] ?? '';
           const contre = /Contre : (.*?)\. Contributions/.exec(text)?.[1] ?? '';
           for (const [part, sign] of [
             [pour, '+'],
             [contre, '−'],
           ] as const) {
-            // Entries end with their contribution in brackets; a value told as unknown has its own « ; » inside.
+            // Entries end with their contribution in brackets.
             for (const entry of part === '' ? [] : part.split(/(?<=\)) ; /)) {
               const label = entry.slice(0, entry.indexOf(' = '));
               const attribution = item.attributions.find((a) => a.label === label);
