@@ -1260,9 +1260,11 @@ export interface paths {
          * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
          *     approval, rejection and addition rates, the median time spent on a decision, the share of
          *     decisions that took `fastDecisionSeconds` or less, the share of sets opened before their first
-         *     decision and the blind-first overlap. Computed from the decision log alone (`recommendation.generated`,
-         *     `recommendation.opened`, `shortlist.submitted`, `item.decided`, `item.added`), so the figures
-         *     survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
+         *     decision and the blind-first overlap; and, for the counselor acting as second reviewer of those
+         *     sets, their approvals and returns, the median time from their reading of the set to their decision
+         *     and the share of those decisions that took `fastDecisionSeconds` or less. Computed from the decision
+         *     log alone (`recommendation.generated`, `recommendation.opened`, `shortlist.submitted`, `item.decided`,
+         *     `item.added`, `second_review.completed`), so the figures survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
          *     their later reviews count too.
          */
         get: operations["getOversightStats"];
@@ -3363,9 +3365,9 @@ export interface components {
             /** @description Objections to AI processing recorded. */
             objections: number;
         };
-        /** @description How one counselor reviewed the sets one model version generated for them in one ISO week. Rates are null when there is nothing to divide by. */
+        /** @description How one counselor reviewed the sets one model version generated in one ISO week: those generated for them (from `sets` to `feedback`), and those of other counselors they gave the second review of (the `secondReview` figures). A counselor who only gave second reviews that week has a row with `sets` 0. Rates are null when there is nothing to divide by. */
         OversightRow: {
-            /** @description The counselor's pseudonym. */
+            /** @description The counselor's pseudonym: the actor who requested the sets, or who gave their second review. */
             counselor: string;
             modelId: string;
             modelVersion: string;
@@ -3415,6 +3417,16 @@ export interface components {
             feedback: {
                 [key: string]: number;
             };
+            /** @description Second reviews the counselor gave by approving (and so publishing) another counselor's set (`second_review.completed`, `approve`). */
+            secondReviewApprovals: number;
+            /** @description Second reviews the counselor gave by returning the set to its counselor (`second_review.completed`, `return`); a set returned and handed on again counts each time. */
+            secondReviewReturns: number;
+            /** @description Second reviews whose time is known: the seconds from the second reviewer's own reading of the set to their approval or return (`secondsSinceOpened`). A return made without reading the set, one whose server clock read earlier than at the reading, and one logged before that field are untimed: counted in the approvals or returns, not in the median nor the fast share. */
+            timedSecondReviews: number;
+            /** @description Median time of the timed second reviews, approvals and returns together. */
+            medianSecondReviewSeconds: number | null;
+            /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            fastSecondReviewShare: number | null;
         };
         AttributionStats: {
             /**
@@ -5808,7 +5820,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per counselor, model version and week. */
+            /** @description One row per counselor, model version and week, as the sets' counselor or as their second reviewer. */
             200: {
                 headers: {
                     [name: string]: unknown;
