@@ -3816,9 +3816,21 @@ export interface components {
          *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
          *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
          *     details or holds control or formatting characters is refused with 422 naming the parameter
-         *     (`parameter: modelVersion`).
+         *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+         *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+         *     `modelId` for one model's.
          */
         AuditModelVersion: string;
+        /**
+         * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+         *     the events of the sets it generated (the people's answers on their items included), its
+         *     registration, its activation, the activation of the next model that retired it
+         *     (`previousModelId`), its recall, and each start of the service that served it as the active
+         *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+         *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+         *     with 422 naming the parameter (`parameter: modelId`).
+         */
+        AuditModelId: components["schemas"]["ModelId"];
     };
     requestBodies: never;
     headers: {
@@ -5582,9 +5594,21 @@ export interface operations {
                  *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
-                 *     (`parameter: modelVersion`).
+                 *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+                 *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+                 *     `modelId` for one model's.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
+                /**
+                 * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+                 *     the events of the sets it generated (the people's answers on their items included), its
+                 *     registration, its activation, the activation of the next model that retired it
+                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
+                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+                 *     with 422 naming the parameter (`parameter: modelId`).
+                 */
+                modelId?: components["parameters"]["AuditModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
@@ -5641,9 +5665,21 @@ export interface operations {
                  *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
-                 *     (`parameter: modelVersion`).
+                 *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+                 *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+                 *     `modelId` for one model's.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
+                /**
+                 * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+                 *     the events of the sets it generated (the people's answers on their items included), its
+                 *     registration, its activation, the activation of the next model that retired it
+                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
+                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+                 *     with 422 naming the parameter (`parameter: modelId`).
+                 */
+                modelId?: components["parameters"]["AuditModelId"];
             };
             header: {
                 /**
