@@ -5841,7 +5841,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
-                /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
+                /** @description A decision (a second review's too) that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
             };
             header: {
