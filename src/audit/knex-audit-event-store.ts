@@ -203,12 +203,12 @@ export class KnexAuditEventStore implements AuditEventStore {
   }
 
   /**
-   * A model version's events (or one model's by id, or both: every part given must hold), which name it in three ways, each read from an index (an `or` of the
-   * three would read the whole log): the events naming the model themselves, each type from the type's
-   * index (its registration names the version; its activations, the activation that retired it and
-   * its recall name the model's id, which the registration ties to the version; the starts that served
-   * it name its version as the active model's); and the events that
-   * name one of the sets it generated (the generated events' partial index gives the sets), read
+   * A model version's events (or one model's, by its id; with both, both hold), which name it in
+   * three ways, each read from an index (an `or` of the three would read the whole log): the events
+   * naming the model themselves, each type from the type's index (its registration names the id and
+   * version; its activations, the activation that retired it and its recall name the model's id,
+   * which the registration ties to the version; the starts that served it name it as the active
+   * model); and the events that name one of the sets it generated (the generated events' partial index gives the sets), read
    * from the first of them on, since none comes before: a version that generated no set reads nothing
    * but its own events. A `feedback.given` written before it named the set names the item alone: those
    * are a share of their own, from the type's index, their items found in the decisions and additions
