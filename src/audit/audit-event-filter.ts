@@ -19,4 +19,10 @@ export interface AuditEventFilter {
    * publication, the people's answers on its items…).
    */
   modelVersion?: string;
+  /**
+   * One registered model, by its exact id: its events as a version's are found (a version is unique
+   * per model name only, so `modelVersion` may span models of several names). With `modelVersion`,
+   * both hold.
+   */
+  modelId?: string;
 }

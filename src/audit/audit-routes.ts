@@ -216,6 +216,7 @@ function toEventFilter(query: EventsQuery): AuditEventFilter {
   if (query.actor !== undefined) filter.actor = query.actor;
   if (query.subject !== undefined) filter.subject = query.subject;
   if (query.modelVersion !== undefined) filter.modelVersion = query.modelVersion;
+  if (query.modelId !== undefined) filter.modelId = query.modelId;
   return filter;
 }
 

@@ -202,8 +202,8 @@ export class AuditService {
    * keeps them in clear beside it, for good. The subject and the actor are pseudonyms: a person's id
    * given in their place (a job seeker's, a counselor's) is refused, with the purpose's refusal and
    * its trace, and would match no event anyway. A pseudonym is letters drawn at random, in which a
-   * sensitive term would be chance: those two are searched for ids only. A model version is any text
-   * and is checked whole.
+   * sensitive term would be chance: those two are searched for ids only. A model version is any text,
+   * and a model id letters an admin chose: both are checked whole.
    */
   private async checkFilter(
     request: AuditRequest,
@@ -218,7 +218,7 @@ export class AuditService {
         { parameter },
         value,
         ask,
-        parameter === 'modelVersion' ? {} : { allowSensitiveTerms: true },
+        parameter === 'modelVersion' || parameter === 'modelId' ? {} : { allowSensitiveTerms: true },
       );
     }
   }
@@ -639,10 +639,13 @@ export class AuditService {
 }
 
 /** The filters kept in clear that may name someone, each with what the refusal asks for instead. */
-const FILTERS_NAMING_SOMEONE: ReadonlyArray<readonly ['subject' | 'actor' | 'modelVersion', string]> = [
+const FILTERS_NAMING_SOMEONE: ReadonlyArray<
+  readonly ['subject' | 'actor' | 'modelVersion' | 'modelId', string]
+> = [
   ['subject', 'give the job seeker’s pseudonym (the `subject` of their events)'],
   ['actor', 'give the actor’s pseudonym (the `actor` of their events)'],
   ['modelVersion', 'give the version of a model'],
+  ['modelId', 'give the id of a registered model'],
 ];
 
 /** The caller as the log records them: an auditor, or an admin where the operation admits one. */

@@ -191,49 +191,59 @@ export class KnexAuditEventStore implements AuditEventStore {
 
   /**
    * The disjoint shares of the filter's matches (see {@link Share}): one per type asked for, or the
-   * whole log; a model version's as {@link sharesOfModelVersion} cuts them.
+   * whole log; a model's or a model version's as {@link sharesOfModel} cuts them.
    */
   private async sharesOf(filter: AuditEventFilter): Promise<Share[]> {
-    if (filter.modelVersion !== undefined) return this.sharesOfModelVersion(filter, filter.modelVersion);
+    if (filter.modelVersion !== undefined || filter.modelId !== undefined) {
+      return this.sharesOfModel(filter, { id: filter.modelId, version: filter.modelVersion });
+    }
     const types = filter.types ?? [];
     if (types.length === 0) return [EVERY_EVENT];
     return types.map((type) => ({ where: (query) => this.whereType(query, filter, type), after: 0 }));
   }
 
   /**
-   * A model version's events, which name it in three ways, each read from an index (an `or` of the
-   * three would read the whole log): the events naming the model themselves, each type from the type's
-   * index (its registration names the version; its activations, the activation that retired it and
-   * its recall name the model's id, which the registration ties to the version; the starts that served
-   * it name its version as the active model's); and the events that
-   * name one of the sets it generated (the generated events' partial index gives the sets), read
+   * A model version's events (or one model's, by its id; with both, both hold), which name it in
+   * three ways, each read from an index (an `or` of the three would read the whole log): the events
+   * naming the model themselves, each type from the type's index (its registration names the id and
+   * version; its activations, the activation that retired it and its recall name the model's id,
+   * which the registration ties to the version; the starts that served it name it as the active
+   * model); and the events that name one of the sets it generated (the generated events' partial index gives the sets), read
    * from the first of them on, since none comes before: a version that generated no set reads nothing
    * but its own events. A `feedback.given` written before it named the set names the item alone: those
    * are a share of their own, from the type's index, their items found in the decisions and additions
    * of the version's sets, which name both.
    */
-  private async sharesOfModelVersion(filter: AuditEventFilter, version: string): Promise<Share[]> {
+  private async sharesOfModel(
+    filter: AuditEventFilter,
+    model: { id: string | undefined; version: string | undefined },
+  ): Promise<Share[]> {
     const types = filter.types ?? [];
     const engine = engineOf(this.db);
-    const modelVersion = payloadTextSql(engine, ['model', 'version']);
     const setId = payloadTextSql(engine, ['setId']);
     const itemId = payloadTextSql(engine, ['itemId']);
-    const registeredVersion = payloadTextSql(engine, ['version']);
     const modelId = payloadTextSql(engine, ['modelId']);
     const previousModelId = payloadTextSql(engine, ['previousModelId']);
+    // The model as the generated events and the starts name it, and as its registration does.
+    const named = matchModel(
+      model,
+      payloadTextSql(engine, ['model', 'id']),
+      payloadTextSql(engine, ['model', 'version']),
+    );
+    const registered = matchModel(model, modelId, payloadTextSql(engine, ['version']));
     // The type written out, not bound: an engine uses the partial index of the generated events only
     // when it can tell, before the values are known, that the query asks for no other type.
-    const generatedBy = `type = 'recommendation.generated' and ${modelVersion}`;
-    const modelIdsOfVersion = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registeredVersion} = ?`;
+    const generatedBy = `type = 'recommendation.generated' and ${named.sql}`;
+    const registeredIds = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registered.sql}`;
     const ownEvents: Record<ModelEventType, (query: Knex.QueryBuilder) => void> = {
-      'model.registered': (query) => query.whereRaw(`${registeredVersion} = ?`, [version]),
+      'model.registered': (query) => query.whereRaw(registered.sql, registered.bindings),
       'model.activated': (query) =>
-        query.whereRaw(
-          `(${modelId} in (${modelIdsOfVersion}) or ${previousModelId} in (${modelIdsOfVersion}))`,
-          [version, version],
-        ),
-      'model.recalled': (query) => query.whereRaw(`${modelId} in (${modelIdsOfVersion})`, [version]),
-      'service.started': (query) => query.whereRaw(`${modelVersion} = ?`, [version]),
+        query.whereRaw(`(${modelId} in (${registeredIds}) or ${previousModelId} in (${registeredIds}))`, [
+          ...registered.bindings,
+          ...registered.bindings,
+        ]),
+      'model.recalled': (query) => query.whereRaw(`${modelId} in (${registeredIds})`, registered.bindings),
+      'service.started': (query) => query.whereRaw(named.sql, named.bindings),
     };
     const shares: Share[] = MODEL_EVENT_TYPES.filter(
       (type) => types.length === 0 || types.includes(type),
@@ -247,17 +257,17 @@ export class KnexAuditEventStore implements AuditEventStore {
     // seq order from the type's index, rather than the version's from the partial index.
     const [first]: Row[] = await this.db(EVENTS)
       .select(this.db.raw('min(seq + 0) as first'))
-      .whereRaw(`${generatedBy} = ?`, [version]);
+      .whereRaw(generatedBy, named.bindings);
     const firstSet = readNullableNumber(first?.first);
     if (firstSet === null) return shares;
-    const namesItsSet = `${setId} in (select ${setId} from ${EVENTS} where ${generatedBy} = ?)`;
-    const ofItsSets = (query: Knex.QueryBuilder) => query.whereRaw(namesItsSet, [version]);
+    const namesItsSet = `${setId} in (select ${setId} from ${EVENTS} where ${generatedBy})`;
+    const ofItsSets = (query: Knex.QueryBuilder) => query.whereRaw(namesItsSet, named.bindings);
     // Disjoint from the share that reads `feedback.given` by set: these name none.
     const olderFeedback: Share = {
       where: (query) =>
         this.whereType(query, filter, 'feedback.given').whereRaw(
           `${setId} is null and ${itemId} in (select ${itemId} from ${EVENTS} where type in ('item.decided', 'item.added') and seq > ? and ${namesItsSet})`,
-          [firstSet - 1, version],
+          [firstSet - 1, ...named.bindings],
         ),
       after: firstSet - 1,
     };
@@ -373,4 +383,23 @@ async function* mergePagesBySeq(sources: ReadonlyArray<AsyncIterable<Row[]>>): A
     }
   }
   if (merged.length > 0) yield merged;
+}
+
+/**
+ * `id = ? and version = ?` over the expressions that name a model's id and version, for the parts
+ * of the model given: the version first, so that the generated events' partial index, on the
+ * version, still answers a version asked for.
+ */
+function matchModel(
+  model: { id: string | undefined; version: string | undefined },
+  idSql: string,
+  versionSql: string,
+): { sql: string; bindings: string[] } {
+  const parts: Array<[string, string]> = [];
+  if (model.version !== undefined) parts.push([versionSql, model.version]);
+  if (model.id !== undefined) parts.push([idSql, model.id]);
+  return {
+    sql: parts.map(([sql]) => `${sql} = ?`).join(' and '),
+    bindings: parts.map(([, value]) => value),
+  };
 }

@@ -30,6 +30,7 @@ export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.published',
   'recommendation.discarded',
   'recommendation.expired',
+  'second_review.completed',
 ];
 export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = [
   'explanation.opened',
@@ -48,11 +49,12 @@ export interface OversightOptions {
 }
 
 /**
- * How one counselor reviewed the sets one model version generated for them in one ISO week
- * (the week the set was generated). Rates are null when there is nothing to divide by.
+ * How one counselor reviewed the sets one model version generated in one ISO week (the week the
+ * set was generated): those generated for them, and those of other counselors they gave the second
+ * review of. Rates are null when there is nothing to divide by.
  */
 export interface OversightRow {
-  /** The counselor's pseudonym (the actor who requested the set). */
+  /** The counselor's pseudonym: the actor who requested the sets, or who gave their second review. */
   counselor: string;
   modelId: string;
   modelVersion: string;
@@ -126,6 +128,19 @@ export interface OversightRow {
    * `contest` counts the suggestions people contested.
    */
   feedback: Record<string, number>;
+  /** Second reviews the counselor gave by approving (and so publishing) another counselor's set. */
+  secondReviewApprovals: number;
+  /** Second reviews the counselor gave by returning the set to its counselor, each return counted. */
+  secondReviewReturns: number;
+  /**
+   * Second reviews whose time is known (`secondsSinceOpened`, from the second reviewer's own reading
+   * of the set): a return made unread, or one logged before that field, is untimed.
+   */
+  timedSecondReviews: number;
+  /** Median time from the second reviewer's reading to their approval or return. */
+  medianSecondReviewSeconds: number | null;
+  /** Share of timed second reviews that took the threshold or less. */
+  fastSecondReviewShare: number | null;
 }
 
 /** A set whose review is not over: what its next events may still change. */
@@ -183,6 +198,10 @@ interface GroupTotals
   overlapCount: number;
   rejectionReasons: Map<string, number>;
   feedback: Map<string, number>;
+  secondReviewApprovals: number;
+  secondReviewReturns: number;
+  secondReviewSeconds: number[];
+  fastSecondReviews: number;
 }
 
 /**
@@ -300,6 +319,9 @@ export class OversightTally {
         for (const itemId of published) this.publishedItems.set(itemId, { set: shared, explained: false });
         break;
       }
+      case 'second_review.completed':
+        this.takeSecondReview(set, event.actor.pseudonym, payload);
+        break;
       case 'recommendation.discarded':
       case 'recommendation.expired':
         this.closeSet(setId, set);
@@ -378,6 +400,28 @@ export class OversightTally {
     }
   }
 
+  /**
+   * A second review goes into the second reviewer's row for the set's model version and week, timed
+   * as the publication service measured it. It is no act of the set's counselor: the time of their
+   * next decision is the one the review service measured, from the return.
+   */
+  private takeSecondReview(
+    set: SetState,
+    reviewer: string,
+    payload: Record<string, unknown> | undefined,
+  ): void {
+    const decision = readStringField(payload, 'decision');
+    if (decision !== 'approve' && decision !== 'return') return;
+    const { modelId, modelVersion, week } = set.group;
+    const group = findGroup(this.groups, { counselor: reviewer, modelId, modelVersion, week });
+    if (decision === 'approve') group.secondReviewApprovals += 1;
+    else group.secondReviewReturns += 1;
+    const seconds = readNumberField(payload, 'secondsSinceOpened');
+    if (seconds === undefined || seconds < 0) return;
+    group.secondReviewSeconds.push(seconds);
+    if (seconds <= this.options.fastDecisionSeconds) group.fastSecondReviews += 1;
+  }
+
   /** The set's review is over: its items' last decisions go into its row, and its state goes. */
   private closeSet(setId: string, set: SetState): void {
     for (const decision of set.decisions.values()) {
@@ -445,6 +489,10 @@ function findGroup(
       explanationsOpened: 0,
       rejectionReasons: new Map(),
       feedback: new Map(),
+      secondReviewApprovals: 0,
+      secondReviewReturns: 0,
+      secondReviewSeconds: [],
+      fastSecondReviews: 0,
     };
     groups.set(id, group);
   }
@@ -524,5 +572,13 @@ function toRow(group: GroupTotals): OversightRow {
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),
     rejectionReasons: toSortedCounts(group.rejectionReasons),
     feedback: toSortedCounts(group.feedback),
+    secondReviewApprovals: group.secondReviewApprovals,
+    secondReviewReturns: group.secondReviewReturns,
+    timedSecondReviews: group.secondReviewSeconds.length,
+    medianSecondReviewSeconds: roundTo(computeMedian(group.secondReviewSeconds), 2),
+    fastSecondReviewShare: roundTo(
+      divideOrNull(group.fastSecondReviews, group.secondReviewSeconds.length),
+      4,
+    ),
   };
 }

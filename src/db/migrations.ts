@@ -44,6 +44,7 @@ import * as indexPublicationsByPerson from '../../migrations/20261212040000_inde
 import * as indexShownSetsByPerson from '../../migrations/20261212050000_index_shown_sets_by_person.ts';
 import * as createFileReads from '../../migrations/20261213080000_create_file_reads.ts';
 import * as indexCoursesByIdCodes from '../../migrations/20261215050000_index_courses_by_id_codes.ts';
+import * as indexSetsByModelId from '../../migrations/20261215090000_index_sets_by_model_id.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -103,6 +104,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261212050000_index_shown_sets_by_person', indexShownSetsByPerson],
   ['20261213080000_create_file_reads', createFileReads],
   ['20261215050000_index_courses_by_id_codes', indexCoursesByIdCodes],
+  ['20261215090000_index_sets_by_model_id', indexSetsByModelId],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -279,6 +279,19 @@ describe('auditor API: the decision log', () => {
       expect(shipped).toHaveLength(1);
     });
 
+    it('filters by model id: that one model’s sets and everything about them, with its version too', async () => {
+      const events = await listAll('&modelId=aiguillage-ebm-2.0.0');
+      expect(events.map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'recommendation.opened',
+      ]);
+      expect(events.every((event) => event.payload.setId === setOfModel2)).toBe(true);
+      expect(await listAll('&modelId=aiguillage-ebm-2.0.0&modelVersion=2.0.0')).toEqual(events);
+      expect(await listAll(`&modelId=aiguillage-ebm-2.0.0&modelVersion=${SHIPPED_MODEL.version}`)).toEqual(
+        [],
+      );
+    });
+
     it('walks the whole log page by page with the cursor', async () => {
       const everything = await listAll(
         '&type=recommendation.generated,item.decided,settings.changed,recommendation.opened',

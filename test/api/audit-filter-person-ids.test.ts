@@ -43,6 +43,7 @@ describe('the filters an auditor gives, as audit.queried keeps them', () => {
       ['actor', SEEKER],
       ['actor', 'c-001'],
       ['modelVersion', SEEKER],
+      ['modelId', SEEKER],
     ] as const) {
       it(`refuses the id of a person the log names (${id}) as the ${parameter} filter of ${operation}, naming the parameter, and keeps it nowhere`, async () => {
         const { result: res, appended } = await trackAppended(t, () => read(path, { [parameter]: id }));

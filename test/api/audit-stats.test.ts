@@ -157,6 +157,11 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           explanationOpenedShare: 0.6667,
           rejectionReasons: { not_matching_project: 1 },
           feedback: { contest: 1 },
+          secondReviewApprovals: 0,
+          secondReviewReturns: 0,
+          timedSecondReviews: 0,
+          medianSecondReviewSeconds: null,
+          fastSecondReviewShare: null,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -185,6 +190,11 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           explanationOpenedShare: null,
           rejectionReasons: {},
           feedback: {},
+          secondReviewApprovals: 0,
+          secondReviewReturns: 0,
+          timedSecondReviews: 0,
+          medianSecondReviewSeconds: null,
+          fastSecondReviewShare: null,
         },
       ]);
     });

@@ -246,6 +246,8 @@ describe('the catalogue of decision-log events against what a whole review loop 
     expect(decisions.map((event) => event.payload.secondsSincePreviousAct)).toEqual([30, 5, 12]);
     expect(decisions.map((event) => event.payload.decision)).toEqual(['approved', 'rejected', 'approved']);
     expect(setEvents.filter((event) => event.type === 'item.added')).toHaveLength(1);
+    const secondReview = setEvents.find((event) => event.type === 'second_review.completed');
+    expect(secondReview?.payload).toMatchObject({ decision: 'approve', secondsSinceOpened: 0 });
 
     const auditor = await t.tokenFor('auditor', 'dpo-1');
     const res = await t.http
@@ -253,31 +255,48 @@ describe('the catalogue of decision-log events against what a whole review loop 
       .auth(auditor, { type: 'bearer' })
       .set('X-Audit-Purpose', 'oversight figures check');
     expect(res.status).toBe(200);
-    expect(res.body.rows).toEqual([
-      expect.objectContaining({
-        counselor: generated?.actor.pseudonym,
-        week: '2026-W40',
-        sets: 1,
-        items: 3,
-        decisions: 3,
-        approvalRate: 0.6667,
-        rejectionRate: 0.3333,
-        catalogRejections: 0,
-        additions: 1,
-        additionRate: 0.25,
-        timedDecisions: 3,
-        medianDecisionSeconds: 12,
-        // 5 s only, at most the default threshold of 10 s.
-        fastDecisionShare: 0.3333,
-        reviewedSets: 1,
-        openedBeforeFirstDecisionShare: 1,
-        publishedItems: 3,
-        explanationsOpened: 1,
-        explanationOpenedShare: 0.3333,
-        rejectionReasons: { not_matching_project: 1 },
-        feedback: { contest: 1 },
-      }),
-    ]);
+    // Rows come in the order of the counselors' pseudonyms.
+    expect(res.body.rows).toHaveLength(2);
+    expect(res.body.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          counselor: generated?.actor.pseudonym,
+          week: '2026-W40',
+          sets: 1,
+          items: 3,
+          decisions: 3,
+          approvalRate: 0.6667,
+          rejectionRate: 0.3333,
+          catalogRejections: 0,
+          additions: 1,
+          additionRate: 0.25,
+          timedDecisions: 3,
+          medianDecisionSeconds: 12,
+          // 5 s only, at most the default threshold of 10 s.
+          fastDecisionShare: 0.3333,
+          reviewedSets: 1,
+          openedBeforeFirstDecisionShare: 1,
+          publishedItems: 3,
+          explanationsOpened: 1,
+          explanationOpenedShare: 0.3333,
+          rejectionReasons: { not_matching_project: 1 },
+          feedback: { contest: 1 },
+          secondReviewApprovals: 0,
+          timedSecondReviews: 0,
+        }),
+        // The second reviewer's row: no set of their own, the approval they gave as soon as they read.
+        expect.objectContaining({
+          counselor: secondReview?.actor.pseudonym,
+          week: '2026-W40',
+          sets: 0,
+          secondReviewApprovals: 1,
+          secondReviewReturns: 0,
+          timedSecondReviews: 1,
+          medianSecondReviewSeconds: 0,
+          fastSecondReviewShare: 1,
+        }),
+      ]),
+    );
   });
 });
 

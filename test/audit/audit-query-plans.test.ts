@@ -135,6 +135,11 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
+      'the events of one model by its id',
+      page({ modelId: 'm-1.0.0' }),
+      ['decision_events_generated_model_id_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
+    ],
+    [
       'an export count of a model version',
       () => store.countEvents({ modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] }, 100),
       ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],

@@ -363,3 +363,101 @@ describe('the auditors’ reads of a model version', () => {
     expect(ofVersion2).toContain('service.started');
   });
 });
+
+describe('the auditors’ reads of one model by its id, beside a model of another name and the same version', () => {
+  let fixture: DecisionLogFixture;
+  let store: KnexAuditEventStore;
+  let all: RecordedDecisionEvent[];
+  let minute = 0;
+
+  const generated = (setId: string, modelId: string, seekerId: string): NewDecisionEvent => ({
+    type: 'recommendation.generated',
+    actor: { role: 'counselor', id: 'c-1' },
+    subjectId: seekerId,
+    payload: { setId, model: { id: modelId, version: '1.0.0', sha256: 'a'.repeat(64) } },
+  });
+  const aboutSet = (
+    type: DecisionEventType,
+    setId: string,
+    payload: Record<string, unknown> = {},
+  ): NewDecisionEvent => ({
+    type,
+    actor: { role: type === 'feedback.given' ? 'job_seeker' : 'counselor', id: 'c-1' },
+    subjectId: 'js-1',
+    payload: { setId, ...payload },
+  });
+  const modelEvent = (type: DecisionEventType, payload: Record<string, unknown>): NewDecisionEvent => ({
+    type,
+    actor: { role: 'admin', id: 'ops-1' },
+    payload,
+  });
+  const started = (modelId: string): NewDecisionEvent => ({
+    type: 'service.started',
+    actor: { role: 'system', id: 'startup' },
+    payload: {
+      softwareVersion: '1.0.0',
+      engine: 'sqlite',
+      model: { id: modelId, version: '1.0.0', sha256: 'a'.repeat(64) },
+    },
+  });
+
+  beforeAll(async () => {
+    fixture = await startDecisionLog({ now: () => new Date(START + minute * MINUTE) });
+    store = new KnexAuditEventStore(fixture.db);
+    const events: NewDecisionEvent[] = [
+      modelEvent('model.registered', { modelId: 'ebm-1.0.0', version: '1.0.0' }),
+      modelEvent('model.registered', { modelId: 'gbm-1.0.0', version: '1.0.0' }),
+      modelEvent('model.activated', { modelId: 'ebm-1.0.0', previousModelId: null }),
+      started('ebm-1.0.0'),
+      generated('set-e', 'ebm-1.0.0', 'js-1'),
+      aboutSet('item.decided', 'set-e', { itemId: 'item-e' }),
+      modelEvent('model.activated', { modelId: 'gbm-1.0.0', previousModelId: 'ebm-1.0.0' }),
+      started('gbm-1.0.0'),
+      generated('set-g', 'gbm-1.0.0', 'js-1'),
+      aboutSet('item.decided', 'set-g', { itemId: 'item-g' }),
+      aboutSet('recommendation.published', 'set-e'),
+      modelEvent('model.recalled', { modelId: 'gbm-1.0.0' }),
+      // An answer written before `feedback.given` named the set: the item alone.
+      { ...aboutSet('feedback.given', 'unused'), payload: { itemId: 'item-g' } },
+      aboutSet('feedback.given', 'set-e', { itemId: 'item-e' }),
+    ];
+    for (const event of events) {
+      await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, event));
+      minute += 1;
+    }
+    all = [];
+    for await (const event of fixture.decisionLog.streamEvents()) all.push(event);
+  });
+  afterAll(() => fixture.close());
+
+  const sequence = (filter: AuditEventFilter) => collectSeqs(store.streamEvents(filter));
+  async function collectSeqs(events: AsyncIterable<RecordedDecisionEvent>): Promise<number[]> {
+    const seqs: number[] = [];
+    for await (const event of events) seqs.push(event.seq);
+    return seqs;
+  }
+  /** The seqs of the events, by their place in the list above (1-based). */
+  const at = (...places: number[]) => places.map((place) => all[place - 1]?.seq ?? 0);
+
+  it('answers only that model’s events: registration, activations naming it, starts, recall and its sets’', async () => {
+    const ebm = at(1, 3, 4, 5, 6, 7, 11, 14);
+    const gbm = at(2, 7, 8, 9, 10, 12, 13);
+    expect(await sequence({ modelId: 'ebm-1.0.0' })).toEqual(ebm);
+    expect(await sequence({ modelId: 'gbm-1.0.0' })).toEqual(gbm);
+    const head = all.at(-1)?.seq ?? 0;
+    expect(await store.countEvents({ modelId: 'gbm-1.0.0' }, head)).toBe(gbm.length);
+    const page = await store.listEvents({ modelId: 'gbm-1.0.0' }, { afterSeq: 0, limit: 3 });
+    expect(page.map((event) => event.seq)).toEqual(gbm.slice(0, 3));
+  });
+
+  it('answers both models for their shared version, and one with its id and version together', async () => {
+    expect(await sequence({ modelVersion: '1.0.0' })).toEqual(all.map((event) => event.seq));
+    expect(await sequence({ modelVersion: '1.0.0', modelId: 'ebm-1.0.0' })).toEqual(
+      await sequence({ modelId: 'ebm-1.0.0' }),
+    );
+    expect(await sequence({ modelVersion: '2.0.0', modelId: 'ebm-1.0.0' })).toEqual([]);
+    expect(await sequence({ modelId: 'ebm-1.0.0', types: ['item.decided', 'model.activated'] })).toEqual(
+      at(3, 6, 7),
+    );
+  });
+});

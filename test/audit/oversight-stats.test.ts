@@ -414,6 +414,31 @@ describe('oversight figures', () => {
     });
     expect(row).toMatchObject({ publishedItems: 0, explanationsOpened: 0, explanationOpenedShare: null });
   });
+
+  it('counts in the second reviewer’s row, untimed, a second review logged without its time, and one of a set outside the period not at all', async () => {
+    const completed = (setId: string, payload: Record<string, unknown>) =>
+      anEvent('second_review.completed', '2026-03-04T11:00:00.000Z', { setId, ...payload }, 'C2');
+    const rows = await computeOversightStats(
+      [
+        generated('early', '2026-03-01T09:00:00.000Z'),
+        generated('s1', '2026-03-04T09:00:00.000Z'),
+        completed('early', { decision: 'approve', secondsSinceOpened: 1 }),
+        completed('s1', { decision: 'return' }),
+        completed('s1', { decision: 'return', secondsSinceOpened: null }),
+        completed('s1', { decision: 'approve', secondsSinceOpened: 12 }),
+      ],
+      { from: '2026-03-02T00:00:00.000Z', fastDecisionSeconds: 10 },
+    );
+    expect(rows.map((row) => row.counselor)).toEqual(['C1', 'C2']);
+    expect(rows[1]).toMatchObject({
+      sets: 0,
+      secondReviewApprovals: 1,
+      secondReviewReturns: 2,
+      timedSecondReviews: 1,
+      medianSecondReviewSeconds: 12,
+      fastSecondReviewShare: 0,
+    });
+  });
 });
 
 describe('ISO weeks', () => {

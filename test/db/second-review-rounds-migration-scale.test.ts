@@ -52,7 +52,9 @@ async function logReadsOfMigrationOn(count: number): Promise<string[]> {
     }
     const logReads: string[] = [];
     db.on('query', (query: { sql: string }) => {
-      if (/decision_events/i.test(query.sql)) logReads.push(query.sql);
+      // A later migration's index on the log is no read of it by this one.
+      if (/decision_events/i.test(query.sql) && !/^\s*create index/i.test(query.sql))
+        logReads.push(query.sql);
     });
     await migrateToLatest(db);
     return logReads;

@@ -1260,9 +1260,11 @@ export interface paths {
          * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
          *     approval, rejection and addition rates, the median time spent on a decision, the share of
          *     decisions that took `fastDecisionSeconds` or less, the share of sets opened before their first
-         *     decision and the blind-first overlap. Computed from the decision log alone (`recommendation.generated`,
-         *     `recommendation.opened`, `shortlist.submitted`, `item.decided`, `item.added`), so the figures
-         *     survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
+         *     decision and the blind-first overlap; and, for the counselor acting as second reviewer of those
+         *     sets, their approvals and returns, the median time from their reading of the set to their decision
+         *     and the share of those decisions that took `fastDecisionSeconds` or less. Computed from the decision
+         *     log alone (`recommendation.generated`, `recommendation.opened`, `shortlist.submitted`, `item.decided`,
+         *     `item.added`, `second_review.completed`), so the figures survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
          *     their later reviews count too.
          */
         get: operations["getOversightStats"];
@@ -3367,9 +3369,9 @@ export interface components {
             /** @description Objections to AI processing recorded. */
             objections: number;
         };
-        /** @description How one counselor reviewed the sets one model version generated for them in one ISO week. Rates are null when there is nothing to divide by. */
+        /** @description How one counselor reviewed the sets one model version generated in one ISO week: those generated for them (from `sets` to `feedback`), and those of other counselors they gave the second review of (the `secondReview` figures). A counselor who only gave second reviews that week has a row with `sets` 0. Rates are null when there is nothing to divide by. */
         OversightRow: {
-            /** @description The counselor's pseudonym. */
+            /** @description The counselor's pseudonym: the actor who requested the sets, or who gave their second review. */
             counselor: string;
             modelId: string;
             modelVersion: string;
@@ -3419,6 +3421,16 @@ export interface components {
             feedback: {
                 [key: string]: number;
             };
+            /** @description Second reviews the counselor gave by approving (and so publishing) another counselor's set (`second_review.completed`, `approve`). */
+            secondReviewApprovals: number;
+            /** @description Second reviews the counselor gave by returning the set to its counselor (`second_review.completed`, `return`); a set returned and handed on again counts each time. */
+            secondReviewReturns: number;
+            /** @description Second reviews whose time is known: the seconds from the second reviewer's own reading of the set to their approval or return (`secondsSinceOpened`). A return made without reading the set, one whose server clock read earlier than at the reading, and one logged before that field are untimed: counted in the approvals or returns, not in the median nor the fast share. */
+            timedSecondReviews: number;
+            /** @description Median time of the timed second reviews, approvals and returns together. */
+            medianSecondReviewSeconds: number | null;
+            /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            fastSecondReviewShare: number | null;
         };
         AttributionStats: {
             /**
@@ -3808,9 +3820,21 @@ export interface components {
          *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
          *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
          *     details or holds control or formatting characters is refused with 422 naming the parameter
-         *     (`parameter: modelVersion`).
+         *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+         *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+         *     `modelId` for one model's.
          */
         AuditModelVersion: string;
+        /**
+         * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+         *     the events of the sets it generated (the people's answers on their items included), its
+         *     registration, its activation, the activation of the next model that retired it
+         *     (`previousModelId`), its recall, and each start of the service that served it as the active
+         *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+         *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+         *     with 422 naming the parameter (`parameter: modelId`).
+         */
+        AuditModelId: components["schemas"]["ModelId"];
     };
     requestBodies: never;
     headers: {
@@ -5574,9 +5598,21 @@ export interface operations {
                  *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
-                 *     (`parameter: modelVersion`).
+                 *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+                 *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+                 *     `modelId` for one model's.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
+                /**
+                 * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+                 *     the events of the sets it generated (the people's answers on their items included), its
+                 *     registration, its activation, the activation of the next model that retired it
+                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
+                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+                 *     with 422 naming the parameter (`parameter: modelId`).
+                 */
+                modelId?: components["parameters"]["AuditModelId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
@@ -5633,9 +5669,21 @@ export interface operations {
                  *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
-                 *     (`parameter: modelVersion`).
+                 *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
+                 *     with the same version (`ebm` 1.0.0 and `gbm` 1.0.0) answer together, their events mixed; give
+                 *     `modelId` for one model's.
                  */
                 modelVersion?: components["parameters"]["AuditModelVersion"];
+                /**
+                 * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
+                 *     the events of the sets it generated (the people's answers on their items included), its
+                 *     registration, its activation, the activation of the next model that retired it
+                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
+                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
+                 *     with 422 naming the parameter (`parameter: modelId`).
+                 */
+                modelId?: components["parameters"]["AuditModelId"];
             };
             header: {
                 /**
@@ -5797,7 +5845,7 @@ export interface operations {
                 from?: components["parameters"]["AuditFrom"];
                 /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
-                /** @description A decision that took this many seconds or less is fast; defaults to the current setting. */
+                /** @description A decision (a second review's too) that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
             };
             header: {
@@ -5812,7 +5860,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per counselor, model version and week. */
+            /** @description One row per counselor, model version and week, as the sets' counselor or as their second reviewer. */
             200: {
                 headers: {
                     [name: string]: unknown;
