@@ -37,6 +37,9 @@ export const COURSE_RECORD_FIELDS = [
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(COURSE_RECORD_FIELDS);
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** A course named by spaces alone would be shown nameless to the counselor and the person. */
+const NOT_BLANK = { pattern: /\S/u, patternReason: 'must hold a character other than a space' };
+
 /**
  * Checks one course record (an import line, or an upsert with its id) against the rules of the
  * OpenAPI `CourseFields` schema plus the `ExternalId` id, and lists every broken rule. It is the one
@@ -56,8 +59,8 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
       pattern: COURSE_ID,
       patternReason: 'must be 1 to 64 letters, digits or ._:- starting with a letter or digit',
     }),
-    title: fields.text('title', { min: 1, max: 300 }),
-    provider: fields.text('provider', { min: 1, max: 200 }),
+    title: fields.text('title', { min: 1, max: 300, ...NOT_BLANK }),
+    provider: fields.text('provider', { min: 1, max: 200, ...NOT_BLANK }),
     targetOccupations: fields.codes('targetOccupations', {
       min: 1,
       max: 20,

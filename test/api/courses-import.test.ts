@@ -453,6 +453,8 @@ describe('course import API', () => {
     const cases: Array<[string, Record<string, unknown>]> = [
       ['an empty title', { title: '' }],
       ['a title of 301 characters', { title: 'x'.repeat(301) }],
+      ['a title of spaces only', { title: '   ' }],
+      ['a provider of spaces only', { provider: ' \t ' }],
       ['no target occupation', { targetOccupations: [] }],
       ['a repeated occupation', { targetOccupations: ['J1501', 'J1501'] }],
       ['a skill of 65 characters', { skills: ['s'.repeat(65)] }],

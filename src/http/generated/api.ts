@@ -1842,7 +1842,9 @@ export interface components {
          *     }
          */
         CourseFields: {
+            /** @description Holds a character other than a space. */
             title: string;
+            /** @description Holds a character other than a space. */
             provider: string;
             targetOccupations: components["schemas"]["RomeCode"][];
             skills: components["schemas"]["SkillCode"][];
