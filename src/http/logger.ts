@@ -45,16 +45,34 @@ interface LoggedError {
 /**
  * An error's kind, message, code and stack, and its cause's, and nothing else: a database driver
  * hangs the row it refused on its errors (PostgreSQL's `detail`: "Key (id)=(js-1) already exists"),
- * which pino's own serializer would log with the rest of the error's properties.
+ * which pino's own serializer would log with the rest of the error's properties. A value PostgreSQL
+ * quotes in its message is left out too.
  */
 export function serializeError(error: unknown, depth = 0): LoggedError {
   if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
   const code = (error as { code?: unknown }).code;
+  const scrub = isPostgresError(error) ? scrubQuotedValues : (text: string) => text;
   return {
     type: error.constructor.name,
-    message: error.message,
+    message: scrub(error.message),
     ...(typeof code === 'string' ? { code } : {}),
-    ...(error.stack === undefined ? {} : { stack: error.stack }),
+    ...(error.stack === undefined ? {} : { stack: scrub(error.stack) }),
     ...(error.cause === undefined || depth >= 3 ? {} : { cause: serializeError(error.cause, depth + 1) }),
   };
+}
+
+/** PostgreSQL's errors carry a severity; their messages may quote the value refused. */
+function isPostgresError(error: Error): boolean {
+  return typeof (error as { severity?: unknown }).severity === 'string';
+}
+
+/**
+ * A value PostgreSQL quotes after a colon, in a message such as `invalid input syntax for type
+ * integer: "…"` or `invalid input value for enum …: "…"`; names it quotes otherwise (a constraint, a
+ * relation) are kept, as they say where the failure was.
+ */
+const QUOTED_VALUE = /: "(?:[^"]|"")*"/g;
+
+function scrubQuotedValues(text: string): string {
+  return text.replace(QUOTED_VALUE, ': "…"');
 }

@@ -60,4 +60,26 @@ describe('the error log', () => {
     });
     expect(serializeError('a string thrown')).toEqual({ type: 'string', message: 'a string thrown' });
   });
+
+  it('leaves out a value PostgreSQL quotes in its message, keeping the names it quotes', () => {
+    const refused = Object.assign(new Error('invalid input syntax for type integer: "js-2 trop loin"'), {
+      severity: 'ERROR',
+      code: '22P02',
+    });
+    const named = Object.assign(
+      new Error('duplicate key value violates unique constraint "job_seekers_pkey"'),
+      {
+        severity: 'ERROR',
+        code: '23505',
+      },
+    );
+
+    const logged = serializeError(refused);
+
+    expect(logged.message).toBe('invalid input syntax for type integer: "…"');
+    expect(logged.stack).not.toContain('trop loin');
+    expect(serializeError(named).message).toBe(
+      'duplicate key value violates unique constraint "job_seekers_pkey"',
+    );
+  });
 });
