@@ -67,12 +67,19 @@ function isPostgresError(error: Error): boolean {
 }
 
 /**
- * A value PostgreSQL quotes after a colon, in a message such as `invalid input syntax for type
- * integer: "…"` or `invalid input value for enum …: "…"`; names it quotes otherwise (a constraint, a
- * relation) are kept, as they say where the failure was.
+ * The values PostgreSQL quotes in its messages: after a colon at the end of a line (`invalid input
+ * syntax for type integer: "…"`, `invalid input value for enum …: "…"`; a quote inside the value is not
+ * doubled, so the match runs to the line's last one) and in `value "…" is out of range`. Names it quotes
+ * otherwise (a constraint, a relation) are kept, as they say where the failure was.
  */
-const QUOTED_VALUE = /: "(?:[^"]|"")*"/g;
+const QUOTED_VALUES: ReadonlyArray<[RegExp, string]> = [
+  [/: ".*"$/gm, ': "…"'],
+  [/value ".*" is out of range/g, 'value "…" is out of range'],
+];
 
 function scrubQuotedValues(text: string): string {
-  return text.replace(QUOTED_VALUE, ': "…"');
+  return QUOTED_VALUES.reduce(
+    (scrubbed, [pattern, replacement]) => scrubbed.replace(pattern, replacement),
+    text,
+  );
 }

@@ -114,8 +114,9 @@ export const FEATURES = [
     kind: 'ordinal',
     splitBelowZero: true,
     definition: "The course's exit level minus the person's education level (French levels 3 to 8).",
-    // « vous fait monter d'un niveau adapté » of a level gained; « peu adapté » of any other gap than one.
-    phrasesTrueOf: { positive: (value: number) => value >= 1, negative: (value: number) => value !== 1 },
+    // « vous fait monter d'un niveau adapté » of one level gained; « peu adapté » of any other gap (none
+    // gained, or a jump of several levels): one phrase is true of each value, whatever the baseline.
+    phrasesTrueOf: { positive: (value: number) => value === 1, negative: (value: number) => value !== 1 },
   },
   {
     name: 'prerequisiteMet',

@@ -113,6 +113,11 @@ export class ObjectionService {
     });
   }
 
+  /** A person's own file is not held: told as the export tells it (a purged file's log stays). */
+  private refuseWithoutFile(subjectId: string, trx: Knex.Transaction): Promise<NotFoundError> {
+    return refuseWithoutOwnFile(this.deps.decisionLog, this.deps.privacyContact, subjectId, trx);
+  }
+
   /**
    * Records the objection: from now on the model is not run for this person, the model's sets
    * still open are withdrawn so that none of them can be published, and what became of the courses
@@ -121,11 +126,6 @@ export class ObjectionService {
    * by hand stays: it is how they go on without the AI. Recording it again while it stands is
    * logged again, as each expression is the person's.
    */
-  /** A person's own file is not held: told as the export tells it (a purged file's log stays). */
-  private refuseWithoutFile(subjectId: string, trx: Knex.Transaction): Promise<NotFoundError> {
-    return refuseWithoutOwnFile(this.deps.decisionLog, this.deps.privacyContact, subjectId, trx);
-  }
-
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
     const comment = readOptionalText(recording.comment);

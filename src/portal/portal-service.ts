@@ -27,7 +27,7 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
-import { formatFrenchDay } from '../shared/french-day.ts';
+import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -169,7 +169,7 @@ export class PortalService {
       publishedAt: set.publishedAt,
       message: set.message,
       retractedAt: null,
-      items: toMyRecommendations(set, await this.offersOf([set])),
+      items: toMyRecommendations(set, await this.offersOf([set]), parisDayOf(this.deps.now())),
     };
   }
 
@@ -214,7 +214,7 @@ export class PortalService {
       course: item.course,
       courseAvailable: offer.available,
       currentNextSessionStart: offer.nextSessionStart,
-      courseChangeNotice: describeCourseChange(set, item, offer),
+      courseChangeNotice: describeCourseChange(set, item, offer, parisDayOf(this.deps.now())),
     };
     const contestReplies = await this.deps.contestReplies.listForItem(itemId);
     const file = await this.deps.jobSeekers.findById(seeker.subject);
@@ -322,7 +322,7 @@ export class PortalService {
         (sealed) => this.deps.keyring.decryptPersonal(sealed),
         seeker.subject,
       ),
-      recommendations: published.flatMap((set) => toMyRecommendations(set, offers)),
+      recommendations: published.flatMap((set) => toMyRecommendations(set, offers, parisDayOf(now))),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: await this.deps.feedback.listForSeeker(seeker.subject),
       contestReplies: await this.deps.contestReplies.listForSeeker(seeker.subject),
@@ -402,6 +402,7 @@ function readOffer(offers: ReadonlyMap<string, CourseOffer>, item: Recommendatio
 function toMyRecommendations(
   set: RecommendationSet,
   offers: ReadonlyMap<string, CourseOffer>,
+  today: string,
 ): MyRecommendation[] {
   return listShownItems(set).map((item, index) => {
     const offer = readOffer(offers, item);
@@ -411,7 +412,7 @@ function toMyRecommendations(
       course: item.course,
       courseAvailable: offer.available,
       currentNextSessionStart: offer.nextSessionStart,
-      courseChangeNotice: describeCourseChange(set, item, offer),
+      courseChangeNotice: describeCourseChange(set, item, offer, today),
       returnToEmploymentRate: item.course.returnToEmploymentRate,
       suggestedBy: item.source,
       explanation: item.seekerExplanation.summary,
@@ -431,10 +432,11 @@ function describeCourseChange(
   set: RecommendationSet,
   item: RecommendationItem,
   offer: CourseOffer,
+  today: string,
 ): string | null {
   if (item.source !== 'model') return null;
   const kept = item.course.nextSessionStart;
-  const change = describeOfferChange(kept, offer);
+  const change = describeOfferChange(kept, offer, today);
   if (change === null) return null;
   return (
     'Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le ' +
@@ -442,8 +444,11 @@ function describeCourseChange(
   );
 }
 
-/** The change, in French, from the session `kept` with the suggestion to the offer now; null for none. */
-function describeOfferChange(kept: string | null, offer: CourseOffer): string | null {
+/**
+ * The change, in French, from the session `kept` with the suggestion to the offer now (`today`: the
+ * day in France); null for none.
+ */
+function describeOfferChange(kept: string | null, offer: CourseOffer, today: string): string | null {
   const gone = offer.unavailability;
   if (gone?.reason === 'withdrawn') {
     return 'la formation a été retirée du catalogue : vous ne pouvez plus vous y inscrire.';
@@ -455,14 +460,18 @@ function describeOfferChange(kept: string | null, offer: CourseOffer): string | 
     );
   }
   // A session started is a change only when it is not the one the suggestion knew.
-  const now = gone?.reason === 'session_started' ? gone.session : offer.nextSessionStart;
-  if (now === null || now === kept) return null;
+  const session = gone?.reason === 'session_started' ? gone.session : offer.nextSessionStart;
+  if (session === null || session === kept) return null;
+  const when =
+    gone === null
+      ? `elle commence le ${formatFrenchDay(session)}`
+      : `elle a commencé le ${formatFrenchDay(session)}`;
   const late = gone === null ? '' : ' Il est trop tard pour la rejoindre.';
-  if (kept === null) return `une session a été prévue : elle commence le ${formatFrenchDay(now)}.${late}`;
-  return (
-    `sa session a été déplacée : elle commence le ${formatFrenchDay(now)}, et non plus le ` +
-    `${formatFrenchDay(kept)}.${late}`
-  );
+  if (kept === null) return `une session a été prévue : ${when}.${late}`;
+  // The session the suggestion knew has begun since: the catalog's next one is another session, not
+  // that one moved (the person may have gone to it).
+  if (kept <= today) return `une nouvelle session est prévue : ${when}.${late}`;
+  return `sa session a été déplacée : ${when}, et non plus le ${formatFrenchDay(kept)}.${late}`;
 }
 
 const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';

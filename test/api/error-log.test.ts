@@ -81,5 +81,13 @@ describe('the error log', () => {
     expect(serializeError(named).message).toBe(
       'duplicate key value violates unique constraint "job_seekers_pkey"',
     );
+    const quoting = Object.assign(new Error('invalid input syntax for type integer: "dit "non" au poste"'), {
+      severity: 'ERROR',
+    });
+    expect(serializeError(quoting).message).toBe('invalid input syntax for type integer: "…"');
+    const range = Object.assign(new Error('value "99999999999" is out of range for type integer'), {
+      severity: 'ERROR',
+    });
+    expect(serializeError(range).message).toBe('value "…" is out of range for type integer');
   });
 });

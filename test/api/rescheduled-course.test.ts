@@ -368,6 +368,37 @@ describe('a published course whose session the catalog cancelled or moved', () =
     ]);
   });
 
+  it('tells the person a new session is planned, not that theirs moved, once the session the reasons were about has begun', async () => {
+    const { courseId, see } = await publishedTo('js-next-session-told');
+    const start = clock.now().getTime();
+    try {
+      clock.advance(Date.parse('2027-01-20T10:00:00.000Z') - start);
+      await planSession(courseId, '2027-05-03');
+
+      const { item, explanation } = await see();
+      expect(item.courseChangeNotice).toMatch(GIVEN_AS_IT_WAS);
+      expect(item.courseChangeNotice).toContain(
+        'Depuis, une nouvelle session est prévue : elle commence le 3 mai 2027.',
+      );
+      expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
+    } finally {
+      clock.advance(start - clock.now().getTime());
+    }
+  });
+
+  it('tells the person, in the past tense, that the session was moved to a day already begun', async () => {
+    const { courseId, see } = await publishedTo('js-moved-to-today');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(clock.now());
+
+    await planSession(courseId, today);
+
+    const { item } = await see();
+    expect(item.courseAvailable).toBe(false);
+    expect(item.courseChangeNotice).toMatch(
+      /Depuis, sa session a été déplacée : elle a commencé le .+, et non plus le 11 janvier 2027\. Il est trop tard pour la rejoindre\.$/,
+    );
+  });
+
   it('is no longer available from the day its only session starts in France (too late to join), in the export too', async () => {
     const { see } = await publishedTo('js-session-passed');
     const seeker = await t.tokenFor('job_seeker', 'js-session-passed');

@@ -309,6 +309,8 @@ describe('the job seeker’s text', () => {
     };
     // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is true.
     expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([]);
+    // A jump of two levels is not « un niveau », whatever its weight.
+    expect(reasonsOf({ levelGap: 2 })).toEqual([]);
     // The exact occupation, one level up: those are.
     expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
       'la formation correspond au métier que vous visez',

@@ -6,6 +6,7 @@ import {
   createFeatureWriter,
   FEATURE_COUNT,
   FEATURE_NAMES,
+  FEATURES,
   type FeatureName,
   type FeatureProfile,
   findUnknownPlace,
@@ -359,5 +360,18 @@ describe('the feature writer', () => {
     expect(Array.from(matrix.subarray(FEATURE_COUNT, 2 * FEATURE_COUNT))).toEqual(
       Array.from(computeFeatures(aJobSeeker(), aCourse(), REFERENCE)),
     );
+  });
+});
+
+describe('the phrases of a feature whose values below zero mean something else', () => {
+  it('are never told positively below zero, for every such feature', () => {
+    const split = FEATURES.filter((feature) => 'splitBelowZero' in feature);
+    expect(split.length).toBeGreaterThan(0);
+    for (const feature of split) {
+      const positive = 'phrasesTrueOf' in feature ? feature.phrasesTrueOf.positive : undefined;
+      expect(positive, feature.name).toBeDefined();
+      for (const value of [-0.5, -1, -10])
+        expect(positive?.(value), `${feature.name} at ${value}`).toBe(false);
+    }
   });
 });
