@@ -5,6 +5,7 @@
  */
 const PATTERN_WORDS: Record<string, string> = {
   '\\S(\\s*\\S){2}': 'must hold at least three characters other than spaces',
+  '\\S': 'must hold a character other than a space',
   '^[A-Za-z0-9_-]+$': 'may hold only letters, digits and the characters _ -',
   '^[A-Za-z0-9_.:-]+$': 'may hold only letters, digits and the characters _ . : -',
   '^[A-Za-z0-9._:-]{1,64}$': 'must be 1 to 64 letters, digits or the characters . _ : -',
