@@ -16,6 +16,13 @@ export type Engine = 'sqlite' | 'postgres';
  */
 export const LOCK_WAIT_MS = 5000;
 
+/**
+ * How long a request waits for one of the PostgreSQL pool's connections, all in use, before it
+ * answers 503 busy. knex's own default, a minute, outlasted the timeouts of most load balancers and
+ * proxies: the client got their 504 instead, and the process a queue of requests nobody waited for.
+ */
+export const POOL_WAIT_MS = 5000;
+
 export interface DatabaseOptions {
   /** PostgreSQL connection string; SQLite when absent. */
   databaseUrl: string | undefined;
@@ -52,6 +59,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
       // host) as a SQLite file name, and pg would go to localhost:5432 instead.
       connection: { connectionString: options.databaseUrl },
       pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
+      acquireConnectionTimeout: POOL_WAIT_MS,
       compileSqlOnError: false,
       log: knexLog,
     });
