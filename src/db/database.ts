@@ -7,6 +7,22 @@ import { cacheStatements, type PreparingConnection } from './statement-cache.ts'
 
 export type Engine = 'sqlite' | 'postgres';
 
+/**
+ * How long a write waits for another's lock before it gives up (the request then answers 503 busy,
+ * what it had begun undone): SQLite's busy timeout, and PostgreSQL's `lock_timeout` in the decision
+ * log's transactions. Without a bound on PostgreSQL a session holding the log's head (another
+ * process stalled in a transaction, an operator's psql) held every writer, and their connections,
+ * as long as it did.
+ */
+export const LOCK_WAIT_MS = 5000;
+
+/**
+ * How long a request waits for one of the PostgreSQL pool's connections, all in use, before it
+ * answers 503 busy. knex's own default, a minute, outlasted the timeouts of most load balancers and
+ * proxies: the client got their 504 instead, and the process a queue of requests nobody waited for.
+ */
+export const POOL_WAIT_MS = 5000;
+
 export interface DatabaseOptions {
   /** PostgreSQL connection string; SQLite when absent. */
   databaseUrl: string | undefined;
@@ -43,6 +59,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
       // host) as a SQLite file name, and pg would go to localhost:5432 instead.
       connection: { connectionString: options.databaseUrl },
       pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
+      acquireConnectionTimeout: POOL_WAIT_MS,
       compileSqlOnError: false,
       log: knexLog,
     });
@@ -65,7 +82,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
         // WAL lets readers work beside the writer; FULL sync because the decision log must survive a crash.
         connection.pragma('journal_mode = WAL');
         connection.pragma('synchronous = FULL');
-        connection.pragma('busy_timeout = 5000');
+        connection.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
         connection.pragma('foreign_keys = ON');
         // Deleted rows are overwritten with zeros instead of lingering in free space: an erased
         // job seeker's data must not be recoverable from the file (see src/erasure/).

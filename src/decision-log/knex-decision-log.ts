@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
-import { type Engine, engineOf } from '../db/database.ts';
+import { type Engine, engineOf, LOCK_WAIT_MS } from '../db/database.ts';
 import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readJson, readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { selectArrayRows } from '../db/sqlite-array-rows.ts';
@@ -595,8 +595,13 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   }
 }
 
-/** A write that changes nothing but takes the head's lock; returns the head. */
+/**
+ * A write that changes nothing but takes the head's lock; returns the head. On PostgreSQL the
+ * transaction waits at most {@link LOCK_WAIT_MS} for this lock, and for each it takes after it, as a
+ * SQLite writer waits its busy timeout.
+ */
 async function lockHeadRow(trx: Knex.Transaction): Promise<ChainHead> {
+  if (engineOf(trx) === 'postgres') await trx.raw(`set local lock_timeout = ${LOCK_WAIT_MS}`);
   const rows = await trx(HEAD)
     .where({ id: HEAD_ID })
     .update({ seq: trx.raw('??', ['seq']) })
