@@ -32,5 +32,27 @@ describe("the scripts' --help", () => {
         ([name, code, usage]) => code !== 0 || !usage?.startsWith(`Usage: npm run ${name} -- `),
       ),
     ).toEqual([]);
-  });
+  }, 120_000);
+
+  it('points to the --help of a script run without an option it needs', async () => {
+    const needingOptions = [
+      'token',
+      'train',
+      'audit:verify',
+      'audit:rotate-signing-key',
+      'audit:rotate-master-key',
+    ];
+    const refusals = await Promise.all(
+      needingOptions.map(async (name) => {
+        const file = commandLineScripts.find(([script]) => script === name)?.[1] ?? `${name} (no script)`;
+        const run = await runScript(file, []);
+        return [name, run.code, run.stderr] as const;
+      }),
+    );
+    expect(
+      refusals.filter(
+        ([name, code, stderr]) => code === 0 || !stderr.includes(`(npm run ${name} -- --help for usage)`),
+      ),
+    ).toEqual([]);
+  }, 120_000);
 });
