@@ -53,6 +53,7 @@ class CannotCheckError extends Error {}
 
 const program = new Command()
   .name('npm run audit:verify --')
+  .showHelpAfterError('(npm run audit:verify -- --help for usage)')
   .description(
     'Checks an export of the decision log offline (one event per line, as GET /v1/audit/events/export?format=ndjson ' +
       'writes it): every event must carry its own hash and point to the hash of the event before it, and every ' +

@@ -14,7 +14,7 @@ const TOP_K = 10;
 const SIZES = [1, 1_000, 10_000] as const;
 
 const program = new Command()
-  .name('bench-model')
+  .name('npm run bench:model --')
   .description(
     'Time the raw ONNX run against the scorer end to end (features, run, top-k, attributions), ' +
       'and the model-agnostic attributions of the top 10 against one 10,000-row scoring',

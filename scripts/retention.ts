@@ -9,13 +9,15 @@ import { createRetentionService } from '../src/retention/create-retention.ts';
 new Command('npm run retention --')
   .description(
     'Purges what has outlived its retention period, now: recommendation sets whose review ended more than ' +
-      'RETENTION_PERSONAL_DAYS ago and feedback older than that, job seekers with no activity for that long ' +
-      '(no sync, objection, set or feedback; their rows deleted as DELETE /v1/job-seekers/{id} would, their ' +
-      'objection kept in the log for a later sync), Idempotency-Key answers older than RETENTION_IDEMPOTENCY_HOURS, and the ' +
+      'RETENTION_PERSONAL_DAYS ago, feedback and replies to contests older than that, and the outcomes ' +
+      'reported about the sets and profiles purged; job seekers with no activity for that long (no sync, ' +
+      'set, feedback, reply to a contest, objection recorded or withdrawn; their rows deleted as ' +
+      'DELETE /v1/job-seekers/{id} would, their objection kept in the log for a later sync); skill codes ' +
+      'naming a status or condition left in stored profiles; Idempotency-Key answers older than ' +
+      'RETENTION_IDEMPOTENCY_HOURS; the staff reads of files older than RETENTION_READ_TRACE_DAYS; and the ' +
       'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
-      'personal parts become unreadable), and the staff reads of files older than RETENTION_READ_TRACE_DAYS. ' +
-      'Appends `retention.purged` with the counts. The API also does this ' +
-      'once a day (RETENTION_DAILY_JOB).',
+      'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does ' +
+      'this once a day (RETENTION_DAILY_JOB).',
   )
   .parse();
 

@@ -10,6 +10,7 @@ import { scrubAfterCommit } from '../src/erasure/scrub-after-commit.ts';
 import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run audit:rotate-master-key --')
+  .showHelpAfterError('(npm run audit:rotate-master-key -- --help for usage)')
   .description(
     "Replaces the master key that wraps each job seeker's data key (one that may have leaked, say). Run it " +
       "with the API's own configuration, every API process stopped: in one transaction it wraps every data key " +

@@ -9,6 +9,7 @@ import { readOperatorId } from '../src/decision-log/read-operator-id.ts';
 import { startOrExit } from '../src/operations/start-or-exit.ts';
 
 const program = new Command('npm run audit:rotate-signing-key --')
+  .showHelpAfterError('(npm run audit:rotate-signing-key -- --help for usage)')
   .description(
     "Hands the signing of the decision log's checkpoints over to a new Ed25519 key. Run it with the API's own " +
       'configuration, every API process stopped: it appends `log.signing_key_rotated`, signs a last checkpoint ' +

@@ -3,7 +3,8 @@ import { writeModelFolder } from '../src/model/model-folder.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../src/model/train-model.ts';
 
 const program = new Command()
-  .name('train')
+  .name('npm run train --')
+  .showHelpAfterError('(npm run train -- --help for usage)')
   .description(
     'Train the explainable boosting machine on the synthetic population and write its model folder',
   )

@@ -32,7 +32,12 @@ export async function startServing(container: Container, app: Express): Promise<
   const server = await new Promise<Server>((resolve, reject) => {
     const listening: Server = app.listen(config.port, (error?: Error) => {
       if (error === undefined) resolve(listening);
-      else reject(new Error(`cannot listen on port ${config.port}: ${error.message}`, { cause: error }));
+      else
+        reject(
+          new Error(`cannot listen on port ${config.port}: ${error.message}${hintFor(error)}`, {
+            cause: error,
+          }),
+        );
     });
   });
   server.on('clientError', answerClientError);
@@ -43,4 +48,11 @@ export async function startServing(container: Container, app: Express): Promise<
     `Aiguillage listening on http://localhost:${port} (docs at /docs)`,
   );
   return server;
+}
+
+/** What to do about a port another process holds, the usual reason a first start cannot listen. */
+function hintFor(error: Error): string {
+  return (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? '; another process holds it: set PORT to a free port (0: any free port)'
+    : '';
 }

@@ -141,7 +141,7 @@ describe('the server process', () => {
   );
 
   it.runIf(TEST_ENGINE === 'sqlite')(
-    'exits 1 when its port is taken, saying why in one line on standard error, without a stack trace',
+    'exits 1 when its port is taken, saying why and how to choose another in one line on standard error, without a stack trace',
     async () => {
       const taken = net.createServer();
       await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
@@ -150,7 +150,10 @@ describe('the server process', () => {
         const { server, output, errors } = startServer(port);
         expect(await exitOf(server)).toBe(1);
         expect(errors()).toMatch(
-          new RegExp(`^aiguillage: cannot start: cannot listen on port ${port}: .*EADDRINUSE[^\\n]*\\n$`),
+          new RegExp(
+            `^aiguillage: cannot start: cannot listen on port ${port}: .*EADDRINUSE.*; ` +
+              'another process holds it: set PORT to a free port \\(0: any free port\\)\\n$',
+          ),
         );
         expect(output()).not.toMatch(/Aiguillage listening/);
         expect(output() + errors()).not.toMatch(/\bat .*\.ts:\d+/);

@@ -26,6 +26,22 @@ describe('npm run retention', () => {
   });
   afterAll(() => database.drop());
 
+  it('says in its --help everything a run purges, as the run reports it', async () => {
+    const help = (await runScript('retention.ts', ['--help'])).stdout.replace(/\s+/g, ' ');
+    for (const purged of [
+      'recommendation sets',
+      'feedback',
+      'replies to contests',
+      'outcomes',
+      'skill codes naming a status or condition',
+      'Idempotency-Key answers',
+      'decision-log keys',
+      'staff reads of files',
+    ]) {
+      expect(help, purged).toContain(purged);
+    }
+  });
+
   it('refuses a log period under six months before touching the database', async () => {
     const run = await runRetentionCli({ RETENTION_LOG_DAYS: '90' });
     expect(run.code).toBe(1);
