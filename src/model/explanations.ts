@@ -69,24 +69,39 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
   return standIns;
 }
 
+/** The words that state each feature's value whatever it weighs, where the feature has some (see `valueInWordsFr`). */
+const VALUE_IN_WORDS: ReadonlyMap<string, (value: number) => string> = new Map(
+  (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
+    feature.valueInWordsFr === undefined ? [] : [[feature.name, feature.valueInWordsFr] as const],
+  ),
+);
+
 /**
- * Whether a reason may be told to the job seeker in its feature's phrase: not for the person alone,
- * not about a value filled in for lack of a fact (the phrases would state it as known), for a
- * yes-or-no feature only the phrase that states the value it has, and for a feature that says which
- * values its phrases are true of, only of those (never « commence bientôt » of a session before the
- * person is available, which means the opposite). A model whose shape, baselines or sampled attribution
- * weigh such a value the other way is shown to the counselor with its number; the job seeker is not told it.
+ * What the job seeker is told of a reason, or undefined for nothing: never a feature of the person
+ * alone, nor a value filled in for lack of a fact (the phrases would state it as known); for a
+ * yes-or-no feature only the phrase that states the value it has; for a feature that says which values
+ * its phrases are true of, the phrase of the way it weighs only of those (never « commence bientôt » of
+ * a session 40 weeks away, nor « près de chez vous » of 38 km), and otherwise its value in words, which
+ * is true of any value (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »). A model whose
+ * shape, baselines or sampled attribution weigh a value the other way than its phrase says is thus
+ * told by the fact, not by a false phrase; the counselor reads the number.
  */
-function isTellable(attribution: Attribution, standIns: ReadonlySet<string>): boolean {
+function phraseToTell(
+  attribution: Attribution,
+  standIns: ReadonlySet<string>,
+  phrases: ReadonlyMap<string, { positivePhraseFr?: string; negativePhraseFr?: string }>,
+): string | undefined {
   const { feature, value, contribution } = attribution;
-  if (PERSON_ONLY.has(feature) || standIns.has(feature)) return false;
+  if (PERSON_ONLY.has(feature) || standIns.has(feature)) return undefined;
+  const phrase =
+    contribution > 0 ? phrases.get(feature)?.positivePhraseFr : phrases.get(feature)?.negativePhraseFr;
   const trueOf = PHRASES_TRUE_OF.get(feature);
   if (trueOf !== undefined && !(contribution > 0 ? trueOf.positive(value) : trueOf.negative(value))) {
-    return false;
+    return VALUE_IN_WORDS.get(feature)?.(value);
   }
-  if (KINDS.get(feature) !== 'binary') return true;
+  if (KINDS.get(feature) !== 'binary') return phrase;
   const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
-  return contribution > 0 === (value === statedByPositive);
+  return contribution > 0 === (value === statedByPositive) ? phrase : undefined;
 }
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
@@ -172,11 +187,12 @@ const MODERATE_CONTRIBUTION = 0.2;
 
 /**
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
- * weighting applied to the person amounts to, without numbers (CRPA L311-3-1). Features about the
+ * weighting applied to the person amounts to, without a score or a weight in numbers (CRPA L311-3-1):
+ * a value is told as a fact (« à 38 km de chez vous ») where no phrase is true of it. Features about the
  * person alone are left out: they weigh the same on every course, so they are no reason for this
- * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So are a
- * phrase that would say the opposite of the value and one about a value filled in for lack of a fact
- * (see {@link isTellable}).
+ * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So is a
+ * value filled in for lack of a fact; a phrase not true of the value gives way to the value in words
+ * (see {@link phraseToTell}).
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
@@ -185,21 +201,21 @@ function listJobSeekerReasons(
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
   const standIns = listStandIns(attributions, unknownPlace);
-  const { reasonsFor, reasonsAgainst } = selectReasons(
-    attributions.filter((attribution) => isTellable(attribution, standIns)),
-  );
+  const told = new Map<Attribution, string>();
+  for (const attribution of attributions) {
+    const text = phraseToTell(attribution, standIns, phrases);
+    if (text !== undefined) told.set(attribution, text);
+  }
+  const { reasonsFor, reasonsAgainst } = selectReasons([...told.keys()]);
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
   };
   const reasons: JobSeekerReason[] = [];
-  for (const a of reasonsFor) {
-    const text = phrases.get(a.feature)?.positivePhraseFr;
-    if (text !== undefined) reasons.push({ direction: 'for', text, weight: weightOf(a) });
-  }
+  for (const a of reasonsFor)
+    reasons.push({ direction: 'for', text: told.get(a) ?? '', weight: weightOf(a) });
   for (const a of reasonsAgainst) {
-    const text = phrases.get(a.feature)?.negativePhraseFr;
-    if (text !== undefined) reasons.push({ direction: 'against', text, weight: weightOf(a) });
+    reasons.push({ direction: 'against', text: told.get(a) ?? '', weight: weightOf(a) });
   }
   return reasons;
 }
@@ -222,7 +238,8 @@ export function explainSuggestion(
 
 /**
  * Writes the job seeker's text in plain French from the reasons' phrases: why the course was
- * suggested and what to discuss, with no score, no number and no technical term.
+ * suggested and what to discuss, with no score, no weight and no technical term: the only figures are
+ * values told as facts, where no phrase is true of them.
  */
 function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   const positive = reasons.filter((r) => r.direction === 'for').map((r) => r.text);

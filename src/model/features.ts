@@ -2,6 +2,8 @@ import { type CourseInput, isRemoteOnly } from '../courses/course.ts';
 import type { CourseTable } from '../courses/course-table.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import { parisDayNumberOf, parisDayOf } from '../shared/french-day.ts';
+import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
+import { formatFrenchWeeks } from '../shared/french-weeks.ts';
 import { createDistanceFrom } from '../shared/geo.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
 import type { MonotoneDirection } from './monotonize.ts';
@@ -47,6 +49,70 @@ export interface FeatureDefinition {
    * que vous visez » of the exact occupation, not of a shared domain).
    */
   phrasesTrueOf?: { positive: (value: number) => boolean; negative: (value: number) => boolean };
+  /**
+   * What is true of any value, in plain French, told to a job seeker in place of the phrase of the way
+   * the value weighs when that phrase is not true of it (`phrasesTrueOf`): the value itself in words
+   * (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »), not nothing nor a false phrase.
+   * The same words for every model: they state the value, not how a model weighs it.
+   */
+  valueInWordsFr?: (value: number) => string;
+}
+
+/**
+ * Where the plain-French phrases a job seeker reads about a continuous feature stop being true, in one
+ * place: a phrase is told only of the values on its side of its threshold, and a value between the two
+ * is told in words as it is (`valueInWordsFr`). Each is a figure a counselor can defend to the person.
+ */
+export const PHRASE_THRESHOLDS = {
+  /** « s’appuie bien sur les compétences que vous avez déjà »: the person holds half the skills taught or more. */
+  skillsWellCoveredFrom: 0.5,
+  /** « s’appuie peu sur les compétences que vous avez déjà »: a quarter of them or fewer. */
+  skillsLittleCoveredUpTo: 0.25,
+  /** « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course). */
+  nearUpToKm: 15,
+  /** « loin de chez vous »: 30 km or more as the crow flies. */
+  farFromKm: 30,
+  /** « beaucoup d’anciens stagiaires … ont retrouvé un emploi »: 60 % of them or more. */
+  manyBackInWorkFrom: 0.6,
+  /** « peu d’anciens stagiaires … »: 30 % of them or fewer. */
+  fewBackInWorkUpTo: 0.3,
+  /** « commence bientôt, quand vous êtes disponible »: within 8 weeks (about two months) of availability. */
+  soonUpToWeeks: 8,
+  /** « trop tard »: 16 weeks (about four months) or more after availability. */
+  lateFromWeeks: 16,
+} as const;
+
+const T = PHRASE_THRESHOLDS;
+
+/** A threshold as the float32 feature row holds it: « peu » up to 30 % includes a rate of 0.3. */
+const f32 = Math.fround;
+
+/** Whole km as the crow flies, under one km said so: a great-circle distance is no road distance. */
+function describeDistanceFr(km: number): string {
+  if (km <= 0) return 'la formation se suit à distance, ou a lieu à votre adresse';
+  if (km < 1) return 'la formation a lieu à moins d’un kilomètre de chez vous, à vol d’oiseau';
+  return `la formation a lieu à ${formatFrenchNumber(Math.round(km))} km de chez vous, à vol d’oiseau`;
+}
+
+/** When the next session starts, from the later of the day of the suggestion and the person's availability. */
+function describeStartFr(weeks: number): string {
+  if (weeks === WEEKS_WHEN_NO_SESSION) {
+    return 'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ';
+  }
+  const span = formatFrenchWeeks(weeks);
+  return weeks < 0
+    ? `la prochaine session commence ${span} avant votre date de disponibilité`
+    : `la prochaine session commence ${span} après le jour de cette suggestion ou, si elle est plus tardive, ` +
+        'après votre date de disponibilité';
+}
+
+/** The exit level against the person's, in levels. */
+function describeLevelGapFr(gap: number): string {
+  if (gap === 0) return 'la formation mène au niveau de diplôme que vous avez déjà';
+  const levels = `${formatFrenchNumber(Math.abs(gap))} niveau${Math.abs(gap) >= 2 ? 'x' : ''}`;
+  return gap > 0
+    ? `la formation vous fait monter de ${levels}`
+    : `la formation mène à un niveau inférieur de ${levels} au vôtre`;
 }
 
 /**
@@ -81,6 +147,12 @@ export const FEATURES = [
       'a one-hot pair: the model learns one term per level either way.',
     // « correspond au métier que vous visez » of the exact code only; « mène à un métier éloigné » of no match.
     phrasesTrueOf: { positive: (value: number) => value >= 2, negative: (value: number) => value <= 0 },
+    valueInWordsFr: (value: number) =>
+      value >= 2
+        ? 'la formation correspond au métier que vous visez'
+        : value >= 1
+          ? 'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez'
+          : 'la formation mène à un autre métier que ceux que vous visez, d’un autre domaine',
   },
   {
     name: 'skillsCoverage',
@@ -88,6 +160,15 @@ export const FEATURES = [
     definition:
       "Share (0 to 1) of the course's skills the person already holds; 0 when the course lists no skill. " +
       'High means the course builds on what the person knows, low means mostly new ground.',
+    phrasesTrueOf: {
+      positive: (value: number) => value >= f32(T.skillsWellCoveredFrom),
+      negative: (value: number) => value <= f32(T.skillsLittleCoveredUpTo),
+    },
+    // 0 is also a course that lists no skill: it builds on none of the person's either way.
+    valueInWordsFr: (value: number) =>
+      value <= 0
+        ? 'la formation ne s’appuie sur aucune des compétences que vous avez déjà'
+        : `vous avez déjà ${formatFrenchPercent(value)} des compétences que la formation enseigne`,
   },
   {
     name: 'distanceKm',
@@ -95,6 +176,11 @@ export const FEATURES = [
     definition:
       'Great-circle distance in km from home to the course. 0 for remote courses. When either location is ' +
       "unknown, the person's mobility radius (the course is assumed to sit at the edge of what they accept).",
+    phrasesTrueOf: {
+      positive: (value: number) => value <= T.nearUpToKm,
+      negative: (value: number) => value >= T.farFromKm,
+    },
+    valueInWordsFr: describeDistanceFr,
   },
   {
     name: 'withinMobility',
@@ -108,6 +194,10 @@ export const FEATURES = [
     // 0 is also a hybrid course for a person who refuses remote learning: « la formation ne peut pas se
     // suivre à distance » is true of no value alone.
     phrasesTrueOf: { positive: (value: number) => value === 1, negative: () => false },
+    valueInWordsFr: (value: number) =>
+      value === 1
+        ? 'vous pouvez suivre la formation à distance, comme vous l’acceptez'
+        : 'la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
   },
   {
     name: 'levelGap',
@@ -117,6 +207,7 @@ export const FEATURES = [
     // « vous fait monter d'un niveau adapté » of one level gained; « peu adapté » of any other gap (none
     // gained, or a jump of several levels): one phrase is true of each value, whatever the baseline.
     phrasesTrueOf: { positive: (value: number) => value === 1, negative: (value: number) => value !== 1 },
+    valueInWordsFr: describeLevelGapFr,
   },
   {
     name: 'prerequisiteMet',
@@ -135,12 +226,14 @@ export const FEATURES = [
     definition:
       'Weeks from the later of the reference date and the date the person is available to the next ' +
       `session start; negative when the session starts before the person is available; ${WEEKS_WHEN_NO_SESSION} when no session is planned.`,
-    // « commence bientôt, quand vous êtes disponible » is false of a session before the person is available
-    // and of none planned; the negative phrase names all three ways a start may not suit.
+    // « commence bientôt, quand vous êtes disponible » is false of a session before the person is available,
+    // of one months away and of none planned; the negative phrase names three ways a start may not suit
+    // (too late, before the availability, not yet fixed), and is true of those alone.
     phrasesTrueOf: {
-      positive: (value: number) => value >= 0 && value < WEEKS_WHEN_NO_SESSION,
-      negative: () => true,
+      positive: (value: number) => value >= 0 && value <= T.soonUpToWeeks,
+      negative: (value: number) => value < 0 || value >= T.lateFromWeeks,
     },
+    valueInWordsFr: describeStartFr,
   },
   {
     name: 'funded',
@@ -159,6 +252,12 @@ export const FEATURES = [
     definition:
       "The course's historical share of trainees back in employment within 6 months (0 to 1); " +
       `${IMPUTED_EMPLOYMENT_RATE} when unknown (see employmentRateMissing).`,
+    phrasesTrueOf: {
+      positive: (value: number) => value >= f32(T.manyBackInWorkFrom),
+      negative: (value: number) => value <= f32(T.fewBackInWorkUpTo),
+    },
+    valueInWordsFr: (value: number) =>
+      `${formatFrenchPercent(value)} des anciens stagiaires de cette formation avaient un emploi six mois après la formation`,
   },
   {
     name: 'employmentRateMissing',

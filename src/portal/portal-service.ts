@@ -574,7 +574,11 @@ function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot):
     },
     {
       label: 'Taux de retour à l’emploi de la formation',
-      value: rate === null ? 'non connu' : formatFrenchPercent(rate),
+      // A share of whom, and when: the catalog's rate is of past trainees in work six months after the course.
+      value:
+        rate === null
+          ? 'non connu'
+          : `${formatFrenchPercent(rate)} des anciens stagiaires en emploi six mois après la formation`,
       source,
     },
   ];

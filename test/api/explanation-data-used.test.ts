@@ -97,6 +97,20 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     for (const entry of dataUsed) expect(entry.source).toContain('tel qu’il était le 1er octobre 2026');
   });
 
+  it('tells the course’s rate as the share of its past trainees in work six months after it, not a bare percentage', async () => {
+    const { set, itemId, token } = await publishForSeeker('js-rate-of-whom');
+    const attributions = set.items.find((item) => item.itemId === itemId)?.attributions ?? [];
+    const modelSaw = (feature: string) => attributions.find((a) => a.feature === feature)?.value;
+    expect(modelSaw('employmentRateMissing')).toBe(0);
+    const told = (await readDataUsed(token, itemId)).find(
+      (entry) => entry.label === 'Taux de retour à l’emploi de la formation',
+    )?.value;
+    expect(told).toBe(
+      `${Math.round((modelSaw('employmentRate') ?? Number.NaN) * 100)} % des anciens stagiaires en emploi six ` +
+        'mois après la formation',
+    );
+  });
+
   it('the explanation shows the profile the model saw, not a later update', async () => {
     const { itemId, suggestedOn, token } = await publishForSeeker('js-snapshot');
     await syncSeeker(t, 'js-snapshot', LATER);

@@ -90,7 +90,7 @@ describe('the facts a job seeker is told agree with the feature row the model st
           expect(told('Taux de retour à l’emploi de la formation')).toBe(
             modelSaw('employmentRateMissing') === 1
               ? 'non connu'
-              : `${Math.round(modelSaw('employmentRate') * 100)} %`,
+              : `${Math.round(modelSaw('employmentRate') * 100)} % des anciens stagiaires en emploi six mois après la formation`,
           );
           for (const { value } of dataUsed) expect(value).not.toMatch(/\d\.\d/);
         }

@@ -186,7 +186,7 @@ describe('the job seeker’s text', () => {
     expect(explanation.counselorText).toContain('Mois sans emploi = 7 (−0,60)');
   });
 
-  it('never tells a session starting before the person is available as starting when they are, whatever its contribution', () => {
+  it('never tells a session starting before the person is available as starting when they are, whatever its contribution, but when it starts', () => {
     const dayEarly = attributionsFor(
       { weeksToStart: 0.4, occupationMatch: 0.3 },
       { weeksToStart: -1 / 7, occupationMatch: 2 },
@@ -200,6 +200,7 @@ describe('the job seeker’s text', () => {
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
     expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
+      'la prochaine session commence 1 jour avant votre date de disponibilité',
       'la formation correspond au métier que vous visez',
     ]);
     expect(jobSeekerText).not.toContain(soon);
@@ -210,11 +211,16 @@ describe('the job seeker’s text', () => {
     expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
   });
 
-  it('never tells a course with no session planned as starting soon, whatever its contribution', () => {
+  it('never tells a course with no session planned as starting soon, whatever its contribution, but that none is fixed', () => {
     // A model whose baseline lies beyond the weeks that stand for no session (or sampled attributions)
-    // may weigh « no session planned » in the course's favour.
+    // may weigh « no session planned » in the course's favour. The weeks that stand for none are also
+    // those of a session 364 days away: the words are true of both.
     const noSession = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
-    expect(explainSuggestion(manifest, 0.6, noSession, null).jobSeekerReasons).toEqual([]);
+    expect(
+      explainSuggestion(manifest, 0.6, noSession, null).jobSeekerReasons.map((reason) => reason.text),
+    ).toEqual([
+      'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ',
+    ]);
   });
 
   it('tells the person nothing of a distance the tool could not measure, for lack of their home or the course’s place', () => {
@@ -278,7 +284,7 @@ describe('the job seeker’s text', () => {
     ]);
   });
 
-  it('tells a phrase only when it is true of the feature’s value, under a model whose baselines differ from the shipped one', () => {
+  it('tells a phrase only when it is true of the feature’s value, and the value in words otherwise, under a model whose baselines differ from the shipped one', () => {
     // A registered model with other reference values: a course of another domain, a course that cannot be
     // followed remotely, one below the person's level. Its additive contributions, weight × (value −
     // baseline), weigh a same-domain course, a hybrid course for a person who refuses remote learning
@@ -307,10 +313,15 @@ describe('the job seeker’s text', () => {
         null,
       ).jobSeekerReasons.map((reason) => reason.text);
     };
-    // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is true.
-    expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([]);
+    // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is
+    // true, so each value is told as it is.
+    expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([
+      'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
+      'la formation mène au niveau de diplôme que vous avez déjà',
+      'la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
+    ]);
     // A jump of two levels is not « un niveau », whatever its weight.
-    expect(reasonsOf({ levelGap: 2 })).toEqual([]);
+    expect(reasonsOf({ levelGap: 2 })).toEqual(['la formation vous fait monter de 2 niveaux']);
     // The exact occupation, one level up: those are.
     expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
       'la formation correspond au métier que vous visez',

@@ -4,7 +4,7 @@ import { type Course, type CourseInput, isFollowableRemotely } from '../../src/c
 import { createCourseBatch } from '../../src/courses/course-table.ts';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import { NEGLIGIBLE_CONTRIBUTION } from '../../src/model/explanations.ts';
-import { FEATURE_NAMES } from '../../src/model/features.ts';
+import { FEATURE_NAMES, FEATURES, type FeatureDefinition } from '../../src/model/features.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import type { RecommendationItem } from '../../src/recommendations/recommendation.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
@@ -103,10 +103,25 @@ describe('what people are told about a suggestion agrees with what the model sto
     return items.map((item) => ({ item, course: courses.find((c) => c.id === item.course.id) as Course }));
   }
 
+  /**
+   * The feature whose value in words (`valueInWordsFr`) of its stored value is `text`: the words a job
+   * seeker reads where no phrase is true of the value, either way it weighs.
+   */
+  function featureOfValueInWords(item: RecommendationItem, text: string) {
+    const feature = (FEATURES as readonly FeatureDefinition[]).find((candidate) => {
+      const value = item.attributions.find((a) => a.feature === candidate.name)?.value;
+      return value !== undefined && candidate.valueInWordsFr?.(value) === text;
+    });
+    return feature === undefined ? undefined : feature.name;
+  }
+
   /** The stored contribution and value of the feature behind each reason the job seeker is told. */
   function toldReasons(item: RecommendationItem) {
     return item.seekerExplanation.reasons.map((reason) => {
-      const phrase = featureOfPhrase.get(reason.text);
+      const inWords = featureOfValueInWords(item, reason.text);
+      const phrase =
+        featureOfPhrase.get(reason.text) ??
+        (inWords === undefined ? undefined : { feature: inWords, direction: reason.direction });
       if (phrase === undefined) throw new Error(`a reason in no feature's words: ${reason.text}`);
       expect(phrase.direction).toBe(reason.direction);
       const index = FEATURE_NAMES.indexOf(phrase.feature as (typeof FEATURE_NAMES)[number]);
@@ -116,6 +131,7 @@ describe('what people are told about a suggestion agrees with what the model sto
       expect(attribution.value).toBe(item.features?.[index]);
       return {
         ...reason,
+        inWords: !featureOfPhrase.has(reason.text),
         feature: phrase.feature,
         value: attribution.value,
         contribution: attribution.contribution,
@@ -161,18 +177,37 @@ describe('what people are told about a suggestion agrees with what the model sto
           for (const reason of toldReasons(item)) {
             const told = `${reason.feature} ${reason.direction} (${reason.value}): ${reason.text}`;
             const remotely = isFollowableRemotely(course.modality);
+            if (reason.inWords) {
+              // A value in words is true of any value; those of a session or of the rate need one.
+              const fact: Record<string, boolean> = {
+                weeksToStart: course.nextSessionStart !== null || reason.text.startsWith('aucune session'),
+                employmentRate: course.returnToEmploymentRate !== null,
+              };
+              expect(fact[reason.feature] ?? true, told).toBe(true);
+              continue;
+            }
             const truth: Record<string, boolean> = {
               'remoteAccessible for': remotely && seeker.remoteOk,
               'remoteAccessible against': !remotely,
               'levelGap for': reason.value >= 1,
-              'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0,
+              // Within the thresholds a counselor defends: « bientôt » within 8 weeks, « trop tard »
+              // from 16, « près de chez vous » up to 15 km, « loin » from 30, « s’appuie bien » from
+              // half the skills taught, « peu » up to a quarter, « beaucoup » from 60 %, « peu » up to 30 %.
+              'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0 && reason.value <= 8,
+              'weeksToStart against':
+                course.nextSessionStart === null || reason.value < 0 || reason.value >= 16,
+              'distanceKm for': reason.value <= 15,
+              'distanceKm against': reason.value >= 30,
+              'skillsCoverage for': reason.value >= 0.5,
+              'skillsCoverage against': reason.value <= 0.25,
               'occupationMatch for': reason.value >= 1,
               'funded for': course.funded,
               'funded against': !course.funded,
               'certifying for': course.certifying,
               'certifying against': !course.certifying,
-              'employmentRate for': course.returnToEmploymentRate !== null,
-              'employmentRate against': course.returnToEmploymentRate !== null,
+              'employmentRate for': (course.returnToEmploymentRate ?? 0) >= 0.6,
+              'employmentRate against':
+                course.returnToEmploymentRate !== null && course.returnToEmploymentRate <= 0.3,
               'employmentRateMissing for': course.returnToEmploymentRate !== null,
               'employmentRateMissing against': course.returnToEmploymentRate === null,
               'prerequisiteMet for': course.prerequisiteLevel <= seeker.educationLevel,

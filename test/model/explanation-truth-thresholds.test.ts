@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { explainSuggestion, rankAttributions } from '../../src/model/explanations.ts';
+import {
+  FEATURE_NAMES,
+  FEATURES,
+  type FeatureDefinition,
+  type FeatureName,
+  PHRASE_THRESHOLDS,
+} from '../../src/model/features.ts';
+import { parseModelManifest } from '../../src/model/manifest.ts';
+import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
+
+const manifest = parseModelManifest(
+  JSON.parse(await readFile(join(SHIPPED_MODEL_FOLDER, MANIFEST_FILE), 'utf8')),
+);
+const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
+  const feature = manifest.features.find((candidate) => candidate.name === name);
+  return sign === 'positive' ? feature?.positivePhraseFr : feature?.negativePhraseFr;
+};
+
+/** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
+function toldOf(name: FeatureName, value: number, contribution: number): string[] {
+  const values = FEATURE_NAMES.map((feature) => (feature === name ? value : 0));
+  const contributions = FEATURE_NAMES.map((feature) => (feature === name ? contribution : 0));
+  return explainSuggestion(
+    manifest,
+    0.5,
+    rankAttributions(manifest, values, contributions),
+    null,
+  ).jobSeekerReasons.map((reason) => reason.text);
+}
+
+describe('the words a job seeker reads of a feature’s value', () => {
+  it('say the course builds well on the person’s skills only when they hold half of them or more, and the share otherwise', () => {
+    const well = phraseOf('skillsCoverage', 'positive');
+    expect(toldOf('skillsCoverage', 0.6, 0.4)).toEqual([well]);
+    expect(toldOf('skillsCoverage', Math.fround(0.2), 0.4)).toEqual([
+      'vous avez déjà 20 % des compétences que la formation enseigne',
+    ]);
+    expect(toldOf('skillsCoverage', 0.1, -0.4)).toEqual([phraseOf('skillsCoverage', 'negative')]);
+    expect(toldOf('skillsCoverage', 0.4, -0.4)).toEqual([
+      'vous avez déjà 40 % des compétences que la formation enseigne',
+    ]);
+  });
+
+  it('never call a course 38 km away near the person’s home, whatever its weight, but give its distance in whole km', () => {
+    expect(toldOf('distanceKm', Math.fround(38.27), 0.4)).toEqual([
+      'la formation a lieu à 38 km de chez vous, à vol d’oiseau',
+    ]);
+    expect(toldOf('distanceKm', 12, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
+    expect(toldOf('distanceKm', 0, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
+  });
+
+  it('call a course far from home only from 30 km, and give a distance short of it as it is', () => {
+    expect(toldOf('distanceKm', Math.fround(21.6), -0.4)).toEqual([
+      'la formation a lieu à 22 km de chez vous, à vol d’oiseau',
+    ]);
+    expect(toldOf('distanceKm', 45, -0.4)).toEqual([phraseOf('distanceKm', 'negative')]);
+  });
+
+  it('say many or few past trainees found a job only of 60 % or more and 30 % or fewer, and the percentage between', () => {
+    expect(toldOf('employmentRate', Math.fround(0.45), 0.4)).toEqual([
+      '45 % des anciens stagiaires de cette formation avaient un emploi six mois après la formation',
+    ]);
+    expect(toldOf('employmentRate', Math.fround(0.38), -0.4)).toEqual([
+      '38 % des anciens stagiaires de cette formation avaient un emploi six mois après la formation',
+    ]);
+    expect(toldOf('employmentRate', Math.fround(0.7), 0.4)).toEqual([phraseOf('employmentRate', 'positive')]);
+    expect(toldOf('employmentRate', Math.fround(0.3), -0.4)).toEqual([
+      phraseOf('employmentRate', 'negative'),
+    ]);
+    expect(toldOf('employmentRate', Math.fround(0.2), -0.4)).toEqual([
+      phraseOf('employmentRate', 'negative'),
+    ]);
+  });
+
+  it('never call a session 40 weeks away soon, and tell when it starts instead', () => {
+    const told = toldOf('weeksToStart', 40, 0.4);
+    expect(told).not.toContain(phraseOf('weeksToStart', 'positive'));
+    expect(told).toEqual([
+      'la prochaine session commence 40 semaines après le jour de cette suggestion ou, si elle est plus ' +
+        'tardive, après votre date de disponibilité',
+    ]);
+    expect(toldOf('weeksToStart', 3, 0.4)).toEqual([phraseOf('weeksToStart', 'positive')]);
+  });
+
+  it('never call a session starting in 10 weeks too late, and tell when it starts instead', () => {
+    expect(toldOf('weeksToStart', Math.fround(70 / 7 + 2 / 7), -0.4)).toEqual([
+      'la prochaine session commence environ 10 semaines après le jour de cette suggestion ou, si elle est ' +
+        'plus tardive, après votre date de disponibilité',
+    ]);
+    expect(toldOf('weeksToStart', 20, -0.4)).toEqual([phraseOf('weeksToStart', 'negative')]);
+  });
+
+  it('tell a course of the same occupational domain as such, neither as the occupation sought nor as a distant one', () => {
+    expect(toldOf('occupationMatch', 1, 0.4)).toEqual([
+      'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
+    ]);
+    expect(toldOf('occupationMatch', 1, -0.4)).toEqual([
+      'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
+    ]);
+  });
+});
+
+describe('the truth thresholds of the phrases', () => {
+  const features = FEATURES as readonly FeatureDefinition[];
+
+  it('are set for every continuous feature a job seeker may be told of, with words for the values between', () => {
+    for (const feature of features) {
+      if (feature.kind !== 'continuous' || feature.personOnly === true || feature.name === 'durationHours') {
+        continue;
+      }
+      expect(feature.phrasesTrueOf, feature.name).toBeDefined();
+      expect(feature.valueInWordsFr, feature.name).toBeDefined();
+    }
+  });
+
+  it('never make both phrases of a feature true of one value', () => {
+    for (const feature of features) {
+      const trueOf = feature.phrasesTrueOf;
+      if (trueOf === undefined) continue;
+      for (let value = -20; value <= 80; value += 0.05) {
+        expect(trueOf.positive(value) && trueOf.negative(value), `${feature.name} at ${value}`).toBe(false);
+      }
+    }
+  });
+
+  it('leave a gap between the two phrases of each continuous feature', () => {
+    const t = PHRASE_THRESHOLDS;
+    expect(t.skillsLittleCoveredUpTo).toBeLessThan(t.skillsWellCoveredFrom);
+    expect(t.nearUpToKm).toBeLessThan(t.farFromKm);
+    expect(t.fewBackInWorkUpTo).toBeLessThan(t.manyBackInWorkFrom);
+    expect(t.soonUpToWeeks).toBeLessThan(t.lateFromWeeks);
+  });
+});
