@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), `aiguillage_retention_failed_runs_in_a_row` (runs of the daily retention job that failed in a row, 0 once one went through), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, the counselors' decisions on items and the second reviews, counted and timed as the oversight figures time them and naming no one (`aiguillage_item_decisions_total`, `aiguillage_item_decision_seconds`, `aiguillage_second_reviews_total{decision,manual}`, `aiguillage_second_review_seconds{decision}`: from the second reviewer's own reading of the set to their approval or return), process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), `aiguillage_retention_failed_runs_in_a_row` (runs of the daily retention job that failed in a row, 0 once one went through), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
