@@ -1265,7 +1265,9 @@ export interface paths {
          *     and the share of those decisions that took `fastDecisionSeconds` or less. Computed from the decision
          *     log alone (`recommendation.generated`, `recommendation.opened`, `shortlist.submitted`, `item.decided`,
          *     `item.added`, `second_review.completed`), so the figures survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
-         *     their later reviews count too.
+         *     their later reviews count too. The second reviews of the sets made by hand (`recommendation.created_manually`,
+         *     selected by the time they were created) are counted apart, in `manualSecondReviews`, per second reviewer and week:
+         *     there is no model version to put them under.
          */
         get: operations["getOversightStats"];
         put?: never;
@@ -3239,6 +3241,8 @@ export interface components {
             to?: string;
             fastDecisionSeconds: number;
             rows: components["schemas"]["OversightRow"][];
+            /** @description The second reviews of the sets made by hand (the manual path, `recommendation.created_manually`) created in the period, per second reviewer and ISO week of the set's creation: counted apart from the model's sets, which `rows` counts by model version, and timed as theirs are. */
+            manualSecondReviews: components["schemas"]["ManualSecondReviewRow"][];
         };
         /**
          * @description `serious`: a serious incident as AI Act Art. 3(49) defines it (a death or serious harm to a
@@ -3432,6 +3436,22 @@ export interface components {
             /** @description Median time of the timed second reviews, approvals and returns together. */
             medianSecondReviewSeconds: number | null;
             /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            fastSecondReviewShare: number | null;
+        };
+        /** @description How one counselor gave the second review of sets made by hand created in one ISO week; the figures are defined as the `secondReview` figures of an `OversightRow`. */
+        ManualSecondReviewRow: {
+            /** @description The second reviewer's pseudonym. */
+            counselor: string;
+            /** @description ISO 8601 week of the sets' creation. */
+            week: string;
+            /** @description Sets made by hand the counselor approved (and so published) in their second review. */
+            secondReviewApprovals: number;
+            /** @description Sets made by hand the counselor returned to their counselor; a set returned and handed on again counts each time. */
+            secondReviewReturns: number;
+            /** @description Second reviews whose time is known (`secondsSinceOpened`: from the reviewer's own reading of the set); a return made unread is counted, not timed. */
+            timedSecondReviews: number;
+            medianSecondReviewSeconds: number | null;
+            /** @description Share of timed second reviews that took fastDecisionSeconds or less. */
             fastSecondReviewShare: number | null;
         };
         AttributionStats: {
