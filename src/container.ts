@@ -225,7 +225,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
         onItemDecided: metrics.countItemDecision,
       }),
       shortlists: new ShortlistService(reviewActionDeps),
-      publication: new PublicationService(reviewActionDeps),
+      publication: new PublicationService({
+        ...reviewActionDeps,
+        onSecondReview: metrics.countSecondReview,
+      }),
       contestReplies: new ContestReplyService({
         store: recommendationStore,
         jobSeekers: jobSeekerStore,

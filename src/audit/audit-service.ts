@@ -62,10 +62,10 @@ import {
   tallyOutcomes,
 } from './outcome-stats.ts';
 import {
-  computeOversightStats,
+  computeOversightReport,
   OVERSIGHT_READING_EVENT_TYPES,
   OVERSIGHT_REVIEW_EVENT_TYPES,
-  type OversightRow,
+  type OversightFigures,
 } from './oversight-stats.ts';
 import { collectLatestObjections, leaveOutObjectedPeople } from './sets-before-objection.ts';
 import { computeUsageStats, USAGE_EVENT_TYPES, type UsageFigures } from './usage-stats.ts';
@@ -148,9 +148,8 @@ export interface AuditPublicKey {
   keys: SigningKeyRecord[];
 }
 
-export interface OversightReport extends AuditPeriod {
+export interface OversightReport extends AuditPeriod, OversightFigures {
   fastDecisionSeconds: number;
-  rows: OversightRow[];
 }
 
 export interface UsageReport extends AuditPeriod, UsageFigures {}
@@ -342,7 +341,7 @@ export class AuditService {
       toSeq,
     );
     // In seq order, so that a set's retraction drops its items once the readings before it are taken.
-    const rows = await computeOversightStats(inSeqOrder(reviews, readings), {
+    const { rows, manualSecondReviews } = await computeOversightReport(inSeqOrder(reviews, readings), {
       ...period,
       fastDecisionSeconds: threshold,
     });
@@ -350,9 +349,9 @@ export class AuditService {
       request,
       'getOversightStats',
       { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
-      rows.length,
+      rows.length + manualSecondReviews.length,
     );
-    return { ...period, fastDecisionSeconds: threshold, rows };
+    return { ...period, fastDecisionSeconds: threshold, rows, manualSecondReviews };
   }
 
   /**

@@ -23,6 +23,7 @@ import {
  */
 export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.generated',
+  'recommendation.created_manually',
   'recommendation.opened',
   'shortlist.submitted',
   'item.decided',
@@ -143,6 +144,36 @@ export interface OversightRow {
   fastSecondReviewShare: number | null;
 }
 
+/**
+ * The second reviews one counselor gave the sets made by hand (the manual path, no model) created in
+ * one ISO week: counted apart from the model's sets, having no model version to go under, timed as
+ * those of the model's sets are.
+ */
+export type ManualSecondReviewRow = Pick<
+  OversightRow,
+  | 'counselor'
+  | 'week'
+  | 'secondReviewApprovals'
+  | 'secondReviewReturns'
+  | 'timedSecondReviews'
+  | 'medianSecondReviewSeconds'
+  | 'fastSecondReviewShare'
+>;
+
+/** The oversight figures: the model's sets, by model version, and the second reviews of the sets made by hand. */
+export interface OversightFigures {
+  rows: OversightRow[];
+  manualSecondReviews: ManualSecondReviewRow[];
+}
+
+/** A second reviewer's acts, gathered while the events are read. */
+interface SecondReviewTotals {
+  secondReviewApprovals: number;
+  secondReviewReturns: number;
+  secondReviewSeconds: number[];
+  fastSecondReviews: number;
+}
+
 /** A set whose review is not over: what its next events may still change. */
 interface SetState {
   group: GroupTotals;
@@ -172,22 +203,23 @@ interface PublishedItem {
 
 /** What a row is computed from, gathered while the events are read. */
 interface GroupTotals
-  extends Pick<
-    OversightRow,
-    | 'counselor'
-    | 'modelId'
-    | 'modelVersion'
-    | 'week'
-    | 'sets'
-    | 'items'
-    | 'additions'
-    | 'reviewedSets'
-    | 'blindFirstSets'
-    | 'emptyShortlists'
-    | 'shortlistsAfterModelSeen'
-    | 'publishedItems'
-    | 'explanationsOpened'
-  > {
+  extends SecondReviewTotals,
+    Pick<
+      OversightRow,
+      | 'counselor'
+      | 'modelId'
+      | 'modelVersion'
+      | 'week'
+      | 'sets'
+      | 'items'
+      | 'additions'
+      | 'reviewedSets'
+      | 'blindFirstSets'
+      | 'emptyShortlists'
+      | 'shortlistsAfterModelSeen'
+      | 'publishedItems'
+      | 'explanationsOpened'
+    > {
   approved: number;
   rejected: number;
   catalogRejections: number;
@@ -198,10 +230,6 @@ interface GroupTotals
   overlapCount: number;
   rejectionReasons: Map<string, number>;
   feedback: Map<string, number>;
-  secondReviewApprovals: number;
-  secondReviewReturns: number;
-  secondReviewSeconds: number[];
-  fastSecondReviews: number;
 }
 
 /**
@@ -213,9 +241,20 @@ export async function computeOversightStats(
   events: AsyncIterable<EventContent> | Iterable<EventContent>,
   options: OversightOptions,
 ): Promise<OversightRow[]> {
+  return (await computeOversightReport(events, options)).rows;
+}
+
+/**
+ * The oversight figures of {@link computeOversightStats}, with the second reviews of the sets made by
+ * hand in the period, per second reviewer and week of the set's creation.
+ */
+export async function computeOversightReport(
+  events: AsyncIterable<EventContent> | Iterable<EventContent>,
+  options: OversightOptions,
+): Promise<OversightFigures> {
   const tally = new OversightTally(options);
   for await (const event of events) tally.add(event);
-  return tally.toRows();
+  return { rows: tally.toRows(), manualSecondReviews: tally.toManualSecondReviewRows() };
 }
 
 /**
@@ -237,6 +276,10 @@ export class OversightTally {
    * `feedback.given` carried its set names the item only).
    */
   private readonly publishedItems = new Map<string, PublishedItem>();
+  /** The period's sets made by hand still open, with the ISO week of their creation. */
+  private readonly manualSets = new Map<string, string>();
+  /** The second reviews of those sets, by reviewer and week. */
+  private readonly manualGroups = new Map<string, SecondReviewTotals & { counselor: string; week: string }>();
 
   constructor(private readonly options: OversightOptions) {}
 
@@ -275,6 +318,16 @@ export class OversightTally {
     }
     if (event.type === 'recommendation.generated') {
       this.openSet(event, setId, payload);
+      return;
+    }
+    if (event.type === 'recommendation.created_manually') {
+      if (isInPeriod(event.occurredAt, this.options))
+        this.manualSets.set(setId, formatIsoWeek(event.occurredAt));
+      return;
+    }
+    const manualWeek = this.manualSets.get(setId);
+    if (manualWeek !== undefined) {
+      this.takeManualSetEvent(event, setId, manualWeek, payload);
       return;
     }
     const set = this.openSets.get(setId);
@@ -342,6 +395,52 @@ export class OversightTally {
           compareText(a.modelId, b.modelId),
       )
       .map(toRow);
+  }
+
+  /**
+   * The second reviews of the sets made by hand, sorted by week and counselor, once the last event is
+   * taken.
+   */
+  toManualSecondReviewRows(): ManualSecondReviewRow[] {
+    return [...this.manualGroups.values()]
+      .sort((a, b) => compareText(a.week, b.week) || compareText(a.counselor, b.counselor))
+      .map((group) => ({
+        counselor: group.counselor,
+        week: group.week,
+        ...toSecondReviewFigures(group),
+      }));
+  }
+
+  /**
+   * An event about a set made by hand: a second review goes into its reviewer's row of the set's
+   * week; the set's end (published, discarded, expired) drops it, after which no review can come.
+   */
+  private takeManualSetEvent(
+    event: EventContent,
+    setId: string,
+    week: string,
+    payload: Record<string, unknown> | undefined,
+  ): void {
+    switch (event.type) {
+      case 'second_review.completed': {
+        const counselor = event.actor.pseudonym;
+        const id = JSON.stringify([counselor, week]);
+        let group = this.manualGroups.get(id);
+        if (group === undefined) {
+          group = { counselor, week, ...noSecondReviews() };
+          this.manualGroups.set(id, group);
+        }
+        takeSecondReviewInto(group, payload, this.options.fastDecisionSeconds);
+        break;
+      }
+      case 'recommendation.published':
+      case 'recommendation.discarded':
+      case 'recommendation.expired':
+        this.manualSets.delete(setId);
+        break;
+      default:
+        break;
+    }
   }
 
   private openSet(event: EventContent, setId: string, payload: Record<string, unknown> | undefined): void {
@@ -414,12 +513,7 @@ export class OversightTally {
     if (decision !== 'approve' && decision !== 'return') return;
     const { modelId, modelVersion, week } = set.group;
     const group = findGroup(this.groups, { counselor: reviewer, modelId, modelVersion, week });
-    if (decision === 'approve') group.secondReviewApprovals += 1;
-    else group.secondReviewReturns += 1;
-    const seconds = readNumberField(payload, 'secondsSinceOpened');
-    if (seconds === undefined || seconds < 0) return;
-    group.secondReviewSeconds.push(seconds);
-    if (seconds <= this.options.fastDecisionSeconds) group.fastSecondReviews += 1;
+    takeSecondReviewInto(group, payload, this.options.fastDecisionSeconds);
   }
 
   /** The set's review is over: its items' last decisions go into its row, and its state goes. */
@@ -440,6 +534,50 @@ export class OversightTally {
     for (const itemId of published.itemIds) this.publishedItems.delete(itemId);
     this.publishedSets.delete(setId);
   }
+}
+
+function noSecondReviews(): SecondReviewTotals {
+  return { secondReviewApprovals: 0, secondReviewReturns: 0, secondReviewSeconds: [], fastSecondReviews: 0 };
+}
+
+/**
+ * A second review (`second_review.completed`) counted into a reviewer's totals, timed by the
+ * `secondsSinceOpened` the publication service measured: untimed when it is missing or unknown.
+ */
+function takeSecondReviewInto(
+  totals: SecondReviewTotals,
+  payload: Record<string, unknown> | undefined,
+  fastDecisionSeconds: number,
+): void {
+  const decision = readStringField(payload, 'decision');
+  if (decision === 'approve') totals.secondReviewApprovals += 1;
+  else if (decision === 'return') totals.secondReviewReturns += 1;
+  else return;
+  const seconds = readNumberField(payload, 'secondsSinceOpened');
+  if (seconds === undefined || seconds < 0) return;
+  totals.secondReviewSeconds.push(seconds);
+  // At most the threshold, as for a decision.
+  if (seconds <= fastDecisionSeconds) totals.fastSecondReviews += 1;
+}
+
+function toSecondReviewFigures(
+  totals: SecondReviewTotals,
+): Pick<
+  OversightRow,
+  | 'secondReviewApprovals'
+  | 'secondReviewReturns'
+  | 'timedSecondReviews'
+  | 'medianSecondReviewSeconds'
+  | 'fastSecondReviewShare'
+> {
+  const timed = totals.secondReviewSeconds.length;
+  return {
+    secondReviewApprovals: totals.secondReviewApprovals,
+    secondReviewReturns: totals.secondReviewReturns,
+    timedSecondReviews: timed,
+    medianSecondReviewSeconds: roundTo(computeMedian(totals.secondReviewSeconds), 2),
+    fastSecondReviewShare: roundTo(divideOrNull(totals.fastSecondReviews, timed), 4),
+  };
 }
 
 /** The item's last answer replaces its previous one in its row's counts. */
@@ -489,10 +627,7 @@ function findGroup(
       explanationsOpened: 0,
       rejectionReasons: new Map(),
       feedback: new Map(),
-      secondReviewApprovals: 0,
-      secondReviewReturns: 0,
-      secondReviewSeconds: [],
-      fastSecondReviews: 0,
+      ...noSecondReviews(),
     };
     groups.set(id, group);
   }
@@ -572,13 +707,6 @@ function toRow(group: GroupTotals): OversightRow {
     explanationOpenedShare: roundTo(divideOrNull(group.explanationsOpened, group.publishedItems), 4),
     rejectionReasons: toSortedCounts(group.rejectionReasons),
     feedback: toSortedCounts(group.feedback),
-    secondReviewApprovals: group.secondReviewApprovals,
-    secondReviewReturns: group.secondReviewReturns,
-    timedSecondReviews: group.secondReviewSeconds.length,
-    medianSecondReviewSeconds: roundTo(computeMedian(group.secondReviewSeconds), 2),
-    fastSecondReviewShare: roundTo(
-      divideOrNull(group.fastSecondReviews, group.secondReviewSeconds.length),
-      4,
-    ),
+    ...toSecondReviewFigures(group),
   };
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { SecondReviewFigure } from '../recommendations/publication-service.ts';
 import type { ItemDecisionFigure } from '../recommendations/review-service.ts';
 import { WARNED_FIELDS, type WarnedField } from '../screening/sensitive-terms.ts';
 import { operationIdOf } from './operation-id.ts';
@@ -16,6 +17,11 @@ export interface HttpMetrics {
    * `GET /v1/audit/stats/oversight`'s, read by auditors with a purpose), for alerts on rubber-stamp review.
    */
   countItemDecision(decision: ItemDecisionFigure): void;
+  /**
+   * Counts a second review (approval or return) by whether the set was made by hand, and times it
+   * from the second reviewer's own reading of the set, as the oversight figures do; naming no one.
+   */
+  countSecondReview(review: SecondReviewFigure): void;
 }
 
 /** A registry per app, so that several apps in one process (tests) do not share counters. */
@@ -67,6 +73,24 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });
+  const secondReviews = new Counter({
+    name: 'aiguillage_second_reviews_total',
+    help:
+      'Second reviews by decision (approve: the set published; return: sent back to its counselor), and whether the set was made by hand ' +
+      "(the manual path: no model's suggestion in it)",
+    labelNames: ['decision', 'manual'] as const,
+    registers: [registry],
+  });
+  const secondReviewTimes = new Histogram({
+    name: 'aiguillage_second_review_seconds',
+    help:
+      "Seconds from the second reviewer's own reading of the set to their approval or return, as the oversight figures " +
+      'count them, sets made by hand included; a return made unread, or of unknown time, left out',
+    labelNames: ['decision'] as const,
+    // As the decision times': the bucket le="10" counts the second reviews the oversight figures call fast.
+    buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  });
   // Every series from the start, at 0, so that the first decision of a kind is an increase an alert can see.
   for (const decision of ['approved', 'rejected', 'course_unavailable'] as const) {
     for (const source of ['model', 'counselor'] as const) {
@@ -74,6 +98,10 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     }
   }
   for (const decision of ['approved', 'rejected'] as const) decisionTimes.zero({ decision });
+  for (const decision of ['approve', 'return'] as const) {
+    for (const manual of ['true', 'false']) secondReviews.labels({ decision, manual }).inc(0);
+    secondReviewTimes.zero({ decision });
+  }
   for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
   const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
     decisions.inc({ decision, source, opened: String(opened) });
@@ -81,6 +109,11 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     if (source === 'model' && decision !== 'course_unavailable' && seconds !== null) {
       decisionTimes.observe({ decision }, seconds);
     }
+  };
+  const countSecondReview = ({ decision, manual, seconds }: SecondReviewFigure): void => {
+    secondReviews.inc({ decision, manual: String(manual) });
+    // Unread or of unknown time: no time, rather than a fast one.
+    if (seconds !== null) secondReviewTimes.observe({ decision }, seconds);
   };
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
@@ -101,5 +134,6 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     middleware,
     countWarning: (warning) => warnings.inc({ field: warning.field }),
     countItemDecision,
+    countSecondReview,
   };
 }

@@ -22,6 +22,23 @@ import { findSecondReviewRead, hasReadForSecondReview, listWithdrawnApprovals } 
 export interface PublicationServiceDeps extends ReviewActionDeps {
   /** A publication locks the person's row, as a creation does, reading nothing of their profile. */
   jobSeekers: Pick<JobSeekerStore, 'findStanding' | 'lockStanding'>;
+  /** Called once per second review (approval or return), after it committed (metrics). */
+  onSecondReview?: (review: SecondReviewFigure) => void;
+}
+
+/**
+ * A second review as the deployment's figures count it (metrics): nothing names the counselor, the
+ * set or the person.
+ */
+export interface SecondReviewFigure {
+  decision: 'approve' | 'return';
+  /** Whether the set was made by hand (the manual path): no model's suggestion in it. */
+  manual: boolean;
+  /**
+   * Seconds since the second reviewer's own reading of the set (`secondsSinceOpened`, the time the
+   * oversight figures give it); null for a return made unread, or when unknown (the clock set back).
+   */
+  seconds: number | null;
 }
 
 /**
@@ -140,7 +157,8 @@ export class PublicationService {
         { field: 'comment' },
       );
     }
-    return applyReviewAction(
+    let figure: SecondReviewFigure | undefined;
+    const result = await applyReviewAction(
       this.deps,
       counselor,
       setId,
@@ -167,6 +185,7 @@ export class PublicationService {
         // Null for a return made without reading the set, or when the time is unknown.
         const ownRead = findSecondReviewRead(set, counselor);
         const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);
+        figure = { decision: review.decision, manual: set.model === null, seconds: secondsSinceOpened };
         if (review.decision === 'return') {
           set.status = 'pending_review';
           set.secondReview.firstReviewerId = null;
@@ -217,6 +236,8 @@ export class PublicationService {
       },
       { approves: () => review.decision === 'approve' },
     );
+    if (figure !== undefined) this.deps.onSecondReview?.(figure);
+    return result;
   }
 }
 

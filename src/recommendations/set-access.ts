@@ -69,6 +69,10 @@ export function requireVisibleSet(
   { acting = false }: { acting?: boolean } = {},
 ): void {
   if (maySeeSet(set, reader)) return;
+  // Expired while it awaited them: the action is refused as an expiry (409), as it is when this very
+  // request records the expiry, not as a set gone or reviewed by someone else because the retention
+  // job or another request recorded it first.
+  if (acting && expiredAwaitingSecondReviewOf(set, reader)) return;
   if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
     throw refuseSecondReviewOver(set, reader.subject);
   }
@@ -76,11 +80,27 @@ export function requireVisibleSet(
 }
 
 /**
+ * Whether the set expired while it awaited a second review the reader could give (they are not its
+ * first reviewer): handed on, neither approved nor returned since (a return clears its first reviewer).
+ */
+function expiredAwaitingSecondReviewOf(set: RecommendationSet, reader: SetReader): boolean {
+  const { firstReviewerId, reviewerId } = set.secondReview;
+  return (
+    set.status === 'expired' &&
+    firstReviewerId !== null &&
+    reviewerId === null &&
+    firstReviewerId !== reader.subject
+  );
+}
+
+/**
  * The refusal of an action by a counselor who read the set in its second review, once it no longer
  * awaits one: "not found" would deny a set they have just read. Ended by their own approval or
  * return (the same request sent again, its first answer lost), they are told it was kept; ended
- * otherwise (another reviewer, a discard, an expiry, a withdrawal), its status since is not told:
- * the person is not on their caseload, and nothing of the set is left for them to do.
+ * otherwise (another reviewer, a discard, a withdrawal, an expiry once returned), its status since is
+ * not told: the person is not on their caseload, and nothing of the set is left for them to do. An
+ * expiry while the set awaited them is the clock's doing, which their own request may record: it is
+ * told as such, whoever recorded it.
  */
 function refuseSecondReviewOver(set: RecommendationSet, subject: string): ConflictError {
   const { reviewerId, returned } = set.secondReview;

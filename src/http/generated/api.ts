@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency per operationId, sensitive-term warnings per field, process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), `aiguillage_retention_failed_runs_in_a_row` (runs of the daily retention job that failed in a row, 0 once one went through), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
+         * @description Request count and latency per operationId, sensitive-term warnings per field, the counselors' decisions on items and the second reviews, counted and timed as the oversight figures time them and naming no one (`aiguillage_item_decisions_total`, `aiguillage_item_decision_seconds`, `aiguillage_second_reviews_total{decision,manual}`, `aiguillage_second_review_seconds{decision}`: from the second reviewer's own reading of the set to their approval or return), process metrics, and the operating gauges read at each scrape: `aiguillage_ai_enabled` (0 while the kill switch is thrown) and `aiguillage_model_state{state}` (ok, not_configured, unavailable, as `/readyz` says), `aiguillage_retention_failed_runs_in_a_row` (runs of the daily retention job that failed in a row, 0 once one went through), and on SQLite `aiguillage_data_dir_free_bytes` (free space on the disk of `DATA_DIR`, which holds the database), in the Prometheus text format.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -758,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A counselor who read the set in its second review, and whom it no longer awaits (another counselor approved or returned it, its counselor discarded it, or it was withdrawn or expired), is answered 409 `second-review-over` (also when that end came while their request was on its way, from another tab of theirs included, rather than a 412 whose fresh read would answer 404), without the set's status since (the person is not on their caseload), rather than the 404 of a set they never saw; a counselor who never read it gets 404. A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A counselor who read the set in its second review, and whom it no longer awaits (another counselor approved or returned it, its counselor discarded it, or it was withdrawn, or expired once returned), is answered 409 `second-review-over` (also when that end came while their request was on its way, from another tab of theirs included, rather than a 412 whose fresh read would answer 404), without the set's status since (the person is not on their caseload), rather than the 404 of a set they never saw; a counselor who never read it gets 404. A set that expired while awaiting its second review answers 409 `set-expired` to any counselor but its first reviewer, whoever recorded the expiry (their own request, another one, or the retention job). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -1265,7 +1265,9 @@ export interface paths {
          *     and the share of those decisions that took `fastDecisionSeconds` or less. Computed from the decision
          *     log alone (`recommendation.generated`, `recommendation.opened`, `shortlist.submitted`, `item.decided`,
          *     `item.added`, `second_review.completed`), so the figures survive the erasure of job seekers. `from`/`to` select the sets by the time they were generated;
-         *     their later reviews count too.
+         *     their later reviews count too. The second reviews of the sets made by hand (`recommendation.created_manually`,
+         *     selected by the time they were created) are counted apart, in `manualSecondReviews`, per second reviewer and week:
+         *     there is no model version to put them under.
          */
         get: operations["getOversightStats"];
         put?: never;
@@ -3239,6 +3241,8 @@ export interface components {
             to?: string;
             fastDecisionSeconds: number;
             rows: components["schemas"]["OversightRow"][];
+            /** @description The second reviews of the sets made by hand (the manual path, `recommendation.created_manually`) created in the period, per second reviewer and ISO week of the set's creation: counted apart from the model's sets, which `rows` counts by model version, and timed as theirs are. */
+            manualSecondReviews: components["schemas"]["ManualSecondReviewRow"][];
         };
         /**
          * @description `serious`: a serious incident as AI Act Art. 3(49) defines it (a death or serious harm to a
@@ -3432,6 +3436,22 @@ export interface components {
             /** @description Median time of the timed second reviews, approvals and returns together. */
             medianSecondReviewSeconds: number | null;
             /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            fastSecondReviewShare: number | null;
+        };
+        /** @description How one counselor gave the second review of sets made by hand created in one ISO week; the figures are defined as the `secondReview` figures of an `OversightRow`. */
+        ManualSecondReviewRow: {
+            /** @description The second reviewer's pseudonym. */
+            counselor: string;
+            /** @description ISO 8601 week of the sets' creation. */
+            week: string;
+            /** @description Sets made by hand the counselor approved (and so published) in their second review. */
+            secondReviewApprovals: number;
+            /** @description Sets made by hand the counselor returned to their counselor; a set returned and handed on again counts each time. */
+            secondReviewReturns: number;
+            /** @description Second reviews whose time is known (`secondsSinceOpened`: from the reviewer's own reading of the set); a return made unread is counted, not timed. */
+            timedSecondReviews: number;
+            medianSecondReviewSeconds: number | null;
+            /** @description Share of timed second reviews that took fastDecisionSeconds or less. */
             fastSecondReviewShare: number | null;
         };
         AttributionStats: {

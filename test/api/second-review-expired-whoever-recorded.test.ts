@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { act, createSet, decideAll, putSettings, readSet, type TestClock } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+
+/**
+ * A set whose lifetime passed while it awaited its second review. The second reviewer acting on it
+ * was told it expired (409 `set-expired`) when their own request recorded the expiry, but "no longer
+ * awaits a second review" (409 `second-review-over`), or 404 when they had not read it, when the
+ * daily retention job, or any other request, had recorded it first: the same fact, two answers,
+ * depending on who noticed the clock first. The answer is now the one of an expiry, whoever recorded it.
+ */
+describe('a second review of a set that expired while awaiting it', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+  let reviewer: string;
+  let otherReviewer: string;
+
+  beforeAll(async () => {
+    let otherCounselor: string;
+    ({ t, clock, counselor, otherCounselor } = await startWorkflowApp());
+    reviewer = otherCounselor;
+    otherReviewer = await t.tokenFor('counselor', 'c-003');
+    await putSettings(t, { secondReviewRate: 1, setTtlHours: 1 });
+  });
+  afterAll(() => t.close());
+
+  async function handOnAndLetExpire(): Promise<{ setId: string; etag: string }> {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const decided = await decideAll(t, counselor, set.id);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    const { etag } = await readSet(t, reviewer, set.id);
+    clock.advance(2 * HOUR);
+    return { setId: set.id, etag };
+  }
+
+  async function approveOnce(token: string, setId: string, etag: string) {
+    const res = await act(t, token, setId, 'second-review', etag, { decision: 'approve' });
+    return {
+      status: res.status,
+      type: res.body.type,
+      detail: res.body.detail,
+      setStatus: res.body.setStatus,
+    };
+  }
+
+  it('tells the reviewer the set expired when the retention job recorded the expiry, as when their own request did', async () => {
+    const noticed = await handOnAndLetExpire();
+    const byRequest = await approveOnce(reviewer, noticed.setId, noticed.etag);
+
+    const swept = await handOnAndLetExpire();
+    await t.container.retention.purgeExpired();
+    const byJob = await approveOnce(reviewer, swept.setId, swept.etag);
+
+    expect(byRequest).toMatchObject({ status: 409, setStatus: 'expired' });
+    expect(byRequest.type).toMatch(/set-expired$/);
+    expect(byJob).toEqual(byRequest);
+  });
+
+  it('answers a reviewer who had not read the set the same way, whoever recorded the expiry', async () => {
+    const noticed = await handOnAndLetExpire();
+    const byRequest = await approveOnce(otherReviewer, noticed.setId, noticed.etag);
+
+    const swept = await handOnAndLetExpire();
+    await t.container.retention.purgeExpired();
+    const byJob = await approveOnce(otherReviewer, swept.setId, swept.etag);
+
+    expect(byRequest.status).toBe(409);
+    expect(byJob).toEqual(byRequest);
+  });
+
+  it('still refuses the set to its first reviewer as its counselor: an expiry, with where to start again', async () => {
+    const swept = await handOnAndLetExpire();
+    await t.container.retention.purgeExpired();
+    const own = await act(t, counselor, swept.setId, 'second-review', swept.etag, { decision: 'approve' });
+    expect(own.status).toBe(409);
+    expect(own.body.type).toMatch(/set-expired$/);
+  });
+
+  it('still tells a counselor the set is not found once it was returned and then expired: it no longer awaited them', async () => {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const decided = await decideAll(t, counselor, set.id);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    const returned = await act(t, reviewer, set.id, 'second-review', String(handed.headers.etag), {
+      decision: 'return',
+      comment: 'Une formation plus proche existe.',
+    });
+    expect(returned.status).toBe(200);
+    clock.advance(2 * HOUR);
+    await t.container.retention.purgeExpired();
+    const late = await act(t, otherReviewer, set.id, 'second-review', String(returned.headers.etag), {
+      decision: 'approve',
+    });
+    expect(late.status).toBe(404);
+  });
+});
