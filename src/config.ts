@@ -420,7 +420,7 @@ function readRetention(env: Env, nodeEnv: Config['nodeEnv']): RetentionConfig {
     personalDays,
     idempotencyHours: readIdempotencyHours(env, personalDays),
     // About six months by default, within the CNIL's recommended six months to a year for access logs.
-    readTraceDays: readRetentionPeriod(env, 'RETENTION_READ_TRACE_DAYS', 183, MAX_RETENTION_DAYS),
+    readTraceDays: readReadTraceDays(env, personalDays),
     dailyJob: readBool(env, 'RETENTION_DAILY_JOB', nodeEnv !== 'test'),
   };
 }
@@ -438,6 +438,31 @@ function readIdempotencyHours(env: Env, personalDays: number): number {
     );
   }
   return hours;
+}
+
+/** The read trace's period when unset: about six months. */
+const DEFAULT_READ_TRACE_DAYS = 183;
+
+/**
+ * A read of a person's file names the person and the file read: its trace may be kept no longer than
+ * the personal data it read (`RETENTION_PERSONAL_DAYS`). A slip of the finger (1830 for 183) would
+ * otherwise keep who read whose file for years after the file itself.
+ */
+function readReadTraceDays(env: Env, personalDays: number): number {
+  // Unset, about six months, or the personal-data period when that is shorter.
+  const days = readRetentionPeriod(
+    env,
+    'RETENTION_READ_TRACE_DAYS',
+    Math.min(DEFAULT_READ_TRACE_DAYS, personalDays),
+    MAX_RETENTION_DAYS,
+  );
+  if (days > personalDays) {
+    throw new Error(
+      `RETENTION_READ_TRACE_DAYS must be at most RETENTION_PERSONAL_DAYS (${personalDays}): a read of a person’s file ` +
+        `may not be kept longer than the data read (the CNIL recommends six months to a year for access logs), got "${env.RETENTION_READ_TRACE_DAYS ?? ''}"`,
+    );
+  }
+  return days;
 }
 
 /** A retention period of 1 or more, in days or hours. */

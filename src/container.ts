@@ -13,6 +13,7 @@ import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { engineOf, openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { createReadSnapshot } from './db/read-snapshot.ts';
 import { inStartupTurn } from './db/startup-turn.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
@@ -246,6 +247,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         contestReplies: contestReplyStore,
         outcomes: outcomeStore,
         decisionLog,
+        readSnapshot: createReadSnapshot(db),
         keyring: log.subjectKeyring,
         pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),

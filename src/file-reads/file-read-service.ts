@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import type { FileReaderRole, TracedRead } from './file-read.ts';
-import type { FileReadStore } from './file-read-store.ts';
+import type { FileReadStore, ReadFrom } from './file-read-store.ts';
 
 /** A read to trace: whose file, in which role, through which operation, which set. */
 export interface FileReadRequest {
@@ -9,6 +9,11 @@ export interface FileReadRequest {
   role: FileReaderRole;
   operation: TracedRead;
   setId?: string;
+  /**
+   * What the answer was read from, beyond the set read (`setId`, always checked): the profile's
+   * enrolment, or one of the sets listed.
+   */
+  from?: ReadFrom;
 }
 
 /**
@@ -24,19 +29,24 @@ export class FileReadService {
   /**
    * Records `reader`'s read now, by the app's clock. False when the person's file is gone since the
    * read was allowed (an erasure, an idle profile's purge, in another request): the caller answers as
-   * for a file that does not exist, and nothing is sent untraced.
+   * for a file that does not exist, and nothing is sent untraced. False too when the person was
+   * erased and enrolled again meanwhile: the answer was read from the file erased (its profile, its
+   * set), which the trace may not tie to the new one.
    */
   async recordRead(reader: Principal, read: FileReadRequest): Promise<boolean> {
     const now = this.deps.now();
-    return this.deps.store.insert({
-      id: createTimeOrderedId(now.getTime()),
-      seekerId: read.seekerId,
-      readerId: reader.subject,
-      readerRole: read.role,
-      operation: read.operation,
-      setId: read.setId ?? null,
-      readAt: now.toISOString(),
-    });
+    return this.deps.store.insert(
+      {
+        id: createTimeOrderedId(now.getTime()),
+        seekerId: read.seekerId,
+        readerId: reader.subject,
+        readerRole: read.role,
+        operation: read.operation,
+        setId: read.setId ?? null,
+        readAt: now.toISOString(),
+      },
+      { ...read.from, ...(read.setId === undefined ? {} : { setId: read.setId }) },
+    );
   }
 }
 

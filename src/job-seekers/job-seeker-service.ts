@@ -133,15 +133,18 @@ export class JobSeekerService {
     const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
     // Read after the profile: an erasure deletes the profile and the contests together, so contests
-    // read later are never those of a person erased since and enrolled again.
+    // read later are those of the profile read, or of a return after its erasure, which the trace
+    // below then refuses.
     const found = await this.deps.contests.listContestsOfSeeker(id, { ...page, limit: page.limit + 1 });
-    // The file erased meanwhile: answered as before the read, not sent untraced.
+    // The file erased meanwhile (and the person perhaps enrolled again): answered as after the
+    // erasure, not sent untraced, nor traced as a read of the new enrolment.
     if (
       recordRead &&
       !(await this.deps.reads.recordRead(counselor, {
         seekerId: id,
         role: 'counselor',
         operation: 'getJobSeeker',
+        from: { enrolment: jobSeeker },
       }))
     ) {
       throw jobSeekerNotFound(id);

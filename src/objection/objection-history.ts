@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { readRecord, readStringField } from '../audit/event-fields.ts';
 import { type OpenPersonalPart, readPersonalRecord } from '../audit/personal-part.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -25,15 +26,16 @@ const OBJECTION_TYPES: ReadonlySet<string> = new Set(OBJECTION_EVENT_TYPES);
  * Every time the person's objection was recorded or withdrawn, oldest first, as the decision log
  * keeps them: read as the access record reads the person's events (as recorded, nothing in them
  * trusted), their comments opened with `openPersonal`. The log is never deleted from, so an
- * objection withdrawn long ago is still there.
+ * objection withdrawn long ago is still there. Read in `trx` when given.
  */
 export async function listObjectionHistory(
   log: Pick<DecisionLog, 'listEventsAbout'>,
   openPersonal: OpenPersonalPart,
   seekerId: string,
+  trx?: Knex.Transaction,
 ): Promise<ObjectionHistoryEntry[]> {
   const history: ObjectionHistoryEntry[] = [];
-  for (const event of await log.listEventsAbout(seekerId)) {
+  for (const event of await log.listEventsAbout(seekerId, trx)) {
     if (!OBJECTION_TYPES.has(event.type)) continue;
     const personal = await readPersonalRecord(event.personal, openPersonal);
     const comment = personal === 'shredded' ? undefined : readStringField(personal, 'comment');

@@ -3,6 +3,7 @@ import { type AccessRecordProfile, toAccessRecordProfile } from '../access-recor
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
+import type { ReadSnapshot } from '../db/read-snapshot.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
@@ -139,6 +140,8 @@ export interface PortalServiceDeps {
   contestReplies: Pick<ContestReplyStore, 'listForItem' | 'listForSeeker'>;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
   decisionLog: DecisionLog;
+  /** Reads the person's export in one snapshot of the database. */
+  readSnapshot: ReadSnapshot;
   /** Opens the comments of the person's objections, for their export. */
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   /** Staff appear in the person's export by their pseudonym in the decision log. */
@@ -303,30 +306,45 @@ export class PortalService {
    * the profile it was made from), feedback, and what became of the courses proposed to them.
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
-    const profile = await this.deps.jobSeekers.findById(seeker.subject);
-    if (profile === undefined) {
-      throw await refuseWithoutOwnFile(this.deps.decisionLog, this.deps.privacyContact, seeker.subject);
-    }
-    const sets = await this.deps.recommendations.listForSeeker(seeker.subject);
-    const now = this.deps.now();
+    const { deps } = this;
+    // One snapshot for every read of the person's data: a change committed meanwhile (an objection,
+    // a reply, an erasure and a return) is either wholly in the export or wholly out of it.
+    const held = await deps.readSnapshot(async (trx) => {
+      const profile = await deps.jobSeekers.findById(seeker.subject, trx);
+      if (profile === undefined) {
+        throw await refuseWithoutOwnFile(deps.decisionLog, deps.privacyContact, seeker.subject, trx);
+      }
+      return {
+        profile,
+        sets: await deps.recommendations.listForSeeker(seeker.subject, trx),
+        objection: profile.aiObjection
+          ? await findStandingObjection(deps.decisionLog, seeker.subject, trx)
+          : undefined,
+        objectionHistory: await listObjectionHistory(
+          deps.decisionLog,
+          (sealed) => deps.keyring.decryptPersonal(sealed, trx),
+          seeker.subject,
+          trx,
+        ),
+        feedback: await deps.feedback.listForSeeker(seeker.subject, trx),
+        contestReplies: await deps.contestReplies.listForSeeker(seeker.subject, trx),
+        outcomes: await deps.outcomes.listForSeeker(seeker.subject, trx),
+      };
+    });
+    const { profile, sets } = held;
+    const now = deps.now();
     const published = publishedLatestFirst(sets);
-    const objection = profile.aiObjection
-      ? await findStandingObjection(this.deps.decisionLog, seeker.subject)
-      : undefined;
+    // The catalog as it offers the courses now, read after: it is nobody's data.
     const offers = await this.offersOf(published);
     return {
-      profile: toAccessRecordProfile(profile, this.deps.pseudonymise),
-      objection: objection ?? null,
-      objectionHistory: await listObjectionHistory(
-        this.deps.decisionLog,
-        (sealed) => this.deps.keyring.decryptPersonal(sealed),
-        seeker.subject,
-      ),
+      profile: toAccessRecordProfile(profile, deps.pseudonymise),
+      objection: held.objection ?? null,
+      objectionHistory: held.objectionHistory,
       recommendations: published.flatMap((set) => toMyRecommendations(set, offers, parisDayOf(now))),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
-      feedback: await this.deps.feedback.listForSeeker(seeker.subject),
-      contestReplies: await this.deps.contestReplies.listForSeeker(seeker.subject),
-      outcomes: await this.deps.outcomes.listForSeeker(seeker.subject),
+      feedback: held.feedback,
+      contestReplies: held.contestReplies,
+      outcomes: held.outcomes,
     };
   }
 

@@ -443,6 +443,8 @@ export class RecommendationService {
         seekerId: filter.seekerId,
         role: filter.queue === 'second_review' ? 'second_reviewer' : 'counselor',
         operation: 'listRecommendations',
+        // A set listed, still theirs: not after an erasure followed by a return.
+        ...(items[0] === undefined ? {} : { from: { setId: items[0].id } }),
       });
       // The person erased meanwhile, their sets with them: none is left to list.
       if (!traced) return { items: [], nextAfter: null };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileRead } from '../../src/file-reads/file-read.ts';
+import type { ReadFrom } from '../../src/file-reads/file-read-store.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { createSet, syncSeeker } from '../support/workflow.ts';
+import { aWorkflowSeeker, createSet, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -14,8 +15,8 @@ describe("a read of a person's file racing the person's erasure", () => {
   let t: TestApp;
   let counselor: string;
   let admin: string;
-  let store: { insert: (read: FileRead) => Promise<boolean> };
-  let original: (read: FileRead) => Promise<boolean>;
+  let store: { insert: (read: FileRead, from?: ReadFrom) => Promise<boolean> };
+  let original: (read: FileRead, from?: ReadFrom) => Promise<boolean>;
 
   beforeAll(async () => {
     ({ t, counselor } = await startWorkflowApp());
@@ -29,12 +30,16 @@ describe("a read of a person's file racing the person's erasure", () => {
   });
   afterAll(() => t.close());
 
-  /** Runs `read` with the person erased right before its trace is written. */
-  async function readWhileErased(seekerId: string, path: string) {
-    store.insert = async (read) => {
+  /**
+   * Runs `read` with the person erased right before its trace is written; with `reEnrol`, enrolled
+   * again at once, as the case-management system may (`reEnrol=true`).
+   */
+  async function readWhileErased(seekerId: string, path: string, { reEnrol = false } = {}) {
+    store.insert = async (read, from) => {
       const erased = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
       expect(erased.status).toBe(204);
-      return original(read);
+      if (reEnrol) await syncSeeker(t, seekerId, aWorkflowSeeker(), { reEnrol: true });
+      return original(read, from);
     };
     try {
       return await t.http.get(path).auth(counselor, { type: 'bearer' });
@@ -68,5 +73,42 @@ describe("a read of a person's file racing the person's erasure", () => {
     const res = await readWhileErased('js-race-list', '/v1/recommendations?seekerId=js-race-list');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
+  });
+
+  describe('erased and enrolled again before the trace is written', () => {
+    it('answers the file 404, and traces nothing against the new enrolment', async () => {
+      await syncSeeker(t, 'js-return-file');
+      const res = await readWhileErased('js-return-file', '/v1/job-seekers/js-return-file', {
+        reEnrol: true,
+      });
+      expect(res.status).toBe(404);
+      expect(await t.container.db('file_reads').where({ seeker_id: 'js-return-file' })).toEqual([]);
+    });
+
+    it('answers a set of the erased file 404, and its answers 404, tracing nothing', async () => {
+      for (const [seekerId, suffix] of [
+        ['js-return-set', ''],
+        ['js-return-answers', '/feedback'],
+      ] as const) {
+        await syncSeeker(t, seekerId);
+        const { set } = await createSet(t, counselor, seekerId, { limit: 1 });
+        const res = await readWhileErased(seekerId, `/v1/recommendations/${set.id}${suffix}`, {
+          reEnrol: true,
+        });
+        expect(res.status, suffix).toBe(404);
+        expect(await t.container.db('file_reads').where({ seeker_id: seekerId })).toEqual([]);
+      }
+    });
+
+    it('answers the list of the erased file’s sets empty, tracing nothing', async () => {
+      await syncSeeker(t, 'js-return-list');
+      await createSet(t, counselor, 'js-return-list', { limit: 1 });
+      const res = await readWhileErased('js-return-list', '/v1/recommendations?seekerId=js-return-list', {
+        reEnrol: true,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+      expect(await t.container.db('file_reads').where({ seeker_id: 'js-return-list' })).toEqual([]);
+    });
   });
 });

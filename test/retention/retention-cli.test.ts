@@ -73,7 +73,7 @@ describe('npm run retention', () => {
       const events = await decisionLog.listEvents();
       expect(events.map((event) => [event.type, event.payload.periods])).toEqual([
         ['retention.purged', { personalDays: 730, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 }],
-        ['retention.purged', { personalDays: 30, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 }],
+        ['retention.purged', { personalDays: 30, idempotencyHours: 24, logDays: 3650, readTraceDays: 30 }],
       ]);
       expect(await decisionLog.verifyRange()).toMatchObject({ ok: true, checked: 2 });
     } finally {

@@ -38,6 +38,21 @@ describe('retention settings', () => {
     expect(() => loadConfig({ RETENTION_IDEMPOTENCY_HOURS: '1.5' })).toThrow(/RETENTION_IDEMPOTENCY_HOURS/);
   });
 
+  it('refuses at start to keep the read trace longer than the personal data it traces the reads of', () => {
+    expect(() => loadConfig({ RETENTION_READ_TRACE_DAYS: '1830' })).toThrow(
+      'RETENTION_READ_TRACE_DAYS must be at most RETENTION_PERSONAL_DAYS (730): a read of a person’s file may not ' +
+        'be kept longer than the data read (the CNIL recommends six months to a year for access logs), got "1830"',
+    );
+    expect(() => loadConfig({ RETENTION_PERSONAL_DAYS: '90', RETENTION_READ_TRACE_DAYS: '91' })).toThrow(
+      /RETENTION_READ_TRACE_DAYS must be at most RETENTION_PERSONAL_DAYS \(90\)/,
+    );
+    expect(
+      loadConfig({ RETENTION_PERSONAL_DAYS: '90', RETENTION_READ_TRACE_DAYS: '90' }).retention.readTraceDays,
+    ).toBe(90);
+    // Unset, the six months by default, or the personal-data period when that is shorter.
+    expect(loadConfig({ RETENTION_PERSONAL_DAYS: '90' }).retention.readTraceDays).toBe(90);
+  });
+
   it('refuses to keep Idempotency-Key answers, which name the person, longer than the personal data', () => {
     expect(() => loadConfig({ RETENTION_PERSONAL_DAYS: '30', RETENTION_IDEMPOTENCY_HOURS: '721' })).toThrow(
       'RETENTION_IDEMPOTENCY_HOURS must be at most RETENTION_PERSONAL_DAYS in hours (720): a stored answer names ' +

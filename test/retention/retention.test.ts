@@ -112,7 +112,7 @@ describe('purging personal data past its retention period', () => {
       subject: null,
       personal: null,
       payload: {
-        periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650, readTraceDays: 183 },
+        periods: { personalDays: 60, idempotencyHours: 24, logDays: 3650, readTraceDays: 60 },
         cutoffs: report.cutoffs,
         purged: report.purged,
       },
