@@ -3715,7 +3715,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`; an action of a counselor who read a set in its second review, which no longer awaits one: `second-review-over`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
+        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`; an action of a counselor who read a set in its second review, which no longer awaits one: `second-review-over`; an action of the counselor who made the set, once the person moved to another counselor: `no-longer-on-caseload`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
         ReviewConflict: {
             headers: {
                 [name: string]: unknown;
