@@ -28,6 +28,7 @@ import {
   viewSetFor,
 } from './set-access.ts';
 import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import type { WithdrawalWarning } from './withdrawal-warnings.ts';
 
 /** What every review action reads and writes through. */
 export interface ReviewActionDeps {
@@ -56,7 +57,8 @@ export type ReviewWarning =
   | ScreeningWarning<WarnedField>
   | AdditionWarning
   | ShortlistWarning
-  | SessionWarning;
+  | SessionWarning
+  | WithdrawalWarning;
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
