@@ -18,6 +18,7 @@ import {
   ACTION_VERBS,
   expireIfDue,
   findVisibleSet,
+  refuseUnseenSet,
   requireActionState,
   requireCurrentEtag,
   requireMayTakeAction,
@@ -27,6 +28,7 @@ import {
   viewSetFor,
 } from './set-access.ts';
 import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import type { WithdrawalWarning } from './withdrawal-warnings.ts';
 
 /** What every review action reads and writes through. */
 export interface ReviewActionDeps {
@@ -55,7 +57,8 @@ export type ReviewWarning =
   | ScreeningWarning<WarnedField>
   | AdditionWarning
   | ShortlistWarning
-  | SessionWarning;
+  | SessionWarning
+  | WithdrawalWarning;
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {
@@ -100,7 +103,7 @@ export async function applyReviewAction(
   mutate: ReviewMutation,
   options: { approves?: (set: RecommendationSet) => boolean } = {},
 ): Promise<ReviewResult> {
-  const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: true });
+  const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: action });
   requireMayTakeAction(action, found, reader);
   const now = deps.now();
   await expireIfDue(deps, found, now);
@@ -110,11 +113,13 @@ export async function applyReviewAction(
     // Read again under the log's lock: a move to another caseload committed since the first look
     // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
     const standing = reader.holdsCaseload ? await deps.jobSeekers.findStanding(set.seekerId, trx) : undefined;
-    if (reader.holdsCaseload && !isOnCaseloadOf(standing, counselor)) throw setNotFound(setId);
+    if (reader.holdsCaseload && !isOnCaseloadOf(standing, counselor)) {
+      throw refuseUnseenSet(set, counselor.subject, action);
+    }
     // A second review ended since the first look (by another reviewer, or the same reviewer's other
     // tab) is told as over, not stale (412, whose fresh read would answer 404). An expiry is the
     // clock's doing, which may be this very request's: it is answered below as such.
-    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: true });
+    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: action });
     const version = set.version;
     // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
     // version the first one just changed gets 412, not the 409 of the state it cannot see yet.

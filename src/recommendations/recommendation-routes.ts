@@ -231,7 +231,7 @@ function sendSet(res: Response, status: number, view: SetView): void {
 function sendCreated(res: Response, created: CreateResult): void {
   res.location(`/v1/recommendations/${created.set.id}`);
   if (created.replayed) res.set('Idempotent-Replayed', 'true');
-  sendSet(res, 201, created);
+  res.status(201).set('ETag', etagOf(created.set)).json(toSetBody(created, created.warnings));
 }
 
 function sendResult(res: Response, status: number, result: ReviewResult): void {

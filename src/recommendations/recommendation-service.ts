@@ -60,6 +60,7 @@ import type {
 } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
+import { type WithdrawalWarning, warnAboutWithdrawnSets } from './withdrawal-warnings.ts';
 
 export interface RecommendationServiceDeps {
   store: RecommendationStore;
@@ -87,6 +88,8 @@ export interface CreateRequest {
 export interface CreateResult extends SetView {
   /** True when this answers a retry with the same key and body. */
   replayed: boolean;
+  /** The person's open sets the creation withdrew, one warning each (a retry says the same). */
+  warnings: WithdrawalWarning[];
 }
 
 /** Suggestions: computing them, the counselor's queue, and reading a set for review. */
@@ -160,7 +163,14 @@ export class RecommendationService {
         if (profile === undefined) throw jobSeekerNotFound(locked.id);
         return { refused: refuseForManualPath(profile, barredNow, deps.now()) };
       },
-      writeEvent: async (trx, set, _admitted, secondReviewOwedBy) => ({
+      // A set by hand is for when the model may not be used: once it may, the suggestions take
+      // over, so that none of what they show can be published as the counselor's own choice.
+      withdraw: (trx) =>
+        withdrawOpenSets(deps, trx, seekerId, {
+          reason: 'des propositions de l’IA ont été demandées pour la personne',
+          madeBy: 'hand',
+        }),
+      writeEvent: async (_trx, set, _admitted, secondReviewOwedBy, withdrawnSetIds) => ({
         type: 'recommendation.generated',
         payload: {
           setId: set.id,
@@ -173,12 +183,7 @@ export class RecommendationService {
           secondReviewRequired: set.secondReview.required,
           secondReviewOwedBy,
           items: set.items.map((item) => ({ itemId: item.id, courseId: item.course.id, rank: item.rank })),
-          // A set by hand is for when the model may not be used: once it may, the suggestions take
-          // over, so that none of what they show can be published as the counselor's own choice.
-          withdrawnSetIds: await withdrawOpenSets(deps, trx, seekerId, {
-            reason: 'des propositions de l’IA ont été demandées pour la personne',
-            madeBy: 'hand',
-          }),
+          withdrawnSetIds,
         },
         // Scores and attributions are sealed with the features they come from: an additive model's
         // contributions are step functions of the person's values, which its card publishes.
@@ -305,7 +310,14 @@ export class RecommendationService {
         if (why === undefined) throw new ModelNotAsked();
         return { admitted: why };
       },
-      writeEvent: async (trx, set, why, secondReviewOwedBy) => ({
+      // One way at a time for a person: the model's open sets (which may not be published while
+      // the model may not be used) end, so that the counselor works from this set alone.
+      withdraw: (trx, set) =>
+        withdrawOpenSets(deps, trx, set.seekerId, {
+          reason: 'une sélection à la main a été commencée pour la personne',
+          madeBy: 'model',
+        }),
+      writeEvent: async (_trx, set, why, secondReviewOwedBy, withdrawnSetIds) => ({
         type: 'recommendation.created_manually',
         payload: {
           setId: set.id,
@@ -313,12 +325,7 @@ export class RecommendationService {
           modelUnavailable: why,
           secondReviewRequired: set.secondReview.required,
           secondReviewOwedBy,
-          // One way at a time for a person: the model's open sets (which may not be published while
-          // the model may not be used) end, so that the counselor works from this set alone.
-          withdrawnSetIds: await withdrawOpenSets(deps, trx, set.seekerId, {
-            reason: 'une sélection à la main a été commencée pour la personne',
-            madeBy: 'model',
-          }),
+          withdrawnSetIds,
         },
       }),
     });
@@ -344,6 +351,7 @@ export class RecommendationService {
     const { deps } = this;
     let set: RecommendationSet;
     let catalogMoved: boolean;
+    let withdrawnSetIds: string[];
     try {
       const stored = await deps.decisionLog.withTransaction(async (trx) => {
         // Read again, locked: an objection, a move to another counselor or a change of the
@@ -370,6 +378,7 @@ export class RecommendationService {
           : ((await deps.store.findOwedSecondReview(made.seekerId, trx)) ?? null);
         if (secondReviewOwedBy !== null) made.secondReview.required = true;
         await deps.store.insert(trx, made);
+        const withdrawnSetIds = await steps.withdraw(trx, made);
         await deps.idempotency.insert(trx, {
           subject: counselor.subject,
           key: idempotencyKey,
@@ -381,26 +390,32 @@ export class RecommendationService {
             seekerId: made.seekerId,
             status: made.status,
             expiresAt: made.expiresAt,
+            // So that a retry warns as the first answer did.
+            ...(withdrawnSetIds.length === 0 ? {} : { withdrawnSetIds }),
           } satisfies StoredCreation),
           createdAt: made.createdAt,
         });
         await deps.decisionLog.append(trx, {
-          ...(await steps.writeEvent(trx, made, admission.admitted, secondReviewOwedBy)),
+          ...(await steps.writeEvent(trx, made, admission.admitted, secondReviewOwedBy, withdrawnSetIds)),
           actor: { role: 'counselor', id: counselor.subject },
           subjectId: made.seekerId,
         });
-        return { made, catalogMoved: admission.catalogMoved === true };
+        return { made, catalogMoved: admission.catalogMoved === true, withdrawnSetIds };
       });
       if ('refused' in stored) throw stored.refused;
       set = stored.made;
       catalogMoved = stored.catalogMoved;
+      withdrawnSetIds = stored.withdrawnSetIds;
     } catch (error) {
       if (error instanceof DomainError) throw error;
       const raced = await this.findReplay(counselor, idempotencyKey, creation);
       if (raced !== undefined) return this.answerReplay(raced, counselor);
       throw error;
     }
-    if (catalogMoved) return { ...(await this.viewOf(set, caseloadReader(counselor))), replayed: false };
+    const warnings = await this.warnAboutWithdrawals(set, withdrawnSetIds);
+    if (catalogMoved) {
+      return { ...(await this.viewOf(set, caseloadReader(counselor))), warnings, replayed: false };
+    }
     // Its candidates were read a moment ago as active courses whose session starts after today, in
     // the catalog as it still stood when the set was stored.
     return {
@@ -410,6 +425,7 @@ export class RecommendationService {
       unavailableItemIds: new Set(),
       allowedActions: listActionsOnNewSet(set, counselor),
       contests: NO_CONTESTS,
+      warnings,
       replayed: false,
     };
   }
@@ -588,6 +604,7 @@ export class RecommendationService {
     const view = await this.viewOf(firstAnswer, caseloadReader(counselor));
     return {
       ...view,
+      warnings: await this.warnAboutWithdrawals(firstAnswer, replay.withdrawnSetIds),
       ...(replay.changedSince ? { allowedActions: listActionsOnNewSet(firstAnswer, counselor) } : {}),
       replayed: true,
     };
@@ -613,7 +630,27 @@ export class RecommendationService {
       status: stored.status,
       expiresAt: stored.expiresAt ?? set.expiresAt,
     });
-    return { firstAnswer, changedSince: set.version !== firstAnswer.version };
+    return {
+      firstAnswer,
+      changedSince: set.version !== firstAnswer.version,
+      withdrawnSetIds: stored.withdrawnSetIds ?? [],
+    };
+  }
+
+  /**
+   * The warnings about the sets a creation of `created` withdrew, read as they stand (a withdrawn set
+   * never changes again; one erased since is left out).
+   */
+  private async warnAboutWithdrawals(
+    created: RecommendationSet,
+    withdrawnSetIds: readonly string[],
+  ): Promise<WithdrawalWarning[]> {
+    const withdrawn: RecommendationSet[] = [];
+    for (const setId of withdrawnSetIds) {
+      const set = await this.deps.store.findById(setId);
+      if (set !== undefined) withdrawn.push(set);
+    }
+    return warnAboutWithdrawnSets(created, withdrawn);
   }
 }
 
@@ -628,11 +665,14 @@ interface NewSetSteps<Admitted> {
     settings: Settings,
     seeker: JobSeekerStanding,
   ): Promise<{ admitted: Admitted; catalogMoved?: boolean } | { refused: DomainError }>;
+  /** Withdraws the person's open sets the new set takes over from; returns their ids. */
+  withdraw(trx: Knex.Transaction, set: RecommendationSet): Promise<string[]>;
   writeEvent(
     trx: Knex.Transaction,
     set: RecommendationSet,
     admitted: Admitted,
     secondReviewOwedBy: string | null,
+    withdrawnSetIds: string[],
   ): Promise<Pick<NewDecisionEvent, 'type' | 'payload' | 'personal'>>;
 }
 
@@ -647,6 +687,8 @@ class ModelNotAsked extends Error {}
 interface Replay {
   firstAnswer: RecommendationSet;
   changedSince: boolean;
+  /** The sets its creation withdrew. */
+  withdrawnSetIds: readonly string[];
 }
 
 /**
@@ -686,6 +728,8 @@ interface StoredCreation {
   status: SetStatus;
   /** The lifetime the creation answered, which a second review renews on the set; absent from keys stored before it was kept. */
   expiresAt?: string;
+  /** The person's open sets the creation withdrew, when any; absent from keys stored before they were kept. */
+  withdrawnSetIds?: string[];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
+  type DomainError,
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
@@ -40,14 +41,16 @@ export function setNotFound(setId: string): NotFoundError {
 
 /**
  * The set, if the counselor may see it (`maySeeSet`), with who they are to it. Anyone else gets the
- * answer of a missing set, but for an action (`acting`) of a counselor who read the set in its second
- * review, and whom it no longer awaits: they are told so (see {@link refuseSecondReviewOver}).
+ * answer of a missing set, but for an action (`acting`: which one) of the counselor who made the set,
+ * whose person has left their caseload since (see {@link refuseNoLongerOnCaseload}), or of a
+ * counselor who read the set in its second review, and whom it no longer awaits (see
+ * {@link refuseSecondReviewOver}): they are told so.
  */
 export async function findVisibleSet(
   deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findStanding'> },
   counselor: Principal,
   setId: string,
-  { acting = false }: { acting?: boolean } = {},
+  { acting }: { acting?: SetAction | undefined } = {},
 ): Promise<{ set: RecommendationSet; reader: SetReader }> {
   const set = await deps.store.findById(setId);
   if (set === undefined) throw setNotFound(setId);
@@ -66,17 +69,39 @@ export async function findVisibleSet(
 export function requireVisibleSet(
   set: RecommendationSet,
   reader: SetReader,
-  { acting = false }: { acting?: boolean } = {},
+  { acting }: { acting?: SetAction | undefined } = {},
 ): void {
   if (maySeeSet(set, reader)) return;
+  if (acting === undefined) throw setNotFound(set.id);
   // Expired while it awaited them: the action is refused as an expiry (409), as it is when this very
   // request records the expiry, not as a set gone or reviewed by someone else because the retention
   // job or another request recorded it first.
-  if (acting && expiredAwaitingSecondReviewOf(set, reader)) return;
-  if (acting && set.secondReview.reads.some((read) => read.by === reader.subject)) {
-    throw refuseSecondReviewOver(set, reader.subject);
-  }
-  throw setNotFound(set.id);
+  if (expiredAwaitingSecondReviewOf(set, reader)) return;
+  throw refuseUnseenSet(set, reader.subject, acting);
+}
+
+/**
+ * The refusal of an action on a set its caller may not see (any more): 409 to the counselor who
+ * made it or read it in its second review, who know it exists; 404, as for a missing set, to anyone
+ * else.
+ */
+export function refuseUnseenSet(set: RecommendationSet, subject: string, action: SetAction): DomainError {
+  if (set.counselorId === subject) return refuseNoLongerOnCaseload(set, action);
+  if (set.secondReview.reads.some((read) => read.by === subject)) return refuseSecondReviewOver(set, subject);
+  return setNotFound(set.id);
+}
+
+/**
+ * The refusal of an action by the counselor who made the set, once its person has left their
+ * caseload (moved to another counselor): "not found" would tell them the tool lost a set they were
+ * reviewing a moment ago. Its status since is not told, as the person is no longer theirs; who may
+ * act on it now is.
+ */
+function refuseNoLongerOnCaseload(set: RecommendationSet, action: SetAction): ConflictError {
+  return new ConflictError(
+    `cannot ${ACTION_VERBS[action]}: the person of set ${set.id} is no longer on your caseload (their file was moved to another counselor), and their sets went with them: the counselor who holds their caseload now reads them, and may retract a published one; nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
+    problemType('no-longer-on-caseload'),
+  );
 }
 
 /**

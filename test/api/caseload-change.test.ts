@@ -37,7 +37,8 @@ describe('a job seeker moving to another counselor', () => {
       discard_reason: 'la personne suit désormais un autre conseiller',
     });
     expect((await stored(published.id))?.status).toBe('published');
-    expect((await act(t, counselor, open.id, 'publish', etag)).status).toBe(404);
+    // Their action on it is told why (record 0003), not "not found".
+    expect((await act(t, counselor, open.id, 'publish', etag)).status).toBe(409);
 
     const seeker = await t.tokenFor('job_seeker', 'js-1');
     const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
@@ -50,7 +51,7 @@ describe('a job seeker moving to another counselor', () => {
     expect(syncs.at(-1)?.payload).toMatchObject({ caseloadChanged: true, withdrawnSetIds: [open.id] });
   });
 
-  it("shows the previous counselor none of the person's sets any more: 404 to read or act, gone from the queue", async () => {
+  it("shows the previous counselor none of the person's sets any more: 404 to read, gone from the queue, their action told the person left them", async () => {
     const previous = await t.http
       .get('/v1/recommendations?seekerId=js-1')
       .auth(counselor, { type: 'bearer' });
@@ -68,7 +69,8 @@ describe('a job seeker moving to another counselor', () => {
       expect(read.status).toBe(404);
       expect(read.headers['content-type']).toMatch(/application\/problem\+json/);
       const discard = await act(t, counselor, setId, 'discard', `"${version}"`, { reason: 'clean-up' });
-      expect(discard.status).toBe(404);
+      expect(discard.status).toBe(409);
+      expect(discard.body.type).toBe('https://aiguillage.example/problems/no-longer-on-caseload');
     }
   });
 

@@ -31,9 +31,9 @@ describe("the new counselor acting on a previous counselor's set", () => {
     expect(res.body.detail).toBe(
       `cannot discard: the set was made by the person's previous counselor; of its actions you may retract it once published (POST /v1/recommendations/${published.id}/retract) and reply to the person's contests of its courses; to propose courses, make a set of your own for the person (POST /v1/job-seekers/js-moved/recommendations, or /v1/job-seekers/js-moved/manual-recommendations while the model may not be used for them)`,
     );
-    // The one the old detail pointed to cannot act on it either.
-    expect((await act(t, counselor, published.id, 'discard', etag, { reason: 'nettoyage' })).status).toBe(
-      404,
-    );
+    // The one the old detail pointed to cannot act on it either: the person left their caseload.
+    const former = await act(t, counselor, published.id, 'discard', etag, { reason: 'nettoyage' });
+    expect(former.status).toBe(409);
+    expect(former.body.type).toBe('https://aiguillage.example/problems/no-longer-on-caseload');
   });
 });

@@ -457,7 +457,8 @@ export interface paths {
          *     those that do not fit and adds their own, so that what the model showed them stays in the
          *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
          *     hand, and starting a set by hand withdraws the person's open sets of the model's suggestions
-         *     (the event lists them as `withdrawnSetIds`). A course added by hand that the model had
+         *     (the event lists them as `withdrawnSetIds`, and the answer warns about each, `open_set_withdrawn`, so that
+         *     what was decided or added in it is not lost unknowingly). A course added by hand that the model had
          *     suggested to the person before, in another set made by then, carries that set (`earlierModelSuggestion`), and the
          *     person is told so. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
@@ -2062,11 +2063,14 @@ export interface components {
          *     (`courseAvailable: false`). The message says which of the two ("the catalog cancelled its session
          *     of …", or "its session starts on …, today or before", also when the catalog no longer lists a session
          *     whose kept date is today or before, as catalogs clear a session once it began). Not refused: the
-         *     catalog may plan another session.
+         *     catalog may plan another session. When a set is created (`field` `seekerId`, `setId` the set),
+         *     `open_set_withdrawn`: the person's set of the other kind, still open, that the creation withdrew (a set
+         *     by hand withdraws the model's suggestions, asking for suggestions withdraws a set by hand): what was
+         *     decided or added in it is not carried over, and is read there; a retry with the same key says the same.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn";
             /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
@@ -2077,6 +2081,11 @@ export interface components {
              * @description The item a `session_unavailable` warning, or a warning about a course of the blind-first shortlist, is about.
              */
             itemId?: string;
+            /**
+             * Format: uuid
+             * @description The set an `open_set_withdrawn` warning is about.
+             */
+            setId?: string;
         };
         RecommendationSet: {
             /** Format: uuid */
@@ -3735,7 +3744,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`; an action of a counselor who read a set in its second review, which no longer awaits one: `second-review-over`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
+        /** @description The set's state does not allow this (an item pending, suggestions switched off, an expired set, a second reviewer's approval of a set they have not read: `second-review-unread`; an action of a counselor who read a set in its second review, which no longer awaits one: `second-review-over`; an action of the counselor who made the set, once the person moved to another counselor: `no-longer-on-caseload`...). When the catalog no longer offers a course the action would approve or publish, `type` ends in `course-withdrawn` and `withdrawnItems` names those items. */
         ReviewConflict: {
             headers: {
                 [name: string]: unknown;
@@ -4512,7 +4521,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The set, awaiting review (or awaiting the counselor's own shortlist in blind-first mode). */
+            /** @description The set, awaiting review (or awaiting the counselor's own shortlist in blind-first mode). `warnings` names each open set made by hand for the person that asking for suggestions withdrew (`open_set_withdrawn`). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -4572,7 +4581,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The empty set, awaiting the counselor's courses. */
+            /** @description The empty set, awaiting the counselor's courses. `warnings` names each open set of the model's suggestions for the person that it withdrew (`open_set_withdrawn`). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
