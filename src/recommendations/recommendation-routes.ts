@@ -4,6 +4,7 @@ import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { normaliseUuid } from '../shared/uuid-text.ts';
 import type { ReviewResult } from './apply-review-action.ts';
 import type { PublicationService } from './publication-service.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
@@ -166,7 +167,12 @@ export function createRecommendationRoutes(
     sendResult(
       res,
       200,
-      await review.orderItems(requirePrincipal(req), req.params.setId, ifMatch(req), body.itemIds),
+      await review.orderItems(
+        requirePrincipal(req),
+        req.params.setId,
+        ifMatch(req),
+        body.itemIds.map(normaliseUuid),
+      ),
     );
   });
 

@@ -495,6 +495,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -527,6 +528,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -557,7 +559,9 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -585,7 +589,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -632,6 +638,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -661,6 +668,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -683,6 +691,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -708,6 +717,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -750,6 +760,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -775,6 +786,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -797,6 +809,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -890,6 +903,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -912,6 +926,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1461,6 +1476,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
                 incidentId: components["parameters"]["IncidentId"];
             };
             cookie?: never;
@@ -2263,7 +2279,7 @@ export interface components {
             reason: string;
         };
         OrderRequest: {
-            /** @description Every approved item, in the order the job seeker should see them. */
+            /** @description Every approved item, in the order the job seeker should see them (ids in either case, as the path's). */
             itemIds: string[];
         };
         ShortlistRequest: {
@@ -3263,7 +3279,7 @@ export interface components {
             detectedAt: string;
             /** @description The registered model involved, if one is. */
             modelId?: components["schemas"]["ModelId"];
-            /** @description Recommendation sets involved, by id (never a person's id). */
+            /** @description Recommendation sets involved, by id (never a person's id); ids in either case name the same set, and are kept in lower case. */
             setIds?: string[];
             /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...), in at least three characters other than spaces and invisible characters; kept readable for good, as the summary. */
             measures?: string;
@@ -3782,7 +3798,9 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
+        /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
         SetId: string;
+        /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
         ItemId: string;
         /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
         IfMatch: string;
@@ -3793,6 +3811,7 @@ export interface components {
          * @example aiguillage-ebm-1.0.0
          */
         ModelId: components["schemas"]["ModelId"];
+        /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
         IncidentId: string;
         /**
          * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
@@ -4626,6 +4645,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4660,6 +4680,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4691,7 +4712,9 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -4725,7 +4748,9 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -4790,6 +4815,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4823,6 +4849,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4856,6 +4883,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4889,6 +4917,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4930,6 +4959,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4963,6 +4993,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4996,6 +5027,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -5160,6 +5192,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -5188,6 +5221,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -6116,6 +6150,7 @@ export interface operations {
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
+                /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
                 incidentId: components["parameters"]["IncidentId"];
             };
             cookie?: never;
