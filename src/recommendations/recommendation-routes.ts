@@ -15,6 +15,7 @@ import type { ShortlistService } from './shortlist-service.ts';
 
 type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
 type SetFeedbackQuery = NonNullable<operations['listSetFeedback']['parameters']['query']>;
+type ReasonCodeListBody = components['schemas']['ReasonCodeList'];
 type CreateBody = components['schemas']['CreateRecommendationsRequest'];
 type DecisionBody = components['schemas']['DecisionRequest'];
 type AddItemBody = components['schemas']['AddItemRequest'];
@@ -219,7 +220,8 @@ export function createRecommendationRoutes(
   });
 
   router.get('/v1/reason-codes', function listReasonCodes(_req, res) {
-    res.json(REASON_CODES.map((reason) => ({ ...reason })));
+    const body: ReasonCodeListBody = { items: REASON_CODES.map((reason) => ({ ...reason })) };
+    res.json(body);
   });
 
   return router;

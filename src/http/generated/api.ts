@@ -1888,6 +1888,14 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description An object, as every list the API answers, so that it can carry more than its items later without breaking a client. */
+        ReasonCodeList: {
+            items: components["schemas"]["ReasonCode"][];
+        };
+        /** @description An object, as every list the API answers, so that it can carry more than its items later (a page's cursor, as the registry grows) without breaking a client. */
+        ModelList: {
+            items: components["schemas"]["Model"][];
+        };
         CoursePage: {
             items: components["schemas"]["Course"][];
             /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
@@ -5064,13 +5072,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every reason code with its label. */
+            /** @description Every reason code with its label, in `items`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReasonCode"][];
+                    "application/json": components["schemas"]["ReasonCodeList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5379,13 +5387,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every registered model, newest first; exactly one is active once any is. */
+            /** @description Every registered model, newest first, in `items`; exactly one is active once any is. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Model"][];
+                    "application/json": components["schemas"]["ModelList"];
                 };
             };
             400: components["responses"]["BadRequest"];
