@@ -30,6 +30,7 @@ import { refuseInfiniteQueryNumbers } from './http/refuse-infinite-query-numbers
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
 import { assignRequestId, carryRequestId } from './http/request-id.ts';
+import { createUuidPathParams } from './http/uuid-path-params.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
 import type { IncidentService } from './incidents/incident-service.ts';
 import { createJobSeekerRoutes } from './job-seekers/job-seeker-routes.ts';
@@ -175,6 +176,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(holdUndecodableBody);
   app.use(refuseDeepBodies);
   app.use(readHeadAsGet);
+  app.use(createUuidPathParams(openApiDocument));
   app.use(
     createOpenApiValidator(
       openApiDocument,

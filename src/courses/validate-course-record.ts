@@ -1,5 +1,6 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
 import type { GeoPoint } from '../shared/geo.ts';
+import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 import { COURSE_ID, type CourseRecord, MODALITIES, type Modality } from './course.ts';
 
@@ -89,7 +90,8 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
   };
   if (errors.length > 0) return { errors };
   // Every reader pushed an error when it returned undefined, so no field is undefined here.
-  return { course: course as CourseRecord };
+  const checked = course as CourseRecord;
+  return { course: { ...checked, skills: normaliseSkillCodes(checked.skills) } };
 }
 
 /** True for a plain JSON object (not an array, not null). */

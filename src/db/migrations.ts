@@ -45,6 +45,7 @@ import * as indexShownSetsByPerson from '../../migrations/20261212050000_index_s
 import * as createFileReads from '../../migrations/20261213080000_create_file_reads.ts';
 import * as indexCoursesByIdCodes from '../../migrations/20261215050000_index_courses_by_id_codes.ts';
 import * as indexSetsByModelId from '../../migrations/20261215090000_index_sets_by_model_id.ts';
+import * as lowerCaseSkillCodes from '../../migrations/20261216040000_lower_case_skill_codes.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -105,6 +106,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261213080000_create_file_reads', createFileReads],
   ['20261215050000_index_courses_by_id_codes', indexCoursesByIdCodes],
   ['20261215090000_index_sets_by_model_id', indexSetsByModelId],
+  ['20261216040000_lower_case_skill_codes', lowerCaseSkillCodes],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

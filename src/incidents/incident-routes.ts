@@ -6,6 +6,7 @@ import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
 import { isUtcInstant } from '../shared/utc-instant.ts';
+import { normaliseUuid } from '../shared/uuid-text.ts';
 import type { IncidentListPosition, IncidentStatus } from './incident.ts';
 import type { IncidentService, RecordedAnswer } from './incident-service.ts';
 
@@ -54,7 +55,7 @@ export function createIncidentRoutes(incidents: IncidentService, audit: AuditSer
         severity: body.severity,
         detectedAt: body.detectedAt,
         ...(body.modelId === undefined ? {} : { modelId: body.modelId }),
-        ...(body.setIds === undefined ? {} : { setIds: body.setIds }),
+        ...(body.setIds === undefined ? {} : { setIds: body.setIds.map(normaliseUuid) }),
         ...(body.measures === undefined ? {} : { measures: body.measures }),
         acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
       },

@@ -7,6 +7,7 @@ import type { FileReadTracer } from '../file-reads/file-read-service.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { takePage } from '../shared/take-page.ts';
 import {
   isOnCaseloadOf,
@@ -71,10 +72,12 @@ export class JobSeekerService {
   async upsertJobSeeker(
     caller: Principal,
     id: string,
-    input: JobSeekerInput,
+    sent: JobSeekerInput,
     { reEnrol = false }: { reEnrol?: boolean } = {},
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
-    refuseSensitiveSkills(input.skills);
+    // Screened as sent, so that a refusal names each code by its place in the request.
+    refuseSensitiveSkills(sent.skills);
+    const input = { ...sent, skills: normaliseSkillCodes(sent.skills) };
     const { deps } = this;
     return deps.decisionLog.withTransaction(async (trx) => {
       const now = deps.now();

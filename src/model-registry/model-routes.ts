@@ -8,13 +8,17 @@ type ModelBody = components['schemas']['Model'];
 type RegisterBody = components['schemas']['RegisterModelRequest'];
 type ActivateBody = components['schemas']['ActivateModelRequest'];
 type RecallBody = components['schemas']['RecallModelRequest'];
+type ModelListBody = components['schemas']['ModelList'];
 type RecallResultBody = components['schemas']['ModelRecallResult'];
 
 export function createModelRoutes(registry: ModelRegistry): Router {
   const router = Router();
 
   router.get('/v1/models', async function listModels(req, res) {
-    res.json((await registry.listModelsFor(requirePrincipal(req))).map(toModelBody));
+    const body: ModelListBody = {
+      items: (await registry.listModelsFor(requirePrincipal(req))).map(toModelBody),
+    };
+    res.json(body);
   });
 
   router.post('/v1/models', async function registerModel(req, res) {

@@ -104,7 +104,9 @@ export class ContestReplyService {
       requireMayTakeAction('reply_to_contest', set, reader);
       requireActionState('reply_to_contest', set, reader, new Set());
       if (!set.items.some((item) => item.id === itemId)) {
-        throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
+        throw new NotFoundError(
+          `item ${itemId} is not in set ${set.id}; its items and their ids are in the set (GET /v1/recommendations/${set.id})`,
+        );
       }
       const reply: ContestReply = {
         id: createTimeOrderedId(),

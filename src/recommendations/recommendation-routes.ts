@@ -4,6 +4,7 @@ import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
+import { normaliseUuid } from '../shared/uuid-text.ts';
 import type { ReviewResult } from './apply-review-action.ts';
 import type { PublicationService } from './publication-service.ts';
 import { etagOf, REASON_CODES, type SetView } from './recommendation.ts';
@@ -14,6 +15,7 @@ import type { ShortlistService } from './shortlist-service.ts';
 
 type ListQuery = NonNullable<operations['listRecommendations']['parameters']['query']>;
 type SetFeedbackQuery = NonNullable<operations['listSetFeedback']['parameters']['query']>;
+type ReasonCodeListBody = components['schemas']['ReasonCodeList'];
 type CreateBody = components['schemas']['CreateRecommendationsRequest'];
 type DecisionBody = components['schemas']['DecisionRequest'];
 type AddItemBody = components['schemas']['AddItemRequest'];
@@ -166,7 +168,12 @@ export function createRecommendationRoutes(
     sendResult(
       res,
       200,
-      await review.orderItems(requirePrincipal(req), req.params.setId, ifMatch(req), body.itemIds),
+      await review.orderItems(
+        requirePrincipal(req),
+        req.params.setId,
+        ifMatch(req),
+        body.itemIds.map(normaliseUuid),
+      ),
     );
   });
 
@@ -213,7 +220,8 @@ export function createRecommendationRoutes(
   });
 
   router.get('/v1/reason-codes', function listReasonCodes(_req, res) {
-    res.json(REASON_CODES.map((reason) => ({ ...reason })));
+    const body: ReasonCodeListBody = { items: REASON_CODES.map((reason) => ({ ...reason })) };
+    res.json(body);
   });
 
   return router;

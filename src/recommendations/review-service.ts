@@ -357,7 +357,10 @@ export class ReviewService {
 
 function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
   const item = set.items.find((candidate) => candidate.id === itemId);
-  if (item === undefined) throw new NotFoundError(`item ${itemId} is not in set ${set.id}`);
+  if (item === undefined)
+    throw new NotFoundError(
+      `item ${itemId} is not in set ${set.id}; its items and their ids are in the set (GET /v1/recommendations/${set.id})`,
+    );
   return item;
 }
 

@@ -35,8 +35,14 @@ import {
   type SetReader,
 } from './set-actions.ts';
 
+/**
+ * The answer for a set the counselor may not see, missing or not: the same words either way, so
+ * that it tells nothing of another caseload's sets, and where the counselor finds their own.
+ */
 export function setNotFound(setId: string): NotFoundError {
-  return new NotFoundError(`recommendation set ${setId} was not found`);
+  return new NotFoundError(
+    `recommendation set ${setId} was not found among the sets you may see; yours are in your queue (GET /v1/recommendations, one person's with ?seekerId=), and those awaiting your second review in GET /v1/recommendations?queue=second_review`,
+  );
 }
 
 /**

@@ -278,7 +278,7 @@ describe('malformed input on every operation', () => {
       itemId,
       publishedSetId: published.id,
       publishedItemId,
-      modelId: (models.body as Array<{ id: string }>)[0]?.id ?? '',
+      modelId: (models.body.items as Array<{ id: string }>)[0]?.id ?? '',
       incidentId: incident.body.incidentId,
     };
   }

@@ -41,7 +41,7 @@ describe('models whose outputs break the model contract', () => {
   }
   async function registeredIds(): Promise<string[]> {
     const res = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
-    return (res.body as Array<{ id: string }>).map((model) => model.id);
+    return (res.body.items as Array<{ id: string }>).map((model) => model.id);
   }
   async function loggedModelIds(type: 'model.registered' | 'model.activated'): Promise<unknown[]> {
     const events = await t.container.decisionLog.decisionLog.listEvents({ types: [type] });
@@ -113,7 +113,7 @@ describe('models whose outputs break the model contract', () => {
         type: OUTPUTS_INVALID,
         detail: expect.stringMatching(/probability between 0 and 1/),
       });
-      const models = (await t.http.get('/v1/models').auth(admin, { type: 'bearer' })).body as Array<{
+      const models = (await t.http.get('/v1/models').auth(admin, { type: 'bearer' })).body.items as Array<{
         id: string;
         status: string;
       }>;

@@ -61,7 +61,7 @@ async function portalOf(t: TestApp, seekerId: string): Promise<PortalBody> {
 async function listModels(t: TestApp, token: string): Promise<ModelBody[]> {
   const res = await t.http.get('/v1/models').auth(token, { type: 'bearer' });
   expect(res.status).toBe(200);
-  return res.body as ModelBody[];
+  return res.body.items as ModelBody[];
 }
 
 const approvedIds = (set: SetBody) =>

@@ -60,7 +60,7 @@ describe('model registry API', () => {
   async function listModels(): Promise<ModelBody[]> {
     const res = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(res.status).toBe(200);
-    return res.body as ModelBody[];
+    return res.body.items as ModelBody[];
   }
 
   async function register(folder: string, sha256: string) {
@@ -150,7 +150,7 @@ describe('model registry API', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(res.body).toMatchObject({ sha256: hashed.sha256, manifestSha256, cardSha256 });
       const asAuditor = await t.http.get('/v1/models').auth(auditor, { type: 'bearer' });
-      expect((asAuditor.body as ModelBody[]).find((model) => model.id === hashed.id)).toMatchObject({
+      expect((asAuditor.body.items as ModelBody[]).find((model) => model.id === hashed.id)).toMatchObject({
         manifestSha256,
         cardSha256,
       });
@@ -274,7 +274,7 @@ describe('model registry API', () => {
       const asAuditor = await t.http.get('/v1/models').auth(auditor, { type: 'bearer' });
       expect(asAuditor.status).toBe(200);
       const { pseudonymiser } = t.container.decisionLog;
-      const next = (asAuditor.body as ModelBody[]).find((model) => model.id === nextVersion.id);
+      const next = (asAuditor.body.items as ModelBody[]).find((model) => model.id === nextVersion.id);
       expect(next).toMatchObject({
         registeredBy: pseudonymiser.pseudonymise('ops-1'),
         activatedBy: pseudonymiser.pseudonymise('ops-1'),
@@ -283,7 +283,9 @@ describe('model registry API', () => {
         (event) => event.payload.modelId === nextVersion.id,
       );
       expect(activated?.actor.pseudonym).toBe(next?.activatedBy);
-      const shipped = (asAuditor.body as ModelBody[]).find((model) => model.id === 'aiguillage-ebm-1.1.0');
+      const shipped = (asAuditor.body.items as ModelBody[]).find(
+        (model) => model.id === 'aiguillage-ebm-1.1.0',
+      );
       expect(shipped).toMatchObject({ registeredBy: 'startup', activatedBy: 'startup' });
       expect(JSON.stringify(asAuditor.body)).not.toContain('ops-1');
       expect((await listModels()).find((model) => model.id === nextVersion.id)?.registeredBy).toBe('ops-1');

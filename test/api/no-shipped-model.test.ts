@@ -26,7 +26,7 @@ describe('a deployment with no shipped model', () => {
     expect(t.config.shippedModel).toBeNull();
     const models = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(models.status).toBe(200);
-    expect(models.body).toEqual([]);
+    expect(models.body).toEqual({ items: [] });
     const ready = await t.http.get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
@@ -93,9 +93,9 @@ describe('a start that leaves the shipped model for an admin to activate', () =>
   it('registers the shipped model without activating it, and reports the model check as not configured', async () => {
     const models = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(models.status).toBe(200);
-    expect(models.body.map((model: { id: string; status: string }) => [model.id, model.status])).toEqual([
-      [SHIPPED_FOLDER, 'registered'],
-    ]);
+    expect(
+      models.body.items.map((model: { id: string; status: string }) => [model.id, model.status]),
+    ).toEqual([[SHIPPED_FOLDER, 'registered']]);
     const ready = await t.http.get('/readyz');
     expect(ready.body).toEqual({
       status: 'ready',
@@ -108,7 +108,7 @@ describe('a start that leaves the shipped model for an admin to activate', () =>
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ reason: 'no_active_model', manualSetPath: expect.any(String) });
 
-    const [shipped] = (await t.http.get('/v1/models').auth(admin, { type: 'bearer' })).body;
+    const [shipped] = (await t.http.get('/v1/models').auth(admin, { type: 'bearer' })).body.items;
     const activated = await t.http
       .post(`/v1/models/${shipped.id}/activate`)
       .auth(admin, { type: 'bearer' })

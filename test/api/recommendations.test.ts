@@ -816,14 +816,17 @@ describe('suggestions API', () => {
   it('publishes the list of rejection reason codes', async () => {
     const res = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
     expect(res.status).toBe(200);
-    const codes = res.body.map((reason: { code: string }) => reason.code);
+    expect(Object.keys(res.body)).toEqual(['items']);
+    const codes = res.body.items.map((reason: { code: string }) => reason.code);
     expect(codes).toEqual(expect.arrayContaining(['too_far', 'not_matching_project', 'other']));
-    expect(res.body.find((reason: { code: string }) => reason.code === 'other').commentRequired).toBe(true);
+    expect(res.body.items.find((reason: { code: string }) => reason.code === 'other').commentRequired).toBe(
+      true,
+    );
   });
 
   it("offers a reason code for a suggestion the counselor takes for the model's mistake", async () => {
     const res = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
-    expect(res.body).toContainEqual({
+    expect(res.body.items).toContainEqual({
       code: 'model_output_inappropriate',
       label: expect.stringMatching(/erreur apparente de l’outil/),
       commentRequired: false,

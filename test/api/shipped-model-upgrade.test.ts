@@ -51,7 +51,12 @@ describe('upgrading a deployment whose active model is the previously shipped 1.
   it('registers 1.1.0 on start and leaves 1.0.0 active until an admin activates 1.1.0', async () => {
     const res = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(res.status).toBe(200);
-    const models = res.body as Array<{ id: string; status: string; registeredBy: string; sha256: string }>;
+    const models = res.body.items as Array<{
+      id: string;
+      status: string;
+      registeredBy: string;
+      sha256: string;
+    }>;
     expect(models.map((model) => [model.id, model.status, model.registeredBy])).toEqual(
       expect.arrayContaining([
         [PREVIOUS_ID, 'active', 'startup'],

@@ -137,7 +137,7 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
 
     it('lets such an item be rejected with the published reason course_unavailable', async () => {
       const codes = await t.http.get('/v1/reason-codes').auth(counselor, { type: 'bearer' });
-      expect(codes.body).toContainEqual(
+      expect(codes.body.items).toContainEqual(
         expect.objectContaining({ code: 'course_unavailable', commentRequired: false }),
       );
       const { set, etag } = await openSetFor('js-w-reject');

@@ -75,7 +75,7 @@ describe(`migration ${MIGRATION}`, () => {
     const admin = await t.tokenFor('admin', 'ops-1');
     const models = await t.http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(models.status).toBe(200);
-    expect(models.body).toEqual([
+    expect(models.body.items).toEqual([
       expect.objectContaining({ id: SHIPPED_ID, status: 'active', manifestSha256: null, cardSha256: null }),
     ]);
     expect((await t.http.get('/readyz')).body.checks.model).toBe('ok');

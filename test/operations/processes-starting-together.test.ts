@@ -31,7 +31,9 @@ describe('API processes starting together on an empty database', () => {
     const admin = await first().tokenFor('admin', 'ops-1');
     const models = await second().http.get('/v1/models').auth(admin, { type: 'bearer' });
     expect(models.status).toBe(200);
-    const active = (models.body as Array<{ status: string }>).filter((model) => model.status === 'active');
+    const active = (models.body.items as Array<{ status: string }>).filter(
+      (model) => model.status === 'active',
+    );
     expect(active).toHaveLength(1);
   });
 

@@ -496,6 +496,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -528,6 +529,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -558,7 +560,9 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -586,7 +590,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -633,6 +639,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -662,6 +669,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -684,6 +692,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -709,6 +718,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -751,6 +761,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -776,6 +787,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -798,6 +810,7 @@ export interface paths {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -891,6 +904,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -913,6 +927,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -1464,6 +1479,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
                 incidentId: components["parameters"]["IncidentId"];
             };
             cookie?: never;
@@ -1710,7 +1726,9 @@ export interface components {
             lon: number;
         };
         /**
-         * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). The model reads skill
+         * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). Codes are compared
+         *     ignoring case, and stored and answered in lower case, each once: `Soins` and `soins` are one
+         *     code, so a person synced with `SOINS` holds the skill a course teaching `soins` asks for. The model reads skill
          *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
          *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`: health or
          *     disability, origin, union membership, justice), is refused with a 422 naming its place and
@@ -1872,6 +1890,14 @@ export interface components {
             id: components["schemas"]["ExternalId"];
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description An object, as every list the API answers, so that it can carry more than its items later without breaking a client. */
+        ReasonCodeList: {
+            items: components["schemas"]["ReasonCode"][];
+        };
+        /** @description An object, as every list the API answers, so that it can carry more than its items later (a page's cursor, as the registry grows) without breaking a client. */
+        ModelList: {
+            items: components["schemas"]["Model"][];
         };
         CoursePage: {
             items: components["schemas"]["Course"][];
@@ -2274,7 +2300,7 @@ export interface components {
             reason: string;
         };
         OrderRequest: {
-            /** @description Every approved item, in the order the job seeker should see them. */
+            /** @description Every approved item, in the order the job seeker should see them (ids in either case, as the path's). */
             itemIds: string[];
         };
         ShortlistRequest: {
@@ -3276,7 +3302,7 @@ export interface components {
             detectedAt: string;
             /** @description The registered model involved, if one is. */
             modelId?: components["schemas"]["ModelId"];
-            /** @description Recommendation sets involved, by id (never a person's id). */
+            /** @description Recommendation sets involved, by id (never a person's id); ids in either case name the same set, and are kept in lower case. */
             setIds?: string[];
             /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...), in at least three characters other than spaces and invisible characters; kept readable for good, as the summary. */
             measures?: string;
@@ -3811,7 +3837,9 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`), rather than continue a different list; so is one the API does not give out (another text, or a position of another shape than the list's). Leave it out to start from the first page. */
         Cursor: string;
+        /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
         SetId: string;
+        /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
         ItemId: string;
         /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
         IfMatch: string;
@@ -3822,6 +3850,7 @@ export interface components {
          * @example aiguillage-ebm-1.0.0
          */
         ModelId: components["schemas"]["ModelId"];
+        /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
         IncidentId: string;
         /**
          * @description Why you are asking, in a few words: 3 to 200 characters (at least three of them other than spaces and invisible characters), sent as UTF-8 as curl and browsers do (Latin-1 is read too), and counted once decoded, so that an accented letter counts as one; otherwise 400 naming the header. The schema bounds the bytes sent: 800, four for each character at most. Recorded with the query in the decision log (`audit.queried`), readable for as long as the log is kept: a purpose that mentions sensitive details about someone (health, religion, origin…), holds the id of a job seeker the log is about (erased ones included) or of a counselor, auditor or admin who acted in it (follow people by pseudonym), or holds control or formatting characters (bidirectional overrides, zero-width spaces) is refused with 422, before any work is done. The refusal for an id reads the same whoever the person is, and is itself logged (`logged_text.refused`: the operation, not the purpose), so that guessing ids through it leaves a trace.
@@ -4655,6 +4684,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4689,6 +4719,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4720,7 +4751,9 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -4754,7 +4787,9 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -4819,6 +4854,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4852,6 +4888,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4885,6 +4922,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4918,6 +4956,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4959,6 +4998,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -4992,6 +5032,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -5025,6 +5066,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The set's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same set as the lower-case id the API writes in its answers. */
                 setId: components["parameters"]["SetId"];
             };
             cookie?: never;
@@ -5059,13 +5101,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every reason code with its label. */
+            /** @description Every reason code with its label, in `items`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReasonCode"][];
+                    "application/json": components["schemas"]["ReasonCodeList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5189,6 +5231,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -5217,6 +5260,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
                 itemId: components["parameters"]["ItemId"];
             };
             cookie?: never;
@@ -5372,13 +5416,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every registered model, newest first; exactly one is active once any is. */
+            /** @description Every registered model, newest first, in `items`; exactly one is active once any is. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Model"][];
+                    "application/json": components["schemas"]["ModelList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6145,6 +6189,7 @@ export interface operations {
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
+                /** @description The incident's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same incident as the lower-case id the API writes in its answers. */
                 incidentId: components["parameters"]["IncidentId"];
             };
             cookie?: never;
