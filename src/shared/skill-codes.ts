@@ -3,7 +3,18 @@
  * the contract's examples write them (`soudage-tig`, `accueil`), each once. A person synced with
  * `Soudage-TIG` holds the skill a course teaching `soudage-tig` asks for: codes that differ only in
  * case are one code, kept at the place of its first spelling.
+ *
+ * A capital whose lower case takes more characters (`İ` becomes `i` and a combining dot) is kept
+ * as sent: the code was checked against the contract's 64-character bound before this, and must
+ * still fit it when it is stored and answered.
  */
 export function normaliseSkillCodes(codes: readonly string[]): string[] {
-  return [...new Set(codes.map((code) => code.toLowerCase()))];
+  return [...new Set(codes.map(lowerCaseSkillCode))];
+}
+
+function lowerCaseSkillCode(code: string): string {
+  return code.replace(/\p{Lu}/gu, (capital) => {
+    const lower = capital.toLowerCase();
+    return lower.length === capital.length ? lower : capital;
+  });
 }

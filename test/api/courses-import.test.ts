@@ -211,11 +211,9 @@ describe('course import API', () => {
           location: { lat: 43 + (i % 700) / 100, lon: -1 + (i % 800) / 100 },
         }),
       );
-      const started = Date.now();
       const res = await postImport('application/x-ndjson', ndjson(lines));
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ imported: 20_000, created: 20_000, updated: 0 });
-      expect(Date.now() - started).toBeLessThan(15_000);
       expect(await countCourses()).toBe(before + 20_000);
       const occupations = await t.container
         .db('course_occupations')

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseSkillCodes } from '../../src/shared/skill-codes.ts';
+
+describe('normaliseSkillCodes', () => {
+  it('writes codes in lower case, each once, at the place of its first spelling', () => {
+    expect(normaliseSkillCodes(['Soudage-TIG', 'accueil', 'soudage-tig', 'ÉLAGAGE'])).toEqual([
+      'soudage-tig',
+      'accueil',
+      'élagage',
+    ]);
+  });
+
+  it('keeps a capital whose lower case is longer, so that a code of 64 characters stays within the bound', () => {
+    const code = 'İ'.repeat(64);
+    const [stored] = normaliseSkillCodes([code]);
+    expect(stored).toBe(code);
+    expect([...(stored ?? '')].length).toBe(64);
+  });
+});
