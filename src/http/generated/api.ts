@@ -508,7 +508,9 @@ export interface paths {
          *     A set awaiting a second review can be read by any other counselor; each one's first read of it records
          *     their own reading (`secondReview.reads`, the caller's in `secondReview.openedAt`; `second_review.opened` in
          *     the log), which their approval needs. That read changes nothing of the set: its version (`ETag`) stays, and
-         *     another counselor's read, before or after it, leaves the ETag a reader holds current.
+         *     another counselor's read, before or after it, leaves the ETag a reader holds current. A set that expired
+         *     while it awaited its second review is still read by any counselor but its first reviewer, shown as `expired`
+         *     with no action allowed, whoever recorded the expiry (the read itself, another request, or the retention job).
          *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets, retract a published one and reply to the person's contests of its courses; any other action on them is refused (403); `allowedActions` says which.
