@@ -140,8 +140,16 @@ export interface OversightRow {
   timedSecondReviews: number;
   /** Median time from the second reviewer's reading to their approval or return. */
   medianSecondReviewSeconds: number | null;
-  /** Share of timed second reviews that took the threshold or less. */
+  /** Share of timed second reviews, approvals and returns together, that took the threshold or less. */
   fastSecondReviewShare: number | null;
+  /** Approvals among the timed second reviews. */
+  timedSecondReviewApprovals: number;
+  /**
+   * Share of timed second-review approvals that took the threshold or less: the rubber stamp the
+   * second review is there to prevent, which slow returns would dilute in `fastSecondReviewShare`
+   * (the alert `AiguillageFastSecondReviewApprovals` watches the same).
+   */
+  fastSecondReviewApprovalShare: number | null;
 }
 
 /**
@@ -158,6 +166,8 @@ export type ManualSecondReviewRow = Pick<
   | 'timedSecondReviews'
   | 'medianSecondReviewSeconds'
   | 'fastSecondReviewShare'
+  | 'timedSecondReviewApprovals'
+  | 'fastSecondReviewApprovalShare'
 >;
 
 /** The oversight figures: the model's sets, by model version, and the second reviews of the sets made by hand. */
@@ -172,6 +182,8 @@ interface SecondReviewTotals {
   secondReviewReturns: number;
   secondReviewSeconds: number[];
   fastSecondReviews: number;
+  timedSecondReviewApprovals: number;
+  fastSecondReviewApprovals: number;
 }
 
 /** A set whose review is not over: what its next events may still change. */
@@ -537,7 +549,14 @@ export class OversightTally {
 }
 
 function noSecondReviews(): SecondReviewTotals {
-  return { secondReviewApprovals: 0, secondReviewReturns: 0, secondReviewSeconds: [], fastSecondReviews: 0 };
+  return {
+    secondReviewApprovals: 0,
+    secondReviewReturns: 0,
+    secondReviewSeconds: [],
+    fastSecondReviews: 0,
+    timedSecondReviewApprovals: 0,
+    fastSecondReviewApprovals: 0,
+  };
 }
 
 /**
@@ -557,7 +576,11 @@ function takeSecondReviewInto(
   if (seconds === undefined || seconds < 0) return;
   totals.secondReviewSeconds.push(seconds);
   // At most the threshold, as for a decision.
-  if (seconds <= fastDecisionSeconds) totals.fastSecondReviews += 1;
+  const fast = seconds <= fastDecisionSeconds;
+  if (fast) totals.fastSecondReviews += 1;
+  if (decision !== 'approve') return;
+  totals.timedSecondReviewApprovals += 1;
+  if (fast) totals.fastSecondReviewApprovals += 1;
 }
 
 function toSecondReviewFigures(
@@ -569,6 +592,8 @@ function toSecondReviewFigures(
   | 'timedSecondReviews'
   | 'medianSecondReviewSeconds'
   | 'fastSecondReviewShare'
+  | 'timedSecondReviewApprovals'
+  | 'fastSecondReviewApprovalShare'
 > {
   const timed = totals.secondReviewSeconds.length;
   return {
@@ -577,6 +602,11 @@ function toSecondReviewFigures(
     timedSecondReviews: timed,
     medianSecondReviewSeconds: roundTo(computeMedian(totals.secondReviewSeconds), 2),
     fastSecondReviewShare: roundTo(divideOrNull(totals.fastSecondReviews, timed), 4),
+    timedSecondReviewApprovals: totals.timedSecondReviewApprovals,
+    fastSecondReviewApprovalShare: roundTo(
+      divideOrNull(totals.fastSecondReviewApprovals, totals.timedSecondReviewApprovals),
+      4,
+    ),
   };
 }
 

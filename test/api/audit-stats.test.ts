@@ -162,6 +162,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           timedSecondReviews: 0,
           medianSecondReviewSeconds: null,
           fastSecondReviewShare: null,
+          timedSecondReviewApprovals: 0,
+          fastSecondReviewApprovalShare: null,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -195,6 +197,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           timedSecondReviews: 0,
           medianSecondReviewSeconds: null,
           fastSecondReviewShare: null,
+          timedSecondReviewApprovals: 0,
+          fastSecondReviewApprovalShare: null,
         },
       ]);
     });

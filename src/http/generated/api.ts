@@ -3446,8 +3446,12 @@ export interface components {
             timedSecondReviews: number;
             /** @description Median time of the timed second reviews, approvals and returns together. */
             medianSecondReviewSeconds: number | null;
-            /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            /** @description Share of timed second reviews, approvals and returns together, that took fastDecisionSeconds or less. Slow returns dilute fast approvals here: read `fastSecondReviewApprovalShare` for the approvals. */
             fastSecondReviewShare: number | null;
+            /** @description Approvals among the timed second reviews. */
+            timedSecondReviewApprovals: number;
+            /** @description Share of timed second-review approvals that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here, whatever they returned (the alert `AiguillageFastSecondReviewApprovals` watches the same). Null when no approval is timed. */
+            fastSecondReviewApprovalShare: number | null;
         };
         /** @description How one counselor gave the second review of sets made by hand created in one ISO week; the figures are defined as the `secondReview` figures of an `OversightRow`. */
         ManualSecondReviewRow: {
@@ -3462,8 +3466,12 @@ export interface components {
             /** @description Second reviews whose time is known (`secondsSinceOpened`: from the reviewer's own reading of the set); a return made unread is counted, not timed. */
             timedSecondReviews: number;
             medianSecondReviewSeconds: number | null;
-            /** @description Share of timed second reviews that took fastDecisionSeconds or less. */
+            /** @description Share of timed second reviews, approvals and returns together, that took fastDecisionSeconds or less. */
             fastSecondReviewShare: number | null;
+            /** @description Approvals among the timed second reviews. */
+            timedSecondReviewApprovals: number;
+            /** @description Share of timed second-review approvals that took fastDecisionSeconds or less (null when no approval is timed). */
+            fastSecondReviewApprovalShare: number | null;
         };
         AttributionStats: {
             /**
