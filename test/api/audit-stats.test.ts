@@ -164,6 +164,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           fastSecondReviewShare: null,
           timedSecondReviewApprovals: 0,
           fastSecondReviewApprovalShare: null,
+          closedSessionOverrides: 0,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -199,6 +200,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           fastSecondReviewShare: null,
           timedSecondReviewApprovals: 0,
           fastSecondReviewApprovalShare: null,
+          closedSessionOverrides: 0,
         },
       ]);
     });

@@ -53,6 +53,7 @@ describe('the oversight figures of the second reviews of sets made by hand', () 
         fastSecondReviewShare: 1,
         timedSecondReviewApprovals: 1,
         fastSecondReviewApprovalShare: 1,
+        closedSessionOverrides: 0,
       },
     ]);
   });

@@ -79,6 +79,7 @@ describe('the second reviews of sets made by hand in the oversight figures', () 
         fastSecondReviewShare: 0.6667,
         timedSecondReviewApprovals: 2,
         fastSecondReviewApprovalShare: 1,
+        closedSessionOverrides: 0,
       },
     ]);
   });

@@ -3452,6 +3452,8 @@ export interface components {
             timedSecondReviewApprovals: number;
             /** @description Share of timed second-review approvals that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here, whatever they returned (the alert `AiguillageFastSecondReviewApprovals` watches the same). Null when no approval is timed. */
             fastSecondReviewApprovalShare: number | null;
+            /** @description Closed-session warnings (`session_unavailable`) the counselor went past on these sets, each act counted: an approval of an item whose session was closed (`item.decided`'s `closedSession`), and each such approved item in a hand-over to a second review or a publication they made, a second reviewer's included (`closedSessions`). */
+            closedSessionOverrides: number;
         };
         /** @description How one counselor gave the second review of sets made by hand created in one ISO week; the figures are defined as the `secondReview` figures of an `OversightRow`. */
         ManualSecondReviewRow: {
@@ -3472,6 +3474,8 @@ export interface components {
             timedSecondReviewApprovals: number;
             /** @description Share of timed second-review approvals that took fastDecisionSeconds or less (null when no approval is timed). */
             fastSecondReviewApprovalShare: number | null;
+            /** @description Approved items of these sets published by the counselor's approval in their second review though their session was closed (`closedSessions` of the publication). */
+            closedSessionOverrides: number;
         };
         AttributionStats: {
             /**
