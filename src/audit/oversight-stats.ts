@@ -31,6 +31,7 @@ export const OVERSIGHT_REVIEW_EVENT_TYPES: readonly DecisionEventType[] = [
   'recommendation.published',
   'recommendation.discarded',
   'recommendation.expired',
+  'second_review.requested',
   'second_review.completed',
 ];
 export const OVERSIGHT_READING_EVENT_TYPES: readonly DecisionEventType[] = [
@@ -140,8 +141,23 @@ export interface OversightRow {
   timedSecondReviews: number;
   /** Median time from the second reviewer's reading to their approval or return. */
   medianSecondReviewSeconds: number | null;
-  /** Share of timed second reviews that took the threshold or less. */
+  /** Share of timed second reviews, approvals and returns together, that took the threshold or less. */
   fastSecondReviewShare: number | null;
+  /** Approvals among the timed second reviews. */
+  timedSecondReviewApprovals: number;
+  /**
+   * Share of timed second-review approvals that took the threshold or less: the rubber stamp the
+   * second review is there to prevent, which slow returns would dilute in `fastSecondReviewShare`
+   * (the alert `AiguillageFastSecondReviewApprovals` watches the same).
+   */
+  fastSecondReviewApprovalShare: number | null;
+  /**
+   * Closed-session warnings (`session_unavailable`) the counselor went past on these sets: each
+   * approval of an item whose session was closed (`item.decided`'s `closedSession`), and each such
+   * approved item in a hand-over to a second review or a publication they made (`closedSessions`), a
+   * second reviewer's publication included; each act counted.
+   */
+  closedSessionOverrides: number;
 }
 
 /**
@@ -158,6 +174,9 @@ export type ManualSecondReviewRow = Pick<
   | 'timedSecondReviews'
   | 'medianSecondReviewSeconds'
   | 'fastSecondReviewShare'
+  | 'timedSecondReviewApprovals'
+  | 'fastSecondReviewApprovalShare'
+  | 'closedSessionOverrides'
 >;
 
 /** The oversight figures: the model's sets, by model version, and the second reviews of the sets made by hand. */
@@ -172,7 +191,12 @@ interface SecondReviewTotals {
   secondReviewReturns: number;
   secondReviewSeconds: number[];
   fastSecondReviews: number;
+  timedSecondReviewApprovals: number;
+  fastSecondReviewApprovals: number;
 }
+
+/** A second reviewer's acts on the sets made by hand of one week. */
+type ManualGroup = SecondReviewTotals & { counselor: string; week: string; closedSessionOverrides: number };
 
 /** A set whose review is not over: what its next events may still change. */
 interface SetState {
@@ -230,6 +254,7 @@ interface GroupTotals
   overlapCount: number;
   rejectionReasons: Map<string, number>;
   feedback: Map<string, number>;
+  closedSessionOverrides: number;
 }
 
 /**
@@ -279,7 +304,9 @@ export class OversightTally {
   /** The period's sets made by hand still open, with the ISO week of their creation. */
   private readonly manualSets = new Map<string, string>();
   /** The second reviews of those sets, by reviewer and week. */
-  private readonly manualGroups = new Map<string, SecondReviewTotals & { counselor: string; week: string }>();
+  private readonly manualGroups = new Map<string, ManualGroup>();
+  /** Of those sets, who approved each in its second review: the publication that follows is theirs. */
+  private readonly manualApprovers = new Map<string, string>();
 
   constructor(private readonly options: OversightOptions) {}
 
@@ -355,6 +382,11 @@ export class OversightTally {
       }
       case 'item.decided':
         this.takeDecision(set, event.occurredAt, payload);
+        if (readStringField(payload, 'decision') === 'approved' && readStringField(payload, 'closedSession'))
+          this.takeClosedSessionOverrides(set, event.actor.pseudonym, 1);
+        break;
+      case 'second_review.requested':
+        this.takeClosedSessionOverrides(set, event.actor.pseudonym, countClosedSessions(payload));
         break;
       case 'item.added':
         markReviewed(set);
@@ -362,6 +394,7 @@ export class OversightTally {
         takeActSeconds(set, event.occurredAt, undefined);
         break;
       case 'recommendation.published': {
+        this.takeClosedSessionOverrides(set, event.actor.pseudonym, countClosedSessions(payload));
         this.closeSet(setId, set);
         const published = new Set(
           readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
@@ -408,6 +441,7 @@ export class OversightTally {
         counselor: group.counselor,
         week: group.week,
         ...toSecondReviewFigures(group),
+        closedSessionOverrides: group.closedSessionOverrides,
       }));
   }
 
@@ -427,20 +461,46 @@ export class OversightTally {
         const id = JSON.stringify([counselor, week]);
         let group = this.manualGroups.get(id);
         if (group === undefined) {
-          group = { counselor, week, ...noSecondReviews() };
+          group = { counselor, week, ...noSecondReviews(), closedSessionOverrides: 0 };
           this.manualGroups.set(id, group);
         }
         takeSecondReviewInto(group, payload, this.options.fastDecisionSeconds);
+        if (readStringField(payload, 'decision') === 'approve') this.manualApprovers.set(setId, counselor);
         break;
       }
-      case 'recommendation.published':
+      case 'recommendation.published': {
+        // Published by its second reviewer's approval: a closed session there is theirs to have gone past.
+        const approver = this.manualApprovers.get(setId);
+        const group =
+          approver === event.actor.pseudonym
+            ? this.manualGroups.get(JSON.stringify([approver, week]))
+            : undefined;
+        if (group !== undefined) group.closedSessionOverrides += countClosedSessions(payload);
+        this.dropManualSet(setId);
+        break;
+      }
       case 'recommendation.discarded':
       case 'recommendation.expired':
-        this.manualSets.delete(setId);
+        this.dropManualSet(setId);
         break;
       default:
         break;
     }
+  }
+
+  private dropManualSet(setId: string): void {
+    this.manualSets.delete(setId);
+    this.manualApprovers.delete(setId);
+  }
+
+  /**
+   * Closed-session warnings gone past in an act on the set, counted in the row of whoever made it
+   * (its counselor, or its second reviewer publishing it) for the set's model version and week.
+   */
+  private takeClosedSessionOverrides(set: SetState, actor: string, count: number): void {
+    if (count === 0) return;
+    const { modelId, modelVersion, week } = set.group;
+    findGroup(this.groups, { counselor: actor, modelId, modelVersion, week }).closedSessionOverrides += count;
   }
 
   private openSet(event: EventContent, setId: string, payload: Record<string, unknown> | undefined): void {
@@ -537,7 +597,14 @@ export class OversightTally {
 }
 
 function noSecondReviews(): SecondReviewTotals {
-  return { secondReviewApprovals: 0, secondReviewReturns: 0, secondReviewSeconds: [], fastSecondReviews: 0 };
+  return {
+    secondReviewApprovals: 0,
+    secondReviewReturns: 0,
+    secondReviewSeconds: [],
+    fastSecondReviews: 0,
+    timedSecondReviewApprovals: 0,
+    fastSecondReviewApprovals: 0,
+  };
 }
 
 /**
@@ -557,7 +624,11 @@ function takeSecondReviewInto(
   if (seconds === undefined || seconds < 0) return;
   totals.secondReviewSeconds.push(seconds);
   // At most the threshold, as for a decision.
-  if (seconds <= fastDecisionSeconds) totals.fastSecondReviews += 1;
+  const fast = seconds <= fastDecisionSeconds;
+  if (fast) totals.fastSecondReviews += 1;
+  if (decision !== 'approve') return;
+  totals.timedSecondReviewApprovals += 1;
+  if (fast) totals.fastSecondReviewApprovals += 1;
 }
 
 function toSecondReviewFigures(
@@ -569,6 +640,8 @@ function toSecondReviewFigures(
   | 'timedSecondReviews'
   | 'medianSecondReviewSeconds'
   | 'fastSecondReviewShare'
+  | 'timedSecondReviewApprovals'
+  | 'fastSecondReviewApprovalShare'
 > {
   const timed = totals.secondReviewSeconds.length;
   return {
@@ -577,7 +650,17 @@ function toSecondReviewFigures(
     timedSecondReviews: timed,
     medianSecondReviewSeconds: roundTo(computeMedian(totals.secondReviewSeconds), 2),
     fastSecondReviewShare: roundTo(divideOrNull(totals.fastSecondReviews, timed), 4),
+    timedSecondReviewApprovals: totals.timedSecondReviewApprovals,
+    fastSecondReviewApprovalShare: roundTo(
+      divideOrNull(totals.fastSecondReviewApprovals, totals.timedSecondReviewApprovals),
+      4,
+    ),
   };
+}
+
+/** The approved items an act (a hand-over, a publication) made past a closed-session warning. */
+function countClosedSessions(payload: Record<string, unknown> | undefined): number {
+  return readArrayField(payload, 'closedSessions').length;
 }
 
 /** The item's last answer replaces its previous one in its row's counts. */
@@ -627,6 +710,7 @@ function findGroup(
       explanationsOpened: 0,
       rejectionReasons: new Map(),
       feedback: new Map(),
+      closedSessionOverrides: 0,
       ...noSecondReviews(),
     };
     groups.set(id, group);
@@ -708,5 +792,6 @@ function toRow(group: GroupTotals): OversightRow {
     rejectionReasons: toSortedCounts(group.rejectionReasons),
     feedback: toSortedCounts(group.feedback),
     ...toSecondReviewFigures(group),
+    closedSessionOverrides: group.closedSessionOverrides,
   };
 }

@@ -46,8 +46,9 @@ export function setNotFound(setId: string): NotFoundError {
 }
 
 /**
- * The set, if the counselor may see it (`maySeeSet`), with who they are to it. Anyone else gets the
- * answer of a missing set, but for an action (`acting`: which one) of the counselor who made the set,
+ * The set, if the counselor may see it (`maySeeSet`), or if it expired while it awaited a second
+ * review they could give (shown as expired, whoever recorded the expiry), with who they are to it.
+ * Anyone else gets the answer of a missing set, but for an action (`acting`: which one) of the counselor who made the set,
  * whose person has left their caseload since (see {@link refuseNoLongerOnCaseload}), or of a
  * counselor who read the set in its second review, and whom it no longer awaits (see
  * {@link refuseSecondReviewOver}): they are told so.
@@ -78,11 +79,11 @@ export function requireVisibleSet(
   { acting }: { acting?: SetAction | undefined } = {},
 ): void {
   if (maySeeSet(set, reader)) return;
-  if (acting === undefined) throw setNotFound(set.id);
-  // Expired while it awaited them: the action is refused as an expiry (409), as it is when this very
-  // request records the expiry, not as a set gone or reviewed by someone else because the retention
-  // job or another request recorded it first.
+  // Expired while it awaited them: read, the set is shown as expired, and an action is refused as an
+  // expiry (409), as when this very request records the expiry, not as a set gone or reviewed by
+  // someone else because the retention job or another request recorded it first.
   if (expiredAwaitingSecondReviewOf(set, reader)) return;
+  if (acting === undefined) throw setNotFound(set.id);
   throw refuseUnseenSet(set, reader.subject, acting);
 }
 

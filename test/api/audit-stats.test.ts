@@ -162,6 +162,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           timedSecondReviews: 0,
           medianSecondReviewSeconds: null,
           fastSecondReviewShare: null,
+          timedSecondReviewApprovals: 0,
+          fastSecondReviewApprovalShare: null,
+          closedSessionOverrides: 0,
         },
         {
           counselor: pseudonymOf(t, 'c-002'),
@@ -195,6 +198,9 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           timedSecondReviews: 0,
           medianSecondReviewSeconds: null,
           fastSecondReviewShare: null,
+          timedSecondReviewApprovals: 0,
+          fastSecondReviewApprovalShare: null,
+          closedSessionOverrides: 0,
         },
       ]);
     });

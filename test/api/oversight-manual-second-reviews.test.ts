@@ -51,6 +51,9 @@ describe('the oversight figures of the second reviews of sets made by hand', () 
         timedSecondReviews: 1,
         medianSecondReviewSeconds: 6,
         fastSecondReviewShare: 1,
+        timedSecondReviewApprovals: 1,
+        fastSecondReviewApprovalShare: 1,
+        closedSessionOverrides: 0,
       },
     ]);
   });

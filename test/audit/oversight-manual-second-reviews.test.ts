@@ -77,6 +77,9 @@ describe('the second reviews of sets made by hand in the oversight figures', () 
         timedSecondReviews: 3,
         medianSecondReviewSeconds: 8,
         fastSecondReviewShare: 0.6667,
+        timedSecondReviewApprovals: 2,
+        fastSecondReviewApprovalShare: 1,
+        closedSessionOverrides: 0,
       },
     ]);
   });

@@ -509,7 +509,9 @@ export interface paths {
          *     A set awaiting a second review can be read by any other counselor; each one's first read of it records
          *     their own reading (`secondReview.reads`, the caller's in `secondReview.openedAt`; `second_review.opened` in
          *     the log), which their approval needs. That read changes nothing of the set: its version (`ETag`) stays, and
-         *     another counselor's read, before or after it, leaves the ETag a reader holds current.
+         *     another counselor's read, before or after it, leaves the ETag a reader holds current. A set that expired
+         *     while it awaited its second review is still read by any counselor but its first reviewer, shown as `expired`
+         *     with no action allowed, whoever recorded the expiry (the read itself, another request, or the retention job).
          *     Each item's `courseAvailable` is what the person would read in their portal. Sets are read by the counselor of
          *     the job seeker now: a counselor the person moved away from gets 404 for every set of that person,
          *     as for a missing one; the new counselor can read the earlier sets, retract a published one and reply to the person's contests of its courses; any other action on them is refused (403); `allowedActions` says which.
@@ -3470,8 +3472,14 @@ export interface components {
             timedSecondReviews: number;
             /** @description Median time of the timed second reviews, approvals and returns together. */
             medianSecondReviewSeconds: number | null;
-            /** @description Share of timed second reviews that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here. */
+            /** @description Share of timed second reviews, approvals and returns together, that took fastDecisionSeconds or less. Slow returns dilute fast approvals here: read `fastSecondReviewApprovalShare` for the approvals. */
             fastSecondReviewShare: number | null;
+            /** @description Approvals among the timed second reviews. */
+            timedSecondReviewApprovals: number;
+            /** @description Share of timed second-review approvals that took fastDecisionSeconds or less: a second reviewer approving within seconds of reading, set after set, shows here, whatever they returned (the alert `AiguillageFastSecondReviewApprovals` watches the same). Null when no approval is timed. */
+            fastSecondReviewApprovalShare: number | null;
+            /** @description Closed-session warnings (`session_unavailable`) the counselor went past on these sets, each act counted: an approval of an item whose session was closed (`item.decided`'s `closedSession`), and each such approved item in a hand-over to a second review or a publication they made, a second reviewer's included (`closedSessions`). */
+            closedSessionOverrides: number;
         };
         /** @description How one counselor gave the second review of sets made by hand created in one ISO week; the figures are defined as the `secondReview` figures of an `OversightRow`. */
         ManualSecondReviewRow: {
@@ -3486,8 +3494,14 @@ export interface components {
             /** @description Second reviews whose time is known (`secondsSinceOpened`: from the reviewer's own reading of the set); a return made unread is counted, not timed. */
             timedSecondReviews: number;
             medianSecondReviewSeconds: number | null;
-            /** @description Share of timed second reviews that took fastDecisionSeconds or less. */
+            /** @description Share of timed second reviews, approvals and returns together, that took fastDecisionSeconds or less. */
             fastSecondReviewShare: number | null;
+            /** @description Approvals among the timed second reviews. */
+            timedSecondReviewApprovals: number;
+            /** @description Share of timed second-review approvals that took fastDecisionSeconds or less (null when no approval is timed). */
+            fastSecondReviewApprovalShare: number | null;
+            /** @description Approved items of these sets published by the counselor's approval in their second review though their session was closed (`closedSessions` of the publication). */
+            closedSessionOverrides: number;
         };
         AttributionStats: {
             /**
