@@ -173,7 +173,8 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     const { set } = await publishedSetOf('js-retract-moved');
     await syncSeeker(t, 'js-retract-moved', aWorkflowSeeker({ counselorId: 'c-002' }));
     const formerCounselor = await retract(counselor, set.id, `"${set.version}"`);
-    expect(formerCounselor.status).toBe(404);
+    expect(formerCounselor.status).toBe(409);
+    expect(formerCounselor.body.type).toMatch(/no-longer-on-caseload$/);
     const { etag } = await readSet(t, otherCounselor, set.id);
 
     const res = await retract(otherCounselor, set.id, etag);
@@ -211,7 +212,7 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     expect(actorOf('recommendation.retracted')).not.toBe(actorOf('recommendation.generated'));
   });
 
-  it('answers 404 to a retraction by a counselor the person moved away from while the retraction was on its way', async () => {
+  it('tells a counselor the person moved away from while their retraction was on its way that the person is no longer theirs (409)', async () => {
     const { set, etag } = await publishedSetOf('js-retract-moving');
     // The move commits after the retraction's first look at the caseload, before its transaction.
     const jobSeekers = KnexJobSeekerStore.prototype;
@@ -227,8 +228,9 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
     };
     try {
       const res = await retract(counselor, set.id, etag);
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.type).toMatch(/no-longer-on-caseload$/);
     } finally {
       jobSeekers.findStanding = original;
     }
