@@ -11,8 +11,11 @@ const HOUR = 3_600_000;
  * awaits a second review" (409 `second-review-over`), or 404 when they had not read it, when the
  * daily retention job, or any other request, had recorded it first: the same fact, two answers,
  * depending on who noticed the clock first. The answer is now the one of an expiry, whoever recorded it.
+ * Their read of it, likewise, was answered with the set shown as expired when the read itself
+ * recorded the expiry, but 404 once the retention job or another request had: it now shows the set as
+ * expired, the read traced, whoever recorded the expiry.
  */
-describe('a second review of a set that expired while awaiting it', () => {
+describe('a second review of a set that expired while awaiting it, acted on or read', () => {
   let t: TestApp;
   let clock: TestClock;
   let counselor: string;
@@ -96,5 +99,59 @@ describe('a second review of a set that expired while awaiting it', () => {
       decision: 'approve',
     });
     expect(late.status).toBe(404);
+  });
+
+  async function readOnce(token: string, setId: string) {
+    const res = await t.http.get(`/v1/recommendations/${setId}`).auth(token, { type: 'bearer' });
+    const traced = await t.container
+      .db('file_reads')
+      .where({ set_id: setId, reader_role: 'second_reviewer' });
+    return {
+      status: res.status,
+      setStatus: res.body.status,
+      allowedActions: res.body.allowedActions,
+      traces: traced.length,
+    };
+  }
+
+  it('shows the set as expired, its read traced, when the retention job recorded the expiry, as when the read did', async () => {
+    const noticed = await handOnAndLetExpire();
+    const byRead = await readOnce(reviewer, noticed.setId);
+
+    const swept = await handOnAndLetExpire();
+    await t.container.retention.purgeExpired();
+    const byJob = await readOnce(reviewer, swept.setId);
+
+    // The reviewer's first read, before the expiry, and this one.
+    expect(byRead).toEqual({ status: 200, setStatus: 'expired', allowedActions: [], traces: 2 });
+    expect(byJob).toEqual(byRead);
+  });
+
+  it('shows the set alike to a reviewer who had not read it, whoever recorded the expiry', async () => {
+    const noticed = await handOnAndLetExpire();
+    const byRead = await readOnce(otherReviewer, noticed.setId);
+
+    const swept = await handOnAndLetExpire();
+    await t.container.retention.purgeExpired();
+    const byJob = await readOnce(otherReviewer, swept.setId);
+
+    expect(byRead).toMatchObject({ status: 200, setStatus: 'expired' });
+    expect(byJob).toEqual(byRead);
+  });
+
+  it("still answers 404 to the set's first reviewer's colleague once it was returned and then expired: it no longer awaited a second review", async () => {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+    const decided = await decideAll(t, counselor, set.id);
+    const handed = await act(t, counselor, set.id, 'publish', decided.etag);
+    await readSet(t, reviewer, set.id);
+    const returned = await act(t, reviewer, set.id, 'second-review', String(handed.headers.etag), {
+      decision: 'return',
+      comment: 'Une formation plus proche existe.',
+    });
+    expect(returned.status).toBe(200);
+    clock.advance(2 * HOUR);
+    await t.container.retention.purgeExpired();
+    expect((await readOnce(otherReviewer, set.id)).status).toBe(404);
+    expect((await readOnce(reviewer, set.id)).status).toBe(404);
   });
 });
