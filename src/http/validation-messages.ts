@@ -26,6 +26,23 @@ const PATTERN_WORDS: Record<string, string> = {
   '^[0-9a-fA-F]{64}$': 'must be a SHA-256 in 64 hexadecimal digits',
 };
 
+/**
+ * The contract's formats in words: the validator names the format (`must match format "uuid"`),
+ * which a caller may not know how to write. A test checks every format of the contract has its
+ * words here.
+ */
+const FORMAT_WORDS: Record<string, string> = {
+  uuid: 'must be a UUID: 32 hexadecimal digits in groups of 8-4-4-4-12 (0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e)',
+  'date-time': 'must be a date and time in RFC 3339 with its offset (2026-12-04T09:30:00Z)',
+  date: 'must be a date in RFC 3339 (2026-12-04)',
+  uri: 'must be an absolute URI (https://example.org/path)',
+};
+
+/** The words for a format of the contract, if they were written. */
+export function describeFormat(format: string): string | undefined {
+  return FORMAT_WORDS[format];
+}
+
 /** The words for a pattern of the contract, if they were written. */
 export function describePattern(pattern: string): string | undefined {
   return PATTERN_WORDS[pattern];
@@ -35,6 +52,8 @@ export function describePattern(pattern: string): string | undefined {
 export function describeValidationMessage(path: string, message: string): string {
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
   if (pattern !== undefined) return describePattern(pattern) ?? message;
+  const format = /^must match format "(.*)"$/.exec(message)?.[1];
+  if (format !== undefined) return describeFormat(format) ?? message;
   const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
   if (header !== undefined && message === `must have required property '${header}'`) {
     return `the ${capitalizeHeader(header)} header is required`;
