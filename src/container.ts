@@ -307,6 +307,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         logDays: config.retention.logDays,
         pseudonymise,
         now,
+        onVerified: metrics.countLogVerification,
       }),
       incidents: new IncidentService({
         log: decisionLog,

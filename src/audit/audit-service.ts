@@ -93,6 +93,8 @@ export interface AuditServiceDeps {
   pseudonymise(id: string): string;
   /** The clock: the figures opened from sealed parts stop at the last week over for an hour. */
   now(): Date;
+  /** Told each verification's verdict (the operators' metrics). */
+  onVerified?: (verification: { ok: boolean }) => void;
 }
 
 /** Who asks, and why: every auditor query states its purpose and is itself logged. */
@@ -274,6 +276,7 @@ export class AuditService {
     await this.checkPurpose(request, 'verifyAuditLog');
     const verification = await this.deps.log.verifyRange(range.fromSeq, range.toSeq);
     await this.record(request, 'verifyAuditLog', range, verification.checked);
+    this.deps.onVerified?.(verification);
     return { ...verification, head: await this.deps.log.readHead() };
   }
 

@@ -22,6 +22,11 @@ export interface HttpMetrics {
    * from the second reviewer's own reading of the set, as the oversight figures do; naming no one.
    */
   countSecondReview(review: SecondReviewFigure): void;
+  /**
+   * Counts a verification of the decision log through the API by its verdict, so that a broken chain
+   * found by an auditor reaches the operators too (alert `AiguillageDecisionLogBroken`).
+   */
+  countLogVerification(verification: { ok: boolean }): void;
 }
 
 /** A registry per app, so that several apps in one process (tests) do not share counters. */
@@ -91,6 +96,14 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });
+  const verifications = new Counter({
+    name: 'aiguillage_decision_log_verifications_total',
+    help:
+      'Verifications of the decision log through GET /v1/audit/verify, by verdict (intact, or broken: an event or ' +
+      'checkpoint that does not check, the first bad seq in the answer)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
   // Every series from the start, at 0, so that the first decision of a kind is an increase an alert can see.
   for (const decision of ['approved', 'rejected', 'course_unavailable'] as const) {
     for (const source of ['model', 'counselor'] as const) {
@@ -103,6 +116,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     secondReviewTimes.zero({ decision });
   }
   for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
+  for (const result of ['intact', 'broken']) verifications.labels({ result }).inc(0);
   const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
     decisions.inc({ decision, source, opened: String(opened) });
     // A time unknown (a clock set back) is no time: counted as 0 it would be a fast decision.
@@ -135,5 +149,6 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     countWarning: (warning) => warnings.inc({ field: warning.field }),
     countItemDecision,
     countSecondReview,
+    countLogVerification: ({ ok }) => verifications.inc({ result: ok ? 'intact' : 'broken' }),
   };
 }
