@@ -93,8 +93,16 @@ export interface OversightRow {
    * before a second reviewer's return.
    */
   medianDecisionSeconds: number | null;
-  /** Share of timed decisions that took less than the threshold. */
+  /** Share of timed decisions, approvals and rejections together, that took the threshold or less. */
   fastDecisionShare: number | null;
+  /** Approvals among the timed decisions (each act timed, as for `timedDecisions`). */
+  timedApprovals: number;
+  /**
+   * Share of timed approvals that took the threshold or less: the rubber stamp human review is there
+   * to prevent, which slow rejections would dilute in `fastDecisionShare` (the alert
+   * `AiguillageFastApprovals` watches the same).
+   */
+  fastApprovalShare: number | null;
   /** Sets with at least one decision or addition. */
   reviewedSets: number;
   /** Share of reviewed sets that were opened before their first decision. */
@@ -249,6 +257,8 @@ interface GroupTotals
   catalogRejections: number;
   decisionSeconds: number[];
   fastDecisions: number;
+  timedApprovals: number;
+  fastApprovals: number;
   openedFirst: number;
   overlapSum: number;
   overlapCount: number;
@@ -555,7 +565,12 @@ export class OversightTally {
     if (spent !== undefined && !forcedByCatalog) {
       set.group.decisionSeconds.push(spent);
       // At most the threshold, as the `le` bucket of the decision-time histogram on /metrics counts it.
-      if (spent <= this.options.fastDecisionSeconds) set.group.fastDecisions += 1;
+      const fast = spent <= this.options.fastDecisionSeconds;
+      if (fast) set.group.fastDecisions += 1;
+      if (decision === 'approved') {
+        set.group.timedApprovals += 1;
+        if (fast) set.group.fastApprovals += 1;
+      }
     }
   }
 
@@ -699,6 +714,8 @@ function findGroup(
       additions: 0,
       decisionSeconds: [],
       fastDecisions: 0,
+      timedApprovals: 0,
+      fastApprovals: 0,
       reviewedSets: 0,
       openedFirst: 0,
       blindFirstSets: 0,
@@ -780,6 +797,8 @@ function toRow(group: GroupTotals): OversightRow {
     timedDecisions: timed,
     medianDecisionSeconds: roundTo(computeMedian(group.decisionSeconds), 2),
     fastDecisionShare: roundTo(divideOrNull(group.fastDecisions, timed), 4),
+    timedApprovals: group.timedApprovals,
+    fastApprovalShare: roundTo(divideOrNull(group.fastApprovals, group.timedApprovals), 4),
     reviewedSets: group.reviewedSets,
     openedBeforeFirstDecisionShare: roundTo(divideOrNull(group.openedFirst, group.reviewedSets), 4),
     blindFirstSets: group.blindFirstSets,

@@ -3437,8 +3437,12 @@ export interface components {
             timedDecisions: number;
             /** @description Median time spent on a decision: seconds since the previous decision or addition in the set; for the first, since the set was opened, or generated when it never was (the creation answer shows every item), or since the blind-first shortlist revealed the items; and never from before a second reviewer's return, since which the counselor could decide again. */
             medianDecisionSeconds: number | null;
-            /** @description Share of timed decisions that took fastDecisionSeconds or less. */
+            /** @description Share of timed decisions, approvals and rejections together, that took fastDecisionSeconds or less. */
             fastDecisionShare: number | null;
+            /** @description Approvals among the timed decisions (each act timed, as in `timedDecisions`). */
+            timedApprovals: number;
+            /** @description Share of timed approvals that took fastDecisionSeconds or less (null when no approval is timed): an approval within seconds of the previous act, suggestion after suggestion, is the rubber stamp human review is there to prevent, which slow rejections would dilute in `fastDecisionShare`. The alert `AiguillageFastApprovals` watches the same on /metrics. */
+            fastApprovalShare: number | null;
             /** @description Sets with at least one decision or addition. */
             reviewedSets: number;
             openedBeforeFirstDecisionShare: number | null;
