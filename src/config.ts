@@ -134,6 +134,11 @@ export interface AuditConfig {
    * production accepts only when told so (`AUDIT_LOCAL_KEYS=true`).
    */
   localKeysAllowed: boolean;
+  /**
+   * Hours between two verifications of the whole log by the API process itself (0: none, only the
+   * auditors' `GET /v1/audit/verify`), each verdict counted on `/metrics`.
+   */
+  verifyEveryHours: number;
 }
 
 /**
@@ -237,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
       localKeysAllowed: readBool(env, 'AUDIT_LOCAL_KEYS', false),
+      verifyEveryHours: readVerifyEveryHours(env, nodeEnv),
     },
     retention: readRetention(env, nodeEnv),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -267,6 +273,19 @@ function readInt(env: Env, name: string, fallback: number): number {
   const value = parseWholeNumber(raw);
   if (value === undefined) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** A week at most: the monitoring plan's own rhythm, and well within what a timer can wait. */
+const MAX_VERIFY_EVERY_HOURS = 7 * 24;
+
+function readVerifyEveryHours(env: Env, nodeEnv: Config['nodeEnv']): number {
+  const hours = readInt(env, 'AUDIT_VERIFY_EVERY_HOURS', nodeEnv === 'test' ? 0 : 24);
+  if (hours > MAX_VERIFY_EVERY_HOURS) {
+    throw new Error(
+      `AUDIT_VERIFY_EVERY_HOURS must be ${MAX_VERIFY_EVERY_HOURS} (a week) or less, 0 for none, got "${env.AUDIT_VERIFY_EVERY_HOURS ?? ''}"`,
+    );
+  }
+  return hours;
 }
 
 function readPositiveInt(env: Env, name: string, fallback: number): number {

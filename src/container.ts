@@ -17,6 +17,7 @@ import { createReadSnapshot } from './db/read-snapshot.ts';
 import { inStartupTurn } from './db/startup-turn.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
 import { createDecisionLog, type DecisionLogParts } from './decision-log/create-decision-log.ts';
+import { startDailyLogVerification } from './decision-log/daily-log-verification.ts';
 import type { DecisionEvent } from './decision-log/decision-event.ts';
 import { type DemoWriteSummary, seedDemoData } from './demo/seed-demo-data.ts';
 import { ErasureService } from './erasure/erasure-service.ts';
@@ -358,8 +359,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
       retentionFailedRunsInARow: () => retentionJob?.failedRunsInARow() ?? 0,
     });
-    // Started last: nothing after it can fail and leave it running against a closed database.
+    // Started last: nothing after them can fail and leave them running against a closed database.
     retentionJob = config.retention.dailyJob ? startDailyRetentionJob(retention, logger) : undefined;
+    const logVerification =
+      config.audit.verifyEveryHours > 0
+        ? startDailyLogVerification(decisionLog, metrics, logger, {
+            intervalMs: config.audit.verifyEveryHours * 60 * 60 * 1000,
+          })
+        : undefined;
 
     return {
       config,
@@ -399,6 +406,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       },
       close: async () => {
         await retentionJob?.stop();
+        await logVerification?.stop();
         await models.close();
         await db.destroy();
       },

@@ -23,10 +23,16 @@ export interface HttpMetrics {
    */
   countSecondReview(review: SecondReviewFigure): void;
   /**
-   * Counts a verification of the decision log through the API by its verdict, so that a broken chain
-   * found by an auditor reaches the operators too (alert `AiguillageDecisionLogBroken`).
+   * Counts a verification of the decision log (an auditor's through the API, or the service's own
+   * daily one) by its verdict, so that a broken chain reaches the operators (alert
+   * `AiguillageDecisionLogBroken`).
    */
   countLogVerification(verification: { ok: boolean }): void;
+  /**
+   * Counts a daily verification that could not be completed (the database failing): no verdict,
+   * the log unchecked (alert `AiguillageDecisionLogUnverified`).
+   */
+  countLogVerificationFailure(): void;
 }
 
 /** A registry per app, so that several apps in one process (tests) do not share counters. */
@@ -99,8 +105,9 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
   const verifications = new Counter({
     name: 'aiguillage_decision_log_verifications_total',
     help:
-      'Verifications of the decision log through GET /v1/audit/verify, by verdict (intact, or broken: an event or ' +
-      'checkpoint that does not check, the first bad seq in the answer)',
+      "Verifications of the decision log, an auditor's through GET /v1/audit/verify and the service's own daily one " +
+      '(AUDIT_VERIFY_EVERY_HOURS), by verdict (intact; broken: an event or checkpoint that does not check, the first ' +
+      'bad seq in the answer or the log line; failed: a daily verification that could not be completed)',
     labelNames: ['result'] as const,
     registers: [registry],
   });
@@ -116,7 +123,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     secondReviewTimes.zero({ decision });
   }
   for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
-  for (const result of ['intact', 'broken']) verifications.labels({ result }).inc(0);
+  for (const result of ['intact', 'broken', 'failed']) verifications.labels({ result }).inc(0);
   const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
     decisions.inc({ decision, source, opened: String(opened) });
     // A time unknown (a clock set back) is no time: counted as 0 it would be a fast decision.
@@ -150,5 +157,6 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     countItemDecision,
     countSecondReview,
     countLogVerification: ({ ok }) => verifications.inc({ result: ok ? 'intact' : 'broken' }),
+    countLogVerificationFailure: () => verifications.inc({ result: 'failed' }),
   };
 }

@@ -15,6 +15,7 @@ const NO_FILES: AuditConfig = {
   masterKeyFile: undefined,
   pseudonymKeyFile: undefined,
   localKeysAllowed: false,
+  verifyEveryHours: 24,
 };
 
 describe('the decision log keys', () => {
@@ -160,6 +161,7 @@ describe('the audit configuration', () => {
       masterKeyFile: '/secrets/master.key',
       pseudonymKeyFile: path.resolve('relative/pseudonym.key'),
       localKeysAllowed: false,
+      verifyEveryHours: 24,
     });
     expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY: '-1' })).toThrow(/AUDIT_CHECKPOINT_EVERY/);
     expect(() => loadConfig({ AUDIT_MIN_PEOPLE: '0' })).toThrow(/AUDIT_MIN_PEOPLE/);
