@@ -57,7 +57,9 @@ export function openDatabase(options: DatabaseOptions): Knex {
       client: 'pg',
       // Given to pg whole: knex reads a string no WHATWG URL parses (a socket's, with a user and no
       // host) as a SQLite file name, and pg would go to localhost:5432 instead.
-      connection: { connectionString: options.databaseUrl },
+      // Connecting is bounded as waiting for a connection is: a server that accepts the socket and
+      // never answers (frozen) held the attempt until TCP gave up, minutes later.
+      connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: POOL_WAIT_MS },
       pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
       acquireConnectionTimeout: POOL_WAIT_MS,
       compileSqlOnError: false,
