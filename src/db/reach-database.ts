@@ -1,17 +1,39 @@
 import type { Knex } from 'knex';
+import { resolveWithin } from '../shared/resolve-within.ts';
 import { engineOf } from './database.ts';
 
-/** A pg client as knex makes one outside its pool: the socket under it can be cut. */
-interface RawPgConnection {
+/** A pg client as knex makes one: the socket under it can be cut. */
+export interface CuttableConnection {
+  connection?: { stream?: { destroy(): void } } | undefined;
+}
+
+interface RawPgConnection extends CuttableConnection {
   query(text: string): Promise<unknown>;
-  connection?: { stream?: { destroy(): void } };
+}
+
+/** The database server did not answer in time: frozen, or behind a network that drops packets. */
+export class ServerDidNotAnswerError extends Error {
+  constructor(withinMs: number) {
+    super(`the database server did not answer within ${withinMs} ms`);
+    this.name = 'ServerDidNotAnswerError';
+  }
+}
+
+/**
+ * Cuts a PostgreSQL connection's socket rather than ending it: ending waits for the server, which may
+ * be the one that stopped answering. A query waiting on it rejects at once (the connection is lost),
+ * and knex's pool drops it.
+ */
+export function cutConnection(connection: CuttableConnection): void {
+  connection.connection?.stream?.destroy();
 }
 
 /**
  * Whether the database server answers, asked on a connection of its own rather than one of the
  * pool's: a pool whose every connection is in use is a busy instance, not one that cannot reach its
- * database. Rejects when the server refuses, fails, or has not answered within `withinMs` (a frozen
- * server, a network that drops packets: the connection is then cut, not left waiting). On SQLite,
+ * database. Rejects when the server refuses or fails, and with `ServerDidNotAnswerError` when it has
+ * not answered within `withinMs` (a frozen server, a network that drops packets: the connection is
+ * then cut, not left waiting). On SQLite,
  * whose one connection is never out of reach, a read on it.
  */
 export async function reachDatabase(db: Knex, withinMs: number): Promise<void> {
@@ -19,16 +41,28 @@ export async function reachDatabase(db: Knex, withinMs: number): Promise<void> {
     await db.raw('select 1');
     return;
   }
-  // Connecting is bounded by the connection settings' own timeout (`openDatabase`).
-  const connection = (await db.client.acquireRawConnection()) as RawPgConnection;
-  // Cut, not ended: ending waits for the server, which may be the one that stopped answering. A
-  // query on a cut connection rejects at once.
-  const cut = () => connection.connection?.stream?.destroy();
-  const timer = setTimeout(cut, withinMs);
-  try {
-    await connection.query('select 1');
-  } finally {
-    clearTimeout(timer);
-    cut();
+  let connection: RawPgConnection | undefined;
+  let late = false;
+  const attempt = (async () => {
+    connection = (await db.client.acquireRawConnection()) as RawPgConnection;
+    if (late) return cutConnection(connection);
+    try {
+      await connection.query('select 1');
+    } finally {
+      cutConnection(connection);
+    }
+  })();
+  // Its rejection once late is of no one's concern: the answer was already given.
+  attempt.catch(() => undefined);
+  if (
+    (await resolveWithin(
+      attempt.then(() => true),
+      withinMs,
+      false,
+    )) === false
+  ) {
+    late = true;
+    if (connection !== undefined) cutConnection(connection);
+    throw new ServerDidNotAnswerError(withinMs);
   }
 }
