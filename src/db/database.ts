@@ -36,10 +36,23 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
-/** The database the configuration names, as the API and each script open it. */
+/**
+ * The database the configuration names, as the API and each script open it. `existing`: a script
+ * that acts on the data already there (a retention run, a key rotation) refuses a SQLite `DATA_DIR`
+ * that does not exist, most likely mistyped, rather than make an empty database and report on it.
+ */
 export function openConfiguredDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>,
+  options: { existing?: boolean } = {},
 ): Knex {
+  if (options.existing === true && config.databaseUrl === undefined) {
+    const dataDir = path.resolve(config.dataDir);
+    if (!fs.existsSync(dataDir)) {
+      throw new Error(
+        `DATA_DIR ${dataDir} does not exist, so it holds no database; give the DATA_DIR the API runs with`,
+      );
+    }
+  }
   return openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
