@@ -23,7 +23,7 @@ new Command('npm run retention --')
 
 const config = await startOrExit('retention', () => loadConfigFor({ decisionLog: true }));
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = await startOrExit('retention', () => openConfiguredDatabase(config));
+const db = await startOrExit('retention', () => openConfiguredDatabase(config, { existing: true }));
 try {
   await migrateToLatest(db);
   const { decisionLog } = await createDecisionLog(db, config);

@@ -34,7 +34,7 @@ const PROGRAM = 'audit:rotate-master-key';
 const config = await startOrExit(PROGRAM, () => loadConfigFor({ decisionLog: true }));
 const next = await startOrExit(PROGRAM, () => readMasterKeyFile(options.newKey));
 // A script is a composition root of its own, as scripts/migrate.ts: it opens the database itself.
-const db = await startOrExit(PROGRAM, () => openConfiguredDatabase(config));
+const db = await startOrExit(PROGRAM, () => openConfiguredDatabase(config, { existing: true }));
 try {
   await migrateToLatest(db);
   // Opened with the key in use: a process with other keys than the log's is refused here too.

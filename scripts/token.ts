@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadOrCreateLocalKeys } from '../src/auth/local-keys.ts';
+import { hasLocalKeys, loadOrCreateLocalKeys } from '../src/auth/local-keys.ts';
 import { mintLocalToken } from '../src/auth/mint-token.ts';
 import { isRole, ROLES, type Role } from '../src/auth/principal.ts';
 import { loadConfig } from '../src/config.ts';
@@ -42,7 +44,23 @@ async function mintFromCommandLine(): Promise<void> {
         'there (this command signs with the local key, which the API then ignores).',
     );
   }
-  const keys = await loadOrCreateLocalKeys(config.dataDir);
+  const dataDir = path.resolve(config.dataDir);
+  // A mistyped DATA_DIR would otherwise get a key of its own, and its tokens a 401 from the API.
+  if (!fs.existsSync(dataDir)) {
+    throw new Error(
+      `DATA_DIR ${dataDir} does not exist, so no API has run on it and none would accept a token ` +
+        'signed there; give the DATA_DIR the API was started with (the API makes the folder and its key ' +
+        'on its first start).',
+    );
+  }
+  const madeKey = !hasLocalKeys(dataDir);
+  const keys = await loadOrCreateLocalKeys(dataDir);
+  if (madeKey) {
+    process.stderr.write(
+      `npm run token: no local key was in ${dataDir}, so one was made; only an API started with this ` +
+        'DATA_DIR accepts the token (one running with another answers 401).\n',
+    );
+  }
   const expiresAt = new Date(Date.now() + options.ttl * 1000);
   const token = await mintLocalToken(config.auth, keys, {
     subject: options.sub,
@@ -51,7 +69,7 @@ async function mintFromCommandLine(): Promise<void> {
   });
   const lines = [
     `Token for "${options.sub}" with role(s) ${roles.join(', ')}, valid until ${expiresAt.toISOString()}.`,
-    `Signed with the local key in ${config.dataDir}; send it as "Authorization: Bearer <token>".`,
+    `Signed with the local key in ${dataDir}; send it as "Authorization: Bearer <token>".`,
     token,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

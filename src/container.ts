@@ -13,6 +13,7 @@ import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { engineOf, openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { reachDatabase } from './db/reach-database.ts';
 import { createReadSnapshot } from './db/read-snapshot.ts';
 import { inStartupTurn } from './db/startup-turn.ts';
 import { findStorageUnavailable } from './db/storage-unavailable.ts';
@@ -41,7 +42,7 @@ import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.
 import { checkKeys } from './operations/keys-check.ts';
 import { checkModel, MODEL_LOADING } from './operations/model-check.ts';
 import { registerOperatingGauges } from './operations/operating-metrics.ts';
-import { type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
+import { CHECK_TIMEOUT_MS, type ReadinessCheck, ReadinessProbe } from './operations/readiness.ts';
 import { recordServiceStart } from './operations/record-service-start.ts';
 import { readSoftwareVersion } from './operations/software-version.ts';
 import { checkStorage } from './operations/storage-check.ts';
@@ -324,7 +325,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         {
           name: 'database',
           run: async () => {
-            await db.raw('select 1');
+            await reachDatabase(db, CHECK_TIMEOUT_MS);
             return checkDatabaseFile === undefined ? 'ok' : checkDatabaseFile();
           },
         },
@@ -340,6 +341,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           // A key rotation while the process ran: no person's data key opens with its master key, or
           // its checkpoints would be signed with a retired key.
           name: 'keys',
+          lateKeepsLastAnswer: true,
           run: async () =>
             checkKeys({
               masterKeyInUse: await log.subjectKeyring.isMasterKeyInUse(),

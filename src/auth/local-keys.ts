@@ -20,13 +20,22 @@ export interface LocalKeys {
   kid: string;
 }
 
+/** Whether `<dataDir>/keys` already holds the local token-signing key. */
+export function hasLocalKeys(dataDir: string): boolean {
+  return fs.existsSync(privateKeyPathIn(dataDir));
+}
+
+function privateKeyPathIn(dataDir: string): string {
+  return path.join(dataDir, 'keys', 'jwt-signing-key.json');
+}
+
 /**
  * Loads the local token-signing key pair from `<dataDir>/keys`, generating it on first use.
  * The private key file is readable by its owner only.
  */
 export async function loadOrCreateLocalKeys(dataDir: string): Promise<LocalKeys> {
-  const folder = path.join(dataDir, 'keys');
-  const privatePath = path.join(folder, 'jwt-signing-key.json');
+  const privatePath = privateKeyPathIn(dataDir);
+  const folder = path.dirname(privatePath);
   if (!fs.existsSync(privatePath)) {
     const { privateKey } = await generateKeyPair(LOCAL_SIGNING_ALGORITHM, { extractable: true });
     const jwk = await exportJWK(privateKey);

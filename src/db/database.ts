@@ -3,6 +3,8 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { type Config, DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
 import { createPrivateFolder } from '../shared/private-folder.ts';
+import { reachDatabase } from './reach-database.ts';
+import { StalledQueryWatch, type WatchedConnection } from './stalled-queries.ts';
 import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -34,10 +36,23 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
-/** The database the configuration names, as the API and each script open it. */
+/**
+ * The database the configuration names, as the API and each script open it. `existing`: a script
+ * that acts on the data already there (a retention run, a key rotation) refuses a SQLite `DATA_DIR`
+ * that does not exist, most likely mistyped, rather than make an empty database and report on it.
+ */
 export function openConfiguredDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>,
+  options: { existing?: boolean } = {},
 ): Knex {
+  if (options.existing === true && config.databaseUrl === undefined) {
+    const dataDir = path.resolve(config.dataDir);
+    if (!fs.existsSync(dataDir)) {
+      throw new Error(
+        `DATA_DIR ${dataDir} does not exist, so it holds no database; give the DATA_DIR the API runs with`,
+      );
+    }
+  }
   return openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -53,16 +68,27 @@ export function openConfiguredDatabase(
  */
 export function openDatabase(options: DatabaseOptions): Knex {
   if (options.databaseUrl !== undefined) {
-    return knex({
+    const stalledQueries = new StalledQueryWatch((withinMs) => reachDatabase(db, withinMs));
+    const db = knex({
       client: 'pg',
       // Given to pg whole: knex reads a string no WHATWG URL parses (a socket's, with a user and no
       // host) as a SQLite file name, and pg would go to localhost:5432 instead.
-      connection: { connectionString: options.databaseUrl },
-      pool: { min: 0, max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX },
+      // Connecting is bounded as waiting for a connection is: a server that accepts the socket and
+      // never answers (frozen) held the attempt until TCP gave up, minutes later.
+      connection: { connectionString: options.databaseUrl, connectionTimeoutMillis: POOL_WAIT_MS },
+      pool: {
+        min: 0,
+        max: options.poolMax ?? DEFAULT_DATABASE_POOL_MAX,
+        afterCreate: (connection: WatchedConnection, done: (err: Error | null, conn: unknown) => void) => {
+          stalledQueries.watch(connection);
+          done(null, connection);
+        },
+      },
       acquireConnectionTimeout: POOL_WAIT_MS,
       compileSqlOnError: false,
       log: knexLog,
     });
+    return db;
   }
   createPrivateFolder(options.dataDir);
   const filename = path.join(options.dataDir, options.sqliteFile ?? 'aiguillage.sqlite');

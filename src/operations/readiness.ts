@@ -29,6 +29,12 @@ export interface ReadinessCheck {
    * model still loading is `unavailable`, as one that cannot load: the instance stays ready).
    */
   late?: CheckState;
+  /**
+   * A check that reads through the database pool, which may be busy rather than broken: when late,
+   * its last answer stands (`late` until it has answered once). Whether the server can be reached at
+   * all is the database check's to say, on a connection of its own.
+   */
+  lateKeepsLastAnswer?: boolean;
 }
 
 export interface ReadinessReport {
@@ -49,10 +55,13 @@ const READY_STATES: ReadonlySet<string> = new Set<CheckState>(['ok', 'not_config
  */
 export const CHECK_TIMEOUT_MS = 2000;
 
+const LATE = Symbol('late');
+
 /** Readiness of the process: fails first when shutting down, so load balancers stop sending. */
 export class ReadinessProbe {
   #shuttingDown = false;
   readonly #checks: ReadinessCheck[];
+  readonly #lastAnswers = new Map<ReadinessCheck, CheckState>();
 
   constructor(checks: ReadinessCheck[]) {
     this.#checks = checks;
@@ -68,11 +77,17 @@ export class ReadinessProbe {
     // Together, so that checks waiting on one unanswering database take the timeout once.
     const states = await Promise.all(
       this.#checks.map((check) =>
-        resolveWithin<CheckState, CheckState | 'failing'>(
-          check.run(),
+        resolveWithin<CheckState, typeof LATE>(
+          check.run().then((state) => {
+            this.#lastAnswers.set(check, state);
+            return state;
+          }),
           CHECK_TIMEOUT_MS,
-          check.late ?? 'failing',
-        ).catch(() => 'failing' as const),
+          LATE,
+        ).then(
+          (state) => (state === LATE ? this.#lateStateOf(check) : state),
+          () => 'failing' as const,
+        ),
       ),
     );
     this.#checks.forEach((check, index) => {
@@ -80,5 +95,10 @@ export class ReadinessProbe {
     });
     const ready = Object.values(checks).every((state) => READY_STATES.has(state));
     return { ready, checks };
+  }
+
+  #lateStateOf(check: ReadinessCheck): CheckState | 'failing' {
+    const last = check.lateKeepsLastAnswer === true ? this.#lastAnswers.get(check) : undefined;
+    return last ?? check.late ?? 'failing';
   }
 }

@@ -67,6 +67,34 @@ describe('npm run token', () => {
     }
   });
 
+  it('refuses a DATA_DIR that does not exist, naming it, rather than signing with a key no API holds', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-token-'));
+    const mistyped = path.join(parent, 'dta');
+    try {
+      const run = await runTokenCli(['--role', 'counselor', '--sub', 'c-001'], { DATA_DIR: mistyped });
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(mistyped);
+      expect(run.stderr).toMatch(/does not exist/);
+      expect(fs.readdirSync(parent)).toEqual([]);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('says when it made a new key, which only an API started on that data folder accepts', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'aiguillage-token-'));
+    try {
+      const run = await runTokenCli(['--role', 'counselor', '--sub', 'c-001'], { DATA_DIR: empty });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`no local key was in ${empty}`);
+      const again = await runTokenCli(['--role', 'counselor', '--sub', 'c-001'], { DATA_DIR: empty });
+      expect(again.stderr).not.toContain('no local key');
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('grants repeated and comma-separated roles, once each, for the lifetime asked', async () => {
     const run = await runTokenCli(
       ['--role', 'counselor,auditor', '--role', 'counselor', '--sub', 'c-002', '--ttl', '600'],

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import { runScript, type ScriptRun } from '../support/run-script.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 describe('npm run retention', () => {
   let database: TestDatabase;
@@ -48,6 +50,18 @@ describe('npm run retention', () => {
     expect(run.stderr).toContain('RETENTION_LOG_DAYS must be at least 184');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it.skipIf(TEST_ENGINE !== 'sqlite')(
+    'refuses a SQLite DATA_DIR that does not exist, naming it, rather than purging a new empty database',
+    async () => {
+      const mistyped = path.join(database.dataDir, 'dta');
+      const run = await runRetentionCli({ DATA_DIR: mistyped });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`retention: cannot start: DATA_DIR ${mistyped} does not exist`);
+      expect(fs.existsSync(mistyped)).toBe(false);
+    },
+  );
 
   it('purges, prints what it did and records each run in the decision log', async () => {
     const first = await runRetentionCli();
