@@ -167,7 +167,12 @@ export function createApp(deps: AppDependencies): Express {
     limitRate,
     refuseBracketQueryKeys,
     swaggerUi.serve,
-    swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }),
+    // `customCss` given, if empty: left out, the page's stylesheet ended in the word "undefined".
+    swaggerUi.setup(undefined, {
+      customCss: '',
+      customSiteTitle: 'Aiguillage API',
+      swaggerOptions: { url: '/openapi.json' },
+    }),
   );
 
   app.use(

@@ -221,6 +221,12 @@ describe('operations endpoints', () => {
     expect(docs.text).toMatch(/swagger-ui/i);
   });
 
+  it('titles /docs after the service, and its page holds no "undefined" left by a setting not given', async () => {
+    const docs = await t.http.get('/docs/');
+    expect(docs.text).toContain('<title>Aiguillage API</title>');
+    expect(docs.text).not.toContain('undefined');
+  });
+
   it('serves /docs over plain HTTP too: its policy does not send the browser to HTTPS for its scripts', async () => {
     const docs = await t.http.get('/docs/');
     const policy = String(docs.headers['content-security-policy']);
