@@ -106,6 +106,11 @@ function describeStartFr(weeks: number): string {
         'après votre date de disponibilité';
 }
 
+/** The course's length in hours, as the catalog gives it. */
+function describeDurationFr(hours: number): string {
+  return `la formation dure ${formatFrenchNumber(hours)} heure${hours >= 2 ? 's' : ''}`;
+}
+
 /** The exit level against the person's, in levels. */
 function describeLevelGapFr(gap: number): string {
   if (gap === 0) return 'la formation mène au niveau de diplôme que vous avez déjà';
@@ -218,6 +223,10 @@ export const FEATURES = [
     name: 'durationHours',
     kind: 'continuous',
     definition: 'Course duration in hours.',
+    // « la durée de la formation est un atout / un frein » states how a model weighs the duration, which
+    // is true of no value alone: the person is told how long the course lasts, for or against.
+    phrasesTrueOf: { positive: () => false, negative: () => false },
+    valueInWordsFr: describeDurationFr,
   },
   {
     name: 'weeksToStart',

@@ -95,6 +95,13 @@ describe('the words a job seeker reads of a feature’s value', () => {
     expect(toldOf('weeksToStart', 20, -0.4)).toEqual([phraseOf('weeksToStart', 'negative')]);
   });
 
+  it('tell the course’s duration in hours, never that the duration is an asset or a drawback', () => {
+    for (const contribution of [0.4, -0.4]) {
+      expect(toldOf('durationHours', 1200, contribution)).toEqual(['la formation dure 1\u202f200 heures']);
+      expect(toldOf('durationHours', 35, contribution)).toEqual(['la formation dure 35 heures']);
+    }
+  });
+
   it('tell a course of the same occupational domain as such, neither as the occupation sought nor as a distant one', () => {
     expect(toldOf('occupationMatch', 1, 0.4)).toEqual([
       'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
@@ -110,9 +117,7 @@ describe('the truth thresholds of the phrases', () => {
 
   it('are set for every continuous feature a job seeker may be told of, with words for the values between', () => {
     for (const feature of features) {
-      if (feature.kind !== 'continuous' || feature.personOnly === true || feature.name === 'durationHours') {
-        continue;
-      }
+      if (feature.kind !== 'continuous' || feature.personOnly === true) continue;
       expect(feature.phrasesTrueOf, feature.name).toBeDefined();
       expect(feature.valueInWordsFr, feature.name).toBeDefined();
     }
