@@ -48,14 +48,17 @@ export interface FeatureDefinition {
    * A job seeker is told a phrase only of a value it is true of (occupationMatch: « correspond au métier
    * que vous visez » of the exact occupation, not of a shared domain).
    */
-  phrasesTrueOf?: { positive: (value: number) => boolean; negative: (value: number) => boolean };
+  phrasesTrueOf?: {
+    positive: (value: number, facts: ExplanationFacts) => boolean;
+    negative: (value: number, facts: ExplanationFacts) => boolean;
+  };
   /**
    * What is true of any value, in plain French, told to a job seeker in place of the phrase of the way
    * the value weighs when that phrase is not true of it (`phrasesTrueOf`): the value itself in words
    * (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »), not nothing nor a false phrase.
    * The same words for every model: they state the value, not how a model weighs it.
    */
-  valueInWordsFr?: (value: number) => string;
+  valueInWordsFr?: (value: number, facts: ExplanationFacts) => string;
 }
 
 /**
@@ -104,6 +107,15 @@ function describeStartFr(weeks: number): string {
     ? `la prochaine session commence ${span} avant votre date de disponibilité`
     : `la prochaine session commence ${span} après le jour de cette suggestion ou, si elle est plus tardive, ` +
         'après votre date de disponibilité';
+}
+
+/** The share of the course's skills the person holds, or that the catalog lists none. */
+function describeSkillsCoverageFr(share: number, facts: ExplanationFacts): string {
+  if (facts.courseSkillCount === 0)
+    return 'le catalogue n’indique pas les compétences que la formation enseigne';
+  return share <= 0
+    ? 'la formation ne s’appuie sur aucune des compétences que vous avez déjà'
+    : `vous avez déjà ${formatFrenchPercent(share)} des compétences que la formation enseigne`;
 }
 
 /** The course's length in hours, as the catalog gives it. */
@@ -165,15 +177,14 @@ export const FEATURES = [
     definition:
       "Share (0 to 1) of the course's skills the person already holds; 0 when the course lists no skill. " +
       'High means the course builds on what the person knows, low means mostly new ground.',
+    // 0 is also a course whose catalog entry lists no skill: of it, neither phrase is true.
     phrasesTrueOf: {
-      positive: (value: number) => value >= f32(T.skillsWellCoveredFrom),
-      negative: (value: number) => value <= f32(T.skillsLittleCoveredUpTo),
+      positive: (value: number, facts: ExplanationFacts) =>
+        facts.courseSkillCount > 0 && value >= f32(T.skillsWellCoveredFrom),
+      negative: (value: number, facts: ExplanationFacts) =>
+        facts.courseSkillCount > 0 && value <= f32(T.skillsLittleCoveredUpTo),
     },
-    // 0 is also a course that lists no skill: it builds on none of the person's either way.
-    valueInWordsFr: (value: number) =>
-      value <= 0
-        ? 'la formation ne s’appuie sur aucune des compétences que vous avez déjà'
-        : `vous avez déjà ${formatFrenchPercent(value)} des compétences que la formation enseigne`,
+    valueInWordsFr: describeSkillsCoverageFr,
   },
   {
     name: 'distanceKm',
@@ -315,6 +326,28 @@ export function findUnknownPlace(
   if (isRemoteOnly(course.modality)) return null;
   if (profile.location === null) return 'home';
   return course.location === null ? 'course' : null;
+}
+
+/**
+ * What the words people read of a suggestion rest on besides its feature row: facts of the person and
+ * the course that the row does not hold, found when the suggestion is made (see `findExplanationFacts`).
+ */
+export interface ExplanationFacts {
+  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
+  unknownPlace: UnknownPlace | null;
+  /**
+   * How many skills the course's catalog entry lists: with none, `skillsCoverage` is 0 for want of a
+   * list, and says nothing of the skills the person holds.
+   */
+  courseSkillCount: number;
+}
+
+/** The facts the explanations of a suggestion of `course` to the person of `profile` rest on. */
+export function findExplanationFacts(
+  profile: Pick<JobSeekerProfile, 'location'>,
+  course: Pick<CourseInput, 'modality' | 'location' | 'skills'>,
+): ExplanationFacts {
+  return { unknownPlace: findUnknownPlace(profile, course), courseSkillCount: course.skills.length };
 }
 
 /** Writes the feature row of the course in row `row` of the table into `target` at `offset`. */

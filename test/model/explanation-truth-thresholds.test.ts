@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainSuggestion, rankAttributions } from '../../src/model/explanations.ts';
 import {
+  type ExplanationFacts,
   FEATURE_NAMES,
   FEATURES,
   type FeatureDefinition,
@@ -11,6 +12,7 @@ import {
 } from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { knownFacts } from './support/explanation-facts.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
 
 const manifest = parseModelManifest(
@@ -22,14 +24,19 @@ const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
 };
 
 /** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
-function toldOf(name: FeatureName, value: number, contribution: number): string[] {
+function toldOf(
+  name: FeatureName,
+  value: number,
+  contribution: number,
+  facts: Partial<ExplanationFacts> = {},
+): string[] {
   const values = FEATURE_NAMES.map((feature) => (feature === name ? value : 0));
   const contributions = FEATURE_NAMES.map((feature) => (feature === name ? contribution : 0));
   return explainSuggestion(
     manifest,
     0.5,
     rankAttributions(manifest, values, contributions),
-    null,
+    knownFacts(facts),
   ).jobSeekerReasons.map((reason) => reason.text);
 }
 
@@ -43,6 +50,18 @@ describe('the words a job seeker reads of a feature’s value', () => {
     expect(toldOf('skillsCoverage', 0.1, -0.4)).toEqual([phraseOf('skillsCoverage', 'negative')]);
     expect(toldOf('skillsCoverage', 0.4, -0.4)).toEqual([
       'vous avez déjà 40 % des compétences que la formation enseigne',
+    ]);
+  });
+
+  it('tell a course whose catalog entry lists no skill as such, never that it builds little or not at all on the person’s skills', () => {
+    for (const contribution of [0.4, -0.4]) {
+      expect(toldOf('skillsCoverage', 0, contribution, { courseSkillCount: 0 })).toEqual([
+        'le catalogue n’indique pas les compétences que la formation enseigne',
+      ]);
+    }
+    expect(toldOf('skillsCoverage', 0, -0.4)).toEqual([phraseOf('skillsCoverage', 'negative')]);
+    expect(toldOf('skillsCoverage', 0, 0.4)).toEqual([
+      'la formation ne s’appuie sur aucune des compétences que vous avez déjà',
     ]);
   });
 
@@ -124,11 +143,17 @@ describe('the truth thresholds of the phrases', () => {
   });
 
   it('never make both phrases of a feature true of one value', () => {
+    const cases = [knownFacts(), knownFacts({ courseSkillCount: 0 })];
     for (const feature of features) {
       const trueOf = feature.phrasesTrueOf;
       if (trueOf === undefined) continue;
-      for (let value = -20; value <= 80; value += 0.05) {
-        expect(trueOf.positive(value) && trueOf.negative(value), `${feature.name} at ${value}`).toBe(false);
+      for (const facts of cases) {
+        for (let value = -20; value <= 80; value += 0.05) {
+          expect(
+            trueOf.positive(value, facts) && trueOf.negative(value, facts),
+            `${feature.name} at ${value}`,
+          ).toBe(false);
+        }
       }
     }
   });
