@@ -71,9 +71,12 @@ export const PHRASE_THRESHOLDS = {
   skillsWellCoveredFrom: 0.5,
   /** « s’appuie peu sur les compétences que vous avez déjà »: a quarter of them or fewer. */
   skillsLittleCoveredUpTo: 0.25,
-  /** « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course). */
+  /**
+   * « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course), and
+   * within the person's mobility radius.
+   */
   nearUpToKm: 15,
-  /** « loin de chez vous »: 30 km or more as the crow flies. */
+  /** « loin de chez vous »: 30 km or more as the crow flies, and beyond the person's mobility radius. */
   farFromKm: 30,
   /** « beaucoup d’anciens stagiaires … ont retrouvé un emploi »: 60 % of them or more. */
   manyBackInWorkFrom: 0.6,
@@ -90,11 +93,21 @@ const T = PHRASE_THRESHOLDS;
 /** A threshold as the float32 feature row holds it: « peu » up to 30 % includes a rate of 0.3. */
 const f32 = Math.fround;
 
-/** Whole km as the crow flies, under one km said so: a great-circle distance is no road distance. */
-function describeDistanceFr(km: number): string {
+/**
+ * Whole km as the crow flies, under one km said so (a great-circle distance is no road distance), against
+ * the radius the person gave: within it, beyond it, or at its edge where the whole km are the radius.
+ */
+function describeDistanceFr(km: number, facts: ExplanationFacts): string {
   if (km <= 0) return 'la formation se suit à distance, ou a lieu à votre adresse';
-  if (km < 1) return 'la formation a lieu à moins d’un kilomètre de chez vous, à vol d’oiseau';
-  return `la formation a lieu à ${formatFrenchNumber(Math.round(km))} km de chez vous, à vol d’oiseau`;
+  const away = km < 1 ? 'moins d’un kilomètre' : `${formatFrenchNumber(Math.round(km))} km`;
+  const radius = `rayon de ${formatFrenchNumber(facts.mobilityRadiusKm)} km que vous avez indiqué`;
+  const reach =
+    Math.round(km) === facts.mobilityRadiusKm
+      ? `à la limite du ${radius}`
+      : km <= facts.mobilityRadiusKm
+        ? `dans le ${radius}`
+        : `au-delà du ${radius}`;
+  return `la formation a lieu à ${away} de chez vous, à vol d’oiseau, ${reach}`;
 }
 
 /** When the next session starts, from the later of the day of the suggestion and the person's availability. */
@@ -192,9 +205,13 @@ export const FEATURES = [
     definition:
       'Great-circle distance in km from home to the course. 0 for remote courses. When either location is ' +
       "unknown, the person's mobility radius (the course is assumed to sit at the edge of what they accept).",
+    // « près de chez vous » is not true of a course beyond the distance the person said they can travel,
+    // nor « loin » of one within it.
     phrasesTrueOf: {
-      positive: (value: number) => value <= T.nearUpToKm,
-      negative: (value: number) => value >= T.farFromKm,
+      positive: (value: number, facts: ExplanationFacts) =>
+        value <= T.nearUpToKm && value <= facts.mobilityRadiusKm,
+      negative: (value: number, facts: ExplanationFacts) =>
+        value >= T.farFromKm && value > facts.mobilityRadiusKm,
     },
     valueInWordsFr: describeDistanceFr,
   },
@@ -340,14 +357,20 @@ export interface ExplanationFacts {
    * list, and says nothing of the skills the person holds.
    */
   courseSkillCount: number;
+  /** The distance the person said they can travel, in km: what « près » and « loin » are told against. */
+  mobilityRadiusKm: number;
 }
 
 /** The facts the explanations of a suggestion of `course` to the person of `profile` rest on. */
 export function findExplanationFacts(
-  profile: Pick<JobSeekerProfile, 'location'>,
+  profile: Pick<JobSeekerProfile, 'location' | 'mobilityRadiusKm'>,
   course: Pick<CourseInput, 'modality' | 'location' | 'skills'>,
 ): ExplanationFacts {
-  return { unknownPlace: findUnknownPlace(profile, course), courseSkillCount: course.skills.length };
+  return {
+    unknownPlace: findUnknownPlace(profile, course),
+    courseSkillCount: course.skills.length,
+    mobilityRadiusKm: profile.mobilityRadiusKm,
+  };
 }
 
 /** Writes the feature row of the course in row `row` of the table into `target` at `offset`. */

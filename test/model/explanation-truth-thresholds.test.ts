@@ -67,7 +67,7 @@ describe('the words a job seeker reads of a feature’s value', () => {
 
   it('never call a course 38 km away near the person’s home, whatever its weight, but give its distance in whole km', () => {
     expect(toldOf('distanceKm', Math.fround(38.27), 0.4)).toEqual([
-      'la formation a lieu à 38 km de chez vous, à vol d’oiseau',
+      'la formation a lieu à 38 km de chez vous, à vol d’oiseau, au-delà du rayon de 30 km que vous avez indiqué',
     ]);
     expect(toldOf('distanceKm', 12, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
     expect(toldOf('distanceKm', 0, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
@@ -75,9 +75,33 @@ describe('the words a job seeker reads of a feature’s value', () => {
 
   it('call a course far from home only from 30 km, and give a distance short of it as it is', () => {
     expect(toldOf('distanceKm', Math.fround(21.6), -0.4)).toEqual([
-      'la formation a lieu à 22 km de chez vous, à vol d’oiseau',
+      'la formation a lieu à 22 km de chez vous, à vol d’oiseau, dans le rayon de 30 km que vous avez indiqué',
     ]);
     expect(toldOf('distanceKm', 45, -0.4)).toEqual([phraseOf('distanceKm', 'negative')]);
+  });
+
+  it('never call a course within the distance the person said they can travel far from home, but give both', () => {
+    expect(toldOf('distanceKm', 35, -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', Math.fround(39.8), -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      'la formation a lieu à 40 km de chez vous, à vol d’oiseau, à la limite du rayon de 40 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', 45, -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      phraseOf('distanceKm', 'negative'),
+    ]);
+  });
+
+  it('never call a course beyond the distance the person said they can travel near their home, but give both', () => {
+    expect(toldOf('distanceKm', 12, 0.4, { mobilityRadiusKm: 5 })).toEqual([
+      'la formation a lieu à 12 km de chez vous, à vol d’oiseau, au-delà du rayon de 5 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', 4, 0.4, { mobilityRadiusKm: 5 })).toEqual([
+      phraseOf('distanceKm', 'positive'),
+    ]);
+    expect(toldOf('distanceKm', 0, 0.4, { mobilityRadiusKm: 0 })).toEqual([
+      phraseOf('distanceKm', 'positive'),
+    ]);
   });
 
   it('say many or few past trainees found a job only of 60 % or more and 30 % or fewer, and the percentage between', () => {
@@ -143,7 +167,12 @@ describe('the truth thresholds of the phrases', () => {
   });
 
   it('never make both phrases of a feature true of one value', () => {
-    const cases = [knownFacts(), knownFacts({ courseSkillCount: 0 })];
+    const cases = [
+      knownFacts(),
+      knownFacts({ courseSkillCount: 0 }),
+      knownFacts({ mobilityRadiusKm: 5 }),
+      knownFacts({ mobilityRadiusKm: 80 }),
+    ];
     for (const feature of features) {
       const trueOf = feature.phrasesTrueOf;
       if (trueOf === undefined) continue;

@@ -145,6 +145,24 @@ describe('buildSuggestions', () => {
     );
   });
 
+  it('never tells a person a course within the distance they said they can travel as far from home', async () => {
+    // About 35 km north of the person's home in Lyon, which they can travel 40 km from.
+    const courses = createCourseBatch([
+      {
+        id: 'c-0',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        ...aCourse({ location: { lat: 46.079, lon: 4.8357 } }),
+      },
+    ]);
+    const person = { ...SEEKER, mobilityRadiusKm: 40 };
+    const { items } = await buildSuggestions(weighing('distanceKm', -0.4), person, courses, REFERENCE, 1);
+    const texts = items[0]?.seekerExplanation.reasons.map((reason) => reason.text);
+    expect(texts).toContain(
+      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué',
+    );
+    expect(texts).not.toContain('la formation a lieu loin de chez vous');
+  });
+
   it('scores months unemployed counted on from the profile’s last sync', async () => {
     const syncedLongAgo = { ...SEEKER, monthsUnemployed: 2, updatedAt: '2024-01-04T00:00:00.000Z' };
     const { items } = await buildSuggestions(scorer, syncedLongAgo, CANDIDATES, REFERENCE, 1);

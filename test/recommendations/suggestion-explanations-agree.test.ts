@@ -202,14 +202,14 @@ describe('what people are told about a suggestion agrees with what the model sto
               'remoteAccessible against': !remotely,
               'levelGap for': reason.value >= 1,
               // Within the thresholds a counselor defends: « bientôt » within 8 weeks, « trop tard »
-              // from 16, « près de chez vous » up to 15 km, « loin » from 30, « s’appuie bien » from
-              // half the skills taught, « peu » up to a quarter (of skills listed), « beaucoup » from 60 %,
-              // « peu » up to 30 %.
+              // from 16, « près de chez vous » up to 15 km and within the person's radius, « loin » from
+              // 30 and beyond it, « s’appuie bien » from half the skills taught, « peu » up to a quarter
+              // (of skills listed), « beaucoup » from 60 %, « peu » up to 30 %.
               'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0 && reason.value <= 8,
               'weeksToStart against':
                 course.nextSessionStart === null || reason.value < 0 || reason.value >= 16,
-              'distanceKm for': reason.value <= 15,
-              'distanceKm against': reason.value >= 30,
+              'distanceKm for': reason.value <= 15 && reason.value <= seeker.mobilityRadiusKm,
+              'distanceKm against': reason.value >= 30 && reason.value > seeker.mobilityRadiusKm,
               'skillsCoverage for': course.skills.length > 0 && reason.value >= 0.5,
               'skillsCoverage against': course.skills.length > 0 && reason.value <= 0.25,
               'occupationMatch for': reason.value >= 1,
