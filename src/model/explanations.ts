@@ -1,6 +1,12 @@
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { formatFrenchWeeks } from '../shared/french-weeks.ts';
-import { FEATURES, type FeatureDefinition, type FeatureKind, type UnknownPlace } from './features.ts';
+import {
+  type ExplanationFacts,
+  FEATURES,
+  type FeatureDefinition,
+  type FeatureKind,
+  type UnknownPlace,
+} from './features.ts';
 import type { ModelManifest } from './manifest.ts';
 
 /** One feature's part in a score, as stored with a suggestion and shown to counselors. */
@@ -70,7 +76,7 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
 }
 
 /** The words that state each feature's value whatever it weighs, where the feature has some (see `valueInWordsFr`). */
-const VALUE_IN_WORDS: ReadonlyMap<string, (value: number) => string> = new Map(
+const VALUE_IN_WORDS: ReadonlyMap<string, NonNullable<FeatureDefinition['valueInWordsFr']>> = new Map(
   (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
     feature.valueInWordsFr === undefined ? [] : [[feature.name, feature.valueInWordsFr] as const],
   ),
@@ -90,14 +96,18 @@ function phraseToTell(
   attribution: Attribution,
   standIns: ReadonlySet<string>,
   phrases: ReadonlyMap<string, { positivePhraseFr?: string; negativePhraseFr?: string }>,
+  facts: ExplanationFacts,
 ): string | undefined {
   const { feature, value, contribution } = attribution;
   if (PERSON_ONLY.has(feature) || standIns.has(feature)) return undefined;
   const phrase =
     contribution > 0 ? phrases.get(feature)?.positivePhraseFr : phrases.get(feature)?.negativePhraseFr;
   const trueOf = PHRASES_TRUE_OF.get(feature);
-  if (trueOf !== undefined && !(contribution > 0 ? trueOf.positive(value) : trueOf.negative(value))) {
-    return VALUE_IN_WORDS.get(feature)?.(value);
+  if (
+    trueOf !== undefined &&
+    !(contribution > 0 ? trueOf.positive(value, facts) : trueOf.negative(value, facts))
+  ) {
+    return VALUE_IN_WORDS.get(feature)?.(value, facts);
   }
   if (KINDS.get(feature) !== 'binary') return phrase;
   const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
@@ -131,18 +141,19 @@ export function rankAttributions(
 /**
  * Writes the counselor's text: the estimated chance, then the main reasons for and against with
  * the person's value and the contribution in logit points, against the manifest's baselines. A value
- * filled in for lack of a fact is told as unknown, not as the value the model was given in its place.
+ * filled in for lack of a fact is told as unknown, not as the value the model was given in its place,
+ * and a share of skills held as none listed where the catalog lists none.
  */
 export function writeCounselorExplanation(
   score: number,
   attributions: readonly Attribution[],
-  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
-  unknownPlace: UnknownPlace | null,
+  /** What the texts rest on besides the feature row (see `findExplanationFacts`). */
+  facts: ExplanationFacts,
 ): string {
   const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
-  const standIns = listStandIns(attributions, unknownPlace);
+  const standIns = listStandIns(attributions, facts.unknownPlace);
   const describe = (a: Attribution) => {
-    const value = standIns.has(a.feature) ? describeStandIn(a, unknownPlace) : formatValue(a);
+    const value = standIns.has(a.feature) ? describeStandIn(a, facts.unknownPlace) : formatValue(a, facts);
     return `${a.label} = ${value} (${formatSigned(a.contribution)})`;
   };
   const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatFrenchPercent(score)}.`];
@@ -168,7 +179,7 @@ export function writeCounselorExplanation(
 function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | null): string {
   if (attribution.feature === 'distanceKm') {
     const missing = unknownPlace === 'course' ? 'lieu de la formation non connu' : 'domicile non connu';
-    return `inconnue (${missing} — comptée au rayon de mobilité : ${formatValue(attribution)} km)`;
+    return `inconnue (${missing} — comptée au rayon de mobilité : ${formatFrenchNumber(attribution.value)} km)`;
   }
   if (attribution.feature === 'withinMobility') return 'supposé, distance inconnue';
   return 'inconnu';
@@ -197,13 +208,13 @@ const MODERATE_CONTRIBUTION = 0.2;
 function listJobSeekerReasons(
   manifest: ModelManifest,
   attributions: readonly Attribution[],
-  unknownPlace: UnknownPlace | null,
+  facts: ExplanationFacts,
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
-  const standIns = listStandIns(attributions, unknownPlace);
+  const standIns = listStandIns(attributions, facts.unknownPlace);
   const told = new Map<Attribution, string>();
   for (const attribution of attributions) {
-    const text = phraseToTell(attribution, standIns, phrases);
+    const text = phraseToTell(attribution, standIns, phrases, facts);
     if (text !== undefined) told.set(attribution, text);
   }
   const { reasonsFor, reasonsAgainst } = selectReasons([...told.keys()]);
@@ -225,12 +236,12 @@ export function explainSuggestion(
   manifest: ModelManifest,
   score: number,
   attributions: readonly Attribution[],
-  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
-  unknownPlace: UnknownPlace | null,
+  /** What the texts rest on besides the feature row (see `findExplanationFacts`). */
+  facts: ExplanationFacts,
 ): SuggestionExplanation {
-  const jobSeekerReasons = listJobSeekerReasons(manifest, attributions, unknownPlace);
+  const jobSeekerReasons = listJobSeekerReasons(manifest, attributions, facts);
   return {
-    counselorText: writeCounselorExplanation(score, attributions, unknownPlace),
+    counselorText: writeCounselorExplanation(score, attributions, facts),
     jobSeekerText: writeJobSeekerText(jobSeekerReasons),
     jobSeekerReasons,
   };
@@ -281,16 +292,20 @@ const SIGNED_FORMAT = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2,
 
 /**
  * Values a counselor reads as words or percentages rather than as the model's codes: the match
- * level of the target occupation, the shares (0 to 1), and the weeks to the start in days or whole
- * weeks, with what a value below zero means.
+ * level of the target occupation, the shares (0 to 1; of skills, none listed where the catalog lists
+ * none), and the weeks to the start in days or whole weeks, with what a value below zero means.
  */
-const VALUE_WORDS: ReadonlyMap<string, (value: number) => string> = new Map([
+const VALUE_WORDS: ReadonlyMap<string, (value: number, facts: ExplanationFacts) => string> = new Map([
   [
     'occupationMatch',
     (value: number) => (value >= 2 ? 'métier exact' : value >= 1 ? 'même domaine' : 'aucune'),
   ],
   ['employmentRate', formatFrenchPercent],
-  ['skillsCoverage', formatFrenchPercent],
+  [
+    'skillsCoverage',
+    (value: number, facts: ExplanationFacts) =>
+      facts.courseSkillCount === 0 ? 'aucune compétence listée au catalogue' : formatFrenchPercent(value),
+  ],
   ['weeksToStart', describeWeeksToStart],
 ]);
 
@@ -300,12 +315,12 @@ function describeWeeksToStart(weeks: number): string {
   return weeks < 0 ? `début ${span} avant la disponibilité de la personne` : span;
 }
 
-function formatValue(attribution: Attribution): string {
+function formatValue(attribution: Attribution, facts: ExplanationFacts): string {
   if (KINDS.get(attribution.feature) === 'binary') {
     return attribution.value === 1 ? 'oui' : 'non';
   }
   const words = VALUE_WORDS.get(attribution.feature);
-  return words === undefined ? formatFrenchNumber(attribution.value) : words(attribution.value);
+  return words === undefined ? formatFrenchNumber(attribution.value) : words(attribution.value, facts);
 }
 
 function formatSigned(value: number): string {

@@ -48,14 +48,17 @@ export interface FeatureDefinition {
    * A job seeker is told a phrase only of a value it is true of (occupationMatch: « correspond au métier
    * que vous visez » of the exact occupation, not of a shared domain).
    */
-  phrasesTrueOf?: { positive: (value: number) => boolean; negative: (value: number) => boolean };
+  phrasesTrueOf?: {
+    positive: (value: number, facts: ExplanationFacts) => boolean;
+    negative: (value: number, facts: ExplanationFacts) => boolean;
+  };
   /**
    * What is true of any value, in plain French, told to a job seeker in place of the phrase of the way
    * the value weighs when that phrase is not true of it (`phrasesTrueOf`): the value itself in words
    * (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »), not nothing nor a false phrase.
    * The same words for every model: they state the value, not how a model weighs it.
    */
-  valueInWordsFr?: (value: number) => string;
+  valueInWordsFr?: (value: number, facts: ExplanationFacts) => string;
 }
 
 /**
@@ -68,9 +71,12 @@ export const PHRASE_THRESHOLDS = {
   skillsWellCoveredFrom: 0.5,
   /** « s’appuie peu sur les compétences que vous avez déjà »: a quarter of them or fewer. */
   skillsLittleCoveredUpTo: 0.25,
-  /** « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course). */
+  /**
+   * « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course), and
+   * within the person's mobility radius.
+   */
   nearUpToKm: 15,
-  /** « loin de chez vous »: 30 km or more as the crow flies. */
+  /** « loin de chez vous »: 30 km or more as the crow flies, and beyond the person's mobility radius. */
   farFromKm: 30,
   /** « beaucoup d’anciens stagiaires … ont retrouvé un emploi »: 60 % of them or more. */
   manyBackInWorkFrom: 0.6,
@@ -87,11 +93,21 @@ const T = PHRASE_THRESHOLDS;
 /** A threshold as the float32 feature row holds it: « peu » up to 30 % includes a rate of 0.3. */
 const f32 = Math.fround;
 
-/** Whole km as the crow flies, under one km said so: a great-circle distance is no road distance. */
-function describeDistanceFr(km: number): string {
+/**
+ * Whole km as the crow flies, under one km said so (a great-circle distance is no road distance), against
+ * the radius the person gave: within it, beyond it, or at its edge where the whole km are the radius.
+ */
+function describeDistanceFr(km: number, facts: ExplanationFacts): string {
   if (km <= 0) return 'la formation se suit à distance, ou a lieu à votre adresse';
-  if (km < 1) return 'la formation a lieu à moins d’un kilomètre de chez vous, à vol d’oiseau';
-  return `la formation a lieu à ${formatFrenchNumber(Math.round(km))} km de chez vous, à vol d’oiseau`;
+  const away = km < 1 ? 'moins d’un kilomètre' : `${formatFrenchNumber(Math.round(km))} km`;
+  const radius = `rayon de ${formatFrenchNumber(facts.mobilityRadiusKm)} km que vous avez indiqué`;
+  const reach =
+    Math.round(km) === facts.mobilityRadiusKm
+      ? `à la limite du ${radius}`
+      : km <= facts.mobilityRadiusKm
+        ? `dans le ${radius}`
+        : `au-delà du ${radius}`;
+  return `la formation a lieu à ${away} de chez vous, à vol d’oiseau, ${reach}`;
 }
 
 /** When the next session starts, from the later of the day of the suggestion and the person's availability. */
@@ -104,6 +120,20 @@ function describeStartFr(weeks: number): string {
     ? `la prochaine session commence ${span} avant votre date de disponibilité`
     : `la prochaine session commence ${span} après le jour de cette suggestion ou, si elle est plus tardive, ` +
         'après votre date de disponibilité';
+}
+
+/** The share of the course's skills the person holds, or that the catalog lists none. */
+function describeSkillsCoverageFr(share: number, facts: ExplanationFacts): string {
+  if (facts.courseSkillCount === 0)
+    return 'le catalogue n’indique pas les compétences que la formation enseigne';
+  return share <= 0
+    ? 'la formation ne s’appuie sur aucune des compétences que vous avez déjà'
+    : `vous avez déjà ${formatFrenchPercent(share)} des compétences que la formation enseigne`;
+}
+
+/** The course's length in hours, as the catalog gives it. */
+function describeDurationFr(hours: number): string {
+  return `la formation dure ${formatFrenchNumber(hours)} heure${hours >= 2 ? 's' : ''}`;
 }
 
 /** The exit level against the person's, in levels. */
@@ -160,15 +190,14 @@ export const FEATURES = [
     definition:
       "Share (0 to 1) of the course's skills the person already holds; 0 when the course lists no skill. " +
       'High means the course builds on what the person knows, low means mostly new ground.',
+    // 0 is also a course whose catalog entry lists no skill: of it, neither phrase is true.
     phrasesTrueOf: {
-      positive: (value: number) => value >= f32(T.skillsWellCoveredFrom),
-      negative: (value: number) => value <= f32(T.skillsLittleCoveredUpTo),
+      positive: (value: number, facts: ExplanationFacts) =>
+        facts.courseSkillCount > 0 && value >= f32(T.skillsWellCoveredFrom),
+      negative: (value: number, facts: ExplanationFacts) =>
+        facts.courseSkillCount > 0 && value <= f32(T.skillsLittleCoveredUpTo),
     },
-    // 0 is also a course that lists no skill: it builds on none of the person's either way.
-    valueInWordsFr: (value: number) =>
-      value <= 0
-        ? 'la formation ne s’appuie sur aucune des compétences que vous avez déjà'
-        : `vous avez déjà ${formatFrenchPercent(value)} des compétences que la formation enseigne`,
+    valueInWordsFr: describeSkillsCoverageFr,
   },
   {
     name: 'distanceKm',
@@ -176,9 +205,13 @@ export const FEATURES = [
     definition:
       'Great-circle distance in km from home to the course. 0 for remote courses. When either location is ' +
       "unknown, the person's mobility radius (the course is assumed to sit at the edge of what they accept).",
+    // « près de chez vous » is not true of a course beyond the distance the person said they can travel,
+    // nor « loin » of one within it.
     phrasesTrueOf: {
-      positive: (value: number) => value <= T.nearUpToKm,
-      negative: (value: number) => value >= T.farFromKm,
+      positive: (value: number, facts: ExplanationFacts) =>
+        value <= T.nearUpToKm && value <= facts.mobilityRadiusKm,
+      negative: (value: number, facts: ExplanationFacts) =>
+        value >= T.farFromKm && value > facts.mobilityRadiusKm,
     },
     valueInWordsFr: describeDistanceFr,
   },
@@ -218,6 +251,10 @@ export const FEATURES = [
     name: 'durationHours',
     kind: 'continuous',
     definition: 'Course duration in hours.',
+    // « la durée de la formation est un atout / un frein » states how a model weighs the duration, which
+    // is true of no value alone: the person is told how long the course lasts, for or against.
+    phrasesTrueOf: { positive: () => false, negative: () => false },
+    valueInWordsFr: describeDurationFr,
   },
   {
     name: 'weeksToStart',
@@ -306,6 +343,34 @@ export function findUnknownPlace(
   if (isRemoteOnly(course.modality)) return null;
   if (profile.location === null) return 'home';
   return course.location === null ? 'course' : null;
+}
+
+/**
+ * What the words people read of a suggestion rest on besides its feature row: facts of the person and
+ * the course that the row does not hold, found when the suggestion is made (see `findExplanationFacts`).
+ */
+export interface ExplanationFacts {
+  /** The place whose position the distance lacks (see `findUnknownPlace`), or null. */
+  unknownPlace: UnknownPlace | null;
+  /**
+   * How many skills the course's catalog entry lists: with none, `skillsCoverage` is 0 for want of a
+   * list, and says nothing of the skills the person holds.
+   */
+  courseSkillCount: number;
+  /** The distance the person said they can travel, in km: what « près » and « loin » are told against. */
+  mobilityRadiusKm: number;
+}
+
+/** The facts the explanations of a suggestion of `course` to the person of `profile` rest on. */
+export function findExplanationFacts(
+  profile: Pick<JobSeekerProfile, 'location' | 'mobilityRadiusKm'>,
+  course: Pick<CourseInput, 'modality' | 'location' | 'skills'>,
+): ExplanationFacts {
+  return {
+    unknownPlace: findUnknownPlace(profile, course),
+    courseSkillCount: course.skills.length,
+    mobilityRadiusKm: profile.mobilityRadiusKm,
+  };
 }
 
 /** Writes the feature row of the course in row `row` of the table into `target` at `offset`. */

@@ -1,7 +1,7 @@
 import type { Course } from '../courses/course.ts';
 import type { CourseBatch } from '../courses/course-table.ts';
 import { explainSuggestion, rankAttributions } from '../model/explanations.ts';
-import { type FeatureProfile, findUnknownPlace } from '../model/features.ts';
+import { type FeatureProfile, findExplanationFacts } from '../model/features.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import { selectTopScores } from '../scoring/select-top-scores.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -42,7 +42,7 @@ export async function buildSuggestions(
       scorer.manifest,
       row.score,
       attributions,
-      findUnknownPlace(profile, course),
+      findExplanationFacts(profile, course),
     );
     return {
       id: createTimeOrderedId(),

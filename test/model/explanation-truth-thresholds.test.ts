@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainSuggestion, rankAttributions } from '../../src/model/explanations.ts';
 import {
+  type ExplanationFacts,
   FEATURE_NAMES,
   FEATURES,
   type FeatureDefinition,
@@ -11,6 +12,7 @@ import {
 } from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { knownFacts } from './support/explanation-facts.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
 
 const manifest = parseModelManifest(
@@ -22,14 +24,19 @@ const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
 };
 
 /** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
-function toldOf(name: FeatureName, value: number, contribution: number): string[] {
+function toldOf(
+  name: FeatureName,
+  value: number,
+  contribution: number,
+  facts: Partial<ExplanationFacts> = {},
+): string[] {
   const values = FEATURE_NAMES.map((feature) => (feature === name ? value : 0));
   const contributions = FEATURE_NAMES.map((feature) => (feature === name ? contribution : 0));
   return explainSuggestion(
     manifest,
     0.5,
     rankAttributions(manifest, values, contributions),
-    null,
+    knownFacts(facts),
   ).jobSeekerReasons.map((reason) => reason.text);
 }
 
@@ -46,9 +53,21 @@ describe('the words a job seeker reads of a feature’s value', () => {
     ]);
   });
 
+  it('tell a course whose catalog entry lists no skill as such, never that it builds little or not at all on the person’s skills', () => {
+    for (const contribution of [0.4, -0.4]) {
+      expect(toldOf('skillsCoverage', 0, contribution, { courseSkillCount: 0 })).toEqual([
+        'le catalogue n’indique pas les compétences que la formation enseigne',
+      ]);
+    }
+    expect(toldOf('skillsCoverage', 0, -0.4)).toEqual([phraseOf('skillsCoverage', 'negative')]);
+    expect(toldOf('skillsCoverage', 0, 0.4)).toEqual([
+      'la formation ne s’appuie sur aucune des compétences que vous avez déjà',
+    ]);
+  });
+
   it('never call a course 38 km away near the person’s home, whatever its weight, but give its distance in whole km', () => {
     expect(toldOf('distanceKm', Math.fround(38.27), 0.4)).toEqual([
-      'la formation a lieu à 38 km de chez vous, à vol d’oiseau',
+      'la formation a lieu à 38 km de chez vous, à vol d’oiseau, au-delà du rayon de 30 km que vous avez indiqué',
     ]);
     expect(toldOf('distanceKm', 12, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
     expect(toldOf('distanceKm', 0, 0.4)).toEqual([phraseOf('distanceKm', 'positive')]);
@@ -56,9 +75,33 @@ describe('the words a job seeker reads of a feature’s value', () => {
 
   it('call a course far from home only from 30 km, and give a distance short of it as it is', () => {
     expect(toldOf('distanceKm', Math.fround(21.6), -0.4)).toEqual([
-      'la formation a lieu à 22 km de chez vous, à vol d’oiseau',
+      'la formation a lieu à 22 km de chez vous, à vol d’oiseau, dans le rayon de 30 km que vous avez indiqué',
     ]);
     expect(toldOf('distanceKm', 45, -0.4)).toEqual([phraseOf('distanceKm', 'negative')]);
+  });
+
+  it('never call a course within the distance the person said they can travel far from home, but give both', () => {
+    expect(toldOf('distanceKm', 35, -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', Math.fround(39.8), -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      'la formation a lieu à 40 km de chez vous, à vol d’oiseau, à la limite du rayon de 40 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', 45, -0.4, { mobilityRadiusKm: 40 })).toEqual([
+      phraseOf('distanceKm', 'negative'),
+    ]);
+  });
+
+  it('never call a course beyond the distance the person said they can travel near their home, but give both', () => {
+    expect(toldOf('distanceKm', 12, 0.4, { mobilityRadiusKm: 5 })).toEqual([
+      'la formation a lieu à 12 km de chez vous, à vol d’oiseau, au-delà du rayon de 5 km que vous avez indiqué',
+    ]);
+    expect(toldOf('distanceKm', 4, 0.4, { mobilityRadiusKm: 5 })).toEqual([
+      phraseOf('distanceKm', 'positive'),
+    ]);
+    expect(toldOf('distanceKm', 0, 0.4, { mobilityRadiusKm: 0 })).toEqual([
+      phraseOf('distanceKm', 'positive'),
+    ]);
   });
 
   it('say many or few past trainees found a job only of 60 % or more and 30 % or fewer, and the percentage between', () => {
@@ -95,6 +138,13 @@ describe('the words a job seeker reads of a feature’s value', () => {
     expect(toldOf('weeksToStart', 20, -0.4)).toEqual([phraseOf('weeksToStart', 'negative')]);
   });
 
+  it('tell the course’s duration in hours, never that the duration is an asset or a drawback', () => {
+    for (const contribution of [0.4, -0.4]) {
+      expect(toldOf('durationHours', 1200, contribution)).toEqual(['la formation dure 1\u202f200 heures']);
+      expect(toldOf('durationHours', 35, contribution)).toEqual(['la formation dure 35 heures']);
+    }
+  });
+
   it('tell a course of the same occupational domain as such, neither as the occupation sought nor as a distant one', () => {
     expect(toldOf('occupationMatch', 1, 0.4)).toEqual([
       'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
@@ -110,20 +160,29 @@ describe('the truth thresholds of the phrases', () => {
 
   it('are set for every continuous feature a job seeker may be told of, with words for the values between', () => {
     for (const feature of features) {
-      if (feature.kind !== 'continuous' || feature.personOnly === true || feature.name === 'durationHours') {
-        continue;
-      }
+      if (feature.kind !== 'continuous' || feature.personOnly === true) continue;
       expect(feature.phrasesTrueOf, feature.name).toBeDefined();
       expect(feature.valueInWordsFr, feature.name).toBeDefined();
     }
   });
 
   it('never make both phrases of a feature true of one value', () => {
+    const cases = [
+      knownFacts(),
+      knownFacts({ courseSkillCount: 0 }),
+      knownFacts({ mobilityRadiusKm: 5 }),
+      knownFacts({ mobilityRadiusKm: 80 }),
+    ];
     for (const feature of features) {
       const trueOf = feature.phrasesTrueOf;
       if (trueOf === undefined) continue;
-      for (let value = -20; value <= 80; value += 0.05) {
-        expect(trueOf.positive(value) && trueOf.negative(value), `${feature.name} at ${value}`).toBe(false);
+      for (const facts of cases) {
+        for (let value = -20; value <= 80; value += 0.05) {
+          expect(
+            trueOf.positive(value, facts) && trueOf.negative(value, facts),
+            `${feature.name} at ${value}`,
+          ).toBe(false);
+        }
       }
     }
   });

@@ -14,6 +14,7 @@ import {
 } from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { knownFacts } from './support/explanation-facts.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
 
 const manifest = parseModelManifest(
@@ -56,7 +57,7 @@ describe('rankAttributions', () => {
 });
 
 describe('writeCounselorExplanation', () => {
-  const text = writeCounselorExplanation(0.7234, MIXED, null);
+  const text = writeCounselorExplanation(0.7234, MIXED, knownFacts());
 
   it('writes the weeks before a session starts as a person would: days under a week, whole weeks, or about so many weeks', () => {
     // As the model reads them: days divided by seven, through float32.
@@ -64,7 +65,7 @@ describe('writeCounselorExplanation', () => {
       writeCounselorExplanation(
         0.5,
         attributionsFor({ weeksToStart: 0.3 }, { weeksToStart: Math.fround(days / 7) }),
-        null,
+        knownFacts(),
       );
     expect(told(279)).toContain('Semaines avant le début = environ 40 semaines (+0,30)');
     expect(told(280)).toContain('Semaines avant le début = 40 semaines (+0,30)');
@@ -95,7 +96,7 @@ describe('writeCounselorExplanation', () => {
           { occupationMatch: 0.5, skillsCoverage: 0.3 },
           { occupationMatch: level, skillsCoverage: 0.25 },
         ),
-        null,
+        knownFacts(),
       ),
     );
     expect(levels[0]).toContain('Correspondance avec le métier visé = aucune (+0,50)');
@@ -111,7 +112,7 @@ describe('writeCounselorExplanation', () => {
         { employmentRate: -0.3, employmentRateMissing: -0.2 },
         { employmentRate: 0.5, employmentRateMissing: 1 },
       ),
-      null,
+      knownFacts(),
     );
     expect(unknown).toContain('Taux de retour à l’emploi de la formation = inconnu (−0,30)');
     expect(unknown).not.toContain('50 %');
@@ -122,22 +123,32 @@ describe('writeCounselorExplanation', () => {
       { distanceKm: -0.45, withinMobility: 0.1 },
       { distanceKm: 80, withinMobility: 1 },
     );
-    const unknownHome = writeCounselorExplanation(0.5, noHome, 'home');
+    const unknownHome = writeCounselorExplanation(0.5, noHome, knownFacts({ unknownPlace: 'home' }));
     expect(unknownHome).toContain(
       'Distance du domicile (km) = inconnue (domicile non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
     expect(unknownHome).toContain('Dans le rayon de mobilité = supposé, distance inconnue (+0,10)');
     expect(unknownHome).not.toContain('= 80 (');
-    expect(writeCounselorExplanation(0.5, noHome, 'course')).toContain(
+    expect(writeCounselorExplanation(0.5, noHome, knownFacts({ unknownPlace: 'course' }))).toContain(
       'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',
     );
+  });
+
+  it('tells a course whose catalog entry lists no skill as such, not as 0 % of its skills already held', () => {
+    const text = writeCounselorExplanation(
+      0.5,
+      attributionsFor({ skillsCoverage: -0.4 }, { skillsCoverage: 0 }),
+      knownFacts({ courseSkillCount: 0 }),
+    );
+    expect(text).toContain('Compétences déjà acquises = aucune compétence listée au catalogue (−0,40)');
+    expect(text).not.toContain('= 0 %');
   });
 
   it('keeps a value told as unknown whole inside the list of reasons, which « ; » separates', () => {
     const against = writeCounselorExplanation(
       0.5,
       attributionsFor({ distanceKm: -0.45, funded: -0.3 }, { distanceKm: 80, funded: 0 }),
-      'course',
+      knownFacts({ unknownPlace: 'course' }),
     ).match(/Contre : (.*)\. Contributions/)?.[1];
     // Two reasons against, so exactly two parts: none of them holds a « ; » of its own.
     expect(against?.split(' ; ')).toEqual([
@@ -151,14 +162,14 @@ describe('writeCounselorExplanation', () => {
   });
 
   it('says so when nothing speaks for or against the course', () => {
-    const neutral = writeCounselorExplanation(0.4, attributionsFor({}), null);
+    const neutral = writeCounselorExplanation(0.4, attributionsFor({}), knownFacts());
     expect(neutral).toContain('Aucun facteur favorable marquant.');
     expect(neutral).toContain('Aucun facteur défavorable marquant.');
   });
 });
 
 describe('the job seeker’s text', () => {
-  const text = explainSuggestion(manifest, 0.5, MIXED, null).jobSeekerText;
+  const text = explainSuggestion(manifest, 0.5, MIXED, knownFacts()).jobSeekerText;
 
   it('explains the main reasons in plain French with the manifest phrases', () => {
     expect(text).toBe(
@@ -177,7 +188,7 @@ describe('the job seeker’s text', () => {
       { yearsExperience: -0.9, monthsUnemployed: -0.6, employmentRate: 0.3 },
       { yearsExperience: 8, monthsUnemployed: 7, employmentRate: 0.7 },
     );
-    const explanation = explainSuggestion(manifest, 0.5, personal, null);
+    const explanation = explainSuggestion(manifest, 0.5, personal, knownFacts());
     expect(explanation.jobSeekerReasons.map((reason) => reason.direction)).toEqual(['for']);
     expect(explanation.jobSeekerText).toBe(
       'Cette formation vous est proposée surtout parce que beaucoup d’anciens stagiaires de cette formation ont retrouvé un emploi.',
@@ -195,7 +206,7 @@ describe('the job seeker’s text', () => {
       manifest,
       0.6,
       dayEarly,
-      null,
+      knownFacts(),
     );
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
@@ -208,7 +219,7 @@ describe('the job seeker’s text', () => {
       'Semaines avant le début = début 1 jour avant la disponibilité de la personne (+0,40)',
     );
     const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
-    expect(explainSuggestion(manifest, 0.6, onTime, null).jobSeekerText).toContain(soon);
+    expect(explainSuggestion(manifest, 0.6, onTime, knownFacts()).jobSeekerText).toContain(soon);
   });
 
   it('never tells a course with no session planned as starting soon, whatever its contribution, but that none is fixed', () => {
@@ -217,7 +228,7 @@ describe('the job seeker’s text', () => {
     // those of a session 364 days away: the words are true of both.
     const noSession = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
     expect(
-      explainSuggestion(manifest, 0.6, noSession, null).jobSeekerReasons.map((reason) => reason.text),
+      explainSuggestion(manifest, 0.6, noSession, knownFacts()).jobSeekerReasons.map((reason) => reason.text),
     ).toEqual([
       'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ',
     ]);
@@ -229,12 +240,12 @@ describe('the job seeker’s text', () => {
       { distanceKm: 80, withinMobility: 1, occupationMatch: 2 },
     );
     for (const unknownPlace of ['home', 'course'] as const) {
-      const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, noHome, unknownPlace);
+      const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, noHome, knownFacts({ unknownPlace }));
       expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
         'la formation correspond au métier que vous visez',
       ]);
     }
-    const measured = explainSuggestion(manifest, 0.5, noHome, null).jobSeekerText;
+    const measured = explainSuggestion(manifest, 0.5, noHome, knownFacts()).jobSeekerText;
     expect(measured).toContain('la formation a lieu loin de chez vous');
     expect(measured).toContain('la formation est dans la zone où vous pouvez vous déplacer');
   });
@@ -244,7 +255,7 @@ describe('the job seeker’s text', () => {
       { employmentRate: -0.4, occupationMatch: 0.3 },
       { employmentRate: 0.5, employmentRateMissing: 1, occupationMatch: 2 },
     );
-    const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, unknownRate, null);
+    const { jobSeekerReasons } = explainSuggestion(manifest, 0.5, unknownRate, knownFacts());
     expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
       'la formation correspond au métier que vous visez',
     ]);
@@ -252,14 +263,15 @@ describe('the job seeker’s text', () => {
       { employmentRate: 0.4 },
       { employmentRate: 0.5, employmentRateMissing: 1 },
     );
-    expect(explainSuggestion(manifest, 0.5, favoured, null).jobSeekerReasons).toEqual([]);
+    expect(explainSuggestion(manifest, 0.5, favoured, knownFacts()).jobSeekerReasons).toEqual([]);
   });
 
   it('tells a yes-or-no feature’s phrase only when it states the value the feature has, whichever way the model weighs it', () => {
     const phrasesOf = (
       contributions: Partial<Record<FeatureName, number>>,
       values: Partial<Record<FeatureName, number>>,
-    ) => explainSuggestion(manifest, 0.5, attributionsFor(contributions, values), null).jobSeekerReasons;
+    ) =>
+      explainSuggestion(manifest, 0.5, attributionsFor(contributions, values), knownFacts()).jobSeekerReasons;
     // A model that counts an unknown rate, or a course not funded, in the course's favour.
     expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 1 })).toEqual([]);
     expect(phrasesOf({ funded: 0.3 }, { funded: 0 })).toEqual([]);
@@ -310,7 +322,7 @@ describe('the job seeker’s text', () => {
         other,
         0.5,
         rankAttributions(other, valueRow, contributionRow),
-        null,
+        knownFacts(),
       ).jobSeekerReasons.map((reason) => reason.text);
     };
     // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is
@@ -330,7 +342,7 @@ describe('the job seeker’s text', () => {
   });
 
   it('still says something when no feature stands out', () => {
-    expect(explainSuggestion(manifest, 0.5, attributionsFor({}), null).jobSeekerText).toBe(
+    expect(explainSuggestion(manifest, 0.5, attributionsFor({}), knownFacts()).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',
     );
   });
@@ -338,13 +350,13 @@ describe('the job seeker’s text', () => {
 
 describe('explainSuggestion', () => {
   it('writes both texts at once', () => {
-    const explanation = explainSuggestion(manifest, 0.5, MIXED, null);
+    const explanation = explainSuggestion(manifest, 0.5, MIXED, knownFacts());
     expect(explanation.counselorText).toContain('50 %');
     expect(explanation.jobSeekerText).toContain('Cette formation vous est proposée');
   });
 
   it('tells the job seeker the very reasons it lists for them, and no other', () => {
-    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED, null);
+    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED, knownFacts());
     expect(jobSeekerReasons.length).toBeGreaterThan(1);
     for (const reason of jobSeekerReasons) expect(jobSeekerText).toContain(reason.text);
     const phrases = manifest.features.flatMap((feature) => [

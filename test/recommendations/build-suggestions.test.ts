@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/courses/course.ts';
 import { type CourseBatch, createCourseBatch } from '../../src/courses/course-table.ts';
+import { FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
@@ -110,6 +111,56 @@ describe('buildSuggestions', () => {
     expect(weeksOf('c-1')?.contribution).toBeGreaterThan(0);
     const early = items.find((item) => item.course.id === 'c-0');
     expect(early?.seekerExplanation.summary).not.toContain('commence bientôt');
+  });
+
+  /** The shipped scorer, but for a model that weighs `feature` by `contribution` on every course. */
+  const weighing = (feature: FeatureName, contribution: number): Scorer => ({
+    model: scorer.model,
+    manifest: scorer.manifest,
+    scoreCourses: (...args) => scorer.scoreCourses(...args),
+    attribute: async (...args) => {
+      const result = await scorer.attribute(...args);
+      const f = FEATURE_NAMES.indexOf(feature);
+      return {
+        ...result,
+        rows: result.rows.map((row) => ({
+          ...row,
+          contributions: row.contributions.map((c, i) => (i === f ? contribution : c)),
+        })),
+      };
+    },
+    close: async () => {},
+  });
+
+  it('tells the person and the counselor that the catalog lists no skill for a course whose entry lists none', async () => {
+    const courses = createCourseBatch([
+      { id: 'c-0', updatedAt: '2026-11-01T00:00:00.000Z', ...aCourse({ skills: [] }) },
+    ]);
+    const { items } = await buildSuggestions(weighing('skillsCoverage', -0.4), SEEKER, courses, REFERENCE, 1);
+    expect(items[0]?.seekerExplanation.reasons.map((reason) => reason.text)).toContain(
+      'le catalogue n’indique pas les compétences que la formation enseigne',
+    );
+    expect(items[0]?.counselorExplanation).toContain(
+      'Compétences déjà acquises = aucune compétence listée au catalogue (−0,40)',
+    );
+  });
+
+  it('never tells a person a course within the distance they said they can travel as far from home', async () => {
+    // About 35 km north of the person's home in Lyon, which they can travel 40 km from.
+    const courses = createCourseBatch([
+      {
+        id: 'c-0',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        ...aCourse({ location: { lat: 46.079, lon: 4.8357 } }),
+      },
+    ]);
+    const person = { ...SEEKER, mobilityRadiusKm: 40 };
+    const { items } = await buildSuggestions(weighing('distanceKm', -0.4), person, courses, REFERENCE, 1);
+    const texts = items[0]?.seekerExplanation.reasons.map((reason) => reason.text);
+    expect(texts).toContain(
+      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué',
+    );
+    expect(texts).not.toContain('la formation a lieu loin de chez vous');
   });
 
   it('scores months unemployed counted on from the profile’s last sync', async () => {

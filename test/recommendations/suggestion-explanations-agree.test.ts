@@ -4,7 +4,13 @@ import { type Course, type CourseInput, isFollowableRemotely } from '../../src/c
 import { createCourseBatch } from '../../src/courses/course-table.ts';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import { NEGLIGIBLE_CONTRIBUTION } from '../../src/model/explanations.ts';
-import { FEATURE_NAMES, FEATURES, type FeatureDefinition } from '../../src/model/features.ts';
+import {
+  type ExplanationFacts,
+  FEATURE_NAMES,
+  FEATURES,
+  type FeatureDefinition,
+  findExplanationFacts,
+} from '../../src/model/features.ts';
 import { buildSuggestions } from '../../src/recommendations/build-suggestions.ts';
 import type { RecommendationItem } from '../../src/recommendations/recommendation.ts';
 import { OnnxScorer } from '../../src/scoring/onnx-scorer.ts';
@@ -100,25 +106,28 @@ describe('what people are told about a suggestion agrees with what the model sto
     }));
     const profile = { ...seeker, updatedAt: REFERENCE.toISOString() };
     const { items } = await buildSuggestions(scorer, profile, createCourseBatch(courses), REFERENCE, 10);
-    return items.map((item) => ({ item, course: courses.find((c) => c.id === item.course.id) as Course }));
+    return items.map((item) => {
+      const course = courses.find((c) => c.id === item.course.id) as Course;
+      return { item, course, facts: findExplanationFacts(seeker, course) };
+    });
   }
 
   /**
    * The feature whose value in words (`valueInWordsFr`) of its stored value is `text`: the words a job
    * seeker reads where no phrase is true of the value, either way it weighs.
    */
-  function featureOfValueInWords(item: RecommendationItem, text: string) {
+  function featureOfValueInWords(item: RecommendationItem, text: string, facts: ExplanationFacts) {
     const feature = (FEATURES as readonly FeatureDefinition[]).find((candidate) => {
       const value = item.attributions.find((a) => a.feature === candidate.name)?.value;
-      return value !== undefined && candidate.valueInWordsFr?.(value) === text;
+      return value !== undefined && candidate.valueInWordsFr?.(value, facts) === text;
     });
     return feature === undefined ? undefined : feature.name;
   }
 
   /** The stored contribution and value of the feature behind each reason the job seeker is told. */
-  function toldReasons(item: RecommendationItem) {
+  function toldReasons(item: RecommendationItem, facts: ExplanationFacts) {
     return item.seekerExplanation.reasons.map((reason) => {
-      const inWords = featureOfValueInWords(item, reason.text);
+      const inWords = featureOfValueInWords(item, reason.text, facts);
       const phrase =
         featureOfPhrase.get(reason.text) ??
         (inWords === undefined ? undefined : { feature: inWords, direction: reason.direction });
@@ -142,8 +151,8 @@ describe('what people are told about a suggestion agrees with what the model sto
   it('names as helping only what the stored attributions count for, as weighing against only what they count against, heaviest first', async () => {
     await fc.assert(
       fc.asyncProperty(aCase, async ({ seeker, courses }) => {
-        for (const { item } of await suggest(seeker, courses)) {
-          const reasons = toldReasons(item);
+        for (const { item, facts } of await suggest(seeker, courses)) {
+          const reasons = toldReasons(item, facts);
           for (const reason of reasons) {
             if (reason.direction === 'for')
               expect(reason.contribution).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
@@ -173,8 +182,8 @@ describe('what people are told about a suggestion agrees with what the model sto
   it('tells the job seeker only phrases that are true of the course and of them', async () => {
     await fc.assert(
       fc.asyncProperty(aCase, async ({ seeker, courses }) => {
-        for (const { item, course } of await suggest(seeker, courses)) {
-          for (const reason of toldReasons(item)) {
+        for (const { item, course, facts } of await suggest(seeker, courses)) {
+          for (const reason of toldReasons(item, facts)) {
             const told = `${reason.feature} ${reason.direction} (${reason.value}): ${reason.text}`;
             const remotely = isFollowableRemotely(course.modality);
             if (reason.inWords) {
@@ -182,6 +191,8 @@ describe('what people are told about a suggestion agrees with what the model sto
               const fact: Record<string, boolean> = {
                 weeksToStart: course.nextSessionStart !== null || reason.text.startsWith('aucune session'),
                 employmentRate: course.returnToEmploymentRate !== null,
+                // The share of skills held needs skills listed; « le catalogue n’indique pas » needs none.
+                skillsCoverage: course.skills.length > 0 !== reason.text.startsWith('le catalogue'),
               };
               expect(fact[reason.feature] ?? true, told).toBe(true);
               continue;
@@ -191,15 +202,16 @@ describe('what people are told about a suggestion agrees with what the model sto
               'remoteAccessible against': !remotely,
               'levelGap for': reason.value >= 1,
               // Within the thresholds a counselor defends: « bientôt » within 8 weeks, « trop tard »
-              // from 16, « près de chez vous » up to 15 km, « loin » from 30, « s’appuie bien » from
-              // half the skills taught, « peu » up to a quarter, « beaucoup » from 60 %, « peu » up to 30 %.
+              // from 16, « près de chez vous » up to 15 km and within the person's radius, « loin » from
+              // 30 and beyond it, « s’appuie bien » from half the skills taught, « peu » up to a quarter
+              // (of skills listed), « beaucoup » from 60 %, « peu » up to 30 %.
               'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0 && reason.value <= 8,
               'weeksToStart against':
                 course.nextSessionStart === null || reason.value < 0 || reason.value >= 16,
-              'distanceKm for': reason.value <= 15,
-              'distanceKm against': reason.value >= 30,
-              'skillsCoverage for': reason.value >= 0.5,
-              'skillsCoverage against': reason.value <= 0.25,
+              'distanceKm for': reason.value <= 15 && reason.value <= seeker.mobilityRadiusKm,
+              'distanceKm against': reason.value >= 30 && reason.value > seeker.mobilityRadiusKm,
+              'skillsCoverage for': course.skills.length > 0 && reason.value >= 0.5,
+              'skillsCoverage against': course.skills.length > 0 && reason.value <= 0.25,
               'occupationMatch for': reason.value >= 1,
               'funded for': course.funded,
               'funded against': !course.funded,
