@@ -53,6 +53,9 @@ export const FEATURE_TEXTS: Readonly<Record<FeatureName, FeatureTexts>> = {
     positivePhraseFr: 'vous avez le niveau demandé pour entrer en formation',
     negativePhraseFr: 'la formation demande un niveau d’entrée plus élevé que le vôtre',
   },
+  // A manifest holds a phrase each way for every feature, but these two are never told: how a model
+  // weighs the duration is true of no value alone, so a job seeker reads the hours (`phrasesTrueOf`,
+  // `src/model/features.ts`).
   durationHours: {
     labelFr: 'Durée (heures)',
     labelEn: 'Duration (hours)',
