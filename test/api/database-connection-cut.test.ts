@@ -1,59 +1,23 @@
-import net from 'node:net';
 import knex, { type Knex } from 'knex';
 import type supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aJobSeeker } from '../support/builders.ts';
 import { captureLogs } from '../support/captured-logs.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { type PgRelay, startTestAppThroughRelay } from '../support/pg-relay.ts';
+import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
-
-/**
- * A TCP relay between the API and PostgreSQL, whose open connections can be cut at once: what the
- * API sees when the database server crashes, fails over or the network drops mid-query (the socket
- * closes without an error from the server).
- */
-async function startRelay(target: URL): Promise<{ port: number; cutAll(): void; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cutAll: () => {
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.skipIf(TEST_ENGINE !== 'postgres')('a PostgreSQL connection cut mid-query', () => {
   const logs = captureLogs();
   let t: TestApp;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: PgRelay;
   let direct: Knex;
   let counselor: string;
   let integration: string;
 
   beforeAll(async () => {
-    const first = await startTestApp();
-    const databaseUrl = first.database.databaseUrl as string;
-    await first.container.close();
-    relay = await startRelay(new URL(databaseUrl));
-    const throughRelay = new URL(databaseUrl);
-    throughRelay.hostname = '127.0.0.1';
-    throughRelay.port = String(relay.port);
-    t = await startTestApp({
-      database: first.database,
-      logger: logs.logger,
-      env: { DATABASE_URL: throughRelay.toString() },
-    });
+    let databaseUrl: string;
+    ({ t, relay, databaseUrl } = await startTestAppThroughRelay({ logger: logs.logger }));
     direct = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
     counselor = await t.tokenFor('counselor', 'c-001');
     integration = await t.tokenFor('integration', 'svc-crm');

@@ -1,73 +1,15 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { type PgRelay, startTestAppThroughRelay } from '../support/pg-relay.ts';
+import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
-
-/**
- * A TCP relay between the API and PostgreSQL that can stop forwarding without closing anything:
- * what the API sees when the server is frozen (stopped, swapping, a VM paused) or the network drops
- * packets without a reset. Nothing answers, and TCP would give up only many minutes later; what was
- * sent meanwhile arrives once thawed, as TCP would retransmit it.
- */
-async function startRelay(
-  target: URL,
-): Promise<{ port: number; freeze(): void; thaw(): void; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  let waiting: net.Socket[] = [];
-  let frozen = false;
-  const keep = (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    if (frozen) socket.pause();
-  };
-  const forward = (client: net.Socket) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    keep(upstream);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
-  };
-  const server = net.createServer((client) => {
-    keep(client);
-    // While frozen, a new connection is accepted and forwarded only once thawed.
-    if (frozen) waiting.push(client);
-    else forward(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    freeze: () => {
-      frozen = true;
-      for (const socket of sockets) socket.pause();
-    },
-    thaw: () => {
-      frozen = false;
-      for (const socket of sockets) socket.resume();
-      for (const client of waiting) if (!client.destroyed) forward(client);
-      waiting = [];
-    },
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe.skipIf(TEST_ENGINE !== 'postgres')('a PostgreSQL server that stops answering mid-request', () => {
   let t: TestApp;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: PgRelay;
   let counselor: string;
 
   beforeAll(async () => {
-    const first = await startTestApp();
-    const databaseUrl = first.database.databaseUrl as string;
-    await first.container.close();
-    relay = await startRelay(new URL(databaseUrl));
-    const throughRelay = new URL(databaseUrl);
-    throughRelay.hostname = '127.0.0.1';
-    throughRelay.port = String(relay.port);
-    t = await startTestApp({ database: first.database, env: { DATABASE_URL: throughRelay.toString() } });
+    ({ t, relay } = await startTestAppThroughRelay());
     counselor = await t.tokenFor('counselor', 'c-001');
   });
   afterAll(async () => {
