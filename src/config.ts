@@ -96,8 +96,12 @@ export interface AuthConfig {
   localKeysAllowed: boolean;
   /** Never empty. */
   algorithms: TokenAlgorithm[];
+  /** Skew allowed on `exp` and `nbf`; {@link MAX_CLOCK_TOLERANCE_SECONDS} at most. */
   clockToleranceSeconds: number;
-  /** Seconds a verified token is taken as verified without checking it again (0: every request). */
+  /**
+   * Seconds a verified token is taken as verified without checking it again (0: every request);
+   * {@link MAX_VERIFIED_TOKEN_SECONDS} at most.
+   */
   verifiedTokenSeconds: number;
 }
 
@@ -225,8 +229,22 @@ export function loadConfig(env: Env = process.env): Config {
       jwksCacheSeconds: readPositiveInt(env, 'AUTH_JWKS_CACHE_SECONDS', 300),
       localKeysAllowed: readBool(env, 'AUTH_LOCAL_KEYS', false),
       algorithms: readAlgorithms(env),
-      clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30),
-      verifiedTokenSeconds: readInt(env, 'AUTH_VERIFIED_TOKEN_SECONDS', 60),
+      clockToleranceSeconds: readIntBetween(
+        env,
+        'AUTH_CLOCK_TOLERANCE_SECONDS',
+        0,
+        MAX_CLOCK_TOLERANCE_SECONDS,
+        30,
+        'seconds an expired token still passes: a clock further off is to be set right, not tolerated',
+      ),
+      verifiedTokenSeconds: readIntBetween(
+        env,
+        'AUTH_VERIFIED_TOKEN_SECONDS',
+        0,
+        MAX_VERIFIED_TOKEN_SECONDS,
+        60,
+        'seconds a key the identity provider withdrew is still honoured, beyond AUTH_JWKS_CACHE_SECONDS',
+      ),
     },
     http: {
       corsOrigins: readOrigins(env),
@@ -266,6 +284,18 @@ function parseWholeNumber(raw: string): number | undefined {
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   return Number.isSafeInteger(value) ? value : undefined;
 }
+
+/**
+ * Five minutes: more is no longer a clock's skew, and a tolerance written in milliseconds (30000)
+ * would let tokens expired hours ago pass.
+ */
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
+/**
+ * An hour: a time written in milliseconds (60000) would honour a withdrawn key, or a token whose
+ * signature no longer checks, for most of a day.
+ */
+const MAX_VERIFIED_TOKEN_SECONDS = 3600;
 
 function readInt(env: Env, name: string, fallback: number): number {
   const raw = nonEmpty(env[name]);

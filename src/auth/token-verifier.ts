@@ -137,13 +137,17 @@ function createSignatureVerifier(
       }
       // The subject is an id stored and compared as text (PostgreSQL refuses NUL in text), and
       // pseudonymised: half of a surrogate pair is stored and hashed as U+FFFD, two people as one.
+      // It is shown as the author of what the caller does (the settings' last change, a model's
+      // registration): white space at its ends is not seen there, so "c-001 " would read as "c-001",
+      // and a subject of spaces only as nobody.
       if (
         payload.sub.length > MAX_SUBJECT_LENGTH ||
+        payload.sub.trim() !== payload.sub ||
         holdsInvisibleCharacter(payload.sub) ||
         holdsUnstorableCharacter(payload.sub)
       ) {
         throw new AuthenticationError(
-          `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, none of them control or formatting characters or half of a surrogate pair`,
+          `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, no white space at its start or end, none of them control or formatting characters or half of a surrogate pair`,
         );
       }
       // `exp` is required above; jose accepts the token while now < exp + tolerance.

@@ -68,6 +68,11 @@ describe('authentication', () => {
       // pseudonym: `c-\ud800` and `c-\udbff` would be one person in the log.
       ['half of a surrogate pair in its subject', 'c-\ud800'],
       ['a subject of 65 characters, longer than any id the product stores', 'c'.repeat(65)],
+      // Shown in the log, the settings' last change or a model's registration as nobody, or as another
+      // id: "c-001" and "c-001 " would be two authors that read alike.
+      ['a subject of spaces only', '   '],
+      ['a subject ending in a space', 'c-001 '],
+      ['a subject starting with a no-break space', '\u00a0c-001'],
     ];
     for (const [name, subject] of oddSubjects) {
       badTokens[name] = await new SignJWT(claims)
@@ -127,6 +132,9 @@ describe('authentication', () => {
     'a bidirectional override in its subject',
     'half of a surrogate pair in its subject',
     'a subject of 65 characters, longer than any id the product stores',
+    'a subject of spaces only',
+    'a subject ending in a space',
+    'a subject starting with a no-break space',
   ];
   it.each(cases)('refuses a token with %s on every secured operation', async (kind) => {
     const token = badTokens[kind];
@@ -170,6 +178,14 @@ describe('authentication', () => {
       .auth(await t.tokenFor('counselor', 'c'.repeat(65)), { type: 'bearer' });
     expect(res.status).toBe(401);
     expect(res.body.detail).toMatch(/at most 64 characters/);
+  });
+
+  it('says why a subject of spaces only, or starting or ending with a space, was refused', async () => {
+    for (const kind of ['a subject of spaces only', 'a subject ending in a space']) {
+      const res = await t.http.get('/v1/courses').auth(badTokens[kind] ?? '', { type: 'bearer' });
+      expect(res.status, kind).toBe(401);
+      expect(res.body.detail, kind).toMatch(/no white space at its start or end/);
+    }
   });
 
   it('says why an expired token was refused', async () => {

@@ -76,4 +76,21 @@ describe('token settings', () => {
       expect(config.auth.audience).toBe('aiguillage-api');
     }
   });
+  it('refuses a clock tolerance beyond five minutes, as when milliseconds are written for seconds: tokens expired hours ago would pass', () => {
+    expect(loadConfig({ AUTH_CLOCK_TOLERANCE_SECONDS: '300' }).auth.clockToleranceSeconds).toBe(300);
+    for (const tolerance of ['301', '30000']) {
+      expect(() => loadConfig({ AUTH_CLOCK_TOLERANCE_SECONDS: tolerance }), tolerance).toThrow(
+        /^AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300 \(.*\), got "/,
+      );
+    }
+  });
+
+  it('refuses to take a token as verified for more than an hour, as when milliseconds are written for seconds: a withdrawn key would be honoured for hours', () => {
+    expect(loadConfig({ AUTH_VERIFIED_TOKEN_SECONDS: '3600' }).auth.verifiedTokenSeconds).toBe(3600);
+    for (const seconds of ['3601', '60000']) {
+      expect(() => loadConfig({ AUTH_VERIFIED_TOKEN_SECONDS: seconds }), seconds).toThrow(
+        /^AUTH_VERIFIED_TOKEN_SECONDS must be an integer from 0 to 3600 \(.*\), got "/,
+      );
+    }
+  });
 });
