@@ -20,6 +20,7 @@ import {
   type CoursePageRequest,
   type CourseRecord,
   type CourseSearch,
+  isRemoteOnly,
   MODALITIES,
   type Modality,
 } from './course.ts';
@@ -38,6 +39,8 @@ const CATALOG_STATE_ID = 1;
  * past 500 terms; 400 also keeps the bound parameters of a statement far below either engine's cap.
  */
 const CHUNK_SIZE = 400;
+/** The modalities a person can travel to: the radius search keeps only these. */
+const HELD_ON_SITE = MODALITIES.filter((modality) => !isRemoteOnly(modality));
 
 export class KnexCourseStore implements CourseStore {
   private readonly snapshot: CatalogSnapshot;
@@ -211,8 +214,12 @@ function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
   if (search.active !== undefined) query.where('active', search.active);
   if (search.startsAfter !== undefined) query.where('next_session_start', '>=', search.startsAfter);
   if (search.startsBefore !== undefined) query.where('next_session_start', '<=', search.startsBefore);
-  if (search.near !== undefined)
+  if (search.near !== undefined) {
+    // A remote-only course is reached from home, never by travelling: the address its provider may
+    // give does not make it near anyone (the suggestions' reachability agrees).
+    query.whereIn('modality', HELD_ON_SITE);
     applyRadius(query, planRadiusFilter(search.near.point, search.near.radiusKm));
+  }
 }
 
 /**
