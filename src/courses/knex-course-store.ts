@@ -10,7 +10,6 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
-import { foldText } from '../shared/fold-text.ts';
 import { takePage } from '../shared/take-page.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -27,7 +26,7 @@ import {
 import type { ReplacedCourse } from './course-changes.ts';
 import type { CandidateSearch, CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
-import { courseSearchText } from './search-text.ts';
+import { courseSearchText, listSearchWords } from './search-text.ts';
 
 const COURSES = 'courses';
 const OCCUPATIONS = 'course_occupations';
@@ -194,9 +193,8 @@ async function replaceOccupations(trx: Knex.Transaction, courses: readonly Cours
 }
 
 function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
-  for (const word of wordsOf(search.text ?? '')) {
-    // The words folded as the stored search text is (see courseSearchText).
-    query.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(foldText(word))}%`]);
+  for (const word of listSearchWords(search.text ?? '')) {
+    query.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(word)}%`]);
   }
   if (search.occupation !== undefined) {
     const code = search.occupation;
@@ -248,10 +246,6 @@ function applyRadius(query: Knex.QueryBuilder, filter: RadiusFilter): void {
       });
     }
   });
-}
-
-function wordsOf(text: string): string[] {
-  return text.split(/\s+/).filter((word) => word !== '');
 }
 
 function escapeLike(word: string): string {

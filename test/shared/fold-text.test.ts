@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText } from '../../src/shared/fold-text.ts';
+import { foldAsRead, foldText } from '../../src/shared/fold-text.ts';
 
 describe('folding text for searches and screening', () => {
   it('drops case, accents and other marks, and writes ligatures out', () => {
@@ -14,5 +14,9 @@ describe('folding text for searches and screening', () => {
 
   it('keeps what is not a letter as it is', () => {
     expect(foldText('100% _\\ - 3D')).toBe('100% _\\ - 3d');
+  });
+
+  it('folds as read: compatibility forms written plainly, invisible characters gone, white space as spaces', () => {
+    expect(foldAsRead('Certiﬁcat\tＣＡＣＥＳ\nAide-soi\u00ADgnant')).toBe('certificat caces aide-soignant');
   });
 });
