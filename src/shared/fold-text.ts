@@ -6,18 +6,29 @@ const LIGATURES: Readonly<Record<string, string>> = { œ: 'oe', æ: 'ae', ß: 's
 /** The apostrophes a keyboard, a word processor or a copied page may give: ’ ‘ ʼ ′ and the plain one. */
 const APOSTROPHES = /[’‘ʼ′']/g;
 
+/** The dashes a keyboard, a word processor or a copied page may put for a hyphen (U+2010 to U+2015, U+2212). */
+const DASHES = /[\u2010-\u2015\u2212]/g;
+
+/** Every dash of {@link DASHES} made the hyphen-minus of a keyboard: `aide‑soignant` (a non-breaking hyphen) reads `aide-soignant`. */
+export function foldDashes(text: string): string {
+  return text.replace(DASHES, '-');
+}
+
 /**
  * Text as searches and screening compare it: lower case, without accents or other marks,
- * ligatures written out, every apostrophe the plain one. "Électricien", "ELECTRICIEN" and
- * "electricien" all fold to "electricien"; "d’État" and "d'etat" both to "d'etat".
+ * ligatures written out, every apostrophe the plain one and every dash the hyphen-minus.
+ * "Électricien", "ELECTRICIEN" and "electricien" all fold to "electricien"; "d’État" and "d'etat"
+ * both to "d'etat"; "aide‑soignant" (a non-breaking hyphen) to "aide-soignant".
  */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[œæß]/g, (letter) => LIGATURES[letter] ?? letter)
-    .replace(APOSTROPHES, "'");
+  return foldDashes(
+    text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[œæß]/g, (letter) => LIGATURES[letter] ?? letter)
+      .replace(APOSTROPHES, "'"),
+  );
 }
 
 /**

@@ -105,6 +105,26 @@ describe('the search text of courses stored before it existed', () => {
     expect(await found('qualiﬁcation professionnelle')).toEqual(['READ-1']);
   });
 
+  it('finds a title written with a non-breaking hyphen or a dash from the words typed with the hyphen of a keyboard', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [
+        {
+          id: 'DASH-1',
+          ...aCourse({ title: 'Employé\u2011e polyvalent\u2011e de restauration', provider: 'GRETA' }),
+        },
+        { id: 'DASH-2', ...aCourse({ title: 'Agent de propreté', provider: 'INHNI Saint\u2010Étienne' }) },
+      ],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    const found = async (text: string) =>
+      (await store.search({ text }, { limit: 10 })).items.map((c) => c.id);
+    expect(await found('employe-e polyvalent-e')).toEqual(['DASH-1']);
+    expect(await found('saint-etienne')).toEqual(['DASH-2']);
+    // And a word pasted with such a dash finds a title with the plain hyphen.
+    expect(await found('d\u2019\u00c9tat d\u2019aide\u2011soignant')).toEqual(['APOS-1']);
+  });
+
   it('is folded again as read by a later migration, for the courses stored before', async () => {
     const store = new KnexCourseStore(db);
     await store.upsertMany(

@@ -12,6 +12,12 @@ describe('folding text for searches and screening', () => {
     expect(['d’État', 'd‘État', 'dʼÉtat', 'd′État', "d'État"].map(foldText)).toEqual(Array(5).fill("d'etat"));
   });
 
+  it('makes every dash put for a hyphen the hyphen-minus: ‐ ‑ ‒ – — ― and −', () => {
+    expect(
+      ['aide\u2010soignant', 'aide\u2011soignant', 'aide\u2013soignant', 'aide\u2212soignant'].map(foldText),
+    ).toEqual(Array(4).fill('aide-soignant'));
+  });
+
   it('keeps what is not a letter as it is', () => {
     expect(foldText('100% _\\ - 3D')).toBe('100% _\\ - 3d');
   });
