@@ -6,6 +6,7 @@ import {
   refuseSensitiveLoggedText,
 } from '../screening/refuse-sensitive-logged-text.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { foldDashes } from '../shared/fold-text.ts';
 import type { AuditEventStore } from './audit-event-store.ts';
 
 /**
@@ -83,15 +84,12 @@ export function createLoggedTextCheck(deps: {
   };
 }
 
-/** The dashes a keyboard, a word processor or a copied page may put for a hyphen (U+2010 to U+2015, U+2212). */
-const DASHES = /[\u2010-\u2015\u2212]/g;
-
 /**
  * A text with its compatibility forms folded (fullwidth letters, digits and signs, the small and
  * fullwidth hyphen-minus: NFKC) and every dash made a hyphen-minus, as ids are spelled.
  */
 function foldIdSpelling(text: string): string {
-  return text.normalize('NFKC').replace(DASHES, '-');
+  return foldDashes(text.normalize('NFKC'));
 }
 
 /**

@@ -61,7 +61,7 @@ export interface CourseSearch {
   /** A ROME code among the course's target occupations. */
   occupation?: string;
   modality?: Modality;
-  /** Courses held within `radiusKm` of `point`; courses without a location are left out. */
+  /** Courses held within `radiusKm` of `point`; remote-only courses and courses without a location are left out. */
   near?: { point: GeoPoint; radiusKm: number };
   funded?: boolean;
   certifying?: boolean;

@@ -10,7 +10,6 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
-import { foldText } from '../shared/fold-text.ts';
 import { takePage } from '../shared/take-page.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -20,13 +19,14 @@ import {
   type CoursePageRequest,
   type CourseRecord,
   type CourseSearch,
+  isRemoteOnly,
   MODALITIES,
   type Modality,
 } from './course.ts';
 import type { ReplacedCourse } from './course-changes.ts';
 import type { CandidateSearch, CourseStore } from './course-store.ts';
 import { planRadiusFilter, type RadiusFilter } from './radius-filter.ts';
-import { courseSearchText } from './search-text.ts';
+import { courseSearchText, listSearchWords } from './search-text.ts';
 
 const COURSES = 'courses';
 const OCCUPATIONS = 'course_occupations';
@@ -38,6 +38,8 @@ const CATALOG_STATE_ID = 1;
  * past 500 terms; 400 also keeps the bound parameters of a statement far below either engine's cap.
  */
 const CHUNK_SIZE = 400;
+/** The modalities a person can travel to: the radius search keeps only these. */
+const HELD_ON_SITE = MODALITIES.filter((modality) => !isRemoteOnly(modality));
 
 export class KnexCourseStore implements CourseStore {
   private readonly snapshot: CatalogSnapshot;
@@ -191,9 +193,8 @@ async function replaceOccupations(trx: Knex.Transaction, courses: readonly Cours
 }
 
 function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
-  for (const word of wordsOf(search.text ?? '')) {
-    // The words folded as the stored search text is (see courseSearchText).
-    query.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(foldText(word))}%`]);
+  for (const word of listSearchWords(search.text ?? '')) {
+    query.whereRaw("search_text like ? escape '\\'", [`%${escapeLike(word)}%`]);
   }
   if (search.occupation !== undefined) {
     const code = search.occupation;
@@ -211,8 +212,12 @@ function applyFilters(query: Knex.QueryBuilder, search: CourseSearch): void {
   if (search.active !== undefined) query.where('active', search.active);
   if (search.startsAfter !== undefined) query.where('next_session_start', '>=', search.startsAfter);
   if (search.startsBefore !== undefined) query.where('next_session_start', '<=', search.startsBefore);
-  if (search.near !== undefined)
+  if (search.near !== undefined) {
+    // A remote-only course is reached from home, never by travelling: the address its provider may
+    // give does not make it near anyone (the suggestions' reachability agrees).
+    query.whereIn('modality', HELD_ON_SITE);
     applyRadius(query, planRadiusFilter(search.near.point, search.near.radiusKm));
+  }
 }
 
 /**
@@ -241,10 +246,6 @@ function applyRadius(query: Knex.QueryBuilder, filter: RadiusFilter): void {
       });
     }
   });
-}
-
-function wordsOf(text: string): string[] {
-  return text.split(/\s+/).filter((word) => word !== '');
 }
 
 function escapeLike(word: string): string {

@@ -1,5 +1,6 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
 import type { GeoPoint } from '../shared/geo.ts';
+import { countShownCharacters } from '../shared/shown-text.ts';
 import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
 import { COURSE_ID, type CourseRecord, MODALITIES, type Modality } from './course.ts';
@@ -38,8 +39,11 @@ export const COURSE_RECORD_FIELDS = [
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(COURSE_RECORD_FIELDS);
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A course named by spaces alone would be shown nameless to the counselor and the person. */
-const NOT_BLANK = { pattern: /\S/u, patternReason: 'must hold a character other than a space' };
+/**
+ * A course named by spaces alone, or by characters drawn as nothing (a zero-width space, a soft
+ * hyphen), would be shown nameless to the counselor and the person.
+ */
+const SHOWN = { shown: true };
 
 /**
  * Checks one course record (an import line, or an upsert with its id) against the rules of the
@@ -60,8 +64,8 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
       pattern: COURSE_ID,
       patternReason: 'must be 1 to 64 letters, digits or ._:- starting with a letter or digit',
     }),
-    title: fields.text('title', { min: 1, max: 300, ...NOT_BLANK }),
-    provider: fields.text('provider', { min: 1, max: 200, ...NOT_BLANK }),
+    title: fields.text('title', { min: 1, max: 300, ...SHOWN }),
+    provider: fields.text('provider', { min: 1, max: 200, ...SHOWN }),
     targetOccupations: fields.codes('targetOccupations', {
       min: 1,
       max: 20,
@@ -129,7 +133,13 @@ class FieldReader {
 
   text(
     field: string,
-    rule: { min?: number; max: number; pattern?: RegExp; patternReason?: string },
+    rule: {
+      min?: number;
+      max: number;
+      pattern?: RegExp;
+      patternReason?: string;
+      shown?: boolean;
+    },
   ): string | undefined {
     const value = this.present(field);
     if (value === MISSING) return undefined;
@@ -141,6 +151,9 @@ class FieldReader {
     }
     if (rule.pattern !== undefined && !rule.pattern.test(value)) {
       return this.fail(field, rule.patternReason ?? `must match ${rule.pattern.source}`);
+    }
+    if (rule.shown === true && countShownCharacters(value) === 0) {
+      return this.fail(field, 'must hold a character that shows, other than spaces and invisible characters');
     }
     return value;
   }

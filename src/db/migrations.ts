@@ -46,6 +46,7 @@ import * as createFileReads from '../../migrations/20261213080000_create_file_re
 import * as indexCoursesByIdCodes from '../../migrations/20261215050000_index_courses_by_id_codes.ts';
 import * as indexSetsByModelId from '../../migrations/20261215090000_index_sets_by_model_id.ts';
 import * as lowerCaseSkillCodes from '../../migrations/20261216040000_lower_case_skill_codes.ts';
+import * as refoldCourseSearchTextAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -107,6 +108,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261215050000_index_courses_by_id_codes', indexCoursesByIdCodes],
   ['20261215090000_index_sets_by_model_id', indexSetsByModelId],
   ['20261216040000_lower_case_skill_codes', lowerCaseSkillCodes],
+  ['20261217030000_refold_course_search_text_as_read', refoldCourseSearchTextAsRead],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -1,5 +1,4 @@
-import { foldText } from '../shared/fold-text.ts';
-import { removeInvisibleCharacters } from '../shared/invisible-characters.ts';
+import { foldAsRead } from '../shared/fold-text.ts';
 
 /**
  * Free-text screening. Counselors' comments and messages should not carry special-category data
@@ -251,7 +250,7 @@ function findHits(text: string | null | undefined, list: TermList = FREE_TEXT_TE
   // Folded as a reader reads it: "Maladie", "maladié", "ｍａｌａｄｉｅ" (compatibility forms, NFKC) and
   // "mala\u00ADdie" (a soft hyphen, drawn as nothing) all match "maladie". Line breaks and tabs
   // part words as spaces do, before the invisible characters (control characters among them) go.
-  const normalised = foldText(removeInvisibleCharacters(text.normalize('NFKC').replace(/\s/gu, ' ')));
+  const normalised = foldAsRead(text);
   return list.filter(({ pattern }) => pattern.test(normalised));
 }
 

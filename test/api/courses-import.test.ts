@@ -453,6 +453,9 @@ describe('course import API', () => {
       ['a title of 301 characters', { title: 'x'.repeat(301) }],
       ['a title of spaces only', { title: '   ' }],
       ['a provider of spaces only', { provider: ' \t ' }],
+      // Drawn as nothing: a zero-width space and a soft hyphen, a word joiner; the course would show nameless.
+      ['a title of invisible characters only', { title: ' \u200B\u00AD ' }],
+      ['a provider of invisible characters only', { provider: '\u2060' }],
       ['no target occupation', { targetOccupations: [] }],
       ['a repeated occupation', { targetOccupations: ['J1501', 'J1501'] }],
       ['a skill of 65 characters', { skills: ['s'.repeat(65)] }],

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as addSearchText from '../../migrations/20261129210000_add_search_text_to_courses.ts';
 import * as refoldSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
+import * as refoldAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import { courseSearchText } from '../../src/courses/search-text.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -79,5 +80,64 @@ describe('the search text of courses stored before it existed', () => {
 
     const page = await store.search({ text: "d'etat moniteur" }, { limit: 10 });
     expect(page.items.map((course) => course.id)).toEqual(['APOS-OLD']);
+  });
+
+  it('finds a course whose title was pasted with compatibility forms or invisible characters, as a reader reads it', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [
+        // A ligature "ﬁ" as a PDF gives it, a soft hyphen as a word processor leaves it, full-width letters.
+        {
+          id: 'READ-1',
+          ...aCourse({ title: 'Certiﬁcat de qualiﬁcation professionnelle', provider: 'AFPA' }),
+        },
+        { id: 'READ-2', ...aCourse({ title: 'Aide-soi\u00ADgnant', provider: 'Croix-Rouge' }) },
+        { id: 'READ-3', ...aCourse({ title: 'ＣＡＣＥＳ R489', provider: 'Promotrans' }) },
+      ],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    const found = async (text: string) =>
+      (await store.search({ text }, { limit: 10 })).items.map((c) => c.id);
+    expect(await found('certificat qualification')).toEqual(['READ-1']);
+    expect(await found('soignant croix-rouge')).toEqual(['READ-2']);
+    expect(await found('caces')).toEqual(['READ-3']);
+    // And the other way round: a word typed with a ligature finds the plain title.
+    expect(await found('qualiﬁcation professionnelle')).toEqual(['READ-1']);
+  });
+
+  it('finds a title written with a non-breaking hyphen or a dash from the words typed with the hyphen of a keyboard', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [
+        {
+          id: 'DASH-1',
+          ...aCourse({ title: 'Employé\u2011e polyvalent\u2011e de restauration', provider: 'GRETA' }),
+        },
+        { id: 'DASH-2', ...aCourse({ title: 'Agent de propreté', provider: 'INHNI Saint\u2010Étienne' }) },
+      ],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    const found = async (text: string) =>
+      (await store.search({ text }, { limit: 10 })).items.map((c) => c.id);
+    expect(await found('employe-e polyvalent-e')).toEqual(['DASH-1']);
+    expect(await found('saint-etienne')).toEqual(['DASH-2']);
+    // And a word pasted with such a dash finds a title with the plain hyphen.
+    expect(await found('d\u2019\u00c9tat d\u2019aide\u2011soignant')).toEqual(['APOS-1']);
+  });
+
+  it('is folded again as read by a later migration, for the courses stored before', async () => {
+    const store = new KnexCourseStore(db);
+    await store.upsertMany(
+      [{ id: 'READ-OLD', ...aCourse({ title: 'Conﬁrmé en ﬂeuristerie', provider: 'CFA' }) }],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    // As the course was folded before compatibility forms were: the ligatures kept.
+    await db('courses').where({ id: 'READ-OLD' }).update({ search_text: 'conﬁrme en ﬂeuristerie\ncfa' });
+    expect((await store.search({ text: 'fleuristerie' }, { limit: 10 })).items).toEqual([]);
+
+    await db.transaction((trx) => refoldAsRead.up(trx));
+
+    const page = await store.search({ text: 'confirme fleuristerie' }, { limit: 10 });
+    expect(page.items.map((course) => course.id)).toEqual(['READ-OLD']);
   });
 });

@@ -1865,9 +1865,9 @@ export interface components {
          *     }
          */
         CourseFields: {
-            /** @description Holds a character other than a space. */
+            /** @description Holds a character that shows: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, soft hyphens) with 422 naming the field. */
             title: string;
-            /** @description Holds a character other than a space. */
+            /** @description Holds a character that shows: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, soft hyphens) with 422 naming the field. */
             provider: string;
             targetOccupations: components["schemas"]["RomeCode"][];
             skills: components["schemas"]["SkillCode"][];
