@@ -76,7 +76,11 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
       min: 0,
       max: 100,
       item: (skill) =>
-        skill.length >= 1 && codePointLength(skill) <= 64 ? undefined : 'must be 1 to 64 characters long',
+        skill.trim() === ''
+          ? 'must hold a character other than a space'
+          : codePointLength(skill) <= 64
+            ? undefined
+            : 'must be 1 to 64 characters long',
     }),
     exitLevel: fields.level('exitLevel'),
     prerequisiteLevel: fields.level('prerequisiteLevel'),

@@ -47,6 +47,7 @@ import * as indexCoursesByIdCodes from '../../migrations/20261215050000_index_co
 import * as indexSetsByModelId from '../../migrations/20261215090000_index_sets_by_model_id.ts';
 import * as lowerCaseSkillCodes from '../../migrations/20261216040000_lower_case_skill_codes.ts';
 import * as refoldCourseSearchTextAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
+import * as trimSkillCodes from '../../migrations/20261217060000_trim_skill_codes.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -109,6 +110,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261215090000_index_sets_by_model_id', indexSetsByModelId],
   ['20261216040000_lower_case_skill_codes', lowerCaseSkillCodes],
   ['20261217030000_refold_course_search_text_as_read', refoldCourseSearchTextAsRead],
+  ['20261217060000_trim_skill_codes', trimSkillCodes],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

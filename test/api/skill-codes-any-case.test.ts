@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCourse } from '../support/builders.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createSet, syncSeeker } from '../support/workflow.ts';
+import { aWorkflowSeeker, createSet, putSeeker, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -42,6 +42,34 @@ describe('skill codes in any case', () => {
       .send(`${JSON.stringify({ id: 'CAPS-IMPORT', ...aCourse({ skills: ['Soins', 'HYGIENE'] }) })}\n`);
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
     expect((await readCourse('CAPS-IMPORT')).skills).toEqual(['soins', 'hygiene']);
+  });
+
+  it('drops the spaces around the codes of a person synced and of a course imported as JSON lines', async () => {
+    await syncSeeker(t, 'js-spaced', aWorkflowSeeker({ skills: ['soins ', ' Accueil'] }));
+    const res = await t.http.get('/v1/job-seekers/js-spaced').auth(counselor, { type: 'bearer' });
+    expect(res.body.skills).toEqual(['soins', 'accueil']);
+
+    const imported = await t.http
+      .post('/v1/courses/import')
+      .auth(admin, { type: 'bearer' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ id: 'SPACED-IMPORT', ...aCourse({ skills: [' soins', 'hygiene '] }) })}\n`);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect((await readCourse('SPACED-IMPORT')).skills).toEqual(['soins', 'hygiene']);
+  });
+
+  it('refuses a code made of spaces alone, from a sync (400) and in an import line', async () => {
+    const sync = await putSeeker(t, 'js-blank-skill', aWorkflowSeeker({ skills: ['  '] }));
+    expect(sync.status, JSON.stringify(sync.body)).toBe(400);
+    expect(sync.body.detail).toMatch(/skills/);
+
+    const imported = await t.http
+      .post('/v1/courses/import')
+      .auth(admin, { type: 'bearer' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ id: 'BLANK-SKILL', ...aCourse({ skills: [' '] }) })}\n`);
+    expect(imported.status).toBe(422);
+    expect(JSON.stringify(imported.body)).toMatch(/skills\[0\]/);
   });
 
   it('scores a person synced with codes in capitals as holding the skills the course teaches', async () => {

@@ -8,48 +8,87 @@ import { aCourse } from '../support/builders.ts';
 import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const MIGRATION = '20261216040000_lower_case_skill_codes';
+const LOWER_CASE = '20261216040000_lower_case_skill_codes';
+const TRIM = '20261217060000_trim_skill_codes';
 
-/** Skill codes stored as sent, before syncs and imports wrote them in lower case. */
-describe(`migration ${MIGRATION}`, () => {
+/**
+ * A database migrated up to `migration` (not included), holding the skill codes given for a person
+ * (`js-old`) and a course (`OLD-COURSE`) as they were stored before it; `migrated()` runs the rest
+ * and answers the codes then stored.
+ */
+function storedBefore(migration: string, codes: { person: string[]; course: string[] }) {
   let database: TestDatabase;
   let db: Knex;
-
   beforeAll(async () => {
     database = await createTestDatabase();
     db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateFirst(db, indexOfMigration(migration));
+    await insertJobSeekerAsBefore(db, 'js-old', '2026-11-02T08:00:00.000Z');
+    await insertJobSeekerAsBefore(db, 'js-untouched', '2026-11-02T08:00:00.000Z');
+    await db('job_seekers')
+      .where({ id: 'js-old' })
+      .update({ skills: JSON.stringify(codes.person) });
+    await db('job_seekers')
+      .where({ id: 'js-untouched' })
+      .update({ skills: JSON.stringify(['accueil']) });
+    await new KnexCourseStore(db).upsertMany(
+      [
+        { id: 'OLD-COURSE', ...aCourse() },
+        { id: 'OLD-NONE', ...aCourse({ skills: [] }) },
+      ],
+      new Date('2026-12-01T09:00:00Z'),
+    );
+    await db('courses')
+      .where({ id: 'OLD-COURSE' })
+      .update({ skills: JSON.stringify(codes.course) });
   });
   afterAll(async () => {
     await db.destroy();
     await database.drop();
   });
-
   const skillsOf = async (table: string, id: string) =>
     readStringArray((await db(table).where({ id }).first('skills'))?.skills);
+  return {
+    migrated: async () => {
+      await migrateToLatest(db);
+      return {
+        person: await skillsOf('job_seekers', 'js-old'),
+        untouched: await skillsOf('job_seekers', 'js-untouched'),
+        course: await skillsOf('courses', 'OLD-COURSE'),
+        none: await skillsOf('courses', 'OLD-NONE'),
+      };
+    },
+  };
+}
+
+describe(`migration ${LOWER_CASE}: skill codes stored as sent, before syncs and imports wrote them in lower case`, () => {
+  const before = storedBefore(LOWER_CASE, {
+    person: ['Accueil', 'SOUDAGE-TIG', 'accueil'],
+    course: ['Soins', 'HYGIENE'],
+  });
 
   it("writes the stored codes of people and courses in lower case, each once, leaving the others' rows as they were", async () => {
-    await migrateFirst(db, indexOfMigration(MIGRATION));
-    await insertJobSeekerAsBefore(db, 'js-mixed', '2026-11-02T08:00:00.000Z');
-    await insertJobSeekerAsBefore(db, 'js-lower', '2026-11-02T08:00:00.000Z');
-    await db('job_seekers')
-      .where({ id: 'js-mixed' })
-      .update({ skills: JSON.stringify(['Accueil', 'SOUDAGE-TIG', 'accueil']) });
-    await db('job_seekers')
-      .where({ id: 'js-lower' })
-      .update({ skills: JSON.stringify(['accueil']) });
-    await new KnexCourseStore(db).upsertMany(
-      [
-        { id: 'OLD-MIXED', ...aCourse({ skills: ['Soins', 'HYGIENE'] }) },
-        { id: 'OLD-NONE', ...aCourse({ skills: [] }) },
-      ],
-      new Date('2026-12-01T09:00:00Z'),
-    );
+    expect(await before.migrated()).toEqual({
+      person: ['accueil', 'soudage-tig'],
+      untouched: ['accueil'],
+      course: ['soins', 'hygiene'],
+      none: [],
+    });
+  });
+});
 
-    await migrateToLatest(db);
+describe(`migration ${TRIM}: skill codes stored with spaces around them, as JSON syncs and imports sent them`, () => {
+  const before = storedBefore(TRIM, {
+    person: ['soins ', ' accueil', 'soins'],
+    course: [' hygiene', 'soins '],
+  });
 
-    expect(await skillsOf('job_seekers', 'js-mixed')).toEqual(['accueil', 'soudage-tig']);
-    expect(await skillsOf('job_seekers', 'js-lower')).toEqual(['accueil']);
-    expect(await skillsOf('courses', 'OLD-MIXED')).toEqual(['soins', 'hygiene']);
-    expect(await skillsOf('courses', 'OLD-NONE')).toEqual([]);
+  it('writes the stored codes of people and courses without the spaces around them, each once', async () => {
+    expect(await before.migrated()).toEqual({
+      person: ['soins', 'accueil'],
+      untouched: ['accueil'],
+      course: ['hygiene', 'soins'],
+      none: [],
+    });
   });
 });

@@ -16,4 +16,8 @@ describe('normaliseSkillCodes', () => {
     expect(stored).toBe(code);
     expect([...(stored ?? '')].length).toBe(64);
   });
+
+  it('drops the spaces around a code, as a CSV import always did: "soins " sent as JSON is "soins"', () => {
+    expect(normaliseSkillCodes([' Soins', 'soins\u00a0', '\taccueil '])).toEqual(['soins', 'accueil']);
+  });
 });

@@ -1729,7 +1729,8 @@ export interface components {
         };
         /**
          * @description What a person knows or a course teaches (`soudage-tig`, `accueil`). Codes are compared
-         *     ignoring case, and stored and answered in lower case, each once: `Soins` and `soins` are one
+         *     ignoring case and the spaces around them, and stored and answered in lower case without them,
+         *     each once (spaces alone are refused): `Soins ` and `soins` are one
          *     code, so a person synced with `SOINS` holds the skill a course teaching `soins` asks for. The model reads skill
          *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
          *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`: health or
