@@ -1182,8 +1182,8 @@ export interface paths {
          *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
          *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
          *     was stored and hashed, for `npm run audit:verify`; an export
-         *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
-         *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
+         *     without `type`, `actor`, `subject`, `modelVersion` or `modelId` is an unbroken run of the
+         *     chain and verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
          *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
          *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
          *     `-`), which a spreadsheet would read as a formula, starts with an apostrophe, and so does one
