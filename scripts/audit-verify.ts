@@ -131,6 +131,10 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
   const expectedEnd = findExpectedEnd(options);
   // Signed after the export was made: not about it.
   if (expectedEnd !== undefined) checkpoints = checkpoints.filter((c) => c.seq <= expectedEnd);
+  // An export that was to hold no event (a period when nothing was logged) lies nowhere in the chain:
+  // no checkpoint is about it.
+  const holdsNone = options.eventCount === 0 && (await findFirstEvent(file)) === undefined;
+  if (holdsNone) checkpoints = [];
 
   let fromSeq = 1;
   let prevHash: string | undefined;
@@ -187,6 +191,8 @@ async function verifyExport(file: string, options: VerifyOptions): Promise<Verdi
       firstBadSeq: reading.lastSeq + 1,
       reason: `line ${reading.problem.line} ${reading.problem.reason}`,
     };
+  } else if (result.ok && result.checked === 0 && holdsNone) {
+    warnings.push('the export holds no event, as --event-count says: there is no hash to check');
   } else if (result.ok && result.checked === 0) {
     outcome = { ...result, ok: false, firstBadSeq: fromSeq, reason: 'the export holds no event' };
   } else if (result.ok) {

@@ -427,6 +427,30 @@ describe('auditor API: the decision log', () => {
       });
     });
 
+    it('names, in the contract, every filter after which an export is no unbroken run of the chain', () => {
+      const document = loadOpenApiDocument() as {
+        paths: Record<
+          string,
+          { get: { description: string; parameters: Array<{ $ref?: string; name?: string }> } }
+        >;
+        components: { parameters: Record<string, { name: string }> };
+      };
+      const operation = document.paths['/v1/audit/events/export']?.get;
+      const names = (operation?.parameters ?? []).map(
+        (parameter) =>
+          parameter.name ??
+          document.components.parameters[String(parameter.$ref).split('/').at(-1) ?? '']?.name,
+      );
+      // The time range keeps a run (checked with `--range`); the others leave events out of it.
+      const leavingEventsOut = names.filter(
+        (name) => name !== undefined && !['X-Audit-Purpose', 'format', 'from', 'to'].includes(name),
+      );
+      expect(leavingEventsOut).toContain('modelId');
+      const [sentence] =
+        (operation?.description ?? '').replace(/\s+/g, ' ').match(/without [^.]* unbroken run/) ?? [];
+      for (const name of leavingEventsOut) expect(sentence, name).toContain(`\`${name}\``);
+    });
+
     it('exports CSV with a header row and one row per matching event', async () => {
       const res = await get('/v1/audit/events/export?format=csv&type=item.decided,settings.changed')
         .buffer(true)

@@ -87,7 +87,8 @@ describe('the offline check of an export of part of the log, cut at either end',
   };
 
   const verify = async (exported: readonly string[], flags: string[], checkpoints = CHECKPOINTS) => {
-    const file = path.join(folder, `export-${seqOf(exported[0] ?? '')}-${exported.length}.ndjson`);
+    const first = exported[0] === undefined ? 'none' : seqOf(exported[0]);
+    const file = path.join(folder, `export-${first}-${exported.length}.ndjson`);
     fs.writeFileSync(file, exported.map((line) => `${line}\n`).join(''));
     const run = await runScript('audit-verify.ts', [
       file,
@@ -197,6 +198,24 @@ describe('the offline check of an export of part of the log, cut at either end',
     const unbounded = await verify(cut, ['--to-seq', String(week.toSeq)]);
     expect(unbounded.code).toBe(0);
     expect(unbounded.verdict.warnings.join(' ')).toContain('no --from-seq given');
+  });
+
+  it('declares intact the export of a period with no event, as its headers say (no first seq, a count of 0), and not one emptied', async () => {
+    const none = await exportPeriod(
+      `from=${encodeURIComponent('2000-01-01T00:00:00Z')}&to=${encodeURIComponent('2000-01-08T00:00:00Z')}`,
+    );
+    expect(none).toMatchObject({ lines: [], eventCount: 0, fromSeq: Number.NaN });
+    await writeCheckpoints(none.toSeq, { name: 'checkpoints-quiet.ndjson', seqs: () => true });
+    const quiet = await verify(
+      none.lines,
+      ['--to-seq', String(none.toSeq), '--event-count', '0'],
+      'checkpoints-quiet.ndjson',
+    );
+    expect({ code: quiet.code, ok: quiet.verdict.ok }).toEqual({ code: 0, ok: true });
+    expect(quiet.verdict.warnings.join(' ')).toContain('holds no event');
+    // A week that held events, emptied: its count says so.
+    const emptied = await verify([], headerFlags(week));
+    expect({ code: emptied.code, ok: emptied.verdict.ok }).toEqual({ code: 1, ok: false });
   });
 
   it('checks an export that ends before the head (`to` given) by its first seq and its count', async () => {

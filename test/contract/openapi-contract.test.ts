@@ -25,6 +25,24 @@ describe('the OpenAPI contract', () => {
     expect(undeclared).toEqual([]);
   });
 
+  it('says that the ISO weeks of the audit figures are weeks in UTC, Monday 00:00 UTC to the next', () => {
+    const document = loadOpenApiDocument() as unknown as {
+      components: {
+        schemas: Record<
+          string,
+          { properties?: Record<string, Schema>; allOf?: Array<{ properties?: Record<string, Schema> }> }
+        >;
+      };
+    };
+    const weeks = Object.entries(document.components.schemas).flatMap(([name, schema]) => {
+      const week = [schema, ...(schema.allOf ?? [])].find((part) => part.properties?.week)?.properties?.week;
+      return week?.pattern === '^\\d{4}-W\\d{2}$' ? [[name, String(week.description)] as const] : [];
+    });
+    expect(weeks.map(([name]) => name)).toEqual(['UsageWeek', 'OversightRow', 'ManualSecondReviewRow']);
+    // A counselor in Paris deciding on Monday at 00:30 local time acts in the week before, in UTC.
+    expect(weeks.filter(([, description]) => !description.includes('UTC'))).toEqual([]);
+  });
+
   it('takes no JSON body nested as deep as the API refuses, and none of unbounded depth', () => {
     const document = loadOpenApiDocument();
     const depths = listDocumentedOperations()

@@ -23,4 +23,11 @@ describe('the catalogue of decision-log events (docs/decision-log-events.md)', (
     );
     expect(new Set(documented).size).toBe(documented.length);
   });
+
+  it("names every auditors' figure that opens the sealed parts where it says who reads them", async () => {
+    const intro = (await readFile(CATALOGUE, 'utf8')).split(/^## /m)[0]?.replace(/\s+/g, ' ') ?? '';
+    const [sentence] = intro.match(/[^.(]* open it in aggregate/) ?? [];
+    // The attribution, drift and outcome figures each open the sealed parts with the person's key.
+    for (const figure of ['attribution', 'drift', 'outcome']) expect(sentence, figure).toContain(figure);
+  });
 });

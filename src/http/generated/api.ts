@@ -1182,8 +1182,8 @@ export interface paths {
          *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
          *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
          *     was stored and hashed, for `npm run audit:verify`; an export
-         *     without `type`, `actor`, `subject` or `modelVersion` is an unbroken run of the chain and
-         *     verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
+         *     without `type`, `actor`, `subject`, `modelVersion` or `modelId` is an unbroken run of the
+         *     chain and verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
          *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
          *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
          *     `-`), which a spreadsheet would read as a formula, starts with an apostrophe, and so does one
@@ -1275,7 +1275,7 @@ export interface paths {
         };
         /**
          * Is human oversight real? Reliance figures
-         * @description Per counselor pseudonym, model version and ISO week (of the set's generation): sets, items,
+         * @description Per counselor pseudonym, model version and ISO week in UTC (of the set's generation): sets, items,
          *     approval, rejection and addition rates, the median time spent on a decision, the share of
          *     decisions that took `fastDecisionSeconds` or less, the share of sets opened before their first
          *     decision and the blind-first overlap; and, for the counselor acting as second reviewer of those
@@ -1305,7 +1305,7 @@ export interface paths {
         };
         /**
          * How much the system was used, week by week and over the period
-         * @description For the whole deployment, per ISO week (of each event) and in total over the period: sets the
+         * @description For the whole deployment, per ISO week in UTC (of each event) and in total over the period: sets the
          *     model suggested, sets made by hand, suggestions refused by reason (the person objected,
          *     suggestions switched off, no model), sets published and the distinct job seekers they reached,
          *     sets retracted, suggestions contested and objections recorded. What a fundamental-rights impact assessment (AI Act Art. 27) and the
@@ -3392,7 +3392,7 @@ export interface components {
         };
         /** @description The usage of one ISO week. */
         UsageWeek: {
-            /** @description ISO 8601 week of the events. */
+            /** @description ISO 8601 week of the events, in UTC: Monday 00:00 UTC to the next (an event on Monday at 00:30 in Paris, Sunday 22:30 UTC, counts in the week before). */
             week: string;
         } & components["schemas"]["UsageCounts"];
         UsageCounts: {
@@ -3419,7 +3419,7 @@ export interface components {
             counselor: string;
             modelId: string;
             modelVersion: string;
-            /** @description ISO 8601 week of the sets' generation. */
+            /** @description ISO 8601 week of the sets' generation, in UTC: Monday 00:00 UTC to the next. */
             week: string;
             sets: number;
             /** @description Items the model suggested. */
@@ -3490,7 +3490,7 @@ export interface components {
         ManualSecondReviewRow: {
             /** @description The second reviewer's pseudonym. */
             counselor: string;
-            /** @description ISO 8601 week of the sets' creation. */
+            /** @description ISO 8601 week of the sets' creation, in UTC: Monday 00:00 UTC to the next. */
             week: string;
             /** @description Sets made by hand the counselor approved (and so published) in their second review. */
             secondReviewApprovals: number;
