@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
@@ -394,6 +394,57 @@ describe('model registry API', () => {
         expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
       } finally {
         await change.restore();
+      }
+    });
+
+    it('refuses (409) to activate a model whose card changed since registration, naming the file and both hashes, so that no model goes live with a card nobody can read', async () => {
+      const carded = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-changed-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-live-card-changed',
+      }));
+      const registered = await register(carded.folder, carded.sha256);
+      expect(registered.status).toBe(201);
+      const change = await rewriteCard(modelsDir.dir, carded.folder);
+      try {
+        const res = await activate(carded.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          type: 'https://aiguillage.example/problems/model-file-changed',
+          detail: expect.stringMatching(/MODEL_CARD\.md is no longer the one registered/),
+          file: CARD_FILE,
+          expectedSha256: registered.body.cardSha256,
+          actualSha256: await hashModelFile(modelsDir.dir, carded.folder, CARD_FILE),
+        });
+        const models = await listModels();
+        expect(models.find((model) => model.id === carded.id)?.status).toBe('registered');
+        expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
+      } finally {
+        await change.restore();
+      }
+    });
+
+    it('refuses (409) to activate a model whose card was removed since registration, naming the file', async () => {
+      const carded = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-gone-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-live-card-gone',
+      }));
+      expect((await register(carded.folder, carded.sha256)).status).toBe(201);
+      const card = path.join(modelsDir.dir, carded.folder, CARD_FILE);
+      const kept = await readFile(card);
+      await rm(card);
+      try {
+        const before = (await listEvents('model.activated')).length;
+        const res = await activate(carded.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
+        expect((await listEvents('model.activated')).length).toBe(before);
+        expect((await listModels()).find((model) => model.status === 'active')?.id).toBe(
+          'aiguillage-ebm-1.1.0',
+        );
+      } finally {
+        await writeFile(card, kept);
       }
     });
 

@@ -1051,7 +1051,10 @@ export interface paths {
          * Make a model the active one (or roll back to an earlier one)
          * @description The model is loaded first: refused with 409 when it cannot be, in particular when its
          *     model.onnx or manifest.json is no longer the one registered (problem type
-         *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
+         *     `model-file-changed`, with the file and the registered and actual hashes); so is a model
+         *     whose MODEL_CARD.md is no longer the one registered (`model-file-changed`) or no longer a
+         *     readable file in its folder: its card, which counselors and auditors read while it serves,
+         *     could not be served (`GET /v1/models/{modelId}/card`). Activating the
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
@@ -5531,7 +5534,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded; `file`, `expectedSha256` and `actualSha256` when one of its files is no longer the one registered. */
+            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered. */
             409: {
                 headers: {
                     [name: string]: unknown;
