@@ -29,7 +29,7 @@ import { ModelOutputError } from '../scoring/model-output-check.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
-import { requireShownText } from '../shared/shown-text.ts';
+import { countShownCharacters, requireShownText } from '../shared/shown-text.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 
@@ -285,7 +285,7 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * Registers the model in `folder` of the models directory, with the SHA-256 of its manifest and
    * card. Refused when model.onnx does not have the stated SHA-256, when the manifest is invalid or
-   * does not list the features this code computes, when there is no card, when the runtime
+   * does not list the features this code computes, when there is no card (or an empty one), when the runtime
    * cannot load it, or when its outputs on reference rows break the model contract (problem
    * `model-outputs-invalid`): nothing is stored nor logged then.
    */
@@ -307,8 +307,15 @@ export class ModelRegistry implements ActiveModelSource {
       assertFeatureList(loaded.manifest, FEATURE_NAMES);
       assertModelId(loaded.manifest);
       assertStorableTexts(loaded.manifest);
-      // The card is served to auditors and counselors: a model without one is not registrable.
-      cardSha256 = computeSha256(await fs.readFile(path.join(location, CARD_FILE)));
+      // The card is served to auditors and counselors: a model without one is not registrable, nor
+      // one whose card shows nothing to read.
+      const card = await fs.readFile(path.join(location, CARD_FILE));
+      if (countShownCharacters(card.toString('utf8')) === 0) {
+        throw new InvalidInputError(
+          `the ${CARD_FILE} of folder ${folder} is empty: there is no card to read`,
+        );
+      }
+      cardSha256 = computeSha256(card);
       manifest = loaded.manifest;
       manifestSha256 = loaded.manifestSha256;
       // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
@@ -888,6 +895,7 @@ function describeLoadFailure(error: unknown, folder: string): string {
 }
 
 function describeRegistrationError(error: unknown, folder: string): Error {
+  if (error instanceof InvalidInputError) return error;
   if (error instanceof ModelIntegrityError) {
     // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.
     const message =

@@ -222,6 +222,25 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
     });
 
+    it('refuses a folder whose model card is empty or blank, as one without a card: there is nothing to read', async () => {
+      const cards: Array<[string, string]> = [
+        ['empty', ''],
+        ['blank', ' \n\t\n'],
+      ];
+      for (const [suffix, text] of cards) {
+        const hollow = await writeShippedVariant(modelsDir.dir, `ebm-${suffix}-card-1.0.0`, (manifest) => ({
+          ...manifest,
+          name: `ebm-${suffix}-card`,
+        }));
+        await writeFile(path.join(modelsDir.dir, hollow.folder, CARD_FILE), text);
+        const res = await register(hollow.folder, hollow.sha256);
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
+        expect((await listModels()).some((model) => model.id === hollow.id)).toBe(false);
+      }
+    });
+
     it('refuses a manifest whose name and version would not make an id the API can address', async () => {
       const spaced = await writeShippedVariant(modelsDir.dir, 'ebm-spaced', (manifest) => ({
         ...manifest,

@@ -1015,7 +1015,7 @@ export interface paths {
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
          *     the manifest is invalid (a text of it holding a NUL character or half of a surrogate pair
          *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
-         *     no card, or when the runtime cannot load the model.
+         *     no card (or an empty one, nothing in it but spaces), or when the runtime cannot load the model.
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
