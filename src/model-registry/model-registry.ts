@@ -29,7 +29,7 @@ import { ModelOutputError } from '../scoring/model-output-check.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
-import { requireShownText } from '../shared/shown-text.ts';
+import { countShownCharacters, requireShownText } from '../shared/shown-text.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 
@@ -257,26 +257,18 @@ export class ModelRegistry implements ActiveModelSource {
    */
   async getModelCard(id: string): Promise<string> {
     const model = await this.getModel(id);
-    let card: Buffer;
-    try {
-      card = await fs.readFile(path.join(this.deps.modelsDir, model.folder, CARD_FILE));
-    } catch (error) {
-      const { code } = error as NodeJS.ErrnoException;
-      const why = code === undefined ? undefined : UNREADABLE_CARD[code];
-      if (why === undefined) throw error;
-      const file = `${model.folder}/${CARD_FILE}`;
+    const read = await readCard(this.deps.modelsDir, model);
+    if ('unreadable' in read) {
       // Answered 404, so the log is where operators learn that a registered card needs putting back.
       this.logger.error(
-        { modelId: id, file, code },
+        { modelId: id, file: read.file, code: read.code },
         'a registered model card cannot be read: it is not served',
       );
-      throw new NotFoundError(
-        `the card of model ${id} cannot be read: ${file} in the models directory ${why}`,
-        {
-          file: CARD_FILE,
-        },
-      );
+      throw new NotFoundError(`the card of model ${id} cannot be read: ${read.unreadable}`, {
+        file: CARD_FILE,
+      });
     }
+    const { card } = read;
     try {
       assertSha256(CARD_FILE, computeSha256(card), model.cardSha256);
     } catch (error) {
@@ -293,7 +285,7 @@ export class ModelRegistry implements ActiveModelSource {
   /**
    * Registers the model in `folder` of the models directory, with the SHA-256 of its manifest and
    * card. Refused when model.onnx does not have the stated SHA-256, when the manifest is invalid or
-   * does not list the features this code computes, when there is no card, when the runtime
+   * does not list the features this code computes, when there is no card (or an empty one), when the runtime
    * cannot load it, or when its outputs on reference rows break the model contract (problem
    * `model-outputs-invalid`): nothing is stored nor logged then.
    */
@@ -315,8 +307,15 @@ export class ModelRegistry implements ActiveModelSource {
       assertFeatureList(loaded.manifest, FEATURE_NAMES);
       assertModelId(loaded.manifest);
       assertStorableTexts(loaded.manifest);
-      // The card is served to auditors and counselors: a model without one is not registrable.
-      cardSha256 = computeSha256(await fs.readFile(path.join(location, CARD_FILE)));
+      // The card is served to auditors and counselors: a model without one is not registrable, nor
+      // one whose card shows nothing to read.
+      const card = await fs.readFile(path.join(location, CARD_FILE));
+      if (countShownCharacters(card.toString('utf8')) === 0) {
+        throw new InvalidInputError(
+          `the ${CARD_FILE} of folder ${folder} is empty: there is no card to read`,
+        );
+      }
+      cardSha256 = computeSha256(card);
       manifest = loaded.manifest;
       manifestSha256 = loaded.manifestSha256;
       // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
@@ -372,7 +371,8 @@ export class ModelRegistry implements ActiveModelSource {
    * Makes a registered model the active one, atomically (the previous one is retired). The new
    * scorer is loaded first, so a model that cannot load (or whose model.onnx or manifest.json is
    * no longer the registered one, or whose outputs break the model contract: one registered before
-   * they were checked) is never activated; requests already running finish on the
+   * they were checked) is never activated, nor one whose card could not be served (no longer there,
+   * or changed); requests already running finish on the
    * scorer they started with. `reason` (why, on whose review: the card read, the release notes)
    * goes with `model.activated`, readable by auditors for good, so it is refused when it mentions
    * sensitive details or a person's id (see `createLoggedTextCheck`). A recalled model is never
@@ -410,6 +410,7 @@ export class ModelRegistry implements ActiveModelSource {
   ): Promise<RegisteredModel> {
     const model = await this.getModel(id);
     if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be activated again');
+    await this.assertCardServable(model);
     let scorer: Scorer;
     try {
       scorer = await this.deps.loadScorer(path.join(this.deps.modelsDir, model.folder), hashesOf(model));
@@ -532,6 +533,27 @@ export class ModelRegistry implements ActiveModelSource {
    */
   async isRecalled(id: string, trx: Knex.Transaction): Promise<boolean> {
     return this.deps.store.isRecalled(id, trx);
+  }
+
+  /**
+   * Refuses to activate a model whose card cannot be served (removed, unreadable, or no longer the
+   * registered one): counselors and auditors read it while the model serves, and registration
+   * refuses a model without one for that reason. A model registered before cards were hashed only
+   * needs a readable card.
+   */
+  private async assertCardServable(model: RegisteredModel): Promise<void> {
+    const read = await readCard(this.deps.modelsDir, model);
+    const refused = `model ${model.id} cannot be activated`;
+    if ('unreadable' in read) throw new ConflictError(`${refused}: its card ${read.unreadable}`);
+    try {
+      assertSha256(CARD_FILE, computeSha256(read.card), model.cardSha256);
+    } catch (error) {
+      if (!(error instanceof ModelIntegrityError)) throw error;
+      throw fileChanged(
+        `${refused}: ${describeLoadFailure(error, model.folder)}; its card would not be served`,
+        error,
+      );
+    }
   }
 
   /**
@@ -821,6 +843,26 @@ function assertModelId(manifest: ModelManifest): void {
   }
 }
 
+/**
+ * A registered model's card as the models directory holds it, or why there is none to read there
+ * (`unreadable`: the file, in the models directory, and what is wrong with it). Other read errors (a
+ * disk fault, too many open files) are thrown.
+ */
+async function readCard(
+  modelsDir: string,
+  model: RegisteredModel,
+): Promise<{ card: Buffer } | { unreadable: string; file: string; code: string }> {
+  try {
+    return { card: await fs.readFile(path.join(modelsDir, model.folder, CARD_FILE)) };
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const why = code === undefined ? undefined : UNREADABLE_CARD[code];
+    if (code === undefined || why === undefined) throw error;
+    const file = `${model.folder}/${CARD_FILE}`;
+    return { unreadable: `${file} in the models directory ${why}`, file, code };
+  }
+}
+
 async function isFolder(location: string): Promise<boolean> {
   try {
     return (await fs.stat(location)).isDirectory();
@@ -853,6 +895,7 @@ function describeLoadFailure(error: unknown, folder: string): string {
 }
 
 function describeRegistrationError(error: unknown, folder: string): Error {
+  if (error instanceof InvalidInputError) return error;
   if (error instanceof ModelIntegrityError) {
     // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.
     const message =

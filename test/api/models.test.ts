@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
@@ -222,6 +222,25 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
     });
 
+    it('refuses a folder whose model card is empty or blank, as one without a card: there is nothing to read', async () => {
+      const cards: Array<[string, string]> = [
+        ['empty', ''],
+        ['blank', ' \n\t\n'],
+      ];
+      for (const [suffix, text] of cards) {
+        const hollow = await writeShippedVariant(modelsDir.dir, `ebm-${suffix}-card-1.0.0`, (manifest) => ({
+          ...manifest,
+          name: `ebm-${suffix}-card`,
+        }));
+        await writeFile(path.join(modelsDir.dir, hollow.folder, CARD_FILE), text);
+        const res = await register(hollow.folder, hollow.sha256);
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
+        expect((await listModels()).some((model) => model.id === hollow.id)).toBe(false);
+      }
+    });
+
     it('refuses a manifest whose name and version would not make an id the API can address', async () => {
       const spaced = await writeShippedVariant(modelsDir.dir, 'ebm-spaced', (manifest) => ({
         ...manifest,
@@ -394,6 +413,57 @@ describe('model registry API', () => {
         expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
       } finally {
         await change.restore();
+      }
+    });
+
+    it('refuses (409) to activate a model whose card changed since registration, naming the file and both hashes, so that no model goes live with a card nobody can read', async () => {
+      const carded = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-changed-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-live-card-changed',
+      }));
+      const registered = await register(carded.folder, carded.sha256);
+      expect(registered.status).toBe(201);
+      const change = await rewriteCard(modelsDir.dir, carded.folder);
+      try {
+        const res = await activate(carded.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          type: 'https://aiguillage.example/problems/model-file-changed',
+          detail: expect.stringMatching(/MODEL_CARD\.md is no longer the one registered/),
+          file: CARD_FILE,
+          expectedSha256: registered.body.cardSha256,
+          actualSha256: await hashModelFile(modelsDir.dir, carded.folder, CARD_FILE),
+        });
+        const models = await listModels();
+        expect(models.find((model) => model.id === carded.id)?.status).toBe('registered');
+        expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
+      } finally {
+        await change.restore();
+      }
+    });
+
+    it('refuses (409) to activate a model whose card was removed since registration, naming the file', async () => {
+      const carded = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-gone-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-live-card-gone',
+      }));
+      expect((await register(carded.folder, carded.sha256)).status).toBe(201);
+      const card = path.join(modelsDir.dir, carded.folder, CARD_FILE);
+      const kept = await readFile(card);
+      await rm(card);
+      try {
+        const before = (await listEvents('model.activated')).length;
+        const res = await activate(carded.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.detail).toMatch(/MODEL_CARD\.md/);
+        expect((await listEvents('model.activated')).length).toBe(before);
+        expect((await listModels()).find((model) => model.status === 'active')?.id).toBe(
+          'aiguillage-ebm-1.1.0',
+        );
+      } finally {
+        await writeFile(card, kept);
       }
     });
 

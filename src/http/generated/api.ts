@@ -1015,7 +1015,7 @@ export interface paths {
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
          *     the manifest is invalid (a text of it holding a NUL character or half of a surrogate pair
          *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
-         *     no card, or when the runtime cannot load the model.
+         *     no card (or an empty one, nothing in it but spaces), or when the runtime cannot load the model.
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
@@ -1051,7 +1051,10 @@ export interface paths {
          * Make a model the active one (or roll back to an earlier one)
          * @description The model is loaded first: refused with 409 when it cannot be, in particular when its
          *     model.onnx or manifest.json is no longer the one registered (problem type
-         *     `model-file-changed`, with the file and the registered and actual hashes). Activating the
+         *     `model-file-changed`, with the file and the registered and actual hashes); so is a model
+         *     whose MODEL_CARD.md is no longer the one registered (`model-file-changed`) or no longer a
+         *     readable file in its folder: its card, which counselors and auditors read while it serves,
+         *     could not be served (`GET /v1/models/{modelId}/card`). Activating the
          *     model that is active already changes nothing and logs nothing: the answer is the model as it
          *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
@@ -5532,7 +5535,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded; `file`, `expectedSha256` and `actualSha256` when one of its files is no longer the one registered. */
+            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered. */
             409: {
                 headers: {
                     [name: string]: unknown;
