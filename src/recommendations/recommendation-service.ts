@@ -597,13 +597,15 @@ export class RecommendationService {
    * A retried creation's answer: the first one again. While the set has not changed since, its
    * ETag still holds and its actions are the set's now (suggestions switched off, a course
    * withdrawn or the lifetime passed show); once it has, the ETag is stale, and so are the actions
-   * that answer listed, replayed as they were: acting on them is refused (412).
+   * that answer listed, replayed as they were: acting on them is refused (412). The person's
+   * contests are of a set published since, which the first answer was not: none, as it answered.
    */
   private async answerReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
     const { firstAnswer } = replay;
     const view = await this.viewOf(firstAnswer, caseloadReader(counselor));
     return {
       ...view,
+      contests: NO_CONTESTS,
       warnings: await this.warnAboutWithdrawals(firstAnswer, replay.withdrawnSetIds),
       ...(replay.changedSince ? { allowedActions: listActionsOnNewSet(firstAnswer, counselor) } : {}),
       replayed: true,

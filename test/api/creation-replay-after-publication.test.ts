@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import {
+  act,
+  decideAll,
+  newIdempotencyKey,
+  requestSet,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const HOUR = 3_600_000;
+
+/**
+ * A counselor's tool that retries a creation (a timeout, a lost answer) gets the first answer again,
+ * whatever happened to the set since: what the person did with it once published, and what its
+ * publication took over, belong to the set as it is now, not to the answer its creation gave.
+ */
+describe('a retried creation after the set was published', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let counselor: string;
+
+  beforeAll(async () => {
+    ({ t, clock, counselor } = await startWorkflowApp());
+  });
+  afterAll(() => t.close());
+
+  it('replays no contest, as the creation answered, after the person contested a published course', async () => {
+    await syncSeeker(t, 'js-contests');
+    const key = newIdempotencyKey();
+    const first = await requestSet(t, counselor, 'js-contests', { idempotencyKey: key, limit: 2 });
+    expect(first.status).toBe(201);
+    const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
+    expect((await act(t, counselor, first.body.id, 'publish', etag)).status).toBe(200);
+    const seeker = await t.tokenFor('job_seeker', 'js-contests');
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const itemId = (mine.body.items as Array<{ itemId: string }>)[0]?.itemId;
+    clock.advance(HOUR);
+    const contested = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Je ne comprends pas ce choix' });
+    expect(contested.status).toBe(201);
+
+    const again = await requestSet(t, counselor, 'js-contests', { idempotencyKey: key, limit: 2 });
+    expect(again.status).toBe(201);
+    expect(again.body.contests).toEqual(first.body.contests);
+    expect(again.body).toEqual(first.body);
+  });
+});
