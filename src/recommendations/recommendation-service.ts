@@ -390,6 +390,7 @@ export class RecommendationService {
             seekerId: made.seekerId,
             status: made.status,
             expiresAt: made.expiresAt,
+            secondReviewRequired: made.secondReview.required,
             // So that a retry warns as the first answer did.
             ...(withdrawnSetIds.length === 0 ? {} : { withdrawnSetIds }),
           } satisfies StoredCreation),
@@ -631,6 +632,7 @@ export class RecommendationService {
     const firstAnswer = firstAnswerOf(set, {
       status: stored.status,
       expiresAt: stored.expiresAt ?? set.expiresAt,
+      secondReviewRequired: stored.secondReviewRequired ?? set.secondReview.required,
     });
     return {
       firstAnswer,
@@ -732,6 +734,11 @@ interface StoredCreation {
   expiresAt?: string;
   /** The person's open sets the creation withdrew, when any; absent from keys stored before they were kept. */
   withdrawnSetIds?: string[];
+  /**
+   * Whether the creation answered the set drawn for a second review, which a publication taking
+   * over another set's owed review changes on the set; absent from keys stored before it was kept.
+   */
+  secondReviewRequired?: boolean;
 }
 
 /**

@@ -410,12 +410,13 @@ export const UNDECIDED = {
  * The set as its creation answered it, rebuilt from the set as it is now: the model's items in
  * rank order and undecided, nothing opened, added, reviewed or published yet, at version 1. The
  * model's items and the profile snapshot (from which the caveats are said) are never rewritten, so
- * this is the first answer exactly; a retried creation gets it back, with the status and lifetime
- * the set was created with (`creation`: a second review renews the lifetime since).
+ * this is the first answer exactly; a retried creation gets it back, with the status, lifetime and
+ * second review the set was created with (`creation`: a second review renews the lifetime since, and
+ * a publication may take over another set's owed second review).
  */
 export function firstAnswerOf(
   set: RecommendationSet,
-  creation: Pick<RecommendationSet, 'status' | 'expiresAt'>,
+  creation: Pick<RecommendationSet, 'status' | 'expiresAt'> & { secondReviewRequired: boolean },
 ): RecommendationSet {
   const modelItems = set.items
     .filter((item) => item.source === 'model')
@@ -426,7 +427,7 @@ export function firstAnswerOf(
     status: creation.status,
     expiresAt: creation.expiresAt,
     secondReview: {
-      required: set.secondReview.required,
+      required: creation.secondReviewRequired,
       firstReviewerId: null,
       reviewerId: null,
       round: 0,

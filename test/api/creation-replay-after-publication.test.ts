@@ -4,6 +4,7 @@ import {
   act,
   decideAll,
   newIdempotencyKey,
+  putSettings,
   requestSet,
   syncSeeker,
   type TestClock,
@@ -48,5 +49,29 @@ describe('a retried creation after the set was published', () => {
     expect(again.status).toBe(201);
     expect(again.body.contests).toEqual(first.body.contests);
     expect(again.body).toEqual(first.body);
+  });
+
+  it('replays the second review the creation answered, not the one its publication took over from a drawn set', async () => {
+    await syncSeeker(t, 'js-owed');
+    const key = newIdempotencyKey();
+    const first = await requestSet(t, counselor, 'js-owed', { idempotencyKey: key, limit: 2 });
+    expect(first.status).toBe(201);
+    expect(first.body.secondReview.required).toBe(false);
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      // A later set, drawn, still open: the first set's publication takes over its second review.
+      expect((await requestSet(t, counselor, 'js-owed', { limit: 2 })).status).toBe(201);
+      const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
+      const handed = await act(t, counselor, first.body.id, 'publish', etag);
+      expect(handed.body.status).toBe('awaiting_second_review');
+      expect(handed.body.secondReview.required).toBe(true);
+
+      const again = await requestSet(t, counselor, 'js-owed', { idempotencyKey: key, limit: 2 });
+      expect(again.status).toBe(201);
+      expect(again.body.secondReview).toEqual(first.body.secondReview);
+      expect(again.body).toEqual(first.body);
+    } finally {
+      await putSettings(t, {});
+    }
   });
 });
