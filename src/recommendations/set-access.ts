@@ -443,7 +443,11 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
       return `the set was discarded; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'retracted':
       return `the set was published, then retracted; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
+    // Refused here: a retraction, a second review, a shortlist, a reply to a contest, none of which
+    // a set not published yet, nor handed on, can take; the way on is its review.
     case 'pending_review':
-      return 'the set is pending review';
+      return set.counselorId === reader.subject
+        ? `the set is pending review, not published: decide its items (POST ${setPath}/items/{itemId}/decision), then publish it (POST ${setPath}/publish), or discard it (POST ${setPath}/discard)`
+        : "the set is pending review, not published: deciding its items and publishing it, or discarding it, is its counselor's";
   }
 }
