@@ -1,10 +1,10 @@
 import { type CuttableConnection, cutConnection, ServerDidNotAnswerError } from './reach-database.ts';
 
 /** How long a query may run before the server is asked, on a connection of its own, whether it still answers. */
-export const QUERY_STALL_MS = 5000;
+const QUERY_STALL_MS = 5000;
 
 /** How long the server has to answer that question before the stalled queries' connections are cut. */
-export const SERVER_ANSWER_MS = 2000;
+const SERVER_ANSWER_MS = 2000;
 
 type QueryCallback = (...results: unknown[]) => void;
 
