@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineOf } from '../src/db/database.ts';
+import { engineOf } from '../src/db/engine.ts';
 
 /**
  * A counselor can make a set by hand, with no model, when the model may not be used for a person

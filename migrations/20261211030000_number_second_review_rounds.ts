@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineOf } from '../src/db/database.ts';
+import { engineOf } from '../src/db/engine.ts';
 import { payloadTextSql } from '../src/db/payload-text-sql.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfigFor } from '../src/config.ts';
-import { engineOf, openConfiguredDatabase } from '../src/db/database.ts';
+import { openConfiguredDatabase } from '../src/db/database.ts';
+import { engineOf } from '../src/db/engine.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { createDecisionLog } from '../src/decision-log/create-decision-log.ts';
 import { startOrExit } from '../src/operations/start-or-exit.ts';

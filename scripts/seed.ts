@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfigFor } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
-import { engineOf } from '../src/db/database.ts';
+import { engineOf } from '../src/db/engine.ts';
 import { writeDemoData } from '../src/demo/seed-demo-data.ts';
 import { startOrExit } from '../src/operations/start-or-exit.ts';
 

@@ -11,7 +11,8 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.t
 import type { Config } from './config.ts';
 import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
-import { engineOf, openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
+import { openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
+import { engineOf } from './db/engine.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { reachDatabase } from './db/reach-database.ts';
 import { createReadSnapshot } from './db/read-snapshot.ts';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
-import { engineOf } from '../db/database.ts';
+import { engineOf } from '../db/engine.ts';
 import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readNullableNumber, readNumber } from '../db/row-values.ts';
 import type { ActorRole, DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';

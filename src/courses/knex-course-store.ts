@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
-import { engineOf } from '../db/database.ts';
+import { engineOf } from '../db/engine.ts';
 import {
   readBoolean,
   readGeoPoint,

@@ -3,11 +3,10 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { type Config, DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
 import { createPrivateFolder } from '../shared/private-folder.ts';
+import { engineOf } from './engine.ts';
 import { reachDatabase } from './reach-database.ts';
 import { StalledQueryWatch, type WatchedConnection } from './stalled-queries.ts';
 import { cacheStatements, type PreparingConnection } from './statement-cache.ts';
-
-export type Engine = 'sqlite' | 'postgres';
 
 /**
  * How long a write waits for another's lock before it gives up (the request then answers 503 busy,
@@ -133,11 +132,6 @@ const knexLog = {
 
 interface SqliteConnection extends PreparingConnection {
   pragma(source: string): unknown;
-}
-
-export function engineOf(db: Knex): Engine {
-  const client = String(db.client.config.client);
-  return client === 'pg' ? 'postgres' : 'sqlite';
 }
 
 /** The file a SQLite database runs on; undefined on PostgreSQL. */

@@ -1,4 +1,4 @@
-import type { Engine } from './database.ts';
+import type { Engine } from './engine.ts';
 
 /**
  * SQL reading one text member of an event's payload, null when the payload is not JSON (a tampered

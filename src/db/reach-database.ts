@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { resolveWithin } from '../shared/resolve-within.ts';
-import { engineOf } from './database.ts';
+import { engineOf } from './engine.ts';
 
 /** A pg client as knex makes one: the socket under it can be cut. */
 export interface CuttableConnection {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineOf } from './database.ts';
+import { engineOf } from './engine.ts';
 
 /**
  * Runs `work`, which only reads, in one transaction whose reads all see the database as it stood

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
-import { engineOf } from './database.ts';
+import { engineOf } from './engine.ts';
 
 /**
  * Work a start does once for the database, which two processes starting together must not do at the

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
-import { type Engine, engineOf, LOCK_WAIT_MS } from '../db/database.ts';
+import { LOCK_WAIT_MS } from '../db/database.ts';
+import { type Engine, engineOf } from '../db/engine.ts';
 import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readJson, readNullableNumber, readNullableString, readNumber } from '../db/row-values.ts';
 import { selectArrayRows } from '../db/sqlite-array-rows.ts';

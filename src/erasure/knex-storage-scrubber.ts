@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineOf } from '../db/database.ts';
+import { engineOf } from '../db/engine.ts';
 import { readBoolean, readNumber } from '../db/row-values.ts';
 import type { ScrubOutcome } from './erasure.ts';
 import type { StorageScrubber } from './storage-scrubber.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { engineOf } from '../db/database.ts';
+import { engineOf } from '../db/engine.ts';
 import { readJson, readNullableString } from '../db/row-values.ts';
 import { parseModelManifest } from '../model/manifest.ts';
 import type { Activation, ModelStore, Recall } from './model-store.ts';

@@ -1,4 +1,4 @@
-import type { Engine } from '../db/database.ts';
+import type { Engine } from '../db/engine.ts';
 import type { DecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { ModelStore } from '../model-registry/model-store.ts';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineOf, openDatabase } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { engineOf } from '../../src/db/engine.ts';
 import { listPendingMigrations, MIGRATIONS, migrateToLatest, rollbackAll } from '../../src/db/migrations.ts';
 import { runScript, runStart, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineOf } from '../../src/db/database.ts';
+import { engineOf } from '../../src/db/engine.ts';
 import { canonicalJson } from '../../src/decision-log/canonical-json.ts';
 import { computeEventHash, type RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import { writeHashedTextSql } from '../../src/decision-log/knex-decision-log.ts';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { engineOf } from '../../../src/db/database.ts';
+import { engineOf } from '../../../src/db/engine.ts';
 import type { Checkpoint } from '../../../src/decision-log/checkpoint-signer.ts';
 import { computeEventHash, type RecordedDecisionEvent } from '../../../src/decision-log/decision-event.ts';
 import type { ChainHead } from '../../../src/decision-log/decision-log.ts';
