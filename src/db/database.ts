@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { type Config, DEFAULT_DATABASE_POOL_MAX } from '../config.ts';
-import { createPrivateFolder } from '../shared/private-folder.ts';
+import { createPrivateFolder, ensurePrivateFile } from '../shared/private-folder.ts';
 import { engineOf } from './engine.ts';
 import { reachDatabase } from './reach-database.ts';
 import { StalledQueryWatch, type WatchedConnection } from './stalled-queries.ts';
@@ -93,7 +93,7 @@ export function openDatabase(options: DatabaseOptions): Knex {
   const filename = path.join(options.dataDir, options.sqliteFile ?? 'aiguillage.sqlite');
   // Created readable by its owner only (an empty file is an empty database): its tables hold the
   // personal data in clear, and SQLite gives its WAL and shared-memory files the same mode.
-  fs.closeSync(fs.openSync(filename, 'a', 0o600));
+  ensurePrivateFile(filename);
   return knex({
     client: 'better-sqlite3',
     connection: { filename },

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
+import { ensurePrivateFile } from '../shared/private-folder.ts';
 import { engineOf } from './engine.ts';
 
 /**
@@ -32,7 +33,9 @@ export async function inStartupTurn<T>(db: Knex, work: StartupWork, run: () => P
   const filename = (db.client.config.connection as { filename: string }).filename;
   // No busy timeout: SQLite would wait on the event loop's thread, and a second call in this same
   // process could then never let the first one finish. The wait is here, between tries.
-  const lock = new Database(`${filename}-${work}.lock`, { timeout: 0 });
+  const lockFile = `${filename}-${work}.lock`;
+  ensurePrivateFile(lockFile);
+  const lock = new Database(lockFile, { timeout: 0 });
   try {
     const giveUpAt = Date.now() + SQLITE_WAIT_MS;
     for (;;) {

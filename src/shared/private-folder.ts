@@ -8,3 +8,11 @@ import fs from 'node:fs';
 export function createPrivateFolder(folder: string): void {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
 }
+
+/**
+ * Makes sure `file` exists, created readable and writable by its owner only: SQLite opens a file
+ * that exists as it is, but creates a missing one readable by every local account.
+ */
+export function ensurePrivateFile(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+}

@@ -46,6 +46,15 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('the files the API creates under DATA_
     }
   });
 
+  it('creates the start-up lock files beside the database closed to other accounts, as every file there', () => {
+    const locks = fs.readdirSync(dataDir).filter((file) => file.endsWith('.lock'));
+    expect(locks.length).toBeGreaterThan(0);
+    for (const file of locks) {
+      const mode = modeOf(path.join(dataDir, file));
+      expect(mode & 0o077, `${file} mode ${mode.toString(8)}`).toBe(0);
+    }
+  });
+
   it('creates DATA_DIR closed to other accounts', () => {
     expect(modeOf(dataDir) & 0o077, `mode ${modeOf(dataDir).toString(8)}`).toBe(0);
   });
