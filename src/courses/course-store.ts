@@ -17,8 +17,11 @@ export interface CandidateSearch extends CourseBatch<Course> {
 
 /** Persistence of the training course catalog. */
 export interface CourseStore {
-  /** The course, or undefined when there is none. */
-  findById(id: string): Promise<Course | undefined>;
+  /**
+   * The course, or undefined when there is none. Pass the transaction when inside one (SQLite has a
+   * single connection).
+   */
+  findById(id: string, trx?: Knex.Transaction): Promise<Course | undefined>;
   /**
    * The active ones among these courses, each with the start of its next session as the catalog
    * plans it now (null when none is), in one query (per 400 ids); an id the catalog does not hold is

@@ -57,8 +57,8 @@ export class KnexCourseStore implements CourseStore {
     });
   }
 
-  async findById(id: string): Promise<Course | undefined> {
-    const row = await this.db(COURSES).where({ id }).first();
+  async findById(id: string, trx?: Knex.Transaction): Promise<Course | undefined> {
+    const row = await (trx ?? this.db)(COURSES).where({ id }).first();
     return row === undefined ? undefined : toCourse(row);
   }
 

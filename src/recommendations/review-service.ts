@@ -203,12 +203,6 @@ export class ReviewService {
     addition: { courseId: string; reason: string },
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', addition.reason);
-    // Read before the set's transaction (SQLite has one connection), judged after the access and
-    // ETag checks: someone else's set must answer 404 whatever course is sent. A set's person
-    // never changes, so the set read here serves for them.
-    const course = await this.deps.courses.findById(addition.courseId);
-    const stored = await this.deps.store.findById(setId);
-    const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
     let figure: ItemDecisionFigure | undefined;
     const result = await applyReviewAction(
       this.deps,
@@ -217,6 +211,10 @@ export class ReviewService {
       ifMatch,
       'add_item',
       async (set, now, _withdrawnCourseIds, trx) => {
+        // Read in the set's transaction, after the access and ETag checks (someone else's set must
+        // answer 404 whatever course is sent) and under the log's lock: a withdrawal committed
+        // before the addition took its turn is one the log holds before it.
+        const course = await this.deps.courses.findById(addition.courseId, trx);
         if (course === undefined || !course.active) {
           throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
         }
@@ -248,6 +246,7 @@ export class ReviewService {
           decisionSeconds: secondsSinceOpened(set, now),
         };
         set.items.push(item);
+        const seeker = await this.deps.jobSeekers.findById(set.seekerId, trx);
         const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
         const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
         return {

@@ -48,16 +48,6 @@ export class ShortlistService {
     ifMatch: string | undefined,
     courseIds: string[],
   ): Promise<ReviewResult> {
-    // Read before the set's transaction and judged inside it, as for an addition.
-    const unknown: string[] = [];
-    const picked: Course[] = [];
-    for (const courseId of courseIds) {
-      const course = await this.deps.courses.findById(courseId);
-      if (course === undefined || !course.active) unknown.push(courseId);
-      else picked.push(course);
-    }
-    const stored = await this.deps.store.findById(setId);
-    const seeker = stored === undefined ? undefined : await this.deps.jobSeekers.findById(stored.seekerId);
     return applyReviewAction(
       this.deps,
       counselor,
@@ -65,6 +55,15 @@ export class ShortlistService {
       ifMatch,
       'submit_shortlist',
       async (set, now, _withdrawn, trx) => {
+        // Read in the set's transaction, as for an addition: after the access and ETag checks, and
+        // under the log's lock, so that a course withdrawn before the shortlist took its turn is no pick.
+        const unknown: string[] = [];
+        const picked: Course[] = [];
+        for (const courseId of courseIds) {
+          const course = await this.deps.courses.findById(courseId, trx);
+          if (course === undefined || !course.active) unknown.push(courseId);
+          else picked.push(course);
+        }
         if (unknown.length > 0) {
           // An unknown id would count as a pick the model missed and skew the overlap figure.
           throw new InvalidInputError('a shortlist names active courses of the catalog only', {
@@ -78,6 +77,7 @@ export class ShortlistService {
         set.status = 'pending_review';
         // The picks the model did not suggest join the set as the counselor's items, still to decide
         // like the model's: they named them for the person, and should not have to add them again.
+        const seeker = await this.deps.jobSeekers.findById(set.seekerId, trx);
         const picks = await this.takePicks(set, picked, modelCourses, seeker, now, trx);
         // The person's other sets awaiting a shortlist hold the same suggestions, now shown: a
         // shortlist "of one's own" on them could copy this set's items.
