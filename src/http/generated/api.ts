@@ -2605,8 +2605,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -3531,8 +3532,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3581,8 +3583,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
