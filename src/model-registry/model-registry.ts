@@ -340,8 +340,8 @@ export class ModelRegistry implements ActiveModelSource {
       retiredAt: null,
       recall: null,
     };
-    const duplicate = () => new ConflictError(`model ${model.id} is already registered`);
-    if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+    const existing = await this.deps.store.findById(model.id);
+    if (existing !== undefined) throw duplicateOf(model, existing);
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         await this.deps.store.insert(trx, model);
@@ -361,7 +361,8 @@ export class ModelRegistry implements ActiveModelSource {
       });
     } catch (error) {
       // A concurrent registration of the same id won the race (the insert broke the primary key).
-      if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+      const registered = await this.deps.store.findById(model.id);
+      if (registered !== undefined) throw duplicateOf(model, registered);
       throw error;
     }
     return model;
@@ -826,6 +827,19 @@ function describeRecall(recall: ModelRecall): string {
     '> Reason given:',
     reason,
   ].join('\n');
+}
+
+/**
+ * Why `model` cannot be registered over `existing`, which holds its id: the same name and version, or
+ * another split of the same id (`a-b` version `1`, `a` version `b-1`), whose ids stored stay as they are.
+ */
+function duplicateOf(model: RegisteredModel, existing: RegisteredModel): ConflictError {
+  if (existing.name === model.name && existing.version === model.version) {
+    return new ConflictError(`model ${model.id} is already registered`);
+  }
+  return new ConflictError(
+    `name ${model.name} and version ${model.version} make the id ${model.id} of the model registered as name ${existing.name} version ${existing.version}: give this model another name or version`,
+  );
 }
 
 /** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */

@@ -251,6 +251,20 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/\$\.name/);
     });
 
+    it('refuses a name and version that split the id of another model otherwise, naming that model', async () => {
+      // `aiguillage` version `ebm-1.1.0` would have the id of `aiguillage-ebm` version `1.1.0`.
+      const split = await writeShippedVariant(modelsDir.dir, 'ebm-split-otherwise', (manifest) => ({
+        ...manifest,
+        name: 'aiguillage',
+        version: 'ebm-1.1.0',
+      }));
+      const res = await register(split.folder, split.sha256);
+      expect(res.status).toBe(409);
+      expect(res.body.detail).toContain('aiguillage-ebm');
+      expect(res.body.detail).toContain('version 1.1.0');
+      expect(res.body.detail).not.toMatch(/is already registered/);
+    });
+
     it('refuses a name and version already registered, from the same folder or another', async () => {
       const again = await register(SHIPPED_FOLDER, shippedSha);
       expect(again.status).toBe(409);

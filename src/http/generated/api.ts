@@ -1023,7 +1023,9 @@ export interface paths {
          *     `exact-additive` attributions, the contributions must add up to the score
          *     (σ(intercept + Σ contributions) within 1e-4 of it) and be 0 on the baseline row. Nothing is
          *     registered nor logged when refused. The log records `model.registered` with
-         *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`).
+         *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`). The model's id is
+         *     `<name>-<version>`: refused with 409 when a model holds that id already, whose name and version
+         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`).
          */
         post: operations["registerModel"];
         delete?: never;
