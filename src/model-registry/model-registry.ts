@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { APPLICATION_ACTOR_IDS, isApplicationActorId } from '../auth/application-actors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
@@ -125,11 +126,10 @@ const MAX_NAME_LENGTH = 64;
  * request once a start could not. Their names are not pseudonymised: they are nobody.
  */
 const SYSTEM_ACTORS = {
-  startup: { role: 'system', id: 'startup' },
-  retry: { role: 'system', id: 'shipped-model-retry' },
+  startup: { role: 'system', id: APPLICATION_ACTOR_IDS.startup },
+  retry: { role: 'system', id: APPLICATION_ACTOR_IDS.shippedModelRetry },
 } as const;
 type SystemActor = (typeof SYSTEM_ACTORS)[keyof typeof SYSTEM_ACTORS];
-const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTORS).map((actor) => actor.id));
 
 /**
  * The model registry: registers model folders after checking their bytes and manifest, keeps
@@ -233,7 +233,8 @@ export class ModelRegistry implements ActiveModelSource {
   async listModelsFor(viewer: Principal): Promise<RegisteredModel[]> {
     const models = await this.listModels();
     if (viewer.roles.includes('admin')) return models;
-    const asLogged = (id: string) => (SYSTEM_ACTOR_IDS.has(id) ? id : this.deps.pseudonymise(id));
+    // No admin token carries one of the application's ids (the token verifier refuses it).
+    const asLogged = (id: string) => (isApplicationActorId(id) ? id : this.deps.pseudonymise(id));
     return models.map((model) => ({
       ...model,
       registeredBy: asLogged(model.registeredBy),

@@ -324,6 +324,21 @@ describe('model registry API', () => {
       expect((await listModels()).find((model) => model.id === nextVersion.id)?.registeredBy).toBe('ops-1');
     });
 
+    it('refuses an admin token whose subject is an id the application registers and activates under, so that no person reads as the application', async () => {
+      for (const subject of ['startup', 'shipped-model-retry']) {
+        const impostor = await t.tokenFor('admin', subject);
+        const res = await t.http.post('/v1/models').auth(impostor, { type: 'bearer' }).send({
+          folder: mlp.folder,
+          sha256: mlp.sha256,
+        });
+        expect(res.status, subject).toBe(401);
+        expect(res.body.detail).toContain('the application');
+      }
+      expect(
+        (await listModels()).some((model) => model.id === mlp.id && model.registeredBy !== 'ops-1'),
+      ).toBe(false);
+    });
+
     it('rolls back to a retired model', async () => {
       const res = await activate('aiguillage-ebm-1.1.0');
       expect(res.status).toBe(200);
