@@ -7,10 +7,16 @@ import { readHeaderField } from '../http/header-text.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 import { isWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { StoredEvent } from './audit-event-store.ts';
-import type { AuditPeriod, AuditRequest, AuditService } from './audit-service.ts';
+import {
+  type AuditPeriod,
+  type AuditRequest,
+  type AuditService,
+  PERIOD_ORDER_RULE,
+} from './audit-service.ts';
 import {
   CSV_HEADER,
   EXPORT_MEDIA_TYPES,
@@ -179,7 +185,26 @@ function toPeriod(query: PeriodQuery): AuditPeriod {
   // Normalised to the log's own form (UTC, milliseconds), so that text comparison orders instants.
   if (query.from !== undefined) period.from = toInstant('from', query.from);
   if (query.to !== undefined) period.to = toInstant('to', query.to);
+  // Bounds asked apart within one millisecond round up to the same one: a period covering nothing,
+  // not one ending before it starts. So the order is checked on the bounds as asked.
+  if (query.from !== undefined && query.to !== undefined && !isBefore(String(query.from), String(query.to))) {
+    throw new InvalidInputError(PERIOD_ORDER_RULE, { from: String(query.from), to: String(query.to) });
+  }
   return period;
+}
+
+/** Whether date-time `a` lies before `b`, to the last fractional digit either was written with. */
+function isBefore(a: string, b: string): boolean {
+  const difference = Date.parse(a) - Date.parse(b);
+  if (difference !== 0) return difference < 0;
+  const [past, pastB] = [digitsPastMillisecond(a), digitsPastMillisecond(b)];
+  const width = Math.max(past.length, pastB.length);
+  return past.padEnd(width, '0') < pastB.padEnd(width, '0');
+}
+
+/** The fractional digits of a date-time past the third (Date.parse leaves them out). */
+function digitsPastMillisecond(text: string): string {
+  return /\.\d{3}(\d+)/.exec(text)?.[1] ?? '';
 }
 
 /** A fraction of a second with a non-zero digit past the milliseconds (`.0005`, not `.5000`). */

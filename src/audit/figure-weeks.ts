@@ -49,7 +49,14 @@ export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePer
       ? Number.POSITIVE_INFINITY
       : clampToWritableInstant(weekStartOf(Date.parse(period.to)));
   const to = Math.min(asked, weekStartOf(now.getTime() - LATE_EVENTS_MS));
-  return { from: new Date(from).toISOString(), to: new Date(Math.max(to, from)).toISOString() };
+  if (to >= from) return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+  // No whole week is left: the period covers nothing, and is answered within the one asked (where the
+  // cut starts it, or where the `to` asked ends it when that comes first: before the log period, say),
+  // never after the end asked nor ending before it starts.
+  const empty = new Date(
+    period.to === undefined ? from : Math.min(from, Date.parse(period.to)),
+  ).toISOString();
+  return { from: empty, to: empty };
 }
 
 /** What a week's figures rest on. */

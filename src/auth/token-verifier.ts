@@ -9,6 +9,7 @@ import {
 import type { AuthConfig } from '../config.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { holdsUnstorableCharacter } from '../shared/storable-text.ts';
+import { isApplicationActorId } from './application-actors.ts';
 import {
   AuthenticationError,
   IdentityProviderUnavailableError,
@@ -148,6 +149,13 @@ function createSignatureVerifier(
       ) {
         throw new AuthenticationError(
           `the token's subject is not a usable id: at most ${MAX_SUBJECT_LENGTH} characters, no white space at its start or end, none of them control or formatting characters or half of a surrogate pair`,
+        );
+      }
+      // The models keep who registered and activated them by id alone: an admin under one of the
+      // application's own ids would read there as the application.
+      if (roles.includes('admin') && isApplicationActorId(payload.sub)) {
+        throw new AuthenticationError(
+          `the token's subject ${payload.sub} is an id the application acts under itself, which an admin token may not carry`,
         );
       }
       // `exp` is required above; jose accepts the token while now < exp + tolerance.

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { APPLICATION_ACTOR_IDS, isApplicationActorId } from '../auth/application-actors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
@@ -125,11 +126,10 @@ const MAX_NAME_LENGTH = 64;
  * request once a start could not. Their names are not pseudonymised: they are nobody.
  */
 const SYSTEM_ACTORS = {
-  startup: { role: 'system', id: 'startup' },
-  retry: { role: 'system', id: 'shipped-model-retry' },
+  startup: { role: 'system', id: APPLICATION_ACTOR_IDS.startup },
+  retry: { role: 'system', id: APPLICATION_ACTOR_IDS.shippedModelRetry },
 } as const;
 type SystemActor = (typeof SYSTEM_ACTORS)[keyof typeof SYSTEM_ACTORS];
-const SYSTEM_ACTOR_IDS: ReadonlySet<string> = new Set(Object.values(SYSTEM_ACTORS).map((actor) => actor.id));
 
 /**
  * The model registry: registers model folders after checking their bytes and manifest, keeps
@@ -233,7 +233,8 @@ export class ModelRegistry implements ActiveModelSource {
   async listModelsFor(viewer: Principal): Promise<RegisteredModel[]> {
     const models = await this.listModels();
     if (viewer.roles.includes('admin')) return models;
-    const asLogged = (id: string) => (SYSTEM_ACTOR_IDS.has(id) ? id : this.deps.pseudonymise(id));
+    // No admin token carries one of the application's ids (the token verifier refuses it).
+    const asLogged = (id: string) => (isApplicationActorId(id) ? id : this.deps.pseudonymise(id));
     return models.map((model) => ({
       ...model,
       registeredBy: asLogged(model.registeredBy),
@@ -340,8 +341,8 @@ export class ModelRegistry implements ActiveModelSource {
       retiredAt: null,
       recall: null,
     };
-    const duplicate = () => new ConflictError(`model ${model.id} is already registered`);
-    if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+    const existing = await this.deps.store.findById(model.id);
+    if (existing !== undefined) throw duplicateOf(model, existing);
     try {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         await this.deps.store.insert(trx, model);
@@ -361,7 +362,8 @@ export class ModelRegistry implements ActiveModelSource {
       });
     } catch (error) {
       // A concurrent registration of the same id won the race (the insert broke the primary key).
-      if ((await this.deps.store.findById(model.id)) !== undefined) throw duplicate();
+      const registered = await this.deps.store.findById(model.id);
+      if (registered !== undefined) throw duplicateOf(model, registered);
       throw error;
     }
     return model;
@@ -826,6 +828,19 @@ function describeRecall(recall: ModelRecall): string {
     '> Reason given:',
     reason,
   ].join('\n');
+}
+
+/**
+ * Why `model` cannot be registered over `existing`, which holds its id: the same name and version, or
+ * another split of the same id (`a-b` version `1`, `a` version `b-1`), whose ids stored stay as they are.
+ */
+function duplicateOf(model: RegisteredModel, existing: RegisteredModel): ConflictError {
+  if (existing.name === model.name && existing.version === model.version) {
+    return new ConflictError(`model ${model.id} is already registered`);
+  }
+  return new ConflictError(
+    `name ${model.name} and version ${model.version} make the id ${model.id} of the model registered as name ${existing.name} version ${existing.version}: give this model another name or version`,
+  );
 }
 
 /** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */

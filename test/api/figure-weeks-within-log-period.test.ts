@@ -63,9 +63,10 @@ describe('auditor API: the figures of the weeks within the log period only', () 
     expect(after.map((res) => ({ ...res.body, from: undefined, to: undefined }))).toEqual(
       before.map((res) => ({ ...res.body, from: undefined, to: undefined })),
     );
-    // Saturday 17 April 2027, less 184 days: Thursday 15 October 2026; the first week in it starts on the 19th.
+    // Saturday 17 April 2027, less 184 days: Thursday 15 October 2026; the first week in it starts on the
+    // 19th, after the `to` asked: the period covers nothing, and is answered where the one asked ends.
     expect(before.map((res) => [res.body.from, res.body.to])).toEqual(
-      figures.map(() => ['2026-10-19T00:00:00.000Z', '2026-10-19T00:00:00.000Z']),
+      figures.map(() => ['2026-10-05T00:00:00.000Z', '2026-10-05T00:00:00.000Z']),
     );
     // The week of 28 September lies before: it is given no more.
     expect(before[0]?.body.models).toEqual([]);

@@ -251,6 +251,20 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/\$\.name/);
     });
 
+    it('refuses a name and version that split the id of another model otherwise, naming that model', async () => {
+      // `aiguillage` version `ebm-1.1.0` would have the id of `aiguillage-ebm` version `1.1.0`.
+      const split = await writeShippedVariant(modelsDir.dir, 'ebm-split-otherwise', (manifest) => ({
+        ...manifest,
+        name: 'aiguillage',
+        version: 'ebm-1.1.0',
+      }));
+      const res = await register(split.folder, split.sha256);
+      expect(res.status).toBe(409);
+      expect(res.body.detail).toContain('aiguillage-ebm');
+      expect(res.body.detail).toContain('version 1.1.0');
+      expect(res.body.detail).not.toMatch(/is already registered/);
+    });
+
     it('refuses a name and version already registered, from the same folder or another', async () => {
       const again = await register(SHIPPED_FOLDER, shippedSha);
       expect(again.status).toBe(409);
@@ -308,6 +322,21 @@ describe('model registry API', () => {
       expect(shipped).toMatchObject({ registeredBy: 'startup', activatedBy: 'startup' });
       expect(JSON.stringify(asAuditor.body)).not.toContain('ops-1');
       expect((await listModels()).find((model) => model.id === nextVersion.id)?.registeredBy).toBe('ops-1');
+    });
+
+    it('refuses an admin token whose subject is an id the application registers and activates under, so that no person reads as the application', async () => {
+      for (const subject of ['startup', 'shipped-model-retry']) {
+        const impostor = await t.tokenFor('admin', subject);
+        const res = await t.http.post('/v1/models').auth(impostor, { type: 'bearer' }).send({
+          folder: mlp.folder,
+          sha256: mlp.sha256,
+        });
+        expect(res.status, subject).toBe(401);
+        expect(res.body.detail).toContain('the application');
+      }
+      expect(
+        (await listModels()).some((model) => model.id === mlp.id && model.registeredBy !== 'ops-1'),
+      ).toBe(false);
     });
 
     it('rolls back to a retired model', async () => {

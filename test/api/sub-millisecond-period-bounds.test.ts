@@ -31,4 +31,24 @@ describe('period bounds finer than a millisecond', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toHaveLength(0);
   });
+
+  it('answers an empty list for a period shorter than a millisecond, which ends after it starts', async () => {
+    const res = await get('/v1/audit/events?from=2026-10-01T08:00:00.0001Z&to=2026-10-01T08:00:00.0009Z');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(0);
+  });
+
+  it('gives the figures of a period shorter than a millisecond as covering nothing', async () => {
+    const res = await get(
+      '/v1/audit/stats/usage?from=2026-10-01T08:00:00.0001Z&to=2026-10-01T08:00:00.0009Z',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ from: '2026-10-01T08:00:00.001Z', to: '2026-10-01T08:00:00.001Z' });
+  });
+
+  it('still refuses a period that ends where it starts, told apart past the millisecond', async () => {
+    const res = await get('/v1/audit/events?from=2026-10-01T08:00:00.0009Z&to=2026-10-01T08:00:00.0001Z');
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toContain('the period must end after it starts');
+  });
 });

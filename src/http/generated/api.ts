@@ -1023,7 +1023,9 @@ export interface paths {
          *     `exact-additive` attributions, the contributions must add up to the score
          *     (σ(intercept + Σ contributions) within 1e-4 of it) and be 0 on the baseline row. Nothing is
          *     registered nor logged when refused. The log records `model.registered` with
-         *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`).
+         *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`). The model's id is
+         *     `<name>-<version>`: refused with 409 when a model holds that id already, whose name and version
+         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`).
          */
         post: operations["registerModel"];
         delete?: never;
@@ -2605,8 +2607,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -3531,8 +3534,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3581,8 +3585,9 @@ export interface components {
              *     frozen once given). With `AUDIT_MIN_PEOPLE` 1 the period is kept as asked.
              *     Where the cut would move `from` out of the years a date-time can write (`from` in the last days
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
-             *     nothing. A `to` before `from` as cut (in the first days of year 0000, or before the log period)
-             *     is moved up to it: the period covers nothing.
+             *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
+             *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
@@ -3884,9 +3889,9 @@ export interface components {
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
-        /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditFrom: string;
-        /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+        /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditTo: string;
         /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
         AuditEventTypes: components["schemas"]["DecisionEventType"][];
@@ -5677,9 +5682,9 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5748,9 +5753,9 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "ndjson" | "csv";
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description Event types, repeated (`type=a&type=b`) or comma-separated (`type=a,b`); a type given twice counts once. */
                 type?: components["parameters"]["AuditEventTypes"];
@@ -5938,9 +5943,9 @@ export interface operations {
     getOversightStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
                 /** @description A decision (a second review's too) that took this many seconds or less is fast; defaults to the current setting. */
                 fastDecisionSeconds?: number;
@@ -5977,9 +5982,9 @@ export interface operations {
     getUsageStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -6014,9 +6019,9 @@ export interface operations {
     getAttributionStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -6051,9 +6056,9 @@ export interface operations {
     getDriftStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
@@ -6088,9 +6093,9 @@ export interface operations {
     getOutcomeStats: {
         parameters: {
             query?: {
-                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 from?: components["parameters"]["AuditFrom"];
-                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
                 to?: components["parameters"]["AuditTo"];
             };
             header: {
