@@ -747,6 +747,10 @@ export interface paths {
          *     information (health, disability, origin, religion...) is refused with 422 and the warning
          *     (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true: the counselor
          *     rephrases it, or confirms it and the answer carries the warning.
+         *     A publication without `message` keeps the message already written for the set (when it was
+         *     handed to its second review, before a return), which the person then reads: it is not asked to
+         *     be confirmed again, and a sensitive-term warning about it is answered again. A `message`
+         *     replaces it, and one with nothing that shows removes it.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -2314,7 +2318,7 @@ export interface components {
             courseIds: components["schemas"]["ExternalId"][];
         };
         PublishRequest: {
-            /** @description A message to the job seeker. */
+            /** @description A message to the job seeker. Left out, the message already written for the set (when it was handed to its second review, before a return) is kept; given, it replaces it; with nothing that shows, it removes it. */
             message?: string;
             /**
              * @description Publish a message that seems to mention sensitive information as written (otherwise 422).
