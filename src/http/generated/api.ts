@@ -611,8 +611,10 @@ export interface paths {
          *     export (`GET /v1/me/data`), and the set's `contests.unanswered` no longer counts those contests. A
          *     course with no contest unanswered is refused (409 `no-contest-to-answer`, nothing kept): a contest
          *     given after a reply is answered by another reply. Whoever holds the person's caseload now may reply,
-         *     as they may retract the set: the set's counselor, or the one the person moved to; anyone else gets
-         *     404, as for a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
+         *     as they may retract the set: the set's counselor, or the one the person moved to; the counselor who
+         *     made the set, once the person moved, is answered 409 `no-longer-on-caseload` (as for the set's other
+         *     actions, also when the move committed while the reply was on its way), and anyone else 404, as for
+         *     a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
          *     answer to it, neither a change of the set, whose version (ETag) stays as it is; two replies at once
          *     are taken in turn, and the second, finding nothing unanswered, is refused.
          *
@@ -4840,7 +4842,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description No contest of the course is unanswered (`no-contest-to-answer`): never contested, or answered already; nothing was kept or logged. */
+            /** @description No contest of the course is unanswered (`no-contest-to-answer`): never contested, or answered already; or the set's state allows no reply (`set-status`: not published nor retracted); or the caller made the set, and the person moved to another counselor since (`no-longer-on-caseload`). Nothing was kept or logged. */
             409: {
                 headers: {
                     [name: string]: unknown;
