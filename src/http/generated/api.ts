@@ -1610,7 +1610,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
+            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), the `comment` a rejection's reason code needs (with `reasonCode`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
