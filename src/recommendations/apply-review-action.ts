@@ -11,7 +11,7 @@ import { ConflictError, PreconditionFailedError, problemType } from '../shared/e
 import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
 import { findWithdrawnCourseIds } from './course-offers.ts';
 import { findWhatBarsModel } from './manual-path.ts';
-import type { RecommendationSet, SetAction, SetView } from './recommendation.ts';
+import { etagOf, type RecommendationSet, type SetAction, type SetView } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import type { SessionWarning } from './session-warnings.ts';
 import {
@@ -165,7 +165,15 @@ export async function applyReviewAction(
     requireActionState(action, set, reader, withdrawnCourseIds);
     const change = await mutate(set, now, withdrawnCourseIds, trx);
     if (!(await deps.store.save(trx, set, version))) {
-      throw new PreconditionFailedError('the set has changed since you read it; read it again before acting');
+      // Changed by another writer since it was read above: the ETag it has now, as every 412 gives.
+      const current = await deps.store.findById(setId, trx);
+      if (current === undefined) throw setNotFound(setId);
+      throw new PreconditionFailedError(
+        'the set has changed since you read it; read it again before acting',
+        {
+          currentEtag: etagOf(current),
+        },
+      );
     }
     for (const event of change.events) {
       await deps.decisionLog.append(trx, {

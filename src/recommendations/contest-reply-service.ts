@@ -18,7 +18,13 @@ import type { ContestReplyStore } from './contest-reply-store.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import type { SetContests } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
-import { findVisibleSet, requireActionState, requireMayTakeAction, setNotFound } from './set-access.ts';
+import {
+  findVisibleSet,
+  refuseUnseenSet,
+  requireActionState,
+  requireMayTakeAction,
+  setNotFound,
+} from './set-access.ts';
 
 export interface ContestReplyServiceDeps {
   store: Pick<RecommendationStore, 'findById' | 'summarizeContests'>;
@@ -82,7 +88,9 @@ export class ContestReplyService {
     const { deps } = this;
     const message = requireShownText('message', input.message);
     const warnings = screenMessageToPerson(message, input.acknowledgeSensitiveTerms === true, 'send');
-    const { reader } = await findVisibleSet(deps, counselor, setId);
+    // The counselor who made the set, whose person moved since, is told so (409), as for the set's
+    // other actions; anyone else gets the answer of a missing set.
+    const { reader } = await findVisibleSet(deps, counselor, setId, { acting: 'reply_to_contest' });
     const request = describeIdempotentRequest('replyToContest', `${setId}/${itemId}`, input);
     const result = await deps.decisionLog.withTransaction(async (trx) => {
       // Under the log's lock: of two identical retries sent together, the second finds the first's key.
@@ -99,7 +107,7 @@ export class ContestReplyService {
         reader.holdsCaseload &&
         !isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId, trx), counselor)
       ) {
-        throw setNotFound(setId);
+        throw refuseUnseenSet(set, counselor.subject, 'reply_to_contest');
       }
       requireMayTakeAction('reply_to_contest', set, reader);
       requireActionState('reply_to_contest', set, reader, new Set());

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import { screenText } from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
 import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
@@ -67,16 +67,10 @@ export class PublicationService {
       ifMatch,
       'publish',
       async (set, now, withdrawnCourseIds, trx) => {
-        const message = readOptionalText(options.message);
-        // The person reads it as soon as it is published: the counselor rephrases or confirms first.
-        const warnings = screenMessageToPerson(
-          message,
-          options.acknowledgeSensitiveTerms === true,
-          'publish',
-        );
-        set.message = message;
+        const { warnings, restatedWarnings } = settleMessage(set, options);
         settleDisplayOrder(set);
-        const acknowledged = describeAcknowledgedTerms(message, warnings);
+        // Sealed with each hand-over and publication that sends it on, kept or written now.
+        const acknowledged = describeAcknowledgedTerms(set.message, [...warnings, ...restatedWarnings]);
         const { warnings: sessionWarnings, closedSessions } = await warnAboutClosedSessions(
           this.deps.courses,
           set.items.filter((item) => item.decision === 'approved'),
@@ -101,6 +95,7 @@ export class PublicationService {
           const expiresAt = await renewLifetime(this.deps, trx, set, now);
           return {
             warnings: [...warnings, ...sessionWarnings],
+            restatedWarnings,
             events: [
               {
                 type: 'second_review.requested',
@@ -120,6 +115,7 @@ export class PublicationService {
         const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
         return {
           warnings: [...warnings, ...sessionWarnings],
+          restatedWarnings,
           events: [
             {
               type: 'recommendation.published',
@@ -269,6 +265,26 @@ async function renewLifetime(
 ): Promise<string> {
   set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
   return set.expiresAt;
+}
+
+/**
+ * Sets the set's message to the person as a publication asks: `message` written replaces the one
+ * kept on the set, a blank one removes it, and none keeps it (written when the set was first handed
+ * to its second review, before a return: a counselor handing it on again, or publishing it, does not
+ * write it twice). A message written now is screened (422 until confirmed) and its warnings counted;
+ * a kept one was confirmed when written, and is only warned about again (`restatedWarnings`).
+ */
+function settleMessage(
+  set: RecommendationSet,
+  options: { message?: string; acknowledgeSensitiveTerms?: boolean },
+): { warnings: ScreeningWarning<WarnedField>[]; restatedWarnings: ScreeningWarning<WarnedField>[] } {
+  if (options.message === undefined)
+    return { warnings: [], restatedWarnings: screenText('message', set.message) };
+  const message = readOptionalText(options.message);
+  // The person reads it as soon as it is published: the counselor rephrases or confirms first.
+  const warnings = screenMessageToPerson(message, options.acknowledgeSensitiveTerms === true, 'publish');
+  set.message = message;
+  return { warnings, restatedWarnings: [] };
 }
 
 /** Approved items keep the counselor's order; those never placed follow, by model rank, additions last. */

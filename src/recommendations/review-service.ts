@@ -113,7 +113,11 @@ export class ReviewService {
             );
           }
           if (reason.commentRequired && comment === null) {
-            throw new InvalidInputError(`reason code "${reason.code}" needs a comment`);
+            // Named as every refusal of a text names its field (an addition's or a discard's reason).
+            throw new InvalidInputError(`reason code "${reason.code}" needs a comment`, {
+              field: 'comment',
+              reasonCode: reason.code,
+            });
           }
           if (reason.code === COURSE_UNAVAILABLE_REASON && !withdrawnCourseIds.has(item.course.id)) {
             // The person's data export and the oversight figures would blame the catalog for the

@@ -106,7 +106,7 @@ export function refuseUnseenSet(set: RecommendationSet, subject: string, action:
  */
 function refuseNoLongerOnCaseload(set: RecommendationSet, action: SetAction): ConflictError {
   return new ConflictError(
-    `cannot ${ACTION_VERBS[action]}: the person of set ${set.id} is no longer on your caseload (their file was moved to another counselor), and their sets went with them: the counselor who holds their caseload now reads them, and may retract a published one; nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
+    `cannot ${ACTION_VERBS[action]}: the person of set ${set.id} is no longer on your caseload (their file was moved to another counselor), and their sets went with them: the counselor who holds their caseload now reads them, and may retract a published one and reply to the person's contests; nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
     problemType('no-longer-on-caseload'),
   );
 }

@@ -199,11 +199,13 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
     expect(res.body.contestReplies[0]).toMatchObject({ itemId: contestedItem, message: REPLY });
   });
 
-  it('is answered, once the person moved, by the counselor now holding them, not by the one before (404)', async () => {
+  it('is answered, once the person moved, by the counselor now holding them; the one before is told the person left them (409)', async () => {
     clock.advance(HOUR);
     await contest(otherItem);
     await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
-    expect((await reply(counselor, otherItem)).status).toBe(404);
+    const former = await reply(counselor, otherItem);
+    expect(former.status).toBe(409);
+    expect(former.body.type).toBe(`${PROBLEMS}/no-longer-on-caseload`);
     expect((await readContests(otherCounselor)).allowedActions).toEqual(['retract', 'reply_to_contest']);
     clock.advance(HOUR);
     const res = await reply(otherCounselor, otherItem, {

@@ -45,7 +45,7 @@ describe('the counselor whose person moved to another counselor, acting on a set
     expect(late.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(late.body.type).toBe('https://aiguillage.example/problems/no-longer-on-caseload');
     expect(late.body.detail).toBe(
-      `cannot decide an item: the person of set ${set.id} is no longer on your caseload (their file was moved to another counselor), and their sets went with them: the counselor who holds their caseload now reads them, and may retract a published one; nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
+      `cannot decide an item: the person of set ${set.id} is no longer on your caseload (their file was moved to another counselor), and their sets went with them: the counselor who holds their caseload now reads them, and may retract a published one and reply to the person's contests; nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
     );
     expect(late.body.setStatus).toBeUndefined();
     expect(await storedVersion(set.id)).toBe(versionBefore);
@@ -61,6 +61,36 @@ describe('the counselor whose person moved to another counselor, acting on a set
     });
     expect(res.status).toBe(409);
     expect(res.body.type).toMatch(/no-longer-on-caseload$/);
+  });
+
+  it('is told the same when replying to a contest of a set they published, not that it was not found', async () => {
+    await syncSeeker(t, 'js-left-contest', aWorkflowSeeker());
+    const published = await createAndPublish(t, counselor, 'js-left-contest', { approve: 1 });
+    const itemId = await contestFirstItem('js-left-contest');
+    await syncSeeker(t, 'js-left-contest', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    const res = await replyToContest(counselor, published.id, itemId);
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.type).toMatch(/no-longer-on-caseload$/);
+    expect(res.body.detail).toMatch(/^cannot reply to a contest: /);
+    expect(res.body.detail).toMatch(/reply to the person's contests/);
+    expect(await countReplies()).toBe(0);
+    // Anyone else still learns nothing of the person's sets.
+    expect((await replyToContest(stranger, published.id, itemId)).status).toBe(404);
+  });
+
+  it('is told the same when the move commits while their reply to a contest is on its way', async () => {
+    await syncSeeker(t, 'js-left-contest-race', aWorkflowSeeker());
+    const published = await createAndPublish(t, counselor, 'js-left-contest-race', { approve: 1 });
+    const itemId = await contestFirstItem('js-left-contest-race');
+    const late = await withCommitBetween(
+      () => syncSeeker(t, 'js-left-contest-race', aWorkflowSeeker({ counselorId: 'c-002' })),
+      () => replyToContest(counselor, published.id, itemId),
+    );
+    expect(late.status).toBe(409);
+    expect(late.body.type).toMatch(/no-longer-on-caseload$/);
+    expect(await countReplies()).toBe(0);
   });
 
   it('is told the same when the move commits while their action is on its way', async () => {
@@ -88,6 +118,32 @@ describe('the counselor whose person moved to another counselor, acting on a set
     });
     expect(strangers.status).toBe(404);
   });
+
+  /** The person contests the first course published to them; returns its item id. */
+  async function contestFirstItem(seekerId: string): Promise<string> {
+    const seeker = await t.tokenFor('job_seeker', seekerId);
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const itemId = String(mine.body.items[0]?.itemId);
+    const contested = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Je ne comprends pas ce choix' });
+    expect(contested.status).toBe(201);
+    return itemId;
+  }
+
+  function replyToContest(token: string, setId: string, itemId: string) {
+    return t.http
+      .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+      .auth(token, { type: 'bearer' })
+      .send({ message: 'J’ai réexaminé cette formation avec vous.' });
+  }
+
+  /** The replies kept, on either engine (PostgreSQL counts as text). */
+  async function countReplies(): Promise<number> {
+    const row = await t.container.db('contest_replies').count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
 
   async function storedVersion(setId: string): Promise<number | undefined> {
     const row = await t.container.db('recommendation_sets').where({ id: setId }).first('version');

@@ -147,6 +147,8 @@ describe('review API', () => {
         );
         expect(res.status, JSON.stringify(comment)).toBe(422);
         expect(res.body.detail).toMatch(/needs a comment/);
+        // Which field to fill, as the return's refusal of a comment says it.
+        expect(res.body).toMatchObject({ field: 'comment', reasonCode: 'other' });
         expect(appended).toEqual([]);
       }
       const after = await readSet(t, counselor, set.id);

@@ -611,8 +611,10 @@ export interface paths {
          *     export (`GET /v1/me/data`), and the set's `contests.unanswered` no longer counts those contests. A
          *     course with no contest unanswered is refused (409 `no-contest-to-answer`, nothing kept): a contest
          *     given after a reply is answered by another reply. Whoever holds the person's caseload now may reply,
-         *     as they may retract the set: the set's counselor, or the one the person moved to; anyone else gets
-         *     404, as for a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
+         *     as they may retract the set: the set's counselor, or the one the person moved to; the counselor who
+         *     made the set, once the person moved, is answered 409 `no-longer-on-caseload` (as for the set's other
+         *     actions, also when the move committed while the reply was on its way), and anyone else 404, as for
+         *     a missing set. No `If-Match`: a contest is the person's and a reply the counselor's
          *     answer to it, neither a change of the set, whose version (ETag) stays as it is; two replies at once
          *     are taken in turn, and the second, finding nothing unanswered, is refused.
          *
@@ -747,6 +749,10 @@ export interface paths {
          *     information (health, disability, origin, religion...) is refused with 422 and the warning
          *     (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true: the counselor
          *     rephrases it, or confirms it and the answer carries the warning.
+         *     A publication without `message` keeps the message already written for the set (when it was
+         *     handed to its second review, before a return), which the person then reads: it is not asked to
+         *     be confirmed again, and a sensitive-term warning about it is answered again. A `message`
+         *     replaces it, and one with nothing that shows removes it.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -1606,7 +1612,7 @@ export interface components {
             suggestionsPath?: string;
             /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
             header?: string;
-            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
+            /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), the `comment` a rejection's reason code needs (with `reasonCode`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
@@ -2316,7 +2322,7 @@ export interface components {
             courseIds: components["schemas"]["ExternalId"][];
         };
         PublishRequest: {
-            /** @description A message to the job seeker. */
+            /** @description A message to the job seeker. Left out, the message already written for the set (when it was handed to its second review, before a return) is kept; given, it replaces it; with nothing that shows, it removes it. */
             message?: string;
             /**
              * @description Publish a message that seems to mention sensitive information as written (otherwise 422).
@@ -4841,7 +4847,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description No contest of the course is unanswered (`no-contest-to-answer`): never contested, or answered already; nothing was kept or logged. */
+            /** @description No contest of the course is unanswered (`no-contest-to-answer`): never contested, or answered already; or the set's state allows no reply (`set-status`: not published nor retracted); or the caller made the set, and the person moved to another counselor since (`no-longer-on-caseload`). Nothing was kept or logged. */
             409: {
                 headers: {
                     [name: string]: unknown;
