@@ -56,6 +56,11 @@ export interface ItemDecisionFigure {
    * decision; null when unknown (the clock read earlier than at that act), left out of the times.
    */
   seconds: number | null;
+  /**
+   * `fastDecisionSeconds` as set when the decision was made (read in its transaction): an approval of
+   * `seconds` or less counts as fast by the setting the admin had in force then, as alerts judge it.
+   */
+  fastDecisionSeconds: number;
 }
 
 /**
@@ -133,6 +138,7 @@ export class ReviewService {
           reasonCode = reason.code;
         }
         const actSeconds = secondsSincePreviousAct(set, now);
+        const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
           decision:
             decision.decision === 'approve'
@@ -143,6 +149,7 @@ export class ReviewService {
           source: item.source,
           opened: isOpenedForFigures(set),
           seconds: actSeconds,
+          fastDecisionSeconds,
         };
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
@@ -228,11 +235,13 @@ export class ReviewService {
           );
         }
         const actSeconds = secondsSincePreviousAct(set, now);
+        const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
           decision: 'approved',
           source: 'counselor',
           opened: isOpenedForFigures(set),
           seconds: actSeconds,
+          fastDecisionSeconds,
         };
         // Read under the log's lock, as of the addition: a set of the model's suggestions made by then,
         // older or newer than this one, may be where the counselor saw the course.
