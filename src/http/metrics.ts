@@ -77,7 +77,7 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     name: 'aiguillage_item_decision_seconds',
     help:
       'Seconds a decision on a suggestion of the model took, since the previous act on its set (creation, opening, ' +
-      'shortlist, decision, addition), as the oversight figures count them; rejections the catalog forced left out',
+      'shortlist, decision, addition, order of the approved items, return), as the oversight figures count them; rejections the catalog forced left out',
     labelNames: ['decision'] as const,
     // Its buckets are fixed whatever fastDecisionSeconds: the fast approvals are counted apart, below.
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],

@@ -293,7 +293,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     itemIds: string[],
   ): Promise<ReviewResult> {
-    return applyReviewAction(this.deps, counselor, setId, ifMatch, 'order_items', (set) => {
+    return applyReviewAction(this.deps, counselor, setId, ifMatch, 'order_items', (set, now) => {
       const approved = set.items.filter((item) => item.decision === 'approved').map((item) => item.id);
       const same = approved.length === itemIds.length && approved.every((id) => itemIds.includes(id));
       if (!same) {
@@ -303,6 +303,7 @@ export class ReviewService {
         const index = itemIds.indexOf(item.id);
         item.displayOrder = index === -1 ? null : index + 1;
       }
+      set.orderedAt = now.toISOString();
       return { events: [{ type: 'items.reordered', payload: { setId, itemIds } }] };
     });
   }

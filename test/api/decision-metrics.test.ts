@@ -225,6 +225,40 @@ describe('the decision figures of /metrics', () => {
     expect(readSeries(after, fast) - readSeries(before, fast)).toBe(0);
   });
 
+  it('times a decision made after a reorder of the approved items from the reorder, as from any other act on the set', async () => {
+    clock.advance(60_000);
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [first, second, third] = opened.set.items;
+    if (first === undefined || second === undefined || third === undefined) {
+      throw new Error('the set needs three items');
+    }
+    clock.advance(30_000);
+    const one = await decide(t, counselor, set.id, first.itemId, opened.etag, { decision: 'approve' });
+    clock.advance(30_000);
+    const two = await decide(t, counselor, set.id, second.itemId, String(one.headers.etag), {
+      decision: 'approve',
+    });
+    // A minute spent putting the approved items in order, then the third approved 3 s after.
+    clock.advance(60_000);
+    const ordered = await t.http
+      .put(`/v1/recommendations/${set.id}/order`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', String(two.headers.etag))
+      .send({ itemIds: [second.itemId, first.itemId] });
+    expect(ordered.status).toBe(200);
+    clock.advance(3_000);
+    const three = await decide(t, counselor, set.id, third.itemId, String(ordered.headers.etag), {
+      decision: 'approve',
+    });
+    expect(three.status).toBe(200);
+    const after = await scrapeMetrics(t);
+    const delta = (series: string) => readSeries(after, series) - readSeries(before, series);
+    expect(delta('aiguillage_item_decision_seconds_bucket{le="5",decision="approved"}')).toBe(1);
+    expect(delta('aiguillage_item_decision_timed_approvals_total{fast="true"}')).toBe(1);
+  });
+
   it('leaves the rejections and the counselor’s own additions out of the timed approvals', async () => {
     clock.advance(60_000);
     const before = await scrapeMetrics(t);
