@@ -48,6 +48,7 @@ import * as indexSetsByModelId from '../../migrations/20261215090000_index_sets_
 import * as lowerCaseSkillCodes from '../../migrations/20261216040000_lower_case_skill_codes.ts';
 import * as refoldCourseSearchTextAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
 import * as trimSkillCodes from '../../migrations/20261217060000_trim_skill_codes.ts';
+import * as addOrderedAtToSets from '../../migrations/20261218010000_add_ordered_at_to_sets.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -111,6 +112,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261216040000_lower_case_skill_codes', lowerCaseSkillCodes],
   ['20261217030000_refold_course_search_text_as_read', refoldCourseSearchTextAsRead],
   ['20261217060000_trim_skill_codes', trimSkillCodes],
+  ['20261218010000_add_ordered_at_to_sets', addOrderedAtToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -77,10 +77,9 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     name: 'aiguillage_item_decision_seconds',
     help:
       'Seconds a decision on a suggestion of the model took, since the previous act on its set (creation, opening, ' +
-      'shortlist, decision, addition), as the oversight figures count them; rejections the catalog forced left out',
+      'shortlist, decision, addition, order of the approved items, return), as the oversight figures count them; rejections the catalog forced left out',
     labelNames: ['decision'] as const,
-    // 10 is the default fastDecisionSeconds: the bucket le="10" counts the decisions the oversight figures call fast
-    // (10 seconds or less).
+    // Its buckets are fixed whatever fastDecisionSeconds: the fast approvals are counted apart, below.
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   });
@@ -98,8 +97,27 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
       "Seconds from the second reviewer's own reading of the set to their approval or return, as the oversight figures " +
       'count them, sets made by hand included; a return made unread, or of unknown time, left out',
     labelNames: ['decision'] as const,
-    // As the decision times': the bucket le="10" counts the second reviews the oversight figures call fast.
+    // As the decision times': fixed buckets, the fast approvals counted apart, below.
     buckets: [2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  });
+  // A bucket of the histograms is fixed: an admin who sets fastDecisionSeconds to 30 would have the
+  // alerts still count 10 s or less as fast while the oversight figures count 30. Each approval is
+  // judged here against the setting in force when it was made.
+  const timedApprovals = new Counter({
+    name: 'aiguillage_item_decision_timed_approvals_total',
+    help:
+      "Approvals of the model's suggestions timed as aiguillage_item_decision_seconds times them, by whether they were fast: " +
+      'fastDecisionSeconds or less, as set when each was made (for alert AiguillageFastApprovals)',
+    labelNames: ['fast'] as const,
+    registers: [registry],
+  });
+  const timedSecondReviewApprovals = new Counter({
+    name: 'aiguillage_second_review_timed_approvals_total',
+    help:
+      'Second-review approvals timed as aiguillage_second_review_seconds times them, by whether they were fast: ' +
+      'fastDecisionSeconds or less, as set when each was made (for alert AiguillageFastSecondReviewApprovals)',
+    labelNames: ['fast'] as const,
     registers: [registry],
   });
   const verifications = new Counter({
@@ -122,19 +140,31 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     for (const manual of ['true', 'false']) secondReviews.labels({ decision, manual }).inc(0);
     secondReviewTimes.zero({ decision });
   }
+  for (const fast of ['true', 'false']) {
+    timedApprovals.labels({ fast }).inc(0);
+    timedSecondReviewApprovals.labels({ fast }).inc(0);
+  }
   for (const field of WARNED_FIELDS) warnings.labels({ field }).inc(0);
   for (const result of ['intact', 'broken', 'failed']) verifications.labels({ result }).inc(0);
-  const countItemDecision = ({ decision, source, opened, seconds }: ItemDecisionFigure): void => {
+  const countItemDecision = (figure: ItemDecisionFigure): void => {
+    const { decision, source, opened, seconds } = figure;
     decisions.inc({ decision, source, opened: String(opened) });
     // A time unknown (a clock set back) is no time: counted as 0 it would be a fast decision.
     if (source === 'model' && decision !== 'course_unavailable' && seconds !== null) {
       decisionTimes.observe({ decision }, seconds);
+      if (decision === 'approved') timedApprovals.inc({ fast: isFast(seconds, figure.fastDecisionSeconds) });
     }
   };
-  const countSecondReview = ({ decision, manual, seconds }: SecondReviewFigure): void => {
+  const countSecondReview = (figure: SecondReviewFigure): void => {
+    const { decision, manual, seconds } = figure;
     secondReviews.inc({ decision, manual: String(manual) });
     // Unread or of unknown time: no time, rather than a fast one.
-    if (seconds !== null) secondReviewTimes.observe({ decision }, seconds);
+    if (seconds !== null) {
+      secondReviewTimes.observe({ decision }, seconds);
+      if (decision === 'approve') {
+        timedSecondReviewApprovals.inc({ fast: isFast(seconds, figure.fastDecisionSeconds) });
+      }
+    }
   };
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
@@ -159,4 +189,9 @@ export function createHttpMetrics(options: { collectProcessMetrics: boolean }): 
     countLogVerification: ({ ok }) => verifications.inc({ result: ok ? 'intact' : 'broken' }),
     countLogVerificationFailure: () => verifications.inc({ result: 'failed' }),
   };
+}
+
+/** Fast as the oversight figures judge it: the setting's seconds or less. */
+function isFast(seconds: number, fastDecisionSeconds: number): 'true' | 'false' {
+  return seconds <= fastDecisionSeconds ? 'true' : 'false';
 }

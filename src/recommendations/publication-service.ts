@@ -39,6 +39,8 @@ export interface SecondReviewFigure {
    * oversight figures give it); null for a return made unread, or when unknown (the clock set back).
    */
   seconds: number | null;
+  /** `fastDecisionSeconds` as set when the second review was made (read in its transaction). */
+  fastDecisionSeconds: number;
 }
 
 /**
@@ -181,7 +183,13 @@ export class PublicationService {
         // Null for a return made without reading the set, or when the time is unknown.
         const ownRead = findSecondReviewRead(set, counselor);
         const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);
-        figure = { decision: review.decision, manual: set.model === null, seconds: secondsSinceOpened };
+        const { fastDecisionSeconds } = await this.deps.settings.get(trx);
+        figure = {
+          decision: review.decision,
+          manual: set.model === null,
+          seconds: secondsSinceOpened,
+          fastDecisionSeconds,
+        };
         if (review.decision === 'return') {
           set.status = 'pending_review';
           set.secondReview.firstReviewerId = null;

@@ -257,6 +257,11 @@ export interface RecommendationSet {
    * was: its own time is in `retraction`.
    */
   closedAt: string | null;
+  /**
+   * When its counselor last put the approved items in order; null when never (or before this was
+   * kept). An act on the set, from which the next decision is timed (`secondsSincePreviousAct`).
+   */
+  orderedAt: string | null;
   /** Bumped by every change; the ETag. */
   version: number;
   noCandidateReason: string | null;
@@ -343,6 +348,7 @@ export type NewSetSettings = Pick<Settings, 'blindFirst' | 'secondReviewRate' | 
 /** A set's review fields as it is created: nothing opened, shortlisted or published, at version 1. */
 const UNREVIEWED = {
   openedAt: null,
+  orderedAt: null,
   publishedAt: null,
   publishedBy: null,
   closedAt: null,
@@ -446,8 +452,8 @@ export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
 
 /**
  * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, a
- * decision or an addition, or a second reviewer's return, before which its counselor could not
- * decide): the time a decision took, as the oversight figures count it
+ * decision, an addition or an order of the approved items, or a second reviewer's return, before
+ * which its counselor could not decide): the time a decision took, as the oversight figures count it
  * (`src/audit/oversight-stats.ts`, which reads it from `item.decided`). Null when unknown, as
  * {@link measureSecondsSince} says.
  */
@@ -457,6 +463,8 @@ export function secondsSincePreviousAct(set: RecommendationSet, now: Date): numb
     set.openedAt,
     set.shortlist?.submittedAt ?? null,
     set.secondReview.returned?.at ?? null,
+    // A minute spent ordering the approved items is no minute spent on the next decision.
+    set.orderedAt,
     ...set.items.map((item) => item.decidedAt),
   ];
   // A loop, not Math.max(...): a set's items have no fixed bound, and a call's arguments do.

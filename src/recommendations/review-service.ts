@@ -56,6 +56,11 @@ export interface ItemDecisionFigure {
    * decision; null when unknown (the clock read earlier than at that act), left out of the times.
    */
   seconds: number | null;
+  /**
+   * `fastDecisionSeconds` as set when the decision was made (read in its transaction): an approval of
+   * `seconds` or less counts as fast by the setting the admin had in force then, as alerts judge it.
+   */
+  fastDecisionSeconds: number;
 }
 
 /**
@@ -137,6 +142,7 @@ export class ReviewService {
           reasonCode = reason.code;
         }
         const actSeconds = secondsSincePreviousAct(set, now);
+        const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
           decision:
             decision.decision === 'approve'
@@ -147,6 +153,7 @@ export class ReviewService {
           source: item.source,
           opened: isOpenedForFigures(set),
           seconds: actSeconds,
+          fastDecisionSeconds,
         };
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
@@ -230,11 +237,13 @@ export class ReviewService {
           );
         }
         const actSeconds = secondsSincePreviousAct(set, now);
+        const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
           decision: 'approved',
           source: 'counselor',
           opened: isOpenedForFigures(set),
           seconds: actSeconds,
+          fastDecisionSeconds,
         };
         // Read under the log's lock, as of the addition: a set of the model's suggestions made by then,
         // older or newer than this one, may be where the counselor saw the course.
@@ -287,7 +296,7 @@ export class ReviewService {
     ifMatch: string | undefined,
     itemIds: string[],
   ): Promise<ReviewResult> {
-    return applyReviewAction(this.deps, counselor, setId, ifMatch, 'order_items', (set) => {
+    return applyReviewAction(this.deps, counselor, setId, ifMatch, 'order_items', (set, now) => {
       const approved = set.items.filter((item) => item.decision === 'approved').map((item) => item.id);
       const same = approved.length === itemIds.length && approved.every((id) => itemIds.includes(id));
       if (!same) {
@@ -297,6 +306,7 @@ export class ReviewService {
         const index = itemIds.indexOf(item.id);
         item.displayOrder = index === -1 ? null : index + 1;
       }
+      set.orderedAt = now.toISOString();
       return { events: [{ type: 'items.reordered', payload: { setId, itemIds } }] };
     });
   }

@@ -43,6 +43,9 @@ describe('the decision figures of /metrics', () => {
       }
     }
     expect(text).toContain('aiguillage_item_decision_seconds_count{decision="approved"} 0\n');
+    for (const fast of ['true', 'false']) {
+      expect(text).toContain(`aiguillage_item_decision_timed_approvals_total{fast="${fast}"} 0\n`);
+    }
     expect(text).toMatch(/^aiguillage_http_server_errors_total 0$/m);
   });
 
@@ -176,6 +179,110 @@ describe('the decision figures of /metrics', () => {
     expect(oversight.body.rows).toEqual([
       expect.objectContaining({ timedDecisions: 1, medianDecisionSeconds: 10, fastDecisionShare: 1 }),
     ]);
+  });
+
+  /** Approves the first item of a new set `seconds` after opening it; the series of fast and of timed approvals before and after. */
+  async function approveAfter(seconds: number): Promise<{ fast: number; timed: number }> {
+    clock.advance(60_000);
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [item] = opened.set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    clock.advance(seconds * 1000);
+    const res = await decide(t, counselor, set.id, item.itemId, opened.etag, { decision: 'approve' });
+    expect(res.status).toBe(200);
+    const after = await scrapeMetrics(t);
+    const delta = (series: string) => readSeries(after, series) - readSeries(before, series);
+    return {
+      fast: delta('aiguillage_item_decision_timed_approvals_total{fast="true"}'),
+      timed:
+        delta('aiguillage_item_decision_timed_approvals_total{fast="true"}') +
+        delta('aiguillage_item_decision_timed_approvals_total{fast="false"}'),
+    };
+  }
+
+  it('counts an approval slower than 10 s but within fastDecisionSeconds=30 as fast on /metrics, as the oversight figures do', async () => {
+    await putSettings(t, { fastDecisionSeconds: 30 });
+    try {
+      expect(await approveAfter(25)).toEqual({ fast: 1, timed: 1 });
+    } finally {
+      await putSettings(t, {});
+    }
+  });
+
+  it('counts an approval slower than fastDecisionSeconds as timed but not fast', async () => {
+    expect(await approveAfter(11)).toEqual({ fast: 0, timed: 1 });
+  });
+
+  it('judges an approval against the fastDecisionSeconds in force when it was made, whatever the setting is when /metrics is read', async () => {
+    const before = await scrapeMetrics(t);
+    expect(await approveAfter(25)).toEqual({ fast: 0, timed: 1 });
+    await putSettings(t, { fastDecisionSeconds: 30 });
+    const after = await scrapeMetrics(t);
+    await putSettings(t, {});
+    const fast = 'aiguillage_item_decision_timed_approvals_total{fast="true"}';
+    expect(readSeries(after, fast) - readSeries(before, fast)).toBe(0);
+  });
+
+  it('times a decision made after a reorder of the approved items from the reorder, as from any other act on the set', async () => {
+    clock.advance(60_000);
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [first, second, third] = opened.set.items;
+    if (first === undefined || second === undefined || third === undefined) {
+      throw new Error('the set needs three items');
+    }
+    clock.advance(30_000);
+    const one = await decide(t, counselor, set.id, first.itemId, opened.etag, { decision: 'approve' });
+    clock.advance(30_000);
+    const two = await decide(t, counselor, set.id, second.itemId, String(one.headers.etag), {
+      decision: 'approve',
+    });
+    // A minute spent putting the approved items in order, then the third approved 3 s after.
+    clock.advance(60_000);
+    const ordered = await t.http
+      .put(`/v1/recommendations/${set.id}/order`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', String(two.headers.etag))
+      .send({ itemIds: [second.itemId, first.itemId] });
+    expect(ordered.status).toBe(200);
+    clock.advance(3_000);
+    const three = await decide(t, counselor, set.id, third.itemId, String(ordered.headers.etag), {
+      decision: 'approve',
+    });
+    expect(three.status).toBe(200);
+    const after = await scrapeMetrics(t);
+    const delta = (series: string) => readSeries(after, series) - readSeries(before, series);
+    expect(delta('aiguillage_item_decision_seconds_bucket{le="5",decision="approved"}')).toBe(1);
+    expect(delta('aiguillage_item_decision_timed_approvals_total{fast="true"}')).toBe(1);
+  });
+
+  it('leaves the rejections and the counselor’s own additions out of the timed approvals', async () => {
+    clock.advance(60_000);
+    const before = await scrapeMetrics(t);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const opened = await readSet(t, counselor, set.id);
+    const [item] = opened.set.items;
+    if (item === undefined) throw new Error('the set needs an item');
+    clock.advance(2_000);
+    const rejected = await decide(t, counselor, set.id, item.itemId, opened.etag, {
+      decision: 'reject',
+      reasonCode: 'not_matching_project',
+    });
+    expect(rejected.status).toBe(200);
+    clock.advance(2_000);
+    const added = await act(t, counselor, set.id, 'items', String(rejected.headers.etag), {
+      courseId: 'PARIS-AS',
+      reason: 'La personne déménage à Paris le mois prochain',
+    });
+    expect(added.status).toBe(201);
+    const after = await scrapeMetrics(t);
+    for (const fast of ['true', 'false']) {
+      const series = `aiguillage_item_decision_timed_approvals_total{fast="${fast}"}`;
+      expect(readSeries(after, series) - readSeries(before, series)).toBe(0);
+    }
   });
 
   it('counts a decision of unknown time (the clock set back since the set was opened) without timing it', async () => {

@@ -49,6 +49,9 @@ describe('the second-review figures of /metrics', () => {
       }
       expect(text).toContain(`aiguillage_second_review_seconds_count{decision="${decision}"} 0\n`);
     }
+    for (const fast of ['true', 'false']) {
+      expect(text).toContain(`aiguillage_second_review_timed_approvals_total{fast="${fast}"} 0\n`);
+    }
   });
 
   async function handOn(): Promise<string> {
@@ -73,6 +76,33 @@ describe('the second-review figures of /metrics', () => {
     expect(delta('aiguillage_second_review_seconds_bucket{le="5",decision="approve"}')).toBe(1);
     expect(delta('aiguillage_second_review_seconds_bucket{le="2",decision="approve"}')).toBe(0);
     expect(delta('aiguillage_second_review_seconds_sum{decision="approve"}')).toBe(4);
+  });
+
+  /** Approves a set handed on `seconds` after reading it; the fast and the timed approvals it added. */
+  async function approveAfter(seconds: number): Promise<{ fast: number; timed: number }> {
+    const before = await scrapeMetrics(t);
+    const setId = await handOn();
+    const { etag } = await readSet(t, reviewer, setId);
+    clock.advance(seconds * 1000);
+    const approved = await act(t, reviewer, setId, 'second-review', etag, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    const after = await scrapeMetrics(t);
+    const delta = (series: string) => readSeries(after, series) - readSeries(before, series);
+    const fast = delta('aiguillage_second_review_timed_approvals_total{fast="true"}');
+    return { fast, timed: fast + delta('aiguillage_second_review_timed_approvals_total{fast="false"}') };
+  }
+
+  it('counts a second-review approval slower than 10 s but within fastDecisionSeconds=30 as fast on /metrics', async () => {
+    await putSettings(t, { secondReviewRate: 1, fastDecisionSeconds: 30 });
+    try {
+      expect(await approveAfter(25)).toEqual({ fast: 1, timed: 1 });
+    } finally {
+      await putSettings(t, { secondReviewRate: 1 });
+    }
+  });
+
+  it('counts a second-review approval slower than the fastDecisionSeconds in force as timed but not fast', async () => {
+    expect(await approveAfter(25)).toEqual({ fast: 0, timed: 1 });
   });
 
   it('counts a return made without reading the set, without timing it', async () => {

@@ -68,16 +68,24 @@ describe('the share of fast approvals of the first review', () => {
     expect(row).toMatchObject({ fastDecisionShare: 1, timedApprovals: 0, fastApprovalShare: null });
   });
 
-  it('is what the shipped alert on fast decisions reads: the approvals alone', async () => {
+  it('is what the shipped alerts on fast approvals read: the approvals alone, judged against fastDecisionSeconds, not a fixed 10 s bucket', async () => {
     const document = parse(await readFile('docs/alert-rules.yml', 'utf8')) as {
       groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
     };
     const rules = document.groups.flatMap((group) => group.rules);
-    const timing = rules.filter((rule) => rule.expr.includes('aiguillage_item_decision_seconds'));
-    expect(timing.map((rule) => rule.alert)).toEqual(['AiguillageFastApprovals']);
-    for (const [selector] of timing[0]?.expr.matchAll(/aiguillage_item_decision_seconds_\w+\{[^}]*\}/g) ??
-      []) {
-      expect(selector).toContain('decision="approved"');
+    const fastOnes = rules.filter((rule) => /timed_approvals_total|_seconds_bucket/.test(rule.expr));
+    expect(fastOnes.map((rule) => rule.alert)).toEqual([
+      'AiguillageFastApprovals',
+      'AiguillageFastSecondReviewApprovals',
+    ]);
+    const [first, second] = fastOnes;
+    for (const [rule, series] of [
+      [first, 'aiguillage_item_decision_timed_approvals_total'],
+      [second, 'aiguillage_second_review_timed_approvals_total'],
+    ] as const) {
+      // A bucket is fixed whatever the setting: 30 s set by the admin, 10 s still read by the alert.
+      expect(rule?.expr, rule?.alert).not.toContain('_bucket');
+      expect(rule?.expr, rule?.alert).toContain(`${series}{fast="true"}`);
     }
   });
 });

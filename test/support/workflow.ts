@@ -456,6 +456,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     publishedAt: null,
     publishedBy: null,
     closedAt: null,
+    orderedAt: null,
     version: 1,
     noCandidateReason: null,
     message: null,
