@@ -6,7 +6,6 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { ReadSnapshot } from '../db/read-snapshot.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
-import type { JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import { countMonthsUnemployed } from '../model/features.ts';
@@ -20,6 +19,7 @@ import type { ContestReplyStore } from '../recommendations/contest-reply-store.t
 import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
 import {
   type CourseSnapshot,
+  type ProfileSnapshot,
   publishedLatestFirst,
   type RecommendationItem,
   type RecommendationSet,
@@ -515,7 +515,7 @@ function describeEducationLevel(level: number): string {
  */
 function describeDataUsedFor(
   set: RecommendationSet,
-  current: (JobSeekerProfile & { updatedAt: string }) | undefined,
+  current: ProfileSnapshot | undefined,
 ): MyExplanation['dataUsed'] {
   const suggestedOn = formatFrenchDay(set.createdAt);
   if (set.profileSnapshot !== null) {
@@ -540,7 +540,7 @@ function describeDataUsedFor(
  * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync.
  */
 function describeDataUsed(
-  profile: JobSeekerProfile & { updatedAt: string },
+  profile: ProfileSnapshot,
   suggestedAt: string,
   source: string,
 ): MyExplanation['dataUsed'] {
@@ -606,10 +606,7 @@ function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot):
  * The months unemployed the model used: the file's count as synced, plus the whole months from that
  * sync to the suggestion, which the person is told when there are any.
  */
-function describeMonthsUnemployed(
-  profile: JobSeekerProfile & { updatedAt: string },
-  suggestedAt: string,
-): string {
+function describeMonthsUnemployed(profile: ProfileSnapshot, suggestedAt: string): string {
   const { months, synced, elapsed } = countMonthsUnemployed(profile, new Date(suggestedAt));
   if (elapsed === 0) return String(months);
   return (

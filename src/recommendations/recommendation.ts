@@ -104,9 +104,11 @@ export function snapshotCourse(course: Course): CourseSnapshot {
 
 /**
  * The profile as the model saw it when a set was made: a later update of the profile does not
- * rewrite the data the person is told their suggestions were based on.
+ * rewrite the data the person is told their suggestions were based on. It holds the fields the
+ * features and the hard filters read, not the commune code, which neither reads: keeping it with every
+ * set would keep a datum for no use, and tell the person their suggestions were made from it.
  */
-export interface ProfileSnapshot extends JobSeekerProfile {
+export interface ProfileSnapshot extends Omit<JobSeekerProfile, 'communeCode'> {
   /** When the profile had last been updated before the set was made. */
   updatedAt: string;
 }
@@ -120,7 +122,6 @@ export function snapshotProfile(seeker: JobSeeker): ProfileSnapshot {
     yearsExperience: seeker.yearsExperience,
     monthsUnemployed: seeker.monthsUnemployed,
     location: seeker.location === null ? null : { ...seeker.location },
-    communeCode: seeker.communeCode,
     mobilityRadiusKm: seeker.mobilityRadiusKm,
     remoteOk: seeker.remoteOk,
     availableFrom: seeker.availableFrom,

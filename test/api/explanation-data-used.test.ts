@@ -159,7 +159,8 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(res.body.suggestionSets).toHaveLength(1);
     const [set] = res.body.suggestionSets;
     expect(set.items.map((item: { itemId: string }) => item.itemId)).toContain(itemId);
-    const { counselorId: _owner, ...profileFields } = AT_SUGGESTION;
+    // The commune code, which no feature or filter reads, is not kept with the set.
+    const { counselorId: _owner, communeCode: _commune, ...profileFields } = AT_SUGGESTION;
     expect(set.profileUsed).toEqual({ ...profileFields, updatedAt: expect.any(String) });
     expect(Date.parse(set.profileUsed.updatedAt)).toBeLessThanOrEqual(Date.parse(set.createdAt));
     expect(Date.parse(set.createdAt)).toBeLessThan(Date.parse(res.body.profile.updatedAt));

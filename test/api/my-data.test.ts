@@ -123,6 +123,15 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(mine.profileUsed).not.toBeNull();
   });
 
+  it('keeps with a set only the profile the suggestions were made from, without the commune code no feature reads', async () => {
+    const set = await publishWithRejections('js-profile-used');
+
+    const mine = await exportSet('js-profile-used', set.id);
+
+    expect(mine.profileUsed).toMatchObject({ targetOccupations: ['J1501'], mobilityRadiusKm: 30 });
+    expect(mine.profileUsed).not.toHaveProperty('communeCode');
+  });
+
   it('lists what became of the courses proposed to the person, without what the model predicted, and no one else’s', async () => {
     const set = await publishWithRejections('js-outcome');
     const [approved] = set.items;

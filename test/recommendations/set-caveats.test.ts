@@ -20,7 +20,6 @@ function snapshotSyncedDaysBefore(days: number): ProfileSnapshot {
     yearsExperience: 2,
     monthsUnemployed: 6,
     location: null,
-    communeCode: null,
     mobilityRadiusKm: 30,
     remoteOk: true,
     availableFrom: null,

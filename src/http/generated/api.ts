@@ -1779,8 +1779,13 @@ export interface components {
         JobSeekerFields: components["schemas"]["JobSeekerProfile"] & {
             counselorId: components["schemas"]["ExternalId"];
         };
-        /** @description The profile fields the model reads. */
-        JobSeekerProfile: {
+        /** @description The profile fields the case-management system syncs: those the model and the hard filters read, and the commune code, which neither reads. */
+        JobSeekerProfile: components["schemas"]["ScoredProfile"] & {
+            /** @description INSEE commune code, kept as given; it does not stand in for `location`, and no feature or filter reads it. */
+            communeCode: string | null;
+        };
+        /** @description The profile fields the model and the hard filters read. */
+        ScoredProfile: {
             targetOccupations: components["schemas"]["RomeCode"][];
             educationLevel: components["schemas"]["EducationLevel"];
             skills: components["schemas"]["SkillCode"][];
@@ -1788,8 +1793,6 @@ export interface components {
             monthsUnemployed: number;
             /** @description Home location; null when only the commune code is known. Distances are measured from it alone: without it, only remote and hybrid courses are within reach, and only when `remoteOk` is true. */
             location: components["schemas"]["GeoPoint"] | null;
-            /** @description INSEE commune code, kept as given; it does not stand in for `location`. */
-            communeCode: string | null;
             mobilityRadiusKm: number;
             remoteOk: boolean;
             /**
@@ -2800,8 +2803,8 @@ export interface components {
             addedReason: string | null;
             earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
         };
-        /** @description The profile as it was when suggestions were made from it. */
-        ProfileSnapshot: components["schemas"]["JobSeekerProfile"] & {
+        /** @description The profile as it was when suggestions were made from it; the fields the model and the hard filters read, without the commune code, which neither reads. */
+        ProfileSnapshot: components["schemas"]["ScoredProfile"] & {
             /**
              * Format: date-time
              * @description When the profile had last been updated before the suggestions were made.
