@@ -1,5 +1,6 @@
 import { findBin } from '../model/binning.ts';
 import type { ReferenceDistribution } from '../model/manifest.ts';
+import { DEFAULT_TOP_K } from '../recommendations/suggestion-count.ts';
 import { compareText } from '../shared/compare-text.ts';
 import {
   readArrayField,
@@ -48,7 +49,7 @@ export interface ModelDrift {
   active: boolean;
   /** Sets the model generated in the period. */
   sets: number;
-  /** Feature vectors read (one per suggested item). */
+  /** Feature vectors read: one per suggested item among the ten best-ranked of each set (`DEFAULT_TOP_K`). */
   vectors: number;
   /** Sets skipped because the job seeker was erased (their key is destroyed). */
   erasedSets: number;
@@ -302,7 +303,9 @@ async function readFeatureVectors(
     }
     vectors.push(features as number[]);
   }
-  return vectors;
+  // Logged in rank order. The reference holds the ten best the service would give each person: the
+  // further courses of a set asked for more are compared with nothing like them, and would read as drift.
+  return vectors.slice(0, DEFAULT_TOP_K);
 }
 
 function countVectors(counts: WeekCounts, allEdges: readonly Float32Array[], vectors: number[][]): void {

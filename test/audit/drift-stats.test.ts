@@ -84,6 +84,26 @@ describe('drift figures', () => {
     ]);
   });
 
+  it('compares the ten best-ranked courses of each set, as the reference holds, however many the counselor asked for', async () => {
+    // The ten best match the reference exactly; a counselor who asked for twenty also got ten far,
+    // unfunded ones, which the reference (the top 10 the service would give) never holds.
+    const distances = [-1, 0, 0.5, 3, 7, 9.99, 10, 10.01, 50, 400];
+    const funded = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+    const best = distances.map((distance, i) => [distance, funded[i]]);
+    const worse = Array.from({ length: 10 }, () => [400, 0]);
+    const { models } = await computeDriftStats(
+      [aSet([...best, ...worse])],
+      new Map([['ebm-1.0.0', REFERENCE]]),
+      open,
+      1,
+    );
+    expect(models[0]).toMatchObject({ sets: 1, vectors: 10 });
+    expect(models[0]?.features).toEqual([
+      { feature: 'distanceKm', psi: 0, level: 'stable' },
+      { feature: 'funded', psi: 0, level: 'stable' },
+    ]);
+  });
+
   it('counts erased, unreadable and unknown-model sets without reading them', async () => {
     const report = await computeDriftStats(
       [
@@ -143,7 +163,8 @@ describe('drift figures', () => {
       open,
       3,
     );
-    expect(models[0]).toMatchObject({ vectors: 100, people: 2, withheld: true });
+    // Each set of fifty counts its ten best-ranked.
+    expect(models[0]).toMatchObject({ vectors: 20, people: 2, withheld: true });
     expect(models[0]?.features.every((feature) => feature.psi === null && feature.level === null)).toBe(true);
     const shown = await computeDriftStats(
       ['P1', 'P2', 'P3'].map((subject) => aSet(vectors, 'ebm-1.0.0', subject)),

@@ -1375,7 +1375,8 @@ export interface paths {
          *     vectors the service would log for the training people, after the hard filters and the top 10)
          *     and the feature vectors logged with the sets it made in the period's whole weeks already over
          *     (the answer's `from` and `to` say which), each week resting on enough job seekers, one vector
-         *     per suggested course. The vectors are sealed with each job seeker's key: the sets of erased job
+         *     per suggested course among the ten best-ranked of each set, as the reference holds: the further
+         *     courses of a set a counselor asked more of are left out, or they would read as drift. The vectors are sealed with each job seeker's key: the sets of erased job
          *     seekers are skipped and counted; the sets of a person who objected to AI processing since are left
          *     out of the weeks not given yet, as in the attribution figures. Each week is frozen the first time it
          *     is given, as the attribution figures' are.
@@ -3610,7 +3611,7 @@ export interface components {
             /** @description Whether the model is the active one now (read from the registry at each answer). */
             active: boolean;
             sets: number;
-            /** @description Feature vectors compared (one per suggested item). */
+            /** @description Feature vectors compared (one per suggested item among the ten best-ranked of each set). */
             vectors: number;
             /** @description Sets skipped because the job seeker was erased. */
             erasedSets: number;
