@@ -622,6 +622,10 @@ export interface paths {
          *     answers the first answer again (201, `Idempotent-Replayed: true`, the set's `contests` as they are now),
          *     keeping and logging nothing twice, where a retry without it would find nothing unanswered (409). The same
          *     key with another body, or another set or course, is refused (422 `idempotency-key-reused`).
+         *     Sent again once the person has moved to another caseload, the set having gone with them, the reply is not
+         *     answered again but told as kept: 409 `no-longer-on-caseload`, saying which reply was kept and when (nothing
+         *     kept twice), rather than the refusal (409, or 404 to someone else than the set's counselor) a new reply
+         *     would get.
          *
          *     The message goes to the person as it is written. One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warning (`warnings`), nothing
