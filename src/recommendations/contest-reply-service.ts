@@ -90,8 +90,17 @@ export class ContestReplyService {
     const warnings = screenMessageToPerson(message, input.acknowledgeSensitiveTerms === true, 'send');
     // The counselor who made the set, whose person moved since, is told so (409), as for the set's
     // other actions; anyone else gets the answer of a missing set.
-    const { reader } = await findVisibleSet(deps, counselor, setId, { acting: 'reply_to_contest' });
     const request = describeIdempotentRequest('replyToContest', `${setId}/${itemId}`, input);
+    const { reader } = await findVisibleSet(deps, counselor, setId, { acting: 'reply_to_contest' }).catch(
+      async (error: unknown) => {
+        // The retry of a reply kept before the person moved away: told as kept, not as refused.
+        if (idempotencyKey !== undefined) {
+          const kept = await this.findReplay(counselor, idempotencyKey, request, itemId);
+          if (kept !== undefined) throw refuseKeptReplyOfMovedPerson(kept.setId, kept.reply);
+        }
+        throw error;
+      },
+    );
     const result = await deps.decisionLog.withTransaction(async (trx) => {
       // Under the log's lock: of two identical retries sent together, the second finds the first's key.
       const replay =
@@ -177,7 +186,7 @@ export class ContestReplyService {
     key: string,
     request: IdempotentRequest,
     itemId: string,
-    trx: Knex.Transaction,
+    trx?: Knex.Transaction,
   ): Promise<Omit<ContestReplyResult, 'warnings' | 'replayed'> | undefined> {
     const { deps } = this;
     const previous = matchFirstAnswer(await deps.idempotency.find(counselor.subject, key, trx), request);
@@ -192,4 +201,17 @@ export class ContestReplyService {
       contests: await deps.store.summarizeContests(stored.setId, trx),
     };
   }
+}
+
+/**
+ * The answer to a reply sent again with its Idempotency-Key once the set is no longer the caller's
+ * (the person moved to another caseload since the reply was kept): it cannot be answered as the first
+ * time, the set having gone with the person, but the reply was kept and read by the person, which the
+ * counselor must not take for a refusal and try to say to the person again another way.
+ */
+function refuseKeptReplyOfMovedPerson(setId: string, reply: ContestReply): ConflictError {
+  return new ConflictError(
+    `your reply ${reply.id} was kept at ${reply.createdAt}, and the person reads it; their file has since moved to another counselor, and set ${setId} went with it: nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
+    problemType('no-longer-on-caseload'),
+  );
 }

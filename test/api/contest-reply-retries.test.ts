@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { createAndPublish, type TestClock } from '../support/workflow.ts';
+import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
@@ -104,5 +104,73 @@ describe('a reply to a contest retried with its Idempotency-Key', () => {
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
     expect(JSON.stringify(retried.body)).not.toContain('réexaminé');
     expect(await countReplies()).toBe(0);
+  });
+});
+
+/**
+ * The reply was kept, its answer lost, and the person moved to another counselor before the retry:
+ * the retry cannot answer as the first time (the set went with the person), but it must not read as
+ * a reply refused, which the counselor would try to get to the person some other way.
+ */
+describe('a reply to a contest retried with its Idempotency-Key once the person moved', () => {
+  let t: TestApp;
+  let counselor: string;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+  });
+  afterAll(() => t.close());
+
+  it('tells the counselor their reply was kept, not that they cannot reply, and keeps nothing twice', async () => {
+    const seeker = await t.tokenFor('job_seeker', 'js-1');
+    const setId = (await createAndPublish(t, counselor, 'js-1', { approve: 1 })).id;
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    const itemId = String((mine.body.items as Array<{ itemId: string }>)[0]?.itemId);
+    const contested = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Je ne comprends pas ce choix' });
+    expect(contested.status).toBe(201);
+    const send = () =>
+      t.http
+        .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+        .auth(counselor, { type: 'bearer' })
+        .set('Idempotency-Key', 'reply-moved-0001')
+        .send({ message: REPLY });
+    const first = await send();
+    expect(first.status).toBe(201);
+    await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-002' }));
+
+    const retried = await send();
+    expect(retried.status).toBe(409);
+    expect(retried.body.type).toMatch(/problems\/no-longer-on-caseload$/);
+    expect(retried.body.detail).toContain(`your reply ${first.body.id} was kept`);
+    expect(retried.body.detail).not.toContain('cannot reply');
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await t.container.db('contest_replies').where({ item_id: itemId })).toHaveLength(1);
+
+    // The counselor the person moved to replies in turn, and the person moves on again: their retry,
+    // whom a missing set would answer otherwise, is told the same.
+    const again = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'Toujours pas convaincu' });
+    expect(again.status).toBe(201);
+    const next = await t.tokenFor('counselor', 'c-002');
+    const sendByNext = () =>
+      t.http
+        .post(`/v1/recommendations/${setId}/items/${itemId}/contest-reply`)
+        .auth(next, { type: 'bearer' })
+        .set('Idempotency-Key', 'reply-moved-0002')
+        .send({ message: REPLY });
+    const theirs = await sendByNext();
+    expect(theirs.status).toBe(201);
+    await syncSeeker(t, 'js-1', aWorkflowSeeker({ counselorId: 'c-003' }));
+    const theirRetry = await sendByNext();
+    expect(theirRetry.status).toBe(409);
+    expect(theirRetry.body.detail).toContain(`your reply ${theirs.body.id} was kept`);
+    // Someone with no reply kept under the key is answered as before.
+    const stranger = await sendByNext().set('Idempotency-Key', 'reply-moved-0003');
+    expect(stranger.status).toBe(404);
   });
 });

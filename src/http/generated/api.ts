@@ -622,6 +622,10 @@ export interface paths {
          *     answers the first answer again (201, `Idempotent-Replayed: true`, the set's `contests` as they are now),
          *     keeping and logging nothing twice, where a retry without it would find nothing unanswered (409). The same
          *     key with another body, or another set or course, is refused (422 `idempotency-key-reused`).
+         *     Sent again once the person has moved to another caseload, the set having gone with them, the reply is not
+         *     answered again but told as kept: 409 `no-longer-on-caseload`, saying which reply was kept and when (nothing
+         *     kept twice), rather than the refusal (409, or 404 to someone else than the set's counselor) a new reply
+         *     would get.
          *
          *     The message goes to the person as it is written. One that seems to mention sensitive information
          *     (health, disability, origin, religion...) is refused with 422 and the warning (`warnings`), nothing
@@ -3866,9 +3870,9 @@ export interface components {
         SeekerId: components["schemas"]["ExternalId"];
         /** @example FOR-0001 */
         CourseId: components["schemas"]["ExternalId"];
-        /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+        /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another target (another job seeker or incident), is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key: the key may be sent again once the request is put right. */
         IdempotencyKey: string;
-        /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+        /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another set or course, is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key. */
         OptionalIdempotencyKey: string;
         /** @description Page size. */
         Limit: number;
@@ -3958,7 +3962,7 @@ export interface components {
         ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
-        /** @description `true` when the answer replays a creation made earlier with the same Idempotency-Key: the first answer again (a set as first answered, with its first ETag: read the set, its Location, for what it is now; an incident as first recorded or notified: read the list for what it is now). Absent on a new creation. */
+        /** @description `true` when the answer replays a creation made earlier with the same Idempotency-Key: the first answer again (a set as first answered, with its first ETag: read the set, its Location, for what it is now; an incident as first recorded or notified: read the list for what it is now; a reply to a contest as first kept, with the set's `contests` as they are now). Absent on a new creation. */
         IdempotentReplayed: "true";
     };
     pathItems: never;
@@ -4569,7 +4573,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another target (another job seeker or incident), is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key: the key may be sent again once the request is put right. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -4633,7 +4637,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another target (another job seeker or incident), is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key: the key may be sent again once the request is put right. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -4820,7 +4824,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                /** @description Optional. A unique key per intended request (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default), as for a creation: a retry with the same key and body, once the request was answered with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another set or course, is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key. */
                 "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
@@ -6178,7 +6182,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another target (another job seeker or incident), is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key: the key may be sent again once the request is put right. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -6222,7 +6226,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, or to another operation, is refused with 422 `idempotency-key-reused`. */
+                /** @description A unique key per intended creation (a UUID, say), kept per caller (the token's `sub`) for `RETENTION_IDEMPOTENCY_HOURS` (24 by default). A retry with the same key and body, once a creation was made with it, answers the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the same key sent with another body, to another operation, or for another target (another job seeker or incident), is refused with 422 `idempotency-key-reused`. A request refused (4xx), or whose change was undone (503), keeps nothing under its key: the key may be sent again once the request is put right. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
