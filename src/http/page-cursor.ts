@@ -6,6 +6,8 @@ import { RequestValidationError } from './problem.ts';
 
 /** Bytes of the filters' SHA-256 kept in a cursor: enough to tell two queries apart, not a secret. */
 const DIGEST_BYTES = 12;
+/** The digest's length in base64url (no padding). */
+const DIGEST_LENGTH = Math.ceil((DIGEST_BYTES * 4) / 3);
 
 /**
  * The opaque `cursor` of a paged list: where the previous page ended, bound to the list, to the
@@ -46,38 +48,55 @@ export class PageCursor<Position extends JsonValue> {
   /**
    * The position a request's cursor stands for (undefined without a cursor). Throws a
    * {@link RequestValidationError} on `/query/cursor` when the API did not make the cursor, or made it
-   * for another list, other filters or another caller than the request's.
+   * for another list, other filters or another caller than the request's. A cursor of another list is
+   * told by its digest, before its position is read: another list's positions may have another shape
+   * (a seq, a course id), and its caller is told that the cursor belongs to another query, as the
+   * contract says, not that the API never gave it out.
    */
   decode(cursor: string | undefined, filters: object, caller?: string): Position | undefined {
     if (cursor === undefined) return undefined;
-    const [digest, position] = this.read(cursor) ?? refuseCursor('is not a cursor this API gave out');
-    if (digest !== digestFilters(this.list, filters, caller)) {
+    const envelope = readEnvelope(cursor) ?? refuseCursor(NOT_GIVEN_OUT);
+    if (envelope.digest !== digestFilters(this.list, filters, caller)) {
       refuseCursor(
         "belongs to another query: it was given with other filters than this request has, by another list, or to another caller (a counselor's queue pages for that counselor alone); send it with the same filters as the request whose page gave it, or leave it out to start from the first page",
       );
     }
+    const position = this.readPosition(envelope.position);
+    // Decoding is lenient: only a cursor that encodes back to itself is one of ours.
+    if (position === undefined || this.write(envelope.digest, position) !== cursor)
+      refuseCursor(NOT_GIVEN_OUT);
     return position;
   }
 
-  private read(cursor: string): [string, Position] | undefined {
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return undefined;
-    const digest = value[0];
-    const position = this.readPosition(value[1]);
-    // Decoding is lenient: only a cursor that encodes back to itself is one of ours.
-    if (position === undefined || this.write(digest, position) !== cursor) return undefined;
-    return [digest, position];
-  }
-
   private write(digest: string, position: Position): string {
-    return Buffer.from(JSON.stringify([digest, position]), 'utf8').toString('base64url');
+    return writeEnvelope(digest, position);
   }
+}
+
+const NOT_GIVEN_OUT = 'is not a cursor this API gave out';
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+function writeEnvelope(digest: string, position: unknown): string {
+  return Buffer.from(JSON.stringify([digest, position]), 'utf8').toString('base64url');
+}
+
+/**
+ * The digest and the position, not read yet, of a text written as every list writes its cursors;
+ * undefined for any other text (one that does not encode back to itself included).
+ */
+function readEnvelope(cursor: string): { digest: string; position: unknown } | undefined {
+  if (!BASE64URL.test(cursor)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [digest, position] = value as unknown[];
+  if (typeof digest !== 'string' || digest.length !== DIGEST_LENGTH || !BASE64URL.test(digest))
+    return undefined;
+  return writeEnvelope(digest, position) === cursor ? { digest, position } : undefined;
 }
 
 /**

@@ -389,11 +389,14 @@ describe('suggestions API', () => {
       const [newest] = (await t.http.get('/v1/recommendations').auth(counselor, { type: 'bearer' })).body
         .items as Array<{ id: string; createdAt: string }>;
       if (newest === undefined) throw new Error('a set expected in the queue');
-      // The list's name and its filters are no secret: anyone can write a cursor for them.
+      // The list's name, its filters and the counselor's id are no secret: anyone can write a cursor
+      // for them, whose position is then read.
       const forge = (position: JsonValue) =>
-        new PageCursor('recommendations', (value) => value as JsonValue).encode(position, {
-          queue: 'caseload',
-        });
+        new PageCursor('recommendations', (value) => value as JsonValue).encode(
+          position,
+          { queue: 'caseload' },
+          'c-001',
+        );
       for (const position of [
         ['\u0000', newest.id],
         [newest.createdAt, '\u0000'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COURSE_ID } from '../../src/courses/course.ts';
-import { PageCursor } from '../../src/http/page-cursor.ts';
+import { digestFilters, PageCursor } from '../../src/http/page-cursor.ts';
 import { RequestValidationError } from '../../src/http/problem.ts';
 
 const courses = new PageCursor('courses', (value) =>
@@ -85,11 +85,34 @@ describe('page cursors', () => {
     expect(Buffer.from(text, 'base64url').toString('utf8')).not.toContain('c-001');
   });
 
-  it('refuse anything the API did not make', () => {
-    const digestOnly = Buffer.from(JSON.stringify(['AAAAAAAAAAAAAAAA', '-dash']), 'utf8').toString(
+  it('refuse the cursor of another list whose positions have another shape as belonging to another query', () => {
+    const events = new PageCursor('audit-events', (value) => (typeof value === 'number' ? value : undefined));
+    const anotherDigest = Buffer.from(JSON.stringify(['AAAAAAAAAAAAAAAA', '-dash']), 'utf8').toString(
       'base64url',
     );
-    for (const text of ['', '!!', 'Zm9v_', '____', '12', digestOnly, courses.encode('-dash', {})]) {
+    for (const text of [events.encode(120, {}), anotherDigest]) {
+      expect(decodeOrRefusal(courses, text, {})).toEqual([
+        { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query/) },
+      ]);
+    }
+  });
+
+  it('refuse anything the API did not make', () => {
+    const notADigest = Buffer.from(JSON.stringify(['AAAA', 'A']), 'utf8').toString('base64url');
+    const notAsWritten = Buffer.from(
+      `[${JSON.stringify(digestFilters('courses', {}))}, "A"]`,
+      'utf8',
+    ).toString('base64url');
+    for (const text of [
+      '',
+      '!!',
+      'Zm9v_',
+      '____',
+      '12',
+      notADigest,
+      notAsWritten,
+      courses.encode('-dash', {}),
+    ]) {
       expect(decodeOrRefusal(courses, text, {})).toEqual([
         { path: '/query/cursor', message: 'is not a cursor this API gave out' },
       ]);
