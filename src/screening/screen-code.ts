@@ -24,6 +24,20 @@ const PERSON_STATUS_TERMS = compileTermList({
   origin: ['sans papiers', 'refugie', 'demandeur d asile', 'titre de sejour', 'carte de sejour'],
   union: ['delegue syndical', 'syndique'],
   justice: ['casier judiciaire', 'condamne', 'incarcere', 'detenu', 'sous main de justice'],
+  // The model may not see the person's age or family situation either (DESIGN.md, principle 4).
+  // Phrases only: `animation-seniors`, `petite-enfance` and `aide-aux-familles` are fields of work.
+  age: ['plus de 45 ans', 'plus de 50 ans', 'plus de 55 ans', 'moins de 26 ans', 'over 50'],
+  'family situation': [
+    'parent isole',
+    'mere isolee',
+    'mere celibataire',
+    'pere celibataire',
+    'famille monoparentale',
+    'enfant a charge',
+    'mere au foyer',
+    'conge parental',
+    'single parent',
+  ],
 });
 
 /**

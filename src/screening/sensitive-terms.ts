@@ -171,12 +171,21 @@ export interface ScreeningWarning<Field extends string = string> {
 /** A kind of sensitive information the screening looks for (`health`, `religion`…), as a code. */
 export type SensitiveTermCategory = keyof typeof SENSITIVE_TERMS;
 
-/** A list of terms by category, compiled once: what {@link findTermCategories} looks for. */
-export type TermList = readonly { category: SensitiveTermCategory; term: string; pattern: RegExp }[];
+/**
+ * A list of terms by category, compiled once: what {@link findTermCategories} looks for. Its
+ * categories are the free-text screening's unless another list names its own (the skill codes').
+ */
+export type TermList<Category extends string = SensitiveTermCategory> = readonly {
+  category: Category;
+  term: string;
+  pattern: RegExp;
+}[];
 
 /** Compiles terms written as the screening's own are (folded, base forms) for the one matcher. */
-export function compileTermList(terms: Partial<Record<SensitiveTermCategory, readonly string[]>>): TermList {
-  return (Object.entries(terms) as [SensitiveTermCategory, readonly string[]][]).flatMap(([category, list]) =>
+export function compileTermList<Category extends string>(
+  terms: Partial<Record<Category, readonly string[]>>,
+): TermList<Category> {
+  return (Object.entries(terms) as [Category, readonly string[]][]).flatMap(([category, list]) =>
     list.map((term) => ({ category, term, pattern: termPattern(term) })),
   );
 }
@@ -219,7 +228,7 @@ export function screenText<Field extends string>(
   text: string | null | undefined,
   reader: ScreeningReader = 'staff',
 ): ScreeningWarning<Field>[] {
-  const hits = findHits(text);
+  const hits = findHits(text, FREE_TEXT_TERMS);
   if (hits.length === 0) return [];
   const categories = listCategories(hits);
   return [
@@ -241,11 +250,17 @@ export function listSensitiveTermCategories(text: string | null | undefined): Se
 }
 
 /** The categories of the terms of `list` that a text holds, as the screening reads texts. */
-export function findTermCategories(list: TermList, text: string | null | undefined): SensitiveTermCategory[] {
+export function findTermCategories<Category extends string>(
+  list: TermList<Category>,
+  text: string | null | undefined,
+): Category[] {
   return listCategories(findHits(text, list));
 }
 
-function findHits(text: string | null | undefined, list: TermList = FREE_TEXT_TERMS): TermList {
+function findHits<Category extends string>(
+  text: string | null | undefined,
+  list: TermList<Category>,
+): TermList<Category> {
   if (text === null || text === undefined || text.trim() === '') return [];
   // Folded as a reader reads it: "Maladie", "maladié", "ｍａｌａｄｉｅ" (compatibility forms, NFKC) and
   // "mala\u00ADdie" (a soft hyphen, drawn as nothing) all match "maladie". Line breaks and tabs
@@ -254,7 +269,7 @@ function findHits(text: string | null | undefined, list: TermList = FREE_TEXT_TE
   return list.filter(({ pattern }) => pattern.test(normalised));
 }
 
-function listCategories(hits: TermList): SensitiveTermCategory[] {
+function listCategories<Category extends string>(hits: TermList<Category>): Category[] {
   return [...new Set(hits.map((hit) => hit.category))];
 }
 

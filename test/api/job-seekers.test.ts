@@ -112,6 +112,22 @@ describe('job seekers API', () => {
     expect(stored.status).toBe(404);
   });
 
+  it('refuses skill codes naming the person’s age or family situation, which the model may not see, with 422 naming the kind of fact', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills-status')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills: ['accueil', 'plus-de-50-ans', 'parent-isole', 'enfants-a-charge'] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.errors).toEqual([
+      { path: 'skills[1]', message: expect.stringContaining('(age)') },
+      { path: 'skills[2]', message: expect.stringContaining('(family situation)') },
+      { path: 'skills[3]', message: expect.stringContaining('(family situation)') },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/50-ans|isole|charge/);
+    const stored = await t.http.get('/v1/job-seekers/js-skills-status').auth(counselorA, { type: 'bearer' });
+    expect(stored.status).toBe(404);
+  });
+
   it('stores skill codes that name a field of work, not a fact about the person (languages, sailing, care, public policy)', async () => {
     const skills = [
       'langues-etrangeres',
@@ -121,6 +137,9 @@ describe('job seekers API', () => {
       'origine-produits',
       'accompagnement-handicap',
       'sante-mentale',
+      'animation-seniors',
+      'petite-enfance',
+      'aide-aux-familles',
     ];
     const res = await t.http
       .put('/v1/job-seekers/js-skills-ordinary')
