@@ -68,6 +68,13 @@ describe('a reply to a contest retried with its Idempotency-Key', () => {
     expect(await countLogged()).toBe(1);
   });
 
+  it('replays the reply retried with acknowledgeSensitiveTerms: false written out, the same request as without it', async () => {
+    const retried = await reply('reply-retry-0001', { message: REPLY, acknowledgeSensitiveTerms: false });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(await countReplies()).toBe(1);
+  });
+
   it('refuses the key sent again with another message (422 idempotency-key-reused), keeping nothing', async () => {
     const reused = await reply('reply-retry-0001', { message: `${REPLY} Autre texte.` });
     expect(reused.status).toBe(422);
