@@ -2658,7 +2658,7 @@ export interface components {
             employmentWithheldWeeks: number;
             /** @description Share of `employmentKnown` employed within six months. */
             employedShare: number | null;
-            /** @description The mean score the model predicted for the `employmentKnown` items, to compare with `employedShare`; null for the counselors' additions. */
+            /** @description The mean score the model predicted for the `employmentKnown` items; null for the counselors' additions. The model predicts employment within six months of following the course, while `employedShare` counts every item whose employment is known, the course entered or not; the two compare only where `enteredShare` is near 1 (figures of the entrants alone are not given yet). */
             meanPredictedScore: number | null;
         };
         ObjectionRequest: {
