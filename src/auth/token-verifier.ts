@@ -7,9 +7,9 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
+import { isApplicationActorId } from '../model-registry/application-actors.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { holdsUnstorableCharacter } from '../shared/storable-text.ts';
-import { isApplicationActorId } from './application-actors.ts';
 import {
   AuthenticationError,
   IdentityProviderUnavailableError,

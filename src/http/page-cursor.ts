@@ -42,7 +42,7 @@ export class PageCursor<Position extends JsonValue> {
    * @param caller whose list it is (their subject), for a list that shows each caller their own rows.
    */
   encode(position: Position, filters: object, caller?: string): string {
-    return this.write(digestFilters(this.list, filters, caller), position);
+    return writeEnvelope(digestFilters(this.list, filters, caller), position);
   }
 
   /**
@@ -63,13 +63,9 @@ export class PageCursor<Position extends JsonValue> {
     }
     const position = this.readPosition(envelope.position);
     // Decoding is lenient: only a cursor that encodes back to itself is one of ours.
-    if (position === undefined || this.write(envelope.digest, position) !== cursor)
+    if (position === undefined || writeEnvelope(envelope.digest, position) !== cursor)
       refuseCursor(NOT_GIVEN_OUT);
     return position;
-  }
-
-  private write(digest: string, position: Position): string {
-    return writeEnvelope(digest, position);
   }
 }
 

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { APPLICATION_ACTOR_IDS, isApplicationActorId } from '../auth/application-actors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
@@ -31,6 +30,7 @@ import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, requireShownText } from '../shared/shown-text.ts';
+import { APPLICATION_ACTOR_IDS, isApplicationActorId } from './application-actors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ModelRecall, RegisteredModel } from './registered-model.ts';
 
