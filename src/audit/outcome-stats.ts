@@ -56,22 +56,50 @@ export interface OutcomeRow {
   employmentWithheldWeeks: number;
   /** Share of `employmentKnown` employed within six months. */
   employedShare: number | null;
-  /** The model's mean predicted score over `employmentKnown` (calibration); null for additions. */
+  /**
+   * The model's mean predicted score over `employmentKnown`, the course entered or not; null for
+   * additions. Not the calibration figure: the model predicts employment after following the course.
+   */
   meanPredictedScore: number | null;
+  /**
+   * Of `employmentKnown`, the outcomes of people who entered the course, of the weeks where they rest
+   * on enough job seekers and where those who did not enter are none or enough too.
+   */
+  enteredEmploymentKnown: number;
+  /**
+   * Weeks shown for the entry share but left out of the entrants' figures: too few entrants or others
+   * with employment known, or a week frozen before the entrants' totals were kept.
+   */
+  enteredEmploymentWithheldWeeks: number;
+  /** Share of `enteredEmploymentKnown` employed within six months: what the model predicts. */
+  enteredEmployedShare: number | null;
+  /** The model's mean predicted score over `enteredEmploymentKnown` (calibration); null for additions. */
+  enteredMeanPredictedScore: number | null;
+}
+
+/** Employment totals of one row over one week: the outcomes with employment known, and the scores of those. */
+interface EmploymentTotals {
+  known: number;
+  employed: number;
+  scoreSum: number;
+  scored: number;
 }
 
 /** One row's totals over one week of recording. */
 interface WeekTotals {
   outcomesKnown: number;
   entered: number;
-  employmentKnown: number;
-  employed: number;
-  scoreSum: number;
-  scored: number;
+  employment: EmploymentTotals;
+  /** The same, of the outcomes where the person entered the course. */
+  enteredEmployment: EmploymentTotals;
   /** The job seekers whose outcomes the week's entry share would give back. */
   people: Set<string>;
   /** Those of them whose employment is known: the employment share and mean score would give theirs back. */
   employmentPeople: Set<string>;
+  /** Those whose employment is known for a course they entered. */
+  enteredEmploymentPeople: Set<string>;
+  /** Those whose employment is known for a course they did not enter: the difference between the two shares gives theirs. */
+  notEnteredEmploymentPeople: Set<string>;
 }
 
 interface RowTotals {
@@ -95,7 +123,15 @@ export interface OutcomeWeekRow {
    * As `entered`, for the employment share and the mean score, on their own minimum: a row given
    * while its employment rests on fewer people is frozen without it, and it stays withheld.
    */
-  employment?: { known: number; employed: number; scoreSum: number; scored: number };
+  employment?: EmploymentTotals;
+  /**
+   * Those whose employment is known for a course they entered, and for one they did not; absent from
+   * a week frozen before they were kept, whose entrants' figures stay withheld (never guessed).
+   */
+  enteredEmploymentPeople?: number;
+  notEnteredEmploymentPeople?: number;
+  /** As `employment`, of the outcomes where the person entered the course, on its own minimum (see `mayGiveEntrants`). */
+  enteredEmployment?: EmploymentTotals;
 }
 
 /** The outcome figures' weeks (see `FigureTally`). */
@@ -157,12 +193,14 @@ export async function tallyOutcomes(
     if (personal.entered) week.entered += 1;
     const employed = personal.employedWithinSixMonths;
     if (typeof employed !== 'boolean') continue;
-    week.employmentKnown += 1;
+    const score = typeof personal.predictedScore === 'number' ? personal.predictedScore : undefined;
+    addEmployment(week.employment, employed, score);
     week.employmentPeople.add(subject);
-    if (employed) week.employed += 1;
-    if (typeof personal.predictedScore === 'number') {
-      week.scoreSum += personal.predictedScore;
-      week.scored += 1;
+    if (personal.entered) {
+      addEmployment(week.enteredEmployment, employed, score);
+      week.enteredEmploymentPeople.add(subject);
+    } else {
+      week.notEnteredEmploymentPeople.add(subject);
     }
   }
   const tally: OutcomeTally = { weeks: new Map(), people: new Map() };
@@ -177,12 +215,10 @@ export async function tallyOutcomes(
         people: week.people.size,
         entered: week.entered,
         employmentPeople: week.employmentPeople.size,
-        employment: {
-          known: week.employmentKnown,
-          employed: week.employed,
-          scoreSum: week.scoreSum,
-          scored: week.scored,
-        },
+        employment: week.employment,
+        enteredEmploymentPeople: week.enteredEmploymentPeople.size,
+        notEnteredEmploymentPeople: week.notEnteredEmploymentPeople.size,
+        enteredEmployment: week.enteredEmployment,
       });
       tally.weeks.set(start, { rows: weekRows });
     }
@@ -235,12 +271,10 @@ export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | u
     const people = readNumberField(row, 'people');
     const employmentPeople = readNumberField(row, 'employmentPeople');
     const entered = readNumberField(row, 'entered');
-    const employment = readNumberFields(readRecord(row.employment), [
-      'known',
-      'employed',
-      'scoreSum',
-      'scored',
-    ]);
+    const employment = readEmploymentTotals(row.employment);
+    const enteredEmploymentPeople = readNumberField(row, 'enteredEmploymentPeople');
+    const notEnteredEmploymentPeople = readNumberField(row, 'notEnteredEmploymentPeople');
+    const enteredEmployment = readEmploymentTotals(row.enteredEmployment);
     if (
       (source !== 'model' && source !== 'counselor') ||
       (row.model !== null && (modelId === undefined || modelVersion === undefined)) ||
@@ -259,6 +293,9 @@ export function readOutcomeWeek(totals: unknown): FigureWeek<OutcomeWeekRow> | u
       ...(entered === undefined ? {} : { entered }),
       employmentPeople,
       ...(employment === undefined ? {} : { employment }),
+      ...(enteredEmploymentPeople === undefined ? {} : { enteredEmploymentPeople }),
+      ...(notEnteredEmploymentPeople === undefined ? {} : { notEnteredEmploymentPeople }),
+      ...(enteredEmployment === undefined ? {} : { enteredEmployment }),
     };
   });
 }
@@ -270,12 +307,45 @@ export const outcomeWeekShape: FigureWeekShape<OutcomeWeekRow, FigureWeek<Outcom
   hasSums: (row) => row.entered !== undefined,
   givenPart: (row, minPeople) => {
     if (row.people < minPeople || row.entered === undefined) return undefined;
-    if (row.employmentPeople >= minPeople) return row;
-    const { employment: _employment, ...rest } = row;
-    return rest;
+    const { employment, enteredEmployment, ...rest } = row;
+    return {
+      ...rest,
+      ...(employment !== undefined && row.employmentPeople >= minPeople ? { employment } : {}),
+      ...(enteredEmployment !== undefined && mayGiveEntrants(row, minPeople) ? { enteredEmployment } : {}),
+    };
   },
-  withoutSums: ({ entered: _entered, employment: _employment, ...counts }) => counts,
+  withoutSums: ({ entered: _entered, employment: _employment, enteredEmployment: _entrants, ...counts }) =>
+    counts,
 };
+
+/**
+ * Whether the employment figures of those who entered the course may be given for a week row: they
+ * rest on `minPeople` job seekers or more, and those whose employment is known for a course they did
+ * not enter are none or `minPeople` or more (the figures of all, minus the entrants', give theirs).
+ * Unknown for a week frozen before these counts were kept: withheld.
+ */
+function mayGiveEntrants(row: OutcomeWeekRow, minPeople: number): boolean {
+  const { enteredEmploymentPeople: entrants, notEnteredEmploymentPeople: others } = row;
+  if (entrants === undefined || others === undefined) return false;
+  return entrants >= minPeople && (others === 0 || others >= minPeople);
+}
+
+function readEmploymentTotals(value: unknown): EmploymentTotals | undefined {
+  return readNumberFields(readRecord(value), ['known', 'employed', 'scoreSum', 'scored']);
+}
+
+function addEmployment(totals: EmploymentTotals, employed: boolean, score: number | undefined): void {
+  totals.known += 1;
+  if (employed) totals.employed += 1;
+  if (score !== undefined) {
+    totals.scoreSum += score;
+    totals.scored += 1;
+  }
+}
+
+function emptyEmployment(): EmploymentTotals {
+  return { known: 0, employed: 0, scoreSum: 0, scored: 0 };
+}
 
 function keyOf(row: { source: ItemSource; model: OutcomeRow['model'] }): string {
   return JSON.stringify([row.source, row.model?.id ?? null, row.model?.version ?? null]);
@@ -311,12 +381,12 @@ function emptyWeek(): WeekTotals {
   return {
     outcomesKnown: 0,
     entered: 0,
-    employmentKnown: 0,
-    employed: 0,
-    scoreSum: 0,
-    scored: 0,
+    employment: emptyEmployment(),
+    enteredEmployment: emptyEmployment(),
     people: new Set(),
     employmentPeople: new Set(),
+    enteredEmploymentPeople: new Set(),
+    notEnteredEmploymentPeople: new Set(),
   };
 }
 
@@ -339,8 +409,17 @@ function toOutcomeRow(
   const employmentWithheldWeeks = shown.filter(
     (week) => week.employmentPeople > 0 && !employmentShown.includes(week),
   ).length;
+  // Those who entered the course: the employment the model predicts, on their own minimum.
+  const enteredShown = shown.filter(
+    (week) => week.enteredEmployment !== undefined && mayGiveEntrants(week, minPeople),
+  );
+  const enteredEmploymentWithheldWeeks = shown.filter(
+    // A week frozen before the entrants were counted may hold some: withheld if anyone's employment is known.
+    (week) => (week.enteredEmploymentPeople ?? week.employmentPeople) > 0 && !enteredShown.includes(week),
+  ).length;
   const outcomesShown = sumOf(shown, (week) => week.outcomesKnown);
   const employmentKnown = sumOf(employmentShown, (week) => week.employment?.known ?? 0);
+  const enteredEmploymentKnown = sumOf(enteredShown, (week) => week.enteredEmployment?.known ?? 0);
   return {
     ...row,
     outcomesKnown: sumOf(weeks, (week) => week.outcomesKnown),
@@ -367,6 +446,22 @@ function toOutcomeRow(
       divideOrNull(
         sumOf(employmentShown, (week) => week.employment?.scoreSum ?? 0),
         sumOf(employmentShown, (week) => week.employment?.scored ?? 0),
+      ),
+      4,
+    ),
+    enteredEmploymentKnown,
+    enteredEmploymentWithheldWeeks,
+    enteredEmployedShare: roundTo(
+      divideOrNull(
+        sumOf(enteredShown, (week) => week.enteredEmployment?.employed ?? 0),
+        enteredEmploymentKnown,
+      ),
+      4,
+    ),
+    enteredMeanPredictedScore: roundTo(
+      divideOrNull(
+        sumOf(enteredShown, (week) => week.enteredEmployment?.scoreSum ?? 0),
+        sumOf(enteredShown, (week) => week.enteredEmployment?.scored ?? 0),
       ),
       4,
     ),

@@ -135,6 +135,11 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
           employmentWithheldWeeks: 1,
           employedShare: 0.6667,
           meanPredictedScore: meanScore('js-a', 'js-b', 'js-d'),
+          // js-a, js-b and js-d entered the course; nobody who did not has their employment known.
+          enteredEmploymentKnown: 3,
+          enteredEmploymentWithheldWeeks: 1,
+          enteredEmployedShare: 0.6667,
+          enteredMeanPredictedScore: meanScore('js-a', 'js-b', 'js-d'),
         },
         {
           model: null,
@@ -150,6 +155,10 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
           employmentWithheldWeeks: 0,
           employedShare: null,
           meanPredictedScore: null,
+          enteredEmploymentKnown: 0,
+          enteredEmploymentWithheldWeeks: 0,
+          enteredEmployedShare: null,
+          enteredMeanPredictedScore: null,
         },
       ],
     });
@@ -201,6 +210,7 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     for (const row of rows) {
       expect(row.people, 'a row frozen rests on the minimum').toBeGreaterThanOrEqual(2);
       if ((row.employmentPeople as number) < 2) expect(row).not.toHaveProperty('employment');
+      if ((row.enteredEmploymentPeople as number) < 2) expect(row).not.toHaveProperty('enteredEmployment');
     }
   });
 
@@ -250,5 +260,95 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     expect((await t.http.delete('/v1/job-seekers/js-b').auth(admin, { type: 'bearer' })).status).toBe(204);
     const [model] = (await get()).body.rows;
     expect(model).toEqual({ ...before, publishedItems: 3, people: 4 });
+  });
+});
+
+/**
+ * The calibration figure: the model predicts employment within six months of following the course,
+ * so its mean score is set beside the employment of those who entered it. Four people shown one
+ * suggestion each, two of whom entered the course (AUDIT_MIN_PEOPLE=2).
+ */
+describe('auditor API: outcome figures of those who entered the course', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let auditor: string;
+  const scores = new Map<string, number>();
+  const meanScore = (...seekerIds: string[]) =>
+    Math.round((seekerIds.reduce((sum, id) => sum + (scores.get(id) ?? 0), 0) / seekerIds.length) * 10_000) /
+    10_000;
+  const get = () =>
+    t.http.get('/v1/audit/stats/outcomes').auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', PURPOSE);
+
+  beforeAll(async () => {
+    let counselor: string;
+    ({ t, clock, counselor } = await startWorkflowApp({ env: { AUDIT_MIN_PEOPLE: '2' } }));
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    auditor = await t.tokenFor('auditor', 'dpo-1');
+    const reports = [
+      ['js-e1', true, true],
+      ['js-e2', true, false],
+      ['js-n1', false, false],
+      ['js-n2', false, false],
+    ] as const;
+    for (const [seekerId, entered, employed] of reports) {
+      await syncSeeker(t, seekerId);
+      const set = await createAndPublish(t, counselor, seekerId, { approve: 1 });
+      scores.set(seekerId, firstApproved(set).score ?? Number.NaN);
+      const res = await t.http
+        .put(`/v1/job-seekers/${seekerId}/outcomes/${firstApproved(set).course.id}`)
+        .auth(integration, { type: 'bearer' })
+        .send({
+          observedAt: clock.now().toISOString().slice(0, 10),
+          entered,
+          employedWithinSixMonths: employed,
+        });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    clock.advance(WEEK);
+  });
+  afterAll(() => t.close());
+
+  it('compares the predicted score with the employment of those who entered the course', async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.body.rows).toEqual([
+      expect.objectContaining({
+        model: SHIPPED,
+        employmentKnown: 4,
+        employedShare: 0.25,
+        meanPredictedScore: meanScore('js-e1', 'js-e2', 'js-n1', 'js-n2'),
+        enteredEmploymentKnown: 2,
+        enteredEmploymentWithheldWeeks: 0,
+        enteredEmployedShare: 0.5,
+        enteredMeanPredictedScore: meanScore('js-e1', 'js-e2'),
+      }),
+    ]);
+  });
+
+  it('withholds the figures of those who entered the course in a week frozen before they were kept', async () => {
+    const [before] = (await get()).body.rows;
+    // The week as an earlier version froze it: without the totals of those who entered.
+    const kept = ['model', 'source', 'outcomesKnown', 'people', 'entered', 'employmentPeople', 'employment'];
+    const stored = await t.container
+      .db('frozen_figure_weeks')
+      .where({ figure: 'outcomes' })
+      .select('week_start', 'totals');
+    expect(stored).toHaveLength(1);
+    for (const { week_start, totals } of stored) {
+      const week = JSON.parse(String(totals)) as { rows: Array<Record<string, unknown>> };
+      const older = { rows: week.rows.map((row) => Object.fromEntries(kept.map((key) => [key, row[key]]))) };
+      await t.container
+        .db('frozen_figure_weeks')
+        .where({ figure: 'outcomes', week_start })
+        .update({ totals: JSON.stringify(older) });
+    }
+    const [after] = (await get()).body.rows;
+    expect(after).toEqual({
+      ...before,
+      enteredEmploymentKnown: 0,
+      enteredEmploymentWithheldWeeks: 1,
+      enteredEmployedShare: null,
+      enteredMeanPredictedScore: null,
+    });
   });
 });

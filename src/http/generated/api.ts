@@ -2658,8 +2658,16 @@ export interface components {
             employmentWithheldWeeks: number;
             /** @description Share of `employmentKnown` employed within six months. */
             employedShare: number | null;
-            /** @description The mean score the model predicted for the `employmentKnown` items; null for the counselors' additions. The model predicts employment within six months of following the course, while `employedShare` counts every item whose employment is known, the course entered or not; the two compare only where `enteredShare` is near 1 (figures of the entrants alone are not given yet). */
+            /** @description The mean score the model predicted for the `employmentKnown` items, the course entered or not; null for the counselors' additions. It describes what the model expected for everyone it was set beside `employedShare` for: it is not a calibration figure, since the model predicts employment within six months of following the course and these items include people who never entered it. Compare `enteredMeanPredictedScore` with `enteredEmployedShare` for calibration. */
             meanPredictedScore: number | null;
+            /** @description Of `employmentKnown`, the outcomes of people who entered the course, in the weeks where they are those of `AUDIT_MIN_PEOPLE` job seekers at least and where the people who did not enter it (with employment known) are none or `AUDIT_MIN_PEOPLE` at least: otherwise the difference from `employedShare` would give those few people's employment and score. */
+            enteredEmploymentKnown: number;
+            /** @description Weeks shown for the entry share but left out of `enteredEmployedShare` and `enteredMeanPredictedScore`: too few people who entered the course, or who did not, with employment known; or a week frozen before these figures were kept (its totals of the entrants were never stored, and are not guessed). */
+            enteredEmploymentWithheldWeeks: number;
+            /** @description Share of `enteredEmploymentKnown` employed within six months of the course's end: the employment the model predicts, to compare with `enteredMeanPredictedScore` (calibration in the field). */
+            enteredEmployedShare: number | null;
+            /** @description The mean score the model predicted for the `enteredEmploymentKnown` items, to compare with `enteredEmployedShare`: a gap between the two is a calibration gap among those who followed the course. Null for the counselors' additions. */
+            enteredMeanPredictedScore: number | null;
         };
         ObjectionRequest: {
             comment?: string;
