@@ -42,7 +42,10 @@ export interface OutcomeRow {
   outcomesKnown: number;
   /** Job seekers with an outcome recorded in the period. */
   people: number;
-  /** True when no week may be shown: each rests on the outcomes of fewer job seekers than the minimum. */
+  /**
+   * True when no week may be shown: each rests on the outcomes of fewer job seekers than the minimum.
+   * False when no outcome was recorded (nothing is withheld).
+   */
   withheld: boolean;
   /** Weeks left out of the shares for resting on too few job seekers. */
   withheldWeeks: number;
@@ -423,7 +426,8 @@ function toOutcomeRow(
   return {
     ...row,
     outcomesKnown: sumOf(weeks, (week) => week.outcomesKnown),
-    withheld: shown.length === 0,
+    // A row of items published with no outcome recorded hides nothing: not withheld, its shares null.
+    withheld: shown.length === 0 && withheldWeeks > 0,
     withheldWeeks,
     outcomesShown,
     enteredShare: roundTo(

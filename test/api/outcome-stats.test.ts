@@ -201,6 +201,21 @@ describe('auditor API: outcome figures (GET /v1/audit/stats/outcomes)', () => {
     });
   });
 
+  it('does not call withheld a row whose items were published but of which no outcome was recorded', async () => {
+    const res = await get('?to=2026-10-05T00:00:00Z');
+    expect(res.status).toBe(200);
+    // js-a's added course was published in the week of 28 September; its outcome came a week later.
+    expect(res.body.rows[1]).toMatchObject({
+      model: null,
+      source: 'counselor',
+      publishedItems: 1,
+      outcomesKnown: 0,
+      withheld: false,
+      withheldWeeks: 0,
+      enteredShare: null,
+    });
+  });
+
   it('freezes a week given without the employment figures resting on too few people', async () => {
     const stored = await t.container.db('frozen_figure_weeks').where({ figure: 'outcomes' }).select('totals');
     const rows = stored.flatMap(

@@ -2644,7 +2644,7 @@ export interface components {
             outcomesKnown: number;
             /** @description Job seekers with an outcome recorded in the period, counted from the log as it stands (a person in several weeks counts once; one erased or objecting since no longer counts, whatever the weeks frozen still hold). */
             people: number;
-            /** @description True when no week of the period may be shown, each resting on the outcomes of fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10); the shares are then null. */
+            /** @description True when no week of the period may be shown, each resting on the outcomes of fewer job seekers than `AUDIT_MIN_PEOPLE` (default 10); the shares are then null. False for a row with no outcome recorded in the period (`outcomesKnown` 0, items published and nothing reported yet), whose shares are null with nothing withheld. */
             withheld: boolean;
             /** @description Weeks left out of the shares for resting on fewer job seekers than `AUDIT_MIN_PEOPLE`; the counts above cover them too. */
             withheldWeeks: number;
