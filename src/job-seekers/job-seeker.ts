@@ -16,10 +16,11 @@ export interface JobSeekerProfile {
   skills: string[];
   yearsExperience: number;
   monthsUnemployed: number;
-  /** Home location; null when only the commune code is known. */
+  /**
+   * Home location; null when unknown. No commune code is kept beside it: a sync may send one, but
+   * nothing reads it, so it is not stored (data minimisation).
+   */
   location: GeoPoint | null;
-  /** INSEE commune code, such as `75056`. */
-  communeCode: string | null;
   mobilityRadiusKm: number;
   remoteOk: boolean;
   /** ISO date (YYYY-MM-DD) from which the person can start a course; null when now. */

@@ -162,13 +162,36 @@ describe('job seekers API', () => {
     expect(leapDay.status).toBe(201);
   });
 
-  it('keeps a job seeker without coordinates when the commune code is known', async () => {
+  it('accepts a sync sending a commune code, as case-management tools do, and keeps none of it', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-5')
       .auth(integration, { type: 'bearer' })
-      .send(aJobSeeker({ location: null, communeCode: '2A004', availableFrom: null }));
+      .send({ ...aJobSeeker({ location: null, availableFrom: null }), communeCode: '2A004' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ location: null, communeCode: '2A004', availableFrom: null });
+    expect(res.body).toMatchObject({ location: null, availableFrom: null });
+    expect(res.body).not.toHaveProperty('communeCode');
+
+    const read = await t.http.get('/v1/job-seekers/js-5').auth(counselorA, { type: 'bearer' });
+    expect(read.status).toBe(200);
+    expect(read.body).not.toHaveProperty('communeCode');
+    expect(Object.keys(await t.container.db('job_seekers').columnInfo())).not.toContain('commune_code');
+  });
+
+  it('accepts a sync without a commune code', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-5b')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(res.status).toBe(201);
+  });
+
+  it('still refuses a commune code that is no INSEE code, naming the field', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-5c')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...aJobSeeker(), communeCode: 'Lyon' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['/body/communeCode']);
   });
 
   it('logs each sync as job_seeker.upserted with the fields that changed, never their values', async () => {
