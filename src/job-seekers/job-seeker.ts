@@ -5,7 +5,7 @@ import type { GeoPoint } from '../shared/geo.ts';
 
 /**
  * The minimal profile the case-management system shares about a job seeker.
- * It holds no sensitive attribute (age, sex, nationality, health, family situation): see DESIGN.md, principle 4.
+ * It holds no sensitive attribute (age, sex, nationality, health, family situation, social benefits): see DESIGN.md, principle 4.
  */
 export interface JobSeekerProfile {
   /** Target occupations as ROME codes, such as `M1805`. */

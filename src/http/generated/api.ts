@@ -1750,11 +1750,13 @@ export interface components {
          *     code, so a person synced with `SOINS` holds the skill a course teaching `soins` asks for. The model reads skill
          *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
          *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`,
-         *     `plus-de-50-ans`, `parent-isole`: health or disability, origin, union membership, justice,
-         *     age, family situation), is refused with a 422 naming its place and
+         *     `plus-de-50-ans`, `parent-isole`, `beneficiaire-rsa`, `allocataire-ass`, `rsa`: health or disability
+         *     (a disability benefit such as `aah` among them), origin, union membership, justice, age, family
+         *     situation, social benefits), is refused with a 422 naming its place and
          *     the kind of information, never the term; such a code stored before that check is never
          *     returned, scored or exported, and the daily retention run removes it. Skills naming a field of work
-         *     (`accompagnement-handicap`, `animation-seniors`, `petite-enfance`) are stored; a course's skill codes say what it teaches and are
+         *     (`accompagnement-handicap`, `animation-seniors`, `petite-enfance`, `accompagnement-beneficiaires-rsa`,
+         *     `cryptographie-rsa`, `assistance`) are stored; a course's skill codes say what it teaches and are
          *     not screened.
          */
         SkillCode: string;
