@@ -367,7 +367,6 @@ async function putSeeker(baseUrl: string, integration: string): Promise<void> {
     yearsExperience: 3,
     monthsUnemployed: 8,
     location: { lat: 45.764, lon: 4.8357 },
-    communeCode: '69123',
     mobilityRadiusKm: 40,
     remoteOk: true,
     availableFrom: null,

@@ -88,7 +88,7 @@ export function describeProcessing(
     ],
     dataCategories: [
       'Votre profil : métiers visés, niveau de diplôme, compétences, années d’expérience, mois sans emploi, lieu de ' +
-        'résidence (coordonnées ou commune), rayon de mobilité, formation à distance acceptée, date de disponibilité, ' +
+        'résidence (coordonnées), rayon de mobilité, formation à distance acceptée, date de disponibilité, ' +
         'conseiller qui vous suit.',
       'Les suggestions faites à votre sujet : le profil utilisé, les formations suggérées, la chance de retour à ' +
         'l’emploi estimée par le modèle, les valeurs qu’il a lues et la part de chacune, les explications.',

@@ -49,6 +49,7 @@ import * as lowerCaseSkillCodes from '../../migrations/20261216040000_lower_case
 import * as refoldCourseSearchTextAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
 import * as trimSkillCodes from '../../migrations/20261217060000_trim_skill_codes.ts';
 import * as addOrderedAtToSets from '../../migrations/20261218010000_add_ordered_at_to_sets.ts';
+import * as dropCommuneCodeFromJobSeekers from '../../migrations/20261219020000_drop_commune_code_from_job_seekers.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -113,6 +114,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261217030000_refold_course_search_text_as_read', refoldCourseSearchTextAsRead],
   ['20261217060000_trim_skill_codes', trimSkillCodes],
   ['20261218010000_add_ordered_at_to_sets', addOrderedAtToSets],
+  ['20261219020000_drop_commune_code_from_job_seekers', dropCommuneCodeFromJobSeekers],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -10,7 +10,7 @@ export interface DemoJobSeekerProfile {
   counselorId: (typeof DEMO_COUNSELOR_IDS)[number];
   /** A city of `DEMO_CITIES`. */
   city: string;
-  /** False: only the commune code is on file, as the integration may send it. */
+  /** False: no coordinates are on file (the integration may know only the commune, which is not kept). */
   locationKnown: boolean;
   targetOccupations: string[];
   educationLevel: number;

@@ -181,7 +181,6 @@ function toDemoJobSeeker(profile: (typeof DEMO_JOB_SEEKERS)[number], today: Date
       yearsExperience: profile.yearsExperience,
       monthsUnemployed: profile.monthsUnemployed,
       location: profile.locationKnown ? { ...city.point } : null,
-      communeCode: city.communeCode,
       mobilityRadiusKm: profile.mobilityRadiusKm,
       remoteOk: profile.remoteOk,
       availableFrom:

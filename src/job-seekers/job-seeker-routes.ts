@@ -58,6 +58,7 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
   return router;
 }
 
+/** The sync as kept: a commune code sent is accepted and left out, as the contract says. */
 function toJobSeekerInput(body: JobSeekerInputBody): JobSeekerInput {
   return {
     counselorId: body.counselorId,
@@ -67,7 +68,6 @@ function toJobSeekerInput(body: JobSeekerInputBody): JobSeekerInput {
     yearsExperience: body.yearsExperience,
     monthsUnemployed: body.monthsUnemployed,
     location: body.location ?? null,
-    communeCode: body.communeCode ?? null,
     mobilityRadiusKm: body.mobilityRadiusKm,
     remoteOk: body.remoteOk,
     availableFrom: body.availableFrom ?? null,

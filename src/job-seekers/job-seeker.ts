@@ -5,7 +5,7 @@ import type { GeoPoint } from '../shared/geo.ts';
 
 /**
  * The minimal profile the case-management system shares about a job seeker.
- * It holds no sensitive attribute (age, sex, nationality, health, family situation): see DESIGN.md, principle 4.
+ * It holds no sensitive attribute (age, sex, nationality, health, family situation, social benefits): see DESIGN.md, principle 4.
  */
 export interface JobSeekerProfile {
   /** Target occupations as ROME codes, such as `M1805`. */
@@ -16,10 +16,11 @@ export interface JobSeekerProfile {
   skills: string[];
   yearsExperience: number;
   monthsUnemployed: number;
-  /** Home location; null when only the commune code is known. */
+  /**
+   * Home location; null when unknown. No commune code is kept beside it: a sync may send one, but
+   * nothing reads it, so it is not stored (data minimisation).
+   */
   location: GeoPoint | null;
-  /** INSEE commune code, such as `75056`. */
-  communeCode: string | null;
   mobilityRadiusKm: number;
   remoteOk: boolean;
   /** ISO date (YYYY-MM-DD) from which the person can start a course; null when now. */

@@ -172,7 +172,6 @@ function generateSeeker(random: Random, index: number, referenceDate: Date): Syn
     yearsExperience,
     monthsUnemployed,
     location: random.nextBoolean(0.06) ? null : trueLocation,
-    communeCode: city.communeCode,
     mobilityRadiusKm: Math.round(radius),
     remoteOk: random.nextBoolean(disability ? 0.75 : 0.6),
     availableFrom: availableInWeeks === 0 ? null : addDays(referenceDate, 7 * availableInWeeks),

@@ -557,7 +557,7 @@ function describeDataUsed(
     },
     {
       label: 'Lieu de résidence',
-      // Without coordinates no distance is measured; the commune code is kept but not used.
+      // Without coordinates no distance is measured.
       value:
         profile.location === null
           ? 'non connu : aucune distance n’a été calculée'

@@ -531,19 +531,8 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
     profileSnapshot:
       row.profile_snapshot === null || row.profile_snapshot === undefined
         ? null
-        : readProfileSnapshot(row.profile_snapshot),
+        : (readJson(row.profile_snapshot) as ProfileSnapshot),
   };
-}
-
-/**
- * A stored snapshot, without the commune code a snapshot kept before it was left out still holds
- * (see `ProfileSnapshot`).
- */
-function readProfileSnapshot(value: unknown): ProfileSnapshot {
-  const { communeCode: _communeCode, ...snapshot } = readJson(value) as ProfileSnapshot & {
-    communeCode?: unknown;
-  };
-  return snapshot;
 }
 
 function toItem(row: Record<string, unknown>): RecommendationItem {

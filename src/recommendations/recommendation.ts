@@ -104,11 +104,10 @@ export function snapshotCourse(course: Course): CourseSnapshot {
 
 /**
  * The profile as the model saw it when a set was made: a later update of the profile does not
- * rewrite the data the person is told their suggestions were based on. It holds the fields the
- * features and the hard filters read, not the commune code, which neither reads: keeping it with every
- * set would keep a datum for no use, and tell the person their suggestions were made from it.
+ * rewrite the data the person is told their suggestions were based on: the fields the features and the
+ * hard filters read, which is the whole profile kept.
  */
-export interface ProfileSnapshot extends Omit<JobSeekerProfile, 'communeCode'> {
+export interface ProfileSnapshot extends JobSeekerProfile {
   /** When the profile had last been updated before the set was made. */
   updatedAt: string;
 }

@@ -13,6 +13,13 @@ describe('the statement of the processing given with an access record', () => {
     expect(dataCategories.join(' ')).toContain('leurs réponses à vos contestations');
   });
 
+  it('lists no commune among the profile data, which the service does not keep', () => {
+    const { dataCategories } = describeProcessing(PERIODS, []);
+
+    expect(dataCategories.join(' ')).toContain('lieu de résidence');
+    expect(dataCategories.join(' ')).not.toMatch(/commune/);
+  });
+
   it('names the right to restriction of processing, where to ask it and what the tool does meanwhile', () => {
     const { rights } = describeProcessing(PERIODS, [], 'dpo@agence.example');
     const restriction = rights.find((right) => right.right === 'restriction');

@@ -221,6 +221,10 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     });
   });
 
+  it('gives no commune code in the profile: the service keeps none', () => {
+    expect(record.profile).not.toHaveProperty('communeCode');
+  });
+
   it('shows staff by their pseudonym in the log, never by their id', () => {
     const text = JSON.stringify(record);
     expect(text).not.toContain('c-001');

@@ -145,7 +145,7 @@ describe('blind-first across the sets of one person', () => {
 
   it('counts a shortlist as blind when the only other set of the person held no suggestion', async () => {
     // No course within reach: the set holds no item, so it never awaited a shortlist, and showed nothing.
-    const faraway = { location: { lat: 43.2965, lon: 5.3698 }, communeCode: '13055', mobilityRadiusKm: 5 };
+    const faraway = { location: { lat: 43.2965, lon: 5.3698 }, mobilityRadiusKm: 5 };
     await syncSeeker(t, 'js-5', aWorkflowSeeker({ ...faraway, remoteOk: false }));
     const { set: empty } = await createSet(t, counselor, 'js-5', { limit: 3 });
     expect(empty.items).toEqual([]);

@@ -26,7 +26,7 @@ const OTHERS = ['js-a', 'js-b', 'js-c', 'js-d'];
  */
 async function seedPeople(t: TestApp): Promise<void> {
   const counselor = await t.tokenFor('counselor', 'c-001');
-  await seedCatalogAndSeeker(t, SEEKER, aWorkflowSeeker({ communeCode: '69387' }));
+  await seedCatalogAndSeeker(t, SEEKER, aWorkflowSeeker());
   for (const other of OTHERS) await seedCatalogAndSeeker(t, other);
   for (const [seekerId, comment] of [
     [SEEKER, COMMENT],

@@ -21,14 +21,16 @@ describe('the error log', () => {
     // A constraint the schema does not have makes the second person's insert fail in the database:
     // PostgreSQL names the refused values in its error's detail, and knex would write all of the
     // statement's values into the error's message.
-    await t.container.db.raw('create unique index job_seekers_one_per_commune on job_seekers (commune_code)');
-    await syncSeeker(t, 'js-first', aWorkflowSeeker({ communeCode: '69381' }));
+    await t.container.db.raw(
+      'create unique index job_seekers_one_per_radius on job_seekers (mobility_radius_km)',
+    );
+    await syncSeeker(t, 'js-first', aWorkflowSeeker({ mobilityRadiusKm: 69.381 }));
     const integration = await t.tokenFor('integration', 'svc-crm');
 
     const res = await t.http
       .put('/v1/job-seekers/js-second-7731')
       .auth(integration, { type: 'bearer' })
-      .send(aWorkflowSeeker({ communeCode: '69381', skills: ['soudure-sous-marine'] }));
+      .send(aWorkflowSeeker({ mobilityRadiusKm: 69.381, skills: ['soudure-sous-marine'] }));
 
     expect(res.status).toBe(500);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -36,7 +38,7 @@ describe('the error log', () => {
     expect(others).toEqual([]);
     expect(line).toMatchObject({ operation: 'putJobSeeker', err: { message: expect.any(String) } });
     const text = JSON.stringify(line);
-    for (const value of ['js-second-7731', 'soudure-sous-marine', '69381', 'c-001']) {
+    for (const value of ['js-second-7731', 'soudure-sous-marine', '69.381', 'c-001']) {
       expect(text).not.toContain(value);
     }
   });

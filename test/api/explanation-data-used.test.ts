@@ -159,8 +159,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(res.body.suggestionSets).toHaveLength(1);
     const [set] = res.body.suggestionSets;
     expect(set.items.map((item: { itemId: string }) => item.itemId)).toContain(itemId);
-    // The commune code, which no feature or filter reads, is not kept with the set.
-    const { counselorId: _owner, communeCode: _commune, ...profileFields } = AT_SUGGESTION;
+    const { counselorId: _owner, ...profileFields } = AT_SUGGESTION;
     expect(set.profileUsed).toEqual({ ...profileFields, updatedAt: expect.any(String) });
     expect(Date.parse(set.profileUsed.updatedAt)).toBeLessThanOrEqual(Date.parse(set.createdAt));
     expect(Date.parse(set.createdAt)).toBeLessThan(Date.parse(res.body.profile.updatedAt));
@@ -265,7 +264,7 @@ describe('the explanation of a course suggested to a person whose home is not kn
     await syncSeeker(
       t,
       'js-no-home',
-      aWorkflowSeeker({ location: null, communeCode: '69123', remoteOk: true, mobilityRadiusKm: 80 }),
+      aWorkflowSeeker({ location: null, remoteOk: true, mobilityRadiusKm: 80 }),
     );
     const set = await createAndPublish(t, counselor, 'js-no-home', { approve: 1 });
     const approved = set.items.find((candidate) => candidate.decision === 'approved');

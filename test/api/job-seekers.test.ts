@@ -128,6 +128,66 @@ describe('job seekers API', () => {
     expect(stored.status).toBe(404);
   });
 
+  it('refuses skill codes naming a social benefit the person receives, which the tool promises not to receive, with 422 naming the kind of fact', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills-benefit')
+      .auth(integration, { type: 'bearer' })
+      .send(
+        aJobSeeker({
+          skills: [
+            'accueil',
+            'beneficiaire-rsa',
+            'allocataire-ass',
+            'rsa',
+            'ass',
+            'beneficiaire-du-rsa',
+            'allocataire-caf',
+          ],
+        }),
+      );
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.errors).toEqual(
+      [1, 2, 3, 4, 5, 6].map((index) => ({
+        path: `skills[${index}]`,
+        message: expect.stringContaining('(social benefits)'),
+      })),
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/rsa|ass\b|caf/);
+    const stored = await t.http.get('/v1/job-seekers/js-skills-benefit').auth(counselorA, { type: 'bearer' });
+    expect(stored.status).toBe(404);
+  });
+
+  it('refuses a skill code naming a disability benefit as a health fact', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills-aah')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills: ['aah', 'allocataire-aah'] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.errors).toEqual([
+      { path: 'skills[0]', message: expect.stringContaining('health') },
+      { path: 'skills[1]', message: expect.stringContaining('health') },
+    ]);
+  });
+
+  it('stores skill codes naming work about benefits or that merely contain their acronyms', async () => {
+    const skills = [
+      'accompagnement-beneficiaires-rsa',
+      'instruction-dossiers-rsa',
+      'cryptographie-rsa',
+      'gestion-allocataires',
+      'assistance',
+      'assurance',
+      'assistant-de-direction',
+      'rsa-securite-informatique',
+    ];
+    const res = await t.http
+      .put('/v1/job-seekers/js-skills-benefit-work')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ skills }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.skills).toEqual(skills);
+  });
+
   it('stores skill codes that name a field of work, not a fact about the person (languages, sailing, care, public policy)', async () => {
     const skills = [
       'langues-etrangeres',
@@ -162,13 +222,36 @@ describe('job seekers API', () => {
     expect(leapDay.status).toBe(201);
   });
 
-  it('keeps a job seeker without coordinates when the commune code is known', async () => {
+  it('accepts a sync sending a commune code, as case-management tools do, and keeps none of it', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-5')
       .auth(integration, { type: 'bearer' })
-      .send(aJobSeeker({ location: null, communeCode: '2A004', availableFrom: null }));
+      .send({ ...aJobSeeker({ location: null, availableFrom: null }), communeCode: '2A004' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ location: null, communeCode: '2A004', availableFrom: null });
+    expect(res.body).toMatchObject({ location: null, availableFrom: null });
+    expect(res.body).not.toHaveProperty('communeCode');
+
+    const read = await t.http.get('/v1/job-seekers/js-5').auth(counselorA, { type: 'bearer' });
+    expect(read.status).toBe(200);
+    expect(read.body).not.toHaveProperty('communeCode');
+    expect(Object.keys(await t.container.db('job_seekers').columnInfo())).not.toContain('commune_code');
+  });
+
+  it('accepts a sync without a commune code', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-5b')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker());
+    expect(res.status).toBe(201);
+  });
+
+  it('still refuses a commune code that is no INSEE code, naming the field', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-5c')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...aJobSeeker(), communeCode: 'Lyon' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['/body/communeCode']);
   });
 
   it('logs each sync as job_seeker.upserted with the fields that changed, never their values', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -358,6 +359,17 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     });
     expect(res.body.profile).not.toHaveProperty('counselorId');
     expect(JSON.stringify(res.body)).not.toContain('c-001');
+  });
+
+  it('holds no commune code in the person’s profile, though their agency’s tool sent one', async () => {
+    await syncSeeker(t, 'js-commune', { ...aWorkflowSeeker(), communeCode: '69123' } as JobSeekerInput);
+    const token = await t.tokenFor('job_seeker', 'js-commune');
+
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    expect(res.body.profile).not.toHaveProperty('communeCode');
+    expect(JSON.stringify(res.body)).not.toContain('69123');
   });
 
   it('lists the sets made under a previous counselor, and never another person’s', async () => {

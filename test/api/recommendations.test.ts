@@ -101,7 +101,6 @@ describe('suggestions API', () => {
         'js-far',
         aWorkflowSeeker({
           location: { lat: 43.2965, lon: 5.3698 },
-          communeCode: '13055',
           mobilityRadiusKm: 10,
         }),
       );
@@ -118,7 +117,6 @@ describe('suggestions API', () => {
         'js-far-logged',
         aWorkflowSeeker({
           location: { lat: 43.2965, lon: 5.3698 },
-          communeCode: '13055',
           mobilityRadiusKm: 10,
         }),
       );

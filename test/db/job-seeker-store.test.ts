@@ -59,7 +59,6 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
         targetOccupations: ['K2111'],
         monthsUnemployed: 8,
         location: { lat: 48.8566, lon: 2.3522 },
-        communeCode: '75056',
       });
 
       const result = await store.upsert(id, changed, tuesday);
@@ -175,7 +174,7 @@ function describeJobSeekerStoreContract(name: string, open: () => Promise<JobSee
 
     it('gives back a profile without location, commune or start date as nulls', async () => {
       const id = freshId();
-      const input = aJobSeeker({ location: null, communeCode: null, availableFrom: null });
+      const input = aJobSeeker({ location: null, availableFrom: null });
 
       await store.upsert(id, input, monday);
 

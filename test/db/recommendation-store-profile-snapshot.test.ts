@@ -38,7 +38,7 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
     store = new KnexRecommendationStore(db);
     const { jobSeeker } = await new KnexJobSeekerStore(db).upsert(
       SEEKER_ID,
-      aJobSeeker({ location: null, communeCode: '69123', availableFrom: null }),
+      aJobSeeker({ location: null, availableFrom: null }),
       new Date('2026-09-30T10:00:00.000Z'),
     );
     snapshot = snapshotProfile(jobSeeker);
@@ -60,16 +60,8 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
     expect((await store.findById(set.id))?.profileSnapshot).toStrictEqual(snapshot);
   });
 
-  it('keeps no commune code in the snapshot, which no feature reads, and reads an older one holding it without', async () => {
+  it('keeps no commune code in the snapshot: the profile holds none', () => {
     expect(snapshot).not.toHaveProperty('communeCode');
-    const set = aSet({ profileSnapshot: snapshot });
-    await db.transaction((trx) => store.insert(trx, set));
-    // A snapshot stored before the commune code was left out of it.
-    await db('recommendation_sets')
-      .where({ id: set.id })
-      .update({ profile_snapshot: JSON.stringify({ ...snapshot, communeCode: '69123' }) });
-
-    expect((await store.findById(set.id))?.profileSnapshot).toStrictEqual(snapshot);
   });
 
   it('reads a set stored without a snapshot as having none', async () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validateCourseRecord } from '../../src/courses/validate-course-record.ts';
 import { DEMO_CITIES, findDemoCity, METROPOLITAN_FRANCE_BOUNDS } from '../../src/demo/demo-cities.ts';
-import { DEMO_COUNSELOR_IDS, DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
+import {
+  DEMO_COUNSELOR_IDS,
+  DEMO_JOB_SEEKER_IDS,
+  DEMO_JOB_SEEKERS,
+} from '../../src/demo/demo-job-seekers.ts';
 import { DEMO_OCCUPATIONS } from '../../src/demo/demo-occupations.ts';
 import {
   DEMO_COURSE_COUNT,
@@ -140,7 +144,6 @@ describe('demo data generation', () => {
       for (const code of input.targetOccupations) expect(code).toMatch(ROME_CODE);
       expect(input.educationLevel).toBeGreaterThanOrEqual(3);
       expect(input.educationLevel).toBeLessThanOrEqual(8);
-      expect(input.communeCode).toMatch(/^(\d{5}|2[AB]\d{3})$/);
       if (input.availableFrom !== null) expect(daysAfterReference(input.availableFrom)).toBeGreaterThan(0);
     }
   });
@@ -148,7 +151,6 @@ describe('demo data generation', () => {
   it('records no sensitive attribute about a job seeker', () => {
     const profileFields = [
       'availableFrom',
-      'communeCode',
       'counselorId',
       'educationLevel',
       'location',
@@ -165,7 +167,7 @@ describe('demo data generation', () => {
   it('offers every demo job seeker active courses in a target occupation within reach', () => {
     for (const { id, input } of demo.jobSeekers) {
       const home =
-        input.location ?? DEMO_CITIES.find((city) => city.communeCode === input.communeCode)?.point;
+        input.location ?? findDemoCity(DEMO_JOB_SEEKERS.find((person) => person.id === id)?.city ?? '').point;
       expect(home, id).toBeDefined();
       const reachable = demo.courses.filter(
         (course) =>

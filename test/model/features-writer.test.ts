@@ -105,7 +105,6 @@ const aProfile: fc.Arbitrary<JobSeekerProfile> = fc.record({
   yearsExperience: fc.integer({ min: 0, max: 45 }),
   monthsUnemployed: fc.integer({ min: 0, max: 60 }),
   location: fc.option(FRENCH_POINT, { nil: null }),
-  communeCode: fc.constant(null),
   mobilityRadiusKm: fc.integer({ min: 0, max: 200 }),
   remoteOk: fc.boolean(),
   availableFrom: fc.option(aDate, { nil: null }),

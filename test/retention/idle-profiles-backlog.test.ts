@@ -30,7 +30,6 @@ describe('a retention run with more idle profiles than one batch', () => {
       skills: JSON.stringify([]),
       years_experience: 1,
       months_unemployed: 6,
-      commune_code: '69123',
       mobility_radius_km: 20,
       remote_ok: false,
       ai_objection: false,

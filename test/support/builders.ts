@@ -11,7 +11,6 @@ export function aJobSeeker(overrides: Partial<JobSeekerInput> = {}): JobSeekerIn
     yearsExperience: 4,
     monthsUnemployed: 7,
     location: { lat: 45.764, lon: 4.8357 },
-    communeCode: '69123',
     mobilityRadiusKm: 30,
     remoteOk: false,
     availableFrom: '2027-01-04',

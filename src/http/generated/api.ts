@@ -1750,15 +1750,23 @@ export interface components {
          *     code, so a person synced with `SOINS` holds the skill a course teaching `soins` asks for. The model reads skill
          *     codes, so a job seeker's code naming a status or condition they hold, which no one knows as a
          *     skill (`rqth`, `travailleur-handicape`, `titre-de-sejour`, `casier-judiciaire`,
-         *     `plus-de-50-ans`, `parent-isole`: health or disability, origin, union membership, justice,
-         *     age, family situation), is refused with a 422 naming its place and
+         *     `plus-de-50-ans`, `parent-isole`, `beneficiaire-rsa`, `allocataire-ass`, `rsa`: health or disability
+         *     (a disability benefit such as `aah` among them), origin, union membership, justice, age, family
+         *     situation, social benefits), is refused with a 422 naming its place and
          *     the kind of information, never the term; such a code stored before that check is never
          *     returned, scored or exported, and the daily retention run removes it. Skills naming a field of work
-         *     (`accompagnement-handicap`, `animation-seniors`, `petite-enfance`) are stored; a course's skill codes say what it teaches and are
+         *     (`accompagnement-handicap`, `animation-seniors`, `petite-enfance`, `accompagnement-beneficiaires-rsa`,
+         *     `cryptographie-rsa`, `assistance`) are stored; a course's skill codes say what it teaches and are
          *     not screened.
          */
         SkillCode: string;
-        JobSeekerInput: components["schemas"]["JobSeekerFields"];
+        JobSeekerInput: components["schemas"]["JobSeekerFields"] & {
+            /**
+             * @deprecated
+             * @description INSEE commune code, accepted so that case-management tools that send it keep syncing, and not kept: no feature, filter or answer reads it, so the service stores none (data minimisation, GDPR Art. 5(1)(c)). A value that is no INSEE code is still refused. Distances are measured from `location` alone.
+             */
+            communeCode?: string | null;
+        };
         /**
          * @example {
          *       "counselorId": "c-001",
@@ -1776,28 +1784,22 @@ export interface components {
          *         "lat": 45.764,
          *         "lon": 4.8357
          *       },
-         *       "communeCode": "69123",
          *       "mobilityRadiusKm": 30,
          *       "remoteOk": false,
          *       "availableFrom": "2027-01-04"
          *     }
          */
-        JobSeekerFields: components["schemas"]["JobSeekerProfile"] & {
+        JobSeekerFields: components["schemas"]["ScoredProfile"] & {
             counselorId: components["schemas"]["ExternalId"];
         };
-        /** @description The profile fields the case-management system syncs: those the model and the hard filters read, and the commune code, which neither reads. */
-        JobSeekerProfile: components["schemas"]["ScoredProfile"] & {
-            /** @description INSEE commune code, kept as given; it does not stand in for `location`, and no feature or filter reads it. */
-            communeCode: string | null;
-        };
-        /** @description The profile fields the model and the hard filters read. */
+        /** @description The profile the case-management system syncs and the service keeps: the fields the model and the hard filters read, and nothing else. */
         ScoredProfile: {
             targetOccupations: components["schemas"]["RomeCode"][];
             educationLevel: components["schemas"]["EducationLevel"];
             skills: components["schemas"]["SkillCode"][];
             yearsExperience: number;
             monthsUnemployed: number;
-            /** @description Home location; null when only the commune code is known. Distances are measured from it alone: without it, only remote and hybrid courses are within reach, and only when `remoteOk` is true. */
+            /** @description Home location; null when unknown. Distances are measured from it alone: without it, only remote and hybrid courses are within reach, and only when `remoteOk` is true. */
             location: components["schemas"]["GeoPoint"] | null;
             mobilityRadiusKm: number;
             remoteOk: boolean;
@@ -2817,7 +2819,7 @@ export interface components {
             addedReason: string | null;
             earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
         };
-        /** @description The profile as it was when suggestions were made from it; the fields the model and the hard filters read, without the commune code, which neither reads. */
+        /** @description The profile as it was when suggestions were made from it; the fields the model and the hard filters read. */
         ProfileSnapshot: components["schemas"]["ScoredProfile"] & {
             /**
              * Format: date-time
@@ -2857,7 +2859,7 @@ export interface components {
             processing: components["schemas"]["AccessRecordProcessing"];
         };
         /** @description The profile as stored now, in the access record and in the person's own export; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in what the person is given. */
-        AccessRecordProfile: components["schemas"]["JobSeekerProfile"] & {
+        AccessRecordProfile: components["schemas"]["ScoredProfile"] & {
             id: components["schemas"]["ExternalId"];
             /** @description The counselor whose caseload holds the person, by their pseudonym in the decision log. */
             counselor: components["schemas"]["Pseudonym"];
