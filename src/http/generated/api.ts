@@ -3645,6 +3645,8 @@ export interface components {
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
+         *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
+         *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`).
          */
         BadRequest: {
             headers: {
