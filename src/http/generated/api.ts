@@ -139,7 +139,7 @@ export interface paths {
          *     The contests come in pages, as the other lists: `limit` of them, and `contestsNextCursor` to
          *     read the next ones (the profile again with them). That cursor continues this person's contests
          *     for the counselor it was given to and only them: sent for another person or by another
-         *     counselor, it is refused with 400.
+         *     counselor, or after the person was erased and enrolled again, it is refused with 400.
          */
         get: operations["getJobSeeker"];
         /**
