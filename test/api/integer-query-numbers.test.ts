@@ -41,7 +41,20 @@ describe('an integer query parameter not written in decimal digits', () => {
     }
   });
 
+  it.each(['0x10', '0b11', '0o7', '+5', ' 5', '.5', '5.', 'Infinity'])(
+    'refuses a distance written %j (not a decimal number) on /v1/courses?withinKm, naming it',
+    async (value) => {
+      const res = await t.http
+        .get(`/v1/courses?near=45.7,4.8&withinKm=${encodeURIComponent(value)}`)
+        .auth(token, { type: 'bearer' });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.errors).toContainEqual({ path: '/query/withinKm', message: expect.any(String) });
+    },
+  );
+
   it.each([
+    ['/v1/courses?near=45.7,4.8&withinKm=12.5', 200],
+    ['/v1/courses?near=45.7,4.8&withinKm=1e2', 200],
     ['/v1/courses?limit=10', 200],
     ['/v1/audit/checkpoints?toSeq=0', 200],
     ['/v1/audit/events?limit=200', 200],

@@ -3646,7 +3646,8 @@ export interface components {
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
-         *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`).
+         *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`);
+         *     a number one (`withinKm`) is written as JSON writes numbers (`12.5`, `1e2`; not `0x10`, `.5`).
          */
         BadRequest: {
             headers: {
