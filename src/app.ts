@@ -27,6 +27,7 @@ import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem }
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseInfiniteQueryNumbers } from './http/refuse-infinite-query-numbers.ts';
+import { createRefuseNonDecimalNumbers } from './http/refuse-non-decimal-numbers.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
 import { assignRequestId, carryRequestId } from './http/request-id.ts';
@@ -193,6 +194,7 @@ export function createApp(deps: AppDependencies): Express {
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
   app.use(refuseInfiniteQueryNumbers);
+  app.use(createRefuseNonDecimalNumbers(openApiDocument));
   app.use(refuseUnstorableCharacters);
   // Before the limit: the probes and the scrape poll from one address each, all day, and a probe
   // answered 429 would have a healthy process restarted or taken out of rotation.

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { normaliseUuid } from '../shared/uuid-text.ts';
+import { readContractOperations } from './contract-parameters.ts';
 
 /** One path of the contract with UUID parameters: its shape, and which of its captures are UUIDs. */
 interface UuidPath {
@@ -36,23 +37,17 @@ export function createUuidPathParams(document: Record<string, unknown>): Request
 
 /** Every path of the document with a UUID parameter, one capture for each of its segments. */
 function findUuidPaths(document: Record<string, unknown>): UuidPath[] {
-  const paths = asRecord(document.paths);
-  const found: UuidPath[] = [];
-  for (const [template, pathItem] of Object.entries(paths)) {
-    const uuidNames = new Set<string>();
-    const item = asRecord(pathItem);
-    const declared = [
-      item.parameters,
-      ...Object.values(item).map((operation) => asRecord(operation).parameters),
-    ];
-    for (const list of declared) {
-      if (!Array.isArray(list)) continue;
-      for (const parameter of list.map((entry: unknown) => resolve(document, entry))) {
-        if (parameter.in === 'path' && asRecord(resolve(document, parameter.schema)).format === 'uuid') {
-          uuidNames.add(String(parameter.name));
-        }
-      }
+  const uuidNamesByPath = new Map<string, Set<string>>();
+  for (const { template, parameters } of readContractOperations(document)) {
+    const uuidNames = uuidNamesByPath.get(template) ?? new Set<string>();
+    uuidNamesByPath.set(template, uuidNames);
+    for (const parameter of parameters) {
+      if (parameter.in === 'path' && parameter.schema.format === 'uuid')
+        uuidNames.add(String(parameter.name));
     }
+  }
+  const found: UuidPath[] = [];
+  for (const [template, uuidNames] of uuidNamesByPath) {
     if (uuidNames.size === 0) continue;
     // Every segment captured, so that the capture numbers are the segments' places after the prefix.
     const segments = template.split('/').slice(1);
@@ -67,19 +62,6 @@ function findUuidPaths(document: Record<string, unknown>): UuidPath[] {
     found.push({ pattern: new RegExp(`^/${body}(/?)$`), uuidCaptures });
   }
   return found;
-}
-
-function resolve(document: Record<string, unknown>, value: unknown): Record<string, unknown> {
-  const ref = asRecord(value).$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/')) return asRecord(value);
-  let target: unknown = document;
-  for (const token of ref.slice(2).split('/'))
-    target = asRecord(target)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return asRecord(target);
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
 function escapeRegExp(text: string): string {

@@ -114,18 +114,7 @@ export class IncidentService {
       input.acknowledgeSensitiveTerms === true,
     );
     const modelId = input.modelId ?? null;
-    if (modelId !== null && (await this.deps.models.findById(modelId)) === undefined) {
-      throw new InvalidInputError(`model ${modelId} is not registered`, { field: 'modelId' });
-    }
     const setIds = [...new Set(input.setIds ?? [])];
-    const held = new Set(await this.deps.sets.listHeldIds(setIds));
-    const unknownSetIds = setIds.filter((id) => !held.has(id));
-    if (unknownSetIds.length > 0) {
-      throw new InvalidInputError(
-        `no recommendation set has the id ${unknownSetIds.join(', ')}: name sets the application holds`,
-        { field: 'setIds', unknownSetIds },
-      );
-    }
     const payload = {
       incidentId: createTimeOrderedId(now.getTime()),
       severity: input.severity,
@@ -141,6 +130,8 @@ export class IncidentService {
       idempotencyKey,
       request,
       { type: 'incident.recorded', payload },
+      // In the transaction: a set the retention job purged since the request came is not named.
+      (trx) => this.refuseUnknownNames(modelId, setIds, trx),
       (event) => {
         const incident: Incident = {
           ...payload,
@@ -196,6 +187,7 @@ export class IncidentService {
       idempotencyKey,
       request,
       { type: 'incident.notified', payload },
+      async () => undefined,
       (event) => {
         incident.notifications.push({
           recipient: input.recipient,
@@ -210,7 +202,8 @@ export class IncidentService {
   }
 
   /**
-   * Appends the event and keeps its answer under the caller's Idempotency-Key, in one transaction.
+   * Appends the event and keeps its answer under the caller's Idempotency-Key, in one transaction,
+   * once `checkWith` has found in it what the event names (a refusal there records nothing).
    * The key is read again inside it, under the log's lock that every writer takes first: of two
    * identical retries sent together, the second waits for the first to commit, then finds its key
    * and answers as it did, with no second event.
@@ -220,12 +213,14 @@ export class IncidentService {
     idempotencyKey: string,
     request: IdempotentRequest,
     event: Pick<NewDecisionEvent, 'type' | 'payload'>,
+    checkWith: (trx: Knex.Transaction) => Promise<void>,
     answerWith: (recorded: DecisionEvent) => IncidentAnswer,
   ): Promise<RecordedAnswer> {
     const { log, idempotency } = this.deps;
     return log.withTransaction(async (trx) => {
       const raced = await this.findReplay(actor, idempotencyKey, request, trx);
       if (raced !== undefined) return raced;
+      await checkWith(trx);
       const recorded = await log.append(trx, { ...event, actor: actorOf(actor) });
       const answer = answerWith(recorded);
       // The whole answer is kept: an incident names no person (its texts are checked for that), and
@@ -241,6 +236,25 @@ export class IncidentService {
       });
       return { ...answer, replayed: false };
     });
+  }
+
+  /** Refuses a model the registry does not hold, and sets the application does not hold (read in `trx`). */
+  private async refuseUnknownNames(
+    modelId: string | null,
+    setIds: readonly string[],
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    if (modelId !== null && (await this.deps.models.findById(modelId, trx)) === undefined) {
+      throw new InvalidInputError(`model ${modelId} is not registered`, { field: 'modelId' });
+    }
+    const held = new Set(await this.deps.sets.listHeldIds(setIds, trx));
+    const unknownSetIds = setIds.filter((id) => !held.has(id));
+    if (unknownSetIds.length > 0) {
+      throw new InvalidInputError(
+        `no recommendation set has the id ${unknownSetIds.join(', ')}: name sets the application holds`,
+        { field: 'setIds', unknownSetIds },
+      );
+    }
   }
 
   /** The first answer to the caller's key and this request; undefined for a new key (422 if another request used it). */

@@ -16,7 +16,7 @@ const DEFAULT_PAGE_SIZE = 50;
 
 /**
  * The pages of a person's contests, oldest first. Each counselor reads the file of their own caseload:
- * a cursor pages for the person and the counselor it was given to, as the queue's does.
+ * a cursor pages for the person, the enrolment and the counselor it was given to, as the queue's does.
  */
 const CONTEST_CURSOR = new PageCursor('person-contests', readTimeAndId);
 
@@ -37,11 +37,15 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
     const query = req.query as JobSeekerFileQuery;
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const caller = requirePrincipal(req);
-    const filters = { seekerId: req.params.seekerId };
-    const after = CONTEST_CURSOR.decode(query.cursor, filters, caller.subject);
+    // Bound to the enrolment too (known once the file is found): a cursor given before the person was
+    // erased and enrolled again belongs to another query.
+    const filtersOf = (enrolmentId: string | null) => ({ seekerId: req.params.seekerId, enrolmentId });
     const file = await service.getJobSeekerForCounselor(caller, req.params.seekerId, {
       limit,
-      ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
+      readAfter: (enrolmentId) => {
+        const after = CONTEST_CURSOR.decode(query.cursor, filtersOf(enrolmentId), caller.subject);
+        return after === undefined ? undefined : { createdAt: after[0], id: after[1] };
+      },
       recordRead: !isHeadRequest(req),
     });
     const body: JobSeekerFileBody = {
@@ -50,7 +54,11 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
       contestsNextCursor:
         file.nextAfter === null
           ? null
-          : CONTEST_CURSOR.encode([file.nextAfter.createdAt, file.nextAfter.id], filters, caller.subject),
+          : CONTEST_CURSOR.encode(
+              [file.nextAfter.createdAt, file.nextAfter.id],
+              filtersOf(file.jobSeeker.enrolmentId),
+              caller.subject,
+            ),
     };
     res.json(body);
   });

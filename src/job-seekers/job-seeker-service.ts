@@ -19,9 +19,9 @@ import {
 import type { JobSeekerStore } from './job-seeker-store.ts';
 import type {
   PersonContest,
-  PersonContestPageRequest,
   PersonContestPosition,
   PersonContestReader,
+  PersonFilePageRequest,
 } from './person-contest.ts';
 
 /**
@@ -131,10 +131,12 @@ export class JobSeekerService {
   async getJobSeekerForCounselor(
     counselor: Principal,
     id: string,
-    { recordRead = true, ...page }: PersonContestPageRequest & { recordRead?: boolean },
+    { recordRead = true, limit, readAfter }: PersonFilePageRequest & { recordRead?: boolean },
   ): Promise<JobSeekerFile> {
     const jobSeeker = await this.deps.store.findById(id);
     if (jobSeeker === undefined || !isOnCaseloadOf(jobSeeker, counselor)) throw jobSeekerNotFound(id);
+    const after = readAfter?.(jobSeeker.enrolmentId);
+    const page = { limit, ...(after === undefined ? {} : { after }) };
     // Read after the profile: an erasure deletes the profile and the contests together, so contests
     // read later are those of the profile read, or of a return after its erasure, which the trace
     // below then refuses.

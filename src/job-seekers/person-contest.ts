@@ -27,6 +27,16 @@ export interface PersonContestPageRequest {
   after?: PersonContestPosition;
 }
 
+/**
+ * One page of the person's file: at most `limit` contests, after the position `readAfter` gives for
+ * the enrolment the file is of (none: from the first). A position is bound to the enrolment it was
+ * given for: `readAfter` refuses one given before the person was erased and enrolled again.
+ */
+export interface PersonFilePageRequest {
+  limit: number;
+  readAfter?: (enrolmentId: string | null) => PersonContestPosition | undefined;
+}
+
 /** Where the person's contests and the replies to them are read. */
 export interface PersonContestReader {
   /** The contests of person `seekerId`, of every set of theirs, oldest first (by time, then id): one page. */

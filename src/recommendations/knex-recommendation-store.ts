@@ -60,9 +60,9 @@ export class KnexRecommendationStore implements RecommendationStore {
       .update({ second_review_reads: toReadsColumn(set.secondReview.reads) });
   }
 
-  async listHeldIds(ids: readonly string[]): Promise<string[]> {
+  async listHeldIds(ids: readonly string[], trx?: Knex.Transaction): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows: Array<{ id: unknown }> = await this.db(SETS)
+    const rows: Array<{ id: unknown }> = await (trx ?? this.db)(SETS)
       .whereIn('id', [...ids])
       .select('id');
     return rows.map((row) => String(row.id));

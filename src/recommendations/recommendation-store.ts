@@ -59,7 +59,7 @@ export interface RecommendationStore {
   /** The set with its items (in model rank order, additions last), or undefined. */
   findById(id: string, trx?: Knex.Transaction): Promise<RecommendationSet | undefined>;
   /** Which of these ids are sets the store holds (an erased or purged person's sets are gone). */
-  listHeldIds(ids: readonly string[]): Promise<string[]>;
+  listHeldIds(ids: readonly string[], trx?: Knex.Transaction): Promise<string[]>;
   /**
    * Writes the set and its items if the stored version is still `expectedVersion`, bumping it.
    * Returns false, writing nothing, when someone else changed the set first.

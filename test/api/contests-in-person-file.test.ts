@@ -161,12 +161,21 @@ describe("the person's contests in their file (GET /v1/job-seekers/{seekerId})",
     }
   });
 
-  it('shows nothing of a person erased and enrolled again', async () => {
+  it('shows nothing of a person erased and enrolled again, and refuses a cursor given before', async () => {
     expect((await readContests(counselor)).length).toBeGreaterThan(0);
+    const before = (await readFile(counselor).query({ limit: 1 })).body.contestsNextCursor as string;
+    expect(before).toEqual(expect.any(String));
     const admin = await t.tokenFor('admin', 'ops-1');
     expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
     expect((await readFile(counselor)).status).toBe(404);
     await syncSeeker(t, 'js-1', aWorkflowSeeker(), { reEnrol: true });
     expect(await readContests(counselor)).toEqual([]);
+
+    const stale = await readFile(counselor).query({ limit: 1, cursor: before });
+    expect(stale.status, stale.text).toBe(400);
+    expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(stale.body.errors).toEqual([
+      { path: '/query/cursor', message: expect.stringMatching(/^belongs to another query: /) },
+    ]);
   });
 });

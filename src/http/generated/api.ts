@@ -139,7 +139,7 @@ export interface paths {
          *     The contests come in pages, as the other lists: `limit` of them, and `contestsNextCursor` to
          *     read the next ones (the profile again with them). That cursor continues this person's contests
          *     for the counselor it was given to and only them: sent for another person or by another
-         *     counselor, it is refused with 400.
+         *     counselor, or after the person was erased and enrolled again, it is refused with 400.
          */
         get: operations["getJobSeeker"];
         /**
@@ -3655,6 +3655,9 @@ export interface components {
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
+         *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
+         *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`);
+         *     a number one (`withinKm`) is written as JSON writes numbers (`12.5`, `1e2`; not `0x10`, `.5`).
          */
         BadRequest: {
             headers: {
