@@ -5,6 +5,7 @@ import { hasLocalKeys, loadOrCreateLocalKeys } from '../src/auth/local-keys.ts';
 import { mintLocalToken } from '../src/auth/mint-token.ts';
 import { isRole, ROLES, type Role } from '../src/auth/principal.ts';
 import { loadConfig } from '../src/config.ts';
+import { isApplicationActorId } from '../src/model-registry/application-actors.ts';
 
 /** A month: long enough for a demo, short enough that a forgotten token dies. */
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
@@ -37,6 +38,14 @@ async function mintFromCommandLine(): Promise<void> {
   const options = program.opts<TokenOptions>();
   const roles = [...new Set(options.role ?? [])];
   if (roles.length === 0) program.error(`error: give at least one --role (${ROLES.join(', ')})`);
+  // The API refuses such a token (401): the models would read the person as the application.
+  if (roles.includes('admin') && isApplicationActorId(options.sub)) {
+    throw new Error(
+      `"${options.sub}" is an id the application acts under itself (it registers and activates the ` +
+        'shipped model under it), so no admin token may carry it and the API would refuse one with 401; ' +
+        'give the admin their own id as --sub.',
+    );
+  }
   const config = loadConfig();
   if (config.auth.jwksUrl !== undefined) {
     throw new Error(
