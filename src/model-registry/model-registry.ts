@@ -438,13 +438,13 @@ export class ModelRegistry implements ActiveModelSource {
           if (activation.outcome === 'recalled') {
             throw recalledConflict(id, activation.recalledAt, 'it cannot be activated again');
           }
-          // Activating the active model again changes nothing in the registry: no event.
+          // Activating the active model again changes nothing in the registry, but it is the admin's
+          // act all the same, with the reason they gave (a card read again, a review that kept the
+          // model live): logged as such, as a PUT of unchanged settings is.
           if (activation.outcome === 'already_active') {
             outcome = 'already_active';
-            written = (await this.deps.store.findById(id, trx)) ?? model;
-            return;
-          }
-          previousId = activation.previousId;
+            previousId = id;
+          } else previousId = activation.previousId;
         } else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
@@ -453,10 +453,11 @@ export class ModelRegistry implements ActiveModelSource {
             modelId: id,
             sha256: model.sha256,
             previousModelId: previousId ?? null,
+            ...(outcome === 'already_active' ? { alreadyActive: true } : {}),
             ...(reason === undefined ? {} : { reason }),
           },
         });
-        outcome = 'activated';
+        if (outcome !== 'already_active') outcome = 'activated';
         written = (await this.deps.store.findById(id, trx)) ?? model;
       });
     } catch (error) {

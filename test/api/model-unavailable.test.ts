@@ -159,13 +159,12 @@ describe('the active model activated again while this process could not load it'
     await modelsDir.remove();
   });
 
-  it('serves it at once, without waiting for the retry interval, and logs no activation', async () => {
+  it('serves it at once, without waiting for the retry interval, and logs the act as no change', async () => {
     const counselor = await t.tokenFor('counselor', 'c-001');
     expect((await requestSet(t, counselor, 'js-1')).status).toBe(503);
     const activations = async () =>
-      (await t.container.decisionLog.decisionLog.listEvents({ types: ['model.activated'], limit: 1000 }))
-        .length;
-    const before = await activations();
+      t.container.decisionLog.decisionLog.listEvents({ types: ['model.activated'], limit: 1000 });
+    const before = (await activations()).length;
 
     const res = await t.http
       .post(`/v1/models/${SHIPPED_ID}/activate`)
@@ -173,7 +172,13 @@ describe('the active model activated again while this process could not load it'
       .send();
 
     expect(res.status).toBe(200);
-    expect(await activations()).toBe(before);
+    const after = await activations();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)?.payload).toMatchObject({
+      modelId: SHIPPED_ID,
+      previousModelId: SHIPPED_ID,
+      alreadyActive: true,
+    });
     expect((await requestSet(t, counselor, 'js-1')).status).toBe(201);
   });
 });

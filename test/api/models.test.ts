@@ -384,21 +384,48 @@ describe('model registry API', () => {
       expect((await activate('aiguillage-ebm-1.1.0')).status).toBe(200);
     });
 
-    it('changes and logs nothing when the active model is activated again', async () => {
+    it('changes nothing when the active model is activated again, and logs the act with the reason the admin gave', async () => {
       const active = (await listModels()).find((model) => model.status === 'active');
-      expect(active).toBeDefined();
+      if (active === undefined) throw new Error('an active model expected');
       const eventsBefore = (await listEvents('model.activated')).length;
       const current = await t.container.services.models.current();
+      const reason = 'Carte relue après la revue de dérive du trimestre : modèle maintenu';
 
       const res = await t.http
-        .post(`/v1/models/${active?.id}/activate`)
+        .post(`/v1/models/${active.id}/activate`)
         .auth(await t.tokenFor('admin', 'ops-2'), { type: 'bearer' })
-        .send();
+        .send({ reason });
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual(active);
-      expect(await listEvents('model.activated')).toHaveLength(eventsBefore);
       expect(await t.container.services.models.current()).toBe(current);
+      const events = await listEvents('model.activated');
+      expect(events).toHaveLength(eventsBefore + 1);
+      expect(events.at(-1)).toMatchObject({
+        actor: { role: 'admin' },
+        payload: {
+          modelId: active.id,
+          sha256: active.sha256,
+          previousModelId: active.id,
+          alreadyActive: true,
+          reason,
+        },
+      });
+
+      const bare = await t.http
+        .post(`/v1/models/${active.id}/activate`)
+        .auth(await t.tokenFor('admin', 'ops-2'), { type: 'bearer' })
+        .send();
+      expect(bare.status).toBe(200);
+      expect(bare.body).toEqual(active);
+      const after = await listEvents('model.activated');
+      expect(after).toHaveLength(eventsBefore + 2);
+      expect(after.at(-1)?.payload).toEqual({
+        modelId: active.id,
+        sha256: active.sha256,
+        previousModelId: active.id,
+        alreadyActive: true,
+      });
     });
 
     it('leaves exactly one model active when several activations race', async () => {

@@ -1067,8 +1067,8 @@ export interface paths {
          *     whose MODEL_CARD.md is no longer the one registered (`model-file-changed`) or no longer a
          *     readable file in its folder: its card, which counselors and auditors read while it serves,
          *     could not be served (`GET /v1/models/{modelId}/card`). Activating the
-         *     model that is active already changes nothing and logs nothing: the answer is the model as it
-         *     stands. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
+         *     model that is active already changes nothing (the answer is the model as it stands), but the
+         *     act is logged all the same, with its `reason`: `model.activated` with `alreadyActive: true`. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
          *     of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it);
          *     the refusal for an id reads the same whoever the person is, and is itself logged
