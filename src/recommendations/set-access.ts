@@ -416,7 +416,9 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   switch (set.status) {
     case 'awaiting_shortlist':
-      return `the set awaits your own shortlist; submit it first (POST ${setPath}/shortlist), then the model's items are shown for review`;
+      // The set keeps the mode it was made under, blind-first turned off since or not: the counselor is
+      // told an empty shortlist will do, so that such a set never reads as stuck.
+      return `the set was made for blind-first review and awaits your own shortlist; submit it first (POST ${setPath}/shortlist; an empty one if you have none), then the model's items are shown for review`;
     case 'awaiting_second_review':
       return `the set awaits a second review; another counselor approves it (publishing it) or returns it to you (POST ${setPath}/second-review), or you discard it (POST ${setPath}/discard)`;
     case 'expired':

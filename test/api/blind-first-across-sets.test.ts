@@ -121,6 +121,24 @@ describe('blind-first across the sets of one person', () => {
     expect(await shortlistEventOf(blind.id)).toMatchObject({ modelSeenBefore: true });
   });
 
+  it('keeps a set made for blind-first review awaiting its shortlist after the mode is turned off, telling that an empty one will do', async () => {
+    await syncSeeker(t, 'js-6');
+    const { set } = await createSet(t, counselor, 'js-6', { limit: 3 });
+    await putSettings(t, { blindFirst: false });
+    try {
+      const { etag } = await readSet(t, counselor, set.id);
+      const refused = await act(t, counselor, set.id, 'publish', etag);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+      expect(refused.body.detail).toContain('made for blind-first review');
+      expect(refused.body.detail).toContain('an empty one if you have none');
+      const shown = await shortlist(counselor, set.id, []);
+      expect(shown).toMatchObject({ status: 'pending_review', itemsHidden: false });
+      expect(shown.items.length).toBeGreaterThan(0);
+    } finally {
+      await putSettings(t, { blindFirst: true });
+    }
+  });
+
   it("counts a shortlist as blind once the sets that showed the person's suggestions are closed and older than a set's lifetime", async () => {
     await syncSeeker(t, 'js-4');
     await putSettings(t, { blindFirst: true, setTtlHours: 1 });

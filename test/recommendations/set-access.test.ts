@@ -167,7 +167,7 @@ describe('state rules', () => {
 
   it('tells a counselor deciding before the shortlist to submit the shortlist first', () => {
     expect(refusal({ status: 'awaiting_shortlist' }, 'decide an item')).toBe(
-      `cannot decide an item: the set awaits your own shortlist; submit it first (POST ${setPath}/shortlist), then the model's items are shown for review`,
+      `cannot decide an item: the set was made for blind-first review and awaits your own shortlist; submit it first (POST ${setPath}/shortlist; an empty one if you have none), then the model's items are shown for review`,
     );
   });
 
