@@ -119,7 +119,7 @@ export async function applyReviewAction(
     // A second review ended since the first look (by another reviewer, or the same reviewer's other
     // tab) is told as over, not stale (412, whose fresh read would answer 404). An expiry is the
     // clock's doing, which may be this very request's: it is answered below as such.
-    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: action });
+    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: action, now });
     const version = set.version;
     // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
     // version the first one just changed gets 412, not the 409 of the state it cannot see yet.

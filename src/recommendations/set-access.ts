@@ -25,6 +25,7 @@ import {
   type RecommendationSet,
   type SetAction,
   type SetView,
+  viewSetAt,
 } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import {
@@ -46,15 +47,29 @@ export function setNotFound(setId: string): NotFoundError {
 }
 
 /**
+ * How long after its expiry a set that expired while it awaited a second review stays readable by
+ * the counselors who could have given it: a day, the time for a reviewer who had it open, or had it
+ * in their queue, to be told it expired rather than that it vanished, whether their request, another
+ * one or the daily retention job recorded the expiry. After it, no second review is at stake, and a
+ * counselor who does not hold the person's caseload has no need to read the person's set.
+ */
+export const EXPIRED_SECOND_REVIEW_READABLE_MS = 24 * 3_600_000;
+
+/**
  * The set, if the counselor may see it (`maySeeSet`), or if it expired while it awaited a second
- * review they could give (shown as expired, whoever recorded the expiry), with who they are to it.
+ * review they could give, less than {@link EXPIRED_SECOND_REVIEW_READABLE_MS} before `deps.now()`
+ * (shown as expired, whoever recorded the expiry), with who they are to it.
  * Anyone else gets the answer of a missing set, but for an action (`acting`: which one) of the counselor who made the set,
  * whose person has left their caseload since (see {@link refuseNoLongerOnCaseload}), or of a
  * counselor who read the set in its second review, and whom it no longer awaits (see
  * {@link refuseSecondReviewOver}): they are told so.
  */
 export async function findVisibleSet(
-  deps: { store: Pick<RecommendationStore, 'findById'>; jobSeekers: Pick<JobSeekerStore, 'findStanding'> },
+  deps: {
+    store: Pick<RecommendationStore, 'findById'>;
+    jobSeekers: Pick<JobSeekerStore, 'findStanding'>;
+    now: () => Date;
+  },
   counselor: Principal,
   setId: string,
   { acting }: { acting?: SetAction | undefined } = {},
@@ -65,24 +80,26 @@ export async function findVisibleSet(
     subject: counselor.subject,
     holdsCaseload: isOnCaseloadOf(await deps.jobSeekers.findStanding(set.seekerId), counselor),
   };
-  requireVisibleSet(set, reader, { acting });
+  requireVisibleSet(set, reader, { acting, now: deps.now() });
   return { set, reader };
 }
 
 /**
- * Refuses a reader who may not see the set as {@link findVisibleSet} does; an action checks again on
- * the set as read in its transaction.
+ * Refuses a reader who may not see the set at `now` as {@link findVisibleSet} does; an action checks
+ * again on the set as read in its transaction.
  */
 export function requireVisibleSet(
   set: RecommendationSet,
   reader: SetReader,
-  { acting }: { acting?: SetAction | undefined } = {},
+  { acting, now }: { acting?: SetAction | undefined; now: Date },
 ): void {
-  if (maySeeSet(set, reader)) return;
-  // Expired while it awaited them: read, the set is shown as expired, and an action is refused as an
-  // expiry (409), as when this very request records the expiry, not as a set gone or reviewed by
-  // someone else because the retention job or another request recorded it first.
-  if (expiredAwaitingSecondReviewOf(set, reader)) return;
+  // As it stands at `now`: a set due and not yet recorded as expired is judged as expired.
+  const current = viewSetAt(set, now);
+  if (maySeeSet(current, reader)) return;
+  // Expired while it awaited them, within a day: read, the set is shown as expired, and an action is
+  // refused as an expiry (409), as when this very request records the expiry, not as a set gone or
+  // reviewed by someone else because the retention job or another request recorded it first.
+  if (expiredAwaitingSecondReviewOf(current, reader, now)) return;
   if (acting === undefined) throw setNotFound(set.id);
   throw refuseUnseenSet(set, reader.subject, acting);
 }
@@ -113,15 +130,17 @@ function refuseNoLongerOnCaseload(set: RecommendationSet, action: SetAction): Co
 
 /**
  * Whether the set expired while it awaited a second review the reader could give (they are not its
- * first reviewer): handed on, neither approved nor returned since (a return clears its first reviewer).
+ * first reviewer): handed on, neither approved nor returned since (a return clears its first
+ * reviewer), its expiry less than {@link EXPIRED_SECOND_REVIEW_READABLE_MS} before `now`.
  */
-function expiredAwaitingSecondReviewOf(set: RecommendationSet, reader: SetReader): boolean {
+function expiredAwaitingSecondReviewOf(set: RecommendationSet, reader: SetReader, now: Date): boolean {
   const { firstReviewerId, reviewerId } = set.secondReview;
   return (
     set.status === 'expired' &&
     firstReviewerId !== null &&
     reviewerId === null &&
-    firstReviewerId !== reader.subject
+    firstReviewerId !== reader.subject &&
+    now.getTime() < Date.parse(set.expiresAt) + EXPIRED_SECOND_REVIEW_READABLE_MS
   );
 }
 

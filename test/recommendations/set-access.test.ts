@@ -21,6 +21,7 @@ async function canSee(counselor: Principal, set: RecommendationSet, caseloadOf =
     jobSeekers: {
       findStanding: async () => ({ id: set.seekerId, counselorId: caseloadOf }) as JobSeekerStanding,
     },
+    now: () => new Date(set.createdAt),
   };
   try {
     return (await findVisibleSet(stores, counselor, set.id)).set === set;
