@@ -852,7 +852,7 @@ describe('review API', () => {
           setStatus: 'awaiting_shortlist',
         });
         expect(deciding.body.detail).toContain(
-          `submit it first (POST /v1/recommendations/${set.id}/shortlist)`,
+          `submit it first (POST /v1/recommendations/${set.id}/shortlist; an empty one if you have none)`,
         );
 
         const modelCourses = await hiddenModelCourses(t, set.id);
