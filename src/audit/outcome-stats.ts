@@ -423,6 +423,7 @@ function toOutcomeRow(
   const outcomesShown = sumOf(shown, (week) => week.outcomesKnown);
   const employmentKnown = sumOf(employmentShown, (week) => week.employment?.known ?? 0);
   const enteredEmploymentKnown = sumOf(enteredShown, (week) => week.enteredEmployment?.known ?? 0);
+  const entrants = employmentFigures(enteredShown.map((week) => week.enteredEmployment));
   return {
     ...row,
     outcomesKnown: sumOf(weeks, (week) => week.outcomesKnown),
@@ -439,33 +440,33 @@ function toOutcomeRow(
     ),
     employmentKnown,
     employmentWithheldWeeks,
+    ...employmentFigures(employmentShown.map((week) => week.employment)),
+    enteredEmploymentKnown,
+    enteredEmploymentWithheldWeeks,
+    enteredEmployedShare: entrants.employedShare,
+    enteredMeanPredictedScore: entrants.meanPredictedScore,
+  };
+}
+
+/** The employed share and the mean predicted score over the weeks' employment totals. */
+function employmentFigures(totals: ReadonlyArray<EmploymentTotals | undefined>): {
+  employedShare: number | null;
+  meanPredictedScore: number | null;
+} {
+  const sum = (pick: (total: EmploymentTotals) => number) =>
+    sumOf(totals, (total) => (total === undefined ? 0 : pick(total)));
+  return {
     employedShare: roundTo(
       divideOrNull(
-        sumOf(employmentShown, (week) => week.employment?.employed ?? 0),
-        employmentKnown,
+        sum((total) => total.employed),
+        sum((total) => total.known),
       ),
       4,
     ),
     meanPredictedScore: roundTo(
       divideOrNull(
-        sumOf(employmentShown, (week) => week.employment?.scoreSum ?? 0),
-        sumOf(employmentShown, (week) => week.employment?.scored ?? 0),
-      ),
-      4,
-    ),
-    enteredEmploymentKnown,
-    enteredEmploymentWithheldWeeks,
-    enteredEmployedShare: roundTo(
-      divideOrNull(
-        sumOf(enteredShown, (week) => week.enteredEmployment?.employed ?? 0),
-        enteredEmploymentKnown,
-      ),
-      4,
-    ),
-    enteredMeanPredictedScore: roundTo(
-      divideOrNull(
-        sumOf(enteredShown, (week) => week.enteredEmployment?.scoreSum ?? 0),
-        sumOf(enteredShown, (week) => week.enteredEmployment?.scored ?? 0),
+        sum((total) => total.scoreSum),
+        sum((total) => total.scored),
       ),
       4,
     ),

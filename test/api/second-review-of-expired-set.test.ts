@@ -154,4 +154,48 @@ describe('a second review of a set that expired while awaiting it, acted on or r
     expect((await readOnce(otherReviewer, set.id)).status).toBe(404);
     expect((await readOnce(reviewer, set.id)).status).toBe(404);
   });
+
+  /**
+   * A day after its expiry no second review is at stake any more: a counselor who does not hold the
+   * person's caseload gets 404, as for a missing set, whoever recorded the expiry; the person's
+   * counselor keeps reading it.
+   */
+  describe('read a day after its expiry', () => {
+    async function secondReviewQueueIds(token: string): Promise<string[]> {
+      const res = await t.http.get('/v1/recommendations?queue=second_review').auth(token, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      return res.body.items.map((item: { id: string }) => item.id);
+    }
+
+    it('answers 404 to a second reviewer candidate a day after its expiry, recorded by the retention job', async () => {
+      const { setId } = await handOnAndLetExpire();
+      await t.container.retention.purgeExpired();
+      clock.advance(25 * HOUR);
+      const read = await t.http.get(`/v1/recommendations/${setId}`).auth(reviewer, { type: 'bearer' });
+      expect(read.status).toBe(404);
+      expect(read.body.detail).toMatch(/was not found among the sets you may see/);
+      expect((await readOnce(otherReviewer, setId)).status).toBe(404);
+    });
+
+    it('answers 404 to a second reviewer candidate a day after its expiry, recorded by their own read', async () => {
+      const { setId } = await handOnAndLetExpire();
+      clock.advance(25 * HOUR);
+      expect((await readOnce(otherReviewer, setId)).status).toBe(404);
+      expect((await readOnce(reviewer, setId)).status).toBe(404);
+    });
+
+    it("keeps showing the set to the person's counselor a day after its expiry", async () => {
+      const { setId } = await handOnAndLetExpire();
+      await t.container.retention.purgeExpired();
+      clock.advance(25 * HOUR);
+      expect(await readOnce(counselor, setId)).toMatchObject({ status: 200, setStatus: 'expired' });
+    });
+
+    it('leaves the set out of the second review queue, within the day and after it', async () => {
+      const { setId } = await handOnAndLetExpire();
+      expect(await secondReviewQueueIds(otherReviewer)).not.toContain(setId);
+      clock.advance(25 * HOUR);
+      expect(await secondReviewQueueIds(otherReviewer)).not.toContain(setId);
+    });
+  });
 });
