@@ -106,6 +106,28 @@ describe("the README's settings", () => {
     }
   });
 
+  it('has a row for every variable src/config.ts reads, and none for another', () => {
+    const read = new Set<string>();
+    const watched = (values: Record<string, string>) =>
+      new Proxy(values, {
+        get(target, name) {
+          if (typeof name === 'string') read.add(name);
+          return target[name as string];
+        },
+        has(target, name) {
+          if (typeof name === 'string') read.add(name);
+          return name in target;
+        },
+      });
+    loadConfig(watched({}));
+    loadConfig(watched({ NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true', AUDIT_LOCAL_KEYS: 'true' }));
+    loadConfig(watched({ NODE_ENV: 'test' }));
+    const rows = [...settings.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((row) => row[1]);
+    expect(read.size).toBeGreaterThan(30);
+    expect([...read].filter((name) => !rows.includes(name)).sort()).toEqual([]);
+    expect(rows.filter((name) => name !== undefined && !read.has(name)).sort()).toEqual([]);
+  });
+
   it('gives the log level NODE_ENV=test starts with', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
     const row = settings.split('\n').find((line) => line.startsWith('| `LOG_LEVEL` |')) ?? '';
