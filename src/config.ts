@@ -21,7 +21,7 @@ export interface Config {
   /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
   databaseUrl: string | undefined;
   /**
-   * Most connections this process opens to PostgreSQL (1..100). Not used on SQLite, which runs on
+   * Most connections this process opens to PostgreSQL (2..100). Not used on SQLite, which runs on
    * one connection by design (one writer at a time).
    */
   databasePoolMax: number;
