@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionEvent } from '../decision-log/decision-event.ts';
@@ -94,11 +95,13 @@ export class JobSeekerService {
         await deps.store.recordObjection(trx, id, now);
         jobSeeker = { ...jobSeeker, aiObjection: true };
       }
+      // Compared as values: a place sent with its members in another order (`{lon, lat}`) is the
+      // place stored, not a change the log would report.
       const changedFields =
         previous === undefined
           ? []
           : (Object.keys(input) as Array<keyof JobSeekerInput>).filter(
-              (field) => JSON.stringify(previous[field]) !== JSON.stringify(input[field]),
+              (field) => !isDeepStrictEqual(previous[field], input[field]),
             );
       const caseloadChanged = changedFields.includes('counselorId');
       const withdrawnSetIds = caseloadChanged ? await deps.withdrawOpenSets(trx, id) : [];

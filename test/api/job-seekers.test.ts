@@ -290,4 +290,19 @@ describe('job seekers API', () => {
     });
     expect(JSON.stringify(events)).not.toMatch(/c-002|js-6|"11"/);
   });
+
+  it('names no changed field when a sync sends the stored location with its coordinates in another order', async () => {
+    const sync = (body: object) =>
+      t.http.put('/v1/job-seekers/js-6b').auth(integration, { type: 'bearer' }).send(body);
+    expect((await sync(aJobSeeker({ location: { lat: 45.764, lon: 4.8357 } }))).status).toBe(201);
+    // The same place, its members written lon first, as JSON allows.
+    const reordered = { ...aJobSeeker(), location: { lon: 4.8357, lat: 45.764 } };
+    expect((await sync(reordered)).status).toBe(200);
+    expect((await sync({ ...reordered, monthsUnemployed: 8 })).status).toBe(200);
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = (await decisionLog.listEvents({ types: ['job_seeker.upserted'] })).filter(
+      (event) => event.subject === pseudonymiser.pseudonymise('js-6b'),
+    );
+    expect(events.map((event) => event.payload.changedFields)).toEqual([[], [], ['monthsUnemployed']]);
+  });
 });
