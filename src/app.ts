@@ -109,6 +109,8 @@ export function createApp(deps: AppDependencies): Express {
   // If-None-Match, for the settings). Express's own (a hash of every other body) would answer 304s
   // the contract does not declare.
   app.set('etag', false);
+  // The address the limits count a client by: behind a proxy, the one it names in X-Forwarded-For.
+  app.set('trust proxy', config.http.trustProxy);
 
   // Without `upgrade-insecure-requests`: over plain HTTP (a local start, a VM's address) it made
   // browsers fetch the documentation's scripts over HTTPS, and /docs stayed blank.
