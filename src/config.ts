@@ -115,6 +115,11 @@ export interface HttpConfig {
   importBodyLimitBytes: number;
   rateLimitPerMinute: number;
   /**
+   * Requests per minute from one client address whose token is missing or does not verify (401);
+   * past it, the address is answered 429 before any token is checked, until the window ends.
+   */
+  authFailuresPerMinute: number;
+  /**
    * Express's `trust proxy`: which proxies in front may name the client in `X-Forwarded-For`. False:
    * none (the client is the connection's address); a number: that many hops; a list: the proxies'
    * addresses and CIDR ranges (and express's names `loopback`, `linklocal`, `uniquelocal`).
@@ -260,6 +265,7 @@ export function loadConfig(env: Env = process.env): Config {
       jsonBodyLimit: readSize(env, 'JSON_BODY_LIMIT', '100kb'),
       importBodyLimitBytes: readPositiveInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
       rateLimitPerMinute: readPositiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+      authFailuresPerMinute: readPositiveInt(env, 'AUTH_FAILURES_PER_MINUTE', 30),
       trustProxy: readTrustProxy(env),
       validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
     },

@@ -244,3 +244,13 @@ describe('TRUST_PROXY', () => {
     }
   });
 });
+
+describe('AUTH_FAILURES_PER_MINUTE', () => {
+  it('is 30 by default and refuses 0', () => {
+    expect(loadConfig({}).http.authFailuresPerMinute).toBe(30);
+    expect(loadConfig({ AUTH_FAILURES_PER_MINUTE: '5' }).http.authFailuresPerMinute).toBe(5);
+    expect(() => loadConfig({ AUTH_FAILURES_PER_MINUTE: '0' })).toThrow(
+      'AUTH_FAILURES_PER_MINUTE must be 1 or more, got "0"',
+    );
+  });
+});
