@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -16,6 +16,7 @@ import type { CourseService } from './courses/course-service.ts';
 import { createErasureRoutes } from './erasure/erasure-routes.ts';
 import type { ErasureService } from './erasure/erasure-service.ts';
 import { createCors } from './http/cors.ts';
+import { addressKeyOf, createFailedAuthenticationLimit } from './http/failed-authentication-limit.ts';
 import { readHeadAsGet, restoreHead } from './http/head-as-get.ts';
 import { holdUndecodableBody } from './http/hold-undecodable-body.ts';
 import { serializeError } from './http/logger.ts';
@@ -109,6 +110,8 @@ export function createApp(deps: AppDependencies): Express {
   // If-None-Match, for the settings). Express's own (a hash of every other body) would answer 304s
   // the contract does not declare.
   app.set('etag', false);
+  // The address the limits count a client by: behind a proxy, the one it names in X-Forwarded-For.
+  app.set('trust proxy', config.http.trustProxy);
 
   // Without `upgrade-insecure-requests`: over plain HTTP (a local start, a VM's address) it made
   // browsers fetch the documentation's scripts over HTTPS, and /docs stayed blank.
@@ -149,7 +152,7 @@ export function createApp(deps: AppDependencies): Express {
     limit: config.http.rateLimitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => rateLimitKeyOf(findPrincipal(req)) ?? ipKeyGenerator(req.ip ?? 'unknown'),
+    keyGenerator: (req) => rateLimitKeyOf(findPrincipal(req)) ?? addressKeyOf(req),
     handler: (_req, res) => {
       sendProblem(
         res,
@@ -176,6 +179,11 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  // Before the body is read and any token checked: the operations endpoints are outside /v1 (their
+  // probes are never refused), and the contract and the documentation pages check no token.
+  const failedAuthentications = createFailedAuthenticationLimit(config.http.authFailuresPerMinute);
+  app.use('/v1', failedAuthentications.refuseAddressOverLimit);
+
   app.use(
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
   );
@@ -191,6 +199,7 @@ export function createApp(deps: AppDependencies): Express {
     ),
   );
   app.use(...restoreHead);
+  app.use(failedAuthentications.countFailedAuthentication);
   // After the validator: it has matched the operation, authenticated the caller and checked the rest.
   app.use(refuseUnexpectedBody);
   app.use(refuseInfiniteQueryNumbers);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 /** Everything the process reads from its environment. `process.env` is read nowhere else. */
@@ -113,9 +114,22 @@ export interface HttpConfig {
   /** Largest catalog import body, in bytes. */
   importBodyLimitBytes: number;
   rateLimitPerMinute: number;
+  /**
+   * Requests per minute from one client address whose token is missing or does not verify (401);
+   * past it, the address is answered 429 before any token is checked, until the window ends.
+   */
+  authFailuresPerMinute: number;
+  /**
+   * Express's `trust proxy`: which proxies in front may name the client in `X-Forwarded-For`. False:
+   * none (the client is the connection's address); a number: that many hops; a list: the proxies'
+   * addresses and CIDR ranges (and express's names `loopback`, `linklocal`, `uniquelocal`).
+   */
+  trustProxy: TrustProxy;
   /** Validate responses against the OpenAPI document (always in tests and development). */
   validateResponses: boolean;
 }
+
+export type TrustProxy = false | number | string[];
 
 /** The decision log's settings. Key files left unset are generated under `dataDir/keys` on first use. */
 export interface AuditConfig {
@@ -251,6 +265,8 @@ export function loadConfig(env: Env = process.env): Config {
       jsonBodyLimit: readSize(env, 'JSON_BODY_LIMIT', '100kb'),
       importBodyLimitBytes: readPositiveInt(env, 'IMPORT_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
       rateLimitPerMinute: readPositiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600),
+      authFailuresPerMinute: readPositiveInt(env, 'AUTH_FAILURES_PER_MINUTE', 30),
+      trustProxy: readTrustProxy(env),
       validateResponses: readBool(env, 'VALIDATE_RESPONSES', nodeEnv !== 'production'),
     },
     audit: {
@@ -559,6 +575,45 @@ function readOrigins(env: Env): string[] {
     }
   }
   return origins;
+}
+
+/** The most proxy hops `TRUST_PROXY` counts: more is a misreading (an address, a port), not a chain. */
+const MAX_TRUSTED_PROXY_HOPS = 10;
+
+/** Express's names for the private ranges `trust proxy` takes. */
+const TRUSTED_PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `TRUST_PROXY`, explicit only: express's `true` (or a range of prefix 0) would trust any client to
+ * name itself in `X-Forwarded-For`, so one client could count as any number of addresses; and an
+ * entry express cannot read would fail only when the first request comes.
+ */
+function readTrustProxy(env: Env): TrustProxy {
+  const raw = nonEmpty(env.TRUST_PROXY);
+  if (raw === undefined) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = parseWholeNumber(raw);
+    if (hops !== undefined && hops >= 1 && hops <= MAX_TRUSTED_PROXY_HOPS) return hops;
+  } else {
+    const entries = readList(env, 'TRUST_PROXY', []);
+    if (entries.length > 0 && entries.every(isTrustableProxyEntry)) return entries;
+  }
+  throw new Error(
+    `TRUST_PROXY must be unset (no proxy trusted), a number of proxy hops from 1 to ${MAX_TRUSTED_PROXY_HOPS}, ` +
+      'or the proxies as comma-separated addresses or CIDR ranges (10.0.0.0/8, 2001:db8::/32) or ' +
+      `${TRUSTED_PROXY_RANGE_NAMES.join(', ')}; never true, * or a range of prefix 0, which would let any ` +
+      `client name its own address, got "${raw}"`,
+  );
+}
+
+function isTrustableProxyEntry(entry: string): boolean {
+  if (TRUSTED_PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : Number.NaN;
+  return bits >= 1 && bits <= (family === 4 ? 32 : 128);
 }
 
 function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -198,3 +198,59 @@ describe('CORS_ORIGINS', () => {
     ).toEqual(['https://portal.example.fr', 'http://localhost:5173']);
   });
 });
+
+/**
+ * Express's `trust proxy` decides which address the limits count a client by. Trusting every proxy
+ * (`true`) would let any client name its own address in X-Forwarded-For and escape the limit on
+ * failed authentications; a value express cannot read would fail only at the first request.
+ */
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy when unset', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: ' ' }).http.trustProxy).toBe(false);
+  });
+
+  it('takes a number of hops, or proxies as addresses, CIDR ranges and express’s range names', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4, 2001:db8::/32, loopback' }).http.trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.168.1.4', '2001:db8::/32', 'loopback']);
+    const app = express();
+    expect(() =>
+      app.set('trust proxy', loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1' }).http.trustProxy),
+    ).not.toThrow();
+  });
+
+  it('refuses anything else, naming the value, before anything is opened', () => {
+    for (const value of [
+      'true',
+      '*',
+      'yes',
+      '0',
+      '11',
+      '1.5',
+      '0.0.0.0/0',
+      '::/0',
+      '10.0.0.0/33',
+      'proxy.example',
+      '10.0.0.1/8/2',
+      ',',
+    ]) {
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(
+        new RegExp(
+          `^TRUST_PROXY must be unset \\(no proxy trusted\\), a number of proxy hops from 1 to 10, .*got "${value.replace(/[.*/]/g, '\\$&')}"$`,
+        ),
+      );
+    }
+  });
+});
+
+describe('AUTH_FAILURES_PER_MINUTE', () => {
+  it('is 30 by default and refuses 0', () => {
+    expect(loadConfig({}).http.authFailuresPerMinute).toBe(30);
+    expect(loadConfig({ AUTH_FAILURES_PER_MINUTE: '5' }).http.authFailuresPerMinute).toBe(5);
+    expect(() => loadConfig({ AUTH_FAILURES_PER_MINUTE: '0' })).toThrow(
+      'AUTH_FAILURES_PER_MINUTE must be 1 or more, got "0"',
+    );
+  });
+});

@@ -56,6 +56,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
     SEED_DEMO: 'false',
     VALIDATE_RESPONSES: 'true',
+    // The tests walk every secured operation without a valid token, all from one address: the limit on
+    // failed authentications is tested where it is set (test/api/failed-authentication-limit.test.ts).
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     ...options.env,
   });
   const container = await createContainer(config, {

@@ -3780,7 +3780,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests for this token subject in the current window. */
+        /** @description Too many requests for this token subject in the current window, or too many requests from this client address without a valid token (401), after which the address is refused every request until the window ends. */
         TooManyRequests: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
