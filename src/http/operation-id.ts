@@ -3,6 +3,8 @@ import type { Request } from 'express';
 /** The parts of the contract's operation object that the HTTP layer reads. */
 export interface MatchedOperation {
   operationId?: string;
+  /** The contract's tags of the operation (`job-seeker-portal` for the person's own calls). */
+  tags?: string[];
   /** Absent, or null once the validator has read the contract, when the operation takes no request body. */
   requestBody?: unknown;
 }

@@ -16,6 +16,7 @@ import {
 } from '../shared/errors.ts';
 import { allowHeadWithGet } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
+import { describePortalValidation, isPortalOperation } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeRepeatedQueryParameters, describeValidationMessage } from './validation-messages.ts';
@@ -233,6 +234,10 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
         })),
         req.originalUrl,
       );
+      if (isPortalOperation(req)) {
+        const { title, detail } = describePortalValidation(errors);
+        return problem(400, 'validation', title, detail, { errors });
+      }
       const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
     }

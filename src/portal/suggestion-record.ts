@@ -63,6 +63,8 @@ export interface MySuggestionItem {
   course: CourseSnapshot;
   suggestedBy: ItemSource;
   decision: 'approved' | 'rejected';
+  /** The comment the counselor wrote with an approval, kept in the person's file as a rejection's is. */
+  approval: { comment: string | null } | null;
   rejection: { reasonCode: string; reason: string; comment: string | null } | null;
   addedReason: string | null;
   /** For an addition: where and when the model had suggested the same course to the person. */
@@ -119,6 +121,7 @@ function toMySuggestionItem(item: DecidedItem): MySuggestionItem {
     course: item.course,
     suggestedBy: item.source,
     decision: item.decision,
+    approval: item.decision === 'approved' ? { comment: item.comment } : null,
     rejection:
       item.decision === 'rejected' && item.reasonCode !== null
         ? {

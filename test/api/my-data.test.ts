@@ -293,6 +293,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
         course: expect.objectContaining({ id: 'LYON-ASH' }),
         suggestedBy: 'counselor',
         decision: 'approved',
+        approval: { comment: null },
         rejection: null,
         addedReason: 'Formation choisie avec la personne en entretien',
         earlierModelSuggestion: null,

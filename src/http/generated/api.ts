@@ -2809,6 +2809,11 @@ export interface components {
              * @enum {string}
              */
             decision: "approved" | "rejected";
+            /** @description The counselor's approval of the course, with the comment they wrote with it (kept in the person's file as a rejection's is); null unless approved. */
+            approval: {
+                /** @description The counselor's comment; null when they wrote none. */
+                comment: string | null;
+            } | null;
             /** @description Why the counselor rejected it; null unless rejected. */
             rejection: {
                 reasonCode: string;

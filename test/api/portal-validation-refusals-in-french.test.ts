@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { createAndPublish, syncSeeker } from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+/** Words of the validator's English answers, which no French refusal holds. */
+const ENGLISH = /\b(the request|is invalid|must|characters|body)\b/i;
+
+/**
+ * A person who writes a comment longer than the contract keeps (a contest, an answer, an objection)
+ * is told so in French, as every other refusal of their own call: a portal shows `title` and
+ * `detail`. The field errors stay for the portal's developers.
+ */
+describe('a job seeker’s request the contract refuses, answered in French', () => {
+  let t: TestApp;
+  let counselor: string;
+  let seeker: string;
+  let itemId: string;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    await syncSeeker(t, 'js-long');
+    await createAndPublish(t, counselor, 'js-long', { approve: 1 });
+    seeker = await t.tokenFor('job_seeker', 'js-long');
+    const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    itemId = mine.body.items[0].itemId;
+  });
+  afterAll(() => t.close());
+
+  function expectFrenchRefusal(body: {
+    type?: unknown;
+    title?: unknown;
+    detail?: unknown;
+    errors?: unknown;
+  }) {
+    expect(body.type).toBe('https://aiguillage.example/problems/validation');
+    expect(String(body.title)).not.toMatch(ENGLISH);
+    expect(String(body.detail)).not.toMatch(ENGLISH);
+    expect(String(body.detail)).toMatch(/\b(vous|votre)\b/i);
+    expect(body.errors).toEqual([expect.objectContaining({ path: '/body/comment' })]);
+  }
+
+  it('tells the person in French that their contest’s comment is too long, and how long it may be', async () => {
+    const res = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .send({ response: 'contest', comment: 'é'.repeat(1001) });
+
+    expect(res.status).toBe(400);
+    expectFrenchRefusal(res.body);
+    expect(res.body.detail).toMatch(/1 ?000 caractères/);
+  });
+
+  it('tells the person in French that their objection’s comment is too long', async () => {
+    const res = await t.http
+      .post('/v1/me/objection')
+      .auth(seeker, { type: 'bearer' })
+      .send({ comment: 'x'.repeat(1001) });
+
+    expect(res.status).toBe(400);
+    expectFrenchRefusal(res.body);
+  });
+
+  it('still answers a counselor’s refused request in the validator’s words', async () => {
+    const res = await t.http
+      .post('/v1/job-seekers/js-long/objection')
+      .auth(counselor, { type: 'bearer' })
+      .send({ channel: 'in_person', comment: 'x'.repeat(1001) });
+
+    expect(res.status).toBe(400);
+    expect(res.body.title).toBe('The request is invalid');
+  });
+});
