@@ -23,8 +23,8 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 /**
  * Every operation of the contract, sent malformed input on real objects (a set under review, a
  * set awaiting its second review, a published item, the active model, a recorded incident): a 4xx
- * problem document the contract declares, saying what was wrong, never a 5xx; and a refused write
- * leaves the database as it was.
+ * problem document the contract declares, saying what was wrong (naming a refused body member),
+ * never a 5xx; and a refused write leaves the database as it was.
  */
 
 /** The counselor who gives the second review: not the set's own (`c-001`). */
@@ -48,6 +48,8 @@ interface Mutation {
   query?: string;
   raw?: { contentType?: string; encoding?: string; bytes: Buffer };
   body?: unknown;
+  /** The body member the mutation changed: a 400 must name it. */
+  field?: string;
 }
 
 const document = loadOpenApiDocument() as {
@@ -62,6 +64,16 @@ const ODD_TEXTS: Array<[string, string]> = [
   ['combining marks', `e${'\u0301'.repeat(300)}`],
   ['a huge string', 'x'.repeat(200_000)],
   ['an empty string', ''],
+  ['10,000 characters', 'y'.repeat(10_000)],
+];
+
+/** Numbers at the edges, a boolean and an empty array: given to every member, whatever its type. */
+const ODD_NUMBERS: Array<[string, unknown]> = [
+  ['zero', 0],
+  ['minus one', -1],
+  ['1e308', 1e308],
+  ['true', true],
+  ['an empty array', []],
 ];
 
 const WRONG_TYPES: Array<[string, unknown]> = [
@@ -108,6 +120,10 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
     headers: { 'Idempotency-Key': ['key-aaaa-1', 'key-bbbb-2'] },
   });
   mutations.push({ label: 'a long Idempotency-Key', headers: { 'Idempotency-Key': 'k'.repeat(5000) } });
+  mutations.push({ label: 'a 300-char Idempotency-Key', headers: { 'Idempotency-Key': 'k'.repeat(300) } });
+  mutations.push({ label: 'an empty Idempotency-Key', headers: { 'Idempotency-Key': '' } });
+  mutations.push({ label: 'If-Match W/"x"', headers: { 'If-Match': 'W/"x"' } });
+  mutations.push({ label: 'If-Match empty', headers: { 'If-Match': '' } });
   mutations.push({ label: 'If-Match list', headers: { 'If-Match': ['"1"', '"2"'] } });
   mutations.push({ label: 'If-Match weak', headers: { 'If-Match': 'W/"1"' } });
   mutations.push({ label: 'If-Match *', headers: { 'If-Match': '*' } });
@@ -179,6 +195,12 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
     ],
     ['a __proto__ member', Buffer.from('{"__proto__":{"polluted":1}}'), 'application/json', undefined],
     ['a huge number', Buffer.from('{"limit":1e999}'), 'application/json', undefined],
+    [
+      'latin1 bytes',
+      Buffer.from(JSON.stringify({ ...(base.body ?? {}), comment: 'é' }), 'latin1'),
+      'application/json; charset=latin1',
+      undefined,
+    ],
   ] as const) {
     mutations.push({
       label: `body: ${label}`,
@@ -198,8 +220,8 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
 function memberMutations(valid: Record<string, unknown>, prefix: string): Mutation[] {
   const mutations: Mutation[] = [];
   for (const field of Object.keys(valid)) {
-    for (const [label, value] of [...WRONG_TYPES, ...ODD_TEXTS]) {
-      mutations.push({ label: `${prefix}${field} as ${label}`, body: { ...valid, [field]: value } });
+    for (const [label, value] of [...WRONG_TYPES, ...ODD_TEXTS, ...ODD_NUMBERS]) {
+      mutations.push({ label: `${prefix}${field} as ${label}`, field, body: { ...valid, [field]: value } });
     }
     const inner = valid[field];
     if (Array.isArray(inner)) {
@@ -488,6 +510,13 @@ describe('malformed input on every operation', () => {
             if (typeof body[member] !== 'string' || body[member] === '')
               problems.push(`no ${member}: ${where}`);
           if (body.status !== res.status) problems.push(`status member differs: ${where}`);
+          // A refused member is named, so that the caller knows which one to mend.
+          if (
+            mutation.field !== undefined &&
+            res.status === 400 &&
+            !String(body.detail).includes(mutation.field)
+          )
+            problems.push(`detail does not name ${mutation.field}: ${where}`);
           if (op.method !== 'get') {
             const after = await snapshot();
             if (after !== before) problems.push(`changed the database: ${where}`);
