@@ -207,6 +207,13 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
 }
 
 /** Each member of a valid body given each wrong type and odd text (inside arrays and objects too). */
+/** Whether a 400 names the refused body member where its reader looks for it. */
+function namesMember(op: DocumentedOperation, body: Record<string, unknown>, field: string): boolean {
+  if (op.roles?.includes('job_seeker') !== true) return String(body.detail).includes(field);
+  const errors = Array.isArray(body.errors) ? (body.errors as Array<{ path?: unknown }>) : [];
+  return errors.some((error) => String(error.path).includes(field));
+}
+
 function memberMutations(valid: Record<string, unknown>, prefix: string): Mutation[] {
   const mutations: Mutation[] = [];
   for (const field of Object.keys(valid)) {
@@ -500,13 +507,10 @@ describe('malformed input on every operation', () => {
             if (typeof body[member] !== 'string' || body[member] === '')
               problems.push(`no ${member}: ${where}`);
           if (body.status !== res.status) problems.push(`status member differs: ${where}`);
-          // A refused member is named, so that the caller knows which one to mend.
-          if (
-            mutation.field !== undefined &&
-            res.status === 400 &&
-            !String(body.detail).includes(mutation.field)
-          )
-            problems.push(`detail does not name ${mutation.field}: ${where}`);
+          // A refused member is named, so that the caller knows which one to mend: in the detail, or,
+          // on the person's own calls (whose detail speaks to them in French), in the field errors.
+          if (mutation.field !== undefined && res.status === 400 && !namesMember(op, body, mutation.field))
+            problems.push(`the answer does not name ${mutation.field}: ${where}`);
           if (op.method !== 'get') {
             const after = await snapshot();
             if (after !== before) problems.push(`changed the database: ${where}`);
