@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { problem, sendProblem } from './problem.ts';
+import { httpStatusOf, problem, sendProblem } from './problem.ts';
 import { findIdentityProviderOutage } from './security.ts';
 
 /** The client's address as the rate limits count it (an IPv6 address by its /56 network). */
@@ -55,7 +55,7 @@ export function createFailedAuthenticationLimit(limitPerMinute: number): FailedA
 
   const countFailedAuthentication = (error: unknown, req: Request, res: Response, next: NextFunction) => {
     // An unreachable identity provider is no failure of the client's (503).
-    if (statusOf(error) !== 401 || findIdentityProviderOutage(req) !== undefined) {
+    if (httpStatusOf(error) !== 401 || findIdentityProviderOutage(req) !== undefined) {
       next(error);
       return;
     }
@@ -63,11 +63,4 @@ export function createFailedAuthenticationLimit(limitPerMinute: number): FailedA
   };
 
   return { refuseAddressOverLimit, countFailedAuthentication };
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  const found = status ?? statusCode;
-  return typeof found === 'number' ? found : undefined;
 }

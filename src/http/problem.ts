@@ -194,7 +194,7 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
       }
     }
     const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
-    const status = http.status ?? http.statusCode ?? 500;
+    const status = httpStatusOf(error) ?? 500;
     if (status >= 500) {
       req.log.error({ err: error, operation: operationIdOf(req) }, 'unhandled error');
       sendProblem(
@@ -205,6 +205,14 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
     }
     sendProblem(res, mapHttpError(http, status, req, res));
   };
+}
+
+/** The status an HTTP error of the validator or body-parser carries; undefined for any other error. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as HttpLikeError;
+  const found: unknown = status ?? statusCode;
+  return typeof found === 'number' ? found : undefined;
 }
 
 function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Response): ProblemDocument {
