@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { isApplicationActorId } from '../model-registry/application-actors.ts';
+import { ForgettingTimer } from '../shared/forgetting-timer.ts';
 import { holdsInvisibleCharacter } from '../shared/invisible-characters.ts';
 import { holdsUnstorableCharacter } from '../shared/storable-text.ts';
 import {
@@ -74,6 +75,7 @@ export function rememberVerifiedTokens(
 ): TokenVerifier {
   const { ttlMs, now } = options;
   const verified = new Map<string, VerifiedToken>();
+  const forgetting = new ForgettingTimer((at) => forgetExpired(verified, at), now);
   return async (token) => {
     forgetExpired(verified, now());
     const remembered = verified.get(token);
@@ -82,11 +84,14 @@ export function rememberVerifiedTokens(
       if (now() < remembered.validUntil) {
         // Moved to the end: the map's first entry is always the least recently used.
         verified.set(token, remembered);
+        forgetting.sweepBy(remembered.validUntil);
         return copyPrincipal(remembered.principal);
       }
     }
     const { principal, expiresAt } = await verify(token);
-    verified.set(token, { principal, validUntil: Math.min(expiresAt, now() + ttlMs) });
+    const validUntil = Math.min(expiresAt, now() + ttlMs);
+    verified.set(token, { principal, validUntil });
+    forgetting.sweepBy(validUntil);
     if (verified.size > VERIFIED_TOKEN_CACHE_SIZE) {
       const oldest = verified.keys().next().value;
       if (oldest !== undefined) verified.delete(oldest);
@@ -98,15 +103,16 @@ export function rememberVerifiedTokens(
 /**
  * Drops the tokens no longer taken as verified, from the least recently used: each was verified at
  * its last use at the latest, so it is valid `ttlMs` after that use at most, and every token used
- * before it is past its time too once it is. A token, and the person it names, is thus dropped at
- * the first check more than `ttlMs` after its last use, not once enough other tokens have pushed it
- * out: in a quiet process, an erased person's id stays until the next request that carries a token.
+ * before it is past its time too once it is. A token, and the person it names, is thus dropped
+ * `ttlMs` after its last use at the latest, at the next check or by the timer in a quiet process,
+ * not once enough other tokens have pushed it out. Answers when the first token left is due.
  */
-function forgetExpired(verified: Map<string, VerifiedToken>, now: number): void {
+function forgetExpired(verified: Map<string, VerifiedToken>, now: number): number | undefined {
   for (const [token, { validUntil }] of verified) {
-    if (now < validUntil) return;
+    if (now < validUntil) return validUntil;
     verified.delete(token);
   }
+  return undefined;
 }
 
 function copyPrincipal(principal: Principal): Principal {

@@ -138,6 +138,34 @@ describe('remembering verified tokens', () => {
     expect([...held]).toEqual(['another']);
   });
 
+  it('forgets a token and its person a minute after its last use, though no other request comes', async () => {
+    // A quiet process must not keep an erased person's token and id past AUTH_VERIFIED_TOKEN_SECONDS:
+    // it used to drop them only at the next request carrying a token.
+    const clock = { now: START };
+    const held = new Set<string>();
+    const forgotten = new FinalizationRegistry<string>((token) => held.delete(token));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const verifier = rememberVerifiedTokens(
+        async (token) => {
+          const principal: Principal = { subject: `sub-of-${token}`, roles: ['job_seeker'] };
+          held.add(token);
+          forgotten.register(principal, token);
+          return { principal, expiresAt: clock.now + 3_600_000 };
+        },
+        { ttlMs: TTL_MS, now: () => clock.now },
+      );
+      await verifier('js-erased');
+      clock.now += TTL_MS;
+      vi.advanceTimersByTime(TTL_MS);
+    } finally {
+      vi.useRealTimers();
+    }
+    await collectGarbage();
+
+    expect([...held]).toEqual([]);
+  });
+
   it('hands out a copy: changing a principal changes nothing remembered', async () => {
     const clock = { now: START };
     const verifier = rememberVerifiedTokens(countingVerifier(clock).verify, {

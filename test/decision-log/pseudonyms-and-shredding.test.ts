@@ -43,6 +43,25 @@ describe('pseudonyms', () => {
     }
   });
 
+  it('forgets an id a minute after it was remembered, though the process is asked nothing more', () => {
+    // A quiet process must not keep an erased person's id beside its pseudonym past the minute the
+    // README states: it used to drop ids only when asked for another one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const remembering = new Pseudonymiser(crypto.randomBytes(32));
+      remembering.pseudonymise('js-erased');
+      vi.advanceTimersByTime(30_000);
+      remembering.pseudonymise('c-001');
+      expect(remembering.heldIds).toBe(2);
+      vi.advanceTimersByTime(30_000);
+      expect(remembering.heldIds).toBe(1);
+      vi.advanceTimersByTime(30_000);
+      expect(remembering.heldIds).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('depends on the key, so nobody without it can test a guessed id', () => {
     const other = new Pseudonymiser(crypto.randomBytes(32));
     expect(other.pseudonymise('js-001')).not.toBe(pseudonymiser.pseudonymise('js-001'));
