@@ -249,6 +249,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         feedback: feedbackStore,
         contestReplies: contestReplyStore,
         outcomes: outcomeStore,
+        fileReads: fileReadStore,
         decisionLog,
         readSnapshot: createReadSnapshot(db),
         keyring: log.subjectKeyring,

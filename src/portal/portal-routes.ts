@@ -51,6 +51,7 @@ export function createPortalRoutes(service: PortalService): Router {
       feedback: data.feedback.map(({ seekerId: _owner, ...visible }) => visible),
       contestReplies: data.contestReplies.map(toContestReplyBody),
       outcomes: data.outcomes.map(toCourseOutcomeBody),
+      fileReads: data.fileReads,
     });
   });
 

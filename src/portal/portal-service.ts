@@ -6,6 +6,8 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { ReadSnapshot } from '../db/read-snapshot.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
+import { describeFileRead, type FileReadForPerson } from '../file-reads/file-read.ts';
+import type { FileReadStore } from '../file-reads/file-read-store.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { JobSeekerReason } from '../model/explanations.ts';
 import { countMonthsUnemployed } from '../model/features.ts';
@@ -107,6 +109,8 @@ export interface MyData {
   contestReplies: ContestReply[];
   /** What became of the courses proposed to them, as their agency's case-management system reported it. */
   outcomes: CourseOutcome[];
+  /** The staff reads of their file still kept, oldest first: when, what, why; never who. */
+  fileReads: FileReadForPerson[];
 }
 
 /**
@@ -139,6 +143,8 @@ export interface PortalServiceDeps {
   /** The counselors' replies to the person's contests. */
   contestReplies: Pick<ContestReplyStore, 'listForItem' | 'listForSeeker'>;
   outcomes: Pick<CourseOutcomeStore, 'listForSeeker'>;
+  /** The staff reads of the person's file (record 0022). */
+  fileReads: Pick<FileReadStore, 'listForSeeker'>;
   decisionLog: DecisionLog;
   /** Reads the person's export in one snapshot of the database. */
   readSnapshot: ReadSnapshot;
@@ -303,7 +309,8 @@ export class PortalService {
    * processing while it stands (who recorded it, when, how) and every time it was recorded or
    * withdrawn (with its comment), the suggestions they were given, every
    * set made about them (with what the counselor did with each course once the review was over, and
-   * the profile it was made from), feedback, and what became of the courses proposed to them.
+   * the profile it was made from), feedback, what became of the courses proposed to them, and the
+   * staff reads of their file still kept (when, what, why; never who).
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const { deps } = this;
@@ -329,6 +336,7 @@ export class PortalService {
         feedback: await deps.feedback.listForSeeker(seeker.subject, trx),
         contestReplies: await deps.contestReplies.listForSeeker(seeker.subject, trx),
         outcomes: await deps.outcomes.listForSeeker(seeker.subject, trx),
+        fileReads: await deps.fileReads.listForSeeker(seeker.subject, trx),
       };
     });
     const { profile, sets } = held;
@@ -345,6 +353,7 @@ export class PortalService {
       feedback: held.feedback,
       contestReplies: held.contestReplies,
       outcomes: held.outcomes,
+      fileReads: held.fileReads.map(describeFileRead),
     };
   }
 

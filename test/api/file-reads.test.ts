@@ -205,6 +205,38 @@ describe("staff reads of a person's file", () => {
     expect(exported?.payload).toMatchObject({ given: { consultations: { fileReads: 2 } } });
   });
 
+  it('shows the person the reads of their file in their own export too: when, what, why, which set; never who', async () => {
+    // The dates and purposes of the consultations of one's data are part of the right of access
+    // (GDPR Art. 15(1); CJEU C-579/21): the person need not file a formal request to learn them.
+    await syncSeeker(t, 'js-export');
+    const set = await createAndPublish(t, counselor, 'js-export', { approve: 1 });
+    await t.container.db('file_reads').delete();
+    await get(counselor, '/v1/job-seekers/js-export');
+    const profileReadAt = clock.now().toISOString();
+    clock.advance(60_000);
+    await readSet(t, counselor, set.id);
+    const setReadAt = clock.now().toISOString();
+
+    const res = await get(await t.tokenFor('job_seeker', 'js-export'), '/v1/me/data');
+
+    expect(res.status).toBe(200);
+    expect(res.body.fileReads).toEqual([
+      {
+        readAt: profileReadAt,
+        operation: 'getJobSeeker',
+        purpose: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
+        setId: null,
+      },
+      {
+        readAt: setReadAt,
+        operation: 'getRecommendationSet',
+        purpose: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
+        setId: set.id,
+      },
+    ]);
+    expect(JSON.stringify(res.body.fileReads)).not.toContain('c-001');
+  });
+
   it("deletes the person's reads with their erasure, and counts them in subject.erased", async () => {
     await syncSeeker(t, 'js-erased');
     await syncSeeker(t, 'js-kept');
