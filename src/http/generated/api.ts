@@ -1469,7 +1469,13 @@ export interface paths {
          *     and `setIds` sets the application holds (422 otherwise, `unknownSetIds` naming the others).
          *     `detectedAt` may not be in the future, beyond the clock tolerance the service allows between
          *     its clock and its callers' (`AUTH_CLOCK_TOLERANCE_SECONDS`, 30 seconds by default, the same
-         *     as for tokens): a detection written as "now" on a clock a little ahead is accepted.
+         *     as for tokens): a detection written as "now" on a clock a little ahead is accepted. Nor may it
+         *     be before the decision log's first event (422, `earliest` giving that event's time): every change
+         *     the application makes is logged as it is made and no event is ever deleted, so nothing of the
+         *     application existed before it and no incident of it can have been detected then; a mistyped
+         *     year would otherwise stay in the log for good. The bound holds whatever the incident names and
+         *     never moves (the sets named are those involved, which a fault found earlier may have gone on to
+         *     affect, so their creation is no bound).
          *
          *     Takes an `Idempotency-Key`, as every creation does: a retry after a timeout, with the same key
          *     and body, answers the incident as first recorded (201, `Idempotent-Replayed: true`) and
@@ -1623,6 +1629,11 @@ export interface components {
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
+            /**
+             * Format: date-time
+             * @description An incident's `detectedAt` before the decision log's first event; that event's time, the earliest detection the log takes.
+             */
+            earliest?: string;
             /** @description An incident naming recommendation sets the application does not hold; those ids. */
             unknownSetIds?: string[];
             /**
@@ -3338,7 +3349,7 @@ export interface components {
             severity: components["schemas"]["IncidentSeverity"];
             /**
              * Format: date-time
-             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`), nor before the year 0000 once moved to UTC (`0000-01-01T00:00:00+01:00`).
+             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`), nor before the decision log's first event, when the application began.
              */
             detectedAt: string;
             /** @description The registered model involved, if one is. */
@@ -6230,7 +6241,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description An unknown model or set, a detection in the future, a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
+            /** @description An unknown model or set, a detection in the future or before the log's first event (`earliest`), a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
             422: {
                 headers: {
                     [name: string]: unknown;
