@@ -3436,7 +3436,7 @@ export interface components {
             to?: string;
             /** @description Week by week, oldest first; a week in which nothing counted happened is left out. */
             weeks: components["schemas"]["UsageWeek"][];
-            /** @description The whole period: a person reached in two weeks counts once, a suggestion answered in two weeks by its last answer. */
+            /** @description The whole period: a person reached in two weeks counts once, and so does a suggestion contested in two weeks. */
             total: components["schemas"]["UsageCounts"];
         };
         /** @description The usage of one ISO week. */
@@ -3457,7 +3457,7 @@ export interface components {
             /** @description Distinct job seekers who had a set published to them. */
             peopleReached: number;
             setsRetracted: number;
-            /** @description Published suggestions whose last answer was `contest` (a person may answer one more than once). */
+            /** @description Published suggestions the person contested (feedback `contest`), each once however many times it was contested: a contest stands until the counselor replies to it, so a later answer of the person (`interested`, say) does not withdraw it from this count, nor does the reply (the contest was made). Which contests no reply answered yet, the sets say (`contests.unanswered`). */
             contests: number;
             /** @description Objections to AI processing recorded. */
             objections: number;
