@@ -1554,7 +1554,7 @@ export interface components {
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
              *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved),
-             *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
+             *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`; for a discarded set, `discardedBy` and `discardedAt`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
@@ -1591,6 +1591,13 @@ export interface components {
             currentEtag?: string;
             /** @description `set-expired`, `set-status`, `ai-switched-off`: the status of the set that refused the action. */
             setStatus?: components["schemas"]["RecommendationStatus"];
+            /** @description `set-status` on a discarded set: the id of the counselor who discarded it (the set's own counselor, whom the set names as `counselorId`); null when the application withdrew it (its `discardReason` says why: an objection, a model recalled...) or for a set discarded before this was kept. */
+            discardedBy?: string | null;
+            /**
+             * Format: date-time
+             * @description `set-status` on a discarded set: when it was discarded; null for a set discarded before this was kept.
+             */
+            discardedAt?: string | null;
             /** @description `items-pending`: the items still to decide. */
             pendingItemIds?: string[];
             /**
