@@ -30,7 +30,10 @@ export interface UsageCounts {
   /** Distinct job seekers who had a set published to them. */
   peopleReached: number;
   setsRetracted: number;
-  /** Published suggestions whose last answer was `contest`. */
+  /**
+   * Published suggestions the person contested, each once however many times: a contest stands until
+   * the counselor replies to it, so a later answer of the person (`interested`, say) does not hide it.
+   */
   contests: number;
   /** Objections to AI processing recorded (by the person, or through their counselor). */
   objections: number;
@@ -45,15 +48,15 @@ export interface UsageWeek extends UsageCounts {
 export interface UsageFigures {
   /** Week by week, oldest first; a week with nothing counted is left out. */
   weeks: UsageWeek[];
-  /** The whole period: a person reached in two weeks is one person, an item answered in two weeks has one last answer. */
+  /** The whole period: a person reached in two weeks is one person, an item contested in two weeks one item. */
   total: UsageCounts;
 }
 
 interface Tally extends Omit<UsageCounts, 'suggestionsRefused' | 'peopleReached' | 'contests'> {
   refused: Map<string, number>;
   reached: Set<string>;
-  /** Each item's last answer: a person may answer one suggestion more than once. */
-  answers: Map<string, string>;
+  /** The items contested: a person may contest one suggestion more than once, and answer it otherwise after. */
+  contested: Set<string>;
 }
 
 /** The usage figures of these events (the period's, selected by the caller), week by week and in all. */
@@ -111,11 +114,12 @@ function counterOf(event: EventContent): ((tally: Tally) => void) | undefined {
         tally.setsRetracted += 1;
       };
     case 'feedback.given': {
+      // Only contests count; another answer neither counts nor withdraws one (the counselor's reply
+      // answers a contest, and the contest was made all the same).
       const itemId = readStringField(payload, 'itemId');
-      const response = readStringField(payload, 'response');
-      return itemId === undefined || response === undefined
+      return itemId === undefined || readStringField(payload, 'response') !== 'contest'
         ? undefined
-        : (tally) => tally.answers.set(itemId, response);
+        : (tally) => tally.contested.add(itemId);
     }
     case 'objection.recorded':
       return (tally) => {
@@ -134,7 +138,7 @@ function newTally(): Tally {
     setsPublished: 0,
     reached: new Set(),
     setsRetracted: 0,
-    answers: new Map(),
+    contested: new Set(),
     objections: 0,
   };
 }
@@ -147,7 +151,7 @@ function toUsageCounts(tally: Tally): UsageCounts {
     setsPublished: tally.setsPublished,
     peopleReached: tally.reached.size,
     setsRetracted: tally.setsRetracted,
-    contests: [...tally.answers.values()].filter((response) => response === 'contest').length,
+    contests: tally.contested.size,
     objections: tally.objections,
   };
 }

@@ -29,8 +29,8 @@ import {
 
 export interface IncidentServiceDeps {
   log: DecisionLog;
-  /** Where incidents are read back from: the log's `incident.*` events. */
-  events: Pick<AuditEventStore, 'streamContents'>;
+  /** Where incidents are read back from (the log's `incident.*` events), and where the log begins. */
+  events: Pick<AuditEventStore, 'streamContents' | 'listEvents'>;
   models: Pick<ModelStore, 'findById'>;
   sets: Pick<RecommendationStore, 'listHeldIds'>;
   /** The check of a text the log keeps readable for good (no invisible characters, no person's id). */
@@ -86,7 +86,7 @@ export class IncidentService {
 
   /**
    * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
-   * the detection not in the future (beyond the clock tolerance). The summary and measures stay
+   * the detection neither in the future (beyond the clock tolerance) nor before the log's first event. The summary and measures stay
    * readable for good, where erasure cannot reach them: invisible characters and people's ids are
    * refused, and sensitive terms too unless the writer confirms them (an incident may have to name
    * the group it concerned). A retry with the same Idempotency-Key and input gets the first answer
@@ -105,6 +105,7 @@ export class IncidentService {
     const summary = requireShownText('summary', input.summary);
     const measures = input.measures === undefined ? null : requireShownText('measures', input.measures);
     const detectedAt = this.readPastInstant('detectedAt', input.detectedAt, now);
+    await this.refuseBeforeLogBegan(detectedAt, now);
     const warnings = await this.checkTexts(
       writerOf(actor, 'recordIncident'),
       [
@@ -286,6 +287,28 @@ export class IncidentService {
       );
     }
     return instant;
+  }
+
+  /**
+   * Refuses a detection before the decision log's first event (this incident's own when the log is
+   * empty). Every change the application makes appends its event in the same transaction, and no
+   * event is ever deleted, so nothing it holds (a model registered, a set made, a publication) is
+   * older than that event: no incident of it can have been detected before. A mistyped year (0000, 2006
+   * for 2026) would otherwise stay in the append-only log for good. The
+   * bound holds for every incident, whether it names a model or sets or nothing, and never moves.
+   * The stricter bound of what the incident names was not taken: sets are named as involved, not as
+   * the cause, and a fault found on one day may be recorded with the sets it went on to affect later.
+   */
+  private async refuseBeforeLogBegan(detectedAt: string, now: Date): Promise<void> {
+    const [first] = await this.deps.events.listEvents({}, { afterSeq: 0, limit: 1 });
+    const logBegan = first === undefined ? now.toISOString() : first.occurredAt;
+    if (Date.parse(detectedAt) < Date.parse(logBegan)) {
+      throw new InvalidInputError(
+        `detectedAt (${detectedAt}) is before the decision log's first event (${logBegan}): ` +
+          'nothing of this application existed then, so no incident of it can have been detected; check the date',
+        { field: 'detectedAt', earliest: logBegan },
+      );
+    }
   }
 
   /** The incident as the log records it, with its notifications; undefined when none has this id. */

@@ -418,6 +418,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     no_candidate_reason: set.noCandidateReason,
     message: set.message,
     discard_reason: set.discardReason,
+    discarded_by: set.discardedBy,
     retracted_by: set.retraction?.by ?? null,
     retracted_at: set.retraction?.at ?? null,
     retraction_reason: set.retraction?.reason ?? null,
@@ -491,6 +492,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
     noCandidateReason: readNullableString(row.no_candidate_reason),
     message: readNullableString(row.message),
     discardReason: readNullableString(row.discard_reason),
+    discardedBy: readNullableString(row.discarded_by),
     retraction:
       row.retracted_at === null || row.retracted_at === undefined
         ? null

@@ -267,6 +267,12 @@ export interface RecommendationSet {
   noCandidateReason: string | null;
   message: string | null;
   discardReason: string | null;
+  /**
+   * The counselor who discarded the set (its own counselor, the only one who may); null while it is
+   * not discarded, when the application withdrew it (the reason says why), and for sets discarded
+   * before this was kept.
+   */
+  discardedBy: string | null;
   /** For a `retracted` set, its retraction; null otherwise. */
   retraction: SetRetraction | null;
   /**
@@ -355,6 +361,7 @@ const UNREVIEWED = {
   version: 1,
   message: null,
   discardReason: null,
+  discardedBy: null,
   retraction: null,
   replacedBy: null,
   shortlist: null,

@@ -322,6 +322,7 @@ export class ReviewService {
     return applyReviewAction(this.deps, counselor, setId, ifMatch, 'discard', (set, now) => {
       closeSet(set, 'discarded', now.toISOString());
       set.discardReason = reason;
+      set.discardedBy = counselor.subject;
       return {
         warnings: screenText('reason', reason),
         events: [

@@ -88,7 +88,7 @@ describe('the access record and the consultations of the person’s data', () =>
         .send({
           summary: INCIDENT_SUMMARY,
           severity: 'malfunction',
-          detectedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          detectedAt: new Date().toISOString(),
           setIds,
         });
     const theirs = await incident([setId, otherSetId]);

@@ -9,6 +9,8 @@ import { createSet, newIdempotencyKey, type TestClock } from '../support/workflo
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const DAY = 86_400_000;
+/** How long the log has been running when the tests record incidents. */
+const LOG_AGE = 60 * DAY;
 const PURPOSE = 'incident follow-up';
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -54,6 +56,8 @@ describe('incidents (/v1/audit/incidents)', () => {
     const { set } = await createSet(t, app.counselor);
     setId = set.id;
     modelId = String(set.model?.id);
+    // The incidents below were detected up to 30 days back: after the log's first event, as any must be.
+    clock.advance(LOG_AGE);
   });
   afterAll(() => t.close());
 
@@ -290,6 +294,30 @@ describe('incidents (/v1/audit/incidents)', () => {
       detail: 'detectedAt falls outside the years 0000 to 9999 once moved to UTC',
     });
     expect(await incidentEvents()).toEqual(before);
+  });
+
+  it("refuses a detection before the decision log's first event with 422 naming the field and the bound, and takes one at it", async () => {
+    const first = await t.container.db('decision_events').orderBy('seq').first('occurred_at');
+    const logBegan = new Date(String(first.occurred_at)).toISOString();
+    expect(Date.parse(logBegan)).toBeLessThanOrEqual(clock.now().getTime() - LOG_AGE);
+    const before = await incidentEvents();
+    const justBefore = new Date(Date.parse(logBegan) - 1).toISOString();
+    for (const detectedAt of [justBefore, '0000-01-01T00:00:00Z', '2006-10-01T08:00:00Z']) {
+      const res = await record(anIncident({ detectedAt }));
+      expect(res.status, detectedAt).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        type: 'https://aiguillage.example/problems/invalid-input',
+        field: 'detectedAt',
+        earliest: logBegan,
+        detail: `detectedAt (${new Date(detectedAt).toISOString()}) is before the decision log's first event (${logBegan}): nothing of this application existed then, so no incident of it can have been detected; check the date`,
+      });
+    }
+    expect(await incidentEvents()).toEqual(before);
+
+    const atStart = await record(anIncident({ detectedAt: logBegan }));
+    expect(atStart.status, JSON.stringify(atStart.body)).toBe(201);
+    expect(atStart.body).toMatchObject({ detectedAt: logBegan });
   });
 
   it('warns about sensitive terms: refused with the warnings until confirmed, then recorded with them', async () => {

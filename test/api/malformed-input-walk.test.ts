@@ -288,7 +288,7 @@ describe('malformed input on every operation', () => {
       .send({
         summary: 'Scores drift for one region',
         severity: 'serious',
-        detectedAt: '2026-09-30T10:00:00Z',
+        detectedAt: '2026-10-01T08:00:00Z',
       });
     expect(incident.status, JSON.stringify(incident.body)).toBe(201);
     return {
@@ -385,12 +385,12 @@ describe('malformed input on every operation', () => {
       recordIncident: {
         summary: 'Scores drift',
         severity: 'serious',
-        detectedAt: '2026-09-30T10:00:00Z',
+        detectedAt: '2026-10-01T08:00:00Z',
         setIds: [w.setId],
       },
       recordIncidentNotification: {
         recipient: 'authority',
-        notifiedAt: '2026-09-30T12:00:00Z',
+        notifiedAt: '2026-10-01T08:00:00Z',
         reference: 'REF-1',
       },
     };

@@ -18,7 +18,7 @@ const TUESDAY_W10 = '2026-03-03T09:00:00.000Z';
 const MONDAY_W11 = '2026-03-09T09:00:00.000Z';
 
 describe('usage figures', () => {
-  it("counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached, and contests by each item's last answer", async () => {
+  it('counts, week by week, the sets suggested and made by hand, refusals by reason, publications and the people they reached, and the suggestions contested, each once', async () => {
     const { weeks } = await computeUsageStats([
       anEvent('recommendation.generated', MONDAY_W10, { setId: 'a' }),
       anEvent('recommendation.generated', TUESDAY_W10, { setId: 'b' }, 'S2'),
@@ -59,25 +59,25 @@ describe('usage figures', () => {
         setsPublished: 0,
         peopleReached: 0,
         setsRetracted: 1,
-        contests: 1,
+        contests: 2,
         objections: 0,
       },
     ]);
   });
 
-  it('gives the whole period as well, a person reached in two weeks once and each item by its last answer', async () => {
+  it('gives the whole period as well, a person reached in two weeks once and a suggestion contested in two weeks once', async () => {
     const { weeks, total } = await computeUsageStats([
       anEvent('recommendation.published', MONDAY_W10, { setId: 'a' }, 'S1'),
       anEvent('feedback.given', TUESDAY_W10, { itemId: 'i1', response: 'contest' }, 'S1'),
       anEvent('suggestion.refused', TUESDAY_W10, { reason: 'objection' }, 'S2'),
       anEvent('recommendation.published', MONDAY_W11, { setId: 'b' }, 'S1'),
       anEvent('recommendation.published', MONDAY_W11, { setId: 'c' }, 'S3'),
-      anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'interested' }, 'S1'),
+      anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'contest' }, 'S1'),
       anEvent('suggestion.refused', MONDAY_W11, { reason: 'objection' }, 'S2'),
     ]);
     expect(weeks.map((week) => [week.week, week.peopleReached, week.contests])).toEqual([
       ['2026-W10', 1, 1],
-      ['2026-W11', 2, 0],
+      ['2026-W11', 2, 1],
     ]);
     expect(total).toEqual({
       setsSuggested: 0,
@@ -86,8 +86,20 @@ describe('usage figures', () => {
       setsPublished: 3,
       peopleReached: 2,
       setsRetracted: 0,
-      contests: 0,
+      contests: 1,
       objections: 0,
     });
+  });
+
+  it("keeps counting a contest the person followed with another answer: it stands until the counselor's reply", async () => {
+    const { weeks, total } = await computeUsageStats([
+      anEvent('feedback.given', MONDAY_W10, { itemId: 'i1', response: 'contest' }),
+      anEvent('feedback.given', TUESDAY_W10, { itemId: 'i1', response: 'interested' }),
+      anEvent('feedback.given', MONDAY_W11, { itemId: 'i1', response: 'enrolled' }),
+      anEvent('contest.replied', MONDAY_W11, { setId: 'a', itemId: 'i1', answeredContests: 1 }),
+      anEvent('feedback.given', MONDAY_W11, { itemId: 'i2', response: 'interested' }),
+    ]);
+    expect(weeks.map((week) => [week.week, week.contests])).toEqual([['2026-W10', 1]]);
+    expect(total.contests).toBe(1);
   });
 });

@@ -60,7 +60,7 @@ describe('an incident naming a set purged while it was being recorded', () => {
       {
         summary: 'Suggestions published for courses whose sessions had been cancelled',
         severity: 'malfunction',
-        detectedAt: new Date(clock.now().getTime() - 3_600_000).toISOString(),
+        detectedAt: clock.now().toISOString(),
         setIds: [setId],
       },
       newIdempotencyKey(),

@@ -461,6 +461,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     noCandidateReason: null,
     message: null,
     discardReason: null,
+    discardedBy: null,
     retraction: null,
     replacedBy: null,
     secondReview: {

@@ -1469,7 +1469,13 @@ export interface paths {
          *     and `setIds` sets the application holds (422 otherwise, `unknownSetIds` naming the others).
          *     `detectedAt` may not be in the future, beyond the clock tolerance the service allows between
          *     its clock and its callers' (`AUTH_CLOCK_TOLERANCE_SECONDS`, 30 seconds by default, the same
-         *     as for tokens): a detection written as "now" on a clock a little ahead is accepted.
+         *     as for tokens): a detection written as "now" on a clock a little ahead is accepted. Nor may it
+         *     be before the decision log's first event (422, `earliest` giving that event's time): every change
+         *     the application makes is logged as it is made and no event is ever deleted, so nothing of the
+         *     application existed before it and no incident of it can have been detected then; a mistyped
+         *     year would otherwise stay in the log for good. The bound holds whatever the incident names and
+         *     never moves (the sets named are those involved, which a fault found earlier may have gone on to
+         *     affect, so their creation is no bound).
          *
          *     Takes an `Idempotency-Key`, as every creation does: a retry after a timeout, with the same key
          *     and body, answers the incident as first recorded (201, `Idempotent-Replayed: true`) and
@@ -1548,7 +1554,7 @@ export interface components {
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
              *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved),
-             *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`),
+             *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`; for a discarded set, `discardedBy` and `discardedAt`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
@@ -1585,6 +1591,13 @@ export interface components {
             currentEtag?: string;
             /** @description `set-expired`, `set-status`, `ai-switched-off`: the status of the set that refused the action. */
             setStatus?: components["schemas"]["RecommendationStatus"];
+            /** @description `set-status` on a discarded set: the id of the counselor who discarded it (the set's own counselor, whom the set names as `counselorId`); null when the application withdrew it (its `discardReason` says why: an objection, a model recalled...) or for a set discarded before this was kept. */
+            discardedBy?: string | null;
+            /**
+             * Format: date-time
+             * @description `set-status` on a discarded set: when it was discarded; null for a set discarded before this was kept.
+             */
+            discardedAt?: string | null;
             /** @description `items-pending`: the items still to decide. */
             pendingItemIds?: string[];
             /**
@@ -1623,6 +1636,11 @@ export interface components {
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
+            /**
+             * Format: date-time
+             * @description An incident's `detectedAt` before the decision log's first event; that event's time, the earliest detection the log takes.
+             */
+            earliest?: string;
             /** @description An incident naming recommendation sets the application does not hold; those ids. */
             unknownSetIds?: string[];
             /**
@@ -3342,7 +3360,7 @@ export interface components {
             severity: components["schemas"]["IncidentSeverity"];
             /**
              * Format: date-time
-             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`), nor before the year 0000 once moved to UTC (`0000-01-01T00:00:00+01:00`).
+             * @description When the deployer became aware of it; not in the future (beyond the clock tolerance, `AUTH_CLOCK_TOLERANCE_SECONDS`), nor before the decision log's first event, when the application began.
              */
             detectedAt: string;
             /** @description The registered model involved, if one is. */
@@ -3429,7 +3447,7 @@ export interface components {
             to?: string;
             /** @description Week by week, oldest first; a week in which nothing counted happened is left out. */
             weeks: components["schemas"]["UsageWeek"][];
-            /** @description The whole period: a person reached in two weeks counts once, a suggestion answered in two weeks by its last answer. */
+            /** @description The whole period: a person reached in two weeks counts once, and so does a suggestion contested in two weeks. */
             total: components["schemas"]["UsageCounts"];
         };
         /** @description The usage of one ISO week. */
@@ -3450,7 +3468,7 @@ export interface components {
             /** @description Distinct job seekers who had a set published to them. */
             peopleReached: number;
             setsRetracted: number;
-            /** @description Published suggestions whose last answer was `contest` (a person may answer one more than once). */
+            /** @description Published suggestions the person contested (feedback `contest`), each once however many times it was contested: a contest stands until the counselor replies to it, so a later answer of the person (`interested`, say) does not withdraw it from this count, nor does the reply (the contest was made). Which contests no reply answered yet, the sets say (`contests.unanswered`). */
             contests: number;
             /** @description Objections to AI processing recorded. */
             objections: number;
@@ -6234,7 +6252,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description An unknown model or set, a detection in the future, a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
+            /** @description An unknown model or set, a detection in the future or before the log's first event (`earliest`), a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
             422: {
                 headers: {
                     [name: string]: unknown;
