@@ -135,7 +135,8 @@ export interface OversightRow {
   rejectionReasons: Record<string, number>;
   /**
    * The job seekers' answers on the published items, by response (each item's last answer):
-   * `contest` counts the suggestions people contested.
+   * `contest` counts the suggestions whose last answer is a contest, a breakdown of where answers
+   * ended; the usage figures' `contests` count every suggestion contested, whatever came after.
    */
   feedback: Record<string, number>;
   /** Second reviews the counselor gave by approving (and so publishing) another counselor's set. */
