@@ -23,6 +23,7 @@ import { serializeError } from './http/logger.ts';
 import type { HttpMetrics } from './http/metrics.ts';
 import { createOpenApiValidator } from './http/openapi-validator.ts';
 import { operationIdOf } from './http/operation-id.ts';
+import { createMarkPortalPaths } from './http/portal-validation-refusal.ts';
 import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
@@ -184,6 +185,8 @@ export function createApp(deps: AppDependencies): Express {
   const failedAuthentications = createFailedAuthenticationLimit(config.http.authFailuresPerMinute);
   app.use('/v1', failedAuthentications.refuseAddressOverLimit);
 
+  // Before the body is read: what the reader refuses on the person's own calls is told in French.
+  app.use(createMarkPortalPaths(openApiDocument));
   app.use(
     express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
   );

@@ -9,6 +9,8 @@ export interface ContractParameter {
 export interface ContractOperation {
   template: string;
   operationId: string | undefined;
+  /** The operation's tags (`job-seeker-portal` for the person's own calls). */
+  tags: string[];
   parameters: ContractParameter[];
 }
 
@@ -25,6 +27,7 @@ export function readContractOperations(document: Record<string, unknown>): Contr
       found.push({
         template,
         operationId: typeof operation.operationId === 'string' ? operation.operationId : undefined,
+        tags: Array.isArray(operation.tags) ? operation.tags.filter((tag) => typeof tag === 'string') : [],
         parameters: [...shared, ...own].map((entry: unknown) => {
           const parameter = resolve(document, entry);
           return { in: parameter.in, name: parameter.name, schema: resolve(document, parameter.schema) };

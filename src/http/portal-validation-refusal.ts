@@ -1,4 +1,6 @@
-import type { Request } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { escapeRegExp } from '../shared/escape-reg-exp.ts';
+import { readContractOperations } from './contract-parameters.ts';
 import { findMatchedOperation } from './operation-id.ts';
 
 /** The contract's tag of the operations a job seeker calls from their portal. */
@@ -9,9 +11,68 @@ const PERSON_FIELDS: Readonly<Record<string, string>> = {
   '/body/comment': 'Votre commentaire',
 };
 
-/** Whether the request is one of the person's own calls, answered in French (`job-seeker-portal`). */
+/** The requests sent to a path of the person's own calls, known before the validator matches one. */
+const portalPathRequests = new WeakSet<Request>();
+
+/**
+ * Whether the request is one of the person's own calls, answered in French (`job-seeker-portal`): its
+ * operation's tag once the validator has matched it; before (a body too large or not JSON, refused by
+ * the reader), the tag of the operations at its path ({@link createMarkPortalPaths}).
+ */
 export function isPortalOperation(req: Request): boolean {
-  return findMatchedOperation(req)?.tags?.includes(PORTAL_TAG) === true;
+  const operation = findMatchedOperation(req);
+  return operation === undefined
+    ? portalPathRequests.has(req)
+    : operation.tags?.includes(PORTAL_TAG) === true;
+}
+
+/**
+ * A middleware that notes the requests sent to a path whose operations are the person's own calls
+ * (tagged `job-seeker-portal` in the contract), so that what is refused before an operation is
+ * matched is told in French there too. Put before the body is read.
+ */
+export function createMarkPortalPaths(document: Record<string, unknown>): RequestHandler {
+  const templates = new Set(
+    readContractOperations(document)
+      .filter((operation) => operation.tags.includes(PORTAL_TAG))
+      .map((operation) => operation.template),
+  );
+  const patterns = [...templates].map(
+    (template) =>
+      new RegExp(
+        `^${template
+          .split('/')
+          .map((segment) => (/^\{.+\}$/.test(segment) ? '[^/]+' : escapeRegExp(segment)))
+          .join('/')}/?$`,
+      ),
+  );
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (patterns.some((pattern) => pattern.test(req.path))) portalPathRequests.add(req);
+    next();
+  };
+}
+
+/** What the person is told when the portal's request could not be taken as sent: ask again, or ask for help. */
+const TRY_AGAIN = 'Réessayez ; si le problème continue, signalez-le à votre conseiller.';
+
+/**
+ * The title and detail of a refusal of a person's own call whose body could not be read (not JSON, or
+ * nested too deeply) or was too large, in French: the portal built it, not the person, who is told to
+ * try again or ask their counselor. The problem's type and any field errors stay for the developers.
+ */
+export function describePortalBodyRefusal(reason: 'unreadable' | 'too-large'): {
+  title: string;
+  detail: string;
+} {
+  return reason === 'too-large'
+    ? {
+        title: 'Demande trop volumineuse',
+        detail: `Votre demande est plus volumineuse que ce que le service accepte : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
+      }
+    : {
+        title: 'Demande illisible',
+        detail: `Votre demande n’a pas pu être lue telle que votre espace l’a envoyée : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
+      };
 }
 
 /**
@@ -36,8 +97,6 @@ export function describePortalValidation(errors: ReadonlyArray<{ path: string; m
   }
   return {
     title: 'Demande non valide',
-    detail:
-      'Votre demande n’a pas pu être prise en compte telle que votre espace l’a envoyée. Réessayez ; si le ' +
-      'problème continue, signalez-le à votre conseiller.',
+    detail: `Votre demande n’a pas pu être prise en compte telle que votre espace l’a envoyée. ${TRY_AGAIN}`,
   };
 }

@@ -16,7 +16,11 @@ import {
 } from '../shared/errors.ts';
 import { allowHeadWithGet } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
-import { describePortalValidation, isPortalOperation } from './portal-validation-refusal.ts';
+import {
+  describePortalBodyRefusal,
+  describePortalValidation,
+  isPortalOperation,
+} from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeRepeatedQueryParameters, describeValidationMessage } from './validation-messages.ts';
@@ -172,10 +176,10 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
       return;
     }
     if (error instanceof RequestValidationError) {
-      sendProblem(
-        res,
-        problem(400, 'validation', 'The request is invalid', error.message, { errors: error.errors }),
-      );
+      const { title, detail } = isPortalOperation(req)
+        ? describePortalValidation(error.errors)
+        : { title: 'The request is invalid', detail: error.message };
+      sendProblem(res, problem(400, 'validation', title, detail, { errors: error.errors }));
       return;
     }
     const failure =
@@ -220,6 +224,10 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
   switch (status) {
     case 400: {
       if (http.type === 'entity.parse.failed') {
+        if (isPortalOperation(req)) {
+          const { title, detail } = describePortalBodyRefusal('unreadable');
+          return problem(400, 'malformed-body', title, detail);
+        }
         // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
         return isJsonScalar(http.body)
           ? problem(
@@ -275,6 +283,10 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
       return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
     }
     case 413:
+      if (isPortalOperation(req)) {
+        const { title, detail } = describePortalBodyRefusal('too-large');
+        return problem(413, 'payload-too-large', title, detail);
+      }
       return problem(
         413,
         'payload-too-large',

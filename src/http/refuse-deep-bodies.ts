@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { describePortalBodyRefusal, isPortalOperation } from './portal-validation-refusal.ts';
 import { problem, sendProblem } from './problem.ts';
 
 /**
@@ -19,11 +20,12 @@ export function refuseDeepBodies(req: Request, res: Response, next: NextFunction
     return;
   }
   const reason = `nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
+  const { title, detail } = isPortalOperation(req)
+    ? describePortalBodyRefusal('unreadable')
+    : { title: 'The body is nested too deeply', detail: `the request body ${reason}` };
   sendProblem(
     res,
-    problem(400, 'body-too-deep', 'The body is nested too deeply', `the request body ${reason}`, {
-      errors: [{ path: '/body', message: reason }],
-    }),
+    problem(400, 'body-too-deep', title, detail, { errors: [{ path: '/body', message: reason }] }),
   );
 }
 

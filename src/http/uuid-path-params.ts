@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { escapeRegExp } from '../shared/escape-reg-exp.ts';
 import { normaliseUuid } from '../shared/uuid-text.ts';
 import { readContractOperations } from './contract-parameters.ts';
 
@@ -62,8 +63,4 @@ function findUuidPaths(document: Record<string, unknown>): UuidPath[] {
     found.push({ pattern: new RegExp(`^/${body}(/?)$`), uuidCaptures });
   }
   return found;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -8,13 +8,16 @@ import type { FileReadTracer } from '../file-reads/file-read-service.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { parseIsoDay } from '../shared/iso-day.ts';
 import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { takePage } from '../shared/take-page.ts';
 import {
+  AVAILABILITY_HORIZON_YEARS,
   isOnCaseloadOf,
   type JobSeeker,
   type JobSeekerInput,
   jobSeekerNotFound,
+  latestAvailableFrom,
   SubjectErasedError,
 } from './job-seeker.ts';
 import type { JobSeekerStore } from './job-seeker-store.ts';
@@ -78,6 +81,7 @@ export class JobSeekerService {
   ): Promise<{ jobSeeker: JobSeeker; created: boolean }> {
     // Screened as sent, so that a refusal names each code by its place in the request.
     refuseSensitiveSkills(sent.skills);
+    refuseFarAvailability(sent.availableFrom, this.deps.now());
     const input = { ...sent, skills: normaliseSkillCodes(sent.skills) };
     const { deps } = this;
     return deps.decisionLog.withTransaction(async (trx) => {
@@ -181,6 +185,22 @@ async function findErasureInForce(
  * profile holds no sensitive attribute (DESIGN.md, principle 4). Each such code is named by its
  * place, not echoed.
  */
+/**
+ * Refuses a day of availability later than {@link latestAvailableFrom}: no counselor plans with one
+ * (`9999-12-31` written for "unknown", a typo in the year), and it would silently put every course
+ * out of the person's reach.
+ */
+function refuseFarAvailability(availableFrom: string | null, now: Date): void {
+  if (availableFrom === null) return;
+  const latest = latestAvailableFrom(now);
+  if (parseIsoDay(availableFrom) <= parseIsoDay(latest)) return;
+  throw new InvalidInputError(
+    `availableFrom (${availableFrom}) is more than ${AVAILABILITY_HORIZON_YEARS} years after today: ` +
+      `a person is available from ${latest} at the latest; send the day they are, or null when it is now`,
+    { field: 'availableFrom', latestAvailableFrom: latest },
+  );
+}
+
 function refuseSensitiveSkills(skills: readonly string[]): void {
   const errors = skills.flatMap((skill, index) => {
     const reason = screenCode(skill);

@@ -1,7 +1,9 @@
 import type { Principal } from '../auth/principal.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
+import { parisDayOf } from '../shared/french-day.ts';
 import type { GeoPoint } from '../shared/geo.ts';
+import { formatIsoDay, parseIsoDay } from '../shared/iso-day.ts';
 
 /**
  * The minimal profile the case-management system shares about a job seeker.
@@ -72,6 +74,20 @@ export function sameEnrolment(a: Enrolment, b: Enrolment): boolean {
 /** What the integration sends to create or update a job seeker. */
 export interface JobSeekerInput extends JobSeekerProfile {
   counselorId: string;
+}
+
+/** How many years after today a person's `availableFrom` may lie (the day in France). */
+export const AVAILABILITY_HORIZON_YEARS = 2;
+
+/**
+ * The latest day a person may be said available from, at `now`: the same day
+ * {@link AVAILABILITY_HORIZON_YEARS} years after today in France (1 March for 29 February).
+ */
+export function latestAvailableFrom(now: Date): string {
+  const today = parisDayOf(now);
+  return formatIsoDay(
+    parseIsoDay(`${Number(today.slice(0, 4)) + AVAILABILITY_HORIZON_YEARS}${today.slice(4)}`),
+  );
 }
 
 export const ROME_CODE = /^[A-N]\d{4}$/;

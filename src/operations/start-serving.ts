@@ -47,8 +47,22 @@ export async function startServing(container: Container, app: Express): Promise<
     { port, engine: config.databaseUrl === undefined ? 'sqlite' : 'postgres', dataDir: config.dataDir },
     `Aiguillage listening on http://localhost:${port} (docs at /docs)`,
   );
+  if (config.nodeEnv === 'production' && config.http.trustProxy === false) {
+    logger.warn(UNTRUSTED_PROXY_WARNING);
+  }
   return server;
 }
+
+/**
+ * Production is usually behind a reverse proxy, and the limits count clients by address: without
+ * `TRUST_PROXY`, every client counts as the proxy, and one client's failed tokens shut all out.
+ */
+const UNTRUSTED_PROXY_WARNING =
+  'TRUST_PROXY is unset in production: the rate limit and the failed-authentication limit count each client ' +
+  "by the connection's address. Behind a reverse proxy every client shares the proxy's address, so one " +
+  "client's failed tokens (AUTH_FAILURES_PER_MINUTE) or requests (RATE_LIMIT_PER_MINUTE) would shut every " +
+  "client out: set TRUST_PROXY to the number of proxy hops in front (1 for one proxy) or to the proxies' " +
+  'addresses or ranges. A process clients reach directly, with no proxy in front, needs nothing.';
 
 /** What to do about a port another process holds, the usual reason a first start cannot listen. */
 function hintFor(error: Error): string {

@@ -65,11 +65,10 @@ describe('operations that take no request body', () => {
       const res = await callAllowed(op).set('Content-Type', type).send(body);
       expect(res.status, res.text).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({
-        type: 'https://aiguillage.example/problems/validation',
-        status: 400,
-        detail: expect.stringMatching(new RegExp(`${op.operationId} takes no request body`)),
-      });
+      expect(res.body).toMatchObject({ type: 'https://aiguillage.example/problems/validation', status: 400 });
+      // The person's own calls speak to them in French: the field errors say it for the developers.
+      if (!op.tags.includes('job-seeker-portal'))
+        expect(res.body.detail).toMatch(new RegExp(`${op.operationId} takes no request body`));
       expect(isNoBodyRefusal(res.body)).toBe(true);
     },
   );

@@ -206,14 +206,22 @@ function mutationsFor(op: DocumentedOperation, base: BaseRequest): Mutation[] {
   return mutations;
 }
 
-/** Each member of a valid body given each wrong type and odd text (inside arrays and objects too). */
+/**
+ * The person's own calls, told by the contract's tag as the service tells them (their refusals'
+ * detail speaks to the person in French).
+ */
+function isPortalOperation(op: DocumentedOperation): boolean {
+  return op.tags.includes('job-seeker-portal');
+}
+
 /** Whether a 400 names the refused body member where its reader looks for it. */
 function namesMember(op: DocumentedOperation, body: Record<string, unknown>, field: string): boolean {
-  if (op.roles?.includes('job_seeker') !== true) return String(body.detail).includes(field);
+  if (!isPortalOperation(op)) return String(body.detail).includes(field);
   const errors = Array.isArray(body.errors) ? (body.errors as Array<{ path?: unknown }>) : [];
   return errors.some((error) => String(error.path).includes(field));
 }
 
+/** Each member of a valid body given each wrong type and odd text (inside arrays and objects too). */
 function memberMutations(valid: Record<string, unknown>, prefix: string): Mutation[] {
   const mutations: Mutation[] = [];
   for (const field of Object.keys(valid)) {
@@ -335,7 +343,7 @@ describe('malformed input on every operation', () => {
     const counselorId = op.operationId === 'secondReviewRecommendationSet' ? SECOND_REVIEWER : 'c-001';
     const subject =
       role === 'job_seeker' ? (w.seekerId ?? '') : role === 'counselor' ? counselorId : `${role}-1`;
-    const publishedItem = op.template.startsWith('/v1/me') || op.operationId === 'replyToContest';
+    const publishedItem = isPortalOperation(op) || op.operationId === 'replyToContest';
     const path = fill({
       seekerId: w.seekerId ?? '',
       courseId: 'LYON-AS-1',
@@ -438,6 +446,13 @@ describe('malformed input on every operation', () => {
     }
     return hash.digest('hex');
   }
+
+  it('tells the person’s own calls by the contract’s tag, which names every operation a job seeker calls and no other', () => {
+    const documented = listDocumentedOperations();
+    expect(documented.filter(isPortalOperation).map((op) => op.operationId)).toEqual(
+      documented.filter((op) => op.roles?.includes('job_seeker') === true).map((op) => op.operationId),
+    );
+  });
 
   // A recall leaves no model to suggest with: walked last.
   const operations = listDocumentedOperations()

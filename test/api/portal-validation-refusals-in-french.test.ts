@@ -61,6 +61,79 @@ describe('a job seeker’s request the contract refuses, answered in French', ()
     expectFrenchRefusal(res.body);
   });
 
+  it('tells the person in French that their comment holds a character the service cannot keep', async () => {
+    const res = await t.http
+      .post('/v1/me/objection')
+      .auth(seeker, { type: 'bearer' })
+      .send({ comment: 'abc\u0000def' });
+
+    expect(res.status).toBe(400);
+    expectFrenchRefusal(res.body);
+  });
+
+  /** A refusal before the operation is known (a body too large, or not JSON), told in French all the same. */
+  function expectFrenchBodyRefusal(body: { title?: unknown; detail?: unknown }) {
+    expect(String(body.title)).not.toMatch(ENGLISH);
+    expect(String(body.detail)).not.toMatch(ENGLISH);
+    expect(String(body.detail)).toMatch(/\b(vous|votre)\b/i);
+  }
+
+  it('tells the person in French that what their portal sent was too large to take', async () => {
+    const res = await t.http
+      .post('/v1/me/objection')
+      .auth(seeker, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ comment: 'x'.repeat(200_000) }));
+
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe('https://aiguillage.example/problems/payload-too-large');
+    expectFrenchBodyRefusal(res.body);
+  });
+
+  it.each([
+    ['not JSON', '{"response": "contest", "comment":'],
+    ['JSON but not an object', 'null'],
+  ])('tells the person in French that what their portal sent could not be read (%s)', async (_what, sent) => {
+    const res = await t.http
+      .post(`/v1/me/recommendations/${itemId}/feedback`)
+      .auth(seeker, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(sent);
+
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe('https://aiguillage.example/problems/malformed-body');
+    expectFrenchBodyRefusal(res.body);
+  });
+
+  it('tells the person in French that what their portal sent was nested too deeply', async () => {
+    const res = await t.http
+      .post('/v1/me/objection')
+      .auth(seeker, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(`{"comment":${'['.repeat(100)}${']'.repeat(100)}}`);
+
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe('https://aiguillage.example/problems/body-too-deep');
+    expectFrenchBodyRefusal(res.body);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body' })]);
+  });
+
+  it('still answers a counselor’s unreadable or too large body in English', async () => {
+    const unreadable = await t.http
+      .post('/v1/job-seekers/js-long/objection')
+      .auth(counselor, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send('{"channel":');
+    const tooLarge = await t.http
+      .post('/v1/job-seekers/js-long/objection')
+      .auth(counselor, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ channel: 'phone', comment: 'x'.repeat(200_000) }));
+
+    expect([unreadable.status, unreadable.body.title]).toEqual([400, 'The body is not valid JSON']);
+    expect([tooLarge.status, tooLarge.body.title]).toEqual([413, 'The body is too large']);
+  });
+
   it('still answers a counselor’s refused request in the validator’s words', async () => {
     const res = await t.http
       .post('/v1/job-seekers/js-long/objection')

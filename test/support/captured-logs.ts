@@ -8,7 +8,7 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-const LEVELS = { info: 30, error: 50 } as const;
+const LEVELS = { info: 30, warn: 40, error: 50 } as const;
 
 export interface CapturedLogs {
   logger: Logger;

@@ -9,6 +9,8 @@ export interface DocumentedOperation {
   samplePath: string;
   /** Roles of the operation's security requirement; undefined for public operations. */
   roles: string[] | undefined;
+  /** The operation's tags in the contract (`job-seeker-portal`: the person's own calls). */
+  tags: string[];
   /** Whether the operation documents a `requestBody`. */
   takesBody: boolean;
   /** Names of the header parameters the operation requires (its own and its path's). */
@@ -26,6 +28,7 @@ interface ParameterObject {
 
 interface OperationObject {
   operationId?: string;
+  tags?: string[];
   security?: Array<Record<string, string[]>>;
   requestBody?: unknown;
   parameters?: ParameterObject[];
@@ -58,6 +61,7 @@ export function listDocumentedOperations(): DocumentedOperation[] {
         template,
         samplePath: template.replace(/\{[^}]+\}/g, 'sample-1'),
         roles,
+        tags: operation.tags ?? [],
         takesBody: operation.requestBody !== undefined,
         requiredHeaders: parameters.flatMap((p) =>
           p.in === 'header' && p.required === true && p.name !== undefined ? [p.name] : [],

@@ -1825,7 +1825,7 @@ export interface components {
             remoteOk: boolean;
             /**
              * Format: date
-             * @description Date from which the person can start a course; null when now.
+             * @description Date from which the person can start a course; null when now. A sync may send one at most two years after today (the day in France; 422 `invalid-input` past it, `field` `availableFrom` and `latestAvailableFrom` the last day taken): no counselor plans a training further ahead, and a later date (`9999-12-31` written for "unknown", a typo in the year) would silently put every course out of the person's reach.
              */
             availableFrom: string | null;
         };
@@ -4218,7 +4218,9 @@ export interface operations {
             /**
              * @description A skill code seems to name sensitive information (see `SkillCode`): `field` is `skills`,
              *     and `errors` names each such code by its place (`skills[1]`) and the kind of information
-             *     (`health`…), never the term. Nothing is stored.
+             *     (`health`…), never the term. Or `availableFrom` is more than two years after today (the day
+             *     in France): `field` is `availableFrom`, and `latestAvailableFrom` the last day taken. Nothing
+             *     is stored.
              */
             422: {
                 headers: {
