@@ -86,10 +86,10 @@ export class IncidentService {
 
   /**
    * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
-   * the detection neither in the future (beyond the clock tolerance) nor before the log's first event. The summary and measures stay
-   * readable for good, where erasure cannot reach them: invisible characters and people's ids are
-   * refused, and sensitive terms too unless the writer confirms them (an incident may have to name
-   * the group it concerned). A retry with the same Idempotency-Key and input gets the first answer
+   * the detection neither in the future (beyond the clock tolerance) nor before the log's first
+   * event. The summary and measures stay readable for good, where erasure cannot reach them:
+   * invisible characters and people's ids are refused, and sensitive terms too unless the writer
+   * confirms them (an incident may have to name the group it concerned). A retry with the same Idempotency-Key and input gets the first answer
    * and records nothing; the key with another input is refused (422).
    */
   async recordIncident(
@@ -293,9 +293,9 @@ export class IncidentService {
    * Refuses a detection before the decision log's first event (this incident's own when the log is
    * empty). Every change the application makes appends its event in the same transaction, and no
    * event is ever deleted, so nothing it holds (a model registered, a set made, a publication) is
-   * older than that event: no incident of it can have been detected before. A mistyped year (0000, 2006
-   * for 2026) would otherwise stay in the append-only log for good. The
-   * bound holds for every incident, whether it names a model or sets or nothing, and never moves.
+   * older than that event: no incident of it can have been detected before. A mistyped year (0000,
+   * 2006 for 2026) would otherwise stay in the append-only log for good. The bound holds for every
+   * incident, whether it names a model or sets or nothing, and never moves.
    * The stricter bound of what the incident names was not taken: sets are named as involved, not as
    * the cause, and a fault found on one day may be recorded with the sets it went on to affect later.
    */
