@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readJson } from '../../src/db/row-values.ts';
-import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { aRecommendationSet } from '../support/workflow.ts';
 
 const DROP_COMMUNE_CODE = '20261219020000_drop_commune_code_from_job_seekers';
 const SNAPSHOT = {
@@ -22,13 +20,11 @@ const SNAPSHOT = {
   updatedAt: '2026-11-02T08:00:00.000Z',
 };
 
+const SET_ID = '00000000-0000-4000-8000-000000000001';
+
 describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which nothing reads`, () => {
   let database: TestDatabase;
   let db: Knex;
-  const withCommune = aRecommendationSet({
-    id: '00000000-0000-4000-8000-000000000001',
-    seekerId: 'js-commune',
-  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -36,10 +32,23 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
     await migrateFirst(db, indexOfMigration(DROP_COMMUNE_CODE));
     await insertJobSeekerAsBefore(db, 'js-commune', '2026-11-02T08:00:00.000Z');
     await db('job_seekers').where({ id: 'js-commune' }).update({ commune_code: '69123' });
-    await db.transaction((trx) => new KnexRecommendationStore(db).insert(trx, withCommune));
-    await db('recommendation_sets')
-      .where({ id: withCommune.id })
-      .update({ profile_snapshot: JSON.stringify({ ...SNAPSHOT, communeCode: '69123' }) });
+    // In the columns the sets had then: the store writes today's.
+    await db('recommendation_sets').insert({
+      id: SET_ID,
+      seeker_id: 'js-commune',
+      counselor_id: 'c-001',
+      status: 'pending_review',
+      model_id: 'aiguillage-ebm-1.0.0',
+      model_version: '1.0.0',
+      model_sha256: 'a'.repeat(64),
+      attribution_method: JSON.stringify({ method: 'exact-additive' }),
+      created_by: 'c-001',
+      created_at: '2026-11-02T08:00:00.000Z',
+      expires_at: '2026-11-09T08:00:00.000Z',
+      version: 1,
+      second_review_required: false,
+      profile_snapshot: JSON.stringify({ ...SNAPSHOT, communeCode: '69123' }),
+    });
     await migrateToLatest(db);
   });
   afterAll(async () => {
@@ -55,7 +64,7 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
   });
 
   it('removes the commune code from the profiles kept with sets before it was left out of them', async () => {
-    const row = await db('recommendation_sets').where({ id: withCommune.id }).first('profile_snapshot');
+    const row = await db('recommendation_sets').where({ id: SET_ID }).first('profile_snapshot');
     expect(readJson(row?.profile_snapshot)).toStrictEqual(SNAPSHOT);
   });
 });
