@@ -182,7 +182,10 @@ export function createApp(deps: AppDependencies): Express {
 
   // Before the body is read and any token checked: the operations endpoints are outside /v1 (their
   // probes are never refused), and the contract and the documentation pages check no token.
-  const failedAuthentications = createFailedAuthenticationLimit(config.http.authFailuresPerMinute);
+  const failedAuthentications = createFailedAuthenticationLimit(
+    config.http.authFailuresPerMinute,
+    deps.verifyToken,
+  );
   app.use('/v1', failedAuthentications.refuseAddressOverLimit);
 
   // Before the body is read: what the reader refuses on the person's own calls is told in French.

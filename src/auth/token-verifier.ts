@@ -19,7 +19,14 @@ import {
 } from './principal.ts';
 
 /** Turns a bearer token into a principal, or throws `AuthenticationError`. */
-export type TokenVerifier = (token: string) => Promise<Principal>;
+export interface TokenVerifier {
+  (token: string): Promise<Principal>;
+  /**
+   * Whether `token` is taken as verified now, without a signature check: it verified at most
+   * `AUTH_VERIFIED_TOKEN_SECONDS` ago and has not expired. Costs a look-up, never a check.
+   */
+  remembers(token: string): boolean;
+}
 
 /**
  * The longest subject taken from a token: the length of every id the product stores and the
@@ -58,7 +65,11 @@ export function createTokenVerifier(
 ): TokenVerifier {
   const now = options.now ?? Date.now;
   const verify = createSignatureVerifier(config, localPublicJwk, now);
-  if (config.verifiedTokenSeconds === 0) return async (token) => (await verify(token)).principal;
+  if (config.verifiedTokenSeconds === 0) {
+    return Object.assign(async (token: string) => (await verify(token)).principal, {
+      remembers: () => false,
+    });
+  }
   return rememberVerifiedTokens(verify, { ttlMs: config.verifiedTokenSeconds * 1000, now });
 }
 
@@ -76,7 +87,11 @@ export function rememberVerifiedTokens(
   const { ttlMs, now } = options;
   const verified = new Map<string, VerifiedToken>();
   const forgetting = new ForgettingTimer((at) => forgetExpired(verified, at), now);
-  return async (token) => {
+  const remembers = (token: string) => {
+    const remembered = verified.get(token);
+    return remembered !== undefined && now() < remembered.validUntil;
+  };
+  const verifyRemembering = async (token: string) => {
     forgetExpired(verified, now());
     const remembered = verified.get(token);
     if (remembered !== undefined) {
@@ -98,6 +113,7 @@ export function rememberVerifiedTokens(
     }
     return copyPrincipal(principal);
   };
+  return Object.assign(verifyRemembering, { remembers });
 }
 
 /**

@@ -23,6 +23,11 @@ class SecurityFailure extends Error {
   }
 }
 
+/** The token of the request's `Authorization: Bearer` header; undefined when there is none. */
+export function readBearerToken(req: Request): string | undefined {
+  return /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
 /**
  * The `bearerAuth` handler for express-openapi-validator. The roles an operation accepts are the
  * role names of its security requirement in the OpenAPI document; nothing else grants access. The
@@ -30,11 +35,10 @@ class SecurityFailure extends Error {
  */
 export function createBearerAuthHandler(verifierOf: (req: Request) => TokenVerifier) {
   return async (req: Request, acceptedRoles: string[]): Promise<boolean> => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
-    if (match?.[1] === undefined) throw new SecurityFailure(401, 'a bearer token is required');
+    const token = readBearerToken(req);
+    if (token === undefined) throw new SecurityFailure(401, 'a bearer token is required');
     try {
-      const principal = await verifierOf(req)(match[1]);
+      const principal = await verifierOf(req)(token);
       if (acceptedRoles.length > 0 && !principal.roles.some((role) => acceptedRoles.includes(role))) {
         throw new SecurityFailure(403, `this operation needs one of the roles: ${acceptedRoles.join(', ')}`);
       }

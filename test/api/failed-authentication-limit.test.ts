@@ -38,10 +38,21 @@ describe('the limit on failed authentications per address, behind a trusted prox
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('keeps an address over the limit out for the rest of the window, with a valid token too', async () => {
+  it('keeps an address over the limit out for the rest of the window, with a valid token not yet verified too', async () => {
+    const unseen = await t.tokenFor('counselor', 'c-auth-limit-unseen');
     for (let i = 0; i < 3; i += 1) await listFrom('203.0.113.11', BAD_TOKEN);
-    const withValidToken = await listFrom('203.0.113.11', counselor);
+    const withValidToken = await listFrom('203.0.113.11', unseen);
     expect(withValidToken.status).toBe(429);
+  });
+
+  it('lets a token already verified through an address over the limit: the people behind it keep working', async () => {
+    // A counselor at work behind the office's one address, before a broken client there fails too often.
+    const working = await t.tokenFor('counselor', 'c-auth-limit-office');
+    expect((await listFrom('203.0.113.12', working)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) await listFrom('203.0.113.12', BAD_TOKEN);
+    expect((await listFrom('203.0.113.12', BAD_TOKEN)).status).toBe(429);
+    expect((await listFrom('203.0.113.12')).status).toBe(429);
+    expect((await listFrom('203.0.113.12', working)).status).toBe(200);
   });
 
   it('does not count the requests whose token verifies', async () => {
@@ -55,8 +66,9 @@ describe('the limit on failed authentications per address, behind a trusted prox
   });
 
   it('does not hold one address’s failures against another', async () => {
+    const unseen = await t.tokenFor('counselor', 'c-auth-limit-elsewhere');
     for (let i = 0; i < 4; i += 1) await listFrom('203.0.113.30', BAD_TOKEN);
-    expect((await listFrom('203.0.113.30', counselor)).status).toBe(429);
+    expect((await listFrom('203.0.113.30', unseen)).status).toBe(429);
     expect((await listFrom('198.51.100.7', BAD_TOKEN)).status).toBe(401);
     expect((await listFrom('198.51.100.7', counselor)).status).toBe(200);
   });

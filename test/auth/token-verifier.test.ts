@@ -50,6 +50,31 @@ async function collectGarbage(): Promise<void> {
 }
 
 describe('remembering verified tokens', () => {
+  it('tells a token it takes as verified from one it would have to check, without checking either', async () => {
+    const clock = { now: START };
+    const { calls, verify } = countingVerifier(clock);
+    const verifier = rememberVerifiedTokens(verify, { ttlMs: TTL_MS, now: () => clock.now });
+
+    expect(verifier.remembers('t1')).toBe(false);
+    await verifier('t1');
+    expect(verifier.remembers('t1')).toBe(true);
+    expect(verifier.remembers('t2')).toBe(false);
+    clock.now += TTL_MS;
+    expect(verifier.remembers('t1')).toBe(false);
+    expect(calls).toEqual(['t1']);
+  });
+
+  it('does not take a token that failed its check as verified', async () => {
+    const verifier = rememberVerifiedTokens(
+      async () => {
+        throw new AuthenticationError('the token does not verify');
+      },
+      { ttlMs: TTL_MS, now: () => START },
+    );
+    await expect(verifier('forged')).rejects.toThrow('does not verify');
+    expect(verifier.remembers('forged')).toBe(false);
+  });
+
   it('checks a token once, then takes it as verified until the TTL ends', async () => {
     const clock = { now: START };
     const { calls, verify } = countingVerifier(clock);
@@ -212,6 +237,7 @@ describe('createTokenVerifier', () => {
     await expect(verifier(token)).resolves.toEqual({ subject: 'c-3', roles: ['counselor'] });
     await expect(verifier(token)).resolves.toEqual({ subject: 'c-3', roles: ['counselor'] });
     expect(jose.jwtVerify).toHaveBeenCalledTimes(2);
+    expect(verifier.remembers(token)).toBe(false);
   });
 
   it('refuses a remembered token once its expiry (with the clock tolerance) has passed', async () => {
