@@ -15,7 +15,8 @@ new Command('npm run retention --')
       'set, feedback, reply to a contest, objection recorded or withdrawn; their rows deleted as ' +
       'DELETE /v1/job-seekers/{id} would, their objection kept in the log for a later sync); skill codes ' +
       'naming a status or condition left in stored profiles; Idempotency-Key answers older than ' +
-      'RETENTION_IDEMPOTENCY_HOURS; the staff reads of files older than RETENTION_READ_TRACE_DAYS; and the ' +
+      'RETENTION_IDEMPOTENCY_HOURS; the staff reads of files, and the second-review reads kept on sets (but for a ' +
+      'review still awaiting them), older than RETENTION_READ_TRACE_DAYS; and the ' +
       'decision-log keys of job seekers with no event for RETENTION_LOG_DAYS (their events stay, their ' +
       'personal parts become unreadable). Appends `retention.purged` with the counts. The API also does ' +
       'this once a day (RETENTION_DAILY_JOB).',

@@ -220,7 +220,9 @@ export interface SecondReview {
   round: number;
   /**
    * Each counselor's first read of the set in each round of its second review, oldest first, every
-   * round kept (the access record lists them all). Those of the current round (`round`) say who may
+   * round kept (the access record lists them all) until the retention run removes those older than
+   * the read trace's period (`RETENTION_READ_TRACE_DAYS`), but for the current round's of a set still
+   * awaiting its second review. Those of the current round (`round`) say who may
    * approve it, whoever read it after them: an approval needs its reviewer's own read of the set as
    * handed on.
    */

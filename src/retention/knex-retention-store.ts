@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { WEEK_MS } from '../audit/event-fields.ts';
-import { readStringArray } from '../db/row-values.ts';
+import { readJson, readStringArray } from '../db/row-values.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
 import type { RetentionStore } from './retention-store.ts';
@@ -40,6 +40,26 @@ export class KnexRetentionStore implements RetentionStore {
 
   async purgeFileReads(trx: Knex.Transaction, before: string): Promise<number> {
     return trx('file_reads').where('read_at', '<', before).delete();
+  }
+
+  async clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number> {
+    const rows: Array<Record<string, unknown>> = await trx('recommendation_sets')
+      .select('id', 'status', 'second_review_round', 'second_review_reads')
+      .whereNotNull('second_review_reads');
+    let cleared = 0;
+    for (const row of rows) {
+      const reads = readJson(row.second_review_reads) as Array<{ by: string; at: string; round: number }>;
+      const awaiting = row.status === 'awaiting_second_review';
+      const round = Number(row.second_review_round);
+      // The current round's reads of a set still awaiting its review say who may approve it.
+      const kept = reads.filter((read) => read.at >= before || (awaiting && read.round === round));
+      if (kept.length === reads.length) continue;
+      cleared += reads.length - kept.length;
+      await trx('recommendation_sets')
+        .where({ id: row.id })
+        .update({ second_review_reads: kept.length === 0 ? null : JSON.stringify(kept) });
+    }
+    return cleared;
   }
 
   async findIdleJobSeekers(trx: Knex.Transaction, before: string, limit: number): Promise<string[]> {

@@ -137,6 +137,7 @@ export class RetentionService {
       skillCodes: 0,
       subjectKeys: 0,
       fileReads: 0,
+      secondReviewReads: 0,
     };
     for (const seekerId of idle) {
       const erased = await deps.erasure.eraseJobSeekerRows(trx, seekerId);
@@ -151,6 +152,8 @@ export class RetentionService {
     }
     // Its own period: a read is no activity, and kept no profile above.
     rows.fileReads += await deps.store.purgeFileReads(trx, cutoffs.readTrace);
+    // A staff read as well, kept on the set: the same period.
+    rows.secondReviewReads = await deps.store.clearSecondReviewReads(trx, cutoffs.readTrace);
     rows.idempotencyKeys += await deps.store.purgeIdempotencyKeys(trx, cutoffs.idempotencyKeys);
     // Codes a sync refuses, stored before it did: never read out (`keepUsableSkills`), not kept.
     rows.skillCodes = await deps.store.removeSkillCodes(trx, withSkillCodes, keepUsableSkills);

@@ -51,6 +51,12 @@ export interface RetentionStore {
   ): Promise<number>;
   /** Deletes the staff reads of people's files (the read trace) made before `before`. */
   purgeFileReads(trx: Knex.Transaction, before: string): Promise<number>;
+  /**
+   * Removes from the sets the second-review reads (who read the set, when) made before `before`,
+   * but for the current round's of a set still awaiting its second review: an approval needs its
+   * reviewer's own read, and the next run after the review ends removes them. Returns how many.
+   */
+  clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
   purgeIdempotencyKeys(trx: Knex.Transaction, before: string): Promise<number>;
   /**

@@ -16,7 +16,7 @@ export interface RetentionCutoffs {
   idempotencyKeys: string;
   /** Job seekers with no decision event since then have their decision-log key shredded. */
   log: string;
-  /** Staff reads of people's files (the read trace) made before then. */
+  /** Staff reads of people's files (the read trace, and the sets' second-review reads) made before then. */
   readTrace: string;
 }
 
@@ -47,6 +47,11 @@ export interface PurgedRows {
   subjectKeys: number;
   /** Staff reads of people's files (the read trace), older than its period or with a purged profile. */
   fileReads: number;
+  /**
+   * Second-review reads (which counselor read a set for its second review, when) removed from their
+   * sets once older than the read trace's period, those a review still awaiting needs aside.
+   */
+  secondReviewReads: number;
 }
 
 /** The rows two batches of one run purged, together. */

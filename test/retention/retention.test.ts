@@ -102,6 +102,7 @@ describe('purging personal data past its retention period', () => {
       skillCodes: 0,
       subjectKeys: 0,
       fileReads: 0,
+      secondReviewReads: 0,
     });
     // Scrubbed all the same: every run does, so that a scrub left incomplete since is done.
     expect(report.storageScrubbed).toBe(true);

@@ -2961,7 +2961,7 @@ export interface components {
                 firstReviewer: string | null;
                 /** @description The second reviewer, by pseudonym. */
                 reviewer: string | null;
-                /** @description Who read the set while it awaited its second review, by pseudonym, when each first read it and in which round, oldest first: every read of every round (the set handed on again after a return starts a new round, and only a read of the current round allowed its approval), each once, as the log's `second_review.opened` events record them. */
+                /** @description Who read the set while it awaited its second review, by pseudonym, when each first read it and in which round, oldest first: every read of every round (the set handed on again after a return starts a new round, and only a read of the current round allowed its approval), each once, as the log's `second_review.opened` events record them; those older than `RETENTION_READ_TRACE_DAYS` are removed by the retention run, as the read trace, but for the current round's of a set still awaiting its second review. */
                 reads: {
                     /** @description By pseudonym. */
                     by: string;
