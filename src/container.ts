@@ -281,6 +281,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         keyring: log.subjectKeyring,
         scrubber,
+        checkLoggedText,
         logger,
       }),
       accessRecords: new AccessRecordService({

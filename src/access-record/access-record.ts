@@ -21,8 +21,7 @@ import {
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
-import { InvalidInputError } from '../shared/errors.ts';
-import { foldText } from '../shared/fold-text.ts';
+import { refuseIdInRequestReference } from '../screening/request-reference.ts';
 import type { AccessRecordConsultations } from './consultations.ts';
 import type { ProcessingStatement } from './processing-statement.ts';
 
@@ -39,26 +38,13 @@ export const ACCESS_REQUEST_PLACE = { header: 'X-Access-Request' } as const;
 
 /**
  * The request of `admin` answering `reference` for `seekerId`. The reference is recorded in the
- * public part of `subject.access_exported`, readable for as long as the log is kept, where erasure
- * cannot reach it: one holding the person's id, whatever its case, would tie their pseudonym to them
- * for good, and is refused here. The service then checks it as every text the log keeps readable
- * (`LoggedTextCheck`: no sensitive facts, no id of anyone else the log names).
+ * public part of `subject.access_exported`, readable for as long as the log is kept: one holding the
+ * person's id is refused here (`refuseIdInRequestReference`), and the service then checks it as
+ * every text the log keeps readable.
  */
 export function accessRequestFor(admin: Principal, seekerId: string, reference: string): AccessRequest {
-  if (mentionsId(reference, seekerId)) {
-    throw new InvalidInputError(
-      'the X-Access-Request header is kept readable in the decision log for good, where people appear only by ' +
-        'pseudonym: give the reference of the request without the person’s id',
-      { ...ACCESS_REQUEST_PLACE },
-    );
-  }
+  refuseIdInRequestReference(ACCESS_REQUEST_PLACE, reference, seekerId);
   return { admin, seekerId, reference };
-}
-
-/** Whether `text` holds `id` as a whole word, whatever its case. */
-function mentionsId(text: string, id: string): boolean {
-  const escaped = foldText(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(foldText(text));
 }
 
 /** A personal part of an event, opened with the person's key, or why it could not be. */

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
-import type { ErasureReport } from './erasure.ts';
+import { ERASURE_REQUEST_PLACE, type ErasureReport, type ErasureRequest } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { findLatestHoldingEvent } from './find-latest-holding-event.ts';
 import { scrubAfterCommit } from './scrub-after-commit.ts';
@@ -16,6 +16,8 @@ export interface ErasureServiceDeps {
   decisionLog: DecisionLog;
   keyring: SubjectKeyring;
   scrubber: StorageScrubber;
+  /** Checks the request's reference, which `subject.erased` keeps readable for good. */
+  checkLoggedText: LoggedTextCheck;
   logger?: AfterCommitLogger;
 }
 
@@ -34,10 +36,18 @@ export class ErasureService {
    * gets it back. A person whose profile was purged as idle and whose key retention has since
    * destroyed still has events in the log: their erasure is recorded all the same, so that the
    * request is on record as honoured. Unknown when the log holds nothing about them either, or
-   * nothing since their last erasure.
+   * nothing since their last erasure. The request's reference is kept in the event
+   * (`erasureRequest`), checked first as every text the log keeps readable: refused, nothing is erased.
    */
-  async eraseJobSeeker(admin: Principal, seekerId: string): Promise<ErasureReport> {
+  async eraseJobSeeker(request: ErasureRequest): Promise<ErasureReport> {
     const { deps } = this;
+    const { admin, seekerId } = request;
+    await deps.checkLoggedText(
+      { actor: { role: 'admin', id: admin.subject }, operation: 'eraseJobSeeker' },
+      ERASURE_REQUEST_PLACE,
+      request.reference,
+      'give the reference of the request',
+    );
     const { erased, subjectKeyShredded, seq } = await deps.decisionLog.withTransaction(async (trx) => {
       const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
       const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
@@ -51,7 +61,12 @@ export class ErasureService {
         type: 'subject.erased',
         actor: { role: 'admin', id: admin.subject },
         subjectId: seekerId,
-        payload: { erased: { ...rows }, subjectKeyShredded: shredded, standingObjection },
+        payload: {
+          erasureRequest: request.reference,
+          erased: { ...rows },
+          subjectKeyShredded: shredded,
+          standingObjection,
+        },
       });
       return { erased: rows, subjectKeyShredded: shredded, seq: event.seq };
     });

@@ -1,3 +1,27 @@
+import type { Principal } from '../auth/principal.ts';
+import { refuseIdInRequestReference } from '../screening/request-reference.ts';
+
+/** A request for erasure as the admin answers it: who answers, for whom, and its reference. */
+export interface ErasureRequest {
+  admin: Principal;
+  seekerId: string;
+  /** The request's reference (a ticket or letter number), as `X-Erasure-Request` gives it. */
+  reference: string;
+}
+
+/** Where the reference comes from, as a refusal names it. */
+export const ERASURE_REQUEST_PLACE = { header: 'X-Erasure-Request' } as const;
+
+/**
+ * The request of `admin` answering `reference` for `seekerId`, screened as an access request's
+ * reference is: it is kept in the public part of `subject.erased`, readable for good, so one holding
+ * the person's id is refused here, and the service then checks it as every text the log keeps readable.
+ */
+export function erasureRequestFor(admin: Principal, seekerId: string, reference: string): ErasureRequest {
+  refuseIdInRequestReference(ERASURE_REQUEST_PLACE, reference, seekerId);
+  return { admin, seekerId, reference };
+}
+
 /** Rows deleted when a job seeker's data is erased, per kind. */
 export interface ErasedRows {
   /** The profile itself: 1, or 0 when only the decision-log key was left. */

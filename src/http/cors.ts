@@ -17,7 +17,7 @@ export function createCors(allowedOrigins: readonly string[]): RequestHandler {
         res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE');
         res.setHeader(
           'Access-Control-Allow-Headers',
-          'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Audit-Purpose, X-Access-Request',
+          'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Audit-Purpose, X-Access-Request, X-Erasure-Request',
         );
         res.setHeader('Access-Control-Max-Age', '600');
         res.status(204).end();

@@ -11,6 +11,7 @@ import {
   createAndPublish,
   createSet,
   decideEach,
+  eraseJobSeeker,
   putSettings,
   readSet,
   requestAccessRecord,
@@ -519,9 +520,7 @@ describe('the access record once the person is erased', () => {
       reason: 'Projet en cours de révision',
     });
     expect(discarded.status).toBe(200);
-    expect((await t.http.delete(`/v1/job-seekers/${ERASED}`).auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
+    expect((await eraseJobSeeker(t, admin, ERASED)).status).toBe(204);
     const res = await requestAccessRecord(t, admin, ERASED);
     expect(res.status).toBe(200);
     record = res.body as AccessRecordBody;
@@ -547,9 +546,7 @@ describe('the access record once the person is erased', () => {
 
   it('does not count as something held: an erasure asked again still answers 404', async () => {
     const head = await headSeq(t);
-    expect((await t.http.delete(`/v1/job-seekers/${ERASED}`).auth(admin, { type: 'bearer' })).status).toBe(
-      404,
-    );
+    expect((await eraseJobSeeker(t, admin, ERASED)).status).toBe(404);
     expect(await headSeq(t)).toBe(head);
   });
 });

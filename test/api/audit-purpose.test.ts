@@ -5,6 +5,7 @@ import { aLoggedTextRefusal, PERSON_ID_REFUSAL, trackAppended } from '../support
 import { listDocumentedOperations } from '../support/openapi-operations.ts';
 import { withoutInstance } from '../support/problem-body.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { eraseJobSeeker } from '../support/workflow.ts';
 
 describe('auditor API: the stated purpose', () => {
   let t: TestApp;
@@ -84,7 +85,7 @@ describe('auditor API: the stated purpose', () => {
     // Refused before any work: the export signs no checkpoint for a question it does not answer.
     expect(await t.container.db('decision_checkpoints').count({ n: '*' })).toEqual(checkpointsBefore);
     const admin = await t.tokenFor('admin', 'ops-1');
-    expect((await t.http.delete('/v1/job-seekers/js-4242').auth(admin, { type: 'bearer' })).status).toBe(204);
+    expect((await eraseJobSeeker(t, admin, 'js-4242')).status).toBe(204);
     await askAll('js-4242: suite à son effacement');
     expect(await auditQueries()).toEqual(before);
     for (const purpose of ['dossier d’une personne handicapée', 'revue\u200btrimestrielle']) {

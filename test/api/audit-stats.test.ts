@@ -11,6 +11,7 @@ import {
   createSet,
   decide,
   decideAll,
+  eraseJobSeeker,
   putSettings,
   REACHABLE_COURSE_IDS,
   readSet,
@@ -281,7 +282,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     it('still holds after the job seekers are erased', async () => {
       const before = await rowsOf();
       const admin = await t.tokenFor('admin', 'ops-1');
-      expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
+      expect((await eraseJobSeeker(t, admin, 'js-1')).status).toBe(204);
       expect(await rowsOf()).toEqual(before);
     });
   });
@@ -314,7 +315,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     beforeAll(async () => {
       // js-1 is erased (here, or already by the oversight test above): its sets can no longer be read.
       const admin = await t.tokenFor('admin', 'ops-1');
-      const erased = await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, 'js-1');
       expect([204, 404]).toContain(erased.status);
     });
 

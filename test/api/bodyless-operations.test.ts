@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
 import { type DocumentedOperation, listDocumentedOperations } from '../support/openapi-operations.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { newIdempotencyKey } from '../support/workflow.ts';
+import { ERASURE_REQUEST, newIdempotencyKey } from '../support/workflow.ts';
 
 const changing = listDocumentedOperations().filter(
   (op) => op.method !== 'get' && op.roles !== undefined && op.roles.length > 0,
@@ -13,6 +13,7 @@ const withBody = changing.filter((op) => op.takesBody);
 /** A valid value for each header a body-less operation requires, so that only its body is wrong. */
 const SAMPLE_HEADERS: Record<string, () => string> = {
   'Idempotency-Key': newIdempotencyKey,
+  'X-Erasure-Request': () => ERASURE_REQUEST,
 };
 
 /** Bodies a client might send believing they are read. */

@@ -4,6 +4,7 @@ import type { TestApp } from '../support/test-app.ts';
 import {
   aWorkflowSeeker,
   createAndPublish,
+  eraseJobSeeker,
   requestAccessRecord,
   syncSeeker,
   type TestClock,
@@ -217,7 +218,7 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
 
   it('deletes the replies with the person when they are erased', async () => {
     expect(await countReplies()).toBe(3);
-    const res = await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' });
+    const res = await eraseJobSeeker(t, admin, 'js-1');
     expect(res.status).toBe(204);
     expect(await countReplies()).toBe(0);
     const [erased] = (await readLog()).filter((recorded) => recorded.type === 'subject.erased');

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  createAndPublish,
+  eraseJobSeeker,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
@@ -97,7 +103,7 @@ describe('a reply to a contest retried with its Idempotency-Key', () => {
       'réexaminé',
     );
     const admin = await t.tokenFor('admin', 'ops-1');
-    const erased = await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' });
+    const erased = await eraseJobSeeker(t, admin, 'js-1');
     expect(erased.status).toBe(204);
     const after = await t.container
       .db('idempotency_keys')

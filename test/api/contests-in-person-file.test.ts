@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { components } from '../../src/http/generated/api.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createAndPublish, syncSeeker, type TestClock } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  createAndPublish,
+  eraseJobSeeker,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
@@ -166,7 +172,7 @@ describe("the person's contests in their file (GET /v1/job-seekers/{seekerId})",
     const before = (await readFile(counselor).query({ limit: 1 })).body.contestsNextCursor as string;
     expect(before).toEqual(expect.any(String));
     const admin = await t.tokenFor('admin', 'ops-1');
-    expect((await t.http.delete('/v1/job-seekers/js-1').auth(admin, { type: 'bearer' })).status).toBe(204);
+    expect((await eraseJobSeeker(t, admin, 'js-1')).status).toBe(204);
     expect((await readFile(counselor)).status).toBe(404);
     await syncSeeker(t, 'js-1', aWorkflowSeeker(), { reEnrol: true });
     expect(await readContests(counselor)).toEqual([]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageScrubber } from '../../src/erasure/storage-scrubber.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
-import { createAndPublish, seedCatalogAndSeeker } from '../support/workflow.ts';
+import { createAndPublish, eraseJobSeeker, seedCatalogAndSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -43,7 +43,7 @@ describe('an erasure whose clearing of the files fails after it committed', () =
     const restore = breakScrubber(busy);
     let first: Awaited<ReturnType<typeof t.http.delete>>;
     try {
-      first = await t.http.delete('/v1/job-seekers/js-gone').auth(admin, { type: 'bearer' });
+      first = await eraseJobSeeker(t, admin, 'js-gone');
     } finally {
       restore();
     }
@@ -58,7 +58,7 @@ describe('an erasure whose clearing of the files fails after it committed', () =
     expect(erasedEvents).toHaveLength(1);
 
     // What the admin was told, and what their retry is told.
-    const retry = await t.http.delete('/v1/job-seekers/js-gone').auth(admin, { type: 'bearer' });
+    const retry = await eraseJobSeeker(t, admin, 'js-gone');
     expect({
       first: first.status,
       firstDetail: first.body?.detail,
@@ -93,13 +93,13 @@ describe.runIf(TEST_ENGINE === 'postgres')('an erasure whose VACUUM meets a lock
     try {
       first = await other.transaction(async (trx) => {
         await trx.raw('lock table feedback in share update exclusive mode');
-        return t.http.delete('/v1/job-seekers/js-pg-gone').auth(admin, { type: 'bearer' });
+        return eraseJobSeeker(t, admin, 'js-pg-gone');
       });
     } finally {
       await other.destroy();
     }
     const profile = await t.container.db('job_seekers').where({ id: 'js-pg-gone' }).first();
-    const retry = await t.http.delete('/v1/job-seekers/js-pg-gone').auth(admin, { type: 'bearer' });
+    const retry = await eraseJobSeeker(t, admin, 'js-pg-gone');
     expect(profile).toBeUndefined();
     expect({ first: first.status, detail: first.body?.detail, retry: retry.status }).toEqual({
       first: 204,

@@ -9,6 +9,7 @@ import {
   createAndPublish,
   createSet,
   decide,
+  eraseJobSeeker,
   readSet,
   seedCatalogAndSeeker,
 } from '../support/workflow.ts';
@@ -70,7 +71,7 @@ async function seedPeople(t: TestApp): Promise<void> {
 
 async function erase(t: TestApp): Promise<void> {
   const admin = await t.tokenFor('admin', 'ops-1');
-  const erased = await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(admin, { type: 'bearer' });
+  const erased = await eraseJobSeeker(t, admin, SEEKER);
   expect(erased.status).toBe(204);
 }
 

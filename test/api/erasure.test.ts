@@ -11,6 +11,8 @@ import {
   createAndPublish,
   createSet,
   decide,
+  ERASURE_REQUEST,
+  eraseJobSeeker,
   readSet,
   requestSet,
   type SetBody,
@@ -136,7 +138,7 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
   it('is refused to anyone but an admin', async () => {
     for (const role of ['counselor', 'job_seeker', 'auditor', 'integration'] as const) {
       const token = await t.tokenFor(role, role === 'job_seeker' ? SEEKER : 'c-001');
-      const res = await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(token, { type: 'bearer' });
+      const res = await eraseJobSeeker(t, token, SEEKER);
       expect(res.status, role).toBe(403);
     }
     const check = await t.http.get(`/v1/job-seekers/${SEEKER}`).auth(counselor, { type: 'bearer' });
@@ -144,16 +146,61 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
   });
 
   it('answers 404 for a job seeker it does not know', async () => {
-    const res = await t.http.delete('/v1/job-seekers/js-never-seen').auth(admin, { type: 'bearer' });
+    const res = await eraseJobSeeker(t, admin, 'js-never-seen');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  /** Whether nothing of the person was erased and nothing was logged since `head`. */
+  const expectNothingErased = async (head: number) => {
+    expect((await allEvents()).length).toBe(head);
+    const profile = await t.http.get(`/v1/job-seekers/${SEEKER}`).auth(counselor, { type: 'bearer' });
+    expect(profile.status).toBe(200);
+  };
+
+  it('refuses an erasure without the reference of the request it answers (400), and erases nothing', async () => {
+    const head = (await allEvents()).length;
+    for (const reference of [null, '   ']) {
+      const res = await eraseJobSeeker(t, admin, SEEKER, reference);
+      expect(res.status, String(reference)).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ path: '/headers/x-erasure-request' }));
+    }
+    await expectNothingErased(head);
+  });
+
+  it('takes only a ticket number as the reference, as an access request does (400 for an email or words), and erases nothing', async () => {
+    const head = (await allEvents()).length;
+    for (const reference of ['marie.dupont@example.fr', 'Demande de M. Martin', 'x'.repeat(65)]) {
+      const res = await eraseJobSeeker(t, admin, SEEKER, reference);
+      expect(res.status, reference).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ path: '/headers/x-erasure-request' }));
+    }
+    await expectNothingErased(head);
+  });
+
+  it("refuses a reference that mentions a sensitive term or holds the person's id (422), says why, and erases nothing", async () => {
+    const head = (await allEvents()).length;
+    const sensitive = await eraseJobSeeker(t, admin, SEEKER, 'ERASE-12-handicapee');
+    expect(sensitive.status).toBe(422);
+    expect(sensitive.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(sensitive.body).toMatchObject({ header: 'X-Erasure-Request', terms: ['handicap'] });
+    expect(sensitive.body.detail).toMatch(/X-Erasure-Request.*kept readable.*handicap/);
+    for (const reference of [`ERASE-${SEEKER}`, `erase/${SEEKER.toUpperCase()}/2026`]) {
+      const res = await eraseJobSeeker(t, admin, SEEKER, reference);
+      expect(res.status, reference).toBe(422);
+      expect(res.body).toMatchObject({ header: 'X-Erasure-Request' });
+      expect(res.body.detail).toMatch(/X-Erasure-Request.*without the person’s id/);
+    }
+    await expectNothingErased(head);
   });
 
   describe('once erased', () => {
     let eventsAfter: RecordedDecisionEvent[];
 
     beforeAll(async () => {
-      const res = await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(admin, { type: 'bearer' });
+      const res = await eraseJobSeeker(t, admin, SEEKER);
       expect(res.status).toBe(204);
       eventsAfter = await allEvents();
     });
@@ -163,7 +210,7 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       expect(profile.status).toBe(404);
       const portal = await t.http.get('/v1/me/recommendations').auth(seekerToken, { type: 'bearer' });
       expect(JSON.stringify(portal.body)).not.toContain(CANARY);
-      const again = await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(admin, { type: 'bearer' });
+      const again = await eraseJobSeeker(t, admin, SEEKER);
       expect(again.status).toBe(404);
     });
 
@@ -175,6 +222,14 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       );
       expect(recorded).toHaveLength(1);
       expect(await openPersonal(recorded[0] as RecordedDecisionEvent)).toEqual({ status: 'shredded' });
+    });
+
+    it('keeps the reference of the request it answered in subject.erased, and the chain still verifies', async () => {
+      expect(eventsAfter.at(-1)).toMatchObject({
+        type: 'subject.erased',
+        payload: { erasureRequest: ERASURE_REQUEST },
+      });
+      expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
     });
 
     it('appends subject.erased with what was erased, and the chain still verifies', async () => {
@@ -291,9 +346,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('the SQLite files after an erasure and
         comment: CANARY,
       });
       expect(rejected.status).toBe(200);
-      expect((await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(admin, { type: 'bearer' })).status).toBe(
-        204,
-      );
+      expect((await eraseJobSeeker(t, admin, SEEKER)).status).toBe(204);
     } finally {
       await t.container.close();
     }
@@ -321,7 +374,7 @@ describe('erasing a job seeker whose published set was retracted', () => {
         t.container.db('recommendation_sets').whereRaw('retraction_reason like ?', [`%${CANARY}%`]);
       expect(await withReason()).toHaveLength(1);
 
-      const erased = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, seekerId);
       expect(erased.status).toBe(204);
       expect(await withReason()).toEqual([]);
       const { decisionLog, subjectKeyring } = t.container.decisionLog;

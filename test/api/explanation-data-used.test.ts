@@ -7,6 +7,7 @@ import {
   aClock,
   aWorkflowSeeker,
   createAndPublish,
+  eraseJobSeeker,
   type ItemBody,
   newIdempotencyKey,
   readSet,
@@ -195,7 +196,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(Number((await keptCopies())[0]?.n)).toBe(1);
 
     const admin = await t.tokenFor('admin', 'ops-1');
-    const res = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
+    const res = await eraseJobSeeker(t, admin, 'js-erased');
 
     expect(res.status).toBe(204);
     expect(Number((await keptCopies())[0]?.n)).toBe(0);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock, createSet, type SetBody, seedCatalogAndSeeker } from '../support/workflow.ts';
+import {
+  aClock,
+  createSet,
+  eraseJobSeeker,
+  type SetBody,
+  seedCatalogAndSeeker,
+} from '../support/workflow.ts';
 
 const WEEK = 7 * 86_400_000;
 
@@ -35,9 +41,7 @@ describe('auditor API: the frozen weeks read with the minimum of people in force
     admin = await t.tokenFor('admin', 'ops-1');
   };
   const erase = async (seekerId: string) => {
-    expect((await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
+    expect((await eraseJobSeeker(t, admin, seekerId)).status).toBe(204);
   };
 
   beforeAll(async () => {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock, aWorkflowSeeker, createSet, seedCatalogAndSeeker, syncSeeker } from '../support/workflow.ts';
+import {
+  aClock,
+  aWorkflowSeeker,
+  createSet,
+  eraseJobSeeker,
+  seedCatalogAndSeeker,
+  syncSeeker,
+} from '../support/workflow.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -51,7 +58,7 @@ describe('auditor API: the figures of the weeks within the log period only', () 
     const before = await Promise.all(
       figures.map((figure) => get(`/v1/audit/stats/${figure}?to=2026-10-05T00:00:00Z`)),
     );
-    const erased = await t.http.delete('/v1/job-seekers/js-1a').auth(admin, { type: 'bearer' });
+    const erased = await eraseJobSeeker(t, admin, 'js-1a');
     expect(erased.status).toBe(204);
     // The next day's retention run.
     clock.advance(DAY);

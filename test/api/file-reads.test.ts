@@ -5,6 +5,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  eraseJobSeeker,
   putSettings,
   readSet,
   requestAccessRecord,
@@ -245,9 +246,7 @@ describe("staff reads of a person's file", () => {
     await get(counselor, '/v1/job-seekers/js-kept');
     const admin = await t.tokenFor('admin', 'ops-1');
 
-    expect((await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
+    expect((await eraseJobSeeker(t, admin, 'js-erased')).status).toBe(204);
 
     expect((await traced()).map((read) => read.seekerId)).toEqual(['js-kept']);
     const [erased] = await t.container.decisionLog.decisionLog.listEvents({

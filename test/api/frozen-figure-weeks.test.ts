@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock, createSet, type SetBody, seedCatalogAndSeeker } from '../support/workflow.ts';
+import {
+  aClock,
+  createSet,
+  eraseJobSeeker,
+  type SetBody,
+  seedCatalogAndSeeker,
+} from '../support/workflow.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -27,7 +33,7 @@ describe('auditor API: the figures of a finished week stay as first given', () =
   const get = (path: string) =>
     t.http.get(path).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', 'revue des explications');
   const erase = async (seekerId: string) => {
-    const res = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+    const res = await eraseJobSeeker(t, admin, seekerId);
     expect(res.status).toBe(204);
   };
   /** Four people are suggested courses this week, and the week ends. */

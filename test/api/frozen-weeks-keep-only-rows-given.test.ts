@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock, createSet, seedCatalogAndSeeker } from '../support/workflow.ts';
+import { aClock, createSet, eraseJobSeeker, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 const WEEK = 7 * 86_400_000;
 const PURPOSE = 'revue des explications';
@@ -49,7 +49,7 @@ describe('auditor API: a week withheld is not frozen', () => {
     await read(1);
     expect(await readFrozenRows(t)).toEqual([]);
     const admin = await t.tokenFor('admin', 'ops-1');
-    expect((await t.http.delete('/v1/job-seekers/js-solo').auth(admin, { type: 'bearer' })).status).toBe(204);
+    expect((await eraseJobSeeker(t, admin, 'js-solo')).status).toBe(204);
     // Worked out again: no one left in the week.
     await read(0);
     for (const row of await readFrozenRows(t)) {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createAndPublish, objectToAi, syncSeeker } from '../support/workflow.ts';
+import {
+  aWorkflowSeeker,
+  createAndPublish,
+  eraseJobSeeker,
+  objectToAi,
+  syncSeeker,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 type ListForSeeker = (seekerId: string, trx?: unknown) => Promise<RecommendationSet[]>;
@@ -64,7 +70,7 @@ describe('the person’s data export read while another process changes their fi
     await syncSeeker(a, 'js-snap-return');
     const set = await createAndPublish(a, counselor, 'js-snap-return');
     const data = await exportWhile('js-snap-return', async () => {
-      const erased = await b.http.delete('/v1/job-seekers/js-snap-return').auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(b, admin, 'js-snap-return');
       expect(erased.status).toBe(204);
       await syncSeeker(b, 'js-snap-return', aWorkflowSeeker(), { reEnrol: true });
     });

@@ -7,6 +7,7 @@ import {
   aWorkflowSeeker,
   createSet,
   decideEach,
+  eraseJobSeeker,
   newIdempotencyKey,
   putSettings,
   readSet,
@@ -111,9 +112,7 @@ describe('what the operator sees of a person served from start to erasure', () =
       .auth(auditor, { type: 'bearer' })
       .set('X-Audit-Purpose', WORDS.purpose);
     expect(audit.status).toBe(200);
-    expect((await t.http.delete(`/v1/job-seekers/${SEEKER}`).auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
+    expect((await eraseJobSeeker(t, admin, SEEKER)).status).toBe(204);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileRead } from '../../src/file-reads/file-read.ts';
 import type { ReadFrom } from '../../src/file-reads/file-read-store.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { aWorkflowSeeker, createSet, syncSeeker } from '../support/workflow.ts';
+import { aWorkflowSeeker, createSet, eraseJobSeeker, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -36,7 +36,7 @@ describe("a read of a person's file racing the person's erasure", () => {
    */
   async function readWhileErased(seekerId: string, path: string, { reEnrol = false } = {}) {
     store.insert = async (read, from) => {
-      const erased = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, seekerId);
       expect(erased.status).toBe(204);
       if (reEnrol) await syncSeeker(t, seekerId, aWorkflowSeeker(), { reEnrol: true });
       return original(read, from);

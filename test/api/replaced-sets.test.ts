@@ -7,6 +7,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  eraseJobSeeker,
   putSettings,
   readSet,
   requestAccessRecord,
@@ -406,9 +407,7 @@ describe('a replaced set when retention or erasure deletes sets', () => {
     clock.advance(HOUR);
     await createAndPublish(t, counselor, 'js-replace-erased', { approve: 1 });
 
-    const res = await t.http
-      .delete('/v1/job-seekers/js-replace-erased')
-      .auth(await t.tokenFor('admin', 'ops-1'), { type: 'bearer' });
+    const res = await eraseJobSeeker(t, await t.tokenFor('admin', 'ops-1'), 'js-replace-erased');
     expect(res.status).toBe(204);
     expect(await t.container.db('recommendation_sets').where({ seeker_id: 'js-replace-erased' })).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageScrubber } from '../../src/erasure/storage-scrubber.ts';
 import { type CapturedLogs, captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { syncSeeker } from '../support/workflow.ts';
+import { ERASURE_REQUEST, eraseJobSeeker, syncSeeker } from '../support/workflow.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -91,14 +91,18 @@ describe('request ids', () => {
       logs.lines.filter((line) => line.msg === 'a step after a committed change failed; the change stands');
     try {
       const admin = await t.tokenFor('admin', 'a-001');
-      const res = await t.http.delete('/v1/job-seekers/js-by-request').auth(admin, { type: 'bearer' });
+      const res = await eraseJobSeeker(t, admin, 'js-by-request');
       expect(res.status).toBe(204);
       expect(warnings()).toEqual([
         expect.objectContaining({ reqId: res.headers['x-request-id'], err: expect.anything() }),
       ]);
 
       // The same service called outside any request, as a script or a daily job would.
-      await t.container.services.erasure.eraseJobSeeker({ subject: 'a-001', roles: ['admin'] }, 'js-by-hand');
+      await t.container.services.erasure.eraseJobSeeker({
+        admin: { subject: 'a-001', roles: ['admin'] },
+        seekerId: 'js-by-hand',
+        reference: ERASURE_REQUEST,
+      });
       expect(warnings()).toHaveLength(2);
       expect(warnings()[1]).not.toHaveProperty('reqId');
     } finally {

@@ -9,6 +9,7 @@ import {
   createSet,
   decide,
   decideAll,
+  eraseJobSeeker,
   hiddenModelCourses,
   type ItemBody,
   objectToAi,
@@ -342,9 +343,7 @@ describe('review API', () => {
         expect(res.status, JSON.stringify(res.body)).toBe(201);
       }
       const admin = await t.tokenFor('admin', 'ops-1');
-      expect(
-        (await t.http.delete('/v1/job-seekers/js-add-level-3').auth(admin, { type: 'bearer' })).status,
-      ).toBe(204);
+      expect((await eraseJobSeeker(t, admin, 'js-add-level-3')).status).toBe(204);
 
       const added = await decisionLog.listEvents({ types: ['item.added'], limit: 1000 });
       const sealed: Record<string, unknown> = {};

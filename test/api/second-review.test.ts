@@ -8,6 +8,7 @@ import {
   createSet,
   decideAll,
   decideEach,
+  eraseJobSeeker,
   putSettings,
   readSet,
   type SetBody,
@@ -474,9 +475,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(await stored()).toEqual({ return_comment: RETURN_COMMENT });
 
     const admin = await t.tokenFor('admin', 'ops-1');
-    const erased = await t.http
-      .delete('/v1/job-seekers/js-erased-after-return')
-      .auth(admin, { type: 'bearer' });
+    const erased = await eraseJobSeeker(t, admin, 'js-erased-after-return');
     expect(erased.status).toBe(204);
     expect(await stored()).toBeUndefined();
   });

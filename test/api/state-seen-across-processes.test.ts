@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aWorkflowSeeker,
   createAndPublish,
+  eraseJobSeeker,
   putSettings,
   requestSet,
   syncSeeker,
@@ -100,9 +101,7 @@ describe('state changed through one process, seen by the other at its next reque
     expect(before.body.items.length).toBeGreaterThan(0);
 
     const admin = await a.tokenFor('admin', 'ops-1');
-    expect((await a.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' })).status).toBe(
-      204,
-    );
+    expect((await eraseJobSeeker(a, admin, 'js-erased')).status).toBe(204);
 
     const after = await b.http.get('/v1/me/recommendations').auth(seekerOnB, { type: 'bearer' });
     expect(after.status === 404 || after.body.items?.length === 0, JSON.stringify(after.body)).toBe(true);

@@ -3,6 +3,7 @@ import type { DecisionEventType } from '../../src/decision-log/decision-event.ts
 import type { RecommendationServiceDeps } from '../../src/recommendations/recommendation-service.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
+  eraseJobSeeker,
   putSettings,
   requestManualSet,
   requestSet,
@@ -192,9 +193,7 @@ describe('an admin acting through another process while suggestions are made', (
       await putSettings(a, { aiEnabled: false });
       const admin = await a.tokenFor('admin', 'dpo-1');
       actOnceAfter(depsOnB.jobSeekers, 'findById', async () => {
-        expect(
-          (await a.http.delete('/v1/job-seekers/js-erased-meanwhile').auth(admin, { type: 'bearer' })).status,
-        ).toBe(204);
+        expect((await eraseJobSeeker(a, admin, 'js-erased-meanwhile')).status).toBe(204);
       });
       try {
         const res = await requestSet(b, counselorOnB, 'js-erased-meanwhile');

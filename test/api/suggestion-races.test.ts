@@ -4,6 +4,7 @@ import { insertJobSeekerAsBefore } from '../support/migrate-first.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   aWorkflowSeeker,
+  eraseJobSeeker,
   objectToAi,
   putSettings,
   requestSet,
@@ -93,9 +94,7 @@ describe('a change to the person while their suggestions are being made', () => 
     await syncSeeker(t, 'js-erased-while-scored');
     const admin = await t.tokenFor('admin', 'dpo-1');
     duringScoring = async () => {
-      const erased = await t.http
-        .delete('/v1/job-seekers/js-erased-while-scored')
-        .auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, 'js-erased-while-scored');
       expect(erased.status).toBe(204);
     };
 
@@ -109,9 +108,7 @@ describe('a change to the person while their suggestions are being made', () => 
     await syncSeeker(t, 'js-erased-re-enrolled', aWorkflowSeeker({ educationLevel: 3, yearsExperience: 4 }));
     const admin = await t.tokenFor('admin', 'dpo-1');
     duringScoring = async () => {
-      const erased = await t.http
-        .delete('/v1/job-seekers/js-erased-re-enrolled')
-        .auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, 'js-erased-re-enrolled');
       expect(erased.status).toBe(204);
       // Enrolled again later: a second, at least, after the erasure.
       clock.advance(1_000);
@@ -138,9 +135,7 @@ describe('a change to the person while their suggestions are being made', () => 
     await syncSeeker(t, 'js-re-enrolled-same-ms', aWorkflowSeeker({ educationLevel: 3, yearsExperience: 4 }));
     const admin = await t.tokenFor('admin', 'dpo-1');
     duringScoring = async () => {
-      const erased = await t.http
-        .delete('/v1/job-seekers/js-re-enrolled-same-ms')
-        .auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, 'js-re-enrolled-same-ms');
       expect(erased.status).toBe(204);
       await syncSeeker(
         t,
@@ -167,9 +162,7 @@ describe('a change to the person while their suggestions are being made', () => 
       .update({ enrolment_id: null });
     const admin = await t.tokenFor('admin', 'dpo-1');
     duringScoring = async () => {
-      const erased = await t.http
-        .delete('/v1/job-seekers/js-without-enrolment-id')
-        .auth(admin, { type: 'bearer' });
+      const erased = await eraseJobSeeker(t, admin, 'js-without-enrolment-id');
       expect(erased.status).toBe(204);
       clock.advance(1000);
       await insertJobSeekerAsBefore(t.container.db, 'js-without-enrolment-id', clock.now().toISOString());

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
+  eraseJobSeeker,
   objectToAi,
   putSeeker,
   requestSet,
@@ -23,7 +24,7 @@ describe('a sync of a person erased at their request (PUT /v1/job-seekers/{seeke
   let counselor: string;
 
   const erase = async (seekerId: string) => {
-    const res = await t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+    const res = await eraseJobSeeker(t, admin, seekerId);
     expect(res.status).toBe(204);
   };
   const profileOf = (seekerId: string) => t.container.db('job_seekers').where({ id: seekerId }).first();

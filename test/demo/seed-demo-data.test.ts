@@ -21,7 +21,7 @@ import { aCourse, aJobSeeker } from '../support/builders.ts';
 import { captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { aClock, type TestClock } from '../support/workflow.ts';
+import { aClock, eraseJobSeeker, type TestClock } from '../support/workflow.ts';
 
 const firstStart = new Date('2027-02-01T08:00:00.000Z');
 const secondStart = new Date('2027-02-15T08:00:00.000Z');
@@ -168,7 +168,7 @@ describe('seeding the demo through the services', () => {
   it('leaves a demo job seeker an admin erased erased when written again, unless asked to enrol them again', async () => {
     await seedDemoData(target, firstStart);
     const admin = await t.tokenFor('admin', 'ops-1');
-    const erased = await t.http.delete('/v1/job-seekers/js-1001').auth(admin, { type: 'bearer' });
+    const erased = await eraseJobSeeker(t, admin, 'js-1001');
     expect(erased.status).toBe(204);
 
     expect((await writeDemoData(t.container.services, secondStart)).jobSeekers).toEqual({

@@ -14,6 +14,7 @@ import {
   createAndPublish,
   createSet,
   decideAll,
+  eraseJobSeeker,
   objectToAi,
   putSettings,
   readSet,
@@ -575,7 +576,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     await syncSeeker(t, 'js-erased');
     await objectToAi(t, 'js-erased');
     const admin = await t.tokenFor('admin', 'ops-1');
-    const erased = await t.http.delete('/v1/job-seekers/js-erased').auth(admin, { type: 'bearer' });
+    const erased = await eraseJobSeeker(t, admin, 'js-erased');
     expect(erased.status).toBe(204);
     await syncSeeker(t, 'js-erased', aWorkflowSeeker(), { reEnrol: true });
     expect(Boolean((await profileOf('js-erased'))?.ai_objection)).toBe(true);
@@ -589,9 +590,7 @@ describe('an objection outlives the idle profile it was recorded on', () => {
     const seeker = await t.tokenFor('job_seeker', 'js-withdrew-then-erased');
     expect((await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' })).status).toBe(204);
     const admin = await t.tokenFor('admin', 'ops-1');
-    expect(
-      (await t.http.delete('/v1/job-seekers/js-withdrew-then-erased').auth(admin, { type: 'bearer' })).status,
-    ).toBe(204);
+    expect((await eraseJobSeeker(t, admin, 'js-withdrew-then-erased')).status).toBe(204);
     await syncSeeker(t, 'js-withdrew-then-erased', aWorkflowSeeker(), { reEnrol: true });
     expect(await objectionRestoredFor('js-withdrew-then-erased')).toBe(false);
     expect((await requestSet(t, counselor, 'js-withdrew-then-erased')).status).toBe(201);
@@ -643,8 +642,7 @@ describe('an erasure asked once the profile is purged and the log key destroyed'
   let clock: TestClock;
   let admin: string;
 
-  const erase = (seekerId: string) =>
-    t.http.delete(`/v1/job-seekers/${seekerId}`).auth(admin, { type: 'bearer' });
+  const erase = (seekerId: string) => eraseJobSeeker(t, admin, seekerId);
   const erasuresOf = (seekerId: string) =>
     t.container.decisionLog.decisionLog.listEvents({
       types: ['subject.erased'],

@@ -219,6 +219,20 @@ export function requestAccessRecord(
   return reference === null ? request : request.set('X-Access-Request', reference);
 }
 
+/** The request for erasure the erasures of the tests answer, unless one names another. */
+export const ERASURE_REQUEST = 'ERASE-2026-0031';
+
+/** DELETE a job seeker (erasure) as `token` (an admin), answering `reference` (no X-Erasure-Request when null). */
+export function eraseJobSeeker(
+  t: Pick<TestApp, 'http'>,
+  token: string,
+  seekerId: string,
+  reference: string | null = ERASURE_REQUEST,
+) {
+  const request = t.http.delete(`/v1/job-seekers/${seekerId}`).auth(token, { type: 'bearer' });
+  return reference === null ? request : request.set('X-Erasure-Request', reference);
+}
+
 /** The body of a set as the API returns it (the parts the tests read). */
 export interface SetBody {
   id: string;

@@ -171,7 +171,8 @@ export interface paths {
          *     `subject-erased`) gets it back, and only the person can withdraw it. A person of
          *     whom only log events are left (profile purged as idle, key destroyed at the end of the log
          *     period) is erased all the same. 404 when nothing about the person is held, nor logged since
-         *     their last erasure.
+         *     their last erasure. The request's reference (`X-Erasure-Request`) is kept in `subject.erased`,
+         *     screened as an access request's is; a refused reference erases nothing.
          */
         delete: operations["eraseJobSeeker"];
         options?: never;
@@ -1630,7 +1631,7 @@ export interface components {
             idempotencyKey?: string;
             /** @description A set by hand asked for while the model may be used; where to ask for suggestions. */
             suggestionsPath?: string;
-            /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`). */
+            /** @description The request header refused (`X-Audit-Purpose`, `X-Access-Request`, `X-Erasure-Request`). */
             header?: string;
             /** @description The body field refused: a required text of which fewer than three characters show (a `reason`, `changeReason`, `summary`, `measures`), the `comment` a rejection's reason code needs (with `reasonCode`), one the log would keep readable (`changeReason`, `reason` of an activation, an incident's `summary`, `measures` or `reference`), or one naming what does not exist or cannot be (an incident's `modelId`, `setIds`, `detectedAt`, `notifiedAt`), or a job seeker's `skills` holding a code that names sensitive information. */
             field?: string;
@@ -3946,6 +3947,11 @@ export interface components {
          * @example DSAR-2026-0142
          */
         AccessRequest: string;
+        /**
+         * @description The reference of the request for erasure this answers: its ticket or letter number, in the form of `X-Access-Request` (one token of letters, digits and `.`, `_`, `/`, `-`, up to 64 characters, no spaces), so that no name or sentence can be written there. Kept in `subject.erased` (`erasureRequest`), readable for as long as the log is kept, where erasure cannot reach it: screened as `X-Access-Request` is (422 for sensitive details or the id of the person or of anyone else the log names; the refusal for an id is itself logged, `logged_text.refused`, without the reference). A refused reference erases nothing.
+         * @example ERASE-2026-0031
+         */
+        ErasureRequest: string;
         /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
         AuditFrom: string;
         /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
@@ -4237,7 +4243,13 @@ export interface operations {
     eraseJobSeeker: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The reference of the request for erasure this answers: its ticket or letter number, in the form of `X-Access-Request` (one token of letters, digits and `.`, `_`, `/`, `-`, up to 64 characters, no spaces), so that no name or sentence can be written there. Kept in `subject.erased` (`erasureRequest`), readable for as long as the log is kept, where erasure cannot reach it: screened as `X-Access-Request` is (422 for sensitive details or the id of the person or of anyone else the log names; the refusal for an id is itself logged, `logged_text.refused`, without the reference). A refused reference erases nothing.
+                 * @example ERASE-2026-0031
+                 */
+                "X-Erasure-Request": components["parameters"]["ErasureRequest"];
+            };
             path: {
                 /**
                  * @description The case-management system's id of the job seeker.
@@ -4260,6 +4272,27 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The request reference mentions sensitive details about someone, or names the person or anyone else the log names; it would stay readable in the decision log for good. Nothing is erased. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aiguillage.example/problems/invalid-input",
+                     *       "title": "The request breaks a rule",
+                     *       "status": 422,
+                     *       "detail": "the X-Erasure-Request header is kept readable in the decision log for good: give the reference of the request without sensitive details about anyone (it mentions handicap)",
+                     *       "header": "X-Erasure-Request",
+                     *       "terms": [
+                     *         "handicap"
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
