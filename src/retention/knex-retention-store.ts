@@ -3,6 +3,7 @@ import { WEEK_MS } from '../audit/event-fields.ts';
 import { readJson, readStringArray } from '../db/row-values.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
+import { keepSecondReviewReads, type SecondReviewRead } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 /** Profiles read (or locked) at once when looking for skill codes to remove. */
@@ -48,11 +49,15 @@ export class KnexRetentionStore implements RetentionStore {
       .whereNotNull('second_review_reads');
     let cleared = 0;
     for (const row of rows) {
-      const reads = readJson(row.second_review_reads) as Array<{ by: string; at: string; round: number }>;
-      const awaiting = row.status === 'awaiting_second_review';
-      const round = Number(row.second_review_round);
-      // The current round's reads of a set still awaiting its review say who may approve it.
-      const kept = reads.filter((read) => read.at >= before || (awaiting && read.round === round));
+      const reads = readJson(row.second_review_reads) as SecondReviewRead[];
+      const kept = keepSecondReviewReads(
+        reads,
+        {
+          awaitingSecondReview: row.status === 'awaiting_second_review',
+          round: Number(row.second_review_round),
+        },
+        before,
+      );
       if (kept.length === reads.length) continue;
       cleared += reads.length - kept.length;
       await trx('recommendation_sets')

@@ -96,3 +96,23 @@ export function computeRetentionCutoffs(now: Date, periods: RetentionPeriods): R
     readTrace: before(periods.readTraceDays * DAY_MS),
   };
 }
+
+/** A second-review read kept on a set: which counselor read it, when, in which round. */
+export interface SecondReviewRead {
+  by: string;
+  at: string;
+  round: number;
+}
+
+/**
+ * The second-review reads of a set the retention run keeps: those made from `before` on, and the
+ * current round's of a set still awaiting its second review, which say who may approve it (the next
+ * run after the review ends removes them).
+ */
+export function keepSecondReviewReads(
+  reads: readonly SecondReviewRead[],
+  set: { awaitingSecondReview: boolean; round: number },
+  before: string,
+): SecondReviewRead[] {
+  return reads.filter((read) => read.at >= before || (set.awaitingSecondReview && read.round === set.round));
+}

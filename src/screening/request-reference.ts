@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../shared/errors.ts';
+import { escapeRegExp } from '../shared/escape-reg-exp.ts';
 import { foldText } from '../shared/fold-text.ts';
 
 /** Where a request's reference comes from, as a refusal names it: `X-Access-Request`, `X-Erasure-Request`. */
@@ -29,6 +30,5 @@ export function refuseIdInRequestReference(
 
 /** Whether `text` holds `id` as a whole word, whatever its case. */
 function mentionsId(text: string, id: string): boolean {
-  const escaped = foldText(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(foldText(text));
+  return new RegExp(`(^|[^a-z0-9])${escapeRegExp(foldText(id))}($|[^a-z0-9])`).test(foldText(text));
 }
