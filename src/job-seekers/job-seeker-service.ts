@@ -99,13 +99,11 @@ export class JobSeekerService {
         await deps.store.recordObjection(trx, id, now);
         jobSeeker = { ...jobSeeker, aiObjection: true };
       }
-      // Compared as values: a place sent with its members in another order (`{lon, lat}`) is the
-      // place stored, not a change the log would report.
       const changedFields =
         previous === undefined
           ? []
           : (Object.keys(input) as Array<keyof JobSeekerInput>).filter(
-              (field) => !isDeepStrictEqual(previous[field], input[field]),
+              (field) => !isSameFieldValue(field, previous[field], input[field]),
             );
       const caseloadChanged = changedFields.includes('counselorId');
       const withdrawnSetIds = caseloadChanged ? await deps.withdrawOpenSets(trx, id) : [];
@@ -199,6 +197,19 @@ function refuseFarAvailability(availableFrom: string | null, now: Date): void {
       `a person is available from ${latest} at the latest; send the day they are, or null when it is now`,
     { field: 'availableFrom', latestAvailableFrom: latest },
   );
+}
+
+/**
+ * Whether a sync left a field as it was, compared as values: a place sent with its members in
+ * another order (`{lon, lat}`) is the place stored, and skill codes sent in another order are the
+ * skills held (the model reads them as a set: which ones, not in what order), not a change the log
+ * would report. Target occupations keep their order: the manual path lists courses in it.
+ */
+function isSameFieldValue(field: keyof JobSeekerInput, stored: unknown, sent: unknown): boolean {
+  if (field === 'skills' && Array.isArray(stored) && Array.isArray(sent)) {
+    return stored.length === sent.length && new Set([...stored, ...sent]).size === stored.length;
+  }
+  return isDeepStrictEqual(stored, sent);
 }
 
 function refuseSensitiveSkills(skills: readonly string[]): void {

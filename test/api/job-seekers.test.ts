@@ -305,4 +305,18 @@ describe('job seekers API', () => {
     );
     expect(events.map((event) => event.payload.changedFields)).toEqual([[], [], ['monthsUnemployed']]);
   });
+
+  it('names no changed skills when a sync sends the stored skill codes in another order', async () => {
+    const sync = (skills: string[]) =>
+      t.http.put('/v1/job-seekers/js-6c').auth(integration, { type: 'bearer' }).send(aJobSeeker({ skills }));
+    expect((await sync(['soudage-tig', 'accueil', 'lecture-plans'])).status).toBe(201);
+    // The same skills: the model reads them as a set.
+    expect((await sync(['lecture-plans', 'soudage-tig', 'accueil'])).status).toBe(200);
+    expect((await sync(['lecture-plans', 'soudage-tig'])).status).toBe(200);
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const events = (await decisionLog.listEvents({ types: ['job_seeker.upserted'] })).filter(
+      (event) => event.subject === pseudonymiser.pseudonymise('js-6c'),
+    );
+    expect(events.map((event) => event.payload.changedFields)).toEqual([[], [], ['skills']]);
+  });
 });
