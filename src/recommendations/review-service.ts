@@ -5,7 +5,12 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { screenText } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
-import { readOptionalText, requireShownText } from '../shared/shown-text.ts';
+import {
+  countShownCharacters,
+  readOptionalText,
+  requireShownText,
+  SHOWN_TEXT_MINIMUM,
+} from '../shared/shown-text.ts';
 import { splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
 import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
@@ -117,12 +122,17 @@ export class ReviewService {
               { reasonCode: decision.reasonCode ?? null, allowedReasonCodes },
             );
           }
-          if (reason.commentRequired && comment === null) {
-            // Named as every refusal of a text names its field (an addition's or a discard's reason).
-            throw new InvalidInputError(`reason code "${reason.code}" needs a comment`, {
-              field: 'comment',
-              reasonCode: reason.code,
-            });
+          if (
+            reason.commentRequired &&
+            (comment === null || countShownCharacters(comment) < SHOWN_TEXT_MINIMUM)
+          ) {
+            // Held to the bound of every text the product requires (an addition's reason, a return's
+            // comment): "x" would stand for the reason the person reads. Named as each of them names
+            // its field.
+            throw new InvalidInputError(
+              `reason code "${reason.code}" needs a comment saying why, of at least ${SHOWN_TEXT_MINIMUM} characters other than spaces and invisible characters`,
+              { field: 'comment', reasonCode: reason.code },
+            );
           }
           if (reason.code === COURSE_UNAVAILABLE_REASON && !withdrawnCourseIds.has(item.course.id)) {
             // The person's data export and the oversight figures would blame the catalog for the

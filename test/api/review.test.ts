@@ -157,6 +157,31 @@ describe('review API', () => {
       expect(after.set.items.find((i) => i.itemId === itemId)?.decision).toBe('pending');
     });
 
+    it('refuses the reason "other" with a comment of fewer than three shown characters, as a return is refused', async () => {
+      const { set, etag } = await openSet();
+      const itemId = firstItem(set).itemId;
+      for (const comment of ['x', ' ok ', 'n\u200b/', '\u2800a\u2800b']) {
+        const { result: res, appended } = await trackAppended(t, () =>
+          decide(t, counselor, set.id, itemId, etag, { decision: 'reject', reasonCode: 'other', comment }),
+        );
+        expect(res.status, JSON.stringify(comment)).toBe(422);
+        expect(res.body.detail).toMatch(/needs a comment .*at least 3 characters other than spaces/);
+        expect(res.body).toMatchObject({ field: 'comment', reasonCode: 'other' });
+        expect(appended).toEqual([]);
+      }
+      const shortest = await decide(t, counselor, set.id, itemId, etag, {
+        decision: 'reject',
+        reasonCode: 'other',
+        comment: ' n/a ',
+      });
+      expect(shortest.status).toBe(200);
+      expect(shortest.body.items[0]).toMatchObject({
+        decision: 'rejected',
+        reasonCode: 'other',
+        comment: 'n/a',
+      });
+    });
+
     it('records a comment that shows nothing as no comment', async () => {
       const { set, etag } = await openSet();
       const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {

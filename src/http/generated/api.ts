@@ -2331,7 +2331,7 @@ export interface components {
             decision: "approve" | "reject";
             /** @description Required for a rejection; refused with an approval. */
             reasonCode?: string;
-            /** @description Required with the reason code `other` (`commentRequired`): a comment of spaces or invisible characters alone (zero-width spaces) counts as none. Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
+            /** @description Required with the reason code `other` (`commentRequired`), with at least three characters other than spaces and invisible characters, as every reason the product asks for (otherwise 422 naming the field); with another reason code, a comment of spaces or invisible characters alone (zero-width spaces) counts as none. Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
             comment?: string;
         };
         /**
@@ -2431,6 +2431,7 @@ export interface components {
             /** @enum {string} */
             code: "not_matching_project" | "prerequisites_not_met" | "too_far" | "schedule_incompatible" | "already_trained" | "person_declined" | "better_alternative" | "quality_concern" | "model_output_inappropriate" | "course_unavailable" | "other";
             label: string;
+            /** @description A rejection with this code needs a comment of at least three characters other than spaces and invisible characters. */
             commentRequired?: boolean;
         };
         /** @description All five settings (a replacement). The body GET returns may be sent back as it is, changed where needed; its `lastChange` is then ignored, since the service records who made this change, when, and why (`changeReason`, not the reason read in `lastChange`). */
