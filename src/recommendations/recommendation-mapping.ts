@@ -4,6 +4,7 @@ import type { ContestReply } from './contest-reply.ts';
 import {
   areItemsHidden,
   type CourseSnapshot,
+  describeDiscard,
   type RecommendationItem,
   type SetView,
 } from './recommendation.ts';
@@ -48,6 +49,7 @@ export function toSetBody(
     noCandidateReason: set.noCandidateReason,
     message: set.message,
     discardReason: set.discardReason,
+    ...describeDiscard(set),
     retraction: set.retraction === null ? null : { ...set.retraction },
     replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReview: {

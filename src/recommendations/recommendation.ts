@@ -549,6 +549,21 @@ export function labelReasonCode(code: string): string {
   return findReasonCode(code)?.label ?? code;
 }
 
+/**
+ * Who discarded the set and when, for its read and for the refusal of an action on it: the
+ * counselor, or null when the application withdrew it. The discarder can only be the set's
+ * counselor, whom the set's read already names (`counselorId`) to whoever may read it: nothing more
+ * is revealed. Both null for a set in another status.
+ */
+export function describeDiscard(set: RecommendationSet): {
+  discardedBy: string | null;
+  discardedAt: string | null;
+} {
+  return set.status === 'discarded'
+    ? { discardedBy: set.discardedBy, discardedAt: set.closedAt }
+    : { discardedBy: null, discardedAt: null };
+}
+
 /** Ends a set's review: it becomes `status`, final, at `at`. */
 export function closeSet(
   set: RecommendationSet,

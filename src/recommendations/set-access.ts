@@ -20,6 +20,7 @@ import { describeWhyModelUnavailable, type ModelBar } from './manual-path.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
+  describeDiscard,
   etagOf,
   isDue,
   type RecommendationSet,
@@ -417,15 +418,6 @@ function refuseStatus(
     setStatus: set.status,
     ...(set.status === 'discarded' ? describeDiscard(set) : {}),
   });
-}
-
-/**
- * Who discarded the set and when, for a counselor whose other tab, or colleague, acted on it since
- * they read it. The discarder can only be the set's counselor, whom the set's read already names
- * (`counselorId`) to whoever may read it: nothing more is revealed.
- */
-function describeDiscard(set: RecommendationSet): { discardedBy: string | null; discardedAt: string | null } {
-  return { discardedBy: set.discardedBy, discardedAt: set.closedAt };
 }
 
 /** The two ways to a new set for the person, named when neither is known to be barred. */

@@ -2186,6 +2186,13 @@ export interface components {
             /** @description The counselor's message to the job seeker. */
             message: string | null;
             discardReason: string | null;
+            /** @description For a `discarded` set, the counselor who discarded it (the set's counselor); null when the application withdrew it (an objection, a change of counselor, a recalled model) or when it was discarded before discarders were kept, and for a set in any other status. */
+            discardedBy: string | null;
+            /**
+             * Format: date-time
+             * @description For a `discarded` set, when it was discarded or withdrawn; null for a set in any other status.
+             */
+            discardedAt: string | null;
             /** @description For a `retracted` set, who took it back from the person (the counselor, or the admin who recalled the set's model), when, and why; null otherwise. */
             retraction: null | components["schemas"]["Retraction"];
             replacedBy: components["schemas"]["ReplacedBy"];
