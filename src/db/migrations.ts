@@ -51,6 +51,7 @@ import * as trimSkillCodes from '../../migrations/20261217060000_trim_skill_code
 import * as addOrderedAtToSets from '../../migrations/20261218010000_add_ordered_at_to_sets.ts';
 import * as dropCommuneCodeFromJobSeekers from '../../migrations/20261219020000_drop_commune_code_from_job_seekers.ts';
 import * as addDiscardedByToSets from '../../migrations/20261220030000_add_discarded_by_to_sets.ts';
+import * as indexFirstSecondReviewRead from '../../migrations/20261221020000_index_first_second_review_read.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -117,6 +118,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261218010000_add_ordered_at_to_sets', addOrderedAtToSets],
   ['20261219020000_drop_commune_code_from_job_seekers', dropCommuneCodeFromJobSeekers],
   ['20261220030000_add_discarded_by_to_sets', addDiscardedByToSets],
+  ['20261221020000_index_first_second_review_read', indexFirstSecondReviewRead],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

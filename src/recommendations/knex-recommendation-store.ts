@@ -24,6 +24,7 @@ import {
   viewSetAt,
 } from './recommendation.ts';
 import type { RecommendationStore, SetMaker, SetQuery, SetSummary } from './recommendation-store.ts';
+import { toSecondReviewReadColumns } from './second-review-read-columns.ts';
 
 const SETS = 'recommendation_sets';
 const ITEMS = 'recommendation_items';
@@ -55,9 +56,7 @@ export class KnexRecommendationStore implements RecommendationStore {
   }
 
   async saveSecondReviewReads(trx: Knex.Transaction, set: RecommendationSet): Promise<void> {
-    await trx(SETS)
-      .where({ id: set.id })
-      .update({ second_review_reads: toReadsColumn(set.secondReview.reads) });
+    await trx(SETS).where({ id: set.id }).update(toSecondReviewReadColumns(set.secondReview.reads));
   }
 
   async listHeldIds(ids: readonly string[], trx?: Knex.Transaction): Promise<string[]> {
@@ -393,10 +392,6 @@ function toReplacement(row: Record<string, unknown>): SetReplacement | null {
 }
 
 /** The reads of a set's second review, every round's, as JSON; null when none. */
-function toReadsColumn(reads: readonly SecondReviewRead[]): string | null {
-  return reads.length === 0 ? null : JSON.stringify(reads);
-}
-
 function toSetRow(set: RecommendationSet): Record<string, unknown> {
   return {
     seeker_id: set.seekerId,
@@ -428,7 +423,7 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     first_reviewer_id: set.secondReview.firstReviewerId,
     second_reviewer_id: set.secondReview.reviewerId,
     second_review_round: set.secondReview.round,
-    second_review_reads: toReadsColumn(set.secondReview.reads),
+    ...toSecondReviewReadColumns(set.secondReview.reads),
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
     return_comment: set.secondReview.returned?.comment ?? null,

@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import { WEEK_MS } from '../audit/event-fields.ts';
 import { readJson, readStringArray } from '../db/row-values.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
-import { OPEN_STATUSES } from '../recommendations/recommendation.ts';
-import { keepSecondReviewReads, type SecondReviewRead } from './retention.ts';
+import { OPEN_STATUSES, type SecondReviewRead } from '../recommendations/recommendation.ts';
+import { toSecondReviewReadColumns } from '../recommendations/second-review-read-columns.ts';
+import { keepSecondReviewReads } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
 
 /** Profiles read (or locked) at once when looking for skill codes to remove. */
@@ -44,9 +45,10 @@ export class KnexRetentionStore implements RetentionStore {
   }
 
   async clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number> {
+    // Through the index of the earliest read: the sets whose reads are all recent are not read.
     const rows: Array<Record<string, unknown>> = await trx('recommendation_sets')
       .select('id', 'status', 'second_review_round', 'second_review_reads')
-      .whereNotNull('second_review_reads');
+      .where('second_review_first_read_at', '<', before);
     let cleared = 0;
     for (const row of rows) {
       const reads = readJson(row.second_review_reads) as SecondReviewRead[];
@@ -60,9 +62,7 @@ export class KnexRetentionStore implements RetentionStore {
       );
       if (kept.length === reads.length) continue;
       cleared += reads.length - kept.length;
-      await trx('recommendation_sets')
-        .where({ id: row.id })
-        .update({ second_review_reads: kept.length === 0 ? null : JSON.stringify(kept) });
+      await trx('recommendation_sets').where({ id: row.id }).update(toSecondReviewReadColumns(kept));
     }
     return cleared;
   }

@@ -1,4 +1,5 @@
 import type { RetentionConfig } from '../config.ts';
+import type { SecondReviewRead } from '../recommendations/recommendation.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -95,13 +96,6 @@ export function computeRetentionCutoffs(now: Date, periods: RetentionPeriods): R
     log: before(periods.logDays * DAY_MS),
     readTrace: before(periods.readTraceDays * DAY_MS),
   };
-}
-
-/** A second-review read kept on a set: which counselor read it, when, in which round. */
-export interface SecondReviewRead {
-  by: string;
-  at: string;
-  round: number;
 }
 
 /**
