@@ -27,6 +27,17 @@ function positionOf(needle: string): number {
   return position;
 }
 
+/** The whole command (its continued lines included) of the walkthrough holding `position`. */
+function commandAt(position: number): { text: string; start: number; end: number } {
+  const start = commands.lastIndexOf('\n', position) + 1;
+  let end = commands.indexOf('\n', position);
+  while (end >= 0 && commands[end - 1] === '\\') end = commands.indexOf('\n', end + 1);
+  if (end < 0) end = commands.length;
+  let first = start;
+  while (first > 1 && commands[first - 2] === '\\') first = commands.lastIndexOf('\n', first - 2) + 1;
+  return { text: commands.slice(first, end), start: first, end };
+}
+
 describe('the README walkthrough', () => {
   it('makes each Idempotency-Key with node, not with a file Linux alone has', () => {
     expect(commands).not.toContain('/proc/');
@@ -79,6 +90,35 @@ describe('the README walkthrough', () => {
     const query = commands.match(/modelId=[^"]*/)?.[0] ?? '';
     expect(positionOf(query)).toBeGreaterThan(positionOf('/retract'));
     expect(query).toMatch(/status=[\w,]*retracted/);
+  });
+
+  it('fences every command of the walkthrough as bash, the shell its blocks are written for', () => {
+    const fences = [
+      ...readSection('## A first loop', '## Configuration').matchAll(/```(\w*)\n[\s\S]*?```/g),
+    ].map((block) => block[1]);
+    expect(fences.length).toBeGreaterThan(10);
+    expect(fences.filter((language) => language !== 'bash')).toEqual([]);
+  });
+
+  it("asks for the person's access record before erasing them, and reads nothing of theirs after", () => {
+    const erasure = commandAt(positionOf('X-Erasure-Request'));
+    expect(erasure.text).toContain('DELETE $API/v1/job-seekers/js-2001');
+    expect(positionOf('X-Access-Request')).toBeLessThan(erasure.start);
+    const after = commands.slice(erasure.end);
+    expect(
+      ['js-2001', '$SEEKER', '$SET', '$ITEM', '$COURSE'].filter((person) => after.includes(person)),
+    ).toEqual([]);
+  });
+
+  it('shows the status the erasure answers, which has no body', () => {
+    expect(commandAt(positionOf('X-Erasure-Request')).text).toMatch(
+      /^curl -s -o \/dev\/null -w '%\{http_code\}\\n' -X DELETE /,
+    );
+  });
+
+  it('tells how to run the walkthrough again once its person is erased', () => {
+    const after = readme.slice(readme.indexOf('X-Erasure-Request: ERASE'), readme.indexOf('### Demo data'));
+    expect(after).toContain('`"$API/v1/job-seekers/js-2001?reEnrol=true"`');
   });
 
   it('says that the demo hint asks for suggestions with an Idempotency-Key', () => {
