@@ -54,7 +54,9 @@ export interface RetentionStore {
   /**
    * Removes from the sets the second-review reads (who read the set, when) made before `before`,
    * but for the current round's of a set still awaiting its second review: an approval needs its
-   * reviewer's own read, and the next run after the review ends removes them. Returns how many.
+   * reviewer's own read, and the next run after the review ends removes them. Reads only the sets
+   * holding a read made before `before` (through the index of each set's earliest read). Returns how
+   * many.
    */
   clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number>;
   /** Deletes stored Idempotency-Key answers created before `before`. */
