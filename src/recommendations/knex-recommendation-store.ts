@@ -391,7 +391,6 @@ function toReplacement(row: Record<string, unknown>): SetReplacement | null {
   return { setId: String(row.replaced_by_set_id), at: String(row.replaced_at) };
 }
 
-/** The reads of a set's second review, every round's, as JSON; null when none. */
 function toSetRow(set: RecommendationSet): Record<string, unknown> {
   return {
     seeker_id: set.seekerId,
