@@ -1817,6 +1817,7 @@ export interface components {
         ScoredProfile: {
             targetOccupations: components["schemas"]["RomeCode"][];
             educationLevel: components["schemas"]["EducationLevel"];
+            /** @description The skills the person holds, a set: the model reads which ones, not in what order (kept as the sync sent them). A sync sending the same codes in another order changes nothing the decision log reports (`changedFields`). */
             skills: components["schemas"]["SkillCode"][];
             yearsExperience: number;
             monthsUnemployed: number;
