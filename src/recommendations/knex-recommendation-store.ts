@@ -164,6 +164,7 @@ export class KnexRecommendationStore implements RecommendationStore {
           expiresAt: String(row.expires_at),
           openedAt: readNullableString(row.opened_at),
           closedAt: readNullableString(row.closed_at),
+          discardedBy: row.status === 'discarded' ? readNullableString(row.discarded_by) : null,
           returnedAt: readNullableString(row.returned_at),
           replacedBy: toReplacement(row),
           itemCount: readNumber(row.item_count),

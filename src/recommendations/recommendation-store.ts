@@ -12,6 +12,8 @@ export interface SetSummary {
   openedAt: string | null;
   /** When the set was published, discarded or expired (a retracted set: when it was published). */
   closedAt: string | null;
+  /** Who discarded a `discarded` set: its counselor, or null when the application withdrew it; null otherwise. */
+  discardedBy: string | null;
   /** When a second reviewer last returned the set to its counselor. */
   returnedAt: string | null;
   /** The later publication that took the set out of the person's sight; null when none did. */

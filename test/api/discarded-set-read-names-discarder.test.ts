@@ -47,6 +47,36 @@ describe('the read of a discarded set', () => {
     expect(read.set).toMatchObject({ status: 'discarded', discardedBy: null, discardedAt: withdrawnAt });
   });
 
+  it("tells in the queue who discarded each set, as the set's read does", async () => {
+    await syncSeeker(t, 'js-4');
+    const discarded = (await createSet(t, counselor, 'js-4')).set;
+    const { etag } = await readSet(t, counselor, discarded.id);
+    expect(
+      (await act(t, counselor, discarded.id, 'discard', etag, { reason: 'Doublon de la veille' })).status,
+    ).toBe(200);
+    await syncSeeker(t, 'js-5');
+    const withdrawn = (await createSet(t, counselor, 'js-5')).set;
+    await objectToAi(t, 'js-5');
+    const open = (await createSet(t, counselor, 'js-4')).set;
+
+    const queue = await t.http
+      .get('/v1/recommendations')
+      .query({ status: 'discarded,pending_review' })
+      .auth(counselor, { type: 'bearer' });
+    expect(queue.status).toBe(200);
+    const summaries = (queue.body.items as Array<{ id: string }>).filter((summary) =>
+      [discarded.id, withdrawn.id, open.id].includes(summary.id),
+    );
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: discarded.id, discardedBy: 'c-001' }),
+        expect.objectContaining({ id: withdrawn.id, discardedBy: null }),
+        expect.objectContaining({ id: open.id, discardedBy: null }),
+      ]),
+    );
+    expect(summaries).toHaveLength(3);
+  });
+
   it('names no discarder on a set that was not discarded', async () => {
     await syncSeeker(t, 'js-3');
     const { set } = await createSet(t, counselor, 'js-3');

@@ -1817,6 +1817,7 @@ export interface components {
         ScoredProfile: {
             targetOccupations: components["schemas"]["RomeCode"][];
             educationLevel: components["schemas"]["EducationLevel"];
+            /** @description The skills the person holds, a set: the model reads which ones, not in what order (kept as the sync sent them). A sync sending the same codes in another order changes nothing the decision log reports (`changedFields`). */
             skills: components["schemas"]["SkillCode"][];
             yearsExperience: number;
             monthsUnemployed: number;
@@ -2301,6 +2302,8 @@ export interface components {
              * @description When the set was published, discarded or expired (a retracted set: when it was published); null while open.
              */
             closedAt: string | null;
+            /** @description For a `discarded` set, the counselor who discarded it (the set's counselor, whom `counselorId` names already), as the set's read says; null when the application withdrew it (an objection, a change of counselor, a recalled model) or when it was discarded before discarders were kept, and for a set in any other status. When: `closedAt`. */
+            discardedBy: string | null;
             /**
              * Format: date-time
              * @description When a second reviewer last returned the set to its counselor (their comment is on the set); null if never.
