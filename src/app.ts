@@ -42,6 +42,8 @@ import type { ModelRegistry } from './model-registry/model-registry.ts';
 import { createModelRoutes } from './model-registry/model-routes.ts';
 import { createObjectionRoutes } from './objection/objection-routes.ts';
 import type { ObjectionService } from './objection/objection-service.ts';
+import { createOccupationLabelRoutes } from './occupations/occupation-label-routes.ts';
+import type { OccupationLabelService } from './occupations/occupation-label-service.ts';
 import { createOperationsRoutes } from './operations/operations-routes.ts';
 import type { ReadinessProbe } from './operations/readiness.ts';
 import { createCourseOutcomeRoutes } from './outcomes/course-outcome-routes.ts';
@@ -62,6 +64,7 @@ import type { SettingsService } from './settings/settings-service.ts';
 export interface AppServices {
   jobSeekers: JobSeekerService;
   courses: CourseService;
+  occupationLabels: OccupationLabelService;
   settings: SettingsService;
   models: ModelRegistry;
   recommendations: RecommendationService;
@@ -232,6 +235,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createPortalRoutes(services.portal));
   app.use(createObjectionRoutes(services.objection));
   app.use(createCourseOutcomeRoutes(services.outcomes));
+  app.use(createOccupationLabelRoutes(services.occupationLabels));
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
   app.use(createAuditRoutes(services.audit));

@@ -38,6 +38,8 @@ import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
 import { ModelRegistry } from './model-registry/model-registry.ts';
 import { ObjectionService } from './objection/objection-service.ts';
+import { KnexOccupationLabelStore } from './occupations/knex-occupation-label-store.ts';
+import { OccupationLabelService } from './occupations/occupation-label-service.ts';
 import { watchDatabaseFile } from './operations/database-file-check.ts';
 import { type ReadFreeBytes, readFreeBytes } from './operations/free-disk-space.ts';
 import { checkKeys } from './operations/keys-check.ts';
@@ -149,6 +151,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const idempotencyStore = new KnexIdempotencyStore(db);
     const outcomeStore = new KnexCourseOutcomeStore(db);
     const settingsStore = new KnexSettingsStore(db);
+    const occupationLabelStore = new KnexOccupationLabelStore(db);
     const fileReadStore = new KnexFileReadStore(db);
     const fileReads = new FileReadService({ store: fileReadStore, now });
     const auditEvents = new KnexAuditEventStore(db);
@@ -207,6 +210,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         pseudonymise,
       }),
       courses: new CourseService(courseStore, decisionLog, now),
+      occupationLabels: new OccupationLabelService(occupationLabelStore),
       settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),
       models,
       recommendations: new RecommendationService({
@@ -246,6 +250,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         jobSeekers: jobSeekerStore,
         recommendations: recommendationStore,
         courses: courseStore,
+        occupationLabels: occupationLabelStore,
         feedback: feedbackStore,
         contestReplies: contestReplyStore,
         outcomes: outcomeStore,

@@ -52,6 +52,7 @@ import * as addOrderedAtToSets from '../../migrations/20261218010000_add_ordered
 import * as dropCommuneCodeFromJobSeekers from '../../migrations/20261219020000_drop_commune_code_from_job_seekers.ts';
 import * as addDiscardedByToSets from '../../migrations/20261220030000_add_discarded_by_to_sets.ts';
 import * as indexFirstSecondReviewRead from '../../migrations/20261221020000_index_first_second_review_read.ts';
+import * as createOccupationLabels from '../../migrations/20261222010000_create_occupation_labels.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -119,6 +120,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261219020000_drop_commune_code_from_job_seekers', dropCommuneCodeFromJobSeekers],
   ['20261220030000_add_discarded_by_to_sets', addDiscardedByToSets],
   ['20261221020000_index_first_second_review_read', indexFirstSecondReviewRead],
+  ['20261222010000_create_occupation_labels', createOccupationLabels],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -5,6 +5,8 @@ import type { CourseService } from '../courses/course-service.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import { SubjectErasedError } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerService } from '../job-seekers/job-seeker-service.ts';
+import type { OccupationLabelService } from '../occupations/occupation-label-service.ts';
+import { DEMO_OCCUPATIONS } from './demo-occupations.ts';
 import { type DemoDataOptions, generateDemoData } from './generate-demo-data.ts';
 
 /**
@@ -20,13 +22,16 @@ export interface DemoDataTarget {
 export interface DemoDataServices {
   courses: Pick<CourseService, 'importCourses'>;
   jobSeekers: Pick<JobSeekerService, 'upsertJobSeeker'>;
+  occupationLabels: Pick<OccupationLabelService, 'listLabels' | 'replaceLabels'>;
 }
 
 /**
  * How many demo rows were new and how many replaced a row with the same id; `leftErased`, the demo
- * job seekers erased since and not written again (see {@link writeDemoData}).
+ * job seekers erased since and not written again (see {@link writeDemoData}); how many occupation
+ * labels the demo added.
  */
 export interface DemoWriteSummary {
+  occupationLabels: { added: number };
   courses: { created: number; updated: number };
   jobSeekers: { created: number; updated: number; leftErased: number };
 }
@@ -57,10 +62,11 @@ export async function seedDemoData(
 }
 
 /**
- * Writes every demo row, whatever the database holds: demo job seekers (one sync each), then demo
- * courses (one import, last: see {@link seedDemoData}) are created or replaced by id, their session
- * dates moved to `now`; no other row is touched. A demo job seeker an admin erased stays erased, as
- * any sync leaves them (counted in `leftErased`), unless `reEnrol` asks to enrol them again.
+ * Writes every demo row, whatever the database holds: the labels of the demo's occupations that the
+ * referential lacks (a label already there, an admin's, is kept), demo job seekers (one sync each),
+ * then demo courses (one import, last: see {@link seedDemoData}) are created or replaced by id, their
+ * session dates moved to `now`; no other row is touched. A demo job seeker an admin erased stays
+ * erased, as any sync leaves them (counted in `leftErased`), unless `reEnrol` asks to enrol them again.
  */
 export async function writeDemoData(
   services: DemoDataServices,
@@ -68,6 +74,7 @@ export async function writeDemoData(
   { reEnrol = false, ...generation }: DemoGeneration = {},
 ): Promise<DemoWriteSummary> {
   const data = generateDemoData({ ...generation, referenceDate: now });
+  const occupationLabels = await addDemoOccupationLabels(services.occupationLabels);
   const jobSeekers = { created: 0, updated: 0, leftErased: 0 };
   for (const { id, input } of data.jobSeekers) {
     try {
@@ -80,7 +87,20 @@ export async function writeDemoData(
     }
   }
   const { created, updated } = await services.courses.importCourses(DEMO_WRITER, asImportLines(data.courses));
-  return { courses: { created, updated }, jobSeekers };
+  return { occupationLabels, courses: { created, updated }, jobSeekers };
+}
+
+/** Adds the labels of the demo's occupations the referential has none for. */
+async function addDemoOccupationLabels(
+  labels: DemoDataServices['occupationLabels'],
+): Promise<DemoWriteSummary['occupationLabels']> {
+  const held = await labels.listLabels();
+  const labelled = new Set(held.map(({ code }) => code));
+  const added = DEMO_OCCUPATIONS.filter(({ romeCode }) => !labelled.has(romeCode)).map(
+    ({ romeCode, label }) => ({ code: romeCode, label }),
+  );
+  if (added.length > 0) await labels.replaceLabels([...held, ...added]);
+  return { added: added.length };
 }
 
 async function* asImportLines(courses: readonly CourseRecord[]): AsyncGenerator<ImportLine> {

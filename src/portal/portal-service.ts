@@ -14,6 +14,8 @@ import { countMonthsUnemployed } from '../model/features.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/objection-history.ts';
+import { describeOccupation } from '../occupations/occupation-label.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import type { ContestReply } from '../recommendations/contest-reply.ts';
@@ -139,6 +141,8 @@ export interface PortalServiceDeps {
   recommendations: RecommendationStore;
   /** How the catalog offers the published courses now. */
   courses: Pick<CourseStore, 'findOfferedSessions'>;
+  /** The names of the occupations the person aims at, told beside their codes. */
+  occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   feedback: FeedbackStore;
   /** The counselors' replies to the person's contests. */
   contestReplies: Pick<ContestReplyStore, 'listForItem' | 'listForSeeker'>;
@@ -246,10 +250,30 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: [...describeDataUsedFor(set, file), ...describeCourseDataUsed(set, item.course)],
+      dataUsed: [...(await this.describeDataUsedFor(set, file)), ...describeCourseDataUsed(set, item.course)],
       howToContest,
       contestReplies,
     };
+  }
+
+  /**
+   * The profile kept with the set. A set made before profiles were kept has none: the person's file as
+   * it is now (`current`) is shown instead, and its source says so.
+   */
+  private async describeDataUsedFor(
+    set: RecommendationSet,
+    current: ProfileSnapshot | undefined,
+  ): Promise<MyExplanation['dataUsed']> {
+    const profile = set.profileSnapshot ?? current;
+    if (profile === undefined) return [];
+    const labels = await this.deps.occupationLabels.findLabels(profile.targetOccupations);
+    const suggestedOn = formatFrenchDay(set.createdAt);
+    const source =
+      set.profileSnapshot !== null
+        ? `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(profile.updatedAt)})`
+        : `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(profile.updatedAt)}) : ` +
+          `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`;
+    return describeDataUsed(profile, set.createdAt, source, labels);
   }
 
   /**
@@ -519,32 +543,6 @@ function describeEducationLevel(level: number): string {
 }
 
 /**
- * The profile kept with the set. A set made before profiles were kept has none: the person's file as
- * it is now (`current`) is shown instead, and its source says so.
- */
-function describeDataUsedFor(
-  set: RecommendationSet,
-  current: ProfileSnapshot | undefined,
-): MyExplanation['dataUsed'] {
-  const suggestedOn = formatFrenchDay(set.createdAt);
-  if (set.profileSnapshot !== null) {
-    const kept = set.profileSnapshot;
-    return describeDataUsed(
-      kept,
-      set.createdAt,
-      `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(kept.updatedAt)})`,
-    );
-  }
-  if (current === undefined) return [];
-  return describeDataUsed(
-    current,
-    set.createdAt,
-    `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(current.updatedAt)}) : ` +
-      `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`,
-  );
-}
-
-/**
  * The profile fields the model used, in plain words, each with where it came from, as the model read
  * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync.
  */
@@ -552,10 +550,12 @@ function describeDataUsed(
   profile: ProfileSnapshot,
   suggestedAt: string,
   source: string,
+  occupationLabels: ReadonlyMap<string, string>,
 ): MyExplanation['dataUsed'] {
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
+  const occupations = profile.targetOccupations.map((code) => describeOccupation(code, occupationLabels));
   return [
-    { label: 'Métiers visés (codes ROME)', value: profile.targetOccupations.join(', '), source },
+    { label: 'Métiers visés (codes ROME)', value: occupations.join(', '), source },
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
     { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },

@@ -131,6 +131,25 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     }
   });
 
+  it('names the occupations the person aims at by their label from the referential, a code without one alone', async () => {
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const loaded = await t.http
+      .put('/v1/occupations')
+      .auth(admin, { type: 'bearer' })
+      .send({ items: [{ code: 'J1501', label: 'Soins d’hygiène, de confort du patient' }] });
+    expect(loaded.status).toBe(200);
+    const { itemId, token } = await publishForSeeker('js-occupation-labels', {
+      ...AT_SUGGESTION,
+      targetOccupations: ['J1501', 'K1302'],
+    });
+
+    const dataUsed = await readDataUsed(token, itemId);
+
+    expect(shownValue(dataUsed, 'Métiers visés (codes ROME)')).toBe(
+      'Soins d’hygiène, de confort du patient (J1501), K1302',
+    );
+  });
+
   it('shows the current profile for a set made before profiles were kept, and says so', async () => {
     const { set, itemId, token } = await publishForSeeker('js-legacy');
     // What a set stored before the snapshot column existed looks like.

@@ -8,6 +8,7 @@ import { type Container, createContainer } from '../../src/container.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import { DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
+import { DEMO_OCCUPATIONS } from '../../src/demo/demo-occupations.ts';
 import { DEMO_COURSE_COUNT, generateDemoData } from '../../src/demo/generate-demo-data.ts';
 import {
   DEMO_WRITER,
@@ -54,6 +55,7 @@ describe('seeding the demo through the services', () => {
   it('fills an empty database with the whole demo, as generated', async () => {
     const summary = await seedDemoData(target, firstStart);
     expect(summary).toEqual({
+      occupationLabels: { added: DEMO_OCCUPATIONS.length },
       courses: { created: DEMO_COURSE_COUNT, updated: 0 },
       jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length, updated: 0, leftErased: 0 },
     });
@@ -113,6 +115,7 @@ describe('seeding the demo through the services', () => {
       stores,
       services: {
         courses: t.container.services.courses,
+        occupationLabels: t.container.services.occupationLabels,
         jobSeekers: {
           upsertJobSeeker: async (...args) => {
             if (synced === 4) throw new Error('database is locked');
@@ -125,6 +128,7 @@ describe('seeding the demo through the services', () => {
     await expect(seedDemoData(interrupted, firstStart)).rejects.toThrow('database is locked');
 
     expect(await seedDemoData(target, firstStart)).toEqual({
+      occupationLabels: { added: 0 },
       courses: { created: DEMO_COURSE_COUNT, updated: 0 },
       jobSeekers: { created: DEMO_JOB_SEEKER_IDS.length - 4, updated: 4, leftErased: 0 },
     });
@@ -152,6 +156,7 @@ describe('seeding the demo through the services', () => {
     const summary = await writeDemoData(t.container.services, secondStart);
 
     expect(summary).toEqual({
+      occupationLabels: { added: 0 },
       courses: { created: 0, updated: DEMO_COURSE_COUNT },
       jobSeekers: { created: 0, updated: DEMO_JOB_SEEKER_IDS.length, leftErased: 0 },
     });
@@ -163,6 +168,35 @@ describe('seeding the demo through the services', () => {
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT + 1);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length + 1);
     expect(await eventsOfType('catalog.imported')).toHaveLength(2);
+  });
+
+  it('labels every occupation a demo job seeker aims at', async () => {
+    await seedDemoData(target, firstStart);
+    const labelled = new Set(
+      (await t.container.services.occupationLabels.listLabels()).map(({ code }) => code),
+    );
+    const aimedAt = generateDemoData({ referenceDate: firstStart }).jobSeekers.flatMap(
+      ({ input }) => input.targetOccupations,
+    );
+    expect(aimedAt.filter((code) => !labelled.has(code))).toEqual([]);
+  });
+
+  it('keeps the labels an admin loaded and adds only the demo occupations they lack', async () => {
+    const [first, ...others] = DEMO_OCCUPATIONS;
+    await t.container.services.occupationLabels.replaceLabels([
+      { code: first?.romeCode ?? '', label: 'Libellé chargé par un admin' },
+      { code: 'N9999', label: 'Un métier hors de la démo' },
+    ]);
+
+    const summary = await writeDemoData(t.container.services, firstStart);
+
+    expect(summary.occupationLabels).toEqual({ added: others.length });
+    const labels = new Map(
+      (await t.container.services.occupationLabels.listLabels()).map(({ code, label }) => [code, label]),
+    );
+    expect(labels.get(first?.romeCode ?? '')).toBe('Libellé chargé par un admin');
+    expect(labels.get('N9999')).toBe('Un métier hors de la démo');
+    expect(labels.size).toBe(DEMO_OCCUPATIONS.length + 1);
   });
 
   it('leaves a demo job seeker an admin erased erased when written again, unless asked to enrol them again', async () => {

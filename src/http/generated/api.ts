@@ -870,6 +870,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/occupations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The labels of the ROME occupation codes
+         * @description The referential an admin loaded, ordered by code. A job seeker reads these labels beside the codes of the occupations they aim at, in the data an explanation says was used; a code with no label is shown alone.
+         */
+        get: operations["listOccupationLabels"];
+        /**
+         * Load the labels of the ROME occupation codes
+         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed). An explanation reads the labels as they are when it is read.
+         */
+        put: operations["replaceOccupationLabels"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settings": {
         parameters: {
             query?: never;
@@ -1941,6 +1965,19 @@ export interface components {
         /** @description An object, as every list the API answers, so that it can carry more than its items later without breaking a client. */
         ReasonCodeList: {
             items: components["schemas"]["ReasonCode"][];
+        };
+        OccupationLabel: {
+            code: components["schemas"]["RomeCode"];
+            /** @description The occupation's name, as the referential gives it (« Soins d'hygiène, de confort du patient »). */
+            label: string;
+        };
+        /** @description An object, as every list the API answers, so that it can carry more than its items later without breaking a client. */
+        OccupationLabelList: {
+            items: components["schemas"]["OccupationLabel"][];
+        };
+        OccupationLabelsInput: {
+            /** @description The whole referential; an empty list removes every label. */
+            items: components["schemas"]["OccupationLabel"][];
         };
         /** @description An object, as every list the API answers, so that it can carry more than its items later (a page's cursor, as the registry grows) without breaking a client. */
         ModelList: {
@@ -5243,6 +5280,63 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listOccupationLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every occupation code with its label, in `items`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OccupationLabelList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceOccupationLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OccupationLabelsInput"];
+            };
+        };
+        responses: {
+            /** @description The referential as loaded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OccupationLabelList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { components } from '../http/generated/api.ts';
+import type { OccupationLabelService } from './occupation-label-service.ts';
+
+type OccupationLabelsInputBody = components['schemas']['OccupationLabelsInput'];
+type OccupationLabelListBody = components['schemas']['OccupationLabelList'];
+
+export function createOccupationLabelRoutes(service: OccupationLabelService): Router {
+  const router = Router();
+
+  router.get('/v1/occupations', async function listOccupationLabels(_req, res) {
+    const body: OccupationLabelListBody = { items: await service.listLabels() };
+    res.json(body);
+  });
+
+  router.put('/v1/occupations', async function replaceOccupationLabels(req, res) {
+    const { items } = req.body as OccupationLabelsInputBody;
+    const body: OccupationLabelListBody = { items: await service.replaceLabels(items) };
+    res.json(body);
+  });
+
+  return router;
+}
