@@ -14,7 +14,6 @@ import {
 import type { ModelManifest } from './manifest.ts';
 import type { CalibrationBin } from './metrics.ts';
 import type { PopulationOptions } from './synthetic-population.ts';
-import { HOLDOUT_SHARE, VALIDATION_SHARE } from './training-data.ts';
 
 /** Facts of a training run that the model card reports. */
 export interface TrainingSummary {
@@ -24,6 +23,10 @@ export interface TrainingSummary {
   trainingRows: number;
   validationRows: number;
   holdoutRows: number;
+  /** People on each side of the split, as drawn: the card's shares are counted from these. */
+  trainingPeople: number;
+  validationPeople: number;
+  holdoutPeople: number;
   /** AUC of the simulation's true probabilities on the holdout: the ceiling any model could reach. */
   oracleAuc: number;
 }
@@ -195,18 +198,27 @@ function renderDataMinimisation(): string {
 
 function renderTrainingData({ options, summary }: ModelCardInput): string {
   const p = options.population;
+  const everyone = summary.trainingPeople + summary.validationPeople + summary.holdoutPeople;
   return [
     '## 4. Training data and generative story',
     '',
     `${p.seekerCount} synthetic job seekers, ${p.courseCount} synthetic courses and ${p.candidatesPerSeeker} candidate`,
     `courses per person, observed on ${p.referenceDate} (seed ${p.seed}). Pairs are split **by person** so no`,
-    `one appears on two sides: training ${summary.trainingRows} pairs, validation ${summary.validationRows}`,
-    `(${percent(VALIDATION_SHARE)} of people, early stopping), holdout ${summary.holdoutRows} (${percent(HOLDOUT_SHARE)}`,
-    'of people, every figure below). The model is trained on features computed by the same module the API',
+    `one appears on two sides: training ${describeSplitSide(summary.trainingRows, summary.trainingPeople, everyone, ' of people')};`,
+    `validation ${describeSplitSide(summary.validationRows, summary.validationPeople, everyone, ', early stopping')};`,
+    `holdout ${describeSplitSide(summary.holdoutRows, summary.holdoutPeople, everyone, ', every figure below')}. The model is trained on features computed by the same module the API`,
     'uses to serve it (`src/model/features.ts`), so training and serving cannot drift apart.',
     '',
     describeGenerativeStory(),
   ].join('\n');
+}
+
+/**
+ * One side of the split as it came out: each person is drawn to a side at random, so its share of the
+ * people is counted, not taken from the configured share.
+ */
+function describeSplitSide(pairs: number, people: number, everyone: number, use: string): string {
+  return `${pairs} pairs, ${people} people (${percent(people / Math.max(everyone, 1))}${use})`;
 }
 
 function renderFeatures({ manifest }: ModelCardInput): string {

@@ -77,6 +77,9 @@ export function trainModel(options: TrainModelOptions = DEFAULT_TRAIN_OPTIONS): 
     trainingRows: split.train.rowCount,
     validationRows: split.validation.rowCount,
     holdoutRows: split.holdout.rowCount,
+    trainingPeople: split.people.train.length,
+    validationPeople: split.people.validation.length,
+    holdoutPeople: split.people.holdout.length,
     oracleAuc: computeAuc(
       labels,
       split.holdoutPairs.map((pair) => pair.probability),

@@ -22,6 +22,8 @@ export const HOLDOUT_SHARE = 0.15;
 /**
  * Splits the population's pairs by person (70 % train, 15 % validation for early stopping,
  * 15 % holdout for the card) and computes their feature rows with the serving features module.
+ * Each person is drawn to a side with those chances, so the shares that come out are near them, not
+ * equal: the card counts them from `people`.
  */
 export function splitPopulation(population: SyntheticPopulation): DataSplit {
   const random = createRandom(population.options.seed ^ 0x5eed5);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/model/features.ts';
+import { generatePopulation } from '../../src/model/synthetic-population.ts';
 import { nameShapePlot, trainModel } from '../../src/model/train-model.ts';
+import { splitPopulation } from '../../src/model/training-data.ts';
 import { SMALL_TRAIN_OPTIONS } from './support/small-model.ts';
 
 const trained = trainModel(SMALL_TRAIN_OPTIONS);
@@ -48,6 +50,18 @@ describe('the model card', () => {
       expect(card).toMatch(new RegExp(`\\| (ageBand|sex|disability) \\| ${group} \\| \\d+ \\|`));
     }
     expect(trained.groups).toHaveLength(7);
+  });
+
+  it('gives each side of the split its pairs, its people and their share of people as measured', () => {
+    const split = splitPopulation(generatePopulation(SMALL_TRAIN_OPTIONS.population));
+    const everyone = SMALL_TRAIN_OPTIONS.population.seekerCount;
+    const side = (name: 'train' | 'validation' | 'holdout') => {
+      const people = split.people[name].length;
+      return `${split[name].rowCount} pairs, ${people} people (${((people / everyone) * 100).toFixed(1)} %`;
+    };
+    expect(card).toContain(`training ${side('train')} of people);`);
+    expect(card).toContain(`validation ${side('validation')}, early stopping);`);
+    expect(card).toContain(`holdout ${side('holdout')}, every figure below).`);
   });
 
   it('tells the generative story with the effects that drive the outcome', () => {

@@ -38,6 +38,14 @@ afterAll(async () => {
   await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
+/**
+ * A card without its split sentence. The shipped card gives the configured shares there and stays as
+ * registered; cards rendered now give the measured ones (record 0012, erratum).
+ */
+function omitSplit(card: string): string {
+  return card.replace(/one appears on two sides: .*?every figure below\)\./s, 'one appears on two sides: …');
+}
+
 describe('trainModel', () => {
   it('gives byte-identical model.onnx, manifest and card for the same seed', () => {
     const second = trainModel(SMALL_TRAIN_OPTIONS);
@@ -75,7 +83,7 @@ describe('trainModel', () => {
     expect(first.manifest.metrics.holdoutAuc).toBeGreaterThan(0.7);
   });
 
-  it('reproduces the shipped model folder exactly with the default options', async () => {
+  it('reproduces the shipped model folder exactly with the default options, save the split the shipped card gives as configured', async () => {
     const fresh = trainShipped();
     const shipped = await readModelFolder(SHIPPED_MODEL_FOLDER);
     expect(shipped.sha256).toBe(fresh.sha256);
@@ -83,7 +91,10 @@ describe('trainModel', () => {
     expect(await readFile(join(SHIPPED_MODEL_FOLDER, MANIFEST_FILE), 'utf8')).toBe(
       formatJson(fresh.manifest),
     );
-    expect(await readFile(join(SHIPPED_MODEL_FOLDER, CARD_FILE), 'utf8')).toBe(fresh.card);
+    expect(omitSplit(await readFile(join(SHIPPED_MODEL_FOLDER, CARD_FILE), 'utf8'))).toBe(
+      omitSplit(fresh.card),
+    );
+    expect(fresh.card).toContain('holdout 9808 pairs, 1226 people (15.3 %, every figure below)');
     for (const attachment of fresh.attachments) {
       expect(await readFile(join(SHIPPED_MODEL_FOLDER, attachment.fileName), 'utf8')).toBe(
         attachment.content,
