@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { readPersonalRecord } from '../audit/personal-part.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -41,7 +42,8 @@ export interface AccessRecordServiceDeps {
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
   /** The decision log's pseudonyms: staff and the person appear in the record as the log shows them. */
   pseudonymise: (id: string) => string;
-  models: { listModels(): Promise<RegisteredModel[]> };
+  /** The registry, read in the record's transaction: the models as the log stands at its head. */
+  models: { listModels(trx: Knex.Transaction): Promise<RegisteredModel[]> };
   /** The retention periods configured, as the retention job applies them. */
   retention: RetentionPeriods;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
@@ -75,9 +77,6 @@ export class AccessRecordService {
       request.reference,
       'give the reference of the request',
     );
-    // Read first: the registry holds no one's personal data, and on SQLite the transaction below
-    // holds the only connection.
-    const registered = await deps.models.listModels();
     return deps.decisionLog.withTransaction(async (trx) => {
       await deps.decisionLog.lockHead(trx);
       const profile = await deps.jobSeekers.findById(seekerId, trx);
@@ -102,6 +101,9 @@ export class AccessRecordService {
       for (const event of recorded) {
         events.push(await toAccessRecordEvent(event, (sealed) => deps.keyring.decryptPersonal(sealed, trx)));
       }
+      // Behind the head's lock, as the sets: read before it, the registry could lack a model registered
+      // meanwhile that a set names, or state active a model another activation has since retired.
+      const registered = await deps.models.listModels(trx);
       const now = deps.now();
       const featuresByModel: FeaturesByModel = new Map(
         registered.map((model) => [model.id, model.manifest.features]),

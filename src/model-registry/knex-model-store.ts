@@ -30,8 +30,8 @@ export class KnexModelStore implements ModelStore {
     return row === undefined ? undefined : toModel(row);
   }
 
-  async list(): Promise<RegisteredModel[]> {
-    const rows = await this.db(TABLE).orderBy([
+  async list(trx?: Knex.Transaction): Promise<RegisteredModel[]> {
+    const rows = await (trx ?? this.db)(TABLE).orderBy([
       { column: 'registered_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);

@@ -221,8 +221,9 @@ export class ModelRegistry implements ActiveModelSource {
     return this.loadModel(activeId);
   }
 
-  async listModels(): Promise<RegisteredModel[]> {
-    return this.deps.store.list();
+  /** Every model, newest registration first, read in `trx` when given. */
+  async listModels(trx?: Knex.Transaction): Promise<RegisteredModel[]> {
+    return this.deps.store.list(trx);
   }
 
   /**

@@ -30,8 +30,8 @@ export interface ModelStore {
   isRecalled(id: string, trx: Knex.Transaction): Promise<boolean>;
   /** The active model's id alone: checked on every suggestion, so it must stay cheap. */
   findActiveId(): Promise<string | undefined>;
-  /** Every model, newest registration first. */
-  list(): Promise<RegisteredModel[]>;
+  /** Every model, newest registration first, read in `trx` when given. */
+  list(trx?: Knex.Transaction): Promise<RegisteredModel[]>;
   insert(trx: Knex.Transaction, model: RegisteredModel): Promise<void>;
   /**
    * Makes `id` the only active model; the previous one becomes `retired`. Serialised against other

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import type { JobSeeker, JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
+import { listManualSearchPaths } from '../../src/recommendations/manual-path.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -90,6 +92,53 @@ describe('the README walkthrough', () => {
     const query = commands.match(/modelId=[^"]*/)?.[0] ?? '';
     expect(positionOf(query)).toBeGreaterThan(positionOf('/retract'));
     expect(query).toMatch(/status=[\w,]*retracted/);
+  });
+
+  describe('the catalog search', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The person the walkthrough syncs, as the manual path reads them. */
+    function readSyncedPerson(): JobSeeker {
+      const body = commands.match(/PUT \$API\/v1\/job-seekers\/js-2001 [^']*'[^']*' -d '(\{[^']*\})'/)?.[1];
+      expect(body).toBeDefined();
+      return {
+        ...(JSON.parse(body ?? '{}') as JobSeekerInput),
+        id: 'js-2001',
+        aiObjection: false,
+        enrolmentId: null,
+        createdAt: '2026-10-01T08:00:00.000Z',
+        updatedAt: '2026-10-01T08:00:00.000Z',
+      };
+    }
+
+    it('asks for the manual path a refusal gives the person, at any hour in France, the summer time changes included', () => {
+      const tomorrow = commands.match(/^TOMORROW=\$\(node -p "(.*)"\)$/m)?.[1];
+      expect(tomorrow).toBeDefined();
+      const search = commandAt(positionOf('/v1/courses?')).text.match(/"\$API(\/v1\/courses\?[^"]*)"/)?.[1];
+      expect(search).toBeDefined();
+      const person = readSyncedPerson();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      for (const instant of [
+        '2026-12-05T22:30:00Z', // 23:30 in France
+        '2026-12-05T23:30:00Z', // 00:30 the next day
+        '2027-03-27T22:30:00Z', // 23:30, the night the clocks go forward
+        '2026-10-24T22:30:00Z', // 00:30 in summer time, the day the clocks go back
+        '2026-10-25T22:30:00Z', // 23:30 that day, in winter time
+      ]) {
+        vi.setSystemTime(new Date(instant));
+        // The README's own expression, run as node -p runs it, on this clock.
+        const day = String(new Function(`return ${tomorrow}`)());
+        const asked = new URLSearchParams(search?.replace('/v1/courses?', '').replace('$TOMORROW', day));
+        expect(asked.get('limit'), instant).toBe('5');
+        asked.delete('limit');
+        const [manualPath] = listManualSearchPaths(person, new Date(instant));
+        expect(Object.fromEntries(asked), instant).toEqual(
+          Object.fromEntries(new URLSearchParams(manualPath?.replace('/v1/courses?', ''))),
+        );
+      }
+    });
   });
 
   it('fences every command of the walkthrough as bash, the shell its blocks are written for', () => {
