@@ -16,8 +16,8 @@ export interface DataSplit {
 
 type Side = 'train' | 'validation' | 'holdout';
 
-export const VALIDATION_SHARE = 0.15;
-export const HOLDOUT_SHARE = 0.15;
+const VALIDATION_SHARE = 0.15;
+const HOLDOUT_SHARE = 0.15;
 
 /**
  * Splits the population's pairs by person (70 % train, 15 % validation for early stopping,
