@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import { findActingRole, type Principal } from '../auth/principal.ts';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import { computeKeyId, type SigningKeyRecord } from '../decision-log/checkpoint-signer.ts';
@@ -76,7 +77,8 @@ export interface AuditServiceDeps {
   log: DecisionLog & DecisionLogReader;
   /** Opens the sealed feature vectors for drift; an erased job seeker's can no longer be opened. */
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
-  models: { listModels(): Promise<RegisteredModel[]> };
+  /** The registry, read in the drift figures' transaction: the models as the log stands at its head. */
+  models: { listModels(trx: Knex.Transaction): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };
   /** The approved items published, counted for the outcome figures (the outcomes are read from the log). */
   outcomes: PublishedItemCounter;
@@ -415,8 +417,15 @@ export class AuditService {
       minPeople: this.deps.minPeoplePerFigure,
       logDays: this.deps.logDays,
     });
+    // The registry behind the head's lock, as the access record reads it: read apart from the head,
+    // it could lack a model registered meanwhile whose sets the log holds up to it (counted as of an
+    // unknown model), or state active a model another activation has since retired.
+    const { toSeq, registered } = await this.deps.log.withTransaction(async (trx) => ({
+      toSeq: (await this.deps.log.lockHead(trx)).seq,
+      registered: await this.deps.models.listModels(trx),
+    }));
     const references = new Map<string, DriftReference>(
-      (await this.deps.models.listModels()).map((model) => [
+      registered.map((model) => [
         model.id,
         {
           modelId: model.id,
@@ -426,7 +435,6 @@ export class AuditService {
         },
       ]),
     );
-    const { seq: toSeq } = await this.deps.log.readHead();
     const tally = await tallyDrift(await this.streamGeneratedSets(period, toSeq), references, (sealed) =>
       this.deps.keyring.decryptPersonal(sealed),
     );
