@@ -304,10 +304,12 @@ export class PortalService {
         const { set } = await this.findMyItem(seeker, itemId, trx);
         // Counted under the log's lock too: two answers sent at once cannot both be the tenth.
         const kind = kindOfResponse(input.response);
-        if (
-          (await this.deps.feedback.countForItem(trx, itemId, seeker.subject, kind)) >= FEEDBACK_LIMITS[kind]
-        ) {
-          throw refuseFeedbackBeyondLimit(kind);
+        const atLimit = async (counted: FeedbackKind) =>
+          (await this.deps.feedback.countForItem(trx, itemId, seeker.subject, counted)) >=
+          FEEDBACK_LIMITS[counted];
+        if (await atLimit(kind)) {
+          // The refusal of an answer points to a contest: only while one may be given now.
+          throw refuseFeedbackBeyondLimit(kind, kind === 'answer' && (await atLimit('contest')));
         }
         await this.deps.feedback.insert(trx, feedback);
         await this.deps.decisionLog.append(trx, {
@@ -415,18 +417,24 @@ export class PortalService {
 /**
  * The refusal of an answer beyond the most kept of its kind, told to the person in French as the
  * rest of their portal: the answers already given reached their counselor, and a contest is still
- * open to them after any number of other answers.
+ * open to them after any number of other answers, unless their contests awaiting a reply reached
+ * their own limit (`contestsAtLimit`): then they may contest again once the counselor replied.
  */
-function refuseFeedbackBeyondLimit(kind: FeedbackKind): ConflictError {
+function refuseFeedbackBeyondLimit(kind: FeedbackKind, contestsAtLimit = false): ConflictError {
   const limit = FEEDBACK_LIMITS[kind];
+  const contestsAwaiting = `contesté cette proposition ${FEEDBACK_LIMITS.contest} fois sans réponse de votre conseiller`;
   const detail =
     kind === 'contest'
-      ? `Vous avez déjà contesté cette proposition ${limit} fois sans réponse de votre conseiller, le nombre maximal ` +
+      ? `Vous avez déjà ${contestsAwaiting}, le nombre maximal ` +
         'de contestations en attente ; votre conseiller les a reçues. Vous pourrez la contester à nouveau après ' +
         'sa réponse, et vous pouvez aussi lui en parler directement.'
       : `Vous avez déjà donné ${limit} réponses sur cette formation, le nombre maximal de réponses enregistrées ; ` +
-        'votre conseiller les a reçues. Vous pouvez toujours contester cette proposition ' +
-        '(réponse « Je conteste cette proposition ») ou en parler à votre conseiller.';
+        'votre conseiller les a reçues. ' +
+        (contestsAtLimit
+          ? `Vous avez aussi déjà ${contestsAwaiting} : vous pourrez la contester à nouveau après sa ` +
+            'réponse, et vous pouvez lui en parler directement.'
+          : 'Vous pouvez toujours contester cette proposition (réponse « Je conteste cette proposition ») ou en ' +
+            'parler à votre conseiller.');
   return new ConflictError(
     detail,
     { ...problemType('feedback-limit-reached'), feedbackLimit: limit },

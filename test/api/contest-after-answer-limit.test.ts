@@ -64,6 +64,27 @@ describe('contesting a suggestion after many answers about it', () => {
     expect(refused.body.detail).toContain('« Je conteste cette proposition »');
   });
 
+  it('does not tell the person they may still contest when their contests already await a reply at their limit', async () => {
+    const { answer } = await publishedToAnswer('js-both-limits');
+    for (let sent = 1; sent <= 3; sent += 1) {
+      expect((await answer('contest', `relance ${sent}`)).status).toBe(201);
+    }
+    for (let i = 0; i < 10; i++) expect((await answer('interested')).status).toBe(201);
+
+    const refused = await answer('not_interested');
+
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: LIMIT_REACHED, feedbackLimit: 10 });
+    expect(refused.body.detail).toMatch(/^Vous avez déjà donné 10 réponses sur cette formation/);
+    expect(refused.body.detail).not.toMatch(/Vous pouvez toujours contester/);
+    expect(refused.body.detail).toContain(
+      'contesté cette proposition 3 fois sans réponse de votre conseiller',
+    );
+    expect(refused.body.detail).toContain('à nouveau après sa réponse');
+    // As the refusal says: a fourth contest waits for the reply.
+    expect((await answer('contest', 'relance 4')).status).toBe(409);
+  });
+
   it('keeps at most 3 contests per course, whatever else was answered: the 4th is refused in French, nothing kept', async () => {
     const { answer } = await publishedToAnswer('js-contest-loop');
     for (let sent = 1; sent <= 3; sent += 1) {

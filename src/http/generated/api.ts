@@ -5508,7 +5508,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFoundForPerson"];
-            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `title` (« Nombre maximal de réponses atteint », « Nombre maximal de contestations en attente atteint ») and `detail` tell the person, in French, what was refused and, past the answers' limit, that they may still contest. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `title` (« Nombre maximal de réponses atteint », « Nombre maximal de contestations en attente atteint ») and `detail` tell the person, in French, what was refused and, past the answers' limit, that they may still contest, or, their contests awaiting a reply being at their own limit too, that they may contest again once the counselor replied. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
             409: {
                 headers: {
                     [name: string]: unknown;
