@@ -4992,7 +4992,7 @@ export interface operations {
                      *       "type": "https://aiguillage.example/problems/no-contest-to-answer",
                      *       "title": "Conflict with the current state",
                      *       "status": 409,
-                     *       "detail": "no contest of this course is unanswered: the person has not contested it since the last reply"
+                     *       "detail": "no contest of this course to answer: every contest the person made of it was answered, the latest reply written at 2026-12-03T10:15:00.000Z; a contest they make after it awaits another reply"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
