@@ -2347,7 +2347,9 @@ export interface components {
              */
             returnedAt: string | null;
             replacedBy: components["schemas"]["ReplacedBy"];
+            /** @description The items the set's read shows (`items`): none while blind-first hides the model's items (`itemsHidden`), so that the queue tells nothing of the model's choice before the counselor's shortlist. */
             itemCount: number;
+            /** @description Those of the items shown still to decide. */
             pendingCount: number;
             /** @description The model that suggested the items; null for a set the counselor made by hand. */
             model: components["schemas"]["ModelRef"] | null;
