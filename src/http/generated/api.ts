@@ -663,7 +663,8 @@ export interface paths {
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
          *     be decided instead. A course the suggestions' hard filters would have left out for the person
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
-         *     warning for each reason (see Warning).
+         *     warning for each reason (see Warning). A course the catalog withdrew (inactive) is refused with 422,
+         *     and so is an id the catalog holds no course of, saying so (`courseId`): the id is to check.
          */
         post: operations["addRecommendationItem"];
         delete?: never;
