@@ -67,7 +67,8 @@ const ONE_VALUE_MESSAGE = /^must be (string|integer|number|boolean|equal to one 
 /**
  * The errors about query parameters that take one value and were given several times
  * (`?q=a&q=b`), said as such, one error for each: the validator saw a list and said "must be
- * string", which tells the caller the value's type was wrong. `url` is the request's, query included.
+ * string", which tells the caller the value's type was wrong. So is a list written both ways at once
+ * (`?status=a&status=b,c`). `url` is the request's, query included.
  */
 export function describeRepeatedQueryParameters<E extends { path: string; message: string }>(
   errors: readonly E[],
@@ -77,6 +78,23 @@ export function describeRepeatedQueryParameters<E extends { path: string; messag
   const said = new Set<string>();
   const described: E[] = [];
   for (const error of errors) {
+    // A list both repeated and comma-separated: the validator splits a comma-separated list only when
+    // it comes alone, and said of "published,retracted" that it is no status, when each one is.
+    const listName = /^\/query\/([^/]+)\/\d+$/.exec(error.path)?.[1];
+    const values = listName === undefined ? [] : query.getAll(listName);
+    const joined = values.find((value) => value.includes(','));
+    if (listName !== undefined && values.length > 1 && joined !== undefined) {
+      const path = `/query/${listName}`;
+      if (!said.has(path)) {
+        said.add(path);
+        described.push({
+          ...error,
+          path,
+          message: `is written both repeated and comma-separated ("${joined}" among ${values.length} values): write the list one way, each value repeated (${listName}=a&${listName}=b) or all comma-separated (${listName}=a,b)`,
+        });
+      }
+      continue;
+    }
     const name = /^\/query\/([^/]+)$/.exec(error.path)?.[1];
     const times = name === undefined ? 0 : query.getAll(name).length;
     if (times < 2 || !ONE_VALUE_MESSAGE.test(error.message)) {

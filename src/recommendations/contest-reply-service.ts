@@ -136,12 +136,7 @@ export class ContestReplyService {
       // The contests kept when the reply is written, under the log's lock, each marked with it: a
       // contest kept after it, whenever its time was taken, awaits another reply.
       const answeredContests = await deps.replies.answerContests(trx, itemId, reply.id);
-      if (answeredContests === 0) {
-        throw new ConflictError(
-          'no contest of this course is unanswered: the person has not contested it since the last reply',
-          problemType('no-contest-to-answer'),
-        );
-      }
+      if (answeredContests === 0) throw await refuseNothingToAnswer(deps.replies, set.id, itemId, trx);
       await deps.replies.insert(trx, reply);
       const acknowledged = describeAcknowledgedTerms(message, warnings);
       await deps.decisionLog.append(trx, {
@@ -213,5 +208,28 @@ function refuseKeptReplyOfMovedPerson(setId: string, reply: ContestReply): Confl
   return new ConflictError(
     `your reply ${reply.id} was kept at ${reply.createdAt}, and the person reads it; their file has since moved to another counselor, and set ${setId} went with it: nothing is left for you to do with this set (your queue: GET /v1/recommendations)`,
     problemType('no-longer-on-caseload'),
+  );
+}
+
+/**
+ * The refusal of a reply with no contest left to answer, saying which case it is: a course the person
+ * never contested (no reply was ever written about it either, every contest awaiting one), or one
+ * whose contests a reply answered already, named by when, so that the counselor does not look for a
+ * reply that was never written.
+ */
+async function refuseNothingToAnswer(
+  replies: Pick<ContestReplyStore, 'listForItem'>,
+  setId: string,
+  itemId: string,
+  trx: Knex.Transaction,
+): Promise<ConflictError> {
+  const latest = (await replies.listForItem(itemId, trx)).at(-1);
+  const why =
+    latest === undefined
+      ? `the person has not contested it; the set's contests count those to answer (GET /v1/recommendations/${setId})`
+      : `every contest the person made of it was answered, the latest reply written at ${latest.createdAt}; a contest they make after it awaits another reply`;
+  return new ConflictError(
+    `no contest of this course to answer: ${why}`,
+    problemType('no-contest-to-answer'),
   );
 }

@@ -10,6 +10,7 @@ import {
 import { compareText } from '../shared/compare-text.ts';
 import {
   type AttributionMethodInfo,
+  areItemsHidden,
   type EarlierModelSuggestion,
   GIVEN_STATUSES,
   type ModelRef,
@@ -153,8 +154,14 @@ export class KnexRecommendationStore implements RecommendationStore {
       );
     }
     const rows = await builder;
-    return rows.map((row) =>
-      viewSetAt(
+    return rows.map((row) => {
+      // Counted as the set's read shows them: none while blind-first hides the model's items, so that
+      // the queue tells nothing of the model's choice (how many it found) before the shortlist.
+      const hidden = areItemsHidden({
+        blindFirst: readBoolean(row.blind_first),
+        shortlist: readShortlist(row),
+      });
+      return viewSetAt(
         {
           id: String(row.id),
           seekerId: String(row.seeker_id),
@@ -167,14 +174,14 @@ export class KnexRecommendationStore implements RecommendationStore {
           discardedBy: row.status === 'discarded' ? readNullableString(row.discarded_by) : null,
           returnedAt: readNullableString(row.returned_at),
           replacedBy: toReplacement(row),
-          itemCount: readNumber(row.item_count),
-          pendingCount: readNumber(row.pending_count),
+          itemCount: hidden ? 0 : readNumber(row.item_count),
+          pendingCount: hidden ? 0 : readNumber(row.pending_count),
           model: toModelRef(row),
           contests: toContests(row.contest_count, row.last_contested_at, row.unanswered_contest_count),
         },
         query.now,
-      ),
-    );
+      );
+    });
   }
 
   async summarizeContests(setId: string, trx?: Knex.Transaction): Promise<SetContests> {
@@ -461,9 +468,17 @@ function toItemRow(setId: string, item: RecommendationItem): Record<string, unkn
   };
 }
 
+/** The set's blind-first shortlist, null when none was given. */
+function readShortlist(row: Record<string, unknown>): RecommendationSet['shortlist'] {
+  if (row.shortlist === null || row.shortlist === undefined) return null;
+  return {
+    courseIds: readJson(row.shortlist) as string[],
+    submittedAt: String(row.shortlist_submitted_at),
+    overlap: readNumber(row.shortlist_overlap),
+  };
+}
+
 function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unknown>>): RecommendationSet {
-  const shortlistIds =
-    row.shortlist === null || row.shortlist === undefined ? null : (readJson(row.shortlist) as string[]);
   const items = itemRows.map(toItem).sort(compareItems);
   return {
     id: String(row.id),
@@ -516,14 +531,7 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
             },
     },
     blindFirst: readBoolean(row.blind_first),
-    shortlist:
-      shortlistIds === null
-        ? null
-        : {
-            courseIds: shortlistIds,
-            submittedAt: String(row.shortlist_submitted_at),
-            overlap: readNumber(row.shortlist_overlap),
-          },
+    shortlist: readShortlist(row),
     items,
     profileSnapshot:
       row.profile_snapshot === null || row.profile_snapshot === undefined

@@ -18,6 +18,7 @@ export interface SetSummary {
   returnedAt: string | null;
   /** The later publication that took the set out of the person's sight; null when none did. */
   replacedBy: RecommendationSet['replacedBy'];
+  /** The items the set's read shows, and those of them still pending: none while blind-first hides them. */
   itemCount: number;
   pendingCount: number;
   model: RecommendationSet['model'];

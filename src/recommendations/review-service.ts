@@ -236,7 +236,14 @@ export class ReviewService {
         // answer 404 whatever course is sent) and under the log's lock: a withdrawal committed
         // before the addition took its turn is one the log holds before it.
         const course = await this.deps.courses.findById(addition.courseId, trx);
-        if (course === undefined || !course.active) {
+        if (course === undefined) {
+          // A typo or another system's id: no withdrawn course to look for.
+          throw new InvalidInputError(
+            `the catalog holds no course ${addition.courseId}: check the id, or find the course in the catalog (GET /v1/courses?active=true, by title with q)`,
+            { courseId: addition.courseId },
+          );
+        }
+        if (!course.active) {
           throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
         }
         const already = set.items.find((item) => item.course.id === course.id);

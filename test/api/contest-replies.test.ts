@@ -131,6 +131,16 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
     expect(res.body.type).toBe(`${PROBLEMS}/no-contest-to-answer`);
   });
 
+  it('tells a counselor replying about a course never contested that the person has not contested it, not of a reply never written', async () => {
+    const res = await reply(counselor, otherItem);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toBe(
+      "no contest of this course to answer: the person has not contested it; the set's contests count those to answer (GET /v1/recommendations/" +
+        setId +
+        ')',
+    );
+  });
+
   it('answers every contest of the course given before it, logs it with the message sealed, and leaves the set as it was', async () => {
     const before = await t.http.get(`/v1/recommendations/${setId}`).auth(counselor, { type: 'bearer' });
     const res = await reply(counselor, contestedItem);
@@ -168,6 +178,15 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
     });
     expect(res.status).toBe(201);
     expect(res.body.answeredContests).toBe(1);
+  });
+
+  it('tells a counselor replying again which reply answered the contests already, and when', async () => {
+    const last = await reply(counselor, contestedItem, { message: 'Un dernier mot sur cette formation.' });
+    expect(last.status).toBe(409);
+    // The clock has not moved since the reply that answered the contest given after the first.
+    expect(last.body.detail).toBe(
+      `no contest of this course to answer: every contest the person made of it was answered, the latest reply written at ${clock.now().toISOString()}; a contest they make after it awaits another reply`,
+    );
   });
 
   it('shows the person the replies in the course explanation and in their data export', async () => {

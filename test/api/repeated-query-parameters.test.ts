@@ -44,6 +44,17 @@ describe('a query parameter that takes one value, given more than once', () => {
     expect(res.body.errors).toEqual([{ path: '/query/format', message: 'is given 2 times: give it once' }]);
   });
 
+  it('refuses a list written both repeated and comma-separated saying so, not that a status is unknown', async () => {
+    const res = await t.http
+      .get('/v1/recommendations?status=pending_review&status=published,retracted')
+      .auth(counselor, { type: 'bearer' });
+    expect(res.status).toBe(400);
+    const message =
+      'is written both repeated and comma-separated ("published,retracted" among 2 values): write the list one way, each value repeated (status=a&status=b) or all comma-separated (status=a,b)';
+    expect(res.body.errors).toEqual([{ path: '/query/status', message }]);
+    expect(res.body.detail).toBe(`query/status ${message}`);
+  });
+
   it('still takes a list parameter given more than once', async () => {
     const res = await t.http
       .get('/v1/recommendations?status=pending_review&status=published')

@@ -663,7 +663,8 @@ export interface paths {
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
          *     be decided instead. A course the suggestions' hard filters would have left out for the person
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
-         *     warning for each reason (see Warning).
+         *     warning for each reason (see Warning). A course the catalog withdrew (inactive) is refused with 422,
+         *     and so is an id the catalog holds no course of, saying so (`courseId`): the id is to check.
          */
         post: operations["addRecommendationItem"];
         delete?: never;
@@ -2347,7 +2348,9 @@ export interface components {
              */
             returnedAt: string | null;
             replacedBy: components["schemas"]["ReplacedBy"];
+            /** @description The items the set's read shows (`items`): none while blind-first hides the model's items (`itemsHidden`), so that the queue tells nothing of the model's choice before the counselor's shortlist. */
             itemCount: number;
+            /** @description Those of the items shown still to decide. */
             pendingCount: number;
             /** @description The model that suggested the items; null for a set the counselor made by hand. */
             model: components["schemas"]["ModelRef"] | null;
@@ -4992,7 +4995,7 @@ export interface operations {
                      *       "type": "https://aiguillage.example/problems/no-contest-to-answer",
                      *       "title": "Conflict with the current state",
                      *       "status": 409,
-                     *       "detail": "no contest of this course is unanswered: the person has not contested it since the last reply"
+                     *       "detail": "no contest of this course to answer: every contest the person made of it was answered, the latest reply written at 2026-12-03T10:15:00.000Z; a contest they make after it awaits another reply"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
