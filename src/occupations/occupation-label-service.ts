@@ -9,9 +9,14 @@ export class OccupationLabelService {
     return this.store.list();
   }
 
-  /** Puts `labels` in place of the whole referential (see {@link checkOccupationLabels}). */
+  /**
+   * Puts `labels` in place of the whole referential (see {@link checkOccupationLabels}) and gives them
+   * back as loaded, ordered by code as the list is: not read again, where another load may already
+   * have replaced them.
+   */
   async replaceLabels(labels: readonly OccupationLabel[]): Promise<OccupationLabel[]> {
-    await this.store.replaceAll(checkOccupationLabels(labels));
-    return this.store.list();
+    const checked = checkOccupationLabels(labels);
+    await this.store.replaceAll(checked);
+    return checked.sort((a, b) => (a.code < b.code ? -1 : 1));
   }
 }

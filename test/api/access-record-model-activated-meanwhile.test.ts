@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { components } from '../../src/http/generated/api.ts';
 import { createModelsDir, writeShippedVariant } from '../model-registry/support/model-folders.ts';
 import { createGate } from '../support/gate.ts';
+import { activateModelAndSuggest } from '../support/model-activated-meanwhile.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, requestAccessRecord, type SetBody } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -50,18 +51,7 @@ describe('the access record of a person suggested courses by a model activated w
     }) as typeof log.withTransaction;
     const answer = requestAccessRecord(t, admin, 'js-1').then((res) => res);
     await reached.opened;
-    const registered = await t.http
-      .post('/v1/models')
-      .auth(admin, { type: 'bearer' })
-      .send({ folder: newer.folder, sha256: newer.sha256 });
-    expect(registered.status).toBe(201);
-    const activated = await t.http
-      .post(`/v1/models/${newer.id}/activate`)
-      .auth(admin, { type: 'bearer' })
-      .send();
-    expect(activated.status).toBe(200);
-    later = (await createSet(t, counselor, 'js-1')).set;
-    expect(later.model?.id).toBe(newer.id);
+    later = await activateModelAndSuggest(t, { admin, counselor }, newer, 'js-1');
     resumed.open();
     const res = await answer;
     (log as { withTransaction: typeof log.withTransaction }).withTransaction = original;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { components } from '../../src/http/generated/api.ts';
 import { createModelsDir, writeShippedVariant } from '../model-registry/support/model-folders.ts';
 import { createGate } from '../support/gate.ts';
+import { activateModelAndSuggest } from '../support/model-activated-meanwhile.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, type SetBody } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -64,18 +65,7 @@ describe('the drift figures of a set made by a model activated while they waited
       .set('X-Audit-Purpose', 'drift review after a release')
       .then((res) => res);
     await reached.opened;
-    const registered = await t.http
-      .post('/v1/models')
-      .auth(admin, { type: 'bearer' })
-      .send({ folder: newer.folder, sha256: newer.sha256 });
-    expect(registered.status).toBe(201);
-    const activated = await t.http
-      .post(`/v1/models/${newer.id}/activate`)
-      .auth(admin, { type: 'bearer' })
-      .send();
-    expect(activated.status).toBe(200);
-    later = (await createSet(t, counselor, 'js-1')).set;
-    expect(later.model?.id).toBe(newer.id);
+    later = await activateModelAndSuggest(t, { admin, counselor }, newer, 'js-1');
     resumed.open();
     const res = await answer;
     Object.assign(patched, originals);

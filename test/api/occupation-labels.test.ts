@@ -74,7 +74,7 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect((await list()).at(-1)).toEqual({ code: 'M1599', label: 'Métier 600' });
   });
 
-  it('two loads at once both succeed, and the referential is one of them whole, never a mix', async () => {
+  it('two loads at once both succeed, each answering what it loaded, and the referential is one of them whole, never a mix', async () => {
     const first = [CARE, HOME_HELP];
     const second = [
       { ...CARE, label: 'Aide-soignant' },
@@ -84,6 +84,8 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     const answers = await Promise.all([load(first), load(second), load(first), load(second)]);
 
     expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    // Each answer is the referential its own request loaded, whichever load came last.
+    expect(answers.map((res) => res.body.items)).toEqual([first, second, first, second]);
     expect([first, second]).toContainEqual(await list());
   });
 
