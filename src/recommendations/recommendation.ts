@@ -353,14 +353,17 @@ export type NewSetFields = Pick<
 /** The settings that shape a new set. */
 export type NewSetSettings = Pick<Settings, 'blindFirst' | 'secondReviewRate' | 'setTtlHours'>;
 
-/** A set's review fields as it is created: nothing opened, shortlisted or published, at version 1. */
+/** A set's version as it is created; each change adds one (its ETag names it). */
+export const FIRST_SET_VERSION = 1;
+
+/** A set's review fields as it is created: nothing opened, shortlisted or published, at its first version. */
 const UNREVIEWED = {
   openedAt: null,
   orderedAt: null,
   publishedAt: null,
   publishedBy: null,
   closedAt: null,
-  version: 1,
+  version: FIRST_SET_VERSION,
   message: null,
   discardReason: null,
   discardedBy: null,

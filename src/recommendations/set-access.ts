@@ -14,7 +14,7 @@ import {
   PreconditionRequiredError,
   problemType,
 } from '../shared/errors.ts';
-import { readOneIfMatch } from '../shared/if-match.ts';
+import { mayHaveBeenGiven, readOneIfMatch } from '../shared/if-match.ts';
 import { findCourseOffers, findCoursesAsOffered, refuseWithdrawnCourses } from './course-offers.ts';
 import { describeWhyModelUnavailable, type ModelBar } from './manual-path.ts';
 import {
@@ -22,6 +22,7 @@ import {
   closeSet,
   describeDiscard,
   etagOf,
+  FIRST_SET_VERSION,
   isDue,
   type RecommendationSet,
   type SetAction,
@@ -316,6 +317,12 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
     throw new PreconditionFailedError("a weak ETag does not name one version; send the set's strong ETag", {
       currentEtag: etagOf(set),
     });
+  }
+  if (!mayHaveBeenGiven(tag, set.version, FIRST_SET_VERSION)) {
+    throw new PreconditionFailedError(
+      `If-Match names a version this set never had (${tag}); send the ETag its read gave (If-Match: ${etagOf(set)})`,
+      { currentEtag: etagOf(set) },
+    );
   }
   if (tag !== etagOf(set)) {
     throw new PreconditionFailedError('the set has changed since you read it; read it again before acting', {

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { readBoolean, readNullableString, readNumber } from '../db/row-values.ts';
-import { DEFAULT_SETTINGS, type Settings, type SettingsChange, type StoredSettings } from './settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  DEFAULT_SETTINGS_VERSION,
+  type Settings,
+  type SettingsChange,
+  type StoredSettings,
+} from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 const TABLE = 'settings';
@@ -11,7 +17,8 @@ export class KnexSettingsStore implements SettingsStore {
 
   async get(trx?: Knex.Transaction): Promise<StoredSettings> {
     const row = await (trx ?? this.db)(TABLE).where({ id: ROW_ID }).first();
-    if (row === undefined) return { ...DEFAULT_SETTINGS, lastChange: null, version: 0 };
+    if (row === undefined)
+      return { ...DEFAULT_SETTINGS, lastChange: null, version: DEFAULT_SETTINGS_VERSION };
     return {
       aiEnabled: readBoolean(row.ai_enabled),
       blindFirst: readBoolean(row.blind_first),

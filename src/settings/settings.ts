@@ -25,9 +25,12 @@ export interface SettingsChange {
 export interface StoredSettings extends Settings {
   /** Null for the documented defaults, before any change. */
   lastChange: SettingsChange | null;
-  /** Bumped by every change; 0 for the documented defaults, before any change. */
+  /** Bumped by every change; `DEFAULT_SETTINGS_VERSION` for the documented defaults, before any change. */
   version: number;
 }
+
+/** The version of the documented defaults, before any change. */
+export const DEFAULT_SETTINGS_VERSION = 0;
 
 /** The settings' strong ETag: their version. */
 export function settingsEtag(settings: Pick<StoredSettings, 'version'>): string {

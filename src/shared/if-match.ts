@@ -18,3 +18,19 @@ export function readOneIfMatch(ifMatch: string | undefined, currentEtag: string)
   }
   return elements[0];
 }
+
+/** A strong entity tag as this API gives them: the object's version, quoted. */
+const VERSION_TAG = /^"(0|[1-9]\d{0,14})"$/;
+
+/**
+ * Whether `tag` may have been given out for an object now at `version`, whose versions count up
+ * one per change from `firstVersion`. A later version, or a tag that is no version at all, never
+ * was: telling its sender the object "changed since you read it" would send them to read again
+ * in search of a change that never happened.
+ */
+export function mayHaveBeenGiven(tag: string, version: number, firstVersion: number): boolean {
+  const match = VERSION_TAG.exec(tag);
+  if (match === null) return false;
+  const named = Number(match[1]);
+  return named >= firstVersion && named <= version;
+}

@@ -607,6 +607,20 @@ describe('review API', () => {
       expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(200);
     });
 
+    it('refuses an If-Match naming a version the set never had with 412 saying so, not that it changed', async () => {
+      const { set, etag } = await openSet();
+      const never = await decide(t, counselor, set.id, firstItem(set).itemId, '"99999"', {
+        decision: 'approve',
+      });
+      expect(never.status).toBe(412);
+      expect(never.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(never.body.detail).toBe(
+        `If-Match names a version this set never had ("99999"); send the ETag its read gave (If-Match: ${etag})`,
+      );
+      expect(never.body.currentEtag).toBe(etag);
+      expect(firstItem((await readSet(t, counselor, set.id)).set).decision).toBe('pending');
+    });
+
     it('answers 428 for a missing If-Match before looking at the state of the set', async () => {
       const { set } = await openSet();
       expect((await act(t, counselor, set.id, 'publish', undefined)).status).toBe(428);

@@ -363,6 +363,20 @@ describe('settings API', () => {
       await put(DEFAULTS);
     });
 
+    it('refuses a tag naming a version the settings never had with 412 saying so, writing nothing', async () => {
+      const { etag } = (await read()).headers;
+      const head = await t.container.decisionLog.decisionLog.readHead();
+      const never = await put({ ...DEFAULTS, aiEnabled: false }, '"99999"');
+      expect(never.status).toBe(412);
+      expect(never.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(never.body.detail).toBe(
+        `If-Match names a version the settings never had ("99999"); send the ETag their read gave (If-Match: ${etag})`,
+      );
+      expect(never.body.currentEtag).toBe(etag);
+      expect((await read()).body.aiEnabled).toBe(true);
+      expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
+    });
+
     it('lets exactly one of two admins change the settings they both read', async () => {
       const { etag } = (await read()).headers;
       const answers = await Promise.all([

@@ -111,6 +111,17 @@ describe('If-Match', () => {
     expect(() => requireCurrentEtag(set, 'W/"3"')).toThrow(/weak ETag/);
   });
 
+  it('refuses a tag naming a version the set never had (412), saying so rather than calling the set changed', () => {
+    for (const tag of ['"4"', '"99999"', '"0"', '"abc"', '"03"']) {
+      expect(() => requireCurrentEtag(set, tag)).toThrow(PreconditionFailedError);
+      expect(() => requireCurrentEtag(set, tag)).toThrow(
+        `If-Match names a version this set never had (${tag}); send the ETag its read gave (If-Match: "3")`,
+      );
+    }
+    expect(() => requireCurrentEtag(set, '"2"')).toThrow('the set has changed since you read it');
+    expect(() => requireCurrentEtag(set, '"1"')).toThrow('the set has changed since you read it');
+  });
+
   it('tells a stale caller the current ETag', () => {
     try {
       requireCurrentEtag(set, '"1"');

@@ -561,7 +561,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -646,7 +646,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -677,7 +677,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -700,7 +700,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -726,7 +726,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -773,7 +773,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -799,7 +799,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -822,7 +822,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -909,7 +909,7 @@ export interface paths {
         get: operations["getSettings"];
         /**
          * Change the operating modes
-         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`); a PUT that changes no setting is logged too (`settings.changed` listing no change) but leaves the settings, their ETag and their `lastChange` as they were, so that who threw the kill switch, and why, stays in view. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile; without it the last change wins, so that the kill switch can be thrown at once.
+         * @description Kill switch, blind-first mode, second-review sampling, set lifetime and the fast-decision threshold. Every change is logged, and kept as the settings' `lastChange` (the admin, the time, the `changeReason`); a PUT that changes no setting is logged too (`settings.changed` listing no change) but leaves the settings, their ETag and their `lastChange` as they were, so that who threw the kill switch, and why, stays in view. Send the ETag you read in If-Match to be refused (412) when another admin changed the settings meanwhile (or, saying so, when it names a version they never had); without it the last change wins, so that the kill switch can be thrown at once.
          */
         put: operations["putSettings"];
         post?: never;
@@ -3977,7 +3977,7 @@ export interface components {
         SetId: string;
         /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
         IfMatch: string;
         /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
@@ -4917,7 +4917,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5020,7 +5020,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5054,7 +5054,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5088,7 +5088,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5122,7 +5122,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5164,7 +5164,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5198,7 +5198,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5232,7 +5232,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale or weak). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
