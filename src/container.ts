@@ -210,7 +210,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         pseudonymise,
       }),
       courses: new CourseService(courseStore, decisionLog, now),
-      occupationLabels: new OccupationLabelService(occupationLabelStore),
+      occupationLabels: new OccupationLabelService(occupationLabelStore, decisionLog),
       settings: new SettingsService(settingsStore, decisionLog, checkLoggedText, now),
       models,
       recommendations: new RecommendationService({

@@ -36,6 +36,11 @@ export const DECISION_EVENT_TYPES = [
   'job_seeker.upserted',
   'course.upserted',
   'catalog.imported',
+  /**
+   * The referential of occupation labels job seekers read was loaded (an admin's whole load, or the
+   * demo's labels added): how many codes it added, removed and renamed, and the list's hash.
+   */
+  'occupation_labels.loaded',
   'model.registered',
   'model.activated',
   /**

@@ -22,7 +22,7 @@ export interface DemoDataTarget {
 export interface DemoDataServices {
   courses: Pick<CourseService, 'importCourses'>;
   jobSeekers: Pick<JobSeekerService, 'upsertJobSeeker'>;
-  occupationLabels: Pick<OccupationLabelService, 'listLabels' | 'replaceLabels'>;
+  occupationLabels: Pick<OccupationLabelService, 'addMissingLabels'>;
 }
 
 /**
@@ -90,17 +90,17 @@ export async function writeDemoData(
   return { occupationLabels, courses: { created, updated }, jobSeekers };
 }
 
-/** Adds the labels of the demo's occupations the referential has none for. */
+/**
+ * Adds the labels of the demo's occupations the referential has none for, in one step that an
+ * admin's load cannot land in the middle of (logged as any load, when it adds one).
+ */
 async function addDemoOccupationLabels(
   labels: DemoDataServices['occupationLabels'],
 ): Promise<DemoWriteSummary['occupationLabels']> {
-  const held = await labels.listLabels();
-  const labelled = new Set(held.map(({ code }) => code));
-  const added = DEMO_OCCUPATIONS.filter(({ romeCode }) => !labelled.has(romeCode)).map(
-    ({ romeCode, label }) => ({ code: romeCode, label }),
+  return labels.addMissingLabels(
+    DEMO_WRITER,
+    DEMO_OCCUPATIONS.map(({ romeCode, label }) => ({ code: romeCode, label })),
   );
-  if (added.length > 0) await labels.replaceLabels([...held, ...added]);
-  return { added: added.length };
 }
 
 async function* asImportLines(courses: readonly CourseRecord[]): AsyncGenerator<ImportLine> {

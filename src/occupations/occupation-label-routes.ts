@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { components } from '../http/generated/api.ts';
+import { requirePrincipal } from '../http/principal-context.ts';
 import type { OccupationLabelService } from './occupation-label-service.ts';
 
 type OccupationLabelsInputBody = components['schemas']['OccupationLabelsInput'];
@@ -15,7 +16,9 @@ export function createOccupationLabelRoutes(service: OccupationLabelService): Ro
 
   router.put('/v1/occupations', async function replaceOccupationLabels(req, res) {
     const { items } = req.body as OccupationLabelsInputBody;
-    const body: OccupationLabelListBody = { items: await service.replaceLabels(items) };
+    const body: OccupationLabelListBody = {
+      items: await service.replaceLabels(requirePrincipal(req), items),
+    };
     res.json(body);
   });
 

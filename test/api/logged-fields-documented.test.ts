@@ -322,6 +322,12 @@ describe('the catalogue of decision-log events against what the other ways of a 
     });
     expect(discarded.status).toBe(200);
     await putSettings(t, {});
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const labelled = await t.http
+      .put('/v1/occupations')
+      .auth(admin, { type: 'bearer' })
+      .send({ items: [{ code: 'J1501', label: 'Soins d’hygiène, de confort du patient' }] });
+    expect(labelled.status).toBe(200);
     const { set: open } = await createSet(t, counselor, 'js-1', { limit: 1 });
     const seeker = await t.tokenFor('job_seeker', 'js-1');
     const objected = await t.http
@@ -350,6 +356,7 @@ describe('the catalogue of decision-log events against what the other ways of a 
       'objection.recorded',
       'objection.withdrawn',
       'settings.changed',
+      'occupation_labels.loaded',
       'suggestion.refused',
       'recommendation.created_manually',
       'recommendation.expired',

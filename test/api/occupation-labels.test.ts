@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const CARE = { code: 'J1501', label: 'Soins d’hygiène, de confort du patient' };
 const HOME_HELP = { code: 'K1302', label: 'Assistance auprès d’adultes' };
+const SOFTWARE = { code: 'M1805', label: 'Études et développement informatique' };
+
+/** The hash an auditor computes of a copy of the list: SHA-256 of its canonical JSON, ordered by code. */
+function hashList(items: readonly { code: string; label: string }[]): string {
+  const text = `[${items.map(({ code, label }) => `{"code":${JSON.stringify(code)},"label":${JSON.stringify(label)}}`).join(',')}]`;
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
 
 describe('the referential of occupation labels (GET and PUT /v1/occupations)', () => {
   let t: TestApp;
@@ -21,6 +29,10 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect(res.status).toBe(200);
     return res.body.items;
   };
+  const log = () => t.container.decisionLog.decisionLog;
+  /** The `occupation_labels.loaded` events logged after `seq`. */
+  const loadsAfter = async (seq: number) =>
+    log().listEvents({ types: ['occupation_labels.loaded'], afterSeq: seq, limit: 1000 });
 
   it('an admin’s load replaces the whole referential, ordered by code, labels trimmed', async () => {
     expect((await load([HOME_HELP, { ...CARE, label: `  ${CARE.label} ` }])).body.items).toEqual([
@@ -35,8 +47,47 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect(await list()).toEqual([{ ...HOME_HELP, label: 'Aide à domicile' }]);
   });
 
-  it('a code given twice is refused, naming it, and the referential is left as it was', async () => {
+  it('logs each load as occupation_labels.loaded by the admin, with the codes added, removed and renamed and the list’s hash', async () => {
+    await load([CARE, HOME_HELP]);
+    const { seq } = await log().readHead();
+
+    const res = await load([SOFTWARE, { ...HOME_HELP, label: 'Aide à domicile' }]);
+
+    expect(res.status).toBe(200);
+    const events = await loadsAfter(seq);
+    expect(events.map((event) => [event.actor, event.subject, event.personal, event.payload])).toEqual([
+      [
+        { role: 'admin', pseudonym: t.container.decisionLog.pseudonymiser.pseudonymise('ops-1') },
+        null,
+        null,
+        {
+          loaded: 2,
+          added: 1,
+          removed: 1,
+          renamed: 1,
+          sha256: hashList([{ ...HOME_HELP, label: 'Aide à domicile' }, SOFTWARE]),
+        },
+      ],
+    ]);
+    // The auditor's check: a copy of the list, as read, hashes to what the log holds.
+    expect(hashList(await list())).toBe(events[0]?.payload.sha256);
+    expect(await log().verifyRange()).toMatchObject({ ok: true });
+  });
+
+  it('logs a load that changes no label too, as its admin’s act, counting no change', async () => {
     await load([CARE]);
+    const { seq } = await log().readHead();
+
+    await load([CARE]);
+
+    expect((await loadsAfter(seq)).map((event) => event.payload)).toEqual([
+      { loaded: 1, added: 0, removed: 0, renamed: 0, sha256: hashList([CARE]) },
+    ]);
+  });
+
+  it('a code given twice is refused, naming it, and the referential is left as it was, nothing logged', async () => {
+    await load([CARE]);
+    const head = await log().readHead();
 
     const res = await load([HOME_HELP, CARE, { ...CARE, label: 'Aide-soignant' }]);
 
@@ -44,6 +95,7 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.detail).toContain('items[2].code: J1501 is given twice');
     expect(await list()).toEqual([CARE]);
+    expect(await log().readHead()).toEqual(head);
   });
 
   it('a label of blanks, a code that is not a ROME code, or an unknown field is refused with what was wrong', async () => {
@@ -89,8 +141,38 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect([first, second]).toContainEqual(await list());
   });
 
-  it('counselors and auditors read it; only an admin loads it', async () => {
+  it('logs loads made at once one by one, each compared with the load before it, the last one’s hash the list’s', async () => {
     await load([CARE]);
+    const { seq } = await log().readHead();
+    const first = [CARE, HOME_HELP];
+    const second = [{ ...CARE, label: 'Aide-soignant' }, SOFTWARE];
+
+    await Promise.all([load(first), load(second), load(first), load(second)]);
+
+    const events = await loadsAfter(seq);
+    expect(events).toHaveLength(4);
+    // Each load found the list the one logged before it had left (CARE alone before the first).
+    let before = [CARE];
+    for (const event of events) {
+      const loaded = event.payload.sha256 === hashList(first) ? first : second;
+      expect(event.payload).toEqual({
+        loaded: 2,
+        added: loaded.filter(({ code }) => !before.some((held) => held.code === code)).length,
+        removed: before.filter(({ code }) => !loaded.some((kept) => kept.code === code)).length,
+        renamed: loaded.filter(({ code, label }) =>
+          before.some((held) => held.code === code && held.label !== label),
+        ).length,
+        sha256: hashList(loaded),
+      });
+      before = loaded;
+    }
+    expect(hashList(await list())).toBe(events.at(-1)?.payload.sha256);
+    expect(await log().verifyRange()).toMatchObject({ ok: true });
+  });
+
+  it('counselors and auditors read it; only an admin loads it, a refused load logging nothing', async () => {
+    await load([CARE]);
+    const head = await log().readHead();
     for (const role of ['counselor', 'auditor'] as const) {
       const token = await t.tokenFor(role, `${role}-1`);
       const read = await t.http.get('/v1/occupations').auth(token, { type: 'bearer' });
@@ -105,5 +187,6 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     const seeker = await t.tokenFor('job_seeker', 'js-1');
     expect((await t.http.get('/v1/occupations').auth(seeker, { type: 'bearer' })).status).toBe(403);
     expect(await list()).toEqual([CARE]);
+    expect(await log().readHead()).toEqual(head);
   });
 });

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { mintLocalToken } from '../../src/auth/mint-token.ts';
+import type { Principal } from '../../src/auth/principal.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
+import { canonicalJson } from '../../src/decision-log/canonical-json.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import { DEMO_JOB_SEEKER_IDS } from '../../src/demo/demo-job-seekers.ts';
 import { DEMO_OCCUPATIONS } from '../../src/demo/demo-occupations.ts';
@@ -25,6 +28,12 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { aClock, eraseJobSeeker, type TestClock } from '../support/workflow.ts';
 
 const firstStart = new Date('2027-02-01T08:00:00.000Z');
+const ADMIN: Principal = { subject: 'ops-1', roles: ['admin'] };
+
+/** SHA-256 of the labels' canonical JSON, ordered by code: how an auditor checks a copy of the list. */
+function hashLabels(labels: readonly { code: string; label: string }[]): string {
+  return createHash('sha256').update(canonicalJson(labels), 'utf8').digest('hex');
+}
 const secondStart = new Date('2027-02-15T08:00:00.000Z');
 
 async function countRows(db: Knex, table: string): Promise<number> {
@@ -98,6 +107,26 @@ describe('seeding the demo through the services', () => {
     expect((await t.container.decisionLog.decisionLog.verifyRange()).ok).toBe(true);
   });
 
+  it('logs the occupation labels it adds as one load of the referential, by the demo writer', async () => {
+    await seedDemoData(target, firstStart);
+
+    const loads = await eventsOfType('occupation_labels.loaded');
+    expect(loads.map((event) => [event.actor, event.subject, event.payload])).toEqual([
+      [
+        { role: 'admin', pseudonym: t.container.decisionLog.pseudonymiser.pseudonymise(DEMO_WRITER.subject) },
+        null,
+        {
+          loaded: DEMO_OCCUPATIONS.length,
+          added: DEMO_OCCUPATIONS.length,
+          removed: 0,
+          renamed: 0,
+          sha256: hashLabels(await t.container.services.occupationLabels.listLabels()),
+        },
+      ],
+    ]);
+    expect((await t.container.decisionLog.decisionLog.verifyRange()).ok).toBe(true);
+  });
+
   it('leaves a database that already holds the demo as it is', async () => {
     await seedDemoData(target, firstStart);
     clock.advance(secondStart.getTime() - firstStart.getTime());
@@ -168,6 +197,8 @@ describe('seeding the demo through the services', () => {
     expect(await countRows(db, 'courses')).toBe(DEMO_COURSE_COUNT + 1);
     expect(await countRows(db, 'job_seekers')).toBe(DEMO_JOB_SEEKER_IDS.length + 1);
     expect(await eventsOfType('catalog.imported')).toHaveLength(2);
+    // Its labels were there already: the referential is left alone, and no load logged.
+    expect(await eventsOfType('occupation_labels.loaded')).toHaveLength(1);
   });
 
   it('labels every occupation a demo job seeker aims at', async () => {
@@ -181,9 +212,9 @@ describe('seeding the demo through the services', () => {
     expect(aimedAt.filter((code) => !labelled.has(code))).toEqual([]);
   });
 
-  it('keeps the labels an admin loaded and adds only the demo occupations they lack', async () => {
+  it('keeps the labels an admin loaded and adds only the demo occupations they lack, logging what it added', async () => {
     const [first, ...others] = DEMO_OCCUPATIONS;
-    await t.container.services.occupationLabels.replaceLabels([
+    await t.container.services.occupationLabels.replaceLabels(ADMIN, [
       { code: first?.romeCode ?? '', label: 'Libellé chargé par un admin' },
       { code: 'N9999', label: 'Un métier hors de la démo' },
     ]);
@@ -191,12 +222,40 @@ describe('seeding the demo through the services', () => {
     const summary = await writeDemoData(t.container.services, firstStart);
 
     expect(summary.occupationLabels).toEqual({ added: others.length });
-    const labels = new Map(
-      (await t.container.services.occupationLabels.listLabels()).map(({ code, label }) => [code, label]),
-    );
+    const loaded = await t.container.services.occupationLabels.listLabels();
+    const labels = new Map(loaded.map(({ code, label }) => [code, label]));
     expect(labels.get(first?.romeCode ?? '')).toBe('Libellé chargé par un admin');
     expect(labels.get('N9999')).toBe('Un métier hors de la démo');
     expect(labels.size).toBe(DEMO_OCCUPATIONS.length + 1);
+    expect((await eventsOfType('occupation_labels.loaded')).at(-1)?.payload).toEqual({
+      loaded: DEMO_OCCUPATIONS.length + 1,
+      added: others.length,
+      removed: 0,
+      renamed: 0,
+      sha256: hashLabels(loaded),
+    });
+  });
+
+  it('keeps an admin’s load made while it adds its labels, never putting back the referential it found', async () => {
+    const [first] = DEMO_OCCUPATIONS;
+    const adminLoad = [
+      { code: first?.romeCode ?? '', label: 'Libellé chargé par un admin' },
+      { code: 'N9999', label: 'Un métier hors de la démo' },
+    ];
+
+    const [summary] = await Promise.all([
+      writeDemoData(t.container.services, firstStart),
+      t.container.services.occupationLabels.replaceLabels(ADMIN, adminLoad),
+    ]);
+
+    const labels = await t.container.services.occupationLabels.listLabels();
+    for (const label of adminLoad) expect(labels).toContainEqual(label);
+    // What the demo says it added is what its own load logged, and the list is the last load's.
+    const loads = await eventsOfType('occupation_labels.loaded');
+    const demoWriter = t.container.decisionLog.pseudonymiser.pseudonymise(DEMO_WRITER.subject);
+    const byDemo = loads.filter((event) => event.actor.pseudonym === demoWriter);
+    expect(byDemo.map((event) => event.payload.added)).toEqual([summary.occupationLabels.added]);
+    expect(loads.at(-1)?.payload.sha256).toBe(hashLabels(labels));
   });
 
   it('leaves a demo job seeker an admin erased erased when written again, unless asked to enrol them again', async () => {
@@ -291,6 +350,7 @@ describe('the demo on start', () => {
       const types = events.map((event) => event.type).filter((type) => !type.startsWith('model.'));
       expect(types).toEqual([
         'service.started',
+        'occupation_labels.loaded',
         ...DEMO_JOB_SEEKER_IDS.map(() => 'job_seeker.upserted'),
         'catalog.imported',
       ]);

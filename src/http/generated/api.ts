@@ -885,7 +885,7 @@ export interface paths {
         get: operations["listOccupationLabels"];
         /**
          * Load the labels of the ROME occupation codes
-         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed). An explanation reads the labels as they are when it is read.
+         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed, nothing logged). An explanation reads the labels as they are when it is read. Each load is logged as `occupation_labels.loaded`, in the same transaction: the admin, how many labels, how many codes it added, removed and renamed, and the SHA-256 of `items` as answered (ordered by code) in canonical JSON, against which an auditor checks a copy of the list.
          */
         put: operations["replaceOccupationLabels"];
         post?: never;
@@ -3276,7 +3276,7 @@ export interface components {
          * @description The kind of a decision-log event; docs/decision-log-events.md lists what each one's payload holds.
          * @enum {string}
          */
-        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.opened" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "contest.replied" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused" | "service.started";
+        DecisionEventType: "recommendation.generated" | "recommendation.created_manually" | "recommendation.opened" | "shortlist.submitted" | "item.decided" | "item.added" | "items.reordered" | "second_review.requested" | "second_review.opened" | "second_review.completed" | "recommendation.published" | "recommendation.discarded" | "recommendation.expired" | "recommendation.retracted" | "explanation.opened" | "feedback.given" | "contest.replied" | "outcome.recorded" | "objection.recorded" | "objection.withdrawn" | "job_seeker.upserted" | "course.upserted" | "catalog.imported" | "occupation_labels.loaded" | "model.registered" | "model.activated" | "model.recalled" | "settings.changed" | "subject.erased" | "subject.access_exported" | "retention.purged" | "audit.queried" | "log.signing_key_rotated" | "log.master_key_rotated" | "suggestion.refused" | "incident.recorded" | "incident.notified" | "logged_text.refused" | "service.started";
         /**
          * @description A keyed pseudonym (HMAC-SHA-256) of a person's id, or the name of a system job.
          * @example 8kL2wq0Yc1mVbR3n5sTt9A
