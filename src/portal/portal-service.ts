@@ -61,6 +61,15 @@ export interface MyRecommendation {
   explanation: string;
 }
 
+/**
+ * A suggestion as the person's data export lists it: with the set it was given in, since `order`
+ * starts again at 1 in each set and the export lists the suggestions of every published set.
+ */
+export interface MyGivenRecommendation extends MyRecommendation {
+  /** The set's id, as the export's suggestion sets give it (with when it was published). */
+  setId: string;
+}
+
 export interface MyRecommendations {
   /** When the latest set given to the person was published. */
   publishedAt: string | null;
@@ -101,9 +110,9 @@ export interface MyData {
   objectionHistory: ObjectionHistoryEntry[];
   /**
    * The suggestions the person was given and still has: the approved items of their published sets
-   * (retracted ones left out), newest set first.
+   * (retracted ones left out), newest set first, each set's in the counselor's order.
    */
-  recommendations: MyRecommendation[];
+  recommendations: MyGivenRecommendation[];
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
   feedback: Feedback[];
@@ -374,7 +383,9 @@ export class PortalService {
       profile: toAccessRecordProfile(profile, deps.pseudonymise),
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
-      recommendations: published.flatMap((set) => toMyRecommendations(set, offers, parisDayOf(now))),
+      recommendations: published.flatMap((set) =>
+        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({ setId: set.id, ...item })),
+      ),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: held.feedback,
       contestReplies: held.contestReplies,

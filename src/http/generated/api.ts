@@ -2545,6 +2545,14 @@ export interface components {
             /** @description Plain-language reasons, in French. */
             explanation: string;
         };
+        /** @description A suggestion as the person's data export lists it, with the set it was given in. */
+        MyGivenRecommendation: components["schemas"]["MyRecommendation"] & {
+            /**
+             * Format: uuid
+             * @description The set it was given in, among `suggestionSets` (its `id`): the suggestions of one set were given together, on its `publishedAt`; `order` is the place in that set, which starts again at 1 in each.
+             */
+            setId: string;
+        };
         /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session starting today or before in France (too late to join, as for the suggestions). `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
         CourseAvailableToMe: boolean;
         /**
@@ -2801,8 +2809,8 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
             objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
-            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first. */
-            recommendations: components["schemas"]["MyRecommendation"][];
+            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it. */
+            recommendations: components["schemas"]["MyGivenRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
