@@ -2766,7 +2766,10 @@ export interface components {
         CounselorObjectionChannel: "in_person" | "letter" | "phone" | "email";
         /** @description The objection to AI processing that stands, as last recorded. */
         StandingObjection: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was recorded, as the decision log keeps it (`objection.recorded`); the open sets of the model it withdrew were closed at that same instant (their `closedAt` in the person's data export).
+             */
             recordedAt: string;
             /**
              * @description Whether the person recorded it in the portal or their counselor recorded it for them.
