@@ -121,6 +121,12 @@ export interface NewDecisionEvent {
    * key so that erasing the subject makes it unreadable. Needs `subjectId`.
    */
   personal?: unknown;
+  /**
+   * When the change it records was made, for a service that read the clock once for the change and
+   * its events alike: they then tell one time. The log stamps it unless the event before is later
+   * (log time never goes back). Without it, the clock at the append.
+   */
+  at?: Date;
 }
 
 /**

@@ -143,7 +143,7 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       seq: head.seq + 1,
       eventId: createTimeOrderedId(),
       type: event.type,
-      occurredAt: await this.stampEvent(trx, head),
+      occurredAt: await this.stampEvent(trx, head, event.at ?? this.now()),
       actor: {
         role: event.actor.role,
         // System jobs are not people: their names stay readable for auditors.
@@ -179,18 +179,19 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
   }
 
   /**
-   * The time of the next event: now, or the head's own time when the clock reads earlier (stepped
-   * back by NTP, or another process's clock ahead of this one's). Log time never goes back, so a
-   * week of the figures already over (record 0004) never gains an event later. Read under the lock.
+   * The time of the next event: `at` (the clock now, or the instant of the change it records), or
+   * the head's own time when that is later (the clock stepped back by NTP, or another process's clock
+   * ahead of this one's). Log time never goes back, so a week of the figures already over (record
+   * 0004) never gains an event later. Read under the lock.
    */
-  private async stampEvent(trx: Knex.Transaction, head: ChainHead): Promise<string> {
+  private async stampEvent(trx: Knex.Transaction, head: ChainHead, at: Date): Promise<string> {
     let headTime = this.headTimes.get(trx);
     if (headTime === undefined && head.seq > 0) {
       const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
       headTime = row === undefined ? undefined : Date.parse(String(row.occurred_at));
     }
-    const now = this.now().getTime();
-    const time = headTime === undefined || Number.isNaN(headTime) ? now : Math.max(now, headTime);
+    const stamp = at.getTime();
+    const time = headTime === undefined || Number.isNaN(headTime) ? stamp : Math.max(stamp, headTime);
     this.headTimes.set(trx, time);
     return new Date(time).toISOString();
   }

@@ -133,8 +133,11 @@ export class ObjectionService {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
       await recording.checkAccess(await jobSeekers.lockById(trx, seekerId), trx);
-      await jobSeekers.recordObjection(trx, seekerId, now());
-      const withdrawn = await withdrawOpenSets({ store, decisionLog, now }, trx, seekerId, {
+      // One reading of the clock for the objection and the sets it closes: the person reads in their
+      // export that the sets were withdrawn when they objected, not a few milliseconds before.
+      const at = now();
+      await jobSeekers.recordObjection(trx, seekerId, at);
+      const withdrawn = await withdrawOpenSets({ store, decisionLog, now: () => at }, trx, seekerId, {
         reason: 'la personne s’est opposée au traitement par l’IA',
         madeBy: 'model',
       });
@@ -147,6 +150,7 @@ export class ObjectionService {
         // How the person expressed it is the application's vocabulary; what they said is sealed.
         payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted: deleted },
         ...(comment === null ? {} : { personal: { comment } }),
+        at,
       });
       return { event: recorded, outcomesDeleted: deleted };
     });

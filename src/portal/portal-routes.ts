@@ -43,7 +43,10 @@ export function createPortalRoutes(service: PortalService): Router {
       profile: data.profile,
       objection: data.objection,
       objectionHistory: data.objectionHistory,
-      recommendations: data.recommendations.map(toMyRecommendationBody),
+      recommendations: data.recommendations.map(({ setId, ...item }) => ({
+        setId,
+        ...toMyRecommendationBody(item),
+      })),
       suggestionSets: data.suggestionSets.map((set) => ({
         ...set,
         items: set.items.map((item) => ({ ...item, course: toCourseSummaryBody(item.course) })),

@@ -54,11 +54,20 @@ export interface MyRecommendation {
   courseAvailable: boolean;
   /** The start of its next session as the catalog plans it now (see {@link CourseOffer}). */
   currentNextSessionStart: string | null;
-  /** What changed of a suggested course since its reasons were written (see {@link describeCourseChange}). */
+  /** What the catalog changed of the course since it was suggested or added (see {@link describeCourseChange}). */
   courseChangeNotice: string | null;
   returnToEmploymentRate: number | null;
   suggestedBy: 'model' | 'counselor';
   explanation: string;
+}
+
+/**
+ * A suggestion as the person's data export lists it: with the set it was given in, since `order`
+ * starts again at 1 in each set and the export lists the suggestions of every published set.
+ */
+export interface MyGivenRecommendation extends MyRecommendation {
+  /** The set's id, as the export's suggestion sets give it (with when it was published). */
+  setId: string;
 }
 
 export interface MyRecommendations {
@@ -101,9 +110,9 @@ export interface MyData {
   objectionHistory: ObjectionHistoryEntry[];
   /**
    * The suggestions the person was given and still has: the approved items of their published sets
-   * (retracted ones left out), newest set first.
+   * (retracted ones left out), newest set first, each set's in the counselor's order.
    */
-  recommendations: MyRecommendation[];
+  recommendations: MyGivenRecommendation[];
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
   feedback: Feedback[];
@@ -374,7 +383,9 @@ export class PortalService {
       profile: toAccessRecordProfile(profile, deps.pseudonymise),
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
-      recommendations: published.flatMap((set) => toMyRecommendations(set, offers, parisDayOf(now))),
+      recommendations: published.flatMap((set) =>
+        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({ setId: set.id, ...item })),
+      ),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: held.feedback,
       contestReplies: held.contestReplies,
@@ -480,12 +491,13 @@ function toMyRecommendations(
 }
 
 /**
- * What the catalog changed of a suggested course since its reasons were written, told to the person
- * beside them: the reasons are stored and never rewritten (« la formation commence bientôt » stays
- * about the session as it was), so a sentence says they were given with the course of that day, and
- * what changed. Null when the catalog offers the course as the suggestion knew it (a session merely
- * begun since is told by `courseAvailable`), and for a course the counselor added: its text gives no
- * reason about the course.
+ * What the catalog changed of a course since it was suggested or added, told to the person beside
+ * it. Both keep the course as it was then (`item.course`), which is compared with the offer now. A
+ * suggestion's reasons are stored and never rewritten (« la formation commence bientôt » stays about
+ * the session as it was), so a sentence says they were given with the course of that day, and what
+ * changed; an addition's says the counselor chose the course as it was when they did, and what
+ * changed. Null when the catalog offers the course as the item knew it (a session merely begun
+ * since is told by `courseAvailable`).
  */
 function describeCourseChange(
   set: RecommendationSet,
@@ -493,18 +505,31 @@ function describeCourseChange(
   offer: CourseOffer,
   today: string,
 ): string | null {
-  if (item.source !== 'model') return null;
-  const kept = item.course.nextSessionStart;
-  const change = describeOfferChange(kept, offer, today);
+  const change = describeOfferChange(item.course.nextSessionStart, offer, today);
   if (change === null) return null;
-  return (
-    'Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le ' +
-    `${formatFrenchDay(set.createdAt)}, jour de la suggestion. Depuis, ${change}`
-  );
+  return `${describeCourseAsKept(set, item)} Depuis, ${change}`;
 }
 
 /**
- * The change, in French, from the session `kept` with the suggestion to the offer now (`today`: the
+ * When the item kept its course, in French: the day of the model's suggestion (the set's making),
+ * or the counselor's choice, whose own day an addition does not keep (a later decision on it moves
+ * `decidedAt`, and a shortlist pick is decided after it was picked): the publication, which came
+ * after it, is the day the person knows.
+ */
+function describeCourseAsKept(set: RecommendationSet, item: RecommendationItem): string {
+  if (item.source === 'model') {
+    return (
+      'Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le ' +
+      `${formatFrenchDay(set.createdAt)}, jour de la suggestion.`
+    );
+  }
+  const given =
+    set.publishedAt === null ? '' : `, avant de vous la proposer le ${formatFrenchDay(set.publishedAt)}`;
+  return `Votre conseiller a retenu cette formation pour vous telle qu’elle était au moment de son choix${given}.`;
+}
+
+/**
+ * The change, in French, from the session `kept` with the suggestion or addition to the offer now (`today`: the
  * day in France); null for none.
  */
 function describeOfferChange(kept: string | null, offer: CourseOffer, today: string): string | null {
@@ -518,7 +543,7 @@ function describeOfferChange(kept: string | null, offer: CourseOffer, today: str
       'l’instant : vous ne pouvez plus vous y inscrire.'
     );
   }
-  // A session started is a change only when it is not the one the suggestion knew.
+  // A session started is a change only when it is not the one the item knew.
   const session = gone?.reason === 'session_started' ? gone.session : offer.nextSessionStart;
   if (session === null || session === kept) return null;
   const when =
@@ -527,7 +552,7 @@ function describeOfferChange(kept: string | null, offer: CourseOffer, today: str
       : `elle a commencé le ${formatFrenchDay(session)}`;
   const late = gone === null ? '' : ' Il est trop tard pour la rejoindre.';
   if (kept === null) return `une session a été prévue : ${when}.${late}`;
-  // The session the suggestion knew has begun since: the catalog's next one is another session, not
+  // The session the item knew has begun since: the catalog's next one is another session, not
   // that one moved (the person may have gone to it).
   if (kept <= today) return `une nouvelle session est prévue : ${when}.${late}`;
   return `sa session a été déplacée : ${when}, et non plus le ${formatFrenchDay(kept)}.${late}`;

@@ -38,7 +38,9 @@ export async function withdrawOpenSets(
 /**
  * Discards each of `sets` still open, in the caller's transaction, each with its own
  * `recommendation.discarded` event (by `actor`: the application unless told); returns the ids of
- * those it discarded. Also used when an admin recalls the model that made them.
+ * those it discarded. Also used when an admin recalls the model that made them. The clock is read
+ * once: every set closes, and its event is logged, at that instant (the caller's too, when it
+ * gives one `now` for its own change).
  */
 export async function withdrawSets(
   deps: SetWithdrawalDeps,
@@ -49,10 +51,10 @@ export async function withdrawSets(
 ): Promise<string[]> {
   const { store, decisionLog } = deps;
   const withdrawn: string[] = [];
-  const at = deps.now().toISOString();
+  const at = deps.now();
   for (const found of sets) {
     const set = await retrySetChange(store, trx, found, isOpen, (open) => {
-      closeSet(open, 'discarded', at);
+      closeSet(open, 'discarded', at.toISOString());
       open.discardReason = withdrawal.reason;
     });
     if (set === undefined) continue;
@@ -64,6 +66,7 @@ export async function withdrawSets(
       actor: withdrawal.actor ?? WITHDRAWAL_ACTOR,
       subjectId: set.seekerId,
       payload: { setId: set.id, pendingItems: countPending(set), withdrawnBecause: withdrawal.reason },
+      at,
     });
     withdrawn.push(set.id);
   }

@@ -397,6 +397,35 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(new Set(listed)).toEqual(new Set(ownIds));
   });
 
+  it('tells which suggestions were given together: each names the set it was given in, its order counted within that set', async () => {
+    await syncSeeker(t, 'js-given-together');
+    const first = await createAndPublish(t, counselor, 'js-given-together', { approve: 2 });
+    clock.advance(HOUR);
+    const second = await createAndPublish(t, counselor, 'js-given-together', { approve: 1 });
+    const token = await t.tokenFor('job_seeker', 'js-given-together');
+
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    const approvedOf = (set: SetBody) =>
+      set.items.filter((item) => item.decision === 'approved').map((item) => item.itemId);
+    expect(
+      res.body.recommendations.map((item: { setId: string; itemId: string; order: number }) => [
+        item.setId,
+        item.itemId,
+        item.order,
+      ]),
+    ).toEqual([
+      [second.id, approvedOf(second)[0], 1],
+      [first.id, approvedOf(first)[0], 1],
+      [first.id, approvedOf(first)[1], 2],
+    ]);
+    // Each set named is one the export lists, with when it was given.
+    const sets = res.body.suggestionSets as MySet[];
+    expect(sets.find((set) => set.id === first.id)?.publishedAt).toBe(first.publishedAt);
+    expect(sets.find((set) => set.id === second.id)?.publishedAt).toBe(second.publishedAt);
+  });
+
   it('leaves the person’s suggestions (GET /v1/me/recommendations) as they were: the approved items of the latest published set, no score', async () => {
     const set = await publishWithRejections('js-unchanged');
     const token = await t.tokenFor('job_seeker', 'js-unchanged');

@@ -328,3 +328,43 @@ describe('an objection and its withdrawal, once the idle profile was purged and 
     expect((await requestSet(t, counselor, 'js-told-counselor')).status).toBe(409);
   });
 });
+
+describe('an objection and the open sets it withdraws', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const clock = aClock();
+    // Every reading of the clock a millisecond after the one before, as a real clock moves while a
+    // request runs: two readings for one change would tell two times.
+    const ticking = () => {
+      const at = clock.now();
+      clock.advance(1);
+      return at;
+    };
+    t = await startTestApp({ now: ticking });
+    await seedCatalogAndSeeker(t, 'js-ticking');
+  });
+  afterAll(() => t.close());
+
+  it('records the objection at the instant the open sets it withdrew were closed, in the answer, the export and the log', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    const { set } = await createSet(t, counselor, 'js-ticking', { limit: 2 });
+    const seeker = await t.tokenFor('job_seeker', 'js-ticking');
+
+    const res = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({});
+
+    expect(res.status).toBe(200);
+    const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    const withdrawn = data.body.suggestionSets.find((mine: { id: string }) => mine.id === set.id);
+    expect(withdrawn).toMatchObject({ status: 'discarded', closedAt: res.body.recordedAt });
+    expect(data.body.objection.recordedAt).toBe(res.body.recordedAt);
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const [discarded] = await decisionLog.listEvents({
+      types: ['recommendation.discarded'],
+      subject: pseudonymiser.pseudonymise('js-ticking'),
+      limit: 10,
+    });
+    expect(discarded?.occurredAt).toBe(res.body.recordedAt);
+  });
+});

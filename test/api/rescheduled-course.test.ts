@@ -83,6 +83,39 @@ describe('a published course whose session the catalog cancelled or moved', () =
     return { courseId: item.course.id as string, see };
   }
 
+  /**
+   * A course the counselor added (one the model did not suggest) published alone to `seekerId`, as
+   * they first see it, and a way to see it again.
+   */
+  async function addedAndPublishedTo(seekerId: string) {
+    await syncSeeker(t, seekerId);
+    const { set } = await createSet(t, counselor, seekerId, { limit: 1 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 0 });
+    const courseId = REACHABLE_COURSE_IDS.find((id) => !set.items.some((item) => item.course.id === id));
+    const added = await act(t, counselor, set.id, 'items', etag, {
+      courseId,
+      reason: 'La personne connaît ce centre et peut s’y rendre en bus.',
+    });
+    expect(added.status).toBe(201);
+    const published = await act(t, counselor, set.id, 'publish', String(added.headers.etag));
+    expect(published.status).toBe(200);
+    const seeker = await t.tokenFor('job_seeker', seekerId);
+    const see = async () => {
+      const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+      expect(mine.status).toBe(200);
+      const item = mine.body.items[0];
+      const explained = await t.http
+        .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+        .auth(seeker, { type: 'bearer' });
+      expect(explained.status).toBe(200);
+      return { item, explanation: explained.body };
+    };
+    const { item } = await see();
+    expect(item).toMatchObject({ suggestedBy: 'counselor', courseChangeNotice: null });
+    expect(item.course).toMatchObject({ id: courseId, nextSessionStart: '2027-01-11' });
+    return { courseId: item.course.id as string, see };
+  }
+
   /** The payloads of the person's events of one type, oldest first. */
   async function loggedPayloads(seekerId: string, type: DecisionEventType) {
     const { decisionLog, pseudonymiser } = t.container.decisionLog;
@@ -149,6 +182,37 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(item.courseChangeNotice).toMatch(GIVEN_AS_IT_WAS);
     expect(item.courseChangeNotice).toContain(
       'Depuis, sa session du 11 janvier 2027 a été annulée et aucune autre n’est prévue pour l’instant : vous ne pouvez plus vous y inscrire.',
+    );
+    expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
+  });
+
+  /** The opening of the sentence for a course the counselor added, published on the clock's day. */
+  const CHOSEN_AS_IT_WAS =
+    'Votre conseiller a retenu cette formation pour vous telle qu’elle était au moment de son choix, avant de ' +
+    'vous la proposer le 1er octobre 2026. Depuis, ';
+
+  it('tells the person in French that their counselor chose a course before the catalog moved its session, and to when, in the list and the explanation', async () => {
+    const { courseId, see } = await addedAndPublishedTo('js-added-moved-told');
+
+    await planSession(courseId, '2027-05-03');
+
+    const { item, explanation } = await see();
+    expect(item).toMatchObject({ courseAvailable: true, currentNextSessionStart: '2027-05-03' });
+    expect(item.courseChangeNotice).toBe(
+      `${CHOSEN_AS_IT_WAS}sa session a été déplacée : elle commence le 3 mai 2027, et non plus le 11 janvier 2027.`,
+    );
+    expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
+  });
+
+  it('tells the person in French that the session of a course their counselor chose was cancelled since, in the list and the explanation', async () => {
+    const { courseId, see } = await addedAndPublishedTo('js-added-cancelled-told');
+
+    await planSession(courseId, null);
+
+    const { item, explanation } = await see();
+    expect(item.courseAvailable).toBe(false);
+    expect(item.courseChangeNotice).toBe(
+      `${CHOSEN_AS_IT_WAS}sa session du 11 janvier 2027 a été annulée et aucune autre n’est prévue pour l’instant : vous ne pouvez plus vous y inscrire.`,
     );
     expect(explanation.courseChangeNotice).toBe(item.courseChangeNotice);
   });

@@ -354,5 +354,37 @@ describe('a course withdrawn from the catalog after it was suggested', () => {
       const { set: counselorView } = await readSet(t, counselor, published.id);
       expect(counselorView.items.find((item) => item.itemId === gone.itemId)?.courseAvailable).toBe(false);
     });
+
+    it('tells the person in French that a course their counselor added was withdrawn since they chose it, in the list, the explanation and the export', async () => {
+      const { set } = await openSetFor('js-w-added-told');
+      const { etag: decided } = await decideAll(t, counselor, set.id, { approve: 0 });
+      const added = await act(t, counselor, set.id, 'items', decided, {
+        courseId: FAR_COURSE,
+        reason: 'La personne peut loger chez sa sœur à Paris.',
+      });
+      expect(added.status).toBe(201);
+      const published = await act(t, counselor, set.id, 'publish', String(added.headers.etag));
+      expect(published.status).toBe(200);
+      const [addition] = (await seekerSees('js-w-added-told')).items;
+      expect(addition?.courseChangeNotice).toBeNull();
+
+      await withdrawByAdmin(FAR_COURSE);
+
+      const [after] = (await seekerSees('js-w-added-told')).items;
+      expect(after).toMatchObject({ itemId: addition?.itemId, courseAvailable: false });
+      expect(after?.courseChangeNotice).toMatch(
+        /^Votre conseiller a retenu cette formation pour vous telle qu’elle était au moment de son choix, avant de vous la proposer le .+\. Depuis, la formation a été retirée du catalogue : vous ne pouvez plus vous y inscrire\.$/,
+      );
+      const token = await t.tokenFor('job_seeker', 'js-w-added-told');
+      const explanation = await t.http
+        .get(`/v1/me/recommendations/${after?.itemId}/explanation`)
+        .auth(token, { type: 'bearer' });
+      expect(explanation.status).toBe(200);
+      expect(explanation.body.courseChangeNotice).toBe(after?.courseChangeNotice);
+      const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+      expect(data.body.recommendations).toContainEqual(
+        expect.objectContaining({ itemId: after?.itemId, courseChangeNotice: after?.courseChangeNotice }),
+      );
+    });
   });
 });

@@ -106,6 +106,19 @@ describe('the decision log', () => {
     expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true });
   });
 
+  it('records an event at the instant of the change it was given, never earlier than the event before', async () => {
+    const last = await log.decisionLog.withTransaction((trx) => log.decisionLog.append(trx, anEvent()));
+    const changedAt = new Date(clock.getTime() + 5);
+    clock = new Date(clock.getTime() + 9);
+    const [given, before] = await log.decisionLog.withTransaction(async (trx) => [
+      await log.decisionLog.append(trx, anEvent({ at: changedAt })),
+      await log.decisionLog.append(trx, anEvent({ at: new Date(Date.parse(last.occurredAt) - 10_000) })),
+    ]);
+    expect(given?.occurredAt).toBe(changedAt.toISOString());
+    expect(before?.occurredAt).toBe(changedAt.toISOString());
+    expect(await log.decisionLog.verifyRange()).toMatchObject({ ok: true });
+  });
+
   it("never records an event earlier than one a transaction it waited for appended (another process's clock ahead)", async () => {
     let appendedAhead: Promise<string> | undefined;
     const ahead = await log.decisionLog.withTransaction(async (trx) => {

@@ -928,7 +928,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a suggested course since, `courseChangeNotice` tells the person in French that they were given with the course as it was that day, and what changed.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a course since it was suggested or added, `courseChangeNotice` tells the person in French that it was suggested, or chosen by their counselor, as it was then, and what changed.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -2545,6 +2545,14 @@ export interface components {
             /** @description Plain-language reasons, in French. */
             explanation: string;
         };
+        /** @description A suggestion as the person's data export lists it, with the set it was given in. */
+        MyGivenRecommendation: components["schemas"]["MyRecommendation"] & {
+            /**
+             * Format: uuid
+             * @description The set it was given in, among `suggestionSets` (its `id`): the suggestions of one set were given together, on its `publishedAt`; `order` is the place in that set, which starts again at 1 in each.
+             */
+            setId: string;
+        };
         /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session starting today or before in France (too late to join, as for the suggestions). `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
         CourseAvailableToMe: boolean;
         /**
@@ -2552,7 +2560,7 @@ export interface components {
          * @description The start of the course's next session as the catalog plans it now, while the course is available (null when it is not, or when no session is planned). When it differs from `course.nextSessionStart`, the date when the course was suggested or added, the catalog moved the session: the person is to be shown this one.
          */
         CurrentNextSessionStart: string | null;
-        /** @description For a course the AI suggested, a French sentence for the person when the catalog changed the course since the suggestion: withdrawn, its session cancelled, moved (to a later or an earlier date) or planned where none was; once the session the suggestion knew has begun, a later one is told as a new session, not as that one moved. The reasons (`explanation`, `summary`, `reasons`) are kept as they were written and never rewritten (they may say « la formation commence bientôt » of a session moved months later): this sentence tells the person that they were given with the course as it was on the day of the suggestion, and what changed since. Null when the catalog offers the course as the suggestion knew it (a session that has merely begun since is told by `courseAvailable`), and for a course the counselor added, whose text gives no reason about the course. */
+        /** @description A French sentence for the person when the catalog changed the course since it was suggested by the AI or added by their counselor: withdrawn, its session cancelled, moved (to a later or an earlier date) or planned where none was; once the session the suggestion or the addition knew has begun, a later one is told as a new session, not as that one moved. Both keep the course as it was then (`course`), which is what is compared with the catalog now. For a suggestion, the reasons (`explanation`, `summary`, `reasons`) are kept as they were written and never rewritten (they may say « la formation commence bientôt » of a session moved months later): the sentence tells the person that they were given with the course as it was on the day of the suggestion, and what changed since. For a course their counselor added (or picked in a blind-first shortlist), the sentence says that their counselor chose it as it was at the time of that choice, before giving it to them on the day of the publication (an addition does not keep its own day), and what changed since. Null when the catalog offers the course as the suggestion or the addition knew it (a session that has merely begun since is told by `courseAvailable`). */
         CourseChangeNotice: string | null;
         MyRecommendations: {
             /**
@@ -2758,7 +2766,10 @@ export interface components {
         CounselorObjectionChannel: "in_person" | "letter" | "phone" | "email";
         /** @description The objection to AI processing that stands, as last recorded. */
         StandingObjection: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was recorded, as the decision log keeps it (`objection.recorded`); the open sets of the model it withdrew were closed at that same instant (their `closedAt` in the person's data export).
+             */
             recordedAt: string;
             /**
              * @description Whether the person recorded it in the portal or their counselor recorded it for them.
@@ -2801,8 +2812,8 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
             objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
-            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first. */
-            recommendations: components["schemas"]["MyRecommendation"][];
+            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it. */
+            recommendations: components["schemas"]["MyGivenRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
             feedback: components["schemas"]["Feedback"][];
