@@ -3577,7 +3577,7 @@ export interface components {
             rejectionReasons: {
                 [key: string]: number;
             };
-            /** @description The job seekers' answers on the published items, by response (each item's last answer, given at any time after publication). `contest` counts the suggestions people contested. */
+            /** @description The job seekers' answers on the published items, by response (each item's last answer, given at any time after publication). `contest` counts the suggestions whose last answer is a contest: one contested and then answered otherwise counts under that later answer, though the contest stands until the counselor replies; the usage figures (`contests`) count every suggestion contested. */
             feedback: {
                 [key: string]: number;
             };
