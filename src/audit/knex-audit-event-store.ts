@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
-import { engineOf } from '../db/engine.ts';
+import { type Engine, engineOf } from '../db/engine.ts';
 import { payloadTextSql } from '../db/payload-text-sql.ts';
 import { readNullableNumber, readNumber } from '../db/row-values.ts';
 import type { ActorRole, DecisionEventType, RecordedDecisionEvent } from '../decision-log/decision-event.ts';
@@ -41,15 +41,18 @@ interface Share {
 const EVERY_EVENT: Share = { where: () => undefined, after: 0 };
 
 /**
- * The events that name a model themselves, not through a set: the model's own (its registration
- * names its version; its activations and recall, its id), and each start of the service, which names
- * the active model (id, version, hash).
+ * The events that name a model otherwise than by one `setId`: the model's own (its registration
+ * names its version; its activations and recall, its id), each start of the service, which names
+ * the active model (id, version, hash), and the incidents, which name a model by id and sets by a
+ * list (`setIds`), and their reports, which name the incident.
  */
 const MODEL_EVENT_TYPES = [
   'model.registered',
   'model.activated',
   'model.recalled',
   'service.started',
+  'incident.recorded',
+  'incident.notified',
 ] as const;
 type ModelEventType = (typeof MODEL_EVENT_TYPES)[number];
 
@@ -235,6 +238,10 @@ export class KnexAuditEventStore implements AuditEventStore {
     // when it can tell, before the values are known, that the query asks for no other type.
     const generatedBy = `type = 'recommendation.generated' and ${named.sql}`;
     const registeredIds = `select ${modelId} from ${EVENTS} where type = 'model.registered' and ${registered.sql}`;
+    // An incident is about the model when it names the model, or one of the sets the model made.
+    const incidentAbout = `(${modelId} in (${registeredIds}) or ${namesOneOf(engine, 'setIds', `select ${setId} from ${EVENTS} where ${generatedBy}`)})`;
+    const incidentBindings = [...registered.bindings, ...named.bindings];
+    const incidentId = payloadTextSql(engine, ['incidentId']);
     const ownEvents: Record<ModelEventType, (query: Knex.QueryBuilder) => void> = {
       'model.registered': (query) => query.whereRaw(registered.sql, registered.bindings),
       'model.activated': (query) =>
@@ -244,6 +251,12 @@ export class KnexAuditEventStore implements AuditEventStore {
         ]),
       'model.recalled': (query) => query.whereRaw(`${modelId} in (${registeredIds})`, registered.bindings),
       'service.started': (query) => query.whereRaw(named.sql, named.bindings),
+      'incident.recorded': (query) => query.whereRaw(incidentAbout, incidentBindings),
+      'incident.notified': (query) =>
+        query.whereRaw(
+          `${incidentId} in (select ${incidentId} from ${EVENTS} where type = 'incident.recorded' and ${incidentAbout})`,
+          incidentBindings,
+        ),
     };
     const shares: Share[] = MODEL_EVENT_TYPES.filter(
       (type) => types.length === 0 || types.includes(type),
@@ -383,6 +396,20 @@ async function* mergePagesBySeq(sources: ReadonlyArray<AsyncIterable<Row[]>>): A
     }
   }
   if (merged.length > 0) yield merged;
+}
+
+/**
+ * Whether the payload's array `member` holds one of the values `valuesSql` selects; false when the
+ * payload is not JSON or the member no array (a tampered row must not make the query fail: the
+ * conditions are nested so that the payload is read as JSON only once it is known to be).
+ */
+function namesOneOf(engine: Engine, member: string, valuesSql: string): string {
+  if (!/^[A-Za-z]+$/.test(member)) throw new Error(`unsafe payload member ${member}`);
+  const elements =
+    engine === 'postgres'
+      ? `jsonb_array_elements_text(case when decision_payload_text(payload, '{}') is null then '[]'::jsonb when jsonb_typeof(payload::jsonb -> '${member}') = 'array' then payload::jsonb -> '${member}' else '[]'::jsonb end) as named(value)`
+      : `json_each(case when json_valid(payload) then case json_type(payload, '$.${member}') when 'array' then json_extract(payload, '$.${member}') end end) as named`;
+  return `exists (select 1 from ${elements} where named.value in (${valuesSql}))`;
 }
 
 /**

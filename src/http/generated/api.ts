@@ -3588,7 +3588,7 @@ export interface components {
             rejectionReasons: {
                 [key: string]: number;
             };
-            /** @description The job seekers' answers on the published items, by response (each item's last answer, given at any time after publication). `contest` counts the suggestions people contested. */
+            /** @description The job seekers' answers on the published items, by response (each item's last answer, given at any time after publication). `contest` counts the suggestions whose last answer is a contest: one contested and then answered otherwise counts under that later answer, though the contest stands until the counselor replies; the usage figures (`contests`) count every suggestion contested. */
             feedback: {
                 [key: string]: number;
             };
@@ -4029,7 +4029,9 @@ export interface components {
          *     on their items included, `feedback.given`), and the events of its models (by model id):
          *     registration, activation, the activation of the next model that retired it
          *     (`previousModelId`), recall; and each start of the service that served it as the active model
-         *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
+         *     (`service.started`, which names its id, version and hash); and the incidents recorded about it,
+         *     naming one of its models (`modelId`) or one of the sets it generated (`setIds`), with each report
+         *     of them (`incident.recorded`, `incident.notified`). Recorded with the query in `audit.queried`, readable for as long as
          *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
          *     details or holds control or formatting characters is refused with 422 naming the parameter
          *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
@@ -4041,8 +4043,9 @@ export interface components {
          * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
          *     the events of the sets it generated (the people's answers on their items included), its
          *     registration, its activation, the activation of the next model that retired it
-         *     (`previousModelId`), its recall, and each start of the service that served it as the active
-         *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+         *     (`previousModelId`), its recall, each start of the service that served it as the active
+         *     model, and the incidents recorded about it (naming the model or one of its sets) with their
+         *     reports. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
          *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
          *     with 422 naming the parameter (`parameter: modelId`).
          */
@@ -5908,7 +5911,9 @@ export interface operations {
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
                  *     (`previousModelId`), recall; and each start of the service that served it as the active model
-                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`service.started`, which names its id, version and hash); and the incidents recorded about it,
+                 *     naming one of its models (`modelId`) or one of the sets it generated (`setIds`), with each report
+                 *     of them (`incident.recorded`, `incident.notified`). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
@@ -5920,8 +5925,9 @@ export interface operations {
                  * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
                  *     the events of the sets it generated (the people's answers on their items included), its
                  *     registration, its activation, the activation of the next model that retired it
-                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
-                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     (`previousModelId`), its recall, each start of the service that served it as the active
+                 *     model, and the incidents recorded about it (naming the model or one of its sets) with their
+                 *     reports. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
                  *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
@@ -5979,7 +5985,9 @@ export interface operations {
                  *     on their items included, `feedback.given`), and the events of its models (by model id):
                  *     registration, activation, the activation of the next model that retired it
                  *     (`previousModelId`), recall; and each start of the service that served it as the active model
-                 *     (`service.started`, which names its id, version and hash). Recorded with the query in `audit.queried`, readable for as long as
+                 *     (`service.started`, which names its id, version and hash); and the incidents recorded about it,
+                 *     naming one of its models (`modelId`) or one of the sets it generated (`setIds`), with each report
+                 *     of them (`incident.recorded`, `incident.notified`). Recorded with the query in `audit.queried`, readable for as long as
                  *     the log is kept, so checked as the purpose is: one that holds a person's id, mentions sensitive
                  *     details or holds control or formatting characters is refused with 422 naming the parameter
                  *     (`parameter: modelVersion`). A version is unique per model name only: models of several names
@@ -5991,8 +5999,9 @@ export interface operations {
                  * @description Everything about this one registered model, by its exact id: as `modelVersion` finds a version's,
                  *     the events of the sets it generated (the people's answers on their items included), its
                  *     registration, its activation, the activation of the next model that retired it
-                 *     (`previousModelId`), its recall, and each start of the service that served it as the active
-                 *     model. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
+                 *     (`previousModelId`), its recall, each start of the service that served it as the active
+                 *     model, and the incidents recorded about it (naming the model or one of its sets) with their
+                 *     reports. With `modelVersion` too, both must hold. Recorded with the query in `audit.queried` and
                  *     checked as the purpose is: one that holds a person's id or mentions sensitive details is refused
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
