@@ -98,7 +98,8 @@ export class RecommendationService {
 
   /**
    * Scores the catalog for one job seeker of the counselor's caseload and stores the top items as a
-   * set awaiting review, withdrawing the person's open sets made by hand. Refused (with the manual
+   * set awaiting review, withdrawing the person's other open sets (earlier suggestions, sets made
+   * by hand): the person has one open set, the new one. Refused (with the manual
    * path, and logged as `suggestion.refused`) when the AI is off, the person objected, no model is
    * active, or the active model cannot be loaded.
    */
@@ -163,12 +164,14 @@ export class RecommendationService {
         if (profile === undefined) throw jobSeekerNotFound(locked.id);
         return { refused: refuseForManualPath(profile, barredNow, deps.now()) };
       },
-      // A set by hand is for when the model may not be used: once it may, the suggestions take
-      // over, so that none of what they show can be published as the counselor's own choice.
-      withdraw: (trx) =>
+      // The new suggestions take over from every open set of the person: from earlier ones, so that
+      // the person is one review in the queue and one set to publish, not two sets replacing each
+      // other; and from a set by hand, which is for when the model may not be used, so that none of what
+      // they show can be published as the counselor's own choice.
+      withdraw: (trx, set) =>
         withdrawOpenSets(deps, trx, seekerId, {
           reason: 'des propositions de l’IA ont été demandées pour la personne',
-          madeBy: 'hand',
+          keepSetId: set.id,
         }),
       writeEvent: async (_trx, set, _admitted, secondReviewOwedBy, withdrawnSetIds) => ({
         type: 'recommendation.generated',

@@ -21,18 +21,23 @@ export interface SetWithdrawalDeps {
  * of them can be published any more; returns their ids for the caller's log event. Used when the
  * person moves to another counselor (every open set), when they object to AI processing (the
  * model's sets: a set made by hand is the path their objection leaves open), when suggestions
- * are asked for them (the sets made by hand, which are for when the model may not be used), and when
- * a set by hand is started for them (the model's sets).
+ * are asked for them (every open set but the new one: the new suggestions take over from earlier
+ * ones, and from a set by hand, which is for when the model may not be used), and when a set by
+ * hand is started for them (the model's sets).
  */
 export async function withdrawOpenSets(
   deps: SetWithdrawalDeps & { store: Pick<RecommendationStore, 'findOpenForSeeker'> },
   trx: Knex.Transaction,
   seekerId: string,
-  /** `reason` is in French: the counselor reads it as the set's discard reason, the person in their data export. */
-  withdrawal: { reason: string; madeBy?: SetMaker },
+  /**
+   * `reason` is in French: the counselor reads it as the set's discard reason, the person in their
+   * data export. `keepSetId`: an open set left open (the new set that takes over).
+   */
+  withdrawal: { reason: string; madeBy?: SetMaker; keepSetId?: string },
 ): Promise<string[]> {
   const sets = await deps.store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy);
-  return withdrawSets(deps, trx, sets, { reason: withdrawal.reason });
+  const withdrawn = sets.filter((set) => set.id !== withdrawal.keepSetId);
+  return withdrawSets(deps, trx, withdrawn, { reason: withdrawal.reason });
 }
 
 /**

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { act, createSet, decideAll, readSet, syncSeeker, type TestClock } from '../support/workflow.ts';
+import {
+  act,
+  createSet,
+  decideAll,
+  readSet,
+  reopenAsLeftBeforeWithdrawal,
+  syncSeeker,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const MINUTE = 60_000;
@@ -8,9 +16,10 @@ const MINUTE = 60_000;
 type AddedItem = { itemId: string; source: string; earlierModelSuggestion: unknown };
 
 /**
- * Two sets of the model's suggestions may be open for one person at once. A counselor who reads the
- * newer one and adds one of its courses by hand to the older one publishes a course the model
- * suggested before the addition: the person must be told the AI had a part in it (record 0003).
+ * Two sets of the model's suggestions could be open for one person at once before asking for
+ * suggestions withdrew the earlier ones, and such sets may still be. A counselor who reads the newer
+ * one and adds one of its courses by hand to the older one publishes a course the model suggested
+ * before the addition: the person must be told the AI had a part in it (record 0003).
  */
 describe('a course added by hand after the model suggested it in a newer open set', () => {
   let t: TestApp;
@@ -22,12 +31,16 @@ describe('a course added by hand after the model suggested it in a newer open se
   });
   afterAll(() => t.close());
 
-  /** Makes two sets of suggestions for `seekerId`, `gap` ms apart; the newer one suggests more. */
+  /**
+   * Makes two sets of suggestions for `seekerId`, `gap` ms apart, both open (the older one put back
+   * as left before the newer one's creation withdrew it); the newer one suggests more.
+   */
   async function twoOpenSets(seekerId: string, gap: number) {
     const { set: older } = await createSet(t, counselor, seekerId, { limit: 2 });
     const olderCourses = older.items.map((item) => item.course.id);
     clock.advance(gap);
     const { set: newer } = await createSet(t, counselor, seekerId, { limit: 5 });
+    await reopenAsLeftBeforeWithdrawal(t, older.id, 'pending_review');
     const seenInNewer = newer.items.map((item) => item.course.id).find((id) => !olderCourses.includes(id));
     expect(seenInNewer).toBeDefined();
     return { older, newer, seenInNewer: String(seenInNewer) };

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  createSetByHand,
   decideAll,
   newIdempotencyKey,
   putSettings,
+  requestManualSet,
   requestSet,
   syncSeeker,
   type TestClock,
@@ -52,26 +54,29 @@ describe('a retried creation after the set was published', () => {
   });
 
   it('replays the second review the creation answered, not the one its publication took over from a drawn set', async () => {
+    // Sets by hand: a set made after another and still open beside it is one by hand (asking for
+    // suggestions withdraws every open set of the person).
     await syncSeeker(t, 'js-owed');
     const key = newIdempotencyKey();
-    const first = await requestSet(t, counselor, 'js-owed', { idempotencyKey: key, limit: 2 });
+    await putSettings(t, { aiEnabled: false });
+    const first = await requestManualSet(t, counselor, 'js-owed', key);
+    await putSettings(t, {});
     expect(first.status).toBe(201);
     expect(first.body.secondReview.required).toBe(false);
-    await putSettings(t, { secondReviewRate: 1 });
-    try {
-      // A later set, drawn, still open: the first set's publication takes over its second review.
-      expect((await requestSet(t, counselor, 'js-owed', { limit: 2 })).status).toBe(201);
-      const { etag } = await decideAll(t, counselor, first.body.id, { approve: 1 });
-      const handed = await act(t, counselor, first.body.id, 'publish', etag);
-      expect(handed.body.status).toBe('awaiting_second_review');
-      expect(handed.body.secondReview.required).toBe(true);
+    // A later set, drawn, still open: the first set's publication takes over its second review.
+    await createSetByHand(t, counselor, 'js-owed', ['LYON-AS-2'], { secondReviewRate: 1 });
+    const added = await act(t, counselor, first.body.id, 'items', String(first.headers.etag), {
+      courseId: 'LYON-AS-1',
+      reason: 'Choisie avec la personne en entretien',
+    });
+    expect(added.status).toBe(201);
+    const handed = await act(t, counselor, first.body.id, 'publish', String(added.headers.etag));
+    expect(handed.body.status).toBe('awaiting_second_review');
+    expect(handed.body.secondReview.required).toBe(true);
 
-      const again = await requestSet(t, counselor, 'js-owed', { idempotencyKey: key, limit: 2 });
-      expect(again.status).toBe(201);
-      expect(again.body.secondReview).toEqual(first.body.secondReview);
-      expect(again.body).toEqual(first.body);
-    } finally {
-      await putSettings(t, {});
-    }
+    const again = await requestManualSet(t, counselor, 'js-owed', key);
+    expect(again.status).toBe(201);
+    expect(again.body.secondReview).toEqual(first.body.secondReview);
+    expect(again.body).toEqual(first.body);
   });
 });

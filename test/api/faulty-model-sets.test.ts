@@ -76,7 +76,8 @@ describe("finding a faulty model's sets in the queue (GET /v1/recommendations?mo
       env: { MODELS_DIR: modelsDir.dir },
     }));
     const admin = await t.tokenFor('admin', 'ops-1');
-    for (const seekerId of ['js-m1', 'js-m2', 'js-m3', 'js-m4', 'js-hand']) await syncSeeker(t, seekerId);
+    for (const seekerId of ['js-m1', 'js-m2', 'js-m3', 'js-m4', 'js-m5', 'js-hand'])
+      await syncSeeker(t, seekerId);
 
     sets.faultyPublished = (await createAndPublish(t, counselor, 'js-m1', { approve: 1 })).id;
     clock.advance(MINUTE);
@@ -99,7 +100,8 @@ describe("finding a faulty model's sets in the queue (GET /v1/recommendations?mo
 
     sets.laterPublished = (await createAndPublish(t, counselor, 'js-m1', { approve: 1 })).id;
     clock.advance(MINUTE);
-    sets.laterOpen = (await createSet(t, counselor, 'js-m2')).set.id;
+    // Another person: asking again for js-m2 would withdraw the faulty model's open set.
+    sets.laterOpen = (await createSet(t, counselor, 'js-m5')).set.id;
     clock.advance(MINUTE);
     sets.laterDrawn = await handToSecondReview('js-m4');
     clock.advance(MINUTE);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { act, createSet, decideAll, readSet, syncSeeker, type TestClock } from '../support/workflow.ts';
+import { act, createSetByHand, decideAll, readSet, syncSeeker, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -33,11 +33,13 @@ describe('the queue paged while sets are made and change status', () => {
   }
 
   it('lists each set that still matches once, in order, whether a page ends between sets of the same instant or not', async () => {
+    // Sets by hand, which one person may have open side by side: asking for suggestions again would
+    // withdraw the sets before.
     const made: string[] = [];
     for (let i = 0; i < 6; i += 1) {
       // Two sets per instant: pages end between sets made in the same millisecond too.
       if (i % 2 === 0) clock.advance(1_000);
-      made.push((await createSet(t, counselor, 'js-qc', { limit: 1 })).set.id);
+      made.push((await createSetByHand(t, counselor, 'js-qc')).set.id);
     }
     const newestFirst = [...made].reverse();
     const query = 'status=pending_review,published&seekerId=js-qc&limit=2';
@@ -54,7 +56,7 @@ describe('the queue paged while sets are made and change status', () => {
     const { etag } = await readSet(t, counselor, onLast);
     expect((await act(t, counselor, onLast, 'discard', etag, { reason: 'Elle a trouvé.' })).status).toBe(200);
     clock.advance(1_000);
-    const madeMeanwhile = (await createSet(t, counselor, 'js-qc', { limit: 1 })).set.id;
+    const madeMeanwhile = (await createSetByHand(t, counselor, 'js-qc')).set.id;
 
     const seen = [...first.ids];
     let cursor = first.next;

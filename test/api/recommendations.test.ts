@@ -11,6 +11,7 @@ import {
   aWorkflowSeeker,
   createAndPublish,
   createSet,
+  createSetByHand,
   decide,
   decideAll,
   newIdempotencyKey,
@@ -425,7 +426,8 @@ describe('suggestions API', () => {
 
     /**
      * Four sets of a new person on `c-001`'s caseload, a minute apart, oldest first: one published,
-     * one retracted, one pending review, one awaiting a second review.
+     * one retracted, one pending review, one awaiting a second review. The two open ones are made by
+     * hand: asking for suggestions would withdraw the one before.
      */
     async function setsInFourStatuses(seekerId: string) {
       await syncSeeker(t, seekerId, aWorkflowSeeker());
@@ -436,18 +438,12 @@ describe('suggestions API', () => {
       const reason = { reason: 'Suggestions faites par un modèle défaillant.' };
       expect((await act(t, counselor, retracted.id, 'retract', etag, reason)).status).toBe(200);
       clock.advance(60_000);
-      const { set: pending } = await createSet(t, counselor, seekerId, { limit: 1 });
+      const { set: pending } = await createSetByHand(t, counselor, seekerId);
       clock.advance(60_000);
-      await putSettings(t, { secondReviewRate: 1 });
-      try {
-        const { set: drawn } = await createSet(t, counselor, seekerId, { limit: 1 });
-        const decided = await decideAll(t, counselor, drawn.id);
-        const handed = await act(t, counselor, drawn.id, 'publish', decided.etag);
-        expect(handed.body.status).toBe('awaiting_second_review');
-        return { published: published.id, retracted: retracted.id, pending: pending.id, drawn: drawn.id };
-      } finally {
-        await putSettings(t, {});
-      }
+      const drawn = await createSetByHand(t, counselor, seekerId, ['LYON-AS-2'], { secondReviewRate: 1 });
+      const handed = await act(t, counselor, drawn.set.id, 'publish', drawn.etag);
+      expect(handed.body.status).toBe('awaiting_second_review');
+      return { published: published.id, retracted: retracted.id, pending: pending.id, drawn: drawn.set.id };
     }
 
     it('lists the sets in any of several statuses, the status repeated or comma-separated', async () => {
@@ -470,8 +466,8 @@ describe('suggestions API', () => {
       // Two more pending sets made at the same instant: a page may end between sets of one createdAt.
       clock.advance(60_000);
       const tied = [
-        (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
-        (await createSet(t, counselor, 'js-qp', { limit: 1 })).set.id,
+        (await createSetByHand(t, counselor, 'js-qp')).set.id,
+        (await createSetByHand(t, counselor, 'js-qp')).set.id,
       ].sort((a, b) => compareText(b, a));
       // The retracted set, between the others in time, is filtered out of every page.
       const statuses = 'status=pending_review&status=awaiting_second_review&status=published&seekerId=js-qp';

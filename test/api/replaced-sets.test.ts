@@ -6,6 +6,7 @@ import {
   approveAfterReading,
   createAndPublish,
   createSet,
+  createSetByHand,
   decideAll,
   eraseJobSeeker,
   putSettings,
@@ -207,10 +208,11 @@ describe('a published set replaced by a later publication', () => {
   });
 
   it('shows the person the set published last, and marks the other replaced, when both are published in the same millisecond', async () => {
-    // The clock stands still: the set made first (the smaller id) is published second.
+    // The clock stands still: the set made first (the smaller id) is published second. Two sets by
+    // hand: asking for suggestions again would withdraw the first.
     await syncSeeker(t, 'js-replace-same-instant');
-    const { set: madeFirst } = await createSet(t, counselor, 'js-replace-same-instant');
-    const { set: madeSecond } = await createSet(t, counselor, 'js-replace-same-instant');
+    const { set: madeFirst } = await createSetByHand(t, counselor, 'js-replace-same-instant');
+    const { set: madeSecond } = await createSetByHand(t, counselor, 'js-replace-same-instant', ['LYON-AS-2']);
     expect(madeFirst.id < madeSecond.id).toBe(true);
     const publish = async (setId: string) => {
       const { etag } = await decideAll(t, counselor, setId, { approve: 1 });
@@ -233,10 +235,11 @@ describe('a published set replaced by a later publication', () => {
     await syncSeeker(t, 'js-replace-at-once');
     const earlier = await createAndPublish(t, counselor, 'js-replace-at-once', { approve: 1 });
     clock.advance(HOUR);
+    // Two sets by hand, the only sets one person may have open side by side.
     const ready = [];
-    for (let index = 0; index < 2; index += 1) {
-      const { set } = await createSet(t, counselor, 'js-replace-at-once');
-      ready.push({ setId: set.id, etag: (await decideAll(t, counselor, set.id, { approve: 1 })).etag });
+    for (const courseId of ['LYON-AS-1', 'LYON-AS-2']) {
+      const { set, etag } = await createSetByHand(t, counselor, 'js-replace-at-once', [courseId]);
+      ready.push({ setId: set.id, etag });
     }
 
     const answers = await Promise.all(
@@ -335,11 +338,11 @@ describe('a replaced set when retention or erasure deletes sets', () => {
   let replacing: SetBody;
 
   it('never shows a replaced set again once the set that replaced it is purged', async () => {
-    // The replacing set is made first and published last.
+    // The replacing set is made first and published last: two sets by hand, open side by side.
     await syncSeeker(t, 'js-replace-purged');
-    const { set: madeFirst } = await createSet(t, counselor, 'js-replace-purged');
+    const { set: madeFirst } = await createSetByHand(t, counselor, 'js-replace-purged');
     clock.advance(24 * HOUR);
-    const { set: madeSecond } = await createSet(t, counselor, 'js-replace-purged');
+    const { set: madeSecond } = await createSetByHand(t, counselor, 'js-replace-purged', ['LYON-AS-2']);
     replaced = await publish(madeSecond.id);
     clock.advance(HOUR);
     replacing = await publish(madeFirst.id);

@@ -1171,7 +1171,9 @@ describe('review API', () => {
       if (first === undefined || second === undefined) throw new Error('two items expected');
       const approved = await decide(t, counselor, set.id, first.itemId, etag, { decision: 'approve' });
       let current = String(approved.headers.etag);
-      const other = await openSet();
+      // Another person's set: asking for js-1's suggestions again would withdraw the first one.
+      await syncSeeker(t, 'js-switch-discard');
+      const other = await readSet(t, counselor, (await createSet(t, counselor, 'js-switch-discard')).set.id);
 
       await putSettings(t, { aiEnabled: false });
       try {

@@ -4,6 +4,7 @@ import {
   act,
   approveAfterReading,
   createSet,
+  createSetByHand,
   decideAll,
   putSettings,
   readSet,
@@ -71,7 +72,7 @@ describe('the second review a set was drawn for', () => {
     expect((await generatedEvent(after.id))?.payload).toMatchObject({ secondReviewOwedBy: null });
   });
 
-  it('is owed by a drawn set still open, so that a second set cannot be published past it', async () => {
+  it('is owed by a drawn set still open when suggestions are asked again, which withdraws it, so that the new set cannot be published past it', async () => {
     await syncSeeker(t, 'js-two-sets');
     const drawn = await aDrawnSet('js-two-sets');
 
@@ -80,17 +81,23 @@ describe('the second review a set was drawn for', () => {
     const decided = await decideAll(t, counselor, second.id, { approve: 1 });
     const handed = await act(t, counselor, second.id, 'publish', decided.etag);
     expect(handed.body.status).toBe('awaiting_second_review');
-    expect((await generatedEvent(second.id))?.payload).toMatchObject({ secondReviewOwedBy: drawn.id });
+    expect((await generatedEvent(second.id))?.payload).toMatchObject({
+      secondReviewOwedBy: drawn.id,
+      withdrawnSetIds: [drawn.id],
+    });
   });
 
   it('is owed by a drawn set made after an older set, so that the older one cannot be published past it', async () => {
+    // Two sets by hand: asking for suggestions would withdraw the older set, a set by hand does not.
     await syncSeeker(t, 'js-older-set');
-    const older = (await createSet(t, counselor, 'js-older-set')).set;
+    const { set: older, etag } = await createSetByHand(t, counselor, 'js-older-set');
     expect(older.secondReview.required).toBe(false);
-    const drawn = await aDrawnSet('js-older-set');
+    const { set: drawn } = await createSetByHand(t, counselor, 'js-older-set', ['LYON-AS-2'], {
+      secondReviewRate: 1,
+    });
+    expect(drawn.secondReview.required).toBe(true);
 
-    const decided = await decideAll(t, counselor, older.id, { approve: 1 });
-    const handed = await act(t, counselor, older.id, 'publish', decided.etag);
+    const handed = await act(t, counselor, older.id, 'publish', etag);
     expect(handed.body.status).toBe('awaiting_second_review');
     expect(handed.body.secondReview.required).toBe(true);
     const events = await t.container.decisionLog.decisionLog.listEvents({

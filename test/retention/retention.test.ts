@@ -13,6 +13,7 @@ import {
   aWorkflowSeeker,
   createAndPublish,
   createSet,
+  createSetByHand,
   decideAll,
   eraseJobSeeker,
   objectToAi,
@@ -288,14 +289,14 @@ describe('purging a set once its review ended for the whole period', () => {
     await seedCatalogAndSeeker(t, 'js-retracted');
     await seedCatalogAndSeeker(t, 'js-discarded');
     // Day 0: a set is made for js-shown and published on day 2, after a set made on day 1 and
-    // published on day 1, which it replaces. Another person's set is published, another's discarded
-    // on day 5.
-    const { set: madeFirst } = await createSet(t, counselor, 'js-shown');
+    // published on day 1, which it replaces (sets by hand, open side by side: asking for suggestions
+    // again would withdraw the first). Another person's set is published, another's discarded on day 5.
+    const { set: madeFirst } = await createSetByHand(t, counselor, 'js-shown');
     retracted = await createAndPublish(t, counselor, 'js-retracted', { approve: 1 });
     const { set: toDiscard } = await createSet(t, counselor, 'js-discarded');
     discarded = toDiscard.id;
     clock.advance(DAY);
-    const { set: madeSecond } = await createSet(t, counselor, 'js-shown');
+    const { set: madeSecond } = await createSetByHand(t, counselor, 'js-shown', ['LYON-AS-2']);
     await publish(madeSecond.id);
     clock.advance(DAY);
     shown = await publish(madeFirst.id);

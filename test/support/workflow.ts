@@ -205,6 +205,58 @@ export function requestManualSet(t: TestApp, token: string, seekerId: string, id
     .send();
 }
 
+/**
+ * A set by hand holding `courseIds` (each added, so approved), started with the AI switched off for
+ * the while (the settings are then the defaults again); returns it with its ETag. Sets by hand are
+ * how one person has two sets open at once: asking for suggestions withdraws every open set of the
+ * person, a set by hand only the model's.
+ */
+export async function createSetByHand(
+  t: TestApp,
+  token: string,
+  seekerId: string,
+  courseIds: readonly string[] = ['LYON-AS-1'],
+  settings: Partial<Settings> = {},
+): Promise<{ set: SetBody; etag: string }> {
+  await putSettings(t, { ...settings, aiEnabled: false });
+  try {
+    const res = await requestManualSet(t, token, seekerId);
+    if (res.status !== 201)
+      throw new Error(`could not start a set by hand: ${res.status} ${JSON.stringify(res.body)}`);
+    let current = { set: res.body as SetBody, etag: String(res.headers.etag) };
+    for (const courseId of courseIds) {
+      const added = await act(t, token, current.set.id, 'items', current.etag, {
+        courseId,
+        reason: 'Choisie avec la personne en entretien',
+      });
+      if (added.status !== 201)
+        throw new Error(`could not add ${courseId}: ${added.status} ${JSON.stringify(added.body)}`);
+      current = { set: added.body as SetBody, etag: String(added.headers.etag) };
+    }
+    return current;
+  } finally {
+    await putSettings(t, {});
+  }
+}
+
+/**
+ * Puts a set that asking for suggestions again withdrew back open, in `status`, as sets of one person
+ * left open side by side before that rule still are in a database that kept them (their rules, a
+ * blind-first shortlist withdrawing its twins or an addition naming a newer set's suggestion, hold
+ * for them). Its withdrawal stays in the log.
+ */
+export async function reopenAsLeftBeforeWithdrawal(
+  t: TestApp,
+  setId: string,
+  status: 'awaiting_shortlist' | 'pending_review',
+): Promise<void> {
+  const reopened = await t.container
+    .db('recommendation_sets')
+    .where({ id: setId, status: 'discarded' })
+    .update({ status, closed_at: null, discard_reason: null, discarded_by: null });
+  if (reopened !== 1) throw new Error(`set ${setId} was not withdrawn`);
+}
+
 /** The data-subject request the access records of the tests answer, unless one names another. */
 export const ACCESS_REQUEST = 'DSAR-2026-0142';
 

@@ -410,6 +410,15 @@ export interface paths {
          *     batch and stores the top ones as a set awaiting the counselor's review. Nothing reaches the job
          *     seeker until a counselor has decided every item and published.
          *
+         *     The new set takes over from every set of the person still open (awaiting a shortlist, review or
+         *     second review), in the same transaction: earlier suggestions, so that one person is one review
+         *     in the queue and one set to publish, and sets made by hand, which are for when the model may
+         *     not be used. Each is withdrawn (discarded with the application's reason, its
+         *     `recommendation.discarded` logged), `recommendation.generated` lists them as
+         *     `withdrawnSetIds`, and the answer warns about each (`open_set_withdrawn`): what was decided,
+         *     shortlisted or added in it is kept there, not carried over. A second review a withdrawn set
+         *     was drawn for is owed by the new set.
+         *
          *     When the AI is switched off or the job seeker objected to AI processing, answers 409 with the
          *     manual path: the catalog search, and a set of the counselor's own to put the courses in
          *     (`POST /v1/job-seekers/{seekerId}/manual-recommendations`); with no active model, or an active
@@ -417,8 +426,8 @@ export interface paths {
          *     model that could not be registered, 503 with the same. `reason` says which. Each such refusal is
          *     logged as `suggestion.refused` with its `reason` (for a person who objected, the record that the
          *     objection was honoured), before it is answered: when the log cannot take it, the answer is the
-         *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created;
-         *     a refusal is not replayed but asked again (and logged again if refused again), so that a retry
+         *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created,
+         *     with the same warnings, and withdraws nothing more; a refusal is not replayed but asked again (and logged again if refused again), so that a retry
          *     gets suggestions once the model may be used. The same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
@@ -456,8 +465,8 @@ export interface paths {
          *     not used; the oversight figures, which measure how counselors review the model, leave such
          *     sets out. When suggestions can be asked for, answers 409: the counselor asks for them, rejects
          *     those that do not fit and adds their own, so that what the model showed them stays in the
-         *     review; for the same reason, asking for suggestions withdraws the person's open sets made by
-         *     hand, and starting a set by hand withdraws the person's open sets of the model's suggestions
+         *     review; for the same reason, asking for suggestions withdraws the person's open sets (made by
+         *     hand, as those of earlier suggestions), and starting a set by hand withdraws the person's open sets of the model's suggestions
          *     (the event lists them as `withdrawnSetIds`, and the answer warns about each, `open_set_withdrawn`, so that
          *     what was decided or added in it is not lost unknowingly). A course added by hand that the model had
          *     suggested to the person before, in another set made by then, carries that set (`earlierModelSuggestion`), and the
@@ -2175,9 +2184,12 @@ export interface components {
          *     of …", or "its session starts on …, today or before", also when the catalog no longer lists a session
          *     whose kept date is today or before, as catalogs clear a session once it began). Not refused: the
          *     catalog may plan another session. When a set is created (`field` `seekerId`, `setId` the set),
-         *     `open_set_withdrawn`: the person's set of the other kind, still open, that the creation withdrew (a set
-         *     by hand withdraws the model's suggestions, asking for suggestions withdraws a set by hand): what was
-         *     decided or added in it is not carried over, and is read there; a retry with the same key says the same.
+         *     `open_set_withdrawn`: a set of the person, still open, that the creation withdrew (a set by hand
+         *     withdraws the model's suggestions, asking for suggestions withdraws every other open set, by hand
+         *     or of earlier suggestions): what was decided, shortlisted or added in it is not carried over, and
+         *     is read there (the message says how much, and how to take it into the new set: an addition, or the
+         *     shortlist of a blind-first set; or that nothing was done in it, for a set with no suggestion, or
+         *     one whose suggestions a blind-first shortlist never showed); a retry with the same key says the same.
          */
         Warning: {
             /** @enum {string} */
@@ -2853,7 +2865,7 @@ export interface components {
             closedAt: string | null;
             /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions replacing a set made by hand), the application's reason (for a recall of the set's model, followed by the admin's). */
+            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for again or replacing a set made by hand), the application's reason (for a recall of the set's model, followed by the admin's). */
             discardReason: string | null;
             /** @description For a set published and then taken back by the person's counselor (or by an admin recalling its model), when and why (who is left out, as for every decision in the record); null otherwise. */
             retraction: null | {
@@ -4734,7 +4746,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The set, awaiting review (or awaiting the counselor's own shortlist in blind-first mode). `warnings` names each open set made by hand for the person that asking for suggestions withdrew (`open_set_withdrawn`). */
+            /** @description The set, awaiting review (or awaiting the counselor's own shortlist in blind-first mode). `warnings` names each open set of the person, of earlier suggestions or made by hand, that asking for suggestions withdrew (`open_set_withdrawn`). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
