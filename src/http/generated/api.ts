@@ -3569,6 +3569,7 @@ export interface components {
             fastApprovalShare: number | null;
             /** @description Sets with at least one decision or addition. */
             reviewedSets: number;
+            /** @description Share of the reviewed sets (`reviewedSets`) that were opened (`recommendation.opened`) before their first decision or addition: 1 when every set was read first; 1 minus it is the share decided without being opened, from the creation's answer. Null when no set was reviewed. */
             openedBeforeFirstDecisionShare: number | null;
             /** @description Sets where the counselor submitted their own shortlist first. */
             blindFirstSets: number;
