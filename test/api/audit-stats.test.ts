@@ -136,6 +136,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelId: SHIPPED,
           modelVersion: '1.1.0',
           week: '2026-W40',
+          from: '2026-09-28T00:00:00.000Z',
+          to: '2026-10-05T00:00:00.000Z',
           sets: 2,
           items: 5,
           decisions: 5,
@@ -174,6 +176,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelId: SHIPPED,
           modelVersion: '1.1.0',
           week: '2026-W41',
+          from: '2026-10-05T00:00:00.000Z',
+          to: '2026-10-12T00:00:00.000Z',
           sets: 1,
           items: 3,
           decisions: 3,
@@ -216,6 +220,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(res.body.weeks).toEqual([
         {
           week: '2026-W40',
+          from: '2026-09-28T00:00:00.000Z',
+          to: '2026-10-05T00:00:00.000Z',
           setsSuggested: 2,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -227,6 +233,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         },
         {
           week: '2026-W41',
+          from: '2026-10-05T00:00:00.000Z',
+          to: '2026-10-12T00:00:00.000Z',
           setsSuggested: 1,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -254,6 +262,31 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         );
       expect(await weeksOf('?from=2026-10-05T00:00:00Z')).toEqual(['2026-W41']);
       expect(await weeksOf('?to=2026-10-05T00:00:00Z')).toEqual(['2026-W40']);
+    });
+
+    it('says of each usage week the part the period covers: the whole week, or only the days asked of it', async () => {
+      const weeksOf = async (query: string) =>
+        ((await get(`/v1/audit/stats/usage${query}`)).body.weeks as Array<Record<string, unknown>>).map(
+          ({ week, from, to }) => ({ week, from, to }),
+        );
+      expect(await weeksOf('?from=2026-10-05T00:00:00Z&to=2026-10-12T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: '2026-10-12T00:00:00.000Z' },
+      ]);
+      // Two days of week 41: the same label, other figures, and the row says so.
+      expect(await weeksOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      ]);
+    });
+
+    it('says of each oversight row the part of its week whose sets it counts: the whole week, or only the days asked of it', async () => {
+      const spansOf = async (query: string) =>
+        (await rowsOf(query)).map(({ week, from, to }) => ({ week, from, to }));
+      expect(await spansOf('?to=2026-10-05T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+      ]);
+      expect(await spansOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      ]);
     });
 
     it('reads the fast-decision threshold from the settings, or from the query', async () => {
