@@ -419,7 +419,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       const nextWeek = { from: '2026-11-09T00:00:00Z', to: '2026-11-16T00:00:00Z' };
       clock.advance(WEEK);
       const distance = references.findIndex((r) => r.feature === 'distanceKm');
-      const far = vectorsFollowing(references, 500).map((vector) =>
+      const far = vectorsFollowing(references, 1000).map((vector) =>
         vector.map((v, i) => (i === distance ? 500 : v)),
       );
       await appendEvents(t, [
@@ -430,10 +430,30 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       await decisionLog.withTransaction((trx) => subjectKeyring.shredSubjectKey(trx, 'js-gone'));
 
       const [model] = (await driftOf(nextWeek)).models;
-      expect(model).toMatchObject({ vectors: 500, erasedSets: 1 });
+      expect(model).toMatchObject({ vectors: 1000, erasedSets: 1 });
       const byFeature = new Map(model?.features.map((f) => [f.feature, f]));
       expect(byFeature.get('distanceKm')).toMatchObject({ level: 'significant' });
       expect(byFeature.get('skillsCoverage')?.psi).toBeLessThan(0.01);
+    });
+
+    it('says of every feature that ten vectors of two people are too few to tell drift, whatever their index', async () => {
+      const thirdWeek = { from: '2026-11-16T00:00:00Z', to: '2026-11-23T00:00:00Z' };
+      clock.advance(WEEK);
+      const few = vectorsFollowing(references, 10);
+      await appendEvents(t, [
+        ...generatedEvents(few.slice(0, 5), 'js-few-1'),
+        ...generatedEvents(few.slice(5), 'js-few-2'),
+      ]);
+      const [model] = (await driftOf(thirdWeek)).models;
+      expect(model).toMatchObject({ vectors: 10, people: 2 });
+      for (const feature of model?.features ?? []) {
+        const reference = references.find((r) => r.feature === feature.feature);
+        expect(feature, feature.feature).toMatchObject({
+          level: 'too_few',
+          minVectors: 20 * ((reference?.shares.length ?? 0) - 1),
+        });
+        expect(feature.psi, feature.feature).toEqual(expect.any(Number));
+      }
     });
   });
 });

@@ -3765,8 +3765,12 @@ export interface components {
             withheldWeeks: number;
             features: {
                 feature: string;
+                /** @description Population stability index between the model's training reference and the vectors compared; null when none may be shown. */
                 psi: number | null;
-                level: ("stable" | "moderate" | "significant") | null;
+                /** @description The fewest vectors the index is read from: 20 per bin of the feature's reference beyond the first. Below, chance alone moves a sample's shares enough for the index to pass 0.05 (about (bins - 1) / vectors), half the bound of `stable`, and an empty bin alone can make it `significant`. */
+                minVectors: number;
+                /** @description `stable` below 0.1, `moderate` below 0.25, `significant` above; `too_few` when fewer vectors than `minVectors` were compared: the index is given, but the sample is too small to tell drift from chance. Null when no vector may be shown (`withheld`). */
+                level: ("stable" | "moderate" | "significant" | "too_few") | null;
             }[];
         };
     };
