@@ -46,12 +46,14 @@ import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import type { FigureWeekStore, WeekToFreeze } from './figure-week-store.ts';
 import {
+  coverWeeks,
   type FigureTally,
   type FigureWeek,
   type FigureWeekShape,
   type FrozenFigure,
   figurePeriodOf,
   settleFigureWeek,
+  type WeekCovered,
   weekToFreeze,
 } from './figure-weeks.ts';
 import { createLoggedTextCheck } from './logged-text-check.ts';
@@ -64,12 +66,13 @@ import {
 } from './outcome-stats.ts';
 import {
   computeOversightReport,
+  type ManualSecondReviewRow,
   OVERSIGHT_READING_EVENT_TYPES,
   OVERSIGHT_REVIEW_EVENT_TYPES,
-  type OversightFigures,
+  type OversightRow,
 } from './oversight-stats.ts';
 import { collectLatestObjections, leaveOutObjectedPeople } from './sets-before-objection.ts';
-import { computeUsageStats, USAGE_EVENT_TYPES, type UsageFigures } from './usage-stats.ts';
+import { computeUsageStats, USAGE_EVENT_TYPES, type UsageCounts, type UsageWeek } from './usage-stats.ts';
 
 export interface AuditServiceDeps {
   events: AuditEventStore;
@@ -152,11 +155,18 @@ export interface AuditPublicKey {
   keys: SigningKeyRecord[];
 }
 
-export interface OversightReport extends AuditPeriod, OversightFigures {
+export interface OversightReport extends AuditPeriod {
   fastDecisionSeconds: number;
+  /** Each with the part of its week the period covers. */
+  rows: Array<OversightRow & WeekCovered>;
+  manualSecondReviews: Array<ManualSecondReviewRow & WeekCovered>;
 }
 
-export interface UsageReport extends AuditPeriod, UsageFigures {}
+export interface UsageReport extends AuditPeriod {
+  /** Each with the part of its week the period covers. */
+  weeks: Array<UsageWeek & WeekCovered>;
+  total: UsageCounts;
+}
 
 export interface AttributionReport extends AuditPeriod {
   models: ModelAttributions[];
@@ -356,7 +366,12 @@ export class AuditService {
       { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
       rows.length + manualSecondReviews.length,
     );
-    return { ...period, fastDecisionSeconds: threshold, rows, manualSecondReviews };
+    return {
+      ...period,
+      fastDecisionSeconds: threshold,
+      rows: coverWeeks(rows, period),
+      manualSecondReviews: coverWeeks(manualSecondReviews, period),
+    };
   }
 
   /**
@@ -376,7 +391,7 @@ export class AuditService {
       ),
     );
     await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
-    return { ...period, ...figures };
+    return { ...period, weeks: coverWeeks(figures.weeks, period), total: figures.total };
   }
 
   /**

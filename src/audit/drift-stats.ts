@@ -32,14 +32,32 @@ export interface DriftReference {
   distributions: readonly ReferenceDistribution[];
 }
 
-/** The usual reading of a PSI: below 0.1 stable, below 0.25 moderate, above that significant. */
-export type DriftLevel = 'stable' | 'moderate' | 'significant';
+/**
+ * The usual reading of a PSI: below 0.1 stable, below 0.25 moderate, above that significant; and
+ * `too_few` when the vectors compared are too few for it to be read (`minVectorsFor`).
+ */
+export type DriftLevel = 'stable' | 'moderate' | 'significant' | 'too_few';
 
 export interface FeatureDrift {
   feature: string;
   /** Population stability index between the training reference and the vectors scored; null without vectors. */
   psi: number | null;
+  /** The fewest vectors the index is read from (`minVectorsFor`): below, its level is `too_few`. */
+  minVectors: number;
   level: DriftLevel | null;
+}
+
+/** Vectors needed per bin of a feature's reference beyond the first (see `minVectorsFor`). */
+const VECTORS_PER_BIN = 20;
+
+/**
+ * The fewest vectors a feature's index is read from. A sample drawn from the reference itself gives
+ * an index of about (bins − 1) / vectors by chance (it is a chi-square over the sample's size), and an
+ * empty bin, raised to `MIN_SHARE`, alone can pass 0.25: with 20 vectors per bin beyond the first,
+ * chance stays about 0.05, half the bound of `stable`.
+ */
+export function minVectorsFor(distribution: Pick<ReferenceDistribution, 'shares'>): number {
+  return Math.max(1, VECTORS_PER_BIN * (distribution.shares.length - 1));
 }
 
 /** Drift of the inputs one model scored in the period. */
@@ -92,7 +110,7 @@ export function computePsi(expected: readonly number[], actual: readonly number[
   return psi;
 }
 
-export function classifyPsi(psi: number): DriftLevel {
+export function classifyPsi(psi: number): Exclude<DriftLevel, 'too_few'> {
   if (psi < 0.1) return 'stable';
   return psi < 0.25 ? 'moderate' : 'significant';
 }
@@ -343,12 +361,18 @@ function toModelDrift(
     withheld: shown.length === 0,
     withheldWeeks,
     features: reference.distributions.map((distribution, feature) => {
-      if (shownVectors === 0) return { feature: distribution.feature, psi: null, level: null };
+      const minVectors = minVectorsFor(distribution);
+      if (shownVectors === 0) return { feature: distribution.feature, psi: null, minVectors, level: null };
       const actual = distribution.shares.map(
         (_share, bin) => sumOf(shown, (week) => week.counts?.[feature]?.[bin] ?? 0) / shownVectors,
       );
       const psi = computePsi(distribution.shares, actual);
-      return { feature: distribution.feature, psi: roundTo(psi, 6), level: classifyPsi(psi) };
+      return {
+        feature: distribution.feature,
+        psi: roundTo(psi, 6),
+        minVectors,
+        level: shownVectors < minVectors ? 'too_few' : classifyPsi(psi),
+      };
     }),
   };
 }

@@ -65,6 +65,14 @@ export function formatIsoWeek(instant: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** The start (Monday 00:00 UTC, in ms) of an ISO 8601 week written as `formatIsoWeek` writes it. */
+export function startOfIsoWeek(week: string): number {
+  const [year, number] = week.split('-W').map(Number);
+  // Week 1 holds January 4th; `setUTCFullYear`, unlike `Date.UTC`, keeps the years 0 to 99 as written.
+  const fourthOfJanuary = new Date(0).setUTCFullYear(year ?? Number.NaN, 0, 4);
+  return weekStartOf(fourthOfJanuary) + ((number ?? Number.NaN) - 1) * WEEK_MS;
+}
+
 /** A ratio, or null when there is nothing to divide by. */
 export function divideOrNull(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;

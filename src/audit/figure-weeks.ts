@@ -1,6 +1,6 @@
 import { clampToWritableInstant } from '../shared/utc-instant.ts';
 import type { AuditPeriod } from './audit-service.ts';
-import { DAY_MS, readRecord, WEEK_MS, weekStartOf } from './event-fields.ts';
+import { DAY_MS, readRecord, startOfIsoWeek, WEEK_MS, weekStartOf } from './event-fields.ts';
 
 /**
  * How long after a week's end it is first given (and so frozen): an event may still land in a week
@@ -57,6 +57,35 @@ export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePer
     period.to === undefined ? from : Math.min(from, Date.parse(period.to)),
   ).toISOString();
   return { from: empty, to: empty };
+}
+
+/** The part of an ISO week a row's figures count. */
+export interface WeekCovered {
+  /** The week's Monday 00:00 UTC, or the period's start when it is later. */
+  from: string;
+  /** The next Monday 00:00 UTC (excluded), or the period's end when it is earlier. */
+  to: string;
+}
+
+/**
+ * Weekly rows (`week`: `2026-W41`), each with the part of its week the period covers: a week the
+ * period starts or ends in is counted only in part, and its label alone would pass it for whole.
+ */
+export function coverWeeks<R extends { week: string }>(
+  rows: readonly R[],
+  period: AuditPeriod,
+): Array<R & WeekCovered> {
+  return rows.map((row) => {
+    const start = startOfIsoWeek(row.week);
+    // The weeks at the ends of the years 0000 to 9999 start or end where no date-time can write.
+    const weekFrom = new Date(clampToWritableInstant(start)).toISOString();
+    const weekTo = new Date(clampToWritableInstant(start + WEEK_MS)).toISOString();
+    return {
+      ...row,
+      from: period.from !== undefined && period.from > weekFrom ? period.from : weekFrom,
+      to: period.to !== undefined && period.to < weekTo ? period.to : weekTo,
+    };
+  });
 }
 
 /** What a week's figures rest on. */

@@ -75,13 +75,27 @@ export function createLoggedTextCheck(deps: {
         payload: { operation: writer.operation, ...place, reason: PERSON_ID_REFUSAL },
       }),
     );
+    const wrong =
+      'parameter' in place
+        ? describeIdInFilter(place, ask)
+        : `${kept}: ${ask} without the id of a person the log names (job seekers and staff appear there by ` +
+          'pseudonym): refer to the set, or to the role (“the job seeker”, “the counselor”), not to the person';
     throw new InvalidInputError(
-      `${kept}: ${ask} without the id of a person the log names (job seekers and staff appear there by ` +
-        `pseudonym): ${'parameter' in place ? 'filter on the pseudonym the events show' : 'refer to the set, or to the role (“the job seeker”, “the counselor”), not to the person'}. ` +
-        'This refusal is recorded in the decision log (the operation, not the text)',
+      `${wrong}. This refusal is recorded in the decision log (the operation, not the text)`,
       { ...place },
     );
   };
+}
+
+/**
+ * What is wrong with a filter holding a person's id, and what to send instead (`ask`: the value the
+ * filter takes): a filter is a value to replace, not a text to reword.
+ */
+function describeIdInFilter(place: { parameter: string }, ask: string): string {
+  return (
+    `${nameLoggedTextPlace(place)} holds the id of a person the decision log names, and the log keeps ` +
+    `the filters it is given readable for good, naming people only by pseudonym: ${ask} instead`
+  );
 }
 
 /**

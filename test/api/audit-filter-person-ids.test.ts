@@ -8,7 +8,15 @@ const SEEKER = 'js-filtered';
 
 /** The words of the refusal for a person's id in a filter, whoever the person is. */
 const FILTER_REFUSAL =
-  /parameter is kept readable in the decision log for good.*without the id of a person the log names .*filter on the pseudonym the events show\. This refusal is recorded in the decision log/;
+  /parameter holds the id of a person the decision log names, and the log keeps the filters it is given readable for good, naming people only by pseudonym: .* instead\. This refusal is recorded in the decision log/;
+
+/** What each filter takes instead, as the refusal asks for it. */
+const SEND_INSTEAD = {
+  subject: 'give the job seeker’s pseudonym (the `subject` of their events) instead.',
+  actor: 'give the actor’s pseudonym (the `actor` of their events) instead.',
+  modelVersion: 'give the version of a model instead.',
+  modelId: 'give the id of a registered model instead.',
+} as const;
 
 /**
  * `audit.queried` keeps its `filters` in clear for good, beside its purpose. The purpose is refused
@@ -60,6 +68,16 @@ describe('the filters an auditor gives, as audit.queried keeps them', () => {
           aLoggedTextRefusal(t, { role: 'auditor', id: 'aud-1' }, operation, { parameter }),
         ]);
         expect((await payloadsHolding(id)).map((row) => row.type)).toEqual([]);
+      });
+
+      it(`says once, of the id of a person (${id}) as the ${parameter} filter of ${operation}, what was wrong and what to send instead`, async () => {
+        const res = await read(path, { [parameter]: id });
+        expect(res.status).toBe(422);
+        const [wrong] = String(res.body.detail).split('. This refusal is recorded');
+        expect(`${wrong}.`).toBe(
+          `the ${parameter} parameter holds the id of a person the decision log names, and the log keeps the ` +
+            `filters it is given readable for good, naming people only by pseudonym: ${SEND_INSTEAD[parameter]}`,
+        );
       });
     }
   }

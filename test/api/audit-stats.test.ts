@@ -136,6 +136,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelId: SHIPPED,
           modelVersion: '1.1.0',
           week: '2026-W40',
+          from: '2026-09-28T00:00:00.000Z',
+          to: '2026-10-05T00:00:00.000Z',
           sets: 2,
           items: 5,
           decisions: 5,
@@ -174,6 +176,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelId: SHIPPED,
           modelVersion: '1.1.0',
           week: '2026-W41',
+          from: '2026-10-05T00:00:00.000Z',
+          to: '2026-10-12T00:00:00.000Z',
           sets: 1,
           items: 3,
           decisions: 3,
@@ -216,6 +220,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(res.body.weeks).toEqual([
         {
           week: '2026-W40',
+          from: '2026-09-28T00:00:00.000Z',
+          to: '2026-10-05T00:00:00.000Z',
           setsSuggested: 2,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -227,6 +233,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         },
         {
           week: '2026-W41',
+          from: '2026-10-05T00:00:00.000Z',
+          to: '2026-10-12T00:00:00.000Z',
           setsSuggested: 1,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -254,6 +262,31 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         );
       expect(await weeksOf('?from=2026-10-05T00:00:00Z')).toEqual(['2026-W41']);
       expect(await weeksOf('?to=2026-10-05T00:00:00Z')).toEqual(['2026-W40']);
+    });
+
+    it('says of each usage week the part the period covers: the whole week, or only the days asked of it', async () => {
+      const weeksOf = async (query: string) =>
+        ((await get(`/v1/audit/stats/usage${query}`)).body.weeks as Array<Record<string, unknown>>).map(
+          ({ week, from, to }) => ({ week, from, to }),
+        );
+      expect(await weeksOf('?from=2026-10-05T00:00:00Z&to=2026-10-12T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: '2026-10-12T00:00:00.000Z' },
+      ]);
+      // Two days of week 41: the same label, other figures, and the row says so.
+      expect(await weeksOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      ]);
+    });
+
+    it('says of each oversight row the part of its week whose sets it counts: the whole week, or only the days asked of it', async () => {
+      const spansOf = async (query: string) =>
+        (await rowsOf(query)).map(({ week, from, to }) => ({ week, from, to }));
+      expect(await spansOf('?to=2026-10-05T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+      ]);
+      expect(await spansOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
+        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      ]);
     });
 
     it('reads the fast-decision threshold from the settings, or from the query', async () => {
@@ -386,7 +419,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       const nextWeek = { from: '2026-11-09T00:00:00Z', to: '2026-11-16T00:00:00Z' };
       clock.advance(WEEK);
       const distance = references.findIndex((r) => r.feature === 'distanceKm');
-      const far = vectorsFollowing(references, 500).map((vector) =>
+      const far = vectorsFollowing(references, 1000).map((vector) =>
         vector.map((v, i) => (i === distance ? 500 : v)),
       );
       await appendEvents(t, [
@@ -397,10 +430,30 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       await decisionLog.withTransaction((trx) => subjectKeyring.shredSubjectKey(trx, 'js-gone'));
 
       const [model] = (await driftOf(nextWeek)).models;
-      expect(model).toMatchObject({ vectors: 500, erasedSets: 1 });
+      expect(model).toMatchObject({ vectors: 1000, erasedSets: 1 });
       const byFeature = new Map(model?.features.map((f) => [f.feature, f]));
       expect(byFeature.get('distanceKm')).toMatchObject({ level: 'significant' });
       expect(byFeature.get('skillsCoverage')?.psi).toBeLessThan(0.01);
+    });
+
+    it('says of every feature that ten vectors of two people are too few to tell drift, whatever their index', async () => {
+      const thirdWeek = { from: '2026-11-16T00:00:00Z', to: '2026-11-23T00:00:00Z' };
+      clock.advance(WEEK);
+      const few = vectorsFollowing(references, 10);
+      await appendEvents(t, [
+        ...generatedEvents(few.slice(0, 5), 'js-few-1'),
+        ...generatedEvents(few.slice(5), 'js-few-2'),
+      ]);
+      const [model] = (await driftOf(thirdWeek)).models;
+      expect(model).toMatchObject({ vectors: 10, people: 2 });
+      for (const feature of model?.features ?? []) {
+        const reference = references.find((r) => r.feature === feature.feature);
+        expect(feature, feature.feature).toMatchObject({
+          level: 'too_few',
+          minVectors: 20 * ((reference?.shares.length ?? 0) - 1),
+        });
+        expect(feature.psi, feature.feature).toEqual(expect.any(Number));
+      }
     });
   });
 });

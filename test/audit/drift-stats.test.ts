@@ -79,8 +79,9 @@ describe('drift figures', () => {
     const { models } = await computeDriftStats([aSet(vectors)], new Map([['ebm-1.0.0', REFERENCE]]), open, 1);
     expect(models[0]).toMatchObject({ sets: 1, vectors: 10, erasedSets: 0, unreadableSets: 0 });
     expect(models[0]?.features).toEqual([
-      { feature: 'distanceKm', psi: 0, level: 'stable' },
-      { feature: 'funded', psi: 0, level: 'stable' },
+      // Ten vectors: the reference exactly, and still too few to be read as no drift.
+      { feature: 'distanceKm', psi: 0, minVectors: 40, level: 'too_few' },
+      { feature: 'funded', psi: 0, minVectors: 20, level: 'too_few' },
     ]);
   });
 
@@ -99,8 +100,9 @@ describe('drift figures', () => {
     );
     expect(models[0]).toMatchObject({ sets: 1, vectors: 10 });
     expect(models[0]?.features).toEqual([
-      { feature: 'distanceKm', psi: 0, level: 'stable' },
-      { feature: 'funded', psi: 0, level: 'stable' },
+      // Ten vectors: the reference exactly, and still too few to be read as no drift.
+      { feature: 'distanceKm', psi: 0, minVectors: 40, level: 'too_few' },
+      { feature: 'funded', psi: 0, minVectors: 20, level: 'too_few' },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventContent } from '../../src/audit/audit-event-store.ts';
-import { formatIsoWeek } from '../../src/audit/event-fields.ts';
+import { formatIsoWeek, startOfIsoWeek } from '../../src/audit/event-fields.ts';
 import { computeOversightStats } from '../../src/audit/oversight-stats.ts';
 
 let seq = 0;
@@ -452,5 +452,15 @@ describe('ISO weeks', () => {
     ['2026-03-08T23:59:59.999Z', '2026-W10'],
   ])('puts %s in %s', (instant, week) => {
     expect(formatIsoWeek(instant)).toBe(week);
+  });
+
+  it.each([
+    ['2026-W01', '2025-12-29T00:00:00.000Z'],
+    ['2026-W53', '2026-12-28T00:00:00.000Z'],
+    ['2025-W01', '2024-12-30T00:00:00.000Z'],
+    ['2026-W41', '2026-10-05T00:00:00.000Z'],
+  ])('starts %s on %s', (week, monday) => {
+    expect(new Date(startOfIsoWeek(week)).toISOString()).toBe(monday);
+    expect(formatIsoWeek(monday)).toBe(week);
   });
 });

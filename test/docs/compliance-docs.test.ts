@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type DataSubjectRight, describeProcessing } from '../../src/access-record/processing-statement.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -122,5 +123,26 @@ describe("the instructions' incident commands", () => {
   it('date the detection and the report now and name a set the application holds, not a fixed example', () => {
     expect(commands).not.toMatch(/"(detectedAt|notifiedAt)": "\d{4}-/);
     expect(commands).toContain('"setIds": ["\'"$SET"\'"]');
+  });
+});
+
+describe('the share of sets opened before their first decision', () => {
+  // The figure counts the reviewed sets that were opened first (src/audit/oversight-stats.ts).
+  it('is described in the instructions and the contract as the sets opened first, not those decided unopened', () => {
+    const instructions = readDocument('docs/instructions-for-use.md');
+    const section = instructions.slice(instructions.indexOf('### 3.4 '), instructions.indexOf('### 3.5 '));
+    const flat = section.replace(/\s+/g, ' ');
+    expect(flat).not.toContain('share of sets decided without being opened');
+    expect(flat).toContain(
+      'share of reviewed sets opened before their first decision (`openedBeforeFirstDecisionShare`',
+    );
+
+    type Spec = {
+      components: { schemas: Record<string, { properties?: Record<string, { description?: string }> }> };
+    };
+    const spec = parse(readDocument('openapi/openapi.yaml')) as Spec;
+    const described =
+      spec.components.schemas.OversightRow?.properties?.openedBeforeFirstDecisionShare?.description;
+    expect(described).toMatch(/^Share of the reviewed sets .* opened .* before their first decision/);
   });
 });

@@ -3520,7 +3520,7 @@ export interface components {
             from?: string;
             /** Format: date-time */
             to?: string;
-            /** @description Week by week, oldest first; a week in which nothing counted happened is left out. */
+            /** @description Week by week, oldest first; a week in which nothing counted happened is left out. Each row says the part of its week it counts (`from`, `to`): a week the period starts or ends in is counted only from or up to there. */
             weeks: components["schemas"]["UsageWeek"][];
             /** @description The whole period: a person reached in two weeks counts once, and so does a suggestion contested in two weeks. */
             total: components["schemas"]["UsageCounts"];
@@ -3529,7 +3529,20 @@ export interface components {
         UsageWeek: {
             /** @description ISO 8601 week of the events, in UTC: Monday 00:00 UTC to the next (an event on Monday at 00:30 in Paris, Sunday 22:30 UTC, counts in the week before). */
             week: string;
-        } & components["schemas"]["UsageCounts"];
+        } & components["schemas"]["WeekCovered"] & components["schemas"]["UsageCounts"];
+        /** @description The part of the row's ISO week its figures count: the whole week, Monday 00:00 UTC to the next, unless the period asked starts or ends inside it. A row whose `from` and `to` are not a Monday 00:00 seven days apart counts only part of its week, and the same week asked for another period may give other figures. A week not over when the figures are read counts what happened in it so far. */
+        WeekCovered: {
+            /**
+             * Format: date-time
+             * @description Where the week's count starts: its Monday 00:00 UTC, or the period's `from` when that is later.
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Where it ends (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             */
+            to: string;
+        };
         UsageCounts: {
             /** @description Sets the model suggested. */
             setsSuggested: number;
@@ -3556,6 +3569,16 @@ export interface components {
             modelVersion: string;
             /** @description ISO 8601 week of the sets' generation, in UTC: Monday 00:00 UTC to the next. */
             week: string;
+            /**
+             * Format: date-time
+             * @description The first instant of the week whose sets the row counts: its Monday 00:00 UTC, or the period's `from` when that is later (a week the period covers only in part; see `WeekCovered`).
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             */
+            to: string;
             sets: number;
             /** @description Items the model suggested. */
             items: number;
@@ -3581,6 +3604,7 @@ export interface components {
             fastApprovalShare: number | null;
             /** @description Sets with at least one decision or addition. */
             reviewedSets: number;
+            /** @description Share of the reviewed sets (`reviewedSets`) that were opened (`recommendation.opened`) before their first decision or addition: 1 when every set was read first; 1 minus it is the share decided without being opened, from the creation's answer. Null when no set was reviewed. */
             openedBeforeFirstDecisionShare: number | null;
             /** @description Sets where the counselor submitted their own shortlist first. */
             blindFirstSets: number;
@@ -3627,6 +3651,16 @@ export interface components {
             counselor: string;
             /** @description ISO 8601 week of the sets' creation, in UTC: Monday 00:00 UTC to the next. */
             week: string;
+            /**
+             * Format: date-time
+             * @description The first instant of the week whose sets the row counts: its Monday 00:00 UTC, or the period's `from` when that is later (see `WeekCovered`).
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             */
+            to: string;
             /** @description Sets made by hand the counselor approved (and so published) in their second review. */
             secondReviewApprovals: number;
             /** @description Sets made by hand the counselor returned to their counselor; a set returned and handed on again counts each time. */
@@ -3743,8 +3777,12 @@ export interface components {
             withheldWeeks: number;
             features: {
                 feature: string;
+                /** @description Population stability index between the model's training reference and the vectors compared; null when none may be shown. */
                 psi: number | null;
-                level: ("stable" | "moderate" | "significant") | null;
+                /** @description The fewest vectors the index is read from: 20 per bin of the feature's reference beyond the first. Below, chance alone moves a sample's shares enough for the index to pass 0.05 (about (bins - 1) / vectors), half the bound of `stable`, and an empty bin alone can make it `significant`. */
+                minVectors: number;
+                /** @description `stable` below 0.1, `moderate` below 0.25, `significant` above; `too_few` when fewer vectors than `minVectors` were compared: the index is given, but the sample is too small to tell drift from chance. Null when no vector may be shown (`withheld`). */
+                level: ("stable" | "moderate" | "significant" | "too_few") | null;
             }[];
         };
     };
