@@ -313,12 +313,13 @@ export class RecommendationService {
         if (why === undefined) throw new ModelNotAsked();
         return { admitted: why };
       },
-      // One way at a time for a person: the model's open sets (which may not be published while
-      // the model may not be used) end, so that the counselor works from this set alone.
+      // One set at a time for a person: every other open set ends, the model's (which may not be
+      // published while the model may not be used) and an earlier set by hand alike, so that the
+      // counselor works from this set alone.
       withdraw: (trx, set) =>
         withdrawOpenSets(deps, trx, set.seekerId, {
           reason: 'une sélection à la main a été commencée pour la personne',
-          madeBy: 'model',
+          keepSetId: set.id,
         }),
       writeEvent: async (_trx, set, why, secondReviewOwedBy, withdrawnSetIds) => ({
         type: 'recommendation.created_manually',

@@ -20,10 +20,9 @@ export interface SetWithdrawalDeps {
  * Discards the job seeker's sets still open for review, in the caller's transaction, so that none
  * of them can be published any more; returns their ids for the caller's log event. Used when the
  * person moves to another counselor (every open set), when they object to AI processing (the
- * model's sets: a set made by hand is the path their objection leaves open), when suggestions
- * are asked for them (every open set but the new one: the new suggestions take over from earlier
- * ones, and from a set by hand, which is for when the model may not be used), and when a set by
- * hand is started for them (the model's sets).
+ * model's sets: a set made by hand is the path their objection leaves open), and when a new set is
+ * made for them, suggestions asked for or a set started by hand (every open set but the new one, so
+ * that the person has one set under review whatever made it).
  */
 export async function withdrawOpenSets(
   deps: SetWithdrawalDeps & { store: Pick<RecommendationStore, 'findOpenForSeeker'> },

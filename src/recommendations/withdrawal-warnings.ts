@@ -2,8 +2,8 @@ import { areItemsHidden, type RecommendationSet } from './recommendation.ts';
 
 /**
  * A set of the person's, still open, that a new set's creation withdrew (record 0003: asking for
- * suggestions leaves the person one open set, the new one, and a set by hand is not open beside the
- * model's suggestions): what the counselor had done in it is not carried over, and is read there.
+ * suggestions, or starting a set by hand, leaves the person one open set, the new one): what the
+ * counselor had done in it is not carried over, and is read there.
  */
 export interface WithdrawalWarning {
   code: 'open_set_withdrawn';
@@ -42,8 +42,11 @@ function explainWithdrawal(
   created: Pick<RecommendationSet, 'model'>,
   set: Pick<RecommendationSet, 'model'>,
 ): string {
-  if (created.model === null)
-    return "one person's suggestions and a set by hand are not reviewed side by side";
+  if (created.model === null) {
+    return set.model === null
+      ? 'a new set by hand takes over from an earlier one, so that the person has one set under review at a time'
+      : "one person's suggestions and a set by hand are not reviewed side by side";
+  }
   if (set.model === null) return 'once suggestions can be asked for, they take over from a set by hand';
   return 'new suggestions take over from earlier ones, so that the person has one set under review at a time';
 }

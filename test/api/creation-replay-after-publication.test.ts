@@ -6,6 +6,8 @@ import {
   decideAll,
   newIdempotencyKey,
   putSettings,
+  readSet,
+  reopenAsLeftBeforeWithdrawal,
   requestManualSet,
   requestSet,
   syncSeeker,
@@ -54,8 +56,8 @@ describe('a retried creation after the set was published', () => {
   });
 
   it('replays the second review the creation answered, not the one its publication took over from a drawn set', async () => {
-    // Sets by hand: a set made after another and still open beside it is one by hand (asking for
-    // suggestions withdraws every open set of the person).
+    // Sets by hand, the first put back open once the later one withdrew it, as sets of one person
+    // left open side by side before that rule are.
     await syncSeeker(t, 'js-owed');
     const key = newIdempotencyKey();
     await putSettings(t, { aiEnabled: false });
@@ -65,7 +67,9 @@ describe('a retried creation after the set was published', () => {
     expect(first.body.secondReview.required).toBe(false);
     // A later set, drawn, still open: the first set's publication takes over its second review.
     await createSetByHand(t, counselor, 'js-owed', ['LYON-AS-2'], { secondReviewRate: 1 });
-    const added = await act(t, counselor, first.body.id, 'items', String(first.headers.etag), {
+    await reopenAsLeftBeforeWithdrawal(t, first.body.id, 'pending_review');
+    const { etag } = await readSet(t, counselor, first.body.id);
+    const added = await act(t, counselor, first.body.id, 'items', etag, {
       courseId: 'LYON-AS-1',
       reason: 'Choisie avec la personne en entretien',
     });

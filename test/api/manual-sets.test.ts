@@ -231,15 +231,16 @@ describe('sets made by hand (the manual path)', () => {
     const kept = await readSet(t, counselor, handMade.body.id);
     expect(kept.set.status).toBe('pending_review');
 
-    // Objected: no suggestion from the model, but a set by hand can still be started, filled and published.
-    expect((await requestSet(t, counselor, 'js-manual-objects')).status).toBe(409);
-    const another = await requestManualSet(t, counselor, 'js-manual-objects');
-    expect(another.status).toBe(201);
-    expect(another.body).toMatchObject({ model: null, status: 'pending_review' });
+    // Objected: no suggestion from the model, but the set by hand can still be filled and published,
+    // and another started.
     const etag = await addCourse(kept.set.id, kept.etag, 'LYON-SEC');
     expect((await act(t, counselor, kept.set.id, 'publish', etag)).status).toBe(200);
     const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
     expect(mine.body.items.map((item: { course: { id: string } }) => item.course.id)).toEqual(['LYON-SEC']);
+    expect((await requestSet(t, counselor, 'js-manual-objects')).status).toBe(409);
+    const another = await requestManualSet(t, counselor, 'js-manual-objects');
+    expect(another.status).toBe(201);
+    expect(another.body).toMatchObject({ model: null, status: 'pending_review' });
   });
 
   it('is withdrawn when suggestions are asked for the person, so that none of them can be published as chosen by hand', async () => {

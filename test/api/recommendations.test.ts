@@ -18,6 +18,7 @@ import {
   putSettings,
   REACHABLE_COURSE_IDS,
   readSet,
+  reopenAsLeftBeforeWithdrawal,
   requestSet,
   type SetBody,
   syncSeeker,
@@ -426,8 +427,9 @@ describe('suggestions API', () => {
 
     /**
      * Four sets of a new person on `c-001`'s caseload, a minute apart, oldest first: one published,
-     * one retracted, one pending review, one awaiting a second review. The two open ones are made by
-     * hand: asking for suggestions would withdraw the one before.
+     * one retracted, one pending review, one awaiting a second review. The set awaiting a second
+     * review withdrew the one pending review, put back open as sets of one person left before that
+     * rule are.
      */
     async function setsInFourStatuses(seekerId: string) {
       await syncSeeker(t, seekerId, aWorkflowSeeker());
@@ -441,6 +443,7 @@ describe('suggestions API', () => {
       const { set: pending } = await createSetByHand(t, counselor, seekerId);
       clock.advance(60_000);
       const drawn = await createSetByHand(t, counselor, seekerId, ['LYON-AS-2'], { secondReviewRate: 1 });
+      await reopenAsLeftBeforeWithdrawal(t, pending.id, 'pending_review');
       const handed = await act(t, counselor, drawn.set.id, 'publish', drawn.etag);
       expect(handed.body.status).toBe('awaiting_second_review');
       return { published: published.id, retracted: retracted.id, pending: pending.id, drawn: drawn.set.id };
@@ -464,11 +467,14 @@ describe('suggestions API', () => {
     it('pages through several statuses with the cursor without repeating or skipping a set', async () => {
       const sets = await setsInFourStatuses('js-qp');
       // Two more pending sets made at the same instant: a page may end between sets of one createdAt.
+      // Each withdraws the sets open before it, put back open.
       clock.advance(60_000);
-      const tied = [
-        (await createSetByHand(t, counselor, 'js-qp')).set.id,
-        (await createSetByHand(t, counselor, 'js-qp')).set.id,
-      ].sort((a, b) => compareText(b, a));
+      const tiedFirst = (await createSetByHand(t, counselor, 'js-qp')).set.id;
+      const tiedSecond = (await createSetByHand(t, counselor, 'js-qp')).set.id;
+      await reopenAsLeftBeforeWithdrawal(t, sets.pending, 'pending_review');
+      await reopenAsLeftBeforeWithdrawal(t, sets.drawn, 'awaiting_second_review');
+      await reopenAsLeftBeforeWithdrawal(t, tiedFirst, 'pending_review');
+      const tied = [tiedFirst, tiedSecond].sort((a, b) => compareText(b, a));
       // The retracted set, between the others in time, is filtered out of every page.
       const statuses = 'status=pending_review&status=awaiting_second_review&status=published&seekerId=js-qp';
       const expected = [...tied, sets.drawn, sets.pending, sets.published];

@@ -11,6 +11,7 @@ import {
   eraseJobSeeker,
   putSettings,
   readSet,
+  reopenAsLeftBeforeWithdrawal,
   requestAccessRecord,
   type SetBody,
   syncSeeker,
@@ -208,11 +209,12 @@ describe('a published set replaced by a later publication', () => {
   });
 
   it('shows the person the set published last, and marks the other replaced, when both are published in the same millisecond', async () => {
-    // The clock stands still: the set made first (the smaller id) is published second. Two sets by
-    // hand: asking for suggestions again would withdraw the first.
+    // The clock stands still: the set made first (the smaller id) is published second. Starting the
+    // second withdraws the first, put back open as two sets of one person left before that rule are.
     await syncSeeker(t, 'js-replace-same-instant');
     const { set: madeFirst } = await createSetByHand(t, counselor, 'js-replace-same-instant');
     const { set: madeSecond } = await createSetByHand(t, counselor, 'js-replace-same-instant', ['LYON-AS-2']);
+    await reopenAsLeftBeforeWithdrawal(t, madeFirst.id, 'pending_review');
     expect(madeFirst.id < madeSecond.id).toBe(true);
     const publish = async (setId: string) => {
       const { etag } = await decideAll(t, counselor, setId, { approve: 1 });
@@ -235,12 +237,14 @@ describe('a published set replaced by a later publication', () => {
     await syncSeeker(t, 'js-replace-at-once');
     const earlier = await createAndPublish(t, counselor, 'js-replace-at-once', { approve: 1 });
     clock.advance(HOUR);
-    // Two sets by hand, the only sets one person may have open side by side.
-    const ready = [];
-    for (const courseId of ['LYON-AS-1', 'LYON-AS-2']) {
-      const { set, etag } = await createSetByHand(t, counselor, 'js-replace-at-once', [courseId]);
-      ready.push({ setId: set.id, etag });
-    }
+    // Two sets open side by side, as left before a new set withdrew the person's open one.
+    const first = await createSetByHand(t, counselor, 'js-replace-at-once', ['LYON-AS-1']);
+    const second = await createSetByHand(t, counselor, 'js-replace-at-once', ['LYON-AS-2']);
+    await reopenAsLeftBeforeWithdrawal(t, first.set.id, 'pending_review');
+    const ready = [
+      { setId: first.set.id, etag: (await readSet(t, counselor, first.set.id)).etag },
+      { setId: second.set.id, etag: second.etag },
+    ];
 
     const answers = await Promise.all(
       ready.map(({ setId, etag }) => act(t, counselor, setId, 'publish', etag)),
@@ -338,11 +342,13 @@ describe('a replaced set when retention or erasure deletes sets', () => {
   let replacing: SetBody;
 
   it('never shows a replaced set again once the set that replaced it is purged', async () => {
-    // The replacing set is made first and published last: two sets by hand, open side by side.
+    // The replacing set is made first and published last: two sets open side by side, as left before
+    // a new set withdrew the person's open one.
     await syncSeeker(t, 'js-replace-purged');
     const { set: madeFirst } = await createSetByHand(t, counselor, 'js-replace-purged');
     clock.advance(24 * HOUR);
     const { set: madeSecond } = await createSetByHand(t, counselor, 'js-replace-purged', ['LYON-AS-2']);
+    await reopenAsLeftBeforeWithdrawal(t, madeFirst.id, 'pending_review');
     replaced = await publish(madeSecond.id);
     clock.advance(HOUR);
     replacing = await publish(madeFirst.id);

@@ -8,6 +8,7 @@ import {
   decideAll,
   putSettings,
   readSet,
+  reopenAsLeftBeforeWithdrawal,
   requestManualSet,
   syncSeeker,
 } from '../support/workflow.ts';
@@ -88,15 +89,18 @@ describe('the second review a set was drawn for', () => {
   });
 
   it('is owed by a drawn set made after an older set, so that the older one cannot be published past it', async () => {
-    // Two sets by hand: asking for suggestions would withdraw the older set, a set by hand does not.
+    // The drawn set withdraws the older one, put back open as two sets of one person left before
+    // that rule are.
     await syncSeeker(t, 'js-older-set');
-    const { set: older, etag } = await createSetByHand(t, counselor, 'js-older-set');
+    const { set: older } = await createSetByHand(t, counselor, 'js-older-set');
     expect(older.secondReview.required).toBe(false);
     const { set: drawn } = await createSetByHand(t, counselor, 'js-older-set', ['LYON-AS-2'], {
       secondReviewRate: 1,
     });
     expect(drawn.secondReview.required).toBe(true);
+    await reopenAsLeftBeforeWithdrawal(t, older.id, 'pending_review');
 
+    const { etag } = await readSet(t, counselor, older.id);
     const handed = await act(t, counselor, older.id, 'publish', etag);
     expect(handed.body.status).toBe('awaiting_second_review');
     expect(handed.body.secondReview.required).toBe(true);

@@ -19,6 +19,7 @@ import {
   objectToAi,
   putSettings,
   readSet,
+  reopenAsLeftBeforeWithdrawal,
   requestSet,
   type SetBody,
   seedCatalogAndSeeker,
@@ -289,14 +290,16 @@ describe('purging a set once its review ended for the whole period', () => {
     await seedCatalogAndSeeker(t, 'js-retracted');
     await seedCatalogAndSeeker(t, 'js-discarded');
     // Day 0: a set is made for js-shown and published on day 2, after a set made on day 1 and
-    // published on day 1, which it replaces (sets by hand, open side by side: asking for suggestions
-    // again would withdraw the first). Another person's set is published, another's discarded on day 5.
+    // published on day 1, which it replaces (the first put back open once the second withdrew it, as
+    // sets of one person left open side by side before that rule are). Another person's set is
+    // published, another's discarded on day 5.
     const { set: madeFirst } = await createSetByHand(t, counselor, 'js-shown');
     retracted = await createAndPublish(t, counselor, 'js-retracted', { approve: 1 });
     const { set: toDiscard } = await createSet(t, counselor, 'js-discarded');
     discarded = toDiscard.id;
     clock.advance(DAY);
     const { set: madeSecond } = await createSetByHand(t, counselor, 'js-shown', ['LYON-AS-2']);
+    await reopenAsLeftBeforeWithdrawal(t, madeFirst.id, 'pending_review');
     await publish(madeSecond.id);
     clock.advance(DAY);
     shown = await publish(madeFirst.id);

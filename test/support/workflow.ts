@@ -207,9 +207,9 @@ export function requestManualSet(t: TestApp, token: string, seekerId: string, id
 
 /**
  * A set by hand holding `courseIds` (each added, so approved), started with the AI switched off for
- * the while (the settings are then the defaults again); returns it with its ETag. Sets by hand are
- * how one person has two sets open at once: asking for suggestions withdraws every open set of the
- * person, a set by hand only the model's.
+ * the while (the settings are then the defaults again); returns it with its ETag. Starting it
+ * withdraws the person's other open sets, as asking for suggestions does: for two open at once, put
+ * the earlier back with `reopenAsLeftBeforeWithdrawal`.
  */
 export async function createSetByHand(
   t: TestApp,
@@ -240,15 +240,16 @@ export async function createSetByHand(
 }
 
 /**
- * Puts a set that asking for suggestions again withdrew back open, in `status`, as sets of one person
- * left open side by side before that rule still are in a database that kept them (their rules, a
- * blind-first shortlist withdrawing its twins or an addition naming a newer set's suggestion, hold
- * for them). Its withdrawal stays in the log.
+ * Puts a set that a new set of the person (suggestions asked for again, a set by hand started)
+ * withdrew back open, in `status` (the one it was withdrawn in), as sets of one person left open side
+ * by side before that rule still are in a database that kept them (their rules, a blind-first
+ * shortlist withdrawing its twins, an addition naming a newer set's suggestion or a second review
+ * owed, hold for them). Its withdrawal stays in the log.
  */
 export async function reopenAsLeftBeforeWithdrawal(
   t: TestApp,
   setId: string,
-  status: 'awaiting_shortlist' | 'pending_review',
+  status: 'awaiting_shortlist' | 'pending_review' | 'awaiting_second_review',
 ): Promise<void> {
   const reopened = await t.container
     .db('recommendation_sets')

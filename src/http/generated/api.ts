@@ -466,9 +466,12 @@ export interface paths {
          *     sets out. When suggestions can be asked for, answers 409: the counselor asks for them, rejects
          *     those that do not fit and adds their own, so that what the model showed them stays in the
          *     review; for the same reason, asking for suggestions withdraws the person's open sets (made by
-         *     hand, as those of earlier suggestions), and starting a set by hand withdraws the person's open sets of the model's suggestions
-         *     (the event lists them as `withdrawnSetIds`, and the answer warns about each, `open_set_withdrawn`, so that
-         *     what was decided or added in it is not lost unknowingly). A course added by hand that the model had
+         *     hand, as those of earlier suggestions). Starting a set by hand withdraws every other open set of
+         *     the person too (awaiting a shortlist, review or second review), the model's suggestions as an
+         *     earlier set by hand, so that the person has one set under review whatever made it (the event
+         *     lists them as `withdrawnSetIds`, and the answer warns about each, `open_set_withdrawn`, so that
+         *     what was decided or added in it is not lost unknowingly); a retry with the same key warns the
+         *     same and withdraws nothing more. A course added by hand that the model had
          *     suggested to the person before, in another set made by then, carries that set (`earlierModelSuggestion`), and the
          *     person is told so. Only the counselor whose caseload holds the person may start one. Retrying with the
          *     same `Idempotency-Key` replays the first answer; the same key used for another request is
@@ -2184,9 +2187,9 @@ export interface components {
          *     of …", or "its session starts on …, today or before", also when the catalog no longer lists a session
          *     whose kept date is today or before, as catalogs clear a session once it began). Not refused: the
          *     catalog may plan another session. When a set is created (`field` `seekerId`, `setId` the set),
-         *     `open_set_withdrawn`: a set of the person, still open, that the creation withdrew (a set by hand
-         *     withdraws the model's suggestions, asking for suggestions withdraws every other open set, by hand
-         *     or of earlier suggestions): what was decided, shortlisted or added in it is not carried over, and
+         *     `open_set_withdrawn`: a set of the person, still open, that the creation withdrew (asking for
+         *     suggestions and starting a set by hand each withdraw every other open set, by hand or of the
+         *     model's suggestions): what was decided, shortlisted or added in it is not carried over, and
          *     is read there (the message says how much, and how to take it into the new set: an addition, or the
          *     shortlist of a blind-first set; or that nothing was done in it, for a set with no suggestion, or
          *     one whose suggestions a blind-first shortlist never showed); a retry with the same key says the same.
@@ -2865,7 +2868,7 @@ export interface components {
             closedAt: string | null;
             /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for again or replacing a set made by hand), the application's reason (for a recall of the set's model, followed by the admin's). */
+            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for or a set by hand started for the person), the application's reason (for a recall of the set's model, followed by the admin's). */
             discardReason: string | null;
             /** @description For a set published and then taken back by the person's counselor (or by an admin recalling its model), when and why (who is left out, as for every decision in the record); null otherwise. */
             retraction: null | {
@@ -4844,7 +4847,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The empty set, awaiting the counselor's courses. `warnings` names each open set of the model's suggestions for the person that it withdrew (`open_set_withdrawn`). */
+            /** @description The empty set, awaiting the counselor's courses. `warnings` names each open set of the person, of the model's suggestions or made by hand before, that it withdrew (`open_set_withdrawn`). */
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
