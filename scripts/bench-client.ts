@@ -12,6 +12,11 @@ export interface LoadRequest {
   bearer: string;
   duration: number;
   connections: number;
+  /**
+   * Paths each request takes the next of, across every load this process runs (none asked twice
+   * while some are left); without them, every request goes to `url`'s own path.
+   */
+  paths?: readonly string[];
 }
 
 export interface LoadAnswer {
@@ -19,7 +24,12 @@ export interface LoadAnswer {
   times: number[];
   rps: number;
   failures: number;
+  /** Requests sent to a path an earlier request took, once `paths` ran out. */
+  pathsReused: number;
 }
+
+/** How many of the `paths` requests have taken so far, over every load. */
+let pathsTaken = 0;
 
 process.on('message', (request: LoadRequest) => {
   load(request).then(
@@ -35,9 +45,17 @@ process.on('message', (request: LoadRequest) => {
  * One autocannon run of POSTs, each with a new Idempotency-Key. Times come from each response
  * (autocannon's summary rounds them to whole milliseconds, which reads a sub-millisecond round trip as 0).
  */
-async function load({ url, bearer, duration, connections }: LoadRequest): Promise<LoadAnswer> {
+async function load({ url, bearer, duration, connections, paths }: LoadRequest): Promise<LoadAnswer> {
   const times: number[] = [];
   let failures = 0;
+  let pathsReused = 0;
+  const nextPath = (path: string | undefined): string | undefined => {
+    if (paths === undefined || paths.length === 0) return path;
+    if (pathsTaken >= paths.length) pathsReused += 1;
+    const next = paths[pathsTaken % paths.length] ?? path;
+    pathsTaken += 1;
+    return next;
+  };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -50,6 +68,7 @@ async function load({ url, bearer, duration, connections }: LoadRequest): Promis
             body: '{}',
             setupRequest: (request) => ({
               ...request,
+              path: nextPath(request.path),
               headers: {
                 ...request.headers,
                 authorization: `Bearer ${bearer}`,
@@ -67,5 +86,10 @@ async function load({ url, bearer, duration, connections }: LoadRequest): Promis
       else failures += 1;
     });
   });
-  return { times, rps: result.requests.average, failures: failures + result.errors + result.timeouts };
+  return {
+    times,
+    rps: result.requests.average,
+    failures: failures + result.errors + result.timeouts,
+    pathsReused,
+  };
 }

@@ -27,7 +27,8 @@ import type { LoadAnswer, LoadRequest } from './bench-client.ts';
 const TARGET_RATIO = 1.5;
 const SEED = 20_261_205;
 const CANDIDATE_REPETITIONS = 20;
-const SEEKER_ID = 'bench-js-1';
+/** Warm-up asks of the API before the rounds. */
+const WARM_UP_REQUESTS = 10;
 const COUNSELOR_ID = 'bench-c-1';
 
 /**
@@ -62,6 +63,12 @@ const program = new Command('npm run bench --')
   .option('--duration <seconds>', 'seconds of each autocannon run against the API', parsePositive, 2)
   .option('--connections <n>', 'concurrent connections of each autocannon run', parsePositive, 1)
   .option(
+    '--people <n>',
+    'job seekers of one profile, each asked for suggestions once (asking again withdraws the open set first)',
+    parsePositive,
+    3000,
+  )
+  .option(
     '--repetitions <n>',
     'timed scorer runs per round, half before and half after the API run (median reported)',
     parsePositive,
@@ -73,8 +80,15 @@ const options = program.opts<{
   rounds: number;
   duration: number;
   connections: number;
+  people: number;
   repetitions: number;
 }>();
+/**
+ * One profile, many people: a counselor asks once for a person, and asking again for one who has an
+ * open set also withdraws it, a rarer path the rounds would otherwise time on every request.
+ */
+const SEEKER_IDS = Array.from({ length: options.people }, (_, index) => `bench-js-${index + 1}`);
+const [SEEKER_ID = 'bench-js-1'] = SEEKER_IDS;
 /** The bare round trip answers in well under a millisecond: a shorter run measures it as well. */
 const BARE_DURATION_SECONDS = 1;
 
@@ -115,7 +129,9 @@ async function runBench(): Promise<void> {
   const courses = buildCatalog(referenceDate, options.courses);
   await importCatalog(apiUrl, await token('admin', 'bench-admin'), courses);
   const catalogSeconds = (performance.now() - catalogStarted) / 1000;
-  await putSeeker(apiUrl, await token('integration', 'bench-crm'));
+  const syncStarted = performance.now();
+  await putSeekers(apiUrl, await token('integration', 'bench-crm'));
+  const syncSeconds = (performance.now() - syncStarted) / 1000;
 
   // The scorer's own time, on exactly the candidates the API scores for this person.
   const seeker = await new KnexJobSeekerStore(container.db).findById(SEEKER_ID);
@@ -151,10 +167,14 @@ async function runBench(): Promise<void> {
 
   // One answer of the API, warm: the bare round trip sends back a body of the same size.
   const counselor = await token('counselor', COUNSELOR_ID);
-  const recommendPath = `/v1/job-seekers/${SEEKER_ID}/recommendations`;
+  const pathFor = (seekerId: string) => `/v1/job-seekers/${seekerId}/recommendations`;
+  const recommendPath = pathFor(SEEKER_ID);
+  // Each person asked once: the warm-up's, then the service calls', then the rounds' (the client's).
+  const unasked = [...SEEKER_IDS];
+  const takePerson = () => unasked.shift() ?? SEEKER_ID;
   let sample = '';
-  for (let i = 0; i < 10; i += 1) {
-    const res = await fetch(apiUrl + recommendPath, {
+  for (let i = 0; i < WARM_UP_REQUESTS; i += 1) {
+    const res = await fetch(apiUrl + pathFor(takePerson()), {
       method: 'POST',
       headers: {
         authorization: `Bearer ${counselor}`,
@@ -175,7 +195,7 @@ async function runBench(): Promise<void> {
     const started = performance.now();
     await container.services.recommendations.createRecommendations(
       { subject: COUNSELOR_ID, roles: ['counselor'] },
-      SEEKER_ID,
+      takePerson(),
       { idempotencyKey: crypto.randomUUID() },
     );
     serviceTimes.push(performance.now() - started);
@@ -195,7 +215,7 @@ async function runBench(): Promise<void> {
   const before = Math.ceil(options.repetitions / 2);
   for (let round = 1; round <= options.rounds; round += 1) {
     const scorerTimes = await timeScorer(before);
-    const api = await load(apiUrl + recommendPath, counselor, options.duration);
+    const api = await load(apiUrl + recommendPath, counselor, options.duration, unasked.map(pathFor));
     scorerTimes.push(...(await timeScorer(options.repetitions - before)));
     const bareRoundTrip = await load(bareUrl + recommendPath, counselor, BARE_DURATION_SECONDS);
     const scorerMs = median(scorerTimes);
@@ -211,7 +231,8 @@ async function runBench(): Promise<void> {
 
   console.log(
     `catalog: ${courses.length} courses imported in ${catalogSeconds.toFixed(1)} s; ` +
-      `${candidates.courses.length} pass the hard filters for ${SEEKER_ID} (Lyon, 40 km, level 4, remote ok)`,
+      `${candidates.courses.length} pass the hard filters for the bench's profile (Lyon, 40 km, level 4, remote ok), ` +
+      `given to ${SEEKER_IDS.length} job seekers synced in ${syncSeconds.toFixed(1)} s, each asked for suggestions once`,
   );
   console.log(
     `${options.rounds} rounds, each: scorer ${before} runs (scoreCourses + top ${DEFAULT_TOP_K} + attribute), ` +
@@ -291,6 +312,12 @@ async function runBench(): Promise<void> {
   );
   const failures = rounds.reduce((sum, round) => sum + round.api.failures, 0);
   if (failures > 0) console.log(`warning: ${failures} API requests did not answer 201`);
+  const askedAgain = rounds.reduce((sum, round) => sum + round.api.pathsReused, 0);
+  if (askedAgain > 0) {
+    console.log(
+      `warning: ${askedAgain} API requests asked again for a person with an open set (withdrawn first): raise --people`,
+    );
+  }
 }
 
 interface Round {
@@ -306,9 +333,15 @@ interface LoadResult extends LoadAnswer {
   p99: number;
 }
 
-/** One load of the client process against `url`, with the rounds' connections. */
-function load(url: string, bearer: string, duration: number): Promise<LoadResult> {
-  const request: LoadRequest = { url, bearer, duration, connections: options.connections };
+/** One load of the client process against `url` (or `paths` on its host), with the rounds' connections. */
+function load(url: string, bearer: string, duration: number, paths?: readonly string[]): Promise<LoadResult> {
+  const request: LoadRequest = {
+    url,
+    bearer,
+    duration,
+    connections: options.connections,
+    ...(paths === undefined ? {} : { paths }),
+  };
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`the load client stopped (exit ${code})`));
     client.once('exit', onExit);
@@ -358,7 +391,17 @@ async function importCatalog(
   if (res.status !== 200) throw new Error(`catalog import answered ${res.status}: ${await res.text()}`);
 }
 
-async function putSeeker(baseUrl: string, integration: string): Promise<void> {
+/** Syncs every bench job seeker with the one profile, a few at a time. */
+async function putSeekers(baseUrl: string, integration: string): Promise<void> {
+  const AT_ONCE = 20;
+  for (let start = 0; start < SEEKER_IDS.length; start += AT_ONCE) {
+    await Promise.all(
+      SEEKER_IDS.slice(start, start + AT_ONCE).map((id) => putSeeker(baseUrl, integration, id)),
+    );
+  }
+}
+
+async function putSeeker(baseUrl: string, integration: string, seekerId: string): Promise<void> {
   const seeker: JobSeekerInput = {
     counselorId: COUNSELOR_ID,
     targetOccupations: ['J1501'],
@@ -371,7 +414,7 @@ async function putSeeker(baseUrl: string, integration: string): Promise<void> {
     remoteOk: true,
     availableFrom: null,
   };
-  const res = await fetch(`${baseUrl}/v1/job-seekers/${SEEKER_ID}`, {
+  const res = await fetch(`${baseUrl}/v1/job-seekers/${seekerId}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${integration}`, 'content-type': 'application/json' },
     body: JSON.stringify(seeker),
