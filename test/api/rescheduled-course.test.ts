@@ -58,12 +58,10 @@ describe('a published course whose session the catalog cancelled or moved', () =
     await putCourse(courseId, { nextSessionStart });
   }
 
-  /** A course published to `seekerId`, as they first see it, and a way to see it again. */
-  async function publishedTo(seekerId: string) {
-    await syncSeeker(t, seekerId);
-    await createAndPublish(t, counselor, seekerId, { approve: 1 });
+  /** A way to read, as `seekerId`, the first course in their list and its explanation. */
+  async function seeingFirstItemOf(seekerId: string) {
     const seeker = await t.tokenFor('job_seeker', seekerId);
-    const see = async () => {
+    return async () => {
       const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
       expect(mine.status).toBe(200);
       const item = mine.body.items[0];
@@ -73,6 +71,13 @@ describe('a published course whose session the catalog cancelled or moved', () =
       expect(explained.status).toBe(200);
       return { item, explanation: explained.body };
     };
+  }
+
+  /** A course published to `seekerId`, as they first see it, and a way to see it again. */
+  async function publishedTo(seekerId: string) {
+    await syncSeeker(t, seekerId);
+    await createAndPublish(t, counselor, seekerId, { approve: 1 });
+    const see = await seeingFirstItemOf(seekerId);
     const { item } = await see();
     expect(item).toMatchObject({
       courseAvailable: true,
@@ -99,17 +104,7 @@ describe('a published course whose session the catalog cancelled or moved', () =
     expect(added.status).toBe(201);
     const published = await act(t, counselor, set.id, 'publish', String(added.headers.etag));
     expect(published.status).toBe(200);
-    const seeker = await t.tokenFor('job_seeker', seekerId);
-    const see = async () => {
-      const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
-      expect(mine.status).toBe(200);
-      const item = mine.body.items[0];
-      const explained = await t.http
-        .get(`/v1/me/recommendations/${item.itemId}/explanation`)
-        .auth(seeker, { type: 'bearer' });
-      expect(explained.status).toBe(200);
-      return { item, explanation: explained.body };
-    };
+    const see = await seeingFirstItemOf(seekerId);
     const { item } = await see();
     expect(item).toMatchObject({ suggestedBy: 'counselor', courseChangeNotice: null });
     expect(item.course).toMatchObject({ id: courseId, nextSessionStart: '2027-01-11' });

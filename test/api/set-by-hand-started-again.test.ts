@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
+  listEventsAbout,
+  listOpenSetIds,
   newIdempotencyKey,
   putSettings,
   readSet,
@@ -29,30 +31,6 @@ describe('a set by hand started again for a person with an open set by hand', ()
     await putSettings(t, { aiEnabled: false });
   });
   afterAll(() => t.close());
-
-  async function eventsOf(
-    seekerId: string,
-    type: 'recommendation.created_manually' | 'recommendation.discarded',
-  ) {
-    const { decisionLog, pseudonymiser } = t.container.decisionLog;
-    return decisionLog.listEvents({
-      types: [type],
-      subject: pseudonymiser.pseudonymise(seekerId),
-      limit: 1000,
-    });
-  }
-
-  async function listOpenSetIds(seekerId: string): Promise<string[]> {
-    const res = await t.http
-      .get(`/v1/recommendations?seekerId=${seekerId}`)
-      .auth(counselor, { type: 'bearer' });
-    expect(res.status).toBe(200);
-    return (res.body.items as Array<{ id: string; status: string }>)
-      .filter((set) =>
-        ['awaiting_shortlist', 'pending_review', 'awaiting_second_review'].includes(set.status),
-      )
-      .map((set) => set.id);
-  }
 
   async function startSetByHand(seekerId: string, idempotencyKey?: string) {
     const res = await requestManualSet(t, counselor, seekerId, idempotencyKey);
@@ -82,11 +60,11 @@ describe('a set by hand started again for a person with an open set by hand', ()
     const withdrawn = await readSet(t, counselor, earlier.body.id);
     expect(withdrawn.set).toMatchObject({ status: 'discarded', discardReason: REASON });
     expect((await act(t, counselor, earlier.body.id, 'publish', withdrawn.etag)).status).toBe(409);
-    expect(await listOpenSetIds('js-twice')).toEqual([again.body.id]);
+    expect(await listOpenSetIds(t, counselor, 'js-twice')).toEqual([again.body.id]);
 
-    const [created] = (await eventsOf('js-twice', 'recommendation.created_manually')).slice(-1);
+    const [created] = (await listEventsAbout(t, 'js-twice', 'recommendation.created_manually')).slice(-1);
     expect(created?.payload).toMatchObject({ setId: again.body.id, withdrawnSetIds: [earlier.body.id] });
-    const discards = await eventsOf('js-twice', 'recommendation.discarded');
+    const discards = await listEventsAbout(t, 'js-twice', 'recommendation.discarded');
     expect(discards.map((event) => ({ actor: event.actor, payload: event.payload }))).toEqual([
       {
         actor: { role: 'system', pseudonym: 'withdrawal' },
@@ -106,10 +84,12 @@ describe('a set by hand started again for a person with an open set by hand', ()
     expect(retried.body.id).toBe(first.body.id);
     expect(retried.body.warnings).toEqual(first.body.warnings);
     expect((await readSet(t, counselor, first.body.id)).set.status).toBe('pending_review');
-    expect(await listOpenSetIds('js-hand-retried')).toEqual([first.body.id]);
-    expect(await eventsOf('js-hand-retried', 'recommendation.created_manually')).toHaveLength(2);
+    expect(await listOpenSetIds(t, counselor, 'js-hand-retried')).toEqual([first.body.id]);
+    expect(await listEventsAbout(t, 'js-hand-retried', 'recommendation.created_manually')).toHaveLength(2);
     expect(
-      (await eventsOf('js-hand-retried', 'recommendation.discarded')).map((event) => event.payload.setId),
+      (await listEventsAbout(t, 'js-hand-retried', 'recommendation.discarded')).map(
+        (event) => event.payload.setId,
+      ),
     ).toEqual([earlier.id]);
   });
 

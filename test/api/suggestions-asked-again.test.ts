@@ -6,6 +6,8 @@ import {
   createSet,
   decide,
   decideAll,
+  listEventsAbout,
+  listOpenSetIds,
   newIdempotencyKey,
   putSettings,
   readSet,
@@ -33,27 +35,6 @@ describe('suggestions asked again for a person with an open set', () => {
   });
   afterAll(() => t.close());
 
-  async function eventsOf(seekerId: string, type: 'recommendation.generated' | 'recommendation.discarded') {
-    const { decisionLog, pseudonymiser } = t.container.decisionLog;
-    return decisionLog.listEvents({
-      types: [type],
-      subject: pseudonymiser.pseudonymise(seekerId),
-      limit: 1000,
-    });
-  }
-
-  async function listOpenSetIds(seekerId: string): Promise<string[]> {
-    const res = await t.http
-      .get(`/v1/recommendations?seekerId=${seekerId}`)
-      .auth(counselor, { type: 'bearer' });
-    expect(res.status).toBe(200);
-    return (res.body.items as Array<{ id: string; status: string }>)
-      .filter((set) =>
-        ['awaiting_shortlist', 'pending_review', 'awaiting_second_review'].includes(set.status),
-      )
-      .map((set) => set.id);
-  }
-
   it('asking for suggestions again withdraws the open set of earlier suggestions and warns about it', async () => {
     await syncSeeker(t, 'js-again');
     const { set: earlier } = await createSet(t, counselor, 'js-again');
@@ -78,11 +59,11 @@ describe('suggestions asked again for a person with an open set', () => {
     expect(withdrawn.set).toMatchObject({ status: 'discarded', discardReason: REASON });
     const published = await act(t, counselor, earlier.id, 'publish', withdrawn.etag);
     expect(published.status).toBe(409);
-    expect(await listOpenSetIds('js-again')).toEqual([again.body.id]);
+    expect(await listOpenSetIds(t, counselor, 'js-again')).toEqual([again.body.id]);
 
-    const [generated] = (await eventsOf('js-again', 'recommendation.generated')).slice(-1);
+    const [generated] = (await listEventsAbout(t, 'js-again', 'recommendation.generated')).slice(-1);
     expect(generated?.payload).toMatchObject({ setId: again.body.id, withdrawnSetIds: [earlier.id] });
-    const discards = await eventsOf('js-again', 'recommendation.discarded');
+    const discards = await listEventsAbout(t, 'js-again', 'recommendation.discarded');
     expect(discards.map((event) => ({ actor: event.actor, payload: event.payload }))).toEqual([
       {
         actor: { role: 'system', pseudonym: 'withdrawal' },
@@ -104,10 +85,12 @@ describe('suggestions asked again for a person with an open set', () => {
     expect(retried.body.id).toBe(first.body.id);
     expect(retried.body.warnings).toEqual(first.body.warnings);
     expect((await readSet(t, counselor, first.body.id)).set.status).toBe('pending_review');
-    expect(await listOpenSetIds('js-retried')).toEqual([first.body.id]);
-    expect(await eventsOf('js-retried', 'recommendation.generated')).toHaveLength(2);
+    expect(await listOpenSetIds(t, counselor, 'js-retried')).toEqual([first.body.id]);
+    expect(await listEventsAbout(t, 'js-retried', 'recommendation.generated')).toHaveLength(2);
     expect(
-      (await eventsOf('js-retried', 'recommendation.discarded')).map((event) => event.payload.setId),
+      (await listEventsAbout(t, 'js-retried', 'recommendation.discarded')).map(
+        (event) => event.payload.setId,
+      ),
     ).toEqual([earlier.id]);
   });
 
@@ -136,7 +119,9 @@ describe('suggestions asked again for a person with an open set', () => {
       },
     ]);
     expect(again.body.secondReview.required).toBe(true);
-    const [generated] = (await eventsOf('js-in-second-review', 'recommendation.generated')).slice(-1);
+    const [generated] = (await listEventsAbout(t, 'js-in-second-review', 'recommendation.generated')).slice(
+      -1,
+    );
     expect(generated?.payload).toMatchObject({ withdrawnSetIds: [handed.id], secondReviewOwedBy: handed.id });
     const approval = await act(t, otherCounselor, handed.id, 'second-review', reviewerEtag, {
       decision: 'approve',

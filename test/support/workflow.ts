@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { expect } from 'vitest';
 import type { CourseInput } from '../../src/courses/course.ts';
+import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import type { JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
-import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
+import { OPEN_STATUSES, type RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import type { Settings } from '../../src/settings/settings.ts';
 import { aCourse, aJobSeeker } from './builders.ts';
 import type { TestApp } from './test-app.ts';
@@ -256,6 +257,27 @@ export async function reopenAsLeftBeforeWithdrawal(
     .where({ id: setId, status: 'discarded' })
     .update({ status, closed_at: null, discard_reason: null, discarded_by: null });
   if (reopened !== 1) throw new Error(`set ${setId} was not withdrawn`);
+}
+
+/** The events of one type about `seekerId`, oldest first. */
+export function listEventsAbout(t: TestApp, seekerId: string, type: DecisionEventType) {
+  const { decisionLog, pseudonymiser } = t.container.decisionLog;
+  return decisionLog.listEvents({
+    types: [type],
+    subject: pseudonymiser.pseudonymise(seekerId),
+    limit: 1000,
+  });
+}
+
+/** The ids of the person's open sets in `counselor`'s queue. */
+export async function listOpenSetIds(t: TestApp, counselor: string, seekerId: string): Promise<string[]> {
+  const res = await t.http
+    .get(`/v1/recommendations?seekerId=${seekerId}`)
+    .auth(counselor, { type: 'bearer' });
+  expect(res.status).toBe(200);
+  return (res.body.items as Array<{ id: string; status: RecommendationSet['status'] }>)
+    .filter((set) => OPEN_STATUSES.includes(set.status))
+    .map((set) => set.id);
 }
 
 /** The data-subject request the access records of the tests answer, unless one names another. */
