@@ -90,9 +90,12 @@ export class ObjectionService {
    * from the one who reviews its suggestions.
    */
   async withdrawObjection(seeker: Principal): Promise<void> {
-    const { jobSeekers, decisionLog } = this.deps;
+    const { jobSeekers, decisionLog, now } = this.deps;
     await decisionLog.withTransaction(async (trx) => {
-      if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, this.deps.now()))) {
+      // One reading of the clock for the file and the event, as when the objection is recorded: the
+      // person's file and the log say it was withdrawn at the same instant.
+      const at = now();
+      if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, at))) {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) {
           throw await this.refuseWithoutFile(seeker.subject, trx);
         }
@@ -109,6 +112,7 @@ export class ObjectionService {
         actor: { role: 'job_seeker', id: seeker.subject },
         subjectId: seeker.subject,
         payload: {},
+        at,
       });
     });
   }

@@ -10,7 +10,6 @@ import {
 } from './recommendation.ts';
 import type { SetSummary } from './recommendation-store.ts';
 import { findSecondReviewRead, listCurrentSecondReviewReads } from './set-actions.ts';
-import { listSetCaveats } from './set-caveats.ts';
 
 type SetBody = components['schemas']['RecommendationSet'];
 type ItemBody = components['schemas']['RecommendationItem'];
@@ -30,7 +29,7 @@ export function toContestReplyBody(reply: ContestReply): ContestReplyBody {
  * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
  */
 export function toSetBody(
-  { set, readerId, unavailableItemIds, allowedActions, contests }: SetView,
+  { set, readerId, unavailableItemIds, allowedActions, caveats, contests }: SetView,
   warnings: ReviewWarning[] = [],
 ): SetBody {
   const itemsHidden = areItemsHidden(set);
@@ -63,7 +62,7 @@ export function toSetBody(
     },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,
-    caveats: listSetCaveats(set),
+    caveats: [...caveats],
     items: itemsHidden ? [] : set.items.map((item) => toItemBody(item, !unavailableItemIds.has(item.id))),
     allowedActions: [...allowedActions],
     contests: { ...contests },

@@ -44,7 +44,6 @@ import {
   type NewSetFields,
   NO_CONTESTS,
   type RecommendationSet,
-  type SetAction,
   type SetStatus,
   type SetView,
   snapshotProfile,
@@ -52,6 +51,7 @@ import {
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
 import { listAllowedActions, opensSecondReview, type SetReader } from './set-actions.ts';
+import { listSetCaveats } from './set-caveats.ts';
 import type {
   FeedbackPageRequest,
   FeedbackPosition,
@@ -428,7 +428,7 @@ export class RecommendationService {
       readerId: counselor.subject,
       withdrawnCourseIds: new Set(),
       unavailableItemIds: new Set(),
-      allowedActions: listActionsOnNewSet(set, counselor),
+      ...viewNewSet(set, counselor),
       contests: NO_CONTESTS,
       warnings,
       replayed: false,
@@ -602,8 +602,9 @@ export class RecommendationService {
    * A retried creation's answer: the first one again. While the set has not changed since, its
    * ETag still holds and its actions are the set's now (suggestions switched off, a course
    * withdrawn or the lifetime passed show); once it has, the ETag is stale, and so are the actions
-   * that answer listed, replayed as they were: acting on them is refused (412). The person's
-   * contests are of a set published since, which the first answer was not: none, as it answered.
+   * and caveats that answer listed, replayed as they were: acting on them is refused (412). The
+   * person's contests are of a set published since, which the first answer was not: none, as it
+   * answered.
    */
   private async answerReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
     const { firstAnswer } = replay;
@@ -612,7 +613,7 @@ export class RecommendationService {
       ...view,
       contests: NO_CONTESTS,
       warnings: await this.warnAboutWithdrawals(firstAnswer, replay.withdrawnSetIds),
-      ...(replay.changedSince ? { allowedActions: listActionsOnNewSet(firstAnswer, counselor) } : {}),
+      ...(replay.changedSince ? viewNewSet(firstAnswer, counselor) : {}),
       replayed: true,
     };
   }
@@ -700,20 +701,26 @@ interface Replay {
 }
 
 /**
- * What the counselor may do with a set just created (`set` as stored then): neither the catalog nor
- * the settings are asked, its courses having been read active as candidates a moment before in the
- * catalog as it still stood when the set was stored (a set by hand has none yet; a catalog changed
- * meanwhile is read instead), and a model's set being stored only with suggestions on (a set by hand
- * is never held).
+ * What the counselor may do with a set just created (`set` as stored then), and its caveats as of
+ * then: neither the catalog nor the settings are asked, its courses having been read active as
+ * candidates a moment before in the catalog as it still stood when the set was stored (a set by hand
+ * has none yet; a catalog changed meanwhile is read instead), and a model's set being stored only
+ * with suggestions on (a set by hand is never held).
  */
-function listActionsOnNewSet(set: RecommendationSet, counselor: Principal): SetAction[] {
-  return listAllowedActions(set, caseloadReader(counselor), {
-    now: new Date(set.createdAt),
-    withdrawnCourseIds: new Set(),
-    aiEnabled: true,
-    // A new set: nothing of it was given to the person, who contested nothing.
-    unansweredContests: 0,
-  });
+function viewNewSet(
+  set: RecommendationSet,
+  counselor: Principal,
+): Pick<SetView, 'allowedActions' | 'caveats'> {
+  const context = { now: new Date(set.createdAt), aiEnabled: true };
+  return {
+    allowedActions: listAllowedActions(set, caseloadReader(counselor), {
+      ...context,
+      withdrawnCourseIds: new Set(),
+      // A new set: nothing of it was given to the person, who contested nothing.
+      unansweredContests: 0,
+    }),
+    caveats: listSetCaveats(set, context),
+  };
 }
 
 /**

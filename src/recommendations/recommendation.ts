@@ -5,6 +5,7 @@ import type { JobSeekerReason } from '../model/explanations.ts';
 import type { Settings } from '../settings/settings.ts';
 import { compareText } from '../shared/compare-text.ts';
 import type { GeoPoint } from '../shared/geo.ts';
+import type { SetCaveat } from './set-caveats.ts';
 
 export const SET_STATUSES = [
   'awaiting_shortlist',
@@ -313,6 +314,8 @@ export interface SetView {
   unavailableItemIds: ReadonlySet<string>;
   /** The actions the counselor it is shown to may take on it now, in `SET_ACTIONS` order. */
   allowedActions: readonly SetAction[];
+  /** What the counselor should know before weighing it, as of the same moment (`listSetCaveats`). */
+  caveats: readonly SetCaveat[];
   /** The person's contests of the set's courses, read with the set. */
   contests: SetContests;
 }

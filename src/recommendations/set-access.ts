@@ -37,6 +37,7 @@ import {
   mayTakeAction,
   type SetReader,
 } from './set-actions.ts';
+import { listSetCaveats } from './set-caveats.ts';
 
 /**
  * The answer for a set the counselor may not see, missing or not: the same words either way, so
@@ -209,6 +210,7 @@ export async function viewSetFor(
       aiEnabled,
       unansweredContests: contests.unanswered,
     }),
+    caveats: listSetCaveats(set, { aiEnabled, now }),
     contests,
   };
 }

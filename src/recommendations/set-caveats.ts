@@ -1,7 +1,12 @@
 import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
-import { areItemsHidden, type RecommendationSet } from './recommendation.ts';
+import { areItemsHidden, type RecommendationSet, type SetStatus, viewSetAt } from './recommendation.ts';
+import { isHeldBySwitch } from './set-actions.ts';
 
-export type SetCaveatCode = 'no_occupation_match' | 'profile_not_recent' | 'message_sensitive_terms';
+export type SetCaveatCode =
+  | 'no_occupation_match'
+  | 'profile_not_recent'
+  | 'message_sensitive_terms'
+  | 'ai_disabled';
 
 export interface SetCaveat {
   code: SetCaveatCode;
@@ -18,12 +23,52 @@ const DAY_MS = 86_400_000;
 /** `occupationMatch` for a course that trains for one of the person's target occupations. */
 const EXACT_OCCUPATION_MATCH = 2;
 
+/** What besides the set decides its caveats: the kill switch, and the time the set is shown at. */
+export interface CaveatContext {
+  /** False while suggestions are switched off. */
+  aiEnabled: boolean;
+  now: Date;
+}
+
 /**
- * What a counselor should know about a set before weighing it. Derived from what the set keeps, so
- * that every reading of the set says the same.
+ * What a counselor should know about a set before weighing it. Derived from what the set keeps and
+ * from the kill switch as read with it, so that every reading of the set at one moment says the
+ * same, whoever reads it and whatever answer shows it.
  */
-export function listSetCaveats(set: RecommendationSet): SetCaveat[] {
-  return [...listModelCaveats(set), ...listMessageCaveats(set)];
+export function listSetCaveats(set: RecommendationSet, context: CaveatContext): SetCaveat[] {
+  return [...listSwitchCaveats(set, context), ...listModelCaveats(set), ...listMessageCaveats(set)];
+}
+
+/**
+ * What the kill switch holds back in each status of a set still under review (no other has anything
+ * left to hold), and what goes on meanwhile: the rules `allowedActions` and the review's refusals
+ * follow (`isHeldBySwitch`, `releasesModelOutput`), told before the counselor tries.
+ */
+const HELD_BY_SWITCH: Readonly<Partial<Record<SetStatus, string>>> = {
+  awaiting_shortlist:
+    'once your shortlist is in, the model’s suggestions in this set may be rejected but not approved, nor the set ' +
+    'published, until an admin switches suggestions back on; your shortlist’s picks may be approved meanwhile, ' +
+    'and the set discarded',
+  pending_review:
+    'none of the model’s suggestions in this set may be approved, nor the set published, until an admin switches ' +
+    'suggestions back on; rejecting them, adding courses of your own, approving your shortlist’s picks and ' +
+    'discarding the set still go',
+  awaiting_second_review:
+    'this set of the model’s suggestions may not be approved in its second review, which would publish it, until ' +
+    'an admin switches suggestions back on; a second reviewer may return it to its counselor meanwhile',
+};
+
+/**
+ * A set of the model's suggestions still under review while suggestions are switched off (AI Act
+ * Art. 14(4)(e)): the switch holds it back, which its counselor and a second reviewer learned only
+ * from a 409 or from a button missing in `allowedActions`. A set made by hand is never held, and a
+ * set whose review is over (its lifetime passed included) has nothing left for the switch to hold.
+ */
+function listSwitchCaveats(set: RecommendationSet, { aiEnabled, now }: CaveatContext): SetCaveat[] {
+  const current = viewSetAt(set, now);
+  const held = HELD_BY_SWITCH[current.status];
+  if (held === undefined || !isHeldBySwitch(current, aiEnabled)) return [];
+  return [{ code: 'ai_disabled', message: `suggestions are switched off (kill switch): ${held}` }];
 }
 
 /**

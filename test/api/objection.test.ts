@@ -367,4 +367,21 @@ describe('an objection and the open sets it withdraws', () => {
     });
     expect(discarded?.occurredAt).toBe(res.body.recordedAt);
   });
+
+  it("withdraws the objection at one instant, in the person's file and in the log", async () => {
+    await syncSeeker(t, 'js-ticking-back');
+    await objectToAi(t, 'js-ticking-back');
+
+    const res = await withdraw(t, 'js-ticking-back');
+
+    expect(res.status).toBe(204);
+    const file = await t.container
+      .db('job_seekers')
+      .where({ id: 'js-ticking-back' })
+      .first('objection_changed_at');
+    const withdrawn = (await objectionEventsAbout(t, 'js-ticking-back')).find(
+      (event) => event.type === 'objection.withdrawn',
+    );
+    expect(withdrawn?.occurredAt).toBe(file?.objection_changed_at);
+  });
 });

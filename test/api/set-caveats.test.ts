@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
 import {
+  act,
   aWorkflowSeeker,
+  createAndPublish,
   createSet,
+  createSetByHand,
+  decide,
+  decideAll,
   newIdempotencyKey,
+  putSettings,
   readSet,
   requestSet,
   syncSeeker,
@@ -86,5 +92,104 @@ describe("a set's caveats, on every reading", () => {
       const again = await requestSet(t, counselor, 'js-stale', { idempotencyKey: key });
       expect(again.body.caveats).toEqual(first.body.caveats);
     });
+  });
+});
+
+describe("a set's caveats while suggestions are switched off (the kill switch)", () => {
+  let t: TestApp;
+  let counselor: string;
+  let otherCounselor: string;
+
+  beforeAll(async () => {
+    ({ t, counselor, otherCounselor } = await startWorkflowApp());
+  });
+  afterAll(() => t.close());
+
+  /** The codes of a set's caveats. */
+  const codesOf = (set: { caveats: Array<{ code: string }> }) => set.caveats.map((caveat) => caveat.code);
+
+  afterEach(() => putSettings(t, {}));
+
+  it("tells the counselor that the model's suggestions may be rejected but not approved nor published, on every answer", async () => {
+    await syncSeeker(t, 'js-switch-off');
+    const { set: created } = await createSet(t, counselor, 'js-switch-off');
+    await putSettings(t, { aiEnabled: false });
+
+    const { set, etag } = await readSet(t, counselor, created.id);
+
+    expect(set.caveats).toEqual([
+      {
+        code: 'ai_disabled',
+        message: expect.stringMatching(
+          /switched off.*may be approved, nor the set published.*rejecting them/,
+        ),
+      },
+    ]);
+    expect(set.allowedActions).toEqual(['decide_item', 'add_item', 'discard']);
+    const [item] = set.items;
+    if (item === undefined) throw new Error('the model suggested nothing');
+    const rejected = await decide(t, counselor, set.id, item.itemId, etag, {
+      decision: 'reject',
+      reasonCode: 'not_matching_project',
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.caveats).toEqual(set.caveats);
+  });
+
+  it('says nothing of the switch once suggestions are switched back on', async () => {
+    await syncSeeker(t, 'js-switch-back');
+    const { set: created } = await createSet(t, counselor, 'js-switch-back');
+    await putSettings(t, { aiEnabled: false });
+    expect(codesOf((await readSet(t, counselor, created.id)).set)).toEqual(['ai_disabled']);
+
+    await putSettings(t, { aiEnabled: true });
+
+    const { set } = await readSet(t, counselor, created.id);
+    expect(set.caveats).toEqual([]);
+    expect(set.allowedActions).toContain('decide_item');
+  });
+
+  it('says nothing of the switch on a set made by hand', async () => {
+    await syncSeeker(t, 'js-switch-by-hand');
+    const { set: created } = await createSetByHand(t, counselor, 'js-switch-by-hand');
+    await putSettings(t, { aiEnabled: false });
+
+    const { set } = await readSet(t, counselor, created.id);
+
+    expect(set.model).toBeNull();
+    expect(set.caveats).toEqual([]);
+    expect(set.allowedActions).toContain('publish');
+  });
+
+  it('tells a second reviewer that the set may not be approved in its second review, but returned', async () => {
+    await syncSeeker(t, 'js-switch-second');
+    await putSettings(t, { secondReviewRate: 1 });
+    const { set: created } = await createSet(t, counselor, 'js-switch-second');
+    const { etag } = await decideAll(t, counselor, created.id, { approve: 1 });
+    const handed = await act(t, counselor, created.id, 'publish', etag);
+    expect(handed.body.status).toBe('awaiting_second_review');
+    await putSettings(t, { secondReviewRate: 1, aiEnabled: false });
+
+    const { set } = await readSet(t, otherCounselor, created.id);
+
+    expect(set.caveats).toEqual([
+      {
+        code: 'ai_disabled',
+        message: expect.stringMatching(/not be approved in its second review.*return it to its counselor/),
+      },
+    ]);
+    expect(set.allowedActions).toEqual(['second_review']);
+    expect((await readSet(t, counselor, created.id)).set.caveats).toEqual(set.caveats);
+  });
+
+  it('says nothing of the switch on a set whose review is over, which it holds back no longer', async () => {
+    await syncSeeker(t, 'js-switch-published');
+    const published = await createAndPublish(t, counselor, 'js-switch-published', { approve: 1 });
+    await putSettings(t, { aiEnabled: false });
+
+    const { set } = await readSet(t, counselor, published.id);
+
+    expect(set.status).toBe('published');
+    expect(set.caveats).toEqual([]);
   });
 });

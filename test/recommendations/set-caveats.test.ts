@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/model/explanations.ts';
-import type { ProfileSnapshot, RecommendationSet } from '../../src/recommendations/recommendation.ts';
+import type {
+  ProfileSnapshot,
+  RecommendationSet,
+  SetStatus,
+} from '../../src/recommendations/recommendation.ts';
 import { listSetCaveats } from '../../src/recommendations/set-caveats.ts';
 import { aRecommendationSet, WORKFLOW_START } from '../support/workflow.ts';
 
 const DAY_MS = 86_400_000;
+
+/** Suggestions switched on, as the set is read at its creation. */
+const SWITCHED_ON = { aiEnabled: true, now: WORKFLOW_START };
 
 function occupationMatch(value: number): Attribution[] {
   return [
@@ -46,13 +53,13 @@ function aSetMatching(levels: number[], overrides: Partial<RecommendationSet> = 
 
 describe("a set's caveats", () => {
   it("flags a set none of whose model items trains for the person's target occupations, naming them", () => {
-    const [caveat, ...others] = listSetCaveats(aSetMatching([0, 0, 0]));
+    const [caveat, ...others] = listSetCaveats(aSetMatching([0, 0, 0]), SWITCHED_ON);
     expect(caveat).toEqual({ code: 'no_occupation_match', message: expect.stringContaining('(N9999)') });
     expect(others).toEqual([]);
   });
 
   it("flags a set whose model items train only for occupations of the same domain as the person's", () => {
-    expect(listSetCaveats(aSetMatching([1, 1, 0])).map((caveat) => caveat.code)).toEqual([
+    expect(listSetCaveats(aSetMatching([1, 1, 0]), SWITCHED_ON).map((caveat) => caveat.code)).toEqual([
       'no_occupation_match',
     ]);
   });
@@ -63,11 +70,11 @@ describe("a set's caveats", () => {
       blindFirst: true,
       profileSnapshot: snapshotSyncedDaysBefore(120),
     });
-    expect(listSetCaveats(hidden).map((caveat) => caveat.code)).toEqual(['profile_not_recent']);
+    expect(listSetCaveats(hidden, SWITCHED_ON).map((caveat) => caveat.code)).toEqual(['profile_not_recent']);
   });
 
   it("says nothing when one model item trains for a target occupation, or of the counselor's additions", () => {
-    expect(listSetCaveats(aSetMatching([0, 2, 0]))).toEqual([]);
+    expect(listSetCaveats(aSetMatching([0, 2, 0]), SWITCHED_ON)).toEqual([]);
     const base = aSetMatching([0]);
     const withAddition = {
       ...base,
@@ -81,26 +88,33 @@ describe("a set's caveats", () => {
         },
       ],
     };
-    expect(listSetCaveats(withAddition).map((caveat) => caveat.code)).toEqual(['no_occupation_match']);
+    expect(listSetCaveats(withAddition, SWITCHED_ON).map((caveat) => caveat.code)).toEqual([
+      'no_occupation_match',
+    ]);
   });
 
   it('flags a profile last synced more than 90 days before the suggestions, saying how long', () => {
-    expect(listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90) }))).toEqual([]);
     expect(
-      listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90.5) })).map(
+      listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90) }), SWITCHED_ON),
+    ).toEqual([]);
+    expect(
+      listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(90.5) }), SWITCHED_ON).map(
         (caveat) => caveat.code,
       ),
     ).toEqual(['profile_not_recent']);
-    expect(listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(120) }))).toEqual([
-      { code: 'profile_not_recent', message: expect.stringContaining('120 days') },
-    ]);
+    expect(
+      listSetCaveats(aSetMatching([2], { profileSnapshot: snapshotSyncedDaysBefore(120) }), SWITCHED_ON),
+    ).toEqual([{ code: 'profile_not_recent', message: expect.stringContaining('120 days') }]);
   });
 
   it('has none for a set made by hand or one with no item', () => {
     expect(
-      listSetCaveats(aSetMatching([0], { model: null, profileSnapshot: snapshotSyncedDaysBefore(400) })),
+      listSetCaveats(
+        aSetMatching([0], { model: null, profileSnapshot: snapshotSyncedDaysBefore(400) }),
+        SWITCHED_ON,
+      ),
     ).toEqual([]);
-    expect(listSetCaveats(aSetMatching([]))).toEqual([]);
+    expect(listSetCaveats(aSetMatching([]), SWITCHED_ON)).toEqual([]);
   });
 
   it('flags the message of a set awaiting its second review that the screening flags, made by hand too', () => {
@@ -113,8 +127,8 @@ describe("a set's caveats", () => {
         terms: ['diabete'],
       },
     ];
-    expect(listSetCaveats(aSetMatching([2], awaiting))).toEqual(expected);
-    expect(listSetCaveats(aSetMatching([2], { ...awaiting, model: null }))).toEqual(expected);
+    expect(listSetCaveats(aSetMatching([2], awaiting), SWITCHED_ON)).toEqual(expected);
+    expect(listSetCaveats(aSetMatching([2], { ...awaiting, model: null }), SWITCHED_ON)).toEqual(expected);
   });
 
   it('says nothing of a message the screening does not flag, or of a set not awaiting its second review', () => {
@@ -122,8 +136,45 @@ describe("a set's caveats", () => {
     expect(
       listSetCaveats(
         aSetMatching([2], { status: 'awaiting_second_review', message: 'Deux pistes pour jeudi.' }),
+        SWITCHED_ON,
       ),
     ).toEqual([]);
-    expect(listSetCaveats(aSetMatching([2], { status: 'published', message }))).toEqual([]);
+    expect(listSetCaveats(aSetMatching([2], { status: 'published', message }), SWITCHED_ON)).toEqual([]);
+  });
+
+  describe('while suggestions are switched off', () => {
+    const SWITCHED_OFF = { aiEnabled: false, now: WORKFLOW_START };
+    const switchCaveatOf = (set: RecommendationSet) =>
+      listSetCaveats(set, SWITCHED_OFF).filter((caveat) => caveat.code === 'ai_disabled');
+
+    it.each<[SetStatus, RegExp]>([
+      ['awaiting_shortlist', /once your shortlist is in.*rejected but not approved.*picks may be approved/],
+      ['pending_review', /may be approved, nor the set published.*rejecting them.*discarding the set/],
+      ['awaiting_second_review', /not be approved in its second review.*return it to its counselor/],
+    ])('says what the switch holds back in a set of the model %s, and what goes on', (status, said) => {
+      expect(switchCaveatOf(aSetMatching([2], { status }))).toEqual([
+        { code: 'ai_disabled', message: expect.stringMatching(said) },
+      ]);
+    });
+
+    it('says nothing of the switch for a set made by hand, or while suggestions are on', () => {
+      expect(switchCaveatOf(aSetMatching([2], { model: null }))).toEqual([]);
+      expect(listSetCaveats(aSetMatching([2]), SWITCHED_ON)).toEqual([]);
+    });
+
+    it('says nothing of the switch once the review is over, its lifetime passed included', () => {
+      for (const status of ['published', 'discarded', 'expired', 'retracted'] as const) {
+        expect(switchCaveatOf(aSetMatching([2], { status }))).toEqual([]);
+      }
+      const due = aSetMatching([2], { expiresAt: WORKFLOW_START.toISOString() });
+      expect(switchCaveatOf(due)).toEqual([]);
+    });
+
+    it('comes first, before what is said of the suggestions', () => {
+      expect(listSetCaveats(aSetMatching([0]), SWITCHED_OFF).map((caveat) => caveat.code)).toEqual([
+        'ai_disabled',
+        'no_occupation_match',
+      ]);
+    });
   });
 });

@@ -2296,11 +2296,16 @@ export interface components {
              *     its first reviewer confirmed (`acknowledgeSensitiveTerms`): the second reviewer's approval
              *     publishes that message as written, so they read it before approving (or return the set to
              *     have it rephrased). Its message names the kinds of information, `terms` the terms found, as
-             *     a `sensitive_term` warning does.
+             *     a `sensitive_term` warning does. `ai_disabled` while suggestions are switched off (the kill
+             *     switch, `aiEnabled` false in the settings) and the set, made by the model, is still under
+             *     review: none of the model's suggestions may be approved, nor the set published or approved
+             *     in its second review, until they are switched on again; its message says what still goes for
+             *     the set as it stands (rejecting, the counselor's own courses, discarding, a return), as
+             *     `allowedActions` lists it. Never for a set made by hand, nor once its review is over.
              */
             caveats: {
                 /** @enum {string} */
-                code: "no_occupation_match" | "profile_not_recent" | "message_sensitive_terms";
+                code: "no_occupation_match" | "profile_not_recent" | "message_sensitive_terms" | "ai_disabled";
                 message: string;
                 /** @description For `message_sensitive_terms`, the terms the screening found in the message. */
                 terms?: string[];
