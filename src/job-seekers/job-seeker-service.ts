@@ -122,6 +122,9 @@ export class JobSeekerService {
           objectionRestored,
           reEnrolledAfterErasure,
         },
+        // The instant the profile (and an objection given back) was stamped with: one reading of
+        // the clock for the file and the log.
+        at: now,
       });
       return { jobSeeker, created };
     });
@@ -179,11 +182,6 @@ async function findErasureInForce(
 }
 
 /**
- * Refuses skill codes that name sensitive information (`rqth`): the model reads them, and the
- * profile holds no sensitive attribute (DESIGN.md, principle 4). Each such code is named by its
- * place, not echoed.
- */
-/**
  * Refuses a day of availability later than {@link latestAvailableFrom}: no counselor plans with one
  * (`9999-12-31` written for "unknown", a typo in the year), and it would silently put every course
  * out of the person's reach.
@@ -212,6 +210,11 @@ function isSameFieldValue(field: keyof JobSeekerInput, stored: unknown, sent: un
   return isDeepStrictEqual(stored, sent);
 }
 
+/**
+ * Refuses skill codes that name sensitive information (`rqth`): the model reads them, and the
+ * profile holds no sensitive attribute (DESIGN.md, principle 4). Each such code is named by its
+ * place, not echoed.
+ */
 function refuseSensitiveSkills(skills: readonly string[]): void {
   const errors = skills.flatMap((skill, index) => {
     const reason = screenCode(skill);

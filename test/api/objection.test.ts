@@ -368,6 +368,19 @@ describe('an objection and the open sets it withdraws', () => {
     expect(discarded?.occurredAt).toBe(res.body.recordedAt);
   });
 
+  it('syncs a person at one instant, in their profile and in the log', async () => {
+    await syncSeeker(t, 'js-synced-once');
+
+    const file = await t.container.db('job_seekers').where({ id: 'js-synced-once' }).first('updated_at');
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const [synced] = await decisionLog.listEvents({
+      types: ['job_seeker.upserted'],
+      subject: pseudonymiser.pseudonymise('js-synced-once'),
+      limit: 10,
+    });
+    expect(synced?.occurredAt).toBe(file?.updated_at);
+  });
+
   it("withdraws the objection at one instant, in the person's file and in the log", async () => {
     await syncSeeker(t, 'js-ticking-back');
     await objectToAi(t, 'js-ticking-back');
