@@ -360,7 +360,7 @@ export class AuditService {
       ...period,
       fastDecisionSeconds: threshold,
     });
-    await this.record(
+    const readAt = await this.record(
       request,
       'getOversightStats',
       { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
@@ -369,8 +369,8 @@ export class AuditService {
     return {
       ...period,
       fastDecisionSeconds: threshold,
-      rows: coverWeeks(rows, period),
-      manualSecondReviews: coverWeeks(manualSecondReviews, period),
+      rows: coverWeeks(rows, period, readAt),
+      manualSecondReviews: coverWeeks(manualSecondReviews, period, readAt),
     };
   }
 
@@ -390,8 +390,8 @@ export class AuditService {
         toSeq,
       ),
     );
-    await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
-    return { ...period, weeks: coverWeeks(figures.weeks, period), total: figures.total };
+    const readAt = await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
+    return { ...period, weeks: coverWeeks(figures.weeks, period, readAt), total: figures.total };
   }
 
   /**
@@ -638,7 +638,11 @@ export class AuditService {
     return latest;
   }
 
-  /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
+  /**
+   * Appends `audit.queried`: who asked, why, with which filters, and how much came back. Returns the
+   * time the log gives it, the moment of the read: the log's time never goes back, so no event read
+   * is later, even one another process stamped with a clock ahead of this one.
+   */
   private async record(
     request: AuditRequest,
     operation: string,
@@ -646,9 +650,9 @@ export class AuditService {
     resultCount: number,
     /** For the figures resting on enough people: the minimum (`AUDIT_MIN_PEOPLE`) they were given under. */
     applied: { minPeople?: number } = {},
-  ): Promise<void> {
-    await this.deps.log.withTransaction(async (trx) => {
-      await this.deps.log.append(trx, {
+  ): Promise<string> {
+    const { occurredAt } = await this.deps.log.withTransaction((trx) =>
+      this.deps.log.append(trx, {
         type: 'audit.queried',
         actor: actorOf(request),
         payload: {
@@ -658,8 +662,9 @@ export class AuditService {
           ...pickDefined(applied),
           resultCount,
         },
-      });
-    });
+      }),
+    );
+    return occurredAt;
   }
 }
 

@@ -177,7 +177,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelVersion: '1.1.0',
           week: '2026-W41',
           from: '2026-10-05T00:00:00.000Z',
-          to: '2026-10-12T00:00:00.000Z',
+          to: clock.now().toISOString(),
           sets: 1,
           items: 3,
           decisions: 3,
@@ -234,7 +234,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         {
           week: '2026-W41',
           from: '2026-10-05T00:00:00.000Z',
-          to: '2026-10-12T00:00:00.000Z',
+          to: clock.now().toISOString(),
           setsSuggested: 1,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -269,13 +269,36 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         ((await get(`/v1/audit/stats/usage${query}`)).body.weeks as Array<Record<string, unknown>>).map(
           ({ week, from, to }) => ({ week, from, to }),
         );
-      expect(await weeksOf('?from=2026-10-05T00:00:00Z&to=2026-10-12T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: '2026-10-12T00:00:00.000Z' },
+      expect(await weeksOf('?from=2026-09-28T00:00:00Z&to=2026-10-05T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
       ]);
-      // Two days of week 41: the same label, other figures, and the row says so.
-      expect(await weeksOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      // Two days of week 40: the same label, other figures, and the row says so.
+      expect(await weeksOf('?from=2026-09-30T00:00:00Z&to=2026-10-02T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-30T00:00:00.000Z', to: '2026-10-02T00:00:00.000Z' },
       ]);
+    });
+
+    it('ends the week still going on at the moment the figures were read, not at the Monday to come', async () => {
+      const readAt = clock.now().toISOString();
+      expect(readAt < '2026-10-12T00:00:00.000Z').toBe(true);
+      const spansOf = (rows: Array<Record<string, unknown>>) =>
+        rows.map(({ week, from, to }) => ({ week, from, to }));
+      const latestQueryTime = async () =>
+        (await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'] })).at(-1)
+          ?.occurredAt;
+      const expected = [
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: readAt },
+      ];
+      // Without a `to`, and with one to come: neither row claims time that has not happened.
+      for (const query of ['', '?to=2026-12-01T00:00:00Z']) {
+        expect(spansOf((await get(`/v1/audit/stats/usage${query}`)).body.weeks)).toEqual(expected);
+        expect(await latestQueryTime()).toBe(readAt);
+        expect(spansOf(await rowsOf(query))).toEqual([
+          { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+          { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: readAt },
+        ]);
+      }
     });
 
     it('says of each oversight row the part of its week whose sets it counts: the whole week, or only the days asked of it', async () => {
@@ -284,8 +307,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(await spansOf('?to=2026-10-05T00:00:00Z')).toEqual([
         { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
       ]);
-      expect(await spansOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      expect(await spansOf('?from=2026-09-30T00:00:00Z&to=2026-10-02T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-30T00:00:00.000Z', to: '2026-10-02T00:00:00.000Z' },
       ]);
     });
 

@@ -3533,7 +3533,7 @@ export interface components {
             /** @description ISO 8601 week of the events, in UTC: Monday 00:00 UTC to the next (an event on Monday at 00:30 in Paris, Sunday 22:30 UTC, counts in the week before). */
             week: string;
         } & components["schemas"]["WeekCovered"] & components["schemas"]["UsageCounts"];
-        /** @description The part of the row's ISO week its figures count: the whole week, Monday 00:00 UTC to the next, unless the period asked starts or ends inside it. A row whose `from` and `to` are not a Monday 00:00 seven days apart counts only part of its week, and the same week asked for another period may give other figures. A week not over when the figures are read counts what happened in it so far. */
+        /** @description The part of the row's ISO week its figures count: the whole week, Monday 00:00 UTC to the next, unless the period asked starts or ends inside it. A row whose `from` and `to` are not a Monday 00:00 seven days apart counts only part of its week, and the same week asked for another period may give other figures. A week not over when the figures are read counts what happened in it so far, and its `to` says up to when. */
         WeekCovered: {
             /**
              * Format: date-time
@@ -3542,7 +3542,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where it ends (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where it ends (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read (the `occurredAt` of the `audit.queried` event recording the read), whichever comes first. A week not over yet ends when it was read, not at a Monday to come, and so does a period asked up to a time to come.
              */
             to: string;
         };
@@ -3579,7 +3579,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read, whichever comes first (see `WeekCovered`).
              */
             to: string;
             sets: number;
@@ -3661,7 +3661,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read, whichever comes first (see `WeekCovered`).
              */
             to: string;
             /** @description Sets made by hand the counselor approved (and so published) in their second review. */
