@@ -107,6 +107,11 @@ export interface AuditRequest {
   /** The caller: an auditor, or an admin where the operation admits one (the incidents). */
   auditor: Principal;
   purpose: string;
+  /**
+   * The caller takes the answer's headers alone (HTTP HEAD): the result is worked out, and its trace
+   * logged, but none of it is handed over beyond what the headers carry (an export's count and seqs).
+   */
+  headersOnly?: boolean;
 }
 
 /** A time range over the log; both ends optional (ISO 8601 in UTC). */
@@ -639,7 +644,8 @@ export class AuditService {
   }
 
   /**
-   * Appends `audit.queried`: who asked, why, with which filters, and how much came back. Returns the
+   * Appends `audit.queried`: who asked, why, with which filters, how much came back, and whether only
+   * the answer's headers were taken. Returns the
    * time the log gives it, the moment of the read: the log's time never goes back, so no event read
    * is later, even one another process stamped with a clock ahead of this one.
    */
@@ -661,6 +667,7 @@ export class AuditService {
           filters: pickDefined(filters),
           ...pickDefined(applied),
           resultCount,
+          ...(request.headersOnly === true ? { headersOnly: true } : {}),
         },
       }),
     );
