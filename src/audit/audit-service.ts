@@ -46,6 +46,7 @@ import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import type { FigureWeekStore, WeekToFreeze } from './figure-week-store.ts';
 import {
+  coverNothing,
   coverWeeks,
   type FigureTally,
   type FigureWeek,
@@ -407,11 +408,8 @@ export class AuditService {
   async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
     await this.checkPurpose(request, 'getAttributionStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     const { seq: toSeq } = await this.deps.log.readHead();
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const tally = await tallyAttributions(await this.streamGeneratedSets(period, toSeq), (sealed) =>
       this.deps.keyring.decryptPersonal(sealed),
     );
@@ -433,10 +431,6 @@ export class AuditService {
   async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
     await this.checkPurpose(request, 'getDriftStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     // The registry behind the head's lock, as the access record reads it: read apart from the head,
     // it could lack a model registered meanwhile whose sets the log holds up to it (counted as of an
     // unknown model), or state active a model another activation has since retired.
@@ -444,6 +438,7 @@ export class AuditService {
       toSeq: (await this.deps.log.lockHead(trx)).seq,
       registered: await this.deps.models.listModels(trx),
     }));
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const references = new Map<string, DriftReference>(
       registered.map((model) => [
         model.id,
@@ -480,11 +475,8 @@ export class AuditService {
   async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
     await this.checkPurpose(request, 'getOutcomeStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     const { seq: toSeq } = await this.deps.log.readHead();
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const tally = await tallyOutcomes(
       // The objections recorded after the period count too: an objection takes earlier outcomes out
       // of the weeks not yet given.
@@ -641,6 +633,28 @@ export class AuditService {
       latest = latest === undefined ? expiresAt : laterOf(latest, expiresAt);
     }
     return latest;
+  }
+
+  /**
+   * The period the figures opened from sealed parts are given for (`figurePeriodOf`), or one covering
+   * nothing, as `figurePeriodOf` answers it, when the log holds no event in the period asked up to
+   * `toSeq`: a period before the deployment, or still to come, would otherwise read as weeks in which
+   * nothing happened. A period asked holding events that the cut leaves out (the week in progress,
+   * say) keeps the cut, which says where the figures stop.
+   */
+  private async cutFigurePeriod(asked: AuditPeriod, toSeq: number): Promise<AuditPeriod> {
+    const period = figurePeriodOf(asked, this.deps.now(), {
+      minPeople: this.deps.minPeoplePerFigure,
+      logDays: this.deps.logDays,
+    });
+    const start = period.from ?? period.to;
+    if (start === undefined || period.from === period.to) return period;
+    const [held] = await this.deps.events.listEvents(pickDefined({ from: asked.from, to: asked.to }), {
+      afterSeq: 0,
+      limit: 1,
+      toSeq,
+    });
+    return held === undefined ? coverNothing(Date.parse(start), asked) : period;
   }
 
   /**

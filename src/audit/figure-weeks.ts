@@ -50,11 +50,18 @@ export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePer
       : clampToWritableInstant(weekStartOf(Date.parse(period.to)));
   const to = Math.min(asked, weekStartOf(now.getTime() - LATE_EVENTS_MS));
   if (to >= from) return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-  // No whole week is left: the period covers nothing, and is answered within the one asked (where the
-  // cut starts it, or where the `to` asked ends it when that comes first: before the log period, say),
-  // never after the end asked nor ending before it starts.
+  // No whole week is left: the period covers nothing.
+  return coverNothing(from, period);
+}
+
+/**
+ * The period the figures answer for when it covers nothing: one instant, `from` and `to` the same,
+ * within the period asked (where the cut starts it, `start`, or where the `to` asked ends it when
+ * that comes first: before the log period, say), never after the end asked nor ending before it starts.
+ */
+export function coverNothing(start: number, asked: AuditPeriod): AuditPeriod {
   const empty = new Date(
-    period.to === undefined ? from : Math.min(from, Date.parse(period.to)),
+    asked.to === undefined ? start : Math.min(start, Date.parse(asked.to)),
   ).toISOString();
   return { from: empty, to: empty };
 }

@@ -31,6 +31,33 @@ interface OversightRowBody {
 }
 
 /**
+ * The attribution, drift and outcome figures of each period asked, each answered as covering nothing
+ * (`from` and `to` the same instant, as expected), with no figure, and logged so.
+ */
+async function expectCoveringNothing(
+  t: TestApp,
+  get: (path: string) => PromiseLike<{ status: number; text: string; body: Record<string, unknown> }>,
+  periods: ReadonlyArray<{ query: string; at: string }>,
+) {
+  for (const figure of ['attributions', 'drift', 'outcomes']) {
+    for (const { query, at } of periods) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        get(`/v1/audit/stats/${figure}?${query}`),
+      );
+      expect(res.status, `${figure}?${query} ${res.text}`).toBe(200);
+      expect([res.body.from, res.body.to], `${figure}?${query}`).toEqual([at, at]);
+      expect(res.body.models ?? res.body.rows).toEqual([]);
+      expect(appended).toEqual([
+        expect.objectContaining({
+          type: 'audit.queried',
+          payload: expect.objectContaining({ filters: expect.objectContaining({ from: at, to: at }) }),
+        }),
+      ]);
+    }
+  }
+}
+
+/**
  * The oversight, attribution and drift figures on a scripted review: counselors drive the real
  * API on a clock the test moves, and the figures are read back as an auditor.
  */
@@ -405,6 +432,19 @@ describe('auditor API: oversight, attribution and drift figures', () => {
     });
   });
 
+  it('says a period in which the log holds no event, years before the deployment or still to come, covers nothing, as every figure may be given', async () => {
+    await expectCoveringNothing(t, get, [
+      { query: 'from=2016-10-01T00:00:00Z&to=2017-10-01T00:00:00Z', at: '2016-10-01T00:00:00.000Z' },
+      { query: 'from=2030-01-01T00:00:00Z&to=2030-03-01T00:00:00Z', at: '2030-01-01T00:00:00.000Z' },
+      { query: 'to=2017-10-01T00:00:00Z', at: '2017-10-01T00:00:00.000Z' },
+    ]);
+    // A period holding the log's events keeps its bounds as asked, though it starts years before them.
+    const held = await get('/v1/audit/stats/attributions?from=2016-10-01T00:00:00Z');
+    expect(held.body).toMatchObject({ from: '2016-10-01T00:00:00.000Z' });
+    expect(held.body.to).toBeUndefined();
+    expect(held.body.models).not.toEqual([]);
+  });
+
   describe('GET /v1/audit/stats/drift', () => {
     const driftWeek = { from: '2026-11-02T00:00:00Z', to: '2026-11-09T00:00:00Z' };
     let references: ReferenceDistribution[];
@@ -614,6 +654,12 @@ describe('auditor API: figures opened from sealed parts rest on enough people', 
         ]);
       }
     }
+  });
+
+  it('says a period within the log period in which the log holds no event covers nothing, where its first whole week starts', async () => {
+    await expectCoveringNothing(t, get, [
+      { query: 'from=2017-01-01T00:00:00Z&to=2018-01-01T00:00:00Z', at: '2017-01-02T00:00:00.000Z' },
+    ]);
   });
 
   it('withholds every figure of a period whose whole weeks each rest on too few job seekers', async () => {

@@ -2721,7 +2721,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -3702,7 +3705,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3753,7 +3759,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
