@@ -3,6 +3,7 @@ import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import { formatSigningKeysPem } from '../decision-log/signing-keys-pem.ts';
 import type { components, operations } from '../http/generated/api.ts';
+import { isHeadRequest } from '../http/head-as-get.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -87,6 +88,11 @@ export function createAuditRoutes(service: AuditService): Router {
     res.setHeader('X-Audit-Event-Count', String(exported.count));
     res.setHeader('X-Audit-To-Seq', String(exported.toSeq));
     if (exported.fromSeq !== null) res.setHeader('X-Audit-From-Seq', String(exported.fromSeq));
+    // A HEAD sends no body: the events are not read for it.
+    if (isHeadRequest(req)) {
+      res.end();
+      return;
+    }
     await writeStreamed(res, formatLines(exported.events, format));
   });
 
@@ -175,9 +181,16 @@ export function createAuditRoutes(service: AuditService): Router {
   return router;
 }
 
-/** The caller and the purpose the contract makes them state (the service checks it before any work). */
+/**
+ * The caller and the purpose the contract makes them state (the service checks it before any work),
+ * and whether they take the headers alone: a HEAD is logged as such, its result never sent.
+ */
 export function readAuditRequest(req: Request): AuditRequest {
-  return { auditor: requirePrincipal(req), purpose: readHeaderField(req, PURPOSE_HEADER, PURPOSE_TEXT) };
+  return {
+    auditor: requirePrincipal(req),
+    purpose: readHeaderField(req, PURPOSE_HEADER, PURPOSE_TEXT),
+    ...(isHeadRequest(req) ? { headersOnly: true } : {}),
+  };
 }
 
 function toPeriod(query: PeriodQuery): AuditPeriod {

@@ -46,6 +46,7 @@ import type { ExportFormat } from './event-export-format.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import type { FigureWeekStore, WeekToFreeze } from './figure-week-store.ts';
 import {
+  coverNothing,
   coverWeeks,
   type FigureTally,
   type FigureWeek,
@@ -107,6 +108,11 @@ export interface AuditRequest {
   /** The caller: an auditor, or an admin where the operation admits one (the incidents). */
   auditor: Principal;
   purpose: string;
+  /**
+   * The caller takes the answer's headers alone (HTTP HEAD): the result is worked out, and its trace
+   * logged, but none of it is handed over beyond what the headers carry (an export's count and seqs).
+   */
+  headersOnly?: boolean;
 }
 
 /** A time range over the log; both ends optional (ISO 8601 in UTC). */
@@ -360,7 +366,7 @@ export class AuditService {
       ...period,
       fastDecisionSeconds: threshold,
     });
-    await this.record(
+    const readAt = await this.record(
       request,
       'getOversightStats',
       { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
@@ -369,8 +375,8 @@ export class AuditService {
     return {
       ...period,
       fastDecisionSeconds: threshold,
-      rows: coverWeeks(rows, period),
-      manualSecondReviews: coverWeeks(manualSecondReviews, period),
+      rows: coverWeeks(rows, period, readAt),
+      manualSecondReviews: coverWeeks(manualSecondReviews, period, readAt),
     };
   }
 
@@ -390,8 +396,8 @@ export class AuditService {
         toSeq,
       ),
     );
-    await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
-    return { ...period, weeks: coverWeeks(figures.weeks, period), total: figures.total };
+    const readAt = await this.record(request, 'getUsageStats', { ...period, toSeq }, figures.weeks.length);
+    return { ...period, weeks: coverWeeks(figures.weeks, period, readAt), total: figures.total };
   }
 
   /**
@@ -402,11 +408,8 @@ export class AuditService {
   async computeAttributions(request: AuditRequest, asked: AuditPeriod): Promise<AttributionReport> {
     await this.checkPurpose(request, 'getAttributionStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     const { seq: toSeq } = await this.deps.log.readHead();
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const tally = await tallyAttributions(await this.streamGeneratedSets(period, toSeq), (sealed) =>
       this.deps.keyring.decryptPersonal(sealed),
     );
@@ -428,10 +431,6 @@ export class AuditService {
   async computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
     await this.checkPurpose(request, 'getDriftStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     // The registry behind the head's lock, as the access record reads it: read apart from the head,
     // it could lack a model registered meanwhile whose sets the log holds up to it (counted as of an
     // unknown model), or state active a model another activation has since retired.
@@ -439,6 +438,7 @@ export class AuditService {
       toSeq: (await this.deps.log.lockHead(trx)).seq,
       registered: await this.deps.models.listModels(trx),
     }));
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const references = new Map<string, DriftReference>(
       registered.map((model) => [
         model.id,
@@ -475,11 +475,8 @@ export class AuditService {
   async computeOutcomes(request: AuditRequest, asked: AuditPeriod): Promise<OutcomeReport> {
     await this.checkPurpose(request, 'getOutcomeStats');
     checkPeriod(asked);
-    const period = figurePeriodOf(asked, this.deps.now(), {
-      minPeople: this.deps.minPeoplePerFigure,
-      logDays: this.deps.logDays,
-    });
     const { seq: toSeq } = await this.deps.log.readHead();
+    const period = await this.cutFigurePeriod(asked, toSeq);
     const tally = await tallyOutcomes(
       // The objections recorded after the period count too: an objection takes earlier outcomes out
       // of the weeks not yet given.
@@ -638,7 +635,34 @@ export class AuditService {
     return latest;
   }
 
-  /** Appends `audit.queried`: who asked, why, with which filters, and how much came back. */
+  /**
+   * The period the figures opened from sealed parts are given for (`figurePeriodOf`), or one covering
+   * nothing, as `figurePeriodOf` answers it, when the log holds no event in the period asked up to
+   * `toSeq`: a period before the deployment, or still to come, would otherwise read as weeks in which
+   * nothing happened. A period asked holding events that the cut leaves out (the week in progress,
+   * say) keeps the cut, which says where the figures stop.
+   */
+  private async cutFigurePeriod(asked: AuditPeriod, toSeq: number): Promise<AuditPeriod> {
+    const period = figurePeriodOf(asked, this.deps.now(), {
+      minPeople: this.deps.minPeoplePerFigure,
+      logDays: this.deps.logDays,
+    });
+    const start = period.from ?? period.to;
+    if (start === undefined || period.from === period.to) return period;
+    const [held] = await this.deps.events.listEvents(pickDefined({ from: asked.from, to: asked.to }), {
+      afterSeq: 0,
+      limit: 1,
+      toSeq,
+    });
+    return held === undefined ? coverNothing(Date.parse(start), asked) : period;
+  }
+
+  /**
+   * Appends `audit.queried`: who asked, why, with which filters, how much came back, and whether only
+   * the answer's headers were taken. Returns the
+   * time the log gives it, the moment of the read: the log's time never goes back, so no event read
+   * is later, even one another process stamped with a clock ahead of this one.
+   */
   private async record(
     request: AuditRequest,
     operation: string,
@@ -646,9 +670,9 @@ export class AuditService {
     resultCount: number,
     /** For the figures resting on enough people: the minimum (`AUDIT_MIN_PEOPLE`) they were given under. */
     applied: { minPeople?: number } = {},
-  ): Promise<void> {
-    await this.deps.log.withTransaction(async (trx) => {
-      await this.deps.log.append(trx, {
+  ): Promise<string> {
+    const { occurredAt } = await this.deps.log.withTransaction((trx) =>
+      this.deps.log.append(trx, {
         type: 'audit.queried',
         actor: actorOf(request),
         payload: {
@@ -657,9 +681,11 @@ export class AuditService {
           filters: pickDefined(filters),
           ...pickDefined(applied),
           resultCount,
+          ...(request.headersOnly === true ? { headersOnly: true } : {}),
         },
-      });
-    });
+      }),
+    );
+    return occurredAt;
   }
 }
 

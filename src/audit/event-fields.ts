@@ -61,8 +61,10 @@ export function formatIsoWeek(instant: string): string {
   // The week belongs to the year of its Thursday, and week 1 holds that year's first Thursday.
   const thursday = weekStartOf(Date.parse(instant)) + 3 * DAY_MS;
   const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / WEEK_MS) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
+  // `setUTCFullYear`, unlike `Date.UTC`, keeps the years 0 to 99 as written, not as 1900 to 1999.
+  const firstOfJanuary = new Date(0).setUTCFullYear(year, 0, 1);
+  const week = Math.floor((thursday - firstOfJanuary) / WEEK_MS) + 1;
+  return `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`;
 }
 
 /** The start (Monday 00:00 UTC, in ms) of an ISO 8601 week written as `formatIsoWeek` writes it. */

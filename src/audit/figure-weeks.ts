@@ -50,11 +50,18 @@ export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePer
       : clampToWritableInstant(weekStartOf(Date.parse(period.to)));
   const to = Math.min(asked, weekStartOf(now.getTime() - LATE_EVENTS_MS));
   if (to >= from) return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-  // No whole week is left: the period covers nothing, and is answered within the one asked (where the
-  // cut starts it, or where the `to` asked ends it when that comes first: before the log period, say),
-  // never after the end asked nor ending before it starts.
+  // No whole week is left: the period covers nothing.
+  return coverNothing(from, period);
+}
+
+/**
+ * The period the figures answer for when it covers nothing: one instant, `from` and `to` the same,
+ * within the period asked (where the cut starts it, `start`, or where the `to` asked ends it when
+ * that comes first: before the log period, say), never after the end asked nor ending before it starts.
+ */
+export function coverNothing(start: number, asked: AuditPeriod): AuditPeriod {
   const empty = new Date(
-    period.to === undefined ? from : Math.min(from, Date.parse(period.to)),
+    asked.to === undefined ? start : Math.min(start, Date.parse(asked.to)),
   ).toISOString();
   return { from: empty, to: empty };
 }
@@ -63,27 +70,33 @@ export function figurePeriodOf(period: AuditPeriod, now: Date, limits: FigurePer
 export interface WeekCovered {
   /** The week's Monday 00:00 UTC, or the period's start when it is later. */
   from: string;
-  /** The next Monday 00:00 UTC (excluded), or the period's end when it is earlier. */
+  /**
+   * The next Monday 00:00 UTC (excluded), the period's end, or the moment the figures were read,
+   * whichever comes first: a week not over yet is counted up to now, not up to a Monday to come.
+   */
   to: string;
 }
 
 /**
  * Weekly rows (`week`: `2026-W41`), each with the part of its week the period covers: a week the
- * period starts or ends in is counted only in part, and its label alone would pass it for whole.
+ * period starts or ends in is counted only in part, and its label alone would pass it for whole. A
+ * week still going on when the figures are read (`readAt`) ends there: what comes after is not in it.
  */
 export function coverWeeks<R extends { week: string }>(
   rows: readonly R[],
   period: AuditPeriod,
+  readAt: string,
 ): Array<R & WeekCovered> {
   return rows.map((row) => {
     const start = startOfIsoWeek(row.week);
     // The weeks at the ends of the years 0000 to 9999 start or end where no date-time can write.
     const weekFrom = new Date(clampToWritableInstant(start)).toISOString();
     const weekTo = new Date(clampToWritableInstant(start + WEEK_MS)).toISOString();
+    const ends = [weekTo, readAt, ...(period.to === undefined ? [] : [period.to])];
     return {
       ...row,
       from: period.from !== undefined && period.from > weekFrom ? period.from : weekFrom,
-      to: period.to !== undefined && period.to < weekTo ? period.to : weekTo,
+      to: ends.reduce((earliest, end) => (end < earliest ? end : earliest)),
     };
   });
 }

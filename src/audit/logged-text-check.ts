@@ -47,7 +47,7 @@ export function createLoggedTextCheck(deps: {
 }): LoggedTextCheck {
   return async (writer, place, text, ask, options) => {
     refuseSensitiveLoggedText(place, text, ask, options);
-    const kept = `${nameLoggedTextPlace(place)} is kept readable in the decision log for good, where people appear only by pseudonym`;
+    const kept = `${nameLoggedTextPlace(place)} is kept readable in the decision log for good, where job seekers and staff appear only by pseudonym`;
     // The pieces as written, and as a reader reads them: `js‑2001` (a non-breaking hyphen) or
     // `ｊｓ－２００１` names js-2001 to anyone.
     const asRead = foldIdSpelling(text);
@@ -78,8 +78,8 @@ export function createLoggedTextCheck(deps: {
     const wrong =
       'parameter' in place
         ? describeIdInFilter(place, ask)
-        : `${kept}: ${ask} without the id of a person the log names (job seekers and staff appear there by ` +
-          'pseudonym): refer to the set, or to the role (“the job seeker”, “the counselor”), not to the person';
+        : `${kept}: ${ask} without the id of any person the log names, referring to the set or to the ` +
+          'role (“the job seeker”, “the counselor”) rather than to the person';
     throw new InvalidInputError(
       `${wrong}. This refusal is recorded in the decision log (the operation, not the text)`,
       { ...place },

@@ -49,6 +49,25 @@ describe('auditor API: the stated purpose', () => {
     }
   });
 
+  it('says once, in one sentence, that the log names people by pseudonym when it refuses a purpose holding an id', async () => {
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    await t.http
+      .put('/v1/job-seekers/js-5151')
+      .auth(integration, { type: 'bearer' })
+      .send(aJobSeeker({ counselorId: 'c-001' }));
+    const res = await t.http
+      .get('/v1/audit/verify')
+      .set('authorization', `Bearer ${auditor}`)
+      .set('X-Audit-Purpose', 'réclamation js-5151');
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toBe(
+      'the X-Audit-Purpose header is kept readable in the decision log for good, where job seekers and ' +
+        'staff appear only by pseudonym: state the purpose without the id of any person the log names, ' +
+        'referring to the set or to the role (“the job seeker”, “the counselor”) rather than to the person. ' +
+        'This refusal is recorded in the decision log (the operation, not the text)',
+    );
+  });
+
   it('refuses a purpose holding the id of a job seeker the log is about, erased or not, and logs the refusal alone, never the purpose; a refusal for sensitive terms or invisible characters, which tells nothing of the log, is not logged', async () => {
     const integration = await t.tokenFor('integration', 'svc-crm');
     const synced = await t.http

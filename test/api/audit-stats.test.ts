@@ -31,6 +31,33 @@ interface OversightRowBody {
 }
 
 /**
+ * The attribution, drift and outcome figures of each period asked, each answered as covering nothing
+ * (`from` and `to` the same instant, as expected), with no figure, and logged so.
+ */
+async function expectCoveringNothing(
+  t: TestApp,
+  get: (path: string) => PromiseLike<{ status: number; text: string; body: Record<string, unknown> }>,
+  periods: ReadonlyArray<{ query: string; at: string }>,
+) {
+  for (const figure of ['attributions', 'drift', 'outcomes']) {
+    for (const { query, at } of periods) {
+      const { result: res, appended } = await trackAppended(t, () =>
+        get(`/v1/audit/stats/${figure}?${query}`),
+      );
+      expect(res.status, `${figure}?${query} ${res.text}`).toBe(200);
+      expect([res.body.from, res.body.to], `${figure}?${query}`).toEqual([at, at]);
+      expect(res.body.models ?? res.body.rows).toEqual([]);
+      expect(appended).toEqual([
+        expect.objectContaining({
+          type: 'audit.queried',
+          payload: expect.objectContaining({ filters: expect.objectContaining({ from: at, to: at }) }),
+        }),
+      ]);
+    }
+  }
+}
+
+/**
  * The oversight, attribution and drift figures on a scripted review: counselors drive the real
  * API on a clock the test moves, and the figures are read back as an auditor.
  */
@@ -177,7 +204,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
           modelVersion: '1.1.0',
           week: '2026-W41',
           from: '2026-10-05T00:00:00.000Z',
-          to: '2026-10-12T00:00:00.000Z',
+          to: clock.now().toISOString(),
           sets: 1,
           items: 3,
           decisions: 3,
@@ -234,7 +261,7 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         {
           week: '2026-W41',
           from: '2026-10-05T00:00:00.000Z',
-          to: '2026-10-12T00:00:00.000Z',
+          to: clock.now().toISOString(),
           setsSuggested: 1,
           setsMadeByHand: 0,
           suggestionsRefused: {},
@@ -269,13 +296,36 @@ describe('auditor API: oversight, attribution and drift figures', () => {
         ((await get(`/v1/audit/stats/usage${query}`)).body.weeks as Array<Record<string, unknown>>).map(
           ({ week, from, to }) => ({ week, from, to }),
         );
-      expect(await weeksOf('?from=2026-10-05T00:00:00Z&to=2026-10-12T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: '2026-10-12T00:00:00.000Z' },
+      expect(await weeksOf('?from=2026-09-28T00:00:00Z&to=2026-10-05T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
       ]);
-      // Two days of week 41: the same label, other figures, and the row says so.
-      expect(await weeksOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      // Two days of week 40: the same label, other figures, and the row says so.
+      expect(await weeksOf('?from=2026-09-30T00:00:00Z&to=2026-10-02T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-30T00:00:00.000Z', to: '2026-10-02T00:00:00.000Z' },
       ]);
+    });
+
+    it('ends the week still going on at the moment the figures were read, not at the Monday to come', async () => {
+      const readAt = clock.now().toISOString();
+      expect(readAt < '2026-10-12T00:00:00.000Z').toBe(true);
+      const spansOf = (rows: Array<Record<string, unknown>>) =>
+        rows.map(({ week, from, to }) => ({ week, from, to }));
+      const latestQueryTime = async () =>
+        (await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'] })).at(-1)
+          ?.occurredAt;
+      const expected = [
+        { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+        { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: readAt },
+      ];
+      // Without a `to`, and with one to come: neither row claims time that has not happened.
+      for (const query of ['', '?to=2026-12-01T00:00:00Z']) {
+        expect(spansOf((await get(`/v1/audit/stats/usage${query}`)).body.weeks)).toEqual(expected);
+        expect(await latestQueryTime()).toBe(readAt);
+        expect(spansOf(await rowsOf(query))).toEqual([
+          { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
+          { week: '2026-W41', from: '2026-10-05T00:00:00.000Z', to: readAt },
+        ]);
+      }
     });
 
     it('says of each oversight row the part of its week whose sets it counts: the whole week, or only the days asked of it', async () => {
@@ -284,8 +334,8 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       expect(await spansOf('?to=2026-10-05T00:00:00Z')).toEqual([
         { week: '2026-W40', from: '2026-09-28T00:00:00.000Z', to: '2026-10-05T00:00:00.000Z' },
       ]);
-      expect(await spansOf('?from=2026-10-07T00:00:00Z&to=2026-10-09T00:00:00Z')).toEqual([
-        { week: '2026-W41', from: '2026-10-07T00:00:00.000Z', to: '2026-10-09T00:00:00.000Z' },
+      expect(await spansOf('?from=2026-09-30T00:00:00Z&to=2026-10-02T00:00:00Z')).toEqual([
+        { week: '2026-W40', from: '2026-09-30T00:00:00.000Z', to: '2026-10-02T00:00:00.000Z' },
       ]);
     });
 
@@ -380,6 +430,19 @@ describe('auditor API: oversight, attribution and drift figures', () => {
       const weights = features.map((feature) => feature.meanAbsContribution);
       expect(weights).toEqual([...weights].sort((x, y) => y - x));
     });
+  });
+
+  it('says a period in which the log holds no event, years before the deployment or still to come, covers nothing, as every figure may be given', async () => {
+    await expectCoveringNothing(t, get, [
+      { query: 'from=2016-10-01T00:00:00Z&to=2017-10-01T00:00:00Z', at: '2016-10-01T00:00:00.000Z' },
+      { query: 'from=2030-01-01T00:00:00Z&to=2030-03-01T00:00:00Z', at: '2030-01-01T00:00:00.000Z' },
+      { query: 'to=2017-10-01T00:00:00Z', at: '2017-10-01T00:00:00.000Z' },
+    ]);
+    // A period holding the log's events keeps its bounds as asked, though it starts years before them.
+    const held = await get('/v1/audit/stats/attributions?from=2016-10-01T00:00:00Z');
+    expect(held.body).toMatchObject({ from: '2016-10-01T00:00:00.000Z' });
+    expect(held.body.to).toBeUndefined();
+    expect(held.body.models).not.toEqual([]);
   });
 
   describe('GET /v1/audit/stats/drift', () => {
@@ -591,6 +654,12 @@ describe('auditor API: figures opened from sealed parts rest on enough people', 
         ]);
       }
     }
+  });
+
+  it('says a period within the log period in which the log holds no event covers nothing, where its first whole week starts', async () => {
+    await expectCoveringNothing(t, get, [
+      { query: 'from=2017-01-01T00:00:00Z&to=2018-01-01T00:00:00Z', at: '2017-01-02T00:00:00.000Z' },
+    ]);
   });
 
   it('withholds every figure of a period whose whole weeks each rest on too few job seekers', async () => {

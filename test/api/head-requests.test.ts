@@ -108,6 +108,50 @@ describe('HEAD on the GET operations', () => {
     expect(read).toEqual([]);
   });
 
+  /** The auditor's HEAD or GET of `path`, with its purpose, and the `audit.queried` it left. */
+  async function askAsAuditor(method: 'head' | 'get', path: string) {
+    const res = await t.http[method](path)
+      .auth(await t.tokenFor('auditor', 'aud-1'), { type: 'bearer' })
+      .set('X-Audit-Purpose', 'contrôle du journal');
+    const logged = (await t.container.decisionLog.decisionLog.listEvents({ types: ['audit.queried'] })).at(
+      -1,
+    );
+    return { res, logged: logged?.payload };
+  }
+
+  it("logs a HEAD on the log's export as answered with headers only, the events not sent, and a GET as the export it is", async () => {
+    const head = await askAsAuditor('head', '/v1/audit/events/export');
+    expect(head.res.status).toBe(200);
+    expect(head.res.text ?? '').toBe('');
+    expect(head.logged).toEqual({
+      operation: 'exportAuditEvents',
+      purpose: 'contrôle du journal',
+      filters: { format: 'ndjson', toSeq: Number(head.res.headers['x-audit-to-seq']) },
+      resultCount: Number(head.res.headers['x-audit-event-count']),
+      headersOnly: true,
+    });
+    const get = await askAsAuditor('get', '/v1/audit/events/export');
+    expect(get.res.status).toBe(200);
+    expect(get.res.text.trim().split('\n')).toHaveLength(Number(get.res.headers['x-audit-event-count']));
+    expect(get.logged).toEqual({
+      operation: 'exportAuditEvents',
+      purpose: 'contrôle du journal',
+      filters: { format: 'ndjson', toSeq: Number(get.res.headers['x-audit-to-seq']) },
+      resultCount: Number(get.res.headers['x-audit-event-count']),
+    });
+  });
+
+  it("logs a HEAD on the auditor's other reads as answered with headers only, and their GET as before", async () => {
+    for (const path of ['/v1/audit/events', '/v1/audit/verify', '/v1/audit/stats/usage']) {
+      const head = await askAsAuditor('head', path);
+      expect(head.res.status, path).toBe(200);
+      expect(head.logged, path).toMatchObject({ purpose: 'contrôle du journal', headersOnly: true });
+      const get = await askAsAuditor('get', path);
+      expect(get.res.status, path).toBe(200);
+      expect(get.logged, path).not.toHaveProperty('headersOnly');
+    }
+  });
+
   it("names HEAD in a 405's Allow wherever GET is allowed, and only there", async () => {
     const methodsByPath = new Map<string, { samplePath: string; methods: Set<string> }>();
     // The contract itself is served apart from the validator, which answers the 405s.

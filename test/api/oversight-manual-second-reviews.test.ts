@@ -47,7 +47,7 @@ describe('the oversight figures of the second reviews of sets made by hand', () 
         counselor: expect.any(String),
         week: '2026-W40',
         from: '2026-09-28T00:00:00.000Z',
-        to: '2026-10-05T00:00:00.000Z',
+        to: clock.now().toISOString(),
         secondReviewApprovals: 1,
         secondReviewReturns: 0,
         timedSecondReviews: 1,

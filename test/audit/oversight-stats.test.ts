@@ -463,4 +463,14 @@ describe('ISO weeks', () => {
     expect(new Date(startOfIsoWeek(week)).toISOString()).toBe(monday);
     expect(formatIsoWeek(monday)).toBe(week);
   });
+
+  it.each([
+    ['0050-07-15T12:00:00.000Z', '0050-W28', '0050-07-11T00:00:00.000Z'],
+    ['0001-01-01T00:00:00.000Z', '0001-W01', '0001-01-01T00:00:00.000Z'],
+    ['0099-12-31T23:59:59.999Z', '0099-W53', '0099-12-28T00:00:00.000Z'],
+  ])('keeps the years 0 to 99 as written: %s is in %s, starting on %s', (instant, week, monday) => {
+    expect(formatIsoWeek(instant)).toBe(week);
+    expect(new Date(startOfIsoWeek(week)).toISOString()).toBe(monday);
+    expect(formatIsoWeek(monday)).toBe(week);
+  });
 });

@@ -34,6 +34,9 @@ export function aLoggedTextRefusal(
   });
 }
 
-/** The words of every refusal for a person's id, whoever the person is. */
+/**
+ * The words of every refusal for a person's id in a body or a header, whoever the person is: one
+ * sentence, saying once that the log names people by pseudonym.
+ */
 export const PERSON_ID_REFUSAL =
-  /without the id of a person the log names .*refer to the set, or to the role \(“the job seeker”, “the counselor”\), not to the person\. This refusal is recorded in the decision log/;
+  /^[^.]* is kept readable in the decision log for good, where job seekers and staff appear only by pseudonym: [^.]* without the id of any person the log names, referring to the set or to the role \(“the job seeker”, “the counselor”\) rather than to the person\. This refusal is recorded in the decision log \(the operation, not the text\)$/;

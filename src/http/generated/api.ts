@@ -2726,7 +2726,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             /** @description The model versions by id and version, then the counselors' additions. */
@@ -3538,7 +3541,7 @@ export interface components {
             /** @description ISO 8601 week of the events, in UTC: Monday 00:00 UTC to the next (an event on Monday at 00:30 in Paris, Sunday 22:30 UTC, counts in the week before). */
             week: string;
         } & components["schemas"]["WeekCovered"] & components["schemas"]["UsageCounts"];
-        /** @description The part of the row's ISO week its figures count: the whole week, Monday 00:00 UTC to the next, unless the period asked starts or ends inside it. A row whose `from` and `to` are not a Monday 00:00 seven days apart counts only part of its week, and the same week asked for another period may give other figures. A week not over when the figures are read counts what happened in it so far. */
+        /** @description The part of the row's ISO week its figures count: the whole week, Monday 00:00 UTC to the next, unless the period asked starts or ends inside it. A row whose `from` and `to` are not a Monday 00:00 seven days apart counts only part of its week, and the same week asked for another period may give other figures. A week not over when the figures are read counts what happened in it so far, and its `to` says up to when. */
         WeekCovered: {
             /**
              * Format: date-time
@@ -3547,7 +3550,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where it ends (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where it ends (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read (the `occurredAt` of the `audit.queried` event recording the read), whichever comes first. A week not over yet ends when it was read, not at a Monday to come, and so does a period asked up to a time to come.
              */
             to: string;
         };
@@ -3584,7 +3587,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read, whichever comes first (see `WeekCovered`).
              */
             to: string;
             sets: number;
@@ -3666,7 +3669,7 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, or the period's `to` when that is earlier.
+             * @description Where the week's sets end (excluded): the next Monday 00:00 UTC, the period's `to`, or the moment the figures were read, whichever comes first (see `WeekCovered`).
              */
             to: string;
             /** @description Sets made by hand the counselor approved (and so published) in their second review. */
@@ -3707,7 +3710,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             models: components["schemas"]["ModelAttributions"][];
@@ -3758,7 +3764,10 @@ export interface components {
              *     of 9999), it stays at that end of the range (`9999-12-31T23:59:59.999Z`) and the period covers
              *     nothing. Where the cut leaves no whole week (a `to` in the first days of year 0000, or before the log period,
              *     or a period within one week), the period covers nothing: `from` and `to` are then the same instant,
-             *     within the period asked: `from` as cut, or the `to` asked where that comes first.
+             *     within the period asked: `from` as cut, or the `to` asked where that comes first. So does a period asked
+             *     in which the log holds no event at all (one before the deployment, or still to come, whatever
+             *     `AUDIT_MIN_PEOPLE`), answered the same way: empty figures with `from` and `to` apart would read
+             *     as weeks in which nothing happened.
              */
             to?: string;
             models: components["schemas"]["ModelDrift"][];
