@@ -659,9 +659,9 @@ export class AuditService {
 
   /**
    * Appends `audit.queried`: who asked, why, with which filters, how much came back, and whether only
-   * the answer's headers were taken. Returns the
-   * time the log gives it, the moment of the read: the log's time never goes back, so no event read
-   * is later, even one another process stamped with a clock ahead of this one.
+   * the answer's headers were taken. Returns the time the log gives it, the moment of the read: the
+   * log's time never goes back, so no event read is later, even one another process stamped with a
+   * clock ahead of this one.
    */
   private async record(
     request: AuditRequest,
