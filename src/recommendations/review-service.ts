@@ -165,6 +165,9 @@ export class ReviewService {
           seconds: actSeconds,
           fastDecisionSeconds,
         };
+        // A changed mind (approved, then rejected) is logged as one: the reversals an auditor looks
+        // for are in the event itself, not only in replaying the set's earlier events.
+        const previousDecision = item.decision;
         item.decision = decision.decision === 'approve' ? 'approved' : 'rejected';
         item.reasonCode = reasonCode;
         item.comment = comment;
@@ -188,6 +191,7 @@ export class ReviewService {
                 source: item.source,
                 rank: item.rank,
                 decision: item.decision,
+                previousDecision,
                 reasonCode,
                 decisionSeconds: item.decisionSeconds,
                 // The time the oversight figures give the decision: the log's own times hold still

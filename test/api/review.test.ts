@@ -82,6 +82,29 @@ describe('review API', () => {
       expect(res.body.items[0].decisionSeconds).toBe(42);
     });
 
+    it('logs the decision an item had before each one, so that a changed mind reads as one', async () => {
+      const { set, etag } = await openSet();
+      const item = firstItem(set);
+      const approved = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+      expect(approved.status).toBe(200);
+      const rejected = await decide(t, counselor, set.id, item.itemId, approved.headers.etag, {
+        decision: 'reject',
+        reasonCode: 'too_far',
+      });
+      expect(rejected.status).toBe(200);
+      const events = await t.container.decisionLog.decisionLog.listEvents({
+        types: ['item.decided'],
+        limit: 1000,
+      });
+      const trail = events
+        .filter((event) => event.payload.itemId === item.itemId)
+        .map((event) => [event.payload.previousDecision, event.payload.decision]);
+      expect(trail).toEqual([
+        ['pending', 'approved'],
+        ['approved', 'rejected'],
+      ]);
+    });
+
     it('refuses a rejection without a reason code with 422', async () => {
       const { set, etag } = await openSet();
       const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, { decision: 'reject' });
