@@ -83,21 +83,33 @@ const VALUE_IN_WORDS: ReadonlyMap<string, NonNullable<FeatureDefinition['valueIn
 );
 
 /**
+ * What the job seeker is told of a reason: a phrase of the way it weighs, true of its value, or the
+ * value itself in words, true of any value and so silent on the way it weighs.
+ */
+interface ToldReason {
+  text: string;
+  /** The text states the value, not how it weighs: it is told as a fact, neither for nor against. */
+  asFact: boolean;
+}
+
+/**
  * What the job seeker is told of a reason, or undefined for nothing: never a feature of the person
  * alone, nor a value filled in for lack of a fact (the phrases would state it as known); for a
  * yes-or-no feature only the phrase that states the value it has; for a feature that says which values
  * its phrases are true of, the phrase of the way it weighs only of those (never « commence bientôt » of
- * a session 40 weeks away, nor « près de chez vous » of 38 km), and otherwise its value in words, which
- * is true of any value (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »). A model whose
- * shape, baselines or sampled attribution weigh a value the other way than its phrase says is thus
- * told by the fact, not by a false phrase; the counselor reads the number.
+ * a session 40 weeks away, nor « près de chez vous » of 38 km or of a course followed at a distance), and
+ * otherwise its value in words, which is true of any value (« la formation a lieu à 38 km de chez vous, à
+ * vol d’oiseau ») and told as a fact: it says nothing of the way the value weighs, and « parce que la
+ * formation dure 1 540 heures » would say that a long course is an asset. A model whose shape, baselines
+ * or sampled attribution weigh a value the other way than its phrase says is thus told by the fact, not
+ * by a false phrase; the counselor reads the number and its sign.
  */
 function phraseToTell(
   attribution: Attribution,
   standIns: ReadonlySet<string>,
   phrases: ReadonlyMap<string, { positivePhraseFr?: string; negativePhraseFr?: string }>,
   facts: ExplanationFacts,
-): string | undefined {
+): ToldReason | undefined {
   const { feature, value, contribution } = attribution;
   if (PERSON_ONLY.has(feature) || standIns.has(feature)) return undefined;
   const phrase =
@@ -107,11 +119,13 @@ function phraseToTell(
     trueOf !== undefined &&
     !(contribution > 0 ? trueOf.positive(value, facts) : trueOf.negative(value, facts))
   ) {
-    return VALUE_IN_WORDS.get(feature)?.(value, facts);
+    const words = VALUE_IN_WORDS.get(feature)?.(value, facts);
+    return words === undefined ? undefined : { text: words, asFact: true };
   }
-  if (KINDS.get(feature) !== 'binary') return phrase;
+  if (phrase === undefined) return undefined;
+  if (KINDS.get(feature) !== 'binary') return { text: phrase, asFact: false };
   const statedByPositive = POSITIVE_AT_ZERO.has(feature) ? 0 : 1;
-  return contribution > 0 === (value === statedByPositive) ? phrase : undefined;
+  return contribution > 0 === (value === statedByPositive) ? { text: phrase, asFact: false } : undefined;
 }
 
 /** Pairs feature values with their contributions and labels, largest |contribution| first (ties keep manifest order). */
@@ -187,8 +201,14 @@ function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | 
 
 /** One plain-language reason for the job seeker, with a rough weight instead of a number. */
 export interface JobSeekerReason {
-  direction: 'for' | 'against';
+  /**
+   * `for` and `against` for a phrase of the way the feature weighs, true of the person's value;
+   * `neutral` for a value told as a fact (« la formation dure 1 540 heures »), where no such phrase is
+   * true of it: it weighed in the suggestion, but its words say nothing of which way.
+   */
+  direction: 'for' | 'against' | 'neutral';
   text: string;
+  /** How much it weighed in the suggestion, whichever way. */
   weight: 'strong' | 'moderate' | 'slight';
 }
 
@@ -198,12 +218,13 @@ const MODERATE_CONTRIBUTION = 0.2;
 
 /**
  * The main reasons for and against a course, in the manifest's plain French phrases: what the
- * weighting applied to the person amounts to, without a score or a weight in numbers (CRPA L311-3-1):
- * a value is told as a fact (« à 38 km de chez vous ») where no phrase is true of it. Features about the
- * person alone are left out: they weigh the same on every course, so they are no reason for this
- * one, and their phrases ("votre expérience est encore limitée") would read as a judgement. So is a
- * value filled in for lack of a fact; a phrase not true of the value gives way to the value in words
- * (see {@link phraseToTell}).
+ * weighting applied to the person amounts to, without a score or a weight in numbers (CRPA L311-3-1).
+ * Features about the person alone are left out: they weigh the same on every course, so they are no
+ * reason for this one, and their phrases ("votre expérience est encore limitée") would read as a
+ * judgement. So is a value filled in for lack of a fact; a phrase not true of the value gives way to the
+ * value in words (see {@link phraseToTell}), which is told as a fact (`neutral`), neither for nor against:
+ * the main reasons stay those that weighed most, and only a phrase true of the value says which way.
+ * The reasons for come first, then those against, then the facts, each heaviest first.
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
@@ -212,23 +233,27 @@ function listJobSeekerReasons(
 ): JobSeekerReason[] {
   const phrases = new Map(manifest.features.map((feature) => [feature.name, feature]));
   const standIns = listStandIns(attributions, facts.unknownPlace);
-  const told = new Map<Attribution, string>();
+  const told = new Map<Attribution, ToldReason>();
   for (const attribution of attributions) {
-    const text = phraseToTell(attribution, standIns, phrases, facts);
-    if (text !== undefined) told.set(attribution, text);
+    const reason = phraseToTell(attribution, standIns, phrases, facts);
+    if (reason !== undefined) told.set(attribution, reason);
   }
   const { reasonsFor, reasonsAgainst } = selectReasons([...told.keys()]);
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
   };
-  const reasons: JobSeekerReason[] = [];
-  for (const a of reasonsFor)
-    reasons.push({ direction: 'for', text: told.get(a) ?? '', weight: weightOf(a) });
-  for (const a of reasonsAgainst) {
-    reasons.push({ direction: 'against', text: told.get(a) ?? '', weight: weightOf(a) });
-  }
-  return reasons;
+  const reasonOf = (a: Attribution): JobSeekerReason => {
+    const { text, asFact } = told.get(a) ?? { text: '', asFact: true };
+    const direction = asFact ? 'neutral' : a.contribution > 0 ? 'for' : 'against';
+    return { direction, text, weight: weightOf(a) };
+  };
+  const selected = [...reasonsFor, ...reasonsAgainst];
+  const byWeight = [...selected].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return [
+    ...selected.filter((a) => told.get(a)?.asFact === false),
+    ...byWeight.filter((a) => told.get(a)?.asFact === true),
+  ].map(reasonOf);
 }
 
 /** Writes both texts of one suggestion. */
@@ -249,12 +274,16 @@ export function explainSuggestion(
 
 /**
  * Writes the job seeker's text in plain French from the reasons' phrases: why the course was
- * suggested and what to discuss, with no score, no weight and no technical term: the only figures are
- * values told as facts, where no phrase is true of them.
+ * suggested and what to discuss, with no score, no weight and no technical term; then, apart, the values
+ * told as facts (« À savoir : la formation dure 1 540 heures. »), neither as a reason for nor against:
+ * the only figures, where no phrase is true of them.
  */
 function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
-  const positive = reasons.filter((r) => r.direction === 'for').map((r) => r.text);
-  const negative = reasons.filter((r) => r.direction === 'against').map((r) => r.text);
+  const textsOf = (direction: JobSeekerReason['direction']) =>
+    reasons.filter((r) => r.direction === direction).map((r) => r.text);
+  const positive = textsOf('for');
+  const negative = textsOf('against');
+  const facts = textsOf('neutral');
   const sentences: string[] = [];
   sentences.push(
     positive.length === 0
@@ -264,6 +293,7 @@ function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   if (negative.length > 0) {
     sentences.push(`Points à voir avec votre conseiller : ${joinFrench(negative)}.`);
   }
+  if (facts.length > 0) sentences.push(`À savoir : ${joinFrench(facts)}.`);
   return sentences.join(' ');
 }
 

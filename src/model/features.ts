@@ -46,7 +46,8 @@ export interface FeatureDefinition {
    * The values of which each phrase is true, where the sign of a contribution cannot say it: a model
    * with other baselines than the shipped one, or sampled attributions, may weigh any value either way.
    * A job seeker is told a phrase only of a value it is true of (occupationMatch: « correspond au métier
-   * que vous visez » of the exact occupation, not of a shared domain).
+   * que vous visez » of the exact occupation, not of a shared domain); of another, the value in words
+   * (`valueInWordsFr`), or nothing for a feature without them.
    */
   phrasesTrueOf?: {
     positive: (value: number, facts: ExplanationFacts) => boolean;
@@ -56,7 +57,8 @@ export interface FeatureDefinition {
    * What is true of any value, in plain French, told to a job seeker in place of the phrase of the way
    * the value weighs when that phrase is not true of it (`phrasesTrueOf`): the value itself in words
    * (« la formation a lieu à 38 km de chez vous, à vol d’oiseau »), not nothing nor a false phrase.
-   * The same words for every model: they state the value, not how a model weighs it.
+   * The same words for every model: they state the value, not how a model weighs it, so they are told as
+   * a fact, neither for nor against the course (« À savoir : … »).
    */
   valueInWordsFr?: (value: number, facts: ExplanationFacts) => string;
 }
@@ -72,8 +74,9 @@ export const PHRASE_THRESHOLDS = {
   /** « s’appuie peu sur les compétences que vous avez déjà »: a quarter of them or fewer. */
   skillsLittleCoveredUpTo: 0.25,
   /**
-   * « près de chez vous ou à distance »: 15 km or less as the crow flies (0 for a remote course), and
-   * within the person's mobility radius.
+   * « près de chez vous ou à distance »: 15 km or less as the crow flies, and within the person's mobility
+   * radius; never of a course followed at a distance only (its 0 km is no nearness to a home, which may be
+   * unknown): it is told « la formation se suit à distance ».
    */
   nearUpToKm: 15,
   /** « loin de chez vous »: 30 km or more as the crow flies, and beyond the person's mobility radius. */
@@ -95,10 +98,11 @@ const f32 = Math.fround;
 
 /**
  * Whole km as the crow flies, under one km said so (a great-circle distance is no road distance), against
- * the radius the person gave: within it, beyond it, or at its edge where the whole km are the radius.
+ * the radius the person gave: within it, beyond it, or at its edge where the whole km are the radius. A
+ * course followed at a distance only has no place: its 0 km says that, and nothing of the person's home.
  */
 function describeDistanceFr(km: number, facts: ExplanationFacts): string {
-  if (km <= 0) return 'la formation se suit à distance, ou a lieu à votre adresse';
+  if (facts.courseRemoteOnly) return 'la formation se suit à distance';
   const away = km < 1 ? 'moins d’un kilomètre' : `${formatFrenchNumber(Math.round(km))} km`;
   const radius = `rayon de ${formatFrenchNumber(facts.mobilityRadiusKm)} km que vous avez indiqué`;
   const reach =
@@ -206,12 +210,13 @@ export const FEATURES = [
       'Great-circle distance in km from home to the course. 0 for remote courses. When either location is ' +
       "unknown, the person's mobility radius (the course is assumed to sit at the edge of what they accept).",
     // « près de chez vous » is not true of a course beyond the distance the person said they can travel,
-    // nor « loin » of one within it.
+    // nor « loin » of one within it; neither of a course followed at a distance only, whose 0 km is no
+    // place (the person's home may not even be known).
     phrasesTrueOf: {
       positive: (value: number, facts: ExplanationFacts) =>
-        value <= T.nearUpToKm && value <= facts.mobilityRadiusKm,
+        !facts.courseRemoteOnly && value <= T.nearUpToKm && value <= facts.mobilityRadiusKm,
       negative: (value: number, facts: ExplanationFacts) =>
-        value >= T.farFromKm && value > facts.mobilityRadiusKm,
+        !facts.courseRemoteOnly && value >= T.farFromKm && value > facts.mobilityRadiusKm,
     },
     valueInWordsFr: describeDistanceFr,
   },
@@ -219,6 +224,12 @@ export const FEATURES = [
     name: 'withinMobility',
     kind: 'binary',
     definition: "1 when the distance is at most the person's mobility radius, else 0.",
+    // « dans la zone où vous pouvez vous déplacer » is no fact of a course followed at a distance only,
+    // which is nowhere to travel to; its distance says it is followed at a distance.
+    phrasesTrueOf: {
+      positive: (value: number, facts: ExplanationFacts) => value === 1 && !facts.courseRemoteOnly,
+      negative: (value: number, facts: ExplanationFacts) => value === 0 && !facts.courseRemoteOnly,
+    },
   },
   {
     name: 'remoteAccessible',
@@ -252,7 +263,8 @@ export const FEATURES = [
     kind: 'continuous',
     definition: 'Course duration in hours.',
     // « la durée de la formation est un atout / un frein » states how a model weighs the duration, which
-    // is true of no value alone: the person is told how long the course lasts, for or against.
+    // is true of no value alone: the person is told how long the course lasts, as a fact, neither for
+    // nor against.
     phrasesTrueOf: { positive: () => false, negative: () => false },
     valueInWordsFr: describeDurationFr,
   },
@@ -359,6 +371,11 @@ export interface ExplanationFacts {
   courseSkillCount: number;
   /** The distance the person said they can travel, in km: what « près » and « loin » are told against. */
   mobilityRadiusKm: number;
+  /**
+   * The course is followed at a distance only: its `distanceKm` of 0 says so, and is no nearness to the
+   * person's home (which may be unknown), nor is it in or out of the zone they can travel.
+   */
+  courseRemoteOnly: boolean;
 }
 
 /** The facts the explanations of a suggestion of `course` to the person of `profile` rest on. */
@@ -370,6 +387,7 @@ export function findExplanationFacts(
     unknownPlace: findUnknownPlace(profile, course),
     courseSkillCount: course.skills.length,
     mobilityRadiusKm: profile.mobilityRadiusKm,
+    courseRemoteOnly: isRemoteOnly(course.modality),
   };
 }
 

@@ -323,6 +323,89 @@ describe('the explanation of a course suggested to a person whose home is not kn
   });
 });
 
+describe('the explanation of a course followed at a distance only, and of a long one (GET /v1/me/recommendations/{itemId}/explanation)', () => {
+  let t: TestApp;
+  let counselor: string;
+
+  /** Followed at a distance only, and long: the shipped model weighs both its 0 km and its 1,540 hours. */
+  const REMOTE_COURSE = aCourse({
+    title: 'Aide-soignant (à distance)',
+    modality: 'remote',
+    location: null,
+    city: null,
+    durationHours: 1540,
+    skills: ['soins-a-distance'],
+    returnToEmploymentRate: 0.5,
+  });
+
+  interface Explanation {
+    summary: string;
+    reasons: Array<{ direction: string; text: string; weight: string }>;
+    dataUsed: DataUsed[];
+  }
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    await seedCatalog(t, { 'REM-1': REMOTE_COURSE });
+  });
+  afterAll(() => t.close());
+
+  /** Suggests and publishes every course for the person, and reads the explanation of the remote one. */
+  async function explainRemoteCourse(seekerId: string, profile: JobSeekerInput) {
+    await syncSeeker(t, seekerId, profile);
+    const set = await createAndPublish(t, counselor, seekerId);
+    const item = set.items.find((candidate) => candidate.course.id === 'REM-1');
+    if (item === undefined) throw new Error('the remote course was not suggested');
+    const token = await t.tokenFor('job_seeker', seekerId);
+    const res = await t.http
+      .get(`/v1/me/recommendations/${item.itemId}/explanation`)
+      .auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return { item, explanation: res.body as Explanation };
+  }
+
+  const noHome = aWorkflowSeeker({ location: null, remoteOk: true });
+  const people: Array<[string, string, JobSeekerInput]> = [
+    ['whose home is not known', 'js-remote-no-home', noHome],
+    ['whose home is known', 'js-remote-home', aWorkflowSeeker({ remoteOk: true })],
+  ];
+
+  for (const [who, seekerId, profile] of people) {
+    it(`tells a person ${who} that the course is followed at a distance, and its hours, as facts apart from the reasons`, async () => {
+      const { item, explanation } = await explainRemoteCourse(seekerId, profile);
+      // What the model weighed: no distance to travel, and the hours, both in the course's favour.
+      const weighed = (feature: string) => item.attributions.find((a) => a.feature === feature);
+      expect(weighed('distanceKm')).toMatchObject({ value: 0 });
+      expect(weighed('distanceKm')?.contribution).toBeGreaterThan(0.2);
+      expect(weighed('durationHours')).toMatchObject({ value: 1540 });
+      expect(weighed('durationHours')?.contribution).toBeGreaterThan(0.2);
+
+      expect(explanation.reasons).toEqual(
+        expect.arrayContaining([
+          { direction: 'neutral', text: 'la formation dure 1\u202f540 heures', weight: 'moderate' },
+          { direction: 'neutral', text: 'la formation se suit à distance', weight: 'moderate' },
+        ]),
+      );
+      expect(explanation.summary).toBe(
+        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+          'À savoir : la formation dure 1\u202f540 heures et la formation se suit à distance.',
+      );
+      const [reasons] = explanation.summary.split('À savoir : ');
+      expect(reasons).not.toMatch(/dure|heures|chez vous|à distance|vous déplacer/);
+      // The counselor still reads how the hours weighed.
+      expect(item.explanation).toMatch(/Pour : .*Durée \(heures\) = 1\u202f540 \(\+/);
+    });
+  }
+
+  it('tells the person whose home is not known that no distance was computed, which the reasons do not contradict', async () => {
+    const { explanation } = await explainRemoteCourse('js-remote-no-home-data', noHome);
+    expect(shownValue(explanation.dataUsed, 'Lieu de résidence')).toBe(
+      'non connu : aucune distance n’a été calculée',
+    );
+    expect(explanation.reasons.map((reason) => reason.text).join(' ')).not.toMatch(/chez vous|vous déplacer/);
+  });
+});
+
 /** A day as the portal writes it for the person: « 30 novembre 2026 ». */
 function frenchDay(instant: Date): string {
   return formatFrenchDay(instant.toISOString());

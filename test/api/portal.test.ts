@@ -214,7 +214,7 @@ describe('job seeker portal API', () => {
       expect(res.body.aiContribution).toMatch(/outil d’aide à la décision a suggéré/);
       expect(res.body.reasons.length).toBeGreaterThan(0);
       for (const reason of res.body.reasons) {
-        expect(['for', 'against']).toContain(reason.direction);
+        expect(['for', 'against', 'neutral']).toContain(reason.direction);
         expect(['strong', 'moderate', 'slight']).toContain(reason.weight);
       }
       const labels = res.body.dataUsed.map((entry: { label: string }) => entry.label);

@@ -8,10 +8,12 @@ import {
   FEATURES,
   type FeatureDefinition,
   type FeatureName,
+  findExplanationFacts,
   PHRASE_THRESHOLDS,
 } from '../../src/model/features.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
 import { knownFacts } from './support/explanation-facts.ts';
 import { SHIPPED_MODEL_FOLDER } from './support/small-model.ts';
 
@@ -23,6 +25,21 @@ const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
   return sign === 'positive' ? feature?.positivePhraseFr : feature?.negativePhraseFr;
 };
 
+/** What the job seeker is told of the features given, each weighing its contribution at its value. */
+function explain(
+  weighed: Partial<Record<FeatureName, { value: number; contribution: number }>>,
+  facts: Partial<ExplanationFacts> = {},
+) {
+  const values = FEATURE_NAMES.map((feature) => weighed[feature]?.value ?? 0);
+  const contributions = FEATURE_NAMES.map((feature) => weighed[feature]?.contribution ?? 0);
+  return explainSuggestion(
+    manifest,
+    0.5,
+    rankAttributions(manifest, values, contributions),
+    knownFacts(facts),
+  );
+}
+
 /** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
 function toldOf(
   name: FeatureName,
@@ -30,14 +47,15 @@ function toldOf(
   contribution: number,
   facts: Partial<ExplanationFacts> = {},
 ): string[] {
-  const values = FEATURE_NAMES.map((feature) => (feature === name ? value : 0));
-  const contributions = FEATURE_NAMES.map((feature) => (feature === name ? contribution : 0));
-  return explainSuggestion(
-    manifest,
-    0.5,
-    rankAttributions(manifest, values, contributions),
-    knownFacts(facts),
-  ).jobSeekerReasons.map((reason) => reason.text);
+  return explain({ [name]: { value, contribution } }, facts).jobSeekerReasons.map((reason) => reason.text);
+}
+
+/** The sentences of the job seeker's summary that tell reasons for and against the course. */
+function reasonSentences(summary: string): string {
+  return summary
+    .split(/(?<=\.) (?=[A-ZÀ])/)
+    .filter((sentence) => sentence.includes('parce que') || sentence.startsWith('Points à voir'))
+    .join(' ');
 }
 
 describe('the words a job seeker reads of a feature’s value', () => {
@@ -145,6 +163,109 @@ describe('the words a job seeker reads of a feature’s value', () => {
     }
   });
 
+  it('tell the course’s duration as a fact apart, never as a reason the course is suggested nor as a point to discuss', () => {
+    for (const contribution of [0.4, -0.4]) {
+      const alone = explain({ durationHours: { value: 1540, contribution } });
+      expect(alone.jobSeekerReasons).toEqual([
+        { direction: 'neutral', text: 'la formation dure 1\u202f540 heures', weight: 'moderate' },
+      ]);
+      expect(alone.jobSeekerText).toBe(
+        'Votre conseiller a retenu cette formation pour vous. À savoir : la formation dure 1\u202f540 heures.',
+      );
+      // Beside reasons that do say which way they weigh, and heavier than some of them.
+      const among = explain({
+        occupationMatch: { value: 2, contribution: 0.6 },
+        durationHours: { value: 1540, contribution },
+        funded: { value: 1, contribution: 0.1 },
+        certifying: { value: 0, contribution: -0.1 },
+      });
+      expect(among.jobSeekerText).toBe(
+        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez ' +
+          'et la formation est financée pour les demandeurs d’emploi. Points à voir avec votre conseiller : la ' +
+          'formation ne mène pas à une certification reconnue. À savoir : la formation dure 1\u202f540 heures.',
+      );
+      expect(reasonSentences(among.jobSeekerText)).not.toContain('dure');
+      expect(among.jobSeekerReasons.map((reason) => reason.direction)).toEqual([
+        'for',
+        'for',
+        'against',
+        'neutral',
+      ]);
+    }
+  });
+
+  it('tell every value given in words where no phrase is true of it as a fact, neither for nor against the course', () => {
+    const cases: Array<[FeatureName, number, number, Partial<ExplanationFacts>?]> = [
+      ['skillsCoverage', Math.fround(0.4), 0.4],
+      ['skillsCoverage', 0, -0.4, { courseSkillCount: 0 }],
+      ['distanceKm', Math.fround(38.27), 0.4],
+      ['distanceKm', Math.fround(21.6), -0.4],
+      ['employmentRate', Math.fround(0.45), 0.4],
+      ['weeksToStart', 40, 0.4],
+      ['weeksToStart', 10, -0.4],
+      ['occupationMatch', 1, 0.4],
+      ['occupationMatch', 1, -0.4],
+      ['levelGap', 2, 0.4],
+      ['durationHours', 400, -0.4],
+    ];
+    for (const [name, value, contribution, facts] of cases) {
+      const { jobSeekerReasons, jobSeekerText } = explain({ [name]: { value, contribution } }, facts);
+      expect(
+        jobSeekerReasons.map((reason) => reason.direction),
+        name,
+      ).toEqual(['neutral']);
+      const [fact] = jobSeekerReasons;
+      expect(jobSeekerText, name).toBe(
+        `Votre conseiller a retenu cette formation pour vous. À savoir : ${fact?.text}.`,
+      );
+    }
+  });
+
+  it('tell a course followed at a distance only as such, never as near the person’s home, whether their home is known or not', () => {
+    const remote = aCourse({ modality: 'remote', location: null, city: null });
+    const homes = [aJobSeeker({ remoteOk: true }), aJobSeeker({ location: null, remoteOk: true })];
+    for (const person of homes) {
+      const facts = findExplanationFacts(person, remote);
+      // The remote course is the one whose distance is known without a home: 0 km.
+      expect(facts).toMatchObject({ unknownPlace: null, courseRemoteOnly: true });
+      for (const contribution of [0.4, -0.4]) {
+        const { jobSeekerReasons, jobSeekerText } = explain(
+          {
+            occupationMatch: { value: 2, contribution: 0.6 },
+            distanceKm: { value: 0, contribution },
+            withinMobility: { value: 1, contribution: 0.3 },
+          },
+          facts,
+        );
+        expect(jobSeekerReasons).toEqual([
+          { direction: 'for', text: 'la formation correspond au métier que vous visez', weight: 'strong' },
+          { direction: 'neutral', text: 'la formation se suit à distance', weight: 'moderate' },
+        ]);
+        expect(jobSeekerText).toBe(
+          'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+            'À savoir : la formation se suit à distance.',
+        );
+        expect(jobSeekerText).not.toMatch(/chez vous|vous déplacer/);
+      }
+    }
+  });
+
+  it('still call a course held near the person’s home so, hybrid ones included', () => {
+    const hybrid = aCourse({ modality: 'hybrid', location: { lat: 45.8, lon: 4.85 } });
+    const facts = findExplanationFacts(aJobSeeker({ remoteOk: true }), hybrid);
+    expect(facts.courseRemoteOnly).toBe(false);
+    const { jobSeekerReasons, jobSeekerText } = explain(
+      { distanceKm: { value: 4, contribution: 0.4 } },
+      facts,
+    );
+    expect(jobSeekerReasons).toEqual([
+      { direction: 'for', text: phraseOf('distanceKm', 'positive'), weight: 'moderate' },
+    ]);
+    expect(jobSeekerText).toBe(
+      'Cette formation vous est proposée surtout parce que la formation a lieu près de chez vous ou à distance.',
+    );
+  });
+
   it('tell a course of the same occupational domain as such, neither as the occupation sought nor as a distant one', () => {
     expect(toldOf('occupationMatch', 1, 0.4)).toEqual([
       'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
@@ -172,6 +293,7 @@ describe('the truth thresholds of the phrases', () => {
       knownFacts({ courseSkillCount: 0 }),
       knownFacts({ mobilityRadiusKm: 5 }),
       knownFacts({ mobilityRadiusKm: 80 }),
+      knownFacts({ courseRemoteOnly: true }),
     ];
     for (const feature of features) {
       const trueOf = feature.phrasesTrueOf;

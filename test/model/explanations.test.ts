@@ -210,10 +210,19 @@ describe('the job seeker’s text', () => {
     );
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
-    expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
-      'la prochaine session commence 1 jour avant votre date de disponibilité',
-      'la formation correspond au métier que vous visez',
+    // When it starts is a fact, told apart: neither a reason for the course nor one against it.
+    expect(jobSeekerReasons).toEqual([
+      { direction: 'for', text: 'la formation correspond au métier que vous visez', weight: 'moderate' },
+      {
+        direction: 'neutral',
+        text: 'la prochaine session commence 1 jour avant votre date de disponibilité',
+        weight: 'moderate',
+      },
     ]);
+    expect(jobSeekerText).toBe(
+      'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+        'À savoir : la prochaine session commence 1 jour avant votre date de disponibilité.',
+    );
     expect(jobSeekerText).not.toContain(soon);
     expect(counselorText).toContain(
       'Semaines avant le début = début 1 jour avant la disponibilité de la personne (+0,40)',
@@ -323,21 +332,21 @@ describe('the job seeker’s text', () => {
         0.5,
         rankAttributions(other, valueRow, contributionRow),
         knownFacts(),
-      ).jobSeekerReasons.map((reason) => reason.text);
+      ).jobSeekerReasons.map((reason) => `${reason.direction}: ${reason.text}`);
     };
     // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is
-    // true, so each value is told as it is.
+    // true, so each value is told as it is, as a fact, neither for nor against the course.
     expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([
-      'la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
-      'la formation mène au niveau de diplôme que vous avez déjà',
-      'la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
+      'neutral: la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
+      'neutral: la formation mène au niveau de diplôme que vous avez déjà',
+      'neutral: la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
     ]);
     // A jump of two levels is not « un niveau », whatever its weight.
-    expect(reasonsOf({ levelGap: 2 })).toEqual(['la formation vous fait monter de 2 niveaux']);
+    expect(reasonsOf({ levelGap: 2 })).toEqual(['neutral: la formation vous fait monter de 2 niveaux']);
     // The exact occupation, one level up: those are.
     expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
-      'la formation correspond au métier que vous visez',
-      'la formation vous fait monter d’un niveau adapté',
+      'for: la formation correspond au métier que vous visez',
+      'for: la formation vous fait monter d’un niveau adapté',
     ]);
   });
 

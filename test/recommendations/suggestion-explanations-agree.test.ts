@@ -124,24 +124,27 @@ describe('what people are told about a suggestion agrees with what the model sto
     return feature === undefined ? undefined : feature.name;
   }
 
-  /** The stored contribution and value of the feature behind each reason the job seeker is told. */
+  /**
+   * The stored contribution and value of the feature behind each reason the job seeker is told: a reason
+   * for or against is a manifest phrase of that way, a fact (`neutral`) a value in words.
+   */
   function toldReasons(item: RecommendationItem, facts: ExplanationFacts) {
     return item.seekerExplanation.reasons.map((reason) => {
-      const inWords = featureOfValueInWords(item, reason.text, facts);
-      const phrase =
-        featureOfPhrase.get(reason.text) ??
-        (inWords === undefined ? undefined : { feature: inWords, direction: reason.direction });
+      const inWords = reason.direction === 'neutral';
+      const phrase = inWords
+        ? featureOfValueInWords(item, reason.text, facts)
+        : featureOfPhrase.get(reason.text)?.feature;
       if (phrase === undefined) throw new Error(`a reason in no feature's words: ${reason.text}`);
-      expect(phrase.direction).toBe(reason.direction);
-      const index = FEATURE_NAMES.indexOf(phrase.feature as (typeof FEATURE_NAMES)[number]);
-      const attribution = item.attributions.find((a) => a.feature === phrase.feature);
-      if (attribution === undefined) throw new Error(`no attribution for ${phrase.feature}`);
+      if (!inWords) expect(featureOfPhrase.get(reason.text)?.direction).toBe(reason.direction);
+      const index = FEATURE_NAMES.indexOf(phrase as (typeof FEATURE_NAMES)[number]);
+      const attribution = item.attributions.find((a) => a.feature === phrase);
+      if (attribution === undefined) throw new Error(`no attribution for ${phrase}`);
       // The attribution's value is the very value of the stored feature row.
       expect(attribution.value).toBe(item.features?.[index]);
       return {
         ...reason,
-        inWords: !featureOfPhrase.has(reason.text),
-        feature: phrase.feature,
+        inWords,
+        feature: phrase,
         value: attribution.value,
         contribution: attribution.contribution,
       };
@@ -156,21 +159,39 @@ describe('what people are told about a suggestion agrees with what the model sto
           for (const reason of reasons) {
             if (reason.direction === 'for')
               expect(reason.contribution).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
-            else expect(reason.contribution).toBeLessThanOrEqual(-NEGLIGIBLE_CONTRIBUTION);
+            else if (reason.direction === 'against')
+              expect(reason.contribution).toBeLessThanOrEqual(-NEGLIGIBLE_CONTRIBUTION);
+            // A fact weighed too, whichever way, but its words do not say which.
+            else expect(Math.abs(reason.contribution)).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
             const size = Math.abs(reason.contribution);
             expect(reason.weight).toBe(size >= 0.5 ? 'strong' : size >= 0.2 ? 'moderate' : 'slight');
           }
-          for (const direction of ['for', 'against'] as const) {
+          // For, against, then the facts: the order of the summary's sentences.
+          const order = ['for', 'against', 'neutral'];
+          const directions = reasons.map((r) => order.indexOf(r.direction));
+          expect(directions).toEqual([...directions].sort((a, b) => a - b));
+          for (const direction of ['for', 'against', 'neutral'] as const) {
             const sizes = reasons
               .filter((r) => r.direction === direction)
               .map((r) => Math.abs(r.contribution));
             expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
           }
-          // The list's short text says these reasons, in this order.
+          // The list's short text says these reasons, in this order, each in the sentence of its way: a
+          // fact never as a reason the course is suggested nor as a point to discuss.
+          const { summary } = item.seekerExplanation;
+          const opening: Record<string, string> = {
+            for: 'Cette formation vous est proposée surtout parce que ',
+            against: 'Points à voir avec votre conseiller : ',
+            neutral: 'À savoir : ',
+          };
           let from = 0;
           for (const reason of reasons) {
-            const at = item.seekerExplanation.summary.indexOf(reason.text, from);
+            const at = summary.indexOf(reason.text, from);
             expect(at).toBeGreaterThanOrEqual(from);
+            const sentenceStart = Math.max(
+              ...Object.values(opening).map((start) => summary.lastIndexOf(start, at)),
+            );
+            expect(summary.startsWith(opening[reason.direction] ?? '', sentenceStart), summary).toBe(true);
             from = at + reason.text.length;
           }
         }
@@ -189,6 +210,9 @@ describe('what people are told about a suggestion agrees with what the model sto
             if (reason.inWords) {
               // A value in words is true of any value; those of a session or of the rate need one.
               const fact: Record<string, boolean> = {
+                // « se suit à distance » of a course followed at a distance only, and of no other.
+                distanceKm:
+                  (course.modality === 'remote') === (reason.text === 'la formation se suit à distance'),
                 weeksToStart: course.nextSessionStart !== null || reason.text.startsWith('aucune session'),
                 employmentRate: course.returnToEmploymentRate !== null,
                 // The share of skills held needs skills listed; « le catalogue n’indique pas » needs none.
@@ -208,8 +232,14 @@ describe('what people are told about a suggestion agrees with what the model sto
               'weeksToStart for': course.nextSessionStart !== null && reason.value >= 0 && reason.value <= 8,
               'weeksToStart against':
                 course.nextSessionStart === null || reason.value < 0 || reason.value >= 16,
-              'distanceKm for': reason.value <= 15 && reason.value <= seeker.mobilityRadiusKm,
-              'distanceKm against': reason.value >= 30 && reason.value > seeker.mobilityRadiusKm,
+              // Neither « près de chez vous » nor « loin » of a course followed at a distance only, nor
+              // that it lies in or out of the zone the person can travel: it has no place.
+              'distanceKm for':
+                course.modality !== 'remote' && reason.value <= 15 && reason.value <= seeker.mobilityRadiusKm,
+              'distanceKm against':
+                course.modality !== 'remote' && reason.value >= 30 && reason.value > seeker.mobilityRadiusKm,
+              'withinMobility for': course.modality !== 'remote',
+              'withinMobility against': course.modality !== 'remote',
               'skillsCoverage for': course.skills.length > 0 && reason.value >= 0.5,
               'skillsCoverage against': course.skills.length > 0 && reason.value <= 0.25,
               'occupationMatch for': reason.value >= 1,
