@@ -258,7 +258,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         readSnapshot: createReadSnapshot(db),
         keyring: log.subjectKeyring,
-        pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
         onWarning: metrics.countWarning,

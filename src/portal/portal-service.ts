@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type AccessRecordProfile, toAccessRecordProfile } from '../access-record/access-record.ts';
+import { type StoredProfile, toStoredProfile } from '../access-record/access-record.ts';
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
@@ -100,8 +100,11 @@ export interface MyExplanation {
 }
 
 export interface MyData {
-  /** As the access record gives it: the counselor holding the person by pseudonym. */
-  profile: AccessRecordProfile;
+  /**
+   * As stored, without the counselor whose caseload holds the person: no staff member appears in
+   * the export (the access record names them by pseudonym).
+   */
+  profile: StoredProfile;
   objection: StandingObjection | null;
   /**
    * Every time their objection was recorded or withdrawn, oldest first, with the comment kept with
@@ -163,8 +166,6 @@ export interface PortalServiceDeps {
   readSnapshot: ReadSnapshot;
   /** Opens the comments of the person's objections, for their export. */
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
-  /** Staff appear in the person's export by their pseudonym in the decision log. */
-  pseudonymise: (id: string) => string;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
   now: () => Date;
@@ -380,7 +381,7 @@ export class PortalService {
     // The catalog as it offers the courses now, read after: it is nobody's data.
     const offers = await this.offersOf(published);
     return {
-      profile: toAccessRecordProfile(profile, deps.pseudonymise),
+      profile: toStoredProfile(profile),
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
       recommendations: published.flatMap((set) =>

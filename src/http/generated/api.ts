@@ -2830,7 +2830,7 @@ export interface components {
             warnings?: components["schemas"]["Warning"][];
         };
         MyData: {
-            profile: components["schemas"]["AccessRecordProfile"];
+            profile: components["schemas"]["MyProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
@@ -2971,7 +2971,9 @@ export interface components {
             consultations: components["schemas"]["AccessRecordConsultations"];
             processing: components["schemas"]["AccessRecordProcessing"];
         };
-        /** @description The profile as stored now, in the access record and in the person's own export; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in what the person is given. */
+        /** @description The profile as stored now, as the person's own export gives it. The counselor whose caseload holds the person is left out, as every staff member is from the export (who made, decided or read anything): a pseudonym from the decision log would mean nothing to the person, and would tie a counselor they know to the log's name for them. The access record names that counselor by pseudonym (`AccessRecordProfile`). */
+        MyProfile: components["schemas"]["ScoredProfile"] & components["schemas"]["JobSeekerKeptFields"];
+        /** @description The profile as stored now, in the access record; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in the record. The person's own export leaves the counselor out (`MyProfile`). */
         AccessRecordProfile: components["schemas"]["ScoredProfile"] & {
             id: components["schemas"]["ExternalId"];
             /** @description The counselor whose caseload holds the person, by their pseudonym in the decision log. */
