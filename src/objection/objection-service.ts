@@ -6,7 +6,7 @@ import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
-import { refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
+import { refuseWithdrawalWithoutOwnFile, refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
@@ -97,7 +97,13 @@ export class ObjectionService {
       const at = now();
       if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, at))) {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) {
-          throw await this.refuseWithoutFile(seeker.subject, trx);
+          // An objection kept by an erasure stands with no file to withdraw it from: the person is told.
+          throw await refuseWithdrawalWithoutOwnFile(
+            this.deps.decisionLog,
+            this.deps.privacyContact,
+            seeker.subject,
+            trx,
+          );
         }
         throw new ConflictError(
           'Aucune opposition à l’utilisation de l’outil d’aide à la décision n’est enregistrée pour votre ' +

@@ -180,10 +180,22 @@ export interface PortalServiceDeps {
 export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
 
+  /**
+   * The approved items of the latest set given to the person. A person whose file is not held (never
+   * synced, erased, purged as idle) is refused as their export refuses them, not told they have no
+   * suggestions: their file is gone, and they are told where to ask about what the log still holds.
+   */
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
-    // The latest set given that nothing replaced, retracted or not: a retraction replaces the
-    // suggestions by none, never by an older set the counselor had replaced.
-    const set = await this.deps.recommendations.findShownSet(seeker.subject);
+    const { deps } = this;
+    // One snapshot, as for the export: a person erased meanwhile is refused, never shown an empty list.
+    const set = await deps.readSnapshot(async (trx) => {
+      if ((await deps.jobSeekers.findById(seeker.subject, trx)) === undefined) {
+        throw await refuseWithoutOwnFile(deps.decisionLog, deps.privacyContact, seeker.subject, trx);
+      }
+      // The latest set given that nothing replaced, retracted or not: a retraction replaces the
+      // suggestions by none, never by an older set the counselor had replaced.
+      return deps.recommendations.findShownSet(seeker.subject, trx);
+    });
     if (set === undefined) return { publishedAt: null, message: null, retractedAt: null, items: [] };
     if (set.retraction !== null) {
       return { publishedAt: set.publishedAt, message: null, retractedAt: set.retraction.at, items: [] };

@@ -940,7 +940,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a course since it was suggested or added, `courseChangeNotice` tells the person in French that it was suggested, or chosen by their counselor, as it was then, and what changed.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a course since it was suggested or added, `courseChangeNotice` tells the person in French that it was suggested, or chosen by their counselor, as it was then, and what changed. A person whose file is not held (never synced, erased, or purged as idle) is answered 404 « Dossier introuvable », as by their data export and their objection, not with an empty list.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -1020,7 +1020,12 @@ export interface paths {
          *     person sees it. Only the person may withdraw it: a counselor may not, since the pressure to
          *     use the AI would then come from the very person who reviews it. Logged as
          *     `objection.withdrawn`; a profile created again later (after an idle profile was purged)
-         *     starts without the objection. 409 when no objection stands.
+         *     starts without the objection. 409 when no objection stands. A person whose file is no
+         *     longer held (erased, or purged as idle) while their objection stands, which an erasure
+         *     does not withdraw, is answered 404 « Dossier introuvable » whose `detail` says so: their
+         *     objection stands and the tool cannot be used for them, a file created again for them
+         *     takes it back and they may withdraw it then, and whom to write to meanwhile
+         *     (`PRIVACY_CONTACT`).
          */
         delete: operations["withdrawObjection"];
         options?: never;
@@ -3894,7 +3899,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable », for an objection, its withdrawal or the export); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held and takes any request about the person's data. */
+        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable », for their suggestions, an objection, its withdrawal or the export); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held and takes any request about the person's data. */
         NotFoundForPerson: {
             headers: {
                 [name: string]: unknown;
@@ -5532,6 +5537,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFoundForPerson"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
