@@ -123,7 +123,7 @@ export interface MyData {
   contestReplies: ContestReply[];
   /** What became of the courses proposed to them, as their agency's case-management system reported it. */
   outcomes: CourseOutcome[];
-  /** The staff reads of their file still kept, oldest first: when, what, why; never who. */
+  /** The staff reads of their file still kept, oldest first: when and what; never who, nor why (not recorded). */
   fileReads: FileReadForPerson[];
 }
 
@@ -358,7 +358,7 @@ export class PortalService {
    * withdrawn (with its comment), the suggestions they were given, every
    * set made about them (with what the counselor did with each course once the review was over, and
    * the profile it was made from), feedback, what became of the courses proposed to them, and the
-   * staff reads of their file still kept (when, what, why; never who).
+   * staff reads of their file still kept (when and what; never who, nor why, which is not recorded).
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const { deps } = this;

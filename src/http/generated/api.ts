@@ -1042,7 +1042,7 @@ export interface paths {
         };
         /**
          * Everything stored about me
-         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection and every time it was recorded or withdrawn (with the comment kept with it), the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items. Also the feedback they gave, their counselor's replies to their contests, what became of the courses proposed to them, and the staff reads of their file still kept (when, which operation, why; never who). What the model computed without a counselor's act on it, every decision-log event about them, the auditors' reads of the log that named them and the incidents about their sets are given by a formal access request (`GET /v1/job-seekers/{seekerId}/access-record`), answered by the operations team.
+         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection and every time it was recorded or withdrawn (with the comment kept with it), the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items. Also the feedback they gave, their counselor's replies to their contests, what became of the courses proposed to them, and the staff reads of their file still kept (when, and what was consulted; never who, and no reason: none is recorded). What the model computed without a counselor's act on it, every decision-log event about them, the auditors' reads of the log that named them and the incidents about their sets are given by a formal access request (`GET /v1/job-seekers/{seekerId}/access-record`), answered by the operations team.
          */
         get: operations["exportMyData"];
         put?: never;
@@ -2849,7 +2849,7 @@ export interface components {
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
             outcomes: components["schemas"]["CourseOutcome"][];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first, as the access record gives them: when, which operation, the set, and a plain purpose in French; never who read it (GDPR Art. 15(1); CJEU C-579/21: the dates and purposes of the consultations of one's data). */
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: when, the set, and a plain sentence in French saying what was consulted and whether by their counselor or by a counselor giving a second review; never who read it (GDPR Art. 15(1); CJEU C-579/21). No reason is recorded for a read: the sentence says what was read, not why. The access record gives the same reads with the operation called. */
             fileReads: components["schemas"]["FileReadForPerson"][];
         };
         /** @description One set of suggestions made about the person, as the record of what was done with their file. */
@@ -3150,8 +3150,17 @@ export interface components {
             /** @description The event's hash in the chain, to match it with an auditor's export. */
             hash: string;
         };
-        /** @description A staff read of the person's file, as the person is told of it (never who read it). */
+        /** @description A staff read of the person's file, as the person is told of it in their export (never who read it). */
         FileReadForPerson: {
+            /** @description ISO 8601 instant in UTC. */
+            readAt: string;
+            /** @description What was consulted, in French, as the person reads it, and whether by their counselor or by a counselor giving a second review (« Votre conseiller a consulté des suggestions de formations faites pour vous. »). Not why: no reason is recorded for a read. */
+            description: string;
+            /** @description The set read, for a read of a set or of its answers. */
+            setId: string | null;
+        };
+        /** @description A staff read of the person's file, as the access record gives it (never who read it). */
+        AccessRecordFileRead: {
             /** @description ISO 8601 instant in UTC. */
             readAt: string;
             /**
@@ -3159,12 +3168,12 @@ export interface components {
              * @enum {string}
              */
             operation: "getJobSeeker" | "getRecommendationSet" | "listSetFeedback" | "listRecommendations";
-            /** @description Why the file was read, in French, as the person reads it. */
-            purpose: string;
+            /** @description What was consulted, in French, as in the person's export (`FileReadForPerson`); not why, which is not recorded. */
+            description: string;
             /** @description The set read, for a read of a set or of its answers. */
             setId: string | null;
         };
-        /** @description When and why the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded). */
+        /** @description When the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded): an auditor's read with the purpose they stated, a staff read of the file with what was consulted (no reason is recorded for it). */
         AccessRecordConsultations: {
             /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
             logQueries: {
@@ -3177,8 +3186,8 @@ export interface components {
                 /** @description The purpose stated (`X-Audit-Purpose`). */
                 purpose: string;
             }[];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain purpose in French. Never who read it. */
-            fileReads: components["schemas"]["FileReadForPerson"][];
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain sentence in French saying what was consulted (no reason is recorded). Never who read it. */
+            fileReads: components["schemas"]["AccessRecordFileRead"][];
             /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
             incidents: {
                 /** Format: uuid */
