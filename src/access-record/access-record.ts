@@ -3,7 +3,7 @@ import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { ManifestFeature } from '../model/manifest.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
-import type { Feedback } from '../portal/feedback.ts';
+import type { FeedbackInFile } from '../portal/feedback.ts';
 import type { ContestReply } from '../recommendations/contest-reply.ts';
 import {
   type Attribution,
@@ -182,7 +182,7 @@ export interface AccessRecord {
   profile: AccessRecordProfile | null;
   objection: StandingObjection | null;
   suggestionSets: AccessRecordSet[];
-  feedback: Feedback[];
+  feedback: FeedbackInFile[];
   /** The counselors' replies to the person's contests. */
   contestReplies: ContestReply[];
   /** What became of the courses proposed to the person, with the model and score of each proposal. */

@@ -36,7 +36,13 @@ import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
+import {
+  FEEDBACK_LIMITS,
+  type Feedback,
+  type FeedbackInFile,
+  type FeedbackKind,
+  kindOfResponse,
+} from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
@@ -118,7 +124,8 @@ export interface MyData {
   recommendations: MyGivenRecommendation[];
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
-  feedback: Feedback[];
+  /** The person's answers, oldest first, each contest with the reply that answered it (its id, or null). */
+  feedback: FeedbackInFile[];
   /** Their counselor's replies to their contests, oldest first. */
   contestReplies: ContestReply[];
   /** What became of the courses proposed to them, as their agency's case-management system reported it. */

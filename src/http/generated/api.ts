@@ -2662,6 +2662,14 @@ export interface components {
             createdAt: string;
             warnings?: components["schemas"]["Warning"][];
         };
+        /** @description An answer of the person as their file keeps it, in their data export and in the access record. */
+        FeedbackInFile: components["schemas"]["Feedback"] & {
+            /**
+             * Format: uuid
+             * @description For a contest, the id of the counselor's reply that answered it (in `contestReplies`: a reply answers every contest of the course given before it and not answered yet); null for a contest no reply has answered yet, and for the other answers, which no reply answers.
+             */
+            answeredBy: string | null;
+        };
         CourseOutcomeInput: {
             /** @description Whether the person entered (began) the course. */
             entered: boolean;
@@ -2844,7 +2852,8 @@ export interface components {
             recommendations: components["schemas"]["MyGivenRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
-            feedback: components["schemas"]["Feedback"][];
+            /** @description The answers the person gave about the courses proposed to them, oldest first, each contest with the reply that answered it. */
+            feedback: components["schemas"]["FeedbackInFile"][];
             /** @description Their counselor's replies to their contests, oldest first (a reply to a contest of a set retracted since included). */
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
@@ -2965,8 +2974,8 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every set of suggestions made about the person, whatever its status, newest first. */
             suggestionSets: components["schemas"]["AccessRecordSet"][];
-            /** @description The person's answers to the suggestions they were given, oldest first. */
-            feedback: components["schemas"]["Feedback"][];
+            /** @description The person's answers to the suggestions they were given, oldest first, each contest with the reply that answered it. */
+            feedback: components["schemas"]["FeedbackInFile"][];
             /** @description The counselors' replies to the person's contests, oldest first. */
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as the case-management system reported it, oldest first, each with the model and score of the proposal it is linked to. */
