@@ -9,6 +9,7 @@ import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import { refuseWithdrawalWithoutOwnFile, refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
+import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, type NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
@@ -148,7 +149,7 @@ export class ObjectionService {
       const at = now();
       await jobSeekers.recordObjection(trx, seekerId, at);
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now: () => at }, trx, seekerId, {
-        reason: 'la personne s’est opposée au traitement par l’IA',
+        reason: WITHDRAWAL_REASONS.objection.stored,
         madeBy: 'model',
       });
       // Judging the AI's proposals on what became of them is AI processing too: it ends here.

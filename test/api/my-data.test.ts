@@ -200,7 +200,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(data.body.recommendations).toEqual([]);
   });
 
-  it('lists a set withdrawn by the person’s objection with the application’s reason, its suggestions counted, none shown', async () => {
+  it('lists a set withdrawn by the person’s objection with the application’s reason told to them, its suggestions counted, none shown', async () => {
     await syncSeeker(t, 'js-withdrawn');
     const { set } = await createSet(t, counselor, 'js-withdrawn', { limit: 2 });
     await objectToAi(t, 'js-withdrawn');
@@ -209,8 +209,11 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
 
     expect(mine).toMatchObject({
       status: 'discarded',
-      discardReason: 'la personne s’est opposée au traitement par l’IA',
+      discardReason: 'vous vous êtes opposé au traitement par l’IA',
     });
+    // The set keeps the reason as the application wrote it, for the counselor and the log.
+    const stored = await t.container.db('recommendation_sets').where({ id: set.id }).first('discard_reason');
+    expect(stored?.discard_reason).toBe('la personne s’est opposée au traitement par l’IA');
     expect(mine.closedAt).not.toBeNull();
     expect(mine.items).toEqual([]);
     expect(mine.undecidedSuggestions).toBe(2);
@@ -385,7 +388,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(moved.map((set) => set.id)).toEqual([before.id]);
     expect(moved[0]).toMatchObject({
       status: 'discarded',
-      discardReason: 'la personne suit désormais un autre conseiller',
+      discardReason: 'vous êtes désormais suivi par un autre conseiller',
     });
     expect(moved[0]?.undecidedSuggestions).toBe(2);
     const ownIds: string[] = await t.container

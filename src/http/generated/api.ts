@@ -2890,7 +2890,7 @@ export interface components {
             closedAt: string | null;
             /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for or a set by hand started for the person), the application's reason (for a recall of the set's model, followed by the admin's). */
+            /** @description Why the set was discarded, in the counselor's words, as they wrote them; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for or a set by hand started for the person, the model's suggestions shown in another set), the application's reason, told to the person in the second person (« vous vous êtes opposé au traitement par l’IA »), where the counselor's set and the decision log keep it in the third person (« la personne s’est opposée… »); for a recall of the set's model, the application's reason followed by the admin's. */
             discardReason: string | null;
             /** @description For a set published and then taken back by the person's counselor (or by an admin recalling its model), when and why (who is left out, as for every decision in the record); null otherwise. */
             retraction: null | {
