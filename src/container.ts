@@ -62,6 +62,7 @@ import { ReviewService } from './recommendations/review-service.ts';
 import { ShortlistService } from './recommendations/shortlist-service.ts';
 import { withdrawModelSets } from './recommendations/withdraw-model-sets.ts';
 import { withdrawOpenSets } from './recommendations/withdraw-open-sets.ts';
+import { WITHDRAWAL_REASONS } from './recommendations/withdrawal-reasons.ts';
 import { createRetentionService } from './retention/create-retention.ts';
 import { type DailyRetentionJob, startDailyRetentionJob } from './retention/daily-retention-job.ts';
 import type { RetentionService } from './retention/retention-service.ts';
@@ -203,7 +204,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         now,
         withdrawOpenSets: (trx, seekerId) =>
           withdrawOpenSets({ store: recommendationStore, decisionLog, now }, trx, seekerId, {
-            reason: 'la personne suit désormais un autre conseiller',
+            reason: WITHDRAWAL_REASONS.caseloadChange.stored,
           }),
         contests: contestReplyStore,
         reads: fileReads,
@@ -258,7 +259,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
         decisionLog,
         readSnapshot: createReadSnapshot(db),
         keyring: log.subjectKeyring,
-        pseudonymise,
         ...(config.privacyContact === undefined ? {} : { privacyContact: config.privacyContact }),
         now,
         onWarning: metrics.countWarning,

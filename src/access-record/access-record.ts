@@ -3,7 +3,7 @@ import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
 import type { ManifestFeature } from '../model/manifest.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
-import type { Feedback } from '../portal/feedback.ts';
+import type { FeedbackInFile } from '../portal/feedback.ts';
 import type { ContestReply } from '../recommendations/contest-reply.ts';
 import {
   type Attribution,
@@ -137,25 +137,37 @@ export interface AccessRecordSet {
 }
 
 /**
- * The profile as stored, the counselor holding the person by pseudonym: staff are not the
- * person's data (GDPR Art. 15(4)). Given in the access record and in the person's own export.
+ * The profile as stored, without the staff member whose caseload holds the person: as the person's
+ * own export gives it, where no staff member appears, even by pseudonym (a pseudonym the person
+ * cannot read, which would tie a counselor they know to the decision log's name for them).
  */
-export interface AccessRecordProfile extends JobSeekerProfile {
+export interface StoredProfile extends JobSeekerProfile {
   id: string;
-  counselor: string;
   aiObjection: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export function toStoredProfile(profile: JobSeeker): StoredProfile {
+  // The enrolment id is left out: a key of the service's own for telling enrolments apart, which says
+  // nothing of the person that `createdAt` does not.
+  const { counselorId: _counselorId, enrolmentId: _enrolmentId, ...rest } = profile;
+  return rest;
+}
+
+/**
+ * The profile as stored, the counselor holding the person by pseudonym: staff are not the
+ * person's data (GDPR Art. 15(4)). Given in the access record.
+ */
+export interface AccessRecordProfile extends StoredProfile {
+  counselor: string;
 }
 
 export function toAccessRecordProfile(
   profile: JobSeeker,
   pseudonymise: (id: string) => string,
 ): AccessRecordProfile {
-  // The enrolment id is left out: a key of the service's own for telling enrolments apart, which says
-  // nothing of the person that `createdAt` does not.
-  const { counselorId, enrolmentId: _enrolmentId, ...rest } = profile;
-  return { ...rest, counselor: pseudonymise(counselorId) };
+  return { ...toStoredProfile(profile), counselor: pseudonymise(profile.counselorId) };
 }
 
 /** Everything held about one job seeker, as the answer to a formal access request. */
@@ -170,7 +182,7 @@ export interface AccessRecord {
   profile: AccessRecordProfile | null;
   objection: StandingObjection | null;
   suggestionSets: AccessRecordSet[];
-  feedback: Feedback[];
+  feedback: FeedbackInFile[];
   /** The counselors' replies to the person's contests. */
   contestReplies: ContestReply[];
   /** What became of the courses proposed to the person, with the model and score of each proposal. */

@@ -1,6 +1,10 @@
 import { readRecord, readStringField } from '../audit/event-fields.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
-import { describeFileRead, type FileRead, type FileReadForPerson } from '../file-reads/file-read.ts';
+import {
+  type AccessRecordFileRead,
+  describeFileReadForRecord,
+  type FileRead,
+} from '../file-reads/file-read.ts';
 import { collectIncidents, type IncidentRecipient, type IncidentSeverity } from '../incidents/incident.ts';
 
 /**
@@ -35,12 +39,13 @@ export interface IncidentAboutSets {
 }
 
 /**
- * Who looked into the person's data, and why: the auditors' reads naming them, the staff reads of
- * their file still kept (record 0022; when, what, why, never who), the incidents about their sets.
+ * When the person's data was looked into: the auditors' reads naming them (with the purpose stated),
+ * the staff reads of their file still kept (record 0022; when and what, never who, and no reason,
+ * which is not recorded), the incidents about their sets.
  */
 export interface AccessRecordConsultations {
   logQueries: LogConsultation[];
-  fileReads: FileReadForPerson[];
+  fileReads: AccessRecordFileRead[];
   incidents: IncidentAboutSets[];
 }
 
@@ -80,7 +85,7 @@ export async function describeConsultations(
       },
     ];
   });
-  return { logQueries, fileReads: fileReads.map(describeFileRead), incidents };
+  return { logQueries, fileReads: fileReads.map(describeFileReadForRecord), incidents };
 }
 
 /**

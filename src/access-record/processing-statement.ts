@@ -106,7 +106,8 @@ export function describeProcessing(
       'conseillers, vos réponses.',
     recipients: [
       'Le conseiller qui vous suit et, pour un second avis, un autre conseiller. Chacune de leurs consultations de ' +
-        'votre dossier est notée ; celles encore gardées sont listées dans ce relevé, avec leur date et leur motif.',
+        'votre dossier est notée ; celles encore gardées sont listées dans ce relevé, avec leur date et ce qui a été ' +
+        'consulté (le motif d’une consultation n’est pas noté).',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
         'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
         'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',

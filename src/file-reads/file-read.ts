@@ -32,15 +32,25 @@ export interface FileRead {
   readAt: string;
 }
 
-/** A read as the person is told of it in their access record: when, what, why; never who. */
+/**
+ * A read as the person is told of it in their export: when, and what was consulted; never who. Not
+ * why either: no reason is recorded for a read, and the sentence says only what was read, and whether
+ * by their counselor or by a second reviewer.
+ */
 export interface FileReadForPerson {
   readAt: string;
-  operation: TracedRead;
-  purpose: string;
+  /** What was consulted, in French. */
+  description: string;
   setId: string | null;
 }
 
-const PURPOSES: Record<FileReaderRole, Record<TracedRead, string>> = {
+/** A read as the access record gives it: as the person's export does, with the operation called. */
+export interface AccessRecordFileRead extends FileReadForPerson {
+  operation: TracedRead;
+}
+
+/** What each read consulted, told in French by who the reader is to the person. */
+const DESCRIPTIONS: Record<FileReaderRole, Record<TracedRead, string>> = {
   counselor: {
     getJobSeeker: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
     getRecommendationSet: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
@@ -62,8 +72,13 @@ const PURPOSES: Record<FileReaderRole, Record<TracedRead, string>> = {
 export function describeFileRead(read: FileRead): FileReadForPerson {
   return {
     readAt: read.readAt,
-    operation: read.operation,
-    purpose: PURPOSES[read.readerRole][read.operation],
+    description: DESCRIPTIONS[read.readerRole][read.operation],
     setId: read.setId,
   };
+}
+
+/** The read as the access record gives it: the person's description, with the operation called. */
+export function describeFileReadForRecord(read: FileRead): AccessRecordFileRead {
+  const { readAt, description, setId } = describeFileRead(read);
+  return { readAt, operation: read.operation, description, setId };
 }

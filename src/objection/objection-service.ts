@@ -6,9 +6,10 @@ import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
-import { refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
+import { refuseWithdrawalWithoutOwnFile, refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
+import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, type NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
@@ -97,7 +98,13 @@ export class ObjectionService {
       const at = now();
       if (!(await jobSeekers.withdrawObjection(trx, seeker.subject, at))) {
         if ((await jobSeekers.findById(seeker.subject, trx)) === undefined) {
-          throw await this.refuseWithoutFile(seeker.subject, trx);
+          // An objection kept by an erasure stands with no file to withdraw it from: the person is told.
+          throw await refuseWithdrawalWithoutOwnFile(
+            this.deps.decisionLog,
+            this.deps.privacyContact,
+            seeker.subject,
+            trx,
+          );
         }
         throw new ConflictError(
           'Aucune opposition à l’utilisation de l’outil d’aide à la décision n’est enregistrée pour votre ' +
@@ -142,7 +149,7 @@ export class ObjectionService {
       const at = now();
       await jobSeekers.recordObjection(trx, seekerId, at);
       const withdrawn = await withdrawOpenSets({ store, decisionLog, now: () => at }, trx, seekerId, {
-        reason: 'la personne s’est opposée au traitement par l’IA',
+        reason: WITHDRAWAL_REASONS.objection.stored,
         madeBy: 'model',
       });
       // Judging the AI's proposals on what became of them is AI processing too: it ends here.

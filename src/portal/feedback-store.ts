@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Feedback, FeedbackKind } from './feedback.ts';
+import type { Feedback, FeedbackInFile, FeedbackKind } from './feedback.ts';
 
 export interface FeedbackStore {
   insert(trx: Knex.Transaction, feedback: Feedback): Promise<void>;
@@ -8,6 +8,6 @@ export interface FeedbackStore {
    * reply answered yet, or all the other answers.
    */
   countForItem(trx: Knex.Transaction, itemId: string, seekerId: string, kind: FeedbackKind): Promise<number>;
-  /** The person's feedback, oldest first, read in `trx` when given. */
-  listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<Feedback[]>;
+  /** The person's feedback, oldest first, each contest with the reply that answered it, read in `trx` when given. */
+  listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<FeedbackInFile[]>;
 }

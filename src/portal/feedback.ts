@@ -5,6 +5,15 @@ export interface Feedback extends ItemFeedback {
   seekerId: string;
 }
 
+/** An answer as the person's file keeps it: their export and the access record give it so. */
+export interface FeedbackInFile extends Feedback {
+  /**
+   * For a contest, the id of the counselor's reply that answered it (a reply answers every contest of
+   * the course not answered before it); null while none has, and for the other answers.
+   */
+  answeredBy: string | null;
+}
+
 /**
  * How an answer is counted against the limits: a contest apart from the other answers, so that
  * changing one's mind about a course never uses up the right to contest it.

@@ -5,7 +5,7 @@ import type {
   ItemFeedback,
   SetFeedbackReader,
 } from '../recommendations/set-feedback.ts';
-import type { Feedback, FeedbackKind } from './feedback.ts';
+import type { Feedback, FeedbackInFile, FeedbackKind } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 
 const TABLE = 'feedback';
@@ -63,7 +63,7 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
     }));
   }
 
-  async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<Feedback[]> {
+  async listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<FeedbackInFile[]> {
     const rows = await (trx ?? this.db)(TABLE)
       .where({ seeker_id: seekerId })
       .orderBy([{ column: 'created_at' }, { column: 'id' }]);
@@ -74,6 +74,7 @@ export class KnexFeedbackStore implements FeedbackStore, SetFeedbackReader {
       response: row.response as Feedback['response'],
       comment: readNullableString(row.comment),
       createdAt: String(row.created_at),
+      answeredBy: readNullableString(row.answered_by),
     }));
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type AccessRecordProfile, toAccessRecordProfile } from '../access-record/access-record.ts';
+import { type StoredProfile, toStoredProfile } from '../access-record/access-record.ts';
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CourseStore } from '../courses/course-store.ts';
@@ -36,7 +36,13 @@ import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
-import { FEEDBACK_LIMITS, type Feedback, type FeedbackKind, kindOfResponse } from './feedback.ts';
+import {
+  FEEDBACK_LIMITS,
+  type Feedback,
+  type FeedbackInFile,
+  type FeedbackKind,
+  kindOfResponse,
+} from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
@@ -100,8 +106,11 @@ export interface MyExplanation {
 }
 
 export interface MyData {
-  /** As the access record gives it: the counselor holding the person by pseudonym. */
-  profile: AccessRecordProfile;
+  /**
+   * As stored, without the counselor whose caseload holds the person: no staff member appears in
+   * the export (the access record names them by pseudonym).
+   */
+  profile: StoredProfile;
   objection: StandingObjection | null;
   /**
    * Every time their objection was recorded or withdrawn, oldest first, with the comment kept with
@@ -115,12 +124,13 @@ export interface MyData {
   recommendations: MyGivenRecommendation[];
   /** Every set made about them, newest first, with what was done with it once reviewed. */
   suggestionSets: MySuggestionSet[];
-  feedback: Feedback[];
+  /** The person's answers, oldest first, each contest with the reply that answered it (its id, or null). */
+  feedback: FeedbackInFile[];
   /** Their counselor's replies to their contests, oldest first. */
   contestReplies: ContestReply[];
   /** What became of the courses proposed to them, as their agency's case-management system reported it. */
   outcomes: CourseOutcome[];
-  /** The staff reads of their file still kept, oldest first: when, what, why; never who. */
+  /** The staff reads of their file still kept, oldest first: when and what; never who, nor why (not recorded). */
   fileReads: FileReadForPerson[];
 }
 
@@ -163,8 +173,6 @@ export interface PortalServiceDeps {
   readSnapshot: ReadSnapshot;
   /** Opens the comments of the person's objections, for their export. */
   keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
-  /** Staff appear in the person's export by their pseudonym in the decision log. */
-  pseudonymise: (id: string) => string;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
   now: () => Date;
@@ -179,10 +187,22 @@ export interface PortalServiceDeps {
 export class PortalService {
   constructor(private readonly deps: PortalServiceDeps) {}
 
+  /**
+   * The approved items of the latest set given to the person. A person whose file is not held (never
+   * synced, erased, purged as idle) is refused as their export refuses them, not told they have no
+   * suggestions: their file is gone, and they are told where to ask about what the log still holds.
+   */
   async listMyRecommendations(seeker: Principal): Promise<MyRecommendations> {
-    // The latest set given that nothing replaced, retracted or not: a retraction replaces the
-    // suggestions by none, never by an older set the counselor had replaced.
-    const set = await this.deps.recommendations.findShownSet(seeker.subject);
+    const { deps } = this;
+    // One snapshot, as for the export: a person erased meanwhile is refused, never shown an empty list.
+    const set = await deps.readSnapshot(async (trx) => {
+      if ((await deps.jobSeekers.findById(seeker.subject, trx)) === undefined) {
+        throw await refuseWithoutOwnFile(deps.decisionLog, deps.privacyContact, seeker.subject, trx);
+      }
+      // The latest set given that nothing replaced, retracted or not: a retraction replaces the
+      // suggestions by none, never by an older set the counselor had replaced.
+      return deps.recommendations.findShownSet(seeker.subject, trx);
+    });
     if (set === undefined) return { publishedAt: null, message: null, retractedAt: null, items: [] };
     if (set.retraction !== null) {
       return { publishedAt: set.publishedAt, message: null, retractedAt: set.retraction.at, items: [] };
@@ -345,7 +365,7 @@ export class PortalService {
    * withdrawn (with its comment), the suggestions they were given, every
    * set made about them (with what the counselor did with each course once the review was over, and
    * the profile it was made from), feedback, what became of the courses proposed to them, and the
-   * staff reads of their file still kept (when, what, why; never who).
+   * staff reads of their file still kept (when and what; never who, nor why, which is not recorded).
    */
   async exportMyData(seeker: Principal): Promise<MyData> {
     const { deps } = this;
@@ -380,7 +400,7 @@ export class PortalService {
     // The catalog as it offers the courses now, read after: it is nobody's data.
     const offers = await this.offersOf(published);
     return {
-      profile: toAccessRecordProfile(profile, deps.pseudonymise),
+      profile: toStoredProfile(profile),
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
       recommendations: published.flatMap((set) =>

@@ -11,6 +11,7 @@ import {
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
+import { tellDiscardReasonToPerson } from '../recommendations/withdrawal-reasons.ts';
 
 /**
  * One set of suggestions made about the person, as their data export shows it: the record of what
@@ -30,7 +31,10 @@ export interface MySuggestionSet {
   closedAt: string | null;
   /** The counselor's message, for a set that was published (retracted since or not). */
   message: string | null;
-  /** The counselor's reason, or the application's for a withdrawal, for a discarded set. */
+  /**
+   * The counselor's reason as they wrote it, or the application's for a withdrawal, told to the
+   * person in the second person (`tellDiscardReasonToPerson`), for a discarded set.
+   */
   discardReason: string | null;
   /**
    * For a set published and then taken back (by the counselor, or by an admin recalling the model
@@ -88,7 +92,10 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
     publishedAt: set.publishedAt,
     closedAt: set.closedAt,
     message: set.publishedAt === null ? null : set.message,
-    discardReason: set.status === 'discarded' ? set.discardReason : null,
+    discardReason:
+      set.status === 'discarded' && set.discardReason !== null
+        ? tellDiscardReasonToPerson(set.discardReason)
+        : null,
     retraction: set.retraction === null ? null : { at: set.retraction.at, reason: set.retraction.reason },
     replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReviewReturn:

@@ -60,6 +60,7 @@ import type {
 } from './set-feedback.ts';
 import { DEFAULT_TOP_K } from './suggestion-count.ts';
 import { withdrawOpenSets } from './withdraw-open-sets.ts';
+import { WITHDRAWAL_REASONS } from './withdrawal-reasons.ts';
 import { type WithdrawalWarning, warnAboutWithdrawnSets } from './withdrawal-warnings.ts';
 
 export interface RecommendationServiceDeps {
@@ -170,7 +171,7 @@ export class RecommendationService {
       // they show can be published as the counselor's own choice.
       withdraw: (trx, set) =>
         withdrawOpenSets(deps, trx, seekerId, {
-          reason: 'des propositions de l’IA ont été demandées pour la personne',
+          reason: WITHDRAWAL_REASONS.suggestionsAsked.stored,
           keepSetId: set.id,
         }),
       writeEvent: async (_trx, set, _admitted, secondReviewOwedBy, withdrawnSetIds) => ({
@@ -318,7 +319,7 @@ export class RecommendationService {
       // counselor works from this set alone.
       withdraw: (trx, set) =>
         withdrawOpenSets(deps, trx, set.seekerId, {
-          reason: 'une sélection à la main a été commencée pour la personne',
+          reason: WITHDRAWAL_REASONS.setByHandStarted.stored,
           keepSetId: set.id,
         }),
       writeEvent: async (_trx, set, why, secondReviewOwedBy, withdrawnSetIds) => ({

@@ -14,6 +14,7 @@ import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './a
 import { createCounselorItem } from './create-counselor-item.ts';
 import { type RecommendationSet, secondsSinceOpened } from './recommendation.ts';
 import { withdrawSets } from './withdraw-open-sets.ts';
+import { WITHDRAWAL_REASONS } from './withdrawal-reasons.ts';
 
 /**
  * The reason kept with a course of the counselor's blind-first shortlist that the model did not
@@ -85,7 +86,7 @@ export class ShortlistService {
           (other) => other.id !== set.id && other.status === 'awaiting_shortlist',
         );
         const withdrawnSetIds = await withdrawSets(this.deps, trx, awaiting, {
-          reason: 'les propositions de l’IA pour la personne ont été montrées dans une autre sélection',
+          reason: WITHDRAWAL_REASONS.suggestionsShownElsewhere.stored,
         });
         const profileWarnings = Object.fromEntries(
           picks.logged

@@ -212,6 +212,22 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
     expect(JSON.stringify(data.body.contestReplies)).not.toContain('c-001');
   });
 
+  it('tells the person in their data export which reply answered each of their contests', async () => {
+    const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    const [first, second] = data.body.contestReplies as Array<{ id: string }>;
+    const feedback = data.body.feedback as Array<{ response: string; answeredBy: string | null }>;
+    // The first reply answered the two contests given before it, the second the one given after it.
+    expect(
+      feedback.filter((answer) => answer.response === 'contest').map((answer) => answer.answeredBy),
+    ).toEqual([first?.id, first?.id, second?.id]);
+    expect(
+      feedback
+        .filter((answer) => answer.response !== 'contest')
+        .every((answer) => answer.answeredBy === null),
+    ).toBe(true);
+  });
+
   it('lists the replies in the access record', async () => {
     const res = await requestAccessRecord(t, admin, 'js-1', 'DSAR-2026-0777');
     expect(res.status).toBe(200);

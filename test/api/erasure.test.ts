@@ -209,6 +209,8 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       const profile = await t.http.get(`/v1/job-seekers/${SEEKER}`).auth(counselor, { type: 'bearer' });
       expect(profile.status).toBe(404);
       const portal = await t.http.get('/v1/me/recommendations').auth(seekerToken, { type: 'bearer' });
+      expect(portal.status).toBe(404);
+      expect(portal.body).toMatchObject({ title: 'Dossier introuvable' });
       expect(JSON.stringify(portal.body)).not.toContain(CANARY);
       const again = await eraseJobSeeker(t, admin, SEEKER);
       expect(again.status).toBe(404);

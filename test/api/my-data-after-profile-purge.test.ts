@@ -50,6 +50,14 @@ describe('the data export of a person whose profile was purged as idle', () => {
     expect(res.body.detail).not.toContain('n’est connu pour vous');
   });
 
+  it('tells the person the same, not an empty list, when they read their suggestions', async () => {
+    const res = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ title: 'Dossier introuvable' });
+    expect(res.body.detail).toContain('journal des décisions');
+    expect(res.body.detail).toContain(CONTACT);
+  });
+
   it('tells the person the same, and whom to write to, when they object or withdraw an objection', async () => {
     const objected = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({});
     const withdrawn = await t.http.delete('/v1/me/objection').auth(seeker, { type: 'bearer' });

@@ -200,7 +200,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(data.body.recommendations).toEqual([]);
   });
 
-  it('lists a set withdrawn by the person’s objection with the application’s reason, its suggestions counted, none shown', async () => {
+  it('lists a set withdrawn by the person’s objection with the application’s reason told to them, its suggestions counted, none shown', async () => {
     await syncSeeker(t, 'js-withdrawn');
     const { set } = await createSet(t, counselor, 'js-withdrawn', { limit: 2 });
     await objectToAi(t, 'js-withdrawn');
@@ -209,8 +209,11 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
 
     expect(mine).toMatchObject({
       status: 'discarded',
-      discardReason: 'la personne s’est opposée au traitement par l’IA',
+      discardReason: 'vous vous êtes opposé au traitement par l’IA',
     });
+    // The set keeps the reason as the application wrote it, for the counselor and the log.
+    const stored = await t.container.db('recommendation_sets').where({ id: set.id }).first('discard_reason');
+    expect(stored?.discard_reason).toBe('la personne s’est opposée au traitement par l’IA');
     expect(mine.closedAt).not.toBeNull();
     expect(mine.items).toEqual([]);
     expect(mine.undecidedSuggestions).toBe(2);
@@ -346,20 +349,21 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     }
   });
 
-  it('gives the person’s profile as stored, their counselor by pseudonym rather than by staff id', async () => {
+  it('gives the person’s profile as stored, without their counselor, by staff id or by pseudonym', async () => {
     await syncSeeker(t, 'js-profile');
     const token = await t.tokenFor('job_seeker', 'js-profile');
 
     const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
 
     expect(res.status).toBe(200);
-    expect(res.body.profile).toMatchObject({
-      id: 'js-profile',
-      counselor: t.container.decisionLog.pseudonymiser.pseudonymise('c-001'),
-      aiObjection: false,
-    });
+    expect(res.body.profile).toMatchObject({ id: 'js-profile', aiObjection: false });
     expect(res.body.profile).not.toHaveProperty('counselorId');
+    expect(res.body.profile).not.toHaveProperty('counselor');
     expect(JSON.stringify(res.body)).not.toContain('c-001');
+    // The log's name for the counselor would tie a counselor the person knows to their pseudonym.
+    expect(JSON.stringify(res.body)).not.toContain(
+      t.container.decisionLog.pseudonymiser.pseudonymise('c-001'),
+    );
   });
 
   it('holds no commune code in the person’s profile, though their agency’s tool sent one', async () => {
@@ -384,7 +388,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
     expect(moved.map((set) => set.id)).toEqual([before.id]);
     expect(moved[0]).toMatchObject({
       status: 'discarded',
-      discardReason: 'la personne suit désormais un autre conseiller',
+      discardReason: 'vous êtes désormais suivi par un autre conseiller',
     });
     expect(moved[0]?.undecidedSuggestions).toBe(2);
     const ownIds: string[] = await t.container

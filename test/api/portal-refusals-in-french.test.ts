@@ -57,10 +57,11 @@ describe('refusals of a job seeker’s own calls, in French', () => {
     }
   });
 
-  it('tells the person in French that no file is known for them (404), reading their data, objecting or withdrawing', async () => {
+  it('tells the person in French that no file is known for them (404), reading their suggestions or data, objecting or withdrawing', async () => {
     const { token } = await as('js-fr-unknown');
 
     const answers = [
+      await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' }),
       await t.http.get('/v1/me/data').auth(token, { type: 'bearer' }),
       await t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({}),
       await t.http.delete('/v1/me/objection').auth(token, { type: 'bearer' }),

@@ -336,7 +336,8 @@ describe('job seeker portal API', () => {
       expect(data.status).toBe(200);
       expect(data.body.profile).toMatchObject({ id: 'js-data', targetOccupations: ['J1501'] });
       expect(data.body.recommendations).toHaveLength(2);
-      expect(data.body.feedback).toEqual([res.body]);
+      // Not a contest: no reply answers it.
+      expect(data.body.feedback).toEqual([{ ...res.body, answeredBy: null }]);
       expect(keysOf(data.body.recommendations)).not.toContain('score');
     });
 

@@ -53,7 +53,11 @@ describe('KnexFeedbackStore.listForSeeker', () => {
     await db.transaction(async (trx) => {
       for (const feedback of [later, other, earlier]) await store.insert(trx, feedback);
     });
-    expect(await store.listForSeeker('js-1')).toEqual([earlier, later]);
+    // No reply answered them: the file says so.
+    expect(await store.listForSeeker('js-1')).toEqual([
+      { ...earlier, answeredBy: null },
+      { ...later, answeredBy: null },
+    ]);
     expect(await store.listForSeeker('js-unknown')).toEqual([]);
   });
 
@@ -62,7 +66,7 @@ describe('KnexFeedbackStore.listForSeeker', () => {
     const rolledBack = new Error('rolled back');
     const seen = db.transaction(async (trx) => {
       await store.insert(trx, pending);
-      expect(await store.listForSeeker('js-3', trx)).toEqual([pending]);
+      expect(await store.listForSeeker('js-3', trx)).toEqual([{ ...pending, answeredBy: null }]);
       throw rolledBack;
     });
     await expect(seen).rejects.toBe(rolledBack);

@@ -940,7 +940,7 @@ export interface paths {
         };
         /**
          * The job seeker's validated suggestions
-         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a course since it was suggested or added, `courseChangeNotice` tells the person in French that it was suggested, or chosen by their counselor, as it was then, and what changed.
+         * @description The approved items of the latest published set only, in the counselor's order (none once that set was retracted, by their counselor or by a recall of its model: `retractedAt` says when, and no older set takes its place), with plain-language explanations. A set a later publication replaced is never shown again, even once the set that replaced it is deleted: then nothing is shown until the next publication. Never a score. A course the catalog withdrew after publication, or whose session it cancelled or holds only starting today or before, stays in the list, as the counselor validated it, marked `courseAvailable: false` so that the person knows they can no longer go to it; its explanation can still be read. A session the catalog moved is given as it stands now (`currentNextSessionStart`), beside the course as it was validated. The reasons are never rewritten: when the catalog changed a course since it was suggested or added, `courseChangeNotice` tells the person in French that it was suggested, or chosen by their counselor, as it was then, and what changed. A person whose file is not held (never synced, erased, or purged as idle) is answered 404 « Dossier introuvable », as by their data export and their objection, not with an empty list.
          */
         get: operations["listMyRecommendations"];
         put?: never;
@@ -1020,7 +1020,12 @@ export interface paths {
          *     person sees it. Only the person may withdraw it: a counselor may not, since the pressure to
          *     use the AI would then come from the very person who reviews it. Logged as
          *     `objection.withdrawn`; a profile created again later (after an idle profile was purged)
-         *     starts without the objection. 409 when no objection stands.
+         *     starts without the objection. 409 when no objection stands. A person whose file is no
+         *     longer held (erased, or purged as idle) while their objection stands, which an erasure
+         *     does not withdraw, is answered 404 « Dossier introuvable » whose `detail` says so: their
+         *     objection stands and the tool cannot be used for them, a file created again for them
+         *     takes it back and they may withdraw it then, and whom to write to meanwhile
+         *     (`PRIVACY_CONTACT`).
          */
         delete: operations["withdrawObjection"];
         options?: never;
@@ -1037,7 +1042,7 @@ export interface paths {
         };
         /**
          * Everything stored about me
-         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection and every time it was recorded or withdrawn (with the comment kept with it), the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items. Also the feedback they gave, their counselor's replies to their contests, what became of the courses proposed to them, and the staff reads of their file still kept (when, which operation, why; never who). What the model computed without a counselor's act on it, every decision-log event about them, the auditors' reads of the log that named them and the incidents about their sets are given by a formal access request (`GET /v1/job-seekers/{seekerId}/access-record`), answered by the operations team.
+         * @description The person's access right (GDPR Art. 15; AI Act Art. 86): their profile, their objection and every time it was recorded or withdrawn (with the comment kept with it), the suggestions they were given, and every set of suggestions made about them with what the counselor did with each course once its review was over (the record of what was done with their file, not advice). A set still under review is listed without its items. Also the feedback they gave, their counselor's replies to their contests, what became of the courses proposed to them, and the staff reads of their file still kept (when, and what was consulted; never who, and no reason: none is recorded). What the model computed without a counselor's act on it, every decision-log event about them, the auditors' reads of the log that named them and the incidents about their sets are given by a formal access request (`GET /v1/job-seekers/{seekerId}/access-record`), answered by the operations team.
          */
         get: operations["exportMyData"];
         put?: never;
@@ -2665,6 +2670,14 @@ export interface components {
             createdAt: string;
             warnings?: components["schemas"]["Warning"][];
         };
+        /** @description An answer of the person as their file keeps it, in their data export and in the access record. */
+        FeedbackInFile: components["schemas"]["Feedback"] & {
+            /**
+             * Format: uuid
+             * @description For a contest, the id of the counselor's reply that answered it (in `contestReplies`: a reply answers every contest of the course given before it and not answered yet); null for a contest no reply has answered yet, and for the other answers, which no reply answers.
+             */
+            answeredBy: string | null;
+        };
         CourseOutcomeInput: {
             /** @description Whether the person entered (began) the course. */
             entered: boolean;
@@ -2838,7 +2851,7 @@ export interface components {
             warnings?: components["schemas"]["Warning"][];
         };
         MyData: {
-            profile: components["schemas"]["AccessRecordProfile"];
+            profile: components["schemas"]["MyProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
@@ -2847,12 +2860,13 @@ export interface components {
             recommendations: components["schemas"]["MyGivenRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
-            feedback: components["schemas"]["Feedback"][];
+            /** @description The answers the person gave about the courses proposed to them, oldest first, each contest with the reply that answered it. */
+            feedback: components["schemas"]["FeedbackInFile"][];
             /** @description Their counselor's replies to their contests, oldest first (a reply to a contest of a set retracted since included). */
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
             outcomes: components["schemas"]["CourseOutcome"][];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first, as the access record gives them: when, which operation, the set, and a plain purpose in French; never who read it (GDPR Art. 15(1); CJEU C-579/21: the dates and purposes of the consultations of one's data). */
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: when, the set, and a plain sentence in French saying what was consulted and whether by their counselor or by a counselor giving a second review; never who read it (GDPR Art. 15(1); CJEU C-579/21). No reason is recorded for a read: the sentence says what was read, not why. The access record gives the same reads with the operation called. */
             fileReads: components["schemas"]["FileReadForPerson"][];
         };
         /** @description One set of suggestions made about the person, as the record of what was done with their file. */
@@ -2884,7 +2898,7 @@ export interface components {
             closedAt: string | null;
             /** @description The counselor's message to the person, for a set that was published (retracted since or not). */
             message: string | null;
-            /** @description Why the set was discarded, in the counselor's words; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for or a set by hand started for the person), the application's reason (for a recall of the set's model, followed by the admin's). */
+            /** @description Why the set was discarded, in the counselor's words, as they wrote them; for a set the application withdrew (an objection to AI processing, a move to another counselor, suggestions asked for or a set by hand started for the person, the model's suggestions shown in another set), the application's reason, told to the person in the second person (« vous vous êtes opposé au traitement par l’IA »), where the counselor's set and the decision log keep it in the third person (« la personne s’est opposée… »); for a recall of the set's model, the application's reason followed by the admin's. */
             discardReason: string | null;
             /** @description For a set published and then taken back by the person's counselor (or by an admin recalling its model), when and why (who is left out, as for every decision in the record); null otherwise. */
             retraction: null | {
@@ -2968,8 +2982,8 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every set of suggestions made about the person, whatever its status, newest first. */
             suggestionSets: components["schemas"]["AccessRecordSet"][];
-            /** @description The person's answers to the suggestions they were given, oldest first. */
-            feedback: components["schemas"]["Feedback"][];
+            /** @description The person's answers to the suggestions they were given, oldest first, each contest with the reply that answered it. */
+            feedback: components["schemas"]["FeedbackInFile"][];
             /** @description The counselors' replies to the person's contests, oldest first. */
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as the case-management system reported it, oldest first, each with the model and score of the proposal it is linked to. */
@@ -2979,7 +2993,9 @@ export interface components {
             consultations: components["schemas"]["AccessRecordConsultations"];
             processing: components["schemas"]["AccessRecordProcessing"];
         };
-        /** @description The profile as stored now, in the access record and in the person's own export; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in what the person is given. */
+        /** @description The profile as stored now, as the person's own export gives it. The counselor whose caseload holds the person is left out, as every staff member is from the export (who made, decided or read anything): a pseudonym from the decision log would mean nothing to the person, and would tie a counselor they know to the log's name for them. The access record names that counselor by pseudonym (`AccessRecordProfile`). */
+        MyProfile: components["schemas"]["ScoredProfile"] & components["schemas"]["JobSeekerKeptFields"];
+        /** @description The profile as stored now, in the access record; the counselor whose caseload holds the person appears by pseudonym, as staff do everywhere in the record. The person's own export leaves the counselor out (`MyProfile`). */
         AccessRecordProfile: components["schemas"]["ScoredProfile"] & {
             id: components["schemas"]["ExternalId"];
             /** @description The counselor whose caseload holds the person, by their pseudonym in the decision log. */
@@ -3151,8 +3167,17 @@ export interface components {
             /** @description The event's hash in the chain, to match it with an auditor's export. */
             hash: string;
         };
-        /** @description A staff read of the person's file, as the person is told of it (never who read it). */
+        /** @description A staff read of the person's file, as the person is told of it in their export (never who read it). */
         FileReadForPerson: {
+            /** @description ISO 8601 instant in UTC. */
+            readAt: string;
+            /** @description What was consulted, in French, as the person reads it, and whether by their counselor or by a counselor giving a second review (« Votre conseiller a consulté des suggestions de formations faites pour vous. »). Not why: no reason is recorded for a read. */
+            description: string;
+            /** @description The set read, for a read of a set or of its answers. */
+            setId: string | null;
+        };
+        /** @description A staff read of the person's file, as the access record gives it (never who read it). */
+        AccessRecordFileRead: {
             /** @description ISO 8601 instant in UTC. */
             readAt: string;
             /**
@@ -3160,12 +3185,12 @@ export interface components {
              * @enum {string}
              */
             operation: "getJobSeeker" | "getRecommendationSet" | "listSetFeedback" | "listRecommendations";
-            /** @description Why the file was read, in French, as the person reads it. */
-            purpose: string;
+            /** @description What was consulted, in French, as in the person's export (`FileReadForPerson`); not why, which is not recorded. */
+            description: string;
             /** @description The set read, for a read of a set or of its answers. */
             setId: string | null;
         };
-        /** @description When and why the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded). */
+        /** @description When the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded): an auditor's read with the purpose they stated, a staff read of the file with what was consulted (no reason is recorded for it). */
         AccessRecordConsultations: {
             /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
             logQueries: {
@@ -3178,8 +3203,8 @@ export interface components {
                 /** @description The purpose stated (`X-Audit-Purpose`). */
                 purpose: string;
             }[];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain purpose in French. Never who read it. */
-            fileReads: components["schemas"]["FileReadForPerson"][];
+            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain sentence in French saying what was consulted (no reason is recorded). Never who read it. */
+            fileReads: components["schemas"]["AccessRecordFileRead"][];
             /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
             incidents: {
                 /** Format: uuid */
@@ -3900,7 +3925,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable », for an objection, its withdrawal or the export); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held and takes any request about the person's data. */
+        /** @description Told to the person in French: the course is not among the suggestions published to them, or was taken back since (« Proposition introuvable »), or no job-seeker file is known for them (« Dossier introuvable », for their suggestions, an objection, its withdrawal or the export); `detail` says what they can do. A file erased, or purged as idle, whose events the decision log still holds (readable until the person's key is destroyed, for a purge) is not answered as unknown: `detail` says so and gives the data protection officer's contact (`PRIVACY_CONTACT`), who gives the access record of what is held and takes any request about the person's data. */
         NotFoundForPerson: {
             headers: {
                 [name: string]: unknown;
@@ -5538,6 +5563,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFoundForPerson"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
