@@ -20,11 +20,20 @@ export interface Attribution {
   contribution: number;
 }
 
-/** The two texts of a suggestion: one for the counselor, one for the job seeker. */
+/** An attribution with its value in the words the counselor's text states it with (see {@link describeAttributionValues}). */
+export interface WordedAttribution extends Attribution {
+  valueText: string;
+}
+
+/**
+ * The two texts of a suggestion, one for the counselor and one for the job seeker, and its attributions
+ * with their values in the counselor's words.
+ */
 export interface SuggestionExplanation {
   counselorText: string;
   jobSeekerText: string;
   jobSeekerReasons: JobSeekerReason[];
+  attributions: WordedAttribution[];
 }
 
 /** Contributions smaller than this (in logit) are too small to be worth a sentence. */
@@ -153,10 +162,33 @@ export function rankAttributions(
 }
 
 /**
+ * Each attribution with its value in the words a counselor reads: a level or a share in words or as a
+ * percentage (« métier exact », « 90 % »), a yes-or-no feature as « oui » or « non », the weeks to the
+ * start in days or weeks, any other number as a French reader writes it. A value filled in for lack of
+ * a fact is told as unknown, not as the value the model was given in its place, and a share of skills
+ * held as none listed where the catalog lists none. The counselor's text states the values of its
+ * reasons in these words.
+ */
+export function describeAttributionValues(
+  attributions: readonly Attribution[],
+  /** What the words rest on besides the feature row (see `findExplanationFacts`). */
+  facts: ExplanationFacts,
+): WordedAttribution[] {
+  const standIns = listStandIns(attributions, facts.unknownPlace);
+  // Member by member: a spread of each attribution cost more than its words.
+  return attributions.map((a) => ({
+    feature: a.feature,
+    label: a.label,
+    value: a.value,
+    contribution: a.contribution,
+    valueText: standIns.has(a.feature) ? describeStandIn(a, facts.unknownPlace) : formatValue(a, facts),
+  }));
+}
+
+/**
  * Writes the counselor's text: the estimated chance, then the main reasons for and against with
- * the person's value and the contribution in logit points, against the manifest's baselines. A value
- * filled in for lack of a fact is told as unknown, not as the value the model was given in its place,
- * and a share of skills held as none listed where the catalog lists none.
+ * the person's value in words (see {@link describeAttributionValues}) and the contribution in logit
+ * points, against the manifest's baselines.
  */
 export function writeCounselorExplanation(
   score: number,
@@ -164,12 +196,12 @@ export function writeCounselorExplanation(
   /** What the texts rest on besides the feature row (see `findExplanationFacts`). */
   facts: ExplanationFacts,
 ): string {
+  return writeCounselorText(score, describeAttributionValues(attributions, facts));
+}
+
+function writeCounselorText(score: number, attributions: readonly WordedAttribution[]): string {
   const { reasonsFor, reasonsAgainst } = selectReasons(attributions);
-  const standIns = listStandIns(attributions, facts.unknownPlace);
-  const describe = (a: Attribution) => {
-    const value = standIns.has(a.feature) ? describeStandIn(a, facts.unknownPlace) : formatValue(a, facts);
-    return `${a.label} = ${value} (${formatSigned(a.contribution)})`;
-  };
+  const describe = (a: WordedAttribution) => `${a.label} = ${a.valueText} (${formatSigned(a.contribution)})`;
   const parts = [`Chance estimée de retour à l’emploi à 6 mois : ${formatFrenchPercent(score)}.`];
   parts.push(
     reasonsFor.length === 0
@@ -256,7 +288,7 @@ function listJobSeekerReasons(
   ].map(reasonOf);
 }
 
-/** Writes both texts of one suggestion. */
+/** Writes both texts of one suggestion, and its attributions' values in words. */
 export function explainSuggestion(
   manifest: ModelManifest,
   score: number,
@@ -265,10 +297,13 @@ export function explainSuggestion(
   facts: ExplanationFacts,
 ): SuggestionExplanation {
   const jobSeekerReasons = listJobSeekerReasons(manifest, attributions, facts);
+  // Once: the counselor's text and the attributions kept with the suggestion read the same words.
+  const worded = describeAttributionValues(attributions, facts);
   return {
-    counselorText: writeCounselorExplanation(score, attributions, facts),
+    counselorText: writeCounselorText(score, worded),
     jobSeekerText: writeJobSeekerText(jobSeekerReasons),
     jobSeekerReasons,
+    attributions: worded,
   };
 }
 
@@ -297,9 +332,11 @@ function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   return sentences.join(' ');
 }
 
-function selectReasons(attributions: readonly Attribution[]): {
-  reasonsFor: Attribution[];
-  reasonsAgainst: Attribution[];
+function selectReasons<A extends Attribution>(
+  attributions: readonly A[],
+): {
+  reasonsFor: A[];
+  reasonsAgainst: A[];
 } {
   const sorted = [...attributions].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   return {

@@ -18,8 +18,8 @@ export interface Suggestions {
 }
 
 /**
- * Scores every candidate in one batch, keeps the `limit` best and writes their attributions
- * and both explanations, once: they are stored, never recomputed.
+ * Scores every candidate in one batch, keeps the `limit` best and writes their attributions (with
+ * their values in words) and both explanations, once: they are stored, never recomputed.
  */
 export async function buildSuggestions(
   scorer: Scorer,
@@ -37,11 +37,10 @@ export async function buildSuggestions(
     // the processor's caches, cost about 2 ms.
     const course = candidates.courses[row.index];
     if (course?.id !== row.courseId) throw new Error(`scored an unknown course ${row.courseId}`);
-    const attributions = rankAttributions(scorer.manifest, row.features, row.contributions);
     const texts = explainSuggestion(
       scorer.manifest,
       row.score,
-      attributions,
+      rankAttributions(scorer.manifest, row.features, row.contributions),
       findExplanationFacts(profile, course),
     );
     return {
@@ -50,7 +49,7 @@ export async function buildSuggestions(
       rank: index + 1,
       score: row.score,
       features: row.features,
-      attributions,
+      attributions: texts.attributions,
       counselorExplanation: texts.counselorText,
       seekerExplanation: { summary: texts.jobSeekerText, reasons: texts.jobSeekerReasons },
       source: 'model',

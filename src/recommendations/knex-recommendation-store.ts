@@ -9,6 +9,7 @@ import {
 } from '../db/row-values.ts';
 import { compareText } from '../shared/compare-text.ts';
 import {
+  type Attribution,
   type AttributionMethodInfo,
   areItemsHidden,
   type EarlierModelSuggestion,
@@ -549,7 +550,7 @@ function toItem(row: Record<string, unknown>): RecommendationItem {
     score: readNullableNumber(row.score),
     features:
       row.features === null || row.features === undefined ? null : (readJson(row.features) as number[]),
-    attributions: readJson(row.attributions) as RecommendationItem['attributions'],
+    attributions: readAttributions(row.attributions),
     counselorExplanation: String(row.counselor_explanation),
     seekerExplanation: readJson(row.seeker_explanation) as RecommendationItem['seekerExplanation'],
     source: row.source as RecommendationItem['source'],
@@ -565,6 +566,19 @@ function toItem(row: Record<string, unknown>): RecommendationItem {
         ? null
         : { setId: String(row.earlier_set_id), suggestedAt: String(row.earlier_suggested_at) },
   };
+}
+
+/** The attributions as kept; those kept before their values' words were, with none. */
+function readAttributions(value: unknown): Attribution[] {
+  const kept = readJson(value) as Array<Omit<Attribution, 'valueText'> & { valueText?: string | null }>;
+  // Member by member: a spread of each one costs more than reading it.
+  return kept.map((a) => ({
+    feature: a.feature,
+    label: a.label,
+    value: a.value,
+    contribution: a.contribution,
+    valueText: a.valueText ?? null,
+  }));
 }
 
 /** Model items by rank, then the counselor's additions in the order they were made. */

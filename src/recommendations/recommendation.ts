@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Course, Modality } from '../courses/course.ts';
 import type { JobSeeker, JobSeekerProfile } from '../job-seekers/job-seeker.ts';
-import type { JobSeekerReason } from '../model/explanations.ts';
+import type { JobSeekerReason, Attribution as ModelAttribution } from '../model/explanations.ts';
 import type { Settings } from '../settings/settings.ts';
 import { compareText } from '../shared/compare-text.ts';
 import type { GeoPoint } from '../shared/geo.ts';
@@ -55,12 +55,13 @@ export type SetAction = (typeof SET_ACTIONS)[number];
 export type ItemSource = 'model' | 'counselor';
 export type ItemDecision = 'pending' | 'approved' | 'rejected';
 
-/** One feature's share in a suggestion (log-odds, relative to the manifest baseline). */
-export interface Attribution {
-  feature: string;
-  label: string;
-  value: number;
-  contribution: number;
+/** One feature's share in a suggestion (log-odds, relative to the manifest baseline), as kept with it. */
+export interface Attribution extends ModelAttribution {
+  /**
+   * The value in the words of the counselor's explanation (`describeAttributionValues`), written with it;
+   * null for a suggestion kept before the words were.
+   */
+  valueText: string | null;
 }
 
 /** How the attributions of a set were obtained. */

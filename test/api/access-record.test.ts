@@ -150,9 +150,15 @@ describe('the access record of a job seeker (GET /v1/job-seekers/{seekerId}/acce
     expect(setOf(blind.id).discardReason).toMatch(/opposée/);
   });
 
-  it('gives the admin every item with its score, features and attributions', () => {
+  it('gives the admin every item with its score, features and attributions, their values in words as the counselor read them', () => {
     const set = setOf(published.id);
     expect(set.items.map((item) => item.itemId)).toEqual(published.items.map((item) => item.itemId));
+    expect(set.items.map((item) => item.attributions)).toEqual(
+      published.items.map((item) => item.attributions),
+    );
+    expect(set.items.flatMap((item) => item.attributions)).toContainEqual(
+      expect.objectContaining({ feature: 'occupationMatch', value: 2, valueText: 'métier exact' }),
+    );
     for (const item of set.items) {
       expect(item.score).toEqual(expect.any(Number));
       expect(item.rank).toEqual(expect.any(Number));

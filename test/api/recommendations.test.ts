@@ -67,6 +67,59 @@ describe('suggestions API', () => {
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     });
 
+    it("gives each attribution its value in the words of the counselor's explanation, on the creation's answer and on every read", async () => {
+      const { set } = await createSet(t, counselor, 'js-1');
+      const wordsOf = (courseId: string) =>
+        Object.fromEntries(
+          set.items
+            .find((item) => item.course.id === courseId)
+            ?.attributions.map((a) => [a.feature, a.valueText]) ?? [],
+        );
+
+      // The person aims at J1501 and holds one of the two skills each of these courses lists.
+      expect(wordsOf('LYON-AS-1')).toMatchObject({
+        occupationMatch: 'métier exact',
+        skillsCoverage: '50 %',
+        employmentRate: '81 %',
+        employmentRateMissing: 'non',
+        funded: 'oui',
+        prerequisiteMet: 'oui',
+      });
+      expect(wordsOf('LYON-SEC')).toMatchObject({ occupationMatch: 'aucune', employmentRate: '64 %' });
+      // A rate the catalog does not give: unknown, not the 0.5 the model read in its place.
+      expect(wordsOf('VILLEURBANNE-AES')).toMatchObject({
+        employmentRate: 'inconnu',
+        employmentRateMissing: 'oui',
+      });
+      for (const item of set.items) {
+        expect(item.attributions.every((a) => typeof a.valueText === 'string')).toBe(true);
+        // The explanation states the values of its reasons in the very same words.
+        for (const a of item.attributions.filter((a) => item.explanation.includes(`${a.label} =`))) {
+          expect(item.explanation).toContain(`${a.label} = ${a.valueText} (`);
+        }
+      }
+      const { set: read } = await readSet(t, counselor, set.id);
+      expect(read.items.map((item) => item.attributions)).toEqual(set.items.map((item) => item.attributions));
+    });
+
+    it('reads a suggestion kept before the values were kept in words with no words, the numbers as they were', async () => {
+      await syncSeeker(t, 'js-words-before', aWorkflowSeeker());
+      const { set } = await createSet(t, counselor, 'js-words-before');
+      const [item] = set.items;
+      if (item === undefined) throw new Error('the set holds suggestions');
+      const kept = item.attributions.map(({ valueText: _words, ...rest }) => rest);
+      await t.container
+        .db('recommendation_items')
+        .where({ id: item.itemId })
+        .update({ attributions: JSON.stringify(kept) });
+
+      const { set: read } = await readSet(t, counselor, set.id);
+
+      expect(read.items.find((i) => i.itemId === item.itemId)?.attributions).toEqual(
+        kept.map((a) => ({ ...a, valueText: null })),
+      );
+    });
+
     it("writes the weeks before a session starts in the counselor's explanation as a person would, without decimals", async () => {
       // Available 10 days before the courses' session of 11 January 2027: 1.43 weeks to the model.
       await syncSeeker(t, 'js-weeks', aWorkflowSeeker({ availableFrom: '2027-01-01' }));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  describeAttributionValues,
   explainSuggestion,
   rankAttributions,
   writeCounselorExplanation,
@@ -53,6 +54,72 @@ describe('rankAttributions', () => {
 
   it('refuses rows of the wrong length', () => {
     expect(() => rankAttributions(manifest, [1, 2], [0.1, 0.2])).toThrow(RangeError);
+  });
+});
+
+describe('describeAttributionValues', () => {
+  /** Each feature's value in words, by feature. */
+  const wordsOf = (...args: Parameters<typeof describeAttributionValues>) =>
+    Object.fromEntries(describeAttributionValues(...args).map((a) => [a.feature, a.valueText]));
+
+  it('gives every attribution its value in words, the attribution kept as it was, in its order', () => {
+    const worded = describeAttributionValues(MIXED, knownFacts());
+    expect(worded.map(({ valueText: _words, ...attribution }) => attribution)).toEqual(MIXED);
+    expect(wordsOf(MIXED, knownFacts())).toEqual({
+      prerequisiteMet: 'non',
+      employmentRate: '78 %',
+      occupationMatch: 'métier exact',
+      distanceKm: '45,25',
+      funded: 'oui',
+      skillsCoverage: '0 %',
+      withinMobility: 'non',
+      remoteAccessible: 'non',
+      levelGap: '0',
+      durationHours: '0',
+      weeksToStart: '0 jour',
+      certifying: 'non',
+      employmentRateMissing: 'non',
+      monthsUnemployed: '0',
+      yearsExperience: '0',
+    });
+  });
+
+  it('reads the codes as the counselor’s text does: the match level in words, a float32 share as a whole percentage', () => {
+    const words = [0, 1, 2].map(
+      (level) =>
+        wordsOf(
+          attributionsFor({}, { occupationMatch: level, employmentRate: Math.fround(0.9) }),
+          knownFacts(),
+        ).occupationMatch,
+    );
+    expect(words).toEqual(['aucune', 'même domaine', 'métier exact']);
+    expect(wordsOf(attributionsFor({}, { employmentRate: Math.fround(0.9) }), knownFacts())).toMatchObject({
+      employmentRate: '90 %',
+    });
+  });
+
+  it('tells a value filled in for lack of a fact as unknown, and skills the catalog does not list as such', () => {
+    const filledIn = attributionsFor(
+      {},
+      { distanceKm: 30, withinMobility: 1, employmentRate: 0.5, employmentRateMissing: 1, skillsCoverage: 0 },
+    );
+    expect(wordsOf(filledIn, knownFacts({ unknownPlace: 'home', courseSkillCount: 0 }))).toMatchObject({
+      distanceKm: 'inconnue (domicile non connu — comptée au rayon de mobilité : 30 km)',
+      withinMobility: 'supposé, distance inconnue',
+      employmentRate: 'inconnu',
+      employmentRateMissing: 'oui',
+      skillsCoverage: 'aucune compétence listée au catalogue',
+    });
+  });
+
+  it('gives the words the counselor’s text states its reasons’ values with', () => {
+    const text = writeCounselorExplanation(0.5, MIXED, knownFacts());
+    for (const { label, valueText, contribution } of describeAttributionValues(MIXED, knownFacts())) {
+      if (Math.abs(contribution) >= 0.05) expect(text).toContain(`${label} = ${valueText} (`);
+    }
+    expect(explainSuggestion(manifest, 0.5, MIXED, knownFacts()).attributions).toEqual(
+      describeAttributionValues(MIXED, knownFacts()),
+    );
   });
 });
 

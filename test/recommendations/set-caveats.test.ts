@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution } from '../../src/model/explanations.ts';
 import type {
+  Attribution,
   ProfileSnapshot,
   RecommendationSet,
   SetStatus,
@@ -15,7 +15,13 @@ const SWITCHED_ON = { aiEnabled: true, now: WORKFLOW_START };
 
 function occupationMatch(value: number): Attribution[] {
   return [
-    { feature: 'occupationMatch', label: 'Correspondance avec le métier visé', value, contribution: 0 },
+    {
+      feature: 'occupationMatch',
+      label: 'Correspondance avec le métier visé',
+      value,
+      valueText: null,
+      contribution: 0,
+    },
   ];
 }
 

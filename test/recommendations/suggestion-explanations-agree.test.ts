@@ -262,7 +262,7 @@ describe('what people are told about a suggestion agrees with what the model sto
     );
   });
 
-  it('gives the counselor each reason with the stored value and the sign of its stored contribution', async () => {
+  it('gives the counselor each reason with the stored value in its stored words and the sign of its stored contribution', async () => {
     await fc.assert(
       fc.asyncProperty(aCase, async ({ seeker, courses }) => {
         for (const { item } of await suggest(seeker, courses)) {
@@ -281,6 +281,8 @@ describe('what people are told about a suggestion agrees with what the model sto
               const label = entry.slice(0, entry.indexOf(' = '));
               const attribution = item.attributions.find((a) => a.label === label);
               expect(attribution, entry).toBeDefined();
+              // The value in the words kept with the attribution, which counselors read beside the number.
+              expect(entry.startsWith(`${label} = ${attribution?.valueText} (`), entry).toBe(true);
               const stated = /\(([+−])(\d+,\d\d)\)$/.exec(entry);
               expect(stated?.[1], entry).toBe(sign);
               expect(Number(stated?.[2]?.replace(',', '.')), entry).toBeCloseTo(

@@ -349,7 +349,13 @@ export interface ItemBody {
   decision: 'pending' | 'approved' | 'rejected';
   decisionSeconds: number | null;
   earlierModelSuggestion: { setId: string; suggestedAt: string } | null;
-  attributions: Array<{ feature: string; value: number; contribution: number }>;
+  attributions: Array<{
+    feature: string;
+    label: string;
+    value: number;
+    valueText: string | null;
+    contribution: number;
+  }>;
   explanation: string;
 }
 

@@ -2120,12 +2120,15 @@ export interface components {
         };
         /** @description Whether the person can still go to the course, as their portal says it (one rule for both): false once the catalog made it inactive (by an import or an admin) after it was suggested or added, cancelled the session planned then, or holds only a session starting today or before (the day in France); `course` shows it as it was then. An item whose course was withdrawn cannot be approved, nor a set approving it published (409 `course-withdrawn`); one whose session closed can, with a `session_unavailable` warning. A published one stays visible to the job seeker, marked so. */
         CourseAvailable: boolean;
+        /** @description One feature's part in the score. `value` is the number the model read, in the feature's code, and `valueText` says it in words. The codes: `occupationMatch` 2 when one of the course's ROME codes is one of the person's target occupations, 1 when they only share a domain (the code's first three characters), 0 otherwise; the yes-or-no features (`withinMobility`, `remoteAccessible`, `prerequisiteMet`, `funded`, `certifying`, `employmentRateMissing`) 1 for yes, 0 for no; the shares (`skillsCoverage`, `employmentRate`) from 0 to 1, `skillsCoverage` 0 also when the catalog lists no skill for the course; `weeksToStart` in weeks from the later of the day of the suggestion and the person's availability, below zero when the session starts before the person is available, 52 when no session is planned; `levelGap` the course's exit level minus the person's, in French levels; `distanceKm` as the crow flies, 0 for a remote course. A value the model was given for lack of a fact stands in for it: `distanceKm` holds the person's mobility radius when their home or the course's place is unknown, and `employmentRate` 0.5 when `employmentRateMissing` is 1. */
         Attribution: {
             feature: string;
             /** @description The feature's name in French. */
             label: string;
-            /** @description The feature's value for this person and course. */
+            /** @description The feature's value for this person and course, as the model read it (a float32: 0.8999999761581421 for 0.9). */
             value: number;
+            /** @description The value as the counselor's `explanation` writes it, by the same rules: the occupation match as « métier exact », « même domaine » or « aucune »; a share as a whole percentage (« 90 % », « moins de 1 % »), the skills as « aucune compétence listée au catalogue » where the catalog lists none; a yes-or-no feature as « oui » or « non »; the weeks before the start in days or weeks (« 3 semaines », « environ 5 semaines », « début 2 jours avant la disponibilité de la personne »); a value filled in for lack of a fact as unknown (« inconnu », « inconnue (domicile non connu — comptée au rayon de mobilité : 25 km) », « supposé, distance inconnue »); any other number as a French reader writes it (« 45,25 »). Written with the suggestion and kept with it, as the explanation is. Null for a suggestion made before the words were kept with it: its `explanation` states the values of its main reasons. */
+            valueText: string | null;
             /** @description Additive effect on the log-odds, relative to the baseline. */
             contribution: number;
         };
