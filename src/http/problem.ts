@@ -14,7 +14,7 @@ import {
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
-import { allowHeadWithGet } from './head-as-get.ts';
+import { allowedMethodsWithHead } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
 import {
   describePortalBodyRefusal,
@@ -279,8 +279,17 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
       return problem(404, 'not-found', 'Not found', 'no such resource');
     case 405: {
       const allow = http.headers?.Allow ?? http.headers?.allow;
-      if (allow !== undefined) res.setHeader('Allow', allowHeadWithGet(allow));
-      return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
+      const methods = allow === undefined ? [] : allowedMethodsWithHead(allow);
+      if (methods.length === 0) return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
+      res.setHeader('Allow', methods.join(', '));
+      // The method as sent: the validator was handed a HEAD as GET, and its message says GET.
+      return problem(
+        405,
+        'method-not-allowed',
+        'Method not allowed',
+        `${req.method} is not allowed on this path; use ${listInWords(methods)}`,
+        { allow: methods },
+      );
     }
     case 413:
       if (isPortalOperation(req)) {
@@ -305,6 +314,11 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
     default:
       return problem(status, 'http-error', 'The request was refused', firstMessage);
   }
+}
+
+/** `A`, `A or B`, `A, B or C`. */
+function listInWords(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 function isJsonScalar(body: string | undefined): boolean {

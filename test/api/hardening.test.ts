@@ -34,6 +34,35 @@ describe('HTTP hardening', () => {
     expect(res.headers.allow).toMatch(/GET/);
   });
 
+  it('names in a 405 the methods to use, in its detail and its body as in its Allow header', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    // Ordering is the one review action on PUT.
+    const res = await t.http
+      .post('/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e/order')
+      .auth(counselor, { type: 'bearer' })
+      .send({ itemIds: [] });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('PUT');
+    expect(res.body).toMatchObject({
+      type: 'https://aiguillage.example/problems/method-not-allowed',
+      detail: 'POST is not allowed on this path; use PUT',
+      allow: ['PUT'],
+    });
+
+    const several = await t.http.patch('/v1/job-seekers/js-x').auth(integration, { type: 'bearer' });
+    expect(several.status).toBe(405);
+    expect(several.body.allow).toEqual(String(several.headers.allow).split(', '));
+    expect(several.body.allow).toEqual(expect.arrayContaining(['GET', 'HEAD', 'PUT']));
+    expect(several.body.detail).toMatch(/^PATCH is not allowed on this path; use (\w+, )+\w+ or \w+$/);
+
+    // A HEAD is handed to the validator as a GET: the answer names the method sent.
+    const head = await t.http
+      .head('/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e/order')
+      .auth(counselor, { type: 'bearer' });
+    expect(head.status).toBe(405);
+    expect(head.headers.allow).toBe('PUT');
+  });
+
   it('answers malformed JSON with 400 problem+json, without internals', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-x')

@@ -1585,7 +1585,7 @@ export interface components {
              * Format: uri
              * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
              *     One per kind of answer: `validation`, `malformed-body`, `body-too-deep` and `malformed-request` (400), `unauthorized` (401),
-             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `request-timeout` (408), `conflict` (409),
+             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405, `allow`), `request-timeout` (408), `conflict` (409),
              *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
              *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428), `headers-too-large` (431),
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
@@ -1625,6 +1625,8 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description `method-not-allowed` (405): the methods the path takes, as its `Allow` header names them (HEAD wherever GET); the detail names them too. */
+            allow?: string[];
             /** @description 412 and 428 on a set or the settings: the ETag to send in `If-Match` after reading the object again. */
             currentEtag?: string;
             /** @description `set-expired`, `set-status`, `ai-switched-off`: the status of the set that refused the action. */
