@@ -22,8 +22,9 @@ import {
   isPortalOperation,
 } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
+import { createFindMissingField } from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
-import { describeRepeatedQueryParameters, describeValidationMessage } from './validation-messages.ts';
+import { describeFieldError, describeRepeatedQueryParameters } from './validation-messages.ts';
 
 export interface FieldError {
   path: string;
@@ -169,7 +170,11 @@ function storageOutage(
  * Errors are logged with the request's logger (pino-http's `req.log`), so that each line carries the
  * request's id, which the answer gives in `X-Request-Id` and its problem document's `instance`.
  */
-export function createErrorHandler(findStorageUnavailable: FindStorageUnavailable): ErrorRequestHandler {
+export function createErrorHandler(
+  findStorageUnavailable: FindStorageUnavailable,
+  document: Record<string, unknown>,
+): ErrorRequestHandler {
+  const findMissingField = createFindMissingField(document);
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -207,7 +212,7 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
       );
       return;
     }
-    sendProblem(res, mapHttpError(http, status, req, res));
+    sendProblem(res, mapHttpError(http, status, req, res, findMissingField));
   };
 }
 
@@ -219,7 +224,13 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof found === 'number' ? found : undefined;
 }
 
-function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Response): ProblemDocument {
+function mapHttpError(
+  http: HttpLikeError,
+  status: number,
+  req: Request,
+  res: Response,
+  findMissingField: ReturnType<typeof createFindMissingField>,
+): ProblemDocument {
   const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
   switch (status) {
     case 400: {
@@ -243,18 +254,20 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
               'the request body could not be parsed',
             );
       }
-      const errors = describeRepeatedQueryParameters(
-        (http.errors ?? []).map((e) => ({
-          path: e.path ?? '',
-          message: describeValidationMessage(e.path ?? '', e.message ?? 'is invalid'),
-        })),
+      const described = describeRepeatedQueryParameters(
+        (http.errors ?? []).map((e) => {
+          const path = e.path ?? '';
+          const message = e.message ?? 'is invalid';
+          return describeFieldError(path, message, findMissingField(operationIdOf(req), path, message));
+        }),
         req.originalUrl,
       );
+      const errors: FieldError[] = described.map(({ path, message }) => ({ path, message }));
       if (isPortalOperation(req)) {
         const { title, detail } = describePortalValidation(errors);
         return problem(400, 'validation', title, detail, { errors });
       }
-      const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
+      const detail = described.map((e) => e.said ?? `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
     }
     case 401: {

@@ -63,6 +63,45 @@ describe('HTTP hardening', () => {
     expect(head.headers.allow).toBe('PUT');
   });
 
+  it('names a missing body field under the field it belongs to, with what the contract says it needs', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    const setPath = '/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e';
+    const reasonNeed = 'is required: At least three characters other than spaces and invisible characters';
+    // The contract refuses both before the set is looked for.
+    const addition = await t.http
+      .post(`${setPath}/items`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({ courseId: 'LYON-AS-1' });
+    const discard = await t.http
+      .post(`${setPath}/discard`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({});
+    for (const res of [addition, discard]) {
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: '/body/reason', message: reasonNeed }]);
+      expect(res.body.detail).toBe(`body: \`reason\` ${reasonNeed}`);
+      expect(res.body.detail).not.toMatch(/body\/reason|required property/);
+    }
+
+    // Nested: under the object it belongs to; a field of listed values names them.
+    const seeker = aJobSeeker();
+    const nested = await t.http
+      .put('/v1/job-seekers/js-missing')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...seeker, location: { lon: 4.8357 } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors).toContainEqual({ path: '/body/location/lat', message: 'is required' });
+    expect(nested.body.detail).toContain('body/location: `lat` is required');
+    const decision = await t.http
+      .post(`${setPath}/items/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0f/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({});
+    expect(decision.body.detail).toBe('body: `decision` is required: one of approve, reject');
+  });
+
   it('answers malformed JSON with 400 problem+json, without internals', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-x')
