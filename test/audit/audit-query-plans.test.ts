@@ -140,6 +140,21 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_id_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
+      'one set (its own events from the index of the events naming a set, those naming it otherwise from their types’)',
+      page({ setId: 'set-1' }),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
+      'some types of one set',
+      page({ setId: 'set-1', types: ['item.decided', 'recommendation.published'] }),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
+      'an export count of one set',
+      () => store.countEvents({ setId: 'set-1' }, 100),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
       'an export count of a model version',
       () => store.countEvents({ modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] }, 100),
       ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
@@ -371,6 +386,26 @@ describe('query plans of the auditor queries on a large log', () => {
     const answers = await store.listEvents(filter, { afterSeq: 0, limit: 50 });
     expect(answers.map((event) => event.payload)).toEqual([
       { hasComment: false, itemId: `item-${FIRST_SET_OF_2 + 1}`, response: 'contest' },
+    ]);
+  });
+
+  it("reads one set's trail from the index of the events naming a set, and the events naming it otherwise from its first event on", async () => {
+    const set = `set-${FIRST_SET_OF_2 / 13}`;
+    const firstOfSet = FIRST_SET_OF_2;
+    const plans = await plansOf(() => store.listEvents({ setId: set }, { afterSeq: 0, limit: 50 }));
+    expect(plans.length).toBeGreaterThan(0);
+    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_TABLE);
+    const own = plans.filter(({ sql }) => !/type/.test(sql));
+    expect(own.length).toBeGreaterThan(0);
+    for (const { sql, plan } of own) expect(plan, sql).toMatch(/decision_events_set_id_seq_index/);
+    const naming = plans.filter(({ sql }) => /type/.test(sql));
+    expect(naming.length).toBeGreaterThan(0);
+    for (const { sql, bindings } of naming) expect(bindings, sql).toContain(firstOfSet - 1);
+    // Its 13 events, and the older answer naming one of its items alone.
+    const events = await store.listEvents({ setId: set }, { afterSeq: 0, limit: 50 });
+    expect(events.map((event) => event.seq)).toEqual([
+      ...Array.from({ length: 13 }, (_, index) => firstOfSet + index),
+      N + 1,
     ]);
   });
 

@@ -1237,7 +1237,7 @@ export interface paths {
          *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
          *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
          *     was stored and hashed, for `npm run audit:verify`; an export
-         *     without `type`, `actor`, `subject`, `modelVersion` or `modelId` is an unbroken run of the
+         *     without `type`, `actor`, `subject`, `modelVersion`, `modelId` or `setId` is an unbroken run of the
          *     chain and verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
          *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
          *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
@@ -4119,6 +4119,25 @@ export interface components {
          *     with 422 naming the parameter (`parameter: modelId`).
          */
         AuditModelId: components["schemas"]["ModelId"];
+        /**
+         * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+         *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+         *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+         *     publication, discard, retraction or expiry, the person's readings of the explanations and
+         *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+         *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+         *     events that name it otherwise: the one that withdrew it (a set made for the
+         *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+         *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+         *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+         *     (`replacesSetId`), the set or publication that took over the second review it owed
+         *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+         *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+         *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+         *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+         *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+         */
+        AuditSetId: string;
     };
     requestBodies: never;
     headers: {
@@ -6001,6 +6020,25 @@ export interface operations {
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
                 modelId?: components["parameters"]["AuditModelId"];
+                /**
+                 * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+                 *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+                 *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+                 *     publication, discard, retraction or expiry, the person's readings of the explanations and
+                 *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+                 *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+                 *     events that name it otherwise: the one that withdrew it (a set made for the
+                 *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+                 *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+                 *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+                 *     (`replacesSetId`), the set or publication that took over the second review it owed
+                 *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+                 *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+                 *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+                 *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+                 */
+                setId?: components["parameters"]["AuditSetId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`, whatever the shape of the positions the other list writes), rather than continue a different list; so is one the API does not give out (another text, or one made for this query whose position has another shape than the list's). Leave it out to start from the first page. */
@@ -6075,6 +6113,25 @@ export interface operations {
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
                 modelId?: components["parameters"]["AuditModelId"];
+                /**
+                 * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+                 *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+                 *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+                 *     publication, discard, retraction or expiry, the person's readings of the explanations and
+                 *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+                 *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+                 *     events that name it otherwise: the one that withdrew it (a set made for the
+                 *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+                 *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+                 *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+                 *     (`replacesSetId`), the set or publication that took over the second review it owed
+                 *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+                 *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+                 *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+                 *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+                 */
+                setId?: components["parameters"]["AuditSetId"];
             };
             header: {
                 /**
