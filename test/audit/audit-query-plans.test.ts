@@ -242,6 +242,9 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       expect.stringMatching(
         /^SEARCH decision_events USING INDEX decision_events_queried_actor_index \(<expr>=\?\)$/,
       ),
+      expect.stringMatching(
+        /^SEARCH decision_events USING INDEX decision_events_queried_set_subject_index \(<expr>=\?\)$/,
+      ),
     ]);
     const incidents = await plansOf(() => log.listEventsOfTypes(INCIDENT_EVENT_TYPES));
     expect(incidents.length).toBeGreaterThan(0);
@@ -411,10 +414,11 @@ describe('query plans of the auditor queries on a large log', () => {
 
   it("reads the auditors' queries naming a person from their partial indexes, not every query", async () => {
     const plans = await plansOf(() => log.listQueriesNaming('js-4242'));
-    expect(plans).toHaveLength(2);
-    const [bySubject, byActor] = plans;
+    expect(plans).toHaveLength(3);
+    const [bySubject, byActor, bySetSubject] = plans;
     expect(bySubject?.plan).toContain('decision_events_queried_subject_index');
     expect(byActor?.plan).toContain('decision_events_queried_actor_index');
+    expect(bySetSubject?.plan).toContain('decision_events_queried_set_subject_index');
     for (const { sql, plan } of plans) {
       expect(plan, sql).not.toMatch(WHOLE_TABLE);
       expect(plan, sql).not.toMatch(/decision_events_type_seq_index|TEMP B-TREE|Sort/);

@@ -3161,7 +3161,7 @@ export interface components {
         };
         /** @description When and why the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded). */
         AccessRecordConsultations: {
-            /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
+            /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), or read the trail of one of their sets (its `setId` filter), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
             logQueries: {
                 /** @description The seq of its `audit.queried` event. */
                 seq: number;
@@ -4135,7 +4135,9 @@ export interface components {
          *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
          *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
          *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
-         *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+         *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+         *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+         *     record, as a read naming them is.
          */
         AuditSetId: string;
     };
@@ -6036,7 +6038,9 @@ export interface operations {
                  *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
                  *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
                  *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
-                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+                 *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+                 *     record, as a read naming them is.
                  */
                 setId?: components["parameters"]["AuditSetId"];
                 /** @description Page size. */
@@ -6129,7 +6133,9 @@ export interface operations {
                  *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
                  *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
                  *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
-                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`.
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+                 *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+                 *     record, as a read naming them is.
                  */
                 setId?: components["parameters"]["AuditSetId"];
             };
