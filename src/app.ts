@@ -244,6 +244,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use((_req, res) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));
   });
-  app.use(createErrorHandler(deps.findStorageUnavailable));
+  app.use(createErrorHandler(deps.findStorageUnavailable, openApiDocument));
   return app;
 }

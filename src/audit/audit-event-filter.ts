@@ -25,4 +25,41 @@ export interface AuditEventFilter {
    * both hold.
    */
   modelId?: string;
+  /**
+   * One recommendation set's trail, by its id: the events about the set (`setId`: its creation,
+   * opening, decisions, publication, the person's answers on its items…) and the events that name it
+   * otherwise, which ended or replaced it or owe it something: see {@link SET_NAMING_MEMBERS}. Not
+   * with `modelVersion` or `modelId` (refused before).
+   */
+  setId?: string;
 }
+
+/**
+ * The payload members other than `setId` that name a set, by the event types that write them: the
+ * event that withdrew the set (`withdrawnSetIds`: a new set for the person, a blind-first shortlist,
+ * an objection, a change of counselor, a recall), retracted it (`retractedSetIds`: a recall), replaced
+ * it in front of the person (`replacesSetId`: the next publication), took over the second review it
+ * owed (`secondReviewOwedBy`), or reported an incident about it (`setIds`). An addition's
+ * `earlierModelSetId` is left out: it names another set in which the model had suggested the course,
+ * and tells about the addition, not about that set.
+ */
+export const SET_NAMING_MEMBERS = {
+  'recommendation.generated': [
+    { member: 'withdrawnSetIds', list: true },
+    { member: 'secondReviewOwedBy', list: false },
+  ],
+  'recommendation.created_manually': [
+    { member: 'withdrawnSetIds', list: true },
+    { member: 'secondReviewOwedBy', list: false },
+  ],
+  'shortlist.submitted': [{ member: 'withdrawnSetIds', list: true }],
+  'second_review.requested': [{ member: 'secondReviewOwedBy', list: false }],
+  'recommendation.published': [{ member: 'replacesSetId', list: false }],
+  'objection.recorded': [{ member: 'withdrawnSetIds', list: true }],
+  'job_seeker.upserted': [{ member: 'withdrawnSetIds', list: true }],
+  'model.recalled': [
+    { member: 'retractedSetIds', list: true },
+    { member: 'withdrawnSetIds', list: true },
+  ],
+  'incident.recorded': [{ member: 'setIds', list: true }],
+} as const satisfies Partial<Record<DecisionEventType, ReadonlyArray<{ member: string; list: boolean }>>>;

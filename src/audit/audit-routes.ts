@@ -10,6 +10,7 @@ import { requirePrincipal } from '../http/principal-context.ts';
 import { RequestValidationError } from '../http/problem.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { isWritableInstant } from '../shared/utc-instant.ts';
+import { normaliseUuid } from '../shared/uuid-text.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { StoredEvent } from './audit-event-store.ts';
 import {
@@ -255,6 +256,19 @@ function toEventFilter(query: EventsQuery): AuditEventFilter {
   if (query.subject !== undefined) filter.subject = query.subject;
   if (query.modelVersion !== undefined) filter.modelVersion = query.modelVersion;
   if (query.modelId !== undefined) filter.modelId = query.modelId;
+  if (query.setId !== undefined) {
+    if (filter.modelVersion !== undefined || filter.modelId !== undefined) {
+      throw new RequestValidationError([
+        {
+          path: '/query/setId',
+          message:
+            'is one set’s trail: give it without modelVersion and modelId (the set’s recommendation.generated names its model)',
+        },
+      ]);
+    }
+    // As the API writes ids, so that a set asked for in capitals is found, and recorded once.
+    filter.setId = normaliseUuid(query.setId);
+  }
   return filter;
 }
 

@@ -256,7 +256,9 @@ export class AuditService {
       limit: page.limit + 1,
     });
     const { items: events, next } = takePage(found, page.limit);
-    await this.record(request, 'listAuditEvents', { ...filter, afterSeq: page.afterSeq }, events.length);
+    await this.record(request, 'listAuditEvents', { ...filter, afterSeq: page.afterSeq }, events.length, {
+      setSubject: await this.findSetSubject(filter),
+    });
     return { events, nextAfterSeq: next?.seq ?? null };
   }
 
@@ -277,7 +279,9 @@ export class AuditService {
     const toSeq = checkpoint?.seq ?? 0;
     const count = await this.deps.events.countEvents(filter, toSeq);
     const [first] = await this.deps.events.listEvents(filter, { afterSeq: 0, limit: 1, toSeq });
-    await this.record(request, 'exportAuditEvents', { ...filter, format, toSeq }, count);
+    await this.record(request, 'exportAuditEvents', { ...filter, format, toSeq }, count, {
+      setSubject: await this.findSetSubject(filter),
+    });
     return {
       toSeq,
       fromSeq: first?.seq ?? null,
@@ -658,6 +662,17 @@ export class AuditService {
   }
 
   /**
+   * The pseudonym of the person a set whose trail is read (`setId`) was made for, the subject of its
+   * first event: the read is one of that person's data, which their access record lists. Undefined
+   * without the filter, or for a set the log does not name.
+   */
+  private async findSetSubject(filter: AuditEventFilter): Promise<string | undefined> {
+    if (filter.setId === undefined) return undefined;
+    const [first] = await this.deps.events.listEvents({ setId: filter.setId }, { afterSeq: 0, limit: 1 });
+    return first?.subject ?? undefined;
+  }
+
+  /**
    * Appends `audit.queried`: who asked, why, with which filters, how much came back, and whether only
    * the answer's headers were taken. Returns the time the log gives it, the moment of the read: the
    * log's time never goes back, so no event read is later, even one another process stamped with a
@@ -668,8 +683,12 @@ export class AuditService {
     operation: string,
     filters: Record<string, unknown>,
     resultCount: number,
-    /** For the figures resting on enough people: the minimum (`AUDIT_MIN_PEOPLE`) they were given under. */
-    applied: { minPeople?: number } = {},
+    noted: {
+      /** For the figures resting on enough people: the minimum (`AUDIT_MIN_PEOPLE`) they were given under. */
+      minPeople?: number;
+      /** For a set's trail: the person it was made for (`findSetSubject`). */
+      setSubject?: string | undefined;
+    } = {},
   ): Promise<string> {
     const { occurredAt } = await this.deps.log.withTransaction((trx) =>
       this.deps.log.append(trx, {
@@ -679,7 +698,7 @@ export class AuditService {
           operation,
           purpose: request.purpose,
           filters: pickDefined(filters),
-          ...pickDefined(applied),
+          ...pickDefined(noted),
           resultCount,
           ...(request.headersOnly === true ? { headersOnly: true } : {}),
         },

@@ -10,7 +10,7 @@ import {
   toRecordedEvent,
   toStoredEvent,
 } from '../decision-log/stored-decision-event.ts';
-import type { AuditEventFilter } from './audit-event-filter.ts';
+import { type AuditEventFilter, SET_NAMING_MEMBERS } from './audit-event-filter.ts';
 import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
 
 const EVENTS = 'decision_events';
@@ -197,6 +197,7 @@ export class KnexAuditEventStore implements AuditEventStore {
    * whole log; a model's or a model version's as {@link sharesOfModel} cuts them.
    */
   private async sharesOf(filter: AuditEventFilter): Promise<Share[]> {
+    if (filter.setId !== undefined) return this.sharesOfSet(filter, filter.setId);
     if (filter.modelVersion !== undefined || filter.modelId !== undefined) {
       return this.sharesOfModel(filter, { id: filter.modelId, version: filter.modelVersion });
     }
@@ -273,7 +274,9 @@ export class KnexAuditEventStore implements AuditEventStore {
       .whereRaw(generatedBy, named.bindings);
     const firstSet = readNullableNumber(first?.first);
     if (firstSet === null) return shares;
-    const namesItsSet = `${setId} in (select ${setId} from ${EVENTS} where ${generatedBy})`;
+    // On SQLite, `+`: the index of the events naming a set would read each of the version's sets in
+    // turn and sort them all for a page; the events are read in seq order from the first set on.
+    const namesItsSet = `${engine === 'sqlite' ? '+' : ''}${setId} in (select ${setId} from ${EVENTS} where ${generatedBy})`;
     const ofItsSets = (query: Knex.QueryBuilder) => query.whereRaw(namesItsSet, named.bindings);
     // Disjoint from the share that reads `feedback.given` by set: these name none.
     const olderFeedback: Share = {
@@ -300,6 +303,82 @@ export class KnexAuditEventStore implements AuditEventStore {
       }
     }
     return shares;
+  }
+
+  /**
+   * One set's trail, in shares read from indexes: the events that name it as their `setId`, from the
+   * index of the events naming a set, in seq order; and, one share per type, the events that name it
+   * otherwise ({@link SET_NAMING_MEMBERS}), the older answers naming one of its items alone and the
+   * reports of the incidents about it, each from the type's index, read from the set's first event on,
+   * since none comes before: a set the log never named reads nothing more. An event naming the set
+   * both ways (none does) is read in the first share only, so that the shares stay disjoint.
+   */
+  private async sharesOfSet(filter: AuditEventFilter, set: string): Promise<Share[]> {
+    const engine = engineOf(this.db);
+    const setId = payloadTextSql(engine, ['setId']);
+    const [first]: Row[] = await this.db(EVENTS)
+      .select(this.db.raw('min(seq) as first'))
+      .whereRaw(`${setId} = ?`, [set]);
+    const firstSeq = readNullableNumber(first?.first);
+    if (firstSeq === null) return [];
+    const types = filter.types ?? [];
+    const own: Share = {
+      where: (query) => {
+        query.whereRaw(`${setId} = ?`, [set]);
+        if (types.length === 0) return;
+        // On SQLite, `+type`: the set's few events are read from the set's index and their types
+        // checked, rather than every event of the types read and their sets checked.
+        const column = engine === 'sqlite' ? '+type' : 'type';
+        query.whereRaw(`${column} in (${types.map(() => '?').join(', ')})`, [...types]);
+      },
+      after: firstSeq - 1,
+    };
+    const naming = Object.entries(SET_NAMING_MEMBERS) as Array<
+      [keyof typeof SET_NAMING_MEMBERS, ReadonlyArray<{ member: string; list: boolean }>]
+    >;
+    const namesTheSet = (members: ReadonlyArray<{ member: string; list: boolean }>) =>
+      members
+        .map(({ member, list }) =>
+          list ? namesOneOf(engine, member, '?') : `${payloadTextSql(engine, [member])} = ?`,
+        )
+        .join(' or ');
+    const shares: Share[] = naming
+      .filter(([type]) => types.length === 0 || types.includes(type))
+      .map(([type, members]) => ({
+        where: (query) =>
+          this.whereType(query, filter, type).whereRaw(
+            `coalesce(${setId}, '') <> ? and (${namesTheSet(members)})`,
+            [set, ...members.map(() => set)],
+          ),
+        after: firstSeq - 1,
+      }));
+    // A `feedback.given` written before it named the set names the item alone, which the set's
+    // decisions and additions name beside the set (found from the set's index): a share of its own,
+    // disjoint from the set's events, which name it.
+    if (types.length === 0 || types.includes('feedback.given')) {
+      const itemId = payloadTextSql(engine, ['itemId']);
+      shares.push({
+        where: (query) =>
+          this.whereType(query, filter, 'feedback.given').whereRaw(
+            `${setId} is null and ${itemId} in (select ${itemId} from ${EVENTS} where ${setId} = ? and type in ('item.decided', 'item.added'))`,
+            [set],
+          ),
+        after: firstSeq - 1,
+      });
+    }
+    // An incident's reports name the incident, not its sets.
+    if (types.length === 0 || types.includes('incident.notified')) {
+      const incidentId = payloadTextSql(engine, ['incidentId']);
+      shares.push({
+        where: (query) =>
+          this.whereType(query, filter, 'incident.notified').whereRaw(
+            `${incidentId} in (select ${incidentId} from ${EVENTS} where type = 'incident.recorded' and seq > ? and ${namesTheSet(SET_NAMING_MEMBERS['incident.recorded'])})`,
+            [firstSeq - 1, set],
+          ),
+        after: firstSeq - 1,
+      });
+    }
+    return [own, ...shares];
   }
 
   /**
@@ -353,7 +432,7 @@ export class KnexAuditEventStore implements AuditEventStore {
     return readNumber(row?.seq ?? 0);
   }
 
-  /** Adds the filter's conditions but the type and the model version (the shares'). */
+  /** Adds the filter's conditions but the type, the model version and the set (the shares'). */
   private applyFilter(query: Knex.QueryBuilder, filter: AuditEventFilter, range: SeqRange): void {
     query.where('seq', '>', range.after);
     if (range.upTo !== undefined) query.where('seq', '<=', range.upTo);

@@ -53,6 +53,8 @@ import * as dropCommuneCodeFromJobSeekers from '../../migrations/20261219020000_
 import * as addDiscardedByToSets from '../../migrations/20261220030000_add_discarded_by_to_sets.ts';
 import * as indexFirstSecondReviewRead from '../../migrations/20261221020000_index_first_second_review_read.ts';
 import * as createOccupationLabels from '../../migrations/20261222010000_create_occupation_labels.ts';
+import * as indexEventsBySet from '../../migrations/20261223010000_index_events_by_set.ts';
+import * as indexQueriesNamingSetSubject from '../../migrations/20261224010000_index_queries_naming_set_subject.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -121,6 +123,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261220030000_add_discarded_by_to_sets', addDiscardedByToSets],
   ['20261221020000_index_first_second_review_read', indexFirstSecondReviewRead],
   ['20261222010000_create_occupation_labels', createOccupationLabels],
+  ['20261223010000_index_events_by_set', indexEventsBySet],
+  ['20261224010000_index_queries_naming_set_subject', indexQueriesNamingSetSubject],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

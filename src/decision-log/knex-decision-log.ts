@@ -53,10 +53,11 @@ import {
 
 const EVENTS = 'decision_events';
 /**
- * The filters of `audit.queried` that name a person by pseudonym: a job seeker is the subject of
- * the events about them and the actor of their own acts (feedback, objection, readings).
+ * Where `audit.queried` names a person by pseudonym: its `subject` and `actor` filters (a job seeker
+ * is the subject of the events about them and the actor of their own acts: feedback, objection,
+ * readings), and `setSubject`, the person a set whose trail was read (`setId`) was made for.
  */
-const QUERY_FILTERS_NAMING_PEOPLE = ['subject', 'actor'] as const;
+const QUERY_FIELDS_NAMING_PEOPLE = [['filters', 'subject'], ['filters', 'actor'], ['setSubject']] as const;
 const HEAD = 'decision_log_head';
 const CHECKPOINTS = 'decision_checkpoints';
 const SIGNING_KEYS = 'log_signing_keys';
@@ -379,13 +380,11 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     const pseudonym = this.pseudonymiser.pseudonymise(subjectId);
     const engine = engineOf(this.db);
     const found = new Map<number, RecordedDecisionEvent>();
-    for (const filter of QUERY_FILTERS_NAMING_PEOPLE) {
+    for (const field of QUERY_FIELDS_NAMING_PEOPLE) {
       // The type written out, not bound: an engine uses the partial index of the audit queries only
       // when it can tell, before the values are known, that the query asks for no other type.
       const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(EVENTS)
-        .whereRaw(`type = 'audit.queried' and ${payloadTextSql(engine, ['filters', filter])} = ?`, [
-          pseudonym,
-        ])
+        .whereRaw(`type = 'audit.queried' and ${payloadTextSql(engine, field)} = ?`, [pseudonym])
         .orderBy('seq');
       for (const row of rows.map(toRecordedEvent)) found.set(row.seq, row);
     }

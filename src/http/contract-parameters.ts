@@ -2,6 +2,8 @@
 export interface ContractParameter {
   in: unknown;
   name: unknown;
+  /** The parameter's description, or its schema's. */
+  description: string | undefined;
   schema: Record<string, unknown>;
 }
 
@@ -12,6 +14,8 @@ export interface ContractOperation {
   /** The operation's tags (`job-seeker-portal` for the person's own calls). */
   tags: string[];
   parameters: ContractParameter[];
+  /** The schema of the operation's JSON request body (its own `$ref` followed), if it takes one. */
+  bodySchema: Record<string, unknown> | undefined;
 }
 
 /** Every operation of the contract, its parameters' `$ref`s followed. */
@@ -30,16 +34,34 @@ export function readContractOperations(document: Record<string, unknown>): Contr
         tags: Array.isArray(operation.tags) ? operation.tags.filter((tag) => typeof tag === 'string') : [],
         parameters: [...shared, ...own].map((entry: unknown) => {
           const parameter = resolve(document, entry);
-          return { in: parameter.in, name: parameter.name, schema: resolve(document, parameter.schema) };
+          const schema = resolve(document, parameter.schema);
+          const description = parameter.description ?? schema.description;
+          return {
+            in: parameter.in,
+            name: parameter.name,
+            description: typeof description === 'string' ? description : undefined,
+            schema,
+          };
         }),
+        bodySchema: readJsonBodySchema(document, operation.requestBody),
       });
     }
   }
   return found;
 }
 
+function readJsonBodySchema(
+  document: Record<string, unknown>,
+  requestBody: unknown,
+): Record<string, unknown> | undefined {
+  if (requestBody === undefined) return undefined;
+  const content = asRecord(resolve(document, requestBody).content);
+  const json = content['application/json'];
+  return json === undefined ? undefined : resolve(document, asRecord(json).schema);
+}
+
 /** The value, or what its `$ref` (within the document) points at. */
-function resolve(document: Record<string, unknown>, value: unknown): Record<string, unknown> {
+export function resolve(document: Record<string, unknown>, value: unknown): Record<string, unknown> {
   const ref = asRecord(value).$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return asRecord(value);
   let target: unknown = document;

@@ -35,17 +35,18 @@ export function isHeadRequest(req: Request): boolean {
 }
 
 /**
- * A 405's `Allow` (the contract's methods of the path, as the validator lists them) with HEAD named
- * wherever GET is: every GET operation answers HEAD too (see {@link readHeadAsGet}).
+ * A 405's allowed methods (the contract's methods of the path, as the validator lists them in its
+ * `Allow`) with HEAD named wherever GET is: every GET operation answers HEAD too (see
+ * {@link readHeadAsGet}).
  */
-export function allowHeadWithGet(allow: string): string {
+export function allowedMethodsWithHead(allow: string): string[] {
   const methods = allow
     .split(',')
     .map((method) => method.trim().toUpperCase())
     .filter((method) => method !== '');
   if (methods.includes('GET') && !methods.includes('HEAD'))
     methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
-  return methods.join(', ');
+  return methods;
 }
 
 function putHeadBack(req: Request): void {

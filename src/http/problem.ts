@@ -14,7 +14,7 @@ import {
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
-import { allowHeadWithGet } from './head-as-get.ts';
+import { allowedMethodsWithHead } from './head-as-get.ts';
 import { operationIdOf } from './operation-id.ts';
 import {
   describePortalBodyRefusal,
@@ -22,8 +22,9 @@ import {
   isPortalOperation,
 } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
+import { createFindMissingField } from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
-import { describeRepeatedQueryParameters, describeValidationMessage } from './validation-messages.ts';
+import { describeFieldError, describeRepeatedQueryParameters } from './validation-messages.ts';
 
 export interface FieldError {
   path: string;
@@ -169,7 +170,11 @@ function storageOutage(
  * Errors are logged with the request's logger (pino-http's `req.log`), so that each line carries the
  * request's id, which the answer gives in `X-Request-Id` and its problem document's `instance`.
  */
-export function createErrorHandler(findStorageUnavailable: FindStorageUnavailable): ErrorRequestHandler {
+export function createErrorHandler(
+  findStorageUnavailable: FindStorageUnavailable,
+  document: Record<string, unknown>,
+): ErrorRequestHandler {
+  const findMissingField = createFindMissingField(document);
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -207,7 +212,7 @@ export function createErrorHandler(findStorageUnavailable: FindStorageUnavailabl
       );
       return;
     }
-    sendProblem(res, mapHttpError(http, status, req, res));
+    sendProblem(res, mapHttpError(http, status, req, res, findMissingField));
   };
 }
 
@@ -219,7 +224,13 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof found === 'number' ? found : undefined;
 }
 
-function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Response): ProblemDocument {
+function mapHttpError(
+  http: HttpLikeError,
+  status: number,
+  req: Request,
+  res: Response,
+  findMissingField: ReturnType<typeof createFindMissingField>,
+): ProblemDocument {
   const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
   switch (status) {
     case 400: {
@@ -243,18 +254,20 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
               'the request body could not be parsed',
             );
       }
-      const errors = describeRepeatedQueryParameters(
-        (http.errors ?? []).map((e) => ({
-          path: e.path ?? '',
-          message: describeValidationMessage(e.path ?? '', e.message ?? 'is invalid'),
-        })),
+      const described = describeRepeatedQueryParameters(
+        (http.errors ?? []).map((e) => {
+          const path = e.path ?? '';
+          const message = e.message ?? 'is invalid';
+          return describeFieldError(path, message, findMissingField(operationIdOf(req), path, message));
+        }),
         req.originalUrl,
       );
+      const errors: FieldError[] = described.map(({ path, message }) => ({ path, message }));
       if (isPortalOperation(req)) {
         const { title, detail } = describePortalValidation(errors);
         return problem(400, 'validation', title, detail, { errors });
       }
-      const detail = errors.map((e) => `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
+      const detail = described.map((e) => e.said ?? `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
     }
     case 401: {
@@ -279,8 +292,17 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
       return problem(404, 'not-found', 'Not found', 'no such resource');
     case 405: {
       const allow = http.headers?.Allow ?? http.headers?.allow;
-      if (allow !== undefined) res.setHeader('Allow', allowHeadWithGet(allow));
-      return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
+      const methods = allow === undefined ? [] : allowedMethodsWithHead(allow);
+      if (methods.length === 0) return problem(405, 'method-not-allowed', 'Method not allowed', firstMessage);
+      res.setHeader('Allow', methods.join(', '));
+      // The method as sent: the validator was handed a HEAD as GET, and its message says GET.
+      return problem(
+        405,
+        'method-not-allowed',
+        'Method not allowed',
+        `${req.method} is not allowed on this path; use ${listInWords(methods)}`,
+        { allow: methods },
+      );
     }
     case 413:
       if (isPortalOperation(req)) {
@@ -305,6 +327,11 @@ function mapHttpError(http: HttpLikeError, status: number, req: Request, res: Re
     default:
       return problem(status, 'http-error', 'The request was refused', firstMessage);
   }
+}
+
+/** `A`, `A or B`, `A, B or C`. */
+function listInWords(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 function isJsonScalar(body: string | undefined): boolean {

@@ -1,3 +1,5 @@
+import type { MissingField } from './required-fields.ts';
+
 /**
  * The contract's patterns in words: the validator quotes the regular expression, which tells a
  * caller little ("must match pattern "\S(\s*\S){2}""). A test checks every pattern of the contract
@@ -48,16 +50,44 @@ export function describePattern(pattern: string): string | undefined {
   return PATTERN_WORDS[pattern];
 }
 
-/** A validator's message about the request field at `path`, said for the caller. */
-export function describeValidationMessage(path: string, message: string): string {
+/** A field error as the problem gives it, with the words its detail says it in where they differ. */
+export interface DescribedFieldError {
+  path: string;
+  message: string;
+  /** The detail's words for the error, where `path` and `message` put together would mislead. */
+  said?: string;
+}
+
+/**
+ * A validator's message about the request field at `path`, said for the caller. A required field left
+ * out is reported at its own path (`/body/reason`, as the validator gives it), but said in the detail
+ * under the field it belongs to: "body/reason must have required property 'reason'" read as if
+ * `reason` were inside `reason`. `missing` is what the contract says of such a field.
+ */
+export function describeFieldError(
+  path: string,
+  message: string,
+  missing: MissingField | undefined,
+): DescribedFieldError {
+  const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
+  if (header !== undefined && message === `must have required property '${header}'`) {
+    const words = `the ${capitalizeHeader(header)} header is required`;
+    return { path, message: words, said: words };
+  }
+  if (missing !== undefined) {
+    const words = missing.need === undefined ? 'is required' : `is required: ${missing.need}`;
+    const where = missing.parent === '' ? '' : `${missing.parent}: `;
+    return { path, message: words, said: `${where}\`${missing.name}\` ${words}` };
+  }
+  return { path, message: describeValidationMessage(message) };
+}
+
+/** A validator's message about a field's value, said for the caller. */
+function describeValidationMessage(message: string): string {
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
   if (pattern !== undefined) return describePattern(pattern) ?? message;
   const format = /^must match format "(.*)"$/.exec(message)?.[1];
   if (format !== undefined) return describeFormat(format) ?? message;
-  const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
-  if (header !== undefined && message === `must have required property '${header}'`) {
-    return `the ${capitalizeHeader(header)} header is required`;
-  }
   return message;
 }
 

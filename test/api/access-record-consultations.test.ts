@@ -15,6 +15,8 @@ const OTHER = 'js-other';
 const PURPOSE = 'vérification après la réclamation reçue le 12 mars';
 const ACTS_PURPOSE = 'relecture des retours de la personne';
 const EXPORT_PURPOSE = 'copie pour le médiateur';
+const SET_PURPOSE = 'reconstitution de la décision contestée';
+const OTHER_SET_PURPOSE = "reconstitution d'une autre décision";
 const OTHER_PURPOSE = "contrôle d'un autre dossier";
 const WHOLE_LOG_PURPOSE = 'contrôle trimestriel';
 const INCIDENT_SUMMARY = 'Suggestions published for courses whose sessions had been cancelled';
@@ -76,6 +78,8 @@ describe('the access record and the consultations of the person’s data', () =>
     expect((await readLog({ subject: pseudonym }, EXPORT_PURPOSE, '/v1/audit/events/export')).status).toBe(
       200,
     );
+    expect((await readLog({ setId }, SET_PURPOSE)).status).toBe(200);
+    expect((await readLog({ setId: otherSetId }, OTHER_SET_PURPOSE)).status).toBe(200);
     const otherPseudonym = t.container.decisionLog.pseudonymiser.pseudonymise(OTHER);
     expect((await readLog({ subject: otherPseudonym }, OTHER_PURPOSE)).status).toBe(200);
     expect((await readLog({}, WHOLE_LOG_PURPOSE)).status).toBe(200);
@@ -108,7 +112,7 @@ describe('the access record and the consultations of the person’s data', () =>
   });
   afterAll(() => t.close());
 
-  it('tells the person when, through which operation and why an auditor read the log naming them, oldest first', () => {
+  it('tells the person when, through which operation and why an auditor read the log naming them, or the trail of one of their sets, oldest first', () => {
     expect(consultations.logQueries).toEqual([
       {
         seq: expect.any(Number),
@@ -128,15 +132,23 @@ describe('the access record and the consultations of the person’s data', () =>
         operation: 'exportAuditEvents',
         purpose: EXPORT_PURPOSE,
       },
+      {
+        seq: expect.any(Number),
+        occurredAt: expect.any(String),
+        operation: 'listAuditEvents',
+        purpose: SET_PURPOSE,
+      },
     ]);
     const seqs = consultations.logQueries.map((query) => query.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
-  it('names no auditor, and leaves out the reads of other people and of the whole log', () => {
+  it('names no auditor, and leaves out the reads of other people, of their sets and of the whole log', () => {
     const text = JSON.stringify(consultations);
     const auditor = t.container.decisionLog.pseudonymiser.pseudonymise('aud-1');
-    for (const left of [auditor, 'aud-1', OTHER_PURPOSE, WHOLE_LOG_PURPOSE]) expect(text).not.toContain(left);
+    for (const left of [auditor, 'aud-1', OTHER_PURPOSE, OTHER_SET_PURPOSE, WHOLE_LOG_PURPOSE]) {
+      expect(text).not.toContain(left);
+    }
   });
 
   it('gives the incidents recorded about the person’s sets, naming their sets only, with who was informed', () => {
@@ -160,7 +172,7 @@ describe('the access record and the consultations of the person’s data', () =>
       types: ['subject.access_exported'],
       subject: pseudonym,
     });
-    expect(exported?.payload).toMatchObject({ given: { consultations: { logQueries: 3, incidents: 1 } } });
+    expect(exported?.payload).toMatchObject({ given: { consultations: { logQueries: 4, incidents: 1 } } });
   });
 });
 

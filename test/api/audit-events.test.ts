@@ -16,7 +16,16 @@ import {
 import { dropAppendOnlyGuards } from '../decision-log/support/tampering.ts';
 import { listDocumentedOperations } from '../support/openapi-operations.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { aClock } from '../support/workflow.ts';
+import {
+  aClock,
+  act,
+  createAndPublish,
+  createSet,
+  decideAll,
+  readSet,
+  type SetBody,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const PURPOSE = 'quarterly oversight review';
 const DAY = 86_400_000;
@@ -643,6 +652,144 @@ describe('auditor API: the decision log', () => {
       const byModel = await get('/v1/audit/events?modelVersion=2.0.0');
       expect(byModel.status).toBe(200);
       expect(byModel.body.items).toHaveLength(2);
+      const bySet = await get(`/v1/audit/events?setId=${setOfModel2}`);
+      expect(bySet.status).toBe(200);
+      expect((bySet.body.items as EventBody[]).map((event) => event.type)).toEqual([
+        'recommendation.generated',
+        'recommendation.opened',
+      ]);
     });
+  });
+});
+
+describe('auditor API: one set’s trail (setId)', () => {
+  let t: TestApp;
+  let counselor: string;
+  let auditor: string;
+  /** Published, then replaced by `replacing`'s publication. */
+  let published: SetBody;
+  /** Left open, then withdrawn when suggestions were asked for again (`replacing`). */
+  let withdrawn: string;
+  let replacing: SetBody;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    auditor = await t.tokenFor('auditor', 'dpo-1');
+    published = await createAndPublish(t, counselor, 'js-1', { approve: 1 });
+    withdrawn = (await createSet(t, counselor, 'js-1')).set.id;
+    await readSet(t, counselor, withdrawn);
+    const { set } = await createSet(t, counselor, 'js-1');
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
+    const res = await act(t, counselor, set.id, 'publish', etag);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    replacing = res.body as SetBody;
+  });
+  afterAll(() => t.close());
+
+  const trail = async (query: string): Promise<EventBody[]> => {
+    const res = await t.http
+      .get(`/v1/audit/events?limit=200&${query}`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', PURPOSE);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as EventBody[];
+  };
+
+  it('finds a set’s events by its id, from its creation to its publication, and no other set’s', async () => {
+    const events = await trail(`setId=${published.id}`);
+    const own = events.filter((event) => event.payload.setId === published.id);
+    expect(own.map((event) => event.type)).toEqual([
+      'recommendation.generated',
+      'recommendation.opened',
+      ...published.items.map(() => 'item.decided'),
+      'recommendation.published',
+    ]);
+    // The publication that replaced it in front of the person; nothing else of another set.
+    expect(events.filter((event) => !own.includes(event))).toEqual([
+      expect.objectContaining({
+        type: 'recommendation.published',
+        payload: expect.objectContaining({ setId: replacing.id, replacesSetId: published.id }),
+      }),
+    ]);
+    expect(events.map((event) => event.payload.setId)).not.toContain(withdrawn);
+  });
+
+  it('finds a withdrawn set through the event that withdrew it', async () => {
+    const events = await trail(`setId=${withdrawn}`);
+    expect(events.map((event) => [event.type, event.payload.setId])).toEqual([
+      ['recommendation.generated', withdrawn],
+      ['recommendation.opened', withdrawn],
+      ['recommendation.discarded', withdrawn],
+      ['recommendation.generated', replacing.id],
+    ]);
+    expect(events.at(-1)?.payload.withdrawnSetIds).toEqual([withdrawn]);
+  });
+
+  it('combines with the other filters, takes the id in either case, and finds nothing for a set the log never named', async () => {
+    const decided = await trail(
+      `setId=${published.id.toUpperCase()}&type=item.decided,recommendation.published`,
+    );
+    expect(decided.map((event) => event.type)).toEqual([
+      ...published.items.map(() => 'item.decided'),
+      'recommendation.published',
+      'recommendation.published',
+    ]);
+    expect(await trail(`setId=${published.id}&actor=someone-else`)).toEqual([]);
+    expect(await trail(`setId=${crypto.randomUUID()}`)).toEqual([]);
+  });
+
+  it('records the filter in audit.queried, and pages and exports the trail alike', async () => {
+    const everything = await trail(`setId=${published.id}`);
+    const logged: EventBody[] = [];
+    for await (const event of t.container.decisionLog.decisionLog.streamEvents()) {
+      if (event.type === 'audit.queried') logged.push(event as EventBody);
+    }
+    expect(logged.at(-1)?.payload).toMatchObject({
+      operation: 'listAuditEvents',
+      filters: { setId: published.id },
+      resultCount: everything.length,
+    });
+
+    const first = await t.http
+      .get(`/v1/audit/events?setId=${published.id}&limit=2`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', PURPOSE);
+    const rest = await t.http
+      .get(`/v1/audit/events?setId=${published.id}&cursor=${first.body.nextCursor}`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', PURPOSE);
+    expect([...first.body.items, ...rest.body.items]).toEqual(everything);
+
+    const exported = await t.http
+      .get(`/v1/audit/events/export?setId=${published.id}`)
+      .auth(auditor, { type: 'bearer' })
+      .set('X-Audit-Purpose', PURPOSE)
+      .buffer(true)
+      .parse(collectText());
+    expect(exported.status).toBe(200);
+    expect(exported.headers['x-audit-event-count']).toBe(String(everything.length));
+    const lines = (exported.body as string).trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(
+      everything.map((event) => event.seq),
+    );
+    const logs: EventBody[] = [];
+    for await (const event of t.container.decisionLog.decisionLog.streamEvents()) {
+      if (event.type === 'audit.queried') logs.push(event as EventBody);
+    }
+    expect(logs.at(-1)?.payload).toMatchObject({
+      operation: 'exportAuditEvents',
+      filters: { setId: published.id },
+    });
+  });
+
+  it('refuses a set’s id with a model filter, and one that is no UUID', async () => {
+    for (const query of [`setId=${published.id}&modelVersion=1.0.0`, 'setId=set-42']) {
+      const res = await t.http
+        .get(`/v1/audit/events?${query}`)
+        .auth(auditor, { type: 'bearer' })
+        .set('X-Audit-Purpose', PURPOSE);
+      expect(res.status, query).toBe(400);
+      expect(res.body.errors, query).toEqual([{ path: '/query/setId', message: expect.any(String) }]);
+    }
   });
 });

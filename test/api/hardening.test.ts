@@ -34,6 +34,74 @@ describe('HTTP hardening', () => {
     expect(res.headers.allow).toMatch(/GET/);
   });
 
+  it('names in a 405 the methods to use, in its detail and its body as in its Allow header', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    // Ordering is the one review action on PUT.
+    const res = await t.http
+      .post('/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e/order')
+      .auth(counselor, { type: 'bearer' })
+      .send({ itemIds: [] });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('PUT');
+    expect(res.body).toMatchObject({
+      type: 'https://aiguillage.example/problems/method-not-allowed',
+      detail: 'POST is not allowed on this path; use PUT',
+      allow: ['PUT'],
+    });
+
+    const several = await t.http.patch('/v1/job-seekers/js-x').auth(integration, { type: 'bearer' });
+    expect(several.status).toBe(405);
+    expect(several.body.allow).toEqual(String(several.headers.allow).split(', '));
+    expect(several.body.allow).toEqual(expect.arrayContaining(['GET', 'HEAD', 'PUT']));
+    expect(several.body.detail).toMatch(/^PATCH is not allowed on this path; use (\w+, )+\w+ or \w+$/);
+
+    // A HEAD is handed to the validator as a GET: the answer names the method sent.
+    const head = await t.http
+      .head('/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e/order')
+      .auth(counselor, { type: 'bearer' });
+    expect(head.status).toBe(405);
+    expect(head.headers.allow).toBe('PUT');
+  });
+
+  it('names a missing body field under the field it belongs to, with what the contract says it needs', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    const setPath = '/v1/recommendations/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0e';
+    const reasonNeed = 'is required: At least three characters other than spaces and invisible characters';
+    // The contract refuses both before the set is looked for.
+    const addition = await t.http
+      .post(`${setPath}/items`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({ courseId: 'LYON-AS-1' });
+    const discard = await t.http
+      .post(`${setPath}/discard`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({});
+    for (const res of [addition, discard]) {
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: '/body/reason', message: reasonNeed }]);
+      expect(res.body.detail).toBe(`body: \`reason\` ${reasonNeed}`);
+      expect(res.body.detail).not.toMatch(/body\/reason|required property/);
+    }
+
+    // Nested: under the object it belongs to; a field of listed values names them.
+    const seeker = aJobSeeker();
+    const nested = await t.http
+      .put('/v1/job-seekers/js-missing')
+      .auth(integration, { type: 'bearer' })
+      .send({ ...seeker, location: { lon: 4.8357 } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors).toContainEqual({ path: '/body/location/lat', message: 'is required' });
+    expect(nested.body.detail).toContain('body/location: `lat` is required');
+    const decision = await t.http
+      .post(`${setPath}/items/0190c6e8-4b1f-7c3a-9d2e-5f6a7b8c9d0f/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', '"0"')
+      .send({});
+    expect(decision.body.detail).toBe('body: `decision` is required: one of approve, reject');
+  });
+
   it('answers malformed JSON with 400 problem+json, without internals', async () => {
     const res = await t.http
       .put('/v1/job-seekers/js-x')

@@ -81,5 +81,7 @@ describe('a refused request', () => {
     expect(res.body.errors).toEqual([
       { path: '/headers/idempotency-key', message: 'the Idempotency-Key header is required' },
     ]);
+    // The words alone: the header's path in front of them would say it twice.
+    expect(res.body.detail).toBe('the Idempotency-Key header is required');
   });
 });

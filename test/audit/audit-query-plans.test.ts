@@ -140,6 +140,21 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_id_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
+      'one set (its own events from the index of the events naming a set, those naming it otherwise from their types’)',
+      page({ setId: 'set-1' }),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
+      'some types of one set',
+      page({ setId: 'set-1', types: ['item.decided', 'recommendation.published'] }),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
+      'an export count of one set',
+      () => store.countEvents({ setId: 'set-1' }, 100),
+      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+    ],
+    [
       'an export count of a model version',
       () => store.countEvents({ modelVersion: '1.0.0', types: ['item.decided', 'model.activated'] }, 100),
       ['decision_events_generated_model_version_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
@@ -226,6 +241,9 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ),
       expect.stringMatching(
         /^SEARCH decision_events USING INDEX decision_events_queried_actor_index \(<expr>=\?\)$/,
+      ),
+      expect.stringMatching(
+        /^SEARCH decision_events USING INDEX decision_events_queried_set_subject_index \(<expr>=\?\)$/,
       ),
     ]);
     const incidents = await plansOf(() => log.listEventsOfTypes(INCIDENT_EVENT_TYPES));
@@ -374,12 +392,33 @@ describe('query plans of the auditor queries on a large log', () => {
     ]);
   });
 
+  it("reads one set's trail from the index of the events naming a set, and the events naming it otherwise from its first event on", async () => {
+    const set = `set-${FIRST_SET_OF_2 / 13}`;
+    const firstOfSet = FIRST_SET_OF_2;
+    const plans = await plansOf(() => store.listEvents({ setId: set }, { afterSeq: 0, limit: 50 }));
+    expect(plans.length).toBeGreaterThan(0);
+    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_TABLE);
+    const own = plans.filter(({ sql }) => !/type/.test(sql));
+    expect(own.length).toBeGreaterThan(0);
+    for (const { sql, plan } of own) expect(plan, sql).toMatch(/decision_events_set_id_seq_index/);
+    const naming = plans.filter(({ sql }) => /type/.test(sql));
+    expect(naming.length).toBeGreaterThan(0);
+    for (const { sql, bindings } of naming) expect(bindings, sql).toContain(firstOfSet - 1);
+    // Its 13 events, and the older answer naming one of its items alone.
+    const events = await store.listEvents({ setId: set }, { afterSeq: 0, limit: 50 });
+    expect(events.map((event) => event.seq)).toEqual([
+      ...Array.from({ length: 13 }, (_, index) => firstOfSet + index),
+      N + 1,
+    ]);
+  });
+
   it("reads the auditors' queries naming a person from their partial indexes, not every query", async () => {
     const plans = await plansOf(() => log.listQueriesNaming('js-4242'));
-    expect(plans).toHaveLength(2);
-    const [bySubject, byActor] = plans;
+    expect(plans).toHaveLength(3);
+    const [bySubject, byActor, bySetSubject] = plans;
     expect(bySubject?.plan).toContain('decision_events_queried_subject_index');
     expect(byActor?.plan).toContain('decision_events_queried_actor_index');
+    expect(bySetSubject?.plan).toContain('decision_events_queried_set_subject_index');
     for (const { sql, plan } of plans) {
       expect(plan, sql).not.toMatch(WHOLE_TABLE);
       expect(plan, sql).not.toMatch(/decision_events_type_seq_index|TEMP B-TREE|Sort/);

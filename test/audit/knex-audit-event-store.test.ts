@@ -461,3 +461,157 @@ describe('the auditors’ reads of one model by its id, beside a model of anothe
     );
   });
 });
+
+describe('the auditors’ reads of one set (setId)', () => {
+  let fixture: DecisionLogFixture;
+  let store: KnexAuditEventStore;
+  let all: RecordedDecisionEvent[];
+  let minute = 0;
+
+  const event = (
+    type: DecisionEventType,
+    payload: Record<string, unknown>,
+    seekerId: string | undefined = 'js-1',
+  ): NewDecisionEvent => ({
+    type,
+    actor: { role: type === 'feedback.given' ? 'job_seeker' : 'counselor', id: 'c-1' },
+    ...(seekerId === undefined ? {} : { subjectId: seekerId }),
+    payload,
+  });
+
+  beforeAll(async () => {
+    fixture = await startDecisionLog({ now: () => new Date(START + minute * MINUTE) });
+    store = new KnexAuditEventStore(fixture.db);
+    const events: NewDecisionEvent[] = [
+      event('recommendation.generated', { setId: 'set-before', withdrawnSetIds: [] }),
+      event('recommendation.generated', { setId: 'set-a', withdrawnSetIds: ['set-before'] }),
+      event('recommendation.opened', { setId: 'set-a' }),
+      event('item.decided', { setId: 'set-a', itemId: 'item-a1' }),
+      event('item.added', { setId: 'set-a', itemId: 'item-a2' }),
+      event('recommendation.published', { setId: 'set-a', replacesSetId: null }),
+      event('explanation.opened', { setId: 'set-a', itemId: 'item-a1' }),
+      // An answer written before `feedback.given` named the set: the item alone.
+      event('feedback.given', { itemId: 'item-a1', response: 'contest' }),
+      event('feedback.given', { setId: 'set-a', itemId: 'item-a2', response: 'interested' }),
+      event('contest.replied', { setId: 'set-a', itemId: 'item-a1' }),
+      // Another set: its own events, and an addition naming set-a as where the model suggested it.
+      event('recommendation.generated', { setId: 'set-b', withdrawnSetIds: [], secondReviewOwedBy: 'set-a' }),
+      event('item.added', { setId: 'set-b', itemId: 'item-b1', earlierModelSetId: 'set-a' }),
+      event('second_review.requested', { setId: 'set-c', secondReviewOwedBy: 'set-a' }),
+      event('recommendation.published', { setId: 'set-b', replacesSetId: 'set-a' }),
+      event('job_seeker.upserted', { changedFields: ['counselorId'], withdrawnSetIds: ['set-b', 'set-a'] }),
+      event('objection.recorded', { channel: 'portal', withdrawnSetIds: ['set-b'] }),
+      event('model.recalled', { modelId: 'm-1', retractedSetIds: ['set-a'], withdrawnSetIds: [] }, undefined),
+      event('incident.recorded', { incidentId: 'inc-1', setIds: ['set-a'] }, undefined),
+      event('incident.recorded', { incidentId: 'inc-2', setIds: ['set-b'] }, undefined),
+      event('incident.notified', { incidentId: 'inc-1', recipient: 'provider' }, undefined),
+      event('incident.notified', { incidentId: 'inc-2', recipient: 'provider' }, undefined),
+      event('settings.changed', { changes: [] }, undefined),
+    ];
+    for (const appended of events) {
+      await fixture.decisionLog.withTransaction((trx) => fixture.decisionLog.append(trx, appended));
+      minute += 1;
+    }
+    all = [];
+    for await (const recorded of fixture.decisionLog.streamEvents()) all.push(recorded);
+  });
+  afterAll(() => fixture.close());
+
+  /** The filter as it reads: the set's own events, and those naming it in a member that ends, replaces or reports it. */
+  function isOfSet(recorded: RecordedDecisionEvent, set: string): boolean {
+    const payload = recorded.payload as Record<string, unknown>;
+    if (payload.setId === set) return true;
+    const names = (member: string) =>
+      payload[member] === set || (Array.isArray(payload[member]) && payload[member].includes(set));
+    switch (recorded.type) {
+      case 'feedback.given':
+        return (
+          payload.setId === undefined &&
+          all.some(
+            (e) =>
+              (e.type === 'item.decided' || e.type === 'item.added') &&
+              (e.payload as { setId?: string; itemId?: string }).setId === set &&
+              (e.payload as { itemId?: string }).itemId === payload.itemId,
+          )
+        );
+      case 'incident.notified':
+        return all.some(
+          (e) =>
+            e.type === 'incident.recorded' &&
+            (e.payload as { incidentId: string }).incidentId === payload.incidentId &&
+            (e.payload as { setIds: string[] }).setIds.includes(set),
+        );
+      default:
+        return ['withdrawnSetIds', 'retractedSetIds', 'replacesSetId', 'secondReviewOwedBy', 'setIds'].some(
+          names,
+        );
+    }
+  }
+
+  it('lists, streams and counts the same events as its definition, whatever the other filters', async () => {
+    const head = all.at(-1)?.seq ?? 0;
+    const filters: AuditEventFilter[] = [
+      { setId: 'set-a' },
+      { setId: 'set-b' },
+      { setId: 'set-before' },
+      { setId: 'set-never' },
+      { setId: 'set-a', types: ['item.decided', 'recommendation.published', 'incident.notified'] },
+      { setId: 'set-a', types: ['feedback.given'] },
+      { setId: 'set-a', subject: fixture.pseudonymiser.pseudonymise('js-1') },
+      {
+        setId: 'set-a',
+        from: new Date(START + 5 * MINUTE).toISOString(),
+        to: new Date(START + 17 * MINUTE).toISOString(),
+      },
+    ];
+    for (const filter of filters) {
+      const set = filter.setId ?? '';
+      const expected = all.filter(
+        (recorded) =>
+          isOfSet(recorded, set) &&
+          (filter.types === undefined || filter.types.includes(recorded.type as DecisionEventType)) &&
+          (filter.subject === undefined || recorded.subject === filter.subject) &&
+          (filter.from === undefined || recorded.occurredAt >= filter.from) &&
+          (filter.to === undefined || recorded.occurredAt < filter.to),
+      );
+      const label = JSON.stringify(filter);
+      const streamed: RecordedDecisionEvent[] = [];
+      for await (const recorded of store.streamEvents(filter)) streamed.push(recorded);
+      expect(streamed, label).toEqual(expected);
+      const listed: RecordedDecisionEvent[] = [];
+      for (let afterSeq = 0; ; ) {
+        const page = await store.listEvents(filter, { afterSeq, limit: 2 });
+        listed.push(...page);
+        const last = page.at(-1);
+        if (last === undefined) break;
+        afterSeq = last.seq;
+      }
+      expect(listed, label).toEqual(expected);
+      expect(await store.countEvents(filter, head), label).toBe(expected.length);
+    }
+    const setA = all.filter((recorded) => isOfSet(recorded, 'set-a'));
+    expect(setA.map((recorded) => recorded.type)).toEqual([
+      'recommendation.generated',
+      'recommendation.opened',
+      'item.decided',
+      'item.added',
+      'recommendation.published',
+      'explanation.opened',
+      'feedback.given',
+      'feedback.given',
+      'contest.replied',
+      'recommendation.generated',
+      'second_review.requested',
+      'recommendation.published',
+      'job_seeker.upserted',
+      'model.recalled',
+      'incident.recorded',
+      'incident.notified',
+    ]);
+    // The addition naming set-a as where the model had suggested the course is not about set-a.
+    expect(setA.map((recorded) => (recorded.payload as { itemId?: string }).itemId)).not.toContain('item-b1');
+    expect(
+      all.filter((recorded) => isOfSet(recorded, 'set-before')).map((recorded) => recorded.type),
+    ).toEqual(['recommendation.generated', 'recommendation.generated']);
+  });
+});

@@ -1242,7 +1242,7 @@ export interface paths {
          *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
          *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
          *     was stored and hashed, for `npm run audit:verify`; an export
-         *     without `type`, `actor`, `subject`, `modelVersion` or `modelId` is an unbroken run of the
+         *     without `type`, `actor`, `subject`, `modelVersion`, `modelId` or `setId` is an unbroken run of the
          *     chain and verifies offline against `GET /v1/audit/checkpoints` and `GET /v1/audit/public-key`. `csv` is
          *     for reading: the payload as JSON text and only whether a personal part exists. A CSV cell that
          *     would start with `=`, `+`, `-`, `@`, a tab or a carriage return (a pseudonym may start with
@@ -1590,7 +1590,7 @@ export interface components {
              * Format: uri
              * @description `https://aiguillage.example/problems/` and a slug, stable: what a client switches on.
              *     One per kind of answer: `validation`, `malformed-body`, `body-too-deep` and `malformed-request` (400), `unauthorized` (401),
-             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405), `request-timeout` (408), `conflict` (409),
+             *     `forbidden` (403), `not-found` (404), `method-not-allowed` (405, `allow`), `request-timeout` (408), `conflict` (409),
              *     `precondition-failed` (412, `currentEtag`), `payload-too-large` (413),
              *     `unsupported-media-type` (415), `invalid-input` (422), `precondition-required` (428), `headers-too-large` (431),
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
@@ -1630,6 +1630,8 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description `method-not-allowed` (405): the methods the path takes, as its `Allow` header names them (HEAD wherever GET); the detail names them too. */
+            allow?: string[];
             /** @description 412 and 428 on a set or the settings: the ETag to send in `If-Match` after reading the object again. */
             currentEtag?: string;
             /** @description `set-expired`, `set-status`, `ai-switched-off`: the status of the set that refused the action. */
@@ -3195,7 +3197,7 @@ export interface components {
         };
         /** @description When the person's data was looked into, beyond the events about them (GDPR Art. 15(1); CJEU C-579/21, Pankki S: the dates and purposes of the consultations, not who made them), up to `exportSeq` (excluded): an auditor's read with the purpose they stated, a staff read of the file with what was consulted (no reason is recorded for it). */
         AccessRecordConsultations: {
-            /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
+            /** @description The auditors' reads of the decision log that named the person (their pseudonym as the `subject` or `actor` filter of `GET /v1/audit/events` or its export), or read the trail of one of their sets (its `setId` filter), oldest first: when, through which operation, and the purpose stated. Reads of the whole log, or of figures over everyone, are not listed one by one. */
             logQueries: {
                 /** @description The seq of its `audit.queried` event. */
                 seq: number;
@@ -4153,6 +4155,27 @@ export interface components {
          *     with 422 naming the parameter (`parameter: modelId`).
          */
         AuditModelId: components["schemas"]["ModelId"];
+        /**
+         * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+         *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+         *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+         *     publication, discard, retraction or expiry, the person's readings of the explanations and
+         *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+         *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+         *     events that name it otherwise: the one that withdrew it (a set made for the
+         *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+         *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+         *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+         *     (`replacesSetId`), the set or publication that took over the second review it owed
+         *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+         *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+         *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+         *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+         *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+         *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+         *     record, as a read naming them is.
+         */
+        AuditSetId: string;
     };
     requestBodies: never;
     headers: {
@@ -6036,6 +6059,27 @@ export interface operations {
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
                 modelId?: components["parameters"]["AuditModelId"];
+                /**
+                 * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+                 *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+                 *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+                 *     publication, discard, retraction or expiry, the person's readings of the explanations and
+                 *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+                 *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+                 *     events that name it otherwise: the one that withdrew it (a set made for the
+                 *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+                 *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+                 *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+                 *     (`replacesSetId`), the set or publication that took over the second review it owed
+                 *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+                 *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+                 *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+                 *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+                 *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+                 *     record, as a read naming them is.
+                 */
+                setId?: components["parameters"]["AuditSetId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page, sent with the same filters as the request that gave it (their order, and for a list such as `status` or `type` whether it is repeated or comma-separated, do not count; `limit` may change). A cursor holds the filters it was made under, and for a list that shows each caller their own rows (the counselor's queue, a person's contests in their file) the caller it was given to: one sent with other filters, to another list or by another caller belongs to another query and is refused with a 400 naming `/query/cursor` (its message beginning `belongs to another query`, whatever the shape of the positions the other list writes), rather than continue a different list; so is one the API does not give out (another text, or one made for this query whose position has another shape than the list's). Leave it out to start from the first page. */
@@ -6110,6 +6154,27 @@ export interface operations {
                  *     with 422 naming the parameter (`parameter: modelId`).
                  */
                 modelId?: components["parameters"]["AuditModelId"];
+                /**
+                 * @description One recommendation set's trail, by its id (in either case), to rebuild one decision (a request
+                 *     for an explanation, a contest): the events about the set, which name it as their `setId` (its
+                 *     creation, opening, blind-first shortlist, decisions, additions, order, second review,
+                 *     publication, discard, retraction or expiry, the person's readings of the explanations and
+                 *     answers on its items, the counselor's replies to their contests, the outcomes recorded for its
+                 *     courses; an answer logged before `feedback.given` named the set, through its item); and the
+                 *     events that name it otherwise: the one that withdrew it (a set made for the
+                 *     person, suggested or by hand, or a blind-first shortlist, its `withdrawnSetIds`; an objection,
+                 *     a change of counselor in `job_seeker.upserted`, a recall in `model.recalled`, which names it in
+                 *     `withdrawnSetIds` or `retractedSetIds`), the publication that replaced it in front of the person
+                 *     (`replacesSetId`), the set or publication that took over the second review it owed
+                 *     (`secondReviewOwedBy`), and the incidents recorded about it (`setIds`) with their reports
+                 *     (`incident.notified`). Left out: an addition to another set naming it as where the model had
+                 *     suggested the course before (`earlierModelSetId`), which tells about that addition, not this
+                 *     set. Combines with the other filters, but for `modelVersion` and `modelId` (400: the set's
+                 *     `recommendation.generated` names its model). Recorded with the query in `audit.queried`, with the
+                 *     pseudonym of the person the set was made for (`setSubject`): the read is listed in their access
+                 *     record, as a read naming them is.
+                 */
+                setId?: components["parameters"]["AuditSetId"];
             };
             header: {
                 /**
