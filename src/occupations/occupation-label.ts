@@ -64,3 +64,17 @@ export function describeOccupation(code: string, labels: ReadonlyMap<string, str
   const label = labels.get(code);
   return label === undefined ? code : `${label} (${code})`;
 }
+
+/** An occupation code with its label from the referential, null when it has none. */
+export interface LabelledOccupation {
+  code: string;
+  label: string | null;
+}
+
+/** `codes` in their order, each with its label among `labels` (found by `findLabels`), or null. */
+export function labelOccupations(
+  codes: readonly string[],
+  labels: ReadonlyMap<string, string>,
+): LabelledOccupation[] {
+  return codes.map((code) => ({ code, label: labels.get(code) ?? null }));
+}
