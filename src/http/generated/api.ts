@@ -2303,7 +2303,9 @@ export interface components {
             /**
              * @description What the counselor should know before weighing the set, on every reading of it:
              *     `no_occupation_match` when none of the model's items trains for the person's target
-             *     occupations (the catalog may have none, or a code may be wrong), `profile_not_recent` when
+             *     occupations (the catalog may have none, or a code may be wrong), naming each by its code and
+             *     its label in the referential (`GET /v1/occupations`), « J1501 (Soins d’hygiène, de confort du
+             *     patient) », or by its code alone where the referential has none; `profile_not_recent` when
              *     the profile the model saw was last synced more than 90 days before (neither for a set made
              *     by hand); `message_sensitive_terms` while the set awaits its second review and its message
              *     to the person seems to mention sensitive information (health, origin, religion...), which
