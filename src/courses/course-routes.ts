@@ -7,10 +7,10 @@ import { problem, RequestValidationError, sendProblem } from '../http/problem.ts
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import {
   COURSE_ID,
-  type Course,
   type CourseInput,
   type CourseSearch,
   DEFAULT_PAGE_SIZE,
+  type LabelledCourse,
   MODALITIES,
 } from './course.ts';
 import { InvalidImportError } from './course-import.ts';
@@ -177,6 +177,6 @@ function toCourseInput(body: CourseInputBody): CourseInput {
   };
 }
 
-function toCourseBody(course: Course): CourseBody {
+function toCourseBody(course: LabelledCourse): CourseBody {
   return { ...course };
 }

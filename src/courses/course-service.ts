@@ -1,5 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { labelOccupations } from '../occupations/occupation-label.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
 import {
   COURSE_ID,
@@ -9,6 +11,7 @@ import {
   type CoursePageRequest,
   type CourseRecord,
   type CourseSearch,
+  type LabelledCourse,
   MAX_PAGE_SIZE,
 } from './course.ts';
 import { listAvailabilityChanges, listCourseChanges, listRateChanges } from './course-changes.ts';
@@ -22,10 +25,14 @@ import {
 import type { CourseStore } from './course-store.ts';
 import { type FieldProblem, validateCourseRecord } from './validate-course-record.ts';
 
-/** Catalog rules: upsert, import, search. Every change to the catalog is logged. */
+/**
+ * Catalog rules: upsert, import, search. Every change to the catalog is logged. A course is answered
+ * with the labels of its target occupations, as the referential holds them when it is read.
+ */
 export class CourseService {
   constructor(
     private readonly store: CourseStore,
+    private readonly occupationLabels: Pick<OccupationLabelStore, 'findLabels'>,
     private readonly decisionLog: DecisionLog,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -38,7 +45,7 @@ export class CourseService {
     admin: Principal,
     id: string,
     input: CourseInput,
-  ): Promise<{ course: Course; created: boolean }> {
+  ): Promise<{ course: LabelledCourse; created: boolean }> {
     const check = validateCourseRecord({ ...input, id });
     if ('errors' in check) {
       throw new InvalidInputError('the course breaks the catalog rules', {
@@ -59,23 +66,27 @@ export class CourseService {
           ...(created ? {} : { changes: listCourseChanges(previous, course) }),
         },
       });
-      return { course: saved, created };
+      const labels = await this.occupationLabels.findLabels(saved.targetOccupations, trx);
+      return { course: labelCourse(saved, labels), created };
     });
   }
 
   /** The course; NotFoundError when the catalog has none with this id. */
-  async getCourse(id: string): Promise<Course> {
+  async getCourse(id: string): Promise<LabelledCourse> {
     const course = await this.store.findById(id);
     if (course === undefined) throw new NotFoundError(`course ${id} was not found`);
-    return course;
+    return labelCourse(course, await this.occupationLabels.findLabels(course.targetOccupations));
   }
 
-  /** One page of the courses matching every filter, ordered by id. */
-  async listCourses(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage> {
+  /** One page of the courses matching every filter, ordered by id; the labels of the page's occupations read at once. */
+  async listCourses(search: CourseSearch, page: CoursePageRequest): Promise<CoursePage<LabelledCourse>> {
     if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`the page size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
     }
-    return this.store.search(search, page);
+    const found = await this.store.search(search, page);
+    const codes = new Set(found.items.flatMap((course) => course.targetOccupations));
+    const labels = await this.occupationLabels.findLabels([...codes]);
+    return { items: found.items.map((course) => labelCourse(course, labels)), nextAfter: found.nextAfter };
   }
 
   /**
@@ -162,4 +173,9 @@ function checkDuplicateId(
     return undefined;
   }
   return { field: 'id', reason: `repeats the id of line ${first}` };
+}
+
+/** The course with the labels of its target occupations among `labels` (found by `findLabels`). */
+function labelCourse(course: Course, labels: ReadonlyMap<string, string>): LabelledCourse {
+  return { ...course, targetOccupationLabels: labelOccupations(course.targetOccupations, labels) };
 }

@@ -1,3 +1,4 @@
+import type { LabelledOccupation } from '../occupations/occupation-label.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 
 export const MODALITIES = ['in_person', 'remote', 'hybrid'] as const;
@@ -46,6 +47,11 @@ export interface Course extends CourseInput {
   updatedAt: string;
 }
 
+/** A course as the catalog answers it: with the labels of its target occupations, for who reads the codes. */
+export interface LabelledCourse extends Course {
+  targetOccupationLabels: LabelledOccupation[];
+}
+
 /** A course as an import line or an upsert carries it: its id and its fields. */
 export interface CourseRecord extends CourseInput {
   id: string;
@@ -79,8 +85,8 @@ export interface CoursePageRequest {
   limit: number;
 }
 
-export interface CoursePage {
-  items: Course[];
+export interface CoursePage<C extends Course = Course> {
+  items: C[];
   /** The id to pass as `after` for the next page; null on the last page. */
   nextAfter: string | null;
 }

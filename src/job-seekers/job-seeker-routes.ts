@@ -50,6 +50,7 @@ export function createJobSeekerRoutes(service: JobSeekerService): Router {
     });
     const body: JobSeekerFileBody = {
       ...toJobSeekerBody(file.jobSeeker),
+      targetOccupationLabels: file.targetOccupationLabels,
       contests: file.contests,
       contestsNextCursor:
         file.nextAfter === null

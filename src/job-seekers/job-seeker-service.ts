@@ -6,6 +6,8 @@ import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { findLatestHoldingEvent } from '../erasure/find-latest-holding-event.ts';
 import type { FileReadTracer } from '../file-reads/file-read-service.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
+import { type LabelledOccupation, labelOccupations } from '../occupations/occupation-label.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import { screenCode } from '../screening/screen-code.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
@@ -40,6 +42,8 @@ export interface JobSeekerServiceDeps {
   now: () => Date;
   withdrawOpenSets: OpenSetsWithdrawal;
   contests: PersonContestReader;
+  /** The referential of occupation labels, for the codes the person aims at. */
+  occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   /** Traces each read of a person's file (record 0022). */
   reads: FileReadTracer;
   /** The log's pseudonym of an id, as it names actors: the caseload holder is named so. */
@@ -47,11 +51,13 @@ export interface JobSeekerServiceDeps {
 }
 
 /**
- * The person's file as their counselor reads it: the profile and one page of the person's contests;
- * `nextAfter` is where the next page starts, null on the last.
+ * The person's file as their counselor reads it: the profile, the labels of its target occupations,
+ * and one page of the person's contests; `nextAfter` is where the next page starts, null on the last.
  */
 export interface JobSeekerFile {
   jobSeeker: JobSeeker;
+  /** The target occupations in their order, each with its label in the referential, or null. */
+  targetOccupationLabels: LabelledOccupation[];
   contests: PersonContest[];
   nextAfter: PersonContestPosition | null;
 }
@@ -131,8 +137,9 @@ export class JobSeekerService {
   }
 
   /**
-   * The person's file for the counselor whose caseload holds it: the profile, and one page of the
-   * person's contests with the replies that answered them and who replied. Anyone else learns
+   * The person's file for the counselor whose caseload holds it: the profile with the labels of its
+   * target occupations (in one query), and one page of the person's contests with the replies that
+   * answered them and who replied. Anyone else learns
    * nothing: the error is the same as for an id that does not exist. Each read is traced before it
    * is answered; with `recordRead: false` (a HEAD, whose answer nobody reads) it is not.
    */
@@ -149,6 +156,7 @@ export class JobSeekerService {
     // read later are those of the profile read, or of a return after its erasure, which the trace
     // below then refuses.
     const found = await this.deps.contests.listContestsOfSeeker(id, { ...page, limit: page.limit + 1 });
+    const labels = await this.deps.occupationLabels.findLabels(jobSeeker.targetOccupations);
     // The file erased meanwhile (and the person perhaps enrolled again): answered as after the
     // erasure, not sent untraced, nor traced as a read of the new enrolment.
     if (
@@ -165,6 +173,7 @@ export class JobSeekerService {
     const { items, next } = takePage(found, page.limit);
     return {
       jobSeeker,
+      targetOccupationLabels: labelOccupations(jobSeeker.targetOccupations, labels),
       contests: items,
       nextAfter: next === undefined ? null : { createdAt: next.createdAt, id: next.id },
     };

@@ -28,9 +28,11 @@ export class KnexOccupationLabelStore implements OccupationLabelStore {
     return this.readAll(this.db);
   }
 
-  async findLabels(codes: readonly string[]): Promise<Map<string, string>> {
+  async findLabels(codes: readonly string[], trx?: Knex.Transaction): Promise<Map<string, string>> {
     if (codes.length === 0) return new Map();
-    const rows: OccupationLabel[] = await this.db(TABLE).whereIn('code', codes).select('code', 'label');
+    const rows: OccupationLabel[] = await (trx ?? this.db)(TABLE)
+      .whereIn('code', codes)
+      .select('code', 'label');
     return new Map(rows.map(({ code, label }) => [code, label]));
   }
 

@@ -12,6 +12,6 @@ export interface OccupationLabelStore {
   replaceAll(trx: Knex.Transaction, labels: readonly OccupationLabel[]): Promise<void>;
   /** Every label, ordered by code. */
   list(): Promise<OccupationLabel[]>;
-  /** The labels of `codes` the referential holds, by code. */
-  findLabels(codes: readonly string[]): Promise<Map<string, string>>;
+  /** The labels of `codes` the referential holds, by code (read in `trx` when given). */
+  findLabels(codes: readonly string[], trx?: Knex.Transaction): Promise<Map<string, string>>;
 }

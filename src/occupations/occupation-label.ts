@@ -64,3 +64,26 @@ export function describeOccupation(code: string, labels: ReadonlyMap<string, str
   const label = labels.get(code);
   return label === undefined ? code : `${label} (${code})`;
 }
+
+/**
+ * An occupation as staff read it, the code they work with first: « J1501 (Soins d’hygiène, de confort
+ * du patient) », or the code alone when the referential has no label for it.
+ */
+export function describeOccupationByCode(code: string, labels: ReadonlyMap<string, string>): string {
+  const label = labels.get(code);
+  return label === undefined ? code : `${code} (${label})`;
+}
+
+/** An occupation code with its label from the referential, null when it has none. */
+export interface LabelledOccupation {
+  code: string;
+  label: string | null;
+}
+
+/** `codes` in their order, each with its label among `labels` (found by `findLabels`), or null. */
+export function labelOccupations(
+  codes: readonly string[],
+  labels: ReadonlyMap<string, string>,
+): LabelledOccupation[] {
+  return codes.map((code) => ({ code, label: labels.get(code) ?? null }));
+}

@@ -5,6 +5,7 @@ import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, PreconditionFailedError, problemType } from '../shared/errors.ts';
@@ -43,6 +44,8 @@ export interface ReviewActionDeps {
    * gets anew, and how far back a shortlist finds the model's suggestions already shown.
    */
   settings: Pick<SettingsStore, 'get'>;
+  /** The labels of the occupations a set's caveats name. */
+  occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   decisionLog: DecisionLog;
   now: () => Date;
   /** Called once per free-text warning (metrics). */

@@ -22,6 +22,7 @@ import {
   sameEnrolment,
 } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -51,7 +52,7 @@ import {
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
 import { listAllowedActions, opensSecondReview, type SetReader } from './set-actions.ts';
-import { listSetCaveats } from './set-caveats.ts';
+import { listCaveatOccupations, listSetCaveats } from './set-caveats.ts';
 import type {
   FeedbackPageRequest,
   FeedbackPosition,
@@ -69,6 +70,8 @@ export interface RecommendationServiceDeps {
   courses: CourseStore;
   settings: SettingsStore;
   idempotency: IdempotencyStore;
+  /** The labels of the occupations a set's caveats name. */
+  occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   decisionLog: DecisionLog;
   /** The active model; and whether a model was recalled, read in the transaction storing its set. */
   models: ActiveModelSource & {
@@ -429,7 +432,7 @@ export class RecommendationService {
       readerId: counselor.subject,
       withdrawnCourseIds: new Set(),
       unavailableItemIds: new Set(),
-      ...viewNewSet(set, counselor),
+      ...(await this.viewCreatedSet(set, counselor)),
       contests: NO_CONTESTS,
       warnings,
       replayed: false,
@@ -614,9 +617,25 @@ export class RecommendationService {
       ...view,
       contests: NO_CONTESTS,
       warnings: await this.warnAboutWithdrawals(firstAnswer, replay.withdrawnSetIds),
-      ...(replay.changedSince ? viewNewSet(firstAnswer, counselor) : {}),
+      ...(replay.changedSince ? await this.viewCreatedSet(firstAnswer, counselor) : {}),
       replayed: true,
     };
+  }
+
+  /**
+   * What the counselor may do with a set just created (`set` as stored then), and its caveats as of
+   * then (see {@link viewNewSet}), the occupations they name labelled as the referential stands now:
+   * read only for a set whose caveats name some.
+   */
+  private async viewCreatedSet(
+    set: RecommendationSet,
+    counselor: Principal,
+  ): Promise<Pick<SetView, 'allowedActions' | 'caveats'>> {
+    return viewNewSet(
+      set,
+      counselor,
+      await this.deps.occupationLabels.findLabels(listCaveatOccupations(set)),
+    );
   }
 
   private async findReplay(
@@ -711,6 +730,7 @@ interface Replay {
 function viewNewSet(
   set: RecommendationSet,
   counselor: Principal,
+  occupationLabels: ReadonlyMap<string, string>,
 ): Pick<SetView, 'allowedActions' | 'caveats'> {
   const context = { now: new Date(set.createdAt), aiEnabled: true };
   return {
@@ -720,7 +740,7 @@ function viewNewSet(
       // A new set: nothing of it was given to the person, who contested nothing.
       unansweredContests: 0,
     }),
-    caveats: listSetCaveats(set, context),
+    caveats: listSetCaveats(set, { ...context, occupationLabels }),
   };
 }
 

@@ -4,6 +4,7 @@ import type { CourseStore } from '../courses/course-store.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
   ConflictError,
@@ -37,7 +38,7 @@ import {
   mayTakeAction,
   type SetReader,
 } from './set-actions.ts';
-import { listSetCaveats } from './set-caveats.ts';
+import { listCaveatOccupations, listSetCaveats } from './set-caveats.ts';
 
 /**
  * The answer for a set the counselor may not see, missing or not: the same words either way, so
@@ -172,15 +173,16 @@ function refuseSecondReviewOver(set: RecommendationSet, subject: string): Confli
 
 /**
  * The set as shown to `reader` at `now`, with what they may do with it and how the catalog offers
- * its courses, as the person would read them (the kill switch and the catalog read in `trx` when
- * given). `withdrawnCourseIds`: as an action just read them, which judged it by them; read here
- * otherwise, in the same query as the offers.
+ * its courses, as the person would read them (the kill switch, the catalog and the labels of the
+ * occupations its caveats name read in `trx` when given). `withdrawnCourseIds`: as an action just
+ * read them, which judged it by them; read here otherwise, in the same query as the offers.
  */
 export async function viewSetFor(
   deps: {
     settings: Pick<SettingsStore, 'get'>;
     store: Pick<RecommendationStore, 'summarizeContests'>;
     courses: Pick<CourseStore, 'findOfferedSessions'>;
+    occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   },
   set: RecommendationSet,
   reader: SetReader,
@@ -197,6 +199,8 @@ export async function viewSetFor(
         };
   const { withdrawnCourseIds, offers } = catalog;
   const contests = await deps.store.summarizeContests(set.id, context.trx);
+  // Only for a set whose caveats name occupations: no query otherwise.
+  const occupationLabels = await deps.occupationLabels.findLabels(listCaveatOccupations(set), context.trx);
   return {
     set,
     readerId: reader.subject,
@@ -210,7 +214,7 @@ export async function viewSetFor(
       aiEnabled,
       unansweredContests: contests.unanswered,
     }),
-    caveats: listSetCaveats(set, { aiEnabled, now }),
+    caveats: listSetCaveats(set, { aiEnabled, now, occupationLabels }),
     contests,
   };
 }

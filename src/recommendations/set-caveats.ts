@@ -1,3 +1,4 @@
+import { describeOccupationByCode } from '../occupations/occupation-label.ts';
 import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
 import { areItemsHidden, type RecommendationSet, type SetStatus, viewSetAt } from './recommendation.ts';
 import { isHeldBySwitch } from './set-actions.ts';
@@ -23,11 +24,16 @@ const DAY_MS = 86_400_000;
 /** `occupationMatch` for a course that trains for one of the person's target occupations. */
 const EXACT_OCCUPATION_MATCH = 2;
 
-/** What besides the set decides its caveats: the kill switch, and the time the set is shown at. */
+/**
+ * What besides the set decides its caveats: the kill switch, the time the set is shown at, and the
+ * labels of the occupations they name.
+ */
 export interface CaveatContext {
   /** False while suggestions are switched off. */
   aiEnabled: boolean;
   now: Date;
+  /** The referential's labels of the codes of {@link listCaveatOccupations}, by code (`findLabels`). */
+  occupationLabels: ReadonlyMap<string, string>;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface CaveatContext {
  * same, whoever reads it and whatever answer shows it.
  */
 export function listSetCaveats(set: RecommendationSet, context: CaveatContext): SetCaveat[] {
-  return [...listSwitchCaveats(set, context), ...listModelCaveats(set), ...listMessageCaveats(set)];
+  return [...listSwitchCaveats(set, context), ...listModelCaveats(set, context), ...listMessageCaveats(set)];
 }
 
 /**
@@ -93,23 +99,43 @@ function listMessageCaveats(set: RecommendationSet): SetCaveat[] {
 }
 
 /**
- * A model that ranks courses for none of the person's target occupations, or ranks them on a
- * profile not synced for months, still gives confident-looking scores. While blind-first hides the
- * model's items, nothing is said of them (it would anchor the counselor's own shortlist).
+ * The occupation codes the set's caveats name, whose labels they are to be given: the person's target
+ * occupations when none of the model's suggestions trains for one (`no_occupation_match`), none
+ * otherwise, so that a set without that caveat reads no label.
  */
-function listModelCaveats(set: RecommendationSet): SetCaveat[] {
+export function listCaveatOccupations(set: RecommendationSet): string[] {
+  return lacksOccupationMatch(set) ? [...(set.profileSnapshot?.targetOccupations ?? [])] : [];
+}
+
+/**
+ * A model's set none of whose suggestions trains for one of the person's target occupations, said
+ * only while the model's items are shown: while blind-first hides them, nothing is said of them (it
+ * would anchor the counselor's own shortlist).
+ */
+function lacksOccupationMatch(set: RecommendationSet): boolean {
+  if (set.model === null || areItemsHidden(set)) return false;
+  const modelItems = set.items.filter((item) => item.source === 'model');
+  return (
+    modelItems.length > 0 &&
+    modelItems.every(
+      (item) =>
+        item.attributions.find((attribution) => attribution.feature === 'occupationMatch')?.value !==
+        EXACT_OCCUPATION_MATCH,
+    )
+  );
+}
+
+/**
+ * A model that ranks courses for none of the person's target occupations (named with their labels),
+ * or ranks them on a profile not synced for months, still gives confident-looking scores.
+ */
+function listModelCaveats(set: RecommendationSet, { occupationLabels }: CaveatContext): SetCaveat[] {
   const caveats: SetCaveat[] = [];
   if (set.model === null) return caveats;
-  const modelItems = set.items.filter((item) => item.source === 'model');
-  const matches = modelItems.map(
-    (item) => item.attributions.find((attribution) => attribution.feature === 'occupationMatch')?.value,
-  );
-  if (
-    !areItemsHidden(set) &&
-    modelItems.length > 0 &&
-    matches.every((value) => value !== EXACT_OCCUPATION_MATCH)
-  ) {
-    const occupations = set.profileSnapshot?.targetOccupations.join(', ') ?? '';
+  if (lacksOccupationMatch(set)) {
+    const occupations = (set.profileSnapshot?.targetOccupations ?? [])
+      .map((code) => describeOccupationByCode(code, occupationLabels))
+      .join(', ');
     caveats.push({
       code: 'no_occupation_match',
       message:

@@ -107,13 +107,14 @@ describe('course catalog API', () => {
       expect(replaced.body).toMatchObject({ title: 'Maçon du bâti ancien', targetOccupations: ['F1703'] });
     });
 
-    it('shows a course to counselors exactly as it was written', async () => {
+    it('shows a course to counselors exactly as it was written, with the labels of its occupations (none loaded here)', async () => {
       const res = await t.http.get('/v1/courses/CAT-03').auth(counselor, { type: 'bearer' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         ...CATALOG['CAT-03'],
         id: 'CAT-03',
         updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        targetOccupationLabels: [{ code: 'M1805', label: null }],
       });
     });
 

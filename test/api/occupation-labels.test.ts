@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCourse, aJobSeeker } from '../support/builders.ts';
+import { recordStatements } from '../support/query-plans.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const CARE = { code: 'J1501', label: 'Soins d’hygiène, de confort du patient' };
@@ -188,5 +190,98 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect((await t.http.get('/v1/occupations').auth(seeker, { type: 'bearer' })).status).toBe(403);
     expect(await list()).toEqual([CARE]);
     expect(await log().readHead()).toEqual(head);
+  });
+});
+
+describe('the labels beside the occupation codes a counselor reads', () => {
+  let t: TestApp;
+  let admin: string;
+  let counselor: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.tokenFor('admin', 'ops-1');
+    counselor = await t.tokenFor('counselor', 'c-001');
+    const sync = await t.http
+      .put('/v1/job-seekers/js-labels')
+      .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+      .send(aJobSeeker({ counselorId: 'c-001', targetOccupations: ['K1302', 'J1501'] }));
+    expect(sync.status).toBe(201);
+  });
+  afterAll(() => t.close());
+
+  const load = async (items: unknown[]) =>
+    expect((await t.http.put('/v1/occupations').auth(admin, { type: 'bearer' }).send({ items })).status).toBe(
+      200,
+    );
+  const putCourse = (id: string, targetOccupations: string[]) =>
+    t.http.put(`/v1/courses/${id}`).auth(admin, { type: 'bearer' }).send(aCourse({ targetOccupations }));
+  const read = (path: string) => t.http.get(path).auth(counselor, { type: 'bearer' });
+
+  it("gives the person's file the label of each target occupation, in their order, null for a code the referential lacks", async () => {
+    await load([CARE, SOFTWARE]);
+
+    const res = await read('/v1/job-seekers/js-labels');
+
+    expect(res.status).toBe(200);
+    expect(res.body.targetOccupations).toEqual(['K1302', 'J1501']);
+    expect(res.body.targetOccupationLabels).toEqual([
+      { code: 'K1302', label: null },
+      { code: 'J1501', label: CARE.label },
+    ]);
+  });
+
+  it('gives each course of the catalog search, and a course read alone, the labels of its occupations', async () => {
+    await load([CARE, SOFTWARE]);
+    expect((await putCourse('LABEL-CARE', ['J1501', 'K1302'])).status).toBe(201);
+    expect((await putCourse('LABEL-SOFTWARE', ['M1805'])).status).toBe(201);
+
+    const page = await read('/v1/courses?q=Aide&limit=50');
+
+    expect(page.status).toBe(200);
+    const byId = new Map(
+      page.body.items.map((course: { id: string; targetOccupationLabels: unknown }) => [
+        course.id,
+        course.targetOccupationLabels,
+      ]),
+    );
+    expect(byId.get('LABEL-CARE')).toEqual([CARE, { code: 'K1302', label: null }]);
+    expect(byId.get('LABEL-SOFTWARE')).toEqual([SOFTWARE]);
+    const one = await read('/v1/courses/LABEL-CARE');
+    expect(one.body).toMatchObject({
+      targetOccupations: ['J1501', 'K1302'],
+      targetOccupationLabels: [CARE, { code: 'K1302', label: null }],
+    });
+  });
+
+  it('answers the labels as the referential stands when read: a load since renames them, and its admin reads them in the course saved', async () => {
+    await load([CARE]);
+    expect((await putCourse('LABEL-RENAMED', ['J1501'])).body.targetOccupationLabels).toEqual([CARE]);
+
+    await load([{ ...CARE, label: 'Aide-soignant' }, HOME_HELP]);
+
+    expect((await read('/v1/courses/LABEL-RENAMED')).body.targetOccupationLabels).toEqual([
+      { code: 'J1501', label: 'Aide-soignant' },
+    ]);
+    expect((await read('/v1/job-seekers/js-labels')).body.targetOccupationLabels).toEqual([
+      HOME_HELP,
+      { code: 'J1501', label: 'Aide-soignant' },
+    ]);
+  });
+
+  it('reads the labels of a whole page of courses, and of the person, in one query each', async () => {
+    await load([CARE, HOME_HELP, SOFTWARE]);
+    for (const [index, codes] of [['J1501'], ['K1302'], ['M1805', 'J1501']].entries()) {
+      await putCourse(`LABEL-PAGE-${index}`, codes);
+    }
+    const ofLabels = async (path: string) =>
+      (
+        await recordStatements(t.container.db, async () => {
+          expect((await read(path)).status).toBe(200);
+        })
+      ).filter(({ sql }) => /\boccupation_labels\b/.test(sql));
+
+    expect(await ofLabels('/v1/courses?limit=50')).toHaveLength(1);
+    expect(await ofLabels('/v1/job-seekers/js-labels')).toHaveLength(1);
   });
 });

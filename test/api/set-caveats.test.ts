@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordStatements } from '../support/query-plans.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -43,6 +44,43 @@ describe("a set's caveats, on every reading", () => {
     expect(set.caveats).toEqual(expected);
     const read = await readSet(t, counselor, set.id);
     expect(read.set.caveats).toEqual(expected);
+  });
+
+  it('names the target occupations with their labels in the referential, on the creation’s answer, a read and an action’s answer', async () => {
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const load = await t.http
+      .put('/v1/occupations')
+      .auth(admin, { type: 'bearer' })
+      .send({ items: [{ code: 'M1607', label: 'Secrétariat' }] });
+    expect(load.status).toBe(200);
+    await syncSeeker(t, 'js-labelled-job', aWorkflowSeeker({ targetOccupations: ['M1607', 'N9999'] }));
+
+    const { set } = await createSet(t, counselor, 'js-labelled-job');
+    const named = "the person's target occupations (M1607 (Secrétariat), N9999): ";
+    expect(set.caveats).toEqual([{ code: 'no_occupation_match', message: expect.stringContaining(named) }]);
+    const read = await readSet(t, counselor, set.id);
+    expect(read.set.caveats).toEqual(set.caveats);
+    const [item] = read.set.items;
+    if (item === undefined) throw new Error('the set holds suggestions');
+    const decided = await decide(t, counselor, set.id, item.itemId, read.etag, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.caveats).toEqual(set.caveats);
+  });
+
+  it('reads no occupation label for a set the caveat does not flag, made or read', async () => {
+    await syncSeeker(t, 'js-matched-job');
+    const ofLabels = async (work: () => Promise<unknown>) =>
+      (await recordStatements(t.container.db, work)).filter(({ sql }) => /\boccupation_labels\b/.test(sql));
+    let setId = '';
+
+    expect(
+      await ofLabels(async () => {
+        const { set } = await createSet(t, counselor, 'js-matched-job');
+        expect(set.caveats).toEqual([]);
+        setId = set.id;
+      }),
+    ).toEqual([]);
+    expect(await ofLabels(() => readSet(t, counselor, setId))).toEqual([]);
   });
 
   it('warns that the profile the model saw was last synced months before', async () => {

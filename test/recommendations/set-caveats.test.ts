@@ -5,13 +5,13 @@ import type {
   RecommendationSet,
   SetStatus,
 } from '../../src/recommendations/recommendation.ts';
-import { listSetCaveats } from '../../src/recommendations/set-caveats.ts';
+import { listCaveatOccupations, listSetCaveats } from '../../src/recommendations/set-caveats.ts';
 import { aRecommendationSet, WORKFLOW_START } from '../support/workflow.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Suggestions switched on, as the set is read at its creation. */
-const SWITCHED_ON = { aiEnabled: true, now: WORKFLOW_START };
+/** Suggestions switched on, as the set is read at its creation; no occupation labelled. */
+const SWITCHED_ON = { aiEnabled: true, now: WORKFLOW_START, occupationLabels: new Map<string, string>() };
 
 function occupationMatch(value: number): Attribution[] {
   return [
@@ -62,6 +62,28 @@ describe("a set's caveats", () => {
     const [caveat, ...others] = listSetCaveats(aSetMatching([0, 0, 0]), SWITCHED_ON);
     expect(caveat).toEqual({ code: 'no_occupation_match', message: expect.stringContaining('(N9999)') });
     expect(others).toEqual([]);
+  });
+
+  it('names each target occupation by its code then its label, where the referential has one', () => {
+    const set = aSetMatching([0, 1], {
+      profileSnapshot: { ...snapshotSyncedDaysBefore(1), targetOccupations: ['J1501', 'N9999'] },
+    });
+    const occupationLabels = new Map([['J1501', 'Soins d’hygiène, de confort du patient']]);
+
+    const [caveat] = listSetCaveats(set, { ...SWITCHED_ON, occupationLabels });
+
+    expect(caveat?.message).toContain(
+      "the person's target occupations (J1501 (Soins d’hygiène, de confort du patient), N9999): ",
+    );
+  });
+
+  it('asks for the labels of the target occupations only of a set that the caveat flags', () => {
+    expect(listCaveatOccupations(aSetMatching([0, 1]))).toEqual(['N9999']);
+    expect(listCaveatOccupations(aSetMatching([0, 2]))).toEqual([]);
+    expect(listCaveatOccupations(aSetMatching([0], { model: null }))).toEqual([]);
+    expect(
+      listCaveatOccupations(aSetMatching([0], { status: 'awaiting_shortlist', blindFirst: true })),
+    ).toEqual([]);
   });
 
   it("flags a set whose model items train only for occupations of the same domain as the person's", () => {
@@ -149,7 +171,7 @@ describe("a set's caveats", () => {
   });
 
   describe('while suggestions are switched off', () => {
-    const SWITCHED_OFF = { aiEnabled: false, now: WORKFLOW_START };
+    const SWITCHED_OFF = { ...SWITCHED_ON, aiEnabled: false };
     const switchCaveatOf = (set: RecommendationSet) =>
       listSetCaveats(set, SWITCHED_OFF).filter((caveat) => caveat.code === 'ai_disabled');
 

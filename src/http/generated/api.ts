@@ -127,7 +127,8 @@ export interface paths {
         };
         /**
          * Read a job seeker on the caller's caseload
-         * @description The person's file, for their counselor: the profile, and the person's contests of the courses
+         * @description The person's file, for their counselor: the profile, the labels of its target occupations
+         *     (`targetOccupationLabels`, read from the referential when answered), and the person's contests of the courses
          *     published to them (`contests`), each with the reply that answered it and who wrote it, or none
          *     yet: what the counselor has to answer, and what was answered, the previous counselor's replies
          *     included for a person who moved. Only the job seeker's own counselor may read it; anyone else
@@ -324,6 +325,7 @@ export interface paths {
          * Search the catalog
          * @description Filters combine with AND. Results are ordered by course id, by the codes of its characters (`B-1` before `a-2`) on every engine and database locale; follow `nextCursor` for the next page, with the same filters.
          *     This is also the manual path a counselor uses when the AI is off or the job seeker objected.
+         *     Each course gives the labels of its target occupations (`targetOccupationLabels`), read from the referential in one query for the page.
          */
         get: operations["listCourses"];
         put?: never;
@@ -1886,7 +1888,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @description The profile, as the sync keeps it, and the person's contests. */
+        /** @description The profile, as the sync keeps it, with the labels of its target occupations, and the person's contests. */
         JobSeekerFile: components["schemas"]["JobSeekerFields"] & components["schemas"]["JobSeekerKeptFields"] & {
             /**
              * @description One page of the person's contests of the courses published to them (feedback `contest`),
@@ -1899,6 +1901,7 @@ export interface components {
             contests: components["schemas"]["PersonContest"][];
             /** @description Pass as `cursor` for the next page of the person's contests; null on the last page. */
             contestsNextCursor: string | null;
+            targetOccupationLabels: components["schemas"]["TargetOccupationLabels"];
         };
         /** @description A contest of the person, with the course it is about and the reply that answered it. */
         PersonContest: {
@@ -1981,6 +1984,14 @@ export interface components {
             id: components["schemas"]["ExternalId"];
             /** Format: date-time */
             updatedAt: string;
+            targetOccupationLabels: components["schemas"]["TargetOccupationLabels"];
+        };
+        /** @description The codes of `targetOccupations`, in their order, each with its label from the referential an admin loaded (`GET /v1/occupations`) as it stands when the answer is read: null for a code the referential has no label for. `targetOccupations` stays as it is. */
+        TargetOccupationLabels: components["schemas"]["LabelledOccupation"][];
+        LabelledOccupation: {
+            code: components["schemas"]["RomeCode"];
+            /** @description The occupation's name (« Soins d'hygiène, de confort du patient »); null when the referential has none for the code. */
+            label: string | null;
         };
         /** @description An object, as every list the API answers, so that it can carry more than its items later without breaking a client. */
         ReasonCodeList: {
@@ -2299,7 +2310,9 @@ export interface components {
             /**
              * @description What the counselor should know before weighing the set, on every reading of it:
              *     `no_occupation_match` when none of the model's items trains for the person's target
-             *     occupations (the catalog may have none, or a code may be wrong), `profile_not_recent` when
+             *     occupations (the catalog may have none, or a code may be wrong), naming each by its code and
+             *     its label in the referential (`GET /v1/occupations`), « J1501 (Soins d’hygiène, de confort du
+             *     patient) », or by its code alone where the referential has none; `profile_not_recent` when
              *     the profile the model saw was last synced more than 90 days before (neither for a set made
              *     by hand); `message_sensitive_terms` while the set awaits its second review and its message
              *     to the person seems to mention sensitive information (health, origin, religion...), which
