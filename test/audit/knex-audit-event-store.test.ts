@@ -317,28 +317,12 @@ describe('the auditors’ reads of a model version', () => {
     ];
     for (const filter of filters) {
       const version = filter.modelVersion ?? '';
-      const expected = all.filter(
-        (event) =>
-          isOfVersion(event, version) &&
-          (filter.types === undefined || filter.types.includes(event.type as DecisionEventType)) &&
-          (filter.subject === undefined || event.subject === filter.subject) &&
-          (filter.from === undefined || event.occurredAt >= filter.from) &&
-          (filter.to === undefined || event.occurredAt < filter.to),
+      await expectEveryReadToFind(
+        store,
+        filter,
+        head,
+        all.filter((event) => isOfVersion(event, version)),
       );
-      const label = JSON.stringify(filter);
-      const streamed: RecordedDecisionEvent[] = [];
-      for await (const event of store.streamEvents(filter)) streamed.push(event);
-      expect(streamed, label).toEqual(expected);
-      const listed: RecordedDecisionEvent[] = [];
-      for (let afterSeq = 0; ; ) {
-        const page = await store.listEvents(filter, { afterSeq, limit: 2 });
-        listed.push(...page);
-        const last = page.at(-1);
-        if (last === undefined) break;
-        afterSeq = last.seq;
-      }
-      expect(listed, label).toEqual(expected);
-      expect(await store.countEvents(filter, head), label).toBe(expected.length);
     }
     expect(all.filter((event) => isOfVersion(event, '1.0.0')).map((event) => event.type)).toEqual([
       'model.registered',
@@ -566,28 +550,12 @@ describe('the auditors’ reads of one set (setId)', () => {
     ];
     for (const filter of filters) {
       const set = filter.setId ?? '';
-      const expected = all.filter(
-        (recorded) =>
-          isOfSet(recorded, set) &&
-          (filter.types === undefined || filter.types.includes(recorded.type as DecisionEventType)) &&
-          (filter.subject === undefined || recorded.subject === filter.subject) &&
-          (filter.from === undefined || recorded.occurredAt >= filter.from) &&
-          (filter.to === undefined || recorded.occurredAt < filter.to),
+      await expectEveryReadToFind(
+        store,
+        filter,
+        head,
+        all.filter((recorded) => isOfSet(recorded, set)),
       );
-      const label = JSON.stringify(filter);
-      const streamed: RecordedDecisionEvent[] = [];
-      for await (const recorded of store.streamEvents(filter)) streamed.push(recorded);
-      expect(streamed, label).toEqual(expected);
-      const listed: RecordedDecisionEvent[] = [];
-      for (let afterSeq = 0; ; ) {
-        const page = await store.listEvents(filter, { afterSeq, limit: 2 });
-        listed.push(...page);
-        const last = page.at(-1);
-        if (last === undefined) break;
-        afterSeq = last.seq;
-      }
-      expect(listed, label).toEqual(expected);
-      expect(await store.countEvents(filter, head), label).toBe(expected.length);
     }
     const setA = all.filter((recorded) => isOfSet(recorded, 'set-a'));
     expect(setA.map((recorded) => recorded.type)).toEqual([
@@ -615,3 +583,36 @@ describe('the auditors’ reads of one set (setId)', () => {
     ).toEqual(['recommendation.generated', 'recommendation.generated']);
   });
 });
+
+/**
+ * Streamed, listed page by page and counted up to `head`, `filter` finds the events of `matching` that
+ * its other members (types, subject, period) let through, in seq order.
+ */
+async function expectEveryReadToFind(
+  store: KnexAuditEventStore,
+  filter: AuditEventFilter,
+  head: number,
+  matching: readonly RecordedDecisionEvent[],
+): Promise<void> {
+  const expected = matching.filter(
+    (event) =>
+      (filter.types === undefined || filter.types.includes(event.type as DecisionEventType)) &&
+      (filter.subject === undefined || event.subject === filter.subject) &&
+      (filter.from === undefined || event.occurredAt >= filter.from) &&
+      (filter.to === undefined || event.occurredAt < filter.to),
+  );
+  const label = JSON.stringify(filter);
+  const streamed: RecordedDecisionEvent[] = [];
+  for await (const event of store.streamEvents(filter)) streamed.push(event);
+  expect(streamed, label).toEqual(expected);
+  const listed: RecordedDecisionEvent[] = [];
+  for (let afterSeq = 0; ; ) {
+    const page = await store.listEvents(filter, { afterSeq, limit: 2 });
+    listed.push(...page);
+    const last = page.at(-1);
+    if (last === undefined) break;
+    afterSeq = last.seq;
+  }
+  expect(listed, label).toEqual(expected);
+  expect(await store.countEvents(filter, head), label).toBe(expected.length);
+}
