@@ -139,9 +139,9 @@ export class JobSeekerService {
   /**
    * The person's file for the counselor whose caseload holds it: the profile with the labels of its
    * target occupations (in one query), and one page of the person's contests with the replies that
-   * answered them and who replied. Anyone else learns
-   * nothing: the error is the same as for an id that does not exist. Each read is traced before it
-   * is answered; with `recordRead: false` (a HEAD, whose answer nobody reads) it is not.
+   * answered them and who replied. Anyone else learns nothing: the error is the same as for an id
+   * that does not exist. Each read is traced before it is answered; with `recordRead: false` (a HEAD,
+   * whose answer nobody reads) it is not.
    */
   async getJobSeekerForCounselor(
     counselor: Principal,
