@@ -248,13 +248,14 @@ export class KnexRecommendationStore implements RecommendationStore {
   async findOpenForSeeker(
     seekerId: string,
     trx: Knex.Transaction,
-    madeBy?: SetMaker,
+    { madeBy, exceptSetId }: { madeBy?: SetMaker | undefined; exceptSetId?: string | undefined } = {},
   ): Promise<RecommendationSet[]> {
     const query = trx(SETS)
       .where({ seeker_id: seekerId })
       .whereIn('status', [...OPEN_STATUSES]);
     if (madeBy === 'hand') query.whereNull('model_id');
     if (madeBy === 'model') query.whereNotNull('model_id');
+    if (exceptSetId !== undefined) query.whereNot('id', exceptSetId);
     const rows: Array<Record<string, unknown>> = await query;
     // Statement after statement: a transaction has one connection, on which pg 9 refuses a
     // statement sent while another runs.

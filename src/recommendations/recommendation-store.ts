@@ -96,9 +96,14 @@ export interface RecommendationStore {
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<RecommendationSet[]>;
   /**
    * The job seeker's sets that are still open (awaiting shortlist, review or second review):
-   * every one, or only those the model made, or only those made by hand.
+   * every one, or only those the model made, or only those made by hand; all but `exceptSetId`
+   * when given (a set just stored, whose items are not read again).
    */
-  findOpenForSeeker(seekerId: string, trx: Knex.Transaction, madeBy?: SetMaker): Promise<RecommendationSet[]>;
+  findOpenForSeeker(
+    seekerId: string,
+    trx: Knex.Transaction,
+    filter?: { madeBy?: SetMaker | undefined; exceptSetId?: string | undefined },
+  ): Promise<RecommendationSet[]>;
   /**
    * The sets model `modelId` made that a recall of it ends, with their items, oldest first: those
    * still open (awaiting shortlist, review or second review), and every published one, replaced by

@@ -82,9 +82,9 @@ export class ShortlistService {
         const picks = await this.takePicks(set, picked, modelCourses, seeker, now, trx);
         // The person's other sets awaiting a shortlist hold the same suggestions, now shown: a
         // shortlist "of one's own" on them could copy this set's items.
-        const awaiting = (await this.deps.store.findOpenForSeeker(set.seekerId, trx, 'model')).filter(
-          (other) => other.id !== set.id && other.status === 'awaiting_shortlist',
-        );
+        const awaiting = (
+          await this.deps.store.findOpenForSeeker(set.seekerId, trx, { madeBy: 'model', exceptSetId: set.id })
+        ).filter((other) => other.status === 'awaiting_shortlist');
         const withdrawnSetIds = await withdrawSets(this.deps, trx, awaiting, {
           reason: WITHDRAWAL_REASONS.suggestionsShownElsewhere.stored,
         });

@@ -34,9 +34,11 @@ export async function withdrawOpenSets(
    */
   withdrawal: { reason: string; madeBy?: SetMaker; keepSetId?: string },
 ): Promise<string[]> {
-  const sets = await deps.store.findOpenForSeeker(seekerId, trx, withdrawal.madeBy);
-  const withdrawn = sets.filter((set) => set.id !== withdrawal.keepSetId);
-  return withdrawSets(deps, trx, withdrawn, { reason: withdrawal.reason });
+  const sets = await deps.store.findOpenForSeeker(seekerId, trx, {
+    madeBy: withdrawal.madeBy,
+    exceptSetId: withdrawal.keepSetId,
+  });
+  return withdrawSets(deps, trx, sets, { reason: withdrawal.reason });
 }
 
 /**

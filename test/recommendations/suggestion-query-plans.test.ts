@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
+import { BULK_SQL, insertPeople, readPlans, recordStatements } from '../support/query-plans.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 /** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
@@ -120,12 +120,26 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
 
   it('finds the person’s open sets by hand by their partial index, not among the sets the model made', async () => {
     const plans = await readPlans(db, () =>
-      db.transaction((trx) => store.findOpenForSeeker('js-1', trx, 'hand')),
+      db.transaction((trx) => store.findOpenForSeeker('js-1', trx, { madeBy: 'hand' })),
     );
     const byHand = plans.filter(({ sql }) => /model_id. is null/.test(sql));
     expect(byHand).not.toHaveLength(0);
     for (const { sql, plan } of byHand) {
       expect(plan, sql).toContain('recommendation_sets_made_by_hand_index');
     }
+  });
+
+  it('reads no items of the set a new suggestion keeps open, the person having no other open set', async () => {
+    const statements = await recordStatements(db, () =>
+      db.transaction(async (trx) => {
+        expect(
+          await store.findOpenForSeeker('js-7', trx, { madeBy: 'model', exceptSetId: 'model-7' }),
+        ).toEqual([]);
+        const [other] = await store.findOpenForSeeker('js-7', trx, { exceptSetId: 'model-7' });
+        expect(other?.id).toBe('hand-7');
+      }),
+    );
+    const itemReads = statements.filter(({ sql }) => sql.includes('recommendation_items'));
+    expect(itemReads).toHaveLength(1);
   });
 });
