@@ -188,7 +188,7 @@ export function describeAttributionValues(
 /**
  * Writes the counselor's text: the estimated chance, then the main reasons for and against with
  * the person's value in words (see {@link describeAttributionValues}) and the contribution in logit
- * points, against the manifest's baselines.
+ * points, against the manifest's baselines, said in words a counselor reads.
  */
 export function writeCounselorExplanation(
   score: number,
@@ -213,7 +213,11 @@ function writeCounselorText(score: number, attributions: readonly WordedAttribut
       ? 'Aucun facteur défavorable marquant.'
       : `Contre : ${reasonsAgainst.map(describe).join(' ; ')}.`,
   );
-  parts.push('Contributions en points de logit, par rapport au profil de référence du modèle.');
+  // The figures are logit points: not percentage points, which a counselor would otherwise read.
+  parts.push(
+    'Entre parenthèses, ce que chaque facteur ajoute à la chance estimée ou lui retire, par rapport au ' +
+      'profil de référence du modèle, sur l’échelle interne du modèle (ce ne sont pas des points de pourcentage).',
+  );
   return parts.join(' ');
 }
 

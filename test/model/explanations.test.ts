@@ -145,6 +145,12 @@ describe('writeCounselorExplanation', () => {
     expect(told(279)).not.toMatch(/\d,\d+ semaine/);
   });
 
+  it('says what the figures in brackets are in a counselor’s words, not as logit points', () => {
+    expect(text).not.toMatch(/logit/i);
+    expect(text).toContain('ce que chaque facteur ajoute à la chance estimée ou lui retire');
+    expect(text).toContain('ce ne sont pas des points de pourcentage');
+  });
+
   it('gives the estimated chance and the main reasons with numbers', () => {
     expect(text).toContain('Chance estimée de retour à l’emploi à 6 mois : 72 %.');
     expect(text).toContain(
@@ -216,7 +222,7 @@ describe('writeCounselorExplanation', () => {
       0.5,
       attributionsFor({ distanceKm: -0.45, funded: -0.3 }, { distanceKm: 80, funded: 0 }),
       knownFacts({ unknownPlace: 'course' }),
-    ).match(/Contre : (.*)\. Contributions/)?.[1];
+    ).match(/Contre : (.*)\. Entre parenthèses/)?.[1];
     // Two reasons against, so exactly two parts: none of them holds a « ; » of its own.
     expect(against?.split(' ; ')).toEqual([
       'Distance du domicile (km) = inconnue (lieu de la formation non connu — comptée au rayon de mobilité : 80 km) (−0,45)',

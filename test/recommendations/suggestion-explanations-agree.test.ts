@@ -269,9 +269,9 @@ describe('what people are told about a suggestion agrees with what the model sto
           const text = item.counselorExplanation;
           // The text's shape first: a changed wording must fail here, not leave nothing to check.
           expect(text).toMatch(/(Pour : .*\.|Aucun facteur favorable marquant\.) /);
-          expect(text).toMatch(/(Contre : .*\.|Aucun facteur défavorable marquant\.) Contributions/);
+          expect(text).toMatch(/(Contre : .*\.|Aucun facteur défavorable marquant\.) Entre parenthèses/);
           const pour = /Pour : (.*?)\. (?:Contre|Aucun facteur défavorable)/.exec(text)?.[1] ?? '';
-          const contre = /Contre : (.*?)\. Contributions/.exec(text)?.[1] ?? '';
+          const contre = /Contre : (.*?)\. Entre parenthèses/.exec(text)?.[1] ?? '';
           for (const [part, sign] of [
             [pour, '+'],
             [contre, '−'],
