@@ -208,7 +208,7 @@ export interface paths {
          *     erasure or at the end of the log period, `unreadable` when it cannot be opened); and the
          *     consultations of their data: the auditors' reads of the log that named them (when, which
          *     operation, why; not who), the staff reads of their file still kept (`fileReads`: when, which
-         *     operation, why; not who) and the incidents recorded about their sets. Staff appear by
+         *     operation, what was consulted; not who, nor why, which is not recorded) and the incidents recorded about their sets. Staff appear by
          *     the pseudonym the decision log gives them, never by their id. A short statement of the
          *     processing (purposes, source, recipients, the retention periods configured, the logic involved
          *     and the person's rights) comes with it, in French, as the person reads it.
