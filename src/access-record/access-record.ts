@@ -131,6 +131,8 @@ export interface AccessRecordSet {
      */
     reads: Array<{ by: string; at: string; round: number }>;
     returned: { by: string; at: string; comment: string | null } | null;
+    /** The approval that published the set, its reviewer by pseudonym. */
+    approved: { by: string; at: string; comment: string | null } | null;
   };
   profileUsed: ProfileSnapshot | null;
   items: AccessRecordItem[];
@@ -292,6 +294,14 @@ export function toAccessRecordSet(
               by: pseudonymise(secondReview.returned.by),
               at: secondReview.returned.at,
               comment: secondReview.returned.comment,
+            },
+      approved:
+        secondReview.approved === null
+          ? null
+          : {
+              by: pseudonymise(secondReview.approved.by),
+              at: secondReview.approved.at,
+              comment: secondReview.approved.comment,
             },
     },
     profileUsed: set.profileSnapshot,

@@ -55,6 +55,7 @@ import * as indexFirstSecondReviewRead from '../../migrations/20261221020000_ind
 import * as createOccupationLabels from '../../migrations/20261222010000_create_occupation_labels.ts';
 import * as indexEventsBySet from '../../migrations/20261223010000_index_events_by_set.ts';
 import * as indexQueriesNamingSetSubject from '../../migrations/20261224010000_index_queries_naming_set_subject.ts';
+import * as addSecondReviewApprovalToSets from '../../migrations/20261225010000_add_second_review_approval_to_sets.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -125,6 +126,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261222010000_create_occupation_labels', createOccupationLabels],
   ['20261223010000_index_events_by_set', indexEventsBySet],
   ['20261224010000_index_queries_naming_set_subject', indexQueriesNamingSetSubject],
+  ['20261225010000_add_second_review_approval_to_sets', addSecondReviewApprovalToSets],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -52,6 +52,11 @@ export interface MySuggestionSet {
    * the items are. Who sent it back is left out, as for every decision in the record.
    */
   secondReviewReturn: { at: string; comment: string | null } | null;
+  /**
+   * When a second counselor approved the set, which gave it to the person, with their comment to
+   * its counselor, as the return's: who approved it is left out.
+   */
+  secondReviewApproval: { at: string; comment: string | null } | null;
   profileUsed: ProfileSnapshot | null;
   items: MySuggestionItem[];
   /**
@@ -102,6 +107,11 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
       reviewed && set.secondReview.returned !== null
         ? { at: set.secondReview.returned.at, comment: set.secondReview.returned.comment }
         : null,
+    // An approval ends the review: no set under review holds one.
+    secondReviewApproval:
+      set.secondReview.approved === null
+        ? null
+        : { at: set.secondReview.approved.at, comment: set.secondReview.approved.comment },
     profileUsed: reviewed ? set.profileSnapshot : null,
     items: decided.map(toMySuggestionItem),
     undecidedSuggestions: reviewed ? set.items.filter(isUndecidedModelSuggestion).length : 0,

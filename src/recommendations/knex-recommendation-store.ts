@@ -436,6 +436,9 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     returned_by: set.secondReview.returned?.by ?? null,
     returned_at: set.secondReview.returned?.at ?? null,
     return_comment: set.secondReview.returned?.comment ?? null,
+    // Its reviewer is `second_reviewer_id`, set with it.
+    second_review_approved_at: set.secondReview.approved?.at ?? null,
+    approval_comment: set.secondReview.approved?.comment ?? null,
     blind_first: set.blindFirst,
     shortlist: set.shortlist === null ? null : JSON.stringify(set.shortlist.courseIds),
     shortlist_submitted_at: set.shortlist?.submittedAt ?? null,
@@ -530,6 +533,14 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
               by: String(row.returned_by),
               at: String(row.returned_at),
               comment: readNullableString(row.return_comment),
+            },
+      approved:
+        row.second_review_approved_at === null || row.second_review_approved_at === undefined
+          ? null
+          : {
+              by: String(row.second_reviewer_id),
+              at: String(row.second_review_approved_at),
+              comment: readNullableString(row.approval_comment),
             },
     },
     blindFirst: readBoolean(row.blind_first),

@@ -216,6 +216,8 @@ export class PublicationService {
           trx,
         );
         set.secondReview.reviewerId = counselor.subject;
+        // Kept on the set, as a return's is: its counselor reads it, and the person in their export.
+        set.secondReview.approved = { by: counselor.subject, at: now.toISOString(), comment };
         const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
         // Its counselor confirmed the message despite the screening's warnings when handing it on
         // (the text sealed there): the publication says so too, where auditors look for overrides,

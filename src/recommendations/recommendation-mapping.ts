@@ -59,6 +59,7 @@ export function toSetBody(
       // The current round's: those an approval may rest on.
       reads: listCurrentSecondReviewReads(set).map(({ by, at }) => ({ by, at })),
       returned: set.secondReview.returned === null ? null : { ...set.secondReview.returned },
+      approved: set.secondReview.approved === null ? null : { ...set.secondReview.approved },
     },
     shortlist: set.shortlist === null ? null : { ...set.shortlist },
     itemsHidden,

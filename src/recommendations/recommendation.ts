@@ -192,6 +192,18 @@ export interface SecondReviewReturn {
 }
 
 /**
+ * A second reviewer's approval, which published the set, kept on the set with its comment so that
+ * the set's counselors read it, and the person in their data export (without who approved it), as a
+ * return's is. The reviewer is the set's `reviewerId`.
+ */
+export interface SecondReviewApproval {
+  /** The second reviewer. */
+  by: string;
+  at: string;
+  comment: string | null;
+}
+
+/**
  * A published set its counselor took back from the person (AI Act Art. 14(4)(d)): who, when and why.
  * The reason is part of the person's file, as a discard reason is.
  */
@@ -231,6 +243,8 @@ export interface SecondReview {
   reads: SecondReviewRead[];
   /** The last return to its counselor; null when it was never returned. */
   returned: SecondReviewReturn | null;
+  /** The approval that published the set; null before it, and for a set approved before approvals were kept. */
+  approved: SecondReviewApproval | null;
 }
 
 /** A counselor's read of a set awaiting its second review: who, when they first read it, in which round. */
@@ -404,6 +418,7 @@ export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now:
       round: 0,
       reads: [],
       returned: null,
+      approved: null,
     },
   };
 }
@@ -455,6 +470,7 @@ export function firstAnswerOf(
       round: 0,
       reads: [],
       returned: null,
+      approved: null,
     },
     items: modelItems.map((item) => ({ ...item, ...UNDECIDED })),
   };

@@ -11,6 +11,8 @@ import {
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
+const APPROVAL_COMMENT = 'Projet cohérent avec les deux formations retenues.';
+
 describe('the access record and the second reviewer’s read', () => {
   let t: TestApp;
   let counselor: string;
@@ -24,7 +26,7 @@ describe('the access record and the second reviewer’s read', () => {
     setId = set.id;
     const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
     expect((await act(t, counselor, set.id, 'publish', etag)).status).toBe(200);
-    expect((await approveAfterReading(t, otherCounselor, set.id)).status).toBe(200);
+    expect((await approveAfterReading(t, otherCounselor, set.id, APPROVAL_COMMENT)).status).toBe(200);
   });
   afterAll(() => t.close());
 
@@ -43,6 +45,22 @@ describe('the access record and the second reviewer’s read', () => {
       { by: stored?.secondReview.reviewer, at: read?.at, round: 1 },
     ]);
     expect(read?.by).toBe('c-002');
+    expect(stored?.secondReview.reviewer).not.toBe('c-002');
+  });
+
+  it('gives the second reviewer’s approval, by pseudonym, when and with their comment, as it gives a return', async () => {
+    const { set } = await readSet(t, counselor, setId);
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const res = await requestAccessRecord(t, admin, 'js-1', 'DSAR-2026-0779');
+    expect(res.status).toBe(200);
+    const stored = (
+      res.body.suggestionSets as Array<{ id: string; secondReview: Record<string, unknown> }>
+    ).find((s) => s.id === setId);
+    expect(stored?.secondReview.approved).toEqual({
+      by: stored?.secondReview.reviewer,
+      at: set.secondReview.approved?.at,
+      comment: APPROVAL_COMMENT,
+    });
     expect(stored?.secondReview.reviewer).not.toBe('c-002');
   });
 });

@@ -268,6 +268,7 @@ describe('the person’s data export (GET /v1/me/data): the suggestion sets made
       retraction: null,
       replacedBy: null,
       secondReviewReturn: null,
+      secondReviewApproval: null,
       profileUsed: null,
       items: [],
       undecidedSuggestions: 0,

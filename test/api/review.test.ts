@@ -1116,6 +1116,7 @@ describe('review API', () => {
           openedAt: null,
           reads: [],
           returned: null,
+          approved: null,
         });
         const { etag } = await decideAll(t, counselor, set.id);
         const handed = await act(t, counselor, set.id, 'publish', etag);

@@ -21,6 +21,7 @@ const HOUR = 3_600_000;
 /** The default `setTtlHours`, which `putSettings` keeps. */
 const TTL_HOURS = 168;
 const RETURN_COMMENT = 'Vérifier les dates de session avec la personne avant de publier.';
+const APPROVAL_COMMENT = 'Les deux formations retenues répondent au projet, rien à reprendre.';
 
 describe('the lifetime and the return of a set sent to a second reviewer', () => {
   let t: TestApp;
@@ -305,6 +306,7 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       openedAt: null,
       reads: [],
       returned: expected,
+      approved: null,
     });
 
     clock.advance(HOUR);
@@ -377,6 +379,55 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
       comment: RETURN_COMMENT,
     });
     expect(JSON.stringify(closed)).not.toContain('c-002');
+  });
+
+  it('shows the set’s counselor the second reviewer’s approval comment, who approved and when, as the approval’s answer does', async () => {
+    const { set } = await handToSecondReview('js-1', 1);
+    const approvedAt = clock.now().toISOString();
+    const approved = await approveAfterReading(t, otherCounselor, set.id, `  ${APPROVAL_COMMENT} `);
+    expect(approved.status).toBe(200);
+    const expected = { by: 'c-002', at: approvedAt, comment: APPROVAL_COMMENT };
+    expect(approved.body).toMatchObject({
+      status: 'published',
+      secondReview: { reviewerId: 'c-002', approved: expected },
+    });
+
+    clock.advance(HOUR);
+    const { set: mine } = await readSet(t, counselor, set.id);
+    expect(mine.secondReview.approved).toEqual(expected);
+  });
+
+  it('keeps an approval without a comment as approved, with no comment, and a set handed on and not yet approved with none', async () => {
+    const { set } = await handToSecondReview('js-1', 1);
+    const { set: handed } = await readSet(t, counselor, set.id);
+    expect(handed.secondReview.approved).toBeNull();
+    const approved = await approveAfterReading(t, otherCounselor, set.id);
+    expect(approved.body.secondReview.approved).toEqual({
+      by: 'c-002',
+      at: clock.now().toISOString(),
+      comment: null,
+    });
+  });
+
+  it('gives the person the second reviewer’s approval comment in their data export, with when, without the reviewer', async () => {
+    await syncSeeker(t, 'js-approved');
+    const seeker = await t.tokenFor('job_seeker', 'js-approved');
+    const { set } = await handToSecondReview('js-approved', 1);
+    const approved = await approveAfterReading(t, otherCounselor, set.id, APPROVAL_COMMENT);
+    expect(approved.body.status).toBe('published');
+
+    const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    const mine = data.body.suggestionSets.find((exported: { id: string }) => exported.id === set.id);
+    expect(mine.secondReviewApproval).toEqual({
+      at: approved.body.secondReview.approved.at,
+      comment: APPROVAL_COMMENT,
+    });
+    expect(JSON.stringify(mine)).not.toContain('c-002');
+
+    const portal = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
+    expect(portal.status).toBe(200);
+    expect(JSON.stringify(portal.body)).not.toContain(APPROVAL_COMMENT);
   });
 
   it('warns about a sensitive term in the return comment, and keeps it', async () => {
@@ -479,6 +530,20 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
 
     const admin = await t.tokenFor('admin', 'ops-1');
     const erased = await eraseJobSeeker(t, admin, 'js-erased-after-return');
+    expect(erased.status).toBe(204);
+    expect(await stored()).toBeUndefined();
+  });
+
+  it('deletes the second reviewer’s approval comment with its set when the person is erased', async () => {
+    await syncSeeker(t, 'js-erased-after-approval');
+    const { set } = await handToSecondReview('js-erased-after-approval', 1);
+    await approveAfterReading(t, otherCounselor, set.id, APPROVAL_COMMENT);
+    const stored = () =>
+      t.container.db('recommendation_sets').where({ id: set.id }).first('approval_comment');
+    expect(await stored()).toEqual({ approval_comment: APPROVAL_COMMENT });
+
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const erased = await eraseJobSeeker(t, admin, 'js-erased-after-approval');
     expect(erased.status).toBe(204);
     expect(await stored()).toBeUndefined();
   });

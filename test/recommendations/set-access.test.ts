@@ -64,6 +64,7 @@ describe('who may see a set', () => {
         round: 1,
         reads: [],
         returned: null,
+        approved: null,
       },
     });
     expect(await canSee(peer, set)).toBe(true);

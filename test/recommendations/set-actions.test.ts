@@ -41,6 +41,7 @@ describe('the actions a counselor may take on a set now', () => {
         round: 1,
         reads: [],
         returned: null,
+        approved: null,
       },
     });
     expect(listAllowedActions(set, peer, during)).toEqual(['second_review']);

@@ -333,6 +333,7 @@ export interface SetBody {
     openedAt: string | null;
     reads: Array<{ by: string; at: string }>;
     returned: { by: string; at: string; comment: string | null } | null;
+    approved: { by: string; at: string; comment: string | null } | null;
   };
   allowedActions: string[];
   warnings?: Array<{ code: string; field: string; terms: string[] }>;
@@ -566,6 +567,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
       round: 0,
       reads: [],
       returned: null,
+      approved: null,
     },
     blindFirst: false,
     shortlist: null,

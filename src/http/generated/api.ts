@@ -2296,6 +2296,15 @@ export interface components {
                     /** @description The second reviewer's comment to the counselor. */
                     comment: string | null;
                 };
+                /** @description The second reviewer's approval, which published the set, with their comment; null when it was not approved in a second review, and for a set approved before approvals were kept (`reviewerId` still names its reviewer). */
+                approved: null | {
+                    /** @description The second reviewer who approved it. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                    /** @description The second reviewer's comment to the counselor; null when they wrote none. */
+                    comment: string | null;
+                };
             };
             /** @description The counselor's own shortlist in blind-first mode, and its overlap with the model. */
             shortlist: null | {
@@ -2488,7 +2497,7 @@ export interface components {
         SecondReviewRequest: {
             /** @enum {string} */
             decision: "approve" | "return";
-            /** @description Required for a return (422 without at least three characters that show): it tells the set's counselor what to change. A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is kept sealed in the decision log (`second_review.completed`), which the person's access record opens. */
+            /** @description Required for a return (422 without at least three characters that show): it tells the set's counselor what to change. A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is optional, and kept likewise: on the set, read by the counselors who can read it (`secondReview.approved`), and given to the person in their data export (`secondReviewApproval`), without who wrote it. Both are also sealed in the decision log (`second_review.completed`), which the person's access record opens. */
             comment?: string;
         };
         Retraction: {
@@ -2935,6 +2944,12 @@ export interface components {
                 at: string;
                 comment: string | null;
             } | null;
+            /** @description For a set a second counselor approved (which gave it to the person), when, with their comment to the person's counselor (null when they wrote none); who approved it is left out, as for the return. Null for a set not approved in a second review, and for one approved before approvals were kept. */
+            secondReviewApproval: {
+                /** Format: date-time */
+                at: string;
+                comment: string | null;
+            } | null;
             /** @description The courses of a set whose review is over that a counselor decided on (approved or rejected) or added, in the model's order then the counselor's additions; empty while the set is under review. Nothing the model produced reaches the person without a counselor's act on it: the model's suggestions nobody decided on are only counted, and no item carries the model's estimate or reasons. A course of the counselor's blind-first shortlist that the model did not suggest is listed once decided (suggestedBy counselor, with its reason), and is neither listed nor counted while undecided. */
             items: components["schemas"]["MySuggestionItem"][];
             /** @description How many of the model's suggestions in a set whose review is over no counselor decided on (the set was discarded, withdrawn or expired first); 0 while it is under review. The courses of the counselor's own blind-first shortlist left undecided are not counted: they were never proposed to the person. */
@@ -3100,6 +3115,14 @@ export interface components {
                 }[];
                 /** @description The last time the second reviewer sent the set back to the person's counselor. */
                 returned: {
+                    /** @description By pseudonym. */
+                    by: string;
+                    /** Format: date-time */
+                    at: string;
+                    comment: string | null;
+                } | null;
+                /** @description The second reviewer's approval, which published the set, with their comment; null when it was not approved in a second review, and for a set approved before approvals were kept (the comment is then in the log's `second_review.completed`). */
+                approved: {
                     /** @description By pseudonym. */
                     by: string;
                     /** Format: date-time */
