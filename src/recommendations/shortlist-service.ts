@@ -19,9 +19,16 @@ import { WITHDRAWAL_REASONS } from './withdrawal-reasons.ts';
 /**
  * The reason kept with a course of the counselor's blind-first shortlist that the model did not
  * suggest, taken into the set as their item: in the counselor's view and the person's data export.
+ * A shortlist made once the model's suggestions for the person had been shown (`modelSeenBefore`)
+ * is not told as blind: the person would read a claim the log contradicts.
  */
-export const SHORTLIST_PICK_REASON =
-  'retenue par le conseiller dans sa propre sélection, avant de voir les propositions de l’IA (mode à l’aveugle)';
+export const SHORTLIST_PICK_REASONS = {
+  blind:
+    'retenue par le conseiller dans sa propre sélection, avant de voir les propositions de l’IA (mode à l’aveugle)',
+  afterModelSeen:
+    'retenue par le conseiller dans sa propre sélection, faite alors que des propositions de l’IA pour la ' +
+    'personne avaient déjà été montrées',
+} as const;
 
 export interface ShortlistServiceDeps extends ReviewActionDeps {
   /** Whose caseload holds a set's person, and their profile, which the picks are checked against. */
@@ -79,7 +86,8 @@ export class ShortlistService {
         // The picks the model did not suggest join the set as the counselor's items, still to decide
         // like the model's: they named them for the person, and should not have to add them again.
         const seeker = await this.deps.jobSeekers.findById(set.seekerId, trx);
-        const picks = await this.takePicks(set, picked, modelCourses, seeker, now, trx);
+        const reason = modelSeenBefore ? SHORTLIST_PICK_REASONS.afterModelSeen : SHORTLIST_PICK_REASONS.blind;
+        const picks = await this.takePicks(set, { courses: picked, reason }, modelCourses, seeker, now, trx);
         // The person's other sets awaiting a shortlist hold the same suggestions, now shown: a
         // shortlist "of one's own" on them could copy this set's items.
         const awaiting = (
@@ -120,13 +128,13 @@ export class ShortlistService {
 
   /**
    * Takes the courses of a blind-first shortlist that the model did not suggest into the set, as the
-   * counselor's items still to decide (`SHORTLIST_PICK_REASON`), with the warnings an addition of each
+   * counselor's items still to decide (with `picked.reason`, one of `SHORTLIST_PICK_REASONS`), with the warnings an addition of each
    * would give, naming its item; and what the shortlist's event logs of each (the codes worked out
    * from the person's profile apart, to seal).
    */
   private async takePicks(
     set: RecommendationSet,
-    picked: readonly Course[],
+    picked: { courses: readonly Course[]; reason: string },
     modelCourses: ReadonlySet<string>,
     seeker:
       | Pick<JobSeekerProfile, 'educationLevel' | 'location' | 'mobilityRadiusKm' | 'remoteOk'>
@@ -145,12 +153,12 @@ export class ShortlistService {
   }> {
     const warnings: ShortlistWarning[] = [];
     const logged = [];
-    for (const course of picked.filter((pick) => !modelCourses.has(pick.id))) {
+    for (const course of picked.courses.filter((pick) => !modelCourses.has(pick.id))) {
       const earlier = await this.deps.store.findEarlierModelSuggestion(
         { seekerId: set.seekerId, setId: set.id, courseId: course.id, at: now.toISOString() },
         trx,
       );
-      const item = createCounselorItem(course, SHORTLIST_PICK_REASON, earlier);
+      const item = createCounselorItem(course, picked.reason, earlier);
       set.items.push(item);
       const found = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
       for (const warning of found) {

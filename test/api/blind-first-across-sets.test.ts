@@ -5,6 +5,7 @@ import {
   act,
   aWorkflowSeeker,
   createSet,
+  decideAll,
   putSettings,
   readSet,
   reopenAsLeftBeforeWithdrawal,
@@ -110,6 +111,39 @@ describe('blind-first across the sets of one person', () => {
     );
     // The copy counts apart; the overlap is the blind shortlist's alone (0), not a mean with a full match.
     expect(row).toMatchObject({ blindFirstSets: 2, shortlistsAfterModelSeen: 1, blindFirstOverlap: 0 });
+  });
+
+  it("tells the picks of a shortlist made after the person's suggestions were shown as not blind, in the set and in the person's export once published", async () => {
+    await syncSeeker(t, 'js-7');
+    const { set: seen } = await createSet(t, counselor, 'js-7', { limit: 3 });
+    const blindPicks = await shortlist(counselor, seen.id, ['PARIS-AS']);
+    const { set: later } = await createSet(t, counselor, 'js-7', { limit: 3 });
+    const afterSeen = await shortlist(counselor, later.id, ['PARIS-AS']);
+    expect(await shortlistEventOf(later.id)).toMatchObject({ modelSeenBefore: true });
+
+    const reasonOfPick = (set: SetBody) => set.items.find((item) => item.source === 'counselor')?.explanation;
+    expect(reasonOfPick(blindPicks)).toContain('avant de voir les propositions de l’IA (mode à l’aveugle)');
+    expect(reasonOfPick(afterSeen)).toContain(
+      'faite alors que des propositions de l’IA pour la personne avaient déjà été montrées',
+    );
+    expect(reasonOfPick(afterSeen)).not.toContain('avant de voir');
+
+    // The export lists a set's items once it is published.
+    const { etag } = await decideAll(t, counselor, later.id);
+    const published = await act(t, counselor, later.id, 'publish', etag, {});
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const person = await t.tokenFor('job_seeker', 'js-7');
+    const data = await t.http.get('/v1/me/data').auth(person, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    const exported = (
+      data.body.suggestionSets as Array<{ id: string; items: Array<{ addedReason: string | null }> }>
+    )
+      .find((set) => set.id === later.id)
+      ?.items.map((item) => item.addedReason)
+      .filter((reason) => reason !== null);
+    expect(exported).toEqual([
+      'retenue par le conseiller dans sa propre sélection, faite alors que des propositions de l’IA pour la personne avaient déjà été montrées',
+    ]);
   });
 
   it('records a shortlist as not blind when a set made outside blind-first mode showed the suggestions', async () => {

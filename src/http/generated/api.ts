@@ -2176,7 +2176,7 @@ export interface components {
             decidedAt: string | null;
             /** @description Seconds from the set's opening to this decision. Null when the set was not opened before it, or when the time is unknown: the server's clock read earlier at the decision than at the opening (set back in between), and no duration is made up. */
             decisionSeconds: number | null;
-            /** @description Why the counselor added the course (for a course of their blind-first shortlist, that they chose it there before seeing the model's suggestions). */
+            /** @description Why the counselor added the course (for a course of their blind-first shortlist, that they chose it there before seeing the model's suggestions, or, when the person's suggestions had already been shown in another set (`modelSeenBefore`), that they chose it there after they were shown). */
             addedReason: string | null;
             earlierModelSuggestion: components["schemas"]["EarlierModelSuggestion"];
             /** @description Per-feature contributions, sorted by absolute contribution (empty for additions). */
