@@ -812,14 +812,26 @@ function findWhyNoCandidate(candidates: readonly Course[]): NoCandidateReason {
   return candidates.length > 0 ? 'no_candidate_scored' : 'no_course_passed_filters';
 }
 
-/** The counselor's sentence for a set with no suggestion, naming the person's own filters. */
+/**
+ * The counselor's sentence for a set with no suggestion: the person's own filters that left no
+ * course, and what the counselor can do (complete the profile, or search the catalog by hand).
+ */
 function explainNoCandidate(seeker: JobSeeker, why: NoCandidateReason): string {
   if (why === 'no_candidate_scored') return 'no candidate course could be scored';
-  const where =
-    seeker.location === null
-      ? seeker.remoteOk
-        ? 'no remote course'
-        : 'the profile has no coordinates and remote courses are not accepted, so no course'
-      : `no course within ${seeker.mobilityRadiusKm} km${seeker.remoteOk ? ' nor any remote course' : ''}`;
-  return `${where} is active, starts in the future and is open at level ${seeker.educationLevel}`;
+  const byHand = 'search the catalog by hand (GET /v1/courses)';
+  if (seeker.location === null && !seeker.remoteOk) {
+    return (
+      'the profile has no home coordinates and the person does not take remote courses, so no course can be ' +
+      `found within their reach: complete their location in the case-management system, or ${byHand}`
+    );
+  }
+  const open = `is active, starts after today and is open at level ${seeker.educationLevel}`;
+  if (seeker.location === null) {
+    return (
+      `no remote course ${open}, and the profile has no home coordinates, so only remote courses can be ` +
+      `suggested: complete their location in the case-management system, or ${byHand}`
+    );
+  }
+  const where = `no course within ${seeker.mobilityRadiusKm} km${seeker.remoteOk ? ' nor any remote course' : ''}`;
+  return `${where} ${open}: ${byHand}, beyond the person's radius if they agree`;
 }

@@ -163,7 +163,20 @@ describe('suggestions API', () => {
       expect(res.status).toBe(201);
       expect(res.body.items).toEqual([]);
       expect(res.body.status).toBe('pending_review');
-      expect(res.body.noCandidateReason).toMatch(/no course within 10 km/);
+      expect(res.body.noCandidateReason).toBe(
+        "no course within 10 km is active, starts after today and is open at level 3: search the catalog by hand (GET /v1/courses), beyond the person's radius if they agree",
+      );
+    });
+
+    it('says a person without home coordinates who takes no remote course has no course within reach, and what to do, rather than that no course is active', async () => {
+      await syncSeeker(t, 'js-nowhere', aWorkflowSeeker({ location: null, remoteOk: false }));
+      const res = await requestSet(t, counselor, 'js-nowhere');
+      expect(res.status).toBe(201);
+      expect(res.body.items).toEqual([]);
+      expect(res.body.noCandidateReason).toBe(
+        'the profile has no home coordinates and the person does not take remote courses, so no course can be found within their reach: complete their location in the case-management system, or search the catalog by hand (GET /v1/courses)',
+      );
+      expect(res.body.noCandidateReason).not.toContain('is active');
     });
 
     it('logs why a set holds no suggestion as a code, with the catalog version its candidates came from, their count sealed', async () => {

@@ -2256,7 +2256,7 @@ export interface components {
             /** Format: date-time */
             publishedAt: string | null;
             version: number;
-            /** @description Why no course passed the filters, when none did. */
+            /** @description Why no course passed the filters, when none did, naming the person's filters that left none (their radius, remote courses, their level; a profile without home coordinates), and what the counselor can do: complete the person's location in the case-management system, or search the catalog by hand (`GET /v1/courses`). */
             noCandidateReason: string | null;
             /** @description The counselor's message to the job seeker. */
             message: string | null;
