@@ -39,6 +39,7 @@ import {
   type SetReader,
 } from './set-actions.ts';
 import { listCaveatOccupations, listSetCaveats } from './set-caveats.ts';
+import { WITHDRAWAL_REASONS } from './withdrawal-reasons.ts';
 
 /**
  * The answer for a set the counselor may not see, missing or not: the same words either way, so
@@ -476,6 +477,10 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
     // Only whoever holds the person's caseload sees such a set: the way on is theirs. Which of the
     // two ways the person's case allows is not read here: both are named.
     case 'discarded':
+      // Asking for suggestions would be refused: the way on is the manual path alone.
+      if (set.discardReason === WITHDRAWAL_REASONS.objection.stored) {
+        return `the set was withdrawn because the person objected to AI processing, and the model may no longer be used for them; to propose courses, start a set by hand (POST ${seekerPath}/manual-recommendations) with courses found in the catalog (GET /v1/courses)`;
+      }
       return `the set was discarded; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'retracted':
       return `the set was published, then retracted; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;

@@ -58,6 +58,26 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
   });
   afterAll(() => t.close());
 
+  it('tells a counselor acting on a set the objection withdrew that the person objected, and sends them to the manual path, not to new suggestions', async () => {
+    await syncSeeker(t, 'js-mid-review');
+    const { set } = await createSet(t, counselor, 'js-mid-review', { limit: 2 });
+    const before = await readSet(t, counselor, set.id);
+    await objectToAi(t, 'js-mid-review');
+
+    const { etag } = await readSet(t, counselor, set.id);
+    const itemId = before.set.items[0]?.itemId ?? '';
+    const res = await t.http
+      .post(`/v1/recommendations/${set.id}/items/${itemId}/decision`)
+      .auth(counselor, { type: 'bearer' })
+      .set('If-Match', etag)
+      .send({ decision: 'approve' });
+
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('the person objected to AI processing');
+    expect(res.body.detail).toContain('/v1/job-seekers/js-mid-review/manual-recommendations');
+    expect(res.body.detail).not.toContain('ask for suggestions');
+  });
+
   describe('recorded by the counselor', () => {
     it('sends the counselor to the manual path, withdraws the open model sets and logs the channel, the comment sealed', async () => {
       await syncSeeker(t, 'js-letter');
