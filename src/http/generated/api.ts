@@ -1967,7 +1967,7 @@ export interface components {
             prerequisiteLevel: components["schemas"]["EducationLevel"];
             durationHours: number;
             modality: components["schemas"]["Modality"];
-            /** @description Where sessions are held; null for remote-only courses. */
+            /** @description Where sessions are held; null for remote-only courses. An in_person or hybrid course without it is refused (422 naming `location`, and per line in an import): no search near a place nor any person's radius would ever find it. */
             location: components["schemas"]["GeoPoint"] | null;
             city: string | null;
             /** Format: date */
