@@ -3,7 +3,7 @@ import {
   publishedLatestFirst,
   type RecommendationSet,
 } from '../recommendations/recommendation.ts';
-import { ConflictError, problemType } from '../shared/errors.ts';
+import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 
 /** What the case-management system reports about a course proposed to a person. */
 export interface CourseOutcomeInput {
@@ -51,7 +51,7 @@ export function findLatestProposal(
   sets: readonly RecommendationSet[],
   courseId: string,
 ): OutcomeProposal | undefined {
-  for (const set of publishedLatestFirst(sets)) {
+  for (const set of listProposingSets(sets, courseId)) {
     const item = set.items.find(
       (candidate) => candidate.course.id === courseId && candidate.decision === 'approved',
     );
@@ -66,6 +66,36 @@ export function findLatestProposal(
     };
   }
   return undefined;
+}
+
+/**
+ * The person's sets still published that approved the course, the one published last first: the
+ * proposals an outcome may be about.
+ */
+function listProposingSets(sets: readonly RecommendationSet[], courseId: string): RecommendationSet[] {
+  return publishedLatestFirst(sets).filter((set) =>
+    set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
+  );
+}
+
+/**
+ * The instant the course was first published to the person, among their sets still published that
+ * approved it; undefined when none did. Nothing can be observed about a proposal before it was made.
+ */
+export function findFirstProposalTime(
+  sets: readonly RecommendationSet[],
+  courseId: string,
+): string | undefined {
+  return listProposingSets(sets, courseId).at(-1)?.publishedAt ?? undefined;
+}
+
+/** An observation dated before the day the course was first published to the person, in France. */
+export function observedBeforeProposal(courseId: string, proposedOn: string): InvalidInputError {
+  return new InvalidInputError(
+    `observedAt may not be before the day course ${courseId} was published to the person, ${proposedOn}: ` +
+      'give the day the outcome was observed, on or after it',
+    { field: 'observedAt', proposedOn },
+  );
 }
 
 /** An outcome for a course Aiguillage never proposed to the person (or only in a set taken back). */

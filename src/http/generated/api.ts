@@ -2703,7 +2703,7 @@ export interface components {
             employedWithinSixMonths: boolean | null;
             /**
              * Format: date
-             * @description The day the case-management system observed this outcome; not after today (the day in France).
+             * @description The day the case-management system observed this outcome; not after today, nor before the day the course was first published to the person (days in France).
              */
             observedAt: string;
         };
@@ -4661,7 +4661,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `observedAt` is after today: an outcome is observed, not foreseen. */
+            /** @description `observedAt` is after today: an outcome is observed, not foreseen; or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
             422: {
                 headers: {
                     [name: string]: unknown;
