@@ -66,7 +66,7 @@ export class CourseOutcomeService {
       if (seeker.aiObjection) throw outcomeRefusedByObjection(seekerId);
       const sets = await deps.recommendations.listForSeeker(seekerId, trx);
       const proposal = findLatestProposal(sets, courseId);
-      if (proposal === undefined) throw noProposal(seekerId, courseId);
+      if (proposal === undefined) throw noProposal(seekerId, courseId, sets);
       // A day, as observedAt is: the day the course was first published, as read in France.
       const firstProposedAt = findFirstProposalTime(sets, courseId);
       const proposedOn = firstProposedAt === undefined ? undefined : parisDayOf(new Date(firstProposedAt));

@@ -98,12 +98,27 @@ export function observedBeforeProposal(courseId: string, proposedOn: string): In
   );
 }
 
-/** An outcome for a course Aiguillage never proposed to the person (or only in a set taken back). */
-export function noProposal(seekerId: string, courseId: string): ConflictError {
-  return new ConflictError(
-    `course ${courseId} was not proposed to job seeker ${seekerId} in a published set: no outcome is kept about it`,
-    { ...problemType('no-proposal'), courseId },
+/**
+ * An outcome for a course Aiguillage never proposed to the person, or proposed only in sets since
+ * retracted (`sets` tells which, to say so).
+ */
+export function noProposal(
+  seekerId: string,
+  courseId: string,
+  sets: readonly RecommendationSet[],
+): ConflictError {
+  const retracted = sets.some(
+    (set) =>
+      set.status === 'retracted' &&
+      set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
   );
+  const fact = retracted
+    ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
+    : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
+  return new ConflictError(`${fact}: no outcome is kept about it`, {
+    ...problemType('no-proposal'),
+    courseId,
+  });
 }
 
 /**

@@ -215,7 +215,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(replaced.body.proposal).toEqual({ setId: first.id, itemId: onlyFirst.itemId, source: 'model' });
   });
 
-  it('refuses, keeping nothing, a course never proposed, only rejected, still under review, or proposed only in a retracted set', async () => {
+  it('refuses, keeping nothing, a course never proposed, only rejected, still under review, or proposed only in a retracted set, which it says', async () => {
     await syncSeeker(t, 'js-open');
     const open = await createSet(t, counselor, 'js-open');
     await syncSeeker(t, 'js-retracted');
@@ -242,6 +242,11 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       expect(res.status, `${seekerId} ${courseId}`).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ type: `${PROBLEMS}no-proposal`, courseId });
+      const fact =
+        seekerId === 'js-retracted'
+          ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
+          : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
+      expect(res.body.detail).toBe(`${fact}: no outcome is kept about it`);
     }
     expect(await t.container.db('course_outcomes').select('id', 'version')).toEqual(rowsBefore);
     expect(
