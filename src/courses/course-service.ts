@@ -48,7 +48,8 @@ export class CourseService {
   ): Promise<{ course: LabelledCourse; created: boolean }> {
     const check = validateCourseRecord({ ...input, id });
     if ('errors' in check) {
-      throw new InvalidInputError('the course breaks the catalog rules', {
+      const broken = check.errors.map((problem) => `${problem.field} ${problem.reason}`).join('; ');
+      throw new InvalidInputError(`the course breaks the catalog rules: ${broken}`, {
         errors: check.errors.map((problem) => ({ path: problem.field, message: problem.reason })),
       });
     }

@@ -3,7 +3,7 @@ import type { GeoPoint } from '../shared/geo.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
-import { COURSE_ID, type CourseRecord, MODALITIES, type Modality } from './course.ts';
+import { COURSE_ID, type CourseRecord, isRemoteOnly, MODALITIES, type Modality } from './course.ts';
 
 /** One broken rule of a course record: the field (`location.lat`, `skills[2]`) and why. */
 export interface FieldProblem {
@@ -86,7 +86,10 @@ export function validateCourseRecord(value: unknown): CourseRecordCheck {
     prerequisiteLevel: fields.level('prerequisiteLevel'),
     durationHours: fields.durationHours('durationHours'),
     modality: fields.modality('modality'),
-    location: fields.location('location'),
+    location: fields.location(
+      'location',
+      MODALITIES.find((known) => known === value.modality),
+    ),
     city: fields.nullable('city', () => fields.text('city', { max: 120 })),
     nextSessionStart: fields.nullable('nextSessionStart', () => fields.date('nextSessionStart')),
     funded: fields.boolean('funded'),
@@ -108,6 +111,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const MISSING = Symbol('missing');
+
+const PLACE_REQUIRED =
+  'is required for an in_person or hybrid course: give {lat, lon} where its sessions are held, ' +
+  'or make the modality remote when the course is followed at a distance only';
 
 /** Reads typed fields of one object, pushing a problem for each broken rule; undefined means broken. */
 class FieldReader {
@@ -242,10 +249,24 @@ class FieldReader {
     return value;
   }
 
-  location(field: string): GeoPoint | null | undefined {
-    const value = this.present(field);
-    if (value === MISSING) return undefined;
-    if (value === null) return null;
+  /**
+   * A course held somewhere (in_person, hybrid) needs its place: without it, no search near a place and
+   * no person's radius would ever find it. Null is for a course followed at a distance only. The
+   * modality is the record's when it is a known one, undefined otherwise (its own error says why).
+   */
+  location(field: string, modality: Modality | undefined): GeoPoint | null | undefined {
+    const value = this.record[field];
+    const heldSomewhere = modality !== undefined && !isRemoteOnly(modality);
+    if (value === undefined) {
+      if (heldSomewhere) return this.fail(field, PLACE_REQUIRED);
+      return this.fail(
+        field,
+        modality === undefined
+          ? 'is required: {lat, lon} where the sessions are held, or null for a remote-only course'
+          : 'is required: null for a remote-only course',
+      );
+    }
+    if (value === null) return heldSomewhere ? this.fail(field, PLACE_REQUIRED) : null;
     if (!isRecord(value)) return this.fail(field, 'must be an object with lat and lon, or null');
     const before = this.errors.length;
     for (const key of Object.keys(value)) {

@@ -4,15 +4,17 @@ import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import { parisDayNumberOf } from '../shared/french-day.ts';
+import { parisDayNumberOf, parisDayOf } from '../shared/french-day.ts';
 import { parseIsoDay } from '../shared/iso-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   type CourseOutcome,
   type CourseOutcomeInput,
+  findFirstProposalTime,
   findLatestProposal,
   noProposal,
   observationOutdated,
+  observedBeforeProposal,
   outcomeRefusedByObjection,
 } from './course-outcome.ts';
 import type { CourseOutcomeStore } from './course-outcome-store.ts';
@@ -36,7 +38,8 @@ export class CourseOutcomeService {
    * Records, or replaces, the person's outcome for a course, linked to their latest published
    * proposal of it (`findLatestProposal`), and appends `outcome.recorded` in the same transaction:
    * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
-   * (not found), an observation dated after today, a course Aiguillage did not propose to them
+   * (not found), an observation dated after today or before the day the course was first published to
+   * the person, a course Aiguillage did not propose to them
    * (`no-proposal`): nothing is kept about courses it had no part in, a person whose objection
    * to AI processing stands (`objection`), and an observation older than the one held
    * (`observation-outdated`).
@@ -61,8 +64,15 @@ export class CourseOutcomeService {
       // The person objected to AI processing (GDPR Art. 21): judging the AI's proposals on what
       // became of them is such processing, so nothing more is kept (their outcomes went with it).
       if (seeker.aiObjection) throw outcomeRefusedByObjection(seekerId);
-      const proposal = findLatestProposal(await deps.recommendations.listForSeeker(seekerId, trx), courseId);
-      if (proposal === undefined) throw noProposal(seekerId, courseId);
+      const sets = await deps.recommendations.listForSeeker(seekerId, trx);
+      const proposal = findLatestProposal(sets, courseId);
+      if (proposal === undefined) throw noProposal(seekerId, courseId, sets);
+      // A day, as observedAt is: the day the course was first published, as read in France.
+      const firstProposedAt = findFirstProposalTime(sets, courseId);
+      const proposedOn = firstProposedAt === undefined ? undefined : parisDayOf(new Date(firstProposedAt));
+      if (proposedOn !== undefined && input.observedAt < proposedOn) {
+        throw observedBeforeProposal(courseId, proposedOn);
+      }
       const previous = await deps.store.find(trx, seekerId, courseId);
       // The same day may correct what was sent; an earlier one may not undo what was learnt since.
       if (previous !== undefined && input.observedAt < previous.observedAt) {

@@ -3,7 +3,7 @@ import {
   publishedLatestFirst,
   type RecommendationSet,
 } from '../recommendations/recommendation.ts';
-import { ConflictError, problemType } from '../shared/errors.ts';
+import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 
 /** What the case-management system reports about a course proposed to a person. */
 export interface CourseOutcomeInput {
@@ -51,7 +51,7 @@ export function findLatestProposal(
   sets: readonly RecommendationSet[],
   courseId: string,
 ): OutcomeProposal | undefined {
-  for (const set of publishedLatestFirst(sets)) {
+  for (const set of listProposingSets(sets, courseId)) {
     const item = set.items.find(
       (candidate) => candidate.course.id === courseId && candidate.decision === 'approved',
     );
@@ -68,12 +68,57 @@ export function findLatestProposal(
   return undefined;
 }
 
-/** An outcome for a course Aiguillage never proposed to the person (or only in a set taken back). */
-export function noProposal(seekerId: string, courseId: string): ConflictError {
-  return new ConflictError(
-    `course ${courseId} was not proposed to job seeker ${seekerId} in a published set: no outcome is kept about it`,
-    { ...problemType('no-proposal'), courseId },
+/**
+ * The person's sets still published that approved the course, the one published last first: the
+ * proposals an outcome may be about.
+ */
+function listProposingSets(sets: readonly RecommendationSet[], courseId: string): RecommendationSet[] {
+  return publishedLatestFirst(sets).filter((set) =>
+    set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
   );
+}
+
+/**
+ * The instant the course was first published to the person, among their sets still published that
+ * approved it; undefined when none did. Nothing can be observed about a proposal before it was made.
+ */
+export function findFirstProposalTime(
+  sets: readonly RecommendationSet[],
+  courseId: string,
+): string | undefined {
+  return listProposingSets(sets, courseId).at(-1)?.publishedAt ?? undefined;
+}
+
+/** An observation dated before the day the course was first published to the person, in France. */
+export function observedBeforeProposal(courseId: string, proposedOn: string): InvalidInputError {
+  return new InvalidInputError(
+    `observedAt may not be before the day course ${courseId} was published to the person, ${proposedOn}: ` +
+      'give the day the outcome was observed, on or after it',
+    { field: 'observedAt', proposedOn },
+  );
+}
+
+/**
+ * An outcome for a course Aiguillage never proposed to the person, or proposed only in sets since
+ * retracted (`sets` tells which, to say so).
+ */
+export function noProposal(
+  seekerId: string,
+  courseId: string,
+  sets: readonly RecommendationSet[],
+): ConflictError {
+  const retracted = sets.some(
+    (set) =>
+      set.status === 'retracted' &&
+      set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
+  );
+  const fact = retracted
+    ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
+    : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
+  return new ConflictError(`${fact}: no outcome is kept about it`, {
+    ...problemType('no-proposal'),
+    courseId,
+  });
 }
 
 /**

@@ -48,6 +48,11 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       limit: 1000,
     });
   const entered: OutcomeBody = { entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' };
+  /** Entered, observed on the test clock's day: on or after the publication of a set made just now. */
+  const enteredToday = (): OutcomeBody => ({
+    ...entered,
+    observedAt: clock.now().toISOString().slice(0, 10),
+  });
 
   beforeAll(async () => {
     ({ t, clock, counselor } = await startWorkflowApp());
@@ -108,17 +113,19 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     await syncSeeker(t, 'js-late');
     const theirs = await createAndPublish(t, counselor, 'js-late', { approve: 1 });
     const courseId = firstApproved(theirs).course.id;
-    const known = { entered: true, employedWithinSixMonths: true, observedAt: '2026-10-31' };
+    // Published on 31 October; observed the day after, then the late news of the day of publication.
+    clock.advance(DAY);
+    const known = { entered: true, employedWithinSixMonths: true, observedAt: '2026-11-01' };
     expect((await putOutcome('js-late', courseId, known)).status).toBe(201);
 
-    const late = await putOutcome('js-late', courseId, { ...entered, observedAt: '2026-10-30' });
+    const late = await putOutcome('js-late', courseId, { ...entered, observedAt: '2026-10-31' });
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({
       type: `${PROBLEMS}observation-outdated`,
       courseId,
-      heldObservedAt: '2026-10-31',
+      heldObservedAt: '2026-11-01',
     });
-    expect(await outcomeRows('js-late')).toMatchObject([{ observed_at: '2026-10-31', version: 1 }]);
+    expect(await outcomeRows('js-late')).toMatchObject([{ observed_at: '2026-11-01', version: 1 }]);
     expect(await outcomeEvents('js-late')).toHaveLength(1);
 
     const corrected = await putOutcome('js-late', courseId, { ...known, employedWithinSixMonths: false });
@@ -172,7 +179,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(added.status).toBe(201);
     expect((await act(t, counselor, set.id, 'publish', String(added.headers.etag))).status).toBe(200);
 
-    const res = await putOutcome('js-added', extra ?? '', { ...entered, observedAt: '2026-10-31' });
+    const res = await putOutcome('js-added', extra ?? '', enteredToday());
     expect(res.status).toBe(201);
     expect(res.body.proposal).toMatchObject({ setId: set.id, source: 'counselor' });
     const [row] = await outcomeRows('js-added');
@@ -201,17 +208,14 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     const onlyFirst = approvedItems(first).find((item) => item.course.id !== again.course.id);
     if (onlyFirst === undefined) throw new Error('the first set needs a course the second did not approve');
 
-    const latest = await putOutcome('js-twice', again.course.id, { ...entered, observedAt: '2026-10-31' });
+    const latest = await putOutcome('js-twice', again.course.id, enteredToday());
     expect(latest.body.proposal).toEqual({ setId: second.id, itemId: again.itemId, source: 'model' });
-    const replaced = await putOutcome('js-twice', onlyFirst.course.id, {
-      ...entered,
-      observedAt: '2026-10-31',
-    });
+    const replaced = await putOutcome('js-twice', onlyFirst.course.id, enteredToday());
     expect(replaced.status).toBe(201);
     expect(replaced.body.proposal).toEqual({ setId: first.id, itemId: onlyFirst.itemId, source: 'model' });
   });
 
-  it('refuses, keeping nothing, a course never proposed, only rejected, still under review, or proposed only in a retracted set', async () => {
+  it('refuses, keeping nothing, a course never proposed, only rejected, still under review, or proposed only in a retracted set, which it says', async () => {
     await syncSeeker(t, 'js-open');
     const open = await createSet(t, counselor, 'js-open');
     await syncSeeker(t, 'js-retracted');
@@ -238,6 +242,11 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       expect(res.status, `${seekerId} ${courseId}`).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ type: `${PROBLEMS}no-proposal`, courseId });
+      const fact =
+        seekerId === 'js-retracted'
+          ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
+          : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
+      expect(res.body.detail).toBe(`${fact}: no outcome is kept about it`);
     }
     expect(await t.container.db('course_outcomes').select('id', 'version')).toEqual(rowsBefore);
     expect(
@@ -257,7 +266,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     await syncSeeker(t, 'js-objects');
     const theirs = await createAndPublish(t, counselor, 'js-objects', { approve: 1 });
     const courseId = firstApproved(theirs).course.id;
-    expect((await putOutcome('js-objects', courseId, entered)).status).toBe(201);
+    expect((await putOutcome('js-objects', courseId, enteredToday())).status).toBe(201);
 
     await objectToAi(t, 'js-objects');
     expect(await outcomeRows('js-objects')).toEqual([]);
@@ -267,7 +276,7 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     });
     expect(objection?.payload).toMatchObject({ outcomesDeleted: 1 });
 
-    const refused = await putOutcome('js-objects', courseId, entered);
+    const refused = await putOutcome('js-objects', courseId, enteredToday());
     expect(refused.status).toBe(409);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.type).toBe(`${PROBLEMS}objection-stands`);
@@ -278,13 +287,15 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       .delete('/v1/me/objection')
       .auth(await t.tokenFor('job_seeker', 'js-objects'), { type: 'bearer' });
     expect(withdrawal.status).toBe(204);
-    expect((await putOutcome('js-objects', courseId, entered)).status).toBe(201);
+    expect((await putOutcome('js-objects', courseId, enteredToday())).status).toBe(201);
   });
 
   it('deletes the outcomes of a set when it is retracted, in the retraction, and counts them in its event', async () => {
     await syncSeeker(t, 'js-taken-back');
     const theirs = await createAndPublish(t, counselor, 'js-taken-back', { approve: 1 });
-    expect((await putOutcome('js-taken-back', firstApproved(theirs).course.id, entered)).status).toBe(201);
+    expect((await putOutcome('js-taken-back', firstApproved(theirs).course.id, enteredToday())).status).toBe(
+      201,
+    );
     const retraction = await act(
       t,
       counselor,
@@ -318,6 +329,22 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ type: `${PROBLEMS}invalid-input`, field: 'observedAt' });
+  });
+
+  it('refuses an outcome observed before the day the course was published to the person, naming that day', async () => {
+    // js-1's set was published on 1 October 2026 (08:00 UTC, 10:00 in Paris).
+    const courseId = firstApproved(published).course.id;
+    for (const observedAt of ['1900-01-01', '2026-09-30']) {
+      const res = await putOutcome('js-1', courseId, { ...entered, observedAt });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        type: `${PROBLEMS}invalid-input`,
+        field: 'observedAt',
+        proposedOn: '2026-10-01',
+        detail: `observedAt may not be before the day course ${courseId} was published to the person, 2026-10-01: give the day the outcome was observed, on or after it`,
+      });
+    }
   });
 
   it('takes an outcome observed today in France just after midnight there, the UTC day being still the day before, and refuses the day after', async () => {

@@ -152,6 +152,30 @@ describe('course import API', () => {
       expect(await exists('JS-1')).toBe(false);
     });
 
+    it('refuses an in-person or hybrid line without a location, and tells a remote line without the key to give null', async () => {
+      const remote = { ...aLine('WHERE-3', { modality: 'remote', city: null }) };
+      delete remote.location;
+      const res = await postImport(
+        'application/x-ndjson',
+        ndjson([
+          aLine('WHERE-1', { location: null, city: null }),
+          aLine('WHERE-2', { modality: 'hybrid', location: null }),
+          remote,
+          aLine('WHERE-4', { modality: 'remote', location: null, city: null }),
+        ]),
+      );
+      expect(res.status).toBe(422);
+      const heldSomewhere =
+        'is required for an in_person or hybrid course: give {lat, lon} where its sessions are held, ' +
+        'or make the modality remote when the course is followed at a distance only';
+      expect(res.body.lineErrors).toEqual([
+        { line: 1, field: 'location', reason: heldSomewhere },
+        { line: 2, field: 'location', reason: heldSomewhere },
+        { line: 3, field: 'location', reason: 'is required: null for a remote-only course' },
+      ]);
+      expect(await exists('WHERE-4')).toBe(false);
+    });
+
     it('refuses an id repeated within one import, on the later line', async () => {
       const res = await postImport(
         'application/x-ndjson',
@@ -246,6 +270,20 @@ describe('course import API', () => {
       expect(one.body).toMatchObject({ ...aCourse(), id: 'CSV-1' });
       const two = await t.http.get('/v1/courses/CSV-2').auth(counselor, { type: 'bearer' });
       expect(two.body).toMatchObject({ ...remote, id: 'CSV-2' });
+    });
+
+    it('refuses an in-person row without lat and lon, on its line', async () => {
+      const nowhere = aCourse({ location: null, city: null });
+      const res = await postImport('text/csv', [CSV_HEADER, csvRow('CSVWHERE-1', nowhere)].join('\n'));
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toEqual([
+        {
+          line: 2,
+          field: 'location',
+          reason: expect.stringMatching(/^is required for an in_person or hybrid course: /),
+        },
+      ]);
+      expect(await exists('CSVWHERE-1')).toBe(false);
     });
 
     it('writes nothing when some rows are invalid, and reports each bad line (the header is line 1)', async () => {

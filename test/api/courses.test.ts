@@ -130,6 +130,26 @@ describe('course catalog API', () => {
       expect(res.status).toBe(403);
     });
 
+    it.each(['in_person', 'hybrid'] as const)(
+      'refuses an %s course without a location (422 naming location), which no search near a place would find',
+      async (modality) => {
+        const id = `NOWHERE-${modality}`;
+        const res = await t.http
+          .put(`/v1/courses/${id}`)
+          .auth(admin, { type: 'bearer' })
+          .send(aCourse({ modality, location: null, city: null }));
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        const reason =
+          'is required for an in_person or hybrid course: give {lat, lon} where its sessions are held, ' +
+          'or make the modality remote when the course is followed at a distance only';
+        expect(res.body.errors).toEqual([{ path: 'location', message: reason }]);
+        expect(res.body.detail).toBe(`the course breaks the catalog rules: location ${reason}`);
+        const read = await t.http.get(`/v1/courses/${id}`).auth(counselor, { type: 'bearer' });
+        expect(read.status).toBe(404);
+      },
+    );
+
     it('lists each invalid field of a course', async () => {
       const res = await t.http
         .put('/v1/courses/PUT-3')

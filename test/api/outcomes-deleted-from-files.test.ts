@@ -12,6 +12,7 @@ import {
 } from '../support/workflow.ts';
 
 const SEEKER = 'js-outcome-gone';
+const DAY = 86_400_000;
 
 /**
  * An objection deletes what became of the courses proposed to the person (record 0019; the notice,
@@ -28,8 +29,8 @@ const DELETIONS: Array<{
 }> = [
   {
     name: 'an objection',
-    // A day only this outcome holds.
-    observedAt: '2003-07-19',
+    // A day only this outcome holds, after the publication.
+    observedAt: '2027-07-19',
     remove: async (t) => {
       const objection = await t.http
         .post('/v1/me/objection')
@@ -40,7 +41,7 @@ const DELETIONS: Array<{
   },
   {
     name: 'a retraction',
-    observedAt: '2004-08-21',
+    observedAt: '2027-08-21',
     remove: async (t, set) => {
       const counselor = await t.tokenFor('counselor', 'c-001');
       const { etag } = await readSet(t, counselor, set.id);
@@ -54,7 +55,7 @@ const DELETIONS: Array<{
   },
   {
     name: 'the recall of the model that made the set',
-    observedAt: '2005-09-23',
+    observedAt: '2027-09-23',
     remove: async (t, set) => {
       const recalled = await t.http
         .post(`/v1/models/${set.model?.id}/recall`)
@@ -79,12 +80,15 @@ describe.each(DELETIONS)('the database files after $name deleted the person’s 
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ now: aClock().now });
+    const clock = aClock();
+    t = await startTestApp({ now: clock.now });
     const counselor = await t.tokenFor('counselor', 'c-001');
     await seedCatalogAndSeeker(t, SEEKER);
     const set = await createAndPublish(t, counselor, SEEKER, { approve: 1 });
     const approved = set.items.find((item) => item.decision === 'approved');
     if (approved === undefined) throw new Error('needs an approved item');
+    // Observed after the publication (1 October 2026) and before today, on a day nothing else is written.
+    clock.advance(400 * DAY);
     const outcome = await t.http
       .put(`/v1/job-seekers/${SEEKER}/outcomes/${approved.course.id}`)
       .auth(await t.tokenFor('integration', 'svc-crm'), { type: 'bearer' })

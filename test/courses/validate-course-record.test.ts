@@ -37,6 +37,33 @@ describe('validateCourseRecord', () => {
     });
   });
 
+  it('refuses an in-person or hybrid course without a location, and accepts a remote one', () => {
+    const heldSomewhere = expect.stringMatching(/^is required for an in_person or hybrid course: /);
+    for (const modality of ['in_person', 'hybrid'] as const) {
+      expect(validateCourseRecord({ id: 'A', ...aCourse({ modality, location: null }) })).toEqual({
+        errors: [{ field: 'location', reason: heldSomewhere }],
+      });
+    }
+    expect(
+      validateCourseRecord({ id: 'A', ...aCourse({ modality: 'remote', location: null, city: null }) }),
+    ).toHaveProperty('course');
+  });
+
+  it('says what a missing location needs, by the modality', () => {
+    const without = (modality: unknown) => {
+      const { location: _, ...rest } = { id: 'A', ...aCourse(), modality };
+      const check = validateCourseRecord(rest);
+      return 'errors' in check
+        ? check.errors.find((problem) => problem.field === 'location')?.reason
+        : undefined;
+    };
+    expect(without('remote')).toBe('is required: null for a remote-only course');
+    expect(without('in_person')).toMatch(/^is required for an in_person or hybrid course: /);
+    expect(without('boat')).toBe(
+      'is required: {lat, lon} where the sessions are held, or null for a remote-only course',
+    );
+  });
+
   it('refuses what is not an object', () => {
     for (const value of [null, [], 'course', 42]) {
       expect(validateCourseRecord(value)).toEqual({

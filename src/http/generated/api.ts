@@ -1967,7 +1967,7 @@ export interface components {
             prerequisiteLevel: components["schemas"]["EducationLevel"];
             durationHours: number;
             modality: components["schemas"]["Modality"];
-            /** @description Where sessions are held; null for remote-only courses. */
+            /** @description Where sessions are held; null for remote-only courses. An in_person or hybrid course without it is refused (422 naming `location`, and per line in an import): no search near a place nor any person's radius would ever find it. */
             location: components["schemas"]["GeoPoint"] | null;
             city: string | null;
             /** Format: date */
@@ -2712,7 +2712,7 @@ export interface components {
             employedWithinSixMonths: boolean | null;
             /**
              * Format: date
-             * @description The day the case-management system observed this outcome; not after today (the day in France).
+             * @description The day the case-management system observed this outcome; not after today, nor before the day the course was first published to the person (days in France).
              */
             observedAt: string;
         };
@@ -4684,7 +4684,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `observedAt` is after today: an outcome is observed, not foreseen. */
+            /** @description `observedAt` is after today: an outcome is observed, not foreseen; or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
             422: {
                 headers: {
                     [name: string]: unknown;
