@@ -84,4 +84,33 @@ describe('a refused request', () => {
     // The words alone: the header's path in front of them would say it twice.
     expect(res.body.detail).toBe('the Idempotency-Key header is required');
   });
+
+  it('refuses a query value that is not percent-encoded UTF-8, naming the parameter', async () => {
+    for (const query of ['courses?q=pr%E9paration', 'courses?q=%FF', 'recommendations?seekerId=js-%E9']) {
+      const res = await t.http.get(`/v1/${query}`).auth(counselor, { type: 'bearer' });
+      expect(res.status, query).toBe(400);
+      const name = query.split(/[?=]/)[1];
+      expect(res.body.errors, query).toEqual([
+        {
+          path: `/query/${name}`,
+          message: 'is not percent-encoded UTF-8: percent-encode text in UTF-8 (é as %C3%A9)',
+        },
+      ]);
+    }
+    const lone = await t.http.get('/v1/courses?q=100%').auth(counselor, { type: 'bearer' });
+    expect(lone.status).toBe(400);
+    expect(lone.body.detail).toBe(
+      'query/q holds a % not followed by two hexadecimal digits: write a % meant literally as %25',
+    );
+    const utf8 = await t.http.get('/v1/courses?q=pr%C3%A9paration').auth(counselor, { type: 'bearer' });
+    expect(utf8.status).toBe(200);
+  });
+
+  it('refuses a search text that shows nothing instead of listing the whole catalog', async () => {
+    for (const q of ['%20', '%E2%80%8B', '%E2%80%AE']) {
+      const res = await t.http.get(`/v1/courses?q=${q}`).auth(counselor, { type: 'bearer' });
+      expect(res.status, q).toBe(400);
+      expect(res.body.detail, q).toMatch(/^query\/q must show at least one character: /);
+    }
+  });
 });

@@ -4677,7 +4677,7 @@ export interface operations {
     listCourses: {
         parameters: {
             query?: {
-                /** @description Words that must all appear in the title or provider, ignoring case and accents. Spaces may be sent as `+` (as forms and URLSearchParams do) or `%20`; encode a `+` meant literally as `%2B`. */
+                /** @description Words that must all appear in the title or provider, ignoring case and accents. Spaces may be sent as `+` (as forms and URLSearchParams do) or `%20`; encode a `+` meant literally as `%2B`. A text of which nothing shows (spaces, zero-width or other invisible characters) is refused (400). */
                 q?: string;
                 /** @description A ROME code the course leads to. */
                 occupation?: components["schemas"]["RomeCode"];
