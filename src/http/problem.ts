@@ -22,7 +22,7 @@ import {
   isPortalOperation,
 } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
-import { createFindMissingField } from './required-fields.ts';
+import { createFindBodyFields, createFindMissingField, createFindParameterForm } from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeFieldError, describeRepeatedQueryParameters } from './validation-messages.ts';
 
@@ -125,6 +125,13 @@ interface HttpLikeError {
   body?: string;
 }
 
+/** What the error handler reads in the contract to say what a refused request should have sent. */
+interface ContractReaders {
+  findMissingField: ReturnType<typeof createFindMissingField>;
+  findBodyFields: ReturnType<typeof createFindBodyFields>;
+  findParameterForm: ReturnType<typeof createFindParameterForm>;
+}
+
 /**
  * What makes an error a database that cannot take the request now (busy, full, unreachable) rather
  * than a bug; the database layer knows its drivers' codes, the composition root hands it over.
@@ -174,7 +181,11 @@ export function createErrorHandler(
   findStorageUnavailable: FindStorageUnavailable,
   document: Record<string, unknown>,
 ): ErrorRequestHandler {
-  const findMissingField = createFindMissingField(document);
+  const contract: ContractReaders = {
+    findMissingField: createFindMissingField(document),
+    findBodyFields: createFindBodyFields(document),
+    findParameterForm: createFindParameterForm(document),
+  };
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -212,7 +223,7 @@ export function createErrorHandler(
       );
       return;
     }
-    sendProblem(res, mapHttpError(http, status, req, res, findMissingField));
+    sendProblem(res, mapHttpError(http, status, req, res, contract));
   };
 }
 
@@ -229,7 +240,7 @@ function mapHttpError(
   status: number,
   req: Request,
   res: Response,
-  findMissingField: ReturnType<typeof createFindMissingField>,
+  contract: ContractReaders,
 ): ProblemDocument {
   const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
   switch (status) {
@@ -254,11 +265,18 @@ function mapHttpError(
               'the request body could not be parsed',
             );
       }
+      const operationId = operationIdOf(req);
+      const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const described = describeRepeatedQueryParameters(
         (http.errors ?? []).map((e) => {
           const path = e.path ?? '';
           const message = e.message ?? 'is invalid';
-          return describeFieldError(path, message, findMissingField(operationIdOf(req), path, message));
+          const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
+          return describeFieldError(path, message, contract.findMissingField(operationId, path, message), {
+            fields: contract.findBodyFields(operationId, path),
+            form: contract.findParameterForm(operationId, path),
+            sent: name === undefined ? [] : query.getAll(name),
+          });
         }),
         req.originalUrl,
       );
