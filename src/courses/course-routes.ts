@@ -5,6 +5,7 @@ import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { problem, RequestValidationError, sendProblem } from '../http/problem.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { countShownCharacters } from '../shared/shown-text.ts';
 import {
   COURSE_ID,
   type CourseInput,
@@ -106,7 +107,16 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
  */
 function toCourseSearch(query: ListCoursesQuery): CourseSearch {
   const search: CourseSearch = {};
-  if (query.q !== undefined) search.text = String(query.q);
+  if (query.q !== undefined) {
+    // The contract counts characters: a space or a zero-width one would list the whole catalog.
+    if (countShownCharacters(String(query.q)) === 0) {
+      invalidQuery(
+        '/query/q',
+        'must show at least one character: spaces and invisible characters (zero-width spaces, bidirectional overrides) show nothing',
+      );
+    }
+    search.text = String(query.q);
+  }
   if (query.occupation !== undefined) search.occupation = String(query.occupation);
   const modality = MODALITIES.find((known) => known === query.modality);
   if (modality !== undefined) search.modality = modality;

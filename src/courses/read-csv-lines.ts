@@ -158,6 +158,16 @@ function lineBreaksIn(raw: string): number {
 }
 
 function checkHeader(header: readonly string[]): FieldProblem[] {
+  // Excel saves "CSV" with semicolons where the decimal mark is a comma (in French): one column each.
+  if (header.length === 1 && header[0]?.includes(';') === true) {
+    return [
+      {
+        field: WHOLE_RECORD,
+        reason:
+          'separates its columns with semicolons: the separator is a comma; save the file as CSV with commas (in Excel, "CSV UTF-8")',
+      },
+    ];
+  }
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   for (const column of header) {

@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { answerUndecodableBody } from './hold-undecodable-body.ts';
 import { refuseBracketQueryKeys } from './refuse-bracket-query-keys.ts';
+import { refuseUndecodableQuery } from './refuse-undecodable-query.ts';
 import { createBearerAuthHandler } from './security.ts';
 
 /** What an app's validator checks beyond requests, which it always checks. */
@@ -67,7 +68,8 @@ function findOrBuildValidator(
 }
 
 /**
- * The validator's handlers with {@link refuseBracketQueryKeys} and {@link answerUndecodableBody} put
+ * The validator's handlers with {@link refuseBracketQueryKeys}, {@link refuseUndecodableQuery} and
+ * {@link answerUndecodableBody} put
  * just before its request checks (the part that breaks on bracketed query names, and that would call
  * an undecoded body missing): after it has matched the operation and checked the caller, so that a
  * request without a valid token is answered 401 (or 403) whatever its query or body.
@@ -81,6 +83,7 @@ function checkAfterAuthentication(validator: RequestHandler[]): RequestHandler[]
   return [
     ...validator.slice(0, requestChecks),
     refuseBracketQueryKeys,
+    refuseUndecodableQuery,
     answerUndecodableBody,
     ...validator.slice(requestChecks),
   ];

@@ -14,15 +14,16 @@ import {
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
+import { resolve } from './contract-parameters.ts';
 import { allowedMethodsWithHead } from './head-as-get.ts';
-import { operationIdOf } from './operation-id.ts';
+import { findMatchedOperation, operationIdOf } from './operation-id.ts';
 import {
   describePortalBodyRefusal,
   describePortalValidation,
   isPortalOperation,
 } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
-import { createFindMissingField } from './required-fields.ts';
+import { createFindBodyFields, createFindMissingField, createFindParameterForm } from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import { describeFieldError, describeRepeatedQueryParameters } from './validation-messages.ts';
 
@@ -123,6 +124,18 @@ interface HttpLikeError {
   headers?: Record<string, string>;
   /** body-parser: the raw body it could not take. */
   body?: string;
+  /** body-parser: the size limit, in bytes, a body too large went past. */
+  limit?: number;
+  /** zlib: why a compressed body could not be decompressed (`Z_DATA_ERROR`). */
+  code?: string;
+}
+
+/** What the error handler reads in the contract to say what a refused request should have sent. */
+interface ContractReaders {
+  document: Record<string, unknown>;
+  findMissingField: ReturnType<typeof createFindMissingField>;
+  findBodyFields: ReturnType<typeof createFindBodyFields>;
+  findParameterForm: ReturnType<typeof createFindParameterForm>;
 }
 
 /**
@@ -174,7 +187,12 @@ export function createErrorHandler(
   findStorageUnavailable: FindStorageUnavailable,
   document: Record<string, unknown>,
 ): ErrorRequestHandler {
-  const findMissingField = createFindMissingField(document);
+  const contract: ContractReaders = {
+    document,
+    findMissingField: createFindMissingField(document),
+    findBodyFields: createFindBodyFields(document),
+    findParameterForm: createFindParameterForm(document),
+  };
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -212,7 +230,7 @@ export function createErrorHandler(
       );
       return;
     }
-    sendProblem(res, mapHttpError(http, status, req, res, findMissingField));
+    sendProblem(res, mapHttpError(http, status, req, res, contract));
   };
 }
 
@@ -229,36 +247,37 @@ function mapHttpError(
   status: number,
   req: Request,
   res: Response,
-  findMissingField: ReturnType<typeof createFindMissingField>,
+  contract: ContractReaders,
 ): ProblemDocument {
   const firstMessage = http.errors?.[0]?.message ?? http.message ?? '';
   switch (status) {
     case 400: {
-      if (http.type === 'entity.parse.failed') {
+      const unreadable = describeUnreadableBody(http, req);
+      if (unreadable !== undefined) {
         if (isPortalOperation(req)) {
           const { title, detail } = describePortalBodyRefusal('unreadable');
           return problem(400, 'malformed-body', title, detail);
         }
-        // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
-        return isJsonScalar(http.body)
-          ? problem(
-              400,
-              'malformed-body',
-              'The body is not a JSON object',
-              'the request body must be a JSON object',
-            )
-          : problem(
-              400,
-              'malformed-body',
-              'The body is not valid JSON',
-              'the request body could not be parsed',
-            );
+        return problem(400, 'malformed-body', unreadable.title, unreadable.detail);
       }
+      if (firstMessage === "malformed uri'") {
+        const detail = describeMalformedPath(req.path);
+        return problem(400, 'validation', 'The request is invalid', detail, {
+          errors: [{ path: req.path, message: detail }],
+        });
+      }
+      const operationId = operationIdOf(req);
+      const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const described = describeRepeatedQueryParameters(
         (http.errors ?? []).map((e) => {
           const path = e.path ?? '';
           const message = e.message ?? 'is invalid';
-          return describeFieldError(path, message, findMissingField(operationIdOf(req), path, message));
+          const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
+          return describeFieldError(path, message, contract.findMissingField(operationId, path, message), {
+            fields: contract.findBodyFields(operationId, path),
+            form: contract.findParameterForm(operationId, path),
+            sent: name === undefined ? [] : query.getAll(name),
+          });
         }),
         req.originalUrl,
       );
@@ -313,7 +332,9 @@ function mapHttpError(
         413,
         'payload-too-large',
         'The body is too large',
-        'the request body exceeds the size limit',
+        http.limit === undefined
+          ? 'the request body exceeds the size limit'
+          : `the request body exceeds the size limit of ${describeBytes(http.limit)}: send a smaller body`,
       );
     case 415:
       return problem(
@@ -322,11 +343,80 @@ function mapHttpError(
         'Unsupported media type',
         res.req.headers['content-type'] === undefined
           ? 'the request has no Content-Type: send its body with the media type the operation takes (application/json, for a JSON body)'
-          : firstMessage,
+          : describeUnsupportedMediaType(firstMessage, bodyMediaTypesOf(contract.document, req)),
       );
     default:
       return problem(status, 'http-error', 'The request was refused', firstMessage);
   }
+}
+
+/**
+ * A body that could not be read as the operation's JSON object, in words: not JSON, JSON that is no
+ * object (`null`, `"x"`, an array), or not decompressed as its Content-Encoding names.
+ */
+function describeUnreadableBody(
+  http: HttpLikeError,
+  req: Request,
+): { title: string; detail: string } | undefined {
+  const notAnObject = {
+    title: 'The body is not a JSON object',
+    detail: 'the request body must be a JSON object',
+  };
+  if (http.type === 'entity.parse.failed') {
+    // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
+    return isJsonScalar(http.body)
+      ? notAnObject
+      : { title: 'The body is not valid JSON', detail: 'the request body could not be parsed' };
+  }
+  // An array passes the reader, and the validator said "must be object" once for each schema it tried.
+  if (
+    Array.isArray(req.body) &&
+    http.errors?.some((e) => e.path === '/body' && e.message === 'must be object')
+  ) {
+    return notAnObject;
+  }
+  const encoding = req.headers['content-encoding'];
+  if (
+    http.type === undefined &&
+    http.code !== undefined &&
+    encoding !== undefined &&
+    http.errors === undefined
+  ) {
+    return {
+      title: 'The body could not be decompressed',
+      detail: `the request body could not be decompressed as ${encoding}, the Content-Encoding it names: send it compressed so, or uncompressed without Content-Encoding`,
+    };
+  }
+  return undefined;
+}
+
+/** A path the validator could not decode, said as what is wrong in it (it said "malformed uri'"). */
+function describeMalformedPath(path: string): string {
+  return /%(?![0-9A-Fa-f]{2})/.test(path)
+    ? `the path ${path} holds a % not followed by two hexadecimal digits: write a % meant literally as %25`
+    : `the path ${path} holds percent-encoding that is not UTF-8: percent-encode text in UTF-8 (é as %C3%A9)`;
+}
+
+/** The validator's "unsupported media type x", with the media types the operation takes. */
+function describeUnsupportedMediaType(message: string, takes: readonly string[]): string {
+  const sent = /^unsupported media type (.+)$/.exec(message)?.[1];
+  if (sent === undefined || takes.length === 0) return message;
+  return `the operation takes a body in ${listInWords(takes)}, not ${sent}: send it with that Content-Type`;
+}
+
+/** The media types of the request body the matched operation takes, as the contract lists them. */
+function bodyMediaTypesOf(document: Record<string, unknown>, req: Request): string[] {
+  const body = findMatchedOperation(req)?.requestBody;
+  const content = resolve(document, body).content;
+  return typeof content === 'object' && content !== null ? Object.keys(content) : [];
+}
+
+/** A size in bytes as a reader would say it: `100 KB (102400 bytes)`. */
+function describeBytes(bytes: number): string {
+  const [unit, size] =
+    bytes >= 1024 * 1024 ? ['MB', 1024 * 1024] : bytes >= 1024 ? ['KB', 1024] : ['bytes', 1];
+  const shown = `${Number((bytes / size).toFixed(1))} ${unit}`;
+  return size === 1 ? shown : `${shown} (${bytes} bytes)`;
 }
 
 /** `A`, `A or B`, `A, B or C`. */

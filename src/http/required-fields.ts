@@ -1,4 +1,5 @@
-import { readContractOperations, resolve } from './contract-parameters.ts';
+import { type ContractOperation, readContractOperations, resolve } from './contract-parameters.ts';
+import { describeFormat, describePattern } from './validation-messages.ts';
 
 /** A required field the request left out, as the validator reports it (`/body/reason`), said for the caller. */
 export interface MissingField {
@@ -19,11 +20,7 @@ export interface MissingField {
 export function createFindMissingField(
   document: Record<string, unknown>,
 ): (operationId: string | undefined, path: string, message: string) => MissingField | undefined {
-  const operations = new Map(
-    readContractOperations(document).flatMap((operation) =>
-      operation.operationId === undefined ? [] : [[operation.operationId, operation] as const],
-    ),
-  );
+  const operations = indexOperations(document);
   return (operationId, path, message) => {
     const name = /^must have required property '(.*)'$/.exec(message)?.[1];
     const suffix = name === undefined ? '' : `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
@@ -62,13 +59,74 @@ export function createFindMissingField(
   };
 }
 
-/** The property `name` of the value at `tokens` under `root`, as the contract writes it (`$ref`s not followed). */
-function findProperty(
+/**
+ * The fields the object holding the field at `path` (`/body/id`, `/body/location/x`) takes, as the
+ * contract names them in the operation's body schema (every schema it is read against besides);
+ * undefined where the path is not in a body or the contract names none.
+ */
+export function createFindBodyFields(
+  document: Record<string, unknown>,
+): (operationId: string | undefined, path: string) => string[] | undefined {
+  const operations = indexOperations(document);
+  return (operationId, path) => {
+    const [where, ...within] = path
+      .slice(1)
+      .split('/')
+      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const schema = operationId === undefined ? undefined : operations.get(operationId)?.bodySchema;
+    if (where !== 'body' || schema === undefined || within.length === 0) return undefined;
+    const fields = new Set(
+      findObjectSchemas(document, schema, within.slice(0, -1)).flatMap((found) =>
+        Object.keys(asRecord(found.properties)),
+      ),
+    );
+    return fields.size === 0 ? undefined : [...fields];
+  };
+}
+
+/**
+ * What a valid value of the query or path parameter at `path` (`/query/modelId`) looks like, from the
+ * contract: the values it takes, its pattern's or its format's words, else its description's first clause.
+ */
+export function createFindParameterForm(
+  document: Record<string, unknown>,
+): (operationId: string | undefined, path: string) => string | undefined {
+  const operations = indexOperations(document);
+  return (operationId, path) => {
+    const [, where, name] = /^\/(query|params)\/([^/]+)$/.exec(path) ?? [];
+    const operation = operationId === undefined ? undefined : operations.get(operationId);
+    const parameter = operation?.parameters.find(
+      (candidate) => candidate.in === (where === 'params' ? 'path' : where) && candidate.name === name,
+    );
+    if (parameter === undefined) return undefined;
+    for (const schema of expand(document, parameter.schema)) {
+      const pattern = typeof schema.pattern === 'string' ? describePattern(schema.pattern) : undefined;
+      const format = typeof schema.format === 'string' ? describeFormat(schema.format) : undefined;
+      const words = pattern ?? format;
+      if (words !== undefined) return words;
+    }
+    const values = valuesOf(document, parameter.schema);
+    if (values !== undefined) return `must be ${values}`;
+    return parameter.description === undefined
+      ? undefined
+      : `is ${lowerFirst(firstClause(parameter.description))}`;
+  };
+}
+
+function indexOperations(document: Record<string, unknown>): Map<string, ContractOperation> {
+  return new Map(
+    readContractOperations(document).flatMap((operation) =>
+      operation.operationId === undefined ? [] : [[operation.operationId, operation] as const],
+    ),
+  );
+}
+
+/** The schemas the value at `tokens` under `root` is read against. */
+function findObjectSchemas(
   document: Record<string, unknown>,
   root: Record<string, unknown>,
   tokens: readonly string[],
-  name: string,
-): Record<string, unknown> | undefined {
+): Record<string, unknown>[] {
   let schemas = expand(document, root);
   for (const token of tokens) {
     schemas = schemas.flatMap((schema) => {
@@ -78,7 +136,17 @@ function findProperty(
       return [];
     });
   }
-  for (const schema of schemas) {
+  return schemas;
+}
+
+/** The property `name` of the value at `tokens` under `root`, as the contract writes it (`$ref`s not followed). */
+function findProperty(
+  document: Record<string, unknown>,
+  root: Record<string, unknown>,
+  tokens: readonly string[],
+  name: string,
+): Record<string, unknown> | undefined {
+  for (const schema of findObjectSchemas(document, root, tokens)) {
     const property = asRecord(schema.properties)[name];
     if (property !== undefined) return asRecord(property);
   }
@@ -136,6 +204,10 @@ function firstClause(description: string): string {
   // A full stop ends a sentence when the next begins with a capital, a code span or a bracket.
   const end = /\.(?=\s+[A-Z`(])|[:;](?=\s)/.exec(flat);
   return (end === null ? flat : flat.slice(0, end.index)).replace(/\.$/, '');
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z](?![A-Z0-9])/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -29,6 +29,15 @@ export function readBearerToken(req: Request): string | undefined {
 }
 
 /**
+ * Why no token was read: none sent, or an Authorization header that does not hold one token after
+ * `Bearer` (`Bearer T T`, another scheme). Each says "required", so the challenge names no error.
+ */
+function describeMissingToken(authorization: string | undefined): string {
+  if (authorization === undefined || authorization.trim() === '') return 'a bearer token is required';
+  return 'a bearer token is required: the Authorization header must hold one token, as `Bearer <token>`';
+}
+
+/**
  * The `bearerAuth` handler for express-openapi-validator. The roles an operation accepts are the
  * role names of its security requirement in the OpenAPI document; nothing else grants access. The
  * token is checked by the verifier of the request's app (one validator serves every app of a process).
@@ -36,7 +45,7 @@ export function readBearerToken(req: Request): string | undefined {
 export function createBearerAuthHandler(verifierOf: (req: Request) => TokenVerifier) {
   return async (req: Request, acceptedRoles: string[]): Promise<boolean> => {
     const token = readBearerToken(req);
-    if (token === undefined) throw new SecurityFailure(401, 'a bearer token is required');
+    if (token === undefined) throw new SecurityFailure(401, describeMissingToken(req.headers.authorization));
     try {
       const principal = await verifierOf(req)(token);
       if (acceptedRoles.length > 0 && !principal.roles.some((role) => acceptedRoles.includes(role))) {

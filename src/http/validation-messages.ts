@@ -58,16 +58,28 @@ export interface DescribedFieldError {
   said?: string;
 }
 
+/** What the contract says of the field an error is about, beyond a required field's need. */
+export interface ContractFieldWords {
+  /** The fields the object that holds an unknown field takes. */
+  fields?: readonly string[] | undefined;
+  /** What a valid value of the parameter looks like (`must be one of a, b`). */
+  form?: string | undefined;
+  /** The query parameter's values as sent. */
+  sent?: readonly string[];
+}
+
 /**
  * A validator's message about the request field at `path`, said for the caller. A required field left
  * out is reported at its own path (`/body/reason`, as the validator gives it), but said in the detail
  * under the field it belongs to: "body/reason must have required property 'reason'" read as if
- * `reason` were inside `reason`. `missing` is what the contract says of such a field.
+ * `reason` were inside `reason`. `missing` is what the contract says of such a field; `contract`, what
+ * it says of the others: the fields a body takes, a parameter's form.
  */
 export function describeFieldError(
   path: string,
   message: string,
   missing: MissingField | undefined,
+  contract: ContractFieldWords = {},
 ): DescribedFieldError {
   const header = /^\/headers\/([a-z0-9-]+)$/.exec(path)?.[1];
   if (header !== undefined && message === `must have required property '${header}'`) {
@@ -79,11 +91,52 @@ export function describeFieldError(
     const where = missing.parent === '' ? '' : `${missing.parent}: `;
     return { path, message: words, said: `${where}\`${missing.name}\` ${words}` };
   }
+  if (/^must NOT have (unevaluated|additional) properties$/.test(message) && path.startsWith('/body/')) {
+    return describeUnknownField(path, contract.fields);
+  }
+  if (RESERVED_CHARACTERS_MESSAGE.test(message)) {
+    const listed = (contract.sent ?? []).some((value) => value.includes(','));
+    const form =
+      contract.form ?? "may not hold the characters : / ? # [ ] @ ! $ & ' ( ) * + ; = unless percent-encoded";
+    return {
+      path,
+      message: listed ? `takes one value, not a comma-separated list: give one; it ${form}` : form,
+    };
+  }
+  if (EMPTY_VALUE_MESSAGE.test(message)) {
+    return { path, message: 'is empty: leave the parameter out, or give it a value' };
+  }
   return { path, message: describeValidationMessage(message) };
+}
+
+/** express-openapi-validator's words for a query value holding a reserved character (a comma, a slash). */
+const RESERVED_CHARACTERS_MESSAGE =
+  /^Parameter '.*' must be url encoded\. Its value may not contain reserved characters\.$/;
+
+/** express-openapi-validator's words for a query parameter given with no value (`cursor=`). */
+const EMPTY_VALUE_MESSAGE = /^Empty value found for query parameter '.*'$/;
+
+/**
+ * A field the body does not take (`/body/id`), named with the fields it does: "must NOT have
+ * unevaluated properties" says neither which, nor what to send.
+ */
+function describeUnknownField(path: string, fields: readonly string[] | undefined): DescribedFieldError {
+  const tokens = path.slice(1).split('/');
+  const name = (tokens.at(-1) ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+  const parent = tokens.slice(0, -1).join('/');
+  const of = parent === 'body' ? 'this body' : parent;
+  const takes = (quote: (field: string) => string) =>
+    fields === undefined ? ': leave it out' : `; the fields it takes are ${fields.map(quote).join(', ')}`;
+  return {
+    path,
+    message: `is not a field of ${of}${takes((field) => field)}`,
+    said: `\`${name}\` is not a field of ${of}${takes((field) => `\`${field}\``)}`,
+  };
 }
 
 /** A validator's message about a field's value, said for the caller. */
 function describeValidationMessage(message: string): string {
+  if (message === 'must be boolean') return 'must be true or false';
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
   if (pattern !== undefined) return describePattern(pattern) ?? message;
   const format = /^must match format "(.*)"$/.exec(message)?.[1];
@@ -92,7 +145,8 @@ function describeValidationMessage(message: string): string {
 }
 
 /** The validator's words for a value of the wrong type or outside an enumeration: what a repeat gives. */
-const ONE_VALUE_MESSAGE = /^must be (string|integer|number|boolean|equal to one of the allowed values.*)$/;
+const ONE_VALUE_MESSAGE =
+  /^must be (string|integer|number|boolean|true or false|equal to one of the allowed values.*)$/;
 
 /**
  * The errors about query parameters that take one value and were given several times

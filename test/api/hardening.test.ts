@@ -21,6 +21,17 @@ describe('HTTP hardening', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('gives in a 413 the size limit the body went past', async () => {
+    const res = await t.http
+      .put('/v1/job-seekers/js-big')
+      .auth(integration, { type: 'bearer' })
+      .send({ padding: 'x'.repeat(200_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.detail).toBe(
+      'the request body exceeds the size limit of 100 KB (102400 bytes): send a smaller body',
+    );
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await t.http.get('/v1/nothing-here');
     expect(res.status).toBe(404);
@@ -120,8 +131,62 @@ describe('HTTP hardening', () => {
     expect(res.body.detail).toMatch(/^the request has no Content-Type: .*application\/json/);
   });
 
-  it('answers a JSON body that is not an object (null, a number) with 400 saying so', async () => {
-    for (const body of ['null', '3', '"text"']) {
+  it('names in a 415 the media types the operation takes', async () => {
+    for (const type of ['application/merge-patch+json', 'text/plain']) {
+      const res = await t.http
+        .put('/v1/job-seekers/js-x')
+        .auth(integration, { type: 'bearer' })
+        .set('Content-Type', type)
+        .send('{}');
+      expect(res.status, type).toBe(415);
+      expect(res.body.detail, type).toBe(
+        `the operation takes a body in application/json, not ${type}: send it with that Content-Type`,
+      );
+    }
+  });
+
+  it('says a body that is not compressed as its Content-Encoding names could not be decompressed so', async () => {
+    for (const encoding of ['gzip', 'br']) {
+      const res = await t.http
+        .put('/v1/job-seekers/js-x')
+        .auth(integration, { type: 'bearer' })
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('{}');
+      expect(res.status, encoding).toBe(400);
+      expect(res.body, encoding).toMatchObject({
+        type: 'https://aiguillage.example/problems/malformed-body',
+        title: 'The body could not be decompressed',
+        detail: `the request body could not be decompressed as ${encoding}, the Content-Encoding it names: send it compressed so, or uncompressed without Content-Encoding`,
+      });
+    }
+  });
+
+  it('says what is wrong with a path that cannot be decoded', async () => {
+    const counselor = await t.tokenFor('counselor', 'c-001');
+    const lone = await t.http.get('/v1/courses/%').auth(counselor, { type: 'bearer' });
+    expect(lone.status).toBe(400);
+    expect(lone.body.detail).toBe(
+      'the path /v1/courses/% holds a % not followed by two hexadecimal digits: write a % meant literally as %25',
+    );
+    const latin1 = await t.http.get('/v1/courses/%E9').auth(counselor, { type: 'bearer' });
+    expect(latin1.status).toBe(400);
+    expect(latin1.body.detail).toBe(
+      'the path /v1/courses/%E9 holds percent-encoding that is not UTF-8: percent-encode text in UTF-8 (é as %C3%A9)',
+    );
+  });
+
+  it('says an Authorization header must hold one bearer token', async () => {
+    const res = await t.http.get('/v1/courses').set('Authorization', 'Bearer T T');
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toBe(
+      'a bearer token is required: the Authorization header must hold one token, as `Bearer <token>`',
+    );
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="aiguillage"');
+  });
+
+  it('answers a JSON body that is not an object (null, a number, an array) with 400 saying so', async () => {
+    for (const body of ['null', '3', '"text"', '[1]', '[]']) {
       const res = await t.http
         .put('/v1/job-seekers/js-x')
         .auth(integration, { type: 'bearer' })

@@ -177,6 +177,23 @@ describe('readCsvLines', () => {
     ]);
   });
 
+  it('reports once a header separated by semicolons, saying the separator is a comma', async () => {
+    const semicolons = `${HEADER.replaceAll(',', ';')}\n${row.replaceAll(',', ';').replace('45.764', '45,764')}\n`;
+    const lines = await collect(readCsvLines(chunked(semicolons, 100), 10_000));
+    expect(lines).toEqual([
+      {
+        line: 1,
+        problems: [
+          {
+            field: '(line)',
+            reason:
+              'separates its columns with semicolons: the separator is a comma; save the file as CSV with commas (in Excel, "CSV UTF-8")',
+          },
+        ],
+      },
+    ]);
+  });
+
   it('fails past the byte limit', async () => {
     await expect(
       collect(readCsvLines(chunked(`${HEADER}\n${row}\n${row}\n`, 50), 400)),

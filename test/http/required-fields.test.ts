@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createFindMissingField } from '../../src/http/required-fields.ts';
+import {
+  createFindBodyFields,
+  createFindMissingField,
+  createFindParameterForm,
+} from '../../src/http/required-fields.ts';
 import { describeFieldError } from '../../src/http/validation-messages.ts';
 
 /** A contract with a required field in each place a request may leave one out. */
@@ -92,5 +96,42 @@ describe('a required field left out', () => {
     expect(describeFieldError('/body/reason', message, find(undefined, '/body/reason', message)).said).toBe(
       'body: `reason` is required',
     );
+  });
+});
+
+describe('a field the body does not take', () => {
+  const fields = createFindBodyFields(DOCUMENT);
+  const said = (path: string) =>
+    describeFieldError(path, 'must NOT have unevaluated properties', undefined, {
+      fields: fields('makeThing', path),
+    });
+
+  it('is named with the fields of the object that holds it, at any depth', () => {
+    expect(said('/body/id')).toEqual({
+      path: '/body/id',
+      message: 'is not a field of this body; the fields it takes are reason, parts',
+      said: '`id` is not a field of this body; the fields it takes are `reason`, `parts`',
+    });
+    expect(said('/body/parts/0/name').said).toBe(
+      '`name` is not a field of body/parts/0; the fields it takes are `code`',
+    );
+  });
+
+  it('is told to be left out where the contract names no fields', () => {
+    expect(fields(undefined, '/body/x')).toBeUndefined();
+    expect(describeFieldError('/body/x', 'must NOT have additional properties', undefined).said).toBe(
+      '`x` is not a field of this body: leave it out',
+    );
+  });
+});
+
+describe('the form of a query or path parameter', () => {
+  const form = createFindParameterForm(DOCUMENT);
+
+  it('is the values it takes, else its description’s first clause', () => {
+    expect(form('makeThing', '/query/order')).toBe('must be one of asc, desc');
+    expect(form('makeThing', '/query/near')).toBe('is a point as `lat,lon`');
+    expect(form('makeThing', '/params/thingId')).toBe('is the thing’s id');
+    expect(form('makeThing', '/query/unknown')).toBeUndefined();
   });
 });

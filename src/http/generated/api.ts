@@ -356,7 +356,9 @@ export interface paths {
          *
          *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
          *     order; an empty cell is null, or an empty list in `targetOccupations` and `skills`; booleans
-         *     are `true`/`false`. Lines are numbered from 1, the header being line 1; blank lines count.
+         *     are `true`/`false`. The separator is a comma: a header separated by semicolons (as a
+         *     spreadsheet saves CSV where the decimal mark is a comma) is one error on line 1. Lines are
+         *     numbered from 1, the header being line 1; blank lines count.
          *
          *     The body is read as a stream and refused with a 413 as soon as it exceeds the configured
          *     limit (`IMPORT_BODY_LIMIT_BYTES`). Unlike the JSON bodies of the other operations, it is read
@@ -4700,7 +4702,7 @@ export interface operations {
     listCourses: {
         parameters: {
             query?: {
-                /** @description Words that must all appear in the title or provider, ignoring case and accents. Spaces may be sent as `+` (as forms and URLSearchParams do) or `%20`; encode a `+` meant literally as `%2B`. */
+                /** @description Words that must all appear in the title or provider, ignoring case and accents. Spaces may be sent as `+` (as forms and URLSearchParams do) or `%20`; encode a `+` meant literally as `%2B`. A text of which nothing shows (spaces, zero-width or other invisible characters) is refused (400). */
                 q?: string;
                 /** @description A ROME code the course leads to. */
                 occupation?: components["schemas"]["RomeCode"];
