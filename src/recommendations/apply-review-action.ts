@@ -61,7 +61,19 @@ export type ReviewWarning =
   | AdditionWarning
   | ShortlistWarning
   | SessionWarning
-  | WithdrawalWarning;
+  | WithdrawalWarning
+  | OrderWarning;
+
+/**
+ * An item approved after the counselor ordered the set's approved items: it has no place in that
+ * order, so the person reads it after the ordered ones until they are ordered again.
+ */
+export interface OrderWarning {
+  code: 'placed_after_order';
+  field: 'decision';
+  itemId: string;
+  message: string;
+}
 
 /** A set after a review action, with its warnings. */
 export interface ReviewResult extends SetView {

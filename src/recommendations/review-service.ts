@@ -12,7 +12,12 @@ import {
   SHOWN_TEXT_MINIMUM,
 } from '../shared/shown-text.ts';
 import { splitAdditionWarningCodes, warnAboutAddition } from './addition-warnings.ts';
-import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
+import {
+  applyReviewAction,
+  type OrderWarning,
+  type ReviewActionDeps,
+  type ReviewResult,
+} from './apply-review-action.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { createCounselorItem } from './create-counselor-item.ts';
 import {
@@ -180,7 +185,7 @@ export class ReviewService {
             ? await warnAboutClosedSessions(this.deps.courses, [item], withdrawnCourseIds, now, trx)
             : { warnings: [], closedSessions: [] };
         return {
-          warnings: [...screenText('comment', comment), ...sessions.warnings],
+          warnings: [...screenText('comment', comment), ...sessions.warnings, ...warnAboutOrder(set, item)],
           events: [
             {
               type: 'item.decided',
@@ -402,4 +407,21 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
 /** Whether a decision counts as taken in an opened set (`ItemDecisionFigure.opened`). */
 function isOpenedForFigures(set: RecommendationSet): boolean {
   return set.openedAt !== null || set.model === null;
+}
+
+/**
+ * Told when an item is approved in a set whose approved items the counselor already ordered: the
+ * item has no place in that order (a rejection took an earlier one away), and would otherwise move
+ * after the ordered ones unannounced.
+ */
+function warnAboutOrder(set: RecommendationSet, item: RecommendationItem): OrderWarning[] {
+  if (item.decision !== 'approved' || item.displayOrder !== null || set.orderedAt === null) return [];
+  return [
+    {
+      code: 'placed_after_order',
+      field: 'decision',
+      itemId: item.id,
+      message: `item ${item.id} (course ${item.course.id} "${item.course.title}") has no place in the order you gave the approved items, so the person will read it after them: to place it, order the approved items again (PUT /v1/recommendations/${set.id}/order)`,
+    },
+  ];
 }

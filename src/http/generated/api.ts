@@ -2216,10 +2216,14 @@ export interface components {
          *     is read there (the message says how much, and how to take it into the new set: an addition, or the
          *     shortlist of a blind-first set; or that nothing was done in it, for a set with no suggestion, or
          *     one whose suggestions a blind-first shortlist never showed); a retry with the same key says the same.
+         *     When an item is approved after the counselor ordered the set's approved items (`PUT …/order`),
+         *     `placed_after_order` (`field` `decision`, `itemId` the item): it has no place in that order (an
+         *     item approved again after a rejection included: a rejection takes it out of the order), so the
+         *     person will read it after the ordered ones until the approved items are ordered again.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order";
             /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
@@ -2227,7 +2231,7 @@ export interface components {
             terms?: string[];
             /**
              * Format: uuid
-             * @description The item a `session_unavailable` warning, or a warning about a course of the blind-first shortlist, is about.
+             * @description The item a `session_unavailable` or `placed_after_order` warning, or a warning about a course of the blind-first shortlist, is about.
              */
             itemId?: string;
             /**
