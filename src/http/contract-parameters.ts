@@ -65,9 +65,13 @@ export function resolve(document: Record<string, unknown>, value: unknown): Reco
   const ref = asRecord(value).$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return asRecord(value);
   let target: unknown = document;
-  for (const token of ref.slice(2).split('/'))
-    target = asRecord(target)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const token of ref.slice(2).split('/')) target = asRecord(target)[fromPointerToken(token)];
   return asRecord(target);
+}
+
+/** A JSON Pointer's token as the name it stands for (`~1` is `/`, `~0` is `~`). */
+export function fromPointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -69,8 +69,7 @@ function findOrBuildValidator(
 
 /**
  * The validator's handlers with {@link refuseBracketQueryKeys}, {@link refuseUndecodableQuery} and
- * {@link answerUndecodableBody} put
- * just before its request checks (the part that breaks on bracketed query names, and that would call
+ * {@link answerUndecodableBody} put just before its request checks (the part that breaks on bracketed query names, and that would call
  * an undecoded body missing): after it has matched the operation and checked the caller, so that a
  * request without a valid token is answered 401 (or 403) whatever its query or body.
  */

@@ -25,7 +25,11 @@ import {
 import { problemInstanceOf } from './request-id.ts';
 import { createFindBodyFields, createFindMissingField, createFindParameterForm } from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
-import { describeFieldError, describeRepeatedQueryParameters } from './validation-messages.ts';
+import {
+  describeFieldError,
+  describeRepeatedQueryParameters,
+  describeUndecodable,
+} from './validation-messages.ts';
 
 export interface FieldError {
   path: string;
@@ -392,9 +396,7 @@ function describeUnreadableBody(
 
 /** A path the validator could not decode, said as what is wrong in it (it said "malformed uri'"). */
 function describeMalformedPath(path: string): string {
-  return /%(?![0-9A-Fa-f]{2})/.test(path)
-    ? `the path ${path} holds a % not followed by two hexadecimal digits: write a % meant literally as %25`
-    : `the path ${path} holds percent-encoding that is not UTF-8: percent-encode text in UTF-8 (é as %C3%A9)`;
+  return `the path ${path} ${describeUndecodable(path)}`;
 }
 
 /** The validator's "unsupported media type x", with the media types the operation takes. */

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { type FieldError, RequestValidationError, toPointerToken } from './problem.ts';
+import { describeUndecodable } from './validation-messages.ts';
 
 /**
  * Refuses a query whose names or values are not percent-encoded UTF-8 (`q=pr%E9paration`, Latin-1's
@@ -17,12 +18,7 @@ export function refuseUndecodableQuery(req: Request, _res: Response, next: NextF
     const value = decodeQueryText(rawValue);
     if (name !== undefined && value !== undefined) continue;
     const wrong = name === undefined ? rawName : rawValue;
-    errors.push({
-      path: `/query/${toPointerToken(name ?? rawName)}`,
-      message: /%(?![0-9A-Fa-f]{2})/.test(wrong)
-        ? 'holds a % not followed by two hexadecimal digits: write a % meant literally as %25'
-        : 'is not percent-encoded UTF-8: percent-encode text in UTF-8 (é as %C3%A9)',
-    });
+    errors.push({ path: `/query/${toPointerToken(name ?? rawName)}`, message: describeUndecodable(wrong) });
   }
   next(errors.length === 0 ? undefined : new RequestValidationError(errors));
 }

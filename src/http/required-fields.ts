@@ -1,4 +1,9 @@
-import { type ContractOperation, readContractOperations, resolve } from './contract-parameters.ts';
+import {
+  type ContractOperation,
+  fromPointerToken,
+  readContractOperations,
+  resolve,
+} from './contract-parameters.ts';
 import { describeFormat, describePattern } from './validation-messages.ts';
 
 /** A required field the request left out, as the validator reports it (`/body/reason`), said for the caller. */
@@ -25,10 +30,7 @@ export function createFindMissingField(
     const name = /^must have required property '(.*)'$/.exec(message)?.[1];
     const suffix = name === undefined ? '' : `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     if (name === undefined || !path.endsWith(suffix)) return undefined;
-    const parentTokens = path
-      .slice(1, -suffix.length)
-      .split('/')
-      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parentTokens = path.slice(1, -suffix.length).split('/').map(fromPointerToken);
     const parent = path.slice(1, -suffix.length);
     const operation = operationId === undefined ? undefined : operations.get(operationId);
     if (operation === undefined) return { parent, name, need: undefined };
@@ -69,10 +71,7 @@ export function createFindBodyFields(
 ): (operationId: string | undefined, path: string) => string[] | undefined {
   const operations = indexOperations(document);
   return (operationId, path) => {
-    const [where, ...within] = path
-      .slice(1)
-      .split('/')
-      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const [where, ...within] = path.slice(1).split('/').map(fromPointerToken);
     const schema = operationId === undefined ? undefined : operations.get(operationId)?.bodySchema;
     if (where !== 'body' || schema === undefined || within.length === 0) return undefined;
     const fields = new Set(

@@ -1,3 +1,4 @@
+import { fromPointerToken } from './contract-parameters.ts';
 import type { MissingField } from './required-fields.ts';
 
 /**
@@ -122,7 +123,7 @@ const EMPTY_VALUE_MESSAGE = /^Empty value found for query parameter '.*'$/;
  */
 function describeUnknownField(path: string, fields: readonly string[] | undefined): DescribedFieldError {
   const tokens = path.slice(1).split('/');
-  const name = (tokens.at(-1) ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+  const name = fromPointerToken(tokens.at(-1) ?? '');
   const parent = tokens.slice(0, -1).join('/');
   const of = parent === 'body' ? 'this body' : parent;
   const takes = (quote: (field: string) => string) =>
@@ -196,4 +197,14 @@ function capitalizeHeader(name: string): string {
     .split('-')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('-');
+}
+
+/**
+ * Why `raw` (part of a path or a query) is not percent-encoded UTF-8, and what to write instead: a
+ * `%` without two hexadecimal digits, or bytes that are not UTF-8 (Latin-1's `%E9`).
+ */
+export function describeUndecodable(raw: string): string {
+  return /%(?![0-9A-Fa-f]{2})/.test(raw)
+    ? 'holds a % not followed by two hexadecimal digits: write a % meant literally as %25'
+    : 'holds percent-encoding that is not UTF-8: percent-encode text in UTF-8 (é as %C3%A9)';
 }

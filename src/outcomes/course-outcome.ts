@@ -1,6 +1,7 @@
 import {
   type ItemSource,
   publishedLatestFirst,
+  type RecommendationItem,
   type RecommendationSet,
 } from '../recommendations/recommendation.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
@@ -52,9 +53,7 @@ export function findLatestProposal(
   courseId: string,
 ): OutcomeProposal | undefined {
   for (const set of listProposingSets(sets, courseId)) {
-    const item = set.items.find(
-      (candidate) => candidate.course.id === courseId && candidate.decision === 'approved',
-    );
+    const item = findApprovedItem(set, courseId);
     if (item === undefined) continue;
     const fromModel = item.source === 'model' && set.model !== null;
     return {
@@ -73,9 +72,12 @@ export function findLatestProposal(
  * proposals an outcome may be about.
  */
 function listProposingSets(sets: readonly RecommendationSet[], courseId: string): RecommendationSet[] {
-  return publishedLatestFirst(sets).filter((set) =>
-    set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
-  );
+  return publishedLatestFirst(sets).filter((set) => findApprovedItem(set, courseId) !== undefined);
+}
+
+/** The set's item that approved the course, if any. */
+function findApprovedItem(set: RecommendationSet, courseId: string): RecommendationItem | undefined {
+  return set.items.find((item) => item.course.id === courseId && item.decision === 'approved');
 }
 
 /**
@@ -108,9 +110,7 @@ export function noProposal(
   sets: readonly RecommendationSet[],
 ): ConflictError {
   const retracted = sets.some(
-    (set) =>
-      set.status === 'retracted' &&
-      set.items.some((item) => item.course.id === courseId && item.decision === 'approved'),
+    (set) => set.status === 'retracted' && findApprovedItem(set, courseId) !== undefined,
   );
   const fact = retracted
     ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`

@@ -819,18 +819,16 @@ function findWhyNoCandidate(candidates: readonly Course[]): NoCandidateReason {
 function explainNoCandidate(seeker: JobSeeker, why: NoCandidateReason): string {
   if (why === 'no_candidate_scored') return 'no candidate course could be scored';
   const byHand = 'search the catalog by hand (GET /v1/courses)';
+  const locate = `complete their location in the case-management system, or ${byHand}`;
   if (seeker.location === null && !seeker.remoteOk) {
     return (
       'the profile has no home coordinates and the person does not take remote courses, so no course can be ' +
-      `found within their reach: complete their location in the case-management system, or ${byHand}`
+      `found within their reach: ${locate}`
     );
   }
   const open = `is active, starts after today and is open at level ${seeker.educationLevel}`;
   if (seeker.location === null) {
-    return (
-      `no remote course ${open}, and the profile has no home coordinates, so only remote courses can be ` +
-      `suggested: complete their location in the case-management system, or ${byHand}`
-    );
+    return `no remote course ${open}, and the profile has no home coordinates, so only remote courses can be suggested: ${locate}`;
   }
   const where = `no course within ${seeker.mobilityRadiusKm} km${seeker.remoteOk ? ' nor any remote course' : ''}`;
   return `${where} ${open}: ${byHand}, beyond the person's radius if they agree`;

@@ -196,12 +196,7 @@ export interface SecondReviewReturn {
  * the set's counselors read it, and the person in their data export (without who approved it), as a
  * return's is. The reviewer is the set's `reviewerId`.
  */
-export interface SecondReviewApproval {
-  /** The second reviewer. */
-  by: string;
-  at: string;
-  comment: string | null;
-}
+export type SecondReviewApproval = SecondReviewReturn;
 
 /**
  * A published set its counselor took back from the person (AI Act Art. 14(4)(d)): who, when and why.

@@ -93,7 +93,7 @@ describe('a refused request', () => {
       expect(res.body.errors, query).toEqual([
         {
           path: `/query/${name}`,
-          message: 'is not percent-encoded UTF-8: percent-encode text in UTF-8 (é as %C3%A9)',
+          message: 'holds percent-encoding that is not UTF-8: percent-encode text in UTF-8 (é as %C3%A9)',
         },
       ]);
     }
