@@ -30,6 +30,7 @@ import { Pseudonymiser } from '../src/decision-log/pseudonymiser.ts';
 import { createDemoRandom, type DemoRandom } from '../src/demo/demo-random.ts';
 import { FEATURE_NAMES } from '../src/model/features.ts';
 import { KnexCourseOutcomeStore } from '../src/outcomes/knex-course-outcome-store.ts';
+import { KnexRecommendationStore } from '../src/recommendations/knex-recommendation-store.ts';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.ts';
 import { createTimeOrderedId } from '../src/shared/time-ordered-id.ts';
 
@@ -261,6 +262,7 @@ async function benchQueries(db: Knex, log: DecisionLogParts): Promise<void> {
     keyring: log.subjectKeyring,
     models: { listModels: async () => [] },
     settings: { getSettings: async () => DEFAULT_SETTINGS },
+    sets: new KnexRecommendationStore(db),
     outcomes: new KnexCourseOutcomeStore(db),
     minPeoplePerFigure: 1,
     figureWeeks: new KnexFigureWeekStore(db),

@@ -314,6 +314,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         keyring: log.subjectKeyring,
         models,
         settings: { getSettings: () => settingsStore.get() },
+        sets: recommendationStore,
         outcomes: outcomeStore,
         minPeoplePerFigure: config.audit.minPeoplePerFigure,
         figureWeeks: new KnexFigureWeekStore(db),

@@ -20,8 +20,10 @@ import {
   listLatestDetectedFirst,
   positionOf,
 } from '../incidents/incident.ts';
+import { readNamedSetStates } from '../incidents/read-named-set-states.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import type { PublishedItemCounter } from '../outcomes/course-outcome-store.ts';
+import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { Settings } from '../settings/settings.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -84,6 +86,8 @@ export interface AuditServiceDeps {
   /** The registry, read in the drift figures' transaction: the models as the log stands at its head. */
   models: { listModels(trx: Knex.Transaction): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };
+  /** The sets held, to tell where a set an incident names stands (held, erased or purged). */
+  sets: Pick<RecommendationStore, 'listHeldIds'>;
   /** The approved items published, counted for the outcome figures (the outcomes are read from the log). */
   outcomes: PublishedItemCounter;
   /** Attribution, drift and outcome figures resting on fewer job seekers are withheld (`AUDIT_MIN_PEOPLE`). */
@@ -520,9 +524,13 @@ export class AuditService {
     );
     const { items, next } = takePage(found, page.limit);
     await this.record(request, 'listIncidents', { ...page, toSeq }, items.length);
+    const setStates = await readNamedSetStates(
+      this.deps,
+      items.flatMap(({ incident }) => incident.setIds),
+    );
     const now = this.deps.now();
     return {
-      incidents: items.map(({ incident }) => describeIncident(incident, now)),
+      incidents: items.map(({ incident }) => describeIncident(incident, now, setStates)),
       nextAfter: next === undefined ? null : positionOf(next),
     };
   }

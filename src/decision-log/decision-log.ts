@@ -69,11 +69,25 @@ export interface DecisionLog {
     trx?: Knex.Transaction,
   ): Promise<RecordedDecisionEvent[]>;
   /**
+   * The sets among `setIds` whose creation the log records (`recommendation.generated`,
+   * `recommendation.created_manually`), read from the index of the events naming a set: the log
+   * keeps them after the set's rows are deleted. Each says whether its person's data was erased
+   * since it was made (a `subject.erased` about the same pseudonym after it). Read in `trx` when given.
+   */
+  listLoggedSets(setIds: readonly string[], trx?: Knex.Transaction): Promise<LoggedSet[]>;
+  /**
    * Takes the chain head's lock in `trx` now, if it does not hold it yet, and returns the head. Until
    * `trx` ends no other transaction can append, and so none can commit a logged change: what `trx`
    * reads from then on is the state the log describes up to that head.
    */
   lockHead(trx: Knex.Transaction): Promise<ChainHead>;
+}
+
+/** A set whose creation the log records. */
+export interface LoggedSet {
+  setId: string;
+  /** The person it was made for was erased after it was made. */
+  erasedSince: boolean;
 }
 
 /** The last event of the chain (seq 0 and the genesis hash when the log is empty). */

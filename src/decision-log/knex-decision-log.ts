@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { ROLES } from '../auth/principal.ts';
+import { chunksOf } from '../db/chunks-of.ts';
 import { LOCK_WAIT_MS } from '../db/database.ts';
 import { type Engine, engineOf } from '../db/engine.ts';
 import { payloadTextSql } from '../db/payload-text-sql.ts';
@@ -33,6 +34,7 @@ import type {
   DecisionLog,
   DecisionLogReader,
   EventQuery,
+  LoggedSet,
   RangeVerification,
 } from './decision-log.ts';
 import {
@@ -58,6 +60,13 @@ const EVENTS = 'decision_events';
  * readings), and `setSubject`, the person a set whose trail was read (`setId`) was made for.
  */
 const QUERY_FIELDS_NAMING_PEOPLE = [['filters', 'subject'], ['filters', 'actor'], ['setSubject']] as const;
+/** The events that create a set: one per set, naming it as their `setId`. */
+const SET_CREATION_TYPES = [
+  'recommendation.generated',
+  'recommendation.created_manually',
+] as const satisfies readonly DecisionEventType[];
+/** Set ids looked up per statement, whatever number the caller gives (see `chunksOf`). */
+const LOOKUP_CHUNK = 400;
 const HEAD = 'decision_log_head';
 const CHECKPOINTS = 'decision_checkpoints';
 const SIGNING_KEYS = 'log_signing_keys';
@@ -399,6 +408,34 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
       .whereIn('type', [...types])
       .orderBy('seq');
     return rows.map(toRecordedEvent);
+  }
+
+  async listLoggedSets(setIds: readonly string[], trx?: Knex.Transaction): Promise<LoggedSet[]> {
+    const engine = engineOf(this.db);
+    const setId = payloadTextSql(engine, ['setId']);
+    // On SQLite, `+type`: the events are found by set, then by person, from those indexes, their types
+    // checked on the few found, rather than every creation, or every erasure since, read by type.
+    const [type, erasedType] = engine === 'sqlite' ? ['+type', '+erased.type'] : ['type', 'erased.type'];
+    const found: LoggedSet[] = [];
+    for (const chunk of chunksOf([...new Set(setIds)], LOOKUP_CHUNK)) {
+      // The set's expression, as the partial index of the events naming a set is written.
+      const rows: Array<Record<string, unknown>> = await (trx ?? this.db)({ created: EVENTS })
+        .select(
+          this.db.raw(`${setId} as set_id`),
+          this.db.raw(
+            `exists (select 1 from ${EVENTS} erased where erased.subject = created.subject and ${erasedType} = 'subject.erased' and erased.seq > created.seq) as erased_since`,
+          ),
+        )
+        .whereRaw(`${setId} in (${chunk.map(() => '?').join(', ')})`, chunk)
+        .whereRaw(`${type} in (${SET_CREATION_TYPES.map(() => '?').join(', ')})`, [...SET_CREATION_TYPES]);
+      for (const row of rows) {
+        found.push({
+          setId: String(row.set_id),
+          erasedSince: row.erased_since === true || Number(row.erased_since) === 1,
+        });
+      }
+    }
+    return found;
   }
 
   async lockHead(trx: Knex.Transaction): Promise<ChainHead> {

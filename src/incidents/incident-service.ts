@@ -25,13 +25,16 @@ import {
   type IncidentRecipient,
   type IncidentSeverity,
   type IncidentStatus,
+  type NamedSetState,
 } from './incident.ts';
+import { readNamedSetStates } from './read-named-set-states.ts';
 
 export interface IncidentServiceDeps {
   log: DecisionLog;
   /** Where incidents are read back from (the log's `incident.*` events), and where the log begins. */
   events: Pick<AuditEventStore, 'streamContents' | 'listEvents'>;
   models: Pick<ModelStore, 'findById'>;
+  /** The sets held, to tell where a set an incident names stands. */
   sets: Pick<RecommendationStore, 'listHeldIds'>;
   /** The check of a text the log keeps readable for good (no invisible characters, no person's id). */
   checkLoggedText: LoggedTextCheck;
@@ -85,8 +88,8 @@ export class IncidentService {
   constructor(private readonly deps: IncidentServiceDeps) {}
 
   /**
-   * Appends `incident.recorded`. The model and sets named must be ones the application holds, and
-   * the detection neither in the future (beyond the clock tolerance) nor before the log's first
+   * Appends `incident.recorded`. The model named must be one the registry holds, and the sets named
+   * ones the log records the making of (held still, or erased or purged since), and the detection neither in the future (beyond the clock tolerance) nor before the log's first
    * event. The summary and measures stay readable for good, where erasure cannot reach them:
    * invisible characters and people's ids are refused, and sensitive terms too unless the writer
    * confirms them (an incident may have to name the group it concerned). A retry with the same Idempotency-Key and input gets the first answer
@@ -131,9 +134,8 @@ export class IncidentService {
       idempotencyKey,
       request,
       { type: 'incident.recorded', payload },
-      // In the transaction: a set the retention job purged since the request came is not named.
       (trx) => this.refuseUnknownNames(modelId, setIds, trx),
-      (event) => {
+      (event, setStates) => {
         const incident: Incident = {
           ...payload,
           sensitiveTermsAcknowledged: warnings.length > 0,
@@ -141,7 +143,7 @@ export class IncidentService {
           recordedBy: { ...event.actor },
           notifications: [],
         };
-        return { incident: describeIncident(incident, now), warnings };
+        return { incident: describeIncident(incident, now, setStates), warnings };
       },
     );
   }
@@ -188,8 +190,8 @@ export class IncidentService {
       idempotencyKey,
       request,
       { type: 'incident.notified', payload },
-      async () => undefined,
-      (event) => {
+      (trx) => readNamedSetStates(this.deps, incident.setIds, trx),
+      (event, setStates) => {
         incident.notifications.push({
           recipient: input.recipient,
           notifiedAt,
@@ -197,14 +199,15 @@ export class IncidentService {
           recordedAt: event.occurredAt,
           recordedBy: { ...event.actor },
         });
-        return { incident: describeIncident(incident, now), warnings: [] };
+        return { incident: describeIncident(incident, now, setStates), warnings: [] };
       },
     );
   }
 
   /**
    * Appends the event and keeps its answer under the caller's Idempotency-Key, in one transaction,
-   * once `checkWith` has found in it what the event names (a refusal there records nothing).
+   * once `checkWith` has found in it what the event names (a refusal there records nothing), and
+   * where the sets the incident names stand, which the answer tells.
    * The key is read again inside it, under the log's lock that every writer takes first: of two
    * identical retries sent together, the second waits for the first to commit, then finds its key
    * and answers as it did, with no second event.
@@ -214,16 +217,16 @@ export class IncidentService {
     idempotencyKey: string,
     request: IdempotentRequest,
     event: Pick<NewDecisionEvent, 'type' | 'payload'>,
-    checkWith: (trx: Knex.Transaction) => Promise<void>,
-    answerWith: (recorded: DecisionEvent) => IncidentAnswer,
+    checkWith: (trx: Knex.Transaction) => Promise<ReadonlyMap<string, NamedSetState>>,
+    answerWith: (recorded: DecisionEvent, setStates: ReadonlyMap<string, NamedSetState>) => IncidentAnswer,
   ): Promise<RecordedAnswer> {
     const { log, idempotency } = this.deps;
     return log.withTransaction(async (trx) => {
       const raced = await this.findReplay(actor, idempotencyKey, request, trx);
       if (raced !== undefined) return raced;
-      await checkWith(trx);
+      const setStates = await checkWith(trx);
       const recorded = await log.append(trx, { ...event, actor: actorOf(actor) });
-      const answer = answerWith(recorded);
+      const answer = answerWith(recorded, setStates);
       // The whole answer is kept: an incident names no person (its texts are checked for that), and
       // the log never changes what it answered from.
       await idempotency.insert(trx, {
@@ -239,23 +242,30 @@ export class IncidentService {
     });
   }
 
-  /** Refuses a model the registry does not hold, and sets the application does not hold (read in `trx`). */
+  /**
+   * Refuses a model the registry does not hold, and set ids the log never recorded a set under (read
+   * in `trx`); answers where the sets stand. A set erased or purged since it was made is named all
+   * the same: its events stay in the log, and an incident must be able to name the decisions it
+   * concerned, whoever asked for their data to be erased since.
+   */
   private async refuseUnknownNames(
     modelId: string | null,
     setIds: readonly string[],
     trx: Knex.Transaction,
-  ): Promise<void> {
+  ): Promise<Map<string, NamedSetState>> {
     if (modelId !== null && (await this.deps.models.findById(modelId, trx)) === undefined) {
       throw new InvalidInputError(`model ${modelId} is not registered`, { field: 'modelId' });
     }
-    const held = new Set(await this.deps.sets.listHeldIds(setIds, trx));
-    const unknownSetIds = setIds.filter((id) => !held.has(id));
+    const setStates = await readNamedSetStates(this.deps, setIds, trx);
+    const unknownSetIds = setIds.filter((id) => !setStates.has(id));
     if (unknownSetIds.length > 0) {
       throw new InvalidInputError(
-        `no recommendation set has the id ${unknownSetIds.join(', ')}: name sets the application holds`,
+        `the decision log records no recommendation set with the id ${unknownSetIds.join(', ')}: ` +
+          'name sets the application made (held, or erased or purged since)',
         { field: 'setIds', unknownSetIds },
       );
     }
+    return setStates;
   }
 
   /** The first answer to the caller's key and this request; undefined for a new key (422 if another request used it). */

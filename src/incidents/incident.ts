@@ -63,8 +63,23 @@ export interface LoggedIncident {
  */
 export type IncidentListPosition = [detectedAt: string, seq: number];
 
+/**
+ * Where a set an incident names stands: `held`, the application holds it; `erased`, the person it
+ * was made for was erased since, which deleted it; `purged`, it is no longer held and the log records
+ * no erasure of its person since it was made: the retention job deleted it at the end of its period.
+ * The log keeps the events of a set erased or purged, under its person's pseudonym.
+ */
+export type NamedSetState = 'held' | 'erased' | 'purged';
+
+export interface NamedSet {
+  setId: string;
+  state: NamedSetState;
+}
+
 /** An incident as its readers get it: where its reporting stands today. */
 export interface IncidentStatus extends Incident {
+  /** Each set of `setIds`, in its order, with where it stands. */
+  namedSets: NamedSet[];
   /** Whether a notification to the market surveillance authority was recorded. */
   authorityNotified: boolean;
   /** Whole days from `detectedAt` to now. */
@@ -98,10 +113,18 @@ export async function collectIncidents(
   return [...incidents.values()];
 }
 
-/** Where the incident's reporting stands at `now`. */
-export function describeIncident(incident: Incident, now: Date): IncidentStatus {
+/**
+ * Where the incident's reporting stands at `now`, and its sets as `setStates` has them (a set it
+ * lacks is no longer held, with no erasure of its person recorded).
+ */
+export function describeIncident(
+  incident: Incident,
+  now: Date,
+  setStates: ReadonlyMap<string, NamedSetState>,
+): IncidentStatus {
   return {
     ...incident,
+    namedSets: incident.setIds.map((setId) => ({ setId, state: setStates.get(setId) ?? 'purged' })),
     authorityNotified: incident.notifications.some((notification) => notification.recipient === 'authority'),
     daysSinceDetection: Math.max(0, Math.floor((now.getTime() - Date.parse(incident.detectedAt)) / DAY_MS)),
   };

@@ -412,6 +412,21 @@ describe('query plans of the auditor queries on a large log', () => {
     ]);
   });
 
+  it('finds the sets an incident names from the index of the events naming a set, and their erasures from an index, not the whole log', async () => {
+    const setIds = ['set-5', `set-${FIRST_SET_OF_2 / 13}`, 'set-never'];
+    const plans = await plansOf(() => log.listLoggedSets(setIds));
+    expect(plans).toHaveLength(1);
+    for (const { sql, plan } of plans) {
+      expect(plan, sql).toMatch(/decision_events_set_id_seq_index/);
+      expect(plan, sql).not.toMatch(WHOLE_TABLE);
+    }
+    const found = await log.listLoggedSets(setIds);
+    expect(found.sort((a, b) => a.setId.localeCompare(b.setId))).toEqual([
+      { setId: 'set-5', erasedSince: false },
+      { setId: `set-${FIRST_SET_OF_2 / 13}`, erasedSince: false },
+    ]);
+  });
+
   it("reads the auditors' queries naming a person from their partial indexes, not every query", async () => {
     const plans = await plansOf(() => log.listQueriesNaming('js-4242'));
     expect(plans).toHaveLength(3);

@@ -6,7 +6,6 @@ import { KnexIdempotencyStore } from '../../src/idempotency/knex-idempotency-sto
 import { IncidentService } from '../../src/incidents/incident-service.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { InvalidInputError } from '../../src/shared/errors.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, newIdempotencyKey, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -14,10 +13,10 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 const AUDITOR: Principal = { subject: 'dpo-1', roles: ['auditor'] };
 
 /**
- * An incident names the sets it concerned: each must be one the application holds when the incident
- * is recorded. A set purged by the retention job while the recording was on its way (after the
- * checks of its texts, before its transaction) is not held any more: naming it is refused, as for a
- * set that never was, rather than recorded.
+ * An incident names the sets it concerned by what the decision log records of them: a set the
+ * retention job purged while the recording was on its way (after the checks of its texts, before its
+ * transaction) was made all the same, and its events stay in the log. Naming it is recorded, and the
+ * incident says that the set is no longer held (purged, its person not erased), by its id alone.
  */
 describe('an incident naming a set purged while it was being recorded', () => {
   let t: TestApp;
@@ -31,7 +30,7 @@ describe('an incident naming a set purged while it was being recorded', () => {
   });
   afterAll(() => t.close());
 
-  it('is refused (setIds), and no incident is recorded', async () => {
+  it('is recorded, and says the set was purged', async () => {
     const log = t.container.decisionLog.decisionLog;
     const purgeSetFirst: DecisionLog['withTransaction'] = async (work) => {
       await t.container.db.transaction(async (trx) => {
@@ -55,7 +54,7 @@ describe('an incident naming a set purged while it was being recorded', () => {
       now: () => clock.now(),
     });
 
-    const recording = service.recordIncident(
+    const recorded = await service.recordIncident(
       AUDITOR,
       {
         summary: 'Suggestions published for courses whose sessions had been cancelled',
@@ -65,11 +64,13 @@ describe('an incident naming a set purged while it was being recorded', () => {
       },
       newIdempotencyKey(),
     );
-    await expect(recording).rejects.toThrow(InvalidInputError);
-    await expect(recording).rejects.toMatchObject({ details: { field: 'setIds', unknownSetIds: [setId] } });
-    const [{ n }] = (await t.container.db('decision_events').where({ type: 'incident.recorded' }).count({
-      n: '*',
-    })) as [{ n: number | string }];
-    expect(Number(n)).toBe(0);
+    expect(await t.container.db('recommendation_sets').where({ id: setId }).first()).toBeUndefined();
+    expect(recorded.incident.setIds).toEqual([setId]);
+    expect(recorded.incident.namedSets).toEqual([{ setId, state: 'purged' }]);
+    const events = await t.container
+      .db('decision_events')
+      .where({ type: 'incident.recorded' })
+      .select('payload');
+    expect(events.map((row: { payload: string }) => JSON.parse(row.payload).setIds)).toEqual([[setId]]);
   });
 });

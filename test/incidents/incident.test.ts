@@ -95,11 +95,13 @@ describe('incidents read from the decision log', () => {
     );
     if (logged === undefined) throw new Error('an incident expected');
     const { incident } = logged;
-    expect(describeIncident(incident, new Date('2026-12-16T07:59:59.999Z'))).toMatchObject({
+    expect(describeIncident(incident, new Date('2026-12-16T07:59:59.999Z'), new Map())).toMatchObject({
       daysSinceDetection: 14,
       authorityNotified: false,
     });
-    expect(describeIncident(incident, new Date('2026-12-16T08:00:00.000Z')).daysSinceDetection).toBe(15);
+    expect(
+      describeIncident(incident, new Date('2026-12-16T08:00:00.000Z'), new Map()).daysSinceDetection,
+    ).toBe(15);
   });
 
   it('puts the latest detected first, and of two detected together the latest recorded', async () => {

@@ -1512,8 +1512,13 @@ export interface paths {
          * Record an incident, a malfunction or a near miss
          * @description The deployer's record of something that went wrong, or nearly (AI Act Art. 26(5), Art. 73):
          *     appended to the decision log as `incident.recorded`, hash-chained and covered by the signed
-         *     checkpoints like every event; nothing else stores it. `modelId` must name a registered model,
-         *     and `setIds` sets the application holds (422 otherwise, `unknownSetIds` naming the others).
+         *     checkpoints like every event; nothing else stores it. `modelId` must name a registered model
+         *     (422 otherwise), and `setIds` sets the decision log records the making of
+         *     (`recommendation.generated`, `recommendation.created_manually`): a set erased with its
+         *     person's data, or purged at the end of its retention period, since it was made is named all
+         *     the same, since its events stay in the log and an incident must be able to name the decisions
+         *     it concerned. An id the log never recorded a set under is refused with 422, `unknownSetIds`
+         *     naming each. The answer's `namedSets` says where each set stands.
          *     `detectedAt` may not be in the future, beyond the clock tolerance the service allows between
          *     its clock and its callers' (`AUTH_CLOCK_TOLERANCE_SECONDS`, 30 seconds by default, the same
          *     as for tokens): a detection written as "now" on a clock a little ahead is accepted. Nor may it
@@ -3531,7 +3536,7 @@ export interface components {
             detectedAt: string;
             /** @description The registered model involved, if one is. */
             modelId?: components["schemas"]["ModelId"];
-            /** @description Recommendation sets involved, by id (never a person's id); ids in either case name the same set, and are kept in lower case. */
+            /** @description Recommendation sets involved, by id (never a person's id), each one the decision log records the making of, held still or erased or purged since; ids in either case name the same set, and are kept in lower case. */
             setIds?: string[];
             /** @description What was done about it (the kill switch thrown, sets retracted, a model rolled back...), in at least three characters other than spaces and invisible characters; kept readable for good, as the summary. */
             measures?: string;
@@ -3582,7 +3587,10 @@ export interface components {
             /** Format: date-time */
             detectedAt: string;
             modelId: string | null;
+            /** @description The sets named, as the log records them. */
             setIds: string[];
+            /** @description Each set of `setIds`, in the same order, with where it stands now (on a replayed answer, when first answered). */
+            namedSets: components["schemas"]["IncidentNamedSet"][];
             measures: string | null;
             /** @description The summary or measures were recorded despite sensitive-term warnings. */
             sensitiveTermsAcknowledged: boolean;
@@ -3600,6 +3608,21 @@ export interface components {
             daysSinceDetection: number;
             /** @description On the answer to its recording only, the sensitive-term warnings confirmed with `acknowledgeSensitiveTerms`. */
             warnings?: components["schemas"]["Warning"][];
+        };
+        /** @description A set an incident names, by its id alone (nothing of the person it was made for). */
+        IncidentNamedSet: {
+            setId: string;
+            /**
+             * @description `held`: the application holds the set, its items and decisions. `erased`: the person it
+             *     was made for had their data erased since (`DELETE /v1/job-seekers/{id}`), which deleted the
+             *     set; `purged`: it is no longer held and the log records no erasure of its person since it
+             *     was made, so the retention job deleted it at the end of its period
+             *     (`RETENTION_PERSONAL_DAYS`). Either way its events stay in the decision log under its
+             *     person's pseudonym (`GET /v1/audit/events?setId=`), their personal parts unreadable once
+             *     the person was erased.
+             * @enum {string}
+             */
+            state: "held" | "erased" | "purged";
         };
         IncidentPage: {
             items: components["schemas"]["Incident"][];
@@ -6626,7 +6649,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description An unknown model or set, a detection in the future or before the log's first event (`earliest`), a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
+            /** @description An unknown model or a set id the log never recorded a set under (`unknownSetIds`), a detection in the future or before the log's first event (`earliest`), a text the log may not keep, sensitive terms not confirmed (`warnings`), or the `Idempotency-Key` already used for another request (`idempotency-key-reused`); nothing recorded. */
             422: {
                 headers: {
                     [name: string]: unknown;
