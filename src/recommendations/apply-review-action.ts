@@ -62,7 +62,8 @@ export type ReviewWarning =
   | ShortlistWarning
   | SessionWarning
   | WithdrawalWarning
-  | OrderWarning;
+  | OrderWarning
+  | UnopenedWarning;
 
 /**
  * An item approved after the counselor ordered the set's approved items: it has no place in that
@@ -72,6 +73,18 @@ export interface OrderWarning {
   code: 'placed_after_order';
   field: 'decision';
   itemId: string;
+  message: string;
+}
+
+/**
+ * A set of the model's suggestions published, or handed to its second review, by a counselor who
+ * never opened it (its items decided from the creation's answer): not refused, but the oversight
+ * figures count it as reviewed unopened, and the counselor is told so then rather than never.
+ */
+export interface UnopenedWarning {
+  code: 'published_unopened';
+  field: 'setId';
+  setId: string;
   message: string;
 }
 

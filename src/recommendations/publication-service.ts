@@ -4,12 +4,18 @@ import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
-import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
+import {
+  applyReviewAction,
+  type ReviewActionDeps,
+  type ReviewResult,
+  type UnopenedWarning,
+} from './apply-review-action.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
   closeSet,
   computeExpiry,
+  isOpenedForFigures,
   measureSecondsSince,
   type RecommendationSet,
   type SetReplacement,
@@ -96,7 +102,11 @@ export class PublicationService {
           // The second reviewer gets a full lifetime, however late the first review came.
           const expiresAt = await renewLifetime(this.deps, trx, set, now);
           return {
-            warnings: [...warnings, ...sessionWarnings],
+            warnings: [
+              ...warnings,
+              ...sessionWarnings,
+              ...warnAboutUnopened(set, 'handed to its second review'),
+            ],
             restatedWarnings,
             events: [
               {
@@ -116,7 +126,7 @@ export class PublicationService {
         }
         const replacesSetId = await publishSet(this.deps, trx, set, counselor, now);
         return {
-          warnings: [...warnings, ...sessionWarnings],
+          warnings: [...warnings, ...sessionWarnings, ...warnAboutUnopened(set, 'published')],
           restatedWarnings,
           events: [
             {
@@ -264,6 +274,29 @@ async function publishSet(
   closeSet(set, 'published', at);
   set.publishedBy = counselor.subject;
   return replaceShownSet(deps.store, trx, shown, { setId: set.id, at });
+}
+
+/**
+ * Told when the counselor publishes (or hands on) a set of the model's suggestions they never opened:
+ * its items were decided from the creation's answer, and the oversight figures count it as reviewed
+ * unopened. A set by hand needs no warning: its counselor chose every item themselves.
+ */
+function warnAboutUnopened(
+  set: RecommendationSet,
+  done: 'published' | 'handed to its second review',
+): UnopenedWarning[] {
+  if (isOpenedForFigures(set)) return [];
+  return [
+    {
+      code: 'published_unopened',
+      field: 'setId',
+      setId: set.id,
+      message:
+        `set ${set.id} was ${done} without being opened: its items were decided from the answer that created it, ` +
+        `never read in the set itself (GET /v1/recommendations/${set.id}), so the oversight figures count it as reviewed unopened; ` +
+        'before deciding in the next set, open it and read each suggestion with its explanation',
+    },
+  ];
 }
 
 /** Gives the set a full lifetime (`setTtlHours`, read in the action's transaction) from now; returns its new expiry. */

@@ -501,6 +501,16 @@ export function secondsSincePreviousAct(set: RecommendationSet, now: Date): numb
 }
 
 /**
+ * Whether the set's counselor saw it as a set before deciding in it, as the oversight figures count
+ * it (record 0008): opened (`GET /v1/recommendations/{setId}`), or made by hand, whose items the
+ * counselor chose themselves. A set decided from the creation's answer stays unopened, whatever read
+ * comes after.
+ */
+export function isOpenedForFigures(set: RecommendationSet): boolean {
+  return set.openedAt !== null || set.model === null;
+}
+
+/**
  * Seconds from `since` (an instant the service recorded) to `now`; null when `now` is earlier: a
  * clock set back in between (an NTP correction) or another process's clock ahead of this one's. The
  * time is then unknown, and never 0: a duration nobody measured must not count as a fast decision.

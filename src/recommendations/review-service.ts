@@ -26,6 +26,7 @@ import {
   countPending,
   findReasonCode,
   type ItemSource,
+  isOpenedForFigures,
   MODEL_FAULT_REASON,
   REASON_CODES,
   type RecommendationItem,
@@ -402,11 +403,6 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
       `item ${itemId} is not in set ${set.id}; its items and their ids are in the set (GET /v1/recommendations/${set.id})`,
     );
   return item;
-}
-
-/** Whether a decision counts as taken in an opened set (`ItemDecisionFigure.opened`). */
-function isOpenedForFigures(set: RecommendationSet): boolean {
-  return set.openedAt !== null || set.model === null;
 }
 
 /**

@@ -283,13 +283,20 @@ describe('a published course whose session the catalog cancelled or moved', () =
         message: `course ${started.course.id} "${started.course.title}" (item ${started.itemId}): its session starts on ${today}, today or before (the day in France), too late to join: the person will read the course as no longer available`,
       },
     ]);
-    // Publishing warns about both, each in its own words.
+    // Publishing warns about both, each in its own words (and, the set decided from the answer that
+    // created it, that it was published unopened).
     const published = await act(t, counselor, set.id, 'publish', String(second.headers.etag), {});
     expect(published.status).toBe(200);
-    const messages = (published.body.warnings as Array<{ message: string }>).map((w) => w.message);
-    expect(messages).toEqual([
+    const warnings = published.body.warnings as Array<{ code: string; message: string }>;
+    expect(warnings.map((w) => w.message)).toEqual([
       expect.stringContaining('cancelled its session of 2027-01-11'),
       expect.stringContaining(`starts on ${today}, today or before`),
+      expect.stringContaining('published without being opened'),
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual([
+      'session_unavailable',
+      'session_unavailable',
+      'published_unopened',
     ]);
   });
 

@@ -777,6 +777,11 @@ export interface paths {
          *     handed to its second review, before a return), which the person then reads: it is not asked to
          *     be confirmed again, and a sensitive-term warning about it is answered again. A `message`
          *     replaces it, and one with nothing that shows removes it.
+         *
+         *     A set of the model's suggestions its counselor never opened (`GET /v1/recommendations/{setId}`
+         *     records `openedAt`; its items were decided from the answer that created it) is published, or
+         *     handed on, all the same, with a warning (`published_unopened`): the oversight figures count it
+         *     as reviewed unopened. A set by hand gets none.
          */
         post: operations["publishRecommendationSet"];
         delete?: never;
@@ -2225,10 +2230,15 @@ export interface components {
          *     `placed_after_order` (`field` `decision`, `itemId` the item): it has no place in that order (an
          *     item approved again after a rejection included: a rejection takes it out of the order), so the
          *     person will read it after the ordered ones until the approved items are ordered again.
+         *     When a counselor publishes a set of the model's suggestions they never opened (`GET
+         *     /v1/recommendations/{setId}`: its items decided from the answer that created it), or hands it
+         *     to its second review so, `published_unopened` (`field` `setId`, `setId` the set): not refused,
+         *     but the oversight figures count it as reviewed unopened (`openedBeforeFirstDecisionShare`). A
+         *     set by hand is never warned about: its counselor chose every item.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order" | "published_unopened";
             /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
@@ -2241,7 +2251,7 @@ export interface components {
             itemId?: string;
             /**
              * Format: uuid
-             * @description The set an `open_set_withdrawn` warning is about.
+             * @description The set an `open_set_withdrawn` or `published_unopened` warning is about.
              */
             setId?: string;
         };
