@@ -110,7 +110,8 @@ export function describeProcessing(
         'consulté (le motif d’une consultation n’est pas noté).',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
         'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
-        'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',
+        'votre pseudonyme ou une liste préparée pour vous sont listées dans ce relevé, avec leur date et leur motif ; ' +
+        'une consultation de l’ensemble du journal, qui ne vise personne, n’y figure pas.',
       'Les administrateurs du service, pour répondre à vos demandes, comme celle-ci.',
     ],
     retention: {
