@@ -84,6 +84,13 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
   return standIns;
 }
 
+/** Features whose value in words is told whatever it weighs, taking no reason's place (see `alwaysTold`). */
+const ALWAYS_TOLD: ReadonlySet<string> = new Set(
+  (FEATURES as readonly FeatureDefinition[])
+    .filter((feature) => feature.alwaysTold === true)
+    .map((feature) => feature.name),
+);
+
 /** The words that state each feature's value whatever it weighs, where the feature has some (see `valueInWordsFr`). */
 const VALUE_IN_WORDS: ReadonlyMap<string, NonNullable<FeatureDefinition['valueInWordsFr']>> = new Map(
   (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
@@ -260,7 +267,9 @@ const MODERATE_CONTRIBUTION = 0.2;
  * judgement. So is a value filled in for lack of a fact; a phrase not true of the value gives way to the
  * value in words (see {@link phraseToTell}), which is told as a fact (`neutral`), neither for nor against:
  * the main reasons stay those that weighed most, and only a phrase true of the value says which way.
- * The reasons for come first, then those against, then the facts, each heaviest first.
+ * A feature told whatever it weighs (the duration, see `alwaysTold`) is told as a fact besides them,
+ * taking none of their places. The reasons for come first, then those against, then the facts, each
+ * heaviest first.
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
@@ -274,7 +283,9 @@ function listJobSeekerReasons(
     const reason = phraseToTell(attribution, standIns, phrases, facts);
     if (reason !== undefined) told.set(attribution, reason);
   }
-  const { reasonsFor, reasonsAgainst } = selectReasons([...told.keys()]);
+  const { reasonsFor, reasonsAgainst } = selectReasons(
+    [...told.keys()].filter((a) => !ALWAYS_TOLD.has(a.feature)),
+  );
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
@@ -284,7 +295,8 @@ function listJobSeekerReasons(
     const direction = asFact ? 'neutral' : a.contribution > 0 ? 'for' : 'against';
     return { direction, text, weight: weightOf(a) };
   };
-  const selected = [...reasonsFor, ...reasonsAgainst];
+  const alwaysTold = [...told.keys()].filter((a) => ALWAYS_TOLD.has(a.feature));
+  const selected = [...reasonsFor, ...reasonsAgainst, ...alwaysTold];
   const byWeight = [...selected].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   return [
     ...selected.filter((a) => told.get(a)?.asFact === false),

@@ -387,7 +387,9 @@ describe('the explanation of a course followed at a distance only, and of a long
         ]),
       );
       expect(explanation.summary).toBe(
-        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+        // The hours take no reason's place: the start, which weighed less, is told too.
+        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez ' +
+          'et la formation commence bientôt, quand vous êtes disponible. ' +
           'À savoir : la formation dure 1\u202f540 heures et la formation se suit à distance.',
       );
       const [reasons] = explanation.summary.split('À savoir : ');

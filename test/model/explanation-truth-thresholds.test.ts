@@ -25,19 +25,20 @@ const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
   return sign === 'positive' ? feature?.positivePhraseFr : feature?.negativePhraseFr;
 };
 
-/** What the job seeker is told of the features given, each weighing its contribution at its value. */
+/**
+ * What the job seeker is told of the features given, each weighing its contribution at its value. The
+ * duration, told whatever it weighs, is left out unless given, so that each case reads its own features.
+ */
 function explain(
   weighed: Partial<Record<FeatureName, { value: number; contribution: number }>>,
   facts: Partial<ExplanationFacts> = {},
 ) {
   const values = FEATURE_NAMES.map((feature) => weighed[feature]?.value ?? 0);
   const contributions = FEATURE_NAMES.map((feature) => weighed[feature]?.contribution ?? 0);
-  return explainSuggestion(
-    manifest,
-    0.5,
-    rankAttributions(manifest, values, contributions),
-    knownFacts(facts),
+  const attributions = rankAttributions(manifest, values, contributions).filter(
+    (a) => weighed.durationHours !== undefined || a.feature !== 'durationHours',
   );
+  return explainSuggestion(manifest, 0.5, attributions, knownFacts(facts));
 }
 
 /** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
@@ -192,6 +193,36 @@ describe('the words a job seeker reads of a feature’s value', () => {
         'neutral',
       ]);
     }
+  });
+
+  it('tell the course’s duration whatever it weighs, beside the three reasons for and two against that weighed most, taking none of their places', () => {
+    // A course whose duration weighed less than three reasons for it: the fourth, still told.
+    const fourth = explain({
+      occupationMatch: { value: 2, contribution: 0.9 },
+      skillsCoverage: { value: 0.6, contribution: 0.56 },
+      employmentRate: { value: Math.fround(0.7), contribution: 0.5 },
+      durationHours: { value: 1540, contribution: 0.47 },
+      funded: { value: 1, contribution: 0.3 },
+      certifying: { value: 0, contribution: -0.4 },
+      weeksToStart: { value: 20, contribution: -0.3 },
+    });
+    expect(fourth.jobSeekerReasons.map((reason) => reason.text)).toEqual([
+      phraseOf('occupationMatch', 'positive'),
+      phraseOf('skillsCoverage', 'positive'),
+      phraseOf('employmentRate', 'positive'),
+      phraseOf('certifying', 'negative'),
+      phraseOf('weeksToStart', 'negative'),
+      'la formation dure 1\u202f540 heures',
+    ]);
+    // Weighing nothing, it is still told; the reasons keep their places.
+    const weightless = explain({
+      occupationMatch: { value: 2, contribution: 0.9 },
+      durationHours: { value: 35, contribution: 0 },
+    });
+    expect(weightless.jobSeekerText).toBe(
+      'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+        'À savoir : la formation dure 35 heures.',
+    );
   });
 
   it('tell every value given in words where no phrase is true of it as a fact, neither for nor against the course', () => {
