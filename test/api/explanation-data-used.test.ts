@@ -391,6 +391,10 @@ describe('the explanation of a course followed at a distance only, and of a long
     ['whose home is known', 'js-remote-home', aWorkflowSeeker({ remoteOk: true })],
   ];
 
+  // Both weighed for the course: the facts say so.
+  const HOURS = 'la formation dure 1\u202f540 heures (cela a compté en faveur de cette formation)';
+  const REMOTE = 'la formation se suit à distance (cela a compté en faveur de cette formation)';
+
   for (const [who, seekerId, profile] of people) {
     it(`tells a person ${who} that the course is followed at a distance, and its hours, as facts apart from the reasons`, async () => {
       const { item, explanation } = await explainRemoteCourse(seekerId, profile);
@@ -403,15 +407,15 @@ describe('the explanation of a course followed at a distance only, and of a long
 
       expect(explanation.reasons).toEqual(
         expect.arrayContaining([
-          { direction: 'neutral', text: 'la formation dure 1\u202f540 heures', weight: 'moderate' },
-          { direction: 'neutral', text: 'la formation se suit à distance', weight: 'moderate' },
+          { direction: 'for', text: HOURS, weight: 'moderate', fact: true },
+          { direction: 'for', text: REMOTE, weight: 'moderate', fact: true },
         ]),
       );
       expect(explanation.summary).toBe(
         // The hours take no reason's place: the start, which weighed less, is told too.
         'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez ' +
           'et la formation commence bientôt, quand vous êtes disponible. ' +
-          'À savoir : la formation dure 1\u202f540 heures et la formation se suit à distance.',
+          `À savoir : ${HOURS} et ${REMOTE}.`,
       );
       const [reasons] = explanation.summary.split('À savoir : ');
       expect(reasons).not.toMatch(/dure|heures|chez vous|à distance|vous déplacer/);

@@ -57,7 +57,9 @@ describe('the information notice', () => {
     const promise = readSection(3).match(
       /La durée de la formation est toujours dite ainsi[^(]*\(« ([^»]+) »\)/,
     );
-    expect(promise?.[1]).toBe('À savoir : la formation dure 1 540 heures');
+    expect(promise?.[1]).toBe(
+      'À savoir : la formation dure 1 540 heures (cela a compté en faveur de cette formation)',
+    );
     const told = tellJobSeeker({
       occupationMatch: { value: 2, contribution: 0.9 },
       skillsCoverage: { value: 0.6, contribution: 0.56 },
@@ -77,7 +79,12 @@ describe('the information notice', () => {
       expect(counted).not.toContain(`${little}`);
       expect(counted).toMatch(/À savoir : vous avez déjà \d+ % des compétences que la formation enseigne/);
     }
-    const example = section.match(/« (vous avez déjà 20 % des compétences que la formation enseigne) »/)?.[1];
+    const example = section.match(
+      /« (vous avez déjà 20 % des compétences que la formation enseigne[^»]*) »/,
+    )?.[1];
+    expect(example).toBe(
+      'vous avez déjà 20 % des compétences que la formation enseigne (cela a beaucoup compté en faveur de cette formation)',
+    );
     expect(tellJobSeeker({ skillsCoverage: { value: Math.fround(0.2), contribution: 0.56 } })).toContain(
       `${example}`,
     );

@@ -297,17 +297,20 @@ describe('the job seeker’s text', () => {
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
     // When it starts is a fact, told apart: neither a reason for the course nor one against it.
+    const start =
+      'la prochaine session commence 1 jour avant votre date de disponibilité (cela a compté en faveur de cette formation)';
     expect(jobSeekerReasons).toEqual([
-      { direction: 'for', text: 'la formation correspond au métier que vous visez', weight: 'moderate' },
       {
-        direction: 'neutral',
-        text: 'la prochaine session commence 1 jour avant votre date de disponibilité',
+        direction: 'for',
+        text: 'la formation correspond au métier que vous visez',
         weight: 'moderate',
+        fact: false,
       },
+      { direction: 'for', text: start, weight: 'moderate', fact: true },
     ]);
     expect(jobSeekerText).toBe(
       'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
-        'À savoir : la prochaine session commence 1 jour avant votre date de disponibilité.',
+        `À savoir : ${start}.`,
     );
     expect(jobSeekerText).not.toContain(soon);
     expect(counselorText).toContain(
@@ -325,7 +328,8 @@ describe('the job seeker’s text', () => {
     expect(
       explainSuggestion(manifest, 0.6, noSession, knownFacts()).jobSeekerReasons.map((reason) => reason.text),
     ).toEqual([
-      'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ',
+      'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ ' +
+        '(cela a compté en faveur de cette formation)',
     ]);
   });
 
@@ -378,16 +382,23 @@ describe('the job seeker’s text', () => {
         direction: 'against',
         text: 'on ne connaît pas encore les résultats passés de cette formation',
         weight: 'moderate',
+        fact: false,
       },
     ]);
     expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 0 })).toEqual([
-      { direction: 'for', text: 'les résultats passés de cette formation sont connus', weight: 'moderate' },
+      {
+        direction: 'for',
+        text: 'les résultats passés de cette formation sont connus',
+        weight: 'moderate',
+        fact: false,
+      },
     ]);
     expect(phrasesOf({ funded: -0.3 }, { funded: 0 })).toEqual([
       {
         direction: 'against',
         text: 'la formation n’est pas financée pour les demandeurs d’emploi',
         weight: 'moderate',
+        fact: false,
       },
     ]);
   });
@@ -419,22 +430,40 @@ describe('the job seeker’s text', () => {
         0.5,
         rankAttributions(other, valueRow, contributionRow).filter((a) => a.feature !== 'durationHours'),
         knownFacts(),
-      ).jobSeekerReasons.map((reason) => `${reason.direction}: ${reason.text}`);
+      ).jobSeekerReasons.map((reason) => `${reason.fact ? 'fact' : reason.direction}: ${reason.text}`);
     };
     // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is
-    // true, so each value is told as it is, as a fact, neither for nor against the course.
+    // true, so each value is told as it is, as a fact, with the way it weighed.
     expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([
-      'neutral: la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
-      'neutral: la formation mène au niveau de diplôme que vous avez déjà',
-      'neutral: la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
+      'fact: la formation mène à un métier du même domaine professionnel qu’un métier que vous visez (cela a compté en faveur de cette formation)',
+      'fact: la formation mène au niveau de diplôme que vous avez déjà (cela a compté en faveur de cette formation)',
+      'fact: la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance (cela a compté contre cette formation)',
     ]);
     // A jump of two levels is not « un niveau », whatever its weight.
-    expect(reasonsOf({ levelGap: 2 })).toEqual(['neutral: la formation vous fait monter de 2 niveaux']);
+    expect(reasonsOf({ levelGap: 2 })).toEqual([
+      'fact: la formation vous fait monter de 2 niveaux (cela a beaucoup compté en faveur de cette formation)',
+    ]);
     // The exact occupation, one level up: those are.
     expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
       'for: la formation correspond au métier que vous visez',
       'for: la formation vous fait monter d’un niveau adapté',
     ]);
+  });
+
+  it('tells which way a fact weighed, in words and in its direction, when it weighed: a share of skills the model counted strongly for the course', () => {
+    const { jobSeekerReasons, jobSeekerText } = explainSuggestion(
+      manifest,
+      0.5,
+      toldAttributionsFor(
+        { occupationMatch: 0.9, skillsCoverage: 0.56 },
+        { occupationMatch: 2, skillsCoverage: Math.fround(0.2) },
+      ),
+      knownFacts(),
+    );
+    const skills =
+      'vous avez déjà 20 % des compétences que la formation enseigne (cela a beaucoup compté en faveur de cette formation)';
+    expect(jobSeekerReasons).toContainEqual({ direction: 'for', text: skills, weight: 'strong', fact: true });
+    expect(jobSeekerText).toContain(`À savoir : ${skills}.`);
   });
 
   it('still says something when no feature stands out', () => {
