@@ -110,7 +110,8 @@ export function describeProcessing(
         'consulté (le motif d’une consultation n’est pas noté).',
       'Les auditeurs et le délégué à la protection des données, qui ne voient que des pseudonymes, des données ' +
         'chiffrées qu’ils ne peuvent pas lire et des chiffres d’ensemble. Leurs consultations du journal qui visent ' +
-        'votre pseudonyme sont listées dans ce relevé, avec leur date et leur motif.',
+        'votre pseudonyme ou une liste préparée pour vous sont listées dans ce relevé, avec leur date et leur motif ; ' +
+        'une consultation de l’ensemble du journal, qui ne vise personne, n’y figure pas.',
       'Les administrateurs du service, pour répondre à vos demandes, comme celle-ci.',
     ],
     retention: {
@@ -138,8 +139,8 @@ export function describeProcessing(
         'conseiller, qui l’approuve ou la rejette avant que vous la voyiez. Le modèle estime, pour chaque formation, la ' +
         'chance de retour à l’emploi dans les 6 mois, à partir de valeurs calculées sur votre profil et sur la ' +
         'formation ; la part de chaque valeur dans cette estimation est conservée avec chaque suggestion. Elle est ' +
-        'exacte pour un modèle additif (exact-additive) et estimée par échantillonnage pour les autres ' +
-        '(sampled-shapley). La fiche de chaque modèle, qui décrit son fonctionnement, ses données d’entraînement et ' +
+        'exacte pour un modèle qui additionne la part de chaque valeur, et estimée par échantillonnage (un calcul ' +
+        'répété sur des tirages au hasard) pour les autres. La fiche de chaque modèle, qui décrit son fonctionnement, ses données d’entraînement et ' +
         'ses limites, est jointe à cette réponse.' +
         models.map(describeRecall).join(''),
       models,

@@ -84,6 +84,13 @@ function listStandIns(attributions: readonly Attribution[], unknownPlace: Unknow
   return standIns;
 }
 
+/** Features whose value in words is told whatever it weighs, taking no reason's place (see `alwaysTold`). */
+const ALWAYS_TOLD: ReadonlySet<string> = new Set(
+  (FEATURES as readonly FeatureDefinition[])
+    .filter((feature) => feature.alwaysTold === true)
+    .map((feature) => feature.name),
+);
+
 /** The words that state each feature's value whatever it weighs, where the feature has some (see `valueInWordsFr`). */
 const VALUE_IN_WORDS: ReadonlyMap<string, NonNullable<FeatureDefinition['valueInWordsFr']>> = new Map(
   (FEATURES as readonly FeatureDefinition[]).flatMap((feature) =>
@@ -238,12 +245,18 @@ function describeStandIn(attribution: Attribution, unknownPlace: UnknownPlace | 
 /** One plain-language reason for the job seeker, with a rough weight instead of a number. */
 export interface JobSeekerReason {
   /**
-   * `for` and `against` for a phrase of the way the feature weighs, true of the person's value;
-   * `neutral` for a value told as a fact (« la formation dure 1 540 heures »), where no such phrase is
-   * true of it: it weighed in the suggestion, but its words say nothing of which way.
+   * Which way it weighed: `for` and `against` by the sign of its contribution, `neutral` for a fact
+   * that weighed next to nothing (the duration, told whatever it weighs).
    */
   direction: 'for' | 'against' | 'neutral';
+  /**
+   * A phrase of the way the feature weighs, true of the person's value; or, for a fact (`fact`), the
+   * value in words (« la formation dure 1 540 heures ») followed by which way and how much it weighed
+   * (« (cela a un peu compté contre cette formation) ») unless it weighed next to nothing.
+   */
   text: string;
+  /** Told as a fact after « À savoir », where no phrase of the way it weighs is true of the value. */
+  fact: boolean;
   /** How much it weighed in the suggestion, whichever way. */
   weight: 'strong' | 'moderate' | 'slight';
 }
@@ -258,9 +271,12 @@ const MODERATE_CONTRIBUTION = 0.2;
  * Features about the person alone are left out: they weigh the same on every course, so they are no
  * reason for this one, and their phrases ("votre expérience est encore limitée") would read as a
  * judgement. So is a value filled in for lack of a fact; a phrase not true of the value gives way to the
- * value in words (see {@link phraseToTell}), which is told as a fact (`neutral`), neither for nor against:
- * the main reasons stay those that weighed most, and only a phrase true of the value says which way.
- * The reasons for come first, then those against, then the facts, each heaviest first.
+ * value in words (see {@link phraseToTell}), which is told as a fact (`fact`), apart from the reasons, with
+ * which way and how much it weighed (its `direction` by the sign, `neutral` only when it weighed next to
+ * nothing): the main reasons stay those that weighed most, and the person learns the weighting of each.
+ * A feature told whatever it weighs (the duration, see `alwaysTold`) is told as a fact besides them,
+ * taking none of their places. The reasons for come first, then those against, then the facts, each
+ * heaviest first.
  */
 function listJobSeekerReasons(
   manifest: ModelManifest,
@@ -274,22 +290,40 @@ function listJobSeekerReasons(
     const reason = phraseToTell(attribution, standIns, phrases, facts);
     if (reason !== undefined) told.set(attribution, reason);
   }
-  const { reasonsFor, reasonsAgainst } = selectReasons([...told.keys()]);
+  const { reasonsFor, reasonsAgainst } = selectReasons(
+    [...told.keys()].filter((a) => !ALWAYS_TOLD.has(a.feature)),
+  );
   const weightOf = (a: Attribution): JobSeekerReason['weight'] => {
     const size = Math.abs(a.contribution);
     return size >= STRONG_CONTRIBUTION ? 'strong' : size >= MODERATE_CONTRIBUTION ? 'moderate' : 'slight';
   };
   const reasonOf = (a: Attribution): JobSeekerReason => {
     const { text, asFact } = told.get(a) ?? { text: '', asFact: true };
-    const direction = asFact ? 'neutral' : a.contribution > 0 ? 'for' : 'against';
-    return { direction, text, weight: weightOf(a) };
+    const weight = weightOf(a);
+    if (!asFact) return { direction: a.contribution > 0 ? 'for' : 'against', text, weight, fact: false };
+    if (Math.abs(a.contribution) < NEGLIGIBLE_CONTRIBUTION) {
+      return { direction: 'neutral', text, weight, fact: true };
+    }
+    const direction = a.contribution > 0 ? 'for' : 'against';
+    return { direction, text: `${text} (${describeFactWeight(direction, weight)})`, weight, fact: true };
   };
-  const selected = [...reasonsFor, ...reasonsAgainst];
+  const alwaysTold = [...told.keys()].filter((a) => ALWAYS_TOLD.has(a.feature));
+  const selected = [...reasonsFor, ...reasonsAgainst, ...alwaysTold];
   const byWeight = [...selected].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   return [
     ...selected.filter((a) => told.get(a)?.asFact === false),
     ...byWeight.filter((a) => told.get(a)?.asFact === true),
   ].map(reasonOf);
+}
+
+/**
+ * Which way and how much a fact weighed, in the person's words: what the weighting applied to their
+ * situation amounts to (CRPA L311-3-1), said of this course alone, not of such values in general.
+ */
+function describeFactWeight(direction: 'for' | 'against', weight: JobSeekerReason['weight']): string {
+  const much = weight === 'strong' ? 'beaucoup ' : weight === 'slight' ? 'un peu ' : '';
+  const way = direction === 'for' ? 'en faveur de cette formation' : 'contre cette formation';
+  return `cela a ${much}compté ${way}`;
 }
 
 /** Writes both texts of one suggestion, and its attributions' values in words. */
@@ -314,15 +348,16 @@ export function explainSuggestion(
 /**
  * Writes the job seeker's text in plain French from the reasons' phrases: why the course was
  * suggested and what to discuss, with no score, no weight and no technical term; then, apart, the values
- * told as facts (« À savoir : la formation dure 1 540 heures. »), neither as a reason for nor against:
- * the only figures, where no phrase is true of them.
+ * told as facts, each with which way it weighed (« À savoir : la formation dure 1 540 heures (cela a un
+ * peu compté contre cette formation). »), never among the reasons: the only figures, where no phrase is
+ * true of them.
  */
 function writeJobSeekerText(reasons: readonly JobSeekerReason[]): string {
   const textsOf = (direction: JobSeekerReason['direction']) =>
-    reasons.filter((r) => r.direction === direction).map((r) => r.text);
+    reasons.filter((r) => !r.fact && r.direction === direction).map((r) => r.text);
   const positive = textsOf('for');
   const negative = textsOf('against');
-  const facts = textsOf('neutral');
+  const facts = reasons.filter((r) => r.fact).map((r) => r.text);
   const sentences: string[] = [];
   sentences.push(
     positive.length === 0

@@ -61,6 +61,12 @@ export interface FeatureDefinition {
    * a fact, neither for nor against the course (« À savoir : … »).
    */
   valueInWordsFr?: (value: number, facts: ExplanationFacts) => string;
+  /**
+   * The value in words (`valueInWordsFr`) is told to the job seeker whatever it weighs, apart from the
+   * main reasons and taking none of their places (durationHours: how long a course lasts is worth
+   * knowing whichever features weighed most).
+   */
+  alwaysTold?: true;
 }
 
 /**
@@ -267,6 +273,7 @@ export const FEATURES = [
     // nor against.
     phrasesTrueOf: { positive: () => false, negative: () => false },
     valueInWordsFr: describeDurationFr,
+    alwaysTold: true,
   },
   {
     name: 'weeksToStart',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { type StoredProfile, toStoredProfile } from '../access-record/access-record.ts';
 import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
+import { isRemoteOnly } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { ReadSnapshot } from '../db/read-snapshot.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -279,7 +280,10 @@ export class PortalService {
         'examinée et validée avant qu’elle vous soit proposée.',
       summary: item.seekerExplanation.summary,
       reasons: item.seekerExplanation.reasons,
-      dataUsed: [...(await this.describeDataUsedFor(set, file)), ...describeCourseDataUsed(set, item.course)],
+      dataUsed: [
+        ...(await this.describeDataUsedFor(set, file, item.course)),
+        ...describeCourseDataUsed(set, item.course),
+      ],
       howToContest,
       contestReplies,
     };
@@ -292,6 +296,7 @@ export class PortalService {
   private async describeDataUsedFor(
     set: RecommendationSet,
     current: ProfileSnapshot | undefined,
+    course: CourseSnapshot,
   ): Promise<MyExplanation['dataUsed']> {
     const profile = set.profileSnapshot ?? current;
     if (profile === undefined) return [];
@@ -302,7 +307,7 @@ export class PortalService {
         ? `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(profile.updatedAt)})`
         : `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(profile.updatedAt)}) : ` +
           `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`;
-    return describeDataUsed(profile, set.createdAt, source, labels);
+    return describeDataUsed(profile, course, set.createdAt, source, labels);
   }
 
   /**
@@ -592,15 +597,19 @@ const EDUCATION_LEVELS: Readonly<Record<number, string>> = {
 
 function describeEducationLevel(level: number): string {
   const diplomas = EDUCATION_LEVELS[level];
-  return diplomas === undefined ? `niveau ${level}` : `niveau ${level} (${diplomas})`;
+  return diplomas === undefined ? `niveau ${level}` : `niveau ${level} : ${diplomas}`;
 }
 
 /**
  * The profile fields the model used, in plain words, each with where it came from, as the model read
- * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync.
+ * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync, the
+ * home as what is kept of it (a position, not an address) or, unknown, what the estimate of `course`
+ * counted in place of its distance. Skills are the file's codes, which have no label anywhere: written
+ * with spaces for hyphens, not a word added.
  */
 function describeDataUsed(
   profile: ProfileSnapshot,
+  course: CourseSnapshot,
   suggestedAt: string,
   source: string,
   occupationLabels: ReadonlyMap<string, string>,
@@ -608,24 +617,20 @@ function describeDataUsed(
   const yesNo = (value: boolean) => (value ? 'oui' : 'non');
   const occupations = profile.targetOccupations.map((code) => describeOccupation(code, occupationLabels));
   return [
-    { label: 'Métiers visés (codes ROME)', value: occupations.join(', '), source },
+    { label: 'Métiers visés', value: occupations.join(', '), source },
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
-    { label: 'Compétences', value: profile.skills.join(', ') || 'aucune renseignée', source },
+    {
+      label: 'Compétences',
+      value: profile.skills.map((skill) => skill.replaceAll('-', ' ')).join(', ') || 'aucune renseignée',
+      source,
+    },
     { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },
     {
       label: 'Mois sans emploi',
       value: describeMonthsUnemployed(profile, suggestedAt),
       source,
     },
-    {
-      label: 'Lieu de résidence',
-      // Without coordinates no distance is measured.
-      value:
-        profile.location === null
-          ? 'non connu : aucune distance n’a été calculée'
-          : 'coordonnées de votre adresse',
-      source,
-    },
+    { label: 'Position du domicile', value: describeHomeUsed(profile, course), source },
     { label: 'Rayon de mobilité', value: `${formatFrenchNumber(profile.mobilityRadiusKm)} km`, source },
     { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
     {
@@ -634,6 +639,22 @@ function describeDataUsed(
       source,
     },
   ];
+}
+
+/**
+ * The home as the model used it: its position (coordinates are kept, not the postal address) or, unknown,
+ * that no distance was measured, and for a course held in part in a place what the estimate counted
+ * instead: the distance the person accepts to travel.
+ */
+function describeHomeUsed(profile: ProfileSnapshot, course: CourseSnapshot): string {
+  if (profile.location !== null) return 'connue : des coordonnées, pas votre adresse postale';
+  if (isRemoteOnly(course.modality)) {
+    return 'non connue : la formation se suit à distance, aucune distance n’a été calculée';
+  }
+  return (
+    'non connue : aucune distance n’a été mesurée ; l’estimation a compté à sa place la distance que vous ' +
+    `acceptez de parcourir (${formatFrenchNumber(profile.mobilityRadiusKm)} km)`
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type SetStatus,
   viewSetAt,
 } from '../recommendations/recommendation.ts';
-import { tellDiscardReasonToPerson } from '../recommendations/withdrawal-reasons.ts';
+import { tellSetReasonToPerson } from '../recommendations/withdrawal-reasons.ts';
 
 /**
  * One set of suggestions made about the person, as their data export shows it: the record of what
@@ -33,12 +33,13 @@ export interface MySuggestionSet {
   message: string | null;
   /**
    * The counselor's reason as they wrote it, or the application's for a withdrawal, told to the
-   * person in the second person (`tellDiscardReasonToPerson`), for a discarded set.
+   * person in the second person (`tellSetReasonToPerson`), for a discarded set.
    */
   discardReason: string | null;
   /**
    * For a set published and then taken back (by the counselor, or by an admin recalling the model
-   * that made it): when, and the reason. Who is left out, as for every decision in the record.
+   * that made it): when, and the reason, a recall's told to the person (`tellSetReasonToPerson`). Who is
+   * left out, as for every decision in the record.
    */
   retraction: { at: string; reason: string } | null;
   /**
@@ -99,9 +100,12 @@ export function toMySuggestionSet(stored: RecommendationSet, now: Date): MySugge
     message: set.publishedAt === null ? null : set.message,
     discardReason:
       set.status === 'discarded' && set.discardReason !== null
-        ? tellDiscardReasonToPerson(set.discardReason)
+        ? tellSetReasonToPerson(set.discardReason)
         : null,
-    retraction: set.retraction === null ? null : { at: set.retraction.at, reason: set.retraction.reason },
+    retraction:
+      set.retraction === null
+        ? null
+        : { at: set.retraction.at, reason: tellSetReasonToPerson(set.retraction.reason) },
     replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReviewReturn:
       reviewed && set.secondReview.returned !== null

@@ -7,6 +7,7 @@ import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retra
 import { retrySetChange } from './retry-set-change.ts';
 import { ACTION_STATUSES } from './set-actions.ts';
 import { withdrawSets } from './withdraw-open-sets.ts';
+import { writeRecallReason } from './withdrawal-reasons.ts';
 
 /** The sets a recall took back: retracted from the people shown them, and withdrawn from review. */
 export interface ModelSetsWithdrawn {
@@ -27,7 +28,8 @@ export interface SetsRecall {
 /**
  * Takes back, in the caller's transaction, every set model `modelId` made that is still in play:
  * each published set is retracted as its counselor would retract it (the same rule,
- * `recommendation.retracted`, the admin as actor and the recall's reason in the person's file),
+ * `recommendation.retracted`, the admin as actor and the recall's reason, after the application's words
+ * (`writeRecallReason`), in the person's file),
  * the one in front of the person and those a later publication replaced alike, since the person
  * keeps a replaced set's suggestions (explanations, feedback, data export); each set still open is
  * withdrawn as the product withdraws open sets (`recommendation.discarded`). A set a counselor
@@ -47,7 +49,8 @@ export async function withdrawModelSets(
   const sets = await deps.store.findOutstandingForModel(modelId, trx);
   const retractedSetIds: string[] = [];
   let outcomesDeleted = 0;
-  const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason: recall.reason };
+  const reason = writeRecallReason(recall.reason);
+  const retraction = { by: recall.adminId, at: recall.at.toISOString(), reason };
   for (const found of sets.filter((set) => !isOpen(set))) {
     const set = await retrySetChange(deps.store, trx, found, isRetractable, (published) =>
       retractSet(published, retraction),
@@ -59,7 +62,7 @@ export async function withdrawModelSets(
     outcomesDeleted += recorded.outcomesDeleted;
   }
   const withdrawnSetIds = await withdrawSets({ ...deps, now: () => recall.at }, trx, sets.filter(isOpen), {
-    reason: `le modèle qui a fait ces propositions a été rappelé : ${recall.reason}`,
+    reason,
     actor,
   });
   return { retractedSetIds, withdrawnSetIds, outcomesDeleted };

@@ -13,6 +13,13 @@ describe('the statement of the processing given with an access record', () => {
     expect(dataCategories.join(' ')).toContain('leurs réponses à vos contestations');
   });
 
+  it('states the logic in words the person reads, without the codes the service names its attribution methods by', () => {
+    const { logic } = describeProcessing(PERIODS, []);
+
+    expect(logic.statement).not.toMatch(/exact-additive|sampled-shapley|\([a-z]+-[a-z]+\)/);
+    expect(logic.statement).toContain('estimée par échantillonnage');
+  });
+
   it('lists no commune among the profile data, which the service does not keep', () => {
     const { dataCategories } = describeProcessing(PERIODS, []);
 

@@ -123,7 +123,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     expect(shownValue(dataUsed, 'Années d’expérience')).toBe('4');
     expect(shownValue(dataUsed, 'Mois sans emploi')).toBe('7');
     expect(shownValue(dataUsed, 'Rayon de mobilité')).toBe('30 km');
-    expect(shownValue(dataUsed, 'Niveau de diplôme')).toMatch(/^niveau \d \(.+\)$/);
+    expect(shownValue(dataUsed, 'Niveau de diplôme')).toMatch(/^niveau \d : [^()]+( \([^()]+\))?$/);
     for (const entry of fromFile(dataUsed)) {
       expect(entry.source).toMatch(/dossier/);
       expect(entry.source).toContain(`tel qu’il était le ${suggestedOn}, date de cette suggestion`);
@@ -145,9 +145,27 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
 
     const dataUsed = await readDataUsed(token, itemId);
 
-    expect(shownValue(dataUsed, 'Métiers visés (codes ROME)')).toBe(
+    expect(shownValue(dataUsed, 'Métiers visés')).toBe(
       'Soins d’hygiène, de confort du patient (J1501), K1302',
     );
+  });
+
+  it('lists the data used in plain words: skills without their hyphens, the level without brackets in brackets, the home as a position and not an address', async () => {
+    const { itemId, token } = await publishForSeeker('js-plain-words', {
+      ...AT_SUGGESTION,
+      educationLevel: 5,
+      skills: ['accompagnement-personne', 'aide-repas', 'accueil'],
+    });
+
+    const dataUsed = await readDataUsed(token, itemId);
+
+    expect(dataUsed.map((entry) => entry.label)).not.toContain('Métiers visés (codes ROME)');
+    expect(shownValue(dataUsed, 'Compétences')).toBe('accompagnement personne, aide repas, accueil');
+    expect(shownValue(dataUsed, 'Niveau de diplôme')).toBe('niveau 5 : bac + 2 (BTS, DUT)');
+    expect(shownValue(dataUsed, 'Position du domicile')).toBe(
+      'connue : des coordonnées, pas votre adresse postale',
+    );
+    expect(JSON.stringify(dataUsed)).not.toMatch(/adresse(?! postale)/);
   });
 
   it('shows the current profile for a set made before profiles were kept, and says so', async () => {
@@ -316,9 +334,12 @@ describe('the explanation of a course suggested to a person whose home is not kn
     );
   });
 
-  it('lists the home as not known among the data used, not the commune code, which the tool does not use', () => {
-    const home = shownValue(explanation.dataUsed, 'Lieu de résidence');
-    expect(home).toBe('non connu : aucune distance n’a été calculée');
+  it('lists the home as not known among the data used, and the distance the person accepts to travel as what the estimate counted in place of the distance, not the commune code, which the tool does not use', () => {
+    const home = shownValue(explanation.dataUsed, 'Position du domicile');
+    expect(home).toBe(
+      'non connue : aucune distance n’a été mesurée ; l’estimation a compté à sa place la distance que vous ' +
+        'acceptez de parcourir (80 km)',
+    );
     expect(JSON.stringify(explanation.dataUsed)).not.toContain('69123');
   });
 });
@@ -370,6 +391,10 @@ describe('the explanation of a course followed at a distance only, and of a long
     ['whose home is known', 'js-remote-home', aWorkflowSeeker({ remoteOk: true })],
   ];
 
+  // Both weighed for the course: the facts say so.
+  const HOURS = 'la formation dure 1\u202f540 heures (cela a compté en faveur de cette formation)';
+  const REMOTE = 'la formation se suit à distance (cela a compté en faveur de cette formation)';
+
   for (const [who, seekerId, profile] of people) {
     it(`tells a person ${who} that the course is followed at a distance, and its hours, as facts apart from the reasons`, async () => {
       const { item, explanation } = await explainRemoteCourse(seekerId, profile);
@@ -382,13 +407,15 @@ describe('the explanation of a course followed at a distance only, and of a long
 
       expect(explanation.reasons).toEqual(
         expect.arrayContaining([
-          { direction: 'neutral', text: 'la formation dure 1\u202f540 heures', weight: 'moderate' },
-          { direction: 'neutral', text: 'la formation se suit à distance', weight: 'moderate' },
+          { direction: 'for', text: HOURS, weight: 'moderate', fact: true },
+          { direction: 'for', text: REMOTE, weight: 'moderate', fact: true },
         ]),
       );
       expect(explanation.summary).toBe(
-        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
-          'À savoir : la formation dure 1\u202f540 heures et la formation se suit à distance.',
+        // The hours take no reason's place: the start, which weighed less, is told too.
+        'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez ' +
+          'et la formation commence bientôt, quand vous êtes disponible. ' +
+          `À savoir : ${HOURS} et ${REMOTE}.`,
       );
       const [reasons] = explanation.summary.split('À savoir : ');
       expect(reasons).not.toMatch(/dure|heures|chez vous|à distance|vous déplacer/);
@@ -399,8 +426,8 @@ describe('the explanation of a course followed at a distance only, and of a long
 
   it('tells the person whose home is not known that no distance was computed, which the reasons do not contradict', async () => {
     const { explanation } = await explainRemoteCourse('js-remote-no-home-data', noHome);
-    expect(shownValue(explanation.dataUsed, 'Lieu de résidence')).toBe(
-      'non connu : aucune distance n’a été calculée',
+    expect(shownValue(explanation.dataUsed, 'Position du domicile')).toBe(
+      'non connue : la formation se suit à distance, aucune distance n’a été calculée',
     );
     expect(explanation.reasons.map((reason) => reason.text).join(' ')).not.toMatch(/chez vous|vous déplacer/);
   });

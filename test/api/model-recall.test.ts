@@ -32,6 +32,12 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 const FAULTY_ID = 'aiguillage-ebm-1.1.0';
 const PROBLEMS = 'https://aiguillage.example/problems/';
 const REASON = 'Écart de calibration constaté à la revue du 5 décembre';
+/** The reason each set the recall takes back keeps: the application's words, then the admin's. */
+const RECALLED = `le modèle qui a fait ces propositions a été rappelé : ${REASON}`;
+/** What the person reads of it: what the recall means for them first, then the admin's words. */
+const TOLD_TO_PERSON =
+  'L’outil d’aide à la décision (IA) qui a fait ces propositions a été retiré du service : elles ne vous ' +
+  `sont plus proposées, et votre conseiller peut vous proposer d’autres formations. Motif donné : ${REASON}`;
 const MINUTE = 60_000;
 
 interface ModelBody {
@@ -225,18 +231,18 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     const at = clock.now().toISOString();
     expect(await statusOf(sets.faultyShown.id)).toMatchObject({
       status: 'retracted',
-      retraction: { by: 'ops-1', at, reason: REASON },
+      retraction: { by: 'ops-1', at, reason: RECALLED },
     });
     // Whoever holds the person's caseload now: the admin's act reaches every counselor's sets.
     expect(await statusOf(sets.faultyMoved, otherCounselor)).toMatchObject({
       status: 'retracted',
-      retraction: { by: 'ops-1', reason: REASON },
+      retraction: { by: 'ops-1', reason: RECALLED },
     });
     // Out of the person's portal already, but still theirs to read and answer on: retracted too,
     // still marked replaced by the later publication.
     expect(await statusOf(sets.faultyReplaced.id)).toMatchObject({
       status: 'retracted',
-      retraction: { by: 'ops-1', at, reason: REASON },
+      retraction: { by: 'ops-1', at, reason: RECALLED },
       replacedBy: { setId: sets.laterReplacing.id, at: sets.laterReplacing.publishedAt },
     });
     // Left as they were: one its counselor retracted, the later model's, and the one made by hand.
@@ -256,7 +262,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     for (const setId of [sets.faultyPending, sets.faultyDrawn, sets.faultyShortlist]) {
       const set = await statusOf(setId);
       expect(set.status).toBe('discarded');
-      expect(set.discardReason).toBe(`le modèle qui a fait ces propositions a été rappelé : ${REASON}`);
+      expect(set.discardReason).toBe(RECALLED);
     }
     expect((await statusOf(sets.faultyDiscarded)).discardReason).toBe('Vu ensemble en entretien');
     expect((await statusOf(sets.laterPending)).status).toBe('pending_review');
@@ -305,7 +311,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       data.body.suggestionSets.find((set: { id: string }) => set.id === sets.faultyReplaced.id),
     ).toMatchObject({
       status: 'retracted',
-      retraction: { at: clock.now().toISOString(), reason: REASON },
+      retraction: { at: clock.now().toISOString(), reason: TOLD_TO_PERSON },
       replacedBy: { setId: sets.laterReplacing.id },
     });
     // The later model's set is still explained to them.
@@ -314,6 +320,16 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       (await t.http.get(`/v1/me/recommendations/${laterItem}/explanation`).auth(token, { type: 'bearer' }))
         .status,
     ).toBe(200);
+  });
+
+  it('tells the person in their data, before the admin’s words, that the AI tool behind the suggestions taken back was withdrawn and that their counselor may propose others', async () => {
+    const token = await t.tokenFor('job_seeker', 'rc-shown');
+    const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+    expect(data.status).toBe(200);
+    const shown = data.body.suggestionSets.find((set: { id: string }) => set.id === sets.faultyShown.id);
+    expect(shown.retraction.reason).toBe(TOLD_TO_PERSON);
+    expect(shown.retraction.reason.startsWith('L’outil d’aide à la décision (IA)')).toBe(true);
+    expect(shown.retraction.reason.endsWith(`Motif donné : ${REASON}`)).toBe(true);
   });
 
   it('tells the person, in their access record, which model that made their suggestions was recalled, when and why', async () => {
@@ -467,7 +483,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect(await t.container.db('course_outcomes').where({ seeker_id: 'rc-shown' })).toEqual([]);
     expect(await subjectKeyring.decryptPersonal(String(retraction?.personal))).toEqual({
       status: 'readable',
-      value: { reason: REASON },
+      value: { reason: RECALLED },
     });
 
     const auditor = await t.tokenFor('auditor', 'audit-1');

@@ -218,7 +218,7 @@ describe('job seeker portal API', () => {
         expect(['strong', 'moderate', 'slight']).toContain(reason.weight);
       }
       const labels = res.body.dataUsed.map((entry: { label: string }) => entry.label);
-      expect(labels).toEqual(expect.arrayContaining(['Métiers visés (codes ROME)', 'Niveau de diplôme']));
+      expect(labels).toEqual(expect.arrayContaining(['Métiers visés', 'Niveau de diplôme']));
       // The person's data from their file, the course's from the catalog, each with its source.
       for (const entry of res.body.dataUsed) expect(entry.source).toMatch(/dossier|catalogue des formations/);
       expect(res.body.howToContest).toMatch(/contester/);

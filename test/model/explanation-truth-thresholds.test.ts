@@ -25,19 +25,20 @@ const phraseOf = (name: FeatureName, sign: 'positive' | 'negative') => {
   return sign === 'positive' ? feature?.positivePhraseFr : feature?.negativePhraseFr;
 };
 
-/** What the job seeker is told of the features given, each weighing its contribution at its value. */
+/**
+ * What the job seeker is told of the features given, each weighing its contribution at its value. The
+ * duration, told whatever it weighs, is left out unless given, so that each case reads its own features.
+ */
 function explain(
   weighed: Partial<Record<FeatureName, { value: number; contribution: number }>>,
   facts: Partial<ExplanationFacts> = {},
 ) {
   const values = FEATURE_NAMES.map((feature) => weighed[feature]?.value ?? 0);
   const contributions = FEATURE_NAMES.map((feature) => weighed[feature]?.contribution ?? 0);
-  return explainSuggestion(
-    manifest,
-    0.5,
-    rankAttributions(manifest, values, contributions),
-    knownFacts(facts),
+  const attributions = rankAttributions(manifest, values, contributions).filter(
+    (a) => weighed.durationHours !== undefined || a.feature !== 'durationHours',
   );
+  return explainSuggestion(manifest, 0.5, attributions, knownFacts(facts));
 }
 
 /** What the job seeker is told of one feature weighing `contribution` at `value`, alone. */
@@ -47,8 +48,13 @@ function toldOf(
   contribution: number,
   facts: Partial<ExplanationFacts> = {},
 ): string[] {
-  return explain({ [name]: { value, contribution } }, facts).jobSeekerReasons.map((reason) => reason.text);
+  return explain({ [name]: { value, contribution } }, facts).jobSeekerReasons.map((reason) =>
+    reason.text.replace(WAY_IT_WEIGHED, ''),
+  );
 }
+
+/** The brackets after a fact that say which way and how much it weighed. */
+const WAY_IT_WEIGHED = / \(cela a (beaucoup |un peu )?compté (en faveur de|contre) cette formation\)$/;
 
 /** The sentences of the job seeker's summary that tell reasons for and against the course. */
 function reasonSentences(summary: string): string {
@@ -163,14 +169,16 @@ describe('the words a job seeker reads of a feature’s value', () => {
     }
   });
 
-  it('tell the course’s duration as a fact apart, never as a reason the course is suggested nor as a point to discuss', () => {
-    for (const contribution of [0.4, -0.4]) {
+  it('tell the course’s duration as a fact apart, with which way it weighed, never as a reason the course is suggested nor as a point to discuss', () => {
+    for (const [contribution, direction, way] of [
+      [0.4, 'for', 'en faveur de'],
+      [-0.4, 'against', 'contre'],
+    ] as const) {
+      const hours = `la formation dure 1\u202f540 heures (cela a compté ${way} cette formation)`;
       const alone = explain({ durationHours: { value: 1540, contribution } });
-      expect(alone.jobSeekerReasons).toEqual([
-        { direction: 'neutral', text: 'la formation dure 1\u202f540 heures', weight: 'moderate' },
-      ]);
+      expect(alone.jobSeekerReasons).toEqual([{ direction, text: hours, weight: 'moderate', fact: true }]);
       expect(alone.jobSeekerText).toBe(
-        'Votre conseiller a retenu cette formation pour vous. À savoir : la formation dure 1\u202f540 heures.',
+        `Votre conseiller a retenu cette formation pour vous. À savoir : ${hours}.`,
       );
       // Beside reasons that do say which way they weigh, and heavier than some of them.
       const among = explain({
@@ -182,19 +190,49 @@ describe('the words a job seeker reads of a feature’s value', () => {
       expect(among.jobSeekerText).toBe(
         'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez ' +
           'et la formation est financée pour les demandeurs d’emploi. Points à voir avec votre conseiller : la ' +
-          'formation ne mène pas à une certification reconnue. À savoir : la formation dure 1\u202f540 heures.',
+          `formation ne mène pas à une certification reconnue. À savoir : ${hours}.`,
       );
       expect(reasonSentences(among.jobSeekerText)).not.toContain('dure');
-      expect(among.jobSeekerReasons.map((reason) => reason.direction)).toEqual([
-        'for',
-        'for',
-        'against',
-        'neutral',
+      expect(among.jobSeekerReasons.map((reason) => [reason.direction, reason.fact])).toEqual([
+        ['for', false],
+        ['for', false],
+        ['against', false],
+        [direction, true],
       ]);
     }
   });
 
-  it('tell every value given in words where no phrase is true of it as a fact, neither for nor against the course', () => {
+  it('tell the course’s duration whatever it weighs, beside the three reasons for and two against that weighed most, taking none of their places', () => {
+    // A course whose duration weighed less than three reasons for it: the fourth, still told.
+    const fourth = explain({
+      occupationMatch: { value: 2, contribution: 0.9 },
+      skillsCoverage: { value: 0.6, contribution: 0.56 },
+      employmentRate: { value: Math.fround(0.7), contribution: 0.5 },
+      durationHours: { value: 1540, contribution: 0.47 },
+      funded: { value: 1, contribution: 0.3 },
+      certifying: { value: 0, contribution: -0.4 },
+      weeksToStart: { value: 20, contribution: -0.3 },
+    });
+    expect(fourth.jobSeekerReasons.map((reason) => reason.text)).toEqual([
+      phraseOf('occupationMatch', 'positive'),
+      phraseOf('skillsCoverage', 'positive'),
+      phraseOf('employmentRate', 'positive'),
+      phraseOf('certifying', 'negative'),
+      phraseOf('weeksToStart', 'negative'),
+      'la formation dure 1\u202f540 heures (cela a compté en faveur de cette formation)',
+    ]);
+    // Weighing nothing, it is still told; the reasons keep their places.
+    const weightless = explain({
+      occupationMatch: { value: 2, contribution: 0.9 },
+      durationHours: { value: 35, contribution: 0 },
+    });
+    expect(weightless.jobSeekerText).toBe(
+      'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
+        'À savoir : la formation dure 35 heures.',
+    );
+  });
+
+  it('tell every value given in words where no phrase is true of it as a fact, apart from the reasons, saying which way and how much it weighed', () => {
     const cases: Array<[FeatureName, number, number, Partial<ExplanationFacts>?]> = [
       ['skillsCoverage', Math.fround(0.4), 0.4],
       ['skillsCoverage', 0, -0.4, { courseSkillCount: 0 }],
@@ -210,11 +248,13 @@ describe('the words a job seeker reads of a feature’s value', () => {
     ];
     for (const [name, value, contribution, facts] of cases) {
       const { jobSeekerReasons, jobSeekerText } = explain({ [name]: { value, contribution } }, facts);
+      // Told as a fact, with the way it weighed: the sign of its contribution.
       expect(
-        jobSeekerReasons.map((reason) => reason.direction),
+        jobSeekerReasons.map((reason) => [reason.direction, reason.fact]),
         name,
-      ).toEqual(['neutral']);
+      ).toEqual([[contribution > 0 ? 'for' : 'against', true]]);
       const [fact] = jobSeekerReasons;
+      expect(fact?.text, name).toMatch(WAY_IT_WEIGHED);
       expect(jobSeekerText, name).toBe(
         `Votre conseiller a retenu cette formation pour vous. À savoir : ${fact?.text}.`,
       );
@@ -228,7 +268,11 @@ describe('the words a job seeker reads of a feature’s value', () => {
       const facts = findExplanationFacts(person, remote);
       // The remote course is the one whose distance is known without a home: 0 km.
       expect(facts).toMatchObject({ unknownPlace: null, courseRemoteOnly: true });
-      for (const contribution of [0.4, -0.4]) {
+      for (const [contribution, direction, way] of [
+        [0.4, 'for', 'en faveur de'],
+        [-0.4, 'against', 'contre'],
+      ] as const) {
+        const remoteFact = `la formation se suit à distance (cela a compté ${way} cette formation)`;
         const { jobSeekerReasons, jobSeekerText } = explain(
           {
             occupationMatch: { value: 2, contribution: 0.6 },
@@ -238,12 +282,17 @@ describe('the words a job seeker reads of a feature’s value', () => {
           facts,
         );
         expect(jobSeekerReasons).toEqual([
-          { direction: 'for', text: 'la formation correspond au métier que vous visez', weight: 'strong' },
-          { direction: 'neutral', text: 'la formation se suit à distance', weight: 'moderate' },
+          {
+            direction: 'for',
+            text: 'la formation correspond au métier que vous visez',
+            weight: 'strong',
+            fact: false,
+          },
+          { direction, text: remoteFact, weight: 'moderate', fact: true },
         ]);
         expect(jobSeekerText).toBe(
           'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
-            'À savoir : la formation se suit à distance.',
+            `À savoir : ${remoteFact}.`,
         );
         expect(jobSeekerText).not.toMatch(/chez vous|vous déplacer/);
       }
@@ -259,7 +308,7 @@ describe('the words a job seeker reads of a feature’s value', () => {
       facts,
     );
     expect(jobSeekerReasons).toEqual([
-      { direction: 'for', text: phraseOf('distanceKm', 'positive'), weight: 'moderate' },
+      { direction: 'for', text: phraseOf('distanceKm', 'positive'), weight: 'moderate', fact: false },
     ]);
     expect(jobSeekerText).toBe(
       'Cette formation vous est proposée surtout parce que la formation a lieu près de chez vous ou à distance.',

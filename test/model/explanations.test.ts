@@ -22,6 +22,7 @@ const manifest = parseModelManifest(
   JSON.parse(await readFile(join(SHIPPED_MODEL_FOLDER, MANIFEST_FILE), 'utf8')),
 );
 
+/** The attributions of a row of the values and contributions given, 0 for the others. */
 function attributionsFor(
   contributions: Partial<Record<FeatureName, number>>,
   values: Partial<Record<FeatureName, number>> = {},
@@ -31,10 +32,22 @@ function attributionsFor(
   return rankAttributions(manifest, valueRow, contributionRow);
 }
 
+/** The attributions the job seeker's cases read: the duration, told whatever it weighs, left out unless given. */
+function toldAttributionsFor(
+  contributions: Partial<Record<FeatureName, number>>,
+  values: Partial<Record<FeatureName, number>> = {},
+) {
+  const given = 'durationHours' in values || 'durationHours' in contributions;
+  return attributionsFor(contributions, values).filter((a) => given || a.feature !== 'durationHours');
+}
+
 const MIXED = attributionsFor(
   { occupationMatch: 0.58, employmentRate: 0.84, funded: 0.02, distanceKm: -0.4, prerequisiteMet: -0.91 },
   { occupationMatch: 2, employmentRate: 0.78, distanceKm: 45.25, prerequisiteMet: 0, funded: 1 },
 );
+
+/** MIXED as the job seeker's cases read it (see `toldAttributionsFor`). */
+const MIXED_TOLD = MIXED.filter((a) => a.feature !== 'durationHours');
 
 describe('rankAttributions', () => {
   it('sorts by the size of the contribution and carries the French label and the value', () => {
@@ -242,7 +255,7 @@ describe('writeCounselorExplanation', () => {
 });
 
 describe('the job seeker’s text', () => {
-  const text = explainSuggestion(manifest, 0.5, MIXED, knownFacts()).jobSeekerText;
+  const text = explainSuggestion(manifest, 0.5, MIXED_TOLD, knownFacts()).jobSeekerText;
 
   it('explains the main reasons in plain French with the manifest phrases', () => {
     expect(text).toBe(
@@ -257,7 +270,7 @@ describe('the job seeker’s text', () => {
   });
 
   it('leaves out what weighs on every course alike (the person’s experience and time without a job), which the counselor still reads', () => {
-    const personal = attributionsFor(
+    const personal = toldAttributionsFor(
       { yearsExperience: -0.9, monthsUnemployed: -0.6, employmentRate: 0.3 },
       { yearsExperience: 8, monthsUnemployed: 7, employmentRate: 0.7 },
     );
@@ -271,7 +284,7 @@ describe('the job seeker’s text', () => {
   });
 
   it('never tells a session starting before the person is available as starting when they are, whatever its contribution, but when it starts', () => {
-    const dayEarly = attributionsFor(
+    const dayEarly = toldAttributionsFor(
       { weeksToStart: 0.4, occupationMatch: 0.3 },
       { weeksToStart: -1 / 7, occupationMatch: 2 },
     );
@@ -284,23 +297,26 @@ describe('the job seeker’s text', () => {
     const soon = manifest.features.find((feature) => feature.name === 'weeksToStart')?.positivePhraseFr;
     expect(soon).toBe('la formation commence bientôt, quand vous êtes disponible');
     // When it starts is a fact, told apart: neither a reason for the course nor one against it.
+    const start =
+      'la prochaine session commence 1 jour avant votre date de disponibilité (cela a compté en faveur de cette formation)';
     expect(jobSeekerReasons).toEqual([
-      { direction: 'for', text: 'la formation correspond au métier que vous visez', weight: 'moderate' },
       {
-        direction: 'neutral',
-        text: 'la prochaine session commence 1 jour avant votre date de disponibilité',
+        direction: 'for',
+        text: 'la formation correspond au métier que vous visez',
         weight: 'moderate',
+        fact: false,
       },
+      { direction: 'for', text: start, weight: 'moderate', fact: true },
     ]);
     expect(jobSeekerText).toBe(
       'Cette formation vous est proposée surtout parce que la formation correspond au métier que vous visez. ' +
-        'À savoir : la prochaine session commence 1 jour avant votre date de disponibilité.',
+        `À savoir : ${start}.`,
     );
     expect(jobSeekerText).not.toContain(soon);
     expect(counselorText).toContain(
       'Semaines avant le début = début 1 jour avant la disponibilité de la personne (+0,40)',
     );
-    const onTime = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
+    const onTime = toldAttributionsFor({ weeksToStart: 0.4 }, { weeksToStart: 0 });
     expect(explainSuggestion(manifest, 0.6, onTime, knownFacts()).jobSeekerText).toContain(soon);
   });
 
@@ -308,16 +324,17 @@ describe('the job seeker’s text', () => {
     // A model whose baseline lies beyond the weeks that stand for no session (or sampled attributions)
     // may weigh « no session planned » in the course's favour. The weeks that stand for none are also
     // those of a session 364 days away: the words are true of both.
-    const noSession = attributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
+    const noSession = toldAttributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
     expect(
       explainSuggestion(manifest, 0.6, noSession, knownFacts()).jobSeekerReasons.map((reason) => reason.text),
     ).toEqual([
-      'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ',
+      'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ ' +
+        '(cela a compté en faveur de cette formation)',
     ]);
   });
 
   it('tells the person nothing of a distance the tool could not measure, for lack of their home or the course’s place', () => {
-    const noHome = attributionsFor(
+    const noHome = toldAttributionsFor(
       { distanceKm: -0.45, withinMobility: 0.3, occupationMatch: 0.2 },
       { distanceKm: 80, withinMobility: 1, occupationMatch: 2 },
     );
@@ -333,7 +350,7 @@ describe('the job seeker’s text', () => {
   });
 
   it('tells the person nothing of how many past trainees found a job when the course’s rate is unknown', () => {
-    const unknownRate = attributionsFor(
+    const unknownRate = toldAttributionsFor(
       { employmentRate: -0.4, occupationMatch: 0.3 },
       { employmentRate: 0.5, employmentRateMissing: 1, occupationMatch: 2 },
     );
@@ -341,7 +358,7 @@ describe('the job seeker’s text', () => {
     expect(jobSeekerReasons.map((reason) => reason.text)).toEqual([
       'la formation correspond au métier que vous visez',
     ]);
-    const favoured = attributionsFor(
+    const favoured = toldAttributionsFor(
       { employmentRate: 0.4 },
       { employmentRate: 0.5, employmentRateMissing: 1 },
     );
@@ -353,7 +370,8 @@ describe('the job seeker’s text', () => {
       contributions: Partial<Record<FeatureName, number>>,
       values: Partial<Record<FeatureName, number>>,
     ) =>
-      explainSuggestion(manifest, 0.5, attributionsFor(contributions, values), knownFacts()).jobSeekerReasons;
+      explainSuggestion(manifest, 0.5, toldAttributionsFor(contributions, values), knownFacts())
+        .jobSeekerReasons;
     // A model that counts an unknown rate, or a course not funded, in the course's favour.
     expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 1 })).toEqual([]);
     expect(phrasesOf({ funded: 0.3 }, { funded: 0 })).toEqual([]);
@@ -364,16 +382,23 @@ describe('the job seeker’s text', () => {
         direction: 'against',
         text: 'on ne connaît pas encore les résultats passés de cette formation',
         weight: 'moderate',
+        fact: false,
       },
     ]);
     expect(phrasesOf({ employmentRateMissing: 0.3 }, { employmentRateMissing: 0 })).toEqual([
-      { direction: 'for', text: 'les résultats passés de cette formation sont connus', weight: 'moderate' },
+      {
+        direction: 'for',
+        text: 'les résultats passés de cette formation sont connus',
+        weight: 'moderate',
+        fact: false,
+      },
     ]);
     expect(phrasesOf({ funded: -0.3 }, { funded: 0 })).toEqual([
       {
         direction: 'against',
         text: 'la formation n’est pas financée pour les demandeurs d’emploi',
         weight: 'moderate',
+        fact: false,
       },
     ]);
   });
@@ -403,19 +428,21 @@ describe('the job seeker’s text', () => {
       return explainSuggestion(
         other,
         0.5,
-        rankAttributions(other, valueRow, contributionRow),
+        rankAttributions(other, valueRow, contributionRow).filter((a) => a.feature !== 'durationHours'),
         knownFacts(),
-      ).jobSeekerReasons.map((reason) => `${reason.direction}: ${reason.text}`);
+      ).jobSeekerReasons.map((reason) => `${reason.fact ? 'fact' : reason.direction}: ${reason.text}`);
     };
     // Same domain only, a hybrid course refused by the person, no level gained: none of the phrases is
-    // true, so each value is told as it is, as a fact, neither for nor against the course.
+    // true, so each value is told as it is, as a fact, with the way it weighed.
     expect(reasonsOf({ occupationMatch: 1, remoteAccessible: 0, levelGap: 0 })).toEqual([
-      'neutral: la formation mène à un métier du même domaine professionnel qu’un métier que vous visez',
-      'neutral: la formation mène au niveau de diplôme que vous avez déjà',
-      'neutral: la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance',
+      'fact: la formation mène à un métier du même domaine professionnel qu’un métier que vous visez (cela a compté en faveur de cette formation)',
+      'fact: la formation mène au niveau de diplôme que vous avez déjà (cela a compté en faveur de cette formation)',
+      'fact: la formation ne peut pas se suivre à distance, ou vous n’avez pas indiqué accepter une formation à distance (cela a compté contre cette formation)',
     ]);
     // A jump of two levels is not « un niveau », whatever its weight.
-    expect(reasonsOf({ levelGap: 2 })).toEqual(['neutral: la formation vous fait monter de 2 niveaux']);
+    expect(reasonsOf({ levelGap: 2 })).toEqual([
+      'fact: la formation vous fait monter de 2 niveaux (cela a beaucoup compté en faveur de cette formation)',
+    ]);
     // The exact occupation, one level up: those are.
     expect(reasonsOf({ occupationMatch: 2, remoteAccessible: 1, levelGap: 1 })).toEqual([
       'for: la formation correspond au métier que vous visez',
@@ -423,8 +450,24 @@ describe('the job seeker’s text', () => {
     ]);
   });
 
+  it('tells which way a fact weighed, in words and in its direction, when it weighed: a share of skills the model counted strongly for the course', () => {
+    const { jobSeekerReasons, jobSeekerText } = explainSuggestion(
+      manifest,
+      0.5,
+      toldAttributionsFor(
+        { occupationMatch: 0.9, skillsCoverage: 0.56 },
+        { occupationMatch: 2, skillsCoverage: Math.fround(0.2) },
+      ),
+      knownFacts(),
+    );
+    const skills =
+      'vous avez déjà 20 % des compétences que la formation enseigne (cela a beaucoup compté en faveur de cette formation)';
+    expect(jobSeekerReasons).toContainEqual({ direction: 'for', text: skills, weight: 'strong', fact: true });
+    expect(jobSeekerText).toContain(`À savoir : ${skills}.`);
+  });
+
   it('still says something when no feature stands out', () => {
-    expect(explainSuggestion(manifest, 0.5, attributionsFor({}), knownFacts()).jobSeekerText).toBe(
+    expect(explainSuggestion(manifest, 0.5, toldAttributionsFor({}), knownFacts()).jobSeekerText).toBe(
       'Votre conseiller a retenu cette formation pour vous.',
     );
   });
@@ -432,13 +475,13 @@ describe('the job seeker’s text', () => {
 
 describe('explainSuggestion', () => {
   it('writes both texts at once', () => {
-    const explanation = explainSuggestion(manifest, 0.5, MIXED, knownFacts());
+    const explanation = explainSuggestion(manifest, 0.5, MIXED_TOLD, knownFacts());
     expect(explanation.counselorText).toContain('50 %');
     expect(explanation.jobSeekerText).toContain('Cette formation vous est proposée');
   });
 
   it('tells the job seeker the very reasons it lists for them, and no other', () => {
-    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED, knownFacts());
+    const { jobSeekerText, jobSeekerReasons } = explainSuggestion(manifest, 0.5, MIXED_TOLD, knownFacts());
     expect(jobSeekerReasons.length).toBeGreaterThan(1);
     for (const reason of jobSeekerReasons) expect(jobSeekerText).toContain(reason.text);
     const phrases = manifest.features.flatMap((feature) => [

@@ -138,7 +138,7 @@ describe('buildSuggestions', () => {
     ]);
     const { items } = await buildSuggestions(weighing('skillsCoverage', -0.4), SEEKER, courses, REFERENCE, 1);
     expect(items[0]?.seekerExplanation.reasons.map((reason) => reason.text)).toContain(
-      'le catalogue n’indique pas les compétences que la formation enseigne',
+      'le catalogue n’indique pas les compétences que la formation enseigne (cela a compté contre cette formation)',
     );
     expect(items[0]?.counselorExplanation).toContain(
       'Compétences déjà acquises = aucune compétence listée au catalogue (−0,40)',
@@ -158,7 +158,8 @@ describe('buildSuggestions', () => {
     const { items } = await buildSuggestions(weighing('distanceKm', -0.4), person, courses, REFERENCE, 1);
     const texts = items[0]?.seekerExplanation.reasons.map((reason) => reason.text);
     expect(texts).toContain(
-      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué',
+      'la formation a lieu à 35 km de chez vous, à vol d’oiseau, dans le rayon de 40 km que vous avez indiqué ' +
+        '(cela a compté contre cette formation)',
     );
     expect(texts).not.toContain('la formation a lieu loin de chez vous');
   });

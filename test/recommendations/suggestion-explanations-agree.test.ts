@@ -124,15 +124,20 @@ describe('what people are told about a suggestion agrees with what the model sto
     return feature === undefined ? undefined : feature.name;
   }
 
+  /** The brackets after a fact that say which way and how much it weighed. */
+  const WAY_IT_WEIGHED = / \(cela a (beaucoup |un peu )?compté (en faveur de|contre) cette formation\)$/;
+
   /**
    * The stored contribution and value of the feature behind each reason the job seeker is told: a reason
-   * for or against is a manifest phrase of that way, a fact (`neutral`) a value in words.
+   * for or against is a manifest phrase of that way, a fact a value in words, then in brackets the way it
+   * weighed (`text` is the words without them, `summaryText` with them).
    */
   function toldReasons(item: RecommendationItem, facts: ExplanationFacts) {
     return item.seekerExplanation.reasons.map((reason) => {
-      const inWords = reason.direction === 'neutral';
+      const inWords = reason.fact === true;
+      const words = inWords ? reason.text.replace(WAY_IT_WEIGHED, '') : reason.text;
       const phrase = inWords
-        ? featureOfValueInWords(item, reason.text, facts)
+        ? featureOfValueInWords(item, words, facts)
         : featureOfPhrase.get(reason.text)?.feature;
       if (phrase === undefined) throw new Error(`a reason in no feature's words: ${reason.text}`);
       if (!inWords) expect(featureOfPhrase.get(reason.text)?.direction).toBe(reason.direction);
@@ -143,6 +148,8 @@ describe('what people are told about a suggestion agrees with what the model sto
       expect(attribution.value).toBe(item.features?.[index]);
       return {
         ...reason,
+        text: words,
+        summaryText: reason.text,
         inWords,
         feature: phrase,
         value: attribution.value,
@@ -161,18 +168,28 @@ describe('what people are told about a suggestion agrees with what the model sto
               expect(reason.contribution).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
             else if (reason.direction === 'against')
               expect(reason.contribution).toBeLessThanOrEqual(-NEGLIGIBLE_CONTRIBUTION);
-            // A fact weighed too, whichever way, but its words do not say which.
-            else expect(Math.abs(reason.contribution)).toBeGreaterThanOrEqual(NEGLIGIBLE_CONTRIBUTION);
+            // Only a fact that weighed next to nothing is told with no way: the duration, told whatever
+            // it weighs.
+            else {
+              expect(reason.feature).toBe('durationHours');
+              expect(Math.abs(reason.contribution)).toBeLessThan(NEGLIGIBLE_CONTRIBUTION);
+            }
+            // A fact says in words which way it weighed, as its direction does.
+            if (reason.inWords && reason.direction !== 'neutral') {
+              const way = reason.direction === 'for' ? 'en faveur de' : 'contre';
+              expect(reason.summaryText).toMatch(new RegExp(`compté ${way} cette formation\\)$`));
+            }
             const size = Math.abs(reason.contribution);
             expect(reason.weight).toBe(size >= 0.5 ? 'strong' : size >= 0.2 ? 'moderate' : 'slight');
           }
           // For, against, then the facts: the order of the summary's sentences.
-          const order = ['for', 'against', 'neutral'];
-          const directions = reasons.map((r) => order.indexOf(r.direction));
+          const sectionOf = (r: (typeof reasons)[number]) => (r.inWords ? 'fact' : r.direction);
+          const order = ['for', 'against', 'fact'];
+          const directions = reasons.map((r) => order.indexOf(sectionOf(r)));
           expect(directions).toEqual([...directions].sort((a, b) => a - b));
-          for (const direction of ['for', 'against', 'neutral'] as const) {
+          for (const section of order) {
             const sizes = reasons
-              .filter((r) => r.direction === direction)
+              .filter((r) => sectionOf(r) === section)
               .map((r) => Math.abs(r.contribution));
             expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
           }
@@ -182,17 +199,17 @@ describe('what people are told about a suggestion agrees with what the model sto
           const opening: Record<string, string> = {
             for: 'Cette formation vous est proposée surtout parce que ',
             against: 'Points à voir avec votre conseiller : ',
-            neutral: 'À savoir : ',
+            fact: 'À savoir : ',
           };
           let from = 0;
           for (const reason of reasons) {
-            const at = summary.indexOf(reason.text, from);
+            const at = summary.indexOf(reason.summaryText, from);
             expect(at).toBeGreaterThanOrEqual(from);
             const sentenceStart = Math.max(
               ...Object.values(opening).map((start) => summary.lastIndexOf(start, at)),
             );
-            expect(summary.startsWith(opening[reason.direction] ?? '', sentenceStart), summary).toBe(true);
-            from = at + reason.text.length;
+            expect(summary.startsWith(opening[sectionOf(reason)] ?? '', sentenceStart), summary).toBe(true);
+            from = at + reason.summaryText.length;
           }
         }
       }),

@@ -2658,9 +2658,9 @@ export interface components {
             currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
             courseChangeNotice: components["schemas"]["CourseChangeNotice"];
             aiContribution: string;
-            /** @description For a model's suggestion, the reasons in one text, in their order: « Cette formation vous est proposée surtout parce que … » (those for), « Points à voir avec votre conseiller : … » (those against), « À savoir : … » (the facts, `neutral`). For a course the counselor added, that the counselor proposes it (no reasons). */
+            /** @description For a model's suggestion, the reasons in one text, in their order: « Cette formation vous est proposée surtout parce que … » (those for), « Points à voir avec votre conseiller : … » (those against), « À savoir : … » (the facts, `fact`, each with which way it weighed). For a course the counselor added, that the counselor proposes it (no reasons). */
             summary: string;
-            /** @description The main reasons, those for first, then those against, then the facts (`neutral`), each heaviest first. */
+            /** @description The main reasons, those for first, then those against, then the facts (`fact`), each heaviest first. */
             reasons: components["schemas"]["JobSeekerReason"][];
             /** @description What the model used, each with its source and date: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). Empty for a course the counselor added. */
             dataUsed: {
@@ -2673,10 +2673,10 @@ export interface components {
             /** @description Your counselor's replies to your contests of this course, oldest first: what they concluded on looking at it again. */
             contestReplies: components["schemas"]["ContestReply"][];
         };
-        /** @description One of the main reasons behind a course, in plain words, with a rough weight instead of a number: a reason for or against it, or a fact the model weighed that is told as it is (`neutral`). */
+        /** @description One of the main reasons behind a course, in plain words, with a rough weight instead of a number: a reason for or against it, or a fact the model weighed that is told as it is (`fact`), with which way it weighed. */
         JobSeekerReason: {
             /**
-             * @description `for` and `against`: a phrase of the way the fact weighed, told only of a value it is true of (« la formation correspond au métier que vous visez »); the summary says them after « parce que » and « Points à voir avec votre conseiller ». `neutral`: where no such phrase is true of the value, the value itself (« la formation dure 1 540 heures », « la formation se suit à distance », a distance or a share between the thresholds), told after « À savoir » and neither for nor against the course, whichever way the model weighed it (the counselor reads that). Suggestions made before `neutral` existed keep the reasons they were given, for or against: explanations are stored, never rewritten.
+             * @description Which way it weighed. A reason (`fact` false): `for` or `against`, a phrase of that way told only of a value it is true of (« la formation correspond au métier que vous visez »); the summary says them after « parce que » and « Points à voir avec votre conseiller ». A fact (`fact` true): where no such phrase is true of the value, the value itself (« la formation dure 1 540 heures », « la formation se suit à distance », a distance or a share between the thresholds), told after « À savoir » with, in brackets, which way and how much it weighed (« (cela a beaucoup compté en faveur de cette formation) »), `for` or `against` as it did; `neutral` for one that weighed next to nothing (the duration is always told, whatever it weighed, besides the main reasons and taking none of their places). Suggestions made before `fact` existed keep the reasons they were given, a fact as `neutral` with no way told, or among the reasons for or against: explanations are stored, never rewritten.
              * @enum {string}
              */
             direction: "for" | "against" | "neutral";
@@ -2686,6 +2686,8 @@ export interface components {
              * @enum {string}
              */
             weight: "strong" | "moderate" | "slight";
+            /** @description The value told as a fact, after « À savoir », rather than a phrase of the way it weighed. Absent from suggestions made before it existed, where a fact is `neutral`. */
+            fact?: boolean;
         };
         /**
          * @description `contest`: the person disagrees with the suggestion and asks their counselor to look at it again (the counselor's queue and the set count it, `contests`, and `contested=true` lists the sets with one; the counselor reads it with the set's feedback; auditors count it per model).
