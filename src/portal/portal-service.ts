@@ -604,8 +604,8 @@ function describeEducationLevel(level: number): string {
  * The profile fields the model used, in plain words, each with where it came from, as the model read
  * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync, the
  * home as what is kept of it (a position, not an address) or, unknown, what the estimate of `course`
- * counted in place of its distance. Skills are the file's codes, which have no label anywhere: written
- * with spaces for hyphens, not a word added.
+ * counted in place of its distance. Skills are the file's codes as stored, as the export gives them:
+ * no label exists for them, and none is made up.
  */
 function describeDataUsed(
   profile: ProfileSnapshot,
@@ -621,7 +621,7 @@ function describeDataUsed(
     { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
     {
       label: 'Compétences',
-      value: profile.skills.map((skill) => skill.replaceAll('-', ' ')).join(', ') || 'aucune renseignée',
+      value: profile.skills.join(', ') || 'aucune renseignée',
       source,
     },
     { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },

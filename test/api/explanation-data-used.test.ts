@@ -150,7 +150,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     );
   });
 
-  it('lists the data used in plain words: skills without their hyphens, the level without brackets in brackets, the home as a position and not an address', async () => {
+  it('lists the data used in plain words: skills as the file codes them, the level without brackets in brackets, the home as a position and not an address', async () => {
     const { itemId, token } = await publishForSeeker('js-plain-words', {
       ...AT_SUGGESTION,
       educationLevel: 5,
@@ -160,7 +160,7 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
     const dataUsed = await readDataUsed(token, itemId);
 
     expect(dataUsed.map((entry) => entry.label)).not.toContain('Métiers visés (codes ROME)');
-    expect(shownValue(dataUsed, 'Compétences')).toBe('accompagnement personne, aide repas, accueil');
+    expect(shownValue(dataUsed, 'Compétences')).toBe('accompagnement-personne, aide-repas, accueil');
     expect(shownValue(dataUsed, 'Niveau de diplôme')).toBe('niveau 5 : bac + 2 (BTS, DUT)');
     expect(shownValue(dataUsed, 'Position du domicile')).toBe(
       'connue : des coordonnées, pas votre adresse postale',
