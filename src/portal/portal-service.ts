@@ -723,16 +723,18 @@ function describeMonthsUnemployed(profile: ProfileSnapshot, suggestedAt: string)
 
 /**
  * The AI's part in a course the counselor added: none, unless the model had suggested the same
- * course for the person before the addition, in another set (older or newer than this one) they may
- * never have seen, which they are told (the counselor may have chosen it after seeing it).
+ * course to a counselor before the addition, in another set (older or newer than this one), which
+ * the person is told (the counselor may have chosen it after seeing it). Told as a suggestion to the
+ * counselor, not a proposal to the person: the counselor may have rejected it there, or left it
+ * undecided.
  */
 function describeAddition(item: RecommendationItem): string {
   const added = 'Cette formation a été ajoutée par votre conseiller.';
   const earlier = item.earlierModelSuggestion;
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
-    `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une autre sélection, le ` +
-    `${formatFrenchDay(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
+    `${added} L’outil d’aide à la décision l’avait suggérée à votre conseiller dans une autre sélection, le ` +
+    `${formatFrenchDay(earlier.suggestedAt)} ; c’est votre conseiller qui l’a choisie ici.`
   );
 }
 

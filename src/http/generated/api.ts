@@ -2201,7 +2201,7 @@ export interface components {
             /** @description A short text for the counselor, with numbers as a person writes them (the weeks before the start in days, whole weeks or « environ N semaines », never decimals). */
             explanation: string;
         };
-        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
+        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course to a counselor (approved, rejected or left undecided there; never one a blind-first set still hid), and when it was made; the job seeker is told the tool had suggested it to their counselor. Null for the model's own items and for courses the model never suggested to the person. */
         EarlierModelSuggestion: {
             /** Format: uuid */
             setId: string;
