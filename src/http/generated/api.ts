@@ -435,7 +435,11 @@ export interface paths {
          *     objection was honoured), before it is answered: when the log cannot take it, the answer is the
          *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created,
          *     with the same warnings, and withdraws nothing more; a refusal is not replayed but asked again (and logged again if refused again), so that a retry
-         *     gets suggestions once the model may be used. The same key with another body is refused with 422.
+         *     gets suggestions once the model may be used. Nor is a set replayed once the model is barred for the person
+         *     (their objection, or suggestions switched off): the retry is refused as a new request is (409 `ai-unavailable`
+         *     with the manual path, logged as `suggestion.refused`), and says what became of the set the first request
+         *     made (`createdSetId`, `createdSetStatus`: `discarded` once the objection withdrew it), so that no
+         *     suggestion of the model is offered for review to a person it is barred for. The same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
         delete?: never;
@@ -1722,6 +1726,13 @@ export interface components {
             erasedAt?: string;
             /** @description `feedback-limit-reached`: the most answers of the refused one's kind a person may give about one course (contests are counted apart from the other answers). */
             feedbackLimit?: number;
+            /**
+             * Format: uuid
+             * @description `ai-unavailable`, for a retried request for suggestions once the model is barred for the person: the set the first request created, not replayed.
+             */
+            createdSetId?: string;
+            /** @description `ai-unavailable`, with `createdSetId`: that set's status now (`discarded` once withdrawn). */
+            createdSetStatus?: string;
             /**
              * Format: uuid
              * @description `proposal-rejected-since`: the person's published set that rejected the course after an earlier one proposed it.
@@ -4938,7 +4949,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The AI may not be used for this person now; `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. */
+            /** @description The AI may not be used for this person now; `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. A retry of a request that created a set names that set and its status now (`createdSetId`, `createdSetStatus`). */
             409: {
                 headers: {
                     [name: string]: unknown;
