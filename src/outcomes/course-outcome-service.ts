@@ -12,10 +12,12 @@ import {
   type CourseOutcomeInput,
   findFirstProposalTime,
   findLatestProposal,
+  findRejectionSince,
   noProposal,
   observationOutdated,
   observedBeforeProposal,
   outcomeRefusedByObjection,
+  proposalRejectedSince,
 } from './course-outcome.ts';
 import type { CourseOutcomeStore } from './course-outcome-store.ts';
 
@@ -40,7 +42,8 @@ export class CourseOutcomeService {
    * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
    * (not found), an observation dated after today or before the day the course was first published to
    * the person, a course Aiguillage did not propose to them
-   * (`no-proposal`): nothing is kept about courses it had no part in, a person whose objection
+   * (`no-proposal`): nothing is kept about courses it had no part in, a course their latest
+   * published set that decided it rejected (`proposal-rejected-since`), a person whose objection
    * to AI processing stands (`objection`), and an observation older than the one held
    * (`observation-outdated`).
    */
@@ -67,6 +70,9 @@ export class CourseOutcomeService {
       const sets = await deps.recommendations.listForSeeker(seekerId, trx);
       const proposal = findLatestProposal(sets, courseId);
       if (proposal === undefined) throw noProposal(seekerId, courseId, sets);
+      // A later published set rejected the course: the approval is no longer the counselor's word.
+      const rejection = findRejectionSince(sets, courseId);
+      if (rejection !== undefined) throw proposalRejectedSince(seekerId, courseId, rejection.id);
       // A day, as observedAt is: the day the course was first published, as read in France.
       const firstProposedAt = findFirstProposalTime(sets, courseId);
       const proposedOn = firstProposedAt === undefined ? undefined : parisDayOf(new Date(firstProposedAt));

@@ -75,6 +75,21 @@ function listProposingSets(sets: readonly RecommendationSet[], courseId: string)
   return publishedLatestFirst(sets).filter((set) => findApprovedItem(set, courseId) !== undefined);
 }
 
+/**
+ * The set that rejected the course after the person's latest proposal of it: of their sets still
+ * published, the one published last that decided the course, when it rejected it. Undefined when
+ * that set approved it, or none decided it.
+ */
+export function findRejectionSince(
+  sets: readonly RecommendationSet[],
+  courseId: string,
+): RecommendationSet | undefined {
+  const latest = publishedLatestFirst(sets).find((set) =>
+    set.items.some((item) => item.course.id === courseId && item.decision !== 'pending'),
+  );
+  return latest === undefined || findApprovedItem(latest, courseId) !== undefined ? undefined : latest;
+}
+
 /** The set's item that approved the course, if any. */
 function findApprovedItem(set: RecommendationSet, courseId: string): RecommendationItem | undefined {
   return set.items.find((item) => item.course.id === courseId && item.decision === 'approved');
@@ -119,6 +134,19 @@ export function noProposal(
     ...problemType('no-proposal'),
     courseId,
   });
+}
+
+/**
+ * An outcome for a course the person's latest published set rejected after an earlier one proposed
+ * it: linked to that earlier approval, it would count in the figures as a proposal still made.
+ */
+export function proposalRejectedSince(seekerId: string, courseId: string, rejectedIn: string): ConflictError {
+  return new ConflictError(
+    `course ${courseId} was proposed to job seeker ${seekerId} in an earlier set, but their latest published set ` +
+      `${rejectedIn} rejected it: no outcome is kept about a proposal the counselor took back; send it again if a ` +
+      'later set proposes the course',
+    { ...problemType('proposal-rejected-since'), courseId, rejectedInSetId: rejectedIn },
+  );
 }
 
 /**

@@ -29,12 +29,20 @@ export function createPortalRoutes(service: PortalService): Router {
 
   router.post('/v1/me/recommendations/:itemId/feedback', async function giveFeedback(req, res) {
     const body = req.body as FeedbackBody;
-    const { feedback, warnings } = await service.giveFeedback(requirePrincipal(req), req.params.itemId, {
-      response: body.response,
-      ...(body.comment === undefined ? {} : { comment: body.comment }),
-    });
+    const { feedback, warnings, replacedNotice } = await service.giveFeedback(
+      requirePrincipal(req),
+      req.params.itemId,
+      {
+        response: body.response,
+        ...(body.comment === undefined ? {} : { comment: body.comment }),
+      },
+    );
     const { seekerId: _owner, ...visible } = feedback;
-    res.status(201).json({ ...visible, ...(warnings.length === 0 ? {} : { warnings }) });
+    res.status(201).json({
+      ...visible,
+      ...(warnings.length === 0 ? {} : { warnings }),
+      ...(replacedNotice === null ? {} : { replacedNotice }),
+    });
   });
 
   router.get('/v1/me/data', async function exportMyData(req, res) {

@@ -104,6 +104,11 @@ export interface MyExplanation {
   howToContest: string;
   /** Their counselor's replies to their contests of the course, oldest first. */
   contestReplies: ContestReply[];
+  /**
+   * For a course of a set a later publication replaced: when, and what the person's selection now
+   * does with the course (see {@link describeReplacement}); null for a set not replaced.
+   */
+  replacedNotice: string | null;
 }
 
 export interface MyData {
@@ -228,7 +233,7 @@ export class PortalService {
     { recordRead = true }: { recordRead?: boolean } = {},
   ): Promise<MyExplanation> {
     const { set, item } = await this.findMyItem(seeker, itemId);
-    const explanation = await this.explain(seeker, set, item);
+    const explanation = await this.explain(seeker, set, item, await this.findReplacement(seeker, set, item));
     if (!recordRead) return explanation;
     // Logged once the answer is ready: a reading that fails is no reading.
     await this.deps.decisionLog.withTransaction(async (trx) => {
@@ -249,6 +254,7 @@ export class PortalService {
     seeker: Principal,
     set: RecommendationSet,
     item: RecommendationItem,
+    replacement: ItemReplacement | undefined,
   ): Promise<MyExplanation> {
     const { id: itemId } = item;
     const offer = readOffer(await findCourseOffers(this.deps.courses, [item], this.deps.now()), item);
@@ -262,23 +268,33 @@ export class PortalService {
     const contestReplies = await this.deps.contestReplies.listForItem(itemId);
     const file = await this.deps.jobSeekers.findById(seeker.subject);
     const howToContest = describeHowToContest(this.deps.privacyContact, file?.aiObjection === true);
+    const replacedNotice = replacement === undefined ? null : describeReplacement(replacement);
+    // A replaced set's course is told as proposed then, after what became of it since.
+    const summary =
+      replacedNotice === null
+        ? item.seekerExplanation.summary
+        : `${replacedNotice} ${tellSummaryInPast(item.seekerExplanation.summary)}`;
     if (item.source === 'counselor') {
       return {
         ...course,
         aiContribution: describeAddition(item),
-        summary: item.seekerExplanation.summary,
+        summary,
         reasons: [],
         dataUsed: [],
         howToContest,
         contestReplies,
+        replacedNotice,
       };
     }
     return {
       ...course,
       aiContribution:
-        'Un outil d’aide à la décision a suggéré cette formation parmi les formations du catalogue ; votre conseiller l’a ' +
-        'examinée et validée avant qu’elle vous soit proposée.',
-      summary: item.seekerExplanation.summary,
+        replacedNotice === null
+          ? 'Un outil d’aide à la décision a suggéré cette formation parmi les formations du catalogue ; votre ' +
+            'conseiller l’a examinée et validée avant qu’elle vous soit proposée.'
+          : 'Un outil d’aide à la décision avait suggéré cette formation parmi les formations du catalogue ; votre ' +
+            'conseiller l’avait examinée et validée avant de vous la proposer dans cette sélection, remplacée depuis.',
+      summary,
       reasons: item.seekerExplanation.reasons,
       dataUsed: [
         ...(await this.describeDataUsedFor(set, file, item.course)),
@@ -286,7 +302,24 @@ export class PortalService {
       ],
       howToContest,
       contestReplies,
+      replacedNotice,
     };
+  }
+
+  /**
+   * For an item of a set a later publication replaced: when, and what the selection the person is
+   * shown now (the store's one rule, `findShownSet`) does with the same course. Undefined for a set
+   * not replaced.
+   */
+  private async findReplacement(
+    seeker: Principal,
+    set: RecommendationSet,
+    item: RecommendationItem,
+    trx?: Knex.Transaction,
+  ): Promise<ItemReplacement | undefined> {
+    if (set.replacedBy === null) return undefined;
+    const shown = await this.deps.recommendations.findShownSet(seeker.subject, trx);
+    return { at: set.replacedBy.at, ...findCourseNow(shown, item.course.id) };
   }
 
   /**
@@ -320,8 +353,9 @@ export class PortalService {
     seeker: Principal,
     itemId: string,
     input: { response: FeedbackResponse; comment?: string },
-  ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[] }> {
+  ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[]; replacedNotice: string | null }> {
     await this.findMyItem(seeker, itemId);
+    let replacement: ItemReplacement | undefined;
     const comment = readOptionalText(input.comment);
     const feedback: Feedback = {
       id: createTimeOrderedId(),
@@ -335,7 +369,12 @@ export class PortalService {
       await this.deps.decisionLog.withTransaction(async (trx) => {
         // Found again under the log's lock: an item retracted since the first look (its row stays,
         // so no foreign key would refuse the answer) is the person's no longer.
-        const { set } = await this.findMyItem(seeker, itemId, trx);
+        const { set, item } = await this.findMyItem(seeker, itemId, trx);
+        replacement = await this.findReplacement(seeker, set, item, trx);
+        // A contest asks the counselor to look again at a proposal the person has: not at one a
+        // later selection took the place of.
+        if (input.response === 'contest' && replacement !== undefined)
+          throw refuseReplacedContest(replacement);
         // Counted under the log's lock too: two answers sent at once cannot both be the tenth.
         const kind = kindOfResponse(input.response);
         const atLimit = async (counted: FeedbackKind) =>
@@ -361,7 +400,11 @@ export class PortalService {
     }
     const warnings = screenText('comment', comment, 'job_seeker');
     for (const warning of warnings) this.deps.onWarning?.(warning);
-    return { feedback, warnings };
+    return {
+      feedback,
+      warnings,
+      replacedNotice: replacement === undefined ? null : describeReplacement(replacement),
+    };
   }
 
   /**
@@ -701,15 +744,97 @@ function describeMonthsUnemployed(profile: ProfileSnapshot, suggestedAt: string)
 
 /**
  * The AI's part in a course the counselor added: none, unless the model had suggested the same
- * course for the person before the addition, in another set (older or newer than this one) they may
- * never have seen, which they are told (the counselor may have chosen it after seeing it).
+ * course to a counselor before the addition, in another set (older or newer than this one), which
+ * the person is told (the counselor may have chosen it after seeing it). Told as a suggestion to the
+ * counselor, not a proposal to the person: the counselor may have rejected it there, or left it
+ * undecided.
  */
 function describeAddition(item: RecommendationItem): string {
   const added = 'Cette formation a été ajoutée par votre conseiller.';
   const earlier = item.earlierModelSuggestion;
   if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
   return (
-    `${added} L’outil d’aide à la décision l’avait proposée pour vous dans une autre sélection, le ` +
-    `${formatFrenchDay(earlier.suggestedAt)} ; votre conseiller l’a retenue lui-même ici.`
+    `${added} L’outil d’aide à la décision l’avait suggérée à votre conseiller dans une autre sélection, le ` +
+    `${formatFrenchDay(earlier.suggestedAt)} ; c’est votre conseiller qui l’a choisie ici.`
+  );
+}
+
+/** An item of a replaced set: when its set was replaced, and what became of its course since. */
+interface ItemReplacement {
+  /** When the set that replaced it was published. */
+  at: string;
+  /**
+   * What the selection the person is shown now does with the course: proposes it still (`kept`,
+   * with that item), rejected it (`rejected`), or holds it not (`absent`: not in it, or that
+   * selection was retracted, or none is shown).
+   */
+  courseNow: 'kept' | 'rejected' | 'absent';
+  currentItemId: string | null;
+}
+
+/** What `shown`, the selection the person is shown now, does with the course `courseId`. */
+function findCourseNow(
+  shown: RecommendationSet | undefined,
+  courseId: string,
+): Pick<ItemReplacement, 'courseNow' | 'currentItemId'> {
+  const item =
+    shown === undefined || shown.status !== 'published'
+      ? undefined
+      : shown.items.find((candidate) => candidate.course.id === courseId && candidate.decision !== 'pending');
+  if (item === undefined) return { courseNow: 'absent', currentItemId: null };
+  if (item.decision === 'approved') return { courseNow: 'kept', currentItemId: item.id };
+  return { courseNow: 'rejected', currentItemId: null };
+}
+
+/**
+ * That the set was replaced, and when, in French, with what became of the course in the selection
+ * shown now. A rejection's reason is not told: it was written for the file, and the data export
+ * gives it with the set.
+ */
+function describeReplacement(replacement: ItemReplacement): string {
+  const replaced =
+    `Cette sélection a été remplacée le ${formatFrenchDay(replacement.at)} par une sélection plus récente ` +
+    'de votre conseiller.';
+  switch (replacement.courseNow) {
+    case 'kept':
+      return `${replaced} Votre sélection actuelle vous propose toujours cette formation.`;
+    case 'rejected':
+      return (
+        `${replaced} Votre conseiller n’a pas retenu cette formation dans votre sélection actuelle : elle ne ` +
+        'vous est plus proposée.'
+      );
+    case 'absent':
+      return `${replaced} Cette formation ne fait pas partie de votre sélection actuelle : elle ne vous est plus proposée.`;
+  }
+}
+
+/**
+ * A stored summary told of a proposal made then: its opening sentence, written in the present when
+ * the course was proposed, put in the past.
+ */
+function tellSummaryInPast(summary: string): string {
+  return summary
+    .replace(/^Cette formation vous est proposée/, 'Cette formation vous avait été proposée')
+    .replace(
+      /^Votre conseiller vous propose cette formation/,
+      'Votre conseiller vous avait proposé cette formation',
+    );
+}
+
+/**
+ * A contest of a course of a replaced set: there is nothing there to look at again. The course
+ * still proposed is contested in the current selection (`currentItemId`); one no longer proposed
+ * is talked over with the counselor.
+ */
+function refuseReplacedContest(replacement: ItemReplacement): ConflictError {
+  const notice = describeReplacement(replacement);
+  const detail =
+    replacement.courseNow === 'kept'
+      ? `${notice} Contestez-la depuis votre sélection actuelle : votre conseiller la réexaminera là où elle vous est proposée.`
+      : `${notice} Il n’y a donc plus de proposition à contester ; pour en parler, adressez-vous à votre conseiller.`;
+  return new ConflictError(
+    detail,
+    { ...problemType('proposal-replaced'), currentItemId: replacement.currentItemId },
+    'Proposition remplacée',
   );
 }

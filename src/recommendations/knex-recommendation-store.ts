@@ -271,12 +271,14 @@ export class KnexRecommendationStore implements RecommendationStore {
     trx: Knex.Transaction,
   ): Promise<EarlierModelSuggestion | undefined> {
     // Any other set of the person made by the addition's time, older or newer than the set added to:
-    // the counselor may have read either before adding the course.
+    // the counselor may have read either before adding the course. Only where the counselor could
+    // read the model's suggestions: a blind-first set hides them until its shortlist is in.
     const row = await trx(`${ITEMS} as i`)
       .join(`${SETS} as s`, 's.id', 'i.set_id')
       .where('s.seeker_id', addition.seekerId)
       .whereNot('s.id', addition.setId)
       .where('s.created_at', '<=', addition.at)
+      .where((shown) => shown.where('s.blind_first', false).orWhereNotNull('s.shortlist'))
       .where({ 'i.course_id': addition.courseId, 'i.source': 'model' })
       .orderBy([
         { column: 's.created_at', order: 'desc' },

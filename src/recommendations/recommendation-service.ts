@@ -26,7 +26,7 @@ import type { OccupationLabelStore } from '../occupations/occupation-label-store
 import type { ActiveModelSource } from '../scoring/active-model.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { DomainError } from '../shared/errors.ts';
+import { ConflictError, DomainError } from '../shared/errors.ts';
 import { takePage } from '../shared/take-page.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { buildSuggestions } from './build-suggestions.ts';
@@ -48,6 +48,7 @@ import {
   type SetStatus,
   type SetView,
   snapshotProfile,
+  viewSetAt,
 } from './recommendation.ts';
 import type { RecommendationStore, SetQuery, SetSummary } from './recommendation-store.ts';
 import { expireDueSets, expireIfDue, findVisibleSet, setNotFound, viewSetFor } from './set-access.ts';
@@ -116,7 +117,7 @@ export class RecommendationService {
     const limit = request.limit ?? DEFAULT_TOP_K;
     const creation = describeIdempotentRequest('createRecommendations', seekerId, { limit });
     const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return this.answerReplay(replay, counselor);
+    if (replay !== undefined) return this.answerSuggestionReplay(replay, counselor);
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const barred = findWhatBarsModel(await deps.settings.get(), seeker);
@@ -623,6 +624,30 @@ export class RecommendationService {
   }
 
   /**
+   * A retried request for suggestions: its first answer, unless the model is barred for the person
+   * now (their objection, suggestions switched off). Then it is refused as a new request is, the
+   * refusal logged and naming the manual path, and told what became of the set the first request
+   * made (`createdSetId`, `createdSetStatus`): the model's suggestions for a person it is barred for
+   * are no one's to act on.
+   */
+  private async answerSuggestionReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
+    const seeker = await this.deps.jobSeekers.findById(replay.setNow.seekerId);
+    const barred =
+      seeker === undefined ? undefined : findWhatBarsModel(await this.deps.settings.get(), seeker);
+    if (seeker === undefined || barred === undefined) return this.answerReplay(replay, counselor);
+    const refusal = await this.refuseSuggestions(counselor, seeker, barred);
+    const set = viewSetAt(replay.setNow, this.deps.now());
+    const fate =
+      set.status === 'discarded'
+        ? `was withdrawn on ${set.closedAt ?? 'a date not kept'}`
+        : `is ${set.status}, its suggestions no longer to be approved`;
+    throw new ConflictError(
+      `${refusal.message}. The set of suggestions this Idempotency-Key created, ${set.id}, ${fate}`,
+      { ...refusal.details, createdSetId: set.id, createdSetStatus: set.status },
+    );
+  }
+
+  /**
    * What the counselor may do with a set just created (`set` as stored then), and its caveats as of
    * then (see {@link viewNewSet}), the occupations they name labelled as the referential stands now:
    * read only for a set whose caveats name some.
@@ -661,6 +686,7 @@ export class RecommendationService {
     });
     return {
       firstAnswer,
+      setNow: set,
       changedSince: set.version !== firstAnswer.version,
       withdrawnSetIds: stored.withdrawnSetIds ?? [],
     };
@@ -715,6 +741,8 @@ class ModelNotAsked extends Error {}
 /** A creation retried with its Idempotency-Key: its first answer, and whether the set moved on since. */
 interface Replay {
   firstAnswer: RecommendationSet;
+  /** The set as it stands now. */
+  setNow: RecommendationSet;
   changedSince: boolean;
   /** The sets its creation withdrew. */
   withdrawnSetIds: readonly string[];

@@ -113,8 +113,10 @@ export interface RecommendationStore {
   /**
    * The latest set of the person, other than the one `addition.setId` names and made at or before
    * `addition.at` (the time the counselor adds the course), in which the model suggested
-   * `addition.courseId`, whoever their counselor was then, shown or not; older or newer than the set
-   * added to. Undefined when none did. Read in `trx`.
+   * `addition.courseId`, whoever their counselor was then, and whatever became of it (approved,
+   * rejected, left undecided); older or newer than the set added to. Only a suggestion a counselor
+   * could read: one a blind-first set still hid (no shortlist yet) is not one. Undefined when none
+   * did. Read in `trx`.
    */
   findEarlierModelSuggestion(
     addition: { seekerId: string; setId: string; courseId: string; at: string },

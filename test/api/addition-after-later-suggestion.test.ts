@@ -75,7 +75,9 @@ describe('a course added by hand after the model suggested it in a newer open se
       .auth(seeker, { type: 'bearer' });
     expect(explanation.status).toBe(200);
     expect(explanation.body.aiContribution).not.toContain('n’est pas intervenu');
-    expect(explanation.body.aiContribution).toContain('l’avait proposée pour vous dans une autre sélection');
+    expect(explanation.body.aiContribution).toContain(
+      'l’avait suggérée à votre conseiller dans une autre sélection',
+    );
     // The item names the set in which the model had suggested it, and so does the log.
     expect(addition.earlierModelSuggestion).toEqual({ setId: newer.id, suggestedAt: newer.createdAt });
     const events = await t.container.decisionLog.decisionLog.listEvents({

@@ -198,11 +198,16 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     );
   });
 
-  it('links the outcome to the latest publication of the course, and takes one a later publication replaced', async () => {
+  it('links the outcome to the latest publication of the course, and takes one a later publication replaced without deciding it', async () => {
     await syncSeeker(t, 'js-twice');
     const first = await createAndPublish(t, counselor, 'js-twice');
     clock.advance(DAY);
-    const second = await createAndPublish(t, counselor, 'js-twice', { approve: 1 });
+    // The later set suggests one course only: the first set's others are neither approved nor rejected there.
+    const { set: created } = await createSet(t, counselor, 'js-twice', { limit: 1 });
+    const { etag } = await decideAll(t, counselor, created.id);
+    const publication = await act(t, counselor, created.id, 'publish', etag);
+    expect(publication.status).toBe(200);
+    const second = publication.body as SetBody;
     const again = firstApproved(second);
     expect(approvedItems(first).map((item) => item.course.id)).toContain(again.course.id);
     const onlyFirst = approvedItems(first).find((item) => item.course.id !== again.course.id);

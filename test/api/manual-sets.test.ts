@@ -329,8 +329,8 @@ describe('sets made by hand (the manual path)', () => {
     };
     const day = formatFrenchDay(suggested.createdAt);
     expect(await explain(String(seen))).toBe(
-      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision l’avait proposée pour vous ' +
-        `dans une autre sélection, le ${day} ; votre conseiller l’a retenue lui-même ici.`,
+      'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision l’avait suggérée à votre ' +
+        `conseiller dans une autre sélection, le ${day} ; c’est votre conseiller qui l’a choisie ici.`,
     );
     expect(await explain(neverSuggested)).toBe(
       'Cette formation a été ajoutée par votre conseiller. L’outil d’aide à la décision n’est pas intervenu dans ce choix.',

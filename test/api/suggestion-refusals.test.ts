@@ -79,19 +79,20 @@ describe('suggestions refused, in the decision log', () => {
     expect(await t.container.decisionLog.decisionLog.verifyRange()).toMatchObject({ ok: true });
   });
 
-  it('logs no refusal when a creation is replayed after the AI was switched off, only for a new request', async () => {
+  it('refuses and logs a creation retried after the AI was switched off as a new request, replaying none of its suggestions', async () => {
     await syncSeeker(t, 'js-replayed');
     const idempotencyKey = newIdempotencyKey();
     expect((await requestSet(t, counselor, 'js-replayed', { idempotencyKey })).status).toBe(201);
 
     await whileSwitchedOff(async () => {
       const replay = await requestSet(t, counselor, 'js-replayed', { idempotencyKey });
-      expect(replay.status).toBe(201);
-      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.status).toBe(409);
+      expect(replay.headers['idempotent-replayed']).toBeUndefined();
       expect((await requestSet(t, counselor, 'js-replayed')).status).toBe(409);
     });
 
     expect((await refusalsAbout('js-replayed')).map((event) => event.payload)).toEqual([
+      { reason: 'switched_off' },
       { reason: 'switched_off' },
     ]);
   });

@@ -299,6 +299,9 @@ export interface paths {
          *     proposed to them, or proposed only in a set taken back since (retracted by the counselor or by
          *     a model recall: the proposal was withdrawn, so what the person did says nothing about it), is
          *     refused with 409 `no-proposal`: no outcome is kept about courses Aiguillage had no part in.
+         *     A course the person's latest published set that decided it rejected, after an earlier set
+         *     proposed it, is refused with 409 `proposal-rejected-since` (`courseId`, `rejectedInSetId`):
+         *     linked to the earlier approval, it would count in the figures as a proposal still standing.
          *     The outcome is linked to the person's latest such proposal of the course (its set and item,
          *     whether the model suggested it or the counselor added it, and for the model's items the model
          *     and its predicted score), and each write appends `outcome.recorded`, the values sealed with
@@ -432,7 +435,11 @@ export interface paths {
          *     objection was honoured), before it is answered: when the log cannot take it, the answer is the
          *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created,
          *     with the same warnings, and withdraws nothing more; a refusal is not replayed but asked again (and logged again if refused again), so that a retry
-         *     gets suggestions once the model may be used. The same key with another body is refused with 422.
+         *     gets suggestions once the model may be used. Nor is a set replayed once the model is barred for the person
+         *     (their objection, or suggestions switched off): the retry is refused as a new request is (409 `ai-unavailable`
+         *     with the manual path, logged as `suggestion.refused`), and says what became of the set the first request
+         *     made (`createdSetId`, `createdSetStatus`: `discarded` once the objection withdrew it), so that no
+         *     suggestion of the model is offered for review to a person it is barred for. The same key with another body is refused with 422.
          */
         post: operations["createRecommendations"];
         delete?: never;
@@ -997,7 +1004,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the counselor what you think of a suggestion
-         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person not answered yet: the answers given before never use up the right to contest that the explanation promises, the 4th contest awaiting a reply is refused the same way, and once the counselor replied the person may contest again. The counselor answers a contest (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`); the person reads the reply in the course's explanation and in their data export.
+         * @description The counselor reads it with the set (`GET /v1/recommendations/{setId}/feedback`). For a course published to the person and not retracted since; 404 otherwise. At most 10 answers per course and person (a change of mind, a new comment): the 11th is refused (409 `feedback-limit-reached`) and nothing is kept. Contests (`contest`) are counted apart, at most 3 per course and person not answered yet: the answers given before never use up the right to contest that the explanation promises, the 4th contest awaiting a reply is refused the same way, and once the counselor replied the person may contest again. The counselor answers a contest (`POST /v1/recommendations/{setId}/items/{itemId}/contest-reply`); the person reads the reply in the course's explanation and in their data export. A course of a set a later publication replaced takes `interested`, `not_interested` and `enrolled` (the person may have acted on that proposal), answered with `replacedNotice`; a contest of it is refused (409 `proposal-replaced`): there is no proposal left there to look at again.
          */
         post: operations["giveFeedback"];
         delete?: never;
@@ -1617,10 +1624,12 @@ export interface components {
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
+             *     `proposal-rejected-since` (409, `courseId`, `rejectedInSetId`: an outcome for a course the person's latest published set that decided it rejected),
              *     `objection-stands` (409: an outcome for a person whose objection to AI processing stands),
              *     `observation-outdated` (409, `courseId`, `heldObservedAt`: an outcome observed before the one held),
              *     `feedback-limit-reached` (409, `feedbackLimit`: a job seeker's answer beyond the most kept about one course, contests counted apart),
              *     `no-contest-to-answer` (409: a reply to a contest of a course none of whose contests is unanswered),
+             *     `proposal-replaced` (409, `currentItemId`: a job seeker's contest of a course of a set a later publication replaced),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
              *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
@@ -1727,6 +1736,23 @@ export interface components {
             erasedAt?: string;
             /** @description `feedback-limit-reached`: the most answers of the refused one's kind a person may give about one course (contests are counted apart from the other answers). */
             feedbackLimit?: number;
+            /**
+             * Format: uuid
+             * @description `ai-unavailable`, for a retried request for suggestions once the model is barred for the person: the set the first request created, not replayed.
+             */
+            createdSetId?: string;
+            /** @description `ai-unavailable`, with `createdSetId`: that set's status now (`discarded` once withdrawn). */
+            createdSetStatus?: string;
+            /**
+             * Format: uuid
+             * @description `proposal-rejected-since`: the person's published set that rejected the course after an earlier one proposed it.
+             */
+            rejectedInSetId?: string;
+            /**
+             * Format: uuid
+             * @description `proposal-replaced`: the item of the selection the person is shown now that still proposes the course, to contest there; null when it no longer proposes it.
+             */
+            currentItemId?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -2196,7 +2222,7 @@ export interface components {
             /** @description A short text for the counselor, with numbers as a person writes them (the weeks before the start in days, whole weeks or « environ N semaines », never decimals). */
             explanation: string;
         };
-        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course, and when it was made; the job seeker is told of it. Null for the model's own items and for courses the model never suggested to the person. */
+        /** @description For a course the counselor added: the person's latest other set, made by the time of the addition (older or newer than the set added to), in which the model had suggested the same course to a counselor (approved, rejected or left undecided there; never one a blind-first set still hid), and when it was made; the job seeker is told the tool had suggested it to their counselor. Null for the model's own items and for courses the model never suggested to the person. */
         EarlierModelSuggestion: {
             /** Format: uuid */
             setId: string;
@@ -2672,7 +2698,10 @@ export interface components {
             howToContest: string;
             /** @description Your counselor's replies to your contests of this course, oldest first: what they concluded on looking at it again. */
             contestReplies: components["schemas"]["ContestReply"][];
+            replacedNotice: components["schemas"]["ReplacedNotice"];
         };
+        /** @description For a course of a set a later publication replaced (the set's `replacedBy`): in French, that this selection was replaced on that day by a newer one, and whether the selection the person is shown now still proposes the course, or the counselor did not keep it there, or it is not in it (« elle ne vous est plus proposée »); never the rejection's reason. The explanation's `summary` then opens with it and tells the proposal in the past. Null for a set not replaced. */
+        ReplacedNotice: string | null;
         /** @description One of the main reasons behind a course, in plain words, with a rough weight instead of a number: a reason for or against it, or a fact the model weighed that is told as it is (`fact`), with which way it weighed. */
         JobSeekerReason: {
             /**
@@ -2719,6 +2748,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             warnings?: components["schemas"]["Warning"][];
+            /** @description In the answer to an answer about a course of a replaced set only: what the explanation's `replacedNotice` says. The answer is kept and reaches the counselor with that set (the person may have enrolled on that proposal). */
+            replacedNotice?: string;
         };
         /** @description An answer of the person as their file keeps it, in their data export and in the access record. */
         FeedbackInFile: components["schemas"]["Feedback"] & {
@@ -4705,7 +4736,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since (`no-proposal`); the person objected to AI processing (`objection-stands`); or the outcome held was observed later than this one (`observation-outdated`). */
+            /** @description The course was never proposed to the person through Aiguillage, or only in a set taken back since (`no-proposal`); a later published set rejected it (`proposal-rejected-since`, `rejectedInSetId`); the person objected to AI processing (`objection-stands`); or the outcome held was observed later than this one (`observation-outdated`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4953,7 +4984,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The AI may not be used for this person now; `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. */
+            /** @description The AI may not be used for this person now; `manualSearchPaths` (`manualPath` is the first) and `manualSetPath` say where to go instead. A retry of a request that created a set names that set and its status now (`createdSetId`, `createdSetStatus`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5729,7 +5760,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFoundForPerson"];
-            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `title` (« Nombre maximal de réponses atteint », « Nombre maximal de contestations en attente atteint ») and `detail` tell the person, in French, what was refused and, past the answers' limit, that they may still contest, or, their contests awaiting a reply being at their own limit too, that they may contest again once the counselor replied. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). */
+            /** @description The person already gave the most answers of this kind kept about this course (`feedback-limit-reached`, `feedbackLimit`: 10 for the answers other than `contest`, 3 for contests no reply answered yet); nothing was kept or logged. `title` (« Nombre maximal de réponses atteint », « Nombre maximal de contestations en attente atteint ») and `detail` tell the person, in French, what was refused and, past the answers' limit, that they may still contest, or, their contests awaiting a reply being at their own limit too, that they may contest again once the counselor replied. The counselor reads the answers given (`GET /v1/recommendations/{setId}/feedback`). Or the person contested a course of a set a later publication replaced (`proposal-replaced`, nothing kept or logged): `detail` says when it was replaced and what the selection shown now does with the course, one it still proposes to be contested there (`currentItemId`, its item there), one it no longer proposes to be talked over with the counselor (`currentItemId` null). */
             409: {
                 headers: {
                     [name: string]: unknown;
