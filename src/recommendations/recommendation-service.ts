@@ -80,6 +80,8 @@ export interface RecommendationServiceDeps {
   feedback: SetFeedbackReader;
   /** Traces each read of a person's file (record 0022). */
   reads: FileReadTracer;
+  /** The server's key of the second-review draw, which nobody reading a set holds (record 0003). */
+  secondReviewDrawKey: Buffer;
   now: () => Date;
 }
 
@@ -377,7 +379,7 @@ export class RecommendationService {
         const settings = await deps.settings.get(trx);
         const admission = await steps.admit(trx, settings, seeker);
         if ('refused' in admission) return admission;
-        const made = buildNewSet(fields, settings, now);
+        const made = buildNewSet(fields, settings, now, deps.secondReviewDrawKey);
         // A set not drawn takes over the second review an earlier drawn set of the person still
         // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
         // Read under the log's lock, so that two creations at once cannot both miss it.

@@ -2567,7 +2567,7 @@ export interface components {
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
-            /** @description Share of sets sampled for a second counselor's review (drawn from each set's id). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
+            /** @description Share of sets sampled for a second counselor's review (drawn from each set's id with a key the server alone holds). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
             secondReviewRate: number;
             /** @description Hours before an unpublished set expires. */
             setTtlHours: number;
