@@ -769,8 +769,9 @@ interface StoredCreation {
   /** The person's open sets the creation withdrew, when any; absent from keys stored before they were kept. */
   withdrawnSetIds?: string[];
   /**
-   * Whether the creation answered the set drawn for a second review, which a publication taking
-   * over another set's owed review changes on the set; absent from keys stored before it was kept.
+   * Whether the set was created drawn for a second review (or owing one), which a publication taking
+   * over another set's owed review changes on the set; its counselor is not told it before publishing
+   * (the answer's `secondReview.required` is null then); absent from keys stored before it was kept.
    */
   secondReviewRequired?: boolean;
 }

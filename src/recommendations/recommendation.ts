@@ -654,6 +654,19 @@ export function etagOf(set: Pick<RecommendationSet, 'version'>): string {
 }
 
 /**
+ * Whether the counselors reading a set are told if it goes to a second review: once its counselor
+ * asked to publish it (it was handed to a second review, or published). Before, the draw is theirs to
+ * find out by publishing: a counselor who knew which sets nobody would check could approve those
+ * without reading them (record 0003). A set never handed on (discarded, withdrawn, expired) keeps it
+ * unsaid, since the person's next set may owe its second review.
+ */
+export function isSecondReviewDrawTold(
+  set: Pick<RecommendationSet, 'secondReview' | 'publishedAt'>,
+): boolean {
+  return set.secondReview.round > 0 || set.publishedAt !== null;
+}
+
+/**
  * Whether a set is sampled for a second review: a share `rate` of sets is drawn, by an HMAC of its id
  * under the server's draw key (`deriveSecondReviewDrawKey`), so that nobody without the key, its
  * counselor included, can tell from the id whether a set is drawn. The draw is kept on the set and
