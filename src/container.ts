@@ -227,6 +227,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         models,
         feedback: feedbackStore,
         reads: fileReads,
+        secondReviewDrawKey: log.secondReviewDrawKey,
         now,
       }),
       review: new ReviewService({

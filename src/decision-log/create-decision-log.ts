@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config.ts';
 import { CheckpointSigner } from './checkpoint-signer.ts';
-import { keyFilesOf, loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
+import { deriveSecondReviewDrawKey, keyFilesOf, loadOrCreateDecisionLogKeys } from './decision-log-keys.ts';
 import { checkKeysMatchDatabase } from './key-fingerprints.ts';
 import { KnexDecisionLog } from './knex-decision-log.ts';
 import { KnexSubjectKeyring } from './knex-subject-keyring.ts';
@@ -13,6 +13,8 @@ export interface DecisionLogParts {
   decisionLog: KnexDecisionLog;
   subjectKeyring: KnexSubjectKeyring;
   pseudonymiser: Pseudonymiser;
+  /** The key of the second-review draw, derived from the log's keys (`deriveSecondReviewDrawKey`). */
+  secondReviewDrawKey: Buffer;
 }
 
 /**
@@ -41,5 +43,10 @@ export async function createDecisionLog(
     now,
   });
   await decisionLog.recordSigningKey();
-  return { decisionLog, subjectKeyring, pseudonymiser };
+  return {
+    decisionLog,
+    subjectKeyring,
+    pseudonymiser,
+    secondReviewDrawKey: deriveSecondReviewDrawKey(keys.pseudonymKey),
+  };
 }

@@ -36,6 +36,20 @@ export function loadOrCreateDecisionLogKeys(dataDir: string, audit: AuditConfig)
   return { signingKey, masterKey, pseudonymKey };
 }
 
+/** The label that makes the second-review draw key (HKDF's `info`): no other key is derived with it. */
+const SECOND_REVIEW_DRAW_LABEL = 'aiguillage second-review draw key';
+
+/**
+ * The key of the second-review draw (record 0003), derived from the pseudonym key by HKDF-SHA-256
+ * under its own label, so that it is held by the server alone, the same in every process sharing
+ * the database, and never the key that pseudonymises or seals anything. From the pseudonym key, not
+ * the master key: a master-key rotation leaves the draw as it was. A draw is stored on its set and
+ * sealed in the log when it is made, so a key changed later changes no draw already made.
+ */
+export function deriveSecondReviewDrawKey(pseudonymKey: Buffer): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', pseudonymKey, Buffer.alloc(0), SECOND_REVIEW_DRAW_LABEL, 32));
+}
+
 /**
  * A master key from its file (32 random bytes in base64, as `openssl rand -base64 32` writes
  * them): the one a master-key rotation hands over to.

@@ -5,6 +5,7 @@ import {
   areItemsHidden,
   type CourseSnapshot,
   describeDiscard,
+  isSecondReviewDrawTold,
   type RecommendationItem,
   type SetView,
 } from './recommendation.ts';
@@ -26,7 +27,8 @@ export function toContestReplyBody(reply: ContestReply): ContestReplyBody {
  * The set as counselors see it, each item saying whether the person would read its course as still
  * available (the portal's rule: `findCourseOffers`), with
  * what the counselor it is shown to may do with it now; the model's items stay hidden while a
- * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`).
+ * blind-first shortlist is awaited, and after the set ended without one (`areItemsHidden`), and
+ * whether it goes to a second review until its counselor asks to publish it (`isSecondReviewDrawTold`).
  */
 export function toSetBody(
   { set, readerId, unavailableItemIds, allowedActions, caveats, contests }: SetView,
@@ -52,7 +54,8 @@ export function toSetBody(
     retraction: set.retraction === null ? null : { ...set.retraction },
     replacedBy: set.replacedBy === null ? null : { ...set.replacedBy },
     secondReview: {
-      required: set.secondReview.required,
+      // Told when its counselor asks to publish it, not before (record 0003).
+      required: isSecondReviewDrawTold(set) ? set.secondReview.required : null,
       firstReviewerId: set.secondReview.firstReviewerId,
       reviewerId: set.secondReview.reviewerId,
       openedAt: findSecondReviewRead(set, { subject: readerId })?.at ?? null,

@@ -81,6 +81,8 @@ export interface RecommendationServiceDeps {
   feedback: SetFeedbackReader;
   /** Traces each read of a person's file (record 0022). */
   reads: FileReadTracer;
+  /** The server's key of the second-review draw, which nobody reading a set holds (record 0003). */
+  secondReviewDrawKey: Buffer;
   now: () => Date;
 }
 
@@ -378,7 +380,7 @@ export class RecommendationService {
         const settings = await deps.settings.get(trx);
         const admission = await steps.admit(trx, settings, seeker);
         if ('refused' in admission) return admission;
-        const made = buildNewSet(fields, settings, now);
+        const made = buildNewSet(fields, settings, now, deps.secondReviewDrawKey);
         // A set not drawn takes over the second review an earlier drawn set of the person still
         // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
         // Read under the log's lock, so that two creations at once cannot both miss it.
@@ -795,8 +797,9 @@ interface StoredCreation {
   /** The person's open sets the creation withdrew, when any; absent from keys stored before they were kept. */
   withdrawnSetIds?: string[];
   /**
-   * Whether the creation answered the set drawn for a second review, which a publication taking
-   * over another set's owed review changes on the set; absent from keys stored before it was kept.
+   * Whether the set was created drawn for a second review (or owing one), which a publication taking
+   * over another set's owed review changes on the set; its counselor is not told it before publishing
+   * (the answer's `secondReview.required` is null then); absent from keys stored before it was kept.
    */
   secondReviewRequired?: boolean;
 }

@@ -393,11 +393,16 @@ export function computeExpiry(now: Date, ttlHours: number): string {
 /**
  * A set as its creation stores it, made at `now` under `settings`: awaiting the counselor's shortlist
  * in blind-first mode when it has items to hide (a set by hand has none), drawn for a second review
- * by its id, open for `setTtlHours`. The settings are the ones read in the transaction that stores
+ * by its id under `drawKey` (`isSampledForSecondReview`), open for `setTtlHours`. The settings are the ones read in the transaction that stores
  * it, under the log's lock (record 0004), so that a set stored after a change of the settings is
  * made under the change.
  */
-export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now: Date): RecommendationSet {
+export function buildNewSet(
+  fields: NewSetFields,
+  settings: NewSetSettings,
+  now: Date,
+  drawKey: Buffer,
+): RecommendationSet {
   const blindFirst = settings.blindFirst && fields.items.length > 0;
   return {
     ...fields,
@@ -407,7 +412,7 @@ export function buildNewSet(fields: NewSetFields, settings: NewSetSettings, now:
     createdAt: now.toISOString(),
     expiresAt: computeExpiry(now, settings.setTtlHours),
     secondReview: {
-      required: isSampledForSecondReview(fields.id, settings.secondReviewRate),
+      required: isSampledForSecondReview(fields.id, settings.secondReviewRate, drawKey),
       firstReviewerId: null,
       reviewerId: null,
       round: 0,
@@ -659,13 +664,28 @@ export function etagOf(set: Pick<RecommendationSet, 'version'>): string {
 }
 
 /**
- * Whether a set is sampled for a second review: a stable function of its id, so the sampling is
- * reproducible by an auditor, and a share `rate` of sets is drawn.
+ * Whether the counselors reading a set are told if it goes to a second review: once its counselor
+ * asked to publish it (it was handed to a second review, or published). Before, the draw is theirs to
+ * find out by publishing: a counselor who knew which sets nobody would check could approve those
+ * without reading them (record 0003). A set never handed on (discarded, withdrawn, expired) keeps it
+ * unsaid, since the person's next set may owe its second review.
  */
-export function isSampledForSecondReview(setId: string, rate: number): boolean {
+export function isSecondReviewDrawTold(
+  set: Pick<RecommendationSet, 'secondReview' | 'publishedAt'>,
+): boolean {
+  return set.secondReview.round > 0 || set.publishedAt !== null;
+}
+
+/**
+ * Whether a set is sampled for a second review: a share `rate` of sets is drawn, by an HMAC of its id
+ * under the server's draw key (`deriveSecondReviewDrawKey`), so that nobody without the key, its
+ * counselor included, can tell from the id whether a set is drawn. The draw is kept on the set and
+ * sealed in its creation event: an auditor reads it there, not by computing it again.
+ */
+export function isSampledForSecondReview(setId: string, rate: number, drawKey: Buffer): boolean {
   if (rate <= 0) return false;
   if (rate >= 1) return true;
   const draw =
-    crypto.createHash('sha256').update(`second-review:${setId}`).digest().readUInt32BE(0) / 2 ** 32;
+    crypto.createHmac('sha256', drawKey).update(`second-review:${setId}`).digest().readUInt32BE(0) / 2 ** 32;
   return draw < rate;
 }

@@ -6,6 +6,7 @@ import {
   decideAll,
   newIdempotencyKey,
   putSettings,
+  readSecondReviewDraw,
   readSet,
   reopenAsLeftBeforeWithdrawal,
   requestManualSet,
@@ -64,7 +65,8 @@ describe('a retried creation after the set was published', () => {
     const first = await requestManualSet(t, counselor, 'js-owed', key);
     await putSettings(t, {});
     expect(first.status).toBe(201);
-    expect(first.body.secondReview.required).toBe(false);
+    expect(first.body.secondReview.required).toBeNull();
+    expect(await readSecondReviewDraw(t, first.body.id)).toBe(false);
     // A later set, drawn, still open: the first set's publication takes over its second review.
     await createSetByHand(t, counselor, 'js-owed', ['LYON-AS-2'], { secondReviewRate: 1 });
     await reopenAsLeftBeforeWithdrawal(t, first.body.id, 'pending_review');

@@ -8,6 +8,7 @@ import {
   newIdempotencyKey,
   objectToAi,
   putSettings,
+  readSecondReviewDraw,
   readSet,
   requestManualSet,
   requestSet,
@@ -83,7 +84,7 @@ describe('sets made by hand (the manual path)', () => {
         attributionMethod: null,
         items: [],
         noCandidateReason: null,
-        secondReview: { required: false },
+        secondReview: { required: null },
       });
 
       const search = await t.http.get(refused.body.manualPath).auth(counselor, { type: 'bearer' });
@@ -188,7 +189,7 @@ describe('sets made by hand (the manual path)', () => {
     await putSettings(t, { secondReviewRate: 1 });
     try {
       const res = await requestManualSet(t, counselor, OBJECTOR);
-      expect(res.body.secondReview.required).toBe(true);
+      expect(await readSecondReviewDraw(t, res.body.id)).toBe(true);
       const etag = await addCourse(res.body.id, String(res.headers.etag), 'LYON-AS-1');
       const publish = await act(t, counselor, res.body.id, 'publish', etag);
       expect(publish.status).toBe(200);

@@ -15,6 +15,7 @@ import {
   objectToAi,
   putSettings,
   REACHABLE_COURSE_IDS,
+  readSecondReviewDraw,
   readSet,
   requestManualSet,
   type SetBody,
@@ -1109,8 +1110,9 @@ describe('review API', () => {
       await putSettings(t, { secondReviewRate: 1 });
       try {
         const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+        expect(await readSecondReviewDraw(t, set.id)).toBe(true);
         expect(set.secondReview).toEqual({
-          required: true,
+          required: null,
           firstReviewerId: null,
           reviewerId: null,
           openedAt: null,
@@ -1123,7 +1125,7 @@ describe('review API', () => {
         expect(handed.status).toBe(200);
         expect(handed.body).toMatchObject({
           status: 'awaiting_second_review',
-          secondReview: { firstReviewerId: 'c-001', reviewerId: null },
+          secondReview: { required: true, firstReviewerId: 'c-001', reviewerId: null },
         });
         const self = await act(t, counselor, set.id, 'second-review', handed.headers.etag, {
           decision: 'approve',
@@ -1184,7 +1186,10 @@ describe('review API', () => {
 
     it('samples no set at rate 0', async () => {
       const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
-      expect(set.secondReview.required).toBe(false);
+      expect(await readSecondReviewDraw(t, set.id)).toBe(false);
+      const { etag } = await decideAll(t, counselor, set.id);
+      const published = await act(t, counselor, set.id, 'publish', etag);
+      expect(published.body).toMatchObject({ status: 'published', secondReview: { required: false } });
     });
   });
 

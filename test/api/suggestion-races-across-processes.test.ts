@@ -80,7 +80,8 @@ describe('an admin acting through another process while suggestions are made', (
         const res = await requestSet(b, counselorOnB, 'js-second-meanwhile');
 
         expect(res.status).toBe(201);
-        expect(res.body.secondReview.required).toBe(true);
+        // Not told to its counselor before they publish it: the creation event says it.
+        expect(res.body.secondReview.required).toBeNull();
         const { changed, created } = await changeThenCreation(res.body.id);
         expect(changed?.payload.changes).toContainEqual({ setting: 'secondReviewRate', from: 0, to: 1 });
         expect(created?.payload.secondReviewRequired).toBe(true);

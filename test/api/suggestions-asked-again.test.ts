@@ -118,7 +118,7 @@ describe('suggestions asked again for a person with an open set', () => {
         message: expect.stringContaining(`Its decisions are kept there (${handed.items.length} of its`),
       },
     ]);
-    expect(again.body.secondReview.required).toBe(true);
+    expect(again.body.secondReview.required).toBeNull();
     const [generated] = (await listEventsAbout(t, 'js-in-second-review', 'recommendation.generated')).slice(
       -1,
     );

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AuditConfig, checkLogKeys, loadConfig, loadConfigFor } from '../../src/config.ts';
 import { CheckpointSigner, verifyCheckpointSignature } from '../../src/decision-log/checkpoint-signer.ts';
-import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
+import {
+  deriveSecondReviewDrawKey,
+  loadOrCreateDecisionLogKeys,
+} from '../../src/decision-log/decision-log-keys.ts';
 import { Pseudonymiser } from '../../src/decision-log/pseudonymiser.ts';
 
 const NO_FILES: AuditConfig = {
@@ -95,6 +98,18 @@ describe('the decision log keys', () => {
     expect(() =>
       loadOrCreateDecisionLogKeys(dataDir, { ...NO_FILES, pseudonymKeyFile: shortKeyFile }),
     ).toThrow(/32 bytes/);
+  });
+
+  it('give the second-review draw a key of its own, the same from the same keys, none of the keys themselves', () => {
+    const keys = loadOrCreateDecisionLogKeys(dataDir, NO_FILES);
+    const drawKey = deriveSecondReviewDrawKey(keys.pseudonymKey);
+    expect(drawKey).toHaveLength(32);
+    expect(
+      drawKey.equals(deriveSecondReviewDrawKey(loadOrCreateDecisionLogKeys(dataDir, NO_FILES).pseudonymKey)),
+    ).toBe(true);
+    expect(drawKey.equals(keys.pseudonymKey.subarray(0, 32))).toBe(false);
+    expect(drawKey.equals(keys.masterKey)).toBe(false);
+    expect(drawKey.equals(deriveSecondReviewDrawKey(crypto.randomBytes(32)))).toBe(false);
   });
 
   it('are refused, saying a private key is needed, when the signing key file holds the public key', () => {

@@ -269,6 +269,23 @@ export function listEventsAbout(t: TestApp, seekerId: string, type: DecisionEven
   });
 }
 
+/**
+ * Whether set `setId` goes to a second review, as an auditor reads it: from its creation event
+ * (`secondReviewRequired`), since its counselor is not told before asking to publish it.
+ */
+export async function readSecondReviewDraw(t: TestApp, setId: string): Promise<unknown> {
+  const types = ['recommendation.generated', 'recommendation.created_manually'] as const;
+  let afterSeq = 0;
+  for (;;) {
+    const events = await t.container.decisionLog.decisionLog.listEvents({ types, afterSeq, limit: 1000 });
+    const created = events.find((event) => event.payload.setId === setId);
+    if (created !== undefined) return created.payload.secondReviewRequired;
+    const last = events.at(-1);
+    if (last === undefined) throw new Error(`no creation event of set ${setId}`);
+    afterSeq = last.seq;
+  }
+}
+
 /** The ids of the person's open sets in `counselor`'s queue. */
 export async function listOpenSetIds(t: TestApp, counselor: string, seekerId: string): Promise<string[]> {
   const res = await t.http
@@ -327,7 +344,8 @@ export interface SetBody {
   shortlist: { courseIds: string[]; overlap: number; submittedAt: string } | null;
   expiresAt: string;
   secondReview: {
-    required: boolean;
+    /** Null until its counselor asks to publish the set. */
+    required: boolean | null;
     firstReviewerId: string | null;
     reviewerId: string | null;
     openedAt: string | null;

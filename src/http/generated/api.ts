@@ -765,7 +765,8 @@ export interface paths {
          * @description Needs every item decided and at least one approved, and every approved course still offered by
          *     the catalog: when the catalog withdrew one since it was suggested or added (made inactive;
          *     `courseAvailable: false`), the answer is 409 with `withdrawnItems` and nothing changes; reject those items first.
-         *     When the set was sampled for a second review it moves to `awaiting_second_review` instead,
+         *     When the set was sampled for a second review it moves to `awaiting_second_review` instead
+         *     (its counselor learns it here: until this answer, `secondReview.required` is null),
          *     with a full lifetime from now (`expiresAt` renewed by `setTtlHours`) so that the second
          *     reviewer has the time to review it; another counselor then publishes it. A published set is
          *     immutable, but for `replacedBy`: the person sees only their latest set given, so the set
@@ -2319,7 +2320,8 @@ export interface components {
             retraction: null | components["schemas"]["Retraction"];
             replacedBy: components["schemas"]["ReplacedBy"];
             secondReview: {
-                required: boolean;
+                /** @description Whether the set goes to a second counselor's review before the person sees it (drawn for one, or taking over the one an earlier set of the person owes). Null until its counselor asks to publish it: the draw is told by the publication's answer (the set moves to `awaiting_second_review`, true here) and not before, so that no counselor can tell which of their sets will be checked (record 0003); nothing else in a set's read, the queue or `allowedActions` differs before then. Set once the set was handed to a second review or published; null for good on a set that ended without either (discarded, withdrawn, expired), whose second review the person's next set may owe. */
+                required: boolean | null;
                 firstReviewerId: string | null;
                 reviewerId: string | null;
                 /**
@@ -2608,7 +2610,7 @@ export interface components {
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
-            /** @description Share of sets sampled for a second counselor's review (drawn from each set's id). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
+            /** @description Share of sets sampled for a second counselor's review (drawn from each set's id with a key the server alone holds). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
             secondReviewRate: number;
             /** @description Hours before an unpublished set expires. */
             setTtlHours: number;
