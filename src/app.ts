@@ -28,6 +28,7 @@ import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
+import { keepJsonBodyText, refuseDuplicateKeys } from './http/refuse-duplicate-keys.ts';
 import { refuseInfiniteQueryNumbers } from './http/refuse-infinite-query-numbers.ts';
 import { createRefuseNonDecimalNumbers } from './http/refuse-non-decimal-numbers.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
@@ -194,10 +195,15 @@ export function createApp(deps: AppDependencies): Express {
   // Before the body is read: what the reader refuses on the person's own calls is told in French.
   app.use(createMarkPortalPaths(openApiDocument));
   app.use(
-    express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
+    express.json({
+      limit: config.http.jsonBodyLimit,
+      type: ['application/json', 'application/*+json'],
+      verify: keepJsonBodyText,
+    }),
   );
   app.use(holdUndecodableBody);
   app.use(refuseDeepBodies);
+  app.use(refuseDuplicateKeys);
   app.use(readHeadAsGet);
   app.use(createUuidPathParams(openApiDocument));
   app.use(

@@ -351,7 +351,8 @@ export interface paths {
          *     Content-Type, in UTF-8. Each line carries the course `id` and the fields of `CourseInput`,
          *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
          *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
-         *     more were left out). An id repeated within one import is an error on the later line. A body
+         *     more were left out). An id repeated within one import is an error on the later line. An NDJSON
+         *     line that gives a key twice in an object is an error naming the key (`location.lat`). A body
          *     without any course is refused with a 422 and no line error.
          *
          *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
@@ -3892,6 +3893,9 @@ export interface components {
          *     given more than once (`q=soins&q=aide`), is refused saying so (`is given 2 times: give it once`). A JSON body whose objects and arrays
          *     nest more than 64 levels deep is refused on every path and method, a GET's included
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
+         *     A JSON body that gives one key twice in an object (`{"decision":"approve","decision":"reject"}`,
+         *     or `"a"` and `"\u0061"`) is refused on every path (`malformed-body`, `errors` naming the key
+         *     where it is, `/body/items/1/label`), since which of its values counts is not defined.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
@@ -3998,7 +4002,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The Content-Type is not one this operation takes, or its body's charset or Content-Encoding cannot be read (UTF-8, gzip, deflate and br are). An operation without a request body answers such a body as any body it does not take. */
+        /** @description The Content-Type is not one this operation takes, or its body's charset or Content-Encoding cannot be read (UTF-8 and UTF-16, gzip, deflate and br are). An operation without a request body answers such a body as any body it does not take. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
