@@ -1686,6 +1686,10 @@ export interface components {
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
+            /** @description A text refused for a direction control (U+202A to U+202E, U+2066 to U+2069), which would display it in another order than written: that character (`U+202E`); `field` names the text (`comment`, `items[0].label`), `position` where the character is. */
+            character?: string;
+            /** @description With `character`: the character's place in the text, counted from 1, an emoji counting as one. */
+            position?: number;
             /**
              * Format: date-time
              * @description An incident's `detectedAt` before the decision log's first event; that event's time, the earliest detection the log takes.
@@ -2451,7 +2455,7 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         OrderRequest: {
@@ -2529,11 +2533,11 @@ export interface components {
             at: string;
         };
         RetractRequest: {
-            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         DiscardRequest: {
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         ReasonCode: {
@@ -4109,7 +4113,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request is well-formed but breaks a rule (unknown reason code, course not found, idempotency key reused with another body...). */
+        /** @description The request is well-formed but breaks a rule (unknown reason code, course not found, idempotency key reused with another body, a text holding a direction control...). */
         UnprocessableContent: {
             headers: {
                 [name: string]: unknown;
@@ -4627,6 +4631,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5332,13 +5337,13 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The message seems to mention sensitive information and was not confirmed; nothing changed. */
+            /** @description The message seems to mention sensitive information and was not confirmed (`warnings`), or it holds a direction control (`field`, `character`, `position`); nothing changed. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"];
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
                 };
             };
             428: components["responses"]["PreconditionRequired"];
@@ -5718,6 +5723,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5750,6 +5756,7 @@ export interface operations {
             404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
