@@ -902,7 +902,7 @@ export interface paths {
         get: operations["listOccupationLabels"];
         /**
          * Load the labels of the ROME occupation codes
-         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed, nothing logged). An explanation reads the labels as they are when it is read. Each load is logged as `occupation_labels.loaded`, in the same transaction: the admin, how many labels, how many codes it added, removed and renamed, and the SHA-256 of `items` as answered (ordered by code) in canonical JSON, against which an auditor checks a copy of the list.
+         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed, nothing logged). An empty `items` would remove every label, persons and counselors then reading the codes alone: it is refused with 422 `empty-referential` (`field` `items`), nothing changed, unless `acknowledgeEmptyReferential` is true, as a message's sensitive terms are confirmed. An explanation reads the labels as they are when it is read. Each load is logged as `occupation_labels.loaded`, in the same transaction: the admin, how many labels, how many codes it added, removed and renamed, and the SHA-256 of `items` as answered (ordered by code) in canonical JSON, against which an auditor checks a copy of the list.
          */
         put: operations["replaceOccupationLabels"];
         post?: never;
@@ -1616,6 +1616,7 @@ export interface components {
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
              *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     `empty-referential` (422: an occupation referential loaded empty, unless confirmed),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `outcome-unknown` (503, the connection to the database cut during the commit: read again to know whether the change was kept),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
@@ -2014,8 +2015,13 @@ export interface components {
             items: components["schemas"]["OccupationLabel"][];
         };
         OccupationLabelsInput: {
-            /** @description The whole referential; an empty list removes every label. */
+            /** @description The whole referential. An empty list, which would remove every label, is refused (422 `empty-referential`) unless `acknowledgeEmptyReferential` is true. */
             items: components["schemas"]["OccupationLabel"][];
+            /**
+             * @description Confirms an empty `items`, removing every label (otherwise 422). Has no effect with a list that holds labels.
+             * @default false
+             */
+            acknowledgeEmptyReferential: boolean;
         };
         /** @description An object, as every list the API answers, so that it can carry more than its items later (a page's cursor, as the registry grows) without breaking a client. */
         ModelList: {
