@@ -28,6 +28,8 @@ import { findPrincipal } from './http/principal-context.ts';
 import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
+import { refuseDirectionControls } from './http/refuse-direction-controls.ts';
+import { keepJsonBodyText, refuseDuplicateKeys } from './http/refuse-duplicate-keys.ts';
 import { refuseInfiniteQueryNumbers } from './http/refuse-infinite-query-numbers.ts';
 import { createRefuseNonDecimalNumbers } from './http/refuse-non-decimal-numbers.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
@@ -194,10 +196,15 @@ export function createApp(deps: AppDependencies): Express {
   // Before the body is read: what the reader refuses on the person's own calls is told in French.
   app.use(createMarkPortalPaths(openApiDocument));
   app.use(
-    express.json({ limit: config.http.jsonBodyLimit, type: ['application/json', 'application/*+json'] }),
+    express.json({
+      limit: config.http.jsonBodyLimit,
+      type: ['application/json', 'application/*+json'],
+      verify: keepJsonBodyText,
+    }),
   );
   app.use(holdUndecodableBody);
   app.use(refuseDeepBodies);
+  app.use(refuseDuplicateKeys);
   app.use(readHeadAsGet);
   app.use(createUuidPathParams(openApiDocument));
   app.use(
@@ -214,6 +221,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(refuseInfiniteQueryNumbers);
   app.use(createRefuseNonDecimalNumbers(openApiDocument));
   app.use(refuseUnstorableCharacters);
+  app.use(refuseDirectionControls);
   // Before the limit: the probes and the scrape poll from one address each, all day, and a probe
   // answered 429 would have a healthy process restarted or taken out of rotation.
   app.use(createOperationsRoutes({ readiness: services.readiness, metrics: metrics.registry }));

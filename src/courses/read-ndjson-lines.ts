@@ -1,6 +1,7 @@
+import { findDuplicateJsonKey } from '../shared/duplicate-json-keys.ts';
 import type { ImportLine } from './course-import.ts';
 import { limitBytes } from './limit-bytes.ts';
-import { WHOLE_RECORD } from './validate-course-record.ts';
+import { shortenForReport, WHOLE_RECORD } from './validate-course-record.ts';
 
 const NEWLINE = 0x0a;
 /** Fatal: a line of broken UTF-8 is reported, not silently patched. A leading BOM is dropped. */
@@ -43,10 +44,20 @@ function parseLine(bytes: Buffer, line: number): ImportLine | undefined {
     return { line, problems: [{ field: WHOLE_RECORD, reason: 'is not valid UTF-8' }] };
   }
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return { line, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { line, problems: [{ field: WHOLE_RECORD, reason: `is not valid JSON: ${message}` }] };
   }
+  // JSON.parse keeps the last of a key given twice: which one the line meant is not known.
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate === undefined) return { line, value };
+  const field = [...duplicate.objectPath, duplicate.key]
+    .map((step, index) =>
+      typeof step === 'number' ? `[${step}]` : `${index === 0 ? '' : '.'}${shortenForReport(step)}`,
+    )
+    .join('');
+  return { line, problems: [{ field, reason: 'is given more than once in its object: give it once' }] };
 }

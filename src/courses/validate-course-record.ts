@@ -1,4 +1,5 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
+import { describeDirectionControl, findDirectionControl } from '../shared/direction-controls.ts';
 import type { GeoPoint } from '../shared/geo.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 import { normaliseSkillCodes } from '../shared/skill-codes.ts';
@@ -156,6 +157,8 @@ class FieldReader {
     if (value === MISSING) return undefined;
     if (typeof value !== 'string') return this.fail(field, 'must be a string');
     if (holdsUnstorableCharacter(value)) return this.fail(field, UNSTORABLE_REASON);
+    const control = findDirectionControl(value);
+    if (control !== undefined) return this.fail(field, describeDirectionControl(control));
     const min = rule.min ?? 0;
     if (value.length < min || codePointLength(value) > rule.max) {
       return this.fail(field, `must be ${min} to ${rule.max} characters long`);

@@ -76,6 +76,22 @@ export function describePortalBodyRefusal(reason: 'unreadable' | 'too-large'): {
 }
 
 /**
+ * The title and detail of a refusal of a text the person wrote holding a direction control, in
+ * French: which text, where the character is, and to remove it. Such a character is invisible, so
+ * the person is told its position; the portal's developers read its code in `character`.
+ */
+export function describePortalDirectionControl(
+  field: string,
+  found: { position: number },
+): { title: string; detail: string } {
+  const text = PERSON_FIELDS[`/body/${field}`] ?? 'Votre texte';
+  return {
+    title: 'Caractère invisible à retirer',
+    detail: `${text} contient, en position ${found.position}, un caractère invisible qui change l’ordre dans lequel le texte s’affiche : il pourrait se lire autrement que vous ne l’avez écrit. Retirez-le (effacez le texte autour de cette position et tapez-le de nouveau), puis envoyez-le de nouveau.`,
+  };
+}
+
+/**
  * The title and detail of a refusal by the contract of a person's own call, in French: a portal shows
  * them. A text the person wrote too long is named with its limit, so they know what to shorten; any
  * other refusal comes from the portal, not from them, and they are told to try again or ask their

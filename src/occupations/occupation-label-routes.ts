@@ -15,9 +15,11 @@ export function createOccupationLabelRoutes(service: OccupationLabelService): Ro
   });
 
   router.put('/v1/occupations', async function replaceOccupationLabels(req, res) {
-    const { items } = req.body as OccupationLabelsInputBody;
+    const { items, acknowledgeEmptyReferential } = req.body as OccupationLabelsInputBody;
     const body: OccupationLabelListBody = {
-      items: await service.replaceLabels(requirePrincipal(req), items),
+      items: await service.replaceLabels(requirePrincipal(req), items, {
+        acknowledgeEmptyReferential: acknowledgeEmptyReferential ?? false,
+      }),
     };
     res.json(body);
   });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
+import { InvalidInputError, problemType } from '../shared/errors.ts';
 import { checkOccupationLabels, describeLoad, type OccupationLabel, sortByCode } from './occupation-label.ts';
 import type { OccupationLabelStore } from './occupation-label-store.ts';
 
@@ -21,9 +22,23 @@ export class OccupationLabelService {
   /**
    * Puts `labels` in place of the whole referential (see {@link checkOccupationLabels}), logged as
    * `occupation_labels.loaded` in the same transaction, and gives them back as loaded, ordered by
-   * code as the list is: not read again, where another load may already have replaced them.
+   * code as the list is: not read again, where another load may already have replaced them. An empty
+   * list would remove every label: refused unless `acknowledgeEmptyReferential` confirms it
+   * (InvalidInputError `empty-referential`), as a file exported empty by mistake would do it.
    */
-  async replaceLabels(admin: Principal, labels: readonly OccupationLabel[]): Promise<OccupationLabel[]> {
+  async replaceLabels(
+    admin: Principal,
+    labels: readonly OccupationLabel[],
+    options: { acknowledgeEmptyReferential?: boolean } = {},
+  ): Promise<OccupationLabel[]> {
+    if (labels.length === 0 && options.acknowledgeEmptyReferential !== true) {
+      throw new InvalidInputError(
+        'items is empty: loading it would remove every occupation label, and persons and counselors would ' +
+          'read the codes alone; send the referential, or send acknowledgeEmptyReferential: true with the ' +
+          'empty list to remove every label',
+        { ...problemType('empty-referential'), field: 'items' },
+      );
+    }
     const checked = checkOccupationLabels(labels);
     await this.decisionLog.withTransaction(async (trx) => {
       await this.load(trx, admin, await this.store.listForLoad(trx), checked);

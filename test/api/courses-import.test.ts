@@ -100,6 +100,48 @@ describe('course import API', () => {
       expect(byOccupation.body.items).toEqual([]);
     });
 
+    it('refuses a line that gives a key twice, naming the key, even nested or escaped', async () => {
+      const line = JSON.stringify(aLine('TWICE-1'));
+      const body = [
+        line.replace('{', '{"active":true,').replace('"active":true}', '"active":false}'),
+        JSON.stringify(
+          aLine('TWICE-2', { modality: 'in_person', location: { lat: 45.76, lon: 4.83 } }),
+        ).replace('"lon":4.83', '"lon":4.83,"\\u006cat":48.85'),
+        JSON.stringify(aLine('TWICE-3')),
+      ].join('\n');
+      const res = await postImport('application/x-ndjson', body);
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toEqual([
+        { line: 1, field: 'active', reason: 'is given more than once in its object: give it once' },
+        { line: 2, field: 'location.lat', reason: 'is given more than once in its object: give it once' },
+      ]);
+      expect(await exists('TWICE-3')).toBe(false);
+    });
+
+    it('refuses a line whose title or provider holds a direction control, naming it and where it is', async () => {
+      const body = ndjson([
+        aLine('BIDI-1', { title: 'Aide-soignant \u202Etnangios' }),
+        aLine('BIDI-2', { provider: '\u2066IFSI\u2069 Lyon' }),
+        aLine('BIDI-3'),
+      ]);
+      const res = await postImport('application/x-ndjson', body);
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toEqual([
+        {
+          line: 1,
+          field: 'title',
+          reason:
+            'holds U+202E (RIGHT-TO-LEFT OVERRIDE) at character 15, a control that makes the text display in another order than it is written: remove it',
+        },
+        {
+          line: 2,
+          field: 'provider',
+          reason: expect.stringMatching(/^holds U\+2066 \(LEFT-TO-RIGHT ISOLATE\) at character 1,/),
+        },
+      ]);
+      expect(await exists('BIDI-3')).toBe(false);
+    });
+
     it('writes nothing when some lines are invalid, and reports each bad line', async () => {
       const before = await countCourses();
       const body = [

@@ -49,6 +49,41 @@ describe('the referential of occupation labels (GET and PUT /v1/occupations)', (
     expect(await list()).toEqual([{ ...HOME_HELP, label: 'Aide à domicile' }]);
   });
 
+  it('refuses an empty list with 422 saying it would remove every occupation, nothing changed nor logged', async () => {
+    await load([CARE]);
+    const { seq } = await log().readHead();
+
+    const res = await load([]);
+
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      type: 'https://aiguillage.example/problems/empty-referential',
+      field: 'items',
+      detail: expect.stringContaining('would remove every occupation label'),
+    });
+    expect(res.body.detail).toContain('acknowledgeEmptyReferential: true');
+    expect(await list()).toEqual([CARE]);
+    expect(await loadsAfter(seq)).toEqual([]);
+  });
+
+  it('empties the referential when the empty list is confirmed, and logs it', async () => {
+    await load([CARE, HOME_HELP]);
+    const { seq } = await log().readHead();
+
+    const res = await t.http
+      .put('/v1/occupations')
+      .auth(admin, { type: 'bearer' })
+      .send({ items: [], acknowledgeEmptyReferential: true });
+
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+    expect(await list()).toEqual([]);
+    expect((await loadsAfter(seq)).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ loaded: 0, removed: 2 }),
+    ]);
+  });
+
   it('logs each load as occupation_labels.loaded by the admin, with the codes added, removed and renamed and the list’s hash', async () => {
     await load([CARE, HOME_HELP]);
     const { seq } = await log().readHead();

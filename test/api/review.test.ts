@@ -166,7 +166,7 @@ describe('review API', () => {
     it('refuses the reason "other" with a comment that shows nothing (a zero-width space) with 422, the item still pending', async () => {
       const { set, etag } = await openSet();
       const itemId = firstItem(set).itemId;
-      for (const comment of ['\u200b', ' \u200b\u2060 ', '\u202e']) {
+      for (const comment of ['\u200b', ' \u200b\u2060 ', '\u2060\u00ad']) {
         const { result: res, appended } = await trackAppended(t, () =>
           decide(t, counselor, set.id, itemId, etag, { decision: 'reject', reasonCode: 'other', comment }),
         );

@@ -354,7 +354,8 @@ export interface paths {
          *     Content-Type, in UTF-8. Each line carries the course `id` and the fields of `CourseInput`,
          *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
          *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
-         *     more were left out). An id repeated within one import is an error on the later line. A body
+         *     more were left out). An id repeated within one import is an error on the later line. An NDJSON
+         *     line that gives a key twice in an object is an error naming the key (`location.lat`). A body
          *     without any course is refused with a 422 and no line error.
          *
          *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
@@ -914,7 +915,7 @@ export interface paths {
         get: operations["listOccupationLabels"];
         /**
          * Load the labels of the ROME occupation codes
-         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed, nothing logged). An explanation reads the labels as they are when it is read. Each load is logged as `occupation_labels.loaded`, in the same transaction: the admin, how many labels, how many codes it added, removed and renamed, and the SHA-256 of `items` as answered (ordered by code) in canonical JSON, against which an auditor checks a copy of the list.
+         * @description Replaces the whole referential with the codes and labels given (France Travail publishes the ROME referential as open data), at once: a code left out loses its label. Labels are trimmed, each code given once (422 otherwise, nothing changed, nothing logged). An empty `items` would remove every label, persons and counselors then reading the codes alone: it is refused with 422 `empty-referential` (`field` `items`), nothing changed, unless `acknowledgeEmptyReferential` is true, as a message's sensitive terms are confirmed. An explanation reads the labels as they are when it is read. Each load is logged as `occupation_labels.loaded`, in the same transaction: the admin, how many labels, how many codes it added, removed and renamed, and the SHA-256 of `items` as answered (ordered by code) in canonical JSON, against which an auditor checks a copy of the list.
          */
         put: operations["replaceOccupationLabels"];
         post?: never;
@@ -1635,6 +1636,7 @@ export interface components {
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
              *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     `empty-referential` (422: an occupation referential loaded empty, unless confirmed),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `outcome-unknown` (503, the connection to the database cut during the commit: read again to know whether the change was kept),
              *     `master-key-replaced` (503, the service must be restarted with the master key a rotation put in place),
@@ -1705,6 +1707,10 @@ export interface components {
             field?: string;
             /** @description The sensitive terms found in a header or field that the log would keep. */
             terms?: string[];
+            /** @description A text refused for a direction control (U+202A to U+202E, U+2066 to U+2069), which would display it in another order than written: that character (`U+202E`); `field` names the text (`comment`, `items[0].label`), `position` where the character is. */
+            character?: string;
+            /** @description With `character`: the character's place in the text, counted from 1, an emoji counting as one. */
+            position?: number;
             /**
              * Format: date-time
              * @description An incident's `detectedAt` before the decision log's first event; that event's time, the earliest detection the log takes.
@@ -2046,8 +2052,13 @@ export interface components {
             items: components["schemas"]["OccupationLabel"][];
         };
         OccupationLabelsInput: {
-            /** @description The whole referential; an empty list removes every label. */
+            /** @description The whole referential. An empty list, which would remove every label, is refused (422 `empty-referential`) unless `acknowledgeEmptyReferential` is true. */
             items: components["schemas"]["OccupationLabel"][];
+            /**
+             * @description Confirms an empty `items`, removing every label (otherwise 422). Has no effect with a list that holds labels.
+             * @default false
+             */
+            acknowledgeEmptyReferential: boolean;
         };
         /** @description An object, as every list the API answers, so that it can carry more than its items later (a page's cursor, as the registry grows) without breaking a client. */
         ModelList: {
@@ -2493,7 +2504,7 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         OrderRequest: {
@@ -2571,11 +2582,11 @@ export interface components {
             at: string;
         };
         RetractRequest: {
-            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         DiscardRequest: {
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces, bidirectional overrides) with 422 naming the field. Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
             reason: string;
         };
         ReasonCode: {
@@ -3960,6 +3971,9 @@ export interface components {
          *     given more than once (`q=soins&q=aide`), is refused saying so (`is given 2 times: give it once`). A JSON body whose objects and arrays
          *     nest more than 64 levels deep is refused on every path and method, a GET's included
          *     (`body-too-deep`, `errors` naming `/body`): no body of this API nests more than two.
+         *     A JSON body that gives one key twice in an object (`{"decision":"approve","decision":"reject"}`,
+         *     or `"a"` and `"\u0061"`) is refused on every path (`malformed-body`, `errors` naming the key
+         *     where it is, `/body/items/1/label`), since which of its values counts is not defined.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
@@ -4066,7 +4080,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The Content-Type is not one this operation takes, or its body's charset or Content-Encoding cannot be read (UTF-8, gzip, deflate and br are). An operation without a request body answers such a body as any body it does not take. */
+        /** @description The Content-Type is not one this operation takes, or its body's charset or Content-Encoding cannot be read (UTF-8 and UTF-16, gzip, deflate and br are). An operation without a request body answers such a body as any body it does not take. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -4173,7 +4187,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request is well-formed but breaks a rule (unknown reason code, course not found, idempotency key reused with another body...). */
+        /** @description The request is well-formed but breaks a rule (unknown reason code, course not found, idempotency key reused with another body, a text holding a direction control...). */
         UnprocessableContent: {
             headers: {
                 [name: string]: unknown;
@@ -4691,6 +4705,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5396,13 +5411,13 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The message seems to mention sensitive information and was not confirmed; nothing changed. */
+            /** @description The message seems to mention sensitive information and was not confirmed (`warnings`), or it holds a direction control (`field`, `character`, `position`); nothing changed. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"];
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
                 };
             };
             428: components["responses"]["PreconditionRequired"];
@@ -5782,6 +5797,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5814,6 +5830,7 @@ export interface operations {
             404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
