@@ -7,6 +7,7 @@ import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seeker
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import { refuseWithdrawalWithoutOwnFile, refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
+import { type PersonCommentUse, readPersonComment } from '../portal/person-comment.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
@@ -44,6 +45,12 @@ interface Recording {
   /** Throws when the actor may not record it for this person (or there is no such person). */
   checkAccess: (file: JobSeeker | undefined, trx: Knex.Transaction) => Promise<void>;
 }
+
+/** What a person whose objection's comment shows nothing is told to write, or to send without it. */
+const OBJECTION_COMMENT_USE: PersonCommentUse = {
+  write: 'Écrivez ce que vous souhaitez dire de votre opposition',
+  without: 'envoyez votre opposition sans commentaire',
+};
 
 /**
  * The objection to AI processing (GDPR Art. 21): recorded by the person in the portal or by their
@@ -139,7 +146,11 @@ export class ObjectionService {
    */
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
-    const comment = readOptionalText(recording.comment);
+    // The person's own words are refused when nothing of them shows; a counselor's note is kept as none.
+    const comment =
+      recording.actor.role === 'job_seeker'
+        ? readPersonComment(recording.comment, OBJECTION_COMMENT_USE)
+        : readOptionalText(recording.comment);
     const { event, outcomesDeleted } = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.

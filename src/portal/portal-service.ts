@@ -34,7 +34,6 @@ import { type ScreeningWarning, screenText, type WarnedField } from '../screenin
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
-import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   FEEDBACK_LIMITS,
@@ -45,6 +44,7 @@ import {
 } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
+import { type PersonCommentUse, readPersonComment } from './person-comment.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -316,8 +316,8 @@ export class PortalService {
     itemId: string,
     input: { response: FeedbackResponse; comment?: string },
   ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[] }> {
+    const comment = readPersonComment(input.comment, describeCommentUse(input.response));
     await this.findMyItem(seeker, itemId);
-    const comment = readOptionalText(input.comment);
     const feedback: Feedback = {
       id: createTimeOrderedId(),
       itemId,
@@ -443,6 +443,17 @@ export class PortalService {
       'Proposition introuvable',
     );
   }
+}
+
+/** What the person is told to write in a comment about a course that shows nothing, or to send without it. */
+function describeCommentUse(response: FeedbackResponse): PersonCommentUse {
+  return {
+    write:
+      response === 'contest'
+        ? 'Écrivez ce que vous contestez dans cette proposition'
+        : 'Écrivez ce que vous voulez dire à votre conseiller sur cette formation',
+    without: 'envoyez votre réponse sans commentaire',
+  };
 }
 
 /**

@@ -2679,6 +2679,7 @@ export interface components {
         FeedbackResponse: "interested" | "not_interested" | "enrolled" | "contest";
         FeedbackRequest: {
             response: components["schemas"]["FeedbackResponse"];
+            /** @description What the person wants their counselor to read; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). */
             comment?: string;
         };
         SetFeedbackList: {
@@ -2829,6 +2830,7 @@ export interface components {
             enteredMeanPredictedScore: number | null;
         };
         ObjectionRequest: {
+            /** @description What the person wants to say of their objection; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). */
             comment?: string;
         };
         CounselorObjectionRequest: {
@@ -5714,6 +5716,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they contest (or what they want to tell their counselor) or to send the answer without a comment. Nothing was kept or logged, and no contest was counted. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5746,6 +5757,15 @@ export interface operations {
             404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they want to say or to object without a comment. Nothing was recorded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
