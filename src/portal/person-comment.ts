@@ -1,4 +1,11 @@
-import { InvalidInputError } from '../shared/errors.ts';
+import {
+  labelSensitiveTermCategory,
+  listSensitiveTermCategories,
+  type ScreeningWarning,
+  screenText,
+  type WarnedField,
+} from '../screening/sensitive-terms.ts';
+import { InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 
 /**
@@ -27,4 +34,31 @@ export function readPersonComment(text: string | undefined, use: PersonCommentUs
     );
   }
   return text.trim();
+}
+
+/**
+ * Screens the person's own comment before anything is kept: one that seems to mention sensitive
+ * information (their health, their origin…) is refused in French (422 `sensitive-terms`, with the
+ * warnings), telling them they need not give such details, unless they sent it again confirming it
+ * (`acknowledged`, as a counselor confirms a message to the person), and then answered with the
+ * warnings. Once kept, the comment cannot be taken back: their counselor reads it, it stays with
+ * their file and sealed in the decision log.
+ */
+export function screenPersonComment(
+  comment: string | null,
+  acknowledged: boolean,
+): ScreeningWarning<WarnedField>[] {
+  const warnings = screenText('comment', comment, 'job_seeker');
+  if (warnings.length > 0 && !acknowledged) {
+    const categories = listSensitiveTermCategories(comment).map(labelSensitiveTermCategory);
+    throw new InvalidInputError(
+      `Votre commentaire semble parler d’informations sensibles (${categories.join(', ')}). Rien ne vous oblige à ` +
+        'les donner : seul votre projet de formation compte pour ces suggestions. Une fois envoyé, votre commentaire ' +
+        'est lu par votre conseiller et conservé avec votre dossier, sans que vous puissiez le retirer. Rien n’a été ' +
+        'enregistré : vous pouvez l’écrire sans ces détails, ou l’envoyer tel quel en confirmant que vous le souhaitez.',
+      { ...problemType('sensitive-terms'), field: 'comment', warnings },
+      'Informations sensibles dans votre commentaire',
+    );
+  }
+  return warnings;
 }

@@ -32,6 +32,7 @@ export function createPortalRoutes(service: PortalService): Router {
     const { feedback, warnings } = await service.giveFeedback(requirePrincipal(req), req.params.itemId, {
       response: body.response,
       ...(body.comment === undefined ? {} : { comment: body.comment }),
+      acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
     });
     const { seekerId: _owner, ...visible } = feedback;
     res.status(201).json({ ...visible, ...(warnings.length === 0 ? {} : { warnings }) });

@@ -30,7 +30,7 @@ import {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
-import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
+import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
@@ -44,7 +44,7 @@ import {
 } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
-import { type PersonCommentUse, readPersonComment } from './person-comment.ts';
+import { type PersonCommentUse, readPersonComment, screenPersonComment } from './person-comment.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -314,9 +314,11 @@ export class PortalService {
   async giveFeedback(
     seeker: Principal,
     itemId: string,
-    input: { response: FeedbackResponse; comment?: string },
+    input: { response: FeedbackResponse; comment?: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[] }> {
     const comment = readPersonComment(input.comment, describeCommentUse(input.response));
+    // Before anything is kept or counted: a comment refused uses none of the person's contests.
+    const warnings = screenPersonComment(comment, input.acknowledgeSensitiveTerms === true);
     await this.findMyItem(seeker, itemId);
     const feedback: Feedback = {
       id: createTimeOrderedId(),
@@ -354,7 +356,6 @@ export class PortalService {
       await this.findMyItem(seeker, itemId);
       throw error;
     }
-    const warnings = screenText('comment', comment, 'job_seeker');
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return { feedback, warnings };
   }

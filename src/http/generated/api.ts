@@ -2679,8 +2679,13 @@ export interface components {
         FeedbackResponse: "interested" | "not_interested" | "enrolled" | "contest";
         FeedbackRequest: {
             response: components["schemas"]["FeedbackResponse"];
-            /** @description What the person wants their counselor to read; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). */
+            /** @description What the person wants their counselor to read; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). Once kept, it cannot be taken back. */
             comment?: string;
+            /**
+             * @description Keep a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing kept), once the person confirmed it, as a counselor confirms a message to the person.
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         SetFeedbackList: {
             items: components["schemas"]["SetFeedback"][];
@@ -2830,8 +2835,13 @@ export interface components {
             enteredMeanPredictedScore: number | null;
         };
         ObjectionRequest: {
-            /** @description What the person wants to say of their objection; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). */
+            /** @description What the person wants to say of their objection; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). Once kept, it cannot be taken back. */
             comment?: string;
+            /**
+             * @description Keep a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing recorded), once the person confirmed it.
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         CounselorObjectionRequest: {
             channel: components["schemas"]["CounselorObjectionChannel"];
@@ -5716,7 +5726,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they contest (or what they want to tell their counselor) or to send the answer without a comment. Nothing was kept or logged, and no contest was counted. */
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they contest (or what they want to tell their counselor) or to send the answer without a comment. Or a comment that seems to mention sensitive information (their health, their origin…: `sensitive-terms`, `field` `comment`, `warnings` in French), not confirmed: the `detail` tells the person, in French, that they need not give such details, that a comment sent is read by their counselor and kept with their file without their being able to take it back, and that they may write it without them or send it as written by confirming it (`acknowledgeSensitiveTerms: true`, the answer then carrying the warnings). Nothing was kept or logged, and no contest was counted. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5757,7 +5767,7 @@ export interface operations {
             404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they want to say or to object without a comment. Nothing was recorded. */
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they want to say or to object without a comment. Or a comment that seems to mention sensitive information (`sensitive-terms`, `field` `comment`, `warnings` in French), not confirmed: the `detail` tells the person, in French, that they need not give such details and that they may write it without them or send it as written by confirming it (`acknowledgeSensitiveTerms: true`). Nothing was recorded. */
             422: {
                 headers: {
                     [name: string]: unknown;
