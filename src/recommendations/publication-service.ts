@@ -5,6 +5,7 @@ import { type ScreeningWarning, screenText, type WarnedField } from '../screenin
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
 import { applyReviewAction, type ReviewActionDeps, type ReviewResult } from './apply-review-action.ts';
+import { warnPersonReadsComment } from './comment-read-by-person.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
@@ -179,7 +180,10 @@ export class PublicationService {
           );
         }
         const personal = comment === null ? {} : { personal: { comment } };
-        const warnings = screenText('comment', comment);
+        const warnings = [
+          ...screenText('comment', comment),
+          ...warnPersonReadsComment(review.decision, comment),
+        ];
         // Null for a return made without reading the set, or when the time is unknown.
         const ownRead = findSecondReviewRead(set, counselor);
         const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);

@@ -2220,10 +2220,15 @@ export interface components {
          *     `placed_after_order` (`field` `decision`, `itemId` the item): it has no place in that order (an
          *     item approved again after a rejection included: a rejection takes it out of the order), so the
          *     person will read it after the ordered ones until the approved items are ordered again.
+         *     On a second review's answer given a comment, `comment_read_by_person` (`field` `comment`): the
+         *     person reads that comment word for word in their data export (`secondReviewApproval` at once,
+         *     the set being published; `secondReviewReturn` once the set's review is over, the last return's
+         *     only), without who wrote it; written to a colleague, it should hold nothing the writer would
+         *     not tell the person.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order" | "comment_read_by_person";
             /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
