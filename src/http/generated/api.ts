@@ -2904,7 +2904,7 @@ export interface components {
             profile: components["schemas"]["MyProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
-            /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
+            /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. After an erasure, only from it: the objection it kept, if one stood (its comment null, gone with the erasure), then what came after. */
             objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
             /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it. */
             recommendations: components["schemas"]["MyGivenRecommendation"][];
