@@ -11,7 +11,11 @@ export function createObjectionRoutes(service: ObjectionService): Router {
 
   router.post('/v1/me/objection', async function objectToAiProcessing(req, res) {
     const body = (req.body ?? {}) as ObjectionBody;
-    res.json(toObjectionBody(await service.objectToAiProcessing(requirePrincipal(req), body.comment)));
+    const recorded = await service.objectToAiProcessing(requirePrincipal(req), {
+      ...(body.comment === undefined ? {} : { comment: body.comment }),
+      acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
+    });
+    res.json(toObjectionBody(recorded));
   });
 
   router.delete('/v1/me/objection', async function withdrawObjection(req, res) {

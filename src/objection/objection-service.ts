@@ -7,6 +7,7 @@ import { isOnCaseloadOf, type JobSeeker, jobSeekerNotFound } from '../job-seeker
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
 import { refuseWithdrawalWithoutOwnFile, refuseWithoutOwnFile } from '../portal/own-file-refusal.ts';
+import { type PersonCommentUse, readPersonComment, screenPersonComment } from '../portal/person-comment.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
@@ -41,9 +42,17 @@ interface Recording {
   actor: { role: 'job_seeker' | 'counselor'; id: string };
   channel: ObjectionChannel;
   comment: string | undefined;
+  /** The person confirmed a comment the screening warned about (their own only: a counselor is warned after). */
+  acknowledgeSensitiveTerms: boolean;
   /** Throws when the actor may not record it for this person (or there is no such person). */
   checkAccess: (file: JobSeeker | undefined, trx: Knex.Transaction) => Promise<void>;
 }
+
+/** What a person whose objection's comment shows nothing is told to write, or to send without it. */
+const OBJECTION_COMMENT_USE: PersonCommentUse = {
+  write: 'Écrivez ce que vous souhaitez dire de votre opposition',
+  without: 'envoyez votre opposition sans commentaire',
+};
 
 /**
  * The objection to AI processing (GDPR Art. 21): recorded by the person in the portal or by their
@@ -53,12 +62,19 @@ interface Recording {
 export class ObjectionService {
   constructor(private readonly deps: ObjectionServiceDeps) {}
 
-  /** The person objects in the portal. */
-  async objectToAiProcessing(seeker: Principal, comment?: string): Promise<RecordedObjection> {
+  /**
+   * The person objects in the portal. A comment that seems to mention sensitive information is
+   * refused until they confirm it (`acknowledgeSensitiveTerms`), nothing recorded before.
+   */
+  async objectToAiProcessing(
+    seeker: Principal,
+    input: { comment?: string; acknowledgeSensitiveTerms?: boolean } = {},
+  ): Promise<RecordedObjection> {
     return this.record(seeker.subject, {
       actor: { role: 'job_seeker', id: seeker.subject },
       channel: 'portal',
-      comment,
+      comment: input.comment,
+      acknowledgeSensitiveTerms: input.acknowledgeSensitiveTerms === true,
       checkAccess: async (file, trx) => {
         if (file === undefined) throw await this.refuseWithoutFile(seeker.subject, trx);
       },
@@ -79,6 +95,7 @@ export class ObjectionService {
       actor: { role: 'counselor', id: counselor.subject },
       channel: input.channel,
       comment: input.comment,
+      acknowledgeSensitiveTerms: false,
       checkAccess: async (file) => {
         if (!isOnCaseloadOf(file, counselor)) throw jobSeekerNotFound(seekerId);
       },
@@ -139,7 +156,16 @@ export class ObjectionService {
    */
   private async record(seekerId: string, recording: Recording): Promise<RecordedObjection> {
     const { jobSeekers, recommendations: store, decisionLog, now } = this.deps;
-    const comment = readOptionalText(recording.comment);
+    // The person's own words are refused when nothing of them shows; a counselor's note is kept as none.
+    const comment =
+      recording.actor.role === 'job_seeker'
+        ? readPersonComment(recording.comment, OBJECTION_COMMENT_USE)
+        : readOptionalText(recording.comment);
+    // The person's own words are screened before anything is kept; a counselor is warned after.
+    const warnings =
+      recording.actor.role === 'job_seeker'
+        ? screenPersonComment(comment, recording.acknowledgeSensitiveTerms)
+        : screenText('comment', comment, 'staff');
     const { event, outcomesDeleted } = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
@@ -167,11 +193,6 @@ export class ObjectionService {
     });
     // As after an erasure: the deleted outcomes leave the files too (record 0006).
     if (outcomesDeleted > 0) await scrubAfterCommit(this.deps.scrubber, this.deps.logger);
-    const warnings = screenText(
-      'comment',
-      comment,
-      recording.actor.role === 'job_seeker' ? 'job_seeker' : 'staff',
-    );
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return {
       recordedAt: event.occurredAt,

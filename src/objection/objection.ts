@@ -54,8 +54,8 @@ export function readStandingObjection(
   return toStandingObjection(latest.occurredAt, latest.actor.role, latest.payload.channel);
 }
 
-/** The objection an erasure kept, as its event records it; undefined for none. */
-function readKeptObjection(kept: unknown): StandingObjection | undefined {
+/** The objection an erasure kept, as its event records it (`standingObjection`); undefined for none. */
+export function readKeptObjection(kept: unknown): StandingObjection | undefined {
   if (typeof kept !== 'object' || kept === null) return undefined;
   const { recordedAt, recordedBy, channel } = kept as Record<string, unknown>;
   return typeof recordedAt === 'string' ? toStandingObjection(recordedAt, recordedBy, channel) : undefined;

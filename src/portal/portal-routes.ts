@@ -35,6 +35,7 @@ export function createPortalRoutes(service: PortalService): Router {
       {
         response: body.response,
         ...(body.comment === undefined ? {} : { comment: body.comment }),
+        acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
       },
     );
     const { seekerId: _owner, ...visible } = feedback;

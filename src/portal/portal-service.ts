@@ -31,11 +31,10 @@ import {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
-import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
+import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
 import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
-import { readOptionalText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   FEEDBACK_LIMITS,
@@ -46,6 +45,7 @@ import {
 } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
+import { type PersonCommentUse, readPersonComment, screenPersonComment } from './person-comment.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -352,11 +352,13 @@ export class PortalService {
   async giveFeedback(
     seeker: Principal,
     itemId: string,
-    input: { response: FeedbackResponse; comment?: string },
+    input: { response: FeedbackResponse; comment?: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<{ feedback: Feedback; warnings: ScreeningWarning[]; replacedNotice: string | null }> {
+    const comment = readPersonComment(input.comment, describeCommentUse(input.response));
+    // Before anything is kept or counted: a comment refused uses none of the person's contests.
+    const warnings = screenPersonComment(comment, input.acknowledgeSensitiveTerms === true);
     await this.findMyItem(seeker, itemId);
     let replacement: ItemReplacement | undefined;
-    const comment = readOptionalText(input.comment);
     const feedback: Feedback = {
       id: createTimeOrderedId(),
       itemId,
@@ -398,7 +400,6 @@ export class PortalService {
       await this.findMyItem(seeker, itemId);
       throw error;
     }
-    const warnings = screenText('comment', comment, 'job_seeker');
     for (const warning of warnings) this.deps.onWarning?.(warning);
     return {
       feedback,
@@ -491,6 +492,17 @@ export class PortalService {
       'Proposition introuvable',
     );
   }
+}
+
+/** What the person is told to write in a comment about a course that shows nothing, or to send without it. */
+function describeCommentUse(response: FeedbackResponse): PersonCommentUse {
+  return {
+    write:
+      response === 'contest'
+        ? 'Écrivez ce que vous contestez dans cette proposition'
+        : 'Écrivez ce que vous voulez dire à votre conseiller sur cette formation',
+    without: 'envoyez votre réponse sans commentaire',
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { ConflictError, PreconditionFailedError, problemType } from '../shared/errors.ts';
 import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
+import type { PersonReadsCommentWarning } from './comment-read-by-person.ts';
 import { findWithdrawnCourseIds } from './course-offers.ts';
 import { findWhatBarsModel } from './manual-path.ts';
 import { etagOf, type RecommendationSet, type SetAction, type SetView } from './recommendation.ts';
@@ -61,6 +62,7 @@ export type ReviewWarning =
   | AdditionWarning
   | ShortlistWarning
   | SessionWarning
+  | PersonReadsCommentWarning
   | WithdrawalWarning
   | OrderWarning
   | UnopenedWarning;

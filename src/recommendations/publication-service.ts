@@ -10,6 +10,7 @@ import {
   type ReviewResult,
   type UnopenedWarning,
 } from './apply-review-action.ts';
+import { warnPersonReadsComment } from './comment-read-by-person.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
@@ -189,7 +190,10 @@ export class PublicationService {
           );
         }
         const personal = comment === null ? {} : { personal: { comment } };
-        const warnings = screenText('comment', comment);
+        const warnings = [
+          ...screenText('comment', comment),
+          ...warnPersonReadsComment(review.decision, comment),
+        ];
         // Null for a return made without reading the set, or when the time is unknown.
         const ownRead = findSecondReviewRead(set, counselor);
         const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);

@@ -143,6 +143,11 @@ const CATEGORY_LABELS_FR: Record<keyof typeof SENSITIVE_TERMS, string> = {
   justice: 'situation judiciaire',
 };
 
+/** A category as a job seeker is told it, in French: `santé`, `origine`… */
+export function labelSensitiveTermCategory(category: SensitiveTermCategory): string {
+  return CATEGORY_LABELS_FR[category];
+}
+
 /**
  * Who reads the warning: staff get the API's English, a job seeker the French of the texts they
  * are shown (explanations, messages).
@@ -277,7 +282,7 @@ function warningMessage(categories: readonly SensitiveTermCategory[], reader: Sc
   if (reader === 'staff') {
     return `this text seems to mention sensitive information (${categories.join(', ')}); keep to what the training decision needs`;
   }
-  const labels = categories.map((category) => CATEGORY_LABELS_FR[category]);
+  const labels = categories.map(labelSensitiveTermCategory);
   return (
     `Ce texte semble parler d’informations sensibles (${labels.join(', ')}). Rien ne vous oblige à les ` +
     'donner : seul votre projet de formation compte pour ces suggestions.'

@@ -420,7 +420,7 @@ describe('job seeker portal API', () => {
       expect(events.map((event) => event.type)).not.toContain('explanation.opened');
     });
 
-    it('warns about a sensitive term in feedback, in French, and counts it', async () => {
+    it('keeps feedback with a sensitive term once the person confirmed it, warns in French, and counts it', async () => {
       const before = await commentWarningCount();
       await syncSeeker(t, 'js-sensitive');
       const set = await createAndPublish(t, counselor, 'js-sensitive', { approve: 1 });
@@ -429,7 +429,11 @@ describe('job seeker portal API', () => {
       const res = await t.http
         .post(`/v1/me/recommendations/${itemId}/feedback`)
         .auth(seeker, { type: 'bearer' })
-        .send({ response: 'not_interested', comment: 'Mon handicap rend ce métier difficile.' });
+        .send({
+          response: 'not_interested',
+          comment: 'Mon handicap rend ce métier difficile.',
+          acknowledgeSensitiveTerms: true,
+        });
       expect(res.status).toBe(201);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
       expect(res.body.warnings[0].message).toMatch(
@@ -438,14 +442,14 @@ describe('job seeker portal API', () => {
       expect(await commentWarningCount()).toBe(before + 1);
     });
 
-    it('warns about a sensitive term in an objection comment, in French, and counts it', async () => {
+    it('records an objection with a sensitive term once the person confirmed it, warns in French, and counts it', async () => {
       const before = await commentWarningCount();
       await syncSeeker(t, 'js-object-sensitive');
       const seeker = await t.tokenFor('job_seeker', 'js-object-sensitive');
-      const res = await t.http
-        .post('/v1/me/objection')
-        .auth(seeker, { type: 'bearer' })
-        .send({ comment: 'Mon handicap, je préfère en parler à ma conseillère.' });
+      const res = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({
+        comment: 'Mon handicap, je préfère en parler à ma conseillère.',
+        acknowledgeSensitiveTerms: true,
+      });
       expect(res.status).toBe(200);
       expect(res.body.aiObjection).toBe(true);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);

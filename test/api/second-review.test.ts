@@ -436,6 +436,8 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     const returned = await returnSet(set.id, etag, comment);
     expect(returned.body.warnings).toEqual([
       expect.objectContaining({ code: 'sensitive_term', field: 'comment', terms: ['mdph'] }),
+      // The person reads it in their export once the review is over: the writer is told.
+      expect.objectContaining({ code: 'comment_read_by_person', field: 'comment' }),
     ]);
     expect(returned.body.secondReview.returned.comment).toBe(comment);
   });

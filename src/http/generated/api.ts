@@ -2273,10 +2273,15 @@ export interface components {
          *     to its second review so, `published_unopened` (`field` `setId`, `setId` the set): not refused,
          *     but the oversight figures count it as reviewed unopened (`openedBeforeFirstDecisionShare`). A
          *     set by hand is never warned about: its counselor chose every item.
+         *     On a second review's answer given a comment, `comment_read_by_person` (`field` `comment`): the
+         *     person reads that comment word for word in their data export (`secondReviewApproval` at once,
+         *     the set being published; `secondReviewReturn` once the set's review is over, the last return's
+         *     only), without who wrote it; written to a colleague, it should hold nothing the writer would
+         *     not tell the person.
          */
         Warning: {
             /** @enum {string} */
-            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order" | "published_unopened";
+            code: "sensitive_term" | "no_session_planned" | "session_passed" | "prerequisite_above_level" | "beyond_mobility_radius" | "remote_not_accepted" | "place_unknown" | "session_unavailable" | "open_set_withdrawn" | "placed_after_order" | "published_unopened" | "comment_read_by_person";
             /** @description The request field the warning is about; in a second reviewer's approval, `message` is the set's message, which the approval publishes. */
             field: string;
             /** @description What to do about it, in English for staff and in French for a job seeker (the feedback and objection a job seeker gives). */
@@ -2738,7 +2743,13 @@ export interface components {
         FeedbackResponse: "interested" | "not_interested" | "enrolled" | "contest";
         FeedbackRequest: {
             response: components["schemas"]["FeedbackResponse"];
+            /** @description What the person wants their counselor to read; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). Once kept, it cannot be taken back. */
             comment?: string;
+            /**
+             * @description Keep a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing kept), once the person confirmed it, as a counselor confirms a message to the person.
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         SetFeedbackList: {
             items: components["schemas"]["SetFeedback"][];
@@ -2890,7 +2901,13 @@ export interface components {
             enteredMeanPredictedScore: number | null;
         };
         ObjectionRequest: {
+            /** @description What the person wants to say of their objection; leave it out rather than send one of which nothing shows (spaces, zero-width characters), which is refused (422). Once kept, it cannot be taken back. */
             comment?: string;
+            /**
+             * @description Keep a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing recorded), once the person confirmed it.
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         CounselorObjectionRequest: {
             channel: components["schemas"]["CounselorObjectionChannel"];
@@ -2948,7 +2965,7 @@ export interface components {
             profile: components["schemas"]["MyProfile"];
             /** @description The person's objection to AI processing while it stands (who recorded it, when, how); null when none does. */
             objection: components["schemas"]["StandingObjection"] | null;
-            /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. */
+            /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. After an erasure, only from it: the objection it kept, if one stood (its comment null, gone with the erasure), then what came after. */
             objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
             /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it. */
             recommendations: components["schemas"]["MyGivenRecommendation"][];
@@ -5797,7 +5814,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they contest (or what they want to tell their counselor) or to send the answer without a comment. Or a comment that seems to mention sensitive information (their health, their origin…: `sensitive-terms`, `field` `comment`, `warnings` in French), not confirmed: the `detail` tells the person, in French, that they need not give such details, that a comment sent is read by their counselor and kept with their file without their being able to take it back, and that they may write it without them or send it as written by confirming it (`acknowledgeSensitiveTerms: true`, the answer then carrying the warnings). Or a comment holding a direction control (`field`, `character`, `position`). Nothing was kept or logged, and no contest was counted. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -5830,7 +5855,15 @@ export interface operations {
             404: components["responses"]["NotFoundForPerson"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description A comment of which nothing shows (spaces, zero-width characters; `field`: `comment`), told in French: the person is asked to write what they want to say or to object without a comment. Or a comment that seems to mention sensitive information (`sensitive-terms`, `field` `comment`, `warnings` in French), not confirmed: the `detail` tells the person, in French, that they need not give such details and that they may write it without them or send it as written by confirming it (`acknowledgeSensitiveTerms: true`). Or a comment holding a direction control (`field`, `character`, `position`). Nothing was recorded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
