@@ -441,8 +441,8 @@ describe("a set's allowed actions", () => {
     expect(created.status).toBe(201);
     const { etag } = await decideAll(t, counselor, created.body.id);
     expect((await act(t, counselor, created.body.id, 'publish', etag)).status).toBe(200);
-    // Neither suggestions switched off nor the first answer's lifetime passed since change it.
-    await putSettings(t, { aiEnabled: false });
+    // The first answer's lifetime passed since does not change it (suggestions switched off since
+    // refuse the retry instead: test/api/suggestion-replay-after-bar.test.ts).
     clock.advance((TTL_HOURS + 1) * HOUR);
 
     const retried = await requestSet(t, counselor, seekerId, { idempotencyKey: key, limit: 2 });
@@ -453,7 +453,6 @@ describe("a set's allowed actions", () => {
       reason: 'Essai',
     });
     expect(discard.status).toBe(412);
-    await putSettings(t, {});
   });
 
   it('shows the allowed actions to counselors only, never in what the job seeker reads', async () => {
