@@ -27,6 +27,7 @@ const PATTERN_WORDS: Record<string, string> = {
   '^\\d{4}-W\\d{2}$': 'must be an ISO 8601 week (2026-W48)',
   '^[0-9a-f]{64}$': 'must be a SHA-256 in 64 lowercase hexadecimal digits',
   '^[0-9a-fA-F]{64}$': 'must be a SHA-256 in 64 hexadecimal digits',
+  '^U\\+[0-9A-F]{4}$': 'must be a code point: U+ and four hexadecimal digits in capitals (U+202E)',
 };
 
 /**

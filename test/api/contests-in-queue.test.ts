@@ -9,11 +9,11 @@ type Summary = { id: string; contests: { count: number; lastAt: string | null; u
 
 /**
  * The person is told their counselor « la réexaminera » when they contest a suggestion. A contest on
- * a course of an earlier set (replaced since, still the person's) must reach the counselor where they
- * work, without their reading every set's answers: the queue and the set count it, and the queue
- * lists the sets with one.
+ * a course of a set replaced since, before the counselor replied, must still reach the counselor
+ * where they work, without their reading every set's answers: the queue and the set count it, and
+ * the queue lists the sets with one.
  */
-describe('a contest on a course of a replaced set', () => {
+describe('a contest on a course of a set replaced since', () => {
   let t: TestApp;
   let clock: TestClock;
   let counselor: string;
@@ -28,20 +28,22 @@ describe('a contest on a course of a replaced set', () => {
     first = await createAndPublish(t, counselor, 'js-1', { approve: 2 });
     const mine = await t.http.get('/v1/me/recommendations').auth(seeker, { type: 'bearer' });
     const [firstItem, secondItem] = mine.body.items as Array<{ itemId: string }>;
-    clock.advance(HOUR);
-    second = await createAndPublish(t, counselor, 'js-1', { approve: 1 });
-    clock.advance(HOUR);
-
-    // The person answers about both earlier courses, which the portal still lets them do: one contest.
     const answer = (itemId: string | undefined, response: string) =>
       t.http
         .post(`/v1/me/recommendations/${itemId}/feedback`)
         .auth(seeker, { type: 'bearer' })
         .send({ response, comment: 'Cette formation ne correspond pas à mon projet' });
-    expect((await answer(secondItem?.itemId, 'interested')).status).toBe(201);
+    // The person contests a course while its set is the one they see; a later set replaces it before
+    // the counselor replies.
     clock.advance(HOUR);
     contestedAt = clock.now().toISOString();
     expect((await answer(firstItem?.itemId, 'contest')).status).toBe(201);
+    clock.advance(HOUR);
+    second = await createAndPublish(t, counselor, 'js-1', { approve: 1 });
+    clock.advance(HOUR);
+    // An answer about a course of the replaced set is still kept (a contest of it is refused:
+    // test/api/replaced-set-items.test.ts), and counts as no contest.
+    expect((await answer(secondItem?.itemId, 'interested')).status).toBe(201);
   });
   afterAll(() => t.close());
 
