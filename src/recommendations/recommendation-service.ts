@@ -118,8 +118,8 @@ export class RecommendationService {
     const { deps } = this;
     const limit = request.limit ?? DEFAULT_TOP_K;
     const creation = describeIdempotentRequest('createRecommendations', seekerId, { limit });
-    const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return this.answerSuggestionReplay(replay, counselor);
+    const retried = await this.answerRetry(counselor, request.idempotencyKey, creation);
+    if (retried !== undefined) return retried;
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const barred = findWhatBarsModel(await deps.settings.get(), seeker);
@@ -249,8 +249,8 @@ export class RecommendationService {
   ): Promise<CreateResult> {
     const { deps } = this;
     const creation = describeIdempotentRequest('createManualRecommendations', seekerId, {});
-    const replay = await this.findReplay(counselor, request.idempotencyKey, creation);
-    if (replay !== undefined) return this.answerReplay(replay, counselor);
+    const retried = await this.answerRetry(counselor, request.idempotencyKey, creation);
+    if (retried !== undefined) return retried;
 
     const seeker = await this.findOnCaseload(counselor, seekerId);
     const fields: NewSetFields = {
@@ -348,7 +348,8 @@ export class RecommendationService {
    * still on the set's caseload and the `enrolment` read before, and `admit` let it through. The set
    * is made (status, second-review draw, lifetime) under the settings read there, under the log's lock. A set not drawn for a
    * second review takes over the one an earlier set still owes (`writeEvent` gets that set's id). A
-   * concurrent retry with the same key that won the race is answered as it was.
+   * request that lost the race to a concurrent one with the same key is answered as a retry of it
+   * (`answerRetry`).
    */
   private async storeNewSet<Admitted>(
     counselor: Principal,
@@ -420,8 +421,8 @@ export class RecommendationService {
       withdrawnSetIds = stored.withdrawnSetIds;
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      const raced = await this.findReplay(counselor, idempotencyKey, creation);
-      if (raced !== undefined) return this.answerReplay(raced, counselor);
+      const raced = await this.answerRetry(counselor, idempotencyKey, creation);
+      if (raced !== undefined) return raced;
       throw error;
     }
     const warnings = await this.warnAboutWithdrawals(set, withdrawnSetIds);
@@ -626,13 +627,22 @@ export class RecommendationService {
   }
 
   /**
-   * A retried request for suggestions: its first answer, unless the model is barred for the person
-   * now (their objection, suggestions switched off). Then it is refused as a new request is, the
-   * refusal logged and naming the manual path, and told what became of the set the first request
-   * made (`createdSetId`, `createdSetStatus`): the model's suggestions for a person it is barred for
-   * are no one's to act on.
+   * The answer to a creation sent again with its Idempotency-Key, whether the first request was
+   * answered already or is the concurrent one that stored its set first (this request lost the race
+   * to it); undefined when the key is new. It is the first answer, unless that answer was the
+   * model's suggestions and the model is barred for the person now (their objection, suggestions
+   * switched off). Then it is refused as a new request is, the refusal logged and naming the manual
+   * path, and told what became of the set the first request made (`createdSetId`,
+   * `createdSetStatus`): the model's suggestions for a person it is barred for are no one's to act on.
    */
-  private async answerSuggestionReplay(replay: Replay, counselor: Principal): Promise<CreateResult> {
+  private async answerRetry(
+    counselor: Principal,
+    key: string,
+    creation: IdempotentRequest,
+  ): Promise<CreateResult | undefined> {
+    const replay = await this.findReplay(counselor, key, creation);
+    if (replay === undefined) return undefined;
+    if (replay.setNow.model === null) return this.answerReplay(replay, counselor);
     const seeker = await this.deps.jobSeekers.findById(replay.setNow.seekerId);
     const barred =
       seeker === undefined ? undefined : findWhatBarsModel(await this.deps.settings.get(), seeker);

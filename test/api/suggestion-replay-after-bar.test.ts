@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CourseStore } from '../../src/courses/course-store.ts';
+import type { IdempotencyStore } from '../../src/idempotency/idempotency-store.ts';
+import { createGate } from '../support/gate.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   listEventsAbout,
@@ -75,5 +78,68 @@ describe('a retried request for suggestions once the model is barred for the per
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.body.id).toBe(first.body.id);
+  });
+
+  it('refuses the request that lost the race to an identical one with its key once the person objected, as a retry', async () => {
+    await syncSeeker(t, 'js-race-objected');
+    const key = newIdempotencyKey();
+    const { courses, idempotency } = (
+      t.container.services.recommendations as unknown as {
+        deps: { courses: CourseStore; idempotency: IdempotencyStore };
+      }
+    ).deps;
+    const { findCandidates } = courses;
+    const { find } = idempotency;
+    // Both requests are held once their candidates are read, past the look-up of the key, so that
+    // both go on to store a set: the second to store finds the key taken, and reads the first's answer.
+    const bothScoring = createGate();
+    const release = createGate();
+    let scoring = 0;
+    courses.findCandidates = async (filter) => {
+      const candidates = await findCandidates.call(courses, filter);
+      scoring += 1;
+      if (scoring === 2) bothScoring.open();
+      await release.opened;
+      return candidates;
+    };
+    // The person objects after the winner stored its set, just as the loser reads its answer.
+    let objected = false;
+    idempotency.find = async (subject, idempotencyKey, trx) => {
+      if (scoring === 2 && !objected) {
+        objected = true;
+        await objectToAi(t, 'js-race-objected');
+      }
+      return find.call(idempotency, subject, idempotencyKey, trx);
+    };
+    try {
+      const refusedBefore = (await listEventsAbout(t, 'js-race-objected', 'suggestion.refused')).length;
+      const racing = Promise.all([
+        requestSet(t, counselor, 'js-race-objected', { idempotencyKey: key }),
+        requestSet(t, counselor, 'js-race-objected', { idempotencyKey: key }),
+      ]);
+      await bothScoring.opened;
+      release.open();
+      const answers = await racing;
+
+      const [winner, loser] = answers[0].status === 201 ? answers : [answers[1], answers[0]];
+      expect(winner.status).toBe(201);
+      expect(objected).toBe(true);
+      expect(loser.status).toBe(409);
+      expect(loser.headers['idempotent-replayed']).toBeUndefined();
+      expect(loser.headers['content-type']).toContain('application/problem+json');
+      expect(loser.body).toMatchObject({
+        type: `${PROBLEMS}ai-unavailable`,
+        reason: 'objection',
+        manualSetPath: '/v1/job-seekers/js-race-objected/manual-recommendations',
+        createdSetId: winner.body.id,
+        createdSetStatus: 'discarded',
+      });
+      expect(await listEventsAbout(t, 'js-race-objected', 'suggestion.refused')).toHaveLength(
+        refusedBefore + 1,
+      );
+    } finally {
+      courses.findCandidates = findCandidates;
+      idempotency.find = find;
+    }
   });
 });

@@ -437,7 +437,8 @@ export interface paths {
          *     database's 503. Retrying with the same `Idempotency-Key` and body replays the first set created,
          *     with the same warnings, and withdraws nothing more; a refusal is not replayed but asked again (and logged again if refused again), so that a retry
          *     gets suggestions once the model may be used. Nor is a set replayed once the model is barred for the person
-         *     (their objection, or suggestions switched off): the retry is refused as a new request is (409 `ai-unavailable`
+         *     (their objection, or suggestions switched off): the retry, or the one of two identical requests sent together that
+         *     stored its set second, is refused as a new request is (409 `ai-unavailable`
          *     with the manual path, logged as `suggestion.refused`), and says what became of the set the first request
          *     made (`createdSetId`, `createdSetStatus`: `discarded` once the objection withdrew it), so that no
          *     suggestion of the model is offered for review to a person it is barred for. The same key with another body is refused with 422.
