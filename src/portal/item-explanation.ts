@@ -12,7 +12,7 @@ import type {
 import { formatFrenchDay } from '../shared/french-day.ts';
 import { describeCourseChange } from './course-change.ts';
 import { type DataUsedEntry, describeCourseDataUsed, describeDataUsedFor } from './data-used.ts';
-import { describeReplacement, type ItemReplacement, tellSummaryInPast } from './replacement-notice.ts';
+import { describeReplacedNotice, type ItemReplacement, tellSummaryInPast } from './replacement-notice.ts';
 
 export interface MyExplanation {
   itemId: string;
@@ -30,7 +30,7 @@ export interface MyExplanation {
   contestReplies: ContestReply[];
   /**
    * For a course of a set a later publication replaced: when, and what the person's selection now
-   * does with the course (see {@link describeReplacement}); null for a set not replaced.
+   * does with the course (see {@link describeReplacedNotice}); null for a set not replaced.
    */
   replacedNotice: string | null;
 }
@@ -67,7 +67,7 @@ export async function explainItem(sources: ItemExplanationSources): Promise<MyEx
   };
   const { contestReplies } = sources;
   const howToContest = describeHowToContest(sources.privacyContact, file?.aiObjection === true);
-  const replacedNotice = replacement === undefined ? null : describeReplacement(replacement);
+  const replacedNotice = describeReplacedNotice(replacement);
   // A replaced set's course is told as proposed then, after what became of it since.
   const summary =
     replacedNotice === null

@@ -42,8 +42,8 @@ import { explainItem, type MyExplanation } from './item-explanation.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
 import { type PersonCommentUse, readPersonComment, screenPersonComment } from './person-comment.ts';
 import {
-  describeReplacement,
-  findCourseNow,
+  describeReplacedNotice,
+  findItemReplacement,
   type ItemReplacement,
   refuseReplacedContest,
 } from './replacement-notice.ts';
@@ -76,6 +76,8 @@ export interface MyRecommendation {
 export interface MyGivenRecommendation extends MyRecommendation {
   /** The set's id, as the export's suggestion sets give it (with when it was published). */
   setId: string;
+  /** For a course of a replaced set, the notice its explanation opens with; null otherwise. */
+  replacedNotice: string | null;
 }
 
 export interface MyRecommendations {
@@ -232,7 +234,7 @@ export class PortalService {
   ): Promise<ItemReplacement | undefined> {
     if (set.replacedBy === null) return undefined;
     const shown = await this.deps.recommendations.findShownSet(seeker.subject, trx);
-    return { at: set.replacedBy.at, ...findCourseNow(shown, item.course.id) };
+    return findItemReplacement(set, item.course.id, shown);
   }
   /**
    * Records the person's answer about a course published to them, logged as `feedback.given`; at
@@ -295,7 +297,7 @@ export class PortalService {
     return {
       feedback,
       warnings,
-      replacedNotice: replacement === undefined ? null : describeReplacement(replacement),
+      replacedNotice: describeReplacedNotice(replacement),
     };
   }
 
@@ -319,6 +321,8 @@ export class PortalService {
       return {
         profile,
         sets: await deps.recommendations.listForSeeker(seeker.subject, trx),
+        // What a replaced set's course is told against: the selection the portal shows now.
+        shown: await deps.recommendations.findShownSet(seeker.subject, trx),
         objection: profile.aiObjection
           ? await findStandingObjection(deps.decisionLog, seeker.subject, trx)
           : undefined,
@@ -344,7 +348,11 @@ export class PortalService {
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
       recommendations: published.flatMap((set) =>
-        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({ setId: set.id, ...item })),
+        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({
+          setId: set.id,
+          ...item,
+          replacedNotice: describeReplacedNotice(findItemReplacement(set, item.course.id, held.shown)),
+        })),
       ),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: held.feedback,

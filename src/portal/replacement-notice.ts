@@ -15,8 +15,30 @@ export interface ItemReplacement {
   currentItemId: string | null;
 }
 
+/**
+ * For a course (`courseId`) of `set`, when a later publication replaced the set: when, and what
+ * `shown`, the selection the person is shown now (the store's one rule, `findShownSet`), does with the
+ * same course. Undefined for a set not replaced.
+ */
+export function findItemReplacement(
+  set: RecommendationSet,
+  courseId: string,
+  shown: RecommendationSet | undefined,
+): ItemReplacement | undefined {
+  if (set.replacedBy === null) return undefined;
+  return { at: set.replacedBy.at, ...findCourseNow(shown, courseId) };
+}
+
+/**
+ * The notice the person reads with a course of a replaced set, wherever it is given (its explanation,
+ * the answer to an answer about it, their data export); null for a set not replaced.
+ */
+export function describeReplacedNotice(replacement: ItemReplacement | undefined): string | null {
+  return replacement === undefined ? null : describeReplacement(replacement);
+}
+
 /** What `shown`, the selection the person is shown now, does with the course `courseId`. */
-export function findCourseNow(
+function findCourseNow(
   shown: RecommendationSet | undefined,
   courseId: string,
 ): Pick<ItemReplacement, 'courseNow' | 'currentItemId'> {
@@ -34,7 +56,7 @@ export function findCourseNow(
  * shown now. A rejection's reason is not told: it was written for the file, and the data export
  * gives it with the set.
  */
-export function describeReplacement(replacement: ItemReplacement): string {
+function describeReplacement(replacement: ItemReplacement): string {
   const replaced =
     `Cette sélection a été remplacée le ${formatFrenchDay(replacement.at)} par une sélection plus récente ` +
     'de votre conseiller.';

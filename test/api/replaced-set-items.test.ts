@@ -165,6 +165,28 @@ describe('the courses of a replaced set', () => {
     expect(notice).not.toContain('ne fait pas partie de votre sélection actuelle');
   });
 
+  it('gives, in the person’s data export, each course of a replaced set with the notice its explanation opens with, and none for the current selection’s', async () => {
+    const { first, second } = await replaceSet('js-replaced-export', false);
+    const replacedItemId = firstApproved(first).itemId;
+    const explanation = await explain('js-replaced-export', replacedItemId);
+    const token = await t.tokenFor('job_seeker', 'js-replaced-export');
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    const given = res.body.recommendations as Array<{
+      setId: string;
+      itemId: string;
+      replacedNotice: string | null;
+    }>;
+    const replaced = given.find((item) => item.itemId === replacedItemId);
+    expect(replaced?.setId).toBe(first.id);
+    expect(replaced?.replacedNotice).toBe(explanation.replacedNotice);
+    expect(replaced?.replacedNotice).toContain('elle ne vous est plus proposée');
+    const current = given.filter((item) => item.setId === second.id);
+    expect(current.length).toBeGreaterThan(0);
+    expect(current.every((item) => item.replacedNotice === null)).toBe(true);
+  });
+
   it('refuses an outcome of a course the person’s latest published set rejected, naming that set, instead of linking it to the older approval', async () => {
     const { first, second } = await replaceSet('js-replaced-outcome', false);
     const courseId = firstApproved(first).course.id;
