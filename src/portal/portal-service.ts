@@ -1,8 +1,6 @@
 import type { Knex } from 'knex';
 import { type StoredProfile, toStoredProfile } from '../access-record/access-record.ts';
-import { describePrivacyContact } from '../access-record/processing-statement.ts';
 import type { Principal } from '../auth/principal.ts';
-import { isRemoteOnly } from '../courses/course.ts';
 import type { CourseStore } from '../courses/course-store.ts';
 import type { ReadSnapshot } from '../db/read-snapshot.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
@@ -10,12 +8,9 @@ import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { describeFileRead, type FileReadForPerson } from '../file-reads/file-read.ts';
 import type { FileReadStore } from '../file-reads/file-read-store.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import type { JobSeekerReason } from '../model/explanations.ts';
-import { countMonthsUnemployed } from '../model/features.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { StandingObjection } from '../objection/objection.ts';
 import { listObjectionHistory, type ObjectionHistoryEntry } from '../objection/objection-history.ts';
-import { describeOccupation } from '../occupations/occupation-label.ts';
 import type { OccupationLabelStore } from '../occupations/occupation-label-store.ts';
 import type { CourseOutcome } from '../outcomes/course-outcome.ts';
 import type { CourseOutcomeStore } from '../outcomes/course-outcome-store.ts';
@@ -24,7 +19,6 @@ import type { ContestReplyStore } from '../recommendations/contest-reply-store.t
 import { type CourseOffer, findCourseOffers } from '../recommendations/course-offers.ts';
 import {
   type CourseSnapshot,
-  type ProfileSnapshot,
   publishedLatestFirst,
   type RecommendationItem,
   type RecommendationSet,
@@ -33,9 +27,9 @@ import type { RecommendationStore } from '../recommendations/recommendation-stor
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
 import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
-import { formatFrenchDay, parisDayOf } from '../shared/french-day.ts';
-import { formatFrenchNumber, formatFrenchPercent } from '../shared/french-number.ts';
+import { parisDayOf } from '../shared/french-day.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
+import { describeCourseChange, readOffer } from './course-change.ts';
 import {
   FEEDBACK_LIMITS,
   type Feedback,
@@ -44,8 +38,15 @@ import {
   kindOfResponse,
 } from './feedback.ts';
 import type { FeedbackStore } from './feedback-store.ts';
+import { explainItem, type MyExplanation } from './item-explanation.ts';
 import { refuseWithoutOwnFile } from './own-file-refusal.ts';
 import { type PersonCommentUse, readPersonComment, screenPersonComment } from './person-comment.ts';
+import {
+  describeReplacedNotice,
+  findItemReplacement,
+  type ItemReplacement,
+  refuseReplacedContest,
+} from './replacement-notice.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -75,6 +76,8 @@ export interface MyRecommendation {
 export interface MyGivenRecommendation extends MyRecommendation {
   /** The set's id, as the export's suggestion sets give it (with when it was published). */
   setId: string;
+  /** For a course of a replaced set, the notice its explanation opens with; null otherwise. */
+  replacedNotice: string | null;
 }
 
 export interface MyRecommendations {
@@ -88,27 +91,6 @@ export interface MyRecommendations {
    */
   retractedAt: string | null;
   items: MyRecommendation[];
-}
-
-export interface MyExplanation {
-  itemId: string;
-  course: CourseSnapshot;
-  /** As in the list ({@link MyRecommendation}): whether the person can still go to it, and when. */
-  courseAvailable: boolean;
-  currentNextSessionStart: string | null;
-  courseChangeNotice: string | null;
-  aiContribution: string;
-  summary: string;
-  reasons: JobSeekerReason[];
-  dataUsed: Array<{ label: string; value: string; source: string }>;
-  howToContest: string;
-  /** Their counselor's replies to their contests of the course, oldest first. */
-  contestReplies: ContestReply[];
-  /**
-   * For a course of a set a later publication replaced: when, and what the person's selection now
-   * does with the course (see {@link describeReplacement}); null for a set not replaced.
-   */
-  replacedNotice: string | null;
 }
 
 export interface MyData {
@@ -138,27 +120,6 @@ export interface MyData {
   outcomes: CourseOutcome[];
   /** The staff reads of their file still kept, oldest first: when and what; never who, nor why (not recorded). */
   fileReads: FileReadForPerson[];
-}
-
-/**
- * How to contest a suggestion, how to object to the tool (or, once the person objected, that their
- * objection stands and how to withdraw it), and whom to ask about one's data (`privacyContact`, when
- * configured).
- */
-function describeHowToContest(privacyContact: string | undefined, objecting: boolean): string {
-  const objection = objecting
-    ? 'Votre opposition à l’utilisation de l’outil d’aide pour votre dossier est enregistrée : il n’est plus ' +
-      'utilisé pour vous, et vous seul pouvez retirer cette opposition, depuis votre espace (rubrique « Mes données »). '
-    : 'Vous pouvez aussi vous opposer à l’utilisation de l’outil d’aide pour votre dossier, ' +
-      'depuis votre espace (rubrique « Mes données ») ou en le disant à votre conseiller, sans conséquence sur votre ' +
-      'accompagnement ; vous seul pourrez ensuite retirer cette opposition, depuis votre espace. ';
-  return (
-    'Cette proposition n’est pas une décision : vous pouvez la discuter ou la contester auprès de votre conseiller, ' +
-    'qui la réexaminera lui-même, ou la contester depuis votre espace (réponse « Je conteste cette proposition »). ' +
-    objection +
-    `Pour toute question sur vos données, écrivez au délégué à la protection des données (${describePrivacyContact(privacyContact)}) ; vous ` +
-    'pouvez aussi saisir la CNIL.'
-  );
 }
 
 export interface PortalServiceDeps {
@@ -233,7 +194,18 @@ export class PortalService {
     { recordRead = true }: { recordRead?: boolean } = {},
   ): Promise<MyExplanation> {
     const { set, item } = await this.findMyItem(seeker, itemId);
-    const explanation = await this.explain(seeker, set, item, await this.findReplacement(seeker, set, item));
+    const { deps } = this;
+    const explanation = await explainItem({
+      set,
+      item,
+      offer: readOffer(await findCourseOffers(deps.courses, [item], deps.now()), item),
+      today: parisDayOf(deps.now()),
+      contestReplies: await deps.contestReplies.listForItem(itemId),
+      file: await deps.jobSeekers.findById(seeker.subject),
+      replacement: await this.findReplacement(seeker, set, item),
+      privacyContact: deps.privacyContact,
+      occupationLabels: deps.occupationLabels,
+    });
     if (!recordRead) return explanation;
     // Logged once the answer is ready: a reading that fails is no reading.
     await this.deps.decisionLog.withTransaction(async (trx) => {
@@ -249,63 +221,6 @@ export class PortalService {
     });
     return explanation;
   }
-
-  private async explain(
-    seeker: Principal,
-    set: RecommendationSet,
-    item: RecommendationItem,
-    replacement: ItemReplacement | undefined,
-  ): Promise<MyExplanation> {
-    const { id: itemId } = item;
-    const offer = readOffer(await findCourseOffers(this.deps.courses, [item], this.deps.now()), item);
-    const course = {
-      itemId,
-      course: item.course,
-      courseAvailable: offer.available,
-      currentNextSessionStart: offer.nextSessionStart,
-      courseChangeNotice: describeCourseChange(set, item, offer, parisDayOf(this.deps.now())),
-    };
-    const contestReplies = await this.deps.contestReplies.listForItem(itemId);
-    const file = await this.deps.jobSeekers.findById(seeker.subject);
-    const howToContest = describeHowToContest(this.deps.privacyContact, file?.aiObjection === true);
-    const replacedNotice = replacement === undefined ? null : describeReplacement(replacement);
-    // A replaced set's course is told as proposed then, after what became of it since.
-    const summary =
-      replacedNotice === null
-        ? item.seekerExplanation.summary
-        : `${replacedNotice} ${tellSummaryInPast(item.seekerExplanation.summary)}`;
-    if (item.source === 'counselor') {
-      return {
-        ...course,
-        aiContribution: describeAddition(item),
-        summary,
-        reasons: [],
-        dataUsed: [],
-        howToContest,
-        contestReplies,
-        replacedNotice,
-      };
-    }
-    return {
-      ...course,
-      aiContribution:
-        replacedNotice === null
-          ? 'Un outil d’aide à la décision a suggéré cette formation parmi les formations du catalogue ; votre ' +
-            'conseiller l’a examinée et validée avant qu’elle vous soit proposée.'
-          : 'Un outil d’aide à la décision avait suggéré cette formation parmi les formations du catalogue ; votre ' +
-            'conseiller l’avait examinée et validée avant de vous la proposer dans cette sélection, remplacée depuis.',
-      summary,
-      reasons: item.seekerExplanation.reasons,
-      dataUsed: [
-        ...(await this.describeDataUsedFor(set, file, item.course)),
-        ...describeCourseDataUsed(set, item.course),
-      ],
-      howToContest,
-      contestReplies,
-      replacedNotice,
-    };
-  }
-
   /**
    * For an item of a set a later publication replaced: when, and what the selection the person is
    * shown now (the store's one rule, `findShownSet`) does with the same course. Undefined for a set
@@ -319,30 +234,8 @@ export class PortalService {
   ): Promise<ItemReplacement | undefined> {
     if (set.replacedBy === null) return undefined;
     const shown = await this.deps.recommendations.findShownSet(seeker.subject, trx);
-    return { at: set.replacedBy.at, ...findCourseNow(shown, item.course.id) };
+    return findItemReplacement(set, item.course.id, shown);
   }
-
-  /**
-   * The profile kept with the set. A set made before profiles were kept has none: the person's file as
-   * it is now (`current`) is shown instead, and its source says so.
-   */
-  private async describeDataUsedFor(
-    set: RecommendationSet,
-    current: ProfileSnapshot | undefined,
-    course: CourseSnapshot,
-  ): Promise<MyExplanation['dataUsed']> {
-    const profile = set.profileSnapshot ?? current;
-    if (profile === undefined) return [];
-    const labels = await this.deps.occupationLabels.findLabels(profile.targetOccupations);
-    const suggestedOn = formatFrenchDay(set.createdAt);
-    const source =
-      set.profileSnapshot !== null
-        ? `${FILE_SOURCE}, tel qu’il était le ${suggestedOn}, date de cette suggestion (dossier mis à jour le ${formatFrenchDay(profile.updatedAt)})`
-        : `${FILE_SOURCE}, dans son état actuel (mis à jour le ${formatFrenchDay(profile.updatedAt)}) : ` +
-          `son état à la date de cette suggestion, le ${suggestedOn}, n’a pas été conservé`;
-    return describeDataUsed(profile, course, set.createdAt, source, labels);
-  }
-
   /**
    * Records the person's answer about a course published to them, logged as `feedback.given`; at
    * most {@link FEEDBACK_LIMITS} per course, contests counted apart from the other answers and only
@@ -404,7 +297,7 @@ export class PortalService {
     return {
       feedback,
       warnings,
-      replacedNotice: replacement === undefined ? null : describeReplacement(replacement),
+      replacedNotice: describeReplacedNotice(replacement),
     };
   }
 
@@ -428,6 +321,8 @@ export class PortalService {
       return {
         profile,
         sets: await deps.recommendations.listForSeeker(seeker.subject, trx),
+        // What a replaced set's course is told against: the selection the portal shows now.
+        shown: await deps.recommendations.findShownSet(seeker.subject, trx),
         objection: profile.aiObjection
           ? await findStandingObjection(deps.decisionLog, seeker.subject, trx)
           : undefined,
@@ -453,7 +348,11 @@ export class PortalService {
       objection: held.objection ?? null,
       objectionHistory: held.objectionHistory,
       recommendations: published.flatMap((set) =>
-        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({ setId: set.id, ...item })),
+        toMyRecommendations(set, offers, parisDayOf(now)).map((item) => ({
+          setId: set.id,
+          ...item,
+          replacedNotice: describeReplacedNotice(findItemReplacement(set, item.course.id, held.shown)),
+        })),
       ),
       suggestionSets: sets.map((set) => toMySuggestionSet(set, now)),
       feedback: held.feedback,
@@ -542,13 +441,6 @@ function listShownItems(set: RecommendationSet): RecommendationItem[] {
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0));
 }
 
-/** The offer found for `item` (found for every item asked about). */
-function readOffer(offers: ReadonlyMap<string, CourseOffer>, item: RecommendationItem): CourseOffer {
-  const offer = offers.get(item.id);
-  if (offer === undefined) throw new Error(`no offer was read for item ${item.id}`);
-  return offer;
-}
-
 function toMyRecommendations(
   set: RecommendationSet,
   offers: ReadonlyMap<string, CourseOffer>,
@@ -568,285 +460,4 @@ function toMyRecommendations(
       explanation: item.seekerExplanation.summary,
     };
   });
-}
-
-/**
- * What the catalog changed of a course since it was suggested or added, told to the person beside
- * it. Both keep the course as it was then (`item.course`), which is compared with the offer now. A
- * suggestion's reasons are stored and never rewritten (« la formation commence bientôt » stays about
- * the session as it was), so a sentence says they were given with the course of that day, and what
- * changed; an addition's says the counselor chose the course as it was when they did, and what
- * changed. Null when the catalog offers the course as the item knew it (a session merely begun
- * since is told by `courseAvailable`).
- */
-function describeCourseChange(
-  set: RecommendationSet,
-  item: RecommendationItem,
-  offer: CourseOffer,
-  today: string,
-): string | null {
-  const change = describeOfferChange(item.course.nextSessionStart, offer, today);
-  if (change === null) return null;
-  return `${describeCourseAsKept(set, item)} Depuis, ${change}`;
-}
-
-/**
- * When the item kept its course, in French: the day of the model's suggestion (the set's making),
- * or the counselor's choice, whose own day an addition does not keep (a later decision on it moves
- * `decidedAt`, and a shortlist pick is decided after it was picked): the publication, which came
- * after it, is the day the person knows.
- */
-function describeCourseAsKept(set: RecommendationSet, item: RecommendationItem): string {
-  if (item.source === 'model') {
-    return (
-      'Les raisons de cette suggestion ont été données avec la formation telle qu’elle était le ' +
-      `${formatFrenchDay(set.createdAt)}, jour de la suggestion.`
-    );
-  }
-  const given =
-    set.publishedAt === null ? '' : `, avant de vous la proposer le ${formatFrenchDay(set.publishedAt)}`;
-  return `Votre conseiller a retenu cette formation pour vous telle qu’elle était au moment de son choix${given}.`;
-}
-
-/**
- * The change, in French, from the session `kept` with the suggestion or addition to the offer now (`today`: the
- * day in France); null for none.
- */
-function describeOfferChange(kept: string | null, offer: CourseOffer, today: string): string | null {
-  const gone = offer.unavailability;
-  if (gone?.reason === 'withdrawn') {
-    return 'la formation a été retirée du catalogue : vous ne pouvez plus vous y inscrire.';
-  }
-  if (gone?.reason === 'session_cancelled') {
-    return (
-      `sa session du ${formatFrenchDay(gone.session)} a été annulée et aucune autre n’est prévue pour ` +
-      'l’instant : vous ne pouvez plus vous y inscrire.'
-    );
-  }
-  // A session started is a change only when it is not the one the item knew.
-  const session = gone?.reason === 'session_started' ? gone.session : offer.nextSessionStart;
-  if (session === null || session === kept) return null;
-  const when =
-    gone === null
-      ? `elle commence le ${formatFrenchDay(session)}`
-      : `elle a commencé le ${formatFrenchDay(session)}`;
-  const late = gone === null ? '' : ' Il est trop tard pour la rejoindre.';
-  if (kept === null) return `une session a été prévue : ${when}.${late}`;
-  // The session the item knew has begun since: the catalog's next one is another session, not
-  // that one moved (the person may have gone to it).
-  if (kept <= today) return `une nouvelle session est prévue : ${when}.${late}`;
-  return `sa session a été déplacée : ${when}, et non plus le ${formatFrenchDay(kept)}.${late}`;
-}
-
-const FILE_SOURCE = 'votre dossier de demandeur d’emploi, transmis par votre agence';
-
-/** The French qualification levels (3 to 8) with the diplomas people know them by. */
-const EDUCATION_LEVELS: Readonly<Record<number, string>> = {
-  3: 'CAP, BEP',
-  4: 'baccalauréat',
-  5: 'bac + 2 (BTS, DUT)',
-  6: 'bac + 3 (licence, BUT)',
-  7: 'bac + 5 (master)',
-  8: 'doctorat',
-};
-
-function describeEducationLevel(level: number): string {
-  const diplomas = EDUCATION_LEVELS[level];
-  return diplomas === undefined ? `niveau ${level}` : `niveau ${level} : ${diplomas}`;
-}
-
-/**
- * The profile fields the model used, in plain words, each with where it came from, as the model read
- * them on `suggestedAt` (the set's reference date): months unemployed counted on from the last sync, the
- * home as what is kept of it (a position, not an address) or, unknown, what the estimate of `course`
- * counted in place of its distance. Skills are the file's codes as stored, as the export gives them:
- * no label exists for them, and none is made up.
- */
-function describeDataUsed(
-  profile: ProfileSnapshot,
-  course: CourseSnapshot,
-  suggestedAt: string,
-  source: string,
-  occupationLabels: ReadonlyMap<string, string>,
-): MyExplanation['dataUsed'] {
-  const yesNo = (value: boolean) => (value ? 'oui' : 'non');
-  const occupations = profile.targetOccupations.map((code) => describeOccupation(code, occupationLabels));
-  return [
-    { label: 'Métiers visés', value: occupations.join(', '), source },
-    { label: 'Niveau de diplôme', value: describeEducationLevel(profile.educationLevel), source },
-    {
-      label: 'Compétences',
-      value: profile.skills.join(', ') || 'aucune renseignée',
-      source,
-    },
-    { label: 'Années d’expérience', value: formatFrenchNumber(profile.yearsExperience), source },
-    {
-      label: 'Mois sans emploi',
-      value: describeMonthsUnemployed(profile, suggestedAt),
-      source,
-    },
-    { label: 'Position du domicile', value: describeHomeUsed(profile, course), source },
-    { label: 'Rayon de mobilité', value: `${formatFrenchNumber(profile.mobilityRadiusKm)} km`, source },
-    { label: 'Formation à distance acceptée', value: yesNo(profile.remoteOk), source },
-    {
-      label: 'Disponible à partir du',
-      value: profile.availableFrom === null ? 'dès maintenant' : formatFrenchDay(profile.availableFrom),
-      source,
-    },
-  ];
-}
-
-/**
- * The home as the model used it: its position (coordinates are kept, not the postal address) or, unknown,
- * that no distance was measured, and for a course held in part in a place what the estimate counted
- * instead: the distance the person accepts to travel.
- */
-function describeHomeUsed(profile: ProfileSnapshot, course: CourseSnapshot): string {
-  if (profile.location !== null) return 'connue : des coordonnées, pas votre adresse postale';
-  if (isRemoteOnly(course.modality)) {
-    return 'non connue : la formation se suit à distance, aucune distance n’a été calculée';
-  }
-  return (
-    'non connue : aucune distance n’a été mesurée ; l’estimation a compté à sa place la distance que vous ' +
-    `acceptez de parcourir (${formatFrenchNumber(profile.mobilityRadiusKm)} km)`
-  );
-}
-
-/**
- * What the model used of the course, from the catalog as the suggestion kept it: its features
- * (occupations, levels, duration, modality, place, session, funding, certification) and the rate the
- * reasons about past trainees rest on, told as unknown when the catalog had none.
- */
-function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot): MyExplanation['dataUsed'] {
-  const source = `le catalogue des formations, tel qu’il était le ${formatFrenchDay(set.createdAt)}, date de cette suggestion`;
-  const rate = course.returnToEmploymentRate;
-  return [
-    {
-      label: 'Caractéristiques de la formation',
-      value:
-        'métiers visés, compétences enseignées, niveaux d’entrée et de sortie, durée, modalité, lieu, date de ' +
-        'la prochaine session, financement, certification',
-      source,
-    },
-    {
-      label: 'Taux de retour à l’emploi de la formation',
-      // A share of whom, and when: the catalog's rate is of past trainees in work six months after the course.
-      value:
-        rate === null
-          ? 'non connu'
-          : `${formatFrenchPercent(rate)} des anciens stagiaires en emploi six mois après la formation`,
-      source,
-    },
-  ];
-}
-
-/**
- * The months unemployed the model used: the file's count as synced, plus the whole months from that
- * sync to the suggestion, which the person is told when there are any.
- */
-function describeMonthsUnemployed(profile: ProfileSnapshot, suggestedAt: string): string {
-  const { months, synced, elapsed } = countMonthsUnemployed(profile, new Date(suggestedAt));
-  if (elapsed === 0) return String(months);
-  return (
-    `${months} (${synced} dans votre dossier mis à jour le ${formatFrenchDay(profile.updatedAt)}, ` +
-    // « 1 mois écoulé », « 2 mois écoulés »: French keeps the singular below 2.
-    `plus ${elapsed} mois écoulé${elapsed >= 2 ? 's' : ''} jusqu’au ${formatFrenchDay(suggestedAt)}, date de cette suggestion)`
-  );
-}
-
-/**
- * The AI's part in a course the counselor added: none, unless the model had suggested the same
- * course to a counselor before the addition, in another set (older or newer than this one), which
- * the person is told (the counselor may have chosen it after seeing it). Told as a suggestion to the
- * counselor, not a proposal to the person: the counselor may have rejected it there, or left it
- * undecided.
- */
-function describeAddition(item: RecommendationItem): string {
-  const added = 'Cette formation a été ajoutée par votre conseiller.';
-  const earlier = item.earlierModelSuggestion;
-  if (earlier === null) return `${added} L’outil d’aide à la décision n’est pas intervenu dans ce choix.`;
-  return (
-    `${added} L’outil d’aide à la décision l’avait suggérée à votre conseiller dans une autre sélection, le ` +
-    `${formatFrenchDay(earlier.suggestedAt)} ; c’est votre conseiller qui l’a choisie ici.`
-  );
-}
-
-/** An item of a replaced set: when its set was replaced, and what became of its course since. */
-interface ItemReplacement {
-  /** When the set that replaced it was published. */
-  at: string;
-  /**
-   * What the selection the person is shown now does with the course: proposes it still (`kept`,
-   * with that item), rejected it (`rejected`), or holds it not (`absent`: not in it, or that
-   * selection was retracted, or none is shown).
-   */
-  courseNow: 'kept' | 'rejected' | 'absent';
-  currentItemId: string | null;
-}
-
-/** What `shown`, the selection the person is shown now, does with the course `courseId`. */
-function findCourseNow(
-  shown: RecommendationSet | undefined,
-  courseId: string,
-): Pick<ItemReplacement, 'courseNow' | 'currentItemId'> {
-  const item =
-    shown === undefined || shown.status !== 'published'
-      ? undefined
-      : shown.items.find((candidate) => candidate.course.id === courseId && candidate.decision !== 'pending');
-  if (item === undefined) return { courseNow: 'absent', currentItemId: null };
-  if (item.decision === 'approved') return { courseNow: 'kept', currentItemId: item.id };
-  return { courseNow: 'rejected', currentItemId: null };
-}
-
-/**
- * That the set was replaced, and when, in French, with what became of the course in the selection
- * shown now. A rejection's reason is not told: it was written for the file, and the data export
- * gives it with the set.
- */
-function describeReplacement(replacement: ItemReplacement): string {
-  const replaced =
-    `Cette sélection a été remplacée le ${formatFrenchDay(replacement.at)} par une sélection plus récente ` +
-    'de votre conseiller.';
-  switch (replacement.courseNow) {
-    case 'kept':
-      return `${replaced} Votre sélection actuelle vous propose toujours cette formation.`;
-    case 'rejected':
-      return (
-        `${replaced} Votre conseiller n’a pas retenu cette formation dans votre sélection actuelle : elle ne ` +
-        'vous est plus proposée.'
-      );
-    case 'absent':
-      return `${replaced} Cette formation ne fait pas partie de votre sélection actuelle : elle ne vous est plus proposée.`;
-  }
-}
-
-/**
- * A stored summary told of a proposal made then: its opening sentence, written in the present when
- * the course was proposed, put in the past.
- */
-function tellSummaryInPast(summary: string): string {
-  return summary
-    .replace(/^Cette formation vous est proposée/, 'Cette formation vous avait été proposée')
-    .replace(
-      /^Votre conseiller vous propose cette formation/,
-      'Votre conseiller vous avait proposé cette formation',
-    );
-}
-
-/**
- * A contest of a course of a replaced set: there is nothing there to look at again. The course
- * still proposed is contested in the current selection (`currentItemId`); one no longer proposed
- * is talked over with the counselor.
- */
-function refuseReplacedContest(replacement: ItemReplacement): ConflictError {
-  const notice = describeReplacement(replacement);
-  const detail =
-    replacement.courseNow === 'kept'
-      ? `${notice} Contestez-la depuis votre sélection actuelle : votre conseiller la réexaminera là où elle vous est proposée.`
-      : `${notice} Il n’y a donc plus de proposition à contester ; pour en parler, adressez-vous à votre conseiller.`;
-  return new ConflictError(
-    detail,
-    { ...problemType('proposal-replaced'), currentItemId: replacement.currentItemId },
-    'Proposition remplacée',
-  );
 }

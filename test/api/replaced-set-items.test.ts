@@ -135,6 +135,58 @@ describe('the courses of a replaced set', () => {
     expect(res.body.detail).toContain('Contestez-la depuis votre sélection actuelle');
   });
 
+  it('never tells a course the current selection holds as missing from it: that selection cannot be published with the course undecided, and once decided the notice says which way', async () => {
+    await syncSeeker(t, 'js-replaced-undecided');
+    const first = await createAndPublish(t, counselor, 'js-replaced-undecided', { approve: 1 });
+    const courseId = firstApproved(first).course.id;
+    clock.advance(DAY);
+    const { set: created } = await createSet(t, counselor, 'js-replaced-undecided');
+    const { etag } = await readSet(t, counselor, created.id);
+    const held = created.items.find((item) => item.course.id === courseId);
+    expect(held).toBeDefined();
+    const others = created.items
+      .filter((item) => item.itemId !== held?.itemId)
+      .map((item): readonly [string, DecisionBody] => [item.itemId, { decision: 'approve' }]);
+    const decided = await decideEach(t, counselor, created.id, etag, others);
+
+    const refused = await act(t, counselor, created.id, 'publish', decided.etag);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: `${PROBLEMS}items-pending`, pendingItemIds: [held?.itemId] });
+    // Nothing replaced the first set yet: its course is told as proposed now, with no notice.
+    expect((await explain('js-replaced-undecided', firstApproved(first).itemId)).replacedNotice).toBeNull();
+
+    const { etag: after } = await readSet(t, counselor, created.id);
+    const kept = await decideEach(t, counselor, created.id, after, [
+      [held?.itemId ?? '', { decision: 'approve' }],
+    ]);
+    expect((await act(t, counselor, created.id, 'publish', kept.etag)).status).toBe(200);
+    const notice = (await explain('js-replaced-undecided', firstApproved(first).itemId)).replacedNotice;
+    expect(notice).toContain('Votre sélection actuelle vous propose toujours cette formation.');
+    expect(notice).not.toContain('ne fait pas partie de votre sélection actuelle');
+  });
+
+  it('gives, in the person’s data export, each course of a replaced set with the notice its explanation opens with, and none for the current selection’s', async () => {
+    const { first, second } = await replaceSet('js-replaced-export', false);
+    const replacedItemId = firstApproved(first).itemId;
+    const explanation = await explain('js-replaced-export', replacedItemId);
+    const token = await t.tokenFor('job_seeker', 'js-replaced-export');
+    const res = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+
+    expect(res.status).toBe(200);
+    const given = res.body.recommendations as Array<{
+      setId: string;
+      itemId: string;
+      replacedNotice: string | null;
+    }>;
+    const replaced = given.find((item) => item.itemId === replacedItemId);
+    expect(replaced?.setId).toBe(first.id);
+    expect(replaced?.replacedNotice).toBe(explanation.replacedNotice);
+    expect(replaced?.replacedNotice).toContain('elle ne vous est plus proposée');
+    const current = given.filter((item) => item.setId === second.id);
+    expect(current.length).toBeGreaterThan(0);
+    expect(current.every((item) => item.replacedNotice === null)).toBe(true);
+  });
+
   it('refuses an outcome of a course the person’s latest published set rejected, naming that set, instead of linking it to the older approval', async () => {
     const { first, second } = await replaceSet('js-replaced-outcome', false);
     const courseId = firstApproved(first).course.id;

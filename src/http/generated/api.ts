@@ -2670,6 +2670,7 @@ export interface components {
              * @description The set it was given in, among `suggestionSets` (its `id`): the suggestions of one set were given together, on its `publishedAt`; `order` is the place in that set, which starts again at 1 in each.
              */
             setId: string;
+            replacedNotice: components["schemas"]["ReplacedNotice"];
         };
         /** @description Whether the person can still go to the course, as the catalog offers it now. False once the catalog withdrew it (made inactive by an import or an admin), cancelled the session planned when it was suggested or added (no session planned any more), or holds only a session starting today or before in France (too late to join, as for the suggestions). `course` shows it as it was when the counselor validated it; the item stays listed, marked so. A course added without a session planned stays available while none is. */
         CourseAvailableToMe: boolean;
@@ -2719,7 +2720,7 @@ export interface components {
             contestReplies: components["schemas"]["ContestReply"][];
             replacedNotice: components["schemas"]["ReplacedNotice"];
         };
-        /** @description For a course of a set a later publication replaced (the set's `replacedBy`): in French, that this selection was replaced on that day by a newer one, and whether the selection the person is shown now still proposes the course, or the counselor did not keep it there, or it is not in it (« elle ne vous est plus proposée »); never the rejection's reason. The explanation's `summary` then opens with it and tells the proposal in the past. Null for a set not replaced. */
+        /** @description For a course of a set a later publication replaced (the set's `replacedBy`): in French, that this selection was replaced on that day by a newer one, and whether the selection the person is shown now still proposes the course, or the counselor did not keep it there, or it is not in it (« elle ne vous est plus proposée »); never the rejection's reason. The explanation's `summary` then opens with it and tells the proposal in the past; the data export gives the same words with the course (`recommendations`). Null for a set not replaced. */
         ReplacedNotice: string | null;
         /** @description One of the main reasons behind a course, in plain words, with a rough weight instead of a number: a reason for or against it, or a fact the model weighed that is told as it is (`fact`), with which way it weighed. */
         JobSeekerReason: {
@@ -2968,7 +2969,7 @@ export interface components {
             objection: components["schemas"]["StandingObjection"] | null;
             /** @description Every time the person's objection to AI processing was recorded or withdrawn, oldest first, as the decision log keeps them (`objection.recorded`, `objection.withdrawn`), with the comment kept with each: an objection withdrawn since is still listed, as in the access record. After an erasure, only from it: the objection it kept, if one stood (its comment null, gone with the erasure), then what came after. */
             objectionHistory: components["schemas"]["ObjectionHistoryEntry"][];
-            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it. */
+            /** @description The suggestions the person was given and still has (the approved items of their published sets, retracted ones left out), newest set first, each set's in the counselor's order. `setId` tells which were given together: the set is in `suggestionSets`, with when it was published and whether a later set replaced it; a course of a replaced set carries the notice its explanation opens with (`replacedNotice`). */
             recommendations: components["schemas"]["MyGivenRecommendation"][];
             /** @description Every set of suggestions made about the person, newest first, whoever their counselor was: the record of what was done with their file, not advice. Only the suggestions in `recommendations` were given to them and not taken back (a retracted set's were). A set whose review is over (published, retracted, discarded or expired, including one withdrawn by the application) lists every item with what the counselor decided; a set still under review lists no items, since nothing the model produced reaches the person before a counselor has reviewed it. */
             suggestionSets: components["schemas"]["MySuggestionSet"][];
