@@ -11,6 +11,7 @@ import { type PersonCommentUse, readPersonComment, screenPersonComment } from '.
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
+import { describeAcknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, type NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
@@ -180,13 +181,24 @@ export class ObjectionService {
       });
       // Judging the AI's proposals on what became of them is AI processing too: it ends here.
       const deleted = await this.deps.outcomes.deleteForSeeker(trx, seekerId);
+      // The person confirmed their comment despite the warnings; a counselor was only warned after.
+      const acknowledged = describeAcknowledgedTerms(
+        'comment',
+        comment,
+        recording.actor.role === 'job_seeker' ? warnings : [],
+      );
       const recorded = await decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: recording.actor,
         subjectId: seekerId,
         // How the person expressed it is the application's vocabulary; what they said is sealed.
-        payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted: deleted },
-        ...(comment === null ? {} : { personal: { comment } }),
+        payload: {
+          channel: recording.channel,
+          withdrawnSetIds: withdrawn,
+          outcomesDeleted: deleted,
+          ...acknowledged.payload,
+        },
+        personal: acknowledged.personal,
         at,
       });
       return { event: recorded, outcomesDeleted: deleted };

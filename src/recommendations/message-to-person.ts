@@ -1,9 +1,4 @@
-import {
-  listSensitiveTermCategories,
-  type ScreeningWarning,
-  screenText,
-  type WarnedField,
-} from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { InvalidInputError, problemType } from '../shared/errors.ts';
 
 /**
@@ -25,22 +20,4 @@ export function screenMessageToPerson(
     );
   }
   return warnings;
-}
-
-/**
- * What the log keeps of a message to the person: the text, sealed; and when the counselor confirmed
- * it despite the screening's warnings, `sensitiveTermsAcknowledged` in the public part, where an
- * auditor finds every such override, with the warned categories sealed beside the text (a category
- * such as `health`, next to the person's pseudonym, is itself sensitive, and must go with an erasure).
- */
-export function describeAcknowledgedTerms(
-  message: string | null,
-  warnings: readonly ScreeningWarning[],
-): { payload: Record<string, unknown>; personal: Record<string, unknown> | undefined } {
-  if (message === null) return { payload: {}, personal: undefined };
-  if (warnings.length === 0) return { payload: {}, personal: { message } };
-  return {
-    payload: { sensitiveTermsAcknowledged: true },
-    personal: { message, sensitiveTermCategories: listSensitiveTermCategories(message) },
-  };
 }
