@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import { describeAcknowledgedTerms } from '../screening/acknowledged-terms.ts';
+import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
@@ -13,7 +13,6 @@ import {
 } from './apply-review-action.ts';
 import { warnPersonReadsComment } from './comment-read-by-person.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
-import { screenMessageToPerson } from './message-to-person.ts';
 import {
   closeSet,
   computeExpiry,
@@ -333,7 +332,12 @@ function settleMessage(
     return { warnings: [], restatedWarnings: screenText('message', set.message) };
   const message = readOptionalText(options.message);
   // The person reads it as soon as it is published: the counselor rephrases or confirms first.
-  const warnings = screenMessageToPerson(message, options.acknowledgeSensitiveTerms === true, 'publish');
+  const warnings = refuseUnacknowledgedTerms(
+    'message',
+    message,
+    options.acknowledgeSensitiveTerms === true,
+    'publish',
+  );
   set.message = message;
   return { warnings, restatedWarnings: [] };
 }

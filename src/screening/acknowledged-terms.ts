@@ -1,4 +1,34 @@
-import { listSensitiveTermCategories, type ScreeningWarning, type WarnedField } from './sensitive-terms.ts';
+import { InvalidInputError, problemType } from '../shared/errors.ts';
+import {
+  listSensitiveTermCategories,
+  type ScreeningWarning,
+  screenText,
+  type WarnedField,
+} from './sensitive-terms.ts';
+
+/**
+ * A counselor's text the person reads as it is written (a publication's message, a reply to a
+ * contest, the comment of an objection recorded for them, which their data export shows), screened:
+ * one that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the
+ * categories, with the warnings) unless the counselor confirmed it (`acknowledged`), and then answered
+ * with the warnings. `sendVerb`: what sending it again confirmed does ("publish", "send", "record").
+ */
+export function refuseUnacknowledgedTerms(
+  field: WarnedField,
+  text: string | null,
+  acknowledged: boolean,
+  sendVerb: string,
+): ScreeningWarning<WarnedField>[] {
+  const warnings = screenText(field, text);
+  if (warnings.length > 0 && !acknowledged) {
+    throw new InvalidInputError(
+      `the ${field} seems to mention sensitive information (${listSensitiveTermCategories(text).join(', ')}); ` +
+        `rephrase it, or send it again with acknowledgeSensitiveTerms: true to ${sendVerb} it as written`,
+      { ...problemType('sensitive-terms'), warnings },
+    );
+  }
+  return warnings;
+}
 
 /**
  * What the log keeps of a screened text someone sent despite its warnings (a counselor's message to
