@@ -28,6 +28,7 @@ export function createObjectionRoutes(service: ObjectionService): Router {
     const recorded = await service.recordObjectionForJobSeeker(requirePrincipal(req), req.params.seekerId, {
       channel: body.channel,
       ...(body.comment === undefined ? {} : { comment: body.comment }),
+      acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
     });
     res.json(toObjectionBody(recorded));
   });

@@ -11,7 +11,8 @@ import { type PersonCommentUse, readPersonComment, screenPersonComment } from '.
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import { withdrawOpenSets } from '../recommendations/withdraw-open-sets.ts';
 import { WITHDRAWAL_REASONS } from '../recommendations/withdrawal-reasons.ts';
-import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
+import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
+import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, type NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import { readOptionalText } from '../shared/shown-text.ts';
@@ -42,7 +43,7 @@ interface Recording {
   actor: { role: 'job_seeker' | 'counselor'; id: string };
   channel: ObjectionChannel;
   comment: string | undefined;
-  /** The person confirmed a comment the screening warned about (their own only: a counselor is warned after). */
+  /** The writer confirmed a comment the screening warned about. */
   acknowledgeSensitiveTerms: boolean;
   /** Throws when the actor may not record it for this person (or there is no such person). */
   checkAccess: (file: JobSeeker | undefined, trx: Knex.Transaction) => Promise<void>;
@@ -84,18 +85,20 @@ export class ObjectionService {
   /**
    * The person's counselor records the objection they expressed at the desk, by letter, phone or
    * email: many job seekers cannot reach the portal. Anyone but the counselor whose caseload holds
-   * the person is answered as for a missing person.
+   * the person is answered as for a missing person. A comment that seems to mention sensitive
+   * information is refused until the counselor confirms it (`acknowledgeSensitiveTerms`), as their
+   * message to the person is: the person reads it in their data export.
    */
   async recordObjectionForJobSeeker(
     counselor: Principal,
     seekerId: string,
-    input: { channel: CounselorObjectionChannel; comment?: string },
+    input: { channel: CounselorObjectionChannel; comment?: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<RecordedObjection> {
     return this.record(seekerId, {
       actor: { role: 'counselor', id: counselor.subject },
       channel: input.channel,
       comment: input.comment,
-      acknowledgeSensitiveTerms: false,
+      acknowledgeSensitiveTerms: input.acknowledgeSensitiveTerms === true,
       checkAccess: async (file) => {
         if (!isOnCaseloadOf(file, counselor)) throw jobSeekerNotFound(seekerId);
       },
@@ -161,11 +164,11 @@ export class ObjectionService {
       recording.actor.role === 'job_seeker'
         ? readPersonComment(recording.comment, OBJECTION_COMMENT_USE)
         : readOptionalText(recording.comment);
-    // The person's own words are screened before anything is kept; a counselor is warned after.
+    // Screened before anything is kept: the person told in French, a counselor as for a message.
     const warnings =
       recording.actor.role === 'job_seeker'
         ? screenPersonComment(comment, recording.acknowledgeSensitiveTerms)
-        : screenText('comment', comment, 'staff');
+        : refuseUnacknowledgedTerms('comment', comment, recording.acknowledgeSensitiveTerms, 'record');
     const { event, outcomesDeleted } = await decisionLog.withTransaction(async (trx) => {
       // Locked: a suggestion being stored for the person waits for this objection, or this one
       // for it, and then withdraws it below.
@@ -180,13 +183,19 @@ export class ObjectionService {
       });
       // Judging the AI's proposals on what became of them is AI processing too: it ends here.
       const deleted = await this.deps.outcomes.deleteForSeeker(trx, seekerId);
+      const acknowledged = describeAcknowledgedTerms('comment', comment, warnings);
       const recorded = await decisionLog.append(trx, {
         type: 'objection.recorded',
         actor: recording.actor,
         subjectId: seekerId,
         // How the person expressed it is the application's vocabulary; what they said is sealed.
-        payload: { channel: recording.channel, withdrawnSetIds: withdrawn, outcomesDeleted: deleted },
-        ...(comment === null ? {} : { personal: { comment } }),
+        payload: {
+          channel: recording.channel,
+          withdrawnSetIds: withdrawn,
+          outcomesDeleted: deleted,
+          ...acknowledged.payload,
+        },
+        personal: acknowledged.personal,
         at,
       });
       return { event: recorded, outcomesDeleted: deleted };

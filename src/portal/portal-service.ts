@@ -25,6 +25,7 @@ import {
 } from '../recommendations/recommendation.ts';
 import type { RecommendationStore } from '../recommendations/recommendation-store.ts';
 import type { FeedbackResponse } from '../recommendations/set-feedback.ts';
+import { describeAcknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { parisDayOf } from '../shared/french-day.ts';
@@ -280,12 +281,19 @@ export class PortalService {
           throw refuseFeedbackBeyondLimit(kind, kind === 'answer' && (await atLimit('contest')));
         }
         await this.deps.feedback.insert(trx, feedback);
+        const acknowledged = describeAcknowledgedTerms('comment', comment, warnings);
         await this.deps.decisionLog.append(trx, {
           type: 'feedback.given',
           actor: { role: 'job_seeker', id: seeker.subject },
           subjectId: seeker.subject,
-          payload: { setId: set.id, itemId, response: input.response, hasComment: comment !== null },
-          ...(comment === null ? {} : { personal: { comment } }),
+          payload: {
+            setId: set.id,
+            itemId,
+            response: input.response,
+            hasComment: comment !== null,
+            ...acknowledged.payload,
+          },
+          personal: acknowledged.personal,
         });
       });
     } catch (error) {

@@ -9,13 +9,13 @@ import {
 } from '../idempotency/idempotent-request.ts';
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import type { ContestReply } from './contest-reply.ts';
 import type { ContestReplyStore } from './contest-reply-store.ts';
-import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import type { SetContests } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import {
@@ -87,7 +87,12 @@ export class ContestReplyService {
   ): Promise<ContestReplyResult> {
     const { deps } = this;
     const message = requireShownText('message', input.message);
-    const warnings = screenMessageToPerson(message, input.acknowledgeSensitiveTerms === true, 'send');
+    const warnings = refuseUnacknowledgedTerms(
+      'message',
+      message,
+      input.acknowledgeSensitiveTerms === true,
+      'send',
+    );
     // The counselor who made the set, whose person moved since, is told so (409), as for the set's
     // other actions; anyone else gets the answer of a missing set.
     const request = describeIdempotentRequest('replyToContest', `${setId}/${itemId}`, input);
@@ -138,7 +143,7 @@ export class ContestReplyService {
       const answeredContests = await deps.replies.answerContests(trx, itemId, reply.id);
       if (answeredContests === 0) throw await refuseNothingToAnswer(deps.replies, set.id, itemId, trx);
       await deps.replies.insert(trx, reply);
-      const acknowledged = describeAcknowledgedTerms(message, warnings);
+      const acknowledged = describeAcknowledgedTerms('message', message, warnings);
       await deps.decisionLog.append(trx, {
         type: 'contest.replied',
         actor: { role: 'counselor', id: counselor.subject },

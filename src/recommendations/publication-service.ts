@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
+import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import { countShownCharacters, readOptionalText, SHOWN_TEXT_MINIMUM } from '../shared/shown-text.ts';
@@ -12,7 +13,6 @@ import {
 } from './apply-review-action.ts';
 import { warnPersonReadsComment } from './comment-read-by-person.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
-import { describeAcknowledgedTerms, screenMessageToPerson } from './message-to-person.ts';
 import {
   closeSet,
   computeExpiry,
@@ -79,7 +79,10 @@ export class PublicationService {
         const { warnings, restatedWarnings } = settleMessage(set, options);
         settleDisplayOrder(set);
         // Sealed with each hand-over and publication that sends it on, kept or written now.
-        const acknowledged = describeAcknowledgedTerms(set.message, [...warnings, ...restatedWarnings]);
+        const acknowledged = describeAcknowledgedTerms('message', set.message, [
+          ...warnings,
+          ...restatedWarnings,
+        ]);
         const { warnings: sessionWarnings, closedSessions } = await warnAboutClosedSessions(
           this.deps.courses,
           set.items.filter((item) => item.decision === 'approved'),
@@ -237,7 +240,7 @@ export class PublicationService {
         // (the text sealed there): the publication says so too, where auditors look for overrides,
         // and the answer warns its publisher as a publication's does (counted when it was written).
         const messageWarnings = screenText('message', set.message);
-        const acknowledged = describeAcknowledgedTerms(set.message, messageWarnings);
+        const acknowledged = describeAcknowledgedTerms('message', set.message, messageWarnings);
         return {
           warnings: [...warnings, ...sessionWarnings],
           restatedWarnings: messageWarnings,
@@ -329,7 +332,12 @@ function settleMessage(
     return { warnings: [], restatedWarnings: screenText('message', set.message) };
   const message = readOptionalText(options.message);
   // The person reads it as soon as it is published: the counselor rephrases or confirms first.
-  const warnings = screenMessageToPerson(message, options.acknowledgeSensitiveTerms === true, 'publish');
+  const warnings = refuseUnacknowledgedTerms(
+    'message',
+    message,
+    options.acknowledgeSensitiveTerms === true,
+    'publish',
+  );
   set.message = message;
   return { warnings, restatedWarnings: [] };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { scrapeMetrics } from '../support/metrics.ts';
 import { withoutInstance } from '../support/problem-body.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
@@ -26,6 +27,14 @@ async function objectionEventsAbout(t: TestApp, seekerId: string): Promise<Decis
     subject: pseudonymiser.pseudonymise(seekerId),
     limit: 1000,
   });
+}
+
+/** The sensitive-term warnings counted for `field` so far (`aiguillage_sensitive_term_warnings_total`). */
+async function warningCount(t: TestApp, field: string): Promise<number> {
+  const line = (await scrapeMetrics(t))
+    .split('\n')
+    .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
 /** The counselor records the person's objection (POST /v1/job-seekers/{id}/objection). */
@@ -158,18 +167,71 @@ describe('objection to AI processing recorded by the counselor, withdrawn by the
       expect(await objectionEventsAbout(t, 'js-how')).toEqual([]);
     });
 
-    it('warns the counselor about a sensitive term in the comment, in English, and records the objection all the same', async () => {
+    it('refuses a comment that seems to mention sensitive information until the counselor confirms it, naming its kinds, recording, logging and counting nothing', async () => {
       await syncSeeker(t, 'js-desk-sensitive');
-      const res = await recordForSeeker(t, counselor, 'js-desk-sensitive', {
+      const { set } = await createSet(t, counselor, 'js-desk-sensitive', { limit: 2 });
+      const before = await warningCount(t, 'comment');
+
+      const refused = await recordForSeeker(t, counselor, 'js-desk-sensitive', {
         channel: 'in_person',
         comment: 'Ne souhaite pas, à cause de sa maladie.',
       });
+
+      expect(refused.status).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        type: 'https://aiguillage.example/problems/sensitive-terms',
+        warnings: [expect.objectContaining({ code: 'sensitive_term', field: 'comment', terms: ['maladie'] })],
+      });
+      expect(refused.body.detail).toBe(
+        'the comment seems to mention sensitive information (health); rephrase it, or send it again with ' +
+          'acknowledgeSensitiveTerms: true to record it as written',
+      );
+      expect((await myObjection(t, 'js-desk-sensitive')).aiObjection).toBe(false);
+      expect((await readSet(t, counselor, set.id)).set.status).not.toBe('discarded');
+      expect(await objectionEventsAbout(t, 'js-desk-sensitive')).toEqual([]);
+      expect(await warningCount(t, 'comment')).toBe(before);
+    });
+
+    it('records a comment the counselor confirmed despite the screening, warns them in English and logs it as acknowledged, the warned categories sealed', async () => {
+      await syncSeeker(t, 'js-desk-confirmed');
+      const comment = 'Ne souhaite pas, à cause de sa maladie.';
+      const before = await warningCount(t, 'comment');
+
+      const res = await recordForSeeker(t, counselor, 'js-desk-confirmed', {
+        channel: 'in_person',
+        comment,
+        acknowledgeSensitiveTerms: true,
+      });
+
       expect(res.status).toBe(200);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['maladie'] })]);
       expect(res.body.warnings[0].message).toMatch(
         /^this text seems to mention sensitive information \(health\)/,
       );
-      expect((await myObjection(t, 'js-desk-sensitive')).aiObjection).toBe(true);
+      expect((await myObjection(t, 'js-desk-confirmed')).aiObjection).toBe(true);
+      expect(await warningCount(t, 'comment')).toBe(before + 1);
+      const [event, ...others] = await objectionEventsAbout(t, 'js-desk-confirmed');
+      expect(others).toEqual([]);
+      expect(event?.payload).toMatchObject({ channel: 'in_person', sensitiveTermsAcknowledged: true });
+      expect(JSON.stringify(event?.payload)).not.toMatch(/health|maladie/);
+      expect(await t.container.decisionLog.subjectKeyring.decryptPersonal(String(event?.personal))).toEqual({
+        status: 'readable',
+        value: { comment, sensitiveTermCategories: ['health'] },
+      });
+    });
+
+    it('records a comment confirmed though the screening finds nothing in it as any other, not marked acknowledged', async () => {
+      await syncSeeker(t, 'js-desk-plain');
+      const res = await recordForSeeker(t, counselor, 'js-desk-plain', {
+        channel: 'phone',
+        comment: 'Appel du 2 octobre.',
+        acknowledgeSensitiveTerms: true,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).not.toHaveProperty('warnings');
+      const [event] = await objectionEventsAbout(t, 'js-desk-plain');
+      expect(event?.payload).not.toHaveProperty('sensitiveTermsAcknowledged');
     });
 
     it('answers a repeat as the first time and logs each expression, as the portal does', async () => {

@@ -251,8 +251,11 @@ export interface paths {
          *     than objecting in the portal, which many job seekers cannot reach (GDPR Art. 21). The effects
          *     are those of `POST /v1/me/objection`: from then on the model is not run for this person, and
          *     the model's sets still open for them are withdrawn. `channel` says how the person expressed
-         *     it; the comment is sealed in the decision log with the person's key, and comes back with
-         *     `warnings` when it seems to mention sensitive information. Recording it while an objection
+         *     it; the comment is sealed in the decision log with the person's key, and the person reads it in
+         *     their data export (`objectionHistory`). One that seems to mention sensitive information is
+         *     refused (422 `sensitive-terms`, naming the kinds of information, with the warnings), nothing
+         *     recorded, unless `acknowledgeSensitiveTerms` is true, as for a message to the person: it is then
+         *     recorded, answered with the `warnings` and logged with `sensitiveTermsAcknowledged`. Recording it while an objection
          *     already stands is answered as the first time (200) and logged again: each expression is the
          *     person's. Only the counselor whose caseload holds the person may record it; anyone else gets
          *     the same 404 as for a missing id. Only the person may withdraw it (`DELETE /v1/me/objection`):
@@ -2913,8 +2916,13 @@ export interface components {
         };
         CounselorObjectionRequest: {
             channel: components["schemas"]["CounselorObjectionChannel"];
-            /** @description What the person said or wrote, if it helps; sealed with the person's key in the decision log. */
+            /** @description What the person said or wrote, if it helps; sealed with the person's key in the decision log, and read by the person in their data export. */
             comment?: string;
+            /**
+             * @description Record a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing recorded).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         /**
          * @description How the person expressed their objection to their counselor.
@@ -4724,7 +4732,15 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The comment seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or it holds a direction control (`field`, `character`, `position`); nothing was recorded. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
