@@ -1,4 +1,5 @@
 import type { RetentionConfig } from '../config.ts';
+import { CONSULTATION_WINDOW_MS } from '../file-reads/file-read.ts';
 import type { AttributionMethod } from '../model/manifest.ts';
 import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import type { RecommendationSet } from '../recommendations/recommendation.ts';
@@ -131,7 +132,9 @@ export function describeProcessing(
         'une), la clé qui chiffre ce qui vous y est personnel est détruite et ces données deviennent illisibles. ' +
         'Les copies techniques des réponses du ' +
         `service sont gardées ${idempotencyHours} heures. Chaque consultation de votre dossier par un conseiller ` +
-        `est notée et gardée ${readTraceDays} jours ; elle ne compte pas comme une activité sur votre dossier.`,
+        `est notée et gardée ${readTraceDays} jours après sa dernière lecture (des lectures répétées, chacune moins de ` +
+        `${CONSULTATION_WINDOW_MS / 60_000} minutes après la précédente, sont une consultation) ; elle ne compte ` +
+        'pas comme une activité sur votre dossier.',
     },
     logic: {
       statement:

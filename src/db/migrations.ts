@@ -56,6 +56,7 @@ import * as createOccupationLabels from '../../migrations/20261222010000_create_
 import * as indexEventsBySet from '../../migrations/20261223010000_index_events_by_set.ts';
 import * as indexQueriesNamingSetSubject from '../../migrations/20261224010000_index_queries_naming_set_subject.ts';
 import * as addSecondReviewApprovalToSets from '../../migrations/20261225010000_add_second_review_approval_to_sets.ts';
+import * as addLastReadToFileReads from '../../migrations/20261226010000_add_last_read_to_file_reads.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -127,6 +128,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261223010000_index_events_by_set', indexEventsBySet],
   ['20261224010000_index_queries_naming_set_subject', indexQueriesNamingSetSubject],
   ['20261225010000_add_second_review_approval_to_sets', addSecondReviewApprovalToSets],
+  ['20261226010000_add_last_read_to_file_reads', addLastReadToFileReads],
 ];
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

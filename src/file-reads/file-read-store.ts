@@ -13,16 +13,28 @@ export interface ReadFrom {
 }
 
 /**
+ * A read to record: as the trace keeps a consultation of one read, with `joinsAfter`, the time at or
+ * after which the last read of a consultation by the same reader, of the same file through the same
+ * operation, makes this read part of it.
+ */
+export interface NewFileRead extends Omit<FileRead, 'lastReadAt' | 'readCount'> {
+  joinsAfter: string;
+}
+
+/**
  * Where the reads of people's files by staff are kept (the read trace). The erasure and retention
  * stores delete its rows, as they do every table's.
  */
 export interface FileReadStore {
   /**
-   * False, nothing written, when the person's profile is gone (erased since the read was allowed),
-   * or when what the read answered from (`from`) is no longer theirs: the profile is another
-   * enrolment's, or the set is gone.
+   * Records the read: it joins the reader's consultation of the same file through the same operation
+   * (and of the same set) whose last read is at or after `read.joinsAfter`, which gains its time and
+   * one more read, or is a consultation of its own. Two reads at once take turns: neither adds a row
+   * the other's joins, nor is a count lost. False, nothing written, when the person's profile is gone
+   * (erased since the read was allowed), or when what the read answered from (`from`) is no longer
+   * theirs: the profile is another enrolment's, or the set is gone.
    */
-  insert(read: FileRead, from?: ReadFrom): Promise<boolean>;
-  /** The person's reads, oldest first, read in `trx` when given. */
+  record(read: NewFileRead, from?: ReadFrom): Promise<boolean>;
+  /** The person's consultations, oldest first (by their first read), read in `trx` when given. */
   listForSeeker(seekerId: string, trx?: Knex.Transaction): Promise<FileRead[]>;
 }

@@ -18,7 +18,19 @@ export type TracedRead = (typeof TRACED_READS)[number];
 export const FILE_READ_ROLES = ['counselor', 'second_reviewer'] as const;
 export type FileReaderRole = (typeof FILE_READ_ROLES)[number];
 
-/** One read of a person's file by a staff member, as the trace keeps it. */
+/**
+ * How long after a reader's last read of a file a new read of it, by them, through the same
+ * operation (and of the same set), is the same consultation: it joins the row instead of adding one
+ * (record 0022). A counselor's tool that fetches a set again and again, or a page reloaded while
+ * reviewing, is one consultation, not one per request; a read after a pause this long is another.
+ */
+export const CONSULTATION_WINDOW_MS = 10 * 60_000;
+
+/**
+ * One consultation of a person's file by a staff member, as the trace keeps it: a read, joined by
+ * the same reader's reads of it through the same operation within {@link CONSULTATION_WINDOW_MS} of
+ * the last one.
+ */
 export interface FileRead {
   id: string;
   seekerId: string;
@@ -28,8 +40,12 @@ export interface FileRead {
   operation: TracedRead;
   /** The set read, when the read is of a set (or of its answers); null for the profile and the list. */
   setId: string | null;
-  /** When, by the app's clock. */
+  /** When, by the app's clock: the consultation's first read. */
   readAt: string;
+  /** Its latest read; `readAt` for a consultation of one read. */
+  lastReadAt: string;
+  /** How many reads it holds, 1 and more. */
+  readCount: number;
 }
 
 /**
@@ -39,6 +55,8 @@ export interface FileRead {
  */
 export interface FileReadForPerson {
   readAt: string;
+  lastReadAt: string;
+  readCount: number;
   /** What was consulted, in French. */
   description: string;
   setId: string | null;
@@ -72,6 +90,8 @@ const DESCRIPTIONS: Record<FileReaderRole, Record<TracedRead, string>> = {
 export function describeFileRead(read: FileRead): FileReadForPerson {
   return {
     readAt: read.readAt,
+    lastReadAt: read.lastReadAt,
+    readCount: read.readCount,
     description: DESCRIPTIONS[read.readerRole][read.operation],
     setId: read.setId,
   };
@@ -79,6 +99,6 @@ export function describeFileRead(read: FileRead): FileReadForPerson {
 
 /** The read as the access record gives it: the person's description, with the operation called. */
 export function describeFileReadForRecord(read: FileRead): AccessRecordFileRead {
-  const { readAt, description, setId } = describeFileRead(read);
-  return { readAt, operation: read.operation, description, setId };
+  const { readAt, lastReadAt, readCount, description, setId } = describeFileRead(read);
+  return { readAt, lastReadAt, readCount, operation: read.operation, description, setId };
 }

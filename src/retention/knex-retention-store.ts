@@ -41,7 +41,8 @@ export class KnexRetentionStore implements RetentionStore {
   }
 
   async purgeFileReads(trx: Knex.Transaction, before: string): Promise<number> {
-    return trx('file_reads').where('read_at', '<', before).delete();
+    // By the consultation's last read: its first may be older, and the row holds the later ones too.
+    return trx('file_reads').where('last_read_at', '<', before).delete();
   }
 
   async clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number> {

@@ -49,7 +49,7 @@ export interface RetentionStore {
     ids: readonly string[],
     keep: (skills: readonly string[]) => string[],
   ): Promise<number>;
-  /** Deletes the staff reads of people's files (the read trace) made before `before`. */
+  /** Deletes the consultations of people's files by staff (the read trace) whose last read is before `before`. */
   purgeFileReads(trx: Knex.Transaction, before: string): Promise<number>;
   /**
    * Removes from the sets the second-review reads (who read the set, when) made before `before`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CONSULTATION_WINDOW_MS } from '../../src/file-reads/file-read.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -78,7 +79,8 @@ describe("staff reads of a person's file", () => {
   it('traces every read of a set by its counselor, not only the first opening', async () => {
     const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
     await readSet(t, counselor, set.id);
-    clock.advance(60_000);
+    // Past the window within which a read is part of the last consultation.
+    clock.advance(CONSULTATION_WINDOW_MS + 1);
     await readSet(t, counselor, set.id);
 
     const reads = await traced();
@@ -98,7 +100,7 @@ describe("staff reads of a person's file", () => {
     await t.container.db('file_reads').delete();
 
     await readSet(t, otherCounselor, set.id);
-    clock.advance(1000);
+    clock.advance(CONSULTATION_WINDOW_MS + 1);
     await readSet(t, otherCounselor, set.id);
     clock.advance(1000);
     expect((await get(otherCounselor, `/v1/recommendations/${set.id}/feedback`)).status).toBe(200);
@@ -186,12 +188,16 @@ describe("staff reads of a person's file", () => {
     expect(res.body.consultations.fileReads).toEqual([
       {
         readAt: profileReadAt,
+        lastReadAt: profileReadAt,
+        readCount: 1,
         operation: 'getJobSeeker',
         description: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
         setId: null,
       },
       {
         readAt: setReadAt,
+        lastReadAt: setReadAt,
+        readCount: 1,
         operation: 'getRecommendationSet',
         description: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
         setId: set.id,
@@ -226,11 +232,15 @@ describe("staff reads of a person's file", () => {
     expect(res.body.fileReads).toEqual([
       {
         readAt: profileReadAt,
+        lastReadAt: profileReadAt,
+        readCount: 1,
         description: 'Votre conseiller a consulté votre dossier : votre profil et vos contestations.',
         setId: null,
       },
       {
         readAt: setReadAt,
+        lastReadAt: setReadAt,
+        readCount: 1,
         description: 'Votre conseiller a consulté des suggestions de formations faites pour vous.',
         setId: set.id,
       },
@@ -242,6 +252,7 @@ describe("staff reads of a person's file", () => {
     await syncSeeker(t, 'js-erased');
     await syncSeeker(t, 'js-kept');
     await get(counselor, '/v1/job-seekers/js-erased');
+    clock.advance(CONSULTATION_WINDOW_MS + 1);
     await get(counselor, '/v1/job-seekers/js-erased');
     await get(counselor, '/v1/job-seekers/js-kept');
     const admin = await t.tokenFor('admin', 'ops-1');

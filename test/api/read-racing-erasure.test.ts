@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileRead } from '../../src/file-reads/file-read.ts';
-import type { ReadFrom } from '../../src/file-reads/file-read-store.ts';
+import type { NewFileRead, ReadFrom } from '../../src/file-reads/file-read-store.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { aWorkflowSeeker, createSet, eraseJobSeeker, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -15,8 +14,8 @@ describe("a read of a person's file racing the person's erasure", () => {
   let t: TestApp;
   let counselor: string;
   let admin: string;
-  let store: { insert: (read: FileRead, from?: ReadFrom) => Promise<boolean> };
-  let original: (read: FileRead, from?: ReadFrom) => Promise<boolean>;
+  let store: { record: (read: NewFileRead, from?: ReadFrom) => Promise<boolean> };
+  let original: (read: NewFileRead, from?: ReadFrom) => Promise<boolean>;
 
   beforeAll(async () => {
     ({ t, counselor } = await startWorkflowApp());
@@ -26,7 +25,7 @@ describe("a read of a person's file racing the person's erasure", () => {
       deps: { reads: { deps: { store: typeof store } } };
     };
     store = service.deps.reads.deps.store;
-    original = store.insert.bind(store);
+    original = store.record.bind(store);
   });
   afterAll(() => t.close());
 
@@ -35,7 +34,7 @@ describe("a read of a person's file racing the person's erasure", () => {
    * again at once, as the case-management system may (`reEnrol=true`).
    */
   async function readWhileErased(seekerId: string, path: string, { reEnrol = false } = {}) {
-    store.insert = async (read, from) => {
+    store.record = async (read, from) => {
       const erased = await eraseJobSeeker(t, admin, seekerId);
       expect(erased.status).toBe(204);
       if (reEnrol) await syncSeeker(t, seekerId, aWorkflowSeeker(), { reEnrol: true });
@@ -44,7 +43,7 @@ describe("a read of a person's file racing the person's erasure", () => {
     try {
       return await t.http.get(path).auth(counselor, { type: 'bearer' });
     } finally {
-      store.insert = original;
+      store.record = original;
     }
   }
 
@@ -53,6 +52,19 @@ describe("a read of a person's file racing the person's erasure", () => {
     const res = await readWhileErased('js-race-file', '/v1/job-seekers/js-race-file');
     expect(res.status).toBe(404);
     expect(await t.container.db('file_reads').where({ seeker_id: 'js-race-file' })).toEqual([]);
+  });
+
+  it('answers the file 404 when the read would have joined a consultation the erasure deleted', async () => {
+    for (const reEnrol of [false, true]) {
+      // Enrolled (again, after the first round's erasure) and read once: the next read would join it.
+      await syncSeeker(t, 'js-race-joined', aWorkflowSeeker(), { reEnrol: true });
+      expect(
+        (await t.http.get('/v1/job-seekers/js-race-joined').auth(counselor, { type: 'bearer' })).status,
+      ).toBe(200);
+      const res = await readWhileErased('js-race-joined', '/v1/job-seekers/js-race-joined', { reEnrol });
+      expect(res.status).toBe(404);
+      expect(await t.container.db('file_reads').where({ seeker_id: 'js-race-joined' })).toEqual([]);
+    }
   });
 
   it('answers a set 404, and its answers 404', async () => {

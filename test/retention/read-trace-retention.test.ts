@@ -52,6 +52,24 @@ describe("purging the trace of staff reads of people's files", () => {
     expect(await readsOf('js-read')).toHaveLength(1);
   });
 
+  it('keeps a consultation until the period has passed since its last read, not its first', async () => {
+    await syncSeeker(t, 'js-reread');
+    await readFile('js-reread');
+    clock.advance(9 * 60_000);
+    await readFile('js-reread');
+    const lastReadAt = clock.now().toISOString();
+
+    clock.advance(30 * DAY - 60_000);
+    const within = await t.container.retention.purgeExpired();
+    expect(within.cutoffs.readTrace < lastReadAt).toBe(true);
+    expect(await readsOf('js-reread')).toHaveLength(1);
+
+    clock.advance(2 * 60_000);
+    const past = await t.container.retention.purgeExpired();
+    expect(past.cutoffs.readTrace > lastReadAt).toBe(true);
+    expect(await readsOf('js-reread')).toEqual([]);
+  });
+
   it('keeps no profile alive: a file read every day is purged as idle all the same, with its reads', async () => {
     await syncSeeker(t, 'js-idle');
     for (let day = 0; day < 61; day += 10) {

@@ -2987,7 +2987,7 @@ export interface components {
             contestReplies: components["schemas"]["ContestReply"][];
             /** @description What became of the courses proposed to the person, as their agency's case-management system reported it (entered or not, employed within six months), oldest first. */
             outcomes: components["schemas"]["CourseOutcome"][];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: when, the set, and a plain sentence in French saying what was consulted and whether by their counselor or by a counselor giving a second review; never who read it (GDPR Art. 15(1); CJEU C-579/21). No reason is recorded for a read: the sentence says what was read, not why. The access record gives the same reads with the operation called. */
+            /** @description The staff consultations of the person's file still kept (`RETENTION_READ_TRACE_DAYS` after their last read), oldest first: when (the first and last read, and how many reads: a reader's reads of the file through the same operation, each within ten minutes of the one before, are one consultation), the set, and a plain sentence in French saying what was consulted and whether by their counselor or by a counselor giving a second review; never who read it (GDPR Art. 15(1); CJEU C-579/21). No reason is recorded for a read: the sentence says what was read, not why. The access record gives the same reads with the operation called. */
             fileReads: components["schemas"]["FileReadForPerson"][];
         };
         /** @description One set of suggestions made about the person, as the record of what was done with their file. */
@@ -3302,19 +3302,27 @@ export interface components {
             /** @description The event's hash in the chain, to match it with an auditor's export. */
             hash: string;
         };
-        /** @description A staff read of the person's file, as the person is told of it in their export (never who read it). */
+        /** @description A consultation of the person's file by staff, as the person is told of it in their export (never who read it): one read, or the same reader's reads of it through the same operation in quick succession, each within ten minutes of the one before. */
         FileReadForPerson: {
-            /** @description ISO 8601 instant in UTC. */
+            /** @description ISO 8601 instant in UTC: the first read. */
             readAt: string;
+            /** @description ISO 8601 instant in UTC: the last read; `readAt` for a consultation of one read. */
+            lastReadAt: string;
+            /** @description How many reads the consultation holds. */
+            readCount: number;
             /** @description What was consulted, in French, as the person reads it, and whether by their counselor or by a counselor giving a second review (« Votre conseiller a consulté des suggestions de formations faites pour vous. »). Not why: no reason is recorded for a read. */
             description: string;
             /** @description The set read, for a read of a set or of its answers. */
             setId: string | null;
         };
-        /** @description A staff read of the person's file, as the access record gives it (never who read it). */
+        /** @description A consultation of the person's file by staff, as the access record gives it (never who read it): one read, or the same reader's reads of it through the same operation in quick succession, each within ten minutes of the one before. */
         AccessRecordFileRead: {
-            /** @description ISO 8601 instant in UTC. */
+            /** @description ISO 8601 instant in UTC: the first read. */
             readAt: string;
+            /** @description ISO 8601 instant in UTC: the last read; `readAt` for a consultation of one read. */
+            lastReadAt: string;
+            /** @description How many reads the consultation holds. */
+            readCount: number;
             /**
              * @description The operation called, by its `operationId`.
              * @enum {string}
@@ -3338,7 +3346,7 @@ export interface components {
                 /** @description The purpose stated (`X-Audit-Purpose`). */
                 purpose: string;
             }[];
-            /** @description The staff reads of the person's file still kept (`RETENTION_READ_TRACE_DAYS`), oldest first: every read by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when, which operation, the set, and a plain sentence in French saying what was consulted (no reason is recorded). Never who read it. */
+            /** @description The staff consultations of the person's file still kept (`RETENTION_READ_TRACE_DAYS` after their last read), oldest first: the reads by their counselor, or by a counselor giving a second review, of their profile and contests (`getJobSeeker`), of one of their sets (`getRecommendationSet`), of a set's answers (`listSetFeedback`), or of the list of their sets (`listRecommendations` filtered on them): when (the first and last read, and how many: a reader's reads of the file through the same operation, each within ten minutes of the one before, are one consultation), which operation, the set, and a plain sentence in French saying what was consulted (no reason is recorded). Never who read it. */
             fileReads: components["schemas"]["AccessRecordFileRead"][];
             /** @description The incidents recorded about sets made for the person, oldest first, naming only the person's sets. */
             incidents: {
