@@ -8,10 +8,10 @@ export interface ItemReplacement {
   at: string;
   /**
    * What the selection the person is shown now does with the course: proposes it still (`kept`,
-   * with that item), rejected it (`rejected`), or holds it not (`absent`: not in it, or that
-   * selection was retracted, or none is shown).
+   * with that item), rejected it (`rejected`), or holds it not (`absent`); or the person is shown no
+   * selection now (`no-selection`: the one that replaced the set was retracted since).
    */
-  courseNow: 'kept' | 'rejected' | 'absent';
+  courseNow: 'kept' | 'rejected' | 'absent' | 'no-selection';
   currentItemId: string | null;
 }
 
@@ -42,10 +42,11 @@ function findCourseNow(
   shown: RecommendationSet | undefined,
   courseId: string,
 ): Pick<ItemReplacement, 'courseNow' | 'currentItemId'> {
-  const item =
-    shown === undefined || shown.status !== 'published'
-      ? undefined
-      : shown.items.find((candidate) => candidate.course.id === courseId && candidate.decision !== 'pending');
+  if (shown === undefined || shown.status !== 'published')
+    return { courseNow: 'no-selection', currentItemId: null };
+  const item = shown.items.find(
+    (candidate) => candidate.course.id === courseId && candidate.decision !== 'pending',
+  );
   if (item === undefined) return { courseNow: 'absent', currentItemId: null };
   if (item.decision === 'approved') return { courseNow: 'kept', currentItemId: item.id };
   return { courseNow: 'rejected', currentItemId: null };
@@ -70,6 +71,11 @@ function describeReplacement(replacement: ItemReplacement): string {
       );
     case 'absent':
       return `${replaced} Cette formation ne fait pas partie de votre sélection actuelle : elle ne vous est plus proposée.`;
+    case 'no-selection':
+      return (
+        `${replaced} Cette sélection plus récente a été retirée depuis et aucune sélection ne vous est ` +
+        'proposée pour le moment : cette formation ne vous est plus proposée.'
+      );
   }
 }
 

@@ -104,6 +104,21 @@ describe('the courses of a replaced set', () => {
     expect(current.replacedNotice).toBeNull();
   });
 
+  it('tells, in the explanation of a replaced set’s course, that no selection is proposed now once the set that replaced it was retracted', async () => {
+    const { first, second } = await replaceSet('js-replaced-retracted', true);
+    const { etag } = await readSet(t, counselor, second.id);
+    const retracted = await act(t, counselor, second.id, 'retract', etag, {
+      reason: 'Sélection publiée par erreur, à revoir avec la personne.',
+    });
+    expect(retracted.status, retracted.text).toBe(200);
+
+    const explanation = await explain('js-replaced-retracted', firstApproved(first).itemId);
+    expect(explanation.replacedNotice).toContain(
+      'Cette sélection plus récente a été retirée depuis et aucune sélection ne vous est proposée pour le moment',
+    );
+    expect(explanation.replacedNotice).not.toContain('votre sélection actuelle');
+  });
+
   it('keeps an enrolment on a replaced set’s course and answers it with what became of the course', async () => {
     const { first } = await replaceSet('js-replaced-enrolled', false);
     const res = await answer('js-replaced-enrolled', firstApproved(first).itemId, 'enrolled');

@@ -2723,7 +2723,7 @@ export interface components {
             contestReplies: components["schemas"]["ContestReply"][];
             replacedNotice: components["schemas"]["ReplacedNotice"];
         };
-        /** @description For a course of a set a later publication replaced (the set's `replacedBy`): in French, that this selection was replaced on that day by a newer one, and whether the selection the person is shown now still proposes the course, or the counselor did not keep it there, or it is not in it (« elle ne vous est plus proposée »); never the rejection's reason. The explanation's `summary` then opens with it and tells the proposal in the past; the data export gives the same words with the course (`recommendations`). Null for a set not replaced. */
+        /** @description For a course of a set a later publication replaced (the set's `replacedBy`): in French, that this selection was replaced on that day by a newer one, and whether the selection the person is shown now still proposes the course, or the counselor did not keep it there, or it is not in it (« elle ne vous est plus proposée »), or, the newer selection retracted since, that none is proposed now; never the rejection's reason. The explanation's `summary` then opens with it and tells the proposal in the past; the data export gives the same words with the course (`recommendations`). Null for a set not replaced. */
         ReplacedNotice: string | null;
         /** @description One of the main reasons behind a course, in plain words, with a rough weight instead of a number: a reason for or against it, or a fact the model weighed that is told as it is (`fact`), with which way it weighed. */
         JobSeekerReason: {
