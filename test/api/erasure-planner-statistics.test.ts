@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parisDayOf } from '../../src/shared/french-day.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import {
@@ -64,7 +65,7 @@ async function seedPeople(t: TestApp): Promise<void> {
     .send({
       entered: true,
       employedWithinSixMonths: null,
-      observedAt: new Date().toISOString().slice(0, 10),
+      observedAt: parisDayOf(new Date()),
     });
   expect(outcome.status).toBe(201);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
+import { parisDayOf } from '../../src/shared/french-day.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import {
@@ -94,7 +95,7 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       .send({
         entered: true,
         employedWithinSixMonths: null,
-        observedAt: new Date().toISOString().slice(0, 10),
+        observedAt: parisDayOf(new Date()),
       });
     expect(outcome.status).toBe(201);
 
