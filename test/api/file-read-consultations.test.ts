@@ -3,6 +3,7 @@ import type { Principal } from '../../src/auth/principal.ts';
 import { CONSULTATION_WINDOW_MS } from '../../src/file-reads/file-read.ts';
 import { FileReadService } from '../../src/file-reads/file-read-service.ts';
 import { KnexFileReadStore } from '../../src/file-reads/knex-file-read-store.ts';
+import { readFileReadRows } from '../support/file-read-rows.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -37,17 +38,7 @@ describe("consultations of a person's file by staff", () => {
   afterAll(() => t.close());
 
   const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
-  const consultations = async () =>
-    (await t.container.db('file_reads').orderBy([{ column: 'read_at' }, { column: 'id' }])).map((row) => ({
-      seekerId: row.seeker_id,
-      readerId: row.reader_id,
-      readerRole: row.reader_role,
-      operation: row.operation,
-      setId: row.set_id,
-      readAt: row.read_at,
-      lastReadAt: row.last_read_at,
-      readCount: Number(row.read_count),
-    }));
+  const consultations = () => readFileReadRows(t.container.db);
 
   it('answers a fetch of a set with If-None-Match of its own ETag in full, never 304, and traces it as the read it is', async () => {
     // No traced read answers 304: the set's body says more than its version (the courses withdrawn

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONSULTATION_WINDOW_MS } from '../../src/file-reads/file-read.ts';
+import { readFileReadRows } from '../support/file-read-rows.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -36,15 +37,9 @@ describe("staff reads of a person's file", () => {
   afterAll(() => t.close());
 
   const get = (token: string, path: string) => t.http.get(path).auth(token, { type: 'bearer' });
+  /** Each read's first six facts; how reads join into one consultation is file-read-consultations' part. */
   const traced = async () =>
-    (await t.container.db('file_reads').orderBy([{ column: 'read_at' }, { column: 'id' }])).map((row) => ({
-      seekerId: row.seeker_id,
-      readerId: row.reader_id,
-      readerRole: row.reader_role,
-      operation: row.operation,
-      setId: row.set_id,
-      readAt: row.read_at,
-    }));
+    (await readFileReadRows(t.container.db)).map(({ lastReadAt, readCount, ...read }) => read);
 
   it("traces a counselor's read of the person's file: whose, who, which operation, when", async () => {
     clock.advance(60_000);
