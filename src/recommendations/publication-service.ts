@@ -149,13 +149,14 @@ export class PublicationService {
    * approval needs their own read of the set as handed on (`hasReadForSecondReview`), and warns, as a
    * publication does, about an approved course whose session closed and a message the screening
    * flags. Not approved while the catalog no longer offers one of its approved courses: only a return
-   * then.
+   * then. The comment, which the person reads in their data export once the review is over, is
+   * refused while it seems to mention sensitive information and is not confirmed.
    */
   async secondReview(
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    review: { decision: 'approve' | 'return'; comment?: string },
+    review: { decision: 'approve' | 'return'; comment?: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<ReviewResult> {
     // A return tells the counselor what to change: a set handed back without a word would be
     // handed on again as it was.
@@ -192,11 +193,15 @@ export class PublicationService {
             'return the set, so that its counselor can reject those items',
           );
         }
-        const personal = comment === null ? {} : { personal: { comment } };
-        const warnings = [
-          ...screenText('comment', comment),
-          ...warnPersonReadsComment(review.decision, comment),
-        ];
+        const commentWarnings = refuseUnacknowledgedTerms(
+          'comment',
+          comment,
+          review.acknowledgeSensitiveTerms === true,
+          'send',
+        );
+        const commentLogged = describeAcknowledgedTerms('comment', comment, commentWarnings);
+        const personal = commentLogged.personal === undefined ? {} : { personal: commentLogged.personal };
+        const warnings = [...commentWarnings, ...warnPersonReadsComment(review.decision, comment)];
         // Null for a return made without reading the set, or when the time is unknown.
         const ownRead = findSecondReviewRead(set, counselor);
         const secondsSinceOpened = ownRead === undefined ? null : measureSecondsSince(ownRead.at, now);
@@ -219,7 +224,13 @@ export class PublicationService {
             events: [
               {
                 type: 'second_review.completed',
-                payload: { setId, decision: review.decision, expiresAt, secondsSinceOpened },
+                payload: {
+                  setId,
+                  decision: review.decision,
+                  expiresAt,
+                  secondsSinceOpened,
+                  ...commentLogged.payload,
+                },
                 ...personal,
               },
             ],
@@ -247,7 +258,7 @@ export class PublicationService {
           events: [
             {
               type: 'second_review.completed',
-              payload: { setId, decision: review.decision, secondsSinceOpened },
+              payload: { setId, decision: review.decision, secondsSinceOpened, ...commentLogged.payload },
               ...personal,
             },
             {

@@ -152,6 +152,7 @@ export function createRecommendationRoutes(
           decision: body.decision,
           ...(body.reasonCode === undefined ? {} : { reasonCode: body.reasonCode }),
           ...(body.comment === undefined ? {} : { comment: body.comment }),
+          acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
         },
       );
       sendResult(res, 200, result);
@@ -204,6 +205,7 @@ export function createRecommendationRoutes(
       const result = await publication.secondReview(requirePrincipal(req), req.params.setId, ifMatch(req), {
         decision: body.decision,
         ...(body.comment === undefined ? {} : { comment: body.comment }),
+        acknowledgeSensitiveTerms: body.acknowledgeSensitiveTerms ?? false,
       });
       sendResult(res, 200, result);
     },

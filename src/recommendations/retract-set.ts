@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewDecisionEvent } from '../decision-log/decision-event.ts';
+import { describeAcknowledgedTerms } from '../screening/acknowledged-terms.ts';
+import type { ScreeningWarning } from '../screening/sensitive-terms.ts';
 import type { RecommendationSet, SetRetraction } from './recommendation.ts';
 
 /** A retraction's event, for the caller to append with its actor and the set's person. */
@@ -37,14 +39,17 @@ export function retractSet(set: RecommendationSet, retraction: SetRetraction): v
  * What a retraction does beyond the set, in its transaction, and its event: the outcomes recorded
  * for the set's courses are deleted (what the person did with a proposal taken back says nothing
  * about it, and no new one is taken for it: kept, they would be held for no use), and counted.
+ * `reasonWarnings`: the screening's warnings about a counselor's reason they confirmed, which the
+ * event marks as such (`describeAcknowledgedTerms`).
  */
 export async function recordRetraction(
   outcomes: RetractedSetOutcomes,
   trx: Knex.Transaction,
   set: RecommendationSet,
+  reasonWarnings: readonly ScreeningWarning[] = [],
 ): Promise<RecordedRetraction> {
   if (set.retraction === null) throw new Error(`set ${set.id} is not retracted: retractSet comes first`);
-  const { reason } = set.retraction;
+  const acknowledged = describeAcknowledgedTerms('reason', set.retraction.reason, reasonWarnings);
   const outcomesDeleted = await outcomes.deleteForSet(trx, set.id);
   return {
     event: {
@@ -53,8 +58,9 @@ export async function recordRetraction(
         setId: set.id,
         retractedItemCount: set.items.filter((item) => item.decision === 'approved').length,
         outcomesDeleted,
+        ...acknowledged.payload,
       },
-      personal: { reason },
+      personal: acknowledged.personal,
     },
     outcomesDeleted,
   };

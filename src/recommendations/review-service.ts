@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
-import { screenText } from '../screening/sensitive-terms.ts';
+import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
 import { ConflictError, InvalidInputError, NotFoundError, problemType } from '../shared/errors.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
 import {
@@ -86,13 +86,20 @@ export class ReviewService {
   /**
    * Approves or rejects one item; a rejection needs a published reason code. An item whose course
    * the catalog withdrew since can only be rejected; `course_unavailable` rejects only such an item.
+   * The comment, which the person reads in their data export, is refused while it seems to mention
+   * sensitive information and is not confirmed (`acknowledgeSensitiveTerms`).
    */
   async decideItem(
     counselor: Principal,
     setId: string,
     itemId: string,
     ifMatch: string | undefined,
-    decision: { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string },
+    decision: {
+      decision: 'approve' | 'reject';
+      reasonCode?: string;
+      comment?: string;
+      acknowledgeSensitiveTerms?: boolean;
+    },
   ): Promise<ReviewResult> {
     let figure: ItemDecisionFigure | undefined;
     const result = await applyReviewAction(
@@ -157,6 +164,14 @@ export class ReviewService {
           }
           reasonCode = reason.code;
         }
+        // After the access, the ETag and the decision's own rules: someone else's set answers 404, a
+        // stale tab 412, whatever the comment says; then the person's reading of it, as a message's.
+        const commentWarnings = refuseUnacknowledgedTerms(
+          'comment',
+          comment,
+          decision.acknowledgeSensitiveTerms === true,
+          'record',
+        );
         const actSeconds = secondsSincePreviousAct(set, now);
         const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
@@ -185,8 +200,9 @@ export class ReviewService {
           item.decision === 'approved'
             ? await warnAboutClosedSessions(this.deps.courses, [item], withdrawnCourseIds, now, trx)
             : { warnings: [], closedSessions: [] };
+        const acknowledged = describeAcknowledgedTerms('comment', comment, commentWarnings);
         return {
-          warnings: [...screenText('comment', comment), ...sessions.warnings, ...warnAboutOrder(set, item)],
+          warnings: [...commentWarnings, ...sessions.warnings, ...warnAboutOrder(set, item)],
           events: [
             {
               type: 'item.decided',
@@ -206,8 +222,9 @@ export class ReviewService {
                 hasComment: comment !== null,
                 // Approved though the counselor was told its session is closed: why, or null.
                 closedSession: sessions.closedSessions[0]?.reason ?? null,
+                ...acknowledged.payload,
               },
-              ...(comment === null ? {} : { personal: { comment } }),
+              ...(acknowledged.personal === undefined ? {} : { personal: acknowledged.personal }),
             },
           ],
         };
@@ -225,13 +242,14 @@ export class ReviewService {
 
   /**
    * Adds a course the model did not suggest, approved, marked as the counselor's; warns, without
-   * refusing it, about a course the model's filters would have left out for the person.
+   * refusing it, about a course the model's filters would have left out for the person. The reason,
+   * which the person reads in their data export, is screened as a decision's comment.
    */
   async addItem(
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    addition: { courseId: string; reason: string },
+    addition: { courseId: string; reason: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', addition.reason);
     let figure: ItemDecisionFigure | undefined;
@@ -263,6 +281,12 @@ export class ReviewService {
             { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
           );
         }
+        const reasonWarnings = refuseUnacknowledgedTerms(
+          'reason',
+          reason,
+          addition.acknowledgeSensitiveTerms === true,
+          'record',
+        );
         const actSeconds = secondsSincePreviousAct(set, now);
         const { fastDecisionSeconds } = await this.deps.settings.get(trx);
         figure = {
@@ -289,8 +313,9 @@ export class ReviewService {
         const seeker = await this.deps.jobSeekers.findById(set.seekerId, trx);
         const additionWarnings = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
         const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
+        const acknowledged = describeAcknowledgedTerms('reason', reason, reasonWarnings);
         return {
-          warnings: [...screenText('reason', reason), ...additionWarnings],
+          warnings: [...reasonWarnings, ...additionWarnings],
           events: [
             {
               type: 'item.added',
@@ -305,8 +330,9 @@ export class ReviewService {
                 // What the counselor knowingly overrode, by their codes: in clear what owes nothing to
                 // the person; what their level or home gave is sealed, as their values are.
                 warnings: loggedWarnings.aboutCourse,
+                ...acknowledged.payload,
               },
-              personal: { reason, profileWarnings: loggedWarnings.aboutPerson },
+              personal: { ...acknowledged.personal, profileWarnings: loggedWarnings.aboutPerson },
             },
           ],
         };
@@ -338,25 +364,35 @@ export class ReviewService {
     });
   }
 
-  /** Discards an open set with a reason; nothing of it reaches the job seeker. */
+  /**
+   * Discards an open set with a reason; nothing of it reaches the job seeker's portal. The reason,
+   * which they read in their data export, is screened as a decision's comment.
+   */
   async discard(
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    options: { reason: string },
+    options: { reason: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', options.reason);
     return applyReviewAction(this.deps, counselor, setId, ifMatch, 'discard', (set, now) => {
+      const warnings = refuseUnacknowledgedTerms(
+        'reason',
+        reason,
+        options.acknowledgeSensitiveTerms === true,
+        'record',
+      );
       closeSet(set, 'discarded', now.toISOString());
       set.discardReason = reason;
       set.discardedBy = counselor.subject;
+      const acknowledged = describeAcknowledgedTerms('reason', reason, warnings);
       return {
-        warnings: screenText('reason', reason),
+        warnings,
         events: [
           {
             type: 'recommendation.discarded',
-            payload: { setId, pendingItems: countPending(set) },
-            personal: { reason },
+            payload: { setId, pendingItems: countPending(set), ...acknowledged.payload },
+            personal: acknowledged.personal,
           },
         ],
       };
@@ -367,13 +403,14 @@ export class ReviewService {
    * Takes a published set back from the job seeker, with a reason (AI Act Art. 14(4)(d): the overseer
    * can reverse the output). The person no longer sees its items, nor an older set in their place.
    * Whoever holds the person's caseload now may do it: a person who moved to another counselor is
-   * not left with a set nobody can take back.
+   * not left with a set nobody can take back. The reason, which the person reads in their data export,
+   * is screened as a decision's comment.
    */
   async retract(
     counselor: Principal,
     setId: string,
     ifMatch: string | undefined,
-    options: { reason: string },
+    options: { reason: string; acknowledgeSensitiveTerms?: boolean },
   ): Promise<ReviewResult> {
     const reason = requireShownText('reason', options.reason);
     let outcomesDeleted = 0;
@@ -384,10 +421,16 @@ export class ReviewService {
       ifMatch,
       'retract',
       async (set, now, _withdrawn, trx) => {
+        const warnings = refuseUnacknowledgedTerms(
+          'reason',
+          reason,
+          options.acknowledgeSensitiveTerms === true,
+          'record',
+        );
         retractSet(set, { by: counselor.subject, at: now.toISOString(), reason });
-        const recorded = await recordRetraction(this.deps.outcomes, trx, set);
+        const recorded = await recordRetraction(this.deps.outcomes, trx, set, warnings);
         outcomesDeleted = recorded.outcomesDeleted;
-        return { warnings: screenText('reason', reason), events: [recorded.event] };
+        return { warnings, events: [recorded.event] };
       },
     );
     // As after an erasure: the deleted outcomes leave the files too (record 0006).

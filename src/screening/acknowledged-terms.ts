@@ -8,7 +8,8 @@ import {
 
 /**
  * A counselor's text the person reads as it is written (a publication's message, a reply to a
- * contest, the comment of an objection recorded for them, which their data export shows), screened:
+ * contest, the comment of an objection recorded for them; a decision's comment, an addition's, a
+ * discard's or a retraction's reason, a second reviewer's comment, which their data export shows), screened:
  * one that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the
  * categories, with the warnings) unless the counselor confirmed it (`acknowledged`), and then answered
  * with the warnings. `sendVerb`: what sending it again confirmed does ("publish", "send", "record").

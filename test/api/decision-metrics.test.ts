@@ -74,6 +74,7 @@ describe('the decision figures of /metrics', () => {
       reasonCode: 'not_matching_project',
       // A comment that draws a sensitive-term warning, which an alert rule counts too.
       comment: 'Elle parle d’un problème de santé',
+      acknowledgeSensitiveTerms: true,
     });
     expect(rejected.status).toBe(200);
     expect(rejected.body.warnings).toEqual([

@@ -217,13 +217,15 @@ describe('review API', () => {
       expect(res.body.items[0]).toMatchObject({ decision: 'rejected', reasonCode: 'too_far', comment: null });
     });
 
-    it('warns about a sensitive term in a comment, still records it, and counts the warning', async () => {
+    it('warns about a sensitive term in a comment the counselor confirmed, records it, and counts the warning', async () => {
       const before = await warningCount('comment');
       const { set, etag } = await openSet();
       const res = await decide(t, counselor, set.id, firstItem(set).itemId, etag, {
         decision: 'reject',
         reasonCode: 'too_far',
         comment: 'Reconnue RQTH, trajets difficiles.',
+        // The person reads it in their data export: refused until confirmed.
+        acknowledgeSensitiveTerms: true,
       });
       expect(res.status).toBe(200);
       expect(res.body.warnings).toEqual([

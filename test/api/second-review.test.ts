@@ -430,10 +430,16 @@ describe('the lifetime and the return of a set sent to a second reviewer', () =>
     expect(JSON.stringify(portal.body)).not.toContain(APPROVAL_COMMENT);
   });
 
-  it('warns about a sensitive term in the return comment, and keeps it', async () => {
+  it('warns about a sensitive term in a return comment the second reviewer confirmed, and keeps it', async () => {
     const { set, etag } = await handToSecondReview('js-1', 1);
     const comment = 'Attendre la décision de la MDPH avant de proposer ces formations.';
-    const returned = await returnSet(set.id, etag, comment);
+    // The person reads it in their data export once the review is over: refused until confirmed.
+    const returned = await act(t, otherCounselor, set.id, 'second-review', etag, {
+      decision: 'return',
+      comment,
+      acknowledgeSensitiveTerms: true,
+    });
+    expect(returned.status).toBe(200);
     expect(returned.body.warnings).toEqual([
       expect.objectContaining({ code: 'sensitive_term', field: 'comment', terms: ['mdph'] }),
       // The person reads it in their export once the review is over: the writer is told.

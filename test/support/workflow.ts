@@ -428,7 +428,12 @@ export async function hiddenModelCourses(t: TestApp, setId: string): Promise<str
 }
 
 /** What a counselor sends to decide one item. */
-export type DecisionBody = { decision: 'approve' | 'reject'; reasonCode?: string; comment?: string };
+export type DecisionBody = {
+  decision: 'approve' | 'reject';
+  reasonCode?: string;
+  comment?: string;
+  acknowledgeSensitiveTerms?: boolean;
+};
 
 /** One decision on one item, with the given If-Match (none when undefined). */
 export function decide(

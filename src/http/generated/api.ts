@@ -610,6 +610,15 @@ export interface paths {
          *     was suggested; `courseAvailable: false`) cannot be approved (409, `withdrawnItems` naming it);
          *     it can be rejected, with `course_unavailable`. That reason is for such an item only: given for an
          *     item whose course is still offered, it is refused with 422 naming the course (`reasonCode`, `courseId`).
+         *
+         *     The comment, an approval's as a rejection's, goes to the person as it is written: once the set's
+         *     review is over they read it in their data export (`GET /v1/me/data`). One that seems to mention
+         *     sensitive information (health, disability, origin, religion...) is refused with 422
+         *     `sensitive-terms` and the warning (`warnings`), nothing changed (the set's ETag stays, nothing is
+         *     logged), unless `acknowledgeSensitiveTerms` is true: the decision is then recorded, answered with
+         *     the warning, and logged (`item.decided`) with `sensitiveTermsAcknowledged`. As every rule of the
+         *     set's actions, it is checked after the access and the ETag: a set the caller may not act on
+         *     answers as it does to any request.
          */
         post: operations["decideRecommendationItem"];
         delete?: never;
@@ -693,6 +702,11 @@ export interface paths {
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
          *     warning for each reason (see Warning). A course the catalog withdrew (inactive) is refused with 422,
          *     and so is an id the catalog holds no course of, saying so (`courseId`): the id is to check.
+         *
+         *     The reason goes to the person as it is written, in their data export (`GET /v1/me/data`): one that
+         *     seems to mention sensitive information is refused with 422 `sensitive-terms` and the warning
+         *     (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a decision's
+         *     comment (logged in `item.added` with `sensitiveTermsAcknowledged`).
          */
         post: operations["addRecommendationItem"];
         delete?: never;
@@ -820,7 +834,7 @@ export interface paths {
         put?: never;
         /**
          * Second counselor's review of a sampled set
-         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A counselor who read the set in its second review, and whom it no longer awaits (another counselor approved or returned it, its counselor discarded it, or it was withdrawn, or expired once returned), is answered 409 `second-review-over` (also when that end came while their request was on its way, from another tab of theirs included, rather than a 412 whose fresh read would answer 404), without the set's status since (the person is not on their caseload), rather than the 404 of a set they never saw; a counselor who never read it gets 404. A set that expired while awaiting its second review answers 409 `set-expired` to any counselor but its first reviewer, whoever recorded the expiry (their own request, another one, or the retention job), for a day (24 hours) after its `expiresAt`; after that day, 404 as for a missing set to a counselor who never read it (409 `second-review-over` to one who did). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment, screened for sensitive terms) for its counselor to read; the person reads the comment in their data export once the review is over. An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
+         * @description A counselor other than the first reviewer approves (the set is published) or returns it to review. An approval needs the caller's own read of the set as handed on (`GET /v1/recommendations/{setId}`, which records it in `secondReview.reads` and in the log, and gives the ETag to send; another counselor's read, before or after it, neither counts for the caller nor makes that ETag stale); without it, the answer is 409 `second-review-unread` and nothing changes, however current the ETag sent (the one a 412 or 428 gives included). A return needs no read. An approval warns, as a publication does, about an approved course whose session the catalog cancelled or which starts today or before (`session_unavailable`), and about a message to the person that seems to mention sensitive information (`sensitive_term`, `field` `message`), which its first reviewer confirmed and the approval publishes; the set's read said so before, in its `caveats` (`message_sensitive_terms`). A counselor who read the set in its second review, and whom it no longer awaits (another counselor approved or returned it, its counselor discarded it, or it was withdrawn, or expired once returned), is answered 409 `second-review-over` (also when that end came while their request was on its way, from another tab of theirs included, rather than a 412 whose fresh read would answer 404), without the set's status since (the person is not on their caseload), rather than the 404 of a set they never saw; a counselor who never read it gets 404. A set that expired while awaiting its second review answers 409 `set-expired` to any counselor but its first reviewer, whoever recorded the expiry (their own request, another one, or the retention job), for a day (24 hours) after its `expiresAt`; after that day, 404 as for a missing set to a counselor who never read it (409 `second-review-over` to one who did). A returned set goes back to `pending_review` with a full lifetime from now (`expiresAt` renewed by `setTtlHours`), and keeps the return (`secondReview.returned`, with the comment) for its counselor to read; the person reads the comment, a return's or an approval's, in their data export once the review is over, as it is written, so one that seems to mention sensitive information is refused with 422 `sensitive-terms` and the warning (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person (`second_review.completed` then carries `sensitiveTermsAcknowledged`). An approval is refused (409, `withdrawnItems`) when the catalog withdrew an approved course meanwhile; the set can then be returned, so that its counselor rejects that item.
          */
         post: operations["secondReviewRecommendationSet"];
         delete?: never;
@@ -844,7 +858,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Discard a set that will not be published */
+        /**
+         * Discard a set that will not be published
+         * @description Nothing of the set reaches the person's portal; its reason is part of their file, which they read as
+         *     it is written in their data export (`GET /v1/me/data`, `discardReason`). One that seems to mention
+         *     sensitive information is refused with 422 `sensitive-terms` and the warning (`warnings`), nothing
+         *     changed, unless `acknowledgeSensitiveTerms` is true, as for a decision's comment (logged in
+         *     `recommendation.discarded` with `sensitiveTermsAcknowledged`).
+         */
         post: operations["discardRecommendationSet"];
         delete?: never;
         options?: never;
@@ -876,7 +897,10 @@ export interface paths {
          *     (`GET /v1/me/recommendations` answers `retractedAt`, the date of the suggestions taken back,
          *     and no items) until their counselor publishes another set; its items' explanations and feedback
          *     answer 404. The reason is part of the person's file: they read it in their data export
-         *     (`GET /v1/me/data`), and it is sealed in the decision log (`recommendation.retracted`).
+         *     (`GET /v1/me/data`), and it is sealed in the decision log (`recommendation.retracted`). One that
+         *     seems to mention sensitive information is refused with 422 `sensitive-terms` and the warning
+         *     (`warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a decision's
+         *     comment (the event then carries `sensitiveTermsAcknowledged`).
          */
         post: operations["retractRecommendationSet"];
         delete?: never;
@@ -2502,8 +2526,13 @@ export interface components {
             decision: "approve" | "reject";
             /** @description Required for a rejection; refused with an approval. */
             reasonCode?: string;
-            /** @description Required with the reason code `other` (`commentRequired`), with at least three characters other than spaces and invisible characters, as every reason the product asks for (otherwise 422 naming the field); with another reason code, a comment of spaces or invisible characters alone (zero-width spaces) counts as none. Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words. */
+            /** @description Required with the reason code `other` (`commentRequired`), with at least three characters other than spaces and invisible characters, as every reason the product asks for (otherwise 422 naming the field); with another reason code, a comment of spaces or invisible characters alone (zero-width spaces) counts as none. Part of the person's file: once the set's review is over, the person reads it in their data export (GET /v1/me/data), with the reason in plain words, an approval's comment as a rejection's. One that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the kinds of information, with the `warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person. */
             comment?: string;
+            /**
+             * @description Record a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing changed).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         /**
          * @example {
@@ -2513,8 +2542,13 @@ export interface components {
          */
         AddItemRequest: {
             courseId: components["schemas"]["ExternalId"];
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). One that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the kinds of information, with the `warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person. */
             reason: string;
+            /**
+             * @description Record a reason that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing changed).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         OrderRequest: {
             /** @description Every approved item, in the order the job seeker should see them (ids in either case, as the path's). */
@@ -2566,8 +2600,13 @@ export interface components {
         SecondReviewRequest: {
             /** @enum {string} */
             decision: "approve" | "return";
-            /** @description Required for a return (422 without at least three characters that show): it tells the set's counselor what to change. A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is optional, and kept likewise: on the set, read by the counselors who can read it (`secondReview.approved`), and given to the person in their data export (`secondReviewApproval`), without who wrote it. Both are also sealed in the decision log (`second_review.completed`), which the person's access record opens. */
+            /** @description Required for a return (422 without at least three characters that show): it tells the set's counselor what to change. A return's comment is for the set's counselor, and part of the person's file: once the set's review is over, the person reads the last return's comment in their data export (GET /v1/me/data, `secondReviewReturn`), without who wrote it. An approval's comment is optional, and kept likewise: on the set, read by the counselors who can read it (`secondReview.approved`), and given to the person in their data export (`secondReviewApproval`), without who wrote it. Both are also sealed in the decision log (`second_review.completed`), which the person's access record opens. Since the person reads it as written, one that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the kinds of information, with the `warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person. */
             comment?: string;
+            /**
+             * @description Send a comment that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing changed).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         Retraction: {
             /** @description Who retracted the set: a counselor, or the admin who recalled the model that made it. */
@@ -2591,12 +2630,22 @@ export interface components {
             at: string;
         };
         RetractRequest: {
-            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description Why the suggestions are taken back. At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). One that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the kinds of information, with the `warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person. */
             reason: string;
+            /**
+             * @description Record a reason that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing changed).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         DiscardRequest: {
-            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). */
+            /** @description At least three characters other than spaces and invisible characters: spaces alone are refused with 400, a text whose other characters do not show either (zero-width spaces) with 422 naming the field, as one holding a direction control (U+202A to U+202E, U+2066 to U+2069). Part of the person's file: they read it in their data export (GET /v1/me/data). One that seems to mention sensitive information is refused (422 `sensitive-terms`, naming the kinds of information, with the `warnings`), nothing changed, unless `acknowledgeSensitiveTerms` is true, as for a message to the person. */
             reason: string;
+            /**
+             * @description Record a reason that seems to mention sensitive information as written (otherwise 422 `sensitive-terms`, nothing changed).
+             * @default false
+             */
+            acknowledgeSensitiveTerms: boolean;
         };
         ReasonCode: {
             /** @enum {string} */
@@ -5251,7 +5300,15 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The comment seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or a rule refused the decision (a reason code missing, unknown or not for this item, a comment the reason code needs missing or too short, a direction control...); nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -5352,7 +5409,15 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The reason seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or the course is not one the catalog offers, or the reason shows nothing or holds a direction control; nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -5496,7 +5561,15 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The comment seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or a return's comment shows fewer than three characters, or the comment holds a direction control; nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -5530,7 +5603,15 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The reason seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or it shows nothing or holds a direction control; nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
@@ -5564,7 +5645,15 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
+            /** @description The reason seems to mention sensitive information and was not confirmed (`sensitive-terms`, `warnings`), or it shows nothing or holds a direction control; nothing changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SensitiveMessageProblem"] | components["schemas"]["Problem"];
+                };
+            };
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
