@@ -141,6 +141,20 @@ describe('the README walkthrough', () => {
     });
   });
 
+  it('says what the activation answers when pasted in the walkthrough, which runs no recall', () => {
+    /** The README's text from the end of the block before the one holding `needle` to that needle. */
+    const leadingTo = (needle: string): string => {
+      const position = readme.indexOf(needle);
+      expect(position, needle).toBeGreaterThanOrEqual(0);
+      return readme.slice(readme.lastIndexOf('```\n', readme.lastIndexOf('```bash', position)), position);
+    };
+    expect(leadingTo('/v1/models/aiguillage-ebm-1.1.0/recall')).toContain('Not run in this walkthrough');
+    const activation = leadingTo('/v1/models/aiguillage-ebm-1.1.0/activate');
+    expect(activation).not.toContain('after the recall above');
+    expect(activation).toContain('`activatedBy`');
+    expect(activation).toContain('`alreadyActive: true`');
+  });
+
   it('fences every command of the walkthrough as bash, the shell its blocks are written for', () => {
     const fences = [
       ...readSection('## A first loop', '## Configuration').matchAll(/```(\w*)\n[\s\S]*?```/g),
