@@ -141,6 +141,28 @@ describe('the README walkthrough', () => {
     });
   });
 
+  it('tells who each of its tokens stands for before minting them', () => {
+    const tokens = readme.indexOf('npm run -s token');
+    const told = readme.slice(readme.indexOf('## A first loop'), tokens);
+    const minted = [
+      ...readme.slice(tokens, readme.indexOf('```', tokens)).matchAll(/--role (\w+) --sub ([\w-]+)/g),
+    ];
+    expect(minted.length).toBe(5);
+    const untold = minted.filter(([, role = '', sub = '']) => {
+      const named = role === 'job_seeker' ? 'job seeker' : role;
+      return !told.includes(named) || (/^(c|js)-/.test(sub) && !told.includes(`\`${sub}\``));
+    });
+    expect(untold.map(([token]) => token)).toEqual([]);
+  });
+
+  it("names the refusal's field the walkthrough shows as the person's manual path", () => {
+    const search = readme.indexOf('$API/v1/courses?');
+    const told = readme.slice(readme.lastIndexOf('```\n', readme.lastIndexOf('```bash', search)), search);
+    const shown = commandAt(positionOf("jq '{status, detail, manualSearchPaths")).text;
+    expect(shown).toContain('manualSearchPaths');
+    expect(told).toContain('`manualSearchPaths`');
+  });
+
   it('says what the activation answers when pasted in the walkthrough, which runs no recall', () => {
     /** The README's text from the end of the block before the one holding `needle` to that needle. */
     const leadingTo = (needle: string): string => {
