@@ -276,6 +276,16 @@ describe('npm ci, the first command of the README', () => {
   });
 });
 
+describe("the README's scripts", () => {
+  it('trains the model again outside the shipped folders, whose registered card the new one would replace', () => {
+    const row = readme.split('\n').find((line) => line.startsWith('| `npm run train')) ?? '';
+    const out = row.match(/--out (\S+?)`/)?.[1];
+    expect(out).toBeDefined();
+    expect(path.resolve(root, out ?? '')).not.toBe(path.resolve(root, loadConfig({}).modelsDir));
+    expect(row).toContain('split');
+  });
+});
+
 describe("the README's code layout", () => {
   it('names every folder of src/', () => {
     const layout = readme.slice(readme.indexOf('## How the code is laid out'));
