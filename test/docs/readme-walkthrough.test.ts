@@ -141,6 +141,42 @@ describe('the README walkthrough', () => {
     });
   });
 
+  it('tells who each of its tokens stands for before minting them', () => {
+    const tokens = readme.indexOf('npm run -s token');
+    const told = readme.slice(readme.indexOf('## A first loop'), tokens);
+    const minted = [
+      ...readme.slice(tokens, readme.indexOf('```', tokens)).matchAll(/--role (\w+) --sub ([\w-]+)/g),
+    ];
+    expect(minted.length).toBe(5);
+    const untold = minted.filter(([, role = '', sub = '']) => {
+      const named = role === 'job_seeker' ? 'job seeker' : role;
+      return !told.includes(named) || (/^(c|js)-/.test(sub) && !told.includes(`\`${sub}\``));
+    });
+    expect(untold.map(([token]) => token)).toEqual([]);
+  });
+
+  it("names the refusal's field the walkthrough shows as the person's manual path", () => {
+    const search = readme.indexOf('$API/v1/courses?');
+    const told = readme.slice(readme.lastIndexOf('```\n', readme.lastIndexOf('```bash', search)), search);
+    const shown = commandAt(positionOf("jq '{status, detail, manualSearchPaths")).text;
+    expect(shown).toContain('manualSearchPaths');
+    expect(told).toContain('`manualSearchPaths`');
+  });
+
+  it('says what the activation answers when pasted in the walkthrough, which runs no recall', () => {
+    /** The README's text from the end of the block before the one holding `needle` to that needle. */
+    const leadingTo = (needle: string): string => {
+      const position = readme.indexOf(needle);
+      expect(position, needle).toBeGreaterThanOrEqual(0);
+      return readme.slice(readme.lastIndexOf('```\n', readme.lastIndexOf('```bash', position)), position);
+    };
+    expect(leadingTo('/v1/models/aiguillage-ebm-1.1.0/recall')).toContain('Not run in this walkthrough');
+    const activation = leadingTo('/v1/models/aiguillage-ebm-1.1.0/activate');
+    expect(activation).not.toContain('after the recall above');
+    expect(activation).toContain('`activatedBy`');
+    expect(activation).toContain('`alreadyActive: true`');
+  });
+
   it('fences every command of the walkthrough as bash, the shell its blocks are written for', () => {
     const fences = [
       ...readSection('## A first loop', '## Configuration').matchAll(/```(\w*)\n[\s\S]*?```/g),
@@ -237,6 +273,16 @@ describe('npm ci, the first command of the README', () => {
       .map(([location]) => location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length));
     expect(withScripts.length).toBeGreaterThan(0);
     expect(withScripts.filter((name) => !(name in manifest.allowScripts))).toEqual([]);
+  });
+});
+
+describe("the README's scripts", () => {
+  it('trains the model again outside the shipped folders, whose registered card the new one would replace', () => {
+    const row = readme.split('\n').find((line) => line.startsWith('| `npm run train')) ?? '';
+    const out = row.match(/--out (\S+?)`/)?.[1];
+    expect(out).toBeDefined();
+    expect(path.resolve(root, out ?? '')).not.toBe(path.resolve(root, loadConfig({}).modelsDir));
+    expect(row).toContain('split');
   });
 });
 
