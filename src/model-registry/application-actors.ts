@@ -12,3 +12,15 @@ export const APPLICATION_ACTOR_IDS = {
 export function isApplicationActorId(subject: string): boolean {
   return (Object.values(APPLICATION_ACTOR_IDS) as string[]).includes(subject);
 }
+
+/**
+ * The application registering and activating the shipped model itself: on start, or on a later
+ * request once a start could not. Their names are not pseudonymised: they are nobody.
+ */
+export const SYSTEM_ACTORS = {
+  startup: { role: 'system', id: APPLICATION_ACTOR_IDS.startup },
+  retry: { role: 'system', id: APPLICATION_ACTOR_IDS.shippedModelRetry },
+} as const;
+
+/** The application acting on the registry itself. */
+export type SystemActor = (typeof SYSTEM_ACTORS)[keyof typeof SYSTEM_ACTORS];

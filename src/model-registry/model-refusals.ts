@@ -1,0 +1,80 @@
+/**
+ * What the registry says when it refuses a model, and why a model could not be loaded: one place
+ * for the wording of every refusal of a registration, an activation or a recall.
+ */
+import path from 'node:path';
+import { ManifestError } from '../model/manifest.ts';
+import { CARD_FILE, MANIFEST_FILE, MODEL_FILE, ModelIntegrityError } from '../model/model-folder.ts';
+import { ModelOutputError } from '../scoring/model-output-check.ts';
+import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
+import type { RegisteredModel } from './registered-model.ts';
+
+/** The refusal to act on a recalled model (problem `model-recalled`): `consequence` says what is refused. */
+export function recalledConflict(id: string, recalledAt: string, consequence: string): ConflictError {
+  return new ConflictError(`model ${id} was recalled on ${recalledAt}; ${consequence}`, {
+    ...problemType('model-recalled'),
+    recalledAt,
+  });
+}
+
+/**
+ * Why `model` cannot be registered over `existing`, which holds its id: the same name and version, or
+ * another split of the same id (`a-b` version `1`, `a` version `b-1`), whose ids stored stay as they are.
+ */
+export function duplicateOf(model: RegisteredModel, existing: RegisteredModel): ConflictError {
+  if (existing.name === model.name && existing.version === model.version) {
+    return new ConflictError(`model ${model.id} is already registered`);
+  }
+  return new ConflictError(
+    `name ${model.name} and version ${model.version} make the id ${model.id} of the model registered as name ${existing.name} version ${existing.version}: give this model another name or version`,
+  );
+}
+
+/** A file of a registered model that is no longer the one registered (problem `model-file-changed`). */
+export function fileChanged(message: string, error: ModelIntegrityError): ConflictError {
+  return new ConflictError(message, {
+    ...problemType('model-file-changed'),
+    file: error.file,
+    expectedSha256: error.expectedSha256,
+    actualSha256: error.actualSha256,
+  });
+}
+
+/** Why a registered model could not be loaded, for the log and for a refused activation. */
+export function describeLoadFailure(error: unknown, folder: string): string {
+  if (error instanceof ModelIntegrityError) {
+    return `${error.file} is no longer the one registered (sha256 ${error.actualSha256}, registered ${error.expectedSha256})`;
+  }
+  return describeRegistrationError(error, folder).message;
+}
+
+/** The refusal of a registration of `folder` that failed with `error`, as the admin reads it. */
+export function describeRegistrationError(error: unknown, folder: string): Error {
+  if (error instanceof InvalidInputError) return error;
+  if (error instanceof ModelIntegrityError) {
+    // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.
+    const message =
+      error.file === MODEL_FILE
+        ? 'model.onnx does not have the stated sha256'
+        : `${error.file} changed while the model was being registered`;
+    return new InvalidInputError(message, {
+      expectedSha256: error.expectedSha256,
+      actualSha256: error.actualSha256,
+    });
+  }
+  if (error instanceof ManifestError)
+    return new InvalidInputError(`the manifest is not valid: ${error.message}`);
+  if (error instanceof ModelOutputError) {
+    return new InvalidInputError(
+      `the model's outputs break the model contract on reference rows: ${error.message}`,
+      problemType('model-outputs-invalid'),
+    );
+  }
+  const { code, path: missing } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT') {
+    const file =
+      missing === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(missing);
+    return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`);
+  }
+  return new InvalidInputError(`the model cannot be loaded: ${(error as Error).message}`);
+}
