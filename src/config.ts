@@ -547,7 +547,7 @@ function readBool(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+  throw new Error(`${name} must be true or false (or 1 or 0, yes or no), got "${raw}"`);
 }
 
 function readList(env: Env, name: string, fallback: string[]): string[] {

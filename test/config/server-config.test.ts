@@ -68,6 +68,14 @@ describe('the server settings', () => {
     expect(() => loadConfig({ ACTIVATE_SHIPPED_MODEL: 'maybe' })).toThrow(/ACTIVATE_SHIPPED_MODEL/);
   });
 
+  it('names every spelling a yes-or-no setting takes when it refuses one', () => {
+    for (const spelling of ['1', '0', 'yes', 'no', 'TRUE', 'false'])
+      expect(() => loadConfig({ SEED_DEMO: spelling }), spelling).not.toThrow();
+    expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(
+      'SEED_DEMO must be true or false (or 1 or 0, yes or no), got "maybe"',
+    );
+  });
+
   it('gives the PostgreSQL pool 10 connections unless DATABASE_POOL_MAX says otherwise, from 2 to 100', () => {
     expect(loadConfig({}).databasePoolMax).toBe(10);
     expect(loadConfig({ DATABASE_POOL_MAX: '2' }).databasePoolMax).toBe(2);
