@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeModelFolder } from '../src/model/model-folder.ts';
+import { ModelFolderExistsError, writeModelFolder } from '../src/model/model-folder.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../src/model/train-model.ts';
 
 const program = new Command()
@@ -42,7 +42,11 @@ const trained = trainModel({
     courseCount: options.courses,
   },
 });
-const folder = await writeModelFolder(options.out, trained);
+const folder = await writeModelFolder(options.out, trained).catch((error: unknown) => {
+  if (!(error instanceof ModelFolderExistsError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 process.stdout.write(
   `${folder}: holdout AUC ${trained.manifest.metrics.holdoutAuc.toFixed(4)}, ` +

@@ -57,10 +57,33 @@ export function computeSha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Writes `<outDir>/<name>-<version>/` and returns its path. */
+/**
+ * A model folder is written once: a registered model is pinned by the hashes of its files, and a
+ * card or manifest written over would make its registry refuse them (409 `model-file-changed`).
+ */
+export class ModelFolderExistsError extends Error {
+  constructor(readonly folder: string) {
+    super(
+      `${folder} exists already: a model folder is never written over (the registry holds its files' hashes); ` +
+        'write the new model elsewhere (--out), or give it another --model-version',
+    );
+    this.name = 'ModelFolderExistsError';
+  }
+}
+
+/**
+ * Writes `<outDir>/<name>-<version>/` and returns its path. Refuses a folder that exists already
+ * (`ModelFolderExistsError`), writing nothing.
+ */
 export async function writeModelFolder(outDir: string, contents: ModelFolderContents): Promise<string> {
   const folder = join(outDir, nameModelFolder(contents.manifest));
-  await mkdir(folder, { recursive: true });
+  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ModelFolderExistsError(folder);
+    throw error;
+  }
   await writeFile(join(folder, MODEL_FILE), contents.onnx);
   await writeFile(join(folder, MANIFEST_FILE), formatJson(contents.manifest));
   await writeFile(join(folder, CARD_FILE), contents.card);

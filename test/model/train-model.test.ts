@@ -11,6 +11,7 @@ import {
   CARD_FILE,
   MANIFEST_FILE,
   MODEL_FILE,
+  ModelFolderExistsError,
   readModelFolder,
   writeModelFolder,
 } from '../../src/model/model-folder.ts';
@@ -77,6 +78,18 @@ describe('trainModel', () => {
     const svg = await readFile(join(folder, nameShapePlot('distanceKm')), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.trimEnd()).toMatch(/<\/svg>$/);
+  });
+
+  it('refuses to write over a model folder that exists, leaving its files as they were', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'aiguillage-model-'));
+    temporaryFolders.push(out);
+    const folder = await writeModelFolder(out, first);
+
+    await expect(writeModelFolder(out, { ...first, card: 'another card\n' })).rejects.toThrow(
+      ModelFolderExistsError,
+    );
+    expect(await readFile(join(folder, CARD_FILE), 'utf8')).toBe(first.card);
+    expect((await readModelFolder(folder, first.sha256)).sha256).toBe(first.sha256);
   });
 
   it('reaches a useful holdout AUC even on a small population', () => {
