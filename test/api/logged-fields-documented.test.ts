@@ -103,7 +103,15 @@ describe('the catalogue of decision-log events against what a whole review loop 
       throw new Error('needs three items');
     clock.advance(30_000);
     const decided = await decideEach(t, counselor, created.id, opened, [
-      [first.itemId, { decision: 'approve', comment: 'Projet cohérent avec son parcours' }],
+      [
+        first.itemId,
+        // A text the screening flags, confirmed: its event's members are held against the catalogue too.
+        {
+          decision: 'approve',
+          comment: 'Projet cohérent, sans arrêt maladie prévu',
+          acknowledgeSensitiveTerms: true,
+        },
+      ],
     ]);
     clock.advance(5_000);
     const rejected = await decideEach(t, counselor, created.id, decided.etag, [
@@ -116,7 +124,8 @@ describe('the catalogue of decision-log events against what a whole review loop 
     clock.advance(30_000);
     const added = await act(t, counselor, created.id, 'items', approvedLast.etag, {
       courseId: 'LYON-IDE',
-      reason: 'La personne vise ce métier à terme',
+      reason: 'La personne vise ce métier à terme, compatible avec son handicap',
+      acknowledgeSensitiveTerms: true,
     });
     expect(added.status).toBe(201);
     const approvedIds = (added.body.items as Array<{ itemId: string; decision: string }>)
@@ -160,7 +169,8 @@ describe('the catalogue of decision-log events against what a whole review loop 
     expect([200, 201]).toContain(outcome.status);
     const { etag } = await readSet(t, counselor, created.id);
     const retracted = await act(t, counselor, created.id, 'retract', etag, {
-      reason: 'La session a été annulée par l’organisme.',
+      reason: 'La session a été annulée par l’organisme (maladie du formateur).',
+      acknowledgeSensitiveTerms: true,
     });
     expect(retracted.status).toBe(200);
 
@@ -190,6 +200,13 @@ describe('the catalogue of decision-log events against what a whole review loop 
     ]) {
       expect(types).toContain(type);
     }
+  });
+
+  it('wrote the confirmed sensitive texts it sent, so that their members are checked too', () => {
+    const confirmed = events
+      .filter((event) => event.payload.sensitiveTermsAcknowledged === true)
+      .map((event) => event.type);
+    expect(confirmed).toEqual(['item.decided', 'item.added', 'recommendation.retracted']);
   });
 
   it('documents every type it writes', () => {
@@ -318,7 +335,8 @@ describe('the catalogue of decision-log events against what the other ways of a 
     const shortlisted = await act(t, counselor, blind.id, 'shortlist', etag, { courseIds: ['LYON-IDE'] });
     expect(shortlisted.status).toBe(200);
     const discarded = await act(t, counselor, blind.id, 'discard', String(shortlisted.headers.etag), {
-      reason: 'La personne a changé de projet.',
+      reason: 'La personne a changé de projet après un arrêt maladie.',
+      acknowledgeSensitiveTerms: true,
     });
     expect(discarded.status).toBe(200);
     await putSettings(t, {});
@@ -363,6 +381,9 @@ describe('the catalogue of decision-log events against what the other ways of a 
     ]) {
       expect(types).toContain(type);
     }
+    expect(
+      events.find((event) => event.type === 'recommendation.discarded')?.payload.sensitiveTermsAcknowledged,
+    ).toBe(true);
   });
 
   it('documents every public field they write in the public part of its type', () => {
