@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Role } from '../auth/principal.ts';
+import { ROLES, type Role } from '../auth/principal.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** Every kind of event the log records (DESIGN.md, "The decision log"). */
@@ -95,6 +95,10 @@ export function isDecisionEventType(value: unknown): value is DecisionEventType 
 
 /** Who acted: a person through their role, or the application itself (expiry, retention). */
 export type ActorRole = Role | 'system';
+
+export function isActorRole(value: unknown): value is ActorRole {
+  return value === 'system' || (ROLES as readonly unknown[]).includes(value);
+}
 
 /** The actor as recorded: the role and a pseudonym, never the id itself. */
 export interface DecisionActor {

@@ -1,5 +1,11 @@
 import { readNullableString, readNumber } from '../db/row-values.ts';
-import { type RecordedDecisionEvent, writeEventText } from './decision-event.ts';
+import {
+  type DecisionEvent,
+  isActorRole,
+  isDecisionEventType,
+  type RecordedDecisionEvent,
+  writeEventText,
+} from './decision-event.ts';
 
 /**
  * An event as stored, its payload kept as the text it was hashed with: what exports write,
@@ -69,6 +75,27 @@ export function toStoredEvent(row: DecisionEventRow): StoredDecisionEvent {
 export function toRecordedEvent(row: DecisionEventRow): RecordedDecisionEvent {
   const { payloadText, ...event } = toStoredEvent(row);
   return { ...event, payload: parseStoredPayload(payloadText) };
+}
+
+/**
+ * An event read back from its row as services and auditors see it: its type, its actor's role and
+ * its payload checked, and an error thrown for a row that fails them.
+ */
+export function toDecisionEvent(row: DecisionEventRow): DecisionEvent {
+  const event = toRecordedEvent(row);
+  const { type, actor, payload } = event;
+  if (!isDecisionEventType(type) || !isActorRole(actor.role)) {
+    throw new Error(`decision event ${event.seq} has an unknown type or actor role`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error(`decision event ${event.seq} has a payload that is not a JSON object`);
+  }
+  return {
+    ...event,
+    type,
+    actor: { role: actor.role, pseudonym: actor.pseudonym },
+    payload: payload as Record<string, unknown>,
+  };
 }
 
 /** The public content of an event, from a row that holds at least {@link EVENT_CONTENT_COLUMNS}. */
