@@ -10,12 +10,11 @@ import type { AuditServiceDeps } from './audit-service-deps.ts';
 import type { AuditRequest, AuditTrail } from './audit-trail.ts';
 import { readArrayField, readNumberField, readRecord, readStringField } from './event-fields.ts';
 import { coverWeeks, type WeekCovered } from './figure-weeks.ts';
+import type { ManualSecondReviewRow, OversightRow } from './oversight-figures.ts';
 import {
   computeOversightReport,
-  type ManualSecondReviewRow,
   OVERSIGHT_READING_EVENT_TYPES,
   OVERSIGHT_REVIEW_EVENT_TYPES,
-  type OversightRow,
 } from './oversight-stats.ts';
 
 export interface OversightReport extends AuditPeriod {
