@@ -9,7 +9,7 @@ export interface WeekToFreeze {
 
 /**
  * The finished weeks of the figures opened from sealed parts, their rows frozen the first time they
- * were given (see `AuditService`): counts and sums per week, no person named.
+ * were given (see `settleWeeks`): counts and sums per week, no person named.
  */
 export interface FigureWeekStore {
   /** The weeks of `figure` frozen so far that start in [`from`, `to`): their totals as stored, by week start (ms). */

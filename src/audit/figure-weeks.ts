@@ -1,5 +1,5 @@
 import { clampToWritableInstant } from '../shared/utc-instant.ts';
-import type { AuditPeriod } from './audit-service.ts';
+import type { AuditPeriod } from './audit-period.ts';
 import { DAY_MS, readRecord, startOfIsoWeek, WEEK_MS, weekStartOf } from './event-fields.ts';
 
 /**

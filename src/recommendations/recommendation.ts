@@ -486,7 +486,7 @@ export const COURSE_UNAVAILABLE_REASON = 'course_unavailable';
  * Seconds since the previous act on the set (its creation, first read or blind-first shortlist, a
  * decision, an addition or an order of the approved items, or a second reviewer's return, before
  * which its counselor could not decide): the time a decision took, as the oversight figures count it
- * (`src/audit/oversight-stats.ts`, which reads it from `item.decided`). Null when unknown, as
+ * (`src/audit/set-review.ts`, which reads it from `item.decided`). Null when unknown, as
  * {@link measureSecondsSince} says.
  */
 export function secondsSincePreviousAct(set: RecommendationSet, now: Date): number | null {
