@@ -127,7 +127,7 @@ describe("the instructions' incident commands", () => {
 });
 
 describe('the share of sets opened before their first decision', () => {
-  // The figure counts the reviewed sets that were opened first (src/audit/oversight-stats.ts).
+  // The figure counts the reviewed sets that were opened first (src/audit/set-review.ts).
   it('is described in the instructions and the contract as the sets opened first, not those decided unopened', () => {
     const instructions = readDocument('docs/instructions-for-use.md');
     const section = instructions.slice(instructions.indexOf('### 3.4 '), instructions.indexOf('### 3.5 '));
