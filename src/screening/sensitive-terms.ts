@@ -2,8 +2,9 @@ import { foldAsRead } from '../shared/fold-text.ts';
 
 /**
  * Free-text screening. Counselors' comments and messages should not carry special-category data
- * (GDPR Art. 9) or other sensitive facts; a hit is not refused but comes back as a warning so the
- * writer can rephrase. The lists are deliberately short and literal: a warning that fires too
+ * (GDPR Art. 9) or other sensitive facts; a hit comes back as a warning so the writer can rephrase,
+ * and a text the person reads as written is kept only once its writer confirmed it
+ * (`acknowledged-terms.ts`). The lists are deliberately short and literal: a warning that fires too
  * often gets ignored. Each term is written once, folded (no accents, lower case) and in its base
  * form: the matcher finds its feminine and plural forms ({@link listWordForms}).
  */
