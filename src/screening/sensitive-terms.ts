@@ -196,15 +196,28 @@ export function compileTermList<Category extends string>(
   );
 }
 
+/**
+ * What a listed term may not follow, as a lookbehind on the folded text, where everyday French
+ * uses the word for something else: « à l'origine » (at first) and a path's « formation
+ * d'origine », « métier d'origine » say nothing of where a person comes from. A warning that fires
+ * on such words teaches the writer to confirm without reading.
+ */
+const NOT_AFTER: Readonly<Record<string, string>> = {
+  origine:
+    "(?<!(?:^|[^a-z0-9])a l')" +
+    "(?<!(?:^|[^a-z0-9])(?:formation|metier|diplome|secteur|poste|emploi|domaine|filiere|entreprise|employeur|version|projet)s?\\s+d')",
+};
+
 const FREE_TEXT_TERMS = compileTermList(SENSITIVE_TERMS);
 
 /**
  * Whole words in every form {@link listWordForms} gives, the words of a phrase apart by spaces,
- * hyphens or underscores ("burn-out", "arrêt-maladie", "sante_mentale").
+ * hyphens or underscores ("burn-out", "arrêt-maladie", "sante_mentale"), unless after what
+ * {@link NOT_AFTER} names for the term.
  */
 function termPattern(term: string): RegExp {
   const words = term.split(' ').map((word) => `(?:${listWordForms(word).join('|')})`);
-  return new RegExp(`(^|[^a-z0-9])${words.join('[\\s_-]+')}($|[^a-z0-9])`);
+  return new RegExp(`(^|[^a-z0-9])${NOT_AFTER[term] ?? ''}${words.join('[\\s_-]+')}($|[^a-z0-9])`);
 }
 
 /**

@@ -42,6 +42,25 @@ describe('free-text screening', () => {
     expect(screenText('message', 'he is gay')).toHaveLength(1);
   });
 
+  it('does not take « à l’origine » or a path’s « formation d’origine » for where a person comes from', () => {
+    for (const text of [
+      "À l'origine, la personne visait la vente",
+      'a l’origine du projet, un CAP',
+      'Formation d’origine : BTS commerce',
+      "Retour vers son métier d'origine",
+      'Diplômes d’origine reconnus en France',
+    ])
+      expect(termsOf(text), text).toEqual([]);
+    for (const text of [
+      "Elle est d'origine algérienne",
+      'Personne d’origine marocaine',
+      'Son pays d’origine',
+      'Parle de ses origines',
+      'Origine : Maroc',
+    ])
+      expect(termsOf(text), text).toEqual(['origine']);
+  });
+
   it('warns about plurals, phrases and hyphenated forms', () => {
     expect(screenText('comment', 'Plusieurs maladies chroniques')[0]?.terms).toEqual(['maladie']);
     expect(screenText('comment', 'A des problèmes de santé importants')[0]?.terms).toEqual([
