@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
-import { scrapeMetrics } from '../support/metrics.ts';
+import { countSensitiveTermWarnings } from '../support/metrics.ts';
 import { withoutInstance } from '../support/problem-body.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
@@ -30,12 +30,7 @@ async function objectionEventsAbout(t: TestApp, seekerId: string): Promise<Decis
 }
 
 /** The sensitive-term warnings counted for `field` so far (`aiguillage_sensitive_term_warnings_total`). */
-async function warningCount(t: TestApp, field: string): Promise<number> {
-  const line = (await scrapeMetrics(t))
-    .split('\n')
-    .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
-  return line === undefined ? 0 : Number(line.split(' ').at(-1));
-}
+const warningCount = countSensitiveTermWarnings;
 
 /** The counselor records the person's objection (POST /v1/job-seekers/{id}/objection). */
 function recordForSeeker(t: TestApp, token: string, seekerId: string, body: object) {

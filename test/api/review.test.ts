@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../src/recommendations/recommendation.ts';
 import { aCourse } from '../support/builders.ts';
 import { trackAppended } from '../support/logged-text-refusals.ts';
+import { countSensitiveTermWarnings } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -49,13 +50,7 @@ describe('review API', () => {
     return item;
   }
 
-  async function warningCount(field: string): Promise<number> {
-    const metrics = await t.http.get('/metrics');
-    const line = metrics.text
-      .split('\n')
-      .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
-    return line === undefined ? 0 : Number(line.split(' ').at(-1));
-  }
+  const warningCount = (field: string) => countSensitiveTermWarnings(t, field);
 
   describe('deciding an item', () => {
     it('approves one item and bumps the ETag, leaving the others pending', async () => {

@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DecisionEventType, RecordedDecisionEvent } from '../../src/decision-log/decision-event.ts';
 import { trackAppended } from '../support/logged-text-refusals.ts';
+import { countSensitiveTermWarnings } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -37,13 +38,7 @@ describe('counselor texts the person reads, screened as a message to them', () =
   beforeEach(() => putSettings(t, {}));
   afterAll(() => t.close());
 
-  async function warningCount(field: string): Promise<number> {
-    const metrics = await t.http.get('/metrics');
-    const line = metrics.text
-      .split('\n')
-      .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
-    return line === undefined ? 0 : Number(line.split(' ').at(-1));
-  }
+  const warningCount = (field: string) => countSensitiveTermWarnings(t, field);
 
   /**
    * Sends `send` (as the set's reader `token`, who read it first) and checks the refusal: 422

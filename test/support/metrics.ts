@@ -7,3 +7,11 @@ export async function scrapeMetrics(t: TestApp): Promise<string> {
   expect(res.status).toBe(200);
   return res.text;
 }
+
+/** The screening's warnings counted so far for one request field (`comment`, `reason`, `message`). */
+export async function countSensitiveTermWarnings(t: TestApp, field: string): Promise<number> {
+  const line = (await scrapeMetrics(t))
+    .split('\n')
+    .find((row) => row.startsWith(`aiguillage_sensitive_term_warnings_total{field="${field}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
