@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSensitiveTermWarnings } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -305,15 +306,6 @@ describe('job seeker portal API', () => {
   });
 
   describe('feedback and data', () => {
-    /** The comment warnings counted so far, as /metrics reports them. */
-    const commentWarningCount = async () => {
-      const text = (await t.http.get('/metrics')).text;
-      const line = text
-        .split('\n')
-        .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="comment"}'));
-      return line === undefined ? 0 : Number(line.split(' ').at(-1));
-    };
-
     it('records feedback with 201 and returns it in the data export with the profile and the suggestions', async () => {
       await syncSeeker(t, 'js-data');
       const set = await createAndPublish(t, counselor, 'js-data', { approve: 2 });
@@ -421,7 +413,7 @@ describe('job seeker portal API', () => {
     });
 
     it('keeps feedback with a sensitive term once the person confirmed it, warns in French, and counts it', async () => {
-      const before = await commentWarningCount();
+      const before = await countSensitiveTermWarnings(t, 'comment');
       await syncSeeker(t, 'js-sensitive');
       const set = await createAndPublish(t, counselor, 'js-sensitive', { approve: 1 });
       const itemId = set.items.find((item) => item.decision === 'approved')?.itemId;
@@ -439,11 +431,11 @@ describe('job seeker portal API', () => {
       expect(res.body.warnings[0].message).toMatch(
         /^Ce texte semble parler d’informations sensibles \(santé\)/,
       );
-      expect(await commentWarningCount()).toBe(before + 1);
+      expect(await countSensitiveTermWarnings(t, 'comment')).toBe(before + 1);
     });
 
     it('records an objection with a sensitive term once the person confirmed it, warns in French, and counts it', async () => {
-      const before = await commentWarningCount();
+      const before = await countSensitiveTermWarnings(t, 'comment');
       await syncSeeker(t, 'js-object-sensitive');
       const seeker = await t.tokenFor('job_seeker', 'js-object-sensitive');
       const res = await t.http.post('/v1/me/objection').auth(seeker, { type: 'bearer' }).send({
@@ -454,7 +446,7 @@ describe('job seeker portal API', () => {
       expect(res.body.aiObjection).toBe(true);
       expect(res.body.warnings).toEqual([expect.objectContaining({ field: 'comment', terms: ['handicap'] })]);
       expect(res.body.warnings[0].message).toMatch(/^Ce texte semble parler/);
-      expect(await commentWarningCount()).toBe(before + 1);
+      expect(await countSensitiveTermWarnings(t, 'comment')).toBe(before + 1);
 
       await syncSeeker(t, 'js-object-plain');
       const plain = await t.http
@@ -463,7 +455,7 @@ describe('job seeker portal API', () => {
         .send({ comment: 'Je préfère en parler avec ma conseillère.' });
       expect(plain.status).toBe(200);
       expect(plain.body).not.toHaveProperty('warnings');
-      expect(await commentWarningCount()).toBe(before + 1);
+      expect(await countSensitiveTermWarnings(t, 'comment')).toBe(before + 1);
     });
 
     it('answers 404 for the data export of a person the service does not know', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSensitiveTermWarnings } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { act, createSet, decideAll, putSettings, readSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -15,14 +16,6 @@ describe('a second reviewer publishing a message its first reviewer confirmed de
   });
   afterAll(() => t.close());
 
-  async function messageWarningCount(): Promise<number> {
-    const metrics = await t.http.get('/metrics');
-    const line = metrics.text
-      .split('\n')
-      .find((row) => row.startsWith('aiguillage_sensitive_term_warnings_total{field="message"}'));
-    return line === undefined ? 0 : Number(line.split(' ').at(-1));
-  }
-
   it('is told of the message on reading the set, before approving it, and warned again in the approval', async () => {
     const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
     const { etag } = await decideAll(t, counselor, set.id, { approve: 1 });
@@ -34,7 +27,7 @@ describe('a second reviewer publishing a message its first reviewer confirmed de
     expect(handed.body.warnings).toEqual([
       expect.objectContaining({ code: 'sensitive_term', field: 'message' }),
     ]);
-    const countedOnWriting = await messageWarningCount();
+    const countedOnWriting = await countSensitiveTermWarnings(t, 'message');
 
     const read = await readSet(t, otherCounselor, set.id);
     expect(read.set.caveats).toEqual([
@@ -56,7 +49,7 @@ describe('a second reviewer publishing a message its first reviewer confirmed de
     // Published now: nothing awaits a second review, so the set no longer says it.
     expect(approved.body.caveats).toEqual([]);
     // The message was counted when its counselor wrote it, not again when it was approved.
-    expect(await messageWarningCount()).toBe(countedOnWriting);
+    expect(await countSensitiveTermWarnings(t, 'message')).toBe(countedOnWriting);
   });
 
   it('is told nothing of a message the screening does not flag', async () => {
