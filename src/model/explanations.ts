@@ -6,6 +6,7 @@ import {
   type FeatureDefinition,
   type FeatureKind,
   type UnknownPlace,
+  WEEKS_WHEN_NO_SESSION,
 } from './features.ts';
 import type { ModelManifest } from './manifest.ts';
 
@@ -415,8 +416,14 @@ const VALUE_WORDS: ReadonlyMap<string, (value: number, facts: ExplanationFacts) 
   ['weeksToStart', describeWeeksToStart],
 ]);
 
-/** The weeks to the session's start; below zero, it starts before the person is available. */
+/**
+ * The weeks to the session's start; below zero, it starts before the person is available. The weeks
+ * that stand for no planned session are also those of a session a year away: the words are true of both.
+ */
 function describeWeeksToStart(weeks: number): string {
+  if (weeks === WEEKS_WHEN_NO_SESSION) {
+    return `aucune session fixée, ou début dans un an environ (${formatFrenchWeeks(weeks)})`;
+  }
   const span = formatFrenchWeeks(weeks);
   return weeks < 0 ? `début ${span} avant la disponibilité de la personne` : span;
 }

@@ -252,6 +252,13 @@ describe('writeCounselorExplanation', () => {
     expect(neutral).toContain('Aucun facteur favorable marquant.');
     expect(neutral).toContain('Aucun facteur défavorable marquant.');
   });
+
+  it('tells the counselor that no session may be fixed rather than a bare 52 weeks', () => {
+    const noSession = toldAttributionsFor({ weeksToStart: 0.4 }, { weeksToStart: WEEKS_WHEN_NO_SESSION });
+    expect(explainSuggestion(manifest, 0.6, noSession, knownFacts()).counselorText).toContain(
+      'Semaines avant le début = aucune session fixée, ou début dans un an environ (52 semaines) (+0,40)',
+    );
+  });
 });
 
 describe('the job seeker’s text', () => {
