@@ -108,7 +108,20 @@ export function describeFieldError(
   if (EMPTY_VALUE_MESSAGE.test(message)) {
     return { path, message: 'is empty: leave the parameter out, or give it a value' };
   }
+  if (message === 'must match format "date-time"' && (contract.sent ?? []).some(isOffsetPlusReadAsSpace)) {
+    return {
+      path,
+      message:
+        `${FORMAT_WORDS['date-time']}: the + of its offset reached the server as a space, as a + in a query ` +
+        'string does; write it as %2B (2026-12-04T10:30:00%2B01:00)',
+    };
+  }
   return { path, message: describeValidationMessage(message) };
+}
+
+/** A date-time sent with a `+` offset left unencoded, which the query string decodes as a space. */
+function isOffsetPlusReadAsSpace(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:\d{2}$/.test(value);
 }
 
 /** express-openapi-validator's words for a query value holding a reserved character (a comma, a slash). */
