@@ -291,7 +291,9 @@ function findBrokenLink<T>(
   if (itemPrevHash !== prevHash && itemPrevHash === hashBeforePrev) {
     return {
       seq: expectedSeq - 1,
-      reason: `event ${expectedSeq - 1} was slipped in: event ${expectedSeq} points to the event before it`,
+      reason:
+        `event ${expectedSeq} points to event ${expectedSeq - 2}, not to event ${expectedSeq - 1}: ` +
+        `event ${expectedSeq - 1} was slipped in, or event ${expectedSeq} was chained past it`,
     };
   }
   let hash: string;

@@ -224,6 +224,19 @@ describe('verifying an exported 1,000-event log', () => {
     });
   });
 
+  it('names an event slipped in between two others by the events its neighbour points to and skips', async () => {
+    const events = copyOfEvents();
+    events.splice(TARGET, 0, aForgedEventAfter(eventAt(events, TARGET - 1)));
+    // The events after it renumbered, so that no seq is missing or given twice.
+    for (const event of events.slice(TARGET + 1)) event.seq += 1;
+    expect(await verifyAgainstEverything(events)).toMatchObject({
+      firstBadSeq: TARGET_SEQ,
+      reason:
+        `event ${TARGET_SEQ + 1} points to event ${TARGET_SEQ - 1}, not to event ${TARGET_SEQ}: ` +
+        `event ${TARGET_SEQ} was slipped in, or event ${TARGET_SEQ + 1} was chained past it`,
+    });
+  });
+
   it('names the events a disagreeing checkpoint or head leaves untrusted, after the last checkpoint that agrees', async () => {
     const altered = log.checkpoints.map((checkpoint) =>
       checkpoint.seq === 300 ? { ...checkpoint, signedAt: '2020-01-01T00:00:00.000Z' } : checkpoint,

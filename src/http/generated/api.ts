@@ -3598,7 +3598,7 @@ export interface components {
             checkpointsChecked: number;
             /** @description The first seq that cannot be trusted; null when ok. For an event changed, missing, repeated or out of its place, that event's seq; when only a signed checkpoint or the head disagrees, the seq just after the last checkpoint that agrees. */
             firstBadSeq: number | null;
-            /** @description What failed, in words, naming the events: one changed after it was written, one missing (deleted, or moved elsewhere in the log) with the event found in its place, one given twice or out of its place, or the events a checkpoint or the head that disagrees leaves untrusted; null when ok. */
+            /** @description What failed, in words, naming the events: one changed after it was written, one missing (deleted, or moved elsewhere in the log) with the event found in its place, one given twice or out of its place, one slipped in between two others, or the events a checkpoint or the head that disagrees leaves untrusted; null when ok. */
             reason: string | null;
             /** @description The last seq checked (see `checked`): when ok, the last seq verified. */
             lastSeq: number;
