@@ -253,7 +253,7 @@ function checkBounds(result: ChainVerification, firstSeq: number, options: Verif
       ? fail(
           fromSeq,
           `the export starts at seq ${firstSeq}, but was to start at seq ${fromSeq} (--from-seq): ` +
-            `events ${fromSeq} to ${firstSeq - 1} were cut off at its start`,
+            `${describeCutOff(fromSeq, firstSeq - 1)} at its start`,
         )
       : fail(firstSeq, `the export starts at seq ${firstSeq}, before seq ${fromSeq} (--from-seq)`);
   }
@@ -263,7 +263,7 @@ function checkBounds(result: ChainVerification, firstSeq: number, options: Verif
       ? fail(
           result.lastSeq + 1,
           `the export ends at seq ${result.lastSeq}, but was to end at seq ${end}: ` +
-            `events ${result.lastSeq + 1} to ${end} were cut off at its end`,
+            `${describeCutOff(result.lastSeq + 1, end)} at its end`,
         )
       : fail(end + 1, `the export goes on after seq ${end}, where it was to end, to seq ${result.lastSeq}`);
   }
@@ -274,6 +274,11 @@ function checkBounds(result: ChainVerification, firstSeq: number, options: Verif
     );
   }
   return result;
+}
+
+/** The events from `fromSeq` to `toSeq` said to be cut off: one event is named as one. */
+function describeCutOff(fromSeq: number, toSeq: number): string {
+  return fromSeq === toSeq ? `event ${fromSeq} was cut off` : `events ${fromSeq} to ${toSeq} were cut off`;
 }
 
 /** A command-line count or seq: a whole number, 0 or more. */

@@ -10,7 +10,10 @@ import {
 /** The outcome of checking a run of events. */
 export interface ChainVerification {
   ok: boolean;
-  /** Events that passed before the first failure (all of them when ok). */
+  /**
+   * Events whose hash and link were checked before the first failure (all of them when ok); when
+   * only a checkpoint or the head disagrees, those from `firstBadSeq` on chain but are not trusted.
+   */
   checked: number;
   /** Checkpoints whose hash (and signature, when a key was given) matched. */
   checkpointsChecked: number;
@@ -21,9 +24,9 @@ export interface ChainVerification {
    * this is the seq just after that checkpoint.
    */
   firstBadSeq: number | null;
-  /** What failed, in words; null when ok. */
+  /** What failed, in words an auditor reads, naming the events; null when ok. */
   reason: string | null;
-  /** The last seq and hash that passed. */
+  /** The last seq checked, and its hash (see `checked`). */
   lastSeq: number;
   lastHash: string;
 }
@@ -231,7 +234,9 @@ async function verifyLinks<T>(
       while (checkpoint !== undefined && checkpoint.seq <= seq) {
         if (checkpoint.seq < seq) return fail(checkpoint.seq, 'the checkpoints are not in seq order');
         const reason = checkCheckpoint(checkpoint, hash);
-        if (reason !== undefined) return fail(trustedUpTo + 1, reason);
+        if (reason !== undefined) {
+          return fail(trustedUpTo + 1, `${reason}; ${describeUntrusted(trustedUpTo, fromSeq, seq)}`);
+        }
         trustedUpTo = checkpoint.seq;
         checkpoint = await nextCheckpoint();
       }
@@ -251,7 +256,11 @@ async function verifyLinks<T>(
       return fail(lastSeq + 1, `the log ends at seq ${lastSeq}, but its head is at seq ${head.seq}`);
     }
     if (head.hash !== undefined && prevHash !== head.hash) {
-      return fail(trustedUpTo + 1, `event ${lastSeq} has hash ${prevHash}, but the head says ${head.hash}`);
+      return fail(
+        trustedUpTo + 1,
+        `event ${lastSeq} has hash ${prevHash}, but the head says ${head.hash}; ` +
+          describeUntrusted(trustedUpTo, fromSeq, lastSeq),
+      );
     }
   }
   return {
@@ -276,13 +285,15 @@ function findBrokenLink<T>(
   if (seq !== expectedSeq) {
     // A repeated seq means one of the two events that claim it is not genuine.
     const firstBad = seq === expectedSeq - 1 ? seq : expectedSeq;
-    return { seq: firstBad, reason: `expected event ${expectedSeq}, found seq ${String(seq)}` };
+    return { seq: firstBad, reason: describeMisplacedSeq(seq, expectedSeq) };
   }
   const itemPrevHash = reader.prevHashOf(item);
   if (itemPrevHash !== prevHash && itemPrevHash === hashBeforePrev) {
     return {
       seq: expectedSeq - 1,
-      reason: `event ${expectedSeq - 1} was slipped in: event ${expectedSeq} points to the event before it`,
+      reason:
+        `event ${expectedSeq} points to event ${expectedSeq - 2}, not to event ${expectedSeq - 1}: ` +
+        `event ${expectedSeq - 1} was slipped in, or event ${expectedSeq} was chained past it`,
     };
   }
   let hash: string;
@@ -307,9 +318,51 @@ function findBrokenLink<T>(
     };
   }
   if (!matchesItsHash) {
-    return { seq: expectedSeq, reason: `event ${expectedSeq} does not match its hash` };
+    return {
+      seq: expectedSeq,
+      reason:
+        `event ${expectedSeq} does not match its hash: it was changed after it was written ` +
+        '(its type, time, actor, subject, payload or sealed personal part)',
+    };
   }
   return undefined;
+}
+
+/**
+ * Which events a signed checkpoint or the head that disagrees leaves without proof: they chain
+ * correctly, so they were rewritten with their hashes recomputed, or the proof itself was altered.
+ */
+function describeUntrusted(trustedUpTo: number, fromSeq: number, toSeq: number): string {
+  const events = trustedUpTo + 1 === toSeq ? `event ${toSeq}` : `events ${trustedUpTo + 1} to ${toSeq}`;
+  const after =
+    trustedUpTo >= fromSeq
+      ? `after the last signed checkpoint that agrees (seq ${trustedUpTo})`
+      : 'with no signed checkpoint agreeing before them';
+  return (
+    `${events}, ${after}, chain correctly but cannot be trusted: ` +
+    'they were rewritten with their hashes recomputed, or the checkpoint or head was altered'
+  );
+}
+
+/**
+ * Why an event's seq is not the one expected, in the auditor's words: a gap reads as events
+ * missing there (deleted, or moved further on: a stream cannot tell which before reading on), a
+ * seq met before as an event repeated or out of its place.
+ */
+function describeMisplacedSeq(seq: number, expectedSeq: number): string {
+  if (!Number.isSafeInteger(seq))
+    return `event ${expectedSeq} is missing: in its place is an event whose seq is ${String(seq)}`;
+  if (seq > expectedSeq) {
+    const missing = seq - expectedSeq === 1 ? `event ${expectedSeq}` : `events ${expectedSeq} to ${seq - 1}`;
+    return (
+      `event ${expectedSeq} is missing: event ${seq} comes in its place, so ${missing} ` +
+      `${seq - expectedSeq === 1 ? 'was' : 'were'} deleted, or moved elsewhere in the log`
+    );
+  }
+  if (seq === expectedSeq - 1) {
+    return `event ${seq} appears twice: two events carry its seq, so at most one of them is genuine`;
+  }
+  return `event ${seq} comes again after event ${expectedSeq - 1}: it was moved out of its place, or repeated`;
 }
 
 /**

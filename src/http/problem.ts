@@ -14,7 +14,7 @@ import {
   ServiceUnavailableError,
   type StorageUnavailable,
 } from '../shared/errors.ts';
-import { resolve } from './contract-parameters.ts';
+import { fromPointerToken, resolve } from './contract-parameters.ts';
 import { allowedMethodsWithHead } from './head-as-get.ts';
 import { findMatchedOperation, operationIdOf } from './operation-id.ts';
 import {
@@ -23,7 +23,12 @@ import {
   isPortalOperation,
 } from './portal-validation-refusal.ts';
 import { problemInstanceOf } from './request-id.ts';
-import { createFindBodyFields, createFindMissingField, createFindParameterForm } from './required-fields.ts';
+import {
+  createFindBodyFields,
+  createFindMissingField,
+  createFindParameterForm,
+  createFindRequiredBodyField,
+} from './required-fields.ts';
 import { findIdentityProviderOutage } from './security.ts';
 import {
   describeFieldError,
@@ -140,6 +145,7 @@ interface ContractReaders {
   findMissingField: ReturnType<typeof createFindMissingField>;
   findBodyFields: ReturnType<typeof createFindBodyFields>;
   findParameterForm: ReturnType<typeof createFindParameterForm>;
+  findRequiredBodyField: ReturnType<typeof createFindRequiredBodyField>;
 }
 
 /**
@@ -196,6 +202,7 @@ export function createErrorHandler(
     findMissingField: createFindMissingField(document),
     findBodyFields: createFindBodyFields(document),
     findParameterForm: createFindParameterForm(document),
+    findRequiredBodyField: createFindRequiredBodyField(document),
   };
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -281,6 +288,8 @@ function mapHttpError(
             fields: contract.findBodyFields(operationId, path),
             form: contract.findParameterForm(operationId, path),
             sent: name === undefined ? [] : query.getAll(name),
+            sentNull: path.startsWith('/body/') && readBodyValue(req.body, path) === null,
+            required: contract.findRequiredBodyField(operationId, path),
           });
         }),
         req.originalUrl,
@@ -434,4 +443,14 @@ function isJsonScalar(body: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
+function readBodyValue(body: unknown, path: string): unknown {
+  let value = body;
+  for (const token of path.slice('/body/'.length).split('/').map(fromPointerToken)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[token];
+  }
+  return value;
 }

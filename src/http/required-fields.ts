@@ -84,6 +84,28 @@ export function createFindBodyFields(
 }
 
 /**
+ * Whether the body field at `path` (`/body/measures`) is one its object requires, as the contract's
+ * body schema says (any schema it is read against requiring it counts); undefined where the path is not
+ * in a body or the contract does not name the field.
+ */
+export function createFindRequiredBodyField(
+  document: Record<string, unknown>,
+): (operationId: string | undefined, path: string) => boolean | undefined {
+  const operations = indexOperations(document);
+  return (operationId, path) => {
+    const [where, ...within] = path.slice(1).split('/').map(fromPointerToken);
+    const schema = operationId === undefined ? undefined : operations.get(operationId)?.bodySchema;
+    const name = within.at(-1);
+    if (where !== 'body' || schema === undefined || name === undefined) return undefined;
+    const parents = findObjectSchemas(document, schema, within.slice(0, -1)).filter(
+      (found) => asRecord(found.properties)[name] !== undefined,
+    );
+    if (parents.length === 0) return undefined;
+    return parents.some((found) => Array.isArray(found.required) && found.required.includes(name));
+  };
+}
+
+/**
  * What a valid value of the query or path parameter at `path` (`/query/modelId`) looks like, from the
  * contract: the values it takes, its pattern's or its format's words, else its description's first clause.
  */

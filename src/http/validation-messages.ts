@@ -68,6 +68,10 @@ export interface ContractFieldWords {
   form?: string | undefined;
   /** The query parameter's values as sent. */
   sent?: readonly string[];
+  /** The body field was sent as null. */
+  sentNull?: boolean;
+  /** Whether the body field is one its object requires (undefined when not known). */
+  required?: boolean | undefined;
 }
 
 /**
@@ -108,7 +112,41 @@ export function describeFieldError(
   if (EMPTY_VALUE_MESSAGE.test(message)) {
     return { path, message: 'is empty: leave the parameter out, or give it a value' };
   }
+  const nullRefused = contract.sentNull === true ? /^must be (\w+)$/.exec(message)?.[1] : undefined;
+  if (nullRefused !== undefined && TYPE_WORDS[nullRefused] !== undefined) {
+    const give = `give ${TYPE_WORDS[nullRefused]}`;
+    return {
+      path,
+      message:
+        contract.required === false
+          ? `is null, which it may not be: leave the field out when it has no value, or ${give}`
+          : `is null, which it may not be: ${give}`,
+    };
+  }
+  if (message === 'must match format "date-time"' && (contract.sent ?? []).some(isOffsetPlusReadAsSpace)) {
+    return {
+      path,
+      message:
+        `${FORMAT_WORDS['date-time']}: the + of its offset reached the server as a space, as a + in a query ` +
+        'string does; write it as %2B (2026-12-04T10:30:00%2B01:00)',
+    };
+  }
   return { path, message: describeValidationMessage(message) };
+}
+
+/** The JSON types in words, for a null sent where a value of the type is needed. */
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
+
+/** A date-time sent with a `+` offset left unencoded, which the query string decodes as a space. */
+function isOffsetPlusReadAsSpace(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:\d{2}$/.test(value);
 }
 
 /** express-openapi-validator's words for a query value holding a reserved character (a comma, a slash). */

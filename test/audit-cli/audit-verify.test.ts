@@ -146,6 +146,23 @@ describe('npm run audit:verify (offline verification of an export)', () => {
     expect(verdict).toMatchObject({ ok: false, firstBadSeq: 150 });
   });
 
+  it('tells the auditor that the event missing where two lines were swapped was deleted or moved', async () => {
+    const swapped = [...lines];
+    [swapped[149], swapped[150]] = [swapped[150] ?? '', swapped[149] ?? ''];
+    const run = await runVerifier([
+      writeExport('swapped-words.ndjson', swapped),
+      '--public-key',
+      publicKeyFile,
+      '--checkpoints',
+      checkpointsFile,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('NOT INTACT: first bad seq 150');
+    expect(run.stdout).toContain(
+      'event 150 is missing: event 151 comes in its place, so event 150 was deleted, or moved elsewhere in the log',
+    );
+  });
+
   it('reports a file cut after a whole line at the first seq missing from the end', async () => {
     const { code, verdict } = await verifyWithCheckpoints(
       writeExport('truncated.ndjson', lines.slice(0, 295)),

@@ -174,7 +174,16 @@ describe('the offline check of an export of part of the log, cut at either end',
       firstBadSeq: week.toSeq,
     });
     expect(verdict.reason).toBe(
-      `the export ends at seq ${week.toSeq - 1}, but was to end at seq ${week.toSeq}: events ${week.toSeq} to ${week.toSeq} were cut off at its end`,
+      `the export ends at seq ${week.toSeq - 1}, but was to end at seq ${week.toSeq}: event ${week.toSeq} was cut off at its end`,
+    );
+  });
+
+  it('names one event cut off at the start of an export as that event, not as a range of one', async () => {
+    const cut = week.lines.slice(1);
+    const { code, verdict } = await verify(cut, headerFlags(week));
+    expect({ code, firstBadSeq: verdict.firstBadSeq }).toEqual({ code: 1, firstBadSeq: week.fromSeq });
+    expect(verdict.reason).toBe(
+      `the export starts at seq ${week.fromSeq + 1}, but was to start at seq ${week.fromSeq} (--from-seq): event ${week.fromSeq} was cut off at its start`,
     );
   });
 

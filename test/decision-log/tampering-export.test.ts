@@ -175,6 +175,88 @@ describe('verifying an exported 1,000-event log', () => {
     });
   });
 
+  it('says in words that an edited event was changed after it was written', async () => {
+    const events = copyOfEvents();
+    events[TARGET] = { ...eventAt(events, TARGET), occurredAt: '2020-01-01T00:00:00.000Z' };
+    expect((await verifyAgainstEverything(events)).reason).toBe(
+      `event ${TARGET_SEQ} does not match its hash: it was changed after it was written ` +
+        '(its type, time, actor, subject, payload or sealed personal part)',
+    );
+  });
+
+  it('names a missing event and the one found in its place, deleted or moved, rather than the seqs alone', async () => {
+    const deleted = copyOfEvents();
+    deleted.splice(TARGET, 1);
+    expect((await verifyAgainstEverything(deleted)).reason).toBe(
+      `event ${TARGET_SEQ} is missing: event ${TARGET_SEQ + 1} comes in its place, so event ${TARGET_SEQ} ` +
+        'was deleted, or moved elsewhere in the log',
+    );
+
+    const threeDeleted = copyOfEvents();
+    threeDeleted.splice(TARGET, 3);
+    expect((await verifyAgainstEverything(threeDeleted)).reason).toBe(
+      `event ${TARGET_SEQ} is missing: event ${TARGET_SEQ + 3} comes in its place, so events ${TARGET_SEQ} ` +
+        `to ${TARGET_SEQ + 2} were deleted, or moved elsewhere in the log`,
+    );
+
+    const swapped = copyOfEvents();
+    const [first, second] = swapped.splice(TARGET, 2);
+    if (first === undefined || second === undefined) throw new Error('nothing to swap');
+    swapped.splice(TARGET, 0, second, first);
+    expect((await verifyAgainstEverything(swapped)).reason).toContain(
+      `event ${TARGET_SEQ} is missing: event ${TARGET_SEQ + 1} comes in its place`,
+    );
+  });
+
+  it('names an event given twice, and one that comes again out of its place', async () => {
+    const repeated = copyOfEvents();
+    repeated.splice(TARGET, 0, eventAt(repeated, TARGET - 1));
+    expect(await verifyAgainstEverything(repeated)).toMatchObject({
+      firstBadSeq: TARGET_SEQ - 1,
+      reason: `event ${TARGET_SEQ - 1} appears twice: two events carry its seq, so at most one of them is genuine`,
+    });
+
+    const movedBack = copyOfEvents();
+    movedBack.splice(TARGET, 0, eventAt(movedBack, TARGET - 5));
+    expect(await verifyAgainstEverything(movedBack)).toMatchObject({
+      firstBadSeq: TARGET_SEQ,
+      reason: `event ${TARGET_SEQ - 5} comes again after event ${TARGET_SEQ - 1}: it was moved out of its place, or repeated`,
+    });
+  });
+
+  it('names an event slipped in between two others by the events its neighbour points to and skips', async () => {
+    const events = copyOfEvents();
+    events.splice(TARGET, 0, aForgedEventAfter(eventAt(events, TARGET - 1)));
+    // The events after it renumbered, so that no seq is missing or given twice.
+    for (const event of events.slice(TARGET + 1)) event.seq += 1;
+    expect(await verifyAgainstEverything(events)).toMatchObject({
+      firstBadSeq: TARGET_SEQ,
+      reason:
+        `event ${TARGET_SEQ + 1} points to event ${TARGET_SEQ - 1}, not to event ${TARGET_SEQ}: ` +
+        `event ${TARGET_SEQ} was slipped in, or event ${TARGET_SEQ + 1} was chained past it`,
+    });
+  });
+
+  it('names the events a disagreeing checkpoint or head leaves untrusted, after the last checkpoint that agrees', async () => {
+    const altered = log.checkpoints.map((checkpoint) =>
+      checkpoint.seq === 300 ? { ...checkpoint, signedAt: '2020-01-01T00:00:00.000Z' } : checkpoint,
+    );
+    const result = await verifyChain(log.events, { checkpoints: altered, signingKeys });
+    expect(result).toMatchObject({ ok: false, firstBadSeq: 201 });
+    expect(result.reason).toBe(
+      'the checkpoint at seq 300 has an invalid signature; events 201 to 300, after the last signed ' +
+        'checkpoint that agrees (seq 200), chain correctly but cannot be trusted: they were rewritten ' +
+        'with their hashes recomputed, or the checkpoint or head was altered',
+    );
+
+    const rewritten = copyOfEvents();
+    asRecord(eventAt(rewritten, TARGET).payload).decision = 'rejected';
+    rechain(rewritten, TARGET);
+    expect((await verifyChain(rewritten, { expectedHead: log.head })).reason).toContain(
+      'events 1 to 1000, with no signed checkpoint agreeing before them, chain correctly but cannot be trusted',
+    );
+  });
+
   it('verifies a slice of the export from the hash before it, checked by the checkpoints that cover it', async () => {
     const slice = log.events.slice(400, 600);
     const options = {

@@ -3593,13 +3593,14 @@ export interface components {
          */
         ChainVerification: {
             ok: boolean;
-            /** @description Events that passed before the first failure (all of them when ok). */
+            /** @description Events whose hash and link to the event before were checked before the first failure (all of them when ok). When a signed checkpoint or the head disagrees with a chain that holds in itself, the events from `firstBadSeq` to `lastSeq` are among them: they chain correctly but cannot be trusted, and `reason` names them. */
             checked: number;
             checkpointsChecked: number;
-            /** @description The first seq that cannot be trusted; null when ok. */
+            /** @description The first seq that cannot be trusted; null when ok. For an event changed, missing, repeated or out of its place, that event's seq; when only a signed checkpoint or the head disagrees, the seq just after the last checkpoint that agrees. */
             firstBadSeq: number | null;
+            /** @description What failed, in words, naming the events: one changed after it was written, one missing (deleted, or moved elsewhere in the log) with the event found in its place, one given twice or out of its place, one slipped in between two others, or the events a checkpoint or the head that disagrees leaves untrusted; null when ok. */
             reason: string | null;
-            /** @description The last seq that passed. */
+            /** @description The last seq checked (see `checked`): when ok, the last seq verified. */
             lastSeq: number;
             /** @description The verified events after the last signed checkpoint that covers them: they chain correctly, but no signature vouches for them, so a rewrite or a cut of that stretch by someone able to write the database would go unnoticed until a checkpoint is signed. Null when every verified event is covered, or when the verification failed. */
             unanchored: {
