@@ -29,7 +29,7 @@ import {
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
-import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput, type SetReader } from './set-actions.ts';
 import type { WithdrawalWarning } from './withdrawal-warnings.ts';
 
 /** What every review action reads and writes through. */
@@ -122,7 +122,7 @@ export type ReviewMutation = (
  * the set's allowed actions), applies the mutation and its events in one transaction, and answers
  * the set as the caller may now act on it. `approves`: whether the request approves, in the set as
  * read in the transaction, what the model produced (one of its items, or a set in second review),
- * which the kill switch forbids.
+ * which the kill switch forbids; `itemId`: the item the action decides, which that refusal names.
  */
 export async function applyReviewAction(
   deps: ReviewActionDeps,
@@ -131,7 +131,7 @@ export async function applyReviewAction(
   ifMatch: string | undefined,
   action: SetAction,
   mutate: ReviewMutation,
-  options: { approves?: (set: RecommendationSet) => boolean } = {},
+  options: { approves?: (set: RecommendationSet) => boolean; itemId?: string } = {},
 ): Promise<ReviewResult> {
   const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: action });
   requireMayTakeAction(action, found, reader);
@@ -175,17 +175,10 @@ export async function applyReviewAction(
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
-      // A second reviewer holds no caseload: neither discarding nor a set by hand is theirs.
-      const held =
-        action === 'decide_item'
-          ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait, or start a set by hand for the person"
-          : reader.holdsCaseload
-            ? 'a set the model made may not be published meanwhile; discard it and start a set by hand for the person, or wait'
-            : `a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`;
-      throw new ConflictError(`cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}`, {
-        ...problemType('ai-switched-off'),
-        setStatus: set.status,
-      });
+      throw new ConflictError(
+        `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${describeHeldBySwitch(action, set, reader, options.itemId)}`,
+        { ...problemType('ai-switched-off'), setStatus: set.status },
+      );
     }
     // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
     // Not locked: a catalog import locks its rows chunk by chunk, and locking a set's few courses
@@ -220,4 +213,29 @@ export async function applyReviewAction(
   });
   for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
   return result.view;
+}
+
+/**
+ * What the kill switch holds back from the action, and the way on: to its counselor, a set by hand
+ * for the person (it withdraws this one); a second reviewer, who holds no caseload, returns the set.
+ * A blind-first shortlist pick the model suggested too is the model's item: the counselor who picked
+ * it is told so, rather than read that their own picks may be approved.
+ */
+function describeHeldBySwitch(
+  action: SetAction,
+  set: RecommendationSet,
+  reader: SetReader,
+  itemId: string | undefined,
+): string {
+  const byHand = `start a set by hand for the person (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations)`;
+  if (action === 'decide_item') {
+    const course = set.items.find((item) => item.id === itemId)?.course;
+    if (course !== undefined && set.shortlist?.courseIds.includes(course.id) === true) {
+      return `course ${course.id} of your shortlist was suggested by the model too, so this item is the model's, and none of its items may be approved meanwhile (your picks it did not suggest may); reject it or wait, or ${byHand} and add the course there`;
+    }
+    return `no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait, or ${byHand}`;
+  }
+  return reader.holdsCaseload
+    ? `a set the model made may not be published meanwhile; discard it and ${byHand}, or wait`
+    : `a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`;
 }

@@ -234,6 +234,7 @@ export class ReviewService {
         approves: (set) =>
           decision.decision === 'approve' &&
           set.items.find((candidate) => candidate.id === itemId)?.source !== 'counselor',
+        itemId,
       },
     );
     if (figure !== undefined) this.deps.onItemDecided?.(figure);

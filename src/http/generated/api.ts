@@ -1647,7 +1647,7 @@ export interface components {
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
-             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved),
+             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved, not a shortlist pick the model suggested too, which is its item; the `detail` names the set by hand to start instead, or to a second reviewer the return),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`; for a discarded set, `discardedBy` and `discardedAt`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
@@ -2426,7 +2426,8 @@ export interface components {
              *     review: none of the model's suggestions may be approved, nor the set published or approved
              *     in its second review, until they are switched on again; its message says what still goes for
              *     the set as it stands (rejecting, the counselor's own courses, discarding, a return), as
-             *     `allowedActions` lists it. Never for a set made by hand, nor once its review is over.
+             *     `allowedActions` lists it, and, to the set's counselor, the set by hand that gives the person
+             *     courses meanwhile. Never for a set made by hand, nor once its review is over.
              */
             caveats: {
                 /** @enum {string} */
@@ -2675,7 +2676,7 @@ export interface components {
          *     }
          */
         SettingsFields: {
-            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks) approved. */
+            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks the model did not suggest: one it suggested too is its item, held with the others) approved; their counselor gives the person courses meanwhile in a set by hand, which withdraws them. */
             aiEnabled: boolean;
             /** @description Counselors submit their own shortlist before seeing the model's. */
             blindFirst: boolean;
