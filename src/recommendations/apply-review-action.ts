@@ -175,8 +175,11 @@ export async function applyReviewAction(
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
+      // Only an approval is held in a second review: "cannot review a second time" would read as
+      // though a return were refused too.
+      const verb = action === 'second_review' ? 'approve the set in its second review' : ACTION_VERBS[action];
       throw new ConflictError(
-        `cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${describeHeldBySwitch(action, set, reader, options.itemId)}`,
+        `cannot ${verb}: suggestions are switched off, and ${describeHeldBySwitch(action, set, reader, options.itemId)}`,
         { ...problemType('ai-switched-off'), setStatus: set.status },
       );
     }
