@@ -26,6 +26,7 @@ import {
   requireMayTakeAction,
   requireStatus,
   requireVisibleSet,
+  type StatusContext,
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
@@ -155,13 +156,14 @@ export async function applyReviewAction(
     // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
     // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
     // version the caller read.
+    // Where its counselor starts again after an expiry or a withdrawal: by hand while the model may
+    // not be used for the person as they stand now (an objection withdrawn since bars it no longer).
+    const statusContext: StatusContext =
+      standing !== undefined && (set.status === 'expired' || set.status === 'discarded')
+        ? { modelBar: findWhatBarsModel(await deps.settings.get(trx), standing) ?? null }
+        : {};
     if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-      // Where its counselor starts again: by hand while the model may not be used for the person.
-      const modelBar =
-        standing === undefined
-          ? undefined
-          : (findWhatBarsModel(await deps.settings.get(trx), standing) ?? null);
-      requireStatus(set, [], ACTION_VERBS[action], reader, modelBar === undefined ? {} : { modelBar });
+      requireStatus(set, [], ACTION_VERBS[action], reader, statusContext);
     }
     requireCurrentEtag(set, ifMatch);
     // The stop button (AI Act Art. 14(4)(e)), a state rule after the preconditions like the others:
@@ -188,7 +190,7 @@ export async function applyReviewAction(
     // in another order could deadlock with it. A withdrawal committed while this action runs is
     // then one made just after it, which every view of the item shows.
     const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
-    requireActionState(action, set, reader, withdrawnCourseIds);
+    requireActionState(action, set, reader, withdrawnCourseIds, statusContext);
     const change = await mutate(set, now, withdrawnCourseIds, trx);
     if (!(await deps.store.save(trx, set, version))) {
       // Changed by another writer since it was read above: the ETag it has now, as every 412 gives.

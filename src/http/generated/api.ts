@@ -1063,8 +1063,11 @@ export interface paths {
          * Withdraw my objection to AI processing
          * @description Lifts the standing objection, however it was recorded (in the portal or by the counselor):
          *     from then on the counselor may ask for suggestions again, still reviewing each one before the
-         *     person sees it. Only the person may withdraw it: a counselor may not, since the pressure to
-         *     use the AI would then come from the very person who reviews it. Logged as
+         *     person sees it. The sets the objection withdrew stay withdrawn: an action on one is refused
+         *     (409 `set-status`) naming the way on as the person stands now, new suggestions (or a set by hand
+         *     while no model can be used), no longer the set by hand alone. Only the person may withdraw it: a
+         *     counselor may not, since the pressure to use the AI would then come from the very person who
+         *     reviews it. Logged as
          *     `objection.withdrawn`; a profile created again later (after an idle profile was purged)
          *     starts without the objection. 409 when no objection stands. A person whose file is no
          *     longer held (erased, or purged as idle) while their objection stands, which an erasure
