@@ -877,6 +877,21 @@ describe('review API', () => {
       }
     });
 
+    it('keeps the lifetime an open set was given when an admin shortens setTtlHours, the new one going to sets made after', async () => {
+      const { set: before } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      await putSettings(t, { setTtlHours: 1 });
+      try {
+        clock.advance(HOUR + 1000);
+        const read = await readSet(t, counselor, before.id);
+        expect(read.set.status).toBe('pending_review');
+        expect(read.set.expiresAt).toBe(before.expiresAt);
+        const { set: after } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        expect(Date.parse(after.expiresAt) - Date.parse(after.createdAt)).toBe(HOUR);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('shows a set that expired unread as expired in the queue', async () => {
       await putSettings(t, { setTtlHours: 1 });
       try {

@@ -2681,11 +2681,11 @@ export interface components {
         SettingsFields: {
             /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks the model did not suggest: one it suggested too is its item, held with the others) approved; their counselor gives the person courses meanwhile in a set by hand, which withdraws them. */
             aiEnabled: boolean;
-            /** @description Counselors submit their own shortlist before seeing the model's. */
+            /** @description Counselors submit their own shortlist before seeing the model's. A set keeps the mode it was made in: turned off, a set already awaiting a shortlist still awaits one (an empty one shows its items). */
             blindFirst: boolean;
             /** @description Share of sets sampled for a second counselor's review (drawn from each set's id with a key the server alone holds). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
             secondReviewRate: number;
-            /** @description Hours before an unpublished set expires. */
+            /** @description Hours before an unpublished set expires, counted from when it is made, handed to its second review or returned. A change applies to the lifetimes given from then on: a set already open keeps its `expiresAt`. */
             setTtlHours: number;
             /** @description Decisions that took this many seconds or less count as fast in the oversight figures. */
             fastDecisionSeconds: number;
