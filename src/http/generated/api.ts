@@ -2369,7 +2369,9 @@ export interface components {
             secondReview: {
                 /** @description Whether the set goes to a second counselor's review before the person sees it (drawn for one, or taking over the one an earlier set of the person owes). Null until its counselor asks to publish it: the draw is told by the publication's answer (the set moves to `awaiting_second_review`, true here) and not before, so that no counselor can tell which of their sets will be checked (record 0003); nothing else in a set's read, the queue or `allowedActions` differs before then. Set once the set was handed to a second review or published; null for good on a set that ended without either (discarded, withdrawn, expired), whose second review the person's next set may owe. */
                 required: boolean | null;
+                /** @description The counselor who handed the set to its second review by asking to publish it, who may not give it (403). Null until then, and again once a second reviewer returned it, until its counselor hands it on anew (`returned` keeps the return). */
                 firstReviewerId: string | null;
+                /** @description The second reviewer whose approval published the set; null until then (a return names its reviewer in `returned`). */
                 reviewerId: string | null;
                 /**
                  * Format: date-time
