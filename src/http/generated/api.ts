@@ -1653,7 +1653,7 @@ export interface components {
              *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved, not a shortlist pick the model suggested too, which is its item; the `detail` names the set by hand to start instead, or to a second reviewer the return),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`; for a discarded set, `discardedBy` and `discardedAt`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
-             *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
+             *     `course-already-in-set` (409, `itemId`, `decision`: decide that item, or, when it is the model's and suggestions are switched off, which holds it unapproved, propose the course in a set by hand), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
