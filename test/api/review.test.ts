@@ -1064,7 +1064,7 @@ describe('review API', () => {
       }
     });
 
-    it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422', async () => {
+    it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422, naming them and where to find active courses', async () => {
       await putSettings(t, { blindFirst: true });
       try {
         const { set, etag } = await openSet();
@@ -1073,6 +1073,8 @@ describe('review API', () => {
         });
         expect(res.status).toBe(422);
         expect(res.body.courseIds).toEqual(['NO-SUCH-COURSE', 'LYON-OLD']);
+        expect(res.body.detail).toContain('NO-SUCH-COURSE, LYON-OLD are none');
+        expect(res.body.detail).toContain('GET /v1/courses?active=true');
         const after = await readSet(t, counselor, set.id);
         expect(after.etag).toBe(etag);
         expect(after.set).toMatchObject({ status: 'awaiting_shortlist', shortlist: null });
