@@ -26,10 +26,11 @@ import {
   requireMayTakeAction,
   requireStatus,
   requireVisibleSet,
+  type StatusContext,
   setNotFound,
   viewSetFor,
 } from './set-access.ts';
-import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput } from './set-actions.ts';
+import { ACTION_STATUSES, isHeldBySwitch, releasesModelOutput, type SetReader } from './set-actions.ts';
 import type { WithdrawalWarning } from './withdrawal-warnings.ts';
 
 /** What every review action reads and writes through. */
@@ -122,7 +123,7 @@ export type ReviewMutation = (
  * the set's allowed actions), applies the mutation and its events in one transaction, and answers
  * the set as the caller may now act on it. `approves`: whether the request approves, in the set as
  * read in the transaction, what the model produced (one of its items, or a set in second review),
- * which the kill switch forbids.
+ * which the kill switch forbids; `itemId`: the item the action decides, which that refusal names.
  */
 export async function applyReviewAction(
   deps: ReviewActionDeps,
@@ -131,7 +132,7 @@ export async function applyReviewAction(
   ifMatch: string | undefined,
   action: SetAction,
   mutate: ReviewMutation,
-  options: { approves?: (set: RecommendationSet) => boolean } = {},
+  options: { approves?: (set: RecommendationSet) => boolean; itemId?: string } = {},
 ): Promise<ReviewResult> {
   const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: action });
   requireMayTakeAction(action, found, reader);
@@ -155,13 +156,14 @@ export async function applyReviewAction(
     // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
     // Expiry is the clock's doing, not another edit: a set that expired says so (409) whatever
     // version the caller read.
+    // Where its counselor starts again after an expiry or a withdrawal: by hand while the model may
+    // not be used for the person as they stand now (an objection withdrawn since bars it no longer).
+    const statusContext: StatusContext =
+      standing !== undefined && (set.status === 'expired' || set.status === 'discarded')
+        ? { modelBar: findWhatBarsModel(await deps.settings.get(trx), standing) ?? null }
+        : {};
     if (set.status === 'expired' && ifMatch !== undefined && ifMatch.trim() !== '') {
-      // Where its counselor starts again: by hand while the model may not be used for the person.
-      const modelBar =
-        standing === undefined
-          ? undefined
-          : (findWhatBarsModel(await deps.settings.get(trx), standing) ?? null);
-      requireStatus(set, [], ACTION_VERBS[action], reader, modelBar === undefined ? {} : { modelBar });
+      requireStatus(set, [], ACTION_VERBS[action], reader, statusContext);
     }
     requireCurrentEtag(set, ifMatch);
     // The stop button (AI Act Art. 14(4)(e)), a state rule after the preconditions like the others:
@@ -175,24 +177,20 @@ export async function applyReviewAction(
       releasesModelOutput(action, options.approves?.(set) ?? false) &&
       isHeldBySwitch(set, (await deps.settings.get(trx)).aiEnabled)
     ) {
-      // A second reviewer holds no caseload: neither discarding nor a set by hand is theirs.
-      const held =
-        action === 'decide_item'
-          ? "no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait, or start a set by hand for the person"
-          : reader.holdsCaseload
-            ? 'a set the model made may not be published meanwhile; discard it and start a set by hand for the person, or wait'
-            : `a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`;
-      throw new ConflictError(`cannot ${ACTION_VERBS[action]}: suggestions are switched off, and ${held}`, {
-        ...problemType('ai-switched-off'),
-        setStatus: set.status,
-      });
+      // Only an approval is held in a second review: "cannot review a second time" would read as
+      // though a return were refused too.
+      const verb = action === 'second_review' ? 'approve the set in its second review' : ACTION_VERBS[action];
+      throw new ConflictError(
+        `cannot ${verb}: suggestions are switched off, and ${describeHeldBySwitch(action, set, reader, options.itemId)}`,
+        { ...problemType('ai-switched-off'), setStatus: set.status },
+      );
     }
     // Every course of the set in one query, read after the preconditions (a stale tab gets 412).
     // Not locked: a catalog import locks its rows chunk by chunk, and locking a set's few courses
     // in another order could deadlock with it. A withdrawal committed while this action runs is
     // then one made just after it, which every view of the item shows.
     const withdrawnCourseIds = await findWithdrawnCourseIds(deps.courses, set.items, trx);
-    requireActionState(action, set, reader, withdrawnCourseIds);
+    requireActionState(action, set, reader, withdrawnCourseIds, statusContext);
     const change = await mutate(set, now, withdrawnCourseIds, trx);
     if (!(await deps.store.save(trx, set, version))) {
       // Changed by another writer since it was read above: the ETag it has now, as every 412 gives.
@@ -220,4 +218,29 @@ export async function applyReviewAction(
   });
   for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
   return result.view;
+}
+
+/**
+ * What the kill switch holds back from the action, and the way on: to its counselor, a set by hand
+ * for the person (it withdraws this one); a second reviewer, who holds no caseload, returns the set.
+ * A blind-first shortlist pick the model suggested too is the model's item: the counselor who picked
+ * it is told so, rather than read that their own picks may be approved.
+ */
+function describeHeldBySwitch(
+  action: SetAction,
+  set: RecommendationSet,
+  reader: SetReader,
+  itemId: string | undefined,
+): string {
+  const byHand = `start a set by hand for the person (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations)`;
+  if (action === 'decide_item') {
+    const course = set.items.find((item) => item.id === itemId)?.course;
+    if (course !== undefined && set.shortlist?.courseIds.includes(course.id) === true) {
+      return `course ${course.id} of your shortlist was suggested by the model too, so this item is the model's, and none of its items may be approved meanwhile (your picks it did not suggest may); reject it or wait, or ${byHand} and add the course there`;
+    }
+    return `no item the model suggested may be approved meanwhile (the counselor's own may); reject it or wait, or ${byHand}`;
+  }
+  return reader.holdsCaseload
+    ? `a set the model made may not be published meanwhile; discard it and ${byHand}, or wait`
+    : `a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`;
 }

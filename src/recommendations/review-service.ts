@@ -36,6 +36,7 @@ import {
 } from './recommendation.ts';
 import { type RetractedSetOutcomes, recordRetraction, retractSet } from './retract-set.ts';
 import { warnAboutClosedSessions } from './session-warnings.ts';
+import { isHeldBySwitch } from './set-actions.ts';
 
 export interface ReviewServiceDeps extends ReviewActionDeps {
   /** Whose caseload holds a set's person, and their profile, which a course added by hand is checked against. */
@@ -234,6 +235,7 @@ export class ReviewService {
         approves: (set) =>
           decision.decision === 'approve' &&
           set.items.find((candidate) => candidate.id === itemId)?.source !== 'counselor',
+        itemId,
       },
     );
     if (figure !== undefined) this.deps.onItemDecided?.(figure);
@@ -276,8 +278,17 @@ export class ReviewService {
         }
         const already = set.items.find((item) => item.course.id === course.id);
         if (already !== undefined) {
+          // While the switch holds the model's item, deciding it would not approve it: the way to
+          // propose the course is then a set by hand, not the item's decision.
+          const held =
+            already.source === 'model' &&
+            already.decision !== 'approved' &&
+            isHeldBySwitch(set, (await this.deps.settings.get(trx)).aiEnabled);
+          const wayOn = held
+            ? `the model's suggestion, which may not be approved while suggestions are switched off; reject it or wait, or start a set by hand for the person (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations) and add the course there`
+            : `decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`;
           throw new ConflictError(
-            `course ${course.id} is already in the set as item ${already.id} (${already.decision}); decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`,
+            `course ${course.id} is already in the set as item ${already.id} (${already.decision}); ${wayOn}`,
             { ...problemType('course-already-in-set'), itemId: already.id, decision: already.decision },
           );
         }

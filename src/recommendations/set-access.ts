@@ -252,20 +252,21 @@ export function requireMayTakeAction(action: SetAction, set: RecommendationSet, 
 
 /**
  * Refuses an action the set as it stands does not allow (`findStateRefusal`), saying what can be
- * done instead.
+ * done instead (`context`: what bars the model for the person now, where the way on depends on it).
  */
 export function requireActionState(
   action: SetAction,
   set: RecommendationSet,
   reader: SetReader,
   withdrawnCourseIds: ReadonlySet<string>,
+  context: StatusContext = {},
 ): void {
   const refusal = findStateRefusal(action, set, reader, withdrawnCourseIds);
   switch (refusal?.kind) {
     case undefined:
       return;
     case 'status':
-      throw refuseStatus(set, ACTION_VERBS[action], reader);
+      throw refuseStatus(set, ACTION_VERBS[action], reader, context);
     case 'first_reviewer':
       throw new ForbiddenError(
         `a second review must be made by a counselor other than the first reviewer: the set awaits another counselor's, who finds it in their queue (GET /v1/recommendations?queue=second_review)${reader.holdsCaseload ? `; meanwhile you may discard it (POST /v1/recommendations/${set.id}/discard)` : ''}`,
@@ -398,7 +399,8 @@ export async function expireDueSets(
 
 /**
  * What bars the model for the set's person now (null: nothing), as the caller read it: it decides
- * where a counselor starts again after an expiry. Unread, the set's own kind decides.
+ * where a counselor starts again after an expiry, or after a withdrawal on the person's objection,
+ * which they may have withdrawn since. Unread, the set's own kind decides.
  */
 export interface StatusContext {
   modelBar?: ModelBar | null;
@@ -477,9 +479,18 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
     // Only whoever holds the person's caseload sees such a set: the way on is theirs. Which of the
     // two ways the person's case allows is not read here: both are named.
     case 'discarded':
-      // Asking for suggestions would be refused: the way on is the manual path alone.
       if (set.discardReason === WITHDRAWAL_REASONS.objection.stored) {
-        return `the set was withdrawn because the person objected to AI processing, and the model may no longer be used for them; to propose courses, start a set by hand (POST ${seekerPath}/manual-recommendations) with courses found in the catalog (GET /v1/courses)`;
+        // While the objection stands (or unread), asking for suggestions would be refused: the way on
+        // is the manual path alone. Once withdrawn, a set by hand would be refused while the model
+        // can be used.
+        if (context.modelBar === undefined || context.modelBar === 'objection') {
+          return `the set was withdrawn because the person objected to AI processing, and the model may no longer be used for them; to propose courses, start a set by hand (POST ${seekerPath}/manual-recommendations) with courses found in the catalog (GET /v1/courses)`;
+        }
+        const withdrawn =
+          'the set was withdrawn because the person objected to AI processing, an objection they have withdrawn since';
+        return context.modelBar === null
+          ? `${withdrawn}; to propose courses to the person, ask for new suggestions (POST ${seekerPath}/recommendations), or, while no model can be used, start a set by hand (POST ${seekerPath}/manual-recommendations)`
+          : `${withdrawn}, and ${describeWhyModelUnavailable(context.modelBar)}; to propose courses to the person, start a set by hand (POST ${seekerPath}/manual-recommendations)`;
       }
       return `the set was discarded; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     case 'retracted':

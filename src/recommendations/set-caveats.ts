@@ -1,6 +1,6 @@
 import { describeOccupationByCode } from '../occupations/occupation-label.ts';
 import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
-import { areItemsHidden, type RecommendationSet, type SetStatus, viewSetAt } from './recommendation.ts';
+import { areItemsHidden, type RecommendationSet, viewSetAt } from './recommendation.ts';
 import { isHeldBySwitch } from './set-actions.ts';
 
 export type SetCaveatCode =
@@ -48,21 +48,36 @@ export function listSetCaveats(set: RecommendationSet, context: CaveatContext): 
 /**
  * What the kill switch holds back in each status of a set still under review (no other has anything
  * left to hold), and what goes on meanwhile: the rules `allowedActions` and the review's refusals
- * follow (`isHeldBySwitch`, `releasesModelOutput`), told before the counselor tries.
+ * follow (`isHeldBySwitch`, `releasesModelOutput`), told before the counselor tries. A blind-first
+ * pick the model suggested too is its item, held with the others; the way to give the person courses
+ * meanwhile is a set by hand, which only the set's counselor (not a second reviewer) starts.
  */
-const HELD_BY_SWITCH: Readonly<Partial<Record<SetStatus, string>>> = {
-  awaiting_shortlist:
-    'once your shortlist is in, the model’s suggestions in this set may be rejected but not approved, nor the set ' +
-    'published, until an admin switches suggestions back on; your shortlist’s picks may be approved meanwhile, ' +
-    'and the set discarded',
-  pending_review:
-    'none of the model’s suggestions in this set may be approved, nor the set published, until an admin switches ' +
-    'suggestions back on; rejecting them, adding courses of your own, approving your shortlist’s picks and ' +
-    'discarding the set still go',
-  awaiting_second_review:
-    'this set of the model’s suggestions may not be approved in its second review, which would publish it, until ' +
-    'an admin switches suggestions back on; a second reviewer may return it to its counselor meanwhile',
-};
+function describeSwitchHold(set: RecommendationSet): string | undefined {
+  const byHand = `to give the person courses meanwhile, start a set by hand (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations), which withdraws this one`;
+  switch (set.status) {
+    case 'awaiting_shortlist':
+      return (
+        'once your shortlist is in, the model’s suggestions in this set may be rejected but not approved, nor the set ' +
+        'published, until an admin switches suggestions back on; your shortlist’s picks may be approved meanwhile, ' +
+        `but for those the model suggested too (its items), and the set discarded; ${byHand}`
+      );
+    case 'pending_review': {
+      const picks =
+        set.shortlist === null ? '' : 'approving your shortlist’s picks the model did not suggest, ';
+      return (
+        'none of the model’s suggestions in this set may be approved, nor the set published, until an admin switches ' +
+        `suggestions back on; rejecting them, adding courses of your own, ${picks}and discarding the set still go; ${byHand}`
+      );
+    }
+    case 'awaiting_second_review':
+      return (
+        'this set of the model’s suggestions may not be approved in its second review, which would publish it, until ' +
+        'an admin switches suggestions back on; a second reviewer may return it to its counselor meanwhile'
+      );
+    default:
+      return undefined;
+  }
+}
 
 /**
  * A set of the model's suggestions still under review while suggestions are switched off (AI Act
@@ -72,7 +87,7 @@ const HELD_BY_SWITCH: Readonly<Partial<Record<SetStatus, string>>> = {
  */
 function listSwitchCaveats(set: RecommendationSet, { aiEnabled, now }: CaveatContext): SetCaveat[] {
   const current = viewSetAt(set, now);
-  const held = HELD_BY_SWITCH[current.status];
+  const held = describeSwitchHold(current);
   if (held === undefined || !isHeldBySwitch(current, aiEnabled)) return [];
   return [{ code: 'ai_disabled', message: `suggestions are switched off (kill switch): ${held}` }];
 }

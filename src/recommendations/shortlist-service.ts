@@ -74,9 +74,10 @@ export class ShortlistService {
         }
         if (unknown.length > 0) {
           // An unknown id would count as a pick the model missed and skew the overlap figure.
-          throw new InvalidInputError('a shortlist names active courses of the catalog only', {
-            courseIds: unknown,
-          });
+          throw new InvalidInputError(
+            `a shortlist names active courses of the catalog only, and ${unknown.join(', ')} ${unknown.length === 1 ? 'is none' : 'are none'} (unknown ids, or courses the catalog withdrew); nothing was recorded: check the ids or find the courses in the catalog (GET /v1/courses?active=true, by title with q), then send the shortlist again without them`,
+            { courseIds: unknown },
+          );
         }
         const modelCourses = new Set(set.items.filter((i) => i.source === 'model').map((i) => i.course.id));
         const overlap = courseIds.filter((id) => modelCourses.has(id)).length;

@@ -877,6 +877,21 @@ describe('review API', () => {
       }
     });
 
+    it('keeps the lifetime an open set was given when an admin shortens setTtlHours, the new one going to sets made after', async () => {
+      const { set: before } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      await putSettings(t, { setTtlHours: 1 });
+      try {
+        clock.advance(HOUR + 1000);
+        const read = await readSet(t, counselor, before.id);
+        expect(read.set.status).toBe('pending_review');
+        expect(read.set.expiresAt).toBe(before.expiresAt);
+        const { set: after } = await createSet(t, counselor, 'js-1', { limit: 1 });
+        expect(Date.parse(after.expiresAt) - Date.parse(after.createdAt)).toBe(HOUR);
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
     it('shows a set that expired unread as expired in the queue', async () => {
       await putSettings(t, { setTtlHours: 1 });
       try {
@@ -1049,7 +1064,7 @@ describe('review API', () => {
       }
     });
 
-    it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422', async () => {
+    it('refuses a shortlist naming a course the catalog does not hold or no longer offers with 422, naming them and where to find active courses', async () => {
       await putSettings(t, { blindFirst: true });
       try {
         const { set, etag } = await openSet();
@@ -1058,6 +1073,8 @@ describe('review API', () => {
         });
         expect(res.status).toBe(422);
         expect(res.body.courseIds).toEqual(['NO-SUCH-COURSE', 'LYON-OLD']);
+        expect(res.body.detail).toContain('NO-SUCH-COURSE, LYON-OLD are none');
+        expect(res.body.detail).toContain('GET /v1/courses?active=true');
         const after = await readSet(t, counselor, set.id);
         expect(after.etag).toBe(etag);
         expect(after.set).toMatchObject({ status: 'awaiting_shortlist', shortlist: null });

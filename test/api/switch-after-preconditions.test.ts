@@ -41,6 +41,35 @@ describe('a change of a set while suggestions are switched off', () => {
     });
   });
 
+  it("refuses to add a course the set holds as the model's pending item without sending the counselor to approve that item, which the switch refuses", async () => {
+    const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    const { etag } = await readSet(t, counselor, set.id);
+    const [item] = set.items;
+    if (item === undefined) throw new Error('the model suggested nothing');
+    await switchedOff(async () => {
+      const added = await act(t, counselor, set.id, 'items', etag, {
+        courseId: item.course.id,
+        reason: 'Vue avec la personne',
+      });
+      expect(added.status).toBe(409);
+      expect(added.body).toMatchObject({ type: `${PROBLEMS}course-already-in-set`, itemId: item.itemId });
+      expect(added.body.detail).not.toContain('decide that item instead');
+      expect(added.body.detail).toContain('may not be approved while suggestions are switched off');
+      expect(added.body.detail).toContain(
+        'start a set by hand for the person (POST /v1/job-seekers/js-1/manual-recommendations)',
+      );
+      // The item's decision it no longer names would be refused.
+      const approved = await decide(t, counselor, set.id, item.itemId, etag, { decision: 'approve' });
+      expect(approved.body.type).toBe(SWITCHED_OFF);
+    });
+    // With suggestions on, deciding the item is the way, as before.
+    const again = await act(t, counselor, set.id, 'items', etag, {
+      courseId: item.course.id,
+      reason: 'Vue avec la personne',
+    });
+    expect(again.body.detail).toContain('decide that item instead');
+  });
+
   it('answers a stale ETag 412 before telling that the set may not be published', async () => {
     const { set } = await createSet(t, counselor, 'js-1', { limit: 2 });
     const { etag: stale } = await readSet(t, counselor, set.id);

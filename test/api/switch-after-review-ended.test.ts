@@ -92,7 +92,7 @@ describe('the kill switch on a set whose review is over', () => {
     }
   });
 
-  it('tells a second reviewer held by the switch to return the set or wait, not to discard it', async () => {
+  it('tells a second reviewer held by the switch that their approval is what is held, and to return the set or wait, not to discard it', async () => {
     await syncSeeker(t, 'js-off-second', aWorkflowSeeker());
     await putSettings(t, { secondReviewRate: 1 });
     try {
@@ -105,7 +105,7 @@ describe('the kill switch on a set whose review is over', () => {
       expect(res.status).toBe(409);
       expect(res.body.type).toBe(`${PROBLEMS}ai-switched-off`);
       expect(res.body.detail).toBe(
-        `cannot review a second time: suggestions are switched off, and a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`,
+        `cannot approve the set in its second review: suggestions are switched off, and a set the model made may not be published meanwhile; return it to its counselor (POST /v1/recommendations/${set.id}/second-review) or wait`,
       );
       // What it names: a return, which the switch does not hold.
       const returned = await act(t, otherCounselor, set.id, 'second-review', read.etag, {

@@ -1063,8 +1063,11 @@ export interface paths {
          * Withdraw my objection to AI processing
          * @description Lifts the standing objection, however it was recorded (in the portal or by the counselor):
          *     from then on the counselor may ask for suggestions again, still reviewing each one before the
-         *     person sees it. Only the person may withdraw it: a counselor may not, since the pressure to
-         *     use the AI would then come from the very person who reviews it. Logged as
+         *     person sees it. The sets the objection withdrew stay withdrawn: an action on one is refused
+         *     (409 `set-status`) naming the way on as the person stands now, new suggestions (or a set by hand
+         *     while no model can be used), no longer the set by hand alone. Only the person may withdraw it: a
+         *     counselor may not, since the pressure to use the AI would then come from the very person who
+         *     reviews it. Logged as
          *     `objection.withdrawn`; a profile created again later (after an idle profile was purged)
          *     starts without the objection. 409 when no objection stands. A person whose file is no
          *     longer held (erased, or purged as idle) while their objection stands, which an erasure
@@ -1647,10 +1650,10 @@ export interface components {
              *     `rate-limited` (429), `internal` (500), `unavailable` (503), `http-error` (any other).
              *     Refusals a counselor's tool must tell apart within one status have their own:
              *     `ai-unavailable` (409 or 503, the manual path: `reason`, `manualSearchPaths`, `manualSetPath`),
-             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved),
+             *     `ai-switched-off` (409, approving the model's items or publishing or approving in second review a set it made while suggestions are off, the set still in a status that allows the action, else `set-expired` or `set-status`; the counselor's own items may be approved, not a shortlist pick the model suggested too, which is its item; the `detail` names the set by hand to start instead, or to a second reviewer the return),
              *     `set-expired` (409, `setStatus`), `set-status` (409, another status refusing the action: `setStatus`; for a discarded set, `discardedBy` and `discardedAt`),
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
-             *     `course-already-in-set` (409, `itemId`, `decision`), `course-withdrawn` (409, `withdrawnItems`),
+             *     `course-already-in-set` (409, `itemId`, `decision`: decide that item, or, when it is the model's and suggestions are switched off, which holds it unapproved, propose the course in a set by hand), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
@@ -2366,7 +2369,9 @@ export interface components {
             secondReview: {
                 /** @description Whether the set goes to a second counselor's review before the person sees it (drawn for one, or taking over the one an earlier set of the person owes). Null until its counselor asks to publish it: the draw is told by the publication's answer (the set moves to `awaiting_second_review`, true here) and not before, so that no counselor can tell which of their sets will be checked (record 0003); nothing else in a set's read, the queue or `allowedActions` differs before then. Set once the set was handed to a second review or published; null for good on a set that ended without either (discarded, withdrawn, expired), whose second review the person's next set may owe. */
                 required: boolean | null;
+                /** @description The counselor who handed the set to its second review by asking to publish it, who may not give it (403). Null until then, and again once a second reviewer returned it, until its counselor hands it on anew (`returned` keeps the return). */
                 firstReviewerId: string | null;
+                /** @description The second reviewer whose approval published the set; null until then (a return names its reviewer in `returned`). */
                 reviewerId: string | null;
                 /**
                  * Format: date-time
@@ -2426,7 +2431,8 @@ export interface components {
              *     review: none of the model's suggestions may be approved, nor the set published or approved
              *     in its second review, until they are switched on again; its message says what still goes for
              *     the set as it stands (rejecting, the counselor's own courses, discarding, a return), as
-             *     `allowedActions` lists it. Never for a set made by hand, nor once its review is over.
+             *     `allowedActions` lists it, and, to the set's counselor, the set by hand that gives the person
+             *     courses meanwhile. Never for a set made by hand, nor once its review is over.
              */
             caveats: {
                 /** @enum {string} */
@@ -2675,13 +2681,13 @@ export interface components {
          *     }
          */
         SettingsFields: {
-            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks) approved. */
+            /** @description Kill switch. When false, no suggestion is made (the manual path: catalog search and sets made by hand), and none of the model's suggestions made before can be approved, nor a set it made published (409), until it is true again; such sets can be discarded, and the counselor's own items in them (additions, blind-first shortlist picks the model did not suggest: one it suggested too is its item, held with the others) approved; their counselor gives the person courses meanwhile in a set by hand, which withdraws them. */
             aiEnabled: boolean;
-            /** @description Counselors submit their own shortlist before seeing the model's. */
+            /** @description Counselors submit their own shortlist before seeing the model's. A set keeps the mode it was made in: turned off, a set already awaiting a shortlist still awaits one (an empty one shows its items). */
             blindFirst: boolean;
             /** @description Share of sets sampled for a second counselor's review (drawn from each set's id with a key the server alone holds). A set drawn for one and not published (discarded, withdrawn, expired, or still open) hands it on: the person's next sets need a second review too until one is published, so a new set does not draw again. */
             secondReviewRate: number;
-            /** @description Hours before an unpublished set expires. */
+            /** @description Hours before an unpublished set expires, counted from when it is made, handed to its second review or returned. A change applies to the lifetimes given from then on: a set already open keeps its `expiresAt`. */
             setTtlHours: number;
             /** @description Decisions that took this many seconds or less count as fast in the oversight figures. */
             fastDecisionSeconds: number;
