@@ -25,7 +25,13 @@ import { createOpenApiValidator } from './http/openapi-validator.ts';
 import { operationIdOf } from './http/operation-id.ts';
 import { createMarkPortalPaths } from './http/portal-validation-refusal.ts';
 import { findPrincipal } from './http/principal-context.ts';
-import { createErrorHandler, type FindStorageUnavailable, problem, sendProblem } from './http/problem.ts';
+import {
+  createErrorHandler,
+  type FindStorageUnavailable,
+  problem,
+  sendProblem,
+  unknownPathProblem,
+} from './http/problem.ts';
 import { refuseBracketQueryKeys } from './http/refuse-bracket-query-keys.ts';
 import { refuseDeepBodies } from './http/refuse-deep-bodies.ts';
 import { refuseDirectionControls } from './http/refuse-direction-controls.ts';
@@ -249,8 +255,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createAuditRoutes(services.audit));
   app.use(createIncidentRoutes(services.incidents, services.audit));
 
-  app.use((_req, res) => {
-    sendProblem(res, problem(404, 'not-found', 'Not found', 'no such resource'));
+  app.use((req, res) => {
+    sendProblem(res, unknownPathProblem(req.path));
   });
   app.use(createErrorHandler(deps.findStorageUnavailable, openApiDocument));
   return app;

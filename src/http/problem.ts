@@ -253,6 +253,15 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof found === 'number' ? found : undefined;
 }
 
+/** A path the contract does not have: named, with where a client finds the operations there are. */
+export function unknownPathProblem(path: string): ProblemDocument {
+  return problem(
+    404,
+    'not-found',
+    'Not found',
+    `the API has no operation at ${path}: its operations are listed at /docs and in /openapi.json`,
+  );
+}
 function mapHttpError(
   http: HttpLikeError,
   status: number,
@@ -321,7 +330,7 @@ function mapHttpError(
     case 403:
       return problem(403, 'forbidden', 'Not allowed', firstMessage);
     case 404:
-      return problem(404, 'not-found', 'Not found', 'no such resource');
+      return unknownPathProblem(req.path);
     case 405: {
       const allow = http.headers?.Allow ?? http.headers?.allow;
       const methods = allow === undefined ? [] : allowedMethodsWithHead(allow);
