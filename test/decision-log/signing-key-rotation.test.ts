@@ -250,7 +250,7 @@ describe('rotating the signing key of the decision log', () => {
     });
   });
 
-  it('refuses to start a process with the retired key', async () => {
+  it('refuses to start a process with the retired key, naming the rotation that retired it and the key to start with', async () => {
     const oldKeyPem = fs.readFileSync(
       path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'),
       'utf8',
@@ -260,7 +260,7 @@ describe('rotating the signing key of the decision log', () => {
       'ops-7',
     );
     await expect(restartWith(oldKeyPem)).rejects.toThrow(
-      /written with other keys than this process's \(signing;/,
+      /other keys than this process's \(signing\): its signing key \(read from .*decision-log-signing-key\.pem\) was retired by the key rotation at seq 13 \(log\.signing_key_rotated\): start it with the new key that rotation handed over to, AUDIT_SIGNING_KEY_FILE naming that key's file \(or that key put in .*decision-log-signing-key\.pem\)$/,
     );
   });
 
@@ -283,7 +283,9 @@ describe('rotating the signing key of the decision log', () => {
       env,
     });
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/other keys than this process's \(signing;/);
+    expect(again.stderr).toMatch(
+      /other keys than this process's \(signing\): its signing key .* was retired by the key rotation at seq 13/,
+    );
   });
 
   it('refuses from the command line to rotate back to a retired key, saying to generate a new one, with exit code 1 and nothing written', async () => {
