@@ -655,16 +655,20 @@ export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Conf
 export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   const { audit } = config;
   const keyFiles = [
-    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile],
-    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile],
-    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile],
+    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile, 'openssl rand -base64 32 >'],
+    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile, 'openssl rand -base64 32 >'],
+    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile, 'openssl genpkey -algorithm ed25519 -out'],
   ] as const;
   // Found missing only once the database was opened and migrated, it would stop the start as late.
-  for (const [name, file] of keyFiles) {
+  // Never made here: on a database already written, a new key would be the wrong one, so the
+  // operator makes it, on a first deployment only.
+  for (const [name, file, make] of keyFiles) {
     if (file !== undefined && !fs.existsSync(file)) {
       throw new Error(
         `${name} names ${file}, which does not exist (a new key would leave the log's past data ` +
-          'unreadable or unlinkable): name the file that holds the key',
+          'unreadable or unlinkable): name the file that holds the key; on a first deployment, before ' +
+          `any process has started on the database, make it with \`${make} ${file}\`, readable by its ` +
+          'owner only and backed up apart from the database (README, "A first production deployment")',
       );
     }
   }
@@ -672,7 +676,8 @@ export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   if (config.nodeEnv === 'production' && unnamed.length > 0 && !audit.localKeysAllowed) {
     throw new Error(
       `${unnamed.join(', ')} must be set when NODE_ENV=production (secret files kept apart from the data ` +
-        'and its backups, the same for every process); to generate the missing ones in DATA_DIR/keys ' +
+        'and its backups, the same for every process, made once as the README\'s "A first production ' +
+        'deployment" says); to generate the missing ones in DATA_DIR/keys ' +
         'instead, set AUDIT_LOCAL_KEYS=true (one machine only; backups then hold the master key)',
     );
   }
