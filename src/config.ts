@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { MAKE_MASTER_KEY, MAKE_SIGNING_KEY } from './decision-log/key-making-commands.ts';
 
 /** Everything the process reads from its environment. `process.env` is read nowhere else. */
 export interface Config {
@@ -655,9 +656,9 @@ export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Conf
 export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   const { audit } = config;
   const keyFiles = [
-    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile, 'openssl rand -base64 32 >'],
-    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile, 'openssl rand -base64 32 >'],
-    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile, 'openssl genpkey -algorithm ed25519 -out'],
+    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile, MAKE_MASTER_KEY],
+    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile, MAKE_MASTER_KEY],
+    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile, MAKE_SIGNING_KEY],
   ] as const;
   // Found missing only once the database was opened and migrated, it would stop the start as late.
   // Never made here: on a database already written, a new key would be the wrong one, so the

@@ -153,13 +153,22 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
     },
   );
 
-  it('refuses, in one line and with exit code 1, a new key that is missing, not base64, not 32 bytes, or the one in use', async () => {
+  it('refuses, in one line and with exit code 1, a new key that is missing, not base64, not 32 bytes, or the one in use, saying the command that makes a new one', async () => {
     const before = await readKeyState();
     const cases: Array<[string, RegExp]> = [
-      [path.join(fixture.database.dataDir, 'no-such.key'), /the key file .*no-such\.key does not exist/],
+      [
+        path.join(fixture.database.dataDir, 'no-such.key'),
+        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1`/,
+      ],
       [writeKeyFile('not-base64.key', 'not a key, this\n'), /the master key file must hold base64 text/],
-      [writeKeyFile('short.key', `${crypto.randomBytes(16).toString('base64')}\n`), /must be 32 bytes/],
-      [oldKeyFile, /the new master key is the one in use/],
+      [
+        writeKeyFile('short.key', `${crypto.randomBytes(16).toString('base64')}\n`),
+        /must be 32 bytes \(base64\), as `openssl rand -base64 32 > <file>` writes them/,
+      ],
+      [
+        oldKeyFile,
+        /the new master key is the one in use: make a new one with `openssl rand -base64 32 > <file>` and name that file/,
+      ],
     ];
     for (const [file, reason] of cases) {
       const run = await rotate(file);

@@ -349,4 +349,23 @@ describe('rotating the signing key of the decision log', () => {
     );
     expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
   });
+
+  it('refuses from the command line a new key file that does not exist, saying the command that makes one, with exit code 1 and nothing written', async () => {
+    const missing = path.join(fixture.database.dataDir, 'not-made-yet.pem');
+    const headBefore = await fixture.decisionLog.readHead();
+    const run = await runScript('rotate-signing-key.ts', ['--new-key', missing, '--operator', 'ops-7'], {
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: fixture.database.dataDir,
+        ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `audit:rotate-signing-key: cannot start: the key file ${missing} does not exist: make the new key with ` +
+        `\`openssl genpkey -algorithm ed25519 -out ${missing}\`\n`,
+    );
+    expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
+  });
 });
