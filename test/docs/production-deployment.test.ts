@@ -83,3 +83,16 @@ describe("the README's first production deployment", () => {
     expect(commands).toContain(`DATABASE_URL=postgres://${user}:password@db.example:5432/${database}`);
   });
 });
+
+describe("the README's key rotations", () => {
+  it('say where to put the new key when the key files are named, not only in DATA_DIR/keys', () => {
+    const rotations = readme.slice(
+      readme.indexOf('- **The signing key can be rotated**'),
+      readme.indexOf('- **The pseudonym key'),
+    );
+    expect(rotations).not.toContain('(or put it in `DATA_DIR/keys`)');
+    expect(
+      rotations.match(/or put the new key in the file it named, `DATA_DIR\/keys` when unset/g),
+    ).toHaveLength(2);
+  });
+});
