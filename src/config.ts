@@ -399,6 +399,12 @@ const POSTGRES_SCHEME = /^(postgres|postgresql|socket):/i;
  * reads as it would with a host: given one to be checked as a URL.
  */
 const HOSTLESS_AUTHORITY = /^(postgres(?:ql)?:\/\/[^/@]*@)\//i;
+/**
+ * An `@` in the path, or a `#`, which no connection URL holds: a password with a `/` or `#` typed as
+ * is (`p@ss/w#1`), whose first part pg would read as the host (`getaddrinfo ENOTFOUND ss`). An `@`
+ * within the password alone is read as typed: the last `@` ends it.
+ */
+const UNENCODED_CREDENTIALS = /^[a-z]+:\/\/[^/]*\/[^?]*@|#/i;
 
 /**
  * A PostgreSQL connection URL. pg reads any other text (`sqlite:///…`, a file path, a misspelt
@@ -414,9 +420,10 @@ function readDatabaseUrl(env: Env): string | undefined {
     ? scheme === undefined
       ? 'no URL'
       : `a ${scheme}:// URL`
-    : URL.canParse(raw.replace(HOSTLESS_AUTHORITY, '$1localhost/'))
+    : URL.canParse(raw.replace(HOSTLESS_AUTHORITY, '$1localhost/')) && !UNENCODED_CREDENTIALS.test(raw)
       ? undefined
-      : `a ${scheme}:// URL that cannot be read (its host or port?)`;
+      : `a ${scheme}:// URL that cannot be read (its host or port? or a user name or password holding ` +
+        '@ / : # or ? as typed, which are written percent-encoded: %40 %2F %3A %23 %3F)';
   if (problem !== undefined) {
     throw new Error(
       'DATABASE_URL must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
