@@ -46,6 +46,9 @@ try {
       `  Idempotency-Key answers stored before ${cutoffs.idempotencyKeys}: ${purged.idempotencyKeys} purged`,
       `  staff reads of files made before ${cutoffs.readTrace}: ${purged.fileReads} purged (with a purged profile: all its reads)`,
       `  job seekers with no decision event since ${cutoffs.log}: ${purged.subjectKeys} keys shredded`,
+      report.storageScrubbed
+        ? `deleted rows cleared from the database files: ${report.storageDetail}`
+        : `deleted rows NOT cleared from the database files (the next run tries again): ${report.storageDetail}`,
     ].join('\n'),
   );
 } catch (error) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { MAKE_MASTER_KEY, MAKE_SIGNING_KEY } from './decision-log/key-making-commands.ts';
 
 /** Everything the process reads from its environment. `process.env` is read nowhere else. */
 export interface Config {
@@ -398,6 +399,12 @@ const POSTGRES_SCHEME = /^(postgres|postgresql|socket):/i;
  * reads as it would with a host: given one to be checked as a URL.
  */
 const HOSTLESS_AUTHORITY = /^(postgres(?:ql)?:\/\/[^/@]*@)\//i;
+/**
+ * An `@` in the path, or a `#`, which no connection URL holds: a password with a `/` or `#` typed as
+ * is (`p@ss/w#1`), whose first part pg would read as the host (`getaddrinfo ENOTFOUND ss`). An `@`
+ * within the password alone is read as typed: the last `@` ends it.
+ */
+const UNENCODED_CREDENTIALS = /^[a-z]+:\/\/[^/]*\/[^?]*@|#/i;
 
 /**
  * A PostgreSQL connection URL. pg reads any other text (`sqlite:///…`, a file path, a misspelt
@@ -413,9 +420,10 @@ function readDatabaseUrl(env: Env): string | undefined {
     ? scheme === undefined
       ? 'no URL'
       : `a ${scheme}:// URL`
-    : URL.canParse(raw.replace(HOSTLESS_AUTHORITY, '$1localhost/'))
+    : URL.canParse(raw.replace(HOSTLESS_AUTHORITY, '$1localhost/')) && !UNENCODED_CREDENTIALS.test(raw)
       ? undefined
-      : `a ${scheme}:// URL that cannot be read (its host or port?)`;
+      : `a ${scheme}:// URL that cannot be read (its host or port? or a user name or password holding ` +
+        '@ / : # or ? as typed, which are written percent-encoded: %40 %2F %3A %23 %3F)';
   if (problem !== undefined) {
     throw new Error(
       'DATABASE_URL must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
@@ -655,16 +663,20 @@ export function loadConfigFor(needs: ProcessNeeds, env: Env = process.env): Conf
 export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   const { audit } = config;
   const keyFiles = [
-    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile],
-    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile],
-    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile],
+    ['AUDIT_MASTER_KEY_FILE', audit.masterKeyFile, MAKE_MASTER_KEY],
+    ['AUDIT_PSEUDONYM_KEY_FILE', audit.pseudonymKeyFile, MAKE_MASTER_KEY],
+    ['AUDIT_SIGNING_KEY_FILE', audit.signingKeyFile, MAKE_SIGNING_KEY],
   ] as const;
   // Found missing only once the database was opened and migrated, it would stop the start as late.
-  for (const [name, file] of keyFiles) {
+  // Never made here: on a database already written, a new key would be the wrong one, so the
+  // operator makes it, on a first deployment only.
+  for (const [name, file, make] of keyFiles) {
     if (file !== undefined && !fs.existsSync(file)) {
       throw new Error(
         `${name} names ${file}, which does not exist (a new key would leave the log's past data ` +
-          'unreadable or unlinkable): name the file that holds the key',
+          'unreadable or unlinkable): name the file that holds the key; on a first deployment, before ' +
+          `any process has started on the database, make it with \`${make} ${file}\`, readable by its ` +
+          'owner only and backed up apart from the database (README, "A first production deployment")',
       );
     }
   }
@@ -672,7 +684,8 @@ export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
   if (config.nodeEnv === 'production' && unnamed.length > 0 && !audit.localKeysAllowed) {
     throw new Error(
       `${unnamed.join(', ')} must be set when NODE_ENV=production (secret files kept apart from the data ` +
-        'and its backups, the same for every process); to generate the missing ones in DATA_DIR/keys ' +
+        'and its backups, the same for every process, made once as the README\'s "A first production ' +
+        'deployment" says); to generate the missing ones in DATA_DIR/keys ' +
         'instead, set AUDIT_LOCAL_KEYS=true (one machine only; backups then hold the master key)',
     );
   }

@@ -147,12 +147,31 @@ const migratorConfig: Knex.MigratorConfig = { migrationSource };
  * while migrating, and is freed.
  */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  return inStartupTurn(db, 'migrations', async () => {
-    await refuseNewerDatabase(db);
-    await db.migrate.forceFreeMigrationsLock(migratorConfig);
-    const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
-    return ran;
-  });
+  try {
+    return await inStartupTurn(db, 'migrations', async () => {
+      await refuseNewerDatabase(db);
+      await db.migrate.forceFreeMigrationsLock(migratorConfig);
+      const [, ran] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+      return ran;
+    });
+  } catch (error) {
+    throw explainDatabaseNotMade(error);
+  }
+}
+
+/**
+ * What the operator does when PostgreSQL's database was not made for the API: the migrations are a
+ * start's first queries, and the server's own words (`database "x" does not exist`, `permission
+ * denied for schema public`) say what is wrong, not what to do.
+ */
+function explainDatabaseNotMade(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || (code !== '3D000' && code !== '42501')) return error;
+  const advice =
+    code === '3D000'
+      ? 'create it, owned by the user DATABASE_URL names (as a PostgreSQL superuser: createdb --owner <user> <database>), or correct DATABASE_URL'
+      : "the user DATABASE_URL names may not create the API's tables: make it the database's owner (as a PostgreSQL superuser: ALTER DATABASE <database> OWNER TO <user>) and start again";
+  return new Error(`${error.message}: ${advice} (README, "A first production deployment")`, { cause: error });
 }
 
 /**

@@ -31,8 +31,7 @@ export async function createDecisionLog(
   now: () => Date = () => new Date(),
 ): Promise<DecisionLogParts> {
   const keys = loadOrCreateDecisionLogKeys(config.dataDir, config.audit);
-  const keysFrom = Object.values(keyFilesOf(config.dataDir, config.audit)).join(', ');
-  await checkKeysMatchDatabase(db, keys, keysFrom, now());
+  await checkKeysMatchDatabase(db, keys, keyFilesOf(config.dataDir, config.audit), now());
   const pseudonymiser = new Pseudonymiser(keys.pseudonymKey);
   const subjectKeyring = new KnexSubjectKeyring(db, keys.masterKey, pseudonymiser, now);
   const decisionLog = new KnexDecisionLog(db, {

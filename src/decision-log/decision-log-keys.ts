@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AuditConfig } from '../config.ts';
 import { createPrivateFolder } from '../shared/private-folder.ts';
 import { writeFileOnce } from '../shared/write-file-once.ts';
+import { MAKE_MASTER_KEY, MAKE_SIGNING_KEY } from './key-making-commands.ts';
 
 /** The decision log's secrets. */
 export interface DecisionLogKeys {
@@ -55,7 +56,11 @@ export function deriveSecondReviewDrawKey(pseudonymKey: Buffer): Buffer {
  * them): the one a master-key rotation hands over to.
  */
 export function readMasterKeyFile(file: string): Buffer {
-  if (!fs.existsSync(file)) throw new Error(`the key file ${file} does not exist`);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `the key file ${file} does not exist: make the new key with \`${MAKE_MASTER_KEY} ${file}\``,
+    );
+  }
   return decodeMasterKey(fs.readFileSync(file, 'utf8'));
 }
 
@@ -64,7 +69,11 @@ export function readMasterKeyFile(file: string): Buffer {
  * ed25519` writes it): the one a signing-key rotation hands over to.
  */
 export function readSigningKeyFile(file: string): KeyObject {
-  if (!fs.existsSync(file)) throw new Error(`the key file ${file} does not exist`);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `the key file ${file} does not exist: make the new key with \`${MAKE_SIGNING_KEY} ${file}\``,
+    );
+  }
   return decodeSigningKey(fs.readFileSync(file, 'utf8'), file);
 }
 
@@ -99,7 +108,11 @@ function isPublicKey(pem: string): boolean {
 
 function decodeMasterKey(text: string): Buffer {
   const masterKey = decodeSecret(text, 'master key');
-  if (masterKey.length !== 32) throw new Error('the decision-log master key must be 32 bytes (base64)');
+  if (masterKey.length !== 32) {
+    throw new Error(
+      `the decision-log master key must be 32 bytes (base64), as \`${MAKE_MASTER_KEY} <file>\` writes them`,
+    );
+  }
   return masterKey;
 }
 

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { fingerprintMasterKey, isMasterKeyRecorded } from './key-fingerprints.ts';
+import { MAKE_MASTER_KEY } from './key-making-commands.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 import { openSealedBytes, sealBytes } from './sealed-box.ts';
 import {
@@ -83,7 +84,9 @@ export class KnexSubjectKeyring implements SubjectKeyring {
   async rewrapDataKeys(trx: Knex.Transaction, nextMasterKey: Buffer): Promise<number> {
     if (nextMasterKey.length !== 32) throw new Error('the new master key must be 32 bytes');
     if (crypto.timingSafeEqual(nextMasterKey, this.#masterKey)) {
-      throw new Error('the new master key is the one in use');
+      throw new Error(
+        `the new master key is the one in use: make a new one with \`${MAKE_MASTER_KEY} <file>\` and name that file`,
+      );
     }
     let rewrapped = 0;
     let afterKeyId: string | undefined;

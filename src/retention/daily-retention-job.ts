@@ -54,7 +54,16 @@ export function startDailyRetentionJob(
   const runOnce = async (): Promise<number> => {
     try {
       const report = await service.purgeIfDue(minimumGapMs);
-      if (report !== undefined) logger.info(report, 'retention: expired data purged');
+      // A purge whose deleted rows are left in the files is done, yet needs an operator's look (a user
+      // who owns no table, say): a warning, as after an erasure.
+      if (report?.storageScrubbed === false) {
+        logger.warn(
+          report,
+          `retention: expired data purged, deleted rows not cleared from the files: ${report.storageDetail}`,
+        );
+      } else if (report !== undefined) {
+        logger.info(report, 'retention: expired data purged');
+      }
       failedRunsInARow = 0;
       return intervalMs;
     } catch (error) {

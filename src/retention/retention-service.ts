@@ -107,8 +107,16 @@ export class RetentionService {
     const { purged, seq } = run;
     // Every run, whatever it purged: a scrub that an erasure, an objection, a retraction or a recall
     // left incomplete (it is only logged) is done here at the latest, a day later.
-    const storageScrubbed = (await scrubAfterCommit(deps.scrubber, deps.logger)).complete;
-    return { ranAt: now.toISOString(), periods, cutoffs, purged, seq, storageScrubbed };
+    const storage = await scrubAfterCommit(deps.scrubber, deps.logger);
+    return {
+      ranAt: now.toISOString(),
+      periods,
+      cutoffs,
+      purged,
+      seq,
+      storageScrubbed: storage.complete,
+      storageDetail: storage.detail,
+    };
   }
 
   /**

@@ -79,6 +79,8 @@ export interface RetentionReport {
    * is done at the latest by this one.
    */
   storageScrubbed: boolean;
+  /** What that clearing did, or why it was not done (for the operator running the purge). */
+  storageDetail: string;
 }
 
 /** The periods a run applies. */

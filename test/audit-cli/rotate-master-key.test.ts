@@ -111,12 +111,14 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
 
     await expect(
       startTestApp({ database: fixture.database, env: { AUDIT_MASTER_KEY_FILE: oldKeyFile } }),
-    ).rejects.toThrow(/written with other keys than this process's \(master;/);
+    ).rejects.toThrow(
+      /other keys than this process's \(master\): its master key \(read from .*\) was retired by the key rotation at seq \d+ \(log\.master_key_rotated\): start it with the new key that rotation handed over to, AUDIT_MASTER_KEY_FILE naming that key's file/,
+    );
     // Run again with the API's old configuration: the old key is no longer the database's.
     const again = await rotate(aNewKeyFile());
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(
-      /^audit:rotate-master-key failed, the keys are as they were: .*other keys than this process's \(master;/,
+      /^audit:rotate-master-key failed, the keys are as they were: .*other keys than this process's \(master\): its master key .* was retired by the key rotation/,
     );
   });
 
@@ -151,13 +153,22 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
     },
   );
 
-  it('refuses, in one line and with exit code 1, a new key that is missing, not base64, not 32 bytes, or the one in use', async () => {
+  it('refuses, in one line and with exit code 1, a new key that is missing, not base64, not 32 bytes, or the one in use, saying the command that makes a new one', async () => {
     const before = await readKeyState();
     const cases: Array<[string, RegExp]> = [
-      [path.join(fixture.database.dataDir, 'no-such.key'), /the key file .*no-such\.key does not exist/],
+      [
+        path.join(fixture.database.dataDir, 'no-such.key'),
+        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1`/,
+      ],
       [writeKeyFile('not-base64.key', 'not a key, this\n'), /the master key file must hold base64 text/],
-      [writeKeyFile('short.key', `${crypto.randomBytes(16).toString('base64')}\n`), /must be 32 bytes/],
-      [oldKeyFile, /the new master key is the one in use/],
+      [
+        writeKeyFile('short.key', `${crypto.randomBytes(16).toString('base64')}\n`),
+        /must be 32 bytes \(base64\), as `openssl rand -base64 32 > <file>` writes them/,
+      ],
+      [
+        oldKeyFile,
+        /the new master key is the one in use: make a new one with `openssl rand -base64 32 > <file>` and name that file/,
+      ],
     ];
     for (const [file, reason] of cases) {
       const run = await rotate(file);

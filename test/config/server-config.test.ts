@@ -108,6 +108,22 @@ describe('the server settings', () => {
     }
   });
 
+  it('refuses a DATABASE_URL whose password holds / or # as typed, saying to percent-encode them, without repeating it', () => {
+    for (const value of [
+      'postgres://app:p@ss/w:rd#1@db:5432/aiguillage',
+      'postgres://app:pa/ss@db:5432/aiguillage',
+      'postgres://app:s3cret#1@db:5432/aiguillage',
+    ]) {
+      expect(() => loadConfig({ DATABASE_URL: value }), value).toThrow(
+        /^DATABASE_URL must be a PostgreSQL connection URL .* a user name or password holding @ \/ : # or \? as typed, which are written percent-encoded: %40 %2F %3A %23 %3F\)$/,
+      );
+      expect(() => loadConfig({ DATABASE_URL: value }), value).not.toThrow(/p@ss|s3cret/);
+    }
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app:p%40ss%2Fw%3Ard%231@db:5432/aiguillage' }).databaseUrl,
+    ).toBe('postgres://app:p%40ss%2Fw%3Ard%231@db:5432/aiguillage');
+  });
+
   it('takes a postgres:// or postgresql:// URL, or a socket: one, as DATABASE_URL', () => {
     for (const value of [
       'postgres://app:s3cret@db:5432/aiguillage',
@@ -115,6 +131,8 @@ describe('the server settings', () => {
       'socket:/var/run/postgresql?db=aiguillage',
       // A socket with a user and password, no host: no WHATWG URL, but pg reads it.
       'postgres://app:s3cret@/aiguillage?host=/var/run/postgresql',
+      // An @ within the password: the last @ ends it, for pg as for any URL reader.
+      'postgres://app:p@ss@db:5432/aiguillage',
     ]) {
       expect(loadConfig({ DATABASE_URL: ` ${value} ` }).databaseUrl).toBe(value);
     }

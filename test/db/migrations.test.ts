@@ -1,4 +1,5 @@
-import type { Knex } from 'knex';
+import crypto from 'node:crypto';
+import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { engineOf } from '../../src/db/engine.ts';
@@ -114,6 +115,65 @@ describe('migrations run by several processes', () => {
     }
   });
 });
+
+describe.skipIf(TEST_ENGINE !== 'postgres')(
+  'migrations on a PostgreSQL database not made for the API',
+  () => {
+    const adminUrl = process.env.TEST_DATABASE_URL ?? '';
+    const role = `aiguillage_guest_${crypto.randomBytes(4).toString('hex')}`;
+    let database: TestDatabase;
+
+    const asAdmin = async (url: string, statement: string) => {
+      const admin = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+      try {
+        await admin.raw(statement);
+      } finally {
+        await admin.destroy();
+      }
+    };
+    /** The URL of `database` (or another name) for the guest role, which owns nothing. */
+    const guestUrl = (name?: string) => {
+      const url = new URL(database.databaseUrl ?? '');
+      url.username = role;
+      url.password = 'guest';
+      if (name !== undefined) url.pathname = `/${name}`;
+      return url.toString();
+    };
+    const migrateAsGuest = async (name?: string) => {
+      const db = openDatabase({ databaseUrl: guestUrl(name), dataDir: database.dataDir });
+      try {
+        return await migrateToLatest(db);
+      } finally {
+        await db.destroy();
+      }
+    };
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      await asAdmin(adminUrl, `create role ${role} login password 'guest'`);
+      // As PostgreSQL 15 makes it for any user but the database's owner (older ones let anyone create there).
+      await asAdmin(database.databaseUrl ?? '', 'revoke create on schema public from public');
+    });
+    afterAll(async () => {
+      await database.drop();
+      await asAdmin(adminUrl, `drop role if exists ${role}`);
+    });
+
+    it("says, when the user may not create the tables, to make it the database's owner", async () => {
+      await expect(migrateAsGuest()).rejects.toThrow(
+        /permission denied for schema public: the user DATABASE_URL names may not create the API's tables: make it the database's owner \(as a PostgreSQL superuser: ALTER DATABASE <database> OWNER TO <user>\) and start again/,
+      );
+    });
+
+    it('says, when the database does not exist, to create it owned by the user or to correct DATABASE_URL', async () => {
+      await expect(migrateAsGuest(`${role}_missing`)).rejects.toThrow(
+        new RegExp(
+          `database "${role}_missing" does not exist: create it, owned by the user DATABASE_URL names \\(as a PostgreSQL superuser: createdb --owner <user> <database>\\), or correct DATABASE_URL`,
+        ),
+      );
+    });
+  },
+);
 
 describe('npm run migrate -- --rollback', () => {
   let database: TestDatabase;

@@ -207,6 +207,21 @@ describe('the decision log keys in production', () => {
       expect(check(env)).not.toThrow();
   });
 
+  it('refuse a named file that does not exist, saying how a first deployment makes that key', () => {
+    const missing = (name: string) => path.join(secrets, 'not-made-yet', name);
+    expect(
+      check({ NODE_ENV: 'production', ...files, AUDIT_SIGNING_KEY_FILE: missing('signing.pem') }),
+    ).toThrow(
+      `AUDIT_SIGNING_KEY_FILE names ${missing('signing.pem')}, which does not exist (a new key would leave the log's past data unreadable or unlinkable): name the file that holds the key; on a first deployment, before any process has started on the database, make it with \`openssl genpkey -algorithm ed25519 -out ${missing('signing.pem')}\``,
+    );
+    expect(check({ ...files, AUDIT_MASTER_KEY_FILE: missing('master.key') })).toThrow(
+      `make it with \`openssl rand -base64 32 > ${missing('master.key')}\``,
+    );
+    expect(check({ ...files, AUDIT_PSEUDONYM_KEY_FILE: missing('pseudonym.key') })).toThrow(
+      `make it with \`openssl rand -base64 32 > ${missing('pseudonym.key')}\``,
+    );
+  });
+
   it('are checked with the configuration of the processes that open the log, before any database is opened', () => {
     const production = { NODE_ENV: 'production', AUTH_LOCAL_KEYS: 'true' };
     expect(() => loadConfigFor({ decisionLog: true }, production)).toThrow(/AUDIT_MASTER_KEY_FILE/);

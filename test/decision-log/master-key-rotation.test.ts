@@ -162,11 +162,15 @@ describe('rotating the master key of the decision log', () => {
     expect(await restarted.decisionLog.verifyRange()).toMatchObject({ ok: true, checked: rotation.seq });
   });
 
-  it('lets a process with the new master key start, and refuses one with the old', async () => {
+  it('lets a process with the new master key start, and refuses one with the old, naming the rotation that replaced it and the key to start with', async () => {
     const old = oldMasterKey();
-    await fixture.decisionLog.rotateMasterKey(next, 'ops-7');
+    const rotation = await fixture.decisionLog.rotateMasterKey(next, 'ops-7');
     await expect(restartWith(next)).resolves.toBeDefined();
-    await expect(restartWith(old)).rejects.toThrow(/written with other keys than this process's \(master;/);
+    await expect(restartWith(old)).rejects.toThrow(
+      new RegExp(
+        `other keys than this process's \\(master\\): its master key \\(read from .*master-.*\\.key\\) was retired by the key rotation at seq ${rotation.seq} \\(log\\.master_key_rotated\\): start it with the new key that rotation handed over to, AUDIT_MASTER_KEY_FILE naming that key's file`,
+      ),
+    );
   });
 
   it('refuses the master key in use as the new one, changing nothing', async () => {

@@ -250,7 +250,7 @@ describe('rotating the signing key of the decision log', () => {
     });
   });
 
-  it('refuses to start a process with the retired key', async () => {
+  it('refuses to start a process with the retired key, naming the rotation that retired it and the key to start with', async () => {
     const oldKeyPem = fs.readFileSync(
       path.join(fixture.database.dataDir, 'keys', 'decision-log-signing-key.pem'),
       'utf8',
@@ -260,7 +260,7 @@ describe('rotating the signing key of the decision log', () => {
       'ops-7',
     );
     await expect(restartWith(oldKeyPem)).rejects.toThrow(
-      /written with other keys than this process's \(signing;/,
+      /other keys than this process's \(signing\): its signing key \(read from .*decision-log-signing-key\.pem\) was retired by the key rotation at seq 13 \(log\.signing_key_rotated\): start it with the new key that rotation handed over to, AUDIT_SIGNING_KEY_FILE naming that key's file \(or that key put in .*decision-log-signing-key\.pem\)$/,
     );
   });
 
@@ -283,7 +283,9 @@ describe('rotating the signing key of the decision log', () => {
       env,
     });
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/other keys than this process's \(signing;/);
+    expect(again.stderr).toMatch(
+      /other keys than this process's \(signing\): its signing key .* was retired by the key rotation at seq 13/,
+    );
   });
 
   it('refuses from the command line to rotate back to a retired key, saying to generate a new one, with exit code 1 and nothing written', async () => {
@@ -344,6 +346,25 @@ describe('rotating the signing key of the decision log', () => {
     expect(run.stderr).toBe(
       `audit:rotate-signing-key: cannot start: ${publicKeyFile} holds a public key: checkpoints are signed ` +
         'with a private key, an Ed25519 private key (PKCS#8 PEM, "BEGIN PRIVATE KEY")\n',
+    );
+    expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
+  });
+
+  it('refuses from the command line a new key file that does not exist, saying the command that makes one, with exit code 1 and nothing written', async () => {
+    const missing = path.join(fixture.database.dataDir, 'not-made-yet.pem');
+    const headBefore = await fixture.decisionLog.readHead();
+    const run = await runScript('rotate-signing-key.ts', ['--new-key', missing, '--operator', 'ops-7'], {
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: fixture.database.dataDir,
+        ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `audit:rotate-signing-key: cannot start: the key file ${missing} does not exist: make the new key with ` +
+        `\`openssl genpkey -algorithm ed25519 -out ${missing}\`\n`,
     );
     expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
   });

@@ -119,4 +119,17 @@ describe('the daily retention job', () => {
     expect(await registry.metrics()).toMatch(/^aiguillage_retention_failed_runs_in_a_row 0$/m);
     await job.stop();
   });
+
+  it('logs a run that left deleted rows in the database files as a warning saying why', async () => {
+    const logs = captureLogs();
+    const report = { storageScrubbed: false, storageDetail: 'PostgreSQL skipped vacuuming job_seekers' };
+    const service = { purgeIfDue: async () => report as RetentionReport };
+    const job = startDailyRetentionJob(service, logs.logger, { firstCheckAfterMs: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    await job.stop();
+    expect(
+      logs.find('warn', /deleted rows not cleared from the files: PostgreSQL skipped vacuuming job_seekers$/),
+    ).toHaveLength(1);
+    expect(logs.find('info', /retention/)).toEqual([]);
+  });
 });

@@ -67,6 +67,11 @@ describe('npm run retention', () => {
     const first = await runRetentionCli();
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('retention run recorded as decision event 1');
+    expect(first.stdout).toMatch(
+      TEST_ENGINE === 'postgres'
+        ? /\ndeleted rows cleared from the database files: vacuumed and analyzed job_seekers, /
+        : /\ndeleted rows cleared from the database files: write-ahead log checkpointed and truncated/,
+    );
     expect(first.stdout).toMatch(/Idempotency-Key answers stored before \S+: 0 purged/);
     expect(first.stdout).toMatch(/staff reads of files made before \S+: 0 purged/);
     expect(first.stdout).toMatch(

@@ -33,7 +33,11 @@ describe('a retention run whose clearing of the files fails after it committed',
     let outcome: unknown;
     try {
       outcome = await t.container.retention.purgeExpired().then(
-        (report) => ({ ok: true, storageScrubbed: report.storageScrubbed }),
+        (report) => ({
+          ok: true,
+          storageScrubbed: report.storageScrubbed,
+          storageDetail: report.storageDetail,
+        }),
         (error: unknown) => ({ ok: false, error: (error as Error).message }),
       );
     } finally {
@@ -44,6 +48,10 @@ describe('a retention run whose clearing of the files fails after it committed',
     expect(purged).toHaveLength(1);
     expect(purged[0]?.payload).toMatchObject({ purged: { idempotencyKeys: expect.any(Number) } });
     // Yet the CLI prints "retention failed" (exit 1) and the daily job logs "the daily purge failed".
-    expect(outcome).toEqual({ ok: true, storageScrubbed: false });
+    expect(outcome).toEqual({
+      ok: true,
+      storageScrubbed: false,
+      storageDetail: 'the files could not be cleared now: canceling statement due to lock timeout',
+    });
   });
 });
