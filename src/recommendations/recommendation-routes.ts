@@ -94,6 +94,7 @@ export function createRecommendationRoutes(
         page.nextAfter === null
           ? null
           : SET_CURSOR.encode([page.nextAfter.createdAt, page.nextAfter.id], filters, caller.subject),
+      suggestionsSwitchedOff: page.suggestionsSwitchedOff,
     });
   });
 

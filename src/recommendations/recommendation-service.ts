@@ -66,13 +66,14 @@ export class RecommendationService {
    * narrow either queue alike. `nextAfter` is the last set of the page when another page follows
    * (one more set is read to know), null on the last page. A page of one person's sets (`seekerId`)
    * that lists any is traced as a read of their file; the queue of many people is not. With
-   * `recordRead: false` (a HEAD) nothing is traced.
+   * `recordRead: false` (a HEAD) nothing is traced. `suggestionsSwitchedOff`: the kill switch holds
+   * the model's sets back (`isHeldBySwitch`).
    */
   async listRecommendations(
     counselor: Principal,
     filter: Omit<SetQuery, 'counselorId' | 'now'>,
     { recordRead = true }: { recordRead?: boolean } = {},
-  ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null }> {
+  ): Promise<{ items: SetSummary[]; nextAfter: SetSummary | null; suggestionsSwitchedOff: boolean }> {
     const now = this.deps.now();
     await expireDueSets(this.deps, now, 'batch');
     const found = await this.deps.store.list({
@@ -82,6 +83,8 @@ export class RecommendationService {
       limit: filter.limit + 1,
     });
     const { items, next } = takePage(found, filter.limit);
+    // Read with the page: a set the switch holds looks ready in its summary.
+    const suggestionsSwitchedOff = !(await this.deps.settings.get()).aiEnabled;
     if (recordRead && filter.seekerId !== undefined && items.length > 0) {
       const traced = await this.deps.reads.recordRead(counselor, {
         seekerId: filter.seekerId,
@@ -91,9 +94,9 @@ export class RecommendationService {
         ...(items[0] === undefined ? {} : { from: { setId: items[0].id } }),
       });
       // The person erased meanwhile, their sets with them: none is left to list.
-      if (!traced) return { items: [], nextAfter: null };
+      if (!traced) return { items: [], nextAfter: null, suggestionsSwitchedOff };
     }
-    return { items, nextAfter: next ?? null };
+    return { items, nextAfter: next ?? null, suggestionsSwitchedOff };
   }
 
   /**

@@ -2516,6 +2516,8 @@ export interface components {
             unanswered: number;
         };
         RecommendationSetPage: {
+            /** @description True while an administrator has switched suggestions off (`aiEnabled` false, the kill switch), as the page is read: no set the model made may have its model's items approved, be published, or be approved in a second review until they are back on, however ready its summary looks (`pendingCount` 0); each such set's read says so (caveat `ai_disabled`) and leaves those actions out of its `allowedActions`. A set by hand (`model` null) is not held. */
+            suggestionsSwitchedOff: boolean;
             items: components["schemas"]["RecommendationSetSummary"][];
             /** @description Pass as `cursor` for the next page, with the same filters; null on the last page. */
             nextCursor: string | null;
