@@ -429,11 +429,26 @@ function refuseStatus(
   context: StatusContext = {},
 ): ConflictError {
   // `setStatus`, not `status`: problem documents reserve `status` for the HTTP status code.
-  return new ConflictError(`cannot ${action}: ${explainStatus(set, reader, context)}`, {
+  return new ConflictError(`cannot ${action}: ${explainStatus(set, action, reader, context)}`, {
     ...problemType(set.status === 'expired' ? 'set-expired' : 'set-status'),
     setStatus: set.status,
     ...(set.status === 'discarded' ? describeDiscard(set) : {}),
   });
+}
+
+/**
+ * What a set pending review lacks for the action refused: a shortlist is awaited only before the
+ * model's items are shown, a second review only once the set is handed on; a retraction or a reply
+ * to a contest needs a published set.
+ */
+function describePendingFor(action: string): string {
+  if (action === ACTION_VERBS.submit_shortlist) {
+    return "the set is pending review and shows its model's items already (it was not made for blind-first review, or its shortlist is in)";
+  }
+  if (action === ACTION_VERBS.second_review) {
+    return 'the set is pending review and was not handed on for a second review (its counselor publishing it hands it on, if it was drawn for one)';
+  }
+  return 'the set is pending review, not published';
 }
 
 /** The two ways to a new set for the person, named when neither is known to be barred. */
@@ -448,7 +463,12 @@ function describeNewSetWays(seekerPath: string): string {
  * otherwise); a second reviewer, who does not hold it, is told so rather than sent to an operation
  * that answers them 404.
  */
-function explainStatus(set: RecommendationSet, reader: SetReader, context: StatusContext): string {
+function explainStatus(
+  set: RecommendationSet,
+  action: string,
+  reader: SetReader,
+  context: StatusContext,
+): string {
   const setPath = `/v1/recommendations/${set.id}`;
   const seekerPath = `/v1/job-seekers/${encodeURIComponent(set.seekerId)}`;
   switch (set.status) {
@@ -497,9 +517,11 @@ function explainStatus(set: RecommendationSet, reader: SetReader, context: Statu
       return `the set was published, then retracted; to propose courses to the person, ${describeNewSetWays(seekerPath)}`;
     // Refused here: a retraction, a second review, a shortlist, a reply to a contest, none of which
     // a set not published yet, nor handed on, can take; the way on is its review.
-    case 'pending_review':
+    case 'pending_review': {
+      const pending = describePendingFor(action);
       return set.counselorId === reader.subject
-        ? `the set is pending review, not published: decide its items (POST ${setPath}/items/{itemId}/decision), then publish it (POST ${setPath}/publish), or discard it (POST ${setPath}/discard)`
-        : "the set is pending review, not published: deciding its items and publishing it, or discarding it, is its counselor's";
+        ? `${pending}: decide its items (POST ${setPath}/items/{itemId}/decision), then publish it (POST ${setPath}/publish), or discard it (POST ${setPath}/discard)`
+        : `${pending}: deciding its items and publishing it, or discarding it, is its counselor's`;
+    }
   }
 }

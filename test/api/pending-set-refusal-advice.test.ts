@@ -33,21 +33,25 @@ describe('an action a set pending review refuses', () => {
     expect(res.body.detail).toContain(`POST /v1/recommendations/${setId}/discard`);
   });
 
-  it('tells its counselor asking for its second review to decide its items and publish it', async () => {
+  it('tells its counselor asking for its second review that it was not handed on for one, and to decide its items and publish it', async () => {
     const { setId, etag } = await pendingSet('js-pending-second');
     const res = await act(t, counselor, setId, 'second-review', etag, {
       decision: 'return',
       comment: 'À revoir',
     });
     expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('was not handed on for a second review');
+    expect(res.body.detail).not.toContain('not published');
     expect(res.body.detail).toContain(`POST /v1/recommendations/${setId}/items/{itemId}/decision`);
     expect(res.body.detail).toContain(`POST /v1/recommendations/${setId}/publish`);
   });
 
-  it('tells a counselor sending a shortlist for it to review its items and publish it', async () => {
+  it('tells a counselor sending a shortlist for it that its model’s items are shown already, and to review them and publish it', async () => {
     const { setId, etag } = await pendingSet('js-pending-shortlist');
     const res = await act(t, counselor, setId, 'shortlist', etag, { courseIds: [] });
     expect(res.status).toBe(409);
+    expect(res.body.detail).toContain("shows its model's items already");
+    expect(res.body.detail).not.toContain('not published');
     expect(res.body.detail).toContain(`POST /v1/recommendations/${setId}/publish`);
   });
 });
