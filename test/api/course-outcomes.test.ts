@@ -109,6 +109,28 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(await outcomeRows('js-1')).toHaveLength(1);
   });
 
+  it('answers the same call sent twice with the outcome held, one version and one event only', async () => {
+    await syncSeeker(t, 'js-retry');
+    const theirs = await createAndPublish(t, counselor, 'js-retry', { approve: 1 });
+    const courseId = firstApproved(theirs).course.id;
+    const first = await putOutcome('js-retry', courseId, enteredToday());
+    expect(first.status).toBe(201);
+    clock.advance(60_000);
+
+    const again = await putOutcome('js-retry', courseId, enteredToday());
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await outcomeRows('js-retry')).toMatchObject([{ version: 1 }]);
+    expect(await outcomeEvents('js-retry')).toHaveLength(1);
+
+    const known = await putOutcome('js-retry', courseId, {
+      ...enteredToday(),
+      employedWithinSixMonths: true,
+    });
+    expect(known.body).toMatchObject({ employedWithinSixMonths: true, version: 2 });
+    expect(await outcomeEvents('js-retry')).toHaveLength(2);
+  });
+
   it('keeps the outcome held against an older observation sent late, and takes a correction of the same day', async () => {
     await syncSeeker(t, 'js-late');
     const theirs = await createAndPublish(t, counselor, 'js-late', { approve: 1 });

@@ -291,7 +291,9 @@ export interface paths {
          *     employment within six months (`employedWithinSixMonths`, null until known), as observed on
          *     `observedAt`. One outcome per person and course, replaced as a whole by each call (the entry
          *     is known first, employment months later): 201 when created, 200 when replaced, its `version`
-         *     one more each time. An observation dated before the one held is refused with 409
+         *     one more each time. The same values sent again for the same proposal (a call retried after its
+         *     answer was lost) change nothing: 200 with the outcome held, its `version` unchanged, and no
+         *     `outcome.recorded`. An observation dated before the one held is refused with 409
          *     `observation-outdated` (`heldObservedAt`), the held one kept: a call sent late cannot undo
          *     what was learnt since; one of the same day replaces it (a correction). The deployer's monitoring of the system in operation (AI Act Art. 26(5)
          *     and 72): auditors read the outcomes per model and per source
@@ -4830,7 +4832,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The outcome was replaced. */
+            /** @description The outcome was replaced, or already held as sent (its `version` unchanged). */
             200: {
                 headers: {
                     [name: string]: unknown;
