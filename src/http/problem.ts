@@ -32,6 +32,7 @@ import {
 import { findIdentityProviderOutage } from './security.ts';
 import {
   describeFieldError,
+  describeNullableAlternatives,
   describeRepeatedQueryParameters,
   describeUndecodable,
 } from './validation-messages.ts';
@@ -289,9 +290,9 @@ function mapHttpError(
       const operationId = operationIdOf(req);
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const described = describeRepeatedQueryParameters(
-        (http.errors ?? []).map((e) => {
-          const path = e.path ?? '';
-          const message = e.message ?? 'is invalid';
+        describeNullableAlternatives(
+          (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
+        ).map(({ path, message }) => {
           const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
           return describeFieldError(path, message, contract.findMissingField(operationId, path, message), {
             fields: contract.findBodyFields(operationId, path),

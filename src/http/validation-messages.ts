@@ -184,6 +184,41 @@ function describeValidationMessage(message: string): string {
   return message;
 }
 
+/** The validator's summary of a `oneOf` none or several of whose branches matched. */
+const ONE_OF_MESSAGE = 'must match exactly one schema in oneOf';
+
+/**
+ * The errors about a field that takes a value or null (`location`: a point, or null when unknown),
+ * said once: the validator reports each branch of the `oneOf` that failed, so a point with a latitude
+ * out of range also read "must be null" and "must match exactly one schema in oneOf", telling the
+ * caller to send null. The errors about the value stay; the null branch's and the summary go, and a
+ * value of the wrong type says it may be null (`must be object or null`).
+ */
+export function describeNullableAlternatives<E extends { path: string; message: string }>(
+  errors: readonly E[],
+): E[] {
+  const nullable = new Set(
+    errors
+      .filter(
+        (error) =>
+          error.message === 'must be null' &&
+          errors.some((other) => other.path === error.path && other.message === ONE_OF_MESSAGE),
+      )
+      .map((error) => error.path),
+  );
+  if (nullable.size === 0) return [...errors];
+  return errors
+    .filter(
+      (error) =>
+        !(nullable.has(error.path) && (error.message === 'must be null' || error.message === ONE_OF_MESSAGE)),
+    )
+    .map((error) =>
+      nullable.has(error.path) && /^must be (object|array|string|number|integer|boolean)$/.test(error.message)
+        ? { ...error, message: `${error.message} or null` }
+        : error,
+    );
+}
+
 /** The validator's words for a value of the wrong type or outside an enumeration: what a repeat gives. */
 const ONE_VALUE_MESSAGE =
   /^must be (string|integer|number|boolean|true or false|equal to one of the allowed values.*)$/;

@@ -77,6 +77,25 @@ describe('job seekers API', () => {
     );
   });
 
+  it('says what is wrong with a location sent, never that it must be null', async () => {
+    const put = (location: unknown) =>
+      t.http
+        .put('/v1/job-seekers/js-4')
+        .auth(integration, { type: 'bearer' })
+        .send({ ...aJobSeeker(), location });
+
+    const outOfRange = await put({ lat: 95, lon: -200 });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body.errors).toEqual([
+      { path: '/body/location/lat', message: 'must be <= 90' },
+      { path: '/body/location/lon', message: 'must be >= -180' },
+    ]);
+    expect(outOfRange.body.detail).not.toMatch(/null|oneOf/);
+
+    const named = await put('Lyon');
+    expect(named.body.errors).toEqual([{ path: '/body/location', message: 'must be object or null' }]);
+  });
+
   it('refuses a profile carrying a field the contract does not define, such as a birth date or a nationality, and stores nothing', async () => {
     for (const [field, value] of [
       ['dateOfBirth', '1999-04-02'],
