@@ -1833,6 +1833,7 @@ export interface components {
             reason: string;
         };
         /**
+         * @description What the import wrote. An import sent again (its answer lost) writes the same catalog and answers the same counts but for `created`, which then counts 0: its courses are `updated`.
          * @example {
          *       "imported": 20000,
          *       "created": 19990,
@@ -1840,8 +1841,11 @@ export interface components {
          *     }
          */
         ImportReport: {
+            /** @description The courses of the import: `created` and `updated` together. */
             imported: number;
+            /** @description The courses the catalog did not hold before. */
             created: number;
+            /** @description The courses the catalog held, each replaced as sent, whether or not a value changed. */
             updated: number;
         };
         HealthStatus: {
