@@ -59,9 +59,12 @@ export class CourseOutcomeService {
     const now = deps.now();
     // Today as the agency reads it, in France (not the UTC day, a day behind after midnight there).
     if (parseIsoDay(input.observedAt) > parisDayNumberOf(now)) {
-      throw new InvalidInputError('observedAt is after today: an outcome is observed, not foreseen', {
-        field: 'observedAt',
-      });
+      const today = parisDayOf(now);
+      throw new InvalidInputError(
+        `observedAt (${input.observedAt}) is after today in France, ${today}: an outcome is observed, not ` +
+          'foreseen; give the day it was observed, today at the latest',
+        { field: 'observedAt', latestObservedAt: today },
+      );
     }
     return deps.decisionLog.withTransaction(async (trx) => {
       const seeker = await deps.jobSeekers.findById(seekerId, trx);

@@ -4878,7 +4878,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `observedAt` is after today: an outcome is observed, not foreseen; or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
+            /** @description `observedAt` is after today in France: an outcome is observed, not foreseen (`field` `observedAt`, today in `latestObservedAt`); or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
             422: {
                 headers: {
                     [name: string]: unknown;
