@@ -177,6 +177,17 @@ function describeUnknownField(path: string, fields: readonly string[] | undefine
 /** A validator's message about a field's value, said for the caller. */
 function describeValidationMessage(message: string): string {
   if (message === 'must be boolean') return 'must be true or false';
+  const twice = /^must NOT have duplicate items \(items ## (\d+) and (\d+) are identical\)$/.exec(message);
+  if (twice !== null) {
+    // The validator names the two places in either order.
+    const [first, second] = [Number(twice[1]), Number(twice[2])].sort((a, b) => a - b);
+    return `gives the same value twice, at ${first} and ${second}: give each value once`;
+  }
+  const items = /^must NOT have (fewer|more) than (\d+) items$/.exec(message);
+  if (items !== null) {
+    const [, bound, count] = items;
+    return `must hold ${bound === 'fewer' ? 'at least' : 'at most'} ${count} ${count === '1' ? 'item' : 'items'}`;
+  }
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
   if (pattern !== undefined) return describePattern(pattern) ?? message;
   const format = /^must match format "(.*)"$/.exec(message)?.[1];

@@ -96,6 +96,25 @@ describe('job seekers API', () => {
     expect(named.body.errors).toEqual([{ path: '/body/location', message: 'must be object or null' }]);
   });
 
+  it('says in words a list given a value twice, or too few values, and where', async () => {
+    const put = (fields: object) =>
+      t.http
+        .put('/v1/job-seekers/js-4')
+        .auth(integration, { type: 'bearer' })
+        .send({ ...aJobSeeker(), ...fields });
+
+    const twice = await put({ skills: ['soins', 'accueil', 'soins'] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([
+      { path: '/body/skills', message: 'gives the same value twice, at 0 and 2: give each value once' },
+    ]);
+
+    const none = await put({ targetOccupations: [] });
+    expect(none.body.errors).toEqual([
+      { path: '/body/targetOccupations', message: 'must hold at least 1 item' },
+    ]);
+  });
+
   it('refuses a profile carrying a field the contract does not define, such as a birth date or a nationality, and stores nothing', async () => {
     for (const [field, value] of [
       ['dateOfBirth', '1999-04-02'],
