@@ -299,6 +299,7 @@ function mapHttpError(
             form: contract.findParameterForm(operationId, path),
             sent: name === undefined ? [] : query.getAll(name),
             sentNull: path.startsWith('/body/') && readBodyValue(req.body, path) === null,
+            sentInfinite: path.startsWith('/body/') && isInfinite(readBodyValue(req.body, path)),
             required: contract.findRequiredBodyField(operationId, path),
           });
         }),
@@ -456,6 +457,11 @@ function isJsonScalar(body: string | undefined): boolean {
 }
 
 /** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
+/** A number JSON reads as infinite: one written with more digits or a larger exponent than a double holds. */
+function isInfinite(value: unknown): boolean {
+  return value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
+}
+
 function readBodyValue(body: unknown, path: string): unknown {
   let value = body;
   for (const token of path.slice('/body/'.length).split('/').map(fromPointerToken)) {

@@ -70,6 +70,8 @@ export interface ContractFieldWords {
   sent?: readonly string[];
   /** The body field was sent as null. */
   sentNull?: boolean;
+  /** The body field was sent as a number too large to read (`1e400`), which JSON reads as infinite. */
+  sentInfinite?: boolean;
   /** Whether the body field is one its object requires (undefined when not known). */
   required?: boolean | undefined;
 }
@@ -111,6 +113,9 @@ export function describeFieldError(
   }
   if (EMPTY_VALUE_MESSAGE.test(message)) {
     return { path, message: 'is empty: leave the parameter out, or give it a value' };
+  }
+  if (contract.sentInfinite === true && /^must be (number|integer)$/.test(message)) {
+    return { path, message: 'is a number too large to read: give it within the bounds the contract states' };
   }
   const nullRefused = contract.sentNull === true ? /^must be (\w+)$/.exec(message)?.[1] : undefined;
   if (nullRefused !== undefined && TYPE_WORDS[nullRefused] !== undefined) {

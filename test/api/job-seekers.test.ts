@@ -115,6 +115,25 @@ describe('job seekers API', () => {
     ]);
   });
 
+  it('says a number too large to read is so, not that it is no number', async () => {
+    const profile = JSON.stringify({ ...aJobSeeker(), yearsExperience: 3 }).replace(
+      '"yearsExperience":3',
+      '"yearsExperience":1e400',
+    );
+    const res = await t.http
+      .put('/v1/job-seekers/js-4')
+      .auth(integration, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(profile);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      {
+        path: '/body/yearsExperience',
+        message: 'is a number too large to read: give it within the bounds the contract states',
+      },
+    ]);
+  });
+
   it('refuses a profile carrying a field the contract does not define, such as a birth date or a nationality, and stores nothing', async () => {
     for (const [field, value] of [
       ['dateOfBirth', '1999-04-02'],
