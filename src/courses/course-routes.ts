@@ -76,7 +76,12 @@ export function createCourseRoutes(service: CourseService, options: CourseRouteO
       closeUnlessRead(req, res);
       if (!(error instanceof InvalidImportError)) throw error;
       const body: ImportProblemBody = {
-        ...problem(422, 'invalid-import', 'Some lines are invalid', error.message),
+        ...problem(
+          422,
+          'invalid-import',
+          error.invalidLineCount === 0 ? 'The import holds no course' : 'Some lines are invalid',
+          error.message,
+        ),
         lineErrors: error.lineErrors,
         invalidLineCount: error.invalidLineCount,
         lineErrorsTruncated: error.truncated,
@@ -150,11 +155,11 @@ function checkImportEncoding(req: Request): string | undefined {
     .exec(req.headers['content-type'] ?? '')?.[1]
     ?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    return `the import must be UTF-8, not ${charset}`;
+    return `the import must be UTF-8, not ${charset}: convert the file to UTF-8 and send it with charset=utf-8, or no charset`;
   }
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return `content encoding ${encoding} is not supported`;
+    return `content encoding ${encoding} is not supported: send the file uncompressed, without Content-Encoding`;
   }
   return undefined;
 }

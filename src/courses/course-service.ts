@@ -137,7 +137,13 @@ export class CourseService {
       throw new InvalidImportError(detail, lineErrors, invalidLineCount, truncated);
     }
     if (courses.length === 0) {
-      throw new InvalidImportError('the import holds no course; nothing was imported', [], 0, false);
+      throw new InvalidImportError(
+        'the import holds no course; nothing was imported: send one course per line, a JSON object ' +
+          'per line as application/x-ndjson, or a header row then a row per course as text/csv',
+        [],
+        0,
+        false,
+      );
     }
     return this.decisionLog.withTransaction(async (trx) => {
       const { created, updated, replaced } = await this.store.upsertMany(courses, this.now(), trx);

@@ -32,6 +32,7 @@ import {
 import { findIdentityProviderOutage } from './security.ts';
 import {
   describeFieldError,
+  describeNullableAlternatives,
   describeRepeatedQueryParameters,
   describeUndecodable,
 } from './validation-messages.ts';
@@ -289,15 +290,16 @@ function mapHttpError(
       const operationId = operationIdOf(req);
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const described = describeRepeatedQueryParameters(
-        (http.errors ?? []).map((e) => {
-          const path = e.path ?? '';
-          const message = e.message ?? 'is invalid';
+        describeNullableAlternatives(
+          (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
+        ).map(({ path, message }) => {
           const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
           return describeFieldError(path, message, contract.findMissingField(operationId, path, message), {
             fields: contract.findBodyFields(operationId, path),
             form: contract.findParameterForm(operationId, path),
             sent: name === undefined ? [] : query.getAll(name),
             sentNull: path.startsWith('/body/') && readBodyValue(req.body, path) === null,
+            sentInfinite: path.startsWith('/body/') && isInfinite(readBodyValue(req.body, path)),
             required: contract.findRequiredBodyField(operationId, path),
           });
         }),
@@ -455,6 +457,11 @@ function isJsonScalar(body: string | undefined): boolean {
 }
 
 /** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
+/** A number JSON reads as infinite: one written with more digits or a larger exponent than a double holds. */
+function isInfinite(value: unknown): boolean {
+  return value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
+}
+
 function readBodyValue(body: unknown, path: string): unknown {
   let value = body;
   for (const token of path.slice('/body/'.length).split('/').map(fromPointerToken)) {

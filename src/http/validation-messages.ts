@@ -70,6 +70,8 @@ export interface ContractFieldWords {
   sent?: readonly string[];
   /** The body field was sent as null. */
   sentNull?: boolean;
+  /** The body field was sent as a number too large to read (`1e400`), which JSON reads as infinite. */
+  sentInfinite?: boolean;
   /** Whether the body field is one its object requires (undefined when not known). */
   required?: boolean | undefined;
 }
@@ -111,6 +113,9 @@ export function describeFieldError(
   }
   if (EMPTY_VALUE_MESSAGE.test(message)) {
     return { path, message: 'is empty: leave the parameter out, or give it a value' };
+  }
+  if (contract.sentInfinite === true && /^must be (number|integer)$/.test(message)) {
+    return { path, message: 'is a number too large to read: give it within the bounds the contract states' };
   }
   const nullRefused = contract.sentNull === true ? /^must be (\w+)$/.exec(message)?.[1] : undefined;
   if (nullRefused !== undefined && TYPE_WORDS[nullRefused] !== undefined) {
@@ -177,11 +182,57 @@ function describeUnknownField(path: string, fields: readonly string[] | undefine
 /** A validator's message about a field's value, said for the caller. */
 function describeValidationMessage(message: string): string {
   if (message === 'must be boolean') return 'must be true or false';
+  const twice = /^must NOT have duplicate items \(items ## (\d+) and (\d+) are identical\)$/.exec(message);
+  if (twice !== null) {
+    // The validator names the two places in either order.
+    const [first, second] = [Number(twice[1]), Number(twice[2])].sort((a, b) => a - b);
+    return `gives the same value twice, at ${first} and ${second}: give each value once`;
+  }
+  const items = /^must NOT have (fewer|more) than (\d+) items$/.exec(message);
+  if (items !== null) {
+    const [, bound, count] = items;
+    return `must hold ${bound === 'fewer' ? 'at least' : 'at most'} ${count} ${count === '1' ? 'item' : 'items'}`;
+  }
   const pattern = /^must match pattern "(.*)"$/.exec(message)?.[1];
   if (pattern !== undefined) return describePattern(pattern) ?? message;
   const format = /^must match format "(.*)"$/.exec(message)?.[1];
   if (format !== undefined) return describeFormat(format) ?? message;
   return message;
+}
+
+/** The validator's summary of a `oneOf` none or several of whose branches matched. */
+const ONE_OF_MESSAGE = 'must match exactly one schema in oneOf';
+
+/**
+ * The errors about a field that takes a value or null (`location`: a point, or null when unknown),
+ * said once: the validator reports each branch of the `oneOf` that failed, so a point with a latitude
+ * out of range also read "must be null" and "must match exactly one schema in oneOf", telling the
+ * caller to send null. The errors about the value stay; the null branch's and the summary go, and a
+ * value of the wrong type says it may be null (`must be object or null`).
+ */
+export function describeNullableAlternatives<E extends { path: string; message: string }>(
+  errors: readonly E[],
+): E[] {
+  const nullable = new Set(
+    errors
+      .filter(
+        (error) =>
+          error.message === 'must be null' &&
+          errors.some((other) => other.path === error.path && other.message === ONE_OF_MESSAGE),
+      )
+      .map((error) => error.path),
+  );
+  if (nullable.size === 0) return [...errors];
+  return errors
+    .filter(
+      (error) =>
+        !(nullable.has(error.path) && (error.message === 'must be null' || error.message === ONE_OF_MESSAGE)),
+    )
+    .map((error) =>
+      nullable.has(error.path) && /^must be (object|array|string|number|integer|boolean)$/.test(error.message)
+        ? { ...error, message: `${error.message} or null` }
+        : error,
+    );
 }
 
 /** The validator's words for a value of the wrong type or outside an enumeration: what a repeat gives. */

@@ -13,6 +13,7 @@ import {
   findFirstProposalTime,
   findLatestProposal,
   findRejectionSince,
+  isSameOutcome,
   noProposal,
   observationOutdated,
   observedBeforeProposal,
@@ -39,7 +40,8 @@ export class CourseOutcomeService {
   /**
    * Records, or replaces, the person's outcome for a course, linked to their latest published
    * proposal of it (`findLatestProposal`), and appends `outcome.recorded` in the same transaction:
-   * which proposal in clear, the values sealed with the person's key. Refused for an unknown person
+   * which proposal in clear, the values sealed with the person's key. The same values for the same
+   * proposal (a call retried) change nothing and log nothing: the outcome held is answered. Refused for an unknown person
    * (not found), an observation dated after today or before the day the course was first published to
    * the person, a course Aiguillage did not propose to them
    * (`no-proposal`): nothing is kept about courses it had no part in, a course their latest
@@ -57,9 +59,12 @@ export class CourseOutcomeService {
     const now = deps.now();
     // Today as the agency reads it, in France (not the UTC day, a day behind after midnight there).
     if (parseIsoDay(input.observedAt) > parisDayNumberOf(now)) {
-      throw new InvalidInputError('observedAt is after today: an outcome is observed, not foreseen', {
-        field: 'observedAt',
-      });
+      const today = parisDayOf(now);
+      throw new InvalidInputError(
+        `observedAt (${input.observedAt}) is after today in France, ${today}: an outcome is observed, not ` +
+          'foreseen; give the day it was observed, today at the latest',
+        { field: 'observedAt', latestObservedAt: today },
+      );
     }
     return deps.decisionLog.withTransaction(async (trx) => {
       const seeker = await deps.jobSeekers.findById(seekerId, trx);
@@ -83,6 +88,10 @@ export class CourseOutcomeService {
       // The same day may correct what was sent; an earlier one may not undo what was learnt since.
       if (previous !== undefined && input.observedAt < previous.observedAt) {
         throw observationOutdated(courseId, previous.observedAt);
+      }
+      // A call sent again (its answer lost) finds what it wrote: nothing to replace, nothing to log.
+      if (previous !== undefined && isSameOutcome(previous, input, proposal)) {
+        return { outcome: previous, created: false };
       }
       const stamp = now.toISOString();
       const outcome: CourseOutcome = {

@@ -42,6 +42,21 @@ export interface CourseOutcome extends CourseOutcomeInput {
   updatedAt: string;
 }
 
+/** Whether the outcome held already says what `input` says, linked to the same proposal. */
+export function isSameOutcome(
+  held: CourseOutcome,
+  input: CourseOutcomeInput,
+  proposal: OutcomeProposal,
+): boolean {
+  return (
+    held.entered === input.entered &&
+    held.employedWithinSixMonths === input.employedWithinSixMonths &&
+    held.observedAt === input.observedAt &&
+    held.proposal.setId === proposal.setId &&
+    held.proposal.itemId === proposal.itemId
+  );
+}
+
 /**
  * The person's latest proposal of the course: of their sets still published (shown, or replaced by
  * a later publication), the one published last that approved it. A retracted set is left out: it

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal.ts';
+import { parisDayOf } from '../../src/shared/french-day.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -107,6 +108,28 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
       updatedAt: clock.now().toISOString(),
     });
     expect(await outcomeRows('js-1')).toHaveLength(1);
+  });
+
+  it('answers the same call sent twice with the outcome held, one version and one event only', async () => {
+    await syncSeeker(t, 'js-retry');
+    const theirs = await createAndPublish(t, counselor, 'js-retry', { approve: 1 });
+    const courseId = firstApproved(theirs).course.id;
+    const first = await putOutcome('js-retry', courseId, enteredToday());
+    expect(first.status).toBe(201);
+    clock.advance(60_000);
+
+    const again = await putOutcome('js-retry', courseId, enteredToday());
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await outcomeRows('js-retry')).toMatchObject([{ version: 1 }]);
+    expect(await outcomeEvents('js-retry')).toHaveLength(1);
+
+    const known = await putOutcome('js-retry', courseId, {
+      ...enteredToday(),
+      employedWithinSixMonths: true,
+    });
+    expect(known.body).toMatchObject({ employedWithinSixMonths: true, version: 2 });
+    expect(await outcomeEvents('js-retry')).toHaveLength(2);
   });
 
   it('keeps the outcome held against an older observation sent late, and takes a correction of the same day', async () => {
@@ -326,14 +349,20 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
     expect(res.body.type).toBe(`${PROBLEMS}not-found`);
   });
 
-  it('refuses an outcome observed after today', async () => {
-    const tomorrow = new Date(clock.now().getTime() + DAY).toISOString().slice(0, 10);
+  it('refuses an outcome observed after today, naming today in France as the last day taken', async () => {
+    const today = parisDayOf(clock.now());
+    const tomorrow = parisDayOf(new Date(clock.now().getTime() + DAY));
     const res = await putOutcome('js-1', firstApproved(published).course.id, {
       ...entered,
       observedAt: tomorrow,
     });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ type: `${PROBLEMS}invalid-input`, field: 'observedAt' });
+    expect(res.body).toMatchObject({
+      type: `${PROBLEMS}invalid-input`,
+      field: 'observedAt',
+      latestObservedAt: today,
+      detail: `observedAt (${tomorrow}) is after today in France, ${today}: an outcome is observed, not foreseen; give the day it was observed, today at the latest`,
+    });
   });
 
   it('refuses an outcome observed before the day the course was published to the person, naming that day', async () => {

@@ -257,12 +257,19 @@ describe('course import API', () => {
       expect(await exists('WIDE-2')).toBe(false);
     });
 
-    it('refuses an import without any course', async () => {
-      for (const body of ['', '\n\n  \n']) {
-        const res = await postImport('application/x-ndjson', body);
+    it('refuses an import without any course, saying so and what a course line looks like', async () => {
+      for (const [type, body] of [
+        ['application/x-ndjson', ''],
+        ['application/x-ndjson', '\n\n  \n'],
+        ['text/csv', ''],
+      ] as const) {
+        const res = await postImport(type, body);
         expect(res.status).toBe(422);
         expect(res.body).toMatchObject({
-          detail: 'the import holds no course; nothing was imported',
+          title: 'The import holds no course',
+          detail:
+            'the import holds no course; nothing was imported: send one course per line, a JSON object per ' +
+            'line as application/x-ndjson, or a header row then a row per course as text/csv',
           lineErrors: [],
         });
       }
@@ -442,7 +449,15 @@ describe('course import API', () => {
       }
     });
 
-    it('is refused with a 415 problem naming the encoding when compressed, as the contract says, and nothing is written', async () => {
+    it('is refused in another charset than UTF-8, saying to convert the file', async () => {
+      const res = await postImport('text/csv; charset=iso-8859-1', 'x');
+      expect(res.status).toBe(415);
+      expect(res.body.detail).toBe(
+        'the import must be UTF-8, not iso-8859-1: convert the file to UTF-8 and send it with charset=utf-8, or no charset',
+      );
+    });
+
+    it('is refused with a 415 problem naming the encoding when compressed and saying to send it uncompressed, and nothing is written', async () => {
       for (const encoding of ['gzip', 'br']) {
         const lines = ndjson([aLine('ZIP-1')]);
         const res = await t.http
@@ -453,7 +468,9 @@ describe('course import API', () => {
           .send(encoding === 'gzip' ? zlib.gzipSync(lines) : zlib.brotliCompressSync(lines));
         expect(res.status, encoding).toBe(415);
         expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-        expect(res.body.detail).toBe(`content encoding ${encoding} is not supported`);
+        expect(res.body.detail).toBe(
+          `content encoding ${encoding} is not supported: send the file uncompressed, without Content-Encoding`,
+        );
         expect(await exists('ZIP-1')).toBe(false);
       }
       const described = (

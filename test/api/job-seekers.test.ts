@@ -77,6 +77,63 @@ describe('job seekers API', () => {
     );
   });
 
+  it('says what is wrong with a location sent, never that it must be null', async () => {
+    const put = (location: unknown) =>
+      t.http
+        .put('/v1/job-seekers/js-4')
+        .auth(integration, { type: 'bearer' })
+        .send({ ...aJobSeeker(), location });
+
+    const outOfRange = await put({ lat: 95, lon: -200 });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body.errors).toEqual([
+      { path: '/body/location/lat', message: 'must be <= 90' },
+      { path: '/body/location/lon', message: 'must be >= -180' },
+    ]);
+    expect(outOfRange.body.detail).not.toMatch(/null|oneOf/);
+
+    const named = await put('Lyon');
+    expect(named.body.errors).toEqual([{ path: '/body/location', message: 'must be object or null' }]);
+  });
+
+  it('says in words a list given a value twice, or too few values, and where', async () => {
+    const put = (fields: object) =>
+      t.http
+        .put('/v1/job-seekers/js-4')
+        .auth(integration, { type: 'bearer' })
+        .send({ ...aJobSeeker(), ...fields });
+
+    const twice = await put({ skills: ['soins', 'accueil', 'soins'] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([
+      { path: '/body/skills', message: 'gives the same value twice, at 0 and 2: give each value once' },
+    ]);
+
+    const none = await put({ targetOccupations: [] });
+    expect(none.body.errors).toEqual([
+      { path: '/body/targetOccupations', message: 'must hold at least 1 item' },
+    ]);
+  });
+
+  it('says a number too large to read is so, not that it is no number', async () => {
+    const profile = JSON.stringify({ ...aJobSeeker(), yearsExperience: 3 }).replace(
+      '"yearsExperience":3',
+      '"yearsExperience":1e400',
+    );
+    const res = await t.http
+      .put('/v1/job-seekers/js-4')
+      .auth(integration, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(profile);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      {
+        path: '/body/yearsExperience',
+        message: 'is a number too large to read: give it within the bounds the contract states',
+      },
+    ]);
+  });
+
   it('refuses a profile carrying a field the contract does not define, such as a birth date or a nationality, and stores nothing', async () => {
     for (const [field, value] of [
       ['dateOfBirth', '1999-04-02'],

@@ -291,7 +291,9 @@ export interface paths {
          *     employment within six months (`employedWithinSixMonths`, null until known), as observed on
          *     `observedAt`. One outcome per person and course, replaced as a whole by each call (the entry
          *     is known first, employment months later): 201 when created, 200 when replaced, its `version`
-         *     one more each time. An observation dated before the one held is refused with 409
+         *     one more each time. The same values sent again for the same proposal (a call retried after its
+         *     answer was lost) change nothing: 200 with the outcome held, its `version` unchanged, and no
+         *     `outcome.recorded`. An observation dated before the one held is refused with 409
          *     `observation-outdated` (`heldObservedAt`), the held one kept: a call sent late cannot undo
          *     what was learnt since; one of the same day replaces it (a correction). The deployer's monitoring of the system in operation (AI Act Art. 26(5)
          *     and 72): auditors read the outcomes per model and per source
@@ -1831,6 +1833,7 @@ export interface components {
             reason: string;
         };
         /**
+         * @description What the import wrote. An import sent again (its answer lost) writes the same catalog and answers the same counts but for `created`, which then counts 0: its courses are `updated`.
          * @example {
          *       "imported": 20000,
          *       "created": 19990,
@@ -1838,8 +1841,11 @@ export interface components {
          *     }
          */
         ImportReport: {
+            /** @description The courses of the import: `created` and `updated` together. */
             imported: number;
+            /** @description The courses the catalog did not hold before. */
             created: number;
+            /** @description The courses the catalog held, each replaced as sent, whether or not a value changed. */
             updated: number;
         };
         HealthStatus: {
@@ -4832,7 +4838,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The outcome was replaced. */
+            /** @description The outcome was replaced, or already held as sent (its `version` unchanged). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4874,7 +4880,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `observedAt` is after today: an outcome is observed, not foreseen; or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
+            /** @description `observedAt` is after today in France: an outcome is observed, not foreseen (`field` `observedAt`, today in `latestObservedAt`); or it is before the day the course was first published to the person (`field` `observedAt`, that day in `proposedOn`). */
             422: {
                 headers: {
                     [name: string]: unknown;
