@@ -263,6 +263,7 @@ export function unknownPathProblem(path: string): ProblemDocument {
     `the API has no operation at ${path}: its operations are listed at /docs and in /openapi.json`,
   );
 }
+
 function mapHttpError(
   http: HttpLikeError,
   status: number,
@@ -456,12 +457,12 @@ function isJsonScalar(body: string | undefined): boolean {
   }
 }
 
-/** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
 /** A number JSON reads as infinite: one written with more digits or a larger exponent than a double holds. */
 function isInfinite(value: unknown): boolean {
   return value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
 }
 
+/** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
 function readBodyValue(body: unknown, path: string): unknown {
   let value = body;
   for (const token of path.slice('/body/'.length).split('/').map(fromPointerToken)) {
