@@ -12,7 +12,7 @@ import { ConflictError, PreconditionFailedError, problemType } from '../shared/e
 import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
 import type { PersonReadsCommentWarning } from './comment-read-by-person.ts';
 import { findWithdrawnCourseIds } from './course-offers.ts';
-import { findWhatBarsModel } from './manual-path.ts';
+import { findWhatBarsModel, manualSetPathOf } from './manual-path.ts';
 import { etagOf, type RecommendationSet, type SetAction, type SetView } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import type { SessionWarning } from './session-warnings.ts';
@@ -232,7 +232,7 @@ function describeHeldBySwitch(
   reader: SetReader,
   itemId: string | undefined,
 ): string {
-  const byHand = `start a set by hand for the person (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations)`;
+  const byHand = `start a set by hand for the person (POST ${manualSetPathOf(set.seekerId)})`;
   if (action === 'decide_item') {
     const course = set.items.find((item) => item.id === itemId)?.course;
     if (course !== undefined && set.shortlist?.courseIds.includes(course.id) === true) {

@@ -6,6 +6,11 @@ import { ConflictError, problemType, ServiceUnavailableError } from '../shared/e
 import { parisDayNumberOf } from '../shared/french-day.ts';
 import { formatIsoDay } from '../shared/iso-day.ts';
 
+/** Where the person's counselor starts a set by hand: the manual path's set. */
+export function manualSetPathOf(seekerId: string): string {
+  return `/v1/job-seekers/${encodeURIComponent(seekerId)}/manual-recommendations`;
+}
+
 /**
  * Why the model may not be used for a person now: the doors to the manual path. `model_unavailable`:
  * a model is active but this process cannot load it (a file missing, or changed since registration).
@@ -119,7 +124,7 @@ export function refuseForManualPath(
     reason: why,
     manualPath: manualSearchPaths[0],
     manualSearchPaths,
-    manualSetPath: `/v1/job-seekers/${encodeURIComponent(seeker.id)}/manual-recommendations`,
+    manualSetPath: manualSetPathOf(seeker.id),
   };
   // No usable model is the deployment's state, not the person's: the service is what is missing.
   if (isNoUsableModel(why)) {

@@ -20,6 +20,7 @@ import {
 } from './apply-review-action.ts';
 import { refuseWithdrawnCourses } from './course-offers.ts';
 import { createCounselorItem } from './create-counselor-item.ts';
+import { manualSetPathOf } from './manual-path.ts';
 import {
   COURSE_UNAVAILABLE_REASON,
   closeSet,
@@ -285,7 +286,7 @@ export class ReviewService {
             already.decision !== 'approved' &&
             isHeldBySwitch(set, (await this.deps.settings.get(trx)).aiEnabled);
           const wayOn = held
-            ? `the model's suggestion, which may not be approved while suggestions are switched off; reject it or wait, or start a set by hand for the person (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations) and add the course there`
+            ? `the model's suggestion, which may not be approved while suggestions are switched off; reject it or wait, or start a set by hand for the person (POST ${manualSetPathOf(set.seekerId)}) and add the course there`
             : `decide that item instead (POST /v1/recommendations/${set.id}/items/${already.id}/decision)`;
           throw new ConflictError(
             `course ${course.id} is already in the set as item ${already.id} (${already.decision}); ${wayOn}`,

@@ -1,5 +1,6 @@
 import { describeOccupationByCode } from '../occupations/occupation-label.ts';
 import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
+import { manualSetPathOf } from './manual-path.ts';
 import { areItemsHidden, type RecommendationSet, viewSetAt } from './recommendation.ts';
 import { isHeldBySwitch } from './set-actions.ts';
 
@@ -53,7 +54,7 @@ export function listSetCaveats(set: RecommendationSet, context: CaveatContext): 
  * meanwhile is a set by hand, which only the set's counselor (not a second reviewer) starts.
  */
 function describeSwitchHold(set: RecommendationSet): string | undefined {
-  const byHand = `to give the person courses meanwhile, start a set by hand (POST /v1/job-seekers/${encodeURIComponent(set.seekerId)}/manual-recommendations), which withdraws this one`;
+  const byHand = `to give the person courses meanwhile, start a set by hand (POST ${manualSetPathOf(set.seekerId)}), which withdraws this one`;
   switch (set.status) {
     case 'awaiting_shortlist':
       return (
