@@ -103,7 +103,7 @@ export function describePortalValidation(errors: ReadonlyArray<{ path: string; m
 } {
   for (const error of errors) {
     const field = PERSON_FIELDS[error.path];
-    const limit = /^must NOT have more than (\d+) characters$/.exec(error.message)?.[1];
+    const limit = /^must hold at most (\d+) characters$/.exec(error.message)?.[1];
     if (field !== undefined && limit !== undefined) {
       return {
         title: 'Texte trop long',

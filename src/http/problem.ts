@@ -34,6 +34,7 @@ import {
   describeFieldError,
   describeNullableAlternatives,
   describeRepeatedQueryParameters,
+  describeShortTexts,
   describeUndecodable,
 } from './validation-messages.ts';
 
@@ -291,8 +292,10 @@ function mapHttpError(
       const operationId = operationIdOf(req);
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       const described = describeRepeatedQueryParameters(
-        describeNullableAlternatives(
-          (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
+        describeShortTexts(
+          describeNullableAlternatives(
+            (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
+          ),
         ).map(({ path, message }) => {
           const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
           return describeFieldError(path, message, contract.findMissingField(operationId, path, message), {

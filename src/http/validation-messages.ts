@@ -188,6 +188,12 @@ function describeValidationMessage(message: string): string {
     const [first, second] = [Number(twice[1]), Number(twice[2])].sort((a, b) => a - b);
     return `gives the same value twice, at ${first} and ${second}: give each value once`;
   }
+  const characters = /^must NOT have (fewer|more) than (\d+) characters$/.exec(message);
+  if (characters !== null) {
+    const [, bound, count] = characters;
+    if (bound === 'fewer' && count === '1') return 'is empty: give it a value';
+    return `must hold ${bound === 'fewer' ? 'at least' : 'at most'} ${count} ${count === '1' ? 'character' : 'characters'}`;
+  }
   const items = /^must NOT have (fewer|more) than (\d+) items$/.exec(message);
   if (items !== null) {
     const [, bound, count] = items;
@@ -198,6 +204,22 @@ function describeValidationMessage(message: string): string {
   const format = /^must match format "(.*)"$/.exec(message)?.[1];
   if (format !== undefined) return describeFormat(format) ?? message;
   return message;
+}
+
+/**
+ * The errors about a text too short for its field, said once: the validator reports its length
+ * ("must NOT have fewer than 3 characters") and its pattern, whose words already say what the text
+ * must hold (`must hold at least three characters other than spaces`). The length's goes where the
+ * pattern's is there.
+ */
+export function describeShortTexts<E extends { path: string; message: string }>(errors: readonly E[]): E[] {
+  const patterned = new Set(
+    errors.filter((error) => error.message.startsWith('must match pattern ')).map((error) => error.path),
+  );
+  return errors.filter(
+    (error) =>
+      !(patterned.has(error.path) && /^must NOT have fewer than \d+ characters$/.test(error.message)),
+  );
 }
 
 /** The validator's summary of a `oneOf` none or several of whose branches matched. */

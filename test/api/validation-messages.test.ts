@@ -192,4 +192,49 @@ describe('a refused request', () => {
       .auth(counselor, { type: 'bearer' });
     expect(twice.body.errors).toEqual([{ path: '/query/active', message: 'is given 2 times: give it once' }]);
   });
+
+  it('says once, in words, that a text is too short or too long for its field', async () => {
+    const admin = await t.tokenFor('admin', 'a-001');
+    const settings = await t.http.get('/v1/settings').auth(admin, { type: 'bearer' });
+    const { aiEnabled, blindFirst, secondReviewRate, setTtlHours, fastDecisionSeconds } = settings.body;
+    const send = (changeReason: string) =>
+      t.http
+        .put('/v1/settings')
+        .auth(admin, { type: 'bearer' })
+        .send({ aiEnabled, blindFirst, secondReviewRate, setTtlHours, fastDecisionSeconds, changeReason });
+
+    const short = await send('ab');
+    expect(short.status).toBe(400);
+    expect(short.body.errors).toEqual([
+      { path: '/body/changeReason', message: 'must hold at least three characters other than spaces' },
+    ]);
+    expect(short.body.detail).not.toMatch(/NOT/);
+
+    const long = await send('x'.repeat(501));
+    expect(long.status).toBe(400);
+    expect(long.body.errors).toEqual([
+      { path: '/body/changeReason', message: 'must hold at most 500 characters' },
+    ]);
+
+    const integration = await t.tokenFor('integration', 'svc-crm');
+    const profile = await t.http
+      .put('/v1/job-seekers/js-empty-skill')
+      .auth(integration, { type: 'bearer' })
+      .send({
+        counselorId: 'c-001',
+        targetOccupations: ['J1501'],
+        educationLevel: 3,
+        skills: ['', 'aide-repas'],
+        yearsExperience: 3,
+        monthsUnemployed: 8,
+        location: { lat: 45.764, lon: 4.8357 },
+        mobilityRadiusKm: 25,
+        remoteOk: false,
+        availableFrom: null,
+      });
+    expect(profile.status).toBe(400);
+    expect(profile.body.errors).toEqual([
+      { path: '/body/skills/0', message: 'must hold a character other than a space' },
+    ]);
+  });
 });
