@@ -57,6 +57,7 @@ export async function checkRegistrableFolder(
     if (countShownCharacters(card.toString('utf8')) === 0) {
       throw new InvalidInputError(`the ${CARD_FILE} of folder ${folder} is empty: there is no card to read`);
     }
+    assertCardNamesModel(card.toString('utf8'), loaded.sha256, folder);
     const cardSha256 = computeSha256(card);
     const { manifest, manifestSha256 } = loaded;
     // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
@@ -65,6 +66,25 @@ export async function checkRegistrableFolder(
   } catch (error) {
     throw describeRegistrationError(error, folder);
   }
+}
+
+/** A SHA-256 written as a card writes one: 64 hexadecimal digits, not inside a longer run. */
+const CARD_SHA256 = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])/g;
+
+/**
+ * A card that names SHA-256 hashes but not that of the folder's model.onnx is another model's card
+ * (copied with the folder, or left from an earlier training): its figures are not this model's. A
+ * card naming no hash at all (written by hand) is not checked: nothing in it says which file it is of.
+ */
+function assertCardNamesModel(card: string, sha256: string, folder: string): void {
+  const named = [...new Set(Array.from(card.matchAll(CARD_SHA256), ([hash]) => hash.toLowerCase()))];
+  if (named.length === 0 || named.includes(sha256)) return;
+  throw new InvalidInputError(
+    `the ${CARD_FILE} of folder ${folder} names the SHA-256 of another model.onnx (${named.join(', ')}), ` +
+      `not this one's (${sha256}): it is the card of another model, and its figures are not this model's. ` +
+      `Put this model's card in the folder (npm run train writes it beside model.onnx) and register it again`,
+    { file: CARD_FILE, modelSha256: sha256, cardNamesSha256: named },
+  );
 }
 
 /** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */
