@@ -57,11 +57,12 @@ export async function checkRegistrableFolder(
     if (countShownCharacters(card.toString('utf8')) === 0) {
       throw new InvalidInputError(`the ${CARD_FILE} of folder ${folder} is empty: there is no card to read`);
     }
-    assertCardNamesModel(card.toString('utf8'), loaded.sha256, folder);
     const cardSha256 = computeSha256(card);
     const { manifest, manifestSha256 } = loaded;
     // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
     await (await loadScorer(location, { sha256: loaded.sha256, manifestSha256 })).close();
+    // After the load: a model.onnx damaged on its way is told as such, not as a stranger to its card.
+    assertCardNamesModel(card.toString('utf8'), loaded.sha256, folder);
     return { manifest, manifestSha256, cardSha256 };
   } catch (error) {
     throw describeRegistrationError(error, folder);
@@ -81,8 +82,9 @@ function assertCardNamesModel(card: string, sha256: string, folder: string): voi
   if (named.length === 0 || named.includes(sha256)) return;
   throw new InvalidInputError(
     `the ${CARD_FILE} of folder ${folder} names the SHA-256 of another model.onnx (${named.join(', ')}), ` +
-      `not this one's (${sha256}): it is the card of another model, and its figures are not this model's. ` +
-      `Put this model's card in the folder (npm run train writes it beside model.onnx) and register it again`,
+      `not this one's (${sha256}): it is the card of another model, whose figures are not this model's, or this ` +
+      `model.onnx is not the file it describes. Put the model's own card beside it (npm run train writes both ` +
+      'together) and register it again',
     { file: CARD_FILE, modelSha256: sha256, cardNamesSha256: named },
   );
 }

@@ -2,7 +2,12 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { CourseBatch } from '../courses/course-table.ts';
 import { computeFeatureMatrix, FEATURE_NAMES, type FeatureProfile } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
-import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
+import {
+  type ExpectedModelHashes,
+  type LoadedModelFolder,
+  MODEL_FILE,
+  readModelFolder,
+} from '../model/model-folder.ts';
 import {
   assertOutputShapes,
   checkModelOutputs,
@@ -59,6 +64,8 @@ export class OnnxScorer implements Scorer {
       // The runtime's worker threads keep their default and busy-wait a moment after each run. Put
       // to sleep instead, they woke late after the suggestion's commit had waited on the disk: the
       // next run took 13–16 ms instead of 9 (decision record 0009).
+    }).catch((error: unknown) => {
+      throw describeUnreadableModel(onnx, error);
     });
     const outputs = [manifest.outputs.score, manifest.outputs.contributions].filter(
       (name) => name !== undefined,
@@ -203,4 +210,19 @@ function copyRow(matrix: FloatValues, row: number, width: number): number[] {
   const start = row * width;
   for (let k = 0; k < width; k += 1) values[k] = matrix[start + k] ?? Number.NaN;
   return values;
+}
+
+/**
+ * Why the runtime could not read model.onnx, in words an admin acts on: its own message ("protobuf
+ * parsing failed", "Model data pointer is null") names neither the file nor what to do.
+ */
+function describeUnreadableModel(onnx: Uint8Array, error: unknown): Error {
+  if (onnx.length === 0) {
+    return new Error(`${MODEL_FILE} is empty (0 bytes): copy it whole again, or export it again`);
+  }
+  return new Error(
+    `the runtime could not read ${MODEL_FILE} (${(error as Error).message}): a file cut short or damaged on ` +
+      'its way reads so, as does a model in an ONNX version the runtime does not know (IR version 8 and opset 17 ' +
+      'load); copy it whole again, or export it again',
+  );
 }

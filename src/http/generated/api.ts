@@ -1123,7 +1123,9 @@ export interface paths {
          *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
          *     no card (or an empty one, nothing in it but spaces), when the card names SHA-256 hashes but not
          *     model.onnx's (another model's card: `file`, `modelSha256` and the hashes it names in
-         *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model.
+         *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model
+         *     (an empty, cut short or damaged model.onnx: the detail names the file and says to copy or export it
+         *     again; a manifest.json that is not JSON: where it breaks).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
