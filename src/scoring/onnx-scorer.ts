@@ -9,6 +9,7 @@ import {
   readModelFolder,
 } from '../model/model-folder.ts';
 import {
+  addsUpToScore,
   assertOutputShapes,
   checkModelOutputs,
   type FloatValues,
@@ -135,8 +136,14 @@ export class OnnxScorer implements Scorer {
     _referenceDate: Date,
   ): Promise<AttributionResult> {
     // A model that passed its checks on the reference rows may still give an odd row a contribution
-    // that is not a number: the batch is then estimated, and says so, rather than logged as exact.
-    const exact = scored.every((row) => row.contributions?.every(Number.isFinite) === true);
+    // that is not a number, or contributions that do not add up to its score: the batch is then
+    // estimated, and says so, rather than logged and explained as exact.
+    const intercept = this.manifest.intercept ?? 0;
+    const exact = scored.every(
+      (row) =>
+        row.contributions?.every(Number.isFinite) === true &&
+        addsUpToScore(intercept, row.contributions, row.score),
+    );
     if (exact && this.manifest.attributionMethod === 'exact-additive') {
       return {
         rows: scored.map((row) => ({ ...row, contributions: row.contributions ?? [] })),
