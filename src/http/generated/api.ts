@@ -1135,7 +1135,9 @@ export interface paths {
          *     registered nor logged when refused. The log records `model.registered` with
          *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`). The model's id is
          *     `<name>-<version>`: refused with 409 when a model holds that id already, whose name and version
-         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`).
+         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`);
+         *     for the same name and version, the answer says whether the registered model has this very
+         *     model.onnx (then activate it) or another one (then give this model another version).
          */
         post: operations["registerModel"];
         delete?: never;
