@@ -79,6 +79,11 @@ export class OnnxScorer implements Scorer {
       await session.release();
       throw new Error(`the ONNX graph lacks ${missing.join(', ')} named in the manifest`);
     }
+    const misshapen = describeMisshapenInput(manifest, session.inputMetadata);
+    if (misshapen !== undefined) {
+      await session.release();
+      throw new ModelOutputError(misshapen);
+    }
     const scorer = new OnnxScorer(manifest, sha256, session);
     try {
       await checkModelOutputs(manifest, (rows, rowCount) => scorer.scoreMatrix(rows, rowCount));
@@ -231,5 +236,28 @@ function describeUnreadableModel(onnx: Uint8Array, error: unknown): Error {
     `the runtime could not read ${MODEL_FILE} (${(error as Error).message}): a file cut short or damaged on ` +
       'its way reads so, as does a model in an ONNX version the runtime does not know (IR version 8 and opset 17 ' +
       'load); copy it whole again, or export it again',
+  );
+}
+
+/**
+ * Why the graph's declared input is not the contract's float32 [N, F] (F the manifest's features, in
+ * its order), or undefined when it is, or when the graph leaves its type or width undeclared (the
+ * run on the reference rows then tells). The runtime's own refusal of the first run spoke of rows
+ * that could not be scored, not of the columns or the type the export got wrong.
+ */
+function describeMisshapenInput(
+  manifest: ModelManifest,
+  inputs: readonly InferenceSession.ValueMetadata[],
+): string | undefined {
+  const input = inputs.find((value) => value.name === manifest.input);
+  if (input === undefined || !input.isTensor || input.shape.length === 0) return undefined;
+  const featureCount = manifest.features.length;
+  const columns = input.shape[1];
+  const rightWidth = input.shape.length === 2 && (typeof columns !== 'number' || columns === featureCount);
+  if (input.type === 'float32' && rightWidth) return undefined;
+  return (
+    `input ${input.name} is ${input.type} [${input.shape.join(', ')}]; the model contract needs float32 ` +
+    `[N, ${featureCount}], one column per feature of the manifest in its order: export the model again with a ` +
+    `float32 input of ${featureCount} columns`
   );
 }

@@ -1128,7 +1128,8 @@ export interface paths {
          *     again; a manifest.json that is not JSON: where it breaks).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
-         *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
+         *     its input is declared float32 `[N, F]` (another width or type is named, with the contract's), it
+         *     scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
          *     and, when it has a `contributions` output, that holds `[N, F]` finite values; for
          *     `exact-additive` attributions, the contributions must add up to the score
          *     (σ(intercept + Σ contributions) within 1e-4 of it) and be 0 on the baseline row. Nothing is
