@@ -61,10 +61,32 @@ export async function checkRegistrableFolder(
     const { manifest, manifestSha256 } = loaded;
     // The runtime loads the manifest that was checked above, or refuses one changed meanwhile.
     await (await loadScorer(location, { sha256: loaded.sha256, manifestSha256 })).close();
+    // After the load: a model.onnx damaged on its way is told as such, not as a stranger to its card.
+    assertCardNamesModel(card.toString('utf8'), loaded.sha256, folder);
     return { manifest, manifestSha256, cardSha256 };
   } catch (error) {
     throw describeRegistrationError(error, folder);
   }
+}
+
+/** A SHA-256 written as a card writes one: 64 hexadecimal digits, not inside a longer run. */
+const CARD_SHA256 = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])/g;
+
+/**
+ * A card that names SHA-256 hashes but not that of the folder's model.onnx is another model's card
+ * (copied with the folder, or left from an earlier training): its figures are not this model's. A
+ * card naming no hash at all (written by hand) is not checked: nothing in it says which file it is of.
+ */
+function assertCardNamesModel(card: string, sha256: string, folder: string): void {
+  const named = [...new Set(Array.from(card.matchAll(CARD_SHA256), ([hash]) => hash.toLowerCase()))];
+  if (named.length === 0 || named.includes(sha256)) return;
+  throw new InvalidInputError(
+    `the ${CARD_FILE} of folder ${folder} names the SHA-256 of another model.onnx (${named.join(', ')}), ` +
+      `not this one's (${sha256}): it is the card of another model, whose figures are not this model's, or this ` +
+      `model.onnx is not the file it describes. Put the model's own card beside it (npm run train writes both ` +
+      'together) and register it again',
+    { file: CARD_FILE, modelSha256: sha256, cardNamesSha256: named },
+  );
 }
 
 /** The registry id `<name>-<version>` must be addressable in the API and fit the models table. */

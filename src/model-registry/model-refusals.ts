@@ -23,7 +23,11 @@ export function recalledConflict(id: string, recalledAt: string, consequence: st
  */
 export function duplicateOf(model: RegisteredModel, existing: RegisteredModel): ConflictError {
   if (existing.name === model.name && existing.version === model.version) {
-    return new ConflictError(`model ${model.id} is already registered`);
+    const next =
+      existing.sha256 === model.sha256
+        ? `with this very model.onnx (folder ${existing.folder}): to serve it, activate it (POST /v1/models/${existing.id}/activate)`
+        : `with another model.onnx (sha256 ${existing.sha256}, folder ${existing.folder}): give this model another version in its manifest (npm run train -- --model-version)`;
+    return new ConflictError(`model ${model.id} is already registered ${next}`);
   }
   return new ConflictError(
     `name ${model.name} and version ${model.version} make the id ${model.id} of the model registered as name ${existing.name} version ${existing.version}: give this model another name or version`,

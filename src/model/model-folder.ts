@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatJson } from './format-json.ts';
-import { type ModelManifest, parseModelManifest } from './manifest.ts';
+import { ManifestError, type ModelManifest, parseModelManifest } from './manifest.ts';
 
 /** File names inside a model folder (DESIGN.md, "The model contract"). */
 export const MODEL_FILE = 'model.onnx';
@@ -111,8 +111,20 @@ export async function readModelFolder(
   const manifestBytes = await readFile(join(folder, MANIFEST_FILE));
   const manifestSha256 = computeSha256(manifestBytes);
   assertSha256(MANIFEST_FILE, manifestSha256, hashes.manifestSha256);
-  const manifest = parseModelManifest(JSON.parse(manifestBytes.toString('utf8')));
+  const manifest = parseModelManifest(readManifestJson(manifestBytes));
   return { manifest, onnx, sha256, manifestSha256 };
+}
+
+/** The JSON of manifest.json's bytes; a file that is not JSON (cut short, say) is a ManifestError saying where it breaks. */
+function readManifestJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new ManifestError(
+      '$',
+      `${MANIFEST_FILE} is not JSON (${(error as Error).message}): copy the whole file again, or write it as the model was exported`,
+    );
+  }
 }
 
 /** Refuses a file whose hash is not the expected one; nothing to check when none is expected. */

@@ -32,6 +32,21 @@ const REFERENCE_QUANTILES: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95];
  */
 const ADDITIVITY_TOLERANCE = 1e-4;
 
+/**
+ * Whether one row's exact contributions say what its score says: σ(intercept + Σ contributions) within
+ * {@link ADDITIVITY_TOLERANCE} of it. Checked on the reference rows at every load, and on every row
+ * served, since a model may be additive on the few reference rows and not elsewhere.
+ */
+export function addsUpToScore(intercept: number, contributions: ArrayLike<number>, score: number): boolean {
+  return Math.abs(sigmoid(sumLogit(intercept, contributions)) - score) <= ADDITIVITY_TOLERANCE;
+}
+
+function sumLogit(intercept: number, contributions: ArrayLike<number>): number {
+  let logit = intercept;
+  for (let f = 0; f < contributions.length; f += 1) logit += contributions[f] ?? 0;
+  return logit;
+}
+
 /** How far from 0 an exact contribution of the baseline row may be (logit). */
 const BASELINE_TOLERANCE = 1e-4;
 
@@ -145,12 +160,11 @@ export async function checkModelOutputs(
   if (manifest.attributionMethod !== 'exact-additive') return;
   const intercept = manifest.intercept ?? 0;
   for (let row = 0; row < count; row += 1) {
-    let logit = intercept;
-    for (let f = 0; f < featureCount; f += 1) logit += contributions[row * featureCount + f] ?? 0;
+    const terms = contributions.subarray(row * featureCount, (row + 1) * featureCount);
     const score = scores[row] ?? Number.NaN;
-    if (!(Math.abs(sigmoid(logit) - score) <= ADDITIVITY_TOLERANCE)) {
+    if (!addsUpToScore(intercept, terms, score)) {
       throw new ModelOutputError(
-        `the contributions of an exact-additive model must add up to its score (logit(score) = intercept + Σ contributions); for ${described(row)} they give ${sigmoid(logit)}, the score is ${score}`,
+        `the contributions of an exact-additive model must add up to its score (logit(score) = intercept + Σ contributions); for ${described(row)} they give ${sigmoid(sumLogit(intercept, terms))}, the score is ${score}`,
       );
     }
   }

@@ -2,8 +2,14 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { CourseBatch } from '../courses/course-table.ts';
 import { computeFeatureMatrix, FEATURE_NAMES, type FeatureProfile } from '../model/features.ts';
 import { assertFeatureList, type ModelManifest } from '../model/manifest.ts';
-import { type ExpectedModelHashes, type LoadedModelFolder, readModelFolder } from '../model/model-folder.ts';
 import {
+  type ExpectedModelHashes,
+  type LoadedModelFolder,
+  MODEL_FILE,
+  readModelFolder,
+} from '../model/model-folder.ts';
+import {
+  addsUpToScore,
   assertOutputShapes,
   checkModelOutputs,
   type FloatValues,
@@ -59,6 +65,8 @@ export class OnnxScorer implements Scorer {
       // The runtime's worker threads keep their default and busy-wait a moment after each run. Put
       // to sleep instead, they woke late after the suggestion's commit had waited on the disk: the
       // next run took 13–16 ms instead of 9 (decision record 0009).
+    }).catch((error: unknown) => {
+      throw describeUnreadableModel(onnx, error);
     });
     const outputs = [manifest.outputs.score, manifest.outputs.contributions].filter(
       (name) => name !== undefined,
@@ -70,6 +78,11 @@ export class OnnxScorer implements Scorer {
     if (missing.length > 0) {
       await session.release();
       throw new Error(`the ONNX graph lacks ${missing.join(', ')} named in the manifest`);
+    }
+    const misshapen = describeMisshapenInput(manifest, session.inputMetadata);
+    if (misshapen !== undefined) {
+      await session.release();
+      throw new ModelOutputError(misshapen);
     }
     const scorer = new OnnxScorer(manifest, sha256, session);
     try {
@@ -128,8 +141,14 @@ export class OnnxScorer implements Scorer {
     _referenceDate: Date,
   ): Promise<AttributionResult> {
     // A model that passed its checks on the reference rows may still give an odd row a contribution
-    // that is not a number: the batch is then estimated, and says so, rather than logged as exact.
-    const exact = scored.every((row) => row.contributions?.every(Number.isFinite) === true);
+    // that is not a number, or contributions that do not add up to its score: the batch is then
+    // estimated, and says so, rather than logged and explained as exact.
+    const intercept = this.manifest.intercept ?? 0;
+    const exact = scored.every(
+      (row) =>
+        row.contributions?.every(Number.isFinite) === true &&
+        addsUpToScore(intercept, row.contributions, row.score),
+    );
     if (exact && this.manifest.attributionMethod === 'exact-additive') {
       return {
         rows: scored.map((row) => ({ ...row, contributions: row.contributions ?? [] })),
@@ -203,4 +222,42 @@ function copyRow(matrix: FloatValues, row: number, width: number): number[] {
   const start = row * width;
   for (let k = 0; k < width; k += 1) values[k] = matrix[start + k] ?? Number.NaN;
   return values;
+}
+
+/**
+ * Why the runtime could not read model.onnx, in words an admin acts on: its own message ("protobuf
+ * parsing failed", "Model data pointer is null") names neither the file nor what to do.
+ */
+function describeUnreadableModel(onnx: Uint8Array, error: unknown): Error {
+  if (onnx.length === 0) {
+    return new Error(`${MODEL_FILE} is empty (0 bytes): copy it whole again, or export it again`);
+  }
+  return new Error(
+    `the runtime could not read ${MODEL_FILE} (${(error as Error).message}): a file cut short or damaged on ` +
+      'its way reads so, as does a model in an ONNX version the runtime does not know (IR version 8 and opset 17 ' +
+      'load); copy it whole again, or export it again',
+  );
+}
+
+/**
+ * Why the graph's declared input is not the contract's float32 [N, F] (F the manifest's features, in
+ * its order), or undefined when it is, or when the graph leaves its type or width undeclared (the
+ * run on the reference rows then tells). The runtime's own refusal of the first run spoke of rows
+ * that could not be scored, not of the columns or the type the export got wrong.
+ */
+function describeMisshapenInput(
+  manifest: ModelManifest,
+  inputs: readonly InferenceSession.ValueMetadata[],
+): string | undefined {
+  const input = inputs.find((value) => value.name === manifest.input);
+  if (input === undefined || !input.isTensor || input.shape.length === 0) return undefined;
+  const featureCount = manifest.features.length;
+  const columns = input.shape[1];
+  const rightWidth = input.shape.length === 2 && (typeof columns !== 'number' || columns === featureCount);
+  if (input.type === 'float32' && rightWidth) return undefined;
+  return (
+    `input ${input.name} is ${input.type} [${input.shape.join(', ')}]; the model contract needs float32 ` +
+    `[N, ${featureCount}], one column per feature of the manifest in its order: export the model again with a ` +
+    `float32 input of ${featureCount} columns`
+  );
 }

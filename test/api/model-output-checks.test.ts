@@ -7,6 +7,7 @@ import {
   type LinearModelOptions,
   type TestModelFolder,
   writeLinearModelFolder,
+  writeMisshapenInputModelFolder,
 } from '../model-registry/support/model-folders.ts';
 import { captureLogs } from '../support/captured-logs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -64,6 +65,36 @@ describe('models whose outputs break the model contract', () => {
         /must add up to its score/,
       ],
     ];
+    it.each([
+      [
+        '14 columns',
+        { columns: 14 },
+        /input x is float32 \[N, 14\]; the model contract needs float32 \[N, 15\]/,
+      ],
+      [
+        '16 columns',
+        { columns: 16 },
+        /input x is float32 \[N, 16\]; the model contract needs float32 \[N, 15\]/,
+      ],
+      [
+        'float64 values',
+        { inputType: 'double' as const },
+        /input x is float64 \[N, 15\]; the model contract needs float32 \[N, 15\]/,
+      ],
+    ])(
+      'refuses (422 model-outputs-invalid) a model whose input holds %s, saying what the contract needs and how to export it, registering nothing',
+      async (what, options, detail) => {
+        const model = await writeMisshapenInputModelFolder(modelsDir.dir, {
+          name: `misshapen-${what.replace(/\W+/g, '-')}`,
+          ...options,
+        });
+        const res = await register(model);
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        expect(res.body).toMatchObject({ type: OUTPUTS_INVALID, detail: expect.stringMatching(detail) });
+        expect(res.body.detail).toMatch(/export the model again with a float32 input of 15 columns/);
+        expect(await registeredIds()).not.toContain(model.id);
+      },
+    );
     it.each(refusals)(
       'refuses (422 model-outputs-invalid) a model %s, registering and logging nothing',
       async (what, options, detail) => {

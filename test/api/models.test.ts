@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../../src/auth/principal.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 import { CARD_FILE, MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import {
+  changeModelFile,
   createModelsDir,
   hashModelFile,
   readShippedModel,
@@ -274,6 +275,25 @@ describe('model registry API', () => {
       const copy = await register('copy-of-shipped', shippedSha);
       expect(copy.status).toBe(409);
       expect(copy.body.detail).toMatch(/aiguillage-ebm-1\.1\.0 is already registered/);
+    });
+
+    it('says what to do with a name and version already registered: activate the registered model when it is the same model.onnx, else give the new one another version', async () => {
+      const same = await register(SHIPPED_FOLDER, shippedSha);
+      expect(same.status).toBe(409);
+      expect(same.body.detail).toMatch(
+        /with this very model\.onnx .*activate it \(POST \/v1\/models\/aiguillage-ebm-1\.1\.0\/activate\)/,
+      );
+      // Another model.onnx whose manifest gives the shipped model's name and version.
+      const retrained = await writeMlpModelFolder(modelsDir.dir, { name: 'retrained-ebm', version: '1.1.0' });
+      await changeModelFile(modelsDir.dir, retrained.folder, MANIFEST_FILE, (content) =>
+        content.replace('"name": "retrained-ebm"', '"name": "aiguillage-ebm"'),
+      );
+      const other = await register(retrained.folder, retrained.sha256);
+      expect(other.status).toBe(409);
+      expect(other.body.detail).toContain(
+        `with another model.onnx (sha256 ${shippedSha}, folder ${SHIPPED_FOLDER})`,
+      );
+      expect(other.body.detail).toMatch(/give this model another version/);
     });
   });
 

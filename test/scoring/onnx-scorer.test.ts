@@ -206,6 +206,20 @@ describe('OnnxScorer', () => {
     for (const row of attributed.rows) expect(row.contributions.every(Number.isFinite)).toBe(true);
   });
 
+  it('estimates the attributions of a batch in which a row’s exact contributions do not add up to its score, and says so', async () => {
+    const result = await scorer.scoreCourses(aJobSeeker(), someCourses(), REFERENCE);
+    const [first, ...others] = result.scores;
+    if (first?.contributions == null) throw new Error('exact contributions expected');
+    // A model additive on its reference rows but not on this one: its weights would be told as exact.
+    const odd = {
+      ...first,
+      contributions: first.contributions.map((value, f) => (f === 0 ? value + 1 : value)),
+    };
+    const attributed = await scorer.attribute(aJobSeeker(), [odd, ...others], REFERENCE);
+    expect(attributed.method.method).toBe('sampled-shapley');
+    expect(attributed.rows[0]?.contributions[0]).not.toBeCloseTo(odd.contributions[0] ?? Number.NaN, 3);
+  });
+
   it('samples Shapley values for a model without contributions, which match the exact ones of an additive model', async () => {
     const plain = await loadWithoutContributions();
     try {

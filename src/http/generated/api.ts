@@ -1121,17 +1121,24 @@ export interface paths {
          *     each time it is served. Refused with 422 when model.onnx does not have the stated sha256, when
          *     the manifest is invalid (a text of it holding a NUL character or half of a surrogate pair
          *     included: no engine stores it as written) or its features are not the ones the service computes, when there is
-         *     no card (or an empty one, nothing in it but spaces), or when the runtime cannot load the model.
+         *     no card (or an empty one, nothing in it but spaces), when the card names SHA-256 hashes but not
+         *     model.onnx's (another model's card: `file`, `modelSha256` and the hashes it names in
+         *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model
+         *     (an empty, cut short or damaged model.onnx: the detail names the file and says to copy or export it
+         *     again; a manifest.json that is not JSON: where it breaks).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
-         *     it scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
+         *     its input is declared float32 `[N, F]` (another width or type is named, with the contract's), it
+         *     scores them in one run, `score` holds one probability (0 to 1) per row (`[N]` or `[N, 1]`)
          *     and, when it has a `contributions` output, that holds `[N, F]` finite values; for
          *     `exact-additive` attributions, the contributions must add up to the score
          *     (σ(intercept + Σ contributions) within 1e-4 of it) and be 0 on the baseline row. Nothing is
          *     registered nor logged when refused. The log records `model.registered` with
          *     the three hashes (`sha256`, `manifestSha256`, `cardSha256`). The model's id is
          *     `<name>-<version>`: refused with 409 when a model holds that id already, whose name and version
-         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`).
+         *     the answer gives when they are another split of it (`a-b` version `1` and `a` version `b-1`);
+         *     for the same name and version, the answer says whether the registered model has this very
+         *     model.onnx (then activate it) or another one (then give this model another version).
          */
         post: operations["registerModel"];
         delete?: never;
@@ -6118,7 +6125,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The folder cannot be registered (the sha256 differs, with `expectedSha256` and `actualSha256`; an invalid manifest; no card; a graph the runtime refuses), or the model's outputs on the reference rows break the model contract (`model-outputs-invalid`). Nothing registered. */
+            /** @description The folder cannot be registered (the sha256 differs, with `expectedSha256` and `actualSha256`; an invalid manifest; no card, or the card of another model.onnx; a graph the runtime refuses), or the model's outputs on the reference rows break the model contract (`model-outputs-invalid`). Nothing registered. */
             422: {
                 headers: {
                     [name: string]: unknown;

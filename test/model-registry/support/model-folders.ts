@@ -297,6 +297,64 @@ export async function writeLinearModelFolder(
 }
 
 /** A test model's ONNX bytes: `graph` under the header every test model shares. */
+/**
+ * Writes a model whose input is not the contract's float32 [N, F]: `columns` columns (F by default)
+ * of `inputType`. It sums its input and returns σ of the sum as `score`, sampled attributions.
+ */
+export async function writeMisshapenInputModelFolder(
+  modelsDir: string,
+  options: { name: string; columns?: number; inputType?: 'float' | 'double' },
+): Promise<TestModelFolder> {
+  const { manifest: shipped } = await readShippedModel();
+  const columns = options.columns ?? shipped.features.length;
+  const double = options.inputType === 'double';
+  const node: OnnxNode[] = [];
+  if (double) {
+    node.push({
+      name: 'to_float',
+      opType: 'Cast',
+      input: ['x'],
+      output: ['xf'],
+      attribute: [{ name: 'to', type: ONNX_ATTRIBUTE_TYPE.int, i: ONNX_DATA_TYPE.float }],
+    });
+  }
+  node.push(
+    {
+      name: 'sum',
+      opType: 'ReduceSum',
+      input: [double ? 'xf' : 'x', 'axis_features'],
+      output: ['logit'],
+      attribute: [{ name: 'keepdims', type: ONNX_ATTRIBUTE_TYPE.int, i: 0 }],
+    },
+    { name: 'sigmoid', opType: 'Sigmoid', input: ['logit'], output: ['score'] },
+  );
+  const onnx = encodeTestModel(options.name, '0.1.0', 'A model with the wrong input.', {
+    docString: 'score = σ(Σ x)',
+    node,
+    initializer: [int64Tensor('axis_features', [1])],
+    input: [
+      tensorInfo(
+        'x',
+        [{ dimParam: 'N' }, { dimValue: columns }],
+        double ? ONNX_DOUBLE : ONNX_DATA_TYPE.float,
+      ),
+    ],
+    output: [tensorInfo('score', [{ dimParam: 'N' }])],
+  });
+  const { intercept: _intercept, training: _training, ...rest } = shipped;
+  const manifest: ModelManifest = {
+    ...rest,
+    name: options.name,
+    version: '0.1.0',
+    description: 'A model with the wrong input.',
+    input: 'x',
+    outputs: { score: 'score' },
+    attributionMethod: 'sampled-shapley',
+    metrics: { holdoutAuc: 0.5, holdoutLogLoss: 0.7 },
+  };
+  return writeTestModelFolder(modelsDir, onnx, manifest, 'A test model. Not for use.');
+}
+
 function encodeTestModel(
   name: string,
   version: string,
