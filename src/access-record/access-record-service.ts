@@ -39,7 +39,7 @@ export interface AccessRecordServiceDeps {
   /** Reads the person's events and objection, and appends `subject.access_exported`. */
   decisionLog: DecisionLog;
   /** Opens the personal parts of the person's events. */
-  keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
+  keyring: Pick<SubjectKeyring, 'openerForOneRead'>;
   /** The decision log's pseudonyms: staff and the person appear in the record as the log shows them. */
   pseudonymise: (id: string) => string;
   /** The registry, read in the record's transaction: the models as the log stands at its head. */
@@ -98,9 +98,8 @@ export class AccessRecordService {
         listSetIdsOf(sets, recorded),
       );
       const events: AccessRecordEvent[] = [];
-      for (const event of recorded) {
-        events.push(await toAccessRecordEvent(event, (sealed) => deps.keyring.decryptPersonal(sealed, trx)));
-      }
+      const openPersonal = deps.keyring.openerForOneRead(trx);
+      for (const event of recorded) events.push(await toAccessRecordEvent(event, openPersonal));
       // Behind the head's lock, as the sets: read before it, the registry could lack a model registered
       // meanwhile that a set names, or state active a model another activation has since retired.
       const registered = await deps.models.listModels(trx);

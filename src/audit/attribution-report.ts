@@ -31,8 +31,9 @@ export async function computeAttributions(
   checkPeriod(asked);
   const { seq: toSeq } = await deps.log.readHead();
   const period = await cutFigurePeriod(deps, asked, toSeq);
-  const tally = await tallyAttributions(await streamGeneratedSets(deps, period, toSeq), (sealed) =>
-    deps.keyring.decryptPersonal(sealed),
+  const tally = await tallyAttributions(
+    await streamGeneratedSets(deps, period, toSeq),
+    deps.keyring.openerForOneRead(),
   );
   const models = summariseAttributions(
     await settleWeeks(deps, 'attributions', period, tally, attributionWeekShape),

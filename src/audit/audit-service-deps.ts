@@ -14,7 +14,7 @@ export interface AuditServiceDeps {
   /** The log: appends `audit.queried`, and gives the head, checkpoints and verification. */
   log: DecisionLog & DecisionLogReader;
   /** Opens the sealed feature vectors for drift; an erased job seeker's can no longer be opened. */
-  keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
+  keyring: Pick<SubjectKeyring, 'openerForOneRead'>;
   /** The registry, read in the drift figures' transaction: the models as the log stands at its head. */
   models: { listModels(trx: Knex.Transaction): Promise<RegisteredModel[]> };
   settings: { getSettings(): Promise<Settings> };

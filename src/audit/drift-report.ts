@@ -52,8 +52,10 @@ export async function computeDrift(
       },
     ]),
   );
-  const tally = await tallyDrift(await streamGeneratedSets(deps, period, toSeq), references, (sealed) =>
-    deps.keyring.decryptPersonal(sealed),
+  const tally = await tallyDrift(
+    await streamGeneratedSets(deps, period, toSeq),
+    references,
+    deps.keyring.openerForOneRead(),
   );
   const report = summariseDrift(
     await settleWeeks(deps, 'drift', period, tally, driftWeekShape),

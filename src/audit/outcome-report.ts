@@ -46,7 +46,7 @@ export async function computeOutcomes(
       toSeq,
     ),
     period,
-    (sealed) => deps.keyring.decryptPersonal(sealed),
+    deps.keyring.openerForOneRead(),
   );
   const rows = summariseOutcomes(
     await settleWeeks(deps, 'outcomes', period, tally, outcomeWeekShape),

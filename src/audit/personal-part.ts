@@ -8,7 +8,7 @@ export type ScoredEvent = Pick<
   'type' | 'subject' | 'occurredAt' | 'payload' | 'personal'
 >;
 
-/** Opens a sealed personal part (the subject keyring's `decryptPersonal`). */
+/** Opens a sealed personal part (the subject keyring's `decryptPersonal`, or an opener of `openerForOneRead`). */
 export type OpenPersonalPart = (sealed: string) => Promise<OpenedPersonalPart>;
 
 /**

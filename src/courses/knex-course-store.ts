@@ -68,11 +68,14 @@ export class KnexCourseStore implements CourseStore {
   ): Promise<Map<string, string | null>> {
     const offered = new Map<string, string | null>();
     for (const chunk of chunksOf([...new Set(ids)], CHUNK_SIZE)) {
+      // Found by their key, `active` read rather than filtered on: SQLite, which keeps no statistics,
+      // would otherwise take the index on `active` and go through every course the catalog offers.
       const rows: Array<Record<string, unknown>> = await (trx ?? this.db)(COURSES)
         .whereIn('id', chunk)
-        .where('active', true)
-        .select('id', 'next_session_start');
-      for (const row of rows) offered.set(String(row.id), readNullableString(row.next_session_start));
+        .select('id', 'next_session_start', 'active');
+      for (const row of rows) {
+        if (readBoolean(row.active)) offered.set(String(row.id), readNullableString(row.next_session_start));
+      }
     }
     return offered;
   }

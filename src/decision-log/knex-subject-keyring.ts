@@ -44,24 +44,45 @@ export class KnexSubjectKeyring implements SubjectKeyring {
     return [PERSONAL_PREFIX, keyId, sealBytes(dataKey, plaintext, personalContext(keyId))].join('.');
   }
 
-  async decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart> {
+  decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart> {
+    return this.open(sealed, trx, undefined);
+  }
+
+  openerForOneRead(trx?: Knex.Transaction): (sealed: string) => Promise<OpenedPersonalPart> {
+    const dataKeys = new Map<string, Buffer | 'shredded'>();
+    return (sealed) => this.open(sealed, trx, dataKeys);
+  }
+
+  /** Opens `sealed`, taking its data key from `dataKeys` when given and there, and keeping it there. */
+  private async open(
+    sealed: string,
+    trx: Knex.Transaction | undefined,
+    dataKeys: Map<string, Buffer | 'shredded'> | undefined,
+  ): Promise<OpenedPersonalPart> {
     const [prefix, keyId, ...box] = sealed.split('.');
     if (prefix !== PERSONAL_PREFIX || keyId === undefined || box.length !== 3) {
       throw new UnreadablePersonalPartError('not a sealed personal part');
     }
-    const row = await (trx ?? this.db)(TABLE).where({ key_id: keyId }).first();
-    if (row === undefined) return { status: 'shredded' };
     const unreadable = (cause: unknown) =>
       new UnreadablePersonalPartError(`the personal part sealed with key ${keyId} cannot be opened`, {
         cause,
       });
-    let dataKey: Buffer;
-    try {
-      dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
-    } catch (error) {
-      await this.refuseIfMasterKeyReplaced(trx);
-      throw unreadable(error);
+    let dataKey = dataKeys?.get(keyId);
+    if (dataKey === undefined) {
+      const row = await (trx ?? this.db)(TABLE).where({ key_id: keyId }).first();
+      if (row === undefined) {
+        dataKeys?.set(keyId, 'shredded');
+        return { status: 'shredded' };
+      }
+      try {
+        dataKey = this.unwrap(keyId, String(row.subject), String(row.wrapped_key));
+      } catch (error) {
+        await this.refuseIfMasterKeyReplaced(trx);
+        throw unreadable(error);
+      }
+      dataKeys?.set(keyId, dataKey);
     }
+    if (dataKey === 'shredded') return { status: 'shredded' };
     try {
       const plaintext = openSealedBytes(dataKey, box.join('.'), personalContext(keyId));
       return { status: 'readable', value: JSON.parse(plaintext.toString('utf8')) };

@@ -20,6 +20,13 @@ export interface SubjectKeyring {
    * master key; a failure to reach the keys (the database) is thrown as it comes.
    */
   decryptPersonal(sealed: string, trx?: Knex.Transaction): Promise<OpenedPersonalPart>;
+  /**
+   * Opens sealed parts as `decryptPersonal` does, each data key read and unwrapped once for every part
+   * it opens: for one read of many parts (a figure over a period, a person's file), so that the reads
+   * of the keys grow with the people, not with their events. Made for that read and dropped after it:
+   * a key destroyed since it was read still opens what this opener is given.
+   */
+  openerForOneRead(trx?: Knex.Transaction): (sealed: string) => Promise<OpenedPersonalPart>;
   /** Destroys the job seeker's data key; false when there was none. */
   shredSubjectKey(trx: Knex.Transaction, seekerId: string): Promise<boolean>;
   /** The fingerprint of the master key that wraps the data keys (names it without revealing it). */

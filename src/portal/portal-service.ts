@@ -140,7 +140,7 @@ export interface PortalServiceDeps {
   /** Reads the person's export in one snapshot of the database. */
   readSnapshot: ReadSnapshot;
   /** Opens the comments of the person's objections, for their export. */
-  keyring: Pick<SubjectKeyring, 'decryptPersonal'>;
+  keyring: Pick<SubjectKeyring, 'openerForOneRead'>;
   /** How to reach the data protection officer (`PRIVACY_CONTACT`), when configured. */
   privacyContact?: string;
   now: () => Date;
@@ -336,7 +336,7 @@ export class PortalService {
           : undefined,
         objectionHistory: await listObjectionHistory(
           deps.decisionLog,
-          (sealed) => deps.keyring.decryptPersonal(sealed, trx),
+          deps.keyring.openerForOneRead(trx),
           seeker.subject,
           trx,
         ),

@@ -76,13 +76,19 @@ export class KnexRecommendationStore implements RecommendationStore {
       .update({ ...toSetRow(set), version: expectedVersion + 1 });
     if (changed === 0) return false;
     set.version = expectedVersion + 1;
-    const existing = new Set(
-      (await trx(ITEMS).where({ set_id: set.id }).select('id')).map((row) => String(row.id)),
+    const stored = new Map<string, Record<string, unknown>>(
+      (await trx(ITEMS).where({ set_id: set.id })).map((row: Record<string, unknown>) => [
+        String(row.id),
+        row,
+      ]),
     );
     for (const item of set.items) {
       const row = toItemRow(set.id, item);
-      if (existing.has(item.id)) await trx(ITEMS).where({ id: item.id }).update(row);
-      else await trx(ITEMS).insert(row);
+      const held = stored.get(item.id);
+      if (held === undefined) await trx(ITEMS).insert(row);
+      // Only the items the change touched are written (a decision touches one): rewriting every
+      // item, scores and attributions included, on each action cost a set's review its items squared.
+      else if (!isHeldAsIs(held, row)) await trx(ITEMS).where({ id: item.id }).update(row);
     }
     return true;
   }
@@ -447,6 +453,11 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     shortlist_overlap: set.shortlist?.overlap ?? null,
     profile_snapshot: set.profileSnapshot === null ? null : JSON.stringify(set.profileSnapshot),
   };
+}
+
+/** Whether the stored row holds every value of `row` already, each read back as it was written. */
+function isHeldAsIs(held: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  return Object.entries(row).every(([column, value]) => held[column] === value);
 }
 
 function toItemRow(setId: string, item: RecommendationItem): Record<string, unknown> {

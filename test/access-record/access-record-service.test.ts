@@ -98,7 +98,7 @@ describe('AccessRecordService', () => {
     const before = await log.decisionLog.readHead();
     const service = createService({
       keyring: {
-        decryptPersonal: async () => {
+        openerForOneRead: () => async () => {
           throw new Error('connection terminated unexpectedly');
         },
       },
@@ -115,7 +115,7 @@ describe('AccessRecordService', () => {
     );
     const service = createService({
       keyring: {
-        decryptPersonal: async () => {
+        openerForOneRead: () => async () => {
           throw new UnreadablePersonalPartError('the tag does not match');
         },
       },

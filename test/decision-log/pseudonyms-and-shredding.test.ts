@@ -128,6 +128,25 @@ describe('personal parts and crypto-shredding', () => {
     );
   });
 
+  it('opens, for one read, every part a data key seals as decryptPersonal does, refusing the same parts', async () => {
+    const one = await seal('js-erin', { comment: 'un' });
+    const two = await seal('js-erin', { comment: 'deux' });
+    const open = log.subjectKeyring.openerForOneRead();
+    expect(await open(one)).toEqual({ status: 'readable', value: { comment: 'un' } });
+    expect(await open(two)).toEqual({ status: 'readable', value: { comment: 'deux' } });
+    const parts = two.split('.');
+    const ciphertext = Buffer.from(parts[3] ?? '', 'base64url');
+    ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
+    parts[3] = ciphertext.toString('base64url');
+    // Its key already read: the altered part is refused all the same.
+    await expect(open(parts.join('.'))).rejects.toBeInstanceOf(UnreadablePersonalPartError);
+    await expect(open('not-sealed')).rejects.toBeInstanceOf(UnreadablePersonalPartError);
+    const withAnotherMaster = new KnexSubjectKeyring(log.db, crypto.randomBytes(32), log.pseudonymiser);
+    const openWithAnother = withAnotherMaster.openerForOneRead();
+    await expect(openWithAnother(one)).rejects.toThrow();
+    await expect(openWithAnother(two)).rejects.toThrow();
+  });
+
   it('cannot unwrap the data keys without the master key', async () => {
     const sealed = await seal('js-alice', { comment: 'ok' });
     const withAnotherMaster = new KnexSubjectKeyring(log.db, crypto.randomBytes(32), log.pseudonymiser);
