@@ -40,6 +40,7 @@ import { refuseInfiniteQueryNumbers } from './http/refuse-infinite-query-numbers
 import { createRefuseNonDecimalNumbers } from './http/refuse-non-decimal-numbers.ts';
 import { refuseUnexpectedBody } from './http/refuse-unexpected-body.ts';
 import { refuseUnstorableCharacters } from './http/refuse-unstorable-characters.ts';
+import { createRefuseWideBodies } from './http/refuse-wide-bodies.ts';
 import { assignRequestId, carryRequestId } from './http/request-id.ts';
 import { createUuidPathParams } from './http/uuid-path-params.ts';
 import { createIncidentRoutes } from './incidents/incident-routes.ts';
@@ -210,6 +211,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(holdUndecodableBody);
   app.use(refuseDeepBodies);
+  app.use(createRefuseWideBodies(openApiDocument));
   app.use(refuseDuplicateKeys);
   app.use(readHeadAsGet);
   app.use(createUuidPathParams(openApiDocument));

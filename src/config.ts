@@ -697,11 +697,30 @@ export function checkLogKeys(config: Pick<Config, 'nodeEnv' | 'audit'>): void {
  * tokens (`loadConfigFor`), so that scripts which verify none (migrate, retention) run without it.
  */
 export function checkTokenKeys(config: Pick<Config, 'nodeEnv' | 'auth'>): void {
-  if (config.nodeEnv === 'production' && config.auth.jwksUrl === undefined && !config.auth.localKeysAllowed) {
+  if (config.nodeEnv !== 'production') return;
+  const { jwksUrl } = config.auth;
+  if (jwksUrl === undefined && !config.auth.localKeysAllowed) {
     throw new Error(
       "AUTH_JWKS_URL must be set when NODE_ENV=production (the identity provider's JWKS); to sign tokens " +
         'with a key pair generated in DATA_DIR/keys instead, set AUTH_LOCAL_KEYS=true ' +
         '(anyone who can read that folder can then mint tokens)',
     );
   }
+  // The key set decides whose tokens pass, an admin's included: fetched in clear across a network,
+  // anyone on the way (or answering for the host's name) could hand in a key of their own.
+  if (jwksUrl !== undefined && !isFetchedPrivately(new URL(jwksUrl))) {
+    throw new Error(
+      `AUTH_JWKS_URL must be an https:// URL when NODE_ENV=production, got "${jwksUrl}": the key set ` +
+        'decides whose tokens are accepted, and fetched over plain http anyone on the network path could ' +
+        "replace it with keys of their own; use the identity provider's https:// address (plain http is " +
+        'taken only from this machine: localhost, 127.0.0.0/8 or [::1])',
+    );
+  }
+}
+
+/** Whether a key set fetched from `url` crosses no network in clear: https, or http to this machine. */
+function isFetchedPrivately(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname;
+  return host === 'localhost' || host === '[::1]' || (net.isIPv4(host) && host.startsWith('127.'));
 }

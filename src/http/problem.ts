@@ -265,6 +265,13 @@ export function unknownPathProblem(path: string): ProblemDocument {
   );
 }
 
+/**
+ * The validator's errors a refusal lists at most: the first ones tell the caller what to put right,
+ * and describing each of thousands (a list of wrong items) took the thread serving every request
+ * for as long and answered megabytes.
+ */
+const MAX_REPORTED_FIELD_ERRORS = 100;
+
 function mapHttpError(
   http: HttpLikeError,
   status: number,
@@ -291,10 +298,13 @@ function mapHttpError(
       }
       const operationId = operationIdOf(req);
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+      const found = http.errors ?? [];
       const described = describeRepeatedQueryParameters(
         describeShortTexts(
           describeNullableAlternatives(
-            (http.errors ?? []).map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
+            found
+              .slice(0, MAX_REPORTED_FIELD_ERRORS)
+              .map((e) => ({ path: e.path ?? '', message: e.message ?? 'is invalid' })),
           ),
         ).map(({ path, message }) => {
           const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
@@ -314,7 +324,11 @@ function mapHttpError(
         const { title, detail } = describePortalValidation(errors);
         return problem(400, 'validation', title, detail, { errors });
       }
-      const detail = described.map((e) => e.said ?? `${e.path.replace(/^\//, '')} ${e.message}`).join('; ');
+      const more = found.length - MAX_REPORTED_FIELD_ERRORS;
+      const detail = [
+        ...described.map((e) => e.said ?? `${e.path.replace(/^\//, '')} ${e.message}`),
+        ...(more > 0 ? [`and ${more} more invalid ${more === 1 ? 'field' : 'fields'} not listed`] : []),
+      ].join('; ');
       return problem(400, 'validation', 'The request is invalid', detail || firstMessage, { errors });
     }
     case 401: {

@@ -175,7 +175,7 @@ function findProperty(
 }
 
 /** The schema and every schema it is read against besides: its `$ref`'s, its `allOf`, `oneOf`, `anyOf`'s. */
-function expand(
+export function expand(
   document: Record<string, unknown>,
   schema: Record<string, unknown>,
   seen: Set<Record<string, unknown>> = new Set(),

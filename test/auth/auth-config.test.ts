@@ -19,6 +19,32 @@ describe('token signing keys', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: jwksUrl }).auth.jwksUrl).toBe(jwksUrl);
   });
 
+  it("refuses production fetching the identity provider's keys over plain http across a network", () => {
+    for (const url of [
+      'http://idp.example.org/.well-known/jwks.json',
+      'http://keycloak:8080/realms/aiguillage/protocol/openid-connect/certs',
+      'http://10.0.0.12/jwks.json',
+      'http://128.0.0.1/jwks.json',
+      'http://[2001:db8::1]/jwks.json',
+    ]) {
+      expect(check({ NODE_ENV: 'production', AUTH_JWKS_URL: url }), url).toThrow(
+        `AUTH_JWKS_URL must be an https:// URL when NODE_ENV=production, got "${url}"`,
+      );
+    }
+  });
+
+  it("takes production's key set over plain http from this machine only, and over http anywhere outside production", () => {
+    for (const url of [
+      'http://localhost:9000/jwks.json',
+      'http://127.0.0.1:9000/jwks.json',
+      'http://[::1]:9000/jwks.json',
+    ])
+      expect(check({ NODE_ENV: 'production', AUTH_JWKS_URL: url }), url).not.toThrow();
+    expect(
+      check({ NODE_ENV: 'development', AUTH_JWKS_URL: 'http://idp.example.org/jwks.json' }),
+    ).not.toThrow();
+  });
+
   it('generates a key pair in development and tests without being asked', () => {
     for (const env of [{ NODE_ENV: 'development' }, { NODE_ENV: 'test' }, {}])
       expect(check(env)).not.toThrow();

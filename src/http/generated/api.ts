@@ -4070,7 +4070,11 @@ export interface components {
     };
     responses: {
         /**
-         * @description The request does not match the contract; `errors` lists each invalid field. An operation
+         * @description The request does not match the contract; `errors` lists each invalid field, the first 100 of
+         *     them when there are more (the detail then ends saying how many it left out). A JSON body with a
+         *     list more than twice as long as the longest list of this API's bodies (2000 values) or an object
+         *     with more than twice the members of the widest of their objects (15 fields) is refused before its
+         *     fields are read, `errors` naming that one place (`/body/courseIds`, `holds 16000 values…`). An operation
          *     with no request body refuses one rather than ignore it (`errors` names `/body`); sending no
          *     body, an empty one or `{}` is fine. A query parameter named with brackets (`status[]`,
          *     `type[0]`) is refused too, naming it (`/query/status[]`); one that takes a single value,
