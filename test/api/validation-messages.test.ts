@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenApiDocument } from '../../src/http/openapi-document.ts';
 import { describeFormat, describePattern } from '../../src/http/validation-messages.ts';
+import { aJobSeeker } from '../support/builders.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
@@ -220,18 +221,7 @@ describe('a refused request', () => {
     const profile = await t.http
       .put('/v1/job-seekers/js-empty-skill')
       .auth(integration, { type: 'bearer' })
-      .send({
-        counselorId: 'c-001',
-        targetOccupations: ['J1501'],
-        educationLevel: 3,
-        skills: ['', 'aide-repas'],
-        yearsExperience: 3,
-        monthsUnemployed: 8,
-        location: { lat: 45.764, lon: 4.8357 },
-        mobilityRadiusKm: 25,
-        remoteOk: false,
-        availableFrom: null,
-      });
+      .send(aJobSeeker({ skills: ['', 'aide-repas'] }));
     expect(profile.status).toBe(400);
     expect(profile.body.errors).toEqual([
       { path: '/body/skills/0', message: 'must hold a character other than a space' },
