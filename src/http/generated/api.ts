@@ -1542,8 +1542,10 @@ export interface paths {
          *     (`incident.recorded`, `incident.notified`), the latest detected first (those detected at the
          *     same instant, the latest recorded first), each with its notifications in the order they were
          *     recorded. `authorityNotified` says whether a notification to the market surveillance authority
-         *     was recorded and `daysSinceDetection` counts the whole days since `detectedAt`, for the
-         *     deadlines of AI Act Art. 26(5) and Art. 73 (docs/instructions-for-use.md, section 11). Like
+         *     was recorded and `daysSinceDetection` counts the days from the day of `detectedAt` to today,
+         *     both in France (Europe/Paris; the day of the detection is day 0, so a 15-day deadline ends
+         *     with the day it reads 15), for the deadlines of AI Act Art. 26(5) and Art. 73
+         *     (docs/instructions-for-use.md, section 11). Like
          *     every audit query, it states its purpose and is itself logged as `audit.queried`.
          *
          *     Paged like the other audit lists: `limit` incidents a page (50 by default), and `nextCursor`
@@ -3759,7 +3761,7 @@ export interface components {
             notifications: components["schemas"]["IncidentNotification"][];
             /** @description Whether a notification to the market surveillance authority was recorded. */
             authorityNotified: boolean;
-            /** @description Whole days from `detectedAt` to now. */
+            /** @description Calendar days from the day of `detectedAt` to today, both in France (Europe/Paris): 0 on the day of the detection, 15 on the last day of a 15-day deadline. */
             daysSinceDetection: number;
             /** @description On the answer to its recording only, the sensitive-term warnings confirmed with `acknowledgeSensitiveTerms`. */
             warnings?: components["schemas"]["Warning"][];
