@@ -4080,6 +4080,10 @@ export interface components {
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
          *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`);
          *     a number one (`withinKm`) is written as JSON writes numbers (`12.5`, `1e2`; not `0x10`, `.5`).
+         *     A date, or a date and time, written in the right form on a day the calendar lacks is refused
+         *     naming the day and why (`2027-02-29 is no day of the calendar (2027 is no leap year: its
+         *     February ends on the 28th)`, `2026-09-31 … (September has 30 days)`), in the body, the query
+         *     and a catalog import's lines alike.
          */
         BadRequest: {
             headers: {
