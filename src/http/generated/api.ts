@@ -2428,8 +2428,8 @@ export interface components {
              *     occupations (the catalog may have none, or a code may be wrong), naming each by its code and
              *     its label in the referential (`GET /v1/occupations`), « J1501 (Soins d’hygiène, de confort du
              *     patient) », or by its code alone where the referential has none; `profile_not_recent` when
-             *     the profile the model saw was last synced more than 90 days before (neither for a set made
-             *     by hand); `message_sensitive_terms` while the set awaits its second review and its message
+             *     the profile the model saw was last synced more than 90 days before (days of the calendar in
+             *     France, from the day of the sync to the day of the set; neither for a set made by hand); `message_sensitive_terms` while the set awaits its second review and its message
              *     to the person seems to mention sensitive information (health, origin, religion...), which
              *     its first reviewer confirmed (`acknowledgeSensitiveTerms`): the second reviewer's approval
              *     publishes that message as written, so they read it before approving (or return the set to
