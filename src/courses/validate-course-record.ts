@@ -1,6 +1,7 @@
 import { MAX_EDUCATION_LEVEL, MIN_EDUCATION_LEVEL, ROME_CODE } from '../job-seekers/job-seeker.ts';
 import { describeDirectionControl, findDirectionControl } from '../shared/direction-controls.ts';
 import type { GeoPoint } from '../shared/geo.ts';
+import { countDaysInMonth, describeMissingDay } from '../shared/iso-day.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 import { normaliseSkillCodes } from '../shared/skill-codes.ts';
 import { holdsUnstorableCharacter, UNSTORABLE_REASON } from '../shared/storable-text.ts';
@@ -247,8 +248,13 @@ class FieldReader {
   date(field: string): string | undefined {
     const value = this.present(field);
     if (value === MISSING) return undefined;
-    if (typeof value !== 'string' || !isIsoDate(value))
-      return this.fail(field, 'must be a date as YYYY-MM-DD');
+    if (typeof value !== 'string' || !isIsoDate(value)) {
+      const missingDay = typeof value === 'string' ? describeMissingDay(value) : undefined;
+      return this.fail(
+        field,
+        `must be a date as YYYY-MM-DD${missingDay === undefined ? '' : `: ${missingDay}`}`,
+      );
+    }
     return value;
   }
 
@@ -291,9 +297,7 @@ function isIsoDate(value: string): boolean {
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
+  return month >= 1 && month <= 12 && day >= 1 && day <= countDaysInMonth(year, month);
 }
 
 /** String length as JSON Schema counts it: in code points, not UTF-16 units. */

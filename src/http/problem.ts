@@ -315,6 +315,7 @@ function mapHttpError(
             sentNull: path.startsWith('/body/') && readBodyValue(req.body, path) === null,
             sentInfinite: path.startsWith('/body/') && isInfinite(readBodyValue(req.body, path)),
             required: contract.findRequiredBodyField(operationId, path),
+            sentText: readSentText(req.body, path, query),
           });
         }),
         req.originalUrl,
@@ -480,6 +481,18 @@ function isInfinite(value: unknown): boolean {
 }
 
 /** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
+/** The value at `path` when it was sent as text: a body field, or a query parameter given once. */
+function readSentText(body: unknown, path: string, query: URLSearchParams): string | undefined {
+  const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
+  const values = name === undefined ? [] : query.getAll(name);
+  const value = path.startsWith('/body/')
+    ? readBodyValue(body, path)
+    : values.length === 1
+      ? values[0]
+      : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 function readBodyValue(body: unknown, path: string): unknown {
   let value = body;
   for (const token of path.slice('/body/'.length).split('/').map(fromPointerToken)) {

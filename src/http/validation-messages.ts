@@ -1,3 +1,4 @@
+import { describeMissingDay } from '../shared/iso-day.ts';
 import { fromPointerToken } from './contract-parameters.ts';
 import type { MissingField } from './required-fields.ts';
 
@@ -74,6 +75,8 @@ export interface ContractFieldWords {
   sentInfinite?: boolean;
   /** Whether the body field is one its object requires (undefined when not known). */
   required?: boolean | undefined;
+  /** The value as sent when it is text: a body field's, or a query parameter's given once. */
+  sentText?: string | undefined;
 }
 
 /**
@@ -135,6 +138,11 @@ export function describeFieldError(
         `${FORMAT_WORDS['date-time']}: the + of its offset reached the server as a space, as a + in a query ` +
         'string does; write it as %2B (2026-12-04T10:30:00%2B01:00)',
     };
+  }
+  const dateFormat = /^must match format "(date|date-time)"$/.exec(message)?.[1];
+  const missingDay = contract.sentText === undefined ? undefined : describeMissingDay(contract.sentText);
+  if (dateFormat !== undefined && missingDay !== undefined) {
+    return { path, message: `${FORMAT_WORDS[dateFormat]}: ${missingDay}` };
   }
   return { path, message: describeValidationMessage(message) };
 }

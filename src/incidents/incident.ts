@@ -1,6 +1,7 @@
 import { readArrayField, readRecord, readStringField } from '../audit/event-fields.ts';
 import type { DecisionActor, DecisionEventType } from '../decision-log/decision-event.ts';
 import type { DecisionEventContent } from '../decision-log/stored-decision-event.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 
 /**
  * `serious`: a serious incident (AI Act Art. 3(49)), which the deployer reports to the provider and
@@ -82,11 +83,12 @@ export interface IncidentStatus extends Incident {
   namedSets: NamedSet[];
   /** Whether a notification to the market surveillance authority was recorded. */
   authorityNotified: boolean;
-  /** Whole days from `detectedAt` to now. */
+  /**
+   * Days from the day of `detectedAt` to today, both read in France: the day of the detection is
+   * day 0, as the deadlines in days of Art. 26(5) and Art. 73 count them.
+   */
   daysSinceDetection: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The incidents the events record (`incident.recorded` and `incident.notified`, in seq order), in
@@ -126,7 +128,10 @@ export function describeIncident(
     ...incident,
     namedSets: incident.setIds.map((setId) => ({ setId, state: setStates.get(setId) ?? 'purged' })),
     authorityNotified: incident.notifications.some((notification) => notification.recipient === 'authority'),
-    daysSinceDetection: Math.max(0, Math.floor((now.getTime() - Date.parse(incident.detectedAt)) / DAY_MS)),
+    // Calendar days where the deployer works, as EU law counts a period in days (Regulation 1182/71:
+    // it starts the day after the event and ends with its last day): counted in 24-hour spans, an
+    // incident found at 23:00 read one day short until 23:00 of the deadline's last day.
+    daysSinceDetection: Math.max(0, parisDayNumberOf(now) - parisDayNumberOf(new Date(incident.detectedAt))),
   };
 }
 

@@ -125,6 +125,11 @@ function describeStartFr(weeks: number): string {
   if (weeks === WEEKS_WHEN_NO_SESSION) {
     return 'aucune session de la formation n’est encore fixée, ou la prochaine commence dans un an environ';
   }
+  // « commence 0 jour après » is no French: a session of that very day (the person's availability,
+  // as candidates start after the day of the suggestion) is said so.
+  if (Math.round(weeks * DAYS_PER_WEEK) === 0) {
+    return 'la prochaine session commence le jour même de cette suggestion ou, si elle est plus tardive, de votre date de disponibilité';
+  }
   const span = formatFrenchWeeks(weeks);
   return weeks < 0
     ? `la prochaine session commence ${span} avant votre date de disponibilité`

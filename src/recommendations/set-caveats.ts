@@ -1,5 +1,6 @@
 import { describeOccupationByCode } from '../occupations/occupation-label.ts';
 import { listSensitiveTermCategories, screenText } from '../screening/sensitive-terms.ts';
+import { parisDayNumberOf } from '../shared/french-day.ts';
 import { manualSetPathOf } from './manual-path.ts';
 import { areItemsHidden, type RecommendationSet, viewSetAt } from './recommendation.ts';
 import { isHeldBySwitch } from './set-actions.ts';
@@ -19,8 +20,6 @@ export interface SetCaveat {
 
 /** A profile synced longer ago than this before the suggestions is flagged. */
 export const PROFILE_RECENT_DAYS = 90;
-
-const DAY_MS = 86_400_000;
 
 /** `occupationMatch` for a course that trains for one of the person's target occupations. */
 const EXACT_OCCUPATION_MATCH = 2;
@@ -159,10 +158,14 @@ function listModelCaveats(set: RecommendationSet, { occupationLabels }: CaveatCo
         'the catalog may have no course for them, or a code may be wrong; check the profile',
     });
   }
-  const syncedAt = set.profileSnapshot === null ? Number.NaN : Date.parse(set.profileSnapshot.updatedAt);
-  const sinceSync = Date.parse(set.createdAt) - syncedAt;
-  if (sinceSync > PROFILE_RECENT_DAYS * DAY_MS) {
-    const days = Math.floor(sinceSync / DAY_MS);
+  // Days on the calendar in France, as the counselor counts them: in 24-hour spans, a profile synced
+  // 90 days before at the same hour read as synced more than 90 days before across the autumn clock
+  // change, and was said synced « 90 days before ».
+  const syncedAt = Date.parse(set.profileSnapshot?.updatedAt ?? '');
+  const days = Number.isNaN(syncedAt)
+    ? Number.NaN
+    : parisDayNumberOf(new Date(set.createdAt)) - parisDayNumberOf(new Date(syncedAt));
+  if (days > PROFILE_RECENT_DAYS) {
     caveats.push({
       code: 'profile_not_recent',
       message: `the profile the model saw was last synced ${days} days before the suggestions: check it with the person`,

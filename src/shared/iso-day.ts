@@ -55,3 +55,52 @@ function countDaysSinceEpoch(year: number, month: number, day: number): number {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/** Whether a year of the proleptic Gregorian calendar has a 29 February. */
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** The days of a month (1 to 12) of the proleptic Gregorian calendar. */
+export function countDaysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Why a text that starts as a date (`YYYY-MM-DD`, month 01 to 12, day 01 to 31) names no day of the
+ * calendar: `2027-02-29 is no day of the calendar (2027 is no leap year: its February ends on the
+ * 28th)`. Undefined when it names one, or does not start as such a date. Told beside the words of a
+ * refused date, whose form the caller did write right: without it, "must be a date (2026-12-04)"
+ * leaves them looking for what is wrong with `2027-02-29`.
+ */
+export function describeMissingDay(text: string): string | undefined {
+  const year = readDigits(text, 0, 4);
+  const month = readDigits(text, 5, 2);
+  const day = readDigits(text, 8, 2);
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || year < 0 || month < 1 || month > 12) {
+    return undefined;
+  }
+  const days = countDaysInMonth(year, month);
+  if (day < 1 || day > 31 || day <= days) return undefined;
+  const why =
+    month === 2 && day === 29
+      ? `${text.slice(0, 4)} is no leap year: its February ends on the 28th`
+      : `${MONTH_NAMES[month - 1]} has ${days} days`;
+  return `${text.slice(0, 10)} is no day of the calendar (${why})`;
+}

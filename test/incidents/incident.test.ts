@@ -81,7 +81,7 @@ describe('incidents read from the decision log', () => {
     ).toEqual([[4, 'i-3', 0]]);
   });
 
-  it('counts whole days since detection and tells whether the authority was informed', async () => {
+  it('counts the days since the day of detection in France and tells whether the authority was informed', async () => {
     const [logged] = await collectIncidents(
       streamOf([
         recorded(1, 'i-1', '2026-12-01T08:00:00.000Z'),
@@ -95,12 +95,13 @@ describe('incidents read from the decision log', () => {
     );
     if (logged === undefined) throw new Error('an incident expected');
     const { incident } = logged;
-    expect(describeIncident(incident, new Date('2026-12-16T07:59:59.999Z'), new Map())).toMatchObject({
+    // Detected 1 December at 9:00 in Paris: 16 December is day 15 from its first minute there.
+    expect(describeIncident(incident, new Date('2026-12-15T22:59:59.999Z'), new Map())).toMatchObject({
       daysSinceDetection: 14,
       authorityNotified: false,
     });
     expect(
-      describeIncident(incident, new Date('2026-12-16T08:00:00.000Z'), new Map()).daysSinceDetection,
+      describeIncident(incident, new Date('2026-12-15T23:00:00.000Z'), new Map()).daysSinceDetection,
     ).toBe(15);
   });
 

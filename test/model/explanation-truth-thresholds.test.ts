@@ -154,6 +154,16 @@ describe('the words a job seeker reads of a feature’s value', () => {
     expect(toldOf('weeksToStart', 3, 0.4)).toEqual([phraseOf('weeksToStart', 'positive')]);
   });
 
+  it('tell a session starting on the day the person is available as starting that very day, never 0 days after it', () => {
+    const sameDay =
+      'la prochaine session commence le jour même de cette suggestion ou, si elle est plus tardive, de votre date de disponibilité';
+    expect(toldOf('weeksToStart', 0, -0.4)).toEqual([sameDay]);
+    expect(toldOf('weeksToStart', Math.fround(1 / 7), -0.4)).toEqual([
+      'la prochaine session commence 1 jour après le jour de cette suggestion ou, si elle est plus tardive, ' +
+        'après votre date de disponibilité',
+    ]);
+  });
+
   it('never call a session starting in 10 weeks too late, and tell when it starts instead', () => {
     expect(toldOf('weeksToStart', Math.fround(70 / 7 + 2 / 7), -0.4)).toEqual([
       'la prochaine session commence environ 10 semaines après le jour de cette suggestion ou, si elle est ' +

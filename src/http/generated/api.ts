@@ -1549,8 +1549,10 @@ export interface paths {
          *     (`incident.recorded`, `incident.notified`), the latest detected first (those detected at the
          *     same instant, the latest recorded first), each with its notifications in the order they were
          *     recorded. `authorityNotified` says whether a notification to the market surveillance authority
-         *     was recorded and `daysSinceDetection` counts the whole days since `detectedAt`, for the
-         *     deadlines of AI Act Art. 26(5) and Art. 73 (docs/instructions-for-use.md, section 11). Like
+         *     was recorded and `daysSinceDetection` counts the days from the day of `detectedAt` to today,
+         *     both in France (Europe/Paris; the day of the detection is day 0, so a 15-day deadline ends
+         *     with the day it reads 15), for the deadlines of AI Act Art. 26(5) and Art. 73
+         *     (docs/instructions-for-use.md, section 11). Like
          *     every audit query, it states its purpose and is itself logged as `audit.queried`.
          *
          *     Paged like the other audit lists: `limit` incidents a page (50 by default), and `nextCursor`
@@ -2433,8 +2435,8 @@ export interface components {
              *     occupations (the catalog may have none, or a code may be wrong), naming each by its code and
              *     its label in the referential (`GET /v1/occupations`), « J1501 (Soins d’hygiène, de confort du
              *     patient) », or by its code alone where the referential has none; `profile_not_recent` when
-             *     the profile the model saw was last synced more than 90 days before (neither for a set made
-             *     by hand); `message_sensitive_terms` while the set awaits its second review and its message
+             *     the profile the model saw was last synced more than 90 days before (days of the calendar in
+             *     France, from the day of the sync to the day of the set; neither for a set made by hand); `message_sensitive_terms` while the set awaits its second review and its message
              *     to the person seems to mention sensitive information (health, origin, religion...), which
              *     its first reviewer confirmed (`acknowledgeSensitiveTerms`): the second reviewer's approval
              *     publishes that message as written, so they read it before approving (or return the set to
@@ -3766,7 +3768,7 @@ export interface components {
             notifications: components["schemas"]["IncidentNotification"][];
             /** @description Whether a notification to the market surveillance authority was recorded. */
             authorityNotified: boolean;
-            /** @description Whole days from `detectedAt` to now. */
+            /** @description Calendar days from the day of `detectedAt` to today, both in France (Europe/Paris): 0 on the day of the detection, 15 on the last day of a 15-day deadline. */
             daysSinceDetection: number;
             /** @description On the answer to its recording only, the sensitive-term warnings confirmed with `acknowledgeSensitiveTerms`. */
             warnings?: components["schemas"]["Warning"][];
@@ -4089,6 +4091,10 @@ export interface components {
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
          *     or `+5` is refused naming the parameter (`is an integer: write it in decimal digits only…`);
          *     a number one (`withinKm`) is written as JSON writes numbers (`12.5`, `1e2`; not `0x10`, `.5`).
+         *     A date, or a date and time, written in the right form on a day the calendar lacks is refused
+         *     naming the day and why (`2027-02-29 is no day of the calendar (2027 is no leap year: its
+         *     February ends on the 28th)`, `2026-09-31 … (September has 30 days)`), in the body, the query
+         *     and a catalog import's lines alike.
          */
         BadRequest: {
             headers: {
