@@ -13,7 +13,7 @@ import { CourseService } from './courses/course-service.ts';
 import { KnexCourseStore } from './courses/knex-course-store.ts';
 import { openConfiguredDatabase, sqliteFileOf } from './db/database.ts';
 import { engineOf } from './db/engine.ts';
-import { migrateToLatest } from './db/migrations.ts';
+import { LATEST_MIGRATION, migrateToLatest } from './db/migrations.ts';
 import { reachDatabase } from './db/reach-database.ts';
 import { createReadSnapshot } from './db/read-snapshot.ts';
 import { inStartupTurn } from './db/startup-turn.ts';
@@ -120,7 +120,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const db = openConfiguredDatabase(config);
   let registry: ModelRegistry | undefined;
   try {
-    await migrateToLatest(db);
+    const migrationsApplied = await migrateToLatest(db);
+    if (migrationsApplied.length > 0) {
+      logger.info(
+        { migrations: migrationsApplied },
+        `database migrated to ${LATEST_MIGRATION}: ${migrationsApplied.length} migration(s) applied`,
+      );
+    }
     // SQLite answers from the file it opened, even once another is at its path or none is.
     const databaseFile = sqliteFileOf(db);
     const checkDatabaseFile = databaseFile === undefined ? undefined : await watchDatabaseFile(databaseFile);
@@ -402,6 +408,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           settings: settingsStore,
           engine: engineOf(db),
           softwareVersion: readSoftwareVersion(),
+          schema: { version: LATEST_MIGRATION, migrationsApplied },
           auditMinPeople: config.audit.minPeoplePerFigure,
           retention: config.retention,
         }),

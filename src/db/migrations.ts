@@ -131,6 +131,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261226010000_add_last_read_to_file_reads', addLastReadToFileReads],
 ];
 
+/** The latest migration this version knows: the schema it serves once migrated. */
+export const LATEST_MIGRATION: string = MIGRATIONS.at(-1)?.[0] ?? '';
+
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
   getMigrations: async () => [...MIGRATIONS],
   getMigrationName: ([name]) => name,
@@ -204,7 +207,7 @@ async function refuseNewerDatabase(db: Knex): Promise<void> {
   if (!(await db.schema.hasTable('knex_migrations'))) return;
   const known = new Set(MIGRATIONS.map(([name]) => name));
   const applied: Array<{ name: string }> = await db('knex_migrations').select('name');
-  const latestKnown = MIGRATIONS.at(-1)?.[0] ?? '';
+  const latestKnown = LATEST_MIGRATION;
   const [latestUnknown] = applied
     .map((row) => row.name)
     .filter((name) => !known.has(name))

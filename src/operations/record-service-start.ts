@@ -11,6 +11,11 @@ export interface ServiceStartDeps {
   engine: Engine;
   /** `package.json`'s version. */
   softwareVersion: string;
+  /**
+   * The database's schema: the latest migration applied (`schemaVersion`), and those this start applied
+   * (`migrationsApplied`, none when it was up to date): an upgrade is the start that applied some.
+   */
+  schema: { version: string; migrationsApplied: readonly string[] };
   /** `AUDIT_MIN_PEOPLE`: the fewest job seekers a figure opened from sealed parts is given on. */
   auditMinPeople: number;
   /** The retention periods in force (`RETENTION_LOG_DAYS`, `RETENTION_PERSONAL_DAYS`, `RETENTION_IDEMPOTENCY_HOURS`). */
@@ -18,7 +23,8 @@ export interface ServiceStartDeps {
 }
 
 /**
- * Appends `service.started`: that the service begins serving, with which software, on which engine,
+ * Appends `service.started`: that the service begins serving, with which software and schema (and the
+ * migrations its start applied), on which engine,
  * with which active model and settings, under which minimum of people per figure and retention
  * periods (read from the environment, they change only with a start). Read under the chain head's lock, so that the model and
  * settings it names are those the events before it left in force.
@@ -32,6 +38,8 @@ export function recordServiceStart(deps: ServiceStartDeps): Promise<DecisionEven
       actor: { role: 'system', id: 'startup' },
       payload: {
         softwareVersion: deps.softwareVersion,
+        schemaVersion: deps.schema.version,
+        migrationsApplied: [...deps.schema.migrationsApplied],
         engine: deps.engine,
         model: model === undefined ? null : { id: model.id, version: model.version, sha256: model.sha256 },
         settings: {
