@@ -42,7 +42,12 @@ export class KnexRetentionStore implements RetentionStore {
 
   async purgeFileReads(trx: Knex.Transaction, before: string): Promise<number> {
     // By the consultation's last read: its first may be older, and the row holds the later ones too.
-    return trx('file_reads').where('last_read_at', '<', before).delete();
+    // A row with none was written by an older release's process left running through the upgrade
+    // (20261226010000_add_last_read_to_file_reads): one read, at its `read_at`.
+    return trx('file_reads')
+      .where('last_read_at', '<', before)
+      .orWhere((row) => row.whereNull('last_read_at').andWhere('read_at', '<', before))
+      .delete();
   }
 
   async clearSecondReviewReads(trx: Knex.Transaction, before: string): Promise<number> {

@@ -75,4 +75,18 @@ describe(`migration ${MIGRATION}`, () => {
     ]);
     expect(Number((await db('file_reads').first('read_count')).read_count)).toBe(2);
   });
+
+  it('purges by its time a read an older release still running traced after the migration, with no last read', async () => {
+    await db('file_reads').delete();
+    // The older release's process, left serving through the upgrade, writes the columns it knows.
+    await db('file_reads').insert([
+      aReadRowAsBefore('00000000-0000-7000-8000-000000000003', EARLY_READ),
+      aReadRowAsBefore('00000000-0000-7000-8000-000000000004', LATE_READ),
+    ]);
+    const purged = await db.transaction((trx) =>
+      new KnexRetentionStore(db).purgeFileReads(trx, '2026-12-03T00:00:00.000Z'),
+    );
+    expect(purged, 'the read older than the retention period is purged').toBe(1);
+    expect(await db('file_reads').select('read_at')).toEqual([{ read_at: LATE_READ }]);
+  });
 });
