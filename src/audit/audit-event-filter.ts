@@ -63,3 +63,20 @@ export const SET_NAMING_MEMBERS = {
   ],
   'incident.recorded': [{ member: 'setIds', list: true }],
 } as const satisfies Partial<Record<DecisionEventType, ReadonlyArray<{ member: string; list: boolean }>>>;
+
+/**
+ * The types of {@link SET_NAMING_MEMBERS} written about the person the set was made for (their
+ * `subject`, that of the set's own events): a set withdrawn, replaced or owed by another of the
+ * person's sets, shortlists, objections or syncs, and an answer on one of its items. A recall and an
+ * incident name the sets of many people, and no person.
+ */
+export const SET_NAMING_TYPES_ABOUT_ITS_PERSON: ReadonlySet<DecisionEventType> = new Set([
+  'recommendation.generated',
+  'recommendation.created_manually',
+  'shortlist.submitted',
+  'second_review.requested',
+  'recommendation.published',
+  'objection.recorded',
+  'job_seeker.upserted',
+  'feedback.given',
+]);

@@ -10,7 +10,11 @@ import {
   toRecordedEvent,
   toStoredEvent,
 } from '../decision-log/stored-decision-event.ts';
-import { type AuditEventFilter, SET_NAMING_MEMBERS } from './audit-event-filter.ts';
+import {
+  type AuditEventFilter,
+  SET_NAMING_MEMBERS,
+  SET_NAMING_TYPES_ABOUT_ITS_PERSON,
+} from './audit-event-filter.ts';
 import type { AuditEventPage, AuditEventStore, EventContent, StoredEvent } from './audit-event-store.ts';
 
 const EVENTS = 'decision_events';
@@ -309,19 +313,32 @@ export class KnexAuditEventStore implements AuditEventStore {
    * One set's trail, in shares read from indexes: the events that name it as their `setId`, from the
    * index of the events naming a set, in seq order; and, one share per type, the events that name it
    * otherwise ({@link SET_NAMING_MEMBERS}), the older answers naming one of its items alone and the
-   * reports of the incidents about it, each from the type's index, read from the set's first event on,
-   * since none comes before: a set the log never named reads nothing more. An event naming the set
-   * both ways (none does) is read in the first share only, so that the shares stay disjoint.
+   * reports of the incidents about it, read from the set's first event on, since none comes before: a
+   * set the log never named reads nothing more. Those written about the set's person
+   * ({@link SET_NAMING_TYPES_ABOUT_ITS_PERSON}) are read from the person's index (the `subject` of the
+   * set's first event), so that the read grows with the person's events, not with the log written
+   * after the set; a recall's, an incident's and its reports', which name no person, from the type's
+   * index (a few a year). An event naming the set both ways (none does) is read in the first share
+   * only, so that the shares stay disjoint.
    */
   private async sharesOfSet(filter: AuditEventFilter, set: string): Promise<Share[]> {
     const engine = engineOf(this.db);
     const setId = payloadTextSql(engine, ['setId']);
     const [first]: Row[] = await this.db(EVENTS)
-      .select(this.db.raw('min(seq) as first'))
-      .whereRaw(`${setId} = ?`, [set]);
-    const firstSeq = readNullableNumber(first?.first);
-    if (firstSeq === null) return [];
+      .select('seq', 'subject')
+      .whereRaw(`${setId} = ?`, [set])
+      .orderBy('seq')
+      .limit(1);
+    if (first === undefined) return [];
+    const firstSeq = readNumber(first.seq);
+    const person = first.subject === null ? undefined : String(first.subject);
     const types = filter.types ?? [];
+    // The type checked on the person's events, read from the person's index alone: an engine would
+    // otherwise read every event of the type (or every generated set) from an index to meet them.
+    const whereTypeOfSet = (query: Knex.QueryBuilder, type: DecisionEventType): Knex.QueryBuilder =>
+      person === undefined || !SET_NAMING_TYPES_ABOUT_ITS_PERSON.has(type)
+        ? this.whereType(query, filter, type)
+        : query.whereRaw(`${unindexed(engine, 'type')} = ?`, [type]).where('subject', person);
     const own: Share = {
       where: (query) => {
         query.whereRaw(`${setId} = ?`, [set]);
@@ -346,10 +363,10 @@ export class KnexAuditEventStore implements AuditEventStore {
       .filter(([type]) => types.length === 0 || types.includes(type))
       .map(([type, members]) => ({
         where: (query) =>
-          this.whereType(query, filter, type).whereRaw(
-            `coalesce(${setId}, '') <> ? and (${namesTheSet(members)})`,
-            [set, ...members.map(() => set)],
-          ),
+          whereTypeOfSet(query, type).whereRaw(`coalesce(${setId}, '') <> ? and (${namesTheSet(members)})`, [
+            set,
+            ...members.map(() => set),
+          ]),
         after: firstSeq - 1,
       }));
     // A `feedback.given` written before it named the set names the item alone, which the set's
@@ -359,8 +376,8 @@ export class KnexAuditEventStore implements AuditEventStore {
       const itemId = payloadTextSql(engine, ['itemId']);
       shares.push({
         where: (query) =>
-          this.whereType(query, filter, 'feedback.given').whereRaw(
-            `${setId} is null and ${itemId} in (select ${itemId} from ${EVENTS} where ${setId} = ? and type in ('item.decided', 'item.added'))`,
+          whereTypeOfSet(query, 'feedback.given').whereRaw(
+            `${setId} is null and ${itemId} in (select ${itemId} from ${EVENTS} where ${setId} = ? and ${unindexed(engine, 'type')} in ('item.decided', 'item.added'))`,
             [set],
           ),
         after: firstSeq - 1,
@@ -475,6 +492,14 @@ async function* mergePagesBySeq(sources: ReadonlyArray<AsyncIterable<Row[]>>): A
     }
   }
   if (merged.length > 0) yield merged;
+}
+
+/**
+ * `column` as a value no index answers, so that the rows are read from another index and the column
+ * checked on each (SQLite's unary `+`; on PostgreSQL, which has no such mark, an expression).
+ */
+function unindexed(engine: Engine, column: string): string {
+  return engine === 'sqlite' ? `+${column}` : `(${column} || '')`;
 }
 
 /**

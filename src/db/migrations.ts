@@ -57,6 +57,8 @@ import * as indexEventsBySet from '../../migrations/20261223010000_index_events_
 import * as indexQueriesNamingSetSubject from '../../migrations/20261224010000_index_queries_naming_set_subject.ts';
 import * as addSecondReviewApprovalToSets from '../../migrations/20261225010000_add_second_review_approval_to_sets.ts';
 import * as addLastReadToFileReads from '../../migrations/20261226010000_add_last_read_to_file_reads.ts';
+import * as indexSetsByEndOfReview from '../../migrations/20261227043000_index_sets_by_end_of_review.ts';
+import * as indexFeedbackByTime from '../../migrations/20261227043100_index_feedback_by_time.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -129,6 +131,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261224010000_index_queries_naming_set_subject', indexQueriesNamingSetSubject],
   ['20261225010000_add_second_review_approval_to_sets', addSecondReviewApprovalToSets],
   ['20261226010000_add_last_read_to_file_reads', addLastReadToFileReads],
+  ['20261227043000_index_sets_by_end_of_review', indexSetsByEndOfReview],
+  ['20261227043100_index_feedback_by_time', indexFeedbackByTime],
 ];
 
 /** The latest migration this version knows: the schema it serves once migrated. */

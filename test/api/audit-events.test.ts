@@ -19,11 +19,15 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
   act,
+  aWorkflowSeeker,
   createAndPublish,
   createSet,
   decideAll,
+  objectToAi,
   readSet,
   type SetBody,
+  seedCatalogAndSeeker,
+  syncSeeker,
 } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
@@ -723,6 +727,23 @@ describe('auditor API: one set’s trail (setId)', () => {
       ['recommendation.generated', replacing.id],
     ]);
     expect(events.at(-1)?.payload.withdrawnSetIds).toEqual([withdrawn]);
+  });
+
+  it('finds a set withdrawn by a change of counselor, and one withdrawn by the person’s objection, through the events that withdrew them', async () => {
+    await seedCatalogAndSeeker(t, 'js-2');
+    const moved = (await createSet(t, counselor, 'js-2')).set.id;
+    await syncSeeker(t, 'js-2', aWorkflowSeeker({ counselorId: 'c-002' }));
+    await seedCatalogAndSeeker(t, 'js-3');
+    const objected = (await createSet(t, counselor, 'js-3')).set.id;
+    await objectToAi(t, 'js-3');
+    for (const [setId, type] of [
+      [moved, 'job_seeker.upserted'],
+      [objected, 'objection.recorded'],
+    ] as const) {
+      const events = await trail(`setId=${setId}`);
+      expect(events[0]).toMatchObject({ type: 'recommendation.generated', payload: { setId } });
+      expect(events.at(-1)).toMatchObject({ type, payload: { withdrawnSetIds: [setId] } });
+    }
   });
 
   it('combines with the other filters, takes the id in either case, and finds nothing for a set the log never named', async () => {

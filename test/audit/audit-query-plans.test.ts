@@ -140,14 +140,21 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
       ['decision_events_generated_model_id_index (<expr>=?)', 'decision_events_type_seq_index (type=?)'],
     ],
     [
-      'one set (its own events from the index of the events naming a set, those naming it otherwise from their types’)',
+      'one set (its own events from the index of the events naming a set, those naming it otherwise from its person’s events or, naming no person, from their types’)',
       page({ setId: 'set-1' }),
-      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+      [
+        'decision_events_set_id_seq_index (<expr>=?',
+        'decision_events_subject_seq_index (subject=? AND seq>?',
+        'decision_events_type_seq_index (type=? AND seq>?',
+      ],
     ],
     [
       'some types of one set',
       page({ setId: 'set-1', types: ['item.decided', 'recommendation.published'] }),
-      ['decision_events_set_id_seq_index (<expr>=?', 'decision_events_type_seq_index (type=? AND seq>?'],
+      [
+        'decision_events_set_id_seq_index (<expr>=?',
+        'decision_events_subject_seq_index (subject=? AND seq>?',
+      ],
     ],
     [
       'an export count of one set',
@@ -307,17 +314,18 @@ describe('query plans of the auditor queries on a large log', () => {
     await db.raw(
       `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${rows}`,
     );
-    // Answers written before `feedback.given` named the set: on an item of each version's sets.
+    // Answers written before `feedback.given` named the set: on an item of each version's sets, by
+    // the person the set was made for.
     await db('decision_events').insert(
-      [`item-${FIRST_SET_OF_2 + 1}`, 'item-14'].map((itemId, index) => ({
+      [FIRST_SET_OF_2 + 1, 14].map((item, index) => ({
         seq: N + 1 + index,
         event_id: `00000000-0000-4000-8000-00000000000${index}`,
         type: 'feedback.given',
         occurred_at: '2026-03-05T10:00:00.000Z',
         actor_role: 'job_seeker',
-        actor_pseudonym: 's1',
-        subject: 's1',
-        payload: JSON.stringify({ hasComment: false, itemId, response: 'contest' }),
+        actor_pseudonym: `s${Math.floor(item / 13) % 5000}`,
+        subject: `s${Math.floor(item / 13) % 5000}`,
+        payload: JSON.stringify({ hasComment: false, itemId: `item-${item}`, response: 'contest' }),
         prev_hash: '0'.repeat(64),
         hash: '1'.repeat(64),
       })),

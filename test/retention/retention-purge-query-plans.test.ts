@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrations.ts';
+import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
+import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
+import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+
+/** A whole-table read of `recommendation_sets` in either engine's words. */
+const WHOLE_SETS = /SCAN recommendation_sets\b|Seq Scan on recommendation_sets/;
+/** A whole-table read of `feedback` in either engine's words. */
+const WHOLE_FEEDBACK = /SCAN feedback\b|Seq Scan on feedback/;
+const SETS = 20_000;
+/** Sets past retention: the first PAST_ENDED ended long ago, the next PAST_OPEN are open and long expired. */
+const PAST_ENDED = 10;
+const PAST_OPEN = 5;
+/** The retention cutoff. */
+const BEFORE = '2026-01-01T00:00:00.000Z';
+
+/**
+ * A deployment a year on, 20,000 sets kept, an answer on each of their 40,000 items: the daily
+ * retention run finds the few sets and answers past the period through indexes, not by reading every
+ * set and every answer kept.
+ */
+describe("the retention run's purges of sets and answers on a large deployment", () => {
+  let database: TestDatabase;
+  let db: Knex;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await migrateToLatest(db);
+    await insertPeople(db, 1000);
+    const { series, text, no, at } = BULK_SQL;
+    // Set g: the first ended in 2025, the next open and expired in 2025; every other one made in 2026
+    // and published, or (one in fifty) still awaiting its review.
+    const past = `g <= ${PAST_ENDED + PAST_OPEN}`;
+    const open = `(g > ${PAST_ENDED} and g <= ${PAST_ENDED + PAST_OPEN}) or g % 50 = 0`;
+    const createdAt = `case when ${past} then '2025-06-01T00:00:00.000Z' else ${at('g * 60')} end`;
+    await db.raw(
+      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, closed_at, published_at, version, second_review_required, blind_first) ${series(
+        SETS,
+        `'set-' || ${text('g')}, 'js-' || ${text('g % 1000 + 1')}, 'c-1',
+         case when ${open} then 'pending_review' else 'published' end, 'c-1', ${createdAt},
+         case when ${past} then '2025-06-15T00:00:00.000Z' else '2027-01-01T00:00:00.000Z' end,
+         case when ${open} then null else ${createdAt} end, case when ${open} then null else ${createdAt} end,
+         1, ${no}, ${no}`,
+      )}`,
+    );
+    await db.raw(
+      `insert into recommendation_items (id, set_id, course_id, course_snapshot, attributions, counselor_explanation, seeker_explanation, source, decision) ${series(
+        SETS * 2,
+        `'item-' || ${text('g')}, 'set-' || ${text('(g + 1) / 2')}, 'course-' || ${text('g % 2')}, '{}', '[]', '', '{}', 'model', 'approved'`,
+      )}`,
+    );
+    // An answer on each item, given when its set was made; those of the past sets in 2025.
+    await db.raw(
+      `insert into feedback (id, item_id, seeker_id, response, comment, created_at) ${series(
+        SETS * 2,
+        `'fb-' || ${text('g')}, 'item-' || ${text('g')}, 'js-' || ${text('((g + 1) / 2) % 1000 + 1')}, 'interested', null,
+         case when (g + 1) / 2 <= ${PAST_ENDED + PAST_OPEN} then '2025-06-02T00:00:00.000Z' else ${at('g * 30')} end`,
+      )}`,
+    );
+    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
+  }, 180_000);
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('finds the sets past retention, ended or open and expired, without reading every set, and purges only those', async () => {
+    const store = new KnexRetentionStore(db);
+    let purged: Awaited<ReturnType<KnexRetentionStore['purgeRecommendationSets']>> | undefined;
+    const plans = await readPlans(db, () =>
+      db.transaction(async (trx) => {
+        purged = await store.purgeRecommendationSets(trx, BEFORE);
+      }),
+    );
+    expect(purged).toMatchObject({ sets: PAST_ENDED + PAST_OPEN, items: (PAST_ENDED + PAST_OPEN) * 2 });
+    expect(plans.length).toBeGreaterThan(0);
+    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_SETS);
+    const left = await db('recommendation_sets').count({ n: '*' });
+    expect(Number(left[0]?.n)).toBe(SETS - PAST_ENDED - PAST_OPEN);
+  });
+
+  it('finds the answers past retention without reading every answer', async () => {
+    // Answers left by a set kept (an item of a set made in 2026, answered in 2025: the clock's word).
+    await db('feedback').where({ id: 'fb-40000' }).update({ created_at: '2025-12-31T00:00:00.000Z' });
+    const [past] = await db('feedback').where('created_at', '<', BEFORE).count({ n: '*' });
+    const store = new KnexRetentionStore(db);
+    let purged = 0;
+    const plans = await readPlans(db, () =>
+      db.transaction(async (trx) => {
+        purged = await store.purgeFeedback(trx, BEFORE);
+      }),
+    );
+    expect(purged).toBe(Number(past?.n));
+    expect(purged).toBeGreaterThan(0);
+    expect(await db('feedback').where('created_at', '<', BEFORE).first()).toBeUndefined();
+    expect(plans).toHaveLength(1);
+    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_FEEDBACK);
+  });
+});
