@@ -9,11 +9,18 @@ import {
 import { type AuditPeriod, checkPeriod } from './audit-period.ts';
 import type { AuditServiceDeps } from './audit-service-deps.ts';
 import type { AuditRequest, AuditTrail } from './audit-trail.ts';
-import { cutFigurePeriod, streamGeneratedSets } from './sealed-figure-sources.ts';
-import { settleWeeks } from './settle-weeks.ts';
+import { frozenRowsOf } from './figure-weeks.ts';
+import { cutFigurePeriod, readHeadWithModels, streamGeneratedSets } from './sealed-figure-sources.ts';
+import { listFrozenWeeksOf, settleWeeks } from './settle-weeks.ts';
 
 export interface AttributionReport extends AuditPeriod {
-  models: ModelAttributions[];
+  models: Array<ModelAttributions & ModelRecalled>;
+}
+
+/** Whether the model was recalled, as the registry says at the log's head. */
+interface ModelRecalled {
+  /** When an admin recalled the model (found faulty); null when it was not, or the registry no longer knows it. */
+  recalledAt: string | null;
 }
 
 /**
@@ -29,18 +36,24 @@ export async function computeAttributions(
 ): Promise<AttributionReport> {
   await trail.checkPurpose(request, 'getAttributionStats');
   checkPeriod(asked);
-  const { seq: toSeq } = await deps.log.readHead();
+  const { toSeq, registered } = await readHeadWithModels(deps);
+  const recalls = new Map(registered.map((model) => [model.id, model.recall?.at ?? null]));
   const period = await cutFigurePeriod(deps, asked, toSeq);
+  const frozen = await listFrozenWeeksOf(deps, 'attributions', period);
   const tally = await tallyAttributions(
     await streamGeneratedSets(deps, period, toSeq),
     deps.keyring.openerForOneRead(),
+    frozenRowsOf(frozen, attributionWeekShape),
   );
   const models = summariseAttributions(
-    await settleWeeks(deps, 'attributions', period, tally, attributionWeekShape),
+    await settleWeeks(deps, 'attributions', period, tally, attributionWeekShape, frozen),
     deps.minPeoplePerFigure,
   );
   await trail.record(request, 'getAttributionStats', { ...period, toSeq }, models.length, {
     minPeople: deps.minPeoplePerFigure,
   });
-  return { ...period, models };
+  return {
+    ...period,
+    models: models.map((model) => ({ ...model, recalledAt: recalls.get(model.modelId) ?? null })),
+  };
 }

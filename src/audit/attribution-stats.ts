@@ -1,10 +1,19 @@
 import { compareText } from '../shared/compare-text.ts';
-import { readArrayField, readNumberFields, readRecord, readStringField, roundTo } from './event-fields.ts';
+import {
+  readArrayField,
+  readNumberFields,
+  readRecord,
+  readStringField,
+  roundTo,
+  weekStartOf,
+} from './event-fields.ts';
 import {
   type FigureTally,
   type FigureWeek,
   type FigureWeekShape,
+  type FrozenRows,
   groupWeekRows,
+  NO_FROZEN_ROWS,
   readFigureWeek,
   splitWeekRows,
   sumOf,
@@ -66,6 +75,8 @@ interface ModelTotals {
   modelId: string;
   modelVersion: string;
   weeks: WeeklyCells<WeekTotals>;
+  /** Job seekers whose attributions were read, in any week, frozen rows' included. */
+  people: Set<string>;
 }
 
 /** One model's totals over one week, as frozen (see `FigureWeek`). */
@@ -104,11 +115,14 @@ export async function computeAttributionStats(
  * part (opened with the job seeker's key); sets of erased job seekers are skipped and counted.
  * Events written before they were sealed carry them in the public payload, and are read there.
  * Every week keeps its sums with its count of people, whatever that count: only the weeks given
- * are frozen (see `FigureWeek`, and `figurePeriodOf` for why weeks).
+ * are frozen (see `FigureWeek`, and `figurePeriodOf` for why weeks). The rows `frozen` are given as
+ * stored: their sets are not totalled again, and one is opened only while its person is not yet
+ * known to count (a person counts when one of their sets of the model opens).
  */
 export async function tallyAttributions(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   openPersonal: OpenPersonalPart,
+  frozen: FrozenRows = NO_FROZEN_ROWS,
 ): Promise<AttributionTally> {
   const models = new Map<string, ModelTotals>();
   for await (const event of events) {
@@ -120,8 +134,16 @@ export async function tallyAttributions(
     const key = keyOf({ modelId, modelVersion });
     let totals = models.get(key);
     if (totals === undefined) {
-      totals = { modelId, modelVersion, weeks: new WeeklyCells(emptyWeek) };
+      totals = { modelId, modelVersion, weeks: new WeeklyCells(emptyWeek), people: new Set() };
       models.set(key, totals);
+    }
+    if (frozen.has(weekStartOf(Date.parse(event.occurredAt)), key)) {
+      // The row is given as frozen: a set of it is opened only to tell whether its person counts.
+      const subject = event.subject;
+      if (subject === null || totals.people.has(subject)) continue;
+      const items = await readScoredItems(event, payload, openPersonal);
+      if (items !== 'shredded' && items !== undefined) totals.people.add(subject);
+      continue;
     }
     const week = totals.weeks.cellOf(event.occurredAt);
     week.sets += 1;
@@ -130,12 +152,15 @@ export async function tallyAttributions(
     else if (items === undefined) week.unreadableSets += 1;
     else {
       addContributions(week, items);
-      if (event.subject !== null) week.people.add(event.subject);
+      if (event.subject !== null) {
+        week.people.add(event.subject);
+        totals.people.add(event.subject);
+      }
     }
   }
   const tally: AttributionTally = { weeks: new Map(), people: new Map() };
-  for (const [key, { modelId, modelVersion, weeks }] of models) {
-    tally.people.set(key, weeks.countPeople());
+  for (const [key, { modelId, modelVersion, weeks, people: allPeople }] of models) {
+    tally.people.set(key, allPeople.size);
     for (const [start, week] of weeks.entries()) {
       const rows = tally.weeks.get(start)?.rows ?? [];
       const { features, people, ...counts } = week;

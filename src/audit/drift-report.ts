@@ -12,8 +12,9 @@ import {
   summariseDrift,
   tallyDrift,
 } from './drift-stats.ts';
-import { cutFigurePeriod, streamGeneratedSets } from './sealed-figure-sources.ts';
-import { settleWeeks } from './settle-weeks.ts';
+import { frozenRowsOf } from './figure-weeks.ts';
+import { cutFigurePeriod, readHeadWithModels, streamGeneratedSets } from './sealed-figure-sources.ts';
+import { listFrozenWeeksOf, settleWeeks } from './settle-weeks.ts';
 
 export interface DriftStatsReport extends AuditPeriod {
   models: ModelDrift[];
@@ -33,13 +34,7 @@ export async function computeDrift(
 ): Promise<DriftStatsReport> {
   await trail.checkPurpose(request, 'getDriftStats');
   checkPeriod(asked);
-  // The registry behind the head's lock, as the access record reads it: read apart from the head,
-  // it could lack a model registered meanwhile whose sets the log holds up to it (counted as of an
-  // unknown model), or state active a model another activation has since retired.
-  const { toSeq, registered } = await deps.log.withTransaction(async (trx) => ({
-    toSeq: (await deps.log.lockHead(trx)).seq,
-    registered: await deps.models.listModels(trx),
-  }));
+  const { toSeq, registered } = await readHeadWithModels(deps);
   const period = await cutFigurePeriod(deps, asked, toSeq);
   const references = new Map<string, DriftReference>(
     registered.map((model) => [
@@ -48,17 +43,20 @@ export async function computeDrift(
         modelId: model.id,
         modelVersion: model.version,
         active: model.status === 'active',
+        recalledAt: model.recall?.at ?? null,
         distributions: model.manifest.referenceDistributions,
       },
     ]),
   );
+  const frozen = await listFrozenWeeksOf(deps, 'drift', period);
   const tally = await tallyDrift(
     await streamGeneratedSets(deps, period, toSeq),
     references,
     deps.keyring.openerForOneRead(),
+    frozenRowsOf(frozen, driftWeekShape),
   );
   const report = summariseDrift(
-    await settleWeeks(deps, 'drift', period, tally, driftWeekShape),
+    await settleWeeks(deps, 'drift', period, tally, driftWeekShape, frozen),
     references,
     deps.minPeoplePerFigure,
   );

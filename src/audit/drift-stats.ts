@@ -15,7 +15,9 @@ import {
   type FigureTally,
   type FigureWeek,
   type FigureWeekShape,
+  type FrozenRows,
   groupWeekRows,
+  NO_FROZEN_ROWS,
   readFigureWeek,
   splitWeekRows,
   sumOf,
@@ -28,6 +30,8 @@ export interface DriftReference {
   modelId: string;
   modelVersion: string;
   active: boolean;
+  /** When an admin recalled the model (found faulty); null when it was not recalled. */
+  recalledAt: string | null;
   /** One per feature, in the model's column order. */
   distributions: readonly ReferenceDistribution[];
 }
@@ -65,6 +69,8 @@ export interface ModelDrift {
   modelId: string;
   modelVersion: string;
   active: boolean;
+  /** When an admin recalled the model (found faulty), as the registry says now; null when it was not recalled. */
+  recalledAt: string | null;
   /** Sets the model generated in the period. */
   sets: number;
   /** Feature vectors read: one per suggested item among the ten best-ranked of each set (`DEFAULT_TOP_K`). */
@@ -130,6 +136,8 @@ interface ModelCounts {
   modelVersion: string;
   edges: Float32Array[];
   weeks: WeeklyCells<WeekCounts>;
+  /** Job seekers whose feature vectors were read, in any week, frozen rows' included. */
+  people: Set<string>;
 }
 
 /** One model's counts over one week, as frozen (see `FigureWeek`). */
@@ -174,11 +182,15 @@ export async function computeDriftStats(
  * week. A set whose job seeker was erased can no longer be read: it is skipped and counted. Every
  * week keeps its bin counts with its count of people, whatever that count: the minimum in force
  * when the figures are read leaves out the weeks below it (see `figurePeriodOf` for why weeks).
+ * The rows `frozen` are given as stored: their sets are not counted again, and one is opened only
+ * while its person is not yet known to count (a person counts when one of their sets of the model
+ * opens).
  */
 export async function tallyDrift(
   events: AsyncIterable<ScoredEvent> | Iterable<ScoredEvent>,
   references: ReadonlyMap<string, DriftReference>,
   openPersonal: OpenPersonalPart,
+  frozen: FrozenRows = NO_FROZEN_ROWS,
 ): Promise<DriftTally> {
   const models = new Map<string, ModelCounts>();
   const unknownModelSets = new Map<number, number>();
@@ -206,8 +218,17 @@ export async function tallyDrift(
           unreadableSets: 0,
           people: new Set<string>(),
         })),
+        people: new Set(),
       };
       models.set(modelId, counts);
+    }
+    if (frozen.has(weekStartOf(Date.parse(event.occurredAt)), modelId)) {
+      // The row is given as frozen: a set of it is opened only to tell whether its person counts.
+      const subject = event.subject;
+      if (subject === null || counts.people.has(subject)) continue;
+      const vectors = await readFeatureVectors(event.personal, openPersonal, counts.edges.length);
+      if (vectors !== 'shredded' && vectors !== undefined) counts.people.add(subject);
+      continue;
     }
     const week = counts.weeks.cellOf(event.occurredAt);
     week.sets += 1;
@@ -216,7 +237,10 @@ export async function tallyDrift(
     else if (vectors === undefined) week.unreadableSets += 1;
     else {
       countVectors(week, counts.edges, vectors);
-      if (event.subject !== null) week.people.add(event.subject);
+      if (event.subject !== null) {
+        week.people.add(event.subject);
+        counts.people.add(event.subject);
+      }
     }
   }
   const tally: DriftTally = { weeks: new Map(), people: new Map() };
@@ -229,8 +253,8 @@ export async function tallyDrift(
     return week;
   };
   for (const [start, sets] of unknownModelSets) weekOf(start).unknownModelSets = sets;
-  for (const [modelId, { modelVersion, weeks }] of models) {
-    tally.people.set(modelId, weeks.countPeople());
+  for (const [modelId, { modelVersion, weeks, people: allPeople }] of models) {
+    tally.people.set(modelId, allPeople.size);
     for (const [start, { people, ...totals }] of weeks.entries()) {
       weekOf(start).rows.push({ modelId, modelVersion, ...totals, people: people.size });
     }
@@ -353,6 +377,7 @@ function toModelDrift(
     modelVersion:
       weeks.find((week) => week.modelVersion !== undefined)?.modelVersion ?? reference.modelVersion,
     active: reference.active,
+    recalledAt: reference.recalledAt,
     sets: sumOf(weeks, (week) => week.sets),
     vectors: sumOf(weeks, (week) => week.vectors),
     erasedSets: sumOf(weeks, (week) => week.erasedSets),

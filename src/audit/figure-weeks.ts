@@ -217,6 +217,31 @@ export interface FigureTally<W> {
   people: Map<string, number>;
 }
 
+/**
+ * The rows of the finished weeks frozen with their sums, by week start (ms) and row key: they are
+ * given as stored, whatever the log holds now, so the sets behind them are not opened for their
+ * totals again, only to tell who the row's people are (see `FigureTally`).
+ */
+export interface FrozenRows {
+  has(weekStart: number, key: string): boolean;
+}
+
+/** No row frozen: every set is opened (the unit tests, and a minimum of one person). */
+export const NO_FROZEN_ROWS: FrozenRows = { has: () => false };
+
+/** The rows of `stored` (weeks as `listFrozenWeeks` gives them) frozen with their sums. */
+export function frozenRowsOf<R, W extends FigureWeek<R>>(
+  stored: ReadonlyMap<number, unknown>,
+  shape: FigureWeekShape<R, W>,
+): FrozenRows {
+  const keys = new Map<number, Set<string>>();
+  for (const [week, totals] of stored) {
+    const rows = (shape.readWeek(totals)?.rows ?? []).filter((row) => shape.hasSums(row));
+    keys.set(week, new Set(rows.map((row) => shape.keyOf(row))));
+  }
+  return { has: (weekStart, key) => keys.get(weekStart)?.has(key) === true };
+}
+
 /** A row's totals over one week: how many job seekers they rest on. */
 export interface WeekRow {
   people: number;

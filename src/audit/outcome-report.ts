@@ -14,7 +14,7 @@ import {
   tallyOutcomes,
 } from './outcome-stats.ts';
 import { cutFigurePeriod } from './sealed-figure-sources.ts';
-import { settleWeeks } from './settle-weeks.ts';
+import { listFrozenWeeksOf, settleWeeks } from './settle-weeks.ts';
 
 export interface OutcomeReport extends AuditPeriod {
   rows: OutcomeRow[];
@@ -49,7 +49,14 @@ export async function computeOutcomes(
     deps.keyring.openerForOneRead(),
   );
   const rows = summariseOutcomes(
-    await settleWeeks(deps, 'outcomes', period, tally, outcomeWeekShape),
+    await settleWeeks(
+      deps,
+      'outcomes',
+      period,
+      tally,
+      outcomeWeekShape,
+      await listFrozenWeeksOf(deps, 'outcomes', period),
+    ),
     await deps.outcomes.countPublishedItems(period),
     deps.minPeoplePerFigure,
   );

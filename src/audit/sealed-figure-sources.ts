@@ -4,6 +4,7 @@
  * who have not objected to AI processing.
  */
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
+import type { RegisteredModel } from '../model-registry/registered-model.ts';
 import { pickDefined } from '../shared/pick-defined.ts';
 import type { AuditEventFilter } from './audit-event-filter.ts';
 import type { AuditPeriod } from './audit-period.ts';
@@ -59,4 +60,19 @@ export async function streamGeneratedSets(
 
 function generatedIn(period: AuditPeriod): AuditEventFilter {
   return { types: ['recommendation.generated'], ...pickDefined({ from: period.from, to: period.to }) };
+}
+
+/**
+ * The log's head and the registry as it stands there, read behind the head's lock, as the access
+ * record reads them: read apart from the head, the registry could lack a model registered meanwhile
+ * whose sets the log holds up to it (counted as of an unknown model), or state active a model
+ * another activation has since retired, or not yet recalled one whose recall the head holds.
+ */
+export async function readHeadWithModels(
+  deps: Pick<AuditServiceDeps, 'log' | 'models'>,
+): Promise<{ toSeq: number; registered: RegisteredModel[] }> {
+  return deps.log.withTransaction(async (trx) => ({
+    toSeq: (await deps.log.lockHead(trx)).seq,
+    registered: await deps.models.listModels(trx),
+  }));
 }

@@ -27,7 +27,9 @@ import {
  * not frozen. Two readers freezing the same week at once keep the first one's rows, read back by
  * both; a row given but not frozen in the end (readers racing thrice) is withheld at this read.
  * With a minimum of one person every figure may be given, partial weeks included, and nothing is
- * frozen. The people of each row are counted live (see `FigureTally`).
+ * frozen. The people of each row are counted live (see `FigureTally`). `listed` is the figure's
+ * frozen weeks as `listFrozenWeeks` gave them before the tally, which opened no set of the rows
+ * frozen in them for their totals.
  */
 export async function settleWeeks<R, W extends FigureWeek<R>>(
   deps: Pick<AuditServiceDeps, 'figureWeeks' | 'minPeoplePerFigure' | 'now'>,
@@ -35,13 +37,14 @@ export async function settleWeeks<R, W extends FigureWeek<R>>(
   period: AuditPeriod,
   tally: FigureTally<W>,
   shape: FigureWeekShape<R, W>,
+  listed: ReadonlyMap<number, unknown>,
 ): Promise<FigureTally<W>> {
   const { to } = period;
   const minPeople = deps.minPeoplePerFigure;
   if (minPeople <= 1 || to === undefined) return tally;
   const store = deps.figureWeeks;
   const weeksOf = { ...(period.from === undefined ? {} : { from: period.from }), to };
-  let stored = await store.listFrozenWeeks(figure, weeksOf);
+  let stored = listed;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const additions = new Map<number, WeekToFreeze>();
     for (const [week, live] of tally.weeks) {
@@ -70,4 +73,22 @@ export async function settleWeeks<R, W extends FigureWeek<R>>(
     if (settled !== undefined) weeks.set(week, settled);
   }
   return { ...tally, weeks };
+}
+
+/**
+ * The weeks of `figure` frozen so far within `period` (by week start, in ms), read before its sets
+ * are: the rows frozen with their sums are given as stored, so their sets are not opened for their
+ * totals (`frozenRowsOf`). None with a minimum of one person, where nothing is frozen.
+ */
+export async function listFrozenWeeksOf(
+  deps: Pick<AuditServiceDeps, 'figureWeeks' | 'minPeoplePerFigure'>,
+  figure: FrozenFigure,
+  period: AuditPeriod,
+): Promise<Map<number, unknown>> {
+  const { to } = period;
+  if (deps.minPeoplePerFigure <= 1 || to === undefined) return new Map();
+  return deps.figureWeeks.listFrozenWeeks(figure, {
+    ...(period.from === undefined ? {} : { from: period.from }),
+    to,
+  });
 }

@@ -5,6 +5,7 @@ import {
   summariseAttributions,
   tallyAttributions,
 } from '../../src/audit/attribution-stats.ts';
+import { weekStartOf } from '../../src/audit/event-fields.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
 import {
   type OpenedPersonalPart,
@@ -209,6 +210,34 @@ describe('attribution figures', () => {
     ]);
     expect(models[0]?.features).toEqual([
       { feature: 'distanceKm', meanAbsContribution: 1, meanContribution: 1 },
+    ]);
+  });
+
+  it('opens the sets of a week given before only until each of its people is known to count', async () => {
+    const nextWeek = '2026-11-30T09:00:00.000Z';
+    const sets = [
+      ...['P1', 'P1', 'P1'].map((subject) => aSealedSet([{ distanceKm: -0.4 }], { subject })),
+      aSealedSet([{ distanceKm: 1 }], { subject: 'P2', sealed: 'erased' }),
+      aSealedSet([{ distanceKm: 1 }], { subject: 'P3', sealed: 'tampered' }),
+      aSealedSet([{ distanceKm: 1 }], { subject: 'P3' }),
+      ...['P1', 'P4'].map((subject) => aSealedSet([{ distanceKm: 2 }], { subject, occurredAt: nextWeek })),
+    ];
+    let opened = 0;
+    const counting = (sealed: string) => {
+      opened += 1;
+      return open(sealed);
+    };
+    // The week of 23 November is frozen with its sums: it is given as stored.
+    const givenWeek = weekStartOf(Date.parse(A_MONDAY));
+    const tally = await tallyAttributions(sets, counting, {
+      has: (week, key) => week === givenWeek && key === JSON.stringify(['ebm-1.0.0', '1.0.0']),
+    });
+    // P1's first set, P2's (erased), both of P3's (the first unreadable), and the next week's two.
+    expect(opened).toBe(6);
+    expect([...tally.people.values()]).toEqual([3]);
+    expect([...tally.weeks.keys()]).toEqual([weekStartOf(Date.parse(nextWeek))]);
+    expect(tally.weeks.get(weekStartOf(Date.parse(nextWeek)))?.rows).toEqual([
+      expect.objectContaining({ sets: 2, people: 2 }),
     ]);
   });
 });

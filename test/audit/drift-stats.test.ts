@@ -9,6 +9,7 @@ import {
   summariseDrift,
   tallyDrift,
 } from '../../src/audit/drift-stats.ts';
+import { weekStartOf } from '../../src/audit/event-fields.ts';
 import type { ScoredEvent } from '../../src/audit/personal-part.ts';
 import {
   type OpenedPersonalPart,
@@ -19,6 +20,7 @@ const REFERENCE: DriftReference = {
   modelId: 'ebm-1.0.0',
   modelVersion: '1.0.0',
   active: true,
+  recalledAt: null,
   distributions: [
     // Bins (-inf, 0], (0, 10], (10, +inf)
     { feature: 'distanceKm', edges: [0, 10], shares: [0.2, 0.5, 0.3] },
@@ -206,5 +208,45 @@ describe('drift figures', () => {
       1,
     );
     expect(models).toEqual([expect.objectContaining({ modelVersion: '1.0.0', withheld: true })]);
+  });
+
+  it('opens the sets of a week given before only until each of its people is known to count', async () => {
+    const given = '2026-11-23T12:00:00.000Z';
+    const nextWeek = '2026-11-30T09:00:00.000Z';
+    const sets = [
+      ...['P1', 'P1', 'P1'].map((subject) => aSet([[1, 1]], 'ebm-1.0.0', subject, given)),
+      aSet([['erased']], 'ebm-1.0.0', 'P2', given),
+      aSet([['tampered']], 'ebm-1.0.0', 'P3', given),
+      aSet([[5, 0]], 'ebm-1.0.0', 'P3', given),
+      ...['P1', 'P4'].map((subject) => aSet([[20, 1]], 'ebm-1.0.0', subject, nextWeek)),
+    ];
+    let opened = 0;
+    const counting = (sealed: string) => {
+      opened += 1;
+      return open(sealed);
+    };
+    // The week of 23 November is frozen with its counts: it is given as stored.
+    const givenWeek = weekStartOf(Date.parse(given));
+    const tally = await tallyDrift(sets, new Map([['ebm-1.0.0', REFERENCE]]), counting, {
+      has: (week, key) => week === givenWeek && key === 'ebm-1.0.0',
+    });
+    // P1's first set, P2's (erased), both of P3's (the first unreadable), and the next week's two.
+    expect(opened).toBe(6);
+    expect(tally.people.get('ebm-1.0.0')).toBe(3);
+    expect([...tally.weeks.keys()]).toEqual([weekStartOf(Date.parse(nextWeek))]);
+    expect(tally.weeks.get(weekStartOf(Date.parse(nextWeek)))?.rows).toEqual([
+      expect.objectContaining({ sets: 2, vectors: 2, people: 2 }),
+    ]);
+  });
+
+  it('says when a model whose vectors it compares was recalled', async () => {
+    const recalledAt = '2026-12-06T11:00:00.000Z';
+    const { models } = await computeDriftStats(
+      [aSet([[1, 1]])],
+      new Map([['ebm-1.0.0', { ...REFERENCE, active: false, recalledAt }]]),
+      open,
+      1,
+    );
+    expect(models).toEqual([expect.objectContaining({ active: false, recalledAt })]);
   });
 });

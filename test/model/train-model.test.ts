@@ -137,6 +137,7 @@ describe('trainModel', () => {
       modelId: 'shipped',
       modelVersion: trained.manifest.version,
       active: true,
+      recalledAt: null,
       distributions: trained.manifest.referenceDistributions,
     };
     const report = await computeDriftStats(

@@ -1453,6 +1453,9 @@ export interface paths {
          *     seekers. Each week is frozen the first time it is given (with `AUDIT_MIN_PEOPLE` above 1): later answers give
          *     it as it was then, whoever was erased since, so that no two answers differ by one person; only `people`,
          *     counted from the log at each read, drops. A week first given after an erasure leaves the person out.
+         *     A week given is read as stored: its sets are not opened again for its figures, only as many as it
+         *     takes to tell who counts in `people` (one per person, while none of theirs has opened yet).
+         *     `recalledAt` says whether each model was recalled, as the registry stands at the answer.
          *     The sets of a person who objected to AI processing since (GDPR Art. 21) are neither opened nor counted in
          *     the weeks not given yet, as their outcomes are not (`GET /v1/audit/stats/outcomes`); a set made after a
          *     withdrawal counts. `AUDIT_MIN_PEOPLE` is applied at each answer, to the frozen weeks too: raised, it withholds the weeks
@@ -1486,7 +1489,8 @@ export interface paths {
          *     courses of a set a counselor asked more of are left out, or they would read as drift. The vectors are sealed with each job seeker's key: the sets of erased job
          *     seekers are skipped and counted; the sets of a person who objected to AI processing since are left
          *     out of the weeks not given yet, as in the attribution figures. Each week is frozen the first time it
-         *     is given, as the attribution figures' are.
+         *     is given, and read as stored afterwards, as the attribution figures' are. `active` and `recalledAt`
+         *     say whether each model is the one in service, or was recalled, as the registry stands at the answer.
          *     Below 0.1 is read as stable, below 0.25 as moderate, above as significant drift.
          */
         get: operations["getDriftStats"];
@@ -3989,6 +3993,11 @@ export interface components {
         ModelAttributions: {
             modelId: string;
             modelVersion: string;
+            /**
+             * Format: date-time
+             * @description When an admin recalled the model, found faulty (`POST /v1/models/{modelId}/recall`), read from the registry at each answer: its figures are those of a model taken out of service. Null when it was not recalled, or the registry no longer holds it.
+             */
+            recalledAt: string | null;
             sets: number;
             /** @description Items whose attributions were read. */
             items: number;
@@ -4047,6 +4056,11 @@ export interface components {
             modelVersion: string;
             /** @description Whether the model is the active one now (read from the registry at each answer). */
             active: boolean;
+            /**
+             * Format: date-time
+             * @description When an admin recalled the model, found faulty (`POST /v1/models/{modelId}/recall`), read from the registry at each answer: a model not active may be merely replaced, or recalled. Null when it was not recalled.
+             */
+            recalledAt: string | null;
             sets: number;
             /** @description Feature vectors compared (one per suggested item among the ten best-ranked of each set). */
             vectors: number;
