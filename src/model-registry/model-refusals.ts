@@ -80,5 +80,14 @@ export function describeRegistrationError(error: unknown, folder: string): Error
       missing === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(missing);
     return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`);
   }
+  if (code === 'EISDIR' && missing !== undefined) {
+    // A copy that made a folder of the file's name: the runtime's "EISDIR" says neither which nor what to do.
+    const file = path.basename(missing);
+    return new InvalidInputError(
+      `${file} of folder ${folder} is a folder, not a file: copy the file itself there, in place of the folder ` +
+        'of that name, or export the model again',
+      { file },
+    );
+  }
   return new InvalidInputError(`the model cannot be loaded: ${(error as Error).message}`);
 }

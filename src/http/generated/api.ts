@@ -1125,7 +1125,8 @@ export interface paths {
          *     model.onnx's (another model's card: `file`, `modelSha256` and the hashes it names in
          *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model
          *     (an empty, cut short or damaged model.onnx: the detail names the file and says to copy or export it
-         *     again; a manifest.json that is not JSON: where it breaks).
+         *     again; a manifest.json that is not JSON: where it breaks), or when model.onnx, manifest.json or
+         *     MODEL_CARD.md is a folder, not a file (named in `file` and the detail).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     its input is declared float32 `[N, F]` (another width or type is named, with the contract's), it
