@@ -118,6 +118,9 @@ export function createApp(deps: AppDependencies): Express {
   const { config, openApiDocument, logger, metrics, services } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Paths match as the contract writes them (see createCaseSensitiveRouter): the app's own paths (/v1's
+  // headers, /openapi.json, /docs) and the validator's matching of operations, which reads this setting.
+  app.set('case sensitive routing', true);
   app.set('query parser', 'simple');
   // ETags are the contract's: a set's and the settings' versions, which If-Match names (and
   // If-None-Match, for the settings). Express's own (a hash of every other body) would answer 304s

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -14,7 +15,7 @@ const ACCESS_REQUEST_HEADER = 'x-access-request';
 
 /** The admin's answer to a formal access request; the contract admits the `admin` role only. */
 export function createAccessRecordRoutes(service: AccessRecordService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/job-seekers/:seekerId/access-record', async function getAccessRecord(req, res) {
     const record = await service.produceAccessRecord(

@@ -1,7 +1,8 @@
-import { type Request, Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Checkpoint } from '../decision-log/checkpoint-signer.ts';
 import type { RecordedDecisionEvent } from '../decision-log/decision-event.ts';
 import { formatSigningKeysPem } from '../decision-log/signing-keys-pem.ts';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { readHeaderField } from '../http/header-text.ts';
@@ -60,7 +61,7 @@ const CHECKPOINT_CURSOR = new PageCursor('audit-checkpoints', readSeq);
 
 /** The auditor's routes (`/v1/audit/...`); the contract admits the `auditor` role only. */
 export function createAuditRoutes(service: AuditService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/audit/events', async function listAuditEvents(req, res) {
     const query = req.query as EventsQuery;

@@ -1,5 +1,6 @@
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -37,7 +38,7 @@ export interface CourseRouteOptions {
 }
 
 export function createCourseRoutes(service: CourseService, options: CourseRouteOptions): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/courses', async function listCourses(req, res) {
     const query = req.query as ListCoursesQuery;

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import { readHeaderField } from '../http/header-text.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { erasureRequestFor } from './erasure.ts';
@@ -8,7 +9,7 @@ const ERASURE_REQUEST_HEADER = 'x-erasure-request';
 
 /** The admin's answer to a request for erasure; the contract admits the `admin` role only. */
 export function createErasureRoutes(service: ErasureService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.delete('/v1/job-seekers/:seekerId', async function eraseJobSeeker(req, res) {
     const { erased, subjectKeyShredded, seq, storage } = await service.eraseJobSeeker(

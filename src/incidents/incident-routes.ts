@@ -1,6 +1,7 @@
-import { type Response, Router } from 'express';
+import type { Response, Router } from 'express';
 import { readAuditRequest, readLimit } from '../audit/audit-routes.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { PageCursor } from '../http/page-cursor.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -30,7 +31,7 @@ const INCIDENT_CURSOR = new PageCursor('audit-incidents', (value): IncidentListP
 
 /** The deployer's incidents (`/v1/audit/incidents`): recorded and reported by admins and auditors. */
 export function createIncidentRoutes(incidents: IncidentService, audit: AuditService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/audit/incidents', async function listIncidents(req, res) {
     const query = req.query as IncidentsQuery;

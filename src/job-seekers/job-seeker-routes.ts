@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
@@ -21,7 +22,7 @@ const DEFAULT_PAGE_SIZE = 50;
 const CONTEST_CURSOR = new PageCursor('person-contests', readTimeAndId);
 
 export function createJobSeekerRoutes(service: JobSeekerService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.put('/v1/job-seekers/:seekerId', async function putJobSeeker(req, res) {
     const { jobSeeker, created } = await service.upsertJobSeeker(

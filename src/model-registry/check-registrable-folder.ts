@@ -13,7 +13,7 @@ import {
   ManifestError,
   type ModelManifest,
 } from '../model/manifest.ts';
-import { CARD_FILE, computeSha256, readModelFolder } from '../model/model-folder.ts';
+import { CARD_FILE, computeSha256, readModelFolder, readModelFolderFile } from '../model/model-folder.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 import type { ScorerLoader } from './active-scorer-cache.ts';
@@ -53,7 +53,7 @@ export async function checkRegistrableFolder(
     assertStorableTexts(loaded.manifest);
     // The card is served to auditors and counselors: a model without one is not registrable, nor
     // one whose card shows nothing to read.
-    const card = await fs.readFile(path.join(location, CARD_FILE));
+    const card = await readModelFolderFile(location, CARD_FILE);
     if (countShownCharacters(card.toString('utf8')) === 0) {
       throw new InvalidInputError(`the ${CARD_FILE} of folder ${folder} is empty: there is no card to read`);
     }

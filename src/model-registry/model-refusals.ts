@@ -74,11 +74,20 @@ export function describeRegistrationError(error: unknown, folder: string): Error
       problemType('model-outputs-invalid'),
     );
   }
-  const { code, path: missing } = error as NodeJS.ErrnoException;
+  const { code, path: failedAt } = error as NodeJS.ErrnoException;
   if (code === 'ENOENT') {
     const file =
-      missing === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(missing);
+      failedAt === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(failedAt);
     return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`);
+  }
+  if (code === 'EISDIR' && failedAt !== undefined) {
+    // A copy that made a folder of the file's name: the runtime's "EISDIR" says neither which nor what to do.
+    const file = path.basename(failedAt);
+    return new InvalidInputError(
+      `${file} of folder ${folder} is a folder, not a file: copy the file itself there, in place of the folder ` +
+        'of that name, or export the model again',
+      { file },
+    );
   }
   return new InvalidInputError(`the model cannot be loaded: ${(error as Error).message}`);
 }

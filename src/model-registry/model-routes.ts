@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { ModelRegistry } from './model-registry.ts';
@@ -12,7 +13,7 @@ type ModelListBody = components['schemas']['ModelList'];
 type RecallResultBody = components['schemas']['ModelRecallResult'];
 
 export function createModelRoutes(registry: ModelRegistry): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/models', async function listModels(req, res) {
     const body: ModelListBody = {

@@ -105,14 +105,29 @@ export async function readModelFolder(
 ): Promise<LoadedModelFolder> {
   const hashes: Partial<ExpectedModelHashes> =
     typeof expected === 'string' ? { sha256: expected } : (expected ?? {});
-  const onnx = new Uint8Array(await readFile(join(folder, MODEL_FILE)));
+  const onnx = new Uint8Array(await readModelFolderFile(folder, MODEL_FILE));
   const sha256 = computeSha256(onnx);
   assertSha256(MODEL_FILE, sha256, hashes.sha256);
-  const manifestBytes = await readFile(join(folder, MANIFEST_FILE));
+  const manifestBytes = await readModelFolderFile(folder, MANIFEST_FILE);
   const manifestSha256 = computeSha256(manifestBytes);
   assertSha256(MANIFEST_FILE, manifestSha256, hashes.manifestSha256);
   const manifest = parseModelManifest(readManifestJson(manifestBytes));
   return { manifest, onnx, sha256, manifestSha256 };
+}
+
+/**
+ * The bytes of `file` of a model folder. The system's refusal to read a folder of that name (EISDIR)
+ * names no path, unlike a missing file's: it is given the file's, so that a refusal can name the file.
+ */
+export async function readModelFolderFile(folder: string, file: string): Promise<Buffer> {
+  const location = join(folder, file);
+  try {
+    return await readFile(location);
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code !== undefined && failure.path === undefined) failure.path = location;
+    throw error;
+  }
 }
 
 /** The JSON of manifest.json's bytes; a file that is not JSON (cut short, say) is a ManifestError saying where it breaks. */

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { ObjectionService, RecordedObjection } from './objection-service.ts';
@@ -7,7 +8,7 @@ type ObjectionBody = components['schemas']['ObjectionRequest'];
 type CounselorObjectionBody = components['schemas']['CounselorObjectionRequest'];
 
 export function createObjectionRoutes(service: ObjectionService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.post('/v1/me/objection', async function objectToAiProcessing(req, res) {
     const body = (req.body ?? {}) as ObjectionBody;

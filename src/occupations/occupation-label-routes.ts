@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { OccupationLabelService } from './occupation-label-service.ts';
@@ -7,7 +8,7 @@ type OccupationLabelsInputBody = components['schemas']['OccupationLabelsInput'];
 type OccupationLabelListBody = components['schemas']['OccupationLabelList'];
 
 export function createOccupationLabelRoutes(service: OccupationLabelService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/occupations', async function listOccupationLabels(_req, res) {
     const body: OccupationLabelListBody = { items: await service.listLabels() };

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { ReadinessProbe } from './readiness.ts';
 
 export function createOperationsRoutes(deps: { readiness: ReadinessProbe; metrics: Registry }): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
   router.get('/healthz', function getHealth(_req, res) {
     res.json({ status: 'ok' });
   });

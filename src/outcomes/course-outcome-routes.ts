@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { toCourseOutcomeBody } from './course-outcome-mapping.ts';
@@ -8,7 +9,7 @@ type CourseOutcomeInputBody = components['schemas']['CourseOutcomeInput'];
 
 /** The case-management system's reports of what became of proposed courses (`integration` role). */
 export function createCourseOutcomeRoutes(service: CourseOutcomeService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.put('/v1/job-seekers/:seekerId/outcomes/:courseId', async function putCourseOutcome(req, res) {
     const body = req.body as CourseOutcomeInputBody;

@@ -132,7 +132,9 @@ export function observedBeforeProposal(courseId: string, proposedOn: string): In
 
 /**
  * An outcome for a course Aiguillage never proposed to the person, or proposed only in sets since
- * retracted (`sets` tells which, to say so).
+ * retracted (`sets` tells which, to say so). The caller, the case-management system's account, has
+ * no listing of the proposals: the detail says who has one (the person's counselor, in their queue)
+ * and that the same call answers the same until a published set approves the course.
  */
 export function noProposal(
   seekerId: string,
@@ -145,7 +147,13 @@ export function noProposal(
   const fact = retracted
     ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
     : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
-  return new ConflictError(`${fact}: no outcome is kept about it`, {
+  const detail =
+    `${fact}: no outcome is kept about it, and sending it again is refused alike until a set published to ` +
+    `the person approves the course${retracted ? ' again' : ''}. Outcomes are kept only for the courses ` +
+    "approved in the person's published sets, which this account cannot list: the person's counselor lists " +
+    `those sets (GET /v1/recommendations?seekerId=${seekerId}&status=published) and reads each one's ` +
+    'approved items (GET /v1/recommendations/{setId})';
+  return new ConflictError(detail, {
     ...problemType('no-proposal'),
     courseId,
   });

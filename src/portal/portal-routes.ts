@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
@@ -9,7 +10,7 @@ import type { MyRecommendation, PortalService } from './portal-service.ts';
 type FeedbackBody = components['schemas']['FeedbackRequest'];
 
 export function createPortalRoutes(service: PortalService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/me/recommendations', async function listMyRecommendations(req, res) {
     const mine = await service.listMyRecommendations(requirePrincipal(req));

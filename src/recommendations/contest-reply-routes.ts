@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import type { ContestReplyService } from './contest-reply-service.ts';
@@ -8,7 +9,7 @@ type ContestReplyBody = components['schemas']['ContestReplyRequest'];
 type ContestReplyResultBody = components['schemas']['ContestReplyResult'];
 
 export function createContestReplyRoutes(service: ContestReplyService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.post(
     '/v1/recommendations/:setId/items/:itemId/contest-reply',

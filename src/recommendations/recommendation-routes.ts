@@ -1,5 +1,6 @@
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { readBooleanParam } from '../http/boolean-param.ts';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components, operations } from '../http/generated/api.ts';
 import { isHeadRequest } from '../http/head-as-get.ts';
 import { PageCursor, readTimeAndId } from '../http/page-cursor.ts';
@@ -41,7 +42,7 @@ export function createRecommendationRoutes(
   shortlists: ShortlistService,
   publication: PublicationService,
 ): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.post('/v1/job-seekers/:seekerId/recommendations', async function createRecommendations(req, res) {
     const body = (req.body ?? {}) as CreateBody;

@@ -1,4 +1,5 @@
-import { type Response, Router } from 'express';
+import type { Response, Router } from 'express';
+import { createCaseSensitiveRouter } from '../http/case-sensitive-router.ts';
 import type { components } from '../http/generated/api.ts';
 import { requirePrincipal } from '../http/principal-context.ts';
 import { type StoredSettings, settingsEtag } from './settings.ts';
@@ -8,7 +9,7 @@ type SettingsInputBody = components['schemas']['SettingsInput'];
 type SettingsBody = components['schemas']['Settings'];
 
 export function createSettingsRoutes(service: SettingsService): Router {
-  const router = Router();
+  const router = createCaseSensitiveRouter();
 
   router.get('/v1/settings', async function getSettings(_req, res) {
     sendSettings(res, await service.getSettings());

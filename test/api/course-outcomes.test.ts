@@ -274,12 +274,69 @@ describe('recording what became of a proposed course (PUT /v1/job-seekers/{seeke
         seekerId === 'js-retracted'
           ? `course ${courseId} was proposed to job seeker ${seekerId} only in a set since retracted`
           : `course ${courseId} was not proposed to job seeker ${seekerId} in a published set`;
-      expect(res.body.detail).toBe(`${fact}: no outcome is kept about it`);
+      expect(res.body.detail).toContain(`${fact}: no outcome is kept about it, `);
     }
     expect(await t.container.db('course_outcomes').select('id', 'version')).toEqual(rowsBefore);
     expect(
       await t.container.decisionLog.decisionLog.listEvents({ types: ['outcome.recorded'], limit: 1000 }),
     ).toEqual(eventsBefore);
+  });
+
+  it('tells the case-management system, which cannot list the proposals, where the counselor lists them and that sending again is refused until a published set approves the course', async () => {
+    await syncSeeker(t, 'js-listed');
+    const theirs = await createAndPublish(t, counselor, 'js-listed', { approve: 1 });
+    const proposed = firstApproved(theirs).course.id;
+    // A course of the catalog too far from the person to be suggested.
+    const never = 'PARIS-AS';
+
+    const res = await putOutcome('js-listed', never, entered);
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe(`${PROBLEMS}no-proposal`);
+    expect(res.body.detail).toBe(
+      `course ${never} was not proposed to job seeker js-listed in a published set: no outcome is kept about it, ` +
+        'and sending it again is refused alike until a set published to the person approves the course. ' +
+        "Outcomes are kept only for the courses approved in the person's published sets, which this account " +
+        "cannot list: the person's counselor lists those sets " +
+        "(GET /v1/recommendations?seekerId=js-listed&status=published) and reads each one's approved items " +
+        '(GET /v1/recommendations/{setId})',
+    );
+
+    // The listing named answers the counselor, not this account, and holds the course proposed.
+    const listing = /\(GET (\/v1\/recommendations\?[^)]+)\)/.exec(res.body.detail)?.[1] ?? '';
+    expect((await t.http.get(listing).auth(integration, { type: 'bearer' })).status).toBe(403);
+    const listed = await t.http.get(listing).auth(counselor, { type: 'bearer' });
+    expect(listed.status).toBe(200);
+    expect((listed.body.items as Array<{ id: string }>).map((set) => set.id)).toEqual([theirs.id]);
+    const set = await t.http.get(`/v1/recommendations/${theirs.id}`).auth(counselor, { type: 'bearer' });
+    const approved = approvedItems(set.body as SetBody).map((item) => item.course.id);
+    expect(approved).toContain(proposed);
+    expect(approved).not.toContain(never);
+    expect((await putOutcome('js-listed', proposed, enteredToday())).status).toBe(201);
+  });
+
+  it('says of a course proposed only in a retracted set that sending again is refused until a published set approves it again', async () => {
+    await syncSeeker(t, 'js-retracted-again');
+    const retracted = await createAndPublish(t, counselor, 'js-retracted-again', { approve: 1 });
+    const { etag } = await readSet(t, counselor, retracted.id);
+    const retraction = await act(t, counselor, retracted.id, 'retract', etag, {
+      reason: 'Erreur de ma part : ces formations ne correspondent pas à son projet.',
+    });
+    expect(retraction.status).toBe(200);
+    const courseId = firstApproved(retracted).course.id;
+
+    const res = await putOutcome('js-retracted-again', courseId, entered);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(
+      new RegExp(
+        `^course ${courseId} was proposed to job seeker js-retracted-again only in a set since retracted: no outcome is ` +
+          'kept about it, and sending it again is refused alike until a set published to the person approves the ' +
+          'course again\\. .*GET /v1/recommendations\\?seekerId=js-retracted-again&status=published',
+      ),
+    );
+    const listed = await t.http
+      .get('/v1/recommendations?seekerId=js-retracted-again&status=published')
+      .auth(counselor, { type: 'bearer' });
+    expect(listed.body.items).toEqual([]);
   });
 
   it('refuses for another person a course proposed to someone else, as for one never proposed', async () => {

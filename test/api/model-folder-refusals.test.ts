@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_FILE, computeSha256, MANIFEST_FILE, MODEL_FILE } from '../../src/model/model-folder.ts';
@@ -139,6 +139,30 @@ describe('registering a model folder a model steward got wrong', () => {
         expect(res.body.detail).toMatch(detail);
         expect(res.body.detail).toMatch(/copy .* again|export it again/);
         expect(await registeredIds()).not.toContain(folder.id);
+      },
+    );
+
+    it.each([MODEL_FILE, MANIFEST_FILE, CARD_FILE])(
+      'refuses (422) a folder whose %s is a folder, naming the file and saying to copy the file itself, registering nothing',
+      async (file) => {
+        const folder = await writeShippedVariant(modelsDir.dir, `ebm-folder-for-${file}`, (manifest) => ({
+          ...manifest,
+          version: `1.2.0-folder-for-${file.replace(/[^a-z]/gi, '')}`,
+        }));
+        const place = path.join(modelsDir.dir, folder.folder, file);
+        await rm(place);
+        await mkdir(place);
+
+        const res = await register(folder.folder, folder.sha256);
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({ type: 'https://aiguillage.example/problems/invalid-input', file });
+        expect(res.body.detail).toBe(
+          `${file} of folder ${folder.folder} is a folder, not a file: copy the file itself there, in place of ` +
+            'the folder of that name, or export the model again',
+        );
+        expect(await registeredIds()).not.toContain(folder.id);
+        expect(await loggedModelIds()).not.toContain(folder.id);
       },
     );
 

@@ -1,9 +1,9 @@
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.ts';
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
-import { CARD_FILE, MANIFEST_FILE } from '../../src/model/model-folder.ts';
+import { CARD_FILE, MANIFEST_FILE, MODEL_FILE } from '../../src/model/model-folder.ts';
 import {
   changeModelFile,
   createModelsDir,
@@ -489,6 +489,30 @@ describe('model registry API', () => {
         expect(models.find((model) => model.status === 'active')?.id).toBe('aiguillage-ebm-1.1.0');
       } finally {
         await change.restore();
+      }
+    });
+
+    it('refuses (409) to activate a model whose model.onnx was made a folder since registration, naming the file and saying to copy it again', async () => {
+      const foldered = await writeShippedVariant(modelsDir.dir, 'ebm-onnx-foldered-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-onnx-foldered',
+      }));
+      expect((await register(foldered.folder, foldered.sha256)).status).toBe(201);
+      const onnx = path.join(modelsDir.dir, foldered.folder, MODEL_FILE);
+      await rename(onnx, `${onnx}.aside`);
+      await mkdir(onnx);
+      try {
+        const res = await activate(foldered.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.detail).toBe(
+          `model ${foldered.id} cannot be loaded any more: model.onnx of folder ${foldered.folder} is a folder, ` +
+            'not a file: copy the file itself there, in place of the folder of that name, or export the model again',
+        );
+        expect((await listModels()).find((model) => model.id === foldered.id)?.status).toBe('registered');
+      } finally {
+        await rm(onnx, { recursive: true });
+        await rename(`${onnx}.aside`, onnx);
       }
     });
 

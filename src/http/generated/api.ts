@@ -303,7 +303,11 @@ export interface paths {
          *     published sets, the one they were shown or one a later publication replaced. A course never
          *     proposed to them, or proposed only in a set taken back since (retracted by the counselor or by
          *     a model recall: the proposal was withdrawn, so what the person did says nothing about it), is
-         *     refused with 409 `no-proposal`: no outcome is kept about courses Aiguillage had no part in.
+         *     refused with 409 `no-proposal`: no outcome is kept about courses Aiguillage had no part in,
+         *     and the same call is refused alike until a set published to the person approves the course.
+         *     This account lists no proposals: the detail names the listing of the person's counselor
+         *     (`GET /v1/recommendations?seekerId=…&status=published`, each set's approved items in
+         *     `GET /v1/recommendations/{setId}`).
          *     A course the person's latest published set that decided it rejected, after an earlier set
          *     proposed it, is refused with 409 `proposal-rejected-since` (`courseId`, `rejectedInSetId`):
          *     linked to the earlier approval, it would count in the figures as a proposal still standing.
@@ -1125,7 +1129,8 @@ export interface paths {
          *     model.onnx's (another model's card: `file`, `modelSha256` and the hashes it names in
          *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model
          *     (an empty, cut short or damaged model.onnx: the detail names the file and says to copy or export it
-         *     again; a manifest.json that is not JSON: where it breaks).
+         *     again; a manifest.json that is not JSON: where it breaks), or when model.onnx, manifest.json or
+         *     MODEL_CARD.md is a folder, not a file (named in `file` and the detail).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     its input is declared float32 `[N, F]` (another width or type is named, with the contract's), it
@@ -4902,7 +4907,7 @@ export interface operations {
                      *       "type": "https://aiguillage.example/problems/no-proposal",
                      *       "title": "Conflict with the current state",
                      *       "status": 409,
-                     *       "detail": "course LYON-AS-1 was not proposed to job seeker js-1001 in a published set: no outcome is kept about it",
+                     *       "detail": "course LYON-AS-1 was not proposed to job seeker js-1001 in a published set: no outcome is kept about it, and sending it again is refused alike until a set published to the person approves the course. Outcomes are kept only for the courses approved in the person's published sets, which this account cannot list: the person's counselor lists those sets (GET /v1/recommendations?seekerId=js-1001&status=published) and reads each one's approved items (GET /v1/recommendations/{setId})",
                      *       "courseId": "LYON-AS-1"
                      *     }
                      */
