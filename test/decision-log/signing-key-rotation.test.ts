@@ -58,6 +58,16 @@ describe('rotating the signing key of the decision log', () => {
     return createDecisionLog(fixture.db, config, now);
   };
 
+  /** `npm run audit:rotate-signing-key` to `newKeyFile`, with the API's configuration. */
+  const rotateFromCommandLine = (newKeyFile: string) =>
+    runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: fixture.database.dataDir,
+        ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+      },
+    });
+
   it('keeps the checkpoints signed before valid with the retired key, and verifies the whole log after it', async () => {
     const newKeyPem = aNewSigningKeyPem();
     const next = new CheckpointSigner(crypto.createPrivateKey(newKeyPem));
@@ -325,16 +335,10 @@ describe('rotating the signing key of the decision log', () => {
 
   it('refuses from the command line a new key file other users can read, saying to chmod 600 it, with exit code 1 and nothing written', async () => {
     const newKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pem');
-    fs.writeFileSync(newKeyFile, aNewSigningKeyPem(), { mode: 0o644 });
+    fs.writeFileSync(newKeyFile, aNewSigningKeyPem());
     fs.chmodSync(newKeyFile, 0o644);
     const headBefore = await fixture.decisionLog.readHead();
-    const run = await runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
-      env: {
-        NODE_ENV: 'test',
-        DATA_DIR: fixture.database.dataDir,
-        ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
-      },
-    });
+    const run = await rotateFromCommandLine(newKeyFile);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -348,19 +352,7 @@ describe('rotating the signing key of the decision log', () => {
     const { publicKey } = crypto.generateKeyPairSync('ed25519');
     fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o600 });
     const headBefore = await fixture.decisionLog.readHead();
-    const run = await runScript(
-      'rotate-signing-key.ts',
-      ['--new-key', publicKeyFile, '--operator', 'ops-7'],
-      {
-        env: {
-          NODE_ENV: 'test',
-          DATA_DIR: fixture.database.dataDir,
-          ...(fixture.database.databaseUrl === undefined
-            ? {}
-            : { DATABASE_URL: fixture.database.databaseUrl }),
-        },
-      },
-    );
+    const run = await rotateFromCommandLine(publicKeyFile);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
