@@ -90,19 +90,20 @@ describe("the README's first production deployment", () => {
 
 describe("the README's key rotations", () => {
   it.skipIf(!hasOpenssl())(
-    'make, pasted as written under the usual umask, new key files readable by their owner only, which the rotations take',
+    "make, pasted as written under the usual umask, new key files in the keys' folder readable by their owner only, which the rotations take",
     () => {
       const rotations = readme.slice(
         readme.indexOf('- **The signing key can be rotated**'),
         readme.indexOf('- **The pseudonym key'),
       );
-      // The commands that make the new keys, run as written in a folder of their own.
+      // The commands that make the new keys, run as written, the keys' folder one of their own.
       const commands = [...rotations.matchAll(/`(openssl [^`]*new-[^`]*)`/g)].map((match) => match[1] ?? '');
       expect(commands).toHaveLength(2);
       const folder = fs.mkdtempSync(path.join(scratch, 'rotation-'));
       execFileSync('bash', ['-euc', ['umask 022', ...commands].join('\n')], {
-        cwd: folder,
-        env: { PATH: process.env.PATH ?? '' },
+        // Run elsewhere: a command writing in the folder it runs in would leave its key there.
+        cwd: fs.mkdtempSync(path.join(scratch, 'elsewhere-')),
+        env: { PATH: process.env.PATH ?? '', KEYS: folder },
       });
       const signing = path.join(folder, 'new-signing-key.pem');
       const master = path.join(folder, 'new-master.key');
