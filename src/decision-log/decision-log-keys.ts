@@ -58,7 +58,7 @@ export function deriveSecondReviewDrawKey(pseudonymKey: Buffer): Buffer {
 export function readMasterKeyFile(file: string): Buffer {
   if (!fs.existsSync(file)) {
     throw new Error(
-      `the key file ${file} does not exist: make the new key with \`${MAKE_MASTER_KEY} ${file}\``,
+      `the key file ${file} does not exist: make the new key with \`${MAKE_MASTER_KEY} ${file} && chmod 600 ${file}\``,
     );
   }
   refuseKeyOthersCanRead(file);

@@ -158,7 +158,7 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
     const cases: Array<[string, RegExp]> = [
       [
         path.join(fixture.database.dataDir, 'no-such.key'),
-        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1`/,
+        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1 && chmod 600 \1`/,
       ],
       [writeKeyFile('not-base64.key', 'not a key, this\n'), /the master key file must hold base64 text/],
       [
