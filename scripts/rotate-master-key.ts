@@ -20,7 +20,7 @@ const program = new Command('npm run audit:rotate-master-key --')
   )
   .requiredOption(
     '--new-key <file>',
-    'the new master key: 32 random bytes in base64 (openssl rand -base64 32)',
+    'the new master key: 32 random bytes in base64 (openssl rand -base64 32), readable by its owner only (chmod 600)',
   )
   .requiredOption(
     '--operator <id>',

@@ -20,7 +20,7 @@ const program = new Command('npm run audit:rotate-signing-key --')
   )
   .requiredOption(
     '--new-key <pem-file>',
-    'the new Ed25519 private key (PKCS#8 PEM), never used by the log before',
+    'the new Ed25519 private key (PKCS#8 PEM), never used by the log before, readable by its owner only',
   )
   .requiredOption(
     '--operator <id>',

@@ -58,9 +58,10 @@ export function deriveSecondReviewDrawKey(pseudonymKey: Buffer): Buffer {
 export function readMasterKeyFile(file: string): Buffer {
   if (!fs.existsSync(file)) {
     throw new Error(
-      `the key file ${file} does not exist: make the new key with \`${MAKE_MASTER_KEY} ${file}\``,
+      `the key file ${file} does not exist: make the new key with \`${MAKE_MASTER_KEY} ${file} && chmod 600 ${file}\``,
     );
   }
+  refuseKeyOthersCanRead(file);
   return decodeMasterKey(fs.readFileSync(file, 'utf8'));
 }
 
@@ -74,7 +75,24 @@ export function readSigningKeyFile(file: string): KeyObject {
       `the key file ${file} does not exist: make the new key with \`${MAKE_SIGNING_KEY} ${file}\``,
     );
   }
+  refuseKeyOthersCanRead(file);
   return decodeSigningKey(fs.readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * A new key a rotation hands over to must be readable by its owner only: one that other users (its
+ * group, anyone) can read would be as exposed from the first day as the key it replaces may have
+ * been. `openssl rand` writes its file as the umask allows (0644, commonly), `openssl genpkey` 0600.
+ * Not checked on Windows, whose files carry no such mode.
+ */
+function refuseKeyOthersCanRead(file: string): void {
+  if (process.platform === 'win32') return;
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new Error(
+      `the key file ${file} is open to other users than its owner (mode ${mode.toString(8)}): make it readable by its owner only with \`chmod 600 ${file}\` and run the rotation again`,
+    );
+  }
 }
 
 const SIGNING_KEY_FORM = 'an Ed25519 private key (PKCS#8 PEM, "BEGIN PRIVATE KEY")';

@@ -86,6 +86,14 @@ export async function rotateMasterKey(
   operatorId: string,
 ): Promise<MasterKeyRotation> {
   return log.withTransaction(async (trx) => {
+    // Read under the head's lock: another rotation that committed while this one waited for it
+    // replaced the key this one holds; wrapping again from it would record a second retirement of the
+    // same key (and, with no data key to open, pass unnoticed).
+    if (!(await keyring.isMasterKeyInUse(trx))) {
+      throw new Error(
+        'another rotation replaced the master key in use while this one waited: nothing changed; the key it handed over to is the one in use now',
+      );
+    }
     const rewrappedDataKeys = await keyring.rewrapDataKeys(trx, next);
     const keyFingerprint = fingerprintMasterKey(next);
     const event = await log.append(trx, {

@@ -35,7 +35,7 @@ describe('an API left running through a master-key rotation', () => {
     expect((await readAccessRecord(t, 'js-1')).status).toBe(200);
 
     newKeyFile = path.join(t.database.dataDir, 'new-master.key');
-    fs.writeFileSync(newKeyFile, `${crypto.randomBytes(32).toString('base64')}\n`);
+    fs.writeFileSync(newKeyFile, `${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     const rotation = await runScriptOn(t.database, 'rotate-master-key.ts', [
       '--new-key',
       newKeyFile,

@@ -35,7 +35,7 @@ describe('an API left running through a signing-key rotation', () => {
 
     newKeyFile = path.join(t.database.dataDir, 'new-signing-key.pem');
     const { privateKey } = crypto.generateKeyPairSync('ed25519');
-    fs.writeFileSync(newKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(newKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const rotation = await runScriptOn(t.database, 'rotate-signing-key.ts', [
       '--new-key',
       newKeyFile,

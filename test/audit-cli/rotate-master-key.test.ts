@@ -56,7 +56,7 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
     runScript('rotate-master-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], { env: apiEnv() });
   const writeKeyFile = (name: string, content: string): string => {
     const file = path.join(fixture.database.dataDir, name);
-    fs.writeFileSync(file, content);
+    fs.writeFileSync(file, content, { mode: 0o600 });
     return file;
   };
   /** A new key as `openssl rand -base64 32` writes it. */
@@ -158,7 +158,7 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
     const cases: Array<[string, RegExp]> = [
       [
         path.join(fixture.database.dataDir, 'no-such.key'),
-        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1`/,
+        /the key file (.*no-such\.key) does not exist: make the new key with `openssl rand -base64 32 > \1 && chmod 600 \1`/,
       ],
       [writeKeyFile('not-base64.key', 'not a key, this\n'), /the master key file must hold base64 text/],
       [
@@ -179,6 +179,25 @@ describe('npm run audit:rotate-master-key (replacing the master key)', () => {
       expect(run.stderr).toMatch(reason);
     }
     expect(await readKeyState()).toEqual(before);
+  });
+
+  it('refuses a new key file other users can read (as `openssl rand -base64 32 > file` leaves it under the usual umask), saying to chmod 600 it, and changes nothing', async () => {
+    const before = await readKeyState();
+    const file = aNewKeyFile();
+    for (const mode of [0o644, 0o640, 0o604]) {
+      fs.chmodSync(file, mode);
+      const run = await rotate(file);
+      expect(run.code, mode.toString(8)).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd()).toBe(
+        `audit:rotate-master-key: cannot start: the key file ${file} is open to other users than its owner (mode ${mode.toString(8)}): make it readable by its owner only with \`chmod 600 ${file}\` and run the rotation again`,
+      );
+    }
+    expect(await readKeyState()).toEqual(before);
+    fs.chmodSync(file, 0o600);
+    const run = await rotate(file);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it('changes nothing when one wrapped data key is damaged, and names that key', async () => {

@@ -32,12 +32,13 @@ describe('the operator of a key rotation', () => {
     fs.writeFileSync(
       file,
       crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      { mode: 0o600 },
     );
     return file;
   };
   const writeMasterKey = (): string => {
     const file = path.join(fixture.database.dataDir, 'next-master.key');
-    fs.writeFileSync(file, `${crypto.randomBytes(32).toString('base64')}\n`);
+    fs.writeFileSync(file, `${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     return file;
   };
   const rotateSigningKey = (operator: string): Promise<ScriptRun> =>

@@ -182,6 +182,17 @@ describe('rotating the master key of the decision log', () => {
     expect(await readKeyState()).toEqual(before);
   });
 
+  it('refuses to rotate from a master key another rotation replaced meanwhile, even with no data key to wrap again, changing nothing', async () => {
+    // This instance still holds the first key, as a second rotation command started at the same
+    // time as the first would, and finds the log's key replaced once its turn comes.
+    await fixture.decisionLog.rotateMasterKey(next, 'ops-7');
+    const before = await readKeyState();
+    await expect(fixture.decisionLog.rotateMasterKey(crypto.randomBytes(32), 'ops-8')).rejects.toThrow(
+      'another rotation replaced the master key in use while this one waited: nothing changed; the key it handed over to is the one in use now',
+    );
+    expect(await readKeyState()).toEqual(before);
+  });
+
   it('changes nothing when one data key does not open with the master key in use, and names that key', async () => {
     const alice = await sealFor('js-alice', 'alice');
     await sealFor('js-bob', 'bob');

@@ -58,6 +58,16 @@ describe('rotating the signing key of the decision log', () => {
     return createDecisionLog(fixture.db, config, now);
   };
 
+  /** `npm run audit:rotate-signing-key` to `newKeyFile`, with the API's configuration. */
+  const rotateFromCommandLine = (newKeyFile: string) =>
+    runScript('rotate-signing-key.ts', ['--new-key', newKeyFile, '--operator', 'ops-7'], {
+      env: {
+        NODE_ENV: 'test',
+        DATA_DIR: fixture.database.dataDir,
+        ...(fixture.database.databaseUrl === undefined ? {} : { DATABASE_URL: fixture.database.databaseUrl }),
+      },
+    });
+
   it('keeps the checkpoints signed before valid with the retired key, and verifies the whole log after it', async () => {
     const newKeyPem = aNewSigningKeyPem();
     const next = new CheckpointSigner(crypto.createPrivateKey(newKeyPem));
@@ -266,7 +276,7 @@ describe('rotating the signing key of the decision log', () => {
 
   it('rotates from the command line, with the API configuration, and says what to start next', async () => {
     const newKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pem');
-    fs.writeFileSync(newKeyFile, aNewSigningKeyPem());
+    fs.writeFileSync(newKeyFile, aNewSigningKeyPem(), { mode: 0o600 });
     const env = {
       NODE_ENV: 'test',
       DATA_DIR: fixture.database.dataDir,
@@ -293,7 +303,7 @@ describe('rotating the signing key of the decision log', () => {
     const firstKeyFile = path.join(fixture.database.dataDir, 'first-signing-key.pem');
     fs.copyFileSync(path.join(keyDir, 'decision-log-signing-key.pem'), firstKeyFile);
     const secondKeyFile = path.join(fixture.database.dataDir, 'second-signing-key.pem');
-    fs.writeFileSync(secondKeyFile, aNewSigningKeyPem());
+    fs.writeFileSync(secondKeyFile, aNewSigningKeyPem(), { mode: 0o600 });
     const env = {
       NODE_ENV: 'test',
       DATA_DIR: fixture.database.dataDir,
@@ -323,24 +333,26 @@ describe('rotating the signing key of the decision log', () => {
     expect((await fixture.decisionLog.listCheckpoints()).at(-1)).toMatchObject({ seq: 13 });
   });
 
+  it('refuses from the command line a new key file other users can read, saying to chmod 600 it, with exit code 1 and nothing written', async () => {
+    const newKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pem');
+    fs.writeFileSync(newKeyFile, aNewSigningKeyPem());
+    fs.chmodSync(newKeyFile, 0o644);
+    const headBefore = await fixture.decisionLog.readHead();
+    const run = await rotateFromCommandLine(newKeyFile);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `audit:rotate-signing-key: cannot start: the key file ${newKeyFile} is open to other users than its owner (mode 644): make it readable by its owner only with \`chmod 600 ${newKeyFile}\` and run the rotation again\n`,
+    );
+    expect(await fixture.decisionLog.readHead()).toEqual(headBefore);
+  });
+
   it('refuses from the command line a public key as the new key, saying a private key is needed, with exit code 1 and nothing written', async () => {
     const publicKeyFile = path.join(fixture.database.dataDir, 'next-signing-key.pub.pem');
     const { publicKey } = crypto.generateKeyPairSync('ed25519');
-    fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o600 });
     const headBefore = await fixture.decisionLog.readHead();
-    const run = await runScript(
-      'rotate-signing-key.ts',
-      ['--new-key', publicKeyFile, '--operator', 'ops-7'],
-      {
-        env: {
-          NODE_ENV: 'test',
-          DATA_DIR: fixture.database.dataDir,
-          ...(fixture.database.databaseUrl === undefined
-            ? {}
-            : { DATABASE_URL: fixture.database.databaseUrl }),
-        },
-      },
-    );
+    const run = await rotateFromCommandLine(publicKeyFile);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFor } from '../../src/config.ts';
 import { CheckpointSigner } from '../../src/decision-log/checkpoint-signer.ts';
-import { loadOrCreateDecisionLogKeys } from '../../src/decision-log/decision-log-keys.ts';
+import {
+  loadOrCreateDecisionLogKeys,
+  readMasterKeyFile,
+  readSigningKeyFile,
+} from '../../src/decision-log/decision-log-keys.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -85,6 +89,30 @@ describe("the README's first production deployment", () => {
 });
 
 describe("the README's key rotations", () => {
+  it.skipIf(!hasOpenssl())(
+    "make, pasted as written under the usual umask, new key files in the keys' folder readable by their owner only, which the rotations take",
+    () => {
+      const rotations = readme.slice(
+        readme.indexOf('- **The signing key can be rotated**'),
+        readme.indexOf('- **The pseudonym key'),
+      );
+      // The commands that make the new keys, run as written, the keys' folder one of their own.
+      const commands = [...rotations.matchAll(/`(openssl [^`]*new-[^`]*)`/g)].map((match) => match[1] ?? '');
+      expect(commands).toHaveLength(2);
+      const folder = fs.mkdtempSync(path.join(scratch, 'rotation-'));
+      execFileSync('bash', ['-euc', ['umask 022', ...commands].join('\n')], {
+        // Run elsewhere: a command writing in the folder it runs in would leave its key there.
+        cwd: fs.mkdtempSync(path.join(scratch, 'elsewhere-')),
+        env: { PATH: process.env.PATH ?? '', KEYS: folder },
+      });
+      const signing = path.join(folder, 'new-signing-key.pem');
+      const master = path.join(folder, 'new-master.key');
+      for (const file of [signing, master]) expect(fs.statSync(file).mode & 0o077, file).toBe(0);
+      expect(new CheckpointSigner(readSigningKeyFile(signing)).keyId).toMatch(/^[\w-]{43}$/);
+      expect(readMasterKeyFile(master)).toHaveLength(32);
+    },
+  );
+
   it('say where to put the new key when the key files are named, not only in DATA_DIR/keys', () => {
     const rotations = readme.slice(
       readme.indexOf('- **The signing key can be rotated**'),
