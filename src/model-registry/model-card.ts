@@ -70,7 +70,9 @@ export async function readServedCard(
 export async function assertCardServable(modelsDir: string, model: RegisteredModel): Promise<void> {
   const read = await readCard(modelsDir, model);
   const refused = `model ${model.id} cannot be activated`;
-  if ('unreadable' in read) throw new ConflictError(`${refused}: its card ${read.unreadable}`);
+  if ('unreadable' in read) {
+    throw new ConflictError(`${refused}: its card ${read.unreadable}`, { file: CARD_FILE });
+  }
   try {
     assertSha256(CARD_FILE, computeSha256(read.card), model.cardSha256);
   } catch (error) {

@@ -44,6 +44,17 @@ export function fileChanged(message: string, error: ModelIntegrityError): Confli
   });
 }
 
+/**
+ * The refusal to activate model `id`, which could not be loaded from `folder`: `model-file-changed`
+ * for a file no longer the one registered; `file` also names a file that became a folder.
+ */
+export function loadRefused(id: string, error: unknown, folder: string): ConflictError {
+  const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, folder)}`;
+  if (error instanceof ModelIntegrityError) return fileChanged(message, error);
+  const { file } = describeRegistrationError(error, folder).details;
+  return new ConflictError(message, typeof file === 'string' ? { file } : {});
+}
+
 /** Why a registered model could not be loaded, for the log and for a refused activation. */
 export function describeLoadFailure(error: unknown, folder: string): string {
   if (error instanceof ModelIntegrityError) {
@@ -53,7 +64,7 @@ export function describeLoadFailure(error: unknown, folder: string): string {
 }
 
 /** The refusal of a registration of `folder` that failed with `error`, as the admin reads it. */
-export function describeRegistrationError(error: unknown, folder: string): Error {
+export function describeRegistrationError(error: unknown, folder: string): InvalidInputError {
   if (error instanceof InvalidInputError) return error;
   if (error instanceof ModelIntegrityError) {
     // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.

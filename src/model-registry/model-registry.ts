@@ -4,25 +4,18 @@ import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import { scrubAfterCommit } from '../erasure/scrub-after-commit.ts';
 import type { StorageScrubber } from '../erasure/storage-scrubber.ts';
-import { ModelIntegrityError } from '../model/model-folder.ts';
 import type { ModelSetsWithdrawn, SetsRecall } from '../recommendations/withdraw-model-sets.ts';
 import type { ActiveModel, ActiveModelSource, ActiveModelState } from '../scoring/active-model.ts';
 import { ModelOutputError } from '../scoring/model-output-check.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
-import { ConflictError, NotFoundError } from '../shared/errors.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { type ActivationOutcome, ActiveScorerCache, type ScorerLoader } from './active-scorer-cache.ts';
 import { isApplicationActorId, type SystemActor } from './application-actors.ts';
 import { checkRegistrableFolder } from './check-registrable-folder.ts';
 import { assertCardServable, readServedCard } from './model-card.ts';
-import {
-  describeLoadFailure,
-  describeRegistrationError,
-  duplicateOf,
-  fileChanged,
-  recalledConflict,
-} from './model-refusals.ts';
+import { describeRegistrationError, duplicateOf, loadRefused, recalledConflict } from './model-refusals.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
 import { RetryInterval } from './retry-interval.ts';
@@ -312,8 +305,7 @@ export class ModelRegistry implements ActiveModelSource {
     } catch (error) {
       // Registered before outputs were checked: refused as its registration would be now.
       if (error instanceof ModelOutputError) throw describeRegistrationError(error, model.folder);
-      const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, model.folder)}`;
-      throw error instanceof ModelIntegrityError ? fileChanged(message, error) : new ConflictError(message);
+      throw loadRefused(id, error, model.folder);
     }
     const loaded: ActiveModel = { id, scorer };
     let written = model;

@@ -492,7 +492,7 @@ describe('model registry API', () => {
       }
     });
 
-    it('refuses (409) to activate a model whose model.onnx was made a folder since registration, naming the file and saying to copy it again', async () => {
+    it('refuses (409) to activate a model whose model.onnx was made a folder since registration, naming the file in `file` and the detail and saying to copy it again', async () => {
       const foldered = await writeShippedVariant(modelsDir.dir, 'ebm-onnx-foldered-1.0.0', (manifest) => ({
         ...manifest,
         name: 'ebm-onnx-foldered',
@@ -505,14 +505,40 @@ describe('model registry API', () => {
         const res = await activate(foldered.id);
         expect(res.status).toBe(409);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.body.detail).toBe(
-          `model ${foldered.id} cannot be loaded any more: model.onnx of folder ${foldered.folder} is a folder, ` +
+        expect(res.body).toMatchObject({
+          file: MODEL_FILE,
+          detail:
+            `model ${foldered.id} cannot be loaded any more: model.onnx of folder ${foldered.folder} is a folder, ` +
             'not a file: copy the file itself there, in place of the folder of that name, or export the model again',
-        );
+        });
         expect((await listModels()).find((model) => model.id === foldered.id)?.status).toBe('registered');
       } finally {
         await rm(onnx, { recursive: true });
         await rename(`${onnx}.aside`, onnx);
+      }
+    });
+
+    it('refuses (409) to activate a model whose card was made a folder since registration, naming the file in `file` and the detail', async () => {
+      const hollow = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-folder-1.0.0', (manifest) => ({
+        ...manifest,
+        name: 'ebm-live-card-folder',
+      }));
+      expect((await register(hollow.folder, hollow.sha256)).status).toBe(201);
+      const card = path.join(modelsDir.dir, hollow.folder, CARD_FILE);
+      await rename(card, `${card}.aside`);
+      await mkdir(card);
+      try {
+        const res = await activate(hollow.id);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          file: CARD_FILE,
+          detail: `model ${hollow.id} cannot be activated: its card ${hollow.folder}/${CARD_FILE} in the models directory is a folder, not a file`,
+        });
+        expect((await listModels()).find((model) => model.id === hollow.id)?.status).toBe('registered');
+      } finally {
+        await rm(card, { recursive: true });
+        await rename(`${card}.aside`, card);
       }
     });
 

@@ -1174,7 +1174,9 @@ export interface paths {
          *     `model-file-changed`, with the file and the registered and actual hashes); so is a model
          *     whose MODEL_CARD.md is no longer the one registered (`model-file-changed`) or no longer a
          *     readable file in its folder: its card, which counselors and auditors read while it serves,
-         *     could not be served (`GET /v1/models/{modelId}/card`). Activating the
+         *     could not be served (`GET /v1/models/{modelId}/card`). A model.onnx, manifest.json or
+         *     MODEL_CARD.md that became a folder since registration is named in `file` as well as in the
+         *     detail, which says to copy the file itself there again. Activating the
          *     model that is active already changes nothing (the answer is the model as it stands), but the
          *     act is logged all the same, with its `reason`: `model.activated` with `alreadyActive: true`. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
@@ -6207,7 +6209,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered. */
+            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered; `file` alone when one of them is a folder now, or the card is no longer a readable file. */
             409: {
                 headers: {
                     [name: string]: unknown;
