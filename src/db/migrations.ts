@@ -59,6 +59,7 @@ import * as addSecondReviewApprovalToSets from '../../migrations/20261225010000_
 import * as addLastReadToFileReads from '../../migrations/20261226010000_add_last_read_to_file_reads.ts';
 import * as indexSetsByEndOfReview from '../../migrations/20261227043000_index_sets_by_end_of_review.ts';
 import * as indexFeedbackByTime from '../../migrations/20261227043100_index_feedback_by_time.ts';
+import * as indexIdempotencyKeysAndContestRepliesByTime from '../../migrations/20261227050000_index_idempotency_keys_and_contest_replies_by_time.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -133,6 +134,10 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261226010000_add_last_read_to_file_reads', addLastReadToFileReads],
   ['20261227043000_index_sets_by_end_of_review', indexSetsByEndOfReview],
   ['20261227043100_index_feedback_by_time', indexFeedbackByTime],
+  [
+    '20261227050000_index_idempotency_keys_and_contest_replies_by_time',
+    indexIdempotencyKeysAndContestRepliesByTime,
+  ],
 ];
 
 /** The latest migration this version knows: the schema it serves once migrated. */
