@@ -813,4 +813,21 @@ describe('auditor API: one set’s trail (setId)', () => {
       expect(res.body.errors, query).toEqual([{ path: '/query/setId', message: expect.any(String) }]);
     }
   });
+
+  it('refuses a set’s id with modelId or modelVersion, in the list and the export, with a problem saying to read the set’s trail without them', async () => {
+    for (const path of ['/v1/audit/events', '/v1/audit/events/export']) {
+      for (const model of ['modelId=aiguillage-ebm-1.0.0', 'modelVersion=1.0.0']) {
+        const query = `${path}?setId=${published.id}&${model}`;
+        const res = await t.http.get(query).auth(auditor, { type: 'bearer' }).set('X-Audit-Purpose', PURPOSE);
+        expect(res.status, query).toBe(400);
+        expect(res.headers['content-type'], query).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors, query).toEqual([
+          {
+            path: '/query/setId',
+            message: expect.stringMatching(/give it without modelVersion and modelId/),
+          },
+        ]);
+      }
+    }
+  });
 });

@@ -1282,7 +1282,8 @@ export interface paths {
          * Read the decision log
          * @description Events as recorded and hashed, oldest first. Actors and job seekers appear as keyed pseudonyms;
          *     the personal part of an event appears as its sealed ciphertext (or null) and is never decrypted.
-         *     Filters combine with AND. The query is itself appended to the log as `audit.queried`, with its
+         *     Filters combine with AND, but for `setId` with `modelVersion` or `modelId`: refused (400,
+         *     `errors` naming `/query/setId`), read the set's trail without them. The query is itself appended to the log as `audit.queried`, with its
          *     purpose, before the page is returned.
          */
         get: operations["listAuditEvents"];
@@ -1304,7 +1305,8 @@ export interface paths {
         /**
          * Export the decision log, streamed
          * @description Every matching event up to the head of the log when the export starts, streamed page by page
-         *     (constant memory on the server, whatever the size). `ndjson` (the default) writes one event
+         *     (constant memory on the server, whatever the size); the filters are those of `GET /v1/audit/events`,
+         *     `setId` refused (400) with `modelVersion` or `modelId` as there. `ndjson` (the default) writes one event
          *     per line with exactly the fields it was hashed with, the payload as the canonical JSON text that
          *     was stored and hashed, for `npm run audit:verify`; an export
          *     without `type`, `actor`, `subject`, `modelVersion`, `modelId` or `setId` is an unbroken run of the
