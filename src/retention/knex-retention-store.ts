@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import { WEEK_MS } from '../audit/event-fields.ts';
+import { chunksOf } from '../db/chunks-of.ts';
 import { readJson, readStringArray } from '../db/row-values.ts';
 import { ACCESS_GIVEN_EVENT_TYPES } from '../decision-log/decision-event.ts';
 import { OPEN_STATUSES, type SecondReviewRead } from '../recommendations/recommendation.ts';
 import { toSecondReviewReadColumns } from '../recommendations/second-review-read-columns.ts';
 import { keepSecondReviewReads } from './retention.ts';
 import type { RetentionStore } from './retention-store.ts';
+
+/** Sets, or items, deleted by one statement in a retention run. */
+const PURGE_CHUNK = 500;
 
 /** Profiles read (or locked) at once when looking for skill codes to remove. */
 const SKILLS_PAGE = 1000;
@@ -17,22 +21,33 @@ export class KnexRetentionStore implements RetentionStore {
     trx: Knex.Transaction,
     before: string,
   ): Promise<{ sets: number; items: number; feedback: number; contestReplies: number; outcomes: number }> {
-    const pastSetIds = () =>
-      trx('recommendation_sets')
+    // The sets past retention read once, then everything deleted by their ids, children first so
+    // that the counts are exact whatever the foreign keys cascade. By lists of ids, not by
+    // `in (select …)`: PostgreSQL, guessing from its histogram hundreds of such sets where a few
+    // are, may join a subquery back by reading a whole table.
+    const pastSets: Array<{ id: string }> = await trx('recommendation_sets')
+      .select('id')
+      .where((past) => whereSetPastRetention(past, before));
+    let [sets, items, feedback, contestReplies, outcomes] = [0, 0, 0, 0, 0];
+    for (const setIds of chunksOf(
+      pastSets.map((row) => String(row.id)),
+      PURGE_CHUNK,
+    )) {
+      const itemRows: Array<{ id: string }> = await trx('recommendation_items')
         .select('id')
-        .where((past) => whereSetPastRetention(past, before));
-    const itemIds = () => trx('recommendation_items').select('id').whereIn('set_id', pastSetIds());
-    // Children first, so the counts are exact whatever the foreign keys cascade.
-    const feedback = await trx('feedback').whereIn('item_id', itemIds()).delete();
-    const contestReplies = await trx('contest_replies').whereIn('item_id', itemIds()).delete();
-    // An outcome goes with the proposal it is about: without it, it says nothing of the system.
-    const outcomes = await trx('course_outcomes').whereIn('item_id', itemIds()).delete();
-    const items = await trx('recommendation_items').whereIn('set_id', pastSetIds()).delete();
-    // By the condition itself, not by `id in (…)`: PostgreSQL, guessing from its histogram that
-    // hundreds of sets match where a few do, joined the ids back by reading every set.
-    const sets = await trx('recommendation_sets')
-      .where((past) => whereSetPastRetention(past, before))
-      .delete();
+        .whereIn('set_id', setIds);
+      for (const itemIds of chunksOf(
+        itemRows.map((row) => String(row.id)),
+        PURGE_CHUNK,
+      )) {
+        feedback += await trx('feedback').whereIn('item_id', itemIds).delete();
+        contestReplies += await trx('contest_replies').whereIn('item_id', itemIds).delete();
+        // An outcome goes with the proposal it is about: without it, it says nothing of the system.
+        outcomes += await trx('course_outcomes').whereIn('item_id', itemIds).delete();
+      }
+      items += await trx('recommendation_items').whereIn('set_id', setIds).delete();
+      sets += await trx('recommendation_sets').whereIn('id', setIds).delete();
+    }
     return { sets, items, feedback, contestReplies, outcomes };
   }
 

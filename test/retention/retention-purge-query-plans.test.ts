@@ -8,6 +8,8 @@ import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/t
 
 /** A whole-table read of `recommendation_sets` in either engine's words. */
 const WHOLE_SETS = /SCAN recommendation_sets\b|Seq Scan on recommendation_sets/;
+/** A whole-table read of `recommendation_items` in either engine's words. */
+const WHOLE_ITEMS = /SCAN recommendation_items\b|Seq Scan on recommendation_items/;
 /** A whole-table read of `feedback` in either engine's words. */
 const WHOLE_FEEDBACK = /SCAN feedback\b|Seq Scan on feedback/;
 const SETS = 20_000;
@@ -68,7 +70,7 @@ describe("the retention run's purges of sets and answers on a large deployment",
     await database?.drop();
   });
 
-  it('finds the sets past retention, ended or open and expired, without reading every set, and purges only those', async () => {
+  it('finds the sets past retention, ended or open and expired, and their items and answers, without reading every set, item or answer, and purges only those', async () => {
     const store = new KnexRetentionStore(db);
     let purged: Awaited<ReturnType<KnexRetentionStore['purgeRecommendationSets']>> | undefined;
     const plans = await readPlans(db, () =>
@@ -76,9 +78,12 @@ describe("the retention run's purges of sets and answers on a large deployment",
         purged = await store.purgeRecommendationSets(trx, BEFORE);
       }),
     );
-    expect(purged).toMatchObject({ sets: PAST_ENDED + PAST_OPEN, items: (PAST_ENDED + PAST_OPEN) * 2 });
+    const pastItems = (PAST_ENDED + PAST_OPEN) * 2;
+    expect(purged).toMatchObject({ sets: PAST_ENDED + PAST_OPEN, items: pastItems, feedback: pastItems });
     expect(plans.length).toBeGreaterThan(0);
-    for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_SETS);
+    for (const { sql, plan } of plans) {
+      for (const whole of [WHOLE_SETS, WHOLE_ITEMS, WHOLE_FEEDBACK]) expect(plan, sql).not.toMatch(whole);
+    }
     const left = await db('recommendation_sets').count({ n: '*' });
     expect(Number(left[0]?.n)).toBe(SETS - PAST_ENDED - PAST_OPEN);
   });
@@ -100,4 +105,32 @@ describe("the retention run's purges of sets and answers on a large deployment",
     expect(plans).toHaveLength(1);
     for (const { sql, plan } of plans) expect(plan, sql).not.toMatch(WHOLE_FEEDBACK);
   });
+
+  it.runIf(TEST_ENGINE === 'postgres')(
+    "deletes the items and answers of the sets past retention by their ids, even when the engine's statistics, taken when many more sets were past retention, lag behind",
+    async () => {
+      // A thousand published sets ended in 2025 when the statistics were taken; all but ten of them ended in
+      // 2026 by the time the run comes.
+      const stale = Array.from({ length: 1100 }, (_, i) => 1001 + i)
+        .filter((g) => g % 50 !== 0)
+        .slice(0, 1000)
+        .map((g) => `set-${g}`);
+      await db('recommendation_sets').whereIn('id', stale).update({ closed_at: '2025-05-01T00:00:00.000Z' });
+      await db.raw('analyze recommendation_sets');
+      await db('recommendation_sets')
+        .whereIn('id', stale.slice(10))
+        .update({ closed_at: db.ref('created_at') });
+      const store = new KnexRetentionStore(db);
+      let purged: Awaited<ReturnType<KnexRetentionStore['purgeRecommendationSets']>> | undefined;
+      const plans = await readPlans(db, () =>
+        db.transaction(async (trx) => {
+          purged = await store.purgeRecommendationSets(trx, BEFORE);
+        }),
+      );
+      expect(purged).toMatchObject({ sets: 10, items: 20, feedback: 20 });
+      for (const { sql, plan } of plans) {
+        for (const whole of [WHOLE_ITEMS, WHOLE_FEEDBACK]) expect(plan, sql).not.toMatch(whole);
+      }
+    },
+  );
 });
