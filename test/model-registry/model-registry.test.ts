@@ -572,16 +572,18 @@ describe('ModelRegistry', () => {
     await registry.start(SHIPPED_FOLDER);
     await registry.registerModel(ADMIN, nextVersion.folder, nextVersion.sha256);
     const courses = createCourseBatch([{ id: 'c-1', ...aCourse() }]);
-    const serve = async () => {
-      const model = await registry.current();
+    const serveOn = async (model: Awaited<ReturnType<typeof registry.current>>) => {
       if (model === undefined) throw new Error('no active model');
       const scored = await model.scorer.scoreCourses(aJobSeeker(), courses, REFERENCE);
       await model.scorer.attribute(aJobSeeker(), scored.scores, REFERENCE);
       return scored.model.version;
     };
+    const serve = async () => serveOn(await registry.current());
     const first = (await registry.current())?.scorer as GatedScorer | undefined;
-    const inFlight = Array.from({ length: 20 }, serve);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // In flight: each request holds the model it was given before the activation starts, not after
+    // a guess of how long reading it takes on a loaded machine.
+    const held = await Promise.all(Array.from({ length: 20 }, () => registry.current()));
+    const inFlight = held.map(serveOn);
 
     await registry.activateModel(ADMIN, nextVersion.id);
     // The requests outlast the swap itself, though not the retirement grace.
