@@ -46,7 +46,7 @@ export function fileChanged(message: string, error: ModelIntegrityError): Confli
 
 /**
  * The refusal to activate model `id`, which could not be loaded from `folder`: `model-file-changed`
- * for a file no longer the one registered; `file` also names a file that became a folder.
+ * for a file no longer the one registered; `file` also names a file that was removed or became a folder.
  */
 export function loadRefused(id: string, error: unknown, folder: string): ConflictError {
   const message = `model ${id} cannot be loaded any more: ${describeLoadFailure(error, folder)}`;
@@ -87,9 +87,13 @@ export function describeRegistrationError(error: unknown, folder: string): Inval
   }
   const { code, path: failedAt } = error as NodeJS.ErrnoException;
   if (code === 'ENOENT') {
-    const file =
-      failedAt === undefined ? `${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}` : path.basename(failedAt);
-    return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`);
+    if (failedAt === undefined) {
+      return new InvalidInputError(
+        `folder ${folder} of the models directory has no ${MODEL_FILE}, ${MANIFEST_FILE} or ${CARD_FILE}`,
+      );
+    }
+    const file = path.basename(failedAt);
+    return new InvalidInputError(`folder ${folder} of the models directory has no ${file}`, { file });
   }
   if (code === 'EISDIR' && failedAt !== undefined) {
     // A copy that made a folder of the file's name: the runtime's "EISDIR" says neither which nor what to do.

@@ -518,6 +518,32 @@ describe('model registry API', () => {
       }
     });
 
+    it.each([MODEL_FILE, MANIFEST_FILE])(
+      'refuses (409) to activate a model whose %s was removed since registration, naming the file in `file` and the detail',
+      async (removed) => {
+        const name = `ebm-gone-${removed.replace('.', '-')}`;
+        const gone = await writeShippedVariant(modelsDir.dir, `${name}-1.0.0`, (manifest) => ({
+          ...manifest,
+          name,
+        }));
+        expect((await register(gone.folder, gone.sha256)).status).toBe(201);
+        const file = path.join(modelsDir.dir, gone.folder, removed);
+        await rename(file, `${file}.aside`);
+        try {
+          const res = await activate(gone.id);
+          expect(res.status).toBe(409);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.body).toMatchObject({
+            file: removed,
+            detail: `model ${gone.id} cannot be loaded any more: folder ${gone.folder} of the models directory has no ${removed}`,
+          });
+          expect((await listModels()).find((model) => model.id === gone.id)?.status).toBe('registered');
+        } finally {
+          await rename(`${file}.aside`, file);
+        }
+      },
+    );
+
     it('refuses (409) to activate a model whose card was made a folder since registration, naming the file in `file` and the detail', async () => {
       const hollow = await writeShippedVariant(modelsDir.dir, 'ebm-live-card-folder-1.0.0', (manifest) => ({
         ...manifest,

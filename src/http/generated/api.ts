@@ -1130,7 +1130,8 @@ export interface paths {
          *     `cardNamesSha256`; a card naming no hash is not checked), or when the runtime cannot load the model
          *     (an empty, cut short or damaged model.onnx: the detail names the file and says to copy or export it
          *     again; a manifest.json that is not JSON: where it breaks), or when model.onnx, manifest.json or
-         *     MODEL_CARD.md is a folder, not a file (named in `file` and the detail).
+         *     MODEL_CARD.md is a folder, not a file, or model.onnx or manifest.json is missing (named in
+         *     `file` and the detail).
          *     The model is also run on a few reference rows (the manifest's baselines, and rows at quantiles
          *     of its training reference distributions), and refused with 422 `model-outputs-invalid` unless
          *     its input is declared float32 `[N, F]` (another width or type is named, with the contract's), it
@@ -1175,8 +1176,8 @@ export interface paths {
          *     whose MODEL_CARD.md is no longer the one registered (`model-file-changed`) or no longer a
          *     readable file in its folder: its card, which counselors and auditors read while it serves,
          *     could not be served (`GET /v1/models/{modelId}/card`). A model.onnx, manifest.json or
-         *     MODEL_CARD.md that became a folder since registration is named in `file` as well as in the
-         *     detail, which says to copy the file itself there again. Activating the
+         *     MODEL_CARD.md that was removed or became a folder since registration is named in `file` as
+         *     well as in the detail (for a folder, it says to copy the file itself there again). Activating the
          *     model that is active already changes nothing (the answer is the model as it stands), but the
          *     act is logged all the same, with its `reason`: `model.activated` with `alreadyActive: true`. A `reason` (why the model goes live, on whose review) is kept with `model.activated`,
          *     readable by auditors for good: refused (422) when it mentions sensitive details or holds the id
@@ -6211,7 +6212,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered; `file` alone when one of them is a folder now, or the card is no longer a readable file. */
+            /** @description The model was recalled (`type` ends in `model-recalled`, with `recalledAt`), or it cannot be loaded, or its card cannot be served (no longer in its folder, or changed); `file`, `expectedSha256` and `actualSha256` when one of its files (model.onnx, manifest.json or MODEL_CARD.md) is no longer the one registered; `file` alone when one of them was removed or is a folder now, or the card is no longer a readable file. */
             409: {
                 headers: {
                     [name: string]: unknown;
