@@ -60,6 +60,7 @@ import * as addLastReadToFileReads from '../../migrations/20261226010000_add_las
 import * as indexSetsByEndOfReview from '../../migrations/20261227043000_index_sets_by_end_of_review.ts';
 import * as indexFeedbackByTime from '../../migrations/20261227043100_index_feedback_by_time.ts';
 import * as indexIdempotencyKeysAndContestRepliesByTime from '../../migrations/20261227050000_index_idempotency_keys_and_contest_replies_by_time.ts';
+import * as rewriteProfilesWithoutCommuneCodes from '../../migrations/20261228010000_rewrite_profiles_without_commune_codes.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -138,6 +139,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     '20261227050000_index_idempotency_keys_and_contest_replies_by_time',
     indexIdempotencyKeysAndContestRepliesByTime,
   ],
+  ['20261228010000_rewrite_profiles_without_commune_codes', rewriteProfilesWithoutCommuneCodes],
 ];
 
 /** The latest migration this version knows: the schema it serves once migrated. */

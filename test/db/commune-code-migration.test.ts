@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
@@ -20,6 +22,22 @@ const SNAPSHOT = {
   updatedAt: '2026-11-02T08:00:00.000Z',
 };
 
+const COMMUNE_CODE = '69123';
+
+/**
+ * The bytes the engine keeps of `job_seekers`, flushed: PostgreSQL's file of the table (read by the
+ * test's superuser), SQLite's database file once its write-ahead log is copied into it and emptied.
+ */
+async function readStoredProfiles(db: Knex, database: TestDatabase): Promise<Buffer> {
+  if (database.engine === 'postgres') {
+    await db.raw('checkpoint');
+    const { rows } = await db.raw("select pg_read_binary_file(pg_relation_filepath('job_seekers')) as bytes");
+    return rows[0].bytes as Buffer;
+  }
+  await db.raw('pragma wal_checkpoint(truncate)');
+  return fs.readFileSync(path.join(database.dataDir, 'aiguillage.sqlite'));
+}
+
 const SET_ID = '00000000-0000-4000-8000-000000000001';
 
 describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which nothing reads`, () => {
@@ -31,7 +49,7 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
     db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     await migrateFirst(db, indexOfMigration(DROP_COMMUNE_CODE));
     await insertJobSeekerAsBefore(db, 'js-commune', '2026-11-02T08:00:00.000Z');
-    await db('job_seekers').where({ id: 'js-commune' }).update({ commune_code: '69123' });
+    await db('job_seekers').where({ id: 'js-commune' }).update({ commune_code: COMMUNE_CODE });
     // In the columns the sets had then: the store writes today's.
     await db('recommendation_sets').insert({
       id: SET_ID,
@@ -47,7 +65,7 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
       expires_at: '2026-11-09T08:00:00.000Z',
       version: 1,
       second_review_required: false,
-      profile_snapshot: JSON.stringify({ ...SNAPSHOT, communeCode: '69123' }),
+      profile_snapshot: JSON.stringify({ ...SNAPSHOT, communeCode: COMMUNE_CODE }),
     });
     await migrateToLatest(db);
   });
@@ -66,5 +84,9 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
   it('removes the commune code from the profiles kept with sets before it was left out of them', async () => {
     const row = await db('recommendation_sets').where({ id: SET_ID }).first('profile_snapshot');
     expect(readJson(row?.profile_snapshot)).toStrictEqual(SNAPSHOT);
+  });
+
+  it("keeps the commune codes nowhere in the table's file: a column dropped in PostgreSQL is only hidden, its values staying in each row until the row is written again", async () => {
+    expect((await readStoredProfiles(db, database)).includes(Buffer.from(COMMUNE_CODE))).toBe(false);
   });
 });
