@@ -26,10 +26,11 @@ export class ErasureService {
   constructor(private readonly deps: ErasureServiceDeps) {}
 
   /**
-   * Erases a job seeker in one transaction: their profile, suggestions, feedback, the outcomes of
-   * the courses proposed to them and stored idempotent answers are deleted, their decision-log key is destroyed (the personal parts of
-   * their events become unreadable while the chain still verifies), and `subject.erased` records
-   * what was erased. Then the deleted bytes are cleared from the database files.
+   * Erases a job seeker in one transaction: their profile, suggestions, feedback, the counselors'
+   * replies to their contests, the outcomes of the courses proposed to them, the trace of the staff's
+   * reads of their file and the stored idempotent answers naming them are deleted, their decision-log
+   * key is destroyed (the personal parts of their events become unreadable while the chain still
+   * verifies), and `subject.erased` records what was erased. Then the deleted bytes are cleared from the database files.
    *
    * An objection to AI processing that stands is kept in the event (`standingObjection`): erasing
    * the person's data does not withdraw it, which only they may do, and a profile synced again

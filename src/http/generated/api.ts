@@ -161,8 +161,10 @@ export interface paths {
         post?: never;
         /**
          * Erase a job seeker (right to erasure)
-         * @description Deletes the profile, suggestions, feedback and the outcomes reported about the courses proposed
-         *     to the person, destroys the person's encryption key so the
+         * @description Deletes the profile, suggestions, feedback, the counselors' replies to the person's contests, the
+         *     outcomes reported about the courses proposed to the person, the trace of the staff's reads of
+         *     their file (record 0022) and the stored `Idempotency-Key` answers that name them (a set made or a
+         *     contest reply written for them), destroys the person's encryption key so the
          *     personal parts of their decision-log events can no longer be read (crypto-shredding), and
          *     appends `subject.erased`. The decision log itself still verifies. What the log keeps in the
          *     clear stays, under the person's pseudonym (the log is never deleted from): which courses were
