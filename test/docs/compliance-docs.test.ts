@@ -106,6 +106,28 @@ describe('the compliance documents', () => {
   });
 });
 
+describe('the alerts the compliance documents name', () => {
+  type Rules = { groups: Array<{ rules: Array<{ alert: string }> }> };
+  const shipped = (parse(readDocument('docs/alert-rules.yml')) as Rules).groups.flatMap((group) =>
+    group.rules.map((rule) => rule.alert),
+  );
+  /** Alert names as the rules spell them: the product's name followed by a capitalised word. */
+  const namedAlerts = (text: string) => [...new Set(text.match(/\bAiguillage[A-Z]\w+/g) ?? [])];
+
+  it.each([...DOCUMENTS, 'README.md', 'docs/decision-log-events.md'])(
+    '%s names only alerts docs/alert-rules.yml defines',
+    (document) => {
+      expect(namedAlerts(readDocument(document)).filter((alert) => !shipped.includes(alert))).toEqual([]);
+    },
+  );
+
+  it('are each given a reader and an action in the monitoring plan', () => {
+    expect(shipped.length).toBeGreaterThan(0);
+    const named = namedAlerts(readDocument('docs/monitoring-plan-template.md'));
+    expect(shipped.filter((alert) => !named.includes(alert))).toEqual([]);
+  });
+});
+
 describe("the instructions' incident commands", () => {
   const instructions = readDocument('docs/instructions-for-use.md');
   const section = instructions.slice(
