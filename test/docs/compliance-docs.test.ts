@@ -128,6 +128,27 @@ describe('the alerts the compliance documents name', () => {
   });
 });
 
+describe('the metrics the compliance documents name', () => {
+  /** Every metric the service registers: the `name` given to a prom-client metric under src/. */
+  const registered = fs
+    .readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => [...readDocument(path.join('src', file)).matchAll(/\bname: '(aiguillage_\w+)'/g)])
+    .map((match) => match[1]);
+
+  it.each([...DOCUMENTS, 'docs/alert-rules.yml'])(
+    '%s names only metrics the service registers',
+    (document) => {
+      expect(registered.length).toBeGreaterThan(5);
+      // A histogram's series are its name with a suffix.
+      const named = (readDocument(document).match(/\baiguillage_\w+/g) ?? []).map((name) =>
+        name.replace(/_(bucket|count|sum)$/, ''),
+      );
+      expect([...new Set(named)].filter((name) => !registered.includes(name))).toEqual([]);
+    },
+  );
+});
+
 describe("the instructions' incident commands", () => {
   const instructions = readDocument('docs/instructions-for-use.md');
   const section = instructions.slice(
