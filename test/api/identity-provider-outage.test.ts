@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/captured-logs.ts';
-import { startIdentityProvider } from '../support/identity-provider.ts';
+import { listenForKeys, startIdentityProvider } from '../support/identity-provider.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('an identity provider that cannot be reached', () => {
@@ -19,8 +19,7 @@ describe('an identity provider that cannot be reached', () => {
     const publicJwk = { ...(await exportJWK(signing.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
     provider = startIdentityProvider([publicJwk]);
     provider.state.answer = 'error';
-    await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
-    const { port } = provider.server.address() as AddressInfo;
+    const jwksUrl = await listenForKeys(provider);
 
     // A port nothing listens on: opened, then closed at once.
     const closed = http.createServer();
@@ -30,7 +29,7 @@ describe('an identity provider that cannot be reached', () => {
 
     t = await startTestApp({
       logger: logs.logger,
-      env: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+      env: { AUTH_JWKS_URL: jwksUrl },
     });
     const sign = async (key: Parameters<SignJWT['sign']>[0], kid: string) =>
       new SignJWT({ roles: ['counselor'] })
@@ -96,12 +95,11 @@ describe('an identity provider that goes down after a token was verified', () =>
     const signing = await generateKeyPair('ES256');
     const publicJwk = { ...(await exportJWK(signing.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
     provider = startIdentityProvider([publicJwk]);
-    await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
-    const { port } = provider.server.address() as AddressInfo;
+    const jwksUrl = await listenForKeys(provider);
     // The key set kept a second only, so that the outage is met at once; verified tokens a minute.
     t = await startTestApp({
       env: {
-        AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        AUTH_JWKS_URL: jwksUrl,
         AUTH_JWKS_CACHE_SECONDS: '1',
         AUTH_VERIFIED_TOKEN_SECONDS: '60',
       },
