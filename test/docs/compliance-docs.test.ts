@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type DataSubjectRight, describeProcessing } from '../../src/access-record/processing-statement.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings/settings.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -147,6 +148,36 @@ describe('the metrics the compliance documents name', () => {
       expect([...new Set(named)].filter((name) => !registered.includes(name))).toEqual([]);
     },
   );
+});
+
+describe("the instructions' table of settings (section 3.2)", () => {
+  it('gives each setting the default the service starts with and the range the contract accepts', () => {
+    type Spec = {
+      components: {
+        schemas: {
+          SettingsFields: {
+            properties: Record<string, { type: string; minimum?: number; maximum?: number }>;
+          };
+        };
+      };
+    };
+    const fields = (parse(readDocument('openapi/openapi.yaml')) as Spec).components.schemas.SettingsFields
+      .properties;
+    const rows = new Map(
+      readDocument('docs/instructions-for-use.md')
+        .split('\n')
+        .map((line) => line.match(/^\| `(\w+)` \| `([^`]+)` \| ([^|]+) \|/))
+        .filter((match) => match !== null)
+        .map(([, name = '', value = '', range = '']) => [name, { value, range: range.trim() }]),
+    );
+    for (const [name, value] of Object.entries(DEFAULT_SETTINGS)) {
+      const field = fields[name];
+      expect(rows.get(name), name).toEqual({
+        value: String(value),
+        range: field?.type === 'boolean' ? 'boolean' : `${field?.minimum}–${field?.maximum}`,
+      });
+    }
+  });
 });
 
 describe("the instructions' incident commands", () => {
