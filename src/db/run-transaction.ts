@@ -7,14 +7,10 @@ import type { Knex } from 'knex';
 const NO_TRANSACTION = /cannot rollback - no transaction is active/;
 
 /**
- * `db.transaction(work, config)`, rejecting with what failed in `work` even when SQLite rolled the
+ * `db.transaction(work)`, rejecting with what failed in `work` even when SQLite rolled the
  * transaction back itself: a full disk then reads as one (503 with `Retry-After`), not as a bug.
  */
-export async function runTransaction<T>(
-  db: Knex,
-  work: (trx: Knex.Transaction) => Promise<T>,
-  config?: Knex.TransactionConfig,
-): Promise<T> {
+export async function runTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   let failure: { error: unknown } | undefined;
   try {
     return await db.transaction(async (trx) => {
@@ -24,7 +20,7 @@ export async function runTransaction<T>(
         failure = { error };
         throw error;
       }
-    }, config);
+    });
   } catch (error) {
     if (failure !== undefined && error instanceof Error && NO_TRANSACTION.test(error.message)) {
       throw failure.error;

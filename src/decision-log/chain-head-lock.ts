@@ -3,7 +3,6 @@
  * PostgreSQL, the write lock on SQLite) and holds it until it ends, where the head stands for it
  * after each of its appends, and the time each event is stamped with, which never goes back.
  */
-
 import type { Knex } from 'knex';
 import { LOCK_WAIT_MS } from '../db/database.ts';
 import { engineOf } from '../db/engine.ts';
