@@ -10,6 +10,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
+import { runTransaction } from '../db/run-transaction.ts';
 import { takePage } from '../shared/take-page.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 import {
@@ -159,7 +160,7 @@ function inTransaction<T>(
   outer: Knex.Transaction | undefined,
   work: (trx: Knex.Transaction) => Promise<T>,
 ) {
-  return outer === undefined ? db.transaction(work) : work(outer);
+  return outer === undefined ? runTransaction(db, work) : work(outer);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { LOCK_WAIT_MS } from '../db/database.ts';
 import { engineOf } from '../db/engine.ts';
 import { readNumber } from '../db/row-values.ts';
+import { runTransaction } from '../db/run-transaction.ts';
 import type { ChainHead } from './decision-log.ts';
 import { EVENTS, HEAD, HEAD_ID } from './decision-log-tables.ts';
 
@@ -24,7 +25,7 @@ export class ChainHeadLock {
 
   /** See {@link DecisionLog.withTransaction}. */
   async withTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (trx) => {
+    return runTransaction(this.db, async (trx) => {
       // The head's lock first, on both engines: writers take their turn before they read, so what
       // a transaction checks (the settings, a set's version, a person) cannot change under it
       // before it commits, and no two writers wait on each other's rows in opposite orders.

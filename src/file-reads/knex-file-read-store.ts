@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { engineOf } from '../db/engine.ts';
 import { isForeignKeyViolation } from '../db/foreign-key-violation.ts';
+import { runTransaction } from '../db/run-transaction.ts';
 import { FILE_READ_ROLES, type FileRead, TRACED_READS } from './file-read.ts';
 import type { FileReadStore, NewFileRead, ReadFrom } from './file-read-store.ts';
 
@@ -27,7 +28,7 @@ export class KnexFileReadStore implements FileReadStore {
 
   async record(read: NewFileRead, from: ReadFrom = {}): Promise<boolean> {
     try {
-      return await this.db.transaction(async (trx) => {
+      return await runTransaction(this.db, async (trx) => {
         // Reads of the same consultation take turns, so that two at once neither both add a row nor
         // lose a count. PostgreSQL: an advisory lock of theirs alone, which no erasure waits for (an
         // erasure locks the trace's rows, then the profile). SQLite: the update below is the

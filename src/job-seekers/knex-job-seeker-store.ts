@@ -7,6 +7,7 @@ import {
   readStringArray,
   toGeoPointColumns,
 } from '../db/row-values.ts';
+import { runTransaction } from '../db/run-transaction.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
 import {
   type JobSeeker,
@@ -80,7 +81,7 @@ export class KnexJobSeekerStore implements JobSeekerStore {
         ? { jobSeeker, created: true }
         : { jobSeeker, created: false, previous: readStoredProfile(existing) };
     };
-    return trx === undefined ? this.db.transaction(write) : write(trx);
+    return trx === undefined ? runTransaction(this.db, write) : write(trx);
   }
 
   // The objection's time has a column of its own: `updated_at` stays the profile's last sync, from

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/captured-logs.ts';
-import { startIdentityProvider } from '../support/identity-provider.ts';
+import { listenForKeys, startIdentityProvider } from '../support/identity-provider.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('an identity provider that cannot be reached', () => {
@@ -19,8 +19,7 @@ describe('an identity provider that cannot be reached', () => {
     const publicJwk = { ...(await exportJWK(signing.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
     provider = startIdentityProvider([publicJwk]);
     provider.state.answer = 'error';
-    await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
-    const { port } = provider.server.address() as AddressInfo;
+    const jwksUrl = await listenForKeys(provider);
 
     // A port nothing listens on: opened, then closed at once.
     const closed = http.createServer();
@@ -30,7 +29,7 @@ describe('an identity provider that cannot be reached', () => {
 
     t = await startTestApp({
       logger: logs.logger,
-      env: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+      env: { AUTH_JWKS_URL: jwksUrl },
     });
     const sign = async (key: Parameters<SignJWT['sign']>[0], kid: string) =>
       new SignJWT({ roles: ['counselor'] })
@@ -84,5 +83,52 @@ describe('an identity provider that cannot be reached', () => {
     const refused = await listMySets(strangerToken);
     expect(refused.status).toBe(401);
     expect(refused.body.detail).toBe('the token was signed with an unknown key');
+  });
+});
+
+describe('an identity provider that goes down after a token was verified', () => {
+  let t: TestApp;
+  let provider: ReturnType<typeof startIdentityProvider>;
+  let sign: () => Promise<string>;
+
+  beforeAll(async () => {
+    const signing = await generateKeyPair('ES256');
+    const publicJwk = { ...(await exportJWK(signing.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
+    provider = startIdentityProvider([publicJwk]);
+    const jwksUrl = await listenForKeys(provider);
+    // The key set kept a second only, so that the outage is met at once; verified tokens a minute.
+    t = await startTestApp({
+      env: {
+        AUTH_JWKS_URL: jwksUrl,
+        AUTH_JWKS_CACHE_SECONDS: '1',
+        AUTH_VERIFIED_TOKEN_SECONDS: '60',
+      },
+    });
+    let count = 0;
+    sign = () =>
+      new SignJWT({ roles: ['counselor'] })
+        .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+        .setIssuer(t.config.auth.issuer)
+        .setAudience(t.config.auth.audience)
+        .setSubject(`c-idp-${++count}`)
+        .setExpirationTime('10m')
+        .sign(signing.privateKey);
+  });
+  afterAll(async () => {
+    await t.close();
+    provider.server.close();
+  });
+
+  const listMySets = (bearer: string) => t.http.get('/v1/recommendations').auth(bearer, { type: 'bearer' });
+
+  it('still accepts a token verified within AUTH_VERIFIED_TOKEN_SECONDS, and answers 503 to one never verified', async () => {
+    const verified = await sign();
+    const unseen = await sign();
+    expect((await listMySets(verified)).status).toBe(200);
+    provider.state.answer = 'error';
+    // Past the key set's second: the next token to verify needs the identity provider.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await listMySets(unseen)).status).toBe(503);
+    expect((await listMySets(verified)).status).toBe(200);
   });
 });

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { startIdentityProvider } from '../support/identity-provider.ts';
+import { listenForKeys, startIdentityProvider } from '../support/identity-provider.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('a signing key the identity provider withdraws', () => {
@@ -22,11 +21,9 @@ describe('a signing key the identity provider withdraws', () => {
       use: 'sig',
     };
     provider = startIdentityProvider([publicJwk, nextJwk]);
-    await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
-    const { port } = provider.server.address() as AddressInfo;
     t = await startTestApp({
       env: {
-        AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        AUTH_JWKS_URL: await listenForKeys(provider),
         AUTH_JWKS_CACHE_SECONDS: '1',
         AUTH_VERIFIED_TOKEN_SECONDS: '0',
       },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type DataSubjectRight, describeProcessing } from '../../src/access-record/processing-statement.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings/settings.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -102,6 +103,79 @@ describe('the compliance documents', () => {
     const readme = readDocument('README.md');
     for (const document of DOCUMENTS) {
       expect(readme).toContain(`](${document})`);
+    }
+  });
+});
+
+describe('the alerts the compliance documents name', () => {
+  type Rules = { groups: Array<{ rules: Array<{ alert: string }> }> };
+  const shipped = (parse(readDocument('docs/alert-rules.yml')) as Rules).groups.flatMap((group) =>
+    group.rules.map((rule) => rule.alert),
+  );
+  /** Alert names as the rules spell them: the product's name followed by a capitalised word. */
+  const namedAlerts = (text: string) => [...new Set(text.match(/\bAiguillage[A-Z]\w+/g) ?? [])];
+
+  it.each([...DOCUMENTS, 'README.md', 'docs/decision-log-events.md'])(
+    '%s names only alerts docs/alert-rules.yml defines',
+    (document) => {
+      expect(namedAlerts(readDocument(document)).filter((alert) => !shipped.includes(alert))).toEqual([]);
+    },
+  );
+
+  it('are each given a reader and an action in the monitoring plan', () => {
+    expect(shipped.length).toBeGreaterThan(0);
+    const named = namedAlerts(readDocument('docs/monitoring-plan-template.md'));
+    expect(shipped.filter((alert) => !named.includes(alert))).toEqual([]);
+  });
+});
+
+describe('the metrics the compliance documents name', () => {
+  /** Every metric the service registers: the `name` given to a prom-client metric under src/. */
+  const registered = fs
+    .readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => [...readDocument(path.join('src', file)).matchAll(/\bname: '(aiguillage_\w+)'/g)])
+    .map((match) => match[1]);
+
+  it.each([...DOCUMENTS, 'docs/alert-rules.yml'])(
+    '%s names only metrics the service registers',
+    (document) => {
+      expect(registered.length).toBeGreaterThan(5);
+      // A histogram's series are its name with a suffix.
+      const named = (readDocument(document).match(/\baiguillage_\w+/g) ?? []).map((name) =>
+        name.replace(/_(bucket|count|sum)$/, ''),
+      );
+      expect([...new Set(named)].filter((name) => !registered.includes(name))).toEqual([]);
+    },
+  );
+});
+
+describe("the instructions' table of settings (section 3.2)", () => {
+  it('gives each setting the default the service starts with and the range the contract accepts', () => {
+    type Spec = {
+      components: {
+        schemas: {
+          SettingsFields: {
+            properties: Record<string, { type: string; minimum?: number; maximum?: number }>;
+          };
+        };
+      };
+    };
+    const fields = (parse(readDocument('openapi/openapi.yaml')) as Spec).components.schemas.SettingsFields
+      .properties;
+    const rows = new Map(
+      readDocument('docs/instructions-for-use.md')
+        .split('\n')
+        .map((line) => line.match(/^\| `(\w+)` \| `([^`]+)` \| ([^|]+) \|/))
+        .filter((match) => match !== null)
+        .map(([, name = '', value = '', range = '']) => [name, { value, range: range.trim() }]),
+    );
+    for (const [name, value] of Object.entries(DEFAULT_SETTINGS)) {
+      const field = fields[name];
+      expect(rows.get(name), name).toEqual({
+        value: String(value),
+        range: field?.type === 'boolean' ? 'boolean' : `${field?.minimum}–${field?.maximum}`,
+      });
     }
   });
 });

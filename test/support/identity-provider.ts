@@ -1,9 +1,10 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 
 /**
  * An identity provider's JWKS endpoint on a local port, which a test takes down (`answer`) or whose
- * key set it changes (`keys`). Listen with `server.listen(0, '127.0.0.1')`.
+ * key set it changes (`keys`). Listen with {@link listenForKeys}.
  */
 export function startIdentityProvider(keys: JWK[]) {
   const state = { answer: 'keys' as 'keys' | 'error' | 'not a key set', keys };
@@ -16,4 +17,11 @@ export function startIdentityProvider(keys: JWK[]) {
     res.end(JSON.stringify(state.answer === 'keys' ? { keys: state.keys } : { hello: 'world' }));
   });
   return { server, state };
+}
+
+/** Starts `provider` on a free port of this machine; its JWKS URL, for `AUTH_JWKS_URL`. */
+export async function listenForKeys(provider: ReturnType<typeof startIdentityProvider>): Promise<string> {
+  await new Promise<void>((resolve) => provider.server.listen(0, '127.0.0.1', resolve));
+  const { port } = provider.server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}/jwks.json`;
 }
