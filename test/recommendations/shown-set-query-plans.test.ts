@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { BULK_SQL, insertPeople, insertSets, readPlans, usePlanDatabase } from '../support/query-plans.ts';
 
@@ -12,7 +12,9 @@ const SHOWN_INDEX = 'recommendation_sets_shown_by_person_index';
  * found by sorting their history.
  */
 describe('query plan of the set a person is shown, for a person with a long history', () => {
+  let store: KnexRecommendationStore;
   const deployment = usePlanDatabase(async (db) => {
+    store = new KnexRecommendationStore(db);
     const { text, at } = BULK_SQL;
     await insertPeople(db, 2000);
     /** `n` sets given, each made at `second` and published a second later, replaced by `replacedBy`. */
@@ -74,10 +76,6 @@ describe('query plan of the set a person is shown, for a person with a long hist
     await given(1, () => ({ id: `'tie-a-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
     await given(1, () => ({ id: `'tie-b-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
     await given(1, () => ({ id: `'withdrawn-4'`, seekerId: `'js-4'`, status: 'retracted', second: '30000' }));
-  });
-  let store: KnexRecommendationStore;
-  beforeAll(() => {
-    store = new KnexRecommendationStore(deployment.db);
   });
 
   it('looks up the set a person is shown by the index of the sets shown, from its end, without sorting their history', async () => {

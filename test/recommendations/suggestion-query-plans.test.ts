@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import {
   BULK_SQL,
@@ -19,7 +19,9 @@ const SORTED = /TEMP B-TREE|\bSort\b/;
  * neither may read the person's sets one by one.
  */
 describe('query plans of a suggestion’s reads for a person with many sets', () => {
+  let store: KnexRecommendationStore;
   const deployment = usePlanDatabase(async (db) => {
+    store = new KnexRecommendationStore(db);
     const { text, yes, at } = BULK_SQL;
     await insertPeople(db, 2000);
     // Everyone's: a published set, an open set by the model and an open set by hand, 2,000 seconds
@@ -88,10 +90,6 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
       published_at: at('20001 + 2 * g'),
     });
     await drawn('owed-4', 'js-4', 'discarded', '30000', null);
-  });
-  let store: KnexRecommendationStore;
-  beforeAll(() => {
-    store = new KnexRecommendationStore(deployment.db);
   });
 
   it('looks up the second review a set owes by the index of drawn sets, newest first, without sorting the person’s sets', async () => {
