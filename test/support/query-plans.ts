@@ -179,6 +179,24 @@ export function insertAnswers(
   });
 }
 
+/**
+ * `count` events of the decision log, row g at `seq`: by default written by a counselor, each with an
+ * id of its own, their hashes chaining nothing (a test sets the log's head itself).
+ */
+export function insertEvents(
+  db: Knex,
+  count: number,
+  columns: BulkColumns & { seq: string; type: string; occurred_at: string; payload: string },
+): Promise<void> {
+  return insertSeries(db, 'decision_events', count, {
+    event_id: POSTGRES ? `md5(${BULK_SQL.text(columns.seq)})` : 'lower(hex(randomblob(16)))',
+    actor_role: "'counselor'",
+    prev_hash: `'${'0'.repeat(64)}'`,
+    hash: `'${'1'.repeat(64)}'`,
+    ...columns,
+  });
+}
+
 /** A database of query-plan tests, open while the tests of its `describe` run. */
 export interface PlanDatabase {
   readonly db: Knex;
