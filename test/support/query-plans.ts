@@ -197,10 +197,9 @@ export function insertEvents(
   });
 }
 
-/** A database of query-plan tests, open while the tests of its `describe` run. */
+/** The database of the query-plan tests of one `describe`, open while they run. */
 export interface PlanDatabase {
   readonly db: Knex;
-  readonly database: TestDatabase;
 }
 
 /**
@@ -212,29 +211,23 @@ export function usePlanDatabase(
   fill: (db: Knex, database: TestDatabase) => Promise<void>,
   { analyze = '' }: { analyze?: string } = {},
 ): PlanDatabase {
-  let opened: PlanDatabase | undefined;
+  let database: TestDatabase | undefined;
+  let db: Knex | undefined;
   beforeAll(async () => {
-    const database = await createTestDatabase();
-    const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    opened = { db, database };
+    database = await createTestDatabase();
+    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     await migrateToLatest(db);
     await fill(db, database);
     if (POSTGRES) await db.raw(`analyze ${analyze}`);
   }, 180_000);
   afterAll(async () => {
-    await opened?.db.destroy();
-    await opened?.database.drop();
+    await db?.destroy();
+    await database?.drop();
   });
-  const open = () => {
-    if (opened === undefined) throw new Error('the plan database opens before the tests of its describe');
-    return opened;
-  };
   return {
     get db() {
-      return open().db;
-    },
-    get database() {
-      return open().database;
+      if (db === undefined) throw new Error('the plan database opens before the tests of its describe');
+      return db;
     },
   };
 }
