@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventFilter } from '../../src/audit/audit-event-filter.ts';
 import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
 import {
@@ -7,13 +7,11 @@ import {
   OVERSIGHT_REVIEW_EVENT_TYPES,
 } from '../../src/audit/oversight-stats.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import type { DecisionLog } from '../../src/decision-log/decision-log.ts';
 import { INCIDENT_EVENT_TYPES } from '../../src/incidents/incident.ts';
-import { readPlans, type Statement } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { insertEvents, readPlans, type Statement, usePlanDatabase } from '../support/query-plans.ts';
+import { TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
 
@@ -34,15 +32,10 @@ async function readEventPlans(db: Knex, work: () => Promise<unknown>) {
  * the matches (SQLite's plan, as a fresh database has it: no statistics).
  */
 describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (SQLite)', () => {
-  let database: TestDatabase;
-  let db: Knex;
   let store: KnexAuditEventStore;
   let log: DecisionLog;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: undefined, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db, database) => {
     // Opened on the empty log: its keys are recorded before the events below, written by hand.
     log = await openLog(db, database);
     // An event, so that the time range has seqs to turn into, and a set of model version 1.0.0.
@@ -74,12 +67,8 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
     ]);
     await db('decision_log_head').update({ seq: 2, hash: '2'.repeat(64) });
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
-  const plansOf = (work: () => Promise<unknown>) => readEventPlans(db, work);
+  const plansOf = (work: () => Promise<unknown>) => readEventPlans(deployment.db, work);
 
   const page = (filter: AuditEventFilter) => () => store.listEvents(filter, { afterSeq: 0, limit: 50 });
   const stream = (filter: AuditEventFilter) => async () => {
@@ -89,7 +78,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
   };
 
   beforeAll(() => {
-    store = new KnexAuditEventStore(db);
+    store = new KnexAuditEventStore(deployment.db);
   });
 
   it.each([
@@ -208,6 +197,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
   });
 
   it("reads the events of a model version's sets from its first set on, not from the start of the log", async () => {
+    const { db } = deployment;
     const statements: Statement[] = [];
     const listen = (statement: Statement) => statements.push(statement);
     db.on('query', listen);
@@ -284,8 +274,6 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('query plans of the auditor queries (S
  * filter that an index can serve reads the whole table.
  */
 describe('query plans of the auditor queries on a large log', () => {
-  let database: TestDatabase;
-  let db: Knex;
   let store: KnexAuditEventStore;
   let log: DecisionLog;
   const N = 100_000;
@@ -294,64 +282,52 @@ describe('query plans of the auditor queries on a large log', () => {
   /** Version 2.0.0 generated its first set here, 1.0.0 every set before. */
   const FIRST_SET_OF_2 = 90_012;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-    log = await openLog(db, database);
-    // A set generated every 13 events, its decisions after it; 200 counselors and 5,000 people.
-    const version = (g: string) => `case when ${g} < ${FIRST_SET_OF_2} then '1.0.0' else '2.0.0' end`;
-    const payload = (g: string) =>
-      `case when ${g} % 13 = 0 then '{"model":{"version":"' || ${version(g)} || '"},"setId":"set-' || (${g} / 13) || '"}' else '{"decision":"approved","itemId":"item-' || ${g} || '","setId":"set-' || (${g} / 13) || '"}' end`;
-    const type = (g: string) =>
-      `case when ${g} % 13 = 0 then 'recommendation.generated' else 'item.decided' end`;
-    const columns = (g: string, eventId: string, zeros: string, ones: string) =>
-      `${g}, ${eventId}, ${type(g)}, '2026-03-04T10:00:00.000Z', 'counselor', 'c' || (${g} / 13 % 200), 's' || (${g} / 13 % 5000), ${payload(g)}, ${zeros}, ${ones}`;
-    const rows =
-      TEST_ENGINE === 'postgres'
-        ? `select ${columns('g', 'md5(g::text)', "repeat('0', 64)", "repeat('1', 64)")} from generate_series(1, ${N}) g`
-        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${N}) select ${columns('g', 'hex(randomblob(16))', `'${'0'.repeat(64)}'`, `'${'1'.repeat(64)}'`)} from n`;
-    await db.raw(
-      `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${rows}`,
-    );
-    // Answers written before `feedback.given` named the set: on an item of each version's sets, by
-    // the person the set was made for.
-    await db('decision_events').insert(
-      [FIRST_SET_OF_2 + 1, 14].map((item, index) => ({
-        seq: N + 1 + index,
-        event_id: `00000000-0000-4000-8000-00000000000${index}`,
-        type: 'feedback.given',
-        occurred_at: '2026-03-05T10:00:00.000Z',
-        actor_role: 'job_seeker',
-        actor_pseudonym: `s${Math.floor(item / 13) % 5000}`,
-        subject: `s${Math.floor(item / 13) % 5000}`,
-        payload: JSON.stringify({ hasComment: false, itemId: `item-${item}`, response: 'contest' }),
-        prev_hash: '0'.repeat(64),
-        hash: '1'.repeat(64),
-      })),
-    );
-    // Then the auditors' queries, every other one on a person's acts (actor), the others on their events.
-    const queried = (g: string) =>
-      `'{"filters":{"' || case when ${g} % 2 = 0 then 'subject' else 'actor' end || '":"s' || (${g} % 5000) || '"},"operation":"listAuditEvents","purpose":"p","resultCount":1}'`;
-    const queryColumns = (g: string, eventId: string, zeros: string, ones: string) =>
-      `${N} + 2 + ${g}, ${eventId}, 'audit.queried', '2026-03-05T10:00:00.000Z', 'auditor', 'a1', null, ${queried(g)}, ${zeros}, ${ones}`;
-    const queries =
-      TEST_ENGINE === 'postgres'
-        ? `select ${queryColumns('g', 'md5((-g)::text)', "repeat('0', 64)", "repeat('1', 64)")} from generate_series(1, ${QUERIES}) g`
-        : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${QUERIES}) select ${queryColumns('g', 'hex(randomblob(16))', `'${'0'.repeat(64)}'`, `'${'1'.repeat(64)}'`)} from n`;
-    await db.raw(
-      `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${queries}`,
-    );
-    await db('decision_log_head').update({ seq: N + 2 + QUERIES, hash: '1'.repeat(64) });
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
-    store = new KnexAuditEventStore(db);
-  }, 120_000);
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const deployment = usePlanDatabase(
+    async (db, database) => {
+      log = await openLog(db, database);
+      // A set generated every 13 events, its decisions after it; 200 counselors and 5,000 people.
+      const version = (g: string) => `case when ${g} < ${FIRST_SET_OF_2} then '1.0.0' else '2.0.0' end`;
+      await insertEvents(db, N, {
+        seq: 'g',
+        type: `case when g % 13 = 0 then 'recommendation.generated' else 'item.decided' end`,
+        occurred_at: "'2026-03-04T10:00:00.000Z'",
+        actor_pseudonym: `'c' || (g / 13 % 200)`,
+        subject: `'s' || (g / 13 % 5000)`,
+        payload: `case when g % 13 = 0 then '{"model":{"version":"' || ${version('g')} || '"},"setId":"set-' || (g / 13) || '"}' else '{"decision":"approved","itemId":"item-' || g || '","setId":"set-' || (g / 13) || '"}' end`,
+      });
+      // Answers written before `feedback.given` named the set: on an item of each version's sets, by
+      // the person the set was made for.
+      await db('decision_events').insert(
+        [FIRST_SET_OF_2 + 1, 14].map((item, index) => ({
+          seq: N + 1 + index,
+          event_id: `00000000-0000-4000-8000-00000000000${index}`,
+          type: 'feedback.given',
+          occurred_at: '2026-03-05T10:00:00.000Z',
+          actor_role: 'job_seeker',
+          actor_pseudonym: `s${Math.floor(item / 13) % 5000}`,
+          subject: `s${Math.floor(item / 13) % 5000}`,
+          payload: JSON.stringify({ hasComment: false, itemId: `item-${item}`, response: 'contest' }),
+          prev_hash: '0'.repeat(64),
+          hash: '1'.repeat(64),
+        })),
+      );
+      // Then the auditors' queries, every other one on a person's acts (actor), the others on their events.
+      await insertEvents(db, QUERIES, {
+        seq: `${N} + 2 + g`,
+        type: "'audit.queried'",
+        occurred_at: "'2026-03-05T10:00:00.000Z'",
+        actor_role: "'auditor'",
+        actor_pseudonym: "'a1'",
+        subject: 'null',
+        payload: `'{"filters":{"' || case when g % 2 = 0 then 'subject' else 'actor' end || '":"s' || (g % 5000) || '"},"operation":"listAuditEvents","purpose":"p","resultCount":1}'`,
+      });
+      await db('decision_log_head').update({ seq: N + 2 + QUERIES, hash: '1'.repeat(64) });
+      store = new KnexAuditEventStore(db);
+    },
+    { analyze: 'decision_events' },
+  );
 
-  const plansOf = (work: () => Promise<unknown>) => readEventPlans(db, work);
+  const plansOf = (work: () => Promise<unknown>) => readEventPlans(deployment.db, work);
 
   /** A plan that reads the table from its first event (or its whole index on `seq`) and filters. */
   const WHOLE_TABLE =

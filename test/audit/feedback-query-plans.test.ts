@@ -1,22 +1,21 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { explainPlan, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import {
+  BULK_SQL,
+  explainPlan,
+  insertAnswers,
+  insertItems,
+  insertPeople,
+  insertSets,
+  readPlans,
+  usePlanDatabase,
+} from '../support/query-plans.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
 
 /** A whole-table read of `feedback` in either engine's words. */
 const WHOLE_FEEDBACK = /SCAN (feedback|f)\b|Seq Scan on feedback/;
-
-/** Rows 1 to `n` of `select` over `g`, in either engine's words. */
-const series = (n: number, select: string) =>
-  TEST_ENGINE === 'postgres'
-    ? `select ${select} from generate_series(1, ${n}) g`
-    : `with recursive n(g) as (select 1 union all select g + 1 from n where g < ${n}) select ${select} from n`;
-const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` : `cast(${expr} as text)`);
 
 /**
  * A deployment a year on: 5,000 job seekers, 50,000 sets, 100,000 items, 100,000 answers. `feedback`
@@ -26,60 +25,39 @@ const text = (expr: string) => (TEST_ENGINE === 'postgres' ? `(${expr})::text` :
  * read every answer.
  */
 describe("query plans of the job seekers' answers on a large deployment", () => {
-  let database: TestDatabase;
-  let db: Knex;
   const SETS = 50_000;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
+    const { text } = BULK_SQL;
     const div = (a: string, b: number) => `((${a}) / ${b})`;
-    await db.raw(
-      `insert into job_seekers (id, counselor_id, target_occupations, education_level, skills, years_experience, months_unemployed, mobility_radius_km, remote_ok, ai_objection, created_at, updated_at) ${series(
-        5000,
-        `'js-' || ${text('g')}, 'c-' || ${text('g % 200')}, '["M1805"]', 4, '[]', 1, 1, 30, ${TEST_ENGINE === 'postgres' ? 'true' : '1'}, ${TEST_ENGINE === 'postgres' ? 'false' : '0'}, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
-      )}`,
-    );
-    await db.raw(
-      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, published_at, closed_at, version, second_review_required, blind_first) ${series(
-        SETS,
-        `'set-' || ${text('g')}, 'js-' || ${text(`${div('g', 10)} % 5000 + 1`)}, 'c-1', 'published', 'c-1', '2026-01-01T00:00:00.000Z', '2026-01-03T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', 1, ${TEST_ENGINE === 'postgres' ? 'false' : '0'}, ${TEST_ENGINE === 'postgres' ? 'false' : '0'}`,
-      )}`,
-    );
-    await db.raw(
-      `insert into recommendation_items (id, set_id, course_id, course_snapshot, attributions, counselor_explanation, seeker_explanation, source, decision) ${series(
-        SETS * 2,
-        `'item-' || ${text('g')}, 'set-' || ${text(`${div('g + 1', 2)}`)}, 'course-' || ${text('g % 2')}, '{}', '[]', '', '{}', 'model', 'approved'`,
-      )}`,
-    );
-    await db.raw(
-      `insert into feedback (id, item_id, seeker_id, response, comment, created_at) ${series(
-        SETS * 2,
-        `'fb-' || ${text('g')}, 'item-' || ${text('g')}, 'js-' || ${text(`${div(`${div('g + 1', 2)}`, 10)} % 5000 + 1`)}, 'interested', null, '2026-01-05T00:00:00.000Z'`,
-      )}`,
-    );
+    await insertPeople(db, 5000, { counselors: 200 });
+    await insertSets(db, SETS, {
+      seeker_id: `'js-' || ${text(`${div('g', 10)} % 5000 + 1`)}`,
+      expires_at: "'2026-01-03T00:00:00.000Z'",
+      published_at: "'2026-01-02T00:00:00.000Z'",
+      closed_at: "'2026-01-02T00:00:00.000Z'",
+    });
+    await insertItems(db, SETS * 2);
+    await insertAnswers(db, SETS * 2, {
+      seeker_id: `'js-' || ${text(`${div(`${div('g + 1', 2)}`, 10)} % 5000 + 1`)}`,
+      created_at: "'2026-01-05T00:00:00.000Z'",
+    });
     // 1,000 sets whose review ended long ago, two items each: what a daily retention run purges.
-    await db.raw(
-      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, published_at, closed_at, version, second_review_required, blind_first) ${series(
-        1000,
-        `'old-set-' || ${text('g')}, 'js-' || ${text('g % 5000 + 1')}, 'c-1', 'published', 'c-1', '2024-01-01T00:00:00.000Z', '2024-01-03T00:00:00.000Z', '2024-01-02T00:00:00.000Z', '2024-01-02T00:00:00.000Z', 1, ${TEST_ENGINE === 'postgres' ? 'false' : '0'}, ${TEST_ENGINE === 'postgres' ? 'false' : '0'}`,
-      )}`,
-    );
-    await db.raw(
-      `insert into recommendation_items (id, set_id, course_id, course_snapshot, attributions, counselor_explanation, seeker_explanation, source, decision) ${series(
-        2000,
-        `'old-item-' || ${text('g')}, 'old-set-' || ${text(`${div('g + 1', 2)}`)}, 'course-' || ${text('g % 2')}, '{}', '[]', '', '{}', 'model', 'approved'`,
-      )}`,
-    );
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+    await insertSets(db, 1000, {
+      id: `'old-set-' || ${text('g')}`,
+      seeker_id: `'js-' || ${text('g % 5000 + 1')}`,
+      created_at: "'2024-01-01T00:00:00.000Z'",
+      expires_at: "'2024-01-03T00:00:00.000Z'",
+      published_at: "'2024-01-02T00:00:00.000Z'",
+      closed_at: "'2024-01-02T00:00:00.000Z'",
+    });
+    await insertItems(db, 2000, {
+      id: `'old-item-' || ${text('g')}`,
+      set_id: `'old-set-' || ${text(`${div('g + 1', 2)}`)}`,
+    });
   });
 
   it("reads a page of a set's answers (GET /v1/recommendations/{setId}/feedback) without reading every answer", async () => {
+    const { db } = deployment;
     const store = new KnexFeedbackStore(db);
     const plans = await readPlans(db, () =>
       store.listForSet('set-4242', {
@@ -93,6 +71,7 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   });
 
   it("counts a person's answers about an item, as each new answer does, without reading every answer", async () => {
+    const { db } = deployment;
     const store = new KnexFeedbackStore(db);
     const plans = await readPlans(db, () =>
       db.transaction((trx) => store.countForItem(trx, 'item-4242', 'js-213', 'answer')),
@@ -103,6 +82,7 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   });
 
   it("finds an item's answers, as the foreign key's cascade does for each item deleted, without reading every answer", async () => {
+    const { db } = deployment;
     const plan = await explainPlan(db, {
       sql: 'select 1 from feedback where item_id = ?',
       bindings: ['item-4242'],
@@ -111,13 +91,16 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   });
 
   it("lists a counselor's queue with each set's contests, and its contested sets alone, without reading every answer or item", async () => {
+    const { db } = deployment;
     // Twenty contests among the answers, each on the first set of js-8, js-208, …, js-3808 (on c-8's caseload).
-    await db.raw(
-      `insert into feedback (id, item_id, seeker_id, response, comment, created_at) ${series(
-        20,
-        `'contest-' || ${text('g')}, 'item-' || ${text('((g - 1) * 200 + 7) * 20 + 2')}, 'js-' || ${text('(g - 1) * 200 + 8')}, 'contest', null, '2026-01-06T00:00:00.000Z'`,
-      )}`,
-    );
+    const { text } = BULK_SQL;
+    await insertAnswers(db, 20, {
+      id: `'contest-' || ${text('g')}`,
+      item_id: `'item-' || ${text('((g - 1) * 200 + 7) * 20 + 2')}`,
+      seeker_id: `'js-' || ${text('(g - 1) * 200 + 8')}`,
+      response: "'contest'",
+      created_at: "'2026-01-06T00:00:00.000Z'",
+    });
     if (TEST_ENGINE === 'postgres') await db.raw('analyze feedback');
     const store = new KnexRecommendationStore(db);
     const plans = await readPlans(db, async () => {
@@ -146,6 +129,7 @@ describe("query plans of the job seekers' answers on a large deployment", () => 
   });
 
   it('purges 1,000 old sets (2,000 items) in a retention run within seconds, not one scan of every answer per item', async () => {
+    const { db } = deployment;
     const started = performance.now();
     const purged = await db.transaction((trx) =>
       new KnexRetentionStore(db).purgeRecommendationSets(trx, '2025-01-01T00:00:00.000Z'),

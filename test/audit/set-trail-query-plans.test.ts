@@ -1,11 +1,7 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SET_NAMING_TYPES_ABOUT_ITS_PERSON } from '../../src/audit/audit-event-filter.ts';
 import { KnexAuditEventStore } from '../../src/audit/knex-audit-event-store.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
-import { BULK_SQL, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { BULK_SQL, insertEvents, readPlans, usePlanDatabase } from '../support/query-plans.ts';
 
 /** Events written after the set's own first three. */
 const LATER = 60_000;
@@ -41,66 +37,61 @@ function indexesRead(plan: string): string[] {
  * so that the trail of a set made a year ago costs what the trail of this week's set does.
  */
 describe("query plans of one set's trail, 60,000 events after the set", () => {
-  let database: TestDatabase;
-  let db: Knex;
   let store: KnexAuditEventStore;
   const last = LATER + 103;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-    const { series, text } = BULK_SQL;
-    const event = (seq: number, type: string, subject: string | null, payload: object) => ({
-      seq,
-      event_id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-      type,
-      occurred_at: '2026-01-05T10:00:00.000Z',
-      actor_role: 'counselor',
-      actor_pseudonym: 'c1',
-      subject,
-      payload: JSON.stringify(payload),
-      prev_hash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    });
-    // The set, made for s-trail; an answer on its item written before `feedback.given` named the set.
-    await db('decision_events').insert([
-      event(1, 'recommendation.generated', 's-trail', { setId: 'set-trail', withdrawnSetIds: [] }),
-      event(2, 'item.decided', 's-trail', { setId: 'set-trail', itemId: 'item-trail' }),
-      event(3, 'feedback.given', 's-trail', { itemId: 'item-trail', response: 'interested' }),
-    ]);
-    // Then a year of other people's events, 3,000 people, each of the types that may name a set.
-    const type = `case g % 10 ${LATER_TYPES.map((name, index) => `when ${index} then '${name}'`).join(' ')} end`;
-    const eventId = TEST_ENGINE === 'postgres' ? 'md5(g::text)' : 'lower(hex(randomblob(16)))';
-    await db.raw(
-      `insert into decision_events (seq, event_id, type, occurred_at, actor_role, actor_pseudonym, subject, payload, prev_hash, hash) ${series(
-        LATER,
-        `g + 100, ${eventId}, ${type}, '2026-06-01T10:00:00.000Z', 'counselor', 'c1', 's' || ${text('g % 3000')}, '{"setId":"set-' || ${text('g')} || '","itemId":"item-' || ${text('g')} || '","withdrawnSetIds":[]}', '${'0'.repeat(64)}', '${'1'.repeat(64)}'`,
-      )}`,
-    );
-    // A year on, the person's sync withdraws the set, a publication replaces it, a recall retracts it.
-    await db('decision_events').insert([
-      event(LATER + 101, 'job_seeker.upserted', 's-trail', { withdrawnSetIds: ['set-trail'] }),
-      event(LATER + 102, 'recommendation.published', 's-trail', {
-        setId: 'set-next',
-        replacesSetId: 'set-trail',
-      }),
-      event(LATER + 103, 'model.recalled', null, {
-        modelId: 'm-1',
-        retractedSetIds: ['set-trail'],
-        withdrawnSetIds: [],
-      }),
-    ]);
-    await db('decision_log_head').update({ seq: last, hash: '1'.repeat(64) });
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze decision_events');
-    store = new KnexAuditEventStore(db);
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
+  const log = usePlanDatabase(
+    async (db) => {
+      const { text } = BULK_SQL;
+      const event = (seq: number, type: string, subject: string | null, payload: object) => ({
+        seq,
+        event_id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+        type,
+        occurred_at: '2026-01-05T10:00:00.000Z',
+        actor_role: 'counselor',
+        actor_pseudonym: 'c1',
+        subject,
+        payload: JSON.stringify(payload),
+        prev_hash: '0'.repeat(64),
+        hash: '1'.repeat(64),
+      });
+      // The set, made for s-trail; an answer on its item written before `feedback.given` named the set.
+      await db('decision_events').insert([
+        event(1, 'recommendation.generated', 's-trail', { setId: 'set-trail', withdrawnSetIds: [] }),
+        event(2, 'item.decided', 's-trail', { setId: 'set-trail', itemId: 'item-trail' }),
+        event(3, 'feedback.given', 's-trail', { itemId: 'item-trail', response: 'interested' }),
+      ]);
+      // Then a year of other people's events, 3,000 people, each of the types that may name a set.
+      const type = `case g % 10 ${LATER_TYPES.map((name, index) => `when ${index} then '${name}'`).join(' ')} end`;
+      await insertEvents(db, LATER, {
+        seq: 'g + 100',
+        type,
+        occurred_at: "'2026-06-01T10:00:00.000Z'",
+        actor_pseudonym: "'c1'",
+        subject: `'s' || ${text('g % 3000')}`,
+        payload: `'{"setId":"set-' || ${text('g')} || '","itemId":"item-' || ${text('g')} || '","withdrawnSetIds":[]}'`,
+      });
+      // A year on, the person's sync withdraws the set, a publication replaces it, a recall retracts it.
+      await db('decision_events').insert([
+        event(LATER + 101, 'job_seeker.upserted', 's-trail', { withdrawnSetIds: ['set-trail'] }),
+        event(LATER + 102, 'recommendation.published', 's-trail', {
+          setId: 'set-next',
+          replacesSetId: 'set-trail',
+        }),
+        event(LATER + 103, 'model.recalled', null, {
+          modelId: 'm-1',
+          retractedSetIds: ['set-trail'],
+          withdrawnSetIds: [],
+        }),
+      ]);
+      await db('decision_log_head').update({ seq: last, hash: '1'.repeat(64) });
+      store = new KnexAuditEventStore(db);
+    },
+    { analyze: 'decision_events' },
+  );
 
   it("reads the events naming the set otherwise, written about its person, from the person's events, not from every event of their types", async () => {
+    const { db } = log;
     const plans = (
       await readPlans(db, async () => {
         await store.listEvents({ setId: 'set-trail' }, { afterSeq: 0, limit: 50 });

@@ -1,10 +1,6 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { BULK_SQL, insertPeople, insertSets, readPlans, usePlanDatabase } from '../support/query-plans.ts';
 
 /** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
 const SORTED = /TEMP B-TREE|\bSort\b/;
@@ -16,16 +12,10 @@ const SHOWN_INDEX = 'recommendation_sets_shown_by_person_index';
  * found by sorting their history.
  */
 describe('query plan of the set a person is shown, for a person with a long history', () => {
-  let database: TestDatabase;
-  let db: Knex;
   let store: KnexRecommendationStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
     store = new KnexRecommendationStore(db);
-    const { series, text, no, at } = BULK_SQL;
+    const { text, at } = BULK_SQL;
     await insertPeople(db, 2000);
     /** `n` sets given, each made at `second` and published a second later, replaced by `replacedBy`. */
     const given = (
@@ -39,12 +29,18 @@ describe('query plan of the set a person is shown, for a person with a long hist
       },
     ) => {
       const { id, seekerId, status, second, replacedBy } = set('g');
-      return db.raw(
-        `insert into recommendation_sets (id, seeker_id, counselor_id, status, model_id, model_version, model_sha256, created_by, created_at, expires_at, published_at, replaced_by_set_id, replaced_at, version, second_review_required, blind_first) ${series(
-          n,
-          `${id}, ${seekerId}, 'c-1', '${status}', 'm-1', '1', 'x', 'c-1', ${at(second)}, '2027-01-01T00:00:00.000Z', ${at(`${second} + 1`)}, ${replacedBy ?? 'null'}, ${replacedBy === undefined ? 'null' : at('90000')}, 1, ${no}, ${no}`,
-        )}`,
-      );
+      return insertSets(db, n, {
+        id,
+        seeker_id: seekerId,
+        status: `'${status}'`,
+        model_id: "'m-1'",
+        model_version: "'1'",
+        model_sha256: "'x'",
+        created_at: at(second),
+        published_at: at(`${second} + 1`),
+        replaced_by_set_id: replacedBy ?? 'null',
+        replaced_at: replacedBy === undefined ? 'null' : at('90000'),
+      });
     };
     await given(2000, (g) => ({
       id: `'first-' || ${text(g)}`,
@@ -80,14 +76,10 @@ describe('query plan of the set a person is shown, for a person with a long hist
     await given(1, () => ({ id: `'tie-a-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
     await given(1, () => ({ id: `'tie-b-3'`, seekerId: `'js-3'`, status: 'published', second: '30000' }));
     await given(1, () => ({ id: `'withdrawn-4'`, seekerId: `'js-4'`, status: 'retracted', second: '30000' }));
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
   });
 
   it('looks up the set a person is shown by the index of the sets shown, from its end, without sorting their history', async () => {
+    const { db } = deployment;
     const plans = await readPlans(db, () => store.findShownSet('js-1'));
     const lookups = plans.filter(({ sql }) => /replaced_by_set_id. is null/.test(sql));
     expect(lookups).toHaveLength(1);

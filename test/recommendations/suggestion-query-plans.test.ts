@@ -1,10 +1,13 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { BULK_SQL, insertPeople, readPlans, recordStatements } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import {
+  BULK_SQL,
+  insertPeople,
+  insertSets,
+  readPlans,
+  recordStatements,
+  usePlanDatabase,
+} from '../support/query-plans.ts';
 
 /** A sort of the rows read, in either engine's words: what a read walking an index in order needs not. */
 const SORTED = /TEMP B-TREE|\bSort\b/;
@@ -16,81 +19,81 @@ const SORTED = /TEMP B-TREE|\bSort\b/;
  * neither may read the person's sets one by one.
  */
 describe('query plans of a suggestion’s reads for a person with many sets', () => {
-  let database: TestDatabase;
-  let db: Knex;
   let store: KnexRecommendationStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
     store = new KnexRecommendationStore(db);
-    const { series, text, yes, no, at } = BULK_SQL;
+    const { text, yes, at } = BULK_SQL;
     await insertPeople(db, 2000);
     // Everyone's: a published set, an open set by the model and an open set by hand, 2,000 seconds
     // apart; js-1's then go on with 3,000 open sets by the model, none drawn.
-    const sets = (n: number, select: (g: string) => string) =>
-      db.raw(
-        `insert into recommendation_sets (id, seeker_id, counselor_id, status, model_id, model_version, model_sha256, created_by, created_at, expires_at, published_at, version, second_review_required, blind_first) ${series(
-          n,
-          select('g'),
-        )}`,
-      );
-    const model = `'m-1', '1', 'x'`;
-    await sets(
-      2000,
-      (g) =>
-        `'published-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'published', ${model}, 'c-1', ${at(g)}, '2027-01-01T00:00:00.000Z', ${at(`${g} + 1`)}, 1, ${yes}, ${no}`,
-    );
-    await sets(
-      2000,
-      (g) =>
-        `'model-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'pending_review', ${model}, 'c-1', ${at(`2000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
-    );
-    await sets(
-      2000,
-      (g) =>
-        `'hand-' || ${text(g)}, 'js-' || ${text(g)}, 'c-1', 'pending_review', null, null, null, 'c-1', ${at(`4000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
-    );
-    await sets(
-      3000,
-      (g) =>
-        `'again-' || ${text(g)}, 'js-1', 'c-1', 'pending_review', ${model}, 'c-1', ${at(`6000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
-    );
+    const model = { model_id: "'m-1'", model_version: "'1'", model_sha256: "'x'" };
+    const open = "'pending_review'";
+    await insertSets(db, 2000, {
+      id: `'published-' || ${text('g')}`,
+      seeker_id: `'js-' || ${text('g')}`,
+      ...model,
+      created_at: at('g'),
+      published_at: at('g + 1'),
+      second_review_required: yes,
+    });
+    await insertSets(db, 2000, {
+      id: `'model-' || ${text('g')}`,
+      seeker_id: `'js-' || ${text('g')}`,
+      status: open,
+      ...model,
+      created_at: at('2000 + g'),
+    });
+    await insertSets(db, 2000, {
+      id: `'hand-' || ${text('g')}`,
+      seeker_id: `'js-' || ${text('g')}`,
+      status: open,
+      created_at: at('4000 + g'),
+    });
+    await insertSets(db, 3000, {
+      id: `'again-' || ${text('g')}`,
+      seeker_id: "'js-1'",
+      status: open,
+      ...model,
+      created_at: at('6000 + g'),
+    });
     // js-2 owes a second review: a set drawn after their publication, discarded, then 1,000 sets
     // not drawn; an older drawn set, made before the publication, was paid by it. js-3's drawn set
     // made after their publication was paid by a later drawn set published, then retracted.
     const drawn = (id: string, seekerId: string, status: string, second: string, published: string | null) =>
-      sets(
-        1,
-        () =>
-          `'${id}', '${seekerId}', 'c-1', '${status}', ${model}, 'c-1', ${at(second)}, '2027-01-01T00:00:00.000Z', ${published === null ? 'null' : at(published)}, 1, ${yes}, ${no}`,
-      );
+      insertSets(db, 1, {
+        id: `'${id}'`,
+        seeker_id: `'${seekerId}'`,
+        status: `'${status}'`,
+        ...model,
+        created_at: at(second),
+        published_at: published === null ? 'null' : at(published),
+        second_review_required: yes,
+      });
     await drawn('paid-2', 'js-2', 'expired', '1', null);
     await drawn('owed-2', 'js-2', 'discarded', '9000', null);
     await drawn('paid-3', 'js-3', 'discarded', '9000', null);
     await drawn('retracted-3', 'js-3', 'retracted', '9001', '9002');
-    await sets(
-      1000,
-      (g) =>
-        `'later-' || ${text(g)}, 'js-2', 'c-1', 'pending_review', ${model}, 'c-1', ${at(`10000 + ${g}`)}, '2027-01-01T00:00:00.000Z', null, 1, ${no}, ${no}`,
-    );
+    await insertSets(db, 1000, {
+      id: `'later-' || ${text('g')}`,
+      seeker_id: "'js-2'",
+      status: open,
+      ...model,
+      created_at: at('10000 + g'),
+    });
     // js-4 was given 3,000 sets, one after the other, each replacing the one before; then a set
     // drawn after the last of them still owes its second review.
-    await sets(
-      3000,
-      (g) =>
-        `'given-' || ${text(g)}, 'js-4', 'c-1', 'published', ${model}, 'c-1', ${at(`20000 + 2 * ${g}`)}, '2027-01-01T00:00:00.000Z', ${at(`20001 + 2 * ${g}`)}, 1, ${no}, ${no}`,
-    );
+    await insertSets(db, 3000, {
+      id: `'given-' || ${text('g')}`,
+      seeker_id: "'js-4'",
+      ...model,
+      created_at: at('20000 + 2 * g'),
+      published_at: at('20001 + 2 * g'),
+    });
     await drawn('owed-4', 'js-4', 'discarded', '30000', null);
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
   });
 
   it('looks up the second review a set owes by the index of drawn sets, newest first, without sorting the person’s sets', async () => {
+    const { db } = deployment;
     const plans = await readPlans(db, () => db.transaction((trx) => store.findOwedSecondReview('js-1', trx)));
     expect(plans).toHaveLength(1);
     for (const { sql, plan } of plans) {
@@ -100,6 +103,7 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
   });
 
   it('looks up the person’s latest publication by the index of the sets given, from its end, however many they had', async () => {
+    const { db } = deployment;
     const plans = await readPlans(db, () => db.transaction((trx) => store.findOwedSecondReview('js-4', trx)));
     expect(plans).toHaveLength(1);
     for (const { sql, plan } of plans) {
@@ -109,6 +113,7 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
   });
 
   it('finds the second review a drawn set owes among the person’s thousand newer sets and older ones', async () => {
+    const { db } = deployment;
     const owedBy = (seekerId: string) => db.transaction((trx) => store.findOwedSecondReview(seekerId, trx));
     expect(await owedBy('js-2')).toBe('owed-2');
     // Paid by a publication made after the drawn set: by js-1's own, by js-3's retracted since.
@@ -119,6 +124,7 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
   });
 
   it('finds the person’s open sets by hand by their partial index, not among the sets the model made', async () => {
+    const { db } = deployment;
     const plans = await readPlans(db, () =>
       db.transaction((trx) => store.findOpenForSeeker('js-1', trx, { madeBy: 'hand' })),
     );
@@ -130,6 +136,7 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
   });
 
   it('reads no items of the set a new suggestion keeps open, the person having no other open set', async () => {
+    const { db } = deployment;
     const statements = await recordStatements(db, () =>
       db.transaction(async (trx) => {
         expect(

@@ -1,10 +1,13 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import {
+  BULK_SQL,
+  insertItems,
+  insertPeople,
+  insertSets,
+  readPlans,
+  usePlanDatabase,
+} from '../support/query-plans.ts';
 
 /** A whole-table read of `idempotency_keys` in either engine's words. */
 const WHOLE_KEYS = /SCAN idempotency_keys\b|Seq Scan on idempotency_keys/;
@@ -26,15 +29,9 @@ const LONG_AGO = "'2025-06-01T00:00:00.000Z'";
  * an index, not by reading every one kept.
  */
 describe("the retention run's purges of idempotency keys and contest replies on a large deployment", () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
     await insertPeople(db, 1000);
-    const { series, text, no, at } = BULK_SQL;
+    const { series, text, at } = BULK_SQL;
     const createdAt = (later: string) => `case when g <= ${PAST} then ${LONG_AGO} else ${later} end`;
     await db.raw(
       `insert into idempotency_keys (subject, key, operation, request_hash, response_status, response_body, created_at) ${series(
@@ -42,19 +39,13 @@ describe("the retention run's purges of idempotency keys and contest replies on 
         `'c-' || ${text('g % 50')}, 'key-' || ${text('g')}, 'createRecommendationSet', 'hash', 201, '{}', ${createdAt(at('g * 60'))}`,
       )}`,
     );
-    await db.raw(
-      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, closed_at, published_at, version, second_review_required, blind_first) ${series(
-        SETS,
-        `'set-' || ${text('g')}, 'js-' || ${text('g % 1000 + 1')}, 'c-1', 'published', 'c-1', ${at('g * 60')},
-         '2027-01-01T00:00:00.000Z', ${at('g * 60')}, ${at('g * 60')}, 1, ${no}, ${no}`,
-      )}`,
-    );
-    await db.raw(
-      `insert into recommendation_items (id, set_id, course_id, course_snapshot, attributions, counselor_explanation, seeker_explanation, source, decision) ${series(
-        SETS * 2,
-        `'item-' || ${text('g')}, 'set-' || ${text('(g + 1) / 2')}, 'course-' || ${text('g % 2')}, '{}', '[]', '', '{}', 'model', 'approved'`,
-      )}`,
-    );
+    await insertSets(db, SETS, {
+      seeker_id: `'js-' || ${text('g % 1000 + 1')}`,
+      created_at: at('g * 60'),
+      closed_at: at('g * 60'),
+      published_at: at('g * 60'),
+    });
+    await insertItems(db, SETS * 2);
     // A reply on each item; the first ones, in sets kept, written in 2025 (the clock's word).
     await db.raw(
       `insert into contest_replies (id, item_id, seeker_id, counselor_id, message, created_at) ${series(
@@ -63,14 +54,10 @@ describe("the retention run's purges of idempotency keys and contest replies on 
          ${createdAt(at('g * 30'))}`,
       )}`,
     );
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
   });
 
   it('finds the idempotency keys past retention without reading every key kept, and purges only those', async () => {
+    const { db } = deployment;
     const store = new KnexRetentionStore(db);
     let purged = 0;
     const plans = await readPlans(db, () =>
@@ -86,6 +73,7 @@ describe("the retention run's purges of idempotency keys and contest replies on 
   });
 
   it('finds the contest replies past retention without reading every reply kept, and purges only those', async () => {
+    const { db } = deployment;
     const store = new KnexRetentionStore(db);
     let purged = 0;
     const plans = await readPlans(db, () =>

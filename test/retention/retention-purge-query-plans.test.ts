@@ -1,10 +1,15 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import {
+  BULK_SQL,
+  insertAnswers,
+  insertItems,
+  insertPeople,
+  insertSets,
+  readPlans,
+  usePlanDatabase,
+} from '../support/query-plans.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
 
 /** A whole-table read of `recommendation_sets` in either engine's words. */
 const WHOLE_SETS = /SCAN recommendation_sets\b|Seq Scan on recommendation_sets/;
@@ -25,52 +30,32 @@ const BEFORE = '2026-01-01T00:00:00.000Z';
  * set and every answer kept.
  */
 describe("the retention run's purges of sets and answers on a large deployment", () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
     await insertPeople(db, 1000);
-    const { series, text, no, at } = BULK_SQL;
+    const { text, at } = BULK_SQL;
     // Set g: the first ended in 2025, the next open and expired in 2025; every other one made in 2026
     // and published, or (one in fifty) still awaiting its review.
     const past = `g <= ${PAST_ENDED + PAST_OPEN}`;
     const open = `(g > ${PAST_ENDED} and g <= ${PAST_ENDED + PAST_OPEN}) or g % 50 = 0`;
     const createdAt = `case when ${past} then '2025-06-01T00:00:00.000Z' else ${at('g * 60')} end`;
-    await db.raw(
-      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, closed_at, published_at, version, second_review_required, blind_first) ${series(
-        SETS,
-        `'set-' || ${text('g')}, 'js-' || ${text('g % 1000 + 1')}, 'c-1',
-         case when ${open} then 'pending_review' else 'published' end, 'c-1', ${createdAt},
-         case when ${past} then '2025-06-15T00:00:00.000Z' else '2027-01-01T00:00:00.000Z' end,
-         case when ${open} then null else ${createdAt} end, case when ${open} then null else ${createdAt} end,
-         1, ${no}, ${no}`,
-      )}`,
-    );
-    await db.raw(
-      `insert into recommendation_items (id, set_id, course_id, course_snapshot, attributions, counselor_explanation, seeker_explanation, source, decision) ${series(
-        SETS * 2,
-        `'item-' || ${text('g')}, 'set-' || ${text('(g + 1) / 2')}, 'course-' || ${text('g % 2')}, '{}', '[]', '', '{}', 'model', 'approved'`,
-      )}`,
-    );
+    await insertSets(db, SETS, {
+      seeker_id: `'js-' || ${text('g % 1000 + 1')}`,
+      status: `case when ${open} then 'pending_review' else 'published' end`,
+      created_at: createdAt,
+      expires_at: `case when ${past} then '2025-06-15T00:00:00.000Z' else '2027-01-01T00:00:00.000Z' end`,
+      closed_at: `case when ${open} then null else ${createdAt} end`,
+      published_at: `case when ${open} then null else ${createdAt} end`,
+    });
+    await insertItems(db, SETS * 2);
     // An answer on each item, given when its set was made; those of the past sets in 2025.
-    await db.raw(
-      `insert into feedback (id, item_id, seeker_id, response, comment, created_at) ${series(
-        SETS * 2,
-        `'fb-' || ${text('g')}, 'item-' || ${text('g')}, 'js-' || ${text('((g + 1) / 2) % 1000 + 1')}, 'interested', null,
-         case when (g + 1) / 2 <= ${PAST_ENDED + PAST_OPEN} then '2025-06-02T00:00:00.000Z' else ${at('g * 30')} end`,
-      )}`,
-    );
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+    await insertAnswers(db, SETS * 2, {
+      seeker_id: `'js-' || ${text('((g + 1) / 2) % 1000 + 1')}`,
+      created_at: `case when (g + 1) / 2 <= ${PAST_ENDED + PAST_OPEN} then '2025-06-02T00:00:00.000Z' else ${at('g * 30')} end`,
+    });
   });
 
   it('finds the sets past retention, ended or open and expired, and their items and answers, without reading every set, item or answer, and purges only those', async () => {
+    const { db } = deployment;
     const store = new KnexRetentionStore(db);
     let purged: Awaited<ReturnType<KnexRetentionStore['purgeRecommendationSets']>> | undefined;
     const plans = await readPlans(db, () =>
@@ -89,6 +74,7 @@ describe("the retention run's purges of sets and answers on a large deployment",
   });
 
   it('finds the answers past retention without reading every answer', async () => {
+    const { db } = deployment;
     // Answers left by a set kept (an item of a set made in 2026, answered in 2025: the clock's word).
     await db('feedback').where({ id: 'fb-40000' }).update({ created_at: '2025-12-31T00:00:00.000Z' });
     const [past] = await db('feedback').where('created_at', '<', BEFORE).count({ n: '*' });
@@ -109,6 +95,7 @@ describe("the retention run's purges of sets and answers on a large deployment",
   it.runIf(TEST_ENGINE === 'postgres')(
     "deletes the items and answers of the sets past retention by their ids, even when the engine's statistics, taken when many more sets were past retention, lag behind",
     async () => {
+      const { db } = deployment;
       // A thousand published sets ended in 2025 when the statistics were taken; all but ten of them ended in
       // 2026 by the time the run comes.
       const stale = Array.from({ length: 1100 }, (_, i) => 1001 + i)

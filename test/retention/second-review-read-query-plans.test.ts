@@ -1,10 +1,6 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { describe, expect, it } from 'vitest';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { BULK_SQL, insertPeople, readPlans } from '../support/query-plans.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { BULK_SQL, insertPeople, insertSets, readPlans, usePlanDatabase } from '../support/query-plans.ts';
 
 /** A whole-table read of `recommendation_sets` in either engine's words. */
 const WHOLE_SETS = /SCAN recommendation_sets\b|Seq Scan on recommendation_sets/;
@@ -18,34 +14,26 @@ const BEFORE = '2026-02-01T00:00:00.000Z';
  * clears the reads past the read-trace period, and finds them without reading every such set.
  */
 describe('the retention run clearing second-review reads on a large deployment', () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+  const deployment = usePlanDatabase(async (db) => {
     await insertPeople(db, 1000);
-    const { series, text, yes, at } = BULK_SQL;
+    const { text, yes, at } = BULK_SQL;
     // Set g was read at second g * 300 (g = 1..10 in January, the rest from February on), in its
     // first round, and is published: no review awaits it.
     const readAt = at(`case when g <= ${OLD} then g * 300 else 2678400 + g * 300 end`);
-    const reads = `'[{"by":"c-2","at":"' || ${readAt} || '","round":1}]'`;
-    await db.raw(
-      `insert into recommendation_sets (id, seeker_id, counselor_id, status, created_by, created_at, expires_at, version, second_review_required, first_reviewer_id, second_review_round, second_review_reads, second_review_first_read_at, blind_first) ${series(
-        SETS,
-        `'set-' || ${text('g')}, 'js-' || ${text('g % 1000 + 1')}, 'c-1', 'published', 'c-1',
-         '2026-01-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 3, ${yes}, 'c-1', 1, ${reads}, ${readAt}, ${BULK_SQL.no}`,
-      )}`,
-    );
-    if (TEST_ENGINE === 'postgres') await db.raw('analyze');
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+    await insertSets(db, SETS, {
+      seeker_id: `'js-' || ${text('g % 1000 + 1')}`,
+      expires_at: "'2026-12-01T00:00:00.000Z'",
+      version: '3',
+      second_review_required: yes,
+      first_reviewer_id: "'c-1'",
+      second_review_round: '1',
+      second_review_reads: `'[{"by":"c-2","at":"' || ${readAt} || '","round":1}]'`,
+      second_review_first_read_at: readAt,
+    });
   });
 
   it('finds the sets holding a read past the period without reading every set, and clears only those', async () => {
+    const { db } = deployment;
     const store = new KnexRetentionStore(db);
     let cleared = 0;
     const plans = await readPlans(db, () =>
