@@ -68,7 +68,9 @@ export const SET_NAMING_MEMBERS = {
  * The types of {@link SET_NAMING_MEMBERS} written about the person the set was made for (their
  * `subject`, that of the set's own events): a set withdrawn, replaced or owed by another of the
  * person's sets, shortlists, objections or syncs, and an answer on one of its items. A recall and an
- * incident name the sets of many people, and no person.
+ * incident name the sets of many people, and no person. The event catalogue is held to both lists
+ * (test/decision-log/event-catalogue.test.ts): each member it documents naming another set is
+ * read, and each type read here is documented with the person as its subject.
  */
 export const SET_NAMING_TYPES_ABOUT_ITS_PERSON: ReadonlySet<DecisionEventType> = new Set([
   'recommendation.generated',
