@@ -703,6 +703,8 @@ export interface paths {
         /**
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
+         *     Added once the approved items were ordered (`PUT …/order`), it follows them, with a warning
+         *     (`placed_after_order`), until they are ordered again.
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
          *     be decided instead. A course the suggestions' hard filters would have left out for the person
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
@@ -2326,7 +2328,8 @@ export interface components {
          *     When an item is approved after the counselor ordered the set's approved items (`PUT …/order`),
          *     `placed_after_order` (`field` `decision`, `itemId` the item): it has no place in that order (an
          *     item approved again after a rejection included: a rejection takes it out of the order), so the
-         *     person will read it after the ordered ones until the approved items are ordered again.
+         *     person will read it after the ordered ones until the approved items are ordered again. A course
+         *     added then, approved as it is added, is warned about alike (`field` `courseId`, `itemId` its item).
          *     When a counselor publishes a set of the model's suggestions they never opened (`GET
          *     /v1/recommendations/{setId}`: its items decided from the answer that created it), or hands it
          *     to its second review so, `published_unopened` (`field` `setId`, `setId` the set): not refused,
