@@ -275,7 +275,10 @@ export class ReviewService {
           );
         }
         if (!course.active) {
-          throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
+          throw new InvalidInputError(
+            `course ${addition.courseId} is not an active course of the catalog: the catalog withdrew it; choose another course in the catalog (GET /v1/courses?active=true, by title with q)`,
+            { courseId: addition.courseId },
+          );
         }
         const already = set.items.find((item) => item.course.id === course.id);
         if (already !== undefined) {

@@ -709,7 +709,8 @@ export interface paths {
          *     be decided instead. A course the suggestions' hard filters would have left out for the person
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
          *     warning for each reason (see Warning). A course the catalog withdrew (inactive) is refused with 422,
-         *     and so is an id the catalog holds no course of, saying so (`courseId`): the id is to check.
+         *     and so is an id the catalog holds no course of, each naming the course (`courseId`) and saying
+         *     which: another course is to choose, or the id is to check.
          *
          *     The reason goes to the person as it is written, in their data export (`GET /v1/me/data`): one that
          *     seems to mention sensitive information is refused with 422 `sensitive-terms` and the warning
