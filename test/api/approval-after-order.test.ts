@@ -36,6 +36,16 @@ describe('an item approved after the approved items were ordered', () => {
     return set.items.map((item) => item.itemId);
   }
 
+  /** Publishes the set and gives its approved items in the order the person reads them. */
+  async function publishedOrder(setId: string, etag: string): Promise<string[]> {
+    const published = await act(t, counselor, setId, 'publish', etag);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    return (published.body.items as ItemBody[])
+      .filter((item) => item.displayOrder !== null)
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .map((item) => item.itemId);
+  }
+
   it('warns, naming the item, that one approved again after a rejection follows the ordered items until they are ordered again', async () => {
     const { set: created } = await createSet(t, counselor, 'js-1', { limit: 3 });
     const { set: decided, etag } = await decideAll(t, counselor, created.id);
@@ -64,13 +74,7 @@ describe('an item approved after the approved items were ordered', () => {
       },
     ]);
     // What the warning says is what the person reads: the item after the ordered ones.
-    const published = await act(t, counselor, created.id, 'publish', String(again.headers.etag));
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
-    const order = (published.body.items as ItemBody[])
-      .filter((item) => item.displayOrder !== null)
-      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-      .map((item) => item.itemId);
-    expect(order).toEqual([last, first, middle]);
+    expect(await publishedOrder(created.id, String(again.headers.etag))).toEqual([last, first, middle]);
   });
 
   it('warns, naming the item, that a course added after the approved items were ordered follows them until they are ordered again', async () => {
@@ -96,13 +100,11 @@ describe('an item approved after the approved items were ordered', () => {
       itemId: addedItem?.itemId,
       message: expect.stringContaining(`PUT /v1/recommendations/${created.id}/order`),
     });
-    const published = await act(t, counselor, created.id, 'publish', String(added.headers.etag));
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
-    const order = (published.body.items as ItemBody[])
-      .filter((item) => item.displayOrder !== null)
-      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-      .map((item) => item.itemId);
-    expect(order).toEqual([last, first, addedItem?.itemId]);
+    expect(await publishedOrder(created.id, String(added.headers.etag))).toEqual([
+      last,
+      first,
+      addedItem?.itemId,
+    ]);
   });
 
   it('does not warn about an approval in a set whose items were never ordered', async () => {
