@@ -1682,6 +1682,8 @@ export interface components {
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`: decide that item, or, when it is the model's and suggestions are switched off, which holds it unapproved, propose the course in a set by hand), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
+             *     `second-review-over` (409, a second reviewer acting on a set that no longer awaits their review: another reviewer approved or returned it, or it was discarded, withdrawn or expired; nothing left to do with it),
+             *     `no-longer-on-caseload` (409, a counselor acting on a set they made, or replying to a contest, once the person moved to another counselor, who holds their sets now),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `proposal-rejected-since` (409, `courseId`, `rejectedInSetId`: an outcome for a course the person's latest published set that decided it rejected),
