@@ -595,7 +595,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -689,7 +689,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -728,7 +728,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -751,7 +751,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -777,7 +777,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -830,7 +830,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -856,7 +856,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -886,7 +886,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4365,7 +4365,7 @@ export interface components {
         SetId: string;
         /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
         IfMatch: string;
         /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
@@ -5338,7 +5338,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5449,7 +5449,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5491,7 +5491,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5525,7 +5525,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5559,7 +5559,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5601,7 +5601,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5643,7 +5643,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5685,7 +5685,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5839,7 +5839,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428). */
+                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428; a weak one, which names no one version, 412). */
                 "If-Match"?: string;
             };
             path?: never;
