@@ -409,7 +409,10 @@ function describeUnreadableBody(
     // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
     return isJsonScalar(http.body)
       ? notAnObject
-      : { title: 'The body is not valid JSON', detail: 'the request body could not be parsed' };
+      : {
+          title: 'The body is not valid JSON',
+          detail: `the request body is not valid JSON${describeJsonBreak(http.body)}: send one JSON object, its names and texts in double quotes, no comma after the last member`,
+        };
   }
   // An array passes the reader, and the validator said "must be object" once for each schema it tried.
   if (
@@ -472,6 +475,27 @@ function isJsonScalar(body: string | undefined): boolean {
     return typeof value !== 'object' || value === null;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Where a body stops being JSON, as the parser says it (`, where it breaks at line 1, column 12`),
+ * so that the caller's developer finds the mistake; nothing when the parser names no place, and
+ * never the body's text, which may hold personal data.
+ */
+function describeJsonBreak(body: string | undefined): string {
+  if (body === undefined) return '';
+  try {
+    JSON.parse(body);
+    return '';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/unexpected end of json input/i.test(message))
+      return ', where it ends before its last value is complete';
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (position === undefined) return '';
+    const before = body.slice(0, Number(position)).split('\n');
+    return `, where it breaks at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
   }
 }
 

@@ -34,10 +34,13 @@ export function matchFirstAnswer(
 ): IdempotencyRecord | undefined {
   if (stored === undefined) return undefined;
   if (stored.requestHash !== request.requestHash || stored.operation !== request.operation) {
-    throw new InvalidInputError('this Idempotency-Key was already used for a different request', {
-      ...problemType('idempotency-key-reused'),
-      idempotencyKey: stored.key,
-    });
+    throw new InvalidInputError(
+      'this Idempotency-Key was already used for a different request (another operation, target or body), and answers only a retry of that one: send this request with a new key',
+      {
+        ...problemType('idempotency-key-reused'),
+        idempotencyKey: stored.key,
+      },
+    );
   }
   return stored;
 }

@@ -69,12 +69,12 @@ export type ReviewWarning =
   | UnopenedWarning;
 
 /**
- * An item approved after the counselor ordered the set's approved items: it has no place in that
- * order, so the person reads it after the ordered ones until they are ordered again.
+ * An item approved, or a course added, after the counselor ordered the set's approved items: it has
+ * no place in that order, so the person reads it after the ordered ones until they are ordered again.
  */
 export interface OrderWarning {
   code: 'placed_after_order';
-  field: 'decision';
+  field: 'decision' | 'courseId';
   itemId: string;
   message: string;
 }

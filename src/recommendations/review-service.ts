@@ -204,7 +204,7 @@ export class ReviewService {
             : { warnings: [], closedSessions: [] };
         const acknowledged = describeAcknowledgedTerms('comment', comment, commentWarnings);
         return {
-          warnings: [...commentWarnings, ...sessions.warnings, ...warnAboutOrder(set, item)],
+          warnings: [...commentWarnings, ...sessions.warnings, ...warnAboutOrder(set, item, 'decision')],
           events: [
             {
               type: 'item.decided',
@@ -275,7 +275,10 @@ export class ReviewService {
           );
         }
         if (!course.active) {
-          throw new InvalidInputError(`course ${addition.courseId} is not an active course of the catalog`);
+          throw new InvalidInputError(
+            `course ${addition.courseId} is not an active course of the catalog: the catalog withdrew it; choose another course in the catalog (GET /v1/courses?active=true, by title with q)`,
+            { courseId: addition.courseId },
+          );
         }
         const already = set.items.find((item) => item.course.id === course.id);
         if (already !== undefined) {
@@ -327,7 +330,7 @@ export class ReviewService {
         const loggedWarnings = splitAdditionWarningCodes(additionWarnings);
         const acknowledged = describeAcknowledgedTerms('reason', reason, reasonWarnings);
         return {
-          warnings: [...reasonWarnings, ...additionWarnings],
+          warnings: [...reasonWarnings, ...additionWarnings, ...warnAboutOrder(set, item, 'courseId')],
           events: [
             {
               type: 'item.added',
@@ -461,16 +464,21 @@ function findItem(set: RecommendationSet, itemId: string): RecommendationItem {
 }
 
 /**
- * Told when an item is approved in a set whose approved items the counselor already ordered: the
- * item has no place in that order (a rejection took an earlier one away), and would otherwise move
- * after the ordered ones unannounced.
+ * Told when an item is approved, or a course added (approved as it is added), in a set whose
+ * approved items the counselor already ordered: the item has no place in that order (a rejection
+ * took an earlier one away), and would otherwise move after the ordered ones unannounced. `field`
+ * is the request's: the decision, or the added course.
  */
-function warnAboutOrder(set: RecommendationSet, item: RecommendationItem): OrderWarning[] {
+function warnAboutOrder(
+  set: RecommendationSet,
+  item: RecommendationItem,
+  field: OrderWarning['field'],
+): OrderWarning[] {
   if (item.decision !== 'approved' || item.displayOrder !== null || set.orderedAt === null) return [];
   return [
     {
       code: 'placed_after_order',
-      field: 'decision',
+      field,
       itemId: item.id,
       message: `item ${item.id} (course ${item.course.id} "${item.course.title}") has no place in the order you gave the approved items, so the person will read it after them: to place it, order the approved items again (PUT /v1/recommendations/${set.id}/order)`,
     },

@@ -15,7 +15,7 @@ import {
   PreconditionRequiredError,
   problemType,
 } from '../shared/errors.ts';
-import { mayHaveBeenGiven, readOneIfMatch } from '../shared/if-match.ts';
+import { isWeakEntityTag, mayHaveBeenGiven, readOneIfMatch } from '../shared/if-match.ts';
 import { findCourseOffers, findCoursesAsOffered, refuseWithdrawnCourses } from './course-offers.ts';
 import { describeWhyModelUnavailable, type ModelBar } from './manual-path.ts';
 import {
@@ -321,7 +321,7 @@ export function requireCurrentEtag(set: RecommendationSet, ifMatch: string | und
       { currentEtag: etagOf(set) },
     );
   }
-  if (tag === `W/${etagOf(set)}`) {
+  if (isWeakEntityTag(tag)) {
     throw new PreconditionFailedError("a weak ETag does not name one version; send the set's strong ETag", {
       currentEtag: etagOf(set),
     });

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import { PreconditionFailedError } from '../shared/errors.ts';
-import { mayHaveBeenGiven, readOneIfMatch } from '../shared/if-match.ts';
+import { isWeakEntityTag, mayHaveBeenGiven, readOneIfMatch } from '../shared/if-match.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { DEFAULT_SETTINGS_VERSION, type Settings, type StoredSettings, settingsEtag } from './settings.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -77,12 +77,18 @@ export class SettingsService {
 
 /**
  * The version an If-Match names: undefined without one (or with `*`, which any settings match); a
- * tag of a version the settings never had is refused as such, any other that is not the current
+ * weak tag is refused as weak, a tag of a version the settings never had as such, any other that is not the current
  * one is stale. A list of tags is refused (428).
  */
 function readExpectedVersion(ifMatch: string | undefined, current: StoredSettings): number | undefined {
   const tag = readOneIfMatch(ifMatch, settingsEtag(current));
   if (tag === undefined || tag === '*') return undefined;
+  if (isWeakEntityTag(tag)) {
+    throw new PreconditionFailedError(
+      `a weak ETag does not name one version; send the settings' strong ETag (If-Match: ${settingsEtag(current)})`,
+      { currentEtag: settingsEtag(current) },
+    );
+  }
   if (!mayHaveBeenGiven(tag, current.version, DEFAULT_SETTINGS_VERSION)) {
     throw new PreconditionFailedError(
       `If-Match names a version the settings never had (${tag}); send the ETag their read gave (If-Match: ${settingsEtag(current)})`,

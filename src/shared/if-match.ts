@@ -19,6 +19,14 @@ export function readOneIfMatch(ifMatch: string | undefined, currentEtag: string)
   return elements[0];
 }
 
+/**
+ * Whether `tag` is weak (`W/"3"`): this API gives none, and a weak tag names no one version, so it
+ * is refused as weak whichever version it quotes, rather than as a version the object never had.
+ */
+export function isWeakEntityTag(tag: string): boolean {
+  return tag.startsWith('W/');
+}
+
 /** A strong entity tag as this API gives them: the object's version, quoted. */
 const VERSION_TAG = /^"(0|[1-9]\d{0,14})"$/;
 

@@ -6,7 +6,8 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 /**
  * A counselor adding a course by its id learns whether the catalog never held that id (a typo, an id
  * from another system) or holds the course withdrawn: "not an active course" sent them looking for a
- * withdrawn course that does not exist.
+ * withdrawn course that does not exist. Either refusal names the course (`courseId`), for a program
+ * to point at the line to change, and says where to find another.
  */
 describe('a course added by an id the catalog does not hold', () => {
   let t: TestApp;
@@ -32,7 +33,7 @@ describe('a course added by an id the catalog does not hold', () => {
     );
   });
 
-  it('still tells the counselor adding a withdrawn course that it is no active course of the catalog', async () => {
+  it('tells the counselor adding a withdrawn course, naming it, that the catalog withdrew it and where to choose another', async () => {
     const { set } = await createSet(t, counselor, 'js-1');
     const { etag } = await readSet(t, counselor, set.id);
     const res = await act(t, counselor, set.id, 'items', etag, {
@@ -40,6 +41,10 @@ describe('a course added by an id the catalog does not hold', () => {
       reason: 'Choisie avec la personne en entretien',
     });
     expect(res.status).toBe(422);
-    expect(res.body.detail).toBe('course LYON-OLD is not an active course of the catalog');
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.courseId).toBe('LYON-OLD');
+    expect(res.body.detail).toBe(
+      'course LYON-OLD is not an active course of the catalog: the catalog withdrew it; choose another course in the catalog (GET /v1/courses?active=true, by title with q)',
+    );
   });
 });

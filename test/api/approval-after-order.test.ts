@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { act, createSet, decide, decideAll, type ItemBody, type SetBody } from '../support/workflow.ts';
+import {
+  act,
+  createSet,
+  decide,
+  decideAll,
+  type ItemBody,
+  REACHABLE_COURSE_IDS,
+  type SetBody,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /**
@@ -26,6 +34,16 @@ describe('an item approved after the approved items were ordered', () => {
 
   function idsOf(set: SetBody): string[] {
     return set.items.map((item) => item.itemId);
+  }
+
+  /** Publishes the set and gives its approved items in the order the person reads them. */
+  async function publishedOrder(setId: string, etag: string): Promise<string[]> {
+    const published = await act(t, counselor, setId, 'publish', etag);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    return (published.body.items as ItemBody[])
+      .filter((item) => item.displayOrder !== null)
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .map((item) => item.itemId);
   }
 
   it('warns, naming the item, that one approved again after a rejection follows the ordered items until they are ordered again', async () => {
@@ -56,13 +74,37 @@ describe('an item approved after the approved items were ordered', () => {
       },
     ]);
     // What the warning says is what the person reads: the item after the ordered ones.
-    const published = await act(t, counselor, created.id, 'publish', String(again.headers.etag));
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
-    const order = (published.body.items as ItemBody[])
-      .filter((item) => item.displayOrder !== null)
-      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-      .map((item) => item.itemId);
-    expect(order).toEqual([last, first, middle]);
+    expect(await publishedOrder(created.id, String(again.headers.etag))).toEqual([last, first, middle]);
+  });
+
+  it('warns, naming the item, that a course added after the approved items were ordered follows them until they are ordered again', async () => {
+    const { set: created } = await createSet(t, counselor, 'js-1', { limit: 2 });
+    const { set: decided, etag } = await decideAll(t, counselor, created.id);
+    const [first, last] = idsOf(decided);
+    if (first === undefined || last === undefined) throw new Error('two items');
+    const ordered = await orderItems(created.id, etag, [last, first]);
+    expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+    const inSet = new Set(decided.items.map((item) => item.course.id));
+    const courseId = REACHABLE_COURSE_IDS.find((id) => !inSet.has(id));
+
+    const added = await act(t, counselor, created.id, 'items', String(ordered.headers.etag), {
+      courseId,
+      reason: 'Choisie avec la personne en entretien',
+    });
+
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const addedItem = (added.body.items as ItemBody[]).find((item) => item.course.id === courseId);
+    expect(added.body.warnings).toContainEqual({
+      code: 'placed_after_order',
+      field: 'courseId',
+      itemId: addedItem?.itemId,
+      message: expect.stringContaining(`PUT /v1/recommendations/${created.id}/order`),
+    });
+    expect(await publishedOrder(created.id, String(added.headers.etag))).toEqual([
+      last,
+      first,
+      addedItem?.itemId,
+    ]);
   });
 
   it('does not warn about an approval in a set whose items were never ordered', async () => {

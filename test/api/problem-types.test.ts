@@ -72,13 +72,21 @@ describe('problem types a client tells apart', () => {
     expect(publish.body.type).toBe(`${PROBLEMS}sensitive-terms`);
   });
 
-  it('idempotency-key-reused when a key comes back with another request', async () => {
+  it('idempotency-key-reused when a key comes back with another request, telling to send that one with a new key', async () => {
     await syncSeeker(t, 'js-pt-key');
+    await syncSeeker(t, 'js-pt-key-other');
     const idempotencyKey = newIdempotencyKey();
     expect((await requestSet(t, counselor, 'js-pt-key', { idempotencyKey, limit: 2 })).status).toBe(201);
     const again = await requestSet(t, counselor, 'js-pt-key', { idempotencyKey, limit: 3 });
-    expect(again.status).toBe(422);
-    expect(again.body.type).toBe(`${PROBLEMS}idempotency-key-reused`);
+    // The tool's mistake of the day: the key of one person's request sent with another person's.
+    const otherPerson = await requestSet(t, counselor, 'js-pt-key-other', { idempotencyKey, limit: 2 });
+    for (const refused of [again, otherPerson]) {
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ type: `${PROBLEMS}idempotency-key-reused`, idempotencyKey });
+      expect(refused.body.detail).toBe(
+        'this Idempotency-Key was already used for a different request (another operation, target or body), and answers only a retry of that one: send this request with a new key',
+      );
+    }
   });
 
   it('ai-switched-off when approving a suggestion while suggestions are off', async () => {

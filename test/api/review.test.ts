@@ -642,6 +642,26 @@ describe('review API', () => {
       expect(firstItem((await readSet(t, counselor, set.id)).set).decision).toBe('pending');
     });
 
+    it('refuses a weak ETag of a version the set had with 412 saying a strong one is needed, not that the set never had it', async () => {
+      const { set, etag: earlier } = await openSet();
+      const decided = await decide(t, counselor, set.id, firstItem(set).itemId, earlier, {
+        decision: 'approve',
+      });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      const current = String(decided.headers.etag);
+
+      for (const weak of [`W/${earlier}`, `W/${current}`]) {
+        const refused = await act(t, counselor, set.id, 'discard', weak, {
+          reason: 'Plus utile pour la personne',
+        });
+        expect(refused.status).toBe(412);
+        expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(refused.body.detail).toBe("a weak ETag does not name one version; send the set's strong ETag");
+        expect(refused.body.currentEtag).toBe(current);
+      }
+      expect((await readSet(t, counselor, set.id)).set.status).toBe('pending_review');
+    });
+
     it('answers 428 for a missing If-Match before looking at the state of the set', async () => {
       const { set } = await openSet();
       expect((await act(t, counselor, set.id, 'publish', undefined)).status).toBe(428);

@@ -377,6 +377,20 @@ describe('settings API', () => {
       expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
     });
 
+    it('refuses a weak ETag of the settings with 412 saying a strong one is needed, writing nothing', async () => {
+      const { etag } = (await read()).headers;
+      const head = await t.container.decisionLog.decisionLog.readHead();
+      const weak = await put({ ...DEFAULTS, aiEnabled: false }, `W/${etag}`);
+      expect(weak.status).toBe(412);
+      expect(weak.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(weak.body.detail).toBe(
+        `a weak ETag does not name one version; send the settings' strong ETag (If-Match: ${etag})`,
+      );
+      expect(weak.body.currentEtag).toBe(etag);
+      expect((await read()).body.aiEnabled).toBe(true);
+      expect(await t.container.decisionLog.decisionLog.readHead()).toEqual(head);
+    });
+
     it('lets exactly one of two admins change the settings they both read', async () => {
       const { etag } = (await read()).headers;
       const answers = await Promise.all([

@@ -25,6 +25,23 @@ describe('the OpenAPI contract', () => {
     expect(undeclared).toEqual([]);
   });
 
+  it('names in the problem document every problem type the service answers, for a client to switch on', () => {
+    const document = loadOpenApiDocument() as unknown as {
+      components: { schemas: { Problem: { properties: { type: { description: string } } } } };
+    };
+    const listed = document.components.schemas.Problem.properties.type.description;
+    const answered = new Set<string>();
+    for (const file of fs.readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.includes('generated')) continue;
+      const source = fs.readFileSync(path.join(root, 'src', file), 'utf8');
+      for (const match of source.matchAll(/problemType\('([a-z-]+)'\)|problem\(\d+, '([a-z-]+)'/g)) {
+        answered.add(match[1] ?? match[2] ?? '');
+      }
+    }
+    expect(answered.size).toBeGreaterThan(20);
+    expect([...answered].filter((slug) => !listed.includes(`\`${slug}\``)).sort()).toEqual([]);
+  });
+
   it('says that the ISO weeks of the audit figures are weeks in UTC, Monday 00:00 UTC to the next', () => {
     const document = loadOpenApiDocument() as unknown as {
       components: {

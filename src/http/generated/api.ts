@@ -597,7 +597,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -691,7 +691,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -705,11 +705,14 @@ export interface paths {
         /**
          * Add a course the model did not suggest
          * @description The addition is marked `source = counselor` and approved; the model's own items stay as they were.
+         *     Added once the approved items were ordered (`PUT …/order`), it follows them, with a warning
+         *     (`placed_after_order`), until they are ordered again.
          *     A course already in the set is refused with 409 naming its item (`itemId`, `decision`), which can
          *     be decided instead. A course the suggestions' hard filters would have left out for the person
          *     (no session ahead, a level above theirs, out of their reach) is added all the same, with a
          *     warning for each reason (see Warning). A course the catalog withdrew (inactive) is refused with 422,
-         *     and so is an id the catalog holds no course of, saying so (`courseId`): the id is to check.
+         *     and so is an id the catalog holds no course of, each naming the course (`courseId`) and saying
+         *     which: another course is to choose, or the id is to check.
          *
          *     The reason goes to the person as it is written, in their data export (`GET /v1/me/data`): one that
          *     seems to mention sensitive information is refused with 422 `sensitive-terms` and the warning
@@ -727,7 +730,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -750,7 +753,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -776,7 +779,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -829,7 +832,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -855,7 +858,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -885,7 +888,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -1682,6 +1685,8 @@ export interface components {
              *     `items-pending` (409, `pendingItemIds`), `nothing-approved` (409),
              *     `course-already-in-set` (409, `itemId`, `decision`: decide that item, or, when it is the model's and suggestions are switched off, which holds it unapproved, propose the course in a set by hand), `course-withdrawn` (409, `withdrawnItems`),
              *     `second-review-unread` (409, a second reviewer approving a set they have not read since it was handed on: read it first),
+             *     `second-review-over` (409, a second reviewer acting on a set that no longer awaits their review: another reviewer approved or returned it, or it was discarded, withdrawn or expired; nothing left to do with it),
+             *     `no-longer-on-caseload` (409, a counselor acting on a set they made, or replying to a contest, once the person moved to another counselor, who holds their sets now),
              *     `try-again` (409, the person's sets changed meanwhile: retry at once), `no-objection` (409),
              *     `no-proposal` (409, `courseId`: an outcome for a course never proposed to the person, or only in a set taken back since),
              *     `proposal-rejected-since` (409, `courseId`, `rejectedInSetId`: an outcome for a course the person's latest published set that decided it rejected),
@@ -2329,7 +2334,8 @@ export interface components {
          *     When an item is approved after the counselor ordered the set's approved items (`PUT …/order`),
          *     `placed_after_order` (`field` `decision`, `itemId` the item): it has no place in that order (an
          *     item approved again after a rejection included: a rejection takes it out of the order), so the
-         *     person will read it after the ordered ones until the approved items are ordered again.
+         *     person will read it after the ordered ones until the approved items are ordered again. A course
+         *     added then, approved as it is added, is warned about alike (`field` `courseId`, `itemId` its item).
          *     When a counselor publishes a set of the model's suggestions they never opened (`GET
          *     /v1/recommendations/{setId}`: its items decided from the answer that created it), or hands it
          *     to its second review so, `published_unopened` (`field` `setId`, `setId` the set): not refused,
@@ -4112,6 +4118,9 @@ export interface components {
          *     A JSON body that gives one key twice in an object (`{"decision":"approve","decision":"reject"}`,
          *     or `"a"` and `"\u0061"`) is refused on every path (`malformed-body`, `errors` naming the key
          *     where it is, `/body/items/1/label`), since which of its values counts is not defined.
+         *     A body that is not JSON at all (`malformed-body`, titled `The body is not valid JSON`) is told where
+         *     it breaks when the parser says so (`where it breaks at line 4, column 1`, or that it ends before
+         *     its last value is complete), never repeating its text.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
@@ -4359,7 +4368,7 @@ export interface components {
         SetId: string;
         /** @description The item's id, a UUID. UUIDs are case-insensitive (RFC 9562), so capitals (`01A2…`) and the URN form (`urn:uuid:01a2…`) name the same item as the lower-case id the API writes in its answers. */
         ItemId: string;
-        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+        /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
         IfMatch: string;
         /** @description The settings' ETag read before; when it is still the current one the answer is 304 with no body, so that a client checks for a change without reading them again. A set is always answered in full (its body also tells which of its courses the catalog withdrew since, which its version does not name). */
         IfNoneMatch: string;
@@ -5332,7 +5341,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5443,7 +5452,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5485,7 +5494,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5519,7 +5528,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5553,7 +5562,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5595,7 +5604,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5637,7 +5646,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5679,7 +5688,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak, or naming a version the set never had, a later one or no version at all). */
+                /** @description The set's current ETag, exactly as given (strong), and only it. Required by every state-changing call (428 without it, with `*`, which names no version, with no quoted entity tag, such as a bare version number, or with a list of ETags, which says no more than `*` which version was reviewed; 412 when stale, weak (said so, whichever version it quotes, since this API gives no weak ETag), or naming a version the set never had, a later one or no version at all). */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -5833,7 +5842,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428). */
+                /** @description The settings' ETag as read, one; optional (`*` matches any settings; a list of ETags is refused, 428; a weak one, which names no one version, 412). */
                 "If-Match"?: string;
             };
             path?: never;
