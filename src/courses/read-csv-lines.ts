@@ -131,7 +131,9 @@ class CsvLineReader {
   }
 
   private toImportLine(record: string[], line: number): ImportLine | undefined {
-    if (record.length === 1 && record[0] === '') return undefined;
+    // A blank line, or a row of empty cells (",,,": how a spreadsheet saves a row left empty), holds
+    // no course: it is skipped, as the reader of the sheet sees it, and still counted.
+    if (record.every((cell) => cell === '')) return undefined;
     if (this.header === undefined) {
       this.header = record;
       const problems = checkHeader(record);

@@ -114,6 +114,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const MISSING = Symbol('missing');
 
+/** Why a required field given as null (an empty CSV cell) is refused. */
+const EMPTY_REASON = 'is required, and is empty here (a blank CSV cell, or null): give its value';
+
 const PLACE_REQUIRED =
   'is required for an in_person or hybrid course: give {lat, lon} where its sessions are held, ' +
   'or make the modality remote when the course is followed at a distance only';
@@ -129,6 +132,12 @@ class FieldReader {
   private present(field: string): unknown {
     if (this.record[field] === undefined) {
       this.fail(field, 'is required');
+      return MISSING;
+    }
+    // An empty CSV cell reads as null: saying it is not of the right type would send the admin
+    // looking at a value that is not there.
+    if (this.record[field] === null) {
+      this.fail(field, EMPTY_REASON);
       return MISSING;
     }
     return this.record[field];

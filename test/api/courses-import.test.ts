@@ -362,6 +362,47 @@ describe('course import API', () => {
       expect(await exists('CSVBAD-1')).toBe(false);
     });
 
+    it('skips a row of empty cells, as a spreadsheet saves a row left empty, and numbers the rows after it by their lines', async () => {
+      const emptyRow = ','.repeat(16);
+      const body = [
+        CSV_HEADER,
+        csvRow('CSVBLANK-1'),
+        emptyRow,
+        csvRow('CSVBLANK-2').replace(',4,3,', ',4,x,'),
+        emptyRow,
+        ` ${emptyRow.replace(',,', ', ,')} `,
+      ].join('\r\n');
+      const refused = await postImport('text/csv', body);
+      expect(refused.status).toBe(422);
+      expect(refused.body.lineErrors).toEqual([
+        { line: 4, field: 'prerequisiteLevel', reason: 'must be an integer from 3 to 8' },
+      ]);
+
+      const imported = await postImport('text/csv', body.replace(',4,x,', ',4,3,'));
+      expect(imported.status).toBe(200);
+      expect(imported.body).toEqual({ imported: 2, created: 2, updated: 0 });
+    });
+
+    it('says a required cell left empty is empty, rather than of the wrong type', async () => {
+      const empty = 'is required, and is empty here (a blank CSV cell, or null): give its value';
+      const row = csvRow('CSVEMPTY-1').split(',');
+      for (const column of ['title', 'exitLevel', 'durationHours', 'modality', 'funded', 'lon']) {
+        row[CSV_HEADER.split(',').indexOf(column)] = '';
+      }
+      const res = await postImport('text/csv', [CSV_HEADER, `,${row.slice(1).join(',')}`].join('\n'));
+      expect(res.status).toBe(422);
+      expect(res.body.lineErrors).toEqual([
+        { line: 2, field: 'id', reason: empty },
+        { line: 2, field: 'title', reason: empty },
+        { line: 2, field: 'exitLevel', reason: empty },
+        { line: 2, field: 'durationHours', reason: empty },
+        { line: 2, field: 'modality', reason: empty },
+        { line: 2, field: 'location.lon', reason: empty },
+        { line: 2, field: 'funded', reason: empty },
+      ]);
+      expect(await exists('CSVEMPTY-1')).toBe(false);
+    });
+
     it('numbers a row by its first line when a quoted cell holds a line break', async () => {
       const multiline = csvRow('CSVML-1', aCourse({ title: 'Ligne 1\nLigne 2' }));
       const body = [CSV_HEADER, multiline, csvRow('CSVML-2').replace(',4,3,', ',4,x,')].join('\n');

@@ -372,8 +372,10 @@ export interface paths {
          *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
          *     order; an empty cell is null, or an empty list in `targetOccupations` and `skills`; booleans
          *     are `true`/`false`. The separator is a comma: a header separated by semicolons (as a
-         *     spreadsheet saves CSV where the decimal mark is a comma) is one error on line 1. Lines are
-         *     numbered from 1, the header being line 1; blank lines count.
+         *     spreadsheet saves CSV where the decimal mark is a comma) is one error on line 1. A required
+         *     cell left empty is refused as empty. A blank line, or a row of empty cells (`,,,`: how a
+         *     spreadsheet saves a row left empty), is skipped. Lines are numbered from 1, the header being
+         *     line 1; skipped lines count.
          *
          *     The body is read as a stream and refused with a 413 as soon as it exceeds the configured
          *     limit (`IMPORT_BODY_LIMIT_BYTES`). Unlike the JSON bodies of the other operations, it is read
