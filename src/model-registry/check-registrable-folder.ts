@@ -13,7 +13,14 @@ import {
   ManifestError,
   type ModelManifest,
 } from '../model/manifest.ts';
-import { CARD_FILE, computeSha256, readModelFolder, readModelFolderFile } from '../model/model-folder.ts';
+import {
+  CARD_FILE,
+  computeSha256,
+  MANIFEST_FILE,
+  MODEL_FILE,
+  readModelFolder,
+  readModelFolderFile,
+} from '../model/model-folder.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { countShownCharacters } from '../shared/shown-text.ts';
 import type { ScorerLoader } from './active-scorer-cache.ts';
@@ -45,7 +52,11 @@ export async function checkRegistrableFolder(
     throw new InvalidInputError('folder must be a folder name inside the models directory');
   const location = path.join(modelsDir, folder);
   if (!(await isFolder(location)))
-    throw new InvalidInputError(`folder ${folder} is not in the models directory`);
+    throw new InvalidInputError(
+      `folder ${folder} is not in the models directory: copy the model's folder (${MODEL_FILE}, ` +
+        `${MANIFEST_FILE}, ${CARD_FILE}) into the models directory (MODELS_DIR) of every API process, ` +
+        'then register it under that folder name',
+    );
   try {
     const loaded = await readModelFolder(location, sha256);
     assertFeatureList(loaded.manifest, FEATURE_NAMES);

@@ -70,7 +70,10 @@ export function describeRegistrationError(error: unknown, folder: string): Inval
     // The stated hash is model.onnx's; the manifest's is only checked when it changed meanwhile.
     const message =
       error.file === MODEL_FILE
-        ? 'model.onnx does not have the stated sha256'
+        ? 'model.onnx does not have the stated sha256: the file in the folder is not the one whose ' +
+          'hash you sent (a copy cut short or of another model), or the hash was mistyped; compare ' +
+          '`sha256sum model.onnx` on the model you mean with actualSha256, and copy that model.onnx ' +
+          'into the folder again or send its hash'
         : `${error.file} changed while the model was being registered`;
     return new InvalidInputError(message, {
       expectedSha256: error.expectedSha256,

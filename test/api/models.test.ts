@@ -160,12 +160,16 @@ describe('model registry API', () => {
       });
     });
 
-    it('refuses bytes whose sha256 is not the stated one, saying both', async () => {
+    it('refuses bytes whose sha256 is not the stated one, saying both and how to put it right', async () => {
       const stated = 'ab'.repeat(32);
       const res = await register(nextVersion.folder, stated);
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ expectedSha256: stated, actualSha256: shippedSha });
+      expect(res.body.detail).toMatch(/^model\.onnx does not have the stated sha256: /);
+      expect(res.body.detail).toMatch(
+        /sha256sum model\.onnx.*copy that model\.onnx into the folder again or send its hash$/,
+      );
       expect((await listModels()).map((model) => model.id)).not.toContain(nextVersion.id);
     });
 
@@ -197,10 +201,11 @@ describe('model registry API', () => {
       expect(res.body.detail).toMatch(/\$\.features/);
     });
 
-    it('refuses a folder that is not in the models directory', async () => {
+    it('refuses a folder that is not in the models directory, saying to copy it there', async () => {
       const res = await register('no-such-model-9.9.9', shippedSha);
       expect(res.status).toBe(422);
       expect(res.body.detail).toMatch(/no-such-model-9\.9\.9/);
+      expect(res.body.detail).toMatch(/copy the model's folder .* into the models directory \(MODELS_DIR\)/);
     });
 
     it.each(['../aiguillage-ebm-1.1.0', '..', '/etc', 'models/../../etc'])(
