@@ -15,7 +15,13 @@ import { type ActivationOutcome, ActiveScorerCache, type ScorerLoader } from './
 import { isApplicationActorId, type SystemActor } from './application-actors.ts';
 import { checkRegistrableFolder } from './check-registrable-folder.ts';
 import { assertCardServable, readServedCard } from './model-card.ts';
-import { describeRegistrationError, duplicateOf, loadRefused, recalledConflict } from './model-refusals.ts';
+import {
+  describeRegistrationError,
+  duplicateOf,
+  loadRefused,
+  RECALLED_NOT_ACTIVATED,
+  recalledConflict,
+} from './model-refusals.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
 import { RetryInterval } from './retry-interval.ts';
@@ -297,7 +303,7 @@ export class ModelRegistry implements ActiveModelSource {
     reason?: string,
   ): Promise<RegisteredModel> {
     const model = await this.getModel(id);
-    if (model.recall !== null) throw recalledConflict(id, model.recall.at, 'it cannot be activated again');
+    if (model.recall !== null) throw recalledConflict(id, model.recall.at, RECALLED_NOT_ACTIVATED);
     await assertCardServable(this.deps.modelsDir, model);
     let scorer: Scorer;
     try {
@@ -319,7 +325,7 @@ export class ModelRegistry implements ActiveModelSource {
           const activation = await this.deps.store.activate(trx, id, by, now);
           // Recalled since it was read above.
           if (activation.outcome === 'recalled') {
-            throw recalledConflict(id, activation.recalledAt, 'it cannot be activated again');
+            throw recalledConflict(id, activation.recalledAt, RECALLED_NOT_ACTIVATED);
           }
           // Activating the active model again changes nothing in the registry, but it is the admin's
           // act all the same, with the reason they gave (a card read again, a review that kept the

@@ -386,7 +386,7 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect(otherCard.text).not.toContain('Recalled');
   });
 
-  it('refuses to activate the recalled model again with 409 model-recalled, the active model unchanged', async () => {
+  it('refuses to activate the recalled model again with 409 model-recalled, saying what to serve instead, the active model unchanged', async () => {
     const res = await t.http.post(`/v1/models/${FAULTY_ID}/activate`).auth(admin, { type: 'bearer' }).send();
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -395,6 +395,9 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
       recalledAt: clock.now().toISOString(),
     });
     expect(res.body.detail).toContain('recalled');
+    expect(res.body.detail).toMatch(
+      /cannot be activated again: activate another registered model .*or register the corrected model under a new version$/,
+    );
     const models = await listModels(t, admin);
     expect(models.filter((model) => model.status === 'active').map((model) => model.id)).toEqual([
       replacement.id,

@@ -1191,7 +1191,7 @@ export interface paths {
          *     of a person the log names (a job seeker, or a counselor, auditor or admin who acted in it);
          *     the refusal for an id reads the same whoever the person is, and is itself logged
          *     (`logged_text.refused`, without the text).
-         *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`.
+         *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`, saying to activate another registered model or register the corrected one under a new version.
          *     A model registered before its outputs were checked is checked as registration checks it now,
          *     and refused (422 `model-outputs-invalid`) when they break the model contract.
          */
