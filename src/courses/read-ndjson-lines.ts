@@ -36,6 +36,10 @@ export async function* readNdjsonLines(
   }
 }
 
+const ARRAY_REASON =
+  'opens a JSON array: an NDJSON import takes one course, a JSON object, on each line; turn a JSON ' +
+  "array file into NDJSON first (jq -c '.[]' courses.json > courses.ndjson)";
+
 function parseLine(bytes: Buffer, line: number): ImportLine | undefined {
   let text: string;
   try {
@@ -44,6 +48,10 @@ function parseLine(bytes: Buffer, line: number): ImportLine | undefined {
     return { line, problems: [{ field: WHOLE_RECORD, reason: 'is not valid UTF-8' }] };
   }
   if (text.trim() === '') return undefined;
+  // A JSON array of courses (a tool's "export as JSON", on one line or spread over many) is the
+  // usual mistake: said as such, with the way to turn it into NDJSON, rather than as broken JSON.
+  if (text.trimStart().startsWith('['))
+    return { line, problems: [{ field: WHOLE_RECORD, reason: ARRAY_REASON }] };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -100,6 +100,24 @@ describe('course import API', () => {
       expect(byOccupation.body.items).toEqual([]);
     });
 
+    it('refuses a JSON array of courses, on one line or spread over many, saying to send one course per line', async () => {
+      const reason = expect.stringMatching(
+        /^opens a JSON array: an NDJSON import takes one course, a JSON object, on each line; .*jq -c '\.\[\]'/,
+      );
+      const oneLine = await postImport(
+        'application/x-ndjson',
+        `${JSON.stringify([aLine('ARR-1'), aLine('ARR-2')])}\n`,
+      );
+      expect(oneLine.status).toBe(422);
+      expect(oneLine.body.lineErrors).toEqual([{ line: 1, field: '(line)', reason }]);
+
+      const pretty = await postImport('application/x-ndjson', JSON.stringify([aLine('ARR-3')], null, 2));
+      expect(pretty.status).toBe(422);
+      expect(pretty.body.lineErrors[0]).toEqual({ line: 1, field: '(line)', reason });
+      expect(await exists('ARR-1')).toBe(false);
+      expect(await exists('ARR-3')).toBe(false);
+    });
+
     it('refuses a line that gives a key twice, naming the key, even nested or escaped', async () => {
       const line = JSON.stringify(aLine('TWICE-1'));
       const body = [

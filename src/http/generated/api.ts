@@ -366,7 +366,9 @@ export interface paths {
          *     under the same rules; existing courses are replaced. All or nothing: when any line is invalid
          *     nothing is written and the 422 lists every bad line (up to 1000 errors; `detail` says when
          *     more were left out). An id repeated within one import is an error on the later line. An NDJSON
-         *     line that gives a key twice in an object is an error naming the key (`location.lat`). A body
+         *     line that gives a key twice in an object is an error naming the key (`location.lat`). A line
+         *     opening a JSON array (a file of courses saved as one JSON array) is an error saying to send one
+         *     course object per line (`jq -c '.[]'` turns the array into NDJSON). A body
          *     without any course is refused with a 422 and no line error.
          *
          *     CSV: the header names every column (`id`, the fields, and `lat`/`lon` for `location`) in any
