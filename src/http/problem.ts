@@ -384,8 +384,8 @@ function mapHttpError(
         415,
         'unsupported-media-type',
         'Unsupported media type',
-        res.req.headers['content-type'] === undefined
-          ? 'the request has no Content-Type: send its body with the media type the operation takes (application/json, for a JSON body)'
+        (res.req.headers['content-type'] ?? '').trim() === ''
+          ? describeMissingMediaType(bodyMediaTypesOf(contract.document, req))
           : describeUnsupportedMediaType(firstMessage, bodyMediaTypesOf(contract.document, req)),
       );
     default:
@@ -439,6 +439,12 @@ function describeUnreadableBody(
 /** A path the validator could not decode, said as what is wrong in it (it said "malformed uri'"). */
 function describeMalformedPath(path: string): string {
   return `the path ${path} ${describeUndecodable(path)}`;
+}
+
+/** A body sent without Content-Type, with the media types the operation takes (the import's are not JSON). */
+function describeMissingMediaType(takes: readonly string[]): string {
+  const named = takes.length === 0 ? 'application/json, for a JSON body' : listInWords(takes);
+  return `the request has no Content-Type: send its body with the media type the operation takes (${named})`;
 }
 
 /** The validator's "unsupported media type x", with the media types the operation takes. */

@@ -508,6 +508,26 @@ describe('course import API', () => {
       }
     });
 
+    it('is refused without a Content-Type, or with an empty one, with a 415 problem naming the media types the import takes', async () => {
+      const res = await t.http
+        .post('/v1/courses/import')
+        .auth(admin, { type: 'bearer' })
+        .set('Content-Type', '')
+        .send(Buffer.from(ndjson([aLine('NOTYPE-1')])));
+      expect(res.status).toBe(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.detail).toBe(
+        'the request has no Content-Type: send its body with the media type the operation takes (application/x-ndjson or text/csv)',
+      );
+      const unset = await t.http
+        .post('/v1/courses/import')
+        .auth(admin, { type: 'bearer' })
+        .send(Buffer.from(ndjson([aLine('NOTYPE-1')])));
+      expect(unset.status).toBe(415);
+      expect(unset.body.detail).toBe(res.body.detail);
+      expect(await exists('NOTYPE-1')).toBe(false);
+    });
+
     it('is refused in another charset than UTF-8, saying to convert the file', async () => {
       const res = await postImport('text/csv; charset=iso-8859-1', 'x');
       expect(res.status).toBe(415);
