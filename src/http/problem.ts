@@ -135,6 +135,8 @@ interface HttpLikeError {
   headers?: Record<string, string>;
   /** body-parser: the raw body it could not take. */
   body?: string;
+  /** The body's charset, for a body whose bytes are not text in it (`encoding.invalid`). */
+  charset?: string;
   /** body-parser: the size limit, in bytes, a body too large went past. */
   limit?: number;
   /** zlib: why a compressed body could not be decompressed (`Z_DATA_ERROR`). */
@@ -405,6 +407,13 @@ function describeUnreadableBody(
     title: 'The body is not a JSON object',
     detail: 'the request body must be a JSON object',
   };
+  if (http.type === 'encoding.invalid') {
+    const charset = (http.charset ?? 'utf-8').toUpperCase();
+    return {
+      title: `The body is not valid ${charset}`,
+      detail: `the request body holds bytes that are no text in ${charset}, its charset (Latin-1 sent as UTF-8, say): send it encoded in ${charset}, as its Content-Type says (UTF-8 and UTF-16 are read)`,
+    };
+  }
   if (http.type === 'entity.parse.failed') {
     // body-parser takes only an object or an array: `null`, `3` or `"x"` are JSON, but not a body.
     return isJsonScalar(http.body)

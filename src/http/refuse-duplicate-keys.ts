@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { findDuplicateJsonKey } from '../shared/duplicate-json-keys.ts';
@@ -10,13 +11,23 @@ const bodyTexts = new WeakMap<IncomingMessage, { bytes: Buffer; charset: string 
 /**
  * The JSON reader's `verify` hook: keeps the body's bytes for {@link refuseDuplicateKeys}, since the
  * parsed body no longer shows a key given twice. A charset the check cannot decode as the reader did
- * (UTF-7, UTF-32) is refused as an unsupported one (415, where the operation takes a body).
+ * (UTF-7, UTF-32) is refused as an unsupported one (415, where the operation takes a body). Bytes
+ * that are not text in the body's charset (Latin-1 sent as UTF-8) are refused as a body that cannot
+ * be read (400 `malformed-body`): the reader would put U+FFFD in their place, and a person's comment
+ * or a counselor's message would be kept, and sealed in the log, other than it was written.
  */
 export function keepJsonBodyText(req: IncomingMessage, _res: ServerResponse, bytes: Buffer, charset: string) {
   if (!isDecodable(charset)) {
     throw Object.assign(new Error(`unsupported charset "${charset.toUpperCase()}"`), {
       status: 415,
       type: 'charset.unsupported',
+      charset,
+    });
+  }
+  if (!isWellEncoded(bytes, charset)) {
+    throw Object.assign(new Error(`the request body is not valid ${charset.toUpperCase()}`), {
+      status: 400,
+      type: 'encoding.invalid',
       charset,
     });
   }
@@ -65,6 +76,16 @@ export function refuseDuplicateKeys(req: Request, res: Response, next: NextFunct
 function isDecodable(charset: string): boolean {
   try {
     new TextDecoder(charset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isWellEncoded(bytes: Buffer, charset: string): boolean {
+  if (charset === 'utf-8') return isUtf8(bytes);
+  try {
+    new TextDecoder(charset, { fatal: true }).decode(bytes);
     return true;
   } catch {
     return false;

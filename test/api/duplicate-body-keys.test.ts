@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asBytes } from '../support/raw-body.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { createSet, readSet } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const PROBLEMS = 'https://aiguillage.example/problems/';
-
-/**
- * Sends a Buffer body as its bytes: for a JSON media type, supertest would write it as JSON
- * (`{"type":"Buffer",…}`). Its types say a serializer returns a string; a Buffer is written as well.
- */
-const asBytes = ((bytes: Buffer) => bytes) as unknown as (body: unknown) => string;
 
 /**
  * The JSON reader kept the last value of a key given twice, so a reviewer's decision sent as

@@ -4124,7 +4124,9 @@ export interface components {
          *     where it is, `/body/items/1/label`), since which of its values counts is not defined.
          *     A body that is not JSON at all (`malformed-body`, titled `The body is not valid JSON`) is told where
          *     it breaks when the parser says so (`where it breaks at line 4, column 1`, or that it ends before
-         *     its last value is complete), never repeating its text.
+         *     its last value is complete), never repeating its text. So is a body whose bytes are no text in
+         *     its charset (`malformed-body`, titled `The body is not valid UTF-8`: Latin-1 sent as UTF-8), nothing
+         *     kept, where a reader would have put a replacement character (�) in place of each bad byte.
          *     A query number too large to read (`limit=1e309`, or hundreds of digits) is refused naming
          *     the parameter (`/query/limit`, `is a number too large to read…`), whatever bounds it has.
          *     An integer query parameter is written in decimal digits: `limit=1e1`, `0x10`, `10.0`
