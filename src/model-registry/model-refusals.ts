@@ -9,12 +9,12 @@ import { ModelOutputError } from '../scoring/model-output-check.ts';
 import { ConflictError, InvalidInputError, problemType } from '../shared/errors.ts';
 import type { RegisteredModel } from './registered-model.ts';
 
-/** The refusal to act on a recalled model (problem `model-recalled`): `consequence` says what is refused. */
 /** Why a recalled model is not activated, and what serves instead. */
 export const RECALLED_NOT_ACTIVATED =
   'it cannot be activated again: activate another registered model (GET /v1/models lists them), ' +
   'or register the corrected model under a new version';
 
+/** The refusal to act on a recalled model (problem `model-recalled`): `consequence` says what is refused. */
 export function recalledConflict(id: string, recalledAt: string, consequence: string): ConflictError {
   return new ConflictError(`model ${id} was recalled on ${recalledAt}; ${consequence}`, {
     ...problemType('model-recalled'),
