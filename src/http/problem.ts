@@ -317,7 +317,7 @@ function mapHttpError(
             sentNull: path.startsWith('/body/') && readBodyValue(req.body, path) === null,
             sentInfinite: path.startsWith('/body/') && isInfinite(readBodyValue(req.body, path)),
             required: contract.findRequiredBodyField(operationId, path),
-            sentText: readSentText(req.body, path, query),
+            sentText: readSentText(req, path, query),
           });
         }),
         req.originalUrl,
@@ -521,11 +521,13 @@ function isInfinite(value: unknown): boolean {
 
 /** The value of the request body at a validator's path (`/body/location/lat`), or undefined. */
 /** The value at `path` when it was sent as text: a body field, or a query parameter given once. */
-function readSentText(body: unknown, path: string, query: URLSearchParams): string | undefined {
+function readSentText(req: Request, path: string, query: URLSearchParams): string | undefined {
+  const header = /^\/headers\/([^/]+)$/.exec(path)?.[1];
+  if (header !== undefined) return req.get(header);
   const name = /^\/query\/([^/]+)$/.exec(path)?.[1];
   const values = name === undefined ? [] : query.getAll(name);
   const value = path.startsWith('/body/')
-    ? readBodyValue(body, path)
+    ? readBodyValue(req.body, path)
     : values.length === 1
       ? values[0]
       : undefined;

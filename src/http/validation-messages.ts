@@ -75,7 +75,7 @@ export interface ContractFieldWords {
   sentInfinite?: boolean;
   /** Whether the body field is one its object requires (undefined when not known). */
   required?: boolean | undefined;
-  /** The value as sent when it is text: a body field's, or a query parameter's given once. */
+  /** The value as sent when it is text: a body field's, a header's, or a query parameter's given once. */
   sentText?: string | undefined;
 }
 
@@ -96,6 +96,14 @@ export function describeFieldError(
   if (header !== undefined && message === `must have required property '${header}'`) {
     const words = `the ${capitalizeHeader(header)} header is required`;
     return { path, message: words, said: words };
+  }
+  if (header !== undefined && contract.sentText === '') {
+    // Its pattern's words ("may hold only letters…") would not say that nothing was sent.
+    return {
+      path,
+      message: 'is empty: give it a value',
+      said: `the ${capitalizeHeader(header)} header is empty: give it a value`,
+    };
   }
   if (missing !== undefined) {
     const words = missing.need === undefined ? 'is required' : `is required: ${missing.need}`;

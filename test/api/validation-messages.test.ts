@@ -86,6 +86,19 @@ describe('a refused request', () => {
     expect(res.body.detail).toBe('the Idempotency-Key header is required');
   });
 
+  it('says a header sent empty is empty, not which characters it may hold', async () => {
+    const res = await t.http
+      .post('/v1/job-seekers/js-1/recommendations')
+      .auth(counselor, { type: 'bearer' })
+      .set('Idempotency-Key', '')
+      .send({});
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: '/headers/idempotency-key', message: 'is empty: give it a value' },
+    ]);
+    expect(res.body.detail).toBe('the Idempotency-Key header is empty: give it a value');
+  });
+
   it('refuses a query value that is not percent-encoded UTF-8, naming the parameter', async () => {
     for (const query of ['courses?q=pr%E9paration', 'courses?q=%FF', 'recommendations?seekerId=js-%E9']) {
       const res = await t.http.get(`/v1/${query}`).auth(counselor, { type: 'bearer' });
