@@ -1,11 +1,10 @@
-import type { Knex } from 'knex';
 import type { DecisionLog } from '../decision-log/decision-log.ts';
 import type { SubjectKeyring } from '../decision-log/subject-keyring.ts';
 import { jobSeekerNotFound } from '../job-seekers/job-seeker.ts';
 import { findStandingObjection } from '../objection/find-standing-objection.ts';
 import type { LoggedTextCheck } from '../screening/refuse-sensitive-logged-text.ts';
 import type { AfterCommitLogger } from '../shared/run-after-commit.ts';
-import { ERASURE_REQUEST_PLACE, type ErasureReport, type ErasureRequest } from './erasure.ts';
+import { alreadyErased, ERASURE_REQUEST_PLACE, type ErasureReport, type ErasureRequest } from './erasure.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { findLatestHoldingEvent } from './find-latest-holding-event.ts';
 import { scrubAfterCommit } from './scrub-after-commit.ts';
@@ -36,9 +35,9 @@ export class ErasureService {
    * the person's data does not withdraw it, which only they may do, and a profile synced again
    * gets it back. A person whose profile was purged as idle and whose key retention has since
    * destroyed still has events in the log: their erasure is recorded all the same, so that the
-   * request is on record as honoured. Unknown when the log holds nothing about them either, or
-   * nothing since their last erasure. The request's reference is kept in the event
-   * (`erasureRequest`), checked first as every text the log keeps readable: refused, nothing is erased.
+   * request is on record as honoured. Unknown when the log holds nothing about them either; already
+   * erased (404 saying when) when it holds nothing since their last erasure. The request's reference
+   * is kept in the event (`erasureRequest`), checked first as every text the log keeps readable: refused, nothing is erased.
    */
   async eraseJobSeeker(request: ErasureRequest): Promise<ErasureReport> {
     const { deps } = this;
@@ -53,8 +52,10 @@ export class ErasureService {
       const rows = await deps.store.eraseJobSeekerRows(trx, seekerId);
       const shredded = await deps.keyring.shredSubjectKey(trx, seekerId);
       // Throwing rolls back: nothing of this person is held, nor has been since their last erasure.
-      if (rows.profiles === 0 && !shredded && !(await isInLogSinceErasure(deps.decisionLog, trx, seekerId))) {
-        throw jobSeekerNotFound(seekerId);
+      if (rows.profiles === 0 && !shredded) {
+        const latest = await findLatestHoldingEvent(deps.decisionLog, seekerId, trx);
+        if (latest === undefined) throw jobSeekerNotFound(seekerId);
+        if (latest.type === 'subject.erased') throw alreadyErased(seekerId, latest.occurredAt);
       }
       const standingObjection = (await findStandingObjection(deps.decisionLog, seekerId, trx)) ?? null;
       // No personal part: it would need a key, and would create a new one for this person.
@@ -74,17 +75,4 @@ export class ErasureService {
     const storage = await scrubAfterCommit(deps.scrubber, deps.logger);
     return { erased, subjectKeyShredded, seq, storage };
   }
-}
-
-/**
- * Whether the log holds events about the person that no erasure followed (access given to what
- * remained after an erasure holds nothing new).
- */
-async function isInLogSinceErasure(
-  log: Pick<DecisionLog, 'findLatestEventAbout'>,
-  trx: Knex.Transaction,
-  seekerId: string,
-): Promise<boolean> {
-  const latest = await findLatestHoldingEvent(log, seekerId, trx);
-  return latest !== undefined && latest.type !== 'subject.erased';
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import { refuseIdInRequestReference } from '../screening/request-reference.ts';
+import { NotFoundError, problemType } from '../shared/errors.ts';
 
 /** A request for erasure as the admin answers it: who answers, for whom, and its reference. */
 export interface ErasureRequest {
@@ -20,6 +21,20 @@ export const ERASURE_REQUEST_PLACE = { header: 'X-Erasure-Request' } as const;
 export function erasureRequestFor(admin: Principal, seekerId: string, reference: string): ErasureRequest {
   refuseIdInRequestReference(ERASURE_REQUEST_PLACE, reference, seekerId);
   return { admin, seekerId, reference };
+}
+
+/**
+ * A second erasure of someone about whom nothing was held or done since their erasure on
+ * `erasedAt` (problem `subject-erased`, 404): nothing is left to erase, and nothing is recorded. The
+ * admin answering a request sent twice learns it was honoured, and when, where a bare 404 read as a
+ * wrong id; the date is what a sync of the person is told as well.
+ */
+export function alreadyErased(seekerId: string, erasedAt: string): NotFoundError {
+  return new NotFoundError(
+    `job seeker ${seekerId} was already erased on ${erasedAt}, and nothing about them has been held or ` +
+      'logged since: there is nothing left to erase, and this request is not recorded',
+    { ...problemType('subject-erased'), erasedAt },
+  );
 }
 
 /** Rows deleted when a job seeker's data is erased, per kind. */

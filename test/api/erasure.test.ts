@@ -150,6 +150,7 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
     const res = await eraseJobSeeker(t, admin, 'js-never-seen');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.erasedAt).toBeUndefined();
   });
 
   /** Whether nothing of the person was erased and nothing was logged since `head`. */
@@ -213,8 +214,19 @@ describe('erasing a job seeker (DELETE /v1/job-seekers/{seekerId})', () => {
       expect(portal.status).toBe(404);
       expect(portal.body).toMatchObject({ title: 'Dossier introuvable' });
       expect(JSON.stringify(portal.body)).not.toContain(CANARY);
+    });
+
+    it('tells an admin erasing the person again when they were erased, and records nothing', async () => {
+      const erasure = eventsAfter.at(-1);
+      expect(erasure?.type).toBe('subject.erased');
       const again = await eraseJobSeeker(t, admin, SEEKER);
       expect(again.status).toBe(404);
+      expect(again.body).toMatchObject({
+        type: 'https://aiguillage.example/problems/subject-erased',
+        erasedAt: erasure?.occurredAt,
+      });
+      expect(again.body.detail).toMatch(/already erased on .*nothing left to erase/);
+      expect(await allEvents()).toHaveLength(eventsAfter.length);
     });
 
     it('deletes what became of the courses proposed to the person, and leaves their outcome unreadable in the log', async () => {

@@ -174,7 +174,8 @@ export interface paths {
          *     `subject-erased`) gets it back, and only the person can withdraw it. A person of
          *     whom only log events are left (profile purged as idle, key destroyed at the end of the log
          *     period) is erased all the same. 404 when nothing about the person is held, nor logged since
-         *     their last erasure. The request's reference (`X-Erasure-Request`) is kept in `subject.erased`,
+         *     their last erasure: after an erasure, with `subject-erased` and `erasedAt` (a request sent twice
+         *     was honoured then; nothing is recorded again). The request's reference (`X-Erasure-Request`) is kept in `subject.erased`,
          *     screened as an access request's is; a refused reference erases nothing.
          */
         delete: operations["eraseJobSeeker"];
@@ -1701,7 +1702,7 @@ export interface components {
              *     `proposal-replaced` (409, `currentItemId`: a job seeker's contest of a course of a set a later publication replaced),
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
-             *     not enrolled again with `reEnrol=true`), `model-outputs-invalid` (422: a model whose outputs on reference rows break
+             *     not enrolled again with `reEnrol=true`; 404 with `erasedAt`: an erasure of a person nothing was held or logged about since theirs), `model-outputs-invalid` (422: a model whose outputs on reference rows break
              *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `empty-referential` (422: an occupation referential loaded empty, unless confirmed),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
