@@ -8,6 +8,8 @@ import { createAccessRecordRoutes } from './access-record/access-record-routes.t
 import type { AccessRecordService } from './access-record/access-record-service.ts';
 import { createAuditRoutes } from './audit/audit-routes.ts';
 import type { AuditService } from './audit/audit-service.ts';
+import { createOwnOversightRoutes } from './audit/own-oversight-routes.ts';
+import type { OwnOversightService } from './audit/own-oversight-service.ts';
 import type { Principal } from './auth/principal.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
@@ -87,6 +89,7 @@ export interface AppServices {
   erasure: ErasureService;
   accessRecords: AccessRecordService;
   audit: AuditService;
+  ownOversight: OwnOversightService;
   incidents: IncidentService;
   readiness: ReadinessProbe;
 }
@@ -257,6 +260,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createOccupationLabelRoutes(services.occupationLabels));
   app.use(createSettingsRoutes(services.settings));
   app.use(createModelRoutes(services.models));
+  app.use(createOwnOversightRoutes(services.ownOversight));
   app.use(createAuditRoutes(services.audit));
   app.use(createIncidentRoutes(services.incidents, services.audit));
 

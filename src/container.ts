@@ -6,6 +6,7 @@ import { AuditService } from './audit/audit-service.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
 import { KnexFigureWeekStore } from './audit/knex-figure-week-store.ts';
 import { createLoggedTextCheck } from './audit/logged-text-check.ts';
+import { OwnOversightService } from './audit/own-oversight-service.ts';
 import { type LocalKeys, loadOrCreateLocalKeys } from './auth/local-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import type { Config } from './config.ts';
@@ -329,6 +330,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
         pseudonymise,
         now,
         onVerified: metrics.countLogVerification,
+      }),
+      ownOversight: new OwnOversightService({
+        events: auditEvents,
+        log: decisionLog,
+        settings: { getSettings: () => settingsStore.get() },
+        pseudonymise,
+        now,
       }),
       incidents: new IncidentService({
         log: decisionLog,

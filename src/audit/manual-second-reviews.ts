@@ -27,7 +27,11 @@ export class ManualSecondReviewTally {
   /** Of those sets, who approved each in its second review: the publication that follows is theirs. */
   private readonly manualApprovers = new Map<string, string>();
 
-  constructor(private readonly options: OversightOptions) {}
+  /** `rowOf` names the row a reviewer's acts go into (see `OversightTally`). */
+  constructor(
+    private readonly options: OversightOptions,
+    private readonly rowOf: (pseudonym: string) => string = (pseudonym) => pseudonym,
+  ) {}
 
   /** A set made by hand (`recommendation.created_manually`): held when created in the period. */
   openSet(event: EventContent, setId: string): void {
@@ -73,7 +77,7 @@ export class ManualSecondReviewTally {
   ): void {
     switch (event.type) {
       case 'second_review.completed': {
-        const counselor = event.actor.pseudonym;
+        const counselor = this.rowOf(event.actor.pseudonym);
         const id = JSON.stringify([counselor, week]);
         let group = this.manualGroups.get(id);
         if (group === undefined) {
@@ -88,7 +92,7 @@ export class ManualSecondReviewTally {
         // Published by its second reviewer's approval: a closed session there is theirs to have gone past.
         const approver = this.manualApprovers.get(setId);
         const group =
-          approver === event.actor.pseudonym
+          approver === this.rowOf(event.actor.pseudonym)
             ? this.manualGroups.get(JSON.stringify([approver, week]))
             : undefined;
         if (group !== undefined) group.closedSessionOverrides += countClosedSessions(payload);

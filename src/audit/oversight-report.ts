@@ -5,6 +5,7 @@
  */
 import { pickDefined } from '../shared/pick-defined.ts';
 import { isWritableInstant } from '../shared/utc-instant.ts';
+import type { EventContent } from './audit-event-store.ts';
 import { type AuditPeriod, checkPeriod } from './audit-period.ts';
 import type { AuditServiceDeps } from './audit-service-deps.ts';
 import type { AuditRequest, AuditTrail } from './audit-trail.ts';
@@ -39,6 +40,42 @@ export async function computeOversight(
   checkPeriod(period);
   const threshold = fastDecisionSeconds ?? (await deps.settings.getSettings()).fastDecisionSeconds;
   const { seq: toSeq } = await deps.log.readHead();
+  const { events, reviewsUntil } = await readOversightEvents(deps, period, toSeq);
+  const { rows, manualSecondReviews } = await computeOversightReport(events, {
+    ...period,
+    fastDecisionSeconds: threshold,
+  });
+  const readAt = await trail.record(
+    request,
+    'getOversightStats',
+    { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
+    rows.length + manualSecondReviews.length,
+  );
+  return {
+    ...period,
+    fastDecisionSeconds: threshold,
+    rows: coverWeeks(rows, period, readAt),
+    manualSecondReviews: coverWeeks(manualSecondReviews, period, readAt),
+  };
+}
+
+/** The events the oversight figures of a period are computed from, in seq order up to `toSeq`. */
+export interface OversightEvents {
+  events: AsyncIterable<EventContent>;
+  /** Where the reviews of the period's sets are read up to; undefined: up to the head. */
+  reviewsUntil: string | undefined;
+}
+
+/**
+ * The events the oversight figures of the period are computed from, up to `toSeq`: the reviews of the
+ * period's sets while those sets live, and every reading and answer up to the head, merged in seq
+ * order. Both the auditor's figures and a counselor's own read them so.
+ */
+export async function readOversightEvents(
+  deps: Pick<AuditServiceDeps, 'events' | 'settings'>,
+  period: AuditPeriod,
+  toSeq: number,
+): Promise<OversightEvents> {
   // A set is reviewed while it lives: its reviews are over within its lifetime after the period,
   // or within the lifetime a second review gave it anew. A period ending in the last days of 9999
   // has its reviews end where no date-time can be written: they are read up to the head.
@@ -61,22 +98,7 @@ export async function computeOversight(
     toSeq,
   );
   // In seq order, so that a set's retraction drops its items once the readings before it are taken.
-  const { rows, manualSecondReviews } = await computeOversightReport(inSeqOrder(reviews, readings), {
-    ...period,
-    fastDecisionSeconds: threshold,
-  });
-  const readAt = await trail.record(
-    request,
-    'getOversightStats',
-    { ...period, fastDecisionSeconds: threshold, reviewsUntil, toSeq },
-    rows.length + manualSecondReviews.length,
-  );
-  return {
-    ...period,
-    fastDecisionSeconds: threshold,
-    rows: coverWeeks(rows, period, readAt),
-    manualSecondReviews: coverWeeks(manualSecondReviews, period, readAt),
-  };
+  return { events: inSeqOrder(reviews, readings), reviewsUntil };
 }
 
 /**

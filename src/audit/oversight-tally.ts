@@ -38,8 +38,15 @@ export class OversightTally {
   /** The second reviews of the period's sets made by hand. */
   private readonly manualSets: ManualSecondReviewTally;
 
-  constructor(private readonly options: OversightOptions) {
-    this.manualSets = new ManualSecondReviewTally(options);
+  /**
+   * `rowOf` names the row an actor's acts go into: their own pseudonym (the default), or one name for
+   * every counselor, whose acts are then counted together as one counselor's are.
+   */
+  constructor(
+    private readonly options: OversightOptions,
+    private readonly rowOf: (pseudonym: string) => string = (pseudonym) => pseudonym,
+  ) {
+    this.manualSets = new ManualSecondReviewTally(options, rowOf);
   }
 
   /** Sets of the period whose review is not over yet: the only ones whose review state is held. */
@@ -104,10 +111,10 @@ export class OversightTally {
       case 'item.decided':
         takeDecision(set, event.occurredAt, payload, this.options.fastDecisionSeconds);
         if (readStringField(payload, 'decision') === 'approved' && readStringField(payload, 'closedSession'))
-          this.takeClosedSessionOverrides(set, event.actor.pseudonym, 1);
+          this.takeClosedSessionOverrides(set, this.rowOf(event.actor.pseudonym), 1);
         break;
       case 'second_review.requested':
-        this.takeClosedSessionOverrides(set, event.actor.pseudonym, countClosedSessions(payload));
+        this.takeClosedSessionOverrides(set, this.rowOf(event.actor.pseudonym), countClosedSessions(payload));
         break;
       case 'item.added':
         markReviewed(set);
@@ -115,7 +122,7 @@ export class OversightTally {
         takeActSeconds(set, event.occurredAt, undefined);
         break;
       case 'recommendation.published': {
-        this.takeClosedSessionOverrides(set, event.actor.pseudonym, countClosedSessions(payload));
+        this.takeClosedSessionOverrides(set, this.rowOf(event.actor.pseudonym), countClosedSessions(payload));
         this.closeSet(setId, set);
         const published = new Set(
           readArrayField(payload, 'approvedItemIds').filter((id) => typeof id === 'string'),
@@ -124,7 +131,7 @@ export class OversightTally {
         break;
       }
       case 'second_review.completed':
-        this.takeSecondReview(set, event.actor.pseudonym, payload);
+        this.takeSecondReview(set, this.rowOf(event.actor.pseudonym), payload);
         break;
       case 'recommendation.discarded':
       case 'recommendation.expired':
@@ -170,7 +177,7 @@ export class OversightTally {
     if (!isInPeriod(event.occurredAt, this.options)) return;
     const model = readRecord(payload?.model);
     const group = findGroup(this.groups, {
-      counselor: event.actor.pseudonym,
+      counselor: this.rowOf(event.actor.pseudonym),
       modelId: readStringField(model, 'id') ?? 'unknown',
       modelVersion: readStringField(model, 'version') ?? 'unknown',
       week: formatIsoWeek(event.occurredAt),

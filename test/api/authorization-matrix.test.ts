@@ -54,6 +54,7 @@ const ALLOWED: Record<string, Role[]> = {
   listAuditCheckpoints: ['auditor'],
   getAuditPublicKey: ['auditor'],
   getOversightStats: ['auditor'],
+  getOwnOversightStats: ['counselor'],
   getUsageStats: ['auditor'],
   getAttributionStats: ['auditor'],
   getDriftStats: ['auditor'],

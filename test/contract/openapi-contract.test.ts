@@ -55,7 +55,11 @@ describe('the OpenAPI contract', () => {
       const week = [schema, ...(schema.allOf ?? [])].find((part) => part.properties?.week)?.properties?.week;
       return week?.pattern === '^\\d{4}-W\\d{2}$' ? [[name, String(week.description)] as const] : [];
     });
-    expect(weeks.map(([name]) => name)).toEqual(['UsageWeek', 'OversightRow', 'ManualSecondReviewRow']);
+    expect(weeks.map(([name]) => name)).toEqual([
+      'UsageWeek',
+      'OversightRowFigures',
+      'ManualSecondReviewFigures',
+    ]);
     // A counselor in Paris deciding on Monday at 00:30 local time acts in the week before, in UTC.
     expect(weeks.filter(([, description]) => !description.includes('UTC'))).toEqual([]);
   });

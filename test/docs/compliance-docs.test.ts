@@ -216,7 +216,7 @@ describe('the share of sets opened before their first decision', () => {
     };
     const spec = parse(readDocument('openapi/openapi.yaml')) as Spec;
     const described =
-      spec.components.schemas.OversightRow?.properties?.openedBeforeFirstDecisionShare?.description;
+      spec.components.schemas.OversightRowFigures?.properties?.openedBeforeFirstDecisionShare?.description;
     expect(described).toMatch(/^Share of the reviewed sets .* opened .* before their first decision/);
   });
 });

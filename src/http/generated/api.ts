@@ -925,6 +925,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/counselor/stats/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling counselor's own reliance figures
+         * @description The oversight figures of the calling counselor alone (AI Act Art. 14(4)(b): those who oversee the
+         *     system stay aware of their own tendency to rely on its output), per model version and ISO week in
+         *     UTC (of the set's generation): the same figures, counted by the same code, as the row an auditor
+         *     reads for them in `GET /v1/audit/stats/oversight` (record 0008), without their pseudonym: the sets
+         *     generated for them, and the second reviews they gave. `from`/`to` select the sets as there; the
+         *     threshold of a fast decision is the current setting (`fastDecisionSeconds`). With
+         *     `includeAllCounselors=true`, the figures of all counselors together per model version and week
+         *     come beside them (`allCounselors`), the caller's own acts included, for comparison: a row of
+         *     them is given only when it rests on at least `minCounselors` counselors (3), so that the
+         *     caller's own figures taken from it never leave another counselor's alone. No other
+         *     counselor's row, and no pseudonym, is ever given. The read is not recorded: it reads nobody's
+         *     file and nobody else's acts alone (record 0008).
+         */
+        get: operations["getOwnOversightStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reason-codes": {
         parameters: {
             query?: never;
@@ -3704,6 +3735,35 @@ export interface components {
             /** @description The second reviews of the sets made by hand (the manual path, `recommendation.created_manually`) created in the period, per second reviewer and ISO week of the set's creation: counted apart from the model's sets, which `rows` counts by model version, and timed as theirs are. */
             manualSecondReviews: components["schemas"]["ManualSecondReviewRow"][];
         };
+        OwnOversightStats: {
+            /** Format: date-time */
+            from?: string;
+            /** Format: date-time */
+            to?: string;
+            /** @description The threshold of a fast decision the figures were counted with (the current setting). */
+            fastDecisionSeconds: number;
+            /** @description The caller's own figures, one row per model version and ISO week, as the sets' counselor or as their second reviewer, sorted by week and model. */
+            rows: components["schemas"]["OversightRowFigures"][];
+            /** @description The caller's second reviews of the sets made by hand, one row per ISO week of the sets' creation. */
+            manualSecondReviews: components["schemas"]["ManualSecondReviewFigures"][];
+            /** @description Only with `includeAllCounselors=true`: the figures of every counselor's acts counted together (the caller's included), per model version and week, each row resting on at least `minCounselors` counselors; a row resting on fewer is left out. */
+            allCounselors?: {
+                /** @description How many counselors a row of all counselors together must rest on to be given. */
+                minCounselors: number;
+                rows: components["schemas"]["AllCounselorsOversightRow"][];
+                manualSecondReviews: components["schemas"]["AllCounselorsManualSecondReviewRow"][];
+            };
+        };
+        /** @description The figures of every counselor together for one model version and week: each decision, set and second review of any counselor counted once, as in one counselor's row (the median and the shares over all of them). */
+        AllCounselorsOversightRow: {
+            /** @description How many counselors have a row in it (as the sets' counselor or as a second reviewer). */
+            counselors: number;
+        } & components["schemas"]["OversightRowFigures"];
+        /** @description The second reviews of the sets made by hand of one week, every second reviewer together. */
+        AllCounselorsManualSecondReviewRow: {
+            /** @description How many second reviewers gave them. */
+            counselors: number;
+        } & components["schemas"]["ManualSecondReviewFigures"];
         /**
          * @description `serious`: a serious incident as AI Act Art. 3(49) defines it (a death or serious harm to a
          *     person's health, a serious and irreversible disruption of critical infrastructure, an
@@ -3870,6 +3930,9 @@ export interface components {
         OversightRow: {
             /** @description The counselor's pseudonym: the actor who requested the sets, or who gave their second review. */
             counselor: string;
+        } & components["schemas"]["OversightRowFigures"];
+        /** @description The figures of one row of the oversight figures, whoever they are of: a counselor's (`OversightRow`, under their pseudonym), the calling counselor's own or all counselors' together (`OwnOversightStats`). Rates are null when there is nothing to divide by. */
+        OversightRowFigures: {
             modelId: string;
             modelVersion: string;
             /** @description ISO 8601 week of the sets' generation, in UTC: Monday 00:00 UTC to the next. */
@@ -3954,6 +4017,9 @@ export interface components {
         ManualSecondReviewRow: {
             /** @description The second reviewer's pseudonym. */
             counselor: string;
+        } & components["schemas"]["ManualSecondReviewFigures"];
+        /** @description The figures of the second reviews of sets made by hand created in one ISO week, whoever gave them: a counselor (`ManualSecondReviewRow`, under their pseudonym), the calling counselor or all counselors together (`OwnOversightStats`); defined as the `secondReview` figures of an `OversightRow`. */
+        ManualSecondReviewFigures: {
             /** @description ISO 8601 week of the sets' creation, in UTC: Monday 00:00 UTC to the next. */
             week: string;
             /**
@@ -5729,6 +5795,39 @@ export interface operations {
                 };
             };
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOwnOversightStats: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is left out. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond (`08:00:00.0001Z` to `08:00:00.0009Z`) both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Until this instant (exclusive). The log keeps milliseconds; an instant finer than that (`08:00:00.0005Z`) is rounded up to the next millisecond (`08:00:00.001Z`), so an event logged before it is kept. A `to` not after `from`, compared to the last digit written, is refused (422); bounds apart within one millisecond both round up to the same one and the period covers nothing. Colons may be left unencoded; encode a `+` offset as `%2B`. An instant whose offset moves it out of the years 0000 to 9999 in UTC (`0000-01-01T00:00:00+01:00`) is refused (400). */
+                to?: components["parameters"]["AuditTo"];
+                /** @description Also give the figures of all counselors together, per model version and week, for comparison. */
+                includeAllCounselors?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's own rows, one per model version and week, and, when asked, all counselors' together. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnOversightStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,0 +1,139 @@
+/**
+ * A counselor's own oversight figures (AI Act Art. 14(4)(b): those who oversee the system stay aware
+ * of their own tendency to rely on its output). Their rows of the auditor's figures, counted by the
+ * same tally over the same events, without their pseudonym; and, when asked, every counselor's acts
+ * counted together beside them, a row given only when it rests on enough counselors that the caller's
+ * own figures taken from it leave no other counselor's alone.
+ */
+import type { Principal } from '../auth/principal.ts';
+import { type AuditPeriod, checkPeriod } from './audit-period.ts';
+import type { AuditServiceDeps } from './audit-service-deps.ts';
+import { coverWeeks, type WeekCovered } from './figure-weeks.ts';
+import type { ManualSecondReviewRow, OversightRow } from './oversight-figures.ts';
+import { readOversightEvents } from './oversight-report.ts';
+import { OversightTally } from './oversight-tally.ts';
+
+/**
+ * How many counselors a row of all counselors together must rest on to be given: the caller's own
+ * figures subtracted from a row of two would be the other counselor's.
+ */
+export const MIN_COUNSELORS_COMPARED = 3;
+
+/** The row every counselor's acts go into when counted together: a name no pseudonym takes. */
+const ALL_COUNSELORS = '';
+
+/** A row of the oversight figures without whose it is. */
+export type OwnOversightRow = Omit<OversightRow, 'counselor'> & WeekCovered;
+export type OwnManualSecondReviewRow = Omit<ManualSecondReviewRow, 'counselor'> & WeekCovered;
+
+/** A row of all counselors together, with how many counselors it rests on. */
+export type AllCounselorsRow<R> = R & { counselors: number };
+
+export interface OwnOversightReport extends AuditPeriod {
+  fastDecisionSeconds: number;
+  rows: OwnOversightRow[];
+  manualSecondReviews: OwnManualSecondReviewRow[];
+  /** Only when asked for. */
+  allCounselors?: {
+    minCounselors: number;
+    rows: Array<AllCounselorsRow<OwnOversightRow>>;
+    manualSecondReviews: Array<AllCounselorsRow<OwnManualSecondReviewRow>>;
+  };
+}
+
+/** A counselor's own oversight figures (`GET /v1/counselor/stats/oversight`). */
+export class OwnOversightService {
+  constructor(
+    private readonly deps: Pick<AuditServiceDeps, 'events' | 'log' | 'settings' | 'pseudonymise' | 'now'>,
+  ) {}
+
+  /**
+   * The caller's rows of the oversight figures of the period, at the current fast-decision threshold,
+   * and, with `includeAllCounselors`, those of all counselors together. Nothing is recorded: the read
+   * opens no person's file and gives no one else's acts alone (record 0008).
+   */
+  async computeOwnOversight(
+    counselor: Principal,
+    period: AuditPeriod,
+    options: { includeAllCounselors: boolean },
+  ): Promise<OwnOversightReport> {
+    checkPeriod(period);
+    const { deps } = this;
+    const { fastDecisionSeconds } = await deps.settings.getSettings();
+    const { seq: toSeq } = await deps.log.readHead();
+    const { events } = await readOversightEvents(deps, period, toSeq);
+    const figureOptions = { ...period, fastDecisionSeconds };
+    // Each counselor's rows, as the auditor's figures count them, and every counselor's acts together,
+    // from one pass over the events.
+    const each = new OversightTally(figureOptions);
+    const together = options.includeAllCounselors
+      ? new OversightTally(figureOptions, () => ALL_COUNSELORS)
+      : undefined;
+    let latest = '';
+    for await (const event of events) {
+      each.add(event);
+      together?.add(event);
+      if (event.occurredAt > latest) latest = event.occurredAt;
+    }
+    // No event records this read: the week in progress ends now, or at the latest event read when the
+    // log's time is ahead of this clock (record 0004).
+    const now = deps.now().toISOString();
+    const readAt = latest > now ? latest : now;
+    const own = deps.pseudonymise(counselor.subject);
+    const rows = each.toRows();
+    const manualRows = each.toManualSecondReviewRows();
+    const report: OwnOversightReport = {
+      ...period,
+      fastDecisionSeconds,
+      rows: coverWeeks(rows.filter((row) => row.counselor === own).map(withoutCounselor), period, readAt),
+      manualSecondReviews: coverWeeks(
+        manualRows.filter((row) => row.counselor === own).map(withoutCounselor),
+        period,
+        readAt,
+      ),
+    };
+    if (together === undefined) return report;
+    const counselorsPerRow = countRows(rows, rowKeyOf);
+    const counselorsPerManualRow = countRows(manualRows, (row) => row.week);
+    return {
+      ...report,
+      allCounselors: {
+        minCounselors: MIN_COUNSELORS_COMPARED,
+        rows: coverWeeks(giveTogether(together.toRows(), counselorsPerRow, rowKeyOf), period, readAt),
+        manualSecondReviews: coverWeeks(
+          giveTogether(together.toManualSecondReviewRows(), counselorsPerManualRow, (row) => row.week),
+          period,
+          readAt,
+        ),
+      },
+    };
+  }
+}
+
+function withoutCounselor<R extends { counselor: string }>(row: R): Omit<R, 'counselor'> {
+  const { counselor: _counselor, ...figures } = row;
+  return figures;
+}
+
+function rowKeyOf(row: Pick<OversightRow, 'modelId' | 'modelVersion' | 'week'>): string {
+  return JSON.stringify([row.modelId, row.modelVersion, row.week]);
+}
+
+/** How many rows (one per counselor) each key holds. */
+function countRows<R>(rows: readonly R[], keyOf: (row: R) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
+  return counts;
+}
+
+/** The rows of all counselors together that rest on enough counselors, each with how many. */
+function giveTogether<R extends { counselor: string }>(
+  rows: readonly R[],
+  counselors: ReadonlyMap<string, number>,
+  keyOf: (row: R) => string,
+): Array<AllCounselorsRow<Omit<R, 'counselor'>>> {
+  return rows.flatMap((row) => {
+    const count = counselors.get(keyOf(row)) ?? 0;
+    return count < MIN_COUNSELORS_COMPARED ? [] : [{ ...withoutCounselor(row), counselors: count }];
+  });
+}
