@@ -158,6 +158,11 @@ export interface AuditConfig {
    * auditors' `GET /v1/audit/verify`), each verdict counted on `/metrics`.
    */
   verifyEveryHours: number;
+  /**
+   * Hours between two checks of the active model's drift by the API process itself (0: none), whose
+   * last level per feature `/metrics` shows (`src/audit/drift-watch.ts`).
+   */
+  driftEveryHours: number;
 }
 
 /**
@@ -277,7 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
       masterKeyFile: readPath(env, 'AUDIT_MASTER_KEY_FILE'),
       pseudonymKeyFile: readPath(env, 'AUDIT_PSEUDONYM_KEY_FILE'),
       localKeysAllowed: readBool(env, 'AUDIT_LOCAL_KEYS', false),
-      verifyEveryHours: readVerifyEveryHours(env, nodeEnv),
+      verifyEveryHours: readHoursUpToAWeek(env, 'AUDIT_VERIFY_EVERY_HOURS', nodeEnv),
+      driftEveryHours: readHoursUpToAWeek(env, 'AUDIT_DRIFT_EVERY_HOURS', nodeEnv),
     },
     retention: readRetention(env, nodeEnv),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -325,11 +331,12 @@ function readInt(env: Env, name: string, fallback: number): number {
 /** A week at most: the monitoring plan's own rhythm, and well within what a timer can wait. */
 const MAX_VERIFY_EVERY_HOURS = 7 * 24;
 
-function readVerifyEveryHours(env: Env, nodeEnv: Config['nodeEnv']): number {
-  const hours = readInt(env, 'AUDIT_VERIFY_EVERY_HOURS', nodeEnv === 'test' ? 0 : 24);
+/** Hours between two runs of one of the process's own checks: 24 by default (0 in tests: none), a week at most. */
+function readHoursUpToAWeek(env: Env, name: string, nodeEnv: Config['nodeEnv']): number {
+  const hours = readInt(env, name, nodeEnv === 'test' ? 0 : 24);
   if (hours > MAX_VERIFY_EVERY_HOURS) {
     throw new Error(
-      `AUDIT_VERIFY_EVERY_HOURS must be ${MAX_VERIFY_EVERY_HOURS} (a week) or less, 0 for none, got "${env.AUDIT_VERIFY_EVERY_HOURS ?? ''}"`,
+      `${name} must be ${MAX_VERIFY_EVERY_HOURS} (a week) or less, 0 for none, got "${env[name] ?? ''}"`,
     );
   }
   return hours;

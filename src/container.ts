@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AccessRecordService } from './access-record/access-record-service.ts';
 import type { AppServices } from './app.ts';
 import { AuditService } from './audit/audit-service.ts';
+import { createDriftWatch, type DriftWatch, type RecentDrift } from './audit/drift-watch.ts';
 import { KnexAuditEventStore } from './audit/knex-audit-event-store.ts';
 import { KnexFigureWeekStore } from './audit/knex-figure-week-store.ts';
 import { createLoggedTextCheck } from './audit/logged-text-check.ts';
@@ -34,6 +35,7 @@ import { loadOpenApiDocument } from './http/openapi-document.ts';
 import type { FindStorageUnavailable } from './http/problem.ts';
 import { KnexIdempotencyStore } from './idempotency/knex-idempotency-store.ts';
 import { IncidentService } from './incidents/incident-service.ts';
+import { readUnreportedIncidents } from './incidents/unreported-incidents.ts';
 import { JobSeekerService } from './job-seekers/job-seeker-service.ts';
 import { KnexJobSeekerStore } from './job-seekers/knex-job-seeker-store.ts';
 import { KnexModelStore } from './model-registry/knex-model-store.ts';
@@ -86,6 +88,11 @@ export interface Container {
   localKeys: LocalKeys | undefined;
   openApiDocument: Record<string, unknown>;
   findStorageUnavailable: FindStorageUnavailable;
+  /**
+   * Checks the active model's drift now, as the watch does every `AUDIT_DRIFT_EVERY_HOURS`, and keeps
+   * the levels `/metrics` shows.
+   */
+  checkDriftNow(): Promise<RecentDrift>;
   /**
    * Appends `service.started` (software version, engine, active model, settings): called once the
    * server serves (`npm start`), not by scripts nor by tests' in-process apps.
@@ -382,11 +389,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     const retention = createRetentionService(db, decisionLog, config.retention, { now, scrubber, logger });
     const openApiDocument = loadOpenApiDocument();
     let retentionJob: DailyRetentionJob | undefined;
+    let driftWatch: DriftWatch | undefined;
     registerOperatingGauges(metrics.registry, {
       aiEnabled: async () => (await settingsStore.get()).aiEnabled,
       modelCheck: async () => checkModel(await models.currentState()),
       ...(dataDirFreeBytes === undefined ? {} : { dataDirFreeBytes }),
       retentionFailedRunsInARow: () => retentionJob?.failedRunsInARow() ?? 0,
+      unreportedIncidents: () => readUnreportedIncidents(auditEvents),
+      lastDriftCheck: () => driftWatch?.lastCheck(),
     });
     // Started last: nothing after them can fail and leave them running against a closed database.
     retentionJob = config.retention.dailyJob ? startDailyRetentionJob(retention, logger) : undefined;
@@ -396,6 +406,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
             intervalMs: config.audit.verifyEveryHours * 60 * 60 * 1000,
           })
         : undefined;
+    // Built even when off (AUDIT_DRIFT_EVERY_HOURS=0): then it checks only when asked (checkDriftNow).
+    const watch = createDriftWatch(() => services.audit.readRecentDrift(), logger, {
+      intervalMs: config.audit.driftEveryHours * 60 * 60 * 1000,
+    });
+    driftWatch = watch;
 
     return {
       config,
@@ -409,6 +424,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       localKeys,
       openApiDocument,
       findStorageUnavailable,
+      checkDriftNow: () => watch.checkNow(),
       recordServiceStart: () =>
         recordServiceStart({
           decisionLog,
@@ -437,6 +453,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       close: async () => {
         await retentionJob?.stop();
         await logVerification?.stop();
+        await watch.stop();
         await models.close();
         await db.destroy();
       },

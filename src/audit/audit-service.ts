@@ -18,7 +18,8 @@ import {
 import type { AuditPeriod } from './audit-period.ts';
 import type { AuditServiceDeps } from './audit-service-deps.ts';
 import { type AuditRequest, type AuditTrail, createAuditTrail } from './audit-trail.ts';
-import { computeDrift, type DriftStatsReport } from './drift-report.ts';
+import { computeDrift, type DriftStatsReport, readRecentDrift } from './drift-report.ts';
+import type { RecentDrift } from './drift-watch.ts';
 import type { ExportFormat } from './event-export-format.ts';
 import { type IncidentsPage, listIncidents } from './incidents-page.ts';
 import { computeOutcomes, type OutcomeReport } from './outcome-report.ts';
@@ -105,6 +106,14 @@ export class AuditService {
   /** Population stability index per feature and model, over the period's whole weeks. */
   computeDrift(request: AuditRequest, asked: AuditPeriod): Promise<DriftStatsReport> {
     return computeDrift(this.deps, this.#trail, request, asked);
+  }
+
+  /**
+   * The drift level per feature of the active model's inputs over the last whole weeks, for the
+   * service's own drift watch (`/metrics`): no caller, no purpose, no audit trail; it gives levels only.
+   */
+  readRecentDrift(): Promise<RecentDrift> {
+    return readRecentDrift(this.deps);
   }
 
   /** What became of the courses proposed, per model version and source, over the period's whole weeks. */

@@ -2,6 +2,7 @@
  * The drift figures as an auditor reads them: each model's scored vectors against its training
  * reference, over whole weeks, with the registry read at the log's head.
  */
+import { pickDefined } from '../shared/pick-defined.ts';
 import { type AuditPeriod, checkPeriod } from './audit-period.ts';
 import type { AuditServiceDeps } from './audit-service-deps.ts';
 import type { AuditRequest, AuditTrail } from './audit-trail.ts';
@@ -12,7 +13,9 @@ import {
   summariseDrift,
   tallyDrift,
 } from './drift-stats.ts';
-import { frozenRowsOf } from './figure-weeks.ts';
+import { DRIFT_WATCH_WEEKS, type RecentDrift } from './drift-watch.ts';
+import { WEEK_MS, weekStartOf } from './event-fields.ts';
+import { frozenRowsOf, LATE_EVENTS_MS } from './figure-weeks.ts';
 import { cutFigurePeriod, readHeadWithModels, streamGeneratedSets } from './sealed-figure-sources.ts';
 import { listFrozenWeeksOf, settleWeeks } from './settle-weeks.ts';
 
@@ -34,6 +37,23 @@ export async function computeDrift(
 ): Promise<DriftStatsReport> {
   await trail.checkPurpose(request, 'getDriftStats');
   checkPeriod(asked);
+  const { toSeq, report } = await readDriftFigures(deps, asked);
+  const period: AuditPeriod = pickDefined({ from: report.from, to: report.to });
+  await trail.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length, {
+    minPeople: deps.minPeoplePerFigure,
+  });
+  return report;
+}
+
+/**
+ * The drift figures of the period, as `computeDrift` gives them, with no audit trail: read by the
+ * auditors' query and by the service's own drift watch (`src/audit/drift-watch.ts`), which give the
+ * same weeks, frozen by whichever reads them first.
+ */
+export async function readDriftFigures(
+  deps: AuditServiceDeps,
+  asked: AuditPeriod,
+): Promise<{ toSeq: number; report: DriftStatsReport; references: ReadonlyMap<string, DriftReference> }> {
   const { toSeq, registered } = await readHeadWithModels(deps);
   const period = await cutFigurePeriod(deps, asked, toSeq);
   const references = new Map<string, DriftReference>(
@@ -60,8 +80,29 @@ export async function computeDrift(
     references,
     deps.minPeoplePerFigure,
   );
-  await trail.record(request, 'getDriftStats', { ...period, toSeq }, report.models.length, {
-    minPeople: deps.minPeoplePerFigure,
-  });
-  return { ...period, ...report };
+  return { toSeq, report: { ...period, ...report }, references };
+}
+
+/**
+ * The drift of the inputs the active model scored in the last `DRIFT_WATCH_WEEKS` whole weeks before
+ * the week in progress (with `AUDIT_MIN_PEOPLE` 1, up to now), per feature, for the service's own
+ * watch: the figures an auditor reads for that period, their levels only. No audit trail: it hands
+ * no figure to anyone, only the level per feature that `/metrics` shows.
+ */
+export async function readRecentDrift(deps: AuditServiceDeps): Promise<RecentDrift> {
+  const now = deps.now();
+  const from = weekStartOf(now.getTime() - LATE_EVENTS_MS) - DRIFT_WATCH_WEEKS * WEEK_MS;
+  const { report, references } = await readDriftFigures(deps, { from: new Date(from).toISOString() });
+  const active = [...references.values()].find((reference) => reference.active);
+  const drift = report.models.find((model) => model.modelId === active?.modelId);
+  return {
+    checkedAt: now.toISOString(),
+    from: report.from ?? null,
+    to: report.to ?? null,
+    model: active === undefined ? null : { id: active.modelId, version: active.modelVersion },
+    features: (active?.distributions ?? []).map(({ feature }) => ({
+      feature,
+      level: drift?.features.find((each) => each.feature === feature)?.level ?? 'no_vectors',
+    })),
+  };
 }

@@ -9,7 +9,7 @@ import { DAY_MS, readRecord, startOfIsoWeek, WEEK_MS, weekStartOf } from './even
  * whose clock is behind by less than this, and any transaction still in flight, has landed its
  * events by then.
  */
-const LATE_EVENTS_MS = 60 * 60 * 1000;
+export const LATE_EVENTS_MS = 60 * 60 * 1000;
 
 /** What cuts the period of the figures opened from sealed parts. */
 export interface FigurePeriodLimits {

@@ -1,4 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
+import { type RecentDrift, WATCHED_DRIFT_LEVELS } from '../audit/drift-watch.ts';
+import type { UnreportedIncidents } from '../incidents/unreported-incidents.ts';
 import { resolveWithin } from '../shared/resolve-within.ts';
 import { MODEL_CHECKS, MODEL_LOADING, type ModelCheck } from './model-check.ts';
 import { CHECK_TIMEOUT_MS } from './readiness.ts';
@@ -15,6 +17,10 @@ export interface OperatingState {
   dataDirFreeBytes?: () => Promise<number>;
   /** Failed runs in a row of this process's daily retention job (0 when it is off: `RETENTION_DAILY_JOB`). */
   retentionFailedRunsInARow?: () => number;
+  /** The incidents not yet reported, per severity and recipient (`readUnreportedIncidents`). */
+  unreportedIncidents?: () => Promise<readonly UnreportedIncidents[]>;
+  /** The drift watch's last check (`src/audit/drift-watch.ts`); undefined before the first. */
+  lastDriftCheck?: () => RecentDrift | undefined;
 }
 
 /**
@@ -58,6 +64,10 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
       this.set(state.retentionFailedRunsInARow?.() ?? 0);
     },
   });
+  const { unreportedIncidents } = state;
+  if (unreportedIncidents !== undefined) registerIncidentGauges(registry, unreportedIncidents);
+  const { lastDriftCheck } = state;
+  if (lastDriftCheck !== undefined) registerDriftGauges(registry, lastDriftCheck);
   const { dataDirFreeBytes } = state;
   if (dataDirFreeBytes !== undefined) {
     const freeBytes = new Gauge({
@@ -71,6 +81,88 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
     });
     freeBytes.set(Number.NaN);
   }
+}
+
+/**
+ * The incidents recorded (`POST /v1/audit/incidents`) with no notification to the provider or the
+ * authority recorded, read from the log at each scrape (both gauges share one reading): how many, and
+ * when the oldest was detected, the instant the deadlines of Art. 26(5) and Art. 73 run from. The
+ * product cannot tell which deadline applies (15, 10 or 2 days): the alert rules fire well before the
+ * shortest, and the operator checks. No series for the oldest when there is none; a reading that fails
+ * keeps the last values, as the other gauges do.
+ */
+function registerIncidentGauges(
+  registry: Registry,
+  read: () => Promise<readonly UnreportedIncidents[]>,
+): void {
+  let reading: Promise<readonly UnreportedIncidents[] | undefined> | undefined;
+  const readOncePerScrape = () => {
+    reading ??= readOrUndefined(read).finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+  const labelNames = ['severity', 'recipient'] as const;
+  new Gauge({
+    name: 'aiguillage_unreported_incidents',
+    help:
+      'Incidents recorded with no notification to the recipient (provider, authority) recorded, by severity ' +
+      '(serious, malfunction, near_miss)',
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const tally = await readOncePerScrape();
+      for (const { severity, recipient, count } of tally ?? []) this.set({ severity, recipient }, count);
+    },
+  });
+  new Gauge({
+    name: 'aiguillage_oldest_unreported_incident_timestamp_seconds',
+    help:
+      'When the oldest incident with no notification to the recipient recorded was detected (detectedAt, Unix ' +
+      'time in seconds), by severity; no series when there is none',
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const tally = await readOncePerScrape();
+      if (tally === undefined) return;
+      this.reset();
+      for (const { severity, recipient, oldestDetectedAt } of tally) {
+        if (oldestDetectedAt !== null) this.set({ severity, recipient }, Date.parse(oldestDetectedAt) / 1000);
+      }
+    },
+  });
+}
+
+/**
+ * The drift watch's last check, read from memory at each scrape (the check itself runs once per
+ * `AUDIT_DRIFT_EVERY_HOURS`: too costly for every scrape): each feature of the active model at its
+ * level, and when it was checked. No level before the first check, nor with no model active.
+ */
+function registerDriftGauges(registry: Registry, lastCheck: () => RecentDrift | undefined): void {
+  new Gauge({
+    name: 'aiguillage_model_drift_level',
+    help:
+      "Drift of the active model's inputs from its training reference over the last 4 whole weeks, per feature, " +
+      'as last checked: 1 for its level (population stability index: stable below 0.1, moderate below 0.25, ' +
+      'significant above; too_few vectors to read it; no_vectors), 0 for the others',
+    labelNames: ['feature', 'level'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { feature, level } of lastCheck()?.features ?? []) {
+        for (const each of WATCHED_DRIFT_LEVELS) this.set({ feature, level: each }, each === level ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'aiguillage_model_drift_checked_timestamp_seconds',
+    help: "When this process last checked the active model's drift (Unix time in seconds); NaN before the first check",
+    registers: [registry],
+    collect() {
+      const checkedAt = lastCheck()?.checkedAt;
+      this.set(checkedAt === undefined ? Number.NaN : Date.parse(checkedAt) / 1000);
+    },
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ const NO_FILES: AuditConfig = {
   pseudonymKeyFile: undefined,
   localKeysAllowed: false,
   verifyEveryHours: 24,
+  driftEveryHours: 24,
 };
 
 describe('the decision log keys', () => {
@@ -177,9 +178,17 @@ describe('the audit configuration', () => {
       pseudonymKeyFile: path.resolve('relative/pseudonym.key'),
       localKeysAllowed: false,
       verifyEveryHours: 24,
+      driftEveryHours: 24,
     });
     expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY: '-1' })).toThrow(/AUDIT_CHECKPOINT_EVERY/);
     expect(() => loadConfig({ AUDIT_MIN_PEOPLE: '0' })).toThrow(/AUDIT_MIN_PEOPLE/);
+  });
+
+  it('checks the drift every 24 hours by default, never in tests unless told, and at most a week apart', () => {
+    expect(loadConfig({}).audit.driftEveryHours).toBe(24);
+    expect(loadConfig({ NODE_ENV: 'test' }).audit.driftEveryHours).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', AUDIT_DRIFT_EVERY_HOURS: '6' }).audit.driftEveryHours).toBe(6);
+    expect(() => loadConfig({ AUDIT_DRIFT_EVERY_HOURS: '169' })).toThrow(/AUDIT_DRIFT_EVERY_HOURS.*a week/);
   });
 });
 
