@@ -2755,6 +2755,7 @@ export interface components {
             courseAvailable: components["schemas"]["CourseAvailableToMe"];
             currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
             courseChangeNotice: components["schemas"]["CourseChangeNotice"];
+            /** @description The share of the course's past trainees in work six months after it, from the catalog as it was when the course was suggested or added (null when the catalog had none). The course's explanation (`dataUsed`) tells the person where it comes from, and when, for a model's suggestion and a counselor's addition alike. */
             returnToEmploymentRate: number | null;
             /**
              * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
@@ -2809,7 +2810,7 @@ export interface components {
             summary: string;
             /** @description The main reasons, those for first, then those against, then the facts (`fact`), each heaviest first. */
             reasons: components["schemas"]["JobSeekerReason"][];
-            /** @description What the model used, each with its source and date: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). Empty for a course the counselor added. */
+            /** @description What the explanation rests on, each with its source and date, so that every figure the person is shown (the return-to-employment rate of the list included) says where it comes from. For a model's suggestion, what the model used: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). For a course the counselor added, first that the tool used no data about the person for it (label « Vos données », value starting « aucune »), then the course as the catalog gave it when the counselor chose it, dated by the publication that came after (an addition keeps no day of its own): its characteristics and its return-to-employment rate. */
             dataUsed: {
                 label: string;
                 value: string;
