@@ -39,7 +39,13 @@ describe('job seeker portal API', () => {
     const token = await t.tokenFor('job_seeker', seekerId);
     const mine = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual({ publishedAt: null, message: null, retractedAt: null, items: [] });
+    expect(mine.body).toEqual({
+      publishedAt: null,
+      message: null,
+      retractedAt: null,
+      retractionNotice: null,
+      items: [],
+    });
     const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
     expect(data.body.recommendations).toEqual([]);
     await expectGoneFromPortal(t, token, itemIds);

@@ -2786,7 +2786,7 @@ export interface components {
         MyRecommendations: {
             /**
              * Format: date-time
-             * @description When the set given to the person last, not replaced since, was published; null when there is none (none given, or the set shown last was replaced by a set deleted since).
+             * @description When the set given to the person last, not replaced since, was published; null when there is none (none given, or the set shown last was replaced by a set deleted since). Once that set is retracted (`retractedAt`), still the day of the suggestions taken back, not of any the person has: show it only with `retractionNotice`, never as the date of a current selection.
              */
             publishedAt: string | null;
             /** @description The counselor's message with that set; null once it is retracted. */
@@ -2796,6 +2796,8 @@ export interface components {
              * @description When the suggestions published at `publishedAt` were taken back, by the person's counselor or by an admin recalling the model that made them (then `items` is empty, and no older set takes their place until another is published); null otherwise. The reason is in the person's data export (GET /v1/me/data).
              */
             retractedAt: string | null;
+            /** @description For a retracted set, what the person reads of it, in French: that the selection their counselor proposed on the day of `publishedAt` was withdrawn on the day of `retractedAt`, that none is proposed for now, and that the reason is in « Mes données » (GET /v1/me/data). Null when `retractedAt` is. */
+            retractionNotice: string | null;
             items: components["schemas"]["MyRecommendation"][];
         };
         MyExplanation: {
