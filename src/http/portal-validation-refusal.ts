@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { escapeRegExp } from '../shared/escape-reg-exp.ts';
+import { formatFrenchNumber } from '../shared/french-number.ts';
 import { readContractOperations } from './contract-parameters.ts';
 import { findMatchedOperation } from './operation-id.ts';
 
@@ -58,21 +59,36 @@ const TRY_AGAIN = 'Réessayez ; si le problème continue, signalez-le à votre c
 /**
  * The title and detail of a refusal of a person's own call whose body could not be read (not JSON, or
  * nested too deeply) or was too large, in French: the portal built it, not the person, who is told to
- * try again or ask their counselor. The problem's type and any field errors stay for the developers.
+ * try again or ask their counselor. A body too large is told with the limit (`limitBytes`, when the
+ * reader gave it), for whoever looks into it. The problem's type and any field errors stay for the
+ * developers.
  */
-export function describePortalBodyRefusal(reason: 'unreadable' | 'too-large'): {
+export function describePortalBodyRefusal(
+  reason: 'unreadable' | 'too-large',
+  limitBytes?: number,
+): {
   title: string;
   detail: string;
 } {
-  return reason === 'too-large'
-    ? {
-        title: 'Demande trop volumineuse',
-        detail: `Votre demande est plus volumineuse que ce que le service accepte : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
-      }
-    : {
-        title: 'Demande illisible',
-        detail: `Votre demande n’a pas pu être lue telle que votre espace l’a envoyée : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
-      };
+  if (reason === 'unreadable') {
+    return {
+      title: 'Demande illisible',
+      detail: `Votre demande n’a pas pu être lue telle que votre espace l’a envoyée : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
+    };
+  }
+  const limit = limitBytes === undefined ? '' : ` (${describeFrenchBytes(limitBytes)} au plus)`;
+  return {
+    title: 'Demande trop volumineuse',
+    detail: `Votre demande est plus volumineuse que ce que le service accepte${limit} : elle n’a pas été prise en compte. ${TRY_AGAIN}`,
+  };
+}
+
+/** A size as a French reader writes it: « 100 Ko, soit 102 400 octets ». */
+function describeFrenchBytes(bytes: number): string {
+  const octets = `${formatFrenchNumber(bytes)} octet${bytes >= 2 ? 's' : ''}`;
+  if (bytes < 1024) return octets;
+  const [unit, size] = bytes >= 1024 * 1024 ? ['Mo', 1024 * 1024] : ['Ko', 1024];
+  return `${formatFrenchNumber(Number((bytes / size).toFixed(1)))} ${unit}, soit ${octets}`;
 }
 
 /**

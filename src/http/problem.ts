@@ -370,7 +370,7 @@ function mapHttpError(
     }
     case 413:
       if (isPortalOperation(req)) {
-        const { title, detail } = describePortalBodyRefusal('too-large');
+        const { title, detail } = describePortalBodyRefusal('too-large', http.limit);
         return problem(413, 'payload-too-large', title, detail);
       }
       return problem(

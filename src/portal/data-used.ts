@@ -120,8 +120,7 @@ function describeHomeUsed(profile: ProfileSnapshot, course: CourseSnapshot): str
  * reasons about past trainees rest on, told as unknown when the catalog had none.
  */
 export function describeCourseDataUsed(set: RecommendationSet, course: CourseSnapshot): DataUsedEntry[] {
-  const source = `le catalogue des formations, tel qu’il était le ${formatFrenchDay(set.createdAt)}, date de cette suggestion`;
-  const rate = course.returnToEmploymentRate;
+  const source = `${CATALOG_SOURCE}, tel qu’il était le ${formatFrenchDay(set.createdAt)}, date de cette suggestion`;
   return [
     {
       label: 'Caractéristiques de la formation',
@@ -130,16 +129,51 @@ export function describeCourseDataUsed(set: RecommendationSet, course: CourseSna
         'la prochaine session, financement, certification',
       source,
     },
+    describeRateUsed(course, source),
+  ];
+}
+
+/**
+ * What a course the counselor added rests on: no data about the person, which the tool used none of
+ * for it (said plainly rather than by an empty list), and the course as the catalog gave it when the
+ * counselor chose it, the return-to-employment rate the person's list shows included. An addition
+ * keeps no day of its own: the publication, which came after the choice, is the day the person knows.
+ */
+export function describeAdditionDataUsed(set: RecommendationSet, course: CourseSnapshot): DataUsedEntry[] {
+  const given =
+    set.publishedAt === null ? '' : `, avant de vous la proposer le ${formatFrenchDay(set.publishedAt)}`;
+  const source = `${CATALOG_SOURCE}, tel qu’il était quand votre conseiller a retenu cette formation${given}`;
+  return [
     {
-      label: 'Taux de retour à l’emploi de la formation',
-      // A share of whom, and when: the catalog's rate is of past trainees in work six months after the course.
+      label: 'Vos données',
       value:
-        rate === null
-          ? 'non connu'
-          : `${formatFrenchPercent(rate)} des anciens stagiaires en emploi six mois après la formation`,
+        'aucune : l’outil d’aide à la décision n’a utilisé aucune donnée vous concernant pour cette formation, ' +
+        'choisie par votre conseiller',
+      source: 'votre conseiller, qui a ajouté cette formation',
+    },
+    {
+      label: 'Caractéristiques de la formation',
+      value: 'intitulé, organisme, modalité, lieu, date de la prochaine session',
       source,
     },
+    describeRateUsed(course, source),
   ];
+}
+
+const CATALOG_SOURCE = 'le catalogue des formations';
+
+/** The course's return-to-employment rate, as the catalog gave it (`source`), told as unknown when it had none. */
+function describeRateUsed(course: CourseSnapshot, source: string): DataUsedEntry {
+  const rate = course.returnToEmploymentRate;
+  return {
+    label: 'Taux de retour à l’emploi de la formation',
+    // A share of whom, and when: the catalog's rate is of past trainees in work six months after the course.
+    value:
+      rate === null
+        ? 'non connu'
+        : `${formatFrenchPercent(rate)} des anciens stagiaires en emploi six mois après la formation`,
+    source,
+  };
 }
 
 /**

@@ -11,7 +11,12 @@ import type {
 } from '../recommendations/recommendation.ts';
 import { formatFrenchDay } from '../shared/french-day.ts';
 import { describeCourseChange } from './course-change.ts';
-import { type DataUsedEntry, describeCourseDataUsed, describeDataUsedFor } from './data-used.ts';
+import {
+  type DataUsedEntry,
+  describeAdditionDataUsed,
+  describeCourseDataUsed,
+  describeDataUsedFor,
+} from './data-used.ts';
 import { describeReplacedNotice, type ItemReplacement, tellSummaryInPast } from './replacement-notice.ts';
 
 export interface MyExplanation {
@@ -79,7 +84,7 @@ export async function explainItem(sources: ItemExplanationSources): Promise<MyEx
       aiContribution: describeAddition(item),
       summary,
       reasons: [],
-      dataUsed: [],
+      dataUsed: describeAdditionDataUsed(set, item.course),
       howToContest,
       contestReplies,
       replacedNotice,

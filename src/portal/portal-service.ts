@@ -48,6 +48,7 @@ import {
   type ItemReplacement,
   refuseReplacedContest,
 } from './replacement-notice.ts';
+import { describeRetractionNotice } from './retraction-notice.ts';
 import { type MySuggestionSet, toMySuggestionSet } from './suggestion-record.ts';
 
 /** A validated suggestion as the job seeker sees it: never a score. */
@@ -82,7 +83,10 @@ export interface MyGivenRecommendation extends MyRecommendation {
 }
 
 export interface MyRecommendations {
-  /** When the latest set given to the person was published. */
+  /**
+   * When the latest set given to the person was published: once it is retracted, still the day of
+   * the suggestions taken back (told with `retractedAt` in `retractionNotice`), not of any shown.
+   */
   publishedAt: string | null;
   message: string | null;
   /**
@@ -91,6 +95,8 @@ export interface MyRecommendations {
    * export), and is shown no items.
    */
   retractedAt: string | null;
+  /** For a retracted set, what the person reads of it in French (see {@link describeRetractionNotice}); null otherwise. */
+  retractionNotice: string | null;
   items: MyRecommendation[];
 }
 
@@ -171,14 +177,23 @@ export class PortalService {
       // suggestions by none, never by an older set the counselor had replaced.
       return deps.recommendations.findShownSet(seeker.subject, trx);
     });
-    if (set === undefined) return { publishedAt: null, message: null, retractedAt: null, items: [] };
+    if (set === undefined) {
+      return { publishedAt: null, message: null, retractedAt: null, retractionNotice: null, items: [] };
+    }
     if (set.retraction !== null) {
-      return { publishedAt: set.publishedAt, message: null, retractedAt: set.retraction.at, items: [] };
+      return {
+        publishedAt: set.publishedAt,
+        message: null,
+        retractedAt: set.retraction.at,
+        retractionNotice: describeRetractionNotice(set),
+        items: [],
+      };
     }
     return {
       publishedAt: set.publishedAt,
       message: set.message,
       retractedAt: null,
+      retractionNotice: null,
       items: toMyRecommendations(set, await this.offersOf([set]), parisDayOf(this.deps.now())),
     };
   }

@@ -5,8 +5,11 @@ import { aCourse } from '../support/builders.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   aClock,
+  act,
   aWorkflowSeeker,
   createAndPublish,
+  createSet,
+  decideAll,
   eraseJobSeeker,
   type ItemBody,
   newIdempotencyKey,
@@ -110,6 +113,45 @@ describe('the data used, in a job seeker’s explanation (GET /v1/me/recommendat
       `${Math.round((modelSaw('employmentRate') ?? Number.NaN) * 100)} % des anciens stagiaires en emploi six ` +
         'mois après la formation',
     );
+  });
+
+  it('tells, for a course the counselor added, that the tool used no data about the person, and that the course and the rate the list shows come from the catalog', async () => {
+    await syncSeeker(t, 'js-added', AT_SUGGESTION);
+    const { set } = await createSet(t, counselor, 'js-added', { limit: 1 });
+    const { etag } = await decideAll(t, counselor, set.id, { approve: 0 });
+    const added = await act(t, counselor, set.id, 'items', etag, {
+      courseId: 'LYON-SEC',
+      reason: 'Projet de reconversion vers le secrétariat médical.',
+    });
+    expect(added.status).toBe(201);
+    const publishedOn = frenchDay(clock.now());
+    expect((await act(t, counselor, set.id, 'publish', added.headers.etag)).status).toBe(200);
+    clock.advance(2 * DAY);
+    const token = await t.tokenFor('job_seeker', 'js-added');
+    const mine = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+    expect(mine.body.items).toHaveLength(1);
+    const [shown] = mine.body.items;
+    expect(shown).toMatchObject({ suggestedBy: 'counselor', returnToEmploymentRate: 0.64 });
+
+    const dataUsed = await readDataUsed(token, shown.itemId);
+
+    expect(fromFile(dataUsed)).toEqual([
+      {
+        label: 'Vos données',
+        value:
+          'aucune : l’outil d’aide à la décision n’a utilisé aucune donnée vous concernant pour cette formation, ' +
+          'choisie par votre conseiller',
+        source: 'votre conseiller, qui a ajouté cette formation',
+      },
+    ]);
+    expect(shownValue(dataUsed, 'Taux de retour à l’emploi de la formation')).toBe(
+      '64 % des anciens stagiaires en emploi six mois après la formation',
+    );
+    for (const entry of dataUsed.filter((used) => !fromFile(dataUsed).includes(used))) {
+      expect(entry.source).toBe(
+        `le catalogue des formations, tel qu’il était quand votre conseiller a retenu cette formation, avant de vous la proposer le ${publishedOn}`,
+      );
+    }
   });
 
   it('the explanation shows the profile the model saw, not a later update', async () => {

@@ -125,7 +125,13 @@ describe('sets made by hand (the manual path)', () => {
       .auth(seeker, { type: 'bearer' });
     expect(explanation.status).toBe(200);
     expect(explanation.body.aiContribution).toMatch(/ajoutée par votre conseiller/);
-    expect(explanation.body.dataUsed).toEqual([]);
+    // Nothing about the person was used by the tool, which the explanation says rather than listing nothing.
+    expect(explanation.body.dataUsed[0]).toMatchObject({
+      label: 'Vos données',
+      value: expect.stringMatching(/^aucune :/),
+    });
+    for (const entry of explanation.body.dataUsed.slice(1))
+      expect(entry.source).toMatch(/^le catalogue des formations/);
     expect(explanation.body.reasons).toEqual([]);
 
     // No profile is kept with a set made by hand: nothing about the person was scored for it.

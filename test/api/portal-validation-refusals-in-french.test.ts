@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/test-app.ts';
-import { createAndPublish, syncSeeker } from '../support/workflow.ts';
+import { createAndPublish, listEventsAbout, syncSeeker } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 /** Words of the validator's English answers, which no French refusal holds. */
@@ -78,17 +78,37 @@ describe('a job seeker’s request the contract refuses, answered in French', ()
     expect(String(body.detail)).toMatch(/\b(vous|votre)\b/i);
   }
 
-  it('tells the person in French that what their portal sent was too large to take', async () => {
-    const res = await t.http
-      .post('/v1/me/objection')
-      .auth(seeker, { type: 'bearer' })
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ comment: 'x'.repeat(200_000) }));
+  it.each([
+    ['an objection', () => '/v1/me/objection', { comment: 'x'.repeat(200_000) }],
+    [
+      'an answer about a course',
+      () => `/v1/me/recommendations/${itemId}/feedback`,
+      { response: 'contest', comment: 'x'.repeat(200_000) },
+    ],
+  ])(
+    'tells the person in French that %s their portal sent was too large to take, with the limit, and keeps nothing',
+    async (_what, path, body) => {
+      const res = await t.http
+        .post(path())
+        .auth(seeker, { type: 'bearer' })
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
 
-    expect(res.status).toBe(413);
-    expect(res.body.type).toBe('https://aiguillage.example/problems/payload-too-large');
-    expectFrenchBodyRefusal(res.body);
-  });
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.type).toBe('https://aiguillage.example/problems/payload-too-large');
+      expectFrenchBodyRefusal(res.body);
+      // The default JSON_BODY_LIMIT, for whoever looks into it; and what to do.
+      expect(res.body.detail).toContain('(100 Ko, soit 102\u202f400 octets au plus)');
+      expect(res.body.detail).toContain('elle n’a pas été prise en compte. Réessayez');
+      const data = await t.http.get('/v1/me/data').auth(seeker, { type: 'bearer' });
+      expect(data.body.objection).toBeNull();
+      expect(data.body.feedback).toEqual([]);
+      for (const type of ['objection.recorded', 'feedback.given'] as const) {
+        expect(await listEventsAbout(t, 'js-long', type)).toEqual([]);
+      }
+    },
+  );
 
   it.each([
     ['not JSON', '{"response": "contest", "comment":'],

@@ -39,7 +39,13 @@ describe('job seeker portal API', () => {
     const token = await t.tokenFor('job_seeker', seekerId);
     const mine = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual({ publishedAt: null, message: null, retractedAt: null, items: [] });
+    expect(mine.body).toEqual({
+      publishedAt: null,
+      message: null,
+      retractedAt: null,
+      retractionNotice: null,
+      items: [],
+    });
     const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
     expect(data.body.recommendations).toEqual([]);
     await expectGoneFromPortal(t, token, itemIds);
@@ -97,6 +103,60 @@ describe('job seeker portal API', () => {
         clock.advance(HOUR + 1);
         expect((await readSet(t, counselor, set.id)).set.status).toBe('expired');
         await expectInvisible('js-expired', await itemIdsOf(set.id));
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+  });
+
+  describe('a later set expiring', () => {
+    it('keeps showing the published set, its explanations and answers, while a later set expires unread, and shows nothing of the expired one', async () => {
+      await syncSeeker(t, 'js-expired-later');
+      const published = await createAndPublish(t, counselor, 'js-expired-later', {
+        approve: 1,
+        message: 'Voici ma proposition.',
+      });
+      const shownIds = published.items
+        .filter((item) => item.decision === 'approved')
+        .map((item) => item.itemId);
+      await putSettings(t, { setTtlHours: 1 });
+      try {
+        const { set: later } = await createSet(t, counselor, 'js-expired-later', { limit: 2 });
+        // Every item approved, yet never published: nothing of it may reach the person.
+        await decideAll(t, counselor, later.id);
+        clock.advance(HOUR + 1);
+        const token = await t.tokenFor('job_seeker', 'js-expired-later');
+
+        const mine = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+        expect(mine.status).toBe(200);
+        expect(mine.body).toMatchObject({
+          publishedAt: published.publishedAt,
+          message: 'Voici ma proposition.',
+          retractedAt: null,
+          retractionNotice: null,
+        });
+        expect(mine.body.items.map((item: { itemId: string }) => item.itemId)).toEqual(shownIds);
+        const explanation = await t.http
+          .get(`/v1/me/recommendations/${shownIds[0]}/explanation`)
+          .auth(token, { type: 'bearer' });
+        expect(explanation.status).toBe(200);
+        expect(explanation.body.replacedNotice).toBeNull();
+        const answer = await t.http
+          .post(`/v1/me/recommendations/${shownIds[0]}/feedback`)
+          .auth(token, { type: 'bearer' })
+          .send({ response: 'interested' });
+        expect(answer.status).toBe(201);
+        await expectGoneFromPortal(t, token, await itemIdsOf(later.id));
+        const data = await t.http.get('/v1/me/data').auth(token, { type: 'bearer' });
+        expect(data.status).toBe(200);
+        expect(data.body.recommendations.map((item: { itemId: string }) => item.itemId)).toEqual(shownIds);
+        expect(data.body.suggestionSets.find((set: { id: string }) => set.id === later.id)).toMatchObject({
+          status: 'expired',
+          publishedAt: null,
+        });
+        // Nobody read the set since its lifetime passed: the person saw it expired all the same.
+        const row = await t.container.db('recommendation_sets').where({ id: later.id }).first('status');
+        expect(row.status).toBe('pending_review');
       } finally {
         await putSettings(t, {});
       }

@@ -371,6 +371,7 @@ describe('a replaced set when retention or erasure deletes sets', () => {
       publishedAt: null,
       message: null,
       retractedAt: null,
+      retractionNotice: null,
       items: [],
     });
     // The counselor still reads the replaced set as replaced, by the set that is gone.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
+import { formatFrenchDay } from '../../src/shared/french-day.ts';
 import { trackAppended } from '../support/logged-text-refusals.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
@@ -16,6 +17,7 @@ import {
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const MISSING_SET = '00000000-0000-4000-8000-000000000000';
 const REASON = 'Le modèle a proposé des formations sans rapport avec son projet.';
 
@@ -51,6 +53,7 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       body: res.body as {
         publishedAt: string | null;
         retractedAt: string | null;
+        retractionNotice: string | null;
         items: Array<{ itemId: string }>;
       },
     };
@@ -78,6 +81,9 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       publishedAt: latest.publishedAt,
       message: null,
       retractedAt: clock.now().toISOString(),
+      retractionNotice: expect.stringMatching(
+        /^La sélection de formations que votre conseiller vous avait proposée le /,
+      ),
       items: [],
     });
     expect(JSON.stringify(body)).not.toContain(REASON);
@@ -92,6 +98,33 @@ describe('retracting a published set (POST /v1/recommendations/{setId}/retract)'
       .auth(token, { type: 'bearer' })
       .send({ response: 'interested' });
     expect(feedback.status).toBe(404);
+  });
+
+  it('tells the job seeker that the suggestions of the day the portal dates were taken back on another day, and none replace them, never as a selection they have', async () => {
+    const older = await publishedSetOf('js-retract-dates');
+    clock.advance(DAY);
+    const latest = await createAndPublish(t, counselor, 'js-retract-dates', { approve: 1 });
+    const { etag } = await readSet(t, counselor, latest.id);
+    clock.advance(2 * DAY);
+    expect((await retract(counselor, latest.id, etag)).status).toBe(200);
+
+    const { body } = await portalOf('js-retract-dates');
+
+    // The date shown is the retracted set's publication, not the older set's, and it is told as such.
+    expect(body.publishedAt).toBe(latest.publishedAt);
+    expect(body.publishedAt).not.toBe(older.set.publishedAt);
+    expect(body.retractionNotice).toBe(
+      `La sélection de formations que votre conseiller vous avait proposée le ${formatFrenchDay(String(latest.publishedAt))} ` +
+        `a été retirée le ${formatFrenchDay(clock.now().toISOString())} : aucune sélection ne vous est proposée pour le ` +
+        'moment. Le motif du retrait figure dans « Mes données » ; pour en parler, adressez-vous à votre conseiller.',
+    );
+    expect(body.retractionNotice).not.toContain(REASON);
+    expect(body.items).toEqual([]);
+    // A new publication is shown as usual, with no notice left of the retraction.
+    clock.advance(HOUR);
+    await createAndPublish(t, counselor, 'js-retract-dates', { approve: 1 });
+    const after = await portalOf('js-retract-dates');
+    expect(after.body).toMatchObject({ retractedAt: null, retractionNotice: null });
   });
 
   it('shows the next published set to the job seeker as usual', async () => {

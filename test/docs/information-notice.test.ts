@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toStoredProfile } from '../../src/access-record/access-record.ts';
 import { describeProcessing } from '../../src/access-record/processing-statement.ts';
 import { explainSuggestion, rankAttributions } from '../../src/model/explanations.ts';
 import { FEATURE_NAMES, type FeatureName } from '../../src/model/features.ts';
@@ -8,6 +9,7 @@ import { parseModelManifest } from '../../src/model/manifest.ts';
 import { MANIFEST_FILE } from '../../src/model/model-folder.ts';
 import { knownFacts } from '../model/support/explanation-facts.ts';
 import { SHIPPED_MODEL_FOLDER } from '../model/support/small-model.ts';
+import { aJobSeeker } from '../support/builders.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const notice = fs.readFileSync(path.join(root, 'docs/information-notice-fr.md'), 'utf8');
@@ -88,5 +90,21 @@ describe('the information notice', () => {
     expect(tellJobSeeker({ skillsCoverage: { value: Math.fround(0.2), contribution: 0.56 } })).toContain(
       `${example}`,
     );
+  });
+  it('says that the file holds the counselor’s id, and that « Mes données » does not show it, as the export’s profile leaves it out', () => {
+    const profile = toStoredProfile({
+      ...aJobSeeker({ counselorId: 'c-042' }),
+      id: 'js-1',
+      aiObjection: false,
+      enrolmentId: null,
+      createdAt: '2026-10-01T08:00:00.000Z',
+      updatedAt: '2026-10-01T08:00:00.000Z',
+    });
+    expect(profile).not.toHaveProperty('counselorId');
+    expect(JSON.stringify(profile)).not.toContain('c-042');
+    const section = readSection(3);
+    expect(section).toContain("Votre dossier dans l'outil contient aussi l'identifiant de votre conseiller");
+    expect(section).toContain('La rubrique « Mes données » ne le montre pas');
+    expect(readSection(7)).toContain("votre profil (sans l'identifiant de votre conseiller, voir section 3)");
   });
 });

@@ -2787,6 +2787,7 @@ export interface components {
             courseAvailable: components["schemas"]["CourseAvailableToMe"];
             currentNextSessionStart: components["schemas"]["CurrentNextSessionStart"];
             courseChangeNotice: components["schemas"]["CourseChangeNotice"];
+            /** @description The share of the course's past trainees in work six months after it, from the catalog as it was when the course was suggested or added (null when the catalog had none). The course's explanation (`dataUsed`) tells the person where it comes from, and when, for a model's suggestion and a counselor's addition alike. */
             returnToEmploymentRate: number | null;
             /**
              * @description Whether the AI suggested it (then the counselor approved it) or the counselor added it.
@@ -2817,7 +2818,7 @@ export interface components {
         MyRecommendations: {
             /**
              * Format: date-time
-             * @description When the set given to the person last, not replaced since, was published; null when there is none (none given, or the set shown last was replaced by a set deleted since).
+             * @description When the set given to the person last, not replaced since, was published; null when there is none (none given, or the set shown last was replaced by a set deleted since). Once that set is retracted (`retractedAt`), still the day of the suggestions taken back, not of any the person has: show it only with `retractionNotice`, never as the date of a current selection.
              */
             publishedAt: string | null;
             /** @description The counselor's message with that set; null once it is retracted. */
@@ -2827,6 +2828,8 @@ export interface components {
              * @description When the suggestions published at `publishedAt` were taken back, by the person's counselor or by an admin recalling the model that made them (then `items` is empty, and no older set takes their place until another is published); null otherwise. The reason is in the person's data export (GET /v1/me/data).
              */
             retractedAt: string | null;
+            /** @description For a retracted set, what the person reads of it, in French: that the selection their counselor proposed on the day of `publishedAt` was withdrawn on the day of `retractedAt`, that none is proposed for now, and that the reason is in « Mes données » (GET /v1/me/data). Null when `retractedAt` is. */
+            retractionNotice: string | null;
             items: components["schemas"]["MyRecommendation"][];
         };
         MyExplanation: {
@@ -2841,7 +2844,7 @@ export interface components {
             summary: string;
             /** @description The main reasons, those for first, then those against, then the facts (`fact`), each heaviest first. */
             reasons: components["schemas"]["JobSeekerReason"][];
-            /** @description What the model used, each with its source and date: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). Empty for a course the counselor added. */
+            /** @description What the explanation rests on, each with its source and date, so that every figure the person is shown (the return-to-employment rate of the list included) says where it comes from. For a model's suggestion, what the model used: the person's file as the set kept it, then the course as the catalog gave it that day (its characteristics and its return-to-employment rate, « non connu » when it had none). For a course the counselor added, first that the tool used no data about the person for it (label « Vos données », value starting « aucune »), then the course as the catalog gave it when the counselor chose it, dated by the publication that came after (an addition keeps no day of its own): its characteristics and its return-to-employment rate. */
             dataUsed: {
                 label: string;
                 value: string;
