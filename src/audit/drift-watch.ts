@@ -46,6 +46,8 @@ export interface DriftWatchOptions {
 export interface DriftWatch {
   /** The last check that went through; undefined before the first. */
   lastCheck(): RecentDrift | undefined;
+  /** The timer's checks that failed since the last one that went through (0 before the first). */
+  failedChecksInARow(): number;
   /** Checks now, as the timer does, and keeps the result. */
   checkNow(): Promise<RecentDrift>;
   stop(): Promise<void>;
@@ -57,8 +59,9 @@ export interface DriftWatch {
  * yet given (measured on SQLite and PostgreSQL: 0.3 to 0.5 s for four weeks of 160 sets, 1.7 to 3.9 s when
  * it freezes them, 0.5 to 0.8 s for half a year of 1,040 sets), far too much every 15 seconds.
  * The last result stays in memory for the gauge, and a significant drift is logged at warning level.
- * A check that fails is logged and tried again sooner, keeping the last result. One at a time; the
- * timer is unref'd.
+ * A check that fails is logged and tried again sooner, keeping the last result, and counted until one
+ * goes through (an alert watches the count: the level shown grows stale). One at a time; the timer
+ * is unref'd.
  */
 export function createDriftWatch(
   read: () => Promise<RecentDrift>,
@@ -68,6 +71,7 @@ export function createDriftWatch(
   const { intervalMs } = options;
   const retryAfterMs = Math.min(options.retryAfterMs ?? HOUR_MS, intervalMs);
   let last: RecentDrift | undefined;
+  let failedInARow = 0;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -75,6 +79,7 @@ export function createDriftWatch(
   const checkNow = async (): Promise<RecentDrift> => {
     const checked = await read();
     last = checked;
+    failedInARow = 0;
     const significant = checked.features.filter(({ level }) => level === 'significant');
     if (significant.length > 0) {
       logger.warn(
@@ -102,8 +107,9 @@ export function createDriftWatch(
       await checkNow();
       return intervalMs;
     } catch (error) {
+      failedInARow += 1;
       logger.error(
-        { err: error, retryInSeconds: Math.round(retryAfterMs / 1000) },
+        { err: error, failedChecksInARow: failedInARow, retryInSeconds: Math.round(retryAfterMs / 1000) },
         `drift: the check could not be completed; tried again in ${Math.round(retryAfterMs / 1000)} s`,
       );
       return retryAfterMs;
@@ -121,6 +127,7 @@ export function createDriftWatch(
 
   return {
     lastCheck: () => last,
+    failedChecksInARow: () => failedInARow,
     checkNow,
     stop: async () => {
       stopped = true;

@@ -21,6 +21,8 @@ export interface OperatingState {
   unreportedIncidents?: () => Promise<readonly UnreportedIncidents[]>;
   /** The drift watch's last check (`src/audit/drift-watch.ts`); undefined before the first. */
   lastDriftCheck?: () => RecentDrift | undefined;
+  /** The drift watch's checks that failed in a row since the last that went through. */
+  driftFailedChecksInARow?: () => number;
 }
 
 /**
@@ -68,6 +70,16 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
   if (unreportedIncidents !== undefined) registerIncidentGauges(registry, unreportedIncidents);
   const { lastDriftCheck } = state;
   if (lastDriftCheck !== undefined) registerDriftGauges(registry, lastDriftCheck);
+  new Gauge({
+    name: 'aiguillage_model_drift_failed_checks_in_a_row',
+    help:
+      "Checks of this process's drift watch that failed in a row, each tried again after an hour; the level " +
+      'shown is then the last check that went through; 0 once one goes through',
+    registers: [registry],
+    collect() {
+      this.set(state.driftFailedChecksInARow?.() ?? 0);
+    },
+  });
   const { dataDirFreeBytes } = state;
   if (dataDirFreeBytes !== undefined) {
     const freeBytes = new Gauge({

@@ -43,6 +43,7 @@ describe('the drift levels on /metrics', () => {
     expect(await readLevels()).toEqual({});
     // prom-client writes NaN as Nan.
     expect(await readCheckedAt()).toBe('Nan');
+    expect(await scrapeMetrics(t)).toMatch(/^aiguillage_model_drift_failed_checks_in_a_row 0$/m);
   });
 
   it('reads no_vectors for every feature while no set was scored in the last four weeks', async () => {

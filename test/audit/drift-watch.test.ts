@@ -59,6 +59,24 @@ describe('the drift watch', () => {
     expect(logs.find('error', /drift: the check could not be completed/).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts the checks that failed in a row, back to 0 once one goes through', async () => {
+    let failing = true;
+    const watch = createDriftWatch(
+      async () => {
+        if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return aCheck('stable', '2026-12-01T00:00:00.000Z');
+      },
+      captureLogs().logger,
+      { intervalMs: 60_000, firstCheckAfterMs: 1, retryAfterMs: 1 },
+    );
+    expect(watch.failedChecksInARow()).toBe(0);
+    await vi.waitFor(() => expect(watch.failedChecksInARow()).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+    failing = false;
+    await vi.waitFor(() => expect(watch.failedChecksInARow()).toBe(0), { timeout: 5000 });
+    await watch.stop();
+    expect(watch.lastCheck()?.checkedAt).toBe('2026-12-01T00:00:00.000Z');
+  });
+
   it('logs the features of a significant drift at warning level', async () => {
     const logs = captureLogs();
     const watch = createDriftWatch(
