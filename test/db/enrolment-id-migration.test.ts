@@ -6,7 +6,6 @@ import {
   indexOfMigration,
   insertJobSeekerAsBefore,
   insertJobSeekersAsBefore,
-  migrateFirst,
 } from '../support/migrate-first.ts';
 import { recordStatements } from '../support/query-plans.ts';
 import { openTestDatabase, useTestDatabase } from '../support/use-test-database.ts';
@@ -20,12 +19,11 @@ const MANY = 3000;
 
 /** The enrolment of each profile enrolled before it had an id. */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('gives each existing profile an enrolment id of its own, even two created in the same millisecond', async () => {
     const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await insertJobSeekerAsBefore(db, 'js-b', CREATED_AT);
 

@@ -3,7 +3,7 @@ import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { FileReadService } from '../../src/file-reads/file-read-service.ts';
 import { KnexFileReadStore } from '../../src/file-reads/knex-file-read-store.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
 import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261226010000_add_last_read_to_file_reads';
@@ -26,12 +26,11 @@ function aReadRowAsBefore(id: string, readAt: string) {
 
 /** The reads traced before a reader's reads in quick succession were joined into one consultation. */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('makes each read traced before a consultation of one read, which the retention run purges by its time and a later read joins', async () => {
     const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await db('file_reads').insert([
       aReadRowAsBefore('00000000-0000-7000-8000-000000000001', EARLY_READ),

@@ -8,7 +8,7 @@ import {
   rewriteCard,
   SHIPPED_FOLDER,
 } from '../model-registry/support/model-folders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration } from '../support/migrate-first.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { useTestDatabase } from '../support/use-test-database.ts';
 import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
@@ -21,7 +21,7 @@ const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
  * their files as they are now, so they are loaded and their card served unchecked, as before.
  */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
   let modelsDir: { dir: string; remove(): Promise<void> };
   let t: TestApp | undefined;
 
@@ -36,7 +36,6 @@ describe(`migration ${MIGRATION}`, () => {
   it('leaves the hashes of models registered before it null, and those models still load, score and serve their card', async () => {
     const { database, db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     const { manifest, sha256 } = await readShippedModel();
     await db('models').insert({
       id: SHIPPED_ID,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
 import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261221020000_index_first_second_review_read';
@@ -33,12 +33,11 @@ function aSetRowAsBefore(n: number, reads: Array<{ by: string; at: string; round
 
 /** The sets read for their second review before the earliest read was kept beside the reads. */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('gives each set the time of its earliest second-review read, so that the retention run still finds it', async () => {
     const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await db('recommendation_sets').insert([
       aSetRowAsBefore(1, [

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import {
-  anEventRowAsLogged,
-  indexOfMigration,
-  insertJobSeekerAsBefore,
-  migrateFirst,
-} from '../support/migrate-first.ts';
+import { anEventRowAsLogged, indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
 import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
@@ -46,12 +41,11 @@ function aHandingOn(seq: number, n: number) {
 
 /** The rounds of sets handed on before they were counted, read from the log's handings-on. */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('numbers each set’s round by its handings-on in the log, and gives the reads kept that round', async () => {
     const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     // 1: handed on twice (returned once), read in its second round; 2: never handed on.
     await db('recommendation_sets').insert([

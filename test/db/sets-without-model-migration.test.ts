@@ -57,12 +57,11 @@ async function insertAsBefore(trx: Knex.Transaction, set: RecommendationSet): Pr
  * the foreign-key checks on would have deleted every item and feedback through their cascades.
  */
 describe(`migration ${MIGRATION}`, () => {
-  const opened = useTestDatabase({ migrations: 'none' });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('keeps every set, item and feedback written before it, with their cascades, and then stores a set with no model', async () => {
     const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, SEEKER_ID, '2026-10-01T08:00:00.000Z');
     const store = new KnexRecommendationStore(db);
     const modelSet = aRecommendationSet({ seekerId: SEEKER_ID });
