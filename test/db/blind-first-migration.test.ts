@@ -1,15 +1,8 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import {
-  anEventRowAsLogged,
-  indexOfMigration,
-  insertJobSeekerAsBefore,
-  migrateFirst,
-} from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { anEventRowAsLogged, indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261207160000_add_blind_first_to_sets';
 const CREATED_AT = '2026-11-02T08:00:00.000Z';
@@ -44,21 +37,11 @@ function aCreationEvent(seq: number, n: number, status: string) {
 
 /** Sets made before the flag was kept are found blind-first by their creation event in the log. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('marks blind-first the sets whose creation awaited a shortlist, shortlisted or not, and no other', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     // 1: blind, discarded before its shortlist; 2: blind, shortlisted; 3: blind, still awaiting it;
     // 4: made with blind-first off, discarded.

@@ -1,10 +1,8 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261130130000_add_closed_at_to_sets';
 const SEEKER_ID = 'js-before-closed-at';
@@ -47,21 +45,11 @@ function aSetRowAsBefore(id: string, status: string, more: Record<string, unknow
  * kept, and open sets have not ended.
  */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('backfills closed_at: published_at for published sets, expires_at for expired ones, null for the others', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, SEEKER_ID, CREATED_AT);
     await db('recommendation_sets').insert([
       aSetRowAsBefore(SETS.published, 'published', { published_at: PUBLISHED_AT, published_by: 'c-001' }),

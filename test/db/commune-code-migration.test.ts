@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readJson } from '../../src/db/row-values.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import type { TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const DROP_COMMUNE_CODE = '20261219020000_drop_commune_code_from_job_seekers';
 const SNAPSHOT = {
@@ -41,13 +41,10 @@ async function readStoredProfiles(db: Knex, database: TestDatabase): Promise<Buf
 const SET_ID = '00000000-0000-4000-8000-000000000001';
 
 describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which nothing reads`, () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase({ migrations: { before: DROP_COMMUNE_CODE } });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateFirst(db, indexOfMigration(DROP_COMMUNE_CODE));
+    const { db } = opened;
     await insertJobSeekerAsBefore(db, 'js-commune', '2026-11-02T08:00:00.000Z');
     await db('job_seekers').where({ id: 'js-commune' }).update({ commune_code: COMMUNE_CODE });
     // In the columns the sets had then: the store writes today's.
@@ -69,12 +66,9 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
     });
     await migrateToLatest(db);
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
   it('removes the commune codes stored with profiles, leaving the rest of the profile as it was', async () => {
+    const { db } = opened;
     expect(Object.keys(await db('job_seekers').columnInfo())).not.toContain('commune_code');
     expect(
       await db('job_seekers').where({ id: 'js-commune' }).first('months_unemployed', 'mobility_radius_km'),
@@ -82,11 +76,13 @@ describe(`migration ${DROP_COMMUNE_CODE}: commune codes stored from syncs, which
   });
 
   it('removes the commune code from the profiles kept with sets before it was left out of them', async () => {
+    const { db } = opened;
     const row = await db('recommendation_sets').where({ id: SET_ID }).first('profile_snapshot');
     expect(readJson(row?.profile_snapshot)).toStrictEqual(SNAPSHOT);
   });
 
   it("keeps the commune codes nowhere in the table's file: a column dropped in PostgreSQL is only hidden, its values staying in each row until the row is written again", async () => {
+    const { database, db } = opened;
     expect((await readStoredProfiles(db, database)).includes(Buffer.from(COMMUNE_CODE))).toBe(false);
   });
 });

@@ -1,15 +1,12 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as addSearchText from '../../migrations/20261129210000_add_search_text_to_courses.ts';
 import * as refoldSearchText from '../../migrations/20261130160000_refold_course_search_text.ts';
 import * as refoldAsRead from '../../migrations/20261217030000_refold_course_search_text_as_read.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import { courseSearchText } from '../../src/courses/search-text.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readNumber } from '../../src/db/row-values.ts';
 import { aCourse } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 describe('the search text of a course', () => {
   it('covers the title and the provider, kept apart', () => {
@@ -18,20 +15,10 @@ describe('the search text of a course', () => {
 });
 
 describe('the search text of courses stored before it existed', () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase();
 
   it('is filled by the migration, so that folded words find them', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     const courses = Array.from({ length: 1_203 }, (_, i) => ({
       id: `OLD-${String(i).padStart(4, '0')}`,
@@ -50,6 +37,7 @@ describe('the search text of courses stored before it existed', () => {
   });
 
   it('finds a course typed with a plain apostrophe, and the plain one with a typographic', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     await store.upsertMany(
       [
@@ -65,6 +53,7 @@ describe('the search text of courses stored before it existed', () => {
   });
 
   it('is folded again by a later migration, so that a plain apostrophe finds courses stored before', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     await store.upsertMany(
       [{ id: 'APOS-OLD', ...aCourse({ title: 'Diplôme d’État de moniteur', provider: 'CEMEA' }) }],
@@ -83,6 +72,7 @@ describe('the search text of courses stored before it existed', () => {
   });
 
   it('finds a course whose title was pasted with compatibility forms or invisible characters, as a reader reads it', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     await store.upsertMany(
       [
@@ -106,6 +96,7 @@ describe('the search text of courses stored before it existed', () => {
   });
 
   it('finds a title written with a non-breaking hyphen or a dash from the words typed with the hyphen of a keyboard', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     await store.upsertMany(
       [
@@ -126,6 +117,7 @@ describe('the search text of courses stored before it existed', () => {
   });
 
   it('is folded again as read by a later migration, for the courses stored before', async () => {
+    const { db } = opened;
     const store = new KnexCourseStore(db);
     await store.upsertMany(
       [{ id: 'READ-OLD', ...aCourse({ title: 'Conﬁrmé en ﬂeuristerie', provider: 'CFA' }) }],

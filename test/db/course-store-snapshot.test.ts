@@ -10,13 +10,13 @@ import type {
 } from '../../src/courses/course.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readNumber } from '../../src/db/row-values.ts';
 import { createDemoRandom, type DemoRandom } from '../../src/demo/demo-random.ts';
 import { parisDayOf } from '../../src/shared/french-day.ts';
 import { distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse } from '../support/builders.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 const REFERENCE: CandidateFilter = {
@@ -35,24 +35,21 @@ function aRecord(id: string, overrides: Partial<CourseInput> = {}): CourseRecord
  * own snapshot of the catalog.
  */
 describe('KnexCourseStore candidates from the in-memory catalog', () => {
-  let database: TestDatabase;
+  const opened = useTestDatabase();
   let writerDb: Knex;
   let readerDb: Knex;
   let writer: KnexCourseStore;
   let reader: KnexCourseStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    writerDb = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(writerDb);
+    const { database } = opened;
+    writerDb = opened.db;
     readerDb = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     writer = new KnexCourseStore(writerDb);
     reader = new KnexCourseStore(readerDb);
   });
   afterAll(async () => {
     await readerDb.destroy();
-    await writerDb.destroy();
-    await database.drop();
   });
 
   async function catalogVersion(): Promise<number> {

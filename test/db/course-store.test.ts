@@ -1,13 +1,10 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CandidateFilter, CourseInput, CourseRecord, CourseSearch } from '../../src/courses/course.ts';
 import type { CourseStore } from '../../src/courses/course-store.ts';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { distanceKm, type GeoPoint } from '../../src/shared/geo.ts';
 import { aCourse } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 const LATER = new Date('2026-12-02T10:30:00.000Z');
@@ -48,19 +45,12 @@ function seededRandom(seed: number): () => number {
 }
 
 describe('KnexCourseStore', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: CourseStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexCourseStore(db);
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
   });
 
   async function searchAll(search: CourseSearch, limit = 200): Promise<string[]> {
@@ -273,6 +263,7 @@ describe('KnexCourseStore', () => {
     });
 
     it('reads inside a transaction, on its connection', async () => {
+      const { db } = opened;
       await store.upsert(aRecord('OFFERED-TRX'), NOW);
       const offered = await db.transaction((trx) =>
         store.findOfferedSessions(['OFFERED-TRX', 'OFFERED-GONE'], trx),

@@ -1,6 +1,4 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
@@ -8,10 +6,9 @@ import {
   indexOfMigration,
   insertJobSeekerAsBefore,
   insertJobSeekersAsBefore,
-  migrateFirst,
 } from '../support/migrate-first.ts';
 import { recordStatements } from '../support/query-plans.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { openTestDatabase, useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261212010000_add_enrolment_id_to_job_seekers';
 /** Both enrolled in the same millisecond: their creation time cannot tell them apart. */
@@ -22,21 +19,11 @@ const MANY = 3000;
 
 /** The enrolment of each profile enrolled before it had an id. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('gives each existing profile an enrolment id of its own, even two created in the same millisecond', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await insertJobSeekerAsBefore(db, 'js-b', CREATED_AT);
 
@@ -49,10 +36,8 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('gives thousands of existing profiles distinct enrolment ids, hundreds of profiles a statement', async () => {
-    const other = await createTestDatabase();
-    const otherDb = openDatabase({ databaseUrl: other.databaseUrl, dataDir: other.dataDir });
+    const { db: otherDb, close } = await openTestDatabase({ before: MIGRATION });
     try {
-      await migrateFirst(otherDb, indexOfMigration(MIGRATION));
       const seekerIds = Array.from({ length: MANY }, (_, n) => `js-${n}`);
       await insertJobSeekersAsBefore(otherDb, seekerIds, CREATED_AT);
 
@@ -68,8 +53,7 @@ describe(`migration ${MIGRATION}`, () => {
       expect(rows.every(({ enrolment_id: id }) => id !== null && isGeneratedId(id))).toBe(true);
       expect(new Set(rows.map(({ enrolment_id: id }) => id)).size).toBe(MANY);
     } finally {
-      await otherDb.destroy();
-      await other.drop();
+      await close();
     }
   });
 });

@@ -1,21 +1,17 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import type { Feedback } from '../../src/portal/feedback.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 const ITEM_ID = 'a1b2c3d4-0000-4000-8000-000000000101';
 
 /** The person's data export and the access record read the person's feedback through `listForSeeker`. */
 describe('KnexFeedbackStore.listForSeeker', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexFeedbackStore;
 
   /** Feedback of `seekerId` on the one item of the test set, given at `createdAt`. */
@@ -31,9 +27,7 @@ describe('KnexFeedbackStore.listForSeeker', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexFeedbackStore(db);
     const seekers = new KnexJobSeekerStore(db);
     for (const id of ['js-1', 'js-2', 'js-3']) {
@@ -41,12 +35,9 @@ describe('KnexFeedbackStore.listForSeeker', () => {
     }
     await db.transaction((trx) => new KnexRecommendationStore(db).insert(trx, aRecommendationSet()));
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
   it("gives the person's feedback oldest first, and never another person's", async () => {
+    const { db } = opened;
     const later = aFeedback(1, 'js-1', '2026-10-02T08:00:00.000Z');
     const earlier = aFeedback(2, 'js-1', '2026-10-01T08:00:00.000Z');
     const other = aFeedback(3, 'js-2', '2026-10-01T09:00:00.000Z');
@@ -62,6 +53,7 @@ describe('KnexFeedbackStore.listForSeeker', () => {
   });
 
   it("reads in the caller's transaction when given one: feedback it inserted, not yet committed", async () => {
+    const { db } = opened;
     const pending = aFeedback(4, 'js-3', '2026-10-03T08:00:00.000Z');
     const rolledBack = new Error('rolled back');
     const seen = db.transaction(async (trx) => {
@@ -76,8 +68,7 @@ describe('KnexFeedbackStore.listForSeeker', () => {
 
 /** The counselor reads a set's answers in pages (`listForSet`); a new answer is refused past a count (`countForItem`). */
 describe('KnexFeedbackStore.listForSet and countForItem', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexFeedbackStore;
 
   const answer = (id: number, createdAt: string): Feedback => ({
@@ -90,19 +81,14 @@ describe('KnexFeedbackStore.listForSet and countForItem', () => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexFeedbackStore(db);
     await new KnexJobSeekerStore(db).upsert('js-1', aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
     await db.transaction((trx) => new KnexRecommendationStore(db).insert(trx, aRecommendationSet()));
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
   it('pages the answers oldest first, those given at one instant by id, each page after the last answer of the one before', async () => {
+    const { db } = opened;
     const same = '2026-10-02T08:00:00.000Z';
     const answers = [
       answer(3, same),
@@ -136,6 +122,7 @@ describe('KnexFeedbackStore.listForSet and countForItem', () => {
   });
 
   it('counts the contests apart from the other answers, each against its own limit', async () => {
+    const { db } = opened;
     const count = (kind: 'answer' | 'contest') =>
       db.transaction((trx) => store.countForItem(trx, ITEM_ID, 'js-1', kind));
     const answersBefore = await count('answer');

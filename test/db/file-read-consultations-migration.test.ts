@@ -1,12 +1,10 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { FileReadService } from '../../src/file-reads/file-read-service.ts';
 import { KnexFileReadStore } from '../../src/file-reads/knex-file-read-store.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261226010000_add_last_read_to_file_reads';
 const CREATED_AT = '2026-12-02T08:00:00.000Z';
@@ -28,21 +26,11 @@ function aReadRowAsBefore(id: string, readAt: string) {
 
 /** The reads traced before a reader's reads in quick succession were joined into one consultation. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('makes each read traced before a consultation of one read, which the retention run purges by its time and a later read joins', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await db('file_reads').insert([
       aReadRowAsBefore('00000000-0000-7000-8000-000000000001', EARLY_READ),
@@ -77,6 +65,7 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('purges by its time a read an older release still running traced after the migration, with no last read', async () => {
+    const { db } = opened;
     await db('file_reads').delete();
     // The older release's process, left serving through the upgrade, writes the columns it knows.
     await db('file_reads').insert([

@@ -1,13 +1,11 @@
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import type { JobSeeker, JobSeekerInput } from '../../src/job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../../src/job-seekers/job-seeker-store.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
+import { openTestDatabase } from '../support/use-test-database.ts';
 
 /** The unit of work a store method joins, whatever the implementation uses for it. */
 type StoreTransaction = Parameters<JobSeekerStore['recordObjection']>[0];
@@ -249,15 +247,10 @@ function expectedJobSeeker(
 }
 
 describeJobSeekerStoreContract(`KnexJobSeekerStore on ${TEST_ENGINE}`, async () => {
-  const database: TestDatabase = await createTestDatabase();
-  const db: Knex = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  await migrateToLatest(db);
+  const { db, close } = await openTestDatabase();
   return {
     store: new KnexJobSeekerStore(db),
     inTransaction: (work) => db.transaction(work),
-    close: async () => {
-      await db.destroy();
-      await database.drop();
-    },
+    close,
   };
 });

@@ -6,28 +6,21 @@ import { engineOf } from '../../src/db/engine.ts';
 import { listPendingMigrations, MIGRATIONS, migrateToLatest, rollbackAll } from '../../src/db/migrations.ts';
 import { runScript, runStart, type ScriptRun } from '../support/run-script.ts';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { openTestDatabase, useTestDatabase } from '../support/use-test-database.ts';
 
 /** Tables the first migrations create; the schema snapshot covers any later ones too. */
 const CORE_TABLES = ['course_occupations', 'courses', 'job_seekers'];
 
 describe('migrations', () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: 'none' });
 
   it('runs on the engine this test run asks for', () => {
+    const { db } = opened;
     expect(engineOf(db)).toBe(TEST_ENGINE);
   });
 
   it('creates the schema, removes every table on a full rollback, then creates the same schema again', async () => {
+    const { db } = opened;
     await migrateToLatest(db);
     const first = await describeSchema(db);
     expect(Object.keys(first)).toEqual(expect.arrayContaining(CORE_TABLES));
@@ -46,6 +39,7 @@ describe('migrations', () => {
   });
 
   it('migrates an up-to-date database without changing anything', async () => {
+    const { db } = opened;
     await migrateToLatest(db);
     const before = await describeSchema(db);
     await migrateToLatest(db);
@@ -88,8 +82,7 @@ describe('migrations run by several processes', () => {
   });
 
   it('take turns within one process too, without holding up its event loop', async () => {
-    const other = await createTestDatabase();
-    const db = openDatabase({ databaseUrl: other.databaseUrl, dataDir: other.dataDir });
+    const { db, close } = await openTestDatabase('none');
     try {
       const started = Date.now();
       const ran = await Promise.all([migrateToLatest(db), migrateToLatest(db)]);
@@ -97,8 +90,7 @@ describe('migrations run by several processes', () => {
       expect(ran.map((names) => names.length > 0).sort()).toEqual([false, true]);
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
-      await db.destroy();
-      await other.drop();
+      await close();
     }
   }, 60_000);
 
@@ -239,27 +231,23 @@ describe('a database migrated by a newer version', () => {
   const REFUSAL =
     `this database was migrated by a newer version of Aiguillage (latest applied: ${LATER}, this version ` +
     `knows up to ${MIGRATIONS.at(-1)?.[0]}); run that version or restore a backup`;
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-    await db('knex_migrations').insert({ name: LATER, batch: 99, migration_time: new Date() });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
+    await opened.db('knex_migrations').insert({ name: LATER, batch: 99, migration_time: new Date() });
   });
 
-  const env = () => ({
-    NODE_ENV: 'test',
-    DATA_DIR: database.dataDir,
-    ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
-  });
+  const env = () => {
+    const { database } = opened;
+    return {
+      NODE_ENV: 'test',
+      DATA_DIR: database.dataDir,
+      ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+    };
+  };
 
   it('is refused as such, by migrating and by a rollback alike, changing nothing', async () => {
+    const { db } = opened;
     const applied = await listAppliedMigrations(db);
     await expect(migrateToLatest(db)).rejects.toThrow(REFUSAL);
     await expect(rollbackAll(db, { dropAllData: true })).rejects.toThrow(REFUSAL);

@@ -1,6 +1,4 @@
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexModelStore } from '../../src/model-registry/knex-model-store.ts';
 import {
@@ -10,9 +8,9 @@ import {
   rewriteCard,
   SHIPPED_FOLDER,
 } from '../model-registry/support/model-folders.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
+import { indexOfMigration } from '../support/migrate-first.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { requestSet, seedCatalogAndSeeker } from '../support/workflow.ts';
 
 const MIGRATION = '20261130120000_hash_model_manifests_and_cards';
@@ -23,26 +21,21 @@ const SHIPPED_ID = 'aiguillage-ebm-1.1.0';
  * their files as they are now, so they are loaded and their card served unchecked, as before.
  */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
   let modelsDir: { dir: string; remove(): Promise<void> };
   let t: TestApp | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     modelsDir = await createModelsDir();
   });
   afterAll(async () => {
-    await db.destroy();
     await t?.container.close();
-    await database.drop();
     await modelsDir.remove();
   });
 
   it('leaves the hashes of models registered before it null, and those models still load, score and serve their card', async () => {
+    const { database, db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     const { manifest, sha256 } = await readShippedModel();
     await db('models').insert({
       id: SHIPPED_ID,

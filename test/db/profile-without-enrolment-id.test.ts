@@ -1,35 +1,26 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sameEnrolment } from '../../src/job-seekers/job-seeker.ts';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { isGeneratedId } from '../../src/shared/time-ordered-id.ts';
 import { aJobSeeker } from '../support/builders.ts';
 import { insertJobSeekerAsBefore } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 /**
  * During an upgrade of several API processes, those of the version before the enrolment id still
  * insert profiles without one (NULL).
  */
 describe('a profile written without an enrolment id', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexJobSeekerStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexJobSeekerStore(db);
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
   });
 
   it('is read as having no enrolment id, and is told from the profile erased before it by its creation time', async () => {
+    const { db } = opened;
     await insertJobSeekerAsBefore(db, 'js-old-1', '2026-12-02T08:00:00.000Z');
     const before = await store.findById('js-old-1');
     await db('job_seekers').where({ id: 'js-old-1' }).delete();
@@ -42,6 +33,7 @@ describe('a profile written without an enrolment id', () => {
   });
 
   it('is the same enrolment as itself read again, and keeps being once its next sync gives it an id', async () => {
+    const { db } = opened;
     await insertJobSeekerAsBefore(db, 'js-old-2', '2026-12-02T09:00:00.000Z');
     const before = await store.findById('js-old-2');
     const synced = await store.upsert('js-old-2', aJobSeeker(), new Date('2026-12-02T10:00:00.000Z'));

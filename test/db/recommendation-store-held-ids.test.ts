@@ -1,11 +1,8 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 const SEEKER = 'js-held-ids';
@@ -14,14 +11,11 @@ const MISSING = '00000000-0000-4000-8000-000000000099';
 
 /** An incident names sets by id: the store tells which of them it holds. */
 describe('KnexRecommendationStore.listHeldIds', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexRecommendationStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexRecommendationStore(db);
     await new KnexJobSeekerStore(db).upsert(SEEKER, aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
     for (const [index, id] of HELD.entries()) {
@@ -35,10 +29,6 @@ describe('KnexRecommendationStore.listHeldIds', () => {
       });
       await db.transaction((trx) => store.insert(trx, set));
     }
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
   });
 
   it('gives back the ids of the sets it holds, and none of the others', async () => {

@@ -1,13 +1,10 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import type { RecommendationItem, RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import { compareText } from '../../src/shared/compare-text.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 const SEEKER = 'js-export-store';
@@ -20,8 +17,7 @@ const MANY_SETS_SEEKER = 'js-export-many';
  * in the caller's transaction when given.
  */
 describe('KnexRecommendationStore.listForSeeker', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexRecommendationStore;
   let nextId = 0;
 
@@ -65,7 +61,7 @@ describe('KnexRecommendationStore.listForSeeker', () => {
   async function insertAll(sets: ReadonlyArray<RecommendationSet | undefined>): Promise<void> {
     for (const set of sets) {
       if (set === undefined) throw new Error('a set expected');
-      await db.transaction((trx) => store.insert(trx, set));
+      await opened.db.transaction((trx) => store.insert(trx, set));
     }
   }
 
@@ -78,18 +74,12 @@ describe('KnexRecommendationStore.listForSeeker', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexRecommendationStore(db);
     const seekers = new KnexJobSeekerStore(db);
     for (const id of [SEEKER, OTHER_SEEKER, MANY_SETS_SEEKER]) {
       await seekers.upsert(id, aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
     }
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
   });
 
   it("gives every set of the person with its own items, newest first, and never another person's", async () => {
@@ -133,6 +123,7 @@ describe('KnexRecommendationStore.listForSeeker', () => {
   });
 
   it("reads in the caller's transaction when given one: a set it inserted, not yet committed", async () => {
+    const { db } = opened;
     const set = aSet('js-export-pending', '2026-10-06T08:00:00.000Z', [1, 2]);
     await new KnexJobSeekerStore(db).upsert(
       'js-export-pending',
@@ -154,6 +145,7 @@ describe('KnexRecommendationStore.listForSeeker', () => {
   });
 
   it('reads the sets and their items in two queries, however many sets there are', async () => {
+    const { db } = opened;
     await insertAll(
       Array.from({ length: 5 }, (_, day) =>
         aSet(MANY_SETS_SEEKER, `2026-10-0${day + 1}T08:00:00.000Z`, [1, 2, 3]),

@@ -1,7 +1,4 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import {
@@ -10,14 +7,13 @@ import {
   snapshotProfile,
 } from '../../src/recommendations/recommendation.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 const SEEKER_ID = 'js-snapshot-store';
 
 describe('KnexRecommendationStore keeps the profile the model saw with the set', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexRecommendationStore;
   let snapshot: ProfileSnapshot;
   let nextId = 0;
@@ -32,9 +28,7 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexRecommendationStore(db);
     const { jobSeeker } = await new KnexJobSeekerStore(db).upsert(
       SEEKER_ID,
@@ -43,12 +37,9 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
     );
     snapshot = snapshotProfile(jobSeeker);
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
   it('reads back the snapshot it was given, and keeps it when the set is saved again', async () => {
+    const { db } = opened;
     const set = aSet({ profileSnapshot: snapshot });
     await db.transaction((trx) => store.insert(trx, set));
     expect((await store.findById(set.id))?.profileSnapshot).toStrictEqual(snapshot);
@@ -65,6 +56,7 @@ describe('KnexRecommendationStore keeps the profile the model saw with the set',
   });
 
   it('reads a set stored without a snapshot as having none', async () => {
+    const { db } = opened;
     const set = aSet();
     await db.transaction((trx) => store.insert(trx, set));
     expect((await store.findById(set.id))?.profileSnapshot).toBeNull();

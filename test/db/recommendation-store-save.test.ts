@@ -1,31 +1,22 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexJobSeekerStore } from '../../src/job-seekers/knex-job-seeker-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import { aJobSeeker } from '../support/builders.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 describe('KnexRecommendationStore saves a set over the version it was read at only', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   let store: KnexRecommendationStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
+    const { db } = opened;
     store = new KnexRecommendationStore(db);
     await new KnexJobSeekerStore(db).upsert('js-1', aJobSeeker(), new Date('2026-09-30T10:00:00.000Z'));
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
 
   it('bumps the version of a set saved over the version it was read at', async () => {
+    const { db } = opened;
     const set = aRecommendationSet();
     await db.transaction((trx) => store.insert(trx, set));
     const read = await store.findById(set.id);
@@ -38,6 +29,7 @@ describe('KnexRecommendationStore saves a set over the version it was read at on
   });
 
   it('refuses a save over a version that moved since the set was read, keeping what was stored', async () => {
+    const { db } = opened;
     const set = aRecommendationSet({ id: 'a1b2c3d4-0000-4000-8000-000000000002' });
     set.items = set.items.map((item) => ({ ...item, id: 'a1b2c3d4-0000-4000-8000-000000000102' }));
     await db.transaction((trx) => store.insert(trx, set));

@@ -1,10 +1,8 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRetentionStore } from '../../src/retention/knex-retention-store.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261221020000_index_first_second_review_read';
 const CREATED_AT = '2026-12-02T08:00:00.000Z';
@@ -35,21 +33,11 @@ function aSetRowAsBefore(n: number, reads: Array<{ by: string; at: string; round
 
 /** The sets read for their second review before the earliest read was kept beside the reads. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('gives each set the time of its earliest second-review read, so that the retention run still finds it', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     await db('recommendation_sets').insert([
       aSetRowAsBefore(1, [

@@ -1,14 +1,7 @@
-import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
-import {
-  anEventRowAsLogged,
-  indexOfMigration,
-  insertJobSeekerAsBefore,
-  migrateFirst,
-} from '../support/migrate-first.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { anEventRowAsLogged, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { openTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
 const AT = '2026-12-02T08:00:00.000Z';
@@ -19,10 +12,8 @@ const setId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '
  * to its second review once.
  */
 async function logReadsOfMigrationOn(count: number): Promise<string[]> {
-  const database = await createTestDatabase();
-  const db: Knex = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  const { db, close } = await openTestDatabase({ before: MIGRATION });
   try {
-    await migrateFirst(db, indexOfMigration(MIGRATION));
     await insertJobSeekerAsBefore(db, 'js-a', AT);
     const sets = [];
     const events = [];
@@ -59,8 +50,7 @@ async function logReadsOfMigrationOn(count: number): Promise<string[]> {
     await migrateToLatest(db);
     return logReads;
   } finally {
-    await db.destroy();
-    await database.drop();
+    await close();
   }
 }
 

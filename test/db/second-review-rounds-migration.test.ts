@@ -1,15 +1,8 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
-import {
-  anEventRowAsLogged,
-  indexOfMigration,
-  insertJobSeekerAsBefore,
-  migrateFirst,
-} from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { anEventRowAsLogged, indexOfMigration, insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261211030000_number_second_review_rounds';
 const CREATED_AT = '2026-12-02T08:00:00.000Z';
@@ -48,21 +41,11 @@ function aHandingOn(seq: number, n: number) {
 
 /** The rounds of sets handed on before they were counted, read from the log's handings-on. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('numbers each set’s round by its handings-on in the log, and gives the reads kept that round', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, 'js-a', CREATED_AT);
     // 1: handed on twice (returned once), read in its second round; 2: never handed on.
     await db('recommendation_sets').insert([

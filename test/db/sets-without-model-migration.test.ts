@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/db/migrations.ts';
 import { KnexFeedbackStore } from '../../src/portal/knex-feedback-store.ts';
 import { KnexRecommendationStore } from '../../src/recommendations/knex-recommendation-store.ts';
 import type { RecommendationSet } from '../../src/recommendations/recommendation.ts';
 import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 import { aRecommendationSet } from '../support/workflow.ts';
 
 const MIGRATION = '20261130100000_allow_sets_without_model';
@@ -58,21 +57,11 @@ async function insertAsBefore(trx: Knex.Transaction, set: RecommendationSet): Pr
  * the foreign-key checks on would have deleted every item and feedback through their cascades.
  */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  const opened = useTestDatabase({ migrations: { before: MIGRATION } });
 
   it('keeps every set, item and feedback written before it, with their cascades, and then stores a set with no model', async () => {
+    const { db } = opened;
     const index = indexOfMigration(MIGRATION);
-    await migrateFirst(db, index);
     await insertJobSeekerAsBefore(db, SEEKER_ID, '2026-10-01T08:00:00.000Z');
     const store = new KnexRecommendationStore(db);
     const modelSet = aRecommendationSet({ seekerId: SEEKER_ID });

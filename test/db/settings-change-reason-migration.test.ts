@@ -1,13 +1,10 @@
-import type { Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import { KnexSettingsStore } from '../../src/settings/knex-settings-store.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.ts';
-import { indexOfMigration, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { type OpenTestDatabase, openTestDatabase } from '../support/use-test-database.ts';
 
 const MIGRATION = '20261204100000_add_change_reason_to_settings';
 
@@ -18,12 +15,13 @@ interface ChangeBefore {
 }
 
 /**
- * A database as it was before this migration, whose settings were changed as the service changed
- * them then: the row in the columns it had (no reason), and `settings.changed` with the reason.
+ * Makes a database as it was before this migration one whose settings were changed as the service
+ * changed them then: the row in the columns it had (no reason), and `settings.changed` with the reason.
  */
-async function aDatabaseChangedBefore(database: TestDatabase, changes: ChangeBefore[]): Promise<Knex> {
-  const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  await migrateFirst(db, indexOfMigration(MIGRATION));
+async function changeSettingsAsBefore(
+  { database, db }: OpenTestDatabase,
+  changes: ChangeBefore[],
+): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: database.dataDir });
   const { decisionLog } = await createDecisionLog(db, config);
   for (const [index, change] of changes.entries()) {
@@ -51,22 +49,21 @@ async function aDatabaseChangedBefore(database: TestDatabase, changes: ChangeBef
       });
     });
   }
-  return db;
 }
 
 /** Settings changed before `change_reason` existed get the reason of their last change from the log. */
 describe(`migration ${MIGRATION}`, () => {
-  let database: TestDatabase;
-  let db: Knex | undefined;
+  let opened: OpenTestDatabase | undefined;
 
   afterEach(async () => {
-    await db?.destroy();
-    await database.drop();
+    await opened?.close();
+    opened = undefined;
   });
 
   it('gives the last change the reason its settings.changed event holds', async () => {
-    database = await createTestDatabase();
-    db = await aDatabaseChangedBefore(database, [
+    opened = await openTestDatabase({ before: MIGRATION });
+    const { db } = opened;
+    await changeSettingsAsBefore(opened, [
       { by: 'ops-1', at: '2026-12-01T08:00:00.000Z', reason: 'Essai du coupe-circuit' },
       { by: 'ops-2', at: '2026-12-02T09:30:00.000Z', reason: 'Incident 2026-14 : suggestions suspendues' },
     ]);
@@ -79,8 +76,9 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('gives no reason to a last change made without one, whatever the changes before it said', async () => {
-    database = await createTestDatabase();
-    db = await aDatabaseChangedBefore(database, [
+    opened = await openTestDatabase({ before: MIGRATION });
+    const { db } = opened;
+    await changeSettingsAsBefore(opened, [
       { by: 'ops-1', at: '2026-12-01T08:00:00.000Z', reason: 'Essai du coupe-circuit' },
       { by: 'ops-1', at: '2026-12-01T08:05:00.000Z' },
     ]);
@@ -93,8 +91,9 @@ describe(`migration ${MIGRATION}`, () => {
   });
 
   it('leaves settings nobody changed as the defaults, with no last change', async () => {
-    database = await createTestDatabase();
-    db = await aDatabaseChangedBefore(database, []);
+    opened = await openTestDatabase({ before: MIGRATION });
+    const { db } = opened;
+    await changeSettingsAsBefore(opened, []);
     await migrateToLatest(db);
     expect(await new KnexSettingsStore(db).get()).toEqual({
       ...DEFAULT_SETTINGS,

@@ -1,12 +1,10 @@
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KnexCourseStore } from '../../src/courses/knex-course-store.ts';
-import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { readStringArray } from '../../src/db/row-values.ts';
 import { aCourse } from '../support/builders.ts';
-import { indexOfMigration, insertJobSeekerAsBefore, migrateFirst } from '../support/migrate-first.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { insertJobSeekerAsBefore } from '../support/migrate-first.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 const LOWER_CASE = '20261216040000_lower_case_skill_codes';
 const TRIM = '20261217060000_trim_skill_codes';
@@ -17,12 +15,9 @@ const TRIM = '20261217060000_trim_skill_codes';
  * and answers the codes then stored.
  */
 function storedBefore(migration: string, codes: { person: string[]; course: string[] }) {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase({ migrations: { before: migration } });
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateFirst(db, indexOfMigration(migration));
+    const { db } = opened;
     await insertJobSeekerAsBefore(db, 'js-old', '2026-11-02T08:00:00.000Z');
     await insertJobSeekerAsBefore(db, 'js-untouched', '2026-11-02T08:00:00.000Z');
     await db('job_seekers')
@@ -42,15 +37,11 @@ function storedBefore(migration: string, codes: { person: string[]; course: stri
       .where({ id: 'OLD-COURSE' })
       .update({ skills: JSON.stringify(codes.course) });
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
   const skillsOf = async (table: string, id: string) =>
-    readStringArray((await db(table).where({ id }).first('skills'))?.skills);
+    readStringArray((await opened.db(table).where({ id }).first('skills'))?.skills);
   return {
     migrated: async () => {
-      await migrateToLatest(db);
+      await migrateToLatest(opened.db);
       return {
         person: await skillsOf('job_seekers', 'js-old'),
         untouched: await skillsOf('job_seekers', 'js-untouched'),

@@ -1,27 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 describe('the keys of a database’s decision log', () => {
-  let database: TestDatabase;
-  let db: Knex;
+  const opened = useTestDatabase();
   const folders: string[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-  });
   afterAll(async () => {
-    await db.destroy();
-    await database.drop();
     for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   });
 
@@ -29,7 +18,7 @@ describe('the keys of a database’s decision log', () => {
     return loadConfig({
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
-      DATABASE_URL: database.databaseUrl ?? '',
+      DATABASE_URL: opened.database.databaseUrl ?? '',
       ...files,
     });
   }
@@ -41,6 +30,7 @@ describe('the keys of a database’s decision log', () => {
   }
 
   it('are recorded by the first process, and a process with other keys refuses to start, naming them', async () => {
+    const { database, db } = opened;
     await createDecisionLog(db, configFor(database.dataDir));
     const recorded = await db('log_key_fingerprints').orderBy('purpose').pluck('purpose');
     expect(recorded).toEqual(['master', 'pseudonym', 'signing']);
@@ -56,6 +46,7 @@ describe('the keys of a database’s decision log', () => {
   });
 
   it('accept the same keys read from named files, and refuse a single key that differs', async () => {
+    const { database, db } = opened;
     await createDecisionLog(db, configFor(database.dataDir));
     const keys = path.join(database.dataDir, 'keys');
     const files = {

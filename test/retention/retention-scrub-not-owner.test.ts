@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
 import { KnexStorageScrubber, PERSONAL_DATA_TABLES } from '../../src/erasure/knex-storage-scrubber.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
+import { useTestDatabase } from '../support/use-test-database.ts';
 
 /**
  * PostgreSQL's VACUUM skips, with a warning and no error, every table the session's user may not
@@ -14,25 +14,8 @@ import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../support/t
  */
 describe.skipIf(TEST_ENGINE !== 'postgres')('clearing deleted rows as a user who owns no table', () => {
   const role = `aiguillage_rows_${crypto.randomBytes(4).toString('hex')}`;
-  let database: TestDatabase;
-  let owner: Knex;
-  let guest: Knex;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    owner = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(owner);
-    await owner.raw(`create role ${role} login password 'rows'`);
-    await owner.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`);
-    const url = new URL(database.databaseUrl ?? '');
-    url.username = role;
-    url.password = 'rows';
-    guest = openDatabase({ databaseUrl: url.toString(), dataDir: database.dataDir });
-  });
+  // Declared before the database, so run after it is dropped: a role with grants in it cannot go.
   afterAll(async () => {
-    await guest.destroy();
-    await owner.destroy();
-    await database.drop();
     const admin = knex({
       client: 'pg',
       connection: process.env.TEST_DATABASE_URL ?? '',
@@ -44,6 +27,21 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('clearing deleted rows as a user who
       await admin.destroy();
     }
   });
+  const opened = useTestDatabase();
+  let owner: Knex;
+  let guest: Knex;
+
+  beforeAll(async () => {
+    const { database } = opened;
+    owner = opened.db;
+    await owner.raw(`create role ${role} login password 'rows'`);
+    await owner.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`);
+    const url = new URL(database.databaseUrl ?? '');
+    url.username = role;
+    url.password = 'rows';
+    guest = openDatabase({ databaseUrl: url.toString(), dataDir: database.dataDir });
+  });
+  afterAll(() => guest.destroy());
 
   it('reports the files not cleared, naming the tables PostgreSQL skipped and to connect as the database’s owner', async () => {
     const outcome = await new KnexStorageScrubber(guest).scrubDeletedRows();

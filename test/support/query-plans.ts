@@ -1,8 +1,6 @@
 import type { Knex } from 'knex';
-import { afterAll, beforeAll } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrations.ts';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from './test-database.ts';
+import { TEST_ENGINE, type TestDatabase } from './test-database.ts';
+import { useTestDatabase } from './use-test-database.ts';
 
 /** One statement as knex sent it. */
 export interface Statement {
@@ -211,23 +209,11 @@ export function usePlanDatabase(
   fill: (db: Knex, database: TestDatabase) => Promise<void>,
   { analyze = '' }: { analyze?: string } = {},
 ): PlanDatabase {
-  let database: TestDatabase | undefined;
-  let db: Knex | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await migrateToLatest(db);
-    await fill(db, database);
-    if (POSTGRES) await db.raw(`analyze ${analyze}`);
-  }, 180_000);
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
-  return {
-    get db() {
-      if (db === undefined) throw new Error('the plan database opens before the tests of its describe');
-      return db;
+  return useTestDatabase({
+    fill: async (db, database) => {
+      await fill(db, database);
+      if (POSTGRES) await db.raw(`analyze ${analyze}`);
     },
-  };
+    timeout: 180_000,
+  });
 }

@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import { loadConfig } from '../../../src/config.ts';
-import { openDatabase } from '../../../src/db/database.ts';
-import { migrateToLatest } from '../../../src/db/migrations.ts';
 import { createDecisionLog, type DecisionLogParts } from '../../../src/decision-log/create-decision-log.ts';
 import type { NewDecisionEvent } from '../../../src/decision-log/decision-event.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import type { TestDatabase } from '../../support/test-database.ts';
+import { openTestDatabase } from '../../support/use-test-database.ts';
 
 export interface DecisionLogFixture extends DecisionLogParts {
   database: TestDatabase;
@@ -19,9 +18,7 @@ export interface DecisionLogFixtureOptions {
 
 /** A decision log on a fresh migrated database, with keys generated in the test's data folder. */
 export async function startDecisionLog(options: DecisionLogFixtureOptions = {}): Promise<DecisionLogFixture> {
-  const database = await createTestDatabase();
-  const db = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-  await migrateToLatest(db);
+  const { database, db, close } = await openTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: database.dataDir,
@@ -32,10 +29,7 @@ export async function startDecisionLog(options: DecisionLogFixtureOptions = {}):
     ...parts,
     database,
     db,
-    close: async () => {
-      await db.destroy();
-      await database.drop();
-    },
+    close,
   };
 }
 
