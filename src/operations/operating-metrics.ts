@@ -131,7 +131,7 @@ function registerIncidentGauges(
     name: 'aiguillage_oldest_unreported_incident_timestamp_seconds',
     help:
       'When the oldest incident with no notification to the recipient recorded was detected (detectedAt, Unix ' +
-      'time in seconds), by severity; no series when there is none',
+      'time in seconds), by severity and recipient; no series when there is none',
     labelNames,
     registers: [registry],
     async collect() {
