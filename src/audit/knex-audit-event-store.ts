@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { chunksOf } from '../db/chunks-of.ts';
 import { type Engine, engineOf } from '../db/engine.ts';
@@ -177,6 +178,9 @@ export class KnexAuditEventStore implements AuditEventStore {
       const last = rows.at(-1);
       if (last === undefined || rows.length < STREAM_PAGE) return;
       after = readNumber(last.seq);
+      // better-sqlite3 answers synchronously: without a turn of the event loop between pages, a stream
+      // read to its end (a tally of a year's events) would hold every other request until it is over.
+      await nextTurn();
     }
   }
 
