@@ -423,6 +423,9 @@ export class KnexAuditEventStore implements AuditEventStore {
    * The seqs to read: the caller's bounds narrowed to the first and last event of the time range,
    * found on the covering index. The time condition itself stays in every query, so the result is
    * exact even if clocks ever made `occurred_at` step back. Undefined when the range is empty.
+   * `seq + 0` keeps PostgreSQL from taking `min(seq)` as the first row of the primary key that
+   * matches the time: that walked the key from the log's first event, every event before the range
+   * (0.36 s on 1.5 million events for a recent week, against 0.014 s over the range's index entries).
    */
   private async resolveRange(
     filter: AuditEventFilter,
@@ -432,7 +435,10 @@ export class KnexAuditEventStore implements AuditEventStore {
     if (filter.from === undefined && filter.to === undefined) {
       return { after: afterSeq, upTo: toSeq ?? (await this.readLastSeq()) };
     }
-    const bounds = this.db(EVENTS).min({ first: 'seq' }).max({ last: 'seq' });
+    const bounds = this.db(EVENTS).select(
+      this.db.raw('min(seq + 0) as ??', ['first']),
+      this.db.raw('max(seq + 0) as ??', ['last']),
+    );
     if (filter.from !== undefined) bounds.where('occurred_at', '>=', filter.from);
     if (filter.to !== undefined) bounds.where('occurred_at', '<', filter.to);
     const [row]: Row[] = await bounds;

@@ -10,7 +10,13 @@ import { loadConfig } from '../../src/config.ts';
 import { createDecisionLog } from '../../src/decision-log/create-decision-log.ts';
 import type { DecisionLog } from '../../src/decision-log/decision-log.ts';
 import { INCIDENT_EVENT_TYPES } from '../../src/incidents/incident.ts';
-import { insertEvents, readPlans, type Statement, usePlanDatabase } from '../support/query-plans.ts';
+import {
+  BULK_SQL,
+  insertEvents,
+  readPlans,
+  type Statement,
+  usePlanDatabase,
+} from '../support/query-plans.ts';
 import { TEST_ENGINE, type TestDatabase } from '../support/test-database.ts';
 
 const WEEK = { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' };
@@ -440,5 +446,48 @@ describe('query plans of the auditor queries on a large log', () => {
         }
       }
     }
+  });
+});
+
+/**
+ * A read over a time range first finds the range's first and last seq. On PostgreSQL `min(seq)` with a
+ * time condition was answered by walking the primary key from the log's first event until one fell in
+ * the range: every event before it, a year of them for a recent week.
+ */
+describe('the time range of a read on a log a year long', () => {
+  /** One event every 150 seconds from 2026-01-01: 200,000 events, 347 days. */
+  const N = 200_000;
+  let store: KnexAuditEventStore;
+
+  const deployment = usePlanDatabase(
+    async (db) => {
+      await insertEvents(db, N, {
+        seq: 'g',
+        type: "'item.decided'",
+        occurred_at: BULK_SQL.at('g * 150'),
+        actor_pseudonym: "'c1'",
+        subject: "'s1'",
+        payload: `'{"decision":"approved"}'`,
+      });
+      await db('decision_log_head').update({ seq: N, hash: '1'.repeat(64) });
+      store = new KnexAuditEventStore(db);
+    },
+    { analyze: 'decision_events' },
+  );
+
+  it("finds a recent week's first and last seq from the time index, not from the log's first event", async () => {
+    const week = { from: '2026-12-01T00:00:00.000Z', to: '2026-12-08T00:00:00.000Z' };
+    const plans = await readEventPlans(deployment.db, () =>
+      store.listEvents(week, { afterSeq: 0, limit: 50 }),
+    );
+    const bounds = plans.filter(({ sql }) => /\bmin\(/.test(sql));
+    expect(bounds).toHaveLength(1);
+    for (const { sql, plan } of bounds) {
+      expect(plan, sql).toContain('decision_events_occurred_at_seq_index');
+      expect(plan, sql).not.toMatch(/decision_events_pkey|INTEGER PRIMARY KEY/);
+    }
+    const [first] = await store.listEvents(week, { afterSeq: 0, limit: 50 });
+    // 576 events a day: event 334 × 576 is stamped 2026-12-01T00:00:00, 334 days after 2026-01-01.
+    expect(first?.seq).toBe(334 * 576);
   });
 });
