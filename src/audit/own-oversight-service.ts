@@ -12,6 +12,7 @@ import { coverWeeks, type WeekCovered } from './figure-weeks.ts';
 import type { ManualSecondReviewRow, OversightRow } from './oversight-figures.ts';
 import { readOversightEvents } from './oversight-report.ts';
 import { OversightTally } from './oversight-tally.ts';
+import { boundOwnPeriod } from './own-oversight-period.ts';
 
 /**
  * How many counselors a row of all counselors together must rest on to be given: the caller's own
@@ -48,17 +49,19 @@ export class OwnOversightService {
   ) {}
 
   /**
-   * The caller's rows of the oversight figures of the period, at the current fast-decision threshold,
+   * The caller's rows of the oversight figures of the period (the last weeks when it has no start, a
+   * period too long refused: `boundOwnPeriod`), at the current fast-decision threshold,
    * and, with `includeAllCounselors`, those of all counselors together. Nothing is recorded: the read
    * opens no person's file and gives no one else's acts alone (record 0008).
    */
   async computeOwnOversight(
     counselor: Principal,
-    period: AuditPeriod,
+    asked: AuditPeriod,
     options: { includeAllCounselors: boolean },
   ): Promise<OwnOversightReport> {
-    checkPeriod(period);
+    checkPeriod(asked);
     const { deps } = this;
+    const period = boundOwnPeriod(asked, deps.now());
     const { fastDecisionSeconds } = await deps.settings.getSettings();
     const { seq: toSeq } = await deps.log.readHead();
     const { events } = await readOversightEvents(deps, period, toSeq);

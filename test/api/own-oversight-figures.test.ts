@@ -245,8 +245,11 @@ describe("a counselor's own oversight figures", () => {
     const { db } = t.container;
     const own = await recordStatements(db, () => readOwn(counselor, { includeAllCounselors: 'true' }));
     const audited = await recordStatements(db, async () => {
+      // The period the counselor's read covers when no start is asked: the last four weeks.
+      const from = new Date(clock.now().getTime() - 28 * 86_400_000).toISOString();
       const res = await t.http
         .get('/v1/audit/stats/oversight')
+        .query({ from })
         .auth(await t.tokenFor('auditor', 'dpo-1'), { type: 'bearer' })
         .set('X-Audit-Purpose', 'contrôle de la supervision humaine');
       expect(res.status).toBe(200);

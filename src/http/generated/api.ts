@@ -938,7 +938,10 @@ export interface paths {
          *     system stay aware of their own tendency to rely on its output), per model version and ISO week in
          *     UTC (of the set's generation): the same figures, counted by the same code, as the row an auditor
          *     reads for them in `GET /v1/audit/stats/oversight` (record 0008), without their pseudonym: the sets
-         *     generated for them, and the second reviews they gave. `from`/`to` select the sets as there; the
+         *     generated for them, and the second reviews they gave. `from`/`to` select the sets as there, within
+         *     bounds of their own: without `from`, the period starts 4 weeks before its end (`to`, or now), the
+         *     `from` of the answer saying where; a period longer than 13 weeks (91 days; up to now when `to` is
+         *     not asked) is refused (422, `maxWeeks`), since each read counts every event of its period. The
          *     threshold of a fast decision is the current setting (`fastDecisionSeconds`). With
          *     `includeAllCounselors=true`, the figures of all counselors together per model version and week
          *     come beside them (`allCounselors`), the caller's own acts included, for comparison: a row of
