@@ -153,7 +153,9 @@ async function benchCalls(db: Knex, lastSeq: number): Promise<void> {
   console.log(
     `the counselor's own figures of the last 4 weeks count ${counted} sets and ${decided} decisions\n`,
   );
-  console.log(`one call (best of ${options.runs} after a warm-up; up to seq ${lastSeq.toLocaleString('en')})`);
+  console.log(
+    `one call (best of ${options.runs} after a warm-up; up to seq ${lastSeq.toLocaleString('en')})`,
+  );
   const rows: string[][] = [];
   for (const [label, period, includeAllCounselors] of cases) {
     const run = () => service.computeOwnOversight(counselor, period, { includeAllCounselors });
