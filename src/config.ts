@@ -329,14 +329,14 @@ function readInt(env: Env, name: string, fallback: number): number {
 }
 
 /** A week at most: the monitoring plan's own rhythm, and well within what a timer can wait. */
-const MAX_VERIFY_EVERY_HOURS = 7 * 24;
+const MAX_CHECK_EVERY_HOURS = 7 * 24;
 
 /** Hours between two runs of one of the process's own checks: 24 by default (0 in tests: none), a week at most. */
 function readHoursUpToAWeek(env: Env, name: string, nodeEnv: Config['nodeEnv']): number {
   const hours = readInt(env, name, nodeEnv === 'test' ? 0 : 24);
-  if (hours > MAX_VERIFY_EVERY_HOURS) {
+  if (hours > MAX_CHECK_EVERY_HOURS) {
     throw new Error(
-      `${name} must be ${MAX_VERIFY_EVERY_HOURS} (a week) or less, 0 for none, got "${env[name] ?? ''}"`,
+      `${name} must be ${MAX_CHECK_EVERY_HOURS} (a week) or less, 0 for none, got "${env[name] ?? ''}"`,
     );
   }
   return hours;
