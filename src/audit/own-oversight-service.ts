@@ -2,8 +2,9 @@
  * A counselor's own oversight figures (AI Act Art. 14(4)(b): those who oversee the system stay aware
  * of their own tendency to rely on its output). Their rows of the auditor's figures, counted by the
  * same tally over the same events, without their pseudonym; and, when asked, every counselor's acts
- * counted together beside them, a row given only when it rests on enough counselors that the caller's
- * own figures taken from it leave no other counselor's alone.
+ * counted together beside them, a row given only when each kind of figures in it (the sets', made by
+ * their counselors; the second reviews', by their reviewers) rests on enough counselors that the
+ * caller's own figures taken from it leave no other counselor's alone.
  */
 import type { Principal } from '../auth/principal.ts';
 import { type AuditPeriod, checkPeriod } from './audit-period.ts';
@@ -96,8 +97,12 @@ export class OwnOversightService {
       ),
     };
     if (together === undefined) return report;
-    const counselorsPerRow = countRows(rows, rowKeyOf);
-    const counselorsPerManualRow = countRows(manualRows, (row) => row.week);
+    const counselorsPerRow = countCounselors(rows, rowKeyOf, kindsOf);
+    const counselorsPerManualRow = countCounselors(
+      manualRows,
+      (row) => row.week,
+      () => [],
+    );
     return {
       ...report,
       allCounselors: {
@@ -122,21 +127,60 @@ function rowKeyOf(row: Pick<OversightRow, 'modelId' | 'modelVersion' | 'week'>):
   return JSON.stringify([row.modelId, row.modelVersion, row.week]);
 }
 
-/** How many rows (one per counselor) each key holds. */
-function countRows<R>(rows: readonly R[], keyOf: (row: R) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
+/** The counselors behind a row of all counselors together: all of them, and those behind each kind of its figures. */
+interface RowCounselors {
+  counselors: number;
+  perKind: Map<OversightKind, number>;
+}
+
+/**
+ * The kinds of figures of a row that different counselors make: its sets' (their counselor's
+ * decisions, times, the answers to them) and its second reviews' (their reviewers'). A week whose sets
+ * are one counselor's and whose second reviews two others gave has three counselors in it, but its
+ * sets' figures would be that counselor's alone.
+ */
+type OversightKind = 'sets' | 'secondReviews';
+
+function kindsOf(row: OversightRow): OversightKind[] {
+  const kinds: OversightKind[] = [];
+  if (row.sets > 0) kinds.push('sets');
+  if (row.secondReviewApprovals + row.secondReviewReturns > 0) kinds.push('secondReviews');
+  return kinds;
+}
+
+/** For each key, how many rows (one per counselor) it holds, in all and with each kind of figures. */
+function countCounselors<R>(
+  rows: readonly R[],
+  keyOf: (row: R) => string,
+  kindsOfRow: (row: R) => OversightKind[],
+): Map<string, RowCounselors> {
+  const counts = new Map<string, RowCounselors>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    let count = counts.get(key);
+    if (count === undefined) {
+      count = { counselors: 0, perKind: new Map() };
+      counts.set(key, count);
+    }
+    count.counselors += 1;
+    for (const kind of kindsOfRow(row)) count.perKind.set(kind, (count.perKind.get(kind) ?? 0) + 1);
+  }
   return counts;
 }
 
-/** The rows of all counselors together that rest on enough counselors, each with how many. */
+/**
+ * The rows of all counselors together that rest on enough counselors, each kind of their figures
+ * too, each with how many counselors it rests on.
+ */
 function giveTogether<R extends { counselor: string }>(
   rows: readonly R[],
-  counselors: ReadonlyMap<string, number>,
+  counselors: ReadonlyMap<string, RowCounselors>,
   keyOf: (row: R) => string,
 ): Array<AllCounselorsRow<Omit<R, 'counselor'>>> {
   return rows.flatMap((row) => {
-    const count = counselors.get(keyOf(row)) ?? 0;
-    return count < MIN_COUNSELORS_COMPARED ? [] : [{ ...withoutCounselor(row), counselors: count }];
+    const count = counselors.get(keyOf(row));
+    if (count === undefined || count.counselors < MIN_COUNSELORS_COMPARED) return [];
+    if ([...count.perKind.values()].some((each) => each < MIN_COUNSELORS_COMPARED)) return [];
+    return [{ ...withoutCounselor(row), counselors: count.counselors }];
   });
 }
