@@ -2,9 +2,10 @@
  * A counselor's own oversight figures (AI Act Art. 14(4)(b): those who oversee the system stay aware
  * of their own tendency to rely on its output). Their rows of the auditor's figures, counted by the
  * same tally over the same events, without their pseudonym; and, when asked, every counselor's acts
- * counted together beside them, a row given only when each kind of figures in it (the sets', made by
- * their counselors; the second reviews', by their reviewers) rests on enough counselors that the
- * caller's own figures taken from it leave no other counselor's alone.
+ * counted together beside them, for the weeks the period covers whole, a row given only when each kind
+ * of figures in it (the sets', made by their counselors; the second reviews', by their reviewers)
+ * rests on enough counselors that the caller's own figures taken from it leave no other counselor's
+ * alone.
  */
 import type { Principal } from '../auth/principal.ts';
 import { type AuditPeriod, checkPeriod } from './audit-period.ts';
@@ -107,8 +108,8 @@ export class OwnOversightService {
       ...report,
       allCounselors: {
         minCounselors: MIN_COUNSELORS_COMPARED,
-        rows: coverWeeks(giveTogether(together.toRows(), counselorsPerRow, rowKeyOf), period, readAt),
-        manualSecondReviews: coverWeeks(
+        rows: coverWholeWeeks(giveTogether(together.toRows(), counselorsPerRow, rowKeyOf), period, readAt),
+        manualSecondReviews: coverWholeWeeks(
           giveTogether(together.toManualSecondReviewRows(), counselorsPerManualRow, (row) => row.week),
           period,
           readAt,
@@ -116,6 +117,23 @@ export class OwnOversightService {
       },
     };
   }
+}
+
+/**
+ * The rows of the weeks the period covers whole, up to the read for the week in progress. Bounds
+ * inside a week would let two reads differing by a minute give the sets made in that minute, one
+ * counselor's, with all their review: whole weeks differ between reads only by what was done in
+ * between, as any two reads a while apart do.
+ */
+function coverWholeWeeks<R extends { week: string }>(
+  rows: readonly R[],
+  period: AuditPeriod,
+  readAt: string,
+): Array<R & WeekCovered> {
+  const whole = coverWeeks(rows, {}, readAt);
+  return coverWeeks(rows, period, readAt).filter(
+    (row, index) => row.from === whole[index]?.from && row.to === whole[index]?.to,
+  );
 }
 
 function withoutCounselor<R extends { counselor: string }>(row: R): Omit<R, 'counselor'> {

@@ -222,6 +222,21 @@ describe("a counselor's own oversight figures", () => {
     }
   });
 
+  it('gives no row of all counselors together for a week the period covers only in part', async () => {
+    // The three counselors' sets of 2026-W40 were all made on its Thursday: bounds inside the week
+    // would let two reads a minute apart give the sets of that minute, one counselor's, alone.
+    const whole = await readOwn(counselor, { includeAllCounselors: 'true', from: '2026-09-28T00:00:00Z' });
+    expect(whole.allCounselors?.rows).toHaveLength(1);
+    for (const query of [
+      { from: '2026-10-01T00:00:00Z' },
+      { from: '2026-09-28T00:00:00Z', to: '2026-10-01T08:00:30Z' },
+    ]) {
+      const inPart = await readOwn(counselor, { includeAllCounselors: 'true', ...query });
+      expect(inPart.rows).toHaveLength(1);
+      expect(inPart.allCounselors?.rows).toEqual([]);
+    }
+  });
+
   it('selects the sets by the period asked, as the auditor’s figures do', async () => {
     const later = await readOwn(counselor, { from: '2026-10-05T00:00:00Z' });
     expect(later.rows).toEqual([]);

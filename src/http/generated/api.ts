@@ -944,7 +944,9 @@ export interface paths {
          *     not asked) is refused (422, `maxWeeks`), since each read counts every event of its period. The
          *     threshold of a fast decision is the current setting (`fastDecisionSeconds`). With
          *     `includeAllCounselors=true`, the figures of all counselors together per model version and week
-         *     come beside them (`allCounselors`), the caller's own acts included, for comparison: a row of
+         *     come beside them (`allCounselors`), the caller's own acts included, for comparison, for the
+         *     weeks the period covers whole (up to now for the week in progress: bounds inside a week would
+         *     let two reads give the sets of the minutes between them alone): a row of
          *     them is given only when it rests on at least `minCounselors` counselors (3), and so does each
          *     kind of figures in it (the sets', made by their counselors; the second reviews', by their
          *     reviewers), so that the caller's own figures taken from it never leave another counselor's
@@ -3754,7 +3756,7 @@ export interface components {
             rows: components["schemas"]["OversightRowFigures"][];
             /** @description The caller's second reviews of the sets made by hand, one row per ISO week of the sets' creation. */
             manualSecondReviews: components["schemas"]["ManualSecondReviewFigures"][];
-            /** @description Only with `includeAllCounselors=true`: the figures of every counselor's acts counted together (the caller's included), per model version and week, each row resting on at least `minCounselors` counselors, and so each kind of its figures (the sets', made by their counselors; the second reviews', by their reviewers, when it has any); a row resting on fewer is left out. */
+            /** @description Only with `includeAllCounselors=true`: the figures of every counselor's acts counted together (the caller's included), per model version and week the period covers whole (up to now for the week in progress), each row resting on at least `minCounselors` counselors, and so each kind of its figures (the sets', made by their counselors; the second reviews', by their reviewers, when it has any); a row resting on fewer is left out. */
             allCounselors?: {
                 /** @description How many counselors a row of all counselors together must rest on to be given. */
                 minCounselors: number;
