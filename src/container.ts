@@ -397,6 +397,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       retentionFailedRunsInARow: () => retentionJob?.failedRunsInARow() ?? 0,
       unreportedIncidents: () => readUnreportedIncidents(auditEvents),
       lastDriftCheck: () => driftWatch?.lastCheck(),
+      activeModelId: () => modelStore.findActiveId(),
       driftFailedChecksInARow: () => driftWatch?.failedChecksInARow() ?? 0,
     });
     // Started last: nothing after them can fail and leave them running against a closed database.

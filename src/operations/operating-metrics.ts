@@ -21,6 +21,8 @@ export interface OperatingState {
   unreportedIncidents?: () => Promise<readonly UnreportedIncidents[]>;
   /** The drift watch's last check (`src/audit/drift-watch.ts`); undefined before the first. */
   lastDriftCheck?: () => RecentDrift | undefined;
+  /** The id of the model active now, if any: the drift levels shown are of that model alone. */
+  activeModelId?: () => Promise<string | undefined>;
   /** The drift watch's checks that failed in a row since the last that went through. */
   driftFailedChecksInARow?: () => number;
 }
@@ -68,8 +70,8 @@ export function registerOperatingGauges(registry: Registry, state: OperatingStat
   });
   const { unreportedIncidents } = state;
   if (unreportedIncidents !== undefined) registerIncidentGauges(registry, unreportedIncidents);
-  const { lastDriftCheck } = state;
-  if (lastDriftCheck !== undefined) registerDriftGauges(registry, lastDriftCheck);
+  const { lastDriftCheck, activeModelId } = state;
+  if (lastDriftCheck !== undefined) registerDriftGauges(registry, lastDriftCheck, activeModelId);
   new Gauge({
     name: 'aiguillage_model_drift_failed_checks_in_a_row',
     help:
@@ -148,20 +150,31 @@ function registerIncidentGauges(
 /**
  * The drift watch's last check, read from memory at each scrape (the check itself runs once per
  * `AUDIT_DRIFT_EVERY_HOURS`: too costly for every scrape): each feature of the active model at its
- * level, and when it was checked. No level before the first check, nor with no model active.
+ * level, and when it was checked. No level before the first check, nor with no model active, nor
+ * once another model was activated since the check (its levels were of a model no longer serving,
+ * and would keep an alert firing about it until the next check).
  */
-function registerDriftGauges(registry: Registry, lastCheck: () => RecentDrift | undefined): void {
+function registerDriftGauges(
+  registry: Registry,
+  lastCheck: () => RecentDrift | undefined,
+  activeModelId?: () => Promise<string | undefined>,
+): void {
   new Gauge({
     name: 'aiguillage_model_drift_level',
     help:
       "Drift of the active model's inputs from its training reference over the last 4 whole weeks, per feature, " +
       'as last checked: 1 for its level (population stability index: stable below 0.1, moderate below 0.25, ' +
-      'significant above; too_few vectors to read it; no_vectors), 0 for the others',
+      'significant above; too_few vectors to read it; no_vectors), 0 for the others; none once another model was activated, until it is checked',
     labelNames: ['feature', 'level'] as const,
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const { feature, level } of lastCheck()?.features ?? []) {
+      const check = lastCheck();
+      if (check === undefined || check.model === null) return;
+      // Unknown when the database does not answer in time: the levels are left out then too.
+      const active = activeModelId === undefined ? check.model.id : await readOrUndefined(activeModelId);
+      if (active !== check.model.id) return;
+      for (const { feature, level } of check.features) {
         for (const each of WATCHED_DRIFT_LEVELS) this.set({ feature, level: each }, each === level ? 1 : 0);
       }
     },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModelsDir, writeShippedVariant } from '../model-registry/support/model-folders.ts';
 import { listUnservedSelectors, readAlertRules } from '../support/alert-rules.ts';
 import { scrapeMetrics } from '../support/metrics.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -7,6 +8,16 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 
 const WEEK = 7 * 86_400_000;
 const LEVEL_GAUGE = 'aiguillage_model_drift_level';
+
+/** The feature of each series at level 1, by feature. */
+async function readLevelsOf(t: TestApp): Promise<Record<string, string>> {
+  const levels: Record<string, string> = {};
+  for (const line of (await scrapeMetrics(t)).split('\n')) {
+    const match = line.match(new RegExp(`^${LEVEL_GAUGE}\\{feature="(\\w+)",level="(\\w+)"\\} (\\d)$`));
+    if (match?.[3] === '1') levels[String(match[1])] = String(match[2]);
+  }
+  return levels;
+}
 
 /**
  * `/metrics` shows, per feature, the drift level of the active model's inputs over the last four whole
@@ -27,15 +38,7 @@ describe('the drift levels on /metrics', () => {
   });
   afterAll(() => t.close());
 
-  /** The feature of each series at level 1, by feature. */
-  const readLevels = async (): Promise<Record<string, string>> => {
-    const levels: Record<string, string> = {};
-    for (const line of (await scrapeMetrics(t)).split('\n')) {
-      const match = line.match(new RegExp(`^${LEVEL_GAUGE}\\{feature="(\\w+)",level="(\\w+)"\\} (\\d)$`));
-      if (match?.[3] === '1') levels[String(match[1])] = String(match[2]);
-    }
-    return levels;
-  };
+  const readLevels = () => readLevelsOf(t);
   const readCheckedAt = async () =>
     (await scrapeMetrics(t)).match(/^aiguillage_model_drift_checked_timestamp_seconds (\S+)$/m)?.[1];
 
@@ -92,5 +95,45 @@ describe('the drift levels on /metrics', () => {
     const [rule] = (await readAlertRules()).filter(({ alert }) => alert === 'AiguillageModelDrift');
     expect(rule).toBeDefined();
     expect(listUnservedSelectors(String(rule?.expr), await scrapeMetrics(t))).toEqual([]);
+  });
+});
+
+describe('the drift levels on /metrics after another model is activated', () => {
+  let t: TestApp;
+  let modelsDir: { dir: string; remove(): Promise<void> };
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    ({ t } = await startWorkflowApp({ env: { MODELS_DIR: modelsDir.dir } }));
+  });
+  afterAll(async () => {
+    await t.close();
+    await modelsDir.remove();
+  });
+
+  it('shows no level of the model checked once another one serves, until the next check', async () => {
+    await t.container.checkDriftNow();
+    expect(Object.keys(await readLevelsOf(t)).length).toBeGreaterThan(5);
+
+    const replacement = await writeShippedVariant(modelsDir.dir, 'aiguillage-ebm-1.2.0', (manifest) => ({
+      ...manifest,
+      version: '1.2.0',
+    }));
+    const admin = await t.tokenFor('admin', 'ops-1');
+    const registered = await t.http
+      .post('/v1/models')
+      .auth(admin, { type: 'bearer' })
+      .send({ folder: replacement.folder, sha256: replacement.sha256 });
+    expect(registered.status).toBe(201);
+    const activated = await t.http
+      .post(`/v1/models/${replacement.id}/activate`)
+      .auth(admin, { type: 'bearer' })
+      .send();
+    expect(activated.status).toBe(200);
+    expect(await readLevelsOf(t)).toEqual({});
+
+    const checked = await t.container.checkDriftNow();
+    expect(checked.model?.id).toBe(replacement.id);
+    expect(Object.keys(await readLevelsOf(t)).length).toBeGreaterThan(5);
   });
 });
