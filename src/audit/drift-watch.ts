@@ -76,7 +76,16 @@ export function createDriftWatch(
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const checkNow = async (): Promise<RecentDrift> => {
+  let inFlight: Promise<RecentDrift> | undefined;
+  /** A check, or the one in progress: one at a time, whether the timer or a caller asks. */
+  const checkNow = (): Promise<RecentDrift> => {
+    inFlight ??= readAndKeep().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+
+  const readAndKeep = async (): Promise<RecentDrift> => {
     const checked = await read();
     last = checked;
     failedInARow = 0;
@@ -133,6 +142,7 @@ export function createDriftWatch(
       stopped = true;
       clearTimeout(timer);
       await running;
+      await inFlight?.catch(() => undefined);
     },
   };
 }

@@ -77,6 +77,29 @@ describe('the drift watch', () => {
     expect(watch.lastCheck()?.checkedAt).toBe('2026-12-01T00:00:00.000Z');
   });
 
+  it('runs one check at a time: one asked while another is in progress gives that one’s result', async () => {
+    let reads = 0;
+    let finish: (check: RecentDrift) => void = () => {};
+    const watch = createDriftWatch(
+      () => {
+        reads += 1;
+        return new Promise<RecentDrift>((resolve) => {
+          finish = resolve;
+        });
+      },
+      captureLogs().logger,
+      { intervalMs: 0 },
+    );
+    const first = watch.checkNow();
+    const second = watch.checkNow();
+    const stopping = watch.stop();
+    finish(aCheck('moderate', '2026-12-01T00:00:00.000Z'));
+    expect(await second).toBe(await first);
+    await stopping;
+    expect(reads).toBe(1);
+    expect(watch.lastCheck()?.features[0]?.level).toBe('moderate');
+  });
+
   it('logs the features of a significant drift at warning level', async () => {
     const logs = captureLogs();
     const watch = createDriftWatch(
