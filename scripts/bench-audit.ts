@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { Knex } from 'knex';
 import type { StoredEvent } from '../src/audit/audit-event-store.ts';
 import { AuditService } from '../src/audit/audit-service.ts';
@@ -33,6 +33,7 @@ import { KnexCourseOutcomeStore } from '../src/outcomes/knex-course-outcome-stor
 import { KnexRecommendationStore } from '../src/recommendations/knex-recommendation-store.ts';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.ts';
 import { createTimeOrderedId } from '../src/shared/time-ordered-id.ts';
+import { parseCount, printTable } from './bench-cli.ts';
 
 /** Targets of issue 4, item 7. */
 const APPEND_TARGET = 3;
@@ -648,20 +649,4 @@ async function timeAsync(run: () => Promise<unknown>): Promise<number> {
 
 function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) =>
-    Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    `   ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`;
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError('must be a positive integer');
-  return count;
 }

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { type CourseBatch, createCourseBatch } from '../src/courses/course-table.ts';
 import { computeFeatureMatrix } from '../src/model/features.ts';
 import { readModelFolder } from '../src/model/model-folder.ts';
 import { DEFAULT_POPULATION_OPTIONS, generatePopulation } from '../src/model/synthetic-population.ts';
 import { OnnxScorer } from '../src/scoring/onnx-scorer.ts';
 import { selectTopScores } from '../src/scoring/select-top-scores.ts';
+import { parseCount } from './bench-cli.ts';
 
 /** Targets of issue 3: the scorer within 1.5× of the raw run, sampled attributions within 5× of one scoring. */
 const SCORER_TARGET = 1.5;
@@ -179,10 +180,4 @@ function formatMs(ms: number): string {
 
 function verdict(ratio: number, target: number): string {
   return ratio <= target ? 'met' : 'MISSED';
-}
-
-function parseCount(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
 }

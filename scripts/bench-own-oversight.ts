@@ -4,7 +4,7 @@
  * SQLite by default; PostgreSQL with `TEST_DATABASE_URL` set to an admin URL, as the test suite.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { Knex } from 'knex';
 import { KnexAuditEventStore } from '../src/audit/knex-audit-event-store.ts';
 import { OwnOversightService } from '../src/audit/own-oversight-service.ts';
@@ -17,6 +17,7 @@ import { DEFAULT_SETTINGS } from '../src/settings/settings.ts';
 import { InvalidInputError } from '../src/shared/errors.ts';
 import { BULK_SQL, insertEvents } from '../test/support/query-plans.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
+import { parseCount, printTable } from './bench-cli.ts';
 
 const ITEMS_PER_SET = 10;
 const WEEK_MS = 7 * 86_400_000;
@@ -205,20 +206,4 @@ async function timeAsync(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await run();
   return performance.now() - start;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) =>
-    Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    `   ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`;
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError('must be a positive integer');
-  return count;
 }
