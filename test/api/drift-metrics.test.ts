@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelsDir, writeShippedVariant } from '../model-registry/support/model-folders.ts';
 import { listUnservedSelectors, readAlertRules } from '../support/alert-rules.ts';
 import { scrapeMetrics } from '../support/metrics.ts';
+import { registerAndActivate } from '../support/model-activation.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { aWorkflowSeeker, createSet, syncSeeker, type TestClock } from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
@@ -119,17 +120,7 @@ describe('the drift levels on /metrics after another model is activated', () => 
       ...manifest,
       version: '1.2.0',
     }));
-    const admin = await t.tokenFor('admin', 'ops-1');
-    const registered = await t.http
-      .post('/v1/models')
-      .auth(admin, { type: 'bearer' })
-      .send({ folder: replacement.folder, sha256: replacement.sha256 });
-    expect(registered.status).toBe(201);
-    const activated = await t.http
-      .post(`/v1/models/${replacement.id}/activate`)
-      .auth(admin, { type: 'bearer' })
-      .send();
-    expect(activated.status).toBe(200);
+    await registerAndActivate(t, await t.tokenFor('admin', 'ops-1'), replacement);
     expect(await readLevelsOf(t)).toEqual({});
 
     const checked = await t.container.checkDriftNow();

@@ -4,6 +4,7 @@ import {
   type TestModelFolder,
   writeShippedVariant,
 } from '../model-registry/support/model-folders.ts';
+import { registerAndActivate } from '../support/model-activation.ts';
 import type { TestApp } from '../support/test-app.ts';
 import {
   act,
@@ -87,16 +88,7 @@ describe("finding a faulty model's sets in the queue (GET /v1/recommendations?mo
     clock.advance(MINUTE);
 
     // The model is found faulty: an admin activates another one in its place.
-    const registered = await t.http
-      .post('/v1/models')
-      .auth(admin, { type: 'bearer' })
-      .send({ folder: replacement.folder, sha256: replacement.sha256 });
-    expect(registered.status).toBe(201);
-    const activated = await t.http
-      .post(`/v1/models/${replacement.id}/activate`)
-      .auth(admin, { type: 'bearer' })
-      .send();
-    expect(activated.status).toBe(200);
+    await registerAndActivate(t, admin, replacement);
 
     sets.laterPublished = (await createAndPublish(t, counselor, 'js-m1', { approve: 1 })).id;
     clock.advance(MINUTE);

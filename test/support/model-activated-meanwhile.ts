@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestModelFolder } from '../model-registry/support/model-folders.ts';
+import { registerAndActivate } from './model-activation.ts';
 import type { TestApp } from './test-app.ts';
 import { createSet, type SetBody } from './workflow.ts';
 
@@ -13,16 +14,7 @@ export async function activateModelAndSuggest(
   model: TestModelFolder,
   seekerId: string,
 ): Promise<SetBody> {
-  const registered = await t.http
-    .post('/v1/models')
-    .auth(tokens.admin, { type: 'bearer' })
-    .send({ folder: model.folder, sha256: model.sha256 });
-  expect(registered.status).toBe(201);
-  const activated = await t.http
-    .post(`/v1/models/${model.id}/activate`)
-    .auth(tokens.admin, { type: 'bearer' })
-    .send();
-  expect(activated.status).toBe(200);
+  await registerAndActivate(t, tokens.admin, model);
   const { set } = await createSet(t, tokens.counselor, seekerId);
   expect(set.model?.id).toBe(model.id);
   return set;
