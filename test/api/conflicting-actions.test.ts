@@ -1,0 +1,413 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RaceOutcome, type Racer, race } from '../support/race.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { TEST_ENGINE } from '../support/test-database.ts';
+import {
+  act,
+  createAndPublish,
+  createSet,
+  decide,
+  decideAll,
+  eraseJobSeeker,
+  putSettings,
+  readSet,
+  requestSet,
+  type SetBody,
+  syncSeeker,
+} from '../support/workflow.ts';
+import { startWorkflowApp } from '../support/workflow-app.ts';
+
+const PROBLEMS = 'https://aiguillage.example/problems/';
+const DISCARD = { reason: 'Profil mis à jour depuis' };
+const RETRACT = { reason: 'Sélection faite sur un profil erroné' };
+/** Which of the two racers takes the log's lock first, the other having made its checks meanwhile. */
+const ORDERS = [
+  { first: 0, name: 'the first' },
+  { first: 1, name: 'the second' },
+] as const;
+
+/**
+ * Two different actions that cannot both hold, fired at once (`race`, test/support/race.ts): each
+ * request is held at the log's lock until the other has got there too, having made every check it
+ * makes before it, then one takes the lock, and the other's transaction starts once the first's has
+ * ended. Each pair runs both ways round. At most the right one goes through, the other is refused
+ * with a problem saying why, nothing is left half written, the events appended are the winner's
+ * (and the loser's refusal, where refusals are logged), and the log verifies.
+ *
+ * On PostgreSQL the two requests run on two connections; SQLite has one, so their transactions run
+ * one after the other whatever the hold does, and what interleaves is what each does before and
+ * after its transaction.
+ */
+describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
+  let t: TestApp;
+  let counselor: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp());
+    admin = await t.tokenFor('admin', 'dpo-1');
+  });
+  afterAll(() => t.close());
+
+  let people = 0;
+  /** A person of their own for one race, synced onto `c-001`'s caseload. */
+  async function aPerson(): Promise<string> {
+    people += 1;
+    const seekerId = `js-race-${people}`;
+    await syncSeeker(t, seekerId);
+    return seekerId;
+  }
+
+  /** A set of a new person, every item decided (two approved), ready to publish; with its ETag. */
+  async function aDecidedSet(seekerId?: string): Promise<{ set: SetBody; etag: string }> {
+    const { set } = await createSet(t, counselor, seekerId ?? (await aPerson()));
+    return decideAll(t, counselor, set.id, { approve: 2 });
+  }
+
+  /** A set handed to a second review (every set is drawn while the test runs). */
+  async function aSetInSecondReview(): Promise<SetBody> {
+    await putSettings(t, { secondReviewRate: 1 });
+    try {
+      const { set, etag } = await aDecidedSet();
+      const handed = await act(t, counselor, set.id, 'publish', etag);
+      expect(handed.body.status).toBe('awaiting_second_review');
+      return handed.body as SetBody;
+    } finally {
+      await putSettings(t, {});
+    }
+  }
+
+  const statusOf = async (setId: string) =>
+    (await t.container.db('recommendation_sets').where({ id: setId }).first('status'))?.status;
+  const setsOf = async (seekerId: string): Promise<Array<{ id: string; status: string }>> =>
+    t.container.db('recommendation_sets').where({ seeker_id: seekerId }).orderBy('id').select('id', 'status');
+
+  /** The items the person sees (`GET /v1/me/recommendations`). */
+  async function portalItemsOf(seekerId: string): Promise<string[]> {
+    const token = await t.tokenFor('job_seeker', seekerId);
+    const res = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+    expect(res.status, res.text).toBe(200);
+    return (res.body.items as Array<{ itemId: string }>).map((item) => item.itemId);
+  }
+  const approvedIds = (set: SetBody) =>
+    set.items.filter((item) => item.decision === 'approved').map((item) => item.itemId);
+
+  const typesOf = (outcome: RaceOutcome) => outcome.events.map((event) => event.type);
+  const statusesOf = (outcome: RaceOutcome) => outcome.responses.map((res) => res.status);
+  const problemOf = (outcome: RaceOutcome, index: 0 | 1) => outcome.responses[index].body.type;
+
+  /** What is left of an erased person: no row anywhere, nothing logged about them after the erasure. */
+  async function expectNothingLeftOf(seekerId: string) {
+    const { db } = t.container;
+    expect(await db('job_seekers').where({ id: seekerId })).toEqual([]);
+    expect(await setsOf(seekerId)).toEqual([]);
+    expect(await db('feedback').where({ seeker_id: seekerId })).toEqual([]);
+    const { decisionLog, pseudonymiser } = t.container.decisionLog;
+    const about = await decisionLog.listEvents({
+      subject: pseudonymiser.pseudonymise(seekerId),
+      limit: 1000,
+    });
+    expect(about.at(-1)?.type).toBe('subject.erased');
+  }
+
+  const publish =
+    (setId: string, etag: string): Racer =>
+    (r) =>
+      act(r, counselor, setId, 'publish', etag);
+  const discard =
+    (setId: string, etag: string, token = counselor): Racer =>
+    (r) =>
+      act(r, token, setId, 'discard', etag, DISCARD);
+  const retract =
+    (setId: string, etag: string): Racer =>
+    (r) =>
+      act(r, counselor, setId, 'retract', etag, RETRACT);
+  const askAgain =
+    (seekerId: string): Racer =>
+    (r) =>
+      requestSet(r, counselor, seekerId);
+  const erase =
+    (seekerId: string): Racer =>
+    (r) =>
+      eraseJobSeeker(r, admin, seekerId);
+  const giveFeedback =
+    (seekerId: string, itemId: string): Racer =>
+    async (r) => {
+      const token = await r.tokenFor('job_seeker', seekerId);
+      return r.http
+        .post(`/v1/me/recommendations/${itemId}/feedback`)
+        .auth(token, { type: 'bearer' })
+        .send({ response: 'interested' });
+    };
+  const object =
+    (seekerId: string): Racer =>
+    async (r) => {
+      const token = await r.tokenFor('job_seeker', seekerId);
+      return r.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({});
+    };
+  const approveSecondReview =
+    (setId: string, token: string, etag: string): Racer =>
+    (r) =>
+      act(r, token, setId, 'second-review', etag, { decision: 'approve' });
+
+  describe.each(ORDERS)('when $name takes the lock first', ({ first }) => {
+    it('publish vs discard of the same set (one ETag): one of them, the other 412', async () => {
+      const { set, etag } = await aDecidedSet();
+      const outcome = await race(t, [publish(set.id, etag), discard(set.id, etag)], first);
+
+      const won = first === 0 ? 'published' : 'discarded';
+      expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [412, 200]);
+      expect(problemOf(outcome, first === 0 ? 1 : 0)).toBe(`${PROBLEMS}precondition-failed`);
+      expect(typesOf(outcome)).toEqual([`recommendation.${won}`]);
+      expect(await statusOf(set.id)).toBe(won);
+      expect(await portalItemsOf(set.seekerId)).toEqual(first === 0 ? approvedIds(set) : []);
+    });
+
+    it('an item’s decision vs discarding its set (one ETag): one of them, the other 412', async () => {
+      const { set } = await createSet(t, counselor, await aPerson());
+      const { etag } = await readSet(t, counselor, set.id);
+      const itemId = set.items[0]?.itemId ?? '';
+      const outcome = await race(
+        t,
+        [(r) => decide(r, counselor, set.id, itemId, etag, { decision: 'approve' }), discard(set.id, etag)],
+        first,
+      );
+
+      expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [412, 200]);
+      expect(typesOf(outcome)).toEqual([first === 0 ? 'item.decided' : 'recommendation.discarded']);
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'pending_review' : 'discarded');
+      const decision = await t.container.db('recommendation_items').where({ id: itemId }).first('decision');
+      expect(decision?.decision).toBe(first === 0 ? 'approved' : 'pending');
+    });
+
+    it('publishing a new set vs retracting the person’s older published set: the person sees the new set either way', async () => {
+      const seekerId = await aPerson();
+      const older = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const { etag: olderEtag } = await readSet(t, counselor, older.id);
+      const { set, etag } = await aDecidedSet(seekerId);
+      const outcome = await race(t, [publish(set.id, etag), retract(older.id, olderEtag)], first);
+
+      if (first === 0) {
+        // Publishing marks the older set replaced (record 0015), a change of it: the retraction's ETag is stale.
+        expect(statusesOf(outcome)).toEqual([200, 412]);
+        expect(typesOf(outcome)).toEqual(['recommendation.published']);
+        expect(await statusOf(older.id)).toBe('published');
+      } else {
+        expect(statusesOf(outcome)).toEqual([200, 200]);
+        expect(typesOf(outcome)).toEqual(['recommendation.retracted', 'recommendation.published']);
+        expect(await statusOf(older.id)).toBe('retracted');
+      }
+      expect(await statusOf(set.id)).toBe('published');
+      expect(await portalItemsOf(seekerId)).toEqual(approvedIds(set));
+    });
+
+    it('publishing vs asking again for the same person: asking again withdraws the set unless it was published (record 0003)', async () => {
+      const { set, etag } = await aDecidedSet();
+      const outcome = await race(t, [publish(set.id, etag), askAgain(set.seekerId)], first);
+
+      const sets = await setsOf(set.seekerId);
+      const newSetId = outcome.responses[1].body.id;
+      expect(outcome.responses[1].status).toBe(201);
+      if (first === 0) {
+        expect(outcome.responses[0].status).toBe(200);
+        expect(typesOf(outcome)).toEqual(['recommendation.published', 'recommendation.generated']);
+        expect(sets).toEqual(
+          expect.arrayContaining([
+            { id: set.id, status: 'published' },
+            { id: newSetId, status: 'pending_review' },
+          ]),
+        );
+        expect(await portalItemsOf(set.seekerId)).toEqual(approvedIds(set));
+      } else {
+        expect(outcome.responses[0].status).toBe(412);
+        expect(typesOf(outcome).sort()).toEqual(['recommendation.discarded', 'recommendation.generated']);
+        expect(sets).toEqual(
+          expect.arrayContaining([
+            { id: set.id, status: 'discarded' },
+            { id: newSetId, status: 'pending_review' },
+          ]),
+        );
+        expect(await portalItemsOf(set.seekerId)).toEqual([]);
+      }
+      expect(sets).toHaveLength(2);
+    });
+
+    it('a second reviewer’s approval vs the counselor discarding the set: one of them, the other told why', async () => {
+      const set = await aSetInSecondReview();
+      const reviewer = await t.tokenFor('counselor', 'c-002');
+      const { etag: reviewerEtag } = await readSet(t, reviewer, set.id);
+      const { etag: ownerEtag } = await readSet(t, counselor, set.id);
+      const outcome = await race(
+        t,
+        [approveSecondReview(set.id, reviewer, reviewerEtag), discard(set.id, ownerEtag)],
+        first,
+      );
+
+      if (first === 0) {
+        expect(statusesOf(outcome)).toEqual([200, 412]);
+        expect(typesOf(outcome)).toEqual(['second_review.completed', 'recommendation.published']);
+        expect(await statusOf(set.id)).toBe('published');
+        expect(await portalItemsOf(set.seekerId)).toEqual(approvedIds(set));
+      } else {
+        expect(statusesOf(outcome)).toEqual([409, 200]);
+        expect(problemOf(outcome, 0)).toBe(`${PROBLEMS}second-review-over`);
+        expect(typesOf(outcome)).toEqual(['recommendation.discarded']);
+        expect(await statusOf(set.id)).toBe('discarded');
+        expect(await portalItemsOf(set.seekerId)).toEqual([]);
+      }
+    });
+
+    it('two second reviewers approving at once: one approval, the other told the review is over', async () => {
+      const set = await aSetInSecondReview();
+      const reviewers = [
+        await t.tokenFor('counselor', 'c-002'),
+        await t.tokenFor('counselor', 'c-003'),
+      ] as const;
+      const etags = [
+        (await readSet(t, reviewers[0], set.id)).etag,
+        (await readSet(t, reviewers[1], set.id)).etag,
+      ];
+      const outcome = await race(
+        t,
+        [
+          approveSecondReview(set.id, reviewers[0], etags[0] ?? ''),
+          approveSecondReview(set.id, reviewers[1], etags[1] ?? ''),
+        ],
+        first,
+      );
+
+      const loser = first === 0 ? 1 : 0;
+      expect(outcome.responses[first].status).toBe(200);
+      expect(outcome.responses[loser].status).toBe(409);
+      expect(problemOf(outcome, loser)).toBe(`${PROBLEMS}second-review-over`);
+      expect(typesOf(outcome)).toEqual(['second_review.completed', 'recommendation.published']);
+      expect(outcome.events[0]?.actor.pseudonym).toBe(
+        t.container.decisionLog.pseudonymiser.pseudonymise(first === 0 ? 'c-002' : 'c-003'),
+      );
+      expect(await statusOf(set.id)).toBe('published');
+    });
+
+    it('erasing a person vs asking for their suggestions: nothing of them is left either way', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(t, [erase(seekerId), askAgain(seekerId)], first);
+
+      expect(outcome.responses[0].status).toBe(204);
+      if (first === 0) {
+        expect(outcome.responses[1].status).toBe(404);
+        expect(typesOf(outcome)).toEqual(['subject.erased']);
+      } else {
+        expect(outcome.responses[1].status).toBe(201);
+        expect(typesOf(outcome)).toEqual(['recommendation.generated', 'subject.erased']);
+      }
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('erasing a person vs publishing their set: nothing of them is left either way', async () => {
+      const { set, etag } = await aDecidedSet();
+      const outcome = await race(t, [erase(set.seekerId), publish(set.id, etag)], first);
+
+      expect(outcome.responses[0].status).toBe(204);
+      expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 200);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['recommendation.published', 'subject.erased'],
+      );
+      await expectNothingLeftOf(set.seekerId);
+    });
+
+    it('erasing a person vs their feedback: nothing of them is left either way', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const itemId = approvedIds(published)[0] ?? '';
+      const outcome = await race(t, [erase(seekerId), giveFeedback(seekerId, itemId)], first);
+
+      expect(outcome.responses[0].status).toBe(204);
+      expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 201);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['feedback.given', 'subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('erasing a person vs their objection: the objection, when it came first, outlives the erasure (record 0006)', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(t, [erase(seekerId), object(seekerId)], first);
+
+      expect(outcome.responses[0].status).toBe(204);
+      expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 200);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['objection.recorded', 'subject.erased'],
+      );
+      const erased = outcome.events.at(-1);
+      expect(erased?.payload.standingObjection === null).toBe(first === 0);
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('objecting vs a suggestion request: no set of the model stays open after the objection', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(t, [object(seekerId), askAgain(seekerId)], first);
+
+      expect(outcome.responses[0].status).toBe(200);
+      if (first === 0) {
+        expect(outcome.responses[1].status).toBe(409);
+        expect(outcome.responses[1].body.reason).toBe('objection');
+        expect(typesOf(outcome)).toEqual(['objection.recorded', 'suggestion.refused']);
+        expect(await setsOf(seekerId)).toEqual([]);
+      } else {
+        expect(outcome.responses[1].status).toBe(201);
+        expect(typesOf(outcome)).toEqual([
+          'recommendation.generated',
+          'recommendation.discarded',
+          'objection.recorded',
+        ]);
+        expect(await setsOf(seekerId)).toEqual([{ id: outcome.responses[1].body.id, status: 'discarded' }]);
+      }
+    });
+
+    it('the kill switch vs a suggestion request: a set stored before it stays for review, none after (AI Act Art. 14(4)(e))', async () => {
+      const seekerId = await aPerson();
+      const switchOff: Racer = (r) =>
+        r.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send({
+          aiEnabled: false,
+          blindFirst: false,
+          secondReviewRate: 0,
+          setTtlHours: 168,
+          fastDecisionSeconds: 10,
+        });
+      try {
+        const outcome = await race(t, [switchOff, askAgain(seekerId)], first);
+
+        expect(outcome.responses[0].status).toBe(200);
+        if (first === 0) {
+          expect(outcome.responses[1].status).toBe(409);
+          expect(outcome.responses[1].body.reason).toBe('switched_off');
+          expect(typesOf(outcome)).toEqual(['settings.changed', 'suggestion.refused']);
+          expect(await setsOf(seekerId)).toEqual([]);
+        } else {
+          expect(outcome.responses[1].status).toBe(201);
+          expect(typesOf(outcome)).toEqual(['recommendation.generated', 'settings.changed']);
+          expect(await setsOf(seekerId)).toEqual([
+            { id: outcome.responses[1].body.id, status: 'pending_review' },
+          ]);
+        }
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('the person’s feedback vs the retraction of the set: no feedback is taken on a set taken back', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const { etag } = await readSet(t, counselor, published.id);
+      const itemId = approvedIds(published)[0] ?? '';
+      const outcome = await race(t, [giveFeedback(seekerId, itemId), retract(published.id, etag)], first);
+
+      expect(outcome.responses[1].status).toBe(200);
+      expect(outcome.responses[0].status).toBe(first === 0 ? 201 : 404);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['feedback.given', 'recommendation.retracted'] : ['recommendation.retracted'],
+      );
+      expect(await t.container.db('feedback').where({ item_id: itemId })).toHaveLength(first === 0 ? 1 : 0);
+      expect(await portalItemsOf(seekerId)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,113 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Knex } from 'knex';
+import supertest, { type Response } from 'supertest';
+import { expect } from 'vitest';
+import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
+import type { TestApp } from './test-app.ts';
+
+/** One of two requests raced: sent on its own connection to the app, so the hold knows it. */
+export type Racer = (t: TestApp) => PromiseLike<Response>;
+
+/** Both answers, in the order the racers were given, and the events the race appended, in order. */
+export interface RaceOutcome {
+  responses: [Response, Response];
+  events: DecisionEvent[];
+}
+
+/** Which racer each request handled by the app belongs to: set where the racer's requests start. */
+const racerOf = new AsyncLocalStorage<0 | 1>();
+
+/**
+ * How long a racer held at the log's lock waits for the other to get there: one refused before its
+ * transaction never does.
+ */
+const WAIT_FOR_OTHER_MS = 500;
+
+/**
+ * Fires both requests at once and lets `first` (0 or 1) through the log's lock first: each is held
+ * at the start of its first transaction of the log until the other has got there too, so both have
+ * made every check they make before taking the lock; then `first`'s transaction runs, and the other's
+ * starts once it has ended (committed or rolled back), while what `first` does after its commit goes
+ * on beside it. A racer that does not get there within {@link WAIT_FOR_OTHER_MS} (refused before
+ * its transaction) holds the other no longer.
+ *
+ * Checks what every race must leave: no 5xx, each refusal a problem+json saying why, and a log that
+ * still verifies (`GET /v1/audit/verify`, whose own event comes after those returned).
+ */
+export async function race(t: TestApp, racers: readonly [Racer, Racer], first: 0 | 1): Promise<RaceOutcome> {
+  const log = t.container.decisionLog.decisionLog;
+  const before = (await log.readHead()).seq;
+  const release = holdAtTheLock(t, first);
+  let responses: [Response, Response];
+  try {
+    // Each racer on its own agent: its connection, and so the app's handling, carries its index.
+    // A supertest request starts when awaited: awaited here, in the racer's context.
+    const send = (index: 0 | 1) =>
+      racerOf.run(index, async () => await racers[index]({ ...t, http: supertest(t.app) }));
+    responses = await Promise.all([send(0), send(1)]);
+  } finally {
+    release();
+  }
+  for (const res of responses) {
+    expect(res.status, res.text).toBeLessThan(500);
+    if (res.status >= 400) {
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.detail, res.text).toEqual(expect.any(String));
+    }
+  }
+  const events = await log.listEvents({ afterSeq: before, limit: 1000 });
+  const auditor = await t.tokenFor('auditor', 'au-verify');
+  const verified = await t.http
+    .get('/v1/audit/verify')
+    .auth(auditor, { type: 'bearer' })
+    .set('X-Audit-Purpose', 'log integrity check');
+  expect(verified.status, verified.text).toBe(200);
+  expect(verified.body).toMatchObject({ ok: true, firstBadSeq: null });
+  return { responses, events };
+}
+
+/** Holds the racers' first transactions of the log as {@link race} says; returns the way to stop. */
+function holdAtTheLock(t: TestApp, first: 0 | 1): () => void {
+  const log = t.container.decisionLog.decisionLog;
+  const other = first === 0 ? 1 : 0;
+  const waiting = new Map<0 | 1, () => void>();
+  const held = new Set<0 | 1>();
+  let open = false;
+  const go = (index: 0 | 1) => {
+    waiting.get(index)?.();
+    waiting.delete(index);
+  };
+  const letOtherGo = () => {
+    open = true;
+    go(other);
+  };
+  const timer = setTimeout(() => {
+    if (waiting.has(first)) go(first);
+    else letOtherGo();
+  }, WAIT_FOR_OTHER_MS);
+  const own = Object.hasOwn(log, 'withTransaction');
+  const withTransaction = log.withTransaction.bind(log);
+  log.withTransaction = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
+    const index = racerOf.getStore();
+    if (open || index === undefined || held.has(index)) return withTransaction(work);
+    held.add(index);
+    await new Promise<void>((resolve) => {
+      waiting.set(index, resolve);
+      if (waiting.size === 2) {
+        clearTimeout(timer);
+        go(first);
+      }
+    });
+    const result = withTransaction(work);
+    if (index === first) result.then(letOtherGo, letOtherGo);
+    return result;
+  };
+  return () => {
+    clearTimeout(timer);
+    open = true;
+    go(0);
+    go(1);
+    if (own) log.withTransaction = withTransaction;
+    else Reflect.deleteProperty(log, 'withTransaction');
+  };
+}
