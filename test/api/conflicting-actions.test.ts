@@ -9,6 +9,7 @@ import {
   decide,
   decideAll,
   eraseJobSeeker,
+  putSeeker,
   putSettings,
   readSet,
   requestSet,
@@ -149,6 +150,21 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
     (setId: string, token: string, etag: string): Racer =>
     (r) =>
       act(r, token, setId, 'second-review', etag, { decision: 'approve' });
+
+  const switchOff: Racer = (r) =>
+    r.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send({
+      aiEnabled: false,
+      blindFirst: false,
+      secondReviewRate: 0,
+      setTtlHours: 168,
+      fastDecisionSeconds: 10,
+    });
+  const readExplanation =
+    (seekerId: string, itemId: string): Racer =>
+    async (r) => {
+      const token = await r.tokenFor('job_seeker', seekerId);
+      return r.http.get(`/v1/me/recommendations/${itemId}/explanation`).auth(token, { type: 'bearer' });
+    };
 
   describe.each(ORDERS)('when $name takes the lock first', ({ first }) => {
     it('publish vs discard of the same set (one ETag): one of them, the other 412', async () => {
@@ -365,14 +381,6 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('the kill switch vs a suggestion request: a set stored before it stays for review, none after (AI Act Art. 14(4)(e))', async () => {
       const seekerId = await aPerson();
-      const switchOff: Racer = (r) =>
-        r.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send({
-          aiEnabled: false,
-          blindFirst: false,
-          secondReviewRate: 0,
-          setTtlHours: 168,
-          fastDecisionSeconds: 10,
-        });
       try {
         const outcome = await race(t, [switchOff, askAgain(seekerId)], first);
 
@@ -408,6 +416,160 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       );
       expect(await t.container.db('feedback').where({ item_id: itemId })).toHaveLength(first === 0 ? 1 : 0);
       expect(await portalItemsOf(seekerId)).toEqual([]);
+    });
+
+    it('objecting vs publishing a set of the model: the objection withdraws the set unless it was published first, which stays (it works from then on, GDPR Art. 21)', async () => {
+      const { set, etag } = await aDecidedSet();
+      const outcome = await race(t, [object(set.seekerId), publish(set.id, etag)], first);
+
+      expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [200, 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['recommendation.discarded', 'objection.recorded']
+          : ['recommendation.published', 'objection.recorded'],
+      );
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'discarded' : 'published');
+      expect(await portalItemsOf(set.seekerId)).toEqual(first === 0 ? [] : approvedIds(set));
+    });
+
+    it('the kill switch vs publishing a set of the model: held back once switched off, what was published before stays (record 0003)', async () => {
+      const { set, etag } = await aDecidedSet();
+      try {
+        const outcome = await race(t, [switchOff, publish(set.id, etag)], first);
+
+        expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 409] : [200, 200]);
+        if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}ai-switched-off`);
+        expect(typesOf(outcome)).toEqual(
+          first === 0 ? ['settings.changed'] : ['recommendation.published', 'settings.changed'],
+        );
+        expect(await statusOf(set.id)).toBe(first === 0 ? 'pending_review' : 'published');
+        expect(await portalItemsOf(set.seekerId)).toEqual(first === 0 ? [] : approvedIds(set));
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('the kill switch vs approving an item of the model: the approval is held back once switched off', async () => {
+      const { set } = await createSet(t, counselor, await aPerson());
+      const { etag } = await readSet(t, counselor, set.id);
+      const itemId = set.items[0]?.itemId ?? '';
+      try {
+        const outcome = await race(
+          t,
+          [switchOff, (r) => decide(r, counselor, set.id, itemId, etag, { decision: 'approve' })],
+          first,
+        );
+
+        expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 409] : [200, 200]);
+        if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}ai-switched-off`);
+        expect(typesOf(outcome)).toEqual(
+          first === 0 ? ['settings.changed'] : ['item.decided', 'settings.changed'],
+        );
+        const decision = await t.container.db('recommendation_items').where({ id: itemId }).first('decision');
+        expect(decision?.decision).toBe(first === 0 ? 'pending' : 'approved');
+      } finally {
+        await putSettings(t, {});
+      }
+    });
+
+    it('a second reviewer’s return vs the counselor discarding the set: one of them, the other told why', async () => {
+      const set = await aSetInSecondReview();
+      const reviewer = await t.tokenFor('counselor', 'c-002');
+      const { etag: reviewerEtag } = await readSet(t, reviewer, set.id);
+      const { etag: ownerEtag } = await readSet(t, counselor, set.id);
+      const outcome = await race(
+        t,
+        [
+          (r) =>
+            act(r, reviewer, set.id, 'second-review', reviewerEtag, {
+              decision: 'return',
+              comment: 'Revoir le deuxième choix',
+            }),
+          discard(set.id, ownerEtag),
+        ],
+        first,
+      );
+
+      // Returned first, the set is its counselor's to review again: the discard's ETag is stale.
+      expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [409, 200]);
+      if (first === 1) expect(problemOf(outcome, 0)).toBe(`${PROBLEMS}second-review-over`);
+      expect(typesOf(outcome)).toEqual([
+        first === 0 ? 'second_review.completed' : 'recommendation.discarded',
+      ]);
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'pending_review' : 'discarded');
+    });
+
+    it('erasing a person vs retracting their set: nothing of them is left either way', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const { etag } = await readSet(t, counselor, published.id);
+      const outcome = await race(t, [erase(seekerId), retract(published.id, etag)], first);
+
+      expect(statusesOf(outcome)).toEqual([204, first === 0 ? 404 : 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['recommendation.retracted', 'subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('erasing a person vs their reading an explanation: no reading logged after the erasure', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const itemId = approvedIds(published)[0] ?? '';
+      const outcome = await race(t, [erase(seekerId), readExplanation(seekerId, itemId)], first);
+
+      // A reading is logged only once the answer is ready, found again under the lock.
+      expect(statusesOf(outcome)).toEqual([204, first === 0 ? 404 : 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['explanation.opened', 'subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('erasing a person vs their sync from the case-management system: the sync does not bring them back', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(t, [erase(seekerId), (r) => putSeeker(r, seekerId)], first);
+
+      // After an erasure only a sync saying the person returns (`reEnrol`) writes them again (record 0006).
+      expect(statusesOf(outcome)).toEqual([204, first === 0 ? 409 : 200]);
+      if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}subject-erased`);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['subject.erased'] : ['job_seeker.upserted', 'subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+    });
+
+    it('reading an explanation vs retracting the set: no reading logged of a set taken back', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const { etag } = await readSet(t, counselor, published.id);
+      const itemId = approvedIds(published)[0] ?? '';
+      const outcome = await race(t, [readExplanation(seekerId, itemId), retract(published.id, etag)], first);
+
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 200 : 404, 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['explanation.opened', 'recommendation.retracted'] : ['recommendation.retracted'],
+      );
+    });
+
+    it('asking for suggestions twice at once for one person (two keys): the later set withdraws the earlier, one left open', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(t, [askAgain(seekerId), askAgain(seekerId)], first);
+
+      // Both made (each request its own key): the later withdraws the earlier (record 0003).
+      expect(statusesOf(outcome)).toEqual([201, 201]);
+      expect(typesOf(outcome)).toEqual([
+        'recommendation.generated',
+        'recommendation.discarded',
+        'recommendation.generated',
+      ]);
+      const later = outcome.responses[first === 0 ? 1 : 0].body.id;
+      expect(outcome.events[2]?.payload.setId).toBe(later);
+      const sets = await setsOf(seekerId);
+      expect(sets.filter((set) => set.status === 'pending_review')).toEqual([
+        { id: later, status: 'pending_review' },
+      ]);
+      expect(sets).toHaveLength(2);
     });
   });
 });
