@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createModelsDir,
+  type TestModelFolder,
+  writeShippedVariant,
+} from '../model-registry/support/model-folders.ts';
+import { registerAndActivate } from '../support/model-activation.ts';
 import { type RaceOutcome, type Racer, race } from '../support/race.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
@@ -570,6 +576,175 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
         { id: later, status: 'pending_review' },
       ]);
       expect(sets).toHaveLength(2);
+    });
+  });
+});
+
+/**
+ * The registry's actions raced against what the model's output is for. Each race has a model of its
+ * own, registered and activated for it (the shipped model's ONNX file under another version), since a
+ * recall is for good.
+ */
+describe(`a model's recall or replacement fired with the actions on its sets (${TEST_ENGINE})`, () => {
+  let modelsDir: { dir: string; remove(): Promise<void> };
+  let t: TestApp;
+  let counselor: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    modelsDir = await createModelsDir();
+    ({ t, counselor } = await startWorkflowApp({ env: { MODELS_DIR: modelsDir.dir } }));
+    admin = await t.tokenFor('admin', 'ops-1');
+  });
+  afterAll(async () => {
+    await t.close();
+    await modelsDir.remove();
+  });
+
+  let models = 0;
+  /** A model of its own, registered and activated (the one before it retired). */
+  async function anActiveModel(): Promise<TestModelFolder> {
+    models += 1;
+    const version = `9.${models}.0`;
+    const model = await writeShippedVariant(modelsDir.dir, `aiguillage-ebm-${version}`, (manifest) => ({
+      ...manifest,
+      version,
+    }));
+    await registerAndActivate(t, admin, model);
+    return model;
+  }
+
+  async function aPerson(): Promise<string> {
+    const seekerId = `js-model-race-${models}-${Math.random().toString(36).slice(2, 8)}`;
+    await syncSeeker(t, seekerId);
+    return seekerId;
+  }
+
+  const recall =
+    (modelId: string): Racer =>
+    (r) =>
+      r.http
+        .post(`/v1/models/${modelId}/recall`)
+        .auth(admin, { type: 'bearer' })
+        .send({ reason: 'Écart de calibration constaté à la revue' });
+  const statusOf = async (setId: string) =>
+    (await t.container.db('recommendation_sets').where({ id: setId }).first('status'))?.status;
+  const typesOf = (outcome: RaceOutcome) => outcome.events.map((event) => event.type);
+  const statusesOf = (outcome: RaceOutcome) => outcome.responses.map((res) => res.status);
+
+  describe.each(ORDERS)('when $name takes the lock first', ({ first }) => {
+    it('recalling the model vs a suggestion request it is scoring: nothing of the model stays open, the request answered the manual path once the recall came first (record 0017)', async () => {
+      const model = await anActiveModel();
+      const seekerId = await aPerson();
+      const outcome = await race(t, [recall(model.id), (r) => requestSet(r, counselor, seekerId)], first, {
+        mayFindNoModel: [1],
+      });
+
+      expect(statusesOf(outcome)).toEqual([200, first === 0 ? 503 : 201]);
+      const sets = await t.container
+        .db('recommendation_sets')
+        .where({ seeker_id: seekerId })
+        .select('id', 'status');
+      if (first === 0) {
+        expect(typesOf(outcome)).toEqual(['model.recalled', 'suggestion.refused']);
+        expect(sets).toEqual([]);
+      } else {
+        expect(typesOf(outcome)).toEqual([
+          'recommendation.generated',
+          'recommendation.discarded',
+          'model.recalled',
+        ]);
+        expect(sets).toEqual([{ id: outcome.responses[1].body.id, status: 'discarded' }]);
+        expect(outcome.responses[0].body.withdrawnSetIds).toEqual([outcome.responses[1].body.id]);
+      }
+    });
+
+    it('recalling the model vs publishing a set it made: the person is shown nothing of the model either way', async () => {
+      const model = await anActiveModel();
+      const seekerId = await aPerson();
+      const { set } = await createSet(t, counselor, seekerId);
+      const { etag } = await decideAll(t, counselor, set.id, { approve: 2 });
+      const outcome = await race(
+        t,
+        [recall(model.id), (r) => act(r, counselor, set.id, 'publish', etag)],
+        first,
+      );
+
+      // Withdrawn first, the set changed under the publication's ETag; published first, it is retracted.
+      expect(statusesOf(outcome)).toEqual([200, first === 0 ? 412 : 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['recommendation.discarded', 'model.recalled']
+          : ['recommendation.published', 'recommendation.retracted', 'model.recalled'],
+      );
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'discarded' : 'retracted');
+      const token = await t.tokenFor('job_seeker', seekerId);
+      const mine = await t.http.get('/v1/me/recommendations').auth(token, { type: 'bearer' });
+      expect(mine.body).toMatchObject({ items: [], retractedAt: first === 0 ? null : expect.any(String) });
+    });
+
+    it('recalling the model vs the person’s feedback on a set it made: no feedback taken once it is retracted', async () => {
+      const model = await anActiveModel();
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const itemId = published.items.find((item) => item.decision === 'approved')?.itemId ?? '';
+      const outcome = await race(
+        t,
+        [
+          recall(model.id),
+          async (r) =>
+            r.http
+              .post(`/v1/me/recommendations/${itemId}/feedback`)
+              .auth(await r.tokenFor('job_seeker', seekerId), { type: 'bearer' })
+              .send({ response: 'interested' }),
+        ],
+        first,
+      );
+
+      // An answer given before the retraction stays part of the person's file; none is taken after.
+      expect(statusesOf(outcome)).toEqual([200, first === 0 ? 404 : 201]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['recommendation.retracted', 'model.recalled']
+          : ['feedback.given', 'recommendation.retracted', 'model.recalled'],
+      );
+      expect(await statusOf(published.id)).toBe('retracted');
+      expect(await t.container.db('feedback').where({ item_id: itemId })).toHaveLength(first === 0 ? 0 : 1);
+    });
+
+    it('activating another model vs a suggestion request the active one is scoring: the set is the earlier model’s, left open (record 0017)', async () => {
+      const before = await anActiveModel();
+      const seekerId = await aPerson();
+      models += 1;
+      const version = `9.${models}.0`;
+      const next = await writeShippedVariant(modelsDir.dir, `aiguillage-ebm-${version}`, (manifest) => ({
+        ...manifest,
+        version,
+      }));
+      const registered = await t.http
+        .post('/v1/models')
+        .auth(admin, { type: 'bearer' })
+        .send({ folder: next.folder, sha256: next.sha256 });
+      expect(registered.status).toBe(201);
+      const outcome = await race(
+        t,
+        [
+          (r) => r.http.post(`/v1/models/${next.id}/activate`).auth(admin, { type: 'bearer' }).send(),
+          (r) => requestSet(r, counselor, seekerId),
+        ],
+        first,
+      );
+
+      // The request read the earlier model active when it asked: its set is that model's, also when
+      // stored just after the activation, which withdraws none of its sets (record 0017).
+      expect(statusesOf(outcome)).toEqual([200, 201]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['model.activated', 'recommendation.generated']
+          : ['recommendation.generated', 'model.activated'],
+      );
+      expect(outcome.responses[1].body.model.id).toBe(before.id);
+      expect(await statusOf(outcome.responses[1].body.id)).toBe('pending_review');
     });
   });
 });

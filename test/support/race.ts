@@ -14,6 +14,17 @@ export interface RaceOutcome {
   events: DecisionEvent[];
 }
 
+export interface RaceOptions {
+  /**
+   * The racers (by index) whose suggestions may find no model active, which the contract answers
+   * 503 `ai-unavailable` with the manual path (`no_active_model`, record 0017): the one 5xx a race
+   * may give, checked to be that one.
+   */
+  mayFindNoModel?: ReadonlyArray<0 | 1>;
+}
+
+const AI_UNAVAILABLE = 'https://aiguillage.example/problems/ai-unavailable';
+
 /** Which racer each request handled by the app belongs to: set where the racer's requests start. */
 const racerOf = new AsyncLocalStorage<0 | 1>();
 
@@ -31,10 +42,15 @@ const WAIT_FOR_OTHER_MS = 500;
  * on beside it. A racer that does not get there within {@link WAIT_FOR_OTHER_MS} (refused before
  * its transaction) holds the other no longer.
  *
- * Checks what every race must leave: no 5xx, each refusal a problem+json saying why, and a log that
+ * Checks what every race must leave: no 5xx (but the one `options` allows), each refusal a problem+json saying why, and a log that
  * still verifies (`GET /v1/audit/verify`, whose own event comes after those returned).
  */
-export async function race(t: TestApp, racers: readonly [Racer, Racer], first: 0 | 1): Promise<RaceOutcome> {
+export async function race(
+  t: TestApp,
+  racers: readonly [Racer, Racer],
+  first: 0 | 1,
+  options: RaceOptions = {},
+): Promise<RaceOutcome> {
   const log = t.container.decisionLog.decisionLog;
   const before = (await log.readHead()).seq;
   const release = holdAtTheLock(t, first);
@@ -48,8 +64,12 @@ export async function race(t: TestApp, racers: readonly [Racer, Racer], first: 0
   } finally {
     release();
   }
-  for (const res of responses) {
-    expect(res.status, res.text).toBeLessThan(500);
+  for (const [index, res] of responses.entries()) {
+    if (options.mayFindNoModel?.includes(index as 0 | 1) && res.status === 503) {
+      expect(res.body).toMatchObject({ type: AI_UNAVAILABLE, reason: 'no_active_model' });
+    } else {
+      expect(res.status, res.text).toBeLessThan(500);
+    }
     if (res.status >= 400) {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.detail, res.text).toEqual(expect.any(String));
