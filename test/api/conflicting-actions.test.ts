@@ -29,8 +29,9 @@ const DISCARD = { reason: 'Profil mis à jour depuis' };
 const RETRACT = { reason: 'Sélection faite sur un profil erroné' };
 /** Which of the two racers takes the log's lock first, the other having made its checks meanwhile. */
 const ORDERS = [
-  { first: 0, name: 'the first' },
-  { first: 1, name: 'the second' },
+  { order: 0, name: 'the first takes the lock first' },
+  { order: 1, name: 'the second takes the lock first' },
+  { order: 'together', name: 'both are let go together' },
 ] as const;
 
 /**
@@ -172,10 +173,11 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       return r.http.get(`/v1/me/recommendations/${itemId}/explanation`).auth(token, { type: 'bearer' });
     };
 
-  describe.each(ORDERS)('when $name takes the lock first', ({ first }) => {
+  describe.each(ORDERS)('when $name', ({ order }) => {
     it('publish vs discard of the same set (one ETag): one of them, the other 412', async () => {
       const { set, etag } = await aDecidedSet();
-      const outcome = await race(t, [publish(set.id, etag), discard(set.id, etag)], first);
+      const outcome = await race(t, [publish(set.id, etag), discard(set.id, etag)], order);
+      const { first } = outcome;
 
       const won = first === 0 ? 'published' : 'discarded';
       expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [412, 200]);
@@ -192,8 +194,9 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const outcome = await race(
         t,
         [(r) => decide(r, counselor, set.id, itemId, etag, { decision: 'approve' }), discard(set.id, etag)],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [412, 200]);
       expect(typesOf(outcome)).toEqual([first === 0 ? 'item.decided' : 'recommendation.discarded']);
@@ -207,7 +210,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const older = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const { etag: olderEtag } = await readSet(t, counselor, older.id);
       const { set, etag } = await aDecidedSet(seekerId);
-      const outcome = await race(t, [publish(set.id, etag), retract(older.id, olderEtag)], first);
+      const outcome = await race(t, [publish(set.id, etag), retract(older.id, olderEtag)], order);
+      const { first } = outcome;
 
       if (first === 0) {
         // Publishing marks the older set replaced (record 0015), a change of it: the retraction's ETag is stale.
@@ -225,7 +229,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('publishing vs asking again for the same person: asking again withdraws the set unless it was published (record 0003)', async () => {
       const { set, etag } = await aDecidedSet();
-      const outcome = await race(t, [publish(set.id, etag), askAgain(set.seekerId)], first);
+      const outcome = await race(t, [publish(set.id, etag), askAgain(set.seekerId)], order);
+      const { first } = outcome;
 
       const sets = await setsOf(set.seekerId);
       const newSetId = outcome.responses[1].body.id;
@@ -262,8 +267,9 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const outcome = await race(
         t,
         [approveSecondReview(set.id, reviewer, reviewerEtag), discard(set.id, ownerEtag)],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       if (first === 0) {
         expect(statusesOf(outcome)).toEqual([200, 412]);
@@ -295,8 +301,9 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
           approveSecondReview(set.id, reviewers[0], etags[0] ?? ''),
           approveSecondReview(set.id, reviewers[1], etags[1] ?? ''),
         ],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       const loser = first === 0 ? 1 : 0;
       expect(outcome.responses[first].status).toBe(200);
@@ -311,7 +318,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('erasing a person vs asking for their suggestions: nothing of them is left either way', async () => {
       const seekerId = await aPerson();
-      const outcome = await race(t, [erase(seekerId), askAgain(seekerId)], first);
+      const outcome = await race(t, [erase(seekerId), askAgain(seekerId)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[0].status).toBe(204);
       if (first === 0) {
@@ -326,7 +334,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('erasing a person vs publishing their set: nothing of them is left either way', async () => {
       const { set, etag } = await aDecidedSet();
-      const outcome = await race(t, [erase(set.seekerId), publish(set.id, etag)], first);
+      const outcome = await race(t, [erase(set.seekerId), publish(set.id, etag)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[0].status).toBe(204);
       expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 200);
@@ -340,7 +349,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const seekerId = await aPerson();
       const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const itemId = approvedIds(published)[0] ?? '';
-      const outcome = await race(t, [erase(seekerId), giveFeedback(seekerId, itemId)], first);
+      const outcome = await race(t, [erase(seekerId), giveFeedback(seekerId, itemId)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[0].status).toBe(204);
       expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 201);
@@ -352,7 +362,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('erasing a person vs their objection: the objection, when it came first, outlives the erasure (record 0006)', async () => {
       const seekerId = await aPerson();
-      const outcome = await race(t, [erase(seekerId), object(seekerId)], first);
+      const outcome = await race(t, [erase(seekerId), object(seekerId)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[0].status).toBe(204);
       expect(outcome.responses[1].status).toBe(first === 0 ? 404 : 200);
@@ -366,7 +377,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('objecting vs a suggestion request: no set of the model stays open after the objection', async () => {
       const seekerId = await aPerson();
-      const outcome = await race(t, [object(seekerId), askAgain(seekerId)], first);
+      const outcome = await race(t, [object(seekerId), askAgain(seekerId)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[0].status).toBe(200);
       if (first === 0) {
@@ -388,7 +400,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
     it('the kill switch vs a suggestion request: a set stored before it stays for review, none after (AI Act Art. 14(4)(e))', async () => {
       const seekerId = await aPerson();
       try {
-        const outcome = await race(t, [switchOff, askAgain(seekerId)], first);
+        const outcome = await race(t, [switchOff, askAgain(seekerId)], order);
+        const { first } = outcome;
 
         expect(outcome.responses[0].status).toBe(200);
         if (first === 0) {
@@ -413,7 +426,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const { etag } = await readSet(t, counselor, published.id);
       const itemId = approvedIds(published)[0] ?? '';
-      const outcome = await race(t, [giveFeedback(seekerId, itemId), retract(published.id, etag)], first);
+      const outcome = await race(t, [giveFeedback(seekerId, itemId), retract(published.id, etag)], order);
+      const { first } = outcome;
 
       expect(outcome.responses[1].status).toBe(200);
       expect(outcome.responses[0].status).toBe(first === 0 ? 201 : 404);
@@ -426,7 +440,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('objecting vs publishing a set of the model: the objection withdraws the set unless it was published first, which stays (it works from then on, GDPR Art. 21)', async () => {
       const { set, etag } = await aDecidedSet();
-      const outcome = await race(t, [object(set.seekerId), publish(set.id, etag)], first);
+      const outcome = await race(t, [object(set.seekerId), publish(set.id, etag)], order);
+      const { first } = outcome;
 
       expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [200, 200]);
       expect(typesOf(outcome)).toEqual(
@@ -441,7 +456,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
     it('the kill switch vs publishing a set of the model: held back once switched off, what was published before stays (record 0003)', async () => {
       const { set, etag } = await aDecidedSet();
       try {
-        const outcome = await race(t, [switchOff, publish(set.id, etag)], first);
+        const outcome = await race(t, [switchOff, publish(set.id, etag)], order);
+        const { first } = outcome;
 
         expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 409] : [200, 200]);
         if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}ai-switched-off`);
@@ -463,8 +479,9 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
         const outcome = await race(
           t,
           [switchOff, (r) => decide(r, counselor, set.id, itemId, etag, { decision: 'approve' })],
-          first,
+          order,
         );
+        const { first } = outcome;
 
         expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 409] : [200, 200]);
         if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}ai-switched-off`);
@@ -493,8 +510,9 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
             }),
           discard(set.id, ownerEtag),
         ],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       // Returned first, the set is its counselor's to review again: the discard's ETag is stale.
       expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [409, 200]);
@@ -509,7 +527,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const seekerId = await aPerson();
       const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const { etag } = await readSet(t, counselor, published.id);
-      const outcome = await race(t, [erase(seekerId), retract(published.id, etag)], first);
+      const outcome = await race(t, [erase(seekerId), retract(published.id, etag)], order);
+      const { first } = outcome;
 
       expect(statusesOf(outcome)).toEqual([204, first === 0 ? 404 : 200]);
       expect(typesOf(outcome)).toEqual(
@@ -522,7 +541,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const seekerId = await aPerson();
       const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const itemId = approvedIds(published)[0] ?? '';
-      const outcome = await race(t, [erase(seekerId), readExplanation(seekerId, itemId)], first);
+      const outcome = await race(t, [erase(seekerId), readExplanation(seekerId, itemId)], order);
+      const { first } = outcome;
 
       // A reading is logged only once the answer is ready, found again under the lock.
       expect(statusesOf(outcome)).toEqual([204, first === 0 ? 404 : 200]);
@@ -534,7 +554,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('erasing a person vs their sync from the case-management system: the sync does not bring them back', async () => {
       const seekerId = await aPerson();
-      const outcome = await race(t, [erase(seekerId), (r) => putSeeker(r, seekerId)], first);
+      const outcome = await race(t, [erase(seekerId), (r) => putSeeker(r, seekerId)], order);
+      const { first } = outcome;
 
       // After an erasure only a sync saying the person returns (`reEnrol`) writes them again (record 0006).
       expect(statusesOf(outcome)).toEqual([204, first === 0 ? 409 : 200]);
@@ -550,7 +571,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
       const { etag } = await readSet(t, counselor, published.id);
       const itemId = approvedIds(published)[0] ?? '';
-      const outcome = await race(t, [readExplanation(seekerId, itemId), retract(published.id, etag)], first);
+      const outcome = await race(t, [readExplanation(seekerId, itemId), retract(published.id, etag)], order);
+      const { first } = outcome;
 
       expect(statusesOf(outcome)).toEqual([first === 0 ? 200 : 404, 200]);
       expect(typesOf(outcome)).toEqual(
@@ -560,7 +582,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
 
     it('asking for suggestions twice at once for one person (two keys): the later set withdraws the earlier, one left open', async () => {
       const seekerId = await aPerson();
-      const outcome = await race(t, [askAgain(seekerId), askAgain(seekerId)], first);
+      const outcome = await race(t, [askAgain(seekerId), askAgain(seekerId)], order);
+      const { first } = outcome;
 
       // Both made (each request its own key): the later withdraws the earlier (record 0003).
       expect(statusesOf(outcome)).toEqual([201, 201]);
@@ -632,13 +655,14 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
   const typesOf = (outcome: RaceOutcome) => outcome.events.map((event) => event.type);
   const statusesOf = (outcome: RaceOutcome) => outcome.responses.map((res) => res.status);
 
-  describe.each(ORDERS)('when $name takes the lock first', ({ first }) => {
+  describe.each(ORDERS)('when $name', ({ order }) => {
     it('recalling the model vs a suggestion request it is scoring: nothing of the model stays open, the request answered the manual path once the recall came first (record 0017)', async () => {
       const model = await anActiveModel();
       const seekerId = await aPerson();
-      const outcome = await race(t, [recall(model.id), (r) => requestSet(r, counselor, seekerId)], first, {
+      const outcome = await race(t, [recall(model.id), (r) => requestSet(r, counselor, seekerId)], order, {
         mayFindNoModel: [1],
       });
+      const { first } = outcome;
 
       expect(statusesOf(outcome)).toEqual([200, first === 0 ? 503 : 201]);
       const sets = await t.container
@@ -667,8 +691,9 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
       const outcome = await race(
         t,
         [recall(model.id), (r) => act(r, counselor, set.id, 'publish', etag)],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       // Withdrawn first, the set changed under the publication's ETag; published first, it is retracted.
       expect(statusesOf(outcome)).toEqual([200, first === 0 ? 412 : 200]);
@@ -698,8 +723,9 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
               .auth(await r.tokenFor('job_seeker', seekerId), { type: 'bearer' })
               .send({ response: 'interested' }),
         ],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       // An answer given before the retraction stays part of the person's file; none is taken after.
       expect(statusesOf(outcome)).toEqual([200, first === 0 ? 404 : 201]);
@@ -732,8 +758,9 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
           (r) => r.http.post(`/v1/models/${next.id}/activate`).auth(admin, { type: 'bearer' }).send(),
           (r) => requestSet(r, counselor, seekerId),
         ],
-        first,
+        order,
       );
+      const { first } = outcome;
 
       // The request read the earlier model active when it asked: its set is that model's, also when
       // stored just after the activation, which withdraws none of its sets (record 0017).

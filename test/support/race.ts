@@ -8,10 +8,21 @@ import type { TestApp } from './test-app.ts';
 /** One of two requests raced: sent on its own connection to the app, so the hold knows it. */
 export type Racer = (t: TestApp) => PromiseLike<Response>;
 
-/** Both answers, in the order the racers were given, and the events the race appended, in order. */
+/**
+ * Which racer goes through the log's lock first: 0 or 1, the other's transaction starting once it
+ * has ended; or `together`, both let go at once, to take the lock as they come (on PostgreSQL two
+ * connections then truly contend for it).
+ */
+export type RaceOrder = 0 | 1 | 'together';
+
+/**
+ * Both answers, in the order the racers were given, the events the race appended, in order, and
+ * which racer's transaction ended first (the order given, or the one seen when let go together).
+ */
 export interface RaceOutcome {
   responses: [Response, Response];
   events: DecisionEvent[];
+  first: 0 | 1;
 }
 
 export interface RaceOptions {
@@ -35,25 +46,26 @@ const racerOf = new AsyncLocalStorage<0 | 1>();
 const WAIT_FOR_OTHER_MS = 500;
 
 /**
- * Fires both requests at once and lets `first` (0 or 1) through the log's lock first: each is held
- * at the start of its first transaction of the log until the other has got there too, so both have
- * made every check they make before taking the lock; then `first`'s transaction runs, and the other's
- * starts once it has ended (committed or rolled back), while what `first` does after its commit goes
- * on beside it. A racer that does not get there within {@link WAIT_FOR_OTHER_MS} (refused before
- * its transaction) holds the other no longer.
+ * Fires both requests at once, each held at the start of its first transaction of the log until the
+ * other has got there too, so both have made every check they make before taking the lock. With
+ * `order` 0 or 1, that racer's transaction runs, and the other's starts once it has ended (committed
+ * or rolled back), while what the first does after its commit goes on beside it; with `together`,
+ * both are let go at once. A racer that does not get there within {@link WAIT_FOR_OTHER_MS}
+ * (refused before its transaction) holds the other no longer.
  *
- * Checks what every race must leave: no 5xx (but the one `options` allows), each refusal a problem+json saying why, and a log that
- * still verifies (`GET /v1/audit/verify`, whose own event comes after those returned).
+ * Checks what every race must leave: no 5xx (but the one `options` allows), each refusal a
+ * problem+json saying why, and a log that still verifies (`GET /v1/audit/verify`, whose own event
+ * comes after those returned).
  */
 export async function race(
   t: TestApp,
   racers: readonly [Racer, Racer],
-  first: 0 | 1,
+  order: RaceOrder,
   options: RaceOptions = {},
 ): Promise<RaceOutcome> {
   const log = t.container.decisionLog.decisionLog;
   const before = (await log.readHead()).seq;
-  const release = holdAtTheLock(t, first);
+  const hold = holdAtTheLock(t, order);
   let responses: [Response, Response];
   try {
     // Each racer on its own agent: its connection, and so the app's handling, carries its index.
@@ -62,8 +74,9 @@ export async function race(
       racerOf.run(index, async () => await racers[index]({ ...t, http: supertest(t.app) }));
     responses = await Promise.all([send(0), send(1)]);
   } finally {
-    release();
+    hold.release();
   }
+  const first = order === 'together' ? hold.endedFirst() : order;
   for (const [index, res] of responses.entries()) {
     if (options.mayFindNoModel?.includes(index as 0 | 1) && res.status === 503) {
       expect(res.body).toMatchObject({ type: AI_UNAVAILABLE, reason: 'no_active_model' });
@@ -83,51 +96,67 @@ export async function race(
     .set('X-Audit-Purpose', 'log integrity check');
   expect(verified.status, verified.text).toBe(200);
   expect(verified.body).toMatchObject({ ok: true, firstBadSeq: null });
-  return { responses, events };
+  return { responses, events, first };
 }
 
-/** Holds the racers' first transactions of the log as {@link race} says; returns the way to stop. */
-function holdAtTheLock(t: TestApp, first: 0 | 1): () => void {
+/** Holds the racers' first transactions of the log as {@link race} says. */
+function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; endedFirst(): 0 | 1 } {
   const log = t.container.decisionLog.decisionLog;
-  const other = first === 0 ? 1 : 0;
   const waiting = new Map<0 | 1, () => void>();
   const held = new Set<0 | 1>();
+  let ended: 0 | 1 | undefined;
   let open = false;
   const go = (index: 0 | 1) => {
     waiting.get(index)?.();
     waiting.delete(index);
   };
-  const letOtherGo = () => {
+  const goAll = () => {
     open = true;
-    go(other);
+    go(0);
+    go(1);
+  };
+  // Let go in order: the first, then (once its transaction ended) the other; or both together.
+  const start = () => {
+    if (order === 'together') goAll();
+    else go(order);
   };
   const timer = setTimeout(() => {
-    if (waiting.has(first)) go(first);
-    else letOtherGo();
+    if (order !== 'together' && waiting.has(order)) go(order);
+    else goAll();
   }, WAIT_FOR_OTHER_MS);
   const own = Object.hasOwn(log, 'withTransaction');
   const withTransaction = log.withTransaction.bind(log);
   log.withTransaction = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
     const index = racerOf.getStore();
-    if (open || index === undefined || held.has(index)) return withTransaction(work);
+    if (index === undefined || held.has(index)) return withTransaction(work);
     held.add(index);
-    await new Promise<void>((resolve) => {
-      waiting.set(index, resolve);
-      if (waiting.size === 2) {
-        clearTimeout(timer);
-        go(first);
-      }
-    });
+    if (!open) {
+      await new Promise<void>((resolve) => {
+        waiting.set(index, resolve);
+        if (waiting.size === 2) {
+          clearTimeout(timer);
+          start();
+        }
+      });
+    }
     const result = withTransaction(work);
-    if (index === first) result.then(letOtherGo, letOtherGo);
+    const end = () => {
+      ended ??= index;
+      if (index === order) goAll();
+    };
+    result.then(end, end);
     return result;
   };
-  return () => {
-    clearTimeout(timer);
-    open = true;
-    go(0);
-    go(1);
-    if (own) log.withTransaction = withTransaction;
-    else Reflect.deleteProperty(log, 'withTransaction');
+  return {
+    release: () => {
+      clearTimeout(timer);
+      goAll();
+      if (own) log.withTransaction = withTransaction;
+      else Reflect.deleteProperty(log, 'withTransaction');
+    },
+    endedFirst: () => {
+      if (ended === undefined) throw new Error('neither racer reached the log');
+      return ended;
+    },
   };
 }
