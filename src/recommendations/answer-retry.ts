@@ -78,6 +78,8 @@ export async function answerRetry(
   const barred = seeker === undefined ? undefined : findWhatBarsModel(await deps.settings.get(), seeker);
   if (seeker === undefined || barred === undefined) return answerReplay(deps, replay, counselor);
   const refusal = await refuseSuggestions(deps, counselor, seeker, barred);
+  // The bar lifted before the refusal could be logged: the first answer, as though it never stood.
+  if (refusal === undefined) return answerReplay(deps, replay, counselor);
   const set = viewSetAt(replay.setNow, deps.now());
   const fate =
     set.status === 'discarded'

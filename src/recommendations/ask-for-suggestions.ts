@@ -48,7 +48,11 @@ export async function askForSuggestions(
 
   const seeker = await findOnCaseload(deps, counselor, seekerId);
   const barred = findWhatBarsModel(await deps.settings.get(), seeker);
-  if (barred !== undefined) throw await refuseSuggestions(deps, counselor, seeker, barred);
+  if (barred !== undefined) {
+    // Undefined when the bar was lifted before the refusal could be logged: asked as though it never stood.
+    const refusal = await refuseSuggestions(deps, counselor, seeker, barred);
+    if (refusal !== undefined) throw refusal;
+  }
   const current = await deps.models.currentState();
   if (current.status !== 'loaded') {
     // A failed load or registration is logged by the registry with its cause; the counselor is told where to go.

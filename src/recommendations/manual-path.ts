@@ -28,7 +28,7 @@ export type ModelUnavailable =
 const NO_USABLE_MODEL = ['no_active_model', 'model_unavailable', 'shipped_model_not_registered'] as const;
 
 /** The reasons that come from the deployment, not from the person or the settings. */
-type NoUsableModel = (typeof NO_USABLE_MODEL)[number];
+export type NoUsableModel = (typeof NO_USABLE_MODEL)[number];
 
 /**
  * Why the active model cannot be used, whoever the person: none is active, the shipped one could
@@ -50,6 +50,11 @@ function isNoUsableModel(why: ModelUnavailable): why is NoUsableModel {
 
 /** What bars the model for a person whatever the model: their objection, or the kill switch. */
 export type ModelBar = Exclude<ModelUnavailable, NoUsableModel>;
+
+/** Whether the reason is the person's or the settings' (their objection, the kill switch). */
+export function isModelBar(why: ModelUnavailable): why is ModelBar {
+  return !isNoUsableModel(why);
+}
 
 /**
  * What bars the model for this person whatever the model: their objection (the lasting reason,

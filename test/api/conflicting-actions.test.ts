@@ -153,6 +153,13 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       const token = await r.tokenFor('job_seeker', seekerId);
       return r.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({});
     };
+  const recordOutcome =
+    (seekerId: string, courseId: string): Racer =>
+    async (r) =>
+      r.http
+        .put(`/v1/job-seekers/${seekerId}/outcomes/${courseId}`)
+        .auth(await r.tokenFor('integration', 'svc-crm'), { type: 'bearer' })
+        .send({ entered: true, employedWithinSixMonths: null, observedAt: '2026-10-01' });
   const approveSecondReview =
     (setId: string, token: string, etag: string): Racer =>
     (r) =>
@@ -599,6 +606,137 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
         { id: later, status: 'pending_review' },
       ]);
       expect(sets).toHaveLength(2);
+    });
+
+    it('the case-management system’s outcome vs retracting the set that proposed the course: none kept after the retraction', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const { etag } = await readSet(t, counselor, published.id);
+      const courseId = published.items.find((item) => item.decision === 'approved')?.course.id ?? '';
+      const outcome = await race(t, [recordOutcome(seekerId, courseId), retract(published.id, etag)], order);
+      const { first } = outcome;
+
+      // An outcome is kept only about a course of a set still published: the retraction deletes it.
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 201 : 409, 200]);
+      if (first === 1) expect(problemOf(outcome, 0)).toBe(`${PROBLEMS}no-proposal`);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['outcome.recorded', 'recommendation.retracted'] : ['recommendation.retracted'],
+      );
+      expect(await t.container.db('course_outcomes').where({ seeker_id: seekerId })).toEqual([]);
+    });
+
+    it('the case-management system’s outcome vs the person’s objection: none kept after the objection', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const courseId = published.items.find((item) => item.decision === 'approved')?.course.id ?? '';
+      const outcome = await race(t, [recordOutcome(seekerId, courseId), object(seekerId)], order);
+      const { first } = outcome;
+
+      // The objection deletes the outcomes held (record 0019), and none is kept after it.
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 201 : 409, 200]);
+      if (first === 1) expect(problemOf(outcome, 0)).toBe(`${PROBLEMS}objection-stands`);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['outcome.recorded', 'objection.recorded'] : ['objection.recorded'],
+      );
+      expect(await t.container.db('course_outcomes').where({ seeker_id: seekerId })).toEqual([]);
+    });
+
+    it('the case-management system’s outcome vs erasing the person: nothing of them is left either way', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const courseId = published.items.find((item) => item.decision === 'approved')?.course.id ?? '';
+      const outcome = await race(t, [recordOutcome(seekerId, courseId), erase(seekerId)], order);
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 201 : 404, 204]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['outcome.recorded', 'subject.erased'] : ['subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+      expect(await t.container.db('course_outcomes').where({ seeker_id: seekerId })).toEqual([]);
+    });
+
+    it('a reply to a contest vs erasing the person: nothing of them is left either way', async () => {
+      const seekerId = await aPerson();
+      const published = await createAndPublish(t, counselor, seekerId, { approve: 2 });
+      const itemId = approvedIds(published)[0] ?? '';
+      const token = await t.tokenFor('job_seeker', seekerId);
+      const contested = await t.http
+        .post(`/v1/me/recommendations/${itemId}/feedback`)
+        .auth(token, { type: 'bearer' })
+        .send({ response: 'contest', comment: 'Je ne comprends pas ce choix' });
+      expect(contested.status).toBe(201);
+      const reply: Racer = (r) =>
+        r.http
+          .post(`/v1/recommendations/${published.id}/items/${itemId}/contest-reply`)
+          .auth(counselor, { type: 'bearer' })
+          .send({ message: 'Cette formation correspond à votre projet, parlons-en.' });
+      const outcome = await race(t, [reply, erase(seekerId)], order);
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 201 : 404, 204]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['contest.replied', 'subject.erased'] : ['subject.erased'],
+      );
+      await expectNothingLeftOf(seekerId);
+      expect(await t.container.db('contest_replies').where({ seeker_id: seekerId })).toEqual([]);
+    });
+
+    it('withdrawing an objection vs a suggestion request: no refusal logged for an objection withdrawn before it', async () => {
+      const seekerId = await aPerson();
+      await object(seekerId)(t);
+      const withdraw: Racer = async (r) =>
+        r.http.delete('/v1/me/objection').auth(await r.tokenFor('job_seeker', seekerId), { type: 'bearer' });
+      const outcome = await race(t, [withdraw, askAgain(seekerId)], order);
+      const { first } = outcome;
+
+      expect(outcome.responses[0].status).toBe(204);
+      if (first === 0) {
+        // The request found the objection standing before the lock, withdrawn under it: it goes on.
+        expect(outcome.responses[1].status).toBe(201);
+        expect(typesOf(outcome)).toEqual(['objection.withdrawn', 'recommendation.generated']);
+        expect(await setsOf(seekerId)).toEqual([
+          { id: outcome.responses[1].body.id, status: 'pending_review' },
+        ]);
+      } else {
+        expect(outcome.responses[1].status).toBe(409);
+        expect(outcome.responses[1].body.reason).toBe('objection');
+        expect(typesOf(outcome)).toEqual(['suggestion.refused', 'objection.withdrawn']);
+        expect(await setsOf(seekerId)).toEqual([]);
+      }
+    });
+
+    it('switching suggestions on again vs a suggestion request: no refusal logged for a switch-off undone before it', async () => {
+      const seekerId = await aPerson();
+      await putSettings(t, { aiEnabled: false });
+      const switchOn: Racer = (r) =>
+        r.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send({
+          aiEnabled: true,
+          blindFirst: false,
+          secondReviewRate: 0,
+          setTtlHours: 168,
+          fastDecisionSeconds: 10,
+        });
+      try {
+        const outcome = await race(t, [switchOn, askAgain(seekerId)], order);
+        const { first } = outcome;
+
+        expect(outcome.responses[0].status).toBe(200);
+        if (first === 0) {
+          expect(outcome.responses[1].status).toBe(201);
+          expect(typesOf(outcome)).toEqual(['settings.changed', 'recommendation.generated']);
+          expect(await setsOf(seekerId)).toEqual([
+            { id: outcome.responses[1].body.id, status: 'pending_review' },
+          ]);
+        } else {
+          expect(outcome.responses[1].status).toBe(409);
+          expect(outcome.responses[1].body.reason).toBe('switched_off');
+          expect(typesOf(outcome)).toEqual(['suggestion.refused', 'settings.changed']);
+          expect(await setsOf(seekerId)).toEqual([]);
+        }
+      } finally {
+        await putSettings(t, {});
+      }
     });
   });
 });
