@@ -738,6 +738,57 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
         await putSettings(t, {});
       }
     });
+
+    it('a second reviewer’s return vs another’s approval: one of them, the other told the review is over', async () => {
+      const set = await aSetInSecondReview();
+      const reviewers = [
+        await t.tokenFor('counselor', 'c-002'),
+        await t.tokenFor('counselor', 'c-003'),
+      ] as const;
+      const returnEtag = (await readSet(t, reviewers[0], set.id)).etag;
+      const approveEtag = (await readSet(t, reviewers[1], set.id)).etag;
+      const giveBack: Racer = (r) =>
+        act(r, reviewers[0], set.id, 'second-review', returnEtag, {
+          decision: 'return',
+          comment: 'Revoir le deuxième choix',
+        });
+      const outcome = await race(
+        t,
+        [giveBack, approveSecondReview(set.id, reviewers[1], approveEtag)],
+        order,
+      );
+      const { first } = outcome;
+
+      const loser = first === 0 ? 1 : 0;
+      expect(outcome.responses[first].status).toBe(200);
+      expect(outcome.responses[loser].status).toBe(409);
+      expect(problemOf(outcome, loser)).toBe(`${PROBLEMS}second-review-over`);
+      expect(typesOf(outcome)).toEqual(
+        first === 0 ? ['second_review.completed'] : ['second_review.completed', 'recommendation.published'],
+      );
+      expect(outcome.events[0]?.payload.decision).toBe(first === 0 ? 'return' : 'approve');
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'pending_review' : 'published');
+      expect(await portalItemsOf(set.seekerId)).toEqual(first === 0 ? [] : approvedIds(set));
+    });
+
+    it('erasing a person vs asking again while a set of theirs is open: nothing of them is left, the answer no error', async () => {
+      const { set } = await aDecidedSet();
+      const outcome = await race(t, [erase(set.seekerId), askAgain(set.seekerId)], order);
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual([204, first === 0 ? 404 : 201]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['subject.erased']
+          : ['recommendation.discarded', 'recommendation.generated', 'subject.erased'],
+      );
+      // The warning about the set withdrawn is read from it after the commit: gone with the erasure
+      // when that came first, it is left out, never answered as an error.
+      for (const warning of outcome.responses[1].body.warnings ?? []) {
+        expect(warning).toMatchObject({ code: 'open_set_withdrawn', setId: set.id });
+      }
+      await expectNothingLeftOf(set.seekerId);
+    });
   });
 });
 
