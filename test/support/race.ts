@@ -17,7 +17,8 @@ export type RaceOrder = 0 | 1 | 'together';
 
 /**
  * Both answers, in the order the racers were given, the events the race appended, in order, and
- * which racer's transaction ended first (the order given, or the one seen when let go together).
+ * which racer's transaction took the log's lock first (the order given, or the one seen when let go
+ * together).
  */
 export interface RaceOutcome {
   responses: [Response, Response];
@@ -76,7 +77,7 @@ export async function race(
   } finally {
     hold.release();
   }
-  const first = order === 'together' ? hold.endedFirst() : order;
+  const first = order === 'together' ? hold.lockedFirst() : order;
   for (const [index, res] of responses.entries()) {
     if (options.mayFindNoModel?.includes(index as 0 | 1) && res.status === 503) {
       expect(res.body).toMatchObject({ type: AI_UNAVAILABLE, reason: 'no_active_model' });
@@ -100,11 +101,11 @@ export async function race(
 }
 
 /** Holds the racers' first transactions of the log as {@link race} says. */
-function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; endedFirst(): 0 | 1 } {
+function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; lockedFirst(): 0 | 1 } {
   const log = t.container.decisionLog.decisionLog;
   const waiting = new Map<0 | 1, () => void>();
   const held = new Set<0 | 1>();
-  let ended: 0 | 1 | undefined;
+  let lockedFirst: 0 | 1 | undefined;
   let open = false;
   const go = (index: 0 | 1) => {
     waiting.get(index)?.();
@@ -139,9 +140,12 @@ function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; endedFi
         }
       });
     }
-    const result = withTransaction(work);
+    // The work starts once the transaction holds the lock, which it keeps until it ends.
+    const result = withTransaction((trx) => {
+      lockedFirst ??= index;
+      return work(trx);
+    });
     const end = () => {
-      ended ??= index;
       if (index === order) goAll();
     };
     result.then(end, end);
@@ -154,9 +158,9 @@ function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; endedFi
       if (own) log.withTransaction = withTransaction;
       else Reflect.deleteProperty(log, 'withTransaction');
     },
-    endedFirst: () => {
-      if (ended === undefined) throw new Error('neither racer reached the log');
-      return ended;
+    lockedFirst: () => {
+      if (lockedFirst === undefined) throw new Error('neither racer reached the log');
+      return lockedFirst;
     },
   };
 }
