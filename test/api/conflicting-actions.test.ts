@@ -10,6 +10,7 @@ import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import {
   act,
+  aWorkflowSeeker,
   createAndPublish,
   createSet,
   decide,
@@ -52,7 +53,8 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
   let admin: string;
 
   beforeAll(async () => {
-    ({ t, counselor } = await startWorkflowApp());
+    // Some hundred requests a minute from one address, as the races set up their people and sets.
+    ({ t, counselor } = await startWorkflowApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }));
     admin = await t.tokenFor('admin', 'dpo-1');
   });
   afterAll(() => t.close());
@@ -789,6 +791,25 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       }
       await expectNothingLeftOf(set.seekerId);
     });
+
+    it('moving the person to another counselor vs publishing their set: withdrawn by the move, or published before it and kept', async () => {
+      const { set, etag } = await aDecidedSet();
+      const move: Racer = (r) => putSeeker(r, set.seekerId, aWorkflowSeeker({ counselorId: 'c-002' }));
+      const outcome = await race(t, [move, publish(set.id, etag)], order);
+      const { first } = outcome;
+
+      // A move withdraws the person's open sets and takes them out of the previous counselor's
+      // hands; a set published before it stays in front of the person.
+      expect(statusesOf(outcome)).toEqual([200, first === 0 ? 409 : 200]);
+      if (first === 0) expect(problemOf(outcome, 1)).toBe(`${PROBLEMS}no-longer-on-caseload`);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['recommendation.discarded', 'job_seeker.upserted']
+          : ['recommendation.published', 'job_seeker.upserted'],
+      );
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'discarded' : 'published');
+      expect(await portalItemsOf(set.seekerId)).toEqual(first === 0 ? [] : approvedIds(set));
+    });
   });
 });
 
@@ -805,7 +826,9 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
 
   beforeAll(async () => {
     modelsDir = await createModelsDir();
-    ({ t, counselor } = await startWorkflowApp({ env: { MODELS_DIR: modelsDir.dir } }));
+    ({ t, counselor } = await startWorkflowApp({
+      env: { MODELS_DIR: modelsDir.dir, RATE_LIMIT_PER_MINUTE: '100000' },
+    }));
     admin = await t.tokenFor('admin', 'ops-1');
   });
   afterAll(async () => {
