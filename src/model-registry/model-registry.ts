@@ -415,6 +415,14 @@ export class ModelRegistry implements ActiveModelSource {
   }
 
   /**
+   * Whether a model is active, read in `trx`: a refusal for want of one, under the log's lock, which
+   * an activation holds until it commits, is not logged once one is.
+   */
+  async hasActiveModel(trx: Knex.Transaction): Promise<boolean> {
+    return (await this.deps.store.findActive(trx)) !== undefined;
+  }
+
+  /**
    * Closes the scorers this process holds, each whatever the others do: a release that fails is
    * logged, and leaves none of the others open.
    */

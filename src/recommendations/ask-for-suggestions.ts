@@ -53,11 +53,20 @@ export async function askForSuggestions(
     const refusal = await refuseSuggestions(deps, counselor, seeker, barred);
     if (refusal !== undefined) throw refusal;
   }
-  const current = await deps.models.currentState();
-  if (current.status !== 'loaded') {
+  let current = await deps.models.currentState();
+  while (current.status !== 'loaded') {
     // A failed load or registration is logged by the registry with its cause; the counselor is told where to go.
     const retryAfterMs = current.status === 'unavailable' ? current.retryAfterMs : undefined;
-    throw await refuseSuggestions(deps, counselor, seeker, findWhyNoUsableModel(current), retryAfterMs);
+    const refusal = await refuseSuggestions(
+      deps,
+      counselor,
+      seeker,
+      findWhyNoUsableModel(current),
+      retryAfterMs,
+    );
+    if (refusal !== undefined) throw refusal;
+    // A model activated where none was, before the refusal could be logged: the request is asked of it.
+    current = await deps.models.currentState();
   }
   const { model } = current;
 

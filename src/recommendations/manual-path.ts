@@ -28,7 +28,7 @@ export type ModelUnavailable =
 const NO_USABLE_MODEL = ['no_active_model', 'model_unavailable', 'shipped_model_not_registered'] as const;
 
 /** The reasons that come from the deployment, not from the person or the settings. */
-export type NoUsableModel = (typeof NO_USABLE_MODEL)[number];
+type NoUsableModel = (typeof NO_USABLE_MODEL)[number];
 
 /**
  * Why the active model cannot be used, whoever the person: none is active, the shipped one could

@@ -28,9 +28,13 @@ export interface SetCreationDeps {
   /** The labels of the occupations a set's caveats name. */
   occupationLabels: Pick<OccupationLabelStore, 'findLabels'>;
   decisionLog: DecisionLog;
-  /** The active model; and whether a model was recalled, read in the transaction storing its set. */
+  /**
+   * The active model; whether a model was recalled, read in the transaction storing its set; and
+   * whether any is active, read in the transaction of a refusal for want of one.
+   */
   models: ActiveModelSource & {
     isRecalled(modelId: string, trx: Knex.Transaction): Promise<boolean>;
+    hasActiveModel(trx: Knex.Transaction): Promise<boolean>;
   };
   /** The server's key of the second-review draw, which nobody reading a set holds (record 0003). */
   secondReviewDrawKey: Buffer;

@@ -985,5 +985,44 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
       expect(outcome.responses[1].body.model.id).toBe(before.id);
       expect(await statusOf(outcome.responses[1].body.id)).toBe('pending_review');
     });
+
+    it('activating a model where none is active vs a suggestion request: no refusal for want of a model logged after one was activated', async () => {
+      const active = await anActiveModel();
+      const recalled = await recall(active.id)(t);
+      expect(recalled.status).toBe(200);
+      const seekerId = await aPerson();
+      models += 1;
+      const version = `9.${models}.0`;
+      const next = await writeShippedVariant(modelsDir.dir, `aiguillage-ebm-${version}`, (manifest) => ({
+        ...manifest,
+        version,
+      }));
+      const registered = await t.http
+        .post('/v1/models')
+        .auth(admin, { type: 'bearer' })
+        .send({ folder: next.folder, sha256: next.sha256 });
+      expect(registered.status).toBe(201);
+      const outcome = await race(
+        t,
+        [
+          (r) => r.http.post(`/v1/models/${next.id}/activate`).auth(admin, { type: 'bearer' }).send(),
+          (r) => requestSet(r, counselor, seekerId),
+        ],
+        order,
+        { mayFindNoModel: [1] },
+      );
+      const { first } = outcome;
+
+      expect(outcome.responses[0].status).toBe(200);
+      if (first === 0) {
+        // The request found none active before the lock, one active under it: it is asked of that one.
+        expect(outcome.responses[1].status).toBe(201);
+        expect(outcome.responses[1].body.model.id).toBe(next.id);
+        expect(typesOf(outcome)).toEqual(['model.activated', 'recommendation.generated']);
+      } else {
+        expect(outcome.responses[1].status).toBe(503);
+        expect(typesOf(outcome)).toEqual(['suggestion.refused', 'model.activated']);
+      }
+    });
   });
 });
