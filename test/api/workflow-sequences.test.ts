@@ -5,6 +5,7 @@ import { createRandom, type Random } from '../../src/shared/random.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   approvedInOrder,
+  touch,
   WALK_OPEN_STATUSES,
   type WalkItem,
   WalkModel,
@@ -263,6 +264,7 @@ class Walk {
     const reviewing = set.status === 'awaiting_shortlist' || set.status === 'pending_review';
     if (set.counselorId === counselor && reviewing && !set.openedAt && !actedOn(set)) {
       set.openedAt = true;
+      touch(set);
       this.model.expectEvent('recommendation.opened');
     } else if (
       set.status === 'awaiting_second_review' &&
@@ -274,7 +276,50 @@ class Walk {
       this.model.expectEvent('second_review.opened');
     }
     this.checkBody(res.body as SetBody, set);
+    this.checkEtag(set, String(res.headers.etag));
+    expect(res.body.allowedActions, `actions ${counselor} may take on ${short(set)}`).toEqual(
+      this.allowedActions(counselor, set),
+    );
     return { body: res.body as SetBody, etag: String(res.headers.etag) };
+  }
+
+  /** The ETag moves when the set changed, and only then. */
+  checkEtag(set: WalkSet, etag: string): void {
+    if (set.lastEtag !== undefined) {
+      if (set.changed) expect(etag, `${short(set)} changed: a new ETag`).not.toBe(set.lastEtag);
+      else expect(etag, `${short(set)} unchanged: the same ETag`).toBe(set.lastEtag);
+    }
+    set.lastEtag = etag;
+    set.changed = false;
+  }
+
+  /** What record 0014 lists: the actions none of the refusals would refuse, with the set's ETag. */
+  allowedActions(counselor: string, set: WalkSet): string[] {
+    const items = set.items ?? [];
+    const publishable =
+      !items.some((item) => item.decision === 'pending') &&
+      items.some((item) => item.decision === 'approved');
+    const allowed: Array<[string, boolean]> = [
+      [
+        'decide_item',
+        this.refusalBefore(counselor, set, 'decide', 'current', false) === undefined && items.length > 0,
+      ],
+      ['add_item', this.refusalBefore(counselor, set, 'add', 'current', false) === undefined],
+      [
+        'order_items',
+        this.refusalBefore(counselor, set, 'order', 'current', false) === undefined &&
+          items.some((item) => item.decision === 'approved'),
+      ],
+      ['submit_shortlist', this.refusalBefore(counselor, set, 'shortlist', 'current', false) === undefined],
+      [
+        'publish',
+        this.refusalBefore(counselor, set, 'publish', 'current', true) === undefined && publishable,
+      ],
+      ['second_review', this.refusalBefore(counselor, set, 'second_review', 'current', false) === undefined],
+      ['discard', this.refusalBefore(counselor, set, 'discard', 'current', false) === undefined],
+      ['retract', this.refusalBefore(counselor, set, 'retract', 'current', false) === undefined],
+    ];
+    return allowed.filter(([, yes]) => yes).map(([action]) => action);
   }
 
   /** A set as the API answers it, against the model. */
@@ -282,6 +327,9 @@ class Walk {
     expect(body.id).toBe(set.id);
     expect(body.status, `status of ${short(set)}`).toBe(set.status);
     expect(body.replacedBy !== null, `${short(set)} replaced`).toBe(set.replaced);
+    expect(body.secondReview.required, `the draw of ${short(set)} as told`).toBe(
+      set.drawTold ? set.secondReviewRequired : null,
+    );
     if (set.items === null) {
       expect(body.itemsHidden).toBe(true);
       return;
@@ -373,7 +421,9 @@ class Walk {
     }
     expect(res.status, `${what}: ${brief(res.body)}`).toBe(action === 'add' ? 201 : 200);
     rules.apply(res.body as SetBody);
+    touch(set);
     this.checkBody(res.body as SetBody, set);
+    this.checkEtag(set, String(res.headers.etag));
   }
 
   // ---- steps -----------------------------------------------------------------------------------
@@ -454,6 +504,14 @@ class Walk {
       }
       expect(res.status, brief(res.body)).toBe(201);
       expect(res.body.id).toBe(first.id);
+      // The first answer again: its ETag holds while the set is as it was made, and is stale once it changed (record 0014).
+      const observer = this.observerOf(first);
+      if (observer !== undefined) {
+        const now = await this.read(observer, first, true);
+        if (first.changedSinceCreation)
+          expect(String(res.headers.etag), 'a retry after a change').not.toBe(now?.etag);
+        else expect(String(res.headers.etag), 'a retry of an unchanged set').toBe(now?.etag);
+      }
       return;
     }
     if (!holds) {
@@ -494,6 +552,10 @@ class Walk {
       publishedRank: null,
       feedbackCount: new Map(),
       idempotencyKey: key,
+      lastEtag: String(res.headers.etag),
+      changed: false,
+      changedSinceCreation: false,
+      drawTold: false,
     };
     this.model.sets.set(set.id, set);
     this.model.expectEvent(manual ? 'recommendation.created_manually' : 'recommendation.generated');
@@ -696,6 +758,7 @@ class Walk {
             set.status = 'awaiting_second_review';
             set.firstReviewerId = counselor;
             set.currentReads = new Set();
+            set.drawTold = true;
             set.expiresAt = this.now() + this.model.settings.setTtlHours * HOUR;
             this.model.expectEvent('second_review.requested');
             expect(body.secondReview.required).toBe(true);

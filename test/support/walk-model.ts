@@ -62,6 +62,19 @@ export interface WalkSet {
   feedbackCount: Map<string, number>;
   /** The Idempotency-Key that created it, for a retry. */
   idempotencyKey: string;
+  /** The ETag last read, and whether the set changed since (then the next read must give another). */
+  lastEtag: string | undefined;
+  changed: boolean;
+  /** Whether anything changed the set since its creation answered: a retry's ETag is then stale. */
+  changedSinceCreation: boolean;
+  /** Whether its counselor was told of its second review: handed on, or published (record 0003). */
+  drawTold: boolean;
+}
+
+/** Marks a set changed: its next read gives another ETag. */
+export function touch(set: WalkSet): void {
+  set.changed = true;
+  set.changedSinceCreation = true;
 }
 
 export interface WalkPerson {
@@ -137,6 +150,7 @@ export class WalkModel {
     const withdrawn = this.openSetsOf(seekerId).filter(only);
     for (const set of withdrawn) {
       set.status = 'discarded';
+      touch(set);
       this.expectEvent('recommendation.discarded');
     }
     return withdrawn.map((set) => set.id);
@@ -145,10 +159,15 @@ export class WalkModel {
   /** Publishes the set: it replaces the set the person saw, if published (record 0015). */
   publish(set: WalkSet): void {
     const shown = this.shownSet(set.seekerId);
-    if (shown !== undefined && shown.status === 'published') shown.replaced = true;
+    if (shown !== undefined && shown.status === 'published') {
+      shown.replaced = true;
+      touch(shown);
+    }
     this.publications += 1;
     set.status = 'published';
     set.publishedRank = this.publications;
+    set.drawTold = true;
+    touch(set);
     settleDisplayOrder(set);
     this.expectEvent('recommendation.published');
   }
@@ -182,6 +201,7 @@ export class WalkModel {
     for (const set of this.sets.values()) {
       if (WALK_OPEN_STATUSES.includes(set.status) && now >= set.expiresAt) {
         set.status = 'expired';
+        touch(set);
         this.expectEvent('recommendation.expired');
       }
     }
