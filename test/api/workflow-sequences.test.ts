@@ -199,7 +199,12 @@ class Walk {
       }
       expect(res.status).toBe(200);
       const shown = this.model.shownSet(person.id);
-      const items = res.body.items as Array<{ itemId: string; order: number; suggestedBy: string }>;
+      const items = res.body.items as Array<{
+        itemId: string;
+        order: number;
+        suggestedBy: string;
+        courseAvailable: boolean;
+      }>;
       expect(
         items.map((item) => item.itemId),
         `${person.id}'s portal`,
@@ -212,8 +217,15 @@ class Walk {
       const keys = keysOf(res.body);
       for (const forbidden of ['score', 'rank', 'attributions', 'contribution'])
         expect(keys).not.toContain(forbidden);
-      const sources = new Map((shown?.items ?? []).map((item) => [item.id, item.source]));
-      for (const item of items) expect(item.suggestedBy).toBe(sources.get(item.itemId));
+      const modelItems = new Map((shown?.items ?? []).map((item) => [item.id, item]));
+      for (const item of items) {
+        const known = modelItems.get(item.itemId);
+        expect(item.suggestedBy).toBe(known?.source);
+        // A course the catalog withdrew after publication stays, marked so (record 0003).
+        expect(item.courseAvailable, `${known?.courseId} available`).toBe(
+          !this.model.withdrawnCourses.has(known?.courseId ?? ''),
+        );
+      }
     }
   }
 
@@ -254,8 +266,7 @@ class Walk {
   ): Promise<{ body: SetBody; etag: string } | undefined> {
     const token = await this.token('counselor', counselor);
     const res = await this.t.http.get(`/v1/recommendations/${set.id}`).auth(token, { type: 'bearer' });
-    if (!quiet) this.answer(res, `${counselor} reads ${short(set)}`);
-    else expect(res.status).toBeLessThan(500);
+    this.answer(res, `${counselor} reads ${short(set)}${quiet ? ' (to compare)' : ''}`);
     if (!this.maySee(counselor, set)) {
       expect(res.status, `${counselor} reads ${short(set)} of ${set.seekerId}`).toBe(404);
       return undefined;
@@ -298,7 +309,8 @@ class Walk {
     const items = set.items ?? [];
     const publishable =
       !items.some((item) => item.decision === 'pending') &&
-      items.some((item) => item.decision === 'approved');
+      items.some((item) => item.decision === 'approved') &&
+      this.model.withdrawnApprovals(set).length === 0;
     const allowed: Array<[string, boolean]> = [
       [
         'decide_item',
@@ -318,6 +330,12 @@ class Walk {
       ['second_review', this.refusalBefore(counselor, set, 'second_review', 'current', false) === undefined],
       ['discard', this.refusalBefore(counselor, set, 'discard', 'current', false) === undefined],
       ['retract', this.refusalBefore(counselor, set, 'retract', 'current', false) === undefined],
+      [
+        'reply_to_contest',
+        this.maySee(counselor, set) &&
+          (set.status === 'published' || set.status === 'retracted') &&
+          [...set.contestCount.values()].some((count) => count > 0),
+      ],
     ];
     return allowed.filter(([, yes]) => yes).map(([action]) => action);
   }
@@ -491,9 +509,10 @@ class Walk {
     );
     const targetPerson = this.model.person(target);
     const holds = !targetPerson.erased && targetPerson.counselorId === counselor;
-    if (retry !== undefined) {
-      const first = [...this.model.sets.values()].find((set) => set.idempotencyKey === key);
-      if (first === undefined || !holds) {
+    const first = [...this.model.sets.values()].find((set) => set.idempotencyKey === key);
+    // An erasure deletes the key with the set: the key is then new to the service.
+    if (retry !== undefined && first !== undefined) {
+      if (!holds) {
         expect(res.status).toBe(404);
         return;
       }
@@ -551,6 +570,7 @@ class Walk {
       replaced: false,
       publishedRank: null,
       feedbackCount: new Map(),
+      contestCount: new Map(),
       idempotencyKey: key,
       lastEtag: String(res.headers.etag),
       changed: false,
@@ -599,15 +619,20 @@ class Walk {
   }
 
   async decideItem(counselor: string, set: WalkSet, item: WalkItem): Promise<void> {
+    const withdrawn = this.model.withdrawnCourses.has(item.courseId);
     const approve = this.random.nextBoolean(0.6);
     const withoutComment = !approve && this.random.nextBoolean(0.1);
+    // The reason for a course the catalog withdrew, and for that only; given for another, 422.
+    const unavailable = !approve && !withoutComment && this.random.nextBoolean(withdrawn ? 0.7 : 0.05);
     const body = approve
       ? { decision: 'approve' as const }
       : withoutComment
         ? { decision: 'reject' as const, reasonCode: 'other' }
         : {
             decision: 'reject' as const,
-            reasonCode: this.random.pick(['not_matching_project', 'too_far', 'schedule_incompatible']),
+            reasonCode: unavailable
+              ? 'course_unavailable'
+              : this.random.pick(['not_matching_project', 'too_far', 'schedule_incompatible']),
           };
     await this.reviewAction(
       `${approve ? 'approves' : `rejects (${body.reasonCode})`} item ${item.id.slice(-4)} of`,
@@ -618,7 +643,11 @@ class Walk {
       (token, etag) => decide(this.t, token, set.id, item.id, etag, body),
       {
         releases: approve && item.source === 'model',
-        ownRule: () => (withoutComment ? [422] : undefined),
+        ownRule: () => {
+          if (approve && withdrawn) return [409];
+          if (withoutComment || (unavailable && !withdrawn)) return [422];
+          return undefined;
+        },
         apply: () => {
           item.decision = approve ? 'approved' : 'rejected';
           if (!approve) item.displayOrder = null;
@@ -633,6 +662,7 @@ class Walk {
     if (set === undefined) return;
     const courseId = this.random.pick(ACTIVE_COURSES);
     const already = set.items?.some((item) => item.courseId === courseId) ?? false;
+    const withdrawn = this.model.withdrawnCourses.has(courseId);
     await this.reviewAction(
       `adds ${courseId} to`,
       this.pickActor(set),
@@ -646,7 +676,7 @@ class Walk {
         }),
       {
         releases: false,
-        ownRule: () => (already ? [409] : undefined),
+        ownRule: () => (withdrawn ? [422] : already ? [409] : undefined),
         apply: (body) => {
           const added = body.items.find(
             (candidate) => candidate.course.id === courseId && candidate.source === 'counselor',
@@ -711,6 +741,7 @@ class Walk {
       (token, etag) => act(this.t, token, set.id, 'shortlist', etag, { courseIds }),
       {
         releases: false,
+        ownRule: () => (courseIds.some((id) => this.model.withdrawnCourses.has(id)) ? [422] : undefined),
         apply: (body) => {
           set.status = 'pending_review';
           set.items = body.items.map(toWalkItem);
@@ -751,6 +782,7 @@ class Walk {
           const items = set.items ?? [];
           if (items.some((item) => item.decision === 'pending')) return [409];
           if (!items.some((item) => item.decision === 'approved')) return [409];
+          if (this.model.withdrawnApprovals(set).length > 0) return [409];
           return undefined;
         },
         apply: (body) => {
@@ -801,7 +833,8 @@ class Walk {
         ),
       {
         releases: approve,
-        ownRule: () => (approve && !read ? [409] : undefined),
+        ownRule: () =>
+          approve && (!read || this.model.withdrawnApprovals(set).length > 0) ? [409] : undefined,
         apply: () => {
           this.model.expectEvent('second_review.completed');
           if (approve) {
@@ -921,23 +954,30 @@ class Walk {
     } else if (draw < 0.75) {
       const itemId = this.pickItem(seekerId);
       if (itemId === undefined) return;
+      const response = this.random.pick(['interested', 'not_interested', 'enrolled', 'contest'] as const);
       const res = this.answer(
         await this.t.http
           .post(`/v1/me/recommendations/${itemId}/feedback`)
           .auth(token, { type: 'bearer' })
-          .send({ response: this.random.pick(['interested', 'not_interested', 'enrolled']) }),
-        `${seekerId} answers about item ${itemId.slice(-4)}`,
+          .send({ response }),
+        `${seekerId} answers ${response} about item ${itemId.slice(-4)}`,
       );
       const set = this.model
         .setsOf(seekerId)
         .find((candidate) => candidate.items?.some((item) => item.id === itemId));
-      const given = set?.feedbackCount.get(itemId) ?? 0;
+      const counts = response === 'contest' ? set?.contestCount : set?.feedbackCount;
+      const given = counts?.get(itemId) ?? 0;
+      const limit = response === 'contest' ? 3 : 10;
       const shown = !person.erased && this.model.explainable(seekerId).has(itemId);
-      expect(res.status, brief(res.body)).toBe(shown ? (given >= 10 ? 409 : 201) : 404);
-      if (res.status === 201 && set !== undefined) {
-        set.feedbackCount.set(itemId, given + 1);
+      // A contest of a replaced set's course is refused: nothing is left there to look at again (record 0015).
+      const refused = given >= limit || (response === 'contest' && set?.replaced === true);
+      expect(res.status, brief(res.body)).toBe(shown ? (refused ? 409 : 201) : 404);
+      if (res.status === 201 && set !== undefined && counts !== undefined) {
+        counts.set(itemId, given + 1);
         this.model.expectEvent('feedback.given');
       }
+    } else if (draw < 0.8) {
+      await this.checkExport(seekerId);
     } else if (draw < 0.92) {
       const res = this.answer(
         await this.t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({}),
@@ -958,6 +998,46 @@ class Walk {
       person.objected = false;
       this.model.expectEvent('objection.withdrawn');
     }
+  }
+
+  /** An admin withdraws an active course from the catalog, or offers a withdrawn one again. */
+  async changeCatalog(): Promise<void> {
+    const courseId = this.random.pick(ACTIVE_COURSES);
+    const active = this.model.withdrawnCourses.has(courseId);
+    const admin = await this.token('admin', 'ops-1');
+    const res = this.answer(
+      await this.t.http
+        .put(`/v1/courses/${courseId}`)
+        .auth(admin, { type: 'bearer' })
+        .send({ ...WORKFLOW_CATALOG[courseId], active }),
+      `${active ? 'offer again' : 'withdraw'} course ${courseId}`,
+    );
+    expect(res.status).toBe(200);
+    if (active) this.model.withdrawnCourses.delete(courseId);
+    else this.model.withdrawnCourses.add(courseId);
+    this.model.expectEvent('course.upserted');
+  }
+
+  /** The person's data export: the suggestions they still have, and every set made about them. */
+  async checkExport(seekerId: string): Promise<void> {
+    const person = this.model.person(seekerId);
+    const token = await this.token('job_seeker', seekerId);
+    const res = this.answer(
+      await this.t.http.get('/v1/me/data').auth(token, { type: 'bearer' }),
+      `${seekerId} exports their data`,
+    );
+    expect(res.status).toBe(person.erased ? 404 : 200);
+    if (person.erased) return;
+    const sets = this.model.setsOf(seekerId);
+    expect(
+      (res.body.recommendations as Array<{ itemId: string }>).map((item) => item.itemId).sort(),
+      'the suggestions the person still has',
+    ).toEqual([...this.model.explainable(seekerId)].sort());
+    expect(
+      (res.body.suggestionSets as Array<{ id: string }>).map((set) => set.id).sort(),
+      'every set made about the person',
+    ).toEqual(sets.map((set) => set.id).sort());
+    expect(keysOf(res.body.recommendations)).not.toContain('score');
   }
 
   async erase(): Promise<void> {
@@ -1006,6 +1086,7 @@ class Walk {
       [some((set) => set.status === 'published') ? 4 : 1, () => this.retract()],
       [3, () => this.passTime()],
       [4, () => this.changeSettings()],
+      [3, () => this.changeCatalog()],
       [some((set) => set.status === 'published') ? 14 : 4, () => this.portalAct()],
       [1, () => this.erase()],
     ];
@@ -1055,6 +1136,8 @@ async function runWalk(seed: number): Promise<void> {
   const walk = new Walk(t, clock, createRandom(seed));
   try {
     await walk.setup();
+    await walk.changeSettings();
+    await walk.checkAll();
     for (let step = 0; step < STEPS; step += 1) {
       await walk.step();
       await walk.checkAll();

@@ -58,8 +58,10 @@ export interface WalkSet {
   replaced: boolean;
   /** The walk's publication counter when it was published (the portal shows the latest). */
   publishedRank: number | null;
-  /** Answers given by the person, per item. */
+  /** Answers given by the person, per item (contests apart). */
   feedbackCount: Map<string, number>;
+  /** The person's contests of its items, per item: none is answered in the walk. */
+  contestCount: Map<string, number>;
   /** The Idempotency-Key that created it, for a retry. */
   idempotencyKey: string;
   /** The ETag last read, and whether the set changed since (then the next read must give another). */
@@ -103,6 +105,8 @@ export class WalkModel {
   readonly people = new Map<string, WalkPerson>();
   readonly sets = new Map<string, WalkSet>();
   settings: WalkSettings = { ...DEFAULT_WALK_SETTINGS };
+  /** The catalog's courses an admin withdrew (made inactive) during the walk. */
+  readonly withdrawnCourses = new Set<string>();
   /** Events expected since the walk's baseline, by type. */
   readonly events = new Map<DecisionEventType, number>();
   private publications = 0;
@@ -142,6 +146,13 @@ export class WalkModel {
         set.secondReviewRequired &&
         set.publishedRank === null &&
         !sets.slice(index + 1).some((later) => later.publishedRank !== null),
+    );
+  }
+
+  /** The set's approved items whose course the catalog withdrew: they block its publication (record 0003). */
+  withdrawnApprovals(set: WalkSet): WalkItem[] {
+    return (set.items ?? []).filter(
+      (item) => item.decision === 'approved' && this.withdrawnCourses.has(item.courseId),
     );
   }
 
