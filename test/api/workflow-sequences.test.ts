@@ -41,7 +41,7 @@ import {
 
 const HOUR = 3_600_000;
 const SEQUENCES = Number(process.env.WALK_SEQUENCES ?? 3);
-const STEPS = 60;
+const STEPS = Number(process.env.WALK_STEPS ?? 60);
 const FIRST_SEED = Number(process.env.WALK_SEED ?? 51_000);
 const COUNSELORS = ['c-001', 'c-002', 'c-003'] as const;
 const SEEKERS: Record<string, string> = {
@@ -157,6 +157,7 @@ class Walk {
         .query({ limit: 200 })
         .auth(token, { type: 'bearer' });
       expect(res.status).toBe(200);
+      expect(res.body.suggestionsSwitchedOff).toBe(!this.model.settings.aiEnabled);
       const seen = Object.fromEntries(
         (res.body.items as Array<{ id: string; status: string; replacedBy: unknown }>).map((set) => [
           set.id,
@@ -348,6 +349,12 @@ class Walk {
     expect(body.secondReview.required, `the draw of ${short(set)} as told`).toBe(
       set.drawTold ? set.secondReviewRequired : null,
     );
+    // The kill switch says so on a model's set under review, and nowhere else (record 0003).
+    const held = !this.model.settings.aiEnabled && !set.manual && WALK_OPEN_STATUSES.includes(set.status);
+    expect(
+      body.caveats.some((caveat) => caveat.code === 'ai_disabled'),
+      `${short(set)} says suggestions are off`,
+    ).toBe(held);
     if (set.items === null) {
       expect(body.itemsHidden).toBe(true);
       return;
@@ -979,11 +986,24 @@ class Walk {
     } else if (draw < 0.8) {
       await this.checkExport(seekerId);
     } else if (draw < 0.92) {
+      // In the portal, or told to a counselor who records it (only the one holding the caseload).
+      const counselor = this.random.nextBoolean(0.5)
+        ? undefined
+        : this.random.nextBoolean(0.8)
+          ? person.counselorId
+          : this.random.pick(COUNSELORS);
       const res = this.answer(
-        await this.t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({}),
-        `${seekerId} objects`,
+        counselor === undefined
+          ? await this.t.http.post('/v1/me/objection').auth(token, { type: 'bearer' }).send({})
+          : await this.t.http
+              .post(`/v1/job-seekers/${seekerId}/objection`)
+              .auth(await this.token('counselor', counselor), { type: 'bearer' })
+              .send({ channel: 'letter' }),
+        `${seekerId} objects${counselor === undefined ? '' : ` through ${counselor}`}`,
       );
-      expect(res.status).toBe(person.erased ? 404 : 200);
+      const stranger = counselor !== undefined && counselor !== person.counselorId;
+      expect(res.status).toBe(person.erased || stranger ? 404 : 200);
+      if (stranger) return;
       if (person.erased) return;
       person.objected = true;
       this.model.expectEvent('objection.recorded');
@@ -1132,7 +1152,8 @@ function actedOn(set: WalkSet): boolean {
 
 async function runWalk(seed: number): Promise<void> {
   const clock = aClock();
-  const t = await startTestApp({ now: clock.now });
+  // A walk sends more requests a minute than the limit lets one client send (tested on its own).
+  const t = await startTestApp({ now: clock.now, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
   const walk = new Walk(t, clock, createRandom(seed));
   try {
     await walk.setup();
