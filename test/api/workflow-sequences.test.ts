@@ -349,6 +349,14 @@ class Walk {
     expect(body.secondReview.required, `the draw of ${short(set)} as told`).toBe(
       set.drawTold ? set.secondReviewRequired : null,
     );
+    expect(body.openedAt !== null, `${short(set)} opened`).toBe(set.openedAt);
+    if (set.status === 'awaiting_second_review') {
+      // Only the reads of the current round, each reader's own, count for an approval (record 0003).
+      expect(
+        body.secondReview.reads.map((read) => read.by).sort(),
+        `second-review reads of ${short(set)}`,
+      ).toEqual([...set.currentReads].sort());
+    }
     // The kill switch says so on a model's set under review, and nowhere else (record 0003).
     const held = !this.model.settings.aiEnabled && !set.manual && WALK_OPEN_STATUSES.includes(set.status);
     expect(
