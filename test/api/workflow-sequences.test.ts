@@ -608,6 +608,32 @@ class Walk {
     if (manual) expect(body.items).toEqual([]);
   }
 
+  /**
+   * A key of an earlier creation sent for another person, or to the other way of making a set: 422
+   * `idempotency-key-reused`, nothing made and nothing logged (404 for a person not on the caseload).
+   */
+  async misuseKey(): Promise<void> {
+    const kept = this.keys.filter((key) =>
+      [...this.model.sets.values()].some((set) => set.idempotencyKey === key.key),
+    );
+    if (kept.length === 0) return;
+    const used = this.random.pick(kept);
+    const otherOperation = this.random.nextBoolean(0.5);
+    const target = otherOperation ? used.seekerId : this.random.pick(Object.keys(SEEKERS));
+    if (!otherOperation && target === used.seekerId) return;
+    const manual = otherOperation ? !used.manual : used.manual;
+    const token = await this.token('counselor', used.counselor);
+    const res = this.answer(
+      manual
+        ? await requestManualSet(this.t, token, target, used.key)
+        : await requestSet(this.t, token, target, { idempotencyKey: used.key }),
+      `${used.counselor} sends the key of a ${used.manual ? 'set by hand' : 'set of suggestions'} for ${used.seekerId} to ask ${manual ? 'a set by hand' : 'suggestions'} for ${target}`,
+    );
+    const person = this.model.person(target);
+    const holds = !person.erased && person.counselorId === used.counselor;
+    expect(holds ? [422] : [404, 422], brief(res.body)).toContain(res.status);
+  }
+
   async readSome(): Promise<void> {
     const set = this.pickSet();
     if (set === undefined) return;
@@ -1103,6 +1129,7 @@ class Walk {
       [5, () => this.sync()],
       [idle ? 20 : 4, () => this.suggest(false)],
       [4, () => this.suggest(true)],
+      [2, () => this.misuseKey()],
       [6, () => this.readSome()],
       [pending ? 20 : 3, () => this.decideSome()],
       [reviewing ? 5 : 1, () => this.addCourse()],
