@@ -36,7 +36,8 @@ import {
  * of the person's latest set given, a counselor sees only their caseload's sets, a refused action
  * changes nothing, an accepted one logs its events, and the log verifies. A failure prints the seed
  * and the steps taken: `WALK_SEED=<seed> npx vitest run test/api/workflow-sequences.test.ts` replays it
- * (`WALK_SEQUENCES=<n>` walks more seeds from there; `WALK_LOG=<file>` appends the steps of walks that pass).
+ * (`WALK_SEQUENCES=<n>` walks more seeds from there, `WALK_STEPS=<n>` takes more steps in each;
+ * `WALK_LOG=<file>` appends the steps of walks that pass).
  */
 
 const HOUR = 3_600_000;
@@ -975,7 +976,10 @@ class Walk {
   }
 
   async portalAct(): Promise<void> {
-    const seekerId = this.random.pick(Object.keys(SEEKERS));
+    const given = Object.keys(SEEKERS).filter((id) => this.model.explainable(id).size > 0);
+    const seekerId = this.random.pick(
+      given.length > 0 && this.random.nextBoolean(0.7) ? given : Object.keys(SEEKERS),
+    );
     const person = this.model.person(seekerId);
     const token = await this.token('job_seeker', seekerId);
     const draw = this.random.next();
@@ -1056,7 +1060,10 @@ class Walk {
 
   /** An admin withdraws an active course from the catalog, or offers a withdrawn one again. */
   async changeCatalog(): Promise<void> {
-    const courseId = this.random.pick(ACTIVE_COURSES);
+    const withdrawn = [...this.model.withdrawnCourses];
+    const courseId = this.random.pick(
+      withdrawn.length > 0 && this.random.nextBoolean(0.6) ? withdrawn : ACTIVE_COURSES,
+    );
     const active = this.model.withdrawnCourses.has(courseId);
     const admin = await this.token('admin', 'ops-1');
     const res = this.answer(
