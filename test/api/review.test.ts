@@ -1219,7 +1219,9 @@ describe('review API', () => {
     });
 
     it('samples no set at rate 0', async () => {
-      const { set } = await createSet(t, counselor, 'js-1', { limit: 1 });
+      // A person of its own: a drawn set of js-1 left open above would hand its review on (record 0003).
+      await syncSeeker(t, 'js-rate-0');
+      const { set } = await createSet(t, counselor, 'js-rate-0', { limit: 1 });
       expect(await readSecondReviewDraw(t, set.id)).toBe(false);
       const { etag } = await decideAll(t, counselor, set.id);
       const published = await act(t, counselor, set.id, 'publish', etag);
