@@ -333,12 +333,18 @@ export class KnexRecommendationStore implements RecommendationStore {
     // By the partial index of the drawn sets, from the person's newest: no given set was made after
     // the latest publication (each was made before its own), so the first drawn set read answers,
     // however many sets the person has. The predicate is written out, not bound, so that both
-    // engines' planners match it to the index's.
+    // engines' planners match it to the index's. A drawn set still open owes its review whatever the
+    // clocks say: one made in the same millisecond as the latest publication, or by a process whose
+    // clock lags, reads as made before it, which would take it for settled (record 0003).
     const row = await trx(SETS)
       .where({ seeker_id: seekerId })
       .whereRaw('second_review_required = true')
       .whereNotIn('status', [...GIVEN_STATUSES])
-      .where('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication]))
+      .where((query) =>
+        query
+          .whereIn('status', [...OPEN_STATUSES])
+          .orWhere('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication])),
+      )
       .orderBy('created_at', 'desc')
       .first('id');
     return row === undefined ? undefined : String(row.id);

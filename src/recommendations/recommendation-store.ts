@@ -135,9 +135,10 @@ export interface RecommendationStore {
     trx: Knex.Transaction,
   ): Promise<string | undefined>;
   /**
-   * A set of the person drawn for a second review, made since their latest publication and not
-   * published (still open, discarded, withdrawn or expired; a retracted set was published): the second review it still owes, which
-   * the person's next set takes over. Undefined when none.
+   * A set of the person drawn for a second review and not published: still open (whatever its
+   * time), or made since their latest publication and discarded, withdrawn or expired (a retracted
+   * set was published). The second review it still owes, which the person's next set takes over.
+   * Undefined when none.
    */
   findOwedSecondReview(seekerId: string, trx: Knex.Transaction): Promise<string | undefined>;
   /** Ids of open sets whose lifetime has passed. */

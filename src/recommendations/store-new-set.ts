@@ -17,7 +17,6 @@ import type { Settings } from '../settings/settings.ts';
 import { DomainError } from '../shared/errors.ts';
 import { answerRetry, type StoredCreation } from './answer-retry.ts';
 import { buildNewSet, type NewSetFields, NO_CONTESTS, type RecommendationSet } from './recommendation.ts';
-import type { RecommendationStore } from './recommendation-store.ts';
 import { viewSetFor } from './set-access.ts';
 import {
   type CreateResult,
@@ -91,16 +90,10 @@ export async function storeNewSet<Admitted>(
       const made = buildNewSet(fields, settings, now, deps.secondReviewDrawKey);
       // A set not drawn takes over the second review an earlier drawn set of the person still
       // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
-      // Read under the log's lock, so that two creations at once cannot both miss it. A set this
-      // creation withdraws owes it whatever the clocks say: the store's rule tells the sets made
-      // after the person's latest publication by their times, and took a drawn set made in the
-      // same millisecond as that publication (or by a process whose clock lags) for one made
-      // before it, which the publication had settled.
+      // Read under the log's lock, so that two creations at once cannot both miss it.
       const secondReviewOwedBy = made.secondReview.required
         ? null
-        : ((await findOpenSetOwingReview(deps.store, trx, made.seekerId)) ??
-          (await deps.store.findOwedSecondReview(made.seekerId, trx)) ??
-          null);
+        : ((await deps.store.findOwedSecondReview(made.seekerId, trx)) ?? null);
       if (secondReviewOwedBy !== null) made.secondReview.required = true;
       await deps.store.insert(trx, made);
       const withdrawnSetIds = await steps.withdraw(trx, made);
@@ -158,19 +151,4 @@ export async function storeNewSet<Admitted>(
     warnings,
     replayed: false,
   };
-}
-
-/**
- * The person's set still open that was drawn for a second review (or took one over), which the new
- * set, withdrawing it, owes (record 0003): an open set was made after any set given to the person,
- * as asking again or starting a set by hand withdraws every open set (of sets left open side by side
- * before that rule, one may predate a publication that settled its review: one review more at worst).
- */
-async function findOpenSetOwingReview(
-  store: Pick<RecommendationStore, 'findOpenForSeeker'>,
-  trx: Knex.Transaction,
-  seekerId: string,
-): Promise<string | undefined> {
-  const open = await store.findOpenForSeeker(seekerId, trx);
-  return open.find((set) => set.secondReview.required === true)?.id;
 }
