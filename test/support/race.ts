@@ -41,18 +41,12 @@ const AI_UNAVAILABLE = 'https://aiguillage.example/problems/ai-unavailable';
 const racerOf = new AsyncLocalStorage<0 | 1>();
 
 /**
- * How long a racer held at the log's lock waits for the other to get there: one refused before its
- * transaction never does.
- */
-const WAIT_FOR_OTHER_MS = 500;
-
-/**
  * Fires both requests at once, each held at the start of its first transaction of the log until the
  * other has got there too, so both have made every check they make before taking the lock. With
  * `order` 0 or 1, that racer's transaction runs, and the other's starts once it has ended (committed
  * or rolled back), while what the first does after its commit goes on beside it; with `together`,
- * both are let go at once. A racer that does not get there within {@link WAIT_FOR_OTHER_MS}
- * (refused before its transaction) holds the other no longer.
+ * both are let go at once. A racer answered without getting there (refused before its transaction)
+ * holds the other no longer: it is let go as soon as that answer is in, however long it took.
  *
  * Checks what every race must leave: no 5xx (but the one `options` allows), each refusal a
  * problem+json saying why, and a log that still verifies (`GET /v1/audit/verify`, whose own event
@@ -72,7 +66,13 @@ export async function race(
     // Each racer on its own agent: its connection, and so the app's handling, carries its index.
     // A supertest request starts when awaited: awaited here, in the racer's context.
     const send = (index: 0 | 1) =>
-      racerOf.run(index, async () => await racers[index]({ ...t, http: supertest(t.app) }));
+      racerOf.run(index, async () => {
+        try {
+          return await racers[index]({ ...t, http: supertest(t.app) });
+        } finally {
+          hold.answered(index);
+        }
+      });
     responses = await Promise.all([send(0), send(1)]);
   } finally {
     hold.release();
@@ -101,7 +101,10 @@ export async function race(
 }
 
 /** Holds the racers' first transactions of the log as {@link race} says. */
-function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; lockedFirst(): 0 | 1 } {
+function holdAtTheLock(
+  t: TestApp,
+  order: RaceOrder,
+): { answered(index: 0 | 1): void; release(): void; lockedFirst(): 0 | 1 } {
   const log = t.container.decisionLog.decisionLog;
   const waiting = new Map<0 | 1, () => void>();
   const held = new Set<0 | 1>();
@@ -121,10 +124,6 @@ function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; lockedF
     if (order === 'together') goAll();
     else go(order);
   };
-  const timer = setTimeout(() => {
-    if (order !== 'together' && waiting.has(order)) go(order);
-    else goAll();
-  }, WAIT_FOR_OTHER_MS);
   const own = Object.hasOwn(log, 'withTransaction');
   const withTransaction = log.withTransaction.bind(log);
   log.withTransaction = async <T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> => {
@@ -134,10 +133,7 @@ function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; lockedF
     if (!open) {
       await new Promise<void>((resolve) => {
         waiting.set(index, resolve);
-        if (waiting.size === 2) {
-          clearTimeout(timer);
-          start();
-        }
+        if (waiting.size === 2) start();
       });
     }
     // The work starts once the transaction holds the lock, which it keeps until it ends.
@@ -152,8 +148,11 @@ function holdAtTheLock(t: TestApp, order: RaceOrder): { release(): void; lockedF
     return result;
   };
   return {
+    // A racer answered without taking the lock never will: the other waits for it no longer.
+    answered: (index) => {
+      if (!held.has(index)) goAll();
+    },
     release: () => {
-      clearTimeout(timer);
       goAll();
       if (own) log.withTransaction = withTransaction;
       else Reflect.deleteProperty(log, 'withTransaction');
