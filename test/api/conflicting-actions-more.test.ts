@@ -12,9 +12,18 @@ import {
 } from '../support/race-setups.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
-import { createAndPublish, readSet, type SetBody, type TestClock } from '../support/workflow.ts';
+import {
+  createAndPublish,
+  createSet,
+  decide,
+  putSettings,
+  readSet,
+  type SetBody,
+  type TestClock,
+} from '../support/workflow.ts';
 import { startWorkflowApp } from '../support/workflow-app.ts';
 
+const PROBLEMS = 'https://aiguillage.example/problems/';
 const DAY = 24 * 3_600_000;
 /** The personal-data period of the retention races: a set published on day 0 is past it on day 31. */
 const PERSONAL_DAYS = 30;
@@ -246,6 +255,176 @@ describe(`the exports of a person’s data fired with an erasure or a publicatio
       expect(data.recommendations.map((item: { itemId: string }) => item.itemId)).toEqual(
         status === 'published' ? approvedIds(set) : [],
       );
+    });
+  });
+});
+
+/**
+ * The blind-first shortlist raced against the actions on its set or the person's sets, and the
+ * settings raced against a publication.
+ */
+describe(`a blind-first shortlist, or a settings change, fired with the actions it conflicts with (${TEST_ENGINE})`, () => {
+  let t: TestApp;
+  let counselor: string;
+  let admin: string;
+  let aPerson: () => Promise<string>;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }));
+    admin = await t.tokenFor('admin', 'ops-1');
+    aPerson = racePeople(t, 'js-shortlist-race');
+  });
+  afterAll(() => t.close());
+
+  const statusOf = async (setId: string) =>
+    (await t.container.db('recommendation_sets').where({ id: setId }).first('status'))?.status;
+
+  /** A set of a new person awaiting the counselor's shortlist (blind-first), with its ETag. */
+  async function aSetAwaitingShortlist(): Promise<{ set: SetBody; etag: string }> {
+    await putSettings(t, { blindFirst: true });
+    const { set } = await createSet(t, counselor, await aPerson());
+    expect(set.status).toBe('awaiting_shortlist');
+    return readSet(t, counselor, set.id);
+  }
+  const OWN_PICKS = ['LYON-AS-1'];
+  afterEach(() => putSettings(t, {}));
+
+  describe.each(RACE_ORDERS)('when $name', ({ order }) => {
+    it('a blind-first shortlist vs discarding the set (one ETag): one of them, the other 412', async () => {
+      const { set, etag } = await aSetAwaitingShortlist();
+      const outcome = await race(
+        t,
+        [racers.shortlist(counselor, set.id, etag, OWN_PICKS), racers.discard(counselor, set.id, etag)],
+        order,
+      );
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual(first === 0 ? [200, 412] : [412, 200]);
+      expect(typesOf(outcome)).toEqual([first === 0 ? 'shortlist.submitted' : 'recommendation.discarded']);
+      expect(await statusOf(set.id)).toBe(first === 0 ? 'pending_review' : 'discarded');
+    });
+
+    it('a blind-first shortlist vs another from a second tab (one ETag): one shortlist, the other 412', async () => {
+      const { set, etag } = await aSetAwaitingShortlist();
+      const outcome = await race(
+        t,
+        [
+          racers.shortlist(counselor, set.id, etag, OWN_PICKS),
+          racers.shortlist(counselor, set.id, etag, ['LYON-AS-2']),
+        ],
+        order,
+      );
+      const { first } = outcome;
+
+      const loser = first === 0 ? 1 : 0;
+      expect(outcome.responses[first].status).toBe(200);
+      expect(outcome.responses[loser].status).toBe(412);
+      expect(typesOf(outcome)).toEqual(['shortlist.submitted']);
+      const { set: after } = await readSet(t, counselor, set.id);
+      expect(after.shortlist?.courseIds).toEqual(first === 0 ? OWN_PICKS : ['LYON-AS-2']);
+    });
+
+    it('a blind-first shortlist vs asking again for the person: asking again withdraws the set, shortlisted or not (record 0003)', async () => {
+      const { set, etag } = await aSetAwaitingShortlist();
+      const outcome = await race(
+        t,
+        [
+          racers.shortlist(counselor, set.id, etag, OWN_PICKS),
+          racers.askForSuggestions(counselor, set.seekerId),
+        ],
+        order,
+      );
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 200 : 412, 201]);
+      const newSetId = outcome.responses[1].body.id;
+      expect(typesOf(outcome).sort()).toEqual(
+        [
+          ...(first === 0 ? ['shortlist.submitted'] : []),
+          'recommendation.discarded',
+          'recommendation.generated',
+        ].sort(),
+      );
+      expect(await setsOf(t, set.seekerId)).toEqual(
+        expect.arrayContaining([
+          { id: set.id, status: 'discarded' },
+          { id: newSetId, status: 'awaiting_shortlist' },
+        ]),
+      );
+    });
+
+    it('a blind-first shortlist vs the kill switch: the shortlist taken either way, the model’s items still held back (record 0003)', async () => {
+      const { set, etag } = await aSetAwaitingShortlist();
+      const outcome = await race(
+        t,
+        [
+          racers.shortlist(counselor, set.id, etag, OWN_PICKS),
+          racers.changeSettings(admin, { blindFirst: true, aiEnabled: false }),
+        ],
+        order,
+      );
+      const { first } = outcome;
+
+      // Allowed by design (record 0003, "The kill switch stops what is already there"): the
+      // counselor's own picks are not the model's output, and what the switch holds back is
+      // approving a model item and publishing the set, not the review going on.
+      expect(statusesOf(outcome)).toEqual([200, 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['shortlist.submitted', 'settings.changed']
+          : ['settings.changed', 'shortlist.submitted'],
+      );
+      expect(await statusOf(set.id)).toBe('pending_review');
+      const { set: after, etag: now } = await readSet(t, counselor, set.id);
+      const modelItem = after.items.find((item) => item.source === 'model');
+      const approval = await decide(t, counselor, set.id, modelItem?.itemId ?? '', now, {
+        decision: 'approve',
+      });
+      expect(approval.status).toBe(409);
+      expect(approval.body.type).toBe(`${PROBLEMS}ai-switched-off`);
+    });
+
+    it('raising the second-review rate vs publishing a set: published either way, the draw being the set’s own (record 0003)', async () => {
+      const { set, etag } = await aDecidedSet(t, counselor, await aPerson());
+      const outcome = await race(
+        t,
+        [racers.changeSettings(admin, { secondReviewRate: 1 }), racers.publish(counselor, set.id, etag)],
+        order,
+      );
+      const { first } = outcome;
+
+      // Allowed by design: the draw is stored on the set when it is made (record 0003, "Second
+      // review"), and a rate changed since changes the draws to come, none already made.
+      expect(statusesOf(outcome)).toEqual([200, 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['settings.changed', 'recommendation.published']
+          : ['recommendation.published', 'settings.changed'],
+      );
+      expect(await statusOf(set.id)).toBe('published');
+    });
+
+    it('shortening the sets’ lifetime vs publishing a set: published either way, its own lifetime unchanged', async () => {
+      const { set, etag } = await aDecidedSet(t, counselor, await aPerson());
+      const expiresAt = async () =>
+        (await t.container.db('recommendation_sets').where({ id: set.id }).first('expires_at'))?.expires_at;
+      const before = await expiresAt();
+      const outcome = await race(
+        t,
+        [racers.changeSettings(admin, { setTtlHours: 1 }), racers.publish(counselor, set.id, etag)],
+        order,
+      );
+      const { first } = outcome;
+
+      // A set's lifetime is set when it is made: a shorter one applies to the sets made after.
+      expect(statusesOf(outcome)).toEqual([200, 200]);
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['settings.changed', 'recommendation.published']
+          : ['recommendation.published', 'settings.changed'],
+      );
+      expect(await statusOf(set.id)).toBe('published');
+      expect(await expiresAt()).toEqual(before);
     });
   });
 });

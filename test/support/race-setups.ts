@@ -1,3 +1,4 @@
+import type { Settings } from '../../src/settings/settings.ts';
 import type { RaceOutcome, Racer } from './race.ts';
 import type { TestApp } from './test-app.ts';
 import {
@@ -8,6 +9,7 @@ import {
   requestAccessRecord,
   requestSet,
   type SetBody,
+  settingsBody,
   syncSeeker,
 } from './workflow.ts';
 
@@ -79,6 +81,18 @@ export const racers = {
     (admin: string, seekerId: string): Racer =>
     (r) =>
       requestAccessRecord(r, admin, seekerId),
+  changeSettings:
+    (admin: string, changes: Partial<Settings>): Racer =>
+    (r) =>
+      r.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settingsBody(changes)),
+  shortlist:
+    (counselor: string, setId: string, etag: string, courseIds: readonly string[]): Racer =>
+    (r) =>
+      act(r, counselor, setId, 'shortlist', etag, { courseIds }),
+  discard:
+    (counselor: string, setId: string, etag: string): Racer =>
+    (r) =>
+      act(r, counselor, setId, 'discard', etag, { reason: 'Profil mis à jour depuis' }),
   exportOwnData:
     (seekerId: string): Racer =>
     async (r) =>
