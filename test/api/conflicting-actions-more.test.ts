@@ -428,3 +428,64 @@ describe(`a blind-first shortlist, or a settings change, fired with the actions 
     });
   });
 });
+
+/** A set made by hand (the manual path, record 0003) raced against what makes it allowed or not. */
+describe(`a set started by hand fired with a model set or the switch back on (${TEST_ENGINE})`, () => {
+  let t: TestApp;
+  let counselor: string;
+  let admin: string;
+  let aPerson: () => Promise<string>;
+
+  beforeAll(async () => {
+    ({ t, counselor } = await startWorkflowApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }));
+    admin = await t.tokenFor('admin', 'ops-1');
+    aPerson = racePeople(t, 'js-by-hand-race');
+  });
+  afterAll(() => t.close());
+  afterEach(() => putSettings(t, {}));
+
+  describe.each(RACE_ORDERS)('when $name', ({ order }) => {
+    it('starting a set by hand vs asking for the model’s suggestions for the person: the model’s set, the set by hand refused while suggestions can be asked for', async () => {
+      const seekerId = await aPerson();
+      const outcome = await race(
+        t,
+        [racers.startSetByHand(counselor, seekerId), racers.askForSuggestions(counselor, seekerId)],
+        order,
+      );
+
+      // Whichever goes first: suggestions can be asked for, so the set by hand is refused (record 0003,
+      // "The manual path ends in a set made by hand"), the model's set is the person's one open set.
+      expect(statusesOf(outcome)).toEqual([409, 201]);
+      expect(outcome.responses[0].body.type).toBe(`${PROBLEMS}conflict`);
+      expect(typesOf(outcome)).toEqual(['recommendation.generated']);
+      expect(await setsOf(t, seekerId)).toEqual([
+        { id: outcome.responses[1].body.id, status: 'pending_review' },
+      ]);
+    });
+
+    it('starting a set by hand vs switching suggestions back on: no set by hand once they can be asked for', async () => {
+      const seekerId = await aPerson();
+      await putSettings(t, { aiEnabled: false });
+      const outcome = await race(
+        t,
+        [racers.startSetByHand(counselor, seekerId), racers.changeSettings(admin, { aiEnabled: true })],
+        order,
+      );
+      const { first } = outcome;
+
+      expect(statusesOf(outcome)).toEqual([first === 0 ? 201 : 409, 200]);
+      if (first === 0) {
+        // Started while switched off, the set by hand stays open once suggestions are back (record
+        // 0003: a set the counselor is making by hand stays open).
+        expect(typesOf(outcome)).toEqual(['recommendation.created_manually', 'settings.changed']);
+        expect(await setsOf(t, seekerId)).toEqual([
+          { id: outcome.responses[0].body.id, status: 'pending_review' },
+        ]);
+      } else {
+        expect(outcome.responses[0].body.type).toBe(`${PROBLEMS}conflict`);
+        expect(typesOf(outcome)).toEqual(['settings.changed']);
+        expect(await setsOf(t, seekerId)).toEqual([]);
+      }
+    });
+  });
+});

@@ -7,6 +7,7 @@ import {
   decideAll,
   eraseJobSeeker,
   requestAccessRecord,
+  requestManualSet,
   requestSet,
   type SetBody,
   settingsBody,
@@ -81,6 +82,10 @@ export const racers = {
     (admin: string, seekerId: string): Racer =>
     (r) =>
       requestAccessRecord(r, admin, seekerId),
+  startSetByHand:
+    (counselor: string, seekerId: string): Racer =>
+    (r) =>
+      requestManualSet(r, counselor, seekerId),
   changeSettings:
     (admin: string, changes: Partial<Settings>): Racer =>
     (r) =>
