@@ -23,6 +23,9 @@ export const PERSONAL_DATA_TABLES: readonly string[] = [
  */
 const RESET_LOCK_TIMEOUT = '2s';
 
+/** The last scrub started of each database (PostgreSQL), which the next waits for. */
+const scrubsInTurn = new WeakMap<Knex, Promise<unknown>>();
+
 /**
  * SQLite: connections run with `secure_delete` (src/db/database.ts), so a deleted row is
  * overwritten with zeros in the pages it leaves, but the write-ahead log still holds the earlier
@@ -52,7 +55,21 @@ export class KnexStorageScrubber implements StorageScrubber {
   ) {}
 
   async scrubDeletedRows(): Promise<ScrubOutcome> {
-    return engineOf(this.db) === 'postgres' ? this.scrubPostgres() : this.scrubSqlite();
+    if (engineOf(this.db) !== 'postgres') return this.scrubSqlite();
+    // One scrub of a database at a time in a process, the next once the one before has ended: two
+    // VACUUMs of the same tables at once (an erasure's and the retention run's) each wait up to
+    // five seconds a table for the lock that truncates its emptied pages, which the other holds,
+    // and the erasure was answered twenty seconds later.
+    const before = scrubsInTurn.get(this.db) ?? Promise.resolve();
+    const scrub = before.then(
+      () => this.scrubPostgres(),
+      () => this.scrubPostgres(),
+    );
+    scrubsInTurn.set(
+      this.db,
+      scrub.catch(() => undefined),
+    );
+    return scrub;
   }
 
   private async scrubPostgres(): Promise<ScrubOutcome> {

@@ -85,8 +85,9 @@ export class RetentionService {
       // right: waiting for that date would stop the purges until then.
       return now.getTime() < last || now.getTime() - last >= minimumGapMs;
     };
-    // Asked first so that a skipped check sweeps nothing, and again in the purge's transaction.
-    if (!(await deps.decisionLog.withTransaction(isDue))) return undefined;
+    // Asked first so that a skipped check sweeps nothing, and again in the purge's transaction. A
+    // run without a minimum gap always runs: it takes the log's lock for its purge alone.
+    if (minimumGapMs !== undefined && !(await deps.decisionLog.withTransaction(isDue))) return undefined;
     await deps.expireDueSets(now);
     // Every profile read outside the log's lock (no write waits for the scan); only those holding a
     // code are read again and rewritten under it. A code a sync refuses cannot be stored since.

@@ -5,7 +5,8 @@ import {
   writeShippedVariant,
 } from '../model-registry/support/model-folders.ts';
 import { registerAndActivate } from '../support/model-activation.ts';
-import { type RaceOutcome, type Racer, race } from '../support/race.ts';
+import { type Racer, race } from '../support/race.ts';
+import { problemOf, RACE_ORDERS, statusesOf, typesOf } from '../support/race-setups.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { TEST_ENGINE } from '../support/test-database.ts';
 import {
@@ -28,12 +29,6 @@ import { startWorkflowApp } from '../support/workflow-app.ts';
 const PROBLEMS = 'https://aiguillage.example/problems/';
 const DISCARD = { reason: 'Profil mis à jour depuis' };
 const RETRACT = { reason: 'Sélection faite sur un profil erroné' };
-/** Which of the two racers takes the log's lock first, the other having made its checks meanwhile. */
-const ORDERS = [
-  { order: 0, name: 'the first takes the lock first' },
-  { order: 1, name: 'the second takes the lock first' },
-  { order: 'together', name: 'both are let go together' },
-] as const;
 
 /**
  * Two different actions that cannot both hold, fired at once (`race`, test/support/race.ts): each
@@ -101,10 +96,6 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
   }
   const approvedIds = (set: SetBody) =>
     set.items.filter((item) => item.decision === 'approved').map((item) => item.itemId);
-
-  const typesOf = (outcome: RaceOutcome) => outcome.events.map((event) => event.type);
-  const statusesOf = (outcome: RaceOutcome) => outcome.responses.map((res) => res.status);
-  const problemOf = (outcome: RaceOutcome, index: 0 | 1) => outcome.responses[index].body.type;
 
   /** What is left of an erased person: no row anywhere, nothing logged about them after the erasure. */
   async function expectNothingLeftOf(seekerId: string) {
@@ -182,7 +173,7 @@ describe(`conflicting actions fired at once (${TEST_ENGINE})`, () => {
       return r.http.get(`/v1/me/recommendations/${itemId}/explanation`).auth(token, { type: 'bearer' });
     };
 
-  describe.each(ORDERS)('when $name', ({ order }) => {
+  describe.each(RACE_ORDERS)('when $name', ({ order }) => {
     it('publish vs discard of the same set (one ETag): one of them, the other 412', async () => {
       const { set, etag } = await aDecidedSet();
       const outcome = await race(t, [publish(set.id, etag), discard(set.id, etag)], order);
@@ -864,10 +855,8 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
         .send({ reason: 'Écart de calibration constaté à la revue' });
   const statusOf = async (setId: string) =>
     (await t.container.db('recommendation_sets').where({ id: setId }).first('status'))?.status;
-  const typesOf = (outcome: RaceOutcome) => outcome.events.map((event) => event.type);
-  const statusesOf = (outcome: RaceOutcome) => outcome.responses.map((res) => res.status);
 
-  describe.each(ORDERS)('when $name', ({ order }) => {
+  describe.each(RACE_ORDERS)('when $name', ({ order }) => {
     it('recalling the model vs a suggestion request it is scoring: nothing of the model stays open, the request answered the manual path once the recall came first (record 0017)', async () => {
       const model = await anActiveModel();
       const seekerId = await aPerson();

@@ -5,8 +5,27 @@ import { expect } from 'vitest';
 import type { DecisionEvent } from '../../src/decision-log/decision-event.ts';
 import type { TestApp } from './test-app.ts';
 
+/** What a racer answers: a request's response, or a service's run told as one ({@link serviceRacer}). */
+export type RaceAnswer = Pick<Response, 'status' | 'body' | 'headers' | 'text'>;
+
 /** One of two requests raced: sent on its own connection to the app, so the hold knows it. */
-export type Racer = (t: TestApp) => PromiseLike<Response>;
+export type Racer = (t: TestApp) => PromiseLike<RaceAnswer>;
+
+/**
+ * A run of a service the app starts on its own (the retention run of `npm run retention` and the
+ * daily job) raced as a request: 200 with what it returned, 500 with the error it threw.
+ */
+export function serviceRacer(run: (t: TestApp) => Promise<unknown>): Racer {
+  return async (t) => {
+    try {
+      const body = await run(t);
+      return { status: 200, body, headers: {}, text: JSON.stringify(body) };
+    } catch (error) {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return { status: 500, body: {}, headers: {}, text };
+    }
+  };
+}
 
 /**
  * Which racer goes through the log's lock first: 0 or 1, the other's transaction starting once it
@@ -21,7 +40,7 @@ export type RaceOrder = 0 | 1 | 'together';
  * together).
  */
 export interface RaceOutcome {
-  responses: [Response, Response];
+  responses: [RaceAnswer, RaceAnswer];
   events: DecisionEvent[];
   first: 0 | 1;
 }
@@ -61,7 +80,7 @@ export async function race(
   const log = t.container.decisionLog.decisionLog;
   const before = (await log.readHead()).seq;
   const hold = holdAtTheLock(t, order);
-  let responses: [Response, Response];
+  let responses: [RaceAnswer, RaceAnswer];
   try {
     // Each racer on its own agent: its connection, and so the app's handling, carries its index.
     // A supertest request starts when awaited: awaited here, in the racer's context.

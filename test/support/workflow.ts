@@ -541,19 +541,21 @@ export async function createAndPublish(
 }
 
 /** Replaces the settings as an admin, starting from the defaults. */
+/** The body of `PUT /v1/settings`: the settings the tests start from, with `changes`. */
+export function settingsBody(changes: Partial<Settings> = {}) {
+  return {
+    aiEnabled: true,
+    blindFirst: false,
+    secondReviewRate: 0,
+    setTtlHours: 168,
+    fastDecisionSeconds: 10,
+    ...changes,
+  };
+}
+
 export async function putSettings(t: TestApp, changes: Partial<Settings>): Promise<void> {
   const admin = await t.tokenFor('admin', 'ops-1');
-  const res = await t.http
-    .put('/v1/settings')
-    .auth(admin, { type: 'bearer' })
-    .send({
-      aiEnabled: true,
-      blindFirst: false,
-      secondReviewRate: 0,
-      setTtlHours: 168,
-      fastDecisionSeconds: 10,
-      ...changes,
-    });
+  const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settingsBody(changes));
   if (res.status !== 200)
     throw new Error(`could not change settings: ${res.status} ${JSON.stringify(res.body)}`);
 }
