@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DECISION_EVENT_TYPES } from '../../src/decision-log/decision-event.ts';
+import { parisDayOf } from '../../src/shared/french-day.ts';
 import { createRandom, type Random } from '../../src/shared/random.ts';
+import {
+  createModelsDir,
+  type TestModelFolder,
+  writeShippedVariant,
+} from '../model-registry/support/model-folders.ts';
+import { registerAndActivate } from '../support/model-activation.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   approvedInOrder,
@@ -32,7 +39,7 @@ import {
 
 /**
  * Long seeded random walks through the review workflow, each step checked against a model of what
- * the product promises (records 0003, 0013, 0014, 0015): the portal shows exactly the approved items
+ * the product promises (records 0003, 0013, 0014, 0015, 0017, 0019, 0021): the portal shows exactly the approved items
  * of the person's latest set given, a counselor sees only their caseload's sets, a refused action
  * changes nothing, an accepted one logs its events, and the log verifies. A failure prints the seed
  * and the steps taken: `WALK_SEED=<seed> npx vitest run test/api/workflow-sequences.test.ts` replays it
@@ -55,6 +62,11 @@ const ACTIVE_COURSES = Object.entries(WORKFLOW_CATALOG)
   .filter(([, course]) => course.active)
   .map(([id]) => id);
 const LOGGED_TYPES = DECISION_EVENT_TYPES.filter((type) => type !== 'audit.queried');
+/** The shipped model, active when a walk starts. */
+const SHIPPED_MODEL_ID = 'aiguillage-ebm-1.1.0';
+/** Models registered and activated in turn as a walk recalls the active one (record 0017). */
+const SPARE_MODEL_VERSIONS = ['1.2.0', '1.3.0', '1.4.0'];
+const MESSAGES = ['Bonjour, voici les formations dont nous avons parlé.', 'À voir ensemble jeudi.'];
 
 type EtagMode = 'current' | 'stale' | 'none';
 type Res = { status: number; body: unknown; headers: Record<string, string> };
@@ -66,14 +78,22 @@ class Walk {
   private readonly tokens = new Map<string, string>();
   private baseline = new Map<string, number>();
   private keys: Array<{ counselor: string; seekerId: string; key: string; manual: boolean }> = [];
+  /** The model suggestions come from now; the models recalled. */
+  private activeModelId = SHIPPED_MODEL_ID;
+  private readonly recalledModels = new Set<string>();
 
   constructor(
     readonly t: TestApp,
     readonly clock: TestClock,
     readonly random: Random,
+    /** The models not registered yet, to activate after a recall. */
+    private readonly spareModels: TestModelFolder[] = [],
   ) {}
 
-  async token(role: 'admin' | 'counselor' | 'auditor' | 'job_seeker', subject: string): Promise<string> {
+  async token(
+    role: 'admin' | 'counselor' | 'auditor' | 'job_seeker' | 'integration',
+    subject: string,
+  ): Promise<string> {
     const name = `${role}:${subject}`;
     let token = this.tokens.get(name);
     if (token === undefined) {
@@ -216,6 +236,8 @@ class Walk {
       expect(res.body.retractedAt !== null, `${person.id}'s portal shows a retraction`).toBe(
         shown?.status === 'retracted',
       );
+      // The message of the latest set given, and of no other; none once it is retracted.
+      expect(res.body.message, `${person.id}'s portal message`).toBe(this.model.shownMessage(person.id));
       const keys = keysOf(res.body);
       for (const forbidden of ['score', 'rank', 'attributions', 'contribution'])
         expect(keys).not.toContain(forbidden);
@@ -364,6 +386,11 @@ class Walk {
       body.caveats.some((caveat) => caveat.code === 'ai_disabled'),
       `${short(set)} says suggestions are off`,
     ).toBe(held);
+    const told = body as SetBody & { contests: { unanswered: number }; message: string | null };
+    expect(told.contests.unanswered, `contests of ${short(set)} unanswered`).toBe(
+      [...set.contestCount.values()].reduce((sum, count) => sum + count, 0),
+    );
+    expect(told.message, `message of ${short(set)}`).toBe(set.message);
     if (set.items === null) {
       expect(body.itemsHidden).toBe(true);
       return;
@@ -572,6 +599,8 @@ class Walk {
       seekerId: target,
       counselorId: counselor,
       manual,
+      modelId: body.model?.id ?? null,
+      message: null,
       blind,
       status: blind ? 'awaiting_shortlist' : 'pending_review',
       expiresAt: this.now() + this.model.settings.setTtlHours * HOUR,
@@ -587,6 +616,7 @@ class Walk {
       publishedRank: null,
       feedbackCount: new Map(),
       contestCount: new Map(),
+      replyCount: new Map(),
       idempotencyKey: key,
       lastEtag: String(res.headers.etag),
       changed: false,
@@ -599,6 +629,7 @@ class Walk {
     this.checkBody(body, set);
     expect(body.secondReview.required, 'the draw is not told before publication').toBeNull();
     expect(body.model === null).toBe(manual);
+    if (!manual) expect(body.model?.id, 'suggestions come from the active model').toBe(this.activeModelId);
     for (const item of body.items) {
       expect(item.source).toBe('model');
       expect(item.decision).toBe('pending');
@@ -811,13 +842,16 @@ class Walk {
     );
     if (set === undefined) return;
     const counselor = this.pickActor(set);
+    // Mostly a message to the person, sometimes none (the one written before is kept), or one that shows nothing (it goes).
+    const draw = this.random.next();
+    const message = draw < 0.5 ? this.random.pick(MESSAGES) : draw < 0.9 ? undefined : '   ';
     await this.reviewAction(
-      'publishes',
+      `publishes${message === undefined ? '' : ` with message ${JSON.stringify(message)}`}`,
       counselor,
       set,
       'publish',
       this.pickEtag(),
-      (token, etag) => act(this.t, token, set.id, 'publish', etag, {}),
+      (token, etag) => act(this.t, token, set.id, 'publish', etag, message === undefined ? {} : { message }),
       {
         releases: true,
         ownRule: () => {
@@ -828,6 +862,7 @@ class Walk {
           return undefined;
         },
         apply: (body) => {
+          if (message !== undefined) set.message = message.trim() === '' ? null : message;
           if (set.secondReviewRequired) {
             set.status = 'awaiting_second_review';
             set.firstReviewerId = counselor;
@@ -925,10 +960,7 @@ class Walk {
       (token, etag) => act(this.t, token, set.id, 'retract', etag, { reason: 'Erreur dans la sélection' }),
       {
         releases: false,
-        apply: () => {
-          set.status = 'retracted';
-          this.model.expectEvent('recommendation.retracted');
-        },
+        apply: () => this.model.retract(set),
       },
     );
   }
@@ -995,6 +1027,12 @@ class Walk {
       if (shown) {
         this.model.expectEvent('explanation.opened');
         expect(keysOf(res.body)).not.toContain('score');
+        // The counselor's replies to the person's contests of the course (record 0021).
+        const set = this.model.setsOf(seekerId).find((one) => one.items?.some((item) => item.id === itemId));
+        expect(
+          (res.body.contestReplies as unknown[]).length,
+          `replies to the contests of ${itemId.slice(-4)}`,
+        ).toBe(set?.replyCount.get(itemId) ?? 0);
       }
     } else if (draw < 0.75) {
       const itemId = this.pickItem(seekerId);
@@ -1044,6 +1082,7 @@ class Walk {
       if (stranger) return;
       if (person.erased) return;
       person.objected = true;
+      this.model.forgetOutcomes(seekerId);
       this.model.expectEvent('objection.recorded');
       this.model.withdrawOpenSets(seekerId, (set) => !set.manual);
     } else {
@@ -1099,6 +1138,30 @@ class Walk {
       'every set made about the person',
     ).toEqual(sets.map((set) => set.id).sort());
     expect(keysOf(res.body.recommendations)).not.toContain('score');
+    // A published set's message stays in the file, retracted since or not (record 0013).
+    expect(
+      Object.fromEntries(
+        (res.body.suggestionSets as Array<{ id: string; message: string | null }>).map((set) => [
+          set.id,
+          set.message,
+        ]),
+      ),
+      'the messages in the export',
+    ).toEqual(
+      Object.fromEntries(sets.map((set) => [set.id, set.publishedRank === null ? null : set.message])),
+    );
+    expect((res.body.contestReplies as unknown[]).length, 'the replies in the export').toBe(
+      sets.reduce((sum, set) => sum + [...set.replyCount.values()].reduce((a, b) => a + b, 0), 0),
+    );
+    expect(
+      (res.body.outcomes as Array<{ courseId: string }>).map((outcome) => outcome.courseId).sort(),
+      'the outcomes in the export',
+    ).toEqual(
+      [...this.model.outcomes.keys()]
+        .filter((key) => key.startsWith(`${seekerId} `))
+        .map((key) => key.slice(seekerId.length + 1))
+        .sort(),
+    );
   }
 
   async erase(): Promise<void> {
@@ -1112,8 +1175,182 @@ class Walk {
     }
     expect(res.status, brief(res.body)).toBe(204);
     person.erased = true;
+    this.model.forgetOutcomes(seekerId);
     for (const set of this.model.setsOf(seekerId)) this.model.sets.delete(set.id);
     this.model.expectEvent('subject.erased');
+  }
+
+  /**
+   * An admin recalls a model (record 0017): mostly the active one, then registers and activates a
+   * spare so that suggestions go on; sometimes an earlier one, recalled already (409) or merely retired.
+   */
+  async recall(): Promise<void> {
+    const earlier = [...new Set([...this.model.sets.values()].map((set) => set.modelId))].filter(
+      (id): id is string => id !== null && id !== this.activeModelId,
+    );
+    const spare = this.spareModels[0];
+    const active = spare !== undefined && (earlier.length === 0 || this.random.nextBoolean(0.8));
+    if (!active && earlier.length === 0) return;
+    const modelId = active ? this.activeModelId : this.random.pick(earlier);
+    const admin = await this.token('admin', 'ops-1');
+    const res = this.answer(
+      await this.t.http
+        .post(`/v1/models/${modelId}/recall`)
+        .auth(admin, { type: 'bearer' })
+        .send({ reason: 'Des écarts de classement ont été constatés' }),
+      `recall model ${modelId}`,
+    );
+    if (this.recalledModels.has(modelId)) {
+      expect(res.status, brief(res.body)).toBe(409);
+      expect(res.body.type).toMatch(/model-recalled$/);
+      return;
+    }
+    expect(res.status, brief(res.body)).toBe(200);
+    this.recalledModels.add(modelId);
+    this.model.expectEvent('model.recalled');
+    const made = [...this.model.sets.values()].filter(
+      (set) => set.modelId === modelId && !this.model.person(set.seekerId).erased,
+    );
+    for (const set of made) {
+      if (set.status === 'published') this.model.retract(set);
+      else if (WALK_OPEN_STATUSES.includes(set.status)) {
+        set.status = 'discarded';
+        touch(set);
+        this.model.expectEvent('recommendation.discarded');
+      }
+    }
+    // Nothing of the model's sets stays explainable to the person, replaced or shown.
+    for (const set of made) {
+      const person = this.model.person(set.seekerId);
+      const item = (set.items ?? []).find((one) => one.decision === 'approved');
+      if (item === undefined || person.erased) continue;
+      const token = await this.token('job_seeker', set.seekerId);
+      const explanation = await this.t.http
+        .get(`/v1/me/recommendations/${item.id}/explanation`)
+        .auth(token, { type: 'bearer' });
+      expect(explanation.status, `explanation of a recalled model's item: ${brief(explanation.body)}`).toBe(
+        404,
+      );
+    }
+    if (active && spare !== undefined) {
+      this.spareModels.shift();
+      await registerAndActivate(this.t, admin, spare);
+      this.log(`register and activate model ${spare.id}`);
+      this.model.expectEvent('model.registered');
+      this.model.expectEvent('model.activated');
+      this.activeModelId = spare.id;
+    }
+  }
+
+  /** A counselor replies to the person's contests of a course (record 0021). */
+  async replyToContest(): Promise<void> {
+    const set = this.pickSet((candidate) => [...candidate.contestCount.values()].some((count) => count > 0));
+    if (set === undefined || set.items === null || set.items.length === 0) return;
+    const contested = set.items.filter((item) => (set.contestCount.get(item.id) ?? 0) > 0);
+    const item = this.random.pick(
+      contested.length > 0 && this.random.nextBoolean(0.85) ? contested : set.items,
+    );
+    const person = this.model.person(set.seekerId);
+    const counselor = this.random.nextBoolean(0.85) ? person.counselorId : this.random.pick(COUNSELORS);
+    const observer = this.observerOf(set);
+    const before = observer === undefined ? undefined : await this.read(observer, set, true);
+    const token = await this.token('counselor', counselor);
+    const res = this.answer(
+      await this.t.http
+        .post(`/v1/recommendations/${set.id}/items/${item.id}/contest-reply`)
+        .auth(token, { type: 'bearer' })
+        .send({ message: 'Nous en reparlons à notre prochain rendez-vous.' }),
+      `${counselor} replies to the contests of item ${item.id.slice(-4)} of ${short(set)}`,
+    );
+    const unanswered = set.contestCount.get(item.id) ?? 0;
+    const expected = person.erased
+      ? 404
+      : person.counselorId !== counselor
+        ? set.counselorId === counselor || this.maySee(counselor, set)
+          ? 409
+          : 404
+        : set.status !== 'published' && set.status !== 'retracted'
+          ? 409
+          : unanswered === 0
+            ? 409
+            : 201;
+    expect(res.status, brief(res.body)).toBe(expected);
+    if (res.status === 201) {
+      expect(res.body.answeredContests).toBe(unanswered);
+      set.contestCount.set(item.id, 0);
+      set.replyCount.set(item.id, (set.replyCount.get(item.id) ?? 0) + 1);
+      this.model.expectEvent('contest.replied');
+      expect(res.body.contests.unanswered).toBe(
+        [...set.contestCount.values()].reduce((sum, count) => sum + count, 0),
+      );
+    }
+    // A reply does not change the set: its ETag stays (record 0021).
+    if (observer !== undefined && before !== undefined) {
+      const after = await this.read(observer, set, true);
+      expect(after?.etag, 'a contest reply leaves the ETag').toBe(before.etag);
+    }
+  }
+
+  /** The case-management system reports what became of a course (record 0019). */
+  async reportOutcome(): Promise<void> {
+    const seekerId = this.random.pick(Object.keys(SEEKERS));
+    const approved = this.model
+      .setsOf(seekerId)
+      .filter((set) => set.publishedRank !== null)
+      .flatMap((set) => set.items ?? [])
+      .filter((item) => item.decision === 'approved')
+      .map((item) => item.courseId);
+    const decided = this.model
+      .setsOf(seekerId)
+      .flatMap((set) => set.items ?? [])
+      .map((item) => item.courseId);
+    const draw = this.random.next();
+    const from =
+      approved.length > 0 && draw < 0.75
+        ? approved
+        : decided.length > 0 && draw < 0.9
+          ? decided
+          : ACTIVE_COURSES;
+    const courseId = this.random.pick(from);
+    const body = {
+      entered: this.random.nextBoolean(0.6),
+      employedWithinSixMonths: this.random.pick([true, false, null]),
+      observedAt: parisDayOf(this.clock.now()),
+    };
+    const integration = await this.token('integration', 'svc-crm');
+    const res = this.answer(
+      await this.t.http
+        .put(`/v1/job-seekers/${seekerId}/outcomes/${courseId}`)
+        .auth(integration, { type: 'bearer' })
+        .send(body),
+      `outcome of ${courseId} for ${seekerId} ${JSON.stringify(body)}`,
+    );
+    const person = this.model.person(seekerId);
+    if (person.erased) {
+      expect(res.status).toBe(404);
+      return;
+    }
+    const problem = (type: string) => {
+      expect(res.status, brief(res.body)).toBe(409);
+      expect(res.body.type, brief(res.body)).toMatch(new RegExp(`/${type}$`));
+    };
+    if (person.objected) return problem('objection-stands');
+    const proposal = this.model.latestProposal(seekerId, courseId);
+    if (proposal === undefined) return problem('no-proposal');
+    if (this.model.rejectionSince(seekerId, courseId) !== undefined)
+      return problem('proposal-rejected-since');
+    const key = `${seekerId} ${courseId}`;
+    const held = this.model.outcomes.get(key);
+    const same =
+      held !== undefined &&
+      held.entered === body.entered &&
+      held.employedWithinSixMonths === body.employedWithinSixMonths &&
+      held.observedAt === body.observedAt &&
+      held.itemId === proposal.item.id;
+    expect(res.status, brief(res.body)).toBe(held === undefined ? 201 : 200);
+    if (same) return;
+    this.model.outcomes.set(key, { ...body, setId: proposal.set.id, itemId: proposal.item.id });
+    this.model.expectEvent('outcome.recorded');
   }
 
   /** One step, drawn with weights that favour what the sets in their present states let go on. */
@@ -1151,6 +1388,12 @@ class Walk {
       [3, () => this.changeCatalog()],
       [some((set) => set.status === 'published') ? 14 : 4, () => this.portalAct()],
       [1, () => this.erase()],
+      [some((set) => set.status === 'published') ? 2 : 1, () => this.recall()],
+      [
+        some((set) => [...set.contestCount.values()].some((count) => count > 0)) ? 8 : 1,
+        () => this.replyToContest(),
+      ],
+      [some((set) => set.status === 'published') ? 6 : 2, () => this.reportOutcome()],
     ];
     const action = this.random.pickWeightedItem(
       actions.map(([, run]) => run),
@@ -1194,9 +1437,22 @@ function actedOn(set: WalkSet): boolean {
 
 async function runWalk(seed: number): Promise<void> {
   const clock = aClock();
+  // Spare models to activate once the active one is recalled: the shipped ONNX file under other versions.
+  const modelsDir = await createModelsDir();
+  const spares: TestModelFolder[] = [];
+  for (const version of SPARE_MODEL_VERSIONS)
+    spares.push(
+      await writeShippedVariant(modelsDir.dir, `aiguillage-ebm-${version}`, (manifest) => ({
+        ...manifest,
+        version,
+      })),
+    );
   // A walk sends more requests a minute than the limit lets one client send (tested on its own).
-  const t = await startTestApp({ now: clock.now, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-  const walk = new Walk(t, clock, createRandom(seed));
+  const t = await startTestApp({
+    now: clock.now,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000', MODELS_DIR: modelsDir.dir },
+  });
+  const walk = new Walk(t, clock, createRandom(seed), spares);
   try {
     await walk.setup();
     await walk.changeSettings();
@@ -1216,6 +1472,7 @@ async function runWalk(seed: number): Promise<void> {
     );
   } finally {
     await t.close();
+    await modelsDir.remove();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What a random walk through the review workflow expects of the product: a plain model of the
  * people, the settings and the sets, with the review's rules written from the decision records
- * (0003, 0013, 0014, 0015) rather than read from the code, so that the walk can tell when the two
+ * (0003, 0013, 0014, 0015, 0017, 0019, 0021) rather than read from the code, so that the walk can tell when the two
  * disagree. `test/api/workflow-sequences.test.ts` drives it.
  */
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
@@ -37,6 +37,10 @@ export interface WalkSet {
   counselorId: string;
   /** Made by hand (no model). */
   manual: boolean;
+  /** The registry id of the model that made it, null for a set made by hand. */
+  modelId: string | null;
+  /** The counselor's message to the person, written at its publication or its hand-over (record 0003). */
+  message: string | null;
   /** Made in blind-first mode (awaiting the counselor's shortlist first). */
   blind: boolean;
   status: WalkStatus;
@@ -60,8 +64,10 @@ export interface WalkSet {
   publishedRank: number | null;
   /** Answers given by the person, per item (contests apart). */
   feedbackCount: Map<string, number>;
-  /** The person's contests of its items, per item: none is answered in the walk. */
+  /** The person's contests of its items not answered yet, per item (record 0021). */
   contestCount: Map<string, number>;
+  /** The counselor's replies to the contests, per item. */
+  replyCount: Map<string, number>;
   /** The Idempotency-Key that created it, for a retry. */
   idempotencyKey: string;
   /** The ETag last read, and whether the set changed since (then the next read must give another). */
@@ -84,6 +90,16 @@ export interface WalkPerson {
   counselorId: string;
   objected: boolean;
   erased: boolean;
+}
+
+/** An outcome the case-management system reported, held for a person and a course (record 0019). */
+export interface WalkOutcome {
+  entered: boolean;
+  employedWithinSixMonths: boolean | null;
+  observedAt: string;
+  /** The proposal it is linked to: the person's latest published approval of the course when written. */
+  setId: string;
+  itemId: string;
 }
 
 export interface WalkSettings {
@@ -109,7 +125,53 @@ export class WalkModel {
   readonly withdrawnCourses = new Set<string>();
   /** Events expected since the walk's baseline, by type. */
   readonly events = new Map<DecisionEventType, number>();
+  /** Outcomes held, by `seekerId courseId`. */
+  readonly outcomes = new Map<string, WalkOutcome>();
   private publications = 0;
+
+  /** Retracts a published set, by its counselor or a recall: the outcomes linked to it go (records 0013, 0019). */
+  retract(set: WalkSet): void {
+    set.status = 'retracted';
+    touch(set);
+    for (const [key, outcome] of this.outcomes) if (outcome.setId === set.id) this.outcomes.delete(key);
+    this.expectEvent('recommendation.retracted');
+  }
+
+  /** Deletes every outcome held about the person (an objection, an erasure: record 0019). */
+  forgetOutcomes(seekerId: string): void {
+    for (const key of this.outcomes.keys()) if (key.startsWith(`${seekerId} `)) this.outcomes.delete(key);
+  }
+
+  /** The person's published sets (not retracted), the latest published first. */
+  publishedSetsOf(seekerId: string): WalkSet[] {
+    return this.setsOf(seekerId)
+      .filter((set) => set.status === 'published')
+      .sort((a, b) => (b.publishedRank ?? 0) - (a.publishedRank ?? 0));
+  }
+
+  /** The person's latest proposal of the course: an approved item of a set still published to them (record 0019). */
+  latestProposal(seekerId: string, courseId: string): { set: WalkSet; item: WalkItem } | undefined {
+    for (const set of this.publishedSetsOf(seekerId)) {
+      const item = (set.items ?? []).find((one) => one.courseId === courseId && one.decision === 'approved');
+      if (item !== undefined) return { set, item };
+    }
+    return undefined;
+  }
+
+  /** The latest published set that decided the course, when it rejected it (`proposal-rejected-since`). */
+  rejectionSince(seekerId: string, courseId: string): WalkSet | undefined {
+    for (const set of this.publishedSetsOf(seekerId)) {
+      const item = (set.items ?? []).find((one) => one.courseId === courseId && one.decision !== 'pending');
+      if (item !== undefined) return item.decision === 'rejected' ? set : undefined;
+    }
+    return undefined;
+  }
+
+  /** The message the portal shows: the shown set's, unless retracted. */
+  shownMessage(seekerId: string): string | null {
+    const shown = this.shownSet(seekerId);
+    return shown?.status === 'published' ? shown.message : null;
+  }
 
   expectEvent(type: DecisionEventType, count = 1): void {
     if (count === 0) return;
