@@ -113,7 +113,8 @@ class Walk {
 
   /** Every answer: never a 5xx, every 4xx a problem document. */
   answer<R extends Res>(res: R, what: string): R {
-    this.log(`${what} -> ${res.status}`);
+    const type = (res.body as { type?: unknown } | undefined)?.type;
+    this.log(`${what} -> ${res.status}${typeof type === 'string' ? ` ${type.split('/').pop()}` : ''}`);
     expect(res.status, `${what}: ${brief(res.body)}`).toBeLessThan(500);
     if (res.status >= 400) {
       expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
@@ -1293,24 +1294,21 @@ class Walk {
 
   /** The case-management system reports what became of a course (record 0019). */
   async reportOutcome(): Promise<void> {
-    const seekerId = this.random.pick(Object.keys(SEEKERS));
-    const approved = this.model
-      .setsOf(seekerId)
-      .filter((set) => set.publishedRank !== null)
-      .flatMap((set) => set.items ?? [])
-      .filter((item) => item.decision === 'approved')
-      .map((item) => item.courseId);
-    const decided = this.model
-      .setsOf(seekerId)
-      .flatMap((set) => set.items ?? [])
-      .map((item) => item.courseId);
+    // Mostly a person with a course proposed now; then a course proposed once, any course of theirs, any course.
+    const proposed = Object.keys(SEEKERS).filter((id) => this.model.publishedSetsOf(id).length > 0);
+    const seekerId = this.random.pick(
+      proposed.length > 0 && this.random.nextBoolean(0.7) ? proposed : Object.keys(SEEKERS),
+    );
+    const approvedIn = (sets: WalkSet[]) =>
+      sets.flatMap((set) => set.items ?? []).filter((item) => item.decision === 'approved');
+    const choices = [
+      approvedIn(this.model.publishedSetsOf(seekerId)),
+      approvedIn(this.model.setsOf(seekerId).filter((set) => set.publishedRank !== null)),
+      this.model.setsOf(seekerId).flatMap((set) => set.items ?? []),
+    ].map((items) => items.map((item) => item.courseId));
     const draw = this.random.next();
-    const from =
-      approved.length > 0 && draw < 0.75
-        ? approved
-        : decided.length > 0 && draw < 0.9
-          ? decided
-          : ACTIVE_COURSES;
+    const wanted = draw < 0.6 ? 0 : draw < 0.8 ? 1 : draw < 0.92 ? 2 : 3;
+    const from = choices.slice(wanted).find((courses) => courses.length > 0) ?? ACTIVE_COURSES;
     const courseId = this.random.pick(from);
     const body = {
       entered: this.random.nextBoolean(0.6),
