@@ -61,6 +61,7 @@ import * as indexSetsByEndOfReview from '../../migrations/20261227043000_index_s
 import * as indexFeedbackByTime from '../../migrations/20261227043100_index_feedback_by_time.ts';
 import * as indexIdempotencyKeysAndContestRepliesByTime from '../../migrations/20261227050000_index_idempotency_keys_and_contest_replies_by_time.ts';
 import * as rewriteProfilesWithoutCommuneCodes from '../../migrations/20261228010000_rewrite_profiles_without_commune_codes.ts';
+import * as addLogSeqsToSets from '../../migrations/20261229010000_add_log_seqs_to_sets.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -140,6 +141,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
     indexIdempotencyKeysAndContestRepliesByTime,
   ],
   ['20261228010000_rewrite_profiles_without_commune_codes', rewriteProfilesWithoutCommuneCodes],
+  ['20261229010000_add_log_seqs_to_sets', addLogSeqsToSets],
 ];
 
 /** The latest migration this version knows: the schema it serves once migrated. */

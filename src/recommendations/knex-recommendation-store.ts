@@ -323,19 +323,24 @@ export class KnexRecommendationStore implements RecommendationStore {
     // A retracted set was published, second review included: it owes none, and ends any owed before.
     // The first entry from the end of the partial index of the sets given, however many the person
     // had (SQLite's planner took a `max` through the index by person and status, status by status).
-    const latestPublication = trx(SETS)
-      .where({ seeker_id: seekerId })
-      .whereRaw(GIVEN_PREDICATE)
-      .whereNotNull('published_at')
-      .orderBy('published_at', 'desc')
-      .limit(1)
-      .select('published_at');
+    // Publications settle after the one the person was shown (`settlePublicationTime`): the latest
+    // by time is the latest in the log.
+    const latestPublication = (column: 'published_at' | 'published_at_seq') =>
+      trx(SETS)
+        .where({ seeker_id: seekerId })
+        .whereRaw(GIVEN_PREDICATE)
+        .whereNotNull('published_at')
+        .orderBy('published_at', 'desc')
+        .limit(1)
+        .select(column);
     // By the partial index of the drawn sets, from the person's newest: no given set was made after
     // the latest publication (each was made before its own), so the first drawn set read answers,
     // however many sets the person has. The predicate is written out, not bound, so that both
-    // engines' planners match it to the index's. A drawn set still open owes its review whatever the
-    // clocks say: one made in the same millisecond as the latest publication, or by a process whose
-    // clock lags, reads as made before it, which would take it for settled (record 0003).
+    // engines' planners match it to the index's. A drawn set still open owes its review; one ended
+    // owes it when it was made after the latest publication in the log's order, not the clocks',
+    // which a set made in the same millisecond as that publication, or by a process whose clock
+    // lags, would read as made before it (record 0003). Sets made and published before the log's
+    // order was kept share seq 0, and only their clocks tell them apart.
     const row = await trx(SETS)
       .where({ seeker_id: seekerId })
       .whereRaw('second_review_required = true')
@@ -343,7 +348,12 @@ export class KnexRecommendationStore implements RecommendationStore {
       .where((query) =>
         query
           .whereIn('status', [...OPEN_STATUSES])
-          .orWhere('created_at', '>', trx.raw("coalesce(?, '')", [latestPublication])),
+          .orWhere('created_at_seq', '>', trx.raw('coalesce(?, -1)', [latestPublication('published_at_seq')]))
+          .orWhere((unordered) =>
+            unordered
+              .where('created_at_seq', '=', latestPublication('published_at_seq'))
+              .where('created_at', '>', latestPublication('published_at')),
+          ),
       )
       .orderBy('created_at', 'desc')
       .first('id');
@@ -426,9 +436,11 @@ function toSetRow(set: RecommendationSet): Record<string, unknown> {
     attribution_method: set.attributionMethod === null ? null : JSON.stringify(set.attributionMethod),
     created_by: set.createdBy,
     created_at: set.createdAt,
+    created_at_seq: set.createdAtSeq,
     expires_at: set.expiresAt,
     opened_at: set.openedAt,
     published_at: set.publishedAt,
+    published_at_seq: set.publishedAtSeq,
     published_by: set.publishedBy,
     closed_at: set.closedAt,
     ordered_at: set.orderedAt,
@@ -516,9 +528,11 @@ function toSet(row: Record<string, unknown>, itemRows: Array<Record<string, unkn
         : (readJson(row.attribution_method) as AttributionMethodInfo),
     createdBy: String(row.created_by),
     createdAt: String(row.created_at),
+    createdAtSeq: readNumber(row.created_at_seq),
     expiresAt: String(row.expires_at),
     openedAt: readNullableString(row.opened_at),
     publishedAt: readNullableString(row.published_at),
+    publishedAtSeq: readNullableNumber(row.published_at_seq),
     publishedBy: readNullableString(row.published_by),
     closedAt: readNullableString(row.closed_at),
     orderedAt: readNullableString(row.ordered_at),

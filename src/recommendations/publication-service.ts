@@ -280,7 +280,7 @@ export class PublicationService {
  * the person saw until then, which it marks replaced (null when none: see `replaceShownSet`).
  */
 async function publishSet(
-  deps: Pick<PublicationServiceDeps, 'store' | 'jobSeekers'>,
+  deps: Pick<PublicationServiceDeps, 'store' | 'jobSeekers' | 'decisionLog'>,
   trx: Knex.Transaction,
   set: RecommendationSet,
   counselor: Principal,
@@ -289,6 +289,7 @@ async function publishSet(
   const shown = await findShownSet(deps, trx, set.seekerId);
   const at = settlePublicationTime(now, set.id, shown);
   set.publishedAt = at;
+  set.publishedAtSeq = (await deps.decisionLog.lockHead(trx)).seq;
   closeSet(set, 'published', at);
   set.publishedBy = counselor.subject;
   return replaceShownSet(deps.store, trx, shown, { setId: set.id, at });

@@ -260,9 +260,18 @@ export interface RecommendationSet {
   attributionMethod: AttributionMethodInfo | null;
   createdBy: string;
   createdAt: string;
+  /**
+   * The decision log's head seq, read under its lock, as the set was made: every event up to it came
+   * before. With `publishedAtSeq`, the log's order of the person's sets, which their clocks cannot
+   * give when two acts share a millisecond or processes' clocks differ. 0 for a set made before it was
+   * kept.
+   */
+  createdAtSeq: number;
   expiresAt: string;
   openedAt: string | null;
   publishedAt: string | null;
+  /** The log's head seq, read under its lock, as the set was published; null before (0: published before it was kept). */
+  publishedAtSeq: number | null;
   publishedBy: string | null;
   /**
    * When the review ended (published, discarded, expired or withdrawn); null while open, and for
@@ -374,6 +383,7 @@ const UNREVIEWED = {
   openedAt: null,
   orderedAt: null,
   publishedAt: null,
+  publishedAtSeq: null,
   publishedBy: null,
   closedAt: null,
   version: FIRST_SET_VERSION,
@@ -391,7 +401,7 @@ export function computeExpiry(now: Date, ttlHours: number): string {
 }
 
 /**
- * A set as its creation stores it, made at `now` under `settings`: awaiting the counselor's shortlist
+ * A set as its creation stores it, made at `made.at`, the log's head at `made.headSeq`, under `settings`: awaiting the counselor's shortlist
  * in blind-first mode when it has items to hide (a set by hand has none), drawn for a second review
  * by its id under `drawKey` (`isSampledForSecondReview`), open for `setTtlHours`. The settings are the ones read in the transaction that stores
  * it, under the log's lock (record 0004), so that a set stored after a change of the settings is
@@ -400,7 +410,7 @@ export function computeExpiry(now: Date, ttlHours: number): string {
 export function buildNewSet(
   fields: NewSetFields,
   settings: NewSetSettings,
-  now: Date,
+  made: { at: Date; headSeq: number },
   drawKey: Buffer,
 ): RecommendationSet {
   const blindFirst = settings.blindFirst && fields.items.length > 0;
@@ -409,8 +419,9 @@ export function buildNewSet(
     ...UNREVIEWED,
     status: blindFirst ? 'awaiting_shortlist' : 'pending_review',
     blindFirst,
-    createdAt: now.toISOString(),
-    expiresAt: computeExpiry(now, settings.setTtlHours),
+    createdAt: made.at.toISOString(),
+    createdAtSeq: made.headSeq,
+    expiresAt: computeExpiry(made.at, settings.setTtlHours),
     secondReview: {
       required: isSampledForSecondReview(fields.id, settings.secondReviewRate, drawKey),
       firstReviewerId: null,

@@ -87,7 +87,8 @@ export async function storeNewSet<Admitted>(
       const settings = await deps.settings.get(trx);
       const admission = await steps.admit(trx, settings, seeker);
       if ('refused' in admission) return admission;
-      const made = buildNewSet(fields, settings, now, deps.secondReviewDrawKey);
+      const { seq: headSeq } = await deps.decisionLog.lockHead(trx);
+      const made = buildNewSet(fields, settings, { at: now, headSeq }, deps.secondReviewDrawKey);
       // A set not drawn takes over the second review an earlier drawn set of the person still
       // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
       // Read under the log's lock, so that two creations at once cannot both miss it.

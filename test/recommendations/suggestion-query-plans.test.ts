@@ -34,6 +34,7 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
       ...model,
       created_at: at('g'),
       published_at: at('g + 1'),
+      published_at_seq: '0',
       second_review_required: yes,
     });
     await insertSets(db, 2000, {
@@ -59,14 +60,24 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
     // js-2 owes a second review: a set drawn after their publication, discarded, then 1,000 sets
     // not drawn; an older drawn set, made before the publication, was paid by it. js-3's drawn set
     // made after their publication was paid by a later drawn set published, then retracted.
-    const drawn = (id: string, seekerId: string, status: string, second: string, published: string | null) =>
+    // Made and published before the log's order was kept (seq 0), unless `seqs` say otherwise.
+    const drawn = (
+      id: string,
+      seekerId: string,
+      status: string,
+      second: string,
+      published: string | null,
+      seqs: { created: number; published?: number } = { created: 0, published: 0 },
+    ) =>
       insertSets(db, 1, {
         id: `'${id}'`,
         seeker_id: `'${seekerId}'`,
         status: `'${status}'`,
         ...model,
         created_at: at(second),
+        created_at_seq: String(seqs.created),
         published_at: published === null ? 'null' : at(published),
+        published_at_seq: published === null ? 'null' : String(seqs.published),
         second_review_required: yes,
       });
     await drawn('paid-2', 'js-2', 'expired', '1', null);
@@ -88,8 +99,17 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
       ...model,
       created_at: at('20000 + 2 * g'),
       published_at: at('20001 + 2 * g'),
+      published_at_seq: '0',
     });
     await drawn('owed-4', 'js-4', 'discarded', '30000', null);
+    // Told by the log's order, not the clocks: js-5's drawn set, made after their publication by a
+    // clock lagging behind, owes; js-6's, made before their publication by a clock ahead, and paid by
+    // it, owes nothing; js-7's, made after the last publication kept at seq 0, owes.
+    await drawn('shown-5', 'js-5', 'retracted', '9000', '9001', { created: 10, published: 11 });
+    await drawn('owed-5', 'js-5', 'discarded', '8000', null, { created: 12 });
+    await drawn('paid-6', 'js-6', 'discarded', '9500', null, { created: 10 });
+    await drawn('shown-6', 'js-6', 'published', '9000', '9001', { created: 11, published: 12 });
+    await drawn('owed-7', 'js-7', 'discarded', '500', null, { created: 3 });
   });
 
   it('looks up the second review a set owes by the index of drawn sets, newest first, without sorting the person’s sets', async () => {
@@ -121,6 +141,9 @@ describe('query plans of a suggestion’s reads for a person with many sets', ()
     expect(await owedBy('js-3')).toBeUndefined();
     // Drawn after the last of the person's 3,000 publications.
     expect(await owedBy('js-4')).toBe('owed-4');
+    expect(await owedBy('js-5')).toBe('owed-5');
+    expect(await owedBy('js-6')).toBeUndefined();
+    expect(await owedBy('js-7')).toBe('owed-7');
   });
 
   it('finds the person’s open sets by hand by their partial index, not among the sets the model made', async () => {

@@ -540,7 +540,6 @@ export async function createAndPublish(
   return res.body as SetBody;
 }
 
-/** Replaces the settings as an admin, starting from the defaults. */
 /** The body of `PUT /v1/settings`: the settings the tests start from, with `changes`. */
 export function settingsBody(changes: Partial<Settings> = {}) {
   return {
@@ -553,6 +552,7 @@ export function settingsBody(changes: Partial<Settings> = {}) {
   };
 }
 
+/** Replaces the settings as an admin, starting from the defaults. */
 export async function putSettings(t: TestApp, changes: Partial<Settings>): Promise<void> {
   const admin = await t.tokenFor('admin', 'ops-1');
   const res = await t.http.put('/v1/settings').auth(admin, { type: 'bearer' }).send(settingsBody(changes));
@@ -572,9 +572,11 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
     attributionMethod: { method: 'exact-additive' },
     createdBy: 'c-001',
     createdAt: WORKFLOW_START.toISOString(),
+    createdAtSeq: 0,
     expiresAt: new Date(WORKFLOW_START.getTime() + 168 * 3_600_000).toISOString(),
     openedAt: null,
     publishedAt: null,
+    publishedAtSeq: null,
     publishedBy: null,
     closedAt: null,
     orderedAt: null,
