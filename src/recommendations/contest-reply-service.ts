@@ -10,7 +10,7 @@ import {
 import { isOnCaseloadOf } from '../job-seekers/job-seeker.ts';
 import type { JobSeekerStore } from '../job-seekers/job-seeker-store.ts';
 import { describeAcknowledgedTerms, refuseUnacknowledgedTerms } from '../screening/acknowledged-terms.ts';
-import type { ScreeningWarning, WarnedField } from '../screening/sensitive-terms.ts';
+import { type ScreeningWarning, screenText, type WarnedField } from '../screening/sensitive-terms.ts';
 import { ConflictError, NotFoundError, problemType } from '../shared/errors.ts';
 import { requireShownText } from '../shared/shown-text.ts';
 import { createTimeOrderedId } from '../shared/time-ordered-id.ts';
@@ -87,12 +87,6 @@ export class ContestReplyService {
   ): Promise<ContestReplyResult> {
     const { deps } = this;
     const message = requireShownText('message', input.message);
-    const warnings = refuseUnacknowledgedTerms(
-      'message',
-      message,
-      input.acknowledgeSensitiveTerms === true,
-      'send',
-    );
     // The counselor who made the set, whose person moved since, is told so (409), as for the set's
     // other actions; anyone else gets the answer of a missing set.
     const request = describeIdempotentRequest('replyToContest', `${setId}/${itemId}`, input);
@@ -112,7 +106,9 @@ export class ContestReplyService {
         idempotencyKey === undefined
           ? undefined
           : await this.findReplay(counselor, idempotencyKey, request, itemId, trx);
-      if (replay !== undefined) return { ...replay, warnings, replayed: true };
+      // The same body as the reply kept: confirmed then if the screening flags it.
+      if (replay !== undefined)
+        return { ...replay, warnings: screenText('message', message), replayed: true };
       const set = await deps.store.findById(setId, trx);
       if (set === undefined) throw setNotFound(setId);
       // Read again under the log's lock: a move to another caseload committed since the first look
@@ -142,6 +138,15 @@ export class ContestReplyService {
       // contest kept after it, whenever its time was taken, awaits another reply.
       const answeredContests = await deps.replies.answerContests(trx, itemId, reply.id);
       if (answeredContests === 0) throw await refuseNothingToAnswer(deps.replies, set.id, itemId, trx);
+      // After the access, the state and the reply's own rule, as a publication screens its message
+      // (record 0020): a set the caller may not act on answers 404 whatever the text. Refused, the
+      // transaction takes back the contests just marked.
+      const warnings = refuseUnacknowledgedTerms(
+        'message',
+        message,
+        input.acknowledgeSensitiveTerms === true,
+        'send',
+      );
       await deps.replies.insert(trx, reply);
       const acknowledged = describeAcknowledgedTerms('message', message, warnings);
       await deps.decisionLog.append(trx, {

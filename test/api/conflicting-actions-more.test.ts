@@ -468,6 +468,35 @@ describe(`a set started by hand fired with a model set or the switch back on (${
       ]);
     });
 
+    it('starting a set by hand vs asking for the model’s suggestions while they are switched off: the set by hand, the suggestions refused with the manual path', async () => {
+      const seekerId = await aPerson();
+      await putSettings(t, { aiEnabled: false });
+      const outcome = await race(
+        t,
+        [racers.startSetByHand(counselor, seekerId), racers.askForSuggestions(counselor, seekerId)],
+        order,
+      );
+      const { first } = outcome;
+
+      // Whichever goes first: the kill switch bars the model, so the suggestions are refused and
+      // logged as refused, naming the manual path (record 0003), and the set by hand is made. The
+      // refusal withdraws nothing: the set by hand is the person's one open set.
+      expect(statusesOf(outcome)).toEqual([201, 409]);
+      expect(outcome.responses[1].body).toMatchObject({
+        type: `${PROBLEMS}ai-unavailable`,
+        reason: 'switched_off',
+        manualSetPath: `/v1/job-seekers/${seekerId}/manual-recommendations`,
+      });
+      expect(typesOf(outcome)).toEqual(
+        first === 0
+          ? ['recommendation.created_manually', 'suggestion.refused']
+          : ['suggestion.refused', 'recommendation.created_manually'],
+      );
+      expect(await setsOf(t, seekerId)).toEqual([
+        { id: outcome.responses[0].body.id, status: 'pending_review' },
+      ]);
+    });
+
     it('starting a set by hand vs switching suggestions back on: no set by hand once they can be asked for', async () => {
       const seekerId = await aPerson();
       await putSettings(t, { aiEnabled: false });

@@ -125,6 +125,17 @@ describe('a reply to a contest (POST /v1/recommendations/{setId}/items/{itemId}/
     expect((await readContests()).contests.unanswered).toBe(2);
   });
 
+  it('screens the message after the set’s access and the reply’s own rule, as a publication’s (records 0020, 0021): 404 for a counselor who does not hold the person, 409 with no contest to answer, whatever the message says', async () => {
+    const flagged = { message: 'Vu votre grossesse, je maintiens ce choix.' };
+    const foreign = await reply(otherCounselor, contestedItem, flagged);
+    expect(foreign.status, foreign.text).toBe(404);
+    const uncontested = await reply(counselor, otherItem, flagged);
+    expect(uncontested.status, uncontested.text).toBe(409);
+    expect(uncontested.body.type).toBe(`${PROBLEMS}/no-contest-to-answer`);
+    expect((await readContests()).contests.unanswered).toBe(2);
+    expect(await countReplies()).toBe(0);
+  });
+
   it('refuses a reply about a course the person never contested (409 no-contest-to-answer)', async () => {
     const res = await reply(counselor, otherItem);
     expect(res.status).toBe(409);

@@ -39,7 +39,7 @@ import {
 
 /**
  * Long seeded random walks through the review workflow, each step checked against a model of what
- * the product promises (records 0003, 0013, 0014, 0015, 0017, 0019, 0021): the portal shows exactly the approved items
+ * the product promises (records 0003, 0013, 0014, 0015, 0017, 0019, 0020, 0021): the portal shows exactly the approved items
  * of the person's latest set given, a counselor sees only their caseload's sets, a refused action
  * changes nothing, an accepted one logs its events, and the log verifies. A failure prints the seed
  * and the steps taken: `WALK_SEED=<seed> npx vitest run test/api/workflow-sequences.test.ts` replays it
@@ -67,8 +67,30 @@ const SHIPPED_MODEL_ID = 'aiguillage-ebm-1.1.0';
 /** Models registered and activated in turn as a walk recalls the active one (record 0017). */
 const SPARE_MODEL_VERSIONS = ['1.2.0', '1.3.0', '1.4.0'];
 const MESSAGES = ['Bonjour, voici les formations dont nous avons parlé.', 'À voir ensemble jeudi.'];
+/**
+ * Texts to the person the free-text screening flags (record 0020): refused (422 `sensitive-terms`)
+ * until confirmed with `acknowledgeSensitiveTerms`, then kept with a `sensitive_term` warning.
+ */
+const SENSITIVE_MESSAGE = 'Vu votre problème de santé, voici des formations adaptées.';
+const SENSITIVE_COMMENT = 'Horaires incompatibles avec son handicap';
+const SENSITIVE_REPLY = 'Nous en reparlons, compte tenu de votre religion.';
+const FLAGGED_TEXTS = new Set([SENSITIVE_MESSAGE, SENSITIVE_COMMENT, SENSITIVE_REPLY]);
+const PLAIN_COMMENT = 'Vu ensemble en entretien';
+const REPLIES = [
+  'Nous en reparlons à notre prochain rendez-vous.',
+  'Je maintiens ce choix, voyons-le jeudi.',
+];
 
 type EtagMode = 'current' | 'stale' | 'none';
+/** A contest reply kept with an Idempotency-Key, to send again. */
+type KeptReply = {
+  counselor: string;
+  setId: string;
+  itemId: string;
+  key: string;
+  body: { message: string; acknowledgeSensitiveTerms?: true };
+  answeredContests: number;
+};
 type Res = { status: number; body: unknown; headers: Record<string, string> };
 
 /** One walk: an app on its own database and clock, the model, the PRNG and the steps taken. */
@@ -78,9 +100,12 @@ class Walk {
   private readonly tokens = new Map<string, string>();
   private baseline = new Map<string, number>();
   private keys: Array<{ counselor: string; seekerId: string; key: string; manual: boolean }> = [];
-  /** The model suggestions come from now; the models recalled. */
+  /** The model suggestions come from now; the models registered, and those recalled. */
   private activeModelId = SHIPPED_MODEL_ID;
+  private readonly registeredModels = [SHIPPED_MODEL_ID];
   private readonly recalledModels = new Set<string>();
+  /** The contest replies kept with an Idempotency-Key. */
+  private readonly keptReplies: KeptReply[] = [];
 
   constructor(
     readonly t: TestApp,
@@ -387,6 +412,11 @@ class Walk {
       body.caveats.some((caveat) => caveat.code === 'ai_disabled'),
       `${short(set)} says suggestions are off`,
     ).toBe(held);
+    // A message the screening flags, handed on confirmed, is told to the second reviewer on every read (record 0003).
+    expect(
+      body.caveats.some((caveat) => caveat.code === 'message_sensitive_terms'),
+      `${short(set)} says its message seems to mention sensitive information`,
+    ).toBe(set.status === 'awaiting_second_review' && isFlagged(set.message));
     const told = body as SetBody & { contests: { unanswered: number }; message: string | null };
     expect(told.contests.unanswered, `contests of ${short(set)} unanswered`).toBe(
       [...set.contestCount.values()].reduce((sum, count) => sum + count, 0),
@@ -451,7 +481,10 @@ class Walk {
     return undefined;
   }
 
-  /** Acts, then checks the answer: a refusal with the status expected and nothing changed, or the change. */
+  /**
+   * Acts, then checks the answer: a refusal with the status expected and nothing changed, or the
+   * change. Returns the answer, for the action's own checks.
+   */
   async reviewAction(
     what: string,
     counselor: string,
@@ -460,7 +493,7 @@ class Walk {
     etagMode: EtagMode,
     send: (token: string, etag: string | undefined) => Promise<Res>,
     rules: { releases: boolean; ownRule?: () => number[] | undefined; apply: (body: SetBody) => void },
-  ): Promise<void> {
+  ): Promise<Res> {
     const observer = this.observerOf(set);
     const before = observer === undefined ? undefined : await this.read(observer, set, true);
     const token = await this.token('counselor', counselor);
@@ -479,13 +512,14 @@ class Walk {
         expect(after?.etag, `${what} refused changed the ETag`).toBe(before.etag);
         expect(after?.body, `${what} refused changed the set`).toEqual(before.body);
       }
-      return;
+      return res;
     }
     expect(res.status, `${what}: ${brief(res.body)}`).toBe(action === 'add' ? 201 : 200);
     rules.apply(res.body as SetBody);
     touch(set);
     this.checkBody(res.body as SetBody, set);
     this.checkEtag(set, String(res.headers.etag));
+    return res;
   }
 
   // ---- steps -----------------------------------------------------------------------------------
@@ -615,6 +649,7 @@ class Walk {
       expiredAwaiting: false,
       replaced: false,
       publishedRank: null,
+      publishedAt: null,
       feedbackCount: new Map(),
       contestCount: new Map(),
       replyCount: new Map(),
@@ -695,21 +730,32 @@ class Walk {
   async decideItem(counselor: string, set: WalkSet, item: WalkItem): Promise<void> {
     const withdrawn = this.model.withdrawnCourses.has(item.courseId);
     const approve = this.random.nextBoolean(0.6);
-    const withoutComment = !approve && this.random.nextBoolean(0.1);
+    // A comment the person reads in their export: mostly none, sometimes one the screening flags.
+    const draw = this.random.next();
+    const comment = draw < 0.7 ? undefined : draw < 0.8 ? PLAIN_COMMENT : SENSITIVE_COMMENT;
+    const acknowledged = comment !== undefined && this.random.nextBoolean(0.6);
+    const withoutComment = !approve && comment === undefined && this.random.nextBoolean(0.1);
     // The reason for a course the catalog withdrew, and for that only; given for another, 422.
     const unavailable = !approve && !withoutComment && this.random.nextBoolean(withdrawn ? 0.7 : 0.05);
-    const body = approve
-      ? { decision: 'approve' as const }
+    const reasonCode = approve
+      ? undefined
       : withoutComment
-        ? { decision: 'reject' as const, reasonCode: 'other' }
-        : {
-            decision: 'reject' as const,
-            reasonCode: unavailable
-              ? 'course_unavailable'
-              : this.random.pick(['not_matching_project', 'too_far', 'schedule_incompatible']),
-          };
-    await this.reviewAction(
-      `${approve ? 'approves' : `rejects (${body.reasonCode})`} item ${item.id.slice(-4)} of`,
+        ? 'other'
+        : unavailable
+          ? 'course_unavailable'
+          : this.random.pick(['not_matching_project', 'too_far', 'schedule_incompatible', 'other']);
+    const body = {
+      ...(reasonCode === undefined
+        ? { decision: 'approve' as const }
+        : { decision: 'reject' as const, reasonCode }),
+      ...(comment === undefined ? {} : { comment }),
+      ...(acknowledged ? { acknowledgeSensitiveTerms: true } : {}),
+    };
+    // A rejection for `other` needs its comment; then the screening, after the decision's own rules (record 0020).
+    const needsComment = reasonCode === 'other' && comment === undefined;
+    let screened = false;
+    const res = await this.reviewAction(
+      `${approve ? 'approves' : `rejects (${reasonCode})`}${comment === undefined ? '' : ` with comment ${JSON.stringify(comment)}${acknowledged ? ' (confirmed)' : ''}`} item ${item.id.slice(-4)} of`,
       counselor,
       set,
       'decide',
@@ -719,7 +765,11 @@ class Walk {
         releases: approve && item.source === 'model',
         ownRule: () => {
           if (approve && withdrawn) return [409];
-          if (withoutComment || (unavailable && !withdrawn)) return [422];
+          if (needsComment || (unavailable && !withdrawn)) return [422];
+          if (isFlagged(comment) && !acknowledged) {
+            screened = true;
+            return [422];
+          }
           return undefined;
         },
         apply: () => {
@@ -729,6 +779,11 @@ class Walk {
         },
       },
     );
+    if (screened) expectTermsRefusal(res, 'comment');
+    else if (res.status === 200)
+      expect(warnedFields(res.body), 'the warnings of a decision').toEqual(
+        isFlagged(comment) ? ['comment'] : [],
+      );
   }
 
   async addCourse(): Promise<void> {
@@ -843,16 +898,30 @@ class Walk {
     );
     if (set === undefined) return;
     const counselor = this.pickActor(set);
-    // Mostly a message to the person, sometimes none (the one written before is kept), or one that shows nothing (it goes).
+    // Mostly a message to the person, sometimes none (the one written before is kept), one that shows
+    // nothing (it goes), or one the screening flags, confirmed or not (record 0020).
     const draw = this.random.next();
-    const message = draw < 0.5 ? this.random.pick(MESSAGES) : draw < 0.9 ? undefined : '   ';
-    await this.reviewAction(
-      `publishes${message === undefined ? '' : ` with message ${JSON.stringify(message)}`}`,
+    const message =
+      draw < 0.4
+        ? this.random.pick(MESSAGES)
+        : draw < 0.8
+          ? undefined
+          : draw < 0.88
+            ? '   '
+            : SENSITIVE_MESSAGE;
+    const acknowledged = message !== undefined && this.random.nextBoolean(isFlagged(message) ? 0.6 : 0.1);
+    let screened = false;
+    const res = await this.reviewAction(
+      `publishes${message === undefined ? '' : ` with message ${JSON.stringify(message)}${acknowledged ? ' (confirmed)' : ''}`}`,
       counselor,
       set,
       'publish',
       this.pickEtag(),
-      (token, etag) => act(this.t, token, set.id, 'publish', etag, message === undefined ? {} : { message }),
+      (token, etag) =>
+        act(this.t, token, set.id, 'publish', etag, {
+          ...(message === undefined ? {} : { message }),
+          ...(acknowledged ? { acknowledgeSensitiveTerms: true } : {}),
+        }),
       {
         releases: true,
         ownRule: () => {
@@ -860,6 +929,10 @@ class Walk {
           if (items.some((item) => item.decision === 'pending')) return [409];
           if (!items.some((item) => item.decision === 'approved')) return [409];
           if (this.model.withdrawnApprovals(set).length > 0) return [409];
+          if (isFlagged(message) && !acknowledged) {
+            screened = true;
+            return [422];
+          }
           return undefined;
         },
         apply: (body) => {
@@ -873,7 +946,7 @@ class Walk {
             this.model.expectEvent('second_review.requested');
             expect(body.secondReview.required).toBe(true);
           } else {
-            this.model.publish(set);
+            this.model.publish(set, this.now());
             expect(body.secondReview.required).toBe(false);
             expect(
               body.items.filter((item) => item.decision === 'approved').map((item) => item.itemId),
@@ -882,6 +955,12 @@ class Walk {
         },
       },
     );
+    // The message kept, written now or before, is warned about when the screening flags it.
+    if (screened) expectTermsRefusal(res, 'message');
+    else if (res.status === 200)
+      expect(warnedFields(res.body), 'the warnings of a publication').toEqual(
+        isFlagged(set.message) ? ['message'] : [],
+      );
   }
 
   async secondReview(): Promise<void> {
@@ -892,7 +971,7 @@ class Walk {
     if (this.random.nextBoolean(0.7)) await this.read(counselor, set);
     const approve = this.random.nextBoolean(0.7);
     const read = set.currentReads.has(counselor);
-    await this.reviewAction(
+    const res = await this.reviewAction(
       approve ? 'approves in second review' : 'returns',
       counselor,
       set,
@@ -916,7 +995,7 @@ class Walk {
         apply: () => {
           this.model.expectEvent('second_review.completed');
           if (approve) {
-            this.model.publish(set);
+            this.model.publish(set, this.now());
           } else {
             set.status = 'pending_review';
             set.expiresAt = this.now() + this.model.settings.setTtlHours * HOUR;
@@ -924,6 +1003,11 @@ class Walk {
         },
       },
     );
+    // The approval publishes the message handed on: its warning again when the screening flags it (record 0003).
+    if (res.status === 200)
+      expect(warnedFields(res.body), 'the warnings of a second review').toEqual(
+        approve && isFlagged(set.message) ? ['message'] : [],
+      );
   }
 
   async discard(): Promise<void> {
@@ -1038,7 +1122,11 @@ class Walk {
     } else if (draw < 0.75) {
       const itemId = this.pickItem(seekerId);
       if (itemId === undefined) return;
-      const response = this.random.pick(['interested', 'not_interested', 'enrolled', 'contest'] as const);
+      // Contests the most, for the replies they call for (record 0021).
+      const response = this.random.pickWeightedItem(
+        ['interested', 'not_interested', 'enrolled', 'contest'] as const,
+        [1, 1, 1, 2],
+      );
       const res = this.answer(
         await this.t.http
           .post(`/v1/me/recommendations/${itemId}/feedback`)
@@ -1181,25 +1269,40 @@ class Walk {
     this.model.expectEvent('subject.erased');
   }
 
+  /** The models registered and never recalled but the active one: retired by another's activation. */
+  retiredModels(): string[] {
+    return this.registeredModels.filter((id) => id !== this.activeModelId && !this.recalledModels.has(id));
+  }
+
   /**
-   * An admin recalls a model (record 0017): mostly the active one, then registers and activates a
-   * spare so that suggestions go on; sometimes an earlier one, recalled already (409) or merely retired.
+   * An admin recalls a model (record 0017): the active one, then activates another so that
+   * suggestions go on; one another's activation retired, never recalled, whose sets, shown or
+   * replaced, published or still open, go as the active one's would; or one recalled already (409).
    */
   async recall(): Promise<void> {
-    const earlier = [...new Set([...this.model.sets.values()].map((set) => set.modelId))].filter(
-      (id): id is string => id !== null && id !== this.activeModelId,
+    const retired = this.retiredModels();
+    const successor = retired.length > 0 || this.spareModels.length > 0;
+    const recalled = [...this.recalledModels];
+    const choices: Array<[number, string[]]> = [
+      [successor ? 3 : 0, [this.activeModelId]],
+      [retired.length > 0 ? 6 : 0, retired],
+      [recalled.length > 0 ? 1 : 0, recalled],
+    ];
+    if (choices.every(([weight]) => weight === 0)) return;
+    const modelId = this.random.pick(
+      this.random.pickWeightedItem(
+        choices.map(([, ids]) => ids),
+        choices.map(([weight]) => weight),
+      ),
     );
-    const spare = this.spareModels[0];
-    const active = spare !== undefined && (earlier.length === 0 || this.random.nextBoolean(0.8));
-    if (!active && earlier.length === 0) return;
-    const modelId = active ? this.activeModelId : this.random.pick(earlier);
+    const active = modelId === this.activeModelId;
     const admin = await this.token('admin', 'ops-1');
     const res = this.answer(
       await this.t.http
         .post(`/v1/models/${modelId}/recall`)
         .auth(admin, { type: 'bearer' })
         .send({ reason: 'Des écarts de classement ont été constatés' }),
-      `recall model ${modelId}`,
+      `recall model ${modelId}${active ? ' (active)' : this.recalledModels.has(modelId) ? ' (recalled)' : ' (retired)'}`,
     );
     if (this.recalledModels.has(modelId)) {
       expect(res.status, brief(res.body)).toBe(409);
@@ -1212,14 +1315,24 @@ class Walk {
     const made = [...this.model.sets.values()].filter(
       (set) => set.modelId === modelId && !this.model.person(set.seekerId).erased,
     );
-    for (const set of made) {
-      if (set.status === 'published') this.model.retract(set);
-      else if (WALK_OPEN_STATUSES.includes(set.status)) {
-        set.status = 'discarded';
-        touch(set);
-        this.model.expectEvent('recommendation.discarded');
-      }
+    // Every set it published is retracted, shown or replaced; every one still open withdrawn; the rest left.
+    const retracted = made.filter((set) => set.status === 'published');
+    const withdrawn = made.filter((set) => WALK_OPEN_STATUSES.includes(set.status));
+    for (const set of retracted) this.model.retract(set);
+    for (const set of withdrawn) {
+      set.status = 'discarded';
+      touch(set);
+      this.model.expectEvent('recommendation.discarded');
     }
+    expect([...res.body.retractedSetIds].sort(), 'the sets the recall retracted').toEqual(
+      retracted.map((set) => set.id).sort(),
+    );
+    expect([...res.body.withdrawnSetIds].sort(), 'the sets the recall withdrew').toEqual(
+      withdrawn.map((set) => set.id).sort(),
+    );
+    this.log(
+      `the recall retracted ${retracted.length} sets (${retracted.filter((set) => set.replaced).length} replaced) and withdrew ${withdrawn.length}`,
+    );
     // Nothing of the model's sets stays explainable to the person, replaced or shown.
     for (const set of made) {
       const person = this.model.person(set.seekerId);
@@ -1233,18 +1346,73 @@ class Walk {
         404,
       );
     }
-    if (active && spare !== undefined) {
-      this.spareModels.shift();
-      await registerAndActivate(this.t, admin, spare);
-      this.log(`register and activate model ${spare.id}`);
-      this.model.expectEvent('model.registered');
-      this.model.expectEvent('model.activated');
-      this.activeModelId = spare.id;
-    }
+    if (active) await this.activateSuccessor(admin);
   }
 
-  /** A counselor replies to the person's contests of a course (record 0021). */
+  /** After a recall of the active model: one retired before activated again, or a spare registered and activated. */
+  async activateSuccessor(admin: string): Promise<void> {
+    const [retired] = this.retiredModels();
+    if (retired !== undefined) {
+      await this.activate(admin, retired);
+      return;
+    }
+    const spare = this.spareModels.shift();
+    if (spare === undefined) return;
+    await registerAndActivate(this.t, admin, spare);
+    this.log(`register and activate model ${spare.id}`);
+    this.model.expectEvent('model.registered');
+    this.model.expectEvent('model.activated');
+    this.registeredModels.push(spare.id);
+    this.activeModelId = spare.id;
+  }
+
+  /**
+   * An admin activates a model registered before (record 0017): the active one again (logged all
+   * the same), one retired, or a recalled one (409 `model-recalled`). The activation withdraws none of
+   * the sets of the model it retires.
+   */
+  async activate(admin: string, modelId: string): Promise<void> {
+    const res = this.answer(
+      await this.t.http.post(`/v1/models/${modelId}/activate`).auth(admin, { type: 'bearer' }).send({}),
+      `activate model ${modelId}`,
+    );
+    if (this.recalledModels.has(modelId)) {
+      expect(res.status, brief(res.body)).toBe(409);
+      expect(res.body.type).toMatch(/model-recalled$/);
+      return;
+    }
+    expect(res.status, brief(res.body)).toBe(200);
+    this.model.expectEvent('model.activated');
+    this.activeModelId = modelId;
+  }
+
+  /** An admin switches models: a spare registered and activated, or one registered before activated. */
+  async switchModel(): Promise<void> {
+    const admin = await this.token('admin', 'ops-1');
+    if (this.spareModels.length > 0 && this.random.nextBoolean(0.4)) {
+      await this.activateSuccessor(admin);
+      return;
+    }
+    const retired = this.retiredModels();
+    const recalled = [...this.recalledModels];
+    const draw = this.random.next();
+    const modelId =
+      draw < 0.7 && retired.length > 0
+        ? this.random.pick(retired)
+        : draw < 0.85 && recalled.length > 0
+          ? this.random.pick(recalled)
+          : this.activeModelId;
+    await this.activate(admin, modelId);
+  }
+
+  /**
+   * A counselor replies to the person's contests of a course (record 0021), with a message the
+   * screening may flag (record 0020), often with an Idempotency-Key; sometimes sends a reply kept
+   * with one again.
+   */
   async replyToContest(): Promise<void> {
+    const kept = this.keptReplies.filter((reply) => this.model.sets.has(reply.setId));
+    if (kept.length > 0 && this.random.nextBoolean(0.25)) return this.replyAgain(this.random.pick(kept));
     const set = this.pickSet((candidate) => [...candidate.contestCount.values()].some((count) => count > 0));
     if (set === undefined || set.items === null || set.items.length === 0) return;
     const contested = set.items.filter((item) => (set.contestCount.get(item.id) ?? 0) > 0);
@@ -1253,37 +1421,60 @@ class Walk {
     );
     const person = this.model.person(set.seekerId);
     const counselor = this.random.nextBoolean(0.85) ? person.counselorId : this.random.pick(COUNSELORS);
+    const message = this.random.nextBoolean(0.8) ? this.random.pick(REPLIES) : SENSITIVE_REPLY;
+    const acknowledged = this.random.nextBoolean(isFlagged(message) ? 0.6 : 0.05);
+    const body = { message, ...(acknowledged ? { acknowledgeSensitiveTerms: true as const } : {}) };
+    const key = this.random.nextBoolean(0.6) ? newIdempotencyKey() : undefined;
     const observer = this.observerOf(set);
     const before = observer === undefined ? undefined : await this.read(observer, set, true);
     const token = await this.token('counselor', counselor);
+    const request = this.t.http
+      .post(`/v1/recommendations/${set.id}/items/${item.id}/contest-reply`)
+      .auth(token, { type: 'bearer' });
     const res = this.answer(
-      await this.t.http
-        .post(`/v1/recommendations/${set.id}/items/${item.id}/contest-reply`)
-        .auth(token, { type: 'bearer' })
-        .send({ message: 'Nous en reparlons à notre prochain rendez-vous.' }),
-      `${counselor} replies to the contests of item ${item.id.slice(-4)} of ${short(set)}`,
+      await (key === undefined ? request : request.set('Idempotency-Key', key)).send(body),
+      `${counselor} replies ${JSON.stringify(message)}${acknowledged ? ' (confirmed)' : ''} to the contests of item ${item.id.slice(-4)} of ${short(set)}${key === undefined ? '' : ' with a key'}`,
     );
     const unanswered = set.contestCount.get(item.id) ?? 0;
+    // The screening comes after the access, the state and the reply's own rule (records 0020, 0021).
+    // Who no longer holds the person is told so as for the set's other actions: its counselor, and a
+    // second reviewer who read it (record 0003).
     const expected = person.erased
       ? 404
       : person.counselorId !== counselor
-        ? set.counselorId === counselor || this.maySee(counselor, set)
+        ? set.counselorId === counselor || set.everRead.has(counselor) || this.maySee(counselor, set)
           ? 409
           : 404
         : set.status !== 'published' && set.status !== 'retracted'
           ? 409
           : unanswered === 0
             ? 409
-            : 201;
+            : isFlagged(message) && !acknowledged
+              ? 422
+              : 201;
     expect(res.status, brief(res.body)).toBe(expected);
+    if (res.status === 422) expectTermsRefusal(res, 'message');
     if (res.status === 201) {
       expect(res.body.answeredContests).toBe(unanswered);
+      expect(res.headers['idempotent-replayed'], 'a first reply is no replay').toBeUndefined();
+      expect(warnedFields(res.body), 'the warnings of a reply').toEqual(
+        isFlagged(message) ? ['message'] : [],
+      );
       set.contestCount.set(item.id, 0);
       set.replyCount.set(item.id, (set.replyCount.get(item.id) ?? 0) + 1);
       this.model.expectEvent('contest.replied');
       expect(res.body.contests.unanswered).toBe(
         [...set.contestCount.values()].reduce((sum, count) => sum + count, 0),
       );
+      if (key !== undefined)
+        this.keptReplies.push({
+          counselor,
+          setId: set.id,
+          itemId: item.id,
+          key,
+          body,
+          answeredContests: unanswered,
+        });
     }
     // A reply does not change the set: its ETag stays (record 0021).
     if (observer !== undefined && before !== undefined) {
@@ -1292,13 +1483,62 @@ class Walk {
     }
   }
 
+  /**
+   * A reply kept with an Idempotency-Key sent again (record 0021): as it was, the first answer again
+   * (201, `Idempotent-Replayed`, the contests as they are now), nothing kept or logged twice, or told
+   * as kept (409 `no-longer-on-caseload`) once the person moved to another counselor; with another
+   * message, 422 `idempotency-key-reused`.
+   */
+  async replyAgain(kept: KeptReply): Promise<void> {
+    const set = this.model.sets.get(kept.setId);
+    if (set === undefined) return;
+    const same = this.random.nextBoolean(0.7);
+    const body = same ? kept.body : { message: REPLIES.find((reply) => reply !== kept.body.message) ?? '' };
+    const observer = this.observerOf(set);
+    const before = observer === undefined ? undefined : await this.read(observer, set, true);
+    const token = await this.token('counselor', kept.counselor);
+    const res = this.answer(
+      await this.t.http
+        .post(`/v1/recommendations/${set.id}/items/${kept.itemId}/contest-reply`)
+        .auth(token, { type: 'bearer' })
+        .set('Idempotency-Key', kept.key)
+        .send(body),
+      `${kept.counselor} sends the reply to item ${kept.itemId.slice(-4)} of ${short(set)} again${same ? '' : ' with another message'}`,
+    );
+    const person = this.model.person(set.seekerId);
+    if (!same) {
+      expect(res.status, brief(res.body)).toBe(422);
+      expect(res.body.type).toMatch(/\/idempotency-key-reused$/);
+    } else if (person.counselorId !== kept.counselor) {
+      expect(res.status, brief(res.body)).toBe(409);
+      expect(res.body.type).toMatch(/\/no-longer-on-caseload$/);
+    } else {
+      expect(res.status, brief(res.body)).toBe(201);
+      expect(res.headers['idempotent-replayed']).toBe('true');
+      expect(res.body.answeredContests).toBe(kept.answeredContests);
+      expect(res.body.contests.unanswered, 'the contests as they are now').toBe(
+        [...set.contestCount.values()].reduce((sum, count) => sum + count, 0),
+      );
+    }
+    if (observer !== undefined && before !== undefined) {
+      const after = await this.read(observer, set, true);
+      expect(after?.etag, 'a reply sent again leaves the ETag').toBe(before.etag);
+    }
+  }
+
   /** The case-management system reports what became of a course (record 0019). */
   async reportOutcome(): Promise<void> {
-    // Mostly a person with a course proposed now; then a course proposed once, any course of theirs, any course.
-    const proposed = Object.keys(SEEKERS).filter((id) => this.model.publishedSetsOf(id).length > 0);
-    const seekerId = this.random.pick(
-      proposed.length > 0 && this.random.nextBoolean(0.7) ? proposed : Object.keys(SEEKERS),
+    // Sometimes an outcome held, sent again; mostly a person with a course proposed now, who did not
+    // object; then a course proposed once, any course of theirs, any course.
+    const heldKeys = [...this.model.outcomes.keys()];
+    const again =
+      heldKeys.length > 0 && this.random.nextBoolean(0.25) ? this.random.pick(heldKeys) : undefined;
+    const proposed = Object.keys(SEEKERS).filter(
+      (id) => this.model.publishedSetsOf(id).length > 0 && !this.model.person(id).objected,
     );
+    const seekerId =
+      again?.split(' ')[0] ??
+      this.random.pick(proposed.length > 0 && this.random.nextBoolean(0.7) ? proposed : Object.keys(SEEKERS));
     const approvedIn = (sets: WalkSet[]) =>
       sets.flatMap((set) => set.items ?? []).filter((item) => item.decision === 'approved');
     const choices = [
@@ -1309,11 +1549,27 @@ class Walk {
     const draw = this.random.next();
     const wanted = draw < 0.6 ? 0 : draw < 0.8 ? 1 : draw < 0.92 ? 2 : 3;
     const from = choices.slice(wanted).find((courses) => courses.length > 0) ?? ACTIVE_COURSES;
-    const courseId = this.random.pick(from);
+    const courseId = again?.split(' ')[1] ?? this.random.pick(from);
+    // Mostly observed today; sometimes earlier than the outcome held, or than the course's first
+    // publication to the person, or a day to come.
+    const today = parisDayOf(this.clock.now());
+    const held = this.model.outcomes.get(`${seekerId} ${courseId}`);
+    const firstProposed = this.model.firstProposalTime(seekerId, courseId);
+    const dayDraw = this.random.next();
+    const observedAt =
+      dayDraw < (again === undefined ? 0.25 : 0.5) && held !== undefined
+        ? addDays(held.observedAt, -this.random.nextInt(1, 2))
+        : dayDraw < 0.16 && firstProposed !== undefined
+          ? addDays(parisDayOf(new Date(firstProposed)), -1)
+          : dayDraw < 0.24
+            ? addDays(today, -this.random.nextInt(1, 3))
+            : dayDraw < 0.26
+              ? addDays(today, 1)
+              : today;
     const body = {
       entered: this.random.nextBoolean(0.6),
       employedWithinSixMonths: this.random.pick([true, false, null]),
-      observedAt: parisDayOf(this.clock.now()),
+      observedAt,
     };
     const integration = await this.token('integration', 'svc-crm');
     const res = this.answer(
@@ -1323,6 +1579,12 @@ class Walk {
         .send(body),
       `outcome of ${courseId} for ${seekerId} ${JSON.stringify(body)}`,
     );
+    // Observed, not foreseen: a day after today in France is refused before anything is looked up.
+    if (observedAt > today) {
+      expect(res.status, brief(res.body)).toBe(422);
+      expect(res.body).toMatchObject({ field: 'observedAt', latestObservedAt: today });
+      return;
+    }
     const person = this.model.person(seekerId);
     if (person.erased) {
       expect(res.status).toBe(404);
@@ -1337,8 +1599,20 @@ class Walk {
     if (proposal === undefined) return problem('no-proposal');
     if (this.model.rejectionSince(seekerId, courseId) !== undefined)
       return problem('proposal-rejected-since');
+    // Nothing is observed of a proposal before the day it was first published to the person.
+    const proposedOn = firstProposed === undefined ? undefined : parisDayOf(new Date(firstProposed));
+    if (proposedOn !== undefined && observedAt < proposedOn) {
+      expect(res.status, brief(res.body)).toBe(422);
+      expect(res.body).toMatchObject({ field: 'observedAt', proposedOn });
+      return;
+    }
+    // What was learnt since stays: an observation older than the one held is refused (record 0019).
+    if (held !== undefined && observedAt < held.observedAt) {
+      problem('observation-outdated');
+      expect(res.body.heldObservedAt).toBe(held.observedAt);
+      return;
+    }
     const key = `${seekerId} ${courseId}`;
-    const held = this.model.outcomes.get(key);
     const same =
       held !== undefined &&
       held.entered === body.entered &&
@@ -1387,11 +1661,19 @@ class Walk {
       [some((set) => set.status === 'published') ? 14 : 4, () => this.portalAct()],
       [1, () => this.erase()],
       [some((set) => set.status === 'published') ? 2 : 1, () => this.recall()],
+      [this.retiredModels().length === 0 ? 2 : 1, () => this.switchModel()],
       [
-        some((set) => [...set.contestCount.values()].some((count) => count > 0)) ? 8 : 1,
+        some((set) => [...set.contestCount.values()].some((count) => count > 0))
+          ? 8
+          : this.keptReplies.length > 0
+            ? 3
+            : 1,
         () => this.replyToContest(),
       ],
-      [some((set) => set.status === 'published') ? 6 : 2, () => this.reportOutcome()],
+      [
+        some((set) => set.status === 'published') ? (this.model.outcomes.size > 0 ? 8 : 6) : 2,
+        () => this.reportOutcome(),
+      ],
     ];
     const action = this.random.pickWeightedItem(
       actions.map(([, run]) => run),
@@ -1399,6 +1681,29 @@ class Walk {
     );
     await action();
   }
+}
+
+/** Whether the screening flags the text: one of the walk's sensitive texts. */
+function isFlagged(text: string | null | undefined): boolean {
+  return text !== null && text !== undefined && FLAGGED_TEXTS.has(text);
+}
+
+/** The fields a body's `sensitive_term` warnings name. */
+function warnedFields(body: unknown): string[] {
+  const warnings = (body as { warnings?: Array<{ code: string; field: string }> }).warnings ?? [];
+  return warnings.filter((warning) => warning.code === 'sensitive_term').map((warning) => warning.field);
+}
+
+/** A 422 `sensitive-terms` naming the field in its warnings. */
+function expectTermsRefusal(res: Res, field: string): void {
+  expect(res.status, brief(res.body)).toBe(422);
+  expect((res.body as { type: string }).type).toMatch(/\/sensitive-terms$/);
+  expect(warnedFields(res.body)).toEqual([field]);
+}
+
+/** The ISO day `days` after `day` (before it when negative). */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T12:00:00.000Z`) + days * 24 * HOUR).toISOString().slice(0, 10);
 }
 
 /** The start of a body, for a failure's message. */

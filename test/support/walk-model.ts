@@ -1,8 +1,8 @@
 /**
  * What a random walk through the review workflow expects of the product: a plain model of the
  * people, the settings and the sets, with the review's rules written from the decision records
- * (0003, 0013, 0014, 0015, 0017, 0019, 0021) rather than read from the code, so that the walk can tell when the two
- * disagree. `test/api/workflow-sequences.test.ts` drives it.
+ * (0003, 0013, 0014, 0015, 0017, 0019, 0020, 0021) rather than read from the code, so that the walk can tell when
+ * the two disagree. `test/api/workflow-sequences.test.ts` drives it.
  */
 import type { DecisionEventType } from '../../src/decision-log/decision-event.ts';
 
@@ -62,6 +62,8 @@ export interface WalkSet {
   replaced: boolean;
   /** The walk's publication counter when it was published (the portal shows the latest). */
   publishedRank: number | null;
+  /** When it was published (ms), null before. */
+  publishedAt: number | null;
   /** Answers given by the person, per item (contests apart). */
   feedbackCount: Map<string, number>;
   /** The person's contests of its items not answered yet, per item (record 0021). */
@@ -229,8 +231,21 @@ export class WalkModel {
     return withdrawn.map((set) => set.id);
   }
 
-  /** Publishes the set: it replaces the set the person saw, if published (record 0015). */
-  publish(set: WalkSet): void {
+  /**
+   * When the course was first published to the person (ms): of their sets still published that
+   * approved it, the earliest; undefined when none did. No outcome is observed before that day.
+   */
+  firstProposalTime(seekerId: string, courseId: string): number | undefined {
+    const times = this.publishedSetsOf(seekerId)
+      .filter((set) =>
+        (set.items ?? []).some((item) => item.courseId === courseId && item.decision === 'approved'),
+      )
+      .map((set) => set.publishedAt ?? Number.POSITIVE_INFINITY);
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
+  /** Publishes the set at `now`: it replaces the set the person saw, if published (record 0015). */
+  publish(set: WalkSet, now: number): void {
     const shown = this.shownSet(set.seekerId);
     if (shown !== undefined && shown.status === 'published') {
       shown.replaced = true;
@@ -239,6 +254,7 @@ export class WalkModel {
     this.publications += 1;
     set.status = 'published';
     set.publishedRank = this.publications;
+    set.publishedAt = now;
     set.drawTold = true;
     touch(set);
     settleDisplayOrder(set);
