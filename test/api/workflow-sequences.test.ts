@@ -166,9 +166,9 @@ class Walk {
   /** Every answer: never a 5xx, every 4xx a problem document. */
   answer<R extends Res>(res: R, what: string): R {
     const type = (res.body as { type?: unknown } | undefined)?.type;
-    const process = this.second === undefined ? '' : this.onB ? '[B] ' : '[A] ';
+    const where = this.second === undefined ? '' : this.onB ? '[B] ' : '[A] ';
     this.log(
-      `${process}${what} -> ${res.status}${typeof type === 'string' ? ` ${type.split('/').pop()}` : ''}`,
+      `${where}${what} -> ${res.status}${typeof type === 'string' ? ` ${type.split('/').pop()}` : ''}`,
     );
     expect(res.status, `${what}: ${brief(res.body)}`).toBeLessThan(500);
     if (res.status >= 400) {
@@ -194,6 +194,7 @@ class Walk {
     const auditor = await this.token('auditor', 'aud-1');
     const counts = new Map<string, number>();
     let cursor: string | null = null;
+    let previous = '';
     do {
       const query: Record<string, string | number> = { type: LOGGED_TYPES.join(','), limit: 200 };
       if (cursor !== null) query.cursor = cursor;
@@ -203,8 +204,11 @@ class Walk {
         .set('X-Audit-Purpose', 'contrôle de la marche aléatoire')
         .auth(auditor, { type: 'bearer' });
       expect(res.status, brief(res.body)).toBe(200);
-      for (const event of res.body.items as Array<{ type: string }>) {
+      for (const event of res.body.items as Array<{ type: string; seq: number; occurredAt: string }>) {
         counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+        // The log's time never goes back, whichever process's clock wrote each event (record 0004).
+        expect(event.occurredAt >= previous, `the time of event ${event.seq}, ${event.type}`).toBe(true);
+        previous = event.occurredAt;
       }
       cursor = res.body.nextCursor as string | null;
     } while (cursor !== null);
