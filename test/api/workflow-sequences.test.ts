@@ -194,7 +194,7 @@ class Walk {
     const auditor = await this.token('auditor', 'aud-1');
     const counts = new Map<string, number>();
     let cursor: string | null = null;
-    let previous = '';
+    let previous = 0;
     do {
       const query: Record<string, string | number> = { type: LOGGED_TYPES.join(','), limit: 200 };
       if (cursor !== null) query.cursor = cursor;
@@ -207,8 +207,11 @@ class Walk {
       for (const event of res.body.items as Array<{ type: string; seq: number; occurredAt: string }>) {
         counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
         // The log's time never goes back, whichever process's clock wrote each event (record 0004).
-        expect(event.occurredAt >= previous, `the time of event ${event.seq}, ${event.type}`).toBe(true);
-        previous = event.occurredAt;
+        expect(
+          Date.parse(event.occurredAt),
+          `the time of event ${event.seq}, ${event.type}`,
+        ).toBeGreaterThanOrEqual(previous);
+        previous = Date.parse(event.occurredAt);
       }
       cursor = res.body.nextCursor as string | null;
     } while (cursor !== null);
@@ -299,9 +302,9 @@ class Walk {
       // Taken back no earlier than proposed, whichever process's clock dated each (record 0013).
       if (res.body.retractedAt !== null)
         expect(
-          res.body.retractedAt >= res.body.publishedAt,
+          Date.parse(res.body.retractedAt),
           `${person.id}'s retraction after its publication`,
-        ).toBe(true);
+        ).toBeGreaterThanOrEqual(Date.parse(res.body.publishedAt));
       // The message of the latest set given, and of no other; none once it is retracted.
       expect(res.body.message, `${person.id}'s portal message`).toBe(this.model.shownMessage(person.id));
       const keys = keysOf(res.body);
