@@ -32,7 +32,10 @@ export interface RetractedSetOutcomes {
  */
 export function retractSet(set: RecommendationSet, retraction: SetRetraction): void {
   set.status = 'retracted';
-  set.retraction = { ...retraction };
+  // Never before its publication: dated by a process whose clock lags the publishing one's, the
+  // portal and the data export told of a selection withdrawn before it was proposed (record 0013).
+  const at = set.publishedAt !== null && set.publishedAt > retraction.at ? set.publishedAt : retraction.at;
+  set.retraction = { ...retraction, at };
 }
 
 /**

@@ -44,7 +44,8 @@ import {
  * changes nothing, an accepted one logs its events, and the log verifies. A failure prints the seed
  * and the steps taken: `WALK_SEED=<seed> npx vitest run test/api/workflow-sequences.test.ts` replays it
  * (`WALK_SEQUENCES=<n>` walks more seeds from there, `WALK_STEPS=<n>` takes more steps in each;
- * `WALK_LOG=<file>` appends the steps of walks that pass).
+ * `WALK_LOG=<file>` appends the steps of walks that pass, `WALK_PROCESSES=1|2` runs every walk on one
+ * process or on two sharing the database, whose clocks disagree; by default every third walk has two).
  */
 
 const HOUR = 3_600_000;
@@ -92,6 +93,8 @@ type KeptReply = {
   answeredContests: number;
 };
 type Res = { status: number; body: unknown; headers: Record<string, string> };
+/** Process B of a two-process walk: another app on the same database, and its clock's lag behind A's. */
+type SecondProcess = { b: TestApp; lag: number; draws: Random };
 
 /** One walk: an app on its own database and clock, the model, the PRNG and the steps taken. */
 class Walk {
@@ -107,13 +110,37 @@ class Walk {
   /** The contest replies kept with an Idempotency-Key. */
   private readonly keptReplies: KeptReply[] = [];
 
+  /** Whether the last request went to process B, whose clock lags A's. */
+  private onB = false;
+
   constructor(
-    readonly t: TestApp,
+    readonly a: TestApp,
     readonly clock: TestClock,
     readonly random: Random,
     /** The models not registered yet, to activate after a recall. */
     private readonly spareModels: TestModelFolder[] = [],
+    /** A second process on A's database, its clock `lag` ms behind A's, and the draws of where each request goes. */
+    private readonly second?: SecondProcess,
   ) {}
+
+  /** The app the next request goes to: A, or B drawn half the time when the walk has two processes. */
+  get t(): TestApp {
+    const second = this.second;
+    this.onB = second?.draws.nextBoolean(0.5) ?? false;
+    return this.onB && second !== undefined ? second.b : this.a;
+  }
+
+  /** When a set the last answer made, handed on or returned expires: a lifetime from the clock of the process that answered. */
+  lifetimeEnd(body: SetBody): number {
+    const expiresAt = Date.parse(body.expiresAt);
+    const lifetime = this.model.settings.setTtlHours * HOUR;
+    const lag = this.onB ? (this.second?.lag ?? 0) : 0;
+    expect(expiresAt, `a lifetime from ${this.onB ? "B's" : "A's"} clock`).toBeGreaterThanOrEqual(
+      this.now() - lag + lifetime,
+    );
+    expect(expiresAt, 'a lifetime from no clock ahead of A').toBeLessThanOrEqual(this.now() + lifetime);
+    return expiresAt;
+  }
 
   async token(
     role: 'admin' | 'counselor' | 'auditor' | 'job_seeker' | 'integration',
@@ -122,7 +149,7 @@ class Walk {
     const name = `${role}:${subject}`;
     let token = this.tokens.get(name);
     if (token === undefined) {
-      token = await this.t.tokenFor(role, subject);
+      token = await this.a.tokenFor(role, subject);
       this.tokens.set(name, token);
     }
     return token;
@@ -139,7 +166,10 @@ class Walk {
   /** Every answer: never a 5xx, every 4xx a problem document. */
   answer<R extends Res>(res: R, what: string): R {
     const type = (res.body as { type?: unknown } | undefined)?.type;
-    this.log(`${what} -> ${res.status}${typeof type === 'string' ? ` ${type.split('/').pop()}` : ''}`);
+    const where = this.second === undefined ? '' : this.onB ? '[B] ' : '[A] ';
+    this.log(
+      `${where}${what} -> ${res.status}${typeof type === 'string' ? ` ${type.split('/').pop()}` : ''}`,
+    );
     expect(res.status, `${what}: ${brief(res.body)}`).toBeLessThan(500);
     if (res.status >= 400) {
       expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
@@ -164,6 +194,7 @@ class Walk {
     const auditor = await this.token('auditor', 'aud-1');
     const counts = new Map<string, number>();
     let cursor: string | null = null;
+    let previous = 0;
     do {
       const query: Record<string, string | number> = { type: LOGGED_TYPES.join(','), limit: 200 };
       if (cursor !== null) query.cursor = cursor;
@@ -173,8 +204,14 @@ class Walk {
         .set('X-Audit-Purpose', 'contrôle de la marche aléatoire')
         .auth(auditor, { type: 'bearer' });
       expect(res.status, brief(res.body)).toBe(200);
-      for (const event of res.body.items as Array<{ type: string }>) {
+      for (const event of res.body.items as Array<{ type: string; seq: number; occurredAt: string }>) {
         counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+        // The log's time never goes back, whichever process's clock wrote each event (record 0004).
+        expect(
+          Date.parse(event.occurredAt),
+          `the time of event ${event.seq}, ${event.type}`,
+        ).toBeGreaterThanOrEqual(previous);
+        previous = Date.parse(event.occurredAt);
       }
       cursor = res.body.nextCursor as string | null;
     } while (cursor !== null);
@@ -262,6 +299,12 @@ class Walk {
       expect(res.body.retractedAt !== null, `${person.id}'s portal shows a retraction`).toBe(
         shown?.status === 'retracted',
       );
+      // Taken back no earlier than proposed, whichever process's clock dated each (record 0013).
+      if (res.body.retractedAt !== null)
+        expect(
+          Date.parse(res.body.retractedAt),
+          `${person.id}'s retraction after its publication`,
+        ).toBeGreaterThanOrEqual(Date.parse(res.body.publishedAt));
       // The message of the latest set given, and of no other; none once it is retracted.
       expect(res.body.message, `${person.id}'s portal message`).toBe(this.model.shownMessage(person.id));
       const keys = keysOf(res.body);
@@ -638,7 +681,7 @@ class Walk {
       message: null,
       blind,
       status: blind ? 'awaiting_shortlist' : 'pending_review',
-      expiresAt: this.now() + this.model.settings.setTtlHours * HOUR,
+      expiresAt: this.lifetimeEnd(body),
       items: blind ? null : body.items.map(toWalkItem),
       ordered: false,
       openedAt: false,
@@ -942,7 +985,7 @@ class Walk {
             set.firstReviewerId = counselor;
             set.currentReads = new Set();
             set.drawTold = true;
-            set.expiresAt = this.now() + this.model.settings.setTtlHours * HOUR;
+            set.expiresAt = this.lifetimeEnd(body);
             this.model.expectEvent('second_review.requested');
             expect(body.secondReview.required).toBe(true);
           } else {
@@ -992,13 +1035,13 @@ class Walk {
         releases: approve,
         ownRule: () =>
           approve && (!read || this.model.withdrawnApprovals(set).length > 0) ? [409] : undefined,
-        apply: () => {
+        apply: (body) => {
           this.model.expectEvent('second_review.completed');
           if (approve) {
             this.model.publish(set, this.now());
           } else {
             set.status = 'pending_review';
-            set.expiresAt = this.now() + this.model.settings.setTtlHours * HOUR;
+            set.expiresAt = this.lifetimeEnd(body);
           }
         },
       },
@@ -1054,7 +1097,10 @@ class Walk {
     const hours = this.random.nextBoolean(0.7)
       ? this.random.nextInt(1, 24)
       : this.model.settings.setTtlHours + 1;
-    this.clock.advance(hours * HOUR);
+    // On two processes, the lag more: a set made or renewed by either clock is then due by both, or
+    // by neither. Within the lag of its expiry a read through B, which records nothing and reads B's
+    // clock, may still show it open (record 0003: an expiry is recorded when a set is next touched).
+    this.clock.advance(hours * HOUR + (this.second?.lag ?? 0));
     this.log(`${hours} hours pass`);
     for (const set of this.model.sets.values()) {
       if (set.status === 'awaiting_second_review' && this.now() >= set.expiresAt) set.expiredAwaiting = true;
@@ -1738,7 +1784,7 @@ function actedOn(set: WalkSet): boolean {
   return (set.items ?? []).some((item) => item.source !== 'model' || item.decision !== 'pending');
 }
 
-async function runWalk(seed: number): Promise<void> {
+async function runWalk(seed: number, processes: 1 | 2): Promise<void> {
   const clock = aClock();
   // Spare models to activate once the active one is recalled: the shipped ONNX file under other versions.
   const modelsDir = await createModelsDir();
@@ -1755,7 +1801,27 @@ async function runWalk(seed: number): Promise<void> {
     now: clock.now,
     env: { RATE_LIMIT_PER_MINUTE: '1000000', MODELS_DIR: modelsDir.dir },
   });
-  const walk = new Walk(t, clock, createRandom(seed), spares);
+  // Process B: another API process on the same database and data folder, its clock behind A's by a
+  // drawn lag (none at times: then acts of both share a millisecond). Its draws are apart from the
+  // walk's, so a walk of one process takes the same steps as before.
+  const draws = createRandom(seed + 1_000_000_007);
+  const lag = processes === 2 && draws.nextBoolean(0.7) ? draws.nextInt(1, 5_000) : 0;
+  const b =
+    processes === 2
+      ? await startTestApp({
+          database: t.database,
+          now: () => new Date(clock.now().getTime() - lag),
+          env: { RATE_LIMIT_PER_MINUTE: '1000000', MODELS_DIR: modelsDir.dir },
+        })
+      : undefined;
+  const walk = new Walk(
+    t,
+    clock,
+    createRandom(seed),
+    spares,
+    b === undefined ? undefined : { b, lag, draws },
+  );
+  if (b !== undefined) walk.log(`process B starts on A's database, its clock ${lag} ms behind A's`);
   try {
     await walk.setup();
     await walk.changeSettings();
@@ -1770,10 +1836,11 @@ async function runWalk(seed: number): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `walk with seed ${seed} failed (replay: WALK_SEED=${seed}): ${message}\nsteps:\n${walk.steps.join('\n')}`,
+      `walk with seed ${seed} failed (replay: WALK_SEED=${seed}${processes === 2 ? ' WALK_SEQUENCES=1 WALK_PROCESSES=2' : ''}): ${message}\nsteps:\n${walk.steps.join('\n')}`,
       { cause: error },
     );
   } finally {
+    await b?.container.close();
     await t.close();
     await modelsDir.remove();
   }
@@ -1782,9 +1849,23 @@ async function runWalk(seed: number): Promise<void> {
 describe('random walks through the review workflow', () => {
   for (let index = 0; index < SEQUENCES; index += 1) {
     const seed = FIRST_SEED + index;
+    const processes = walkProcesses(index);
     // A walk takes 10–40 s alone; the whole suite on two cores may slow it several times over.
-    it(`keeps the product's promises after every step of walk ${seed}`, { timeout: 360_000 }, () =>
-      runWalk(seed),
+    it(
+      `keeps the product's promises after every step of walk ${seed}${processes === 2 ? ' across two processes' : ''}`,
+      { timeout: 360_000 },
+      () => runWalk(seed, processes),
     );
   }
 });
+
+/**
+ * How many API processes a walk runs on: `WALK_PROCESSES=1` or `2` for every walk; by default every
+ * third walk has two, sharing one database with clocks that disagree, as a deployment that outgrew
+ * one machine does (record 0004: the log orders what they do, not their clocks).
+ */
+function walkProcesses(index: number): 1 | 2 {
+  const wanted = process.env.WALK_PROCESSES;
+  if (wanted === '1' || wanted === '2') return Number(wanted) as 1 | 2;
+  return index % 3 === 2 ? 2 : 1;
+}
