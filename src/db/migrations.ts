@@ -62,6 +62,7 @@ import * as indexFeedbackByTime from '../../migrations/20261227043100_index_feed
 import * as indexIdempotencyKeysAndContestRepliesByTime from '../../migrations/20261227050000_index_idempotency_keys_and_contest_replies_by_time.ts';
 import * as rewriteProfilesWithoutCommuneCodes from '../../migrations/20261228010000_rewrite_profiles_without_commune_codes.ts';
 import * as addLogSeqsToSets from '../../migrations/20261229010000_add_log_seqs_to_sets.ts';
+import * as addLogSeqToCounselorItems from '../../migrations/20261229020000_add_log_seq_to_counselor_items.ts';
 import { inStartupTurn } from './startup-turn.ts';
 
 interface Migration {
@@ -142,6 +143,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ],
   ['20261228010000_rewrite_profiles_without_commune_codes', rewriteProfilesWithoutCommuneCodes],
   ['20261229010000_add_log_seqs_to_sets', addLogSeqsToSets],
+  ['20261229020000_add_log_seq_to_counselor_items', addLogSeqToCounselorItems],
 ];
 
 /** The latest migration this version knows: the schema it serves once migrated. */

@@ -54,6 +54,7 @@ export async function buildSuggestions(
       seekerExplanation: { summary: texts.jobSeekerText, reasons: texts.jobSeekerReasons },
       source: 'model',
       addedReason: null,
+      addedAtSeq: null,
       earlierModelSuggestion: null,
       ...UNDECIDED,
     };

@@ -16,6 +16,7 @@ export function createCounselorItem(
   course: Course,
   reason: string,
   earlier: EarlierModelSuggestion | undefined,
+  addedAtSeq: number,
 ): RecommendationItem {
   return {
     id: createTimeOrderedId(),
@@ -31,6 +32,7 @@ export function createCounselorItem(
     },
     source: 'counselor',
     addedReason: reason,
+    addedAtSeq,
     earlierModelSuggestion: earlier ?? null,
     ...UNDECIDED,
   };

@@ -499,6 +499,7 @@ function toItemRow(setId: string, item: RecommendationItem): Record<string, unkn
     decided_at: item.decidedAt,
     decision_seconds: item.decisionSeconds,
     added_reason: item.addedReason,
+    added_at_seq: item.addedAtSeq,
     earlier_set_id: item.earlierModelSuggestion?.setId ?? null,
     earlier_suggested_at: item.earlierModelSuggestion?.suggestedAt ?? null,
   };
@@ -606,6 +607,7 @@ function toItem(row: Record<string, unknown>): RecommendationItem {
     decidedAt: readNullableString(row.decided_at),
     decisionSeconds: readNullableNumber(row.decision_seconds),
     addedReason: readNullableString(row.added_reason),
+    addedAtSeq: readNullableNumber(row.added_at_seq),
     earlierModelSuggestion:
       row.earlier_set_id === null || row.earlier_set_id === undefined
         ? null
@@ -631,5 +633,10 @@ function compareItems(a: RecommendationItem, b: RecommendationItem): number {
   const rankA = a.rank ?? Number.POSITIVE_INFINITY;
   const rankB = b.rank ?? Number.POSITIVE_INFINITY;
   if (rankA !== rankB) return rankA - rankB;
-  return compareText(a.decidedAt ?? '', b.decidedAt ?? '') || compareText(a.id, b.id);
+  // The courses the counselor put in, in the log's order; those put in before it was kept, first, by time.
+  return (
+    (a.addedAtSeq ?? 0) - (b.addedAtSeq ?? 0) ||
+    compareText(a.decidedAt ?? '', b.decidedAt ?? '') ||
+    compareText(a.id, b.id)
+  );
 }

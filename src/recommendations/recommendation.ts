@@ -158,6 +158,13 @@ export interface RecommendationItem {
   decisionSeconds: number | null;
   addedReason: string | null;
   /**
+   * For a course the counselor put in the set (added, or shortlisted in blind-first mode): the
+   * decision log's head seq, read under its lock, as they did. The courses the model did not rank
+   * are listed in that order, which no process's clock decides. Null for the model's items, and for
+   * a course put in before it was kept.
+   */
+  addedAtSeq: number | null;
+  /**
    * For a course the counselor added: the person's latest other set, made by the time of the
    * addition (older or newer than the set added to), in which the model had suggested the same
    * course. Null otherwise (and for the model's own items).

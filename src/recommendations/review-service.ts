@@ -318,7 +318,7 @@ export class ReviewService {
           trx,
         );
         const item: RecommendationItem = {
-          ...createCounselorItem(course, reason, earlier),
+          ...createCounselorItem(course, reason, earlier, (await this.deps.decisionLog.lockHead(trx)).seq),
           decision: 'approved',
           decidedBy: counselor.subject,
           decidedAt: now.toISOString(),

@@ -154,12 +154,13 @@ export class ShortlistService {
   }> {
     const warnings: ShortlistWarning[] = [];
     const logged = [];
+    const { seq: addedAtSeq } = await this.deps.decisionLog.lockHead(trx);
     for (const course of picked.courses.filter((pick) => !modelCourses.has(pick.id))) {
       const earlier = await this.deps.store.findEarlierModelSuggestion(
         { seekerId: set.seekerId, setId: set.id, courseId: course.id, at: now.toISOString() },
         trx,
       );
-      const item = createCounselorItem(course, picked.reason, earlier);
+      const item = createCounselorItem(course, picked.reason, earlier, addedAtSeq);
       set.items.push(item);
       const found = seeker === undefined ? [] : warnAboutAddition(course, seeker, now);
       for (const warning of found) {

@@ -8,6 +8,7 @@ import {
   listEventsAbout,
   putSettings,
   readSet,
+  requestManualSet,
   syncSeeker,
   type TestClock,
 } from '../support/workflow.ts';
@@ -20,7 +21,8 @@ const LAG_MS = 3_000;
  * Two API processes on one database, B's clock a few seconds behind A's: a review act through B
  * after an event A logged is dated by the log's time, which never goes back (record 0004), not by
  * B's clock alone: it is never dated before what it follows, and a set whose lifetime the log's time
- * has passed is expired, not acted on after its expiry.
+ * has passed is expired, not acted on after its expiry. The courses a counselor adds are listed in
+ * the order they were added, whichever process's clock dated each.
  */
 describe('review acts through a process whose clock lags', () => {
   let a: TestApp;
@@ -71,6 +73,36 @@ describe('review acts through a process whose clock lags', () => {
       expect(res.body.type).toMatch(/\/set-expired$/);
       expect(await listEventsAbout(a, 'js-expired-on-a', 'recommendation.expired')).toHaveLength(1);
       expect(await listEventsAbout(a, 'js-expired-on-a', 'item.decided')).toEqual([]);
+    } finally {
+      await putSettings(a, {});
+    }
+  });
+
+  it('lists a course added through B after the one added before through A, though B’s clock dates it earlier', async () => {
+    await syncSeeker(a, 'js-added-on-both');
+    await putSettings(a, { aiEnabled: false });
+    try {
+      const onA = await a.tokenFor('counselor', 'c-001');
+      const onB = await b.tokenFor('counselor', 'c-001');
+      const started = await requestManualSet(a, onA, 'js-added-on-both');
+      expect(started.status).toBe(201);
+      const reason = 'Choisie avec la personne en entretien';
+      const first = await act(a, onA, started.body.id, 'items', String(started.headers.etag), {
+        courseId: 'LYON-AS-2',
+        reason,
+      });
+      expect(first.status).toBe(201);
+      const second = await act(b, onB, started.body.id, 'items', String(first.headers.etag), {
+        courseId: 'VILLEURBANNE-AES',
+        reason,
+      });
+      expect(second.status).toBe(201);
+
+      for (const process of [a, b]) {
+        const token = process === a ? onA : onB;
+        const { set } = await readSet(process, token, started.body.id);
+        expect(set.items.map((item) => item.course.id)).toEqual(['LYON-AS-2', 'VILLEURBANNE-AES']);
+      }
     } finally {
       await putSettings(a, {});
     }

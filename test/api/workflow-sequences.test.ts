@@ -1836,7 +1836,7 @@ async function runWalk(seed: number, processes: 1 | 2): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `walk with seed ${seed} failed (replay: WALK_SEED=${seed}${processes === 2 ? ' WALK_SEQUENCES=1 WALK_PROCESSES=2' : ''}): ${message}\nsteps:\n${walk.steps.join('\n')}`,
+      `walk with seed ${seed} failed (replay: WALK_SEED=${seed} WALK_SEQUENCES=1 WALK_STEPS=${STEPS} WALK_PROCESSES=${processes}): ${message}\nsteps:\n${walk.steps.join('\n')}`,
       { cause: error },
     );
   } finally {

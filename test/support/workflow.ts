@@ -627,6 +627,7 @@ export function aRecommendationSet(overrides: Partial<RecommendationSet> = {}): 
         decidedAt: null,
         decisionSeconds: null,
         addedReason: null,
+        addedAtSeq: null,
         earlierModelSuggestion: null,
       },
     ],
