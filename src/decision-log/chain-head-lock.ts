@@ -67,15 +67,6 @@ export class ChainHeadLock {
   }
 }
 
-/** See {@link DecisionLog.timeAt}: the later of `at` and the head event's time, in one indexed read. */
-export async function readLogTime(db: Knex, at: Date): Promise<Date> {
-  const row = await db(EVENTS)
-    .where('seq', db(HEAD).where({ id: HEAD_ID }).select('seq'))
-    .first('occurred_at');
-  const headTime = row === undefined ? Number.NaN : Date.parse(String(row.occurred_at));
-  return Number.isNaN(headTime) || headTime <= at.getTime() ? at : new Date(headTime);
-}
-
 /**
  * A write that changes nothing but takes the head's lock; returns the head. On PostgreSQL the
  * transaction waits at most {@link LOCK_WAIT_MS} for this lock, and for each it takes after it, as a

@@ -81,12 +81,6 @@ export interface DecisionLog {
    * reads from then on is the state the log describes up to that head.
    */
   lockHead(trx: Knex.Transaction): Promise<ChainHead>;
-  /**
-   * The log's time at `at`: `at`, or the latest event's `occurredAt` when that is later (another API
-   * process's clock ahead of this one's, or this clock stepped back), the time the next event would be
-   * stamped with. A change dated so comes no earlier than what the log holds before it (record 0004).
-   */
-  timeAt(at: Date): Promise<Date>;
 }
 
 /** A set whose creation the log records. */

@@ -6,7 +6,7 @@
  * (`log-reads.ts`) and the verification of a range (`verify-stored-range.ts`).
  */
 import type { Knex } from 'knex';
-import { ChainHeadLock, readLogTime } from './chain-head-lock.ts';
+import { ChainHeadLock } from './chain-head-lock.ts';
 import type { Checkpoint, CheckpointSigner, SigningKeyRecord } from './checkpoint-signer.ts';
 import { CheckpointSigning } from './checkpoint-signing.ts';
 import type {
@@ -104,10 +104,6 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
 
   lockHead(trx: Knex.Transaction): Promise<ChainHead> {
     return this.heads.lock(trx);
-  }
-
-  timeAt(at: Date): Promise<Date> {
-    return readLogTime(this.db, at);
   }
 
   createCheckpoint(): Promise<Checkpoint | undefined> {

@@ -137,11 +137,7 @@ export async function applyReviewAction(
   const { set: found, reader } = await findVisibleSet(deps, counselor, setId, { acting: action });
   requireMayTakeAction(action, found, reader);
   const now = deps.now();
-  // Whether the set's lifetime has passed is the log's time's to say, not this process's clock alone:
-  // after another process, its clock ahead, logged an event past the set's expiry, an act here would
-  // be logged after that expiry too (record 0004). The act is still timed by this clock (record 0008).
-  const logTime = await deps.decisionLog.timeAt(now);
-  await expireIfDue(deps, found, logTime);
+  await expireIfDue(deps, found, now);
   const result = await deps.decisionLog.withTransaction(async (trx) => {
     const set = await deps.store.findById(setId, trx);
     if (set === undefined) throw setNotFound(setId);
@@ -154,7 +150,7 @@ export async function applyReviewAction(
     // A second review ended since the first look (by another reviewer, or the same reviewer's other
     // tab) is told as over, not stale (412, whose fresh read would answer 404). An expiry is the
     // clock's doing, which may be this very request's: it is answered below as such.
-    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: action, now: logTime });
+    if (set.status !== 'expired') requireVisibleSet(set, reader, { acting: action, now });
     const version = set.version;
     // Preconditions come before the state rules (RFC 9110 §13.2.2): a second tab acting on the
     // version the first one just changed gets 412, not the 409 of the state it cannot see yet.
