@@ -408,11 +408,12 @@ export function computeExpiry(now: Date, ttlHours: number): string {
 }
 
 /**
- * A set as its creation stores it, made at `made.at`, the log's head at `made.headSeq`, under `settings`: awaiting the counselor's shortlist
- * in blind-first mode when it has items to hide (a set by hand has none), drawn for a second review
- * by its id under `drawKey` (`isSampledForSecondReview`), open for `setTtlHours`. The settings are the ones read in the transaction that stores
- * it, under the log's lock (record 0004), so that a set stored after a change of the settings is
- * made under the change.
+ * A set as its creation stores it, made at `made.at` with the log's head at `made.headSeq`, under
+ * `settings`: awaiting the counselor's shortlist in blind-first mode when it has items to hide (a set
+ * by hand has none), drawn for a second review by its id under `drawKey` (`isSampledForSecondReview`),
+ * open for `setTtlHours`. The settings are the ones read in the transaction that stores it, under the
+ * log's lock (record 0004), so that a set stored after a change of the settings is made under the
+ * change.
  */
 export function buildNewSet(
   fields: NewSetFields,
