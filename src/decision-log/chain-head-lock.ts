@@ -55,16 +55,32 @@ export class ChainHeadLock {
    * 0004) never gains an event later. Read under the lock.
    */
   async stamp(trx: Knex.Transaction, head: ChainHead, at: Date): Promise<string> {
+    const time = laterOf(at, await this.readHeadTime(trx, head));
+    this.headTimes.set(trx, time);
+    return new Date(time).toISOString();
+  }
+
+  /** See {@link DecisionLog.timeAt}: the time {@link stamp} would give an event at `at` now. */
+  async timeAt(trx: Knex.Transaction, at: Date): Promise<Date> {
+    const time = laterOf(at, await this.readHeadTime(trx, await this.lock(trx)));
+    return time === at.getTime() ? at : new Date(time);
+  }
+
+  /** The head event's time (ms), read once a transaction and then kept as it appends. */
+  private async readHeadTime(trx: Knex.Transaction, head: ChainHead): Promise<number | undefined> {
     let headTime = this.headTimes.get(trx);
     if (headTime === undefined && head.seq > 0) {
       const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
       headTime = row === undefined ? undefined : Date.parse(String(row.occurred_at));
+      if (headTime !== undefined && !Number.isNaN(headTime)) this.headTimes.set(trx, headTime);
     }
-    const stamp = at.getTime();
-    const time = headTime === undefined || Number.isNaN(headTime) ? stamp : Math.max(stamp, headTime);
-    this.headTimes.set(trx, time);
-    return new Date(time).toISOString();
+    return headTime === undefined || Number.isNaN(headTime) ? undefined : headTime;
   }
+}
+
+/** `at` (ms), or `headTime` when later. */
+function laterOf(at: Date, headTime: number | undefined): number {
+  return headTime === undefined ? at.getTime() : Math.max(at.getTime(), headTime);
 }
 
 /**

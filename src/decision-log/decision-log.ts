@@ -81,6 +81,13 @@ export interface DecisionLog {
    * reads from then on is the state the log describes up to that head.
    */
   lockHead(trx: Knex.Transaction): Promise<ChainHead>;
+  /**
+   * The log's time in `trx`, its head's lock taken if not held yet: `at`, or the head event's time
+   * when that is later (another API process's clock ahead of this one's, or this clock stepped
+   * back), the time an event `trx` appends at `at` is stamped with. A set's lifetime is counted,
+   * and its end read, at this time, so that no act is logged after the end of a set's lifetime.
+   */
+  timeAt(trx: Knex.Transaction, at: Date): Promise<Date>;
 }
 
 /** A set whose creation the log records. */

@@ -106,6 +106,10 @@ export class KnexDecisionLog implements DecisionLog, DecisionLogReader {
     return this.heads.lock(trx);
   }
 
+  timeAt(trx: Knex.Transaction, at: Date): Promise<Date> {
+    return this.heads.timeAt(trx, at);
+  }
+
   createCheckpoint(): Promise<Checkpoint | undefined> {
     return this.withTransaction((trx) => this.checkpoints.signHead(trx));
   }

@@ -13,13 +13,14 @@ import type { AdditionWarning, ShortlistWarning } from './addition-warnings.ts';
 import type { PersonReadsCommentWarning } from './comment-read-by-person.ts';
 import { findWithdrawnCourseIds } from './course-offers.ts';
 import { findWhatBarsModel, manualSetPathOf } from './manual-path.ts';
-import { etagOf, type RecommendationSet, type SetAction, type SetView } from './recommendation.ts';
+import { etagOf, isDue, type RecommendationSet, type SetAction, type SetView } from './recommendation.ts';
 import type { RecommendationStore } from './recommendation-store.ts';
 import type { SessionWarning } from './session-warnings.ts';
 import {
   ACTION_VERBS,
   expireIfDue,
   findVisibleSet,
+  recordExpiry,
   refuseUnseenSet,
   requireActionState,
   requireCurrentEtag,
@@ -118,6 +119,9 @@ export type ReviewMutation = (
   trx: Knex.Transaction,
 ) => ReviewChange | Promise<ReviewChange>;
 
+/** An action's transaction found the set's lifetime passed by the log's time, and recorded its expiry. */
+const EXPIRED_MEANWHILE = Symbol('expired meanwhile');
+
 /**
  * Loads, checks access, ETag and the set's state (the rules of `set-actions.ts`, which also list
  * the set's allowed actions), applies the mutation and its events in one transaction, and answers
@@ -141,6 +145,14 @@ export async function applyReviewAction(
   const result = await deps.decisionLog.withTransaction(async (trx) => {
     const set = await deps.store.findById(setId, trx);
     if (set === undefined) throw setNotFound(setId);
+    // Whether its lifetime has passed is told at the log's time, as its lifetime was counted: after
+    // another process, its clock ahead, logged an event past the set's end, an act here would be
+    // logged after that end too. The expiry is recorded, and the act answered as on any expired set
+    // (the act itself is still timed by this clock, record 0008).
+    if (isDue(set, await deps.decisionLog.timeAt(trx, now))) {
+      await recordExpiry(deps, trx, set);
+      return EXPIRED_MEANWHILE;
+    }
     // Read again under the log's lock: a move to another caseload committed since the first look
     // takes the set out of the caller's hands (a published set, which a move leaves as it is, too).
     const standing = reader.holdsCaseload ? await deps.jobSeekers.findStanding(set.seekerId, trx) : undefined;
@@ -216,6 +228,10 @@ export async function applyReviewAction(
     const warnings = change.warnings ?? [];
     return { view: { ...view, warnings: [...warnings, ...(change.restatedWarnings ?? [])] }, warnings };
   });
+  // Answered as any set whose expiry is recorded: the refusal its reader is owed (record 0003).
+  if (result === EXPIRED_MEANWHILE) {
+    return applyReviewAction(deps, counselor, setId, ifMatch, action, mutate, options);
+  }
   for (const warning of result.warnings) if (warning.code === 'sensitive_term') deps.onWarning?.(warning);
   return result.view;
 }

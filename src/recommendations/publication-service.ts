@@ -318,14 +318,18 @@ function warnAboutUnopened(
   ];
 }
 
-/** Gives the set a full lifetime (`setTtlHours`, read in the action's transaction) from now; returns its new expiry. */
+/**
+ * Gives the set a full lifetime (`setTtlHours`, read in the action's transaction) from now, at the
+ * log's time as its creation counts it; returns its new expiry.
+ */
 async function renewLifetime(
-  deps: Pick<PublicationServiceDeps, 'settings'>,
+  deps: Pick<PublicationServiceDeps, 'settings' | 'decisionLog'>,
   trx: Knex.Transaction,
   set: RecommendationSet,
   now: Date,
 ): Promise<string> {
-  set.expiresAt = computeExpiry(now, (await deps.settings.get(trx)).setTtlHours);
+  const from = await deps.decisionLog.timeAt(trx, now);
+  set.expiresAt = computeExpiry(from, (await deps.settings.get(trx)).setTtlHours);
   return set.expiresAt;
 }
 

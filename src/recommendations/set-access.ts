@@ -352,23 +352,35 @@ export async function expireIfDue(
   return deps.decisionLog.withTransaction(async (trx) => {
     const fresh = await deps.store.findById(set.id, trx);
     if (fresh === undefined || !isDue(fresh, now)) return fresh ?? set;
-    const version = fresh.version;
-    // Its review ended when its lifetime passed, whenever the expiry is noticed.
-    closeSet(fresh, 'expired', fresh.expiresAt);
-    // Changed meanwhile (PostgreSQL): the set as stored, not the copy just marked expired.
-    if (!(await deps.store.save(trx, fresh, version))) return (await deps.store.findById(set.id, trx)) ?? set;
-    await deps.decisionLog.append(trx, {
-      type: 'recommendation.expired',
-      actor: { role: 'system', id: 'expiry' },
-      subjectId: fresh.seekerId,
-      payload: {
-        setId: fresh.id,
-        expiresAt: fresh.expiresAt,
-        pendingItems: fresh.items.filter((i) => i.decision === 'pending').length,
-      },
-    });
-    return fresh;
+    return recordExpiry(deps, trx, fresh);
   });
+}
+
+/**
+ * Marks `set` expired, read in `trx` (which holds the log's lock) and due, with its event; returns
+ * the set as stored then.
+ */
+export async function recordExpiry(
+  deps: { store: RecommendationStore; decisionLog: DecisionLog },
+  trx: Knex.Transaction,
+  set: RecommendationSet,
+): Promise<RecommendationSet> {
+  const version = set.version;
+  // Its review ended when its lifetime passed, whenever the expiry is noticed.
+  closeSet(set, 'expired', set.expiresAt);
+  // Changed meanwhile (PostgreSQL): the set as stored, not the copy just marked expired.
+  if (!(await deps.store.save(trx, set, version))) return (await deps.store.findById(set.id, trx)) ?? set;
+  await deps.decisionLog.append(trx, {
+    type: 'recommendation.expired',
+    actor: { role: 'system', id: 'expiry' },
+    subjectId: set.seekerId,
+    payload: {
+      setId: set.id,
+      expiresAt: set.expiresAt,
+      pendingItems: set.items.filter((i) => i.decision === 'pending').length,
+    },
+  });
+  return set;
 }
 
 /** How many due sets one step of the expiry sweep takes. */

@@ -87,8 +87,12 @@ export async function storeNewSet<Admitted>(
       const settings = await deps.settings.get(trx);
       const admission = await steps.admit(trx, settings, seeker);
       if ('refused' in admission) return admission;
+      // Made at the log's time, its lifetime counted from it: a set made by a process whose clock
+      // lags another's (or stepped back) would otherwise be dated, and end, before acts the log
+      // already holds.
       const { seq: headSeq } = await deps.decisionLog.lockHead(trx);
-      const made = buildNewSet(fields, settings, { at: now, headSeq }, deps.secondReviewDrawKey);
+      const at = await deps.decisionLog.timeAt(trx, now);
+      const made = buildNewSet(fields, settings, { at, headSeq }, deps.secondReviewDrawKey);
       // A set not drawn takes over the second review an earlier drawn set of the person still
       // owes: discarding a drawn set, or letting it expire, and starting another is no new draw.
       // Read under the log's lock, so that two creations at once cannot both miss it.
