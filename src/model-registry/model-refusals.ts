@@ -23,6 +23,34 @@ export function recalledConflict(id: string, recalledAt: string, consequence: st
 }
 
 /**
+ * The refusal to activate, without a reason, a model whose model.onnx is the file of a recalled
+ * model (problem `recalled-model-file`, 422): a recall is for good, and the same file registered
+ * under a new version would put it back in front of people without a word. An admin's activation
+ * `reason` saying why it is sound after all lets it through; the system's activation at start,
+ * which has none, never.
+ */
+export class RecalledModelFileError extends InvalidInputError {}
+
+/** See {@link RecalledModelFileError}. */
+export function recalledFileRefusal(
+  id: string,
+  recalled: readonly RegisteredModel[],
+): RecalledModelFileError {
+  const named = recalled
+    .map(
+      (model) =>
+        `${model.id} (recalled on ${model.recall?.at ?? 'an unknown day'}: "${model.recall?.reason ?? ''}")`,
+    )
+    .join(', ');
+  return new RecalledModelFileError(
+    `model ${id}'s model.onnx is the file of ${recalled.length === 1 ? 'the recalled model' : 'the recalled models'} ${named}: ` +
+      'activating it puts that model back in front of people; say in `reason` why it is sound after all ' +
+      '(the review that cleared it, what was corrected), or activate another registered model (GET /v1/models lists them)',
+    { ...problemType('recalled-model-file'), recalledModelIds: recalled.map((model) => model.id) },
+  );
+}
+
+/**
  * Why `model` cannot be registered over `existing`, which holds its id: the same name and version, or
  * another split of the same id (`a-b` version `1`, `a` version `b-1`), whose ids stored stay as they are.
  */

@@ -21,6 +21,7 @@ import {
   loadRefused,
   RECALLED_NOT_ACTIVATED,
   recalledConflict,
+  recalledFileRefusal,
 } from './model-refusals.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
@@ -335,6 +336,12 @@ export class ModelRegistry implements ActiveModelSource {
             previousId = id;
           } else previousId = activation.previousId;
         } else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
+        // The same model.onnx as a recalled model: only on an admin's word (read under the log's
+        // lock, so that a recall committed meanwhile counts), and the log names the recall it undoes.
+        const recalledFile = (await this.deps.store.list(trx)).filter(
+          (other) => other.recall !== null && other.id !== id && other.sha256 === model.sha256,
+        );
+        if (recalledFile.length > 0 && reason === undefined) throw recalledFileRefusal(id, recalledFile);
         await this.deps.decisionLog.append(trx, {
           type: 'model.activated',
           actor: actorOf(actor),
@@ -344,6 +351,7 @@ export class ModelRegistry implements ActiveModelSource {
             previousModelId: previousId ?? null,
             ...(outcome === 'already_active' ? { alreadyActive: true } : {}),
             ...(reason === undefined ? {} : { reason }),
+            ...(recalledFile.length === 0 ? {} : { recalledModelIds: recalledFile.map((other) => other.id) }),
           },
         });
         if (outcome !== 'already_active') outcome = 'activated';

@@ -11,7 +11,7 @@ import type { ActiveModelState } from '../scoring/active-model.ts';
 import { ConflictError, InvalidInputError } from '../shared/errors.ts';
 import type { ActiveScorerCache } from './active-scorer-cache.ts';
 import { SYSTEM_ACTORS, type SystemActor } from './application-actors.ts';
-import { describeRegistrationError } from './model-refusals.ts';
+import { describeRegistrationError, RecalledModelFileError } from './model-refusals.ts';
 import type { ModelStore } from './model-store.ts';
 import type { RegisteredModel } from './registered-model.ts';
 import type { RetryInterval } from './retry-interval.ts';
@@ -102,6 +102,14 @@ export class ShippedModelStartup {
         await this.deps.activateIfNoneActive(actor, model.id);
       }
     } catch (error) {
+      // Its model.onnx is a recalled model's file: as for a recalled shipped model, an admin's to decide.
+      if (error instanceof RecalledModelFileError) {
+        this.deps.logger.info(
+          { folder, reason: error.message },
+          'the shipped model is not activated: no model is active, so suggestions answer with the manual path until an admin activates one',
+        );
+        return;
+      }
       // Refusals about the folder's files; anything else (the database, say) is not the model's fault.
       if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
       this.#registrationFailure = { folder, reason: error.message, at: this.deps.now().getTime() };

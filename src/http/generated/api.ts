@@ -1233,6 +1233,7 @@ export interface paths {
          *     the refusal for an id reads the same whoever the person is, and is itself logged
          *     (`logged_text.refused`, without the text).
          *     A recalled model (`POST /v1/models/{modelId}/recall`) is never activated again: 409 `model-recalled`, saying to activate another registered model or register the corrected one under a new version.
+         *     Another model whose model.onnx is a recalled model's file (the same file registered under another version, or an older version holding it) is activated only with a `reason` saying why it is sound after all: 422 `recalled-model-file` without one (`recalledModelIds`, the detail naming each recall with its date and reason), and `model.activated` names the recalled models it brings back. The service's own activation at start never activates such a model.
          *     A model registered before its outputs were checked is checked as registration checks it now,
          *     and refused (422 `model-outputs-invalid`) when they break the model contract.
          */
@@ -1741,7 +1742,7 @@ export interface components {
              *     `model-file-changed` (409), `model-recalled` (409, `recalledAt`: activating or recalling a
              *     recalled model), `subject-erased` (409, `erasedAt`: a sync of a person erased at their request,
              *     not enrolled again with `reEnrol=true`; 404 with `erasedAt`: an erasure of a person nothing was held or logged about since theirs), `model-outputs-invalid` (422: a model whose outputs on reference rows break
-             *     the model contract, not registered nor activated), `sensitive-terms` (422, `warnings`: rephrase or confirm),
+             *     the model contract, not registered nor activated), `recalled-model-file` (422, `recalledModelIds`: activating without a `reason` a model whose model.onnx is a recalled model's file), `sensitive-terms` (422, `warnings`: rephrase or confirm),
              *     `empty-referential` (422: an occupation referential loaded empty, unless confirmed),
              *     `idempotency-key-reused` (422), `not-set-counselor` (403, a set one may read but not change),
              *     `outcome-unknown` (503, the connection to the database cut during the commit: read again to know whether the change was kept),
@@ -3558,7 +3559,7 @@ export interface components {
             }[];
         };
         ActivateModelRequest: {
-            /** @description Why the model goes live (the card read, the release notes, the review it passed), in at least three characters other than spaces and invisible characters: kept with `model.activated`; name no person. */
+            /** @description Why the model goes live (the card read, the release notes, the review it passed), in at least three characters other than spaces and invisible characters: kept with `model.activated`; name no person. Required for a model whose model.onnx is a recalled model's file: why it is sound after all. */
             reason?: string;
         };
         RecallModelRequest: {
@@ -6350,7 +6351,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The `reason` mentions sensitive details or a person's id; or the model, registered before its outputs were checked, breaks the model contract (`model-outputs-invalid`). Nothing activated. */
+            /** @description The `reason` mentions sensitive details or a person's id; or the model, registered before its outputs were checked, breaks the model contract (`model-outputs-invalid`); or its model.onnx is a recalled model's file and no `reason` was given (`recalled-model-file`, with `recalledModelIds`). Nothing activated. */
             422: {
                 headers: {
                     [name: string]: unknown;
