@@ -40,9 +40,14 @@ export type ModelSetsWithdrawal = (
   recall: SetsRecall,
 ) => Promise<ModelSetsWithdrawn>;
 
-/** A recall as it answers: the model, recalled, and the sets taken back. */
+/**
+ * A recall as it answers: the model, recalled, the sets taken back, and the other models that hold
+ * the same model.onnx and were not recalled (the file may be the fault: the active one among them
+ * serves on, the others are activated only on a reason, `recalledFileRefusal`).
+ */
 export interface ModelRecallResult extends Omit<ModelSetsWithdrawn, 'outcomesDeleted'> {
   model: RegisteredModel;
+  sameFileModels: RegisteredModel[];
 }
 
 export interface ModelRegistryDeps {
@@ -382,36 +387,45 @@ export class ModelRegistry implements ActiveModelSource {
       'say why the model is recalled',
     );
     const at = this.deps.now();
-    const { withdrawn, recalledModel } = await this.deps.decisionLog.withTransaction(async (trx) => {
-      const recall = { by: actor.subject, at: at.toISOString(), reason: why };
-      const recalled = await this.deps.store.recall(trx, id, recall);
-      if (recalled.outcome === 'not_found') throw new NotFoundError(`model ${id} was not found`);
-      if (recalled.outcome === 'already_recalled') {
-        throw recalledConflict(id, recalled.recalledAt, 'it cannot be recalled again');
-      }
-      const sets = await this.deps.withdrawModelSets(trx, id, { adminId: actor.subject, at, reason: why });
-      await this.deps.decisionLog.append(trx, {
-        type: 'model.recalled',
-        actor: actorOf(actor),
-        payload: {
-          modelId: id,
-          sha256: model.sha256,
-          wasActive: recalled.wasActive,
-          reason: why,
-          retractedCount: sets.retractedSetIds.length,
-          withdrawnCount: sets.withdrawnSetIds.length,
-          retractedSetIds: sets.retractedSetIds,
-          withdrawnSetIds: sets.withdrawnSetIds,
-        },
-      });
-      // Read in the transaction: once it committed, a failed read would answer the recall as undone.
-      return { withdrawn: sets, recalledModel: (await this.deps.store.findById(id, trx)) ?? model };
-    });
+    const { withdrawn, recalledModel, sameFileModels } = await this.deps.decisionLog.withTransaction(
+      async (trx) => {
+        const recall = { by: actor.subject, at: at.toISOString(), reason: why };
+        const recalled = await this.deps.store.recall(trx, id, recall);
+        if (recalled.outcome === 'not_found') throw new NotFoundError(`model ${id} was not found`);
+        if (recalled.outcome === 'already_recalled') {
+          throw recalledConflict(id, recalled.recalledAt, 'it cannot be recalled again');
+        }
+        const sets = await this.deps.withdrawModelSets(trx, id, { adminId: actor.subject, at, reason: why });
+        await this.deps.decisionLog.append(trx, {
+          type: 'model.recalled',
+          actor: actorOf(actor),
+          payload: {
+            modelId: id,
+            sha256: model.sha256,
+            wasActive: recalled.wasActive,
+            reason: why,
+            retractedCount: sets.retractedSetIds.length,
+            withdrawnCount: sets.withdrawnSetIds.length,
+            retractedSetIds: sets.retractedSetIds,
+            withdrawnSetIds: sets.withdrawnSetIds,
+          },
+        });
+        // Read in the transaction: once it committed, a failed read would answer the recall as undone.
+        const models = await this.deps.store.list(trx);
+        return {
+          withdrawn: sets,
+          recalledModel: models.find((stored) => stored.id === id) ?? model,
+          sameFileModels: models.filter(
+            (other) => other.id !== id && other.recall === null && other.sha256 === model.sha256,
+          ),
+        };
+      },
+    );
     this.#scorers.forget(id);
     // As after an erasure: the deleted outcomes leave the files too (record 0006).
     if (withdrawn.outcomesDeleted > 0) await scrubAfterCommit(this.deps.scrubber, this.#logger);
     const { retractedSetIds, withdrawnSetIds } = withdrawn;
-    return { model: recalledModel, retractedSetIds, withdrawnSetIds };
+    return { model: recalledModel, retractedSetIds, withdrawnSetIds, sameFileModels };
   }
 
   /**

@@ -45,6 +45,9 @@ export function createModelRoutes(registry: ModelRegistry): Router {
       model: toModelBody(recalled.model),
       retractedSetIds: recalled.retractedSetIds,
       withdrawnSetIds: recalled.withdrawnSetIds,
+      sameFileModels: recalled.sameFileModels.flatMap(({ id, status }) =>
+        status === 'recalled' ? [] : [{ id, status }],
+      ),
     };
     res.json(body);
   });

@@ -956,7 +956,12 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
       const outcome = await race(
         t,
         [
-          (r) => r.http.post(`/v1/models/${next.id}/activate`).auth(admin, { type: 'bearer' }).send(),
+          (r) =>
+            r.http
+              .post(`/v1/models/${next.id}/activate`)
+              .auth(admin, { type: 'bearer' })
+              // Its model.onnx is the recalled models' file (record 0017): activated on the admin's word.
+              .send({ reason: 'Revue de mise en service faite' }),
           (r) => requestSet(r, counselor, seekerId),
         ],
         order,
@@ -994,7 +999,12 @@ describe(`a model's recall or replacement fired with the actions on its sets (${
       const outcome = await race(
         t,
         [
-          (r) => r.http.post(`/v1/models/${next.id}/activate`).auth(admin, { type: 'bearer' }).send(),
+          (r) =>
+            r.http
+              .post(`/v1/models/${next.id}/activate`)
+              .auth(admin, { type: 'bearer' })
+              // Its model.onnx is the recalled models' file (record 0017): activated on the admin's word.
+              .send({ reason: 'Revue de mise en service faite' }),
           (r) => requestSet(r, counselor, seekerId),
         ],
         order,

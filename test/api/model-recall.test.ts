@@ -386,6 +386,10 @@ describe('recalling a model found faulty (POST /v1/models/{modelId}/recall)', ()
     expect(otherCard.text).not.toContain('Recalled');
   });
 
+  it('names in its answer the active model holding the same model.onnx, which the recall leaves serving', async () => {
+    expect(recalled.body.sameFileModels).toEqual([{ id: replacement.id, status: 'active' }]);
+  });
+
   it('refuses to activate the recalled model again with 409 model-recalled, saying what to serve instead, the active model unchanged', async () => {
     const res = await t.http.post(`/v1/models/${FAULTY_ID}/activate`).auth(admin, { type: 'bearer' }).send();
     expect(res.status).toBe(409);

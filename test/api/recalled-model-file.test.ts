@@ -28,6 +28,7 @@ describe('activating a model whose model.onnx is a recalled model’s file', () 
   let admin: string;
   let modelsDir: { dir: string; remove(): Promise<void> };
   let variant: TestModelFolder;
+  let recallAnswer: Record<string, unknown>;
 
   beforeAll(async () => {
     modelsDir = await createModelsDir();
@@ -48,6 +49,7 @@ describe('activating a model whose model.onnx is a recalled model’s file', () 
       .auth(admin, { type: 'bearer' })
       .send({ reason: RECALL_REASON });
     expect(recalled.status).toBe(200);
+    recallAnswer = recalled.body;
   });
   afterAll(async () => {
     await t.close();
@@ -65,6 +67,10 @@ describe('activating a model whose model.onnx is a recalled model’s file', () 
     expect(res.status).toBe(200);
     return res.body.items as ModelBody[];
   }
+
+  it('names in the recall’s answer the models left holding the same file', () => {
+    expect(recallAnswer.sameFileModels).toEqual([{ id: SHIPPED_ID, status: 'retired' }]);
+  });
 
   it('does not activate it on start: the system has no word to give, and no model is active', async () => {
     await t.container.close();

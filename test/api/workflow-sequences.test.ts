@@ -1418,8 +1418,16 @@ class Walk {
    * the sets of the model it retires.
    */
   async activate(admin: string, modelId: string): Promise<void> {
+    const activation = (body: object) =>
+      this.t.http.post(`/v1/models/${modelId}/activate`).auth(admin, { type: 'bearer' }).send(body);
+    // The walk's models share one model.onnx: once one is recalled, the others take a reason.
+    if (this.recalledModels.size > 0 && !this.recalledModels.has(modelId)) {
+      const refused = this.answer(await activation({}), `activate model ${modelId} without a reason`);
+      expect(refused.status, brief(refused.body)).toBe(422);
+      expect(refused.body.type).toMatch(/recalled-model-file$/);
+    }
     const res = this.answer(
-      await this.t.http.post(`/v1/models/${modelId}/activate`).auth(admin, { type: 'bearer' }).send({}),
+      await activation({ reason: 'Revue de mise en service faite' }),
       `activate model ${modelId}`,
     );
     if (this.recalledModels.has(modelId)) {

@@ -3568,6 +3568,12 @@ export interface components {
         };
         ModelRecallResult: {
             model: components["schemas"]["Model"];
+            /** @description The other models registered with the same model.onnx (its sha256), not recalled: a recall is of one model, and these are left as they are. When the file itself is at fault, recall them too: the active one among them serves on, and the others are activated only with a `reason` (422 `recalled-model-file` without). */
+            sameFileModels: {
+                id: string;
+                /** @enum {string} */
+                status: "registered" | "active" | "retired";
+            }[];
             /** @description Every published set of the model, now retracted (the one in front of its person, and those a later publication had replaced). */
             retractedSetIds: string[];
             /** @description The sets of the model still open for review, now withdrawn (discarded). */
