@@ -46,6 +46,9 @@ import {
  * (`WALK_SEQUENCES=<n>` walks more seeds from there, `WALK_STEPS=<n>` takes more steps in each;
  * `WALK_LOG=<file>` appends the steps of walks that pass, `WALK_PROCESSES=1|2` runs every walk on one
  * process or on two sharing the database, whose clocks disagree; by default every third walk has two).
+ * Now and then a targeted step takes the place of the usual weighted one, for paths that draw reaches
+ * rarely (`drawTargetedStep`); its draws come from a stream of their own, so that a walk of one
+ * process takes the steps it took before they were added, up to the first targeted step it draws.
  */
 
 const HOUR = 3_600_000;
@@ -69,6 +72,8 @@ const LOGGED_TYPES = DECISION_EVENT_TYPES.filter((type) => type !== 'audit.queri
 const SHIPPED_MODEL_ID = 'aiguillage-ebm-1.1.0';
 /** Models registered and activated in turn as a walk recalls the active one (record 0017). */
 const SPARE_MODEL_VERSIONS = ['1.2.0', '1.3.0', '1.4.0'];
+const RETRACTION_REASON = 'Erreur dans la sélection';
+const RECALL_REASON = 'Des écarts de classement ont été constatés';
 const MESSAGES = ['Bonjour, voici les formations dont nous avons parlé.', 'À voir ensemble jeudi.'];
 /**
  * Texts to the person the free-text screening flags (record 0020): refused (422 `sensitive-terms`)
@@ -1166,7 +1171,7 @@ class Walk {
       set,
       'retract',
       etagMode,
-      (token, etag) => act(this.t, token, set.id, 'retract', etag, { reason: 'Erreur dans la sélection' }),
+      (token, etag) => act(this.t, token, set.id, 'retract', etag, { reason: RETRACTION_REASON }),
       {
         releases: false,
         apply: () => this.model.retract(set),
@@ -1178,6 +1183,10 @@ class Walk {
     const hours = this.random.nextBoolean(0.7)
       ? this.random.nextInt(1, 24)
       : this.model.settings.setTtlHours + 1;
+    this.letTimePass(hours);
+  }
+
+  letTimePass(hours: number): void {
     // On two processes, the lag more: a set made or renewed by either clock is then due by both, or
     // by neither. Within the lag of its expiry a read through B, which records nothing and reads B's
     // clock, may still show it open (record 0003: an expiry is recorded when a set is next touched).
@@ -1377,6 +1386,25 @@ class Walk {
     ).toEqual(
       Object.fromEntries(sets.map((set) => [set.id, set.publishedRank === null ? null : set.message])),
     );
+    // A retraction's reason, a counselor's as written, a recall's told to the person first (records 0013, 0017).
+    const retractions = Object.fromEntries(
+      (res.body.suggestionSets as Array<{ id: string; retraction: { reason: string } | null }>).map((set) => [
+        set.id,
+        set.retraction?.reason.replace(/^.*Motif donné : /su, 'recall: ') ?? null,
+      ]),
+    );
+    expect(retractions, 'the retractions in the export').toEqual(
+      Object.fromEntries(
+        sets.map((set) => [
+          set.id,
+          set.status !== 'retracted'
+            ? null
+            : set.retractedByRecall === true
+              ? `recall: ${RECALL_REASON}`
+              : RETRACTION_REASON,
+        ]),
+      ),
+    );
     // A second reviewer's comments, as written: an approval's once given, the last return's once the review is over (record 0003).
     type Told = { comment: string | null } | null;
     expect(
@@ -1468,7 +1496,7 @@ class Walk {
       await this.t.http
         .post(`/v1/models/${modelId}/recall`)
         .auth(admin, { type: 'bearer' })
-        .send({ reason: 'Des écarts de classement ont été constatés' }),
+        .send({ reason: RECALL_REASON }),
       `recall model ${modelId}${active ? ' (active)' : this.recalledModels.has(modelId) ? ' (recalled)' : ' (retired)'}`,
     );
     if (this.recalledModels.has(modelId)) {
@@ -1485,7 +1513,10 @@ class Walk {
     // Every set it published is retracted, shown or replaced; every one still open withdrawn; the rest left.
     const retracted = made.filter((set) => set.status === 'published');
     const withdrawn = made.filter((set) => WALK_OPEN_STATUSES.includes(set.status));
-    for (const set of retracted) this.model.retract(set);
+    for (const set of retracted) {
+      set.retractedByRecall = true;
+      this.model.retract(set);
+    }
     for (const set of withdrawn) {
       set.status = 'discarded';
       touch(set);
@@ -2003,7 +2034,19 @@ class Walk {
       }
     } else {
       if (!person.erased) await this.erasePerson(kept.seekerId);
-      if (draw < 0.85) await this.syncPerson(kept.seekerId, this.random.pick(COUNSELORS), true);
+      if (draw < 0.85) {
+        await this.syncPerson(kept.seekerId, this.random.pick(COUNSELORS), true);
+        // Nothing of the person before their erasure shows in the file of the person enrolled again (record 0021).
+        const holder = this.model.person(kept.seekerId).counselorId;
+        const res = this.answer(
+          await this.t.http
+            .get(`/v1/job-seekers/${kept.seekerId}`)
+            .auth(await this.token('counselor', holder), { type: 'bearer' }),
+          `${holder} reads the file of ${kept.seekerId}`,
+        );
+        expect(res.status, brief(res.body)).toBe(200);
+        expect(res.body.contests, 'the contests of the person enrolled again').toEqual([]);
+      }
     }
     await this.replyAgain(kept);
   }
@@ -2024,6 +2067,7 @@ class Walk {
     if (res.status !== 200) return;
     const published = set.publishedAt === null ? today : parisDayOf(new Date(set.publishedAt));
     await this.sendOutcome(set.seekerId, item.courseId, this.random.nextBoolean(0.5) ? today : published);
+    await this.checkExport(set.seekerId);
   }
 
   /** A second reviewer approves or returns a set with a comment the screening flags, confirmed or not (records 0003, 0020). */
@@ -2036,12 +2080,14 @@ class Walk {
     const comment = this.random.nextBoolean(0.8) ? SENSITIVE_COMMENT : approve ? undefined : RETURN_COMMENT;
     const acknowledged = this.random.nextBoolean(0.5);
     await this.secondReviewSet(set, counselor, approve, this.pickEtag(), comment, acknowledged);
+    await this.checkExport(set.seekerId);
   }
 
   /**
    * An outcome held reported again as observed before the one held (record 0019): 409
    * `observation-outdated`, unless another rule refuses it first. When the one held is of the day of
-   * the first proposal, a later observation is reported first, so that an earlier one can be outdated.
+   * the first proposal, a later observation is reported first (a day passing first if that day is
+   * today), so that an earlier one can be outdated.
    */
   async reportOutdatedOutcome(heldKeys: string[]): Promise<void> {
     const [seekerId = '', courseId = ''] = this.random.pick(heldKeys).split(' ');
@@ -2049,8 +2095,11 @@ class Walk {
     const first = this.model.firstProposalTime(seekerId, courseId);
     const firstDay = first === undefined ? today : parisDayOf(new Date(first));
     const held = this.model.outcomes.get(`${seekerId} ${courseId}`);
-    if (held !== undefined && held.observedAt <= firstDay && today > firstDay)
-      await this.sendOutcome(seekerId, courseId, today);
+    if (held !== undefined && held.observedAt <= firstDay) {
+      // A day passes first when the course was proposed today, so that a day lies between the two.
+      if (today <= firstDay) this.letTimePass(24);
+      await this.sendOutcome(seekerId, courseId, parisDayOf(this.clock.now()));
+    }
     const now = this.model.outcomes.get(`${seekerId} ${courseId}`) ?? held;
     if (now === undefined) return;
     await this.sendOutcome(seekerId, courseId, addDays(now.observedAt, -this.random.nextInt(1, 2)));
