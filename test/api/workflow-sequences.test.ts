@@ -1405,6 +1405,16 @@ class Walk {
         ]),
       ),
     );
+    // A set a later publication replaced says so, retracted since or not (records 0015, 0017).
+    expect(
+      Object.fromEntries(
+        (res.body.suggestionSets as Array<{ id: string; replacedBy: unknown }>).map((set) => [
+          set.id,
+          set.replacedBy !== null,
+        ]),
+      ),
+      'the replaced sets in the export',
+    ).toEqual(Object.fromEntries(sets.map((set) => [set.id, set.replaced])));
     // A second reviewer's comments, as written: an approval's once given, the last return's once the review is over (record 0003).
     type Told = { comment: string | null } | null;
     expect(
@@ -2017,7 +2027,8 @@ class Walk {
 
   /**
    * A reply kept with an Idempotency-Key sent again after its person moved to another counselor's
-   * caseload (and maybe back), or was erased and maybe enrolled again (record 0021).
+   * caseload (and maybe back), or was erased and maybe enrolled again (record 0021); enrolled again on
+   * the same caseload, its key, gone with the erasure, is new for a reply about a set made since.
    */
   async replyAgainAfterLeaving(): Promise<void> {
     const kept = this.random.pick(this.keptReplies);
@@ -2035,7 +2046,8 @@ class Walk {
     } else {
       if (!person.erased) await this.erasePerson(kept.seekerId);
       if (draw < 0.85) {
-        await this.syncPerson(kept.seekerId, this.random.pick(COUNSELORS), true);
+        const counselorId = this.random.nextBoolean(0.5) ? kept.counselor : this.random.pick(COUNSELORS);
+        await this.syncPerson(kept.seekerId, counselorId, true);
         // Nothing of the person before their erasure shows in the file of the person enrolled again (record 0021).
         const holder = this.model.person(kept.seekerId).counselorId;
         const res = this.answer(
@@ -2049,6 +2061,23 @@ class Walk {
       }
     }
     await this.replyAgain(kept);
+    // The key went with the erasure: once the person is enrolled again, it is new for another reply.
+    const now = this.model.person(kept.seekerId);
+    if (draw < 0.45 || now.erased || now.counselorId !== kept.counselor || this.model.modelBarredFor(now.id))
+      return;
+    await this.publishAnother(kept.seekerId);
+    const set = this.model.shownSet(kept.seekerId);
+    const item = set?.items?.find((one) => one.id === this.model.shownItemIds(kept.seekerId)[0]);
+    if (set === undefined || item === undefined) return;
+    await this.giveFeedback(kept.seekerId, item.id, 'contest');
+    await this.replyTo(
+      set,
+      item,
+      kept.counselor,
+      kept.body.message,
+      kept.body.acknowledgeSensitiveTerms === true,
+      kept.key,
+    );
   }
 
   /**
