@@ -46,9 +46,14 @@ import {
  * (`WALK_SEQUENCES=<n>` walks more seeds from there, `WALK_STEPS=<n>` takes more steps in each;
  * `WALK_LOG=<file>` appends the steps of walks that pass, `WALK_PROCESSES=1|2` runs every walk on one
  * process or on two sharing the database, whose clocks disagree; by default every third walk has two).
+ * Now and then a targeted step takes the place of the usual weighted one, for paths that draw reaches
+ * rarely (`drawTargetedStep`); its draws come from a stream of their own, so that a walk of one
+ * process takes the steps it took before they were added, up to the first targeted step it draws.
  */
 
 const HOUR = 3_600_000;
+/** The share of steps a targeted step takes the place of, when one can be taken. */
+const TARGETED_SHARE = 0.15;
 const SEQUENCES = Number(process.env.WALK_SEQUENCES ?? 3);
 const STEPS = Number(process.env.WALK_STEPS ?? 60);
 const FIRST_SEED = Number(process.env.WALK_SEED ?? 51_000);
@@ -67,6 +72,8 @@ const LOGGED_TYPES = DECISION_EVENT_TYPES.filter((type) => type !== 'audit.queri
 const SHIPPED_MODEL_ID = 'aiguillage-ebm-1.1.0';
 /** Models registered and activated in turn as a walk recalls the active one (record 0017). */
 const SPARE_MODEL_VERSIONS = ['1.2.0', '1.3.0', '1.4.0'];
+const RETRACTION_REASON = 'Erreur dans la sélection';
+const RECALL_REASON = 'Des écarts de classement ont été constatés';
 const MESSAGES = ['Bonjour, voici les formations dont nous avons parlé.', 'À voir ensemble jeudi.'];
 /**
  * Texts to the person the free-text screening flags (record 0020): refused (422 `sensitive-terms`)
@@ -77,6 +84,7 @@ const SENSITIVE_COMMENT = 'Horaires incompatibles avec son handicap';
 const SENSITIVE_REPLY = 'Nous en reparlons, compte tenu de votre religion.';
 const FLAGGED_TEXTS = new Set([SENSITIVE_MESSAGE, SENSITIVE_COMMENT, SENSITIVE_REPLY]);
 const PLAIN_COMMENT = 'Vu ensemble en entretien';
+const RETURN_COMMENT = 'Revoir la troisième formation';
 const REPLIES = [
   'Nous en reparlons à notre prochain rendez-vous.',
   'Je maintiens ce choix, voyons-le jeudi.',
@@ -86,6 +94,7 @@ type EtagMode = 'current' | 'stale' | 'none';
 /** A contest reply kept with an Idempotency-Key, to send again. */
 type KeptReply = {
   counselor: string;
+  seekerId: string;
   setId: string;
   itemId: string;
   key: string;
@@ -116,7 +125,13 @@ class Walk {
   constructor(
     readonly a: TestApp,
     readonly clock: TestClock,
-    readonly random: Random,
+    /** The draws of the walk's steps; the targeted steps' own stream while one runs. */
+    private random: Random,
+    /**
+     * The draws of the targeted steps, apart from the walk's: a walk of one process takes the same
+     * steps as before they were added until the first targeted step it draws.
+     */
+    private readonly targeted: Random,
     /** The models not registered yet, to activate after a recall. */
     private readonly spareModels: TestModelFolder[] = [],
     /** A second process on A's database, its clock `lag` ms behind A's, and the draws of where each request goes. */
@@ -590,6 +605,12 @@ class Walk {
     const moves = this.random.nextBoolean(0.15);
     const counselorId = moves ? this.random.pick(COUNSELORS) : person.counselorId;
     const reEnrol = person.erased && this.random.nextBoolean(0.5);
+    await this.syncPerson(seekerId, counselorId, reEnrol);
+  }
+
+  /** The case-management system syncs the person onto `counselorId`'s caseload (enrolled again once erased, if `reEnrol`). */
+  async syncPerson(seekerId: string, counselorId: string, reEnrol: boolean): Promise<void> {
+    const person = this.model.person(seekerId);
     const res = this.answer(
       await putSeeker(
         this.t,
@@ -617,10 +638,19 @@ class Walk {
     const seekerId = this.random.pick(Object.keys(SEEKERS));
     const person = this.model.person(seekerId);
     const counselor = this.random.nextBoolean(0.85) ? person.counselorId : this.random.pick(COUNSELORS);
-    const token = await this.token('counselor', counselor);
     const earlier = this.keys.filter((key) => key.counselor === counselor && key.manual === manual);
     const retry = earlier.length > 0 && this.random.nextBoolean(0.2) ? this.random.pick(earlier) : undefined;
-    const target = retry?.seekerId ?? seekerId;
+    await this.askForSet(manual, counselor, retry?.seekerId ?? seekerId, retry);
+  }
+
+  /** `counselor` asks a set for `target`, with the key of an earlier creation when `retry`; the set made, if any. */
+  async askForSet(
+    manual: boolean,
+    counselor: string,
+    target: string,
+    retry?: { key: string },
+  ): Promise<WalkSet | undefined> {
+    const token = await this.token('counselor', counselor);
     const key = retry?.key ?? newIdempotencyKey();
     const res = this.answer(
       manual
@@ -717,6 +747,7 @@ class Walk {
       );
     }
     if (manual) expect(body.items).toEqual([]);
+    return set;
   }
 
   /**
@@ -770,9 +801,13 @@ class Walk {
     }
   }
 
-  async decideItem(counselor: string, set: WalkSet, item: WalkItem): Promise<void> {
+  async decideItem(
+    counselor: string,
+    set: WalkSet,
+    item: WalkItem,
+    approve = this.random.nextBoolean(0.6),
+  ): Promise<void> {
     const withdrawn = this.model.withdrawnCourses.has(item.courseId);
-    const approve = this.random.nextBoolean(0.6);
     // A comment the person reads in their export: mostly none, sometimes one the screening flags.
     const draw = this.random.next();
     const comment = draw < 0.7 ? undefined : draw < 0.8 ? PLAIN_COMMENT : SENSITIVE_COMMENT;
@@ -904,12 +939,21 @@ class Walk {
     const set = this.pickSet((candidate) => candidate.status === 'awaiting_shortlist');
     if (set === undefined) return;
     const courseIds = this.random.sample(ACTIVE_COURSES, this.random.nextInt(0, 3));
+    await this.shortlistSet(set, courseIds, this.pickActor(set), this.pickEtag());
+  }
+
+  async shortlistSet(
+    set: WalkSet,
+    courseIds: string[],
+    counselor: string,
+    etagMode: EtagMode,
+  ): Promise<void> {
     await this.reviewAction(
       `shortlists [${courseIds.join(', ')}] in`,
-      this.pickActor(set),
+      counselor,
       set,
       'shortlist',
-      this.pickEtag(),
+      etagMode,
       (token, etag) => act(this.t, token, set.id, 'shortlist', etag, { courseIds }),
       {
         releases: false,
@@ -953,13 +997,23 @@ class Walk {
             ? '   '
             : SENSITIVE_MESSAGE;
     const acknowledged = message !== undefined && this.random.nextBoolean(isFlagged(message) ? 0.6 : 0.1);
+    await this.publishSet(set, counselor, message, acknowledged, this.pickEtag());
+  }
+
+  async publishSet(
+    set: WalkSet,
+    counselor: string,
+    message: string | undefined,
+    acknowledged: boolean,
+    etagMode: EtagMode,
+  ): Promise<void> {
     let screened = false;
     const res = await this.reviewAction(
       `publishes${message === undefined ? '' : ` with message ${JSON.stringify(message)}${acknowledged ? ' (confirmed)' : ''}`}`,
       counselor,
       set,
       'publish',
-      this.pickEtag(),
+      etagMode,
       (token, etag) =>
         act(this.t, token, set.id, 'publish', etag, {
           ...(message === undefined ? {} : { message }),
@@ -1013,33 +1067,59 @@ class Walk {
     const counselor = this.random.nextBoolean(0.8) ? this.random.pick(others) : this.random.pick(COUNSELORS);
     if (this.random.nextBoolean(0.7)) await this.read(counselor, set);
     const approve = this.random.nextBoolean(0.7);
+    await this.secondReviewSet(
+      set,
+      counselor,
+      approve,
+      this.pickEtag(),
+      approve ? undefined : RETURN_COMMENT,
+    );
+  }
+
+  /**
+   * A second reviewer approves or returns the set, with a comment the person reads in their export
+   * (record 0003): one the screening flags is refused (422 `sensitive-terms`) unless confirmed, after
+   * the access, the state and the approval's own rules (record 0020), and warned about once kept.
+   */
+  async secondReviewSet(
+    set: WalkSet,
+    counselor: string,
+    approve: boolean,
+    etagMode: EtagMode,
+    comment: string | undefined,
+    acknowledged = false,
+  ): Promise<void> {
     const read = set.currentReads.has(counselor);
+    let screened = false;
     const res = await this.reviewAction(
-      approve ? 'approves in second review' : 'returns',
+      `${approve ? 'approves in second review' : 'returns'}${comment === undefined || comment === RETURN_COMMENT ? '' : ` with comment ${JSON.stringify(comment)}${acknowledged ? ' (confirmed)' : ''}`}`,
       counselor,
       set,
       'second_review',
-      this.pickEtag(),
+      etagMode,
       (token, etag) =>
-        act(
-          this.t,
-          token,
-          set.id,
-          'second-review',
-          etag,
-          approve
-            ? { decision: 'approve' }
-            : { decision: 'return', comment: 'Revoir la troisième formation' },
-        ),
+        act(this.t, token, set.id, 'second-review', etag, {
+          decision: approve ? 'approve' : 'return',
+          ...(comment === undefined ? {} : { comment }),
+          ...(acknowledged ? { acknowledgeSensitiveTerms: true } : {}),
+        }),
       {
         releases: approve,
-        ownRule: () =>
-          approve && (!read || this.model.withdrawnApprovals(set).length > 0) ? [409] : undefined,
+        ownRule: () => {
+          if (approve && (!read || this.model.withdrawnApprovals(set).length > 0)) return [409];
+          if (isFlagged(comment) && !acknowledged) {
+            screened = true;
+            return [422];
+          }
+          return undefined;
+        },
         apply: (body) => {
           this.model.expectEvent('second_review.completed');
           if (approve) {
+            set.approvalComment = comment ?? null;
             this.model.publish(set, this.now());
           } else {
+            set.returnComment = comment ?? '';
             set.status = 'pending_review';
             set.expiresAt = this.lifetimeEnd(body);
           }
@@ -1047,10 +1127,12 @@ class Walk {
       },
     );
     // The approval publishes the message handed on: its warning again when the screening flags it (record 0003).
-    if (res.status === 200)
-      expect(warnedFields(res.body), 'the warnings of a second review').toEqual(
-        approve && isFlagged(set.message) ? ['message'] : [],
-      );
+    if (screened) expectTermsRefusal(res, 'comment');
+    else if (res.status === 200)
+      expect(warnedFields(res.body).sort(), 'the warnings of a second review').toEqual([
+        ...(isFlagged(comment) ? ['comment'] : []),
+        ...(approve && isFlagged(set.message) ? ['message'] : []),
+      ]);
   }
 
   async discard(): Promise<void> {
@@ -1079,13 +1161,17 @@ class Walk {
     if (set === undefined) return;
     const person = this.model.person(set.seekerId);
     const counselor = this.random.nextBoolean(0.85) ? person.counselorId : this.random.pick(COUNSELORS);
-    await this.reviewAction(
+    await this.retractSet(set, counselor, this.pickEtag());
+  }
+
+  async retractSet(set: WalkSet, counselor: string, etagMode: EtagMode): Promise<Res> {
+    return this.reviewAction(
       'retracts',
       counselor,
       set,
       'retract',
-      this.pickEtag(),
-      (token, etag) => act(this.t, token, set.id, 'retract', etag, { reason: 'Erreur dans la sélection' }),
+      etagMode,
+      (token, etag) => act(this.t, token, set.id, 'retract', etag, { reason: RETRACTION_REASON }),
       {
         releases: false,
         apply: () => this.model.retract(set),
@@ -1097,6 +1183,10 @@ class Walk {
     const hours = this.random.nextBoolean(0.7)
       ? this.random.nextInt(1, 24)
       : this.model.settings.setTtlHours + 1;
+    this.letTimePass(hours);
+  }
+
+  letTimePass(hours: number): void {
     // On two processes, the lag more: a set made or renewed by either clock is then due by both, or
     // by neither. Within the lag of its expiry a read through B, which records nothing and reads B's
     // clock, may still show it open (record 0003: an expiry is recorded when a set is next touched).
@@ -1173,27 +1263,7 @@ class Walk {
         ['interested', 'not_interested', 'enrolled', 'contest'] as const,
         [1, 1, 1, 2],
       );
-      const res = this.answer(
-        await this.t.http
-          .post(`/v1/me/recommendations/${itemId}/feedback`)
-          .auth(token, { type: 'bearer' })
-          .send({ response }),
-        `${seekerId} answers ${response} about item ${itemId.slice(-4)}`,
-      );
-      const set = this.model
-        .setsOf(seekerId)
-        .find((candidate) => candidate.items?.some((item) => item.id === itemId));
-      const counts = response === 'contest' ? set?.contestCount : set?.feedbackCount;
-      const given = counts?.get(itemId) ?? 0;
-      const limit = response === 'contest' ? 3 : 10;
-      const shown = !person.erased && this.model.explainable(seekerId).has(itemId);
-      // A contest of a replaced set's course is refused: nothing is left there to look at again (record 0015).
-      const refused = given >= limit || (response === 'contest' && set?.replaced === true);
-      expect(res.status, brief(res.body)).toBe(shown ? (refused ? 409 : 201) : 404);
-      if (res.status === 201 && set !== undefined && counts !== undefined) {
-        counts.set(itemId, given + 1);
-        this.model.expectEvent('feedback.given');
-      }
+      await this.giveFeedback(seekerId, itemId, response);
     } else if (draw < 0.8) {
       await this.checkExport(seekerId);
     } else if (draw < 0.92) {
@@ -1229,6 +1299,37 @@ class Walk {
       if (res.status !== 204) return;
       person.objected = false;
       this.model.expectEvent('objection.withdrawn');
+    }
+  }
+
+  /** The person answers about an item: their feedback, or a contest (records 0003, 0021). */
+  async giveFeedback(
+    seekerId: string,
+    itemId: string,
+    response: 'interested' | 'not_interested' | 'enrolled' | 'contest',
+  ): Promise<void> {
+    const person = this.model.person(seekerId);
+    const token = await this.token('job_seeker', seekerId);
+    const res = this.answer(
+      await this.t.http
+        .post(`/v1/me/recommendations/${itemId}/feedback`)
+        .auth(token, { type: 'bearer' })
+        .send({ response }),
+      `${seekerId} answers ${response} about item ${itemId.slice(-4)}`,
+    );
+    const set = this.model
+      .setsOf(seekerId)
+      .find((candidate) => candidate.items?.some((item) => item.id === itemId));
+    const counts = response === 'contest' ? set?.contestCount : set?.feedbackCount;
+    const given = counts?.get(itemId) ?? 0;
+    const limit = response === 'contest' ? 3 : 10;
+    const shown = !person.erased && this.model.explainable(seekerId).has(itemId);
+    // A contest of a replaced set's course is refused: nothing is left there to look at again (record 0015).
+    const refused = given >= limit || (response === 'contest' && set?.replaced === true);
+    expect(res.status, brief(res.body)).toBe(shown ? (refused ? 409 : 201) : 404);
+    if (res.status === 201 && set !== undefined && counts !== undefined) {
+      counts.set(itemId, given + 1);
+      this.model.expectEvent('feedback.given');
     }
   }
 
@@ -1285,6 +1386,56 @@ class Walk {
     ).toEqual(
       Object.fromEntries(sets.map((set) => [set.id, set.publishedRank === null ? null : set.message])),
     );
+    // A retraction's reason, a counselor's as written, a recall's told to the person first (records 0013, 0017).
+    const retractions = Object.fromEntries(
+      (res.body.suggestionSets as Array<{ id: string; retraction: { reason: string } | null }>).map((set) => [
+        set.id,
+        set.retraction?.reason.replace(/^.*Motif donné : /su, 'recall: ') ?? null,
+      ]),
+    );
+    expect(retractions, 'the retractions in the export').toEqual(
+      Object.fromEntries(
+        sets.map((set) => [
+          set.id,
+          set.status !== 'retracted'
+            ? null
+            : set.retractedByRecall === true
+              ? `recall: ${RECALL_REASON}`
+              : RETRACTION_REASON,
+        ]),
+      ),
+    );
+    // A set a later publication replaced says so, retracted since or not (records 0015, 0017).
+    expect(
+      Object.fromEntries(
+        (res.body.suggestionSets as Array<{ id: string; replacedBy: unknown }>).map((set) => [
+          set.id,
+          set.replacedBy !== null,
+        ]),
+      ),
+      'the replaced sets in the export',
+    ).toEqual(Object.fromEntries(sets.map((set) => [set.id, set.replaced])));
+    // A second reviewer's comments, as written: an approval's once given, the last return's once the review is over (record 0003).
+    type Told = { comment: string | null } | null;
+    expect(
+      Object.fromEntries(
+        (
+          res.body.suggestionSets as Array<{
+            id: string;
+            secondReviewReturn: Told;
+            secondReviewApproval: Told;
+          }>
+        ).map((set) => [set.id, [set.secondReviewReturn?.comment, set.secondReviewApproval?.comment]]),
+      ),
+      "the second reviewers' comments in the export",
+    ).toEqual(
+      Object.fromEntries(
+        sets.map((set) => [
+          set.id,
+          [WALK_OPEN_STATUSES.includes(set.status) ? undefined : set.returnComment, set.approvalComment],
+        ]),
+      ),
+    );
     expect((res.body.contestReplies as unknown[]).length, 'the replies in the export').toBe(
       sets.reduce((sum, set) => sum + [...set.replyCount.values()].reduce((a, b) => a + b, 0), 0),
     );
@@ -1300,7 +1451,10 @@ class Walk {
   }
 
   async erase(): Promise<void> {
-    const seekerId = this.random.pick(Object.keys(SEEKERS));
+    await this.erasePerson(this.random.pick(Object.keys(SEEKERS)));
+  }
+
+  async erasePerson(seekerId: string): Promise<void> {
     const person = this.model.person(seekerId);
     const admin = await this.token('admin', 'ops-1');
     const res = this.answer(await eraseJobSeeker(this.t, admin, seekerId), `erase ${seekerId}`);
@@ -1335,19 +1489,24 @@ class Walk {
       [recalled.length > 0 ? 1 : 0, recalled],
     ];
     if (choices.every(([weight]) => weight === 0)) return;
-    const modelId = this.random.pick(
-      this.random.pickWeightedItem(
-        choices.map(([, ids]) => ids),
-        choices.map(([weight]) => weight),
+    await this.recallModel(
+      this.random.pick(
+        this.random.pickWeightedItem(
+          choices.map(([, ids]) => ids),
+          choices.map(([weight]) => weight),
+        ),
       ),
     );
+  }
+
+  async recallModel(modelId: string): Promise<void> {
     const active = modelId === this.activeModelId;
     const admin = await this.token('admin', 'ops-1');
     const res = this.answer(
       await this.t.http
         .post(`/v1/models/${modelId}/recall`)
         .auth(admin, { type: 'bearer' })
-        .send({ reason: 'Des écarts de classement ont été constatés' }),
+        .send({ reason: RECALL_REASON }),
       `recall model ${modelId}${active ? ' (active)' : this.recalledModels.has(modelId) ? ' (recalled)' : ' (retired)'}`,
     );
     if (this.recalledModels.has(modelId)) {
@@ -1364,7 +1523,10 @@ class Walk {
     // Every set it published is retracted, shown or replaced; every one still open withdrawn; the rest left.
     const retracted = made.filter((set) => set.status === 'published');
     const withdrawn = made.filter((set) => WALK_OPEN_STATUSES.includes(set.status));
-    for (const set of retracted) this.model.retract(set);
+    for (const set of retracted) {
+      set.retractedByRecall = true;
+      this.model.retract(set);
+    }
     for (const set of withdrawn) {
       set.status = 'discarded';
       touch(set);
@@ -1477,8 +1639,21 @@ class Walk {
     const counselor = this.random.nextBoolean(0.85) ? person.counselorId : this.random.pick(COUNSELORS);
     const message = this.random.nextBoolean(0.8) ? this.random.pick(REPLIES) : SENSITIVE_REPLY;
     const acknowledged = this.random.nextBoolean(isFlagged(message) ? 0.6 : 0.05);
-    const body = { message, ...(acknowledged ? { acknowledgeSensitiveTerms: true as const } : {}) };
     const key = this.random.nextBoolean(0.6) ? newIdempotencyKey() : undefined;
+    await this.replyTo(set, item, counselor, message, acknowledged, key);
+  }
+
+  /** `counselor` replies to the person's contests of the item, with an Idempotency-Key if given (record 0021). */
+  async replyTo(
+    set: WalkSet,
+    item: WalkItem,
+    counselor: string,
+    message: string,
+    acknowledged: boolean,
+    key: string | undefined,
+  ): Promise<void> {
+    const person = this.model.person(set.seekerId);
+    const body = { message, ...(acknowledged ? { acknowledgeSensitiveTerms: true as const } : {}) };
     const observer = this.observerOf(set);
     const before = observer === undefined ? undefined : await this.read(observer, set, true);
     const token = await this.token('counselor', counselor);
@@ -1523,6 +1698,7 @@ class Walk {
       if (key !== undefined)
         this.keptReplies.push({
           counselor,
+          seekerId: set.seekerId,
           setId: set.id,
           itemId: item.id,
           key,
@@ -1541,13 +1717,25 @@ class Walk {
    * A reply kept with an Idempotency-Key sent again (record 0021): as it was, the first answer again
    * (201, `Idempotent-Replayed`, the contests as they are now), nothing kept or logged twice, or told
    * as kept (409 `no-longer-on-caseload`) once the person moved to another counselor; with another
-   * message, 422 `idempotency-key-reused`.
+   * message, 422 `idempotency-key-reused`. Once the person was erased (enrolled again since or not),
+   * the set, the reply and the key went with them: 404, whatever the message (record 0021).
    */
   async replyAgain(kept: KeptReply): Promise<void> {
     const set = this.model.sets.get(kept.setId);
-    if (set === undefined) return;
     const same = this.random.nextBoolean(0.7);
     const body = same ? kept.body : { message: REPLIES.find((reply) => reply !== kept.body.message) ?? '' };
+    if (set === undefined) {
+      const res = this.answer(
+        await this.t.http
+          .post(`/v1/recommendations/${kept.setId}/items/${kept.itemId}/contest-reply`)
+          .auth(await this.token('counselor', kept.counselor), { type: 'bearer' })
+          .set('Idempotency-Key', kept.key)
+          .send(body),
+        `${kept.counselor} sends the reply to item ${kept.itemId.slice(-4)} of erased set …${kept.setId.slice(-6)} again${same ? '' : ' with another message'}`,
+      );
+      expect(res.status, brief(res.body)).toBe(404);
+      return;
+    }
     const observer = this.observerOf(set);
     const before = observer === undefined ? undefined : await this.read(observer, set, true);
     const token = await this.token('counselor', kept.counselor);
@@ -1620,6 +1808,14 @@ class Walk {
             : dayDraw < 0.26
               ? addDays(today, 1)
               : today;
+    await this.sendOutcome(seekerId, courseId, observedAt);
+  }
+
+  /** The case-management system reports an outcome of the course for the person, observed on `observedAt` (record 0019). */
+  async sendOutcome(seekerId: string, courseId: string, observedAt: string): Promise<void> {
+    const today = parisDayOf(this.clock.now());
+    const held = this.model.outcomes.get(`${seekerId} ${courseId}`);
+    const firstProposed = this.model.firstProposalTime(seekerId, courseId);
     const body = {
       entered: this.random.nextBoolean(0.6),
       employedWithinSixMonths: this.random.pick([true, false, null]),
@@ -1677,6 +1873,273 @@ class Walk {
     if (same) return;
     this.model.outcomes.set(key, { ...body, setId: proposal.set.id, itemId: proposal.item.id });
     this.model.expectEvent('outcome.recorded');
+  }
+
+  /**
+   * A step aimed at a path the weighted draw of `step` reaches rarely, drawn from the targeted
+   * stream now and then when one can be taken; undefined when none is drawn (the walk then takes
+   * its usual step). A targeted step takes the place of a usual one, so a walk takes as many steps.
+   */
+  drawTargetedStep(): (() => Promise<void>) | undefined {
+    const sets = [...this.model.sets.values()].filter((set) => !this.model.person(set.seekerId).erased);
+    const replaced = sets.filter(
+      (set) =>
+        set.status === 'published' &&
+        set.replaced &&
+        (set.items ?? []).some((item) => item.decision === 'approved'),
+    );
+    const successor = this.retiredModels().length > 0 || this.spareModels.length > 0;
+    const recallable = replaced.filter(
+      (set) =>
+        set.modelId !== null &&
+        !this.recalledModels.has(set.modelId) &&
+        (set.modelId !== this.activeModelId || successor),
+    );
+    const secondReviews = sets.filter((set) => set.status === 'awaiting_second_review');
+    // People shown a set with approved items, suggestions not barred for them.
+    const given = [...this.model.people.values()]
+      .filter((person) => !person.erased && !this.model.modelBarredFor(person.id))
+      .map((person) => person.id)
+      .filter((id) => this.model.shownItemIds(id).length > 0);
+    const held = [...this.model.outcomes.keys()].filter((key) => {
+      const person = this.model.person(key.split(' ')[0] ?? '');
+      return !person.erased && !person.objected;
+    });
+    const paths: Array<[number, string, () => Promise<void>]> = [
+      [
+        recallable.length > 0 ? 3 : 0,
+        'a recall of a replaced set',
+        () => this.recallReplacedSet(this.random.pick(recallable)),
+      ],
+      [
+        this.keptReplies.length > 0 ? 1 : 0,
+        'a reply sent again after its person left',
+        () => this.replyAgainAfterLeaving(),
+      ],
+      [
+        replaced.length > 0 ? 3 : 0,
+        'an earlier proposal retracted, then an outcome',
+        () => this.retractEarlierThenReport(this.random.pick(replaced)),
+      ],
+      [
+        secondReviews.length > 0 ? 3 : 0,
+        'a second review with a flagged comment',
+        () => this.secondReviewWithFlaggedComment(secondReviews),
+      ],
+      [held.length > 0 ? 3 : 0, 'an outdated outcome', () => this.reportOutdatedOutcome(held)],
+      [
+        replaced.length === 0 && given.length > 0 ? 2 : 0,
+        'another set published to a person who has one',
+        () => this.publishAnother(this.random.pick(given)),
+      ],
+      [
+        this.keptReplies.length === 0 && given.length > 0 ? 1 : 0,
+        'a contest replied to with a key',
+        () => this.contestAndReply(this.random.pick(given)),
+      ],
+    ];
+    if (paths.every(([weight]) => weight === 0) || !this.targeted.nextBoolean(TARGETED_SHARE))
+      return undefined;
+    const [, name, path] = this.targeted.pickWeightedItem(
+      paths,
+      paths.map(([weight]) => weight),
+    );
+    return async () => {
+      const usual = this.random;
+      this.random = this.targeted;
+      this.log(`(targeted: ${name})`);
+      try {
+        await path();
+      } finally {
+        this.random = usual;
+      }
+    };
+  }
+
+  /**
+   * The person's counselor has suggestions made, reviewed and published to a person shown a set
+   * already, which the publication replaces (record 0015): the state the recall of a replaced set and
+   * the retraction of an earlier proposal start from. Each request is checked as the walk's; the
+   * first one refused ends it.
+   */
+  async publishAnother(seekerId: string): Promise<void> {
+    const counselor = this.model.person(seekerId).counselorId;
+    const set = await this.askForSet(false, counselor, seekerId);
+    if (set === undefined) return;
+    if (set.status === 'awaiting_shortlist') {
+      await this.shortlistSet(
+        set,
+        this.random.sample(ACTIVE_COURSES, this.random.nextInt(1, 2)),
+        counselor,
+        'current',
+      );
+      if (set.items === null) return;
+    }
+    for (const [index, item] of (set.items ?? []).entries()) {
+      if (item.decision !== 'pending') continue;
+      const approve = index === 0 || this.random.nextBoolean(0.6);
+      for (let attempt = 0; attempt < 3 && item.decision === 'pending'; attempt += 1)
+        await this.decideItem(counselor, set, item, approve);
+      if (item.decision === 'pending') return;
+    }
+    await this.publishSet(set, counselor, undefined, false, 'current');
+    if (set.status !== 'awaiting_second_review') return;
+    const reviewer = this.random.pick(COUNSELORS.filter((one) => one !== counselor));
+    await this.read(reviewer, set);
+    await this.secondReviewSet(set, reviewer, true, 'current', undefined);
+  }
+
+  /** The person contests an item they are shown, and their counselor replies with an Idempotency-Key (record 0021). */
+  async contestAndReply(seekerId: string): Promise<void> {
+    const itemId = this.random.pick(this.model.shownItemIds(seekerId));
+    const set = this.model.shownSet(seekerId);
+    const item = set?.items?.find((one) => one.id === itemId);
+    if (set === undefined || item === undefined) return;
+    await this.giveFeedback(seekerId, itemId, 'contest');
+    if ((set.contestCount.get(itemId) ?? 0) === 0) return;
+    const message = this.random.nextBoolean(0.8) ? this.random.pick(REPLIES) : SENSITIVE_REPLY;
+    await this.replyTo(
+      set,
+      item,
+      this.model.person(seekerId).counselorId,
+      message,
+      isFlagged(message),
+      newIdempotencyKey(),
+    );
+  }
+
+  /**
+   * A model recalled whose published set a later publication replaced (record 0017): the replaced set
+   * is retracted too, keeps its `replacedBy`, stays out of the portal, and none of its items is
+   * explained to the person, nor takes their feedback, nor stays among their suggestions.
+   */
+  async recallReplacedSet(set: WalkSet): Promise<void> {
+    const item = (set.items ?? []).find((one) => one.decision === 'approved');
+    await this.recallModel(set.modelId ?? '');
+    expect(set.status, `${short(set)} retracted by the recall`).toBe('retracted');
+    const observer = this.observerOf(set);
+    if (observer !== undefined) await this.read(observer, set);
+    if (item !== undefined) {
+      const token = await this.token('job_seeker', set.seekerId);
+      const res = this.answer(
+        await this.t.http
+          .post(`/v1/me/recommendations/${item.id}/feedback`)
+          .auth(token, { type: 'bearer' })
+          .send({ response: this.random.pick(['interested', 'contest'] as const) }),
+        `${set.seekerId} answers about item ${item.id.slice(-4)} of the recalled ${short(set)}`,
+      );
+      expect(res.status, brief(res.body)).toBe(404);
+    }
+    await this.checkExport(set.seekerId);
+  }
+
+  /**
+   * A reply kept with an Idempotency-Key sent again after its person moved to another counselor's
+   * caseload (and maybe back), or was erased and maybe enrolled again (record 0021); enrolled again on
+   * the same caseload, its key, gone with the erasure, is new for a reply about a set made since.
+   */
+  async replyAgainAfterLeaving(): Promise<void> {
+    const kept = this.random.pick(this.keptReplies);
+    // Once is enough for this path: the usual steps send it again as they find it.
+    this.keptReplies.splice(this.keptReplies.indexOf(kept), 1);
+    const person = this.model.person(kept.seekerId);
+    const draw = this.random.next();
+    if (draw < 0.45) {
+      const others = COUNSELORS.filter((counselor) => counselor !== person.counselorId);
+      await this.syncPerson(kept.seekerId, this.random.pick(others), person.erased);
+      if (this.random.nextBoolean(0.3)) {
+        await this.replyAgain(kept);
+        await this.syncPerson(kept.seekerId, kept.counselor, false);
+      }
+    } else {
+      if (!person.erased) await this.erasePerson(kept.seekerId);
+      if (draw < 0.85) {
+        const counselorId = this.random.nextBoolean(0.5) ? kept.counselor : this.random.pick(COUNSELORS);
+        await this.syncPerson(kept.seekerId, counselorId, true);
+        // Nothing of the person before their erasure shows in the file of the person enrolled again (record 0021).
+        const holder = this.model.person(kept.seekerId).counselorId;
+        const res = this.answer(
+          await this.t.http
+            .get(`/v1/job-seekers/${kept.seekerId}`)
+            .auth(await this.token('counselor', holder), { type: 'bearer' }),
+          `${holder} reads the file of ${kept.seekerId}`,
+        );
+        expect(res.status, brief(res.body)).toBe(200);
+        expect(res.body.contests, 'the contests of the person enrolled again').toEqual([]);
+      }
+    }
+    await this.replyAgain(kept);
+    // The key went with the erasure: once the person is enrolled again, it is new for another reply.
+    const now = this.model.person(kept.seekerId);
+    if (draw < 0.45 || now.erased || now.counselorId !== kept.counselor || this.model.modelBarredFor(now.id))
+      return;
+    await this.publishAnother(kept.seekerId);
+    const set = this.model.shownSet(kept.seekerId);
+    const item = set?.items?.find((one) => one.id === this.model.shownItemIds(kept.seekerId)[0]);
+    if (set === undefined || item === undefined) return;
+    await this.giveFeedback(kept.seekerId, item.id, 'contest');
+    await this.replyTo(
+      set,
+      item,
+      kept.counselor,
+      kept.body.message,
+      kept.body.acknowledgeSensitiveTerms === true,
+      kept.key,
+    );
+  }
+
+  /**
+   * A set that proposed a course, replaced since by a later publication, retracted by the person's
+   * counselor; then an outcome of that course reported (record 0019): it needs a proposal still
+   * given to the person, first published on or before the day observed, and the retraction took the
+   * outcomes linked to the set with it. Sometimes an outcome is reported before the retraction too.
+   */
+  async retractEarlierThenReport(set: WalkSet): Promise<void> {
+    const approved = (set.items ?? []).filter((item) => item.decision === 'approved');
+    const item = this.random.pick(approved);
+    const today = parisDayOf(this.clock.now());
+    if (this.random.nextBoolean(0.5)) await this.sendOutcome(set.seekerId, item.courseId, today);
+    const person = this.model.person(set.seekerId);
+    const res = await this.retractSet(set, person.counselorId, 'current');
+    if (res.status !== 200) return;
+    const published = set.publishedAt === null ? today : parisDayOf(new Date(set.publishedAt));
+    await this.sendOutcome(set.seekerId, item.courseId, this.random.nextBoolean(0.5) ? today : published);
+    await this.checkExport(set.seekerId);
+  }
+
+  /** A second reviewer approves or returns a set with a comment the screening flags, confirmed or not (records 0003, 0020). */
+  async secondReviewWithFlaggedComment(sets: WalkSet[]): Promise<void> {
+    const set = this.random.pick(sets);
+    const others = COUNSELORS.filter((counselor) => counselor !== set.firstReviewerId);
+    const counselor = this.random.pick(others);
+    if (this.random.nextBoolean(0.85)) await this.read(counselor, set);
+    const approve = this.random.nextBoolean(0.5);
+    const comment = this.random.nextBoolean(0.8) ? SENSITIVE_COMMENT : approve ? undefined : RETURN_COMMENT;
+    const acknowledged = this.random.nextBoolean(0.5);
+    await this.secondReviewSet(set, counselor, approve, this.pickEtag(), comment, acknowledged);
+    await this.checkExport(set.seekerId);
+  }
+
+  /**
+   * An outcome held reported again as observed before the one held (record 0019): 409
+   * `observation-outdated`, unless another rule refuses it first. When the one held is of the day of
+   * the first proposal, a later observation is reported first (a day passing first if that day is
+   * today), so that an earlier one can be outdated.
+   */
+  async reportOutdatedOutcome(heldKeys: string[]): Promise<void> {
+    const [seekerId = '', courseId = ''] = this.random.pick(heldKeys).split(' ');
+    const today = parisDayOf(this.clock.now());
+    const first = this.model.firstProposalTime(seekerId, courseId);
+    const firstDay = first === undefined ? today : parisDayOf(new Date(first));
+    const held = this.model.outcomes.get(`${seekerId} ${courseId}`);
+    if (held !== undefined && held.observedAt <= firstDay) {
+      // A day passes first when the course was proposed today, so that a day lies between the two.
+      if (today <= firstDay) this.letTimePass(24);
+      await this.sendOutcome(seekerId, courseId, parisDayOf(this.clock.now()));
+    }
+    const now = this.model.outcomes.get(`${seekerId} ${courseId}`) ?? held;
+    if (now === undefined) return;
+    await this.sendOutcome(seekerId, courseId, addDays(now.observedAt, -this.random.nextInt(1, 2)));
   }
 
   /** One step, drawn with weights that favour what the sets in their present states let go on. */
@@ -1826,6 +2289,7 @@ async function runWalk(seed: number, processes: 1 | 2): Promise<void> {
     t,
     clock,
     createRandom(seed),
+    createRandom(seed + 2_000_000_011),
     spares,
     b === undefined ? undefined : { b, lag, draws },
   );
@@ -1835,7 +2299,7 @@ async function runWalk(seed: number, processes: 1 | 2): Promise<void> {
     await walk.changeSettings();
     await walk.checkAll();
     for (let step = 0; step < STEPS; step += 1) {
-      await walk.step();
+      await (walk.drawTargetedStep() ?? (() => walk.step()))();
       await walk.checkAll();
     }
     await walk.verifyLog();

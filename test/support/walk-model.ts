@@ -79,6 +79,12 @@ export interface WalkSet {
   changedSinceCreation: boolean;
   /** Whether its counselor was told of its second review: handed on, or published (record 0003). */
   drawTold: boolean;
+  /** Retracted by the recall of its model rather than by a counselor (record 0017). */
+  retractedByRecall?: boolean;
+  /** The last second reviewer's return comment, undefined while never returned (read by the person once the review is over). */
+  returnComment?: string;
+  /** The second reviewer's approval comment (null for none), undefined while not approved in a second review. */
+  approvalComment?: string | null;
 }
 
 /** Marks a set changed: its next read gives another ETag. */
