@@ -66,15 +66,15 @@ export class ChainHeadLock {
     return time === at.getTime() ? at : new Date(time);
   }
 
-  /** The head event's time (ms), read once a transaction and then kept as it appends. */
+  /** The head event's time (ms), read once a transaction and then kept as it appends; none for an empty log. */
   private async readHeadTime(trx: Knex.Transaction, head: ChainHead): Promise<number | undefined> {
-    let headTime = this.headTimes.get(trx);
-    if (headTime === undefined && head.seq > 0) {
-      const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
-      headTime = row === undefined ? undefined : Date.parse(String(row.occurred_at));
-      if (headTime !== undefined && !Number.isNaN(headTime)) this.headTimes.set(trx, headTime);
-    }
-    return headTime === undefined || Number.isNaN(headTime) ? undefined : headTime;
+    const kept = this.headTimes.get(trx);
+    if (kept !== undefined || head.seq === 0) return kept;
+    const row = await trx(EVENTS).where({ seq: head.seq }).first('occurred_at');
+    const headTime = row === undefined ? Number.NaN : Date.parse(String(row.occurred_at));
+    if (Number.isNaN(headTime)) return undefined;
+    this.headTimes.set(trx, headTime);
+    return headTime;
   }
 }
 

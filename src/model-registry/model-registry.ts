@@ -343,8 +343,8 @@ export class ModelRegistry implements ActiveModelSource {
         } else if (!(await this.deps.store.activateIfNoneActive(trx, id, by, now))) return;
         // The same model.onnx as a recalled model: only on an admin's word (read under the log's
         // lock, so that a recall committed meanwhile counts), and the log names the recall it undoes.
-        const recalledFile = (await this.deps.store.list(trx)).filter(
-          (other) => other.recall !== null && other.id !== id && other.sha256 === model.sha256,
+        const recalledFile = findOthersWithFile(model, await this.deps.store.list(trx)).filter(
+          (other) => other.recall !== null,
         );
         if (recalledFile.length > 0 && reason === undefined) throw recalledFileRefusal(id, recalledFile);
         await this.deps.decisionLog.append(trx, {
@@ -415,9 +415,7 @@ export class ModelRegistry implements ActiveModelSource {
         return {
           withdrawn: sets,
           recalledModel: models.find((stored) => stored.id === id) ?? model,
-          sameFileModels: models.filter(
-            (other) => other.id !== id && other.recall === null && other.sha256 === model.sha256,
-          ),
+          sameFileModels: findOthersWithFile(model, models).filter((other) => other.recall === null),
         };
       },
     );
@@ -455,4 +453,9 @@ export class ModelRegistry implements ActiveModelSource {
 
 function actorOf(actor: Principal | SystemActor): { role: 'admin' | 'system'; id: string } {
   return 'subject' in actor ? { role: 'admin', id: actor.subject } : { role: 'system', id: actor.id };
+}
+
+/** The models other than `model` registered with its model.onnx (the same sha256). */
+function findOthersWithFile(model: RegisteredModel, models: readonly RegisteredModel[]): RegisteredModel[] {
+  return models.filter((other) => other.id !== model.id && other.sha256 === model.sha256);
 }
